@@ -43,6 +43,7 @@ from engineering_api.backend.models import (
 from engineering_api.backend.port import EngineeringBackend
 from engineering_api.lib.schema import utc_now
 from engineering_api.rules.naming import check_project_name
+from engineering_api.rules.simulation_profiles import SimInstanceCalls
 from engineering_api.rules.source_generation import GenerationAccess
 from fakes import hardware
 from fakes.block_ops import FakeBlocks
@@ -74,6 +75,8 @@ from fakes.runtime_values_ops import FakeRuntimeValues
 from fakes.security_ops import FakeSecurity
 from fakes.session import FakeSession
 from fakes.simulation_ops import FakeSimulation
+from fakes.simulation_profile_ops import FakeSimProfiles
+from fakes.simulation_tag_ops import FakeSimTags
 from fakes.software_ops import FakeProgram
 from fakes.tag_constant_ops import FakeTagConstants
 from fakes.tag_import_ops import FakeTagImport
@@ -143,6 +146,10 @@ class FakeBackend(EngineeringBackend):
         self.reflection = FakeReflection(session)
         self.security = FakeSecurity(session, catalog=self.catalog.loaded)
         self.simulation = FakeSimulation(self.plcsim)
+        self.sim_tags = FakeSimTags(self.plcsim)
+        self.sim_profiles = FakeSimProfiles(self.plcsim, calls=SimInstanceCalls(
+            instances=self.simulation.sim_list_instances, create=self.simulation.sim_create_instance,
+            set_network=self.simulation.sim_set_instance_network, delete=self.plcsim.delete))
         self.runtime_values = FakeRuntimeValues(self.plcsim)
         self.compile = FakeCompile(session)
         self.online = FakeOnline(

@@ -1,45 +1,34 @@
 """The PLCSIM Advanced half of the fake backend: instances of :mod:`fakes.runtime` behind the simulation port.
 
 Runtime exceptions become the service's error tree through :func:`sim_errors`, the one translator
-of :mod:`fakes.runtime_errors` that the download and watch-table halves of the fake use too. Tag routes refuse a stale tag list (after a
-download) with ``NotUpToDate`` until it is refreshed, as PLCSIM's ``UpdateTagList`` demands; a
-download through this service refreshes the connected instance itself (:meth:`FakeSimulation.refresh_after_download`).
+of :mod:`fakes.runtime_errors` that the download and watch-table halves of the fake use too. The tags of an instance
+are the area :mod:`fakes.simulation_tag_ops`, profiles :mod:`fakes.simulation_profile_ops`; a download through this
+service refreshes the connected instance's tag list (:meth:`FakeSimulation.refresh_after_download`).
 """
 
 from __future__ import annotations
 
-import fnmatch
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.online_rules import require_stop_confirmed
 from engineering_api.backend.areas.simulation import SimulationPort
 from engineering_api.backend.areas.simulation_models import (NETWORK_MODES, SimConnection, SimDiagnostics,
                                                              SimInstanceConfig, SimInstanceInfo, SimInstanceState,
-                                                             SimIpSuite, SimNetworkConfig, SimProfile,
-                                                             SimProfileInstance, SimRuntimeConfig, SimRuntimeStatus,
-                                                             SimSessionState, SimStatus, SimStepResult, SimTagError,
-                                                             SimTagInfo, SimTagList, SimTagResult, SimTagValue,
-                                                             SimTagWrite)
-from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupportedError, ValidationError
-from engineering_api.rules.simulation_profiles import (INTERFACES, apply_profile, check_mode, check_profile,
-                                                       check_suites, in_range, profile_out, profile_raw)
-from engineering_api.lib.schema import utc_now
-from fakes.runtime.cpu import IpSuite, OperatingMode, OperatingState, SimulatedCpu, TagError
-from fakes.runtime.manager import API_VERSION, MAX_INSTANCES, Profile, SimulationRuntime
-from fakes.runtime_errors import message_of, runtime_errors, stopped_by_error, translate
+                                                             SimIpSuite, SimNetworkConfig, SimRuntimeConfig, SimRuntimeStatus,
+                                                             SimSessionState, SimStatus, SimStepResult)
+from engineering_api.backend.errors import ConflictError, ValidationError
+from engineering_api.rules.simulation_profiles import (INTERFACES, check_mode, check_suites, in_range)
+from fakes.runtime.cpu import IpSuite, OperatingMode, OperatingState, SimulatedCpu
+from fakes.runtime.manager import API_VERSION, MAX_INSTANCES, SimulationRuntime
+from fakes.runtime_errors import runtime_errors, stopped_by_error, translate
 from fakes.runtime_views import scan_time
-from fakes.security_ops import check_cpu_access
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from pathlib import Path
 
-    from fakes.runtime.cpu import TagValue
 
-__all__ = ("BATCH_LIMIT", "INTERFACES", "FakeSimulation", "cpu_of", "sim_errors", "translate")
+__all__ = ("INTERFACES", "FakeSimulation", "cpu_of", "sim_errors", "translate")
 
-BATCH_LIMIT = 1000
-"""Items one batch read or write may hold."""
 _ENGINE = "in-process simulated S7-1500 (fakes.runtime)"
 # Events after which the CPU's state is what that event left (the last one tells why a CPU is in STOP).
 _STATE_EVENTS = {"PowerOn", "PowerOff", "Startup", "Stop", "MemoryReset", "ProgrammingError", "Download"}
@@ -53,17 +42,6 @@ def _engine_available() -> bool:
     except ImportError:
         return False
     return True
-
-
-def _value(tag: TagValue) -> SimTagValue:
-    return SimTagValue(name=tag.name, value=tag.value, data_type=tag.data_type, quality=tag.quality,
-                       timestamp=tag.timestamp)
-
-
-def _check_fresh(cpu: SimulatedCpu) -> None:
-    if cpu.tags_stale:
-        raise TagError("NotUpToDate", f'The tag list of "{cpu.name}" is out of date after a download. Refresh it '
-                                      "(POST /api/simulation/tags/refresh) or connect again.")
 
 
 def cpu_of(plcsim: SimulationRuntime, instance: str | None) -> SimulatedCpu:
@@ -335,102 +313,3 @@ class FakeSimulation(SimulationPort):
 
     def sim_session_state(self) -> SimSessionState:
         return self._session()
-
-    # ----- tags -------------------------------------------------------------------------------
-    def sim_list_tags(self, filter: str | None = None, instance: str | None = None) -> SimTagList:
-        with sim_errors():
-            cpu = self._sim_cpu(instance)
-            _check_fresh(cpu)
-            infos = cpu.image.tag_list()
-        if filter:
-            pattern = filter.lower() if any(c in filter for c in "*?[") else f"*{filter.lower()}*"
-            infos = [i for i in infos if fnmatch.fnmatchcase(i.name.lower(), pattern)]
-        tags = [SimTagInfo(name=i.name, data_type=i.data_type, address=i.address) for i in infos]
-        return SimTagList(instance=cpu.name, count=len(tags), tags=tags)
-
-    def sim_refresh_tags(self, instance: str | None = None) -> SimTagList:
-        cpu = self._cpu(instance)
-        cpu.tags_stale = False
-        return self.sim_list_tags(instance=cpu.name)
-
-    def sim_read_tag(self, name: str, instance: str | None = None) -> SimTagValue:
-        with sim_errors():
-            cpu = self._sim_cpu(instance)
-            check_cpu_access(cpu, None, "read")
-            _check_fresh(cpu)
-            return _value(cpu.read(name))
-
-    def sim_write_tag(
-        self, name: str, value: Any, instance: str | None = None, *, password: str | None = None, as_hmi: bool = False,
-    ) -> SimTagValue:
-        with sim_errors():
-            cpu = self._sim_cpu(instance)
-            check_cpu_access(cpu, password, "hmi-write" if as_hmi else "write")
-            _check_fresh(cpu)
-            return _value(cpu.write(name, value))
-
-    def _batch(self, instance: str | None, items: list[Any], one: Callable[[SimulatedCpu, Any], TagValue],
-               name_of: Callable[[Any], str]) -> list[SimTagResult]:
-        if not items or len(items) > BATCH_LIMIT:
-            raise ValidationError(f"A batch holds 1..{BATCH_LIMIT} tags (got {len(items)}).", code="SIM_BATCH_SIZE")
-        cpu = self._cpu(instance)
-        results = []
-        with cpu.lock:  # one batch sees one cycle's values: a free-running CPU does not cycle in between
-            for item in items:
-                try:
-                    _check_fresh(cpu)
-                    tag = one(cpu, item)
-                except TagError as exc:
-                    results.append(SimTagResult(name=name_of(item), value=None, data_type=None, quality="Bad",
-                                                timestamp=utc_now(), error=SimTagError(code=exc.code,
-                                                                                       message=message_of(exc))))
-                    continue
-                results.append(SimTagResult(name=tag.name, value=tag.value, data_type=tag.data_type,
-                                            quality=tag.quality, timestamp=tag.timestamp))
-        return results
-
-    def sim_batch_read(
-        self, names: list[str], instance: str | None = None, *, password: str | None = None,
-    ) -> list[SimTagResult]:
-        if names:  # an empty batch is refused by _batch as before
-            check_cpu_access(self._cpu(instance), password, "read")
-        return self._batch(instance, names, lambda cpu, name: cpu.read(name), str)
-
-    def sim_batch_write(
-        self, items: list[SimTagWrite], instance: str | None = None, *, password: str | None = None,
-        as_hmi: bool = False,
-    ) -> list[SimTagResult]:
-        if items:  # an empty batch is refused by _batch as before
-            check_cpu_access(self._cpu(instance), password, "hmi-write" if as_hmi else "write")
-        return self._batch(instance, items, lambda cpu, item: cpu.write(item.name, item.value), lambda i: i.name)
-
-    # ----- profiles -----------------------------------------------------------------------------
-    def sim_list_profiles(self) -> list[SimProfile]:
-        return [profile_out(p) for p in self._plcsim.profiles()]
-
-    def sim_save_profile(
-        self, name: str, *, description: str, instances: list[SimProfileInstance], overwrite: bool = False,
-    ) -> SimProfile:
-        check_profile(name, instances, [p.name for p in self._plcsim.profiles()], overwrite)
-        raw = profile_raw(instances)
-        with sim_errors():
-            saved = self._plcsim.save_profile(Profile(name, description, raw))
-        return profile_out(saved)
-
-    def sim_get_profile(self, file_name: str) -> SimProfile:
-        with sim_errors(not_found=(NotFoundError, "SIM_PROFILE_NOT_FOUND")):
-            return profile_out(self._plcsim.profile(file_name))
-
-    def sim_apply_profile(self, file_name: str) -> list[SimInstanceInfo]:
-        profile = self.sim_get_profile(file_name)
-        created = apply_profile(
-            profile, owner_of=lambda ip: getattr(self._plcsim.by_ip(ip), "name", None),
-            create=lambda item: self.sim_create_instance(item.name, item.cpu_type, item.operating_mode),
-            set_network=self.sim_set_instance_network, delete=self._plcsim.delete)
-        return [self._info(self._plcsim.get(name)) for name in created]
-
-    def sim_import_legacy(self, source: Path | None) -> SimInstanceInfo:
-        raise NotSupportedError(
-            "Legacy S7-PLCSIM projects (.plc) are a Windows binary format that the simulated runtime cannot read. "
-            "Create an instance (POST /api/simulation/instances/create or a profile) and download the program from "
-            "the TIA project instead.", code="SIM_LEGACY_NOT_SUPPORTED")

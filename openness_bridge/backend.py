@@ -51,6 +51,7 @@ from engineering_api.backend.models import (
     WhitelistEntry,
 )
 from engineering_api.backend.port import EngineeringBackend
+from engineering_api.rules.simulation_profiles import SimInstanceCalls
 from engineering_api.rules.source_generation import GenerationAccess
 from openness_bridge.blocks import BridgeBlocks, names_in_use
 from openness_bridge.catalog import BridgeCatalog
@@ -78,7 +79,9 @@ from openness_bridge.scratch import ScratchFolders
 from openness_bridge.security import BridgeSecurity
 from openness_bridge.session import BridgeSession
 from openness_bridge.simulation import BridgeSimulation
-from openness_bridge.simulation_base import PlcsimSession, SimulationBase
+from openness_bridge.simulation_base import PlcsimAccess, PlcsimSession
+from openness_bridge.simulation_profiles import BridgeSimProfiles
+from openness_bridge.simulation_tags import BridgeSimTags
 from openness_bridge.software import BridgeProgram
 from openness_bridge.tags import BridgeTags
 from openness_bridge.tags_constants import BridgeTagConstants
@@ -185,12 +188,16 @@ class _OpennessSession(EngineeringBackend):
             session, generation=GenerationAccess(
                 program=self.program, compile=self.compile, tags=self.tags, tag_constants=self.tag_constants),
         )
-        plcsim = PlcsimSession(api=simulation_api, on_worker=self._on_worker)
-        self.simulation = BridgeSimulation(plcsim, state_dir=state_dir)
+        plcsim = PlcsimAccess(PlcsimSession(api=simulation_api, on_worker=self._on_worker))
+        self.simulation = BridgeSimulation(plcsim)
+        self.sim_tags = BridgeSimTags(plcsim)
+        self.sim_profiles = BridgeSimProfiles(plcsim, state_dir=state_dir, calls=SimInstanceCalls(
+            instances=self.simulation.sim_list_instances, create=self.simulation.sim_create_instance,
+            set_network=self.simulation.sim_set_instance_network, delete=self.simulation.sim_delete_instance))
         self.runtime_values = BridgeRuntimeValues(
-            SimulationBase(plcsim), session,
-            batch_read=self.simulation.sim_batch_read,
-            batch_write=self.simulation.sim_batch_write,
+            plcsim, session,
+            batch_read=self.sim_tags.sim_batch_read,
+            batch_write=self.sim_tags.sim_batch_write,
             data_documents=self.program.data_documents,
         )
         self.online = BridgeOnline(

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from engineering_api.backend.areas.simulation_models import SimTagResult, SimTagWrite
     from openness_bridge.plcsim import PlcsimApi
     from openness_bridge.session import BridgeSession
-    from openness_bridge.simulation_base import SimulationBase
+    from openness_bridge.simulation_base import PlcsimAccess
     from openness_bridge.simulation_support import InstanceRecord
 
 __all__ = ("BridgeRuntimeValues",)
@@ -54,23 +54,22 @@ class BridgeRuntimeValues(RuntimeValuesPort):
     """The runtime-values area of the bridge, over PLCSIM Advanced's API.
 
     Args:
-        simulation: the PLCSIM helpers over the backend's PLCSIM Advanced session, which the simulation area shares
-            (its connected instance): PLCSIM calls with their errors translated, instances and their records. Their
-            names keep the underscore of the simulation area's parts, which still inherit them.
+        plcsim: PLCSIM Advanced over the backend's session, which the simulation area shares (its connected
+            instance): PLCSIM calls with their errors translated, instances and their records.
         session: the Openness session, to read the released-tag flags from the open project.
-        batch_read: the simulation area's ``sim_batch_read(names, instance)``.
-        batch_write: the simulation area's ``sim_batch_write(items, instance)``.
+        batch_read: the simulation-tags area's ``sim_batch_read(names, instance)``.
+        batch_write: the simulation-tags area's ``sim_batch_write(items, instance)``.
         data_documents: the SimaticML of a PLC's tag tables and data blocks (``PlcTagTable.Export``,
             ``PlcBlock.Export``), by device name; runs inside an Openness call.
     """
 
     def __init__(
-        self, simulation: SimulationBase, session: BridgeSession, *,
+        self, plcsim: PlcsimAccess, session: BridgeSession, *,
         batch_read: Callable[[list[str], str | None], list[SimTagResult]],
         batch_write: Callable[[list[SimTagWrite], str | None], list[SimTagResult]],
         data_documents: Callable[[str], list[bytes]],
     ) -> None:
-        self._simulation = simulation
+        self._plcsim = plcsim
         self._session = session
         self._batch_read = batch_read
         self._batch_write = batch_write
@@ -80,7 +79,7 @@ class BridgeRuntimeValues(RuntimeValuesPort):
         """(operating state, scan time) of a powered-on instance."""
 
         def run(api: PlcsimApi) -> tuple[str, str]:
-            inst = self._simulation._sim_target(api, instance)
+            inst = self._plcsim.target(api, instance)
             state = str(inst.OperatingState)
             if state == "Off":
                 raise ConflictError(f'The instance "{inst.Name}" is powered off. Power it on first.',
@@ -88,7 +87,7 @@ class BridgeRuntimeValues(RuntimeValuesPort):
             ticks = int(inst.SystemTime.Ticks)
             return "Run" if state in _IN_RUN else state, scan_timestamp((ticks - _DOTNET_EPOCH_TICKS) * 100)
 
-        return self._simulation._plcsim("IInstance.SystemTime", run)
+        return self._plcsim.call("IInstance.SystemTime", run)
 
     def _sim_scan(self, instance: str, read: Callable[[], list[SimTagResult]]) -> SimScanRead:
         state, stamp = self._sim_clock(instance)
@@ -107,18 +106,18 @@ class BridgeRuntimeValues(RuntimeValuesPort):
         program the CPU holds now, not the one of the last refresh."""
 
         def run(api: PlcsimApi) -> tuple[str | None, list[tuple[str, str]], InstanceRecord | None]:
-            inst = self._simulation._sim_target(api, instance)
+            inst = self._plcsim.target(api, instance)
             device = str(inst.ControllerName or "") or None
             if device is None:
                 return None, [], None
-            record = self._simulation._sim_record(inst)
-            if not record.tags_loaded or not self._simulation._sim_tags_fresh(api, inst):
-                self._simulation._sim_load_tags(inst)
+            record = self._plcsim.record(inst)
+            if not record.tags_loaded or not self._plcsim.tags_fresh(api, inst):
+                self._plcsim.load_tags(inst)
             listed = tag_list(inst, None)
             # named as TIA and the fake name them ("Data".count), which the bridge's reads accept as well
             return device, [(quoted_name(tag.name), tag.data_type) for tag in listed.tags], record
 
-        return self._simulation._plcsim("IInstance.TagInfos", run)
+        return self._plcsim.call("IInstance.TagInfos", run)
 
     def sim_released_tags(self, instance: str) -> list[SimReleasedTag]:
         """The leaves of the program in PLCSIM (named as TIA names them: ``"Data".count``, ``"Start"``), released by
@@ -167,9 +166,9 @@ class BridgeRuntimeValues(RuntimeValuesPort):
         return self._sim_scan(instance, lambda: self._batch_write(items, instance))
 
     def sim_set_monitored_items(self, instance: str, items: list[SimMonitoredItem]) -> None:
-        self._simulation._plcsim("IInstance", lambda api: self._simulation._sim_target(api, instance))
+        self._plcsim.call("IInstance", lambda api: self._plcsim.target(api, instance))
         _no_equivalent("the bridge does not sample values at the end of PLCSIM's cycles")
 
     def sim_drain_events(self, instance: str) -> SimRuntimeEvents:
-        self._simulation._plcsim("IInstance", lambda api: self._simulation._sim_target(api, instance))
+        self._plcsim.call("IInstance", lambda api: self._plcsim.target(api, instance))
         _no_equivalent("Program_Alarm events are not reported through PLCSIM Advanced's API")

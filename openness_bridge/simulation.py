@@ -1,8 +1,9 @@
 """The bridge's PLCSIM Advanced (``Siemens.Simatic.Simulation.Runtime``): the simulation area, ``sim_*`` methods.
 
-Instances, operating states, stepping and the session live here; the runtime manager in
-:mod:`openness_bridge.simulation_runtime`, tags in :mod:`openness_bridge.simulation_tags`, profiles in :mod:`openness_bridge.simulation_profiles`, shared helpers in
-:mod:`openness_bridge.simulation_base`. Without PLCSIM Advanced every method raises ``SIM_ENGINE_UNAVAILABLE``
+Instances, operating states, stepping and the session live here, the runtime manager in the part
+:mod:`openness_bridge.simulation_runtime`; the tags (:mod:`openness_bridge.simulation_tags`) and profiles
+(:mod:`openness_bridge.simulation_profiles`) are areas of their own. All of them reach PLCSIM through one
+:class:`~openness_bridge.simulation_base.PlcsimAccess`. Without PLCSIM Advanced every method raises ``SIM_ENGINE_UNAVAILABLE``
 (the status methods, which never raise, report it as unavailable).
 """
 
@@ -38,7 +39,6 @@ from engineering_api.rules.simulation_profiles import (
     check_suites,
     in_range,
 )
-from openness_bridge.simulation_profiles import SimulationProfileOperations
 from openness_bridge.simulation_runtime import SimulationRuntimeOperations
 from openness_bridge.simulation_support import (
     TIMEOUT_MS,
@@ -47,14 +47,13 @@ from openness_bridge.simulation_support import (
     sim_error,
     state_name,
 )
-from openness_bridge.simulation_tags import SimulationTagOperations
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from pathlib import Path
 
+    from engineering_api.backend.areas.simulation_models import SimRuntimeConfig, SimRuntimeStatus, SimStatus
     from openness_bridge.plcsim import PlcsimApi
-    from openness_bridge.simulation_base import PlcsimSession
+    from openness_bridge.simulation_base import PlcsimAccess
 
 __all__ = ("BridgeSimulation",)
 
@@ -67,41 +66,55 @@ _STOPPED = ("Stop", "Off")
 _IN_RUN = ("Run", "Freeze")  # Freeze: RUN with the cycle held (SingleStep); stopping it stops a running program
 
 
-class BridgeSimulation(
-    SimulationRuntimeOperations, SimulationTagOperations, SimulationProfileOperations, SimulationPort,
-):
-    """The simulation area of the bridge: PLCSIM Advanced through its API (the runtime manager, tags and profiles
-    are the parts this class is made of, on :class:`~openness_bridge.simulation_base.SimulationBase`).
+class BridgeSimulation(SimulationPort):
+    """The simulation area of the bridge: PLCSIM Advanced through its API. Instances, states, stepping and the
+    session are its own; the runtime manager is a part it holds and hands its methods to.
 
     Args:
-        plcsim: the backend's PLCSIM Advanced session (the API, the worker check, the bookkeeping), shared with the
-            runtime-values area.
-        state_dir: where profiles are kept (the system temp folder when None): PLCSIM Advanced has no profile files.
+        plcsim: PLCSIM Advanced over the backend's session (the API, the worker check, the bookkeeping), shared with
+            the runtime-values area.
     """
 
-    def __init__(self, plcsim: PlcsimSession, *, state_dir: Path | None) -> None:
-        super().__init__(plcsim)
-        self._state_dir = state_dir
+    def __init__(self, plcsim: PlcsimAccess) -> None:
+        self._plcsim = plcsim
+        self._runtime = SimulationRuntimeOperations(plcsim, list_instances=self.sim_list_instances)
 
+    # ----- the runtime manager (a part) -----------------------------------------------------------
+    def sim_runtime_status(self) -> SimRuntimeStatus:
+        return self._runtime.sim_runtime_status()
+
+    def sim_start_runtime(self) -> SimRuntimeStatus:
+        return self._runtime.sim_start_runtime()
+
+    def sim_runtime_config(self) -> SimRuntimeConfig:
+        return self._runtime.sim_runtime_config()
+
+    def sim_update_runtime_config(self, *, network_mode: str | None, port: int | None) -> SimRuntimeConfig:
+        return self._runtime.sim_update_runtime_config(network_mode=network_mode, port=port)
+
+    def sim_set_port(self, port: int | None) -> SimRuntimeConfig:
+        return self._runtime.sim_set_port(port)
+
+    def sim_status(self) -> SimStatus:
+        return self._runtime.sim_status()
+
+    # ----- instances ----------------------------------------------------------------------------
     def refresh_after_download(self, instance: str) -> None:
         """A download through this service refreshes the connected instance's tag list (as the fake does); a
         download made elsewhere leaves it stale until it is refreshed. Never raises."""
-        api = self._simulation_api
-        if api is None or (self._sim_state.connected or "").lower() != instance.lower():
+        api = self._plcsim.api
+        if api is None or (self._plcsim.state.connected or "").lower() != instance.lower():
             return
         try:
-            inst = self._sim_instance(api, instance)
+            inst = self._plcsim.instance(api, instance)
             if str(inst.OperatingState) != "Off":
-                self._sim_load_tags(inst)
+                self._plcsim.load_tags(inst)
         except Exception:  # noqa: BLE001 - the download itself succeeded; a stale list is refreshed on next access
             return
 
-
-
-    # ----- instances ----------------------------------------------------------------------------
     def sim_list_instances(self) -> list[SimInstanceInfo]:
-        return self._plcsim("SimulationRuntimeManager.RegisteredInstanceInfo",
-                            lambda api: [self._sim_info(i) for i in self._sim_all(api)])
+        return self._plcsim.call("SimulationRuntimeManager.RegisteredInstanceInfo",
+                                 lambda api: [self._plcsim.info(i) for i in self._plcsim.all_instances(api)])
 
     def _sim_mode_enum(self, api: PlcsimApi, mode: str) -> Any:
         """The installed API's ``EOperatingMode`` member that plays the port's ``mode``."""
@@ -127,7 +140,7 @@ class BridgeSimulation(
             if not api.manager.IsRuntimeManagerAvailable:
                 raise ConflictError("The PLCSIM Advanced Runtime Manager is not running. Start S7-PLCSIM Advanced.",
                                     code="SIM_RUNTIME_STOPPED")
-            registered = self._sim_names(api)
+            registered = self._plcsim.names(api)
             if name.lower() in registered:  # PLCSIM compares names as given; the port says case-insensitively
                 raise AlreadyExistsError(f'An instance named "{registered[name.lower()].Name}" already exists.',
                                          code="SIM_INSTANCE_EXISTS")
@@ -142,36 +155,36 @@ class BridgeSimulation(
             except BaseException:  # all or nothing: a half-set-up instance would block creating it again
                 inst.UnregisterInstance()
                 raise
-            self._sim_state.records.pop(name.lower(), None)
-            self._sim_record(inst).note("Register", f"Instance registered ({cpu_type}).")
-            return self._sim_info(inst)
+            self._plcsim.state.records.pop(name.lower(), None)
+            self._plcsim.record(inst).note("Register", f"Instance registered ({cpu_type}).")
+            return self._plcsim.info(inst)
 
-        return self._plcsim("SimulationRuntimeManager.RegisterInstance", run)
+        return self._plcsim.call("SimulationRuntimeManager.RegisterInstance", run)
 
     def sim_delete_instance(self, instance: str) -> SimInstanceInfo:
         def run(api: PlcsimApi) -> SimInstanceInfo:
-            inst = self._sim_instance(api, instance)
+            inst = self._plcsim.instance(api, instance)
             state = str(inst.OperatingState)
             if state != "Off":
                 raise ConflictError(f'The instance "{inst.Name}" is {state_name(state)}; power it off before '
                                     "deleting it.", code="SIM_INSTANCE_NOT_OFF")
-            info = self._sim_info(inst)
+            info = self._plcsim.info(inst)
             inst.UnregisterInstance()
-            self._sim_state.records.pop(info.name.lower(), None)
-            if (self._sim_state.connected or "").lower() == info.name.lower():
-                self._sim_state.connected = None
+            self._plcsim.state.records.pop(info.name.lower(), None)
+            if (self._plcsim.state.connected or "").lower() == info.name.lower():
+                self._plcsim.state.connected = None
             return info
 
-        return self._plcsim("IInstance.UnregisterInstance", run)
+        return self._plcsim.call("IInstance.UnregisterInstance", run)
 
     def _sim_transition(self, operation: str, instance: str | None,
                     action: Callable[[PlcsimApi, Any], None]) -> SimInstanceState:
         def run(api: PlcsimApi) -> SimInstanceState:
-            inst = self._sim_target(api, instance)
+            inst = self._plcsim.target(api, instance)
             action(api, inst)
-            return self._sim_view(api, inst)
+            return self._plcsim.view(api, inst)
 
-        return self._plcsim(operation, run)
+        return self._plcsim.call(operation, run)
 
     def _sim_require_on(self, inst: Any) -> None:
         if str(inst.OperatingState) == "Off":
@@ -183,8 +196,8 @@ class BridgeSimulation(
         code = str(inst.PowerOn(TIMEOUT_MS))
         if code != "OK" and not code.startswith("Warning"):  # warnings (e.g. WarningTrialModeActive) still power on
             raise sim_error(code, "IInstance.PowerOn")
-        record = self._sim_record(inst)
-        self._sim_virtual_ms(inst, record)
+        record = self._plcsim.record(inst)
+        self._plcsim.virtual_ms(inst, record)
         record.note("PowerOn", "Power on; the CPU is in STOP." + (f" PLCSIM warned: {code}." if code != "OK" else ""))
 
     def sim_power_on(self, instance: str) -> SimInstanceState:
@@ -198,8 +211,8 @@ class BridgeSimulation(
         def off(api: PlcsimApi, inst: Any) -> None:
             self._sim_require_confirmed(inst, confirm, "powering it off")
             if str(inst.OperatingState) != "Off":
-                record = self._sim_record(inst)
-                self._sim_virtual_ms(inst, record)
+                record = self._plcsim.record(inst)
+                self._plcsim.virtual_ms(inst, record)
                 inst.PowerOff(TIMEOUT_MS)
                 record.tags_loaded = False
                 record.note("PowerOff", "Power off; non-retentive data is lost.")
@@ -211,7 +224,7 @@ class BridgeSimulation(
         if str(inst.OperatingState) in ("Run", "Freeze"):
             return
         inst.Run(TIMEOUT_MS)
-        record = self._sim_record(inst)
+        record = self._plcsim.record(inst)
         if str(inst.OperatingState) in _STOPPED:
             # PLCSIM's API does not say why; the CPU's diagnostic buffer in TIA Portal does.
             record.note("Stop", "The CPU did not go to RUN.")
@@ -228,7 +241,7 @@ class BridgeSimulation(
         self._sim_require_on(inst)
         if str(inst.OperatingState) in ("Run", "Freeze", "Startup"):
             inst.Stop(TIMEOUT_MS)
-            self._sim_record(inst).note("Stop", reason)
+            self._plcsim.record(inst).note("Stop", reason)
 
     def sim_stop(self, instance: str | None, *, confirm: bool = False) -> SimInstanceState:
         def stop(api: PlcsimApi, inst: Any) -> None:
@@ -243,7 +256,7 @@ class BridgeSimulation(
             self._sim_require_on(inst)
             self._sim_require_confirmed(inst, confirm, "a memory reset")
             inst.MemoryReset(TIMEOUT_MS)
-            self._sim_record(inst).note("MemoryReset", "Memory reset: actual values back to start values.")
+            self._plcsim.record(inst).note("MemoryReset", "Memory reset: actual values back to start values.")
 
         return self._sim_transition("IInstance.MemoryReset", instance, reset)
 
@@ -263,20 +276,20 @@ class BridgeSimulation(
         return SimInstanceConfig(
             name=str(inst.Name), cpu_type=str(inst.CPUType), operating_mode=mode_name(inst.OperatingMode),
             cycle_time_ms=int(inst.OverwrittenMinimalCycleTime_ns) / 1_000_000,
-            min_cycle_time_ms=self._sim_record(inst).min_cycle_ms, scale_factor=float(inst.ScaleFactor),
+            min_cycle_time_ms=self._plcsim.record(inst).min_cycle_ms, scale_factor=float(inst.ScaleFactor),
             communication_interface=str(inst.CommunicationInterface),
         )
 
     def sim_instance_config(self, instance: str) -> SimInstanceConfig:
-        return self._plcsim("IInstance.OperatingMode",
-                            lambda api: self._sim_config(self._sim_instance(api, instance)))
+        return self._plcsim.call("IInstance.OperatingMode",
+                                 lambda api: self._sim_config(self._plcsim.instance(api, instance)))
 
     def sim_update_instance_config(
         self, instance: str, *, operating_mode: str | None = None, cycle_time_ms: float | None = None,
         min_cycle_time_ms: float | None = None, scale_factor: float | None = None, cpu_type: str | None = None,
     ) -> SimInstanceConfig:
         def run(api: PlcsimApi) -> SimInstanceConfig:
-            inst = self._sim_instance(api, instance)
+            inst = self._plcsim.instance(api, instance)
             current = str(inst.CPUType)
             if cpu_type is not None and cpu_type != current:
                 raise ValidationError(f'The CPU type of "{inst.Name}" is {current} and cannot be changed; create a '
@@ -292,12 +305,12 @@ class BridgeSimulation(
             if min_cycle_time_ms is not None:
                 # PLCSIM's API has no minimum cycle time of its own (the CPU's comes from its TIA hardware
                 # configuration): kept by the bridge and reported, not applied.
-                self._sim_record(inst).min_cycle_ms = min_cycle_time_ms
+                self._plcsim.record(inst).min_cycle_ms = min_cycle_time_ms
             if mode is not None and operating_mode != mode_name(inst.OperatingMode):
                 inst.OperatingMode = mode
             return self._sim_config(inst)
 
-        return self._plcsim("IInstance.OperatingMode", run)
+        return self._plcsim.call("IInstance.OperatingMode", run)
 
     def _sim_network(self, inst: Any) -> SimNetworkConfig:
         suites = []
@@ -312,16 +325,17 @@ class BridgeSimulation(
                                 ip_suites=suites)
 
     def sim_instance_network(self, instance: str) -> SimNetworkConfig:
-        return self._plcsim("IInstance.ControllerIPSuite4", lambda api: self._sim_network(self._sim_instance(api, instance)))
+        return self._plcsim.call("IInstance.ControllerIPSuite4",
+                                 lambda api: self._sim_network(self._plcsim.instance(api, instance)))
 
     def sim_set_instance_network(self, instance: str, suites: list[SimIpSuite]) -> SimNetworkConfig:
         def run(api: PlcsimApi) -> SimNetworkConfig:
-            inst = self._sim_instance(api, instance)
+            inst = self._plcsim.instance(api, instance)
             check_suites(suites)
-            for other in self._sim_all(api):
+            for other in self._plcsim.all_instances(api):
                 if str(other.Name).lower() == str(inst.Name).lower():
                     continue
-                used = {str(s.IPAddress.IPString) for s in self._sim_suites(other)}
+                used = {str(s.IPAddress.IPString) for s in self._plcsim.suites(other)}
                 clash = next((s.ip_address for s in suites if s.ip_address in used), None)
                 if clash is not None:
                     raise ConflictError(f'The IP address {clash} is already used by instance "{other.Name}".',
@@ -334,12 +348,12 @@ class BridgeSimulation(
             inst.CommunicationInterface = api.enum("ECommunicationInterface", interface)
             return self._sim_network(inst)
 
-        return self._plcsim("IInstance.SetIPSuite", run)
+        return self._plcsim.call("IInstance.SetIPSuite", run)
 
     def sim_step(self, instance: str | None, cycles: int | None = None,
                  milliseconds: float | None = None) -> SimStepResult:
         def run(api: PlcsimApi) -> SimStepResult:
-            inst = self._sim_target(api, instance)
+            inst = self._plcsim.target(api, instance)
             self._sim_require_on(inst)
             if str(inst.OperatingState) not in ("Run", "Freeze"):
                 raise ConflictError(f'The CPU "{inst.Name}" is not in RUN (it is {state_name(inst.OperatingState)}). '
@@ -350,11 +364,11 @@ class BridgeSimulation(
                                     code="SIM_FREE_RUNNING")
             cycle_ns = int(inst.OverwrittenMinimalCycleTime_ns)
             plan = _plan(cycles, milliseconds, cycle_ns)
-            record = self._sim_record(inst)
+            record = self._plcsim.record(inst)
 
             def advance(call: Callable[[], None]) -> str:
                 call()  # returns at once; the CPU halts again at the next sync point (Freeze), or stops
-                return self._sim_wait_state(inst, lambda s: s in ("Freeze", *_STOPPED), "reach its next sync point")
+                return self._plcsim.wait_state(inst, lambda s: s in ("Freeze", *_STOPPED), "reach its next sync point")
 
             if mode_name(inst.OperatingMode) == "TimespanSynchronized":
                 # One time span: the CPU runs at least this long, then freezes at its next sync point. PLCSIM does
@@ -377,28 +391,29 @@ class BridgeSimulation(
                         break
             if state in _STOPPED:
                 record.note("Stop", "The CPU went to STOP during a step.")
-            return SimStepResult(instance=str(inst.Name), cycles=done, virtual_time_ms=self._sim_virtual_ms(inst, record),
+            return SimStepResult(instance=str(inst.Name), cycles=done,
+                                 virtual_time_ms=self._plcsim.virtual_ms(inst, record),
                                  operating_state=state_name(state), stopped=state in _STOPPED)
 
-        return self._plcsim("IInstance.RunToNextSyncPoint", run)
+        return self._plcsim.call("IInstance.RunToNextSyncPoint", run)
 
     def sim_diagnostics(self, instance: str, limit: int | None = None) -> SimDiagnostics:
         def run(api: PlcsimApi) -> SimDiagnostics:
             # PLCSIM Advanced's API has no call that reads the CPU's diagnostic buffer: this is the bridge's log of
             # what it did to the instance (power, RUN/STOP, MRES, steps that ended in STOP).
-            inst = self._sim_instance(api, instance)
-            entries = list(reversed(self._sim_record(inst).log))
+            inst = self._plcsim.instance(api, instance)
+            entries = list(reversed(self._plcsim.record(inst).log))
             return SimDiagnostics(instance=str(inst.Name), operating_state=state_name(inst.OperatingState),
                                   entries=entries if limit is None else entries[:max(limit, 0)])
 
-        return self._plcsim("IInstance.OperatingState", run)
+        return self._plcsim.call("IInstance.OperatingState", run)
 
     # ----- connection and session ---------------------------------------------------------------
     def _sim_connect(self, api: PlcsimApi, instance: str) -> Any:
-        inst = self._sim_instance(api, instance)
-        self._sim_state.connected = str(inst.Name)
+        inst = self._plcsim.instance(api, instance)
+        self._plcsim.state.connected = str(inst.Name)
         if str(inst.OperatingState) != "Off":
-            self._sim_load_tags(inst)
+            self._plcsim.load_tags(inst)
         return inst
 
     def sim_connect(self, instance: str) -> SimConnection:
@@ -406,32 +421,32 @@ class BridgeSimulation(
             inst = self._sim_connect(api, instance)
             return SimConnection(connected=True, connected_instance=str(inst.Name),
                                  operating_state=state_name(inst.OperatingState),
-                                 tags_up_to_date=self._sim_tags_fresh(api, inst))
+                                 tags_up_to_date=self._plcsim.tags_fresh(api, inst))
 
-        return self._plcsim("IInstance.UpdateTagList", run)
+        return self._plcsim.call("IInstance.UpdateTagList", run)
 
     def sim_disconnect(self) -> SimConnection:
-        self._sim_state.connected = None
+        self._plcsim.state.connected = None
         return SimConnection(connected=False, connected_instance=None)
 
     def _sim_session(self) -> SimSessionState:
-        api = self._simulation_api
-        name = self._sim_state.connected
+        api = self._plcsim.api
+        name = self._plcsim.state.connected
         if api is None or name is None:
             return SimSessionState(connected=False, connected_instance=None, running=False)
         try:
             def run(a: PlcsimApi) -> SimSessionState:
-                inst = self._sim_instance(a, name)
+                inst = self._plcsim.instance(a, name)
                 state = state_name(inst.OperatingState)
                 return SimSessionState(
                     connected=True, connected_instance=str(inst.Name), running=state == "Run",
                     operating_state=state, operating_mode=mode_name(inst.OperatingMode),
-                    virtual_time_ms=self._sim_virtual_ms(inst, self._sim_record(inst)),
+                    virtual_time_ms=self._plcsim.virtual_ms(inst, self._plcsim.record(inst)),
                     device=str(inst.ControllerName) or None)
 
-            return self._plcsim("IInstance.OperatingState", run)
+            return self._plcsim.call("IInstance.OperatingState", run)
         except EngineeringError:  # gone meanwhile: nothing is connected any more
-            self._sim_state.connected = None
+            self._plcsim.state.connected = None
             return SimSessionState(connected=False, connected_instance=None, running=False)
 
     def sim_start_session(self, instance: str) -> SimSessionState:
@@ -440,18 +455,18 @@ class BridgeSimulation(
             self._sim_power_on(api, inst)
             self._sim_start(api, inst)
 
-        self._plcsim("IInstance.Run", run)
+        self._plcsim.call("IInstance.Run", run)
         return self._sim_session()
 
     def sim_stop_session(self, *, confirm: bool = False) -> SimSessionState:
         def run(api: PlcsimApi) -> None:
-            inst = self._sim_target(api, None)
+            inst = self._plcsim.target(api, None)
             self._sim_require_confirmed(inst, confirm, "stopping the session")
             if str(inst.OperatingState) != "Off":
                 self._sim_stop(api, inst, "Simulation session stopped.")
-            self._sim_state.connected = None
+            self._plcsim.state.connected = None
 
-        self._plcsim("IInstance.Stop", run)
+        self._plcsim.call("IInstance.Stop", run)
         return self._sim_session()
 
     def sim_session_state(self) -> SimSessionState:

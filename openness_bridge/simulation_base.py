@@ -1,5 +1,5 @@
-"""The base of the bridge's PLCSIM Advanced areas (simulation, runtime values): reaching the API and instances, and
-the views they return.
+"""What the bridge's PLCSIM Advanced areas (simulation, runtime values) share: reaching the API and instances, and
+the views they return, as one :class:`PlcsimAccess` object each area is given.
 
 Every PLCSIM call runs on the worker thread (``on_worker()``), as Openness calls do; instances are looked up afresh
 on every call (``SimulationRuntimeManager.CreateInterface``), never cached. What PLCSIM's API does not keep (the
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
     from openness_bridge.plcsim import PlcsimApi
 
-__all__ = ("PlcsimSession", "SimulationBase")
+__all__ = ("PlcsimAccess", "PlcsimSession")
 
 T = TypeVar("T")
 _NOT_FOUND: dict[str, tuple[type[EngineeringError], str]] = {"DoesNotExist": (NotFoundError, "SIM_INSTANCE_NOT_FOUND")}
@@ -60,8 +60,9 @@ class PlcsimSession:
     """The connected instance and the bridge's records of instances (what PLCSIM's API does not keep)."""
 
 
-class SimulationBase:
-    """Shared helpers of the bridge's PLCSIM areas (no port method is defined here).
+class PlcsimAccess:
+    """PLCSIM Advanced as the bridge's simulation parts and runtime-values area reach it: the API on the worker
+    thread, instances by name, the bridge's records of them and the views the port returns (no port method here).
 
     Args:
         plcsim: the backend's PLCSIM Advanced session, shared by its simulation and runtime-values areas.
@@ -72,31 +73,31 @@ class SimulationBase:
 
     # ----- the API ------------------------------------------------------------------------------
     @property
-    def _simulation_api(self) -> PlcsimApi | None:
+    def api(self) -> PlcsimApi | None:
         return self._plcsim_session.api
 
-    def _on_worker(self) -> None:
+    def on_worker(self) -> None:
         self._plcsim_session.on_worker()
 
     @property
-    def _sim_state(self) -> SimState:
+    def state(self) -> SimState:
         return self._plcsim_session.state
 
-    def _plcsim_api(self) -> PlcsimApi:
-        if self._simulation_api is None:
+    def require_api(self) -> PlcsimApi:
+        if self.api is None:
             raise NotSupportedError(
                 "PLCSIM Advanced is not installed on this machine (no Siemens.Simatic.Simulation.Runtime.Api.x64.dll "
                 r"under HKLM\SOFTWARE\Wow6432Node\Siemens\Shared Tools\PLCSIMADV_SimRT 'Path'\API\<version>), so "
                 "there is no virtual PLC to create or drive. Install S7-PLCSIM Advanced and restart the service.",
                 code="SIM_ENGINE_UNAVAILABLE",
             )
-        return self._simulation_api
+        return self.api
 
-    def _plcsim(self, operation: str, fn: Callable[[PlcsimApi], T],
+    def call(self, operation: str, fn: Callable[[PlcsimApi], T],
                 overrides: dict[str, tuple[type[EngineeringError], str]] | None = None) -> T:
         """Run ``fn(api)`` on the worker thread; PLCSIM's runtime error codes become domain errors."""
-        api = self._plcsim_api()
-        self._on_worker()
+        api = self.require_api()
+        self.on_worker()
         try:
             return fn(api)
         except EngineeringError:
@@ -110,17 +111,17 @@ class SimulationBase:
             raise sim_error(code, operation, exc=exc, overrides=overrides) from exc
 
     # ----- instances ----------------------------------------------------------------------------
-    def _sim_names(self, api: PlcsimApi) -> dict[str, Any]:
+    def names(self, api: PlcsimApi) -> dict[str, Any]:
         """Registered instances by lower-cased name (``SInstanceInfo``)."""
         return {str(info.Name).lower(): info for info in api.manager.RegisteredInstanceInfo}
 
-    def _sim_all(self, api: PlcsimApi) -> list[Any]:
+    def all_instances(self, api: PlcsimApi) -> list[Any]:
         """A fresh ``IInstance`` of every registered instance, in registration order."""
         return [api.manager.CreateInterface(str(info.Name)) for info in api.manager.RegisteredInstanceInfo]
 
-    def _sim_instance(self, api: PlcsimApi, name: str) -> Any:
+    def instance(self, api: PlcsimApi, name: str) -> Any:
         """A fresh ``IInstance`` of the instance named ``name`` (case-insensitive)."""
-        info = self._sim_names(api).get(name.lower())
+        info = self.names(api).get(name.lower())
         if info is None:
             raise NotFoundError(f'The simulation instance "{name}" does not exist.', code="SIM_INSTANCE_NOT_FOUND")
         try:
@@ -131,23 +132,23 @@ class SimulationBase:
                 raise
             raise sim_error(code, "SimulationRuntimeManager.CreateInterface", exc=exc, overrides=_NOT_FOUND) from exc
 
-    def _sim_target(self, api: PlcsimApi, instance: str | None) -> Any:
+    def target(self, api: PlcsimApi, instance: str | None) -> Any:
         """The named instance, or the connected one for ``None``."""
         if instance is not None:
-            return self._sim_instance(api, instance)
-        connected = self._sim_state.connected
-        if connected is None or connected.lower() not in self._sim_names(api):
-            self._sim_state.connected = None
+            return self.instance(api, instance)
+        connected = self.state.connected
+        if connected is None or connected.lower() not in self.names(api):
+            self.state.connected = None
             raise ConflictError("No simulation instance is connected (POST /api/simulation/connect).",
                                 code="SIM_NOT_CONNECTED")
-        return self._sim_instance(api, connected)
+        return self.instance(api, connected)
 
-    def _sim_record(self, inst: Any) -> InstanceRecord:
+    def record(self, inst: Any) -> InstanceRecord:
         """The bridge's record of ``inst`` (a new one when the name is new or was registered again)."""
         key = str(inst.Name).lower()
-        record = self._sim_state.records.get(key)
+        record = self.state.records.get(key)
         if record is None or record.id != int(inst.ID):
-            record = self._sim_state.records[key] = InstanceRecord(id=int(inst.ID))
+            record = self.state.records[key] = InstanceRecord(id=int(inst.ID))
         if record.base_ticks is None:
             try:
                 record.base_ticks = int(inst.SystemTime.Ticks)
@@ -155,7 +156,7 @@ class SimulationBase:
                 record.base_ticks = None
         return record
 
-    def _sim_virtual_ms(self, inst: Any, record: InstanceRecord) -> float:
+    def virtual_ms(self, inst: Any, record: InstanceRecord) -> float:
         try:
             ticks = int(inst.SystemTime.Ticks)
         except Exception:  # noqa: BLE001 - off: the last known virtual time stands
@@ -165,7 +166,7 @@ class SimulationBase:
         record.last_virtual_ms = (ticks - record.base_ticks) / 10_000
         return record.last_virtual_ms
 
-    def _sim_wait_state(self, inst: Any, done: Callable[[str], bool], what: str) -> str:
+    def wait_state(self, inst: Any, done: Callable[[str], bool], what: str) -> str:
         """Poll ``OperatingState`` until ``done(name)`` (PLCSIM's stepping calls return before the CPU halts)."""
         deadline = time.monotonic() + TIMEOUT_MS / 1000
         while True:
@@ -177,32 +178,32 @@ class SimulationBase:
                                     f"(it is {name}).", code="SIM_TIMEOUT")
             time.sleep(0.001)
 
-    def _sim_load_tags(self, inst: Any) -> None:
+    def load_tags(self, inst: Any) -> None:
         """``UpdateTagList()``: PLCSIM reads the loaded program's tags; symbolic access needs it first."""
         inst.UpdateTagList()
-        record = self._sim_record(inst)
+        record = self.record(inst)
         record.tags_loaded = True
         record.tag_list_loads += 1
 
     # ----- views ---------------------------------------------------------------------------------
-    def _sim_suites(self, inst: Any) -> list[Any]:
+    def suites(self, inst: Any) -> list[Any]:
         """``SIPSuite4`` entries of an instance that talks TCP/IP (none on Softbus, as the port says)."""
         if str(inst.CommunicationInterface) != "TCPIP":
             return []
         return [s for s in inst.ControllerIPSuite4 if str(s.IPAddress.IPString) != "0.0.0.0"]
 
-    def _sim_info(self, inst: Any) -> SimInstanceInfo:
-        connected = self._sim_state.connected
+    def info(self, inst: Any) -> SimInstanceInfo:
+        connected = self.state.connected
         return SimInstanceInfo(
             name=str(inst.Name), id=int(inst.ID), cpu_type=str(inst.CPUType),
             operating_state=state_name(inst.OperatingState), operating_mode=mode_name(inst.OperatingMode),
             communication_interface=str(inst.CommunicationInterface),
-            ip_addresses=[str(s.IPAddress.IPString) for s in self._sim_suites(inst)],
+            ip_addresses=[str(s.IPAddress.IPString) for s in self.suites(inst)],
             connected=connected is not None and connected.lower() == str(inst.Name).lower(),
             device=str(inst.ControllerName) or None,
         )
 
-    def _sim_tags_fresh(self, api: PlcsimApi, inst: Any) -> bool:
+    def tags_fresh(self, api: PlcsimApi, inst: Any) -> bool:
         try:
             # pythonnet returns a void method's out parameters as a tuple: (details, isHmiVisibleOnly).
             result = inst.GetTagListStatus(api.enum("ETagListDetails", "None"), False)
@@ -210,14 +211,14 @@ class SimulationBase:
             return False
         return str(result[-2]) != "None"
 
-    def _sim_view(self, api: PlcsimApi, inst: Any) -> SimInstanceState:
-        record = self._sim_record(inst)
-        info = self._sim_info(inst)
+    def view(self, api: PlcsimApi, inst: Any) -> SimInstanceState:
+        record = self.record(inst)
+        info = self.info(inst)
         return SimInstanceState(
             name=info.name, operating_state=info.operating_state, operating_mode=info.operating_mode,
-            virtual_time_ms=self._sim_virtual_ms(inst, record),
+            virtual_time_ms=self.virtual_ms(inst, record),
             cycle_time_ms=int(inst.OverwrittenMinimalCycleTime_ns) / 1_000_000, scan_time=record.scan_time(),
-            tags_up_to_date=self._sim_tags_fresh(api, inst), connected=info.connected, device=info.device,
+            tags_up_to_date=self.tags_fresh(api, inst), connected=info.connected, device=info.device,
             # PLCSIM Advanced's API neither sets nor lists forces (TIA's force table does): none to report.
             forces={}, last_error=None,
         )

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from engineering_api.backend.areas.simulation_models import SimIpSuite
+from engineering_api.backend.areas.simulation import SimProfilesPort
 from engineering_api.backend.errors import (
     NotFoundError,
     NotSupportedError,
@@ -22,41 +22,43 @@ from engineering_api.rules.simulation_profiles import (
     Profile,
     ProfileError,
     ProfileStore,
+    SimInstanceCalls,
     apply_profile,
     check_profile,
     profile_out,
     profile_raw,
 )
-from openness_bridge.simulation_base import SimulationBase
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from engineering_api.backend.areas.simulation_models import (
         SimInstanceInfo,
-        SimNetworkConfig,
         SimProfile,
         SimProfileInstance,
     )
     from openness_bridge.plcsim import PlcsimApi
+    from openness_bridge.simulation_base import PlcsimAccess
 
-__all__ = ("SimulationProfileOperations",)
+__all__ = ("BridgeSimProfiles",)
 
 T = TypeVar("T")
 
 
-class SimulationProfileOperations(SimulationBase):
-    """Profile methods of :class:`openness_bridge.simulation.BridgeSimulation` (and ``sim_import_legacy``)."""
+class BridgeSimProfiles(SimProfilesPort):
+    """The simulation-profiles area of the bridge (and ``sim_import_legacy``); the profiles are the bridge's own
+    files, applied through the simulation area.
 
-    _state_dir: Path | None
+    Args:
+        plcsim: PLCSIM Advanced as the backend's simulation areas share it.
+        state_dir: where profiles are kept (the system temp folder when None): PLCSIM Advanced has no profile files.
+        calls: the simulation area's instance calls a profile is applied through.
+    """
 
-    if TYPE_CHECKING:  # defined by the other parts of BridgeSimulation
-        def sim_list_instances(self) -> list[SimInstanceInfo]: ...
-        def sim_create_instance(
-            self, name: str, cpu_type: str = ..., operating_mode: str | None = ...,
-        ) -> SimInstanceInfo: ...
-        def sim_delete_instance(self, instance: str) -> SimInstanceInfo: ...
-        def sim_set_instance_network(self, instance: str, suites: list[SimIpSuite]) -> SimNetworkConfig: ...
+    def __init__(self, plcsim: PlcsimAccess, *, state_dir: Path | None, calls: SimInstanceCalls) -> None:
+        self._plcsim = plcsim
+        self._state_dir = state_dir
+        self._calls = calls
 
     def _sim_profiles(self, api: PlcsimApi) -> ProfileStore:
         root = self._state_dir or Path(tempfile.gettempdir()) / "engineering-api-bridge-state"
@@ -72,31 +74,31 @@ class SimulationProfileOperations(SimulationBase):
             raise ValidationError(exc.message, code="SIM_INVALID_ARGUMENT") from None
 
     def sim_list_profiles(self) -> list[SimProfile]:
-        store = self._sim_profiles(self._plcsim_api())
+        store = self._sim_profiles(self._plcsim.require_api())
         return [profile_out(p) for p in self._sim_profile_call(store.list)]
 
     def sim_save_profile(
         self, name: str, *, description: str, instances: list[SimProfileInstance], overwrite: bool = False,
     ) -> SimProfile:
-        store = self._sim_profiles(self._plcsim_api())
+        store = self._sim_profiles(self._plcsim.require_api())
         existing = [p.name for p in self._sim_profile_call(store.list)]
         check_profile(name, instances, existing, overwrite)
         saved = self._sim_profile_call(lambda: store.save(Profile(name, description, profile_raw(instances))))
         return profile_out(saved)
 
     def sim_get_profile(self, file_name: str) -> SimProfile:
-        store = self._sim_profiles(self._plcsim_api())
+        store = self._sim_profiles(self._plcsim.require_api())
         return profile_out(self._sim_profile_call(lambda: store.get(file_name)))
 
     def sim_apply_profile(self, file_name: str) -> list[SimInstanceInfo]:
         profile = self.sim_get_profile(file_name)
-        owners = {ip: info.name for info in self.sim_list_instances() for ip in info.ip_addresses}
+        owners = {ip: info.name for info in self._calls.instances() for ip in info.ip_addresses}
         created = apply_profile(
             profile, owner_of=owners.get,
-            create=lambda item: self.sim_create_instance(item.name, item.cpu_type, item.operating_mode),
-            set_network=self.sim_set_instance_network, delete=self.sim_delete_instance)
+            create=lambda item: self._calls.create(item.name, item.cpu_type, item.operating_mode),
+            set_network=self._calls.set_network, delete=self._calls.delete)
         wanted = {n.lower() for n in created}
-        return [i for i in self.sim_list_instances() if i.name.lower() in wanted]
+        return [i for i in self._calls.instances() if i.name.lower() in wanted]
 
     def sim_import_legacy(self, source: Path | None) -> SimInstanceInfo:
         raise NotSupportedError(

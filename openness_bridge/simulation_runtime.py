@@ -17,11 +17,13 @@ from engineering_api.backend.errors import (
     ValidationError,
 )
 from engineering_api.rules.simulation_profiles import MAX_INSTANCES
-from openness_bridge.simulation_base import SimulationBase
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from engineering_api.backend.areas.simulation_models import SimInstanceInfo
     from openness_bridge.plcsim import PlcsimApi
+    from openness_bridge.simulation_base import PlcsimAccess
 
 __all__ = ("SimulationRuntimeOperations",)
 
@@ -31,11 +33,17 @@ def _version(raw: int) -> str:
     return f"{raw >> 16}.{raw & 0xFFFF}" if raw else "0.0"
 
 
-class SimulationRuntimeOperations(SimulationBase):
-    """Runtime-manager methods of :class:`openness_bridge.simulation.BridgeSimulation`."""
+class SimulationRuntimeOperations:
+    """The runtime manager of :class:`openness_bridge.simulation.BridgeSimulation` (one of its parts).
 
-    if TYPE_CHECKING:  # defined by the instances part, BridgeSimulation itself
-        def sim_list_instances(self) -> list[SimInstanceInfo]: ...
+    Args:
+        plcsim: PLCSIM Advanced as the simulation area reaches it.
+        list_instances: the simulation area's ``sim_list_instances()``, for the overall status.
+    """
+
+    def __init__(self, plcsim: PlcsimAccess, *, list_instances: Callable[[], list[SimInstanceInfo]]) -> None:
+        self._plcsim = plcsim
+        self._list_instances = list_instances
 
     # ----- runtime manager ----------------------------------------------------------------------
     def _sim_network_mode(self, api: PlcsimApi) -> str:
@@ -44,13 +52,13 @@ class SimulationRuntimeOperations(SimulationBase):
         return str(mode) if mode is not None else "Softbus"
 
     def sim_runtime_status(self) -> SimRuntimeStatus:
-        api = self._simulation_api
+        api = self._plcsim.api
         if api is None:
             return SimRuntimeStatus(running=False, api_version="", api_available=False, port=None,
                                     network_mode="Softbus", instance_count=0, max_instances=MAX_INSTANCES,
                                     engine="PLCSIM Advanced is not installed")
         try:
-            return self._plcsim("SimulationRuntimeManager", lambda a: SimRuntimeStatus(
+            return self._plcsim.call("SimulationRuntimeManager", lambda a: SimRuntimeStatus(
                 running=bool(a.manager.IsRuntimeManagerAvailable), api_version=_version(int(a.manager.Version)),
                 api_available=bool(a.manager.IsInitialized), port=int(a.manager.Port) or None,
                 network_mode=self._sim_network_mode(a), instance_count=len(a.manager.RegisteredInstanceInfo),
@@ -69,7 +77,7 @@ class SimulationRuntimeOperations(SimulationBase):
                                     code="SIM_RUNTIME_STOPPED")
             return self.sim_runtime_status()
 
-        return self._plcsim("SimulationRuntimeManager.IsRuntimeManagerAvailable", run)
+        return self._plcsim.call("SimulationRuntimeManager.IsRuntimeManagerAvailable", run)
 
     def _sim_runtime_config(self, api: PlcsimApi) -> SimRuntimeConfig:
         return SimRuntimeConfig(network_mode=self._sim_network_mode(api), port=int(api.manager.Port) or None,
@@ -77,7 +85,7 @@ class SimulationRuntimeOperations(SimulationBase):
                                 network_modes=list(NETWORK_MODES))
 
     def sim_runtime_config(self) -> SimRuntimeConfig:
-        return self._plcsim("SimulationRuntimeManager.Port", self._sim_runtime_config)
+        return self._plcsim.call("SimulationRuntimeManager.Port", self._sim_runtime_config)
 
     def sim_update_runtime_config(self, *, network_mode: str | None, port: int | None) -> SimRuntimeConfig:
         def run(api: PlcsimApi) -> SimRuntimeConfig:
@@ -90,7 +98,7 @@ class SimulationRuntimeOperations(SimulationBase):
                         f"This PLCSIM Advanced API ({api.version}) has no runtime-wide network mode. Give an "
                         "instance IP suites (PUT its network) to make it talk TCP/IP, or none for Softbus.",
                         code="NO_OPENNESS_EQUIVALENT")
-                powered = [str(i.Name) for i in self._sim_all(api) if str(i.OperatingState) != "Off"]
+                powered = [str(i.Name) for i in self._plcsim.all_instances(api) if str(i.OperatingState) != "Off"]
                 if powered:
                     raise ConflictError(f"Power off every instance before changing the network mode "
                                         f"({', '.join(powered)} are on).", code="SIM_INSTANCES_RUNNING")
@@ -100,7 +108,7 @@ class SimulationRuntimeOperations(SimulationBase):
                 api.manager.NetworkMode = api.enum("ENetworkMode", network_mode)  # API 4+ (shape inferred)
             return self._sim_runtime_config(api)
 
-        return self._plcsim("SimulationRuntimeManager.NetworkMode", run)
+        return self._plcsim.call("SimulationRuntimeManager.NetworkMode", run)
 
     def _sim_open_port(self, api: PlcsimApi, port: int | None) -> None:
         if port is not None and not 1024 <= port <= 65535:
@@ -118,14 +126,14 @@ class SimulationRuntimeOperations(SimulationBase):
             self._sim_open_port(api, port)
             return self._sim_runtime_config(api)
 
-        return self._plcsim("SimulationRuntimeManager.OpenPort", run)
+        return self._plcsim.call("SimulationRuntimeManager.OpenPort", run)
 
     def sim_status(self) -> SimStatus:
         runtime = self.sim_runtime_status()
         try:
-            instances = self.sim_list_instances() if runtime.running else []
+            instances = self._list_instances() if runtime.running else []
         except EngineeringError:  # "never raises"
             instances = []
         return SimStatus(runtime_manager_running=runtime.running, api_version=runtime.api_version,
                          api_available=runtime.api_available, registered_instances=instances,
-                         connected_instance=self._sim_state.connected if instances else None)
+                         connected_instance=self._plcsim.state.connected if instances else None)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import fnmatch
 from typing import TYPE_CHECKING, Any
 
+from engineering_api.backend.areas.simulation import SimTagsPort
 from engineering_api.backend.areas.simulation_models import (
     SimTagError,
     SimTagInfo,
@@ -22,7 +23,6 @@ from engineering_api.backend.areas.simulation_models import (
 )
 from engineering_api.backend.errors import ConflictError, ValidationError
 from engineering_api.lib.schema import utc_now
-from openness_bridge.simulation_base import SimulationBase
 from openness_bridge.simulation_support import TagFailure, runtime_code, tag_failure
 from simatic_xml.watchtables import absolute_address
 
@@ -31,8 +31,9 @@ if TYPE_CHECKING:
 
     from engineering_api.backend.areas.simulation_models import SimTagWrite
     from openness_bridge.plcsim import PlcsimApi
+    from openness_bridge.simulation_base import PlcsimAccess
 
-__all__ = ("BATCH_LIMIT", "SimulationTagOperations", "tag_list")
+__all__ = ("BATCH_LIMIT", "BridgeSimTags", "tag_list")
 
 BATCH_LIMIT = 1000
 """Items one batch read or write may hold."""
@@ -104,20 +105,27 @@ def _symbol(name: str) -> str:
     return name.replace('"', "").strip()
 
 
-class SimulationTagOperations(SimulationBase):
-    """Tag methods of :class:`openness_bridge.simulation.BridgeSimulation`."""
+class BridgeSimTags(SimTagsPort):
+    """The simulation-tags area of the bridge: the tags of PLCSIM Advanced's instances.
+
+    Args:
+        plcsim: PLCSIM Advanced as the backend's simulation areas share it (the connected instance).
+    """
+
+    def __init__(self, plcsim: PlcsimAccess) -> None:
+        self._plcsim = plcsim
 
     # ----- one tag --------------------------------------------------------------------------------
     def _sim_symbolic(self, inst: Any, call: Callable[[], Any]) -> Any:
         """``call()`` with the tag list loaded first, and loaded again once when PLCSIM says it is out of date."""
-        if not self._sim_record(inst).tags_loaded:
-            self._sim_load_tags(inst)
+        if not self._plcsim.record(inst).tags_loaded:
+            self._plcsim.load_tags(inst)
         try:
             return call()
         except Exception as exc:  # a .NET exception
             if runtime_code(exc) != "NotUpToDate":
                 raise
-        self._sim_load_tags(inst)
+        self._plcsim.load_tags(inst)
         return call()
 
     def _sim_data_type(self, inst: Any, symbol: str, primitive: str) -> str:
@@ -180,15 +188,16 @@ class SimulationTagOperations(SimulationBase):
         return self._sim_read_one(inst, name)
 
     def sim_read_tag(self, name: str, instance: str | None = None) -> SimTagValue:
-        return self._plcsim("IInstance.Read", lambda api: self._sim_read_one(self._sim_target(api, instance), name))
+        return self._plcsim.call("IInstance.Read",
+                                 lambda api: self._sim_read_one(self._plcsim.target(api, instance), name))
 
     def sim_write_tag(
         self, name: str, value: Any, instance: str | None = None, *, password: str | None = None, as_hmi: bool = False,
     ) -> SimTagValue:
         # PLCSIM Advanced's IInstance.Write takes no password: its API is local and not subject to the CPU's access
         # level (an online client is; see openness_bridge/security.py). password and as_hmi are not used here.
-        return self._plcsim("IInstance.Write",
-                            lambda api: self._sim_write_one(api, self._sim_target(api, instance), name, value))
+        return self._plcsim.call("IInstance.Write",
+                                 lambda api: self._sim_write_one(api, self._plcsim.target(api, instance), name, value))
 
     # ----- batches -------------------------------------------------------------------------------
     def _sim_batch(self, operation: str, instance: str | None, items: list[Any],
@@ -197,7 +206,7 @@ class SimulationTagOperations(SimulationBase):
             raise ValidationError(f"A batch holds 1..{BATCH_LIMIT} tags (got {len(items)}).", code="SIM_BATCH_SIZE")
 
         def run(api: PlcsimApi) -> list[SimTagResult]:
-            inst = self._sim_target(api, instance)
+            inst = self._plcsim.target(api, instance)
             results = []
             for item in items:  # one by one: PLCSIM's ReadSignals/WriteSignals need the types up front
                 try:
@@ -214,7 +223,7 @@ class SimulationTagOperations(SimulationBase):
                                             quality=tag.quality, timestamp=tag.timestamp))
             return results
 
-        return self._plcsim(operation, run)
+        return self._plcsim.call(operation, run)
 
     def sim_batch_read(
         self, names: list[str], instance: str | None = None, *, password: str | None = None,
@@ -233,17 +242,17 @@ class SimulationTagOperations(SimulationBase):
     # ----- the tag list ---------------------------------------------------------------------------
     def sim_list_tags(self, filter: str | None = None, instance: str | None = None) -> SimTagList:
         def run(api: PlcsimApi) -> SimTagList:
-            inst = self._sim_target(api, instance)
-            if not self._sim_record(inst).tags_loaded:
+            inst = self._plcsim.target(api, instance)
+            if not self._plcsim.record(inst).tags_loaded:
                 self._sim_require_on_for_tags(inst)
-                self._sim_load_tags(inst)
-            elif str(inst.OperatingState) != "Off" and not self._sim_tags_fresh(api, inst):
+                self._plcsim.load_tags(inst)
+            elif str(inst.OperatingState) != "Off" and not self._plcsim.tags_fresh(api, inst):
                 raise ConflictError(f'The tag list of "{inst.Name}" is out of date after a download. Refresh it '
                                     "(POST /api/simulation/tags/refresh) or connect again.",
                                     code="SIM_TAG_LIST_NOT_UP_TO_DATE")
             return tag_list(inst, filter)
 
-        return self._plcsim("IInstance.TagInfos", run)
+        return self._plcsim.call("IInstance.TagInfos", run)
 
     def _sim_require_on_for_tags(self, inst: Any) -> None:
         if str(inst.OperatingState) == "Off":
@@ -252,12 +261,12 @@ class SimulationTagOperations(SimulationBase):
 
     def sim_refresh_tags(self, instance: str | None = None) -> SimTagList:
         def run(api: PlcsimApi) -> SimTagList:
-            inst = self._sim_target(api, instance)
+            inst = self._plcsim.target(api, instance)
             self._sim_require_on_for_tags(inst)
-            self._sim_load_tags(inst)
+            self._plcsim.load_tags(inst)
             return tag_list(inst, None)
 
-        return self._plcsim("IInstance.UpdateTagList", run)
+        return self._plcsim.call("IInstance.UpdateTagList", run)
 
 
 def tag_list(inst: Any, filter: str | None) -> SimTagList:

@@ -31,7 +31,7 @@ from engineering_api.backend.areas.online import OnlinePort
 from engineering_api.backend.areas.program import ProgramPort
 from engineering_api.backend.areas.runtime_values import RuntimeValuesPort
 from engineering_api.backend.areas.security import SecurityPort
-from engineering_api.backend.areas.simulation import SimulationPort
+from engineering_api.backend.areas.simulation import SimProfilesPort, SimTagsPort, SimulationPort
 from engineering_api.backend.areas.tags import TagConstantsPort, TagImportPort, TagsPort
 from engineering_api.backend.areas.types import TypesPort
 from engineering_api.backend.areas.watch import WatchTablesPort
@@ -74,6 +74,8 @@ AREAS: dict[str, type[ABC]] = {
     "program": ProgramPort,
     "blocks": BlocksPort,
     "simulation": SimulationPort,
+    "sim_tags": SimTagsPort,
+    "sim_profiles": SimProfilesPort,
     "runtime_values": RuntimeValuesPort,
     "online": OnlinePort,
     "devices": DevicesPort,
@@ -135,8 +137,12 @@ class EngineeringBackend(ABC):
     """Blocks and their folders, external sources and their folders, "generate blocks from source" (set by the
     adapter)."""
     simulation: SimulationPort
-    """PLCSIM Advanced: the runtime manager, virtual PLC instances, their tags, the session, profiles (set by the
-    adapter)."""
+    """PLCSIM Advanced: the runtime manager, virtual PLC instances, their states and stepping, the session (set by
+    the adapter)."""
+    sim_tags: SimTagsPort
+    """The tags of a simulation instance: its tag list, reads and writes, batches (set by the adapter)."""
+    sim_profiles: SimProfilesPort
+    """Simulation profiles (saved sets of instances) and the legacy PLCSIM import (set by the adapter)."""
     runtime_values: RuntimeValuesPort
     """A simulated CPU as a runtime client sees it: released tags, scan-time reads and writes, monitored items and
     alarm events (set by the adapter)."""

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from pathlib import Path
 
+    from engineering_api.backend.areas.simulation_models import SimInstanceInfo
+
 __all__ = (
     "INTERFACES",
     "MAX_INSTANCES",
@@ -38,6 +40,7 @@ __all__ = (
     "Profile",
     "ProfileError",
     "ProfileStore",
+    "SimInstanceCalls",
     "apply_profile",
     "check_mode",
     "check_profile",
@@ -54,6 +57,22 @@ INTERFACES = ("IE1", "IE2", "IE3", "IE4")
 """PLCSIM Advanced's ``EPLCInterface`` names of a virtual CPU's Ethernet interfaces."""
 PROFILE_FOLDER = "plcsim-profiles"
 """Sub-folder of the state directory that holds the profiles."""
+
+
+@dataclass(frozen=True, slots=True)
+class SimInstanceCalls:
+    """The simulation area's instance calls an adapter's profiles area applies a profile through."""
+
+    instances: Callable[[], list[SimInstanceInfo]]
+    """``sim_list_instances()``: the registered instances, to find an address in use and to report the new ones."""
+    create: Callable[[str, str, str | None], SimInstanceInfo]
+    """``sim_create_instance(name, cpu_type, operating_mode)``."""
+    set_network: Callable[[str, list[SimIpSuite]], object]
+    """``sim_set_instance_network(instance, suites)``."""
+    delete: Callable[[str], object]
+    """Unregisters an instance by name (undoing a partly applied profile)."""
+
+
 _PROFILE_NAME = re.compile(r"^[\w\-. ]{1,64}$")
 _IP = re.compile(r"^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$")
 

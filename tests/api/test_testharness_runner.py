@@ -181,8 +181,8 @@ def ctx(sim: FakeSim, kv: KeyValueStore, progress: list[tuple[int, str]]) -> Ope
     def report(percent: int, message: str) -> None:
         progress.append((percent, message))
 
-    # a backend holding only the simulation area, which is all the runner uses
-    return OperationContext(SimpleNamespace(simulation=sim), None, None, progress=report, state=kv)  # type: ignore[arg-type]
+    # a backend holding only the simulation and simulation-tags areas, which is all the runner uses
+    return OperationContext(SimpleNamespace(simulation=sim, sim_tags=sim), None, None, progress=report, state=kv)  # type: ignore[arg-type]
 
 
 def run(ctx: OperationContext, kv: KeyValueStore, *cases: models.TestCase, instance: str | None = None) -> Any:

@@ -154,4 +154,4 @@ def test_a_download_refreshes_the_connected_instances_tag_list(plc: Any) -> None
     load_scl(plc, SCL)
     plc.online.download("PLC_1")
     # As on the fake: the downloaded program's tags are listed at once, no refresh asked of the client.
-    assert "Data.count" in [t.name for t in plc.simulation.sim_list_tags().tags]
+    assert "Data.count" in [t.name for t in plc.sim_tags.sim_list_tags().tags]

@@ -54,7 +54,7 @@ def test_without_plcsim_every_method_says_it_is_not_installed(bridge: Any) -> No
         bare.simulation.sim_create_instance("A")
     assert info.value.code == "SIM_ENGINE_UNAVAILABLE" and "PLCSIM Advanced is not installed" in info.value.message
     with pytest.raises(NotSupportedError):
-        bare.simulation.sim_list_profiles()
+        bare.sim_profiles.sim_list_profiles()
     status = bare.simulation.sim_runtime_status()  # never raises
     assert (status.running, status.api_available) == (False, False)
     assert bare.simulation.sim_session_state().connected is False and bare.simulation.sim_status().registered_instances == []
@@ -91,22 +91,22 @@ def test_symbolic_tags_load_the_tag_list_first_and_again_after_a_download(bridge
     bridge.simulation.sim_power_on("T")
     cpu = wire.Find("T")
     _download(cpu, {"Data.count": ("Int", 3), "Motor_On": ("Bool", False)})
-    assert bridge.simulation.sim_read_tag('"Data".count', instance="T").value == 3  # quotes dropped, list loaded first
-    stored = bridge.simulation.sim_write_tag("Data.count", 40000, instance="T")
+    assert bridge.sim_tags.sim_read_tag('"Data".count', instance="T").value == 3  # quotes dropped, list loaded first
+    stored = bridge.sim_tags.sim_write_tag("Data.count", 40000, instance="T")
     assert (stored.value, stored.data_type) == (-25536, "Int")  # wrapped into an Int
     _download(cpu, {"Speed": ("Real", 1.5)})  # a new download: PLCSIM's stored list is out of date
     bridge.simulation.sim_connect("T")
     _download(cpu, {"Ramp": ("DInt", 7)})
-    assert bridge.simulation.sim_read_tag("Ramp").value == 7  # NotUpToDate -> UpdateTagList -> read again
+    assert bridge.sim_tags.sim_read_tag("Ramp").value == 7  # NotUpToDate -> UpdateTagList -> read again
     _download(cpu, {"Limit": ("DInt", 9)})
     with pytest.raises(ConflictError) as stale:
-        bridge.simulation.sim_list_tags()
+        bridge.sim_tags.sim_list_tags()
     assert stale.value.code == "SIM_TAG_LIST_NOT_UP_TO_DATE"
-    listed = bridge.simulation.sim_refresh_tags()
+    listed = bridge.sim_tags.sim_refresh_tags()
     assert {(t.name, t.data_type) for t in listed.tags} >= {("Data.count", "Int"), ("Limit", "DInt"), ("Speed", "Real")}
-    assert [t.name for t in bridge.simulation.sim_list_tags(filter="mot*").tags] == ["Motor_On"]
+    assert [t.name for t in bridge.sim_tags.sim_list_tags(filter="mot*").tags] == ["Motor_On"]
     with pytest.raises(ValidationError) as mismatch:
-        bridge.simulation.sim_write_tag("Motor_On", "yes")
+        bridge.sim_tags.sim_write_tag("Motor_On", "yes")
     assert mismatch.value.code == "SIM_TAG_TYPE_MISMATCH"
 
 
@@ -114,14 +114,14 @@ def test_plcsim_error_codes_keep_the_exception(bridge: Any) -> None:
     bridge.simulation.sim_create_instance("T")
     bridge.simulation.sim_power_on("T")
     with pytest.raises(NotFoundError) as info:
-        bridge.simulation.sim_read_tag("Ghost", instance="T")
+        bridge.sim_tags.sim_read_tag("Ghost", instance="T")
     error = info.value
     assert error.code == "SIM_TAG_NOT_FOUND" and error.details["runtimeErrorCode"] == "DoesNotExist"
     assert error.details["plcsim"]["type"] == "Siemens.Simatic.Simulation.Runtime.SimulationRuntimeException"
     with pytest.raises(NotFoundError) as outside:
-        bridge.simulation.sim_read_tag("%MB99999", instance="T")  # beyond the marker area: IndexOutOfRange
+        bridge.sim_tags.sim_read_tag("%MB99999", instance="T")  # beyond the marker area: IndexOutOfRange
     assert outside.value.details["runtimeErrorCode"] == "IndexOutOfRange"
-    result = bridge.simulation.sim_batch_read(["%MB99999", "%DB1.DBX0.0"], instance="T")
+    result = bridge.sim_tags.sim_batch_read(["%MB99999", "%DB1.DBX0.0"], instance="T")
     assert [r.error.code for r in result] == ["DoesNotExist", "DoesNotExist"]
 
 
@@ -129,10 +129,10 @@ def test_absolute_addresses_use_the_io_areas_big_endian(bridge: Any, wire: Any) 
     bridge.simulation.sim_create_instance("T")
     bridge.simulation.sim_power_on("T")
     cpu = wire.Find("T")
-    bridge.simulation.sim_write_tag("%MD20", 0x01020304, instance="T")
-    bridge.simulation.sim_write_tag("%Q1.7", True, instance="T")
+    bridge.sim_tags.sim_write_tag("%MD20", 0x01020304, instance="T")
+    bridge.sim_tags.sim_write_tag("%Q1.7", True, instance="T")
     assert list(cpu.Markers)[20:24] == [1, 2, 3, 4] and cpu.Outputs[1] == 0x80
-    results = bridge.simulation.sim_batch_write([SimTagWrite(name="%IW2", value=-1), SimTagWrite(name="%I0.0", value=2)],
+    results = bridge.sim_tags.sim_batch_write([SimTagWrite(name="%IW2", value=-1), SimTagWrite(name="%I0.0", value=2)],
                                      instance="T")
     assert (results[0].value, results[0].data_type) == (0xFFFF, "Word")
     assert results[1].error is not None and results[1].error.code == "TypeMismatch"
@@ -177,12 +177,12 @@ def test_runtime_manager_port_and_availability(bridge: Any, wire: Any) -> None:
 
 
 def test_profiles_are_json_files_in_the_state_dir(bridge: Any) -> None:
-    bridge.simulation.sim_save_profile("Cell", description="d", instances=[SimProfileInstance(name="A", cpu_type="CPU1518")])
+    bridge.sim_profiles.sim_save_profile("Cell", description="d", instances=[SimProfileInstance(name="A", cpu_type="CPU1518")])
     stored = json.loads((Path(bridge._state_dir) / "plcsim-profiles" / "Cell.json").read_text(encoding="utf-8"))
     assert stored["instances"] == [{"name": "A", "cpuType": "CPU1518", "operatingMode": "Default"}]
     with pytest.raises(ValidationError):  # a CPU type this PLCSIM does not know
-        bridge.simulation.sim_save_profile("Bad", description="", instances=[SimProfileInstance(name="B", cpu_type="CPU1516T")])
-    assert [i.cpu_type for i in bridge.simulation.sim_apply_profile("Cell")] == ["CPU1518"]
+        bridge.sim_profiles.sim_save_profile("Bad", description="", instances=[SimProfileInstance(name="B", cpu_type="CPU1516T")])
+    assert [i.cpu_type for i in bridge.sim_profiles.sim_apply_profile("Cell")] == ["CPU1518"]
 
 
 def test_plcsim_is_called_on_the_worker_thread_only(bridge: Any) -> None:
@@ -220,4 +220,4 @@ def test_a_download_through_the_service_refreshes_the_connected_instances_tag_li
     assert bridge.simulation.sim_instance_state("T").tags_up_to_date is False
     bridge.simulation.refresh_after_download("t")  # what the online area calls after its download
     assert bridge.simulation.sim_instance_state("T").tags_up_to_date is True
-    assert [t.name for t in bridge.simulation.sim_list_tags().tags] == ["Level"]
+    assert [t.name for t in bridge.sim_tags.sim_list_tags().tags] == ["Level"]

@@ -239,12 +239,12 @@ def test_download_reports_progress_and_keeps_unchanged_data_blocks(plc: Any) -> 
     assert first.reinitialised_data_blocks == ["Data"] and first.object_count == 2
     assert plc.simulation.sim_instance_state("Sim_A").device == "PLC_1"
     assert plc.online.cpu_status("PLC_1").loaded_device == "PLC_1"
-    plc.simulation.sim_refresh_tags("Sim_A")  # as PLCSIM Advanced: the tag list is out of date after a download
-    plc.simulation.sim_write_tag("Data.count", 7, instance="Sim_A")
+    plc.sim_tags.sim_refresh_tags("Sim_A")  # as PLCSIM Advanced: the tag list is out of date after a download
+    plc.sim_tags.sim_write_tag("Data.count", 7, instance="Sim_A")
     again = plc.online.download("PLC_1")
     assert again.reinitialised_data_blocks == []
-    plc.simulation.sim_refresh_tags("Sim_A")
-    assert plc.simulation.sim_read_tag("Data.count", instance="Sim_A").value == 7
+    plc.sim_tags.sim_refresh_tags("Sim_A")
+    assert plc.sim_tags.sim_read_tag("Data.count", instance="Sim_A").value == 7
     compared = plc.online.compare_online("PLC_1")
     assert (compared.identical, compared.identical_count, compared.loaded_device) == (True, 2, "PLC_1")
 

@@ -7,12 +7,6 @@ from engineering_api.backend.port import AREAS, EngineeringBackend, port_method_
 
 BRIDGE_PENDING: dict[str, str] = {}
 
-NOT_YET_COMPOSED: dict[tuple[str, str], str] = {
-    ("openness", "simulation"): "the bridge's simulation area is still made of parts over SimulationBase",
-}
-"""(adapter name, held area) whose class may still have more than one base, with the reason."""
-
-
 def test_each_held_area_is_an_object_implementing_its_port(backend: EngineeringBackend) -> None:
     for area, port in AREAS.items():
         held = getattr(backend, area)
@@ -31,8 +25,6 @@ def test_every_port_method_is_a_method_of_the_adapter(backend: EngineeringBacken
 
 def test_each_held_area_class_has_one_base_its_port_or_a_refinement_of_it(backend: EngineeringBackend) -> None:
     for area, port in AREAS.items():
-        if (backend.name, area) in NOT_YET_COMPOSED:
-            continue
         bases = type(getattr(backend, area)).__bases__
         assert len(bases) == 1, f"{area}: {type(getattr(backend, area)).__name__} has the bases {bases}"
         (base,) = bases

@@ -33,19 +33,19 @@ def stepped(backend: EngineeringBackend) -> str:
 
 def test_harness_calls_run_step_read_write_state(backend: EngineeringBackend, stepped: str) -> None:
     assert backend.simulation.sim_run(stepped).operating_state == "Run"
-    assert backend.simulation.sim_write_tag("%MW10", 513).value == 513
-    assert backend.simulation.sim_read_tag("%MB11").value == 1
-    assert backend.simulation.sim_read_tag("%MB10", instance=stepped).value == 2
-    assert backend.simulation.sim_write_tag("%I0.1", True, instance=None).value is True
+    assert backend.sim_tags.sim_write_tag("%MW10", 513).value == 513
+    assert backend.sim_tags.sim_read_tag("%MB11").value == 1
+    assert backend.sim_tags.sim_read_tag("%MB10", instance=stepped).value == 2
+    assert backend.sim_tags.sim_write_tag("%I0.1", True, instance=None).value is True
     result = backend.simulation.sim_step(stepped, cycles=3)
     assert (result.cycles, result.operating_state, result.stopped) == (3, "Run", False)
     assert backend.simulation.sim_step(None, milliseconds=25).virtual_time_ms == pytest.approx(55)
     state = backend.simulation.sim_instance_state(stepped)
     assert state.operating_state == "Run" and state.scan_time.cycles == 6 and state.virtual_time_ms == pytest.approx(55)
     assert backend.simulation.sim_stop(stepped, confirm=True).operating_state == "Stop"
-    assert backend.simulation.sim_read_tag("%MW10").value == 513  # STOP keeps the values
+    assert backend.sim_tags.sim_read_tag("%MW10").value == 513  # STOP keeps the values
     assert backend.simulation.sim_memory_reset(stepped).operating_state == "Stop"
-    assert backend.simulation.sim_read_tag("%MW10").value == 0
+    assert backend.sim_tags.sim_read_tag("%MW10").value == 0
 
 
 def test_state_errors(backend: EngineeringBackend, stepped: str) -> None:
@@ -71,26 +71,26 @@ def test_state_errors(backend: EngineeringBackend, stepped: str) -> None:
 
 def test_tag_errors_single_and_batch(backend: EngineeringBackend, stepped: str) -> None:
     with pytest.raises(NotFoundError) as missing:
-        backend.simulation.sim_read_tag("NoSuchTag")
+        backend.sim_tags.sim_read_tag("NoSuchTag")
     assert missing.value.code == "SIM_TAG_NOT_FOUND"
     with pytest.raises(ValidationError) as mismatch:
-        backend.simulation.sim_write_tag("%MW0", "lots")
+        backend.sim_tags.sim_write_tag("%MW0", "lots")
     assert mismatch.value.code == "SIM_TAG_TYPE_MISMATCH"
-    results = backend.simulation.sim_batch_write([SimTagWrite(name="%MB0", value=7), SimTagWrite(name="Ghost", value=1),
+    results = backend.sim_tags.sim_batch_write([SimTagWrite(name="%MB0", value=7), SimTagWrite(name="Ghost", value=1),
                                        SimTagWrite(name="%MB1", value="x")])
     assert [r.error.code if r.error else None for r in results] == [None, "DoesNotExist", "TypeMismatch"]
-    assert [r.value for r in backend.simulation.sim_batch_read(["%MB0", "Ghost"])] == [7, None]
+    assert [r.value for r in backend.sim_tags.sim_batch_read(["%MB0", "Ghost"])] == [7, None]
     backend.simulation.sim_power_off(stepped)
     with pytest.raises(ConflictError) as off:
-        backend.simulation.sim_read_tag("%MB0")
+        backend.sim_tags.sim_read_tag("%MB0")
     assert off.value.code == "INSTANCE_OFF"
-    assert backend.simulation.sim_batch_read(["%MB0"])[0].error.code == "InstanceNotRunning"
+    assert backend.sim_tags.sim_batch_read(["%MB0"])[0].error.code == "InstanceNotRunning"
     backend.simulation.sim_disconnect()
     with pytest.raises(ConflictError) as unconnected:
-        backend.simulation.sim_batch_read(["%MB0"])
+        backend.sim_tags.sim_batch_read(["%MB0"])
     assert unconnected.value.code == "SIM_NOT_CONNECTED"
     with pytest.raises(ValidationError):
-        backend.simulation.sim_batch_read([], instance=stepped)
+        backend.sim_tags.sim_batch_read([], instance=stepped)
 
 
 def test_registry_rules(backend: EngineeringBackend) -> None:
@@ -128,20 +128,20 @@ def test_network_addresses_are_unique(backend: EngineeringBackend) -> None:
 def test_profiles_round_trip_and_apply_all_or_none(backend: EngineeringBackend) -> None:
     instances = [SimProfileInstance(name="P1", cpu_type="CPU1515", ip_address="10.0.0.1"),
                  SimProfileInstance(name="P2", operating_mode="TimespanSynchronized")]
-    saved = backend.simulation.sim_save_profile("Cell", description="cell", instances=instances)
-    assert backend.simulation.sim_get_profile("Cell.json") == saved and backend.simulation.sim_list_profiles() == [saved]
+    saved = backend.sim_profiles.sim_save_profile("Cell", description="cell", instances=instances)
+    assert backend.sim_profiles.sim_get_profile("Cell.json") == saved and backend.sim_profiles.sim_list_profiles() == [saved]
     with pytest.raises(AlreadyExistsError):
-        backend.simulation.sim_save_profile("Cell", description="", instances=[])
+        backend.sim_profiles.sim_save_profile("Cell", description="", instances=[])
     backend.simulation.sim_create_instance("P2")
     with pytest.raises(AlreadyExistsError):
-        backend.simulation.sim_apply_profile("Cell")
+        backend.sim_profiles.sim_apply_profile("Cell")
     assert [i.name for i in backend.simulation.sim_list_instances()] == ["P2"]
     backend.simulation.sim_delete_instance("P2")
-    made = backend.simulation.sim_apply_profile("Cell")
+    made = backend.sim_profiles.sim_apply_profile("Cell")
     assert [(i.name, i.cpu_type, i.operating_mode, i.ip_addresses) for i in made] == [
         ("P1", "CPU1515", "Default", ["10.0.0.1"]), ("P2", "CPU1500_Unspecified", "TimespanSynchronized", [])]
     with pytest.raises(NotFoundError) as missing:
-        backend.simulation.sim_get_profile("Nope")
+        backend.sim_profiles.sim_get_profile("Nope")
     assert missing.value.code == "SIM_PROFILE_NOT_FOUND"
 
 
@@ -156,5 +156,5 @@ def test_session_and_status(backend: EngineeringBackend) -> None:
     with pytest.raises(ConflictError):
         backend.simulation.sim_stop_session()
     with pytest.raises(NotSupportedError) as legacy:
-        backend.simulation.sim_import_legacy(None)
+        backend.sim_profiles.sim_import_legacy(None)
     assert legacy.value.code == "SIM_LEGACY_NOT_SUPPORTED"

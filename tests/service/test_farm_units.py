@@ -79,7 +79,7 @@ def test_only_reads_are_judged_read_only():
                  "reflection.openness_types", "security.security_summary"):
         assert is_read_only(read), read
     for change in ("simulation.sim_update_instance_config", "catalog_cache_build", "delete_block", "import_program_documents",
-                   "get_watch_force_table", "open_project", "simulation.sim_write_tag", "compile_software",
+                   "get_watch_force_table", "open_project", "sim_tags.sim_write_tag", "compile_software",
                    "watch_tables.get_watch_force_table", "security.create_umac_user"):
         assert not is_read_only(change), change
 

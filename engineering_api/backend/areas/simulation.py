@@ -24,11 +24,13 @@ if TYPE_CHECKING:
         SimStatus, SimStepResult, SimTagList, SimTagResult, SimTagValue, SimTagWrite,
     )
 
-__all__ = ("SimulationPort",)
+__all__ = ("SimProfilesPort", "SimTagsPort", "SimulationPort")
 
 
 class SimulationPort(ABC):
-    """Every method runs on the TIA worker thread; docstrings name the domain errors raised."""
+    """The runtime manager, instances, their operating states, stepping, diagnostics and the session (tags and
+    profiles are the areas :class:`SimTagsPort` and :class:`SimProfilesPort`). Every method runs on the TIA worker
+    thread; docstrings name the domain errors raised."""
 
     # ----- runtime manager ----------------------------------------------------------------------
     @abstractmethod
@@ -254,7 +256,12 @@ class SimulationPort(ABC):
     def sim_session_state(self) -> SimSessionState:
         """The connected instance and whether it runs. Never raises."""
 
-    # ----- tags -------------------------------------------------------------------------------
+
+
+class SimTagsPort(ABC):
+    """The tags of a simulation instance: its tag list, reads and writes (the connected instance for ``None``).
+    Every method runs on the TIA worker thread; docstrings name the domain errors raised."""
+
     @abstractmethod
     def sim_list_tags(self, filter: str | None = None, instance: str | None = None) -> SimTagList:
         """Leaves of the tag list; ``filter`` is a case-insensitive substring or a ``*``/``?`` pattern.
@@ -330,7 +337,12 @@ class SimulationPort(ABC):
             ValidationError: no items, or more than the batch limit (``SIM_BATCH_SIZE``).
         """
 
-    # ----- profiles -----------------------------------------------------------------------------
+
+
+class SimProfilesPort(ABC):
+    """Saved sets of instance definitions (profiles) and the import of a legacy PLCSIM project. Every method runs on
+    the TIA worker thread; docstrings name the domain errors raised."""
+
     @abstractmethod
     def sim_list_profiles(self) -> list[SimProfile]:
         """Saved profiles, by name.

@@ -17,6 +17,7 @@ import logging
 import math
 import struct
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from engineering_api.backend.errors import EngineeringError, OperationCanceledError
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from .models import TestCase, TestStep
     from .store import TestStore
 
-__all__ = ("SimulationApi", "evaluate", "run_case", "run_cases", "suite")
+__all__ = ("SimTagsApi", "SimulationApi", "Simulator", "evaluate", "run_case", "run_cases", "suite")
 
 logger = logging.getLogger(__name__)
 
@@ -49,17 +50,32 @@ _SYMBOLS = {
 
 
 class SimulationApi(Protocol):
-    """The simulation methods of the backend port a run uses (``instance`` None: the connected one)."""
+    """The simulation-area methods of the backend port a run uses (``instance`` None: the connected one)."""
 
-    def sim_read_tag(self, name: str, instance: str | None = None) -> SimTagValue: ...
-    def sim_write_tag(self, name: str, value: Any, instance: str | None = None) -> SimTagValue: ...
     def sim_step(self, instance: str | None, cycles: int | None = None,
                  milliseconds: float | None = None) -> SimStepResult: ...
     def sim_instance_state(self, instance: str | None) -> SimInstanceState: ...
     def sim_run(self, instance: str | None) -> SimInstanceState: ...
-    def sim_refresh_tags(self, instance: str | None = None) -> Any: ...
     def sim_memory_reset(self, instance: str | None, *, confirm: bool = False) -> SimInstanceState: ...
     def sim_clear_forces(self, instance: str | None) -> list[str]: ...
+
+
+class SimTagsApi(Protocol):
+    """The simulation-tags methods of the backend port a run uses."""
+
+    def sim_read_tag(self, name: str, instance: str | None = None) -> SimTagValue: ...
+    def sim_write_tag(self, name: str, value: Any, instance: str | None = None) -> SimTagValue: ...
+    def sim_refresh_tags(self, instance: str | None = None) -> Any: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Simulator:
+    """The two port areas a run drives: the instances and their tags."""
+
+    instances: SimulationApi
+    """The simulation area (``backend.simulation``): states, stepping, resets."""
+    tags: SimTagsApi
+    """The simulation-tags area (``backend.sim_tags``): reads, writes, the tag list."""
 
 
 class _CaseError(Exception):
@@ -146,18 +162,18 @@ def _label(instance: str | None) -> str:
     return f'The instance "{instance}"' if instance else "The connected simulation instance"
 
 
-def _stop_reason(sim: SimulationApi, instance: str) -> str:
-    error = sim.sim_instance_state(instance).last_error
+def _stop_reason(sim: Simulator, instance: str) -> str:
+    error = sim.instances.sim_instance_state(instance).last_error
     return error.message if error is not None else "read the instance's diagnostic buffer for the cause."
 
 
-def _prepare(sim: SimulationApi, case: TestCase, instance: str | None) -> tuple[str, bool, bool]:
+def _prepare(sim: Simulator, case: TestCase, instance: str | None) -> tuple[str, bool, bool]:
     """Bring the case's instance to RUN from a clean state (unless ``keepState``).
 
     Returns its name (the connected one's when ``instance`` is None: a later change of the connected instance
     must not move the case), whether the state was reset, and whether the instance runs freely.
     """
-    info = sim.sim_instance_state(instance)
+    info = sim.instances.sim_instance_state(instance)
     name = info.name
     if info.operating_state == STOP and not case.start_cpu:
         raise _CaseError(f'{_label(name)} is in STOP. Start the CPU, or set "startCpu": true in the case.',
@@ -168,11 +184,11 @@ def _prepare(sim: SimulationApi, case: TestCase, instance: str | None) -> tuple[
     reset = not case.keep_state
     if reset:
         if info.forces:  # a memory reset keeps forces (as an S7-1500 does): remove them first
-            sim.sim_clear_forces(name)
-        sim.sim_memory_reset(name, confirm=True)
+            sim.instances.sim_clear_forces(name)
+        sim.instances.sim_memory_reset(name, confirm=True)
     if reset or info.operating_state == STOP:
-        sim.sim_run(name)
-        info = sim.sim_instance_state(name)
+        sim.instances.sim_run(name)
+        info = sim.instances.sim_instance_state(name)
         if info.operating_state != RUN:
             raise _CaseError(f"{_label(name)} did not go to RUN: {_stop_reason(sim, name)}", "CPU_STOPPED")
     free = info.operating_mode == FREE_RUNNING
@@ -184,7 +200,7 @@ def _prepare(sim: SimulationApi, case: TestCase, instance: str | None) -> tuple[
             "FREE_RUNNING",
         )
     if not info.tags_up_to_date:
-        sim.sim_refresh_tags(name)  # after a download, as a PLCSIM client calls UpdateTagList
+        sim.tags.sim_refresh_tags(name)  # after a download, as a PLCSIM client calls UpdateTagList
     return name, reset, free
 
 
@@ -196,28 +212,28 @@ def _wait(ctx: OperationContext, milliseconds: float) -> None:
         time.sleep(min(left, 0.05))
 
 
-def _execute(ctx: OperationContext, sim: SimulationApi, step: TestStep, instance: str, free: bool,
+def _execute(ctx: OperationContext, sim: Simulator, step: TestStep, instance: str, free: bool,
              where: str, assertions: list[AssertionResult]) -> None:
     """Writes, then the cycles or time, then the expectations (appended to ``assertions`` as they are read)."""
     for write in step.write:
-        sim.sim_write_tag(write.tag, write.value, instance=instance)
+        sim.tags.sim_write_tag(write.tag, write.value, instance=instance)
     stepped = None
     if step.cycles is not None or step.advance_ms is not None:
-        stepped = sim.sim_step(instance, cycles=step.cycles, milliseconds=step.advance_ms)
+        stepped = sim.instances.sim_step(instance, cycles=step.cycles, milliseconds=step.advance_ms)
     elif step.wait_ms:
         if free:
             _wait(ctx, step.wait_ms)
         else:  # a stepped instance's time only passes when stepped: waitMs is that much virtual time
-            stepped = sim.sim_step(instance, milliseconds=step.wait_ms)
+            stepped = sim.instances.sim_step(instance, milliseconds=step.wait_ms)
     if stepped is not None and stepped.stopped:
         raise _CaseError(f"{_label(instance)} went to STOP during {where}: {_stop_reason(sim, instance)}",
                          "CPU_STOPPED")
     for expect in step.expect:
-        read = sim.sim_read_tag(expect.tag, instance=instance)
+        read = sim.tags.sim_read_tag(expect.tag, instance=instance)
         assertions.append(evaluate(expect, read.value, read.data_type))
 
 
-def _run_phase(ctx: OperationContext, sim: SimulationApi, case: TestCase, phase: str, instance: str, free: bool,
+def _run_phase(ctx: OperationContext, sim: Simulator, case: TestCase, phase: str, instance: str, free: bool,
                out: list[StepResult]) -> Failure | None:
     """Run one phase's steps into ``out``; the first error ends the phase. Only a cancellation escapes."""
     for index, step in enumerate(getattr(case, phase)):
@@ -245,7 +261,7 @@ def _run_phase(ctx: OperationContext, sim: SimulationApi, case: TestCase, phase:
     return None
 
 
-def run_case(ctx: OperationContext, sim: SimulationApi, case: TestCase, instance: str | None) -> CaseResult:
+def run_case(ctx: OperationContext, sim: Simulator, case: TestCase, instance: str | None) -> CaseResult:
     """Run one case; only a cancellation escapes (between steps)."""
     started, clock = utc_now(), time.perf_counter()
     phases: dict[str, list[StepResult]] = {phase: [] for phase in PHASES}
@@ -297,7 +313,7 @@ def run_cases(
     Raises:
         OperationCanceledError: the job was canceled; the run is saved as ``Canceled`` with the cases done.
     """
-    sim: SimulationApi = ctx.backend.simulation
+    sim = Simulator(instances=ctx.backend.simulation, tags=ctx.backend.sim_tags)
     run_id, started, clock = store.new_run_id(), utc_now(), time.perf_counter()
 
     def snapshot(status: SuiteStatus, finished: bool) -> TestSuiteResult:
