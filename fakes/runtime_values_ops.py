@@ -108,6 +108,11 @@ class FakeRuntimeValues(RuntimeValuesPort):
                                            timestamp=stamp))
             return SimScanRead(instance=cpu.name, operating_state=str(cpu.state), scan_time=stamp, values=values)
 
+    def sim_clock(self, instance: str) -> str:
+        cpu = self._powered(instance)
+        with cpu.lock:
+            return _scan_time(cpu)
+
     def sim_hmi_read(self, names: list[str], instance: str) -> SimScanRead:
         return self._hmi_batch(instance, names, "read", lambda cpu, name: cpu.read(name), str)
 

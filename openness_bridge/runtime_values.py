@@ -159,6 +159,9 @@ class BridgeRuntimeValues(RuntimeValuesPort):
         record.released = (key, released)
         return list(released)
 
+    def sim_clock(self, instance: str) -> str:
+        return self._sim_clock(instance)[1]
+
     def sim_hmi_read(self, names: list[str], instance: str) -> SimScanRead:
         return self._sim_scan(instance, lambda: self._batch_read(names, instance))
 

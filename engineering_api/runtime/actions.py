@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import msgspec
 
 from engineering_api.backend.errors import (
-    AlreadyExistsError, ConflictError, NotFoundError, NotSupportedError, PermissionDeniedError, ValidationError,
+    AlreadyExistsError, ConflictError, EngineeringError, NotFoundError, NotSupportedError, PermissionDeniedError, ValidationError,
 )
 from engineering_api.jobs.preview import PlannedChange, Preview, names, plural
-from engineering_api.lib.schema import CamelStruct
+from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.runtime.alarms import Alarm, AlarmDefinition, AlarmPage, decode_point
 from engineering_api.runtime.history import (
     MAX_POINTS, HistoryPoint, LoggingSetting, format_ms, parse_interval, parse_time,
@@ -249,7 +249,11 @@ def alarm_archive(runtime: RuntimeService, query: AlarmArchiveQuery, _caller: st
 def acknowledge(runtime: RuntimeService, query: AlarmAcknowledge, caller: str) -> Alarm:
     """Acknowledge a current alarm in ``caller``'s name. Raises NotFoundError, ConflictError (see AlarmService)."""
     runtime.monitor.pump()
-    return runtime.alarms.acknowledge(query.alarm_id, caller)
+    try:  # on the PLC's clock, like the alarm's incoming and outgoing
+        at = runtime.source.now()
+    except EngineeringError:  # the runtime stopped meanwhile: the alarm is still current, so it is acknowledged
+        at = utc_now()
+    return runtime.alarms.acknowledge(query.alarm_id, caller, at=at)
 
 
 # ----- history ------------------------------------------------------------------------------------------------

@@ -243,8 +243,8 @@ class AlarmService:
             current.active, current.state, current.cleared_at = False, "outgoing", at
             self._store(current, "outgoing", at, value=value, associated=associated)
 
-    def acknowledge(self, alarm_id: int, user: str) -> Alarm:
-        """Acknowledge a current alarm.
+    def acknowledge(self, alarm_id: int, user: str, *, at: str | None = None) -> Alarm:
+        """Acknowledge a current alarm, ``at`` the PLC's time (the server's clock when not given).
 
         Raises NotFoundError (``ALARM_NOT_FOUND``: unknown, or no longer current), ConflictError
         (``ALARM_ALREADY_ACKNOWLEDGED``, ``ALARM_NEEDS_NO_ACKNOWLEDGEMENT``).
@@ -260,7 +260,7 @@ class AlarmService:
                                     "acknowledgement.", code="ALARM_NEEDS_NO_ACKNOWLEDGEMENT")
             if alarm.acknowledged:
                 raise ConflictError(f"Alarm {alarm_id} is already acknowledged.", code="ALARM_ALREADY_ACKNOWLEDGED")
-            now = utc_now()
+            now = at or utc_now()
             alarm.acknowledged, alarm.state, alarm.acknowledged_at, alarm.acknowledged_by = True, "acknowledged", now, user
             self._store(alarm, "acknowledged", now, user=user)
             return alarm

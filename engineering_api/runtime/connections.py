@@ -237,6 +237,9 @@ class ConnectionSource:
     def write(self, items: list[TagWrite]) -> list[TagReading]:
         return self._run([(item.name, item.value) for item in items], write=True)
 
+    def now(self) -> str:
+        return utc_now()  # a real PLC's own clock is not read
+
     def _run(self, items: list[tuple[str, Any]], *, write: bool) -> list[TagReading]:
         mapped = {m.name.strip().lower(): (cid, m) for cid, m in self._store.mappings()}
         out: list[TagReading | None] = [None] * len(items)
@@ -299,3 +302,6 @@ class SwitchedSource:
 
     def write(self, items: list[TagWrite]) -> list[TagReading]:
         return self._current().write(items)
+
+    def now(self) -> str:
+        return self._current().now()

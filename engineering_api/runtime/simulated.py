@@ -107,6 +107,10 @@ class SimulatedSource:
         scan = self._backend.runtime_values.sim_hmi_read(wanted, instance) if wanted else None
         return _merge(names, known, scan, None)
 
+    def now(self) -> str:
+        """The served CPU's clock (its virtual time while stepped)."""
+        return self._backend.runtime_values.sim_clock(self.instance())
+
     def write(self, items: list[TagWrite]) -> list[TagReading]:
         """Each item written in order within one pause between scans, answered with the value read back."""
         instance = self.instance()

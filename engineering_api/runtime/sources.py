@@ -84,6 +84,10 @@ class TagSource(Protocol):
     def read(self, names: list[str]) -> list[TagReading]:
         """One reading per name, in order; unknown or unreleased names carry ``TAG_NOT_FOUND``."""
 
+    def now(self) -> str:
+        """The PLC's time now, as UTC ISO: a simulated CPU's own clock (virtual while stepped), the server's clock for
+        a real PLC (its own clock is not read). What an operator's acknowledgement is stamped with."""
+
     def write(self, items: list[TagWrite]) -> list[TagReading]:
         """Write each item and answer the value read back; per-item errors as for :meth:`read`, plus
         ``TAG_NOT_WRITABLE`` and ``TYPE_MISMATCH``. The caller has checked the user's write role."""

@@ -137,6 +137,8 @@ def test_program_and_tag_alarms_are_raised_acknowledged_and_archived(client: Any
     assert_error(client.post(ack, headers=board), 403, "FORBIDDEN")
     acked = data(client.post(ack, headers=operator))
     assert acked["state"] == "acknowledged" and acked["acknowledgedBy"] == "operator" and acked["active"] is True
+    # on the CPU's clock, as the alarm came: no cycle ran since, so the same instant (the server's clock runs on)
+    assert acked["acknowledgedAt"] == program["raisedAt"]
     assert_error(client.post(ack, headers=operator), 409, "ALARM_ALREADY_ACKNOWLEDGED")
     assert_error(client.post(f"{RT}/alarms/{warning['alarmId']}/acknowledge", headers=operator), 409,
                  "ALARM_NEEDS_NO_ACKNOWLEDGEMENT")
@@ -152,6 +154,7 @@ def test_program_and_tag_alarms_are_raised_acknowledged_and_archived(client: Any
 
     errors = data(client.get(f"{RT}/alarms/archive", params={"alarmClass": "Errors"}, headers=board))
     assert [e["event"] for e in errors["entries"]] == ["incoming", "acknowledged", "outgoing"]
+    assert errors["entries"][1]["timestamp"] == program["raisedAt"]
     assert errors["entries"][1]["user"] == "operator" and errors["continuationPoint"] is None
     page = data(client.get(f"{RT}/alarms/archive", params={"text": "above 80", "limit": 1}, headers=board))
     assert [e["event"] for e in page["entries"]] == ["incoming"] and page["continuationPoint"]

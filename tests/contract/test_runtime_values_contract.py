@@ -49,6 +49,7 @@ def test_values_carry_the_scan_time_of_their_cycle(backend: EngineeringBackend, 
     backend.simulation.sim_step(running, cycles=3)
     later = backend.runtime_values.sim_hmi_read(["%MW10"], running)
     assert _at(later.scan_time) - _at(first.scan_time) == dt.timedelta(milliseconds=30)
+    assert backend.runtime_values.sim_clock(running) == later.scan_time  # the CPU's clock, not the server's
     backend.simulation.sim_stop(running, confirm=True)
     stopped = backend.runtime_values.sim_hmi_read(["%MW10"], running)
     assert stopped.values[0].quality == "Uncertain" and stopped.values[0].value == 513

@@ -133,6 +133,16 @@ class RuntimeValuesPort(ABC):
         """
 
     @abstractmethod
+    def sim_clock(self, instance: str) -> str:
+        """The instance's clock now, as UTC (what values read now carry; the virtual time of a stepped CPU), so a
+        runtime client's acknowledgement is stamped on the CPU's clock like the alarms it acknowledges.
+
+        Raises:
+            NotFoundError: no such instance.
+            ConflictError: powered off (``INSTANCE_OFF``).
+        """
+
+    @abstractmethod
     def sim_hmi_read(self, names: list[str], instance: str) -> SimScanRead:
         """Read tags between two cycles as an HMI client: one value per name, each with its own error.
 
