@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = (
     "FileRule", "Operation", "OperationContext", "OperationRegistry", "RouteSpec", "SnapshotTaker", "SnapshotTarget",
-    "confine_files", "refuse_project_folder", "refuse_project_targets", "server_made",
+    "confine_files", "operation_input", "refuse_project_folder", "refuse_project_targets", "server_made",
 )
 
 InputT = TypeVar("InputT")
@@ -270,6 +270,20 @@ def _file_fields(operation: Operation[Any, Any], data: Any) -> Iterator[tuple[st
         value = getattr(data, field_name, None)
         if value is not None:
             yield field_name, wire.get(field_name, field_name), rule, value
+
+
+def operation_input(operation: Operation[Any, Any], values: dict[str, Any], *, what: str = "request") -> Any:
+    """``values`` (a request's or a tool call's arguments) as the operation's input Struct; None without one.
+
+    Raises:
+        ValidationError: ``VALIDATION_FAILED``, saying which field is wrong (``invalid <what>: ...``).
+    """
+    if operation.input is None:
+        return None
+    try:
+        return msgspec.convert(values, operation.input, str_keys=True)
+    except msgspec.ValidationError as exc:
+        raise ValidationError(f"invalid {what}: {exc}", code="VALIDATION_FAILED") from None
 
 
 def confine_files(operation: Operation[Any, Any], data: Any, paths: PathPolicy) -> Any:

@@ -31,9 +31,9 @@ from litestar.openapi.spec import Example, Reference
 from litestar.openapi.spec import Operation as OpenAPIOperation
 from litestar.params import Body, FromPath, HeaderParameter, KwargDefinition, Parameter, QueryParameter
 
-from engineering_api.backend.errors import OperationCanceledError, ValidationError
+from engineering_api.backend.errors import OperationCanceledError
 from engineering_api.jobs.manager import JobRecord
-from engineering_api.jobs.operations import confine_files
+from engineering_api.jobs.operations import confine_files, operation_input
 from engineering_api.jobs.preview import DRY_RUN_MESSAGE, Preview
 from engineering_api.jobs.transfer import DOWNLOAD_DOC, FileAnswerOperation, Transfer, TransferPlan, wants_file
 from engineering_api.lib.middleware import request_services
@@ -383,7 +383,7 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
                 asked = wants_file(request, kwargs.get("q__download")) if plan.download else None
                 if plan.exports:
                     transfer.export_targets(values, asked)
-            data = _build_input(operation, values)
+            data = operation_input(operation, values)
             if dry_run and (kwargs.get("q__dry_run") or getattr(kwargs.get("data"), "dry_run", None)):
                 return await _dry_run(services, operation, data, request)
             if is_async:
@@ -446,15 +446,6 @@ async def _dry_run(
     request.scope["dry_run"] = True  # type: ignore[typeddict-unknown-key]  # read by the guard middleware's audit
     preview = await services.jobs.preview(operation, data)
     return ok(preview, DRY_RUN_MESSAGE, headers={DRY_RUN_HEADER: "true"})
-
-
-def _build_input(operation: Operation[Any, Any], values: dict[str, Any]) -> Any:
-    if operation.input is None:
-        return None
-    try:
-        return msgspec.convert(values, operation.input, str_keys=True)
-    except msgspec.ValidationError as exc:
-        raise ValidationError(f"invalid request: {exc}", code="VALIDATION_FAILED") from None
 
 
 _HANDLERS: dict[int, tuple[Operation[Any, Any], list[HTTPRouteHandler]]] = {}

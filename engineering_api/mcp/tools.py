@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from engineering_api.backend.errors import EngineeringError, InsufficientStorageError, ValidationError
-from engineering_api.jobs.operations import confine_files
+from engineering_api.jobs.operations import confine_files, operation_input
 from engineering_api.lib.security import Role
 from engineering_api.lib.paths import PathNotFoundError, PathRejectedError
 from engineering_api.lib.field_docs import plain
@@ -267,7 +267,7 @@ async def _run(
     operation = spec.operation
     assert operation is not None
     try:
-        data = _input(operation, arguments)
+        data = operation_input(operation, arguments, what="arguments")
         if spec.destructive and not confirm:
             preview = await services.jobs.preview(operation, data)
             built = msgspec.to_builtins(preview)
@@ -288,15 +288,6 @@ async def _run(
         return error_outcome(exc)
     except (PathRejectedError, PathNotFoundError) as exc:
         return error_outcome(ValidationError(str(exc), code="PATH_REJECTED"))
-
-
-def _input(operation: Operation[Any, Any], arguments: dict[str, Any]) -> Any:
-    if operation.input is None:
-        return None
-    try:
-        return msgspec.convert(arguments, operation.input, str_keys=True)
-    except msgspec.ValidationError as exc:
-        raise ValidationError(f"invalid arguments: {exc}", code="VALIDATION_FAILED") from None
 
 
 async def _run_job(
