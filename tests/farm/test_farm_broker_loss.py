@@ -48,6 +48,35 @@ def own_farm(tmp_path: Path) -> Iterator[tuple[FarmBackend, Agents, RedisServer]
         server.stop()
 
 
+def _queue_create(farm: FarmBackend, claim: Any, call_id: str, instance: str) -> None:
+    """Send ``sim_create_instance(instance)`` to ``claim``'s agent under ``call_id``, as the API node sends a call."""
+    fence = {"instance": claim.instance, "token": claim.token}
+    farm.app.send_task(CALL_TASK, args=["simulation.sim_create_instance", {"args": encode([instance]), "kwargs": {}},
+                                        call_id, "", fence], queue=agent_queue(claim.agent), task_id=call_id)
+
+
+def _awaiting(farm: FarmBackend, claim: Any, call_id: str) -> tuple[threading.Thread, list[Any]]:
+    """The API node's wait for ``call_id`` in a thread; its list receives the outcome, or the error raised."""
+    answers: list[Any] = []
+
+    def wait() -> None:
+        try:
+            answers.append(farm._await(call_id, claim, "simulation.sim_create_instance", None))
+        except EngineeringError as exc:
+            answers.append(exc)
+
+    waiting = threading.Thread(target=wait, daemon=True)
+    waiting.start()
+    return waiting, answers
+
+
+def _restart_redis(farm: FarmBackend, server: RedisServer) -> None:
+    """Stop Redis until the API node has seen it gone, then start it again on its append-only file."""
+    server.stop()
+    until(lambda: farm._unreachable_until > time.monotonic(), "the API node saw Redis go away")
+    server.start(persistent=True)
+
+
 @pytest.mark.parametrize("held", ["nowhere", "taken"])
 def test_a_call_the_broker_lost_in_a_redis_restart_is_answered_not_run_and_never_runs(own_farm, held):
     """``nowhere``: its message is in no queue, what kombu's BRPOP took when Redis went away. ``taken``: it is in
@@ -62,27 +91,14 @@ def test_a_call_the_broker_lost_in_a_redis_restart_is_answered_not_run_and_never
         redis.hset(KOMBU_UNACKED_KEY, tag, json.dumps([{"headers": {"id": call_id}}, "", agent_queue(claim.agent)]))
         redis.zadd(f"{KOMBU_UNACKED_KEY}_index", {tag: time.time()})
         assert farm.registry.call_held(call_id, agent_queue(claim.agent)) == "taken"
-    answers: list[Any] = []
-
-    def wait() -> None:
-        try:
-            answers.append(farm._await(call_id, claim, "simulation.sim_create_instance", None))
-        except EngineeringError as exc:
-            answers.append(exc)
-
-    waiting = threading.Thread(target=wait, daemon=True)
-    waiting.start()
-    server.stop()
-    until(lambda: farm._unreachable_until > time.monotonic(), "the API node saw Redis go away")
-    server.start(persistent=True)
+    waiting, answers = _awaiting(farm, claim, call_id)
+    _restart_redis(farm, server)
     waiting.join(WAIT)
     assert answers, "the caller got an answer, not a wait without end"
     assert isinstance(answers[0], EngineeringError) and answers[0].code == "FARM_BROKER_UNREACHABLE", answers[0]
     assert answers[0].details["callId"] == call_id
     # The message comes back (kombu's visibility timeout): the agent must not run it.
-    fence = {"instance": claim.instance, "token": claim.token}
-    farm.app.send_task(CALL_TASK, args=["simulation.sim_create_instance", {"args": encode(["Lost"]), "kwargs": {}}, call_id,
-                                        "", fence], queue=agent_queue(claim.agent), task_id=call_id)
+    _queue_create(farm, claim, call_id, "Lost")
     state, outcome = until(lambda: (s := farm.stored_outcome(call_id))[0] != "PENDING" and s,
                            "the agent reached the returned message")
     assert state == "REVOKED" or "error" in outcome, outcome
@@ -97,25 +113,12 @@ def test_an_outcome_whose_reply_was_lost_in_a_redis_restart_is_read_from_the_res
     Celery's result backend, and that is where it is read from then."""
     farm, _, server = own_farm
     claim = farm.registry.claim("reply-lost-in-restart")
-    fence = {"instance": claim.instance, "token": claim.token}
     call_id = uuid.uuid4().hex
-    farm.app.send_task(CALL_TASK, args=["simulation.sim_create_instance", {"args": encode(["Answered"]), "kwargs": {}},
-                                        call_id, "", fence], queue=agent_queue(claim.agent), task_id=call_id)
+    _queue_create(farm, claim, call_id, "Answered")
     until(lambda: farm.stored_outcome(call_id)[0] == "SUCCESS", "the agent ran the call and stored its outcome")
     farm.registry.forget(call_id)  # the reply list, as the lost BLPOP left it: empty
-    answers: list[Any] = []
-
-    def wait() -> None:
-        try:
-            answers.append(farm._await(call_id, claim, "simulation.sim_create_instance", None))
-        except EngineeringError as exc:
-            answers.append(exc)
-
-    waiting = threading.Thread(target=wait, daemon=True)
-    waiting.start()
-    server.stop()
-    until(lambda: farm._unreachable_until > time.monotonic(), "the API node saw Redis go away")
-    server.start(persistent=True)
+    waiting, answers = _awaiting(farm, claim, call_id)
+    _restart_redis(farm, server)
     waiting.join(WAIT)
     assert answers, "the caller got the outcome, not a wait without end"
     assert isinstance(answers[0], dict) and "result" in answers[0], answers[0]
@@ -125,25 +128,18 @@ def test_a_call_still_queued_after_a_redis_restart_is_waited_for_and_runs(own_fa
     farm, agents, server = own_farm
     claim = farm.registry.claim("queued-through-restart")
     agent = agents.processes[claim.agent]
-    fence = {"instance": claim.instance, "token": claim.token}
     call_id = uuid.uuid4().hex
     agent.send_signal(signal.SIGSTOP)  # the agent does not take the message before the restart
     try:
-        farm.app.send_task(CALL_TASK, args=["simulation.sim_create_instance", {"args": encode(["Kept"]), "kwargs": {}}, call_id,
-                                            "", fence], queue=agent_queue(claim.agent), task_id=call_id)
-        answers: list[Any] = []
-        waiting = threading.Thread(target=lambda: answers.append(
-            farm._await(call_id, claim, "simulation.sim_create_instance", None)), daemon=True)
-        waiting.start()
-        server.stop()
-        until(lambda: farm._unreachable_until > time.monotonic(), "the API node saw Redis go away")
-        server.start(persistent=True)
+        _queue_create(farm, claim, call_id, "Kept")
+        waiting, answers = _awaiting(farm, claim, call_id)
+        _restart_redis(farm, server)
         assert farm.registry.call_held(call_id, agent_queue(claim.agent)) == "queued", "the message survived the restart"
         time.sleep(3)  # longer than LOST_MESSAGE_SECONDS: a queued call is not taken as lost (a schedule parameter)
     finally:
         agent.send_signal(signal.SIGCONT)
     waiting.join(WAIT)
-    assert answers and "result" in answers[0], answers
+    assert answers and isinstance(answers[0], dict) and "result" in answers[0], answers
 
 
 def test_an_operation_whose_later_call_the_broker_lost_is_not_answered_not_run(own_farm):
