@@ -397,8 +397,8 @@ class FarmBackendBase(EngineeringBackend):
                     stored = self._stored_reply(call_id)
                     if stored is not None:
                         return stored
-                if through_outage and canceled_at is None:
-                    missing_since = self._stranded(call_id, target, method, missing_since, now)
+                    if canceled_at is None:
+                        missing_since = self._stranded(call_id, target, method, missing_since, now)
             except RedisError:
                 self._note_unreachable()
                 through_outage = True

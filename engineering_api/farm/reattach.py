@@ -86,16 +86,6 @@ def _unsettled(jobs: JobManager, job_id: str) -> bool:
     return record.status == "Running" or record.failure is not None and record.failure.code == "OUTCOME_UNKNOWN"
 
 
-def _unsent_since(farm: FarmBackendBase, call: dict[str, Any], since: float | None) -> tuple[float, float] | None:
-    """Since when ``call`` has been neither started nor waiting in its agent's queue, and how long it may stay so
-    (:meth:`AgentRegistry.stranded_after`); None while it is: a call noted and never sent (its node stopped in
-    between), one the broker lost, or one a worker took and dropped with its broken connection."""
-    bound = farm.registry.stranded_after(call["callId"], agent_queue(call["agent"]))
-    if bound is None:
-        return None
-    return (time.monotonic() if since is None else since), bound
-
-
 def _settle_when_known(jobs: JobManager, farm: FarmBackendBase, job_id: str, call: dict[str, Any],
                        after_its_end: bool) -> None:
     from engineering_api.jobs.manager import JobError
@@ -115,10 +105,14 @@ def _settle_when_known(jobs: JobManager, farm: FarmBackendBase, job_id: str, cal
                     if state == "PENDING":
                         state = "LOST"
             if state == "PENDING":
-                unsent = _unsent_since(farm, call, missing_since)
-                missing_since = None if unsent is None else unsent[0]
-                if unsent is not None and time.monotonic() - unsent[0] >= unsent[1] \
-                        and farm.never_started(call["callId"]):
+                # neither started nor waiting in its agent's queue: a call noted and never sent (its node stopped
+                # in between), one the broker lost, or one a worker took and dropped with its broken connection
+                bound = farm.registry.stranded_after(call["callId"], agent_queue(call["agent"]))
+                if bound is None:
+                    missing_since = None
+                elif missing_since is None:
+                    missing_since = time.monotonic()
+                elif time.monotonic() - missing_since >= bound and farm.never_started(call["callId"]):
                     state = "NOT_SENT"
         except RedisError:
             state, outcome, missing_since = "PENDING", None, None

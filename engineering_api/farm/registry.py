@@ -35,13 +35,13 @@ HEARTBEAT_SECONDS = 1.0
 AGENT_TTL_SECONDS = 5.0
 """An agent whose record is older than this is gone (killed, or its host lost)."""
 KOMBU_UNACKED_KEY = "unacked"
+"""Where kombu's Redis transport keeps messages taken and not yet acknowledged (its ``unacked_key`` default)."""
 LOST_MESSAGE_SECONDS = 2.0
 """How long a call may be neither started nor held by the broker before it is taken as lost (an agent takes well
 under that from popping a message to marking it started)."""
 DROPPED_MESSAGE_SECONDS = 10.0
 """How long a call an agent has taken (kombu's hash of unacknowledged messages) may stay not started before it is
 taken as dropped by a worker whose broker connection broke (a started call is marked within milliseconds)."""
-"""Where kombu's Redis transport keeps messages taken and not yet acknowledged (its ``unacked_key`` default)."""
 
 
 @dataclass
