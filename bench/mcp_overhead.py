@@ -10,6 +10,7 @@ Then, over interleaved rounds, each with ``--concurrency`` clients in flight:
 | ``rest`` | ``GET /api/devices/PLC_1/blocks`` | one ``httpx2.AsyncClient`` (the SDK's HTTP client; ``--rest-client httpx`` for plain httpx) |
 | ``mcp`` | ``tools/call blocks_list {deviceName: PLC_1}``, as shipped: a quick call without a progress token is answered with one JSON body | the SDK's ``Client`` per call in flight, ``mode="legacy"``: the ``initialize`` handshake and a session (protocol 2025-11-25) |
 | ``mcp_modern`` | the same call, session-less (protocol 2026-07-28) | the SDK's ``Client`` as it comes (``mode="auto"``: ``server/discover``, then the modern protocol) |
+| ``mcp_small`` | ``tools/call devices_list {}``: an answer of one small object, for the ceiling below | as ``mcp`` |
 | ``mcp_sse`` | the same against a second, identical server that answers every POST with an event stream, the SDK's default framing (patched in that process only; ``--no-sse`` skips it) | as ``mcp`` |
 
 Before measuring, the tool's ``structuredContent["result"]`` is checked to equal the route's ``data``: the same
@@ -18,7 +19,8 @@ not disturb (see ``bench/README.md``). Besides ops/s, the server's CPU per opera
 process's (the client's) CPU per operation are reported, and the cores each side kept busy. All clients run in
 this one process on one event loop, so at 1.0 client cores the client's CPU per call sets the ops/s: on an idle
 2-core machine REST (~0.55 ms per GET) and MCP (~1.3 ms per SDK call) both are client-bound, and the ratio is then
-about the two clients' CPU per call, whatever the server spends. On a busy machine client and server share what
+about the two clients' CPU per call, whatever the server spends. The ``ceiling`` line divides REST's client CPU
+per GET by the SDK client's per ``mcp_small`` call, its floor: the most ``mcp/rest`` can reach so. On a busy machine client and server share what
 is left, and the ratio moves toward the sum of both sides' CPU.
 
 The file is not called ``bench/mcp.py``: the benchmarks run with ``bench/`` first on ``sys.path`` (and on the
@@ -54,6 +56,9 @@ __all__ = ("TARGET", "mcp_app")
 TARGET = 0.45
 """Issue 36: both wires at 0.45 or better of REST (issue 14's 0.5 is dropped: what is left is the SDK's own path).
 The tool now also answers its data as JSON text and declares an outputSchema, which the SDK's client checks."""
+SMALL_TOOL = "devices_list"
+"""The ceiling's probe: a tool whose whole answer is one small object (the one device), called over the handshake
+wire. What the SDK's client spends on it is its floor per tool call, whatever the server sends or spends."""
 DEVICE = "PLC_1"
 REST_PATH = f"/api/devices/{DEVICE}/blocks"
 TOOL = "blocks_list"
@@ -136,13 +141,14 @@ class Clients:
             raise RuntimeError(f"GET {REST_PATH} -> {answer.status_code}: {answer.text[:200]}")
         return answer.json()["data"]
 
-    def mcp_call(self, label: str) -> Any:
+    def mcp_call(self, label: str, tool: str = TOOL, arguments: dict[str, Any] | None = None) -> Any:
         sessions = self.mcp[label]
+        arguments = {"deviceName": DEVICE} if arguments is None else arguments
 
         async def call(worker: int) -> Any:
-            result = await sessions[worker].call_tool(TOOL, {"deviceName": DEVICE})
+            result = await sessions[worker].call_tool(tool, arguments)
             if result.is_error:
-                raise RuntimeError(f"{TOOL} failed: {result.content[0].text if result.content else result}")
+                raise RuntimeError(f"{tool} failed: {result.content[0].text if result.content else result}")
             return result.structured_content["result"]
 
         return call
@@ -264,7 +270,7 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, list[dict[str, Any]]]
 
 async def _measure_all(args: argparse.Namespace, servers: list[Server], keys: list[str]
                        ) -> dict[str, list[dict[str, Any]]]:
-    runs: dict[str, list[dict[str, Any]]] = {"rest": [], "mcp": [], "mcp_modern": [],
+    runs: dict[str, list[dict[str, Any]]] = {"rest": [], "mcp": [], "mcp_modern": [], "mcp_small": [],
                                              **({} if args.no_sse else {"mcp_sse": []})}
     main_server = servers[0]
     async with AsyncExitStack() as stack:
@@ -273,7 +279,8 @@ async def _measure_all(args: argparse.Namespace, servers: list[Server], keys: li
         await clients.open_mcp("mcp", main_server.url(""), args.concurrency)
         await clients.open_mcp("mcp_modern", main_server.url(""), args.concurrency, mode="auto")
         plan = [("rest", clients.rest_call, main_server), ("mcp", clients.mcp_call("mcp"), main_server),
-                ("mcp_modern", clients.mcp_call("mcp_modern"), main_server)]
+                ("mcp_modern", clients.mcp_call("mcp_modern"), main_server),
+                ("mcp_small", clients.mcp_call("mcp", SMALL_TOOL, {}), main_server)]
         if not args.no_sse:
             sse_clients = Clients(stack, keys[1], args.rest_client)
             await sse_clients.open_mcp("mcp_sse", servers[1].url(""), args.concurrency)
@@ -290,6 +297,10 @@ async def _measure_all(args: argparse.Namespace, servers: list[Server], keys: li
         if len(rest_data) != args.blocks:
             raise RuntimeError(f"GET {REST_PATH} lists {len(rest_data)} blocks, expected {args.blocks}")
         for label, call, _ in plan[1:]:
+            if label == "mcp_small":
+                if len(await call(0)) != 1:
+                    raise RuntimeError(f"{SMALL_TOOL} should list the one device {DEVICE}")
+                continue
             tool_data = await call(0)
             # Both servers hold the same project built the same way, so the payloads must match exactly.
             if tool_data != rest_data:
@@ -373,6 +384,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"client-bound (client process >= 0.9 cores): {', '.join(bound)}")
     print_ratios(names, ratios, cpu_ratios, per_round, disturbance, width=13, unit="ops/s", rounds_heading="per round")
     print("(server-CPU ratio = server CPU per REST request / per MCP call)")
+    # When the clients are bound, ops/s = 1 / client CPU per call; the SDK's client spends its floor even on the
+    # smallest answer, so no change on the server's side lifts mcp/rest above REST's client CPU over that floor.
+    ceiling = client_cpu["rest"] / client_cpu["mcp_small"]
+    print(f"ceiling: REST client CPU {client_cpu['rest']:.0f} us / the SDK client's CPU per call of {SMALL_TOOL} "
+          f"(one small object) {client_cpu['mcp_small']:.0f} us = {ceiling:.3f}: the most mcp/rest can reach "
+          "while the clients are bound, whatever the server spends")
     # Both wires of the SDK's client count: the handshake one (what 2025 clients speak) and the session-less one
     # its Client negotiates by default.
     judged = ("mcp/rest", "mcp_modern/rest")
@@ -391,6 +408,7 @@ def main(argv: list[str] | None = None) -> int:
         "server_cpu_cores": {k: round(v, 3) for k, v in server_cores.items()},
         "p50_ms": {k: round(v, 3) for k, v in p50.items()},
         **ratio_results(ratios, cpu_ratios, per_round, disturbance, args.max_foreign, used),
+        "client_ceiling": round(ceiling, 3),
         "target": TARGET, "target_met": met, "errors": errors, "runs": runs,
     })
     print(f"results written to {path}")
