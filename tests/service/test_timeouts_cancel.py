@@ -29,6 +29,7 @@ from tests.conftest import CPU
 from tests.service.conftest import wait_job
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from litestar.testing import TestClient
@@ -83,13 +84,23 @@ def _worker_thread_spy(client: TestClient) -> list[str]:
 
 
 class _WorkerClock:
-    """The worker's clock, which a test moves on: a deadline passes when the test says so, not after wall time."""
+    """The worker's clock, which stands still until a test moves it on: a deadline (and the unwind grace after
+    it) passes when the test says so, never because the machine was slow."""
 
     def __init__(self) -> None:
-        self.offset = 0.0
+        self.offset = time.monotonic()
 
     def monotonic(self) -> float:
-        return time.monotonic() + self.offset
+        return self.offset
+
+
+def _until(condition: Callable[[], bool]) -> bool:
+    """Wait for ``condition`` another thread makes true (bounded, so a bug fails the test instead of hanging it)."""
+    for _ in range(6_000):
+        if condition():
+            return True
+        time.sleep(0.005)
+    return False
 
 
 def test_a_call_past_its_timeout_stops_at_a_checkpoint_and_rolls_back(
@@ -115,10 +126,7 @@ def test_a_call_past_its_timeout_stops_at_a_checkpoint_and_rolls_back(
             token = current()
             assert token is not None
             clock.offset += 10.0
-            for _ in range(6_000):  # until the watchdog's next tick sets it (bounded, so a bug fails, not hangs)
-                if token.canceled:
-                    break
-                time.sleep(0.005)
+            assert _until(lambda: token.canceled)  # the watchdog's next tick sets it
         return original_open_projects()
 
     monkeypatch.setattr(backend, "open_projects", past_the_deadline)
@@ -136,13 +144,19 @@ def test_a_call_past_its_timeout_stops_at_a_checkpoint_and_rolls_back(
     assert _block_names(client, admin) == {"FC_Keep"}
 
 
-def test_other_clients_wait_only_until_the_timed_out_call_has_stopped(client: TestClient, admin: dict[str, str]) -> None:
+def test_other_clients_wait_only_until_the_timed_out_call_has_stopped(
+    client: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The big call's deadline passes (on the worker's clock, which the test moves) once another client's read
+    is queued behind it; the read is served by the same thread as soon as the big call has stopped."""
     _plc_project(client, admin)
     worker = client.app.state.services.worker
     # The read must queue on the worker (as every call of the Openness bridge does): the fake would answer it on
     # the event loop whenever the worker is idle, which on a slow machine may already be the case when it is sent.
     client.app.state.services.backend.reads_off_worker = False
     _set_call_timeout(client, admin, 1.0)
+    clock = _WorkerClock()
+    monkeypatch.setattr(worker_module, "time", clock)
     seen = _worker_thread_spy(client)
     big: dict[str, Any] = {}
     running = threading.Event()
@@ -153,8 +167,13 @@ def test_other_clients_wait_only_until_the_timed_out_call_has_stopped(client: Te
         big["reached_import"] = True
         return original_import(*args, **kwargs)
 
-    def record_start() -> Any:
-        running.set()  # the create handler asks for the project's version, then generates
+    def record_start() -> Any:  # the create handler asks for the project's version, then generates
+        running.set()
+        token = current()
+        assert token is not None
+        assert _until(lambda: worker._pending >= 2)  # the read is queued behind this call
+        clock.offset += 10.0
+        assert _until(lambda: token.canceled)  # the watchdog's next tick sets it
         return original_open_projects()
 
     backend.program.import_program_documents = record_import
