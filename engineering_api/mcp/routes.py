@@ -266,7 +266,7 @@ _Tools = Annotated[str | None, QueryParameter(
     description="The tool profile to list: core (default, under 40 tools for the day's work) or all")]
 _SessionId = Annotated[str | None, QueryParameter(description="The session named by the SSE stream's endpoint event")]
 _SessionIdCamel = Annotated[str | None, QueryParameter(
-    query="sessionId", description="The same as session_id (the reference's spelling)")]
+    name="sessionId", description="The same as session_id (the reference's spelling)")]
 
 
 def mcp_transport_routes() -> list[Any]:
