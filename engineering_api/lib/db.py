@@ -118,8 +118,12 @@ class Database:
                 self._add_missing_columns(table, columns)
 
     def create(self, schema: str) -> None:
-        """Run ``CREATE … IF NOT EXISTS`` statements (a module's own tables)."""
-        with self._lock:
+        """Run ``CREATE … IF NOT EXISTS`` statements (a module's own tables, made when it is first used).
+
+        Raises:
+            InsufficientStorageError: the disk (or the database) is full; the tables are not there yet.
+        """
+        with self._lock, self._full_disk_named():
             self._conn.executescript(schema)
 
     def has_table(self, table: str) -> bool:

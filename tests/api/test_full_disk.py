@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import sqlite3
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -36,13 +37,24 @@ class _FullDatabase:
 
     def execute(self, sql: str, params: Any = ()) -> Any:
         if sql.lstrip().upper().startswith(_WRITES):
-            error = sqlite3.OperationalError("database or disk is full")
-            error.sqlite_errorcode = 13  # type: ignore[attr-defined]  # SQLITE_FULL, as sqlite3 sets it
-            raise error
+            raise _sqlite_full()
         return self.inner.execute(sql, params)
+
+    def executescript(self, script: str) -> Any:
+        """A module's ``CREATE TABLE IF NOT EXISTS`` script: a no-op for tables that exist, a write for new ones."""
+        present = {row[0] for row in self.inner.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if set(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", script)) - present:
+            raise _sqlite_full()
+        return self.inner.executescript(script)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
+
+
+def _sqlite_full() -> sqlite3.OperationalError:
+    error = sqlite3.OperationalError("database or disk is full")
+    error.sqlite_errorcode = 13  # type: ignore[attr-defined]  # SQLITE_FULL, as sqlite3 sets it
+    return error
 
 
 def _no_space(*_: Any, **__: Any) -> Any:
@@ -145,3 +157,13 @@ def test_a_tool_call_whose_audit_record_cannot_be_written_does_not_run(client, s
     assert not done.is_error
     records = services.audit.page(path_prefix="projects_create").records
     assert [(r.via, r.status, r.outcome) for r in records] == [("mcp", 200, "succeeded")]
+
+
+def test_the_first_runtime_request_on_a_full_disk_is_a_507_naming_the_database(client, admin_headers,
+                                                                               full_disk) -> None:
+    """The runtime API's tables are made on its first request; on a full disk that is a 507 with the path (it was
+    SQLite's own error, a 500), and the next request once there is space works."""
+    with full_disk():
+        problem = assert_error(client.get("/api/runtime/users", headers=admin_headers), 507, "INSUFFICIENT_STORAGE")
+        assert problem["details"]["path"].endswith("engineering-api.sqlite3")
+    assert data(client.get("/api/runtime/users", headers=admin_headers)) == []
