@@ -113,12 +113,17 @@ class BulkImportResult(CamelStruct):
 
 
 def target_for(ctx: OperationContext, requested: str | None) -> str:
-    """The requested version, else the open project's, else the generator's default."""
+    """The requested version, else the open project's, else (no portal, no project) the generator's default.
+
+    Raises:
+        EngineeringError: the open projects could not be read for another reason (that is the answer: a block
+            made for the default version would not be the one the project needs).
+    """
     if requested:
         return requested
     try:
         projects = ctx.backend.open_projects()
-    except e.EngineeringError:
+    except (e.PortalUnavailableError, e.NoProjectOpenError):
         projects = []
     return projects[0].version if projects else "V19"
 

@@ -12,6 +12,7 @@ import pytest
 from litestar.testing import TestClient
 
 from engineering_api.app import create_app
+from engineering_api.backend.errors import EngineeringError
 from engineering_api.config import Settings
 from simatic_xml import parse_bytes
 from tests.conftest import CPU, HMI, add_device, assert_error, data, job_error, run_job
@@ -226,6 +227,20 @@ def test_generate_only_defaults_to_the_open_projects_version(client, admin_heade
     block = data(_gen(client, admin_headers, {"spec": FC_SCL}))
     assert block["version"] == "V18"
     assert '<Engineering version="V18" />' in block["xml"]
+
+
+def test_generate_only_without_a_portal_uses_the_default_version_but_no_other_error(client, admin_headers,
+                                                                                   services, monkeypatch):
+    """No portal (or no project) is why there is no project version to follow: the generator's default serves.
+    Any other failure to read the open projects is the answer, not a block made for a version nobody asked."""
+    data(client.post("/api/instance/actions/detach", headers=admin_headers))
+    assert data(_gen(client, admin_headers, {"spec": FC_SCL}))["version"] == "V19"
+
+    def failing() -> Any:
+        raise EngineeringError("the Openness call GetProjects failed", code="OPENNESS_ERROR")
+
+    monkeypatch.setattr(services.backend, "open_projects", failing)
+    assert_error(_gen(client, admin_headers, {"spec": FC_SCL}), 500, "OPENNESS_ERROR")
 
 
 def test_generate_only_writes_the_output_file(client, engineer_headers, workspace):
