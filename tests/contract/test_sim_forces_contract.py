@@ -30,7 +30,7 @@ def test_clear_forces_leaves_none_or_says_forces_are_invisible(backend: Engineer
 
 def test_a_memory_reset_keeps_forces_and_clear_forces_removes_them(backend: EngineeringBackend,
                                                                    powered_instance: str) -> None:
-    cpu = getattr(getattr(backend, "simulation", None), "get", None)
+    cpu = getattr(getattr(backend, "plcsim", None), "get", None)
     if cpu is None or not hasattr(cpu(powered_instance), "force"):
         pytest.skip("this adapter cannot set forces (no Openness or PLCSIM Advanced member does)")
     cpu(powered_instance).force("%Q0.1", True)  # as start-forcing a force table does
