@@ -54,16 +54,6 @@ def keys(shared: TestClient[Litestar]) -> dict[str, Headers]:
     return {role: {"X-API-Key": services.keys.create(f"harness-{role}", role)[1]} for role in ("viewer", "engineer")}
 
 
-@pytest.fixture
-def engineer(keys: dict[str, Headers]) -> Headers:
-    return keys["engineer"]
-
-
-@pytest.fixture
-def viewer(keys: dict[str, Headers]) -> Headers:
-    return keys["viewer"]
-
-
 def fake_simulation(services: Services, monkeypatch: pytest.MonkeyPatch) -> FakeSim:
     """A fake simulation on the app's backend (instance attributes shadow the port methods)."""
     fake = FakeSim()
