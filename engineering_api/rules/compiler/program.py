@@ -21,10 +21,6 @@ if TYPE_CHECKING:
 
 __all__ = ["BlockDef", "Network", "Program", "TypeIssue", "access_root", "from_source", "literal_int", "type_from_node", "type_from_text"]
 
-SECTION_OF = {
-    "VAR_INPUT": "Input", "VAR_OUTPUT": "Output", "VAR_IN_OUT": "InOut", "VAR": "Static", "VAR_STAT": "Static",
-    "VAR_TEMP": "Temp",
-}
 KIND_OF = {"FUNCTION_BLOCK": "FB", "FUNCTION": "FC", "ORGANIZATION_BLOCK": "OB", "DATA_BLOCK": "DB", "TYPE": "UDT"}
 
 
@@ -250,7 +246,7 @@ def from_block(block: A.Block) -> BlockDef:
                     bd.vars[k] = v
                     bd.decls.append(v)
     for section in block.sections:
-        name = SECTION_OF.get(section.kind, "Static")
+        name = A.SECTION_NAMES.get(section.kind, "Static")
         if section.constant:
             name = "Constant"
         for d in section.decls:
