@@ -14,6 +14,7 @@ from litestar.testing import TestClient
 
 from engineering_api.app import create_app
 from engineering_api.config import Settings
+from tests.api.roles import engineer, viewer  # noqa: F401 - fixtures
 from tests.api.test_testharness_runner import MOTOR_STEPS, START, FakeSim
 from tests.conftest import assert_error, data, job_error, run_job, start_job, wait_job
 

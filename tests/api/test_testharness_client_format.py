@@ -46,6 +46,7 @@ def sim(api: TestClient[Litestar], monkeypatch: pytest.MonkeyPatch) -> FakeSim:
     return fake_simulation(api.app.state.services, monkeypatch)
 
 
+from tests.api.roles import engineer, viewer  # noqa: E402,F401  (fixtures)
 from tests.api.test_testharness import api, keys, shared  # noqa: E402,F401  (fixtures)
 
 
