@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from fakes.runtime.image import build_image  # noqa: E402 - needs the sys.path insert above
 from scan_baseline import PlainOb1  # noqa: E402 - beside this script (bench/ is sys.path[0])
-from tests.runtime.helpers import software_from_scl  # noqa: E402 - needs the sys.path insert above
+from tests.runtime.helpers import Rt, software_from_scl  # noqa: E402 - needs the sys.path insert above
 
 RESULTS = ROOT / "bench" / "results"
 TARGET = 5_000
@@ -100,16 +100,6 @@ def program_text(statements: int, instances: int) -> tuple[str, list[dict]]:
     return FB + db + idbs + ob, tags
 
 
-class _Rt:
-    __slots__ = ("cycle", "first_scan", "memory", "now_ns")
-
-    def __init__(self, memory: object) -> None:
-        self.memory = memory
-        self.now_ns = 0
-        self.first_scan = True
-        self.cycle = 0
-
-
 def _db_values(mem: object, names: list[str]) -> dict[str, object]:
     """The global DB "Data" of the simulated PLC's memory, by member name, as the baseline keeps it."""
     values = mem.dbs["data"]  # type: ignore[attr-defined]
@@ -136,7 +126,7 @@ def main() -> int:
     build_s = time.perf_counter() - started
     ob1 = next(ob for ob in image.obs if ob.kind == "ProgramCycle")
     mem = image.new_memory()
-    rt = _Rt(mem)
+    rt = Rt(mem)
     mem.inputs[0] = 0b1010_0101
     plain = PlainOb1(args.statements, args.instances, inputs=0b1010_0101)
     best = best_cpu = best_plain = float("inf")

@@ -21,6 +21,7 @@ from litestar.testing import TestClient
 
 from engineering_api import config
 from engineering_api.app import create_app, create_services
+from engineering_api.backend.errors import EngineeringError
 from engineering_api.config import Settings
 from engineering_api.services import Services
 
@@ -200,6 +201,16 @@ def assert_error(response: Any, status: int, code: str | None = None) -> dict[st
     if code is not None:
         assert body["code"] == code, body
     return body
+
+
+def raises_code(error: type[EngineeringError], code: str, call: Callable[..., object], /, *args: Any,
+                **kwargs: Any) -> EngineeringError:
+    """``call(*args, **kwargs)`` raises ``error`` with ``code`` (a port refusal); returns it for further checks."""
+    __tracebackhide__ = True
+    with pytest.raises(error) as info:
+        call(*args, **kwargs)
+    assert info.value.code == code, info.value
+    return info.value
 
 
 def skip_or_fail(reason: str, suite: str) -> NoReturn:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.rules.compiler.builtins import SYSTEM_FBS as CHECKER_FBS
 from engineering_api.rules.compiler.builtins import SYSTEM_TYPES as CHECKER_TYPES
-from engineering_api.rules.compiler.types import ELEMENTARY, canonical
+from engineering_api.rules.compiler.types import ELEMENTARY, canonical, split_top_level
 from simatic_xml.system_types import lookup as lookup_system_type
 
 from . import stdlib
@@ -305,21 +305,7 @@ def _deep(slot: Slot) -> Slot:
 
 
 def _split_top(text: str) -> list[str]:
-    parts: list[str] = []
-    cur: list[str] = []
-    depth = 0
-    for ch in text:
-        if ch in "[(":
-            depth += 1
-        elif ch in "])":
-            depth -= 1
-        if ch == "," and depth == 0:
-            parts.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-    parts.append("".join(cur))
-    return [p.strip() for p in parts if p.strip()]
+    return [p.strip() for p in split_top_level(text) if p.strip()]
 
 
 _REPEAT = re.compile(r"^(\d+)\s*\((.*)\)$", re.DOTALL)

@@ -45,8 +45,6 @@ Notes = list[tuple[str, int, int, str, str]]
 """(block, line, column, code, message) of what was written differently from the source."""
 
 _KINDS = {"FUNCTION_BLOCK": "FB", "FUNCTION": "FC", "ORGANIZATION_BLOCK": "OB", "DATA_BLOCK": "GlobalDB", "TYPE": "UDT"}
-_SECTIONS = {"VAR_INPUT": "Input", "VAR_OUTPUT": "Output", "VAR_IN_OUT": "InOut", "VAR": "Static",
-             "VAR_STAT": "Static", "VAR_TEMP": "Temp"}
 _FLAGS = {"EXTERNALACCESSIBLE": "accessibleFromHmi", "EXTERNALVISIBLE": "visibleInHmi",
           "EXTERNALWRITABLE": "writableFromHmi"}
 _OB_SYSTEM_INPUTS = {"Initial_Call", "Remanence", "LostRetentive", "LostRTC", "Event_Count", "IO_State", "LADDR", "Channel",
@@ -191,7 +189,7 @@ def _member(decl: A.VarDecl, block: str, retain: bool, walk: _Walk, key: str) ->
 def _sections(block: A.Block, block_type: str, walk: _Walk) -> dict[str, list[dict[str, Any]]]:
     interface: dict[str, list[dict[str, Any]]] = {}
     for section in block.sections:
-        name = "Constant" if section.constant else _SECTIONS.get(section.kind)
+        name = "Constant" if section.constant else A.SECTION_NAMES.get(section.kind)
         if name is None:
             raise SpecError(f"source.{block.name}", f"line {section.line}: unknown section {section.kind}")
         if block_type in ("FC", "OB") and name == "Static":

@@ -250,6 +250,13 @@ class VarSection(Node):
         return "CONSTANT" in self.qualifiers
 
 
+SECTION_NAMES: dict[str, str] = {
+    "VAR_INPUT": "Input", "VAR_OUTPUT": "Output", "VAR_IN_OUT": "InOut", "VAR": "Static", "VAR_STAT": "Static",
+    "VAR_TEMP": "Temp",
+}
+"""A :class:`VarSection`'s ``kind`` -> the interface section TIA writes its members in (``VAR_IN_OUT``: ``InOut``)."""
+
+
 # --------------------------------------------------------------------------- statements
 
 

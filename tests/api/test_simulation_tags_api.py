@@ -9,6 +9,7 @@ from urllib.parse import quote
 import pytest
 
 from tests.api import test_simulation_api as base
+from tests.api.roles import engineer, viewer  # noqa: F401 - fixtures
 from tests.conftest import assert_error, data
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 
 Headers = dict[str, str]
 SIM, act, create = base.SIM, base.act, base.create
-sim, keys, _clean, eng, viewer = base.sim, base.keys, base._clean, base.eng, base.viewer
+sim, keys, _clean = base.sim, base.keys, base._clean
 """The module's fixtures: one app, keys, instances removed after each test."""
 PROGRAM = """
 DATA_BLOCK "Data"
@@ -57,12 +58,12 @@ def image() -> ProgramImage:
 
 
 @pytest.fixture
-def plc(sim: TestClient[Any], eng: Headers, image: ProgramImage) -> str:
+def plc(sim: TestClient[Any], engineer: Headers, image: ProgramImage) -> str:
     """An instance ``Sim`` in SingleStep mode with the program downloaded, connected, in RUN."""
-    create(sim, eng, "Sim", operatingMode="SingleStep")
-    act(sim, eng, "Sim", "power-on")
+    create(sim, engineer, "Sim", operatingMode="SingleStep")
+    act(sim, engineer, "Sim", "power-on")
     sim.app.state.services.backend.plcsim.get("Sim").load(image, device="PLC_1")
-    data(sim.post(f"{SIM}/start", json={"instanceName": "Sim"}, headers=eng))
+    data(sim.post(f"{SIM}/start", json={"instanceName": "Sim"}, headers=engineer))
     return "Sim"
 
 
@@ -74,17 +75,17 @@ def step(sim: TestClient[Any], headers: Headers, name: str = "Sim", **amount: An
     return data(sim.post(f"{SIM}/instances/{name}/actions/step", json=amount, headers=headers))
 
 
-def test_tag_routes_need_a_connection(sim: TestClient[Any], eng: Headers, viewer: Headers) -> None:
+def test_tag_routes_need_a_connection(sim: TestClient[Any], engineer: Headers, viewer: Headers) -> None:
     assert_error(sim.get(f"{SIM}/tags", headers=viewer), 409, "SIM_NOT_CONNECTED")
     assert_error(sim.get(tag("Start"), headers=viewer), 409, "SIM_NOT_CONNECTED")
-    assert_error(sim.put(tag("Start"), json={"value": True}, headers=eng), 409, "SIM_NOT_CONNECTED")
+    assert_error(sim.put(tag("Start"), json={"value": True}, headers=engineer), 409, "SIM_NOT_CONNECTED")
     assert_error(sim.post(f"{SIM}/tags/batch-read", json={"tagNames": ["Start"]}, headers=viewer), 409,
                  "SIM_NOT_CONNECTED")
-    assert_error(sim.post(f"{SIM}/tags/refresh", headers=eng), 409, "SIM_NOT_CONNECTED")
+    assert_error(sim.post(f"{SIM}/tags/refresh", headers=engineer), 409, "SIM_NOT_CONNECTED")
     assert_error(sim.get(f"{SIM}/tags?instanceName=Nope", headers=viewer), 404, "SIM_INSTANCE_NOT_FOUND")
 
 
-def test_list_read_write_and_a_timer_in_virtual_time(sim: TestClient[Any], eng: Headers, viewer: Headers,
+def test_list_read_write_and_a_timer_in_virtual_time(sim: TestClient[Any], engineer: Headers, viewer: Headers,
                                                       plc: str) -> None:
     listed = data(sim.get(f"{SIM}/tags", headers=viewer))
     assert listed["instance"] == "Sim" and listed["count"] == len(listed["tags"]) == 16
@@ -92,26 +93,26 @@ def test_list_read_write_and_a_timer_in_virtual_time(sim: TestClient[Any], eng: 
     assert [t["name"] for t in data(sim.get(f"{SIM}/tags?filter=ARR", headers=viewer))["tags"]] == [
         f'"Data".arr[{i}]' for i in range(4)]
     assert data(sim.get(f"{SIM}/tags?filter=*.t.?", headers=viewer))["count"] == 1
-    written = data(sim.put(tag("Start"), json={"Value": True}, headers=eng))
+    written = data(sim.put(tag("Start"), json={"Value": True}, headers=engineer))
     assert (written["name"], written["value"], written["dataType"], written["quality"]) == ("Start", True, "Bool",
                                                                                            "Good")
-    assert data(sim.put(tag('"Data".delay'), json={"value": "T#100ms"}, headers=eng))["value"] == 100
-    step(sim, eng, milliseconds=90)
+    assert data(sim.put(tag('"Data".delay'), json={"value": "T#100ms"}, headers=engineer))["value"] == 100
+    step(sim, engineer, milliseconds=90)
     assert data(sim.get(tag("Lamp"), headers=viewer))["value"] is False
-    step(sim, eng, milliseconds=20)
+    step(sim, engineer, milliseconds=20)
     lamp = data(sim.get(tag("%Q0.0"), headers=viewer))
     assert lamp["value"] is True and lamp["timestamp"].endswith("Z")
-    assert_error(sim.put(tag('"Data".count'), json={"value": 40000}, headers=eng), 422, "SIM_TAG_TYPE_MISMATCH")
+    assert_error(sim.put(tag('"Data".count'), json={"value": 40000}, headers=engineer), 422, "SIM_TAG_TYPE_MISMATCH")
     assert data(sim.get(tag('"Data".arr'), headers=viewer))["value"][0] == 1
     assert_error(sim.get(tag("Nope"), headers=viewer), 404, "SIM_TAG_NOT_FOUND")
-    assert_error(sim.put(tag("Nope"), json={"value": 1}, headers=eng), 404, "SIM_TAG_NOT_FOUND")
-    assert_error(sim.put(tag('"Data".count'), json={"value": "many"}, headers=eng), 422, "SIM_TAG_TYPE_MISMATCH")
-    assert_error(sim.put(tag("Start"), json={}, headers=eng), 422)
+    assert_error(sim.put(tag("Nope"), json={"value": 1}, headers=engineer), 404, "SIM_TAG_NOT_FOUND")
+    assert_error(sim.put(tag('"Data".count'), json={"value": "many"}, headers=engineer), 422, "SIM_TAG_TYPE_MISMATCH")
+    assert_error(sim.put(tag("Start"), json={}, headers=engineer), 422)
     assert_error(sim.put(tag("Start"), json={"value": True}, headers=viewer), 403)
 
 
-def test_batches_answer_per_item(sim: TestClient[Any], eng: Headers, viewer: Headers, plc: str) -> None:
-    written = data(sim.post(f"{SIM}/tags/batch-write", headers=eng, json={"tags": [
+def test_batches_answer_per_item(sim: TestClient[Any], engineer: Headers, viewer: Headers, plc: str) -> None:
+    written = data(sim.post(f"{SIM}/tags/batch-write", headers=engineer, json={"tags": [
         {"name": '"Data".level', "value": 1.5}, {"name": "Ghost", "value": 1}, {"name": '"Data".idx', "value": "x"},
         {"name": "Start", "value": True}]}))
     assert [(r["name"], r["error"] and r["error"]["code"]) for r in written] == [
@@ -124,23 +125,23 @@ def test_batches_answer_per_item(sim: TestClient[Any], eng: Headers, viewer: Hea
     assert_error(sim.post(f"{SIM}/tags/batch-read", json={"tagNames": []}, headers=viewer), 422, "SIM_BATCH_SIZE")
     assert_error(sim.post(f"{SIM}/tags/batch-read", json={"tagNames": ["Start"] * 1001}, headers=viewer), 422,
                  "SIM_BATCH_SIZE")
-    assert_error(sim.post(f"{SIM}/tags/batch-write", json={"tags": []}, headers=eng), 422, "SIM_BATCH_SIZE")
-    assert_error(sim.post(f"{SIM}/tags/batch-write", json={}, headers=eng), 422)
+    assert_error(sim.post(f"{SIM}/tags/batch-write", json={"tags": []}, headers=engineer), 422, "SIM_BATCH_SIZE")
+    assert_error(sim.post(f"{SIM}/tags/batch-write", json={}, headers=engineer), 422)
     assert_error(sim.post(f"{SIM}/tags/batch-write", json={"tags": [{"name": "Start", "value": 1}]},
                           headers=viewer), 403)
 
 
-def test_stale_tag_list_after_a_download_until_refresh(sim: TestClient[Any], eng: Headers,
+def test_stale_tag_list_after_a_download_until_refresh(sim: TestClient[Any], engineer: Headers,
                                                        viewer: Headers, plc: str, image: ProgramImage) -> None:
     cpu = sim.app.state.services.backend.plcsim.get("Sim")
     cpu.load(image, device="PLC_1", stop_allowed=True)
     assert data(sim.get(f"{SIM}/instances/Sim/state", headers=viewer))["tagsUpToDate"] is False
     assert_error(sim.get(tag("Start"), headers=viewer), 409, "SIM_TAG_LIST_NOT_UP_TO_DATE")
     assert_error(sim.get(f"{SIM}/tags", headers=viewer), 409, "SIM_TAG_LIST_NOT_UP_TO_DATE")
-    assert_error(sim.put(tag("Start"), json={"value": True}, headers=eng), 409, "SIM_TAG_LIST_NOT_UP_TO_DATE")
+    assert_error(sim.put(tag("Start"), json={"value": True}, headers=engineer), 409, "SIM_TAG_LIST_NOT_UP_TO_DATE")
     batch = data(sim.post(f"{SIM}/tags/batch-read", json={"tagNames": ["Start"]}, headers=viewer))
     assert batch[0]["error"]["code"] == "NotUpToDate"
-    assert data(sim.post(f"{SIM}/tags/refresh", headers=eng))["count"] == 16
+    assert data(sim.post(f"{SIM}/tags/refresh", headers=engineer))["count"] == 16
     assert data(sim.get(tag("Start"), headers=viewer))["value"] is False
     sim.app.state.services.backend.simulation.refresh_after_download(cpu)  # what a download through the API does
     cpu.load(image, device="PLC_1", stop_allowed=True)
@@ -148,38 +149,38 @@ def test_stale_tag_list_after_a_download_until_refresh(sim: TestClient[Any], eng
     assert data(sim.get(tag("Start"), headers=viewer))["value"] is False
 
 
-def test_explicit_instance_and_powered_off(sim: TestClient[Any], eng: Headers, viewer: Headers,
+def test_explicit_instance_and_powered_off(sim: TestClient[Any], engineer: Headers, viewer: Headers,
                                            plc: str) -> None:
-    create(sim, eng, "Other")
-    data(sim.post(f"{SIM}/connect", json={"instanceName": "Other"}, headers=eng))
+    create(sim, engineer, "Other")
+    data(sim.post(f"{SIM}/connect", json={"instanceName": "Other"}, headers=engineer))
     assert data(sim.get(f"{tag('Start')}?instanceName=Sim", headers=viewer))["value"] is False
-    assert data(sim.put(tag("Start"), json={"value": True, "instanceName": "Sim"}, headers=eng))["value"] is True
+    assert data(sim.put(tag("Start"), json={"value": True, "instanceName": "Sim"}, headers=engineer))["value"] is True
     assert data(sim.get(f"{SIM}/tags?instanceName=Sim&filter=Lamp", headers=viewer))["count"] == 1
     assert data(sim.get(f"{SIM}/tags", headers=viewer))["count"] == 0  # nothing downloaded to "Other"
     assert_error(sim.get(tag("Start"), headers=viewer), 409, "INSTANCE_OFF")
-    batch = data(sim.post(f"{SIM}/tags/batch-write", json={"tags": [{"name": "Start", "value": True}]}, headers=eng))
+    batch = data(sim.post(f"{SIM}/tags/batch-write", json={"tags": [{"name": "Start", "value": True}]}, headers=engineer))
     assert batch[0]["error"]["code"] == "InstanceNotRunning"
     assert_error(sim.get(f"{tag('Start')}?instanceName=Nope", headers=viewer), 404, "SIM_INSTANCE_NOT_FOUND")
 
 
-def test_programming_error_stops_the_cpu_with_its_place(sim: TestClient[Any], eng: Headers,
+def test_programming_error_stops_the_cpu_with_its_place(sim: TestClient[Any], engineer: Headers,
                                                          viewer: Headers, plc: str) -> None:
-    sim.put(tag('"Data".idx'), json={"value": 7}, headers=eng)
-    result = step(sim, eng, cycles=5)
+    sim.put(tag('"Data".idx'), json={"value": 7}, headers=engineer)
+    result = step(sim, engineer, cycles=5)
     assert (result["cycles"], result["operatingState"], result["stopped"]) == (1, "Stop", True)
     state = data(sim.get(f"{SIM}/instances/Sim/state", headers=viewer))
     assert state["operatingState"] == "Stop" and state["lastError"]["block"] == "Main"
     entry = data(sim.get(f"{SIM}/instances/Sim/diagnostics", headers=viewer))["entries"][0]
     assert entry["event"] == "ProgrammingError" and entry["block"] == "Main" and entry["line"]
-    assert_error(sim.post(f"{SIM}/instances/Sim/actions/step", json={"cycles": 1}, headers=eng), 409, "CPU_NOT_RUNNING")
-    body = assert_error(act(sim, eng, "Sim", "run"), 409, "CPU_STOPPED_BY_ERROR")  # the startup OB fails too
+    assert_error(sim.post(f"{SIM}/instances/Sim/actions/step", json={"cycles": 1}, headers=engineer), 409, "CPU_NOT_RUNNING")
+    body = assert_error(act(sim, engineer, "Sim", "run"), 409, "CPU_STOPPED_BY_ERROR")  # the startup OB fails too
     assert body["details"]["block"] == "Init"
-    sim.put(tag('"Data".idx'), json={"value": 0}, headers=eng)
-    assert data(act(sim, eng, "Sim", "run"))["lastError"] is None
+    sim.put(tag('"Data".idx'), json={"value": 0}, headers=engineer)
+    assert data(act(sim, engineer, "Sim", "run"))["lastError"] is None
 
 
 def test_download_through_the_api_keeps_the_connected_tag_list_fresh(
-        sim: TestClient[Any], eng: Headers, viewer: Headers) -> None:
+        sim: TestClient[Any], engineer: Headers, viewer: Headers) -> None:
     admin = {"X-API-Key": sim.app.state.services.settings.secret_path.read_text(encoding="utf-8").strip()}
     data(sim.post("/api/projects/actions/create-sync", json={"name": "SimTags"}, headers=admin))
     data(sim.post("/api/projects/actions/simulation-support", json={"enabled": True}, headers=admin))
@@ -187,19 +188,19 @@ def test_download_through_the_api_keeps_the_connected_tag_list_fresh(
                                                                   "name": "PLC_1"}, headers=admin))
     data(sim.post("/api/devices/PLC_1/external-sources/import-and-generate",
                   json={"SourceName": "prog.scl", "SclContent": PROGRAM.replace('"Start"', "TRUE")
-                        .replace('"Lamp" := "Delay_DB".done;', "")}, headers=eng))
-    create(sim, eng, "Dl", operatingMode="SingleStep")
-    act(sim, eng, "Dl", "power-on")
-    data(sim.post(f"{SIM}/connect", json={"instanceName": "Dl"}, headers=eng))
-    download = sim.post("/api/devices/PLC_1/actions/download-sync", headers=eng,
+                        .replace('"Lamp" := "Delay_DB".done;', "")}, headers=engineer))
+    create(sim, engineer, "Dl", operatingMode="SingleStep")
+    act(sim, engineer, "Dl", "power-on")
+    data(sim.post(f"{SIM}/connect", json={"instanceName": "Dl"}, headers=engineer))
+    download = sim.post("/api/devices/PLC_1/actions/download-sync", headers=engineer,
                         json={"instanceName": "Dl", "startAfterDownload": True})
     if download.status_code == 404 and download.json()["code"] == "ROUTE_NOT_FOUND":
         pytest.skip("the download route has not landed")
     data(download)
     assert data(sim.get(f"{SIM}/instances/Dl/state", headers=viewer))["tagsUpToDate"] is True
-    step(sim, eng, cycles=3, name="Dl")
+    step(sim, engineer, cycles=3, name="Dl")
     assert data(sim.get(tag('"Data".count'), headers=viewer))["value"] == 3
-    data(sim.post(f"{SIM}/disconnect", headers=eng))
-    data(sim.post("/api/devices/PLC_1/actions/download-sync", headers=eng, json={"instanceName": "Dl", "stopCpu": True}))
+    data(sim.post(f"{SIM}/disconnect", headers=engineer))
+    data(sim.post("/api/devices/PLC_1/actions/download-sync", headers=engineer, json={"instanceName": "Dl", "stopCpu": True}))
     assert_error(sim.get(tag('"Data".count') + "?instanceName=Dl", headers=viewer), 409,
                  "SIM_TAG_LIST_NOT_UP_TO_DATE")

@@ -14,6 +14,7 @@ from litestar.testing import TestClient
 
 from engineering_api.app import create_app
 from engineering_api.config import Settings
+from tests.api.roles import engineer, viewer  # noqa: F401 - fixtures
 from tests.api.test_testharness_runner import MOTOR_STEPS, START, FakeSim
 from tests.conftest import assert_error, data, job_error, run_job, start_job, wait_job
 
@@ -52,16 +53,6 @@ def api(shared: TestClient[Litestar]) -> TestClient[Litestar]:
 def keys(shared: TestClient[Litestar]) -> dict[str, Headers]:
     services: Services = shared.app.state.services
     return {role: {"X-API-Key": services.keys.create(f"harness-{role}", role)[1]} for role in ("viewer", "engineer")}
-
-
-@pytest.fixture
-def engineer(keys: dict[str, Headers]) -> Headers:
-    return keys["engineer"]
-
-
-@pytest.fixture
-def viewer(keys: dict[str, Headers]) -> Headers:
-    return keys["viewer"]
 
 
 def fake_simulation(services: Services, monkeypatch: pytest.MonkeyPatch) -> FakeSim:

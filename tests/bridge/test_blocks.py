@@ -12,6 +12,7 @@ import pytest
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import ProgramDocument
 from simatic_xml.generate import generate_xml
+from tests.conftest import raises_code
 
 FB = {"blockType": "FB", "name": "FB_Motor", "language": "SCL", "number": 10, "networks": [{"scl": ""}]}
 IDB = {"blockType": "InstanceDB", "name": "DB_Motor", "instanceOf": "FB_Motor", "number": 4}
@@ -30,9 +31,7 @@ def test_blocks_deep_in_user_groups_are_found_with_their_folder(plc: Any) -> Non
     info = plc.blocks.get_block("PLC_1", "FB_Motor")
     assert (info.folder, info.block_type, info.number, info.language) == ("Motors/Conveyor", "FB", 10, "SCL")
     assert [b.name for b in plc.blocks.list_blocks("PLC_1")] == ["FB_Motor"]
-    with pytest.raises(e.NotFoundError) as missing:
-        plc.blocks.get_block("PLC_1", "FB_Nowhere")
-    assert missing.value.code == "BLOCK_NOT_FOUND"
+    raises_code(e.NotFoundError, "BLOCK_NOT_FOUND", plc.blocks.get_block, "PLC_1", "FB_Nowhere")
 
 
 def test_deleting_an_fb_leaves_its_instance_db_inconsistent(plc: Any) -> None:
@@ -41,9 +40,7 @@ def test_deleting_an_fb_leaves_its_instance_db_inconsistent(plc: Any) -> None:
     plc.blocks.delete_block("PLC_1", "FB_Motor")
     assert plc.blocks.get_block("PLC_1", "DB_Motor").consistent is False  # PlcBlock.IsConsistent, as TIA reports it
     # TIA will not export an inconsistent block, and the stand-in's compile does not repair it.
-    with pytest.raises(e.ConflictError) as info:
-        plc.program.export_program_object("PLC_1", "DB_Motor")
-    assert info.value.code == "BLOCK_INCONSISTENT"
+    raises_code(e.ConflictError, "BLOCK_INCONSISTENT", plc.program.export_program_object, "PLC_1", "DB_Motor")
 
 
 def test_a_refused_rename_keeps_tia_s_detail_and_changes_nothing(plc: Any, faults: Any) -> None:
@@ -99,12 +96,8 @@ def test_source_text_cannot_be_read_back_through_openness(plc: Any) -> None:
     assert (info.length, info.line_count) == (12, 2)  # from the text given, not read back from TIA
     listed = plc.blocks.list_external_sources("PLC_1")[0]
     assert (listed.name, listed.length, listed.line_count) == ("a.scl", 0, 0)  # unknown: Openness cannot read it
-    with pytest.raises(e.NotSupportedError) as info_read:
-        plc.blocks.read_external_source("PLC_1", "a.scl")
-    assert info_read.value.code == "NO_OPENNESS_EQUIVALENT"
-    with pytest.raises(e.NotFoundError) as missing:
-        plc.blocks.read_external_source("PLC_1", "b.scl")
-    assert missing.value.code == "SOURCE_NOT_FOUND"
+    raises_code(e.NotSupportedError, "NO_OPENNESS_EQUIVALENT", plc.blocks.read_external_source, "PLC_1", "a.scl")
+    raises_code(e.NotFoundError, "SOURCE_NOT_FOUND", plc.blocks.read_external_source, "PLC_1", "b.scl")
 
 
 def test_unsaved_sources_and_folders_are_discarded_on_close(plc: Any) -> None:
@@ -123,6 +116,4 @@ def test_rename_refuses_the_name_of_a_tag_table(plc: Any) -> None:
     plc.program.import_program_documents("PLC_1", [_doc(FC)], overwrite=False)
     plc._change("add a tag table",
                 lambda: plc._plc_software(plc._project(), "PLC_1").TagTableGroup.TagTables.Create("Motors"))
-    with pytest.raises(e.AlreadyExistsError) as info:
-        plc.blocks.rename_block("PLC_1", "FC_A", "MOTORS")
-    assert info.value.code == "OBJECT_EXISTS"
+    raises_code(e.AlreadyExistsError, "OBJECT_EXISTS", plc.blocks.rename_block, "PLC_1", "FC_A", "MOTORS")

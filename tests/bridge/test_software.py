@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from engineering_api.backend import errors as e
+from tests.conftest import raises_code
 
 DATA = Path(__file__).parent / "data"
 """A tag table document as a file, its ``{name}``, ``{tag}``, ``{data_type}`` fields filled in by ``str.format``."""
@@ -64,16 +65,12 @@ def test_compile_block_finds_blocks_and_types_in_nested_groups(bridge: Any, plc:
     control.Program.AddType(plc, "PLC_1", "Shared", "UDT_Deep")
     assert bridge.compile.compile_block("PLC_1", "FB_Deep").messages[0].path == "FB_Deep"
     assert bridge.compile.compile_block("PLC_1", "UDT_Deep").state == "Success"
-    with pytest.raises(e.NotFoundError) as info:
-        bridge.compile.compile_block("PLC_1", "FB_Nowhere")
-    assert info.value.code == "BLOCK_NOT_FOUND"
+    raises_code(e.NotFoundError, "BLOCK_NOT_FOUND", bridge.compile.compile_block, "PLC_1", "FB_Nowhere")
 
 
 def test_software_is_reached_through_the_device_items_software_container(bridge: Any, plc: int) -> None:
     bridge.devices.add_device(HMI, None, "HMI_1")
-    with pytest.raises(e.ValidationError) as info:
-        bridge.compile.compile_software("HMI_1")
-    assert info.value.code == "NOT_A_PLC"
+    raises_code(e.ValidationError, "NOT_A_PLC", bridge.compile.compile_software, "HMI_1")
     with pytest.raises(e.NotFoundError):
         bridge.compile.compile_software("PLC_9")
     # The unscripted stand-in answers Success with one node per object it holds (it does not compile).
@@ -119,10 +116,8 @@ def test_import_order_is_udt_then_fb_fc_then_ob_db(bridge: Any, plc: int, contro
 def test_a_batch_is_checked_before_anything_reaches_tia(bridge: Any, plc: int, control: Any) -> None:
     from engineering_api.backend.models import ProgramDocument
 
-    with pytest.raises(e.ValidationError) as info:
-        bridge.program.import_program_documents("PLC_1", [_spec_doc(UDT), ProgramDocument(source="b.xml", data=b"<broken")],
-                                        overwrite=False)
-    assert info.value.code == "IMPORT_FAILED"
+    raises_code(e.ValidationError, "IMPORT_FAILED", bridge.program.import_program_documents, "PLC_1",
+                [_spec_doc(UDT), ProgramDocument(source="b.xml", data=b"<broken")], overwrite=False)
     assert list(control.Program.ImportLog) == []
 
 
@@ -168,17 +163,14 @@ def test_a_tag_table_goes_into_its_folder_and_overwrite_moves_it(bridge: Any, pl
     bridge.tags.create_tag_table_folder("PLC_1", "Drives/Line1")
     bridge.program.import_program_documents("PLC_1", [_table_doc(folder="Drives/Line1")], overwrite=False)
     assert {o.name: o.folder for o in bridge.program.list_program_objects("PLC_1")}["Motors"] == "Drives/Line1"
-    with pytest.raises(e.AlreadyExistsError) as exists:
-        bridge.program.import_program_documents("PLC_1", [_table_doc()], overwrite=False)
-    assert exists.value.code == "OBJECT_EXISTS"
+    raises_code(e.AlreadyExistsError, "OBJECT_EXISTS", bridge.program.import_program_documents, "PLC_1", [_table_doc()],
+                overwrite=False)
     # As the fake: overwrite replaces the table, wherever it was, with the document in the given folder.
     bridge.program.import_program_documents("PLC_1", [_table_doc(tag="Other")], overwrite=True)
     assert {o.name: o.folder for o in bridge.program.list_program_objects("PLC_1")}["Motors"] == ""
     assert [t.name for t in bridge.tags.list_tags("PLC_1", "Motors")] == ["Other"]
-    with pytest.raises(e.ConflictError) as default:
-        bridge.program.import_program_documents("PLC_1", [_table_doc(name="Default tag table", tag="X", folder="Drives")],
-                                        overwrite=True)
-    assert default.value.code == "DEFAULT_TAG_TABLE"
+    raises_code(e.ConflictError, "DEFAULT_TAG_TABLE", bridge.program.import_program_documents, "PLC_1",
+                [_table_doc(name="Default tag table", tag="X", folder="Drives")], overwrite=True)
 
 
 def test_a_tag_name_used_by_another_table_never_reaches_import(bridge: Any, plc: int, control: Any) -> None:

@@ -137,6 +137,14 @@ def open_plc_project(backend: EngineeringBackend, root: Path, project: str = "P"
 
 
 @pytest.fixture
+def powered_instance(backend: EngineeringBackend) -> str:
+    """A simulation instance ``SIM`` (CPU 1516, SingleStep: nothing runs between calls), powered on."""
+    backend.simulation.sim_create_instance("SIM", "CPU1516", "SingleStep")
+    backend.simulation.sim_power_on("SIM")
+    return "SIM"
+
+
+@pytest.fixture
 def root(tmp_path: Path) -> Path:
     """The file root: paths reach the port already confined and absolute."""
     path = tmp_path / "workspace"

@@ -19,6 +19,7 @@ from engineering_api.backend import errors as e
 from engineering_api.backend import models as m
 from engineering_api.backend.port import EngineeringBackend
 from tests.contract.conftest import CPU, DI, HMI, IM, UNKNOWN_ARTICLE
+from tests.conftest import raises_code
 
 DATA = Path(__file__).parent / "data"
 """SimaticML of a UDT, an FB and its instance DB as files, their ``{name}`` fields filled in by ``str.format``."""
@@ -393,9 +394,7 @@ def test_history(backend, project, root):
     if backend.name == "openness":
         # Openness has no recently-opened list (Project.HistoryEntries is the project's own event log).
         for call in (backend.project_history, lambda: backend.remove_history_entry(project.path)):
-            with pytest.raises(e.NotSupportedError) as info:
-                call()
-            assert info.value.code == "NO_OPENNESS_EQUIVALENT"
+            raises_code(e.NotSupportedError, "NO_OPENNESS_EQUIVALENT", call)
         return
     history = backend.project_history()
     assert [h.path for h in history] == [project.path]
@@ -642,9 +641,7 @@ def test_catalog(backend):
         # TIA keeps its catalog itself (no cache to load or build) and CatalogEntry has no image.
         for call in (backend.catalog.catalog_cache_load, backend.catalog.catalog_cache_build, backend.catalog.catalog_cache_status,
                      lambda: backend.catalog.catalog_image(CPU)):
-            with pytest.raises(e.NotSupportedError) as info:
-                call()
-            assert info.value.code == "NO_OPENNESS_EQUIVALENT"
+            raises_code(e.NotSupportedError, "NO_OPENNESS_EQUIVALENT", call)
         return
     assert backend.catalog.catalog_cache_load().loaded is True
     status = backend.catalog.catalog_cache_build()
@@ -723,9 +720,8 @@ def test_import_list_and_export_program_objects(backend: EngineeringBackend, plc
     # The export imports again (overwrite replaces the table) and exports the same.
     backend.program.import_program_documents("PLC_1", [m.ProgramDocument(source="again.xml", data=table)], overwrite=True)
     assert backend.program.export_program_object("PLC_1", "Falhas") == table
-    with pytest.raises(e.AlreadyExistsError) as exists:
-        backend.program.import_program_documents("PLC_1", [_corpus_table("fseenig_Falhas.xml")], overwrite=False)
-    assert exists.value.code == "OBJECT_EXISTS"
+    raises_code(e.AlreadyExistsError, "OBJECT_EXISTS", backend.program.import_program_documents, "PLC_1",
+                [_corpus_table("fseenig_Falhas.xml")], overwrite=False)
 
 
 def test_program_objects_survive_save_and_reopen(backend: EngineeringBackend, plc: m.DeviceInfo, project: m.ProjectInfo) -> None:
@@ -797,18 +793,15 @@ def test_importing_the_same_automatically_numbered_blocks_again_keeps_their_numb
 
 
 def test_instance_db_needs_its_fb(backend: EngineeringBackend, plc: m.DeviceInfo) -> None:
-    with pytest.raises(e.ValidationError) as caught:
-        backend.program.import_program_documents("PLC_1", [_doc(_IDB.format(name="DB1", fb="FB_Missing", number=1), "db.xml")], overwrite=False)
-    assert caught.value.code == "INSTANCE_OF_MISSING"
+    raises_code(e.ValidationError, "INSTANCE_OF_MISSING", backend.program.import_program_documents, "PLC_1",
+                [_doc(_IDB.format(name="DB1", fb="FB_Missing", number=1), "db.xml")], overwrite=False)
 
 
 def test_newer_documents_and_garbage_are_refused(backend: EngineeringBackend, plc: m.DeviceInfo) -> None:
-    with pytest.raises(e.ValidationError) as newer:
-        backend.program.import_program_documents("PLC_1", [_fb(version="V21")], overwrite=False)
-    assert newer.value.code == "NEWER_VERSION"
-    with pytest.raises(e.ValidationError) as garbage:
-        backend.program.import_program_documents("PLC_1", [_doc("<nope", "x.xml")], overwrite=False)
-    assert garbage.value.code == "INVALID_SIMATICML"
+    raises_code(e.ValidationError, "NEWER_VERSION", backend.program.import_program_documents, "PLC_1",
+                [_fb(version="V21")], overwrite=False)
+    raises_code(e.ValidationError, "INVALID_SIMATICML", backend.program.import_program_documents, "PLC_1",
+                [_doc("<nope", "x.xml")], overwrite=False)
     with pytest.raises(e.ValidationError):
         backend.program.import_program_documents(
             "PLC_1", [_doc('<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><Document>&x;</Document>', "xxe.xml")],
@@ -828,8 +821,6 @@ def test_a_failed_batch_imports_nothing_and_reports_per_file(backend: Engineerin
 
 def test_only_plcs_have_software(backend: EngineeringBackend, project: m.ProjectInfo) -> None:
     backend.devices.add_device(HMI, None, "HMI_1")
-    with pytest.raises(e.ValidationError) as caught:
-        backend.program.list_program_objects("HMI_1")
-    assert caught.value.code == "NOT_A_PLC"
+    raises_code(e.ValidationError, "NOT_A_PLC", backend.program.list_program_objects, "HMI_1")
     with pytest.raises(e.NotFoundError):
         backend.program.export_program_object("HMI_1x", "x")

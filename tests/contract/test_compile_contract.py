@@ -15,6 +15,7 @@ from engineering_api.backend import models as m
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml.generate import generate_xml
 from tests.contract.conftest import HMI, open_plc_project
+from tests.conftest import raises_code
 
 _NO_COMPILER = "needs a compiler verdict: the Openness stand-in does not compile (results are scripted in tests/bridge)"
 
@@ -144,9 +145,7 @@ def test_compile_errors(backend: EngineeringBackend, plc: str) -> None:
     with pytest.raises(e.NotFoundError):
         backend.compile.compile_block("PLC_9", "FB_Motor")
     backend.devices.add_device(HMI, None, "HMI_1")
-    with pytest.raises(e.ValidationError) as info:
-        backend.compile.compile_software("HMI_1")
-    assert info.value.code == "NOT_A_PLC"
+    raises_code(e.ValidationError, "NOT_A_PLC", backend.compile.compile_software, "HMI_1")
     with pytest.raises(e.ValidationError):
         backend.compile.compile_block("HMI_1", "Main")
 

@@ -4,12 +4,11 @@ HTTP in tests/api/test_hmi_compile_api.py; the stand-in, like TIA's stand-in PLC
 
 from __future__ import annotations
 
-import pytest
-
 from engineering_api.backend import errors as e
 from engineering_api.backend.port import EngineeringBackend
 from tests.contract.test_hmi_resources_contract import panel  # noqa: F401 - HMI_1 beside PLC_1
 from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
+from tests.conftest import raises_code
 
 BRIDGE_PENDING: dict[str, str] = {}
 
@@ -22,9 +21,5 @@ def test_a_clean_panel_compiles(backend: EngineeringBackend, panel: str) -> None
 
 
 def test_only_hmi_devices_compile_as_hmi(backend: EngineeringBackend, panel: str) -> None:  # noqa: F811
-    with pytest.raises(e.ValidationError) as exc:
-        backend.hmi.compile_hmi("PLC_1")
-    assert exc.value.code == "NOT_AN_HMI"
-    with pytest.raises(e.NotFoundError) as missing:
-        backend.hmi.compile_hmi("Nope")
-    assert missing.value.code == "DEVICE_NOT_FOUND"
+    raises_code(e.ValidationError, "NOT_AN_HMI", backend.hmi.compile_hmi, "PLC_1")
+    raises_code(e.NotFoundError, "DEVICE_NOT_FOUND", backend.hmi.compile_hmi, "Nope")

@@ -14,6 +14,7 @@ from engineering_api.backend import errors as e
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml import hmi as sx
 from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
+from tests.conftest import raises_code
 
 BRIDGE_PENDING: dict[str, str] = {}
 """Tests that do not run on the Openness bridge yet, with the reason."""
@@ -91,23 +92,15 @@ def test_import_rules(backend: EngineeringBackend, panel: str) -> None:
 def test_not_found_and_device_kinds(backend: EngineeringBackend, panel: str) -> None:
     for call, code in ((backend.hmi.export_hmi_screen, "SCREEN_NOT_FOUND"), (backend.hmi.export_hmi_tag_table, "TAG_TABLE_NOT_FOUND"),
                        (backend.hmi.export_hmi_connection, "CONNECTION_NOT_FOUND")):
-        with pytest.raises(e.NotFoundError) as missing:
-            call(panel, "Nope")
-        assert missing.value.code == code
-    with pytest.raises(e.ValidationError) as plc_device:
-        backend.hmi.list_hmi_screens("PLC_1")
-    assert plc_device.value.code == "NOT_AN_HMI"
-    with pytest.raises(e.NotFoundError) as unknown:
-        backend.hmi.list_hmi_tag_tables("Nope")
-    assert unknown.value.code == "DEVICE_NOT_FOUND"
+        raises_code(e.NotFoundError, code, call, panel, "Nope")
+    raises_code(e.ValidationError, "NOT_AN_HMI", backend.hmi.list_hmi_screens, "PLC_1")
+    raises_code(e.NotFoundError, "DEVICE_NOT_FOUND", backend.hmi.list_hmi_tag_tables, "Nope")
 
 
 def test_a_unified_panel_has_no_simaticml(backend: EngineeringBackend, panel: str) -> None:
     # its objects are the Unified object model (tests/contract/test_hmi_unified_contract.py)
     backend.devices.add_device(MTP700, None, "HMI_U")
-    with pytest.raises(e.NotSupportedError) as unified:
-        backend.hmi.list_hmi_connections("HMI_U")
-    assert unified.value.code == "UNIFIED_NOT_SUPPORTED"
+    raises_code(e.NotSupportedError, "UNIFIED_NOT_SUPPORTED", backend.hmi.list_hmi_connections, "HMI_U")
 
 
 def test_saved_with_the_project(backend: EngineeringBackend, panel: str) -> None:

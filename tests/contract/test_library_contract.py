@@ -16,6 +16,7 @@ from engineering_api.backend import models as m
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml.generate import generate_xml
 from tests.contract.conftest import CPU, open_plc_project
+from tests.conftest import raises_code
 
 UDT = {"blockType": "UDT", "name": "UDT_Motor",
        "interface": {"None": [{"name": "Speed", "dataType": "Real"}, {"name": "Running", "dataType": "Bool"}]}}
@@ -69,9 +70,7 @@ def test_master_copies(backend: EngineeringBackend, plc: str) -> None:
     assert missing.value.code == "MASTER_COPY_NOT_FOUND"
     assert backend.library.delete_master_copy("Drives\\UDT_Motor").name == "UDT_Motor"
     assert backend.library.list_master_copies() == []
-    with pytest.raises(e.NotFoundError) as missing:
-        backend.library.list_master_copies(library="Other")
-    assert missing.value.code == "LIBRARY_NOT_FOUND"
+    raises_code(e.NotFoundError, "LIBRARY_NOT_FOUND", backend.library.list_master_copies, library="Other")
 
 
 def test_type_versions_and_rules(backend: EngineeringBackend, plc: str) -> None:
@@ -113,9 +112,7 @@ def test_type_versions_and_rules(backend: EngineeringBackend, plc: str) -> None:
     backend.library_types.set_default_library_type_version("FB_Motor", "0.0.1")
     made = backend.library_types.instantiate_library_type("FB_Motor", "PLC_2", version_number=None)
     assert (made.version_number, made.created) == ("0.0.1", ["UDT_Motor", "FB_Motor"])
-    with pytest.raises(e.ConflictError) as refused:
-        backend.library_types.delete_library_type("FB_Motor")
-    assert refused.value.code == "TYPE_HAS_INSTANCES"
+    raises_code(e.ConflictError, "TYPE_HAS_INSTANCES", backend.library_types.delete_library_type, "FB_Motor")
     fb = next(t for t in backend.library_types.list_library_types() if t.name == "FB_Motor")
     assert {(i.device_name, i.version_number) for i in fb.instances} == {("PLC_1", "0.0.2"), ("PLC_2", "0.0.1")}
 
@@ -125,9 +122,7 @@ def test_discard_returns_the_test_instance(backend: EngineeringBackend, plc: str
     backend.library_types.edit_library_type("UDT_Motor", plc)
     info = backend.library_types.discard_library_type("UDT_Motor")
     assert [v.version_number for v in info.versions] == ["0.0.1"] and info.in_work_version is None
-    with pytest.raises(e.ConflictError) as refused:
-        backend.library_types.discard_library_type("UDT_Motor")
-    assert refused.value.code == "NO_IN_WORK_VERSION"
+    raises_code(e.ConflictError, "NO_IN_WORK_VERSION", backend.library_types.discard_library_type, "UDT_Motor")
     tree = backend.library.library_tree()
     assert [c.name for c in tree.children] == ["Master copies", "Types"]
     assert tree.children[1].children[0].name == "Base"
@@ -140,10 +135,7 @@ def test_type_creation_and_an_empty_type_folder(backend: EngineeringBackend, plc
     if backend.name == "fake":
         assert backend.library_types.create_library_type(plc, "UDT_Motor", folder="", comment="").default_version == "0.0.1"
         return
-    with pytest.raises(e.NotSupportedError) as refused:
-        backend.library_types.create_library_type(plc, "FB_Motor", folder="", comment="")
-    assert refused.value.code == "NO_OPENNESS_EQUIVALENT"
+    raises_code(e.NotSupportedError, "NO_OPENNESS_EQUIVALENT", backend.library_types.create_library_type, plc,
+                "FB_Motor", folder="", comment="")
     assert backend.library_types.list_library_types() == [] and backend.library.library_info().type_count == 0
-    with pytest.raises(e.NotFoundError) as missing:
-        backend.library_types.delete_library_type("FB_Motor")
-    assert missing.value.code == "TYPE_NOT_FOUND"
+    raises_code(e.NotFoundError, "TYPE_NOT_FOUND", backend.library_types.delete_library_type, "FB_Motor")

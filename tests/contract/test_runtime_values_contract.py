@@ -30,12 +30,10 @@ def _at(stamp: str) -> dt.datetime:
 
 
 @pytest.fixture
-def running(backend: EngineeringBackend) -> str:
-    """A powered-on SingleStep instance ``RT`` in RUN (10 ms cycles)."""
-    backend.simulation.sim_create_instance("RT", "CPU1516", "SingleStep")
-    backend.simulation.sim_power_on("RT")
-    backend.simulation.sim_run("RT")
-    return "RT"
+def running(backend: EngineeringBackend, powered_instance: str) -> str:
+    """A powered-on SingleStep instance in RUN (10 ms cycles)."""
+    backend.simulation.sim_run(powered_instance)
+    return powered_instance
 
 
 def test_values_carry_the_scan_time_of_their_cycle(backend: EngineeringBackend, running: str) -> None:

@@ -17,34 +17,28 @@ if TYPE_CHECKING:
     from engineering_api.backend.port import EngineeringBackend
 
 
-@pytest.fixture
-def instance(backend: EngineeringBackend) -> str:
-    backend.simulation.sim_create_instance("F", "CPU1516", "SingleStep")
-    backend.simulation.sim_power_on("F")
-    return "F"
-
-
-def test_clear_forces_leaves_none_or_says_forces_are_invisible(backend: EngineeringBackend, instance: str) -> None:
+def test_clear_forces_leaves_none_or_says_forces_are_invisible(backend: EngineeringBackend,
+                                                               powered_instance: str) -> None:
     try:
-        removed = backend.simulation.sim_clear_forces(instance)
+        removed = backend.simulation.sim_clear_forces(powered_instance)
     except NotSupportedError as exc:
         assert exc.code == "NO_OPENNESS_EQUIVALENT" and "force" in exc.message
     else:
         assert removed == []
-    assert backend.simulation.sim_instance_state(instance).forces == {}
+    assert backend.simulation.sim_instance_state(powered_instance).forces == {}
 
 
 def test_a_memory_reset_keeps_forces_and_clear_forces_removes_them(backend: EngineeringBackend,
-                                                                   instance: str) -> None:
-    cpu = getattr(getattr(backend, "simulation", None), "get", None)
-    if cpu is None or not hasattr(cpu(instance), "force"):
+                                                                   powered_instance: str) -> None:
+    cpu = getattr(getattr(backend, "plcsim", None), "get", None)
+    if cpu is None or not hasattr(cpu(powered_instance), "force"):
         pytest.skip("this adapter cannot set forces (no Openness or PLCSIM Advanced member does)")
-    cpu(instance).force("%Q0.1", True)  # as start-forcing a force table does
-    backend.simulation.sim_memory_reset(instance, confirm=True)
-    assert backend.simulation.sim_instance_state(instance).forces == {"%Q0.1": True}
-    assert backend.simulation.sim_clear_forces(instance) == ["%Q0.1"]
-    assert backend.simulation.sim_instance_state(instance).forces == {}
-    assert backend.simulation.sim_clear_forces(instance) == []
+    cpu(powered_instance).force("%Q0.1", True)  # as start-forcing a force table does
+    backend.simulation.sim_memory_reset(powered_instance, confirm=True)
+    assert backend.simulation.sim_instance_state(powered_instance).forces == {"%Q0.1": True}
+    assert backend.simulation.sim_clear_forces(powered_instance) == ["%Q0.1"]
+    assert backend.simulation.sim_instance_state(powered_instance).forces == {}
+    assert backend.simulation.sim_clear_forces(powered_instance) == []
 
 
 def test_a_powered_off_instance_is_refused(backend: EngineeringBackend) -> None:

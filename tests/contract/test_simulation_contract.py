@@ -23,12 +23,10 @@ BRIDGE_PENDING: dict[str, str] = {}
 
 
 @pytest.fixture
-def stepped(backend: EngineeringBackend) -> str:
-    """A powered-on SingleStep instance ``T``, connected."""
-    backend.simulation.sim_create_instance("T", "CPU1516", "SingleStep")
-    backend.simulation.sim_power_on("T")
-    backend.simulation.sim_connect("T")
-    return "T"
+def stepped(backend: EngineeringBackend, powered_instance: str) -> str:
+    """A powered-on SingleStep instance, connected."""
+    backend.simulation.sim_connect(powered_instance)
+    return powered_instance
 
 
 def test_harness_calls_run_step_read_write_state(backend: EngineeringBackend, stepped: str) -> None:

@@ -13,7 +13,7 @@ from simatic_xml.conversions import DEFAULT_IEC_CHECK, iec_check_of_attributes
 from simatic_xml.system_constants import is_system_constant
 
 from .builtins import is_system_type_name
-from .types import ELEMENTARY, ArrayT, NamedT, SclType, StructT, Var, canonical
+from .types import ELEMENTARY, ArrayT, NamedT, SclType, StructT, Var, canonical, split_top_level
 
 if TYPE_CHECKING:
     from simatic_xml.flgnet import FlgNet
@@ -21,10 +21,6 @@ if TYPE_CHECKING:
 
 __all__ = ["BlockDef", "Network", "Program", "TypeIssue", "access_root", "from_source", "literal_int", "type_from_node", "type_from_text"]
 
-SECTION_OF = {
-    "VAR_INPUT": "Input", "VAR_OUTPUT": "Output", "VAR_IN_OUT": "InOut", "VAR": "Static", "VAR_STAT": "Static",
-    "VAR_TEMP": "Temp",
-}
 KIND_OF = {"FUNCTION_BLOCK": "FB", "FUNCTION": "FC", "ORGANIZATION_BLOCK": "OB", "DATA_BLOCK": "DB", "TYPE": "UDT"}
 
 
@@ -250,7 +246,7 @@ def from_block(block: A.Block) -> BlockDef:
                     bd.vars[k] = v
                     bd.decls.append(v)
     for section in block.sections:
-        name = SECTION_OF.get(section.kind, "Static")
+        name = A.SECTION_NAMES.get(section.kind, "Static")
         if section.constant:
             name = "Constant"
         for d in section.decls:
@@ -340,7 +336,7 @@ def type_from_text(text: str, members: Sequence[Member] | None = None, issues: l
     m = _ARRAY.match(s)
     if m:
         bounds = m.group(1)
-        dims = 1 + _top_level_commas(bounds)
+        dims = len(split_top_level(bounds))
         # Version= on an array member is its element's (Array[0..31] of ResolvedSymbol, Version 1.0: V20)
         return ArrayT(type_from_text(m.group(2), members, issues, version=version), dims,
                       _text_bounds(bounds, dims))
@@ -389,16 +385,3 @@ def _exported_system_type(sections: Sections, issues: list[TypeIssue] | None) ->
             t = type_from_text(mem.datatype, mem.members, issues, mem.sections, mem.version)
             out.setdefault(mem.name.lower(), Var(mem.name, t, section.name))
     return StructT(out)
-
-
-def _top_level_commas(text: str) -> int:
-    depth = 0
-    count = 0
-    for ch in text:
-        if ch in "[(":
-            depth += 1
-        elif ch in "])":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            count += 1
-    return count

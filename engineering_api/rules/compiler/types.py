@@ -37,6 +37,7 @@ __all__ = [
     "is_numeric",
     "is_technology_object",
     "literal_range",
+    "split_top_level",
     "widest",
 ]
 
@@ -374,3 +375,25 @@ def compares(a: SclType, b: SclType, iec_check: bool = False) -> bool:
     if a in _TABLE_TYPES and b in _TABLE_TYPES:
         return comparable(a, b, iec_check=iec_check)
     return common_type(a, b, iec_check) != "!"
+
+
+def split_top_level(text: str) -> list[str]:
+    """The parts of ``text`` between the commas outside brackets and parentheses, as written (not stripped).
+
+    The dimensions of ``Array[0..3, 1..#N] of Int`` (the text inside the brackets), or the items of a start
+    value list ``[1, 2, 3(0)]``; a comma inside ``[...]`` or ``(...)`` belongs to its part."""
+    parts: list[str] = []
+    cur: list[str] = []
+    depth = 0
+    for ch in text:
+        if ch in "[(":
+            depth += 1
+        elif ch in "])":
+            depth -= 1
+        if ch == "," and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    parts.append("".join(cur))
+    return parts
