@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 from engineering_api.lib.ratelimit import RateLimiter
 
 if TYPE_CHECKING:
+    from litestar.connection import ASGIConnection
+
     from engineering_api.backend.port import EngineeringBackend
     from engineering_api.backend.worker import TiaWorker
     from engineering_api.config import Settings
@@ -18,7 +20,7 @@ if TYPE_CHECKING:
     from engineering_api.lib.paths import PathPolicy
     from engineering_api.lib.security import ApiKeyStore
 
-__all__ = ("Services",)
+__all__ = ("Services", "services_of")
 
 
 @dataclass
@@ -39,3 +41,9 @@ class Services:
     limiter: RateLimiter = field(default_factory=RateLimiter)
     """Rate limits across all routes (Litestar builds a middleware per route, so they cannot live there)."""
     notes: dict[str, Any] = field(default_factory=dict)
+
+
+def services_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Services:
+    """The services of the app serving a request (or any connection)."""
+    services: Services = connection.app.state.services
+    return services

@@ -26,6 +26,7 @@ __all__ = (
     "InstalledVersion",
     "IoSystemInfo",
     "NetworkInterface",
+    "ObjectChangeDetail",
     "PortalInfo",
     "ProgramDocument",
     "ProgramImportReport",
@@ -360,3 +361,20 @@ class SourceGeneration(CamelStruct):
     diagnostics: list[dict[str, Any]] = []  # noqa: RUF012 - msgspec copies defaults
     """Warnings of the generation (``MISSING_TYPE``, ``MISSING_BLOCK`` …), wire shape of
     ``simatic_xml.diagnostics.Diagnostic``."""
+
+
+class ObjectChangeDetail(CamelStruct, kw_only=True):
+    """What changed in one block, PLC data type or tag table, member by member, as an engineer reads it: the wire
+    form of :class:`engineering_api.rules.object_changes.ObjectChanges`, shared by source control's diff of a commit
+    and the compare of library type versions."""
+
+    kind: str = ""
+    """``interface``, ``code``, ``comments only``, ``attributes`` (comma-joined; in a commit's diff also ``tags``
+    or ``hardware``); ``''`` when nothing changed."""
+    members_added: list[str] = []
+    members_removed: list[str] = []
+    members_changed: list[str] = []
+    """``Section.Member: what`` (type, start value, comment)."""
+    networks_changed: list[str] = []
+    """Networks (``#n title``) whose code changed, were added or removed."""
+    summary: str = ""

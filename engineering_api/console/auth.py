@@ -17,6 +17,7 @@ from litestar.response import Redirect, Template
 from engineering_api.console.session import COOKIE, SessionStore
 from engineering_api.lib.middleware import required_role
 from engineering_api.lib.security import Principal, Role
+from engineering_api.services import services_of
 
 if TYPE_CHECKING:
     from litestar.connection import ASGIConnection
@@ -24,15 +25,9 @@ if TYPE_CHECKING:
 
     from engineering_api.services import Services
 
-__all__ = ("audit", "console_guard", "principal_of", "services_of", "sessions_of", "sign_in", "sign_out")
+__all__ = ("audit", "console_guard", "sessions_of", "sign_in", "sign_out")
 
 _SESSIONS = "console.sessions"
-
-
-def services_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Services:
-    """The app's services."""
-    services: Services = connection.app.state.services
-    return services
 
 
 def sessions_of(services: Services) -> SessionStore:
@@ -41,12 +36,6 @@ def sessions_of(services: Services) -> SessionStore:
     if store is None:
         store = services.notes[_SESSIONS] = SessionStore(services.db)
     return store
-
-
-def principal_of(request: Request[Any, Any, Any]) -> Principal:
-    """The signed-in principal (set by :func:`console_guard`)."""
-    principal: Principal = request.scope["user"]
-    return principal
 
 
 def _client(connection: ASGIConnection[Any, Any, Any, Any]) -> str:

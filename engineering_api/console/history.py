@@ -11,10 +11,11 @@ from litestar.params import FromQuery
 from litestar.response import Template
 
 from engineering_api.backend.errors import EngineeringError, NoProjectOpenError
-from engineering_api.console.auth import principal_of, services_of
 from engineering_api.console.calls import run
 from engineering_api.console.pages import failed, page
 from engineering_api.console.render.diff import block_diff
+from engineering_api.lib.security import principal_of
+from engineering_api.services import services_of
 from simatic_xml import SimaticMLError, parse_bytes
 
 __all__ = ("ROUTES",)

@@ -10,13 +10,15 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from engineering_api.backend.errors import EngineeringError, NoProjectOpenError
-from engineering_api.console.auth import audit, principal_of, services_of, sessions_of
+from engineering_api.console.auth import audit, sessions_of
 from engineering_api.console.calls import run
 from engineering_api.console.render.block import block_view
 from engineering_api.console.render.structure import MemberRow
 from engineering_api.console.session import COOKIE
 from engineering_api.lib.responses import status_for
 from engineering_api.lib.security import Role
+from engineering_api.lib.security import principal_of
+from engineering_api.services import services_of
 from simatic_xml import SimaticMLError, parse_bytes
 
 __all__ = ("block_page", "block_with", "compile_block", "download_scl", "download_simaticml", "failed", "landing", "page",

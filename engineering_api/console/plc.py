@@ -14,11 +14,13 @@ from litestar.response import Redirect, ServerSentEvent, Template
 from litestar.response.sse import ServerSentEventMessage
 
 from engineering_api.backend.errors import EngineeringError
-from engineering_api.console.auth import audit, principal_of, services_of
+from engineering_api.console.auth import audit
 from engineering_api.console.calls import run
 from engineering_api.console.pages import block_with, failed, page
 from engineering_api.console.render.monitor import call_outputs, flow_states, plan_for, scl_operands
 from engineering_api.lib.responses import status_for
+from engineering_api.lib.security import principal_of
+from engineering_api.services import services_of
 from simatic_xml import SimaticMLError, flgnet, parse_bytes, tokens_to_text
 
 __all__ = ("PUSH_SECONDS", "ROUTES")

@@ -18,10 +18,11 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from engineering_api.backend.errors import EngineeringError
-from engineering_api.console.auth import audit, services_of
+from engineering_api.console.auth import audit
 from engineering_api.console.pages import page
 from engineering_api.runtime.actions import AlarmClassQuery, HistoryQuery, current_alarms, history_series
 from engineering_api.runtime.service import LoginRefused, Refusal, runtime_of
+from engineering_api.services import services_of
 
 __all__ = ("ROUTES", "trend_points")
 

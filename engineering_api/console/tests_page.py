@@ -10,10 +10,12 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from engineering_api.backend.errors import EngineeringError
-from engineering_api.console.auth import audit, principal_of, services_of
+from engineering_api.console.auth import audit
 from engineering_api.console.calls import run, start
 from engineering_api.console.pages import failed, page
 from engineering_api.lib.responses import status_for
+from engineering_api.lib.security import principal_of
+from engineering_api.services import services_of
 
 __all__ = ("ROUTES",)
 

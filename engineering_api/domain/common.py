@@ -1,15 +1,19 @@
 """What the domain's operations share: the errors of an operation on a PLC's objects, the files they read, the
-inputs that name a PLC, a folder of its trees, or a SimaticML file to import, and the form of a plain read."""
+inputs that name a PLC, a folder of its trees, or a SimaticML file to import, the folders of a tree, and the form
+of a plain read."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from engineering_api.backend import errors as e
 from engineering_api.jobs.operations import Operation, RouteSpec
 from engineering_api.lib.schema import CamelStruct
 
-__all__ = ("NEEDS_PLC", "XML", "DeviceRef", "FileImportInput", "FolderRef", "read")
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+__all__ = ("NEEDS_PLC", "XML", "DeviceRef", "FileImportInput", "FolderRef", "TreeNode", "folder_paths", "read")
 
 NEEDS_PLC = (e.NotFoundError, e.ValidationError, e.NoProjectOpenError, e.PortalUnavailableError)
 """The errors of any operation on a PLC's objects: no such PLC or object, bad input, no project open, no portal."""
@@ -35,6 +39,26 @@ class FileImportInput(DeviceRef):
     import_file_path: str
     folder_path: str = ""
     overwrite: bool = False
+
+
+class TreeNode(Protocol):
+    """A node of one of a PLC's trees ("PLC tags", "PLC data types"): a folder with children, or an object."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def is_folder(self) -> bool: ...
+    @property
+    def children(self) -> Sequence[TreeNode]: ...
+
+
+def folder_paths(node: TreeNode) -> list[str]:
+    """The paths of every folder below ``node``, each parent before its subfolders."""
+    found = []
+    for child in node.children:
+        if child.is_folder:
+            found += [child.path, *folder_paths(child)]
+    return found
 
 
 def read(name: str, section: str, summary: str, path: str, handler: Any, input: Any, output: Any, *,

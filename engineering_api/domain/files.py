@@ -29,6 +29,7 @@ from engineering_api.jobs.operations import refuse_project_folder
 from engineering_api.lib.paths import PathNotFoundError, PathRejectedError
 from engineering_api.lib.responses import Envelope, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
+from engineering_api.services import services_of
 
 if TYPE_CHECKING:
     from engineering_api.services import Services
@@ -58,11 +59,6 @@ class StoredFile(CamelStruct):
     """Relative to its root, with ``/``."""
     size: int
     last_modified: str
-
-
-def _services(request: Request[Any, Any, Any]) -> Services:
-    services: Services = request.app.state.services
-    return services
 
 
 def _confined(services: Services, path: str, *, must_exist: bool = False) -> Path:
@@ -123,7 +119,7 @@ class FilesController(Controller):
         data: Annotated[UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> Response[UploadFileResponse]:
         """Store an uploaded file inside the file roots (multipart: file, path, overwrite) and answer its path."""
-        services = _services(request)
+        services = services_of(request)
         target = _confined(services, data.path)
         if target.exists() and not data.overwrite:
             raise AlreadyExistsError(f"'{data.path}' already exists; send overwrite=true to replace it.",
@@ -139,5 +135,5 @@ class FilesController(Controller):
          responses=problem_responses("viewer", params=True, errors=(NotFoundError,)))
     async def download(self, request: Request[Any, Any, Any], path: _PATH) -> File:
         """Download a file from inside the file roots (the bytes, as an attachment)."""
-        target = _confined(_services(request), path, must_exist=True)
+        target = _confined(services_of(request), path, must_exist=True)
         return File(path=target, filename=target.name)

@@ -8,7 +8,7 @@ only in the one response that creates it, never in the audit, the listing or the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post
@@ -18,9 +18,7 @@ from engineering_api.backend.errors import ConflictError, NotFoundError, Validat
 from engineering_api.lib.responses import Envelope, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.lib.security import KEY_NAME_MAX, ApiKeyInfo
-
-if TYPE_CHECKING:
-    from engineering_api.services import Services
+from engineering_api.services import services_of
 
 __all__ = ("CreatedKey", "KeyController", "NewKey")
 
@@ -56,11 +54,6 @@ class RevokeApiKeyResponse(Envelope[ApiKeyInfo]): ...
 
 
 
-def _services(request: Request[Any, Any, Any]) -> Services:
-    services: Services = request.app.state.services
-    return services
-
-
 class KeyController(Controller):
     """API keys of this server."""
 
@@ -69,7 +62,7 @@ class KeyController(Controller):
     @get("/api/security/keys", operation_id="ListApiKeys", opt=_ADMIN, responses=problem_responses("admin"))
     async def list_keys(self, request: Request[Any, Any, Any]) -> Response[ListApiKeysResponse]:
         """Every API key, newest first, revoked ones included; never the secrets."""
-        return ok(_services(request).keys.list())
+        return ok(services_of(request).keys.list())
 
     @post(
         "/api/security/keys", operation_id="CreateApiKey", opt=_ADMIN, status_code=201,
@@ -77,7 +70,7 @@ class KeyController(Controller):
     )
     async def create_key(self, request: Request[Any, Any, Any], data: JSONBody[NewKey]) -> Response[CreateApiKeyResponse]:
         """Create a key; the answer holds its secret, shown only this once."""
-        info, secret = _services(request).keys.create(data.name, data.role)
+        info, secret = services_of(request).keys.create(data.name, data.role)
         return ok(CreatedKey(key=info, secret=secret), f"key {info.key_id} created", status_code=201)
 
     @delete(
@@ -88,5 +81,5 @@ class KeyController(Controller):
         self, request: Request[Any, Any, Any], keyId: FromPath[str]  # noqa: N803
     ) -> Response[RevokeApiKeyResponse]:
         """Revoke a key; every server on this database refuses it from its next request."""
-        info = _services(request).keys.revoke(keyId)
+        info = services_of(request).keys.revoke(keyId)
         return ok(info, f"key {info.key_id} revoked")

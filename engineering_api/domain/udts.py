@@ -27,7 +27,7 @@ from engineering_api.backend.areas.types import (
     TypeUpdateResult,
 )
 from engineering_api.domain.blockgen import document_object, import_preview, spec_failure, target_for
-from engineering_api.domain.common import NEEDS_PLC, XML, DeviceRef, FileImportInput, FolderRef, read
+from engineering_api.domain.common import NEEDS_PLC, XML, DeviceRef, FileImportInput, FolderRef, folder_paths, read
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec, SnapshotTarget
 from engineering_api.jobs.preview import PlannedChange, Preview, file_change, names, plan, plural
 from engineering_api.lib.paths import safe_file_stem
@@ -294,17 +294,9 @@ def _preview_delete(ctx: OperationContext, d: DeleteUdtInput) -> Preview:
     return plan(f"Would delete the PLC data type '{udt.name}' from {d.device_name}.", [change], warnings)
 
 
-def _tree_folders(node: TypeTreeNode) -> list[str]:
-    found = []
-    for child in node.children:
-        if child.is_folder:
-            found += [child.path, *_tree_folders(child)]
-    return found
-
-
 def _preview_delete_folder(ctx: OperationContext, d: DeleteFolderInput) -> Preview:
     path = _folder_path(d)
-    folders = _tree_folders(ctx.backend.types.type_tree(d.device_name))
+    folders = folder_paths(ctx.backend.types.type_tree(d.device_name))
     if path not in folders:
         raise e.NotFoundError(f"The folder '{path}' was not found.", code="FOLDER_NOT_FOUND")
     inside = [t for t in ctx.backend.types.list_types(d.device_name) if t.folder == path or t.folder.startswith(path + "/")]

@@ -14,7 +14,7 @@ import secrets
 import time
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.errors import ConflictError, InsufficientStorageError, NotFoundError, ValidationError
 from engineering_api.lib.schema import CamelStruct, utc_now
@@ -23,9 +23,11 @@ from engineering_api.lib.shared_mark import SharedMark
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from litestar.connection import ASGIConnection
+
     from engineering_api.lib.db import Database
 
-__all__ = ("KEY_NAME_MAX", "ApiKeyInfo", "ApiKeyStore", "Principal", "Role", "ensure_admin_key")
+__all__ = ("KEY_NAME_MAX", "ApiKeyInfo", "ApiKeyStore", "Principal", "Role", "ensure_admin_key", "principal_of")
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +71,12 @@ class Principal:
     key_id: str
     name: str
     role: Role
+
+
+def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
+    """The principal a guard authenticated for a request (the REST guard by key, the console's by session)."""
+    principal: Principal = connection.scope["user"]
+    return principal
 
 
 class ApiKeyInfo(CamelStruct):

@@ -16,11 +16,12 @@ from engineering_api.backend.models import SessionStatus
 from engineering_api.domain.health import api_version
 from engineering_api.lib.responses import Envelope, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
-from engineering_api.lib.security import Principal, Role
+from engineering_api.lib.security import Role, principal_of
 from engineering_api.mcp.client_config import client_configs
 from engineering_api.mcp.profiles import CORE
 from engineering_api.mcp.sessions import SessionInfo
 from engineering_api.mcp.tools import tool_catalog
+from engineering_api.services import services_of
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
     from litestar.types import Receive, Scope, Send
 
     from engineering_api.mcp.runtime import McpRuntime
-    from engineering_api.services import Services
 
 __all__ = ("McpController", "McpInfo", "mcp_transport_routes")
 
@@ -83,24 +83,14 @@ class GetMcpSessionResponse(Envelope[SessionInfo]): ...
 class CleanupMcpSessionsResponse(Envelope[CleanupResult]): ...
 
 
-def _services(request: Request[Any, Any, Any]) -> Services:
-    services: Services = request.app.state.services
-    return services
-
-
 def _runtime(request: Request[Any, Any, Any]) -> McpRuntime:
     runtime: McpRuntime = request.app.state.mcp
     return runtime
 
 
-def _caller(request: Request[Any, Any, Any]) -> Principal:
-    caller: Principal = request.scope["user"]
-    return caller
-
-
 def _scoped_key(request: Request[Any, Any, Any]) -> str | None:
     """Admins see every session; other keys only their own."""
-    caller = _caller(request)
+    caller = principal_of(request)
     return None if caller.role.allows(Role.ADMIN) else caller.key_id
 
 
@@ -118,9 +108,9 @@ class McpController(Controller):
         """The MCP server: version, protocol versions, transports and the tools the caller may run."""
         from mcp_types.version import KNOWN_PROTOCOL_VERSIONS  # the SDK's types package: ~0.17 s to import
 
-        services = _services(request)
+        services = services_of(request)
         catalog = tool_catalog(services)
-        mine = catalog.tools(_caller(request).role)
+        mine = catalog.tools(principal_of(request).role)
         counts: dict[str, int] = {}
         for spec in mine:
             counts[spec.category] = counts.get(spec.category, 0) + 1
@@ -130,7 +120,7 @@ class McpController(Controller):
             transports={"streamableHttp": "/mcp", "sse": "/mcp/sse", "messages": "/mcp/messages",
                         "stdio": "engineering-api mcp"},
             tool_count=len(mine), total_tool_count=len(catalog.tools()),
-            core_tool_count=len(catalog.tools(_caller(request).role, profile=CORE)),
+            core_tool_count=len(catalog.tools(principal_of(request).role, profile=CORE)),
             categories=[CategoryCount(category=c, tools=n) for c, n in sorted(counts.items())],
             active_sessions=len(_runtime(request).sessions.list(_scoped_key(request))),
         )
@@ -146,10 +136,10 @@ class McpController(Controller):
     async def instance(self, request: Request[Any, Any, Any]
                        ) -> Response[GetMcpInstanceResponse]:
         """The TIA Portal session and project the MCP tools act on."""
-        services = _services(request)
+        services = services_of(request)
         status = await services.worker.call(services.backend.session_status, timeout=10, description="session status")
         return ok(McpInstance(backend=services.backend.name, portal=status,
-                              tool_count=len(tool_catalog(services).tools(_caller(request).role))))
+                              tool_count=len(tool_catalog(services).tools(principal_of(request).role))))
 
     @get("/mcp/sessions", operation_id="ListMcpSessions", responses=problem_responses("viewer"))
     async def sessions(self, request: Request[Any, Any, Any]

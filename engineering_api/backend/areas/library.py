@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
+from engineering_api.backend.models import ObjectChangeDetail
 from engineering_api.lib.schema import CamelStruct
 
 __all__ = (
@@ -133,20 +134,13 @@ class TypeInstantiation(CamelStruct, kw_only=True):
     updated: list[str] = []
 
 
-class TypeComparison(CamelStruct, kw_only=True):
-    """Differences between two versions of a type, or a version and an instance."""
+class TypeComparison(ObjectChangeDetail, kw_only=True):
+    """Differences between two versions of a type, or a version and an instance (``kind`` empty when identical)."""
 
     type_name: str
     left: str
     right: str
     identical: bool
-    kind: str = ""
-    """``interface``, ``code``, ``comments only``, ``attributes`` (comma-joined) or ``''`` when identical."""
-    members_added: list[str] = []
-    members_removed: list[str] = []
-    members_changed: list[str] = []
-    networks_changed: list[str] = []
-    summary: str = ""
 
 
 class LibraryPort(ABC):

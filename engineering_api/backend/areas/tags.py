@@ -132,29 +132,18 @@ class ConstantUpdate(CamelStruct):
     comment: str | None = None
 
 
-class TagImportRow(CamelStruct):
+class TagImportRow(TagSpec, kw_only=True):
     """A tag read from an import file; ``row`` is where it was (for error reports)."""
 
     row: int
-    name: str
-    data_type: str
-    logical_address: str
-    comment: str = ""
-    hmi_visible: bool = True
-    hmi_accessible: bool = True
-    hmi_writeable: bool = True
     table_name: str | None = None
     """The file's Path column; used when the import follows it."""
 
 
-class ConstantImportRow(CamelStruct):
+class ConstantImportRow(ConstantSpec, kw_only=True):
     """A user constant read from an import file."""
 
     row: int
-    name: str
-    data_type: str
-    value: str
-    comment: str = ""
     table_name: str | None = None
 
 

@@ -32,8 +32,9 @@ from engineering_api.domain.assistant._settings import (
 from engineering_api.jobs.routes import IDEMPOTENCY_PARAMETER
 from engineering_api.lib.responses import Envelope, error_response, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct, utc_now
-from engineering_api.lib.security import Role
+from engineering_api.lib.security import Role, principal_of
 from engineering_api.push.hub import hub_of
+from engineering_api.services import services_of
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
@@ -57,16 +58,6 @@ class HistoryCleared(CamelStruct):
 
     deleted: int
     project_key: str | None
-
-
-def _services(request: Request[Any, Any, Any]) -> Services:
-    services: Services = request.app.state.services
-    return services
-
-
-def _caller(request: Request[Any, Any, Any]) -> Principal:
-    principal: Principal = request.scope["user"]
-    return principal
 
 
 def _provider_failed(request: Request[Any, Any, Any], exc: ProviderFailedError) -> Response[Any]:
@@ -166,18 +157,18 @@ class AssistantController(Controller):
     async def history(self, request: Request[Any, Any, Any], project_key: _ProjectKey = None
                       ) -> Response[GetAssistantHistoryResponse]:
         """Your chat history, oldest first (the newest 1000 messages); ?projectKey= keeps one conversation."""
-        state = conversations(_services(request))
+        state = conversations(services_of(request))
         only = "projectKey" in request.query_params
-        return ok(state.history.list(_caller(request).key_id, project_key, only_project=only))
+        return ok(state.history.list(principal_of(request).key_id, project_key, only_project=only))
 
     @delete("/api/assistant/history", operation_id="ClearAssistantHistory", status_code=200, opt=_ENGINEER,
             responses=problem_responses("engineer", params=True))
     async def clear_history(self, request: Request[Any, Any, Any], project_key: _ProjectKey = None
                             ) -> Response[ClearAssistantHistoryResponse]:
         """Delete your chat history (?projectKey= only that conversation) and its pending confirmations."""
-        state = conversations(_services(request))
+        state = conversations(services_of(request))
         only = "projectKey" in request.query_params
-        key_id = _caller(request).key_id
+        key_id = principal_of(request).key_id
         deleted = state.history.clear(key_id, project_key, only_project=only)
         state.forget_pending(key_id, project_key, only_project=only)
         return ok(HistoryCleared(deleted=deleted, project_key=project_key), f"{deleted} message(s) deleted")
@@ -187,7 +178,7 @@ class AssistantController(Controller):
     async def stop(self, request: Request[Any, Any, Any]
                    ) -> Response[StopAssistantResponse]:
         """Stop the answer the assistant is generating for your key (a running tool's job is cancelled too)."""
-        generation = await conversations(_services(request)).stop(_caller(request).key_id)
+        generation = await conversations(services_of(request)).stop(principal_of(request).key_id)
         return ok(StopResult(stopped=True, project_key=generation.project_key, started_at=generation.started_at),
                   "stopped")
 
@@ -201,7 +192,7 @@ class AssistantController(Controller):
                      ) -> Response[ListAssistantModelsResponse]:
         """The models of the configured provider, or of the provider the body names (admin; its key is not
         stored)."""
-        config, current = _models_config(_services(request), _caller(request), data or ModelsRequest())
+        config, current = _models_config(services_of(request), principal_of(request), data or ModelsRequest())
         found = await list_models(config)
         return ok(ModelList(
             provider=config.provider, base_url=config.base_url, current=current,
@@ -212,21 +203,21 @@ class AssistantController(Controller):
     async def get_settings(self, request: Request[Any, Any, Any]
                            ) -> Response[GetAssistantSettingsResponse]:
         """The assistant's model provider (the API key only as apiKeySet)."""
-        return ok(settings_store(_services(request)).view())
+        return ok(settings_store(services_of(request)).view())
 
     @put("/api/assistant/settings", operation_id="PutAssistantSettings", opt=_ADMIN,
          responses=problem_responses("admin", body=True, errors=(ValidationError,)))
     async def put_settings(self, request: Request[Any, Any, Any], data: JSONBody[AssistantSettingsInput]
                            ) -> Response[PutAssistantSettingsResponse]:
         """Set the assistant's model provider; the API key is stored encrypted and never shown again."""
-        return ok(settings_store(_services(request)).save(data), "assistant settings saved")
+        return ok(settings_store(services_of(request)).save(data), "assistant settings saved")
 
     @delete("/api/assistant/settings", operation_id="DeleteAssistantSettings", status_code=200, opt=_ADMIN,
             responses=problem_responses("admin"))
     async def delete_settings(self, request: Request[Any, Any, Any]
                               ) -> Response[DeleteAssistantSettingsResponse]:
         """Remove the provider settings and the stored key; the chat answers 501 until they are set again."""
-        store = settings_store(_services(request))
+        store = settings_store(services_of(request))
         store.clear()
         return ok(store.view(), "assistant settings removed")
 
@@ -246,13 +237,13 @@ class _Turn:
 def _start(request: Request[Any, Any, Any], body: ChatRequest, idempotency_key: str | None) -> _Turn:
     """Start answering ``body`` with its events published to the caller's SignalR connections; with an
     ``Idempotency-Key`` already used for this message, the turn it started."""
-    push = hub_of(_services(request))
-    key_id = _caller(request).key_id
+    push = hub_of(services_of(request))
+    key_id = principal_of(request).key_id
 
     async def publish(name: str, payload: dict[str, Any]) -> None:
         push.publish_assistant(key_id, name, payload)
 
-    generation, first = conversations(_services(request)).start_once(_caller(request), body, idempotency_key, publish)
+    generation, first = conversations(services_of(request)).start_once(principal_of(request), body, idempotency_key, publish)
     if first:
         push.publish_assistant(key_id, "onUserMessage", _user_event(body))
     task = generation.task
@@ -267,15 +258,15 @@ def _user_event(body: ChatRequest) -> dict[str, Any]:
 def _streamed(request: Request[Any, Any, Any], body: ChatRequest) -> Response[Any]:
     """The answer as Server-Sent Events; every event also goes to the caller's SignalR connections (typed as any
     Response: the routes' annotations document their JSON answer)."""
-    push = hub_of(_services(request))
-    key_id = _caller(request).key_id
+    push = hub_of(services_of(request))
+    key_id = principal_of(request).key_id
     queue: asyncio.Queue[tuple[str, Any] | None] = asyncio.Queue()
 
     async def emit(name: str, payload: dict[str, Any]) -> None:
         push.publish_assistant(key_id, name, payload)
         await queue.put((name, payload))
 
-    generation = conversations(_services(request)).start(_caller(request), body, emit)
+    generation = conversations(services_of(request)).start(principal_of(request), body, emit)
     task = generation.task
     assert task is not None  # start() made it
     task.add_done_callback(lambda _: queue.put_nowait(None))

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import msgspec
 
+from engineering_api.backend.models import ObjectChangeDetail
 from engineering_api.lib.schema import CamelStruct
 
 __all__ = (
@@ -143,7 +144,7 @@ class VcsDiffFile(CamelStruct):
     lines_deleted: int
 
 
-class ObjectDiff(CamelStruct):
+class ObjectDiff(ObjectChangeDetail):
     """What changed in one object (a block, type, tag table or station), as an engineer reads it."""
 
     path: str
@@ -152,16 +153,7 @@ class ObjectDiff(CamelStruct):
     item_name: str
     status: str
     """``Added``, ``Modified`` or ``Removed``."""
-    kind: str = ""
-    """``interface``, ``code``, ``comments only``, ``attributes``, ``tags`` or ``hardware`` (comma-joined)."""
-    members_added: list[str] = []
-    members_removed: list[str] = []
-    members_changed: list[str] = []
-    """``Section.Member: what`` (type, start value, comment)."""
-    networks_changed: list[str] = []
-    """Networks (``#n title``) whose code changed, were added or removed."""
     comments_only: bool = False
-    summary: str = ""
 
 
 class VcsDiffResult(CamelStruct):

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from engineering_api.backend import errors as e
 from engineering_api.domain import tag_formats
 from engineering_api.domain.blocks._sources import users_of
+from engineering_api.domain.common import folder_paths
 from engineering_api.domain.tags._handlers import (
     _check_target,
     _file_parsed,
@@ -24,7 +25,7 @@ from engineering_api.domain.tags._schemas import DEFAULT_TABLE
 from engineering_api.jobs.preview import PlannedChange, Preview, file_change, names, plan, plural
 
 if TYPE_CHECKING:
-    from engineering_api.backend.areas.tags import TagTableInfo, TagTableNode
+    from engineering_api.backend.areas.tags import TagTableInfo
     from engineering_api.domain.tags._schemas import (
         ConstantRef,
         ExportFileInput,
@@ -86,14 +87,6 @@ def preview_table_delete(ctx: OperationContext, d: TableRef) -> Preview:
                 [change, *_contents(ctx, d.device_name, table.name)])
 
 
-def _folders(node: TagTableNode) -> list[str]:
-    found = []
-    for child in node.children:
-        if child.is_folder:
-            found += [child.path, *_folders(child)]
-    return found
-
-
 def preview_folder_delete(ctx: OperationContext, d: FolderInput) -> Preview:
     """tag-tables.folders.delete: the folder, its subfolders and every table in them with their tags."""
     given = _folder(d)
@@ -104,7 +97,7 @@ def preview_folder_delete(ctx: OperationContext, d: FolderInput) -> Preview:
         raise e.ConflictError(
             f"The folder '{path}' holds the default tag table, which cannot be deleted.", code="DEFAULT_TAG_TABLE"
         )
-    folders = _folders(ctx.backend.tags.tag_table_tree(d.device_name))
+    folders = folder_paths(ctx.backend.tags.tag_table_tree(d.device_name))
     if path not in folders:
         raise e.NotFoundError(f"The folder '{given}' was not found.", code="FOLDER_NOT_FOUND")
     sub = [f for f in folders if f.startswith(path + "/")]
