@@ -117,19 +117,9 @@ class TypeIndex:
                         pending.append(entry.name)
         return list(found.values())
 
-    def chain(self, start: tuple[str, ...], target: str) -> list[str] | None:
-        """A chain of UDTs from ``start`` to ``target`` (a recursion), or None."""
-        stack = [(name, [name]) for name in start]
-        seen: set[str] = set()
-        while stack:
-            name, path = stack.pop()
-            if name == target:
-                return path
-            if name in seen or name not in self.types:
-                continue
-            seen.add(name)
-            stack.extend((used, [*path, used]) for used in self.uses(self.types[name]))
-        return None
+    def udt_uses(self, name: str) -> tuple[str, ...] | None:
+        """The types the UDT ``name`` names, None when the PLC has no UDT of that name."""
+        return self.uses(self.types[name]) if name in self.types else None
 
     @staticmethod
     def user(entry: Entry, consistent: bool | None = None) -> TypeUser:
