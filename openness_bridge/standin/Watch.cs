@@ -122,18 +122,9 @@ namespace Siemens.Engineering.SW.WatchAndForceTables
         }
     }
 
-    public sealed class PlcWatchTable
+    public sealed class PlcWatchTable : WatchOrForceTable
     {
-        private readonly Project _project;
-        internal readonly WatchTableState State;
-        internal PlcWatchTable(Project project, WatchTableState state) { _project = project; State = state; }
-
-        public string Name { get { Live(); return State.Name; } }
-        // The stand-in does not check operands: its tables report consistent (the bridge resolves operands itself).
-        public bool IsConsistent { get { Live(); return true; } }
-        public PlcTableCommentEntryComposition Entries { get { Live(); return new PlcTableCommentEntryComposition(_project, State); } }
-
-        public void Export(FileInfo path, ExportOptions exportOptions) { Live(); WatchTableXml.Export(State, path); }
+        internal PlcWatchTable(Project project, WatchTableState state) : base(project, state) { }
 
         public void Delete()
         {
@@ -141,26 +132,14 @@ namespace Siemens.Engineering.SW.WatchAndForceTables
             Faults.Check("PlcWatchTable.Delete");
             State.Group.Tables.Remove(State);
             State.Group = null;
-            _project.State.Modified = true;
+            OwnerProject.State.Modified = true;
         }
-
-        private void Live() { WatchTableXml.Live(_project, State); }
     }
 
     // No Delete: the force table stays with the PLC.
-    public sealed class PlcForceTable
+    public sealed class PlcForceTable : WatchOrForceTable
     {
-        private readonly Project _project;
-        internal readonly WatchTableState State;
-        internal PlcForceTable(Project project, WatchTableState state) { _project = project; State = state; }
-
-        public string Name { get { Live(); return State.Name; } }
-        public bool IsConsistent { get { Live(); return true; } }
-        public PlcTableCommentEntryComposition Entries { get { Live(); return new PlcTableCommentEntryComposition(_project, State); } }
-
-        public void Export(FileInfo path, ExportOptions exportOptions) { Live(); WatchTableXml.Export(State, path); }
-
-        private void Live() { WatchTableXml.Live(_project, State); }
+        internal PlcForceTable(Project project, WatchTableState state) : base(project, state) { }
     }
 
     // Holds comment rows and operand rows; the typed rows are PlcWatchTableEntry / PlcForceTableEntry.
@@ -200,6 +179,24 @@ namespace Siemens.Engineering.SW.WatchAndForceTables
 
 namespace StandIn.Control
 {
+    /// <summary>Name, IsConsistent, Entries and Export of a watch or force table, which Openness declares on each
+    /// (PlcWatchTable, PlcForceTable).</summary>
+    public abstract class WatchOrForceTable
+    {
+        internal readonly Siemens.Engineering.Project OwnerProject;
+        internal readonly WatchTableState State;
+        internal WatchOrForceTable(Siemens.Engineering.Project project, WatchTableState state) { OwnerProject = project; State = state; }
+
+        public string Name { get { Live(); return State.Name; } }
+        // The stand-in does not check operands: its tables report consistent (the bridge resolves operands itself).
+        public bool IsConsistent { get { Live(); return true; } }
+        public PlcTableCommentEntryComposition Entries { get { Live(); return new PlcTableCommentEntryComposition(OwnerProject, State); } }
+
+        public void Export(FileInfo path, Siemens.Engineering.ExportOptions exportOptions) { Live(); WatchTableXml.Export(State, path); }
+
+        internal void Live() { WatchTableXml.Live(OwnerProject, State); }
+    }
+
     internal sealed partial class SoftwareState
     {
         /// <summary>The "Watch and force tables" system group.</summary>
