@@ -216,13 +216,10 @@ namespace Siemens.Engineering.HmiUnified.UI.ScreenGroup
         public void Delete() { OwnerProject.Live(); _state.DeleteGroup(_state.ScreenGroups, Path); _state.Screens.RemoveAll(s => UnifiedState.Within(s.Group, Path)); OwnerProject.State.Modified = true; }
     }
 
-    public sealed class HmiScreenGroupComposition : UnifiedComposition<HmiScreenGroup>
+    public sealed class HmiScreenGroupComposition : UnifiedGroupComposition<HmiScreenGroup>
     {
-        private readonly UnifiedState _state;
-        private readonly string _parent;
         internal HmiScreenGroupComposition(Project project, UnifiedState state, string parent)
-            : base(project, () => GroupPath.Children(state.ScreenGroups, parent).Select(p => new HmiScreenGroup(project, state, p)), g => g.Path.Split('/').Last()) { _state = state; _parent = parent; }
-        public HmiScreenGroup Create(string name) { OwnerProject.Live(); return new HmiScreenGroup(OwnerProject, _state, _state.CreateGroup(_state.ScreenGroups, _parent, name)); }
+            : base(project, state, state.ScreenGroups, parent, p => new HmiScreenGroup(project, state, p)) { }
     }
 }
 
@@ -305,13 +302,10 @@ namespace Siemens.Engineering.HmiUnified.HmiTags
         }
     }
 
-    public sealed class HmiTagTableGroupComposition : UnifiedComposition<HmiTagTableGroup>
+    public sealed class HmiTagTableGroupComposition : UnifiedGroupComposition<HmiTagTableGroup>
     {
-        private readonly UnifiedState _state;
-        private readonly string _parent;
         internal HmiTagTableGroupComposition(Project project, UnifiedState state, string parent)
-            : base(project, () => GroupPath.Children(state.TableGroups, parent).Select(p => new HmiTagTableGroup(project, state, p)), g => g.Path.Split('/').Last()) { _state = state; _parent = parent; }
-        public HmiTagTableGroup Create(string name) { OwnerProject.Live(); return new HmiTagTableGroup(OwnerProject, _state, _state.CreateGroup(_state.TableGroups, _parent, name)); }
+            : base(project, state, state.TableGroups, parent, p => new HmiTagTableGroup(project, state, p)) { }
     }
 }
 

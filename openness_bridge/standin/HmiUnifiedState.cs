@@ -89,6 +89,19 @@ namespace StandIn.Control
         }
     }
 
+    /// <summary>The groups below one screen group or tag table group (<paramref name="groups"/>: the paths of that
+    /// kind): Create with the Unified name rule (UnifiedState.CreateGroup), which Openness declares on each composition.</summary>
+    public abstract class UnifiedGroupComposition<TGroup> : UnifiedComposition<TGroup> where TGroup : PathFolder
+    {
+        private readonly UnifiedState _state;
+        private readonly List<string> _groups;
+        private readonly string _parent;
+        private readonly Func<string, TGroup> _wrap;
+        internal UnifiedGroupComposition(Siemens.Engineering.Project project, UnifiedState state, List<string> groups, string parent, Func<string, TGroup> wrap)
+            : base(project, () => GroupPath.Children(groups, parent).Select(wrap), g => g.Path.Split('/').Last()) { _state = state; _groups = groups; _parent = parent; _wrap = wrap; }
+        public TGroup Create(string name) { OwnerProject.Live(); return _wrap(_state.CreateGroup(_groups, _parent, name)); }
+    }
+
     /// <summary>The event handlers of one screen or item (each event type at most once, as TIA's Create refuses a second).</summary>
     internal sealed class UEvents
     {
