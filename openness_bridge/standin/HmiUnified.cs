@@ -364,35 +364,17 @@ namespace Siemens.Engineering.HmiUnified.Scripts
 namespace Siemens.Engineering.HmiUnified.TextGraphicList
 {
     // Text and graphic lists by name (U7): their entries are not modelled, as no public source shows their members.
-    public sealed class HmiTextList
+    public sealed class HmiTextList : UnifiedNamedObject { internal HmiTextList(UNamed named) : base(named) { } }
+
+    public sealed class HmiTextListComposition : UnifiedNamesComposition<HmiTextList>
     {
-        internal readonly UNamed Named;
-        internal HmiTextList(UNamed named) { Named = named; }
-        public string Name { get { return Named.Name; } }
-        public void Delete() { Named.Delete(); }
+        internal HmiTextListComposition(Project project, List<string> names) : base(new UNames(project, names, "text list"), n => new HmiTextList(n)) { }
     }
 
-    public sealed class HmiTextListComposition : UnifiedComposition<HmiTextList>
-    {
-        private readonly UNames _names;
-        internal HmiTextListComposition(Project project, List<string> names) : this(new UNames(project, names, "text list")) { }
-        private HmiTextListComposition(UNames names) : base(names.Project, () => names.All().Select(n => new HmiTextList(n)), l => l.Named.Key) { _names = names; }
-        public HmiTextList Create(string name) { return new HmiTextList(_names.Create(name)); }
-    }
+    public sealed class HmiGraphicList : UnifiedNamedObject { internal HmiGraphicList(UNamed named) : base(named) { } }
 
-    public sealed class HmiGraphicList
+    public sealed class HmiGraphicListComposition : UnifiedNamesComposition<HmiGraphicList>
     {
-        internal readonly UNamed Named;
-        internal HmiGraphicList(UNamed named) { Named = named; }
-        public string Name { get { return Named.Name; } }
-        public void Delete() { Named.Delete(); }
-    }
-
-    public sealed class HmiGraphicListComposition : UnifiedComposition<HmiGraphicList>
-    {
-        private readonly UNames _names;
-        internal HmiGraphicListComposition(Project project, List<string> names) : this(new UNames(project, names, "graphic list")) { }
-        private HmiGraphicListComposition(UNames names) : base(names.Project, () => names.All().Select(n => new HmiGraphicList(n)), l => l.Named.Key) { _names = names; }
-        public HmiGraphicList Create(string name) { return new HmiGraphicList(_names.Create(name)); }
+        internal HmiGraphicListComposition(Project project, List<string> names) : base(new UNames(project, names, "graphic list"), n => new HmiGraphicList(n)) { }
     }
 }

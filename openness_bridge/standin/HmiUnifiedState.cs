@@ -36,6 +36,26 @@ namespace StandIn.Control
         internal IEnumerable<UNamed> All() { return _names.ToList().Select(n => new UNamed(Project, _names, n)); }
     }
 
+    /// <summary>Name and Delete of an object kept by name only, which Openness declares on each class (HmiTextList,
+    /// HmiGraphicList).</summary>
+    public abstract class UnifiedNamedObject
+    {
+        internal readonly UNamed Named;
+        internal UnifiedNamedObject(UNamed named) { Named = named; }
+        public string Name { get { return Named.Name; } }
+        public void Delete() { Named.Delete(); }
+    }
+
+    /// <summary>A composition of objects kept by name only: Find (ignoring case) and Create, which Openness declares on
+    /// each composition (HmiTextListComposition, HmiGraphicListComposition).</summary>
+    public abstract class UnifiedNamesComposition<T> : UnifiedComposition<T> where T : UnifiedNamedObject
+    {
+        private readonly UNames _names;
+        private readonly Func<UNamed, T> _wrap;
+        internal UnifiedNamesComposition(UNames names, Func<UNamed, T> wrap) : base(names.Project, () => names.All().Select(wrap), o => o.Named.Key) { _names = names; _wrap = wrap; }
+        public T Create(string name) { return _wrap(_names.Create(name)); }
+    }
+
     internal sealed partial class DeviceState
     {
         internal UnifiedState Unified;
