@@ -220,13 +220,7 @@ namespace Siemens.Engineering.SW.Tags
 
         private TagState Live() { _project.Live(() => _table.Tags.Contains(State), "The object has been deleted.", "The tag no longer exists."); return State; }
 
-        private void Change(string member, Action<TagState> change)
-        {
-            var state = Live();
-            Faults.Check(member);
-            change(state);
-            _project.State.Modified = true;
-        }
+        private void Change(string member, Action<TagState> change) { TagFolder.Change(_project, Live(), member, change); }
 
         public string Name { get { return Live().Name; } }
         public string DataTypeName { get { return Live().DataTypeName; } set { Change("PlcTag.DataTypeName", s => s.DataTypeName = value ?? ""); } }
@@ -269,13 +263,7 @@ namespace Siemens.Engineering.SW.Tags
 
         internal override ConstantState Live() { OwnerProject.Live(() => _table.Constants.Contains(State), "The object has been deleted.", "The user constant no longer exists."); return State; }
 
-        private void Change(string member, Action<ConstantState> change)
-        {
-            var state = Live();
-            Faults.Check(member);
-            change(state);
-            OwnerProject.State.Modified = true;
-        }
+        private void Change(string member, Action<ConstantState> change) { TagFolder.Change(OwnerProject, Live(), member, change); }
 
         // The 15.1 API reference gives PlcUserConstant setters for Name, DataTypeName and Value.
         public new string Name
