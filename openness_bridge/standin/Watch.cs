@@ -72,10 +72,7 @@ namespace Siemens.Engineering.SW.WatchAndForceTables
         {
             OwnerProject.Live();
             Faults.Check("PlcWatchAndForceTableUserGroupComposition.Create");
-            if (string.IsNullOrEmpty(name) || name.Trim().Length == 0)
-                throw new EngineeringTargetInvocationException("The group cannot be created.", "The name must not be empty.", null);
-            if (_state.Groups.Any(x => string.Equals(x.Name, name, StringComparison.OrdinalIgnoreCase)))
-                throw new EngineeringTargetInvocationException("The group cannot be created.", "A group named '" + name + "' already exists.", null);
+            NewName.Check(name, _state.Groups.Select(x => x.Name), "The group cannot be created.", "The name must not be empty.", "A group named '" + name + "' already exists.");
             var group = OwnerProject.Added(_state.Groups, new WatchGroupState { Name = name, Parent = _state });
             return new PlcWatchAndForceTableUserGroup(OwnerProject, group);
         }
@@ -93,10 +90,7 @@ namespace Siemens.Engineering.SW.WatchAndForceTables
         {
             OwnerProject.Live();
             Faults.Check("PlcWatchTableComposition.Create");
-            if (string.IsNullOrEmpty(name) || name.Trim().Length == 0)
-                throw new EngineeringTargetInvocationException("The watch table cannot be created.", "The name must not be empty.", null);
-            if (_state.Root.AllTables().Any(x => string.Equals(x.Name, name, StringComparison.OrdinalIgnoreCase)))
-                throw new EngineeringTargetInvocationException("The watch table cannot be created.", "A watch or force table named '" + name + "' already exists.", null);
+            NewName.Check(name, _state.Root.AllTables().Select(x => x.Name), "The watch table cannot be created.", "The name must not be empty.", "A watch or force table named '" + name + "' already exists.");
             var table = OwnerProject.Added(_state.Tables, new WatchTableState { Name = name, Group = _state });
             return new PlcWatchTable(OwnerProject, table);
         }
