@@ -31,7 +31,8 @@ from engineering_api.backend.errors import AlreadyExistsError, ConflictError, No
 from engineering_api.backend.models import ProgramObjectInfo
 from engineering_api.rules.folders import target_folder
 from engineering_api.rules.program_objects import multilingual_text, read_object, type_member
-from engineering_api.rules.type_recursion import refuse_recursion
+from engineering_api.rules import type_graph
+from engineering_api.rules.type_graph import refuse_recursion
 from simatic_xml import parse_bytes
 
 if TYPE_CHECKING:
@@ -122,18 +123,8 @@ def _judge(software: PlcSoftware, obj: ProgramObject, memo: dict[str, bool]) -> 
 
 def type_users(software: PlcSoftware, name: str, *, transitive: bool = False) -> list[ProgramObject]:
     """Blocks and UDTs whose interface refers to ``"name"`` (and, transitively, their users)."""
-    found: dict[str, ProgramObject] = {}
-    pending = [name]
-    while pending:
-        current = pending.pop()
-        for obj in [*software.types.values(), *software.blocks.values()]:
-            if current in obj.uses_types and obj.name not in found and obj.name != name:
-                found[obj.name] = obj
-                if transitive and obj.kind == "UDT":
-                    pending.append(obj.name)
-        if not transitive:
-            break
-    return list(found.values())
+    return type_graph.type_users(name, [*software.types.values(), *software.blocks.values()],
+                                 lambda obj: obj.uses_types, transitive=transitive)
 
 
 def _ensure_folder(software: PlcSoftware, folder: str) -> str:

@@ -28,7 +28,7 @@ from engineering_api.backend.errors import (
     NotFoundError,
     ValidationError,
 )
-from engineering_api.rules.type_recursion import refuse_recursion
+from engineering_api.rules.type_graph import refuse_recursion
 from openness_bridge import groups
 from openness_bridge.errors import kind_of
 from openness_bridge.types_index import Entry, TypeIndex, members_of, read_udt

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.types import TypeMember, TypeUser
 from engineering_api.backend.errors import EngineeringError, ValidationError
+from engineering_api.rules.type_graph import type_users
 
 if TYPE_CHECKING:
     from engineering_api.rules.program_objects import ProgramObject
@@ -106,16 +107,7 @@ class TypeIndex:
 
     def users(self, name: str, *, transitive: bool = False) -> list[Entry]:
         """Blocks and UDTs whose interface names ``"name"`` (and, transitively through UDTs, their users)."""
-        found: dict[str, Entry] = {}
-        pending = [name]
-        while pending:
-            current = pending.pop()
-            for entry in self.entries():
-                if entry.name != name and entry.name not in found and current in self.uses(entry):
-                    found[entry.name] = entry
-                    if transitive and entry.kind == "UDT":
-                        pending.append(entry.name)
-        return list(found.values())
+        return type_users(name, self.entries(), self.uses, transitive=transitive)
 
     def udt_uses(self, name: str) -> tuple[str, ...] | None:
         """The types the UDT ``name`` names, None when the PLC has no UDT of that name."""
