@@ -15,7 +15,7 @@ namespace StandIn.Control
         internal readonly string Key;
         internal UNamed(Siemens.Engineering.Project project, List<string> names, string name) { _project = project; _names = names; Key = name; }
         internal string Name { get { _project.Live(); return Key; } }
-        internal void Delete() { _project.Live(); _names.Remove(Key); _project.State.Modified = true; }
+        internal void Delete() { _project.Changed(() => _names.Remove(Key)); }
     }
 
     /// <summary>A composition of objects kept by name: Create refuses a name it has (ignoring case), as TIA does.</summary>
