@@ -76,9 +76,9 @@ namespace StandIn.Control
         internal readonly UEvent Event;
         internal UEventHandle(Siemens.Engineering.Project project, List<UEvent> owner, UEvent e) { _project = project; _owner = owner; Event = e; }
         internal void Live() { _project.Live(); }
-        public string ScriptCode { get { Live(); return Event.Code; } set { Live(); Event.Code = value ?? ""; _project.State.Modified = true; } }
-        public string GlobalDefinitionAreaScriptCode { get { Live(); return Event.Global; } set { Live(); Event.Global = value ?? ""; _project.State.Modified = true; } }
-        internal void Delete() { Live(); _owner.Remove(Event); _project.State.Modified = true; }
+        public string ScriptCode { get { Live(); return Event.Code; } set { _project.Changed(() => Event.Code = value ?? ""); } }
+        public string GlobalDefinitionAreaScriptCode { get { Live(); return Event.Global; } set { _project.Changed(() => Event.Global = value ?? ""); } }
+        internal void Delete() { _project.Changed(() => _owner.Remove(Event)); }
     }
 
     /// <summary>An event handler of a screen or screen item, typed by its owner's event enum: EventType, Script and
