@@ -19,7 +19,7 @@ from engineering_api.backend.areas.hmi_resources import (
     HmiTextListInfo,
 )
 from engineering_api.rules.hmi import read_document
-from engineering_api.rules.hmi_resources import graphic_list_info, script_info, text_list_info
+from engineering_api.rules.hmi_resources import HMI_RESOURCE_KINDS, graphic_list_info, script_info, text_list_info
 from fakes.hmi import export_document, replaced_document, store_document
 from fakes.library_hmi import HMI_KINDS, hmi_type_info
 from simatic_xml import hmi as sx
@@ -32,14 +32,6 @@ if TYPE_CHECKING:
     from fakes.hmi_access import HmiAccess
 
 __all__ = ("FakeHmiResources",)
-
-_KINDS = {
-    # attribute of HmiTarget -> (root element, label, code prefix)
-    "scripts": (sx.VB_SCRIPT, "VB script", "SCRIPT"),
-    "text_lists": (sx.TEXT_LIST, "text list", "TEXT_LIST"),
-    "graphic_lists": (sx.GRAPHIC_LIST, "graphic list", "GRAPHIC_LIST"),
-}
-
 
 class FakeHmiResources(HmiResourcePort):
     """The fake's ``hmi_resources`` area: scripts, text and graphic lists and HMI library types.
@@ -62,12 +54,12 @@ class FakeHmiResources(HmiResourcePort):
         self._guard_program = guard_program
 
     def _export_doc(self, device: str, attr: str, name: str) -> HmiExport:
-        _, label, code = _KINDS[attr]
+        _, label, code = HMI_RESOURCE_KINDS[attr]
         objects = getattr(self._access.read_target(device), attr)
         return export_document(objects, name, label, f"{code}_NOT_FOUND", device)
 
     def _import_doc(self, device: str, attr: str, data: bytes, overwrite: bool, source: str) -> sx.HmiDocument:
-        element, label, code = _KINDS[attr]
+        element, label, code = HMI_RESOURCE_KINDS[attr]
         doc = read_document(data, element, source)
         with self._session.change() as project:
             target: HmiTarget = self._access.panel(project, device)[1]

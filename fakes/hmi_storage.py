@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from fakes.hmi import HmiTarget
 from fakes.hmi_unified import load_unified, save_unified
-from fakes.project_commit import is_transient
 from simatic_xml import hmi as sx
 
 if TYPE_CHECKING:
@@ -54,11 +53,7 @@ def save_hmi(device: Device, folder: Path, commit: FolderCommit) -> None:
         if kind and device.hmi.folders[kind]:
             wanted.add(folder / "HMI" / sub / "folders.txt")
             commit.write(folder / "HMI" / sub / "folders.txt", "".join(f"{p}\n" for p in device.hmi.folders[kind]))
-    base = folder / "HMI"
-    if base.is_dir():
-        for stale in sorted(p for p in base.rglob("*") if p.is_file() and not is_transient(p.name)):
-            if stale not in wanted:
-                commit.delete(stale)
+    commit.delete_stale(folder / "HMI", wanted)
 
 
 def load_hmi(device: Device, folder: Path) -> None:

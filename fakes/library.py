@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.lib.paths import safe_file_stem
 from engineering_api.rules.library import IN_WORK, RELEASED, parse_version
-from fakes.project_commit import is_transient
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -144,10 +143,7 @@ def save_library(library: Library, folder: Path, commit: FolderCommit) -> None:
                                        "testInstance": list(v.test_instance) if v.test_instance else None,
                                        "file": write(base / f"{v.number}.xml", v.data)} for v in t.versions]})
         write(folder / INDEX, json.dumps(index, indent=2, ensure_ascii=False) + "\n")
-    if folder.is_dir():
-        for stale in sorted(p for p in folder.rglob("*") if p.is_file() and not is_transient(p.name)):
-            if stale not in wanted:
-                commit.delete(stale)
+    commit.delete_stale(folder, wanted)
 
 
 def load_library(folder: Path, name: str) -> Library:

@@ -18,7 +18,8 @@ from engineering_api.lib.schema import utc_now
 from engineering_api.rules.folders import folder_parts
 from engineering_api.rules.object_changes import change_summary, compare_documents
 from engineering_api.rules.library import (
-    IN_WORK, RELEASED, TYPE_KINDS, edited_in_project_library, format_version, next_version, parse_version,
+    IN_WORK, RELEASED, TYPE_KINDS, edited_in_project_library, format_version, in_work_version, next_version,
+    parse_version,
 )
 from fakes.library import LibraryType, TypeVersion
 from fakes.library_hmi import (
@@ -150,10 +151,7 @@ class FakeLibraryTypes(LibraryTypesPort):
         with self._session.change() as project:
             lib = self._libraries.lib(project, library)
             t = self._libraries.lib_type(lib, type_name)
-            work = t.in_work
-            if work is None:
-                raise ConflictError(f"The type '{type_name}' has no in-work version; edit it first.",
-                                    code="NO_IN_WORK_VERSION")
+            work = in_work_version(type_name, t.in_work, then="edit it first")
             number = work.number
             if version_number is not None:
                 wanted = parse_version(version_number)
@@ -208,9 +206,7 @@ class FakeLibraryTypes(LibraryTypesPort):
         with self._session.change() as project:
             lib = self._libraries.lib(project, library)
             t = self._libraries.lib_type(lib, type_name)
-            work = t.in_work
-            if work is None:
-                raise ConflictError(f"The type '{type_name}' has no in-work version.", code="NO_IN_WORK_VERSION")
+            work = in_work_version(type_name, t.in_work)
             t.versions.remove(work)
             device, name = work.test_instance or ("", "")
             if instance_data(project, device, name, t.kind) is not None and name in lib.links.get(device, {}):

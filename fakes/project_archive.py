@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
 from engineering_api.backend.models import ArchiveInfo
 from engineering_api.lib.archives import ArchiveRejectedError, create_zip, extract_zip
-from engineering_api.rules.archive import unsaved_changes_refused, unsaved_changes_warning
+from engineering_api.rules.archive import check_archive_target, unsaved_changes_refused, unsaved_changes_warning
 from fakes.project_commit import recover
 from fakes.project_files import LOCK_NAME, load_project, make_folder, project_version
 
@@ -29,16 +29,7 @@ def archive_project(
     project: Project, target: Path, *, unsaved: ArchiveUnsaved, save: Callable[[], object],
 ) -> ArchiveInfo:
     """The port's ``archive_project`` of the open ``project``; ``save`` saves it (for ``unsaved="save"``)."""
-    expected = ".zap" + project.version[1:]
-    if target.suffix.lower() != expected:
-        raise ValidationError(
-            f"A {project.version} project archive must have the extension {expected}, not '{target.suffix}'.",
-            code="ARCHIVE_EXTENSION",
-        )
-    if target.exists():
-        raise AlreadyExistsError(f"The archive '{target.name}' already exists.", code="ARCHIVE_EXISTS")
-    if target.resolve().is_relative_to(project.folder.resolve()):
-        raise ValidationError("The archive cannot be written inside the project folder.", code="ARCHIVE_TARGET")
+    check_archive_target(target, project.version, project.folder)
     make_folder(target.parent)
     warnings: list[str] = []
     if project.dirty:  # checked after the target, so a refused target never saves

@@ -15,12 +15,12 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 
-__all__ = ("JOURNAL_NAME", "STAGED_PREFIX", "FolderCommit", "is_transient", "recover")
+__all__ = ("JOURNAL_NAME", "STAGED_PREFIX", "FolderCommit", "is_transient", "recover", "saved_files")
 
 JOURNAL_NAME = ".engineering-api.journal"
 STAGED_PREFIX = ".tmp-"
@@ -31,6 +31,13 @@ _JOURNAL_FORMAT = "engineering-api/folder-journal"
 def is_transient(name: str) -> bool:
     """Whether a file name is a staged file or the journal, never part of the folder's saved state."""
     return name.startswith(STAGED_PREFIX) or name == JOURNAL_NAME
+
+
+def saved_files(base: Path, pattern: str = "*") -> list[Path]:
+    """The files below ``base`` matching ``pattern`` that belong to the saved state (no staged files), sorted."""
+    if not base.is_dir():
+        return []
+    return sorted(p for p in base.rglob(pattern) if p.is_file() and not is_transient(p.name))
 
 
 def _fsync_file(path: Path) -> None:
@@ -117,6 +124,12 @@ class FolderCommit:
     def delete(self, path: Path) -> None:
         """Delete the file or folder ``path`` when the commit is applied."""
         self._deletions.append(path)
+
+    def delete_stale(self, base: Path, wanted: Container[Path]) -> None:
+        """Delete the saved files below ``base`` that this save does not write (not in ``wanted``)."""
+        for stale in saved_files(base):
+            if stale not in wanted:
+                self.delete(stale)
 
     def commit(self) -> None:
         """Switch to the staged state in one rename (the journal's), then apply it and remove the journal."""

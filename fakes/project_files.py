@@ -20,7 +20,7 @@ from fakes.hmi_storage import load_hmi, save_hmi
 from fakes.hmi_graphics import load_graphics, save_graphics
 from fakes.library import load_library, save_library
 from fakes.model import Device, Project, Subnet
-from fakes.project_commit import FolderCommit, is_transient, recover
+from fakes.project_commit import FolderCommit, recover, saved_files
 from fakes.program import ExternalSource, PlcSoftware, ProgramObject, WatchForceTable, object_file_name, read_object
 from simatic_xml.watchtables import read_table
 
@@ -132,16 +132,7 @@ def _save_software(device: Device, device_dir: Path, commit: FolderCommit) -> No
             path = root / COMPILE_STATE_FILE
             commit.write(path, _dump(state))
             wanted.add(path)
-    for stale in _saved_files(root):
-        if stale not in wanted:
-            commit.delete(stale)
-
-
-def _saved_files(base: Path, pattern: str = "*") -> list[Path]:
-    """The files below ``base`` matching ``pattern`` that belong to the saved state (no staged files), sorted."""
-    if not base.is_dir():
-        return []
-    return sorted(p for p in base.rglob(pattern) if p.is_file() and not is_transient(p.name))
+    commit.delete_stale(root, wanted)
 
 
 def _load_software(device: Device, device_dir: Path, version: str) -> None:
@@ -152,7 +143,7 @@ def _load_software(device: Device, device_dir: Path, version: str) -> None:
     pending = []
     for category, folder_name in _CATEGORY_FOLDERS.items():
         base = root / folder_name
-        for file in _saved_files(base, "*.xml"):
+        for file in saved_files(base, "*.xml"):
             relative = file.parent.relative_to(base)
             folder = "/".join(_unescape(part) for part in relative.parts)
             pending.append(read_object(file.read_bytes(), project_version=version, folder=folder, source=str(file)))
@@ -161,12 +152,12 @@ def _load_software(device: Device, device_dir: Path, version: str) -> None:
     for obj in pending:
         software.add(obj, overwrite=False)
     sources = root / SOURCES_FOLDER
-    for file in _saved_files(sources):
+    for file in saved_files(sources):
         folder = "/".join(_unescape(part) for part in file.parent.relative_to(sources).parts)
         name = _unescape(file.name)
         software.external_sources[name] = ExternalSource(name=name, text=file.read_text(encoding="utf-8"), folder=folder)
     tables = root / TABLES_FOLDER
-    for file in _saved_files(tables, "*.xml"):
+    for file in saved_files(tables, "*.xml"):
         folder = "/".join(_unescape(part) for part in file.parent.relative_to(tables).parts)
         xml = file.read_bytes()
         table = read_table(xml)

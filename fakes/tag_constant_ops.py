@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.tags import ConstantInfo, TagConstantsPort
 from engineering_api.backend.errors import NotFoundError, ValidationError
-from engineering_api.rules.tags import FieldError, check_constant, raise_field_error, refuse_taken_name
+from engineering_api.rules.tags import checked_constant, refuse_taken_name
 from fakes.tag_support import constant_info
 from fakes.tags.tables import DEFAULT_TABLE, ConstRecord, TagTableObject
 
@@ -66,10 +66,7 @@ class FakeTagConstants(TagConstantsPort):
             plc, software = self._tables.plc(project, device)
             tables = self._tables.all_tables(software, project.version)
             obj = self._tables.table(software, project.version, table, device)
-            try:
-                data_type, value = check_constant(constant.name, constant.data_type, constant.value)
-            except FieldError as exc:
-                raise_field_error(exc, f"Constant '{constant.name}'")
+            data_type, value = checked_constant(constant.name, constant.data_type, constant.value)
             refuse_taken_name(constant.name, self._tables.names(plc, software, tables).get(constant.name.lower()),
                               "CONSTANT_EXISTS")
             record = ConstRecord(constant.name, data_type, value, constant.comment)
@@ -85,13 +82,10 @@ class FakeTagConstants(TagConstantsPort):
             constants = list(obj.table.constants)
             old = constants[position]
             new_name = changes.new_name if changes.new_name is not None else old.name
-            try:
-                data_type, value = check_constant(
-                    new_name, changes.data_type if changes.data_type is not None else old.data_type,
-                    changes.value if changes.value is not None else old.value,
-                )
-            except FieldError as exc:
-                raise_field_error(exc, f"Constant '{new_name}'")
+            data_type, value = checked_constant(
+                new_name, changes.data_type if changes.data_type is not None else old.data_type,
+                changes.value if changes.value is not None else old.value,
+            )
             if new_name.lower() != old.name.lower():
                 refuse_taken_name(new_name, self._tables.names(plc, software, tables).get(new_name.lower()),
                                   "CONSTANT_EXISTS")

@@ -19,7 +19,7 @@ from engineering_api.backend.areas.tags import TagChange, TagInfo, TagsPort, Tag
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError
 from engineering_api.rules.folders import target_folder
 from engineering_api.rules.tags import (
-    FieldError, check_table_name, check_tag, overlap_warnings, raise_field_error, refuse_taken_name,
+    check_table_name, checked_tag, overlap_warnings, refuse_taken_name,
 )
 from fakes.program import normalise_folder
 from fakes.tag_support import CATEGORY, tag_info
@@ -154,10 +154,7 @@ class FakeTags(TagsPort):
             plc, software = self._tables.plc(project, device)
             tables = self._tables.all_tables(software, project.version)
             obj = self._tables.table(software, project.version, table, device)
-            try:
-                data_type, address = check_tag(tag.name, tag.data_type, tag.logical_address, self._tables.udts(software))
-            except FieldError as exc:
-                raise_field_error(exc, f"Tag '{tag.name}'")
+            data_type, address = checked_tag(tag.name, tag.data_type, tag.logical_address, self._tables.udts(software))
             refuse_taken_name(tag.name, self._tables.names(plc, software, tables).get(tag.name.lower()), "TAG_EXISTS",
                               across_tables=True)
             record = TagRecord(tag.name, data_type, address.text, tag.comment, tag.hmi_visible, tag.hmi_accessible,
@@ -181,10 +178,7 @@ class FakeTags(TagsPort):
             new_name = changes.new_name if changes.new_name is not None else old.name
             data_type = changes.data_type if changes.data_type is not None else old.data_type
             address_text = changes.logical_address if changes.logical_address is not None else old.address
-            try:
-                canonical, address = check_tag(new_name, data_type, address_text, self._tables.udts(software))
-            except FieldError as exc:
-                raise_field_error(exc, f"Tag '{new_name}'")
+            canonical, address = checked_tag(new_name, data_type, address_text, self._tables.udts(software))
             if new_name.lower() != old.name.lower():
                 refuse_taken_name(new_name, self._tables.names(plc, software, tables).get(new_name.lower()),
                                   "TAG_EXISTS")

@@ -31,6 +31,8 @@ from engineering_api.backend.errors import AlreadyExistsError, ConflictError, No
 from engineering_api.backend.models import ProgramObjectInfo
 from engineering_api.rules.folders import target_folder
 from engineering_api.rules.program_objects import multilingual_text, read_object, type_member
+from engineering_api.rules import type_graph
+from engineering_api.rules.type_graph import refuse_recursion
 from simatic_xml import parse_bytes
 
 if TYPE_CHECKING:
@@ -121,35 +123,8 @@ def _judge(software: PlcSoftware, obj: ProgramObject, memo: dict[str, bool]) -> 
 
 def type_users(software: PlcSoftware, name: str, *, transitive: bool = False) -> list[ProgramObject]:
     """Blocks and UDTs whose interface refers to ``"name"`` (and, transitively, their users)."""
-    found: dict[str, ProgramObject] = {}
-    pending = [name]
-    while pending:
-        current = pending.pop()
-        for obj in [*software.types.values(), *software.blocks.values()]:
-            if current in obj.uses_types and obj.name not in found and obj.name != name:
-                found[obj.name] = obj
-                if transitive and obj.kind == "UDT":
-                    pending.append(obj.name)
-        if not transitive:
-            break
-    return list(found.values())
-
-
-def _reaches(software: PlcSoftware, start: tuple[str, ...], target: str) -> list[str] | None:
-    """A chain of UDTs from ``start`` to ``target`` (recursion), or None."""
-    stack = [(name, [name]) for name in start]
-    seen: set[str] = set()
-    while stack:
-        name, chain = stack.pop()
-        if name == target:
-            return chain
-        if name in seen:
-            continue
-        seen.add(name)
-        obj = software.types.get(name)
-        if obj is not None:
-            stack.extend((used, [*chain, used]) for used in obj.uses_types)
-    return None
+    return type_graph.type_users(name, [*software.types.values(), *software.blocks.values()],
+                                 lambda obj: obj.uses_types, transitive=transitive)
 
 
 def _ensure_folder(software: PlcSoftware, folder: str) -> str:
@@ -241,14 +216,13 @@ class FakeTypes(TypesPort):
             raise ValidationError(f"{source} holds a {obj.kind}, not a PLC data type.", code="NOT_A_UDT")
         return obj
 
-    def _refuse_recursion(self, software: PlcSoftware, obj: ProgramObject) -> None:
-        chain = _reaches(software, obj.uses_types, obj.name)
-        if chain is not None:
-            path = " -> ".join([obj.name, *chain])
-            raise ValidationError(
-                f"'{obj.name}' would contain itself ({path}); TIA refuses recursive data types.",
-                code="RECURSIVE_TYPE", details={"chain": [obj.name, *chain]},
-            )
+    @staticmethod
+    def _refuse_recursion(software: PlcSoftware, obj: ProgramObject) -> None:
+        def udt_uses(name: str) -> tuple[str, ...] | None:
+            udt = software.types.get(name)
+            return udt.uses_types if udt is not None else None
+
+        refuse_recursion(obj.name, obj.uses_types, udt_uses)
 
     def import_type(self, device: str, data: bytes, *, folder: str, overwrite: bool, source: str) -> TypeDetails:
         return self._guard(device, lambda: self._import_type(device, data, folder=folder, overwrite=overwrite,

@@ -24,6 +24,7 @@ from fakes.program import normalise_folder
 from fakes.runtime.cpu import CpuStateError, OperatingState, TagError
 from fakes.runtime_errors import runtime_errors
 from engineering_api.rules.watch_operands import LABEL, Resolver, check_rows, merge_rows, plc_value, row_flag, table_row
+from engineering_api.rules.watch_tables import check_table_name
 from simatic_xml import SimaticMLError
 from simatic_xml.watchtables import WatchForceTable as Table
 from simatic_xml.watchtables import read_table, table_to_bytes
@@ -43,7 +44,6 @@ CATEGORY = "watch_tables"
 MAX_FORCE_TABLES = 1
 """TIA gives each CPU exactly one force table."""
 _NOT_FOUND = {WATCH_TABLE: "WATCH_TABLE_NOT_FOUND", FORCE_TABLE: "FORCE_TABLE_NOT_FOUND"}
-_BAD_NAME = re.compile(r'["\x00-\x1f]')
 _CPU_ERRORS: Overrides = {
     "InstanceNotRunning": (ConflictError, "INSTANCE_OFF"),
     "DoesNotExist": (ConflictError, "OPERAND_NOT_LOADED"),
@@ -54,15 +54,6 @@ _CPU_ERRORS: Overrides = {
 """Runtime errors of reading and forcing table operands, in the watch area's codes: any other tag error is
 a value the operand does not take, any other state error a CPU that cannot force now."""
 _CPU_HINTS = {"DoesNotExist": "Download the program first."}
-
-
-def _check_name(name: str) -> str:
-    stripped = name.strip()
-    if not stripped or len(stripped) > 128 or _BAD_NAME.search(stripped) or stripped != name:
-        raise ValidationError(f'"{name}" is not a valid table name (1..128 characters, no quotes, no control '
-                              "characters, no leading or trailing blanks).", code="INVALID_NAME",
-                              details={"field": "name"})
-    return name
 
 
 def _version(text: str) -> float:
@@ -176,7 +167,7 @@ class FakeWatchTables(WatchTablesPort):
         self, device: str, kind: str, name: str, *, folder: str = "", entries: list[EntrySpec] | None = None,
         allow_invalid: bool = False,
     ) -> TableDetails:
-        table = Table(kind, _check_name(name))
+        table = Table(kind, check_table_name(name))
         with self._session.change() as project:
             _, software = self._session.software(project, device)
             self._wt_check_new(software, table, overwrite=False)
@@ -287,7 +278,7 @@ class FakeWatchTables(WatchTablesPort):
                 raise ValidationError(f"{source} was exported by TIA Portal {table.version}; a {project.version} "
                                       "project cannot import documents of a newer version.", code="NEWER_VERSION")
             _, software = self._session.software(project, device)
-            _check_name(table.name)
+            check_table_name(table.name)
             self._wt_check_new(software, table, overwrite=overwrite)
             check_rows(Resolver(software), table.kind, table.entries, allow_invalid=allow_invalid)
             stored = self._wt_put(software, table, self._wt_folder(software, folder), project.version)

@@ -24,7 +24,13 @@ from engineering_api.backend.areas.hmi_resources import (
 )
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
 from engineering_api.rules.hmi import read_document
-from engineering_api.rules.hmi_resources import HMI_LIBRARY_TYPES, graphic_list_info, script_info, text_list_info
+from engineering_api.rules.hmi_resources import (
+    HMI_LIBRARY_TYPES,
+    HMI_RESOURCE_KINDS,
+    graphic_list_info,
+    script_info,
+    text_list_info,
+)
 from openness_bridge.hmi_access import vb_scripts
 from openness_bridge.library_support import version_numbers
 from simatic_xml import hmi as sx
@@ -34,11 +40,9 @@ if TYPE_CHECKING:
 
 __all__ = ("BridgeHmiResources",)
 
-_KINDS = {
-    # kind -> (root element, label, code prefix, Openness member for errors)
-    "scripts": (sx.VB_SCRIPT, "VB script", "SCRIPT", "VBScript"),
-    "text_lists": (sx.TEXT_LIST, "text list", "TEXT_LIST", "TextList"),
-    "graphic_lists": (sx.GRAPHIC_LIST, "graphic list", "GRAPHIC_LIST", "GraphicList"),
+_MEMBERS = {
+    # kind (engineering_api.rules.hmi_resources.HMI_RESOURCE_KINDS) -> the Openness class its errors name
+    "scripts": "VBScript", "text_lists": "TextList", "graphic_lists": "GraphicList",
 }
 
 
@@ -64,10 +68,11 @@ class BridgeHmiResources(HmiResourcePort):
             return [(path, sx.read_hmi(self._session.export_bytes(obj)))
                     for path, obj in self._objects(target, kind)]
 
-        return self._session.call(f"{_KINDS[kind][3]}.Export", run)
+        return self._session.call(f"{_MEMBERS[kind]}.Export", run)
 
     def _export(self, device: str, kind: str, name: str) -> HmiExport:
-        _, label, code, member = _KINDS[kind]
+        _, label, code = HMI_RESOURCE_KINDS[kind]
+        member = _MEMBERS[kind]
 
         def run() -> HmiExport:
             target = self._access.hmi_target(device)
@@ -80,7 +85,8 @@ class BridgeHmiResources(HmiResourcePort):
         return self._session.call(f"{member}.Export", run)
 
     def _import(self, device: str, kind: str, data: bytes, overwrite: bool, source: str) -> sx.HmiDocument:
-        element, label, code, member = _KINDS[kind]
+        element, label, code = HMI_RESOURCE_KINDS[kind]
+        member = _MEMBERS[kind]
         doc = read_document(data, element, source)
 
         def run() -> sx.HmiDocument:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from engineering_api.backend.areas.library import LibraryTypeInfo, LibraryTypesPort, TypeComparison, TypeInstantiation
 from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupportedError, ValidationError
 from engineering_api.rules.hmi_resources import HMI_LIBRARY_TYPES, not_a_classic_panel
-from engineering_api.rules.library import IN_WORK, RELEASED, edited_in_project_library, parse_version
+from engineering_api.rules.library import IN_WORK, RELEASED, edited_in_project_library, in_work_version, parse_version
 from engineering_api.rules.object_changes import change_summary, compare_documents
 from openness_bridge.hmi_access import vb_scripts
 from openness_bridge.library_support import folder_items, number_of, state_of
@@ -148,10 +148,7 @@ class BridgeLibraryTypes(LibraryTypesPort):
                              library: str | None = None) -> LibraryTypeInfo:
         edited_in_project_library(library)
         def act(project: Any, t: Any) -> None:
-            work = self._libraries.in_work(t)
-            if work is None:
-                raise ConflictError(f"The type '{type_name}' has no in-work version; edit it first.",
-                                    code="NO_IN_WORK_VERSION")
+            work = in_work_version(type_name, self._libraries.in_work(t), then="edit it first")
             number = parse_version(version_number) if version_number else parse_version(number_of(work))
             highest = max((parse_version(number_of(v)) for v in t.Versions if state_of(v) != IN_WORK), default=(0, 0, 0))
             if number <= highest:
@@ -167,9 +164,7 @@ class BridgeLibraryTypes(LibraryTypesPort):
     def discard_library_type(self, type_name: str, library: str | None = None) -> LibraryTypeInfo:
         edited_in_project_library(library)
         def act(project: Any, t: Any) -> None:
-            work = self._libraries.in_work(t)
-            if work is None:
-                raise ConflictError(f"The type '{type_name}' has no in-work version.", code="NO_IN_WORK_VERSION")
+            work = in_work_version(type_name, self._libraries.in_work(t))
             work.Discard()
         return self._one(library, type_name, "LibraryTypeVersion.Discard", act)
 

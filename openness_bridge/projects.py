@@ -42,7 +42,7 @@ from engineering_api.backend.models import (
     ProjectInfrastructure,
     ProjectOverview,
 )
-from engineering_api.rules.archive import unsaved_changes_refused
+from engineering_api.rules.archive import check_archive_target, unsaved_changes_refused
 from engineering_api.rules.naming import check_project_name
 from openness_bridge.device_lookup import all_devices
 
@@ -239,17 +239,8 @@ class BridgeProjects:
     def archive_project(self, target: Path, *, unsaved: ArchiveUnsaved = "refuse") -> ArchiveInfo:
         def run() -> ArchiveInfo:
             project = self._session.project()
-            expected = f".zap{self._session.version[1:]}"
-            if target.suffix.lower() != expected:
-                raise ValidationError(
-                    f"A {self._session.version} project archive must have the extension {expected}, not '{target.suffix}'.",
-                    code="ARCHIVE_EXTENSION",
-                )
+            check_archive_target(target, self._session.version, Path(str(project.Path.FullName)).parent)
             require_folder(target.parent)
-            if target.exists():
-                raise AlreadyExistsError(f"The archive '{target.name}' already exists.", code="ARCHIVE_EXISTS")
-            if target.resolve().is_relative_to(Path(str(project.Path.FullName)).parent.resolve()):
-                raise ValidationError("The archive cannot be written inside the project folder.", code="ARCHIVE_TARGET")
             if bool(project.IsModified):
                 if unsaved != "save":  # Project.Archive throws while modified, so "allow" cannot be honoured
                     raise unsaved_changes_refused(allow_requested=unsaved == "allow")

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from engineering_api.backend.areas.tags import TagChange, TagInfo, TagsPort, TagTableInfo, TagTableNode
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
 from engineering_api.rules.tags import (
-    FieldError, check_table_name, check_tag, overlap_warnings, raise_field_error, refuse_taken_name,
+    check_table_name, checked_tag, overlap_warnings, refuse_taken_name,
 )
 from openness_bridge import groups
 from openness_bridge.tags_support import TagRecord
@@ -177,17 +177,12 @@ class BridgeTags(TagsPort):
 
         return self._session.call("PlcTagTable.Tags", run)
 
-    def _checked_tag(self, software: Any, name: str, data_type: str, address: str) -> tuple[str, Any]:
-        try:
-            return check_tag(name, data_type, address, self._tag_tables.udts(software))
-        except FieldError as exc:
-            raise_field_error(exc, f"Tag '{name}'")
-
     def create_tag(self, device: str, table: str, tag: TagSpec) -> TagChange:
         def run() -> TagChange:
             software, root = self._tag_tables.tag_root(device)
             _, found = self._tag_tables.find_table(root, table, device)
-            data_type, address = self._checked_tag(software, tag.name, tag.data_type, tag.logical_address)
+            data_type, address = checked_tag(tag.name, tag.data_type, tag.logical_address,
+                                             self._tag_tables.udts(software))
             refuse_taken_name(tag.name, self._tag_tables.names(root).get(tag.name.casefold()), "TAG_EXISTS",
                               across_tables=True)
             warnings = overlap_warnings(self._tag_tables.overlap_index(root), tag.name, address, data_type)
@@ -211,9 +206,10 @@ class BridgeTags(TagsPort):
             tag = self._find_tag(found, name)
             old = self._tag_tables.tag_record(tag)
             new_name = old.name if changes.new_name is None else changes.new_name
-            data_type, address = self._checked_tag(
-                software, new_name, old.data_type if changes.data_type is None else changes.data_type,
+            data_type, address = checked_tag(
+                new_name, old.data_type if changes.data_type is None else changes.data_type,
                 old.address if changes.logical_address is None else changes.logical_address,
+                self._tag_tables.udts(software),
             )
             if new_name.casefold() != old.name.casefold():
                 refuse_taken_name(new_name, self._tag_tables.names(root).get(new_name.casefold()), "TAG_EXISTS",

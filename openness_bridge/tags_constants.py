@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.tags import ConstantInfo, TagConstantsPort
 from engineering_api.backend.errors import NotFoundError, ValidationError
-from engineering_api.rules.tags import FieldError, check_constant, raise_field_error, refuse_taken_name
+from engineering_api.rules.tags import checked_constant, refuse_taken_name
 from openness_bridge.tags_support import ConstantRecord
 
 if TYPE_CHECKING:
@@ -49,18 +49,11 @@ class BridgeTagConstants(TagConstantsPort):
 
         return self._session.call("PlcTagTable.UserConstants", run)
 
-    @staticmethod
-    def _checked_constant(name: str, data_type: str, value: str) -> tuple[str, str]:
-        try:
-            return check_constant(name, data_type, value)
-        except FieldError as exc:
-            raise_field_error(exc, f"Constant '{name}'")
-
     def create_constant(self, device: str, table: str, constant: ConstantSpec) -> ConstantInfo:
         def run() -> ConstantInfo:
             _, root = self._tag_tables.tag_root(device)
             _, found = self._tag_tables.find_table(root, table, device)
-            data_type, value = self._checked_constant(constant.name, constant.data_type, constant.value)
+            data_type, value = checked_constant(constant.name, constant.data_type, constant.value)
             refuse_taken_name(constant.name, self._tag_tables.names(root).get(constant.name.casefold()),
                               "CONSTANT_EXISTS")
             record = ConstantRecord(constant.name, data_type, value, constant.comment)
@@ -86,7 +79,7 @@ class BridgeTagConstants(TagConstantsPort):
             constant = self._find_constant(root, found, name)
             old = self._tag_tables.constant_record(constant)
             new_name = old.name if changes.new_name is None else changes.new_name
-            data_type, value = self._checked_constant(
+            data_type, value = checked_constant(
                 new_name, old.data_type if changes.data_type is None else changes.data_type,
                 old.value if changes.value is None else changes.value,
             )

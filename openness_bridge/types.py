@@ -28,6 +28,7 @@ from engineering_api.backend.errors import (
     NotFoundError,
     ValidationError,
 )
+from engineering_api.rules.type_graph import refuse_recursion
 from openness_bridge import groups
 from openness_bridge.errors import kind_of
 from openness_bridge.types_index import Entry, TypeIndex, members_of, read_udt
@@ -130,14 +131,6 @@ class BridgeTypes(TypesPort):
         """``group.Types.Import(file, ImportOptions.None|Override)`` from a temporary file."""
         self._session.import_bytes(group.Types, data, override=override)
 
-    @staticmethod
-    def _refuse_recursion(index: TypeIndex, name: str, uses: tuple[str, ...]) -> None:
-        chain = index.chain(uses, name)
-        if chain is not None:
-            path = " -> ".join([name, *chain])
-            raise ValidationError(f"'{name}' would contain itself ({path}); TIA refuses recursive data types.",
-                                  code="RECURSIVE_TYPE", details={"chain": [name, *chain]})
-
     def _reread(self, device: str, name: str, *, blocks: bool = True) -> tuple[TypeIndex, Entry]:
         index = self._index(self._software_for_types(device), blocks=blocks)
         return index, self._udt(index, name)
@@ -152,7 +145,7 @@ class BridgeTypes(TypesPort):
                 raise AlreadyExistsError(
                     f"The PLC data type '{obj.name}' already exists; import with overwrite to replace it.",
                     code="OBJECT_EXISTS")
-            self._refuse_recursion(index, obj.name, obj.uses_types)
+            refuse_recursion(obj.name, obj.uses_types, index.udt_uses)
             if folder.strip():
                 target, group = groups.create_group(software.TypeGroup, folder, exist_ok=True)
             else:
@@ -177,7 +170,7 @@ class BridgeTypes(TypesPort):
                 raise ValidationError(
                     f"The document defines '{obj.name}', not '{name}'; a UDT keeps its name when updated "
                     "(rename it instead).", code="NAME_MISMATCH")
-            self._refuse_recursion(index, name, obj.uses_types)
+            refuse_recursion(name, obj.uses_types, index.udt_uses)
             before = old.document(index.version)
             changed = before is None or before.interface_hash != obj.interface_hash
             # Users are found before the change: afterwards TIA may refuse to export them (inconsistent).

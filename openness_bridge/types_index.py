@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.types import TypeMember, TypeUser
 from engineering_api.backend.errors import EngineeringError, ValidationError
+from engineering_api.rules.type_graph import type_users
 
 if TYPE_CHECKING:
     from engineering_api.rules.program_objects import ProgramObject
@@ -106,30 +107,11 @@ class TypeIndex:
 
     def users(self, name: str, *, transitive: bool = False) -> list[Entry]:
         """Blocks and UDTs whose interface names ``"name"`` (and, transitively through UDTs, their users)."""
-        found: dict[str, Entry] = {}
-        pending = [name]
-        while pending:
-            current = pending.pop()
-            for entry in self.entries():
-                if entry.name != name and entry.name not in found and current in self.uses(entry):
-                    found[entry.name] = entry
-                    if transitive and entry.kind == "UDT":
-                        pending.append(entry.name)
-        return list(found.values())
+        return type_users(name, self.entries(), self.uses, transitive=transitive)
 
-    def chain(self, start: tuple[str, ...], target: str) -> list[str] | None:
-        """A chain of UDTs from ``start`` to ``target`` (a recursion), or None."""
-        stack = [(name, [name]) for name in start]
-        seen: set[str] = set()
-        while stack:
-            name, path = stack.pop()
-            if name == target:
-                return path
-            if name in seen or name not in self.types:
-                continue
-            seen.add(name)
-            stack.extend((used, [*path, used]) for used in self.uses(self.types[name]))
-        return None
+    def udt_uses(self, name: str) -> tuple[str, ...] | None:
+        """The types the UDT ``name`` names, None when the PLC has no UDT of that name."""
+        return self.uses(self.types[name]) if name in self.types else None
 
     @staticmethod
     def user(entry: Entry, consistent: bool | None = None) -> TypeUser:

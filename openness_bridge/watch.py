@@ -19,7 +19,6 @@ Operands are checked in Python before TIA is asked (``INVALID_OPERAND``, ``NOT_F
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.watch import (
@@ -30,6 +29,7 @@ from engineering_api.backend.errors import (
 )
 from engineering_api.rules.folders import target_folder
 from engineering_api.rules.watch_operands import LABEL, check_rows, merge_rows, table_row
+from engineering_api.rules.watch_tables import check_table_name
 from openness_bridge import groups
 from simatic_xml import SimaticMLError
 from simatic_xml.watchtables import WatchForceTable, read_table
@@ -48,22 +48,11 @@ _TYPE = {WATCH_TABLE: "PlcWatchTable", FORCE_TABLE: "PlcForceTable"}
 """The Openness class of each kind of table, for the operation named in errors."""
 _COMPOSITION_TYPE = {WATCH_TABLE: "PlcWatchTableComposition", FORCE_TABLE: "PlcForceTableComposition"}
 
-_NAME = re.compile(r'[^"\x00-\x1f]{1,128}')
-"""A table name: 1..128 characters, no quotes or control characters (blanks at the ends are checked apart)."""
 _NO_FORCING = (
     "Openness has no member that forces operands in an online CPU (it edits force tables offline only; "
     "PlcForceTable has no start or stop). Start or stop forcing in TIA Portal's force table editor, online with "
     "the CPU."
 )
-
-
-def _table_name(name: str) -> str:
-    if name != name.strip() or not _NAME.fullmatch(name):
-        raise ValidationError(
-            f'"{name}" is not a valid table name (1..128 characters, no quotes, no control characters, no leading or '
-            "trailing blanks).", code="INVALID_NAME", details={"field": "name"},
-        )
-    return name
 
 
 def _parsed(data: bytes, source: str) -> WatchForceTable:
@@ -135,7 +124,7 @@ class BridgeWatchTables(WatchTablesPort):
         self, device: str, kind: str, name: str, *, folder: str = "", entries: list[EntrySpec] | None = None,
         allow_invalid: bool = False,
     ) -> TableDetails:
-        _table_name(name)
+        check_table_name(name)
 
         def run() -> TableDetails:
             software = self._session.plc_software(self._session.project(), device)
@@ -251,7 +240,7 @@ class BridgeWatchTables(WatchTablesPort):
                                       code="NEWER_VERSION")
             software = self._session.plc_software(self._session.project(), device)
             root, resolve = software.WatchAndForceTableGroup, self._access.resolver(software)
-            _table_name(table.name)
+            check_table_name(table.name)
             replaced = self._wt_check_new(root, table, overwrite=overwrite)
             check_rows(resolve, table.kind, table.entries, allow_invalid=allow_invalid)  # type: ignore[arg-type]  # a LazyResolver is called as a Resolver
             path, group = self._wt_target(root, folder)

@@ -1,4 +1,4 @@
-"""Archiving a project with unsaved changes, as both adapters answer it.
+"""Archiving a project, as both adapters answer it: where the archive may go, and a project with unsaved changes.
 
 TIA Portal archives the saved project only (Openness ``Project.Archive`` throws while ``Project.IsModified``),
 so an archive taken with unsaved changes silently lacks them. Both adapters therefore refuse unless the
@@ -7,11 +7,36 @@ caller chose: save first, or archive the saved state with a warning (the fake on
 
 from __future__ import annotations
 
-from engineering_api.backend.errors import ConflictError
+from typing import TYPE_CHECKING
 
-__all__ = ("UNSAVED_CHANGES", "unsaved_changes_refused", "unsaved_changes_warning")
+from engineering_api.backend.errors import AlreadyExistsError, ConflictError, ValidationError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+__all__ = ("UNSAVED_CHANGES", "check_archive_target", "unsaved_changes_refused", "unsaved_changes_warning")
 
 UNSAVED_CHANGES = "UNSAVED_CHANGES"
+
+
+def check_archive_target(target: Path, version: str, project_folder: Path) -> None:
+    """Refuse a target TIA would not archive a ``version`` project to: not ``.zapNN`` of that version, an existing
+    file (TIA does not overwrite), a place inside the project's own folder.
+
+    Raises:
+        ValidationError: ``ARCHIVE_EXTENSION``, ``ARCHIVE_TARGET``.
+        AlreadyExistsError: ``ARCHIVE_EXISTS``.
+    """
+    expected = ".zap" + version[1:]
+    if target.suffix.lower() != expected:
+        raise ValidationError(
+            f"A {version} project archive must have the extension {expected}, not '{target.suffix}'.",
+            code="ARCHIVE_EXTENSION",
+        )
+    if target.exists():
+        raise AlreadyExistsError(f"The archive '{target.name}' already exists.", code="ARCHIVE_EXISTS")
+    if target.resolve().is_relative_to(project_folder.resolve()):
+        raise ValidationError("The archive cannot be written inside the project folder.", code="ARCHIVE_TARGET")
 
 
 def unsaved_changes_refused(*, allow_requested: bool = False) -> ConflictError:

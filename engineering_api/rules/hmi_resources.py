@@ -5,7 +5,7 @@ project-library types are HMI types, and TIA's rule for faceplate instances on i
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from engineering_api.backend.areas.hmi_resources import (
     HmiGraphicListEntry,
@@ -23,14 +23,33 @@ from simatic_xml import hmi_lists as hl
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-__all__ = ("FACEPLATE_INSTANCE", "HMI_LIBRARY_TYPES", "check_faceplates", "faceplate_references", "graphic_list_info",
-           "not_a_classic_panel", "script_info", "text_list_info")
+__all__ = ("FACEPLATE_INSTANCE", "HMI_LIBRARY_TYPES", "HMI_RESOURCE_KINDS", "HmiResourceKind", "check_faceplates",
+           "faceplate_references", "graphic_list_info", "not_a_classic_panel", "script_info", "text_list_info")
 
 HMI_LIBRARY_TYPES = {
     # Openness' library type classes of classic WinCC (generator stubs of Siemens.Engineering 15.1:
     # Siemens.Engineering.Hmi.Faceplate.FaceplateLibraryType, Hmi.RuntimeScripting.VBScriptLibraryType and
     # CScriptLibraryType; openness_bridge/README.md, HMI sources) -> the kind the wire names.
     "FaceplateLibraryType": "Faceplate", "VBScriptLibraryType": "VBScript", "CScriptLibraryType": "CScript",
+}
+
+
+class HmiResourceKind(NamedTuple):
+    """A kind of classic-panel object kept as one SimaticML document each (VB script, text list, graphic list)."""
+
+    element: str
+    """The document's root element (``Hmi.RuntimeScripting.VBScript``, ...)."""
+    label: str
+    """How messages name one ("VB script")."""
+    code: str
+    """The prefix of its error codes (``SCRIPT`` -> ``SCRIPT_NOT_FOUND``, ``SCRIPT_EXISTS``)."""
+
+
+HMI_RESOURCE_KINDS = {
+    # the kind's name in both adapters (the fake's HmiTarget attribute) -> the kind
+    "scripts": HmiResourceKind(sx.VB_SCRIPT, "VB script", "SCRIPT"),
+    "text_lists": HmiResourceKind(sx.TEXT_LIST, "text list", "TEXT_LIST"),
+    "graphic_lists": HmiResourceKind(sx.GRAPHIC_LIST, "graphic list", "GRAPHIC_LIST"),
 }
 
 

@@ -24,7 +24,7 @@ opening-global-libraries).
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
 
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 __all__ = (
     "IN_WORK", "LIBRARY_ARCHIVES", "LIBRARY_FILES", "MASTER_COPY_KINDS", "RELEASED", "TYPE_KINDS", "check_archive_target",
     "check_library_name", "check_plc_paste",
-    "format_version", "edited_in_project_library", "library_archive_suffix", "library_not_open", "library_read_only",
+    "format_version", "edited_in_project_library", "in_work_version", "library_archive_suffix", "library_not_open", "library_read_only",
     "library_unsaved", "library_file_version", "library_suffix", "next_version",
     "parse_version", "split_master_copy_path",
 )
@@ -52,6 +52,8 @@ LIBRARY_FILES = tuple(f".al{v}" for v in range(16, 22))
 LIBRARY_ARCHIVES = tuple(f".zal{v}" for v in range(16, 22))
 """Global library archives (TIA's "Archive library" writes ``.zalNN``)."""
 _LIBRARY_SUFFIX = re.compile(r"^\.al(\d{2})$", re.IGNORECASE)
+
+_Version = TypeVar("_Version")
 
 _VERSION = re.compile(r"^\s*(\d{1,5})\.(\d{1,5})\.(\d{1,5})\s*$")
 _BAD_NAME = re.compile(r'[\\/"<>|:*?\x00-\x1f]')
@@ -88,6 +90,18 @@ def parse_version(text: str, field: str = "versionNumber") -> tuple[int, int, in
 
 def format_version(version: tuple[int, int, int]) -> str:
     return ".".join(str(n) for n in version)
+
+
+def in_work_version(type_name: str, work: _Version | None, *, then: str = "") -> _Version:
+    """The type's in-work version ``work`` (at most one, see above), for a change that needs one.
+
+    Raises:
+        ConflictError: ``NO_IN_WORK_VERSION`` (``then``: what the client does first, e.g. "edit it first").
+    """
+    if work is None:
+        raise ConflictError(f"The type '{type_name}' has no in-work version{'; ' + then if then else ''}.",
+                            code="NO_IN_WORK_VERSION")
+    return work
 
 
 def next_version(numbers: list[str]) -> str:

@@ -24,8 +24,8 @@ from engineering_api.rules.values import (
 )
 
 __all__ = (
-    "FieldError", "check_constant", "check_table_name", "check_tag", "overlap_warnings", "raise_field_error",
-    "refuse_taken_name",
+    "FieldError", "check_constant", "check_table_name", "check_tag", "checked_constant", "checked_tag",
+    "overlap_warnings", "raise_field_error", "refuse_taken_name",
 )
 
 
@@ -73,6 +73,23 @@ def check_constant(name: str, data_type: str, value: str) -> tuple[str, str]:
 
 def raise_field_error(exc: FieldError, subject: str) -> NoReturn:
     raise ValidationError(f"{subject}: {exc.reason}", code=exc.code, details={"field": exc.column}) from None
+
+
+def checked_tag(name: str, data_type: str, address: str, udts: dict[str, str]) -> tuple[str, Address]:
+    """:func:`check_tag` for one tag a client creates or changes: a breach is the port's ``ValidationError``."""
+    try:
+        return check_tag(name, data_type, address, udts)
+    except FieldError as exc:
+        raise_field_error(exc, f"Tag '{name}'")
+
+
+def checked_constant(name: str, data_type: str, value: str) -> tuple[str, str]:
+    """:func:`check_constant` for one user constant a client creates or changes: a breach is the port's
+    ``ValidationError``."""
+    try:
+        return check_constant(name, data_type, value)
+    except FieldError as exc:
+        raise_field_error(exc, f"Constant '{name}'")
 
 
 def refuse_taken_name(

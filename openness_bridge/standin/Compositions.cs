@@ -91,4 +91,18 @@ namespace StandIn.Control
         internal EmptyComposition(Action live) { _live = live; }
         internal override IEnumerable<T> Items() { _live(); return new T[0]; }
     }
+
+    /// <summary>The name rule of Create in the program, tag and watch table trees: TIA refuses an empty (or blank) name
+    /// and one <paramref name="taken"/> has, ignoring case; <paramref name="cannot"/> is the message, the other two
+    /// the detail.</summary>
+    internal static class NewName
+    {
+        internal static void Check(string name, IEnumerable<string> taken, string cannot, string empty, string exists)
+        {
+            if (string.IsNullOrWhiteSpace(name))
+                throw new Siemens.Engineering.EngineeringTargetInvocationException(cannot, empty, null);
+            if (taken.Any(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)))
+                throw new Siemens.Engineering.EngineeringTargetInvocationException(cannot, exists, null);
+        }
+    }
 }

@@ -286,6 +286,15 @@ namespace Siemens.Engineering
             Faults.Check("Project.Access");
         }
 
+        /// <summary>A change of the project's state through a handle: Live(), then <paramref name="change"/>, the project
+        /// marked modified.</summary>
+        internal void Changed(Action change)
+        {
+            Live();
+            change();
+            State.Modified = true;
+        }
+
         /// <summary>A new object in the project's state: added to <paramref name="list"/>, the project marked modified.</summary>
         internal T Added<T>(List<T> list, T item)
         {

@@ -48,7 +48,7 @@ namespace Siemens.Engineering.HmiUnified.UI.Dynamization
         internal readonly Project OwnerProject;
         internal readonly UItem Item;
         internal DynamizationBase(Project project, UItem item) { OwnerProject = project; Item = item; }
-        public void Delete() { OwnerProject.Live(); Item.Tag = null; OwnerProject.State.Modified = true; }
+        public void Delete() { OwnerProject.Changed(() => Item.Tag = null); }
     }
 
     public sealed class DynamizationBaseComposition
@@ -86,7 +86,7 @@ namespace Siemens.Engineering.HmiUnified.UI.Dynamization.Tag
         public string Tag
         {
             get { OwnerProject.Live(); return Item.Tag ?? ""; }
-            set { OwnerProject.Live(); Item.Tag = value ?? ""; OwnerProject.State.Modified = true; }
+            set { OwnerProject.Changed(() => Item.Tag = value ?? ""); }
         }
     }
 }
@@ -124,12 +124,12 @@ namespace Siemens.Engineering.HmiUnified.UI.Base
         internal readonly UItem State;
         internal HmiScreenItemBase(Project project, UScreen screen, UItem state) { OwnerProject = project; Screen = screen; State = state; }
         public string Name { get { OwnerProject.Live(); return State.Name; } }
-        public int Left { get { OwnerProject.Live(); return State.Left; } set { OwnerProject.Live(); State.Left = value; OwnerProject.State.Modified = true; } }
-        public int Top { get { OwnerProject.Live(); return State.Top; } set { OwnerProject.Live(); State.Top = value; OwnerProject.State.Modified = true; } }
-        public uint Width { get { OwnerProject.Live(); return State.Width; } set { OwnerProject.Live(); State.Width = value; OwnerProject.State.Modified = true; } }
-        public uint Height { get { OwnerProject.Live(); return State.Height; } set { OwnerProject.Live(); State.Height = value; OwnerProject.State.Modified = true; } }
+        public int Left { get { OwnerProject.Live(); return State.Left; } set { OwnerProject.Changed(() => State.Left = value); } }
+        public int Top { get { OwnerProject.Live(); return State.Top; } set { OwnerProject.Changed(() => State.Top = value); } }
+        public uint Width { get { OwnerProject.Live(); return State.Width; } set { OwnerProject.Changed(() => State.Width = value); } }
+        public uint Height { get { OwnerProject.Live(); return State.Height; } set { OwnerProject.Changed(() => State.Height = value); } }
         public Dynamization.DynamizationBaseComposition Dynamizations { get { OwnerProject.Live(); return new Dynamization.DynamizationBaseComposition(OwnerProject, State); } }
-        public void Delete() { OwnerProject.Live(); Screen.Items.Remove(State); OwnerProject.State.Modified = true; }
+        public void Delete() { OwnerProject.Changed(() => Screen.Items.Remove(State)); }
 
         internal static HmiScreenItemBase Wrap(Project project, UScreen screen, UItem item)
         {
@@ -181,11 +181,11 @@ namespace Siemens.Engineering.HmiUnified.UI.Screens
         internal readonly UScreen Screen;
         internal HmiScreen(Project project, UnifiedState state, UScreen screen) { _project = project; _state = state; Screen = screen; }
         public string Name { get { _project.Live(); return Screen.Name; } }
-        public uint Width { get { _project.Live(); return Screen.Width; } set { _project.Live(); Screen.Width = value; _project.State.Modified = true; } }
-        public uint Height { get { _project.Live(); return Screen.Height; } set { _project.Live(); Screen.Height = value; _project.State.Modified = true; } }
+        public uint Width { get { _project.Live(); return Screen.Width; } set { _project.Changed(() => Screen.Width = value); } }
+        public uint Height { get { _project.Live(); return Screen.Height; } set { _project.Changed(() => Screen.Height = value); } }
         public Base.HmiScreenItemBaseComposition ScreenItems { get { _project.Live(); return new Base.HmiScreenItemBaseComposition(_project, Screen); } }
         public Events.HmiScreenEventHandlerComposition EventHandlers { get { _project.Live(); return new Events.HmiScreenEventHandlerComposition(new UEvents(_project, Screen.Events)); } }
-        public void Delete() { _project.Live(); _state.Screens.Remove(Screen); _project.State.Modified = true; }
+        public void Delete() { _project.Changed(() => _state.Screens.Remove(Screen)); }
     }
 
     public sealed class HmiScreenComposition : UnifiedComposition<HmiScreen>
@@ -216,13 +216,10 @@ namespace Siemens.Engineering.HmiUnified.UI.ScreenGroup
         public void Delete() { OwnerProject.Live(); _state.DeleteGroup(_state.ScreenGroups, Path); _state.Screens.RemoveAll(s => UnifiedState.Within(s.Group, Path)); OwnerProject.State.Modified = true; }
     }
 
-    public sealed class HmiScreenGroupComposition : UnifiedComposition<HmiScreenGroup>
+    public sealed class HmiScreenGroupComposition : UnifiedGroupComposition<HmiScreenGroup>
     {
-        private readonly UnifiedState _state;
-        private readonly string _parent;
         internal HmiScreenGroupComposition(Project project, UnifiedState state, string parent)
-            : base(project, () => GroupPath.Children(state.ScreenGroups, parent).Select(p => new HmiScreenGroup(project, state, p)), g => g.Path.Split('/').Last()) { _state = state; _parent = parent; }
-        public HmiScreenGroup Create(string name) { OwnerProject.Live(); return new HmiScreenGroup(OwnerProject, _state, _state.CreateGroup(_state.ScreenGroups, _parent, name)); }
+            : base(project, state, state.ScreenGroups, parent, p => new HmiScreenGroup(project, state, p)) { }
     }
 }
 
@@ -235,11 +232,10 @@ namespace Siemens.Engineering.HmiUnified.HmiTags
         internal readonly UTag State;
         internal HmiTag(Project project, UnifiedState state, UTag tag) { _project = project; _state = state; State = tag; }
         public string Name { get { _project.Live(); return State.Name; } }
-        public string DataType { get { _project.Live(); return State.DataType; } set { Set(() => State.DataType = value ?? ""); } }
-        public string Connection { get { _project.Live(); return State.Connection; } set { Set(() => State.Connection = value ?? ""); } }
-        public string PlcTag { get { _project.Live(); return State.PlcTag; } set { Set(() => State.PlcTag = value ?? ""); } }
-        public void Delete() { _project.Live(); _state.Tags.Remove(State); _project.State.Modified = true; }
-        private void Set(Action change) { _project.Live(); change(); _project.State.Modified = true; }
+        public string DataType { get { _project.Live(); return State.DataType; } set { _project.Changed(() => State.DataType = value ?? ""); } }
+        public string Connection { get { _project.Live(); return State.Connection; } set { _project.Changed(() => State.Connection = value ?? ""); } }
+        public string PlcTag { get { _project.Live(); return State.PlcTag; } set { _project.Changed(() => State.PlcTag = value ?? ""); } }
+        public void Delete() { _project.Changed(() => _state.Tags.Remove(State)); }
     }
 
     public sealed class HmiTagComposition : UnifiedComposition<HmiTag>
@@ -305,13 +301,10 @@ namespace Siemens.Engineering.HmiUnified.HmiTags
         }
     }
 
-    public sealed class HmiTagTableGroupComposition : UnifiedComposition<HmiTagTableGroup>
+    public sealed class HmiTagTableGroupComposition : UnifiedGroupComposition<HmiTagTableGroup>
     {
-        private readonly UnifiedState _state;
-        private readonly string _parent;
         internal HmiTagTableGroupComposition(Project project, UnifiedState state, string parent)
-            : base(project, () => GroupPath.Children(state.TableGroups, parent).Select(p => new HmiTagTableGroup(project, state, p)), g => g.Path.Split('/').Last()) { _state = state; _parent = parent; }
-        public HmiTagTableGroup Create(string name) { OwnerProject.Live(); return new HmiTagTableGroup(OwnerProject, _state, _state.CreateGroup(_state.TableGroups, _parent, name)); }
+            : base(project, state, state.TableGroups, parent, p => new HmiTagTableGroup(project, state, p)) { }
     }
 }
 
@@ -324,9 +317,9 @@ namespace Siemens.Engineering.HmiUnified.HmiConnections
         internal readonly UConnection State;
         internal HmiConnection(Project project, UnifiedState state, UConnection c) { _project = project; _state = state; State = c; }
         public string Name { get { _project.Live(); return State.Name; } }
-        public string Partner { get { _project.Live(); return State.Partner; } set { _project.Live(); State.Partner = value ?? ""; _project.State.Modified = true; } }
-        public string CommunicationDriver { get { _project.Live(); return State.Driver; } set { _project.Live(); State.Driver = value ?? ""; _project.State.Modified = true; } }
-        public void Delete() { _project.Live(); _state.Connections.Remove(State); _project.State.Modified = true; }
+        public string Partner { get { _project.Live(); return State.Partner; } set { _project.Changed(() => State.Partner = value ?? ""); } }
+        public string CommunicationDriver { get { _project.Live(); return State.Driver; } set { _project.Changed(() => State.Driver = value ?? ""); } }
+        public void Delete() { _project.Changed(() => _state.Connections.Remove(State)); }
     }
 
     public sealed class HmiConnectionComposition : UnifiedComposition<HmiConnection>
@@ -355,7 +348,7 @@ namespace Siemens.Engineering.HmiUnified.Scripts
         private readonly string _name;
         internal HmiScriptModule(Project project, UnifiedState state, string name) { _project = project; _state = state; _name = name; }
         public string Name { get { _project.Live(); return _name; } }
-        public void Delete() { _project.Live(); _state.ScriptModules.Remove(_name); _project.State.Modified = true; }
+        public void Delete() { _project.Changed(() => _state.ScriptModules.Remove(_name)); }
     }
 
     public sealed class HmiScriptModuleComposition : Composition<HmiScriptModule>
@@ -370,35 +363,17 @@ namespace Siemens.Engineering.HmiUnified.Scripts
 namespace Siemens.Engineering.HmiUnified.TextGraphicList
 {
     // Text and graphic lists by name (U7): their entries are not modelled, as no public source shows their members.
-    public sealed class HmiTextList
+    public sealed class HmiTextList : UnifiedNamedObject { internal HmiTextList(UNamed named) : base(named) { } }
+
+    public sealed class HmiTextListComposition : UnifiedNamesComposition<HmiTextList>
     {
-        internal readonly UNamed Named;
-        internal HmiTextList(UNamed named) { Named = named; }
-        public string Name { get { return Named.Name; } }
-        public void Delete() { Named.Delete(); }
+        internal HmiTextListComposition(Project project, List<string> names) : base(new UNames(project, names, "text list"), n => new HmiTextList(n)) { }
     }
 
-    public sealed class HmiTextListComposition : UnifiedComposition<HmiTextList>
-    {
-        private readonly UNames _names;
-        internal HmiTextListComposition(Project project, List<string> names) : this(new UNames(project, names, "text list")) { }
-        private HmiTextListComposition(UNames names) : base(names.Project, () => names.All().Select(n => new HmiTextList(n)), l => l.Named.Key) { _names = names; }
-        public HmiTextList Create(string name) { return new HmiTextList(_names.Create(name)); }
-    }
+    public sealed class HmiGraphicList : UnifiedNamedObject { internal HmiGraphicList(UNamed named) : base(named) { } }
 
-    public sealed class HmiGraphicList
+    public sealed class HmiGraphicListComposition : UnifiedNamesComposition<HmiGraphicList>
     {
-        internal readonly UNamed Named;
-        internal HmiGraphicList(UNamed named) { Named = named; }
-        public string Name { get { return Named.Name; } }
-        public void Delete() { Named.Delete(); }
-    }
-
-    public sealed class HmiGraphicListComposition : UnifiedComposition<HmiGraphicList>
-    {
-        private readonly UNames _names;
-        internal HmiGraphicListComposition(Project project, List<string> names) : this(new UNames(project, names, "graphic list")) { }
-        private HmiGraphicListComposition(UNames names) : base(names.Project, () => names.All().Select(n => new HmiGraphicList(n)), l => l.Named.Key) { _names = names; }
-        public HmiGraphicList Create(string name) { return new HmiGraphicList(_names.Create(name)); }
+        internal HmiGraphicListComposition(Project project, List<string> names) : base(new UNames(project, names, "graphic list"), n => new HmiGraphicList(n)) { }
     }
 }

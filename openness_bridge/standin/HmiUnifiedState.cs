@@ -15,7 +15,7 @@ namespace StandIn.Control
         internal readonly string Key;
         internal UNamed(Siemens.Engineering.Project project, List<string> names, string name) { _project = project; _names = names; Key = name; }
         internal string Name { get { _project.Live(); return Key; } }
-        internal void Delete() { _project.Live(); _names.Remove(Key); _project.State.Modified = true; }
+        internal void Delete() { _project.Changed(() => _names.Remove(Key)); }
     }
 
     /// <summary>A composition of objects kept by name: Create refuses a name it has (ignoring case), as TIA does.</summary>
@@ -34,6 +34,26 @@ namespace StandIn.Control
             return new UNamed(Project, _names, name);
         }
         internal IEnumerable<UNamed> All() { return _names.ToList().Select(n => new UNamed(Project, _names, n)); }
+    }
+
+    /// <summary>Name and Delete of an object kept by name only, which Openness declares on each class (HmiTextList,
+    /// HmiGraphicList).</summary>
+    public abstract class UnifiedNamedObject
+    {
+        internal readonly UNamed Named;
+        internal UnifiedNamedObject(UNamed named) { Named = named; }
+        public string Name { get { return Named.Name; } }
+        public void Delete() { Named.Delete(); }
+    }
+
+    /// <summary>A composition of objects kept by name only: Find (ignoring case) and Create, which Openness declares on
+    /// each composition (HmiTextListComposition, HmiGraphicListComposition).</summary>
+    public abstract class UnifiedNamesComposition<T> : UnifiedComposition<T> where T : UnifiedNamedObject
+    {
+        private readonly UNames _names;
+        private readonly Func<UNamed, T> _wrap;
+        internal UnifiedNamesComposition(UNames names, Func<UNamed, T> wrap) : base(names.Project, () => names.All().Select(wrap), o => o.Named.Key) { _names = names; _wrap = wrap; }
+        public T Create(string name) { return _wrap(_names.Create(name)); }
     }
 
     internal sealed partial class DeviceState
@@ -56,9 +76,9 @@ namespace StandIn.Control
         internal readonly UEvent Event;
         internal UEventHandle(Siemens.Engineering.Project project, List<UEvent> owner, UEvent e) { _project = project; _owner = owner; Event = e; }
         internal void Live() { _project.Live(); }
-        public string ScriptCode { get { Live(); return Event.Code; } set { Live(); Event.Code = value ?? ""; _project.State.Modified = true; } }
-        public string GlobalDefinitionAreaScriptCode { get { Live(); return Event.Global; } set { Live(); Event.Global = value ?? ""; _project.State.Modified = true; } }
-        internal void Delete() { Live(); _owner.Remove(Event); _project.State.Modified = true; }
+        public string ScriptCode { get { Live(); return Event.Code; } set { _project.Changed(() => Event.Code = value ?? ""); } }
+        public string GlobalDefinitionAreaScriptCode { get { Live(); return Event.Global; } set { _project.Changed(() => Event.Global = value ?? ""); } }
+        internal void Delete() { _project.Changed(() => _owner.Remove(Event)); }
     }
 
     /// <summary>An event handler of a screen or screen item, typed by its owner's event enum: EventType, Script and
@@ -87,6 +107,19 @@ namespace StandIn.Control
             var handle = _events.Find(Convert.ToInt32(eventType));
             return handle == null ? null : _wrap(handle);
         }
+    }
+
+    /// <summary>The groups below one screen group or tag table group (<paramref name="groups"/>: the paths of that
+    /// kind): Create with the Unified name rule (UnifiedState.CreateGroup), which Openness declares on each composition.</summary>
+    public abstract class UnifiedGroupComposition<TGroup> : UnifiedComposition<TGroup> where TGroup : PathFolder
+    {
+        private readonly UnifiedState _state;
+        private readonly List<string> _groups;
+        private readonly string _parent;
+        private readonly Func<string, TGroup> _wrap;
+        internal UnifiedGroupComposition(Siemens.Engineering.Project project, UnifiedState state, List<string> groups, string parent, Func<string, TGroup> wrap)
+            : base(project, () => GroupPath.Children(groups, parent).Select(wrap), g => g.Path.Split('/').Last()) { _state = state; _groups = groups; _parent = parent; _wrap = wrap; }
+        public TGroup Create(string name) { OwnerProject.Live(); return _wrap(_state.CreateGroup(_groups, _parent, name)); }
     }
 
     /// <summary>The event handlers of one screen or item (each event type at most once, as TIA's Create refuses a second).</summary>

@@ -312,24 +312,20 @@ namespace Siemens.Engineering.HW.Features
 
         public Siemens.Engineering.HW.IoControllerComposition IoControllers
         {
-            get
-            {
-                var items = new List<Siemens.Engineering.HW.IoController>();
-                if ((InterfaceOperatingMode & Siemens.Engineering.HW.InterfaceOperatingModes.IoController) != 0)
-                    items.Add(new Siemens.Engineering.HW.IoController(_project, _device, _node));
-                return new Siemens.Engineering.HW.IoControllerComposition(items);
-            }
+            get { return new Siemens.Engineering.HW.IoControllerComposition(InMode(Siemens.Engineering.HW.InterfaceOperatingModes.IoController, () => new Siemens.Engineering.HW.IoController(_project, _device, _node))); }
         }
 
         public Siemens.Engineering.HW.IoConnectorComposition IoConnectors
         {
-            get
-            {
-                var items = new List<Siemens.Engineering.HW.IoConnector>();
-                if ((InterfaceOperatingMode & Siemens.Engineering.HW.InterfaceOperatingModes.IoDevice) != 0)
-                    items.Add(new Siemens.Engineering.HW.IoConnector(_project, _device, _node));
-                return new Siemens.Engineering.HW.IoConnectorComposition(items);
-            }
+            get { return new Siemens.Engineering.HW.IoConnectorComposition(InMode(Siemens.Engineering.HW.InterfaceOperatingModes.IoDevice, () => new Siemens.Engineering.HW.IoConnector(_project, _device, _node))); }
+        }
+
+        // The interface's one IO controller or IO connector when it works in that mode, else none.
+        private List<T> InMode<T>(Siemens.Engineering.HW.InterfaceOperatingModes mode, Func<T> make)
+        {
+            var items = new List<T>();
+            if ((InterfaceOperatingMode & mode) != 0) items.Add(make());
+            return items;
         }
 
         private void Live() { _project.Live(() => _project.State.Devices.Contains(_device), "The network interface object has been disposed.", "Its device was deleted."); }

@@ -178,10 +178,7 @@ namespace StandIn.Control
     {
         internal static GroupState Create(Siemens.Engineering.Project project, GroupState parent, string name)
         {
-            if (string.IsNullOrEmpty(name) || name.Trim().Length == 0)
-                throw new Siemens.Engineering.EngineeringTargetInvocationException("The group cannot be created.", "A group name must not be empty.", null);
-            if (parent.Groups.Any(g => string.Equals(g.Name, name, StringComparison.OrdinalIgnoreCase)))
-                throw new Siemens.Engineering.EngineeringTargetInvocationException("The group cannot be created.", "A group named '" + name + "' already exists here.", null);
+            NewName.Check(name, parent.Groups.Select(g => g.Name), "The group cannot be created.", "A group name must not be empty.", "A group named '" + name + "' already exists here.");
             var group = new GroupState { Name = name, Software = parent.Software };
             parent.Groups.Add(group);
             project.State.Modified = true;

@@ -71,10 +71,7 @@ namespace Siemens.Engineering.SW.Tags
         {
             OwnerProject.Live();
             Faults.Check("PlcTagTableUserGroupComposition.Create");
-            if (string.IsNullOrWhiteSpace(name))
-                throw TagFolder.Refused("The group cannot be created.", "The name is empty.");
-            if (_state.Groups.Any(g => string.Equals(g.Name, name, StringComparison.OrdinalIgnoreCase)))
-                throw TagFolder.Refused("The group cannot be created.", "A group named '" + name + "' already exists here.");
+            NewName.Check(name, _state.Groups.Select(g => g.Name), "The group cannot be created.", "The name is empty.", "A group named '" + name + "' already exists here.");
             var group = OwnerProject.Added(_state.Groups, new TagFolder { Name = name });
             return new PlcTagTableUserGroup(OwnerProject, _device, group);
         }
@@ -95,10 +92,7 @@ namespace Siemens.Engineering.SW.Tags
         {
             _project.Live();
             Faults.Check("PlcTagTableComposition.Create");
-            if (string.IsNullOrWhiteSpace(name))
-                throw TagFolder.Refused("The tag table cannot be created.", "The name is empty.");
-            if (TagFolder.Of(_device.Software).AllTables().Any(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase)))
-                throw TagFolder.Refused("The tag table cannot be created.", "A tag table named '" + name + "' already exists.");
+            NewName.Check(name, TagFolder.Of(_device.Software).AllTables().Select(t => t.Name), "The tag table cannot be created.", "The name is empty.", "A tag table named '" + name + "' already exists.");
             var table = _project.Added(_state.Tables, new TagTableState { Name = name });
             return new PlcTagTable(_project, _device, table);
         }
@@ -220,13 +214,7 @@ namespace Siemens.Engineering.SW.Tags
 
         private TagState Live() { _project.Live(() => _table.Tags.Contains(State), "The object has been deleted.", "The tag no longer exists."); return State; }
 
-        private void Change(string member, Action<TagState> change)
-        {
-            var state = Live();
-            Faults.Check(member);
-            change(state);
-            _project.State.Modified = true;
-        }
+        private void Change(string member, Action<TagState> change) { TagFolder.Change(_project, Live(), member, change); }
 
         public string Name { get { return Live().Name; } }
         public string DataTypeName { get { return Live().DataTypeName; } set { Change("PlcTag.DataTypeName", s => s.DataTypeName = value ?? ""); } }
@@ -269,13 +257,7 @@ namespace Siemens.Engineering.SW.Tags
 
         internal override ConstantState Live() { OwnerProject.Live(() => _table.Constants.Contains(State), "The object has been deleted.", "The user constant no longer exists."); return State; }
 
-        private void Change(string member, Action<ConstantState> change)
-        {
-            var state = Live();
-            Faults.Check(member);
-            change(state);
-            OwnerProject.State.Modified = true;
-        }
+        private void Change(string member, Action<ConstantState> change) { TagFolder.Change(OwnerProject, Live(), member, change); }
 
         // The 15.1 API reference gives PlcUserConstant setters for Name, DataTypeName and Value.
         public new string Name

@@ -71,6 +71,15 @@ namespace StandIn.Control
             return new Siemens.Engineering.EngineeringTargetInvocationException(text, detail, null);
         }
 
+        /// <summary>A setter or Delete of a tag or user constant (<paramref name="state"/>, checked live by the caller):
+        /// the fault point <paramref name="member"/>, the change, the project modified.</summary>
+        internal static void Change<T>(Siemens.Engineering.Project project, T state, string member, Action<T> change)
+        {
+            Faults.Check(member);
+            change(state);
+            project.State.Modified = true;
+        }
+
         /// <summary>Tags, user constants and system constants share one namespace per PLC (case-insensitive).</summary>
         internal static void CheckFreeName(DeviceState device, string name, string text)
         {

@@ -72,10 +72,7 @@ namespace Siemens.Engineering.SW.WatchAndForceTables
         {
             OwnerProject.Live();
             Faults.Check("PlcWatchAndForceTableUserGroupComposition.Create");
-            if (string.IsNullOrEmpty(name) || name.Trim().Length == 0)
-                throw new EngineeringTargetInvocationException("The group cannot be created.", "The name must not be empty.", null);
-            if (_state.Groups.Any(x => string.Equals(x.Name, name, StringComparison.OrdinalIgnoreCase)))
-                throw new EngineeringTargetInvocationException("The group cannot be created.", "A group named '" + name + "' already exists.", null);
+            NewName.Check(name, _state.Groups.Select(x => x.Name), "The group cannot be created.", "The name must not be empty.", "A group named '" + name + "' already exists.");
             var group = OwnerProject.Added(_state.Groups, new WatchGroupState { Name = name, Parent = _state });
             return new PlcWatchAndForceTableUserGroup(OwnerProject, group);
         }
@@ -93,10 +90,7 @@ namespace Siemens.Engineering.SW.WatchAndForceTables
         {
             OwnerProject.Live();
             Faults.Check("PlcWatchTableComposition.Create");
-            if (string.IsNullOrEmpty(name) || name.Trim().Length == 0)
-                throw new EngineeringTargetInvocationException("The watch table cannot be created.", "The name must not be empty.", null);
-            if (_state.Root.AllTables().Any(x => string.Equals(x.Name, name, StringComparison.OrdinalIgnoreCase)))
-                throw new EngineeringTargetInvocationException("The watch table cannot be created.", "A watch or force table named '" + name + "' already exists.", null);
+            NewName.Check(name, _state.Root.AllTables().Select(x => x.Name), "The watch table cannot be created.", "The name must not be empty.", "A watch or force table named '" + name + "' already exists.");
             var table = OwnerProject.Added(_state.Tables, new WatchTableState { Name = name, Group = _state });
             return new PlcWatchTable(OwnerProject, table);
         }
@@ -122,18 +116,9 @@ namespace Siemens.Engineering.SW.WatchAndForceTables
         }
     }
 
-    public sealed class PlcWatchTable
+    public sealed class PlcWatchTable : WatchOrForceTable
     {
-        private readonly Project _project;
-        internal readonly WatchTableState State;
-        internal PlcWatchTable(Project project, WatchTableState state) { _project = project; State = state; }
-
-        public string Name { get { Live(); return State.Name; } }
-        // The stand-in does not check operands: its tables report consistent (the bridge resolves operands itself).
-        public bool IsConsistent { get { Live(); return true; } }
-        public PlcTableCommentEntryComposition Entries { get { Live(); return new PlcTableCommentEntryComposition(_project, State); } }
-
-        public void Export(FileInfo path, ExportOptions exportOptions) { Live(); WatchTableXml.Export(State, path); }
+        internal PlcWatchTable(Project project, WatchTableState state) : base(project, state) { }
 
         public void Delete()
         {
@@ -141,26 +126,14 @@ namespace Siemens.Engineering.SW.WatchAndForceTables
             Faults.Check("PlcWatchTable.Delete");
             State.Group.Tables.Remove(State);
             State.Group = null;
-            _project.State.Modified = true;
+            OwnerProject.State.Modified = true;
         }
-
-        private void Live() { WatchTableXml.Live(_project, State); }
     }
 
     // No Delete: the force table stays with the PLC.
-    public sealed class PlcForceTable
+    public sealed class PlcForceTable : WatchOrForceTable
     {
-        private readonly Project _project;
-        internal readonly WatchTableState State;
-        internal PlcForceTable(Project project, WatchTableState state) { _project = project; State = state; }
-
-        public string Name { get { Live(); return State.Name; } }
-        public bool IsConsistent { get { Live(); return true; } }
-        public PlcTableCommentEntryComposition Entries { get { Live(); return new PlcTableCommentEntryComposition(_project, State); } }
-
-        public void Export(FileInfo path, ExportOptions exportOptions) { Live(); WatchTableXml.Export(State, path); }
-
-        private void Live() { WatchTableXml.Live(_project, State); }
+        internal PlcForceTable(Project project, WatchTableState state) : base(project, state) { }
     }
 
     // Holds comment rows and operand rows; the typed rows are PlcWatchTableEntry / PlcForceTableEntry.
@@ -200,6 +173,24 @@ namespace Siemens.Engineering.SW.WatchAndForceTables
 
 namespace StandIn.Control
 {
+    /// <summary>Name, IsConsistent, Entries and Export of a watch or force table, which Openness declares on each
+    /// (PlcWatchTable, PlcForceTable).</summary>
+    public abstract class WatchOrForceTable
+    {
+        internal readonly Siemens.Engineering.Project OwnerProject;
+        internal readonly WatchTableState State;
+        internal WatchOrForceTable(Siemens.Engineering.Project project, WatchTableState state) { OwnerProject = project; State = state; }
+
+        public string Name { get { Live(); return State.Name; } }
+        // The stand-in does not check operands: its tables report consistent (the bridge resolves operands itself).
+        public bool IsConsistent { get { Live(); return true; } }
+        public PlcTableCommentEntryComposition Entries { get { Live(); return new PlcTableCommentEntryComposition(OwnerProject, State); } }
+
+        public void Export(FileInfo path, Siemens.Engineering.ExportOptions exportOptions) { Live(); WatchTableXml.Export(State, path); }
+
+        internal void Live() { WatchTableXml.Live(OwnerProject, State); }
+    }
+
     internal sealed partial class SoftwareState
     {
         /// <summary>The "Watch and force tables" system group.</summary>

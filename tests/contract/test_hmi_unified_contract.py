@@ -116,3 +116,13 @@ def test_saved_and_reopened(backend: EngineeringBackend, panel: str) -> None:
     backend.close_project()
     backend.open_project(Path(project.path))  # type: ignore[arg-type]
     assert backend.hmi_unified.read_unified_hmi(panel) == before
+
+
+def test_screens_and_tag_tables_in_groups(backend: EngineeringBackend, panel: str) -> None:
+    grouped = UnifiedHmi(tag_tables=[UnifiedTagTable(name="Pumps", folder="Plant/Line_1")], screens=[
+        UnifiedScreen(name="Pump_1", folder="Plant/Line_1", width=800, height=480),
+        UnifiedScreen(name="Pump_2", folder="Plant", width=800, height=480)])
+    backend.hmi_unified.apply_unified_hmi(panel, grouped)
+    read = backend.hmi_unified.read_unified_hmi(panel)
+    assert {(s.name, s.folder) for s in read.screens} == {("Pump_1", "Plant/Line_1"), ("Pump_2", "Plant")}
+    assert ("Pumps", "Plant/Line_1") in {(t.name, t.folder) for t in read.tag_tables}

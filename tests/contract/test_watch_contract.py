@@ -109,3 +109,11 @@ def test_non_plc_devices_are_refused(backend: EngineeringBackend, program: str) 
     assert refused.value.code == "NOT_A_PLC"
     with pytest.raises(e.NotFoundError):
         backend.watch_tables.list_watch_force_tables("Nope", WATCH_TABLE)
+
+
+@pytest.mark.parametrize("name", ["", " W", "W ", 'Say "hi"', "Tab\there", "x" * 129])
+def test_table_names_tia_refuses(backend: EngineeringBackend, program: str, name: str) -> None:
+    with pytest.raises(e.ValidationError) as bad:
+        backend.watch_tables.create_watch_force_table(program, WATCH_TABLE, name)
+    assert (bad.value.code, bad.value.details) == ("INVALID_NAME", {"field": "name"})
+    assert backend.watch_tables.create_watch_force_table(program, WATCH_TABLE, "x" * 128).name == "x" * 128
