@@ -386,7 +386,13 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # argparse: 2 for usage errors, 0 for --help
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
-    return int(args.func(args))
+    from engineering_api.backend.errors import InsufficientStorageError
+
+    try:
+        return int(args.func(args))
+    except InsufficientStorageError as exc:  # a full disk before any request: its message names the path and the fix
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -93,6 +93,11 @@ class Database:
     """
 
     def __init__(self, target: Path | str) -> None:
+        """Open (and on first use create) the database.
+
+        Raises:
+            InsufficientStorageError: the disk (or the database) is full, so its tables cannot be made.
+        """
         self.postgres = is_postgres(target)
         self._path = None if self.postgres else str(target)
         self._lock = threading.RLock()
@@ -109,7 +114,7 @@ class Database:
             # making a cursor and a Row each time.
             self._mark_cursor = self._conn.cursor()
             self._mark_cursor.row_factory = None
-        with self._lock:
+        with self._lock, self._full_disk_named():
             if not self.postgres:
                 self._conn.execute("PRAGMA journal_mode=WAL")
                 self._conn.execute("PRAGMA synchronous=NORMAL")

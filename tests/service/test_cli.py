@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -60,6 +62,39 @@ def test_serve_refuses_the_openness_backend_here(tmp_path: Path) -> None:
     result = run("serve", "--backend", "openness", "--data-dir", str(tmp_path), "--port", "0")
     assert result.returncode == 2
     assert "openness backend cannot start" in result.stderr
+
+
+class _FullDiskConnection:
+    """A SQLite connection on a full disk: whatever must write (the journal mode, a new table) fails as SQLite fails."""
+
+    def __init__(self, inner: sqlite3.Connection) -> None:
+        self.inner = inner
+
+    def execute(self, sql: str, params: Any = ()) -> Any:
+        if sql.startswith("PRAGMA journal_mode"):
+            error = sqlite3.OperationalError("database or disk is full")
+            error.sqlite_errorcode = 13  # type: ignore[attr-defined]  # SQLITE_FULL, as sqlite3 sets it
+            raise error
+        return self.inner.execute(sql, params)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+
+@pytest.mark.parametrize("command", [("serve", "--port", "0"), ("keys", "list")])
+def test_a_full_disk_at_the_first_start_is_one_line_naming_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: tuple[str, ...],
+) -> None:
+    """It was SQLite's traceback; now the path and the next step, exit 2, and no server started."""
+    from engineering_api import cli
+    from engineering_api.lib import db
+
+    connect = sqlite3.connect
+    monkeypatch.setattr(db.sqlite3, "connect", lambda *a, **k: _FullDiskConnection(connect(*a, **k)))
+    assert cli.main([*command, "--data-dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: No space left on the device at ") and "engineering-api.sqlite3" in err
+    assert "Free disk space and retry." in err and "Traceback" not in err
 
 
 def test_simaticml_check_and_convert(tmp_path: Path) -> None:
