@@ -24,17 +24,21 @@ opening-global-libraries).
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
+from engineering_api.backend.errors import (
+    AlreadyExistsError, ConflictError, LockedError, NotFoundError, ValidationError,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from pathlib import Path
 
 __all__ = (
     "IN_WORK", "LIBRARY_ARCHIVES", "LIBRARY_FILES", "MASTER_COPY_KINDS", "RELEASED", "TYPE_KINDS", "check_archive_target",
-    "check_library_name", "check_plc_paste",
-    "format_version", "edited_in_project_library", "in_work_version", "library_archive_suffix", "library_not_open", "library_read_only",
+    "check_library_file", "check_library_name", "check_new_global_library", "check_plc_paste",
+    "format_version", "edited_in_project_library", "in_work_version", "library_already_open", "library_archive_suffix",
+    "library_locked", "library_not_open", "library_read_only",
     "library_unsaved", "library_file_version", "library_suffix", "next_version",
     "parse_version", "split_master_copy_path",
 )
@@ -218,3 +222,59 @@ def library_unsaved(name: str, *, archiving: bool) -> ConflictError:
                              "saveFirst: true, or save it first.", code="UNSAVED_CHANGES", details={"libraryName": name})
     return ConflictError(f"The global library '{name}' has unsaved changes that closing would lose: save it first, or "
                          "send discardChanges: true.", code="UNSAVED_CHANGES", details={"libraryName": name})
+
+
+def check_new_global_library(directory: Path, name: str, opened: Iterable[str]) -> Path:
+    """The folder a new global library ``name`` gets in ``directory`` (``opened``: the names open in this portal).
+
+    Raises:
+        ValidationError: ``INVALID_NAME`` (see :func:`check_library_name`; nor may it start with a dot).
+        AlreadyExistsError: ``LIBRARY_ALREADY_OPEN`` (a library of that name is open), ``LIBRARY_EXISTS`` (the
+            folder is there).
+    """
+    check_library_name(name, "name")
+    if name.startswith("."):
+        raise ValidationError(f"'{name}' cannot start with a dot.", code="INVALID_NAME", details={"field": "name"})
+    if name in opened:
+        raise library_already_open(name)
+    folder = directory / name
+    if folder.exists():
+        raise AlreadyExistsError(f"The library folder '{folder}' already exists.", code="LIBRARY_EXISTS")
+    return folder
+
+
+def check_library_file(path: Path, portal_version: str) -> str:
+    """The TIA version (``V19``) of the global library file ``path``, which a ``portal_version`` portal opens.
+
+    Raises:
+        ValidationError: ``NOT_A_LIBRARY``, ``LIBRARY_VERSION_MISMATCH`` (``details``: both versions).
+        NotFoundError: ``LIBRARY_FILE_NOT_FOUND``.
+    """
+    version = library_file_version(path)
+    if not path.is_file():
+        raise NotFoundError(f"The global library file '{path}' was not found.", code="LIBRARY_FILE_NOT_FOUND")
+    if version != portal_version:
+        hint = ("Openness upgrades it with GlobalLibraries.OpenWithUpgrade; open a copy of it that way in TIA Portal."
+                if int(version[1:]) < int(portal_version[1:]) else f"Open it with TIA Portal {version}.")
+        raise ValidationError(f"The library '{path.name}' is a TIA Portal {version} library; this portal is "
+                              f"{portal_version}. {hint}", code="LIBRARY_VERSION_MISMATCH",
+                              details={"libraryVersion": version, "portalVersion": portal_version})
+    return version
+
+
+def library_already_open(name: str, *, read_only: bool | None = None) -> AlreadyExistsError:
+    """The 409 for opening or creating a library while one of that name is open in this portal (``read_only``: how
+    that one is open, when it is the same file asked for in the other mode)."""
+    how = "" if read_only is None else " read-only" if read_only else " read-write"
+    return AlreadyExistsError(f"A global library named '{name}' is already open{how}; close it first.",
+                              code="LIBRARY_ALREADY_OPEN", details={"libraryName": name})
+
+
+def library_locked(name: str, *, read_only: bool, holder: dict[str, Any] | None = None) -> LockedError:
+    """The refusal to open a library another TIA Portal holds: read-write (which excludes every other open), or at
+    all when ``read_only`` is False (a read-write open is exclusive). ``holder``: what is known of that portal (the
+    fake knows its pid; Openness does not say)."""
+    then = ("close it there first." if read_only else
+            "close it there first, or open it read-only (readOnly: true) while that portal only reads it.")
+    return LockedError(f"The global library '{name}' is open {'read-write ' if read_only else ''}in another TIA "
+                       f"Portal: {then}", code="LIBRARY_LOCKED", details={"libraryName": name, **(holder or {})})
