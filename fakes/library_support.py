@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.library import LibraryTypeInfo, TypeInstance, TypeVersionInfo
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError
-from engineering_api.rules.library import RELEASED, TYPE_KINDS, library_not_open, library_read_only, parse_version
+from engineering_api.rules.library import (
+    RELEASED, TYPE_KINDS, library_not_open, library_read_only, no_default_version, parse_version, version_not_found,
+)
 from fakes.global_library import GlobalLibrary, open_libraries
 from fakes.library import Library, LibraryType, TypeVersion
 from fakes.library_hmi import FACEPLATE_KIND, HMI_KINDS, faceplate_instances, instance_data, place_script
@@ -143,8 +145,7 @@ class LibraryAccess:
         parse_version(number, field)
         found = t.version(number)
         if found is None:
-            raise NotFoundError(f"The type '{t.name}' has no version {number} (it has "
-                                f"{', '.join(v.number for v in t.versions)}).", code="VERSION_NOT_FOUND")
+            raise version_not_found(t.name, number, [v.number for v in t.versions])
         return found
 
     @staticmethod
@@ -152,7 +153,7 @@ class LibraryAccess:
         """The version new instances get. Raises NotFoundError ``VERSION_NOT_FOUND`` for a type without one."""
         found = t.default_version
         if found is None:
-            raise NotFoundError(f"The type '{t.name}' has no default version.", code="VERSION_NOT_FOUND")
+            raise no_default_version(t.name)
         return found
 
     @staticmethod

@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from engineering_api.backend.areas.library import LibraryTypeInfo, TypeInstance, TypeVersionInfo
 from engineering_api.backend.errors import NotFoundError, ValidationError
 from engineering_api.rules.hmi_resources import HMI_LIBRARY_TYPES
-from engineering_api.rules.library import IN_WORK, RELEASED, library_not_open, library_read_only, parse_version
+from engineering_api.rules.library import (
+    IN_WORK, RELEASED, library_not_open, library_read_only, parse_version, version_not_found,
+)
 from openness_bridge.groups import walk_objects
 
 if TYPE_CHECKING:
@@ -125,7 +127,7 @@ class LibraryAccess:
         wanted = parse_version(number, field)
         found = next((v for v in t.Versions if parse_version(number_of(v)) == wanted), None)
         if found is None:
-            raise NotFoundError(f"The type '{t.Name}' has no version {number}.", code="VERSION_NOT_FOUND")
+            raise version_not_found(str(t.Name), number, version_numbers(t)[0])
         return found
 
     def plcs(self, project: Any) -> Iterator[tuple[str, Any]]:

@@ -36,8 +36,10 @@ if TYPE_CHECKING:
 
 __all__ = (
     "IN_WORK", "LIBRARY_ARCHIVES", "LIBRARY_FILES", "MASTER_COPY_KINDS", "RELEASED", "TYPE_KINDS", "check_archive_target",
-    "check_library_file", "check_library_name", "check_new_global_library", "check_plc_paste",
-    "format_version", "edited_in_project_library", "in_work_version", "library_already_open", "library_archive_suffix",
+    "check_library_file", "check_library_name", "check_new_global_library", "check_plc_paste", "check_release_number",
+    "check_released", "compare_target_required", "format_version", "edited_in_project_library", "in_work_version",
+    "in_work_version_exists", "library_already_open", "library_archive_suffix", "no_default_version",
+    "type_has_instances", "version_not_found",
     "library_locked", "library_not_open", "library_read_only",
     "library_unsaved", "library_file_version", "library_suffix", "next_version",
     "parse_version", "split_master_copy_path",
@@ -106,6 +108,71 @@ def in_work_version(type_name: str, work: _Version | None, *, then: str = "") ->
         raise ConflictError(f"The type '{type_name}' has no in-work version{'; ' + then if then else ''}.",
                             code="NO_IN_WORK_VERSION")
     return work
+
+
+def in_work_version_exists(type_name: str, number: str) -> ConflictError:
+    """The 409 for editing a type that has the in-work version ``number`` already (a type has at most one)."""
+    return ConflictError(f"The type '{type_name}' already has the in-work version {number}; release or discard it "
+                         "first.", code="IN_WORK_VERSION_EXISTS", details={"versionNumber": number})
+
+
+def check_release_number(requested: str | None, in_work: str, others: Iterable[str]) -> tuple[int, int, int]:
+    """The number the in-work version ``in_work`` is released as: ``requested``, which must be above every other
+    version of the type (``others``), or its own number.
+
+    Raises:
+        ValidationError: ``INVALID_VERSION`` (``details.field``: ``versionNumber``).
+    """
+    if requested is None:
+        return parse_version(in_work)
+    wanted = parse_version(requested)
+    highest = max((parse_version(n) for n in others), default=(0, 0, 0))
+    if wanted <= highest:
+        raise ValidationError(f"{requested} is not above the type's highest version {format_version(highest)}.",
+                              code="INVALID_VERSION", details={"field": "versionNumber"})
+    return wanted
+
+
+_RELEASED_FOR = {"default": "only a released version can be the default.",
+                 "instantiate": "only released versions are instantiated (its test instance is the one instance it has)."}
+
+
+def check_released(type_name: str, number: str, state: str, *, to: str) -> None:
+    """Refuse the in-work version ``number`` of a type where only a released one goes: ``to`` is ``"default"``
+    (``SetAsDefault``) or ``"instantiate"``.
+
+    Raises:
+        ValidationError: ``VERSION_IN_WORK``.
+    """
+    if state != RELEASED:
+        raise ValidationError(f"{type_name} {number} is in work; {_RELEASED_FOR[to]}", code="VERSION_IN_WORK")
+
+
+def version_not_found(type_name: str, number: str, numbers: Iterable[str]) -> NotFoundError:
+    """The 404 for a version ``number`` the type does not have (``numbers``: the ones it has)."""
+    return NotFoundError(f"The type '{type_name}' has no version {number} (it has {', '.join(numbers)}).",
+                         code="VERSION_NOT_FOUND")
+
+
+def no_default_version(type_name: str) -> NotFoundError:
+    """The 404 for a type without a default version (none released yet), asked for the version new instances get."""
+    return NotFoundError(f"The type '{type_name}' has no default version.", code="VERSION_NOT_FOUND")
+
+
+def type_has_instances(type_name: str, instances: Iterable[tuple[str, str, str]]) -> ConflictError:
+    """The 409 for deleting a type whose versions have ``instances`` (device, object, version number)."""
+    found = list(instances)
+    names = ", ".join(f"{device}/{name} ({number})" for device, name, number in found)
+    return ConflictError(f"The type '{type_name}' has instances in the project: {names}. Delete them first.",
+                         code="TYPE_HAS_INSTANCES", details={"instances": [
+                             {"deviceName": device, "name": name, "versionNumber": number}
+                             for device, name, number in found]})
+
+
+def compare_target_required() -> ValidationError:
+    """The 422 for comparing a type version with nothing named."""
+    return ValidationError("Name what to compare with: rightVersion, or deviceName for the type's instance.",
+                           code="COMPARE_TARGET_REQUIRED", details={"field": "rightVersion"})
 
 
 def next_version(numbers: list[str]) -> str:

@@ -73,6 +73,23 @@ def test_master_copies(backend: EngineeringBackend, plc: str) -> None:
     raises_code(e.NotFoundError, "LIBRARY_NOT_FOUND", backend.library.list_master_copies, library="Other")
 
 
+def test_editing_a_type_in_work_is_refused_alike(backend: EngineeringBackend, plc: str) -> None:
+    """``FB_Motor`` with 0.0.2 in work (made by the fake, seeded into the stand-in): a second edit is refused with
+    the same code, message and details on every adapter."""
+    if backend.name == "fake":
+        backend.library_types.create_library_type(plc, "FB_Motor", folder="", comment="")
+        backend.library_types.edit_library_type("FB_Motor", plc)
+    else:
+        from StandIn.Control import LibraryTypes  # type: ignore[import-not-found]
+
+        LibraryTypes.Add("LibraryType", "FB_Motor", "0.0.1,0.0.2*")
+    with pytest.raises(e.ConflictError) as refused:
+        backend.library_types.edit_library_type("FB_Motor", "PLC_2")
+    assert (refused.value.code, str(refused.value), refused.value.details) == (
+        "IN_WORK_VERSION_EXISTS", "The type 'FB_Motor' already has the in-work version 0.0.2; release or discard it "
+        "first.", {"versionNumber": "0.0.2"})
+
+
 def test_type_versions_and_rules(backend: EngineeringBackend, plc: str) -> None:
     created = backend.library_types.create_library_type(plc, "FB_Motor", folder="", comment="first")
     assert created.created_dependencies == ["UDT_Motor"] and created.default_version == "0.0.1"
