@@ -39,7 +39,8 @@ __all__ = (
     "check_library_file", "check_library_name", "check_new_global_library", "check_plc_paste", "check_release_number",
     "check_released", "compare_target_required", "format_version", "edited_in_project_library", "in_work_version",
     "in_work_version_exists", "library_already_open", "library_archive_suffix", "no_default_version",
-    "type_has_instances", "version_not_found",
+    "type_has_instances", "version_not_found", "ambiguous_master_copy", "master_copy_exists",
+    "master_copy_folder_exists", "master_copy_folder_not_found", "master_copy_not_found", "pasted_name_taken",
     "library_locked", "library_not_open", "library_read_only",
     "library_unsaved", "library_file_version", "library_suffix", "next_version",
     "parse_version", "split_master_copy_path",
@@ -252,6 +253,40 @@ def edited_in_project_library(library: str | None) -> None:
             f"The types of the global library '{library}' are not edited there: make or edit the type in the project "
             "library, then copy it over (POST /api/libraries/global/types/actions/update).",
             code="EDIT_IN_PROJECT_LIBRARY", details={"field": "libraryName"})
+
+
+def master_copy_not_found(path: str) -> NotFoundError:
+    """The 404 for a master copy name or path (``Folder/Name``) the library does not hold."""
+    return NotFoundError(f"The master copy '{path}' was not found.", code="MASTER_COPY_NOT_FOUND")
+
+
+def ambiguous_master_copy(name: str, paths: list[str]) -> ConflictError:
+    """The 409 for a master copy ``name`` that several folders hold (``paths``): a path names one."""
+    return ConflictError(f"Several master copies are named '{name}' ({', '.join(paths)}); name one by its path "
+                         "(Folder/Name).", code="AMBIGUOUS_MASTER_COPY", details={"paths": paths})
+
+
+def master_copy_folder_not_found(folder: str) -> NotFoundError:
+    """The 404 for a master copy made into a folder the library does not have."""
+    return NotFoundError(f"The master copy folder '{folder}' does not exist; create it first.", code="FOLDER_NOT_FOUND")
+
+
+def master_copy_folder_exists(path: str) -> AlreadyExistsError:
+    """The 409 for creating a master copy folder whose whole path exists."""
+    return AlreadyExistsError(f"The folder '{path}' already exists.", code="FOLDER_EXISTS")
+
+
+def master_copy_exists(name: str, folder: str) -> AlreadyExistsError:
+    """The 409 for a master copy whose name its folder (``""``: the root) holds already."""
+    return AlreadyExistsError(f"The master copy '{name}' already exists in '{folder or 'Master copies'}'.",
+                              code="MASTER_COPY_EXISTS")
+
+
+def pasted_name_taken(plc: str, name: str) -> AlreadyExistsError:
+    """The 409 for pasting a master copy into ``plc`` where an object has a pasted object's ``name`` (Openness
+    ``MasterCopyMode.ThrowIfExists``): nothing is pasted."""
+    return AlreadyExistsError(f"'{plc}' already has an object named '{name}'; rename or delete it first.",
+                              code="OBJECT_EXISTS")
 
 
 def check_plc_paste(master_copy: str, device: str | None, new_name: str | None) -> str:
