@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from engineering_api.backend.areas.library import LibraryTypeInfo, TypeInstance, TypeVersionInfo
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError
 from engineering_api.rules.library import (
-    RELEASED, TYPE_KINDS, library_not_open, library_read_only, no_default_version, parse_version, version_not_found,
+    RELEASED, TYPE_KINDS, library_not_open, library_read_only, no_default_version, parse_version, type_not_found,
+    version_not_found,
 )
 from fakes.global_library import GlobalLibrary, open_libraries
 from fakes.library import Library, LibraryType, TypeVersion
@@ -137,7 +138,7 @@ class LibraryAccess:
     def lib_type(lib: Library, name: str) -> LibraryType:
         found = lib.types.get(name)
         if found is None:
-            raise NotFoundError(f"The library type '{name}' was not found.", code="TYPE_NOT_FOUND")
+            raise type_not_found(name)
         return found
 
     @staticmethod

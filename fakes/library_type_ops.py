@@ -13,14 +13,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.library import LibraryTypeInfo, LibraryTypesPort, TypeComparison, TypeInstantiation
-from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
+from engineering_api.backend.errors import AlreadyExistsError, ConflictError, ValidationError
 from engineering_api.lib.schema import utc_now
 from engineering_api.rules.folders import folder_parts
 from engineering_api.rules.object_changes import change_summary, compare_documents
 from engineering_api.rules.library import (
     IN_WORK, RELEASED, TYPE_KINDS, check_release_number, check_released, compare_target_required,
-    edited_in_project_library, format_version, in_work_version, in_work_version_exists, next_version,
-    type_has_instances,
+    edited_in_project_library, format_version, in_work_version, in_work_version_exists, instance_not_found,
+    next_version, type_has_instances,
 )
 from fakes.library import LibraryType, TypeVersion
 from fakes.library_hmi import (
@@ -274,7 +274,7 @@ class FakeLibraryTypes(LibraryTypesPort):
             link = lib.links.get(device, {}).get(t.name)
             found = instance_data(project, device, t.name, t.kind) if link is not None else None
             if found is None:
-                raise NotFoundError(f"'{device}' has no instance of '{type_name}'.", code="INSTANCE_NOT_FOUND")
+                raise instance_not_found(device, type_name)
             right_data, right_label = found, f"{device}/{t.name}"
         else:
             raise compare_target_required()

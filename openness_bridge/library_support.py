@@ -18,7 +18,7 @@ from engineering_api.backend.areas.library import LibraryTypeInfo, TypeInstance,
 from engineering_api.backend.errors import NotFoundError, ValidationError
 from engineering_api.rules.hmi_resources import HMI_LIBRARY_TYPES
 from engineering_api.rules.library import (
-    IN_WORK, RELEASED, library_not_open, library_read_only, parse_version, version_not_found,
+    IN_WORK, RELEASED, library_not_open, library_read_only, parse_version, type_not_found, version_not_found,
 )
 from openness_bridge.groups import walk_objects
 
@@ -119,7 +119,7 @@ class LibraryAccess:
     def type(self, lib: Any, name: str) -> tuple[str, Any]:
         found = next(((f, t) for f, t in folder_items(lib.TypeFolder, "Types") if str(t.Name) == name), None)
         if found is None:
-            raise NotFoundError(f"The library type '{name}' was not found.", code="TYPE_NOT_FOUND")
+            raise type_not_found(name)
         return found
 
     @staticmethod

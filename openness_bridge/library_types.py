@@ -18,8 +18,9 @@ from engineering_api.backend.areas.library import LibraryTypeInfo, LibraryTypesP
 from engineering_api.backend.errors import NotFoundError, NotSupportedError, ValidationError
 from engineering_api.rules.hmi_resources import HMI_LIBRARY_TYPES, not_a_classic_panel
 from engineering_api.rules.library import (
-    IN_WORK, check_release_number, check_released, compare_target_required, edited_in_project_library, in_work_version,
-    in_work_version_exists, no_default_version, parse_version, type_has_instances,
+    IN_WORK, check_release_number, check_released, compare_target_required, edited_in_project_library,
+    in_work_version, in_work_version_exists, instance_not_found, no_default_version, parse_version,
+    type_has_instances,
 )
 from engineering_api.rules.object_changes import change_summary, compare_documents
 from openness_bridge.hmi_access import vb_scripts
@@ -227,7 +228,7 @@ class BridgeLibraryTypes(LibraryTypesPort):
                 software = self._session.plc_software(project, device)
                 instance = next((i for v in t.Versions for i in v.FindInstances(software)), None)
                 if instance is None:
-                    raise NotFoundError(f"'{device}' has no instance of '{type_name}'.", code="INSTANCE_NOT_FOUND")
+                    raise instance_not_found(device, type_name)
                 right_data, label = self._session.export_bytes(instance), f"{device}/{instance.Name}"
             diff = compare_documents(left_data, right_data)
             identical = not (diff.members_added or diff.members_removed or diff.members_changed or diff.networks_changed

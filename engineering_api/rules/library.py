@@ -41,6 +41,7 @@ __all__ = (
     "in_work_version_exists", "library_already_open", "library_archive_suffix", "no_default_version",
     "type_has_instances", "version_not_found", "ambiguous_master_copy", "master_copy_exists",
     "master_copy_folder_exists", "master_copy_folder_not_found", "master_copy_not_found", "pasted_name_taken",
+    "instance_not_found", "type_not_found",
     "library_locked", "library_not_open", "library_read_only",
     "library_unsaved", "library_file_version", "library_suffix", "next_version",
     "parse_version", "split_master_copy_path",
@@ -147,6 +148,16 @@ def check_released(type_name: str, number: str, state: str, *, to: str) -> None:
     """
     if state != RELEASED:
         raise ValidationError(f"{type_name} {number} is in work; {_RELEASED_FOR[to]}", code="VERSION_IN_WORK")
+
+
+def type_not_found(name: str) -> NotFoundError:
+    """The 404 for a library type the library does not hold."""
+    return NotFoundError(f"The library type '{name}' was not found.", code="TYPE_NOT_FOUND")
+
+
+def instance_not_found(device: str, type_name: str) -> NotFoundError:
+    """The 404 for comparing a type with its instance in ``device``, which has none."""
+    return NotFoundError(f"'{device}' has no instance of '{type_name}'.", code="INSTANCE_NOT_FOUND")
 
 
 def version_not_found(type_name: str, number: str, numbers: Iterable[str]) -> NotFoundError:
