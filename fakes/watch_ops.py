@@ -26,7 +26,7 @@ from fakes.runtime_errors import runtime_errors
 from engineering_api.rules.watch_operands import LABEL, Resolver, check_rows, merge_rows, plc_value, row_flag, table_row
 from engineering_api.rules.watch_tables import (
     check_one_force_table, check_table_clash, check_table_name, entries_not_found, folder_not_found, no_entries,
-    read_table_document,
+    no_such_folder, read_table_document,
 )
 from simatic_xml.watchtables import WatchForceTable as Table
 from simatic_xml.watchtables import read_table, table_to_bytes
@@ -276,8 +276,9 @@ class FakeWatchTables(WatchTablesPort):
         _, software = self._session.software(self._session.project(), device)
         inside = [t for t in software.watch_tables.values()
                   if t.folder == normalised or t.folder.startswith(normalised + "/")]
-        if normalised in software.folders.get(CATEGORY, set()):
-            self._wt_release_forces(device, software, inside, stop_forcing=stop_forcing)
+        if normalised not in software.folders.get(CATEGORY, set()):
+            raise no_such_folder(path)
+        self._wt_release_forces(device, software, inside, stop_forcing=stop_forcing)
         removed = self._session.remove_folder(device, CATEGORY, normalised)
         return TableFolderRemoval(folder=normalised, removed=removed)
 

@@ -25,14 +25,14 @@ from engineering_api.backend.areas.watch import (
     FORCE_TABLE, WATCH_TABLE, ForcingResult, WatchTablesPort, TableDetails, TableFolderRemoval, TableInfo,
 )
 from engineering_api.backend.errors import (
-    NotFoundError, NotSupportedError, ValidationError,
+    NotSupportedError, ValidationError,
 )
 from engineering_api.rules.folders import target_folder
 from engineering_api.rules.watch_operands import check_rows, merge_rows, table_row
 from engineering_api.rules.document_versions import check_not_newer
 from engineering_api.rules.watch_tables import (
     check_one_force_table, check_table_clash, check_table_name, entries_not_found, folder_not_found, no_entries,
-    read_table_document,
+    no_such_folder, read_table_document,
 )
 from openness_bridge import groups
 from simatic_xml.watchtables import WatchForceTable, read_table
@@ -247,8 +247,7 @@ class BridgeWatchTables(WatchTablesPort):
             root = self._access.root(device)
             group = groups.find_group(root, normalised) if normalised else None
             if group is None:
-                raise NotFoundError(f"The folder '{path}' does not exist in Watch and force tables.",
-                                    code="FOLDER_NOT_FOUND")
+                raise no_such_folder(path)
             removed = [str(t.Name) for kind in (WATCH_TABLE, FORCE_TABLE) for _, _, t in self._access.tables(group, kind)]
             # (in project order: the folder's own tables, then its subfolders'; watch tables before the force table)
             group.Delete()  # with its subgroups and tables, as TIA does; forces are not visible through Openness

@@ -12,8 +12,8 @@ from engineering_api.rules.watch_operands import LABEL
 from simatic_xml import SimaticMLError
 from simatic_xml.watchtables import WatchForceTable, read_table
 
-__all__ = ("check_table_clash", "check_table_name", "entries_not_found", "folder_not_found", "check_one_force_table",
-           "no_entries", "read_table_document")
+__all__ = ("check_one_force_table", "check_table_clash", "check_table_name", "entries_not_found", "folder_not_found",
+           "no_entries", "no_such_folder", "read_table_document")
 
 _NAME = re.compile(r'[^"\x00-\x1f]{1,128}')
 """A table name: 1..128 characters, no quotes or control characters (blanks at the ends are checked apart)."""
@@ -80,6 +80,11 @@ def folder_not_found(folder: str) -> ValidationError:
     """The 422 for a table created or imported into a folder of Watch and force tables that is not there."""
     return ValidationError(f"The folder '{folder}' does not exist in Watch and force tables; create it first.",
                            code="FOLDER_NOT_FOUND", details={"field": "folderPath"})
+
+
+def no_such_folder(path: str) -> NotFoundError:
+    """The 404 for deleting a folder of Watch and force tables that is not there (``path`` as the client wrote it)."""
+    return NotFoundError(f"The folder '{path}' does not exist in Watch and force tables.", code="FOLDER_NOT_FOUND")
 
 
 def no_entries(*, removing: bool) -> ValidationError:

@@ -101,8 +101,10 @@ def test_export_import_folders(backend: EngineeringBackend, program: str) -> Non
     replaced = backend.watch_tables.import_watch_force_table(program, xml, overwrite=True, folder="A")
     assert (replaced.folder, replaced.entries[0].name) == ("A", "%MW2")
     assert backend.watch_tables.delete_watch_force_folder(program, "A").removed == ["W"]
-    with pytest.raises(e.NotFoundError):
+    with pytest.raises(e.NotFoundError) as gone:
         backend.watch_tables.delete_watch_force_folder(program, "A")
+    assert (gone.value.code, str(gone.value)) == ("FOLDER_NOT_FOUND",
+                                                  "The folder 'A' does not exist in Watch and force tables.")
 
 
 def test_non_plc_devices_are_refused(backend: EngineeringBackend, program: str) -> None:
