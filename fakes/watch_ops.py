@@ -16,17 +16,17 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.watch import (FORCE_TABLE, WATCH_TABLE, ForcingResult, WatchTablesPort, TableDetails,
                                                  TableEntry, TableFolderRemoval, TableInfo)
-from engineering_api.backend.errors import ConflictError, NotFoundError, ValidationError
+from engineering_api.backend.errors import ConflictError, ValidationError
 from engineering_api.rules.document_versions import check_not_newer
 from engineering_api.rules.folders import target_folder
 from fakes.program import WatchForceTable as Stored
 from fakes.program import normalise_folder
 from fakes.runtime.cpu import CpuStateError, OperatingState, TagError
 from fakes.runtime_errors import runtime_errors
-from engineering_api.rules.watch_operands import LABEL, Resolver, check_rows, merge_rows, plc_value, row_flag, table_row
+from engineering_api.rules.watch_operands import Resolver, check_rows, merge_rows, plc_value, row_flag, table_row
 from engineering_api.rules.watch_tables import (
     check_one_force_table, check_table_clash, check_table_name, entries_not_found, folder_not_found, no_entries,
-    no_such_folder, read_table_document,
+    no_such_folder, read_table_document, table_not_found,
 )
 from simatic_xml.watchtables import WatchForceTable as Table
 from simatic_xml.watchtables import read_table, table_to_bytes
@@ -43,7 +43,6 @@ if TYPE_CHECKING:
 __all__ = ("FakeWatchTables",)
 
 CATEGORY = "watch_tables"
-_NOT_FOUND = {WATCH_TABLE: "WATCH_TABLE_NOT_FOUND", FORCE_TABLE: "FORCE_TABLE_NOT_FOUND"}
 _CPU_ERRORS: Overrides = {
     "InstanceNotRunning": (ConflictError, "INSTANCE_OFF"),
     "DoesNotExist": (ConflictError, "OPERAND_NOT_LOADED"),
@@ -73,7 +72,7 @@ class FakeWatchTables(WatchTablesPort):
         stored = software.watch_tables.get(name) or next(
             (t for t in software.watch_tables.values() if t.name.lower() == name.lower()), None)
         if stored is None or stored.kind != kind:
-            raise NotFoundError(f"The {LABEL[kind]} '{name}' was not found.", code=_NOT_FOUND[kind])
+            raise table_not_found(kind, name)
         return stored
 
     def _wt_put(self, software: PlcSoftware, table: Table, folder: str, version: str) -> Stored:

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import re
 
-from engineering_api.backend.areas.watch import FORCE_TABLE
+from engineering_api.backend.areas.watch import FORCE_TABLE, WATCH_TABLE
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
 from engineering_api.rules.watch_operands import LABEL
 from simatic_xml import SimaticMLError
 from simatic_xml.watchtables import WatchForceTable, read_table
 
 __all__ = ("check_one_force_table", "check_table_clash", "check_table_name", "entries_not_found", "folder_not_found",
-           "no_entries", "no_such_folder", "read_table_document")
+           "no_entries", "no_such_folder", "read_table_document", "table_not_found")
 
 _NAME = re.compile(r'[^"\x00-\x1f]{1,128}')
 """A table name: 1..128 characters, no quotes or control characters (blanks at the ends are checked apart)."""
@@ -80,6 +80,14 @@ def folder_not_found(folder: str) -> ValidationError:
     """The 422 for a table created or imported into a folder of Watch and force tables that is not there."""
     return ValidationError(f"The folder '{folder}' does not exist in Watch and force tables; create it first.",
                            code="FOLDER_NOT_FOUND", details={"field": "folderPath"})
+
+
+_NOT_FOUND = {WATCH_TABLE: "WATCH_TABLE_NOT_FOUND", FORCE_TABLE: "FORCE_TABLE_NOT_FOUND"}
+
+
+def table_not_found(kind: str, name: str) -> NotFoundError:
+    """The 404 for a ``kind`` table the PLC does not have (a table of the other kind does not count)."""
+    return NotFoundError(f"The {LABEL[kind]} '{name}' was not found.", code=_NOT_FOUND[kind])
 
 
 def no_such_folder(path: str) -> NotFoundError:
