@@ -16,11 +16,12 @@ import uuid
 from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.global_library import GlobalLibraryArchive, GlobalLibraryInfo, GlobalLibraryPort
-from engineering_api.backend.errors import AlreadyExistsError, LockedError, NotFoundError, ValidationError
+from engineering_api.backend.errors import LockedError, ValidationError
 from engineering_api.lib.archives import create_zip
 from engineering_api.lib.schema import utc_now
 from engineering_api.rules.library import (
-    check_archive_target, check_library_name, library_file_version, library_read_only, library_suffix, library_unsaved,
+    check_archive_target, check_library_file, check_new_global_library, library_already_open, library_locked,
+    library_read_only, library_suffix, library_unsaved,
 )
 from fakes.global_library import GlobalLibrary, copy_type, load_global_library, open_libraries, save_global_library
 from fakes.library import Library
@@ -79,8 +80,7 @@ class FakeGlobalLibrary(GlobalLibraryPort):
             try:
                 take_lock(lib.folder, pid)
             except LockedError as exc:
-                raise LockedError(f"The global library '{lib.name}' is open read-write in another TIA Portal.",
-                                  code="LIBRARY_LOCKED", details=exc.details) from None
+                raise library_locked(lib.name, read_only=False, holder=exc.details) from None
         self._libraries.open_here()[lib.name] = lib
         self._remember_library(lib)
         return self._global_info(lib)
@@ -105,15 +105,7 @@ class FakeGlobalLibrary(GlobalLibraryPort):
 
     def create_global_library(self, directory: Path, name: str, *, author: str, comment: str) -> GlobalLibraryInfo:
         portal = self._session.portal()
-        check_library_name(name, "name")
-        if name.startswith("."):
-            raise ValidationError(f"'{name}' cannot start with a dot.", code="INVALID_NAME", details={"field": "name"})
-        if name in self._libraries.open_here():
-            raise AlreadyExistsError(f"A global library named '{name}' is already open; close it first.",
-                                     code="LIBRARY_ALREADY_OPEN")
-        folder = directory / name
-        if folder.exists():
-            raise AlreadyExistsError(f"The library folder '{folder}' already exists.", code="LIBRARY_EXISTS")
+        folder = check_new_global_library(directory, name, self._libraries.open_here())
         now = utc_now()
         lib = GlobalLibrary(library=Library(name=name, kind="Global"), file=folder / f"{name}{library_suffix(portal.version)}",
                             version=portal.version, read_only=False, author=author, comment=comment, created_at=now,
@@ -124,32 +116,17 @@ class FakeGlobalLibrary(GlobalLibraryPort):
 
     def open_global_library(self, path: Path, *, read_only: bool) -> GlobalLibraryInfo:
         portal = self._session.portal()
-        version = library_file_version(path)
-        if not path.is_file():
-            raise NotFoundError(f"The global library file '{path}' was not found.", code="LIBRARY_FILE_NOT_FOUND")
-        if version != portal.version:
-            hint = ("Openness upgrades it with GlobalLibraries.OpenWithUpgrade; open a copy of it that way in TIA "
-                    "Portal." if int(version[1:]) < int(portal.version[1:]) else f"Open it with TIA Portal {version}.")
-            raise ValidationError(f"The library '{path.name}' is a TIA Portal {version} library; this portal is "
-                                  f"{portal.version}. {hint}", code="LIBRARY_VERSION_MISMATCH",
-                                  details={"libraryVersion": version, "portalVersion": portal.version})
+        check_library_file(path, portal.version)
         for pid, held in self._holders(path.parent):
             if pid == portal.pid:
                 if held.read_only == read_only:
                     return self._global_info(held)
-                raise AlreadyExistsError(f"The library '{held.name}' is already open "
-                                         f"{'read-only' if held.read_only else 'read-write'}; close it first.",
-                                         code="LIBRARY_ALREADY_OPEN")
+                raise library_already_open(held.name, read_only=held.read_only)
             if not held.read_only or not read_only:
-                raise LockedError(f"The global library '{held.name}' is open in TIA Portal pid {pid}"
-                                  f"{' read-write' if not held.read_only else ''}: "
-                                  + ("it can be opened read-only when that one is closed." if not held.read_only
-                                     else "it can only be opened read-only meanwhile."),
-                                  code="LIBRARY_LOCKED", details={"holderPid": pid})
+                raise library_locked(held.name, read_only=read_only, holder={"holderPid": pid})
         lib = load_global_library(path, read_only=read_only)
         if lib.name in self._libraries.open_here():
-            raise AlreadyExistsError(f"Another global library named '{lib.name}' is open; close it first.",
-                                     code="LIBRARY_ALREADY_OPEN")
+            raise library_already_open(lib.name)
         return self._activate_library(lib)
 
     def save_global_library(self, library: str) -> GlobalLibraryInfo:

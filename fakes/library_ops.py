@@ -16,10 +16,13 @@ from typing import TYPE_CHECKING, TypeVar
 from engineering_api.backend.areas.library import (
     LibraryInfo, LibraryPort, LibraryTreeNode, MasterCopyContent, MasterCopyInfo, MasterCopyInstantiation,
 )
-from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError
+from engineering_api.backend.errors import AlreadyExistsError, ConflictError
 from engineering_api.lib.schema import utc_now
 from engineering_api.rules.folders import folder_parts
-from engineering_api.rules.library import check_library_name, check_plc_paste, parse_version, split_master_copy_path
+from engineering_api.rules.library import (
+    ambiguous_master_copy, check_library_name, check_plc_paste, master_copy_exists, master_copy_folder_exists,
+    master_copy_folder_not_found, master_copy_not_found, parse_version, pasted_name_taken, split_master_copy_path,
+)
 from engineering_api.rules.naming import check_device_name
 from fakes.library import Library, LibraryItem, MasterCopy
 from fakes.library_hmi import instance_data
@@ -110,11 +113,9 @@ class FakeLibrary(LibraryPort):
         else:
             found = [mc for mc in lib.master_copies if mc.name == name]
         if not found:
-            raise NotFoundError(f"The master copy '{path}' was not found.", code="MASTER_COPY_NOT_FOUND")
+            raise master_copy_not_found(path)
         if len(found) > 1:
-            raise ConflictError(f"Several master copies are named '{name}' ({', '.join(mc.path for mc in found)}); "
-                                "name one by its path (Folder/Name).", code="AMBIGUOUS_MASTER_COPY",
-                                details={"paths": [mc.path for mc in found]})
+            raise ambiguous_master_copy(name, [mc.path for mc in found])
         return found[0]
 
     # ----- library ------------------------------------------------------------------------------
@@ -166,8 +167,7 @@ class FakeLibrary(LibraryPort):
                 project = self._session.project()
             folder = "/".join(folder_parts(folder, field="folder")) if folder.strip() else ""
             if folder and folder not in lib.master_copy_folders:
-                raise NotFoundError(f"The master copy folder '{folder}' does not exist; create it first.",
-                                    code="FOLDER_NOT_FOUND")
+                raise master_copy_folder_not_found(folder)
             dev = self._session.device(project, device)
             if object_name is None:
                 software = dev.software
@@ -180,8 +180,7 @@ class FakeLibrary(LibraryPort):
                     _source_kind(obj)
             mc_name = check_library_name(name if name is not None else items[0].name, "name")
             if any(m.folder == folder and m.name.lower() == mc_name.lower() for m in lib.master_copies):
-                raise AlreadyExistsError(f"The master copy '{mc_name}' already exists in "
-                                         f"'{folder or 'Master copies'}'.", code="MASTER_COPY_EXISTS")
+                raise master_copy_exists(mc_name, folder)
             mc = MasterCopy(name=mc_name, folder=folder, source_kind=source_kind, items=items, author=project.author,
                             created_at=utc_now())
             lib.master_copies.append(mc)
@@ -198,7 +197,7 @@ class FakeLibrary(LibraryPort):
             parts = folder_parts(path, field="path")
             normalised = "/".join(parts)
             if normalised in lib.master_copy_folders:
-                raise AlreadyExistsError(f"The folder '{normalised}' already exists.", code="FOLDER_EXISTS")
+                raise master_copy_folder_exists(normalised)
             lib.master_copy_folders.update("/".join(parts[:i]) for i in range(1, len(parts) + 1))
             return normalised
 
@@ -234,8 +233,10 @@ class FakeLibrary(LibraryPort):
             for item in mc.items:
                 folder = item.folder if item.folder in software.folders.get(
                     "tag_tables" if item.kind == "TagTable" else "types" if item.kind == "UDT" else "blocks", set()) else ""
-                software.add(read_object(item.data, project_version=project.version, folder=folder, source=mc.path),
-                             overwrite=False)
+                obj = read_object(item.data, project_version=project.version, folder=folder, source=mc.path)
+                if any(n.lower() == obj.name.lower() for n in software.table(obj.category)):
+                    raise pasted_name_taken(device, obj.name)
+                software.add(obj, overwrite=False)
                 created.append(MasterCopyContent(kind=item.kind, name=item.name))
             return MasterCopyInstantiation(master_copy=mc.path, device_name=device, created=created)
 

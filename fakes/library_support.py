@@ -15,7 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.library import LibraryTypeInfo, TypeInstance, TypeVersionInfo
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError
-from engineering_api.rules.library import RELEASED, TYPE_KINDS, library_not_open, library_read_only, parse_version
+from engineering_api.rules.library import (
+    RELEASED, TYPE_KINDS, library_not_open, library_read_only, no_default_version, parse_version, type_not_found,
+    version_not_found,
+)
 from fakes.global_library import GlobalLibrary, open_libraries
 from fakes.library import Library, LibraryType, TypeVersion
 from fakes.library_hmi import FACEPLATE_KIND, HMI_KINDS, faceplate_instances, instance_data, place_script
@@ -135,7 +138,7 @@ class LibraryAccess:
     def lib_type(lib: Library, name: str) -> LibraryType:
         found = lib.types.get(name)
         if found is None:
-            raise NotFoundError(f"The library type '{name}' was not found.", code="TYPE_NOT_FOUND")
+            raise type_not_found(name)
         return found
 
     @staticmethod
@@ -143,8 +146,7 @@ class LibraryAccess:
         parse_version(number, field)
         found = t.version(number)
         if found is None:
-            raise NotFoundError(f"The type '{t.name}' has no version {number} (it has "
-                                f"{', '.join(v.number for v in t.versions)}).", code="VERSION_NOT_FOUND")
+            raise version_not_found(t.name, number, [v.number for v in t.versions])
         return found
 
     @staticmethod
@@ -152,7 +154,7 @@ class LibraryAccess:
         """The version new instances get. Raises NotFoundError ``VERSION_NOT_FOUND`` for a type without one."""
         found = t.default_version
         if found is None:
-            raise NotFoundError(f"The type '{t.name}' has no default version.", code="VERSION_NOT_FOUND")
+            raise no_default_version(t.name)
         return found
 
     @staticmethod

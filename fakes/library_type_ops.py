@@ -13,13 +13,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.library import LibraryTypeInfo, LibraryTypesPort, TypeComparison, TypeInstantiation
-from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
+from engineering_api.backend.errors import AlreadyExistsError, ConflictError, ValidationError
 from engineering_api.lib.schema import utc_now
 from engineering_api.rules.folders import folder_parts
 from engineering_api.rules.object_changes import change_summary, compare_documents
 from engineering_api.rules.library import (
-    IN_WORK, RELEASED, TYPE_KINDS, edited_in_project_library, format_version, in_work_version, next_version,
-    parse_version,
+    IN_WORK, RELEASED, TYPE_KINDS, check_release_number, check_released, compare_target_required,
+    edited_in_project_library, format_version, in_work_version, in_work_version_exists, instance_not_found,
+    next_version, type_has_instances,
 )
 from fakes.library import LibraryType, TypeVersion
 from fakes.library_hmi import (
@@ -131,11 +132,7 @@ class FakeLibraryTypes(LibraryTypesPort):
             lib = self._libraries.lib(project, library)
             t = self._libraries.lib_type(lib, type_name)
             if t.in_work is not None:
-                where = t.in_work.test_instance
-                raise ConflictError(
-                    f"The type '{type_name}' already has the in-work version {t.in_work.number}"
-                    + (f" (test instance in '{where[0]}')" if where else "") + "; release or discard it first.",
-                    code="IN_WORK_VERSION_EXISTS", details={"versionNumber": t.in_work.number})
+                raise in_work_version_exists(type_name, t.in_work.number)
             base = self._libraries.lib_default(t)
             self._libraries.lib_place(project, lib, device, self._lib_site(project, device, t), t, base, [], [])
             number = next_version([v.number for v in t.versions])
@@ -152,15 +149,8 @@ class FakeLibraryTypes(LibraryTypesPort):
             lib = self._libraries.lib(project, library)
             t = self._libraries.lib_type(lib, type_name)
             work = in_work_version(type_name, t.in_work, then="edit it first")
-            number = work.number
-            if version_number is not None:
-                wanted = parse_version(version_number)
-                highest = max((parse_version(v.number) for v in t.versions if v is not work), default=(0, 0, 0))
-                if wanted <= highest:
-                    raise ValidationError(f"{version_number} is not above the type's highest version "
-                                          f"{format_version(highest)}.", code="INVALID_VERSION",
-                                          details={"field": "versionNumber"})
-                number = format_version(wanted)
+            number = format_version(check_release_number(version_number, work.number,
+                                                         [v.number for v in t.versions if v is not work]))
             device, name = self._libraries.lib_test_instance(t, work)
             data = instance_data(project, device, name, t.kind)
             if data is None:
@@ -234,10 +224,7 @@ class FakeLibraryTypes(LibraryTypesPort):
                 version_number = number
             t = self._libraries.lib_type(lib, type_name)
             version = self._libraries.lib_version(t, version_number) if version_number else self._libraries.lib_default(t)
-            if version.state != RELEASED:
-                raise ValidationError(f"{type_name} {version.number} is in work: only released versions are "
-                                      "instantiated (its test instance is the one instance it has).",
-                                      code="VERSION_IN_WORK")
+            check_released(type_name, version.number, version.state, to="instantiate")
             software = self._lib_site(project, device, t)
             link = lib.links.get(device, {}).get(t.name)
             linked = t.version(link[1]) if link is not None else None
@@ -255,11 +242,7 @@ class FakeLibraryTypes(LibraryTypesPort):
             t = self._libraries.lib_type(lib, type_name)
             instances = self._libraries.lib_instances(lib, type_name)
             if instances:
-                names = ", ".join(f"{i.device_name}/{i.name} ({i.version_number})" for i in instances)
-                raise ConflictError(f"The type '{type_name}' has instances in the project: {names}. Delete them first.",
-                                    code="TYPE_HAS_INSTANCES",
-                                    details={"instances": [{"deviceName": i.device_name, "name": i.name,
-                                                            "versionNumber": i.version_number} for i in instances]})
+                raise type_has_instances(type_name, [(i.device_name, i.name, i.version_number) for i in instances])
             dependents = sorted(o.name for o in lib.types.values() if o is not t
                                 and any(type_name in v.dependencies for v in o.versions))
             if dependents:
@@ -274,9 +257,7 @@ class FakeLibraryTypes(LibraryTypesPort):
         with self._libraries.lib_change(library) as (_, lib):
             t = self._libraries.lib_type(lib, type_name)
             version = self._libraries.lib_version(t, version_number)
-            if version.state != RELEASED:
-                raise ValidationError(f"{type_name} {version.number} is in work; only a released version can be the "
-                                      "default.", code="VERSION_IN_WORK")
+            check_released(type_name, version.number, version.state, to="default")
             t.default = version.number
             return self._libraries.lib_type_info(lib, t)
 
@@ -293,11 +274,10 @@ class FakeLibraryTypes(LibraryTypesPort):
             link = lib.links.get(device, {}).get(t.name)
             found = instance_data(project, device, t.name, t.kind) if link is not None else None
             if found is None:
-                raise NotFoundError(f"'{device}' has no instance of '{type_name}'.", code="INSTANCE_NOT_FOUND")
+                raise instance_not_found(device, type_name)
             right_data, right_label = found, f"{device}/{t.name}"
         else:
-            raise ValidationError("Name what to compare with: rightVersion, or deviceName for the type's instance.",
-                                  code="COMPARE_TARGET_REQUIRED", details={"field": "rightVersion"})
+            raise compare_target_required()
         if t.kind in HMI_KINDS:
             return compare_scripts(t, left, right_data, right_label)
         diff = compare_documents(left.data, right_data)

@@ -12,20 +12,22 @@ put back. A force table whose forces are active is deleted only with ``stop_forc
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.watch import (FORCE_TABLE, WATCH_TABLE, ForcingResult, WatchTablesPort, TableDetails,
                                                  TableEntry, TableFolderRemoval, TableInfo)
-from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
+from engineering_api.backend.errors import ConflictError, ValidationError
+from engineering_api.rules.document_versions import check_not_newer
 from engineering_api.rules.folders import target_folder
 from fakes.program import WatchForceTable as Stored
 from fakes.program import normalise_folder
 from fakes.runtime.cpu import CpuStateError, OperatingState, TagError
 from fakes.runtime_errors import runtime_errors
-from engineering_api.rules.watch_operands import LABEL, Resolver, check_rows, merge_rows, plc_value, row_flag, table_row
-from engineering_api.rules.watch_tables import check_table_name
-from simatic_xml import SimaticMLError
+from engineering_api.rules.watch_operands import Resolver, check_rows, merge_rows, plc_value, row_flag, table_row
+from engineering_api.rules.watch_tables import (
+    check_one_force_table, check_table_clash, check_table_name, entries_not_found, folder_not_found, no_entries,
+    no_such_folder, read_table_document, table_not_found,
+)
 from simatic_xml.watchtables import WatchForceTable as Table
 from simatic_xml.watchtables import read_table, table_to_bytes
 
@@ -41,9 +43,6 @@ if TYPE_CHECKING:
 __all__ = ("FakeWatchTables",)
 
 CATEGORY = "watch_tables"
-MAX_FORCE_TABLES = 1
-"""TIA gives each CPU exactly one force table."""
-_NOT_FOUND = {WATCH_TABLE: "WATCH_TABLE_NOT_FOUND", FORCE_TABLE: "FORCE_TABLE_NOT_FOUND"}
 _CPU_ERRORS: Overrides = {
     "InstanceNotRunning": (ConflictError, "INSTANCE_OFF"),
     "DoesNotExist": (ConflictError, "OPERAND_NOT_LOADED"),
@@ -54,11 +53,6 @@ _CPU_ERRORS: Overrides = {
 """Runtime errors of reading and forcing table operands, in the watch area's codes: any other tag error is
 a value the operand does not take, any other state error a CPU that cannot force now."""
 _CPU_HINTS = {"DoesNotExist": "Download the program first."}
-
-
-def _version(text: str) -> float:
-    match = re.match(r"V(\d+)(?:SP(\d+))?", text.replace(" ", "").upper())
-    return int(match.group(1)) + int(match.group(2) or 0) / 10 if match else 0.0
 
 
 class FakeWatchTables(WatchTablesPort):
@@ -78,7 +72,7 @@ class FakeWatchTables(WatchTablesPort):
         stored = software.watch_tables.get(name) or next(
             (t for t in software.watch_tables.values() if t.name.lower() == name.lower()), None)
         if stored is None or stored.kind != kind:
-            raise NotFoundError(f"The {LABEL[kind]} '{name}' was not found.", code=_NOT_FOUND[kind])
+            raise table_not_found(kind, name)
         return stored
 
     def _wt_put(self, software: PlcSoftware, table: Table, folder: str, version: str) -> Stored:
@@ -179,24 +173,15 @@ class FakeWatchTables(WatchTablesPort):
 
     def _wt_check_new(self, software: PlcSoftware, table: Table, *, overwrite: bool) -> None:
         clash = next((t for t in software.watch_tables.values() if t.name.lower() == table.name.lower()), None)
-        if clash is not None and not overwrite:
-            raise AlreadyExistsError(f"A {LABEL[clash.kind]} named '{clash.name}' already exists.",
-                                     code="TABLE_EXISTS")
-        if clash is not None and clash.kind != table.kind:
-            raise ConflictError(f"'{clash.name}' is a {LABEL[clash.kind]}; it cannot be replaced by a "
-                                f"{LABEL[table.kind]}.", code="TABLE_KIND_MISMATCH")
+        check_table_clash((clash.kind, clash.name) if clash is not None else None, table.kind, overwrite=overwrite)
         if clash is not None:
             del software.watch_tables[clash.name]
-        others = [t.name for t in software.watch_tables.values() if t.kind == FORCE_TABLE]
-        if table.kind == FORCE_TABLE and len(others) >= MAX_FORCE_TABLES:
-            raise ConflictError(f"The PLC already has its force table '{others[0]}'; a CPU has exactly one force "
-                                "table. Add entries to it, or delete it first.", code="FORCE_TABLE_EXISTS")
+        check_one_force_table(table.kind, [t.name for t in software.watch_tables.values() if t.kind == FORCE_TABLE])
 
     def _wt_folder(self, software: PlcSoftware, folder: str) -> str:
         normalised = target_folder(folder, field="folderPath")
         if normalised and normalised not in software.folders.get(CATEGORY, set()):
-            raise ValidationError(f"The folder '{folder}' does not exist in Watch and force tables; create it first.",
-                                  code="FOLDER_NOT_FOUND", details={"field": "folderPath"})
+            raise folder_not_found(folder)
         return normalised
 
     def delete_watch_force_table(self, device: str, kind: str, name: str, *, stop_forcing: bool = False) -> TableInfo:
@@ -233,7 +218,7 @@ class FakeWatchTables(WatchTablesPort):
         self, device: str, kind: str, name: str, entries: list[EntrySpec], *, allow_invalid: bool = False,
     ) -> TableDetails:
         if not entries:
-            raise ValidationError("Send at least one entry.", code="NO_ENTRIES")
+            raise no_entries(removing=False)
 
         def add(table: Table, resolve: Resolver) -> None:
             rows = [table_row(kind, e, resolve(e.name.strip())) for e in entries]
@@ -244,14 +229,13 @@ class FakeWatchTables(WatchTablesPort):
 
     def remove_watch_force_entries(self, device: str, kind: str, name: str, operands: list[str]) -> TableDetails:
         if not operands:
-            raise ValidationError("Name at least one entry (its operand) to remove.", code="NO_ENTRIES")
+            raise no_entries(removing=True)
 
         def remove(table: Table, _: Resolver) -> None:
             wanted = {o.strip().lower() for o in operands}
             missing = sorted(wanted - {r.operand.lower() for r in table.entries})
             if missing:
-                raise NotFoundError(f"The {LABEL[kind]} '{table.name}' has no entries {', '.join(missing)}; "
-                                    "nothing was removed.", code="ENTRY_NOT_FOUND", details={"operands": missing})
+                raise entries_not_found(kind, table.name, missing)
             table.entries = [r for r in table.entries if r.operand.lower() not in wanted]
 
         return self._wt_rewrite(device, kind, name, remove)
@@ -268,15 +252,9 @@ class FakeWatchTables(WatchTablesPort):
         self, device: str, data: bytes, *, folder: str = "", overwrite: bool = False, allow_invalid: bool = False,
         source: str = "document",
     ) -> TableDetails:
-        try:
-            table = read_table(data)
-        except SimaticMLError as exc:
-            raise ValidationError(f"{source} is not a SimaticML watch or force table: {exc}",
-                                  code="INVALID_SIMATICML") from None
+        table = read_table_document(data, source)
         with self._session.change() as project:
-            if _version(table.version) > _version(project.version):
-                raise ValidationError(f"{source} was exported by TIA Portal {table.version}; a {project.version} "
-                                      "project cannot import documents of a newer version.", code="NEWER_VERSION")
+            check_not_newer(source, table.version, project.version)
             _, software = self._session.software(project, device)
             check_table_name(table.name)
             self._wt_check_new(software, table, overwrite=overwrite)
@@ -297,8 +275,9 @@ class FakeWatchTables(WatchTablesPort):
         _, software = self._session.software(self._session.project(), device)
         inside = [t for t in software.watch_tables.values()
                   if t.folder == normalised or t.folder.startswith(normalised + "/")]
-        if normalised in software.folders.get(CATEGORY, set()):
-            self._wt_release_forces(device, software, inside, stop_forcing=stop_forcing)
+        if normalised not in software.folders.get(CATEGORY, set()):
+            raise no_such_folder(path)
+        self._wt_release_forces(device, software, inside, stop_forcing=stop_forcing)
         removed = self._session.remove_folder(device, CATEGORY, normalised)
         return TableFolderRemoval(folder=normalised, removed=removed)
 

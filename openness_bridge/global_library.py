@@ -23,11 +23,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.global_library import GlobalLibraryArchive, GlobalLibraryInfo, GlobalLibraryPort
-from engineering_api.backend.errors import (
-    AlreadyExistsError, EngineeringError, LockedError, NotFoundError, ValidationError,
-)
+from engineering_api.backend.errors import EngineeringError, ValidationError
 from engineering_api.rules.library import (
-    check_archive_target, check_library_name, library_file_version, library_read_only, library_suffix, library_unsaved,
+    check_archive_target, check_library_file, check_new_global_library, library_already_open, library_file_version,
+    library_locked, library_read_only, library_suffix, library_unsaved,
 )
 from openness_bridge.errors import kind_of
 from openness_bridge.library_support import folder_items
@@ -91,13 +90,7 @@ class BridgeGlobalLibrary(GlobalLibraryPort):
     def create_global_library(self, directory: Path, name: str, *, author: str, comment: str) -> GlobalLibraryInfo:
         def run() -> GlobalLibraryInfo:
             libraries = self._session.portal().GlobalLibraries
-            check_library_name(name, "name")
-            if any(str(lib.Name) == name for lib in libraries):
-                raise AlreadyExistsError(f"A global library named '{name}' is already open; close it first.",
-                                         code="LIBRARY_ALREADY_OPEN")
-            if (directory / name).exists():
-                raise AlreadyExistsError(f"The library folder '{directory / name}' already exists.",
-                                         code="LIBRARY_EXISTS")
+            check_new_global_library(directory, name, [str(lib.Name) for lib in libraries])
             directory.mkdir(parents=True, exist_ok=True)
             user = self._session.namespace("Siemens.Engineering.Library").UserGlobalLibrary
             created = libraries.Create[user](self._session.api.io.DirectoryInfo(str(directory)), name)
@@ -111,28 +104,19 @@ class BridgeGlobalLibrary(GlobalLibraryPort):
     def open_global_library(self, path: Path, *, read_only: bool) -> GlobalLibraryInfo:
         def run() -> GlobalLibraryInfo:
             libraries = self._session.portal().GlobalLibraries
-            version = library_file_version(path)
-            if not path.is_file():
-                raise NotFoundError(f"The global library file '{path}' was not found.", code="LIBRARY_FILE_NOT_FOUND")
-            if version != self._session.version:
-                raise ValidationError(
-                    f"The library '{path.name}' is a TIA Portal {version} library; this portal is {self._session.version} "
-                    "(an upgrade is GlobalLibraries.OpenWithUpgrade, not offered).", code="LIBRARY_VERSION_MISMATCH",
-                    details={"libraryVersion": version, "portalVersion": self._session.version})
+            check_library_file(path, self._session.version)
             for lib in libraries:
                 if _same(Path(str(lib.Path.FullName)), path):
                     if bool(lib.IsReadOnly) == read_only:
                         return self._global_info(lib)
-                    raise AlreadyExistsError(f"The library '{lib.Name}' is already open in the other mode; close it "
-                                             "first.", code="LIBRARY_ALREADY_OPEN")
+                    raise library_already_open(str(lib.Name), read_only=bool(lib.IsReadOnly))
             mode = self._session.api.engineering.OpenMode
             try:
                 opened = libraries.Open(self._session.api.io.FileInfo(str(path)),
                                         mode.ReadOnly if read_only else mode.ReadWrite)
             except Exception as exc:  # .NET; the holders were checked above for this portal only
                 if kind_of(exc) == "EngineeringTargetInvocationException" and "lock" in str(exc).lower():
-                    raise LockedError(f"The global library '{path.stem}' is open in another TIA Portal, read-write or "
-                                      "(for a read-write open) at all.", code="LIBRARY_LOCKED") from None
+                    raise library_locked(path.stem, read_only=read_only) from None
                 raise
             return self._global_info(opened)
         return self._session.call("GlobalLibraries.Open", run, invocation=ValidationError)

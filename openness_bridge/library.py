@@ -36,9 +36,11 @@ from typing import TYPE_CHECKING, Any
 from engineering_api.backend.areas.library import (
     LibraryInfo, LibraryPort, LibraryTreeNode, MasterCopyContent, MasterCopyInfo, MasterCopyInstantiation,
 )
-from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError
 from engineering_api.rules.folders import folder_parts
-from engineering_api.rules.library import check_library_name, check_plc_paste, parse_version, split_master_copy_path
+from engineering_api.rules.library import (
+    ambiguous_master_copy, check_library_name, check_plc_paste, master_copy_exists, master_copy_folder_exists,
+    master_copy_folder_not_found, master_copy_not_found, parse_version, pasted_name_taken, split_master_copy_path,
+)
 from openness_bridge.library_support import content_kind, folder_items, folder_paths, number_of, state_of
 
 if TYPE_CHECKING:
@@ -75,8 +77,7 @@ class BridgeLibrary(LibraryPort):
         for part in filter(None, path.split("/")):
             folder = folder.Folders.Find(part)
             if folder is None:
-                raise NotFoundError(f"The master copy folder '{path}' does not exist; create it first.",
-                                    code="FOLDER_NOT_FOUND")
+                raise master_copy_folder_not_found(path)
         return folder
 
     @staticmethod
@@ -95,11 +96,9 @@ class BridgeLibrary(LibraryPort):
         found = [(f, mc) for f, mc in folder_items(lib.MasterCopyFolder, "MasterCopies")
                  if str(mc.Name) == name and (f == folder or not by_path)]
         if not found:
-            raise NotFoundError(f"The master copy '{path}' was not found.", code="MASTER_COPY_NOT_FOUND")
+            raise master_copy_not_found(path)
         if len(found) > 1:
-            paths = [f"{f}/{name}" if f else name for f, _ in found]
-            raise ConflictError(f"Several master copies are named '{name}' ({', '.join(paths)}); name one by its path.",
-                                code="AMBIGUOUS_MASTER_COPY", details={"paths": paths})
+            raise ambiguous_master_copy(name, [f"{f}/{name}" if f else name for f, _ in found])
         return found[0]
 
     # ----- library and master copies -----------------------------------------------------------------
@@ -162,8 +161,7 @@ class BridgeLibrary(LibraryPort):
             source, kind = self._libraries.source(project, device, object_name)
             wanted = name or str(source.Name)
             if any(str(mc.Name).casefold() == wanted.casefold() for mc in target.MasterCopies):
-                raise AlreadyExistsError(f"The master copy '{wanted}' already exists in '{path or 'Master copies'}'.",
-                                         code="MASTER_COPY_EXISTS")
+                raise master_copy_exists(wanted, path)
             mc = target.MasterCopies.Create(source)
             if name is not None and str(mc.Name) != name:
                 mc.Name = name
@@ -192,7 +190,7 @@ class BridgeLibrary(LibraryPort):
                     sub, created = folder.Folders.Create(part), True
                 folder = sub
             if not created:
-                raise AlreadyExistsError(f"The folder '{'/'.join(parts)}' already exists.", code="FOLDER_EXISTS")
+                raise master_copy_folder_exists("/".join(parts))
             return "/".join(parts)
         return self._libraries.lib_change(library, "MasterCopyUserFolderComposition.Create", run)
 
@@ -216,7 +214,7 @@ class BridgeLibrary(LibraryPort):
             in_use = self._names_in_use(software)
             for c in contents:
                 if c.name.casefold() in in_use:  # TIA's MasterCopyMode.ThrowIfExists, checked before anything is made
-                    raise AlreadyExistsError(f"'{plc}' already has an object named '{c.name}'.", code="OBJECT_EXISTS")
+                    raise pasted_name_taken(plc, c.name)
             kinds = {c.kind for c in contents}
             target = (software.TypeGroup.Types if kinds == {"UDT"} else
                       software.TagTableGroup.TagTables if kinds == {"TagTable"} else software.BlockGroup.Blocks)

@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from engineering_api.backend.areas.library import LibraryTypeInfo, TypeInstance, TypeVersionInfo
 from engineering_api.backend.errors import NotFoundError, ValidationError
 from engineering_api.rules.hmi_resources import HMI_LIBRARY_TYPES
-from engineering_api.rules.library import IN_WORK, RELEASED, library_not_open, library_read_only, parse_version
+from engineering_api.rules.library import (
+    IN_WORK, RELEASED, library_not_open, library_read_only, parse_version, type_not_found, version_not_found,
+)
 from openness_bridge.groups import walk_objects
 
 if TYPE_CHECKING:
@@ -117,7 +119,7 @@ class LibraryAccess:
     def type(self, lib: Any, name: str) -> tuple[str, Any]:
         found = next(((f, t) for f, t in folder_items(lib.TypeFolder, "Types") if str(t.Name) == name), None)
         if found is None:
-            raise NotFoundError(f"The library type '{name}' was not found.", code="TYPE_NOT_FOUND")
+            raise type_not_found(name)
         return found
 
     @staticmethod
@@ -125,7 +127,7 @@ class LibraryAccess:
         wanted = parse_version(number, field)
         found = next((v for v in t.Versions if parse_version(number_of(v)) == wanted), None)
         if found is None:
-            raise NotFoundError(f"The type '{t.Name}' has no version {number}.", code="VERSION_NOT_FOUND")
+            raise version_not_found(str(t.Name), number, version_numbers(t)[0])
         return found
 
     def plcs(self, project: Any) -> Iterator[tuple[str, Any]]:

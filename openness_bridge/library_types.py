@@ -15,9 +15,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.library import LibraryTypeInfo, LibraryTypesPort, TypeComparison, TypeInstantiation
-from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupportedError, ValidationError
+from engineering_api.backend.errors import NotFoundError, NotSupportedError, ValidationError
 from engineering_api.rules.hmi_resources import HMI_LIBRARY_TYPES, not_a_classic_panel
-from engineering_api.rules.library import IN_WORK, RELEASED, edited_in_project_library, in_work_version, parse_version
+from engineering_api.rules.library import (
+    IN_WORK, check_release_number, check_released, compare_target_required, edited_in_project_library,
+    in_work_version, in_work_version_exists, instance_not_found, no_default_version, parse_version,
+    type_has_instances,
+)
 from engineering_api.rules.object_changes import change_summary, compare_documents
 from openness_bridge.hmi_access import vb_scripts
 from openness_bridge.library_support import folder_items, number_of, state_of
@@ -135,8 +139,7 @@ class BridgeLibraryTypes(LibraryTypesPort):
             software = self._session.plc_software(project, device)
             work = self._libraries.in_work(t)
             if work is not None:
-                raise ConflictError(f"The type '{type_name}' already has the in-work version {number_of(work)}; release "
-                                    "or discard it first.", code="IN_WORK_VERSION_EXISTS")
+                raise in_work_version_exists(type_name, number_of(work))
             base = next((v for v in t.Versions if getattr(v, "IsDefault", False)), None) or max(
                 t.Versions, key=lambda v: parse_version(number_of(v)))
             if not list(base.FindInstances(software)):
@@ -149,11 +152,8 @@ class BridgeLibraryTypes(LibraryTypesPort):
         edited_in_project_library(library)
         def act(project: Any, t: Any) -> None:
             work = in_work_version(type_name, self._libraries.in_work(t), then="edit it first")
-            number = parse_version(version_number) if version_number else parse_version(number_of(work))
-            highest = max((parse_version(number_of(v)) for v in t.Versions if state_of(v) != IN_WORK), default=(0, 0, 0))
-            if number <= highest:
-                raise ValidationError(f"{version_number} is not above the type's highest version.",
-                                      code="INVALID_VERSION", details={"field": "versionNumber"})
+            number = check_release_number(version_number, number_of(work),
+                                          [number_of(v) for v in t.Versions if state_of(v) != IN_WORK])
             types_ns = self._session.namespace("Siemens.Engineering.Library.Types")
             from System import Version  # noqa: PLC0415 - .NET is loaded late
 
@@ -172,9 +172,7 @@ class BridgeLibraryTypes(LibraryTypesPort):
                                          library: str | None = None) -> LibraryTypeInfo:
         def act(project: Any, t: Any) -> None:
             version = self._libraries.type_version(t, version_number)
-            if state_of(version) != RELEASED:
-                raise ValidationError(f"{type_name} {version_number} is in work; only a released version can be the "
-                                      "default.", code="VERSION_IN_WORK")
+            check_released(type_name, number_of(version), state_of(version), to="default")
             version.SetAsDefault()
         return self._one(library, type_name, "LibraryTypeVersion.SetAsDefault", act)
 
@@ -185,9 +183,9 @@ class BridgeLibraryTypes(LibraryTypesPort):
             _, t = self._libraries.type(self._libraries.library(project, library), type_name)
             version = self._libraries.type_version(t, version_number) if version_number else next(
                 (v for v in t.Versions if getattr(v, "IsDefault", False)), None)
-            if version is None or state_of(version) != RELEASED:
-                raise ValidationError(f"{type_name} {version_number or ''} is in work: only released versions are "
-                                      "instantiated.", code="VERSION_IN_WORK")
+            if version is None:
+                raise no_default_version(type_name)
+            check_released(type_name, number_of(version), state_of(version), to="instantiate")
             self._refuse_hmi_type(t, device, "PlcBlockComposition.CreateFrom(LibraryTypeVersion)")
             software = self._session.plc_software(project, device)
             before = self._names_in_use(software)
@@ -204,11 +202,7 @@ class BridgeLibraryTypes(LibraryTypesPort):
             folder, t = self._libraries.type(self._libraries.library(project, library), type_name)
             info = self._libraries.type_info(project, folder, t)
             if info.instances:
-                names = ", ".join(f"{i.device_name}/{i.name} ({i.version_number})" for i in info.instances)
-                raise ConflictError(f"The type '{type_name}' has instances in the project: {names}. Delete them first.",
-                                    code="TYPE_HAS_INSTANCES", details={"instances": [
-                                        {"deviceName": i.device_name, "name": i.name, "versionNumber": i.version_number}
-                                        for i in info.instances]})
+                raise type_has_instances(type_name, [(i.device_name, i.name, i.version_number) for i in info.instances])
             t.Delete()
             return info
         return self._libraries.lib_change(library, "LibraryType.Delete", run)
@@ -229,13 +223,12 @@ class BridgeLibraryTypes(LibraryTypesPort):
                 right_data = self._session.export_bytes(self._libraries.type_version(t, right_version, "rightVersion"))
                 label = right_version
             elif device is None:
-                raise ValidationError("Name what to compare with: rightVersion, or deviceName for the type's instance.",
-                                      code="COMPARE_TARGET_REQUIRED", details={"field": "rightVersion"})
+                raise compare_target_required()
             else:
                 software = self._session.plc_software(project, device)
                 instance = next((i for v in t.Versions for i in v.FindInstances(software)), None)
                 if instance is None:
-                    raise NotFoundError(f"'{device}' has no instance of '{type_name}'.", code="INSTANCE_NOT_FOUND")
+                    raise instance_not_found(device, type_name)
                 right_data, label = self._session.export_bytes(instance), f"{device}/{instance.Name}"
             diff = compare_documents(left_data, right_data)
             identical = not (diff.members_added or diff.members_removed or diff.members_changed or diff.networks_changed

@@ -25,13 +25,16 @@ from engineering_api.backend.areas.watch import (
     FORCE_TABLE, WATCH_TABLE, ForcingResult, WatchTablesPort, TableDetails, TableFolderRemoval, TableInfo,
 )
 from engineering_api.backend.errors import (
-    AlreadyExistsError, ConflictError, NotFoundError, NotSupportedError, ValidationError,
+    NotSupportedError, ValidationError,
 )
 from engineering_api.rules.folders import target_folder
-from engineering_api.rules.watch_operands import LABEL, check_rows, merge_rows, table_row
-from engineering_api.rules.watch_tables import check_table_name
+from engineering_api.rules.watch_operands import check_rows, merge_rows, table_row
+from engineering_api.rules.document_versions import check_not_newer
+from engineering_api.rules.watch_tables import (
+    check_one_force_table, check_table_clash, check_table_name, entries_not_found, folder_not_found, no_entries,
+    no_such_folder, read_table_document,
+)
 from openness_bridge import groups
-from simatic_xml import SimaticMLError
 from simatic_xml.watchtables import WatchForceTable, read_table
 
 if TYPE_CHECKING:
@@ -53,15 +56,6 @@ _NO_FORCING = (
     "PlcForceTable has no start or stop). Start or stop forcing in TIA Portal's force table editor, online with "
     "the CPU."
 )
-
-
-def _parsed(data: bytes, source: str) -> WatchForceTable:
-    """The table a document holds; INVALID_SIMATICML for anything else (checked before TIA sees the file)."""
-    try:
-        return read_table(data)
-    except SimaticMLError as exc:
-        raise ValidationError(f"{source} does not hold a SimaticML watch or force table ({exc}).",
-                              code="INVALID_SIMATICML") from None
 
 
 class BridgeWatchTables(WatchTablesPort):
@@ -99,25 +93,16 @@ class BridgeWatchTables(WatchTablesPort):
         normalised = target_folder(folder, field="folderPath")
         group = groups.find_group(root, normalised)
         if group is None:
-            raise ValidationError(f"The folder '{folder}' does not exist in Watch and force tables; create it first.",
-                                  code="FOLDER_NOT_FOUND", details={"field": "folderPath"})
+            raise folder_not_found(folder)
         return normalised, group
 
     def _wt_check_new(self, root: Any, table: WatchForceTable, *, overwrite: bool) -> tuple[str, Any, Any] | None:
         """Refuse a new table's name or kind as the port says; returns the (kind, folder, table) it replaces."""
         clash = self._access.either_kind(root, table.name)
-        if clash is not None and not overwrite:
-            raise AlreadyExistsError(f"A {LABEL[clash[0]]} named '{clash[3].Name}' already exists.",
-                                     code="TABLE_EXISTS")
-        if clash is not None and clash[0] != table.kind:
-            raise ConflictError(f"'{clash[3].Name}' is a {LABEL[clash[0]]}; it cannot be replaced by a "
-                                f"{LABEL[table.kind]}.", code="TABLE_KIND_MISMATCH")
+        check_table_clash((clash[0], str(clash[3].Name)) if clash is not None else None, table.kind, overwrite=overwrite)
         if table.kind == FORCE_TABLE:
-            others = [str(t.Name) for _, _, t in self._access.tables(root, FORCE_TABLE)
-                      if clash is None or str(t.Name).casefold() != table.name.casefold()]
-            if others:
-                raise ConflictError(f"The PLC already has its force table '{others[0]}'; a CPU has exactly one force "
-                                    "table. Add entries to it instead.", code="FORCE_TABLE_EXISTS")
+            check_one_force_table(table.kind, [str(t.Name) for _, _, t in self._access.tables(root, FORCE_TABLE)
+                                               if clash is None or str(t.Name).casefold() != table.name.casefold()])
         return (clash[0], clash[1], clash[3]) if clash is not None else None
 
     def create_watch_force_table(
@@ -191,21 +176,19 @@ class BridgeWatchTables(WatchTablesPort):
         self, device: str, kind: str, name: str, entries: list[EntrySpec], *, allow_invalid: bool = False,
     ) -> TableDetails:
         if not entries:
-            raise ValidationError("No entries were sent; send at least one.", code="NO_ENTRIES")
+            raise no_entries(removing=False)
         return self._wt_rewrite(device, kind, name, lambda table, resolve: merge_rows(
             table.entries, self._wt_checked_rows(kind, entries, resolve, allow_invalid)))
 
     def remove_watch_force_entries(self, device: str, kind: str, name: str, operands: list[str]) -> TableDetails:
         if not operands:
-            raise ValidationError("No operands were sent; name the entries to remove by their operands.",
-                                  code="NO_ENTRIES")
+            raise no_entries(removing=True)
         gone = {o.strip().casefold() for o in operands}
 
         def kept(table: WatchForceTable, _: Any) -> list[Row]:
             unknown = sorted(gone.difference(row.operand.casefold() for row in table.entries))
             if unknown:  # all or nothing: one unknown operand and no entry is removed
-                raise NotFoundError(f"No entries {', '.join(unknown)} in the {LABEL[kind]} '{table.name}'; nothing "
-                                    "was removed.", code="ENTRY_NOT_FOUND", details={"operands": unknown})
+                raise entries_not_found(kind, table.name, unknown)
             return [row for row in table.entries if row.operand.casefold() not in gone]
 
         return self._wt_rewrite(device, kind, name, kept)
@@ -225,19 +208,10 @@ class BridgeWatchTables(WatchTablesPort):
         self, device: str, data: bytes, *, folder: str = "", overwrite: bool = False, allow_invalid: bool = False,
         source: str = "document",
     ) -> TableDetails:
-        from simatic_xml.versions import version_index
-
-        table = _parsed(data, source)
+        table = read_table_document(data, source)
 
         def run() -> TableDetails:
-            try:
-                newer = version_index(table.version) > version_index(self._session.version)
-            except ValueError:
-                newer = True
-            if newer:
-                raise ValidationError(f"{source} was exported by TIA Portal {table.version}; a "
-                                      f"{self._session.version} project cannot import documents of a newer version.",
-                                      code="NEWER_VERSION")
+            check_not_newer(source, table.version, self._session.version)
             software = self._session.plc_software(self._session.project(), device)
             root, resolve = software.WatchAndForceTableGroup, self._access.resolver(software)
             check_table_name(table.name)
@@ -273,8 +247,7 @@ class BridgeWatchTables(WatchTablesPort):
             root = self._access.root(device)
             group = groups.find_group(root, normalised) if normalised else None
             if group is None:
-                raise NotFoundError(f"The folder '{path}' does not exist in Watch and force tables.",
-                                    code="FOLDER_NOT_FOUND")
+                raise no_such_folder(path)
             removed = [str(t.Name) for kind in (WATCH_TABLE, FORCE_TABLE) for _, _, t in self._access.tables(group, kind)]
             # (in project order: the folder's own tables, then its subfolders'; watch tables before the force table)
             group.Delete()  # with its subgroups and tables, as TIA does; forces are not visible through Openness

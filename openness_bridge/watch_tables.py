@@ -16,8 +16,9 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.watch import FORCE_TABLE, WATCH_TABLE, TableDetails, TableEntry, TableInfo
-from engineering_api.backend.errors import EngineeringError, NotFoundError
-from engineering_api.rules.watch_operands import LABEL, Resolver, row_flag
+from engineering_api.backend.errors import EngineeringError
+from engineering_api.rules.watch_operands import Resolver, row_flag
+from engineering_api.rules.watch_tables import table_not_found
 from openness_bridge import groups
 from openness_bridge.errors import kind_of
 from simatic_xml.watchtables import WatchForceTable, read_table, table_to_bytes
@@ -31,7 +32,6 @@ __all__ = ("WatchTableAccess",)
 
 _COMPOSITION = {WATCH_TABLE: "WatchTables", FORCE_TABLE: "ForceTables"}
 _ENTRY_TYPES = {WATCH_TABLE: "PlcWatchTableEntry", FORCE_TABLE: "PlcForceTableEntry"}
-_NOT_FOUND = {WATCH_TABLE: "WATCH_TABLE_NOT_FOUND", FORCE_TABLE: "FORCE_TABLE_NOT_FOUND"}
 _NAMESPACE = "Siemens.Engineering.SW.WatchAndForceTables"
 
 
@@ -78,7 +78,7 @@ class WatchTableAccess:
         """(folder, group, table) of the table ``name`` of ``kind``; NotFoundError otherwise."""
         found = self.either_kind(root, name)
         if found is None or found[0] != kind:
-            raise NotFoundError(f"The {LABEL[kind]} '{name}' was not found.", code=_NOT_FOUND[kind])
+            raise table_not_found(kind, name)
         return found[1], found[2], found[3]
 
     def root(self, device: str) -> Any:

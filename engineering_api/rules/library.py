@@ -24,17 +24,25 @@ opening-global-libraries).
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
+from engineering_api.backend.errors import (
+    AlreadyExistsError, ConflictError, LockedError, NotFoundError, ValidationError,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from pathlib import Path
 
 __all__ = (
     "IN_WORK", "LIBRARY_ARCHIVES", "LIBRARY_FILES", "MASTER_COPY_KINDS", "RELEASED", "TYPE_KINDS", "check_archive_target",
-    "check_library_name", "check_plc_paste",
-    "format_version", "edited_in_project_library", "in_work_version", "library_archive_suffix", "library_not_open", "library_read_only",
+    "check_library_file", "check_library_name", "check_new_global_library", "check_plc_paste", "check_release_number",
+    "check_released", "compare_target_required", "format_version", "edited_in_project_library", "in_work_version",
+    "in_work_version_exists", "library_already_open", "library_archive_suffix", "no_default_version",
+    "type_has_instances", "version_not_found", "ambiguous_master_copy", "master_copy_exists",
+    "master_copy_folder_exists", "master_copy_folder_not_found", "master_copy_not_found", "pasted_name_taken",
+    "instance_not_found", "type_not_found",
+    "library_locked", "library_not_open", "library_read_only",
     "library_unsaved", "library_file_version", "library_suffix", "next_version",
     "parse_version", "split_master_copy_path",
 )
@@ -102,6 +110,81 @@ def in_work_version(type_name: str, work: _Version | None, *, then: str = "") ->
         raise ConflictError(f"The type '{type_name}' has no in-work version{'; ' + then if then else ''}.",
                             code="NO_IN_WORK_VERSION")
     return work
+
+
+def in_work_version_exists(type_name: str, number: str) -> ConflictError:
+    """The 409 for editing a type that has the in-work version ``number`` already (a type has at most one)."""
+    return ConflictError(f"The type '{type_name}' already has the in-work version {number}; release or discard it "
+                         "first.", code="IN_WORK_VERSION_EXISTS", details={"versionNumber": number})
+
+
+def check_release_number(requested: str | None, in_work: str, others: Iterable[str]) -> tuple[int, int, int]:
+    """The number the in-work version ``in_work`` is released as: ``requested``, which must be above every other
+    version of the type (``others``), or its own number.
+
+    Raises:
+        ValidationError: ``INVALID_VERSION`` (``details.field``: ``versionNumber``).
+    """
+    if requested is None:
+        return parse_version(in_work)
+    wanted = parse_version(requested)
+    highest = max((parse_version(n) for n in others), default=(0, 0, 0))
+    if wanted <= highest:
+        raise ValidationError(f"{requested} is not above the type's highest version {format_version(highest)}.",
+                              code="INVALID_VERSION", details={"field": "versionNumber"})
+    return wanted
+
+
+_RELEASED_FOR = {"default": "only a released version can be the default.",
+                 "instantiate": "only released versions are instantiated (its test instance is the one instance it has)."}
+
+
+def check_released(type_name: str, number: str, state: str, *, to: str) -> None:
+    """Refuse the in-work version ``number`` of a type where only a released one goes: ``to`` is ``"default"``
+    (``SetAsDefault``) or ``"instantiate"``.
+
+    Raises:
+        ValidationError: ``VERSION_IN_WORK``.
+    """
+    if state != RELEASED:
+        raise ValidationError(f"{type_name} {number} is in work; {_RELEASED_FOR[to]}", code="VERSION_IN_WORK")
+
+
+def type_not_found(name: str) -> NotFoundError:
+    """The 404 for a library type the library does not hold."""
+    return NotFoundError(f"The library type '{name}' was not found.", code="TYPE_NOT_FOUND")
+
+
+def instance_not_found(device: str, type_name: str) -> NotFoundError:
+    """The 404 for comparing a type with its instance in ``device``, which has none."""
+    return NotFoundError(f"'{device}' has no instance of '{type_name}'.", code="INSTANCE_NOT_FOUND")
+
+
+def version_not_found(type_name: str, number: str, numbers: Iterable[str]) -> NotFoundError:
+    """The 404 for a version ``number`` the type does not have (``numbers``: the ones it has)."""
+    return NotFoundError(f"The type '{type_name}' has no version {number} (it has {', '.join(numbers)}).",
+                         code="VERSION_NOT_FOUND")
+
+
+def no_default_version(type_name: str) -> NotFoundError:
+    """The 404 for a type without a default version (none released yet), asked for the version new instances get."""
+    return NotFoundError(f"The type '{type_name}' has no default version.", code="VERSION_NOT_FOUND")
+
+
+def type_has_instances(type_name: str, instances: Iterable[tuple[str, str, str]]) -> ConflictError:
+    """The 409 for deleting a type whose versions have ``instances`` (device, object, version number)."""
+    found = list(instances)
+    names = ", ".join(f"{device}/{name} ({number})" for device, name, number in found)
+    return ConflictError(f"The type '{type_name}' has instances in the project: {names}. Delete them first.",
+                         code="TYPE_HAS_INSTANCES", details={"instances": [
+                             {"deviceName": device, "name": name, "versionNumber": number}
+                             for device, name, number in found]})
+
+
+def compare_target_required() -> ValidationError:
+    """The 422 for comparing a type version with nothing named."""
+    return ValidationError("Name what to compare with: rightVersion, or deviceName for the type's instance.",
+                           code="COMPARE_TARGET_REQUIRED", details={"field": "rightVersion"})
 
 
 def next_version(numbers: list[str]) -> str:
@@ -183,6 +266,40 @@ def edited_in_project_library(library: str | None) -> None:
             code="EDIT_IN_PROJECT_LIBRARY", details={"field": "libraryName"})
 
 
+def master_copy_not_found(path: str) -> NotFoundError:
+    """The 404 for a master copy name or path (``Folder/Name``) the library does not hold."""
+    return NotFoundError(f"The master copy '{path}' was not found.", code="MASTER_COPY_NOT_FOUND")
+
+
+def ambiguous_master_copy(name: str, paths: list[str]) -> ConflictError:
+    """The 409 for a master copy ``name`` that several folders hold (``paths``): a path names one."""
+    return ConflictError(f"Several master copies are named '{name}' ({', '.join(paths)}); name one by its path "
+                         "(Folder/Name).", code="AMBIGUOUS_MASTER_COPY", details={"paths": paths})
+
+
+def master_copy_folder_not_found(folder: str) -> NotFoundError:
+    """The 404 for a master copy made into a folder the library does not have."""
+    return NotFoundError(f"The master copy folder '{folder}' does not exist; create it first.", code="FOLDER_NOT_FOUND")
+
+
+def master_copy_folder_exists(path: str) -> AlreadyExistsError:
+    """The 409 for creating a master copy folder whose whole path exists."""
+    return AlreadyExistsError(f"The folder '{path}' already exists.", code="FOLDER_EXISTS")
+
+
+def master_copy_exists(name: str, folder: str) -> AlreadyExistsError:
+    """The 409 for a master copy whose name its folder (``""``: the root) holds already."""
+    return AlreadyExistsError(f"The master copy '{name}' already exists in '{folder or 'Master copies'}'.",
+                              code="MASTER_COPY_EXISTS")
+
+
+def pasted_name_taken(plc: str, name: str) -> AlreadyExistsError:
+    """The 409 for pasting a master copy into ``plc`` where an object has a pasted object's ``name`` (Openness
+    ``MasterCopyMode.ThrowIfExists``): nothing is pasted."""
+    return AlreadyExistsError(f"'{plc}' already has an object named '{name}'; rename or delete it first.",
+                              code="OBJECT_EXISTS")
+
+
 def check_plc_paste(master_copy: str, device: str | None, new_name: str | None) -> str:
     """The PLC a master copy of PLC objects is pasted into: one must be named, and ``newName`` (which renames a
     pasted device) does not apply. Returns ``device``.
@@ -218,3 +335,59 @@ def library_unsaved(name: str, *, archiving: bool) -> ConflictError:
                              "saveFirst: true, or save it first.", code="UNSAVED_CHANGES", details={"libraryName": name})
     return ConflictError(f"The global library '{name}' has unsaved changes that closing would lose: save it first, or "
                          "send discardChanges: true.", code="UNSAVED_CHANGES", details={"libraryName": name})
+
+
+def check_new_global_library(directory: Path, name: str, opened: Iterable[str]) -> Path:
+    """The folder a new global library ``name`` gets in ``directory`` (``opened``: the names open in this portal).
+
+    Raises:
+        ValidationError: ``INVALID_NAME`` (see :func:`check_library_name`; nor may it start with a dot).
+        AlreadyExistsError: ``LIBRARY_ALREADY_OPEN`` (a library of that name is open), ``LIBRARY_EXISTS`` (the
+            folder is there).
+    """
+    check_library_name(name, "name")
+    if name.startswith("."):
+        raise ValidationError(f"'{name}' cannot start with a dot.", code="INVALID_NAME", details={"field": "name"})
+    if name in opened:
+        raise library_already_open(name)
+    folder = directory / name
+    if folder.exists():
+        raise AlreadyExistsError(f"The library folder '{folder}' already exists.", code="LIBRARY_EXISTS")
+    return folder
+
+
+def check_library_file(path: Path, portal_version: str) -> str:
+    """The TIA version (``V19``) of the global library file ``path``, which a ``portal_version`` portal opens.
+
+    Raises:
+        ValidationError: ``NOT_A_LIBRARY``, ``LIBRARY_VERSION_MISMATCH`` (``details``: both versions).
+        NotFoundError: ``LIBRARY_FILE_NOT_FOUND``.
+    """
+    version = library_file_version(path)
+    if not path.is_file():
+        raise NotFoundError(f"The global library file '{path}' was not found.", code="LIBRARY_FILE_NOT_FOUND")
+    if version != portal_version:
+        hint = ("Openness upgrades it with GlobalLibraries.OpenWithUpgrade; open a copy of it that way in TIA Portal."
+                if int(version[1:]) < int(portal_version[1:]) else f"Open it with TIA Portal {version}.")
+        raise ValidationError(f"The library '{path.name}' is a TIA Portal {version} library; this portal is "
+                              f"{portal_version}. {hint}", code="LIBRARY_VERSION_MISMATCH",
+                              details={"libraryVersion": version, "portalVersion": portal_version})
+    return version
+
+
+def library_already_open(name: str, *, read_only: bool | None = None) -> AlreadyExistsError:
+    """The 409 for opening or creating a library while one of that name is open in this portal (``read_only``: how
+    that one is open, when it is the same file asked for in the other mode)."""
+    how = "" if read_only is None else " read-only" if read_only else " read-write"
+    return AlreadyExistsError(f"A global library named '{name}' is already open{how}; close it first.",
+                              code="LIBRARY_ALREADY_OPEN", details={"libraryName": name})
+
+
+def library_locked(name: str, *, read_only: bool, holder: dict[str, Any] | None = None) -> LockedError:
+    """The refusal to open a library another TIA Portal holds: read-write (which excludes every other open), or at
+    all when ``read_only`` is False (a read-write open is exclusive). ``holder``: what is known of that portal (the
+    fake knows its pid; Openness does not say)."""
+    then = ("close it there first." if read_only else
+            "close it there first, or open it read-only (readOnly: true) while that portal only reads it.")
+    return LockedError(f"The global library '{name}' is open {'read-write ' if read_only else ''}in another TIA "
+                       f"Portal: {then}", code="LIBRARY_LOCKED", details={"libraryName": name, **(holder or {})})

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.types import TypeMember
 from engineering_api.backend.errors import ValidationError
+from engineering_api.rules.document_versions import check_not_newer
 from simatic_xml import SimaticMLError, parse_bytes, retarget, to_bytes
 from simatic_xml.model import Block, InstanceDB, PlcStruct, PlcTagTable
 from simatic_xml.objects import is_auto_numbered
@@ -132,13 +133,7 @@ def read_object(data: bytes, *, project_version: str, folder: str = "", source: 
     name = doc.object.qualified_name
     if not name:
         raise ValidationError(f"{source} has no Name attribute.", code="INVALID_SIMATICML")
-    version = doc.engineering_version.replace(" ", "")
-    if _version_number(version) > _version_number(project_version):
-        raise ValidationError(
-            f"{source} was exported by TIA Portal {doc.engineering_version}; a {project_version} project cannot "
-            "import documents of a newer version.",
-            code="NEWER_VERSION",
-        )
+    check_not_newer(source, doc.engineering_version, project_version)
     if project_version in GENERATION_TARGETS:
         try:
             doc = retarget(doc, project_version, in_place=True)  # parsed above: nobody else holds it
@@ -177,15 +172,6 @@ def _interface_digest(doc: Document) -> str:
     if interface is None:
         return ""
     return hashlib.sha256(repr(interface).encode("utf-8")).hexdigest()[:16]
-
-
-def _version_number(version: str) -> float:
-    match = re.match(r"V(\d+)(?:SP(\d+))?", version.upper())
-    if not match:
-        return 0.0
-    return int(match.group(1)) + (int(match.group(2) or 0) / 10)
-
-
 
 
 def _text(texts: dict[str, str]) -> str | None:

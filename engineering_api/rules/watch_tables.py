@@ -1,12 +1,19 @@
-"""TIA's rule on the name of a watch or force table, as both adapters check it before anything changes."""
+"""TIA's rules on watch and force tables that both adapters check before anything changes: a table's name, the
+document a table is imported from, a name taken by another table, the one force table of a CPU, and the refusals of
+an entry change that names no entries or entries the table lacks."""
 
 from __future__ import annotations
 
 import re
 
-from engineering_api.backend.errors import ValidationError
+from engineering_api.backend.areas.watch import FORCE_TABLE, WATCH_TABLE
+from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
+from engineering_api.rules.watch_operands import LABEL
+from simatic_xml import SimaticMLError
+from simatic_xml.watchtables import WatchForceTable, read_table
 
-__all__ = ("check_table_name",)
+__all__ = ("check_one_force_table", "check_table_clash", "check_table_name", "entries_not_found", "folder_not_found",
+           "no_entries", "no_such_folder", "read_table_document", "table_not_found")
 
 _NAME = re.compile(r'[^"\x00-\x1f]{1,128}')
 """A table name: 1..128 characters, no quotes or control characters (blanks at the ends are checked apart)."""
@@ -24,3 +31,79 @@ def check_table_name(name: str) -> str:
             "trailing blanks).", code="INVALID_NAME", details={"field": "name"},
         )
     return name
+
+
+def read_table_document(data: bytes, source: str) -> WatchForceTable:
+    """The table the SimaticML document ``source`` holds (checked before any project is; its version is checked
+    against the project's with :func:`engineering_api.rules.document_versions.check_not_newer`).
+
+    Raises:
+        ValidationError: ``INVALID_SIMATICML`` (malformed XML, not a watch or force table).
+    """
+    try:
+        return read_table(data)
+    except SimaticMLError as exc:
+        raise ValidationError(f"{source} is not a SimaticML watch or force table: {exc}",
+                              code="INVALID_SIMATICML") from None
+
+
+def check_table_clash(clash: tuple[str, str] | None, kind: str, *, overwrite: bool) -> None:
+    """Refuse a new ``kind`` table whose name the table ``clash`` (its kind and name, or None) has already, unless it
+    is ``overwrite``-n by one of its own kind.
+
+    Raises:
+        AlreadyExistsError: ``TABLE_EXISTS``.
+        ConflictError: ``TABLE_KIND_MISMATCH``.
+    """
+    if clash is None:
+        return
+    clash_kind, clash_name = clash
+    if not overwrite:
+        raise AlreadyExistsError(f"A {LABEL[clash_kind]} named '{clash_name}' already exists.", code="TABLE_EXISTS")
+    if clash_kind != kind:
+        raise ConflictError(f"'{clash_name}' is a {LABEL[clash_kind]}; it cannot be replaced by a {LABEL[kind]}.",
+                            code="TABLE_KIND_MISMATCH")
+
+
+def check_one_force_table(kind: str, others: list[str]) -> None:
+    """Refuse a second force table: a CPU has exactly one (``others``: the force tables it keeps besides the new one).
+
+    Raises:
+        ConflictError: ``FORCE_TABLE_EXISTS``.
+    """
+    if kind == FORCE_TABLE and others:
+        raise ConflictError(f"The PLC already has its force table '{others[0]}'; a CPU has exactly one force table. "
+                            "Add entries to it, or delete it first.", code="FORCE_TABLE_EXISTS")
+
+
+def folder_not_found(folder: str) -> ValidationError:
+    """The 422 for a table created or imported into a folder of Watch and force tables that is not there."""
+    return ValidationError(f"The folder '{folder}' does not exist in Watch and force tables; create it first.",
+                           code="FOLDER_NOT_FOUND", details={"field": "folderPath"})
+
+
+_NOT_FOUND = {WATCH_TABLE: "WATCH_TABLE_NOT_FOUND", FORCE_TABLE: "FORCE_TABLE_NOT_FOUND"}
+
+
+def table_not_found(kind: str, name: str) -> NotFoundError:
+    """The 404 for a ``kind`` table the PLC does not have (a table of the other kind does not count)."""
+    return NotFoundError(f"The {LABEL[kind]} '{name}' was not found.", code=_NOT_FOUND[kind])
+
+
+def no_such_folder(path: str) -> NotFoundError:
+    """The 404 for deleting a folder of Watch and force tables that is not there (``path`` as the client wrote it)."""
+    return NotFoundError(f"The folder '{path}' does not exist in Watch and force tables.", code="FOLDER_NOT_FOUND")
+
+
+def no_entries(*, removing: bool) -> ValidationError:
+    """The 422 for adding (or ``removing``) entries with none named."""
+    if removing:
+        return ValidationError("No operands were sent; name the entries to remove by their operands.",
+                               code="NO_ENTRIES")
+    return ValidationError("No entries were sent; send at least one.", code="NO_ENTRIES")
+
+
+def entries_not_found(kind: str, table: str, missing: list[str]) -> NotFoundError:
+    """The 404 for removing entries (``missing``: their operands) the table lacks; nothing is removed."""
+    return NotFoundError(f"The {LABEL[kind]} '{table}' has no entries {', '.join(missing)}; nothing was removed.",
+                         code="ENTRY_NOT_FOUND", details={"operands": missing})

@@ -110,7 +110,7 @@ namespace StandIn.Control
     }
 
     /// <summary>The groups below one screen group or tag table group (<paramref name="groups"/>: the paths of that
-    /// kind): Create with the Unified name rule (UnifiedState.CreateGroup), which Openness declares on each composition.</summary>
+    /// kind): Create with the Unified name rule (UnifiedState.NewGroupPath), which Openness declares on each composition.</summary>
     public abstract class UnifiedGroupComposition<TGroup> : UnifiedComposition<TGroup> where TGroup : PathFolder
     {
         private readonly UnifiedState _state;
@@ -119,7 +119,11 @@ namespace StandIn.Control
         private readonly Func<string, TGroup> _wrap;
         internal UnifiedGroupComposition(Siemens.Engineering.Project project, UnifiedState state, List<string> groups, string parent, Func<string, TGroup> wrap)
             : base(project, () => GroupPath.Children(groups, parent).Select(wrap), g => g.Path.Split('/').Last()) { _state = state; _groups = groups; _parent = parent; _wrap = wrap; }
-        public TGroup Create(string name) { OwnerProject.Live(); return _wrap(_state.CreateGroup(_groups, _parent, name)); }
+        public TGroup Create(string name)
+        {
+            OwnerProject.Live();
+            return _wrap(OwnerProject.Added(_groups, _state.NewGroupPath(_groups, _parent, name)));
+        }
     }
 
     /// <summary>The event handlers of one screen or item (each event type at most once, as TIA's Create refuses a second).</summary>
@@ -178,12 +182,13 @@ namespace StandIn.Control
 
         internal static bool Within(string group, string path) { return group == path || group.StartsWith(path + "/", StringComparison.Ordinal); }
 
-        internal string CreateGroup(List<string> groups, string parent, string name)
+        /// <summary>The path of a new group <paramref name="name"/> below <paramref name="parent"/>, checked with the
+        /// Unified name rule; the caller adds it (Project.Added, which marks the
+        /// project modified as every Create does).</summary>
+        internal string NewGroupPath(List<string> groups, string parent, string name)
         {
-            var path = parent == "" ? name : parent + "/" + name;
             Unique(GroupPath.Children(groups, parent).Select(p => p.Split('/').Last()), name, "group");
-            groups.Add(path);
-            return path;
+            return parent == "" ? name : parent + "/" + name;
         }
 
 

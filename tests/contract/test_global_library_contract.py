@@ -113,10 +113,15 @@ def test_a_read_write_library_is_exclusive_to_its_portal(backend: EngineeringBac
     file = root / "libs" / "Motors" / "Motors.al19"
     backend.detach_portal()
     backend.launch_portal(with_ui=False, version=None)
+    then = {True: "close it there first.",
+            False: "close it there first, or open it read-only (readOnly: true) while that portal only reads it."}
     for read_only in (True, False):
         with pytest.raises(e.LockedError) as locked:
             backend.global_library.open_global_library(file, read_only=read_only)
         assert locked.value.code == "LIBRARY_LOCKED"
+        assert str(locked.value) == (f"The global library 'Motors' is open {'read-write ' if read_only else ''}in "
+                                     f"another TIA Portal: {then[read_only]}")
+        assert locked.value.details["libraryName"] == "Motors"
     other = backend.list_portals()[0].pid
     backend.detach_portal()
     backend.attach_portal(other)
@@ -135,3 +140,33 @@ def test_another_versions_library_is_refused(backend: EngineeringBackend, plc: s
     with pytest.raises(e.ValidationError) as refused:
         backend.global_library.open_global_library(older, read_only=True)
     assert refused.value.code == "LIBRARY_VERSION_MISMATCH"
+
+
+def test_opening_refusals_read_alike(backend: EngineeringBackend, plc: str, root: Path) -> None:
+    """The same mistake gets the same code, message and details on every adapter."""
+    backend.global_library.create_global_library(root / "libs", "Motors", author="", comment="")
+    with pytest.raises(e.AlreadyExistsError) as named:
+        backend.global_library.create_global_library(root / "other", "Motors", author="", comment="")
+    assert (named.value.code, str(named.value), named.value.details) == (
+        "LIBRARY_ALREADY_OPEN", "A global library named 'Motors' is already open; close it first.",
+        {"libraryName": "Motors"})
+    with pytest.raises(e.AlreadyExistsError) as other_mode:
+        backend.global_library.open_global_library(root / "libs" / "Motors" / "Motors.al19", read_only=True)
+    assert (other_mode.value.code, str(other_mode.value)) == (
+        "LIBRARY_ALREADY_OPEN", "A global library named 'Motors' is already open read-write; close it first.")
+    with pytest.raises(e.ValidationError) as dotted:
+        backend.global_library.create_global_library(root / "libs", ".Hidden", author="", comment="")
+    assert (dotted.value.code, str(dotted.value)) == ("INVALID_NAME", "'.Hidden' cannot start with a dot.")
+    with pytest.raises(e.AlreadyExistsError) as there:
+        backend.global_library.create_global_library(root, "libs", author="", comment="")
+    assert (there.value.code, str(there.value)) == ("LIBRARY_EXISTS", f"The library folder '{root / 'libs'}' already exists.")
+    backend.global_library.close_global_library("Motors", discard_changes=False)
+    for version, hint in (("V18", "Openness upgrades it with GlobalLibraries.OpenWithUpgrade; open a copy of it that "
+                                  "way in TIA Portal."), ("V20", "Open it with TIA Portal V20.")):
+        other = root / "libs" / "Motors" / f"Motors.al{version[1:]}"
+        other.write_bytes((root / "libs" / "Motors" / "Motors.al19").read_bytes())
+        with pytest.raises(e.ValidationError) as refused:
+            backend.global_library.open_global_library(other, read_only=True)
+        assert (refused.value.code, str(refused.value), refused.value.details) == (
+            "LIBRARY_VERSION_MISMATCH", f"The library '{other.name}' is a TIA Portal {version} library; this portal is "
+            f"V19. {hint}", {"libraryVersion": version, "portalVersion": "V19"})

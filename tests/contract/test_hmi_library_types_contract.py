@@ -73,11 +73,22 @@ def test_hmi_types_are_listed_alike(backend: EngineeringBackend, panels: tuple[s
 
 def test_versions_of_an_hmi_type_are_named_alike(backend: EngineeringBackend, panels: tuple[str, str]) -> None:
     _type_with_a_version_in_work(backend)
-    for number, error, code in (("0.0.2", e.ValidationError, "VERSION_IN_WORK"),
-                                ("0.0.9", e.NotFoundError, "VERSION_NOT_FOUND")):
+    for number, error, code, message in (
+            ("0.0.2", e.ValidationError, "VERSION_IN_WORK",
+             "Reset 0.0.2 is in work; only a released version can be the default."),
+            ("0.0.9", e.NotFoundError, "VERSION_NOT_FOUND", "The type 'Reset' has no version 0.0.9 (it has 0.0.1, 0.0.2).")):
         with pytest.raises(error) as refused:
             backend.library_types.set_default_library_type_version("Reset", number)
-        assert refused.value.code == code
+        assert (refused.value.code, str(refused.value)) == (code, message)
+    with pytest.raises(e.ValidationError) as refused:
+        backend.library_types.instantiate_library_type("Reset", "HMI_2", version_number="0.0.2")
+    assert (refused.value.code, str(refused.value)) == (
+        "VERSION_IN_WORK", "Reset 0.0.2 is in work; only released versions are instantiated (its test instance is the "
+        "one instance it has).")
+    with pytest.raises(e.ValidationError) as refused:
+        backend.library_types.release_library_type("Reset", version_number="0.0.1", comment="")
+    assert (refused.value.code, str(refused.value), refused.value.details) == (
+        "INVALID_VERSION", "0.0.1 is not above the type's highest version 0.0.1.", {"field": "versionNumber"})
     if backend.name == "fake":
         assert backend.library_types.compare_library_type("Reset", "0.0.1", right_version="0.0.2", device=None).identical
         return

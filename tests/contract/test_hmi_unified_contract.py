@@ -126,3 +126,14 @@ def test_screens_and_tag_tables_in_groups(backend: EngineeringBackend, panel: st
     read = backend.hmi_unified.read_unified_hmi(panel)
     assert {(s.name, s.folder) for s in read.screens} == {("Pump_1", "Plant/Line_1"), ("Pump_2", "Plant")}
     assert ("Pumps", "Plant/Line_1") in {(t.name, t.folder) for t in read.tag_tables}
+
+
+def test_a_new_group_is_an_unsaved_change(backend: EngineeringBackend, panel: str) -> None:
+    """Creating a screen or tag table group changes the project as every Create does: saving has something to keep."""
+    backend.hmi_unified.apply_unified_hmi(panel, UnifiedHmi(tag_tables=[UnifiedTagTable(name="Pumps")]))
+    backend.save_project()
+    assert backend.session_status().has_unsaved_changes is False
+    # the table stays where it is; only the group "Plant" is new
+    backend.hmi_unified.apply_unified_hmi(panel, UnifiedHmi(tag_tables=[UnifiedTagTable(name="Pumps", folder="Plant")]),
+                                          overwrite=True)
+    assert backend.session_status().has_unsaved_changes is True

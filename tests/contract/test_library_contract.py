@@ -73,6 +73,50 @@ def test_master_copies(backend: EngineeringBackend, plc: str) -> None:
     raises_code(e.NotFoundError, "LIBRARY_NOT_FOUND", backend.library.list_master_copies, library="Other")
 
 
+def test_master_copy_refusals_read_alike(backend: EngineeringBackend, plc: str) -> None:
+    """The same mistake with master copies gets the same code, message and details on every adapter."""
+    def refused(call: Any) -> tuple[str, str, dict[str, Any]]:
+        with pytest.raises(e.EngineeringError) as error:
+            call()
+        return error.value.code, str(error.value), error.value.details
+
+    library = backend.library
+    library.create_master_copy_folder("Drives/Motors")
+    assert refused(lambda: library.create_master_copy_folder("Drives/Motors")) == (
+        "FOLDER_EXISTS", "The folder 'Drives/Motors' already exists.", {})
+    assert refused(lambda: library.create_master_copy(plc, "UDT_Motor", name=None, folder="Nope")) == (
+        "FOLDER_NOT_FOUND", "The master copy folder 'Nope' does not exist; create it first.", {})
+    library.create_master_copy(plc, "UDT_Motor", name=None, folder="Drives")
+    library.create_master_copy(plc, "UDT_Motor", name=None, folder="Drives/Motors")
+    assert refused(lambda: library.create_master_copy(plc, "UDT_Motor", name=None, folder="Drives")) == (
+        "MASTER_COPY_EXISTS", "The master copy 'UDT_Motor' already exists in 'Drives'.", {})
+    assert refused(lambda: library.instantiate_master_copy("UDT_Motor", "PLC_2")) == (
+        "AMBIGUOUS_MASTER_COPY", "Several master copies are named 'UDT_Motor' (Drives/UDT_Motor, "
+        "Drives/Motors/UDT_Motor); name one by its path (Folder/Name).",
+        {"paths": ["Drives/UDT_Motor", "Drives/Motors/UDT_Motor"]})
+    assert refused(lambda: library.delete_master_copy("Drives/Nope")) == (
+        "MASTER_COPY_NOT_FOUND", "The master copy 'Drives/Nope' was not found.", {})
+    assert refused(lambda: library.instantiate_master_copy("Drives/UDT_Motor", plc)) == (
+        "OBJECT_EXISTS", f"'{plc}' already has an object named 'UDT_Motor'; rename or delete it first.", {})
+
+
+def test_editing_a_type_in_work_is_refused_alike(backend: EngineeringBackend, plc: str) -> None:
+    """``FB_Motor`` with 0.0.2 in work (made by the fake, seeded into the stand-in): a second edit is refused with
+    the same code, message and details on every adapter."""
+    if backend.name == "fake":
+        backend.library_types.create_library_type(plc, "FB_Motor", folder="", comment="")
+        backend.library_types.edit_library_type("FB_Motor", plc)
+    else:
+        from StandIn.Control import LibraryTypes  # type: ignore[import-not-found]
+
+        LibraryTypes.Add("LibraryType", "FB_Motor", "0.0.1,0.0.2*")
+    with pytest.raises(e.ConflictError) as refused:
+        backend.library_types.edit_library_type("FB_Motor", "PLC_2")
+    assert (refused.value.code, str(refused.value), refused.value.details) == (
+        "IN_WORK_VERSION_EXISTS", "The type 'FB_Motor' already has the in-work version 0.0.2; release or discard it "
+        "first.", {"versionNumber": "0.0.2"})
+
+
 def test_type_versions_and_rules(backend: EngineeringBackend, plc: str) -> None:
     created = backend.library_types.create_library_type(plc, "FB_Motor", folder="", comment="first")
     assert created.created_dependencies == ["UDT_Motor"] and created.default_version == "0.0.1"

@@ -8,6 +8,8 @@ has no Openness equivalent for forcing and says so.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from engineering_api.backend import errors as e
@@ -15,6 +17,7 @@ from engineering_api.backend import models as m
 from engineering_api.backend.areas.watch import FORCE_TABLE, WATCH_TABLE, EntrySpec
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml.generate import generate_xml
+from simatic_xml.watchtables import WatchForceTable, table_to_bytes
 from tests.contract.conftest import IM
 from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
 
@@ -98,8 +101,10 @@ def test_export_import_folders(backend: EngineeringBackend, program: str) -> Non
     replaced = backend.watch_tables.import_watch_force_table(program, xml, overwrite=True, folder="A")
     assert (replaced.folder, replaced.entries[0].name) == ("A", "%MW2")
     assert backend.watch_tables.delete_watch_force_folder(program, "A").removed == ["W"]
-    with pytest.raises(e.NotFoundError):
+    with pytest.raises(e.NotFoundError) as gone:
         backend.watch_tables.delete_watch_force_folder(program, "A")
+    assert (gone.value.code, str(gone.value)) == ("FOLDER_NOT_FOUND",
+                                                  "The folder 'A' does not exist in Watch and force tables.")
 
 
 def test_non_plc_devices_are_refused(backend: EngineeringBackend, program: str) -> None:
@@ -117,3 +122,40 @@ def test_table_names_tia_refuses(backend: EngineeringBackend, program: str, name
         backend.watch_tables.create_watch_force_table(program, WATCH_TABLE, name)
     assert (bad.value.code, bad.value.details) == ("INVALID_NAME", {"field": "name"})
     assert backend.watch_tables.create_watch_force_table(program, WATCH_TABLE, "x" * 128).name == "x" * 128
+
+
+def _refused(call: Any) -> tuple[str, str, dict[str, Any]]:
+    with pytest.raises(e.EngineeringError) as refused:
+        call()
+    return refused.value.code, str(refused.value), refused.value.details
+
+
+def test_refusals_read_alike(backend: EngineeringBackend, program: str) -> None:
+    """The same mistake gets the same code, message and details on every adapter."""
+    tables = backend.watch_tables
+    tables.create_watch_force_table(program, WATCH_TABLE, "W", entries=[EntrySpec(name="%MW2")])
+    tables.create_watch_force_table(program, FORCE_TABLE, "F", entries=[EntrySpec(name="%Q0.0:P", force_value=True)])
+    assert _refused(lambda: tables.create_watch_force_table(program, WATCH_TABLE, "w")) == (
+        "TABLE_EXISTS", "A watch table named 'W' already exists.", {})
+    assert _refused(lambda: tables.create_watch_force_table(program, FORCE_TABLE, "Other")) == (
+        "FORCE_TABLE_EXISTS", "The PLC already has its force table 'F'; a CPU has exactly one force table. Add entries "
+        "to it, or delete it first.", {})
+    assert _refused(lambda: tables.create_watch_force_table(program, WATCH_TABLE, "X", folder="Nope")) == (
+        "FOLDER_NOT_FOUND", "The folder 'Nope' does not exist in Watch and force tables; create it first.",
+        {"field": "folderPath"})
+    assert _refused(lambda: tables.add_watch_force_entries(program, WATCH_TABLE, "W", [])) == (
+        "NO_ENTRIES", "No entries were sent; send at least one.", {})
+    assert _refused(lambda: tables.remove_watch_force_entries(program, WATCH_TABLE, "W", [])) == (
+        "NO_ENTRIES", "No operands were sent; name the entries to remove by their operands.", {})
+    assert _refused(lambda: tables.remove_watch_force_entries(program, WATCH_TABLE, "W", ["%mw4"])) == (
+        "ENTRY_NOT_FOUND", "The watch table 'W' has no entries %mw4; nothing was removed.", {"operands": ["%mw4"]})
+    xml = tables.export_watch_force_table(program, WATCH_TABLE, "W")
+    code, message, _ = _refused(lambda: tables.import_watch_force_table(program, xml[:-20], source="w.xml"))
+    assert (code, message.split(":")[0]) == ("INVALID_SIMATICML", "w.xml is not a SimaticML watch or force table")
+    for version in ("V20", "V19 SP1"):
+        newer = table_to_bytes(WatchForceTable("WatchTable", "N", version=version))
+        assert _refused(lambda: tables.import_watch_force_table(program, newer, source="n.xml")) == (
+            "NEWER_VERSION", f"n.xml was exported by TIA Portal {version}; a V19 project cannot import documents of a "
+            "newer version.", {})
+    older = table_to_bytes(WatchForceTable("WatchTable", "Old", version="V15"))  # an older TIA's table is taken
+    assert tables.import_watch_force_table(program, older, source="old.xml").name == "Old"
