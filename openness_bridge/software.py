@@ -29,6 +29,7 @@ from engineering_api.backend.models import (
     ProgramImportReport,
     ProgramObjectInfo,
 )
+from engineering_api.rules.document_versions import check_not_newer
 from engineering_api.rules.folders import target_folder
 from openness_bridge import groups
 from openness_bridge.compiler import compile_result, find_in_groups
@@ -164,7 +165,6 @@ class BridgeProgram(ProgramPort):
         from simatic_xml.model import Block, PlcStruct, PlcTagTable
         from simatic_xml.objects import is_auto_numbered
         from simatic_xml.reader import parse_bytes
-        from simatic_xml.versions import version_index
 
         try:
             doc = parse_bytes(document.data)
@@ -186,15 +186,7 @@ class BridgeProgram(ProgramPort):
         name = str(obj.name or "")
         if not name:
             raise ValidationError(f"{document.source} has no Name attribute.", code="INVALID_SIMATICML")
-        try:
-            newer = version_index(doc.engineering_version) > version_index(self._session.version)
-        except ValueError:
-            newer = True
-        if newer:
-            raise ValidationError(
-                f"{document.source} was exported by TIA Portal {doc.engineering_version}; a {self._session.version} project "
-                "cannot import documents of a newer version.", code="NEWER_VERSION",
-            )
+        check_not_newer(document.source, doc.engineering_version, self._session.version)
         root = getattr(software, {"UDT": "TypeGroup", "TagTable": "TagTableGroup"}.get(kind, "BlockGroup"))
         folder = target_folder(document.folder)  # INVALID_FOLDER before anything changes
         # A missing folder is created with the import, in its transaction, as the fake does and as import_type

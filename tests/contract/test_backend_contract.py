@@ -800,6 +800,9 @@ def test_instance_db_needs_its_fb(backend: EngineeringBackend, plc: m.DeviceInfo
 def test_newer_documents_and_garbage_are_refused(backend: EngineeringBackend, plc: m.DeviceInfo) -> None:
     raises_code(e.ValidationError, "NEWER_VERSION", backend.program.import_program_documents, "PLC_1",
                 [_fb(version="V21")], overwrite=False)
+    # An older TIA's document is taken, also one of a version no export in the corpus has shown (V15).
+    backend.program.import_program_documents("PLC_1", [_fb(name="FB_Old", version="V15")], overwrite=False)
+    assert "FB_Old" in {o.name for o in _objects(backend)}
     raises_code(e.ValidationError, "INVALID_SIMATICML", backend.program.import_program_documents, "PLC_1",
                 [_doc("<nope", "x.xml")], overwrite=False)
     with pytest.raises(e.ValidationError):
