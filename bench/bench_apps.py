@@ -41,18 +41,18 @@ def engineering_app() -> Litestar:
 # ----- what-if patches (measurement only: they show what a part costs, they are not proposals) -----
 
 
-async def _guard_passthrough(self, scope, receive, send):  # type: ignore[no-untyped-def]
+async def _guard_passthrough(self, scope, receive, send):
     await self.app(scope, receive, send)
 
 
-async def _inline_on_loop(self, operation, data):  # type: ignore[no-untyped-def]
+async def _inline_on_loop(self, operation, data):
     from engineering_api.jobs.operations import OperationContext
 
     extra = {"state": self.state} if hasattr(self, "state") else {}  # newer managers pass their state store
     return operation.handler(OperationContext(self._backend, self.settings, self._paths, **extra), data)
 
 
-async def _wait_direct(self, handle, *, timeout):  # type: ignore[no-untyped-def]
+async def _wait_direct(self, handle, *, timeout):
     return await handle.future
 
 

@@ -188,7 +188,7 @@ class Conn:
                 chunked = True
         if not chunked:
             return status, await self.reader.readexactly(length)
-        parts = []
+        parts: list[bytes] = []
         while True:
             size = int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)
             if size == 0:
@@ -350,7 +350,7 @@ def run_load(client: str, label: str, port: int, path: str, **kwargs: Any) -> Lo
 
 def environment() -> dict[str, Any]:
     """What the numbers were measured on."""
-    versions = {}
+    versions: dict[str, str | None] = {}
     for name in ("litestar", "granian", "uvicorn", "httptools", "uvloop", "msgspec"):
         try:
             versions[name] = metadata.version(name)

@@ -35,11 +35,12 @@ CPU = "6ES7 516-3AN02-0AB0"
 
 def _fifty_networks(corpus: Path) -> str:
     doc = read_file(corpus / "fc" / "nlanderCON_LED.xml")
-    obj = doc.object
-    units = [c for c in obj.children if isinstance(c, CompileUnit)]
-    tail = [c for c in obj.children if not isinstance(c, CompileUnit)][1:]
-    head = [c for c in obj.children if not isinstance(c, CompileUnit)][:1]
-    obj.children[:] = head + [copy.deepcopy(u) for _ in range(10) for u in units] + tail
+    children = doc.object.children
+    assert children is not None, "the FC has its object list"
+    units = [c for c in children if isinstance(c, CompileUnit)]
+    tail = [c for c in children if not isinstance(c, CompileUnit)][1:]
+    head = [c for c in children if not isinstance(c, CompileUnit)][:1]
+    children[:] = head + [copy.deepcopy(u) for _ in range(10) for u in units] + tail
     return to_bytes(doc, renumber=True).decode("utf-8-sig")
 
 

@@ -117,16 +117,19 @@ def measure(agent_count: int, rounds: int, workdir: Path, redis_url: str, redis_
             # Warm-up: every caller's agent runs WARM_UP mixes first (its imports and caches), not only the first
             # one's, and the API node (a fresh process per run) as many whatever the agent count: with one mix
             # per caller the 1-agent run carried the node's first-time costs alone and the ratio swung by ~0.3.
+
+            def run_mixes(caller: int, count: int) -> None:
+                for _ in range(count):
+                    _mix(client, callers[caller], paths[caller], source)
+
             with concurrent.futures.ThreadPoolExecutor(agent_count) as pool:
-                list(pool.map(lambda i: [_mix(client, callers[i], paths[i], source) for _ in range(WARM_UP)],
-                              range(agent_count)))
+                list(pool.map(lambda i: run_mixes(i, WARM_UP), range(agent_count)))
             cpu_before, agents_before, client_before = _cpu_of_pids(api_pids()), _cpu_of(agents), time.process_time()
             redis_before = _cpu_of_pids([redis_pid])
             waits_before = _waits(api_pids(), agents, redis_pid)
             started = time.perf_counter()
             with concurrent.futures.ThreadPoolExecutor(agent_count) as pool:
-                list(pool.map(lambda i: [_mix(client, callers[i], paths[i], source) for _ in range(rounds)],
-                              range(agent_count)))
+                list(pool.map(lambda i: run_mixes(i, rounds), range(agent_count)))
             elapsed = time.perf_counter() - started
             api_cpu, agents_cpu = _cpu_of_pids(api_pids()) - cpu_before, _cpu_of(agents) - agents_before
             redis_cpu = _cpu_of_pids([redis_pid]) - redis_before

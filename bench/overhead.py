@@ -78,7 +78,7 @@ async def _job_trips(port: int, key: str, concurrency: int, duration: float, pol
     headers = {"X-API-Key": key}
     post = Conn.build(port, "POST", "/api/projects/actions/save", headers)
     deadline = time.perf_counter() + duration
-    stats = {"trips": 0, "polls": 0, "errors": 0}
+    stats: dict[str, Any] = {"trips": 0, "polls": 0, "errors": 0}
     trip_ms: list[float] = []
     failures: list[str] = []
 

@@ -206,7 +206,7 @@ def _tests() -> list[tuple[str, list[dict[str, Any]]]]:
     """10 test cases on the running simulated CPU, around d-ani's SCL-UnitTesting program: its OB1 runs the
     program's own unit tests of FC_Add and FC_Sub once ``start`` is set and ``delayBeforeAll`` (3 s) has passed;
     the cases start it, let virtual time pass and check its control DB."""
-    run = [{"write": {"tag": f"{CONTROL}.start", "value": True}}, {"advanceMs": 4000}]
+    run: list[dict[str, Any]] = [{"write": {"tag": f"{CONTROL}.start", "value": True}}, {"advanceMs": 4000}]
     checks = [
         ("harness done", {"tag": f"{CONTROL}.done", "equals": True}),
         ("no unit test failed", {"tag": f"{CONTROL}.failedTests", "equals": 0}),

@@ -48,7 +48,7 @@ ACCEPT = {"accept": "application/json, text/event-stream"}
 MODERN_META = {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
                "io.modelcontextprotocol/clientInfo": {"name": "profile", "version": "1"},
                "io.modelcontextprotocol/clientCapabilities": {}}
-CALL = {"name": "blocks_list", "arguments": {"deviceName": DEVICE}}
+CALL: dict[str, Any] = {"name": "blocks_list", "arguments": {"deviceName": DEVICE}}
 
 
 async def _expect(answer: Awaitable[tuple[int, Any]], what: str) -> Any:
@@ -109,7 +109,7 @@ def _variants(driver: AsgiDriver, key: dict[str, str], session: str) -> dict[str
         try:
             return await mcp()
         finally:
-            framing.wants_json = streams  # type: ignore[assignment]  # restored
+            framing.wants_json = streams  # restored
 
     return {"rest": rest, "mcp": mcp, "mcp_modern": mcp_modern, "mcp_sse": mcp_sse}
 

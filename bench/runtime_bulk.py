@@ -30,7 +30,7 @@ from litestar.testing import TestClient  # noqa: E402
 
 from engineering_api.app import create_app  # noqa: E402
 from engineering_api.config import Settings  # noqa: E402
-from bench.runtime_support import ok, running_program  # noqa: E402
+from runtime_support import ok, running_program  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 TARGET_MS = 100.0
@@ -58,7 +58,7 @@ END_ORGANIZATION_BLOCK
             ok(client.post("/api/runtime/users", json={"username": "bench", "password": "bench-password",
                                                         "roles": ["admin"]}, headers=admin))
             token = ok(client.post("/api/runtime/auth/login",
-                                    json={"username": "bench", "password": "bench-password"}))["token"]  # type: ignore[index]
+                                    json={"username": "bench", "password": "bench-password"}))["token"]
             bearer = {"Authorization": f"Bearer {token}"}
             names = [f'"Big".v[{i}]' for i in range(args.tags)]
             writes = [{"name": name, "value": i % 100} for i, name in enumerate(names)]
@@ -67,11 +67,11 @@ END_ORGANIZATION_BLOCK
                 started = time.perf_counter()
                 results = ok(client.post("/api/runtime/tags/values", json={"names": names}, headers=bearer))
                 reads_ms.append((time.perf_counter() - started) * 1000)
-                assert len(results) == args.tags and not any(r["error"] for r in results)  # type: ignore[index,union-attr,arg-type]
+                assert len(results) == args.tags and not any(r["error"] for r in results)
                 started = time.perf_counter()
                 results = ok(client.put("/api/runtime/tags/values", json={"values": writes}, headers=bearer))
                 writes_ms.append((time.perf_counter() - started) * 1000)
-                assert not any(r["error"] for r in results)  # type: ignore[index,union-attr]
+                assert not any(r["error"] for r in results)
             client.app.state.services.backend.plcsim.get("Bench").power_off()
     result = {
         "tags": args.tags, "rounds": args.rounds,

@@ -36,7 +36,7 @@ from engineering_api.app import create_app  # noqa: E402
 from engineering_api.config import Settings  # noqa: E402
 from engineering_api.runtime import runtime_of  # noqa: E402
 from engineering_api.runtime.history import SqliteHistoryStore  # noqa: E402
-from bench.runtime_support import ok, running_program  # noqa: E402
+from runtime_support import ok, running_program  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 CYCLE_MS = 100

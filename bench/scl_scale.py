@@ -30,6 +30,7 @@ give a ratio near 100 at these sizes. Exit status 0 unless a stage fails; a rati
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import json
 import platform
@@ -77,10 +78,10 @@ def _tokens(statements: int) -> Callable[[], object]:
 
 STAGES: dict[str, tuple[Callable[[int], Callable[[], object]], int | None]] = {
     # stage -> (work for n statements, largest n it runs at)
-    "parse": (lambda n: (lambda text=_source(n): parse(text)), None),
-    "check": (lambda n: (lambda text=_source(n): check_source(text)), None),
+    "parse": (lambda n: functools.partial(parse, _source(n)), None),
+    "check": (lambda n: functools.partial(check_source, _source(n)), None),
     "tokens": (_tokens, MAX_STATEMENTS),
-    "generate": (lambda n: (lambda spec=_spec(n): generate_xml(spec, "V19")), MAX_STATEMENTS),
+    "generate": (lambda n: functools.partial(generate_xml, _spec(n), "V19"), MAX_STATEMENTS),
 }
 
 

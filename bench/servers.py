@@ -59,11 +59,11 @@ def main(argv: list[str] | None = None) -> int:
     failed = False
     try:
         headers: dict[str, dict[str, str]] = {}
-        for label, server, path, data_dir in targets:
-            server.start("/bare" if data_dir is None else "/api/health")
+        for label, server, _, served_dir in targets:
+            server.start("/bare" if served_dir is None else "/api/health")
             headers[label] = {}
-            if data_dir is not None:
-                key = _wait_for_key(data_dir)
+            if served_dir is not None:
+                key = _wait_for_key(served_dir)
                 prepare(server.port, key)
                 headers[label] = {"X-API-Key": key}
         for round_no in range(args.rounds):
@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     print(table(rows, ["target", "req/s (median)", "all rounds", "p50 ms", "p99 ms", "server CPU us/req",
                        "vs fastest", "errors"]))
     errors = sum(s["errors"] for s in summary.values())
-    path = write_results("servers.json", {
+    results = write_results("servers.json", {
         "benchmark": "servers", "loop": args.loop, "client": client, "connections": args.connections,
         "duration_s": args.duration, "rounds": args.rounds, "routes": {"bare": "GET /bare (bare Litestar, small JSON)",
                                                                         "read": f"GET {READ_PATH} (fake backend)"},
@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         "rounds_used": [i + 1 for i in used], "summary": summary, "fastest": fastest, "runs": runs,
     })
     print("\nfastest: " + ", ".join(f"{kind}: {label.split()[0]}" for kind, label in fastest.items())
-          + f"; results written to {path}")
+          + f"; results written to {results}")
     if errors:
         print(f"ERROR: {errors} failed requests", file=sys.stderr)
         return 1

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import pytest
 from litestar import Litestar
@@ -24,6 +24,10 @@ from engineering_api.app import create_app, create_services
 from engineering_api.backend.errors import EngineeringError
 from engineering_api.config import Settings
 from engineering_api.services import Services
+from simatic_xml import parse_bytes
+from simatic_xml.interface import Interface
+from simatic_xml.objects import Block, PlcStruct
+from simatic_xml.sw_base import SwObject
 
 TEST_HOST = "testserver.local"
 """The Host Litestar's test client sends. Production accepts only loopback names unless configured; the suite's
@@ -218,6 +222,22 @@ def skip_or_fail(reason: str, suite: str) -> NoReturn:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"{reason} (CI must run {suite}; 'make test' installs what it needs as root)")
     pytest.skip(reason)
+
+
+ObjectT = TypeVar("ObjectT", bound=SwObject)
+
+
+def simaticml_object(xml: bytes, kind: type[ObjectT]) -> ObjectT:
+    """The object of a SimaticML document, checked to be the ``kind`` the test expects."""
+    obj = parse_bytes(xml).object
+    assert isinstance(obj, kind), f"{type(obj).__name__} is not a {kind.__name__}"
+    return obj
+
+
+def interface_of(obj: Block | PlcStruct) -> Interface:
+    """The interface of a block or UDT, checked to be there."""
+    assert obj.interface is not None, f"{obj.name} has no interface"
+    return obj.interface
 
 
 def data(response: Any, status: int = 200) -> Any:

@@ -15,7 +15,8 @@ from engineering_api.app import create_app
 from engineering_api.backend.errors import EngineeringError
 from engineering_api.config import Settings
 from simatic_xml import parse_bytes
-from tests.conftest import CPU, HMI, add_device, assert_error, data, job_error, run_job
+from simatic_xml.objects import Block, PlcStruct
+from tests.conftest import CPU, HMI, add_device, assert_error, data, interface_of, job_error, run_job, simaticml_object
 
 DATA = Path(__file__).parent / "data"
 """The design specs these tests use, as JSON files."""
@@ -148,8 +149,8 @@ def test_generate_only_from_a_spec_rereads(shared, spec, element, language):
 def test_generate_only_spec_details_survive(shared):
     client, headers = shared.client, shared.headers
     block = data(_gen(client, headers, {"spec": GLOBAL_DB}))
-    doc = parse_bytes(block["xml"])
-    members = {m.name: m for s in doc.object.interface.sections.sections for m in s.members}
+    members = {m.name: m for s in interface_of(simaticml_object(block["xml"], Block)).sections.sections
+               for m in s.members}
     assert members["Count"].datatype == "Int"
     assert members["Buf"].datatype == "Array[0..9] of Int"
 
@@ -601,7 +602,8 @@ def test_an_older_document_is_stored_in_the_projects_version(client, engineer_he
     stored = parse_bytes(exported)
     assert stored.engineering_version == "V19"
     assert stored.object.name == "UDT_Motor"
-    assert [m.name for s in stored.object.interface.sections.sections for m in s.members] == ["Speed", "Running"]
+    assert isinstance(stored.object, PlcStruct)
+    assert [m.name for s in interface_of(stored.object).sections.sections for m in s.members] == ["Speed", "Running"]
 
 
 # ----- bulk-import -----------------------------------------------------------------------------

@@ -12,14 +12,15 @@ from litestar.testing import TestClient
 
 from engineering_api.config import Settings
 from simatic_xml import parse_bytes
-from tests.conftest import CPU, HMI, add_device, assert_error, data, run_job, shared_app
+from simatic_xml.objects import Block
+from tests.conftest import CPU, HMI, add_device, assert_error, data, interface_of, run_job, shared_app, simaticml_object
 
 D = "/api/devices/PLC_1"
 B = f"{D}/blocks"
 
-UDT = {"blockType": "UDT", "name": "UDT_Motor",
+UDT: dict[str, Any] = {"blockType": "UDT", "name": "UDT_Motor",
        "interface": {"None": [{"name": "Speed", "dataType": "Real"}, {"name": "Running", "dataType": "Bool"}]}}
-FC_SCL = {
+FC_SCL: dict[str, Any] = {
     "blockType": "FC", "name": "FC_Scale", "language": "SCL", "returnType": "Real", "number": 5,
     "interface": {"Input": [{"name": "Raw", "dataType": "Int", "comment": "raw value"}],
                   "Temp": [{"name": "Tmp", "dataType": "Real"}]},
@@ -282,8 +283,9 @@ def test_interface_members_crud(env):
     assert [m["name"] for m in deleted["interface"]["Input"]] == ["Raw"]
     assert_error(env.delete(f"{B}/FC_Scale/interface/members/K"), 404, "MEMBER_NOT_FOUND")
     # the block is still valid SimaticML with the right interface
-    doc = parse_bytes(data(env.get(f"{B}/FC_Scale/export-xml")).encode())
-    assert [m.name for m in doc.object.interface.sections.section("Input").members] == ["Raw"]
+    block = simaticml_object(data(env.get(f"{B}/FC_Scale/export-xml")).encode(), Block)
+    inputs = interface_of(block).sections.section("Input")
+    assert inputs is not None and [m.name for m in inputs.members] == ["Raw"]
 
 
 def test_interface_members_of_a_db_and_lad_usage(env):

@@ -4,6 +4,7 @@ design survives a restart."""
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import pytest
 from litestar.testing import TestClient
@@ -30,7 +31,7 @@ MODULES = [
      "comment": "feed pump"},
 ]
 INTERLOCKS = [{"target": "Pump1", "condition": 'NOT "Tank_Level_Low"', "comment": "dry-run protection"}]
-DESIGN = {"name": "Line1", "io": [*IO, *OUTPUTS], "modules": MODULES, "interlocks": INTERLOCKS}
+DESIGN: dict[str, Any] = {"name": "Line1", "io": [*IO, *OUTPUTS], "modules": MODULES, "interlocks": INTERLOCKS}
 SEPARATE = {
     "inputs": IO, "outputs": OUTPUTS, "logic": {"modules": MODULES, "interlocks": INTERLOCKS}, "configuration": {"name": "Line1"},
 }

@@ -22,6 +22,7 @@ from litestar.testing import TestClient
 
 from engineering_api.app import registry
 from engineering_api.backend.errors import ValidationError
+from engineering_api.jobs.operations import Operation
 from engineering_api.jobs.preview import Preview
 from engineering_api.services import Services
 from fakes.runtime.cpu import OperatingMode
@@ -742,9 +743,9 @@ def test_every_destructive_operation_has_a_case_and_a_preview() -> None:
 
 
 def test_the_registry_refuses_a_destructive_operation_without_a_preview() -> None:
-    from engineering_api.jobs.operations import Operation, OperationRegistry
+    from engineering_api.jobs.operations import OperationRegistry
 
-    bare = Operation(name="x.delete", summary="x", section="x", handler=lambda ctx, d: None, input=None, output=None,
+    bare: Operation[Any, Any] = Operation(name="x.delete", summary="x", section="x", handler=lambda ctx, d: None, input=None, output=None,
                      destructive=True)
     with pytest.raises(ValueError, match="no preview"):
         OperationRegistry().add(bare)
@@ -838,17 +839,24 @@ def test_a_confirmation_gate_is_a_warning_in_the_preview_not_an_error(
 def test_the_job_manager_previews_for_mcp(client: TestClient[Any], h: Headers, services: Services) -> None:
     """``JobManager.preview`` is what the MCP layer calls; history.cleanup (a dryRun of its own on REST) too."""
     operations = registry()
-    close = operations.get("projects.close")
+
+    def operation(name: str) -> Operation[Any, Any]:
+        found = operations.get(name)
+        assert found is not None, name
+        return found
+
+    close = operation("projects.close")
     preview = client.blocking_portal.call(services.jobs.preview, close, None)
     assert (preview.operation, preview.dry_run, preview.changes[0].name) == ("projects.close", True, "Line1")
-    cleanup = operations.get("history.cleanup")
+    cleanup = operation("history.cleanup")
     data(client.post("/api/history/blocks/PLC_1/FC_Scale/actions/snapshot", json={}, headers=h))
     data(client.post("/api/history/blocks/PLC_1/FC_Scale/actions/snapshot", json={}, headers=h))
+    assert cleanup.input is not None
     doomed = client.blocking_portal.call(services.jobs.preview, cleanup, cleanup.input(max_per_object=1))
     assert [(c.action, c.kind) for c in doomed.changes] == [("delete", "snapshot")]
     assert data(client.get("/api/history/stats", headers=h))["total"] == 2
     with pytest.raises(ValidationError) as refused:
-        client.blocking_portal.call(services.jobs.preview, operations.get("blocks.list"), None)
+        client.blocking_portal.call(services.jobs.preview, operation("blocks.list"), None)
     assert refused.value.code == "NO_PREVIEW"
 
 

@@ -16,7 +16,8 @@ import pytest
 from tests.conftest import assert_error, data
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
+    from contextlib import AbstractContextManager
 
     from engineering_api.services import Services
 
@@ -53,7 +54,7 @@ class _FullDatabase:
 
 def _sqlite_full() -> sqlite3.OperationalError:
     error = sqlite3.OperationalError("database or disk is full")
-    error.sqlite_errorcode = 13  # type: ignore[attr-defined]  # SQLITE_FULL, as sqlite3 sets it
+    error.sqlite_errorcode = 13  # SQLITE_FULL, as sqlite3 sets it
     return error
 
 
@@ -62,7 +63,7 @@ def _no_space(*_: Any, **__: Any) -> Any:
 
 
 @pytest.fixture
-def full_disk(services: Services, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+def full_disk(services: Services, monkeypatch: pytest.MonkeyPatch) -> Callable[[], AbstractContextManager[None]]:
     """``with full_disk():`` the disk is full inside the block (database and project files)."""
 
     @contextmanager

@@ -194,7 +194,7 @@ def test_every_global_library_route_is_registered_with_its_role() -> None:
     assert len(GLOBAL_OPERATIONS) == 16  # the 15 reference routes and types/actions/update
     for op in GLOBAL_OPERATIONS:
         assert op.required_role.value == ("engineer" if op.mutating else "viewer"), op.name
-        assert op.mutating == (op.route.method != "GET"), op.name
+        assert op.route is not None and op.mutating == (op.route.method != "GET"), op.name
 
 
 @pytest.mark.parametrize("op", [op for op in GLOBAL_OPERATIONS if op.mutating], ids=lambda op: op.name)

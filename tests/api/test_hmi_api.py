@@ -112,7 +112,7 @@ def test_the_vendor_clients_export_all_writes_every_tag_table_and_connection(cli
 
 
 def test_imports_keep_tia_rules_and_change_nothing(client: TestClient[Any], h: Headers, workspace: Path) -> None:
-    def refused(kind: str, path: str, status: int, code: str) -> None:
+    def refused(kind: str, path: str, status: int, code: str | None) -> None:
         assert_error(client.post(f"{HMI}/{kind}/actions/import", json={"importFilePath": path}, headers=h), status, code)
 
     # a tag whose connection the device lacks (TIA: "Connection X of the Y tag was not found.")

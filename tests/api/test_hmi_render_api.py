@@ -255,7 +255,6 @@ def test_graphic_views_show_their_project_graphic(client: TestClient[Any], panel
     screen = sx.new_screen("Plant", 3, 800, 480, "V19", [pump, lost])
     data(client.post(f"{HMI}/screens/actions/import", json={"importFilePath": write(workspace, "p.xml", screen)},
                      headers=panel))
-    image = Image.open(io.BytesIO(client.get(f"{HMI}/screens/Plant/image", headers=viewer_headers).content))
-    image = image.convert("RGB")
+    image = Image.open(io.BytesIO(client.get(f"{HMI}/screens/Plant/image", headers=viewer_headers).content)).convert("RGB")
     assert image.getpixel((630, 330)) == (0, 0, 255)  # the 8x8 graphic stretched over the view (AutoSizing default)
     assert image.getpixel((700, 330)) == (150, 150, 150) and image.getpixel((730, 330)) == (255, 255, 255)  # outlined

@@ -20,7 +20,7 @@ pytest.importorskip("fakes.runtime.image", reason="the simulated PLC engine (fak
 MTP700 = "6AV2 128-3GB06-0AX1"
 HMI = "/api/devices/HMI_U/hmi"
 FIELD = (40, 60, 160, 40)
-ITEMS = [
+ITEMS: list[dict[str, Any]] = [
     {"name": "Speed_IO", "type": "HmiIOField", "left": FIELD[0], "top": FIELD[1], "width": FIELD[2],
      "height": FIELD[3], "tag": "Speed"},
     {"name": "Box", "type": "HmiRectangle", "left": 300, "top": 60, "width": 100, "height": 80},

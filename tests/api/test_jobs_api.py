@@ -112,8 +112,9 @@ def test_viewer_cannot_cancel(client, viewer_headers, engineer_headers, project)
     assert_error(client.post(f"/api/jobs/{done['jobId']}/actions/cancel", headers=viewer_headers), 403)
 
 
-def _events(text: str) -> list[tuple[str, dict]]:
-    events, name = [], None
+def _events(text: str) -> list[tuple[str | None, dict]]:
+    events: list[tuple[str | None, dict]] = []
+    name = None
     for line in text.splitlines():
         if line.startswith("event:"):
             name = line.split(":", 1)[1].strip()

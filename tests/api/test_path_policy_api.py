@@ -123,7 +123,7 @@ def test_empty_export_paths_are_refused(env: Env) -> None:
 
 # ----- failure 5 (first half): an empty import path answered 500 (IsADirectoryError) -------------------------
 def test_empty_import_paths_are_refused(env: Env) -> None:
-    imports = [
+    imports: list[tuple[str, dict[str, Any]]] = [
         (f"{U}/actions/import", {"importFilePath": ""}),
         (f"{B}/actions/import-sync", {"importFilePath": ""}),
         (f"{D}/watch-force-tables/actions/import", {"importFilePath": ""}),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+import httpx
 import pytest
 
 from tests.conftest import assert_error, data
@@ -24,7 +25,7 @@ def make_user(client: TestClient[Any], admin: Headers, name: str, roles: list[st
                             headers=admin), 201)
 
 
-def login(client: TestClient[Any], name: str, password: str = PASSWORD) -> Headers:
+def login(client: httpx.Client, name: str, password: str = PASSWORD) -> Headers:
     answer = data(client.post(f"{RT}/auth/login", json={"username": name, "password": password}))
     return {"Authorization": f"Bearer {answer['token']}"}
 

@@ -191,7 +191,7 @@ def test_s7_source_reads_and_writes_a_snap7_server(client: TestClient[Any], admi
     with S7TestServer() as plc:
         made = data(client.post(CONN, json={"name": "S7", "kind": "s7", "host": "127.0.0.1", "port": plc.port,
                                             "rack": 0, "slot": 1}, headers=admin_headers), 201)
-        tags = [
+        tags: list[dict[str, Any]] = [
             {"name": '"Tank".level', "address": "DB1.DBD0", "dataType": "Real"},
             {"name": '"Tank".count', "address": "DB1.DBW4", "dataType": "Int", "writable": True},
             {"name": '"Tank".full', "address": "DB1.DBX6.1", "dataType": "Bool", "writable": True},

@@ -13,6 +13,8 @@ from tests.api.test_runtime_tags import SIM, image, plc, users, value_path  # no
 from tests.conftest import assert_error, data
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from litestar.testing import TestClient
 
 Headers = dict[str, str]
@@ -33,7 +35,7 @@ def with_client(url: str, work: Any) -> Any:
 
 
 @pytest.fixture
-def server(client: TestClient[Any], admin_headers: Headers, plc: str) -> dict[str, Any]:  # noqa: F811
+def server(client: TestClient[Any], admin_headers: Headers, plc: str) -> Iterator[dict[str, Any]]:  # noqa: F811
     info = data(client.put(f"{SERVERS}/{plc}", json={}, headers=admin_headers), 201)
     yield info
     client.delete(f"{SERVERS}/{plc}", headers=admin_headers)

@@ -15,8 +15,8 @@ UTC = dt.UTC
 SHIFTS = PushSchedule(shifts=["06:00", "14:00", "22:00"], timezone="Europe/Berlin")
 
 
-def _utc(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=UTC)
+def _utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 def test_the_night_shift_of_the_spring_change_is_seven_hours_long() -> None:

@@ -13,6 +13,8 @@ from tests.api.test_runtime_auth import RT, login, make_user
 from tests.conftest import assert_error, data
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from litestar.testing import TestClient
 
     from fakes.runtime.image import ProgramImage
@@ -48,7 +50,7 @@ def image() -> ProgramImage:
 
 
 @pytest.fixture
-def plc(client: TestClient[Any], engineer_headers: Headers, image: ProgramImage) -> str:
+def plc(client: TestClient[Any], engineer_headers: Headers, image: ProgramImage) -> Iterator[str]:
     """An instance ``Rt`` in SingleStep mode with the program, powered on, connected, in RUN."""
     data(client.post(f"{SIM}/instances/create", json={"name": "Rt", "operatingMode": "SingleStep"},
                      headers=engineer_headers))

@@ -353,9 +353,11 @@ def test_a_station_the_import_refuses_leaves_the_project_as_it_was(client: TestC
     [folder] = (services.settings.data_dir / "source-control").glob("Line1-*")
     repo = pygit2.Repository(str(folder))
     tip = repo.branches["broken"].peel(pygit2.Commit)
-    station = repo.TreeBuilder(tip.tree["PLC_1/Hardware"])
+    hardware, plc_folder = tip.tree["PLC_1/Hardware"], tip.tree["PLC_1"]
+    assert isinstance(hardware, pygit2.Tree) and isinstance(plc_folder, pygit2.Tree)
+    station = repo.TreeBuilder(hardware)
     station.insert("PLC_1.aml", repo.create_blob(b"<CAEXFile>not a station</CAEXFile>"), pygit2.GIT_FILEMODE_BLOB)
-    device = repo.TreeBuilder(tip.tree["PLC_1"])
+    device = repo.TreeBuilder(plc_folder)
     device.insert("Hardware", station.write(), pygit2.GIT_FILEMODE_TREE)
     root = repo.TreeBuilder(tip.tree)
     root.insert("PLC_1", device.write(), pygit2.GIT_FILEMODE_TREE)

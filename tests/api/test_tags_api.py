@@ -11,7 +11,8 @@ import pytest
 
 from engineering_api.backend.models import ProgramDocument
 from simatic_xml import parse_bytes
-from tests.conftest import HMI, add_device, assert_error, data, job_error, run_job
+from simatic_xml.objects import Block, PlcTagTable
+from tests.conftest import HMI, add_device, assert_error, data, job_error, run_job, simaticml_object
 
 D = "/api/devices/PLC_1"
 DEFAULT = "Default tag table"
@@ -266,9 +267,10 @@ def test_export_xml_is_the_simaticml_table(client, engineer_headers, viewer_head
     data(client.post(f"{D}/tag-tables/{DEFAULT}/constants", json={"name": "N", "dataType": "Int", "value": "3"}, headers=engineer_headers))
     xml = data(client.get(f"{D}/tag-tables/{DEFAULT}/export-xml", headers=viewer_headers))
     assert isinstance(xml, str) and "SW.Tags.PlcTagTable" in xml
-    table = parse_bytes(xml.encode()).object
+    table = simaticml_object(xml.encode(), PlcTagTable)
     assert table.name == DEFAULT
     tag = table.tags[0]
+    assert tag.comment is not None
     assert (tag.name, tag.data_type, tag.logical_address, tag.comment.text("en-US")) == ("Start", "Bool", "%I0.0", "go")
     assert tag.attr("ExternalWritable") is False and tag.attr("ExternalVisible") is None  # V19 leaves defaults out
     assert [(c.name, c.value) for c in table.user_constants] == [("N", "3")]
@@ -278,7 +280,7 @@ def test_export_xml_is_the_simaticml_table(client, engineer_headers, viewer_head
 def test_table_imported_as_simaticml_is_editable(client, engineer_headers, services, cpu):
     source = (CORPUS / "tagtable" / "Jmeyer1292_tags0.xml").read_bytes()
     services.backend.program.import_program_documents("PLC_1", [ProgramDocument(source="t.xml", data=source)], overwrite=False)
-    original = parse_bytes(source).object
+    original = simaticml_object(source, PlcTagTable)
     name = original.name
     tags = _tags(client, engineer_headers, name)
     assert [t["name"] for t in tags] == [t.name for t in original.tags]
@@ -286,7 +288,7 @@ def test_table_imported_as_simaticml_is_editable(client, engineer_headers, servi
     assert [c["name"] for c in constants] == [c.name for c in original.user_constants]
     data(_tag(client, engineer_headers, name, name="Added", dataType="Bool", logicalAddress="%M99.0"))
     xml = data(client.get(f"{D}/tag-tables/{name}/export-xml", headers=engineer_headers))
-    assert [t.name for t in parse_bytes(xml.encode()).object.tags] == [*(t.name for t in original.tags), "Added"]
+    assert [t.name for t in simaticml_object(xml.encode(), PlcTagTable).tags] == [*(t.name for t in original.tags), "Added"]
 
 
 # ----- roles -----------------------------------------------------------------------------------
@@ -342,7 +344,7 @@ def test_auto_snapshot_before_tag_changes_and_restore(client, admin_headers, cpu
 def test_system_constants_name_the_obs(client, viewer_headers, services, cpu):
     source = (CORPUS / "ob" / "Gildej31_Main_V18.xml").read_bytes()
     services.backend.program.import_program_documents("PLC_1", [ProgramDocument(source="ob.xml", data=source)], overwrite=False)
-    ob = parse_bytes(source).object
+    ob = simaticml_object(source, Block)
     system = data(client.get(f"{D}/tag-tables/{DEFAULT}/constants/system", headers=viewer_headers))
     assert {"name": ob.name, "dataType": "OB_PCYCLE", "value": str(ob.number)}.items() <= next(
         c for c in system if c["name"] == ob.name).items()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from typing import Any
 
 import openpyxl
 import pytest
@@ -45,7 +46,7 @@ def _tia_workbook(path, rows, constants=None):
     return path
 
 
-TIA_ROWS = [
+TIA_ROWS: list[list[Any]] = [
     ["Start_PB", "Default tag table", "Bool", "%I0.0", "Start push button", "True", "True", "True", None, None],
     ["Stop_PB", "Default tag table", "Bool", "%I0.1", "Stop push button", "TRUE", "TRUE", "FALSE", None, None],
     ["Motor_Run", "Default tag table", "Bool", "%Q0.0", None, True, False, False, None, None],

@@ -108,6 +108,7 @@ def test_an_assertion_failure_and_a_later_error_are_both_counted(api: TestClient
     assert (suite["total"], suite["passed"], suite["failed"], suite["failures"], suite["errors"]) == (1, 0, 1, 1, 1)
     xml = api.get(f"/api/testharness/results/{suite['runId']}/junit", headers=engineer)
     case_element = etree.fromstring(xml.content).find("testsuite/testcase")
+    assert case_element is not None
     assert [child.tag for child in case_element] == ["error", "failure"]
 
 
@@ -184,7 +185,7 @@ def test_junit_xml_of_a_run_validates_against_the_xsd(api: TestClient[Litestar],
                                                                     ("too early", "plc.PLC_1")]
     (failure,) = cases[1].findall("failure")
     assert failure.get("message") == "Running is false (Bool); expected == true"
-    assert failure.text.startswith("x < y & z: Running")
+    assert failure.text is not None and failure.text.startswith("x < y & z: Running")
     assert_error(api.get("/api/testharness/results/nope/junit", headers=viewer), 404, "TEST_RUN_NOT_FOUND")
     assert api.get(f"/api/testharness/results/{suite['runId']}/junit").status_code == 401
 

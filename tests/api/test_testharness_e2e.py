@@ -47,7 +47,7 @@ BEGIN
 END_ORGANIZATION_BLOCK
 """
 START = {"write": {"tag": '"Motor_DB".Start', "value": True}}
-MOTOR = {
+MOTOR: dict[str, Any] = {
     "name": "Motor runs 2 s after start",
     "startCpu": True,
     "setup": [{"write": {"tag": '"Motor_DB".Start', "value": False}}, {"cycles": 1}],

@@ -206,7 +206,7 @@ def test_a_passing_case_records_every_assertion_and_the_run(ctx: OperationContex
 
 def test_a_failed_assertion_fails_the_case_and_the_later_ones_still_run(ctx: OperationContext,
                                                                          kv: KeyValueStore) -> None:
-    steps = [START, {"cycles": 1}, {"expect": {"tag": "Running", "equals": True}},
+    steps: list[dict[str, Any]] = [START, {"cycles": 1}, {"expect": {"tag": "Running", "equals": True}},
              {"expect": {"tag": "Elapsed", "lessThan": 100}}]
     (only,) = run(ctx, kv, case(steps=steps)).results
     assert only.status == "Failed" and only.passed is False and only.failed_assertions == 1
@@ -235,7 +235,7 @@ def test_a_wrong_value_type_on_write_is_an_error(ctx: OperationContext, kv: KeyV
 
 
 def test_a_cpu_that_stops_during_a_step_is_an_error(ctx: OperationContext, kv: KeyValueStore) -> None:
-    steps = [{"write": {"tag": "Crash", "value": True}}, {"cycles": 5}, {"expect": {"tag": "Running", "equals": False}}]
+    steps: list[dict[str, Any]] = [{"write": {"tag": "Crash", "value": True}}, {"cycles": 5}, {"expect": {"tag": "Running", "equals": False}}]
     (only,) = run(ctx, kv, case(steps=steps)).results
     assert (only.status, only.error_code, only.error_step) == ("Error", "CPU_STOPPED", "steps[2] cycles")
     assert only.error == ('The instance "SIM" went to STOP during steps[2] cycles: STOP caused by a programming '

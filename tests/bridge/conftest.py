@@ -53,7 +53,7 @@ def machine(bridge: Any) -> Any:
 @pytest.fixture
 def faults(bridge: Any) -> Any:
     """``StandIn.Control.Faults``: make the next call of an Openness member throw."""
-    from StandIn.Control import Faults  # type: ignore[import-not-found]
+    from StandIn.Control import Faults
 
     return Faults
 

@@ -24,7 +24,7 @@ def test_shipped_snapshot_matches_the_stand_in() -> None:
 
 
 def test_every_stand_in_type_is_indexed_with_its_shape(bridge: Any) -> None:
-    from System.Reflection import Assembly  # type: ignore[import-not-found]
+    from System.Reflection import Assembly
 
     index = bridge.reflection.openness_type_index()
     exported = {str(t.FullName) for t in Assembly.LoadFrom(bridge._api.assemblies[0]).GetExportedTypes()

@@ -206,7 +206,7 @@ def test_a_duplicate_address_on_the_second_interface_is_reported_there(bridge: A
 
 
 def test_hardware_compile_runs_on_a_device_item(bridge: Any, pid: int) -> None:
-    from StandIn.Control import CompilerScript  # type: ignore[import-not-found]
+    from StandIn.Control import CompilerScript
 
     # A scripted software result must not be used: the hardware compile is the device item's, not PlcSoftware's.
     CompilerScript.ArmNext("Error\t9\t9")

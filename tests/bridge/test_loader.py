@@ -41,7 +41,11 @@ def test_v21_is_modular() -> None:
 
 def test_only_v17_to_v21_are_looked_for() -> None:
     asked: list[str] = []
-    find_installations(lambda key: asked.append(key) or None, exists=lambda p: False)
+
+    def read_path(key: str) -> None:
+        asked.append(key)
+
+    find_installations(read_path, exists=lambda p: False)
     assert asked == [INSTALLED_SW_KEY.format(major=m) for m in (17, 18, 19, 20, 21)]
 
 
@@ -59,7 +63,7 @@ def test_runtime_is_chosen_once(bridge) -> None:
 def test_the_resolver_finds_dependent_assemblies_in_the_tia_folders(bridge, tmp_path: Path) -> None:
     """A public API assembly whose dependency sits in another folder (as Bin\\PublicAPI) still loads."""
     require_standin()
-    import clr  # type: ignore[import-not-found]
+    import clr
 
     from openness_bridge.loader import _install_resolver
 

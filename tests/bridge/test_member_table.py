@@ -18,7 +18,7 @@ _SKIPPED = frozenset({"GetEnumerator", "ToString", "Equals", "GetHashCode", "Inv
 
 
 def _undocumented(assembly_path: Path, words: set[str]) -> list[str]:
-    from System.Reflection import Assembly  # type: ignore[import-not-found]
+    from System.Reflection import Assembly
 
     missing = []
     for exported in Assembly.LoadFrom(str(assembly_path)).GetExportedTypes():

@@ -38,7 +38,7 @@ def plcsim(bridge: Any) -> Any:
 
 def _download(cpu: Any, tags: dict[str, tuple[str, Any]]) -> None:
     """What a download leaves on the wire: symbolic tags with their TIA types and values."""
-    import System  # type: ignore[import-not-found]
+    import System
 
     casts = {"Int": System.Int16, "DInt": System.Int32, "Bool": System.Boolean, "Real": System.Single}
     for name, (data_type, value) in tags.items():

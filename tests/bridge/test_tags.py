@@ -15,6 +15,7 @@ import pytest
 from engineering_api.backend import errors as e
 from engineering_api.backend.areas import tags as t
 from simatic_xml import parse_bytes
+from simatic_xml.objects import PlcTagTable
 
 CPU = "6ES7 516-3AN02-0AB0"
 DEFAULT = "Default tag table"
@@ -173,9 +174,11 @@ def test_export_is_tias_simaticml_of_the_table(bridge: Any, plc: str) -> None:
     assert first.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, as TIA writes
     doc = parse_bytes(first)
     assert doc.engineering_version == "V19"
-    [tag] = doc.object.tags
+    table = doc.object
+    assert isinstance(table, PlcTagTable)
+    [tag] = table.tags
     assert (tag.name, tag.attr("ExternalWritable"), tag.attr("ExternalVisible")) == ("Start", False, None)
-    assert [c.name for c in doc.object.user_constants] == ["MAX"]
+    assert [c.name for c in table.user_constants] == ["MAX"]
     assert bridge.tags.export_tag_table_xml(plc, DEFAULT) == first  # a fresh file each time (TIA does not overwrite)
 
 

@@ -26,11 +26,17 @@ from tests.mcp.conftest import Live, live_server
 HERE = Path(__file__).parent
 
 
+class _QuietHandler(SimpleHTTPRequestHandler):
+    """Serves files without a log line per request."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
 @pytest.fixture(scope="module")
 def page_server() -> Iterator[str]:
     """This directory over HTTP on another port: the dashboard's own origin."""
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(HERE))
-    handler.log_message = lambda *args: None  # type: ignore[method-assign]
+    handler = functools.partial(_QuietHandler, directory=str(HERE))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -50,7 +56,7 @@ def test_a_browser_dashboard_follows_values_and_alarms(
         browser.get(f"{page_server}/dashboard.html?{query}")
 
         def state() -> dict[str, Any]:
-            return browser.execute_script("return window.dashboard")  # type: ignore[no-any-return]
+            return browser.execute_script("return window.dashboard")
 
         first = until("the current value", lambda: state()["values"] or state()["failures"])
         assert not state()["failures"], state()["failures"]

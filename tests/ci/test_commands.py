@@ -3,6 +3,7 @@ files and directories (recursive), the four formats, exit codes 0 (clean), 1 (er
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import re
@@ -11,6 +12,7 @@ import sys
 import xml.etree.ElementTree as ET
 from contextlib import redirect_stdout
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,7 +47,7 @@ END_FUNCTION
 
 
 def _fc_xml(name: str, scl: str, temp_type: str = "Int") -> bytes:
-    spec = {"blockType": "FC", "name": name, "language": "SCL",
+    spec: dict[str, Any] = {"blockType": "FC", "name": name, "language": "SCL",
             "interface": {"Temp": [{"name": "r", "dataType": "Int"}]}, "networks": [{"scl": scl}]}
     if name == "FC_Add":  # the SimaticML twin of FC_ADD
         spec.update(returnType="Int", interface={"Input": [{"name": "a", "dataType": "Int"},
@@ -223,7 +225,8 @@ def test_output_file(repo: Path, tmp_path: Path):
     report = tmp_path / "report.xml"
     code, text = run_main("plc", "check", str(repo), "--format", "junit", "--output", str(report))
     assert code == 0 and text == ""
-    assert ET.parse(report).getroot().find("testsuite").get("name") == "plc check"
+    suite = ET.parse(report).getroot().find("testsuite")
+    assert suite is not None and suite.get("name") == "plc check"
 
 
 # ------------------------------------------------------------------------------------------------ processes
@@ -232,6 +235,7 @@ def _check_format(fmt: str, stdout: str, files: int) -> None:
         assert json.loads(stdout)["files"] == files
     elif fmt == "junit":
         suite = ET.fromstring(stdout).find("testsuite")
+        assert suite is not None
         assert len(suite.findall("testcase")) == files
     elif fmt == "github":
         *commands, summary = stdout.splitlines()
@@ -287,11 +291,19 @@ def test_scl_build_is_registered_from_engineering_api_ci_build(monkeypatch, tmp_
 
     import engineering_api.ci as ci
 
-    calls = []
+    calls: list[tuple[list[str], str | None]] = []
     stub = types.ModuleType("engineering_api.ci.build")
     stub.__spec__ = importlib.machinery.ModuleSpec("engineering_api.ci.build", None)
-    stub.add_arguments = lambda parser: (parser.add_argument("sources", nargs="+"), parser.add_argument("--out"))
-    stub.run = lambda args: calls.append((args.sources, args.out)) or 1
+
+    def add_arguments(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("sources", nargs="+")
+        parser.add_argument("--out")
+
+    def run(args: argparse.Namespace) -> int:
+        calls.append((args.sources, args.out))
+        return 1
+
+    vars(stub).update(add_arguments=add_arguments, run=run)
     monkeypatch.setitem(sys.modules, "engineering_api.ci.build", stub)
     monkeypatch.setattr(ci, "build", stub, raising=False)
     assert main(["scl", "build", "a.scl", "--out", str(tmp_path)]) == 1

@@ -54,8 +54,8 @@ def _expected(path: Path) -> tuple[Counter[str], Counter[str]]:
 
 def _drawn(html: str) -> tuple[Counter[str], Counter[str]]:
     tree = etree.fromstring(f"<div>{html}</div>".encode(), etree.HTMLParser())
-    parts = Counter(e.get("data-part") for e in tree.iter() if e.get("data-part") is not None)
-    wires = Counter(e.get("data-wire") for e in tree.iter() if e.get("data-wire") is not None)
+    parts = Counter(part for e in tree.iter() if (part := e.get("data-part")) is not None)
+    wires = Counter(wire for e in tree.iter() if (wire := e.get("data-wire")) is not None)
     return parts, wires
 
 
@@ -70,5 +70,6 @@ def test_every_network_renders_with_every_part_and_wire_once(path: Path) -> None
     assert drawn_wires == expected_wires
     kinds = {n.kind for n in view.networks}
     assert "unknown" not in kinds
-    if getattr(load(path).object, "interface", None) is not None and load(path).object.interface.sections.sections:
-        assert view.members or not any(s.members for s in load(path).object.interface.sections.sections)
+    interface = getattr(load(path).object, "interface", None)
+    if interface is not None and interface.sections.sections:
+        assert view.members or not any(s.members for s in interface.sections.sections)

@@ -55,11 +55,11 @@ def test_a_lad_rung_draws_symbols_boxes_and_every_wire() -> None:
     svg = etree.fromstring(picture.svg.encode())
     parts = {g.get("data-part"): g for g in svg.iter() if g.get("data-part")}
     assert set(parts) == {"21", "22", "23", "24", "25", "27"}
-    assert "contact" in parts["24"].get("class") and "coil" in parts["27"].get("class")
-    assert "box" in parts["25"].get("class")
+    assert "contact" in parts["24"].get("class", "") and "coil" in parts["27"].get("class", "")
+    assert "box" in parts["25"].get("class", "")
     texts = ["".join(t.itertext()) for t in svg.iter("{*}text")]
     assert {'"Start"', "%I0.0", "#Motor.Run", "T#2s", "#Timer", "TON", "IN", "PT", "Q", "ET"} <= set(texts)
-    assert sorted(g.get("data-wire") for g in svg.iter() if g.get("data-wire")) == [str(n) for n in range(30, 37)]
+    assert sorted(wire for g in svg.iter() if (wire := g.get("data-wire"))) == [str(n) for n in range(30, 37)]
     assert any(p.get("class") == "rail" for p in svg.iter("{*}line"))
     # the negated contact is drawn with its slash: three strokes inside the symbol
     assert len([e for e in parts["24"].iter("{*}line") if e.get("class") == "sym"]) == 3

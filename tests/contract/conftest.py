@@ -76,7 +76,7 @@ def _bridge_skip_reason(item: pytest.Item, pending_methods: frozenset[str]) -> s
     method = item.callspec.params.get("name")  # type: ignore[attr-defined]
     if method in _PORT_METHODS and method in pending_methods:
         return f"'{method}' is not implemented by the Openness bridge yet (openness_bridge/pending.py)"
-    return getattr(item.module, "BRIDGE_PENDING", {}).get(name)
+    return getattr(getattr(item, "module", None), "BRIDGE_PENDING", {}).get(name)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

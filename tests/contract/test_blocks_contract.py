@@ -182,7 +182,7 @@ def test_an_import_brings_its_folders(plc: EngineeringBackend) -> None:
 def test_generate_blocks_from_source(plc: EngineeringBackend) -> None:
     progress: list[int] = []
     done = plc.blocks.generate_blocks_from_source("PLC_1", "g.scl", SOURCE, version="V19", overwrite=False,
-                                           progress=lambda percent, _message="": progress.append(percent))
+                                           progress=lambda percent, _message: progress.append(percent))
     assert done.blocks == ["UDT_G", "FC_G"]
     assert done.order == ["UDT_G", "FC_G"]
     assert [r.status for r in done.reports] == ["Imported", "Imported"]

@@ -36,12 +36,12 @@ def plc(backend: EngineeringBackend, root: Path) -> str:
     return open_plc_project(backend, root, "Line1", author="contract")
 
 
-UDT = {"blockType": "UDT", "name": "UDT_Motor",
+UDT: dict[str, Any] = {"blockType": "UDT", "name": "UDT_Motor",
        "interface": {"None": [{"name": "Speed", "dataType": "Real"}, {"name": "Running", "dataType": "Bool"}]}}
 FC = {"blockType": "FC", "name": "FC_Scale", "language": "SCL", "returnType": "Real", "number": 5,
       "interface": {"Input": [{"name": "Raw", "dataType": "Int"}]},
       "networks": [{"scl": "#FC_Scale := INT_TO_REAL(#Raw) / 27648.0 * 100.0;"}]}
-FB = {"blockType": "FB", "name": "FB_Motor", "language": "SCL", "number": 10,
+FB: dict[str, Any] = {"blockType": "FB", "name": "FB_Motor", "language": "SCL", "number": 10,
       "interface": {"Input": [{"name": "Start", "dataType": "Bool"}], "Output": [{"name": "Run", "dataType": "Bool"}],
                     "Static": [{"name": "Data", "dataType": '"UDT_Motor"'}, {"name": "T", "dataType": "TON_TIME"}]},
       "networks": [{"scl": "#T(IN := #Start, PT := T#2s);\n#Run := #T.Q;\n#Data.Running := #Run;\n"

@@ -64,9 +64,9 @@ def test_unknown_types(backend: EngineeringBackend) -> None:
     with pytest.raises(NotFoundError) as exc:
         backend.reflection.openness_enum_values("OnlineStat")
     assert exc.value.code == "TYPE_NOT_FOUND" and "OnlineState" in exc.value.details["suggestions"]
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError) as invalid:
         backend.reflection.openness_enum_values("DeviceItem")
-    assert exc.value.code == "NOT_AN_ENUM"
+    assert invalid.value.code == "NOT_AN_ENUM"
 
 
 def test_device_services(backend: EngineeringBackend, tmp_path: Path) -> None:

@@ -107,6 +107,6 @@ def test_saved_with_the_project(backend: EngineeringBackend, panel: str) -> None
     backend.hmi.import_hmi_connection(panel, connection())
     project = backend.save_project()
     backend.close_project()
-    backend.open_project(Path(project.path))  # type: ignore[arg-type]
+    backend.open_project(Path(project.path))
     assert [c.name for c in backend.hmi.list_hmi_connections(panel)] == ["HMI_Connection_1"]
     assert [s.name for s in backend.hmi.list_hmi_screens(panel)] == ["Root screen"]

@@ -50,6 +50,6 @@ def test_saved_and_reopened(backend: EngineeringBackend, panel: str) -> None:
     backend.hmi.import_hmi_screen(panel, sx.to_bytes(sx.new_screen("Main", 2, 800, 480, "V19")), folder="Full")
     project = backend.save_project()
     backend.close_project()
-    backend.open_project(Path(project.path))  # type: ignore[arg-type]
+    backend.open_project(Path(project.path))
     assert backend.hmi.list_hmi_folders(panel, "screens") == ["Empty", "Full"]
     assert [(s.name, s.folder) for s in backend.hmi.list_hmi_screens(panel)] == [("Root screen", ""), ("Main", "Full")]

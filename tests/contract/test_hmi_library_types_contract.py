@@ -110,9 +110,9 @@ def test_an_hmi_type_goes_to_a_classic_panel(backend: EngineeringBackend, panels
         return
     for call in (lambda: backend.library_types.instantiate_library_type("Reset", "HMI_2", version_number="0.0.1"),
                  lambda: backend.library_types.edit_library_type("Reset", "HMI_2")):
-        with pytest.raises(e.NotSupportedError) as refused:  # no member puts a type version on a panel
+        with pytest.raises(e.NotSupportedError) as unsupported:  # no member puts a type version on a panel
             call()
-        assert refused.value.code == "NO_OPENNESS_EQUIVALENT"
+        assert unsupported.value.code == "NO_OPENNESS_EQUIVALENT"
     assert backend.hmi_resources.list_hmi_scripts("HMI_2") == []
 
 
@@ -129,9 +129,9 @@ def test_making_a_type_of_a_script(backend: EngineeringBackend, panels: tuple[st
     if backend.name == "fake":
         assert backend.library_types.create_library_type("HMI_1", "Reset", folder="", comment="").kind == "VBScript"
         return
-    with pytest.raises(e.NotSupportedError) as refused:
+    with pytest.raises(e.NotSupportedError) as unsupported:
         backend.library_types.create_library_type("HMI_1", "Reset", folder="", comment="")
-    assert refused.value.code == "NO_OPENNESS_EQUIVALENT"
+    assert unsupported.value.code == "NO_OPENNESS_EQUIVALENT"
     assert backend.hmi_resources.list_hmi_library_types() == [] and backend.hmi_resources.list_hmi_scripts("HMI_1")[0].name == "Reset"
 
 
@@ -159,9 +159,9 @@ def test_script_type_versions(backend: EngineeringBackend, panels: tuple[str, st
     assert refused.value.code == "INSTANCE_WRITE_PROTECTED" and code_in(backend, "HMI_1") == V1
     made = backend.library_types.instantiate_library_type("Reset", "HMI_2", version_number=None)
     assert (made.version_number, made.created) == ("0.0.1", ["Reset"]) and code_in(backend, "HMI_2") == V1
-    with pytest.raises(e.ValidationError) as refused:
+    with pytest.raises(e.ValidationError) as invalid:
         backend.library_types.instantiate_library_type("Reset", "PLC_1", version_number=None)
-    assert refused.value.code == "NOT_AN_HMI"
+    assert invalid.value.code == "NOT_AN_HMI"
 
     assert backend.library_types.edit_library_type("Reset", "HMI_1").in_work_version == "0.0.2"
     with pytest.raises(e.ConflictError) as refused:
@@ -199,7 +199,7 @@ def test_script_types_are_saved(backend: EngineeringBackend, panels: tuple[str, 
     backend.library_types.edit_library_type("Reset", "HMI_1")
     project = backend.save_project()
     backend.close_project()
-    backend.open_project(Path(project.path))  # type: ignore[arg-type]
+    backend.open_project(Path(project.path))
     [listed] = backend.hmi_resources.list_hmi_library_types()
     assert (listed.versions, listed.in_work_version) == (["0.0.1", "0.0.2"], "0.0.2")
     assert [(i.device_name, i.write_protected) for i in listed.instances] == [("HMI_1", False)]
@@ -225,7 +225,7 @@ def test_a_faceplate_instance_needs_its_type(backend: EngineeringBackend, panels
     assert [s.name for s in backend.hmi.list_hmi_screens("HMI_1")] == ["Root screen"]
     if backend.name == "fake":
         return  # the fake makes no faceplate types, so it takes no screen with a faceplate instance
-    from StandIn.Control import LibraryTypes  # type: ignore[import-not-found]
+    from StandIn.Control import LibraryTypes
 
     LibraryTypes.Add("FaceplateLibraryType", "Valve", "0.0.1")
     with pytest.raises(e.ValidationError) as refused:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from types import SimpleNamespace
+from typing import TYPE_CHECKING, cast
 
 from PIL import Image
 
@@ -17,6 +18,9 @@ from simatic_xml import hmi as sx
 from tests.contract.test_hmi_contract import connection
 from tests.contract.test_hmi_resources_contract import panel  # noqa: F401 - HMI_1 beside PLC_1
 from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
+
+if TYPE_CHECKING:
+    from engineering_api.jobs.operations import OperationContext
 
 BRIDGE_PENDING: dict[str, str] = {}
 
@@ -30,10 +34,11 @@ def test_an_exported_screen_is_drawn_and_values_say_why_they_are_missing(backend
     box.set_attr("BackColor", "0, 0, 255")
     backend.hmi.import_hmi_screen(panel, sx.to_bytes(sx.new_screen("Main", 2, 800, 480, "V19", [
         box, sx.new_item("IOField", "Speed_IO", 10, 10, 100, 30, tag="Speed")])))
-    ctx = SimpleNamespace(backend=backend)  # the handlers use only the port
+    ctx = cast("OperationContext", SimpleNamespace(backend=backend))  # the handlers use only the port
 
     image = Image.open(io.BytesIO(screen_png(ctx, ScreenRef(device_name=panel, screen_name="Main")))).convert("RGB")
     assert image.size == (800, 480) and image.getpixel((125, 125)) == (0, 0, 255)
     values = {v.name: v for v in read_values(ctx, panel, device_tags(ctx, panel))}
-    assert values["Speed"].error.code == "PLC_NOT_SIMULATED" and values["Speed"].plc == "PLC_1"
-    assert values["Page"].error.code == "INTERNAL_TAG"
+    speed_error, page_error = values["Speed"].error, values["Page"].error
+    assert speed_error is not None and speed_error.code == "PLC_NOT_SIMULATED" and values["Speed"].plc == "PLC_1"
+    assert page_error is not None and page_error.code == "INTERNAL_TAG"

@@ -99,6 +99,6 @@ def test_saved_and_reopened(backend: EngineeringBackend, panel: str) -> None:
     backend.hmi_resources.import_hmi_script(panel, sx.to_bytes(hl.new_vb_script("Reset", "V19", CODE)))
     project = backend.save_project()
     backend.close_project()
-    backend.open_project(Path(project.path))  # type: ignore[arg-type]
+    backend.open_project(Path(project.path))
     assert [t.name for t in backend.hmi_resources.list_hmi_text_lists(panel)] == ["States"]
     assert [s.name for s in backend.hmi_resources.list_hmi_scripts(panel)] == ["Reset"]

@@ -114,7 +114,7 @@ def test_saved_and_reopened(backend: EngineeringBackend, panel: str) -> None:
     before = backend.hmi_unified.read_unified_hmi(panel)
     project = backend.save_project()
     backend.close_project()
-    backend.open_project(Path(project.path))  # type: ignore[arg-type]
+    backend.open_project(Path(project.path))
     assert backend.hmi_unified.read_unified_hmi(panel) == before
 
 

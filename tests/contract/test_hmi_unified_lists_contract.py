@@ -8,7 +8,7 @@ import pytest
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.areas.hmi_resources import HmiGraphicListEntry, HmiTextListEntry
-from engineering_api.backend.areas.hmi_unified import UnifiedGraphicList, UnifiedHmi, UnifiedTextList
+from engineering_api.backend.areas.hmi_unified import UnifiedGraphicList, UnifiedHmi, UnifiedKind, UnifiedTextList
 from engineering_api.backend.port import EngineeringBackend
 from engineering_api.domain.hmi_unified_view import text_lists
 from tests.contract.test_hmi_unified_contract import panel  # noqa: F401 - an MTP700 HMI_U beside PLC_1
@@ -46,7 +46,9 @@ def test_text_lists(backend: EngineeringBackend, panel: str) -> None:  # noqa: F
         backend.hmi_unified.apply_unified_hmi(panel, UnifiedHmi(graphic_lists=[UnifiedGraphicList(name="Lamp")]))
     backend.hmi_unified.delete_unified_object(panel, "textList", "states")
     backend.hmi_unified.delete_unified_object(panel, "graphicList", "LAMP")
-    for kind, code in (("textList", "TEXT_LIST_NOT_FOUND"), ("graphicList", "GRAPHIC_LIST_NOT_FOUND")):
+    missing: tuple[tuple[UnifiedKind, str], ...] = (("textList", "TEXT_LIST_NOT_FOUND"),
+                                                    ("graphicList", "GRAPHIC_LIST_NOT_FOUND"))
+    for kind, code in missing:
         with pytest.raises(e.NotFoundError) as gone:
             backend.hmi_unified.delete_unified_object(panel, kind, "States")
         assert gone.value.code == code

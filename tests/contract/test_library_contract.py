@@ -18,9 +18,9 @@ from simatic_xml.generate import generate_xml
 from tests.contract.conftest import CPU, open_plc_project
 from tests.conftest import raises_code
 
-UDT = {"blockType": "UDT", "name": "UDT_Motor",
+UDT: dict[str, Any] = {"blockType": "UDT", "name": "UDT_Motor",
        "interface": {"None": [{"name": "Speed", "dataType": "Real"}, {"name": "Running", "dataType": "Bool"}]}}
-FB = {"blockType": "FB", "name": "FB_Motor", "language": "SCL", "number": 10,
+FB: dict[str, Any] = {"blockType": "FB", "name": "FB_Motor", "language": "SCL", "number": 10,
       "interface": {"Input": [{"name": "Start", "dataType": "Bool"}],
                     "Static": [{"name": "Data", "dataType": '"UDT_Motor"'}]},
       "networks": [{"scl": "#Data.Running := #Start;"}]}
@@ -124,25 +124,25 @@ def test_type_versions_and_rules(backend: EngineeringBackend, plc: str) -> None:
     with pytest.raises(e.ValidationError) as refused:
         backend.library_types.create_library_type(plc, "Main", folder="", comment="")
     assert refused.value.code == "NOT_TYPEABLE"
-    with pytest.raises(e.ConflictError) as refused:
+    with pytest.raises(e.ConflictError) as conflict:
         _import(backend, FB_V2)
-    assert refused.value.code == "INSTANCE_WRITE_PROTECTED"
+    assert conflict.value.code == "INSTANCE_WRITE_PROTECTED"
     # the UDT became a type along with the FB: the UDT area's import and update are guarded too, and change nothing
     before = backend.types.export_type(plc, "UDT_Motor")
     udt_v2 = generate_xml({**UDT, "interface": {"None": [*UDT["interface"]["None"], {"name": "Load", "dataType": "Int"}]}},
                           "V19")
     for change in (lambda: backend.types.update_type(plc, "UDT_Motor", udt_v2),
                    lambda: backend.types.import_type(plc, udt_v2, folder="", overwrite=True, source="u.xml")):
-        with pytest.raises(e.ConflictError) as refused:
+        with pytest.raises(e.ConflictError) as conflict:
             change()
-        assert refused.value.code == "INSTANCE_WRITE_PROTECTED"
+        assert conflict.value.code == "INSTANCE_WRITE_PROTECTED"
         assert backend.types.export_type(plc, "UDT_Motor") == before
 
     edited = backend.library_types.edit_library_type("FB_Motor", plc)
     assert edited.in_work_version == "0.0.2"
-    with pytest.raises(e.ConflictError) as refused:
+    with pytest.raises(e.ConflictError) as conflict:
         backend.library_types.edit_library_type("FB_Motor", "PLC_2")
-    assert refused.value.code == "IN_WORK_VERSION_EXISTS"
+    assert conflict.value.code == "IN_WORK_VERSION_EXISTS"
     with pytest.raises(e.ValidationError) as refused:
         backend.library_types.set_default_library_type_version("FB_Motor", "0.0.2")
     assert refused.value.code == "VERSION_IN_WORK"

@@ -94,9 +94,9 @@ def test_master_secret(backend: EngineeringBackend, plc: str) -> None:  # noqa: 
     with pytest.raises(e.ConflictError) as refused:
         backend.security.master_secret(plc, "protect", "Other-1!", None)
     assert refused.value.code == "MASTER_SECRET_SET"
-    with pytest.raises(e.PermissionDeniedError) as refused:
+    with pytest.raises(e.PermissionDeniedError) as denied:
         backend.security.master_secret(plc, "change", "wrong", "N3w-secret!")
-    assert refused.value.code == "WRONG_PASSWORD"
+    assert denied.value.code == "WRONG_PASSWORD"
     backend.security.master_secret(plc, "change", "C0nfidential!", "N3w-secret!")
     assert backend.security.security_summary(plc).master_secret == "WithPassword"
     with pytest.raises(e.PermissionDeniedError):

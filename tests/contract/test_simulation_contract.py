@@ -82,7 +82,8 @@ def test_tag_errors_single_and_batch(backend: EngineeringBackend, stepped: str) 
     with pytest.raises(ConflictError) as off:
         backend.sim_tags.sim_read_tag("%MB0")
     assert off.value.code == "INSTANCE_OFF"
-    assert backend.sim_tags.sim_batch_read(["%MB0"])[0].error.code == "InstanceNotRunning"
+    [answer] = backend.sim_tags.sim_batch_read(["%MB0"])
+    assert answer.error is not None and answer.error.code == "InstanceNotRunning"
     backend.simulation.sim_disconnect()
     with pytest.raises(ConflictError) as unconnected:
         backend.sim_tags.sim_batch_read(["%MB0"])

@@ -16,6 +16,7 @@ from engineering_api.backend import errors as e
 from engineering_api.backend.areas import tags as t
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml import parse_bytes
+from simatic_xml.objects import PlcTagTable
 from tests.contract.conftest import CPU, IM
 
 DEFAULT = "Default tag table"
@@ -171,6 +172,7 @@ def test_export_xml_round_trips_through_simaticml(backend, plc):
     backend.tags.create_tag(plc, DEFAULT, _spec("A", "Int", "%IW2", comment="c", hmi_visible=False))
     xml = backend.tags.export_tag_table_xml(plc, DEFAULT)
     table = parse_bytes(xml).object
+    assert isinstance(table, PlcTagTable)
     assert [(x.name, x.data_type, x.logical_address) for x in table.tags] == [("A", "Int", "%IW2")]
     assert table.tags[0].attr("ExternalVisible") is False
     with pytest.raises(e.NotFoundError):
@@ -194,5 +196,6 @@ def test_v17_tables_carry_the_hmi_flags(backend, tmp_path):
     backend.tags.create_tag("PLC_1", DEFAULT, _spec("A", "Bool", "%I0.0"))
     doc = parse_bytes(backend.tags.export_tag_table_xml("PLC_1", DEFAULT))
     assert doc.engineering_version == "V17"
+    assert isinstance(doc.object, PlcTagTable)
     tag = doc.object.tags[0]
     assert (tag.attr("ExternalAccessible"), tag.attr("ExternalVisible"), tag.attr("ExternalWritable")) == (True, True, True)

@@ -22,6 +22,7 @@ import pytest
 
 from engineering_api.backend.errors import EngineeringError
 from engineering_api.farm import FarmBackend, FarmConfig
+from engineering_api.farm.proxy import FarmBackendBase
 from engineering_api.farm.celery_app import CALL_TASK
 from engineering_api.farm.codec import encode
 from engineering_api.farm.registry import KOMBU_UNACKED_KEY, agent_queue
@@ -32,7 +33,7 @@ pytestmark = pytest.mark.xdist_group("farm")
 
 
 @pytest.fixture
-def own_farm(tmp_path: Path) -> Iterator[tuple[FarmBackend, Agents, RedisServer]]:
+def own_farm(tmp_path: Path) -> Iterator[tuple[FarmBackendBase, Agents, RedisServer]]:
     """A farm of its own (one agent) on a persistent Redis that the test restarts."""
     from tests.farm.conftest import require_redis
 
@@ -48,14 +49,14 @@ def own_farm(tmp_path: Path) -> Iterator[tuple[FarmBackend, Agents, RedisServer]
         server.stop()
 
 
-def _queue_create(farm: FarmBackend, claim: Any, call_id: str, instance: str) -> None:
+def _queue_create(farm: FarmBackendBase, claim: Any, call_id: str, instance: str) -> None:
     """Send ``sim_create_instance(instance)`` to ``claim``'s agent under ``call_id``, as the API node sends a call."""
     fence = {"instance": claim.instance, "token": claim.token}
     farm.app.send_task(CALL_TASK, args=["simulation.sim_create_instance", {"args": encode([instance]), "kwargs": {}},
                                         call_id, "", fence], queue=agent_queue(claim.agent), task_id=call_id)
 
 
-def _awaiting(farm: FarmBackend, claim: Any, call_id: str) -> tuple[threading.Thread, list[Any]]:
+def _awaiting(farm: FarmBackendBase, claim: Any, call_id: str) -> tuple[threading.Thread, list[Any]]:
     """The API node's wait for ``call_id`` in a thread; its list receives the outcome, or the error raised."""
     answers: list[Any] = []
 
@@ -70,7 +71,7 @@ def _awaiting(farm: FarmBackend, claim: Any, call_id: str) -> tuple[threading.Th
     return waiting, answers
 
 
-def _restart_redis(farm: FarmBackend, server: RedisServer) -> None:
+def _restart_redis(farm: FarmBackendBase, server: RedisServer) -> None:
     """Stop Redis until the API node has seen it gone, then start it again on its append-only file."""
     server.stop()
     until(lambda: farm._unreachable_until > time.monotonic(), "the API node saw Redis go away")

@@ -21,13 +21,15 @@ def test_a_call_canceled_while_queued_never_runs(agents):
     backend = FarmBackend(FarmConfig(agents.redis_url))
     try:
         agent = backend.registry.free_agent()
+        assert agent is not None
         backend._send(agent, "simulation.sim_create_instance", ("Busy",), {"operating_mode": "SingleStep"}, None)
         backend._send(agent, "simulation.sim_power_on", ("Busy",), {}, None)
         backend._send(agent, "simulation.sim_run", ("Busy",), {}, None)
         busy = threading.Thread(target=backend._send, args=(agent, "simulation.sim_step", ("Busy",), {"cycles": 1_000_000}, None))
         busy.start()
         deadline = time.monotonic() + 20
-        while not (backend.registry.agent(agent.agent).current_call or "").startswith("simulation.sim_step"):
+        while not (getattr(backend.registry.agent(agent.agent), "current_call", None) or "").startswith(
+                "simulation.sim_step"):
             assert time.monotonic() < deadline, "the step never started"
             time.sleep(0.01)
         token = CancelToken()

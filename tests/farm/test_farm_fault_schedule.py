@@ -192,7 +192,7 @@ class Run:
                 claim = claims.get(record.name)
                 session = claim["caller"].rsplit("/", 1)[-1] if claim else None
                 project = Path(record.open_project).stem
-                if session is not None and claim["instance"] == record.instance and session != project \
+                if claim is not None and session is not None and claim["instance"] == record.instance and session != project \
                         and not session.startswith("V"):
                     self.violations.append(f"{record.open_project} open in the portal session {session} holds")
 

@@ -21,6 +21,7 @@ import pytest
 
 from engineering_api.backend.errors import EngineeringError, OperationTimeoutError
 from engineering_api.farm import FarmBackend, FarmConfig
+from engineering_api.farm.proxy import FarmBackendBase
 from engineering_api.farm.dispatch import _thread_binding
 from engineering_api.farm.registry import AgentRecord, Claim
 from simatic_xml.cancel import CancelToken, installed
@@ -55,7 +56,7 @@ def as_caller(caller: str, fn: Callable[[], Any]) -> Any:
 
 
 @pytest.fixture
-def farm(agents: Agents) -> Iterator[FarmBackend]:
+def farm(agents: Agents) -> Iterator[FarmBackendBase]:
     from tests.farm.conftest import give_back
 
     backend = FarmBackend(FarmConfig(agents.redis_url))
@@ -85,9 +86,10 @@ def test_a_call_sent_to_a_killed_agent_is_lost_and_never_runs_when_it_returns(fa
 def test_an_agent_restarted_at_once_is_a_new_instance_and_its_caller_hears_it_at_once(farm, agents, workspace):
     as_caller("case2", lambda: farm.create_project(Path(workspace), "Quick", author="", comment=""))
     held = farm.registry.holding("case2").claim
-    for step in (("simulation.sim_create_instance", ("S2",), {"operating_mode": "SingleStep"}), ("simulation.sim_power_on", ("S2",), {}),
+    assert held is not None
+    for queued in (("simulation.sim_create_instance", ("S2",), {"operating_mode": "SingleStep"}), ("simulation.sim_power_on", ("S2",), {}),
                  ("simulation.sim_run", ("S2",), {})):
-        farm._send(held, step[0], step[1], step[2], None)
+        farm._send(held, queued[0], queued[1], queued[2], None)
     answers: list[BaseException | Any] = []
 
     def step() -> None:
@@ -142,7 +144,7 @@ def test_redis_away_longer_than_a_lease_loses_no_call_and_no_agent(client, farm_
 
 
 @pytest.fixture
-def slow_farm(tmp_path: Path) -> Iterator[tuple[FarmBackend, Agents]]:
+def slow_farm(tmp_path: Path) -> Iterator[tuple[FarmBackendBase, Agents]]:
     """A farm of its own with one agent whose every call takes 6 s and ignores a cancel (TIA in a C call)."""
     import sys
 
@@ -310,9 +312,9 @@ def test_a_reattached_call_that_was_noted_but_never_sent_ends_within_seconds(far
     call = {"callId": uuid.uuid4().hex, "agent": record.name, "instance": record.instance,
             "method": "create_project", "sentAt": time.time()}
     jobs = _Jobs()
-    watch(jobs, farm, "job-never-sent", call)
+    watch(jobs, farm, "job-never-sent", call)  # type: ignore[arg-type]  # a double with only what watch() uses
     assert jobs.settled.wait(30), "settled within seconds, not at the call's expiry"
-    assert jobs.status == "Failed" and jobs.failure.code == "INTERRUPTED", jobs.failure
+    assert jobs.status == "Failed" and jobs.failure is not None and jobs.failure.code == "INTERRUPTED", jobs.failure
     assert farm.registry.cancel_requested(call["callId"]), "made never to run"
 
 
@@ -328,6 +330,7 @@ def test_an_agent_whose_lease_lapsed_closes_the_project_its_session_lost_when_it
     try:
         as_caller("stalled", lambda: farm.create_project(Path(workspace), "Stalled", author="", comment=""))
         claim = farm.registry.holding("stalled").claim
+        assert claim is not None
         process = agents.processes[claim.agent]
         process.send_signal(signal.SIGSTOP)
         try:

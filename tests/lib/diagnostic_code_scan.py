@@ -78,11 +78,11 @@ def _codes_in(tree: ast.AST, *, exceptions_module: bool) -> Iterator[str]:
         elif isinstance(node, ast.FunctionDef) and _builds_diagnostics(node):
             arguments = node.args
             positional = arguments.posonlyargs + arguments.args
-            for arg, default in zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults):
-                if arg.arg == "code":
+            for parameter, default in zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults):
+                if parameter.arg == "code":
                     yield from _literals(default)
-            for arg, kw_default in zip(arguments.kwonlyargs, arguments.kw_defaults):
-                if arg.arg == "code":
+            for kw_parameter, kw_default in zip(arguments.kwonlyargs, arguments.kw_defaults):
+                if kw_parameter.arg == "code":
                     yield from _literals(kw_default)
             for inner in ast.walk(node):
                 if isinstance(inner, ast.Call) and _is_diagnostic(_call_name(inner)):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import mcp_types as types
 import msgspec
 import pytest
 import uvicorn
@@ -94,6 +95,12 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """One server per test module; each module starts from an empty data directory."""
     with live_server(Settings.from_env(data_dir=tmp_path_factory.mktemp("mcp")), SLOW) as server:
         yield server
+
+
+def hints(tool: types.Tool) -> types.ToolAnnotations:
+    """A tool's annotations, checked to be there (the server annotates every tool)."""
+    assert tool.annotations is not None, tool.name
+    return tool.annotations
 
 
 def structured(result: Any) -> Any:

@@ -167,7 +167,8 @@ def _as_step(step: Step) -> Callable[[Any], dict[str, Any]]:
 
 
 async def test_ten_engineering_tasks_complete_from_the_core_profile_and_text_alone(live: Live) -> None:
-    script = [_as_step(step) for _, steps, _ in TASKS for step in steps]
+    script: list[dict[str, Any] | Callable[[Any], dict[str, Any]]] = [_as_step(step) for _, steps, _ in TASKS
+                                                                     for step in steps]
     async with http_session(live) as session:
         listed = await all_tools(session)
         core = {t.name for t in listed}

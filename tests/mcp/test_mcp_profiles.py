@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]  # jsonschema ships no type information
 import mcp_types as types
 import pytest
 
@@ -87,7 +87,7 @@ async def test_find_tools_returns_schemas_to_call_what_it_found(live: Live) -> N
 
 
 _STRINGS = {"type": "array", "items": {"type": "string"}}
-_REMOTE = {"type": "object", "required": ["url"], "properties": {
+_REMOTE: dict[str, Any] = {"type": "object", "required": ["url"], "properties": {
     "url": {"type": "string", "pattern": "^https?://"}, "headers": {"type": "object"}}}
 _COMMAND = {"type": "object", "required": ["command", "args"], "properties": {
     "command": {"type": "string"}, "args": _STRINGS, "env": {"type": "object"}}}

@@ -5,6 +5,7 @@ history is queried, and changes are audited as tools."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -13,7 +14,7 @@ import pytest
 from tests.api.test_runtime_alarms_history import LEVEL, running_plant
 from tests.api.test_runtime_auth import RT, login
 from tests.conftest import data
-from tests.mcp.conftest import Live, structured
+from tests.mcp.conftest import Live, hints, structured
 from tests.mcp.test_mcp_transports import all_tools, http_session
 
 pytestmark = pytest.mark.anyio
@@ -24,7 +25,7 @@ RUNTIME_TOOLS = {"runtime_tags_list", "runtime_tags_read", "runtime_tags_write",
 
 
 @pytest.fixture(scope="module")
-def rest(live: Live) -> httpx.Client:
+def rest(live: Live) -> Iterator[httpx.Client]:
     """An admin's REST client of the live server, with the line program running on a SingleStep instance."""
     with httpx.Client(base_url=live.base, headers=live.headers("admin"), timeout=60) as client:
         running_plant(client, live.headers("admin"), "Runtime")
@@ -79,9 +80,9 @@ async def test_a_write_previews_until_confirmed_then_raises_an_alarm_the_key_ack
         tools = {t.name: t for t in await all_tools(session)}
         assert RUNTIME_TOOLS <= set(tools)
         write = tools["runtime_tags_write"]
-        assert write.annotations.destructive_hint and not write.annotations.read_only_hint
-        assert "confirm" in write.input_schema["properties"] and "PUT /api/runtime/tags/values" in write.description
-        assert tools["runtime_alarms_current"].annotations.read_only_hint
+        assert hints(write).destructive_hint and not hints(write).read_only_hint
+        assert "confirm" in write.input_schema["properties"] and "PUT /api/runtime/tags/values" in (write.description or "")
+        assert hints(tools["runtime_alarms_current"]).read_only_hint
 
         values = [{"name": LEVEL, "value": 95.0}, {"name": '"Line_DB".Hidden', "value": 1.0}]
         preview = await session.call_tool("runtime_tags_write", {"values": values})

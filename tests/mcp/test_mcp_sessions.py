@@ -3,6 +3,7 @@ sessions one key holds, and malformed bodies answered as JSON-RPC parse errors."
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -110,8 +111,10 @@ def test_a_key_holds_at_most_its_session_limit_the_oldest_idle_one_goes(live: Li
         answer = _initialize(live, role)
         assert answer.status_code == 200, answer.text
         opened.append(answer.headers["mcp-session-id"])
+    me = live.services.keys.verify(live.keys[role])
+    assert me is not None
     mine = [s["sessionId"] for s in httpx.get(f"{live.base}/mcp/sessions", headers=live.headers(role)).json()["data"]
-            if s["keyId"] == live.services.keys.verify(live.keys[role]).key_id and s["connected"]]
+            if s["keyId"] == me.key_id and s["connected"]]
     assert len(mine) <= MAX_SESSIONS_PER_KEY and opened[-1] in mine and opened[0] not in mine
     gone = httpx.post(f"{live.base}/mcp", headers=live.headers(role, **_ACCEPT, **{
         "mcp-session-id": opened[0], "mcp-protocol-version": "2025-06-18"}),
@@ -128,7 +131,7 @@ def test_the_registry_closes_the_oldest_idle_session_or_refuses_when_all_are_bus
     for name in ("a", "b"):
         now[0] += 1
         registry.open(McpSession(session_id=name, transport="sse", key_id="k", last_activity=now[0],
-                                 close=lambda name=name: closed.append(name)))
+                                 close=functools.partial(closed.append, name)))
     registry.open(McpSession(session_id="other", transport="sse", key_id="x"))
     registry.touch("a", method="tools/call")  # a is busy until served, and now the newest
     assert registry.admit("k", 2) and closed == ["b"] and registry.get("b") is None

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from engineering_api.mcp.sessions import McpSession, SessionRegistry
-from tests.mcp.conftest import Live, structured
+from tests.mcp.conftest import Live, hints, structured
 from tests.mcp.test_mcp_transports import all_tools, http_session, sse_session
 
 pytestmark = pytest.mark.anyio
@@ -28,7 +28,7 @@ def _audit(live: Live, path_prefix: str) -> list[dict[str, Any]]:
 async def test_a_viewer_sees_and_runs_only_reads(live: Live) -> None:
     async with http_session(live, role="viewer") as session:
         tools = await all_tools(session)
-        assert tools and all(t.annotations.read_only_hint for t in tools if t.name not in ("call_tool",))
+        assert tools and all(hints(t).read_only_hint for t in tools if t.name not in ("call_tool",))
         refused = await session.call_tool("projects_create", {"name": "ByViewer"})
         assert refused.is_error and structured(refused)["code"] == "FORBIDDEN"
         also = await session.call_tool("call_tool", {"name": "projects_create", "arguments": {"name": "X"}})

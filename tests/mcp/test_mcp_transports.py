@@ -22,7 +22,7 @@ from mcp.client.sse import sse_client
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
-from tests.mcp.conftest import Live, structured
+from tests.mcp.conftest import Live, hints, structured
 
 DATA = Path(__file__).parent / "data"
 """The SCL source these tests import, as a file."""
@@ -95,10 +95,10 @@ async def test_tool_metadata_comes_from_the_operation(live: Live) -> None:
         "type": "string", "description": "Project name; the project is created as directory/name/name.apNN."}
     assert create.input_schema["required"] == ["name"]
     assert "Needs the engineer role" in (create.description or "")
-    assert create.annotations.read_only_hint is False
+    assert hints(create).read_only_hint is False
     listing = tools["blocks_list"]
-    assert listing.annotations.read_only_hint is True and listing.annotations.idempotent_hint is True
-    assert tools["blocks_delete"].annotations.destructive_hint is True
+    assert hints(listing).read_only_hint is True and hints(listing).idempotent_hint is True
+    assert hints(tools["blocks_delete"]).destructive_hint is True
     assert "confirm" in tools["blocks_delete"].input_schema["properties"]
 
 

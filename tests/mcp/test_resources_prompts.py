@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 import httpx2
+import mcp_types as types
 import msgspec
 import pytest
 from mcp import Client
@@ -231,7 +232,9 @@ async def test_prompt_errors_are_protocol_errors(live: Live) -> None:
 def test_every_tool_a_prompt_names_exists(live: Live) -> None:
     catalog = {spec.name for spec in tool_catalog(live.services).tools()}
     for spec in prompts.PROMPTS:
-        text = prompts.get_prompt(spec.name, {a.name: "X" for a in spec.arguments}).messages[0].content.text
+        content = prompts.get_prompt(spec.name, {a.name: "X" for a in spec.arguments}).messages[0].content
+        assert isinstance(content, types.TextContent), spec.name
+        text = content.text
         named = [t for t in re.findall(r"`([^`]+)`", text) if not t.startswith("tia://")]
         assert named, spec.name
         assert set(named) <= catalog, (spec.name, set(named) - catalog)

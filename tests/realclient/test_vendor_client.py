@@ -26,6 +26,8 @@ from tests.assistant_stub import ScriptedProvider, say
 from tests.realclient.conftest import serve
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from tests.realclient.conftest import Served
 
 HERE = Path(__file__).parent
@@ -59,7 +61,7 @@ def node_ready() -> str:
 
 
 @pytest.fixture
-def served(tmp_path: Path, node_ready: str) -> Served:
+def served(tmp_path: Path, node_ready: str) -> Iterator[Served]:
     yield from serve(tmp_path / "data")
 
 

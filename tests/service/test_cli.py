@@ -73,7 +73,7 @@ class _FullDiskConnection:
     def execute(self, sql: str, params: Any = ()) -> Any:
         if sql.startswith("PRAGMA journal_mode"):
             error = sqlite3.OperationalError("database or disk is full")
-            error.sqlite_errorcode = 13  # type: ignore[attr-defined]  # SQLITE_FULL, as sqlite3 sets it
+            error.sqlite_errorcode = 13  # SQLITE_FULL, as sqlite3 sets it
             raise error
         return self.inner.execute(sql, params)
 

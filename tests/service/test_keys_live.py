@@ -145,8 +145,13 @@ def test_a_key_in_use_is_not_looked_up_again_until_another_store_changes_keys(tm
     _, secret = store.create("ci", Role.VIEWER)
     lookups: list[str] = []
     statements: list[str] = []
-    db._conn.set_trace_callback(lambda sql: (statements.append(sql),
-                                             lookups.append(sql) if "FROM api_keys" in sql else None))
+
+    def trace(sql: str) -> None:
+        statements.append(sql)
+        if "FROM api_keys" in sql:
+            lookups.append(sql)
+
+    db._conn.set_trace_callback(trace)
     try:
         assert [store.verify(secret) is not None for _ in range(3)] == [True] * 3
         assert len(lookups) == 1

@@ -59,7 +59,8 @@ def test_the_database_speaks_both(fresh_db):
     store.set("a", {"b": 1})
     store.set("a", {"b": 2})
     assert store.get("a") == {"b": 2}
-    assert db.one("SELECT value FROM kv WHERE name = ?", ("t:a",))[0] == '{"b": 2}'
+    row = db.one("SELECT value FROM kv WHERE name = ?", ("t:a",))
+    assert row is not None and row[0] == '{"b": 2}'
     assert db.insert("INSERT INTO audit(at, method, path, status, outcome) VALUES (?,?,?,?,?)",
                      ("2026-01-01T00:00:00Z", "POST", "/x", 200, "ok")) >= 1
     with pytest.raises(Exception):

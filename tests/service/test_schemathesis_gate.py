@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from litestar.testing import TestClient
 from schemathesis.core.failures import ServerError
+from schemathesis.schemas import BaseSchema
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -97,8 +98,8 @@ def _document() -> dict[str, Any]:
     return document
 
 
-def _load_schema() -> Any:
-    loaded = schemathesis.openapi.from_dict(
+def _load_schema() -> BaseSchema:
+    loaded: BaseSchema = schemathesis.openapi.from_dict(
         _document(),
         config=schemathesis.Config.from_dict({
             "seed": SEED,
