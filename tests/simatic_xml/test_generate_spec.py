@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import pytest
 
@@ -11,10 +12,11 @@ from simatic_xml import flgnet, graph
 from simatic_xml.errors import SimaticMLError
 from simatic_xml.generate import SpecError, SpecVersionError, build_document, generate_xml, parse_spec
 from simatic_xml.versions import NS_PREFIX
+from tests.simatic_xml.typed import block
 
 VERSIONS = ("V16", "V17", "V18", "V19", "V20", "V21")
 
-MOTOR_IFACE = {
+MOTOR_IFACE: dict[str, Any] = {
     "Input": [
         {"name": "Start", "dataType": "Bool", "comment": "Start command"},
         {"name": "Stop", "dataType": "Bool"},
@@ -32,7 +34,7 @@ MOTOR_IFACE = {
     "Constant": [{"name": "LIMIT_HI", "dataType": "Real", "startValue": 90.0}],
 }
 
-SCL_FB = {
+SCL_FB: dict[str, Any] = {
     "blockType": "FB",
     "name": "FB_Motor",
     "language": "SCL",
@@ -69,7 +71,7 @@ def lad_spec(language: str = "LAD") -> dict:
             "networks": [{"title": "Rungs", key: LAD_RUNGS}, {"scl": "#Count := 0;"}]}
 
 
-GRAPH_FB = {
+GRAPH_FB: dict[str, Any] = {
     "blockType": "FB",
     "name": "FB_Seq",
     "language": "GRAPH",
@@ -96,7 +98,7 @@ GRAPH_FB = {
     ],
 }
 
-GLOBAL_DB = {
+GLOBAL_DB: dict[str, Any] = {
     "blockType": "GlobalDB",
     "name": "DB_Settings",
     "number": 20,
@@ -107,7 +109,7 @@ GLOBAL_DB = {
     ]},
 }
 
-UDT = {
+UDT: dict[str, Any] = {
     "blockType": "UDT",
     "name": "UDT_Recipe",
     "comment": "Recipe",
@@ -118,7 +120,7 @@ UDT = {
     ]},
 }
 
-OB_CYCLIC = {
+OB_CYCLIC: dict[str, Any] = {
     "blockType": "OB",
     "name": "Cyclic100ms",
     "language": "SCL",
@@ -128,7 +130,7 @@ OB_CYCLIC = {
     "networks": [{"scl": '#x := #x + 1;\n"Out" := #x > 10;'}],
 }
 
-OB_MAIN_LAD = {
+OB_MAIN_LAD: dict[str, Any] = {
     "blockType": "OB",
     "name": "Main",
     "number": 1,
@@ -136,9 +138,9 @@ OB_MAIN_LAD = {
     "networks": [{"lad": [[{"contact": '"Start"'}, {"call": "FB_Motor", "instance": '"DB_Motor"', "inputs": {"Start": {"operand": '"Start"', "type": "Bool"}}}]]}],
 }
 
-IDB = {"blockType": "InstanceDB", "name": "DB_Motor", "instanceOf": "FB_Motor"}
+IDB: dict[str, Any] = {"blockType": "InstanceDB", "name": "DB_Motor", "instanceOf": "FB_Motor"}
 
-EXAMPLES = {
+EXAMPLES: dict[str, Any] = {
     "scl_fb": SCL_FB, "lad_fb": lad_spec("LAD"), "fbd_fb": lad_spec("FBD"), "graph_fb": GRAPH_FB,
     "global_db": GLOBAL_DB, "udt": UDT, "ob_cyclic": OB_CYCLIC, "ob_main_lad": OB_MAIN_LAD, "instance_db": IDB,
 }
@@ -176,7 +178,7 @@ def test_default_version_is_v19() -> None:
 @pytest.mark.parametrize("version, st", [("V16", "v3"), ("V18", "v3"), ("V19", "v4"), ("V21", "v4")])
 def test_scl_network_namespace_and_text(version: str, st: str) -> None:
     doc = parse_bytes(generate_xml(SCL_FB, version))
-    body = doc.object.compile_units[0].network_source.body
+    body = block(doc).compile_units[0].network_source.body
     assert body.ns == f"{NS_PREFIX}NetworkSource/StructuredText/{st}"
     assert tokens_to_text(body) == SCL_FB["networks"][0]["scl"]
     uids = [int(n.attrs["UId"]) for n in body.iter() if "UId" in n.attrs]
@@ -208,7 +210,7 @@ def test_interface_details() -> None:
 
 def test_lad_network_shape() -> None:
     doc = build_document(lad_spec("LAD"), "V19")
-    unit = doc.object.compile_units[0]
+    unit = block(doc).compile_units[0]
     assert unit.programming_language == "LAD"
     assert unit.network_source.body.ns == f"{NS_PREFIX}NetworkSource/FlgNet/v5"
     net = flgnet.from_xml(unit.network_source.body)
@@ -227,7 +229,7 @@ def test_lad_network_shape() -> None:
     open_cons = [int(c.uid) for w in net.wires for c in w.connections if isinstance(c, flgnet.OpenCon)]
     wires = [int(w.uid) for w in net.wires]
     assert open_cons and max(uids) < min(open_cons) and max(open_cons) < min(wires)
-    assert doc.object.compile_units[1].programming_language == "SCL"
+    assert block(doc).compile_units[1].programming_language == "SCL"
     v16 = build_document(lad_spec("LAD"), "V16").object.compile_units[0].network_source.body
     assert v16.ns == f"{NS_PREFIX}NetworkSource/FlgNet/v4"
 
