@@ -19,9 +19,9 @@ def block(doc: Document) -> Block:
     return doc.object
 
 
-def interface(doc: Document) -> Interface:
-    """The interface of the document's block or PLC data type."""
-    obj = doc.object
+def interface(of: Document | SwObject) -> Interface:
+    """The interface of a block or PLC data type (or of the one a document holds)."""
+    obj = of.object if isinstance(of, Document) else of
     assert isinstance(obj, Block | PlcStruct), type(obj).__name__
     found = obj.interface
     assert found is not None, obj.name
