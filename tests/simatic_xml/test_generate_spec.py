@@ -201,9 +201,11 @@ def test_interface_details() -> None:
     assert (t1.datatype, t1.version) == ("TON_TIME", "1.0")
     assert latch.remanence == "Retain"
     assert [(a.name, a.value) for a in latch.attributes or ()] == [("ExternalAccessible", "false")]
-    assert data.datatype == "Struct" and getattr(data.members[0].start_value, "value", None) == "5"
-    assert buf.datatype == "Array[0..9] of Int" and getattr(text.start_value, "value", None) == "'abc'"
-    assert getattr(section(interface(obj), "Input").members[0].comment, "texts", None) == {"en-US": "Start command"}
+    five, abc = data.members[0].start_value, text.start_value
+    assert data.datatype == "Struct" and five is not None and five.value == "5"
+    assert buf.datatype == "Array[0..9] of Int" and abc is not None and abc.value == "'abc'"
+    start_comment = section(interface(obj), "Input").members[0].comment
+    assert start_comment is not None and start_comment.texts == {"en-US": "Start command"}
     sections = [s.name for s in interface(obj).sections.sections]
     assert sections == ["Input", "Output", "InOut", "Static", "Temp", "Constant"]
     # block title in both cultures, placed last; every text has one item per culture
