@@ -143,7 +143,7 @@ def _constant(scope: str, const) -> A.Expr | None:
     return literal(const.value, const.type)
 
 
-def literal(text: str, type_name: str | None = None) -> A.Expr | None:
+def literal(text: str, type_name: str | None = None) -> A.Literal | None:
     """A constant as the SCL parser reads it; ``type_name`` is the ``ConstantType`` of a LiteralConstant.
 
     TIA writes an untyped literal's type apart from its value (``Real`` + ``1``): the value is made to

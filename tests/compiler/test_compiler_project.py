@@ -25,6 +25,7 @@ def _table() -> Any:
         {"name": "Speed_SP", "address": "%MW10", "dataType": "Int"},
     ], "V19")
     doc = parse_bytes(data)
+    assert doc.object.children is not None
     doc.object.children.append(PlcUserConstant(
         element=PlcUserConstant.ELEMENT, composition_name="UserConstants",
         attributes={"DataTypeName": "Int", "Name": "MAX_SPEED", "Value": "1500"}, children=[]))

@@ -30,8 +30,11 @@ _EXPECT_XML = re.compile(r"^<!-- expect: (?:Network (\d+) (Error|Warning) ([\w-]
 
 
 def test_there_is_one_seeded_source_per_rule() -> None:
-    codes = {_EXPECT.match(read_source(p).splitlines()[0]).group(4) for p in SEEDED}
-    codes |= {_EXPECT_XML.match(p.read_text(encoding="utf-8-sig").splitlines()[1]).group(3) for p in SEEDED_XML}
+    heads = [_EXPECT.match(read_source(p).splitlines()[0]) for p in SEEDED]
+    heads_xml = [_EXPECT_XML.match(p.read_text(encoding="utf-8-sig").splitlines()[1]) for p in SEEDED_XML]
+    assert all(heads) and all(heads_xml)
+    codes = {m.group(4) for m in heads if m}
+    codes |= {m.group(3) for m in heads_xml if m}
     assert {
         "UNDECLARED", "MISSING_TYPE", "MISSING_BLOCK", "UNKNOWN_PARAMETER", "PARAMETER_NOT_SUPPLIED", "PARAMETER_TYPE",
         "WRONG_PARAMETER", "TYPE_MISMATCH", "OPERATOR_TYPE", "WRITE_CONSTANT", "DUPLICATE_NAME",

@@ -114,7 +114,9 @@ def _page(t: str) -> str:
 def test_every_pair(source: str, target: str, iec_check: bool) -> None:
     ok = _expected(source, target, iec_check)
     assert implicit(source, target, iec_check=iec_check) is ok
-    assert rule(source, target).iec_on if (iec_check and ok) else True
+    found = rule(source, target)
+    assert found is not None
+    assert found.iec_on if (iec_check and ok) else True
     assert assignable(canonical(source), canonical(target), iec_check) is ok
 
 

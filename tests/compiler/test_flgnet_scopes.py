@@ -38,9 +38,11 @@ def _net():
 def test_every_access_scope_is_typed_and_written_back_unchanged() -> None:
     body = _net()
     net = from_xml(body)
+    assert net.parts is not None
     accesses = [p for p in net.parts if not isinstance(p, XmlNode) and isinstance(p, FlgAccess)]
     assert len(accesses) == 5, [type(p).__name__ for p in net.parts]
     slice_, periphery, nested, label, address = accesses
+    assert slice_.symbol and periphery.symbol and nested.symbol and address.address is not None
     assert slice_.symbol[0].slice == "x0" and periphery.symbol[0].simple == "Periphery"
     assert nested.symbol[1].slice == "b1" and label.label == "Skip" and address.address["Type"] == "DWord"
     assert net.labels() == ["Here"]

@@ -80,12 +80,26 @@ def element(root: etree._Element, name: str) -> etree._Element:
     return next(e for e in root.iter(C + "InternalElement") if e.get("Name") == name)
 
 
+def child(el: etree._Element, path: str) -> etree._Element:
+    """The first element at ``path`` under ``el``; the test fails when there is none."""
+    found = el.find(path)
+    assert found is not None, path
+    return found
+
+
+def parent(el: etree._Element) -> etree._Element:
+    """The parent of ``el``; the test fails at the root."""
+    found = el.getparent()
+    assert found is not None, el.tag
+    return found
+
+
 def drop_attribute(el: etree._Element, name: str) -> None:
     el.remove(next(a for a in el.findall(C + "Attribute") if a.get("Name") == name))
 
 
 def set_attribute(el: etree._Element, name: str, value: str) -> None:
-    next(a for a in el.findall(C + "Attribute") if a.get("Name") == name).find(C + "Value").text = value
+    child(next(a for a in el.findall(C + "Attribute") if a.get("Name") == name), C + "Value").text = value
 
 
 # ------------------------------------------------------------------------------------------- round trip
@@ -126,9 +140,11 @@ def test_created_only_changes_the_writing_time() -> None:
     devices, subnets = make_devices()
     plain = export_aml("Plant", devices, subnets)
     stamped = export_aml("Plant", devices, subnets, created="2026-11-21T07:00:00Z")
-    info = tree(stamped).find(C + "SourceDocumentInformation")
+    info = child(tree(stamped), C + "SourceDocumentInformation")
     assert info.get("LastWritingDateTime") == "2026-11-21T07:00:00Z"
-    info.set("LastWritingDateTime", tree(plain).find(C + "SourceDocumentInformation").get("LastWritingDateTime"))
+    written = child(tree(plain), C + "SourceDocumentInformation").get("LastWritingDateTime")
+    assert written is not None
+    info.set("LastWritingDateTime", written)
     assert etree.tostring(info.getroottree()) == etree.tostring(tree(plain).getroottree())
 
 
@@ -142,22 +158,22 @@ def test_output_is_caex_3_automationml() -> None:
     assert root.get("SchemaVersion") == "3.0"
     assert root.get("FileName") == "Plant.aml"
     assert root.findtext(C + "SuperiorStandardVersion") == "AutomationML 2.10"
-    info = root.find(C + "SourceDocumentInformation")
+    info = child(root, C + "SourceDocumentInformation")
     assert info.get("OriginVersion") == "1900"
     assert {"OriginName", "OriginID", "OriginVersion", "LastWritingDateTime"} <= set(info.keys())
 
-    project = root.find(f"{C}InstanceHierarchy/{C}InternalElement")
+    project = child(root, f"{C}InstanceHierarchy/{C}InternalElement")
     assert project.get("Name") == "Plant"
-    assert project.find(C + "RoleRequirements").get("RefBaseRoleClassPath") == RCL + "AutomationProject"
+    assert child(project, C + "RoleRequirements").get("RefBaseRoleClassPath") == RCL + "AutomationProject"
     ids = [e.get("ID") for e in root.iter(C + "InternalElement", C + "ExternalInterface")]
     assert len(ids) == len(set(ids))
 
-    head = element(element(root, "PLC_1"), "Rack_0").find(C + "InternalElement")
+    head = child(element(element(root, "PLC_1"), "Rack_0"), C + "InternalElement")
     values = {a.get("Name"): a.findtext(C + "Value") for a in head.findall(C + "Attribute")}
     assert values["TypeIdentifier"] == "OrderNumber:6ES7 516-3AN02-0AB0"
     assert values["FirmwareVersion"] == "V2.9"
     assert values["PositionNumber"] == "1" and values["BuiltIn"] == "false" and values["DeviceItemType"] == "CPU"
-    assert head.find(C + "SupportedRoleClass").get("RefRoleClassPath") == RCL + "DeviceItem"
+    assert child(head, C + "SupportedRoleClass").get("RefRoleClassPath") == RCL + "DeviceItem"
     node = element(element(head, "PROFINET interface_1"), "E1")
     assert {a.get("Name"): a.findtext(C + "Value") for a in node.findall(C + "Attribute")}["NetworkAddress"] == \
         "192.168.0.1"
@@ -166,16 +182,16 @@ def test_output_is_caex_3_automationml() -> None:
 def test_links_connect_nodes_to_the_subnet() -> None:
     devices, subnets = make_devices()
     root = tree(export_aml("Plant", devices, subnets))
-    interfaces = {(e.getparent().get("ID"), e.get("Name")) for e in root.iter(C + "ExternalInterface")}
+    interfaces = {(parent(e).get("ID"), e.get("Name")) for e in root.iter(C + "ExternalInterface")}
     links = list(root.iter(C + "InternalLink"))
     for link in links:
         for side in (link.get("RefPartnerSideA"), link.get("RefPartnerSideB")):
-            assert tuple(side.split(":")) in interfaces
+            assert side is not None and tuple(side.split(":")) in interfaces
     subnet_id = element(root, "PN/IE_1").get("ID")
     to_subnet = [link for link in links if link.get("RefPartnerSideB") == f"{subnet_id}:LogicalEndPoint_Subnet"]
     assert len(to_subnet) == 3
     system = element(root, "PROFINET IO-System")
-    assert system.getparent().get("Name") == "PROFINET interface_1"  # the PLC controls the IO device
+    assert parent(system).get("Name") == "PROFINET interface_1"  # the PLC controls the IO device
 
 
 # ------------------------------------------------------------------------------------------- refusals
@@ -215,7 +231,7 @@ def test_missing_type_identifier_names_the_element() -> None:
         import_aml(etree.tostring(root))
 
     root = tree(export_aml("Plant", devices, subnets))
-    head = element(element(root, "HMI_1"), "Rack_0").find(C + "InternalElement")
+    head = child(element(element(root, "HMI_1"), "Rack_0"), C + "InternalElement")
     drop_attribute(head, "TypeIdentifier")
     with pytest.raises(AmlFormatError, match="HMI_1"):
         import_aml(etree.tostring(root))
@@ -247,7 +263,7 @@ def test_unknown_article_with_lookup_is_refused() -> None:
 def test_gsd_devices_are_refused_with_a_clear_message() -> None:
     devices, subnets = make_devices()
     root = tree(export_aml("Plant", devices, subnets))
-    head = element(element(root, "HMI_1"), "Rack_0").find(C + "InternalElement")
+    head = child(element(element(root, "HMI_1"), "Rack_0"), C + "InternalElement")
     set_attribute(head, "TypeIdentifier", "GSD:GSDML-V2.41-VENDOR-DEVICE-20240101.XML/DAP/DAP1")
     with pytest.raises(AmlFormatError, match="only catalog hardware"):
         import_aml(etree.tostring(root))

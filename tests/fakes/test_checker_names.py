@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from engineering_api.rules.compiler import checker
+from engineering_api.rules.compiler.check_expressions import _EXPR
+from engineering_api.rules.compiler.check_statements import _STMT
 
 _OLD_NAMES = (
     "A", "ArrayT", "BITSTRINGS", "BIT_LIT", "BlockChecker", "BlockDef", "CompilerDiagnostic", "Diagnostic", "FUNCTIONS",
@@ -21,5 +23,5 @@ def test_old_names_are_importable() -> None:
 def test_dispatch_tables_hold_the_checker_methods() -> None:
     # The tables call functions, not bound methods: an override in BlockChecker would be passed over.
     methods = [getattr(checker.BlockChecker, name) for name in dir(checker.BlockChecker)]
-    for table in (checker._STMT, checker._EXPR):
+    for table in (_STMT, _EXPR):  # the tables the checker module re-exports (above)
         assert all(any(function is method for method in methods) for function in table.values())

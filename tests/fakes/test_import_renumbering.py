@@ -29,6 +29,7 @@ def _objects() -> list:
 def test_renumbering_writes_the_bytes_a_full_rewrite_writes() -> None:
     for obj in _objects():
         doc = parse_bytes(obj.xml)
+        assert doc.object.attributes is not None
         doc.object.attributes["Number"] = 42
         assert _renumbered(obj, 42).xml == to_bytes(doc)
         assert _renumbered(obj, 42).number == 42

@@ -5,7 +5,7 @@ of anything else, or of the test instance of an in-work version, goes through; a
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from fakes.program import PlcSoftware
 
 
-def _documents(*specs: dict[str, object]) -> list[m.ProgramDocument]:
+def _documents(*specs: dict[str, Any]) -> list[m.ProgramDocument]:
     return [m.ProgramDocument(source=f"{s['name']}.xml", data=generate_xml(s, "V19")) for s in specs]
 
 

@@ -42,8 +42,8 @@ def test_a_faceplate_type_is_listed_but_not_placed(tmp_path: Path) -> None:
     backend.hmi.import_hmi_screen("HMI_1", faceplate_screen("Motors@$@Valve V 0.0.1"))
     assert [(i.device_name, i.name, i.version_number) for i in backend.hmi_resources.list_hmi_library_types()[0].instances] == [
         ("HMI_1", "Valves/Valve_1", "0.0.1")]
-    with pytest.raises(e.ConflictError) as refused:
+    with pytest.raises(e.ConflictError) as in_use:
         backend.library_types.delete_library_type("Valve")
-    assert refused.value.code == "TYPE_HAS_INSTANCES" and "HMI_1/Valves/Valve_1" in refused.value.message
+    assert in_use.value.code == "TYPE_HAS_INSTANCES" and "HMI_1/Valves/Valve_1" in in_use.value.message
     backend.devices.delete_device("HMI_1")
     assert backend.library_types.delete_library_type("Valve").name == "Valve" and backend.hmi_resources.list_hmi_library_types() == []

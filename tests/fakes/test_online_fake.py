@@ -67,6 +67,7 @@ def test_a_stub_download_keeps_unchanged_data_blocks_in_memory(plc: Any) -> None
     first = plc.online.download("PLC_1")
     assert first.reinitialised_data_blocks == ["Data"] and cpu.device == "PLC_1"
     assert first.warnings == ["stub engine: nothing runs"]
+    assert cpu.memory is not None
     cpu.memory.dbs["data"]["value"] = 7
     again = plc.online.download("PLC_1")
     assert again.reinitialised_data_blocks == [] and cpu.memory.dbs["data"]["value"] == 7

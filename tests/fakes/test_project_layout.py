@@ -24,6 +24,7 @@ from engineering_api.lib.staging import SCRATCH_FOLDER
 from fakes import project_commit
 from fakes.backend import FakeBackend
 from fakes.model import Project
+from fakes.program import PlcSoftware
 from fakes.project_commit import JOURNAL_NAME, STAGED_PREFIX
 from fakes.project_files import load_project, save_project
 from simatic_xml.generate import generate_xml
@@ -39,12 +40,23 @@ def _fc(index: int | str, marker: int) -> bytes:
                          "networks": [{"scl": f"#{name} := {marker};"}]})
 
 
+def _plc_software(project: Project) -> PlcSoftware:
+    """PLC_1's software (every project of these tests has it)."""
+    software = project.devices["PLC_1"].software
+    assert software is not None
+    return software
+
+
+def _marker(xml: bytes) -> int:
+    """An FC's marker: the constant its one statement assigns."""
+    found = re.search(rb"<ConstantValue[^>]*>(\d+)</ConstantValue>", xml)
+    assert found is not None
+    return int(found.group(1))
+
+
 def _markers(project: Project) -> dict[str, int]:
-    """Each FC's marker: the constant its one statement assigns."""
-    return {
-        o.name: int(re.search(rb"<ConstantValue[^>]*>(\d+)</ConstantValue>", o.xml).group(1))  # type: ignore[union-attr]
-        for o in project.devices["PLC_1"].software.all() if o.name.startswith("FC_")
-    }
+    """Each FC's marker."""
+    return {o.name: _marker(o.xml) for o in _plc_software(project).all() if o.name.startswith("FC_")}
 
 
 def _leftovers(folder: Path) -> list[str]:
@@ -72,6 +84,17 @@ def project_file(backend: FakeBackend, tmp_path: Path) -> Path:
     return tmp_path / "ws" / "P" / "P.ap19"
 
 
+class _Records(logging.Handler):
+    """A logging handler that keeps the records it is given."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__(level)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
 class Killed(BaseException):
     """Stands for SIGKILL: nothing after it runs, not even ``except Exception`` clean-up."""
 
@@ -80,7 +103,7 @@ def _kill_after_commit(monkeypatch: pytest.MonkeyPatch) -> None:
     """Let the journal's rename (the commit point) happen, then "kill" the process before anything else runs."""
     rename = os.replace
 
-    def replace_then_die(source: object, target: object) -> None:
+    def replace_then_die(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
         rename(source, target)
         if Path(target).name == JOURNAL_NAME:
             raise Killed
@@ -90,7 +113,7 @@ def _kill_after_commit(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _change_all(file: Path) -> Project:
     project = load_project(file)
-    for obj in project.devices["PLC_1"].software.all():
+    for obj in _plc_software(project).all():
         if obj.name.startswith("FC_"):
             obj.xml = _fc(int(obj.name[3:]), 2)
     return project
@@ -154,7 +177,7 @@ FOLDERS = ["..", "/".join([".."] * 10) + "/tmp/x", ".", "Sub.xml", "CON", "a/./b
 
 def test_folder_names_stay_inside_the_project_and_read_back(project_file: Path, tmp_path: Path) -> None:
     project = load_project(project_file)
-    software = project.devices["PLC_1"].software
+    software = _plc_software(project)
     # The block "Sub" stays at the top, beside the folder "Sub.xml": its file "Sub.xml" would clash with it.
     for obj, folder in zip((software.blocks[f"FC_{i}"] for i in range(BLOCKS)), FOLDERS, strict=True):
         obj.folder = folder
@@ -165,7 +188,7 @@ def test_folder_names_stay_inside_the_project_and_read_back(project_file: Path, 
     assert sorted(p for p in tmp_path.rglob("*") if not p.is_relative_to(project_file.parent)) == outside
     program_blocks = project_file.parent / "Devices" / "PLC_1" / "PLC" / "Program blocks"
     assert len([p for p in program_blocks.rglob("*.xml") if p.is_file()]) == BLOCKS + 1  # every block is inside
-    reopened = load_project(project_file).devices["PLC_1"].software
+    reopened = _plc_software(load_project(project_file))
     assert {o.name: o.folder for o in reopened.all()} == before
     assert FOLDERS[0] in reopened.folders["blocks"] and "Sub.xml" in reopened.folders["blocks"]
     names = {p.name for p in (project_file.parent / "Devices").rglob("*")}
@@ -179,10 +202,10 @@ def test_a_folder_saved_by_the_old_writer_still_loads(project_file: Path) -> Non
     (blocks / "V1.2").mkdir()
     (blocks / "FC_1.xml").rename(blocks / "V1.2" / "FC_1.xml")
     project = load_project(project_file)
-    assert project.devices["PLC_1"].software.blocks["FC_1"].folder == "V1.2"
+    assert _plc_software(project).blocks["FC_1"].folder == "V1.2"
     save_project(project)
     assert not (blocks / "V1.2").exists() and (blocks / "V1%2E2" / "FC_1.xml").is_file()
-    assert load_project(project_file).devices["PLC_1"].software.blocks["FC_1"].folder == "V1.2"
+    assert _plc_software(load_project(project_file)).blocks["FC_1"].folder == "V1.2"
 
 
 def test_a_killed_retrieve_is_cleaned_up_at_start_up(
@@ -214,16 +237,14 @@ def test_a_killed_retrieve_is_cleaned_up_at_start_up(
         path.write_text("the user's", encoding="utf-8")
 
     # A handler on the staging logger itself: the app's logging set-up replaces the root's handlers.
-    records: list[logging.LogRecord] = []
-    handler = logging.Handler(logging.WARNING)
-    handler.emit = records.append  # type: ignore[method-assign]
+    handler = _Records(logging.WARNING)
     staging.logger.addHandler(handler)
     try:
         with shared_app(settings) as app, TestClient(app):
             pass
     finally:
         staging.logger.removeHandler(handler)
-    logged = "\n".join(record.getMessage() for record in records)
+    logged = "\n".join(record.getMessage() for record in handler.records)
     assert sorted(p.name for p in (workspace / "restored").iterdir()) == ["..retrieve-x.tmp"]
     assert not (workspace / f".retrieve-{'a' * 32}").exists() and not (workspace / ".P.zap19.k2j3h4g5.tmp").exists()
     assert list((workspace / SCRATCH_FOLDER).iterdir()) == []

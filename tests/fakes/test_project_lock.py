@@ -37,7 +37,8 @@ def test_a_live_process_on_this_host_holds_its_lock(tmp_path):
 
 def test_a_portal_on_another_host_holds_its_lock(tmp_path):
     _write(tmp_path, host="tia-host-2", process=4242)
-    assert foreign_holder(tmp_path)["host"] == "tia-host-2"
+    holder = foreign_holder(tmp_path)
+    assert holder is not None and holder["host"] == "tia-host-2"
     with pytest.raises(LockedError):
         take_lock(tmp_path, 7400)
 

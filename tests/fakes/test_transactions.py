@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from fakes.backend import FakeBackend
-from fakes.program import ExternalSource, WatchForceTable
+from fakes.model import Project
+from fakes.program import ExternalSource, PlcSoftware, WatchForceTable
 from engineering_api.rules.program_objects import ProgramObject
 from tests.contract.conftest import open_plc_project
 
@@ -32,10 +33,16 @@ class _Boom(Exception):
     pass
 
 
+def _plc_software(project: Project) -> PlcSoftware:
+    """PLC_1's software (the fixture's project has it)."""
+    device = project.device("PLC_1")
+    assert device is not None and device.software is not None
+    return device.software
+
+
 def _state(backend: FakeBackend) -> Any:
     """Everything the PLC's software holds, as plain values (copied: the test edits the live ones)."""
-    software = backend._project().device("PLC_1").software
-    assert software is not None
+    software = _plc_software(backend._project())
     return copy.deepcopy({
         "blocks": {n: {f.name: getattr(o, f.name) for f in fields(o)} for n, o in software.blocks.items()},
         "sources": {n: (s.name, s.text, s.folder) for n, s in software.external_sources.items()},
@@ -59,8 +66,9 @@ def test_a_failed_change_that_edited_objects_in_place_rolls_back_completely(back
     before = _state(backend)
     assert before["blocks"]["FB_Count"]["compiled_against"], "the compile recorded what the block was built against"
     with pytest.raises(_Boom), backend._change() as project:
-        software = project.device("PLC_1").software
+        software = _plc_software(project)
         block = software.blocks["FB_Count"]
+        assert block.compiled_against is not None
         block.compiled_against["FB_Count"] = "changed"  # in place, inside the shared-looking dict
         block.needs_compile = True
         block.xml = b"<changed/>"

@@ -88,7 +88,8 @@ def test_accepted_source_generates_and_imports(name, fake_plc):
     # What the instance DBs / UDT DBs of this file need, from the other files of the repository.
     needed = {parse_bytes(b.xml).object.attr("InstanceOfName") for b in result.blocks} - {None, *(b.name for b in result.blocks)}
     defined = _defined(_repo(name))
-    for other in sorted({defined.get(str(n)) for n in needed} - {None, path}):
+    dependencies = {defined[str(n)] for n in needed if str(n) in defined} - {path}
+    for other in sorted(dependencies):
         dependency = generate_source(read_text(other), file=str(other), version="V19", context=context)
         assert not _import(fake_plc, dependency.blocks)
     for missing in sorted(str(n) for n in needed if str(n) not in defined):

@@ -13,6 +13,7 @@ import pytest
 
 from engineering_api.backend.models import ProgramDocument
 from simatic_xml import parse_bytes
+from simatic_xml.objects import DB, PlcStruct
 from simatic_xml.generate import import_order
 
 REPO = Path(__file__).resolve().parents[2]
@@ -77,9 +78,12 @@ def test_build_a_directory_with_context(sources: Path, tmp_path: Path, fake_plc)
     assert files == ["DEV_Pump_iDB.xml", "FB_Pump.xml"]  # ':' is no file-name character
     fb = parse_bytes((out / "FB_Pump.xml").read_bytes())
     assert fb.engineering_version == "V19" and fb.object.attr("HeaderAuthor") == "SIEMENS SUP Applications"
-    idb = parse_bytes((out / "DEV_Pump_iDB.xml").read_bytes())
-    count = next(m for m in idb.object.interface.sections.section("Static").members if m.name == "Count")
-    assert count.start_value.value == "5"  # the instance DB saw the FB of the other file
+    idb = parse_bytes((out / "DEV_Pump_iDB.xml").read_bytes()).object
+    assert isinstance(idb, DB) and idb.interface is not None
+    statics = idb.interface.sections.section("Static")
+    assert statics is not None
+    count = next(m for m in statics.members if m.name == "Count")
+    assert count.start_value is not None and count.start_value.value == "5"  # the instance DB saw the FB of the other file
     # The documents import into the fake PLC (after the UDT they use, as a user imports them).
     documents = [("typeSqlData.xml", UDT_EXPORT.read_bytes())] + [(p.name, p.read_bytes()) for p in out.iterdir()]
     by_name = dict(documents)
@@ -131,7 +135,9 @@ def test_context_tag_table_resolves_a_global_constant_bound(tmp_path: Path):
     assert code == 0 and "MISSING_CONSTANT" in text
     code, text = _run(str(src), "--out", str(tmp_path / "b"), "--context", str(table))
     assert code == 0 and "MISSING_CONSTANT" not in text
-    member = parse_bytes((tmp_path / "b" / "typeRows.xml").read_bytes()).object.interface.sections.sections[0].members[0]
+    udt = parse_bytes((tmp_path / "b" / "typeRows.xml").read_bytes()).object
+    assert isinstance(udt, PlcStruct) and udt.interface is not None
+    member = udt.interface.sections.sections[0].members[0]
     assert member.datatype == 'Array[0.."LSQL_NUMBER_OF_ROWS_MAX"] of Int'
 
 

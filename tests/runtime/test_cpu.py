@@ -273,7 +273,7 @@ def test_download_to_a_running_cpu_needs_the_stop_confirmed_and_keeps_unchanged_
     assert cpu.state == OperatingState.STOP and cpu.image is second and cpu.device == "PLC_1"
     assert reinitialised == [] and cpu.read('"Data".count').value == 4 and cpu.tags_stale
     third = Image({"Main": _count}, [MAIN], {"Main": "b", "Data": "2"})
-    assert cpu.load(third, device="PLC_1") == ["Data"]  # type: ignore[arg-type]
+    assert cpu.load(third, device="PLC_1") == ["Data"]
     assert cpu.read('"Data".count').value == 0
 
 

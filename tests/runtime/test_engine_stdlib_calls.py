@@ -171,6 +171,7 @@ def _reference(kind: str) -> list[tuple]:
     """What the stdlib FB itself gives for ``_INPUTS`` (the model the generated calls must reproduce)."""
     itype, _family, args, outs = _CASES[kind]
     fb = system_fb_for(itype)
+    assert fb is not None, itype
     inst = fb.new_instance()
     names = {"#go": 0, "#dn": 1, "#rst": 2}
     params = [(p.split(":=")[0].strip(), p.split(":=")[1].strip()) for p in args.split(",")]

@@ -24,7 +24,7 @@ from .test_ladder_support import (
 def _rung(*contacts: str, coil: str = "q", coil_part: str = "Coil", negated: tuple = ()):
     """rail -> contacts in series -> coil; returns the builder."""
     n = NetBuilder()
-    source = "rail"
+    source: str | tuple[str, str] = "rail"
     for name in contacts:
         c = n.part("Contact", *([F.Negated("operand")] if name in negated else []))
         n.wire(n.var(name), (c, "operand"))
@@ -237,13 +237,18 @@ def test_fbd_network_from_an_export_runs_scan_after_scan():
 
 def test_literals_look_like_the_scl_parser_builds_them():
     two_s = literal("T#2s")
+    assert two_s is not None
     assert (two_s.kind, two_s.value, two_s.type_name) == ("time", 2000, "T")
     one = literal("1", "Real")
+    assert one is not None
     assert (one.kind, one.value, one.text) == ("real", 1.0, "1.0")
-    assert literal("TRUE", "Bool").value is True
+    true = literal("TRUE", "Bool")
+    assert true is not None and true.value is True
     hexa = literal("16#FF", "Word")
+    assert hexa is not None
     assert (hexa.kind, hexa.value) == ("int", 255)
     typed = literal("DINT#-5")
+    assert typed is not None
     assert (typed.kind, typed.value, typed.type_name) == ("int", -5, "DINT")
 
 

@@ -281,6 +281,7 @@ def test_untyped_parts_and_wires_become_placeholders():
                                                 XmlNode("Branch", None, {"UId": q})])
     n.parts.append(XmlNode("Part", None, {"Name": "Future", "UId": "91"}, [XmlNode("Gadget")]))
     net = n.build()
+    assert net.wires is not None
     net.wires.append(odd)
     code = translate(net)
     assert code.unsupported == ["Contact", "Coil", "Future"]

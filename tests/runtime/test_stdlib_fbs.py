@@ -9,9 +9,23 @@ import pytest
 
 from engineering_api.rules.compiler.builtins import SYSTEM_FBS as CHECKER_FBS
 from engineering_api.rules.compiler.builtins import SYSTEM_TYPES
-from fakes.runtime.stdlib import SYSTEM_FBS, TYPE_ALIASES, system_fb_for
+from fakes.runtime.stdlib import SYSTEM_FBS, TYPE_ALIASES, SystemFb, system_fb_for
 
 MS = 1_000_000
+
+
+def _fb(type_name: str, instruction: str | None = None) -> SystemFb:
+    """The SystemFb for ``instruction`` on ``type_name``; the test fails when there is none."""
+    fb = system_fb_for(type_name, instruction)
+    assert fb is not None, (type_name, instruction)
+    return fb
+
+
+def _upper_type_name(t: object) -> str:
+    """A checker member type's name in upper case (a named type's ``name``, or the type text itself)."""
+    name = getattr(t, "name", t)
+    assert isinstance(name, str), t
+    return name.upper()
 
 
 class Rt:
@@ -45,7 +59,7 @@ def test_members_agree_with_the_checkers_view_of_the_instructions() -> None:
     for name, fb in SYSTEM_FBS.items():
         iface = CHECKER_FBS[name]
         # a type the checker names without knowing its members (Program_Alarm's AssocValue_0) is a NamedT there
-        assert fb.members == {v.name: (v.section, getattr(v.type, "name", v.type).upper())
+        assert fb.members == {v.name: (v.section, _upper_type_name(v.type))
                               for v in iface.members.values()}, name
 
 
@@ -71,15 +85,15 @@ def test_type_aliases_give_tia_member_sets_and_calls_pick_the_family_member() ->
     assert system_fb_for("IEC_TIMER", "ton") is SYSTEM_FBS["TON_TIME"]
     assert system_fb_for("IEC_TIMER", "TP") is SYSTEM_FBS["TP_TIME"]
     assert system_fb_for("IEC_LTIMER", "TOF") is SYSTEM_FBS["TOF_LTIME"]
-    assert system_fb_for("IEC_DCOUNTER", "CTU").members == SYSTEM_FBS["CTU_DINT"].members
+    assert _fb("IEC_DCOUNTER", "CTU").members == SYSTEM_FBS["CTU_DINT"].members
     assert system_fb_for("CTU_DINT", "CTU") is SYSTEM_FBS["CTU_DINT"]
     assert system_fb_for("TON_TIME") is SYSTEM_FBS["TON_TIME"]
     assert system_fb_for("NO_SUCH_TYPE") is None
 
 
 def test_a_tp_call_on_an_iec_timer_static_works_on_its_instance() -> None:
-    inst = system_fb_for("IEC_TIMER").new_instance()
-    fb, rt = system_fb_for("IEC_TIMER", "TONR"), Rt()
+    inst = _fb("IEC_TIMER").new_instance()
+    fb, rt = _fb("IEC_TIMER", "TONR"), Rt()
     inst.update(IN=True, PT=100)
     fb.run(rt, inst)  # TONR on an IEC_TIMER: no R member, R counts as FALSE
     rt.now_ns = 100 * MS
@@ -260,8 +274,8 @@ def test_ctud_both_directions_priorities_and_simultaneous_edges() -> None:
 
 @pytest.mark.parametrize(("type_name", "top"), [("IEC_COUNTER", 32767), ("IEC_USCOUNTER", 255), ("CTUD_DINT", 2**31 - 1)])
 def test_ctu_and_ctd_on_an_iec_counter_keep_q_in_qu_and_qd(type_name: str, top: int) -> None:
-    c, rt = system_fb_for(type_name).new_instance(), Rt()
-    ctu, ctd = system_fb_for(type_name, "CTU"), system_fb_for(type_name, "ctd")
+    c, rt = _fb(type_name).new_instance(), Rt()
+    ctu, ctd = _fb(type_name, "CTU"), _fb(type_name, "ctd")
     c.update(PV=2, CV=top - 1, CU=True)
     ctu.run(rt, c)  # TIA's IEC_xCOUNTER has QU/QD, no Q: CTU's Q is QU, CTD's is QD
     assert (c["CV"], c["QU"], c["QD"]) == (top, True, False)

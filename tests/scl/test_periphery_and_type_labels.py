@@ -122,7 +122,8 @@ def test_type_labels_are_tokens_not_jump_labels() -> None:
     body = text_to_tokens(text)
     words = {t.attrs["Text"] for t in body.iter("Token")}
     assert {"Real", "LReal", '"UDT_A"', "Int"} <= words
-    assert [a.find("Label").attrs["Name"] for a in body.iter("Access") if a.attrs.get("Scope") == "Label"] == ["M1"]
+    labels = [a.find("Label") for a in body.iter("Access") if a.attrs.get("Scope") == "Label"]
+    assert None not in labels and [label.attrs["Name"] for label in labels if label is not None] == ["M1"]
     # the arguments of a call inside the branch stay operands, though followed by ','
     assert {"a", "b", "c"} <= {c.attrs["Name"] for c in body.iter("Component")}
     assert tokens_to_text(body) == text

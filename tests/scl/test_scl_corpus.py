@@ -91,7 +91,7 @@ def test_corpus_file(rel):
 
 
 def test_corpus_counts(capsys):
-    counts = Counter()
+    counts: Counter[tuple[str, str]] = Counter()
     for rel in FILES:
         outcome, _ = _outcome(rel)
         counts[("classic" if _is_classic(rel) else "tia", outcome)] += 1

@@ -1,6 +1,8 @@
 """Focused tests of the SCL lexer and parser (simatic_xml.scl)."""
 from __future__ import annotations
 
+from typing import TypeVar
+
 import pytest
 
 from simatic_xml.scl import (
@@ -13,13 +15,21 @@ from simatic_xml.scl import (
 )
 from simatic_xml.scl.check import main as check_main
 
+_Node = TypeVar("_Node")
+
+
+def of(kind: type[_Node], node: object) -> _Node:
+    """``node`` as the ``kind`` the test expects there; the test fails when it is something else."""
+    assert isinstance(node, kind), (kind.__name__, node)
+    return node
+
 
 def fb(body: str, decls: str = "") -> A.Block:
     src = f'FUNCTION_BLOCK "T"\nVERSION : 0.1\n{decls}\nBEGIN\n{body}\nEND_FUNCTION_BLOCK\n'
     return parse(src).blocks[0]
 
 
-def expr(text: str) -> A.Expr:
+def expr(text: str) -> A.Expr | A.Assign:
     stmt = fb(f"#x := {text};").body[0]
     assert isinstance(stmt, A.Assign)
     return stmt.value
@@ -57,7 +67,7 @@ def test_tokens_carry_kind_text_line_col():
     based = next(t for t in toks if t.kind == "BASED")
     assert (based.text, based.line, based.col) == ("16#FF", 2, 12)
     end_if = next(t for t in toks if t.kind == "END_IF")
-    assert [c.text for c in end_if.pre] == ["// note"]
+    assert end_if.pre is not None and [c.text for c in end_if.pre] == ["// note"]
 
 
 def test_keywords_are_case_insensitive():
@@ -155,9 +165,9 @@ def test_operands_locals_globals_members_indices_slices():
     idx = member.base
     assert isinstance(idx, A.Index) and len(idx.indices) == 2
     assert isinstance(idx.base, A.Member) and idx.base.name == "arr"
-    assert idx.base.base == A.Name(1 + 4, 7, "DB", "global") or idx.base.base.name == "DB"
+    assert idx.base.base == A.Name(1 + 4, 7, "DB", "global") or of(A.Name, idx.base.base).name == "DB"
     e = expr('#"var with space".%B1')
-    assert isinstance(e, A.Slice) and e.size == "B" and e.base.name == "var with space"
+    assert isinstance(e, A.Slice) and e.size == "B" and of(A.Name, e.base).name == "var with space"
     e = expr("#w.%W0")
     assert isinstance(e, A.Slice) and e.size == "W"
     a = expr("%MW10")
@@ -177,33 +187,33 @@ def test_calls_named_positional_outputs_and_nested():
         '"printChar"(input := "BCDToChar"(v1 := "i1"));\n'
         "#v := SQRT(#x * 2.0) + ABS(-3);\n"
     )
-    assign = blk.body[0]
-    call = assign.value
-    assert isinstance(call, A.Call) and call.callee.name == "FC_Elapsed"
+    call = of(A.Assign, blk.body[0]).value
+    assert isinstance(call, A.Call) and of(A.Name, call.callee).name == "FC_Elapsed"
     assert [(a.name, a.op) for a in call.args] == [
         ("StartTck", ":="),
         ("TimeoutMs", ":="),
         ("ElapsedMs", "=>"),
     ]
-    pos = blk.body[1].call
-    assert pos.args[0].name is None and pos.args[0].value.name == "_msg"
-    inst = blk.body[2].call
-    assert (inst.callee.name, inst.callee.scope, inst.callee.line) == ("inst", "local", 7)
-    assert isinstance(inst.args[0].value, A.UnaryOp)
-    assert blk.body[3].call.callee.name == "FB_DB"
-    assert isinstance(blk.body[4].call.callee, A.Index)
-    assert isinstance(blk.body[5].call.callee, A.Member) and blk.body[5].call.callee.name == "TON"
-    nested = blk.body[6].call.args[0].value
-    assert isinstance(nested, A.Call) and nested.callee.name == "BCDToChar"
-    assert show(blk.body[7].value) == "(SQRT(...) + ABS(...))"
+    calls = [of(A.CallStmt, stmt).call for stmt in blk.body[1:7]]
+    pos = calls[0]
+    assert pos.args[0].name is None and of(A.Name, pos.args[0].value).name == "_msg"
+    inst = of(A.Name, calls[1].callee)
+    assert (inst.name, inst.scope, inst.line) == ("inst", "local", 7)
+    assert isinstance(calls[1].args[0].value, A.UnaryOp)
+    assert of(A.Name, calls[2].callee).name == "FB_DB"
+    assert isinstance(calls[3].callee, A.Index)
+    assert isinstance(calls[4].callee, A.Member) and calls[4].callee.name == "TON"
+    nested = calls[5].args[0].value
+    assert isinstance(nested, A.Call) and of(A.Name, nested.callee).name == "BCDToChar"
+    assert show(of(A.Assign, blk.body[7]).value) == "(SQRT(...) + ABS(...))"
 
 
 def test_assignment_variants():
     blk = fb("#a.CU := #a.R := FALSE;\n#b ?= #v;\n#c += 1;")
-    chain = blk.body[0]
-    assert isinstance(chain.value, A.Assign) and chain.value.value.value is False
-    assert blk.body[1].op == "?="
-    assert blk.body[2].op == "+="
+    chain = of(A.Assign, blk.body[0])
+    assert isinstance(chain.value, A.Assign) and of(A.Literal, chain.value.value).value is False
+    assert of(A.Assign, blk.body[1]).op == "?="
+    assert of(A.Assign, blk.body[2]).op == "+="
 
 
 # ------------------------------------------------------------------ statements
@@ -211,7 +221,7 @@ def test_assignment_variants():
 
 def test_if_elsif_else():
     s = fb("IF #a THEN #x := 1; ELSIF #b THEN #x := 2; ELSIF #c THEN ; ELSE #x := 3; END_IF;").body[0]
-    assert isinstance(s, A.If) and len(s.branches) == 3 and len(s.else_body) == 1
+    assert isinstance(s, A.If) and len(s.branches) == 3 and s.else_body is not None and len(s.else_body) == 1
     assert isinstance(s.branches[2].body[0], A.Empty)
 
 
@@ -230,11 +240,11 @@ def test_case_with_ranges_lists_constants_and_else():
     assert len(s.branches) == 5
     assert [type(x).__name__ for x in s.branches[1].labels] == ["Literal"] * 3
     rng = s.branches[2].labels[0]
-    assert isinstance(rng, A.CaseRange) and (rng.low.value, rng.high.value) == (4, 27648)
+    assert isinstance(rng, A.CaseRange) and (of(A.Literal, rng.low).value, of(A.Literal, rng.high).value) == (4, 27648)
     assert len(s.branches[2].body) == 2
-    assert s.branches[3].labels[0].name == "On/Off"
-    assert s.branches[4].labels[0].low.value == -5
-    assert len(s.else_body) == 1
+    assert of(A.Name, s.branches[3].labels[0]).name == "On/Off"
+    assert of(A.Literal, of(A.CaseRange, s.branches[4].labels[0]).low).value == -5
+    assert s.else_body is not None and len(s.else_body) == 1
 
 
 def test_loops_exit_continue_return_goto_label():
@@ -247,8 +257,8 @@ def test_loops_exit_continue_return_goto_label():
         "RETURN;"
     )
     f, w, r, g, lab, ret = blk.body
-    assert isinstance(f, A.For) and f.step.value == -1 and isinstance(f.body[1], A.Exit)
-    assert isinstance(f.body[0].branches[0].body[0], A.Continue)
+    assert isinstance(f, A.For) and of(A.Literal, f.step).value == -1 and isinstance(f.body[1], A.Exit)
+    assert isinstance(of(A.If, f.body[0]).branches[0].body[0], A.Continue)
     assert isinstance(w, A.While) and isinstance(r, A.RepeatLoop)
     assert isinstance(g, A.Goto) and g.label == "Emission"
     assert isinstance(lab, A.Label) and lab.name == "Emission"
@@ -266,7 +276,7 @@ def test_region_nesting_free_text_names():
     outer = blk.body[0]
     assert isinstance(outer, A.Region) and outer.name == "Recipe Export"
     assert outer.end_text == "trailing text"
-    inner = outer.body[0]
+    inner = of(A.Region, outer.body[0])
     assert inner.name == '"4) Місцеві аварії"' and isinstance(inner.body[0], A.Assign)
 
 
@@ -347,25 +357,27 @@ def test_block_header_and_var_sections():
     ]
     inputs = blk.sections[0].decls
     timeout = inputs[0]
-    assert timeout.name == "timeout" and timeout.type.name == "TIME"
-    assert timeout.initial.value == 2000 and timeout.comment == "trailing"
+    assert timeout.name == "timeout" and of(A.ElementaryType, timeout.type).name == "TIME"
+    assert of(A.Literal, timeout.initial).value == 2000 and timeout.comment == "trailing"
     assert timeout.comments == ["// leading"]
     assert inputs[1].attributes[0].name == "S7_SetPoint"
     assert inputs[2].name == "i_Input Bit" and inputs[2].quoted
-    assert inputs[3].type.name == "STRING" and inputs[3].type.length.value == 50
+    string = of(A.ElementaryType, inputs[3].type)
+    assert string.name == "STRING" and of(A.Literal, string.length).value == 50
     buf = inputs[4].type
     assert isinstance(buf, A.ArrayType) and len(buf.dims) == 2
-    assert buf.dims[0].high.name == "MAX" and buf.dims[1].high.scope == "global"
-    open_arr = blk.sections[1].decls[0].type
-    assert open_arr.dims[0].low is None and open_arr.element.name == "USINT"
+    assert of(A.Name, buf.dims[0].high).name == "MAX" and of(A.Name, buf.dims[1].high).scope == "global"
+    open_arr = of(A.ArrayType, blk.sections[1].decls[0].type)
+    assert open_arr.dims[0].low is None and of(A.ElementaryType, open_arr.element).name == "USINT"
     arr, reals, inst, udt, st = blk.sections[2].decls
-    assert [(r.count, r.items[0].value) for r in arr.initial.items] == [(2, True), (2, False)]
-    assert reals.initial.items[0].count == 3
+    repeats = [of(A.Repeat, r) for r in of(A.ArrayInit, arr.initial).items]
+    assert [(r.count, of(A.Literal, r.items[0]).value) for r in repeats] == [(2, True), (2, False)]
+    assert of(A.Repeat, of(A.ArrayInit, reals.initial).items[0]).count == 3
     assert isinstance(inst.type, A.NamedType) and inst.type.name == "TON_TIME" and not inst.type.quoted
     assert isinstance(udt.type, A.NamedType) and udt.type.quoted
-    assert isinstance(st.type, A.StructType) and st.type.members[1].type.members[0].name == "c"
+    assert isinstance(st.type, A.StructType) and of(A.StructType, st.type.members[1].type).members[0].name == "c"
     assert blk.sections[5].constant
-    assert fc.return_type.name == "INT" and isinstance(fc.body[0], A.Assign)
+    assert of(A.ElementaryType, fc.return_type).name == "INT" and isinstance(fc.body[0], A.Assign)
 
 
 def test_data_block_with_begin_start_values():
@@ -378,8 +390,8 @@ def test_data_block_with_begin_start_values():
     )
     db, idb, sdb = src.blocks
     assert db.kind == "DATA_BLOCK" and "NON_RETAIN" in db.flags
-    assert len(db.body) == 3 and db.body[1].value.value == 6408
-    assert isinstance(db.body[1].target, A.Member)
+    assert len(db.body) == 3 and of(A.Literal, of(A.Assign, db.body[1]).value).value == 6408
+    assert isinstance(of(A.Assign, db.body[1]).target, A.Member)
     assert isinstance(idb.type, A.NamedType) and idb.type.name == "UnitTest"
     assert isinstance(sdb.type, A.StructType)
 
@@ -450,7 +462,7 @@ def test_classic_block_that_is_valid_parses_with_number():
     blk = parse("FUNCTION_BLOCK FB106\nTITLE =' diff'\nVERSION : ' 1.0'\nKNOW_HOW_PROTECT\n"
                 "VAR_INPUT INV : REAL; END_VAR\nBEGIN\nOUTV := INV;\nEND_FUNCTION_BLOCK").blocks[0]
     assert blk.number == 106 and blk.title == " diff" and "KNOW_HOW_PROTECT" in blk.flags
-    assert blk.body[0].target.scope == "bare"
+    assert of(A.Name, of(A.Assign, blk.body[0]).target).scope == "bare"
 
 
 # ------------------------------------------------------------------ check entry point
@@ -487,9 +499,9 @@ def test_trailing_statement_comment_and_block_end_comments():
 def test_ref_to_and_deref():
     blk = fb("#p^ := #q^.x + 1;", "VAR_TEMP\n p : REF_TO Int;\n q : REF_TO \"U\";\nEND_VAR")
     assert isinstance(blk.sections[0].decls[0].type, A.RefType)
-    assign = blk.body[0]
+    assign = of(A.Assign, blk.body[0])
     assert isinstance(assign.target, A.Deref)
-    assert isinstance(assign.value.left.base, A.Deref)
+    assert isinstance(of(A.Member, of(A.BinaryOp, assign.value).left).base, A.Deref)
 
 
 def test_crlf_and_bom_sources():
@@ -511,7 +523,8 @@ def test_keywords_as_member_and_declaration_names():
     )
     db = src.blocks[0]
     assert [d.name for d in db.sections[0].decls] == ["Type", "s"]
-    assert db.body[0].target.name == "Type" and db.body[1].target.name == "To"
+    assert of(A.Name, of(A.Assign, db.body[0]).target).name == "Type"
+    assert of(A.Member, of(A.Assign, db.body[1]).target).name == "To"
 
 
 def test_section_variants_and_multiline_attributes():
@@ -545,15 +558,15 @@ def test_region_word_used_as_a_name_and_inline_region():
         'FUNCTION "f" : Void\nBEGIN\n#a := 1; REGION inline\n#x.Region := 1;\nEND_REGION\nEND_FUNCTION\n'
     )
     db, fc = src.blocks
-    assert db.sections[0].decls[0].name == "Region" and db.body[0].target.name == "Region"
+    assert db.sections[0].decls[0].name == "Region" and of(A.Name, of(A.Assign, db.body[0]).target).name == "Region"
     region = fc.body[1]
     assert isinstance(region, A.Region) and region.name == "inline"
-    assert region.body[0].target.name == "Region"
+    assert of(A.Member, of(A.Assign, region.body[0]).target).name == "Region"
 
 
 def test_case_with_char_labels_and_return_without_semicolon_message():
-    s = fb("CASE #c OF 'A', 'B': #n := 1; ELSE: #n := 0; END_CASE;").body[0]
-    assert [lab.value for lab in s.branches[0].labels] == ["A", "B"]
+    s = of(A.Case, fb("CASE #c OF 'A', 'B': #n := 1; ELSE: #n := 0; END_CASE;").body[0])
+    assert [of(A.Literal, lab).value for lab in s.branches[0].labels] == ["A", "B"]
     with pytest.raises(SclSyntaxError, match="expected ';' after RETURN"):
         fb("IF #a THEN RETURN END_IF;")
 

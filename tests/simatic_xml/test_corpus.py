@@ -34,7 +34,9 @@ def _params():
 def _c14n_without_created(raw: bytes) -> bytes:
     tree = etree.fromstring(raw)
     for created in tree.findall("DocumentInfo/Created"):
-        created.getparent().remove(created)
+        parent = created.getparent()
+        assert parent is not None
+        parent.remove(created)
     return etree.tostring(tree, method="c14n2", strip_text=True)
 
 

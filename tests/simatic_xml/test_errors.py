@@ -15,6 +15,8 @@ from simatic_xml import (
     parse_bytes,
 )
 from simatic_xml import safe
+from simatic_xml.model import SwObject
+from tests.simatic_xml.typed import attributes, tag_table
 
 DATA = Path(__file__).parent / "data"
 """A minimal tag table document as a file, its ``{extra}`` field filled in by ``str.format``."""
@@ -55,7 +57,7 @@ def test_malformed_xml():
 def test_minimal_tag_table_round_trips():
     data = MINIMAL.format(extra="").encode("utf-8")
     doc = parse_bytes(data)
-    assert doc.object.name == "Default" and doc.object.tags == []
+    assert doc.object.name == "Default" and tag_table(doc).tags == []
     assert check_bytes(data).ok
 
 
@@ -111,7 +113,8 @@ def test_empty_network_source_is_typed():
         "<ProgrammingLanguage>LAD</ProgrammingLanguage></AttributeList></SW.Blocks.CompileUnit>"
     )
     doc = parse_bytes(MINIMAL.format(extra=unit).encode("utf-8"))
-    source = doc.object.children[0].attributes["NetworkSource"]
+    assert doc.object.children is not None and isinstance(doc.object.children[0], SwObject)
+    source = attributes(doc.object.children[0])["NetworkSource"]
     assert isinstance(source, NetworkSource) and source.body is None and source.kind is None
 
 

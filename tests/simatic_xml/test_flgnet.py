@@ -20,11 +20,11 @@ from simatic_xml.flgnet import (
 from simatic_xml.versions import namespace_for
 from simatic_xml.xmlnode import XmlNode
 
-from sxml_corpus import CORPUS, bodies
+from tests.simatic_xml.sxml_corpus import CORPUS, bodies
 
 
 def _flgnets():
-    out = []
+    out: list[XmlNode] = []
     for tag in ("FlgNet", "Graph"):
         for _path, body in bodies(tag):
             out.extend(body.iter("FlgNet"))
@@ -42,6 +42,7 @@ def test_every_corpus_flgnet_round_trips():
         back = to_xml(net, body.ns)
         assert back == body
         assert [list(n.attrs) for n in back.iter()] == [list(n.attrs) for n in body.iter()]
+        assert net.parts is not None and net.wires is not None
         for part in net.parts:
             assert not isinstance(part, XmlNode)
             if isinstance(part, Part):
@@ -67,4 +68,5 @@ def test_build_a_contact_coil_network():
     body = to_xml(net, ns)
     assert body.ns == ns and [c.tag for c in body.children] == ["Parts", "Wires"]
     assert from_xml(body) == net
-    assert net.by_uid("22").name == "Contact"
+    contact = net.by_uid("22")
+    assert isinstance(contact, Part) and contact.name == "Contact"

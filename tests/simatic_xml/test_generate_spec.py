@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import pytest
 
 from simatic_xml import VersionError, parse_bytes, to_bytes, tokens_to_text
 from simatic_xml import flgnet, graph
 from simatic_xml.errors import SimaticMLError
+from simatic_xml.model import Interface, MultilingualText
 from simatic_xml.generate import SpecError, SpecVersionError, build_document, generate_xml, parse_spec
 from simatic_xml.versions import NS_PREFIX
+from simatic_xml.xmlnode import XmlNode
+from tests.simatic_xml.typed import attributes, block, interface, section
+from tests.simatic_xml.typed import body as network_body
 
 VERSIONS = ("V16", "V17", "V18", "V19", "V20", "V21")
 
-MOTOR_IFACE = {
+MOTOR_IFACE: dict[str, Any] = {
     "Input": [
         {"name": "Start", "dataType": "Bool", "comment": "Start command"},
         {"name": "Stop", "dataType": "Bool"},
@@ -32,7 +37,7 @@ MOTOR_IFACE = {
     "Constant": [{"name": "LIMIT_HI", "dataType": "Real", "startValue": 90.0}],
 }
 
-SCL_FB = {
+SCL_FB: dict[str, Any] = {
     "blockType": "FB",
     "name": "FB_Motor",
     "language": "SCL",
@@ -69,7 +74,7 @@ def lad_spec(language: str = "LAD") -> dict:
             "networks": [{"title": "Rungs", key: LAD_RUNGS}, {"scl": "#Count := 0;"}]}
 
 
-GRAPH_FB = {
+GRAPH_FB: dict[str, Any] = {
     "blockType": "FB",
     "name": "FB_Seq",
     "language": "GRAPH",
@@ -96,7 +101,7 @@ GRAPH_FB = {
     ],
 }
 
-GLOBAL_DB = {
+GLOBAL_DB: dict[str, Any] = {
     "blockType": "GlobalDB",
     "name": "DB_Settings",
     "number": 20,
@@ -107,7 +112,7 @@ GLOBAL_DB = {
     ]},
 }
 
-UDT = {
+UDT: dict[str, Any] = {
     "blockType": "UDT",
     "name": "UDT_Recipe",
     "comment": "Recipe",
@@ -118,7 +123,7 @@ UDT = {
     ]},
 }
 
-OB_CYCLIC = {
+OB_CYCLIC: dict[str, Any] = {
     "blockType": "OB",
     "name": "Cyclic100ms",
     "language": "SCL",
@@ -128,7 +133,7 @@ OB_CYCLIC = {
     "networks": [{"scl": '#x := #x + 1;\n"Out" := #x > 10;'}],
 }
 
-OB_MAIN_LAD = {
+OB_MAIN_LAD: dict[str, Any] = {
     "blockType": "OB",
     "name": "Main",
     "number": 1,
@@ -136,9 +141,9 @@ OB_MAIN_LAD = {
     "networks": [{"lad": [[{"contact": '"Start"'}, {"call": "FB_Motor", "instance": '"DB_Motor"', "inputs": {"Start": {"operand": '"Start"', "type": "Bool"}}}]]}],
 }
 
-IDB = {"blockType": "InstanceDB", "name": "DB_Motor", "instanceOf": "FB_Motor"}
+IDB: dict[str, Any] = {"blockType": "InstanceDB", "name": "DB_Motor", "instanceOf": "FB_Motor"}
 
-EXAMPLES = {
+EXAMPLES: dict[str, Any] = {
     "scl_fb": SCL_FB, "lad_fb": lad_spec("LAD"), "fbd_fb": lad_spec("FBD"), "graph_fb": GRAPH_FB,
     "global_db": GLOBAL_DB, "udt": UDT, "ob_cyclic": OB_CYCLIC, "ob_main_lad": OB_MAIN_LAD, "instance_db": IDB,
 }
@@ -164,9 +169,9 @@ def test_examples_roundtrip(name: str, version: str) -> None:
     doc = parse_bytes(data)
     assert doc.engineering_version == version
     assert (doc.document_info is not None) == (version in ("V16", "V17"))
-    iface = doc.object.attr("Interface")
-    assert iface.namespace == NS_PREFIX + "Interface/" + ("v4" if version == "V16" else "v5")
-    assert ("Namespace" in doc.object.attributes) == (version >= "V18")
+    iface = doc.object.typed_attr("Interface", Interface)
+    assert iface is not None and iface.namespace == NS_PREFIX + "Interface/" + ("v4" if version == "V16" else "v5")
+    assert ("Namespace" in attributes(doc.object)) == (version >= "V18")
 
 
 def test_default_version_is_v19() -> None:
@@ -176,7 +181,7 @@ def test_default_version_is_v19() -> None:
 @pytest.mark.parametrize("version, st", [("V16", "v3"), ("V18", "v3"), ("V19", "v4"), ("V21", "v4")])
 def test_scl_network_namespace_and_text(version: str, st: str) -> None:
     doc = parse_bytes(generate_xml(SCL_FB, version))
-    body = doc.object.compile_units[0].network_source.body
+    body = network_body(block(doc).compile_units[0])
     assert body.ns == f"{NS_PREFIX}NetworkSource/StructuredText/{st}"
     assert tokens_to_text(body) == SCL_FB["networks"][0]["scl"]
     uids = [int(n.attrs["UId"]) for n in body.iter() if "UId" in n.attrs]
@@ -188,52 +193,68 @@ def test_scl_network_namespace_and_text(version: str, st: str) -> None:
 
 def test_interface_details() -> None:
     doc = build_document(SCL_FB, "V19")
-    obj = doc.object
+    obj = block(doc)
     assert obj.attr("AutoNumber") is True and obj.attr("Number") == 1
     assert obj.attr("HeaderAuthor") == "ACME" and obj.attr("HeaderVersion") == "1.2"
-    static = obj.interface.section("Static").members
+    static = section(interface(obj), "Static").members
     t1, latch, data, buf, text = static
     assert (t1.datatype, t1.version) == ("TON_TIME", "1.0")
     assert latch.remanence == "Retain"
-    assert [(a.name, a.value) for a in latch.attributes] == [("ExternalAccessible", "false")]
-    assert data.datatype == "Struct" and data.members[0].start_value.value == "5"
-    assert buf.datatype == "Array[0..9] of Int" and text.start_value.value == "'abc'"
-    assert obj.interface.section("Input").members[0].comment.texts == {"en-US": "Start command"}
-    assert [s.name for s in obj.interface.sections.sections] == ["Input", "Output", "InOut", "Static", "Temp", "Constant"]
+    assert [(a.name, a.value) for a in latch.attributes or ()] == [("ExternalAccessible", "false")]
+    five, abc = data.members[0].start_value, text.start_value
+    assert data.datatype == "Struct" and five is not None and five.value == "5"
+    assert buf.datatype == "Array[0..9] of Int" and abc is not None and abc.value == "'abc'"
+    start_comment = section(interface(obj), "Input").members[0].comment
+    assert start_comment is not None and start_comment.texts == {"en-US": "Start command"}
+    sections = [s.name for s in interface(obj).sections.sections]
+    assert sections == ["Input", "Output", "InOut", "Static", "Temp", "Constant"]
     # block title in both cultures, placed last; every text has one item per culture
-    assert obj.children[-1].composition_name == "Title"
-    assert [(i.culture, i.text) for i in obj.children[-1].items] == [("en-US", "Motor"), ("de-DE", "Motor")]
-    assert [(i.culture, i.text) for i in obj.children[0].items] == [("en-US", "Generated"), ("de-DE", "")]
+    assert obj.children is not None and obj.children[-1].composition_name == "Title"
+    title, comment = obj.children[-1], obj.children[0]
+    assert isinstance(title, MultilingualText) and isinstance(comment, MultilingualText)
+    assert [(i.culture, i.text) for i in title.items] == [("en-US", "Motor"), ("de-DE", "Motor")]
+    assert [(i.culture, i.text) for i in comment.items] == [("en-US", "Generated"), ("de-DE", "")]
+
+
+def _uid(item: flgnet.FlgAccess | flgnet.Part | flgnet.Call | flgnet.Wire | flgnet.OpenCon) -> int:
+    """An item's UId as a number (every item the generator writes has one)."""
+    assert item.uid is not None
+    return int(item.uid)
 
 
 def test_lad_network_shape() -> None:
     doc = build_document(lad_spec("LAD"), "V19")
-    unit = doc.object.compile_units[0]
+    unit = block(doc).compile_units[0]
     assert unit.programming_language == "LAD"
-    assert unit.network_source.body.ns == f"{NS_PREFIX}NetworkSource/FlgNet/v5"
-    net = flgnet.from_xml(unit.network_source.body)
+    assert network_body(unit).ns == f"{NS_PREFIX}NetworkSource/FlgNet/v5"
+    net = flgnet.from_xml(network_body(unit))
+    assert net.parts is not None and net.wires is not None
+    typed_parts = [p for p in net.parts if not isinstance(p, XmlNode)]
+    typed_wires = [w for w in net.wires if not isinstance(w, XmlNode)]
+    assert len(typed_parts) == len(net.parts) and len(typed_wires) == len(net.wires)
     parts = [p.name for p in net.parts if isinstance(p, flgnet.Part)]
     assert parts == ["Contact", "Contact", "O", "Contact", "Coil", "Contact", "TON", "SCoil", "Gt", "Coil", "Move",
                      "Contact", "Contact", "RCoil"]
     assert any(isinstance(p, flgnet.Call) and p.name == "FC_Scale" and [(c.name, c.section, c.type) for c in p.parameters]
                == [("X", "Input", "Real"), ("Y", "Output", "Int")] for p in net.parts)
-    first = net.wires[0]
+    first = typed_wires[0]
     # one power-rail wire per network (as in all 228 corpus LAD networks): both OR branches and every rung start
     assert isinstance(first.connections[0], flgnet.Powerrail) and len(first.connections) == 7
-    assert sum(any(isinstance(c, flgnet.Powerrail) for c in w.connections) for w in net.wires) == 1
+    assert sum(any(isinstance(c, flgnet.Powerrail) for c in w.connections) for w in typed_wires) == 1
     # UIds: accesses and parts first from 21, then OpenCon, then wires
-    uids = [int(p.uid) for p in net.parts]
+    uids = [_uid(p) for p in typed_parts]
     assert uids[0] == 21 and uids == sorted(uids) and len(set(uids)) == len(uids)  # an Instance uses up one UId
-    open_cons = [int(c.uid) for w in net.wires for c in w.connections if isinstance(c, flgnet.OpenCon)]
-    wires = [int(w.uid) for w in net.wires]
+    open_cons = [_uid(c) for w in typed_wires for c in w.connections if isinstance(c, flgnet.OpenCon)]
+    wires = [_uid(w) for w in typed_wires]
     assert open_cons and max(uids) < min(open_cons) and max(open_cons) < min(wires)
-    assert doc.object.compile_units[1].programming_language == "SCL"
-    v16 = build_document(lad_spec("LAD"), "V16").object.compile_units[0].network_source.body
+    assert block(doc).compile_units[1].programming_language == "SCL"
+    v16 = network_body(block(build_document(lad_spec("LAD"), "V16")).compile_units[0])
     assert v16.ns == f"{NS_PREFIX}NetworkSource/FlgNet/v4"
 
 
 def test_fbd_network_uses_boxes() -> None:
-    net = flgnet.from_xml(build_document(lad_spec("FBD"), "V19").object.compile_units[0].network_source.body)
+    net = flgnet.from_xml(network_body(block(build_document(lad_spec("FBD"), "V19")).compile_units[0]))
+    assert net.parts is not None
     names = [p.name for p in net.parts if isinstance(p, flgnet.Part)]
     assert "Contact" not in names and names[:3] == ["O", "A", "Coil"]
     and_box = [p for p in net.parts if isinstance(p, flgnet.Part) and p.name == "A"][0]
@@ -242,49 +263,53 @@ def test_fbd_network_uses_boxes() -> None:
 
 def test_graph_network_shape() -> None:
     doc = build_document(GRAPH_FB, "V18")
-    obj = doc.object
+    obj = block(doc)
     assert obj.attr("GraphVersion") == "6.0" and obj.attr("ProgrammingLanguage") == "GRAPH"
-    assert obj.interface.sections.sections[0].name == "Base"
-    assert obj.interface.sections.sections[0].sections.datatype == "GRAPH_BASE"
-    body = obj.compile_units[0].network_source.body
+    base = interface(obj).sections.sections[0]
+    assert base.name == "Base" and base.sections is not None and base.sections.datatype == "GRAPH_BASE"
+    body = network_body(obj.compile_units[0])
     assert body.ns == f"{NS_PREFIX}NetworkSource/Graph/v5"
     g = graph.from_xml(body)
     steps = g.sequence.steps
     assert [(s.number, s.name, s.init) for s in steps] == [("1", "Init", "true"), ("2", "Run", "false")]
-    assert steps[1].actions.actions[1].tokens == ["#Cycles", " ", ":=", " ", "#Cycles", " ", "+", " ", "1", "\n"]
-    assert steps[1].actions.actions[-1].qualifier is None  # the editor's empty last action
+    actions = steps[1].actions
+    assert actions is not None
+    assert actions.actions[1].tokens == ["#Cycles", " ", ":=", " ", "#Cycles", " ", "+", " ", "1", "\n"]
+    assert actions.actions[-1].qualifier is None  # the editor's empty last action
     links = [(c.source.kind, c.target.kind, c.target.number, c.link_type) for c in g.sequence.connections]
     assert links == [("StepRef", "TransitionRef", "1", "Direct"), ("TransitionRef", "StepRef", "2", "Direct"),
                      ("StepRef", "TransitionRef", "2", "Direct"), ("TransitionRef", "StepRef", "1", "Jump")]
-    names = [p.name for p in g.sequence.transitions[0].net.parts if isinstance(p, flgnet.Part)]
+    condition = g.sequence.transitions[0].net
+    assert condition is not None and condition.parts is not None
+    names = [p.name for p in condition.parts if isinstance(p, flgnet.Part)]
     assert names == ["Contact", "TrCoil"]
-    v21 = build_document(GRAPH_FB, "V21").object.compile_units[0].network_source.body
+    v21 = network_body(block(build_document(GRAPH_FB, "V21")).compile_units[0])
     assert v21.ns == f"{NS_PREFIX}NetworkSource/Graph/v6"
 
 
 def test_db_udt_ob_idb_attributes() -> None:
-    db = build_document(GLOBAL_DB, "V17").object
+    db = block(build_document(GLOBAL_DB, "V17"))
     assert db.element == "SW.Blocks.GlobalDB" and db.attr("Number") == 20 and db.attr("AutoNumber") is False
     assert db.attr("ProgrammingLanguage") == "DB" and not db.compile_units
-    table = db.interface.section("Static").members[2]
-    assert table.datatype == "Array[1..3, 0..1] of Bool" and table.attributes[0].name == "SetPoint"
+    table = section(interface(db), "Static").members[2]
+    assert table.datatype == "Array[1..3, 0..1] of Bool" and table.attributes and table.attributes[0].name == "SetPoint"
     udt = build_document(UDT, "V19").object
-    assert udt.element == "SW.Types.PlcStruct" and "Number" not in udt.attributes
-    assert [s.name for s in udt.interface.sections.sections] == ["None"]
+    assert udt.element == "SW.Types.PlcStruct" and "Number" not in attributes(udt)
+    assert [s.name for s in interface(udt).sections.sections] == ["None"]
     ob = build_document(OB_CYCLIC, "V19").object
     assert ob.attr("SecondaryType") == "CyclicInterrupt" and ob.attr("Number") == 30
-    assert [m.name for m in ob.interface.section("Input").members] == ["Initial_Call", "Event_Count"]
-    assert all(m.informative == "true" for m in ob.interface.section("Input").members)
+    assert [m.name for m in section(interface(ob), "Input").members] == ["Initial_Call", "Event_Count"]
+    assert all(m.informative == "true" for m in section(interface(ob), "Input").members)
     fb = parse_spec(SCL_FB)
     idb = build_document(IDB, "V19", types={"FB_Motor": fb}).object
     assert idb.attr("InstanceOfName") == "FB_Motor" and idb.attr("InstanceOfType") == "FB"
-    assert [s.name for s in idb.interface.sections.sections] == ["Input", "Output", "InOut", "Static"]
-    assert [m.name for m in idb.interface.section("Static").members] == ["T1", "Latch", "Data", "Buf", "Text"]
-    assert idb.interface.section("Input").members[0].comment is None  # comments/start values come from the FB
+    assert [s.name for s in interface(idb).sections.sections] == ["Input", "Output", "InOut", "Static"]
+    assert [m.name for m in section(interface(idb), "Static").members] == ["T1", "Latch", "Data", "Buf", "Text"]
+    assert section(interface(idb), "Input").members[0].comment is None  # comments/start values come from the FB
     bare = build_document(IDB, "V19").object
-    assert all(not s.members for s in bare.interface.sections.sections)
+    assert all(not s.members for s in interface(bare).sections.sections)
     fc = build_document({"blockType": "FC", "name": "FC_X", "language": "SCL", "returnType": "Int"}, "V19").object
-    assert fc.interface.section("Return").members[0].datatype == "Int"
+    assert section(interface(fc), "Return").members[0].datatype == "Int"
 
 
 def test_determinism() -> None:
@@ -410,13 +435,14 @@ def test_graph_end_connection_and_timed_action() -> None:
         "transitions": [{"from": 1, "to": 5, "condition": "#StartCmd"}, {"from": 5, "to": None, "condition": "#StopCmd"}],
     }
     g = graph.from_xml(roundtrip_graph(spec))
-    assert g.sequence.steps[1].actions.actions[0].tokens == ["#Motor", ",", " ", "T#5s", "\n"]
+    actions = g.sequence.steps[1].actions
+    assert actions is not None and actions.actions[0].tokens == ["#Motor", ",", " ", "T#5s", "\n"]
     assert [(c.target.kind, c.link_type) for c in g.sequence.connections][-1] == ("EndConnection", "Direct")
 
 
 def roundtrip_graph(spec: dict):
     data = roundtrip(spec, "V21")
-    return parse_bytes(data).object.compile_units[0].network_source.body
+    return network_body(block(parse_bytes(data)).compile_units[0])
 
 
 @pytest.mark.parametrize(
@@ -446,19 +472,21 @@ def test_graph_validation(graph_body: dict, field: str) -> None:
 def test_fbd_fan_out_from_one_contact() -> None:
     spec = lad_spec("FBD")
     spec["networks"] = [{"fbd": [[{"contact": "#Start"}, {"parallel": [[{"coil": "#Run"}], [{"set": "#Latch"}]]}]]}]
-    net = flgnet.from_xml(build_document(spec, "V19").object.compile_units[0].network_source.body)
+    net = flgnet.from_xml(network_body(block(build_document(spec, "V19")).compile_units[0]))
+    assert net.parts is not None
     accesses = [p for p in net.parts if isinstance(p, flgnet.FlgAccess)]
-    assert [a.symbol[0].name for a in accesses] == ["Start", "Run", "Start", "Latch"]  # the operand is read twice
+    # the operand is read twice
+    assert [a.symbol[0].name if a.symbol else None for a in accesses] == ["Start", "Run", "Start", "Latch"]
     roundtrip(spec, "V18")
 
 
 def test_scl_call_hints() -> None:
-    spec = {"blockType": "OB", "name": "Main", "language": "SCL",
+    spec: dict[str, Any] = {"blockType": "OB", "name": "Main", "language": "SCL",
             "networks": [{"scl": '"DB_M"(Start := TRUE);\n"FC_X"();',
                           "calls": {"DB_M": {"blockType": "FB", "block": "FB_M"}, "FC_X": {"blockType": "FC"}}}]}
-    v19 = build_document(spec, "V19").object.compile_units[0].network_source.body
+    v19 = network_body(block(build_document(spec, "V19")).compile_units[0])
     assert [(n.attrs.get("BlockType"), n.attrs.get("Name")) for n in v19.iter("CallInfo")] == [("FB", "FB_M"), ("FC", None)]
-    v18 = build_document(spec, "V18").object.compile_units[0].network_source.body
+    v18 = network_body(block(build_document(spec, "V18")).compile_units[0])
     assert not list(v18.iter("CallInfo"))  # V16–V18 write the nameless-Instruction form
     for version in VERSIONS:
         roundtrip(spec, version)

@@ -6,6 +6,7 @@ import pytest
 
 from simatic_xml import VersionError, parse_bytes, to_bytes, tokens_to_text
 from simatic_xml.generate import SpecError, build_document, generate_xml, list_templates, parse_spec, template_spec
+from tests.simatic_xml.typed import block, body, interface, section
 
 VERSIONS = ("V16", "V17", "V18", "V19", "V20", "V21")
 REQUIRED = {"motor_starter", "valve", "pid_wrapper", "alarm", "state_machine", "graph_sequence"}
@@ -37,9 +38,9 @@ def test_template_roundtrip(name: str, version: str) -> None:
     assert doc == build_document(spec, version)
     assert to_bytes(doc) == data
     assert generate_xml(spec, version) == data  # deterministic
-    for unit, net in zip(doc.object.compile_units, spec["networks"]):
+    for unit, net in zip(block(doc).compile_units, spec["networks"]):
         if "scl" in net:
-            assert tokens_to_text(unit.network_source.body) == net["scl"]
+            assert tokens_to_text(body(unit)) == net["scl"]
 
 
 def test_template_parameters() -> None:
@@ -51,7 +52,8 @@ def test_template_parameters() -> None:
     kp = [m for m in pid["interface"]["Input"] if m["name"] == "Kp"][0]
     assert kp["startValue"] == 2.0
     doc = build_document(pid, "V19")
-    assert doc.object.interface.section("Input").members[5].start_value.value == "2.0"
+    start = section(interface(doc), "Input").members[5].start_value
+    assert start is not None and start.value == "2.0"
     assert "author" not in template_spec("motor_starter")
     alarm = template_spec("alarm", {"latching": False})
     assert [m for m in alarm["interface"]["Input"] if m["name"] == "Latching"][0]["startValue"] is False

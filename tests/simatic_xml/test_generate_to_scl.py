@@ -3,6 +3,8 @@ and the library round trip spec -> XML -> SCL -> specs -> identical XML."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from simatic_xml import parse_bytes
@@ -11,7 +13,7 @@ from simatic_xml.generate.from_scl import source_to_specs
 from simatic_xml.generate.to_scl import SourceRefused, document_to_scl, interface_spec
 from simatic_xml.scl import parse
 
-FB = {"blockType": "FB", "name": "FB_Cnt", "language": "SCL", "author": "ME", "family": "Lib", "version": "1.0",
+FB: dict[str, Any] = {"blockType": "FB", "name": "FB_Cnt", "language": "SCL", "author": "ME", "family": "Lib", "version": "1.0",
       "title": "Counter",
       "interface": {"Input": [{"name": "Start", "dataType": "Bool", "comment": "go"}],
                     "Output": [{"name": "Count", "dataType": "Int"}],
@@ -22,18 +24,18 @@ FB = {"blockType": "FB", "name": "FB_Cnt", "language": "SCL", "author": "ME", "f
                     "Temp": [{"name": "i", "dataType": "Int"}],
                     "Constant": [{"name": "MAX", "dataType": "Int", "startValue": 10}]},
       "networks": [{"scl": "IF #Start THEN\n    #Count := #Count + 1;\nEND_IF;"}]}
-DB = {"blockType": "GlobalDB", "name": "DB_Data", "memoryLayout": "Standard",
+DB: dict[str, Any] = {"blockType": "GlobalDB", "name": "DB_Data", "memoryLayout": "Standard",
       "interface": {"Static": [{"name": "Count", "dataType": "Int", "startValue": 5},
                                {"name": "S", "dataType": "Struct", "members": [{"name": "B", "dataType": "Bool",
                                                                                  "startValue": True}]}]}}
-UDT = {"blockType": "UDT", "name": "UDT_Motor",
+UDT: dict[str, Any] = {"blockType": "UDT", "name": "UDT_Motor",
        "interface": {"None": [{"name": "Speed", "dataType": "Real", "comment": "rpm"}, {"name": "On", "dataType": "Bool"}]}}
-FC = {"blockType": "FC", "name": "FC_Scale", "language": "SCL", "returnType": "Real",
+FC: dict[str, Any] = {"blockType": "FC", "name": "FC_Scale", "language": "SCL", "returnType": "Real",
       "interface": {"Input": [{"name": "Raw", "dataType": "Int"}]},
       "networks": [{"scl": "#FC_Scale := INT_TO_REAL(#Raw) / 27648.0 * 100.0;"}]}
-OB = {"blockType": "OB", "name": "Main", "language": "SCL", "networks": [{"scl": '"FC_Scale"(Raw := 1);'}]}
-IDB = {"blockType": "InstanceDB", "name": "DB_Cnt", "instanceOf": "FB_Cnt"}
-LAD = {"blockType": "FC", "name": "FC_Lad", "language": "LAD", "interface": {"Input": [{"name": "A", "dataType": "Bool"}],
+OB: dict[str, Any] = {"blockType": "OB", "name": "Main", "language": "SCL", "networks": [{"scl": '"FC_Scale"(Raw := 1);'}]}
+IDB: dict[str, Any] = {"blockType": "InstanceDB", "name": "DB_Cnt", "instanceOf": "FB_Cnt"}
+LAD: dict[str, Any] = {"blockType": "FC", "name": "FC_Lad", "language": "LAD", "interface": {"Input": [{"name": "A", "dataType": "Bool"}],
                                                                             "Output": [{"name": "Q", "dataType": "Bool"}]},
        "networks": [{"lad": [[{"contact": "#A"}, {"coil": "#Q"}]]}]}
 

@@ -9,7 +9,7 @@ from simatic_xml.check import first_difference
 from simatic_xml.flgnet import FlgAccess
 from simatic_xml.versions import namespace_for
 
-from sxml_corpus import CORPUS, bodies
+from tests.simatic_xml.sxml_corpus import CORPUS, bodies
 
 
 def _bodies(tag: str):

@@ -7,9 +7,9 @@ import pytest
 
 from simatic_xml import parse_bytes
 from simatic_xml.generate.order import dependencies
-from simatic_xml.model import Document, SwObject
+from simatic_xml.model import Document, NetworkSource, SwObject
 
-from sxml_corpus import CORPUS, corpus_paths
+from tests.simatic_xml.sxml_corpus import CORPUS, corpus_paths
 
 if not corpus_paths():
     pytest.skip(f"SimaticML corpus not found at {CORPUS}", allow_module_level=True)
@@ -19,7 +19,7 @@ def _built(doc: Document) -> Document:
     for child in doc.object.children or ():
         source = child.attr("NetworkSource") if isinstance(child, SwObject) else None
         if source is not None:
-            assert source.body is not None or source.kind is None
+            assert isinstance(source, NetworkSource) and (source.body is not None or source.kind is None)
     return doc
 
 

@@ -12,7 +12,8 @@ from simatic_xml.model import NetworkSource
 from simatic_xml.reader import parse_tree
 from simatic_xml.writer import lxml_body_text
 
-from sxml_corpus import corpus_paths
+from tests.simatic_xml.sxml_corpus import corpus_paths
+from tests.simatic_xml.typed import attributes, interface, section
 
 FLG = "http://www.siemens.com/automation/Openness/SW/NetworkSource/FlgNet/v4"
 
@@ -49,7 +50,7 @@ def test_body_deeper_than_libxml2_indents_is_laid_out_exactly():
     body = f'<FlgNet xmlns="{FLG}">' + "<X>" * depth + "<Leaf>t</Leaf>" + "</X>" * depth + "</FlgNet>"
     doc = parse_bytes(_unit(body).encode("utf-8"))
     unit = doc.object
-    source = unit.attributes["NetworkSource"]
+    source = attributes(unit)["NetworkSource"]
     assert isinstance(source, NetworkSource) and source.lazy_element is not None
     fast = to_bytes(doc)
     source.body  # noqa: B018 - builds the generic tree, which the writer then uses
@@ -135,7 +136,7 @@ def test_bulk_subelements_read_like_one_by_one(data, monkeypatch):
     monkeypatch.setattr(reader_iface, "_BULK_FROM", 10**9)
     assert parse_bytes(data) == bulk
     assert to_bytes(bulk) == to_bytes(parse_bytes(to_bytes(bulk)))
-    member = bulk.object.interface.section("Static").members[0]
+    member = section(interface(bulk), "Static").members[0]
     assert [s.path for s in member.subelements][:3] == ["0", "1", "2"]
 
 
@@ -225,7 +226,7 @@ def test_a_section_with_a_base_class_and_members_reads_and_writes_back():
         "<ProgrammingLanguage>GRAPH</ProgrammingLanguage></AttributeList></SW.Blocks.FB></Document>"
     ).encode("utf-8")
     doc = parse_bytes(data)
-    base = doc.object.interface.section("Base")
+    base = section(interface(doc), "Base")
     assert base.sections is not None and [m.name for m in base.members] == ["extra"]
     assert parse_bytes(to_bytes(doc)) == doc
 

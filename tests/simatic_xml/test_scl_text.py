@@ -16,7 +16,8 @@ from simatic_xml.scl_text import (
     tokens_to_text,
 )
 
-from sxml_corpus import CORPUS, bodies
+from tests.simatic_xml.sxml_corpus import CORPUS, bodies
+from tests.simatic_xml.typed import attributes, block, interface
 
 V4 = "http://www.siemens.com/automation/Openness/SW/NetworkSource/StructuredText/v4"
 
@@ -93,7 +94,7 @@ def test_context_from_interface_reads_constants():
     doc = read_file(CORPUS / "fb" / "Czarnak_AnalogInput.xml") if CORPUS.is_dir() else None
     if doc is None:
         pytest.skip("corpus absent")
-    ctx = context_from_interface(doc.object.interface)
+    ctx = context_from_interface(interface(doc))
     assert isinstance(ctx.local_constants, set)
 
 
@@ -129,13 +130,14 @@ def test_typed_tokens_round_trip_exactly(body):
 
 
 def test_typed_tokens_of_parsed_text():
-    from simatic_xml.scl_tokens import Access, Blank, Token, from_xml
+    from simatic_xml.scl_tokens import Access, Blank, Component, Token, from_xml
 
     items = from_xml(text_to_tokens("#a := 1;"))
     assert isinstance(items[0], Access) and items[0].scope == "LocalVariable"
+    assert items[0].symbol is not None and isinstance(items[0].symbol.parts[0], Component)
     assert items[0].symbol.parts[0].name == "a"
     assert isinstance(items[1], Blank) and isinstance(items[2], Token) and items[2].text == ":="
-    assert items[4].constant.value == "1"
+    assert isinstance(items[4], Access) and items[4].constant is not None and items[4].constant.value == "1"
 
 
 def test_generated_network_survives_a_document_round_trip():
@@ -144,8 +146,8 @@ def test_generated_network_survives_a_document_round_trip():
     doc = read_file(CORPUS / "fb" / "Czarnak_AnalogInput.xml") if CORPUS.is_dir() else None
     if doc is None:
         pytest.skip("corpus absent")
-    unit = doc.object.compile_units[0]
-    unit.attributes["NetworkSource"] = NetworkSource(text_to_tokens('//\n#x := "DB".y; // note\n'))
+    unit = block(doc).compile_units[0]
+    attributes(unit)["NetworkSource"] = NetworkSource(text_to_tokens('//\n#x := "DB".y; // note\n'))
     again = parse_bytes(to_bytes(doc))
     assert again == doc
 

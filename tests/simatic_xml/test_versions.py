@@ -8,6 +8,7 @@ import pytest
 
 from simatic_xml import VersionError, parse_bytes, read_file, retarget, to_bytes
 from simatic_xml.versions import namespace_for, normalize_version
+from tests.simatic_xml.typed import attributes
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml"
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus absent at {CORPUS}")
@@ -68,9 +69,9 @@ def test_retarget_drops_empty_namespace_below_v18():
     doc = read_file(CORPUS / "fb" / "Fwaldt_FB_AnalogInput.xml")
     assert doc.object.attr("Namespace") == ""
     old = retarget(doc, "V17")
-    assert "Namespace" not in old.object.attributes
+    assert "Namespace" not in attributes(old.object)
     assert NS + "NetworkSource/StructuredText/v3" in _namespaces(to_bytes(old))
-    doc.object.attributes["Namespace"] = "Motors"
+    attributes(doc.object)["Namespace"] = "Motors"
     with pytest.raises(VersionError, match="needs V18 or later"):
         retarget(doc, "V17")
 
@@ -139,5 +140,5 @@ def test_qualified_name_of_a_software_unit_block():
     """V20 writes a software unit's namespace as <Namespace>Conveyor2</Namespace> beside the plain Name."""
     doc = parse_bytes((_REALCODE / "software_unit_namespace" / "Pump.xml").read_bytes())
     assert (doc.object.name, doc.object.qualified_name) == ("Pump", "Plant.Pump")
-    doc.object.attributes["Namespace"] = ""
+    attributes(doc.object)["Namespace"] = ""
     assert doc.object.qualified_name == "Pump"

@@ -74,8 +74,10 @@ def test_operand_syntax() -> None:
     assert split_peripheral("%I0.0:P") == ("%I0.0", True)
     assert split_peripheral('"Start" : p') == ('"Start"', True)
     assert split_peripheral("%QW4") == ("%QW4", False)
-    assert str(absolute_address("%i0.7")) == "%I0.7" and absolute_address("%IX1.2").data_type == "Bool"
-    assert [absolute_address(a).data_type for a in ("%IB0", "%QW4", "%MD100", "%ML8")] == [
+    bit = absolute_address("%IX1.2")
+    assert str(absolute_address("%i0.7")) == "%I0.7" and bit is not None and bit.data_type == "Bool"
+    addresses = [absolute_address(a) for a in ("%IB0", "%QW4", "%MD100", "%ML8")]
+    assert [a.data_type if a is not None else None for a in addresses] == [
         "Byte", "Word", "DWord", "LWord"]
     for bad in ("%I0", "%I0.8", "%IW4.0", "%DB1.DBX0.0", "%T1", '"Start"', "%I-1.0"):
         assert absolute_address(bad) is None, bad

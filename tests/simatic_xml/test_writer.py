@@ -25,7 +25,8 @@ from simatic_xml.renumber import renumber_ids, renumber_network
 from simatic_xml.versions import namespace_for
 from simatic_xml.xmlnode import XmlNode
 
-from sxml_corpus import corpus_paths, load
+from tests.simatic_xml.sxml_corpus import corpus_paths, load
+from tests.simatic_xml.typed import block, body
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml"
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus absent at {CORPUS}")
@@ -86,12 +87,12 @@ def test_renumber_ids_and_uids():
     again = parse_bytes(data)
     ids = [obj.id for obj in _walk(again.object)]
     assert ids == [format(i, "X") for i in range(len(ids))]
-    body = again.object.compile_units[0].network_source.body
-    uids = {n.tag + n.attrs.get("Name", ""): n.attrs["UId"] for n in body.iter() if "UId" in n.attrs and n.tag in ("Access", "Part", "OpenCon")}
+    tree = body(block(again).compile_units[0])
+    uids = {n.tag + n.attrs.get("Name", ""): n.attrs["UId"] for n in tree.iter() if "UId" in n.attrs and n.tag in ("Access", "Part", "OpenCon")}
     assert uids == {"Access": "21", "PartCoil": "22", "OpenCon": "23"}
-    wires = [n.attrs["UId"] for n in body.iter("Wire")]
+    wires = [n.attrs["UId"] for n in tree.iter("Wire")]
     assert wires == ["24", "25", "26"]
-    refs = [(n.tag, n.attrs["UId"]) for n in body.iter() if n.tag in ("IdentCon", "NameCon")]
+    refs = [(n.tag, n.attrs["UId"]) for n in tree.iter() if n.tag in ("IdentCon", "NameCon")]
     assert refs == [("NameCon", "22"), ("IdentCon", "21"), ("NameCon", "22"), ("NameCon", "22")]
 
 

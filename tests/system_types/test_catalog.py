@@ -27,6 +27,20 @@ TYPES = all_types()
 INSTANCE_TYPES = [t for t in TYPES if t.kind == "instance"]
 
 
+def _type(name: str) -> SystemType:
+    """The catalogued system type ``name``; the test fails when it is not catalogued."""
+    found = lookup(name)
+    assert found is not None, name
+    return found
+
+
+def _instruction(name: str) -> Instruction:
+    """The catalogued instruction ``name``; the test fails when it is not catalogued."""
+    found = lookup_instruction(name)
+    assert found is not None, name
+    return found
+
+
 # ------------------------------------------------------------------------------------------ the data
 @pytest.mark.parametrize("t", TYPES, ids=lambda t: t.name)
 def test_every_type_is_cited_and_well_formed(t: SystemType) -> None:
@@ -68,16 +82,16 @@ def test_nested_member_types_are_in_the_catalog_or_elementary() -> None:
 
 
 def test_lookup_is_case_insensitive_and_gives_tia_spelling() -> None:
-    assert lookup("tcon_ip_V4").name == "TCON_IP_v4"
-    assert lookup('"Program_Alarm"').name == "Program_Alarm"
+    assert _type("tcon_ip_V4").name == "TCON_IP_v4"
+    assert _type('"Program_Alarm"').name == "Program_Alarm"
     # TON as a type name is a type of its own: TIA exports it with its statics (github.com/psi-func/ikea_vyatka_sorting)
-    assert [m.name for m in lookup("TON").members] == ["IN", "PT", "Q", "ET", "STATE", "STIME", "ATIME"]
-    assert lookup("tonr").name == "TONR_TIME" and lookup("ctu").name == "CTU_INT"  # aliases: the type TIA stores
-    assert lookup_instruction("get_err_id").return_type == "Word" and not lookup_instruction("GET_ERR_ID").is_fb
-    assert lookup_instruction("MC_POWER").is_fb and lookup_instruction("MC_Power").instance_type == "MC_Power"
-    assert [p.name for p in call_interface(lookup("TON_LTIME"))] == ["IN", "PT", "Q", "ET"]
-    assert call_interface(lookup("TON_LTIME"))[1].data_type == "LTime"
-    assert [p.data_type for p in call_interface(lookup("CTU_DINT")) if p.name in ("PV", "CV")] == ["DInt", "DInt"]
+    assert [m.name for m in _type("TON").members] == ["IN", "PT", "Q", "ET", "STATE", "STIME", "ATIME"]
+    assert _type("tonr").name == "TONR_TIME" and _type("ctu").name == "CTU_INT"  # aliases: the type TIA stores
+    assert _instruction("get_err_id").return_type == "Word" and not _instruction("GET_ERR_ID").is_fb
+    assert _instruction("MC_POWER").is_fb and _instruction("MC_Power").instance_type == "MC_Power"
+    assert [p.name for p in call_interface(_type("TON_LTIME"))] == ["IN", "PT", "Q", "ET"]
+    assert call_interface(_type("TON_LTIME"))[1].data_type == "LTime"
+    assert [p.data_type for p in call_interface(_type("CTU_DINT")) if p.name in ("PV", "CV")] == ["DInt", "DInt"]
 
 
 @pytest.mark.parametrize("name", ["Boolx", "TON_FOO", "IEC_TIMERS", "UDT_Motor", "MC_Fly", "G7_StepPlus_V9", ""])
@@ -129,10 +143,10 @@ def test_versions_the_corpus_exports_are_the_catalogs() -> None:
     assert [name for name in found if lookup(name) is None] == []  # every system type TIA exported is catalogued
     covered = list(found)
     wrong = [(name, version, where) for name in covered for version, where in sorted(found[name])
-             if version not in lookup(name).versions]
+             if version not in _type(name).versions]
     assert not wrong
     for name in covered:  # TIA's spelling: the corpus name is the catalog's (MC_POWER in an FB is MC_Power's instance)
-        assert lookup(name).name == name or lookup(name).name.upper() == name.upper()
+        assert _type(name).name == name or _type(name).name.upper() == name.upper()
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not there")
@@ -147,7 +161,8 @@ def test_instruction_versions_of_lad_fbd_calls_are_the_catalogs() -> None:
                 continue
             seen += 1
             if i.is_fb:
-                assert version in lookup(i.instance_type).versions, (path.name, name, version)
+                assert i.instance_type is not None, name
+                assert version in _type(i.instance_type).versions, (path.name, name, version)
             else:
                 assert version == i.version, (path.name, name, version)
     assert seen >= 20

@@ -33,6 +33,7 @@ END_ORGANIZATION_BLOCK
 def test_runtime_members_are_the_catalogs() -> None:
     for name in ("TON_TIME", "TONR_LTIME", "CTU_SINT", "CTUD_ULINT", "R_TRIG"):
         t = lookup(name)
+        assert t is not None, name
         members = SYSTEM_FBS[name].members
         assert list(members)[:len(call_interface(t))] == [p.name for p in call_interface(t)]
         assert {m.name for m in t.members} <= set(members)
