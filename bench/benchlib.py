@@ -271,7 +271,10 @@ def run_wrk(label: str, port: int, path: str, *, headers: dict[str, str] | None 
         subprocess.run([*cmd, f"-d{max(1, round(warmup))}s", url], check=True, capture_output=True)
     out = subprocess.run([*cmd, f"-d{max(1, round(duration))}s", url], check=True, capture_output=True,
                          text=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    found = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if found is None:
+        raise RuntimeError(f"wrk printed no Requests/sec line: {out[-300:]!r}")
+    rps = float(found.group(1))
     total = re.search(r"(\d+) requests in ([\d.]+)(\w+)", out)
     assert total is not None, out
     seconds = float(total.group(2)) * _UNITS[total.group(3)] / 1e3

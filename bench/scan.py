@@ -102,7 +102,7 @@ def program_text(statements: int, instances: int) -> tuple[str, list[dict]]:
 
 def _db_values(mem: object, names: list[str]) -> dict[str, object]:
     """The global DB "Data" of the simulated PLC's memory, by member name, as the baseline keeps it."""
-    values = mem.dbs["data"]  # type: ignore[attr-defined]
+    values = mem.dbs["data"]  # type: ignore[attr-defined]  # the simulated PLC's Memory, imported lazily by the bench
     return {**{name: values[name] for name in names}, "a": list(values["a"].items)}
 
 

@@ -24,6 +24,7 @@ from engineering_api.app import create_app, create_services
 from engineering_api.backend.errors import EngineeringError
 from engineering_api.config import Settings
 from engineering_api.services import Services
+from fakes.backend import FakeBackend
 from simatic_xml import parse_bytes
 from simatic_xml.interface import Interface
 from simatic_xml.objects import Block, PlcStruct
@@ -92,7 +93,7 @@ def shared_app(settings: Settings) -> Iterator[Litestar]:
     entry = _SHARED_APPS.get(key)
     if entry is None:
         current = _CurrentServices(services)
-        entry = _SHARED_APPS[key] = (create_app(settings, services=current), current, [False])  # type: ignore[arg-type]
+        entry = _SHARED_APPS[key] = (create_app(settings, services=current), current, [False])  # type: ignore[arg-type]  # the services proxy forwards every attribute of Services
     built, current, busy = entry
     if busy[0]:
         yield create_app(settings, services=services)
@@ -154,6 +155,13 @@ def viewer_headers(make_key: Callable[[str], Headers]) -> Headers:
 @pytest.fixture
 def engineer_headers(make_key: Callable[[str], Headers]) -> Headers:
     return make_key("engineer")
+
+
+def fake_backend(services: Services) -> FakeBackend:
+    """The app's backend as the fake, for tests that reach its own models (its simulated PLCs) directly."""
+    backend = services.backend
+    assert isinstance(backend, FakeBackend), f"this test needs the fake backend, not {type(backend).__name__}"
+    return backend
 
 
 def wait_job(client: TestClient[Any], job_id: str, headers: Headers, timeout: float = 10.0) -> dict[str, Any]:

@@ -102,13 +102,13 @@ def plcsim_assembly(engineering_dll: Path) -> Path | None:
 
 
 def _control() -> Any:
-    from StandIn.Control import Faults, Machine  # type: ignore[import-not-found]  # a .NET assembly pythonnet loads at run time
+    from StandIn.Control import Faults, Machine
 
     return Machine, Faults
 
 
 def _reset_wire() -> None:
-    from StandIn.Wire import Softbus  # type: ignore[import-not-found]  # a .NET assembly pythonnet loads at run time
+    from StandIn.Wire import Softbus
 
     Softbus.Reset()
 

@@ -26,7 +26,7 @@ from engineering_api.jobs.operations import Operation
 from engineering_api.jobs.preview import Preview
 from engineering_api.services import Services
 from fakes.runtime.cpu import OperatingMode
-from tests.conftest import IM, Headers, add_device, assert_error, data
+from tests.conftest import IM, Headers, add_device, assert_error, data, fake_backend
 from tests.contract.test_online_contract import make_instance
 
 DATA = Path(__file__).parent / "data"
@@ -130,10 +130,11 @@ def online(client: TestClient[Any], h: Headers, services: Services) -> Any:
     and connected as the simulation session; a second instance ``Spare_Sim`` (with an IP address of its own, so
     PLC_1 binds to PLC_1_sim) is powered off."""
     _post(client, "/api/projects/actions/simulation-support", h, {"enabled": True})
-    cpu = services.backend.plcsim.create("PLC_1_sim", "CPU1516")  # type: ignore[attr-defined]
+    plcsim = fake_backend(services).plcsim
+    cpu = plcsim.create("PLC_1_sim", "CPU1516")
     cpu.set_mode(OperatingMode.SINGLE_STEP)
     cpu.power_on()
-    make_instance(services.backend.plcsim, "Spare_Sim", "192.168.0.99", on=False)  # type: ignore[attr-defined]
+    make_instance(plcsim, "Spare_Sim", "192.168.0.99", on=False)
     _post(client, f"{DEV}/actions/download-sync", h)
     _post(client, f"{DEV}/online", h)
     _post(client, f"{SIM}/connect", h, {"instanceName": "PLC_1_sim"})

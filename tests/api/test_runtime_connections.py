@@ -73,7 +73,7 @@ class OpcUaTestServer:
         return self
 
     def __exit__(self, *_exc: object) -> None:
-        self._loop.call_soon_threadsafe(self._stop.set)  # type: ignore[union-attr]
+        self._loop.call_soon_threadsafe(self._stop.set)  # type: ignore[union-attr]  # set by __enter__, which always runs first
         self._thread.join(20)
 
 

@@ -86,7 +86,7 @@ def backend(tmp_path: Path) -> Iterator[Any]:
 
 def test_cases_on_the_real_engine(backend: Any, tmp_path: Path) -> None:
     kv = KeyValueStore(Database(tmp_path / "state.db"))
-    ctx = OperationContext(backend, None, None, state=kv)  # type: ignore[arg-type]
+    ctx = OperationContext(backend, None, None, state=kv)  # type: ignore[arg-type]  # no services or caller: the test drives the harness directly
     motor, crash = (msgspec.convert(c, CreateTestInput).to_case() for c in (MOTOR, CRASH))
     result = runner.run_cases(ctx, TestStore(kv), [motor, crash, motor], selection="*")
     first, stopped, after_stop = result.results

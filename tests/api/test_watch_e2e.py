@@ -11,7 +11,7 @@ from litestar.testing import TestClient
 from engineering_api.services import Services
 from fakes.runtime.cpu import OperatingMode
 from tests.api.test_watch_api import DEV, FT, WT, fill_plc
-from tests.conftest import Headers, assert_error, data
+from tests.conftest import Headers, assert_error, data, fake_backend
 
 image = pytest.importorskip("fakes.runtime.image", reason="the program engine (fakes.runtime.image) has not landed")
 if not hasattr(image, "build_image"):
@@ -37,7 +37,7 @@ def running(client: TestClient[Any], h: Headers, services: Services) -> Any:
     data(client.post(f"{DEV}/external-sources/import-and-generate", json={"SourceName": "main.scl", "SclContent": MAIN},
                      headers=h))
     data(client.post("/api/projects/actions/simulation-support", json={"enabled": True}, headers=h))
-    cpu = services.backend.plcsim.create("PLC_1_sim", "CPU1516")  # type: ignore[attr-defined]
+    cpu = fake_backend(services).plcsim.create("PLC_1_sim", "CPU1516")
     cpu.set_mode(OperatingMode.SINGLE_STEP)
     cpu.power_on()
     data(client.post(f"{DEV}/actions/download-sync", json={}, headers=h))

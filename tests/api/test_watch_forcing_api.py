@@ -81,7 +81,7 @@ def h(admin_headers: Headers, cpu: dict[str, Any], client: TestClient[Any]) -> H
 @pytest.fixture
 def online(services: Services, h: Headers) -> SimulatedCpu:
     """PLC_1 online with a powered-on CPU in STOP (stepped time: no background thread)."""
-    cpu = SimulatedCpu("PLC_1_sim", instance_id=1, empty_image=StandInImage())  # type: ignore[arg-type]
+    cpu = SimulatedCpu("PLC_1_sim", instance_id=1, empty_image=StandInImage())  # type: ignore[arg-type]  # a stand-in ProgramImage with only what the CPU reads
     cpu.set_mode(OperatingMode.SINGLE_STEP)
     cpu.power_on()
     services.backend.watch_tables._online_cpu = lambda device: cpu  # type: ignore[attr-defined]  # the area's collaborator

@@ -45,7 +45,7 @@ def bridge(tmp_path: Path) -> Iterator[Any]:
 @pytest.fixture
 def machine(bridge: Any) -> Any:
     """``StandIn.Control.Machine``: simulated TIA processes (start, kill, open/close a project in the UI)."""
-    from StandIn.Control import Machine  # type: ignore[import-not-found]
+    from StandIn.Control import Machine
 
     return Machine
 

@@ -26,7 +26,7 @@ def pid(bridge: Any, tmp_path: Path) -> int:
 @pytest.fixture
 def groups(bridge: Any) -> Any:
     """``StandIn.Control.DeviceGroups``: moves devices in the project tree as a user would."""
-    from StandIn.Control import DeviceGroups  # type: ignore[import-not-found]
+    from StandIn.Control import DeviceGroups
 
     return DeviceGroups
 

@@ -82,7 +82,7 @@ def test_the_resolver_finds_dependent_assemblies_in_the_tia_folders(bridge, tmp_
     resolved: list[str] = []
     _install_resolver([str(dep_dir)], resolved)
     clr.AddReference(str(api_dir / "ResolverMain.dll"))
-    from ResolverMain import M  # type: ignore[import-not-found]
+    from ResolverMain import M
 
     assert M.Call() == "dep"
     assert resolved == [str(dep_dir / "ResolverDep.dll")]

@@ -33,7 +33,7 @@ def plc(bridge: Any) -> Any:
 
 def cpu(name: str = "Sim_A") -> Any:
     """The stand-in's view of an instance (what TIA reached over the wire)."""
-    from StandIn.Wire import Softbus  # type: ignore[import-not-found]
+    from StandIn.Wire import Softbus
 
     return Softbus.Find(name)
 

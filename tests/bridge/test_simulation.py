@@ -25,7 +25,7 @@ from engineering_api.backend.errors import (
 @pytest.fixture
 def wire(bridge: Any) -> Any:
     """``StandIn.Wire.Softbus``: the virtual CPUs PLCSIM's stand-in registers (and a TIA download finds)."""
-    from StandIn.Wire import Softbus  # type: ignore[import-not-found]
+    from StandIn.Wire import Softbus
 
     return Softbus
 

@@ -29,7 +29,7 @@ def plc(plc: Any) -> int:
 
 @pytest.fixture
 def control(bridge: Any) -> Any:
-    import StandIn.Control as control  # type: ignore[import-not-found]
+    import StandIn.Control as control
 
     return control
 

@@ -94,7 +94,7 @@ def test_operands_are_resolved_against_the_program_as_tia_holds_it_now(bridge: A
 
 
 def test_the_force_table_is_imported_and_cannot_be_deleted(bridge: Any, plc: str) -> None:
-    from Siemens.Engineering.SW.WatchAndForceTables import (  # type: ignore[import-not-found]
+    from Siemens.Engineering.SW.WatchAndForceTables import (
         PlcForceTable,
         PlcForceTableComposition,
         PlcWatchTable,

@@ -88,5 +88,5 @@ def _record_resumes(live: Live) -> list[int]:
         seen.append(last_event_id)
         original(sub, last_event_id)
 
-    hub.resume = resume  # type: ignore[method-assign]
+    hub.resume = resume  # type: ignore[method-assign]  # records the resumes the page asks for, then calls the original
     return seen

@@ -73,7 +73,7 @@ def _bridge_skip_reason(item: pytest.Item, pending_methods: frozenset[str]) -> s
     when its module's ``BRIDGE_PENDING`` (test name -> reason) lists it.
     """
     name = getattr(item, "originalname", item.name)
-    method = item.callspec.params.get("name")  # type: ignore[attr-defined]
+    method = item.callspec.params.get("name")  # type: ignore[attr-defined]  # only parametrized items (pytest.Function) carry a callspec
     if method in _PORT_METHODS and method in pending_methods:
         return f"'{method}' is not implemented by the Openness bridge yet (openness_bridge/pending.py)"
     return getattr(getattr(item, "module", None), "BRIDGE_PENDING", {}).get(name)

@@ -55,7 +55,7 @@ def _type_with_a_version_in_work(backend: EngineeringBackend) -> None:
         backend.library_types.create_library_type("HMI_1", "Reset", folder="", comment="")
         backend.library_types.edit_library_type("Reset", "HMI_1")
         return
-    from StandIn.Control import LibraryTypes  # type: ignore[import-not-found]
+    from StandIn.Control import LibraryTypes
 
     LibraryTypes.Add("VBScriptLibraryType", "Reset", "0.0.1,0.0.2*")
 

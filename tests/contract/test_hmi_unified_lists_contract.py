@@ -53,7 +53,7 @@ def test_text_lists(backend: EngineeringBackend, panel: str) -> None:  # noqa: F
             backend.hmi_unified.delete_unified_object(panel, kind, "States")
         assert gone.value.code == code
     if _bridge(backend):
-        assert [str(t.Name) for t in backend.hmi_unified._access.hmi_software(panel).HmiTextLists] == []  # type: ignore[attr-defined]
+        assert [str(t.Name) for t in backend.hmi_unified._access.hmi_software(panel).HmiTextLists] == []  # type: ignore[attr-defined]  # the bridge's own collaborator, read to see the stand-in's state
     else:
         assert backend.hmi_unified.read_unified_hmi(panel).text_lists == []
 

@@ -107,7 +107,7 @@ def test_editing_a_type_in_work_is_refused_alike(backend: EngineeringBackend, pl
         backend.library_types.create_library_type(plc, "FB_Motor", folder="", comment="")
         backend.library_types.edit_library_type("FB_Motor", plc)
     else:
-        from StandIn.Control import LibraryTypes  # type: ignore[import-not-found]
+        from StandIn.Control import LibraryTypes
 
         LibraryTypes.Add("LibraryType", "FB_Motor", "0.0.1,0.0.2*")
     with pytest.raises(e.ConflictError) as refused:

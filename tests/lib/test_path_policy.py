@@ -113,14 +113,14 @@ def test_writes_into_the_open_project_are_refused(data_dir: Path) -> None:
     writes, reads = _operation(export_path=FileRule(writes=True)), _operation(export_path=FileRule())
     for inside in (project, project.parent, project.parent / "Program blocks" / "x.xml"):
         with pytest.raises(ValidationError) as caught:
-            refuse_project_targets(writes, ExportInput(export_path=str(inside)), _Backend(project))  # type: ignore[arg-type]
+            refuse_project_targets(writes, ExportInput(export_path=str(inside)), _Backend(project))  # type: ignore[arg-type]  # a backend double with only open_projects
         assert caught.value.code == "PATH_REJECTED" and caught.value.details["field"] == "exportPath"
-        refuse_project_targets(reads, ExportInput(export_path=str(inside)), _Backend(project))  # type: ignore[arg-type]
+        refuse_project_targets(reads, ExportInput(export_path=str(inside)), _Backend(project))  # type: ignore[arg-type]  # a backend double with only open_projects
     beside = ExportInput(export_path=str(data_dir / "workspace" / "P2" / "x.xml"))
-    refuse_project_targets(writes, beside, _Backend(project))  # type: ignore[arg-type]
-    refuse_project_targets(writes, ExportInput(export_path=str(project)), _Backend(None))  # type: ignore[arg-type]
+    refuse_project_targets(writes, beside, _Backend(project))  # type: ignore[arg-type]  # a backend double with only open_projects
+    refuse_project_targets(writes, ExportInput(export_path=str(project)), _Backend(None))  # type: ignore[arg-type]  # a backend double with only open_projects
     no_portal = _Backend(project, PortalUnavailableError("no portal"))
-    refuse_project_targets(writes, ExportInput(export_path=str(project)), no_portal)  # type: ignore[arg-type]
+    refuse_project_targets(writes, ExportInput(export_path=str(project)), no_portal)  # type: ignore[arg-type]  # a backend double with only open_projects
 
 
 # ----- folder and file names of the project tree -------------------------------------------------------------

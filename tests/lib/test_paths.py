@@ -25,7 +25,7 @@ def policy(root: Path) -> PathPolicy:
 
 def rejected(policy: PathPolicy, user_path: str, **kwargs: object) -> PathRejectedError:
     with pytest.raises(PathRejectedError) as info:
-        policy.resolve(user_path, **kwargs)  # type: ignore[arg-type]
+        policy.resolve(user_path, **kwargs)  # type: ignore[arg-type]  # the keyword arguments each case passes, as given
     assert info.value.path == user_path
     assert info.value.reason in str(info.value)
     return info.value
@@ -176,7 +176,7 @@ def test_relative_display_form(policy: PathPolicy, root: Path, tmp_path: Path) -
 def test_policy_construction(tmp_path: Path) -> None:
     policy = PathPolicy.for_data_dir(tmp_path)
     assert policy.roots == (tmp_path / "workspace",)
-    assert isinstance(PathPolicy(roots=[tmp_path]).roots, tuple)  # type: ignore[arg-type]
+    assert isinstance(PathPolicy(roots=[tmp_path]).roots, tuple)  # type: ignore[arg-type]  # a list on purpose: the policy must keep a tuple
     with pytest.raises(ValueError):
         PathPolicy(roots=())
 

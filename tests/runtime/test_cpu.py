@@ -103,7 +103,7 @@ def _copy_input(mem: Memory, rt: Any) -> None:
 
 
 def _cpu(image: Image | None = None, mode: OperatingMode = OperatingMode.SINGLE_STEP) -> SimulatedCpu:
-    cpu = SimulatedCpu("PLC_Sim", instance_id=1, empty_image=image or Image())  # type: ignore[arg-type]
+    cpu = SimulatedCpu("PLC_Sim", instance_id=1, empty_image=image or Image())  # type: ignore[arg-type]  # a stand-in ProgramImage: OBs as Python functions
     cpu.config.mode = mode
     return cpu
 
@@ -143,10 +143,10 @@ def test_startup_obs_run_once_with_first_scan_then_cycles_step_virtual_time() ->
     assert seen == [True]
     result = cpu.step(cycles=3)
     assert (result.cycles, result.virtual_time_ms) == (3, 30.0)
-    assert cpu.memory.dbs["data"]["times"] == [10, 20, 30]  # type: ignore[union-attr]
+    assert cpu.memory.dbs["data"]["times"] == [10, 20, 30]  # type: ignore[union-attr]  # the member holds a list here; a DB value is typed as any PLC value
     result = cpu.step(milliseconds=25)
     assert result.cycles == 3 and result.virtual_time_ms == 55.0
-    assert cpu.memory.dbs["data"]["times"][-3:] == [40, 50, 55]  # type: ignore[union-attr]
+    assert cpu.memory.dbs["data"]["times"][-3:] == [40, 50, 55]  # type: ignore[union-attr]  # the member holds a list here; a DB value is typed as any PLC value
     assert cpu.stats.cycles == 6 and cpu.stats.max_us >= cpu.stats.min_us > 0
 
 
@@ -157,7 +157,7 @@ def test_cyclic_interrupts_fire_at_their_period_in_virtual_time() -> None:
     cpu = _running(image)
     cpu.step(milliseconds=1000)
     assert fired == [100 * k for k in range(1, 11)]
-    assert cpu.memory.dbs["data"]["count"] == 100  # type: ignore[union-attr]
+    assert cpu.memory.dbs["data"]["count"] == 100  # type: ignore[union-attr]  # the member holds a number here; a DB value is typed as any PLC value
 
 
 def test_stepping_is_refused_when_free_running_stopped_or_malformed() -> None:
@@ -266,10 +266,10 @@ def test_download_to_a_running_cpu_needs_the_stop_confirmed_and_keeps_unchanged_
     cpu.step(cycles=4)
     second = Image({"Main": _count}, [MAIN], {"Main": "b", "Data": "1"})
     with pytest.raises(CpuStateError) as refused:
-        cpu.load(second, device="PLC_1")  # type: ignore[arg-type]
+        cpu.load(second, device="PLC_1")  # type: ignore[arg-type]  # a stand-in ProgramImage: OBs as Python functions
     assert refused.value.code == "needs-stop" and cpu.state == OperatingState.RUN
     assert cpu.image is first
-    reinitialised = cpu.load(second, device="PLC_1", stop_allowed=True)  # type: ignore[arg-type]
+    reinitialised = cpu.load(second, device="PLC_1", stop_allowed=True)  # type: ignore[arg-type]  # a stand-in ProgramImage: OBs as Python functions
     assert cpu.state == OperatingState.STOP and cpu.image is second and cpu.device == "PLC_1"
     assert reinitialised == [] and cpu.read('"Data".count').value == 4 and cpu.tags_stale
     third = Image({"Main": _count}, [MAIN], {"Main": "b", "Data": "2"})
@@ -279,5 +279,5 @@ def test_download_to_a_running_cpu_needs_the_stop_confirmed_and_keeps_unchanged_
 
 def test_download_needs_a_powered_instance() -> None:
     with pytest.raises(CpuStateError) as off:
-        _cpu().load(Image(), device="PLC_1")  # type: ignore[arg-type]
+        _cpu().load(Image(), device="PLC_1")  # type: ignore[arg-type]  # a stand-in ProgramImage: OBs as Python functions
     assert off.value.code == "instance-off"

@@ -46,7 +46,7 @@ def test_stop_abandons_a_cycle_that_does_not_end_and_the_cpu_stops() -> None:
 
 
 def test_the_runtime_manager_shuts_down_every_stuck_instance(tmp_path: Path) -> None:
-    manager = SimulationRuntime(tmp_path, Image)  # type: ignore[arg-type]
+    manager = SimulationRuntime(tmp_path, Image)  # type: ignore[arg-type]  # a stand-in ProgramImage factory
     cpus = [_running(Image({"Main": _endless}, [MAIN]), OperatingMode.DEFAULT) for _ in range(3)]
     for index, cpu in enumerate(cpus):
         manager.instances[f"PLC_{index}"] = cpu

@@ -14,7 +14,7 @@ from tests.runtime.test_cpu import Image
 
 @pytest.fixture
 def runtime(tmp_path: Path) -> SimulationRuntime:
-    return SimulationRuntime(tmp_path, empty_image=Image)  # type: ignore[arg-type]
+    return SimulationRuntime(tmp_path, empty_image=Image)  # type: ignore[arg-type]  # a stand-in ProgramImage factory
 
 
 def _code(call, *args) -> str:  # noqa: ANN001 - a callable and its arguments

@@ -61,7 +61,7 @@ def test_a_call_submitted_during_an_inline_read_waits_for_its_end() -> None:
 
                 def submit() -> None:
                     submitted.append(asyncio.run_coroutine_threadsafe(
-                        worker.call(lambda: order.append("write"), timeout=10), loop))  # type: ignore[arg-type]
+                        worker.call(lambda: order.append("write"), timeout=10), loop))  # type: ignore[arg-type]  # a call whose result nobody reads
                     done.set()
 
                 threading.Thread(target=submit).start()
@@ -89,7 +89,7 @@ def _threads_of_list_devices(client: TestClient, monkeypatch: pytest.MonkeyPatch
 
     def recording(self: object) -> object:
         threads.append(threading.current_thread().name)
-        return original(self)  # type: ignore[arg-type]
+        return original(self)  # type: ignore[arg-type]  # the original method, called on the object it was bound to
 
     monkeypatch.setattr(type(services.backend.devices), "list_devices", recording)
     for _ in range(2):

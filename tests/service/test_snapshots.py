@@ -155,18 +155,18 @@ class _Backend:
 
 
 def test_before_change_snapshots_existing_targets_and_skips_new_ones(tmp_path: Path) -> None:
-    service = SnapshotService(SnapshotStore(Database(tmp_path / "h.db")), lambda: _Settings())  # type: ignore[arg-type, return-value]
+    service = SnapshotService(SnapshotStore(Database(tmp_path / "h.db")), lambda: _Settings())  # type: ignore[arg-type, return-value]  # a settings double with only what the service reads
     backend = _Backend()
     context = _Context(backend)
     targets = [SnapshotTarget("PLC_1", "block", "FB_A"), SnapshotTarget("PLC_1", "block", "FB_New"),
                SnapshotTarget("PLC_1", "tag_table", "Tags"), SnapshotTarget("PLC_1", "udt", "FB_A")]
-    service.before_change(context, targets, "blocks.update")  # type: ignore[arg-type]
+    service.before_change(context, targets, "blocks.update")  # type: ignore[arg-type]  # an operation context double with only what the service reads
     assert backend.program.exports == ["FB_A", "Tags"]
     stored = service.store.list(device="PLC_1", kind="block", name="FB_A")
     assert [(s.reason, s.created_by, s.project_path) for s in stored] == [("blocks.update", "autoSnapshot",
                                                                            "/work/Line1.ap19")]
     context.settings.auto_snapshot = False
     _Settings.auto_snapshot = False
-    service.before_change(context, targets, "blocks.update")  # type: ignore[arg-type]
+    service.before_change(context, targets, "blocks.update")  # type: ignore[arg-type]  # an operation context double with only what the service reads
     assert backend.program.exports == ["FB_A", "Tags"]
     _Settings.auto_snapshot = True
