@@ -13,13 +13,20 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
 
 import msgspec
 
-from engineering_api.backend.errors import EngineeringError, OperationCanceledError, ValidationError
+from engineering_api.backend.errors import (
+    EngineeringError,
+    NoProjectOpenError,
+    OperationCanceledError,
+    PortalUnavailableError,
+    ValidationError,
+)
 from engineering_api.lib.paths import PathNotFoundError, PathRejectedError
 from engineering_api.lib.security import Role
 from simatic_xml.cancel import CancelToken
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+    from engineering_api.backend.models import ProjectInfo
     from engineering_api.backend.port import EngineeringBackend
     from engineering_api.config import Settings
     from engineering_api.jobs.preview import Preview
@@ -28,7 +35,8 @@ if TYPE_CHECKING:
     from engineering_api.lib.security import Principal
 
 __all__ = (
-    "FileRule", "Operation", "OperationContext", "OperationRegistry", "RouteSpec", "SnapshotTaker", "SnapshotTarget",
+    "FileRule", "OpenProjectsSource", "Operation", "OperationContext", "OperationRegistry", "RouteSpec", "SnapshotTaker",
+    "SnapshotTarget",
     "confine_files", "operation_input", "refuse_project_folder", "refuse_project_targets", "server_made",
 )
 
@@ -324,7 +332,13 @@ def confine_files(operation: Operation[Any, Any], data: Any, paths: PathPolicy) 
     return msgspec.structs.replace(data, **changes) if changes else data
 
 
-def refuse_project_targets(operation: Operation[Any, Any], data: Any, backend: EngineeringBackend) -> None:
+class OpenProjectsSource(Protocol):
+    """What the project-folder check asks of the backend: which projects are open (the port's method)."""
+
+    def open_projects(self) -> list[ProjectInfo]: ...
+
+
+def refuse_project_targets(operation: Operation[Any, Any], data: Any, backend: OpenProjectsSource) -> None:
     """Refuse export targets inside the open project's folder, where a write would damage the project.
 
     Runs on the TIA worker before the handler (the backend knows which project is open); ``data`` holds the
@@ -342,15 +356,17 @@ def refuse_project_targets(operation: Operation[Any, Any], data: Any, backend: E
         refuse_project_folder(backend, targets)
 
 
-def refuse_project_folder(backend: EngineeringBackend, targets: list[tuple[str, Path]]) -> None:
+def refuse_project_folder(backend: OpenProjectsSource, targets: list[tuple[str, Path]]) -> None:
     """Refuse any resolved ``(field, path)`` target inside an open project's folder (on the TIA worker).
 
     Raises:
         ValidationError: ``PATH_REJECTED``, naming the field.
+        EngineeringError: the open projects could not be read for another reason than "no portal" or "no project"
+            (then nobody can tell whether the target is safe, so nothing is written).
     """
     try:
         folders = [Path(project.path).resolve().parent for project in backend.open_projects()]
-    except EngineeringError:
+    except (PortalUnavailableError, NoProjectOpenError):
         return  # no portal to ask: no project is open, and the handler reports why it cannot run
     for sent_as, target in targets:
         inside = next((folder for folder in folders if target.is_relative_to(folder)), None)

@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 import pytest
 
-from engineering_api.backend.errors import PortalUnavailableError, ValidationError
+from engineering_api.backend.errors import EngineeringError, PortalUnavailableError, ValidationError
 from engineering_api.backend.models import ProjectInfo
 from engineering_api.jobs.operations import FileRule, Operation, confine_files, refuse_project_targets
 from engineering_api.lib.paths import PathPolicy, PathRejectedError, is_device_name, safe_file_stem
@@ -113,14 +113,19 @@ def test_writes_into_the_open_project_are_refused(data_dir: Path) -> None:
     writes, reads = _operation(export_path=FileRule(writes=True)), _operation(export_path=FileRule())
     for inside in (project, project.parent, project.parent / "Program blocks" / "x.xml"):
         with pytest.raises(ValidationError) as caught:
-            refuse_project_targets(writes, ExportInput(export_path=str(inside)), _Backend(project))  # type: ignore[arg-type]  # a backend double with only open_projects
+            refuse_project_targets(writes, ExportInput(export_path=str(inside)), _Backend(project))
         assert caught.value.code == "PATH_REJECTED" and caught.value.details["field"] == "exportPath"
-        refuse_project_targets(reads, ExportInput(export_path=str(inside)), _Backend(project))  # type: ignore[arg-type]  # a backend double with only open_projects
+        refuse_project_targets(reads, ExportInput(export_path=str(inside)), _Backend(project))
     beside = ExportInput(export_path=str(data_dir / "workspace" / "P2" / "x.xml"))
-    refuse_project_targets(writes, beside, _Backend(project))  # type: ignore[arg-type]  # a backend double with only open_projects
-    refuse_project_targets(writes, ExportInput(export_path=str(project)), _Backend(None))  # type: ignore[arg-type]  # a backend double with only open_projects
+    refuse_project_targets(writes, beside, _Backend(project))
+    refuse_project_targets(writes, ExportInput(export_path=str(project)), _Backend(None))
     no_portal = _Backend(project, PortalUnavailableError("no portal"))
-    refuse_project_targets(writes, ExportInput(export_path=str(project)), no_portal)  # type: ignore[arg-type]  # a backend double with only open_projects
+    refuse_project_targets(writes, ExportInput(export_path=str(project)), no_portal)
+    # Any other failure to read the open projects leaves the target's safety unknown: the write does not happen.
+    failing = _Backend(project, EngineeringError("the Openness call GetProjects failed", code="OPENNESS_ERROR"))
+    with pytest.raises(EngineeringError) as unknown:
+        refuse_project_targets(writes, beside, failing)
+    assert unknown.value.code == "OPENNESS_ERROR"
 
 
 # ----- folder and file names of the project tree -------------------------------------------------------------
