@@ -14,7 +14,7 @@ import msgspec
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import ProgramDocument, ProgramImportReport
 from engineering_api.domain.common import DeviceRef, read
-from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
+from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec, open_projects_if_any
 from engineering_api.jobs.preview import PlannedChange, Preview, kind_of, names, object_detail, plan, plural
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.rules.source_generation import spec_failure
@@ -121,10 +121,7 @@ def target_for(ctx: OperationContext, requested: str | None) -> str:
     """
     if requested:
         return requested
-    try:
-        projects = ctx.backend.open_projects()
-    except (e.PortalUnavailableError, e.NoProjectOpenError):
-        projects = []
+    projects = open_projects_if_any(ctx.backend)
     return projects[0].version if projects else "V19"
 
 

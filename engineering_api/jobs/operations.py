@@ -36,8 +36,8 @@ if TYPE_CHECKING:
 
 __all__ = (
     "FileRule", "OpenProjectsSource", "Operation", "OperationContext", "OperationRegistry", "RouteSpec", "SnapshotTaker",
-    "SnapshotTarget",
-    "confine_files", "operation_input", "refuse_project_folder", "refuse_project_targets", "server_made",
+    "SnapshotTarget", "confine_files", "open_projects_if_any", "operation_input", "refuse_project_folder",
+    "refuse_project_targets", "server_made",
 )
 
 InputT = TypeVar("InputT")
@@ -338,6 +338,18 @@ class OpenProjectsSource(Protocol):
     def open_projects(self) -> list[ProjectInfo]: ...
 
 
+def open_projects_if_any(backend: OpenProjectsSource) -> list[ProjectInfo]:
+    """The open projects; none when no portal is attached or no project is open (nothing to ask).
+
+    Raises:
+        EngineeringError: they could not be read for another reason; a caller cannot take that for "none open".
+    """
+    try:
+        return backend.open_projects()
+    except (PortalUnavailableError, NoProjectOpenError):
+        return []
+
+
 def refuse_project_targets(operation: Operation[Any, Any], data: Any, backend: OpenProjectsSource) -> None:
     """Refuse export targets inside the open project's folder, where a write would damage the project.
 
@@ -364,10 +376,8 @@ def refuse_project_folder(backend: OpenProjectsSource, targets: list[tuple[str, 
         EngineeringError: the open projects could not be read for another reason than "no portal" or "no project"
             (then nobody can tell whether the target is safe, so nothing is written).
     """
-    try:
-        folders = [Path(project.path).resolve().parent for project in backend.open_projects()]
-    except (PortalUnavailableError, NoProjectOpenError):
-        return  # no portal to ask: no project is open, and the handler reports why it cannot run
+    # No portal or no project: nothing to protect, and the handler reports why it cannot run.
+    folders = [Path(project.path).resolve().parent for project in open_projects_if_any(backend)]
     for sent_as, target in targets:
         inside = next((folder for folder in folders if target.is_relative_to(folder)), None)
         if inside is not None:
