@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import errno
 import os
-import re
-import sqlite3
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from tests.conftest import assert_error, data
+from tests.full_disk import FullDiskConnection
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -22,40 +21,11 @@ if TYPE_CHECKING:
     from engineering_api.services import Services
 
 BLOCKS = "/api/devices/PLC_1/blocks"
-_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
 
 def _block(name: str) -> dict[str, Any]:
     return {"blockType": "FC", "name": name, "language": "SCL", "returnType": "Int",
             "interface": {"Temp": [{"name": "x", "dataType": "Int"}]}, "networks": [{"scl": "#x := 1;"}]}
-
-
-class _FullDatabase:
-    """The service's SQLite connection on a full disk: reads work, every write fails as SQLite fails it."""
-
-    def __init__(self, inner: sqlite3.Connection) -> None:
-        self.inner = inner
-
-    def execute(self, sql: str, params: Any = ()) -> Any:
-        if sql.lstrip().upper().startswith(_WRITES):
-            raise _sqlite_full()
-        return self.inner.execute(sql, params)
-
-    def executescript(self, script: str) -> Any:
-        """A module's ``CREATE TABLE IF NOT EXISTS`` script: a no-op for tables that exist, a write for new ones."""
-        present = {row[0] for row in self.inner.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if set(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", script)) - present:
-            raise _sqlite_full()
-        return self.inner.executescript(script)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
-
-
-def _sqlite_full() -> sqlite3.OperationalError:
-    error = sqlite3.OperationalError("database or disk is full")
-    error.sqlite_errorcode = 13  # SQLITE_FULL, as sqlite3 sets it
-    return error
 
 
 def _no_space(*_: Any, **__: Any) -> Any:
@@ -71,7 +41,7 @@ def full_disk(services: Services, monkeypatch: pytest.MonkeyPatch) -> Callable[[
         db = services.db
         inner = db._conn
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(db, "_conn", _FullDatabase(inner))
+            patch.setattr(db, "_conn", FullDiskConnection(inner))
             patch.setattr("fakes.project_commit._stage", _no_space)
             patch.setattr("fakes.backend.take_lock", _no_space)
             yield

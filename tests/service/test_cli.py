@@ -7,9 +7,10 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
+
+from tests.full_disk import FullDiskConnection
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 CORPUS = SHARED / "corpus"
@@ -64,23 +65,6 @@ def test_serve_refuses_the_openness_backend_here(tmp_path: Path) -> None:
     assert "openness backend cannot start" in result.stderr
 
 
-class _FullDiskConnection:
-    """A SQLite connection on a full disk: whatever must write (the journal mode, a new table) fails as SQLite fails."""
-
-    def __init__(self, inner: sqlite3.Connection) -> None:
-        self.inner = inner
-
-    def execute(self, sql: str, params: Any = ()) -> Any:
-        if sql.startswith("PRAGMA journal_mode"):
-            error = sqlite3.OperationalError("database or disk is full")
-            error.sqlite_errorcode = 13  # SQLITE_FULL, as sqlite3 sets it
-            raise error
-        return self.inner.execute(sql, params)
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.inner, name)
-
-
 @pytest.mark.parametrize("command", [("serve", "--port", "0"), ("keys", "list")])
 def test_a_full_disk_at_the_first_start_is_one_line_naming_the_database(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: tuple[str, ...],
@@ -90,7 +74,7 @@ def test_a_full_disk_at_the_first_start_is_one_line_naming_the_database(
     from engineering_api.lib import db
 
     connect = sqlite3.connect
-    monkeypatch.setattr(db.sqlite3, "connect", lambda *a, **k: _FullDiskConnection(connect(*a, **k)))
+    monkeypatch.setattr(db.sqlite3, "connect", lambda *a, **k: FullDiskConnection(connect(*a, **k)))
     assert cli.main([*command, "--data-dir", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: No space left on the device at ") and "engineering-api.sqlite3" in err
