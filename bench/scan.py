@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from fakes.runtime.image import build_image  # noqa: E402 - needs the sys.path insert above
+from fakes.runtime.memory import Memory  # noqa: E402 - needs the sys.path insert above
 from scan_baseline import PlainOb1  # noqa: E402 - beside this script (bench/ is sys.path[0])
 from tests.runtime.helpers import Rt, software_from_scl  # noqa: E402 - needs the sys.path insert above
 
@@ -100,9 +101,9 @@ def program_text(statements: int, instances: int) -> tuple[str, list[dict]]:
     return FB + db + idbs + ob, tags
 
 
-def _db_values(mem: object, names: list[str]) -> dict[str, object]:
+def _db_values(mem: Memory, names: list[str]) -> dict[str, object]:
     """The global DB "Data" of the simulated PLC's memory, by member name, as the baseline keeps it."""
-    values = mem.dbs["data"]  # type: ignore[attr-defined]  # the simulated PLC's Memory, imported lazily by the bench
+    values = mem.dbs["data"]
     return {**{name: values[name] for name in names}, "a": list(values["a"].items)}
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import jsonschema  # type: ignore[import-untyped]  # jsonschema ships no type information
+import jsonschema
 import mcp_types as types
 import pytest
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import jsonschema  # type: ignore[import-untyped]  # jsonschema ships no type information
+import jsonschema
 import mcp_types as types
 import pytest
 

@@ -98,6 +98,13 @@ def _count(mem: Memory, rt: Any) -> None:
     mem.dbs["data"]["times"].append(rt.now_ns // 1_000_000)
 
 
+def _data(cpu: SimulatedCpu) -> dict[str, Any]:
+    """The stand-in's DB "Data" as the CPU holds it (its members: a count, a kept value, a list of times)."""
+    assert cpu.memory is not None
+    data: dict[str, Any] = cpu.memory.dbs["data"]
+    return data
+
+
 def _copy_input(mem: Memory, rt: Any) -> None:
     mem.outputs[0] = mem.inputs[0]
 
@@ -143,10 +150,10 @@ def test_startup_obs_run_once_with_first_scan_then_cycles_step_virtual_time() ->
     assert seen == [True]
     result = cpu.step(cycles=3)
     assert (result.cycles, result.virtual_time_ms) == (3, 30.0)
-    assert cpu.memory.dbs["data"]["times"] == [10, 20, 30]  # type: ignore[union-attr]  # the member holds a list here; a DB value is typed as any PLC value
+    assert _data(cpu)["times"] == [10, 20, 30]
     result = cpu.step(milliseconds=25)
     assert result.cycles == 3 and result.virtual_time_ms == 55.0
-    assert cpu.memory.dbs["data"]["times"][-3:] == [40, 50, 55]  # type: ignore[union-attr]  # the member holds a list here; a DB value is typed as any PLC value
+    assert _data(cpu)["times"][-3:] == [40, 50, 55]
     assert cpu.stats.cycles == 6 and cpu.stats.max_us >= cpu.stats.min_us > 0
 
 
@@ -157,7 +164,7 @@ def test_cyclic_interrupts_fire_at_their_period_in_virtual_time() -> None:
     cpu = _running(image)
     cpu.step(milliseconds=1000)
     assert fired == [100 * k for k in range(1, 11)]
-    assert cpu.memory.dbs["data"]["count"] == 100  # type: ignore[union-attr]  # the member holds a number here; a DB value is typed as any PLC value
+    assert _data(cpu)["count"] == 100
 
 
 def test_stepping_is_refused_when_free_running_stopped_or_malformed() -> None:
