@@ -12,7 +12,7 @@ from litestar.testing import TestClient
 from engineering_api.app import create_app
 from engineering_api.config import Settings
 from simatic_xml import parse_bytes
-from tests.api.test_blockgen_api import assert_pump_imported
+from tests.api.blockgen_support import assert_pump_imported
 from tests.conftest import CPU, HMI, add_device, assert_error, data
 
 BOM = b"\xef\xbb\xbf"
