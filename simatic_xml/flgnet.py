@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable, TypeVar, Union
 
 from .errors import SchemaError
+from .template_value import TemplateValue, template_value_from_xml, template_value_to_xml
 from .xmlnode import XmlNode
 
 __all__ = (
@@ -29,7 +30,6 @@ __all__ = (
     "Part",
     "PartInstance",
     "Powerrail",
-    "TemplateValue",
     "Wire",
     "access_from_xml",
     "access_to_xml",
@@ -80,15 +80,6 @@ class FlgAccess:
     constant: FlgConstant | None = None
     address: dict[str, str] | None = None
     label: str | None = None
-
-
-@dataclass(slots=True)
-class TemplateValue:
-    """``<TemplateValue Name Type>`` (``Card``/Cardinality, ``SrcType``/Type, …)."""
-
-    name: str
-    type: str
-    value: str
 
 
 @dataclass(slots=True)
@@ -291,9 +282,10 @@ def _part_item(node: XmlNode) -> FlgAccess | Part | Call:
 
 def _part_child(node: XmlNode) -> TemplateValue | Negated | AutomaticTyped | PartInstance:
     if node.tag == "TemplateValue":
-        _leaf(node)
-        attrs = _attrs(node, ("Name", "Type"))
-        return TemplateValue(attrs["Name"], attrs["Type"], node.text or "")
+        template_value = template_value_from_xml(node)
+        if template_value is None:
+            raise _Untyped
+        return template_value
     if node.tag in ("Negated", "AutomaticTyped"):
         _leaf(node)
         attrs = _attrs(node, ("Name",))
@@ -414,7 +406,7 @@ def _part_child_node(item: TemplateValue | Negated | AutomaticTyped | PartInstan
     if isinstance(item, XmlNode):
         return item
     if isinstance(item, TemplateValue):
-        return XmlNode("TemplateValue", ns, {"Name": item.name, "Type": item.type}, [], item.value or None)
+        return template_value_to_xml(item, ns)
     if isinstance(item, (Negated, AutomaticTyped)):
         return XmlNode(type(item).__name__, ns, {"Name": item.name})
     if isinstance(item, PartInstance):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .template_value import TemplateValue
 from .versions import NS_PREFIX
 from .xmlnode import XmlNode
 
@@ -31,8 +32,8 @@ class SclContext:
     None) for a ``CallInfo`` call, or None for the nameless-``Instruction`` form after the operand."""
     unflagged_names: set[str] = field(default_factory=set)
     """Names that must be quoted in text (not identifiers) but carry no ``HasQuotes`` in the tokens."""
-    templates: dict[str, list[list[tuple[str, str, str]]]] = field(default_factory=dict)
-    """Instruction name -> per occurrence, its TemplateValues as (Name, Type, text)."""
+    templates: dict[str, list[list[TemplateValue]]] = field(default_factory=dict)
+    """Instruction name -> per occurrence, its TemplateValues (without UIds: a parsed network is renumbered)."""
     local_names: set[str] = field(default_factory=set)
     """Casefolded names of the block's interface members: a bare word naming one is that local (TIA resolves
     ``x`` to ``#x`` when the source leaves the ``#`` out)."""

@@ -18,6 +18,7 @@ from .scl_parse_io import Lexeme as _Lex
 from .scl_context import KEYWORDS, ST_NAMESPACE, SclContext, call_key
 from .renumber import renumber_network
 from .scl.lexer import DOC_COMMENT as _DOC_COMMENT
+from .template_value import template_value_to_xml
 from .xmlnode import XmlNode
 
 __all__ = ("KEYWORDS", "blank_block_comments", "block_comment_end", "parse_scl")
@@ -469,7 +470,7 @@ class _Parser(IoAndTypeLabels):
             occurrences = self.templates.get(word)
             if occurrences:
                 tvs = occurrences.pop(0) if len(occurrences) > 1 else occurrences[0]
-                call.children.extend(self.el("TemplateValue", {"Name": n, "Type": t}, text=v) for n, t, v in tvs)
+                call.children.extend(template_value_to_xml(tv, self.ns) for tv in tvs)
             self.operand()
             self.parse_args(call)
             if upper in TYPE_TESTS:

@@ -29,6 +29,7 @@ from .errors import SchemaError, UnsupportedConstructError
 from .model import Interface
 from .scl_context import KEYWORDS, SclContext, call_key
 from .scl_parse import parse_scl
+from .template_value import TemplateValue
 from .xmlnode import XmlNode
 
 __all__ = (
@@ -291,7 +292,8 @@ def context_from_tokens(body: XmlNode) -> SclContext:
         elif node.tag == "Component" and not _has_quotes(node) and needs_quotes(node.attrs.get("Name", "")):
             ctx.unflagged_names.add(node.attrs.get("Name", ""))
         elif node.tag == "Instruction" and "Name" in node.attrs:
-            tvs = [(t.attrs.get("Name", ""), t.attrs.get("Type", ""), t.text or "") for t in node.findall("TemplateValue")]
+            tvs = [TemplateValue(t.attrs.get("Name", ""), t.attrs.get("Type", ""), t.text or "")
+                   for t in node.findall("TemplateValue")]
             ctx.templates.setdefault(node.attrs["Name"], []).append(tvs)
         elif node.tag in ("Blank", "NewLine") and node.attrs.get("Num") == "1":
             ctx.explicit_num_one = True

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Union
 
 from .errors import SchemaError
+from .template_value import TemplateValue, template_value_from_xml, template_value_to_xml
 from .xmlnode import XmlNode
 
 __all__ = (
@@ -30,7 +31,6 @@ __all__ = (
     "Parameter",
     "StItem",
     "Symbol",
-    "TemplateValue",
     "Text",
     "Token",
     "from_xml",
@@ -110,16 +110,6 @@ class Constant:
     name: str | None = None
     uid: str | None = None
     value_uid: str | None = None
-
-
-@dataclass(slots=True)
-class TemplateValue:
-    """Instruction data-type parameter (``SCALE_X`` dest_type Real)."""
-
-    name: str
-    type: str
-    text: str
-    uid: str | None = None
 
 
 @dataclass(slots=True)
@@ -260,8 +250,8 @@ def _item(node: XmlNode) -> StItem:  # noqa: C901 - one branch per element kind
         return Parameter(attrs["Name"], _items(kids), _uid(node))
     if tag == "NamelessParameter" and _only(node, ("UId",)):
         return NamelessParameter(_items(kids), _uid(node))
-    if tag == "TemplateValue" and not kids and _only(node, ("Name", "Type", "UId")) and {"Name", "Type"} <= set(attrs):
-        return TemplateValue(attrs["Name"], attrs["Type"], node.text or "", _uid(node))
+    if tag == "TemplateValue":
+        return template_value_from_xml(node) or node
     return node  # kept generic
 
 
@@ -336,7 +326,7 @@ def _node(item: StItem, ns: str) -> XmlNode:  # noqa: C901 - one branch per item
     if isinstance(item, NamelessParameter):
         return XmlNode("NamelessParameter", ns, _with_uid({}, item.uid), _nodes(item.items, ns))
     if isinstance(item, TemplateValue):
-        return XmlNode("TemplateValue", ns, _with_uid({"Name": item.name, "Type": item.type}, item.uid), [], item.text or None)
+        return template_value_to_xml(item, ns)
     raise TypeError(f"not an SCL token item: {item!r}")
 
 

@@ -14,10 +14,11 @@ from functools import reduce
 from engineering_api.rules.compiler.builtins import SYSTEM_FBS
 from engineering_api.rules.compiler.program import type_from_text
 from engineering_api.rules.compiler.types import NamedT, canonical
-from simatic_xml.flgnet import Call, Part, PartInstance, TemplateValue
+from simatic_xml.flgnet import Call, Part, PartInstance
 from simatic_xml.scl import ast as A
 from simatic_xml.scl.errors import SclSyntaxError
 from simatic_xml.scl.parser import parse_expression
+from simatic_xml.template_value import TemplateValue
 from simatic_xml.xmlnode import XmlNode
 
 from .ladder_operands import FALSE, TRUE, Untranslatable, and_, instance_expr, member, not_, or_

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Union
 
 from .. import flgnet
+from ..template_value import TemplateValue
 from ..xmlnode import XmlNode
 from .errors import SpecError
 from .operands import Operand, Operands
@@ -61,7 +62,7 @@ AccessEnd = tuple[Literal["access"], str, bool]
 """An operand read as logic (FBD): ("access", access UId, negated)."""
 Endpoint = Union[Rail, PinEnd, AccessEnd]
 """Where a signal comes from; the three kinds differ in length."""
-PartItem = Union[flgnet.TemplateValue, flgnet.Negated, flgnet.AutomaticTyped, flgnet.PartInstance, XmlNode]
+PartItem = Union[TemplateValue, flgnet.Negated, flgnet.AutomaticTyped, flgnet.PartInstance, XmlNode]
 
 
 @dataclass
@@ -225,7 +226,7 @@ def _lad_element(net: _Net, element: object, source: Endpoint, path: str, last: 
             raise SpecError(f"{path}.parallel", "either all branches end in outputs or none does")
         if last:
             raise SpecError(f"{path}.parallel", "a rung must end with a coil, set, reset, box or call")
-        _, join = net.part("O", [flgnet.TemplateValue("Card", "Cardinality", str(len(ends)))])
+        _, join = net.part("O", [TemplateValue("Card", "Cardinality", str(len(ends)))])
         for k, end in enumerate(ends, 1):
             if end is not None:  # none is (checked above)
                 net.connect(end, join, f"in{k}")
@@ -342,7 +343,7 @@ def _fbd_and(net: _Net, signals: list[Endpoint], path: str) -> Endpoint | None:
 
 def _fbd_gate(net: _Net, name: str, signals: list[Endpoint]) -> Endpoint:
     negs: list[PartItem] = [flgnet.Negated(f"in{k}") for k, s in enumerate(signals, 1) if len(s) == 3 and s[2]]
-    _, gate = net.part(name, [*negs, flgnet.TemplateValue("Card", "Cardinality", str(len(signals)))])
+    _, gate = net.part(name, [*negs, TemplateValue("Card", "Cardinality", str(len(signals)))])
     for k, s in enumerate(signals, 1):
         net.connect(s, gate, f"in{k}")
     return (gate, "out")
@@ -429,7 +430,7 @@ def _box(net: _Net, element: dict[str, Any], source: Endpoint | None, path: str,
             if section is None or section[1].datatype != want or section[0] not in ("Static", "InOut"):
                 raise SpecError(f"{path}.instance", f"{inst_text} must be a Static or InOut member of type {want}")
         instance = flgnet.PartInstance(inst_op.access.scope, net.ops.uid(), list(symbol))
-        part, uid = net.part(name, [instance, flgnet.TemplateValue("time_type", "Type", "Time")], version="1.0")
+        part, uid = net.part(name, [instance, TemplateValue("time_type", "Type", "Time")], version="1.0")
         inputs, outputs = _pins(element, "inputs", path), _pins(element, "outputs", path)
         for pin in inputs:
             if pin != "PT":
@@ -454,11 +455,11 @@ def _box(net: _Net, element: dict[str, Any], source: Endpoint | None, path: str,
         return None if last else (uid, "Q")
     if name == "MOVE" or name in MATH_PARTS:
         if name == "MOVE":
-            part, uid = net.part("Move", [flgnet.TemplateValue("Card", "Cardinality", "1")], disabled_eno="true" if last else "false")
+            part, uid = net.part("Move", [TemplateValue("Card", "Cardinality", "1")], disabled_eno="true" if last else "false")
             ins = [("in", "in")]
             out_pin = "out1"
         else:
-            items: list[PartItem] = [flgnet.TemplateValue("Card", "Cardinality", "2"), flgnet.AutomaticTyped("SrcType")]
+            items: list[PartItem] = [TemplateValue("Card", "Cardinality", "2"), flgnet.AutomaticTyped("SrcType")]
             part, uid = net.part(MATH_PARTS[name], items, disabled_eno="true" if last else "false")
             ins = [("in1", "in1"), ("in2", "in2")]
             out_pin = "out"
@@ -485,7 +486,7 @@ def _compare(net: _Net, element: dict[str, Any], source: Endpoint | None, path: 
     if not isinstance(dtype, str):
         raise SpecError(f"{path}.type", "cannot infer the compare type; give \"type\"")
     # Accesses were created by resolve(); register them in operand order.
-    _, uid = net.part(COMPARE_PARTS[name], [flgnet.TemplateValue("SrcType", "Type", dtype)])
+    _, uid = net.part(COMPARE_PARTS[name], [TemplateValue("SrcType", "Type", dtype)])
     if net.language == "LAD":
         assert source is not None
         net.connect(source, uid, "pre")

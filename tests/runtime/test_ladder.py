@@ -9,6 +9,7 @@ from fakes.runtime.ladder import network_statements
 from fakes.runtime.ladder_operands import literal
 from fakes.runtime.ladder_text import statements_text
 from simatic_xml import flgnet as F
+from simatic_xml.template_value import TemplateValue
 from simatic_xml.scl import ast as A
 
 from .test_ladder_support import (
@@ -53,7 +54,7 @@ def test_negated_contact_and_negated_coil():
 def test_parallel_branches_join_in_an_o_part():
     n = NetBuilder()
     a, b, c, o, q = (n.part("Contact"), n.part("Contact"), n.part("Contact"),
-                     n.part("O", F.TemplateValue("Card", "Cardinality", "2")), n.part("Coil"))
+                     n.part("O", TemplateValue("Card", "Cardinality", "2")), n.part("Coil"))
     n.wire("rail", (a, "in"), (b, "in"))
     for part, name in ((a, "a"), (b, "b"), (c, "c"), (q, "q")):
         n.wire(n.var(name), (part, "operand"))
@@ -78,7 +79,7 @@ def test_a_branching_wire_reads_its_power_once():
 
 def test_fbd_and_box_with_negated_input_and_not():
     n = NetBuilder()
-    box, inv, assign = n.part("A", F.TemplateValue("Card", "Cardinality", "2"), F.Negated("in2")), n.part("Not"), \
+    box, inv, assign = n.part("A", TemplateValue("Card", "Cardinality", "2"), F.Negated("in2")), n.part("Not"), \
         n.part("Coil")
     n.wire(n.var("a"), (box, "in1"))
     n.wire(n.var("b"), (box, "in2"))

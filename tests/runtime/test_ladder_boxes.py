@@ -8,6 +8,7 @@ from fakes.runtime.ladder import is_placeholder
 from fakes.runtime.ladder_text import statements_text
 from simatic_xml import flgnet as F
 from simatic_xml.scl.parser import parse_statements
+from simatic_xml.template_value import TemplateValue
 from simatic_xml.xmlnode import XmlNode
 
 from .test_ladder_support import (
@@ -23,7 +24,7 @@ from .test_ladder_support import (
 
 def test_move_with_two_outputs_under_en():
     n = NetBuilder()
-    a, mv = n.part("Contact"), n.part("Move", F.TemplateValue("Card", "Cardinality", "2"))
+    a, mv = n.part("Contact"), n.part("Move", TemplateValue("Card", "Cardinality", "2"))
     n.wire("rail", (a, "in"))
     n.wire(n.var("a"), (a, "operand"))
     n.wire((a, "out"), (mv, "en"))
@@ -35,7 +36,7 @@ def test_move_with_two_outputs_under_en():
 
 def test_unconnected_en_is_powered():
     n = NetBuilder()
-    mv = n.part("Move", F.TemplateValue("Card", "Cardinality", "1"))
+    mv = n.part("Move", TemplateValue("Card", "Cardinality", "1"))
     n.wire(None, (mv, "en"))
     n.wire(n.var("src"), (mv, "in"))
     n.wire((mv, "out1"), n.var("dst"))
@@ -44,8 +45,8 @@ def test_unconnected_en_is_powered():
 
 def test_add_feeds_move_through_a_typed_temp_and_eno():
     n = NetBuilder()
-    add, mv = n.part("Add", F.TemplateValue("Card", "Cardinality", "2"), F.TemplateValue("SrcType", "Type", "Int")), \
-        n.part("Move", F.TemplateValue("Card", "Cardinality", "1"))
+    add, mv = n.part("Add", TemplateValue("Card", "Cardinality", "2"), TemplateValue("SrcType", "Type", "Int")), \
+        n.part("Move", TemplateValue("Card", "Cardinality", "1"))
     n.wire(n.var("go"), (add, "en"))
     n.wire(n.var("a"), (add, "in1"))
     n.wire(n.const("1", "Int"), (add, "in2"))
@@ -61,8 +62,8 @@ def test_add_feeds_move_through_a_typed_temp_and_eno():
 
 def test_compare_in_range_and_calculate():
     n = NetBuilder()
-    gt, rng, q = n.part("Gt", F.TemplateValue("SrcType", "Type", "Int")), \
-        n.part("InRange", F.TemplateValue("SrcType", "Type", "Int")), n.part("Coil")
+    gt, rng, q = n.part("Gt", TemplateValue("SrcType", "Type", "Int")), \
+        n.part("InRange", TemplateValue("SrcType", "Type", "Int")), n.part("Coil")
     n.wire("rail", (gt, "pre"))
     n.wire(n.var("x"), (gt, "in1"))
     n.wire(n.const("5", "Int"), (gt, "in2"))
@@ -72,7 +73,7 @@ def test_compare_in_range_and_calculate():
     n.wire(n.const("9", "Int"), (rng, "max"))
     n.wire((rng, "out"), (q, "in"))
     n.wire(n.var("q"), (q, "operand"))
-    calc = n.part("Calc", F.TemplateValue("Card", "Cardinality", "2"), F.TemplateValue("SrcType", "Type", "Real"))
+    calc = n.part("Calc", TemplateValue("Card", "Cardinality", "2"), TemplateValue("SrcType", "Type", "Real"))
     calc_part = n.parts[-1]
     calc_part.items.insert(0, XmlNode("Equation", None, {}, [], "(IN1 + IN2) / 2.0"))
     n.wire(None, (calc, "en"))
@@ -85,8 +86,8 @@ def test_compare_in_range_and_calculate():
 
 def test_convert_and_round_boxes():
     n = NetBuilder()
-    conv = n.part("Convert", F.TemplateValue("SrcType", "Type", "Int"), F.TemplateValue("DestType", "Type", "DInt"))
-    rnd = n.part("Round", F.TemplateValue("SrcType", "Type", "Real"), F.TemplateValue("DestType", "Type", "Int"))
+    conv = n.part("Convert", TemplateValue("SrcType", "Type", "Int"), TemplateValue("DestType", "Type", "DInt"))
+    rnd = n.part("Round", TemplateValue("SrcType", "Type", "Real"), TemplateValue("DestType", "Type", "Int"))
     for box, src, dst in ((conv, "i", "d"), (rnd, "r", "n")):
         n.wire(None, (box, "en"))
         n.wire(n.var(src), (box, "in"))
@@ -209,7 +210,7 @@ def test_inc_xor_and_a_negated_box_output():
     inc = n.part("Inc")
     n.wire(n.var("go"), (inc, "en"))
     n.wire(n.var("count"), (inc, "operand"))
-    xor = n.part("X", F.TemplateValue("Card", "Cardinality", "2"), F.Negated("out"))
+    xor = n.part("X", TemplateValue("Card", "Cardinality", "2"), F.Negated("out"))
     n.wire(n.var("a"), (xor, "in1"))
     n.wire(n.var("b"), (xor, "in2"))
     q = n.part("Coil")

@@ -17,6 +17,7 @@ from simatic_xml.flgnet import (
     from_xml,
     to_xml,
 )
+from simatic_xml.template_value import TemplateValue
 from simatic_xml.versions import namespace_for
 from simatic_xml.xmlnode import XmlNode
 
@@ -70,3 +71,19 @@ def test_build_a_contact_coil_network():
     assert from_xml(body) == net
     contact = net.by_uid("22")
     assert isinstance(contact, Part) and contact.name == "Contact"
+
+
+def test_template_values_are_typed_and_keep_their_uid_or_its_absence():
+    # TIA writes no UId on a FlgNet TemplateValue (638 of 638 in the corpus) but does on the same element in SCL;
+    # a FlgNet one that has a UId is typed all the same and keeps it, one without gains none.
+    ns = namespace_for("NetworkSource/FlgNet", "V19")
+    with_uid = XmlNode("TemplateValue", ns, {"Name": "Card", "Type": "Cardinality", "UId": "23"}, [], "2")
+    without = XmlNode("TemplateValue", ns, {"Name": "SrcType", "Type": "Type"}, [], "Int")
+    part = XmlNode("Part", ns, {"Name": "Add", "UId": "22"}, [with_uid, without])
+    body = XmlNode("FlgNet", ns, {}, [XmlNode("Parts", ns, {}, [part]), XmlNode("Wires", ns)])
+    net = from_xml(body)
+    assert net.parts == [Part("Add", "22", items=[TemplateValue("Card", "Cardinality", "2", "23"),
+                                                  TemplateValue("SrcType", "Type", "Int")])]
+    back = to_xml(net, ns)
+    assert back == body
+    assert [list(n.attrs) for n in back.iter()] == [list(n.attrs) for n in body.iter()]

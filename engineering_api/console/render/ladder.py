@@ -18,9 +18,9 @@ from html import escape
 
 from engineering_api.console.render.operands import Operand, operand_of
 from simatic_xml.flgnet import (
-    Call, FlgAccess, FlgNet, IdentCon, NameCon, Negated, OpenCon, Part, PartInstance, Powerrail,
-    TemplateValue, Wire,
+    Call, FlgAccess, FlgNet, IdentCon, NameCon, Negated, OpenCon, Part, PartInstance, Powerrail, Wire,
 )
+from simatic_xml.template_value import TemplateValue
 from simatic_xml.xmlnode import XmlNode
 
 __all__ = ("LadderPicture", "draw_network")

@@ -293,7 +293,8 @@ class FlgNetChecks(CheckContext):
 
     def box_pins(self, part: Part, operands: dict[str, _Operand]) -> None:
         """Inputs into the box's type (SrcType, or the widest input for Auto), its result into the outputs."""
-        from simatic_xml.flgnet import AutomaticTyped, TemplateValue
+        from simatic_xml.flgnet import AutomaticTyped
+        from simatic_xml.template_value import TemplateValue
         src: str | None = None
         dest: str | None = None
         auto = False
