@@ -25,10 +25,7 @@ def test_security_exception_is_permission_denied_with_the_group_hint(bridge, mac
     pid = machine.StartInteractive()
     faults.ArmNext("TiaPortalProcess.Attach", "Security", "Access denied.", "The user is not allowed to attach.",
                    "operation timed out")
-    with pytest.raises(e.PermissionDeniedError) as info:
-        bridge.attach_portal(pid)
-    err = info.value
-    assert err.code == "OPENNESS_ACCESS_DENIED"
+    err = raises_code(e.PermissionDeniedError, "OPENNESS_ACCESS_DENIED", bridge.attach_portal, pid)
     assert "Siemens TIA Openness" in err.message and OPENNESS_ACCESS_HINT in err.message
     assert "The user is not allowed to attach." in err.message  # DetailText
     assert "operation timed out" in err.message  # inner exception

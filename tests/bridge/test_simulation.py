@@ -107,10 +107,8 @@ def test_symbolic_tags_load_the_tag_list_first_and_again_after_a_download(bridge
 def test_plcsim_error_codes_keep_the_exception(bridge: Any) -> None:
     bridge.simulation.sim_create_instance("T")
     bridge.simulation.sim_power_on("T")
-    with pytest.raises(NotFoundError) as info:
-        bridge.sim_tags.sim_read_tag("Ghost", instance="T")
-    error = info.value
-    assert error.code == "SIM_TAG_NOT_FOUND" and error.details["runtimeErrorCode"] == "DoesNotExist"
+    error = raises_code(NotFoundError, "SIM_TAG_NOT_FOUND", bridge.sim_tags.sim_read_tag, "Ghost", instance="T")
+    assert error.details["runtimeErrorCode"] == "DoesNotExist"
     assert error.details["plcsim"]["type"] == "Siemens.Simatic.Simulation.Runtime.SimulationRuntimeException"
     with pytest.raises(NotFoundError) as outside:
         bridge.sim_tags.sim_read_tag("%MB99999", instance="T")  # beyond the marker area: IndexOutOfRange
