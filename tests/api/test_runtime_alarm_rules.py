@@ -12,6 +12,7 @@ from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, Va
 from engineering_api.lib.db import Database
 from engineering_api.runtime.alarms import AlarmDefinition, AlarmService
 from engineering_api.runtime.history import HistoryService, LoggingSetting, SqliteHistoryStore, parse_interval
+from tests.conftest import raises_code
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -98,9 +99,8 @@ def test_the_store_aggregates_only_intervals_with_values(tmp_path: Path) -> None
         ("2026-01-01T00:00:00.000Z", 2.0, 2), ("2026-01-01T00:02:00.000Z", 1.0, 1)]
     last = history.query('"Line_DB".Speed', start, start + 3 * minute, "last", 3 * minute, 100)
     assert [(p.value, p.count) for p in last] == [(1.0, 3)]
-    with pytest.raises(ValidationError) as many:
-        history.query('"Line_DB".Speed', start, start + 86_400_000 * 30, "max", 60, 100)
-    assert many.value.code == "TOO_MANY_POINTS"
+    raises_code(ValidationError, "TOO_MANY_POINTS", history.query, '"Line_DB".Speed', start, start + 86_400_000 * 30,
+                "max", 60, 100)
     assert parse_interval("15m") == 15 * minute and parse_interval("2") == 2000
     with pytest.raises(ValidationError):
         parse_interval("-1h")

@@ -10,6 +10,7 @@ import pytest
 from engineering_api.backend.errors import ValidationError
 from engineering_api.runtime.pushes import PushSchedule
 from engineering_api.runtime.pushes_schedule import last_boundary, period_ending, periods_between, trigger_for
+from tests.conftest import raises_code
 
 UTC = dt.UTC
 SHIFTS = PushSchedule(shifts=["06:00", "14:00", "22:00"], timezone="Europe/Berlin")
@@ -55,9 +56,7 @@ def test_a_cron_period_runs_from_the_previous_fire_time() -> None:
     weekly = trigger_for(PushSchedule(cron="30 5 * * 1", timezone="UTC"))  # Mondays 05:30
     period = period_ending(weekly, _utc(2026, 1, 12, 5, 30))
     assert period.start == _utc(2026, 1, 5, 5, 30)
-    with pytest.raises(ValidationError) as refused:
-        period_ending(weekly, _utc(2026, 1, 12, 5, 31))
-    assert refused.value.code == "PUSH_PERIOD_INVALID"
+    raises_code(ValidationError, "PUSH_PERIOD_INVALID", period_ending, weekly, _utc(2026, 1, 12, 5, 31))
 
 
 @pytest.mark.parametrize("schedule", [
@@ -66,6 +65,4 @@ def test_a_cron_period_runs_from_the_previous_fire_time() -> None:
     PushSchedule(cron="0 6 * * 8"), PushSchedule(cron="0 6 * * 5-1"), PushSchedule(cron="0 6 * * */0"),
 ])
 def test_bad_schedules_are_refused(schedule: PushSchedule) -> None:
-    with pytest.raises(ValidationError) as refused:
-        trigger_for(schedule)
-    assert refused.value.code == "PUSH_SCHEDULE_INVALID"
+    raises_code(ValidationError, "PUSH_SCHEDULE_INVALID", trigger_for, schedule)

@@ -47,10 +47,8 @@ def test_a_refused_rename_keeps_tia_s_detail_and_changes_nothing(plc: Any, fault
     plc.program.import_program_documents("PLC_1", [_doc(FC)], overwrite=False)
     faults.ArmNext("PlcBlock.Name", "TargetInvocation", "The name cannot be set.", "The block is open in an editor.",
                    "inner cause")
-    with pytest.raises(e.ConflictError) as info:
-        plc.blocks.rename_block("PLC_1", "FC_A", "FC_B")
-    assert "The block is open in an editor." in info.value.message and "inner cause" in info.value.message
-    assert info.value.code == "OPENNESS_REFUSED"
+    err = raises_code(e.ConflictError, "OPENNESS_REFUSED", plc.blocks.rename_block, "PLC_1", "FC_A", "FC_B")
+    assert "The block is open in an editor." in err.message and "inner cause" in err.message
     assert [b.name for b in plc.blocks.list_blocks("PLC_1")] == ["FC_A"]
 
 

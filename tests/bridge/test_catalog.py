@@ -10,6 +10,7 @@ import pytest
 from engineering_api.backend import errors as e
 from openness_bridge.catalog import kind_from_path
 from openness_bridge.hardware_cax import aml_devices
+from tests.conftest import raises_code
 
 CPU = "6ES7 516-3AN02-0AB0"
 DI = "6ES7 521-1BH00-0AB0"
@@ -58,22 +59,15 @@ def test_catalog_needs_a_portal_and_reads_tia(bridge: Any) -> None:
 def test_a_catalog_failure_is_surfaced(bridge: Any, faults: Any) -> None:
     bridge.launch_portal(with_ui=False, version=None)
     faults.ArmNext("HardwareCatalog.Find", "Runtime", "The connection to TIA Portal was lost.", "", None)
-    with pytest.raises(e.PortalUnavailableError) as info:
-        bridge.catalog.catalog_find(CPU)
-    assert info.value.code == "PORTAL_CONNECTION_LOST"
+    raises_code(e.PortalUnavailableError, "PORTAL_CONNECTION_LOST", bridge.catalog.catalog_find, CPU)
 
 
 def test_add_device_checks_the_catalog_before_tia(bridge: Any, tmp_path: Path) -> None:
     bridge.launch_portal(with_ui=False, version=None)
     bridge.create_project(tmp_path, "P", author="", comment="")
-    with pytest.raises(e.NotFoundError) as unknown:
-        bridge.devices.add_device("6ES7 999-9ZZ99-0AB0", None, "X")
-    assert unknown.value.code == "ARTICLE_NOT_FOUND"
-    with pytest.raises(e.ValidationError) as firmware:
-        bridge.devices.add_device(CPU, "V9.9", "X")
-    assert firmware.value.code == "UNKNOWN_FIRMWARE" and "V3.1" in firmware.value.message
-    with pytest.raises(e.ValidationError) as module:
-        bridge.devices.add_device(DI, None, "X")
-    assert module.value.code == "NOT_A_DEVICE"
+    raises_code(e.NotFoundError, "ARTICLE_NOT_FOUND", bridge.devices.add_device, "6ES7 999-9ZZ99-0AB0", None, "X")
+    firmware = raises_code(e.ValidationError, "UNKNOWN_FIRMWARE", bridge.devices.add_device, CPU, "V9.9", "X")
+    assert "V3.1" in firmware.message
+    raises_code(e.ValidationError, "NOT_A_DEVICE", bridge.devices.add_device, DI, None, "X")
     assert bridge.devices.list_devices() == []
     assert bridge.open_projects()[0].has_unsaved_changes is False

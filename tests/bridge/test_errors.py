@@ -8,6 +8,7 @@ import pytest
 
 from engineering_api.backend import errors as e
 from openness_bridge.errors import OPENNESS_ACCESS_HINT, translate
+from tests.conftest import raises_code
 
 
 @pytest.fixture
@@ -24,10 +25,7 @@ def test_security_exception_is_permission_denied_with_the_group_hint(bridge, mac
     pid = machine.StartInteractive()
     faults.ArmNext("TiaPortalProcess.Attach", "Security", "Access denied.", "The user is not allowed to attach.",
                    "operation timed out")
-    with pytest.raises(e.PermissionDeniedError) as info:
-        bridge.attach_portal(pid)
-    err = info.value
-    assert err.code == "OPENNESS_ACCESS_DENIED"
+    err = raises_code(e.PermissionDeniedError, "OPENNESS_ACCESS_DENIED", bridge.attach_portal, pid)
     assert "Siemens TIA Openness" in err.message and OPENNESS_ACCESS_HINT in err.message
     assert "The user is not allowed to attach." in err.message  # DetailText
     assert "operation timed out" in err.message  # inner exception
@@ -41,11 +39,10 @@ def test_target_invocation_is_validation_where_input_is_refused(bridge, tmp_path
     bridge.launch_portal(with_ui=False, version=None)
     faults.ArmNext("ProjectComposition.Create", "TargetInvocation", "The project cannot be created.",
                    "The path is not allowed.", "disk says no")
-    with pytest.raises(e.ValidationError) as info:
-        bridge.create_project(tmp_path, "P", author="", comment="")
-    assert info.value.code == "OPENNESS_REFUSED"
-    assert "The path is not allowed." in info.value.message and "disk says no" in info.value.message
-    assert _openness(info.value)["detailMessages"] == ["The path is not allowed."]
+    err = raises_code(e.ValidationError, "OPENNESS_REFUSED", bridge.create_project, tmp_path, "P", author="",
+                      comment="")
+    assert "The path is not allowed." in err.message and "disk says no" in err.message
+    assert _openness(err)["detailMessages"] == ["The path is not allowed."]
 
 
 def test_target_invocation_is_a_conflict_where_state_forbids_it(bridge, project, faults) -> None:
@@ -61,19 +58,16 @@ def test_object_disposed_is_resolved_again_and_retried_once(bridge, project, fau
     assert bridge.save_project().name == "Line1"  # transparent retry
     faults.ArmNext("Project.Access", "ObjectDisposed", "The object has been disposed.", "", None)
     faults.ArmNext("Project.Access", "ObjectDisposed", "The object has been disposed.", "still gone", None)
-    with pytest.raises(e.ConflictError) as info:
-        bridge.save_project()
-    assert info.value.code == "OPENNESS_OBJECT_DISPOSED" and "still gone" in info.value.message
+    err = raises_code(e.ConflictError, "OPENNESS_OBJECT_DISPOSED", bridge.save_project)
+    assert "still gone" in err.message
 
 
 def test_runtime_exception_is_portal_unavailable_and_the_session_is_rebuilt(bridge, machine, faults, tmp_path) -> None:
     pid = machine.StartInteractive()
     bridge.attach_portal(pid)
     faults.ArmNext("TiaPortal.Access", "Runtime", "The connection was lost.", "Remoting channel closed.", "socket reset")
-    with pytest.raises(e.PortalUnavailableError) as info:
-        bridge.open_projects()
-    assert info.value.code == "PORTAL_CONNECTION_LOST"
-    assert "Remoting channel closed." in info.value.message and "socket reset" in info.value.message
+    err = raises_code(e.PortalUnavailableError, "PORTAL_CONNECTION_LOST", bridge.open_projects)
+    assert "Remoting channel closed." in err.message and "socket reset" in err.message
     status = bridge.session_status()  # attaches again by pid
     assert (status.connected, status.pid) == (True, pid)
     assert bridge.open_projects() == []

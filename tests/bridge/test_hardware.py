@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from engineering_api.backend import errors as e
+from tests.conftest import raises_code
 from tests.contract.conftest import CPU, DI, IM
 
 HMI_DP = "6AV2 123-2GA03-0AX0"
@@ -82,9 +83,8 @@ def test_a_failed_multi_step_change_is_rolled_back(bridge: Any, pid: int, faults
     before = (bridge.devices.list_devices(), bridge.project_infrastructure())
     # The subnet is created and the address written before ConnectToSubnet fails: the transaction undoes both.
     faults.ArmNext("Node.ConnectToSubnet", "TargetInvocation", "The node cannot be connected.", "Subnet is full.", None)
-    with pytest.raises(e.ValidationError) as info:
-        _net(bridge, "PLC_1", "192.168.0.1", subnet="New")
-    assert info.value.code == "OPENNESS_REFUSED" and "Subnet is full" in info.value.message
+    err = raises_code(e.ValidationError, "OPENNESS_REFUSED", _net, bridge, "PLC_1", "192.168.0.1", subnet="New")
+    assert "Subnet is full" in err.message
     assert (bridge.devices.list_devices(), bridge.project_infrastructure()) == before
     assert bridge.open_projects()[0].has_unsaved_changes is False
 
@@ -110,9 +110,7 @@ def test_rename_keeps_the_network_and_tia_refusals_are_checked_first(bridge: Any
     renamed = bridge.devices.rename_device("PLC_1", "PLC_A")
     assert renamed.interfaces[0].ip_address == "192.168.0.1"
     assert bridge.project_infrastructure().io_systems[0].controller == "PLC_A"
-    with pytest.raises(e.ValidationError) as info:
-        bridge.devices.rename_device("PLC_A", "bad/name")
-    assert info.value.code == "INVALID_NAME"
+    raises_code(e.ValidationError, "INVALID_NAME", bridge.devices.rename_device, "PLC_A", "bad/name")
 
 
 def test_deleting_a_controller_unassigns_its_io_devices(bridge: Any, pid: int) -> None:
@@ -132,9 +130,7 @@ def test_a_device_without_ethernet_has_no_interface(bridge: Any, pid: int) -> No
     assert [(i.name, i.type, i.ip_address) for i in bridge.devices.get_device("HMI_DP").interfaces] == [
         ("MPI/DP interface_1", "MPI/PROFIBUS", None)
     ]
-    with pytest.raises(e.ValidationError) as info:
-        _net(bridge, "HMI_DP", "10.0.0.2")
-    assert info.value.code == "NO_INTERFACE"
+    raises_code(e.ValidationError, "NO_INTERFACE", _net, bridge, "HMI_DP", "10.0.0.2")
 
 
 def test_interfaces_are_device_items_below_the_head_module(bridge: Any, pid: int) -> None:
@@ -148,12 +144,9 @@ def test_interfaces_are_device_items_below_the_head_module(bridge: Any, pid: int
         router_address=None,
     )  # found by name at any depth, without regard to case (as the fake)
     assert [(i.ip_address, i.subnet_name) for i in plc.interfaces] == [(None, None), ("10.1.2.3", "Cell"), (None, None)]
-    with pytest.raises(e.ValidationError) as refused:
-        bridge.devices.configure_network(
-            "PLC_1", ip_address="10.0.0.1", subnet_mask="255.0.0.0", interface="DP interface_1", subnet=None,
-            router_address=None,
-        )
-    assert refused.value.code == "NOT_AN_ETHERNET_INTERFACE"  # a PROFIBUS node has no IP address attributes
+    raises_code(e.ValidationError, "NOT_AN_ETHERNET_INTERFACE", bridge.devices.configure_network, "PLC_1",
+                ip_address="10.0.0.1", subnet_mask="255.0.0.0", interface="DP interface_1", subnet=None,
+                router_address=None)  # a PROFIBUS node has no IP address attributes
     assert bridge.devices.get_device("PLC_1") == plc
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from engineering_api.backend.areas.simulation_models import SimIpSuite
 from engineering_api.backend.errors import ConflictError, NotSupportedError
+from tests.conftest import raises_code
 from tests.contract.conftest import CPU
 from tests.contract.test_online_contract import SCL, load_scl
 
@@ -99,10 +100,8 @@ def test_tia_refusing_a_running_cpu_is_a_failed_download(plc: Any) -> None:
     original = plc.online._answers
     plc.online._answers = lambda _stop, start, unanswered, *pw: original(False, start, unanswered, *pw)  # a delegate saying "no"
     plc.online.start_cpu("PLC_1")
-    with pytest.raises(ConflictError) as refused:
-        plc.online.download("PLC_1", stop_cpu=True)
-    assert refused.value.code == "DOWNLOAD_FAILED"
-    assert "not stopped" in str(refused.value.details["messages"])  # nested DownloadResultMessages kept
+    refused = raises_code(ConflictError, "DOWNLOAD_FAILED", plc.online.download, "PLC_1", stop_cpu=True)
+    assert "not stopped" in str(refused.details["messages"])  # nested DownloadResultMessages kept
     assert cpu().OperatingState == "Run"
 
 
@@ -137,16 +136,13 @@ def test_compare_walks_the_result_tree(plc: Any) -> None:
 
 
 def test_upload_and_load_start_values_have_no_openness_equivalent(plc: Any) -> None:
-    with pytest.raises(NotSupportedError) as upload:
-        plc.online.upload("PLC_1")
-    assert upload.value.code == "NO_OPENNESS_EQUIVALENT" and "StationUpload" in str(upload.value)
-    with pytest.raises(ConflictError) as offline:
-        plc.online.load_start_values("PLC_1", "Data")
-    assert offline.value.code == "NOT_ONLINE"
+    upload = raises_code(NotSupportedError, "NO_OPENNESS_EQUIVALENT", plc.online.upload, "PLC_1")
+    assert "StationUpload" in str(upload)
+    raises_code(ConflictError, "NOT_ONLINE", plc.online.load_start_values, "PLC_1", "Data")
     plc.online.go_online("PLC_1")
-    with pytest.raises(NotSupportedError) as start_values:
-        plc.online.load_start_values("PLC_1", "Data")
-    assert start_values.value.code == "NO_OPENNESS_EQUIVALENT" and "ValueService" in str(start_values.value)
+    start_values = raises_code(NotSupportedError, "NO_OPENNESS_EQUIVALENT", plc.online.load_start_values, "PLC_1",
+                               "Data")
+    assert "ValueService" in str(start_values)
 
 
 def test_a_download_refreshes_the_connected_instances_tag_list(plc: Any) -> None:

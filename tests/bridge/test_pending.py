@@ -10,6 +10,7 @@ from engineering_api.backend.errors import NotSupportedError
 from engineering_api.backend.port import AREAS, EngineeringBackend
 from openness_bridge.backend import OpennessBackend
 from openness_bridge.pending import pending_methods, port_methods
+from tests.conftest import raises_code
 
 PendingMethods = OpennessBackend.__mro__[1]
 
@@ -40,7 +41,5 @@ def test_a_pending_method_says_which_method_is_missing(name: str) -> None:
     assert set(vars(pending)["NAMES"]) == port_methods()
     params = inspect.signature(getattr(EngineeringBackend, name)).parameters
     args = [None] * sum(1 for p in params.values() if p.kind == p.POSITIONAL_OR_KEYWORD and p.name != "self")
-    with pytest.raises(NotSupportedError) as info:
-        getattr(pending(), name)(*args)
-    assert info.value.code == "BRIDGE_NOT_YET_IMPLEMENTED"
-    assert f"'{name}'" in info.value.message and info.value.details == {"method": name}
+    err = raises_code(NotSupportedError, "BRIDGE_NOT_YET_IMPLEMENTED", getattr(pending(), name), *args)
+    assert f"'{name}'" in err.message and err.details == {"method": name}

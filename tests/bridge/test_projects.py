@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from engineering_api.backend import errors as e
+from tests.conftest import raises_code
 
 CPU = "6ES7 516-3AN02-0AB0"
 
@@ -29,16 +30,12 @@ def test_archive_goes_through_a_fresh_folder_and_is_not_overwritten(bridge: Any,
     assert sorted(p.name for p in target.parent.iterdir()) == ["Line1.zap19"]  # no staging folder left
     with pytest.raises(e.AlreadyExistsError):
         bridge.archive_project(target)
-    with pytest.raises(e.ValidationError) as inside:
-        bridge.archive_project(Path(project.path).parent / "x.zap19")
-    assert inside.value.code == "ARCHIVE_TARGET"
+    raises_code(e.ValidationError, "ARCHIVE_TARGET", bridge.archive_project, Path(project.path).parent / "x.zap19")
 
 
 def test_archive_with_unsaved_changes_is_refused_as_tia_does(bridge: Any, project: Any, tmp_path: Path) -> None:
     bridge.devices.add_device(CPU, None, "PLC_2")
-    with pytest.raises(e.ConflictError) as info:
-        bridge.archive_project(tmp_path / "a.zap19")
-    assert info.value.code == "UNSAVED_CHANGES"
+    raises_code(e.ConflictError, "UNSAVED_CHANGES", bridge.archive_project, tmp_path / "a.zap19")
     assert not (tmp_path / "a.zap19").exists()
 
 
@@ -61,9 +58,8 @@ def test_retrieve_opens_the_project_and_a_refused_archive_leaves_nothing(bridge:
     assert [d.name for d in bridge.devices.list_devices()] == ["PLC_1"]
     bridge.close_project()
     (tmp_path / "junk.zap19").write_bytes(b"PK\x03\x04 not an archive")
-    with pytest.raises(e.ValidationError) as info:
-        bridge.retrieve_project(tmp_path / "junk.zap19", tmp_path / "fresh")
-    assert info.value.code == "OPENNESS_REFUSED"
+    raises_code(e.ValidationError, "OPENNESS_REFUSED", bridge.retrieve_project, tmp_path / "junk.zap19",
+                tmp_path / "fresh")
     assert not (tmp_path / "fresh").exists()
     with pytest.raises(e.ValidationError) as version:
         (tmp_path / "old.zap18").write_bytes(b"x")
@@ -89,7 +85,5 @@ def test_index_counts_what_openness_shows(bridge: Any, project: Any) -> None:
 
 def test_history_has_no_openness_equivalent(bridge: Any, project: Any) -> None:
     for call in (bridge.project_history, lambda: bridge.remove_history_entry(project.path)):
-        with pytest.raises(e.NotSupportedError) as info:
-            call()
-        assert info.value.code == "NO_OPENNESS_EQUIVALENT"
-        assert "HistoryEntries" in info.value.message
+        err = raises_code(e.NotSupportedError, "NO_OPENNESS_EQUIVALENT", call)
+        assert "HistoryEntries" in err.message

@@ -14,6 +14,7 @@ import pytest
 
 from engineering_api.backend.errors import ConflictError, NoProjectOpenError
 from tests.bridge.test_online import plc  # noqa: F401 - PLC_1 at 192.168.0.1, Sim_A powered on at that address
+from tests.conftest import raises_code
 from tests.contract.test_online_contract import load_scl
 from tests.contract.test_runtime_values_contract import RELEASED_SCL
 
@@ -61,13 +62,10 @@ def test_a_new_download_is_listed_without_a_refresh(downloaded: Any) -> None:
 
 def test_without_the_plc_in_an_open_project_it_refuses(downloaded: Any) -> None:
     downloaded.devices.delete_device("PLC_1")
-    with pytest.raises(ConflictError) as missing:
-        downloaded.runtime_values.sim_released_tags("Sim_A")
-    assert missing.value.code == "PROGRAM_NOT_IN_PROJECT" and '"PLC_1"' in missing.value.message
+    missing = raises_code(ConflictError, "PROGRAM_NOT_IN_PROJECT", downloaded.runtime_values.sim_released_tags, "Sim_A")
+    assert '"PLC_1"' in missing.message
     downloaded.close_project()
-    with pytest.raises(NoProjectOpenError) as closed:
-        downloaded.runtime_values.sim_released_tags("Sim_A")
-    assert closed.value.code == "NO_PROJECT_OPEN"
+    raises_code(NoProjectOpenError, "NO_PROJECT_OPEN", downloaded.runtime_values.sim_released_tags, "Sim_A")
 
 
 def test_the_runtime_apis_simulated_source_serves_a_plcsim_instance(downloaded: Any) -> None:

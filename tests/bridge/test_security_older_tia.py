@@ -11,11 +11,10 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-import pytest
-
 from engineering_api.backend.errors import ValidationError
 from openness_bridge.security import BridgeSecurity
 from openness_bridge.session import BridgeSession
+from tests.conftest import raises_code
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -51,12 +50,11 @@ def _older_tia() -> BridgeSecurity:
 def test_project_users_need_v18_and_the_refusal_says_which_tia_this_is() -> None:
     security = _older_tia()
     for call in (security.umac_users, security.umac_roles):
-        with pytest.raises(ValidationError) as refused:
-            call()
-        assert refused.value.code == "UMAC_NEEDS_V18" and "this is V17" in refused.value.message
+        refused = raises_code(ValidationError, "UMAC_NEEDS_V18", call)
+        assert "this is V17" in refused.message
 
 
 def test_the_master_secret_needs_v17_services_and_the_refusal_says_which_tia_this_is() -> None:
-    with pytest.raises(ValidationError) as refused:
-        _older_tia().master_secret("PLC_1", "protect", "Secret-123", None)
-    assert refused.value.code == "MASTER_SECRET_NEEDS_V17" and "Portal (V17)" in refused.value.message
+    refused = raises_code(ValidationError, "MASTER_SECRET_NEEDS_V17", _older_tia().master_secret, "PLC_1", "protect",
+                          "Secret-123", None)
+    assert "Portal (V17)" in refused.message

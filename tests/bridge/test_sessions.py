@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from engineering_api.backend import errors as e
+from tests.conftest import raises_code
 
 
 def test_a_project_opened_or_closed_in_the_ui_is_seen(bridge, machine, tmp_path: Path) -> None:
@@ -66,9 +67,7 @@ def test_a_portal_started_by_a_user_can_be_shut_down_without_saving(bridge, mach
 
 
 def test_launching_another_version_needs_a_restart(bridge) -> None:
-    with pytest.raises(e.ValidationError) as info:
-        bridge.launch_portal(with_ui=False, version="V18")
-    assert info.value.code == "VERSION_NOT_INSTALLED"
+    raises_code(e.ValidationError, "VERSION_NOT_INSTALLED", bridge.launch_portal, with_ui=False, version="V18")
 
 
 def test_device_added_without_version_keeps_the_bare_article(bridge, tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from engineering_api.backend.errors import (
     NotSupportedError,
     ValidationError,
 )
+from tests.conftest import raises_code
 
 
 @pytest.fixture
@@ -50,9 +51,8 @@ def test_without_plcsim_every_method_says_it_is_not_installed(bridge: Any) -> No
     from openness_bridge.backend import OpennessBackend
 
     bare = OpennessBackend(bridge._api, bridge._installations)
-    with pytest.raises(NotSupportedError) as info:
-        bare.simulation.sim_create_instance("A")
-    assert info.value.code == "SIM_ENGINE_UNAVAILABLE" and "PLCSIM Advanced is not installed" in info.value.message
+    err = raises_code(NotSupportedError, "SIM_ENGINE_UNAVAILABLE", bare.simulation.sim_create_instance, "A")
+    assert "PLCSIM Advanced is not installed" in err.message
     with pytest.raises(NotSupportedError):
         bare.sim_profiles.sim_list_profiles()
     status = bare.simulation.sim_runtime_status()  # never raises
@@ -81,9 +81,7 @@ def test_instances_of_other_plcsim_clients_are_seen_and_looked_up_afresh(bridge:
     assert bridge.simulation.sim_session_state().connected_instance == "FromManager"
     other.UnregisterInstance()  # gone behind the bridge's back
     assert bridge.simulation.sim_session_state().connected is False
-    with pytest.raises(NotFoundError) as info:
-        bridge.simulation.sim_power_on("FromManager")
-    assert info.value.code == "SIM_INSTANCE_NOT_FOUND"
+    raises_code(NotFoundError, "SIM_INSTANCE_NOT_FOUND", bridge.simulation.sim_power_on, "FromManager")
 
 
 def test_symbolic_tags_load_the_tag_list_first_and_again_after_a_download(bridge: Any, wire: Any) -> None:
@@ -99,24 +97,18 @@ def test_symbolic_tags_load_the_tag_list_first_and_again_after_a_download(bridge
     _download(cpu, {"Ramp": ("DInt", 7)})
     assert bridge.sim_tags.sim_read_tag("Ramp").value == 7  # NotUpToDate -> UpdateTagList -> read again
     _download(cpu, {"Limit": ("DInt", 9)})
-    with pytest.raises(ConflictError) as stale:
-        bridge.sim_tags.sim_list_tags()
-    assert stale.value.code == "SIM_TAG_LIST_NOT_UP_TO_DATE"
+    raises_code(ConflictError, "SIM_TAG_LIST_NOT_UP_TO_DATE", bridge.sim_tags.sim_list_tags)
     listed = bridge.sim_tags.sim_refresh_tags()
     assert {(t.name, t.data_type) for t in listed.tags} >= {("Data.count", "Int"), ("Limit", "DInt"), ("Speed", "Real")}
     assert [t.name for t in bridge.sim_tags.sim_list_tags(filter="mot*").tags] == ["Motor_On"]
-    with pytest.raises(ValidationError) as mismatch:
-        bridge.sim_tags.sim_write_tag("Motor_On", "yes")
-    assert mismatch.value.code == "SIM_TAG_TYPE_MISMATCH"
+    raises_code(ValidationError, "SIM_TAG_TYPE_MISMATCH", bridge.sim_tags.sim_write_tag, "Motor_On", "yes")
 
 
 def test_plcsim_error_codes_keep_the_exception(bridge: Any) -> None:
     bridge.simulation.sim_create_instance("T")
     bridge.simulation.sim_power_on("T")
-    with pytest.raises(NotFoundError) as info:
-        bridge.sim_tags.sim_read_tag("Ghost", instance="T")
-    error = info.value
-    assert error.code == "SIM_TAG_NOT_FOUND" and error.details["runtimeErrorCode"] == "DoesNotExist"
+    error = raises_code(NotFoundError, "SIM_TAG_NOT_FOUND", bridge.sim_tags.sim_read_tag, "Ghost", instance="T")
+    assert error.details["runtimeErrorCode"] == "DoesNotExist"
     assert error.details["plcsim"]["type"] == "Siemens.Simatic.Simulation.Runtime.SimulationRuntimeException"
     with pytest.raises(NotFoundError) as outside:
         bridge.sim_tags.sim_read_tag("%MB99999", instance="T")  # beyond the marker area: IndexOutOfRange
@@ -164,14 +156,11 @@ def test_runtime_manager_port_and_availability(bridge: Any, wire: Any) -> None:
     assert bridge.simulation.sim_set_port(None).port is None and wire.ManagerPort == 0
     with pytest.raises(ValidationError):
         bridge.simulation.sim_set_port(80)
-    with pytest.raises(NotSupportedError) as mode:
-        bridge.simulation.sim_update_runtime_config(network_mode="TCPIPSingleAdapter", port=None)
-    assert mode.value.code == "NO_OPENNESS_EQUIVALENT"  # API 1.0 has no runtime-wide network mode
+    raises_code(NotSupportedError, "NO_OPENNESS_EQUIVALENT", bridge.simulation.sim_update_runtime_config,
+                network_mode="TCPIPSingleAdapter", port=None)  # API 1.0 has no runtime-wide network mode
     wire.ManagerAvailable = False
     assert bridge.simulation.sim_runtime_status().running is False  # never raises
-    with pytest.raises(ConflictError) as stopped:
-        bridge.simulation.sim_create_instance("A")
-    assert stopped.value.code == "SIM_RUNTIME_STOPPED"
+    raises_code(ConflictError, "SIM_RUNTIME_STOPPED", bridge.simulation.sim_create_instance, "A")
     with pytest.raises(ConflictError):
         bridge.simulation.sim_start_runtime()
 

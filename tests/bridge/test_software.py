@@ -177,10 +177,9 @@ def test_a_tag_name_used_by_another_table_never_reaches_import(bridge: Any, plc:
     from engineering_api.backend.areas.tags import TagSpec
 
     bridge.tags.create_tag("PLC_1", "Default tag table", TagSpec(name="Motor_Data", data_type="Bool", logical_address="%M0.0"))
-    with pytest.raises(e.ValidationError) as info:
-        bridge.program.import_program_documents("PLC_1", [_spec_doc(UDT), _table_doc()], overwrite=False)
-    assert info.value.code == "IMPORT_FAILED"
-    assert [f.get("code") for f in info.value.details["files"]] == [None, "TAG_EXISTS"]
+    err = raises_code(e.ValidationError, "IMPORT_FAILED", bridge.program.import_program_documents, "PLC_1",
+                      [_spec_doc(UDT), _table_doc()], overwrite=False)
+    assert [f.get("code") for f in err.details["files"]] == [None, "TAG_EXISTS"]
     # Two tables of one batch may not bring the same name either.
     with pytest.raises(e.ValidationError) as twice:
         bridge.program.import_program_documents("PLC_1", [_table_doc("A", tag="Same"), _table_doc("B", tag="Same")],

@@ -16,6 +16,7 @@ from engineering_api.backend import errors as e
 from engineering_api.backend.areas import tags as t
 from simatic_xml import parse_bytes
 from simatic_xml.objects import PlcTagTable
+from tests.conftest import raises_code
 
 CPU = "6ES7 516-3AN02-0AB0"
 DEFAULT = "Default tag table"
@@ -69,10 +70,8 @@ def test_a_rename_that_fails_half_way_leaves_the_table_as_it_was(bridge: Any, pl
     bridge.tag_constants.create_constant(plc, "IO", t.ConstantSpec(name="MAX", data_type="Int", value="10"))
     # Delete, Create and the tag's re-creation succeed; the constant's re-creation is refused by TIA.
     faults.ArmNext("PlcUserConstantComposition.Create", "TargetInvocation", "Creating failed.", "Disk full.", "inner cause")
-    with pytest.raises(e.EngineeringError) as info:
-        bridge.tags.rename_tag_table(plc, "IO", "Inputs")
-    assert info.value.code == "OPENNESS_REFUSED"
-    assert "Disk full." in info.value.message and "inner cause" in info.value.message
+    err = raises_code(e.EngineeringError, "OPENNESS_REFUSED", bridge.tags.rename_tag_table, plc, "IO", "Inputs")
+    assert "Disk full." in err.message and "inner cause" in err.message
     assert [x.name for x in bridge.tags.list_tag_tables(plc)] == [DEFAULT, "IO"]
     assert [x.name for x in bridge.tags.list_tags(plc, "IO")] == ["Start"]
     assert [x.name for x in bridge.tag_constants.list_constants(plc, "IO", "user")] == ["MAX"]
@@ -93,19 +92,18 @@ def test_renaming_a_tag_recreates_it_and_other_changes_are_made_in_place(bridge:
 
 def test_import_is_checked_before_tia_sees_a_row(bridge: Any, plc: str) -> None:
     rows = [_row(2, "A", "%I0.0"), _row(3, "A", "%I0.1"), _row(4, "C", "%I0.2", "Bad\"Name")]
-    with pytest.raises(e.ValidationError) as info:
-        bridge.tag_import.import_tags(plc, rows, [], table=DEFAULT, follow_path=True, overwrite=False)
-    assert info.value.code == "IMPORT_ROWS_INVALID"
-    assert [(r["row"], r["column"]) for r in info.value.details["rows"]] == [(3, "Name"), (4, "Path")]
+    err = raises_code(e.ValidationError, "IMPORT_ROWS_INVALID", bridge.tag_import.import_tags, plc, rows, [],
+                      table=DEFAULT, follow_path=True, overwrite=False)
+    assert [(r["row"], r["column"]) for r in err.details["rows"]] == [(3, "Name"), (4, "Path")]
     assert bridge.tags.list_all_tags(plc) == [] and len(bridge.tags.list_tag_tables(plc)) == 1
 
 
 def test_an_import_tia_refuses_half_way_imports_nothing_and_says_why(bridge: Any, plc: str, faults: Any) -> None:
     rows = [_row(2, "A", "%I0.0", "Line/New"), _row(3, "B", "%I0.1", "Line/New", comment="refused here")]
     faults.ArmNext("MultilingualTextItem.Text", "TargetInvocation", "Setting the comment failed.", "Text too long.", None)
-    with pytest.raises(e.ValidationError) as info:
-        bridge.tag_import.import_tags(plc, rows, [], table=DEFAULT, follow_path=True, overwrite=False)
-    assert info.value.code == "OPENNESS_REFUSED" and "Text too long." in info.value.message
+    err = raises_code(e.ValidationError, "OPENNESS_REFUSED", bridge.tag_import.import_tags, plc, rows, [],
+                      table=DEFAULT, follow_path=True, overwrite=False)
+    assert "Text too long." in err.message
     assert bridge.tags.list_all_tags(plc) == []
     assert [x.name for x in bridge.tags.list_tag_tables(plc)] == [DEFAULT]  # the new table and its group are gone too
     assert bridge.tags.tag_table_tree(plc).children[0].name == DEFAULT
@@ -160,9 +158,8 @@ def test_system_constants_are_read_only_and_shown_in_the_default_table_only(brid
     system = bridge.tag_constants.list_constants(plc, DEFAULT, "system")
     assert system and all(c.is_system and c.table_name == DEFAULT for c in system)
     assert bridge.tag_constants.list_constants(plc, "Other", "system") == []
-    with pytest.raises(e.ValidationError) as info:
-        bridge.tag_constants.update_constant(plc, "Other", system[0].name, t.ConstantUpdate(value="1"))
-    assert info.value.code == "SYSTEM_CONSTANT_READ_ONLY"
+    raises_code(e.ValidationError, "SYSTEM_CONSTANT_READ_ONLY", bridge.tag_constants.update_constant, plc, "Other",
+                system[0].name, t.ConstantUpdate(value="1"))
     with pytest.raises(e.AlreadyExistsError):
         bridge.tags.create_tag(plc, "Other", _tag(system[0].name.upper()))
 
@@ -184,10 +181,8 @@ def test_export_is_tias_simaticml_of_the_table(bridge: Any, plc: str) -> None:
 
 def test_a_refused_tag_is_a_validation_error_with_the_detail(bridge: Any, plc: str, faults: Any) -> None:
     faults.ArmNext("PlcTagComposition.Create", "TargetInvocation", "The tag cannot be created.", "Invalid address.", None)
-    with pytest.raises(e.ValidationError) as info:
-        bridge.tags.create_tag(plc, DEFAULT, _tag("A"))
-    assert info.value.code == "OPENNESS_REFUSED"
-    assert info.value.details["openness"]["detailText"] == "Invalid address."
+    err = raises_code(e.ValidationError, "OPENNESS_REFUSED", bridge.tags.create_tag, plc, DEFAULT, _tag("A"))
+    assert err.details["openness"]["detailText"] == "Invalid address."
     assert bridge.tags.list_tags(plc, DEFAULT) == []
 
 

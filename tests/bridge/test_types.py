@@ -11,6 +11,7 @@ import pytest
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import ProgramDocument
 from simatic_xml.generate import generate_xml
+from tests.conftest import raises_code
 
 
 def _udt(name: str, *members: tuple[str, str]) -> bytes:
@@ -39,9 +40,9 @@ def test_a_changed_udt_makes_tia_report_its_users_inconsistent(plc: Any) -> None
 def test_a_failed_update_changes_nothing(plc: Any, faults: Any) -> None:
     plc.types.import_type("PLC_1", _udt("UDT_A", ("A", "Int")), folder="", overwrite=False, source="a")
     faults.ArmNext("Import", "TargetInvocation", "The import failed.", "The library is write-protected.", None)
-    with pytest.raises(e.ValidationError) as info:
-        plc.types.update_type("PLC_1", "UDT_A", _udt("UDT_A", ("B", "Int")))
-    assert "The library is write-protected." in info.value.message and info.value.code == "OPENNESS_REFUSED"
+    err = raises_code(e.ValidationError, "OPENNESS_REFUSED", plc.types.update_type, "PLC_1", "UDT_A",
+                      _udt("UDT_A", ("B", "Int")))
+    assert "The library is write-protected." in err.message
     assert [m.name for m in plc.types.get_type("PLC_1", "UDT_A").members] == ["A"]
 
 

@@ -18,6 +18,7 @@ from engineering_api.backend import models as m
 from engineering_api.backend.areas.watch import FORCE_TABLE, WATCH_TABLE, EntrySpec
 from simatic_xml.generate import generate_xml
 from simatic_xml.watchtables import read_table
+from tests.conftest import raises_code
 from tests.contract.conftest import CPU
 
 
@@ -53,10 +54,9 @@ def test_a_refused_import_rolls_the_whole_entry_change_back(bridge: Any, plc: st
     bridge.watch_tables.create_watch_force_table(plc, WATCH_TABLE, "W", entries=[EntrySpec(name='"Data".Speed')])
     faults.ArmNext("PlcWatchTableComposition.Import", "TargetInvocation", "The import failed.", "Disk full.",
                    "inner cause")
-    with pytest.raises(e.ValidationError) as refused:
-        bridge.watch_tables.add_watch_force_entries(plc, WATCH_TABLE, "W", [EntrySpec(name='"Data".On')])
-    assert refused.value.code == "OPENNESS_REFUSED"
-    assert "Disk full." in refused.value.message and "inner cause" in refused.value.message
+    refused = raises_code(e.ValidationError, "OPENNESS_REFUSED", bridge.watch_tables.add_watch_force_entries, plc,
+                          WATCH_TABLE, "W", [EntrySpec(name='"Data".On')])
+    assert "Disk full." in refused.message and "inner cause" in refused.message
     table = bridge.watch_tables.get_watch_force_table(plc, WATCH_TABLE, "W")
     assert [x.name for x in table.entries] == ['"Data".Speed']
 
@@ -77,9 +77,9 @@ def test_overwriting_into_another_folder_is_all_or_nothing(bridge: Any, plc: str
 def test_operands_are_checked_in_python_before_tia_is_asked(bridge: Any, plc: str, faults: Any) -> None:
     bridge.watch_tables.create_watch_force_table(plc, WATCH_TABLE, "W")
     faults.ArmNext("PlcWatchTableComposition.Import", "TargetInvocation", "must not be reached", "", None)
-    with pytest.raises(e.ValidationError) as bad:
-        bridge.watch_tables.add_watch_force_entries(plc, WATCH_TABLE, "W", [EntrySpec(name='"Data".Nope')])
-    assert bad.value.code == "INVALID_OPERAND" and bad.value.details["operands"][0]["operand"] == '"Data".Nope'
+    bad = raises_code(e.ValidationError, "INVALID_OPERAND", bridge.watch_tables.add_watch_force_entries, plc,
+                      WATCH_TABLE, "W", [EntrySpec(name='"Data".Nope')])
+    assert bad.details["operands"][0]["operand"] == '"Data".Nope'
     faults.Clear()
 
 
@@ -106,9 +106,9 @@ def test_the_force_table_is_imported_and_cannot_be_deleted(bridge: Any, plc: str
     assert not hasattr(PlcForceTable, "Delete") and hasattr(PlcWatchTable, "Delete")
     made = bridge.watch_tables.create_watch_force_table(plc, FORCE_TABLE, "Force", entries=[EntrySpec(name="%I0.0:P", force_value=True)])
     assert (made.kind, made.entries[0].force_value, made.entries[0].force_intention) == (FORCE_TABLE, "TRUE", True)
-    with pytest.raises(e.NotSupportedError) as refused:
-        bridge.watch_tables.delete_watch_force_table(plc, FORCE_TABLE, "Force")
-    assert refused.value.code == "NO_OPENNESS_EQUIVALENT" and "no Delete" in refused.value.message
+    refused = raises_code(e.NotSupportedError, "NO_OPENNESS_EQUIVALENT", bridge.watch_tables.delete_watch_force_table,
+                          plc, FORCE_TABLE, "Force")
+    assert "no Delete" in refused.message
     assert bridge.watch_tables.clear_watch_force_entries(plc, FORCE_TABLE, "Force").entries == []
 
 
@@ -128,15 +128,12 @@ def test_folders_delete_with_their_tables_and_forcing_has_no_openness_equivalent
     bridge.watch_tables.create_watch_force_folder(plc, "A/B")
     bridge.watch_tables.create_watch_force_table(plc, WATCH_TABLE, "In_B", folder="A/B")
     bridge.watch_tables.create_watch_force_table(plc, WATCH_TABLE, "In_A", folder="A")
-    with pytest.raises(e.ValidationError) as bad:
-        bridge.watch_tables.create_watch_force_folder(plc, "A//B")
-    assert bad.value.code == "INVALID_FOLDER"
+    raises_code(e.ValidationError, "INVALID_FOLDER", bridge.watch_tables.create_watch_force_folder, plc, "A//B")
     assert bridge.watch_tables.delete_watch_force_folder(plc, "A").removed == ["In_A", "In_B"]
     assert bridge.watch_tables.list_watch_force_tables(plc, WATCH_TABLE) == []
     for call in (lambda: bridge.watch_tables.start_forcing(plc, "F", confirm=True), lambda: bridge.watch_tables.stop_forcing(plc, "F")):
-        with pytest.raises(e.NotSupportedError) as missing:
-            call()
-        assert missing.value.code == "NO_OPENNESS_EQUIVALENT" and "Openness has no member" in missing.value.message
+        missing = raises_code(e.NotSupportedError, "NO_OPENNESS_EQUIVALENT", call)
+        assert "Openness has no member" in missing.message
 
 
 def test_tag_operands_resolve_through_the_tag_tables_exported_from_tia(bridge: Any, plc: str) -> None:
@@ -147,6 +144,6 @@ def test_tag_operands_resolve_through_the_tag_tables_exported_from_tia(bridge: A
     bridge.tags.create_tag(plc, "IO", TagSpec(name="Flag", data_type="Bool", logical_address="%M0.0"))
     made = bridge.watch_tables.create_watch_force_table(plc, FORCE_TABLE, "Force", entries=[EntrySpec(name='"Start"', force_value=True)])
     assert (made.entries[0].is_valid, made.entries[0].data_type, made.entries[0].address) == (True, "Bool", "%I0.0")
-    with pytest.raises(e.ValidationError) as memory:  # a tag at a memory address cannot be forced
-        bridge.watch_tables.add_watch_force_entries(plc, FORCE_TABLE, "Force", [EntrySpec(name='"Flag"')])
-    assert memory.value.code == "NOT_FORCEABLE" and memory.value.details["operands"] == ['"Flag"']
+    memory = raises_code(e.ValidationError, "NOT_FORCEABLE", bridge.watch_tables.add_watch_force_entries, plc,
+                         FORCE_TABLE, "Force", [EntrySpec(name='"Flag"')])  # a tag at a memory address cannot be forced
+    assert memory.details["operands"] == ['"Flag"']

@@ -14,6 +14,7 @@ from engineering_api.backend.errors import NotFoundError, PermissionDeniedError
 from openness_bridge.doctor import OPENNESS_GROUP, openness_access_checks
 from openness_bridge.loader import Installation
 from openness_bridge.whitelist import MemoryRegistry, OpennessWhitelist, entry_values, whitelist_key
+from tests.conftest import raises_code
 
 
 @pytest.fixture
@@ -55,9 +56,8 @@ def test_not_elevated_is_permission_denied_with_the_key(bridge: Any, exe: Path) 
             raise PermissionError(5, "Access is denied")
 
     bridge.whitelist = OpennessWhitelist(_installations(19), ReadOnly())
-    with pytest.raises(PermissionDeniedError) as refused:
-        bridge.whitelist_application(str(exe))
-    assert refused.value.code == "WHITELIST_NOT_ELEVATED" and "Whitelist\\python.exe" in refused.value.details["key"]
+    refused = raises_code(PermissionDeniedError, "WHITELIST_NOT_ELEVATED", bridge.whitelist_application, str(exe))
+    assert "Whitelist\\python.exe" in refused.details["key"]
 
 
 def test_doctor_reports_group_and_whitelist_with_fixes(exe: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from engineering_api.backend import errors as e
+from tests.conftest import raises_code
 from tests.contract.conftest import CPU
 
 
@@ -30,9 +31,7 @@ def _restored_devices(backend, root, archive) -> list[str]:
 
 
 def test_unsaved_changes_are_refused_by_default(dirty, root):
-    with pytest.raises(e.ConflictError) as refused:
-        dirty.archive_project(root / "a.zap19")
-    assert refused.value.code == "UNSAVED_CHANGES"
+    raises_code(e.ConflictError, "UNSAVED_CHANGES", dirty.archive_project, root / "a.zap19")
     assert not (root / "a.zap19").exists() and dirty.open_projects()[0].has_unsaved_changes
 
 
@@ -51,9 +50,9 @@ def test_save_first_checks_the_target_before_saving(dirty, root):
 
 def test_allow_archives_the_saved_state_with_a_warning_or_is_refused_on_tia(dirty, root):
     if dirty.name != "fake":
-        with pytest.raises(e.ConflictError) as refused:
-            dirty.archive_project(root / "w.zap19", unsaved="allow")
-        assert refused.value.code == "UNSAVED_CHANGES" and "saveFirst" in refused.value.message
+        refused = raises_code(e.ConflictError, "UNSAVED_CHANGES", dirty.archive_project, root / "w.zap19",
+                              unsaved="allow")
+        assert "saveFirst" in refused.message
         assert not (root / "w.zap19").exists()
         return
     info = dirty.archive_project(root / "w.zap19", unsaved="allow")

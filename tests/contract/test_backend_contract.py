@@ -258,10 +258,8 @@ def test_open_a_project_of_another_version_is_a_validation_error(backend, root):
     old = backend.create_project(root, "Old", author="", comment="")
     backend.shutdown_portal()
     backend.launch_portal(with_ui=False, version="V19")
-    with pytest.raises(e.ValidationError) as info:
-        backend.open_project(Path(old.path))
-    assert "V18" in info.value.message and "V19" in info.value.message
-    assert info.value.code == "PROJECT_VERSION_MISMATCH"
+    err = raises_code(e.ValidationError, "PROJECT_VERSION_MISMATCH", backend.open_project, Path(old.path))
+    assert "V18" in err.message and "V19" in err.message
 
 
 def test_a_project_open_in_another_portal_is_locked(backend, project, root):
@@ -362,9 +360,8 @@ def test_archive_holds_the_saved_state(backend, project, root):
     backend.devices.add_device(CPU, None, "Unsaved")
     if backend.name == "openness":
         # Project.Archive refuses while there are unsaved changes: the bridge says so instead of saving.
-        with pytest.raises(e.ConflictError) as refused:
-            backend.archive_project(root / "saved.zap19")
-        assert refused.value.code == "UNSAVED_CHANGES" and not (root / "saved.zap19").exists()
+        raises_code(e.ConflictError, "UNSAVED_CHANGES", backend.archive_project, root / "saved.zap19")
+        assert not (root / "saved.zap19").exists()
         return
     backend.archive_project(root / "saved.zap19", unsaved="allow")  # the default refuses (test_archive_unsaved_contract)
     backend.close_project()
@@ -814,12 +811,9 @@ def test_newer_documents_and_garbage_are_refused(backend: EngineeringBackend, pl
 
 
 def test_a_failed_batch_imports_nothing_and_reports_per_file(backend: EngineeringBackend, plc: m.DeviceInfo) -> None:
-    with pytest.raises(e.ValidationError) as caught:
-        backend.program.import_program_documents(
-            "PLC_1", [_doc(_UDT.format(name="UDT_State"), "u.xml"), _doc("<broken", "b.xml")], overwrite=False
-        )
-    assert caught.value.code == "IMPORT_FAILED"
-    assert [f["status"] for f in caught.value.details["files"]] == ["NotImported", "Failed"]
+    caught = raises_code(e.ValidationError, "IMPORT_FAILED", backend.program.import_program_documents, "PLC_1",
+                         [_doc(_UDT.format(name="UDT_State"), "u.xml"), _doc("<broken", "b.xml")], overwrite=False)
+    assert [f["status"] for f in caught.details["files"]] == ["NotImported", "Failed"]
     assert _objects(backend) == []
 
 

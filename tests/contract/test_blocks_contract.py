@@ -14,6 +14,7 @@ from engineering_api.backend.models import ProgramDocument
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml import parse_bytes
 from simatic_xml.generate import generate_xml
+from tests.conftest import raises_code
 from tests.contract.conftest import HMI, open_plc_project
 
 FC = {"blockType": "FC", "name": "FC_A", "language": "SCL", "number": 3,
@@ -145,9 +146,7 @@ def test_external_sources(plc):
 def _assert_text(backend: EngineeringBackend, name: str, text: str) -> None:
     """The source's text; Openness has no member that reads it back, which the bridge says precisely."""
     if backend.name == "openness":
-        with pytest.raises(e.NotSupportedError) as info:
-            backend.blocks.read_external_source("PLC_1", name)
-        assert info.value.code == "NO_OPENNESS_EQUIVALENT"
+        raises_code(e.NotSupportedError, "NO_OPENNESS_EQUIVALENT", backend.blocks.read_external_source, "PLC_1", name)
         return
     assert backend.blocks.read_external_source("PLC_1", name) == text
 
@@ -214,10 +213,9 @@ def test_generate_blocks_from_source_writes_user_and_system_constants_as_constan
 def test_generate_blocks_from_source_refuses_and_changes_nothing(plc: EngineeringBackend) -> None:
     plc.blocks.generate_blocks_from_source("PLC_1", "g.scl", SOURCE, version="V19", overwrite=False)
     before = sorted(o.name for o in plc.program.list_program_objects("PLC_1"))
-    with pytest.raises(e.AlreadyExistsError) as exists:
-        plc.blocks.generate_blocks_from_source("PLC_1", "g.scl", SOURCE, version="V19", overwrite=False)
-    assert exists.value.code == "OBJECT_EXISTS"
-    assert exists.value.details["names"] == ["UDT_G", "FC_G"]
+    exists = raises_code(e.AlreadyExistsError, "OBJECT_EXISTS", plc.blocks.generate_blocks_from_source, "PLC_1",
+                         "g.scl", SOURCE, version="V19", overwrite=False)
+    assert exists.details["names"] == ["UDT_G", "FC_G"]
     broken = 'FUNCTION "FC_H" : Void\nBEGIN\n  #x := ;\nEND_FUNCTION\n'
     with pytest.raises(e.ValidationError) as invalid:
         plc.blocks.generate_blocks_from_source("PLC_1", "h.scl", broken, version="V19", overwrite=False)

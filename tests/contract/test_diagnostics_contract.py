@@ -12,6 +12,7 @@ import pytest
 
 from engineering_api.backend.errors import NoProjectOpenError, NotFoundError, PortalUnavailableError, ValidationError
 from engineering_api.backend.port import EngineeringBackend
+from tests.conftest import raises_code
 from tests.contract.conftest import HMI, IM, open_plc_project
 
 BRIDGE_PENDING: dict[str, str] = {}
@@ -49,24 +50,15 @@ def test_type_queries(backend: EngineeringBackend) -> None:
 
 @pytest.mark.parametrize("bad", ["", "   ", "x" * 201])
 def test_bad_queries(backend: EngineeringBackend, bad: str) -> None:
-    with pytest.raises(ValidationError) as exc:
-        backend.reflection.openness_types(bad)
-    assert exc.value.code == "INVALID_FILTER"
-    with pytest.raises(ValidationError) as exc:
-        backend.reflection.openness_type_search(bad)
-    assert exc.value.code == "INVALID_TYPE_NAME"
+    raises_code(ValidationError, "INVALID_FILTER", backend.reflection.openness_types, bad)
+    raises_code(ValidationError, "INVALID_TYPE_NAME", backend.reflection.openness_type_search, bad)
 
 
 def test_unknown_types(backend: EngineeringBackend) -> None:
-    with pytest.raises(NotFoundError) as exc:
-        backend.reflection.openness_type_search("NoSuchOpennessType")
-    assert exc.value.code == "TYPE_NOT_FOUND"
-    with pytest.raises(NotFoundError) as exc:
-        backend.reflection.openness_enum_values("OnlineStat")
-    assert exc.value.code == "TYPE_NOT_FOUND" and "OnlineState" in exc.value.details["suggestions"]
-    with pytest.raises(ValidationError) as invalid:
-        backend.reflection.openness_enum_values("DeviceItem")
-    assert invalid.value.code == "NOT_AN_ENUM"
+    raises_code(NotFoundError, "TYPE_NOT_FOUND", backend.reflection.openness_type_search, "NoSuchOpennessType")
+    err = raises_code(NotFoundError, "TYPE_NOT_FOUND", backend.reflection.openness_enum_values, "OnlineStat")
+    assert "OnlineState" in err.details["suggestions"]
+    raises_code(ValidationError, "NOT_AN_ENUM", backend.reflection.openness_enum_values, "DeviceItem")
 
 
 def test_device_services(backend: EngineeringBackend, tmp_path: Path) -> None:
@@ -83,13 +75,9 @@ def test_device_services(backend: EngineeringBackend, tmp_path: Path) -> None:
     backend.devices.add_device(HMI, None, "HMI_1")
     backend.devices.add_device(IM, None, "IO_1")
     for method in (backend.reflection.plc_services, backend.reflection.cpu_services):
-        with pytest.raises(NotFoundError) as missing:
-            method("NOPE")
-        assert missing.value.code == "DEVICE_NOT_FOUND"
+        raises_code(NotFoundError, "DEVICE_NOT_FOUND", method, "NOPE")
         for other in ("HMI_1", "IO_1"):
-            with pytest.raises(ValidationError) as refused:
-                method(other)
-            assert refused.value.code == "NOT_A_PLC"
+            raises_code(ValidationError, "NOT_A_PLC", method, other)
 
 
 def test_fake_and_bridge_agree_over_the_stand_in(backend: EngineeringBackend, tmp_path: Path, request) -> None:

@@ -18,6 +18,7 @@ from engineering_api.backend.areas.watch import WATCH_TABLE
 from engineering_api.backend.models import ProgramDocument
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml.generate import generate_xml
+from tests.conftest import raises_code
 from tests.contract.conftest import open_plc_project
 
 BRIDGE_PENDING: dict[str, str] = {}
@@ -65,7 +66,6 @@ def test_good_folder_paths_are_created(plc: EngineeringBackend, method: str, cal
 
 @pytest.mark.parametrize("name", ["CON", "con.scl", "x:y.scl", "a/b.scl", "..", "a.", ".hidden.scl"])
 def test_external_source_names_are_file_names(plc: EngineeringBackend, name: str) -> None:
-    with pytest.raises(e.ValidationError) as caught:
-        plc.blocks.add_external_source("PLC_1", name, "x", folder="", overwrite=False)
-    assert caught.value.code == "INVALID_NAME"
+    raises_code(e.ValidationError, "INVALID_NAME", plc.blocks.add_external_source, "PLC_1", name, "x", folder="",
+                overwrite=False)
     assert plc.blocks.list_external_sources("PLC_1") == []

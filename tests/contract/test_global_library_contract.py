@@ -14,6 +14,7 @@ import pytest
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.port import EngineeringBackend
+from tests.conftest import raises_code
 from tests.contract.conftest import CPU, open_plc_project
 from tests.contract.test_library_contract import FB, OB, UDT, _import
 
@@ -45,20 +46,16 @@ def test_lifecycle(backend: EngineeringBackend, plc: str, root: Path) -> None:
     assert mc.path == "Drives/FB_Motor"
     assert backend.library.list_master_copies() == []  # the project library is another one
     assert [x.has_unsaved_changes for x in backend.global_library.list_global_libraries()] == [True]
-    with pytest.raises(e.ConflictError) as unsaved:
-        backend.global_library.close_global_library("Motors", discard_changes=False)
-    assert unsaved.value.code == "UNSAVED_CHANGES"
+    raises_code(e.ConflictError, "UNSAVED_CHANGES", backend.global_library.close_global_library, "Motors",
+                discard_changes=False)
     assert backend.global_library.save_global_library("Motors").has_unsaved_changes is False
     archive = backend.global_library.archive_global_library("Motors", root / "out" / "Motors.zal19", save_first=False)
     written = Path(archive.archive_path)  # TIA's archive format is its own; the fake writes a zip (API tests)
     assert written.is_file() and written.stat().st_size == archive.size_bytes > 0
-    with pytest.raises(e.ValidationError) as suffix:
-        backend.global_library.archive_global_library("Motors", root / "out" / "Motors.zip", save_first=False)
-    assert suffix.value.code == "ARCHIVE_EXTENSION"
+    raises_code(e.ValidationError, "ARCHIVE_EXTENSION", backend.global_library.archive_global_library, "Motors",
+                root / "out" / "Motors.zip", save_first=False)
     assert backend.global_library.close_global_library("Motors", discard_changes=False).name == "Motors"
-    with pytest.raises(e.NotFoundError) as gone:
-        backend.library.list_master_copies(library="Motors")
-    assert gone.value.code == "LIBRARY_NOT_FOUND"
+    raises_code(e.NotFoundError, "LIBRARY_NOT_FOUND", backend.library.list_master_copies, library="Motors")
 
     opened = backend.global_library.open_global_library(file, read_only=True)
     assert (opened.read_only, opened.master_copy_count) == (True, 1)
@@ -66,9 +63,7 @@ def test_lifecycle(backend: EngineeringBackend, plc: str, root: Path) -> None:
     for change in (lambda: backend.library.create_master_copy_folder("More", library="Motors"),
                    lambda: backend.library.delete_master_copy("Drives/FB_Motor", library="Motors"),
                    lambda: backend.global_library.save_global_library("Motors")):
-        with pytest.raises(e.ConflictError) as refused:
-            change()
-        assert refused.value.code == "LIBRARY_READ_ONLY"
+        raises_code(e.ConflictError, "LIBRARY_READ_ONLY", change)
     backend.devices.add_device(CPU, None, "PLC_2")
     pasted = backend.library.instantiate_master_copy("FB_Motor", "PLC_2", library="Motors")
     assert [c.name for c in pasted.created] == ["FB_Motor"]
@@ -89,14 +84,12 @@ def test_discarding_changes_on_close(backend: EngineeringBackend, plc: str, root
 def test_types_between_project_and_global_library(backend: EngineeringBackend, plc: str, root: Path) -> None:
     backend.library_types.create_library_type(plc, "FB_Motor", folder="", comment="first")
     backend.global_library.create_global_library(root / "libs", "Motors", author="", comment="")
-    with pytest.raises(e.ValidationError) as here:
-        backend.library_types.create_library_type(plc, "OB_Main", folder="", comment="", library="Motors")
-    assert here.value.code == "EDIT_IN_PROJECT_LIBRARY"
+    raises_code(e.ValidationError, "EDIT_IN_PROJECT_LIBRARY", backend.library_types.create_library_type, plc, "OB_Main",
+                folder="", comment="", library="Motors")
     assert backend.global_library.update_global_library("Motors", ["FB_Motor"]) == ["UDT_Motor", "FB_Motor"]
     assert backend.global_library.update_global_library("Motors", ["FB_Motor"]) == []  # the same versions: nothing new
-    with pytest.raises(e.ConflictError) as used:
-        backend.library_types.delete_library_type("UDT_Motor", library="Motors")
-    assert used.value.code == "TYPE_IS_DEPENDENCY"
+    raises_code(e.ConflictError, "TYPE_IS_DEPENDENCY", backend.library_types.delete_library_type, "UDT_Motor",
+                library="Motors")
     backend.global_library.save_global_library("Motors")
 
     backend.close_project()
@@ -116,12 +109,11 @@ def test_a_read_write_library_is_exclusive_to_its_portal(backend: EngineeringBac
     then = {True: "close it there first.",
             False: "close it there first, or open it read-only (readOnly: true) while that portal only reads it."}
     for read_only in (True, False):
-        with pytest.raises(e.LockedError) as locked:
-            backend.global_library.open_global_library(file, read_only=read_only)
-        assert locked.value.code == "LIBRARY_LOCKED"
-        assert str(locked.value) == (f"The global library 'Motors' is open {'read-write ' if read_only else ''}in "
-                                     f"another TIA Portal: {then[read_only]}")
-        assert locked.value.details["libraryName"] == "Motors"
+        locked = raises_code(e.LockedError, "LIBRARY_LOCKED", backend.global_library.open_global_library, file,
+                             read_only=read_only)
+        assert str(locked) == (f"The global library 'Motors' is open {'read-write ' if read_only else ''}in "
+                               f"another TIA Portal: {then[read_only]}")
+        assert locked.details["libraryName"] == "Motors"
     other = backend.list_portals()[0].pid
     backend.detach_portal()
     backend.attach_portal(other)
@@ -137,9 +129,8 @@ def test_another_versions_library_is_refused(backend: EngineeringBackend, plc: s
     backend.global_library.close_global_library("Motors", discard_changes=False)
     older = root / "libs" / "Motors" / "Motors.al18"
     older.write_bytes((root / "libs" / "Motors" / "Motors.al19").read_bytes())
-    with pytest.raises(e.ValidationError) as refused:
-        backend.global_library.open_global_library(older, read_only=True)
-    assert refused.value.code == "LIBRARY_VERSION_MISMATCH"
+    raises_code(e.ValidationError, "LIBRARY_VERSION_MISMATCH", backend.global_library.open_global_library, older,
+                read_only=True)
 
 
 def test_opening_refusals_read_alike(backend: EngineeringBackend, plc: str, root: Path) -> None:

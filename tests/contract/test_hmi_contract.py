@@ -57,9 +57,7 @@ def test_a_new_panel_and_round_trips(backend: EngineeringBackend, panel: str) ->
 
 def test_import_rules(backend: EngineeringBackend, panel: str) -> None:
     def refused(error: type[e.EngineeringError], code: str, call, data: bytes, **kw: bool) -> None:  # noqa: ANN001
-        with pytest.raises(error) as caught:
-            call(panel, data, **kw)
-        assert caught.value.code == code, caught.value
+        raises_code(error, code, call, panel, data, **kw)
 
     refused(e.ValidationError, "CONNECTION_NOT_FOUND", backend.hmi.import_hmi_tag_table,
             sx.to_bytes(sx.new_tag_table("T", "V19", [sx.new_tag("A", "Bool", connection="Nope", plc_tag="x")])))

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from engineering_api.backend import errors as e
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml import hmi as sx
+from tests.conftest import raises_code
 from tests.contract.test_hmi_contract import panel  # noqa: F401 - a TP700 ``HMI_1`` beside PLC_1
 from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
 
@@ -31,15 +30,10 @@ def test_create_list_and_import(backend: EngineeringBackend, panel: str) -> None
 
 def test_refusals(backend: EngineeringBackend, panel: str) -> None:
     backend.hmi.create_hmi_folder(panel, "tags", "A")
-    with pytest.raises(e.AlreadyExistsError) as exists:
-        backend.hmi.create_hmi_folder(panel, "tags", "a")
-    assert exists.value.code == "FOLDER_EXISTS"
-    with pytest.raises(e.ValidationError) as bad:
-        backend.hmi.create_hmi_folder(panel, "tags", "A//B")
-    assert bad.value.code == "INVALID_FOLDER"
-    with pytest.raises(e.NotFoundError) as missing:
-        backend.hmi.import_hmi_tag_table(panel, sx.to_bytes(sx.new_tag_table("T", "V19")), folder="Nope")
-    assert missing.value.code == "FOLDER_NOT_FOUND"
+    raises_code(e.AlreadyExistsError, "FOLDER_EXISTS", backend.hmi.create_hmi_folder, panel, "tags", "a")
+    raises_code(e.ValidationError, "INVALID_FOLDER", backend.hmi.create_hmi_folder, panel, "tags", "A//B")
+    raises_code(e.NotFoundError, "FOLDER_NOT_FOUND", backend.hmi.import_hmi_tag_table, panel,
+                sx.to_bytes(sx.new_tag_table("T", "V19")), folder="Nope")
     assert [t.name for t in backend.hmi.list_hmi_tag_tables(panel)] == ["Default tag table"]
     assert backend.hmi.list_hmi_folders(panel, "tags") == ["A"]
 

@@ -8,6 +8,7 @@ import pytest
 from engineering_api.backend import errors as e
 from engineering_api.backend.port import EngineeringBackend
 from tests.api.test_hmi_graphics_api import SVG, png
+from tests.conftest import raises_code
 from tests.contract.test_hmi_contract import panel  # noqa: F401 - a TP700 ``HMI_1`` beside PLC_1
 from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
 
@@ -26,20 +27,15 @@ def test_import_export_delete(backend: EngineeringBackend, panel: str) -> None:
     assert [(g.name, g.format) for g in backend.hmi_graphics.list_hmi_project_graphics(panel)] == [("Lamp", "png"), ("Valve", "svg")]
     exported = backend.hmi_graphics.export_hmi_project_graphic(panel, "lamp")
     assert (exported.name, exported.format, exported.data) == ("Lamp", "png", png())
-    with pytest.raises(e.AlreadyExistsError) as exists:
-        backend.hmi_graphics.import_hmi_project_graphic(panel, "LAMP", SVG)
-    assert exists.value.code == "GRAPHIC_EXISTS"
+    raises_code(e.AlreadyExistsError, "GRAPHIC_EXISTS", backend.hmi_graphics.import_hmi_project_graphic, panel, "LAMP",
+                SVG)
     backend.hmi_graphics.delete_hmi_project_graphic(panel, "Valve")
     assert [g.name for g in backend.hmi_graphics.list_hmi_project_graphics(panel)] == ["Lamp"]
 
 
 def test_unknown_and_refused(backend: EngineeringBackend, panel: str) -> None:
-    with pytest.raises(e.NotFoundError) as missing:
-        backend.hmi_graphics.delete_hmi_project_graphic(panel, "Nope")
-    assert missing.value.code == "GRAPHIC_NOT_FOUND"
-    with pytest.raises(e.ValidationError) as not_hmi:
-        backend.hmi_graphics.delete_hmi_project_graphic("PLC_1", "Nope")
-    assert not_hmi.value.code == "NOT_AN_HMI"
+    raises_code(e.NotFoundError, "GRAPHIC_NOT_FOUND", backend.hmi_graphics.delete_hmi_project_graphic, panel, "Nope")
+    raises_code(e.ValidationError, "NOT_AN_HMI", backend.hmi_graphics.delete_hmi_project_graphic, "PLC_1", "Nope")
     try:
         backend.hmi_graphics.import_hmi_project_graphic(panel, "Bad", b"GIF89a")
     except e.NotSupportedError as exc:

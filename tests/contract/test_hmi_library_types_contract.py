@@ -18,6 +18,7 @@ from engineering_api.backend import errors as e
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml import hmi as sx
 from simatic_xml import hmi_lists as hl
+from tests.conftest import raises_code
 from tests.contract.conftest import HMI, IM
 from tests.contract.test_hmi_unified_contract import MTP700
 from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
@@ -92,46 +93,39 @@ def test_versions_of_an_hmi_type_are_named_alike(backend: EngineeringBackend, pa
     if backend.name == "fake":
         assert backend.library_types.compare_library_type("Reset", "0.0.1", right_version="0.0.2", device=None).identical
         return
-    with pytest.raises(e.NotSupportedError) as refused:  # versions are exported from V21 on
-        backend.library_types.compare_library_type("Reset", "0.0.1", right_version="0.0.2", device=None)
-    assert refused.value.code == "NO_OPENNESS_EQUIVALENT"
+    raises_code(e.NotSupportedError, "NO_OPENNESS_EQUIVALENT", backend.library_types.compare_library_type, "Reset",
+                "0.0.1", right_version="0.0.2", device=None)  # versions are exported from V21 on
 
 
 def test_an_hmi_type_goes_to_a_classic_panel(backend: EngineeringBackend, panels: tuple[str, str]) -> None:
     _type_with_a_version_in_work(backend)
     backend.devices.add_device(MTP700, None, "HMI_U")
     for device, code in (("PLC_1", "NOT_AN_HMI"), ("HMI_U", "NOT_A_CLASSIC_PANEL")):
-        with pytest.raises(e.ValidationError) as refused:
-            backend.library_types.instantiate_library_type("Reset", device, version_number="0.0.1")
-        assert refused.value.code == code
+        raises_code(e.ValidationError, code, backend.library_types.instantiate_library_type, "Reset", device,
+                    version_number="0.0.1")
     if backend.name == "fake":
         made = backend.library_types.instantiate_library_type("Reset", "HMI_2", version_number="0.0.1")
         assert (made.created, code_in(backend, "HMI_2")) == (["Reset"], V1)
         return
     for call in (lambda: backend.library_types.instantiate_library_type("Reset", "HMI_2", version_number="0.0.1"),
                  lambda: backend.library_types.edit_library_type("Reset", "HMI_2")):
-        with pytest.raises(e.NotSupportedError) as unsupported:  # no member puts a type version on a panel
-            call()
-        assert unsupported.value.code == "NO_OPENNESS_EQUIVALENT"
+        raises_code(e.NotSupportedError, "NO_OPENNESS_EQUIVALENT", call)  # no member puts a type version on a panel
     assert backend.hmi_resources.list_hmi_scripts("HMI_2") == []
 
 
 def test_making_a_type_of_a_script(backend: EngineeringBackend, panels: tuple[str, str]) -> None:
-    with pytest.raises(e.NotFoundError) as missing:
-        backend.library_types.create_library_type("HMI_1", "Nope", folder="", comment="")
-    assert missing.value.code == "OBJECT_NOT_FOUND"
+    raises_code(e.NotFoundError, "OBJECT_NOT_FOUND", backend.library_types.create_library_type, "HMI_1", "Nope",
+                folder="", comment="")
     backend.devices.add_device(MTP700, None, "HMI_U")
     backend.devices.add_device(IM, None, "IO_1")
     for device, code in (("HMI_U", "NOT_A_CLASSIC_PANEL"), ("IO_1", "NOT_A_PLC")):
-        with pytest.raises(e.ValidationError) as refused:  # a Unified panel runs JavaScript, not VB scripts
-            backend.library_types.create_library_type(device, "Reset", folder="", comment="")
-        assert refused.value.code == code
+        raises_code(e.ValidationError, code, backend.library_types.create_library_type, device, "Reset", folder="",
+                    comment="")  # a Unified panel runs JavaScript, not VB scripts
     if backend.name == "fake":
         assert backend.library_types.create_library_type("HMI_1", "Reset", folder="", comment="").kind == "VBScript"
         return
-    with pytest.raises(e.NotSupportedError) as unsupported:
-        backend.library_types.create_library_type("HMI_1", "Reset", folder="", comment="")
-    assert unsupported.value.code == "NO_OPENNESS_EQUIVALENT"
+    raises_code(e.NotSupportedError, "NO_OPENNESS_EQUIVALENT", backend.library_types.create_library_type, "HMI_1",
+                "Reset", folder="", comment="")
     assert backend.hmi_resources.list_hmi_library_types() == [] and backend.hmi_resources.list_hmi_scripts("HMI_1")[0].name == "Reset"
 
 
@@ -146,27 +140,22 @@ def test_a_script_becomes_a_type(backend: EngineeringBackend, panels: tuple[str,
     for device, name, error, code in (("HMI_1", "Reset", e.AlreadyExistsError, "TYPE_EXISTS"),
                                       ("HMI_1", "Root screen", e.ValidationError, "NOT_TYPEABLE"),
                                       ("PLC_1", "Reset", e.NotFoundError, "OBJECT_NOT_FOUND")):
-        with pytest.raises(error) as refused:
-            backend.library_types.create_library_type(device, name, folder="", comment="")
-        assert refused.value.code == code
+        raises_code(error, code, backend.library_types.create_library_type, device, name, folder="", comment="")
     assert [t.name for t in backend.library_types.list_library_types()] == ["Reset"]
 
 
 def test_script_type_versions(backend: EngineeringBackend, panels: tuple[str, str]) -> None:
     backend.library_types.create_library_type("HMI_1", "Reset", folder="", comment="")
-    with pytest.raises(e.ConflictError) as refused:  # an instance of a released version is write-protected
-        backend.hmi_resources.import_hmi_script("HMI_1", script(V2), overwrite=True)
-    assert refused.value.code == "INSTANCE_WRITE_PROTECTED" and code_in(backend, "HMI_1") == V1
+    refused = raises_code(e.ConflictError, "INSTANCE_WRITE_PROTECTED", backend.hmi_resources.import_hmi_script, "HMI_1",
+                          script(V2), overwrite=True)  # an instance of a released version is write-protected
+    assert code_in(backend, "HMI_1") == V1
     made = backend.library_types.instantiate_library_type("Reset", "HMI_2", version_number=None)
     assert (made.version_number, made.created) == ("0.0.1", ["Reset"]) and code_in(backend, "HMI_2") == V1
-    with pytest.raises(e.ValidationError) as invalid:
-        backend.library_types.instantiate_library_type("Reset", "PLC_1", version_number=None)
-    assert invalid.value.code == "NOT_AN_HMI"
+    raises_code(e.ValidationError, "NOT_AN_HMI", backend.library_types.instantiate_library_type, "Reset", "PLC_1",
+                version_number=None)
 
     assert backend.library_types.edit_library_type("Reset", "HMI_1").in_work_version == "0.0.2"
-    with pytest.raises(e.ConflictError) as refused:
-        backend.library_types.edit_library_type("Reset", "HMI_2")
-    assert refused.value.code == "IN_WORK_VERSION_EXISTS"
+    raises_code(e.ConflictError, "IN_WORK_VERSION_EXISTS", backend.library_types.edit_library_type, "Reset", "HMI_2")
     backend.hmi_resources.import_hmi_script("HMI_1", script(V2), overwrite=True)  # the test instance can change
     with pytest.raises(e.ConflictError):
         backend.hmi_resources.import_hmi_script("HMI_2", script(V2), overwrite=True)  # the other instance cannot
@@ -185,10 +174,8 @@ def test_script_type_versions(backend: EngineeringBackend, panels: tuple[str, st
     discarded = backend.library_types.discard_library_type("Reset")  # the test instance goes back to the default version
     assert discarded.in_work_version is None and code_in(backend, "HMI_2") == V2
 
-    with pytest.raises(e.ConflictError) as refused:
-        backend.library_types.delete_library_type("Reset")
-    assert refused.value.code == "TYPE_HAS_INSTANCES"
-    assert {i["deviceName"] for i in refused.value.details["instances"]} == {"HMI_1", "HMI_2"}
+    refused = raises_code(e.ConflictError, "TYPE_HAS_INSTANCES", backend.library_types.delete_library_type, "Reset")
+    assert {i["deviceName"] for i in refused.details["instances"]} == {"HMI_1", "HMI_2"}
     backend.devices.delete_device("HMI_2")
     backend.devices.delete_device("HMI_1")
     assert backend.library_types.delete_library_type("Reset").name == "Reset" and backend.hmi_resources.list_hmi_library_types() == []
@@ -203,9 +190,7 @@ def test_script_types_are_saved(backend: EngineeringBackend, panels: tuple[str, 
     [listed] = backend.hmi_resources.list_hmi_library_types()
     assert (listed.versions, listed.in_work_version) == (["0.0.1", "0.0.2"], "0.0.2")
     assert [(i.device_name, i.write_protected) for i in listed.instances] == [("HMI_1", False)]
-    with pytest.raises(e.ConflictError) as refused:
-        backend.library_types.edit_library_type("Reset", "HMI_2")
-    assert refused.value.code == "IN_WORK_VERSION_EXISTS"
+    raises_code(e.ConflictError, "IN_WORK_VERSION_EXISTS", backend.library_types.edit_library_type, "Reset", "HMI_2")
 
 
 def faceplate_screen(reference: str | None) -> bytes:
@@ -219,17 +204,15 @@ def faceplate_screen(reference: str | None) -> bytes:
 def test_a_faceplate_instance_needs_its_type(backend: EngineeringBackend, panels: tuple[str, str]) -> None:
     for reference, code in (("Valve V 0.0.1", "FACEPLATE_TYPE_NOT_FOUND"), (None, "INVALID_SIMATICML"),
                             ("Valve", "INVALID_SIMATICML")):
-        with pytest.raises(e.ValidationError) as refused:
-            backend.hmi.import_hmi_screen("HMI_1", faceplate_screen(reference))
-        assert refused.value.code == code
+        raises_code(e.ValidationError, code, backend.hmi.import_hmi_screen, "HMI_1", faceplate_screen(reference))
     assert [s.name for s in backend.hmi.list_hmi_screens("HMI_1")] == ["Root screen"]
     if backend.name == "fake":
         return  # the fake makes no faceplate types, so it takes no screen with a faceplate instance
     from StandIn.Control import LibraryTypes
 
     LibraryTypes.Add("FaceplateLibraryType", "Valve", "0.0.1")
-    with pytest.raises(e.ValidationError) as refused:
-        backend.hmi.import_hmi_screen("HMI_1", faceplate_screen("Valve V 0.0.2"))
-    assert refused.value.code == "FACEPLATE_TYPE_NOT_FOUND" and refused.value.details["versionNumber"] == "0.0.2"
+    refused = raises_code(e.ValidationError, "FACEPLATE_TYPE_NOT_FOUND", backend.hmi.import_hmi_screen, "HMI_1",
+                          faceplate_screen("Valve V 0.0.2"))
+    assert refused.details["versionNumber"] == "0.0.2"
     assert backend.hmi.import_hmi_screen("HMI_1", faceplate_screen("Valve V 0.0.1")).name == "Valves"
     assert [(t.name, t.kind) for t in backend.hmi_resources.list_hmi_library_types()] == [("Valve", "Faceplate")]

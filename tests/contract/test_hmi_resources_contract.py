@@ -14,6 +14,7 @@ from engineering_api.backend import errors as e
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml import hmi as sx
 from simatic_xml import hmi_lists as hl
+from tests.conftest import raises_code
 from tests.contract.test_hmi_contract import panel  # noqa: F401 - a TP700 ``HMI_1`` beside PLC_1
 from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
 
@@ -41,14 +42,10 @@ def test_text_lists_round_trip(backend: EngineeringBackend, panel: str) -> None:
     assert [t.name for t in backend.hmi_resources.list_hmi_text_lists(panel)] == ["States"]
     exported = backend.hmi_resources.export_hmi_text_list(panel, "states")
     assert exported.name == "States" and sx.canonical(exported.data) == sx.canonical(states())
-    with pytest.raises(e.AlreadyExistsError) as exc:
-        backend.hmi_resources.import_hmi_text_list(panel, states())
-    assert exc.value.code == "TEXT_LIST_EXISTS"
+    raises_code(e.AlreadyExistsError, "TEXT_LIST_EXISTS", backend.hmi_resources.import_hmi_text_list, panel, states())
     backend.hmi_resources.import_hmi_text_list(panel, exported.data, overwrite=True)
     assert [t.name for t in backend.hmi_resources.list_hmi_text_lists(panel)] == ["States"]
-    with pytest.raises(e.NotFoundError) as missing:
-        backend.hmi_resources.export_hmi_text_list(panel, "Nope")
-    assert missing.value.code == "TEXT_LIST_NOT_FOUND"
+    raises_code(e.NotFoundError, "TEXT_LIST_NOT_FOUND", backend.hmi_resources.export_hmi_text_list, panel, "Nope")
 
 
 def test_scripts_and_graphic_lists(backend: EngineeringBackend, panel: str) -> None:
@@ -56,23 +53,18 @@ def test_scripts_and_graphic_lists(backend: EngineeringBackend, panel: str) -> N
     assert backend.hmi_resources.import_hmi_script(panel, script).line_count == 3
     assert [(s.name, s.type, s.folder) for s in backend.hmi_resources.list_hmi_scripts(panel)] == [("Reset", "Sub", "")]
     assert hl.script_code(sx.read_hmi(backend.hmi_resources.export_hmi_script(panel, "reset").data).root) == CODE
-    with pytest.raises(e.NotFoundError) as missing:
-        backend.hmi_resources.export_hmi_script(panel, "Nope")
-    assert missing.value.code == "SCRIPT_NOT_FOUND"
+    raises_code(e.NotFoundError, "SCRIPT_NOT_FOUND", backend.hmi_resources.export_hmi_script, panel, "Nope")
     graphics = sx.to_bytes(hl.new_graphic_list("Lamp", "V19", [((0, 0), "Lamp_off"), ((1, 1), "Lamp_on")]))
     made = backend.hmi_resources.import_hmi_graphic_list(panel, graphics)
     assert [x.graphic for x in made.entries] == ["Lamp_off", "Lamp_on"]
     assert [g.name for g in backend.hmi_resources.list_hmi_graphic_lists(panel)] == ["Lamp"]
-    with pytest.raises(e.AlreadyExistsError) as exc:
-        backend.hmi_resources.import_hmi_graphic_list(panel, graphics)
-    assert exc.value.code == "GRAPHIC_LIST_EXISTS"
+    raises_code(e.AlreadyExistsError, "GRAPHIC_LIST_EXISTS", backend.hmi_resources.import_hmi_graphic_list, panel,
+                graphics)
 
 
 def test_bad_documents_change_nothing(backend: EngineeringBackend, panel: str) -> None:
     for method in (backend.hmi_resources.import_hmi_script, backend.hmi_resources.import_hmi_text_list, backend.hmi_resources.import_hmi_graphic_list):
-        with pytest.raises(e.ValidationError) as exc:
-            method(panel, b"<Document><Engineering version='V19'/>")
-        assert exc.value.code == "INVALID_SIMATICML"
+        raises_code(e.ValidationError, "INVALID_SIMATICML", method, panel, b"<Document><Engineering version='V19'/>")
     with pytest.raises(e.ValidationError):
         backend.hmi_resources.import_hmi_script(panel, states())
     assert backend.hmi_resources.list_hmi_scripts(panel) == [] and backend.hmi_resources.list_hmi_text_lists(panel) == []
@@ -81,9 +73,7 @@ def test_bad_documents_change_nothing(backend: EngineeringBackend, panel: str) -
 def test_not_an_hmi(backend: EngineeringBackend, panel: str) -> None:
     for call in (backend.hmi_resources.list_hmi_scripts, backend.hmi_resources.list_hmi_text_lists, backend.hmi_resources.list_hmi_graphic_lists,
                  backend.hmi_graphics.list_hmi_project_graphics):
-        with pytest.raises(e.ValidationError) as exc:
-            call("PLC_1")
-        assert exc.value.code == "NOT_AN_HMI"
+        raises_code(e.ValidationError, "NOT_AN_HMI", call, "PLC_1")
 
 
 def test_project_graphics(backend: EngineeringBackend, panel: str) -> None:

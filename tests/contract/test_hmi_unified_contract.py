@@ -22,6 +22,7 @@ from engineering_api.backend.areas.hmi_unified import (
     UnifiedTagTable,
 )
 from engineering_api.backend.port import EngineeringBackend
+from tests.conftest import raises_code
 from tests.contract.test_hmi_contract import MTP700, TP700
 from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
 
@@ -58,16 +59,13 @@ def test_a_new_panel_and_a_round_trip(backend: EngineeringBackend, panel: str) -
 
 def test_rules(backend: EngineeringBackend, panel: str) -> None:
     backend.hmi_unified.apply_unified_hmi(panel, model())
-    with pytest.raises(e.AlreadyExistsError) as exists:
-        backend.hmi_unified.apply_unified_hmi(panel, UnifiedHmi(screens=model().screens))
-    assert exists.value.code == "SCREEN_EXISTS"
-    with pytest.raises(e.ValidationError) as missing:
-        backend.hmi_unified.apply_unified_hmi(panel, UnifiedHmi(tag_tables=[UnifiedTagTable(name="T", tags=[
-            UnifiedTag(name="Level", data_type="Int", connection="Nope", plc_tag="x")])]))
-    assert missing.value.code == "CONNECTION_NOT_FOUND"
-    with pytest.raises(e.ValidationError) as in_use:
-        backend.hmi_unified.delete_unified_object(panel, "connection", "HMI_Connection_1")
-    assert in_use.value.code == "CONNECTION_IN_USE"
+    raises_code(e.AlreadyExistsError, "SCREEN_EXISTS", backend.hmi_unified.apply_unified_hmi, panel,
+                UnifiedHmi(screens=model().screens))
+    raises_code(e.ValidationError, "CONNECTION_NOT_FOUND", backend.hmi_unified.apply_unified_hmi, panel,
+                UnifiedHmi(tag_tables=[UnifiedTagTable(name="T", tags=[
+                    UnifiedTag(name="Level", data_type="Int", connection="Nope", plc_tag="x")])]))
+    raises_code(e.ValidationError, "CONNECTION_IN_USE", backend.hmi_unified.delete_unified_object, panel, "connection",
+                "HMI_Connection_1")
     assert [t.name for t in backend.hmi_unified.read_unified_hmi(panel).tag_tables] == ["Default tag table", "Motor"]
 
 
@@ -82,9 +80,8 @@ def test_overwrite_and_delete(backend: EngineeringBackend, panel: str) -> None:
     backend.hmi_unified.delete_unified_object(panel, "connection", "HMI_Connection_1")
     read = backend.hmi_unified.read_unified_hmi(panel)
     assert read.screens == [] and read.connections == [] and [t.name for t in read.tag_tables] == ["Default tag table"]
-    with pytest.raises(e.NotFoundError) as gone:
-        backend.hmi_unified.delete_unified_object(panel, "screen", "Overview")
-    assert gone.value.code == "SCREEN_NOT_FOUND"
+    raises_code(e.NotFoundError, "SCREEN_NOT_FOUND", backend.hmi_unified.delete_unified_object, panel, "screen",
+                "Overview")
 
 
 def test_script_modules(backend: EngineeringBackend, panel: str) -> None:
@@ -101,12 +98,8 @@ def test_script_modules(backend: EngineeringBackend, panel: str) -> None:
 def test_not_a_unified_panel(backend: EngineeringBackend, panel: str) -> None:
     backend.devices.add_device(TP700, None, "HMI_1")
     for device, code in (("HMI_1", "NOT_A_UNIFIED_PANEL"), ("PLC_1", "NOT_AN_HMI")):
-        with pytest.raises(e.ValidationError) as exc:
-            backend.hmi_unified.read_unified_hmi(device)
-        assert exc.value.code == code
-    with pytest.raises(e.NotSupportedError) as classic:
-        backend.hmi.list_hmi_screens(panel)
-    assert classic.value.code == "UNIFIED_NOT_SUPPORTED"
+        raises_code(e.ValidationError, code, backend.hmi_unified.read_unified_hmi, device)
+    raises_code(e.NotSupportedError, "UNIFIED_NOT_SUPPORTED", backend.hmi.list_hmi_screens, panel)
 
 
 def test_saved_and_reopened(backend: EngineeringBackend, panel: str) -> None:

@@ -65,9 +65,7 @@ def test_master_copies(backend: EngineeringBackend, plc: str) -> None:
     assert [c.name for c in made.created] == ["UDT_Motor"]
     with pytest.raises(e.AlreadyExistsError):
         backend.library.instantiate_master_copy("Drives/UDT_Motor", "PLC_2")
-    with pytest.raises(e.NotFoundError) as missing:
-        backend.library.delete_master_copy("Drives/Nope")
-    assert missing.value.code == "MASTER_COPY_NOT_FOUND"
+    raises_code(e.NotFoundError, "MASTER_COPY_NOT_FOUND", backend.library.delete_master_copy, "Drives/Nope")
     assert backend.library.delete_master_copy("Drives\\UDT_Motor").name == "UDT_Motor"
     assert backend.library.list_master_copies() == []
     raises_code(e.NotFoundError, "LIBRARY_NOT_FOUND", backend.library.list_master_copies, library="Other")
@@ -121,31 +119,23 @@ def test_type_versions_and_rules(backend: EngineeringBackend, plc: str) -> None:
     created = backend.library_types.create_library_type(plc, "FB_Motor", folder="", comment="first")
     assert created.created_dependencies == ["UDT_Motor"] and created.default_version == "0.0.1"
     assert {t.name for t in backend.library_types.list_library_types()} == {"FB_Motor", "UDT_Motor"}
-    with pytest.raises(e.ValidationError) as refused:
-        backend.library_types.create_library_type(plc, "Main", folder="", comment="")
-    assert refused.value.code == "NOT_TYPEABLE"
-    with pytest.raises(e.ConflictError) as conflict:
-        _import(backend, FB_V2)
-    assert conflict.value.code == "INSTANCE_WRITE_PROTECTED"
+    raises_code(e.ValidationError, "NOT_TYPEABLE", backend.library_types.create_library_type, plc, "Main", folder="",
+                comment="")
+    raises_code(e.ConflictError, "INSTANCE_WRITE_PROTECTED", _import, backend, FB_V2)
     # the UDT became a type along with the FB: the UDT area's import and update are guarded too, and change nothing
     before = backend.types.export_type(plc, "UDT_Motor")
     udt_v2 = generate_xml({**UDT, "interface": {"None": [*UDT["interface"]["None"], {"name": "Load", "dataType": "Int"}]}},
                           "V19")
     for change in (lambda: backend.types.update_type(plc, "UDT_Motor", udt_v2),
                    lambda: backend.types.import_type(plc, udt_v2, folder="", overwrite=True, source="u.xml")):
-        with pytest.raises(e.ConflictError) as conflict:
-            change()
-        assert conflict.value.code == "INSTANCE_WRITE_PROTECTED"
+        raises_code(e.ConflictError, "INSTANCE_WRITE_PROTECTED", change)
         assert backend.types.export_type(plc, "UDT_Motor") == before
 
     edited = backend.library_types.edit_library_type("FB_Motor", plc)
     assert edited.in_work_version == "0.0.2"
-    with pytest.raises(e.ConflictError) as conflict:
-        backend.library_types.edit_library_type("FB_Motor", "PLC_2")
-    assert conflict.value.code == "IN_WORK_VERSION_EXISTS"
-    with pytest.raises(e.ValidationError) as refused:
-        backend.library_types.set_default_library_type_version("FB_Motor", "0.0.2")
-    assert refused.value.code == "VERSION_IN_WORK"
+    raises_code(e.ConflictError, "IN_WORK_VERSION_EXISTS", backend.library_types.edit_library_type, "FB_Motor", "PLC_2")
+    raises_code(e.ValidationError, "VERSION_IN_WORK", backend.library_types.set_default_library_type_version,
+                "FB_Motor", "0.0.2")
     _import(backend, FB_V2)  # the test instance can change
     released = backend.library_types.release_library_type("FB_Motor", version_number=None, comment="speed")
     assert (released.default_version, released.in_work_version) == ("0.0.2", None)
@@ -173,9 +163,8 @@ def test_discard_returns_the_test_instance(backend: EngineeringBackend, plc: str
 
 
 def test_type_creation_and_an_empty_type_folder(backend: EngineeringBackend, plc: str) -> None:
-    with pytest.raises(e.NotFoundError) as missing:
-        backend.library_types.create_library_type(plc, "Nope", folder="", comment="")
-    assert missing.value.code == "OBJECT_NOT_FOUND"
+    raises_code(e.NotFoundError, "OBJECT_NOT_FOUND", backend.library_types.create_library_type, plc, "Nope", folder="",
+                comment="")
     if backend.name == "fake":
         assert backend.library_types.create_library_type(plc, "UDT_Motor", folder="", comment="").default_version == "0.0.1"
         return

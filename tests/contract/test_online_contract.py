@@ -24,6 +24,7 @@ from engineering_api.backend.errors import ConflictError, NotFoundError, Validat
 from engineering_api.backend.models import ProgramDocument
 from fakes import online_ops
 from fakes.runtime.cpu import IpSuite, OperatingMode
+from tests.conftest import raises_code
 from tests.contract.conftest import CPU, HMI
 from tests.runtime.helpers import software_from_scl
 
@@ -160,45 +161,29 @@ def test_online_session_binds_by_ip(plc: Any) -> None:
     now = plc.online.online_status("PLC_1")
     assert (now.online, now.instance_name) == (True, "Sim_A")
     assert plc.online.go_online("PLC_1").instance_name == "Sim_A"  # idempotent
-    with pytest.raises(ConflictError) as other:
-        plc.online.go_online("PLC_1", instance_name="Sim_B")
-    assert other.value.code == "ONLINE_WITH_OTHER_INSTANCE"
+    raises_code(ConflictError, "ONLINE_WITH_OTHER_INSTANCE", plc.online.go_online, "PLC_1", instance_name="Sim_B")
     assert plc.online.go_offline("PLC_1").online is False
     assert plc.online.go_offline("PLC_1").online is False
     assert plc.online.online_status("PLC_1").online is False
 
 
 def test_binding_errors(plc: Any) -> None:
-    with pytest.raises(NotFoundError) as nothing:
-        plc.online.go_online("PLC_1")
-    assert nothing.value.code == "NO_BOUND_INSTANCE"
+    raises_code(NotFoundError, "NO_BOUND_INSTANCE", plc.online.go_online, "PLC_1")
     instance(plc, "Sim_B")
     instance(plc, "Sim_C")
-    with pytest.raises(ConflictError) as ambiguous:
-        plc.online.cpu_status("PLC_1")
-    assert ambiguous.value.code == "INSTANCE_AMBIGUOUS"
-    with pytest.raises(NotFoundError) as unknown:
-        plc.online.cpu_status("PLC_1", instance_name="Sim_X")
-    assert unknown.value.code == "SIM_INSTANCE_NOT_FOUND"
+    raises_code(ConflictError, "INSTANCE_AMBIGUOUS", plc.online.cpu_status, "PLC_1")
+    raises_code(NotFoundError, "SIM_INSTANCE_NOT_FOUND", plc.online.cpu_status, "PLC_1", instance_name="Sim_X")
     instance(plc, "Sim_A", "192.168.0.1", on=False)
-    with pytest.raises(ConflictError) as mismatch:
-        plc.online.cpu_status("PLC_1", instance_name="Sim_B")
-    assert mismatch.value.code == "INSTANCE_MISMATCH"
-    with pytest.raises(ConflictError) as off:
-        plc.online.go_online("PLC_1")
-    assert off.value.code == "INSTANCE_OFF"
-    with pytest.raises(NotFoundError) as missing:
-        plc.online.go_online("PLC_9")
-    assert missing.value.code == "DEVICE_NOT_FOUND"
+    raises_code(ConflictError, "INSTANCE_MISMATCH", plc.online.cpu_status, "PLC_1", instance_name="Sim_B")
+    raises_code(ConflictError, "INSTANCE_OFF", plc.online.go_online, "PLC_1")
+    raises_code(NotFoundError, "DEVICE_NOT_FOUND", plc.online.go_online, "PLC_9")
 
 
 def test_a_device_that_is_no_plc_is_never_online(plc: Any) -> None:
     plc.devices.add_device(HMI, None, "HMI_1")
     assert plc.online.online_status("HMI_1").online is False
     assert plc.online.go_offline("HMI_1").online is False
-    with pytest.raises(ValidationError) as refused:
-        plc.online.go_online("HMI_1")
-    assert refused.value.code == "NOT_A_PLC"
+    raises_code(ValidationError, "NOT_A_PLC", plc.online.go_online, "HMI_1")
 
 
 def test_a_rolled_back_change_keeps_the_session_closing_the_project_ends_it(plc: Any, root: Path) -> None:
@@ -262,13 +247,9 @@ def test_compare_names_what_differs(plc: Any) -> None:
 
 def test_download_needs_simulation_support_and_a_powered_instance(plc: Any) -> None:
     instance(plc, "Sim_A", "192.168.0.1", on=False)
-    with pytest.raises(ConflictError) as off:
-        plc.online.download("PLC_1")
-    assert off.value.code == "INSTANCE_OFF"
+    raises_code(ConflictError, "INSTANCE_OFF", plc.online.download, "PLC_1")
     plc.set_simulation_support(False)
-    with pytest.raises(ConflictError) as disabled:
-        plc.online.download("PLC_1")
-    assert disabled.value.code == "SIMULATION_SUPPORT_DISABLED"
+    raises_code(ConflictError, "SIMULATION_SUPPORT_DISABLED", plc.online.download, "PLC_1")
     assert plc.simulation.sim_instance_state("Sim_A").device is None
 
 

@@ -16,6 +16,7 @@ import pytest
 from engineering_api.backend.areas.runtime_values import SimMonitoredItem
 from engineering_api.backend.areas.simulation_models import SimTagWrite
 from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupportedError, ValidationError
+from tests.conftest import raises_code
 from tests.contract.test_online_contract import instance, load_scl, plc  # noqa: F401 - plc: a project with PLC_1
 
 if TYPE_CHECKING:
@@ -54,31 +55,21 @@ def test_values_carry_the_scan_time_of_their_cycle(backend: EngineeringBackend, 
 
 
 def test_errors_of_the_instance_and_of_items(backend: EngineeringBackend, running: str) -> None:
-    with pytest.raises(NotFoundError) as missing:
-        backend.runtime_values.sim_hmi_read(["%MW10"], "Nope")
-    assert missing.value.code == "SIM_INSTANCE_NOT_FOUND"
-    with pytest.raises(ValidationError) as empty:
-        backend.runtime_values.sim_hmi_read([], running)
-    assert empty.value.code == "SIM_BATCH_SIZE"
+    raises_code(NotFoundError, "SIM_INSTANCE_NOT_FOUND", backend.runtime_values.sim_hmi_read, ["%MW10"], "Nope")
+    raises_code(ValidationError, "SIM_BATCH_SIZE", backend.runtime_values.sim_hmi_read, [], running)
     mixed = backend.runtime_values.sim_hmi_read(["%MW10", "No_Such_Tag"], running)
     assert mixed.values[0].error is None
     assert mixed.values[1].error is not None and mixed.values[1].error.code == "DoesNotExist"
     assert mixed.values[1].quality == "Bad" and mixed.values[1].value is None
     backend.simulation.sim_power_off(running, confirm=True)
-    with pytest.raises(ConflictError) as off:
-        backend.runtime_values.sim_hmi_read(["%MW10"], running)
-    assert off.value.code == "INSTANCE_OFF"
+    raises_code(ConflictError, "INSTANCE_OFF", backend.runtime_values.sim_hmi_read, ["%MW10"], running)
 
 
 def test_nothing_is_released_before_a_download(backend: EngineeringBackend, running: str) -> None:
     assert backend.runtime_values.sim_released_tags(running) == []  # no program: no PLC tag or DB member
-    with pytest.raises(NotFoundError) as missing:
-        backend.runtime_values.sim_released_tags("Nope")
-    assert missing.value.code == "SIM_INSTANCE_NOT_FOUND"
+    raises_code(NotFoundError, "SIM_INSTANCE_NOT_FOUND", backend.runtime_values.sim_released_tags, "Nope")
     backend.simulation.sim_power_off(running, confirm=True)
-    with pytest.raises(ConflictError) as off:
-        backend.runtime_values.sim_released_tags(running)
-    assert off.value.code == "INSTANCE_OFF"
+    raises_code(ConflictError, "INSTANCE_OFF", backend.runtime_values.sim_released_tags, running)
 
 
 RELEASED_SCL = """DATA_BLOCK "Line"
@@ -123,9 +114,8 @@ def test_monitored_items_queue_samples_with_scan_times(backend: EngineeringBacke
     items = [SimMonitoredItem(item_id="change", name="%MW10", deadband=5.0),
              SimMonitoredItem(item_id="cyclic", name="%MB11", sampling_ms=20.0, deadband=None)]
     if backend.name != "fake":
-        with pytest.raises(NotSupportedError) as refused:
-            backend.runtime_values.sim_set_monitored_items(running, items)
-        assert refused.value.code == "NO_PLCSIM_EQUIVALENT"
+        raises_code(NotSupportedError, "NO_PLCSIM_EQUIVALENT", backend.runtime_values.sim_set_monitored_items, running,
+                    items)
         return
     with pytest.raises(ValidationError):
         backend.runtime_values.sim_set_monitored_items(running, [SimMonitoredItem(item_id="x", name="%MW10", sampling_ms=-1)])

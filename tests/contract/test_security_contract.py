@@ -13,6 +13,7 @@ import pytest
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.port import EngineeringBackend
+from tests.conftest import raises_code
 from tests.contract.conftest import HMI, IM
 from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
 
@@ -30,15 +31,11 @@ def test_levels_and_password_rules(backend: EngineeringBackend, plc: str) -> Non
     info = backend.security.protection_level(plc)
     assert (info.protection_level, info.is_failsafe_cpu) == ("FullAccess", False)
     assert info.available_levels == ["FullAccess", "ReadAccess", "HMIAccess", "NoAccess"]
-    with pytest.raises(e.ValidationError) as refused:
-        backend.security.configure_protection(plc, "ReadAccess", {})
-    assert refused.value.code == "PASSWORD_REQUIRED"
-    with pytest.raises(e.ValidationError) as refused:
-        backend.security.configure_protection(plc, "NoAccess", {"FullAccess": FULL_PW, "ReadAccess": FULL_PW})
-    assert refused.value.code == "PASSWORDS_NOT_DISTINCT"
-    with pytest.raises(e.ValidationError) as refused:
-        backend.security.set_access_password(plc, "ReadAccess", READ_PW)  # nothing is protected yet
-    assert refused.value.code == "PASSWORD_LEVEL_NOT_PROTECTED"
+    raises_code(e.ValidationError, "PASSWORD_REQUIRED", backend.security.configure_protection, plc, "ReadAccess", {})
+    raises_code(e.ValidationError, "PASSWORDS_NOT_DISTINCT", backend.security.configure_protection, plc, "NoAccess",
+                {"FullAccess": FULL_PW, "ReadAccess": FULL_PW})
+    raises_code(e.ValidationError, "PASSWORD_LEVEL_NOT_PROTECTED", backend.security.set_access_password, plc,
+                "ReadAccess", READ_PW)  # nothing is protected yet
     assert backend.security.protection_level(plc).protection_level == "FullAccess"
 
     info = backend.security.configure_protection(plc, "HMIAccess", {"FullAccess": FULL_PW})
@@ -46,19 +43,15 @@ def test_levels_and_password_rules(backend: EngineeringBackend, plc: str) -> Non
     assert _rows(info) == {"FullAccess": (True, True), "ReadAccess": (False, True), "HMIAccess": (False, False),
                            "NoAccess": (False, False)}
     assert backend.security.set_access_password(plc, "ReadAccess", READ_PW).protection_level == "HMIAccess"
-    with pytest.raises(e.ValidationError) as refused:
-        backend.security.set_access_password(plc, "HMIAccess", "Hm1!")
-    assert refused.value.code == "PASSWORD_LEVEL_NOT_PROTECTED"
-    with pytest.raises(e.ValidationError) as refused:
-        backend.security.delete_access_password(plc, "FullAccess")
-    assert refused.value.code == "PASSWORD_REQUIRED"
+    raises_code(e.ValidationError, "PASSWORD_LEVEL_NOT_PROTECTED", backend.security.set_access_password, plc,
+                "HMIAccess", "Hm1!")
+    raises_code(e.ValidationError, "PASSWORD_REQUIRED", backend.security.delete_access_password, plc, "FullAccess")
     backend.security.delete_access_password(plc, "ReadAccess")
     summary = backend.security.security_summary(plc)
     assert summary.protection_level == "HMIAccess" and summary.mechanisms == ["AccessLevel"]
     assert backend.security.configure_protection(plc, "FullAccess", {}).protection_level == "FullAccess"
-    with pytest.raises(e.ValidationError) as refused:
-        backend.security.configure_protection(plc, "FullAccessIncludingFailsafe", {})
-    assert refused.value.code == "FAILSAFE_LEVEL_NOT_AVAILABLE"
+    raises_code(e.ValidationError, "FAILSAFE_LEVEL_NOT_AVAILABLE", backend.security.configure_protection, plc,
+                "FullAccessIncludingFailsafe", {})
 
 
 def test_failsafe_cpu_and_devices_without_levels(backend: EngineeringBackend, plc: str) -> None:  # noqa: F811
@@ -69,9 +62,7 @@ def test_failsafe_cpu_and_devices_without_levels(backend: EngineeringBackend, pl
     assert backend.security.protection_level("PLC_F").protection_level == "ReadAccess"
     for article, name in ((HMI, "HMI_1"), (IM, "IO_1")):
         backend.devices.add_device(article, None, name)
-        with pytest.raises(e.ValidationError) as refused:
-            backend.security.protection_level(name)
-        assert refused.value.code == "NOT_PROTECTABLE"
+        raises_code(e.ValidationError, "NOT_PROTECTABLE", backend.security.protection_level, name)
         assert backend.security.security_summary(name).protection_level is None
     with pytest.raises(e.NotFoundError):
         backend.security.protection_level("Nope")
@@ -81,22 +72,16 @@ def test_display_password(backend: EngineeringBackend, plc: str) -> None:  # noq
     if backend.name == "fake":
         assert backend.security.set_display_password(plc, "D1splay!").display_password_set is True
         return
-    with pytest.raises(e.NotSupportedError) as refused:
-        backend.security.set_display_password(plc, "D1splay!")
-    assert refused.value.code == "NO_OPENNESS_EQUIVALENT"
+    raises_code(e.NotSupportedError, "NO_OPENNESS_EQUIVALENT", backend.security.set_display_password, plc, "D1splay!")
 
 
 def test_master_secret(backend: EngineeringBackend, plc: str) -> None:  # noqa: F811
-    with pytest.raises(e.ConflictError) as refused:
-        backend.security.master_secret(plc, "unprotect", "C0nfidential!", None)
-    assert refused.value.code == "MASTER_SECRET_NOT_SET"
+    raises_code(e.ConflictError, "MASTER_SECRET_NOT_SET", backend.security.master_secret, plc, "unprotect",
+                "C0nfidential!", None)
     assert backend.security.master_secret(plc, "protect", "C0nfidential!", None).master_secret == "WithPassword"
-    with pytest.raises(e.ConflictError) as refused:
-        backend.security.master_secret(plc, "protect", "Other-1!", None)
-    assert refused.value.code == "MASTER_SECRET_SET"
-    with pytest.raises(e.PermissionDeniedError) as denied:
-        backend.security.master_secret(plc, "change", "wrong", "N3w-secret!")
-    assert denied.value.code == "WRONG_PASSWORD"
+    raises_code(e.ConflictError, "MASTER_SECRET_SET", backend.security.master_secret, plc, "protect", "Other-1!", None)
+    raises_code(e.PermissionDeniedError, "WRONG_PASSWORD", backend.security.master_secret, plc, "change", "wrong",
+                "N3w-secret!")
     backend.security.master_secret(plc, "change", "C0nfidential!", "N3w-secret!")
     assert backend.security.security_summary(plc).master_secret == "WithPassword"
     with pytest.raises(e.PermissionDeniedError):
@@ -115,12 +100,9 @@ def test_umac_users_and_roles(backend: EngineeringBackend, plc: str) -> None:  #
     assert backend.security.create_umac_user("Bob", "B0b-the-builder", ["es standard"], "").roles == ["ES Standard"]
     with pytest.raises(e.AlreadyExistsError):
         backend.security.create_umac_user("alice", "Another-1", [], "")
-    with pytest.raises(e.ValidationError) as refused:
-        backend.security.create_umac_user("Carol", "Carol-2024", ["Wizard"], "")
-    assert refused.value.code == "ROLE_NOT_FOUND"
-    with pytest.raises(e.ValidationError) as refused:
-        backend.security.create_umac_user("Carol", "short", [], "")
-    assert refused.value.code == "INVALID_PASSWORD"
+    raises_code(e.ValidationError, "ROLE_NOT_FOUND", backend.security.create_umac_user, "Carol", "Carol-2024",
+                ["Wizard"], "")
+    raises_code(e.ValidationError, "INVALID_PASSWORD", backend.security.create_umac_user, "Carol", "short", [], "")
     assert [(u.name, u.roles) for u in backend.security.umac_users()] == [("Alice", ["ES Administrator"]), ("Bob", ["ES Standard"])]
     summary = backend.security.security_summary(plc)
     assert summary.project_protected is True and summary.umac_user_count == 2

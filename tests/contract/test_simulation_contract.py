@@ -14,6 +14,7 @@ from engineering_api.backend.areas.simulation_models import SimIpSuite, SimProfi
 from engineering_api.backend.errors import (
     AlreadyExistsError, ConflictError, NotFoundError, NotSupportedError, ValidationError,
 )
+from tests.conftest import raises_code
 
 if TYPE_CHECKING:
     from engineering_api.backend.port import EngineeringBackend
@@ -47,47 +48,29 @@ def test_harness_calls_run_step_read_write_state(backend: EngineeringBackend, st
 
 
 def test_state_errors(backend: EngineeringBackend, stepped: str) -> None:
-    with pytest.raises(ConflictError) as info:
-        backend.simulation.sim_step(stepped, cycles=1)
-    assert info.value.code == "CPU_NOT_RUNNING"
+    raises_code(ConflictError, "CPU_NOT_RUNNING", backend.simulation.sim_step, stepped, cycles=1)
     backend.simulation.sim_run(stepped)
-    with pytest.raises(ValidationError) as bad:
-        backend.simulation.sim_step(stepped)
-    assert bad.value.code == "SIM_BAD_STEP"
+    raises_code(ValidationError, "SIM_BAD_STEP", backend.simulation.sim_step, stepped)
     backend.simulation.sim_update_instance_config(stepped, operating_mode="Default")
-    with pytest.raises(ConflictError) as free:
-        backend.simulation.sim_step(stepped, cycles=1)
-    assert free.value.code == "SIM_FREE_RUNNING"
+    raises_code(ConflictError, "SIM_FREE_RUNNING", backend.simulation.sim_step, stepped, cycles=1)
     backend.simulation.sim_power_off(stepped, confirm=True)
-    with pytest.raises(ConflictError) as off:
-        backend.simulation.sim_run(stepped)
-    assert off.value.code == "INSTANCE_OFF"
-    with pytest.raises(NotFoundError) as missing:
-        backend.simulation.sim_instance_state("Nope")
-    assert missing.value.code == "SIM_INSTANCE_NOT_FOUND"
+    raises_code(ConflictError, "INSTANCE_OFF", backend.simulation.sim_run, stepped)
+    raises_code(NotFoundError, "SIM_INSTANCE_NOT_FOUND", backend.simulation.sim_instance_state, "Nope")
 
 
 def test_tag_errors_single_and_batch(backend: EngineeringBackend, stepped: str) -> None:
-    with pytest.raises(NotFoundError) as missing:
-        backend.sim_tags.sim_read_tag("NoSuchTag")
-    assert missing.value.code == "SIM_TAG_NOT_FOUND"
-    with pytest.raises(ValidationError) as mismatch:
-        backend.sim_tags.sim_write_tag("%MW0", "lots")
-    assert mismatch.value.code == "SIM_TAG_TYPE_MISMATCH"
+    raises_code(NotFoundError, "SIM_TAG_NOT_FOUND", backend.sim_tags.sim_read_tag, "NoSuchTag")
+    raises_code(ValidationError, "SIM_TAG_TYPE_MISMATCH", backend.sim_tags.sim_write_tag, "%MW0", "lots")
     results = backend.sim_tags.sim_batch_write([SimTagWrite(name="%MB0", value=7), SimTagWrite(name="Ghost", value=1),
                                        SimTagWrite(name="%MB1", value="x")])
     assert [r.error.code if r.error else None for r in results] == [None, "DoesNotExist", "TypeMismatch"]
     assert [r.value for r in backend.sim_tags.sim_batch_read(["%MB0", "Ghost"])] == [7, None]
     backend.simulation.sim_power_off(stepped)
-    with pytest.raises(ConflictError) as off:
-        backend.sim_tags.sim_read_tag("%MB0")
-    assert off.value.code == "INSTANCE_OFF"
+    raises_code(ConflictError, "INSTANCE_OFF", backend.sim_tags.sim_read_tag, "%MB0")
     [answer] = backend.sim_tags.sim_batch_read(["%MB0"])
     assert answer.error is not None and answer.error.code == "InstanceNotRunning"
     backend.simulation.sim_disconnect()
-    with pytest.raises(ConflictError) as unconnected:
-        backend.sim_tags.sim_batch_read(["%MB0"])
-    assert unconnected.value.code == "SIM_NOT_CONNECTED"
+    raises_code(ConflictError, "SIM_NOT_CONNECTED", backend.sim_tags.sim_batch_read, ["%MB0"])
     with pytest.raises(ValidationError):
         backend.sim_tags.sim_batch_read([], instance=stepped)
 
@@ -98,14 +81,11 @@ def test_registry_rules(backend: EngineeringBackend) -> None:
         backend.simulation.sim_create_instance("a")
     with pytest.raises(ValidationError):
         backend.simulation.sim_create_instance("B", "CPU315")
-    with pytest.raises(ValidationError) as read_only:
-        backend.simulation.sim_update_instance_config("A", cpu_type="CPU1518")
-    assert read_only.value.code == "SIM_CPU_TYPE_READ_ONLY"
+    raises_code(ValidationError, "SIM_CPU_TYPE_READ_ONLY", backend.simulation.sim_update_instance_config, "A",
+                cpu_type="CPU1518")
     for number in range(15):
         backend.simulation.sim_create_instance(f"N{number}")
-    with pytest.raises(ConflictError) as limit:
-        backend.simulation.sim_create_instance("N15")
-    assert limit.value.code == "SIM_INSTANCE_LIMIT"
+    raises_code(ConflictError, "SIM_INSTANCE_LIMIT", backend.simulation.sim_create_instance, "N15")
     backend.simulation.sim_power_on("A")
     with pytest.raises(ConflictError):
         backend.simulation.sim_delete_instance("A")
@@ -118,9 +98,8 @@ def test_network_addresses_are_unique(backend: EngineeringBackend) -> None:
     backend.simulation.sim_create_instance("A")
     backend.simulation.sim_create_instance("B")
     backend.simulation.sim_set_instance_network("A", [SimIpSuite(ip_address="192.168.0.1")])
-    with pytest.raises(ConflictError) as used:
-        backend.simulation.sim_set_instance_network("B", [SimIpSuite(ip_address="192.168.0.1")])
-    assert used.value.code == "SIM_IP_IN_USE"
+    raises_code(ConflictError, "SIM_IP_IN_USE", backend.simulation.sim_set_instance_network, "B",
+                [SimIpSuite(ip_address="192.168.0.1")])
     assert backend.simulation.sim_instance_network("B").ip_suites == []
 
 
@@ -139,9 +118,7 @@ def test_profiles_round_trip_and_apply_all_or_none(backend: EngineeringBackend) 
     made = backend.sim_profiles.sim_apply_profile("Cell")
     assert [(i.name, i.cpu_type, i.operating_mode, i.ip_addresses) for i in made] == [
         ("P1", "CPU1515", "Default", ["10.0.0.1"]), ("P2", "CPU1500_Unspecified", "TimespanSynchronized", [])]
-    with pytest.raises(NotFoundError) as missing:
-        backend.sim_profiles.sim_get_profile("Nope")
-    assert missing.value.code == "SIM_PROFILE_NOT_FOUND"
+    raises_code(NotFoundError, "SIM_PROFILE_NOT_FOUND", backend.sim_profiles.sim_get_profile, "Nope")
 
 
 def test_session_and_status(backend: EngineeringBackend) -> None:
@@ -154,6 +131,4 @@ def test_session_and_status(backend: EngineeringBackend) -> None:
     assert backend.simulation.sim_instance_state("S").operating_state == "Stop"
     with pytest.raises(ConflictError):
         backend.simulation.sim_stop_session()
-    with pytest.raises(NotSupportedError) as legacy:
-        backend.sim_profiles.sim_import_legacy(None)
-    assert legacy.value.code == "SIM_LEGACY_NOT_SUPPORTED"
+    raises_code(NotSupportedError, "SIM_LEGACY_NOT_SUPPORTED", backend.sim_profiles.sim_import_legacy, None)

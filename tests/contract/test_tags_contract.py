@@ -17,6 +17,7 @@ from engineering_api.backend.areas import tags as t
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml import parse_bytes
 from simatic_xml.objects import PlcTagTable
+from tests.conftest import raises_code
 from tests.contract.conftest import CPU, IM
 
 DEFAULT = "Default tag table"
@@ -154,11 +155,10 @@ def test_constants(backend, plc):
 
 def test_import_is_all_or_nothing(backend, plc):
     rows = [_row(2, "A", "Bool", "%I0.0"), _row(3, "B", "Int", "%DB1.DBW0"), _row(4, "C", "Int", "%MW2")]
-    with pytest.raises(e.ValidationError) as caught:
-        backend.tag_import.import_tags(plc, rows, [], table=DEFAULT, follow_path=False, overwrite=False)
-    assert caught.value.code == "IMPORT_ROWS_INVALID"
-    assert caught.value.details["rows"] == [{"row": 3, "column": "Logical Address", "reason": caught.value.details["rows"][0]["reason"],
-                                             "sheet": "PLC Tags", "value": "%DB1.DBW0"}]
+    caught = raises_code(e.ValidationError, "IMPORT_ROWS_INVALID", backend.tag_import.import_tags, plc, rows, [],
+                         table=DEFAULT, follow_path=False, overwrite=False)
+    assert caught.details["rows"] == [{"row": 3, "column": "Logical Address", "reason": caught.details["rows"][0]["reason"],
+                                       "sheet": "PLC Tags", "value": "%DB1.DBW0"}]
     assert backend.tags.list_all_tags(plc) == []
     with pytest.raises(e.NotFoundError):
         backend.tag_import.import_tags(plc, rows[:1], [], table="Nope", follow_path=False, overwrite=False)

@@ -16,6 +16,7 @@ from engineering_api.backend import errors as e
 from engineering_api.backend import models as m
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml.generate import generate_xml
+from tests.conftest import raises_code
 from tests.contract.conftest import IM, open_plc_project
 
 BRIDGE_PENDING: dict[str, str] = {
@@ -68,9 +69,8 @@ def test_import_refuses_existing_unless_overwrite(backend: EngineeringBackend, p
 
 
 def test_import_refuses_non_udt_documents(backend: EngineeringBackend, plc: str) -> None:
-    with pytest.raises(e.ValidationError) as info:
-        backend.types.import_type(plc, block("DB_A", ("A", "Int")), folder="", overwrite=False, source="db")
-    assert info.value.code == "NOT_A_UDT"
+    raises_code(e.ValidationError, "NOT_A_UDT", backend.types.import_type, plc, block("DB_A", ("A", "Int")), folder="",
+                overwrite=False, source="db")
     with pytest.raises(e.ValidationError):
         backend.types.import_type(plc, b"<not xml", folder="", overwrite=False, source="x")
 
@@ -78,9 +78,8 @@ def test_import_refuses_non_udt_documents(backend: EngineeringBackend, plc: str)
 def test_recursion_is_refused_directly_and_through_other_udts(backend: EngineeringBackend, plc: str) -> None:
     backend.types.import_type(plc, udt("UDT_B", ("A", "Int")), folder="", overwrite=False, source="b")
     backend.types.import_type(plc, udt("UDT_A", ("B", '"UDT_B"')), folder="", overwrite=False, source="a")
-    with pytest.raises(e.ValidationError) as info:
-        backend.types.update_type(plc, "UDT_B", udt("UDT_B", ("Back", '"UDT_A"')))
-    assert info.value.code == "RECURSIVE_TYPE"
+    raises_code(e.ValidationError, "RECURSIVE_TYPE", backend.types.update_type, plc, "UDT_B",
+                udt("UDT_B", ("Back", '"UDT_A"')))
     assert backend.types.get_type(plc, "UDT_B").members[0].name == "A"  # unchanged
 
 
@@ -110,17 +109,14 @@ def test_update_errors(backend: EngineeringBackend, plc: str) -> None:
     with pytest.raises(e.NotFoundError):
         backend.types.update_type(plc, "UDT_X", udt("UDT_X", ("A", "Int")))
     backend.types.import_type(plc, udt("UDT_A", ("A", "Int")), folder="", overwrite=False, source="a")
-    with pytest.raises(e.ValidationError) as info:
-        backend.types.update_type(plc, "UDT_A", udt("UDT_Other", ("A", "Int")))
-    assert info.value.code == "NAME_MISMATCH"
+    raises_code(e.ValidationError, "NAME_MISMATCH", backend.types.update_type, plc, "UDT_A",
+                udt("UDT_Other", ("A", "Int")))
 
 
 def test_delete_refuses_used_types_unless_forced(backend: EngineeringBackend, plc: str) -> None:
     backend.types.import_type(plc, udt("UDT_In", ("A", "Int")), folder="", overwrite=False, source="i")
     backend.types.import_type(plc, udt("UDT_Out", ("In", '"UDT_In"')), folder="", overwrite=False, source="o")
-    with pytest.raises(e.ConflictError) as info:
-        backend.types.delete_type(plc, "UDT_In", force=False)
-    assert info.value.code == "TYPE_IN_USE"
+    raises_code(e.ConflictError, "TYPE_IN_USE", backend.types.delete_type, plc, "UDT_In", force=False)
     result = backend.types.delete_type(plc, "UDT_In", force=True)
     assert result.deleted == ["UDT_In"] and [u.name for u in result.orphaned_users] == ["UDT_Out"]
     out = backend.types.get_type(plc, "UDT_Out")
@@ -171,9 +167,7 @@ def test_unknown_device_is_not_found(backend: EngineeringBackend, plc: str, name
 @pytest.mark.parametrize(("name", "call"), CALLS, ids=[n for n, _ in CALLS])
 def test_a_device_without_software_is_refused(backend: EngineeringBackend, plc: str, name: str, call: Any) -> None:
     backend.devices.add_device(IM, None, "IO_1")
-    with pytest.raises(e.ValidationError) as info:
-        call(backend, "IO_1")
-    assert info.value.code == "NOT_A_PLC"
+    raises_code(e.ValidationError, "NOT_A_PLC", call, backend, "IO_1")
 
 
 def test_a_successful_compile_makes_users_consistent_again(backend: EngineeringBackend, plc: str) -> None:

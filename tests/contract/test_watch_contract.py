@@ -18,6 +18,7 @@ from engineering_api.backend.areas.watch import FORCE_TABLE, WATCH_TABLE, EntryS
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml.generate import generate_xml
 from simatic_xml.watchtables import WatchForceTable, table_to_bytes
+from tests.conftest import raises_code
 from tests.contract.conftest import IM
 from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
 
@@ -41,22 +42,20 @@ def test_tables_entries_and_errors(backend: EngineeringBackend, program: str) ->
     assert made.entries[0].data_type == "Int" and made.entries[0].display_format == "DEC+/-"
     with pytest.raises(e.AlreadyExistsError):
         backend.watch_tables.create_watch_force_table(program, FORCE_TABLE, "w")
-    with pytest.raises(e.ValidationError) as bad:
-        backend.watch_tables.add_watch_force_entries(program, WATCH_TABLE, "W", [EntrySpec(name='"Data".On'), EntrySpec(name='"X"')])
-    assert bad.value.code == "INVALID_OPERAND" and bad.value.details["operands"][0]["operand"] == '"X"'
+    bad = raises_code(e.ValidationError, "INVALID_OPERAND", backend.watch_tables.add_watch_force_entries, program,
+                      WATCH_TABLE, "W", [EntrySpec(name='"Data".On'), EntrySpec(name='"X"')])
+    assert bad.details["operands"][0]["operand"] == '"X"'
     assert backend.watch_tables.get_watch_force_table(program, WATCH_TABLE, "W").entry_count == 1
     added = backend.watch_tables.add_watch_force_entries(program, WATCH_TABLE, "W", [EntrySpec(name='"X"')], allow_invalid=True)
     assert added.is_consistent is False and added.entries[-1].is_valid is False
-    with pytest.raises(e.NotFoundError) as missing:
-        backend.watch_tables.remove_watch_force_entries(program, WATCH_TABLE, "W", ['"Data".On'])
-    assert missing.value.code == "ENTRY_NOT_FOUND"
+    raises_code(e.NotFoundError, "ENTRY_NOT_FOUND", backend.watch_tables.remove_watch_force_entries, program,
+                WATCH_TABLE, "W", ['"Data".On'])
     assert backend.watch_tables.remove_watch_force_entries(program, WATCH_TABLE, "W", ['"x"']).entry_count == 1
     assert backend.watch_tables.clear_watch_force_entries(program, WATCH_TABLE, "W").entries == []
     assert [t.name for t in backend.watch_tables.list_watch_force_tables(program, WATCH_TABLE)] == ["W"]
     assert backend.watch_tables.list_watch_force_tables(program, FORCE_TABLE) == []
-    with pytest.raises(e.NotFoundError) as wrong_kind:
-        backend.watch_tables.get_watch_force_table(program, FORCE_TABLE, "W")
-    assert wrong_kind.value.code == "FORCE_TABLE_NOT_FOUND"
+    raises_code(e.NotFoundError, "FORCE_TABLE_NOT_FOUND", backend.watch_tables.get_watch_force_table, program,
+                FORCE_TABLE, "W")
     assert backend.watch_tables.delete_watch_force_table(program, WATCH_TABLE, "W").name == "W"
     with pytest.raises(e.NotFoundError):
         backend.watch_tables.delete_watch_force_table(program, WATCH_TABLE, "W")
@@ -66,24 +65,19 @@ def test_force_tables_one_per_plc_inputs_and_outputs_only(backend: EngineeringBa
     table = backend.watch_tables.create_watch_force_table(program, FORCE_TABLE, "Force table",
                                              entries=[EntrySpec(name="%Q0.0:P", force_value=True)])
     assert table.entries[0].force_intention is True and table.entries[0].force_value == "TRUE"
-    with pytest.raises(e.ConflictError) as second:
-        backend.watch_tables.create_watch_force_table(program, FORCE_TABLE, "Other")
-    assert second.value.code == "FORCE_TABLE_EXISTS"
-    with pytest.raises(e.ValidationError) as memory:
-        backend.watch_tables.add_watch_force_entries(program, FORCE_TABLE, "Force table", [EntrySpec(name='"Data".On')])
-    assert memory.value.code == "NOT_FORCEABLE"
+    raises_code(e.ConflictError, "FORCE_TABLE_EXISTS", backend.watch_tables.create_watch_force_table, program,
+                FORCE_TABLE, "Other")
+    raises_code(e.ValidationError, "NOT_FORCEABLE", backend.watch_tables.add_watch_force_entries, program, FORCE_TABLE,
+                "Force table", [EntrySpec(name='"Data".On')])
     if backend.name == "openness":
         # Openness edits force tables offline only: it has no member that forces operands in a CPU.
-        with pytest.raises(e.NotSupportedError) as missing:
-            backend.watch_tables.start_forcing(program, "Force table", confirm=True)
-        assert missing.value.code == "NO_OPENNESS_EQUIVALENT"
-        with pytest.raises(e.NotSupportedError) as missing:
-            backend.watch_tables.stop_forcing(program, "Force table")
-        assert missing.value.code == "NO_OPENNESS_EQUIVALENT"
+        raises_code(e.NotSupportedError, "NO_OPENNESS_EQUIVALENT", backend.watch_tables.start_forcing, program,
+                    "Force table", confirm=True)
+        raises_code(e.NotSupportedError, "NO_OPENNESS_EQUIVALENT", backend.watch_tables.stop_forcing, program,
+                    "Force table")
         return
-    with pytest.raises(e.ConflictError) as offline:
-        backend.watch_tables.start_forcing(program, "Force table", confirm=True)
-    assert offline.value.code == "DEVICE_OFFLINE"
+    raises_code(e.ConflictError, "DEVICE_OFFLINE", backend.watch_tables.start_forcing, program, "Force table",
+                confirm=True)
 
 
 def test_export_import_folders(backend: EngineeringBackend, program: str) -> None:
@@ -93,9 +87,8 @@ def test_export_import_folders(backend: EngineeringBackend, program: str) -> Non
     assert {"A", "A/B"} <= set(backend.watch_tables.watch_force_folders(program))  # empty folders are listed too (dry runs)
     backend.watch_tables.create_watch_force_table(program, WATCH_TABLE, "W", folder="A/B", entries=[EntrySpec(name="%MW2")])
     xml = backend.watch_tables.export_watch_force_table(program, WATCH_TABLE, "W")
-    with pytest.raises(e.ValidationError) as broken:
-        backend.watch_tables.import_watch_force_table(program, xml[:-20])
-    assert broken.value.code == "INVALID_SIMATICML"
+    raises_code(e.ValidationError, "INVALID_SIMATICML", backend.watch_tables.import_watch_force_table, program,
+                xml[:-20])
     with pytest.raises(e.AlreadyExistsError):
         backend.watch_tables.import_watch_force_table(program, xml)
     replaced = backend.watch_tables.import_watch_force_table(program, xml, overwrite=True, folder="A")
@@ -109,9 +102,7 @@ def test_export_import_folders(backend: EngineeringBackend, program: str) -> Non
 
 def test_non_plc_devices_are_refused(backend: EngineeringBackend, program: str) -> None:
     backend.devices.add_device(IM, None, "IO_1")
-    with pytest.raises(e.ValidationError) as refused:
-        backend.watch_tables.list_watch_force_tables("IO_1", WATCH_TABLE)
-    assert refused.value.code == "NOT_A_PLC"
+    raises_code(e.ValidationError, "NOT_A_PLC", backend.watch_tables.list_watch_force_tables, "IO_1", WATCH_TABLE)
     with pytest.raises(e.NotFoundError):
         backend.watch_tables.list_watch_force_tables("Nope", WATCH_TABLE)
 

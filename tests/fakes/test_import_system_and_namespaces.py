@@ -8,6 +8,7 @@ import pytest
 
 from engineering_api.backend.errors import ValidationError
 from fakes.program import PlcSoftware, read_object
+from tests.conftest import raises_code
 
 DATA = Path(__file__).parent / "data"
 """An instance DB document as a file, its ``{name}``, ``{of}``, ``{number}`` fields filled in by ``str.format``."""
@@ -30,9 +31,8 @@ def test_instance_db_of_a_catalogued_system_type_imports_without_ofsystemlibelem
 
 @pytest.mark.parametrize("name", ["FB_Missing", '"IEC_TIMER"', "TON_TIMER_TYPO"])
 def test_instance_db_of_an_unknown_name_still_needs_its_fb(name: str) -> None:
-    with pytest.raises(ValidationError) as caught:
-        PlcSoftware().add(read_object(_idb("X_DB", name), project_version="V19"), overwrite=False)
-    assert caught.value.code == "INSTANCE_OF_MISSING"
+    raises_code(ValidationError, "INSTANCE_OF_MISSING", PlcSoftware().add,
+                read_object(_idb("X_DB", name), project_version="V19"), overwrite=False)
 
 
 _UNIT_BLOCK = """<?xml version="1.0" encoding="utf-8"?>
@@ -70,7 +70,6 @@ def test_software_unit_blocks_are_known_by_their_namespace_qualified_name() -> N
                  _unit_block("FB", "Plain", "", 4)):
         software.add(read_object(data, project_version="V20"), overwrite=False)
     assert sorted(software.blocks) == ["Plain", "Unit1.Conveyor", "Unit2.Conveyor", "Unit2.Conveyor_DB"]
-    with pytest.raises(ValidationError) as caught:  # the plain name is no block of the namespace
-        software.add(read_object(_unit_block("InstanceDB", "X_DB", "Unit2", 5, instance_of="Unit3.Conveyor"),
-                                 project_version="V20"), overwrite=False)
-    assert caught.value.code == "INSTANCE_OF_MISSING"
+    raises_code(ValidationError, "INSTANCE_OF_MISSING", software.add,  # the plain name is no block of the namespace
+                read_object(_unit_block("InstanceDB", "X_DB", "Unit2", 5, instance_of="Unit3.Conveyor"),
+                            project_version="V20"), overwrite=False)

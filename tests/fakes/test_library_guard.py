@@ -15,6 +15,7 @@ from engineering_api.backend.port import port_method_names
 from engineering_api.rules.program_objects import read_object
 from fakes.backend import FakeBackend
 from simatic_xml.generate import generate_xml
+from tests.conftest import raises_code
 from tests.contract.conftest import open_plc_project
 from tests.contract.test_library_contract import FB, FB_V2, OB, UDT
 
@@ -57,10 +58,8 @@ def test_the_guard_is_no_port_method() -> None:
 
 def test_a_released_instance_is_refused_and_left_as_it_was(backend: FakeBackend) -> None:
     before = _software(backend).blocks["FB_Motor"].xml
-    with pytest.raises(e.ConflictError) as refused:
-        _replace(backend, FB_V2)
-    assert refused.value.code == "INSTANCE_WRITE_PROTECTED"
-    assert refused.value.details == {"name": "FB_Motor", "typeName": "FB_Motor", "versionNumber": "0.0.1"}
+    refused = raises_code(e.ConflictError, "INSTANCE_WRITE_PROTECTED", _replace, backend, FB_V2)
+    assert refused.details == {"name": "FB_Motor", "typeName": "FB_Motor", "versionNumber": "0.0.1"}
     assert _software(backend).blocks["FB_Motor"].xml == before
     assert backend.library.guarded("PLC_1", lambda: "ran") == "ran"  # a change that touches no instance
 
@@ -73,9 +72,8 @@ def test_the_test_instance_of_an_in_work_version_may_change(backend: FakeBackend
 
 
 def test_an_instance_is_not_renamed(backend: FakeBackend) -> None:
-    with pytest.raises(e.ConflictError) as refused:
-        backend.library.refuse_instance_rename("PLC_1", "FB_Motor")
-    assert refused.value.code == "INSTANCE_WRITE_PROTECTED"
+    raises_code(e.ConflictError, "INSTANCE_WRITE_PROTECTED", backend.library.refuse_instance_rename, "PLC_1",
+                "FB_Motor")
     backend.library.refuse_instance_rename("PLC_1", "Main")  # no instance: nothing to refuse
     with pytest.raises(e.ConflictError):
         backend.blocks.rename_block("PLC_1", "FB_Motor", "FB_Other")

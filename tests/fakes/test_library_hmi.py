@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from engineering_api.backend import errors as e
 from engineering_api.rules.library import RELEASED
 from fakes.backend import FakeBackend
 from fakes.library import LibraryType, TypeVersion
 from simatic_xml import hmi as sx
+from tests.conftest import raises_code
 from tests.contract.conftest import HMI, open_plc_project
 from tests.contract.test_hmi_library_types_contract import faceplate_screen
 
@@ -32,9 +31,7 @@ def test_a_faceplate_type_is_listed_but_not_placed(tmp_path: Path) -> None:
         "Valve", "Faceplate", "Motors", ["0.0.1"], [])
     for call in (lambda: backend.library_types.instantiate_library_type("Valve", "HMI_1", version_number=None),
                  lambda: backend.library_types.edit_library_type("Valve", "HMI_1")):
-        with pytest.raises(e.NotSupportedError) as refused:
-            call()
-        assert refused.value.code == "NOT_MODELLED"
+        raises_code(e.NotSupportedError, "NOT_MODELLED", call)
     assert [s.name for s in backend.hmi.list_hmi_screens("HMI_1")] == ["Root screen"]
     assert backend.hmi_resources.list_hmi_library_types()[0].in_work_version is None
 
@@ -42,8 +39,7 @@ def test_a_faceplate_type_is_listed_but_not_placed(tmp_path: Path) -> None:
     backend.hmi.import_hmi_screen("HMI_1", faceplate_screen("Motors@$@Valve V 0.0.1"))
     assert [(i.device_name, i.name, i.version_number) for i in backend.hmi_resources.list_hmi_library_types()[0].instances] == [
         ("HMI_1", "Valves/Valve_1", "0.0.1")]
-    with pytest.raises(e.ConflictError) as in_use:
-        backend.library_types.delete_library_type("Valve")
-    assert in_use.value.code == "TYPE_HAS_INSTANCES" and "HMI_1/Valves/Valve_1" in in_use.value.message
+    in_use = raises_code(e.ConflictError, "TYPE_HAS_INSTANCES", backend.library_types.delete_library_type, "Valve")
+    assert "HMI_1/Valves/Valve_1" in in_use.message
     backend.devices.delete_device("HMI_1")
     assert backend.library_types.delete_library_type("Valve").name == "Valve" and backend.hmi_resources.list_hmi_library_types() == []

@@ -16,6 +16,7 @@ import pytest
 from engineering_api.backend.errors import ConflictError
 from fakes.backend import FakeBackend
 from fakes.runtime.cpu import OperatingState
+from tests.conftest import raises_code
 from tests.contract.conftest import CPU
 from tests.contract.test_online_contract import (
     SCL,
@@ -46,9 +47,7 @@ def plc(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
 def test_the_online_cpu_serves_live_values_only_while_online(plc: Any) -> None:
     cpu = make_instance(plc.plcsim, "Sim_A", "192.168.0.1")
-    with pytest.raises(ConflictError) as offline:
-        plc.online.online_cpu("PLC_1")
-    assert offline.value.code == "DEVICE_OFFLINE"
+    raises_code(ConflictError, "DEVICE_OFFLINE", plc.online.online_cpu, "PLC_1")
     plc.online.go_online("PLC_1")
     assert plc.online.online_cpu("PLC_1") is cpu
     plc.online.go_offline("PLC_1")

@@ -13,6 +13,7 @@ import pytest
 from engineering_api.backend.errors import LockedError
 from fakes.portal import foreign_holder, release_lock, take_lock
 from fakes.project_files import LOCK_NAME
+from tests.conftest import raises_code
 
 
 def _write(folder, **lock):
@@ -28,9 +29,8 @@ def _dead_pid() -> int:
 def test_a_live_process_on_this_host_holds_its_lock(tmp_path):
     parent = os.getppid()  # alive while the test runs, and not this process
     _write(tmp_path, host=os.uname().nodename, process=parent)
-    with pytest.raises(LockedError) as caught:
-        take_lock(tmp_path, 7400)
-    assert caught.value.code == "PROJECT_LOCKED" and caught.value.details["holderHost"] == os.uname().nodename
+    caught = raises_code(LockedError, "PROJECT_LOCKED", take_lock, tmp_path, 7400)
+    assert caught.details["holderHost"] == os.uname().nodename
     release_lock(tmp_path, 7400)
     assert (tmp_path / LOCK_NAME).exists(), "another process's lock is never released by this one"
 

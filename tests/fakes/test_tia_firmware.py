@@ -8,6 +8,7 @@ from engineering_api.rules.catalog import FirmwareNeedsNewerTiaError, default_ca
 from engineering_api.rules.catalog.tia_versions import first_tia_version, tia_key
 from fakes.portal import SUPPORTED_VERSIONS
 from simatic_xml.versions import GENERATION_TARGETS
+from tests.conftest import raises_code
 
 __all__: list[str] = []
 
@@ -66,7 +67,5 @@ def test_a_hardware_import_refuses_firmware_the_project_cannot_configure(tmp_pat
     fake.shutdown_portal()
     fake.launch_portal(with_ui=False, version="V17")
     fake.create_project(tmp_path / "ws", "Old", author="", comment="")
-    with pytest.raises(ValidationError) as info:
-        fake.devices.import_hardware(tmp_path / "ws" / "plc.aml")
-    assert info.value.code == "FIRMWARE_REQUIRES_V19"
+    raises_code(ValidationError, "FIRMWARE_REQUIRES_V19", fake.devices.import_hardware, tmp_path / "ws" / "plc.aml")
     assert fake.devices.list_devices() == []

@@ -25,7 +25,7 @@ from engineering_api.farm.proxy import FarmBackendBase
 from engineering_api.farm.dispatch import _thread_binding
 from engineering_api.farm.registry import AgentRecord, Claim
 from simatic_xml.cancel import CancelToken, installed
-from tests.conftest import assert_error, data
+from tests.conftest import assert_error, data, raises_code
 from tests.farm.conftest import start_running_instance
 from tests.farm.farmlib import Agents, ApiNode, RedisServer
 
@@ -68,10 +68,9 @@ def farm(agents: Agents) -> Iterator[FarmBackendBase]:
 def test_a_call_sent_to_a_killed_agent_is_lost_and_never_runs_when_it_returns(farm, agents, workspace):
     claim = farm.registry.claim("case1")
     agents.kill(claim.agent)
-    with pytest.raises(EngineeringError) as lost:
-        farm._send(claim, "create_project", (Path(workspace), "Orphan"), {"author": "", "comment": ""}, None)
-    assert lost.value.code == "AGENT_LOST"
-    call_id = lost.value.details["callId"]
+    lost = raises_code(EngineeringError, "AGENT_LOST", farm._send, claim, "create_project", (Path(workspace), "Orphan"),
+                       {"author": "", "comment": ""}, None)
+    call_id = lost.details["callId"]
     farm.registry.release("case1")
     agents.start(1, names=[claim.agent])  # the service wrapper brings it back
     state, outcome = until(lambda: (s := farm.stored_outcome(call_id))[0] != "PENDING" and s,
@@ -197,9 +196,8 @@ def test_a_slow_agent_that_ignores_a_cancel_gives_outcome_unknown_and_nobody_els
     reopened = as_caller("intruder", lambda: farm.open_project(path))
     assert reopened.name == "Slow", "once closed, the project is anyone's again"
     # The stale owner's token is refused by the agent itself, whatever route it takes.
-    with pytest.raises(EngineeringError) as stale:
-        farm._send(Claim(agent.name, agent.instance, 1), "save_project", (), {}, None)
-    assert stale.value.code == "STALE_FENCING_TOKEN"
+    raises_code(EngineeringError, "STALE_FENCING_TOKEN", farm._send, Claim(agent.name, agent.instance, 1),
+                "save_project", (), {}, None)
 
 
 def test_an_api_node_restarted_mid_job_reattaches_it_and_it_ends_with_its_real_state(slow_farm, tmp_path):

@@ -8,6 +8,7 @@ import pytest
 from engineering_api.backend.areas import diagnostics_index as rules
 from engineering_api.backend.areas.diagnostics import EnumValue, MemberInfo, TypeDetails, TypeIndex
 from engineering_api.backend.errors import NotFoundError, ValidationError
+from tests.conftest import raises_code
 
 
 def _enum(namespace: str, name: str) -> TypeDetails:
@@ -17,10 +18,8 @@ def _enum(namespace: str, name: str) -> TypeDetails:
 
 def test_a_short_name_of_two_enums_is_ambiguous_and_the_full_name_is_not() -> None:
     index = TypeIndex([_enum("Siemens.Engineering.A", "Mode"), _enum("Siemens.Engineering.B", "Mode")], [], "test")
-    with pytest.raises(ValidationError) as exc:
-        rules.enum_values(index, "mode")
-    assert exc.value.code == "AMBIGUOUS_TYPE"
-    assert exc.value.details["types"] == ["Siemens.Engineering.A.Mode", "Siemens.Engineering.B.Mode"]
+    err = raises_code(ValidationError, "AMBIGUOUS_TYPE", rules.enum_values, index, "mode")
+    assert err.details["types"] == ["Siemens.Engineering.A.Mode", "Siemens.Engineering.B.Mode"]
     assert rules.enum_values(index, "Siemens.Engineering.B.Mode").full_name == "Siemens.Engineering.B.Mode"
     assert rules.search(index, "Mode").count == 2
 

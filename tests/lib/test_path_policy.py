@@ -14,6 +14,7 @@ from engineering_api.backend.models import ProjectInfo
 from engineering_api.jobs.operations import FileRule, Operation, confine_files, refuse_project_targets
 from engineering_api.lib.paths import PathPolicy, PathRejectedError, is_device_name, safe_file_stem
 from engineering_api.rules.folders import check_file_name, folder_parts, target_folder
+from tests.conftest import raises_code
 
 
 # ----- request paths -----------------------------------------------------------------------------------------
@@ -90,10 +91,9 @@ def test_confine_files_refuses_empty_and_keeps_omitted(data_dir: Path) -> None:
     operation = _operation(export_path=FileRule(writes=True), files=FileRule())
     assert confine_files(operation, ExportInput(), policy) == ExportInput()
     for bad in (ExportInput(export_path=""), ExportInput(files=["a.xml", ""])):
-        with pytest.raises(ValidationError) as caught:
-            confine_files(operation, bad, policy)
-        assert caught.value.code == "PATH_REJECTED" and "empty" in caught.value.details["reason"]
-    assert caught.value.details["field"] == "files[1]"
+        caught = raises_code(ValidationError, "PATH_REJECTED", confine_files, operation, bad, policy)
+        assert "empty" in caught.details["reason"]
+    assert caught.details["field"] == "files[1]"
 
 
 class _Backend:
@@ -112,9 +112,9 @@ def test_writes_into_the_open_project_are_refused(data_dir: Path) -> None:
     project = data_dir / "workspace" / "P" / "P.ap19"
     writes, reads = _operation(export_path=FileRule(writes=True)), _operation(export_path=FileRule())
     for inside in (project, project.parent, project.parent / "Program blocks" / "x.xml"):
-        with pytest.raises(ValidationError) as caught:
-            refuse_project_targets(writes, ExportInput(export_path=str(inside)), _Backend(project))
-        assert caught.value.code == "PATH_REJECTED" and caught.value.details["field"] == "exportPath"
+        caught = raises_code(ValidationError, "PATH_REJECTED", refuse_project_targets, writes,
+                             ExportInput(export_path=str(inside)), _Backend(project))
+        assert caught.details["field"] == "exportPath"
         refuse_project_targets(reads, ExportInput(export_path=str(inside)), _Backend(project))
     beside = ExportInput(export_path=str(data_dir / "workspace" / "P2" / "x.xml"))
     refuse_project_targets(writes, beside, _Backend(project))
@@ -123,9 +123,7 @@ def test_writes_into_the_open_project_are_refused(data_dir: Path) -> None:
     refuse_project_targets(writes, ExportInput(export_path=str(project)), no_portal)
     # Any other failure to read the open projects leaves the target's safety unknown: the write does not happen.
     failing = _Backend(project, EngineeringError("the Openness call GetProjects failed", code="OPENNESS_ERROR"))
-    with pytest.raises(EngineeringError) as unknown:
-        refuse_project_targets(writes, beside, failing)
-    assert unknown.value.code == "OPENNESS_ERROR"
+    raises_code(EngineeringError, "OPENNESS_ERROR", refuse_project_targets, writes, beside, failing)
 
 
 # ----- folder and file names of the project tree -------------------------------------------------------------
@@ -144,10 +142,9 @@ def test_folder_parts_accepts(path: str, parts: list[str]) -> None:
     ("a.", "dot or space"), ("a<b", "not allowed"), ("a\x01b", "control"), ("x" * 256, "longer"),
 ])
 def test_folder_parts_refuses(path: str, words: str) -> None:
-    with pytest.raises(ValidationError) as caught:
-        folder_parts(path, field="folder")
-    assert caught.value.code == "INVALID_FOLDER" and caught.value.details["field"] == "folder"
-    assert words in caught.value.details["reason"]
+    caught = raises_code(ValidationError, "INVALID_FOLDER", folder_parts, path, field="folder")
+    assert caught.details["field"] == "folder"
+    assert words in caught.details["reason"]
 
 
 def test_target_folder_is_the_top_level_when_blank() -> None:
@@ -159,9 +156,7 @@ def test_target_folder_is_the_top_level_when_blank() -> None:
 
 @pytest.mark.parametrize("name", ["", "CON", "con.scl", "x:y.scl", "a/b.scl", "a.", "..", ".hidden.scl"])
 def test_check_file_name_refuses(name: str) -> None:
-    with pytest.raises(ValidationError) as caught:
-        check_file_name(name, kind="external source")
-    assert caught.value.code == "INVALID_NAME"
+    raises_code(ValidationError, "INVALID_NAME", check_file_name, name, kind="external source")
 
 
 def test_check_file_name_accepts_source_names() -> None:
