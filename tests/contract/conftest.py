@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from engineering_api.backend import models as m
 from engineering_api.backend.port import EngineeringBackend
 from tests.conftest import skip_or_fail
 
@@ -134,6 +135,24 @@ def open_plc_project(backend: EngineeringBackend, root: Path, project: str = "P"
     backend.create_project(root, project, author=author, comment="")
     backend.devices.add_device(CPU, None, "PLC_1")
     return "PLC_1"
+
+
+@pytest.fixture
+def portal(backend: EngineeringBackend) -> m.PortalInfo:
+    """A launched portal (no UI, the default version)."""
+    return backend.launch_portal(with_ui=False, version=None)
+
+
+@pytest.fixture
+def project(backend: EngineeringBackend, portal: m.PortalInfo, root: Path) -> m.ProjectInfo:
+    """The project ``Line1`` in ``root``."""
+    return backend.create_project(root, "Line1", author="contract", comment="")
+
+
+@pytest.fixture
+def plc(backend: EngineeringBackend, project: m.ProjectInfo) -> m.DeviceInfo:
+    """A CPU ``PLC_1`` in ``project`` (a module that needs another set-up defines its own ``plc``)."""
+    return backend.devices.add_device(CPU, None, "PLC_1")
 
 
 @pytest.fixture
