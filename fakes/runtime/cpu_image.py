@@ -3,7 +3,8 @@
 :class:`~fakes.runtime.cpu.SimulatedCpu` runs any :class:`CpuImage`: the :class:`~fakes.runtime.image.ProgramImage`
 a download builds, or a small stand-in that tests the CPU's rules apart from the engine. It makes each memory
 with ``new_memory()``, calls each OB with ``run_ob(entry, memory, rt)``, reads and writes operands through the
-accessors ``resolve()`` gives, and compares ``digests`` on a download (README "Public surface used by the CPU").
+accessors ``resolve()`` gives, and compares ``digests`` on a download (README "Public surface used by the CPU and
+the routes").
 """
 
 from __future__ import annotations
