@@ -94,11 +94,12 @@ if TYPE_CHECKING:
     from fakes.model import Device
     from fakes.program import PlcSoftware
     from fakes.portal import FakePortal
+    from fakes.runtime.image import ProgramImage
 
 __all__ = ("FakeBackend",)
 
 
-def _empty_image():  # noqa: ANN202 - fakes.runtime.image.ProgramImage
+def _empty_image() -> ProgramImage:
     """The program image of a CPU nothing was downloaded to (imported late: the engine is large)."""
     from fakes.program import PlcSoftware
     from fakes.runtime.image import build_image

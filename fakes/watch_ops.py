@@ -12,7 +12,7 @@ put back. A force table whose forces are active is deleted only with ``stop_forc
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from engineering_api.backend.areas.watch import (FORCE_TABLE, WATCH_TABLE, ForcingResult, WatchTablesPort, TableDetails,
                                                  TableEntry, TableFolderRemoval, TableInfo)
@@ -33,14 +33,15 @@ from simatic_xml.watchtables import read_table, table_to_bytes
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from contextlib import AbstractContextManager
 
     from engineering_api.backend.areas.watch import EntrySpec
     from fakes.program import PlcSoftware
-    from fakes.runtime.cpu import SimulatedCpu
+    from fakes.runtime.cpu import TagValue
     from fakes.runtime_errors import Overrides
     from fakes.session import FakeSession
 
-__all__ = ("FakeWatchTables",)
+__all__ = ("FakeWatchTables", "OnlineCpu")
 
 CATEGORY = "watch_tables"
 _CPU_ERRORS: Overrides = {
@@ -55,6 +56,35 @@ a value the operand does not take, any other state error a CPU that cannot force
 _CPU_HINTS = {"DoesNotExist": "Download the program first."}
 
 
+class OnlineCpu(Protocol):
+    """What the tables use of the CPU a device is online with (a :class:`~fakes.runtime.cpu.SimulatedCpu`, whatever
+    program image it runs): its live values and forces, changed together under its lock."""
+
+    @property
+    def name(self) -> str:
+        """The instance's name."""
+
+    @property
+    def state(self) -> OperatingState:
+        """Its operating state."""
+
+    @property
+    def lock(self) -> AbstractContextManager[object]:
+        """Held while the forces are replaced, so no scan sees half of them."""
+
+    def read(self, name: str) -> TagValue:
+        """An operand's live value."""
+
+    def force(self, name: str, value: Any) -> TagValue:
+        """Force an input or output."""
+
+    def unforce(self, name: str | None = None) -> list[str]:
+        """Remove one force (all with None); the names no longer forced."""
+
+    def forces(self) -> dict[str, Any]:
+        """Operand -> forced value."""
+
+
 class FakeWatchTables(WatchTablesPort):
     """Watch and force tables of the fake's PLC software, live values and forces from the online simulated CPU.
 
@@ -63,7 +93,7 @@ class FakeWatchTables(WatchTablesPort):
         online_cpu: the simulated CPU a device is online with. Raises ConflictError ``DEVICE_OFFLINE``.
     """
 
-    def __init__(self, session: FakeSession, online_cpu: Callable[[str], SimulatedCpu]) -> None:
+    def __init__(self, session: FakeSession, online_cpu: Callable[[str], OnlineCpu]) -> None:
         self._session = session
         self._online_cpu = online_cpu
 
@@ -92,7 +122,7 @@ class FakeWatchTables(WatchTablesPort):
         return self._wt_details(device, software, stored)
 
     # ----- views --------------------------------------------------------------------------------
-    def _wt_online(self, device: str) -> SimulatedCpu | None:
+    def _wt_online(self, device: str) -> OnlineCpu | None:
         """The CPU the device is online with; None offline."""
         try:
             return self._online_cpu(device)
@@ -101,7 +131,7 @@ class FakeWatchTables(WatchTablesPort):
                 raise
             return None
 
-    def _wt_forcing_cpu(self, device: str) -> SimulatedCpu:
+    def _wt_forcing_cpu(self, device: str) -> OnlineCpu:
         """The CPU the device is online with, which forcing acts on. Raises ConflictError ``DEVICE_OFFLINE``."""
         cpu = self._wt_online(device)
         if cpu is None:
@@ -209,7 +239,7 @@ class FakeWatchTables(WatchTablesPort):
                 cpu.unforce(operand)
 
     @staticmethod
-    def _wt_active(cpu: SimulatedCpu, resolve: Resolver, table: Table) -> list[str]:
+    def _wt_active(cpu: OnlineCpu, resolve: Resolver, table: Table) -> list[str]:
         forced = {k.lower(): k for k in cpu.forces()}
         return [forced[b] for b in dict.fromkeys(resolve(r.operand).base.lower() for r in table.entries) if b in forced]
 
@@ -326,7 +356,7 @@ class FakeWatchTables(WatchTablesPort):
             return self._wt_forcing(device, table.name, cpu, removed)
 
     @staticmethod
-    def _wt_forcing(device: str, table: str, cpu: SimulatedCpu, removed: list[str]) -> ForcingResult:
+    def _wt_forcing(device: str, table: str, cpu: OnlineCpu, removed: list[str]) -> ForcingResult:
         return ForcingResult(device_name=device, table_name=table, instance_name=cpu.name,
                              operating_state=str(cpu.state), forced=cpu.forces(), removed=removed)
 

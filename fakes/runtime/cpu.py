@@ -17,7 +17,9 @@ import ctypes
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic
+
+from typing_extensions import TypeVar
 
 from engineering_api.backend.areas.simulation_models import SimDiagnosticEntry
 from engineering_api.lib.schema import utc_now
@@ -28,15 +30,20 @@ from .events import CpuEvents
 from .events import plain as _plain
 
 if TYPE_CHECKING:
-    from .image import ObEntry, ProgramImage
+    from .cpu_image import CpuImage, ObEntry, TagAccessor
+    from .image import ProgramImage
     from .memory import Memory
 
 # The value types live in .cpu_types (this module's size); they stay importable from here, where callers
 # have always found them.
 __all__ = (
-    "RUNNER_STOP_GRACE", "CpuStateError", "IpSuite", "OperatingMode", "OperatingState",
+    "RUNNER_STOP_GRACE", "CpuStateError", "ImageT", "IpSuite", "OperatingMode", "OperatingState",
     "RuntimeContext", "ScanStats", "SimulatedCpu", "StepResult", "TagError", "TagValue",
 )
+
+ImageT = TypeVar("ImageT", bound="CpuImage", default="ProgramImage")
+"""The program image a CPU runs: the compiled :class:`~fakes.runtime.image.ProgramImage` unless said otherwise
+(tests run the CPU on stand-ins that keep :class:`~fakes.runtime.cpu_image.CpuImage`)."""
 
 MS = 1_000_000
 """Nanoseconds per millisecond (virtual time is kept in integer nanoseconds)."""
@@ -44,12 +51,12 @@ MAX_STEP_CYCLES = 1_000_000
 """One step may not run more cycles than this (a caller asking for a day of 1 ms cycles gets a clear 4xx)."""
 
 
-class RuntimeContext:
+class RuntimeContext(Generic[ImageT]):
     """What the generated code sees of the CPU (see README, "Runtime context")."""
 
     __slots__ = ("cpu", "cycle", "first_scan", "memory", "now_ns")
 
-    def __init__(self, cpu: SimulatedCpu, memory: Memory) -> None:
+    def __init__(self, cpu: SimulatedCpu[ImageT], memory: Memory) -> None:
         self.cpu = cpu
         self.memory = memory
         self.now_ns = cpu.now_ns
@@ -61,7 +68,7 @@ class RuntimeContext:
 class _Force:
     name: str
     value: Any
-    accessor: Any
+    accessor: TagAccessor
 
 
 @dataclass
@@ -76,11 +83,11 @@ class _Config:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-class SimulatedCpu:
+class SimulatedCpu(Generic[ImageT]):
     """One virtual S7-1500 (a PLCSIM Advanced instance). Thread-safe: every public method takes the lock."""
 
     def __init__(self, name: str, *, instance_id: int, cpu_type: str = "CPU1500_Unspecified",
-                 empty_image: ProgramImage) -> None:
+                 empty_image: ImageT) -> None:
         self.name = name
         self.id = instance_id
         self.cpu_type = cpu_type
@@ -89,11 +96,11 @@ class SimulatedCpu:
         self.config = _Config()
         self.state = OperatingState.OFF
         self._empty = empty_image
-        self.image: ProgramImage = empty_image
+        self.image: ImageT = empty_image
         self.device: str | None = None
         """The TIA device whose program was downloaded last."""
         self.memory: Memory | None = None
-        self._retained: Any = None
+        self._retained: dict[str, Any] | None = None
         self.now_ns = 0
         self.clock_base_ns = time.time_ns()
         """The instance's clock (PLCSIM's ``SystemTime``) at virtual time 0: scan times are this plus ``now_ns``."""
@@ -175,7 +182,7 @@ class SimulatedCpu:
             self._log("MemoryReset", "Memory reset: actual values back to start values, retentive data cleared.")
 
     # ----- program -----------------------------------------------------------------------------
-    def load(self, image: ProgramImage, *, device: str, stop_allowed: bool = False) -> list[str]:
+    def load(self, image: ImageT, *, device: str, stop_allowed: bool = False) -> list[str]:
         """Download ``image``; returns the names of data blocks reinitialised to their start values.
 
         Data blocks whose content did not change keep their actual values (TIA's download without
@@ -368,7 +375,7 @@ class SimulatedCpu:
             self._apply_forces()
             return TagValue(name, _plain(accessor.get()), accessor.data_type, "Good", utc_now())
 
-    def _accessor(self, name: str) -> Any:
+    def _accessor(self, name: str) -> TagAccessor:
         if self.memory is None:
             raise TagError("InstanceNotRunning", f'The instance "{self.name}" is powered off.')
         try:
@@ -386,7 +393,7 @@ class SimulatedCpu:
         """
         with self.lock:
             accessor = self._accessor(name)
-            address = (getattr(accessor, "address", None) or "").upper()
+            address = (accessor.address or "").upper()
             if not address.startswith(("%I", "%Q")):
                 raise CpuStateError(f"{name} cannot be forced: only inputs (%I) and outputs (%Q) can be forced.",
                                     "not-forceable")
@@ -422,7 +429,7 @@ class SimulatedCpu:
         if self.memory is None or not self._forces:
             return
         for force in self._forces.values():
-            address = (getattr(force.accessor, "address", None) or "").upper()
+            address = (force.accessor.address or "").upper()
             if (inputs_only and not address.startswith("%I")) or (outputs_only and not address.startswith("%Q")):
                 continue
             force.accessor.set(force.value)

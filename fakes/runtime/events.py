@@ -17,9 +17,8 @@ from engineering_api.rules.monitoring import value_changed
 from .values import PlcArray
 
 if TYPE_CHECKING:
-    from .image import ProgramImage
+    from .cpu_image import CpuImage, TagAccessor
     from .memory import Memory
-    from .symbols import Accessor
 
 __all__ = ("ALARM_LIMIT", "SAMPLE_LIMIT", "AlarmEdge", "CpuEvents", "CycledCpu", "Monitored", "Sample", "plain")
 
@@ -42,7 +41,7 @@ class CycledCpu(Protocol):
         """The CPU's memory; None while powered off."""
 
     @property
-    def image(self) -> ProgramImage:
+    def image(self) -> CpuImage:
         """The program loaded last."""
 
 
@@ -87,7 +86,7 @@ class CpuEvents:
         self.samples: deque[Sample] = deque()
         self.alarms: deque[AlarmEdge] = deque(maxlen=ALARM_LIMIT)
         self.dropped = 0
-        self._accessors: tuple[Memory | None, dict[str, Accessor]] = (None, {})
+        self._accessors: tuple[Memory | None, dict[str, TagAccessor]] = (None, {})
 
     def set_items(self, items: list[Monitored]) -> None:
         keep = {item.item_id for item in items}
@@ -136,7 +135,7 @@ class CpuEvents:
         names = _instance_names(cpu) if edges else {}
         return samples, [(names.get(id(e.instance), "Program_Alarm"), e) for e in edges], dropped
 
-    def _accessors_of(self, image: ProgramImage, memory: Memory) -> dict[str, Accessor]:
+    def _accessors_of(self, image: CpuImage, memory: Memory) -> dict[str, TagAccessor]:
         """The items' accessors for the CPU's current memory (a download or memory reset makes a new one)."""
         cached_for, cached = self._accessors
         if cached_for is not memory or set(cached) != {i.item_id for i in self.items}:

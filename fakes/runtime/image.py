@@ -19,6 +19,7 @@ from simatic_xml import parse_bytes
 from simatic_xml.errors import SimaticMLError
 
 from .codegen import CodeImage, Context, TagRef, generate_program, new_code_image
+from .cpu_image import ObEntry
 from .errors import ImageError
 from .layout import LayoutBuilder, Slot, copy_slot, is_system_type, make_value
 from .memory import Memory
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from engineering_api.rules.compiler.project import CompileRun
     from fakes.program import PlcSoftware
 
+# ObEntry is declared with what the CPU needs of an image (.cpu_image); it stays importable from here
 __all__ = ("DEFAULT_PERIODS_MS", "ObEntry", "ProgramImage", "TagInfo", "build_image")
 
 DEFAULT_PERIODS_MS = {30: 5000, 31: 2000, 32: 1000, 33: 500, 34: 200, 35: 100, 36: 50, 37: 20, 38: 10}
@@ -36,17 +38,6 @@ DEFAULT_PERIODS_MS = {30: 5000, 31: 2000, 32: 1000, 33: 500, 34: 200, 35: 100, 3
 _SCHEDULED = ("ProgramCycle", "Startup", "CyclicInterrupt")
 _TAG_TYPES = {"BOOL", "BYTE", "WORD", "DWORD", "LWORD", "SINT", "USINT", "INT", "UINT", "DINT", "UDINT", "LINT",
               "ULINT", "REAL", "LREAL", "TIME", "LTIME", "S5TIME", "DATE", "TIME_OF_DAY", "CHAR", "WCHAR"}
-
-
-@dataclass(frozen=True, slots=True)
-class ObEntry:
-    """An organization block: ``kind`` is its SecondaryType (ProgramCycle, Startup, CyclicInterrupt, others)."""
-
-    name: str
-    number: int | None
-    kind: str
-    period_ms: float | None = None
-    phase_ms: float = 0
 
 
 # eq=False, repr=False: an image is compared by identity (the empty one), and its repr would print the program

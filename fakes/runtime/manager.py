@@ -11,18 +11,16 @@ from __future__ import annotations
 import re
 import threading
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic
 
 from engineering_api.rules.simulation_profiles import (MAX_INSTANCES, PROFILE_FOLDER, Profile, ProfileError,
                                                        ProfileStore, valid_ip)
 
-from .cpu import RUNNER_STOP_GRACE, IpSuite, OperatingState, SimulatedCpu
+from .cpu import RUNNER_STOP_GRACE, ImageT, IpSuite, OperatingState, SimulatedCpu
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
-
-    from .image import ProgramImage
 
 __all__ = ("CPU_TYPES", "MAX_INSTANCES", "Profile", "SimulationError", "SimulationRuntime", "valid_ip")
 
@@ -47,21 +45,22 @@ class SimulationError(Exception):
         self.code = code
 
 
-class SimulationRuntime:
+class SimulationRuntime(Generic[ImageT]):
     """All instances of one machine's PLCSIM Advanced (one per fake backend).
 
     Args:
         state_dir: where profiles are kept.
-        empty_image: a factory for the program image of a CPU with nothing downloaded.
+        empty_image: a factory for the program image of a CPU with nothing downloaded (its type is the type of
+            image the instances run: :class:`~fakes.runtime.image.ProgramImage` in the fake backend).
     """
 
-    def __init__(self, state_dir: Path, empty_image: Callable[[], ProgramImage]) -> None:
+    def __init__(self, state_dir: Path, empty_image: Callable[[], ImageT]) -> None:
         self.state_dir = state_dir
         self._empty_image = empty_image
         self.running = True
         self.port: int | None = None
         self.network_mode = "Softbus"
-        self.instances: dict[str, SimulatedCpu] = {}
+        self.instances: dict[str, SimulatedCpu[ImageT]] = {}
         self.connected: str | None = None
         self._next_id = 1
         self._lock = threading.Lock()
@@ -81,7 +80,7 @@ class SimulationRuntime:
         self.port = port
 
     # ----- instances ----------------------------------------------------------------------------
-    def create(self, name: str, cpu_type: str = "CPU1500_Unspecified") -> SimulatedCpu:
+    def create(self, name: str, cpu_type: str = "CPU1500_Unspecified") -> SimulatedCpu[ImageT]:
         self.require_running()
         if not name or len(name) > 64 or not re.match(r"^[\w\-. ]+$", name):
             raise SimulationError(f'"{name}" is not a valid instance name (letters, digits, - _ . and spaces, '
@@ -98,11 +97,11 @@ class SimulationRuntime:
             self.instances[name] = cpu
             return cpu
 
-    def find(self, name: str) -> SimulatedCpu | None:
+    def find(self, name: str) -> SimulatedCpu[ImageT] | None:
         key = name.lower()
         return next((c for n, c in self.instances.items() if n.lower() == key), None)
 
-    def get(self, name: str) -> SimulatedCpu:
+    def get(self, name: str) -> SimulatedCpu[ImageT]:
         cpu = self.find(name)
         if cpu is None:
             raise SimulationError(f'The simulation instance "{name}" does not exist.', "not-found")
@@ -118,7 +117,7 @@ class SimulationRuntime:
             if self.connected == cpu.name:
                 self.connected = None
 
-    def set_network(self, name: str, suites: list[IpSuite]) -> SimulatedCpu:
+    def set_network(self, name: str, suites: list[IpSuite]) -> SimulatedCpu[ImageT]:
         cpu = self.get(name)
         for suite in suites:
             for value in (suite.ip_address, suite.subnet_mask, suite.default_gateway):
@@ -132,11 +131,11 @@ class SimulationRuntime:
         cpu.communication_interface = "TCPIP" if suites else "Softbus"
         return cpu
 
-    def by_ip(self, ip: str) -> SimulatedCpu | None:
+    def by_ip(self, ip: str) -> SimulatedCpu[ImageT] | None:
         return next((c for c in self.instances.values() if any(s.ip_address == ip for s in c.ip_suites)), None)
 
     # ----- connection ---------------------------------------------------------------------------
-    def connect(self, name: str) -> SimulatedCpu:
+    def connect(self, name: str) -> SimulatedCpu[ImageT]:
         cpu = self.get(name)
         self.connected = cpu.name
         cpu.tags_stale = False
@@ -145,7 +144,7 @@ class SimulationRuntime:
     def disconnect(self) -> None:
         self.connected = None
 
-    def connected_cpu(self) -> SimulatedCpu:
+    def connected_cpu(self) -> SimulatedCpu[ImageT]:
         if self.connected is None or self.connected not in self.instances:
             raise SimulationError("No simulation instance is connected (POST /api/simulation/connect).",
                                   "not-connected")

@@ -73,7 +73,9 @@ class OpcUaTestServer:
         return self
 
     def __exit__(self, *_exc: object) -> None:
-        self._loop.call_soon_threadsafe(self._stop.set)  # type: ignore[union-attr]  # set by __enter__, which always runs first
+        stop = self._stop
+        assert stop is not None  # made by _main before __enter__ saw the server ready
+        self._loop.call_soon_threadsafe(stop.set)
         self._thread.join(20)
 
 

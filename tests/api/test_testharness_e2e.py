@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 import pytest
 
+from engineering_api.config import Settings
 from engineering_api.domain.testharness import CreateTestInput, runner
 from engineering_api.domain.testharness.store import TestStore
 from engineering_api.jobs.operations import OperationContext
 from engineering_api.lib.db import Database, KeyValueStore
+from engineering_api.lib.paths import PathPolicy
 from tests.conftest import data, run_job
 
 if TYPE_CHECKING:
@@ -86,7 +88,7 @@ def backend(tmp_path: Path) -> Iterator[Any]:
 
 def test_cases_on_the_real_engine(backend: Any, tmp_path: Path) -> None:
     kv = KeyValueStore(Database(tmp_path / "state.db"))
-    ctx = OperationContext(backend, None, None, state=kv)  # type: ignore[arg-type]  # no services or caller: the test drives the harness directly
+    ctx = OperationContext(backend, Settings(), PathPolicy((tmp_path,)), state=kv)  # the harness driven directly
     motor, crash = (msgspec.convert(c, CreateTestInput).to_case() for c in (MOTOR, CRASH))
     result = runner.run_cases(ctx, TestStore(kv), [motor, crash, motor], selection="*")
     first, stopped, after_stop = result.results

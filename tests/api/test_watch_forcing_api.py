@@ -15,6 +15,9 @@ from litestar.testing import TestClient
 
 from engineering_api.services import Services
 from fakes.runtime.cpu import OperatingMode, SimulatedCpu
+from fakes.runtime.cpu_image import ObEntry, ProgramContext
+from fakes.runtime.memory import Memory
+from fakes.watch_ops import FakeWatchTables
 from tests.api.test_watch_api import DEV, FT, WT, fill_plc
 from tests.conftest import Headers, assert_error, data
 
@@ -41,35 +44,28 @@ class _Accessor:
         self.values[self.key] = value
 
 
-class _Memory:
-    def __init__(self) -> None:
-        self.values: dict[str, Any] = {}
-
-    def retentive_snapshot(self) -> None:
-        return None
-
-    def restore_retentive(self, snapshot: Any) -> None:
-        pass
-
-
 class StandInImage:
-    """A downloaded program as the CPU sees it (no OBs: values change only by writes and forces)."""
+    """A downloaded program as the CPU sees it (no OBs: values change only by writes and forces). The operands'
+    values are kept in one dict of the memory, by address (by name for DB members)."""
 
-    obs: list[Any] = []
+    obs: list[ObEntry] = []
     digests: dict[str, str] = {}
-    warnings: list[str] = []
 
-    def new_memory(self) -> _Memory:
-        return _Memory()
+    def new_memory(self) -> Memory:
+        return Memory()
 
-    def resolve(self, memory: _Memory, name: str) -> _Accessor:
+    def run_ob(self, entry: ObEntry, mem: Memory, rt: ProgramContext) -> None:
+        raise LookupError(f"The stand-in program has no OBs ({entry.name}).")
+
+    def resolve(self, mem: Memory, name: str) -> _Accessor:
         key = name.strip().lower()
         if key not in SYMBOLS:
             raise LookupError(name)
         data_type, address = SYMBOLS[key]
         slot = (address or key).lower()
-        memory.values.setdefault(slot, False if data_type == "Bool" else 0)
-        return _Accessor(memory.values, slot, data_type, address)
+        values = mem.dbs.setdefault("stand-in", {})
+        values.setdefault(slot, False if data_type == "Bool" else 0)
+        return _Accessor(values, slot, data_type, address)
 
 
 @pytest.fixture
@@ -79,12 +75,14 @@ def h(admin_headers: Headers, cpu: dict[str, Any], client: TestClient[Any]) -> H
 
 
 @pytest.fixture
-def online(services: Services, h: Headers) -> SimulatedCpu:
+def online(services: Services, h: Headers) -> SimulatedCpu[StandInImage]:
     """PLC_1 online with a powered-on CPU in STOP (stepped time: no background thread)."""
-    cpu = SimulatedCpu("PLC_1_sim", instance_id=1, empty_image=StandInImage())  # type: ignore[arg-type]  # a stand-in ProgramImage with only what the CPU reads
+    cpu = SimulatedCpu("PLC_1_sim", instance_id=1, empty_image=StandInImage())
     cpu.set_mode(OperatingMode.SINGLE_STEP)
     cpu.power_on()
-    services.backend.watch_tables._online_cpu = lambda device: cpu  # type: ignore[attr-defined]  # the area's collaborator
+    watch_tables = services.backend.watch_tables
+    assert isinstance(watch_tables, FakeWatchTables)
+    watch_tables._online_cpu = lambda device: cpu
     return cpu
 
 
@@ -101,7 +99,7 @@ def test_offline_tables_have_no_values_and_forcing_needs_online(client: TestClie
     assert_error(client.post(STOP, headers=h), 409, "DEVICE_OFFLINE")
 
 
-def test_watch_table_shows_live_values(client: TestClient[Any], h: Headers, online: SimulatedCpu) -> None:
+def test_watch_table_shows_live_values(client: TestClient[Any], h: Headers, online: SimulatedCpu[StandInImage]) -> None:
     online.write('"Motor_DB".Speed', 1200)
     online.write("%I0.0", True)
     data(client.post(WT, json={"name": "Live", "tags": ['"Motor_DB".Speed', '"Start"', '"Motor_DB".Limits[1]', '"Gone"'],
@@ -119,7 +117,7 @@ def test_watch_table_shows_live_values(client: TestClient[Any], h: Headers, onli
         "InstanceNotRunning"}
 
 
-def test_start_forcing_replaces_the_cpus_forces(client: TestClient[Any], h: Headers, online: SimulatedCpu) -> None:
+def test_start_forcing_replaces_the_cpus_forces(client: TestClient[Any], h: Headers, online: SimulatedCpu[StandInImage]) -> None:
     force_table(client, h, {"name": "%I0.0:P", "forceValue": True}, {"name": '"Valve"', "forceValue": "TRUE"},
                 {"name": "%IW2", "forceValue": "16#00FF", "forceIntention": False})
     online.force("%IW2", 7)
@@ -136,7 +134,7 @@ def test_start_forcing_replaces_the_cpus_forces(client: TestClient[Any], h: Head
     assert data(client.get(f"{FT}/Force table", headers=h))["forcingActive"] is False
 
 
-def test_forcing_a_cpu_in_run_needs_confirm(client: TestClient[Any], h: Headers, online: SimulatedCpu,
+def test_forcing_a_cpu_in_run_needs_confirm(client: TestClient[Any], h: Headers, online: SimulatedCpu[StandInImage],
                                            viewer_headers: Headers, engineer_headers: Headers) -> None:
     force_table(client, h, {"name": '"Start"', "forceValue": True})
     online.run()
@@ -149,7 +147,7 @@ def test_forcing_a_cpu_in_run_needs_confirm(client: TestClient[Any], h: Headers,
     assert online.read("%I0.0").value is True
 
 
-def test_start_forcing_is_all_or_nothing(client: TestClient[Any], h: Headers, online: SimulatedCpu) -> None:
+def test_start_forcing_is_all_or_nothing(client: TestClient[Any], h: Headers, online: SimulatedCpu[StandInImage]) -> None:
     data(client.post(FT, json={"name": "Force table"}, headers=h))
     assert_error(client.post(START, headers=h), 422, "NOTHING_TO_FORCE")
     online.force("%Q0.1", True)
@@ -162,7 +160,7 @@ def test_start_forcing_is_all_or_nothing(client: TestClient[Any], h: Headers, on
     assert_error(client.post(START, headers=h), 409, "INSTANCE_OFF")
 
 
-def test_deleting_a_forcing_table_needs_stop_forcing(client: TestClient[Any], h: Headers, online: SimulatedCpu) -> None:
+def test_deleting_a_forcing_table_needs_stop_forcing(client: TestClient[Any], h: Headers, online: SimulatedCpu[StandInImage]) -> None:
     data(client.post(f"{DEV}/watch-force-tables/folders", json={"folderPath": "F"}, headers=h))
     data(client.post(FT, json={"name": "Force table", "folderPath": "F", "entries": [
         {"name": "%Q0.1", "forceValue": True}]}, headers=h))

@@ -8,10 +8,11 @@ configurator), so these run without Mono. Before the area was composed, the mixi
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+from types import ModuleType, SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.errors import ValidationError
+from openness_bridge.loader import OpennessApi
 from openness_bridge.security import BridgeSecurity
 from openness_bridge.session import BridgeSession
 from tests.conftest import raises_code
@@ -36,8 +37,12 @@ def _no_scratch(purpose: str) -> AbstractContextManager[Path]:
 
 def _older_tia() -> BridgeSecurity:
     cpu_item = object()
+    # V17's API: only its version is read here, so its namespaces are empty modules
+    api = OpennessApi("V17", "mono", (), engineering=ModuleType("Siemens.Engineering"),
+                      hw=ModuleType("Siemens.Engineering.HW"), hw_features=ModuleType("Siemens.Engineering.HW.Features"),
+                      system=ModuleType("System"), io=ModuleType("System.IO"))
     return BridgeSecurity(BridgeSession(
-        api=SimpleNamespace(version="V17"),  # type: ignore[arg-type]  # only the version is read here
+        api=api,
         call=lambda operation, fn, **_: fn(), change=lambda operation, fn, **_: fn(), project=lambda: "project",
         find_device=lambda project, name: SimpleNamespace(TypeIdentifier="OrderNumber:6ES7 516-3AN02-0AB0/V2.9"),
         plc_software=lambda project, name: object(), export_bytes=lambda obj: b"", import_bytes=lambda *a, **k: None,

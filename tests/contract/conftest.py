@@ -67,14 +67,14 @@ def _pending_bridge_methods() -> frozenset[str]:
 _PORT_METHODS = frozenset(EngineeringBackend.__abstractmethods__)
 
 
-def _bridge_skip_reason(item: pytest.Item, pending_methods: frozenset[str]) -> str | None:
+def _bridge_skip_reason(item: pytest.Function, pending_methods: frozenset[str]) -> str | None:
     """Why ``item`` does not run for the bridge, or None when it does.
 
     A test parametrised by a port method's ``name`` skips while that method is pending; otherwise a test skips
     when its module's ``BRIDGE_PENDING`` (test name -> reason) lists it.
     """
     name = getattr(item, "originalname", item.name)
-    method = item.callspec.params.get("name")  # type: ignore[attr-defined]  # only parametrized items (pytest.Function) carry a callspec
+    method = item.callspec.params.get("name")
     if method in _PORT_METHODS and method in pending_methods:
         return f"'{method}' is not implemented by the Openness bridge yet (openness_bridge/pending.py)"
     return getattr(getattr(item, "module", None), "BRIDGE_PENDING", {}).get(name)
@@ -85,9 +85,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     here = Path(__file__).parent
     pending_methods: frozenset[str] | None = None
     for item in items:
-        if not item.path.is_relative_to(here):
+        if not isinstance(item, pytest.Function) or not item.path.is_relative_to(here):
             continue
-        callspec = getattr(item, "callspec", None)
+        callspec = getattr(item, "callspec", None)  # only a parametrized function has one
         if callspec is None or callspec.params.get("backend") not in _BRIDGE_ADAPTERS:
             continue
         if pending_methods is None:

@@ -4,6 +4,8 @@ entries) and says so."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from engineering_api.backend import errors as e
@@ -24,6 +26,16 @@ def _bridge(backend: EngineeringBackend) -> bool:
     return isinstance(backend, OpennessBackend)
 
 
+def _bridge_software(backend: EngineeringBackend, panel: str) -> Any:
+    """The panel's Unified ``HmiSoftware`` as the bridge reaches it (its own collaborator), to make or see lists
+    as TIA Portal does."""
+    from openness_bridge.hmi_unified import BridgeHmiUnified
+
+    hmi = backend.hmi_unified
+    assert isinstance(hmi, BridgeHmiUnified)
+    return hmi._access.hmi_software(panel)
+
+
 def test_text_lists(backend: EngineeringBackend, panel: str) -> None:  # noqa: F811
     if _bridge(backend):
         model = backend.hmi_unified.read_unified_hmi(panel)
@@ -34,7 +46,7 @@ def test_text_lists(backend: EngineeringBackend, panel: str) -> None:  # noqa: F
         with pytest.raises(e.NotSupportedError) as refused:
             backend.hmi_unified.apply_unified_hmi(panel, UnifiedHmi(text_lists=[STATES]))
         assert refused.value.code == "NO_OPENNESS_EQUIVALENT"
-        software = backend.hmi_unified._access.hmi_software(panel)  # type: ignore[attr-defined]  # a list made in TIA Portal
+        software = _bridge_software(backend, panel)  # lists made in TIA Portal
         software.HmiTextLists.Create("States")
         software.HmiGraphicLists.Create("Lamp")
     else:
@@ -53,7 +65,7 @@ def test_text_lists(backend: EngineeringBackend, panel: str) -> None:  # noqa: F
             backend.hmi_unified.delete_unified_object(panel, kind, "States")
         assert gone.value.code == code
     if _bridge(backend):
-        assert [str(t.Name) for t in backend.hmi_unified._access.hmi_software(panel).HmiTextLists] == []  # type: ignore[attr-defined]  # the bridge's own collaborator, read to see the stand-in's state
+        assert [str(t.Name) for t in _bridge_software(backend, panel).HmiTextLists] == []
     else:
         assert backend.hmi_unified.read_unified_hmi(panel).text_lists == []
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from pathlib import Path
 
 import pytest
@@ -23,9 +24,10 @@ def policy(root: Path) -> PathPolicy:
     return PathPolicy(roots=(root,))
 
 
-def rejected(policy: PathPolicy, user_path: str, **kwargs: object) -> PathRejectedError:
+def rejected(policy: PathPolicy, user_path: str, *, extensions: Collection[str] | None = None,
+             allow_directory: bool = True) -> PathRejectedError:
     with pytest.raises(PathRejectedError) as info:
-        policy.resolve(user_path, **kwargs)  # type: ignore[arg-type]  # the keyword arguments each case passes, as given
+        policy.resolve(user_path, extensions=extensions, allow_directory=allow_directory)
     assert info.value.path == user_path
     assert info.value.reason in str(info.value)
     return info.value

@@ -4,36 +4,25 @@ downloads — against a small stand-in program image, so these rules are tested 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from fakes.runtime.cpu import CpuStateError, OperatingMode, OperatingState, SimulatedCpu, TagError
+from fakes.runtime.cpu_image import ObEntry, ProgramContext
 from fakes.runtime.errors import PlcRuntimeError
+from fakes.runtime.memory import Memory
+
+ObCode = Callable[[Memory, ProgramContext], None]
+"""An OB of the stand-in program: a Python function of (memory, rt)."""
 
 
-@dataclass
-class Ob:
-    name: str
-    number: int
-    kind: str
-    period_ms: float = 0
-    phase_ms: float = 0
-
-
-@dataclass
-class Memory:
-    inputs: bytearray = field(default_factory=lambda: bytearray(8))
-    outputs: bytearray = field(default_factory=lambda: bytearray(8))
-    markers: bytearray = field(default_factory=lambda: bytearray(8))
-    dbs: dict[str, dict[str, Any]] = field(default_factory=lambda: {"data": {"count": 0, "kept": 0, "times": []}})
-
-    def retentive_snapshot(self) -> Any:
-        return self.dbs["data"]["kept"]
-
-    def restore_retentive(self, snapshot: Any) -> None:
-        self.dbs["data"]["kept"] = snapshot
+def _memory() -> Memory:
+    """The stand-in program's memory: one DB "Data" (a count, a retentive kept value, a list of times)."""
+    memory = Memory(retain_paths=[("data", ("kept",))])
+    memory.dbs["data"] = {"count": 0, "kept": 0, "times": []}
+    return memory
 
 
 class Bit:
@@ -67,23 +56,21 @@ class Member:
 
 
 class Image:
-    """A stand-in for ProgramImage: OBs are Python functions of (memory, rt)."""
+    """A stand-in for ProgramImage (a :class:`~fakes.runtime.cpu_image.CpuImage`): OBs are Python functions."""
 
-    def __init__(self, code: dict[str, Any] | None = None, obs: list[Ob] | None = None,
+    def __init__(self, code: dict[str, ObCode] | None = None, obs: list[ObEntry] | None = None,
                  digests: dict[str, str] | None = None) -> None:
         self.code = code or {}
         self.obs = obs or []
         self.digests = digests or {}
-        self.objects: dict[str, bytes] = {}
-        self.warnings: list[str] = []
 
     def new_memory(self) -> Memory:
-        return Memory()
+        return _memory()
 
-    def run_ob(self, entry: Ob, mem: Memory, rt: Any) -> None:
+    def run_ob(self, entry: ObEntry, mem: Memory, rt: ProgramContext) -> None:
         self.code[entry.name](mem, rt)
 
-    def resolve(self, mem: Memory, name: str) -> Any:
+    def resolve(self, mem: Memory, name: str) -> Bit | Member:
         areas = {"%I": mem.inputs, "%Q": mem.outputs, "%M": mem.markers}
         if name[:2] in areas and "." in name:
             byte, bit = name[2:].split(".")
@@ -93,36 +80,36 @@ class Image:
         raise LookupError(name)
 
 
-def _count(mem: Memory, rt: Any) -> None:
+def _count(mem: Memory, rt: ProgramContext) -> None:
     mem.dbs["data"]["count"] += 1
     mem.dbs["data"]["times"].append(rt.now_ns // 1_000_000)
 
 
-def _data(cpu: SimulatedCpu) -> dict[str, Any]:
+def _data(cpu: SimulatedCpu[Image]) -> dict[str, Any]:
     """The stand-in's DB "Data" as the CPU holds it (its members: a count, a kept value, a list of times)."""
     assert cpu.memory is not None
     data: dict[str, Any] = cpu.memory.dbs["data"]
     return data
 
 
-def _copy_input(mem: Memory, rt: Any) -> None:
+def _copy_input(mem: Memory, rt: ProgramContext) -> None:
     mem.outputs[0] = mem.inputs[0]
 
 
-def _cpu(image: Image | None = None, mode: OperatingMode = OperatingMode.SINGLE_STEP) -> SimulatedCpu:
-    cpu = SimulatedCpu("PLC_Sim", instance_id=1, empty_image=image or Image())  # type: ignore[arg-type]  # a stand-in ProgramImage: OBs as Python functions
+def _cpu(image: Image | None = None, mode: OperatingMode = OperatingMode.SINGLE_STEP) -> SimulatedCpu[Image]:
+    cpu = SimulatedCpu("PLC_Sim", instance_id=1, empty_image=image or Image())
     cpu.config.mode = mode
     return cpu
 
 
-def _running(image: Image, mode: OperatingMode = OperatingMode.SINGLE_STEP) -> SimulatedCpu:
+def _running(image: Image, mode: OperatingMode = OperatingMode.SINGLE_STEP) -> SimulatedCpu[Image]:
     cpu = _cpu(image, mode)
     cpu.power_on()
     cpu.run()
     return cpu
 
 
-MAIN = Ob("Main", 1, "ProgramCycle")
+MAIN = ObEntry("Main", 1, "ProgramCycle")
 
 
 def test_power_on_goes_to_stop_run_and_stop_follow_plcsim_states() -> None:
@@ -145,7 +132,7 @@ def test_power_on_goes_to_stop_run_and_stop_follow_plcsim_states() -> None:
 def test_startup_obs_run_once_with_first_scan_then_cycles_step_virtual_time() -> None:
     seen: list[bool] = []
     image = Image({"Startup": lambda mem, rt: seen.append(rt.first_scan), "Main": _count},
-                  [Ob("Startup", 100, "Startup"), MAIN])
+                  [ObEntry("Startup", 100, "Startup"), MAIN])
     cpu = _running(image)
     assert seen == [True]
     result = cpu.step(cycles=3)
@@ -160,7 +147,7 @@ def test_startup_obs_run_once_with_first_scan_then_cycles_step_virtual_time() ->
 def test_cyclic_interrupts_fire_at_their_period_in_virtual_time() -> None:
     fired: list[int] = []
     image = Image({"Main": _count, "Cyclic": lambda mem, rt: fired.append(rt.now_ns // 1_000_000)},
-                  [MAIN, Ob("Cyclic", 35, "CyclicInterrupt", period_ms=100)])
+                  [MAIN, ObEntry("Cyclic", 35, "CyclicInterrupt", period_ms=100)])
     cpu = _running(image)
     cpu.step(milliseconds=1000)
     assert fired == [100 * k for k in range(1, 11)]
@@ -201,7 +188,7 @@ def test_default_mode_runs_by_itself_until_stopped() -> None:
 
 
 def test_a_runtime_error_in_run_stops_the_cpu_with_a_diagnostic_entry() -> None:
-    def broken(mem: Memory, rt: Any) -> None:
+    def broken(mem: Memory, rt: ProgramContext) -> None:
         if mem.dbs["data"]["count"] == 2:
             raise PlcRuntimeError("Array index 11 is out of range [0..9].", block="FB_Motor", network=2, line=7,
                                   code="index-out-of-range")
@@ -245,7 +232,7 @@ def test_tag_errors_name_plcsim_codes() -> None:
 
 
 def test_forces_hold_inputs_and_outputs_until_removed() -> None:
-    def main(mem: Memory, rt: Any) -> None:
+    def main(mem: Memory, rt: ProgramContext) -> None:
         _copy_input(mem, rt)
         mem.outputs[1] = 0xFF  # the program drives %Q1.x; a force must win over it
 
@@ -273,10 +260,10 @@ def test_download_to_a_running_cpu_needs_the_stop_confirmed_and_keeps_unchanged_
     cpu.step(cycles=4)
     second = Image({"Main": _count}, [MAIN], {"Main": "b", "Data": "1"})
     with pytest.raises(CpuStateError) as refused:
-        cpu.load(second, device="PLC_1")  # type: ignore[arg-type]  # a stand-in ProgramImage: OBs as Python functions
+        cpu.load(second, device="PLC_1")
     assert refused.value.code == "needs-stop" and cpu.state == OperatingState.RUN
     assert cpu.image is first
-    reinitialised = cpu.load(second, device="PLC_1", stop_allowed=True)  # type: ignore[arg-type]  # a stand-in ProgramImage: OBs as Python functions
+    reinitialised = cpu.load(second, device="PLC_1", stop_allowed=True)
     assert cpu.state == OperatingState.STOP and cpu.image is second and cpu.device == "PLC_1"
     assert reinitialised == [] and cpu.read('"Data".count').value == 4 and cpu.tags_stale
     third = Image({"Main": _count}, [MAIN], {"Main": "b", "Data": "2"})
@@ -286,5 +273,5 @@ def test_download_to_a_running_cpu_needs_the_stop_confirmed_and_keeps_unchanged_
 
 def test_download_needs_a_powered_instance() -> None:
     with pytest.raises(CpuStateError) as off:
-        _cpu().load(Image(), device="PLC_1")  # type: ignore[arg-type]  # a stand-in ProgramImage: OBs as Python functions
+        _cpu().load(Image(), device="PLC_1")
     assert off.value.code == "instance-off"

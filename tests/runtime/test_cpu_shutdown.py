@@ -5,26 +5,29 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
 
-from fakes.runtime.cpu import OperatingMode, OperatingState
+from fakes.runtime.cpu import OperatingMode, OperatingState, SimulatedCpu
+from fakes.runtime.cpu_image import ProgramContext
 from fakes.runtime.manager import SimulationRuntime
-from tests.runtime.test_cpu import MAIN, Image, Memory, _running
+from fakes.runtime.memory import Memory
+from tests.runtime.test_cpu import MAIN, Image, _running
 
 WAIT = 10.0
 """Bound on waiting for a free-running thread to start cycling (a shared, loaded machine)."""
 
 
-def _endless(mem: Memory, rt: Any) -> None:
+def _endless(mem: Memory, rt: ProgramContext) -> None:
     while True:  # a program stuck in a loop: its cycle never ends
         mem.dbs["data"]["count"] += 1
 
 
-def _started(cpu: Any) -> None:
+def _started(cpu: SimulatedCpu[Image]) -> None:
+    memory = cpu.memory
+    assert memory is not None
     deadline = time.monotonic() + WAIT
-    while cpu.memory.dbs["data"]["count"] == 0 and time.monotonic() < deadline:
+    while memory.dbs["data"]["count"] == 0 and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert cpu.memory.dbs["data"]["count"] > 0
+    assert memory.dbs["data"]["count"] > 0
 
 
 def test_shutdown_ends_a_free_running_thread_stuck_in_its_cycle() -> None:
@@ -46,7 +49,7 @@ def test_stop_abandons_a_cycle_that_does_not_end_and_the_cpu_stops() -> None:
 
 
 def test_the_runtime_manager_shuts_down_every_stuck_instance(tmp_path: Path) -> None:
-    manager = SimulationRuntime(tmp_path, Image)  # type: ignore[arg-type]  # a stand-in ProgramImage factory
+    manager = SimulationRuntime(tmp_path, Image)
     cpus = [_running(Image({"Main": _endless}, [MAIN]), OperatingMode.DEFAULT) for _ in range(3)]
     for index, cpu in enumerate(cpus):
         manager.instances[f"PLC_{index}"] = cpu

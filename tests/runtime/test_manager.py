@@ -13,8 +13,8 @@ from tests.runtime.test_cpu import Image
 
 
 @pytest.fixture
-def runtime(tmp_path: Path) -> SimulationRuntime:
-    return SimulationRuntime(tmp_path, empty_image=Image)  # type: ignore[arg-type]  # a stand-in ProgramImage factory
+def runtime(tmp_path: Path) -> SimulationRuntime[Image]:
+    return SimulationRuntime(tmp_path, empty_image=Image)
 
 
 def _code(call, *args) -> str:  # noqa: ANN001 - a callable and its arguments
@@ -23,7 +23,7 @@ def _code(call, *args) -> str:  # noqa: ANN001 - a callable and its arguments
     return err.value.code
 
 
-def test_at_most_sixteen_instances_with_unique_names(runtime: SimulationRuntime) -> None:
+def test_at_most_sixteen_instances_with_unique_names(runtime: SimulationRuntime[Image]) -> None:
     for n in range(MAX_INSTANCES):
         runtime.create(f"PLC_{n}", "CPU1516")
     assert _code(runtime.create, "plc_3") == "exists"
@@ -31,13 +31,13 @@ def test_at_most_sixteen_instances_with_unique_names(runtime: SimulationRuntime)
     assert [c.id for c in runtime.instances.values()] == list(range(1, MAX_INSTANCES + 1))
 
 
-def test_names_and_cpu_types_are_validated(runtime: SimulationRuntime) -> None:
+def test_names_and_cpu_types_are_validated(runtime: SimulationRuntime[Image]) -> None:
     assert _code(runtime.create, "../evil") == "invalid"
     assert _code(runtime.create, "") == "invalid"
     assert _code(runtime.create, "PLC", "CPU9999") == "invalid"
 
 
-def test_an_instance_is_deleted_only_when_powered_off(runtime: SimulationRuntime) -> None:
+def test_an_instance_is_deleted_only_when_powered_off(runtime: SimulationRuntime[Image]) -> None:
     cpu = runtime.create("PLC_A")
     runtime.connect("plc_a")
     cpu.power_on()
@@ -48,7 +48,7 @@ def test_an_instance_is_deleted_only_when_powered_off(runtime: SimulationRuntime
     assert _code(runtime.get, "PLC_A") == "not-found"
 
 
-def test_ip_suites_are_checked_and_unique(runtime: SimulationRuntime) -> None:
+def test_ip_suites_are_checked_and_unique(runtime: SimulationRuntime[Image]) -> None:
     a = runtime.create("A")
     b = runtime.create("B")
     runtime.set_network("A", [IpSuite("IE1", "192.168.0.1")])
@@ -60,7 +60,7 @@ def test_ip_suites_are_checked_and_unique(runtime: SimulationRuntime) -> None:
     assert a.communication_interface == "Softbus" and b.ip_suites == []
 
 
-def test_connection_and_stopped_runtime(runtime: SimulationRuntime) -> None:
+def test_connection_and_stopped_runtime(runtime: SimulationRuntime[Image]) -> None:
     assert _code(runtime.connected_cpu) == "not-connected"
     runtime.create("A")
     assert runtime.connect("a").name == "A" and runtime.connected_cpu().name == "A"
@@ -73,7 +73,7 @@ def test_connection_and_stopped_runtime(runtime: SimulationRuntime) -> None:
     assert _code(runtime.set_port, 80) == "invalid"
 
 
-def test_profiles_are_saved_listed_and_read_back(runtime: SimulationRuntime) -> None:
+def test_profiles_are_saved_listed_and_read_back(runtime: SimulationRuntime[Image]) -> None:
     profile = Profile("Line1", "two CPUs", [{"name": "A", "cpuType": "CPU1516"}, {"name": "B"}])
     runtime.save_profile(profile)
     assert [p.name for p in runtime.profiles()] == ["Line1"]

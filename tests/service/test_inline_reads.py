@@ -11,9 +11,13 @@ from tests.conftest import CPU
 from tests.service.conftest import key_for
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     import pytest
     from litestar.testing import TestClient
 
+    from engineering_api.backend.areas.devices import DevicesPort
+    from engineering_api.backend.models import DeviceInfo
     from engineering_api.services import Services
 
 __all__ = ()
@@ -53,7 +57,7 @@ def test_a_call_submitted_during_an_inline_read_waits_for_its_end() -> None:
         try:
             await worker.call(lambda: None, timeout=10)  # thread started
             loop = asyncio.get_running_loop()
-            submitted: list[asyncio.Future[None]] = []
+            submitted: list[Future[None]] = []
 
             def read() -> str:
                 # Another thread submits a write while this read holds the worker's turn.
@@ -61,7 +65,7 @@ def test_a_call_submitted_during_an_inline_read_waits_for_its_end() -> None:
 
                 def submit() -> None:
                     submitted.append(asyncio.run_coroutine_threadsafe(
-                        worker.call(lambda: order.append("write"), timeout=10), loop))  # type: ignore[arg-type]  # a call whose result nobody reads
+                        worker.call(lambda: order.append("write"), timeout=10), loop))
                     done.set()
 
                 threading.Thread(target=submit).start()
@@ -87,9 +91,9 @@ def _threads_of_list_devices(client: TestClient, monkeypatch: pytest.MonkeyPatch
     threads: list[str] = []
     original = type(services.backend.devices).list_devices
 
-    def recording(self: object) -> object:
+    def recording(self: DevicesPort) -> list[DeviceInfo]:
         threads.append(threading.current_thread().name)
-        return original(self)  # type: ignore[arg-type]  # the original method, called on the object it was bound to
+        return original(self)
 
     monkeypatch.setattr(type(services.backend.devices), "list_devices", recording)
     for _ in range(2):

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from litestar.testing import TestClient
 
+from engineering_api.config import Settings
 from engineering_api.history import CLEANUP_JOB_ID, SnapshotService, SnapshotStore, run_cleanup
-from engineering_api.jobs.operations import SnapshotTarget
+from engineering_api.jobs.operations import OperationContext, SnapshotTarget
 from engineering_api.lib.db import Database
+from engineering_api.lib.paths import PathPolicy
+from fakes.backend import FakeBackend
 from tests.service.conftest import make_client
 
 CPU = "6ES7 516-3AN02-0AB0"
@@ -111,62 +115,31 @@ def test_store_schema_is_idempotent_and_cleanup_rules(tmp_path: Path) -> None:
     assert [s.id for s in store.list(device="PLC_1", kind="block", name="FB_A")] == [ids[2], ids[1]]
 
 
-class _Settings:
-    auto_snapshot = True
-
-
-class _Context:
-    """Just enough of an OperationContext for before_change: a backend that knows one block."""
-
-    def __init__(self, backend: Any) -> None:
-        self.backend = backend
-        self.settings = _Settings()
-
-
-class _Info:
-    def __init__(self, name: str, kind: str) -> None:
-        self.name, self.kind, self.folder = name, kind, ""
-
-
-class _Project:
-    path = "/work/Line1.ap19"
-
-
-class _Program:
-    """The program area of the stand-in backend: listing and export of program objects."""
-
-    def __init__(self) -> None:
-        self.exports: list[str] = []
-
-    def list_program_objects(self, device: str) -> list[_Info]:
-        return [_Info("FB_A", "FB"), _Info("Tags", "TagTable")]
-
-    def export_program_object(self, device: str, name: str) -> bytes:
-        self.exports.append(name)
-        return f"<{name}/>".encode()
-
-
-class _Backend:
-    def __init__(self) -> None:
-        self.program = _Program()
-
-    def open_projects(self) -> list[_Project]:
-        return [_Project()]
-
-
 def test_before_change_snapshots_existing_targets_and_skips_new_ones(tmp_path: Path) -> None:
-    service = SnapshotService(SnapshotStore(Database(tmp_path / "h.db")), lambda: _Settings())  # type: ignore[arg-type, return-value]  # a settings double with only what the service reads
-    backend = _Backend()
-    context = _Context(backend)
-    targets = [SnapshotTarget("PLC_1", "block", "FB_A"), SnapshotTarget("PLC_1", "block", "FB_New"),
-               SnapshotTarget("PLC_1", "tag_table", "Tags"), SnapshotTarget("PLC_1", "udt", "FB_A")]
-    service.before_change(context, targets, "blocks.update")  # type: ignore[arg-type]  # an operation context double with only what the service reads
-    assert backend.program.exports == ["FB_A", "Tags"]
-    stored = service.store.list(device="PLC_1", kind="block", name="FB_A")
-    assert [(s.reason, s.created_by, s.project_path) for s in stored] == [("blocks.update", "autoSnapshot",
-                                                                           "/work/Line1.ap19")]
-    context.settings.auto_snapshot = False
-    _Settings.auto_snapshot = False
-    service.before_change(context, targets, "blocks.update")  # type: ignore[arg-type]  # an operation context double with only what the service reads
-    assert backend.program.exports == ["FB_A", "Tags"]
-    _Settings.auto_snapshot = True
+    backend = FakeBackend(tmp_path / "state")
+    backend.on_worker_thread_started()
+    try:
+        backend.launch_portal(with_ui=False, version="V19")
+        project = backend.create_project(tmp_path / "workspace", "Line1", author="", comment="")
+        backend.devices.add_device(CPU, None, "PLC_1")
+        backend.blocks.generate_blocks_from_source("PLC_1", "a.scl", "FUNCTION_BLOCK FB_A\nEND_FUNCTION_BLOCK\n",
+                                                   version="V19", overwrite=False)
+        backend.tags.create_tag_table("PLC_1", "Tags")
+        settings = Settings(auto_snapshot=True)
+        service = SnapshotService(SnapshotStore(Database(tmp_path / "h.db")), lambda: settings)
+        targets = [SnapshotTarget("PLC_1", "block", "FB_A"), SnapshotTarget("PLC_1", "block", "FB_New"),
+                   SnapshotTarget("PLC_1", "tag_table", "Tags"), SnapshotTarget("PLC_1", "udt", "FB_A")]
+        service.before_change(OperationContext(backend, settings, PathPolicy((tmp_path,))), targets, "blocks.update")
+
+        def taken() -> list[tuple[str, str, str, str, str]]:
+            listed = [service.store.list(device=t.device, kind=t.kind, name=t.name) for t in targets]
+            return [(s.kind, s.object_name, s.reason, s.created_by, s.project_path) for some in listed for s in some]
+
+        path = str(project.path)
+        assert taken() == [("block", "FB_A", "blocks.update", "autoSnapshot", path),
+                           ("tag_table", "Tags", "blocks.update", "autoSnapshot", path)]
+        off = replace(settings, auto_snapshot=False)
+        service.before_change(OperationContext(backend, off, PathPolicy((tmp_path,))), targets, "blocks.update")
+        assert len(taken()) == 2
+    finally:
+        backend.close()

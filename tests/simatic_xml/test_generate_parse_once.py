@@ -6,6 +6,8 @@ import pytest
 
 from simatic_xml import scl_parse, scl_text
 from simatic_xml.generate.from_source import generate_source
+from simatic_xml.scl_context import SclContext
+from simatic_xml.xmlnode import XmlNode
 
 _FB = """FUNCTION_BLOCK "Counter"
 VAR_INPUT
@@ -28,9 +30,9 @@ def fx_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     texts: list[str] = []
     parse = scl_parse.parse_scl
 
-    def counted(text: str, **kwargs: object) -> object:
+    def counted(text: str, *, version: str, context: SclContext) -> XmlNode:
         texts.append(text)
-        return parse(text, **kwargs)  # type: ignore[arg-type]  # passed through as given
+        return parse(text, version=version, context=context)
 
     # Every caller's name for the parser: scl_text imports it by name, others reach it through its module.
     monkeypatch.setattr(scl_parse, "parse_scl", counted)
