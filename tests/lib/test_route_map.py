@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Router, get, post, websocket
+from litestar import Controller, Router, WebSocket, get, post, websocket
+from litestar.params import FromPath
 from litestar.router import Router as PlainRouter
 
 from engineering_api.lib.route_map import MappedLitestar
@@ -39,11 +40,11 @@ def test_registrations_that_merge_replace_and_add_paths_keep_the_map() -> None:
             return []
 
         @get("/{name:str}", sync_to_thread=False)
-        def one(self, name: str) -> str:
+        def one(self, name: FromPath[str]) -> str:
             return name
 
     @websocket("/a/live")
-    async def live(socket: Any) -> None:
+    async def live(socket: WebSocket[Any, Any, Any]) -> None:
         await socket.accept()
 
     app = MappedLitestar(route_handlers=[read_a, Things, Router(path="/sub", route_handlers=[live])])
