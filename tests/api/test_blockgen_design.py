@@ -8,14 +8,7 @@ import pytest
 
 from simatic_xml import parse_bytes
 from tests.api.blockgen_support import (
-    DESIGN,
-    DESIGN_ONE,
-    TEMPLATES,
-    Shared,
-    assert_pump_imported,
-    generate,
-    program_objects,
-    shared_app,
+    DESIGN, DESIGN_ONE, TEMPLATES, Shared, assert_pump_imported, generate, program_objects, shared_app
 )
 from tests.conftest import HMI, add_device, assert_error, data
 

@@ -13,21 +13,8 @@ from engineering_api.backend.errors import EngineeringError
 from simatic_xml import parse_bytes
 from simatic_xml.objects import Block
 from tests.api.blockgen_support import (
-    BOM,
-    FB_LAD,
-    FC_SCL,
-    GLOBAL_DB,
-    INSTANCE_DB,
-    OB_MAIN,
-    TEMPLATES,
-    UDT,
-    Shared,
-    generate,
-    new_portal,
-    post_import,
-    program_objects,
-    shared_app,
-    spec_with,
+    BOM, FB_LAD, FC_SCL, GLOBAL_DB, INSTANCE_DB, OB_MAIN, TEMPLATES, UDT, Shared, generate, new_portal, post_import,
+    program_objects, shared_app, spec_with
 )
 from tests.conftest import CPU, add_device, assert_error, data, interface_of, simaticml_object
 

@@ -10,19 +10,8 @@ import pytest
 from simatic_xml import parse_bytes
 from simatic_xml.objects import PlcStruct
 from tests.api.blockgen_support import (
-    BOM,
-    FB_LAD,
-    FC_SCL,
-    INSTANCE_DB,
-    OB_MAIN,
-    UDT,
-    Shared,
-    generate,
-    post_import,
-    program_objects,
-    shared_app,
-    spec_with,
-    xml_of,
+    BOM, FB_LAD, FC_SCL, INSTANCE_DB, OB_MAIN, UDT, Shared, generate, post_import, program_objects, shared_app,
+    spec_with, xml_of
 )
 from tests.conftest import CPU, HMI, add_device, assert_error, data, interface_of, job_error, run_job
 
