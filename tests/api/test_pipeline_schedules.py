@@ -8,15 +8,18 @@ import time
 from typing import TYPE_CHECKING, Any
 
 import time_machine
+from apscheduler.events import EVENT_JOB_EXECUTED, EVENT_JOB_MISSED
 from litestar.testing import TestClient
 
 from engineering_api.app import create_app
 from engineering_api.config import Settings
 from tests.conftest import data
+from tests.scheduler_log import scheduler_log, watch_schedulers
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    import pytest
     from litestar import Litestar
 
 BASE = "/api/pipelines"
@@ -52,14 +55,20 @@ def _wake(client: TestClient[Litestar]) -> None:
     client.app.state.services.scheduler.wakeup()
 
 
-def test_a_cron_pipeline_runs_at_its_minute_under_the_test_clock(tmp_path: Path) -> None:
+def _settled(client: TestClient[Litestar]) -> None:
+    """The scheduler has looked at the test clock's time, and every run it started then has ended."""
+    scheduler_log(client).settle()
+
+
+def test_a_cron_pipeline_runs_at_its_minute_under_the_test_clock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                                ) -> None:
+    watch_schedulers(monkeypatch)
     with time_machine.travel(dt.datetime(2026, 1, 5, 1, 59, 30, tzinfo=UTC), tick=True) as clock:
         with TestClient(create_app(Settings.from_env(data_dir=tmp_path))) as client:
             headers = _admin(client, tmp_path)
             saved = data(client.post(BASE, json=_scheduled("Nightly"), headers=headers))
             assert saved["nextRunAt"] == "2026-01-05T02:00:00Z"
-            _wake(client)
-            time.sleep(0.3)
+            _settled(client)
             assert _executions(client, headers, "Nightly") == []  # not yet 02:00
             clock.move_to(dt.datetime(2026, 1, 5, 2, 0, 1, tzinfo=UTC))
             _wake(client)
@@ -78,12 +87,15 @@ def test_a_cron_pipeline_runs_at_its_minute_under_the_test_clock(tmp_path: Path)
             # a deleted schedule never fires
             data(client.delete(f"{BASE}/Nightly", headers=headers))
             clock.move_to(dt.datetime(2026, 1, 6, 2, 0, 1, tzinfo=UTC))
-            _wake(client)
-            time.sleep(0.3)
+            _settled(client)
             assert len(_executions(client, headers, "Nightly")) == 1
+            assert len(scheduler_log(client).of("pipeline:nightly")) == 1
 
 
-def test_runs_missed_while_the_server_was_down_follow_each_pipelines_policy(tmp_path: Path) -> None:
+def test_runs_missed_while_the_server_was_down_follow_each_pipelines_policy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    watch_schedulers(monkeypatch)
     with time_machine.travel(dt.datetime(2026, 1, 5, 1, 0, tzinfo=UTC), tick=True) as clock:
         with TestClient(create_app(Settings.from_env(data_dir=tmp_path))) as client:
             headers = _admin(client, tmp_path)
@@ -94,9 +106,11 @@ def test_runs_missed_while_the_server_was_down_follow_each_pipelines_policy(tmp_
             _wake(client)
             [once] = _wait_for(client, headers, "Once", 1)
             assert once["trigger"] == "schedule" and once["startedAt"].startswith("2026-01-08T03:00")
-            time.sleep(0.5)
-            _wake(client)
+            _settled(client)
             assert len(_executions(client, headers, "Once")) == 1  # coalesced: once, not three times
             assert _executions(client, headers, "Skip") == []
+            log = scheduler_log(client)
+            assert [e.code for e in log.of("pipeline:once")] == [EVENT_JOB_EXECUTED]
+            assert [e.code for e in log.of("pipeline:skip")] == [EVENT_JOB_MISSED]  # coalesced, then dropped
             for name in ("Once", "Skip"):
                 assert data(client.get(f"{BASE}/{name}", headers=headers))["nextRunAt"] == "2026-01-09T02:00:00Z"
