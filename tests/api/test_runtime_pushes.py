@@ -24,6 +24,7 @@ from engineering_api.config import Settings
 from engineering_api.runtime.pushes_outbox import outbox_of
 from engineering_api.runtime.service import runtime_of
 from tests.conftest import assert_error, data
+from tests.scheduler_log import scheduler_log, watch_schedulers
 from tests.api.test_runtime_tags import image, plc  # noqa: F401  # a simulated CPU running a program
 from tests.service.test_postgres_db import fresh_db, postgres  # noqa: F401  # the PostgreSQL fixtures
 
@@ -163,9 +164,10 @@ def _deliveries(client: TestClient[Litestar], headers: Headers, push_id: str) ->
 
 
 def test_end_of_shift_push_arrives_once_after_the_receiver_was_down_and_the_server_restarted(
-    tmp_path: Path, receiver: Receiver, caplog: pytest.LogCaptureFixture,
+    tmp_path: Path, receiver: Receiver, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    watch_schedulers(monkeypatch)
     settings = Settings.from_env(data_dir=tmp_path)
     with time_machine.travel(dt.datetime(2026, 1, 5, 12, 50, tzinfo=UTC), tick=True) as clock:
         with TestClient(create_app(settings)) as client:
@@ -196,8 +198,7 @@ def test_end_of_shift_push_arrives_once_after_the_receiver_was_down_and_the_serv
                            "the delivery")
             assert (done["attempts"], done["responseCode"]) == (3, 200)
             clock.move_to(dt.datetime(2026, 1, 5, 13, 30, 0, tzinfo=UTC))
-            client.app.state.services.scheduler.wakeup()
-            time.sleep(0.5)
+            scheduler_log(client).settle()  # the scheduler has looked at 13:30, and what it ran then has ended
             assert len(_deliveries(client, headers, push_id)) == 1  # no second booking of the shift
             audit = data(client.get("/api/audit", params={"pathPrefix": f"{PUSHES}/{push_id}/deliveries"},
                                     headers=headers))["records"]
@@ -261,7 +262,10 @@ def test_a_busy_target_is_asked_again_no_sooner_than_its_retry_after(tmp_path: P
                            "the busy answer")
             assert busy["responseCode"] == 503 and busy["nextAttemptAt"].startswith("2026-01-05T14:02:0")  # not 10 s
             clock.move_to(dt.datetime(2026, 1, 5, 14, 1, 0, tzinfo=UTC))
-            time.sleep(0.5)
+            assert outbox_of(client.app.state.services).send_due() == 0  # a delivery round at 14:01 sends nothing
+            # nor did the outbox's own rounds: a row they had claimed would show the claim's later next attempt
+            [still] = _deliveries(client, headers, push_id)
+            assert (still["attempts"], still["nextAttemptAt"]) == (1, busy["nextAttemptAt"])
             assert len(receiver.requests) == 1
             clock.move_to(dt.datetime(2026, 1, 5, 14, 2, 30, tzinfo=UTC))
             _wait(lambda: [d for d in _deliveries(client, headers, push_id) if d["status"] == "delivered"],
