@@ -39,7 +39,9 @@ def test_a_call_canceled_while_queued_never_runs(agents):
             backend._send(agent, "simulation.sim_create_instance", ("Never",), {}, None)
         assert time.monotonic() - started < 2.0, "told at once, not after the running call"
         busy.join(60)
-        time.sleep(0.5)  # the agent reaches the queued message and drops it
+        assert not busy.is_alive(), "the step ended"
+        # Queued behind the canceled call on the same agent queue, which the agent takes in order, one call at a
+        # time: this call is answered only after the agent has reached the canceled one and dropped it.
         names = [i.name for i in backend._send(agent, "simulation.sim_list_instances", (), {}, None)]
         assert "Never" not in names and "Busy" in names
     finally:

@@ -29,6 +29,17 @@ def _agent_with(client: Any, watcher: dict[str, str], project: str) -> dict[str,
     return next(a for a in status["agents"] if (a["openProject"] or "").endswith(f"/{project}"))
 
 
+def _running_step(client: Any, caller: dict[str, str], project: str, answers: list[Any]) -> dict[str, Any]:
+    """The record of the agent holding ``project`` once the caller's step runs on it (asked by the caller itself)."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        record = _agent_with(client, caller, project)
+        if (record["currentCall"] or "").startswith("simulation.sim_step"):
+            return record
+        time.sleep(0.02)
+    raise AssertionError(f"the step never started on the agent: {[a.text[:200] for a in answers]}")
+
+
 def test_an_agent_killed_mid_call_fails_the_call_and_its_project_reopens_elsewhere(client, farm_key, workspace, agents):
     caller = farm_key("victim")
     created = data(client.post("/api/projects/actions/create-sync", json={"name": "Saved", "path": str(workspace)},
@@ -42,15 +53,8 @@ def test_an_agent_killed_mid_call_fails_the_call_and_its_project_reopens_elsewhe
     stepping = threading.Thread(target=lambda: answers.append(
         client.post("/api/simulation/instances/Sim/actions/step", json=STEP, headers=caller)))
     stepping.start()
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        record = _agent_with(client, caller, "Saved.ap19")  # the caller itself, while its step runs
-        if record["currentCall"] and record["currentCall"].startswith("simulation.sim_step"):
-            assert record["heldByYou"] and not answers, "the list answered while the caller's call was running"
-            break
-        time.sleep(0.02)
-    else:
-        raise AssertionError(f"the step never started on the agent: {[a.text[:200] for a in answers]}")
+    record = _running_step(client, caller, "Saved.ap19", answers)
+    assert record["heldByYou"] and not answers, "the list answered while the caller's call was running"
     agents.kill(home)
     stepping.join(30)
     assert not stepping.is_alive(), "the caller was told, not left waiting"
@@ -70,7 +74,7 @@ def test_the_broker_restarting_loses_no_accepted_call(client, farm_key, workspac
     stepping = threading.Thread(target=lambda: answers.append(
         client.post("/api/simulation/instances/Sim2/actions/step", json=STEP, headers=caller)))
     stepping.start()
-    time.sleep(0.3)  # the call is queued or running on the agent
+    _running_step(client, caller, "Steady.ap19", answers)  # accepted: the agent runs it
     redis_server.restart()
     sent_while_down: list[Any] = []
     listing = threading.Thread(target=lambda: sent_while_down.append(client.get("/api/projects", headers=caller)))
