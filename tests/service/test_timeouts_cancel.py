@@ -220,8 +220,8 @@ def test_a_canceled_job_stops_at_a_checkpoint_and_rolls_back(
     )
     assert response.status_code == 202, response.text
     job_id = response.json()["data"]["jobId"]
-    while client.get(f"/api/jobs/{job_id}", headers=admin).json()["data"]["status"] == "Pending":
-        time.sleep(0.01)  # the job reports Running as soon as the worker starts it
+    # The job reports Running as soon as the worker starts it.
+    assert _until(lambda: client.get(f"/api/jobs/{job_id}", headers=admin).json()["data"]["status"] != "Pending")
     cancel = client.post(f"/api/jobs/{job_id}/actions/cancel", headers=admin)
     assert cancel.status_code == 200, cancel.text
 
