@@ -146,9 +146,13 @@ def _start_scheduler(services: Services) -> Any:
 def _end_revoked_sessions(services: Services) -> None:
     from redis.exceptions import RedisError
 
+    from engineering_api.farm.proxy import FarmBackendBase  # farm mode only: kombu and redis are loaded then
+
+    backend = services.backend
+    assert isinstance(backend, FarmBackendBase), "the session sweep is scheduled in farm mode only"
     revoked = {key.key_id for key in services.keys.list() if key.revoked_at is not None}
     try:
-        services.backend.sweep_sessions(revoked)  # type: ignore[attr-defined]  # a FarmBackend in farm mode
+        backend.sweep_sessions(revoked)
     except RedisError:
         logger.warning("farm session sweep: Redis is unreachable; trying again at the next sweep")
 
