@@ -234,7 +234,8 @@ class FakeLibrary(LibraryPort):
                 folder = item.folder if item.folder in software.folders.get(
                     "tag_tables" if item.kind == "TagTable" else "types" if item.kind == "UDT" else "blocks", set()) else ""
                 obj = read_object(item.data, project_version=project.version, folder=folder, source=mc.path)
-                if any(n.lower() == obj.name.lower() for n in software.table(obj.category)):
+                # MasterCopyMode.ThrowIfExists: any block, PLC data type or tag table of the name (as the bridge)
+                if any(o.name.lower() == obj.name.lower() for o in software.all()):
                     raise pasted_name_taken(device, obj.name)
                 software.add(obj, overwrite=False)
                 created.append(MasterCopyContent(kind=item.kind, name=item.name))

@@ -189,6 +189,17 @@ class PlcSoftware:
                 return table[name]
         return None
 
+    def name_taken(self, obj: ProgramObject) -> tuple[dict[str, ProgramObject], str | None]:
+        """Where ``obj``'s name is taken (case-insensitive, as TIA) and by which name: blocks and PLC data types
+        share one namespace in a PLC (the bridge's import and TIA's ``Import`` refuse a UDT named like a block),
+        tag tables have their own. ``(table of obj's category, None)`` when the name is free."""
+        key = obj.name.lower()
+        for table in ([self.tag_tables] if obj.category == "tag_tables" else [self.blocks, self.types]):
+            clash = next((n for n in table if n.lower() == key), None)
+            if clash is not None:
+                return table, clash
+        return self.table(obj.category), None
+
     def missing_types(self, obj: ProgramObject) -> list[str]:
         """Types ``obj`` uses that the software does not have: TIA shows the object as inconsistent."""
         known = set(self.types) | {b.name for b in self.blocks.values() if b.kind == "FB"}
@@ -198,15 +209,15 @@ class PlcSoftware:
         """Add or replace an object, enforcing TIA's uniqueness rules.
 
         Raises:
-            AlreadyExistsError: the name exists and ``overwrite`` is false.
+            AlreadyExistsError: the name is taken (:meth:`name_taken`) and ``overwrite`` is false.
             ConflictError: the block number is used by another block of the same number space.
             ValidationError: an instance DB whose FB (or UDT) does not exist.
         """
         table = self.table(obj.category)
-        clash = next((n for n in table if n.lower() == obj.name.lower()), None)
+        holder, clash = self.name_taken(obj)
         if clash is not None and not overwrite:
             raise AlreadyExistsError(
-                f"The {_label(obj)} '{obj.name}' already exists; import with overwrite to replace it.",
+                f"The {_label(holder[clash])} '{clash}' already exists; import with overwrite to replace it.",
                 code="OBJECT_EXISTS",
             )
         if obj.number_class is not None and obj.number is not None:
@@ -232,7 +243,7 @@ class PlcSoftware:
                 code="INSTANCE_OF_MISSING",
             )
         if clash is not None:
-            previous = table.pop(clash)
+            previous = holder.pop(clash)
             if previous.needs_compile and not obj.needs_compile:
                 # Replacing a block does not compile it: TIA keeps it inconsistent until a compile succeeds.
                 obj = replace(obj, needs_compile=True, calls=obj.calls or previous.calls)

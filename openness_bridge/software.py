@@ -326,8 +326,8 @@ class BridgeProgram(ProgramPort):
         """Whether ``name`` is taken where a ``kind`` object would go (tag tables have their own namespace)."""
         if kind == "TagTable":
             return self._tag_table(software, name) is not None
-        try:
-            self._program_object(software, name)
-        except NotFoundError:
-            return False
-        return True
+        # Blocks and PLC data types share one namespace, case-insensitive (Find matches the exact name only)
+        key = name.casefold()
+        return any(str(o.Name).casefold() == key
+                   for root, composition in ((software.BlockGroup, "Blocks"), (software.TypeGroup, "Types"))
+                   for _, o in groups.walk_objects(root, composition))

@@ -361,6 +361,17 @@ def test_existing_name_needs_overwrite(backend: EngineeringBackend, plc: m.Devic
     backend.program.import_program_documents("PLC_1", [_fb()], overwrite=True)
 
 
+def test_blocks_and_plc_data_types_share_one_namespace(backend: EngineeringBackend, plc: m.DeviceInfo) -> None:
+    """A PLC data type may not take a block's name, nor a block a type's (case-insensitive); nothing changes."""
+    backend.program.import_program_documents("PLC_1", [_doc(_UDT.format(name="UDT_State"), "u.xml"), _fb()], overwrite=False)
+    before = sorted((o.name, o.kind) for o in _objects(backend))
+    raises_code(e.AlreadyExistsError, "OBJECT_EXISTS", backend.program.import_program_documents,
+                "PLC_1", [_doc(_UDT.format(name="fb_motor"), "t.xml")], overwrite=False)
+    raises_code(e.AlreadyExistsError, "OBJECT_EXISTS", backend.program.import_program_documents,
+                "PLC_1", [_fb(name="udt_state", number=2)], overwrite=False)
+    assert sorted((o.name, o.kind) for o in _objects(backend)) == before == [("FB_Motor", "FB"), ("UDT_State", "UDT")]
+
+
 def _manual(doc: m.ProgramDocument) -> m.ProgramDocument:
     """The block numbered by hand (``<AutoNumber>false``), as an export with default values left out writes it."""
     data = doc.data.replace(b"<MemoryLayout>", b"<AutoNumber>false</AutoNumber>\n      <MemoryLayout>", 1)

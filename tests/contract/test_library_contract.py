@@ -71,6 +71,17 @@ def test_master_copies(backend: EngineeringBackend, plc: str) -> None:
     raises_code(e.NotFoundError, "LIBRARY_NOT_FOUND", backend.library.list_master_copies, library="Other")
 
 
+def test_a_master_copy_is_not_pasted_over_an_object_of_another_kind(backend: EngineeringBackend, plc: str) -> None:
+    """MasterCopyMode.ThrowIfExists: a pasted PLC data type whose name a block of the PLC has is refused, and
+    nothing is pasted."""
+    backend.library.create_master_copy(plc, "UDT_Motor", name=None, folder="")
+    _import(backend, {"blockType": "FC", "name": "udt_motor", "language": "SCL", "networks": [{"scl": ";"}]},
+            device="PLC_2")
+    before = sorted((o.name, o.kind) for o in backend.program.list_program_objects("PLC_2"))
+    raises_code(e.AlreadyExistsError, "OBJECT_EXISTS", backend.library.instantiate_master_copy, "UDT_Motor", "PLC_2")
+    assert sorted((o.name, o.kind) for o in backend.program.list_program_objects("PLC_2")) == before
+
+
 def test_master_copy_refusals_read_alike(backend: EngineeringBackend, plc: str) -> None:
     """The same mistake with master copies gets the same code, message and details on every adapter."""
     def refused(call: Any) -> tuple[str, str, dict[str, Any]]:
