@@ -133,12 +133,23 @@ class PlcSoftware:
                 (:func:`engineering_api.rules.folders.folder_parts`).
             AlreadyExistsError: the folder exists.
         """
-        parts = folder_parts(path)
+        parts = self._spelled(category, folder_parts(path))
         normalised = "/".join(parts)
         if normalised in self.folders.setdefault(category, set()):
             raise AlreadyExistsError(f"The folder '{normalised}' already exists.", code="FOLDER_EXISTS")
         self._list_folder(category, parts)
         return normalised
+
+    def _spelled(self, category: str, parts: list[str]) -> list[str]:
+        """``parts`` spelled as the folders that exist: TIA keeps group names unique whatever their case, so
+        ``drives/Pumps`` is ``Pumps`` in an existing ``Drives``, and ``drives`` is ``Drives`` itself."""
+        known = self.folders.get(category, set())
+        spelled: list[str] = []
+        for part in parts:
+            wanted = "/".join([*spelled, part]).lower()
+            match = next((k for k in known if k.lower() == wanted), None)
+            spelled.append(match.rsplit("/", 1)[-1] if match is not None else part)
+        return spelled
 
     def _list_folder(self, category: str, parts: list[str]) -> None:
         """List the folder ``parts`` (``["a", "b"]`` for ``a/b``) and each of its parents."""
@@ -247,6 +258,9 @@ class PlcSoftware:
             if previous.needs_compile and not obj.needs_compile:
                 # Replacing a block does not compile it: TIA keeps it inconsistent until a compile succeeds.
                 obj = replace(obj, needs_compile=True, calls=obj.calls or previous.calls)
+        if obj.folder:  # into an existing folder of another case, as TIA's import targets that group
+            spelled = "/".join(self._spelled(obj.category, obj.folder.split("/")))
+            obj = obj if spelled == obj.folder else replace(obj, folder=spelled)
         table[obj.name] = obj
         # An object imported into a folder that did not exist brings it (TIA's import targets a group, which the
         # import creates level by level): the folder is listed and can be deleted like one made on its own.

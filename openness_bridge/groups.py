@@ -61,23 +61,35 @@ def folder_of(root: Any, path: str) -> tuple[str, Any]:
 
 
 def create_group(root: Any, path: str, *, exist_ok: bool = False) -> tuple[str, Any]:
-    """Create the user groups of ``path`` that are missing (``Groups.Create``); returns (normalised path, group).
+    """Create the user groups of ``path`` that are missing (``Groups.Create``); returns (normalised path, group), the
+    path spelled as the groups that existed already (``drives/Pumps`` below an existing ``Drives``: ``Drives/Pumps``).
 
     Raises:
         ValidationError: a malformed path (``INVALID_FOLDER``, see :func:`folder_parts`).
         AlreadyExistsError: the folder exists and ``exist_ok`` is false (``FOLDER_EXISTS``).
     """
-    parts = folder_parts(path)
-    group, created = root, False
-    for part in parts:
-        child = group.Groups.Find(part)
+    group, created, spelled = root, False, []
+    for part in folder_parts(path):
+        child = _child(group, part)
         if child is None:
             child, created = group.Groups.Create(part), True
+        spelled.append(str(child.Name))
         group = child
-    normalised = "/".join(parts)
+    normalised = "/".join(spelled)
     if not created and not exist_ok:
         raise AlreadyExistsError(f"The folder '{normalised}' already exists.", code="FOLDER_EXISTS")
     return normalised, group
+
+
+def _child(group: Any, name: str) -> Any | None:
+    """The user group ``name`` directly below ``group`` whatever its case: TIA keeps group names unique
+    case-insensitively (``Groups.Create`` refuses ``drives`` beside ``Drives``), while ``Find`` may match the exact
+    name only."""
+    found = group.Groups.Find(name)
+    if found is not None:
+        return found
+    key = name.casefold()
+    return next((child for child in group.Groups if str(child.Name).casefold() == key), None)
 
 
 def ensure_group(root: Any, path: str) -> tuple[str, Any]:

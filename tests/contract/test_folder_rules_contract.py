@@ -50,6 +50,24 @@ TARGET: list[tuple[str, Callable[[EngineeringBackend, str], Any]]] = [
 ]
 
 
+@pytest.mark.parametrize(("method", "call"), CREATE, ids=[m for m, _ in CREATE])
+def test_a_folder_name_is_taken_whatever_its_case(plc: EngineeringBackend, method: str, call: Callable[..., Any]) -> None:
+    """TIA keeps group names unique case-insensitively: ``drives`` beside ``Drives`` is the folder that exists, and
+    a new folder below ``drives`` goes into ``Drives``."""
+    assert call(plc, "Drives/Motors") == "Drives/Motors"
+    for taken in ("drives", "DRIVES/motors"):
+        raises_code(e.AlreadyExistsError, "FOLDER_EXISTS", call, plc, taken)
+    assert call(plc, "drives/Pumps") == "Drives/Pumps", method
+
+
+def test_an_import_into_a_folder_of_another_case_lands_in_that_folder(plc: EngineeringBackend) -> None:
+    plc.blocks.create_block_folder("PLC_1", "Drives")
+    plc.program.import_program_documents(
+        "PLC_1", [ProgramDocument(source="FC_A.xml", data=generate_xml(FC), folder="drives/Pumps")], overwrite=False)
+    assert plc.blocks.block_folders("PLC_1") == ["Drives", "Drives/Pumps"]
+    assert [(b.name, b.folder) for b in plc.blocks.list_blocks("PLC_1")] == [("FC_A", "Drives/Pumps")]
+
+
 @pytest.mark.parametrize(("method", "call"), CREATE + TARGET, ids=[m for m, _ in CREATE + TARGET])
 def test_bad_folder_paths_are_invalid_folder(plc: EngineeringBackend, method: str, call: Callable[..., Any]) -> None:
     for folder in BAD_FOLDERS:
