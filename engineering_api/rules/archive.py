@@ -7,14 +7,15 @@ caller chose: save first, or archive the saved state with a warning (the fake on
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, ValidationError
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-__all__ = ("UNSAVED_CHANGES", "check_archive_target", "unsaved_changes_refused", "unsaved_changes_warning")
+__all__ = ("UNSAVED_CHANGES", "check_archive_target", "refuse_archive_target", "unsaved_changes_refused",
+           "unsaved_changes_warning")
 
 UNSAVED_CHANGES = "UNSAVED_CHANGES"
 
@@ -27,16 +28,27 @@ def check_archive_target(target: Path, version: str, project_folder: Path) -> No
         ValidationError: ``ARCHIVE_EXTENSION``, ``ARCHIVE_TARGET``.
         AlreadyExistsError: ``ARCHIVE_EXISTS``.
     """
-    expected = ".zap" + version[1:]
-    if target.suffix.lower() != expected:
-        raise ValidationError(
-            f"A {version} project archive must have the extension {expected}, not '{target.suffix}'.",
-            code="ARCHIVE_EXTENSION",
-        )
+    refuse_archive_target(target, ".zap" + version[1:], f"{version} project", project_folder, "the project folder")
+
+
+def refuse_archive_target(target: Path, suffix: str, archived: str, folder: Path, folder_named: str,
+                          details: dict[str, Any] | None = None) -> None:
+    """TIA's rules for where an archive (of a project or a global library) goes: the ``suffix`` of the ``archived``
+    thing's version, no existing file (TIA does not overwrite), not inside its own ``folder`` (``folder_named`` in
+    the message). ``details`` go with the 422s (the field a client sent the path in).
+
+    Raises:
+        ValidationError: ``ARCHIVE_EXTENSION``, ``ARCHIVE_TARGET``.
+        AlreadyExistsError: ``ARCHIVE_EXISTS``.
+    """
+    if target.suffix.lower() != suffix:
+        raise ValidationError(f"A {archived} archive must have the extension {suffix}, not '{target.suffix}'.",
+                              code="ARCHIVE_EXTENSION", details=details)
     if target.exists():
         raise AlreadyExistsError(f"The archive '{target.name}' already exists.", code="ARCHIVE_EXISTS")
-    if target.resolve().is_relative_to(project_folder.resolve()):
-        raise ValidationError("The archive cannot be written inside the project folder.", code="ARCHIVE_TARGET")
+    if target.resolve().is_relative_to(folder.resolve()):
+        raise ValidationError(f"The archive cannot be written inside {folder_named}.", code="ARCHIVE_TARGET",
+                              details=details)
 
 
 def unsaved_changes_refused(*, allow_requested: bool = False) -> ConflictError:

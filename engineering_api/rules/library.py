@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from engineering_api.backend.errors import (
     AlreadyExistsError, ConflictError, LockedError, NotFoundError, ValidationError,
 )
+from engineering_api.rules.archive import refuse_archive_target
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -222,21 +223,15 @@ def library_archive_suffix(version: str) -> str:
 
 def check_archive_target(target: Path, version: str, library_folder: Path) -> None:
     """Refuse a target TIA would not archive a ``version`` global library to: a wrong extension, an existing file (TIA
-    does not overwrite), a place inside the library's own folder.
+    does not overwrite), a place inside the library's own folder (the project's rules,
+    :func:`engineering_api.rules.archive.refuse_archive_target`, with ``.zalNN``).
 
     Raises:
         ValidationError: ``ARCHIVE_EXTENSION``, ``ARCHIVE_TARGET`` (``details.field``: ``archivePath``).
         AlreadyExistsError: ``ARCHIVE_EXISTS``.
     """
-    expected = library_archive_suffix(version)
-    if target.suffix.lower() != expected:
-        raise ValidationError(f"A {version} library archive must have the extension {expected}, not "
-                              f"'{target.suffix}'.", code="ARCHIVE_EXTENSION", details={"field": "archivePath"})
-    if target.exists():
-        raise AlreadyExistsError(f"The archive '{target.name}' already exists.", code="ARCHIVE_EXISTS")
-    if target.resolve().is_relative_to(library_folder.resolve()):
-        raise ValidationError("The archive cannot be written inside the library's folder.", code="ARCHIVE_TARGET",
-                              details={"field": "archivePath"})
+    refuse_archive_target(target, library_archive_suffix(version), f"{version} library", library_folder,
+                          "the library's folder", {"field": "archivePath"})
 
 
 def library_file_version(path: Path) -> str:
