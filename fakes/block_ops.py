@@ -107,8 +107,7 @@ class FakeBlocks(BlocksWithGeneration):
             assert attributes is not None  # the block was found by its Name, which its AttributeList holds
             attributes["Name"] = plain
             key = doc.object.qualified_name or plain
-            other = software.find(key) or next(
-                (o for o in software.all() if o.name.lower() == key.lower()), None)
+            other = software.named(key)
             if other is not None and other is not obj:
                 raise AlreadyExistsError(f"'{key}' already exists in '{device}'.", code="OBJECT_EXISTS")
             software.rename("blocks", name, key)

@@ -235,7 +235,7 @@ class FakeLibrary(LibraryPort):
                     "tag_tables" if item.kind == "TagTable" else "types" if item.kind == "UDT" else "blocks", set()) else ""
                 obj = read_object(item.data, project_version=project.version, folder=folder, source=mc.path)
                 # MasterCopyMode.ThrowIfExists: any block, PLC data type or tag table of the name (as the bridge)
-                if any(o.name.lower() == obj.name.lower() for o in software.all()):
+                if software.named(obj.name) is not None:
                     raise pasted_name_taken(device, obj.name)
                 software.add(obj, overwrite=False)
                 created.append(MasterCopyContent(kind=item.kind, name=item.name))

@@ -200,16 +200,20 @@ class PlcSoftware:
                 return table[name]
         return None
 
-    def name_taken(self, obj: ProgramObject) -> tuple[dict[str, ProgramObject], str | None]:
-        """Where ``obj``'s name is taken (case-insensitive, as TIA) and by which name: blocks and PLC data types
-        share one namespace in a PLC (the bridge's import and TIA's ``Import`` refuse a UDT named like a block),
-        tag tables have their own. ``(table of obj's category, None)`` when the name is free."""
+    def named(self, name: str) -> ProgramObject | None:
+        """Any block, PLC data type or tag table named ``name``: by its exact name, else whatever its case."""
+        return self.find(name) or next((o for o in self.all() if o.name.lower() == name.lower()), None)
+
+    def name_taken(self, obj: ProgramObject) -> tuple[dict[str, ProgramObject], str] | None:
+        """Where ``obj``'s name is taken (case-insensitive, as TIA) and by which name, or None: blocks and PLC data
+        types share one namespace in a PLC (the bridge's import and TIA's ``Import`` refuse a UDT named like a
+        block), tag tables have their own."""
         key = obj.name.lower()
         for table in ([self.tag_tables] if obj.category == "tag_tables" else [self.blocks, self.types]):
             clash = next((n for n in table if n.lower() == key), None)
             if clash is not None:
                 return table, clash
-        return self.table(obj.category), None
+        return None
 
     def missing_types(self, obj: ProgramObject) -> list[str]:
         """Types ``obj`` uses that the software does not have: TIA shows the object as inconsistent."""
@@ -224,9 +228,9 @@ class PlcSoftware:
             ConflictError: the block number is used by another block of the same number space.
             ValidationError: an instance DB whose FB (or UDT) does not exist.
         """
-        table = self.table(obj.category)
-        holder, clash = self.name_taken(obj)
-        if clash is not None and not overwrite:
+        name_clash = self.name_taken(obj)
+        if name_clash is not None and not overwrite:
+            holder, clash = name_clash
             raise AlreadyExistsError(
                 f"The {_label(holder[clash])} '{clash}' already exists; import with overwrite to replace it.",
                 code="OBJECT_EXISTS",
@@ -253,7 +257,8 @@ class PlcSoftware:
                 "import the function block first.",
                 code="INSTANCE_OF_MISSING",
             )
-        if clash is not None:
+        if name_clash is not None:
+            holder, clash = name_clash
             previous = holder.pop(clash)
             if previous.needs_compile and not obj.needs_compile:
                 # Replacing a block does not compile it: TIA keeps it inconsistent until a compile succeeds.
@@ -261,7 +266,7 @@ class PlcSoftware:
         if obj.folder:  # into an existing folder of another case, as TIA's import targets that group
             spelled = "/".join(self._spelled(obj.category, obj.folder.split("/")))
             obj = obj if spelled == obj.folder else replace(obj, folder=spelled)
-        table[obj.name] = obj
+        self.table(obj.category)[obj.name] = obj
         # An object imported into a folder that did not exist brings it (TIA's import targets a group, which the
         # import creates level by level): the folder is listed and can be deleted like one made on its own.
         self._list_folder(obj.category, obj.folder.split("/") if obj.folder else [])
