@@ -33,16 +33,20 @@ if TYPE_CHECKING:
     from engineering_api.rules.source_generation import ProgramAccess
     from openness_bridge.session import BridgeSession
 
-__all__ = ("BridgeBlocks", "names_in_use")
+__all__ = ("BridgeBlocks", "names_in_use", "program_object_names")
+
+
+def program_object_names(software: Any) -> set[str]:
+    """Casefolded names of every block and PLC data type of a ``PlcSoftware``: one namespace, whatever the case."""
+    names = {str(b.Name).casefold() for _, b in groups.walk_objects(software.BlockGroup, "Blocks")}
+    return names | {str(t.Name).casefold() for _, t in groups.walk_objects(software.TypeGroup, "Types")}
 
 
 def names_in_use(software: Any) -> set[str]:
     """Casefolded names of every block, PLC data type and tag table of a ``PlcSoftware``: TIA keeps them unique per
     PLC."""
-    names = {str(b.Name).casefold() for _, b in groups.walk_objects(software.BlockGroup, "Blocks")}
-    names |= {str(t.Name).casefold() for _, t in groups.walk_objects(software.TypeGroup, "Types")}
     tables = groups.walk_objects(software.TagTableGroup, "TagTables")
-    return names | {str(t.Name).casefold() for _, t in tables}
+    return program_object_names(software) | {str(t.Name).casefold() for _, t in tables}
 
 
 class BridgeBlocks(BlocksWithGeneration):

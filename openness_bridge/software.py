@@ -32,6 +32,7 @@ from engineering_api.backend.models import (
 from engineering_api.rules.document_versions import check_not_newer
 from engineering_api.rules.folders import target_folder
 from openness_bridge import groups
+from openness_bridge.blocks import program_object_names
 from openness_bridge.compiler import compile_result, find_in_groups
 from openness_bridge.plc_software import block_kind, block_language
 from openness_bridge.tags_support import find_tag_table, plc_names, tag_tables
@@ -327,7 +328,4 @@ class BridgeProgram(ProgramPort):
         if kind == "TagTable":
             return self._tag_table(software, name) is not None
         # Blocks and PLC data types share one namespace, case-insensitive (Find matches the exact name only)
-        key = name.casefold()
-        return any(str(o.Name).casefold() == key
-                   for root, composition in ((software.BlockGroup, "Blocks"), (software.TypeGroup, "Types"))
-                   for _, o in groups.walk_objects(root, composition))
+        return name.casefold() in program_object_names(software)
