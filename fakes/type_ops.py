@@ -30,9 +30,8 @@ from engineering_api.backend.areas.types import (TypeDeleteResult, TypeDetails, 
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
 from engineering_api.backend.models import ProgramObjectInfo
 from engineering_api.rules.folders import target_folder
-from engineering_api.rules.program_objects import multilingual_text, read_object, type_member
 from engineering_api.rules import type_graph
-from engineering_api.rules.type_graph import refuse_recursion
+from engineering_api.rules.program_objects import multilingual_text, read_object, type_member
 from simatic_xml import parse_bytes
 
 if TYPE_CHECKING:
@@ -222,7 +221,7 @@ class FakeTypes(TypesPort):
             udt = software.types.get(name)
             return udt.uses_types if udt is not None else None
 
-        refuse_recursion(obj.name, obj.uses_types, udt_uses)
+        type_graph.refuse_recursion(obj.name, obj.uses_types, udt_uses)
 
     def import_type(self, device: str, data: bytes, *, folder: str, overwrite: bool, source: str) -> TypeDetails:
         return self._guard(device, lambda: self._import_type(device, data, folder=folder, overwrite=overwrite,

@@ -16,8 +16,7 @@ from engineering_api.console.render.block import block_view
 from engineering_api.console.render.structure import MemberRow
 from engineering_api.console.session import COOKIE
 from engineering_api.lib.responses import status_for
-from engineering_api.lib.security import Role
-from engineering_api.lib.security import principal_of
+from engineering_api.lib.security import Role, principal_of
 from engineering_api.services import services_of
 from simatic_xml import SimaticMLError, parse_bytes
 
