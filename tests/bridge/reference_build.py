@@ -43,9 +43,22 @@ NO_EVIDENCE = {
     "V19": "no generator stubs or Siemens code compiled against V19 are public; members are taken as unconfirmed",
     "V20": "no generator stubs or Siemens code compiled against V20 are public; members are taken as unconfirmed",
 }
+_STATIC_GAP = ("the v16/v17 generator stubs leave out static methods (V15.1's stubs list it), "
+               "so its absence there proves nothing")
+STUB_GAPS = (
+    ("V16", "Siemens.Engineering", "TiaPortal", "GetProcesses", _STATIC_GAP),
+    ("V17", "Siemens.Engineering", "TiaPortal", "GetProcesses", _STATIC_GAP),
+    ("V16", "Siemens.Engineering", "TiaPortal", "GetProcess", _STATIC_GAP),
+    ("V17", "Siemens.Engineering", "TiaPortal", "GetProcess", _STATIC_GAP),
+    ("V16", "Siemens.Engineering", "TiaPortalProcess", "Attach",
+     "the v16/v17 generator stubs leave out TiaPortalProcess.Attach (V15.1's list it), so its absence proves nothing"),
+    ("V17", "Siemens.Engineering", "TiaPortalProcess", "Attach",
+     "the v16/v17 generator stubs leave out TiaPortalProcess.Attach (V15.1's list it), so its absence proves nothing"),
+)
+"""Members a version's stubs lack although the version has them: known gaps of the stub generator."""
 _PLUMBING = frozenset({"Equals", "GetHashCode", "ToString", "GetType", "GetEnumerator", "value__"})
 
-_CLASS = re.compile(r"^class (\w+)\((.*?)\):")
+_CLASS = re.compile(r"^class (\w+)(?:\((.*?)\))?:")
 _DEF = re.compile(r"^    def (\w+)\(")
 _ENUM = re.compile(r"enum (?:\(flags\) )?\w+, values: (.*)")
 _ENUM_VALUE = re.compile(r"(\w+) \((-?\d+)\)")
@@ -87,7 +100,7 @@ def parse_stub_module(namespace: str, text: str) -> list[StubType]:
         line = lines[i]
         klass = _CLASS.match(line)
         if klass:
-            bases = [b.strip() for b in klass.group(2).split(",") if b.strip() and b.strip() not in {"Enum", "object"}]
+            bases = [b.strip() for b in (klass.group(2) or "").split(",") if b.strip() and b.strip() not in {"Enum", "object"}]
             current = StubType(namespace, klass.group(1), bases)
             types.append(current)
         elif current is not None and _ENUM.search(line):
@@ -161,7 +174,7 @@ def _kept(types: list[StubType], wanted: set[str]) -> list[StubType]:
 
 
 _V21_TYPE = re.compile(r"^## \S+ (Siemens\.[\w.]+)\s*$")
-_V21_MEMBER = re.compile(r"^- (\S+) `(\w+)(?:\((.*?)\))?`")
+_V21_MEMBER = re.compile(r"^- (\S+) `(\w+)(?:``\d+)?(?:\((.*?)\))?`")
 
 
 def _v21_rows(git_dir: Path, wanted: set[str]) -> set[tuple[str, ...]]:
@@ -206,6 +219,8 @@ def build_rows(git_dir: Path, v21_dir: Path, evidence_v21: Path) -> list[tuple[s
                     rows.add((version, t.namespace, t.name, "method", name, signature, "", "", source))
             for name, number in t.enum_values.items():
                 rows.add((version, t.namespace, t.name, "enum_value", name, "", "", str(number), source))
+    for version, namespace, type_name, member, reason in STUB_GAPS:
+        rows.add((version, namespace, type_name, "unconfirmed", member, "", "", reason, "see reason"))
     for version, reason in NO_EVIDENCE.items():
         rows.add((version, "*", "*", "unconfirmed", "*", "", "", reason, "no public evidence found"))
     for line in evidence_v21.read_text(encoding="utf-8").splitlines()[1:]:
