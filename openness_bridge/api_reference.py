@@ -20,8 +20,9 @@ from typing import Literal
 
 from engineering_api.backend.errors import NotSupportedError
 
-__all__ = ("REFERENCE_FILE", "ApiReference", "Row", "Status", "reference", "require_member")
+__all__ = ("NOT_IN_VERSION", "REFERENCE_FILE", "ApiReference", "Row", "Status", "reference", "require_member")
 
+NOT_IN_VERSION = "NOT_IN_THIS_TIA_VERSION"
 REFERENCE_FILE = Path(__file__).parent / "reference" / "openness_api.tsv"
 COMPLETE_VERSIONS = frozenset({"V15.1", "V16", "V17"})
 """Versions whose evidence lists every public member of a type (generator stubs made by reflection)."""
@@ -66,7 +67,10 @@ class ApiReference:
         return self._types.get((version, name), [])
 
     def member_rows(self, version: str, type_name: str, member: str) -> list[Row]:
-        """The rows of ``type_name.member`` in ``version``, found on the type or its bases."""
+        """The rows of ``type_name.member`` in ``version``, found on the type or its bases (none where the evidence
+        has a known gap for that member)."""
+        if (version, type_name, member) in self._gaps:
+            return []
         seen: set[str] = set()
         todo = [type_name]
         while todo:
@@ -81,15 +85,29 @@ class ApiReference:
                 todo += [b for b in row.value.split(",") if b]
         return []
 
-    def member_status(self, version: str, type_name: str, member: str) -> Status:
-        """Whether the real ``type_name`` of ``version`` has ``member``, as far as the evidence says."""
-        if self.member_rows(version, type_name, member):
+    def member_status(self, version: str, type_name: str, member: str, arity: int | None = None) -> Status:
+        """Whether the real ``type_name`` of ``version`` has ``member`` (a method taking ``arity`` parameters, when
+        given), as far as the evidence says."""
+        rows = self.member_rows(version, type_name, member)
+        if rows and (arity is None or any(_arity(r.signature) in {arity, None} for r in rows)):
             return "present"
         if (version, type_name, member) in self._gaps or (version, "*", "*") in self._gaps:
             return "unconfirmed"
         if version in COMPLETE_VERSIONS and self.type_rows(version, type_name):
             return "absent"
         return "unconfirmed"
+
+
+def _arity(signature: str) -> int | None:
+    """How many parameters ``(T1,T2) -> R`` takes (None when the source did not say)."""
+    inner = signature.split(" -> ")[0].strip()[1:-1]
+    if "?" in inner:
+        return None
+    depth, count = 0, 1 if inner else 0
+    for char in inner:
+        depth += (char in "[<") - (char in "]>")
+        count += char == "," and depth == 0
+    return count
 
 
 @cache
@@ -107,20 +125,21 @@ def _version_key(version: str) -> str:
     return "V" + (text.split(".")[0] if not text.startswith("15.1") else "15.1")
 
 
-def require_member(version: str, type_name: str, member: str, operation: str) -> None:
-    """Refuse ``operation`` (501) when the reference shows ``type_name.member`` absent from TIA ``version``.
+def require_member(version: str, type_name: str, member: str, operation: str, *, arity: int | None = None) -> None:
+    """Refuse ``operation`` (501) when the reference shows ``type_name.member`` (a method of ``arity`` parameters,
+    when given) absent from TIA ``version``.
 
     Raises:
         NotSupportedError: ``NOT_IN_THIS_TIA_VERSION``, naming the version, the member and the reference's source.
     """
     key = _version_key(version)
     ref = reference()
-    if ref.member_status(key, type_name, member) != "absent":
+    if ref.member_status(key, type_name, member, arity) != "absent":
         return
     source = ref.type_rows(key, type_name)[0].source
     raise NotSupportedError(
         f"{operation} needs {type_name}.{member}, which TIA Portal {key}'s Openness API does not have "
         f"(reference: {source}).",
-        code="NOT_IN_THIS_TIA_VERSION",
+        code=NOT_IN_VERSION,
         details={"tiaVersion": key, "member": f"{type_name}.{member}", "source": source},
     )

@@ -58,7 +58,7 @@ namespace StandIn.Control
         private static readonly Dictionary<string, Queue<Exception>> Armed = new Dictionary<string, Queue<Exception>>();
 
         /// <summary>The next call of <paramref name="member"/> throws an exception of <paramref name="kind"/>
-        /// (Security, TargetInvocation, ObjectDisposed, Runtime, NotSupported) with that text, detail text
+        /// (Security, TargetInvocation, ObjectDisposed, Runtime, NonRecoverable, NotSupported) with that text, detail text
         /// and, when <paramref name="innerMessage"/> is given, an inner InvalidOperationException.</summary>
         public static void ArmNext(string member, string kind, string text, string detailText, string innerMessage)
         {
@@ -70,6 +70,7 @@ namespace StandIn.Control
                 case "TargetInvocation": exc = new EngineeringTargetInvocationException(text, detailText, inner); break;
                 case "ObjectDisposed": exc = new EngineeringObjectDisposedException(text, detailText, inner); break;
                 case "Runtime": exc = new EngineeringRuntimeException(text, detailText, inner); break;
+                case "NonRecoverable": exc = new NonRecoverableException(text, detailText, inner); break;
                 case "NotSupported": exc = new EngineeringNotSupportedException(text, detailText, inner); break;
                 default: throw new ArgumentException("unknown kind " + kind);
             }

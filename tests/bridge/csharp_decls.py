@@ -196,7 +196,9 @@ def _member(decl: str, found: list[Declared], namespace: str, types: list[tuple[
         assert name_match is not None
         if name_match.group(1) == "this":
             return None  # an indexer
-        declared = Declared(namespace, owner, "property", member=name_match.group(1), file=path.name)
+        type_match = re.search(r"([\w.<>\[\], ]+?)\s+\w+$", head)
+        declared = Declared(namespace, owner, "property", member=name_match.group(1), file=path.name,
+                            signature=type_match.group(1).split()[-1] if type_match else "")
     else:
         return None  # a field
     found.append(declared)

@@ -56,6 +56,9 @@ STUB_GAPS = (
      "the v16/v17 generator stubs leave out TiaPortalProcess.Attach (V15.1's list it), so its absence proves nothing"),
 )
 """Members a version's stubs lack although the version has them: known gaps of the stub generator."""
+_CREATE_GAP = ("the generator stubs show a composition's Create only as IEngineeringComposition.Create(Type, "
+               "IEnumerable) (ProjectComposition.Create(DirectoryInfo, string), used by every Openness tool, is missing "
+               "too), so a composition's own Create overloads are unknown there")
 _PLUMBING = frozenset({"Equals", "GetHashCode", "ToString", "GetType", "GetEnumerator", "value__"})
 
 _CLASS = re.compile(r"^class (\w+)(?:\((.*?)\))?:")
@@ -81,7 +84,7 @@ def _overloads(name: str, doc: list[str]) -> list[str]:
     found = []
     pattern = re.compile(rf"^\s*{re.escape(name)}\((.*)\)(?: -> (.*))?\s*$")
     for line in doc:
-        match = pattern.match(line)
+        match = pattern.match(line.strip().strip('"').strip())  # a one-line docstring keeps its quotes
         if not match:
             continue
         params = [p.strip() for p in match.group(1).split(", ") if p.strip()]
@@ -219,6 +222,8 @@ def build_rows(git_dir: Path, v21_dir: Path, evidence_v21: Path) -> list[tuple[s
                     rows.add((version, t.namespace, t.name, "method", name, signature, "", "", source))
             for name, number in t.enum_values.items():
                 rows.add((version, t.namespace, t.name, "enum_value", name, "", "", str(number), source))
+            if t.name.endswith("Composition") and "Create" not in t.methods:
+                rows.add((version, t.namespace, t.name, "unconfirmed", "Create", "", "", _CREATE_GAP, source))
     for version, namespace, type_name, member, reason in STUB_GAPS:
         rows.add((version, namespace, type_name, "unconfirmed", member, "", "", reason, "see reason"))
     for version, reason in NO_EVIDENCE.items():

@@ -34,6 +34,15 @@ _CS_TO_STUB = {"string": "str", "object": "object", "bool": "bool", "int": "int"
                "float": "Single", "String": "str", "Boolean": "bool", "Int32": "int", "Object": "object",
                "Double": "float"}
 _PLUMBING = frozenset({"Dispose", "Equals", "GetHashCode", "ToString", "GetType"})
+DISPUTED = {
+    ("PlcUserConstant", "Name"): "setter",
+    ("PlcUserConstant", "DataTypeName"): "setter",
+    ("PlcUserConstant", "Value"): "setter",
+}
+"""Where two public sources disagree, each entry says which difference is let through and why. The stubs list
+no properties of ``PlcUserConstant`` itself, only ``PlcConstant``'s read-only ``Name``/``DataTypeName``/``Value``;
+the stand-in follows Siemens' 15.1 API reference, which gives ``PlcUserConstant`` setters for them (``Tags.cs``).
+A ``new`` property with a setter would show in the stubs, so one of the two is wrong: a real TIA settles it."""
 """``IDisposable`` and ``object`` members: .NET's, not the Openness API's."""
 
 
@@ -91,7 +100,7 @@ def contradictions(ref: ApiReference, version: str, declared: list[Declared]) ->
         elif d.kind == "property":
             if rows[0].kind != "property":
                 found.append(f"{where}.{d.member}: a property here, a {rows[0].kind} in {version} ({rows[0].source})")
-            elif d.setter and rows[0].access == "get":
+            elif d.setter and rows[0].access == "get" and DISPUTED.get((d.type, d.member)) != "setter":
                 found.append(f"{where}.{d.member}: has a setter; the real one is read-only ({rows[0].source})")
         elif d.kind == "method":
             if rows[0].kind != "method":

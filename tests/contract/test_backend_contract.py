@@ -161,7 +161,7 @@ def test_shutdown_closes_the_project_without_saving(backend, project, root):
 
 # ----- projects -------------------------------------------------------------------------------
 def test_create_open_save_close(backend, portal, root):
-    created = backend.create_project(root, "Line1", author="Ada", comment="c")
+    created = backend.create_project(root, "Line1", author="", comment="c")
     assert isinstance(created, m.ProjectInfo)
     assert Path(created.path) == root / "Line1" / f"Line1.ap{portal.version[1:]}"
     assert Path(created.path).is_file()
