@@ -37,29 +37,28 @@ class Declared:
 
 
 def preprocess(text: str, defines: set[str]) -> str:
-    """``text`` with the lines of false ``#if`` branches blanked (``#if A``, ``#if !A``, ``||``/``&&``)."""
-    out, stack = [], [True]
+    """``text`` with the lines of false ``#if``/``#elif``/``#else`` branches blanked (symbols, ``!``, ``&&``, ``||``)."""
+    out: list[str] = []
+    frames: list[list[bool]] = []  # per open #if: [parent active, a branch taken, this branch active]
     for line in text.splitlines():
         directive = line.strip()
+        active = frames[-1][2] if frames else True
         if directive.startswith("#if "):
-            cond = directive[4:].split("//")[0].strip()
-            value = eval_condition(cond, defines)
-            stack.append(stack[-1] and value)
-            stack.append(value)  # the branch's own value, for #else
-            out.append("")
+            value = eval_condition(directive[4:].split("//")[0].strip(), defines)
+            frames.append([active, value, active and value])
+        elif directive.startswith("#elif "):
+            frame = frames[-1]
+            value = not frame[1] and eval_condition(directive[6:].split("//")[0].strip(), defines)
+            frame[1], frame[2] = frame[1] or value, frame[0] and value
+        elif directive.startswith("#else"):
+            frame = frames[-1]
+            frame[2], frame[1] = frame[0] and not frame[1], True
+        elif directive.startswith("#endif"):
+            frames.pop()
+        else:
+            out.append(line if active else "")
             continue
-        if directive.startswith("#else"):
-            own = stack.pop()
-            stack[-1] = stack[-2] and not own if len(stack) > 1 else not own
-            stack.append(not own)
-            out.append("")
-            continue
-        if directive.startswith("#endif"):
-            stack.pop()
-            stack.pop()
-            out.append("")
-            continue
-        out.append(line if stack[-1] else "")
+        out.append("")
     return "\n".join(out)
 
 

@@ -21,13 +21,14 @@ from pathlib import Path
 import pytest
 
 from openness_bridge.api_reference import COMPLETE_VERSIONS, ApiReference, reference
+from openness_bridge.standin import PLAYED as PLAYED_DEFINES
 from tests.bridge.bridge_names import bridge_uses
 from tests.bridge.csharp_decls import Declared, declarations
 
 ROOT = Path(__file__).resolve().parents[2]
 STANDIN = ROOT / "openness_bridge" / "standin"
-PLAYED = {"V17": {"TIA_V17"}, "V21": {"TIA_V21"}}
-"""The versions the stand-in is built as, with the defines of each (``standin/__init__.py`` builds the same)."""
+PLAYED = {version: {PLAYED_DEFINES[version]} for version in ("V17", "V21")}
+"""The versions the stand-in is built as whose reference has evidence, with their defines (as ``build_standin``)."""
 
 _CS_TO_STUB = {"string": "str", "object": "object", "bool": "bool", "int": "int", "long": "Int64", "double": "float",
                "uint": "UInt32", "byte": "Byte", "short": "Int16", "ushort": "UInt16", "ulong": "UInt64",
