@@ -218,8 +218,8 @@ namespace Siemens.Engineering.Library.Types
         {
             TypeObject = parent; _number = number; State = inWork ? LibraryTypeVersionState.InWork : LibraryTypeVersionState.Committed;
         }
-        // The real Parent is typed IEngineeringObject (15.1-V17 stubs); TypeObject is the typed way to the type.
-        public object Parent { get { return TypeObject; } }
+        // The real Parent is typed IEngineeringObject (15.1-V17 stubs), so the bridge reads TypeObject, the typed way
+        // to the type; Parent is not declared.
         public LibraryType TypeObject { get; private set; }
         public System.Version VersionNumber { get { return new System.Version(_number); } }
         public LibraryTypeVersionState State { get; private set; }

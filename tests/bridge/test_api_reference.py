@@ -103,6 +103,9 @@ def contradictions(ref: ApiReference, version: str, declared: list[Declared]) ->
                 found.append(f"{where}.{d.member}: a property here, a {rows[0].kind} in {version} ({rows[0].source})")
             elif d.setter and rows[0].access == "get" and DISPUTED.get((d.type, d.member)) != "setter":
                 found.append(f"{where}.{d.member}: has a setter; the real one is read-only ({rows[0].source})")
+            elif rows[0].signature and d.signature and _norm(d.signature) != _norm(rows[0].signature):
+                found.append(f"{where}.{d.member}: a {d.signature} here, a {rows[0].signature} in {version} "
+                             f"({rows[0].source})")
         elif d.kind == "method":
             if rows[0].kind != "method":
                 found.append(f"{where}.{d.member}(): a method here, a {rows[0].kind} in {version} ({rows[0].source})")
