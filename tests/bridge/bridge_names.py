@@ -65,7 +65,7 @@ def _file_uses(path: Path) -> list[Use]:
     constants = _constants(tree)
     uses: list[Use] = []
     functions = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
-    owner: dict[int, ast.AST] = {}
+    owner: dict[int, ast.FunctionDef | ast.AsyncFunctionDef] = {}
     for function in functions:  # innermost function wins: nested ones are walked later
         for node in ast.walk(function):
             owner[id(node)] = function
@@ -77,8 +77,8 @@ def _file_uses(path: Path) -> list[Use]:
             if namespace:
                 bound[node.targets[0].id] = namespace
     for node in ast.walk(tree):
-        function = owner.get(id(node))
-        gated = gates.get(id(function), set()) if function is not None else set()
+        enclosing = owner.get(id(node))
+        gated = gates.get(id(enclosing), set()) if enclosing is not None else set()
         if isinstance(node, ast.Attribute) and node.attr[:1].isupper():
             namespace = _namespace_of(node.value, constants, bound)
             uses.append(Use(path.name, node.lineno, node.attr, namespace, node.attr in gated))

@@ -142,10 +142,10 @@ def bridge_contradictions(ref: ApiReference, version: str) -> list[str]:
                              f"{sorted(namespaces)} ({types[0].source})")
             continue
         # A member the stand-in declares on some types: the reference must not show it absent from all of them.
-        types = owners.get(use.name, set())
-        statuses = {ref.member_status(version, t, use.name) for t in types}
-        if types and statuses == {"absent"}:
-            found.append(f"{use.file}:{use.line}: .{use.name} is on none of {sorted(types)} in {version}")
+        owner_types = owners.get(use.name, set())
+        statuses = {ref.member_status(version, t, use.name) for t in owner_types}
+        if owner_types and statuses == {"absent"}:
+            found.append(f"{use.file}:{use.line}: .{use.name} is on none of {sorted(owner_types)} in {version}")
     return found
 
 
