@@ -32,7 +32,7 @@ BRIDGE_PENDING: dict[str, str] = {
 @pytest.fixture
 def plc(backend: EngineeringBackend, tmp_path: Path) -> str:
     backend.launch_portal(with_ui=False, version=None)
-    backend.create_project(tmp_path / "workspace", "Line1", author="contract", comment="")
+    backend.create_project(tmp_path / "workspace", "Line1", author="", comment="")
     backend.devices.add_device(CPU, None, "PLC_1")
     backend.devices.add_device(IM, None, "IO_1")
     return "PLC_1"
