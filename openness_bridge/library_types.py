@@ -3,7 +3,7 @@
 Openness members (Siemens, "TIA Portal Openness: functions on libraries", V21: accessing types, accessing type
 versions, accessing instances): ``LibraryType.Name``/``Versions``/``Delete()``; ``LibraryTypeVersion.VersionNumber``/
 ``State`` (``InWork``/``Committed``)/``IsDefault``/``Edit()``/``Release(CreateOrReleaseDependenciesMode, Version,
-author, comment)``/``Discard()``/``SetAsDefault()``/``FindInstances(PlcSoftware)``/``Export`` (V21); an instance is
+author, comment)``/``Discard()``/``SetAsDefault()``/``FindInstances(IInstanceSearchScope)``/``Export`` (15.1 on); an instance is
 made with ``PlcBlockComposition.CreateFrom(LibraryTypeVersion)`` (``PlcTypeComposition`` for a UDT).
 
 Where Openness has no member, the answer is 501 ``NO_OPENNESS_EQUIVALENT``: making a type of a project block or
@@ -219,7 +219,7 @@ class BridgeLibraryTypes(LibraryTypesPort):
             left = self._libraries.type_version(t, left_version, "leftVersion")
             if not hasattr(left, "Export"):
                 raise NotSupportedError(
-                    f"Comparing type versions needs LibraryTypeVersion.Export (TIA Portal V21); this is "
+                    f"Comparing type versions needs LibraryTypeVersion.Export (in the API since V15.1); this is "
                     f"{self._session.version}.", code="NO_OPENNESS_EQUIVALENT",
                     details={"member": "LibraryTypeVersion.Export"})
             left_data = self._session.export_bytes(left)
