@@ -85,6 +85,12 @@ class ApiReference:
                 todo += [b for b in row.value.split(",") if b]
         return []
 
+    def cite(self, row: Row) -> str:
+        """Where ``row`` comes from: its own source, or (a member's) its type row's."""
+        if row.source:
+            return row.source
+        return next((t.source for t in self.type_rows(row.version, row.type) if t.namespace == row.namespace), "")
+
     def member_status(self, version: str, type_name: str, member: str, arity: int | None = None) -> Status:
         """Whether the real ``type_name`` of ``version`` has ``member`` (a method taking ``arity`` parameters, when
         given), as far as the evidence says."""

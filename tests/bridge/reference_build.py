@@ -10,7 +10,7 @@ the real ``Siemens.Engineering.dll`` of each version: each ``class`` line names 
 property's docstring has ``Get:``/``Set:`` lines, each method's docstring the .NET overloads, each enum's
 docstring ``enum X, values: A (0), ...``. Only the types the C# stand-ins declare (matched by simple name, so a
 stand-in type in the wrong namespace still finds its real one), their bases and every exception type are kept,
-so the file stays reviewable.
+so the file stays reviewable. A member's ``source`` is empty: it is its type row's (same version, namespace, type).
 
 ``V21_REFERENCE_GIT_DIR`` is a git directory of ``Czarnak/totally-integrated-claude``, whose
 ``skills/**/references/*.md`` list V21 types (``## 🛠️ Full.Type.Name``) with their properties (``- 🔧 `Name```)
@@ -199,10 +199,10 @@ def _v21_rows(git_dir: Path, wanted: set[str]) -> set[tuple[str, ...]]:
             member = _V21_MEMBER.match(line)
             if member and name in wanted and member.group(2) not in _PLUMBING:
                 if member.group(3) is None and "🔧" in member.group(1):
-                    rows.add(("V21", namespace, name, "property", member.group(2), "", "?", "", source))
+                    rows.add(("V21", namespace, name, "property", member.group(2), "", "?", "", ""))
                 else:
                     params = (member.group(3) or "").replace("{", "[").replace("}", "]")
-                    rows.add(("V21", namespace, name, "method", member.group(2), f"({params}) -> ?", "", "", source))
+                    rows.add(("V21", namespace, name, "method", member.group(2), f"({params}) -> ?", "", "", ""))
     return rows
 
 
@@ -216,12 +216,12 @@ def build_rows(git_dir: Path, v21_dir: Path, evidence_v21: Path) -> list[tuple[s
             source = f"{STUB_REPO}@{branch}:{commit[:12]}:typings/{t.namespace.replace('.', '/')}/__init__.pyi"
             rows.add((version, t.namespace, t.name, "type", "", "", "", ",".join(t.bases), source))
             for name, (returned, setter) in t.properties.items():
-                rows.add((version, t.namespace, t.name, "property", name, returned, "get;set" if setter else "get", "", source))
+                rows.add((version, t.namespace, t.name, "property", name, returned, "get;set" if setter else "get", "", ""))
             for name, overloads in t.methods.items():
                 for signature in overloads or ["(?) -> ?"]:
-                    rows.add((version, t.namespace, t.name, "method", name, signature, "", "", source))
+                    rows.add((version, t.namespace, t.name, "method", name, signature, "", "", ""))
             for name, number in t.enum_values.items():
-                rows.add((version, t.namespace, t.name, "enum_value", name, "", "", str(number), source))
+                rows.add((version, t.namespace, t.name, "enum_value", name, "", "", str(number), ""))
             if t.name.endswith("Composition") and "Create" not in t.methods:
                 rows.add((version, t.namespace, t.name, "unconfirmed", "Create", "", "", _CREATE_GAP, source))
     for version, namespace, type_name, member, reason in STUB_GAPS:
