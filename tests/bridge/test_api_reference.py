@@ -128,7 +128,7 @@ def bridge_contradictions(ref: ApiReference, version: str) -> list[str]:
     declared = [d for v in PLAYED for d in _standin(v)]
     owners: dict[str, set[str]] = {}
     for d in declared:
-        if d.kind in {"property", "method"}:
+        if d.kind in {"property", "method", "enum_value"}:  # an enum name is dotted like a member
             owners.setdefault(d.member, set()).add(d.type)
     found = []
     for use in bridge_uses(ROOT / "openness_bridge"):
@@ -141,7 +141,7 @@ def bridge_contradictions(ref: ApiReference, version: str) -> list[str]:
                 found.append(f"{use.file}:{use.line}: {use.namespace}.{use.name}; the real {use.name} is in "
                              f"{sorted(namespaces)} ({types[0].source})")
             continue
-        # A member the stand-in declares on some types: the reference must not show it absent from all of them.
+        # A member or enum name the stand-in declares on some types: the reference must not show it absent from all.
         owner_types = owners.get(use.name, set())
         statuses = {ref.member_status(version, t, use.name) for t in owner_types}
         if owner_types and statuses == {"absent"}:

@@ -23,7 +23,7 @@ from tests.contract.conftest import CPU, IM
 DEFAULT = "Default tag table"
 
 BRIDGE_PENDING: dict[str, str] = {
-    "test_v17_tables_carry_the_hmi_flags": "the stand-in plays one TIA version (V19): a V17 portal cannot be launched "
+    "test_v17_tables_carry_the_hmi_flags": "the stand-in plays one TIA version per process (V19 by default): a V17 portal cannot be launched "
     "on the bridge, so the V17 export layout is covered by the fake only",
 }
 """Contract tests that do not run on the Openness bridge, with the reason (every other test does)."""
