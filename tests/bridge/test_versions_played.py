@@ -45,6 +45,7 @@ report = {
     "add": outcome(bridge.devices.add_device, CPU, None, "PLC_1"),
     "devices": [d.name for d in bridge.devices.list_devices()],
     "edit": outcome(bridge.library_types.edit_library_type, "T", "PLC_1"),
+    "release": outcome(bridge.library_types.release_library_type, "T", version_number=None, comment=""),
     "discard": outcome(bridge.library_types.discard_library_type, "T"),
 }
 bridge.close()
@@ -64,7 +65,7 @@ def _play(version: str, tmp_path: Path) -> dict:
 def test_the_standin_as_v17_lacks_what_v17_lacks_and_the_bridge_says_so(tmp_path: Path) -> None:
     report = _play("V17", tmp_path)
     assert report["version"] == "V17" and report["path"].endswith(".ap17")
-    for missing in ("catalog", "edit", "discard"):
+    for missing in ("catalog", "edit", "release", "discard"):
         assert report[missing]["error"] == "NotSupportedError", report[missing]
         assert report[missing]["code"] == "NOT_IN_THIS_TIA_VERSION" and "V17" in report[missing]["message"]
     # No catalog in V17's Openness: the device is added all the same, TIA checking the article itself.
@@ -75,7 +76,7 @@ def test_the_standin_as_v21_has_the_catalog_and_type_editing(tmp_path: Path) -> 
     report = _play("V21", tmp_path)
     assert report["version"] == "V21" and report["path"].endswith(".ap21")
     assert "ok" in report["catalog"] and "ok" in report["add"] and report["devices"] == ["PLC_1"]
-    for call in ("edit", "discard"):  # no such type: refused for that reason, not for the version
+    for call in ("edit", "release", "discard"):  # no such type: refused for that reason, not for the version
         assert report[call].get("code") != "NOT_IN_THIS_TIA_VERSION", report[call]
 
 
