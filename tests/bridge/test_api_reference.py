@@ -170,3 +170,5 @@ def test_every_version_without_evidence_says_why() -> None:
     for version in ("V18", "V19", "V20"):
         rows = [r for r in ref.rows if r.version == version]
         assert rows and all(r.kind == "unconfirmed" and r.value for r in rows), version
+    assert all(r.value for r in ref.rows if r.kind == "unconfirmed"), "every unconfirmed row gives its reason"
+    assert all(ref.cite(r) for r in ref.rows), "every row names its source"
