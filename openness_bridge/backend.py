@@ -155,7 +155,8 @@ class _OpennessSession(EngineeringBackend):
             import_bytes=scratch.import_bytes,
             scratch=scratch.folder,
         )
-        self.catalog = BridgeCatalog(self._call, portal=self._connection, attached_pid=lambda: self._pid)
+        self.catalog = BridgeCatalog(self._call, portal=self._connection, attached_pid=lambda: self._pid,
+                                     version=lambda: self._version)
         self.reflection = BridgeReflection(session)
         self.security = BridgeSecurity(session)
         self.watch_tables = BridgeWatchTables(session, access=WatchTableAccess(session))
@@ -264,7 +265,7 @@ class _OpennessSession(EngineeringBackend):
                     # A stale proxy: everything is re-resolved from the portal inside fn(), so retry once.
                     self._portal = None
                     continue
-                if kind == "EngineeringRuntimeException":
+                if kind == "NonRecoverableException":
                     self._portal = None  # rebuilt on the next request by attaching to self._pid again
                 raise translate(exc, operation, invocation=invocation) from exc
         raise AssertionError("unreachable")
@@ -398,7 +399,7 @@ class _OpennessSession(EngineeringBackend):
                 has_unsaved_changes=bool(project.IsModified) if project is not None else False,
             )
         except Exception as exc:  # noqa: BLE001 - "never raises" is the port's contract
-            if kind_of(exc) == "EngineeringRuntimeException":
+            if kind_of(exc) == "NonRecoverableException":
                 self._portal = None
             return SessionStatus(connected=False, backend=self.name)
 

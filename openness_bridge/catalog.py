@@ -6,6 +6,8 @@ TIA's catalog has one ``CatalogEntry`` per article and firmware version
 groups them by article. Kind and family come from the catalog path (the folders of TIA's catalog task card).
 The catalog belongs to a running portal, so these calls need an attached portal (unlike the fake's catalog).
 TIA keeps its catalog itself: there is no cache to load or build through Openness, and no article images.
+``TiaPortal.HardwareCatalog`` is not in the V15.1-V17 APIs (openness_bridge/reference): there the catalog calls
+answer 501 ``NOT_IN_THIS_TIA_VERSION``, and the device area goes on without the catalog (:func:`no_catalog`).
 """
 
 from __future__ import annotations
@@ -19,13 +21,14 @@ from engineering_api.backend.errors import (
     ValidationError,
 )
 from engineering_api.backend.models import CatalogCacheStatus, CatalogItem, CatalogMatch
+from openness_bridge.api_reference import NOT_IN_VERSION, require_member
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from openness_bridge.session import OpennessRunner
 
-__all__ = ("ArticleFacts", "BridgeCatalog", "kind_from_path", "require_article")
+__all__ = ("ArticleFacts", "BridgeCatalog", "kind_from_path", "no_catalog", "require_article")
 
 
 class ArticleFacts(TypedDict):
@@ -53,6 +56,11 @@ def require_article(facts: ArticleFacts | None, order_number: str) -> ArticleFac
             code="ARTICLE_NOT_FOUND", details={"orderNumber": order_number},
         )
     return facts
+
+
+def no_catalog(exc: NotSupportedError) -> bool:
+    """Whether ``exc`` says this TIA version's Openness has no hardware catalog (rather than another refusal)."""
+    return exc.code == NOT_IN_VERSION and exc.details.get("member") == "TiaPortal.HardwareCatalog"
 
 
 def _key(text: str) -> str:
@@ -101,15 +109,19 @@ class BridgeCatalog(CatalogPort):
         call: the session's Openness call runner.
         portal: the attached ``TiaPortal`` (attached again after a lost connection). Raises PortalUnavailableError.
         attached_pid: the pid of the attached portal, or None: what is known about an article is kept per portal.
+        version: the TIA version of the loaded API (``V17``): V17 and older have no ``TiaPortal.HardwareCatalog``.
     """
 
-    def __init__(self, call: OpennessRunner, *, portal: Callable[[], Any], attached_pid: Callable[[], int | None]) -> None:
+    def __init__(self, call: OpennessRunner, *, portal: Callable[[], Any], attached_pid: Callable[[], int | None],
+                 version: Callable[[], str]) -> None:
         self._call = call
+        self._version = version
         self._portal = portal
         self._attached_pid = attached_pid
         self._memo: dict[tuple[int | None, str], ArticleFacts | None] = {}
 
     def _catalog_find(self, text: str) -> list[Any]:
+        require_member(self._version(), "TiaPortal", "HardwareCatalog", "Reading TIA's hardware catalog")
         return list(self._portal().HardwareCatalog.Find(text))
 
     @staticmethod

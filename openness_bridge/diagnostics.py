@@ -32,7 +32,7 @@ __all__ = ("BridgeReflection", "loaded_assemblies", "member_table_words", "refle
 PREFIX = "Siemens.Engineering"
 README = Path(__file__).with_name("README.md")
 _KIND_ORDER = {"field": 0, "property": 1, "method": 2, "event": 3}
-_SESSION_FAILURES = frozenset({"EngineeringObjectDisposedException", "EngineeringRuntimeException"})
+_SESSION_FAILURES = frozenset({"EngineeringObjectDisposedException", "NonRecoverableException"})
 _PLUMBING = frozenset({"ToString", "Equals", "GetHashCode", "GetType", "Finalize", "MemberwiseClone"})
 
 

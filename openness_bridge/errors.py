@@ -27,7 +27,9 @@ OPENNESS_ACCESS_HINT = (
 )
 
 _KINDS = (
-    # Most specific first: the stand-in and the real assemblies share these names.
+    # Most specific first: the stand-in and the real assemblies share these names. NonRecoverableException derives
+    # from System.Exception, not EngineeringException (15.1/V17 stubs; V21 manual's exception table).
+    "NonRecoverableException",
     "EngineeringSecurityException",
     "EngineeringObjectDisposedException",
     "EngineeringRuntimeException",
@@ -106,7 +108,9 @@ def translate(
             uses it both for state conflicts (409, the default) and for refused input (422).
 
     ``EngineeringObjectDisposedException`` reaching this point means the retry after re-resolving failed
-    too; ``EngineeringRuntimeException`` means the connection is gone (the caller rebuilds the session).
+    too; ``NonRecoverableException`` means TIA Portal closed or crashed (the caller rebuilds the session), while
+    ``EngineeringRuntimeException`` is an ordinary error of one call (Siemens' V21 exception table lists it with
+    the recoverable ones, e.g. an invalid cast): it keeps the session and is a 500 of its own.
     """
     info = describe(exc)
     kind = kind_of(exc)
@@ -114,7 +118,7 @@ def translate(
     details = {"openness": info, "operation": operation}
     if kind == "EngineeringSecurityException":
         return PermissionDeniedError(f"{message} {OPENNESS_ACCESS_HINT}", code="OPENNESS_ACCESS_DENIED", details=details)
-    if kind == "EngineeringRuntimeException":
+    if kind == "NonRecoverableException":
         return PortalUnavailableError(
             f"{message} The connection to TIA Portal was lost; the session will attach again on the next request.",
             code="PORTAL_CONNECTION_LOST", details=details,
@@ -124,6 +128,8 @@ def translate(
             f"{message} The object went away (closed or deleted in TIA Portal) and could not be found again.",
             code="OPENNESS_OBJECT_DISPOSED", details=details,
         )
+    if kind == "EngineeringRuntimeException":
+        return EngineeringError(message, code="OPENNESS_RUNTIME_ERROR", details=details)
     if kind == "EngineeringNotSupportedException":
         return NotSupportedError(message, code="OPENNESS_NOT_SUPPORTED", details=details)
     if kind == "EngineeringTargetInvocationException":

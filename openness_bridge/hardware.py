@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING, Any
 from engineering_api.backend.areas.devices import DevicesPort
 from engineering_api.backend.errors import (
     NotFoundError,
+    NotSupportedError,
     ValidationError,
 )
 from engineering_api.backend.models import CompileResult, DeviceInfo, HardwareTransfer, SlotOption
 from engineering_api.rules.naming import check_device_name, check_ipv4
-from openness_bridge.catalog import require_article
+from openness_bridge.catalog import no_catalog, require_article
 from openness_bridge.device_lookup import all_devices, find_device, require_free_device_name
 from openness_bridge.hardware_cax import CaxTransfer
 from openness_bridge.hardware_network import NetworkAccess, interface_kind, is_ethernet
@@ -64,12 +65,21 @@ class BridgeDevices(DevicesPort):
     def _require_article(self, order_number: str) -> ArticleFacts:
         return require_article(self._article(order_number), order_number)
 
+    def _catalog_facts(self, order_number: str) -> ArticleFacts | None:
+        """What the catalog says, or None where this TIA version's Openness has no catalog (V17 and older)."""
+        try:
+            return self._article(order_number)
+        except NotSupportedError as exc:
+            if not no_catalog(exc):
+                raise
+            return None
+
     def device_info(self, device: Any) -> DeviceInfo:
         """The port's view of an Openness ``Device`` (call inside the session's ``call``)."""
         type_id = str(device.TypeIdentifier or "")
         match = _TYPE_ID.match(type_id)
         order = match["order"] if match else ""
-        facts = self._article(order) if order else None
+        facts = self._catalog_facts(order) if order else None
         interfaces = self.network.interfaces(device)
         return DeviceInfo(
             name=str(device.Name), order_number=order, firmware_version=(match["version"] or "") if match else "",
@@ -90,7 +100,14 @@ class BridgeDevices(DevicesPort):
             project = self._session.project()
             check_device_name(name)
             require_free_device_name(project, name)
-            facts = self._require_article(order_number)
+            try:
+                facts = self._require_article(order_number)
+            except NotSupportedError as exc:
+                if not no_catalog(exc):
+                    raise
+                # No catalog in this version's Openness: TIA's CreateWithItem checks the article and firmware.
+                type_id = f"OrderNumber:{' '.join(order_number.split())}" + (f"/{version}" if version else "")
+                return self.device_info(project.Devices.CreateWithItem(type_id, name, name))
             if version is not None and version not in facts["versions"]:
                 raise ValidationError(
                     f"{facts['order']} has no firmware {version} in the hardware catalog "

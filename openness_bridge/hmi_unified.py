@@ -48,7 +48,7 @@ __all__ = ("BridgeHmiUnified",)
 _ITEM_NAMESPACES = ("Siemens.Engineering.HmiUnified.UI.Widgets", "Siemens.Engineering.HmiUnified.UI.Shapes",
                     "Siemens.Engineering.HmiUnified.UI.Controls")
 _ENUMS = "Siemens.Engineering.HmiUnified.UI.Enum"
-_TAG_DYNAMIZATION = "Siemens.Engineering.HmiUnified.UI.Dynamization.Tag"
+_TAG_DYNAMIZATION = "Siemens.Engineering.HmiUnified.UI.Dynamization"  # not .Tag (V21 IntelliSense catalogue)
 
 
 def _grouped(objects: Any, groups: Any, composition: str, path: str = "") -> Iterator[tuple[str, Any]]:

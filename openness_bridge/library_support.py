@@ -154,7 +154,7 @@ class LibraryAccess:
         versions = sorted(t.Versions, key=lambda v: parse_version(number_of(v)))
         infos = [TypeVersionInfo(version_number=number_of(v), state=state_of(v), is_default=bool(getattr(v, "IsDefault", False)),
                                  author=str(getattr(v, "Author", "") or ""),
-                                 dependencies=[f"{d.Parent.Name}@{number_of(d)}" for d in getattr(v, "Dependencies", [])])
+                                 dependencies=[f"{d.TypeObject.Name}@{number_of(d)}" for d in getattr(v, "Dependencies", [])])
                  for v in versions]
         in_work = next((i.version_number for i in infos if i.state == IN_WORK), None)
         default = next((i.version_number for i in infos if i.is_default), None)

@@ -3,7 +3,7 @@
 Openness members (Siemens, "TIA Portal Openness: functions on libraries", V21: accessing types, accessing type
 versions, accessing instances): ``LibraryType.Name``/``Versions``/``Delete()``; ``LibraryTypeVersion.VersionNumber``/
 ``State`` (``InWork``/``Committed``)/``IsDefault``/``Edit()``/``Release(CreateOrReleaseDependenciesMode, Version,
-author, comment)``/``Discard()``/``SetAsDefault()``/``FindInstances(PlcSoftware)``/``Export`` (V21); an instance is
+author, comment)``/``Discard()``/``SetAsDefault()``/``FindInstances(IInstanceSearchScope)``/``Export`` (15.1 on); an instance is
 made with ``PlcBlockComposition.CreateFrom(LibraryTypeVersion)`` (``PlcTypeComposition`` for a UDT).
 
 Where Openness has no member, the answer is 501 ``NO_OPENNESS_EQUIVALENT``: making a type of a project block or
@@ -23,6 +23,7 @@ from engineering_api.rules.library import (
     type_has_instances,
 )
 from engineering_api.rules.object_changes import change_summary, compare_documents
+from openness_bridge.api_reference import require_member
 from openness_bridge.hmi_access import vb_scripts
 from openness_bridge.library_support import folder_items, number_of, state_of
 
@@ -134,6 +135,7 @@ class BridgeLibraryTypes(LibraryTypesPort):
 
     def edit_library_type(self, type_name: str, device: str, library: str | None = None) -> LibraryTypeInfo:
         edited_in_project_library(library)
+        require_member(self._session.version, "LibraryTypeVersion", "Edit", "Editing a library type")
         def act(project: Any, t: Any) -> None:
             self._refuse_hmi_type(t, device, "PlcBlockComposition.CreateFrom(LibraryTypeVersion)")
             software = self._session.plc_software(project, device)
@@ -150,6 +152,7 @@ class BridgeLibraryTypes(LibraryTypesPort):
     def release_library_type(self, type_name: str, *, version_number: str | None, comment: str,
                              library: str | None = None) -> LibraryTypeInfo:
         edited_in_project_library(library)
+        require_member(self._session.version, "LibraryTypeVersion", "Release", "Releasing a library type")
         def act(project: Any, t: Any) -> None:
             work = in_work_version(type_name, self._libraries.in_work(t), then="edit it first")
             number = check_release_number(version_number, number_of(work),
@@ -163,6 +166,7 @@ class BridgeLibraryTypes(LibraryTypesPort):
 
     def discard_library_type(self, type_name: str, library: str | None = None) -> LibraryTypeInfo:
         edited_in_project_library(library)
+        require_member(self._session.version, "LibraryTypeVersion", "Discard", "Discarding a library type's in-work version")
         def act(project: Any, t: Any) -> None:
             work = in_work_version(type_name, self._libraries.in_work(t))
             work.Discard()
@@ -215,7 +219,7 @@ class BridgeLibraryTypes(LibraryTypesPort):
             left = self._libraries.type_version(t, left_version, "leftVersion")
             if not hasattr(left, "Export"):
                 raise NotSupportedError(
-                    f"Comparing type versions needs LibraryTypeVersion.Export (TIA Portal V21); this is "
+                    f"Comparing type versions needs LibraryTypeVersion.Export (in the API since V15.1); this is "
                     f"{self._session.version}.", code="NO_OPENNESS_EQUIVALENT",
                     details={"member": "LibraryTypeVersion.Export"})
             left_data = self._session.export_bytes(left)

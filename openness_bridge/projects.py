@@ -104,7 +104,7 @@ class BridgeProjects:
         return ProjectInfo(
             name=str(project.Name), path=str(project.Path.FullName), version=self._session.version,
             author=str(project.Author or ""), comment="", has_unsaved_changes=bool(project.IsModified),
-            created_at=str(project.CreationDate.ToUniversalTime().ToString("o")),
+            created_at=str(project.CreationTime.ToUniversalTime().ToString("o")),
             simulation_support=bool(project.IsSimulationDuringBlockCompilationEnabled),
         )
 
@@ -121,6 +121,14 @@ class BridgeProjects:
             )
 
     def create_project(self, directory: Path, name: str, *, author: str, comment: str) -> ProjectInfo:
+        if author:  # refused before anything exists: a project created without it would be left behind
+            raise NotSupportedError(
+                "TIA Portal's Openness cannot set a project's author: Project.Author is read-only (the reference of "
+                "the real API, openness_bridge/reference). TIA records the Windows user; create the project "
+                "without an author.",
+                code="AUTHOR_READ_ONLY", details={"member": "Project.Author"},
+            )
+
         def run() -> ProjectInfo:
             self._portal()
             check_project_name(name, self._session.version)
@@ -131,9 +139,6 @@ class BridgeProjects:
                 raise AlreadyExistsError(f"The project folder '{folder}' already exists.", code="PROJECT_EXISTS")
             directory.mkdir(parents=True, exist_ok=True)
             project = self._portal().Projects.Create(self._session.api.io.DirectoryInfo(str(directory)), name)
-            if author:
-                project.Author = author
-                project.Save()  # a new project starts saved, author included
             # The project comment is a MultilingualText (Comment.Items[..].Text); not written in this slice.
             return self._info(project)
 

@@ -8,8 +8,10 @@ Openness members (sources in README.md, "Security & UMAC"):
   the call itself carries (a protected level is configured together with its required passwords).
 * ``PlcMasterSecretConfigurator`` (same item): ``MasterSecretConfiguration``, ``Protect``, ``ChangePassword``,
   ``Unprotect(SecureString)``, ``Reset``. Missing (older TIA): 422 ``MASTER_SECRET_NEEDS_V17``.
-* ``UmacConfigurator`` (service of the project, V18+): ``ProjectUsers`` (``Create(name, SecureString)``, walk,
-  ``Roles.Add(role)``), ``SystemRoles``, ``CustomRoles``. Missing: 422 ``UMAC_NEEDS_V18``.
+* ``UmacConfigurator`` (service of the project; in the V17 API already): ``ProjectUsers`` (``Create(name,
+  SecureString)``, walk, ``Roles.Add(role)``), ``SystemRoles``, ``CustomRoles``. No ``Siemens.Engineering.Umac`` at
+  all (before V17): 422 ``UMAC_NEEDS_V18``, the code the fake gives by project version. Whether V17's
+  ``ProjectUsers`` has ``Create`` is unconfirmed (the V17 stubs show no composition's own ``Create``).
 * The CPU display's password has no Openness member: 501 ``NO_OPENNESS_EQUIVALENT``.
 
 Passwords cross into .NET only as ``SecureString`` built here and are never logged or echoed.
@@ -107,8 +109,9 @@ class BridgeSecurity(SecurityPort):
         kind = getattr(self._session.namespace("Siemens.Engineering.Umac"), "UmacConfigurator", None) if self._has_umac() else None
         service = self._session.api.engineering.IEngineeringServiceProvider(project).GetService[kind]() if kind else None
         if service is None:
-            raise ValidationError(f"Project user management through Openness (UmacConfigurator) needs TIA Portal V18 "
-                                  f"or newer; this is {self._session.version}.", code="UMAC_NEEDS_V18")
+            raise ValidationError(f"Project user management through Openness (UmacConfigurator) needs a TIA Portal "
+                                  f"with Siemens.Engineering.Umac (V17 or newer); this is {self._session.version}.",
+                                  code="UMAC_NEEDS_V18")
         return service
 
     def _has_umac(self) -> bool:

@@ -1,13 +1,13 @@
 // Stand-in for the hardware catalog (TiaPortal.HardwareCatalog.Find -> CatalogEntry), see Engineering.cs for the
 // ground rules. The real catalog holds every installed article, one entry per firmware version; the stand-in holds
 // the articles the tests use, and answers any other S7-1500/S7-1200 CPU article (6ES7 51x/21x) with a generated
-// CPU entry so tests of other areas can add such CPUs. The namespace of these two types is inferred.
+// CPU entry so tests of other areas can add such CPUs. Their namespace is V21's (IntelliSense catalogue).
 using System;
 using System.Collections.Generic;
 using System.Linq;
 using StandIn.Control;
 
-namespace Siemens.Engineering.HW
+namespace Siemens.Engineering.HW.HardwareCatalog
 {
     public sealed class HardwareCatalog
     {
@@ -102,14 +102,14 @@ namespace StandIn.Control
                 "V2.8", "V2.9", "V3.0", "V3.1", "V4.4", "V4.5", "V4.6");
         }
 
-        internal static IEnumerable<Siemens.Engineering.HW.CatalogEntry> Find(string text)
+        internal static IEnumerable<Siemens.Engineering.HW.HardwareCatalog.CatalogEntry> Find(string text)
         {
             var key = Key(text);
             var articles = Articles.ToList();
             var generated = Lookup(text.Trim());
             if (generated != null && !articles.Contains(generated)) articles.Add(generated);
             return articles
-                .SelectMany(a => a.Versions.Select(v => new Siemens.Engineering.HW.CatalogEntry(a.Number, v, a.Path, a.TypeName, a.Description)))
+                .SelectMany(a => a.Versions.Select(v => new Siemens.Engineering.HW.HardwareCatalog.CatalogEntry(a.Number, v, a.Path, a.TypeName, a.Description)))
                 .Where(e => key.Length == 0 || Key(e.ArticleNumber).Contains(key) || Key(e.TypeIdentifier).Contains(key) || Key(e.CatalogPath).Contains(key));
         }
 

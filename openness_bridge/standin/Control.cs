@@ -14,8 +14,16 @@ namespace StandIn.Control
         internal static readonly List<PortalProcessState> Processes = new List<PortalProcessState>();
         private static int _nextPid = 7100;
 
-        /// <summary>TIA major version this stand-in plays (project files are .ap{Version}).</summary>
-        public static int Version = 19;
+        /// <summary>The TIA major version this build plays (its API surface and project files, .ap{Version}): chosen
+        /// with -define:TIA_V17 / TIA_V19 / TIA_V21 (openness_bridge/standin/__init__.py).</summary>
+#if TIA_V17
+        internal const int Played = 17;
+#elif TIA_V21
+        internal const int Played = 21;
+#else
+        internal const int Played = 19;
+#endif
+        public static int Version = Played;
 
         /// <summary>How often a TiaPortalProcess handle was disposed (the bridge must never do it).</summary>
         public static int ProcessHandleDisposals;
@@ -23,7 +31,7 @@ namespace StandIn.Control
         public static void Reset()
         {
             Processes.Clear();
-            Version = 19;
+            Version = Played;
             ProcessHandleDisposals = 0;
             Faults.Clear();
             CompilerScript.Clear();
@@ -58,7 +66,7 @@ namespace StandIn.Control
         private static readonly Dictionary<string, Queue<Exception>> Armed = new Dictionary<string, Queue<Exception>>();
 
         /// <summary>The next call of <paramref name="member"/> throws an exception of <paramref name="kind"/>
-        /// (Security, TargetInvocation, ObjectDisposed, Runtime, NotSupported) with that text, detail text
+        /// (Security, TargetInvocation, ObjectDisposed, Runtime, NonRecoverable, NotSupported) with that text, detail text
         /// and, when <paramref name="innerMessage"/> is given, an inner InvalidOperationException.</summary>
         public static void ArmNext(string member, string kind, string text, string detailText, string innerMessage)
         {
@@ -70,6 +78,7 @@ namespace StandIn.Control
                 case "TargetInvocation": exc = new EngineeringTargetInvocationException(text, detailText, inner); break;
                 case "ObjectDisposed": exc = new EngineeringObjectDisposedException(text, detailText, inner); break;
                 case "Runtime": exc = new EngineeringRuntimeException(text, detailText, inner); break;
+                case "NonRecoverable": exc = new NonRecoverableException(text, detailText, inner); break;
                 case "NotSupported": exc = new EngineeringNotSupportedException(text, detailText, inner); break;
                 default: throw new ArgumentException("unknown kind " + kind);
             }

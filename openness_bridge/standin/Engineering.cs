@@ -64,6 +64,22 @@ namespace Siemens.Engineering
         internal EngineeringNotSupportedException(string text, string detailText, Exception inner) : base(text, detailText, inner) { }
     }
 
+    // TIA Portal has closed or crashed: the session is gone. Not an EngineeringException (15.1 and V17 stubs: base
+    // System.Exception; V21 manual's exception table: "TIA Portal closed; restart required"). An
+    // EngineeringRuntimeException, by contrast, is an ordinary recoverable error.
+    public class NonRecoverableException : Exception
+    {
+        internal NonRecoverableException(string text, string detailText, Exception inner)
+            : base(text, inner)
+        {
+            MessageData = new ExceptionMessageData(text, detailText);
+            DetailMessageData = new List<ExceptionMessageData>();
+            if (!string.IsNullOrEmpty(detailText)) DetailMessageData.Add(new ExceptionMessageData(detailText, ""));
+        }
+        public ExceptionMessageData MessageData { get; private set; }
+        public IList<ExceptionMessageData> DetailMessageData { get; private set; }
+    }
+
     public interface IEngineeringService { }
 
     public interface IEngineeringServiceProvider
@@ -87,7 +103,7 @@ namespace Siemens.Engineering
         public TiaPortal Attach()
         {
             Faults.Check("TiaPortalProcess.Attach");
-            if (!State.Alive) throw new EngineeringRuntimeException("The TIA Portal process has exited.", "", null);
+            if (!State.Alive) throw new NonRecoverableException("The TIA Portal process has exited.", "", null);
             return new TiaPortal(State);
         }
 
@@ -127,7 +143,10 @@ namespace Siemens.Engineering
 
         public ProjectComposition Projects { get { Live(); return new ProjectComposition(State); } }
 
-        public Siemens.Engineering.HW.HardwareCatalog HardwareCatalog { get { Live(); return new Siemens.Engineering.HW.HardwareCatalog(); } }
+#if !TIA_V17
+        // Not in the V15.1-V17 APIs (generator stubs); listed for V21 (IntelliSense catalogue).
+        public Siemens.Engineering.HW.HardwareCatalog.HardwareCatalog HardwareCatalog { get { Live(); return new Siemens.Engineering.HW.HardwareCatalog.HardwareCatalog(); } }
+#endif
 
         // One exclusive access at a time; while it is held, the UI (here: nobody) waits.
         public ExclusiveAccess ExclusiveAccess(string text)
@@ -146,7 +165,7 @@ namespace Siemens.Engineering
         private void Live()
         {
             if (_disposed) throw new EngineeringObjectDisposedException("The TiaPortal object has been disposed.", "", null);
-            if (!State.Alive) throw new EngineeringRuntimeException("The connection to TIA Portal was lost.", "The TIA Portal process has exited.", null);
+            if (!State.Alive) throw new NonRecoverableException("The connection to TIA Portal was lost.", "The TIA Portal process has exited.", null);
             Faults.Check("TiaPortal.Access");
         }
     }
@@ -222,8 +241,9 @@ namespace Siemens.Engineering
         public string Name { get { Live(); return State.Name; } }
         public FileInfo Path { get { Live(); return new FileInfo(State.File); } }
         public bool IsModified { get { Live(); return State.Modified; } }
-        public string Author { get { Live(); return State.Author; } set { Live(); State.Author = value; State.Modified = true; } }
-        public DateTime CreationDate { get { Live(); return State.Created; } }
+        // Read-only in the real API (stubs 15.1-V17: "Get" only); TIA takes the author from the Windows user.
+        public string Author { get { Live(); return State.Author; } }
+        public DateTime CreationTime { get { Live(); return State.Created; } }
         public DateTime LastModified { get { Live(); return State.LastModified; } }
         public Siemens.Engineering.HW.DeviceComposition Devices { get { Live(); return new Siemens.Engineering.HW.DeviceComposition(this); } }
         public Siemens.Engineering.HW.DeviceUserGroupComposition DeviceGroups { get { Live(); return new Siemens.Engineering.HW.DeviceUserGroupComposition(this, null); } }
@@ -280,7 +300,7 @@ namespace Siemens.Engineering
         internal void Live()
         {
             if (!_process.Alive)
-                throw new EngineeringRuntimeException("The connection to TIA Portal was lost.", "The TIA Portal process has exited.", null);
+                throw new NonRecoverableException("The connection to TIA Portal was lost.", "The TIA Portal process has exited.", null);
             if (_process.Project == null || _process.Project.Identity != _identity)
                 throw new EngineeringObjectDisposedException("The project object has been disposed.", "The project was closed.", null);
             Faults.Check("Project.Access");

@@ -34,14 +34,19 @@ namespace Siemens.Engineering.HmiUnified.UI.Enum
     public enum HmiIOFieldEventType { Tapped = 0 }
 }
 
-namespace Siemens.Engineering.HmiUnified.UI.Dynamization
+namespace Siemens.Engineering.HmiUnified.UI.Dynamization.Script
 {
-    // The script of an event handler (IHmiScript: ScriptCode, GlobalDefinitionAreaScriptCode).
+    // The script of an event handler (IHmiScript: ScriptCode, GlobalDefinitionAreaScriptCode); its namespace is
+    // V21's (IntelliSense catalogue).
     public interface IHmiScript
     {
         string ScriptCode { get; set; }
         string GlobalDefinitionAreaScriptCode { get; set; }
     }
+}
+
+namespace Siemens.Engineering.HmiUnified.UI.Dynamization
+{
 
     public class DynamizationBase
     {
@@ -61,25 +66,26 @@ namespace Siemens.Engineering.HmiUnified.UI.Dynamization
         public DynamizationBase Find(string propertyName)
         {
             _project.Live();
-            return propertyName == "ProcessValue" && _item.Tag != null ? new Tag.TagDynamization(_project, _item) : null;
+            return propertyName == "ProcessValue" && _item.Tag != null ? new TagDynamization(_project, _item) : null;
         }
 
         public T Create<T>(string propertyName) where T : DynamizationBase
         {
             _project.Live();
-            if (typeof(T) != typeof(Tag.TagDynamization) || propertyName != "ProcessValue")
+            if (typeof(T) != typeof(TagDynamization) || propertyName != "ProcessValue")
                 throw new EngineeringTargetInvocationException("The dynamization could not be created.", "The stand-in models only the ProcessValue tag dynamization.", null);
             if (_item.Tag != null)
                 throw new EngineeringTargetInvocationException("The dynamization could not be created.", "The property '" + propertyName + "' is already dynamized.", null);
             _item.Tag = "";
             _project.State.Modified = true;
-            return (T)(DynamizationBase)new Tag.TagDynamization(_project, _item);
+            return (T)(DynamizationBase)new TagDynamization(_project, _item);
         }
     }
 }
 
-namespace Siemens.Engineering.HmiUnified.UI.Dynamization.Tag
+namespace Siemens.Engineering.HmiUnified.UI.Dynamization
 {
+    // In UI.Dynamization itself (V21 IntelliSense catalogue); UI.Dynamization.Tag holds mapping tables and enums.
     public sealed class TagDynamization : DynamizationBase
     {
         internal TagDynamization(Project project, UItem item) : base(project, item) { }

@@ -69,7 +69,7 @@ namespace StandIn.Control
     internal sealed class UConnection { internal string Name; internal string Partner = ""; internal string Driver = ""; }
 
     /// <summary>An event handler: the script it carries is the handler's state (IHmiScript).</summary>
-    internal sealed class UEventHandle : Siemens.Engineering.HmiUnified.UI.Dynamization.IHmiScript
+    internal sealed class UEventHandle : Siemens.Engineering.HmiUnified.UI.Dynamization.Script.IHmiScript
     {
         private readonly Siemens.Engineering.Project _project;
         private readonly List<UEvent> _owner;
@@ -88,7 +88,7 @@ namespace StandIn.Control
         internal readonly UEventHandle Handle;
         internal ScriptedEventHandler(UEventHandle handle) { Handle = handle; }
         public TEvent EventType { get { Handle.Live(); return (TEvent)Enum.ToObject(typeof(TEvent), Handle.Event.Type); } }
-        public Siemens.Engineering.HmiUnified.UI.Dynamization.IHmiScript Script { get { Handle.Live(); return Handle; } }
+        public Siemens.Engineering.HmiUnified.UI.Dynamization.Script.IHmiScript Script { get { Handle.Live(); return Handle; } }
         public void Delete() { Handle.Delete(); }
     }
 

@@ -185,6 +185,9 @@ namespace Siemens.Engineering.Library.MasterCopies
 
 namespace Siemens.Engineering.Library.Types
 {
+    // Where FindInstances searches (PlcSoftware, HmiTarget, ... implement it; 15.1-V17 stubs).
+    public interface IInstanceSearchScope { }
+
     // Openness V19 has no member that makes a type of a project object, so the stand-in's type folder holds only
     // the types a test puts in the project library as TIA's UI would (StandIn.Control.LibraryTypes), read-only.
     public sealed class LibraryTypeSystemFolder
@@ -213,15 +216,17 @@ namespace Siemens.Engineering.Library.Types
         private readonly string _number;
         internal LibraryTypeVersion(LibraryType parent, string number, bool inWork)
         {
-            Parent = parent; _number = number; State = inWork ? LibraryTypeVersionState.InWork : LibraryTypeVersionState.Committed;
+            TypeObject = parent; _number = number; State = inWork ? LibraryTypeVersionState.InWork : LibraryTypeVersionState.Committed;
         }
-        public LibraryType Parent { get; private set; }
+        // The real Parent is typed IEngineeringObject (15.1-V17 stubs), so the bridge reads TypeObject, the typed way
+        // to the type; Parent is not declared.
+        public LibraryType TypeObject { get; private set; }
         public System.Version VersionNumber { get { return new System.Version(_number); } }
         public LibraryTypeVersionState State { get; private set; }
-        public bool IsDefault { get { return _number == Parent.Seed.DefaultVersion; } }
+        public bool IsDefault { get { return _number == TypeObject.Seed.DefaultVersion; } }
         public string Author { get { return "stand-in"; } }
         // No instance of a seeded type is linked to a project object.
-        public IList<object> FindInstances(object scope) { return new List<object>(); }
+        public IList<object> FindInstances(IInstanceSearchScope searchScope) { return new List<object>(); }
     }
 
     public sealed class LibraryTypeVersionComposition : Composition<LibraryTypeVersion>

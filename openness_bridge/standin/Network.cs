@@ -126,6 +126,13 @@ namespace Siemens.Engineering.HW
         public Node Find(string name) { return First(n => n.Name == name); }
     }
 
+    // What a subnet refers to but does not own: Subnet.Nodes and Subnet.IoSystems are associations in the real API
+    // (15.1-V17 stubs: NodeAssociation, IoSystemAssociation), so they offer no Create/Find of their own.
+    public sealed class NodeAssociation : ListComposition<Node>
+    {
+        internal NodeAssociation(List<Node> items) : base(items) { }
+    }
+
     public sealed class Subnet
     {
         private readonly Project _project;
@@ -135,19 +142,19 @@ namespace Siemens.Engineering.HW
         public string Name { get { Live(); return State.Name; } }
         public string TypeIdentifier { get { Live(); return State.TypeIdentifier; } }
 
-        public NodeComposition Nodes
+        public NodeAssociation Nodes
         {
             get
             {
                 Live();
-                return new NodeComposition(_project.State.Devices.Where(d => d.Nodes != null)
+                return new NodeAssociation(_project.State.Devices.Where(d => d.Nodes != null)
                     .SelectMany(d => d.Nodes.Where(n => n.Subnet == State).Select(n => new Node(_project, d, n))).ToList());
             }
         }
 
-        public IoSystemComposition IoSystems
+        public IoSystemAssociation IoSystems
         {
-            get { Live(); return new IoSystemComposition(State.IoSystems.Select(s => new IoSystem(_project, s)).ToList()); }
+            get { Live(); return new IoSystemAssociation(State.IoSystems.Select(s => new IoSystem(_project, s)).ToList()); }
         }
 
         public void Delete()
@@ -206,7 +213,7 @@ namespace Siemens.Engineering.HW
         public Subnet Subnet { get { _project.Live(); return new Subnet(_project, State.Subnet); } }
     }
 
-    public sealed class IoSystemComposition : ListComposition<IoSystem> { internal IoSystemComposition(List<IoSystem> items) : base(items) { } }
+    public sealed class IoSystemAssociation : ListComposition<IoSystem> { internal IoSystemAssociation(List<IoSystem> items) : base(items) { } }
 
     public sealed class IoController
     {

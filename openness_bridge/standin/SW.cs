@@ -175,7 +175,7 @@ namespace Siemens.Engineering.HW
 namespace Siemens.Engineering.SW
 {
     // Partial: each area (Tags.cs, Watch.cs, ...) adds its group property in its own file.
-    public sealed partial class PlcSoftware : Siemens.Engineering.HW.Software, IEngineeringServiceProvider
+    public sealed partial class PlcSoftware : Siemens.Engineering.HW.Software, IEngineeringServiceProvider, Siemens.Engineering.Library.Types.IInstanceSearchScope
     {
         internal PlcSoftware(Project project, DeviceState device) : base(project, device) { }
 

@@ -19,12 +19,17 @@ using StandIn.Control;
 namespace Siemens.Engineering.HW
 {
     public enum PlcProtectionAccessLevel { None, FullAccess, ReadAccess, HMIAccess, NoAccess, FullAccessIncludingFailsafe }
+
+    // Namespace and numbers as in the V17 stubs (Siemens.Engineering.HW: None 0, WithPassword 1, WithoutPassword 2).
+#if TIA_V17
+    public enum MasterSecretConfiguration { None = 0, WithPassword = 1, WithoutPassword = 2 }
+#else
+    public enum MasterSecretConfiguration { None = 0, WithPassword = 1, WithoutPassword = 2, WithPasswordAllDataProtection = 3 }
+#endif
 }
 
 namespace Siemens.Engineering.HW.Features
 {
-    public enum MasterSecretConfiguration { None, WithoutPassword, WithPassword, WithPasswordAllDataProtection }
-
     public sealed class PlcAccessLevelProvider : IEngineeringService
     {
         private readonly Project _project;

@@ -19,11 +19,16 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from openness_bridge.backend import OpennessBackend
 
-__all__ = ("SOURCES", "StandInUnavailable", "build_standin", "missing_prerequisites", "plcsim_assembly", "reset_machine", "standin_backend")
+__all__ = ("PLAYED", "SOURCES", "STANDIN_VERSION", "StandInUnavailable", "build_standin", "missing_prerequisites", "plcsim_assembly", "reset_machine", "standin_backend")
 
 SOURCES = Path(__file__).parent
-STANDIN_VERSION = "V19"
-"""The TIA version the stand-in plays (``StandIn.Control.Machine.Version``)."""
+PLAYED = {"V17": "TIA_V17", "V19": "TIA_V19", "V21": "TIA_V21"}
+"""The TIA versions the stand-in can be built as, with the compile-time define of each. A build exposes only what
+its version has (``#if !TIA_V17`` around what V17 lacks, by openness_bridge/reference): V17 is the oldest the
+bridge claims, V21 the newest; V19 (the default) has no public evidence of its own and plays the newest surface."""
+STANDIN_VERSION = os.environ.get("ENGINEERING_API_STANDIN_VERSION", "V19")
+"""The TIA version the stand-in plays in this process (``StandIn.Control.Machine.Version``): one per process, since
+pythonnet loads one ``Siemens.Engineering`` assembly. ``ENGINEERING_API_STANDIN_VERSION=V17`` picks another."""
 
 
 class StandInUnavailable(RuntimeError):
@@ -55,18 +60,23 @@ def _sources(folder: str) -> list[Path]:
     return sorted((SOURCES / folder).glob("*.cs"))
 
 
-def build_standin(cache_root: Path | None = None) -> Path:
-    """Compile the stand-in assemblies (once per source change) and return the Siemens.Engineering DLL's path.
+def build_standin(cache_root: Path | None = None, version: str | None = None) -> Path:
+    """Compile the stand-in assemblies as ``version`` (default :data:`STANDIN_VERSION`; once per source change)
+    and return the Siemens.Engineering DLL's path.
 
     The PLCSIM Advanced stand-in is built beside it (:func:`plcsim_assembly`) when it has sources.
 
     Raises:
         StandInUnavailable: mcs is missing or the compiler failed (its output is in the message).
     """
+    played = version or STANDIN_VERSION
+    if played not in PLAYED:
+        raise StandInUnavailable(f"the stand-in plays {', '.join(PLAYED)}, not {played!r}")
     if shutil.which("mcs") is None:
         raise StandInUnavailable("mcs (Mono C# compiler) is not installed: apt-get install mono-devel")
     sources = [p for folder, _, _ in _ASSEMBLIES for p in _sources(folder)]
-    digest = hashlib.sha256(b"".join(str(p.relative_to(SOURCES)).encode() + p.read_bytes() for p in sources)).hexdigest()[:16]
+    digest = hashlib.sha256(played.encode() + b"".join(
+        str(p.relative_to(SOURCES)).encode() + p.read_bytes() for p in sources)).hexdigest()[:16]
     root = cache_root or Path(tempfile.gettempdir()) / "engineering-api-standin"
     target = root / digest / "Siemens.Engineering.dll"
     if target.is_file():
@@ -79,7 +89,7 @@ def build_standin(cache_root: Path | None = None) -> Path:
             if not files:
                 continue
             result = subprocess.run(
-                ["mcs", "-target:library", "-nologo", "-warnaserror-", f"-out:{staging / assembly}",
+                ["mcs", "-target:library", "-nologo", "-warnaserror-", f"-define:{PLAYED[played]}", f"-out:{staging / assembly}",
                  *(f"-r:{staging / r}" for r in references), *map(str, files)],
                 capture_output=True, text=True, check=False,
             )

@@ -58,7 +58,7 @@ def test_catalog_needs_a_portal_and_reads_tia(bridge: Any) -> None:
 
 def test_a_catalog_failure_is_surfaced(bridge: Any, faults: Any) -> None:
     bridge.launch_portal(with_ui=False, version=None)
-    faults.ArmNext("HardwareCatalog.Find", "Runtime", "The connection to TIA Portal was lost.", "", None)
+    faults.ArmNext("HardwareCatalog.Find", "NonRecoverable", "The connection to TIA Portal was lost.", "", None)
     raises_code(e.PortalUnavailableError, "PORTAL_CONNECTION_LOST", bridge.catalog.catalog_find, CPU)
 
 

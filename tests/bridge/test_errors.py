@@ -62,14 +62,28 @@ def test_object_disposed_is_resolved_again_and_retried_once(bridge, project, fau
     assert "still gone" in err.message
 
 
-def test_runtime_exception_is_portal_unavailable_and_the_session_is_rebuilt(bridge, machine, faults, tmp_path) -> None:
+def test_non_recoverable_exception_is_portal_unavailable_and_the_session_is_rebuilt(bridge, machine, faults) -> None:
+    """NonRecoverableException: TIA closed or crashed (V21 manual's exception table; base System.Exception)."""
     pid = machine.StartInteractive()
     bridge.attach_portal(pid)
-    faults.ArmNext("TiaPortal.Access", "Runtime", "The connection was lost.", "Remoting channel closed.", "socket reset")
+    faults.ArmNext("TiaPortal.Access", "NonRecoverable", "The connection was lost.", "Remoting channel closed.",
+                   "socket reset")
     err = raises_code(e.PortalUnavailableError, "PORTAL_CONNECTION_LOST", bridge.open_projects)
     assert "Remoting channel closed." in err.message and "socket reset" in err.message
     status = bridge.session_status()  # attaches again by pid
     assert (status.connected, status.pid) == (True, pid)
+    assert bridge.open_projects() == []
+
+
+def test_runtime_exception_is_an_error_of_its_own_and_keeps_the_session(bridge, machine, faults) -> None:
+    """EngineeringRuntimeException is recoverable (V21 manual's exception table): no 503, no re-attach."""
+    pid = machine.StartInteractive()
+    bridge.attach_portal(pid)
+    portal = bridge._portal
+    faults.ArmNext("TiaPortal.Access", "Runtime", "Specified cast is not valid.", "", None)
+    err = raises_code(e.EngineeringError, "OPENNESS_RUNTIME_ERROR", bridge.open_projects)
+    assert type(err) is e.EngineeringError and "Specified cast is not valid." in err.message
+    assert bridge._portal is portal  # the session was kept
     assert bridge.open_projects() == []
 
 

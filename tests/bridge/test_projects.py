@@ -87,3 +87,13 @@ def test_history_has_no_openness_equivalent(bridge: Any, project: Any) -> None:
     for call in (bridge.project_history, lambda: bridge.remove_history_entry(project.path)):
         err = raises_code(e.NotSupportedError, "NO_OPENNESS_EQUIVALENT", call)
         assert "HistoryEntries" in err.message
+
+
+def test_an_author_is_refused_before_anything_is_created(bridge: Any, tmp_path: Path) -> None:
+    """Project.Author is read-only in the real API: the bridge refuses before Projects.Create, not half-way."""
+    bridge.launch_portal(with_ui=False, version=None)
+    raises_code(e.NotSupportedError, "AUTHOR_READ_ONLY", bridge.create_project, tmp_path / "p", "Line1",
+                author="Ada", comment="")
+    assert bridge.open_projects() == [] and not (tmp_path / "p" / "Line1").exists()
+    created = bridge.create_project(tmp_path / "p", "Line1", author="", comment="")  # nothing left to clash with
+    assert created.created_at  # read from Project.CreationTime

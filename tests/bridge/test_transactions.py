@@ -38,12 +38,12 @@ def test_a_committed_change_stays_and_the_access_is_released(project: Any) -> No
 
 
 def test_an_openness_failure_inside_rolls_back_with_its_cause(project: Any, faults: Any) -> None:
-    def author_then_device() -> None:
-        project._project().Author = "changed"
+    def setting_then_device() -> None:
+        project._project().IsSimulationDuringBlockCompilationEnabled = True
         project._project().Devices.CreateWithItem(f"OrderNumber:{CPU}", "PLC_1", "PLC_1")
 
     faults.ArmNext("DeviceComposition.CreateWithItem", "TargetInvocation", "Creating failed.", "Slot occupied.", None)
     with pytest.raises(EngineeringError) as info:
-        project._change("author and device", author_then_device)
+        project._change("setting and device", setting_then_device)
     assert "Slot occupied." in info.value.message
-    assert project.devices.list_devices() == [] and project.open_projects()[0].author == ""
+    assert project.devices.list_devices() == [] and not project._project().IsSimulationDuringBlockCompilationEnabled

@@ -146,7 +146,7 @@ def portal(backend: EngineeringBackend) -> m.PortalInfo:
 @pytest.fixture
 def project(backend: EngineeringBackend, portal: m.PortalInfo, root: Path) -> m.ProjectInfo:
     """The project ``Line1`` in ``root``."""
-    return backend.create_project(root, "Line1", author="contract", comment="")
+    return backend.create_project(root, "Line1", author="", comment="")
 
 
 @pytest.fixture

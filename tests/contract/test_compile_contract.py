@@ -33,7 +33,7 @@ tested with scripted results in ``tests/bridge/test_software.py``; every other t
 
 @pytest.fixture
 def plc(backend: EngineeringBackend, root: Path) -> str:
-    return open_plc_project(backend, root, "Line1", author="contract")
+    return open_plc_project(backend, root, "Line1")
 
 
 UDT: dict[str, Any] = {"blockType": "UDT", "name": "UDT_Motor",

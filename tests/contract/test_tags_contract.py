@@ -23,7 +23,7 @@ from tests.contract.conftest import CPU, IM
 DEFAULT = "Default tag table"
 
 BRIDGE_PENDING: dict[str, str] = {
-    "test_v17_tables_carry_the_hmi_flags": "the stand-in plays one TIA version (V19): a V17 portal cannot be launched "
+    "test_v17_tables_carry_the_hmi_flags": "the stand-in plays one TIA version per process (V19 by default): a V17 portal cannot be launched "
     "on the bridge, so the V17 export layout is covered by the fake only",
 }
 """Contract tests that do not run on the Openness bridge, with the reason (every other test does)."""
@@ -32,7 +32,7 @@ BRIDGE_PENDING: dict[str, str] = {
 @pytest.fixture
 def plc(backend: EngineeringBackend, tmp_path: Path) -> str:
     backend.launch_portal(with_ui=False, version=None)
-    backend.create_project(tmp_path / "workspace", "Line1", author="contract", comment="")
+    backend.create_project(tmp_path / "workspace", "Line1", author="", comment="")
     backend.devices.add_device(CPU, None, "PLC_1")
     backend.devices.add_device(IM, None, "IO_1")
     return "PLC_1"

@@ -28,7 +28,7 @@ BRIDGE_PENDING: dict[str, str] = {
 
 @pytest.fixture
 def plc(backend: EngineeringBackend, root: Path) -> str:
-    return open_plc_project(backend, root, "Line1", author="contract")
+    return open_plc_project(backend, root, "Line1")
 
 
 def udt(name: str, *members: tuple[str, str], version: str = "V19") -> bytes:

@@ -1,0 +1,97 @@
+"""What the bridge's Python names of the Openness API, read with ``ast`` (no Mono, no pythonnet).
+
+* ``members``: every ``obj.Name`` (a capitalised attribute: .NET members; the bridge's own are snake_case), with
+  whether that use is guarded: inside ``getattr(obj, "Name", default)``/``hasattr``, or in a function that calls
+  ``require_member(..., "Type", "Name", ...)`` (the version gate of :mod:`openness_bridge.api_reference`).
+* ``namespaced``: every (namespace string, type name) pair: ``namespace("Siemens...").Type``,
+  ``getattr(namespace("Siemens..."), "Type")``, ``importlib.import_module(CONSTANT)`` likewise, and a local
+  variable bound to one of those and then dotted.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ("Use", "bridge_uses")
+
+
+@dataclass(frozen=True)
+class Use:
+    """One name the bridge uses: ``namespace`` is set for a (namespace, type) pair."""
+
+    file: str
+    line: int
+    name: str
+    namespace: str = ""
+    guarded: bool = False
+
+
+def _constants(tree: ast.Module) -> dict[str, str]:
+    found = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    found[target.id] = node.value.value
+    return found
+
+
+def _namespace_of(node: ast.AST, constants: dict[str, str], bound: dict[str, str]) -> str:
+    """The ``Siemens...`` namespace ``node`` evaluates to (a call given one, or a variable bound to one), or ''."""
+    if isinstance(node, ast.Name):
+        return bound.get(node.id, "")
+    if isinstance(node, ast.Call) and node.args:
+        arg = node.args[0]
+        value = arg.value if isinstance(arg, ast.Constant) else constants.get(arg.id, "") if isinstance(arg, ast.Name) else ""
+        if isinstance(value, str) and value.startswith("Siemens.Engineering"):
+            return value
+    return ""
+
+
+def _gated(function: ast.AST) -> set[str]:
+    """Members a function gates with ``require_member(version, "Type", "Member", ...)``."""
+    gated = set()
+    for node in ast.walk(function):
+        if (isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "require_member"
+                and len(node.args) >= 3 and isinstance(node.args[2], ast.Constant)):
+            gated.add(str(node.args[2].value))
+    return gated
+
+
+def _file_uses(path: Path) -> list[Use]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    constants = _constants(tree)
+    uses: list[Use] = []
+    functions = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    owner: dict[int, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+    for function in functions:  # innermost function wins: nested ones are walked later
+        for node in ast.walk(function):
+            owner[id(node)] = function
+    gates = {id(f): _gated(f) for f in functions}
+    bound: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            namespace = _namespace_of(node.value, constants, {})
+            if namespace:
+                bound[node.targets[0].id] = namespace
+    for node in ast.walk(tree):
+        enclosing = owner.get(id(node))
+        gated = gates.get(id(enclosing), set()) if enclosing is not None else set()
+        if isinstance(node, ast.Attribute) and node.attr[:1].isupper():
+            namespace = _namespace_of(node.value, constants, bound)
+            uses.append(Use(path.name, node.lineno, node.attr, namespace, node.attr in gated))
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in {"getattr", "hasattr"}
+              and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str)):
+            name = node.args[1].value
+            if name[:1].isupper():
+                namespace = _namespace_of(node.args[0], constants, bound)
+                guarded = node.func.id == "hasattr" or len(node.args) == 3 or name in gated
+                uses.append(Use(path.name, node.lineno, name, namespace, guarded))
+    return uses
+
+
+def bridge_uses(folder: Path) -> list[Use]:
+    """The uses in every ``*.py`` module directly in ``folder`` (the bridge, not its stand-in package)."""
+    return [use for path in sorted(folder.glob("*.py")) for use in _file_uses(path)]

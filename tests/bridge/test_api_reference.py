@@ -1,0 +1,174 @@
+"""The stand-ins and the bridge against the reference of the real Openness API (no Mono needed: always runs).
+
+``openness_bridge/reference/openness_api.tsv`` holds what public evidence shows of the real API per version
+(``tests/bridge/reference_build.py``). Here:
+
+* every public type and member the C# stand-in declares, as built for each version it plays, must not be
+  contradicted by the reference of that version: a member the version lacks, a setter on a read-only property,
+  another namespace, another parameter list, an enum value with another number or none;
+* every (namespace, type) pair and every .NET member the bridge's Python names must exist in each version the
+  reference covers completely, unless the use is guarded (``getattr`` with a default, ``hasattr``, or the version
+  gate ``require_member``).
+
+Where the reference has no evidence (V18-V20; V21 members its catalogue does not list) nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from openness_bridge.api_reference import COMPLETE_VERSIONS, ApiReference, reference
+from openness_bridge.standin import PLAYED as PLAYED_DEFINES
+from tests.bridge.bridge_names import bridge_uses
+from tests.bridge.csharp_decls import Declared, declarations
+
+ROOT = Path(__file__).resolve().parents[2]
+STANDIN = ROOT / "openness_bridge" / "standin"
+PLAYED = {version: {PLAYED_DEFINES[version]} for version in ("V17", "V21")}
+"""The versions the stand-in is built as whose reference has evidence, with their defines (as ``build_standin``)."""
+
+_CS_TO_STUB = {"string": "str", "object": "object", "bool": "bool", "int": "int", "long": "Int64", "double": "float",
+               "uint": "UInt32", "byte": "Byte", "short": "Int16", "ushort": "UInt16", "ulong": "UInt64",
+               "float": "Single", "String": "str", "Boolean": "bool", "Int32": "int", "Object": "object",
+               "Double": "float"}
+_PLUMBING = frozenset({"Dispose", "Equals", "GetHashCode", "ToString", "GetType"})
+DISPUTED = {
+    ("PlcUserConstant", "Name"): "setter",
+    ("PlcUserConstant", "DataTypeName"): "setter",
+    ("PlcUserConstant", "Value"): "setter",
+}
+"""Where two public sources disagree, each entry says which difference is let through and why. The stubs list
+no properties of ``PlcUserConstant`` itself, only ``PlcConstant``'s read-only ``Name``/``DataTypeName``/``Value``;
+the stand-in follows Siemens' 15.1 API reference, which gives ``PlcUserConstant`` setters for them (``Tags.cs``).
+A ``new`` property with a setter would show in the stubs, so one of the two is wrong: a real TIA settles it."""
+"""``IDisposable`` and ``object`` members: .NET's, not the Openness API's."""
+
+
+def _norm(type_text: str) -> str:
+    """A parameter type as both sources can agree on it: simple names, [] for generic arguments."""
+    text = type_text.strip().replace("<", "[").replace(">", "]").replace(" ", "")
+    text = re.sub(r"\b[\w]+\.", "", text)  # drop namespaces
+    return _CS_TO_STUB.get(text, text)
+
+
+def _signature_params(signature: str) -> tuple[str, ...]:
+    inner = signature.split(" -> ")[0].strip()[1:-1]
+    if not inner:
+        return ()
+    parts, depth, current = [], 0, ""
+    for char in inner:
+        depth += (char in "[<") - (char in "]>")
+        if char == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    parts.append(current)
+    return tuple(_norm(p) for p in parts)
+
+
+def _standin(version: str) -> list[Declared]:
+    return [d for path in sorted(STANDIN.glob("*.cs")) for d in declarations(path, PLAYED[version])]
+
+
+def contradictions(ref: ApiReference, version: str, declared: list[Declared]) -> list[str]:
+    """What the reference of ``version`` says against the declarations."""
+    found = []
+    for d in declared:
+        where = f"{d.file}: {d.namespace}.{d.type}"
+        types = ref.type_rows(version, d.type)
+        if d.member in _PLUMBING:
+            continue
+        if d.kind == "type":
+            namespaces = {t.namespace for t in types}
+            if types and d.namespace not in namespaces:
+                found.append(f"{where}: the real {d.type} is in {sorted(namespaces)} ({types[0].source})")
+            if types and d.type.endswith("Exception") and d.bases and types[0].value:
+                if d.bases[0].rsplit(".", 1)[-1] != types[0].value.split(",")[0]:
+                    found.append(f"{where}: derives from {d.bases[0]}, the real one from {types[0].value}")
+            continue
+        rows = ref.member_rows(version, d.type, d.member)
+        if not rows:
+            if ref.member_status(version, d.type, d.member) == "absent":
+                found.append(f"{where}.{d.member}: not in {version}'s API ({types[0].source})")
+            continue
+        if d.kind == "enum_value":
+            if rows[0].kind != "enum_value" or int(rows[0].value) != d.value:
+                found.append(f"{where}.{d.member} = {d.value}: the real value is {rows[0].value} ({ref.cite(rows[0])})")
+        elif d.kind == "property":
+            if rows[0].kind != "property":
+                found.append(f"{where}.{d.member}: a property here, a {rows[0].kind} in {version} ({ref.cite(rows[0])})")
+            elif d.setter and rows[0].access == "get" and DISPUTED.get((d.type, d.member)) != "setter":
+                found.append(f"{where}.{d.member}: has a setter; the real one is read-only ({ref.cite(rows[0])})")
+            elif rows[0].signature and d.signature and _norm(d.signature) != _norm(rows[0].signature):
+                found.append(f"{where}.{d.member}: a {d.signature} here, a {rows[0].signature} in {version} "
+                             f"({ref.cite(rows[0])})")
+        elif d.kind == "method":
+            if rows[0].kind != "method":
+                found.append(f"{where}.{d.member}(): a method here, a {rows[0].kind} in {version} ({ref.cite(rows[0])})")
+                continue
+            real = {_signature_params(r.signature) for r in rows if "?" not in r.signature.split(" -> ")[0]}
+            if real and _signature_params(d.signature) not in real:
+                found.append(f"{where}.{d.member}{d.signature}: the real overloads are "
+                             f"{sorted('(' + ','.join(p) + ')' for p in real)} ({ref.cite(rows[0])})")
+    return found
+
+
+@pytest.mark.parametrize("version", sorted(PLAYED))
+def test_the_standin_agrees_with_the_reference(version: str) -> None:
+    found = contradictions(reference(), version, _standin(version))
+    assert found == [], f"the stand-in as {version} contradicts the real API:\n" + "\n".join(found)
+
+
+def bridge_contradictions(ref: ApiReference, version: str) -> list[str]:
+    """Names the bridge uses unguarded that ``version``'s reference shows missing."""
+    declared = [d for v in PLAYED for d in _standin(v)]
+    owners: dict[str, set[str]] = {}
+    for d in declared:
+        if d.kind in {"property", "method", "enum_value"}:  # an enum name is dotted like a member
+            owners.setdefault(d.member, set()).add(d.type)
+    found = []
+    for use in bridge_uses(ROOT / "openness_bridge"):
+        if use.guarded or use.name in _PLUMBING:
+            continue
+        if use.namespace:
+            types = ref.type_rows(version, use.name)
+            namespaces = {t.namespace for t in types}
+            if types and use.namespace not in namespaces:
+                found.append(f"{use.file}:{use.line}: {use.namespace}.{use.name}; the real {use.name} is in "
+                             f"{sorted(namespaces)} ({types[0].source})")
+            continue
+        # A member or enum name the stand-in declares on some types: the reference must not show it absent from all.
+        owner_types = owners.get(use.name, set())
+        statuses = {ref.member_status(version, t, use.name) for t in owner_types}
+        if owner_types and statuses == {"absent"}:
+            found.append(f"{use.file}:{use.line}: .{use.name} is on none of {sorted(owner_types)} in {version}")
+    return found
+
+
+@pytest.mark.parametrize("version", sorted(COMPLETE_VERSIONS & set(PLAYED)) + ["V21"])
+def test_the_bridge_names_only_what_the_reference_holds(version: str) -> None:
+    found = bridge_contradictions(reference(), version)
+    assert found == [], f"the bridge names what {version}'s API lacks, unguarded:\n" + "\n".join(found)
+
+
+def test_the_check_sees_a_contradiction() -> None:
+    """The check itself: a stand-in property with a setter the real API lacks is reported."""
+    fake = [Declared("Siemens.Engineering", "Project", "property", member="Author", setter=True, file="x.cs"),
+            Declared("Siemens.Engineering", "Project", "property", member="CreationDate", file="x.cs"),
+            Declared("Siemens.Engineering.HW", "MasterSecretConfiguration", "enum_value", member="WithPassword",
+                     value=2, file="x.cs")]
+    found = contradictions(reference(), "V17", fake)
+    assert len(found) == 3, found
+
+
+def test_every_version_without_evidence_says_why() -> None:
+    ref = reference()
+    for version in ("V18", "V19", "V20"):
+        rows = [r for r in ref.rows if r.version == version]
+        assert rows and all(r.kind == "unconfirmed" and r.value for r in rows), version
+    assert all(r.value for r in ref.rows if r.kind == "unconfirmed"), "every unconfirmed row gives its reason"
+    assert all(ref.cite(r) for r in ref.rows), "every row names its source"
