@@ -80,7 +80,7 @@ def test_fbd_draws_gates_as_boxes_with_tia_labels() -> None:
     svg = etree.fromstring(draw_network(net, "FBD").svg.encode())
     texts = ["".join(t.itertext()) for t in svg.iter("{*}text")]
     assert "&" in texts and "=" in texts and "#a" in texts
-    assert len(list(svg.iter("{*}circle"))) == 1  # the negated input
+    assert len([c for c in svg.iter("{*}circle") if c.get("class") == "negated"]) == 1  # the negated input
 
 
 def test_scl_lines_are_numbered_highlighted_and_carry_their_diagnostics() -> None:
