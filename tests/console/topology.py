@@ -141,11 +141,15 @@ def _joined(a: Segment, b: Segment) -> bool:
     return False
 
 
+def _bounds(segment: Segment) -> tuple[float, float, float, float]:
+    (x1, y1), (x2, y2) = segment
+    return min(x1, x2), max(x1, x2), min(y1, y2), max(y1, y2)
+
+
 def _through(segment: Segment, box: tuple[float, float, float, float]) -> bool:
     """Whether the segment enters the inside of the box (its edges do not count)."""
     x, y, w, h = box
-    (x1, y1), (x2, y2) = segment
-    left, right, top, bottom = min(x1, x2), max(x1, x2), min(y1, y2), max(y1, y2)
+    left, right, top, bottom = _bounds(segment)
     return left < x + w - EPS and right > x + EPS and top < y + h - EPS and bottom > y + EPS
 
 
@@ -179,23 +183,35 @@ def drawn_topology(svg: str) -> Topology:
             name = element.get("data-pin") or ""
             pins.append((f"{part}:{name}" if name else part, (_float(element, "cx"), _float(element, "cy"))))
     union = _Union()
-    for index, segment in enumerate(segments):
+    boxes_of = [_bounds(segment) for segment in segments]
+    by_left = sorted(range(len(segments)), key=lambda i: boxes_of[i][0])
+    for position, index in enumerate(by_left):  # sweep: only segments whose extents come near are compared
         union.find(("s", index))
-        for other in range(index):
-            if _joined(segment, segments[other]):
+        left, right, top, bottom = boxes_of[index]
+        for other in by_left[position + 1:]:
+            other_left, _, other_top, other_bottom = boxes_of[other]
+            if other_left > right + NEAR:
+                break
+            if other_top <= bottom + NEAR and top <= other_bottom + NEAR and _joined(segments[index], segments[other]):
                 union.join(("s", index), ("s", other))
-        if any(_joined(segment, rail) for rail in rails):
+        if any(_joined(segments[index], rail) for rail in rails):
             union.join(("s", index), RAIL)
     keys = [key for key, _ in pins] + ([RAIL] if rails else [])
     for index, (key, point) in enumerate(pins):
         for number, segment in enumerate(segments):
-            if _on(point, segment):
+            left, right, top, bottom = boxes_of[number]
+            if left - NEAR <= point[0] <= right + NEAR and top - NEAR <= point[1] <= bottom + NEAR \
+                    and _on(point, segment):
                 union.join(key, ("s", number))
-        for other_key, other_point in pins[:index]:
-            if abs(point[0] - other_point[0]) < NEAR and abs(point[1] - other_point[1]) < NEAR:
-                union.join(key, other_key)
         if any(_on(point, rail) for rail in rails):
             union.join(key, RAIL)
+    pins.sort(key=lambda pin: pin[1][0])
+    for index, (key, point) in enumerate(pins):  # pins at one point (an operand on its symbol's pin)
+        for other_key, other_point in pins[index + 1:]:
+            if other_point[0] - point[0] >= NEAR:
+                break
+            if abs(point[1] - other_point[1]) < NEAR:
+                union.join(key, other_key)
     through = [f"segment {segment} runs through {uid}" for segment in segments for uid, box in boxes
                if _through(segment, box)]
     return Topology(_groups(union, keys), through)

@@ -28,8 +28,12 @@ __all__ = ("LadderPicture", "draw_network")
 
 CHAR_W = 7
 """Width of one character of the 12 px monospace font, for sizing."""
-ROW = 22
-"""Height of one pin row of a box."""
+ROW = 24
+"""Height of one pin row of a box (a multiple of the layout's grid)."""
+HEADER = 28
+"""Height of a box's title, above its first pin row."""
+LINE = 16
+"""Height of one line of operand text above or below a symbol."""
 RAIL_X = 8
 
 MARGIN = 14
@@ -77,7 +81,7 @@ class _Node:
             if name in self.outputs:
                 return self.width, 0
             return 0, self.pin_y.get(name, 0)
-        top = 26 + ROW / 2
+        top = HEADER + ROW / 2
         if name in self.outputs:
             return self.width, top + self.outputs.index(name) * ROW
         index = self.inputs.index(name) if name in self.inputs else 0
@@ -248,8 +252,8 @@ class _Layout:
             widest = max((len(t.text) for t in above + below), default=0)
             node.width = max(_SYMBOL_W, widest * CHAR_W + 8)
             lines_above = sum(2 if t.address else 1 for t in above)
-            node.mid = 14 * lines_above + 16
-            node.height = node.mid + 14 + 14 * len(below)
+            node.mid = LINE * lines_above + 16
+            node.height = node.mid + 16 + LINE * len(below)
             return
         if node.kind == "join":
             node.width = 12
@@ -258,7 +262,7 @@ class _Layout:
         pins = max(len(node.inputs), len(node.outputs), 1)
         pin_text = max((len(p) for p in node.inputs), default=0) + max((len(p) for p in node.outputs), default=0)
         node.width = max(72, len(label) * CHAR_W + 16, pin_text * CHAR_W + 24)
-        node.height = 26 + pins * ROW + 4
+        node.height = HEADER + pins * ROW + 4
         node.above = 16 if _instance_text(item) else 0
 
     def _label(self, node: _Node) -> str:
@@ -430,12 +434,12 @@ class _Layout:
         if marker:
             parts.append(f'<text class="marker" x="{_n(cx)}" y="{_n(mid + 4)}">{escape(marker)}</text>')
         parts += [_pin_mark(p, node.pin(p)) for p in node.inputs + node.outputs]
-        line_y = node.y + 10
+        line_y = node.y + 12
         if "operand" in node.inputs:
             operand = self._pin_operand(node.uid, "operand")
             if operand.address:
                 parts.append(f'<text class="address" x="{_n(cx)}" y="{_n(line_y)}">{escape(operand.address)}</text>')
-                line_y += 14
+                line_y += LINE
             parts.append(self._operand_text(operand.text, cx, line_y, -13))
         if "bit" in node.inputs:  # TIA writes the edge memory bit below the symbol
             parts.append(self._operand_text(self._pin_operand(node.uid, "bit").text, cx, mid + 25, 13))

@@ -14,6 +14,7 @@ part's position and each wire's segments, all square.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -25,6 +26,8 @@ CHANNEL_MIN = 30
 ITEM_GAP = 14
 PASS_HALF = 6
 """Half the height of a pass-through slot."""
+GRID = 4
+"""Every row lies on this grid (pin offsets are multiples of it), so two rows are one line or clearly apart."""
 
 Pin = tuple[str, str]
 Point = tuple[float, float]
@@ -188,7 +191,8 @@ class _Router:
             free = self.top
             for item in items:
                 reach_above = item.box.above if item.box else PASS_HALF
-                item.y = max(item.wanted if item.net in rail_rows or not item.last else 0, free + reach_above)
+                lowest = max(item.wanted if item.net in rail_rows or not item.last else 0, free + reach_above)
+                item.y = math.ceil(lowest / GRID - 1e-9) * GRID
                 free = item.bottom() + ITEM_GAP
 
     def _wanted(self, item: _Item, column: int) -> float:
@@ -214,6 +218,7 @@ class _Router:
     def place_columns(self, start: float) -> Placement:
         placement = Placement(join_inputs=self.join_inputs)
         x = start
+        self.channels = {column: self._channel(column) for column in range(-1, self.count - 1)}
         spans: list[tuple[float, float, float]] = []
         """Per column: where its pass-throughs start, where its parts stand, where its right margin ends."""
         tracks_of: list[dict[int, int]] = []
@@ -261,7 +266,7 @@ class _Router:
         """Net -> its track number in the channel right of ``column`` (straight wires and the rail need none)."""
         if column < 0:
             return {}
-        needing = [(n, left, rights) for n, left, rights in self._channel(column)
+        needing = [(n, left, rights) for n, left, rights in self.channels[column]
                    if not (len(rights) == 1 and abs(rights[0] - left) < 0.01)]
         # A net whose left row is another's right row turns first (left of it), or their lines would meet.
         after: dict[int, set[int]] = {n: set() for n, _, _ in needing}
@@ -282,7 +287,7 @@ class _Router:
         net = self.nets[index]
         segments: list[tuple[Point, Point]] = []
         for column in range(-1, self.count - 1):
-            for n, left, rights in self._channel(column):
+            for n, left, rights in self.channels[column]:
                 if n != index:
                     continue
                 right_x = self.spans[column + 1][0]
