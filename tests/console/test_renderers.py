@@ -137,3 +137,15 @@ def test_a_changed_rung_marks_only_the_parts_that_differ_not_the_uids() -> None:
     marked = {g.get("data-part") for g in svg.iter() if g.get("data-mark") == "added"}
     assert marked == {"21", "24"}  # the operand and the contact it feeds; the timer, coil and constant are alike
     assert scl_line_diff("a;\nb;", "a;\nc;") == [("same", "a;"), ("removed", "b;"), ("added", "c;")]
+
+
+def test_operands_are_quoted_as_tia_writes_them() -> None:
+    local = FlgAccess("LocalVariable", symbol=[Component("Emergency stop")])
+    assert operand_of(local).text == '#"Emergency stop"'
+    member = FlgAccess("GlobalVariable", symbol=[Component("DB_ALARM"), Component("+KM1"), Component("LeakageR134a")])
+    assert operand_of(member).text == '"DB_ALARM"."+KM1".LeakageR134a'
+
+
+def test_stl_blank_lines_are_blank_not_the_token() -> None:
+    statements = [stl.StlStatement("A"), stl.StlStatement("EMPTY_LINE"), stl.StlStatement("EMPTY_LINE", comment="next")]
+    assert stl_text(statements).split("\n") == ["A", "", "// next"]
