@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 from html import escape
 
 from engineering_api.console.render.ladder_layout import Box, Net, Placement, route
+from engineering_api.console.render.ladder_words import (
+    COILS, COMPARATORS, CONTACTS, instance_text, pin_label, title, type_line,
+)
 from engineering_api.console.render.operands import Operand, operand_of
 from simatic_xml.flgnet import (
-    Call, FlgAccess, FlgNet, IdentCon, NameCon, Negated, OpenCon, Part, PartInstance, Powerrail, Wire,
+    Call, FlgAccess, FlgNet, IdentCon, NameCon, Negated, OpenCon, Part, Powerrail, Wire,
 )
-from simatic_xml.template_value import TemplateValue
 from simatic_xml.xmlnode import XmlNode
 
 __all__ = ("LadderPicture", "draw_network")
@@ -38,12 +40,8 @@ RAIL_X = 8
 
 MARGIN = 14
 
-# LAD symbols: drawn as symbols with their operand above, not as boxes (TIA's names, notes §6).
-_CONTACTS = {"Contact": "", "PContact": "P", "NContact": "N", "PBox": "P", "NBox": "N"}
-_COILS = {"Coil": "", "SCoil": "S", "RCoil": "R", "PCoil": "P", "NCoil": "N", "SetCoil": "S", "ResetCoil": "R"}
-_FBD_LABELS = {"A": "&", "O": ">=1", "X": "X", "Assignment": "=", "SCoil": "S", "RCoil": "R", "Coil": "=",
-               "NOT": "NOT", "PBox": "P_TRIG", "NBox": "N_TRIG"}
-_SYMBOL_W, _SYMBOL_H = 56, 44
+_SYMBOL_W = 56
+_SYMBOLS = ("contact", "coil", "compare")
 
 
 @dataclass(slots=True)
@@ -56,7 +54,10 @@ class _Node:
     outputs: list[str] = field(default_factory=list)
     negated: set[str] = field(default_factory=set)
     kind: str = "box"
-    """``box``, ``contact``, ``coil`` or ``join`` (LAD's OR of parallel branches)."""
+    """``box``, ``contact``, ``coil``, ``compare`` (LAD's contact-like comparator) or ``join`` (LAD's OR of
+    parallel branches)."""
+    drawn_operands: dict[str, str] = field(default_factory=dict)
+    """Pins whose operand is written above (``above``) or below (``below``) the part instead of at its side."""
     x: float = 0
     y: float = 0
     width: float = 0
@@ -71,21 +72,30 @@ class _Node:
 
     def offset(self, name: str) -> tuple[float, float]:
         """Where a wire meets pin ``name``, from the node's top left corner."""
-        if self.kind in ("contact", "coil"):
-            if name == "operand":
-                return self.width / 2, self.mid - 12
-            if name == "bit":
-                return self.width / 2, self.mid + 12
+        place = self.drawn_operands.get(name)
+        if self.kind in _SYMBOLS:
+            if place is not None:
+                return self.width / 2, self.mid + (-12 if place == "above" else 12)
             return (self.width, self.mid) if name in self.outputs else (0, self.mid)
+        if place is not None:
+            return self.width / 2, 0
         if self.kind == "join":
             if name in self.outputs:
                 return self.width, 0
             return 0, self.pin_y.get(name, 0)
-        top = HEADER + ROW / 2
+        top = self.header() + ROW / 2
         if name in self.outputs:
             return self.width, top + self.outputs.index(name) * ROW
-        index = self.inputs.index(name) if name in self.inputs else 0
-        return 0, top + index * ROW
+        rows = self.pin_rows()
+        return 0, top + (rows.index(name) if name in rows else 0) * ROW
+
+    def pin_rows(self) -> list[str]:
+        """The input pins written at the box's left side."""
+        return [p for p in self.inputs if p not in self.drawn_operands]
+
+    def header(self) -> float:
+        """The title's height: one line, two with the data types."""
+        return HEADER + (LINE if type_line(self.item) else 0)
 
     def pin(self, name: str) -> tuple[float, float]:
         """Where a wire meets pin ``name``."""
@@ -102,31 +112,8 @@ class LadderPicture:
     wires_drawn: int
 
 
-def _title(item: Part | Call | XmlNode) -> str:
-    if isinstance(item, Call):
-        return item.name
-    if isinstance(item, Part):
-        return item.name
-    return f"<{item.tag}>"
-
-
-def _instance_text(item: Part | Call | XmlNode) -> str | None:
-    instance: PartInstance | None = None
-    if isinstance(item, Call):
-        instance = item.instance
-    elif isinstance(item, Part):
-        instance = next((i for i in item.items if isinstance(i, PartInstance)), None)
-    if instance is None or not instance.components:
-        return None
-    names = ".".join(c.name for c in instance.components)
-    return "#" + names if instance.scope.startswith("Local") else f'"{names}"'
-
-
-def _template_text(item: Part | Call | XmlNode) -> str:
-    if not isinstance(item, Part):
-        return ""
-    values = [i for i in item.items if isinstance(i, TemplateValue) and i.name not in ("Card",)]
-    return " ".join(v.value for v in values)
+def _xml_name(item: Part | Call | XmlNode) -> str:
+    return item.tag if isinstance(item, XmlNode) else item.name
 
 
 def _n(value: float) -> str:
@@ -231,6 +218,9 @@ class _Layout:
             if len(named) == 1 and len(ends) == 2 and any(isinstance(e, OpenCon) for e in ends):
                 self.open_pins.add((named[0].uid, named[0].name))
         for node in self.nodes.values():
+            if isinstance(node.item, Call):  # TIA draws a call's EN and ENO, wired or not
+                self._add_pin(node.uid, "en", False)
+                self._add_pin(node.uid, "eno", True)
             # TIA draws EN and ENO on a box's top row.
             node.inputs.sort(key=lambda pin: pin.lower() != "en")
             node.outputs.sort(key=lambda pin: pin.lower() != "eno")
@@ -239,38 +229,44 @@ class _Layout:
     def _shape(self, node: _Node) -> None:
         item = node.item
         name = item.name if isinstance(item, Part) else ""
-        operand_pins = [pin for pin in node.inputs if pin in ("operand", "bit")]
-        if self.lad and name in _CONTACTS and isinstance(item, Part):
+        with_operand = {pin for pin in node.inputs if self._has_operand(node.uid, pin)}
+        if self.lad and name in CONTACTS:
             node.kind = "contact"
-        elif self.lad and name in _COILS and isinstance(item, Part):
+            node.drawn_operands = {p: ("above" if p == "operand" else "below") for p in ("operand", "bit")
+                                   if p in node.inputs}
+        elif self.lad and name in COILS:
             node.kind = "coil"
-        elif self.lad and name == "O" and not operand_pins:
+            node.drawn_operands = {p: ("above" if p == "operand" else "below") for p in ("operand", "bit")
+                                   if p in node.inputs}
+        elif self.lad and name in COMPARATORS and {"in1", "in2"} <= with_operand:
+            node.kind = "compare"
+            node.drawn_operands = {"in1": "above", "in2": "below"}
+        elif self.lad and name == "O" and "operand" not in node.inputs:
             node.kind = "join"
-        if node.kind in ("contact", "coil"):
-            above = [self._pin_operand(node.uid, "operand")] if "operand" in operand_pins else []
-            below = [self._pin_operand(node.uid, "bit")] if "bit" in operand_pins else []
+        elif "operand" in with_operand:  # the assigned operand of SR, RS and FBD's =, S, R: above the box
+            node.drawn_operands = {"operand": "above"}
+        if node.kind in _SYMBOLS:
+            above = [self._pin_operand(node.uid, p) for p, at in node.drawn_operands.items() if at == "above"]
+            below = [self._pin_operand(node.uid, p) for p, at in node.drawn_operands.items() if at == "below"]
             widest = max((len(t.text) for t in above + below), default=0)
             node.width = max(_SYMBOL_W, widest * CHAR_W + 8)
             lines_above = sum(2 if t.address else 1 for t in above)
             node.mid = LINE * lines_above + 16
-            node.height = node.mid + 16 + LINE * len(below)
+            inside = LINE if node.kind == "compare" else 0  # the compared type, under the relation
+            node.height = node.mid + 16 + inside + LINE * len(below)
             return
         if node.kind == "join":
             node.width = 12
             return
-        label = self._label(node)
-        pins = max(len(node.inputs), len(node.outputs), 1)
-        pin_text = max((len(p) for p in node.inputs), default=0) + max((len(p) for p in node.outputs), default=0)
-        node.width = max(72, len(label) * CHAR_W + 16, pin_text * CHAR_W + 24)
-        node.height = HEADER + pins * ROW + 4
-        node.above = 16 if _instance_text(item) else 0
-
-    def _label(self, node: _Node) -> str:
-        item = node.item
-        if isinstance(item, Part) and not self.lad and item.name in _FBD_LABELS:
-            return _FBD_LABELS[item.name]
-        template = _template_text(item)
-        return _title(item) + (f" {template}" if template else "")
+        pins = max(len(node.pin_rows()), len(node.outputs), 1)
+        labels_in = [pin_label(item, p) for p in node.pin_rows()]
+        labels_out = [pin_label(item, p) for p in node.outputs]
+        pin_text = max(map(len, labels_in), default=0) + max(map(len, labels_out), default=0)
+        above = [self._pin_operand(node.uid, p).text for p in node.drawn_operands]
+        words = max(len(title(item, self.lad)), len(type_line(item)), *map(len, above))
+        node.width = max(72, words * CHAR_W + 16, pin_text * CHAR_W + 24)
+        node.height = node.header() + pins * ROW + 4
+        node.above = LINE * ((1 if instance_text(item) else 0) + len(node.drawn_operands))
 
     def _pin_operand(self, uid: str, pin: str) -> Operand:
         for access_uid, pins in self.operand_pins.items():
@@ -281,9 +277,9 @@ class _Layout:
     # ----- placement -------------------------------------------------------------------------
     def _margin(self, node: _Node, outputs: bool) -> float:
         """Room beside a box for the operands (and open stubs) of its pins on one side."""
-        if node.kind in ("contact", "coil", "join"):
+        if node.kind in (*_SYMBOLS, "join"):
             return 0
-        pins = node.outputs if outputs else node.inputs
+        pins = node.outputs if outputs else node.pin_rows()
         widest = max((len(self._pin_operand(node.uid, p).text) for p in pins if self._has_operand(node.uid, p)),
                      default=0)
         room = widest * CHAR_W + 14 if widest else 0
@@ -310,7 +306,7 @@ class _Layout:
         for node in self.nodes.values():
             boxes[node.uid] = Box(
                 node.uid, node.width, node.height,
-                inputs={p: node.offset(p)[1] for p in node.inputs if p not in ("operand", "bit")},
+                inputs={p: node.offset(p)[1] for p in node.inputs if p not in node.drawn_operands},
                 outputs={p: node.offset(p)[1] for p in node.outputs}, above=node.above,
                 left_margin=self._margin(node, False), right_margin=self._margin(node, True),
                 order=node.order, join=node.kind == "join")
@@ -342,7 +338,7 @@ class _Layout:
             drawn_parts += 1
         for index, (_, item) in enumerate(self.loose):
             y = self.loose_y + 20 * index
-            text = _title(item) if not isinstance(item, FlgAccess) else operand_of(item, self.addresses).text
+            text = title(item, self.lad) if not isinstance(item, FlgAccess) else operand_of(item, self.addresses).text
             out.append(f'<g class="part loose" data-part=""><text x="{MARGIN}" y="{_n(y + 12)}">{escape(text)}</text></g>')
             drawn_parts += 1
         drawn_wires = 0
@@ -379,32 +375,37 @@ class _Layout:
     def _node_svg(self, node: _Node) -> str:
         x, y, w, h = node.x, node.y, node.width, node.height
         uid = escape(node.uid)
-        name = escape(_title(node.item))
-        if node.kind in ("contact", "coil"):
+        name = escape(_xml_name(node.item))
+        if node.kind in _SYMBOLS:
             return self._symbol_svg(node)
         if node.kind == "join":
             marks = "".join(_pin_mark(p, node.pin(p)) for p in node.inputs + node.outputs)
             return (f'<g class="part join" data-part="{uid}" data-name="{name}"><line x1="{_n(x)}" y1="{_n(y)}" '
                     f'x2="{_n(x)}" y2="{_n(y + h)}"/><line x1="{_n(x)}" y1="{_n(y)}" x2="{_n(x + w)}" '
                     f'y2="{_n(y)}"/>{marks}</g>')
+        item = node.item
         parts = [f'<g class="part box" data-part="{uid}" data-name="{name}">',
                  f'<rect class="body" x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}" rx="2"/>',
-                 f'<text class="box-name" x="{_n(x + w / 2)}" y="{_n(y + 16)}">{escape(self._label(node))}</text>']
-        instance = _instance_text(node.item)
+                 f'<text class="box-name" x="{_n(x + w / 2)}" y="{_n(y + 16)}">{escape(title(item, self.lad))}</text>']
+        types = type_line(item)
+        if types:
+            parts.append(f'<text class="box-type" x="{_n(x + w / 2)}" y="{_n(y + 16 + LINE)}">{escape(types)}</text>')
+        line_y = y - 4
+        for pin in node.drawn_operands:  # the assigned operand, above the box (and above it the instance)
+            parts.append(self._operand_text(self._pin_operand(node.uid, pin).text, x + w / 2, line_y, -13)
+                         + _pin_mark(pin, node.pin(pin)))
+            line_y -= LINE
+        instance = instance_text(item)
         if instance:
-            parts.append(f'<text class="instance" x="{_n(x + w / 2)}" y="{_n(y - 4)}">{escape(instance)}</text>')
-        for pin in node.inputs:
+            parts.append(f'<text class="instance" x="{_n(x + w / 2)}" y="{_n(line_y)}">{escape(instance)}</text>')
+        for pin in node.pin_rows() + node.outputs:
             px, py = node.pin(pin)
-            parts.append(f'<text class="pin in" x="{_n(px + 4)}" y="{_n(py + 4)}">{escape(pin)}</text>'
-                         + _pin_mark(pin, (px, py)))
+            output = pin in node.outputs
+            tx = px - 4 if output else px + 4
+            parts.append(f'<text class="pin {"out" if output else "in"}" x="{_n(tx)}" y="{_n(py + 4)}">'
+                         f"{escape(pin_label(item, pin))}</text>" + _pin_mark(pin, (px, py)))
             if pin in node.negated:
-                parts.append(f'<circle class="negated" cx="{_n(px - 4)}" cy="{_n(py)}" r="4"/>')
-        for pin in node.outputs:
-            px, py = node.pin(pin)
-            parts.append(f'<text class="pin out" x="{_n(px - 4)}" y="{_n(py + 4)}">{escape(pin)}</text>'
-                         + _pin_mark(pin, (px, py)))
-            if pin in node.negated:
-                parts.append(f'<circle class="negated" cx="{_n(px + 4)}" cy="{_n(py)}" r="4"/>')
+                parts.append(f'<circle class="negated" cx="{_n(px + 4 if output else px - 4)}" cy="{_n(py)}" r="4"/>')
         parts.append("</g>")
         return "".join(parts)
 
@@ -414,16 +415,17 @@ class _Layout:
         x, w = node.x, node.width
         mid = node.y + node.mid
         cx = x + w / 2
+        gap = 13 if node.kind == "compare" else 9
         uid, name = escape(node.uid), escape(item.name)
-        marker = (_CONTACTS if node.kind == "contact" else _COILS).get(item.name, "")
+        marker = {**CONTACTS, **COILS, **COMPARATORS}.get(item.name, "")
         negated = bool(node.negated & {"operand", "in"})
         parts = [f'<g class="part {node.kind}" data-part="{uid}" data-name="{name}">',
                  f'<rect class="body extent" x="{_n(x)}" y="{_n(node.y)}" width="{_n(w)}" height="{_n(node.height)}"/>',
-                 f'<line x1="{_n(x)}" y1="{_n(mid)}" x2="{_n(cx - 9)}" y2="{_n(mid)}"/>',
-                 f'<line x1="{_n(cx + 9)}" y1="{_n(mid)}" x2="{_n(x + w)}" y2="{_n(mid)}"/>']
-        if node.kind == "contact":
-            parts.append(f'<line class="sym" x1="{_n(cx - 9)}" y1="{_n(mid - 11)}" x2="{_n(cx - 9)}" y2="{_n(mid + 11)}"/>'
-                         f'<line class="sym" x1="{_n(cx + 9)}" y1="{_n(mid - 11)}" x2="{_n(cx + 9)}" y2="{_n(mid + 11)}"/>')
+                 f'<line x1="{_n(x)}" y1="{_n(mid)}" x2="{_n(cx - gap)}" y2="{_n(mid)}"/>',
+                 f'<line x1="{_n(cx + gap)}" y1="{_n(mid)}" x2="{_n(x + w)}" y2="{_n(mid)}"/>']
+        if node.kind in ("contact", "compare"):
+            parts.append(f'<line class="sym" x1="{_n(cx - gap)}" y1="{_n(mid - 11)}" x2="{_n(cx - gap)}" y2="{_n(mid + 11)}"/>'
+                         f'<line class="sym" x1="{_n(cx + gap)}" y1="{_n(mid - 11)}" x2="{_n(cx + gap)}" y2="{_n(mid + 11)}"/>')
             if negated:
                 parts.append(f'<line class="sym" x1="{_n(cx - 6)}" y1="{_n(mid + 9)}" x2="{_n(cx + 6)}" y2="{_n(mid - 9)}"/>')
         else:
@@ -433,16 +435,23 @@ class _Layout:
                 marker = "/"
         if marker:
             parts.append(f'<text class="marker" x="{_n(cx)}" y="{_n(mid + 4)}">{escape(marker)}</text>')
+        below_y = mid + 25
+        if node.kind == "compare":  # the compared type under the relation, as TIA writes it
+            parts.append(f'<text class="box-type" x="{_n(cx)}" y="{_n(below_y)}">{escape(type_line(item))}</text>')
+            below_y += LINE
         parts += [_pin_mark(p, node.pin(p)) for p in node.inputs + node.outputs]
         line_y = node.y + 12
-        if "operand" in node.inputs:
-            operand = self._pin_operand(node.uid, "operand")
+        for pin, place in node.drawn_operands.items():
+            operand = self._pin_operand(node.uid, pin)
+            if place == "below":  # TIA writes an edge memory bit and a comparator's IN2 below the symbol
+                parts.append(self._operand_text(operand.text, cx, below_y, 13))
+                below_y += LINE
+                continue
             if operand.address:
                 parts.append(f'<text class="address" x="{_n(cx)}" y="{_n(line_y)}">{escape(operand.address)}</text>')
                 line_y += LINE
             parts.append(self._operand_text(operand.text, cx, line_y, -13))
-        if "bit" in node.inputs:  # TIA writes the edge memory bit below the symbol
-            parts.append(self._operand_text(self._pin_operand(node.uid, "bit").text, cx, mid + 25, 13))
+            line_y += LINE
         parts.append("</g>")
         return "".join(parts)
 
@@ -455,32 +464,32 @@ class _Layout:
         operand = operand_of(access, self.addresses)
         uid_text = escape(uid)
         pins = self.operand_pins.get(uid)
-        title = f"<title>{escape(operand.address)}</title>" if operand.address else ""
+        tooltip = f"<title>{escape(operand.address)}</title>" if operand.address else ""
         if not pins:
             y = self.loose_y + 20 * (len(self.loose) + len(placed))
             placed.add(uid)
             return (f'<g class="part operand loose" data-part="{uid_text}"><text x="{MARGIN}" y="{_n(y + 12)}">'
-                    f"{escape(operand.text)}</text>{title}</g>")
+                    f"{escape(operand.text)}</text>{tooltip}</g>")
         node_uid, pin = pins[0]
         node = self.nodes.get(node_uid)
         if node is None:
             return f'<g class="part operand" data-part="{uid_text}"><text x="0" y="0">{escape(operand.text)}</text></g>'
         anchor = _pin_mark("", self._operand_anchor(node, pin))
-        if node.kind in ("contact", "coil"):  # drawn above the symbol by the symbol itself
+        if pin in node.drawn_operands:  # written above or below the part by the part itself
             return (f'<g class="part operand on-symbol" data-part="{uid_text}" data-operand="{escape(operand.text)}">'
-                    f"{title}{anchor}</g>")
+                    f"{tooltip}{anchor}</g>")
         px, py = node.pin(pin)
         output = pin in node.outputs
         side = "start" if output else "end"
         tx = px + 12 if output else px - 12
         return (f'<g class="part operand" data-part="{uid_text}" data-operand="{escape(operand.text)}">'
-                f'<text class="operand {side}" x="{_n(tx)}" y="{_n(py - 3)}">{escape(operand.text)}</text>{title}{anchor}</g>')
+                f'<text class="operand {side}" x="{_n(tx)}" y="{_n(py - 3)}">{escape(operand.text)}</text>{tooltip}{anchor}</g>')
 
     @staticmethod
     def _operand_anchor(node: _Node, pin: str) -> tuple[float, float]:
         """Where an operand meets its pin: on a symbol, the pin itself; beside a box, a short line away."""
         px, py = node.pin(pin)
-        if node.kind in ("contact", "coil"):
+        if pin in node.drawn_operands:
             return px, py
         return (px + 10, py) if pin in node.outputs else (px - 10, py)
 
@@ -493,7 +502,7 @@ class _Layout:
         if idents and named:  # an operand at its pin
             node = self.nodes[named[0].uid]
             anchor = self._operand_anchor(node, named[0].name)
-            if node.kind not in ("contact", "coil"):
+            if named[0].name not in node.drawn_operands:
                 segments.append((anchor, node.pin(named[0].name)))
         elif len(named) == 1 and any(isinstance(e, OpenCon) for e in ends):
             node = self.nodes[named[0].uid]
