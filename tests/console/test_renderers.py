@@ -149,3 +149,58 @@ def test_operands_are_quoted_as_tia_writes_them() -> None:
 def test_stl_blank_lines_are_blank_not_the_token() -> None:
     statements = [stl.StlStatement("A"), stl.StlStatement("EMPTY_LINE"), stl.StlStatement("EMPTY_LINE", comment="next")]
     assert stl_text(statements).split("\n") == ["A", "", "// next"]
+
+
+WORDS = """<Parts>
+<Access Scope="LocalVariable" UId="21"><Symbol><Component Name="pos"/></Symbol></Access>
+<Access Scope="LiteralConstant" UId="22"><Constant><ConstantType>Int</ConstantType><ConstantValue>10</ConstantValue></Constant></Access>
+<Access Scope="LocalVariable" UId="23"><Symbol><Component Name="start"/></Symbol></Access>
+<Access Scope="LocalVariable" UId="24"><Symbol><Component Name="edge"/></Symbol></Access>
+<Access Scope="LocalVariable" UId="25"><Symbol><Component Name="latch"/></Symbol></Access>
+<Access Scope="LocalVariable" UId="26"><Symbol><Component Name="raw"/></Symbol></Access>
+<Part Name="Eq" UId="30"><TemplateValue Name="SrcType" Type="Type">Int</TemplateValue></Part>
+<Part Name="PContact" UId="31"/>
+<Part Name="Rs" UId="32"/>
+<Part Name="Normalize" UId="33"><TemplateValue Name="SrcType" Type="Type">Int</TemplateValue><TemplateValue Name="DestType" Type="Type">Real</TemplateValue></Part>
+<Call UId="34"><CallInfo Name="Worker" BlockType="FB"><Instance Scope="GlobalVariable" UId="35"><Component Name="Worker_DB"/></Instance>
+<Parameter Name="Go" Section="Input" Type="Bool"/><Parameter Name="Done" Section="Output" Type="Bool"/></CallInfo></Call>
+</Parts><Wires>
+<Wire UId="40"><Powerrail/><NameCon UId="30" Name="pre"/><NameCon UId="31" Name="in"/><NameCon UId="33" Name="en"/></Wire>
+<Wire UId="41"><IdentCon UId="21"/><NameCon UId="30" Name="in1"/></Wire>
+<Wire UId="42"><IdentCon UId="22"/><NameCon UId="30" Name="in2"/></Wire>
+<Wire UId="43"><IdentCon UId="23"/><NameCon UId="31" Name="operand"/></Wire>
+<Wire UId="44"><IdentCon UId="24"/><NameCon UId="31" Name="bit"/></Wire>
+<Wire UId="45"><NameCon UId="30" Name="out"/><NameCon UId="32" Name="s1"/></Wire>
+<Wire UId="46"><NameCon UId="31" Name="out"/><NameCon UId="32" Name="r"/></Wire>
+<Wire UId="47"><IdentCon UId="25"/><NameCon UId="32" Name="operand"/></Wire>
+<Wire UId="48"><IdentCon UId="26"/><NameCon UId="33" Name="VALUE"/></Wire>
+<Wire UId="49"><NameCon UId="33" Name="eno"/><NameCon UId="34" Name="Go"/></Wire>
+</Wires>"""
+
+
+def _text_y(svg: etree._Element, text: str) -> float:
+    found = [t for t in svg.iter("{*}text") if "".join(t.itertext()) == text]
+    assert found, f"{text!r} is not written"
+    return float(found[0].get("y") or 0)
+
+
+def test_lad_is_written_with_tia_words_and_symbols() -> None:
+    svg = etree.fromstring(draw_network(_net(WORDS), "LAD").svg.encode())
+    parts = {g.get("data-part"): g for g in svg.iter() if g.get("data-part")}
+    # A comparator is contact-like: IN1 above the relation, the type under it, IN2 below.
+    assert "compare" in parts["30"].get("class", "")
+    assert _text_y(parts["30"], "#pos") < _text_y(parts["30"], "==") < _text_y(parts["30"], "Int") < _text_y(parts["30"], "10")
+    # An edge contact's memory bit is below the symbol, its operand above.
+    assert _text_y(parts["31"], "#start") < _text_y(parts["31"], "P") < _text_y(parts["31"], "#edge")
+    # The assigned operand of RS is above the box, not a pin at its left.
+    box_top = float(next(parts["32"].iter("{*}rect")).get("y") or 0)
+    assert _text_y(parts["32"], "#latch") < box_top
+    assert [t.text for t in parts["32"].iter("{*}text") if "pin" in (t.get("class") or "")] == ["R", "S1"]
+    # Titles are mnemonics with their data types; instruction pins upper case.
+    texts = ["".join(t.itertext()) for t in parts["33"].iter("{*}text")]
+    assert texts[:2] == ["NORM_X", "Int to Real"] and {"EN", "ENO", "VALUE"} <= set(texts)
+    # A call shows EN and ENO even unwired (as open stubs); its own parameters keep their spelling.
+    call_pins = [t.text for t in parts["34"].iter("{*}text") if "pin" in (t.get("class") or "")]
+    assert call_pins == ["EN", "Go", "ENO", "Done"]
+    stubs = [g for g in svg.iter("{*}g") if g.get("class") == "wire stub"]
+    assert len(stubs) == 1 and stubs[0][0].get("d", "").count("M") == 3  # EN, ENO and Done

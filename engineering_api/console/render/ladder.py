@@ -18,7 +18,7 @@ from html import escape
 
 from engineering_api.console.render.ladder_layout import Box, Net, Placement, route
 from engineering_api.console.render.ladder_words import (
-    COILS, COMPARATORS, CONTACTS, instance_text, pin_label, title, type_line,
+    COILS, COMPARATORS, CONTACTS, instance_text, pin_label, pin_rank, title, type_line,
 )
 from engineering_api.console.render.operands import Operand, operand_of
 from simatic_xml.flgnet import (
@@ -221,9 +221,10 @@ class _Layout:
             if isinstance(node.item, Call):  # TIA draws a call's EN and ENO, wired or not
                 self._add_pin(node.uid, "en", False)
                 self._add_pin(node.uid, "eno", True)
-            # TIA draws EN and ENO on a box's top row.
-            node.inputs.sort(key=lambda pin: pin.lower() != "en")
-            node.outputs.sort(key=lambda pin: pin.lower() != "eno")
+            # TIA draws EN and ENO on a box's top row, the other pins in the instruction's order.
+            item = node.item
+            node.inputs.sort(key=lambda pin: pin_rank(item, pin))
+            node.outputs.sort(key=lambda pin: pin_rank(item, pin))
             self._shape(node)
 
     def _shape(self, node: _Node) -> None:

@@ -12,7 +12,8 @@ from simatic_xml.flgnet import AutomaticTyped, Call, Part, PartInstance
 from simatic_xml.template_value import TemplateValue
 from simatic_xml.xmlnode import XmlNode
 
-__all__ = ("COMPARATORS", "CONTACTS", "COILS", "FBD_LABELS", "instance_text", "pin_label", "title", "type_line")
+__all__ = ("COMPARATORS", "CONTACTS", "COILS", "FBD_LABELS", "instance_text", "pin_label", "pin_rank", "title",
+           "type_line")
 
 CONTACTS = {"Contact": "", "PContact": "P", "NContact": "N", "PBox": "P", "NBox": "N"}
 """LAD parts drawn as contacts, with the letter inside the symbol (notes §6)."""
@@ -51,6 +52,27 @@ def type_line(item: Part | Call | XmlNode) -> str:
     if source and destination:
         return f"{source} to {destination}"
     return source or destination or values.get("Type", "")
+
+
+_PIN_ORDER = {
+    "TON": ("en", "in", "pt", "eno", "q", "et"), "TOF": ("en", "in", "pt", "eno", "q", "et"),
+    "TP": ("en", "in", "pt", "eno", "q", "et"), "TONR": ("en", "in", "r", "pt", "eno", "q", "et"),
+    "CTU": ("en", "cu", "r", "pv", "eno", "q", "cv"), "CTD": ("en", "cd", "ld", "pv", "eno", "q", "cv"),
+    "CTUD": ("en", "cu", "cd", "r", "ld", "pv", "eno", "qu", "qd", "cv"),
+    "Rs": ("r", "s1", "q"), "Sr": ("s", "r1", "q"),
+    "InRange": ("pre", "min", "val", "max", "out"), "OutRange": ("pre", "min", "val", "max", "out"),
+    "Normalize": ("en", "min", "value", "max", "eno", "out"), "Scale_X": ("en", "min", "value", "max", "eno", "out"),
+}
+"""The pin order of instructions whose export may list wires in another order (the instruction's declaration)."""
+
+
+def pin_rank(item: Part | Call | XmlNode, pin: str) -> int:
+    """Where ``pin`` goes among its part's pins: EN and ENO first, then the instruction's declared order."""
+    name = pin.lower()
+    if name in ("en", "eno"):
+        return -1
+    order = _PIN_ORDER.get(item.name, ()) if isinstance(item, Part) else ()
+    return order.index(name) if name in order else len(order)
 
 
 def pin_label(item: Part | Call | XmlNode, pin: str) -> str:
