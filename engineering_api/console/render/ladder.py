@@ -40,6 +40,9 @@ RAIL_X = 8
 
 MARGIN = 14
 
+_MONITORED_OUTPUTS = {"TON": ("ET",), "TOF": ("ET",), "TP": ("ET",), "TONR": ("ET",), "CTU": ("CV",),
+                      "CTD": ("CV",), "CTUD": ("CV",)}
+"""The outputs of IEC timers and counters whose values monitoring writes at the pin (their instance's members)."""
 _SYMBOL_W = 56
 _SYMBOLS = ("contact", "coil", "compare")
 
@@ -286,6 +289,8 @@ class _Layout:
         room = widest * CHAR_W + 14 if widest else 0
         if any((node.uid, p) in self.open_pins or (node.uid, p) not in self.wired for p in pins):
             room = max(room, _OPEN_STUB + 4)
+        if outputs and _MONITORED_OUTPUTS.get(_xml_name(node.item)):
+            room = max(room, 12 * CHAR_W)  # a monitored T#…/count value
         return room
 
     def _has_operand(self, uid: str, pin: str) -> bool:
@@ -399,9 +404,13 @@ class _Layout:
         instance = instance_text(item)
         if instance:
             parts.append(f'<text class="instance" x="{_n(x + w / 2)}" y="{_n(line_y)}">{escape(instance)}</text>')
+        shown_values = _MONITORED_OUTPUTS.get(_xml_name(item), ()) if instance else ()
         for pin in node.pin_rows() + node.outputs:
             px, py = node.pin(pin)
             output = pin in node.outputs
+            if pin.upper() in shown_values and not self._has_operand(node.uid, pin):  # monitoring writes ET, CV here
+                parts.append(f'<g data-operand="{escape(f"{instance}.{pin.upper()}")}" data-value-dy="0">'
+                             f'<text class="pin-value" x="{_n(px + 8)}" y="{_n(py - 3)}"></text></g>')
             tx = px - 4 if output else px + 4
             parts.append(f'<text class="pin {"out" if output else "in"}" x="{_n(tx)}" y="{_n(py + 4)}">'
                          f"{escape(pin_label(item, pin))}</text>" + _pin_mark(pin, (px, py)))
