@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from engineering_api.console.render.block import diagnostics_by_line, stl_text
@@ -204,3 +206,51 @@ def test_lad_is_written_with_tia_words_and_symbols() -> None:
     assert call_pins == ["EN", "Go", "ENO", "Done"]
     stubs = [g for g in svg.iter("{*}g") if g.get("class") == "wire stub"]
     assert len(stubs) == 1 and stubs[0][0].get("d", "").count("M") == 3  # EN, ENO and Done
+
+
+def test_a_branch_is_dotted_and_a_counter_shows_its_count_when_monitored() -> None:
+    branch = """<Parts>
+<Access Scope="LocalVariable" UId="21"><Symbol><Component Name="a"/></Symbol></Access>
+<Access Scope="LocalVariable" UId="22"><Symbol><Component Name="b"/></Symbol></Access>
+<Access Scope="LocalVariable" UId="23"><Symbol><Component Name="c"/></Symbol></Access>
+<Part Name="Contact" UId="24"/><Part Name="Coil" UId="25"/><Part Name="Coil" UId="26"/>
+<Part Name="CTU" UId="27" Version="1.0"><Instance Scope="LocalVariable" UId="28"><Component Name="Count"/></Instance></Part>
+</Parts><Wires>
+<Wire UId="30"><Powerrail/><NameCon UId="24" Name="in"/></Wire>
+<Wire UId="31"><IdentCon UId="21"/><NameCon UId="24" Name="operand"/></Wire>
+<Wire UId="32"><NameCon UId="24" Name="out"/><NameCon UId="25" Name="in"/><NameCon UId="26" Name="in"/><NameCon UId="27" Name="CU"/></Wire>
+<Wire UId="33"><IdentCon UId="22"/><NameCon UId="25" Name="operand"/></Wire>
+<Wire UId="34"><IdentCon UId="23"/><NameCon UId="26" Name="operand"/></Wire>
+<Wire UId="35"><NameCon UId="27" Name="CV"/><OpenCon UId="36"/></Wire>
+</Wires>"""
+    svg = etree.fromstring(draw_network(_net(branch), "LAD").svg.encode())
+    wire = next(g for g in svg.iter("{*}g") if g.get("data-wire") == "32")
+    assert [c for c in wire.iter("{*}circle") if c.get("class") == "joint"]
+    assert [g for g in svg.iter("{*}g") if g.get("data-operand") == "#Count.CV"]
+
+
+def test_graph_is_a_chart_from_the_initial_step_with_its_branches() -> None:
+    from tests.simatic_xml.sxml_corpus import CORPUS, load
+
+    if not CORPUS.is_dir():
+        return
+    from engineering_api.console.render.block import block_view
+
+    def chart(name: str) -> etree._Element:
+        view = block_view(load(CORPUS / "fb" / name))
+        html = "".join(n.html for n in view.networks if n.kind == "graph")
+        return etree.fromstring(f"<div>{html}</div>".encode(), etree.HTMLParser())
+
+    gf7 = chart("Gildej31_GF7_V18.xml")
+    steps = [e for e in gf7.iter() if "graph-step" in (e.get("class") or "")]
+    assert "init" in (steps[0].get("class") or "")
+    simultaneous = [e for e in gf7.iter() if e.get("class") == "graph-branch sim"]
+    assert len(simultaneous) == 1 and len([c for c in simultaneous[0] if c.get("class") == "graph-path"]) == 2
+    r134a = chart("mking2203_plcBlock_GRAPH_FB_R134a_GRAPH.xml")
+    steps = [e for e in r134a.iter() if "graph-step" in (e.get("class") or "")]
+    assert steps[0].get("data-step") == "1"
+    alternatives = {e.get("data-branch") for e in r134a.iter() if e.get("class") == "graph-branch alt"}
+    begins = set(re.findall(rb'<Branch Number="(\d+)" Type="AltBegin"', (CORPUS / "fb" / "mking2203_plcBlock_GRAPH_FB_R134a_GRAPH.xml").read_bytes()))
+    assert alternatives == {b.decode() for b in begins}
+    jumps = [e for e in r134a.iter() if e.get("class") == "graph-jump"]
+    assert jumps and all(j.get("href", "").startswith("#step-") for j in jumps)
