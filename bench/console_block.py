@@ -111,12 +111,14 @@ def main() -> None:
         token = page.text.split('name="_csrf_token" value="', 1)[1].split('"', 1)[0]
         client.post("/console/signin", data={"apiKey": key, "_csrf_token": token}, follow_redirects=False)
         networks = client.get("/console/devices/PLC_1/blocks/LED").text.count('<article class="network"')
+        block_page = _best(client, "/console/devices/PLC_1/blocks/LED", {}, args.rounds)
+        block_rest = _best(client, "/api/devices/PLC_1/blocks/LED/content", rest, args.rounds)
+        project_page = _best(client, "/console/project", {}, args.rounds)
+        tree_rest = _best(client, "/api/devices/PLC_1/blocks/tree", rest, args.rounds)
         results: dict[str, float | int | str] = {
-            "networks": networks,
-            "block_page_ms": _best(client, "/console/devices/PLC_1/blocks/LED", {}, args.rounds),
-            "block_rest_ms": _best(client, "/api/devices/PLC_1/blocks/LED/content", rest, args.rounds),
-            "project_page_ms": _best(client, "/console/project", {}, args.rounds),
-            "tree_rest_ms": _best(client, "/api/devices/PLC_1/blocks/tree", rest, args.rounds),
+            "networks": networks, "block_page_ms": block_page, "block_rest_ms": block_rest,
+            "block_page_per_network_ms": block_page / networks, "block_ratio": block_page / block_rest,
+            "project_page_ms": project_page, "tree_rest_ms": tree_rest, "project_ratio": project_page / tree_rest,
         }
         if args.profile:
             import cProfile
@@ -127,10 +129,7 @@ def main() -> None:
             client.get("/console/project")
             profiler.disable()
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
-    results["block_page_per_network_ms"] = results["block_page_ms"] / networks
-    results["block_ratio"] = results["block_page_ms"] / results["block_rest_ms"]
     results.update(_draw_times(args.corpus, max(1, args.rounds // 4)))
-    results["project_ratio"] = results["project_page_ms"] / results["tree_rest_ms"]
     for name, value in results.items():
         shown = f"{value:9.2f}" if isinstance(value, float) else (f"{value:9d}" if isinstance(value, int) else value)
         print(f"{name:26} {shown}")

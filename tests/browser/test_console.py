@@ -116,6 +116,7 @@ def test_sign_in_tree_search_and_a_block_of_each_language(live: Live, browser: A
     assert "init" in steps[0].get_attribute("class")  # the chart starts at the initial step
     paths = browser.find_elements(By.CSS_SELECTOR, ".graph-branch.sim > .graph-path")
     assert len(paths) == 2 and paths[0].location["y"] == paths[1].location["y"]  # side by side
+    browser.execute_script("document.querySelector('.graph-seq').scrollIntoView()")
     browser.save_screenshot(str(SHOTS / "block-graph.png"))
 
     _open(browser, live, "DB04_Conveyor")

@@ -80,8 +80,8 @@ def expected_topology(net: FlgNet, language: str) -> Topology:
             elif isinstance(end, Powerrail):
                 ends.append(RAIL)
         keys.update(ends)
-        for end in ends[1:]:
-            union.join(ends[0], end)
+        for other in ends[1:]:
+            union.join(ends[0], other)
     if "LAD" in language.upper():
         for part in net.parts or ():
             if isinstance(part, Part) and part.name == "O" and part.uid:

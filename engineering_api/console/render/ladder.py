@@ -266,8 +266,8 @@ class _Layout:
         labels_in = [pin_label(item, p) for p in node.pin_rows()]
         labels_out = [pin_label(item, p) for p in node.outputs]
         pin_text = max(map(len, labels_in), default=0) + max(map(len, labels_out), default=0)
-        above = [self._pin_operand(node.uid, p).text for p in node.drawn_operands]
-        words = max(len(title(item, self.lad)), len(type_line(item)), *map(len, above))
+        assigned = [len(self._pin_operand(node.uid, p).text) for p in node.drawn_operands]
+        words = max(len(title(item, self.lad)), len(type_line(item)), *assigned)
         node.width = max(72, words * CHAR_W + 16, pin_text * CHAR_W + 24)
         node.height = node.header() + pins * ROW + 4
         node.above = LINE * ((1 if instance_text(item) else 0) + len(node.drawn_operands))
