@@ -68,12 +68,10 @@ class _GraphWriter:
                 f"{self.conditions('Supervision', step.supervisions)}{self.conditions('Interlock', step.interlocks)}"
                 "</div>")
 
-    def transition(self, transition: Transition, targets: list[str]) -> str:
-        goes = ", ".join(targets)
+    def transition(self, transition: Transition) -> str:
         comment = _text(transition.comment)
         return (f'<div class="graph-trans" data-transition="{escape(transition.number)}">'
                 f"<strong>T{escape(transition.number)}</strong> {escape(transition.name)}"
-                f'{f" → {escape(goes)}" if goes else ""}'
                 f'{f"<p class=comment>{escape(comment)}</p>" if comment else ""}'
                 f"{self.net(transition.net, transition.programming_language)}</div>")
 
@@ -124,7 +122,7 @@ class _Chart:
             if kind == "StepRef" and number in self.steps:
                 out.append(self.writer.step(self.steps[number]))
             elif kind == "TransitionRef" and number in self.transitions:
-                out.append(self.writer.transition(self.transitions[number], []))
+                out.append(self.writer.transition(self.transitions[number]))
             elif kind == "BranchRef":
                 html, closed = self.branch(number)
                 out.append(html)
@@ -168,7 +166,7 @@ def graph_html(graph: GraphNet, addresses: Mapping[str, str] | None = None) -> G
     for transition in sequence.transitions:
         if ("TransitionRef", transition.number) not in chart.drawn:
             chart.drawn.add(("TransitionRef", transition.number))
-            out.append(writer.transition(transition, []))
+            out.append(writer.transition(transition))
     out.append("</div>")
     return GraphPicture("".join(out), writer.parts, writer.wires)
 
