@@ -173,27 +173,36 @@ class _Router:
     def place_rows(self) -> None:
         """Rows column by column; then again with each wire from the rail on one straight row (the lowest it
         took), so that it does not step down across the branches of the columns it passes."""
-        self._place_rows({})
+        shift = self._place_rows({})
         rail_rows: dict[int, float] = {}
         for (net, _), slot in self.passing.items():
-            if self.nets[net].source is None:
-                rail_rows[net] = max(rail_rows.get(net, slot.y), slot.y)
+            if self.nets[net].source is None:  # in the frame before the move down, as the second pass works
+                rail_rows[net] = max(rail_rows.get(net, slot.y - shift), slot.y - shift)
         if rail_rows:
             self._place_rows(rail_rows)
 
-    def _place_rows(self, rail_rows: Mapping[int, float]) -> None:
+    def _place_rows(self, rail_rows: Mapping[int, float]) -> float:
+        """Place every column's items; answers how far they were moved down to clear the top."""
         for column, items in enumerate(self.items):
             for item in items:
                 item.wanted = self._wanted(item, column)
                 if item.box is None and item.net in rail_rows:
                     item.last, item.wanted = True, rail_rows[item.net]
             items.sort(key=lambda i: (i.last, i.wanted, i.box is None, i.box.order if i.box else i.net))
-            free = self.top
+            free = -math.inf
             for item in items:
                 reach_above = item.box.above if item.box else PASS_HALF
-                lowest = max(item.wanted if item.net in rail_rows or not item.last else 0, free + reach_above)
+                lowest = max(item.wanted if item.net in rail_rows or not item.last else self.top, free + reach_above)
                 item.y = math.ceil(lowest / GRID - 1e-9) * GRID
                 free = item.bottom() + ITEM_GAP
+        # A part aligned with the wire that feeds it may reach above the top (a box's instance name over a
+        # contact's line): everything moves down together, so the lines stay aligned.
+        highest = min((item.top() for items in self.items for item in items), default=self.top)
+        shift = max(0, math.ceil((self.top - highest) / GRID) * GRID)
+        for items in self.items:
+            for item in items:
+                item.y += shift
+        return shift
 
     def _wanted(self, item: _Item, column: int) -> float:
         if item.box is None:
@@ -208,10 +217,10 @@ class _Router:
             offsets = {pin: (y - first if y is not None else 0) for pin, y in feeds}
             self.join_inputs[box.uid] = offsets
             box.height = max(offsets.values(), default=0)
-            return max(first, self.top + box.above)
+            return first
         for pin, y in feeds:
             if y is not None:
-                return max(y - box.inputs[pin], self.top + box.above)
+                return y - box.inputs[pin]
         return self.top + box.above
 
     # ----- x and wires ----------------------------------------------------------------------
