@@ -83,6 +83,8 @@ def test_fbd_draws_gates_as_boxes_with_tia_labels() -> None:
     texts = ["".join(t.itertext()) for t in svg.iter("{*}text")]
     assert "&" in texts and "=" in texts and "#a" in texts
     assert len([c for c in svg.iter("{*}circle") if c.get("class") == "negated"]) == 1  # the negated input
+    assign = next(g for g in svg.iter("{*}g") if g.get("data-part") == "25")  # its operand above the = box
+    assert _text_y(assign, "#q") < float(next(assign.iter("{*}rect")).get("y") or 0)
 
 
 def test_scl_lines_are_numbered_highlighted_and_carry_their_diagnostics() -> None:

@@ -58,6 +58,12 @@ def test_generated_networks_are_drawn_joined_as_their_xml() -> None:
     assert faults == {}
 
 
+def test_generated_networks_drawn_as_fbd_boxes_are_joined_as_their_xml() -> None:
+    """The same networks in FBD: every part a box, an OR a box of its own (not a closing of branches)."""
+    faults = {seed: found[:4] for seed in SEEDS[:50] if (found := topology_faults(random_network(seed), "FBD"))}
+    assert faults == {}
+
+
 def _svg(body: str) -> str:
     return f'<svg xmlns="http://www.w3.org/2000/svg">{body}</svg>'
 
