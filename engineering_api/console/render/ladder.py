@@ -21,6 +21,10 @@ from engineering_api.console.render.ladder_words import (
     COILS, COMPARATORS, CONTACTS, instance_text, pin_label, pin_rank, title, type_line,
 )
 from engineering_api.console.render.operands import Operand, operand_of
+from engineering_api.console.render.svg_lines import joints_svg as _joints
+from engineering_api.console.render.svg_lines import n as _n
+from engineering_api.console.render.svg_lines import path_data as _path
+from engineering_api.console.render.svg_lines import pin_mark as _pin_mark
 from simatic_xml.flgnet import (
     Call, FlgAccess, FlgNet, IdentCon, NameCon, Negated, OpenCon, Part, Powerrail, Wire,
 )
@@ -117,41 +121,6 @@ class LadderPicture:
 
 def _xml_name(item: Part | Call | XmlNode) -> str:
     return item.tag if isinstance(item, XmlNode) else item.name
-
-
-def _n(value: float) -> str:
-    """A coordinate as written in the SVG."""
-    return f"{round(value, 2):g}"
-
-
-def _path(segments: list[tuple[tuple[float, float], tuple[float, float]]]) -> str:
-    parts = []
-    for (x1, y1), (x2, y2) in segments:
-        parts.append(f"M{_n(x1)} {_n(y1)} " + (f"H{_n(x2)}" if abs(y1 - y2) < 0.01 else f"V{_n(y2)}"))
-    return " ".join(parts)
-
-
-def _joints(segments: list[tuple[tuple[float, float], tuple[float, float]]]) -> str:
-    """A dot where a wire branches (an end on another segment's middle, or three ends at one point), so that a
-    branch is not read as a crossing of two wires."""
-    ends: dict[tuple[float, float], int] = {}
-    for segment in segments:
-        for point in segment:
-            key = (round(point[0], 2), round(point[1], 2))
-            ends[key] = ends.get(key, 0) + 1
-    dots = {point for point, count in ends.items() if count >= 3}
-    for (x, y) in ends:
-        for (x1, y1), (x2, y2) in segments:
-            inside_h = abs(y1 - y2) < 0.01 and abs(y - y1) < 0.01 and min(x1, x2) + 0.01 < x < max(x1, x2) - 0.01
-            inside_v = abs(x1 - x2) < 0.01 and abs(x - x1) < 0.01 and min(y1, y2) + 0.01 < y < max(y1, y2) - 0.01
-            if inside_h or inside_v:
-                dots.add((x, y))
-    return "".join(f'<circle class="joint" cx="{_n(x)}" cy="{_n(y)}" r="2.5"/>' for x, y in sorted(dots))
-
-
-def _pin_mark(name: str, point: tuple[float, float]) -> str:
-    """A zero-size marker where a wire meets a pin (for tests and tools reading the picture's geometry)."""
-    return f'<circle class="pin" data-pin="{escape(name)}" cx="{_n(point[0])}" cy="{_n(point[1])}" r="0"/>'
 
 
 _OPEN_STUB = 16
