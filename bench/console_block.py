@@ -1,5 +1,6 @@
-"""Server time of the web console's block page for a LAD block of 50 networks, and of the project page with 500
-blocks in the tree, each against the REST read of the same data in the same run (issue 38: < 200 ms).
+"""Server time of the web console's block page for a LAD block of 50 networks (in all and per network), and of the
+project page with 500 blocks in the tree, each against the REST read of the same data in the same run (issue 38:
+< 200 ms); and the time to draw each LAD/FBD network of the corpus (median, slowest).
 
     python bench/console_block.py [--rounds 20] [--corpus ../shared/corpus/simaticml]
 
@@ -7,6 +8,8 @@ In process, over Litestar's test client (no network): the time is the app's. The
 LAD block ``nlanderCON_LED`` (5 networks: contacts, branches, TON boxes, coils) with its networks repeated ten
 times, imported into the fake. The baseline for the block page is ``GET …/blocks/{name}/content`` (the block's
 SimaticML, the input the page draws); for the project page it is ``GET …/blocks/tree``. The best round counts.
+The corpus drawing times are ``draw_network`` alone on every FlgNet of the corpus (GRAPH conditions included), the
+best of ``--rounds`` per network.
 Not a test: run it by hand, it prints milliseconds and ratios and writes bench/results/console_block.json.
 """
 
@@ -44,6 +47,33 @@ def _fifty_networks(corpus: Path) -> str:
     return to_bytes(doc, renumber=True).decode("utf-8-sig")
 
 
+def _draw_times(corpus: Path, rounds: int) -> dict[str, float | int | str]:
+    """Per network of the corpus, the best time to draw it; their median and the slowest (milliseconds)."""
+    from engineering_api.console.render.ladder import draw_network
+    from simatic_xml import flgnet, graph
+
+    times: list[tuple[float, str]] = []
+    for path in sorted(corpus.rglob("*.xml")):
+        block = read_file(path).object
+        language = getattr(block, "programming_language", None) or ""
+        for number, unit in enumerate(getattr(block, "compile_units", None) or [], start=1):
+            body = unit.network_source.body if unit.network_source is not None else None
+            if body is None or body.tag not in ("FlgNet", "Graph"):
+                continue
+            nets = [(flgnet.from_xml(body), unit.programming_language or language)] if body.tag == "FlgNet" else [
+                (t.net, t.programming_language) for t in graph.from_xml(body).sequence.transitions if t.net]
+            for net, net_language in nets:
+                best = float("inf")
+                for _ in range(rounds):
+                    started = time.perf_counter()
+                    draw_network(net, net_language)
+                    best = min(best, time.perf_counter() - started)
+                times.append((best * 1000, f"{path.parent.name}/{path.name} network {number}"))
+    times.sort()
+    return {"corpus_networks": len(times), "draw_median_ms": times[len(times) // 2][0],
+            "draw_slowest_ms": times[-1][0], "draw_slowest": times[-1][1]}
+
+
 def _best(client: TestClient, path: str, headers: dict[str, str], rounds: int) -> float:
     best = float("inf")
     for _ in range(rounds):
@@ -62,7 +92,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="print a profile of one project page")
     args = parser.parse_args()
     app = create_app(Settings.from_env(data_dir=Path(tempfile.mkdtemp(prefix="console-bench-"))))
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://127.0.0.1") as client:  # the server answers localhost only
         services = app.state.services
         _, key = services.keys.create("bench", "admin")
         rest = {"X-API-Key": key}
@@ -81,12 +111,14 @@ def main() -> None:
         token = page.text.split('name="_csrf_token" value="', 1)[1].split('"', 1)[0]
         client.post("/console/signin", data={"apiKey": key, "_csrf_token": token}, follow_redirects=False)
         networks = client.get("/console/devices/PLC_1/blocks/LED").text.count('<article class="network"')
-        results = {
-            "networks": networks,
-            "block_page_ms": _best(client, "/console/devices/PLC_1/blocks/LED", {}, args.rounds),
-            "block_rest_ms": _best(client, "/api/devices/PLC_1/blocks/LED/content", rest, args.rounds),
-            "project_page_ms": _best(client, "/console/project", {}, args.rounds),
-            "tree_rest_ms": _best(client, "/api/devices/PLC_1/blocks/tree", rest, args.rounds),
+        block_page = _best(client, "/console/devices/PLC_1/blocks/LED", {}, args.rounds)
+        block_rest = _best(client, "/api/devices/PLC_1/blocks/LED/content", rest, args.rounds)
+        project_page = _best(client, "/console/project", {}, args.rounds)
+        tree_rest = _best(client, "/api/devices/PLC_1/blocks/tree", rest, args.rounds)
+        results: dict[str, float | int | str] = {
+            "networks": networks, "block_page_ms": block_page, "block_rest_ms": block_rest,
+            "block_page_per_network_ms": block_page / networks, "block_ratio": block_page / block_rest,
+            "project_page_ms": project_page, "tree_rest_ms": tree_rest, "project_ratio": project_page / tree_rest,
         }
         if args.profile:
             import cProfile
@@ -97,10 +129,10 @@ def main() -> None:
             client.get("/console/project")
             profiler.disable()
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
-    results["block_ratio"] = results["block_page_ms"] / results["block_rest_ms"]
-    results["project_ratio"] = results["project_page_ms"] / results["tree_rest_ms"]
+    results.update(_draw_times(args.corpus, max(1, args.rounds // 4)))
     for name, value in results.items():
-        print(f"{name:16} {value:9.2f}" if isinstance(value, float) else f"{name:16} {value:9d}")
+        shown = f"{value:9.2f}" if isinstance(value, float) else (f"{value:9d}" if isinstance(value, int) else value)
+        print(f"{name:26} {shown}")
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / "console_block.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

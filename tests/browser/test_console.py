@@ -104,14 +104,19 @@ def test_sign_in_tree_search_and_a_block_of_each_language(live: Live, browser: A
 
     _open(browser, live, "FBD_Block")
     fbd = browser.find_element(By.CSS_SELECTOR, "article[data-language=FBD] svg.network.fbd")
-    assert "Move" in fbd.text and "#statInfo2" in fbd.text
+    assert "MOVE" in fbd.text and "#statInfo2" in fbd.text  # TIA's mnemonic, not the XML name Move
 
     _open(browser, live, "FC_LIST")
     assert browser.find_elements(By.CSS_SELECTOR, "article[data-language=STL] pre.code span.line")
+    assert "EMPTY_LINE" not in browser.find_element(By.CSS_SELECTOR, "article[data-language=STL] pre.code").text
 
     _open(browser, live, "GF7")
     steps = browser.find_elements(By.CSS_SELECTOR, ".graph-seq .graph-step")
     assert len(steps) > 3 and browser.find_elements(By.CSS_SELECTOR, ".graph-seq .graph-trans svg.network")
+    assert "init" in steps[0].get_attribute("class")  # the chart starts at the initial step
+    paths = browser.find_elements(By.CSS_SELECTOR, ".graph-branch.sim > .graph-path")
+    assert len(paths) == 2 and paths[0].location["y"] == paths[1].location["y"]  # side by side
+    browser.execute_script("document.querySelector('.graph-seq').scrollIntoView()")
     browser.save_screenshot(str(SHOTS / "block-graph.png"))
 
     _open(browser, live, "DB04_Conveyor")

@@ -93,6 +93,14 @@ def test_monitoring_a_ton_in_lad_draws_the_power_flow(live: Live, browser: Any) 
           and "wire off" in browser.execute_script(wires))
     values = "return [...document.querySelectorAll('#network-1 svg text.value')].map(t => t.textContent)"
     assert "TRUE" in browser.execute_script(values)
+    # the running TON shows its elapsed time at ET (its PT, T#2s, is the operand at PT)
+    until("the TON's elapsed time", lambda: any(v.startswith("T#") for v in browser.execute_script(values)))
+    # TRUE is a solid green line, FALSE a dashed blue one, as TIA draws them
+    style = ("const p = document.querySelector('#network-1 g.wire.' + arguments[0] + ' path');"
+             "const s = getComputedStyle(p); return [s.stroke, s.strokeDasharray];")
+    assert browser.execute_script(style, "on") == ["rgb(29, 127, 54)", "none"]
+    off = browser.execute_script(style, "off")
+    assert off[0] == "rgb(31, 79, 191)" and off[1] != "none"
     with _api(live) as api:
         data(api.post(f"{INSTANCE}/actions/step", json={"milliseconds": 2500}))
     until("the flow after the delay", lambda: "wire off" not in browser.execute_script(wires))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from engineering_api.console.render.block import diagnostics_by_line, stl_text
@@ -80,7 +82,9 @@ def test_fbd_draws_gates_as_boxes_with_tia_labels() -> None:
     svg = etree.fromstring(draw_network(net, "FBD").svg.encode())
     texts = ["".join(t.itertext()) for t in svg.iter("{*}text")]
     assert "&" in texts and "=" in texts and "#a" in texts
-    assert len(list(svg.iter("{*}circle"))) == 1  # the negated input
+    assert len([c for c in svg.iter("{*}circle") if c.get("class") == "negated"]) == 1  # the negated input
+    assign = next(g for g in svg.iter("{*}g") if g.get("data-part") == "25")  # its operand above the = box
+    assert _text_y(assign, "#q") < float(next(assign.iter("{*}rect")).get("y") or 0)
 
 
 def test_scl_lines_are_numbered_highlighted_and_carry_their_diagnostics() -> None:
@@ -137,3 +141,118 @@ def test_a_changed_rung_marks_only_the_parts_that_differ_not_the_uids() -> None:
     marked = {g.get("data-part") for g in svg.iter() if g.get("data-mark") == "added"}
     assert marked == {"21", "24"}  # the operand and the contact it feeds; the timer, coil and constant are alike
     assert scl_line_diff("a;\nb;", "a;\nc;") == [("same", "a;"), ("removed", "b;"), ("added", "c;")]
+
+
+def test_operands_are_quoted_as_tia_writes_them() -> None:
+    local = FlgAccess("LocalVariable", symbol=[Component("Emergency stop")])
+    assert operand_of(local).text == '#"Emergency stop"'
+    member = FlgAccess("GlobalVariable", symbol=[Component("DB_ALARM"), Component("+KM1"), Component("LeakageR134a")])
+    assert operand_of(member).text == '"DB_ALARM"."+KM1".LeakageR134a'
+
+
+def test_stl_blank_lines_are_blank_not_the_token() -> None:
+    statements = [stl.StlStatement("A"), stl.StlStatement("EMPTY_LINE"), stl.StlStatement("EMPTY_LINE", comment="next")]
+    assert stl_text(statements).split("\n") == ["A", "", "// next"]
+
+
+WORDS = """<Parts>
+<Access Scope="LocalVariable" UId="21"><Symbol><Component Name="pos"/></Symbol></Access>
+<Access Scope="LiteralConstant" UId="22"><Constant><ConstantType>Int</ConstantType><ConstantValue>10</ConstantValue></Constant></Access>
+<Access Scope="LocalVariable" UId="23"><Symbol><Component Name="start"/></Symbol></Access>
+<Access Scope="LocalVariable" UId="24"><Symbol><Component Name="edge"/></Symbol></Access>
+<Access Scope="LocalVariable" UId="25"><Symbol><Component Name="latch"/></Symbol></Access>
+<Access Scope="LocalVariable" UId="26"><Symbol><Component Name="raw"/></Symbol></Access>
+<Part Name="Eq" UId="30"><TemplateValue Name="SrcType" Type="Type">Int</TemplateValue></Part>
+<Part Name="PContact" UId="31"/>
+<Part Name="Rs" UId="32"/>
+<Part Name="Normalize" UId="33"><TemplateValue Name="SrcType" Type="Type">Int</TemplateValue><TemplateValue Name="DestType" Type="Type">Real</TemplateValue></Part>
+<Call UId="34"><CallInfo Name="Worker" BlockType="FB"><Instance Scope="GlobalVariable" UId="35"><Component Name="Worker_DB"/></Instance>
+<Parameter Name="Go" Section="Input" Type="Bool"/><Parameter Name="Done" Section="Output" Type="Bool"/></CallInfo></Call>
+</Parts><Wires>
+<Wire UId="40"><Powerrail/><NameCon UId="30" Name="pre"/><NameCon UId="31" Name="in"/><NameCon UId="33" Name="en"/></Wire>
+<Wire UId="41"><IdentCon UId="21"/><NameCon UId="30" Name="in1"/></Wire>
+<Wire UId="42"><IdentCon UId="22"/><NameCon UId="30" Name="in2"/></Wire>
+<Wire UId="43"><IdentCon UId="23"/><NameCon UId="31" Name="operand"/></Wire>
+<Wire UId="44"><IdentCon UId="24"/><NameCon UId="31" Name="bit"/></Wire>
+<Wire UId="45"><NameCon UId="30" Name="out"/><NameCon UId="32" Name="s1"/></Wire>
+<Wire UId="46"><NameCon UId="31" Name="out"/><NameCon UId="32" Name="r"/></Wire>
+<Wire UId="47"><IdentCon UId="25"/><NameCon UId="32" Name="operand"/></Wire>
+<Wire UId="48"><IdentCon UId="26"/><NameCon UId="33" Name="VALUE"/></Wire>
+<Wire UId="49"><NameCon UId="33" Name="eno"/><NameCon UId="34" Name="Go"/></Wire>
+</Wires>"""
+
+
+def _text_y(svg: etree._Element, text: str) -> float:
+    found = [t for t in svg.iter("{*}text") if "".join(t.itertext()) == text]
+    assert found, f"{text!r} is not written"
+    return float(found[0].get("y") or 0)
+
+
+def test_lad_is_written_with_tia_words_and_symbols() -> None:
+    svg = etree.fromstring(draw_network(_net(WORDS), "LAD").svg.encode())
+    parts = {g.get("data-part"): g for g in svg.iter() if g.get("data-part")}
+    # A comparator is contact-like: IN1 above the relation, the type under it, IN2 below.
+    assert "compare" in parts["30"].get("class", "")
+    assert _text_y(parts["30"], "#pos") < _text_y(parts["30"], "==") < _text_y(parts["30"], "Int") < _text_y(parts["30"], "10")
+    # An edge contact's memory bit is below the symbol, its operand above.
+    assert _text_y(parts["31"], "#start") < _text_y(parts["31"], "P") < _text_y(parts["31"], "#edge")
+    # The assigned operand of RS is above the box, not a pin at its left.
+    box_top = float(next(parts["32"].iter("{*}rect")).get("y") or 0)
+    assert _text_y(parts["32"], "#latch") < box_top
+    assert [t.text for t in parts["32"].iter("{*}text") if "pin" in (t.get("class") or "")] == ["R", "S1"]
+    # Titles are mnemonics with their data types; instruction pins upper case.
+    texts = ["".join(t.itertext()) for t in parts["33"].iter("{*}text")]
+    assert texts[:2] == ["NORM_X", "Int to Real"] and {"EN", "ENO", "VALUE"} <= set(texts)
+    # A call shows EN and ENO even unwired (as open stubs); its own parameters keep their spelling.
+    call_pins = [t.text for t in parts["34"].iter("{*}text") if "pin" in (t.get("class") or "")]
+    assert call_pins == ["EN", "Go", "ENO", "Done"]
+    stubs = [g for g in svg.iter("{*}g") if g.get("class") == "wire stub"]
+    assert len(stubs) == 1 and stubs[0][0].get("d", "").count("M") == 3  # EN, ENO and Done
+
+
+def test_a_branch_is_dotted_and_a_counter_shows_its_count_when_monitored() -> None:
+    branch = """<Parts>
+<Access Scope="LocalVariable" UId="21"><Symbol><Component Name="a"/></Symbol></Access>
+<Access Scope="LocalVariable" UId="22"><Symbol><Component Name="b"/></Symbol></Access>
+<Access Scope="LocalVariable" UId="23"><Symbol><Component Name="c"/></Symbol></Access>
+<Part Name="Contact" UId="24"/><Part Name="Coil" UId="25"/><Part Name="Coil" UId="26"/>
+<Part Name="CTU" UId="27" Version="1.0"><Instance Scope="LocalVariable" UId="28"><Component Name="Count"/></Instance></Part>
+</Parts><Wires>
+<Wire UId="30"><Powerrail/><NameCon UId="24" Name="in"/></Wire>
+<Wire UId="31"><IdentCon UId="21"/><NameCon UId="24" Name="operand"/></Wire>
+<Wire UId="32"><NameCon UId="24" Name="out"/><NameCon UId="25" Name="in"/><NameCon UId="26" Name="in"/><NameCon UId="27" Name="CU"/></Wire>
+<Wire UId="33"><IdentCon UId="22"/><NameCon UId="25" Name="operand"/></Wire>
+<Wire UId="34"><IdentCon UId="23"/><NameCon UId="26" Name="operand"/></Wire>
+<Wire UId="35"><NameCon UId="27" Name="CV"/><OpenCon UId="36"/></Wire>
+</Wires>"""
+    svg = etree.fromstring(draw_network(_net(branch), "LAD").svg.encode())
+    wire = next(g for g in svg.iter("{*}g") if g.get("data-wire") == "32")
+    assert [c for c in wire.iter("{*}circle") if c.get("class") == "joint"]
+    assert [g for g in svg.iter("{*}g") if g.get("data-operand") == "#Count.CV"]
+
+
+def test_graph_is_a_chart_from_the_initial_step_with_its_branches() -> None:
+    from tests.simatic_xml.sxml_corpus import CORPUS, load
+
+    if not CORPUS.is_dir():
+        return
+    from engineering_api.console.render.block import block_view
+
+    def chart(name: str) -> etree._Element:
+        view = block_view(load(CORPUS / "fb" / name))
+        html = "".join(n.html for n in view.networks if n.kind == "graph")
+        return etree.fromstring(f"<div>{html}</div>".encode(), etree.HTMLParser())
+
+    gf7 = chart("Gildej31_GF7_V18.xml")
+    steps = [e for e in gf7.iter() if "graph-step" in (e.get("class") or "")]
+    assert "init" in (steps[0].get("class") or "")
+    simultaneous = [e for e in gf7.iter() if e.get("class") == "graph-branch sim"]
+    assert len(simultaneous) == 1 and len([c for c in simultaneous[0] if c.get("class") == "graph-path"]) == 2
+    r134a = chart("mking2203_plcBlock_GRAPH_FB_R134a_GRAPH.xml")
+    steps = [e for e in r134a.iter() if "graph-step" in (e.get("class") or "")]
+    assert steps[0].get("data-step") == "1"
+    alternatives = {e.get("data-branch") for e in r134a.iter() if e.get("class") == "graph-branch alt"}
+    begins = set(re.findall(rb'<Branch Number="(\d+)" Type="AltBegin"', (CORPUS / "fb" / "mking2203_plcBlock_GRAPH_FB_R134a_GRAPH.xml").read_bytes()))
+    assert alternatives == {b.decode() for b in begins}
+    jumps = [e for e in r134a.iter() if e.get("class") == "graph-jump"]
+    assert jumps and all(j.get("href", "").startswith("#step-") for j in jumps)

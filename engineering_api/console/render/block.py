@@ -56,11 +56,11 @@ def stl_text(statements: Iterable[stl.StlStatement]) -> str:
     """STL statements as the editor shows them: instruction, operand, line comment."""
     lines = []
     for statement in statements:
-        line = statement.token
+        line = "" if statement.token == "EMPTY_LINE" else statement.token  # TIA's token for a blank line
         if statement.operand is not None:
             line += "   " + operand_of(statement.operand).text
         if statement.comment:
-            line += "   // " + statement.comment
+            line += ("   // " if line else "// ") + statement.comment
         lines.append(line)
     return "\n".join(lines)
 

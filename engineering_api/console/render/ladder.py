@@ -16,29 +16,39 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import escape
 
-from engineering_api.console.render.operands import Operand, operand_of
-from simatic_xml.flgnet import (
-    Call, FlgAccess, FlgNet, IdentCon, NameCon, Negated, OpenCon, Part, PartInstance, Powerrail, Wire,
+from engineering_api.console.render.ladder_layout import Box, Net, Placement, route
+from engineering_api.console.render.ladder_words import (
+    COILS, COMPARATORS, CONTACTS, instance_text, pin_label, pin_rank, title, type_line,
 )
-from simatic_xml.template_value import TemplateValue
+from engineering_api.console.render.operands import Operand, operand_of
+from engineering_api.console.render.svg_lines import joints_svg as _joints
+from engineering_api.console.render.svg_lines import n as _n
+from engineering_api.console.render.svg_lines import path_data as _path
+from engineering_api.console.render.svg_lines import pin_mark as _pin_mark
+from simatic_xml.flgnet import (
+    Call, FlgAccess, FlgNet, IdentCon, NameCon, Negated, OpenCon, Part, Powerrail, Wire,
+)
 from simatic_xml.xmlnode import XmlNode
 
 __all__ = ("LadderPicture", "draw_network")
 
 CHAR_W = 7
 """Width of one character of the 12 px monospace font, for sizing."""
-ROW = 22
-"""Height of one pin row of a box."""
+ROW = 24
+"""Height of one pin row of a box (a multiple of the layout's grid)."""
+HEADER = 28
+"""Height of a box's title, above its first pin row."""
+LINE = 16
+"""Height of one line of operand text above or below a symbol."""
 RAIL_X = 8
-COLUMN_GAP = 34
+
 MARGIN = 14
 
-# LAD symbols: drawn as symbols with their operand above, not as boxes (TIA's names, notes §6).
-_CONTACTS = {"Contact": "", "PContact": "P", "NContact": "N", "PBox": "P", "NBox": "N"}
-_COILS = {"Coil": "", "SCoil": "S", "RCoil": "R", "PCoil": "P", "NCoil": "N", "SetCoil": "S", "ResetCoil": "R"}
-_FBD_LABELS = {"A": "&", "O": ">=1", "X": "X", "Assignment": "=", "SCoil": "S", "RCoil": "R", "Coil": "=",
-               "NOT": "NOT", "PBox": "P_TRIG", "NBox": "N_TRIG"}
-_SYMBOL_W, _SYMBOL_H = 56, 44
+_MONITORED_OUTPUTS = {"TON": ("ET",), "TOF": ("ET",), "TP": ("ET",), "TONR": ("ET",), "CTU": ("CV",),
+                      "CTD": ("CV",), "CTUD": ("CV",)}
+"""The outputs of IEC timers and counters whose values monitoring writes at the pin (their instance's members)."""
+_SYMBOL_W = 56
+_SYMBOLS = ("contact", "coil", "compare")
 
 
 @dataclass(slots=True)
@@ -51,33 +61,53 @@ class _Node:
     outputs: list[str] = field(default_factory=list)
     negated: set[str] = field(default_factory=set)
     kind: str = "box"
-    """``box``, ``contact``, ``coil`` or ``join`` (LAD's OR of parallel branches)."""
-    column: int = 0
+    """``box``, ``contact``, ``coil``, ``compare`` (LAD's contact-like comparator) or ``join`` (LAD's OR of
+    parallel branches)."""
+    drawn_operands: dict[str, str] = field(default_factory=dict)
+    """Pins whose operand is written above (``above``) or below (``below``) the part instead of at its side."""
     x: float = 0
     y: float = 0
     width: float = 0
     height: float = 0
+    above: float = 0
+    """How far the drawing reaches above ``y`` (a box's instance name)."""
+    mid: float = 0
+    """A symbol's line, from ``y``."""
     order: int = 0
     pin_y: dict[str, float] = field(default_factory=dict)
     """A join's inputs sit on the lines of the branches they close (set once the branches are placed)."""
 
-    def pin(self, name: str) -> tuple[float, float]:
-        """Where a wire meets pin ``name``."""
-        if self.kind in ("contact", "coil"):
-            mid = self.y + self.height - 16
-            return (self.x + self.width, mid) if name in self.outputs else (self.x, mid)
+    def offset(self, name: str) -> tuple[float, float]:
+        """Where a wire meets pin ``name``, from the node's top left corner."""
+        place = self.drawn_operands.get(name)
+        if self.kind in _SYMBOLS:
+            if place is not None:
+                return self.width / 2, self.mid + (-12 if place == "above" else 12)
+            return (self.width, self.mid) if name in self.outputs else (0, self.mid)
+        if place is not None:
+            return self.width / 2, 0
         if self.kind == "join":
             if name in self.outputs:
-                return self.x + self.width, self.y + ROW / 2
-            if name in self.pin_y:
-                return self.x, self.pin_y[name]
-            index = self.inputs.index(name) if name in self.inputs else 0
-            return self.x, self.y + ROW / 2 + index * ROW
-        top = self.y + 26 + ROW / 2
+                return self.width, 0
+            return 0, self.pin_y.get(name, 0)
+        top = self.header() + ROW / 2
         if name in self.outputs:
-            return self.x + self.width, top + self.outputs.index(name) * ROW
-        index = self.inputs.index(name) if name in self.inputs else 0
-        return self.x, top + index * ROW
+            return self.width, top + self.outputs.index(name) * ROW
+        rows = self.pin_rows()
+        return 0, top + (rows.index(name) if name in rows else 0) * ROW
+
+    def pin_rows(self) -> list[str]:
+        """The input pins written at the box's left side."""
+        return [p for p in self.inputs if p not in self.drawn_operands]
+
+    def header(self) -> float:
+        """The title's height: one line, two with the data types."""
+        return HEADER + (LINE if type_line(self.item) else 0)
+
+    def pin(self, name: str) -> tuple[float, float]:
+        """Where a wire meets pin ``name``."""
+        dx, dy = self.offset(name)
+        return self.x + dx, self.y + dy
 
 
 @dataclass(slots=True)
@@ -89,31 +119,11 @@ class LadderPicture:
     wires_drawn: int
 
 
-def _title(item: Part | Call | XmlNode) -> str:
-    if isinstance(item, Call):
-        return item.name
-    if isinstance(item, Part):
-        return item.name
-    return f"<{item.tag}>"
+def _xml_name(item: Part | Call | XmlNode) -> str:
+    return item.tag if isinstance(item, XmlNode) else item.name
 
 
-def _instance_text(item: Part | Call | XmlNode) -> str | None:
-    instance: PartInstance | None = None
-    if isinstance(item, Call):
-        instance = item.instance
-    elif isinstance(item, Part):
-        instance = next((i for i in item.items if isinstance(i, PartInstance)), None)
-    if instance is None or not instance.components:
-        return None
-    names = ".".join(c.name for c in instance.components)
-    return "#" + names if instance.scope.startswith("Local") else f'"{names}"'
-
-
-def _template_text(item: Part | Call | XmlNode) -> str:
-    if not isinstance(item, Part):
-        return ""
-    values = [i for i in item.items if isinstance(i, TemplateValue) and i.name not in ("Card",)]
-    return " ".join(v.value for v in values)
+_OPEN_STUB = 16
 
 
 class _Layout:
@@ -139,9 +149,12 @@ class _Layout:
                 self.nodes[uid] = _Node(uid, item, order=order)
         self.wires = [w for w in (net.wires or ()) if isinstance(w, Wire)]
         self.raw_wires = [w for w in (net.wires or ()) if isinstance(w, XmlNode)]
-        self.flow_from: dict[str, list[str]] = {uid: [] for uid in self.nodes}
         self.operand_pins: dict[str, list[tuple[str, str]]] = {}
         """Access UId -> the (node, pin) pairs it is wired to, first one where it is drawn."""
+        self.open_pins: set[tuple[str, str]] = set()
+        """Pins wired to an ``OpenCon`` only: drawn with an open stub."""
+        self.wired: set[tuple[str, str]] = set()
+        self.placement = Placement()
         self._pins()
 
     # ----- structure -------------------------------------------------------------------------
@@ -166,55 +179,67 @@ class _Layout:
             for index, end in enumerate(ends):
                 if isinstance(end, NameCon):
                     self._add_pin(end.uid, end.name, index == 0)
+                    self.wired.add((end.uid, end.name))
             source = ends[0] if ends else None
             for end in ends[1:]:
-                if isinstance(source, NameCon) and isinstance(end, NameCon) and end.uid in self.flow_from:
-                    self.flow_from[end.uid].append(source.uid)
                 if isinstance(source, IdentCon) and isinstance(end, NameCon):
                     self.operand_pins.setdefault(source.uid, []).append((end.uid, end.name))
                 if isinstance(source, NameCon) and isinstance(end, IdentCon):
                     self.operand_pins.setdefault(end.uid, []).append((source.uid, source.name))
-        flowing = {uid for preds in self.flow_from.values() for uid in preds}
-        feeds = {(c.uid, c.name) for w in self.wires for c in w.connections[:1] if isinstance(c, NameCon)
-                 and any(isinstance(e, NameCon) for e in w.connections[1:])}
+            named = [e for e in ends if isinstance(e, NameCon)]
+            if len(named) == 1 and len(ends) == 2 and any(isinstance(e, OpenCon) for e in ends):
+                self.open_pins.add((named[0].uid, named[0].name))
         for node in self.nodes.values():
-            if node.uid in flowing and not isinstance(node.item, Call):  # the pin the rung goes on from comes first
-                uid = node.uid
-                node.outputs.sort(key=lambda pin: (uid, pin) not in feeds)
+            if isinstance(node.item, Call):  # TIA draws a call's EN and ENO, wired or not
+                self._add_pin(node.uid, "en", False)
+                self._add_pin(node.uid, "eno", True)
+            # TIA draws EN and ENO on a box's top row, the other pins in the instruction's order.
+            item = node.item
+            node.inputs.sort(key=lambda pin: pin_rank(item, pin))
+            node.outputs.sort(key=lambda pin: pin_rank(item, pin))
             self._shape(node)
 
     def _shape(self, node: _Node) -> None:
         item = node.item
         name = item.name if isinstance(item, Part) else ""
-        operand_pins = [pin for pin in node.inputs if pin == "operand" or pin == "bit"]
-        if self.lad and name in _CONTACTS and isinstance(item, Part):
+        with_operand = {pin for pin in node.inputs if self._has_operand(node.uid, pin)}
+        if self.lad and name in CONTACTS:
             node.kind = "contact"
-        elif self.lad and name in _COILS and isinstance(item, Part):
+            node.drawn_operands = {p: ("above" if p == "operand" else "below") for p in ("operand", "bit")
+                                   if p in node.inputs}
+        elif self.lad and name in COILS:
             node.kind = "coil"
-        elif self.lad and name == "O" and not operand_pins:
+            node.drawn_operands = {p: ("above" if p == "operand" else "below") for p in ("operand", "bit")
+                                   if p in node.inputs}
+        elif self.lad and name in COMPARATORS and {"in1", "in2"} <= with_operand:
+            node.kind = "compare"
+            node.drawn_operands = {"in1": "above", "in2": "below"}
+        elif self.lad and name == "O" and "operand" not in node.inputs:
             node.kind = "join"
-        if node.kind in ("contact", "coil"):
-            texts = [self._pin_operand(node.uid, pin) for pin in operand_pins]
-            widest = max((len(t.text) for t in texts), default=0)
+        elif "operand" in with_operand:  # the assigned operand of SR, RS and FBD's =, S, R: above the box
+            node.drawn_operands = {"operand": "above"}
+        if node.kind in _SYMBOLS:
+            above = [self._pin_operand(node.uid, p) for p, at in node.drawn_operands.items() if at == "above"]
+            below = [self._pin_operand(node.uid, p) for p, at in node.drawn_operands.items() if at == "below"]
+            widest = max((len(t.text) for t in above + below), default=0)
             node.width = max(_SYMBOL_W, widest * CHAR_W + 8)
-            node.height = _SYMBOL_H + (14 if any(t.address for t in texts) else 0) + 14 * max(0, len(texts) - 1)
+            lines_above = sum(2 if t.address else 1 for t in above)
+            node.mid = LINE * lines_above + 16
+            inside = LINE if node.kind == "compare" else 0  # the compared type, under the relation
+            node.height = node.mid + 16 + inside + LINE * len(below)
             return
         if node.kind == "join":
             node.width = 12
-            node.height = ROW * max(1, len(node.inputs))
             return
-        label = self._label(node)
-        pins = max(len(node.inputs), len(node.outputs), 1)
-        pin_text = max((len(p) for p in node.inputs), default=0) + max((len(p) for p in node.outputs), default=0)
-        node.width = max(72, len(label) * CHAR_W + 16, pin_text * CHAR_W + 24)
-        node.height = 26 + pins * ROW + 4
-
-    def _label(self, node: _Node) -> str:
-        item = node.item
-        if isinstance(item, Part) and not self.lad and item.name in _FBD_LABELS:
-            return _FBD_LABELS[item.name]
-        template = _template_text(item)
-        return _title(item) + (f" {template}" if template else "")
+        pins = max(len(node.pin_rows()), len(node.outputs), 1)
+        labels_in = [pin_label(item, p) for p in node.pin_rows()]
+        labels_out = [pin_label(item, p) for p in node.outputs]
+        pin_text = max(map(len, labels_in), default=0) + max(map(len, labels_out), default=0)
+        assigned = [len(self._pin_operand(node.uid, p).text) for p in node.drawn_operands]
+        words = max(len(title(item, self.lad)), len(type_line(item)), *assigned)
+        node.width = max(72, words * CHAR_W + 16, pin_text * CHAR_W + 24)
+        node.height = node.header() + pins * ROW + 4
+        node.above = LINE * ((1 if instance_text(item) else 0) + len(node.drawn_operands))
 
     def _pin_operand(self, uid: str, pin: str) -> Operand:
         for access_uid, pins in self.operand_pins.items():
@@ -223,89 +248,61 @@ class _Layout:
         return Operand("??")
 
     # ----- placement -------------------------------------------------------------------------
-    def _columns(self) -> None:
-        done: dict[str, int] = {}
-
-        def column(uid: str, trail: frozenset[str]) -> int:
-            if uid in done:
-                return done[uid]
-            preds = [p for p in self.flow_from.get(uid, ()) if p in self.nodes and p not in trail]
-            value = 1 + max((column(p, trail | {uid}) for p in preds), default=-1)
-            done[uid] = value
-            return value
-
-        for uid in self.nodes:
-            self.nodes[uid].column = column(uid, frozenset())
-        if self.lad and self.nodes:
-            last = max(n.column for n in self.nodes.values())
-            feeds = {p for preds in self.flow_from.values() for p in preds}
-            for node in self.nodes.values():
-                if node.kind == "coil" and node.uid not in feeds:
-                    node.column = last
-
-    def place(self) -> tuple[float, float]:
-        self._columns()
-        columns: dict[int, list[_Node]] = {}
-        for node in self.nodes.values():
-            columns.setdefault(node.column, []).append(node)
-        x: float = RAIL_X + (24 if self.lad else 8)
-        top = MARGIN + 8
-        bottom: float = top
-        for index in sorted(columns):
-            members = columns[index]
-            left = max((self._operand_width(n, False) for n in members), default=0)
-            right = max((self._operand_width(n, True) for n in members), default=0)
-            x += left
-            members.sort(key=lambda n: (self._wanted_y(n, top), n.order))
-            free: float = top
-            for node in members:
-                node.x = x
-                node.y = max(self._wanted_y(node, top), free)
-                free = node.y + node.height + 14
-                bottom = max(bottom, free)
-            x += max(n.width for n in members) + right + COLUMN_GAP
-        self.loose_y = bottom
-        self._close_branches()
-        bottom += 20 * len(self.loose) + sum(20 for uid in self.accesses if uid not in self.operand_pins)
-        return max(x, 160), bottom + MARGIN
-
-    def _close_branches(self) -> None:
-        for wire in self.wires:
-            ends = [c for c in wire.connections if not isinstance(c, XmlNode)]
-            start = self._end(ends[0]) if ends and isinstance(ends[0], NameCon) else None
-            for end in ends[1:]:
-                node = self.nodes.get(end.uid) if isinstance(end, NameCon) else None
-                if start is not None and node is not None and node.kind == "join" and isinstance(end, NameCon):
-                    node.pin_y[end.name] = start[1]
-
-    def _wanted_y(self, node: _Node, top: float) -> float:
-        """The y that puts ``node``'s flow input on the line of its first predecessor's output."""
-        for pred_uid in self.flow_from.get(node.uid, ()):
-            pred = self.nodes.get(pred_uid)
-            if pred is None or pred.column >= node.column:
-                continue
-            out = pred.pin(pred.outputs[0]) if pred.outputs else (pred.x, pred.y)
-            mine = node.pin(node.inputs[0]) if node.inputs else (node.x, node.y)
-            return max(top, out[1] - (mine[1] - node.y))
-        return top
-
-    def _operand_width(self, node: _Node, outputs: bool) -> float:
-        if node.kind in ("contact", "coil", "join"):
+    def _margin(self, node: _Node, outputs: bool) -> float:
+        """Room beside a box for the operands (and open stubs) of its pins on one side."""
+        if node.kind in (*_SYMBOLS, "join"):
             return 0
-        pins = node.outputs if outputs else node.inputs
+        pins = node.outputs if outputs else node.pin_rows()
         widest = max((len(self._pin_operand(node.uid, p).text) for p in pins if self._has_operand(node.uid, p)),
                      default=0)
-        return widest * CHAR_W + (14 if widest else 0)
+        room = widest * CHAR_W + 14 if widest else 0
+        if any((node.uid, p) in self.open_pins or (node.uid, p) not in self.wired for p in pins):
+            room = max(room, _OPEN_STUB + 4)
+        if outputs and _MONITORED_OUTPUTS.get(_xml_name(node.item)):
+            room = max(room, 12 * CHAR_W)  # a monitored T#…/count value
+        return room
 
     def _has_operand(self, uid: str, pin: str) -> bool:
         return any((uid, pin) in pins for pins in self.operand_pins.values())
+
+    def _nets(self) -> list[Net]:
+        nets = []
+        for wire in self.wires:
+            ends = [c for c in wire.connections if not isinstance(c, XmlNode)]
+            sinks = [(e.uid, e.name) for e in ends[1:] if isinstance(e, NameCon)]
+            if ends and isinstance(ends[0], Powerrail):
+                nets.append(Net(wire.uid or "", None, sinks))
+            elif ends and isinstance(ends[0], NameCon):
+                nets.append(Net(wire.uid or "", (ends[0].uid, ends[0].name), sinks))
+        return nets
+
+    def place(self) -> tuple[float, float]:
+        boxes = {}
+        for node in self.nodes.values():
+            boxes[node.uid] = Box(
+                node.uid, node.width, node.height,
+                inputs={p: node.offset(p)[1] for p in node.inputs if p not in node.drawn_operands},
+                outputs={p: node.offset(p)[1] for p in node.outputs}, above=node.above,
+                left_margin=self._margin(node, False), right_margin=self._margin(node, True),
+                order=node.order, join=node.kind == "join")
+        self.placement = route(boxes, self._nets(), top=MARGIN + 8, rail_x=RAIL_X, start=RAIL_X + (16 if self.lad else 0),
+                               last_column=lambda uid: self.lad and self.nodes[uid].kind == "coil")
+        for uid, (x, y) in self.placement.position.items():
+            node = self.nodes[uid]
+            node.x, node.y = x, y
+            if node.kind == "join":
+                node.pin_y = self.placement.join_inputs.get(uid, {})
+                node.height = max(node.pin_y.values(), default=0)
+        self.loose_y = self.placement.height + 14
+        count = len(self.loose) + sum(1 for uid in self.accesses if uid not in self.operand_pins)
+        return max(self.placement.width + MARGIN, 160), self.loose_y + 20 * count + MARGIN
 
     # ----- drawing ---------------------------------------------------------------------------
     def draw(self) -> LadderPicture:
         width, height = self.place()
         out: list[str] = []
-        if self.lad and any(isinstance(c, Powerrail) for w in self.wires for c in w.connections):
-            out.append(f'<line class="rail" x1="{RAIL_X}" y1="{MARGIN}" x2="{RAIL_X}" y2="{height - MARGIN}"/>')
+        if any(isinstance(c, Powerrail) for w in self.wires for c in w.connections):
+            out.append(f'<line class="rail" x1="{RAIL_X}" y1="{MARGIN}" x2="{RAIL_X}" y2="{_n(height - MARGIN)}"/>')
         drawn_parts = 0
         for node in self.nodes.values():
             out.append(self._node_svg(node))
@@ -316,8 +313,8 @@ class _Layout:
             drawn_parts += 1
         for index, (_, item) in enumerate(self.loose):
             y = self.loose_y + 20 * index
-            text = _title(item) if not isinstance(item, FlgAccess) else operand_of(item, self.addresses).text
-            out.append(f'<g class="part loose" data-part=""><text x="{MARGIN}" y="{y + 12}">{escape(text)}</text></g>')
+            text = title(item, self.lad) if not isinstance(item, FlgAccess) else operand_of(item, self.addresses).text
+            out.append(f'<g class="part loose" data-part=""><text x="{MARGIN}" y="{_n(y + 12)}">{escape(text)}</text></g>')
             drawn_parts += 1
         drawn_wires = 0
         for wire in self.wires:
@@ -327,39 +324,67 @@ class _Layout:
             uid = escape(raw.attrs.get("UId", ""))
             out.append(f'<g class="wire unknown" data-wire="{uid}"><title>{escape(raw.tag)}</title></g>')
             drawn_wires += 1
+        stubs = self._unwired_stubs()
+        if stubs:
+            out.append(f'<g class="wire stub"><path d="{stubs}"/></g>')
         language = "LAD" if self.lad else "FBD"
         svg = (f'<svg class="network {language.lower()}" xmlns="http://www.w3.org/2000/svg" role="img" '
                f'aria-label="{language} network" width="{width:.0f}" height="{height:.0f}" '
                f'viewBox="0 0 {width:.0f} {height:.0f}">' + "".join(out) + "</svg>")
         return LadderPicture(svg, drawn_parts, drawn_wires)
 
+    def _unwired_stubs(self) -> str:
+        """Declared pins of a call that no wire reaches: a short open line, as TIA shows them."""
+        segments = []
+        for node in self.nodes.values():
+            if node.kind != "box":
+                continue
+            for pin in node.inputs + node.outputs:
+                if (node.uid, pin) in self.wired:
+                    continue
+                px, py = node.pin(pin)
+                step = _OPEN_STUB if pin in node.outputs else -_OPEN_STUB
+                segments.append(((px, py), (px + step, py)))
+        return _path(segments)
+
     def _node_svg(self, node: _Node) -> str:
         x, y, w, h = node.x, node.y, node.width, node.height
         uid = escape(node.uid)
-        name = escape(_title(node.item))
-        if node.kind in ("contact", "coil"):
+        name = escape(_xml_name(node.item))
+        if node.kind in _SYMBOLS:
             return self._symbol_svg(node)
         if node.kind == "join":
-            ys = [node.pin(p)[1] for p in node.inputs] or [y + ROW / 2]
-            first, last = min(ys), max(ys)
-            return (f'<g class="part join" data-part="{uid}" data-name="{name}"><line x1="{x}" y1="{first}" '
-                    f'x2="{x}" y2="{last}"/><line x1="{x}" y1="{first}" x2="{x + w}" y2="{first}"/></g>')
+            marks = "".join(_pin_mark(p, node.pin(p)) for p in node.inputs + node.outputs)
+            return (f'<g class="part join" data-part="{uid}" data-name="{name}"><line x1="{_n(x)}" y1="{_n(y)}" '
+                    f'x2="{_n(x)}" y2="{_n(y + h)}"/><line x1="{_n(x)}" y1="{_n(y)}" x2="{_n(x + w)}" '
+                    f'y2="{_n(y)}"/>{marks}</g>')
+        item = node.item
         parts = [f'<g class="part box" data-part="{uid}" data-name="{name}">',
-                 f'<rect x="{x}" y="{y}" width="{w}" height="{h}" rx="2"/>',
-                 f'<text class="box-name" x="{x + w / 2}" y="{y + 16}">{escape(self._label(node))}</text>']
-        instance = _instance_text(node.item)
+                 f'<rect class="body" x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}" rx="2"/>',
+                 f'<text class="box-name" x="{_n(x + w / 2)}" y="{_n(y + 16)}">{escape(title(item, self.lad))}</text>']
+        types = type_line(item)
+        if types:
+            parts.append(f'<text class="box-type" x="{_n(x + w / 2)}" y="{_n(y + 16 + LINE)}">{escape(types)}</text>')
+        line_y = y - 4
+        for pin in node.drawn_operands:  # the assigned operand, above the box (and above it the instance)
+            parts.append(self._operand_text(self._pin_operand(node.uid, pin).text, x + w / 2, line_y, -13)
+                         + _pin_mark(pin, node.pin(pin)))
+            line_y -= LINE
+        instance = instance_text(item)
         if instance:
-            parts.append(f'<text class="instance" x="{x + w / 2}" y="{y - 4}">{escape(instance)}</text>')
-        for pin in node.inputs:
+            parts.append(f'<text class="instance" x="{_n(x + w / 2)}" y="{_n(line_y)}">{escape(instance)}</text>')
+        shown_values = _MONITORED_OUTPUTS.get(_xml_name(item), ()) if instance else ()
+        for pin in node.pin_rows() + node.outputs:
             px, py = node.pin(pin)
-            parts.append(f'<text class="pin in" x="{px + 4}" y="{py + 4}">{escape(pin)}</text>')
+            output = pin in node.outputs
+            if pin.upper() in shown_values and not self._has_operand(node.uid, pin):  # monitoring writes ET, CV here
+                parts.append(f'<g data-operand="{escape(f"{instance}.{pin.upper()}")}" data-value-dy="0">'
+                             f'<text class="pin-value" x="{_n(px + 8)}" y="{_n(py - 3)}"></text></g>')
+            tx = px - 4 if output else px + 4
+            parts.append(f'<text class="pin {"out" if output else "in"}" x="{_n(tx)}" y="{_n(py + 4)}">'
+                         f"{escape(pin_label(item, pin))}</text>" + _pin_mark(pin, (px, py)))
             if pin in node.negated:
-                parts.append(f'<circle class="negated" cx="{px - 4}" cy="{py}" r="4"/>')
-        for pin in node.outputs:
-            px, py = node.pin(pin)
-            parts.append(f'<text class="pin out" x="{px - 4}" y="{py + 4}">{escape(pin)}</text>')
-            if pin in node.negated:
-                parts.append(f'<circle class="negated" cx="{px + 4}" cy="{py}" r="4"/>')
+                parts.append(f'<circle class="negated" cx="{_n(px + 4 if output else px - 4)}" cy="{_n(py)}" r="4"/>')
         parts.append("</g>")
         return "".join(parts)
 
@@ -367,108 +392,106 @@ class _Layout:
         item = node.item
         assert isinstance(item, Part)
         x, w = node.x, node.width
-        mid = node.pin("in")[1]
+        mid = node.y + node.mid
         cx = x + w / 2
+        gap = 13 if node.kind == "compare" else 9
         uid, name = escape(node.uid), escape(item.name)
-        marker = (_CONTACTS if node.kind == "contact" else _COILS).get(item.name, "")
+        marker = {**CONTACTS, **COILS, **COMPARATORS}.get(item.name, "")
         negated = bool(node.negated & {"operand", "in"})
         parts = [f'<g class="part {node.kind}" data-part="{uid}" data-name="{name}">',
-                 f'<line x1="{x}" y1="{mid}" x2="{cx - 9}" y2="{mid}"/>',
-                 f'<line x1="{cx + 9}" y1="{mid}" x2="{x + w}" y2="{mid}"/>']
-        if node.kind == "contact":
-            parts.append(f'<line class="sym" x1="{cx - 9}" y1="{mid - 11}" x2="{cx - 9}" y2="{mid + 11}"/>'
-                         f'<line class="sym" x1="{cx + 9}" y1="{mid - 11}" x2="{cx + 9}" y2="{mid + 11}"/>')
+                 f'<rect class="body extent" x="{_n(x)}" y="{_n(node.y)}" width="{_n(w)}" height="{_n(node.height)}"/>',
+                 f'<line x1="{_n(x)}" y1="{_n(mid)}" x2="{_n(cx - gap)}" y2="{_n(mid)}"/>',
+                 f'<line x1="{_n(cx + gap)}" y1="{_n(mid)}" x2="{_n(x + w)}" y2="{_n(mid)}"/>']
+        if node.kind in ("contact", "compare"):
+            parts.append(f'<line class="sym" x1="{_n(cx - gap)}" y1="{_n(mid - 11)}" x2="{_n(cx - gap)}" y2="{_n(mid + 11)}"/>'
+                         f'<line class="sym" x1="{_n(cx + gap)}" y1="{_n(mid - 11)}" x2="{_n(cx + gap)}" y2="{_n(mid + 11)}"/>')
             if negated:
-                parts.append(f'<line class="sym" x1="{cx - 6}" y1="{mid + 9}" x2="{cx + 6}" y2="{mid - 9}"/>')
+                parts.append(f'<line class="sym" x1="{_n(cx - 6)}" y1="{_n(mid + 9)}" x2="{_n(cx + 6)}" y2="{_n(mid - 9)}"/>')
         else:
-            parts.append(f'<path class="sym" d="M{cx - 5} {mid - 11} Q{cx - 13} {mid} {cx - 5} {mid + 11}"/>'
-                         f'<path class="sym" d="M{cx + 5} {mid - 11} Q{cx + 13} {mid} {cx + 5} {mid + 11}"/>')
+            parts.append(f'<path class="sym" d="M{_n(cx - 5)} {_n(mid - 11)} Q{_n(cx - 13)} {_n(mid)} {_n(cx - 5)} {_n(mid + 11)}"/>'
+                         f'<path class="sym" d="M{_n(cx + 5)} {_n(mid - 11)} Q{_n(cx + 13)} {_n(mid)} {_n(cx + 5)} {_n(mid + 11)}"/>')
             if negated:
                 marker = "/"
         if marker:
-            parts.append(f'<text class="marker" x="{cx}" y="{mid + 4}">{escape(marker)}</text>')
-        line_y = node.y + 10
-        for pin in [p for p in node.inputs if p in ("operand", "bit")]:
+            parts.append(f'<text class="marker" x="{_n(cx)}" y="{_n(mid + 4)}">{escape(marker)}</text>')
+        below_y = mid + 25
+        if node.kind == "compare":  # the compared type under the relation, as TIA writes it
+            parts.append(f'<text class="box-type" x="{_n(cx)}" y="{_n(below_y)}">{escape(type_line(item))}</text>')
+            below_y += LINE
+        parts += [_pin_mark(p, node.pin(p)) for p in node.inputs + node.outputs]
+        line_y = node.y + 12
+        for pin, place in node.drawn_operands.items():
             operand = self._pin_operand(node.uid, pin)
+            if place == "below":  # TIA writes an edge memory bit and a comparator's IN2 below the symbol
+                parts.append(self._operand_text(operand.text, cx, below_y, 13))
+                below_y += LINE
+                continue
             if operand.address:
-                parts.append(f'<text class="address" x="{cx}" y="{line_y}">{escape(operand.address)}</text>')
-                line_y += 14
-            parts.append(f'<g data-operand="{escape(operand.text)}" data-value-dy="-13"><text class="operand" x="{cx}" '
-                         f'y="{line_y}">{escape(operand.text)}</text></g>')
-            line_y += 14
+                parts.append(f'<text class="address" x="{_n(cx)}" y="{_n(line_y)}">{escape(operand.address)}</text>')
+                line_y += LINE
+            parts.append(self._operand_text(operand.text, cx, line_y, -13))
+            line_y += LINE
         parts.append("</g>")
         return "".join(parts)
+
+    @staticmethod
+    def _operand_text(text: str, x: float, y: float, value_dy: int) -> str:
+        return (f'<g data-operand="{escape(text)}" data-value-dy="{value_dy}"><text class="operand" x="{_n(x)}" '
+                f'y="{_n(y)}">{escape(text)}</text></g>')
 
     def _access_svg(self, uid: str, access: FlgAccess | XmlNode, placed: set[str]) -> str:
         operand = operand_of(access, self.addresses)
         uid_text = escape(uid)
         pins = self.operand_pins.get(uid)
-        title = f"<title>{escape(operand.address)}</title>" if operand.address else ""
+        tooltip = f"<title>{escape(operand.address)}</title>" if operand.address else ""
         if not pins:
             y = self.loose_y + 20 * (len(self.loose) + len(placed))
             placed.add(uid)
-            return (f'<g class="part operand loose" data-part="{uid_text}"><text x="{MARGIN}" y="{y + 12}">'
-                    f"{escape(operand.text)}</text>{title}</g>")
+            return (f'<g class="part operand loose" data-part="{uid_text}"><text x="{MARGIN}" y="{_n(y + 12)}">'
+                    f"{escape(operand.text)}</text>{tooltip}</g>")
         node_uid, pin = pins[0]
         node = self.nodes.get(node_uid)
         if node is None:
             return f'<g class="part operand" data-part="{uid_text}"><text x="0" y="0">{escape(operand.text)}</text></g>'
-        if node.kind in ("contact", "coil"):  # drawn above the symbol by the symbol itself
-            return f'<g class="part operand on-symbol" data-part="{uid_text}" data-operand="{escape(operand.text)}">{title}</g>'
+        anchor = _pin_mark("", self._operand_anchor(node, pin))
+        if pin in node.drawn_operands:  # written above or below the part by the part itself
+            return (f'<g class="part operand on-symbol" data-part="{uid_text}" data-operand="{escape(operand.text)}">'
+                    f"{tooltip}{anchor}</g>")
         px, py = node.pin(pin)
         output = pin in node.outputs
-        anchor = "start" if output else "end"
+        side = "start" if output else "end"
         tx = px + 12 if output else px - 12
         return (f'<g class="part operand" data-part="{uid_text}" data-operand="{escape(operand.text)}">'
-                f'<text class="operand {anchor}" x="{tx}" y="{py - 3}">{escape(operand.text)}</text>{title}</g>')
+                f'<text class="operand {side}" x="{_n(tx)}" y="{_n(py - 3)}">{escape(operand.text)}</text>{tooltip}{anchor}</g>')
 
-    def _end(self, connection: object) -> tuple[float, float] | None:
-        if isinstance(connection, NameCon):
-            node = self.nodes.get(connection.uid)
-            return node.pin(connection.name) if node else None
-        if isinstance(connection, IdentCon):
-            pins = self.operand_pins.get(connection.uid)
-            if not pins:
-                return None
-            node = self.nodes.get(pins[0][0])
-            if node is None:
-                return None
-            px, py = node.pin(pins[0][1])
-            if node.kind in ("contact", "coil"):
-                return None
-            return (px + 10, py) if pins[0][1] in node.outputs else (px - 10, py)
-        return None
+    @staticmethod
+    def _operand_anchor(node: _Node, pin: str) -> tuple[float, float]:
+        """Where an operand meets its pin: on a symbol, the pin itself; beside a box, a short line away."""
+        px, py = node.pin(pin)
+        if pin in node.drawn_operands:
+            return px, py
+        return (px + 10, py) if pin in node.outputs else (px - 10, py)
 
     def _wire_svg(self, wire: Wire) -> str:
         ends = [c for c in wire.connections if not isinstance(c, XmlNode)]
         uid = escape(wire.uid or "")
-        paths: list[str] = []
-        source = ends[0] if ends else None
-        start = self._end(source)
-        for end in ends[1:]:
-            target = self._end(end)
-            if isinstance(source, Powerrail) and target is not None:
-                paths.append(f"M{RAIL_X} {target[1]} H{target[0]}")
-            elif start is not None and target is not None:
-                paths.append(_route(start, target))
-            elif start is not None and isinstance(end, OpenCon):
-                paths.append(f"M{start[0]} {start[1]} h16")
-        d = " ".join(paths)
-        path = f'<path d="{d}"/>' if d else ""
+        segments = list(self.placement.segments.get(wire.uid or "", ()))
+        named = [e for e in ends if isinstance(e, NameCon) and e.uid in self.nodes]
+        idents = [e for e in ends if isinstance(e, IdentCon)]
+        if idents and named:  # an operand at its pin
+            node = self.nodes[named[0].uid]
+            anchor = self._operand_anchor(node, named[0].name)
+            if named[0].name not in node.drawn_operands:
+                segments.append((anchor, node.pin(named[0].name)))
+        elif len(named) == 1 and any(isinstance(e, OpenCon) for e in ends):
+            node = self.nodes[named[0].uid]
+            px, py = node.pin(named[0].name)
+            step = _OPEN_STUB if named[0].name in node.outputs else -_OPEN_STUB
+            segments.append(((px, py), (px + step, py)))
+        path = f'<path d="{_path(segments)}"/>{_joints(segments)}' if segments else ""
         return f'<g class="wire" data-wire="{uid}">{path}</g>'
-
-
-def _route(start: tuple[float, float], end: tuple[float, float]) -> str:
-    (sx, sy), (tx, ty) = start, end
-    if abs(sy - ty) < 0.5:
-        return f"M{sx} {sy} H{tx}"
-    if tx > sx:
-        mid = sx + min(12, (tx - sx) / 2)
-        return f"M{sx} {sy} H{mid} V{ty} H{tx}"
-    return f"M{sx} {sy} h8 V{max(sy, ty) + 16} H{tx - 8} V{ty} H{tx}"
 
 
 def draw_network(net: FlgNet, language: str, addresses: Mapping[str, str] | None = None) -> LadderPicture:
     """The SVG of one LAD or FBD network (``language``: ``LAD``, ``FBD`` or a variant such as ``F_LAD``)."""
     return _Layout(net, "LAD" if "LAD" in language.upper() else "FBD", addresses).draw()
-

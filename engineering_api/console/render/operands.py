@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from engineering_api.rules.compiler.check_flgnet import _address_text as address_text
@@ -23,8 +24,14 @@ class Operand:
         self.address = address
 
 
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 def _component(component: Component, quoted: bool = False) -> str:
-    name = f'"{component.name}"' if quoted else component.name
+    """One path element; TIA quotes a global's head and every name that is not a plain identifier
+    (``#"Emergency stop"``, ``"DB_ALARM"."+KM1".LeakageR134a``)."""
+    plain = _IDENTIFIER.fullmatch(component.name) is not None
+    name = f'"{component.name}"' if quoted or not plain else component.name
     if component.index:
         name += "[" + ", ".join(operand_of(index).text for index in component.index) + "]"
     if component.slice:

@@ -8,7 +8,7 @@ from html import escape
 
 from engineering_api.console.render.ladder import draw_network
 from simatic_xml.flgnet import FlgNet
-from simatic_xml.graph import Condition, GraphNet, Step, Transition
+from simatic_xml.graph import Condition, GraphNet, Sequence, Step, Transition
 from simatic_xml.interface import Member, Sections
 
 __all__ = ("GraphPicture", "MemberRow", "graph_html", "member_rows")
@@ -68,46 +68,105 @@ class _GraphWriter:
                 f"{self.conditions('Supervision', step.supervisions)}{self.conditions('Interlock', step.interlocks)}"
                 "</div>")
 
-    def transition(self, transition: Transition, targets: list[str]) -> str:
-        goes = ", ".join(targets)
+    def transition(self, transition: Transition) -> str:
         comment = _text(transition.comment)
         return (f'<div class="graph-trans" data-transition="{escape(transition.number)}">'
                 f"<strong>T{escape(transition.number)}</strong> {escape(transition.name)}"
-                f'{f" → {escape(goes)}" if goes else ""}'
                 f'{f"<p class=comment>{escape(comment)}</p>" if comment else ""}'
                 f"{self.net(transition.net, transition.programming_language)}</div>")
 
 
+_Key = tuple[str, str]
+"""A node of the chart: (``StepRef``/``TransitionRef``/``BranchRef``, number)."""
+
+
+class _Chart:
+    """The sequence as TIA's chart: from the initial step down, a branch's paths side by side between a double
+    line (simultaneous) or a single line (alternative), a jump as an arrow to its target step."""
+
+    def __init__(self, sequence: Sequence, writer: _GraphWriter) -> None:
+        self.writer = writer
+        self.steps = {s.number: s for s in sequence.steps}
+        self.transitions = {t.number: t for t in sequence.transitions}
+        self.branch_types = {b.number: b.type for b in sequence.branches}
+        self.leaving: dict[_Key, list[tuple[int, _Key, bool]]] = {}
+        """node -> (out index, target, whether a jump) in out order."""
+        for connection in sequence.connections:
+            source, target = connection.source, connection.target
+            if source.number is None:
+                continue
+            key = (target.kind, target.number or "")
+            self.leaving.setdefault((source.kind, source.number), []).append(
+                (int(source.out or 0), key, connection.link_type == "Jump"))
+        for targets in self.leaving.values():
+            targets.sort(key=lambda entry: entry[0])
+        self.drawn: set[_Key] = set()
+
+    def _jump(self, key: _Key) -> str:
+        kind, number = key
+        if kind == "StepRef":
+            return f'<a class="graph-jump" href="#step-{escape(number)}">&#8627; S{escape(number)}</a>'
+        return '<span class="graph-jump muted">end</span>' if kind == "EndConnection" else ""
+
+    def chain(self, key: _Key) -> tuple[str, _Key | None]:
+        """The elements from ``key`` down to the end of its path; and the branch end it closes into, if any."""
+        out: list[str] = []
+        while True:
+            kind, number = key
+            if kind == "BranchRef" and self.branch_types.get(number, "").endswith("End"):
+                return "".join(out), key
+            if key in self.drawn or kind not in ("StepRef", "TransitionRef", "BranchRef"):
+                out.append(self._jump(key))
+                return "".join(out), None
+            self.drawn.add(key)
+            if kind == "StepRef" and number in self.steps:
+                out.append(self.writer.step(self.steps[number]))
+            elif kind == "TransitionRef" and number in self.transitions:
+                out.append(self.writer.transition(self.transitions[number]))
+            elif kind == "BranchRef":
+                html, closed = self.branch(number)
+                out.append(html)
+                if closed is None:
+                    return "".join(out), None
+                key = closed
+            targets = self.leaving.get(key, [])
+            if kind != "BranchRef" and len(targets) == 1 and targets[0][2]:
+                out.append(self._jump(targets[0][1]))
+                return "".join(out), None
+            if not targets:
+                return "".join(out), None
+            key = targets[0][1]
+
+    def branch(self, number: str) -> tuple[str, _Key | None]:
+        """A branch's paths side by side; the branch end they close into (drawn once, under them)."""
+        simultaneous = self.branch_types.get(number, "").startswith("Sim")
+        columns, closed = [], None
+        for _, target, jump in self.leaving.get(("BranchRef", number), []):
+            html, end = (self._jump(target), None) if jump else self.chain(target)
+            columns.append(f'<div class="graph-path">{html}</div>')
+            closed = closed or end
+        if closed is not None:
+            self.drawn.add(closed)
+        kind = "sim" if simultaneous else "alt"
+        label = "simultaneous branch" if simultaneous else "alternative branch"
+        return (f'<div class="graph-branch {kind}" role="group" aria-label="{label}" data-branch="{escape(number)}">'
+                f'{"".join(columns)}</div>'), closed
+
+
 def graph_html(graph: GraphNet, addresses: Mapping[str, str] | None = None) -> GraphPicture:
-    """The sequence: each step, then the transitions leaving it (their targets named; a jump says so)."""
+    """The sequence as a chart from its initial step; steps and transitions no path reaches follow it."""
     sequence = graph.sequence
     writer = _GraphWriter(addresses)
-    leaving: dict[str, list[str]] = {}
-    targets: dict[str, list[str]] = {}
-    for connection in sequence.connections:
-        source, target = connection.source, connection.target
-        if source.kind == "StepRef" and target.kind == "TransitionRef" and source.number and target.number:
-            leaving.setdefault(source.number, []).append(target.number)
-        if source.kind == "TransitionRef" and source.number:
-            word = "jump to " if connection.link_type == "Jump" else ""
-            name = f"{word}S{target.number}" if target.kind == "StepRef" else (
-                f"branch {target.number}" if target.kind == "BranchRef" else "end")
-            targets.setdefault(source.number, []).append(name)
-    transitions = {t.number: t for t in sequence.transitions}
-    shown: set[str] = set()
+    chart = _Chart(sequence, writer)
     out = [f'<div class="graph-seq" aria-label="GRAPH sequence {escape(_text(sequence.title))}">']
-    for step in sequence.steps:
-        out.append(writer.step(step))
-        for number in leaving.get(step.number, ()):
-            if number in transitions and number not in shown:
-                shown.add(number)
-                out.append(writer.transition(transitions[number], targets.get(number, [])))
-    for transition in sequence.transitions:  # behind branches: after the steps, in their own order
-        if transition.number not in shown:
-            out.append(writer.transition(transition, targets.get(transition.number, [])))
-    if sequence.branches:
-        kinds = ", ".join(f"{b.number}: {b.type} ({b.cardinality})" for b in sequence.branches)
-        out.append(f'<p class="muted">Branches: {escape(kinds)}</p>')
+    initial = [s for s in sequence.steps if s.init.lower() == "true"] or sequence.steps[:1]
+    for step in initial + sequence.steps:
+        if ("StepRef", step.number) not in chart.drawn:
+            out.append(chart.chain(("StepRef", step.number))[0])
+    for transition in sequence.transitions:
+        if ("TransitionRef", transition.number) not in chart.drawn:
+            chart.drawn.add(("TransitionRef", transition.number))
+            out.append(writer.transition(transition))
     out.append("</div>")
     return GraphPicture("".join(out), writer.parts, writer.wires)
 

@@ -1,0 +1,343 @@
+"""Where the parts of a LAD/FBD network go and how its wires run, so that the drawing joins exactly what the XML joins.
+
+The flow runs left to right in columns (a part's column is one past its furthest predecessor). A wire that skips
+columns runs on its own row through them (a pass-through slot that no part shares), so it never crosses a part;
+a part is placed so that its first wired input lies on the line of the wire that feeds it, which puts series
+parts on one line and branches below, as in TIA's editor. Between two columns each wire that needs a vertical
+(a branch opening, a closing, a change of row) gets its own track, ordered so that no two wires meet: a wire whose
+source sits on the row of another wire's sink turns before the other one does. A wire from the power rail uses the
+rail itself as its vertical.
+
+:func:`route` takes the parts' sizes and pin offsets (relative to the part's top left corner) and answers each
+part's position and each wire's segments, all square.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+__all__ = ("Box", "Net", "Placement", "route")
+
+TRACK = 12
+"""Distance between two vertical tracks of a channel."""
+CHANNEL_MIN = 30
+ITEM_GAP = 14
+PASS_HALF = 6
+"""Half the height of a pass-through slot."""
+GRID = 4
+"""Every row lies on this grid (pin offsets are multiples of it), so two rows are one line or clearly apart."""
+
+Pin = tuple[str, str]
+Point = tuple[float, float]
+
+
+@dataclass(slots=True)
+class Box:
+    """A part to place: its size, how far its drawing reaches above and below it, its pins' offsets, and the
+    margins its operands need on the left and right."""
+
+    uid: str
+    width: float
+    height: float
+    inputs: dict[str, float]
+    """Input pin -> y offset from the top (the pin is on the left edge, x offset 0)."""
+    outputs: dict[str, float]
+    """Output pin -> y offset (on the right edge)."""
+    above: float = 0
+    below: float = 0
+    left_margin: float = 0
+    right_margin: float = 0
+    order: int = 0
+    join: bool = False
+    """LAD's closing of parallel branches: its inputs take the rows of the wires that reach it."""
+
+
+@dataclass(slots=True)
+class Net:
+    """A wire to route: from an output pin (or the rail: ``None``) to input pins."""
+
+    uid: str
+    source: Pin | None
+    sinks: list[Pin]
+
+
+@dataclass(slots=True)
+class Placement:
+    """The result: each part's top left corner, each wire's segments, the drawing's size."""
+
+    position: dict[str, Point] = field(default_factory=dict)
+    segments: dict[str, list[tuple[Point, Point]]] = field(default_factory=dict)
+    width: float = 0
+    height: float = 0
+    join_inputs: dict[str, dict[str, float]] = field(default_factory=dict)
+    """A join's input pin offsets, as placed."""
+
+
+@dataclass(slots=True)
+class _Item:
+    """A part or a pass-through slot of one wire in one column."""
+
+    box: Box | None
+    net: int = -1
+    wanted: float = 0
+    y: float = 0
+    last: bool = False
+    """A wire straight from the rail that passes the first column: it runs below that column's rows."""
+
+    def top(self) -> float:
+        return self.y - (self.box.above if self.box else PASS_HALF)
+
+    def bottom(self) -> float:
+        return self.y + (self.box.height + self.box.below if self.box else PASS_HALF)
+
+
+def _columns(boxes: Mapping[str, Box], nets: Sequence[Net], last_column: Callable[[str], bool]) -> dict[str, int]:
+    preds: dict[str, list[str]] = {uid: [] for uid in boxes}
+    for net in nets:
+        if net.source is None:
+            continue
+        for sink in net.sinks:
+            if sink[0] in preds and net.source[0] in boxes:
+                preds[sink[0]].append(net.source[0])
+    done: dict[str, int] = {}
+
+    def column(uid: str, trail: frozenset[str]) -> int:
+        if uid not in done:
+            before = [p for p in preds[uid] if p not in trail]
+            done[uid] = 1 + max((column(p, trail | {uid}) for p in before), default=-1)
+        return done[uid]
+
+    for uid in boxes:
+        column(uid, frozenset())
+    if done:
+        last = max(done.values())
+        feeding = {net.source[0] for net in nets if net.source is not None and net.sinks}
+        for uid in boxes:
+            if last_column(uid) and uid not in feeding:
+                done[uid] = last
+    return done
+
+
+class _Router:
+    def __init__(self, boxes: Mapping[str, Box], nets: Sequence[Net], columns: dict[str, int], top: float,
+                 rail_x: float) -> None:
+        self.boxes = boxes
+        self.nets = list(nets)
+        self.columns = columns
+        self.top = top
+        self.rail_x = rail_x
+        self.count = max(columns.values(), default=-1) + 1
+        self.items: list[list[_Item]] = [[] for _ in range(self.count)]
+        self.box_item: dict[str, _Item] = {}
+        self.passing: dict[tuple[int, int], _Item] = {}
+        """(net, column) -> the net's pass-through slot in that column."""
+        self.join_inputs: dict[str, dict[str, float]] = {}
+        for uid in sorted(boxes, key=lambda u: boxes[u].order):
+            item = _Item(boxes[uid])
+            self.items[columns[uid]].append(item)
+            self.box_item[uid] = item
+        for index, net in enumerate(self.nets):
+            first = columns[net.source[0]] if net.source is not None else -1
+            reach = max((columns[s[0]] for s in net.sinks), default=first)
+            for column in range(first + 1, reach):
+                item = _Item(None, index)
+                self.items[column].append(item)
+                self.passing[(index, column)] = item
+
+    def _input_offset(self, box: Box, pin: str) -> float:
+        if box.join:
+            return self.join_inputs.get(box.uid, {}).get(pin, box.inputs.get(pin, 0))
+        return box.inputs.get(pin, 0)
+
+    def left_y(self, net: int, column: int) -> float | None:
+        """The row of ``net`` at the right side of ``column`` (its source pin or its pass-through slot)."""
+        source = self.nets[net].source
+        if source is not None and self.columns.get(source[0]) == column:
+            box = self.boxes[source[0]]
+            return self.box_item[source[0]].y + box.outputs.get(source[1], 0)
+        slot = self.passing.get((net, column))
+        return slot.y if slot else None
+
+    def _feeds(self, uid: str) -> list[tuple[str, int]]:
+        """The input pins of ``uid`` in pin order, with the net wired to each."""
+        box = self.boxes[uid]
+        found = []
+        for pin in box.inputs:
+            for index, net in enumerate(self.nets):
+                if (uid, pin) in net.sinks:
+                    found.append((pin, index))
+        return found
+
+    def place_rows(self) -> None:
+        """Rows column by column; then again with each wire from the rail on one straight row (the lowest it
+        took), so that it does not step down across the branches of the columns it passes."""
+        shift = self._place_rows({})
+        rail_rows: dict[int, float] = {}
+        for (net, _), slot in self.passing.items():
+            if self.nets[net].source is None:  # in the frame before the move down, as the second pass works
+                rail_rows[net] = max(rail_rows.get(net, slot.y - shift), slot.y - shift)
+        if rail_rows:
+            self._place_rows(rail_rows)
+
+    def _place_rows(self, rail_rows: Mapping[int, float]) -> float:
+        """Place every column's items; answers how far they were moved down to clear the top."""
+        for column, items in enumerate(self.items):
+            for item in items:
+                item.wanted = self._wanted(item, column)
+                if item.box is None and item.net in rail_rows:
+                    item.last, item.wanted = True, rail_rows[item.net]
+            items.sort(key=lambda i: (i.last, i.wanted, i.box is None, i.box.order if i.box else i.net))
+            free = -math.inf
+            for item in items:
+                reach_above = item.box.above if item.box else PASS_HALF
+                lowest = max(item.wanted if item.net in rail_rows or not item.last else self.top, free + reach_above)
+                item.y = math.ceil(lowest / GRID - 1e-9) * GRID
+                free = item.bottom() + ITEM_GAP
+        # A part aligned with the wire that feeds it may reach above the top (a box's instance name over a
+        # contact's line): everything moves down together, so the lines stay aligned.
+        highest = min((item.top() for items in self.items for item in items), default=self.top)
+        shift = max(0, math.ceil((self.top - highest) / GRID) * GRID)
+        for items in self.items:
+            for item in items:
+                item.y += shift
+        return shift
+
+    def _wanted(self, item: _Item, column: int) -> float:
+        if item.box is None:
+            before = self.left_y(item.net, column - 1)
+            item.last = before is None
+            return before if before is not None else self.top + PASS_HALF
+        box = item.box
+        feeds = [(pin, self.left_y(net, column - 1)) for pin, net in self._feeds(box.uid)]
+        if box.join:
+            rows = [y for _, y in feeds if y is not None]
+            first = min(rows, default=self.top)
+            offsets = {pin: (y - first if y is not None else 0) for pin, y in feeds}
+            self.join_inputs[box.uid] = offsets
+            box.height = max(offsets.values(), default=0)
+            return first
+        for pin, y in feeds:
+            if y is not None:
+                return y - box.inputs[pin]
+        return self.top + box.above
+
+    # ----- x and wires ----------------------------------------------------------------------
+    def place_columns(self, start: float) -> Placement:
+        placement = Placement(join_inputs=self.join_inputs)
+        x = start
+        self.channels = {column: self._channel(column) for column in range(-1, self.count - 1)}
+        spans: list[tuple[float, float, float]] = []
+        """Per column: where its pass-throughs start, where its parts stand, where its right margin ends."""
+        tracks_of: list[dict[int, int]] = []
+        for column, items in enumerate(self.items):
+            order = self._tracks(column - 1)
+            tracks_of.append(order)
+            if column > 0 or order:
+                x += max(CHANNEL_MIN, TRACK * (len(order) + 1))
+            boxes = [i.box for i in items if i.box is not None]
+            left = max((b.left_margin for b in boxes), default=0)
+            width = max((b.width for b in boxes), default=0)
+            right = max((b.right_margin for b in boxes), default=0)
+            spans.append((x, x + left, x + left + width + right))
+            for box in boxes:
+                placement.position[box.uid] = (x + left, self.box_item[box.uid].y)
+            x += left + width + right
+        self.spans = spans
+        for index, net in enumerate(self.nets):
+            placement.segments[net.uid] = self._net_segments(index, tracks_of, placement.position)
+        placement.width = x
+        placement.height = max((i.bottom() for items in self.items for i in items), default=self.top)
+        return placement
+
+    def _channel(self, column: int) -> list[tuple[int, float, list[float]]]:
+        """The nets that cross the channel right of ``column``: (net, left row, right rows)."""
+        found = []
+        for index, net in enumerate(self.nets):
+            left = self.left_y(index, column) if column >= 0 else None
+            if column >= 0 and left is None:
+                continue
+            if column < 0 and net.source is not None:
+                continue
+            rights = [self._sink_y(pin) for pin in net.sinks if self.columns.get(pin[0]) == column + 1]
+            slot = self.passing.get((index, column + 1))
+            if slot is not None:
+                rights.append(slot.y)
+            if rights:
+                found.append((index, left if left is not None else -1.0, rights))
+        return found
+
+    def _sink_y(self, pin: Pin) -> float:
+        return self.box_item[pin[0]].y + self._input_offset(self.boxes[pin[0]], pin[1])
+
+    def _tracks(self, column: int) -> dict[int, int]:
+        """Net -> its track number in the channel right of ``column`` (straight wires and the rail need none)."""
+        if column < 0:
+            return {}
+        needing = [(n, left, rights) for n, left, rights in self.channels[column]
+                   if not (len(rights) == 1 and abs(rights[0] - left) < 0.01)]
+        # A net whose left row is another's right row turns first (left of it), or their lines would meet.
+        after: dict[int, set[int]] = {n: set() for n, _, _ in needing}
+        for n, left, _ in needing:
+            for m, _, rights in needing:
+                if m != n and any(abs(r - left) < 0.01 for r in rights):
+                    after[m].add(n)
+        order: dict[int, int] = {}
+        pending = sorted(needing, key=lambda entry: entry[1])
+        while pending:
+            ready = next((e for e in pending if after[e[0]] <= set(order)), pending[0])
+            order[ready[0]] = len(order)
+            pending.remove(ready)
+        return order
+
+    def _net_segments(self, index: int, tracks_of: list[dict[int, int]],
+                      position: Mapping[str, Point]) -> list[tuple[Point, Point]]:
+        net = self.nets[index]
+        segments: list[tuple[Point, Point]] = []
+        for column in range(-1, self.count - 1):
+            for n, left, rights in self.channels[column]:
+                if n != index:
+                    continue
+                right_x = self.spans[column + 1][0]
+                left_x = self.rail_x if column < 0 else self.spans[column][2]
+                if column >= 0 and net.source is not None and self.columns.get(net.source[0]) == column:
+                    box = self.boxes[net.source[0]]
+                    left_x = position[box.uid][0] + box.width
+                ends = [(self._sink_x(pin, position), self._sink_y(pin)) for pin in net.sinks
+                        if self.columns.get(pin[0]) == column + 1]
+                if (index, column + 1) in self.passing:
+                    ends.append((right_x, self.passing[(index, column + 1)].y))
+                track = tracks_of[column + 1].get(index)
+                if column < 0:
+                    segments += [((left_x, y), (x, y)) for x, y in ends]
+                elif track is None:
+                    segments += [((left_x, left), (x, y)) for x, y in ends]
+                else:
+                    track_x = self.spans[column][2] + TRACK * (track + 1)
+                    rows = [left] + [y for _, y in ends]
+                    segments.append(((left_x, left), (track_x, left)))
+                    if max(rows) - min(rows) > 0.01:
+                        segments.append(((track_x, min(rows)), (track_x, max(rows))))
+                    segments += [((track_x, y), (x, y)) for x, y in ends]
+            slot = self.passing.get((index, column + 1))
+            if slot is not None:
+                start, _, end = self.spans[column + 1]
+                segments.append(((start, slot.y), (end, slot.y)))
+        return segments
+
+    def _sink_x(self, pin: Pin, position: Mapping[str, Point]) -> float:
+        return position[pin[0]][0]
+
+
+def route(boxes: Mapping[str, Box], nets: Sequence[Net], *, top: float, rail_x: float, start: float,
+          last_column: Callable[[str], bool]) -> Placement:
+    """Place ``boxes`` and route ``nets``; ``last_column`` names parts that end the rung (LAD's coils)."""
+    known = [Net(n.uid, n.source, [s for s in n.sinks if s[0] in boxes]) for n in nets
+             if n.source is None or n.source[0] in boxes]
+    known = [n for n in known if n.sinks]
+    columns = _columns(boxes, known, last_column)
+    forward = [n for n in known if all(columns[s[0]] > (columns[n.source[0]] if n.source else -1) for s in n.sinks)]
+    router = _Router(boxes, forward, columns, top, rail_x)
+    router.place_rows()
+    return router.place_columns(start)

@@ -1,0 +1,95 @@
+"""The words TIA's LAD/FBD editor writes on a part: its title and data types, its pin names, its symbol marks.
+
+SimaticML names a box by its instruction's XML name (``Normalize``, ``InRange``, ``Move``) with the data types as
+template values (``SrcType``, ``DestType``); the editor titles it with the instruction's mnemonic (``NORM_X``,
+``IN_RANGE``, ``MOVE``) and writes the types below (``Int to Real``). Pins are written upper case on instructions
+(``EN``, ``IN1``, ``MIN``); a call's own parameters keep their declared spelling, its EN and ENO are upper case.
+"""
+
+from __future__ import annotations
+
+from simatic_xml.flgnet import AutomaticTyped, Call, Part, PartInstance
+from simatic_xml.template_value import TemplateValue
+from simatic_xml.xmlnode import XmlNode
+
+__all__ = ("COMPARATORS", "CONTACTS", "COILS", "FBD_LABELS", "instance_text", "pin_label", "pin_rank", "title",
+           "type_line")
+
+CONTACTS = {"Contact": "", "PContact": "P", "NContact": "N", "PBox": "P", "NBox": "N"}
+"""LAD parts drawn as contacts, with the letter inside the symbol (notes §6)."""
+COILS = {"Coil": "", "SCoil": "S", "RCoil": "R", "PCoil": "P", "NCoil": "N", "SetCoil": "S", "ResetCoil": "R"}
+COMPARATORS = {"Eq": "==", "Ne": "<>", "Gt": ">", "Ge": ">=", "Lt": "<", "Le": "<="}
+"""Comparators: contact-like in LAD (IN1 above, the relation and the type inside, IN2 below), ``CMP ==`` in FBD."""
+FBD_LABELS = {"A": "&", "O": ">=1", "X": "X", "Assignment": "=", "SCoil": "S", "RCoil": "R", "Coil": "=",
+              "NOT": "NOT", "PBox": "P_TRIG", "NBox": "N_TRIG"}
+
+_MNEMONICS = {"Normalize": "NORM_X", "InRange": "IN_RANGE", "OutRange": "OUT_RANGE", "Convert": "CONV",
+              "Calc": "CALCULATE"}
+"""Instructions whose mnemonic is not their XML name upper-cased."""
+
+
+def title(item: Part | Call | XmlNode, lad: bool) -> str:
+    """The box title: a call's block name, an instruction's mnemonic (FBD gates by their sign)."""
+    if isinstance(item, Call):
+        return item.name
+    if isinstance(item, XmlNode):
+        return f"<{item.tag}>"
+    if not lad and item.name in FBD_LABELS:
+        return FBD_LABELS[item.name]
+    if item.name in COMPARATORS:
+        return f"CMP {COMPARATORS[item.name]}"
+    return _MNEMONICS.get(item.name, item.name.upper())
+
+
+def type_line(item: Part | Call | XmlNode) -> str:
+    """The data types under the title: ``Int``, ``Int to Real``, ``Auto`` (a type TIA determines from the wiring)."""
+    if not isinstance(item, Part):
+        return ""
+    values = {i.name: i.value for i in item.items if isinstance(i, TemplateValue)}
+    automatic = {i.name for i in item.items if isinstance(i, AutomaticTyped)}
+    source = values.get("SrcType") or ("Auto" if "SrcType" in automatic else "")
+    destination = values.get("DestType") or ("Auto" if "DestType" in automatic else "")
+    if source and destination:
+        return f"{source} to {destination}"
+    return source or destination or values.get("Type", "")
+
+
+_PIN_ORDER = {
+    "TON": ("en", "in", "pt", "eno", "q", "et"), "TOF": ("en", "in", "pt", "eno", "q", "et"),
+    "TP": ("en", "in", "pt", "eno", "q", "et"), "TONR": ("en", "in", "r", "pt", "eno", "q", "et"),
+    "CTU": ("en", "cu", "r", "pv", "eno", "q", "cv"), "CTD": ("en", "cd", "ld", "pv", "eno", "q", "cv"),
+    "CTUD": ("en", "cu", "cd", "r", "ld", "pv", "eno", "qu", "qd", "cv"),
+    "Rs": ("r", "s1", "q"), "Sr": ("s", "r1", "q"),
+    "InRange": ("pre", "min", "val", "max", "out"), "OutRange": ("pre", "min", "val", "max", "out"),
+    "Normalize": ("en", "min", "value", "max", "eno", "out"), "Scale_X": ("en", "min", "value", "max", "eno", "out"),
+}
+"""The pin order of instructions whose export may list wires in another order (the instruction's declaration)."""
+
+
+def pin_rank(item: Part | Call | XmlNode, pin: str) -> int:
+    """Where ``pin`` goes among its part's pins: EN and ENO first, then the instruction's declared order."""
+    name = pin.lower()
+    if name in ("en", "eno"):
+        return -1
+    order = _PIN_ORDER.get(item.name, ()) if isinstance(item, Part) else ()
+    return order.index(name) if name in order else len(order)
+
+
+def pin_label(item: Part | Call | XmlNode, pin: str) -> str:
+    """A pin as the editor writes it."""
+    if isinstance(item, Call) and pin.lower() not in ("en", "eno"):
+        return pin
+    return pin.upper()
+
+
+def instance_text(item: Part | Call | XmlNode) -> str | None:
+    """The instance above a box: ``#Timer`` (multi-instance), ``"Motor_DB"`` (single instance)."""
+    instance: PartInstance | None = None
+    if isinstance(item, Call):
+        instance = item.instance
+    elif isinstance(item, Part):
+        instance = next((i for i in item.items if isinstance(i, PartInstance)), None)
+    if instance is None or not instance.components:
+        return None
+    names = ".".join(c.name for c in instance.components)
+    return "#" + names if instance.scope.startswith("Local") else f'"{names}"'

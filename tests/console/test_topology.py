@@ -1,0 +1,94 @@
+"""The drawn LAD/FBD networks join exactly what their XML joins (rebuilt from the SVG's geometry by
+:mod:`tests.console.topology`), and no wire runs through a box or symbol: every network of the corpus (also the
+conditions inside GRAPH) and generated networks of the shapes that are hard to draw."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engineering_api.console.render.ladder import draw_network
+from simatic_xml import flgnet, graph
+from simatic_xml.flgnet import FlgNet
+from tests.console.ladder_gen import random_network
+from tests.console.topology import differences, drawn_topology, expected_topology
+from tests.simatic_xml.sxml_corpus import corpus_paths, load
+
+FILES = [p for p in corpus_paths() if b"<FlgNet" in p.read_bytes()]
+
+
+def _networks(path: Path) -> list[tuple[str, FlgNet, str]]:
+    """(where, net, language) of every FlgNet of the document."""
+    block = load(path).object
+    block_language = getattr(block, "programming_language", None) or ""
+    found: list[tuple[str, FlgNet, str]] = []
+    for number, unit in enumerate(getattr(block, "compile_units", None) or [], start=1):
+        body = unit.network_source.body if unit.network_source is not None else None
+        if body is None:
+            continue
+        if body.tag == "FlgNet":
+            found.append((f"network {number}", flgnet.from_xml(body), unit.programming_language or block_language))
+        elif body.tag == "Graph":
+            sequence = graph.from_xml(body).sequence
+            for transition in sequence.transitions:
+                if transition.net is not None:
+                    found.append((f"T{transition.number}", transition.net, transition.programming_language))
+    return found
+
+
+def topology_faults(net: FlgNet, language: str) -> list[str]:
+    """Every difference between what the drawing of ``net`` joins and what the XML joins."""
+    picture = draw_network(net, language)
+    return differences(drawn_topology(picture.svg), expected_topology(net, language))
+
+
+@pytest.mark.skipif(not FILES, reason="the SimaticML corpus (../shared/corpus/simaticml) is not here")
+@pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_corpus_network_is_drawn_joined_as_its_xml(path: Path) -> None:
+    faults = {where: found for where, net, language in _networks(path) if (found := topology_faults(net, language))}
+    assert faults == {}
+
+
+SEEDS = range(150)
+
+
+def test_generated_networks_are_drawn_joined_as_their_xml() -> None:
+    faults = {seed: found[:4] for seed in SEEDS if (found := topology_faults(random_network(seed), "LAD"))}
+    assert faults == {}
+
+
+def test_generated_networks_drawn_as_fbd_boxes_are_joined_as_their_xml() -> None:
+    """The same networks in FBD: every part a box, an OR a box of its own (not a closing of branches)."""
+    faults = {seed: found[:4] for seed in SEEDS[:50] if (found := topology_faults(random_network(seed), "FBD"))}
+    assert faults == {}
+
+
+def _svg(body: str) -> str:
+    return f'<svg xmlns="http://www.w3.org/2000/svg">{body}</svg>'
+
+
+_PINS = ('<g class="part" data-part="a"><circle class="pin" data-pin="out" cx="0" cy="0" r="0"/>'
+         '<circle class="pin" data-pin="out2" cx="0" cy="40" r="0"/></g>'
+         '<g class="part" data-part="b"><rect class="body" x="100" y="-10" width="40" height="80"/>'
+         '<circle class="pin" data-pin="in" cx="100" cy="0" r="0"/><circle class="pin" data-pin="in2" cx="100" cy="40" r="0"/></g>')
+
+
+def test_the_checker_reads_a_crossing_as_two_wires_and_a_shared_vertical_as_one() -> None:
+    crossing = _svg(_PINS + '<g class="wire"><path d="M0 0 H50 V40 H100"/></g>'
+                    '<g class="wire"><path d="M0 40 H30 V20 H70 V0 H100"/></g>')
+    groups = drawn_topology(crossing).groups
+    assert groups["a:out"] == {"a:out", "b:in2"} and groups["a:out2"] == {"a:out2", "b:in"}
+    shared = _svg(_PINS + '<g class="wire"><path d="M0 0 H50 V40 H100"/></g>'
+                  '<g class="wire"><path d="M0 40 H50 V0 H100"/></g>')
+    assert drawn_topology(shared).groups["a:out"] == {"a:out", "a:out2", "b:in", "b:in2"}
+    near = _svg(_PINS + '<g class="wire"><path d="M0 0 H50 V38 H100"/></g>'  # 2 px apart reads as one line
+                '<g class="wire"><path d="M0 40 H60"/></g>')
+    assert "a:out2" in drawn_topology(near).groups["a:out"]
+
+
+def test_the_checker_finds_a_wire_through_a_box_and_a_pin_on_a_passing_wire() -> None:
+    through = drawn_topology(_svg(_PINS + '<g class="wire"><path d="M0 0 H160"/></g>'))
+    assert through.through and through.groups["a:out"] == {"a:out", "b:in"}
+    along = drawn_topology(_svg(_PINS + '<g class="wire"><path d="M0 0 H100 V40"/></g>'))
+    assert along.groups["a:out"] == {"a:out", "b:in", "b:in2"}

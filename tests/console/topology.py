@@ -1,0 +1,230 @@
+"""Which pins a drawn LAD/FBD network joins, rebuilt from the SVG's geometry alone, and which ones its FlgNet joins.
+
+The drawing side reads only what a viewer sees: the line segments of the wires (``g.wire`` paths, the vertical of a
+LAD OR closure ``g.join``, the power rail ``line.rail``), the points where pins sit (``circle.pin`` of a part or an
+operand, a zero-size marker at the pin's position; ``data-pin`` names the pin) and the extent of each box or symbol
+(``rect.body``). Two segments are joined where one ends on the other or where they overlap on one line; two
+segments that cross (neither ending there) are not, as in any schematic. A pin is joined to every segment through
+its point and to every pin at the same point. Which wire a segment was drawn for (``data-wire``) is never read.
+
+The XML side joins the ends of each ``Wire`` (``NameCon`` = part and pin, ``IdentCon`` = operand, ``Powerrail`` =
+the rail); in LAD an ``O`` part is the closing of parallel branches, so its pins are one node, as TIA draws it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from simatic_xml.flgnet import FlgNet, IdentCon, NameCon, Part, Powerrail, Wire
+
+__all__ = ("Topology", "drawn_topology", "expected_topology", "differences")
+
+EPS = 0.01
+NEAR = 3.0
+"""Lines closer than this (a drawn line is 1.3 px wide) read as one: the checker joins them."""
+RAIL = "rail"
+
+Point = tuple[float, float]
+Segment = tuple[Point, Point]
+
+
+class _Union:
+    def __init__(self) -> None:
+        self.parent: dict[object, object] = {}
+
+    def find(self, key: object) -> object:
+        self.parent.setdefault(key, key)
+        while self.parent[key] != key:
+            self.parent[key] = self.parent[self.parent[key]]
+            key = self.parent[key]
+        return key
+
+    def join(self, a: object, b: object) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+
+@dataclass
+class Topology:
+    """Pin -> the set of pins it is joined with (itself included); pins are ``part:pin``, an operand's UId, ``rail``."""
+
+    groups: dict[str, frozenset[str]] = field(default_factory=dict)
+    through: list[str] = field(default_factory=list)
+    """Wire segments that run through a box or symbol (drawing side only)."""
+
+
+def _groups(union: _Union, keys: Iterable[str]) -> dict[str, frozenset[str]]:
+    by_root: dict[object, set[str]] = {}
+    keys = list(keys)
+    for key in keys:
+        by_root.setdefault(union.find(key), set()).add(key)
+    return {key: frozenset(by_root[union.find(key)]) for key in keys}
+
+
+def expected_topology(net: FlgNet, language: str) -> Topology:
+    """What the XML joins."""
+    union = _Union()
+    keys: set[str] = set()
+    for wire in net.wires or ():
+        if not isinstance(wire, Wire):
+            continue
+        ends: list[str] = []
+        for end in wire.connections:
+            if isinstance(end, NameCon):
+                ends.append(f"{end.uid}:{end.name}")
+            elif isinstance(end, IdentCon):
+                ends.append(end.uid)
+            elif isinstance(end, Powerrail):
+                ends.append(RAIL)
+        keys.update(ends)
+        for other in ends[1:]:
+            union.join(ends[0], other)
+    if "LAD" in language.upper():
+        for part in net.parts or ():
+            if isinstance(part, Part) and part.name == "O" and part.uid:
+                pins = sorted(k for k in keys if k.startswith(part.uid + ":"))
+                for pin in pins[1:]:
+                    union.join(pins[0], pin)
+    return Topology(_groups(union, keys))
+
+
+_NUMBER = r"-?\d+(?:\.\d+)?(?:e-?\d+)?"
+
+
+def _path_segments(d: str) -> list[Segment]:
+    """The segments of a path written with absolute M, H, V and L commands."""
+    out: list[Segment] = []
+    here: Point = (0.0, 0.0)
+    for command, args in re.findall(r"([MHVL])\s*([^MHVLZ]*)", d):
+        numbers = [float(n) for n in re.findall(_NUMBER, args)]
+        if command == "M":
+            here = (numbers[0], numbers[1])
+            continue
+        if command == "H":
+            to: Point = (numbers[0], here[1])
+        elif command == "V":
+            to = (here[0], numbers[0])
+        else:
+            to = (numbers[0], numbers[1])
+        out.append((here, to))
+        here = to
+    if re.search(r"[^MHVL\s\d.,e-]", d):
+        raise AssertionError(f"path data the checker does not read: {d!r}")
+    return out
+
+
+def _on(point: Point, segment: Segment) -> bool:
+    """Whether ``point`` lies on ``segment`` as a viewer sees it (within :data:`NEAR`)."""
+    (x1, y1), (x2, y2) = segment
+    x, y = point
+    if abs(x1 - x2) < EPS:
+        return abs(x - x1) < NEAR and min(y1, y2) - NEAR <= y <= max(y1, y2) + NEAR
+    if abs(y1 - y2) < EPS:
+        return abs(y - y1) < NEAR and min(x1, x2) - NEAR <= x <= max(x1, x2) + NEAR
+    raise AssertionError(f"a wire segment that is not square: {segment}")
+
+
+def _joined(a: Segment, b: Segment) -> bool:
+    """One ends on the other, or they run on one line (or so close that they read as one); a plain crossing is
+    not a joint."""
+    if any(_on(p, b) for p in a) or any(_on(p, a) for p in b):
+        return True
+    (ax1, ay1), (ax2, ay2) = a
+    (bx1, by1), (bx2, by2) = b
+    if abs(ay1 - ay2) < EPS and abs(by1 - by2) < EPS:  # two horizontals, one above the other
+        return abs(ay1 - by1) < NEAR and min(ax1, ax2) < max(bx1, bx2) and min(bx1, bx2) < max(ax1, ax2)
+    if abs(ax1 - ax2) < EPS and abs(bx1 - bx2) < EPS:
+        return abs(ax1 - bx1) < NEAR and min(ay1, ay2) < max(by1, by2) and min(by1, by2) < max(ay1, ay2)
+    return False
+
+
+def _bounds(segment: Segment) -> tuple[float, float, float, float]:
+    (x1, y1), (x2, y2) = segment
+    return min(x1, x2), max(x1, x2), min(y1, y2), max(y1, y2)
+
+
+def _through(segment: Segment, box: tuple[float, float, float, float]) -> bool:
+    """Whether the segment enters the inside of the box (its edges do not count)."""
+    x, y, w, h = box
+    left, right, top, bottom = _bounds(segment)
+    return left < x + w - EPS and right > x + EPS and top < y + h - EPS and bottom > y + EPS
+
+
+def _float(element: etree._Element, name: str) -> float:
+    return float(element.get(name) or 0)
+
+
+def drawn_topology(svg: str) -> Topology:
+    """What the picture joins, from its geometry."""
+    root = etree.fromstring(svg.encode())
+    segments: list[Segment] = []
+    rails: list[Segment] = []
+    boxes: list[tuple[str, tuple[float, float, float, float]]] = []
+    pins: list[tuple[str, Point]] = []
+    for element in root.iter():
+        tag = etree.QName(element).localname
+        classes = (element.get("class") or "").split()
+        parent = element.getparent()
+        owner = parent if parent is not None else element
+        owner_classes = (owner.get("class") or "").split()
+        if tag == "path" and "wire" in owner_classes:
+            segments += _path_segments(element.get("d") or "")
+        elif tag == "line" and ("join" in owner_classes or "rail" in classes):
+            line = ((_float(element, "x1"), _float(element, "y1")), (_float(element, "x2"), _float(element, "y2")))
+            (rails if "rail" in classes else segments).append(line)
+        elif tag == "rect" and "body" in classes:
+            box = (_float(element, "x"), _float(element, "y"), _float(element, "width"), _float(element, "height"))
+            boxes.append((owner.get("data-part") or "", box))
+        elif tag == "circle" and "pin" in classes:
+            part = owner.get("data-part") or ""
+            name = element.get("data-pin") or ""
+            pins.append((f"{part}:{name}" if name else part, (_float(element, "cx"), _float(element, "cy"))))
+    union = _Union()
+    boxes_of = [_bounds(segment) for segment in segments]
+    by_left = sorted(range(len(segments)), key=lambda i: boxes_of[i][0])
+    for position, index in enumerate(by_left):  # sweep: only segments whose extents come near are compared
+        union.find(("s", index))
+        left, right, top, bottom = boxes_of[index]
+        for other in by_left[position + 1:]:
+            other_left, _, other_top, other_bottom = boxes_of[other]
+            if other_left > right + NEAR:
+                break
+            if other_top <= bottom + NEAR and top <= other_bottom + NEAR and _joined(segments[index], segments[other]):
+                union.join(("s", index), ("s", other))
+        if any(_joined(segments[index], rail) for rail in rails):
+            union.join(("s", index), RAIL)
+    keys = [key for key, _ in pins] + ([RAIL] if rails else [])
+    for index, (key, point) in enumerate(pins):
+        for number, segment in enumerate(segments):
+            left, right, top, bottom = boxes_of[number]
+            if left - NEAR <= point[0] <= right + NEAR and top - NEAR <= point[1] <= bottom + NEAR \
+                    and _on(point, segment):
+                union.join(key, ("s", number))
+        if any(_on(point, rail) for rail in rails):
+            union.join(key, RAIL)
+    pins.sort(key=lambda pin: pin[1][0])
+    for index, (key, point) in enumerate(pins):  # pins at one point (an operand on its symbol's pin)
+        for other_key, other_point in pins[index + 1:]:
+            if other_point[0] - point[0] >= NEAR:
+                break
+            if abs(point[1] - other_point[1]) < NEAR:
+                union.join(key, other_key)
+    through = [f"segment {segment} runs through {uid}" for segment in segments for uid, box in boxes
+               if _through(segment, box)]
+    return Topology(_groups(union, keys), through)
+
+
+def differences(drawn: Topology, expected: Topology) -> list[str]:
+    """Every pin whose joined pins differ between the picture and the XML, and every wire through a part."""
+    found = [f"{key} is not drawn" for key in sorted(expected.groups) if key not in drawn.groups]
+    for key in sorted(set(drawn.groups) | set(expected.groups)):
+        if key not in drawn.groups:
+            continue
+        seen = drawn.groups[key]
+        wanted = expected.groups.get(key, frozenset({key}))
+        if seen != wanted:
+            found.append(f"{key}: drawn joined to {sorted(seen - {key})}, XML joins {sorted(wanted - {key})}")
+    return found + drawn.through
