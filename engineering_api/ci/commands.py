@@ -15,6 +15,7 @@ from simatic_xml.diagnostics import MISSING_CODES, Diagnostic
 
 from . import EXIT_USAGE, FORMATS
 from .paths import SCL_SUFFIXES, UNREAD_SUFFIXES, XML_SUFFIXES, UsageError, collect, text_sources, unread_files
+from .progress import progress
 from .report import emit, exit_code
 
 if TYPE_CHECKING:
@@ -60,6 +61,8 @@ def finish(args: argparse.Namespace, diagnostics: Sequence[Diagnostic], files: S
     try:
         with _out(getattr(args, "output", None)) as out:
             emit(diagnostics, files, args.format, out, command=command, programs=programs)
+    except BrokenPipeError:  # the reader of standard output left (| head): not a usage error, cli.main ends quietly
+        raise
     except OSError as exc:
         return usage_error(f"{args.output}: {exc.strerror or exc}")
     return code
@@ -89,7 +92,7 @@ def run_scl_check(args: argparse.Namespace) -> int:
     except UsageError as exc:
         return usage_error(str(exc))
     sources, diagnostics = text_sources(files)
-    for path in sources:
+    for path in progress(sources, len(sources), "scl check: files"):
         diagnostics.extend(check(load([path]), info=True))
     if args.allow_missing:
         _downgrade_missing(diagnostics)
@@ -118,7 +121,8 @@ def run_simaticml_check(args: argparse.Namespace) -> int:
         return usage_error(str(exc))
     diagnostics: list[Diagnostic] = []
     programs = []
-    for group, loaded in load_groups(files, one_program=args.one_program):
+    groups = load_groups(files, one_program=args.one_program)
+    for group, loaded in progress(groups, len(groups), "simaticml check: programs"):
         programs.append(group.as_json())
         diagnostics.extend(check(loaded, info=True))
         if not args.no_roundtrip:
