@@ -146,3 +146,21 @@ def test_build_makes_an_sdist_and_a_wheel_that_twine_check_passes(tmp_path: Path
                              capture_output=True, text=True, timeout=300)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert checked.stdout.count("PASSED") == 2
+
+
+# --------------------------------------------------------------------------------------------- docs/cli.md
+def test_the_pasteable_examples_of_docs_cli_parse_and_name_what_exists() -> None:
+    """The workflow, GitLab and pre-commit examples users paste: valid YAML naming real inputs, variables and hooks."""
+    blocks = [yaml.safe_load(b) for b in re.findall(r"```yaml\n(.*?)```", (ROOT / "docs" / "cli.md").read_text(),
+                                                    flags=re.DOTALL)]
+    inputs = set(_action()["inputs"])
+    action_steps = [step for block in blocks if "jobs" in block for job in block["jobs"].values()
+                    for step in job["steps"] if "engineering-api@" in step.get("uses", "")]
+    assert action_steps and all(set(step["with"]) <= inputs for step in action_steps)
+    template = yaml.safe_load((ROOT / "ci" / "gitlab" / "engineering-api.gitlab-ci.yml").read_text())
+    includes = [block for block in blocks if "include" in block]
+    assert includes and all(set(block.get("variables", {})) <= set(template["variables"]) for block in includes)
+    hooks = {hook["id"] for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    configs = [block for block in blocks if "repos" in block]
+    assert configs and all({hook["id"] for repo in block["repos"] for hook in repo["hooks"]} <= hooks
+                           for block in configs)
