@@ -42,18 +42,22 @@ from engineering_api_client import AuthenticatedClient, Client
 from engineering_api_client.api.async_jobs import get_job
 from engineering_api_client.api.health_status import get_health
 from engineering_api_client.api.project_operations import projects_create_async, projects_list
-from engineering_api_client.models import ProjectsCreateRequest
+from engineering_api_client.models import ErrorBody, ProjectsCreateRequest
 
 base, key = sys.argv[1], sys.argv[2]
 health = get_health.sync(client=Client(base_url=base))
 assert health.success and health.data.status, health
 client = AuthenticatedClient(base_url=base, token=key, prefix="", auth_header_name="X-API-Key", timeout=300)
 accepted = projects_create_async.sync(client=client, body=ProjectsCreateRequest(name="Line1"))
-assert accepted.success, accepted
-job = get_job.sync(accepted.data.job_id, client=client, wait=240)
-assert job.data.status == "Completed", job
+assert not isinstance(accepted, ErrorBody), accepted.to_dict()
+for _ in range(10):  # the server waits up to 60 s per request (?wait=)
+    job = get_job.sync(accepted.data.job_id, client=client, wait=30)
+    assert not isinstance(job, ErrorBody), job.to_dict()
+    if job.data.status.value not in ("Pending", "Running"):
+        break
+assert job.data.status.value == "Completed", job
 projects = projects_list.sync(client=client)
-print("ok", health.data.api_version, job.data.status, sorted(p.name for p in projects.data))
+print("ok", health.data.api_version, job.data.status.value, sorted(p.name for p in projects.data))
 """
 
 

@@ -141,7 +141,7 @@ def test_build_makes_an_sdist_and_a_wheel_that_twine_check_passes(tmp_path: Path
                            capture_output=True, text=True, timeout=900)
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
     made = sorted(p.name for p in (tmp_path / "dist").iterdir())
-    assert [name.rsplit(".", 1)[-1] for name in made] == ["gz", "whl"], made
+    assert sorted(name.rsplit(".", 1)[-1] for name in made) == ["gz", "whl"], made
     checked = subprocess.run([twine, "check", "--strict", *[str(p) for p in (tmp_path / "dist").iterdir()]],
                              capture_output=True, text=True, timeout=300)
     assert checked.returncode == 0, checked.stdout + checked.stderr
