@@ -197,7 +197,8 @@ def emit(diagnostics: Iterable[Diagnostic], files: Sequence[str], fmt: str, out:
 
         from .sarif import to_sarif
 
-        log = to_sarif(listed, suppressed, root=root or Path.cwd(), version=api_version(), docs_url=docs_url)
+        log = to_sarif(listed, suppressed, root=root or Path.cwd(), version=api_version(), docs_url=docs_url,
+                       files=files)
         json.dump(log, out, indent=2)
         out.write("\n")
     elif fmt == "github":

@@ -10,7 +10,8 @@ Shape (OASIS SARIF 2.1.0, errata 01; ``tests/ci/data/sarif/`` holds the official
   (``error``, ``warning``), the message, and a ``physicalLocation`` whose ``artifactLocation.uri`` is relative to
   ``originalUriBaseIds.SRCROOT`` (the repository root: where the configuration was found, else the working
   directory), with ``region.startLine``/``startColumn`` when the finding has them (the file line of a SimaticML
-  finding, as the text format gives it); the block is a ``logicalLocation``;
+  finding, as the text format gives it); the block is a ``logicalLocation``; every result has a file (GitHub
+  refuses a log with one that has none): a finding that names none goes on its block's file or the first checked;
 * findings silenced by an inline ``// noqa: CODE reason`` are kept with an ``inSource`` suppression and its
   justification, as SARIF says a suppressed result is reported (GitHub then shows them as dismissed).
 """
@@ -75,16 +76,34 @@ def _uri(file: str, root: Path) -> dict[str, str]:
     return {"uri": quote(relative.as_posix()), "uriBaseId": "SRCROOT"}
 
 
-def _result(d: Diagnostic, rules: dict[str, int], root: Path, reason: str | None) -> dict[str, Any]:
+def _artifact(d: Diagnostic, files: Sequence[str]) -> tuple[str | None, str]:
+    """The file a result is placed on, and a note for the message when it is not the finding's own.
+
+    GitHub code scanning refuses a whole SARIF file when one result has no physical location (github/codeql-action
+    issues 1738 and 2459: "locationFromSarifResult: expected at least one location"), so a finding that names no
+    file goes on the file named after its block (TIA names an export after its object), else the first file checked.
+    """
+    if d.file:
+        return d.file, ""
+    if d.block:
+        named = [f for f in files if Path(f).stem.casefold() == d.block.casefold()]
+        if named:
+            return named[0], ""
+    return (files[0], " (the finding names no file; placed on the first file checked)") if files else (None, "")
+
+
+def _result(d: Diagnostic, rules: dict[str, int], root: Path, reason: str | None, files: Sequence[str]
+            ) -> dict[str, Any]:
     line, column, network = place(d)
     where = " ".join(part for part in (f"[{d.block}]" if d.block else "", f"{network}:" if network else "") if part)
+    file, note = _artifact(d, files)
     result: dict[str, Any] = {
         "ruleId": d.code, "ruleIndex": rules[d.code], "level": _LEVEL.get(d.severity, "note"),
-        "message": {"text": " ".join([where, " ".join(d.message.split())]).strip()},
+        "message": {"text": " ".join([where, " ".join(d.message.split())]).strip() + note},
     }
-    if d.file:
-        physical: dict[str, Any] = {"artifactLocation": _uri(d.file, root)}
-        if line:
+    if file:
+        physical: dict[str, Any] = {"artifactLocation": _uri(file, root)}
+        if line and file == d.file:
             physical["region"] = {"startLine": line, **({"startColumn": column} if column else {})}
         location: dict[str, Any] = {"physicalLocation": physical}
         if d.block:
@@ -96,7 +115,7 @@ def _result(d: Diagnostic, rules: dict[str, int], root: Path, reason: str | None
 
 
 def to_sarif(listed: Sequence[Diagnostic], suppressed: Sequence[Suppressed], *, root: Path, version: str,
-             docs_url: str | None = None) -> dict[str, Any]:
+             docs_url: str | None = None, files: Sequence[str] = ()) -> dict[str, Any]:
     """The SARIF log of one run: ``listed`` findings (errors and warnings as the other formats list them) and the
     ``suppressed`` ones with their reasons; URIs relative to ``root``."""
     root = root.resolve()
@@ -116,6 +135,6 @@ def to_sarif(listed: Sequence[Diagnostic], suppressed: Sequence[Suppressed], *, 
             "tool": {"driver": driver},
             "originalUriBaseIds": {"SRCROOT": {"uri": root.as_uri() + "/"}},
             "columnKind": "unicodeCodePoints",
-            "results": [_result(d, rules, root, reason) for d, reason in everything],
+            "results": [_result(d, rules, root, reason, files) for d, reason in everything],
         }],
     }

@@ -117,6 +117,25 @@ def test_simaticml_check_sarif_gives_the_file_line_of_the_text_format(repository
     assert code == sarif_code
     assert _places(log) == _text_places(text) != []
     assert all(uri.startswith("exports/") for uri, *_ in _places(log))
+    # GitHub refuses the whole file when one result has no location (github/codeql-action#1738)
+    results = log["runs"][0]["results"]
+    assert all(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith("exports/")
+               for r in results)
+
+
+def test_a_finding_without_a_file_goes_on_its_blocks_file_or_the_first_file(tmp_path: Path) -> None:
+    from simatic_xml.diagnostics import Diagnostic
+
+    from engineering_api.ci.sarif import to_sarif
+
+    files = [str(tmp_path / "a" / "Other.xml"), str(tmp_path / "b" / "Main.xml")]
+    findings = [Diagnostic("x", block="Main", code="DUPLICATE_NAME", line=3),
+                Diagnostic("y", block=None, code="MISSING_TYPE", severity="Warning")]
+    log = _valid(to_sarif(findings, [], root=tmp_path, version="0", files=files))
+    placed = [r["locations"][0]["physicalLocation"] for r in log["runs"][0]["results"]]
+    assert placed == [{"artifactLocation": {"uri": "b/Main.xml", "uriBaseId": "SRCROOT"}},
+                      {"artifactLocation": {"uri": "a/Other.xml", "uriBaseId": "SRCROOT"}}]
+    assert log["runs"][0]["results"][1]["message"]["text"].endswith("placed on the first file checked)")
 
 
 def test_a_clean_run_is_a_valid_empty_log(repository: Path) -> None:
