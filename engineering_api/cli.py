@@ -1,4 +1,5 @@
-"""Command line: ``engineering-api serve | agent | mcp | openapi | keys | doctor | simaticml | scl | plc | test``."""
+"""Command line: ``engineering-api serve | agent | mcp | openapi | keys | doctor | simaticml | scl | plc | test |
+completion``."""
 
 from __future__ import annotations
 
@@ -269,6 +270,14 @@ def cmd_plc(args: argparse.Namespace) -> int:
     return run_plc_check(args)
 
 
+def cmd_completion(args: argparse.Namespace) -> int:
+    """Print the shell's completion script, generated from this parser."""
+    from engineering_api.lib.completion import completion_script
+
+    sys.stdout.write(completion_script(build_parser(), args.shell))
+    return 0
+
+
 def _command_group(sub: Any, name: str, help_text: str, func: Callable[[argparse.Namespace], int] | None = None
                    ) -> Any:
     """Add command ``name`` with subcommands (``scl check``, ``keys list``…); answers where to add them. ``func``
@@ -294,7 +303,10 @@ def _add_scl_build(scl_sub: Any) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser."""
+    from engineering_api.lib.version import api_version
+
     parser = argparse.ArgumentParser(prog="engineering-api", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {api_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser) -> None:
@@ -377,7 +389,34 @@ def build_parser() -> argparse.ArgumentParser:
     test_cli.add_arguments(test_sub.add_parser(
         "run", help="run PLC unit tests (all, by name or glob) and report; exit 1 when any fails, 2 on usage or "
         "connection errors"))
+
+    completion = sub.add_parser("completion", help="print the shell completion script: "
+                                "source <(engineering-api completion bash), or see docs/cli.md for zsh and fish")
+    from engineering_api.lib.completion import SHELLS
+
+    completion.add_argument("shell", choices=SHELLS)
+    completion.set_defaults(func=cmd_completion)
     return parser
+
+
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE (13), also on Windows, which has no signal.SIGPIPE
+"""The status a shell reports for a tool SIGPIPE ended (``yes | head -1`` under ``set -o pipefail``: 141)."""
+
+
+def _quiet_broken_pipe() -> int:
+    """A reader closed standard output (``| head -1``): say nothing, as Unix tools do, and end as they end.
+
+    Python's recipe (the ``signal`` module's documentation, "Note on SIGPIPE"): point standard output at devnull,
+    so the interpreter's flush at exit does not raise again and print "Exception ignored".
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is no file (a test's StringIO): nothing to silence
+        pass
+    finally:
+        os.close(devnull)
+    return EXIT_BROKEN_PIPE
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -390,6 +429,8 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return int(args.func(args))
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
     except InsufficientStorageError as exc:  # a full disk before any request: its message names the path and the fix
         print(f"error: {exc.message}", file=sys.stderr)
         return 2

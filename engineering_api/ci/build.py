@@ -53,7 +53,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "user constants named there are written as constants")
     # the same report options as scl check, simaticml check and plc check
     parser.add_argument("--format", "-f", choices=FORMATS, default="text",
-                        help="text (default), json, junit (JUnit XML) or github (GitHub Actions annotations)")
+                        help="text (default), json, junit (JUnit XML), github (GitHub Actions annotations) or "
+                             "sarif (SARIF 2.1.0, URIs relative to the working directory)")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
     usage_error = parser.error
 

@@ -1,7 +1,8 @@
 """``scl check``, ``simaticml check`` and ``plc check``: each has ``add_arguments(parser)`` and ``run(args)``.
 
-All take files and directories (walked recursively), ``--format text|json|junit|github`` and ``--output``,
-and exit 0 (no error), 1 (errors found) or 2 (usage: a path that does not exist, a bad option).
+All take files and directories (walked recursively), ``--format text|json|junit|github|sarif``, ``--output`` and
+``--config`` (the repository's settings, :mod:`.config`, found from the working directory without it), and exit 0
+(no error), 1 (errors found) or 2 (usage: a path that does not exist, a bad option or setting).
 """
 
 from __future__ import annotations
@@ -9,12 +10,15 @@ from __future__ import annotations
 import argparse
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Iterator, Sequence
 
 from simatic_xml.diagnostics import MISSING_CODES, Diagnostic
 
 from . import EXIT_USAGE, FORMATS
+from .config import CheckConfig, ConfigError, apply_config, load_config
 from .paths import SCL_SUFFIXES, UNREAD_SUFFIXES, XML_SUFFIXES, UsageError, collect, text_sources, unread_files
+from .progress import progress
 from .report import emit, exit_code
 
 if TYPE_CHECKING:
@@ -27,8 +31,13 @@ __all__ = ("add_plc_check", "add_scl_check", "add_simaticml_check", "run_plc_che
 def _common(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH", help=f"{what}; directories are searched recursively")
     parser.add_argument("--format", "-f", choices=FORMATS, default="text",
-                        help="text (default), json, junit (JUnit XML) or github (GitHub Actions annotations)")
+                        help="text (default), json, junit (JUnit XML), github (GitHub Actions annotations) or "
+                             "sarif (SARIF 2.1.0, for code scanning)")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
+    parser.add_argument("--config", metavar="FILE", help="read the settings ([tool.engineering-api]) from FILE "
+                        "(default: the nearest pyproject.toml or engineering-api.toml up to the repository root)")
+    parser.add_argument("--docs-url", metavar="URL", help="with --format sarif: the address of "
+                        "docs/diagnostic-codes.md, linked from each rule (helpUri)")
 
 
 def _missing(parser: argparse.ArgumentParser) -> None:
@@ -53,13 +62,39 @@ def _out(path: str | None) -> Iterator[IO[str]]:
             yield handle
 
 
+def settings(args: argparse.Namespace) -> CheckConfig:
+    """The settings of this run (``--config`` or the nearest file).
+
+    Raises:
+        ConfigError: they cannot be used (the command exits 2).
+    """
+    return load_config(Path(args.config) if args.config else None)
+
+
+def checked_files(args: argparse.Namespace, config: CheckConfig, suffixes: frozenset[str]) -> list[str]:
+    """The files of ``args.paths`` with ``suffixes``, less those the settings exclude (possibly none left).
+
+    Raises:
+        UsageError: a path does not exist, or holds no file to check.
+    """
+    return config.keep(collect(args.paths, suffixes))
+
+
 def finish(args: argparse.Namespace, diagnostics: Sequence[Diagnostic], files: Sequence[str], command: str,
-           programs: Sequence[dict[str, object]] | None = None) -> int:
-    """Write the report (capped, see ``DIAGNOSTIC_CAP``) and give the exit code of all findings."""
-    code = exit_code(diagnostics)
+           programs: Sequence[dict[str, object]] | None = None, config: CheckConfig | None = None) -> int:
+    """Apply the settings' severities, the inline suppressions and ``--allow-missing``, write the report (capped,
+    see ``DIAGNOSTIC_CAP``) and give the exit code of all findings."""
+    config = config or CheckConfig(root=Path.cwd())
+    kept, suppressed = apply_config(config, diagnostics)
+    if getattr(args, "allow_missing", False):
+        _downgrade_missing(kept)
+    code = exit_code(kept)
     try:
         with _out(getattr(args, "output", None)) as out:
-            emit(diagnostics, files, args.format, out, command=command, programs=programs)
+            emit(kept, files, args.format, out, command=command, programs=programs, suppressed=suppressed,
+                 root=config.root, docs_url=args.docs_url or config.docs_url)
+    except BrokenPipeError:  # the reader of standard output left (| head): not a usage error, cli.main ends quietly
+        raise
     except OSError as exc:
         return usage_error(f"{args.output}: {exc.strerror or exc}")
     return code
@@ -85,15 +120,14 @@ def run_scl_check(args: argparse.Namespace) -> int:
     from .program import check, load
 
     try:
-        files = collect(args.paths, SCL_SUFFIXES)
-    except UsageError as exc:
+        config = settings(args)
+        files = checked_files(args, config, SCL_SUFFIXES)
+    except (ConfigError, UsageError) as exc:
         return usage_error(str(exc))
     sources, diagnostics = text_sources(files)
-    for path in sources:
+    for path in progress(sources, len(sources), "scl check: files"):
         diagnostics.extend(check(load([path]), info=True))
-    if args.allow_missing:
-        _downgrade_missing(diagnostics)
-    return finish(args, diagnostics, files, "scl check")
+    return finish(args, diagnostics, files, "scl check", config=config)
 
 
 # ---------------------------------------------------------------------------------------- simaticml check
@@ -113,12 +147,14 @@ def run_simaticml_check(args: argparse.Namespace) -> int:
     from .program import check, load_groups
 
     try:
-        files = collect(args.paths, XML_SUFFIXES)
-    except UsageError as exc:
+        config = settings(args)
+        files = checked_files(args, config, XML_SUFFIXES)
+    except (ConfigError, UsageError) as exc:
         return usage_error(str(exc))
     diagnostics: list[Diagnostic] = []
     programs = []
-    for group, loaded in load_groups(files, one_program=args.one_program):
+    groups = load_groups(files, one_program=args.one_program) if files else []
+    for group, loaded in progress(groups, len(groups), "simaticml check: programs"):
         programs.append(group.as_json())
         diagnostics.extend(check(loaded, info=True))
         if not args.no_roundtrip:
@@ -126,9 +162,7 @@ def run_simaticml_check(args: argparse.Namespace) -> int:
                 found = roundtrip_diagnostic(data, path)
                 if found is not None:
                     diagnostics.append(found)
-    if args.allow_missing:
-        _downgrade_missing(diagnostics)
-    return finish(args, diagnostics, files, "simaticml check", programs)
+    return finish(args, diagnostics, files, "simaticml check", programs, config)
 
 
 # ---------------------------------------------------------------------------------------------- plc check
@@ -155,6 +189,12 @@ def run_plc_check(args: argparse.Namespace) -> int:
     blocks/...``) compiles each PLC's files on their own."""
     from .program import check_files
 
+    try:
+        config = settings(args)
+    except ConfigError as exc:
+        return usage_error(str(exc))
+    args.tia_version = args.tia_version or config.tia_version  # the command line wins over the settings
+    args.cpu = args.cpu or config.cpu
     version = None
     if args.tia_version:
         from simatic_xml.errors import VersionError
@@ -169,17 +209,18 @@ def run_plc_check(args: argparse.Namespace) -> int:
         if problem:
             return usage_error(problem)
     try:
-        files, unread = unread_files(collect(args.paths, XML_SUFFIXES | SCL_SUFFIXES | UNREAD_SUFFIXES))
+        found = checked_files(args, config, XML_SUFFIXES | SCL_SUFFIXES | UNREAD_SUFFIXES)
     except UsageError as exc:
         return usage_error(str(exc))
+    if not found:  # every file excluded by the settings: nothing to check, nothing wrong
+        return finish(args, [], [], "plc check", [], config)
+    files, unread = unread_files(found)
     if not files:
         return usage_error("no file to check: only TIA V20 text documents (.s7dcl/.s7res), which are not read")
     groups: list[ProgramGroup] = []
     diagnostics = unread + check_files(files, tia_version=version, one_program=args.one_program, groups=groups,
                                          info=True)
-    if args.allow_missing:
-        _downgrade_missing(diagnostics)
-    return finish(args, diagnostics, files, "plc check", [g.as_json() for g in groups])
+    return finish(args, diagnostics, files, "plc check", [g.as_json() for g in groups], config)
 
 
 def _cpu_problem(article: str) -> str | None:

@@ -12,7 +12,8 @@ formats and the exit codes mean the same for ``scl check``, ``simaticml check``,
   with errors listing them, warnings in ``system-out`` (read by GitLab's ``artifacts:reports:junit`` and
   by GitHub test-report actions);
 * ``github`` -- GitHub Actions workflow commands (``::error file=…,line=…,col=…,title=CODE::message``),
-  which the runner turns into annotations on the pull request.
+  which the runner turns into annotations on the pull request;
+* ``sarif`` -- a SARIF 2.1.0 log (:mod:`.sarif`) for GitHub code scanning and other SARIF viewers.
 
 Info notes (an instruction accepted without a parameter check, …) are kept in ``json`` only.
 """
@@ -21,7 +22,8 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from typing import IO, Any, Iterable, Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Iterable, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from simatic_xml.diagnostics import DIAGNOSTIC_CAP, Diagnostic, capped, cut_counts
@@ -29,7 +31,10 @@ from simatic_xml.diagnostics import DIAGNOSTIC_CAP, Diagnostic, capped, cut_coun
 from . import EXIT_CLEAN, EXIT_FINDINGS, FORMATS
 from .xml_lines import file_line
 
-__all__ = ("FORMATS", "emit", "exit_code", "github_line", "text_line", "to_json", "to_junit")
+if TYPE_CHECKING:
+    from .sarif import Suppressed
+
+__all__ = ("FORMATS", "emit", "exit_code", "github_line", "place", "text_line", "to_json", "to_junit")
 
 _NO_FILE = "(no file)"
 
@@ -49,7 +54,7 @@ def _shown(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return [d for d in diagnostics if d.severity in ("Error", "Warning")]
 
 
-def _place(d: Diagnostic) -> tuple[int | None, int | None, str]:
+def place(d: Diagnostic) -> tuple[int | None, int | None, str]:
     """The file line and column of a finding, and how the message names its place in a network.
 
     A finding in a SimaticML block counts its line in the network's text; the file line is the one of the token
@@ -70,7 +75,7 @@ def text_line(d: Diagnostic) -> str:
     For a finding in a SimaticML block the line is the file's (see :func:`_place`), without a column, and the
     network part says the line and column in the network's text: ``network 3, line 2, column 11:``.
     """
-    line, column, network = _place(d)
+    line, column, network = place(d)
     where = f"{d.file}:" if d.file else ""
     if line:
         where += f"{line}:" + (f"{column}:" if column else "")
@@ -146,7 +151,7 @@ _GITHUB_LEVEL = {"Error": "error", "Warning": "warning", "Info": "notice"}
 
 def github_line(d: Diagnostic) -> str:
     """``::error file=F,line=L,col=C,title=CODE::message`` (``warning`` for warnings)."""
-    line, column, network = _place(d)
+    line, column, network = place(d)
     props = []
     if d.file:
         props.append(f"file={_escape_property(d.file)}")
@@ -165,12 +170,14 @@ def github_line(d: Diagnostic) -> str:
 
 
 def emit(diagnostics: Iterable[Diagnostic], files: Sequence[str], fmt: str, out: IO[str],
-         *, command: str = "check", cap: int = DIAGNOSTIC_CAP, programs: Sequence[dict[str, object]] | None = None) -> None:
+         *, command: str = "check", cap: int = DIAGNOSTIC_CAP, programs: Sequence[dict[str, object]] | None = None,
+         suppressed: Sequence[Suppressed] = (), root: Path | None = None, docs_url: str | None = None) -> None:
     """Write the diagnostics of a run over ``files`` in format ``fmt`` (one of :data:`FORMATS`).
 
     Every error is listed; warnings and notes up to ``cap`` findings in all (chosen by severity, see
     :func:`simatic_xml.diagnostics.capped`), then one ``TOO_MANY_DIAGNOSTICS`` warning says what was left out,
-    in every format; the summary counts all of them.
+    in every format; the summary counts all of them. ``sarif`` also lists the ``suppressed`` findings (with their
+    reasons) and gives URIs relative to ``root`` (default: the working directory).
     """
     diagnostics = list(diagnostics)
     listed = capped(diagnostics, cap)
@@ -185,6 +192,15 @@ def emit(diagnostics: Iterable[Diagnostic], files: Sequence[str], fmt: str, out:
         out.write("\n")
     elif fmt == "junit":
         out.write(to_junit(listed, files, command))
+    elif fmt == "sarif":
+        from engineering_api.lib.version import api_version
+
+        from .sarif import to_sarif
+
+        log = to_sarif(listed, suppressed, root=root or Path.cwd(), version=api_version(), docs_url=docs_url,
+                       files=files)
+        json.dump(log, out, indent=2)
+        out.write("\n")
     elif fmt == "github":
         for d in _shown(listed):
             out.write(github_line(d) + "\n")

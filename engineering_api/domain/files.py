@@ -131,7 +131,9 @@ class FilesController(Controller):
         await _write_atomically(data.file, target, data.overwrite)
         return ok(_stored(services, target), "file stored", status_code=201)
 
-    @get(operation_id="DownloadFile", opt={"role": "viewer"},
+    # media_type: the document's content type of the bytes (Litestar otherwise declares an empty one, which client
+    # generators refuse); the answer's Content-Type is still guessed from the file name.
+    @get(operation_id="DownloadFile", opt={"role": "viewer"}, media_type="application/octet-stream",
          responses=problem_responses("viewer", params=True, errors=(NotFoundError,)))
     async def download(self, request: Request[Any, Any, Any], path: _PATH) -> File:
         """Download a file from inside the file roots (the bytes, as an attachment)."""

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import threading
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from litestar import Response, get
@@ -27,6 +26,7 @@ from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.responses import Envelope, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.security import Role
+from engineering_api.lib.version import api_version
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -36,14 +36,6 @@ if TYPE_CHECKING:
 __all__ = ("OPERATIONS", "ROUTES", "Stopper", "api_version", "install_stopper")
 
 SECTION = "Health & Status"
-
-
-def api_version() -> str:
-    """The installed distribution's version."""
-    try:
-        return version("engineering-api")
-    except PackageNotFoundError:
-        return "0+unknown"
 
 
 class Health(CamelStruct):

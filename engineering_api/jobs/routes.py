@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import types
 import typing
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -258,6 +259,17 @@ def _route_id(operation: Operation[Any, Any], spec: RouteSpec, is_async: bool) -
     return f"{base}ClientPath{index + 1 if index else ''}"
 
 
+def _present(hint: Any) -> Any:
+    """``hint`` without ``None``: a path segment is always there, though the input field may be optional for the
+    operation's other routes (``remoteName`` defaults to origin in a push body). A nullable path parameter makes
+    openapi-python-client skip the endpoint."""
+    args = typing.get_args(hint)
+    if typing.get_origin(hint) not in (typing.Union, types.UnionType) or type(None) not in args:
+        return hint
+    kept = tuple(arg for arg in args if arg is not type(None))
+    return kept[0] if len(kept) == 1 else typing.Union[kept]
+
+
 def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: bool) -> HTTPRouteHandler:
     path_names = set(_PARAM.findall(spec.path))
     fields = _input_fields(operation)
@@ -276,8 +288,9 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
     parameters = [inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request)]
     annotations: dict[str, Any] = {"request": Request}
     for wire, (info, hint) in sorted(path_fields.items()):
-        parameters.append(inspect.Parameter(wire, inspect.Parameter.KEYWORD_ONLY, annotation=_FROM_PATH[hint]))
-        annotations[wire] = _FROM_PATH[hint]
+        given = _present(hint)
+        parameters.append(inspect.Parameter(wire, inspect.Parameter.KEYWORD_ONLY, annotation=_FROM_PATH[given]))
+        annotations[wire] = _FROM_PATH[given]
     for wire in sorted(ignored):  # documented and accepted, not used (see Operation.client_path_context)
         context = typing.Annotated[str, FromPath, Parameter(description=operation.client_path_context[wire])]
         parameters.append(inspect.Parameter(wire, inspect.Parameter.KEYWORD_ONLY, annotation=context))

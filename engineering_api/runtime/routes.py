@@ -21,6 +21,7 @@ from engineering_api.backend.errors import (
     ValidationError,
 )
 from engineering_api.lib.responses import Envelope, error_body, ok, problem_responses
+from engineering_api.lib.schema import CamelStruct
 from engineering_api.runtime.actions import SOURCE_ERRORS, TagPageQuery, read_values, tag_page, write_values
 from engineering_api.runtime.connection_routes import ConnectionController
 from engineering_api.runtime.opcua_servers import OpcUaServerController
@@ -96,7 +97,13 @@ class RuntimeTagValueResponse(Envelope[TagValue]): ...
 class RuntimeTagValuesResponse(Envelope[list[TagValueResult]]): ...
 
 
-class RuntimeLogoutResponse(Envelope[None]): ...
+class LoggedOut(CamelStruct):
+    """Nothing more to say: the session of the token has ended (``data`` is null)."""
+
+
+# data is always null; declared "LoggedOut or null", since a bare "type": "null" schema makes openapi-generator's
+# python target refuse the whole document.
+class RuntimeLogoutResponse(Envelope[LoggedOut | None]): ...
 
 
 class RuntimeUserController(Controller):

@@ -7,7 +7,7 @@ index), so the port can call those queries without either module importing the o
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import msgspec
 
@@ -68,6 +68,10 @@ class TypeSummary(CamelStruct, kw_only=True):
 
 class TypeDetails(TypeSummary, kw_only=True):
     """An Openness type with its base, interfaces, members and (for an enum) values."""
+
+    # The OpenAPI component's name: backend.areas.types.TypeDetails (a PLC data type) is another schema, and two
+    # components of one title make client generators drop both (openapi-python-client).
+    __schema_name__: ClassVar[str] = "OpennessTypeDetails"
 
     base_type: str | None = None
     interfaces: list[str] = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import msgspec
 
@@ -97,6 +97,10 @@ class ChatAccepted(CamelStruct):
 
 class HistoryEntry(CamelStruct):
     """A stored message (T-IA Connect's ``{Role, Content, Timestamp}``)."""
+
+    # The OpenAPI component's name: backend.models.HistoryEntry (a project's history) is another schema, and two
+    # components of one title make client generators drop both (openapi-python-client).
+    __schema_name__: ClassVar[str] = "AssistantHistoryEntry"
 
     role: str
     content: str

@@ -1,0 +1,29 @@
+# The checker and the server in a container: `docker build -t engineering-api .`
+#
+#   docker run --rm --network none -v "$PWD:/work" engineering-api plc check . --format github
+#   docker run --rm --network host -v engineering-api-var:/home/engineer/var engineering-api serve
+#
+# The command line is the entrypoint (`--help` by default); `serve` is the alternative command. Nothing is fetched
+# at run time: every dependency is installed while building, so `--network none` works for the checks. The server
+# binds 127.0.0.1 (localhost only), hence `--network host` to reach it from the host. It runs as a non-root user.
+
+FROM python:3.12-slim AS build
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY engineering_api ./engineering_api
+COPY simatic_xml ./simatic_xml
+COPY fakes ./fakes
+COPY openness_bridge ./openness_bridge
+# The wheels of the project and of all its dependencies, so the image's install needs no index.
+RUN pip wheel --no-cache-dir --wheel-dir /wheels .
+
+FROM python:3.12-slim
+RUN groupadd --gid 10001 engineer && useradd --uid 10001 --gid 10001 --create-home engineer
+COPY --from=build /wheels /wheels
+RUN pip install --no-cache-dir --no-index --find-links /wheels /wheels/engineering_api-*.whl && rm -rf /wheels
+USER 10001:10001
+WORKDIR /work
+ENV ENGINEERING_API_DATA_DIR=/home/engineer/var \
+    PYTHONDONTWRITEBYTECODE=1
+ENTRYPOINT ["engineering-api"]
+CMD ["--help"]

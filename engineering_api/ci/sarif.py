@@ -1,0 +1,140 @@
+"""``--format sarif``: the findings as a SARIF 2.1.0 log, the format GitHub code scanning and other viewers read.
+
+Shape (OASIS SARIF 2.1.0, errata 01; ``tests/ci/data/sarif/`` holds the official JSON schema a test checks against):
+
+* one ``run`` whose ``tool.driver`` names engineering-api and its version, with one ``reportingDescriptor``
+  (rule) per code found: its description from :mod:`simatic_xml.diagnostic_codes`, its default level, and a help
+  text naming its section of ``docs/diagnostic-codes.md`` (``helpUri`` too when a documentation URL is configured:
+  the schema wants an absolute URI there, and this tool has no published address of its own);
+* one ``result`` per finding listed (errors, warnings; the cap of the other formats applies), with ``level``
+  (``error``, ``warning``), the message, and a ``physicalLocation`` whose ``artifactLocation.uri`` is relative to
+  ``originalUriBaseIds.SRCROOT`` (the repository root: where the configuration was found, else the working
+  directory), with ``region.startLine``/``startColumn`` when the finding has them (the file line of a SimaticML
+  finding, as the text format gives it); the block is a ``logicalLocation``; every result has a file (GitHub
+  refuses a log with one that has none): a finding that names none goes on its block's file or the first checked;
+* findings silenced by an inline ``// noqa: CODE reason`` are kept with an ``inSource`` suppression and its
+  justification, as SARIF says a suppressed result is reported (GitHub then shows them as dismissed).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Sequence
+from urllib.parse import quote
+
+from simatic_xml.diagnostic_codes import describe
+from simatic_xml.diagnostics import Diagnostic
+
+from .report import place
+
+__all__ = ("SARIF_SCHEMA", "SARIF_VERSION", "Suppressed", "to_sarif")
+
+SARIF_VERSION = "2.1.0"
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+CODES_PAGE = "docs/diagnostic-codes.md"
+
+_LEVEL = {"Error": "error", "Warning": "warning", "Info": "note"}
+
+Suppressed = tuple[Diagnostic, str]
+"""A finding an inline suppression silenced, and the reason it gives."""
+
+
+def _anchor(heading: str) -> str:
+    """The anchor GitHub and most Markdown viewers give a heading: lower case, spaces to hyphens, punctuation
+    dropped (``LAD/FBD networks`` -> ``ladfbd-networks``)."""
+    return re.sub(r"[^a-z0-9 _-]", "", heading.lower()).replace(" ", "-")
+
+
+def _rule(code: str, docs_url: str | None) -> dict[str, Any]:
+    info = describe(code)
+    rule: dict[str, Any] = {"id": code, "name": "".join(part.title() for part in code.split("_"))}
+    if info is None:  # a code newer than this registry: named, not described
+        return rule
+    section = f"{CODES_PAGE}#{_anchor(info.group)}"
+    rule["shortDescription"] = {"text": info.meaning}
+    rule["fullDescription"] = {"text": f"{info.group}: {info.meaning}"}
+    rule["defaultConfiguration"] = {"level": _LEVEL[info.severities[0]]}
+    # A relative link in the markdown would resolve against the checked repository, not this tool's: link only
+    # to a configured address.
+    link = f"[{info.group}]({docs_url}#{_anchor(info.group)})" if docs_url else f"`{section}`"
+    rule["help"] = {"text": f"{info.meaning} See {section} of engineering-api.",
+                    "markdown": f"{info.meaning} See {link} in engineering-api's diagnostic codes."}
+    if docs_url:
+        rule["helpUri"] = f"{docs_url}#{_anchor(info.group)}"
+    rule["properties"] = {"tags": [info.group]}
+    return rule
+
+
+def _uri(file: str, root: Path) -> dict[str, str]:
+    """The artifact location of ``file``: relative to ``root`` when it lies under it, else an absolute file URI."""
+    path = Path(file).resolve()
+    try:
+        relative = path.relative_to(root)
+    except ValueError:
+        return {"uri": path.as_uri()}
+    return {"uri": quote(relative.as_posix()), "uriBaseId": "SRCROOT"}
+
+
+def _artifact(d: Diagnostic, files: Sequence[str]) -> tuple[str | None, str]:
+    """The file a result is placed on, and a note for the message when it is not the finding's own.
+
+    GitHub code scanning refuses a whole SARIF file when one result has no physical location (github/codeql-action
+    issues 1738 and 2459: "locationFromSarifResult: expected at least one location"), so a finding that names no
+    file goes on the file named after its block (TIA names an export after its object), else the first file checked.
+    """
+    if d.file:
+        return d.file, ""
+    if d.block:
+        named = [f for f in files if Path(f).stem.casefold() == d.block.casefold()]
+        if named:
+            return named[0], ""
+    return (files[0], " (the finding names no file; placed on the first file checked)") if files else (None, "")
+
+
+def _result(d: Diagnostic, rules: dict[str, int], root: Path, reason: str | None, files: Sequence[str]
+            ) -> dict[str, Any]:
+    line, column, network = place(d)
+    where = " ".join(part for part in (f"[{d.block}]" if d.block else "", f"{network}:" if network else "") if part)
+    file, note = _artifact(d, files)
+    result: dict[str, Any] = {
+        "ruleId": d.code, "ruleIndex": rules[d.code], "level": _LEVEL.get(d.severity, "note"),
+        "message": {"text": " ".join([where, " ".join(d.message.split())]).strip() + note},
+    }
+    if file:
+        physical: dict[str, Any] = {"artifactLocation": _uri(file, root)}
+        if line and file == d.file:
+            physical["region"] = {"startLine": line, **({"startColumn": column} if column else {})}
+        location: dict[str, Any] = {"physicalLocation": physical}
+        if d.block:
+            location["logicalLocations"] = [{"name": d.block, "kind": "module"}]
+        result["locations"] = [location]
+    if reason is not None:
+        result["suppressions"] = [{"kind": "inSource", "justification": reason}]
+    return result
+
+
+def to_sarif(listed: Sequence[Diagnostic], suppressed: Sequence[Suppressed], *, root: Path, version: str,
+             docs_url: str | None = None, files: Sequence[str] = ()) -> dict[str, Any]:
+    """The SARIF log of one run: ``listed`` findings (errors and warnings as the other formats list them) and the
+    ``suppressed`` ones with their reasons; URIs relative to ``root``."""
+    root = root.resolve()
+    shown = [(d, None) for d in listed if d.severity in ("Error", "Warning")]
+    everything: list[tuple[Diagnostic, str | None]] = [*shown, *suppressed]
+    rules: dict[str, int] = {}
+    for d, _ in everything:
+        rules.setdefault(d.code, len(rules))
+    driver: dict[str, Any] = {"name": "engineering-api", "version": version,
+                              "rules": [_rule(code, docs_url) for code in rules]}
+    if docs_url:
+        driver["informationUri"] = docs_url
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": SARIF_VERSION,
+        "runs": [{
+            "tool": {"driver": driver},
+            "originalUriBaseIds": {"SRCROOT": {"uri": root.as_uri() + "/"}},
+            "columnKind": "unicodeCodePoints",
+            "results": [_result(d, rules, root, reason, files) for d, reason in everything],
+        }],
+    }
