@@ -97,6 +97,7 @@ _TABLE: tuple[tuple[str, str, tuple[Severity, ...], str], ...] = (
     ("FOR_VARIABLE", "Data types", _E, "A FOR loop's control variable is not of an integer data type."),
     ("VOID_VALUE", "Data types", _E, "A function without a return value is used in an expression."),
     ("WRITE_CONSTANT", "Statements", _E, "A constant (user or system) is written."),
+    ("GOTO_LABEL", "Statements", _E, "GOTO names a jump label the block does not declare."),
     ("EXIT_OUTSIDE_LOOP", "Statements", _E, "EXIT stands outside a FOR, WHILE or REPEAT loop."),
     ("CONTINUE_OUTSIDE_LOOP", "Statements", _E, "CONTINUE stands outside a FOR, WHILE or REPEAT loop."),
     ("EXPRESSION_STATEMENT", "Statements", _E, "An expression stands alone as a statement."),

@@ -112,6 +112,7 @@ MESSAGES = {
     "DUPLICATE_NAME": 'The name "{name}" is declared more than once.',
     "DUPLICATE_BLOCK": 'The block name "{name}" already exists.',
     "NUMBER_IN_USE": 'The block number {cls} {number} is already used by "{other}".',
+    "GOTO_LABEL": 'The jump label "{label}" is not defined in the block.',
     "EXIT_OUTSIDE_LOOP": "EXIT is only permitted inside a FOR, WHILE or REPEAT loop.",
     "CONTINUE_OUTSIDE_LOOP": "CONTINUE is only permitted inside a FOR, WHILE or REPEAT loop.",
     "EXPRESSION_STATEMENT": "An expression is not a statement; assign its value or call a block.",
