@@ -31,6 +31,15 @@ def _common(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
 
 
+def _family(parser: argparse.ArgumentParser) -> None:
+    from engineering_api.rules.compiler.signatures import FAMILIES
+
+    parser.add_argument("--cpu-family", choices=FAMILIES, default=None,
+                        help="the CPU family the code runs on: it chooses the signature of the system and technology "
+                             "instructions that differ (MC_Reset's ErrorInfo on an S7-1200); default: either is "
+                             "accepted")
+
+
 def _missing(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--allow-missing", action="store_true",
                         help="report MISSING_TAG/MISSING_BLOCK/MISSING_TYPE/MISSING_CONSTANT as warnings, so "
@@ -76,6 +85,7 @@ def _downgrade_missing(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 def add_scl_check(parser: argparse.ArgumentParser) -> None:
     _common(parser, "SCL sources (.scl, .db, .udt)")
     _missing(parser)
+    _family(parser)
 
 
 def run_scl_check(args: argparse.Namespace) -> int:
@@ -90,7 +100,7 @@ def run_scl_check(args: argparse.Namespace) -> int:
         return usage_error(str(exc))
     sources, diagnostics = text_sources(files)
     for path in sources:
-        diagnostics.extend(check(load([path]), info=True))
+        diagnostics.extend(check(load([path], cpu_family=args.cpu_family), info=True))
     if args.allow_missing:
         _downgrade_missing(diagnostics)
     return finish(args, diagnostics, files, "scl check")
@@ -102,6 +112,7 @@ def add_simaticml_check(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-roundtrip", action="store_true",
                         help="skip the read -> write -> re-read comparison (semantics only)")
     _missing(parser)
+    _family(parser)
     _one_program(parser)
 
 
@@ -118,7 +129,7 @@ def run_simaticml_check(args: argparse.Namespace) -> int:
         return usage_error(str(exc))
     diagnostics: list[Diagnostic] = []
     programs = []
-    for group, loaded in load_groups(files, one_program=args.one_program):
+    for group, loaded in load_groups(files, one_program=args.one_program, cpu_family=args.cpu_family):
         programs.append(group.as_json())
         diagnostics.extend(check(loaded, info=True))
         if not args.no_roundtrip:
@@ -138,8 +149,9 @@ def add_plc_check(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tia-version", metavar="V", help="the TIA Portal version of the project (V16 … V21); "
                         "documents of a newer version are errors, as TIA refuses to import them")
     parser.add_argument("--cpu", metavar="ARTICLE", help="the CPU's article number (6ES7 516-3AN02-0AB0, optionally "
-                        "/V3.0), checked against the hardware catalog")
+                        "/V3.0), checked against the hardware catalog; its family is the default of --cpu-family")
     _missing(parser)
+    _family(parser)
     _one_program(parser)
 
 
@@ -164,10 +176,12 @@ def run_plc_check(args: argparse.Namespace) -> int:
             version = normalize_version(args.tia_version)
         except VersionError as exc:
             return usage_error(str(exc))
+    family = args.cpu_family
     if args.cpu:
-        problem = _cpu_problem(args.cpu)
+        problem, cpu_family = _cpu_problem(args.cpu)
         if problem:
             return usage_error(problem)
+        family = family or cpu_family
     try:
         files, unread = unread_files(collect(args.paths, XML_SUFFIXES | SCL_SUFFIXES | UNREAD_SUFFIXES))
     except UsageError as exc:
@@ -176,19 +190,21 @@ def run_plc_check(args: argparse.Namespace) -> int:
         return usage_error("no file to check: only TIA V20 text documents (.s7dcl/.s7res), which are not read")
     groups: list[ProgramGroup] = []
     diagnostics = unread + check_files(files, tia_version=version, one_program=args.one_program, groups=groups,
-                                         info=True)
+                                         info=True, cpu_family=family)
     if args.allow_missing:
         _downgrade_missing(diagnostics)
     return finish(args, diagnostics, files, "plc check", [g.as_json() for g in groups])
 
 
-def _cpu_problem(article: str) -> str | None:
+def _cpu_problem(article: str) -> tuple[str | None, str | None]:
+    """What is wrong with the CPU article number (None: nothing), and the signature family of the CPU."""
     from engineering_api.rules.catalog import HardwareCatalog
+    from engineering_api.rules.compiler.signatures import cpu_family
 
     try:
         entry, _ = HardwareCatalog.load().resolve(article)
     except LookupError as exc:
-        return str(exc.args[0] if exc.args else exc)
+        return str(exc.args[0] if exc.args else exc), None
     if entry.device_kind != "plc":
-        return f"{article} is a {entry.category} ({entry.name}), not a CPU"
-    return None
+        return f"{article} is a {entry.category} ({entry.name}), not a CPU", None
+    return None, cpu_family(entry.family)

@@ -171,7 +171,7 @@ class CallChecks(CheckContext):
             sys_fb = SYSTEM_FBS.get(t.name.upper())
             if sys_fb is not None:
                 return self.check_params(e, sys_fb.members, t.name, fc=False, ret="VOID")
-            sig = fb_signature(t.name)
+            sig = fb_signature(t.name, self.p.cpu_family)
             if sig is not None:
                 return self.check_params(e, sig.members, t.name, fc=False, ret="VOID", optional=sig.optional)
             return self.args_only(e, t.name)

@@ -56,16 +56,17 @@ _Operand: TypeAlias = "tuple[FlgAccess | None, A.Expr | None, SclType]"
 """An operand at a pin: its access (None for a box's own result), its expression, its type."""
 
 
-def system_box_members(name: str) -> dict[str, Var] | None:
-    """The parameters (lower name -> Var) of the system FB a LAD/FBD box ``name`` runs, None when the box is
-    no system FB of the catalog (a basic instruction such as Contact, Add or Move)."""
+def system_box_members(name: str, family: str | None = None) -> dict[str, Var] | None:
+    """The parameters (lower name -> Var) of the system FB a LAD/FBD box ``name`` runs on a CPU of ``family``
+    (:func:`~.signatures.fb_signature`), None when the box is no system FB of the catalog (a basic instruction
+    such as Contact, Add or Move)."""
     from .builtins import SYSTEM_FBS
     from .signatures import fb_signature
 
     found = SYSTEM_FBS.get(name.upper())
     if found is not None:
         return {k: v for k, v in found.members.items() if v.section in ("Input", "Output", "InOut")}
-    signature = fb_signature(name)
+    signature = fb_signature(name, family)
     return signature.members if signature is not None else None
 
 _BOOL_PARTS = frozenset(["Contact", "Coil", "SCoil", "RCoil", "PContact", "NContact", "PCoil", "NCoil", "SetCoil",
@@ -183,7 +184,7 @@ class FlgNetChecks(CheckContext):
 
         if not isinstance(part, Part) or pin.lower() in ("en", "eno"):
             return
-        members = system_box_members(part.name)
+        members = system_box_members(part.name, self.p.cpu_family)
         if members is not None and members.get(pin.lower()) is None:
             self.err(None, "UNKNOWN_PARAMETER", param=pin, callee=part.name)
 

@@ -103,6 +103,9 @@ class Program:
     duplicates: list[tuple[BlockDef, BlockDef]] = field(default_factory=list)  # (BlockDef, first BlockDef)
     strict_types: bool = False
     """Report unknown unquoted type names as errors (they may be system types the checker does not list)."""
+    cpu_family: str | None = None
+    """The CPU family the program runs on (``S7-1200``, ``S7-1500``; see :mod:`.signatures`), which chooses the
+    signature of the system instructions that differ between families; None when unknown: either is accepted."""
     _views: dict[str, tuple[tuple[int, int], Program]] = field(default_factory=dict, init=False, repr=False, compare=False)
     """namespace -> (sizes of the tables it was built from, the view): see :meth:`in_namespace`."""
 

@@ -294,9 +294,12 @@ def _node(path: str, description: str, children: list[CompileMessage]) -> Compil
                           error_count=errors, warning_count=warnings)
 
 
-def compile_software(software: CompiledSoftware, device: str, only: str | None = None) -> CompileRun:
-    """Check the software (or one object, ``only``) and nest the findings as TIA does."""
+def compile_software(software: CompiledSoftware, device: str, only: str | None = None, *,
+                     cpu_family: str | None = None) -> CompileRun:
+    """Check the software (or one object, ``only``) of a CPU of ``cpu_family`` (the signatures of the system
+    instructions: :mod:`.signatures`; None: either family's) and nest the findings as TIA does."""
     program = program_from_software(software)
+    program.cpu_family = cpu_family
     digests = {o.name.lower(): (o.name, o.interface_hash) for o in software.all() if o.kind in _KIND}
     run = CompileRun(CompileResult(state="Success", error_count=0, warning_count=0), program=program)
     block_nodes: list[CompileMessage] = []
