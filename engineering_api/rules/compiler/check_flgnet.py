@@ -33,6 +33,7 @@ from .check_context import CheckContext
 from .program import BlockDef, type_from_text, undefined_global
 from .types import (
     BIT_LIT,
+    TypeClass,
     ELEMENTARY,
     INT_LIT,
     SclType,
@@ -71,6 +72,10 @@ def system_box_members(name: str, family: str | None = None) -> dict[str, Var] |
 
 _BOOL_PARTS = frozenset(["Contact", "Coil", "SCoil", "RCoil", "PContact", "NContact", "PCoil", "NCoil", "SetCoil",
                          "ResetCoil", "PBox", "NBox", "TrCoil", "IlCoil", "SvCoil", "Not"])
+_OPERAND_PARTS = frozenset(["Contact", "Coil", "SCoil", "RCoil", "PContact", "NContact", "PCoil", "NCoil"])
+"""Bit instructions whose ``operand`` names the bit they scan or write (STEP 7 help, "---| |--- Normally open
+contact", "---( )--- Assign", "--(S)-- Set output"...: the operand is a parameter of the instruction, and a box
+whose operand is left empty shows ``<??.?>`` and does not compile)."""
 _COMPARES = frozenset(["Eq", "Ne", "Gt", "Ge", "Lt", "Le", "InRange", "OutRange"])
 """Boxes whose SrcType types their inputs only: their ``out`` is the Bool result (power flow)."""
 _TYPED_BOXES = _COMPARES | frozenset([
@@ -101,6 +106,8 @@ not a documented rule (Siemens' conversion table has no implicit INT/TIME conver
 on MOVE saying otherwise was found): TIA V16 exported 31 such MOVEs of an S7-1200 program (an HMI Int into an
 IEC_TIMER's PT, a timer's ET into an Int; fseenig/Automacao_GIT ``FC07_FilmBroken&Test.xml``), and Openness
 exports only consistent blocks. In SCL and with the IEC check on it stays an error."""
+_UNTYPED_FORMALS = frozenset(["VARIANT", "ANY", "POINTER", "DB_ANY", "VOID"])
+"""Parameter types any operand may stand at (a Variant in/out takes any tag)."""
 _SCANNABLE = {"Contact": frozenset(["TIMER", "COUNTER"])}
 """Non-Bool operands a bit instruction accepts: an S7-1500 contact scans the status of an S5 timer or counter."""
 LABEL = "#LABEL"
@@ -108,6 +115,7 @@ LABEL = "#LABEL"
 _MESSAGES = {
     "FLGNET_SLICE": 'The slice "{slice}" is outside the {bits} bits of "{name}" (data type "{type}").',
     "FLGNET_LABEL": 'The jump label "{label}" is not defined in the block.',
+    "FLGNET_OPERAND": 'The instruction "{part}" has no operand.',
 }
 
 
@@ -139,6 +147,7 @@ class FlgNetChecks(CheckContext):
             if typed is not None:
                 types[uid] = typed
         pins: dict[str | None, dict[str, str | None]] = {}  # part UId -> {pin name: access UId}
+        wired: set[tuple[str | None, str]] = set()  # (part UId, pin) of every pin a wire reaches
         for wire in net.wires or ():
             conns = wire.connections if isinstance(wire, Wire) else []
             operand = None
@@ -154,6 +163,7 @@ class FlgNetChecks(CheckContext):
                             self.err(None, "FLGNET_WIRE", network=self.network, uid=c.uid)
                     else:
                         pin_parts.append((parts[c.uid], c.name))
+                        wired.add((c.uid, c.name))
                         self.system_box_pin(parts[c.uid], c.name)
             if operand is None or operand not in types:
                 continue
@@ -170,13 +180,17 @@ class FlgNetChecks(CheckContext):
                 if (pin == "operand" and isinstance(part, Part) and part.name in _BOOL_PARTS) or pin in ("en", "eno"):
                     self.err(None, "FLGNET_TYPE", name=_access_text(accesses[operand]), type=display(t),
                              part=part.name)
-        for uid, wired in pins.items():
+        for uid, part in parts.items():
+            if isinstance(part, Part) and part.name in _OPERAND_PARTS and (uid, "operand") not in wired:
+                self.flg_err("FLGNET_OPERAND", part=part.name)
+        for uid, at_pins in pins.items():
             part = parts[uid]
-            operands: dict[str, _Operand] = {pin: (accesses[a], *types[a]) for pin, a in wired.items()}
+            operands: dict[str, _Operand] = {pin: (accesses[a], *types[a]) for pin, a in at_pins.items()}
             if isinstance(part, FCall):
                 self.call_pins(part, operands)
             else:
                 self.box_pins(part, operands)
+                self.system_box_types(part, operands)
 
     def system_box_pin(self, part: Part | FCall, pin: str) -> None:
         """A pin of a system FB's box (TON, CTU, R_TRIG...) must be one of its parameters (or EN/ENO)."""
@@ -187,6 +201,37 @@ class FlgNetChecks(CheckContext):
         members = system_box_members(part.name, self.p.cpu_family)
         if members is not None and members.get(pin.lower()) is None:
             self.err(None, "UNKNOWN_PARAMETER", param=pin, callee=part.name)
+
+    def system_box_types(self, part: Part, operands: dict[str, _Operand]) -> None:
+        """The operands at the pins of a system FB's box (TON, CTU, MC_POWER...) against the parameters' types, as
+        the actual parameters of the same call in SCL: an input's operand converts into the parameter's type, an
+        output's parameter into the operand, an in/out both ways (a TON's PT wired to TRUE is refused). A box of a
+        chosen type (``<TemplateValue Name="time_type" Type="Type">LTime``) takes the parameters of that instance
+        type (TON_LTIME); one whose instance type the catalog does not hold is not typed."""
+        from simatic_xml.template_value import TemplateValue
+
+        chosen = [i.value for i in part.items if isinstance(i, TemplateValue) and i.type == "Type"]
+        name = f"{part.name}_{chosen[0]}" if chosen else part.name
+        members = system_box_members(name, self.p.cpu_family)
+        if members is None:
+            return
+        for pin, op in operands.items():
+            formal = members.get(pin.lower())
+            if formal is None or not isinstance(op[2], str) or op[2] == LABEL:
+                continue
+            ft = formal.type
+            if isinstance(ft, TypeClass):
+                if formal.section == "Input" and not ft.accepts(op[2]):
+                    self.pin_error(part, pin, op[2], ft.name, op)
+            elif not isinstance(ft, str) or ft in _UNTYPED_FORMALS:
+                continue
+            elif formal.section == "Output":
+                self.pin_fits(part, pin, (None, None, ft), op[2], op)
+            elif formal.section == "InOut":
+                if not inout_fits(op[2], ft, self.iec):
+                    self.pin_error(part, pin, op[2], ft, op)
+            else:
+                self.pin_fits(part, pin, op, ft, op)
 
     def missing_blocks(self, part: Part | FCall) -> None:
         """A called FC/FB (``<CallInfo Name>``) and the single-instance DB of a box or call (``<Instance
