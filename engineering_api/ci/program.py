@@ -37,6 +37,7 @@ from simatic_xml.tag_editor import is_tag_editor_root, read_tag_editor_xml, root
 
 from . import grouping as _grouping
 from .paths import SCL_SUFFIXES, binary_source
+from .xml_lines import declaration_line
 
 if TYPE_CHECKING:
     from simatic_xml.model import Document
@@ -368,6 +369,10 @@ def check(loaded: Loaded, *, info: bool = False) -> list[Diagnostic]:
         if id(blk) in found and id(blk) not in shown:
             shown.add(id(blk))
             out.extend(d for d in found[id(blk)] if info or d.severity != "Info")
+    for d in out:  # a SimaticML block's declarations and identity have no text line: the file's line of the element
+        data = loaded.documents.get(d.file or "")
+        if data is not None and d.network is None and not d.line:
+            d.line = declaration_line(data, d.code, d.message)
     return out
 
 

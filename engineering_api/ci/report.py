@@ -27,7 +27,7 @@ from xml.sax.saxutils import escape, quoteattr
 from simatic_xml.diagnostics import DIAGNOSTIC_CAP, Diagnostic, capped, cut_counts
 
 from . import EXIT_CLEAN, EXIT_FINDINGS, FORMATS
-from .xml_lines import file_line
+from .xml_lines import file_line, textless_network
 
 __all__ = ("FORMATS", "emit", "exit_code", "github_line", "text_line", "to_json", "to_junit")
 
@@ -60,7 +60,8 @@ def _place(d: Diagnostic) -> tuple[int | None, int | None, str]:
         return d.line, d.column, ""
     if not (d.file and d.file.lower().endswith(".xml")):
         return d.line, d.column, f"network {d.network}"
-    inside = f", line {d.line}" + (f", column {d.column}" if d.column else "") if d.line else ""
+    in_text = d.line and not textless_network(d.file, d.network)  # a LAD/FBD finding's line is the file's already
+    inside = f", line {d.line}" + (f", column {d.column}" if d.column else "") if in_text else ""
     return file_line(d.file, d.network, d.line, d.column), None, f"network {d.network}{inside}"
 
 

@@ -277,11 +277,13 @@ class CompileRun:
     one object that fails, every other object as well (so its callers are known)."""
 
 
-def _where(d: CompilerDiagnostic) -> str:
+def _where(d: CompilerDiagnostic, textless: set[int | None]) -> str:
+    """``Network N, line L, column C``; a LAD/FBD network (in ``textless``) has no text lines (its findings' lines
+    are the export's), so TIA's message names the network only."""
     parts: list[str] = []
     if d.network:
         parts.append(f"Network {d.network}")
-    if d.line:
+    if d.line and d.network not in textless:
         parts.append(f"line {d.line}, column {d.col}")
     return ", ".join(parts)
 
@@ -344,8 +346,9 @@ def compile_software(software: CompiledSoftware, device: str, only: str | None =
                     description=f"The block was inconsistent: the interface of {names} changed since its last "
                                 "compile; it was compiled again.",
                 ))
+        textless = {n.index for n in bd.networks if n.flgnet is not None}
         for d in diags:
-            where = _where(d)
+            where = _where(d, textless)
             leaves.append(CompileMessage(
                 path=path + (f"/Network {d.network}" if d.network else ""),
                 description=f"{where}: {d.message}" if where else d.message,
