@@ -111,6 +111,7 @@ _TABLE: tuple[tuple[str, str, tuple[Severity, ...], str], ...] = (
     ("FLGNET_SLICE", "LAD/FBD networks", _E, "A bit slice is outside its operand's bits."),
     ("FLGNET_LABEL", "LAD/FBD networks", _E, "A jump names a label the block does not define."),
     ("FLGNET_OPERAND", "LAD/FBD networks", _E, "A contact or coil has no operand."),
+    ("GRAPH_REFERENCE", "LAD/FBD networks", _E, "A GRAPH connection or jump names a step or transition the sequence does not have."),
     ("GENERATION_NOT_SUPPORTED", "Generating blocks from SCL", _E, "Valid SCL the generator cannot write into SimaticML (a REF_TO dereference or `?=`, a documentation comment); `scl check` checks it and TIA's own generation builds it."),
     ("INVALID_DECLARATION", "Generating blocks from SCL", _E, "A declaration cannot be written into a block interface."),
     ("INVALID_NETWORK", "Generating blocks from SCL", _E, "A network's code cannot be written into SimaticML."),

@@ -200,6 +200,8 @@ def check_block(program: Program, block: BlockDef, path: str | None = None) -> l
             message, line, col = net.error
             out.append(CompilerDiagnostic(MESSAGES["NETWORK_SYNTAX"].format(message=message), line, col, block.name,
                                           "Error", path, "SYNTAX_ERROR", net.index))
+        elif net.dangling is not None:
+            out.append(CompilerDiagnostic(net.dangling, 0, 0, block.name, "Error", path, "GRAPH_REFERENCE", net.index))
         elif net.unchecked is not None:
             out.append(CompilerDiagnostic(MESSAGES["NETWORK_NOT_CHECKED"].format(reason=net.unchecked), 0, 0,
                                           block.name, "Warning", path, "NETWORK_NOT_CHECKED", net.index))

@@ -44,6 +44,7 @@ class Network:
     flgnet: FlgNet | None = None
     error: tuple[str, int, int] | None = None  # (message, line, col) when the SCL text does not parse
     unchecked: str | None = None  # why a network of valid SimaticML is not checked (a construct not read here)
+    dangling: str | None = None  # a GRAPH connection to a step or transition the sequence does not have
 
 
 @dataclass(slots=True)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from engineering_api.rules.program_objects import ProgramObject
+    from simatic_xml.graph import Sequence
     from simatic_xml.model import Document
     from simatic_xml.xmlnode import XmlNode
 
@@ -153,7 +154,7 @@ def graph_networks(index: int, body: XmlNode) -> list[Network]:
         seq = graph.from_xml(body)
     except Exception as exc:  # noqa: BLE001 - a shape the typed view does not read: said, not an error
         return [Network(index, "GRAPH", unchecked=f"its GRAPH sequence is not read by this tool ({exc})")]
-    out: list[Network] = []
+    out: list[Network] = [Network(index, "GRAPH", dangling=found) for found in _dangling(seq.sequence)]
     for operations in (seq.pre_operations, seq.post_operations):
         out.extend(_permanent_operations(index, operations))
     for step in seq.sequence.steps:
@@ -164,6 +165,22 @@ def graph_networks(index: int, body: XmlNode) -> list[Network]:
         if transition.net is not None:
             out.append(Network(index, transition.programming_language, flgnet=transition.net))
     return out
+
+
+def _dangling(sequence: Sequence) -> list[str]:
+    """The connections of a GRAPH sequence that name a step or transition it does not have (a jump to a missing
+    step): a connection links nodes of the sequence by number (``<StepRef Number>``, ``<TransitionRef Number>``),
+    so one whose number no ``<Step>``/``<Transition>`` carries links nothing TIA's GRAPH editor can draw."""
+    known = {"StepRef": {s.number for s in sequence.steps}, "TransitionRef": {t.number for t in sequence.transitions}}
+    found = []
+    for connection in sequence.connections:
+        for end in (connection.source, connection.target):
+            numbers = known.get(end.kind)
+            if numbers is not None and end.number not in numbers:
+                what = "step" if end.kind == "StepRef" else "transition"
+                link = "jump" if connection.link_type == "Jump" else "connection"
+                found.append(f"The {link} names {what} {end.number}, which the sequence does not have.")
+    return found
 
 
 def _permanent_operations(index: int, operations: XmlNode | None) -> list[Network]:
