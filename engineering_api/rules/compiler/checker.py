@@ -207,6 +207,8 @@ def check_block(program: Program, block: BlockDef, path: str | None = None) -> l
                                           block.name, "Warning", path, "NETWORK_NOT_CHECKED", net.index))
         elif net.flgnet is not None:
             chk.flgnet(net.flgnet)
+        elif net.stl is not None:
+            chk.stl_bits(net.stl)
         else:
             chk.body(net.statements)
     return out

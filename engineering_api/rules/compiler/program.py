@@ -18,6 +18,7 @@ from .types import ELEMENTARY, ArrayT, NamedT, SclType, StructT, Var, canonical,
 if TYPE_CHECKING:
     from simatic_xml.flgnet import FlgNet
     from simatic_xml.interface import Member, Sections
+    from simatic_xml.stl import StlStatement
 
 __all__ = ["BlockDef", "Network", "Program", "TypeIssue", "access_root", "from_source", "literal_int", "type_from_node", "type_from_text"]
 
@@ -45,6 +46,7 @@ class Network:
     error: tuple[str, int, int] | None = None  # (message, line, col) when the SCL text does not parse
     unchecked: str | None = None  # why a network of valid SimaticML is not checked (a construct not read here)
     dangling: str | None = None  # a GRAPH connection to a step or transition the sequence does not have
+    stl: list[StlStatement] | None = None  # an STL network's statements (their bit operands are checked)
 
 
 @dataclass(slots=True)

@@ -137,6 +137,12 @@ def block_def_from_document(doc: Document, obj: ProgramObject) -> BlockDef:
             except Exception as exc:  # noqa: BLE001 - a shape the typed view does not read: said, not an error
                 # (none of 2 037 LAD/FBD networks of the corpus and 60 public repositories is one)
                 bd.networks.append(Network(index, lang, unchecked=f"its {lang} is not read by this tool ({exc})"))
+        elif body.tag == "StatementList":
+            from simatic_xml import stl
+            try:
+                bd.networks.append(Network(index, "STL", stl=stl.from_xml(body)))
+            except Exception as exc:  # noqa: BLE001 - a shape the typed view does not read: said, not an error
+                bd.networks.append(Network(index, "STL", unchecked=f"its STL is not read by this tool ({exc})"))
         elif body.tag == "Graph":
             bd.networks.extend(graph_networks(index, body))
     return bd
