@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from engineering_api.backend.areas.compile import CompilePort
 from engineering_api.backend.errors import NotFoundError
 from engineering_api.rules.compiler.project import compile_software
+from engineering_api.rules.compiler.signatures import cpu_family
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -51,14 +52,14 @@ class FakeCompile(CompilePort):
 
     def compile_block(self, device: str, name: str) -> CompileResult:
         with self._session.change() as project:
-            _, software = self._session.software(project, device)
+            dev, software = self._session.software(project, device)
             obj = software.blocks.get(name) or software.types.get(name)
             if obj is None:
                 obj = next((o for o in [*software.blocks.values(), *software.types.values()]
                             if o.name.lower() == name.lower()), None)
             if obj is None:
                 raise NotFoundError(f"The block '{name}' was not found.", code="BLOCK_NOT_FOUND")
-            run = compile_software(software, device, only=obj.name)
+            run = compile_software(software, device, only=obj.name, cpu_family=cpu_family(dev.family))
             _record(software, run)
         return run.result
 
@@ -89,7 +90,7 @@ class FakeCompile(CompilePort):
         """Compile a PLC's software and record the result; the whole run, for callers that build on it (the online
         area's download turns the same run into a program image instead of compiling twice). Not a port method."""
         with self._session.change() as project:
-            _, software = self._session.software(project, device)
-            run = compile_software(software, device)
+            dev, software = self._session.software(project, device)
+            run = compile_software(software, device, cpu_family=cpu_family(dev.family))
             _record(software, run)
         return run

@@ -42,7 +42,9 @@ class Diagnostic:
     """A finding at a place in the user's text.
 
     ``line``/``column`` are 1-based; 0 means "the whole block" (or file). ``network`` is the 1-based
-    network number of a SimaticML block (``None`` for SCL sources, whose lines are the file's).
+    network number of a SimaticML block (``None`` for SCL sources, whose lines are the file's). In an SCL network
+    the line counts in the network's text; a LAD/FBD/GRAPH network has no text, and its findings carry the line
+    of their element (Access, Part, Call, Wire) in the export, as do a block's declaration findings.
     """
 
     message: str

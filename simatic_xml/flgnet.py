@@ -80,6 +80,8 @@ class FlgAccess:
     constant: FlgConstant | None = None
     address: dict[str, str] | None = None
     label: str | None = None
+    line: int = field(default=0, init=False, compare=False, repr=False)
+    """The line of the ``Access`` element in the document read (0: built); not part of its meaning."""
 
 
 @dataclass(slots=True)
@@ -114,6 +116,8 @@ class Part:
     version: str | None = None
     disabled_eno: str | None = None
     items: list[TemplateValue | Negated | AutomaticTyped | PartInstance | XmlNode] = field(default_factory=list)
+    line: int = field(default=0, init=False, compare=False, repr=False)
+    """The line of the ``Part`` element in the document read (0: built); not part of its meaning."""
 
 
 @dataclass(slots=True)
@@ -134,6 +138,8 @@ class Call:
     uid: str | None = None
     instance: PartInstance | None = None
     parameters: list[CallParameter] = field(default_factory=list)
+    line: int = field(default=0, init=False, compare=False, repr=False)
+    """The line of the ``Call`` element in the document read (0: built); not part of its meaning."""
 
 
 @dataclass(slots=True)
@@ -172,6 +178,8 @@ class Wire:
 
     uid: str | None = None
     connections: list[Connection | XmlNode] = field(default_factory=list)
+    line: int = field(default=0, init=False, compare=False, repr=False)
+    """The line of the ``Wire`` element in the document read (0: built); not part of its meaning."""
 
 
 @dataclass(slots=True)
@@ -258,6 +266,7 @@ def _part_item(node: XmlNode) -> FlgAccess | Part | Call:
     if node.tag == "Part":
         attrs = _attrs(node, ("Name",), ("UId", "Version", "DisabledENO"))
         part = Part(attrs["Name"], attrs.get("UId"), attrs.get("Version"), attrs.get("DisabledENO"))
+        part.line = node.line
         part.items = [_typed(_part_child, c) for c in node.children]
         return part
     if node.tag == "Call":
@@ -267,6 +276,7 @@ def _part_item(node: XmlNode) -> FlgAccess | Part | Call:
         info = node.children[0]
         attrs = _attrs(info, ("Name", "BlockType"))
         call = Call(attrs["Name"], attrs["BlockType"], node.attrs.get("UId"))
+        call.line = node.line
         for child in info.children:
             if child.tag == "Instance" and call.instance is None and not call.parameters:
                 call.instance = _instance(child)
@@ -314,6 +324,7 @@ def _access(node: XmlNode) -> FlgAccess:
         raise _Untyped
     attrs = _attrs(node, ("Scope",), ("UId",))
     access = FlgAccess(attrs["Scope"], attrs.get("UId"))
+    access.line = node.line
     if len(node.children) != 1:
         raise _Untyped
     inner = node.children[0]
@@ -345,6 +356,7 @@ def _wire(node: XmlNode) -> Wire:
     if node.tag != "Wire":
         raise _Untyped
     wire = Wire(_attrs(node, (), ("UId",)).get("UId"))
+    wire.line = node.line
     wire.connections = [_typed(_connection, c) for c in node.children]
     return wire
 

@@ -58,7 +58,7 @@ def _operand(node: XmlNode) -> tuple[flgnet.FlgAccess | XmlNode, str | None, dic
             and last.children[0].tag == "Text" and not last.children[0].children and not last.children[0].attrs:
         comment = last.children[0].text or ""
         attrs = dict(last.attrs)
-        node = XmlNode(node.tag, node.ns, dict(node.attrs), kids[:-1], node.text)
+        node = XmlNode(node.tag, node.ns, dict(node.attrs), kids[:-1], node.text, node.line)
     return flgnet.access_from_xml(node), comment, attrs
 
 

@@ -30,6 +30,8 @@ class XmlNode:
     attrs: dict[str, str] = field(default_factory=dict)
     children: list[XmlNode] = field(default_factory=list)
     text: str | None = None
+    line: int = field(default=0, compare=False, repr=False)
+    """The line of the element in the document it was read from (0: built, not read); not part of its meaning."""
 
     def iter(self, tag: str | None = None) -> Iterator[XmlNode]:
         """Depth-first, document-order walk over this node and its descendants."""
@@ -201,5 +203,5 @@ def from_lxml(el: etree._Element) -> XmlNode:
     ns, name = split_tag(tag if isinstance(tag, str) else element_tag(el))
     if len(el):
         checkpoint()
-        return XmlNode(name, ns, dict(el.attrib), [from_lxml(c) for c in el], None)
-    return XmlNode(name, ns, dict(el.attrib), [], el.text)
+        return XmlNode(name, ns, dict(el.attrib), [from_lxml(c) for c in el], None, el.sourceline or 0)
+    return XmlNode(name, ns, dict(el.attrib), [], el.text, el.sourceline or 0)

@@ -40,6 +40,15 @@ def _common(parser: argparse.ArgumentParser, what: str) -> None:
                         "docs/diagnostic-codes.md, linked from each rule (helpUri)")
 
 
+def _family(parser: argparse.ArgumentParser) -> None:
+    from engineering_api.rules.compiler.signatures import FAMILIES
+
+    parser.add_argument("--cpu-family", choices=FAMILIES, default=None,
+                        help="the CPU family the code runs on: it chooses the signature of the system and technology "
+                             "instructions that differ (MC_Reset's ErrorInfo on an S7-1200); default: either is "
+                             "accepted")
+
+
 def _missing(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--allow-missing", action="store_true",
                         help="report MISSING_TAG/MISSING_BLOCK/MISSING_TYPE/MISSING_CONSTANT as warnings, so "
@@ -111,6 +120,7 @@ def _downgrade_missing(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 def add_scl_check(parser: argparse.ArgumentParser) -> None:
     _common(parser, "SCL sources (.scl, .db, .udt)")
     _missing(parser)
+    _family(parser)
 
 
 def run_scl_check(args: argparse.Namespace) -> int:
@@ -124,9 +134,12 @@ def run_scl_check(args: argparse.Namespace) -> int:
         files = checked_files(args, config, SCL_SUFFIXES)
     except (ConfigError, UsageError) as exc:
         return usage_error(str(exc))
+    problem, family = _configured_family(args, config)
+    if problem:
+        return usage_error(problem)
     sources, diagnostics = text_sources(files)
     for path in progress(sources, len(sources), "scl check: files"):
-        diagnostics.extend(check(load([path]), info=True))
+        diagnostics.extend(check(load([path], cpu_family=family), info=True))
     return finish(args, diagnostics, files, "scl check", config=config)
 
 
@@ -136,6 +149,7 @@ def add_simaticml_check(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-roundtrip", action="store_true",
                         help="skip the read -> write -> re-read comparison (semantics only)")
     _missing(parser)
+    _family(parser)
     _one_program(parser)
 
 
@@ -151,9 +165,12 @@ def run_simaticml_check(args: argparse.Namespace) -> int:
         files = checked_files(args, config, XML_SUFFIXES)
     except (ConfigError, UsageError) as exc:
         return usage_error(str(exc))
+    problem, family = _configured_family(args, config)
+    if problem:
+        return usage_error(problem)
     diagnostics: list[Diagnostic] = []
     programs = []
-    groups = load_groups(files, one_program=args.one_program) if files else []
+    groups = load_groups(files, one_program=args.one_program, cpu_family=family) if files else []
     for group, loaded in progress(groups, len(groups), "simaticml check: programs"):
         programs.append(group.as_json())
         diagnostics.extend(check(loaded, info=True))
@@ -172,8 +189,9 @@ def add_plc_check(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tia-version", metavar="V", help="the TIA Portal version of the project (V16 … V21); "
                         "documents of a newer version are errors, as TIA refuses to import them")
     parser.add_argument("--cpu", metavar="ARTICLE", help="the CPU's article number (6ES7 516-3AN02-0AB0, optionally "
-                        "/V3.0), checked against the hardware catalog")
+                        "/V3.0), checked against the hardware catalog; its family is the default of --cpu-family")
     _missing(parser)
+    _family(parser)
     _one_program(parser)
 
 
@@ -204,10 +222,12 @@ def run_plc_check(args: argparse.Namespace) -> int:
             version = normalize_version(args.tia_version)
         except VersionError as exc:
             return usage_error(str(exc))
+    family = args.cpu_family
     if args.cpu:
-        problem = _cpu_problem(args.cpu)
+        problem, cpu_family = _cpu_problem(args.cpu)
         if problem:
             return usage_error(problem)
+        family = family or cpu_family
     try:
         found = checked_files(args, config, XML_SUFFIXES | SCL_SUFFIXES | UNREAD_SUFFIXES)
     except UsageError as exc:
@@ -219,17 +239,27 @@ def run_plc_check(args: argparse.Namespace) -> int:
         return usage_error("no file to check: only TIA V20 text documents (.s7dcl/.s7res), which are not read")
     groups: list[ProgramGroup] = []
     diagnostics = unread + check_files(files, tia_version=version, one_program=args.one_program, groups=groups,
-                                         info=True)
+                                         info=True, cpu_family=family)
     return finish(args, diagnostics, files, "plc check", [g.as_json() for g in groups], config)
 
 
-def _cpu_problem(article: str) -> str | None:
+def _configured_family(args: argparse.Namespace, config: CheckConfig) -> tuple[str | None, str | None]:
+    """The signature family for ``scl check`` and ``simaticml check``: ``--cpu-family``, else the family of the
+    settings' ``cpu`` (what is wrong with that article, if anything, comes first)."""
+    if args.cpu_family or not config.cpu:
+        return None, args.cpu_family
+    return _cpu_problem(config.cpu)
+
+
+def _cpu_problem(article: str) -> tuple[str | None, str | None]:
+    """What is wrong with the CPU article number (None: nothing), and the signature family of the CPU."""
     from engineering_api.rules.catalog import HardwareCatalog
+    from engineering_api.rules.compiler.signatures import cpu_family
 
     try:
         entry, _ = HardwareCatalog.load().resolve(article)
     except LookupError as exc:
-        return str(exc.args[0] if exc.args else exc)
+        return str(exc.args[0] if exc.args else exc), None
     if entry.device_kind != "plc":
-        return f"{article} is a {entry.category} ({entry.name}), not a CPU"
-    return None
+        return f"{article} is a {entry.category} ({entry.name}), not a CPU", None
+    return None, cpu_family(entry.family)

@@ -37,6 +37,7 @@ from simatic_xml.tag_editor import is_tag_editor_root, read_tag_editor_xml, root
 
 from . import grouping as _grouping
 from .paths import SCL_SUFFIXES, binary_source
+from .xml_lines import declaration_line
 
 if TYPE_CHECKING:
     from simatic_xml.model import Document
@@ -91,7 +92,8 @@ class ProgramGroup:
 
 
 def check_files(files: Iterable[str], *, tia_version: Optional[str] = None, one_program: bool = False,
-                groups: Optional[list[ProgramGroup]] = None, info: bool = False) -> list[Diagnostic]:
+                groups: Optional[list[ProgramGroup]] = None, info: bool = False,
+                cpu_family: Optional[str] = None) -> list[Diagnostic]:
     """:func:`check` of each PLC's files (see :func:`plc_groups`), in the order of the files; with
     ``one_program`` every file is one PLC. ``groups`` (a list) receives the :class:`ProgramGroup` of each.
 
@@ -100,19 +102,19 @@ def check_files(files: Iterable[str], *, tia_version: Optional[str] = None, one_
     ``PLC_1/PLC tags``); what is borrowed is not checked again and takes part in no duplicate or number check
     of the borrower."""
     out: list[Diagnostic] = []
-    for group, one in load_groups(files, tia_version=tia_version, one_program=one_program):
+    for group, one in load_groups(files, tia_version=tia_version, one_program=one_program, cpu_family=cpu_family):
         if groups is not None:
             groups.append(group)
         out.extend(check(one, info=info))
     return out
 
 
-def load_groups(files: Iterable[str], *, tia_version: Optional[str] = None,
-                one_program: bool = False) -> list[tuple[ProgramGroup, Loaded]]:
+def load_groups(files: Iterable[str], *, tia_version: Optional[str] = None, one_program: bool = False,
+                cpu_family: Optional[str] = None) -> list[tuple[ProgramGroup, Loaded]]:
     """Each program of ``files`` loaded (see :func:`check_files`), with what it borrows from the others."""
     files = list(files)
     parts = {None: files} if one_program else plc_groups(files)
-    loaded = [(key, load(group, tia_version=tia_version)) for key, group in parts.items()]
+    loaded = [(key, load(group, tia_version=tia_version, cpu_family=cpu_family)) for key, group in parts.items()]
     result: list[tuple[ProgramGroup, Loaded]] = []
     for key, one in loaded:
         lenders = [other for k, other in loaded if k != key and _grouping.side_by_side(key, k)]
@@ -160,11 +162,13 @@ def _version_number(text: str) -> float:
     return int(match.group(1)) + int(match.group(2) or 0) / 10 if match else 0.0
 
 
-def load(files: Iterable[str], *, tia_version: Optional[str] = None, strict_types: bool = True) -> Loaded:
-    """Read ``files`` (SimaticML ``.xml``, SCL ``.scl``/``.db``/``.udt``) into one closed program view."""
+def load(files: Iterable[str], *, tia_version: Optional[str] = None, strict_types: bool = True,
+         cpu_family: Optional[str] = None) -> Loaded:
+    """Read ``files`` (SimaticML ``.xml``, SCL ``.scl``/``.db``/``.udt``) into one closed program view, for a CPU
+    of ``cpu_family`` (``S7-1200``/``S7-1500``: the signatures of system instructions; None: either's)."""
     from engineering_api.rules.compiler.program import Program
 
-    program = Program(closed=True, strict_types=strict_types)
+    program = Program(closed=True, strict_types=strict_types, cpu_family=cpu_family)
     loaded = Loaded(program, list(files))
     target = _version_number(tia_version) if tia_version else None
     for path in loaded.files:
@@ -365,6 +369,10 @@ def check(loaded: Loaded, *, info: bool = False) -> list[Diagnostic]:
         if id(blk) in found and id(blk) not in shown:
             shown.add(id(blk))
             out.extend(d for d in found[id(blk)] if info or d.severity != "Info")
+    for d in out:  # a SimaticML block's declarations and identity have no text line: the file's line of the element
+        data = loaded.documents.get(d.file or "")
+        if data is not None and d.network is None and not d.line:
+            d.line = declaration_line(data, d.code, d.message)
     return out
 
 

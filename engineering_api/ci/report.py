@@ -29,7 +29,7 @@ from xml.sax.saxutils import escape, quoteattr
 from simatic_xml.diagnostics import DIAGNOSTIC_CAP, Diagnostic, capped, cut_counts
 
 from . import EXIT_CLEAN, EXIT_FINDINGS, FORMATS
-from .xml_lines import file_line
+from .xml_lines import file_line, textless_network
 
 if TYPE_CHECKING:
     from .sarif import Suppressed
@@ -65,7 +65,8 @@ def place(d: Diagnostic) -> tuple[int | None, int | None, str]:
         return d.line, d.column, ""
     if not (d.file and d.file.lower().endswith(".xml")):
         return d.line, d.column, f"network {d.network}"
-    inside = f", line {d.line}" + (f", column {d.column}" if d.column else "") if d.line else ""
+    in_text = d.line and not textless_network(d.file, d.network)  # a LAD/FBD finding's line is the file's already
+    inside = f", line {d.line}" + (f", column {d.column}" if d.column else "") if in_text else ""
     return file_line(d.file, d.network, d.line, d.column), None, f"network {d.network}{inside}"
 
 

@@ -4,15 +4,19 @@ The checker counts an SCL network's lines in the network's own text (the text TI
 exported tokens by :func:`simatic_xml.tokens_to_text`), and that is what the JSON report and the REST answers
 carry with ``network``. An editor's jump (``file:line:``) or a GitHub annotation (``line=``) needs a line of the
 file instead: line 2 of an export is its ``<Document>``, not line 2 of network 1. So ``text``, ``junit`` and
-``github`` put a finding on the file line of the exported token that starts its text line, and one without a
-text line (LAD/FBD/GRAPH networks, a network that cannot be read) on its ``SW.Blocks.CompileUnit``.
+``github`` put a finding on the file line of the exported token that starts its text line. A LAD/FBD/GRAPH network
+has no text: its findings carry the file line of the element they are about (the ``Access``, ``Part``, ``Call`` or
+``Wire``; :mod:`engineering_api.rules.compiler.check_flgnet`), in every format; one without a line (a network that
+cannot be read) goes on its ``SW.Blocks.CompileUnit``.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape
 
 from simatic_xml.safe import parse_untrusted
 from simatic_xml.scl_text import tokens_to_text
@@ -21,21 +25,31 @@ from simatic_xml.xmlnode import XmlNode, from_lxml, local_name
 if TYPE_CHECKING:
     from lxml import etree
 
-__all__ = ("file_line", "network_lines")
+__all__ = ("declaration_line", "file_line", "network_lines", "textless_network")
 
 
 def file_line(path: str, network: int, line: int | None, column: int | None = None) -> int | None:
     """The file line of the exported token at ``line``:``column`` of network ``network``'s text (1-based) in the
     export ``path``: the token the column falls in, or the line's first; the network's own line when ``line``
-    is unknown or past its text; None when the file is no readable block export."""
+    is unknown or past its text; a LAD/FBD/GRAPH network's finding keeps its own ``line`` (already the file's);
+    None when the file is no readable block export."""
     lines = network_lines(path)
     if not 1 <= network <= len(lines):
         return None
     unit_line, tokens = lines[network - 1]
+    if not tokens:  # LAD/FBD/GRAPH: a finding carries the file line of its element (Access, Part, Wire) itself
+        return line if line and line >= unit_line else unit_line
     if not line or line > len(tokens):
         return unit_line
     on_line = tokens[line - 1]
     return next((at for start, at in reversed(on_line) if start <= (column or 1)), on_line[0][1])
+
+
+def textless_network(path: str, network: int) -> bool:
+    """Is network ``network`` of the export ``path`` known to have no text (LAD/FBD/GRAPH), so that its findings'
+    lines are the file's already? False when it has one (SCL) or the file cannot be read."""
+    lines = network_lines(path)
+    return 1 <= network <= len(lines) and not lines[network - 1][1]
 
 
 Lines = tuple[tuple[int, tuple[tuple[tuple[int, int], ...], ...]], ...]
@@ -94,3 +108,35 @@ def _token_text(element: etree._Element) -> str:
         return tokens_to_text(XmlNode("StructuredText", node.ns, {}, [node], None))
     except Exception:  # noqa: BLE001 - an element the text cannot hold: it holds no newline either
         return ""
+
+
+_QUOTED = re.compile(r'"([^"]+)"')
+_DECLARATION_CODES = frozenset(["MISSING_TYPE", "UNKNOWN_TYPE", "DUPLICATE_NAME"])
+
+
+def declaration_line(data: bytes, code: str, message: str) -> int:
+    """The file line of what a finding about a block's declarations or identity names, in its export ``data``
+    (0 when it is not found): ``NUMBER_IN_USE`` the block's ``<Number>``, ``DUPLICATE_NAME`` the second
+    ``<Member Name=…>`` of that name (or the block's ``<Name>``), ``MISSING_TYPE``/``UNKNOWN_TYPE`` the first
+    member whose ``Datatype`` is that type. The name is the first quoted one of the message (each of these messages
+    names its object first: ``Data type "UDT_Missing" not defined.``)."""
+    if code == "NUMBER_IN_USE":
+        return _line_of(data, [b"<Number>"])
+    found = _QUOTED.search(message) if code in _DECLARATION_CODES else None
+    if found is None:
+        return 0
+    name = escape(found.group(1), {'"': "&quot;"}).encode()
+    if code == "DUPLICATE_NAME":
+        members = [m.start() for m in re.finditer(rb'<Member Name="' + re.escape(name) + rb'"', data)]
+        if len(members) > 1:
+            return data.count(b"\n", 0, members[1]) + 1
+        return _line_of(data, [b"<Name>" + name + b"</Name>"])
+    return _line_of(data, [b'Datatype="&quot;' + name + b'&quot;', b'Datatype="' + name + b'"'])
+
+
+def _line_of(data: bytes, needles: list[bytes]) -> int:
+    for needle in needles:
+        at = data.find(needle)
+        if at >= 0:
+            return data.count(b"\n", 0, at) + 1
+    return 0

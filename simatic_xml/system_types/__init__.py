@@ -92,6 +92,14 @@ class Instruction:
     source: str
     optional: tuple[str, ...] = ()
     """Parameters a call may leave out (a fourth field ``"optional"`` on the parameter's row)."""
+    families: tuple[tuple[str, tuple[Member, ...]], ...] = ()
+    """CPU families whose instruction of this name takes other parameters than ``parameters`` (the S7-1500's):
+    (family, its parameters), e.g. the S7-1200's MC_Reset with ``ErrorInfo : Word``."""
+
+    def family_parameters(self, family: str) -> tuple[Member, ...] | None:
+        """The parameters the instruction takes on CPU family ``family`` when they differ from ``parameters``
+        (``S7-1200``), None when the catalog knows no other signature for that family."""
+        return next((rows for name, rows in self.families if name.upper() == family.upper()), None)
 
     def parameter(self, name: str) -> Member | None:
         """The parameter called ``name`` (case-insensitive), or None."""
@@ -123,9 +131,11 @@ def _load() -> tuple[dict[str, SystemType], dict[str, Instruction]]:
     instructions: dict[str, Instruction] = {}
     for entry in raw["instructions"]:
         rows = entry.get("parameters", ())
+        families = tuple((family, _members(other["parameters"]))
+                         for family, other in entry.get("families", {}).items())
         i = Instruction(entry["name"], entry["fb"], _members(rows), entry.get("return"),
                         entry.get("instance"), entry.get("version"), sources[entry["source"]],
-                        tuple(r[0] for r in rows if len(r) > 3 and r[3] == "optional"))
+                        tuple(r[0] for r in rows if len(r) > 3 and r[3] == "optional"), families)
         instructions[i.name.upper()] = i
     return types, instructions
 

@@ -86,3 +86,58 @@ def test_the_line_model_matches_the_network_text_of_every_corpus_export():
             assert len(tokens) == text.count("\n") + 1, (path, index + 1)
             checked += 1
     assert checked >= 19  # the SCL networks of the corpus exports
+
+
+def _line_of(path: Path, needle: str) -> int:
+    return next(i for i, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in text)
+
+
+def test_a_lad_finding_points_at_its_element_in_every_format() -> None:
+    """A LAD network has no text: its findings carry the file line of the Access, Part or Wire they are about (not the
+    network's first line), in the JSON as in the text report (issue 50)."""
+    import json
+
+    from .test_commands import run_main
+
+    lad = Path(__file__).parent / "data" / "s7_1200_motion" / "FB_Axis_LAD.xml"
+    _, out = run_main("simaticml", "check", "--cpu-family", "S7-1500", "-f", "json", str(lad))
+    lines = {d["code"]: d["line"] for d in json.loads(out)["diagnostics"]}
+    assert lines == {"UNKNOWN_PARAMETER": _line_of(lad, '<Wire UId="29">'),
+                     "MISSING_TECHNOLOGY_OBJECT": _line_of(lad, '<Access Scope="GlobalVariable" UId="21">')}
+    _, text = run_main("simaticml", "check", "--cpu-family", "S7-1500", str(lad))
+    assert f"{lad}:{lines['UNKNOWN_PARAMETER']}: error: [FB_Axis] network 1: The parameter" in text
+
+
+def test_declaration_findings_of_an_export_carry_the_line_of_their_element(tmp_path: Path) -> None:
+    """MISSING_TYPE, DUPLICATE_NAME and NUMBER_IN_USE of SimaticML blocks: the member, the second member of the
+    name, the block's Number."""
+    import json
+
+    from .test_commands import run_main
+
+    lad = (Path(__file__).parent / "data" / "s7_1200_motion" / "FB_Axis_LAD.xml").read_text(encoding="utf-8")
+    first = tmp_path / "FB_A.xml"
+    first.write_text(lad.replace('<Member Name="info" Datatype="Word" />', '<Member Name="info" Datatype="Word" />\n'
+                                 '    <Member Name="u" Datatype="&quot;UDT_Missing&quot;" />\n'
+                                 '    <Member Name="go" Datatype="Bool" />'), encoding="utf-8")
+    second = tmp_path / "FB_B.xml"
+    second.write_text(lad.replace("<Name>FB_Axis</Name>", "<Name>FB_Other</Name>"), encoding="utf-8")
+    _, out = run_main("plc", "check", "-f", "json", str(tmp_path))
+    found = {d["code"]: (Path(d["file"]).name, d["line"]) for d in json.loads(out)["diagnostics"]}
+    assert found["MISSING_TYPE"] == ("FB_A.xml", _line_of(first, "UDT_Missing"))
+    assert found["DUPLICATE_NAME"] == ("FB_A.xml", _line_of(first, "UDT_Missing") + 1)
+    assert found["NUMBER_IN_USE"] == ("FB_B.xml", _line_of(second, "<Number>"))
+
+
+def test_a_seeded_lad_finding_points_at_its_part(tmp_path: Path) -> None:
+    import json
+
+    from .test_commands import run_main
+
+    seeded = Path(__file__).parents[1] / "compiler" / "seeded" / "lad_coil_without_operand.xml"
+    lines = seeded.read_text(encoding="utf-8").splitlines(keepends=True)
+    export = tmp_path / seeded.name
+    export.write_text(lines[0] + "\n" + "".join(lines[2:]), encoding="utf-8")  # the comment is no SimaticML
+    _, out = run_main("simaticml", "check", "-f", "json", str(export))
+    [found] = [(d["code"], d["line"]) for d in json.loads(out)["diagnostics"]]
+    assert found == ("FLGNET_OPERAND", _line_of(export, '<Part Name="Coil" UId="25" />'))

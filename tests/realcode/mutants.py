@@ -328,6 +328,63 @@ def wrong_system_pin(text: str) -> Optional[tuple[str, str]]:
     return None
 
 
+_JUMP_TARGET = re.compile(r'(<NodeTo>\s*<StepRef Number=")(\d+)(" />\s*</NodeTo>\s*<LinkType>Jump</LinkType>)')
+
+
+def graph_jump_missing_step(text: str) -> Optional[tuple[str, str]]:
+    """A GRAPH jump sent to a step number the sequence does not have. A connection links nodes of the sequence by
+    number (``<StepRef Number>``); TIA's GRAPH editor offers only the sequence's steps as a jump's target (STEP 7
+    help, GRAPH, "Inserting jumps": the target is a step of the sequencer), so no valid block has such a jump."""
+    site = _JUMP_TARGET.search(text)
+    if site is None:
+        return None
+    numbers = {int(n) for n in re.findall(r'<Step Number="(\d+)"', text)}
+    missing = str(max(numbers, default=0) + 100)
+    return text[:site.start(2)] + missing + text[site.end(2):], f"jump to step {site.group(2)} -> {missing}"
+
+
+def graph_transition_not_bool(text: str) -> Optional[tuple[str, str]]:
+    """The operand of a contact in a GRAPH transition's condition replaced by a local of another elementary type:
+    a transition's condition is a Bool network and a contact scans a Bool (STEP 7 help, "---| |--- Normally open
+    contact": operand of data type BOOL)."""
+    members = dict(re.findall(r'<Member Name="([^"]+)" Datatype="(Int|DInt|Real|Word|Time)"', text))
+    if not members:
+        return None
+    other = next(iter(members))
+    for transition in re.finditer(r"<Transition [^>]*>.*?</Transition>", text, re.DOTALL):
+        net = transition.group(0)
+        for part in re.finditer(r'<Part Name="Contact" UId="(\d+)"', net):
+            wire = re.search(r'<IdentCon UId="(\d+)" />\s*<NameCon UId="%s" Name="operand" />' % part.group(1), net)
+            if wire is None:
+                continue
+            access = re.search(r'<Access Scope="\w+" UId="%s">.*?</Access>' % wire.group(1), net, re.DOTALL)
+            if access is not None:
+                local = (f'<Access Scope="LocalVariable" UId="{wire.group(1)}"><Symbol><Component Name="{other}" />'
+                         "</Symbol></Access>")
+                at = transition.start() + access.start()
+                return (text[:at] + local + text[transition.start() + access.end():],
+                        f"transition contact operand -> #{other} ({members[other]})")
+    return None
+
+
+_STL_BIT = re.compile(r'(<StlToken Text="(?:A|AN|O|ON|=|S|R)" />\s*)(<Access Scope="\w+">\s*<Symbol>.*?</Symbol>)',
+                      re.DOTALL)
+
+
+def stl_wrong_operand_type(text: str) -> Optional[tuple[str, str]]:
+    """The operand of an STL bit logic instruction (A, O, =, S, R...) replaced by a temp Int declared for it: the
+    operand of a bit logic instruction is a BOOL (STEP 7 help, STL "A: AND": operand of data type BOOL, or a
+    timer or counter)."""
+    site = _STL_BIT.search(text)
+    if site is None or '<Section Name="Temp" />' not in text:
+        return None
+    local = '<Access Scope="LocalVariable">\n      <Symbol>\n        <Component Name="mut_int" />\n      </Symbol>'
+    mutated = text[:site.start(2)] + local + text[site.end(2):]
+    mutated = mutated.replace('<Section Name="Temp" />',
+                              '<Section Name="Temp"><Member Name="mut_int" Datatype="Int" /></Section>', 1)
+    return mutated, "STL bit operand -> #mut_int (Int)"
+
+
 SCL_OPERATORS: dict[str, Callable[[str], Optional[tuple[str, str]]]] = {
     "undeclared_local": undeclared_local,
     "string_into_number": string_into_number,
@@ -345,6 +402,9 @@ XML_OPERATORS: dict[str, Callable[[str], Optional[tuple[str, str]]]] = {
     "lad_missing_block": missing_block,
     "lad_missing_instance_db": missing_instance_db,
     "lad_wrong_system_pin": wrong_system_pin,
+    "graph_jump_missing_step": graph_jump_missing_step,
+    "graph_transition_not_bool": graph_transition_not_bool,
+    "stl_wrong_operand_type": stl_wrong_operand_type,
 }
 OPERATORS = {**SCL_OPERATORS, **XML_OPERATORS}
 _MISSING_OPERATORS = frozenset(["lad_missing_block", "lad_missing_instance_db"])

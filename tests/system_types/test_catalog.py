@@ -244,3 +244,21 @@ def test_calls_of_checked_instance_types_take_their_instructions_parameters() ->
     assert _errors("    #c(CU := #b, CD := #b, PV := 3);\n", decls)[0][0] == "UNKNOWN_PARAMETER"  # CD is CTUD's
     assert _errors("    #t(IN := #b, PT := LT#2s);\n    #b := #t.Q;\n", decls) == []
     assert _errors("    #t(IN := #b, PT := LT#2s, R := #b);\n", decls)[0][0] == "UNKNOWN_PARAMETER"  # TONR's R
+
+
+def test_every_family_signature_cites_a_source_and_has_the_instructions_shape() -> None:
+    """A family's own signature (the S7-1200's MC_Reset) cites a source of the catalog and lists parameters as
+    the instruction's own do."""
+    import json
+
+    raw = json.loads((Path(__file__).parents[2] / "simatic_xml" / "system_types" / "catalog.json").read_text())
+    families = [(entry["name"], other) for entry in raw["instructions"] for other in entry.get("families", {}).values()]
+    assert families, "the S7-1200 motion instructions have their own signatures"
+    for name, other in families:
+        assert other["source"] in raw["sources"], name
+        assert all(len(row) >= 3 and row[1] in ("Input", "Output", "InOut") for row in other["parameters"]), name
+    reset = lookup_instruction("MC_Reset")
+    assert reset is not None
+    s7_1200 = reset.family_parameters("s7-1200")
+    assert s7_1200 is not None and any(p.name == "ErrorInfo" and p.data_type == "Word" for p in s7_1200)
+    assert reset.family_parameters("S7-1500") is None

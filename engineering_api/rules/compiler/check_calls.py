@@ -54,14 +54,17 @@ def _must_be_supplied(v: Var, fc: bool) -> bool:
     """Must the formal parameter ``v`` be supplied at a call?
 
     STEP 7's rules for supplying block parameters (S7-1200/S7-1500): a function (FC) has no memory of its own,
-    so each input and in/out needs an actual parameter. A function block (FB) keeps its inputs, outputs and
+    so each of its formal parameters, input, output and in/out, needs an actual parameter (STEP 7 help, "Important
+    difference between the output parameters of FC and FB": "Functions (FC) have no memory. Unlike with the FB,
+    supplying the formal parameters is therefore not optional but mandatory"; quoted in German at
+    sps-forum.de/threads/61990, post 434263). A function block (FB) keeps its inputs, outputs and
     the values of *elementary* in/outs in its instance data, so they may be left out (the last value is used);
     an in/out of a structured type (ARRAY, STRUCT, PLC data type, instance) or of a parameter type (VARIANT,
     POINTER, ANY...) holds only a reference to the actual parameter and must be supplied. (Secondary source
     citing Siemens' system manual: industrialmonitordirect.com, "S7-1200/1500 TIA Portal InOut parameter compiler
     error fix"; real code: TIA exports call PID_Compact without its Int in/out ``Mode``, and
     leszczuk/Tia_Portal_Weze StolyDoCiecia calls an FB without its Int in/out ``iLicznikCiec``.)"""
-    if v.section == "Input":
+    if v.section in ("Input", "Output"):
         return fc
     if v.section != "InOut":
         return False
@@ -168,7 +171,7 @@ class CallChecks(CheckContext):
             sys_fb = SYSTEM_FBS.get(t.name.upper())
             if sys_fb is not None:
                 return self.check_params(e, sys_fb.members, t.name, fc=False, ret="VOID")
-            sig = fb_signature(t.name)
+            sig = fb_signature(t.name, self.p.cpu_family)
             if sig is not None:
                 return self.check_params(e, sig.members, t.name, fc=False, ret="VOID", optional=sig.optional)
             return self.args_only(e, t.name)
@@ -371,10 +374,12 @@ class CallChecks(CheckContext):
         named_only = spec[3] if len(spec) > 3 else ()  # MUX's INELSE: named only, never a positional INn
         args = e.args
         types: list[tuple[str, str | None]] = []
+        supplied: set[str] = set()
         for i, a in enumerate(args):
             if a.name is None:
                 kind = params[i][1] if i < len(params) else (params[-1][1] if variadic else "any")
                 pname = params[i][0] if i < len(params) else f"IN{i + 1}"
+                supplied.add(pname)
             else:
                 up = a.name.upper()
                 match = next((p for p in params if p[0] == up), None)
@@ -388,6 +393,7 @@ class CallChecks(CheckContext):
                     self.expr(a.value)
                     continue
                 pname, kind = match
+                supplied.add(pname)
             if kind == "out" or a.op == "=>":
                 self.lvalue(a.value)
                 continue
@@ -401,6 +407,12 @@ class CallChecks(CheckContext):
                 self.err(a.value, "PARAMETER_TYPE", src=display(t), dst={"num": "ANY_NUM", "bool": "Bool",
                                                                       "int": "ANY_INT"}[kind], param=pname)
             types.append((kind, t))
+        # Every input of these instructions is supplied: MIN/MAX take IN1, IN2 and more (S7-1200 System Manual
+        # V4.2, A5E02486680-AK, "MIN and MAX": two inputs, expandable up to 32), LIMIT MN, IN and MX, SEL G, IN0
+        # and IN1, MUX K, IN0 and IN1 (INELSE optional). Outputs (ERR, MOVE_BLK's OUT) are not judged here.
+        for pname, kind in params:
+            if kind != "out" and pname not in supplied:
+                self.err(e, "PARAMETER_NOT_SUPPLIED", param=pname, callee=name)
         if result is None:
             return None
         if result == "VOID" or result == "INT" or result in ("VARIANT", "DB_ANY"):

@@ -177,6 +177,8 @@ class ExpressionChecks(CheckContext):
     def members_of(self, t: SclType) -> dict[str, Var] | None:
         if type(t) is StructT:
             return t.members
+        if t == "DTL":  # elementary for conversions, a structure of the catalog for its members (#dt.HOUR)
+            return SYSTEM_TYPES["DTL"].members
         if type(t) is NamedT:
             key = t.name.lower()
             cache = self._members_cache
@@ -221,7 +223,8 @@ class ExpressionChecks(CheckContext):
             return None
         v = members.get(e.name.lower())
         if v is None:
-            if self.p.closed or type(bt) is StructT or (type(bt) is NamedT and bt.name.lower() in self.p.types):
+            if self.p.closed or type(bt) is StructT or bt == "DTL" or (type(bt) is NamedT
+                                                                        and bt.name.lower() in self.p.types):
                 self.err(e, "UNKNOWN_MEMBER", name=e.name, type=_owner(e.base, bt), member=e.name)
             return None
         return self.known(v.type)

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, TypeAlias
+from dataclasses import replace
+from typing import TYPE_CHECKING, NamedTuple, TypeAlias
 
 from simatic_xml.scl import ast as A
 from simatic_xml.scl.errors import SclSyntaxError
@@ -33,6 +34,7 @@ from .check_context import CheckContext
 from .program import BlockDef, type_from_text, undefined_global
 from .types import (
     BIT_LIT,
+    TypeClass,
     ELEMENTARY,
     INT_LIT,
     SclType,
@@ -47,29 +49,46 @@ from .types import (
 
 if TYPE_CHECKING:
     from simatic_xml.flgnet import Call as FCall
+    from simatic_xml.stl import StlStatement
     from simatic_xml.flgnet import FlgAccess, FlgNet, Part, Wire
     from simatic_xml.xmlnode import XmlNode
 
 __all__ = ["FlgNetChecks", "system_box_members"]
 
+class _At(NamedTuple):
+    """Where a LAD/FBD finding points: the line of its element (Access, Part, Call, Wire) in the export, no
+    column. A LAD/FBD network has no text of its own, so its findings carry the file's line (0: not read from a
+    file), where an SCL network's carry the line in the network's text (:mod:`engineering_api.ci.xml_lines`)."""
+
+    line: int
+    col: int = 0
+
+
 _Operand: TypeAlias = "tuple[FlgAccess | None, A.Expr | None, SclType]"
 """An operand at a pin: its access (None for a box's own result), its expression, its type."""
 
 
-def system_box_members(name: str) -> dict[str, Var] | None:
-    """The parameters (lower name -> Var) of the system FB a LAD/FBD box ``name`` runs, None when the box is
-    no system FB of the catalog (a basic instruction such as Contact, Add or Move)."""
+def system_box_members(name: str, family: str | None = None) -> dict[str, Var] | None:
+    """The parameters (lower name -> Var) of the system FB a LAD/FBD box ``name`` runs on a CPU of ``family``
+    (:func:`~.signatures.fb_signature`), None when the box is no system FB of the catalog (a basic instruction
+    such as Contact, Add or Move)."""
     from .builtins import SYSTEM_FBS
     from .signatures import fb_signature
 
     found = SYSTEM_FBS.get(name.upper())
     if found is not None:
         return {k: v for k, v in found.members.items() if v.section in ("Input", "Output", "InOut")}
-    signature = fb_signature(name)
+    signature = fb_signature(name, family)
     return signature.members if signature is not None else None
 
 _BOOL_PARTS = frozenset(["Contact", "Coil", "SCoil", "RCoil", "PContact", "NContact", "PCoil", "NCoil", "SetCoil",
                          "ResetCoil", "PBox", "NBox", "TrCoil", "IlCoil", "SvCoil", "Not"])
+_OPERAND_PARTS = frozenset(["Contact", "Coil", "SCoil", "RCoil", "PContact", "NContact", "PCoil", "NCoil"])
+"""Bit instructions whose ``operand`` names the bit they scan or write (STEP 7 help, "---| |--- Normally open
+contact", "---( )--- Assign", "--(S)-- Set output"...: the operand is a parameter of the instruction, and a box
+whose operand is left empty shows ``<??.?>`` and does not compile)."""
+_STL_BIT_LOGIC = frozenset(["A", "AN", "O", "ON", "X", "XN", "=", "S", "R", "FP", "FN"])
+"""STL instructions whose operand is a bit."""
 _COMPARES = frozenset(["Eq", "Ne", "Gt", "Ge", "Lt", "Le", "InRange", "OutRange"])
 """Boxes whose SrcType types their inputs only: their ``out`` is the Bool result (power flow)."""
 _TYPED_BOXES = _COMPARES | frozenset([
@@ -100,6 +119,8 @@ not a documented rule (Siemens' conversion table has no implicit INT/TIME conver
 on MOVE saying otherwise was found): TIA V16 exported 31 such MOVEs of an S7-1200 program (an HMI Int into an
 IEC_TIMER's PT, a timer's ET into an Int; fseenig/Automacao_GIT ``FC07_FilmBroken&Test.xml``), and Openness
 exports only consistent blocks. In SCL and with the IEC check on it stays an error."""
+_UNTYPED_FORMALS = frozenset(["VARIANT", "ANY", "POINTER", "DB_ANY", "VOID"])
+"""Parameter types any operand may stand at (a Variant in/out takes any tag)."""
 _SCANNABLE = {"Contact": frozenset(["TIMER", "COUNTER"])}
 """Non-Bool operands a bit instruction accepts: an S7-1500 contact scans the status of an S5 timer or counter."""
 LABEL = "#LABEL"
@@ -107,6 +128,7 @@ LABEL = "#LABEL"
 _MESSAGES = {
     "FLGNET_SLICE": 'The slice "{slice}" is outside the {bits} bits of "{name}" (data type "{type}").',
     "FLGNET_LABEL": 'The jump label "{label}" is not defined in the block.',
+    "FLGNET_OPERAND": 'The instruction "{part}" has no operand.',
 }
 
 
@@ -138,22 +160,25 @@ class FlgNetChecks(CheckContext):
             if typed is not None:
                 types[uid] = typed
         pins: dict[str | None, dict[str, str | None]] = {}  # part UId -> {pin name: access UId}
+        wired: set[tuple[str | None, str]] = set()  # (part UId, pin) of every pin a wire reaches
         for wire in net.wires or ():
             conns = wire.connections if isinstance(wire, Wire) else []
+            at = _At(wire.line if isinstance(wire, Wire) else 0)
             operand = None
             pin_parts: list[tuple[Part | FCall, str]] = []
             for c in conns:
                 if isinstance(c, IdentCon):
                     if c.uid not in accesses and c.uid not in other:
-                        self.err(None, "FLGNET_WIRE", network=self.network, uid=c.uid)
+                        self.err(at, "FLGNET_WIRE", network=self.network, uid=c.uid)
                     operand = c.uid
                 elif isinstance(c, NameCon):
                     if c.uid not in parts:
                         if c.uid not in other:
-                            self.err(None, "FLGNET_WIRE", network=self.network, uid=c.uid)
+                            self.err(at, "FLGNET_WIRE", network=self.network, uid=c.uid)
                     else:
                         pin_parts.append((parts[c.uid], c.name))
-                        self.system_box_pin(parts[c.uid], c.name)
+                        wired.add((c.uid, c.name))
+                        self.system_box_pin(parts[c.uid], c.name, at)
             if operand is None or operand not in types:
                 continue
             t = types[operand][1]
@@ -167,25 +192,76 @@ class FlgNetChecks(CheckContext):
                 if pin == "operand" and t in _SCANNABLE.get(part.name, ()):
                     continue
                 if (pin == "operand" and isinstance(part, Part) and part.name in _BOOL_PARTS) or pin in ("en", "eno"):
-                    self.err(None, "FLGNET_TYPE", name=_access_text(accesses[operand]), type=display(t),
+                    self.err(_At(accesses[operand].line), "FLGNET_TYPE", name=_access_text(accesses[operand]), type=display(t),
                              part=part.name)
-        for uid, wired in pins.items():
+        for uid, part in parts.items():
+            if isinstance(part, Part) and part.name in _OPERAND_PARTS and (uid, "operand") not in wired:
+                self.flg_err("FLGNET_OPERAND", part.line, part=part.name)
+        for uid, at_pins in pins.items():
             part = parts[uid]
-            operands: dict[str, _Operand] = {pin: (accesses[a], *types[a]) for pin, a in wired.items()}
+            operands: dict[str, _Operand] = {pin: (accesses[a], *types[a]) for pin, a in at_pins.items()}
             if isinstance(part, FCall):
                 self.call_pins(part, operands)
             else:
                 self.box_pins(part, operands)
+                self.system_box_types(part, operands)
 
-    def system_box_pin(self, part: Part | FCall, pin: str) -> None:
-        """A pin of a system FB's box (TON, CTU, R_TRIG...) must be one of its parameters (or EN/ENO)."""
+    def system_box_pin(self, part: Part | FCall, pin: str, at: _At) -> None:
+        """A pin of a system FB's box (TON, CTU, R_TRIG...) must be one of its parameters (or EN/ENO); a finding
+        points at the wire that names the pin (``at``)."""
         from simatic_xml.flgnet import Part
 
         if not isinstance(part, Part) or pin.lower() in ("en", "eno"):
             return
-        members = system_box_members(part.name)
+        members = system_box_members(part.name, self.p.cpu_family)
         if members is not None and members.get(pin.lower()) is None:
-            self.err(None, "UNKNOWN_PARAMETER", param=pin, callee=part.name)
+            self.err(at, "UNKNOWN_PARAMETER", param=pin, callee=part.name)
+
+    def stl_bits(self, statements: list[StlStatement]) -> None:
+        """An STL network: the operand of a bit logic instruction (A, AN, O, ON, X, XN, =, S, R, FP, FN) is a Bool
+        (STEP 7 help, STL bit logic operations, e.g. "A: AND": operand of data type BOOL; a timer or counter may
+        be scanned as in LAD). Other instructions and their operands are not checked."""
+        from simatic_xml.flgnet import FlgAccess
+
+        for st in statements:
+            if st.token.upper() not in _STL_BIT_LOGIC or not isinstance(st.operand, FlgAccess):
+                continue
+            typed = self.access_type(st.operand)
+            t = typed[1] if typed is not None else None
+            if isinstance(t, str) and t not in ("BOOL", LABEL, "TIMER", "COUNTER"):
+                self.err(_At(st.operand.line), "FLGNET_TYPE", name=_access_text(st.operand), type=display(t),
+                         part=st.token)
+
+    def system_box_types(self, part: Part, operands: dict[str, _Operand]) -> None:
+        """The operands at the pins of a system FB's box (TON, CTU, MC_POWER...) against the parameters' types, as
+        the actual parameters of the same call in SCL: an input's operand converts into the parameter's type, an
+        output's parameter into the operand, an in/out both ways (a TON's PT wired to TRUE is refused). A box of a
+        chosen type (``<TemplateValue Name="time_type" Type="Type">LTime``) takes the parameters of that instance
+        type (TON_LTIME); one whose instance type the catalog does not hold is not typed."""
+        from simatic_xml.template_value import TemplateValue
+
+        chosen = [i.value for i in part.items if isinstance(i, TemplateValue) and i.type == "Type"]
+        name = f"{part.name}_{chosen[0]}" if chosen else part.name
+        members = system_box_members(name, self.p.cpu_family)
+        if members is None:
+            return
+        for pin, op in operands.items():
+            formal = members.get(pin.lower())
+            if formal is None or not isinstance(op[2], str) or op[2] == LABEL:
+                continue
+            ft = formal.type
+            if isinstance(ft, TypeClass):
+                if formal.section == "Input" and not ft.accepts(op[2]):
+                    self.pin_error(part, pin, op[2], ft.name, op)
+            elif not isinstance(ft, str) or ft in _UNTYPED_FORMALS:
+                continue
+            elif formal.section == "Output":
+                self.pin_fits(part, pin, (None, None, ft), op[2], op)
+            elif formal.section == "InOut":
+                if not inout_fits(op[2], ft, self.iec):
+                    self.pin_error(part, pin, op[2], ft, op)
+            else:
+                self.pin_fits(part, pin, op, ft, op)
 
     def missing_blocks(self, part: Part | FCall) -> None:
         """A called FC/FB (``<CallInfo Name>``) and the single-instance DB of a box or call (``<Instance
@@ -204,7 +280,7 @@ class FlgNetChecks(CheckContext):
             names.append(instance.components[0].name)
         for name in names:
             if self.p.global_name(name) is None:
-                self.err(None, "MISSING_BLOCK", "Error" if self.p.closed else "Warning", name=name)
+                self.err(_At(part.line), "MISSING_BLOCK", "Error" if self.p.closed else "Warning", name=name)
 
     def technology_object_operands(self, wires: Iterable[Wire | XmlNode], accesses: dict[str | None, FlgAccess],
                                    parts: dict[str | None, Part | FCall]) -> set[str | None]:
@@ -273,7 +349,7 @@ class FlgNetChecks(CheckContext):
             size = piece.size
             width = _WIDTH.get(t) if isinstance(t, str) else None
             if width is not None and (piece.offset + 1) * _SLICE_BITS[size] > width:
-                self.flg_err("FLGNET_SLICE", slice=f"%{size}{piece.offset}", bits=width, name=_access_text(acc),
+                self.flg_err("FLGNET_SLICE", acc.line, slice=f"%{size}{piece.offset}", bits=width, name=_access_text(acc),
                              type=display(t))
             t = {"X": "BOOL", "B": "BYTE", "W": "WORD", "D": "DWORD", "L": "LWORD"}[size]
         return t
@@ -283,12 +359,13 @@ class FlgNetChecks(CheckContext):
         block declares its labels (FlgNet v5 ``Labels``), it must be one of them."""
         declared = _block_labels(self.b)
         if declared and acc.label is not None and acc.label.lower() not in declared:
-            self.flg_err("FLGNET_LABEL", label=acc.label)
+            self.flg_err("FLGNET_LABEL", acc.line, label=acc.label)
 
-    def flg_err(self, code: str, **kw: object) -> None:
-        """An error of this module's own messages (the checker's table stays the SCL one)."""
+    def flg_err(self, code: str, line: int, **kw: object) -> None:
+        """An error of this module's own messages (the checker's table stays the SCL one) at the file ``line`` of
+        the element it is about (0: unknown)."""
         from simatic_xml.scl.check import Diagnostic
-        self.out.append(Diagnostic(_MESSAGES[code].format(**kw), 0, 0, self.b.name, "Error", self.path, code,
+        self.out.append(Diagnostic(_MESSAGES[code].format(**kw), line, 0, self.b.name, "Error", self.path, code,
                                    self.network))
 
     def box_pins(self, part: Part, operands: dict[str, _Operand]) -> None:
@@ -394,7 +471,8 @@ class FlgNetChecks(CheckContext):
         return width is not None and width == (_ADDRESS_WIDTH.get(dst) if isinstance(dst, str) else None)
 
     def pin_error(self, part: Part | FCall, pin: str, src: SclType, dst: SclType, op: _Operand) -> None:
-        self.err(None, "FLGNET_PIN_TYPE", src=display(src), dst=display(dst), pin=pin, part=part.name,
+        at = _At(op[0].line if op[0] is not None and op[0].line else part.line)
+        self.err(at, "FLGNET_PIN_TYPE", src=display(src), dst=display(dst), pin=pin, part=part.name,
                  name=_access_text(op[0]))
 
 
@@ -430,13 +508,13 @@ def _access_expr(acc: FlgAccess) -> A.Expr | None:
         return None
     node: A.Expr | None = None
     for c in comps:
-        node = A.Name(0, 0, c.name, scope) if node is None else A.Member(0, 0, node, c.name)
+        node = A.Name(acc.line, 0, c.name, scope) if node is None else A.Member(acc.line, 0, node, c.name)
         if c.access_modifier == "Array":
             # one placeholder per index (typed as unknown): fewer indexes than dimensions is a partial ARRAY
-            node = A.Index(0, 0, node, [None] * max(1, len(c.index)))
+            node = A.Index(acc.line, 0, node, [None] * max(1, len(c.index)))
         piece = _SLICE.match(c.slice) if c.slice else None
         if piece is not None:
-            node = A.Slice(0, 0, node, piece.group(1).upper(), int(piece.group(2)))
+            node = A.Slice(acc.line, 0, node, piece.group(1).upper(), int(piece.group(2)))
         elif c.slice:
             return None  # a slice spelling TIA does not write: left untyped
     return node
@@ -456,14 +534,14 @@ def _constant_expr(acc: FlgAccess) -> A.Expr | None:
     # an SCL network of a real export does (simatic_xml.scl_text.constant_name).
     name = const.name or (const.value.strip() if acc.scope in _NAMED_CONSTANT and const.value else None)
     if name and scope is not None:
-        return A.Name(0, 0, name, scope)
+        return A.Name(acc.line, 0, name, scope)
     if const.value is None:
         return None
     try:
         node = parse_expression(const.value.strip())
     except SclSyntaxError:
         return None
-    return node if type(node) is A.Literal else None
+    return replace(node, line=acc.line, col=0) if type(node) is A.Literal else None
 
 
 def _access_text(acc: FlgAccess | None) -> str:

@@ -17,7 +17,7 @@ from simatic_xml.scl.parse_expr import is_type_test
 from .builtins import checker_type
 from .check_calls import _text
 from .check_context import CheckContext
-from .program import access_root
+from .program import BlockDef, access_root
 from .types import BIT_LIT, BITSTRINGS, INT_LIT, INTEGERS, NamedT, SclType, assignable, display
 
 __all__ = ["StatementChecks"]
@@ -220,6 +220,12 @@ class StatementChecks(CheckContext):
     def s_region(self, s: A.Region) -> None:
         self.body(s.body)
 
+    def s_goto(self, s: A.Goto) -> None:
+        """GOTO jumps to a jump label of the same block (STEP 7 help, SCL "GOTO: Jump": "the jump label ... must
+        be in the same block"): a label the block's SCL networks do not declare is refused."""
+        if s.label.lower() not in _scl_labels(self.b):
+            self.err(s, "GOTO_LABEL", label=s.label)
+
     def cond(self, e: A.Expr) -> None:
         t = self.expr(e)
         if t is not None and t != "BOOL" and isinstance(t, str):
@@ -231,6 +237,12 @@ _GENERIC = frozenset(["VARIANT", "ANY"])
 _SELECTORS = _GENERIC | {INT_LIT, BIT_LIT, "CHAR", "WCHAR"}
 """Types a CASE selector may have besides integers and bit strings: constants, generic parameters, and
 characters (CASE on a Char is accepted: not verified against TIA)."""
+
+
+def _scl_labels(block: BlockDef) -> set[str]:
+    """Lower-case names of the jump labels (``Name:``) in the block's SCL networks, at any depth."""
+    return {n.name.lower() for net in block.networks for st in net.statements for n in A.walk(st)
+            if type(n) is A.Label}
 
 
 def _integral(t: SclType) -> bool:
@@ -254,4 +266,5 @@ _STMT: dict[type[object], Callable[[StatementChecks, Any], object]] = {
     A.Case: StatementChecks.s_case, A.For: StatementChecks.s_for, A.While: StatementChecks.s_while,
     A.RepeatLoop: StatementChecks.s_repeat, A.Exit: StatementChecks.s_exit, A.Continue: StatementChecks.s_continue,
     A.Return: StatementChecks.s_return, A.ExprStmt: StatementChecks.s_exprstmt, A.Region: StatementChecks.s_region,
+    A.Goto: StatementChecks.s_goto,
 }

@@ -112,6 +112,7 @@ MESSAGES = {
     "DUPLICATE_NAME": 'The name "{name}" is declared more than once.',
     "DUPLICATE_BLOCK": 'The block name "{name}" already exists.',
     "NUMBER_IN_USE": 'The block number {cls} {number} is already used by "{other}".',
+    "GOTO_LABEL": 'The jump label "{label}" is not defined in the block.',
     "EXIT_OUTSIDE_LOOP": "EXIT is only permitted inside a FOR, WHILE or REPEAT loop.",
     "CONTINUE_OUTSIDE_LOOP": "CONTINUE is only permitted inside a FOR, WHILE or REPEAT loop.",
     "EXPRESSION_STATEMENT": "An expression is not a statement; assign its value or call a block.",
@@ -199,11 +200,15 @@ def check_block(program: Program, block: BlockDef, path: str | None = None) -> l
             message, line, col = net.error
             out.append(CompilerDiagnostic(MESSAGES["NETWORK_SYNTAX"].format(message=message), line, col, block.name,
                                           "Error", path, "SYNTAX_ERROR", net.index))
+        elif net.dangling is not None:
+            out.append(CompilerDiagnostic(net.dangling, 0, 0, block.name, "Error", path, "GRAPH_REFERENCE", net.index))
         elif net.unchecked is not None:
             out.append(CompilerDiagnostic(MESSAGES["NETWORK_NOT_CHECKED"].format(reason=net.unchecked), 0, 0,
                                           block.name, "Warning", path, "NETWORK_NOT_CHECKED", net.index))
         elif net.flgnet is not None:
             chk.flgnet(net.flgnet)
+        elif net.stl is not None:
+            chk.stl_bits(net.stl)
         else:
             chk.body(net.statements)
     return out

@@ -18,6 +18,7 @@ from .types import ELEMENTARY, ArrayT, NamedT, SclType, StructT, Var, canonical,
 if TYPE_CHECKING:
     from simatic_xml.flgnet import FlgNet
     from simatic_xml.interface import Member, Sections
+    from simatic_xml.stl import StlStatement
 
 __all__ = ["BlockDef", "Network", "Program", "TypeIssue", "access_root", "from_source", "literal_int", "type_from_node", "type_from_text"]
 
@@ -44,6 +45,8 @@ class Network:
     flgnet: FlgNet | None = None
     error: tuple[str, int, int] | None = None  # (message, line, col) when the SCL text does not parse
     unchecked: str | None = None  # why a network of valid SimaticML is not checked (a construct not read here)
+    dangling: str | None = None  # a GRAPH connection to a step or transition the sequence does not have
+    stl: list[StlStatement] | None = None  # an STL network's statements (their bit operands are checked)
 
 
 @dataclass(slots=True)
@@ -103,6 +106,9 @@ class Program:
     duplicates: list[tuple[BlockDef, BlockDef]] = field(default_factory=list)  # (BlockDef, first BlockDef)
     strict_types: bool = False
     """Report unknown unquoted type names as errors (they may be system types the checker does not list)."""
+    cpu_family: str | None = None
+    """The CPU family the program runs on (``S7-1200``, ``S7-1500``; see :mod:`.signatures`), which chooses the
+    signature of the system instructions that differ between families; None when unknown: either is accepted."""
     _views: dict[str, tuple[tuple[int, int], Program]] = field(default_factory=dict, init=False, repr=False, compare=False)
     """namespace -> (sizes of the tables it was built from, the view): see :meth:`in_namespace`."""
 

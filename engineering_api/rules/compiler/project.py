@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from engineering_api.rules.program_objects import ProgramObject
+    from simatic_xml.graph import Sequence
     from simatic_xml.model import Document
     from simatic_xml.xmlnode import XmlNode
 
@@ -136,6 +137,12 @@ def block_def_from_document(doc: Document, obj: ProgramObject) -> BlockDef:
             except Exception as exc:  # noqa: BLE001 - a shape the typed view does not read: said, not an error
                 # (none of 2 037 LAD/FBD networks of the corpus and 60 public repositories is one)
                 bd.networks.append(Network(index, lang, unchecked=f"its {lang} is not read by this tool ({exc})"))
+        elif body.tag == "StatementList":
+            from simatic_xml import stl
+            try:
+                bd.networks.append(Network(index, "STL", stl=stl.from_xml(body)))
+            except Exception as exc:  # noqa: BLE001 - a shape the typed view does not read: said, not an error
+                bd.networks.append(Network(index, "STL", unchecked=f"its STL is not read by this tool ({exc})"))
         elif body.tag == "Graph":
             bd.networks.extend(graph_networks(index, body))
     return bd
@@ -153,7 +160,7 @@ def graph_networks(index: int, body: XmlNode) -> list[Network]:
         seq = graph.from_xml(body)
     except Exception as exc:  # noqa: BLE001 - a shape the typed view does not read: said, not an error
         return [Network(index, "GRAPH", unchecked=f"its GRAPH sequence is not read by this tool ({exc})")]
-    out: list[Network] = []
+    out: list[Network] = [Network(index, "GRAPH", dangling=found) for found in _dangling(seq.sequence)]
     for operations in (seq.pre_operations, seq.post_operations):
         out.extend(_permanent_operations(index, operations))
     for step in seq.sequence.steps:
@@ -164,6 +171,22 @@ def graph_networks(index: int, body: XmlNode) -> list[Network]:
         if transition.net is not None:
             out.append(Network(index, transition.programming_language, flgnet=transition.net))
     return out
+
+
+def _dangling(sequence: Sequence) -> list[str]:
+    """The connections of a GRAPH sequence that name a step or transition it does not have (a jump to a missing
+    step): a connection links nodes of the sequence by number (``<StepRef Number>``, ``<TransitionRef Number>``),
+    so one whose number no ``<Step>``/``<Transition>`` carries links nothing TIA's GRAPH editor can draw."""
+    known = {"StepRef": {s.number for s in sequence.steps}, "TransitionRef": {t.number for t in sequence.transitions}}
+    found = []
+    for connection in sequence.connections:
+        for end in (connection.source, connection.target):
+            numbers = known.get(end.kind)
+            if numbers is not None and end.number not in numbers:
+                what = "step" if end.kind == "StepRef" else "transition"
+                link = "jump" if connection.link_type == "Jump" else "connection"
+                found.append(f"The {link} names {what} {end.number}, which the sequence does not have.")
+    return found
 
 
 def _permanent_operations(index: int, operations: XmlNode | None) -> list[Network]:
@@ -277,11 +300,13 @@ class CompileRun:
     one object that fails, every other object as well (so its callers are known)."""
 
 
-def _where(d: CompilerDiagnostic) -> str:
+def _where(d: CompilerDiagnostic, textless: set[int | None]) -> str:
+    """``Network N, line L, column C``; a LAD/FBD network (in ``textless``) has no text lines (its findings' lines
+    are the export's), so TIA's message names the network only."""
     parts: list[str] = []
     if d.network:
         parts.append(f"Network {d.network}")
-    if d.line:
+    if d.line and d.network not in textless:
         parts.append(f"line {d.line}, column {d.col}")
     return ", ".join(parts)
 
@@ -294,9 +319,12 @@ def _node(path: str, description: str, children: list[CompileMessage]) -> Compil
                           error_count=errors, warning_count=warnings)
 
 
-def compile_software(software: CompiledSoftware, device: str, only: str | None = None) -> CompileRun:
-    """Check the software (or one object, ``only``) and nest the findings as TIA does."""
+def compile_software(software: CompiledSoftware, device: str, only: str | None = None, *,
+                     cpu_family: str | None = None) -> CompileRun:
+    """Check the software (or one object, ``only``) of a CPU of ``cpu_family`` (the signatures of the system
+    instructions: :mod:`.signatures`; None: either family's) and nest the findings as TIA does."""
     program = program_from_software(software)
+    program.cpu_family = cpu_family
     digests = {o.name.lower(): (o.name, o.interface_hash) for o in software.all() if o.kind in _KIND}
     run = CompileRun(CompileResult(state="Success", error_count=0, warning_count=0), program=program)
     block_nodes: list[CompileMessage] = []
@@ -341,8 +369,9 @@ def compile_software(software: CompiledSoftware, device: str, only: str | None =
                     description=f"The block was inconsistent: the interface of {names} changed since its last "
                                 "compile; it was compiled again.",
                 ))
+        textless = {n.index for n in bd.networks if n.flgnet is not None}
         for d in diags:
-            where = _where(d)
+            where = _where(d, textless)
             leaves.append(CompileMessage(
                 path=path + (f"/Network {d.network}" if d.network else ""),
                 description=f"{where}: {d.message}" if where else d.message,

@@ -20,7 +20,8 @@ from simatic_xml.system_types import Instruction, Member, lookup, lookup_instruc
 
 from .types import BIT_LIT, BITSTRINGS, INT_LIT, INTEGERS, REAL_LIT, REALS, STR_LIT, TIMES, SclType, TypeClass, Var
 
-__all__ = ("Signature", "TypeClass", "fb_signature", "fc_signature", "type_class")
+__all__ = ("FAMILIES", "S7_1200", "S7_1500", "Signature", "TypeClass", "cpu_family", "fb_signature", "fc_signature",
+           "type_class")
 
 
 _CHARS = frozenset(["STRING", "WSTRING", "CHAR", "WCHAR"])
@@ -84,9 +85,32 @@ def fc_signature(name: str) -> Optional[Signature]:
                      _VARIADIC.get(instruction.name.upper()))
 
 
+S7_1200 = "S7-1200"
+S7_1500 = "S7-1500"
+FAMILIES = (S7_1200, S7_1500)
+"""The CPU families whose system instructions may differ (``Program.cpu_family``)."""
+
+
+def cpu_family(catalog_family: str | None) -> Optional[str]:
+    """The signature family of a CPU of the hardware catalog's ``family`` (``S7-1200F`` -> ``S7-1200``; an ET 200SP
+    CPU is an S7-1500); None when the signatures of its instructions are not known here (S7-1200 G2)."""
+    name = (catalog_family or "").upper()
+    if name in ("S7-1200", "S7-1200F"):
+        return S7_1200
+    if name.startswith("S7-1500") or name == "ET 200SP CPU":
+        return S7_1500
+    return None
+
+
 @lru_cache(maxsize=None)
-def fb_signature(type_name: str) -> Optional[Signature]:
-    """What a call of an instance of the catalog's system FB type ``type_name`` takes (None: no such FB)."""
+def fb_signature(type_name: str, family: Optional[str] = None) -> Optional[Signature]:
+    """What a call of an instance of the catalog's system FB type ``type_name`` takes on a CPU of ``family``
+    (None: no such FB).
+
+    The catalog's parameters are the S7-1500's; an instruction whose S7-1200 form differs (MC_Reset's
+    ``ErrorInfo : Word``, Real where the S7-1500 has LReal) lists that form apart. On an S7-1200 the call takes
+    that form only; on an S7-1500 the S7-1500's with the members its instance type declares; when the family is
+    unknown, whatever either family takes (each parameter of the S7-1500's type: an LReal formal takes a Real)."""
     system_type = lookup(type_name)
     instruction = lookup_instruction(type_name)
     if system_type is not None and system_type.instruction:
@@ -95,10 +119,15 @@ def fb_signature(type_name: str) -> Optional[Signature]:
         return None
     if system_type is None and instruction.instance_type:
         system_type = lookup(instruction.instance_type)
-    members = {p.name.lower(): Var(p.name, _type(p.data_type), p.section or "Input") for p in _rows(instruction)}
-    for m in system_type.members if system_type is not None else ():
-        if m.section in ("Input", "Output", "InOut"):
-            members.setdefault(m.name.lower(), Var(m.name, _type(m.data_type), m.section))
+    own = instruction.family_parameters(family) if family is not None and family != S7_1500 else None
+    rows = own if own is not None else _rows(instruction)
+    members = {p.name.lower(): Var(p.name, _type(p.data_type), p.section or "Input") for p in rows}
+    if own is None:
+        others = [m for _, params in instruction.families for m in params] if family is None else []
+        declared = list(system_type.members) if system_type is not None else []
+        for m in others + declared:
+            if m.section in ("Input", "Output", "InOut"):
+                members.setdefault(m.name.lower(), Var(m.name, _type(m.data_type), m.section))
     return Signature(instruction.name, members, _optional(instruction.name), "VOID")
 
 
