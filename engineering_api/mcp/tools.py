@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from engineering_api.services import Services
 
 __all__ = (
-    "CALL_TOOL", "FIND_TOOLS", "ToolCatalog", "ToolOutcome", "ToolSpec", "call_tool", "tool_catalog", "tool_name",
+    "CALL_TOOL", "FIND_TOOLS", "ToolCatalog", "ToolOutcome", "ToolSpec", "call_tool", "catalog_ready", "tool_catalog",
+    "tool_name",
 )
 
 logger = logging.getLogger(__name__)
@@ -177,10 +178,36 @@ class ToolCatalog:
 
 
 def tool_catalog(services: Services) -> ToolCatalog:
-    """The catalog of ``services.operations``, cached on the services."""
+    """The catalog of ``services.operations``, cached on the services.
+
+    Building it costs about a second of CPU (every operation's schemas): code on the event loop awaits
+    :func:`catalog_ready` first, so that this only ever returns the cached catalog there.
+    """
     catalog = services.notes.get("mcp.catalog")
     if catalog is None:
         catalog = services.notes["mcp.catalog"] = ToolCatalog(services.operations)
+    return catalog
+
+
+async def catalog_ready(services: Services) -> ToolCatalog:
+    """The catalog, built in a worker thread the first time it is needed.
+
+    Built on the event loop it would stall every other request for 0.7-1.3 s (the vendor client's 1-second
+    telemetry call then aborts); concurrent first callers share one build.
+    """
+    catalog = services.notes.get("mcp.catalog")
+    if catalog is not None:
+        return catalog
+    building: asyncio.Future[ToolCatalog] | None = services.notes.get("mcp.catalog.building")
+    if building is None or building.get_loop() is not asyncio.get_running_loop():
+        building = services.notes["mcp.catalog.building"] = asyncio.ensure_future(
+            asyncio.to_thread(ToolCatalog, services.operations))
+    try:
+        built = await asyncio.shield(building)
+    finally:
+        if building.done():
+            services.notes.pop("mcp.catalog.building", None)  # a failed build is tried again by the next caller
+    catalog = services.notes.setdefault("mcp.catalog", built)
     return catalog
 
 
@@ -194,7 +221,7 @@ async def call_tool(
     ``is_error``, never as an exception; only an unexpected fault propagates. Cancelling the awaiting task
     cancels the job it started.
     """
-    spec = tool_catalog(services).get(name)
+    spec = (await catalog_ready(services)).get(name)
     arguments = dict(arguments or {})
     if spec is None:
         return ToolOutcome(data={"code": "UNKNOWN_TOOL", "message": f"no tool named {name!r}"},
