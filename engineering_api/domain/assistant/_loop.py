@@ -20,6 +20,7 @@ import msgspec
 from engineering_api.domain.assistant._providers import Item, ToolDef, complete
 from engineering_api.domain.assistant._schema import ChatResult, PendingAction, TokenUsage, ToolCallRecord
 from engineering_api.lib.redact import redacted
+from engineering_api.mcp.results import TEXT_BUDGET
 from engineering_api.mcp.tools import CALL_TOOL, call_tool, catalog_ready, tool_catalog
 
 if TYPE_CHECKING:
@@ -43,8 +44,8 @@ _KEYWORDS = {
     "portal": "portal", "instance": "portal", "health": "health",
 }
 """Words in the user's message that add a category to the tool list (T-IA's "contextual category selection")."""
-_RESULT_MAX = 8000
-"""Characters of a tool result the model sees; the rest is cut (the model can ask for less)."""
+_RESULT_MAX = TEXT_BUDGET
+"""Characters of a tool result the model sees, as over MCP; the rest is cut (the model can ask for less)."""
 _DESCRIPTION_MAX = 1000
 
 
