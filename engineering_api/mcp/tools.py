@@ -22,6 +22,7 @@ from engineering_api.lib.paths import PathNotFoundError, PathRejectedError
 from engineering_api.lib.field_docs import plain
 from engineering_api.mcp.profiles import ALL, in_profile
 from engineering_api.mcp.results import headline, output_schema
+from engineering_api.mcp.route_names import RouteNames
 from engineering_api.mcp.runtime_tools import run_runtime_tool, runtime_tool_specs
 from engineering_api.mcp.tool_types import ToolOutcome, ToolSpec, error_outcome, input_schema
 
@@ -141,6 +142,8 @@ class ToolCatalog:
         self._specs = [*(_spec(op) for op in operations), *runtime_tool_specs()]
         self._by_name = {spec.name: spec for spec in [*self._meta, *self._specs]}
         self._categories = sorted({spec.category for spec in self._specs})
+        self.routes = RouteNames(self._specs)
+        """Errors name the tool serving a route they mention, not the route."""
 
     def categories(self) -> list[str]:
         """Every category, sorted."""
@@ -221,7 +224,8 @@ async def call_tool(
     ``is_error``, never as an exception; only an unexpected fault propagates. Cancelling the awaiting task
     cancels the job it started.
     """
-    spec = (await catalog_ready(services)).get(name)
+    catalog = await catalog_ready(services)
+    spec = catalog.get(name)
     arguments = dict(arguments or {})
     if spec is None:
         return ToolOutcome(data={"code": "UNKNOWN_TOOL", "message": f"no tool named {name!r}"},
@@ -246,7 +250,7 @@ async def call_tool(
                                              role=principal.role.value, client=None, via=via, session_id=session_id)
         except InsufficientStorageError as exc:
             return error_outcome(exc)
-    outcome = await _run(services, spec, arguments, principal, progress)
+    outcome = catalog.routes.outcome(await _run(services, spec, arguments, principal, progress))
     _audit(services, spec, outcome, principal, via, session_id, record_id)
     return outcome
 
