@@ -130,7 +130,7 @@ class McpController(Controller):
     async def config(self, request: Request[Any, Any, Any]) -> Response[Any]:
         """Client configurations to paste into VS Code, Claude Desktop, Cursor or a stdio client, each serving the
         core tool profile within the client's tool limit (toolLimit)."""
-        return ok(client_configs(_base_url(request)))
+        return ok(client_configs(_base_url(request), services_of(request).settings.data_dir))
 
     @get("/mcp/instance", operation_id="GetMcpInstance", responses=problem_responses("viewer", worker=True))
     async def instance(self, request: Request[Any, Any, Any]
