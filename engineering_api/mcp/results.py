@@ -39,9 +39,11 @@ def _plural(count: int, word: str) -> str:
 
 
 def _diagnostic_line(item: dict[str, Any]) -> str:
+    in_source = bool(item.get("file") and item.get("block"))  # a compile finding counted in the block's source
     where = [f"block {item['block']}" if item.get("block") else None,
-             f"network {item['network']}" if item.get("network") else None,
-             f"line {item['line']}" if item.get("line") else None]
+             f"network {item['network']}" if item.get("network") and not in_source else None,
+             f"line {item['line']} of {item['file']}" if in_source else f"line {item['line']}" if item.get("line")
+             else None]
     place = ", ".join(part for part in where if part) or "project"
     code = f" [{item['code']}]" if item.get("code") else ""
     return f"- {item.get('severity', 'Error')} in {place}: {item.get('message', '')}{code}"
