@@ -10,13 +10,14 @@ caller confirms the stop (``{"stopCpu": true}``, or TIA's pre-download check
 ``startAfterDownload`` (or ``"StartModules": "StartModule"``) asks for RUN. TIA pre-selects "start
 module" in its dialog, but a headless pipeline must say so: nothing starts that nobody asked to start,
 and the result's ``operatingState`` tells what the CPU is doing. Stopping a CPU in RUN needs
-``{"confirm": true}`` (409 ``STOP_NOT_CONFIRMED`` otherwise).
+``{"confirm": true}`` (409 ``STOP_NOT_CONFIRMED`` otherwise). T-IA Connect's client confirms with its user and
+then sends only ``{"Scope": "Software"}``; that call gets TIA's pre-selected answers (see ``DownloadInput.scope``).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.areas.online import (
@@ -72,6 +73,11 @@ class DownloadInput(BoundCpuInput, kw_only=True):
     """TIA-style answers: ``{"StopModules": "StopAll", "StartModules": "StartModule"}``."""
     password: str | None = None
     """The CPU's full-access password, for a CPU protected by its access level (never stored or returned)."""
+    scope: Literal["Software", "HardwareAndSoftware"] | None = None
+    """T-IA Connect's download body, ``{"Scope": "Software"}``: its client asks the user before it sends one and sends
+    nothing else, so the download answers TIA's checks as TIA's load dialog pre-selects them: a CPU in RUN is
+    stopped and started again afterwards (one in STOP stays in STOP). Ignored when a confirmation above is sent.
+    Only the software is downloaded (``HardwareAndSoftware`` answers 501)."""
 
 
 class UploadInput(BoundCpuInput, kw_only=True):
@@ -101,8 +107,23 @@ def _confirmations(d: DownloadInput) -> tuple[bool, bool]:
     return stop, start
 
 
+def _answers(ctx: OperationContext, d: DownloadInput) -> tuple[bool, bool]:
+    """Stop and start: the caller's confirmations, or for T-IA Connect's ``{Scope}`` call what TIA pre-selects."""
+    if d.scope == "HardwareAndSoftware":
+        raise e.NotSupportedError(
+            "Only the PLC software is downloaded here (Openness DownloadOptions.Software; the simulated CPU takes "
+            'its hardware configuration from the project). Send {"Scope": "Software"}.', code="NOT_SUPPORTED",
+            details={"field": "scope"})
+    if d.scope is None or d.stop_cpu or d.start_after_download or d.pre_download_checks:
+        return _confirmations(d)
+    # The vendor client's call: stop a CPU in RUN for the download and start it again (TIA's "Stop all" and "Start
+    # module"); the CPU ends in the state it was in, with the new program.
+    state = ctx.backend.online.cpu_status(d.device_name, instance_name=d.instance_name).operating_state
+    return True, state == "Run"
+
+
 def _download(ctx: OperationContext, d: DownloadInput) -> DownloadResult:
-    stop, start = _confirmations(d)
+    stop, start = _answers(ctx, d)
     return ctx.backend.online.download(d.device_name, instance_name=d.instance_name, stop_cpu=stop,
                                 start_after_download=start, progress=ctx.progress, password=d.password)
 
@@ -131,7 +152,7 @@ def _preview_stop(ctx: OperationContext, d: StopInput) -> Preview:
 
 def _preview_download(ctx: OperationContext, d: DownloadInput) -> Preview:
     """The compare of the offline program with the CPU's: what the download replaces, adds and removes."""
-    stop, start = _confirmations(d)
+    stop, start = _answers(ctx, d)
     ctx.backend.program.list_program_objects(d.device_name)  # an unknown device or one without PLC software, as the call
     projects = ctx.backend.open_projects()
     if projects and not projects[0].simulation_support:

@@ -38,8 +38,10 @@ def _entry(file: str, content: dict[str, Any], client: str) -> dict[str, Any]:
     return {"file": file, "content": content, "tools": "core", "toolLimit": TOOL_LIMITS[client]}
 
 
-def client_configs(base_url: str) -> dict[str, Any]:
-    """The configurations for a server at ``base_url``; the key is always a placeholder, never a real secret."""
+def client_configs(base_url: str, data_dir: Path) -> dict[str, Any]:
+    """The configurations for a server at ``base_url`` whose data directory is ``data_dir``; the key is always a
+    placeholder, never a real secret. The stdio configuration names the data directory by its absolute path: a
+    client starts the command from a working directory of its own, where ``./var`` would be another directory."""
     key_input = "${input:engineeringApiKey}"
     inputs = [{"id": "engineeringApiKey", "type": "promptString", "description": "engineering-api API key",
                "password": True}]
@@ -64,6 +66,6 @@ def client_configs(base_url: str) -> dict[str, Any]:
             "url": f"{base_url}/mcp", "headers": {"X-API-Key": "<your API key>"},
         }}}, "cursor"),
         "stdio": _entry("any client that starts a command", {
-            "command": command, "args": [*prefix, "mcp", "--data-dir", "./var", "--backend", "fake"],
+            "command": command, "args": [*prefix, "mcp", "--data-dir", str(data_dir.resolve()), "--backend", "fake"],
         }, "stdio"),
     }

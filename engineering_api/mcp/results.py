@@ -27,8 +27,9 @@ __all__ = (
     "ResultStore", "TEXT_BUDGET", "headline", "output_schema", "result_store", "result_uri", "text_body",
 )
 
-TEXT_BUDGET = 8 * 1024
-"""Bytes of a result's JSON in the text content; the rest is behind a resource link."""
+TEXT_BUDGET = 12 * 1024
+"""Bytes of a result's JSON in the text content; the rest is behind a resource link. A catalog search of the default
+25 hits fits (about 10 KB)."""
 _SHOWN_DIAGNOSTICS = 5
 _KEPT_RESULTS = 64
 """Cut results kept for their resource links (the oldest go first)."""
@@ -38,9 +39,11 @@ def _plural(count: int, word: str) -> str:
 
 
 def _diagnostic_line(item: dict[str, Any]) -> str:
+    in_source = bool(item.get("file") and item.get("block"))  # a compile finding counted in the block's source
     where = [f"block {item['block']}" if item.get("block") else None,
-             f"network {item['network']}" if item.get("network") else None,
-             f"line {item['line']}" if item.get("line") else None]
+             f"network {item['network']}" if item.get("network") and not in_source else None,
+             f"line {item['line']} of {item['file']}" if in_source else f"line {item['line']}" if item.get("line")
+             else None]
     place = ", ".join(part for part in where if part) or "project"
     code = f" [{item['code']}]" if item.get("code") else ""
     return f"- {item.get('severity', 'Error')} in {place}: {item.get('message', '')}{code}"
@@ -62,6 +65,24 @@ def _compile_headline(data: dict[str, Any]) -> str:
     return text
 
 
+def _download_headline(data: dict[str, Any]) -> str:
+    """What the download did: its outcome, what it loaded where and the CPU's state after it; then the findings."""
+    state = str(data.get("operatingState", "")).upper()
+    stopped = "; the CPU was stopped for it" if data.get("stoppedCpu") else ""
+    after = "in RUN (started after the download)" if data.get("startedCpu") else f"in {state}"
+    outcome = {"Warning": "done with warnings", "Error": "failed"}.get(str(data.get("state")), "done")
+    text = (f"Download of {data.get('deviceName')} to the CPU '{data.get('instanceName')}' {outcome}: "
+            f"{_plural(int(data.get('objectCount', 0)), 'object')} loaded{stopped}; the CPU is now {after}.")
+    reset = data.get("reinitialisedDataBlocks") or []
+    if reset:
+        text += f" {_plural(len(reset), 'data block')} reset to start values: {', '.join(reset[:_SHOWN_DIAGNOSTICS])}."
+    warnings = int(data.get("warningCount", 0))
+    if warnings:
+        text += f"\n{_plural(warnings, 'warning')}:" + "".join(f"\n- {w}" for w in (data.get("warnings") or [])[
+            :_SHOWN_DIAGNOSTICS])
+    return text
+
+
 def _tests_headline(data: dict[str, Any]) -> str:
     text = (f"Test run {data.get('status', '').lower()}: {data.get('passed', 0)} of {data.get('total', 0)} "
             f"passed, {data.get('failures', 0)} failed an assertion, {_plural(int(data.get('errors', 0)), 'error')}.")
@@ -74,6 +95,8 @@ def _tests_headline(data: dict[str, Any]) -> str:
 def headline(name: str, data: Any) -> str:
     """The outcome of a call of tool ``name`` that ran, in a sentence (and the first findings)."""
     if isinstance(data, dict):
+        if {"state", "objectCount", "operatingState"} <= data.keys():
+            return _download_headline(data)  # it embeds its compile result: the download is the news
         if {"state", "errorCount", "warningCount"} <= data.keys():
             return _compile_headline(data)
         if {"passed", "failed", "total", "results"} <= data.keys():

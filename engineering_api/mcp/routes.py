@@ -20,7 +20,7 @@ from engineering_api.lib.security import Role, principal_of
 from engineering_api.mcp.client_config import client_configs
 from engineering_api.mcp.profiles import CORE
 from engineering_api.mcp.sessions import SessionInfo
-from engineering_api.mcp.tools import tool_catalog
+from engineering_api.mcp.tools import catalog_ready
 from engineering_api.services import services_of
 
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ class McpController(Controller):
         from mcp_types.version import KNOWN_PROTOCOL_VERSIONS  # the SDK's types package: ~0.17 s to import
 
         services = services_of(request)
-        catalog = tool_catalog(services)
+        catalog = await catalog_ready(services)
         mine = catalog.tools(principal_of(request).role)
         counts: dict[str, int] = {}
         for spec in mine:
@@ -130,7 +130,7 @@ class McpController(Controller):
     async def config(self, request: Request[Any, Any, Any]) -> Response[Any]:
         """Client configurations to paste into VS Code, Claude Desktop, Cursor or a stdio client, each serving the
         core tool profile within the client's tool limit (toolLimit)."""
-        return ok(client_configs(_base_url(request)))
+        return ok(client_configs(_base_url(request), services_of(request).settings.data_dir))
 
     @get("/mcp/instance", operation_id="GetMcpInstance", responses=problem_responses("viewer", worker=True))
     async def instance(self, request: Request[Any, Any, Any]
@@ -139,7 +139,7 @@ class McpController(Controller):
         services = services_of(request)
         status = await services.worker.call(services.backend.session_status, timeout=10, description="session status")
         return ok(McpInstance(backend=services.backend.name, portal=status,
-                              tool_count=len(tool_catalog(services).tools(principal_of(request).role))))
+                              tool_count=len((await catalog_ready(services)).tools(principal_of(request).role))))
 
     @get("/mcp/sessions", operation_id="ListMcpSessions", responses=problem_responses("viewer"))
     async def sessions(self, request: Request[Any, Any, Any]

@@ -22,7 +22,7 @@ from engineering_api.backend.errors import ValidationError
 from engineering_api.mcp.direct_calls import direct_tool_calls
 from engineering_api.mcp.profiles import CORE, select
 from engineering_api.mcp.results import ResultStore, result_store, result_uri, text_body
-from engineering_api.mcp.tools import ToolOutcome, ToolSpec, call_tool, tool_catalog
+from engineering_api.mcp.tools import ToolOutcome, ToolSpec, call_tool, catalog_ready, tool_catalog
 
 if TYPE_CHECKING:
     from mcp.server import ServerRequestContext
@@ -173,6 +173,7 @@ def create_mcp_server(
 
     async def observe(ctx: ServerRequestContext[Any, Any], call_next: Any) -> Any:
         # Session bookkeeping for /mcp/sessions: every request counts as activity; initialize names the client.
+        await catalog_ready(services)  # built off the event loop; the handlers then read it from the cache
         caller_session = None
         request = ctx.request
         if request is not None and hasattr(request, "headers"):

@@ -4,9 +4,9 @@
   serves the tools over stdin/stdout. It acts as the key given with ``--api-key`` (or ``ENGINEERING_API_KEY``),
   checked against that data directory's keys; without one, as the local user with ``--role`` (default
   engineer). Every change is audited with ``via: mcp`` and session ``stdio``.
-* Bridge (``--url``): stdin/stdout are relayed, message by message, to a running server's streamable-HTTP
-  endpoint (``/mcp``) or, for a URL ending in ``/sse``, its SSE endpoint, sending the key as ``X-API-Key``
-  (T-IA Connect's McpBridge does the same). The server applies the key's role and audits.
+* Bridge (``--url``, :mod:`engineering_api.mcp.bridge`): stdin/stdout are relayed, message by message, to a running
+  server's streamable-HTTP endpoint (``/mcp``) or, for a URL ending in ``/sse``, its SSE endpoint, sending the key
+  as ``X-API-Key`` (T-IA Connect's McpBridge does the same). The server applies the key's role and audits.
 
 stdout carries only protocol messages; logs go to stderr.
 """
@@ -18,7 +18,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import anyio
 
@@ -59,8 +59,9 @@ def run(args: argparse.Namespace) -> int:
         if not key:
             print(f"engineering-api mcp: --url needs an API key (--api-key or {KEY_VARIABLE})", file=sys.stderr)
             return 2
-        anyio.run(_bridge, _with_selection(args.url, args), key)
-        return 0
+        from engineering_api.mcp.bridge import bridge
+
+        return anyio.run(bridge, _with_selection(args.url, args), key)
     return _in_process(args, key)
 
 
@@ -119,40 +120,3 @@ async def _serve_in_process(services: Services, principal: Principal, categories
                                profile=profile)
     async with running(services), stdio_server() as (read_stream, write_stream):
         await server.run(read_stream, write_stream, server.create_initialization_options())
-
-
-async def _bridge(url: str, key: str) -> None:
-    import httpx2
-    from mcp.client.sse import sse_client
-    from mcp.client.streamable_http import streamable_http_client
-    from mcp.server.stdio import stdio_server
-
-    headers = {"X-API-Key": key, "X-Client-Id": "engineering-api-mcp-bridge"}
-    async with stdio_server() as (local_read, local_write):
-        base, _, query = url.partition("?")
-        base = base.rstrip("/")
-        if base.endswith("/sse"):
-            async with sse_client(url, headers=headers) as (remote_read, remote_write):
-                await _relay(local_read, local_write, remote_read, remote_write)
-            return
-        endpoint = base + ("" if base.endswith("/mcp") else "/mcp") + (f"?{query}" if query else "")
-        async with httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(30, read=300)) as http, \
-                streamable_http_client(endpoint, http_client=http) as (remote_read, remote_write):
-            await _relay(local_read, local_write, remote_read, remote_write)
-
-
-async def _relay(local_read: Any, local_write: Any, remote_read: Any, remote_write: Any) -> None:
-    """Forward messages both ways until the local side (the client) closes stdin."""
-
-    async def pump(source: Any, sink: Any, stop_all: bool) -> None:
-        async for item in source:
-            if isinstance(item, Exception):  # a frame that did not parse: say so on stderr, keep going
-                print(f"engineering-api mcp: {item}", file=sys.stderr)
-                continue
-            await sink.send(item)
-        if stop_all:
-            group.cancel_scope.cancel()
-
-    async with anyio.create_task_group() as group:
-        group.start_soon(pump, local_read, remote_write, True)
-        group.start_soon(pump, remote_read, local_write, False)

@@ -22,6 +22,7 @@ from engineering_api.lib.paths import PathNotFoundError, PathRejectedError
 from engineering_api.lib.field_docs import plain
 from engineering_api.mcp.profiles import ALL, in_profile
 from engineering_api.mcp.results import headline, output_schema
+from engineering_api.mcp.route_names import RouteNames
 from engineering_api.mcp.runtime_tools import run_runtime_tool, runtime_tool_specs
 from engineering_api.mcp.tool_types import ToolOutcome, ToolSpec, error_outcome, input_schema
 
@@ -33,7 +34,8 @@ if TYPE_CHECKING:
     from engineering_api.services import Services
 
 __all__ = (
-    "CALL_TOOL", "FIND_TOOLS", "ToolCatalog", "ToolOutcome", "ToolSpec", "call_tool", "tool_catalog", "tool_name",
+    "CALL_TOOL", "FIND_TOOLS", "ToolCatalog", "ToolOutcome", "ToolSpec", "call_tool", "catalog_ready", "tool_catalog",
+    "tool_name",
 )
 
 logger = logging.getLogger(__name__)
@@ -140,6 +142,8 @@ class ToolCatalog:
         self._specs = [*(_spec(op) for op in operations), *runtime_tool_specs()]
         self._by_name = {spec.name: spec for spec in [*self._meta, *self._specs]}
         self._categories = sorted({spec.category for spec in self._specs})
+        self.routes = RouteNames(self._specs)
+        """Errors name the tool serving a route they mention, not the route."""
 
     def categories(self) -> list[str]:
         """Every category, sorted."""
@@ -177,10 +181,36 @@ class ToolCatalog:
 
 
 def tool_catalog(services: Services) -> ToolCatalog:
-    """The catalog of ``services.operations``, cached on the services."""
+    """The catalog of ``services.operations``, cached on the services.
+
+    Building it costs about a second of CPU (every operation's schemas): code on the event loop awaits
+    :func:`catalog_ready` first, so that this only ever returns the cached catalog there.
+    """
     catalog = services.notes.get("mcp.catalog")
     if catalog is None:
         catalog = services.notes["mcp.catalog"] = ToolCatalog(services.operations)
+    return catalog
+
+
+async def catalog_ready(services: Services) -> ToolCatalog:
+    """The catalog, built in a worker thread the first time it is needed.
+
+    Built on the event loop it would stall every other request for 0.7-1.3 s (the vendor client's 1-second
+    telemetry call then aborts); concurrent first callers share one build.
+    """
+    catalog = services.notes.get("mcp.catalog")
+    if catalog is not None:
+        return catalog
+    building: asyncio.Future[ToolCatalog] | None = services.notes.get("mcp.catalog.building")
+    if building is None or building.get_loop() is not asyncio.get_running_loop():
+        building = services.notes["mcp.catalog.building"] = asyncio.ensure_future(
+            asyncio.to_thread(ToolCatalog, services.operations))
+    try:
+        built = await asyncio.shield(building)
+    finally:
+        if building.done():
+            services.notes.pop("mcp.catalog.building", None)  # a failed build is tried again by the next caller
+    catalog = services.notes.setdefault("mcp.catalog", built)
     return catalog
 
 
@@ -194,7 +224,8 @@ async def call_tool(
     ``is_error``, never as an exception; only an unexpected fault propagates. Cancelling the awaiting task
     cancels the job it started.
     """
-    spec = tool_catalog(services).get(name)
+    catalog = await catalog_ready(services)
+    spec = catalog.get(name)
     arguments = dict(arguments or {})
     if spec is None:
         return ToolOutcome(data={"code": "UNKNOWN_TOOL", "message": f"no tool named {name!r}"},
@@ -219,7 +250,7 @@ async def call_tool(
                                              role=principal.role.value, client=None, via=via, session_id=session_id)
         except InsufficientStorageError as exc:
             return error_outcome(exc)
-    outcome = await _run(services, spec, arguments, principal, progress)
+    outcome = catalog.routes.outcome(await _run(services, spec, arguments, principal, progress))
     _audit(services, spec, outcome, principal, via, session_id, record_id)
     return outcome
 

@@ -26,7 +26,7 @@ from engineering_api.mcp.framing import ParseFailure, PerRequestManager, answeri
 from engineering_api.mcp.server import create_mcp_server
 from engineering_api.mcp.profiles import CORE, select
 from engineering_api.mcp.sessions import McpSession, SessionRegistry
-from engineering_api.mcp.tools import tool_catalog
+from engineering_api.mcp.tools import catalog_ready, tool_catalog
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -125,6 +125,7 @@ class McpTransports:
         if session_id is not None and not self._owned(session_id, principal):
             await _not_found(send, scope["path"], f"no MCP session {session_id!r} for this key; initialize a new one")
             return
+        await catalog_ready(self.services)  # selection and framing read it; the first request builds it off the loop
         try:
             profile, categories = self.selection(scope)
         except ValidationError as exc:
@@ -200,6 +201,7 @@ class McpTransports:
         """``GET /mcp/sse``: opens a session; its first event names the ``/mcp/messages`` URL to post to."""
         principal = scope.get("user")
         found: dict[str, str] = {}
+        await catalog_ready(self.services)  # selection and framing read it; the first request builds it off the loop
         try:
             profile, categories = self.selection(scope)
         except ValidationError as exc:

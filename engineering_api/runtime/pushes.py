@@ -54,7 +54,8 @@ class PushSchedule(CamelStruct):
 
 class PushAuth(CamelStruct):
     """How the push authenticates: ``bearer`` (``token``), ``basic`` (``username``, ``password``) or ``header``
-    (``token`` in the header ``headerName``, such as an ``APIKey`` header)."""
+    (``token`` in the header ``headerName``, such as an ``APIKey`` header, or ``Authorization`` with a whole value
+    such as ``SharedAccessSignature sr=...`` for an Azure IoT Hub)."""
 
     type: Literal["none", "bearer", "basic", "header"] = "none"
     token: Annotated[str, msgspec.Meta(max_length=4000, pattern=r"^[\x20-\x7e]*$")] | None = None
@@ -155,9 +156,11 @@ def _check_target(target: PushTarget) -> None:
         raise ValidationError("Basic auth needs a username.", code="PUSH_TARGET_INVALID")
     if auth.type == "header":
         name = (auth.header_name or "").lower()
-        if not name or name in RESERVED_HEADERS or name in {h.lower() for h in target.headers}:
-            raise ValidationError("Header auth needs a headerName that is neither set by the push nor in "
-                                  "target.headers.", code="PUSH_TARGET_INVALID")
+        # Authorization is the push's own only for bearer and basic: header auth may set it, as an Azure IoT Hub
+        # needs ("Authorization: SharedAccessSignature sr=...&sig=...&se=...").
+        if not name or name in RESERVED_HEADERS - {"authorization"} or name in {h.lower() for h in target.headers}:
+            raise ValidationError("Header auth needs a headerName that is neither set by the push (Authorization "
+                                  "aside) nor in target.headers.", code="PUSH_TARGET_INVALID")
 
 
 def _view(raw: dict[str, object]) -> PushDefinition:

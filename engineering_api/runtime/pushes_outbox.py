@@ -267,10 +267,12 @@ class Outbox:
         auth = _auth_header(push)
         if auth is not None:
             headers[auth[0]] = auth[2]
+        # Rendered as a delivery queued now would render it: a period that ended more than ON_TIME_MS ago cannot use
+        # a tag's live value, so the dry run fails with PUSH_VALUE_UNKNOWN exactly where that delivery would.
+        payload = self._render(push, start_ms, end_ms, live=_now_ms() - end_ms <= ON_TIME_MS)
         return DryRun(period_start=format_ms(start_ms), period_end=format_ms(end_ms),
                       idempotency_key=idempotency_key(push_id, end_ms), content_type=headers["Content-Type"],
-                      payload=self._render(push, start_ms, end_ms, live=True), url=push.view.target.url,
-                      headers=headers)
+                      payload=payload, url=push.view.target.url, headers=headers)
 
     @staticmethod
     def _headers(push: StoredPush, end_ms: int) -> dict[str, str]:
@@ -342,7 +344,7 @@ class Outbox:
                 self._retry(row, attempts, None, _redact(f"payload not rendered: {exc}", push), None)
                 return
             except ValidationError as exc:
-                self._finish(row, "failed", None, f"payload not rendered: {exc.message}", None, attempts)
+                self._finish(row, "failed", None, f"payload not rendered: {exc.code}: {exc.message}", None, attempts)
                 return
         code, error, wait = self._send(push, payload, int(row["period_end"]))
         if code is not None and 200 <= code < 300:

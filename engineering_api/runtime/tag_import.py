@@ -6,7 +6,8 @@ and the block's memory layout). A tag or member is released when TIA's ``Externa
 every member above it (absent means set), and for OPC UA when its DB is "accessible from OPC UA"
 (``DBAccessibleFromOPCUA``); it is writable when ``ExternalWritable`` is set too.
 
-For OPC UA every released elementary leaf maps to ``ns=3;s=<its name as the S7-1500 spells it>``. For S7, PLC tags
+For OPC UA every released elementary leaf, and every parameter of a system FB multi-instance (Program_Alarm's SIG,
+TIMESTAMP, Error, Status...), maps to ``ns=3;s=<its name as the S7-1500 spells it>``. For S7, PLC tags
 keep their address, and DB members get the absolute address of the standard ("not optimized") layout: Bools
 packed by bit, one-byte types on the next byte, every other type, a Struct and an Array on the next even byte, a
 Struct or Array rounded up to an even length (SIMATIC Programming Guideline for S7-1200/1500, Entry ID 81318674,
@@ -25,6 +26,7 @@ from engineering_api.lib.schema import CamelStruct
 from engineering_api.rules.released_tags import attribute_flag, member_flags
 from engineering_api.runtime.plc_links import TagMapping
 from engineering_api.runtime.opcua_names import node_identifier, variant_type_name
+from simatic_xml.system_types import SystemType, call_interface, lookup
 
 if TYPE_CHECKING:
     from engineering_api.backend.port import EngineeringBackend
@@ -128,8 +130,21 @@ class _Walk:
             for index in range(low, high + 1):
                 self.leaf(f"{name}[{index}]", element, released, writable)
             self.even()
+        elif self.kind == "opcua" and _instance_type(data_type) is not None:
+            self.instance(name, data_type, released, writable)
         else:
             self.leaf(name, data_type, released, writable)
+
+    def instance(self, name: str, data_type: str, released: bool, writable: bool) -> None:
+        """A multi-instance of a system FB (Program_Alarm, TON_TIME): its parameters are nodes of their own on the
+        S7-1500's OPC UA server (``"Tank_DB"."HighLevel"."SIG"``), as the runtime serves them as tags; the
+        instance's internal statics are not."""
+        system = _instance_type(data_type)
+        assert system is not None
+        if not released:
+            return
+        for parameter in call_interface(system):
+            self.add(f"{name}.{parameter.name}", parameter.data_type, writable, None, "")
 
     def leaf(self, name: str, data_type: str, released: bool, writable: bool) -> None:
         address = self.place(data_type) if self.kind == "s7" and self.lost is None else None
@@ -150,6 +165,12 @@ class _Walk:
             self.skipped.append(SkippedTag(name=name, reason=why_not))
         else:
             self.tags.append(TagMapping(name=name, data_type=data_type, writable=writable, address=address))
+
+
+def _instance_type(data_type: str) -> SystemType | None:
+    """The system FB instance type ``data_type`` names, or None."""
+    found = lookup(data_type.strip().strip('"'))
+    return found if found is not None and found.kind == "instance" else None
 
 
 def released_project_tags(backend: EngineeringBackend, device: str, kind: str,

@@ -248,3 +248,35 @@ def test_generating_the_same_source_again_keeps_the_block_numbers(env):
     for _ in range(2):
         data(client.post(f"{S}/import-and-generate", json={"SclContent": source, "SourceName": "Keep"}, headers=h))
         assert numbers() == first
+
+
+ONE_NUMBERING = '''// Line 1 of what the client sent
+FUNCTION_BLOCK "FB_Lines"
+VERSION : 0.1
+   VAR_INPUT
+      Start : Bool;
+   END_VAR
+   VAR_OUTPUT
+      Running : Bool;
+   END_VAR
+BEGIN
+   #Running := #Start;
+   #Running := #Start AND "Nowhere_Tag";
+END_FUNCTION_BLOCK
+'''
+
+
+def test_import_and_compile_count_lines_in_the_source_sent(env):
+    """One numbering: a syntax error at import and a compile error of the generated block both name the line in the
+    source the client sent."""
+    client, h, _ = env
+    wanted = ONE_NUMBERING.splitlines().index('   #Running := #Start AND "Nowhere_Tag";') + 1
+    broken = ONE_NUMBERING.replace('"Nowhere_Tag";', '"Nowhere_Tag" +;')
+    syntax = assert_error(client.post(f"{S}/import-and-generate", json={"SclContent": broken, "SourceName": "Lines"},
+                                      headers=h), 422, "SCL_SYNTAX_ERROR")
+    assert syntax["details"]["line"] == wanted
+    data(client.post(f"{S}/import-and-generate", json={"SclContent": ONE_NUMBERING, "SourceName": "Lines"}, headers=h))
+    for compiled in (data(client.post("/api/devices/PLC_1/actions/compile-software-sync", headers=h)),
+                     data(client.post(f"{B}/FB_Lines/actions/compile", headers=h))):
+        [finding] = [d for d in compiled["diagnostics"] if d["code"] == "MISSING_TAG"]
+        assert (finding["file"], finding["block"], finding["line"]) == ("Lines.scl", "FB_Lines", wanted)

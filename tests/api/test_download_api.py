@@ -179,3 +179,25 @@ def test_a_real_program_runs_after_download_and_a_runtime_error_stops_the_cpu(
     assert status["lastError"]["block"] == "Main" and status["lastError"]["event"] == "ProgrammingError"
     uploaded = data(client.post(f"{BASE}/actions/upload-sync", json={}, headers=admin_headers))
     assert {"Data", "Main"} <= {o["name"] for o in uploaded["objects"]}
+
+
+def test_the_vendor_clients_scope_download_stops_and_restarts_a_running_cpu(
+    client: Any, engineer_headers: dict[str, str], plc: Any,
+) -> None:
+    """T-IA Connect's client (tia_download_to_plc) asks its user, then sends exactly ``{"Scope": "Software"}`` to the
+    async route: TIA's pre-selected answers apply (stop all, start module), and the CPU ends in RUN as it was."""
+    plc.run()
+    job = run_job(client, "POST", f"{BASE}/actions/download", engineer_headers, json={"Scope": "Software"})
+    assert job["status"] == "Completed", job
+    result = job["result"]
+    assert (result["stoppedCpu"], result["startedCpu"], result["operatingState"]) == (True, True, "Run")
+    assert plc.state == "Run" and plc.device == "PLC_1"
+    # A CPU in STOP stays in STOP; without Scope (our own callers) a CPU in RUN still needs stopCpu.
+    plc.stop("test")
+    stopped = run_job(client, "POST", f"{BASE}/actions/download", engineer_headers, json={"Scope": "Software"})
+    assert stopped["result"]["startedCpu"] is False and plc.state == "Stop"
+    plc.run()
+    assert_error(client.post(f"{BASE}/actions/download-sync", json={}, headers=engineer_headers), 409, "CPU_IN_RUN")
+    hardware = assert_error(client.post(f"{BASE}/actions/download-sync", json={"Scope": "HardwareAndSoftware"},
+                                        headers=engineer_headers), 501, "NOT_SUPPORTED")
+    assert '{"Scope": "Software"}' in hardware["message"] and plc.state == "Run"

@@ -21,6 +21,7 @@ from litestar.testing import TestClient
 
 from engineering_api.app import create_app
 from engineering_api.config import Settings
+from engineering_api.runtime import pushes_outbox
 from engineering_api.runtime.pushes_outbox import outbox_of
 from engineering_api.runtime.service import runtime_of
 from tests.conftest import assert_error, data
@@ -246,6 +247,11 @@ def test_a_catch_up_of_a_tag_that_is_not_logged_fails_instead_of_sending_a_later
         [failed] = _wait(lambda: [d for d in _deliveries(client, headers, push_id) if d["status"] == "failed"],
                          "the refused catch-up")
         assert "not logged" in failed["lastError"] and "13:00:00" in failed["lastError"]
+        assert failed["lastError"].startswith("payload not rendered: PUSH_VALUE_UNKNOWN: ")  # the documented code
+        # A dry run of that period says what its delivery does: the same refusal, not a value read now.
+        dry = assert_error(client.post(f"{PUSHES}/{push_id}/dry-run", json={"periodEnd": "2026-01-05T13:00:00Z"},
+                                       headers=headers), 422, "PUSH_VALUE_UNKNOWN")
+        assert "not logged" in dry["message"]
     assert receiver.requests == []
 
 
@@ -325,6 +331,18 @@ def test_dry_run_renders_xml_without_sending_and_redacts_the_auth_header(
             _resend_shift(client, headers, keyed_id)
             _wait(lambda: len(receiver.requests) == 3, "the keyed push")
             assert receiver.requests[2]["headers"]["APIKey"] == "k3y-0f-the-erp"
+            # an Azure IoT Hub wants its shared access signature as the whole Authorization value
+            sas = "SharedAccessSignature sr=hub.azure-devices.net%2Fdevices%2Fline1&sig=c2lnbmF0dXJl&se=1767700000"
+            hub = _push(receiver.url, name="Hub", target={"url": receiver.url, "auth": {
+                "type": "header", "headerName": "Authorization", "token": sas}})
+            hub_id = data(client.post(PUSHES, json=hub, headers=headers), 201)["pushId"]
+            shown = client.get(f"{PUSHES}/{hub_id}", headers=headers)
+            assert data(shown)["target"]["secretSet"] is True and "c2lnbmF0dXJl" not in shown.text
+            dry = data(client.post(f"{PUSHES}/{hub_id}/dry-run", json={}, headers=headers))
+            assert dry["headers"]["Authorization"] == "***" and "c2lnbmF0dXJl" not in json.dumps(dry)
+            _resend_shift(client, headers, hub_id)
+            _wait(lambda: len(receiver.requests) == 4, "the IoT Hub push")
+            assert receiver.requests[3]["headers"]["Authorization"] == sas
 
 
 def test_a_refused_delivery_fails_and_its_error_does_not_show_the_secret(
@@ -392,12 +410,13 @@ def test_bad_definitions_are_refused_and_nothing_is_saved(
 
 
 def test_pushes_need_an_admin_key_and_value_tags_need_a_running_plc(
-    client: TestClient[Litestar], admin_headers: Headers, engineer_headers: Headers,
+    client: TestClient[Litestar], admin_headers: Headers, engineer_headers: Headers, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     body = _push("https://erp.example/api", template='{"level": "${value(\\"Line_DB\\".Level)}"}')
     assert client.get(PUSHES, headers=engineer_headers).status_code == 403
     assert client.post(PUSHES, json=body, headers=engineer_headers).status_code == 403
     push_id = data(client.post(PUSHES, json=body, headers=admin_headers), 201)["pushId"]  # no PLC to check it now
+    monkeypatch.setattr(pushes_outbox, "ON_TIME_MS", 10**13)  # as if the period had just ended: a live read
     assert_error(client.post(f"{PUSHES}/{push_id}/dry-run", json={}, headers=admin_headers), 503,
                  "RUNTIME_NOT_RUNNING")
     assert_error(client.get(f"{PUSHES}/nope", headers=admin_headers), 404, "PUSH_NOT_FOUND")
@@ -425,7 +444,7 @@ def test_the_outbox_works_on_postgres_too(fresh_db: str, tmp_path: Path, receive
 
 
 def test_value_placeholders_read_the_running_plc_and_unreleased_tags_are_refused(
-    client: TestClient[Litestar], admin_headers: Headers, plc: str,
+    client: TestClient[Litestar], admin_headers: Headers, plc: str, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     hourly = {"cron": "0 * * * *", "timezone": "UTC"}
     secret = _push("http://10.0.0.5/erp", schedule=hourly, template='{"s": "${value(\\"Motor_DB\\".secret)}"}')
@@ -434,6 +453,12 @@ def test_value_placeholders_read_the_running_plc_and_unreleased_tags_are_refused
                                            "text": 'limit ${value("Motor_DB".limit)} at ${periodEnd}'}})
     body = _push("http://10.0.0.5/erp", name="Hourly", schedule=hourly, template=template)
     push_id = data(client.post(PUSHES, json=body, headers=admin_headers), 201)["pushId"]
+    # Within a minute of the period's end a delivery reads the live value, and so does the dry run.
+    hour_ms = int(time.time() // 3600 * 3600 * 1000)
+    monkeypatch.setattr(pushes_outbox, "_now_ms", lambda: hour_ms + 30_000)
     dry = data(client.post(f"{PUSHES}/{push_id}/dry-run", json={}, headers=admin_headers))
     assert dry["periodEnd"].endswith(":00:00.000Z")
     assert json.loads(dry["payload"]) == {"Hourly": {"limit": 100, "text": f"limit 100 at {dry['periodEnd']}"}}
+    # Later, that period's delivery could not know the value at its end (the tag is not logged): nor can the dry run.
+    monkeypatch.setattr(pushes_outbox, "_now_ms", lambda: hour_ms + 120_000)
+    assert_error(client.post(f"{PUSHES}/{push_id}/dry-run", json={}, headers=admin_headers), 422, "PUSH_VALUE_UNKNOWN")

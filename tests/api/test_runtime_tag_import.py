@@ -170,8 +170,10 @@ def test_instance_db_members_are_mapped_or_skipped_with_a_reason(client: TestCli
     assert nodes['"Motor_DB".start'] == 'ns=3;s="Motor_DB"."start"'
     assert {'"Motor_DB".running', '"Motor_DB".speed', '"Motor_DB".count'} <= set(nodes)
     assert '"Motor_DB".hidden' not in nodes and '"Motor_DB".scratch' not in nodes  # not released; Temp is no data
-    skipped = {s["name"]: s["reason"] for s in answer["skipped"]}
-    assert "TON_TIME" in skipped['"Motor_DB".delay']  # a multi-instance: named, with the reason
+    # a system FB's multi-instance: its parameters are nodes of their own on the S7-1500's server
+    assert nodes['"Motor_DB".delay.Q'] == 'ns=3;s="Motor_DB"."delay"."Q"'
+    assert {'"Motor_DB".delay.IN', '"Motor_DB".delay.PT', '"Motor_DB".delay.ET'} <= set(nodes)
+    assert '"Motor_DB".delay' not in {s["name"] for s in answer["skipped"]}
     number = next(b["number"] for b in data(client.get(f"{DEV}/blocks", headers=admin_headers))
                   if b["name"] == "Motor_DB")
     data(client.put(f"{CONN}/{ua_id}/tags", json={"tags": []}, headers=admin_headers))  # a name maps to one connection
@@ -204,3 +206,41 @@ def test_an_import_keeps_earlier_mappings_unless_told_to_replace_them(client: Te
     # replacing is explicit, and says what went
     answer = data(client.post(f"{tags}/import", json={"device": "PLC_1", "replace": True}, headers=admin_headers))
     assert answer["removed"] == ["Line.speed"] and "Line.speed" not in [t["name"] for t in answer["tags"]]
+
+
+ALARM = """FUNCTION_BLOCK "FB_Tank"
+{ S7_Optimized_Access := 'TRUE' }
+   VAR_INPUT
+      level : Real;
+   END_VAR
+   VAR
+      highLevel : Program_Alarm;
+   END_VAR
+BEGIN
+   #highLevel(SIG := #level > 90.0);
+END_FUNCTION_BLOCK
+
+DATA_BLOCK "Tank_DB"
+{ S7_Optimized_Access := 'TRUE' }
+"FB_Tank"
+BEGIN
+END_DATA_BLOCK
+"""
+
+
+def test_a_program_alarm_instance_is_imported_by_its_members(client: TestClient[Any], admin_headers: Headers,
+                                                              cpu: dict[str, Any]) -> None:
+    """Not skipped whole: SIG, TIMESTAMP, Error and Status are tags; a Variant SD_n is named with its reason."""
+    data(client.post(f"{DEV}/external-sources/import-and-generate",
+                     json={"SourceName": "tank.scl", "SclContent": ALARM}, headers=admin_headers))
+    made = data(client.post(CONN, json={"name": "UA", "kind": "opcua", "endpointUrl": "opc.tcp://10.0.0.9:4840"},
+                            headers=admin_headers), 201)
+    answer = data(client.post(f"{CONN}/{made['connectionId']}/tags/import", json={"device": "PLC_1"},
+                              headers=admin_headers))
+    types = {t["name"]: t["dataType"] for t in answer["tags"]}
+    assert types['"Tank_DB".highLevel.SIG'] == "Bool" and types['"Tank_DB".highLevel.Status'] == "Word"
+    assert {'"Tank_DB".highLevel.Error', '"Tank_DB".level'} <= set(types)
+    skipped = {s["name"]: s["reason"] for s in answer["skipped"]}
+    assert '"Tank_DB".highLevel' not in skipped
+    assert "Variant" in skipped['"Tank_DB".highLevel.SD_1']  # each member it cannot map is named with its reason
+    assert '"Tank_DB".highLevel.TIMESTAMP' in set(types) | set(skipped)

@@ -69,7 +69,9 @@ async def test_a_compile_with_errors_says_so_in_text_and_is_no_tool_error(
     first = text.split("\n", 1)[0]
     assert first.startswith(f"Compile finished: {data['errorCount']} error") and "succeeded" not in text
     finding = data["diagnostics"][0]
-    assert f"- Error in block FB_Broken, network {finding['network']}, line {finding['line']}: " in text
+    # the line in the source the tool call sent, as the import counts it
+    assert finding["line"] == BROKEN.splitlines().index('   #Running := #Start AND "Nowhere_Tag";') + 1
+    assert f"- Error in block FB_Broken, line {finding['line']} of Broken.scl: " in text
     assert "Nowhere_Tag" in text
     assert _json_after_sentence(text) == data  # the data itself, for a client that forwards only text
 

@@ -445,8 +445,10 @@ export async function scenario(ctx) {
     await r.setup('create PLCSIM instance', 'POST', '/api/simulation/instances/create', { name: INSTANCE, cpuType: 'CPU1516' });
     await r.setup('power on', 'POST', `/api/simulation/instances/${INSTANCE}/power-on`);
     await r.setup('connect PLCSIM', 'POST', '/api/simulation/connect', { instanceName: INSTANCE });
-    await r.tool('tia_download_to_plc', { device: DEVICE, scope: 'Software' });
+    // The client's download goes to a CPU in RUN (a user's usual case): it sends only {Scope} and must leave the CPU
+    // in RUN with the new program, as T-IA Connect does; the test harness below needs it running.
     await r.setup('start the CPU', 'POST', `/api/simulation/instances/${INSTANCE}/run`);
+    await r.tool('tia_download_to_plc', { device: DEVICE, scope: 'Software' });
     await r.tool('tia_go_online', { device: DEVICE });
     await r.tool('tia_go_offline', { device: DEVICE });
     await api(null, 'project.getPlcSimStatus', async () => {

@@ -125,7 +125,7 @@ class Conversations:
         key_id, project_key = turn.principal.key_id, request.project_key
         items = [*self._context(key_id, request), Item(role="user", content=request.message)]
         self.history.add(key_id, project_key, "user", request.message)
-        tools = tools_for(self.services, turn.principal, request.message)
+        tools = await tools_for(self.services, turn.principal, request.message)
         system = system_prompt(project_key, request.locale, confirmable)
         try:
             content = await turn.run(items, system, tools)

@@ -20,7 +20,8 @@ import msgspec
 from engineering_api.domain.assistant._providers import Item, ToolDef, complete
 from engineering_api.domain.assistant._schema import ChatResult, PendingAction, TokenUsage, ToolCallRecord
 from engineering_api.lib.redact import redacted
-from engineering_api.mcp.tools import CALL_TOOL, call_tool, tool_catalog
+from engineering_api.mcp.results import TEXT_BUDGET
+from engineering_api.mcp.tools import CALL_TOOL, call_tool, catalog_ready, tool_catalog
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -43,8 +44,8 @@ _KEYWORDS = {
     "portal": "portal", "instance": "portal", "health": "health",
 }
 """Words in the user's message that add a category to the tool list (T-IA's "contextual category selection")."""
-_RESULT_MAX = 8000
-"""Characters of a tool result the model sees; the rest is cut (the model can ask for less)."""
+_RESULT_MAX = TEXT_BUDGET
+"""Characters of a tool result the model sees, as over MCP; the rest is cut (the model can ask for less)."""
 _DESCRIPTION_MAX = 1000
 
 
@@ -57,9 +58,9 @@ def _categories(message: str, available: list[str]) -> set[str]:
     return chosen
 
 
-def tools_for(services: Services, principal: Principal, message: str) -> list[ToolSpec]:
+async def tools_for(services: Services, principal: Principal, message: str) -> list[ToolSpec]:
     """The meta tools plus the tools of the default and mentioned categories the caller's role may run."""
-    catalog = tool_catalog(services)
+    catalog = await catalog_ready(services)  # the first turn builds it, off the event loop
     specs = catalog.tools(principal.role, _categories(message, catalog.categories()))
     return specs[:_MAX_TOOLS]
 
