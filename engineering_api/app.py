@@ -39,6 +39,7 @@ from engineering_api.domain.testharness.junit import JunitController
 from engineering_api.farm.operations import OPERATIONS as FARM_OPERATIONS
 from engineering_api.history import create_snapshot_service, schedule_history
 from engineering_api.lib.encoded_paths import keep_encoded_slashes
+from engineering_api.lib import log_escape
 from engineering_api.lib.private_files import make_private_dir
 from engineering_api.jobs.controllers import JobController
 from engineering_api.jobs.manager import JobManager
@@ -196,6 +197,7 @@ async def running(services: Services) -> AsyncIterator[None]:
 
 def create_app(settings: Settings | None = None, *, services: Services | None = None) -> Litestar:
     """Build the application. Pass ``services`` to share state between apps (restart tests)."""
+    log_escape.install()  # before anything logs: no logged value can start a line of its own
     settings = settings or Settings.from_env()
     services = services or create_services(settings)
 

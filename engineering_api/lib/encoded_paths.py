@@ -6,6 +6,10 @@ client sends exactly that (``encodeURIComponent(branchName)``). This wrapper, ar
 (before routing), reads the undecoded ``raw_path`` for the listed prefixes and, when the one segment after the prefix
 holds an encoded slash, routes it with backslashes instead, the spelling those handlers already take for a ``/``
 (git ref names never hold a backslash).
+
+The same wrapper refuses, with 400 ``INVALID_PATH``, a path whose decoded form holds a control character (``%00``,
+``%0A``...): no route, file or TIA object name holds one (TIA's names exclude them, see
+:mod:`engineering_api.rules.naming`), and a NUL reaching the file system would fail deep inside as a 500.
 """
 
 from __future__ import annotations
@@ -15,10 +19,14 @@ from urllib.parse import unquote
 
 from litestar.enums import ScopeType
 
+from engineering_api.lib.responses import send_problem
+
 if TYPE_CHECKING:
     from litestar.types import ASGIApp, Receive, Scope, Send
 
 __all__ = ("SLASH_PREFIXES", "keep_encoded_slashes")
+
+_CONTROLS = frozenset(map(chr, (*range(0x20), 0x7F)))
 
 SLASH_PREFIXES = (b"/api/source-control/branches/",)
 """Routes whose last path parameter may hold an encoded ``/``."""
@@ -41,6 +49,11 @@ def keep_encoded_slashes(app: ASGIApp) -> ASGIApp:
     async def handler(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == ScopeType.HTTP:
             raw = scope.get("raw_path")
+            # A control character reaches the decoded path only through an escape: most paths hold none.
+            if (raw is None or b"%" in raw) and not _CONTROLS.isdisjoint(scope["path"]):
+                await send_problem(send, 400, "INVALID_PATH", "The path holds a control character (such as %00 or "
+                                   "%0A), which no route or name of this service takes.", "")
+                return
             path = _rerouted(raw) if raw else None
             if path is not None:
                 scope["path"] = path
