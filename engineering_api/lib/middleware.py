@@ -22,6 +22,7 @@ from litestar.enums import ScopeType
 from engineering_api.backend.errors import InsufficientStorageError
 from engineering_api.lib.audit import AuditLog
 from engineering_api.lib.caller import DEFAULT_SESSION, SESSION_HEADER, caller_id, current_caller
+from engineering_api.lib.encoded_paths import restore_slashes
 from engineering_api.lib.responses import send_problem
 from engineering_api.lib.security import Principal, Role
 
@@ -81,6 +82,7 @@ class GuardMiddleware:
         if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
+        restore_slashes(scope)
         services = self.services
         request_services.set(services)
         settings = services.settings
