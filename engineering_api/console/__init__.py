@@ -82,7 +82,7 @@ def _refused(request: Any, exc: PermissionDeniedException | TooManyRequestsExcep
 
 def console_routes() -> list[Any]:
     """The console router (session guard, CSRF on every form, strict CSP) and its static assets."""
-    csrf = CSRFConfig(secret=secrets.token_hex(32), cookie_name="console_csrf", cookie_httponly=True,
+    csrf = CSRFConfig(secret=secrets.token_hex(32), cookie_name=auth.CSRF_COOKIE, cookie_httponly=True,
                       cookie_samesite="strict", header_name="x-csrftoken")
     router = Router(
         path="/",
