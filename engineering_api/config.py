@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from engineering_api.lib.forwarded import proxy_networks
+
 __all__ = ("LOOPBACK_HOSTS", "RUNTIME_SETTING_NAMES", "Settings")
 
 BackendName = Literal["fake", "openness"]
@@ -99,6 +101,7 @@ class Settings:
     """Runtime settings given by ``ENGINEERING_API_*`` variables: saved settings do not override them."""
 
     def __post_init__(self) -> None:
+        proxy_networks(self.trusted_proxies)  # a wrong entry stops the start with its reason, not every request
         missing = tuple(host for host in LOOPBACK_HOSTS if host not in self.allowed_hosts)
         if missing:
             object.__setattr__(self, "allowed_hosts", (*self.allowed_hosts, *missing))

@@ -23,6 +23,7 @@ from engineering_api.backend.errors import InsufficientStorageError
 from engineering_api.lib.audit import AuditLog
 from engineering_api.lib.caller import DEFAULT_SESSION, SESSION_HEADER, caller_id, current_caller
 from engineering_api.lib.encoded_paths import restore_slashes
+from engineering_api.lib.forwarded import apply_forwarded_proto
 from engineering_api.lib.responses import send_problem
 from engineering_api.lib.security import Principal, Role
 
@@ -86,6 +87,7 @@ class GuardMiddleware:
         services = self.services
         request_services.set(services)
         settings = services.settings
+        apply_forwarded_proto(scope, settings.trusted_proxies)
         host, origin, presented, session = _wanted_headers(scope["headers"])
         method = scope["method"]
         mutating = method not in _READ_METHODS
