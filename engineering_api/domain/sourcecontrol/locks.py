@@ -15,7 +15,7 @@ answers 409 ``REPOSITORY_LOCKED`` naming the file, and nothing is removed.
 from __future__ import annotations
 
 import logging
-import os
+import sys
 import threading
 from pathlib import Path
 from typing import IO
@@ -33,18 +33,16 @@ _guard = threading.Lock()
 
 
 def _try_lock(handle: IO[bytes]) -> bool:
-    if os.name == "nt":
-        import msvcrt
-
-        try:
-            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-    import fcntl
-
+    """Lock ``handle``'s file for this process without waiting; whether it was free."""
     try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        if sys.platform == "win32":
+            import msvcrt
+
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         return False
     return True
