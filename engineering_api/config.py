@@ -8,12 +8,11 @@ variable and restarting.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
-
-from engineering_api.lib.forwarded import proxy_networks
 
 __all__ = ("LOOPBACK_HOSTS", "RUNTIME_SETTING_NAMES", "Settings")
 
@@ -101,7 +100,11 @@ class Settings:
     """Runtime settings given by ``ENGINEERING_API_*`` variables: saved settings do not override them."""
 
     def __post_init__(self) -> None:
-        proxy_networks(self.trusted_proxies)  # a wrong entry stops the start with its reason, not every request
+        for entry in self.trusted_proxies:  # a wrong entry stops the start with its reason, not every request
+            try:
+                ipaddress.ip_network(entry.strip(), strict=False)
+            except ValueError:
+                raise ValueError(f"trustedProxies: {entry!r} is not an IP address or a CIDR network") from None
         missing = tuple(host for host in LOOPBACK_HOSTS if host not in self.allowed_hosts)
         if missing:
             object.__setattr__(self, "allowed_hosts", (*self.allowed_hosts, *missing))
