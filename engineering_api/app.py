@@ -16,6 +16,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
+from engineering_api.backend.errors import NotFoundError
 from engineering_api.backend.worker import TiaWorker
 from engineering_api.compose import create_backend
 from engineering_api.config import Settings
@@ -34,11 +35,13 @@ from engineering_api.domain.discovery import DiscoveryController
 from engineering_api.domain.keys import KeyController
 from engineering_api.domain import global_libraries, library, pipelines, sourcecontrol
 from engineering_api.domain.pipelines import schedules as pipeline_schedules
+from engineering_api.domain.pipelines.recovery import settle_interrupted
 from engineering_api.domain.system import SystemController, saved_settings
 from engineering_api.domain.testharness.junit import JunitController
 from engineering_api.farm.operations import OPERATIONS as FARM_OPERATIONS
 from engineering_api.history import create_snapshot_service, schedule_history
 from engineering_api.lib.encoded_paths import keep_encoded_slashes
+from engineering_api.lib import log_escape
 from engineering_api.lib.private_files import make_private_dir
 from engineering_api.jobs.controllers import JobController
 from engineering_api.jobs.manager import JobManager
@@ -171,6 +174,10 @@ async def running(services: Services) -> AsyncIterator[None]:
 
         assert isinstance(services.backend, FarmBackendBase)  # the farm backend is the only one named "farm"
         reattach_jobs(services.jobs, services.backend)
+    settled = settle_interrupted(services.jobs.state, lambda job_id: _job_running(services, job_id))
+    if settled:
+        logger.warning("%d pipeline execution(s) from the previous run were settled as Failed (interrupted by "
+                       "restart)", len(settled))
     remove_stale_staging(services.settings.roots)  # before any job, so none of it is work in progress
     created = ensure_admin_key(services.keys, services.settings.secret_path)
     if created:
@@ -196,6 +203,7 @@ async def running(services: Services) -> AsyncIterator[None]:
 
 def create_app(settings: Settings | None = None, *, services: Services | None = None) -> Litestar:
     """Build the application. Pass ``services`` to share state between apps (restart tests)."""
+    log_escape.install()  # before anything logs: no logged value can start a line of its own
     settings = settings or Settings.from_env()
     services = services or create_services(settings)
 
@@ -277,6 +285,14 @@ def _exception_handlers(services: Services) -> dict[type[Exception] | int, Any]:
     handlers = exception_handlers()
     handlers[NotFoundException] = unknown_route_handler(services, handlers[HTTPException])
     return handlers
+
+
+def _job_running(services: Services, job_id: str) -> bool:
+    """Whether a job is still running (a farm re-attaches jobs whose calls go on on agents)."""
+    try:
+        return services.jobs.get(job_id).status in ("Pending", "Running")
+    except NotFoundError:  # swept: it ended long ago
+        return False
 
 
 def _auto_launch(backend: EngineeringBackend) -> Any:

@@ -7,6 +7,7 @@ import argparse
 import json
 import os
 import socket
+import sqlite3
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -82,10 +83,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"error: cannot listen on {settings.host}:{settings.port}: {exc.strerror}", file=sys.stderr)
         return 2
-    make_private_dir(settings.data_dir)
-    db = Database(settings.database_target)
-    created = ensure_admin_key(ApiKeyStore(db), settings.secret_path)
-    db.close()
+    try:
+        make_private_dir(settings.data_dir)
+        db = Database(settings.database_target)
+        created = ensure_admin_key(ApiKeyStore(db), settings.secret_path)
+        db.close()
+    except (OSError, sqlite3.Error) as exc:  # a read-only or foreign data directory: one line, no traceback
+        where = getattr(exc, "filename", None) or settings.data_dir
+        reason = getattr(exc, "strerror", None) or str(exc)
+        print(f"error: cannot write the data directory: {reason}: {where} (choose a writable --data-dir)",
+              file=sys.stderr)
+        return 2
     if created:
         print(f"First start: an admin API key was written to {created} (mode 0600). Send it as X-API-Key.")
     else:

@@ -8,6 +8,7 @@ variable and restarting.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -53,6 +54,13 @@ class Settings:
     """Wrong API keys (401) a client address may send per minute; past it, a wrong key from that address answers
     429 until the budget refills. A valid key is always served, and a missing key is not counted: it guesses
     nothing."""
+    console_session_hours: float = 12.0
+    """A console session ends this long after its sign-in however busy it is (an absolute lifetime, on top of the
+    8 hours a session may stay unused): a stolen session cookie is worth at most a working day."""
+    trusted_proxies: tuple[str, ...] = ()
+    """Addresses of TLS-terminating reverse proxies (IPs or CIDR networks): from them, and only from them,
+    ``X-Forwarded-Proto: https`` makes the request https (the console's session cookie is then ``Secure`` and its
+    redirects stay on https). Empty: the header is ignored."""
     max_body_bytes: int = 8 * 1024 * 1024
     """Largest accepted request body; larger ones get 413."""
     call_timeout_seconds: float = 120.0
@@ -92,6 +100,11 @@ class Settings:
     """Runtime settings given by ``ENGINEERING_API_*`` variables: saved settings do not override them."""
 
     def __post_init__(self) -> None:
+        for entry in self.trusted_proxies:  # a wrong entry stops the start with its reason, not every request
+            try:
+                ipaddress.ip_network(entry.strip(), strict=False)
+            except ValueError:
+                raise ValueError(f"trustedProxies: {entry!r} is not an IP address or a CIDR network") from None
         missing = tuple(host for host in LOOPBACK_HOSTS if host not in self.allowed_hosts)
         if missing:
             object.__setattr__(self, "allowed_hosts", (*self.allowed_hosts, *missing))

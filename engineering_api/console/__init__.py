@@ -12,6 +12,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from jinja2 import filters as jinja_filters
 from litestar.enums import MediaType
 from litestar import Router
 from litestar.config.csrf import CSRFConfig
@@ -25,6 +26,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from engineering_api.console import auth, history, jobs, pages, plc, runtime_page, tests_page
+from engineering_api.lib.encoded_paths import segment
 
 __all__ = ("POLICY", "console_routes", "template_config")
 
@@ -43,9 +45,23 @@ _HEADERS = [
 ]
 
 
+def _urlencode(value: Any) -> str:
+    """Jinja's ``urlencode`` for a path segment: a string gets every reserved character encoded, ``/`` too (Jinja's
+    own leaves ``/``, so a name such as ``../cpu`` added segments to a console link); other values as Jinja does."""
+    if isinstance(value, str):
+        return segment(value)
+    return str(jinja_filters.do_urlencode(value))
+
+
+def _with_segment_filters(engine: JinjaTemplateEngine) -> None:
+    engine.engine.filters["urlencode"] = _urlencode
+    engine.engine.filters["segment"] = segment
+
+
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:
-    """The console's templates (the app has no others)."""
-    return TemplateConfig(directory=_HERE / "templates", engine=JinjaTemplateEngine)
+    """The console's templates (the app has no others); every ``urlencode`` in them encodes one path segment."""
+    return TemplateConfig(directory=_HERE / "templates", engine=JinjaTemplateEngine,
+                          engine_callback=_with_segment_filters)
 
 
 def _signed_out(request: Any, exc: NotAuthorizedException) -> Any:
@@ -66,7 +82,7 @@ def _refused(request: Any, exc: PermissionDeniedException | TooManyRequestsExcep
 
 def console_routes() -> list[Any]:
     """The console router (session guard, CSRF on every form, strict CSP) and its static assets."""
-    csrf = CSRFConfig(secret=secrets.token_hex(32), cookie_name="console_csrf", cookie_httponly=True,
+    csrf = CSRFConfig(secret=secrets.token_hex(32), cookie_name=auth.CSRF_COOKIE, cookie_httponly=True,
                       cookie_samesite="strict", header_name="x-csrftoken")
     router = Router(
         path="/",

@@ -7,6 +7,7 @@ every change made from the console is audited here, by the key behind the sessio
 
 from __future__ import annotations
 
+import secrets
 from typing import TYPE_CHECKING, Any
 
 from litestar.enums import MediaType
@@ -25,16 +26,20 @@ if TYPE_CHECKING:
 
     from engineering_api.services import Services
 
-__all__ = ("audit", "console_guard", "sessions_of", "sign_in", "sign_out")
+__all__ = ("CSRF_COOKIE", "audit", "console_guard", "sessions_of", "sign_in", "sign_out")
 
 _SESSIONS = "console.sessions"
+CSRF_COOKIE = "console_csrf"
+"""The cookie of Litestar's CSRF middleware (configured in :mod:`engineering_api.console`)."""
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def sessions_of(services: Services) -> SessionStore:
     """The console's session store (one per service container)."""
     store = services.notes.get(_SESSIONS)
     if store is None:
-        store = services.notes[_SESSIONS] = SessionStore(services.db)
+        store = services.notes[_SESSIONS] = SessionStore(services.db,
+                                                         services.settings.console_session_hours * 3600)
     return store
 
 
@@ -61,11 +66,16 @@ def console_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseR
     connection.scope["user"] = principal
     connection.scope["auth"] = session.session_id
     connection.state.console_session = session
+    method = connection.scope["method"]  # type: ignore[typeddict-item]  # the console's routes are all HTTP
+    if method not in _SAFE_METHODS and not secrets.compare_digest(
+            connection.cookies.get(CSRF_COOKIE, "").encode(), session.csrf_cookie.encode()):
+        # Litestar's CSRF check pairs the form's token with the browser's CSRF cookie; this pairs that cookie with
+        # the session, so a token and cookie planted from another session are refused.
+        raise PermissionDeniedException("The form's CSRF token does not belong to this session; reload the page.")
     per_minute = services.settings.rate_limit_per_minute
     if services.limiter.requests.take(principal.key_id, per_minute):
         raise TooManyRequestsException(f"Rate limit of {per_minute} requests per minute exceeded")
     role = handler.opt.get("console_role")
-    method = connection.scope["method"]  # type: ignore[typeddict-item]  # the console's routes are all HTTP
     needed = Role(role) if role else required_role(method, {})
     if needed is not None and not principal.role.allows(needed):
         raise PermissionDeniedException(
@@ -92,19 +102,20 @@ async def sign_in(request: Request[Any, Any, Any]) -> Any:
     presented = str(form.get("apiKey") or "").strip()
     address = _client(request)
     budget = services.settings.auth_failures_per_minute
-    wait = services.limiter.auth_failures.wait(address, budget)
-    if wait:
-        audit(request, 429)
-        return Template("signin.html", media_type=MediaType.HTML, status_code=429,
-                        context={"error": f"Too many failed sign-ins from this address; retry in {wait} s."})
+    # A valid key is always served, as on REST: the address's budget of wrong keys cannot lock out its right one.
     principal = services.keys.verify(presented) if presented else None
     if principal is None:
+        wait = services.limiter.auth_failures.wait(address, budget)
+        if wait:
+            audit(request, 429)
+            return Template("signin.html", media_type=MediaType.HTML, status_code=429,
+                            context={"error": f"Too many failed sign-ins from this address; retry in {wait} s."})
         if presented:
             services.limiter.auth_failures.take(address, budget)
         services.audit.count_refusal(method="POST", path=request.url.path, status=401, key_id=None, role=None,
                                      client=address)
         return Template("signin.html", media_type=MediaType.HTML, status_code=401, context={"error": "That API key is not valid."})
-    token = sessions_of(services).create(principal)
+    token = sessions_of(services).create(principal, request.cookies.get(CSRF_COOKIE, ""))
     response = Redirect("/console/project", status_code=303)
     response.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/",
                         secure=request.url.scheme == "https")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from engineering_api.backend.errors import EngineeringError, NotFoundError, PermissionDeniedError
+from engineering_api.backend.errors import NotFoundError, PermissionDeniedError, ValidationError
 
 if TYPE_CHECKING:
     from engineering_api.jobs.manager import JobRecord
@@ -34,7 +34,8 @@ def _input(operation: Any, fields: dict[str, Any]) -> Any:
     try:
         return msgspec.convert(fields, operation.input)
     except msgspec.ValidationError as exc:
-        raise EngineeringError(f"invalid input for {operation.name}: {exc}", code="VALIDATION_ERROR") from None
+        # The same refusal as REST's for the same input: 422 VALIDATION_FAILED.
+        raise ValidationError(f"invalid input for {operation.name}: {exc}") from None
 
 
 async def run(services: Services, principal: Principal, name: str, **fields: Any) -> Any:

@@ -18,6 +18,7 @@ from engineering_api.console.auth import audit
 from engineering_api.console.calls import run
 from engineering_api.console.pages import block_with, failed, page
 from engineering_api.console.render.monitor import call_outputs, flow_states, plan_for, scl_operands
+from engineering_api.lib.encoded_paths import segment
 from engineering_api.lib.responses import status_for
 from engineering_api.lib.security import principal_of
 from engineering_api.services import services_of
@@ -111,7 +112,8 @@ async def monitor_page(request: Request[Any, Any, Any], device: FromPath[str], b
                        instance: FromQuery[str] = "") -> Template:
     """The block with live values (SCL lines, LAD/FBD operands) and power flow, pushed while the PLC runs."""
     db = await _instance_of(request, device, block, instance)
-    url = f"/console/devices/{device}/blocks/{block}/monitor/events" + (f"?instance={db}" if db else "")
+    url = f"/console/devices/{segment(device)}/blocks/{segment(block)}/monitor/events" + (
+        f"?instance={segment(db)}" if db else "")
     return await block_with(request, device, block, monitor={"url": url, "instance": db})
 
 

@@ -3,7 +3,8 @@
 The cookie holds 256 random bits; only their SHA-256 is kept (in memory: a restart signs everybody out). Every
 request re-reads the key behind the session, so a key revoked through REST or the CLI ends its sessions at once,
 and a role changed in the store applies at the next click. Sign-out forgets the session on the server, so a copy
-of the cookie is worth nothing after it.
+of the cookie is worth nothing after it. A session ends after ``consoleSessionHours`` however busy (an absolute
+lifetime), and its forms are accepted only with the CSRF cookie of the browser that signed in.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ class ConsoleSession:
     """Short public id (audit records name it), not the secret."""
     key_id: str
     last_seen: float = field(default_factory=time.monotonic)
+    signed_in: float = field(default_factory=time.monotonic)
+    csrf_cookie: str = ""
+    """The CSRF cookie of the browser that signed in: forms of this session must come with it (bound tokens)."""
     runtime_token: str | None = None
     """The runtime user's bearer token once signed in on the runtime page (runtime users are not API keys: the
     runtime API has its own users and roles); kept on the server, never sent to the browser."""
@@ -45,20 +49,24 @@ class ConsoleSession:
 class SessionStore:
     """Creates, resolves and revokes console sessions."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, lifetime_seconds: float) -> None:
         self._db = db
+        self._lifetime = lifetime_seconds
         self._sessions: dict[str, ConsoleSession] = {}
         self._lock = threading.Lock()
 
-    def create(self, principal: Principal) -> str:
-        """A new session for ``principal``; returns the cookie value (shown to the browser only)."""
+    def create(self, principal: Principal, csrf_cookie: str) -> str:
+        """A new session for ``principal`` in the browser holding ``csrf_cookie``; returns the cookie value (shown to
+        the browser only)."""
         token = secrets.token_urlsafe(32)
         with self._lock:
-            self._sessions[_digest(token)] = ConsoleSession(secrets.token_hex(6), principal.key_id)
+            self._sessions[_digest(token)] = ConsoleSession(secrets.token_hex(6), principal.key_id,
+                                                            csrf_cookie=csrf_cookie)
         return token
 
     def resolve(self, token: str | None) -> tuple[ConsoleSession, Principal] | None:
-        """The session and the current principal of its key, or None (unknown, idle too long, key revoked)."""
+        """The session and the current principal of its key, or None (unknown, idle too long, past its lifetime,
+        key revoked)."""
         if not token:
             return None
         digest = _digest(token)
@@ -67,7 +75,7 @@ class SessionStore:
             session = self._sessions.get(digest)
             if session is None:
                 return None
-            if now - session.last_seen > IDLE_SECONDS:
+            if now - session.last_seen > IDLE_SECONDS or now - session.signed_in > self._lifetime:
                 del self._sessions[digest]
                 return None
             session.last_seen = now

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 from litestar import Request, Response, route
+from litestar.exceptions import ClientException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Example, Reference
 from litestar.openapi.spec import Operation as OpenAPIOperation
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
 
 __all__ = (
     "DRY_RUN_HEADER", "IDEMPOTENCY_DOC", "IDEMPOTENCY_HEADER", "IDEMPOTENCY_PARAMETER", "JobAccepted", "build_handlers",
+    "idempotency_key_of",
     "dry_run_route", "operation_id", "run_operation",
 )
 
@@ -66,7 +68,7 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_DOC = (
     "A key of the caller's choosing for this request: a retry with the same key (after a lost answer) gets the "
     "first call's outcome, from its job, and the work is not done again; the same key with another request "
-    "answers 422 IDEMPOTENCY_KEY_REUSED."
+    "answers 422 IDEMPOTENCY_KEY_REUSED; an empty key answers 400 INVALID_IDEMPOTENCY_KEY."
 )
 IDEMPOTENCY_PARAMETER = HeaderParameter(
     name=IDEMPOTENCY_HEADER, required=False, max_length=200, description=IDEMPOTENCY_DOC,
@@ -80,6 +82,22 @@ _DRY_RUN_DOC = (
     "Dry run: answer 200 with what the call would do (data: Preview; the objects it would delete, stop, replace or "
     "overwrite) and change nothing. Needs the operation's normal role."
 )
+
+
+def idempotency_key_of(request: Request[Any, Any, Any]) -> str | None:
+    """The request's ``Idempotency-Key``, None without one.
+
+    Raises:
+        ClientException: 400 ``INVALID_IDEMPOTENCY_KEY`` for a blank key, which would name no request of its own.
+    """
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    if key is not None and not key.strip():
+        raise ClientException(
+            detail="The Idempotency-Key header is empty: send a key of your choosing (a UUID, say) or leave the "
+                   "header out.",
+            extra={"code": "INVALID_IDEMPOTENCY_KEY"},
+        )
+    return key
 
 
 class JobAccepted(CamelStruct):
@@ -183,7 +201,7 @@ async def _execute(
     data = confine_files(operation, data, services.paths)
     # A short read never runs as a job, so it does not look for the key: parsing the headers into Litestar's Headers
     # would cost a read several microseconds.
-    idempotency_key = request.headers.get(IDEMPOTENCY_HEADER) if operation.mutating or operation.long_running else None
+    idempotency_key = idempotency_key_of(request) if operation.mutating or operation.long_running else None
     if not operation.long_running and not (idempotency_key and operation.mutating):
         result = await services.jobs.run_inline(operation, data)
         return result, operation.success_message(result), None, {}
@@ -234,7 +252,7 @@ async def _start_job(
     data = confine_files(operation, data, services.paths)
     job: JobRecord = await services.jobs.start(
         operation, data, principal=request.scope.get("user"),
-        idempotency_key=request.headers.get(IDEMPOTENCY_HEADER),
+        idempotency_key=idempotency_key_of(request),
     )
     if on_job is not None:
         on_job(job.job_id)

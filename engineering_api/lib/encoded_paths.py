@@ -1,49 +1,81 @@
-"""Path parameters that hold a ``/``: a branch name such as ``feature/rc`` arrives as ``feature%2Frc``.
+"""Path segments that hold a ``/``, and paths no route takes.
 
-ASGI servers put the percent-decoded path in ``scope["path"]``, so ``%2F`` becomes a real ``/`` before routing and
-``DELETE /api/source-control/branches/feature%2Frc`` would look for a route two segments deep (404). T-IA Connect's
-client sends exactly that (``encodeURIComponent(branchName)``). This wrapper, around Litestar's own ASGI handler
-(before routing), reads the undecoded ``raw_path`` for the listed prefixes and, when the one segment after the prefix
-holds an encoded slash, routes it with backslashes instead, the spelling those handlers already take for a ``/``
-(git ref names never hold a backslash).
+A name with a slash (a branch ``feature/rc``, a force table ``Line 1/2``) travels as one encoded segment,
+``feature%2Frc``: that is how the console writes it (:func:`segment`) and how T-IA Connect's client sends it
+(``encodeURIComponent(branchName)``). ASGI servers put the percent-decoded path in ``scope["path"]``, so ``%2F``
+becomes a real ``/`` before routing, and ``DELETE /api/source-control/branches/feature%2Frc`` would look for a route
+two segments deep (404). The wrapper :func:`keep_encoded_slashes`, around Litestar's own ASGI handler (before
+routing), rebuilds the path from the undecoded ``raw_path`` with the slash of an encoded segment written as
+:data:`SEGMENT_SLASH`, a control character no decoded path can hold (see below), so the segment routes as one; the
+guard middleware then gives the route's handler its parameters with real slashes (:func:`restore_slashes`).
+
+The same wrapper refuses, with 400 ``INVALID_PATH``, a path whose decoded form holds a control character (``%00``,
+``%0A``...): no route, file or object name of this service takes one (TIA's names exclude them), and a NUL reaching
+the file system would fail deep inside as a 500.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-from urllib.parse import unquote
+from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import quote, unquote
 
 from litestar.enums import ScopeType
+
+from engineering_api.lib.responses import send_problem
 
 if TYPE_CHECKING:
     from litestar.types import ASGIApp, Receive, Scope, Send
 
-__all__ = ("SLASH_PREFIXES", "keep_encoded_slashes")
+__all__ = ("SEGMENT_SLASH", "keep_encoded_slashes", "restore_slashes", "segment")
 
-SLASH_PREFIXES = (b"/api/source-control/branches/",)
-"""Routes whose last path parameter may hold an encoded ``/``."""
+SEGMENT_SLASH = "\x1f"
+"""Stands for an encoded ``/`` inside one segment between routing and the handler (refused in any decoded path)."""
+_KEPT = "encoded_slashes_kept"
+"""Scope key set when :data:`SEGMENT_SLASH` stands in the path (so only those requests pay for restoring)."""
+_CONTROLS = frozenset(map(chr, (*range(0x20), 0x7F)))
 
 
-def _rerouted(raw_path: bytes) -> str | None:
-    if b"%" not in raw_path or b"%2f" not in raw_path.lower():  # most paths hold no escape: no lower-case copy
-        return None
-    for prefix in SLASH_PREFIXES:
-        if raw_path.startswith(prefix):
-            segment = raw_path[len(prefix):]
-            if segment and b"/" not in segment:
-                return prefix.decode("ascii") + unquote(segment.decode("latin-1"), errors="strict").replace("/", "\\")
-    return None
+def segment(value: object) -> str:
+    """``value`` as one URL path segment: every reserved character encoded, ``/`` included.
+
+    A name must never add segments to a URL the console builds: ``../cpu`` as a force table's name would otherwise
+    turn its *Force* button into the CPU's *Start*. (``.`` and ``..`` alone are dot segments that browsers remove even
+    when encoded: :func:`engineering_api.rules.watch_tables.check_table_name` refuses them as names; device, block and tag table
+    names cannot be them.)
+    """
+    return quote(str(value), safe="")
+
+
+def _kept_path(raw_path: bytes) -> str:
+    # Some clients (httpx, so Litestar's test client) pass the query in raw_path too; scope["path"] has none.
+    raw_path = raw_path.split(b"?", 1)[0]
+    return "/".join(unquote(part, errors="replace").replace("/", SEGMENT_SLASH)
+                    for part in raw_path.decode("latin-1").split("/"))
+
+
+def restore_slashes(scope: Scope) -> None:
+    """Give the route's path parameters back the slashes :func:`keep_encoded_slashes` set aside."""
+    if cast("dict[str, Any]", scope).get(_KEPT):
+        params = scope["path_params"]
+        scope["path_params"] = {name: value.replace(SEGMENT_SLASH, "/") if isinstance(value, str) else value
+                                for name, value in params.items()}
 
 
 def keep_encoded_slashes(app: ASGIApp) -> ASGIApp:
-    """``app`` with ``%2F`` kept inside one path segment for :data:`SLASH_PREFIXES`."""
+    """``app`` with ``%2F`` kept inside its path segment and control characters in a path refused."""
 
     async def handler(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == ScopeType.HTTP:
             raw = scope.get("raw_path")
-            path = _rerouted(raw) if raw else None
-            if path is not None:
-                scope["path"] = path
+            # A control character or a slash reaches a segment only through an escape: most paths hold none.
+            if raw is None or b"%" in raw:
+                if not _CONTROLS.isdisjoint(scope["path"]):
+                    await send_problem(send, 400, "INVALID_PATH", "The path holds a control character (such as %00 "
+                                       "or %0A), which no route or name of this service takes.", "")
+                    return
+                if raw is not None and b"%2f" in raw.split(b"?", 1)[0].lower():
+                    scope["path"] = _kept_path(raw)
+                    cast("dict[str, Any]", scope)[_KEPT] = True
         await app(scope, receive, send)
 
     return handler

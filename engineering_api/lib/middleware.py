@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
-import msgspec
 
 from litestar import Response
 from litestar.enums import ScopeType
@@ -23,7 +22,9 @@ from litestar.enums import ScopeType
 from engineering_api.backend.errors import InsufficientStorageError
 from engineering_api.lib.audit import AuditLog
 from engineering_api.lib.caller import DEFAULT_SESSION, SESSION_HEADER, caller_id, current_caller
-from engineering_api.lib.responses import error_body
+from engineering_api.lib.encoded_paths import restore_slashes
+from engineering_api.lib.forwarded import apply_forwarded_proto
+from engineering_api.lib.responses import send_problem
 from engineering_api.lib.security import Principal, Role
 
 if TYPE_CHECKING:
@@ -82,9 +83,11 @@ class GuardMiddleware:
         if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
+        restore_slashes(scope)
         services = self.services
         request_services.set(services)
         settings = services.settings
+        apply_forwarded_proto(scope, settings.trusted_proxies)
         host, origin, presented, session = _wanted_headers(scope["headers"])
         method = scope["method"]
         mutating = method not in _READ_METHODS
@@ -93,7 +96,7 @@ class GuardMiddleware:
             if not await self._host_allowed(send, settings, host, scope["path"]):
                 return
         if origin and origin not in settings.cors_origins and not _same_origin(origin, host):
-            await _reject(send, 403, "ORIGIN_NOT_ALLOWED", f"Origin {origin!r} is not allowed", scope["path"])
+            await send_problem(send, 403, "ORIGIN_NOT_ALLOWED", f"Origin {origin!r} is not allowed", scope["path"])
             return
 
         rule = self._rules.get(method) or self._rule_for(scope.get("route_handler"), method)
@@ -135,7 +138,7 @@ class GuardMiddleware:
                 role=_audit_role(principal), client=client_addr,
             )
         except InsufficientStorageError as exc:
-            await _reject(send, 507, exc.code, exc.message, path, details=exc.details)
+            await send_problem(send, 507, exc.code, exc.message, path, details=exc.details)
             return
         captured: dict[str, Any] = {"status": 500, "job_id": None}
 
@@ -166,11 +169,11 @@ class GuardMiddleware:
         allowed header is remembered until the settings change (a client sends one or two)."""
         name = host_name(host)
         if name is None:
-            await _reject(send, 400, "INVALID_HOST_HEADER",
+            await send_problem(send, 400, "INVALID_HOST_HEADER",
                           f"Host {host!r} is not a host name or address with an optional port", path)
             return False
         if name not in _lower_case(settings.allowed_hosts):
-            await _reject(send, 421, "HOST_NOT_ALLOWED", f"Host {host!r} is not allowed; see settings.allowedHosts", path)
+            await send_problem(send, 421, "HOST_NOT_ALLOWED", f"Host {host!r} is not allowed; see settings.allowedHosts", path)
             return False
         if settings is not self._hosts_of:
             self._hosts, self._hosts_of = set(), settings
@@ -227,7 +230,7 @@ class GuardMiddleware:
         if not isinstance(answer, Refusal):
             return answer
         method, path = scope["method"], scope["path"]
-        status = await _reject(send, answer.status, answer.code, answer.message, path, headers=answer.headers)
+        status = await send_problem(send, answer.status, answer.code, answer.message, path, headers=answer.headers)
         if answer.caller is not None:  # a known user without the role: audited like a key's 403
             self._audit(services.audit, mutating, method, path, status, answer.caller, client, None)
         else:
@@ -269,7 +272,7 @@ class GuardMiddleware:
                 budget = settings.auth_failures_per_minute
                 blocked_for = limiter.auth_failures.take(client or "", budget)
                 if blocked_for:
-                    await _reject(
+                    await send_problem(
                         send, 429, "TOO_MANY_FAILED_AUTHENTICATIONS",
                         f"More than {budget} failed authentications a minute from this address; retry after "
                         f"{blocked_for} s with a valid X-API-Key",
@@ -278,7 +281,7 @@ class GuardMiddleware:
                     services.audit.count_refusal(method=method, path=path, status=429, key_id=None, role=None,
                                                  client=client)
                     return
-            await _reject(
+            await send_problem(
                 send, 401, "UNAUTHORIZED",
                 "A valid X-API-Key header is required" if presented is None else "The API key is not valid", path,
             )
@@ -286,7 +289,7 @@ class GuardMiddleware:
             return
         if retry_after:
             per_minute = settings.rate_limit_per_minute
-            await _reject(
+            await send_problem(
                 send, 429, "RATE_LIMITED", f"Rate limit of {per_minute} requests per minute exceeded", path,
                 headers=_retry_headers(retry_after),
             )
@@ -296,7 +299,7 @@ class GuardMiddleware:
                     client=client,
                 )
             return
-        status = await _reject(
+        status = await send_problem(
             send, 403, "FORBIDDEN",
             f"This operation needs the {needed.value} role; your key has the {principal.role.value} role", path,
         )
@@ -424,15 +427,3 @@ def _lower_case(hosts: tuple[str, ...]) -> frozenset[str]:
 
 def _same_origin(origin: str, host: str) -> bool:
     return origin.split("://", 1)[-1].rstrip("/") == host
-
-
-async def _reject(
-    send: Send, status: int, code: str, message: str, path: str, headers: dict[str, str] | None = None,
-    details: dict[str, Any] | None = None,
-) -> int:
-    body = msgspec.json.encode(error_body(status, code, message, instance=path, details=details))
-    raw_headers = [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]
-    raw_headers += [(k.encode(), v.encode()) for k, v in (headers or {}).items()]
-    await send({"type": "http.response.start", "status": status, "headers": raw_headers})
-    await send({"type": "http.response.body", "body": body, "more_body": False})
-    return status

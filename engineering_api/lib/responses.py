@@ -42,6 +42,7 @@ __all__ = (
     "exception_handlers",
     "ok",
     "problem_responses",
+    "send_problem",
     "status_for",
 )
 
@@ -154,6 +155,19 @@ def error_response(
     """An error response with the problem+json media type."""
     body = error_body(status, code, message, instance=instance, details=details, errors=errors, job_id=job_id)
     return Response(content=body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+async def send_problem(
+    send: Send, status: int, code: str, message: str, path: str, headers: dict[str, str] | None = None,
+    details: dict[str, Any] | None = None,
+) -> int:
+    """Answer an error through raw ASGI (middleware, before a handler runs); returns ``status``."""
+    body = msgspec.json.encode(error_body(status, code, message, instance=path, details=details))
+    raw_headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
+    raw_headers += [(k.encode(), v.encode()) for k, v in (headers or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
+    return status
 
 
 def _domain_handler(request: Request[Any, Any, Any], exc: domain.EngineeringError) -> Response[ErrorBody]:

@@ -12,9 +12,11 @@ from engineering_api.rules.watch_operands import LABEL
 from simatic_xml import SimaticMLError
 from simatic_xml.watchtables import WatchForceTable, read_table
 
-__all__ = ("check_one_force_table", "check_table_clash", "check_table_name", "entries_not_found", "folder_not_found",
+__all__ = ("DOT_SEGMENTS", "check_one_force_table", "check_table_clash", "check_table_name", "entries_not_found", "folder_not_found",
            "no_entries", "no_such_folder", "read_table_document", "table_not_found")
 
+DOT_SEGMENTS = frozenset({".", ".."})
+"""Names that are URL dot segments."""
 _NAME = re.compile(r'[^"\x00-\x1f]{1,128}')
 """A table name: 1..128 characters, no quotes or control characters (blanks at the ends are checked apart)."""
 
@@ -25,6 +27,11 @@ def check_table_name(name: str) -> str:
     Raises:
         ValidationError: ``INVALID_NAME`` (``details.field``: ``name``).
     """
+    if name in DOT_SEGMENTS:
+        # A URL path segment of "." or ".." is removed by browsers and servers even when encoded (RFC 3986, 5.2.4;
+        # WHATWG URL's "%2e"), so the table could never be named in a route or a console link.
+        raise ValidationError(f'"{name}" is not a valid table name: a name of only "." or ".." cannot be told '
+                              "apart from a path step.", code="INVALID_NAME", details={"field": "name"})
     if name != name.strip() or not _NAME.fullmatch(name):
         raise ValidationError(
             f'"{name}" is not a valid table name (1..128 characters, no quotes, no control characters, no leading or '

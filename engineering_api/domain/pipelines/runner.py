@@ -192,6 +192,8 @@ def _run_steps(run: _Run) -> str | None:
             _record(run, index, step, _skipped(index, step, f"condition '{step.condition}' is false"))
             index += 1
             continue
+        # Recorded before it runs: after a crash the execution still says which step was running (recovery.py).
+        _record(run, index, step, _running(index, step))
         try:
             result = _run_step(run, index, step)
         except (OperationCanceledError, Canceled):
@@ -217,9 +219,19 @@ def _run_steps(run: _Run) -> str | None:
 
 
 def _record(run: _Run, index: int, step: PipelineStep, result: PipelineStepResult) -> None:
-    run.outcomes[step.name] = result
-    run.execution = msgspec.structs.replace(run.execution, step_results=[*run.execution.step_results, result])
+    """Record a step's result, in place of its ``Running`` entry when it has one."""
+    results = run.execution.step_results
+    if results and results[-1].status == "Running" and results[-1].step_index == index:
+        results = results[:-1]
+    if result.status != "Running":
+        run.outcomes[step.name] = result
+    run.execution = msgspec.structs.replace(run.execution, step_results=[*results, result])
     run.save()
+
+
+def _running(index: int, step: PipelineStep) -> PipelineStepResult:
+    return PipelineStepResult(step_index=index, step_name=step.name, action=step.action, status="Running",
+                              started_at=utc_now(), duration_ms=0, result_message="running", attempts=0)
 
 
 def _skipped(index: int, step: PipelineStep, why: str) -> PipelineStepResult:

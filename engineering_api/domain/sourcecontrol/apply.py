@@ -171,7 +171,8 @@ class _Applied:
 
 def apply_tree(ctx: OperationContext, repo: pygit2.Repository, current: pygit2.Tree, target: pygit2.Tree
                ) -> list[VcsFileChange]:
-    """Make the open project's stations and program objects match ``target``; all or nothing. Returns what changed.
+    """Make the open project's stations and program objects match ``target``, and save the project; all or nothing.
+    Returns what changed.
 
     Raises:
         NotSupportedError: files outside the layout (``FILES_OUTSIDE_LAYOUT``); nothing was changed.
@@ -213,6 +214,12 @@ def apply_tree(ctx: OperationContext, repo: pygit2.Repository, current: pygit2.T
     except e.EngineeringError as failure:
         _compensate(ctx, repo, current, writes, applied, created, failure)
         raise
+    if changes:
+        # Saved before the caller moves HEAD: a crash after the answer must not reopen the project at its last save
+        # while HEAD says the target is in it (status would list the target's objects as changes, and the next
+        # commit would revert them). A crash before this save leaves HEAD where the project is.
+        ctx.progress(95, "saving the project")
+        ctx.backend.save_project()
     return changes
 
 

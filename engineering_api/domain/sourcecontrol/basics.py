@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +28,8 @@ __all__ = (
     "changes_between", "commit", "config", "set_config", "current_tree", "file_content", "init", "iso_time", "log", "status",
     "tree_of",
 )
+
+logger = logging.getLogger(__name__)
 
 _STATUS = {"A": "Added", "M": "Modified", "D": "Removed", "R": "Renamed", "T": "Modified", "C": "Added"}
 _MAX_CONTENT = 20 * 1024 * 1024
@@ -140,7 +143,10 @@ def commit(ctx: OperationContext, data: CommitInput) -> CommitResult:
     ctx.progress(80, "committing")
     sig = signature(repo)
     oid = repo.create_commit("HEAD", sig, sig, message + "\n", tree, [head.id] if head else [])
-    sync_worktree(repo)
+    try:
+        sync_worktree(repo)
+    except pygit2.GitError as exc:  # the commit is recorded: the index and work tree follow at the next call
+        logger.warning("commit %s is recorded, but the repository's work tree could not follow yet: %s", oid, exc)
     return CommitResult(
         sha=str(oid), short_sha=str(oid)[:7], message=message, branch=repo.head.shorthand,
         files_changed=len(changes), changes=changes,

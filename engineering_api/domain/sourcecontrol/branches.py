@@ -88,8 +88,8 @@ def create(ctx: OperationContext, data: BranchInput) -> VcsBranchInfo:
 
 
 def _deletable(ctx: OperationContext, data: BranchInput) -> tuple[pygit2.Repository, pygit2.Branch]:
-    # A '/' arrives as a backslash (git names never hold one): sent so (feature%5Cmotor, like UDT folders), or
-    # rerouted so from feature%2Fmotor, which ASGI servers decode before routing (lib/encoded_paths.py).
+    # A '/' arrives as itself from feature%2Fmotor (kept in its segment by lib/encoded_paths.py), or as a backslash
+    # (git names never hold one), sent so like UDT folders: feature%5Cmotor.
     data.branch_name = data.branch_name.replace("\\", "/")
     repo = open_repo(ctx)
     branch = local_branch(repo, data.branch_name)

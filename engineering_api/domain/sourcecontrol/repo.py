@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Literal, overload
 import pygit2
 
 from engineering_api.backend import errors as e
+from engineering_api.domain.sourcecontrol.locks import recover_stale_locks
 from engineering_api.lib.paths import safe_file_stem
 
 if TYPE_CHECKING:
@@ -63,10 +64,12 @@ def open_repo(ctx: OperationContext, *, required: bool = True) -> pygit2.Reposit
 
     Raises:
         NoProjectOpenError: no project is open.
-        ConflictError: the project has no repository yet (``VCS_NOT_INITIALIZED``) and ``required`` is set.
+        ConflictError: the project has no repository yet (``VCS_NOT_INITIALIZED``) and ``required`` is set; another
+            live process is writing it (``REPOSITORY_LOCKED``, see :mod:`.locks`).
     """
     folder = repo_dir(ctx)
     if (folder / ".git").is_dir():
+        recover_stale_locks(folder / ".git")  # a kill -9 mid-write must not block every later call
         return pygit2.Repository(str(folder))
     if required:
         raise e.ConflictError(

@@ -1,0 +1,65 @@
+"""A pull is in the saved project before it answers (issue 48 item 7), checked as a fault schedule: the server dies
+right after the pull answered 200, restarts, and the project reopens at the pulled commit with HEAD.
+
+Before: the project reopened at its last save while HEAD stayed at the pulled commit, so status listed the pull as
+changes, a second pull said "Already up to date" and the next commit would have reverted the pull."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from litestar.testing import TestClient
+
+from tests.api.test_source_control import FB_PATH, SC, git, needs_git, put_block
+from tests.conftest import CPU
+from tests.service.conftest import make_client, wait_job
+
+
+def _data(response: Any) -> Any:
+    assert response.status_code < 300, response.text
+    return response.json()["data"]
+
+
+def _commit(client: TestClient, admin: dict[str, str], message: str) -> None:
+    job = _data(client.post(f"{SC}/commit", json={"Message": message}, headers=admin))["jobId"]
+    assert wait_job(client, job, admin, timeout=60)["status"] == "Completed"
+
+
+@needs_git
+def test_a_pull_survives_a_crash_right_after_its_answer(tmp_path: Path) -> None:
+    data_dir = tmp_path / "var"
+    workspace = data_dir / "workspace"
+    bare, other = workspace / "repos" / "line1.git", tmp_path / "other"
+    with make_client(data_dir) as first:
+        admin = {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
+        project = _data(first.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=admin))
+        _data(first.post("/api/projects/devices/actions/add-sync", json={"orderNumber": CPU, "name": "PLC_1"},
+                         headers=admin))
+        _data(first.post(f"{SC}/init", headers=admin))
+        put_block(first, admin, "FB_Motor", "#Speed := 1;")
+        _commit(first, admin, "one")
+        _data(first.post("/api/projects/actions/save-sync", headers=admin))
+        git("init", "-q", "--bare", "-b", "main", str(bare))
+        _data(first.post(f"{SC}/remotes", json={"Name": "origin", "Url": "repos/line1.git"}, headers=admin))
+        _data(first.post(f"{SC}/push", json={}, headers=admin))
+        # Another contributor changes the block and pushes; this server pulls it.
+        git("clone", "-q", str(bare), str(other))
+        fb = other / FB_PATH
+        fb.write_text(re.sub(r">1</ConstantValue>", ">7</ConstantValue>", fb.read_text("utf-8-sig"), count=1),
+                      "utf-8-sig")
+        git("-c", "user.name=Other", "-c", "user.email=o@x", "commit", "-q", "-am", "speed 7", cwd=other)
+        git("push", "-q", "origin", "main", cwd=other)
+        pulled = first.post(f"{SC}/pull", json={}, headers=admin)
+        assert pulled.status_code == 200, pulled.text
+        head = _data(first.get(f"{SC}/log", headers=admin))[0]["sha"]
+        # The fault: the process ends here, right after the answer, without anyone saving the project.
+    with make_client(data_dir) as second:
+        _data(second.post("/api/projects/actions/open-sync", json={"path": project["path"]}, headers=admin))
+        status = _data(second.get(f"{SC}/status", headers=admin))
+        log = _data(second.get(f"{SC}/log", headers=admin))
+        source = _data(second.get("/api/devices/PLC_1/blocks/FB_Motor/source", headers=admin))["sourceText"]
+    assert log[0]["sha"] == head and log[0]["message"].strip() == "speed 7"
+    assert status["changedFilesCount"] == 0, status
+    assert "#Speed := 7;" in source
