@@ -440,8 +440,8 @@ class FarmBackendBase(EngineeringBackend):
                                           "method": method, "completedCalls": changes_so_far()})
         raise OutcomeUnknownError(
             f"The farm agent {target.agent!r} {why} while it ran {method}; whether the call completed is not known "
-            "(only that agent can say: a stalled host goes on with it). Look at the project before you retry; "
-            "its unsaved changes are lost unless the agent comes back.",
+            "(only that agent can say: a stalled host goes on with it). Look at the project before you retry: "
+            "unless the agent comes back, its changes since the last save are lost.",
             details={"callId": call_id, "agent": target.agent, "method": method, "cause": "AGENT_LOST"})
 
     def _stored_reply(self, call_id: str) -> dict[str, Any] | None:
