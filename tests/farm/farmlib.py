@@ -37,12 +37,17 @@ class RedisServer:
              *persistence],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 10
+        import redis
+
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
+                    pass
+                # Listening is not serving: while it loads its append-only file Redis answers LOADING.
+                redis.Redis.from_url(self.url, socket_timeout=5).ping()
+                return
+            except (OSError, redis.exceptions.RedisError):
                 time.sleep(0.05)
         raise RuntimeError("redis-server did not start")
 

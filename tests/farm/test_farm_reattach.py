@@ -16,7 +16,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -59,7 +59,7 @@ def test_a_reattached_job_whose_node_stopped_after_a_read_is_interrupted_not_com
     call_id = _send(farm, target, "open_projects", [], {})
     until(lambda: farm.stored_outcome(call_id)[0] == "SUCCESS", "the read ran")
     jobs = _Jobs()
-    watch(jobs, farm, "job-read", _journal(target, call_id, "open_projects", []))  # type: ignore[arg-type]  # a double
+    watch(cast(Any, jobs), farm, "job-read", _journal(target, call_id, "open_projects", []))  # a JobManager double
     failure = _settled(jobs)
     assert jobs.status == "Failed" and failure.code == "INTERRUPTED", (jobs.status, failure)
     assert failure.details["completedCalls"] == []
@@ -72,7 +72,7 @@ def test_a_reattached_job_after_a_change_of_its_operation_is_outcome_unknown_nam
     until(lambda: farm.stored_outcome(call_id)[0] == "SUCCESS", "the read ran")
     jobs = _Jobs()
     journal = _journal(target, call_id, "open_projects", ["blocks.generate_blocks_from_source"])
-    watch(jobs, farm, "job-import", journal)  # type: ignore[arg-type]  # a double with what watch() uses
+    watch(cast(Any, jobs), farm, "job-import", journal)  # a JobManager double
     failure = _settled(jobs)
     assert jobs.status == "Failed" and failure.code == "OUTCOME_UNKNOWN", (jobs.status, failure)
     assert failure.details["completedCalls"] == ["blocks.generate_blocks_from_source"]
@@ -86,7 +86,7 @@ def test_a_revoke_does_not_let_an_idle_agent_mark_a_started_call_revoked(timed_f
     call_id = _send(farm, target, "create_project", [Path(workspace), "Kept"], {"author": "", "comment": ""})
     until(lambda: (farm.registry.agent(target.agent).current_call or "").startswith("create_project"), "it runs")
     jobs = _Jobs()
-    watch(jobs, farm, "job-revoked", _journal(target, call_id, "create_project", []))  # type: ignore[arg-type]
+    watch(cast(Any, jobs), farm, "job-revoked", _journal(target, call_id, "create_project", []))  # a JobManager double
     # What a timeout or cancel sends (to every worker); the running agent cannot answer while its call runs, so
     # the one reply is the idle agent's, given after it dealt with the revoke.
     replies = farm.app.control.revoke(call_id, reply=True, limit=1, timeout=WAIT)
