@@ -125,7 +125,7 @@ def _fate_now(farm: FarmBackendBase, call: dict[str, Any], missing_since: float 
         return _not_run(call, "INTERRUPTED", "it was not sent, or expired in its queue"), None
     record = farm.registry.agent(agent)
     if (record is None or record.instance != call["instance"]) and not farm.in_outage_grace():
-        if farm.never_started(call_id):  # fenced: it never runs now
+        if not started and farm.never_started(call_id):  # fenced: it never runs now (a started one is let be)
             return _not_run(call, "AGENT_LOST", f"agent {agent!r} was lost before it started it"), None
         state, outcome = farm.stored_outcome(call_id)  # it may have ended just before its agent went away
         return (None, None) if state == "SUCCESS" else (CallFate("unknown"), None)
