@@ -434,15 +434,20 @@ class FarmBackendBase(EngineeringBackend):
         if is_read_only(method):
             self._never_run(call_id)
             raise _lost(target.agent, method, why, call_id)
-        job = current_job.get()
-        if job is not None and self.on_outcome_unknown is not None:
-            self.on_outcome_unknown(job, {"callId": call_id, "agent": target.agent, "instance": target.instance,
-                                          "method": method, "completedCalls": changes_so_far()})
+        self._watch_unknown(call_id, target, method)
         raise OutcomeUnknownError(
             f"The farm agent {target.agent!r} {why} while it ran {method}; whether the call completed is not known "
             "(only that agent can say: a stalled host goes on with it). Look at the project before you retry: "
             "unless the agent comes back, its changes since the last save are lost.",
             details={"callId": call_id, "agent": target.agent, "method": method, "cause": "AGENT_LOST"})
+
+    def _watch_unknown(self, call_id: str, target: Claim, method: str) -> None:
+        """The calling job is about to end ``OUTCOME_UNKNOWN`` at this call: its final state is filled in when the
+        agent reports (:func:`engineering_api.farm.reattach.watch`)."""
+        job = current_job.get()
+        if job is not None and self.on_outcome_unknown is not None:
+            self.on_outcome_unknown(job, {"callId": call_id, "agent": target.agent, "instance": target.instance,
+                                          "method": method, "completedCalls": changes_so_far()})
 
     def _stored_reply(self, call_id: str) -> dict[str, Any] | None:
         """After a Redis outage: the outcome of a call that ended, from Celery's result backend. ``next_message``
@@ -541,10 +546,7 @@ class FarmBackendBase(EngineeringBackend):
                 self.close_for_nobody(target)
             except (OperationalError, RedisError):
                 logger.warning("could not send the close after %s on %s", call_id, target.agent, exc_info=True)
-        job = current_job.get()
-        if job is not None and self.on_outcome_unknown is not None:
-            self.on_outcome_unknown(job, {"callId": call_id, "agent": target.agent, "instance": target.instance,
-                                          "method": method, "completedCalls": changes_so_far()})
+        self._watch_unknown(call_id, target, method)
         raise OutcomeUnknownError(
             f"{method} did not stop when asked on farm agent {target.agent!r}; whether it ran is not known yet. "
             "Its job keeps the call id; your project there is being closed without saving.",
