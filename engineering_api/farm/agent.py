@@ -4,7 +4,9 @@ The agent owns a backend (the fake, or TIA Portal through Openness) exactly as t
 Celery worker with the solo pool: the calls run on the main thread, one after the other, the way Openness wants
 them (objects bound to their thread, one operation at a time in TIA) and the way Celery runs on Windows.
 
-It consumes its own queue (calls for the project it holds) and one queue per TIA version it has. A side thread
+It consumes its own queue only: the API node addresses every call to one agent instance (its fence names that
+instance), so a call never waits in a queue that any agent could take it from; the TIA versions an agent has are
+in its heartbeat record, where the node chooses an agent for a version. A side thread
 writes its heartbeat and passes a cancel request of the running call to that call's token, so the call stops at
 its next checkpoint and the fake rolls it back, as in the embedded server.
 
@@ -47,7 +49,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-__all__ = ("AgentRunner", "run_agent", "version_queue")
+__all__ = ("AgentRunner", "run_agent")
 
 logger = logging.getLogger(__name__)
 
@@ -58,11 +60,6 @@ PROJECT_METHODS = frozenset({"create_project", "open_project", "close_project", 
 
 OUTCOME_RETRY_SECONDS = 120.0
 """How long an agent keeps trying to hand a finished call's outcome to a Redis that is restarting."""
-
-
-def version_queue(version: str) -> str:
-    """The queue every agent with TIA ``version`` consumes."""
-    return f"engineering-api.tia.{version}"
 
 
 def refusal(code: str, message: str, kind: type[EngineeringError] = AgentCallError,
@@ -271,10 +268,9 @@ def run_agent(config: FarmConfig, backend: EngineeringBackend, *, name: str | No
     app.task(name=CALL_TASK, ignore_result=False)(call)  # registered with the app; Celery's decorator is untyped
 
     threading.Thread(target=runner.beat, name="farm-heartbeat", daemon=True).start()
-    queues = [agent_queue(name), *(version_queue(v) for v in versions)]
     try:
         app.worker_main([
-            "worker", "--pool=solo", "--concurrency=1", "-Q", ",".join(queues), "-n", f"{name}@%h",
+            "worker", "--pool=solo", "--concurrency=1", "-Q", agent_queue(name), "-n", f"{name}@%h",
             "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat",
         ])
     finally:

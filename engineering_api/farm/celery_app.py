@@ -17,6 +17,11 @@ The settings follow Celery's guidance for tasks that must not run twice or be lo
 * ``expires`` on every call (:data:`QUEUED_CALL_EXPIRES_SECONDS`) and revoke on cancel: a call nobody waits for
   any more is dropped by Celery instead of running late.
 * ``worker_prefetch_multiplier = 1``: an agent takes the next call only when it is free, as TIA runs one at a time.
+* ``task_track_started``: a call an agent has begun is ``STARTED`` in the result backend before its body runs.
+  Celery's revoke (sent on a cancel or timeout, to every worker) lets a worker that is not running the task mark
+  it ``REVOKED`` only while its state is ``PENDING``; a ``STARTED`` call is left to the worker running it
+  (``celery.worker.control._revoke``). Without it an idle agent marked a running call ``REVOKED``, and a job
+  re-attached after an API node restart was told "the call never ran" for a save that was on disk.
 * JSON only (``accept_content``): no pickle from the broker (:mod:`engineering_api.farm.codec`).
 """
 
@@ -25,13 +30,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ("CALL_TASK", "QUEUED_CALL_EXPIRES_SECONDS", "FarmConfig", "celery_app", "stored_outcome")
+__all__ = ("CALL_TASK", "QUEUED_CALL_EXPIRES_SECONDS", "UNSETTLED_STATES", "FarmConfig", "celery_app", "stored_outcome")
 
 CALL_TASK = "engineering_api.farm.call"
 """The one task: run a port method on the agent's backend."""
 QUEUED_CALL_EXPIRES_SECONDS = 3600.0
 """A call still queued this long after it was sent is dropped by the agent's Celery (its caller gave up long ago:
 calls of one caller run one after the other, so a call waits only behind its caller's previous one)."""
+UNSETTLED_STATES = frozenset({"PENDING", "RECEIVED", "STARTED", "RETRY"})
+"""Celery task states of a call that has not ended (queued, taken, or running on its agent)."""
 RESULT_EXPIRES_SECONDS = 24 * 3600
 """How long the result backend keeps a call's outcome."""
 
@@ -81,7 +88,7 @@ def celery_app(config: FarmConfig, *, results: bool = True) -> Any:
     app.conf.update(
         task_serializer="json", result_serializer="json", accept_content=["json"], result_accept_content=["json"],
         result_expires=RESULT_EXPIRES_SECONDS,
-        task_acks_late=True, task_reject_on_worker_lost=True, worker_prefetch_multiplier=1,
+        task_acks_late=True, task_reject_on_worker_lost=True, worker_prefetch_multiplier=1, task_track_started=True,
         worker_cancel_long_running_tasks_on_connection_loss=False,
         broker_connection_retry_on_startup=True, worker_hijack_root_logger=False,
         worker_send_task_events=False, task_send_sent_event=False,
@@ -95,9 +102,9 @@ def celery_app(config: FarmConfig, *, results: bool = True) -> Any:
 
 
 def stored_outcome(app: Any, call_id: str) -> tuple[str, dict[str, Any] | None]:
-    """``(state, outcome)`` of a call from the result backend: ``PENDING`` (unknown: queued, running or never
-    sent), ``SUCCESS`` with the agent's outcome (None when it was a duplicate delivery), ``REVOKED`` (expired or
-    revoked: it never ran), or ``FAILURE``."""
+    """``(state, outcome)`` of a call from the result backend: ``PENDING`` (unknown: queued or never sent),
+    ``STARTED`` (its agent runs it), ``SUCCESS`` with the agent's outcome (None when it was a duplicate delivery),
+    ``REVOKED`` (expired or revoked before it started: it never ran), or ``FAILURE``."""
     meta = app.backend.get_task_meta(call_id)
     state = str(meta.get("status", "PENDING"))
     result = meta.get("result")

@@ -153,6 +153,19 @@ class FarmBackendBase(EngineeringBackend):
             self._results_app = celery_app(self.config)
         return stored_outcome(self._results_app, call_id)
 
+    def reachability(self) -> tuple[bool, bool, bool]:
+        """For ``GET /api/health``, without sending a call (a busy agent answers none until its call ends, and
+        busy is healthy): whether Redis answers and at least one agent is live (busy or idle), whether a live
+        agent has a portal, and whether the default session holds a project.
+
+        Raises:
+            RedisError: Redis is unreachable.
+        """
+        live = self.registry.agents()
+        held = self.registry.holds(DEFAULT_SESSION)
+        project_open = any(a.name == held and a.open_project is not None for a in live)
+        return bool(live), bool(live), project_open
+
     # ----- routing ---------------------------------------------------------------------------
     def _agent_for(self, caller: str, method: str, kwargs: dict[str, Any], exclude: frozenset[str] = frozenset(),
                    *, patient: bool = True) -> Claim:
@@ -270,10 +283,10 @@ class FarmBackendBase(EngineeringBackend):
         payload = self.path_map.to_agent({"args": encode(list(args)), "kwargs": encode(kwargs)})
         fence = {"instance": target.instance, "token": target.token, **(fence or {})}
         call = {"callId": call_id, "agent": target.agent, "instance": target.instance, "method": method,
-                "sentAt": time.time()}
+                "sentAt": time.time(), "completedCalls": changes_so_far()}
         job = current_job.get()
-        if job is not None:  # noted before it is sent: a node that dies at any moment after can re-attach
-            with contextlib.suppress(RedisError):  # a restarted node then cannot re-attach; the call still runs
+        if job is not None:  # the job's journal, noted before it is sent: a node that dies at any moment after can
+            with contextlib.suppress(RedisError):  # re-attach (Redis away: it cannot; the call still runs)
                 self.registry.note_job_call(job, call)
         try:
             # argsrepr/kwargsrepr given: Celery would otherwise build a repr of the whole payload for every call
@@ -300,9 +313,10 @@ class FarmBackendBase(EngineeringBackend):
         finally:
             if token is not None:
                 in_flight.pop(id(token), None)
-            if job is not None and message is not None:
+            if job is not None and message is not None:  # between two calls: what completed so far
+                done = changes_so_far() + ([method] if "error" not in message and not is_read_only(method) else [])
                 with contextlib.suppress(RedisError):
-                    self.registry.note_job_call(job, None)
+                    self.registry.note_job_call(job, {"completedCalls": done})
             # The outcome is the last message an agent posts, and popping it left the list empty (Redis drops
             # it): only a call given up on can leave replies behind.
             if message is None:
@@ -331,9 +345,9 @@ class FarmBackendBase(EngineeringBackend):
             ) from unreachable
         if not stopped:
             return
-        if job is not None:
+        if job is not None:  # it will never run: the journal goes back to what completed before it
             with contextlib.suppress(RedisError):
-                self.registry.note_job_call(job, None)
+                self.registry.note_job_call(job, {"completedCalls": changes_so_far()})
         raise PortalUnavailableError(
             f"The farm broker is unreachable ({exc}); {method} was not sent (or is stopped before it starts). "
             "Check the broker and retry.", code="FARM_BROKER_UNREACHABLE", details={"callId": call_id},
@@ -386,11 +400,9 @@ class FarmBackendBase(EngineeringBackend):
                         raise token.reason or PortalUnavailableError(f"{method} was canceled", code="CANCELED")
                 record = self.registry.agent(target.agent)
                 if record is not None and record.instance != target.instance:
-                    self._never_run(call_id)
-                    raise _lost(target.agent, method, "was restarted", call_id)
+                    return self._agent_gone(call_id, target, method, "was restarted")
                 if record is None and not self.in_outage_grace():
-                    self._never_run(call_id)
-                    raise _lost(target.agent, method, "was lost (killed, or its host)", call_id)
+                    return self._agent_gone(call_id, target, method, "was lost (killed, or its host)")
                 through_outage = through_outage or (now < self._unreachable_until
                                                     and self._restarted_since(published_at))
                 if through_outage:
@@ -406,6 +418,36 @@ class FarmBackendBase(EngineeringBackend):
                 continue
             if canceled_at is not None and now - canceled_at > CANCEL_GRACE_SECONDS:
                 self._give_up(call_id, target, method)
+
+    def _agent_gone(self, call_id: str, target: Claim, method: str, why: str) -> dict[str, Any]:
+        """The call's agent is gone (its lease lapsed) or runs as another instance. A call it had not started is
+        made never to run (fenced by its cancel flag) and answered ``AGENT_LOST``, as is a read (it changed
+        nothing). A change it had started may have completed (a stalled host, a Redis pause: the lease lapses, the
+        call goes on; a save may be on disk before a kill): only that agent can say, so the answer is
+        ``OUTCOME_UNKNOWN`` with the call id, and the job's final state is filled in if the agent reports.
+        Returns the call's outcome when it was stored meanwhile."""
+        if not self.registry.call_started(call_id) and self.never_started(call_id):
+            raise _lost(target.agent, method, why, call_id)
+        stored = self._stored_reply(call_id)
+        if stored is not None:
+            return stored
+        if is_read_only(method):
+            self._never_run(call_id)
+            raise _lost(target.agent, method, why, call_id)
+        self._watch_unknown(call_id, target, method)
+        raise OutcomeUnknownError(
+            f"The farm agent {target.agent!r} {why} while it ran {method}; whether the call completed is not known "
+            "(only that agent can say: a stalled host goes on with it). Look at the project before you retry: "
+            "unless the agent comes back, its changes since the last save are lost.",
+            details={"callId": call_id, "agent": target.agent, "method": method, "cause": "AGENT_LOST"})
+
+    def _watch_unknown(self, call_id: str, target: Claim, method: str) -> None:
+        """The calling job is about to end ``OUTCOME_UNKNOWN`` at this call: its final state is filled in when the
+        agent reports (:func:`engineering_api.farm.reattach.watch`)."""
+        job = current_job.get()
+        if job is not None and self.on_outcome_unknown is not None:
+            self.on_outcome_unknown(job, {"callId": call_id, "agent": target.agent, "instance": target.instance,
+                                          "method": method, "completedCalls": changes_so_far()})
 
     def _stored_reply(self, call_id: str) -> dict[str, Any] | None:
         """After a Redis outage: the outcome of a call that ended, from Celery's result backend. ``next_message``
@@ -504,10 +546,7 @@ class FarmBackendBase(EngineeringBackend):
                 self.close_for_nobody(target)
             except (OperationalError, RedisError):
                 logger.warning("could not send the close after %s on %s", call_id, target.agent, exc_info=True)
-        job = current_job.get()
-        if job is not None and self.on_outcome_unknown is not None:
-            self.on_outcome_unknown(job, {"callId": call_id, "agent": target.agent, "instance": target.instance,
-                                          "method": method})
+        self._watch_unknown(call_id, target, method)
         raise OutcomeUnknownError(
             f"{method} did not stop when asked on farm agent {target.agent!r}; whether it ran is not known yet. "
             "Its job keeps the call id; your project there is being closed without saving.",

@@ -1,21 +1,23 @@
 """An API node that restarted re-attaches the jobs it was running to their calls on the agents.
 
-The node keeps jobs in its database; the agents keep working while it is away. Each farm call a job waits on is
-noted in Redis (:meth:`AgentRegistry.note_job_call`), and each call's outcome is kept by Celery's result backend
-under its task id. At start-up the node marks unfinished jobs Failed (``INTERRUPTED``) as an embedded server does;
-for each such job with a noted call it then sets the job Running again and waits for that call's real end:
+The node keeps jobs in its database; the agents keep working while it is away. Each job notes in Redis, before
+each farm call it sends, its *journal* (:meth:`AgentRegistry.note_job_call`): the call it waits on (if any) and
+the changing calls of its operation that completed before it. Each call's outcome is kept by Celery's result
+backend under its task id. At start-up the node marks unfinished jobs Failed (``INTERRUPTED``) as an embedded
+server does; for each such job with a journal it then settles the job by the whole operation, never by one call:
 
-* the call's outcome in the result backend: the job ends Completed with the call's result, or Failed with its
-  error (an operation whose handler would have made more port calls after this one ends with this call's state:
-  the rest did not run);
-* the call revoked or expired: it never ran, the job is Failed;
-* the agent lost or restarted while the call had no outcome: the job is Failed with ``AGENT_LOST``;
-* the call neither started nor held by the broker (the node stopped between noting it and sending it): it is
-  made never to run (its cancel flag) and the job is Failed with ``INTERRUPTED``, within seconds, not at the
-  call's expiry.
+* an operation stops where its node stopped: the steps after the noted call never ran, so a re-attached job is
+  never Completed (its result would be one call's, not the operation's);
+* the noted call did not run or failed (its outcome, revoked before it started, never sent, its agent lost
+  before it started) and no earlier call changed anything: the job is Failed with that call's error;
+* only reads completed (the noted call was a read that completed): Failed ``INTERRUPTED``, nothing changed;
+* anything else (a changing call completed, or may have): ``OUTCOME_UNKNOWN`` with ``completedCalls`` and
+  ``callOutcome``, so the client looks at the project before it retries.
 
-A job that ended ``OUTCOME_UNKNOWN`` (its agent did not stop a timed-out call) is watched the same way, so its
-final state is filled in when the agent reports.
+A started call whose agent's lease lapsed is not declared lost: only the agent that ran it says how it ended
+(a stalled host or a Redis pause lets it complete later). Its job answers ``OUTCOME_UNKNOWN`` at once and is
+settled again if the agent reports. A job that ended ``OUTCOME_UNKNOWN`` while its node ran (its agent did not
+stop a timed-out call) is watched the same way.
 """
 
 from __future__ import annotations
@@ -24,13 +26,14 @@ import contextlib
 import logging
 import threading
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import msgspec
 from redis.exceptions import RedisError
 
+from engineering_api.backend.errors import EngineeringError, PortalUnavailableError
 from engineering_api.farm.celery_app import QUEUED_CALL_EXPIRES_SECONDS
-from engineering_api.farm.codec import decode, decode_error
+from engineering_api.farm.codec import decode_error
 from engineering_api.farm.registry import agent_queue
 from engineering_api.lib.responses import status_for
 
@@ -38,16 +41,27 @@ if TYPE_CHECKING:
     from engineering_api.farm.proxy import FarmBackendBase
     from engineering_api.jobs.manager import JobManager
 
-__all__ = ("POLL_SECONDS", "reattach_jobs", "watch")
+__all__ = ("POLL_SECONDS", "CallFate", "reattach_jobs", "verdict", "watch")
 
 logger = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.5
 """How often a re-attached job's call is looked up in the result backend."""
+LATE_REPORT_SECONDS = 3600.0
+"""How long a job answered ``OUTCOME_UNKNOWN`` for a started call of a lost agent waits for that agent's report."""
+
+
+@dataclass(frozen=True)
+class CallFate:
+    """How one farm call ended, as far as it is known: ``ran`` (completed), ``error`` (refused, failed, or did
+    not run: ``error`` says which), or ``unknown`` (started, and its agent went away without reporting)."""
+
+    kind: str
+    error: EngineeringError | None = None
 
 
 def reattach_jobs(jobs: JobManager, farm: FarmBackendBase) -> int:
-    """Re-attach every interrupted job whose farm call is known, and from now on watch every job that ends
+    """Re-attach every interrupted job whose farm journal is known, and from now on watch every job that ends
     ``OUTCOME_UNKNOWN``; returns how many were re-attached."""
     farm.on_outcome_unknown = lambda job_id, call: watch(jobs, farm, job_id, call, after_its_end=True)
     count = 0
@@ -58,6 +72,10 @@ def reattach_jobs(jobs: JobManager, farm: FarmBackendBase) -> int:
             logger.warning("cannot re-attach job %s: the farm's Redis is unreachable", job_id)
             continue
         if call is None:
+            continue
+        if not call.get("callId"):  # stopped between two calls: nothing runs, the journal says what completed
+            if call.get("completedCalls"):
+                _settle(jobs, job_id, call, None)
             continue
         jobs.settle_detached(job_id, "Running", f"re-attached after an API node restart: {call['method']} runs on "
                                                 f"agent {call['agent']}")
@@ -86,67 +104,133 @@ def _unsettled(jobs: JobManager, job_id: str) -> bool:
     return record.status == "Running" or record.failure is not None and record.failure.code == "OUTCOME_UNKNOWN"
 
 
+def _fate_now(farm: FarmBackendBase, call: dict[str, Any], missing_since: float | None
+              ) -> tuple[CallFate | None, float | None]:
+    """The call's fate if it is known now (else None), and since when it has been missing from the broker."""
+    call_id, agent = call["callId"], call["agent"]
+    state, outcome = farm.stored_outcome(call_id)
+    if state == "SUCCESS" and outcome is not None:
+        message = farm.path_map.to_node(outcome)
+        if "error" in message:
+            return CallFate("error", decode_error(message["error"], agent=agent)), None
+        return CallFate("ran"), None
+    started = farm.registry.call_started(call_id)
+    if state == "REVOKED" and not started:  # a revoke of a started call is no news: its agent says how it ends
+        return CallFate("error", PortalUnavailableError(
+            f"{call['method']} of this job was dropped by its agent before it started (revoked or expired).",
+            code="CANCELED", details={"callId": call_id})), None
+    if state == "FAILURE":
+        return CallFate("unknown"), None
+    if not started and time.time() - float(call.get("sentAt", time.time())) > QUEUED_CALL_EXPIRES_SECONDS:
+        return _not_run(call, "INTERRUPTED", "it was not sent, or expired in its queue"), None
+    record = farm.registry.agent(agent)
+    if (record is None or record.instance != call["instance"]) and not farm.in_outage_grace():
+        if not started and farm.never_started(call_id):  # fenced: it never runs now (a started one is let be)
+            return _not_run(call, "AGENT_LOST", f"agent {agent!r} was lost before it started it"), None
+        state, outcome = farm.stored_outcome(call_id)  # it may have ended just before its agent went away
+        return (None, None) if state == "SUCCESS" else (CallFate("unknown"), None)
+    if started:
+        return None, None
+    # neither started nor waiting in its agent's queue: a call noted and never sent (its node stopped in between),
+    # one the broker lost, or one a worker took and dropped with its broken connection
+    bound = farm.registry.stranded_after(call_id, agent_queue(agent))
+    if bound is None:
+        return None, None
+    if missing_since is None:
+        return None, time.monotonic()
+    if time.monotonic() - missing_since >= bound and farm.never_started(call_id):
+        return _not_run(call, "INTERRUPTED", f"the API node stopped before it reached agent {agent!r}, or the "
+                                              "broker lost it"), None
+    return None, missing_since
+
+
+def _not_run(call: dict[str, Any], code: str, why: str) -> CallFate:
+    return CallFate("error", PortalUnavailableError(
+        f"{call['method']} of this job did not run and never will: {why}.", code=code,
+        details={"callId": call["callId"], "agent": call["agent"]}))
+
+
 def _settle_when_known(jobs: JobManager, farm: FarmBackendBase, job_id: str, call: dict[str, Any],
                        after_its_end: bool) -> None:
-    from engineering_api.jobs.manager import JobError
-
     missing_since: float | None = None
+    answered_unknown_at: float | None = None
     while True:
         try:
-            state, outcome = farm.stored_outcome(call["callId"])
-            if state == "PENDING" and time.time() - float(call.get("sentAt", time.time())) > \
-                    QUEUED_CALL_EXPIRES_SECONDS and not farm.registry.call_started(call["callId"]):
-                state = "REVOKED"  # past its expiry and never started: it was not sent, or Celery dropped it
-            if state == "PENDING":
-                record = farm.registry.agent(call["agent"])
-                if (record is None or record.instance != call["instance"]) and not farm.in_outage_grace():
-                    # one more look: the outcome may have been stored just before the agent went away
-                    state, outcome = farm.stored_outcome(call["callId"])
-                    if state == "PENDING":
-                        state = "LOST"
-            if state == "PENDING":
-                # neither started nor waiting in its agent's queue: a call noted and never sent (its node stopped
-                # in between), one the broker lost, or one a worker took and dropped with its broken connection
-                bound = farm.registry.stranded_after(call["callId"], agent_queue(call["agent"]))
-                if bound is None:
-                    missing_since = None
-                elif missing_since is None:
-                    missing_since = time.monotonic()
-                elif time.monotonic() - missing_since >= bound and farm.never_started(call["callId"]):
-                    state = "NOT_SENT"
+            fate, missing_since = _fate_now(farm, call, missing_since)
         except RedisError:
-            state, outcome, missing_since = "PENDING", None, None
-        if state != "PENDING":
+            fate, missing_since = None, None
+        if fate is not None and fate.kind == "unknown" and answered_unknown_at is None:
+            # its agent went away mid-call: say so now, and keep listening for the agent's own report
+            answered_unknown_at = time.monotonic()
+            _settle_if_waiting(jobs, job_id, call, fate, after_its_end)
+            after_its_end = False
+            fate = None
+        if fate is not None and fate.kind != "unknown":
             break
+        if answered_unknown_at is not None and (time.monotonic() - answered_unknown_at > LATE_REPORT_SECONDS
+                                                or _replaced(farm, call)):
+            return  # the agent that ran it is gone for good: the answer stays OUTCOME_UNKNOWN
         time.sleep(POLL_SECONDS)
+    _settle_if_waiting(jobs, job_id, call, fate, after_its_end)
+    with contextlib.suppress(RedisError):
+        farm.registry.note_job_call(job_id, None)
+
+
+def _replaced(farm: FarmBackendBase, call: dict[str, Any]) -> bool:
+    """Whether the call's agent runs as another instance now: the one that ran the call will never report."""
+    try:
+        record = farm.registry.agent(call["agent"])
+    except RedisError:
+        return False
+    return record is not None and record.instance != call["instance"]
+
+
+def _settle_if_waiting(jobs: JobManager, job_id: str, call: dict[str, Any], fate: CallFate, after_its_end: bool
+                       ) -> None:
     deadline = time.monotonic() + 60.0
     while after_its_end and not jobs.get(job_id).terminal and time.monotonic() < deadline:  # its end not written yet
         time.sleep(POLL_SECONDS)
-    if not _unsettled(jobs, job_id):
-        return
-    if state == "NOT_SENT":
-        jobs.settle_detached(job_id, "Failed", "interrupted by restart before its call reached its agent", error=JobError(
-            code="INTERRUPTED", status=503, details={"callId": call["callId"], "agent": call["agent"]},
-            message=f"The API node stopped before {call['method']} of this job reached agent {call['agent']!r} (or "
-                    "the broker lost it): it did not run and never will."))
-    elif state == "LOST":
-        jobs.settle_detached(job_id, "Failed", "the agent running it was lost", error=JobError(
-            code="AGENT_LOST", status=503, details={"callId": call["callId"], "agent": call["agent"]},
-            message=f"Agent {call['agent']!r} was lost while running {call['method']} of this job; it did not "
-                    "complete."))
-    elif state == "SUCCESS" and outcome is not None:
-        message = farm.path_map.to_node(outcome)
-        if "error" in message:
-            exc = decode_error(message["error"], agent=call["agent"])
-            jobs.settle_detached(job_id, "Failed", exc.message, error=JobError(
-                code=exc.code, message=exc.message, status=status_for(exc), details=exc.details or None))
-        else:
-            jobs.settle_detached(job_id, "Completed", f"{call['method']} completed on agent {call['agent']} after "
-                                 "its caller stopped waiting", result=msgspec.to_builtins(decode(message.get("result"))))
-    else:
-        jobs.settle_detached(job_id, "Failed", "the call never ran", error=JobError(
-            code="CANCELED" if state == "REVOKED" else "AGENT_CALL_FAILED", status=503,
-            message=f"{call['method']} of this job was dropped by its agent ({state.lower()}).",
-            details={"callId": call["callId"]}))
-    with contextlib.suppress(RedisError):
-        farm.registry.note_job_call(job_id, None)
+    if _unsettled(jobs, job_id):
+        _settle(jobs, job_id, call, fate)
+
+
+def verdict(call: dict[str, Any], fate: CallFate | None) -> tuple[str, EngineeringError]:
+    """What an operation whose node stopped at ``call`` (None in ``fate``: between two calls) answers: a message
+    and the job's error. Never a success: the operation's steps after the call did not run."""
+    from engineering_api.farm.outcomes import OutcomeUnknownError
+    from engineering_api.farm.proxy import is_read_only
+
+    earlier = [str(m) for m in call.get("completedCalls") or []]
+    method = str(call.get("method") or "")
+    changing = bool(method) and not is_read_only(method)
+    if fate is not None and fate.kind == "unknown" and not changing:
+        fate = _not_run(call, "AGENT_LOST", f"agent {call['agent']!r} was lost while it ran this read")
+    if fate is not None and fate.error is not None and not earlier:
+        return fate.error.message, fate.error
+    if fate is not None and fate.kind == "ran" and not earlier and not changing:
+        return "interrupted by restart after a read", PortalUnavailableError(
+            f"The API node stopped during this operation, after its read {method} completed: nothing was changed, "
+            "and the rest of the operation never runs. Retry with a new Idempotency-Key.", code="INTERRUPTED",
+            details={"callId": call["callId"], "agent": call["agent"], "completedCalls": []})
+    done = [*earlier, *([method] if fate is not None and fate.kind == "ran" and changing else [])]
+    what = ("between two of its calls" if fate is None else
+            f"while {method} ran on agent {call['agent']!r}, which "
+            + {"ran": "completed it", "unknown": "went away without saying how it ended",
+               "error": "did not complete it"}[fate.kind])
+    error = OutcomeUnknownError(
+        f"This operation was stopped {what}; the rest of it never runs. Calls that completed and may have "
+        f"changed the project: {', '.join(done) or 'none known'}"
+        + (f"; {method} may have as well" if fate is not None and fate.kind == "unknown" else "")
+        + ". Look at the project before you retry.",
+        details={"completedCalls": done, **({"callId": call["callId"], "agent": call["agent"], "method": method,
+                                             "callOutcome": fate.kind} if fate is not None else {}),
+                 **({"cause": fate.error.code} if fate is not None and fate.error is not None else {})})
+    return "outcome unknown: the operation ran in part", error
+
+
+def _settle(jobs: JobManager, job_id: str, call: dict[str, Any], fate: CallFate | None) -> None:
+    from engineering_api.jobs.manager import JobError
+
+    message, error = verdict(call, fate)
+    jobs.settle_detached(job_id, "Failed", message, error=JobError(
+        code=error.code, message=error.message, status=status_for(error), details=error.details or None))

@@ -55,6 +55,8 @@ INLINE_READ_MAX_SECONDS = 0.002
 """CPU seconds a read may take on the event loop's thread: one that took longer :data:`INLINE_READ_STRIKES` times
 in a row goes to the worker from then on. The loop serves every other request, and a quick read is what skipping
 the hop is for. CPU time, not wall-clock time, so a busy machine does not send quick reads away."""
+DETACHED_POLL_SECONDS = 0.25
+"""How often a wait on a job no process supervises (re-attached by a farm) looks at its record."""
 INLINE_READ_STRIKES = 3
 """Slow runs in a row before a read stops running inline (a first run may be slow for once: caches fill)."""
 
@@ -406,13 +408,21 @@ class JobManager:
 
     async def wait(self, job_id: str, timeout: float | None = None) -> JobRecord:
         """Wait until the job ends (or ``timeout`` passes) and return it."""
+        try:
+            await asyncio.wait_for(self._ended(job_id), timeout)
+        except asyncio.TimeoutError:
+            raise OperationTimeoutError(f"job {job_id} is still running", details={"jobId": job_id}) from None
+        return self.get(job_id)
+
+    async def _ended(self, job_id: str) -> None:
+        """Returns once the job has ended: a job of this process by its event; one no process supervises (a farm
+        re-attached it after a restart, :meth:`settle_detached`) by its record, as it is settled from outside."""
         live = self._live.get(job_id)
         if live is not None:
-            try:
-                await asyncio.wait_for(live.done.wait(), timeout)
-            except asyncio.TimeoutError:
-                raise OperationTimeoutError(f"job {job_id} is still running", details={"jobId": job_id}) from None
-        return self.get(job_id)
+            await live.done.wait()
+            return
+        while not self.get(job_id).terminal:
+            await asyncio.sleep(DETACHED_POLL_SECONDS)
 
     async def settled(self, job_id: str, timeout: float) -> JobRecord:
         """The job once it has ended, or as it is after ``timeout`` seconds (a long poll: it never raises for the
@@ -421,10 +431,8 @@ class JobManager:
         Raises:
             NotFoundError: unknown (or already swept) job.
         """
-        live = self._live.get(job_id)
-        if live is not None:
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(live.done.wait(), timeout)
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._ended(job_id), timeout)
         return self.get(job_id)
 
     async def events(self, job_id: str) -> AsyncIterator[JobRecord]:

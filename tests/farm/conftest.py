@@ -19,6 +19,8 @@ from engineering_api.config import Settings
 from tests.farm.farmlib import REDIS, Agents, RedisServer, redis_client
 from tests.conftest import data, skip_or_fail
 
+ROOT = Path(__file__).resolve().parents[2]
+
 
 def require_redis() -> None:
     """Skip (or, in CI, fail) without a redis-server binary."""
@@ -77,6 +79,17 @@ def give_back(redis_url: str) -> None:
 
 
 @pytest.fixture
+def farm(agents: Agents) -> Iterator[Any]:
+    """A farm backend of the session's farm, as the API node holds it (agents given back clean afterwards)."""
+    from engineering_api.farm import FarmBackend, FarmConfig
+
+    backend = FarmBackend(FarmConfig(agents.redis_url))
+    yield backend
+    backend.close()
+    give_back(agents.redis_url)
+
+
+@pytest.fixture
 def settings(tmp_path: Path, agents: Agents) -> Iterator[Settings]:
     """The API node of the farm: the usual app, with ``farm_url`` set."""
     yield Settings.from_env(data_dir=tmp_path, farm_url=agents.redis_url)
@@ -103,3 +116,35 @@ def start_running_instance(client: Any, caller: dict[str, str], workspace: Path,
                      headers=caller))
     data(client.post(f"/api/simulation/instances/{instance}/power-on", headers=caller))
     data(client.post(f"/api/simulation/instances/{instance}/run", headers=caller))
+
+
+@pytest.fixture
+def timed_farm(tmp_path: Path) -> Iterator[Callable[..., tuple[Any, Agents]]]:
+    """``timed_farm(spec, count=1)``: a farm of the test's own (a Redis that does not persist, ``count`` agents of
+    bench/timed_agent.py with floor ``spec``, ``S`` or ``S:METHOD,…``, whose floor also ends once the file
+    ``tmp_path / "gate"`` exists) and a farm backend for it: every floored call runs at least S seconds and ignores
+    a cancel (TIA in a C call)."""
+    import sys
+
+    from engineering_api.farm import FarmBackend, FarmConfig
+
+    require_redis()
+    started: list[tuple[Any, Agents, RedisServer]] = []
+
+    def make(spec: str, count: int = 1) -> tuple[Any, Agents]:
+        (tmp_path / "redis").mkdir()
+        (tmp_path / "agents").mkdir()
+        server = RedisServer(tmp_path / "redis")
+        server.start()
+        agents = Agents(server.url, tmp_path / "agents", [sys.executable, str(ROOT / "bench" / "timed_agent.py"), spec],
+                        env={"TIMED_AGENT_GATE": str(tmp_path / "gate")})
+        backend = FarmBackend(FarmConfig(server.url, outage_grace_seconds=0.5))  # this Redis is new: no waiting
+        started.append((backend, agents, server))
+        agents.start(count)
+        return backend, agents
+
+    yield make
+    for backend, agents, server in started:
+        backend.close()
+        agents.stop_all()
+        server.stop()

@@ -37,12 +37,17 @@ class RedisServer:
              *persistence],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 10
+        import redis
+
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
+                    pass
+                # Listening is not serving: while it loads its append-only file Redis answers LOADING.
+                redis.Redis.from_url(self.url, socket_timeout=5).ping()
+                return
+            except (OSError, redis.exceptions.RedisError):
                 time.sleep(0.05)
         raise RuntimeError("redis-server did not start")
 
@@ -61,11 +66,14 @@ class RedisServer:
 class Agents:
     """Agent processes of one farm; ``start(n)`` adds agents, ``kill(name)`` sends SIGKILL."""
 
-    def __init__(self, redis_url: str, root: Path, command: list[str] | None = None) -> None:
+    def __init__(self, redis_url: str, root: Path, command: list[str] | None = None,
+                 env: dict[str, str] | None = None) -> None:
         self.redis_url = redis_url
         self.root = root
         self.command = command or [sys.executable, "-m", "engineering_api.cli"]
         """What runs ``agent …``: the CLI, or a wrapper that takes the same arguments (bench/timed_agent.py)."""
+        self.env = env or {}
+        """Added to the agents' environment (``TIMED_AGENT_GATE`` for bench/timed_agent.py)."""
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self._started = 0
 
@@ -88,7 +96,7 @@ class Agents:
             self.processes[name] = subprocess.Popen(
                 [*self.command, "agent", "--farm", self.redis_url, "--data-dir",
                  str(self.root / name), "--name", name, "--tia-versions", versions],
-                stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1", **self.env},
             )
         deadline = time.monotonic() + AGENT_START_SECONDS
         while time.monotonic() < deadline:

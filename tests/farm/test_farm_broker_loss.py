@@ -23,7 +23,7 @@ import pytest
 from engineering_api.backend.errors import EngineeringError
 from engineering_api.farm import FarmBackend, FarmConfig
 from engineering_api.farm.proxy import FarmBackendBase
-from engineering_api.farm.celery_app import CALL_TASK
+from engineering_api.farm.celery_app import CALL_TASK, UNSETTLED_STATES
 from engineering_api.farm.codec import encode
 from engineering_api.farm.registry import KOMBU_UNACKED_KEY, agent_queue
 from tests.farm.farmlib import Agents, RedisServer, persistent_farm, redis_client
@@ -100,7 +100,7 @@ def test_a_call_the_broker_lost_in_a_redis_restart_is_answered_not_run_and_never
     assert answers[0].details["callId"] == call_id
     # The message comes back (kombu's visibility timeout): the agent must not run it.
     _queue_create(farm, claim, call_id, "Lost")
-    state, outcome = until(lambda: (s := farm.stored_outcome(call_id))[0] != "PENDING" and s,
+    state, outcome = until(lambda: (s := farm.stored_outcome(call_id))[0] not in UNSETTLED_STATES and s,
                            "the agent reached the returned message")
     assert state == "REVOKED" or "error" in outcome, outcome
     names = [i.name for i in farm._send(claim, "simulation.sim_list_instances", (), {}, None)]

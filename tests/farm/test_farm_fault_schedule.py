@@ -2,8 +2,9 @@
 
 Three agents, a persistent Redis and an API node (its own process) run; two sessions each create, import,
 compile and save their own project over HTTP and record every answer. A schedule drawn from a seed kills an
-agent (SIGKILL, back after a while or at once, as a service wrapper does), stops Redis for a few seconds, or
-crashes the API node and starts it again. The run lasts ``--farm-fault-seconds`` (60 s by default); the seed is
+agent (SIGKILL, back after a while or at once, as a service wrapper does), stops Redis for a few seconds,
+crashes the API node while an agent runs a call and starts it again (an import whose answer was lost is retried
+with its Idempotency-Key), or times a running job out (its revoke reaches the idle third agent too). The run lasts ``--farm-fault-seconds`` (60 s by default); the seed is
 printed, and ``--farm-fault-seed`` replays it. Afterwards, with every participant back, these must hold:
 
 * no project was ever open in two portals, nor in the portal a session other than its own held (sampled
@@ -40,6 +41,8 @@ NOT_RUN = frozenset({"AGENT_LOST", "STALE_FENCING_TOKEN", "STALE_AGENT_INSTANCE"
 """Codes that say the call did not run (and will not)."""
 OWNERSHIP_ENDS = NOT_RUN | {"OUTCOME_UNKNOWN", "NO_PROJECT_OPEN", "PROJECT_LOCKED"}
 """Answers after which a session no longer has its project open (it opens it again)."""
+MID_OPERATION_WAIT_SECONDS = 10.0
+"""How long a fault that needs a running call waits for one (then it acts as it is, or not at all)."""
 SETTLE_SECONDS = 240.0
 """Bound for the farm to serve a session again once the faults stop (a slow machine, a closing agent)."""
 
@@ -81,8 +84,10 @@ class Run:
         self.node_lock = threading.Lock()
 
     # ----- a session -------------------------------------------------------------------------
-    def call(self, session: Session, method: str, path: str, body: Any = None, *, what: str) -> httpx.Response | None:
-        headers = {"X-API-Key": self.node.admin_key, "X-Engineering-Session": session.name}
+    def call(self, session: Session, method: str, path: str, body: Any = None, *, what: str,
+             key: str | None = None) -> httpx.Response | None:
+        headers = {"X-API-Key": self.node.admin_key, "X-Engineering-Session": session.name,
+                   **({"Idempotency-Key": key} if key else {})}
         try:
             response = httpx.request(method, f"{self.node.url}{path}", json=body, headers=headers, timeout=300)
         except httpx.HTTPError:  # the API node is down: no answer, so nothing to judge
@@ -106,7 +111,13 @@ class Run:
             name = f"F{session.name}_{session.count}"
             source = f'FUNCTION "{name}" : Int\nVAR_INPUT\n  a : Int;\nEND_VAR\nBEGIN\n  #{name} := #a;\nEND_FUNCTION\n'
             response = self.call(session, "POST", "/api/devices/PLC_1/external-sources/import-and-generate",
-                                 {"SclContent": source, "SourceName": name}, what=f"import {name}")
+                                 {"SclContent": source, "SourceName": name}, what=f"import {name}", key=name)
+            while response is None and not self.stop.is_set():
+                # the node went away with the answer: the client retries with the same key, and is answered
+                # by that request's job (re-attached after the node's restart) or a new one (issue 48)
+                self.stop.wait(0.5)  # pacing of the retry
+                response = self.call(session, "POST", "/api/devices/PLC_1/external-sources/import-and-generate",
+                                     {"SclContent": source, "SourceName": name}, what=f"retry import {name}", key=name)
             self.judge(session, response, name)
         elif choice < 0.8:
             self.judge(session, self.call(session, "POST", "/api/devices/PLC_1/actions/compile-sync", {},
@@ -170,6 +181,38 @@ class Run:
             if not session.is_open:
                 self.stop.wait(0.5)  # pacing before the next open, not a check
 
+    # ----- faults that need the node -----------------------------------------------------------
+    def mid_operation(self) -> None:
+        """Return once an agent runs a call (bounded: a schedule that finds none goes on)."""
+        from engineering_api.farm.registry import AgentRegistry
+
+        registry = AgentRegistry(redis_client(self.redis.url))
+        deadline = time.monotonic() + MID_OPERATION_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            try:
+                if any(a.current_call for a in registry.agents()):
+                    return
+            except Exception:  # noqa: BLE001 - Redis down: look again
+                pass
+            time.sleep(0.02)
+
+    def time_out_a_job(self) -> None:
+        """What a job's timeout does, with the third agent idle: its call is revoked on every agent and flagged
+        for its own (a cancel takes the same path as a timeout: the job's token, then ``_never_run``)."""
+        headers = {"X-API-Key": self.node.admin_key}
+        deadline = time.monotonic() + MID_OPERATION_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            try:
+                running = httpx.get(f"{self.node.url}/api/jobs", params={"status": "Running"}, headers=headers,
+                                    timeout=30).json()["data"]["jobs"]
+                if running:
+                    httpx.post(f"{self.node.url}/api/jobs/{running[0]['jobId']}/actions/cancel", headers=headers,
+                               timeout=30)
+                    return
+            except (httpx.HTTPError, KeyError, ValueError):  # the node restarting: no job to time out now
+                return
+            time.sleep(0.02)
+
     # ----- the sampler -----------------------------------------------------------------------
     def sample(self) -> None:
         from engineering_api.farm.registry import AgentRegistry
@@ -203,7 +246,7 @@ def _fault_schedule(run: Run, rng: random.Random, seconds: float) -> list[str]:
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         run.stop.wait(rng.uniform(2.0, 5.0))
-        fault = rng.choice(["kill", "fast restart", "redis", "api node"])
+        fault = rng.choice(["kill", "fast restart", "redis", "api node", "timeout"])
         names = sorted(run.agents.processes)
         if fault == "kill" and names:
             name = rng.choice(names)
@@ -218,8 +261,11 @@ def _fault_schedule(run: Run, rng: random.Random, seconds: float) -> list[str]:
             time.sleep(rng.uniform(1.0, 8.0))
             run.redis.start(persistent=True)
         elif fault == "api node":
+            run.mid_operation()  # a restart mid-operation: a job re-attached to its call (issue 48)
             run.node.crash()
             run.node.start()
+        elif fault == "timeout":
+            run.time_out_a_job()
         done.append(fault)
     return done
 

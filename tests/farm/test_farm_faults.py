@@ -58,8 +58,9 @@ def test_an_agent_killed_mid_call_fails_the_call_and_its_project_reopens_elsewhe
     agents.kill(home)
     stepping.join(30)
     assert not stepping.is_alive(), "the caller was told, not left waiting"
-    body = assert_error(answers[0], 503, "AGENT_LOST")
-    assert "last save" in body["message"]
+    # The step had started: whether it completed is not known (a stalled host would go on with it; issue 48).
+    body = assert_error(answers[0], 503, "OUTCOME_UNKNOWN")
+    assert body["details"]["cause"] == "AGENT_LOST" and "last save" in body["message"]
     # The caller's agent is gone: the next call says so once, then the caller starts afresh on another agent.
     assert_error(client.get("/api/projects", headers=caller), 503, "AGENT_LOST")
     reopened = data(client.post("/api/projects/actions/open-sync", json={"path": created["path"]}, headers=caller))

@@ -1,0 +1,67 @@
+"""The benchmark's model of TIA hosts (bench/timed_agent.py, issue 48) floors every port call the agent receives,
+area calls included: generating, compiling and exporting are area calls, and a model without their floor measured
+a farm whose heaviest calls took no TIA time."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.xdist_group("farm")
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Run in a process of its own: the model patches the fake's classes.
+PROBE = """
+import sys
+sys.path.insert(0, sys.argv[1])
+sys.argv = sys.argv[:1]
+import importlib.util
+spec = importlib.util.spec_from_file_location("timed_agent", "{root}/bench/timed_agent.py")
+model = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(model)
+import time
+from engineering_api.backend.port import port_method_names
+from fakes.backend import FakeBackend
+from pathlib import Path
+waited = []
+class Floored(Exception):
+    pass
+def sleep(seconds):  # the floor's wait, recorded and cut short
+    waited.append(seconds)
+    raise Floored()
+time.sleep = sleep
+model.install(60.0)
+backend = FakeBackend(Path("state"))
+for name, call in (("open_projects", backend.open_projects),
+                   ("simulation.sim_list_instances", backend.simulation.sim_list_instances),
+                   ("catalog.catalog_cache_status", backend.catalog.catalog_cache_status)):
+    del waited[:]
+    try:
+        call()
+    except Exception:  # a refusal (no portal) is a port call as well, and the Floored wait ends it
+        pass
+    if not waited:
+        print(name)
+missing = []
+for name in sorted(port_method_names()):
+    area, _, method = name.rpartition(".")
+    owner = getattr(backend, area) if area else backend
+    if method in model._UNTIMED:
+        continue
+    if getattr(getattr(owner, method), getattr(model, "FLOORED", "__tia_floor__"), None) != name:
+        missing.append(name)
+print("\\n".join(missing))
+"""
+
+
+def test_every_port_call_of_the_model_has_the_tia_floor(tmp_path):
+    probe = subprocess.run([sys.executable, "-c", PROBE.replace("{root}", str(ROOT)), str(ROOT)],
+                           capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert probe.returncode == 0, probe.stderr[-3000:]
+    missing = probe.stdout.split()
+    assert not missing, f"port calls without the model's floor: {missing[:20]} ({len(missing)})"
+    assert "blocks.generate_blocks_from_source" not in missing
