@@ -29,12 +29,12 @@ from xml.sax.saxutils import escape, quoteattr
 from simatic_xml.diagnostics import DIAGNOSTIC_CAP, Diagnostic, capped, cut_counts
 
 from . import EXIT_CLEAN, EXIT_FINDINGS, FORMATS
-from .xml_lines import file_line, textless_network
+from .xml_lines import place
 
 if TYPE_CHECKING:
     from .sarif import Suppressed
 
-__all__ = ("FORMATS", "emit", "exit_code", "github_line", "place", "text_line", "to_json", "to_junit")
+__all__ = ("FORMATS", "emit", "exit_code", "github_line", "text_line", "to_json", "to_junit")
 
 _NO_FILE = "(no file)"
 
@@ -54,26 +54,10 @@ def _shown(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return [d for d in diagnostics if d.severity in ("Error", "Warning")]
 
 
-def place(d: Diagnostic) -> tuple[int | None, int | None, str]:
-    """The file line and column of a finding, and how the message names its place in a network.
-
-    A finding in a SimaticML block counts its line in the network's text; the file line is the one of the token
-    that starts that text line (:mod:`.xml_lines`), no column, and the network's line and column go with the
-    network into the message. Elsewhere (SCL sources) line and column count in the file.
-    """
-    if not d.network:
-        return d.line, d.column, ""
-    if not (d.file and d.file.lower().endswith(".xml")):
-        return d.line, d.column, f"network {d.network}"
-    in_text = d.line and not textless_network(d.file, d.network)  # a LAD/FBD finding's line is the file's already
-    inside = f", line {d.line}" + (f", column {d.column}" if d.column else "") if in_text else ""
-    return file_line(d.file, d.network, d.line, d.column), None, f"network {d.network}{inside}"
-
-
 def text_line(d: Diagnostic) -> str:
     """``file:line:column: severity: [block] network N: message [CODE]`` (parts that are unknown left out).
 
-    For a finding in a SimaticML block the line is the file's (see :func:`_place`), without a column, and the
+    For a finding in a SimaticML block the line is the file's (see :func:`.xml_lines.place`), without a column, and the
     network part says the line and column in the network's text: ``network 3, line 2, column 11:``.
     """
     line, column, network = place(d)

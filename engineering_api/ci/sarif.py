@@ -26,7 +26,7 @@ from urllib.parse import quote
 from simatic_xml.diagnostic_codes import describe
 from simatic_xml.diagnostics import Diagnostic
 
-from .report import place
+from .xml_lines import place
 
 __all__ = ("SARIF_SCHEMA", "SARIF_VERSION", "Suppressed", "to_sarif")
 

@@ -25,7 +25,9 @@ from simatic_xml.xmlnode import XmlNode, from_lxml, local_name
 if TYPE_CHECKING:
     from lxml import etree
 
-__all__ = ("declaration_line", "file_line", "network_lines", "textless_network")
+    from simatic_xml.diagnostics import Diagnostic
+
+__all__ = ("declaration_line", "file_line", "network_lines", "place", "textless_network")
 
 
 def file_line(path: str, network: int, line: int | None, column: int | None = None) -> int | None:
@@ -140,3 +142,19 @@ def _line_of(data: bytes, needles: list[bytes]) -> int:
         if at >= 0:
             return data.count(b"\n", 0, at) + 1
     return 0
+
+
+def place(d: Diagnostic) -> tuple[int | None, int | None, str]:
+    """The file line and column of a finding, and how the message names its place in a network.
+
+    A finding in a SimaticML block counts its line in the network's text; the file line is the one of the token
+    that starts that text line (:mod:`.xml_lines`), no column, and the network's line and column go with the
+    network into the message. Elsewhere (SCL sources) line and column count in the file.
+    """
+    if not d.network:
+        return d.line, d.column, ""
+    if not (d.file and d.file.lower().endswith(".xml")):
+        return d.line, d.column, f"network {d.network}"
+    in_text = d.line and not textless_network(d.file, d.network)  # a LAD/FBD finding's line is the file's already
+    inside = f", line {d.line}" + (f", column {d.column}" if d.column else "") if in_text else ""
+    return file_line(d.file, d.network, d.line, d.column), None, f"network {d.network}{inside}"
