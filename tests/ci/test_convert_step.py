@@ -40,10 +40,12 @@ def _run(*argv: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-def _findings(folder: Path) -> tuple[int, list[tuple[str, str, int | None, int, str]]]:
+def _findings(folder: Path) -> tuple[int, list[tuple[str, str, int | None, str]]]:
+    """The findings of the set, without their file lines: a LAD/FBD finding carries the file line of its element,
+    and a converted document lays its elements out on other lines (same finding, same network, same message)."""
     code, out, _ = _run("simaticml", "check", str(folder), "--allow-missing", "--one-program", "--format", "json")
     report = json.loads(out)
-    return code, sorted((Path(d["file"]).name, d["code"], d["network"], d["line"],
+    return code, sorted((Path(d["file"]).name, d["code"], d["network"],
                          d["message"].replace(f"{folder}/", ""))  # a message may name another file of the set
                         for d in report["diagnostics"] if d["file"])
 
