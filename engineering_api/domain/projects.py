@@ -10,6 +10,7 @@ from engineering_api.backend.models import (
     ArchiveInfo,
     HistoryEntry,
     IndexResult,
+    ProjectCredentials,
     ProjectInfo,
     ProjectInfrastructure,
     ProjectOverview,
@@ -43,6 +44,14 @@ class OpenProjectInput(CamelStruct):
     """The project file to open, inside the file roots."""
 
     path: str
+    upgrade: bool = False
+    """Open a project of an older TIA version by upgrading it to the portal's version (Openness
+    ``Projects.OpenWithUpgrade``). It cannot be undone, so it happens only when asked: without it such a project
+    answers 409 ``PROJECT_UPGRADE_REQUIRED``. The older project file stays as it was."""
+    credentials: ProjectCredentials | None = None
+    """A user who may open a UMAC-protected project (``user``, ``password``, ``userType``: ``Project`` or
+    ``Global``); never stored, logged or returned. Without it a protected project answers 403
+    ``PROJECT_CREDENTIALS_REQUIRED``."""
 
 
 class ArchiveInput(CamelStruct):
@@ -63,6 +72,11 @@ class RetrieveInput(CamelStruct):
     """The project archive (.zapNN) to restore, under one of the service's import roots."""
     target_directory: str | None = None
     """Folder to restore the project into; the first file root when omitted."""
+    upgrade: bool = False
+    """Retrieve an archive of an older TIA version by upgrading the project (``Projects.RetrieveWithUpgrade``);
+    irreversible for the restored copy, so only when asked (409 ``PROJECT_UPGRADE_REQUIRED`` otherwise)."""
+    credentials: ProjectCredentials | None = None
+    """A user who may open the UMAC-protected project (as for opening); never stored, logged or returned."""
 
 
 class HistoryEntryInput(CamelStruct):
@@ -89,7 +103,8 @@ def _create(ctx: OperationContext, data: CreateProjectInput) -> ProjectInfo:
 def _retrieve(ctx: OperationContext, data: RetrieveInput) -> ProjectInfo:
     ctx.progress(10, "extracting archive")
     target = Path(data.target_directory) if data.target_directory else ctx.paths.roots[0]
-    retrieved = ctx.backend.retrieve_project(Path(data.archive_path), target)
+    retrieved = ctx.backend.retrieve_project(Path(data.archive_path), target, upgrade=data.upgrade,
+                                             credentials=data.credentials)
     needs_reopen.clear(ctx)
     return retrieved
 
@@ -110,7 +125,7 @@ def _archive(ctx: OperationContext, data: ArchiveInput) -> ArchiveInfo:
 
 def _open(ctx: OperationContext, data: OpenProjectInput) -> ProjectInfo:
     ctx.progress(10, "opening project")
-    opened = ctx.backend.open_project(Path(data.path))
+    opened = ctx.backend.open_project(Path(data.path), upgrade=data.upgrade, credentials=data.credentials)
     needs_reopen.clear(ctx)  # what is open now is what is on disk
     return opened
 
@@ -179,7 +194,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         async_route=RouteSpec("POST", "/api/projects/actions/open"), long_running=True,
         files={"path": FileRule(extensions=PROJECT_FILES, must_exist=True, allow_directory=False, inline=False)},
         example={"path": "projects/Line1/Line1.ap19"},
-        errors=(e.NotFoundError, e.ValidationError, e.LockedError, e.ConflictError, e.PortalUnavailableError),
+        errors=(e.NotFoundError, e.ValidationError, e.LockedError, e.ConflictError, e.PermissionDeniedError,
+                e.NotSupportedError, e.PortalUnavailableError),
     ),
     Operation(
         name="projects.save", summary="Save the open project.", section=SECTION,
@@ -216,7 +232,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
             "target_directory": FileRule(),
         },
         example={"archivePath": "archives/Line1.zap19", "targetDirectory": "restored"},
-        errors=(e.NotFoundError, e.ValidationError, e.AlreadyExistsError, e.ConflictError, e.PortalUnavailableError),
+        errors=(e.NotFoundError, e.ValidationError, e.AlreadyExistsError, e.ConflictError, e.PermissionDeniedError,
+                e.NotSupportedError, e.PortalUnavailableError),
     ),
     read("projects.history", SECTION, "Recently opened projects, newest first.", "/api/projects/history",
          lambda ctx, _: ctx.backend.project_history(), None, list[HistoryEntry]),
