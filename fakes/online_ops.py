@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from engineering_api.backend.areas.online import (CompareEntry, CompareResult, CpuActionResult, CpuStatus,
-                                                  DownloadMessage, DownloadResult, OnlinePort, OnlineStatus,
+                                                  DownloadChecks, DownloadMessage, DownloadResult, OnlinePort, OnlineStatus,
                                                   UploadedObject, UploadResult)
 from engineering_api.backend.areas.online_rules import (choose_instance, compile_failed, cpu_in_run, instance_off,
                                                         online_with_other_instance, require_stop_confirmed,
@@ -174,7 +174,8 @@ class FakeOnline(OnlinePort):
             raise instance_off(cpu.name)
 
     # ----- online -----------------------------------------------------------------------------
-    def go_online(self, device: str, *, instance_name: str | None = None) -> OnlineStatus:
+    def go_online(self, device: str, *, instance_name: str | None = None, trust_tls: bool = False) -> OnlineStatus:
+        # trust_tls: a simulated CPU presents no certificate, so TIA's trust prompt never comes
         dev, cpu = self._online_target(device, instance_name)
         self._require_powered(cpu)
         token = getattr(dev, _TOKEN, None)
@@ -232,8 +233,10 @@ class FakeOnline(OnlinePort):
     def download(
         self, device: str, *, instance_name: str | None = None, stop_cpu: bool = False,
         start_after_download: bool = False, progress: Callable[[int, str], None] | None = None,
-        password: str | None = None,
+        password: str | None = None, trust_tls: bool = False, checks: DownloadChecks | None = None,
     ) -> DownloadResult:
+        # trust_tls, checks: the simulated CPU presents no certificate and asks none of those questions (no alarm
+        # texts, no master secret; a changed data block is reinitialised as the port documents)
         report = progress or (lambda _percent, _message: None)
         project = self._session.project()
         dev, _ = self._session.software(project, device)
