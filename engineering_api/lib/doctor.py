@@ -133,7 +133,7 @@ def smoke(backend: EngineeringBackend, backend_name: str, *, scratch_root: Path 
     def compile_software() -> str:
         result = backend.compile.compile_software(_DEVICE)
         if result.error_count:
-            raise RuntimeError(f"{result.error_count} compile error(s): {[m.message for m in result.messages][:3]}")
+            raise RuntimeError(f"{result.error_count} compile error(s): {[m.description for m in result.messages][:3]}")
         return f"{result.state}, {result.warning_count} warning(s)"
 
     def export() -> str:

@@ -77,9 +77,10 @@ def test_a_protected_master_secret_needs_its_password(plc: Any) -> None:  # noqa
     refused = raises_code(ConflictError, "DOWNLOAD_FAILED", plc.online.download, "PLC_1")
     assert "master secret" in str(refused.details["messages"])
     assert _checks_of(refused)["PlcMasterSecretPassword"] == "Left at TIA's default"
-    wrong = DownloadChecks(plc_master_secret_password="not-" + MASTER)
-    refused = raises_code(ConflictError, "DOWNLOAD_FAILED", plc.online.download, "PLC_1", checks=wrong)
-    assert wrong.plc_master_secret_password not in f"{refused} {refused.details} {wrong!r}"
+    wrong = "not-" + MASTER
+    checks = DownloadChecks(plc_master_secret_password=wrong)
+    refused = raises_code(ConflictError, "DOWNLOAD_FAILED", plc.online.download, "PLC_1", checks=checks)
+    assert wrong not in f"{refused} {refused.details} {checks!r}"
     result = plc.online.download("PLC_1", checks=DownloadChecks(plc_master_secret_password=MASTER))
     assert _checks(result)["PlcMasterSecretPassword"] == "Password given"
     assert cpu().Device == "PLC_1"

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from engineering_api.backend.errors import ConflictError, PermissionDeniedError
+from engineering_api.backend.errors import ConflictError, PermissionDeniedError, ValidationError
 from engineering_api.backend.models import ProjectCredentials
 from tests.conftest import raises_code
 
@@ -51,7 +51,7 @@ def test_a_newer_project_cannot_be_opened_even_when_an_upgrade_is_asked(bridge: 
     newer = tmp_path / "New" / "New.ap21"
     newer.parent.mkdir()
     newer.write_text("stand-in TIA project\n", encoding="utf-8")
-    raises_code(Exception, "PROJECT_VERSION_MISMATCH", bridge.open_project, newer, upgrade=True)
+    raises_code(ValidationError, "PROJECT_VERSION_MISMATCH", bridge.open_project, newer, upgrade=True)
 
 
 def test_an_older_archive_is_retrieved_only_with_an_upgrade(bridge: Any, machine: Any, tmp_path: Path) -> None:
