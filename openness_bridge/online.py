@@ -12,8 +12,11 @@ as an engineer would use PLCSIM's own panel. Download, compare and the online se
 
 A download (``DownloadProvider.Download`` with pre/post configuration delegates) answers TIA's questions in Python
 callables turned into ``DownloadConfigurationDelegate``s, dispatched by the configuration's type: ``StopModules``
-only with the caller's ``stop_cpu``, ``StartModules`` only with ``start_after_download``; anything it does not know
-is left at TIA's default and reported. Which data blocks a download reinitialises is read from a compare
+only with the caller's ``stop_cpu``, ``StartModules`` only with ``start_after_download``, the alarm text libraries,
+data block re-initialisation and the master secret's password as the caller's ``DownloadChecks`` say; anything it
+does not know is left at TIA's default; every question and its answer is reported. TIA's TLS trust prompt
+(``OnlineLegitimation``) is answered around going online, comparing and downloading by
+:class:`~openness_bridge.online_legitimation.TlsAnswer`. Which data blocks a download reinitialises is read from a compare
 (``PlcSoftware.CompareToOnline``) made just before it (Openness reports no such list). The providers and the
 binding of a device to a PLCSIM Advanced instance are :class:`~openness_bridge.online_binding.OnlineBinding`'s.
 """
