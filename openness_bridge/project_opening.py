@@ -64,7 +64,8 @@ class UmacAnswer:
         if self._credentials is None:
             return PermissionDeniedError(
                 f"The project '{project}' is protected (UMAC): opening it needs the name and password of a user who "
-                'may open it. Send "credentials": {"user": ..., "password": ..., "userType": "Project" | "Global"}.',
+                'may open it. Send "credentials": {"user": ..., "password": ..., "userType": "Project" | "Global"}, or '
+                "store them on the server (PUT /api/projects/credentials, admin).",
                 code="PROJECT_CREDENTIALS_REQUIRED", details={"option": "credentials"},
             )
         return PermissionDeniedError(

@@ -20,7 +20,9 @@ from engineering_api.domain.project_files import FILES_OPERATION
 from engineering_api.domain.common import read
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
+from engineering_api.lib.project_credentials import ProjectCredentialStore
 from engineering_api.lib.schema import CamelStruct
+from engineering_api.lib.security import Role
 
 __all__ = ("OPERATIONS", "close_changes")
 
@@ -50,7 +52,8 @@ class OpenProjectInput(CamelStruct):
     answers 409 ``PROJECT_UPGRADE_REQUIRED``. The older project file stays as it was."""
     credentials: ProjectCredentials | None = None
     """A user who may open a UMAC-protected project (``user``, ``password``, ``userType``: ``Project`` or
-    ``Global``); never stored, logged or returned. Without it a protected project answers 403
+    ``Global``); never stored, logged or returned. Without it the server's stored credentials are used
+    (``PUT /api/projects/credentials``), and without those a protected project answers 403
     ``PROJECT_CREDENTIALS_REQUIRED``."""
 
 
@@ -79,6 +82,36 @@ class RetrieveInput(CamelStruct):
     """A user who may open the UMAC-protected project (as for opening); never stored, logged or returned."""
 
 
+class StoredCredentialsView(CamelStruct):
+    """The server's stored UMAC credentials as shown: the password only as ``passwordSet``."""
+
+    user: str | None = None
+    user_type: str | None = None
+    password_set: bool = False
+
+
+def _credentials(ctx: OperationContext, given: ProjectCredentials | None) -> ProjectCredentials | None:
+    """The request's credentials, else the server's stored ones (``PUT /api/projects/credentials``)."""
+    return given if given is not None else ProjectCredentialStore(ctx.settings.data_dir).load()
+
+
+def _stored_view(ctx: OperationContext) -> StoredCredentialsView:
+    stored = ProjectCredentialStore(ctx.settings.data_dir).load()
+    if stored is None:
+        return StoredCredentialsView()
+    return StoredCredentialsView(user=stored.user, user_type=stored.user_type, password_set=True)
+
+
+def _store_credentials(ctx: OperationContext, data: ProjectCredentials) -> StoredCredentialsView:
+    ProjectCredentialStore(ctx.settings.data_dir).save(data)
+    return _stored_view(ctx)
+
+
+def _clear_credentials(ctx: OperationContext, _: None) -> StoredCredentialsView:
+    ProjectCredentialStore(ctx.settings.data_dir).clear()
+    return _stored_view(ctx)
+
+
 class HistoryEntryInput(CamelStruct):
     """The history entry to forget."""
 
@@ -104,7 +137,7 @@ def _retrieve(ctx: OperationContext, data: RetrieveInput) -> ProjectInfo:
     ctx.progress(10, "extracting archive")
     target = Path(data.target_directory) if data.target_directory else ctx.paths.roots[0]
     retrieved = ctx.backend.retrieve_project(Path(data.archive_path), target, upgrade=data.upgrade,
-                                             credentials=data.credentials)
+                                             credentials=_credentials(ctx, data.credentials))
     needs_reopen.clear(ctx)
     return retrieved
 
@@ -125,7 +158,8 @@ def _archive(ctx: OperationContext, data: ArchiveInput) -> ArchiveInfo:
 
 def _open(ctx: OperationContext, data: OpenProjectInput) -> ProjectInfo:
     ctx.progress(10, "opening project")
-    opened = ctx.backend.open_project(Path(data.path), upgrade=data.upgrade, credentials=data.credentials)
+    opened = ctx.backend.open_project(Path(data.path), upgrade=data.upgrade,
+                                      credentials=_credentials(ctx, data.credentials))
     needs_reopen.clear(ctx)  # what is open now is what is on disk
     return opened
 
@@ -174,6 +208,23 @@ def _preview_close(ctx: OperationContext, _: None) -> Preview:
 _NEEDS_PROJECT = (e.NoProjectOpenError, e.PortalUnavailableError)
 
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
+    Operation(
+        name="projects.credentials.set",
+        summary="Store the UMAC credentials used to open protected projects when a request brings none (admin).",
+        section=SECTION, handler=_store_credentials, input=ProjectCredentials, output=StoredCredentialsView,
+        route=RouteSpec("PUT", "/api/projects/credentials"), role=Role.ADMIN, errors=(e.ValidationError,),
+        example={"user": "pipeline", "password": "…", "userType": "Project"},
+    ),
+    Operation(
+        name="projects.credentials.clear", summary="Forget the stored UMAC credentials (admin).", section=SECTION,
+        handler=_clear_credentials, input=None, output=StoredCredentialsView,
+        route=RouteSpec("DELETE", "/api/projects/credentials"), role=Role.ADMIN,
+    ),
+    Operation(
+        name="projects.credentials.show", summary="Which UMAC user is stored (the password only as passwordSet).",
+        section=SECTION, handler=lambda ctx, _: _stored_view(ctx), input=None, output=StoredCredentialsView,
+        route=RouteSpec("GET", "/api/projects/credentials"), role=Role.ADMIN, mutating=False,
+    ),
     read("projects.list", SECTION, "Projects open in the attached TIA Portal.", "/api/projects",
          lambda ctx, _: ctx.backend.open_projects(), None, list[ProjectInfo], errors=(e.PortalUnavailableError,)),
     read("projects.overview", SECTION, "Overview of the open project: devices, subnets, state.",

@@ -102,3 +102,30 @@ def test_the_download_and_online_inputs_document_the_new_fields(bridge: Any) -> 
     assert "DataBlockReinitialization" in download["properties"]["preDownloadChecks"]["description"]
     online = next(s for name, s in schemas.items() if name.startswith("DevicesOnlineGoOnline") and name.endswith("Request"))
     assert "trust_plc_certificates" in online["properties"]["trustTls"]["description"]
+
+
+def test_the_stored_credentials_open_a_protected_project_when_the_request_brings_none(
+    bridge: Any, tmp_path: Path,
+) -> None:
+    from StandIn.Control import ProjectProtection
+
+    client, h = bridge
+    secret = "Alice-2024!"
+    data(client.post("/api/security/users", json={"name": "alice", "password": secret}, headers=h))
+    path = data(client.post("/api/projects/actions/save-sync", headers=h))["path"]
+    data(client.post("/api/projects/actions/close-sync", headers=h))
+    ProjectProtection.Protect(path)
+    opening = {"path": "Line1/Line1.ap19"}
+    body = assert_error(client.post("/api/projects/actions/open-sync", json=opening, headers=h), 403,
+                        "PROJECT_CREDENTIALS_REQUIRED")
+    assert '"credentials"' in body["message"]
+    stored = data(client.put("/api/projects/credentials", json={"user": "alice", "password": secret}, headers=h))
+    assert stored == {"user": "alice", "userType": "Project", "passwordSet": True}
+    assert data(client.get("/api/projects/credentials", headers=h)) == stored
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert not any(secret.encode() in p.read_bytes() for p in files)  # encrypted at rest, in no log or table
+    assert data(client.post("/api/projects/actions/open-sync", json=opening, headers=h))["path"] == path
+    data(client.post("/api/projects/actions/close-sync", headers=h))
+    assert data(client.delete("/api/projects/credentials", headers=h))["passwordSet"] is False
+    assert_error(client.post("/api/projects/actions/open-sync", json=opening, headers=h), 403,
+                 "PROJECT_CREDENTIALS_REQUIRED")
