@@ -68,8 +68,7 @@ class GoOnlineInput(BoundCpuInput, kw_only=True):
     """A PLC to go online with, and whether to trust its TLS certificate."""
 
     trust_tls: bool | None = None
-    """Trust the CPU's TLS certificate when TIA asks (true), refuse it (false), or follow the server setting
-    ``trust_plc_certificates`` (omitted). The answer is reported in ``tlsVerifications``."""
+    """Trust the CPU's TLS certificate if TIA asks; omitted: the setting trust_plc_certificates."""
 
 
 class StopInput(BoundCpuInput, kw_only=True):
@@ -86,17 +85,14 @@ class DownloadInput(BoundCpuInput, kw_only=True):
     start_after_download: bool = False
     """Start the CPU after the download."""
     pre_download_checks: dict[str, str] = {}
-    """TIA-style answers: ``{"StopModules": "StopAll", "StartModules": "StartModule", "AlarmTextLibrariesDownload":
-    "ConsistentDownload" | "NoAction", "DataBlockReinitialization": "StopPlcAndReinitialize" | "NoAction"}``; the
-    result's ``preDownloadChecks`` lists every question TIA asked and its answer."""
+    """TIA-style answers: StopModules, StartModules, AlarmTextLibrariesDownload (ConsistentDownload | NoAction),
+    DataBlockReinitialization (StopPlcAndReinitialize | NoAction)."""
     password: str | None = None
     """The CPU's full-access password, for a CPU protected by its access level (never stored or returned)."""
     plc_master_secret_password: str | None = None
-    """The password of the PLC's protected master secret, which TIA asks for (``PlcMasterSecretPassword``) before
-    loading (never stored or returned)."""
+    """Answers TIA's PlcMasterSecretPassword question (never stored or returned)."""
     trust_tls: bool | None = None
-    """Trust the CPU's TLS certificate when TIA asks (true), refuse it (false), or follow the server setting
-    ``trust_plc_certificates`` (omitted). The answer is reported in ``tlsVerifications``."""
+    """Trust the CPU's TLS certificate if TIA asks; omitted: the setting trust_plc_certificates."""
 
 
 class UploadInput(BoundCpuInput, kw_only=True):

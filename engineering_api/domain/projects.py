@@ -47,14 +47,10 @@ class OpenProjectInput(CamelStruct):
 
     path: str
     upgrade: bool = False
-    """Open a project of an older TIA version by upgrading it to the portal's version (Openness
-    ``Projects.OpenWithUpgrade``). It cannot be undone, so it happens only when asked: without it such a project
-    answers 409 ``PROJECT_UPGRADE_REQUIRED``. The older project file stays as it was."""
+    """Upgrade a project of an older TIA version to open it (cannot be undone; otherwise 409
+    ``PROJECT_UPGRADE_REQUIRED``)."""
     credentials: ProjectCredentials | None = None
-    """A user who may open a UMAC-protected project (``user``, ``password``, ``userType``: ``Project`` or
-    ``Global``); never stored, logged or returned. Without it the server's stored credentials are used
-    (``PUT /api/projects/credentials``), and without those a protected project answers 403
-    ``PROJECT_CREDENTIALS_REQUIRED``."""
+    """A UMAC user for a protected project; never stored or returned. Default: the server's stored ones."""
 
 
 class ArchiveInput(CamelStruct):
@@ -76,10 +72,9 @@ class RetrieveInput(CamelStruct):
     target_directory: str | None = None
     """Folder to restore the project into; the first file root when omitted."""
     upgrade: bool = False
-    """Retrieve an archive of an older TIA version by upgrading the project (``Projects.RetrieveWithUpgrade``);
-    irreversible for the restored copy, so only when asked (409 ``PROJECT_UPGRADE_REQUIRED`` otherwise)."""
+    """Upgrade a project of an older TIA version (cannot be undone; otherwise 409 ``PROJECT_UPGRADE_REQUIRED``)."""
     credentials: ProjectCredentials | None = None
-    """A user who may open the UMAC-protected project (as for opening); never stored, logged or returned."""
+    """A UMAC user for a protected project; never stored or returned. Default: the server's stored ones."""
 
 
 class StoredCredentialsView(CamelStruct):

@@ -26,6 +26,7 @@ def test_the_open_and_retrieve_inputs_document_upgrade_and_credentials(client: A
         assert properties["upgrade"]["default"] is False
         assert "PROJECT_UPGRADE_REQUIRED" in properties["upgrade"]["description"]
         assert "never stored" in properties["credentials"]["description"]
+        assert "stored ones" in properties["credentials"]["description"]
     credentials = schemas["ProjectCredentials"]
     assert set(credentials["properties"]) == {"user", "password", "userType"}
     assert credentials["properties"]["userType"]["enum"] == ["Project", "Global"]
