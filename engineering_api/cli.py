@@ -181,8 +181,10 @@ def cmd_keys(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    """Say what is wrong with this machine for the chosen backend."""
+    """Say what is wrong with this machine for the chosen backend (``--smoke``: walk the common calls)."""
     settings = _settings(args)
+    if getattr(args, "smoke", False):
+        return _smoke(settings)
     if settings.backend == "openness":
         from engineering_api.compose import openness_checks
 
@@ -203,6 +205,25 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         print(f"[warn] permissions: {warning}")
     print("all checks passed" if not failed else f"{failed} problem(s) found")
     return 1 if failed else 0
+
+
+def _smoke(settings: Settings) -> int:
+    """``doctor --smoke``: the common calls against a scratch project, printed for a bug report; 1 when one failed."""
+    from engineering_api.compose import create_backend
+    from engineering_api.lib.doctor import smoke
+
+    try:
+        backend = create_backend(settings)
+    except Exception as exc:  # the doctor reports, it does not crash
+        print(f"engineering-api doctor --smoke\nbackend: {settings.backend}\n[FAIL] backend: {exc}")
+        return 1
+    try:
+        backend.on_worker_thread_started()  # this thread makes every call (Openness needs one thread)
+        report = smoke(backend, settings.backend, scratch_root=settings.data_dir)
+    finally:
+        backend.close()
+    print("\n".join(report.lines()))
+    return 1 if report.failed else 0
 
 
 def _fake_checks(settings: Settings) -> list[Any]:
@@ -366,6 +387,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     doctor = sub.add_parser("doctor", help="check this machine for the chosen backend")
     common(doctor)
+    doctor.add_argument("--smoke", action="store_true",
+                        help="walk the common calls (portal, project, device, block import/compile/export, online, "
+                        "PLCSIM) against a scratch project it creates and deletes; prints a report for bug reports")
     doctor.add_argument("--host", help=argparse.SUPPRESS)
     doctor.add_argument("--port", type=int, help=argparse.SUPPRESS)
     doctor.set_defaults(func=cmd_doctor)

@@ -92,6 +92,9 @@ class Settings:
     farm_outage_grace_seconds: float = 30.0
     """After Redis was away, how long a farm's sessions keep agents that have not reported yet, and how long a new
     call waits for Redis before 503 ``FARM_BROKER_UNREACHABLE``."""
+    trust_plc_certificates: bool = False
+    """Answer TIA's TLS trust prompt (a CPU presenting a certificate, V17 on) with "trusted" when a call does not say
+    (``trustTls``); every answer is reported in the call's result and logged."""
     debug: bool = False
     """Litestar debug mode (tracebacks in responses); never on in production."""
     extra: dict[str, Any] = field(default_factory=dict)

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import resource
 import sys
 import threading
@@ -24,6 +25,7 @@ from engineering_api.backend.errors import (
     LockedError,
     NoProjectOpenError,
     NotFoundError,
+    NotSupportedError,
     PortalUnavailableError,
     ValidationError,
     full_disk_named,
@@ -34,6 +36,7 @@ from engineering_api.backend.models import (
     IndexResult,
     InstalledVersion,
     PortalInfo,
+    ProjectCredentials,
     ProjectInfo,
     ProjectInfrastructure,
     ProjectOverview,
@@ -43,6 +46,7 @@ from engineering_api.backend.models import (
 from engineering_api.backend.port import EngineeringBackend
 from engineering_api.lib.schema import utc_now
 from engineering_api.rules.naming import check_project_name
+from engineering_api.rules.project_upgrade import needs_upgrade
 from engineering_api.rules.simulation_profiles import SimInstanceCalls
 from engineering_api.rules.source_generation import GenerationAccess
 from fakes import hardware
@@ -97,6 +101,15 @@ if TYPE_CHECKING:
     from fakes.runtime.image import ProgramImage
 
 __all__ = ("FakeBackend",)
+
+
+def _no_upgrade(name: str, held: str, version: str) -> NotSupportedError:
+    """The simulated portal's answer to an upgrade it was asked for: it keeps one format per version, no converter."""
+    return NotSupportedError(
+        f"'{name}' holds a TIA Portal {held} project; the simulated TIA Portal {version} cannot upgrade projects (a real "
+        "TIA Portal does, with Projects.OpenWithUpgrade). Upgrade it in TIA Portal, or use the openness backend.",
+        code="UPGRADE_NOT_SIMULATED",
+    )
 
 
 def _empty_image() -> ProgramImage:
@@ -429,23 +442,16 @@ class FakeBackend(EngineeringBackend):
             save_project(project)
             return self._activate(portal, project)
 
-    def open_project(self, path: Path) -> ProjectInfo:
+    def open_project(
+        self, path: Path, *, upgrade: bool = False, credentials: ProjectCredentials | None = None,
+    ) -> ProjectInfo:
+        # credentials: the simulated portal protects no project, so TIA would never ask for them
         portal = self._portal()
         version = project_version(path)
         if not path.is_file():
             raise NotFoundError(f"The project file '{path}' was not found.", code="PROJECT_NOT_FOUND")
-        if version != portal.version:
-            older = int(version[1:]) < int(portal.version[1:])
-            hint = (
-                f"It must be upgraded to {portal.version} first (Openness: Projects.OpenWithUpgrade)."
-                if older else f"Open it with TIA Portal {version}."
-            )
-            raise ValidationError(
-                f"The project '{path.name}' was created with TIA Portal {version} and cannot be opened with "
-                f"TIA Portal {portal.version}. {hint}",
-                code="PROJECT_VERSION_MISMATCH",
-                details={"projectVersion": version, "portalVersion": portal.version},
-            )
+        if needs_upgrade(path.name, version, portal.version, upgrade=upgrade):
+            raise _no_upgrade(path.name, version, portal.version)
         holder = self.portals.holder_of(path.parent)
         if holder is not None and holder.pid != portal.pid:
             raise LockedError(
@@ -482,8 +488,14 @@ class FakeBackend(EngineeringBackend):
     def archive_project(self, target: Path, *, unsaved: ArchiveUnsaved = "refuse") -> ArchiveInfo:
         return archive_project(self._project(), target, unsaved=unsaved, save=self.save_project)
 
-    def retrieve_project(self, archive: Path, target_directory: Path) -> ProjectInfo:
+    def retrieve_project(
+        self, archive: Path, target_directory: Path, *, upgrade: bool = False,
+        credentials: ProjectCredentials | None = None,
+    ) -> ProjectInfo:
         portal = self._portal()
+        held = re.fullmatch(r"\.zap(\d\d)", archive.suffix.lower())
+        if held and needs_upgrade(archive.name, f"V{held[1]}", portal.version, upgrade=upgrade):
+            raise _no_upgrade(archive.name, f"V{held[1]}", portal.version)
         self._require_no_project(portal)
         return self._activate(portal, load_project(retrieve_archive(archive, target_directory, portal.version)))
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from engineering_api.backend.areas.online import (CompareEntry, CompareResult, CpuActionResult, CpuStatus,
-                                                  DownloadMessage, DownloadResult, OnlinePort, OnlineStatus,
+                                                  DownloadChecks, DownloadMessage, DownloadResult, OnlinePort, OnlineStatus,
                                                   UploadedObject, UploadResult)
 from engineering_api.backend.areas.online_rules import (choose_instance, compile_failed, cpu_in_run, instance_off,
                                                         online_with_other_instance, require_stop_confirmed,
@@ -85,6 +85,22 @@ def _kind_of(xml: bytes, version: str) -> str:
     except EngineeringError:
         return "Unknown"
 
+
+
+def _refuse_reinitialisation(cpu: SimulatedCpu, device: str, digests: dict[str, str], kinds: dict[str, str]) -> None:
+    """TIA's canceled download when DataBlockReinitialization is answered NoAction: data blocks of this device already
+    in the CPU whose content changed would lose their actual values."""
+    with cpu.lock:
+        before, loaded = dict(cpu.image.digests), cpu.device
+    changed = sorted((name for name, digest in digests.items() if loaded == device and "DB" in kinds.get(name, "")
+                      and name in before and before[name] != digest), key=str.lower)
+    if changed:
+        raise ConflictError(
+            f'The download to "{cpu.name}" was canceled: the data blocks {", ".join(changed)} would be reinitialized, '
+            'and DataBlockReinitialization was answered NoAction.', code="DOWNLOAD_FAILED",
+            details={"instanceName": cpu.name, "messages": [], "preDownloadChecks": [
+                {"category": "DataBlockReinitialization", "message": ", ".join(changed), "answer": "NoAction"}]},
+        )
 
 class FakeOnline(OnlinePort):
     """The online area of the fake: sessions, CPU state, download, upload and compare against the simulated CPUs.
@@ -174,7 +190,8 @@ class FakeOnline(OnlinePort):
             raise instance_off(cpu.name)
 
     # ----- online -----------------------------------------------------------------------------
-    def go_online(self, device: str, *, instance_name: str | None = None) -> OnlineStatus:
+    def go_online(self, device: str, *, instance_name: str | None = None, trust_tls: bool = False) -> OnlineStatus:
+        # trust_tls: a simulated CPU presents no certificate, so TIA's trust prompt never comes
         dev, cpu = self._online_target(device, instance_name)
         self._require_powered(cpu)
         token = getattr(dev, _TOKEN, None)
@@ -232,8 +249,10 @@ class FakeOnline(OnlinePort):
     def download(
         self, device: str, *, instance_name: str | None = None, stop_cpu: bool = False,
         start_after_download: bool = False, progress: Callable[[int, str], None] | None = None,
-        password: str | None = None,
+        password: str | None = None, trust_tls: bool = False, checks: DownloadChecks | None = None,
     ) -> DownloadResult:
+        # trust_tls: the simulated CPU presents no certificate. Of the checks only DataBlockReinitialization applies
+        # (no alarm texts, no master secret here): NoAction cancels a download that would reset a changed data block.
         report = progress or (lambda _percent, _message: None)
         project = self._session.project()
         dev, _ = self._session.software(project, device)
@@ -253,6 +272,8 @@ class FakeOnline(OnlinePort):
         _, software = self._session.software(self._session.project(), dev.name)
         with _runtime_errors(cpu.name, **{"needs-stop": 'Send {"stopCpu": true} to stop it for the download.'}):
             image = _build_image(software, dev.name, run)
+            if checks is not None and checks.data_block_reinitialization == "NoAction":
+                _refuse_reinitialisation(cpu, dev.name, image.digests, {o.name: o.kind for o in software.all()})
             report(70, f'loading {len(image.digests)} objects into "{cpu.name}"')
             was_running = cpu.state == OperatingState.RUN
             reinitialised = cpu.load(image, device=dev.name, stop_allowed=stop_cpu)

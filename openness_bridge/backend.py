@@ -44,6 +44,7 @@ from engineering_api.backend.models import (
     IndexResult,
     InstalledVersion,
     PortalInfo,
+    ProjectCredentials,
     ProjectInfo,
     ProjectInfrastructure,
     ProjectOverview,
@@ -512,8 +513,10 @@ class _OpennessSession(EngineeringBackend):
     def create_project(self, directory: Path, name: str, *, author: str, comment: str) -> ProjectInfo:
         return self.projects.create_project(directory, name, author=author, comment=comment)
 
-    def open_project(self, path: Path) -> ProjectInfo:
-        return self.projects.open_project(path)
+    def open_project(
+        self, path: Path, *, upgrade: bool = False, credentials: ProjectCredentials | None = None,
+    ) -> ProjectInfo:
+        return self.projects.open_project(path, upgrade=upgrade, credentials=credentials)
 
     def save_project(self) -> ProjectInfo:
         return self.projects.save_project()
@@ -524,8 +527,11 @@ class _OpennessSession(EngineeringBackend):
     def archive_project(self, target: Path, *, unsaved: ArchiveUnsaved = "refuse") -> ArchiveInfo:
         return self.projects.archive_project(target, unsaved=unsaved)
 
-    def retrieve_project(self, archive: Path, target_directory: Path) -> ProjectInfo:
-        return self.projects.retrieve_project(archive, target_directory)
+    def retrieve_project(
+        self, archive: Path, target_directory: Path, *, upgrade: bool = False,
+        credentials: ProjectCredentials | None = None,
+    ) -> ProjectInfo:
+        return self.projects.retrieve_project(archive, target_directory, upgrade=upgrade, credentials=credentials)
 
     def project_history(self) -> list[HistoryEntry]:
         return self.projects.project_history()

@@ -37,8 +37,14 @@ SUPPORTED_MAJORS = (17, 18, 19, 20, 21)
 INSTALLED_SW_KEY = r"SOFTWARE\Siemens\Automation\_InstalledSW\TIAP{major}\Global"
 """Registry key (HKLM) whose value ``Path`` is the install folder (see ../shared/notes/openness.md §2.5)."""
 
-# V21's modular assemblies besides .Base; only the ones present are referenced.
-V21_MODULES = ("Siemens.Engineering.Step7.dll", "Siemens.Engineering.Safety.dll", "Siemens.Engineering.Startdrive.dll")
+# V21's modular assemblies besides .Base; only the ones present are referenced. Step7/Safety/Startdrive: Siemens'
+# V21 snippets (github:siemens/tia-portal-openness-code-snippets, the .csproj HintPaths). Classic HMI
+# (Siemens.Engineering.Hmi, HmiTarget) and WinCC Unified (Siemens.Engineering.HmiUnified, HmiSoftware) live in
+# WinCC.dll and WinCCUnified.dll beside them: public projects built against the V21 PublicAPI reference both from
+# PublicAPI\V21\net48 (found with find_string("Siemens.Engineering.WinCCUnified.dll"); their notes verify the split
+# by reflection). Without them the bridge's HMI areas would find no HMI type on V21.
+V21_MODULES = ("Siemens.Engineering.Step7.dll", "Siemens.Engineering.Safety.dll", "Siemens.Engineering.Startdrive.dll",
+               "Siemens.Engineering.WinCC.dll", "Siemens.Engineering.WinCCUnified.dll")
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,11 @@ as an engineer would use PLCSIM's own panel. Download, compare and the online se
 
 A download (``DownloadProvider.Download`` with pre/post configuration delegates) answers TIA's questions in Python
 callables turned into ``DownloadConfigurationDelegate``s, dispatched by the configuration's type: ``StopModules``
-only with the caller's ``stop_cpu``, ``StartModules`` only with ``start_after_download``; anything it does not know
-is left at TIA's default and reported. Which data blocks a download reinitialises is read from a compare
+only with the caller's ``stop_cpu``, ``StartModules`` only with ``start_after_download``, the alarm text libraries,
+data block re-initialisation and the master secret's password as the caller's ``DownloadChecks`` say; anything it
+does not know is left at TIA's default; every question and its answer is reported. TIA's TLS trust prompt
+(``OnlineLegitimation``) is answered around going online, comparing and downloading by
+:class:`~openness_bridge.online_legitimation.TlsAnswer`. Which data blocks a download reinitialises is read from a compare
 (``PlcSoftware.CompareToOnline``) made just before it (Openness reports no such list). The providers and the
 binding of a device to a PLCSIM Advanced instance are :class:`~openness_bridge.online_binding.OnlineBinding`'s.
 """
@@ -26,14 +29,15 @@ from typing import TYPE_CHECKING, Any, cast
 import msgspec
 
 from engineering_api.backend.areas.online import (
-    CompareEntry, CompareResult, CpuActionResult, CpuStatus, DownloadMessage, DownloadResult, OnlinePort, OnlineStatus,
-    UploadResult,
+    CompareEntry, CompareResult, CpuActionResult, CpuStatus, DownloadChecks, DownloadMessage, DownloadResult, OnlinePort,
+    OnlineStatus, PreDownloadCheck, UploadResult,
 )
 from engineering_api.backend.areas.online_rules import (
     compile_failed, cpu_in_run, require_stop_confirmed, simulation_support_disabled,
 )
 from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupportedError, ValidationError
 from openness_bridge.groups import walk_objects
+from openness_bridge.online_legitimation import TlsAnswer
 from openness_bridge.plc_software import block_kind
 
 if TYPE_CHECKING:
@@ -98,13 +102,14 @@ class BridgeOnline(OnlinePort):
         self._sim_refresh_after_download = sim_refresh_after_download
 
     # ----- online sessions -----------------------------------------------------------------------
-    def go_online(self, device: str, *, instance_name: str | None = None) -> OnlineStatus:
+    def go_online(self, device: str, *, instance_name: str | None = None, trust_tls: bool = False) -> OnlineStatus:
         provider, instance = self._binding.bind(device, instance_name)
         if self._session.call("OnlineProvider.State", lambda: self._binding.is_online(provider)):
             return self._status(device, instance)
         self._binding.require_powered(instance)
+        tls = TlsAnswer(self._binding.online_namespace, trust=trust_tls)
 
-        def connect() -> str:
+        def go() -> str:
             self._binding.apply_route(provider.Configuration, device)
             state = str(provider.GoOnline().ToString())
             deadline = time.monotonic() + GO_ONLINE_TIMEOUT_S
@@ -113,6 +118,9 @@ class BridgeOnline(OnlinePort):
                 state = str(provider.State.ToString())
             return state
 
+        def connect() -> str:
+            return cast("str", tls.call(device, provider.Configuration, go))
+
         state = self._session.call("OnlineProvider.GoOnline", connect)
         if state != "Online":
             raise ConflictError(
@@ -120,7 +128,7 @@ class BridgeOnline(OnlinePort):
                 "answer at the device's address over PLCSIM.", code="ONLINE_FAILED",
                 details={"instanceName": instance.name, "onlineState": state},
             )
-        return self._status(device, instance)
+        return msgspec.structs.replace(self._status(device, instance), tls_verifications=tls.verifications)
 
     def _online_or_none(self, device: str) -> Any:
         """The device's OnlineProvider while it is online, else None (a device that is no PLC is never online)."""
@@ -224,12 +232,15 @@ class BridgeOnline(OnlinePort):
         kinds.update({str(b.Name): block_kind(b) for _, b in walk_objects(software.BlockGroup, "Blocks")})
         return kinds
 
-    def _compare_entries(self, device: str) -> list[CompareEntry]:
-        """``PlcSoftware.CompareToOnline()`` over the PLCSIM route, as entries sorted by name."""
+    def _compare_entries(self, device: str, tls: TlsAnswer | None = None) -> list[CompareEntry]:
+        """``PlcSoftware.CompareToOnline()`` over the PLCSIM route, as entries sorted by name. A TLS trust prompt is
+        answered by ``tls`` (by default: not trusted; a certificate trusted earlier stays trusted in TIA)."""
+        answer = tls or TlsAnswer(self._binding.online_namespace, trust=False)
 
         def run() -> list[CompareEntry]:
             project = self._session.project()
-            self._binding.apply_route(self._binding.online_provider(project, device).Configuration, device)
+            configuration = self._binding.online_provider(project, device).Configuration
+            self._binding.apply_route(configuration, device)
             software = self._session.plc_software(project, device)
             kinds = self._offline_kinds(software)
             entries: list[CompareEntry] = []
@@ -242,7 +253,7 @@ class BridgeOnline(OnlinePort):
                 for child in element.Elements:
                     walk(child)
 
-            walk(software.CompareToOnline().RootElement)
+            walk(answer.call(device, configuration, software.CompareToOnline).RootElement)
             return sorted(entries, key=lambda e: e.name.lower())
 
         return self._session.call("PlcSoftware.CompareToOnline", run)
@@ -279,36 +290,55 @@ class BridgeOnline(OnlinePort):
         if not enabled:
             raise simulation_support_disabled(name)
 
-    def _answers(self, stop_cpu: bool, start: bool, unanswered: list[str], password: str | None = None) -> tuple[Any, Any]:
-        """The pre- and post-download delegates: TIA's questions answered as the caller asked, nothing more. A protected
-        CPU asks for its password (``ModuleWriteAccessPassword``); it is answered only with the caller's ``password``."""
+    def _answers(
+        self, stop_cpu: bool, start: bool, unanswered: list[str], password: str | None = None,
+        checks: DownloadChecks | None = None, asked: list[PreDownloadCheck] | None = None,
+    ) -> tuple[Any, Any]:
+        """The pre- and post-download delegates: TIA's questions answered as the caller asked, nothing more; each
+        question and its answer goes to ``asked``. A protected CPU asks for its password (``ModuleWriteAccessPassword``)
+        and a protected master secret for its own (``PlcMasterSecretPassword``, V17 API); each is answered only with
+        the caller's password. The other answers' classes and selections are the V16/V17 API stubs' (module doc)."""
         configs = self._binding.online_namespace("Download.Configurations")
-        answers: list[tuple[str, Callable[[Any], None]]] = [
-            ("StopModules", lambda c: setattr(c, "CurrentSelection", getattr(
-                configs.StopModulesSelections, "StopAll" if stop_cpu else "NoAction"))),
-            ("StartModules", lambda c: setattr(c, "CurrentSelection", getattr(
-                configs.StartModulesSelections, "StartModule" if start else "NoAction"))),
-            ("ConsistentBlocksDownload", lambda c: setattr(
-                c, "CurrentSelection", configs.ConsistentBlocksDownloadSelections.ConsistentDownload)),
-            # offered by real TIA on a first download; not modelled by the stand-in
-            ("OverwriteSystemData", lambda c: setattr(c, "CurrentSelection", configs.OverwriteSystemDataSelections.Overwrite)),
-            ("CheckBeforeDownload", lambda c: setattr(c, "Checked", True)),
-        ]
-        if password:
+        choices = checks or DownloadChecks()
+        record = asked if asked is not None else []
+
+        def select(kind: str, name: str) -> tuple[Callable[[Any], None], str]:
+            return (lambda c: setattr(c, "CurrentSelection", getattr(getattr(configs, kind), name))), name
+
+        def password_of(text: str | None) -> tuple[Callable[[Any], None], str] | None:
+            if not text:
+                return None
             from openness_bridge.security import secure_string  # noqa: PLC0415 - the download needs it only here
 
-            answers.append(("ModuleWriteAccessPassword", lambda c: c.SetPassword(secure_string(password))))
-        known = [(getattr(configs, name), answer) for name, answer in answers if hasattr(configs, name)]
+            return (lambda c: c.SetPassword(secure_string(text))), "Password given"
+
+        answers: dict[str, tuple[Callable[[Any], None], str] | None] = {
+            "StopModules": select("StopModulesSelections", "StopAll" if stop_cpu else "NoAction"),
+            "StartModules": select("StartModulesSelections", "StartModule" if start else "NoAction"),
+            "ConsistentBlocksDownload": select("ConsistentBlocksDownloadSelections", "ConsistentDownload"),
+            # offered by real TIA on a first download; not modelled by the stand-in
+            "OverwriteSystemData": select("OverwriteSystemDataSelections", "Overwrite"),
+            "CheckBeforeDownload": ((lambda c: setattr(c, "Checked", True)), "Checked"),
+            "AlarmTextLibrariesDownload": select("AlarmTextLibrariesDownloadSelections", choices.alarm_text_libraries),
+            "DataBlockReinitialization": select("DataBlockReinitializationSelections", choices.data_block_reinitialization),
+            "ModuleWriteAccessPassword": password_of(password),
+            "PlcMasterSecretPassword": password_of(choices.plc_master_secret_password),
+        }
+        known = [(getattr(configs, name), found) for name, found in answers.items() if found and hasattr(configs, name)]
 
         def answer(config: Any) -> None:
+            category, message = str(config.GetType().Name), str(config.Message)
             try:
-                handler = next((fn for cls, fn in known if isinstance(config, cls)), None)
+                handler = next((found for cls, found in known if isinstance(config, cls)), None)
                 if handler is None:
-                    unanswered.append(f"{config.GetType().Name}: {config.Message}")
+                    unanswered.append(f"{category}: {message}")
+                    record.append(PreDownloadCheck(category=category, message=message, answer="Left at TIA's default"))
                 else:
-                    handler(config)
+                    handler[0](config)
+                    record.append(PreDownloadCheck(category=category, message=message, answer=handler[1]))
             except Exception as exc:  # noqa: BLE001 - never let a Python error cross into TIA's download
-                unanswered.append(f"{config.GetType().Name}: {exc}")
+                unanswered.append(f"{category}: {exc}")
+                record.append(PreDownloadCheck(category=category, message=message, answer="Left at TIA's default"))
 
         delegate = self._binding.online_namespace("Download").DownloadConfigurationDelegate
         return delegate(answer), delegate(answer)
@@ -316,9 +346,10 @@ class BridgeOnline(OnlinePort):
     def download(
         self, device: str, *, instance_name: str | None = None, stop_cpu: bool = False,
         start_after_download: bool = False, progress: Callable[[int, str], None] | None = None,
-        password: str | None = None,
+        password: str | None = None, trust_tls: bool = False, checks: DownloadChecks | None = None,
     ) -> DownloadResult:
         report = progress or (lambda _percent, _message: None)
+        tls = TlsAnswer(self._binding.online_namespace, trust=trust_tls)
         self._require_simulation_support(device)
         _, instance = self._binding.bind(device, instance_name)
         self._binding.require_powered(instance)
@@ -331,7 +362,7 @@ class BridgeOnline(OnlinePort):
             raise compile_failed(device, compiled)
         report(40, "comparing with the program in the CPU")
         before = self._sim_state(instance.name)
-        entries = self._compare_entries(device)
+        entries = self._compare_entries(device, tls)
         same_device = before.device == device
         reinitialised = sorted(
             (e.name for e in entries if e.kind in _DB_KINDS and (e.status != "Identical" or not same_device)),
@@ -340,13 +371,17 @@ class BridgeOnline(OnlinePort):
         objects = [e.name for e in entries if e.status != "OnlyOnline"]
         report(70, f'loading {len(objects)} objects into "{instance.name}"')
         unanswered: list[str] = []
+        asked: list[PreDownloadCheck] = []
 
         def load() -> Any:
-            provider = self._binding.download_provider(self._session.project(), device)
+            project = self._session.project()
+            provider = self._binding.download_provider(project, device)
             target = self._binding.apply_route(provider.Configuration, device)
-            pre, post = self._answers(stop_cpu, start_after_download, unanswered, password)
+            pre, post = self._answers(stop_cpu, start_after_download, unanswered, password, checks, asked)
             options = self._binding.online_namespace("Download").DownloadOptions.Software
-            return provider.Download(target, pre, post, options)
+            # the trust prompt is answered on the OnlineProvider's configuration, as Siemens' V17 add-in does
+            online = self._binding.online_provider(project, device).Configuration
+            return tls.call(device, online, lambda: provider.Download(target, pre, post, options))
 
         result = self._session.call("DownloadProvider.Download", load)
         messages = [_message(m) for m in result.Messages]
@@ -355,7 +390,8 @@ class BridgeOnline(OnlinePort):
             raise ConflictError(
                 f'TIA refused the download to "{instance.name}" ({int(result.ErrorCount)} error(s)); see details.messages.',
                 code="DOWNLOAD_FAILED",
-                details={"instanceName": instance.name, "messages": msgspec.to_builtins(messages)},
+                details={"instanceName": instance.name, "messages": msgspec.to_builtins(messages),
+                         "preDownloadChecks": msgspec.to_builtins(asked)},
             )
         self._sim_refresh_after_download(instance.name)
         after = self._sim_state(instance.name)
@@ -374,4 +410,5 @@ class BridgeOnline(OnlinePort):
             messages=messages, device_name=device, instance_name=instance.name, operating_state=after.operating_state,
             stopped_cpu=was_running, started_cpu=start_after_download, object_count=len(objects),
             reinitialised_data_blocks=reinitialised, warnings=[], compile_result=compiled,
+            pre_download_checks=asked, tls_verifications=tls.verifications,
         )

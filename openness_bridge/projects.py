@@ -44,12 +44,14 @@ from engineering_api.backend.models import (
 )
 from engineering_api.rules.archive import check_archive_target, unsaved_changes_refused
 from engineering_api.rules.naming import check_project_name
+from engineering_api.rules.project_upgrade import needs_upgrade
 from openness_bridge.device_lookup import all_devices
+from openness_bridge.project_opening import UmacAnswer, opened
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from engineering_api.backend.models import DeviceInfo
+    from engineering_api.backend.models import DeviceInfo, ProjectCredentials
     from openness_bridge.hardware_network import NetworkAccess
     from openness_bridge.session import BridgeSession
 
@@ -144,7 +146,9 @@ class BridgeProjects:
 
         return self._session.call("Projects.Create", run, invocation=ValidationError)
 
-    def open_project(self, path: Path) -> ProjectInfo:
+    def open_project(
+        self, path: Path, *, upgrade: bool = False, credentials: ProjectCredentials | None = None,
+    ) -> ProjectInfo:
         def run() -> ProjectInfo:
             self._portal()
             suffix = path.suffix.lower()
@@ -152,14 +156,7 @@ class BridgeProjects:
                 raise NotFoundError(f"The project file '{path}' was not found.", code="PROJECT_NOT_FOUND")
             if not re.fullmatch(r"\.ap\d\d", suffix):
                 raise ValidationError(f"'{path.name}' is not a TIA Portal project file (.ap17 … .ap21).", code="NOT_A_PROJECT")
-            if suffix != f".ap{self._session.version[1:]}":
-                file_version = f"V{suffix[3:]}"
-                raise ValidationError(
-                    f"The project '{path.name}' was created with TIA Portal {file_version} and cannot be opened with "
-                    f"TIA Portal {self._session.version} (an upgrade is Projects.OpenWithUpgrade, not offered yet).",
-                    code="PROJECT_VERSION_MISMATCH",
-                    details={"projectVersion": file_version, "portalVersion": self._session.version},
-                )
+            upgrading = needs_upgrade(path.name, f"V{suffix[3:]}", self._session.version, upgrade=upgrade)
             wanted = same_file_key(path)
             for process in self._processes():
                 held = process.ProjectPath
@@ -172,7 +169,10 @@ class BridgeProjects:
             if current is not None and same_file_key(Path(str(current.Path.FullName))) == wanted:
                 return self._info(current)
             self._require_no_project()
-            return self._info(self._portal().Projects.Open(self._session.api.io.FileInfo(str(path))))
+            projects, file = self._portal().Projects, self._session.api.io.FileInfo(str(path))
+            open_call = projects.OpenWithUpgrade if upgrading else projects.Open
+            answer = UmacAnswer(self._session.api.engineering, credentials)
+            return self._info(opened(answer, path.stem, lambda umac: open_call(file, umac) if umac else open_call(file)))
 
         return self._session.call("Projects.Open", run, invocation=ValidationError)
 
@@ -271,7 +271,10 @@ class BridgeProjects:
 
         return self._session.call("Project.Archive", run)
 
-    def retrieve_project(self, archive: Path, target_directory: Path) -> ProjectInfo:
+    def retrieve_project(
+        self, archive: Path, target_directory: Path, *, upgrade: bool = False,
+        credentials: ProjectCredentials | None = None,
+    ) -> ProjectInfo:
         def run() -> ProjectInfo:
             self._portal()
             if not archive.is_file():
@@ -279,12 +282,7 @@ class BridgeProjects:
             suffix = archive.suffix.lower()
             if not re.fullmatch(r"\.zap\d\d", suffix):
                 raise ValidationError(f"'{archive.name}' is not a TIA Portal archive (.zap17 … .zap21).", code="NOT_AN_ARCHIVE")
-            if suffix != f".zap{self._session.version[1:]}":
-                raise ValidationError(
-                    f"The archive '{archive.name}' holds a TIA Portal V{suffix[4:]} project; this portal is "
-                    f"{self._session.version} (Projects.RetrieveWithUpgrade is not offered yet).",
-                    code="PROJECT_VERSION_MISMATCH",
-                )
+            upgrading = needs_upgrade(archive.name, f"V{suffix[4:]}", self._session.version, upgrade=upgrade)
             self._require_no_project()
             require_folder(target_directory)
             # TIA names the retrieved folder after the project; archives are named after their project as a rule.
@@ -294,10 +292,13 @@ class BridgeProjects:
                 )
             created = not target_directory.exists()
             target_directory.mkdir(parents=True, exist_ok=True)
+            projects, io = self._portal().Projects, self._session.api.io
+            retrieve = projects.RetrieveWithUpgrade if upgrading else projects.Retrieve
+            source, target = io.FileInfo(str(archive)), io.DirectoryInfo(str(target_directory))
+            answer = UmacAnswer(self._session.api.engineering, credentials)
             try:
-                project = self._portal().Projects.Retrieve(
-                    self._session.api.io.FileInfo(str(archive)), self._session.api.io.DirectoryInfo(str(target_directory))
-                )
+                project = opened(answer, archive.stem,
+                                 lambda umac: retrieve(source, target, umac) if umac else retrieve(source, target))
             except BaseException:
                 if created:
                     shutil.rmtree(target_directory, ignore_errors=True)  # a refused archive leaves nothing behind

@@ -31,6 +31,7 @@ __all__ = (
     "ProgramDocument",
     "ProgramImportReport",
     "ProgramObjectInfo",
+    "ProjectCredentials",
     "ProjectInfo",
     "ProjectInfrastructure",
     "ProjectOverview",
@@ -103,6 +104,21 @@ class ProjectInfo(CamelStruct):
     simulation_support: bool = False
     created_at: str | None = None
     saved_at: str | None = None
+
+
+class ProjectCredentials(CamelStruct, kw_only=True):
+    """A UMAC user that may open a protected project (Openness ``UmacCredentials``: ``Name``, ``Type``,
+    ``SetPassword``). Never stored, logged or returned: its repr hides the password."""
+
+    user: str
+    """The user name."""
+    password: str
+    """The user's password."""
+    user_type: Literal["Project", "Global"] = "Project"
+    """``Project``: a user of the project's own user management; ``Global``: a user of a UMAC server."""
+
+    def __repr__(self) -> str:
+        return f"ProjectCredentials(user={self.user!r}, password='***', user_type={self.user_type!r})"
 
 
 class HistoryEntry(CamelStruct):

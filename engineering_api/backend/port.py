@@ -46,6 +46,7 @@ if TYPE_CHECKING:
         IndexResult,
         InstalledVersion,
         PortalInfo,
+        ProjectCredentials,
         ProjectInfo,
         ProjectInfrastructure,
         ProjectOverview,
@@ -244,14 +245,23 @@ class EngineeringBackend(ABC):
         """
 
     @abstractmethod
-    def open_project(self, path: Path) -> ProjectInfo:
+    def open_project(
+        self, path: Path, *, upgrade: bool = False, credentials: ProjectCredentials | None = None,
+    ) -> ProjectInfo:
         """Open a project file.
+
+        A project of an older TIA version opens only with ``upgrade`` (``Projects.OpenWithUpgrade``: it writes the
+        upgraded project and cannot be undone); a UMAC-protected one only with ``credentials`` of a user who may.
 
         Raises:
             NotFoundError: no project file at ``path``.
-            ValidationError: the file is not a project of a version this portal can open.
+            ValidationError: the file is not a project of a version this portal can open (a newer one).
+            ConflictError: ``PROJECT_UPGRADE_REQUIRED`` (an older project without ``upgrade``); a project is already
+                open in this portal.
+            PermissionDeniedError: ``PROJECT_CREDENTIALS_REQUIRED`` / ``PROJECT_CREDENTIALS_REFUSED``: the project is
+                protected and no or wrong ``credentials`` were given.
             LockedError: another portal has the project open.
-            ConflictError: a project is already open in this portal.
+            NotSupportedError: the backend cannot upgrade or authenticate (the simulated portal).
         """
 
     @abstractmethod
@@ -280,8 +290,12 @@ class EngineeringBackend(ABC):
         """
 
     @abstractmethod
-    def retrieve_project(self, archive: Path, target_directory: Path) -> ProjectInfo:
-        """Restore an archive into ``target_directory`` and open it.
+    def retrieve_project(
+        self, archive: Path, target_directory: Path, *, upgrade: bool = False,
+        credentials: ProjectCredentials | None = None,
+    ) -> ProjectInfo:
+        """Restore an archive into ``target_directory`` and open it (``upgrade`` and ``credentials`` as for
+        :meth:`open_project`).
 
         Raises:
             NotFoundError: the archive does not exist.

@@ -19,13 +19,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
+import msgspec
+
 from engineering_api.backend import errors as e
 from engineering_api.backend.areas.online import (
     CompareResult,
     CpuActionResult,
     CpuStatus,
+    DownloadChecks,
     DownloadResult,
     OnlineStatus,
+    TlsVerification,
     UploadResult,
 )
 from engineering_api.backend.areas.online_rules import instance_off, simulation_support_disabled
@@ -48,12 +52,24 @@ _BOUND = (*NEEDS_PLC, e.ConflictError)
 _CHECKS = {"stopmodules": ("StopModules", {"noaction": False, "stopall": True}),
            "startmodules": ("StartModules", {"noaction": False, "startmodule": True})}
 """TIA's pre-download check configurations a caller may answer, with the values that confirm."""
+_SELECTIONS = {
+    "alarmtextlibrariesdownload": ("alarm_text_libraries", ("ConsistentDownload", "NoAction")),
+    "datablockreinitialization": ("data_block_reinitialization", ("StopPlcAndReinitialize", "NoAction")),
+}
+"""TIA's other pre-download questions (V16/V17 ``Download.Configurations``): the DownloadChecks field and the values."""
 
 
 class BoundCpuInput(DeviceRef):
     """A PLC, and optionally the simulation instance to use when none is bound by IP address."""
 
     instance_name: str | None = None
+
+
+class GoOnlineInput(BoundCpuInput, kw_only=True):
+    """A PLC to go online with, and whether to trust its TLS certificate."""
+
+    trust_tls: bool | None = None
+    """Trust the CPU's TLS certificate if TIA asks; omitted: the setting trust_plc_certificates."""
 
 
 class StopInput(BoundCpuInput, kw_only=True):
@@ -70,7 +86,8 @@ class DownloadInput(BoundCpuInput, kw_only=True):
     start_after_download: bool = False
     """Start the CPU after the download."""
     pre_download_checks: dict[str, str] = {}
-    """TIA-style answers: ``{"StopModules": "StopAll", "StartModules": "StartModule"}``."""
+    """TIA-style answers: StopModules, StartModules, AlarmTextLibrariesDownload (ConsistentDownload | NoAction),
+    DataBlockReinitialization (StopPlcAndReinitialize | NoAction)."""
     password: str | None = None
     """The CPU's full-access password, for a CPU protected by its access level (never stored or returned)."""
     scope: Literal["Software", "HardwareAndSoftware"] | None = None
@@ -78,6 +95,10 @@ class DownloadInput(BoundCpuInput, kw_only=True):
     nothing else, so the download answers TIA's checks as TIA's load dialog pre-selects them: a CPU in RUN is
     stopped and started again afterwards (one in STOP stays in STOP). Ignored when a confirmation above is sent.
     Only the software is downloaded (``HardwareAndSoftware`` answers 501)."""
+    plc_master_secret_password: str | None = None
+    """Answers TIA's PlcMasterSecretPassword question (never stored or returned)."""
+    trust_tls: bool | None = None
+    """Trust the CPU's TLS certificate if TIA asks; omitted: the setting trust_plc_certificates."""
 
 
 class UploadInput(BoundCpuInput, kw_only=True):
@@ -92,12 +113,15 @@ class UploadInput(BoundCpuInput, kw_only=True):
 def _confirmations(d: DownloadInput) -> tuple[bool, bool]:
     stop, start = d.stop_cpu, d.start_after_download
     for key, value in d.pre_download_checks.items():
+        if key.lower() in _SELECTIONS:
+            continue  # answered by _download_checks
         known = _CHECKS.get(key.lower())
         choice = known[1].get(value.lower()) if known else None
         if known is None or choice is None:
             raise e.ValidationError(
                 f"Unknown pre-download check answer {key!r}: {value!r}. Known: StopModules = NoAction | StopAll, "
-                "StartModules = NoAction | StartModule.",
+                "StartModules = NoAction | StartModule, AlarmTextLibrariesDownload = ConsistentDownload | NoAction, "
+                "DataBlockReinitialization = StopPlcAndReinitialize | NoAction.",
                 code="VALIDATION_FAILED", details={"field": f"preDownloadChecks.{key}"},
             )
         if known[0] == "StopModules":
@@ -122,10 +146,47 @@ def _answers(ctx: OperationContext, d: DownloadInput) -> tuple[bool, bool]:
     return True, state == "Run"
 
 
+def _download_checks(d: DownloadInput) -> DownloadChecks:
+    """The answers to TIA's other pre-download questions; an unknown value is a 422 naming the known ones."""
+    answers: dict[str, Any] = {"plc_master_secret_password": d.plc_master_secret_password}
+    for key, value in d.pre_download_checks.items():
+        known = _SELECTIONS.get(key.lower())
+        if known is None:
+            continue
+        field, values = known
+        choice = next((v for v in values if v.lower() == value.lower()), None)
+        if choice is None:
+            raise e.ValidationError(f"Unknown pre-download check answer {key!r}: {value!r}. Known: "
+                                    f"{' | '.join(values)}.", code="VALIDATION_FAILED",
+                                    details={"field": f"preDownloadChecks.{key}"})
+        answers[field] = choice
+    return DownloadChecks(**answers)
+
+
+def _trust(ctx: OperationContext, requested: bool | None) -> tuple[bool, Literal["request", "setting"]]:
+    if requested is not None:
+        return requested, "request"
+    return ctx.settings.trust_plc_certificates, "setting"
+
+
+def _decided_by(verifications: list[TlsVerification], source: Literal["request", "setting"]) -> list[TlsVerification]:
+    return [msgspec.structs.replace(v, decided_by=source) for v in verifications]
+
+
+def _go_online(ctx: OperationContext, d: GoOnlineInput) -> OnlineStatus:
+    trust, source = _trust(ctx, d.trust_tls)
+    status = ctx.backend.online.go_online(d.device_name, instance_name=d.instance_name, trust_tls=trust)
+    return msgspec.structs.replace(status, tls_verifications=_decided_by(status.tls_verifications, source))
+
+
 def _download(ctx: OperationContext, d: DownloadInput) -> DownloadResult:
     stop, start = _answers(ctx, d)
-    return ctx.backend.online.download(d.device_name, instance_name=d.instance_name, stop_cpu=stop,
-                                start_after_download=start, progress=ctx.progress, password=d.password)
+    checks = _download_checks(d)
+    trust, source = _trust(ctx, d.trust_tls)
+    result = ctx.backend.online.download(d.device_name, instance_name=d.instance_name, stop_cpu=stop,
+                                         start_after_download=start, progress=ctx.progress, password=d.password,
+                                         trust_tls=trust, checks=checks)
+    return msgspec.structs.replace(result, tls_verifications=_decided_by(result.tls_verifications, source))
 
 
 def _upload(ctx: OperationContext, d: UploadInput) -> UploadResult:
@@ -242,8 +303,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="devices.online.go-online", summary="Go online with the device's bound (simulated) CPU.",
         section=SECTION,
-        handler=lambda ctx, d: ctx.backend.online.go_online(d.device_name, instance_name=d.instance_name),
-        input=BoundCpuInput, output=OnlineStatus, route=RouteSpec("POST", f"{BASE}/online"), errors=_BOUND,
+        handler=_go_online,
+        input=GoOnlineInput, output=OnlineStatus, route=RouteSpec("POST", f"{BASE}/online"), errors=_BOUND,
         client_routes=(RouteSpec("POST", f"{BASE}/online/connect"),),
         example={"instanceName": "PLC_Sim"},
     ),

@@ -10,6 +10,7 @@ from engineering_api.backend.models import (
     ArchiveInfo,
     HistoryEntry,
     IndexResult,
+    ProjectCredentials,
     ProjectInfo,
     ProjectInfrastructure,
     ProjectOverview,
@@ -19,7 +20,9 @@ from engineering_api.domain.project_files import FILES_OPERATION
 from engineering_api.domain.common import read
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
+from engineering_api.lib.project_credentials import ProjectCredentialStore
 from engineering_api.lib.schema import CamelStruct
+from engineering_api.lib.security import Role
 
 __all__ = ("OPERATIONS", "close_changes")
 
@@ -43,6 +46,11 @@ class OpenProjectInput(CamelStruct):
     """The project file to open, inside the file roots."""
 
     path: str
+    upgrade: bool = False
+    """Upgrade a project of an older TIA version to open it (cannot be undone; otherwise 409
+    ``PROJECT_UPGRADE_REQUIRED``)."""
+    credentials: ProjectCredentials | None = None
+    """A UMAC user for a protected project; never stored or returned. Default: the server's stored ones."""
 
 
 class ArchiveInput(CamelStruct):
@@ -63,6 +71,40 @@ class RetrieveInput(CamelStruct):
     """The project archive (.zapNN) to restore, under one of the service's import roots."""
     target_directory: str | None = None
     """Folder to restore the project into; the first file root when omitted."""
+    upgrade: bool = False
+    """Upgrade a project of an older TIA version (cannot be undone; otherwise 409 ``PROJECT_UPGRADE_REQUIRED``)."""
+    credentials: ProjectCredentials | None = None
+    """A UMAC user for a protected project; never stored or returned. Default: the server's stored ones."""
+
+
+class StoredCredentialsView(CamelStruct):
+    """The server's stored UMAC credentials as shown: the password only as ``passwordSet``."""
+
+    user: str | None = None
+    user_type: str | None = None
+    password_set: bool = False
+
+
+def _credentials(ctx: OperationContext, given: ProjectCredentials | None) -> ProjectCredentials | None:
+    """The request's credentials, else the server's stored ones (``PUT /api/projects/credentials``)."""
+    return given if given is not None else ProjectCredentialStore(ctx.settings.data_dir).load()
+
+
+def _stored_view(ctx: OperationContext) -> StoredCredentialsView:
+    stored = ProjectCredentialStore(ctx.settings.data_dir).load()
+    if stored is None:
+        return StoredCredentialsView()
+    return StoredCredentialsView(user=stored.user, user_type=stored.user_type, password_set=True)
+
+
+def _store_credentials(ctx: OperationContext, data: ProjectCredentials) -> StoredCredentialsView:
+    ProjectCredentialStore(ctx.settings.data_dir).save(data)
+    return _stored_view(ctx)
+
+
+def _clear_credentials(ctx: OperationContext, _: None) -> StoredCredentialsView:
+    ProjectCredentialStore(ctx.settings.data_dir).clear()
+    return _stored_view(ctx)
 
 
 class HistoryEntryInput(CamelStruct):
@@ -89,7 +131,8 @@ def _create(ctx: OperationContext, data: CreateProjectInput) -> ProjectInfo:
 def _retrieve(ctx: OperationContext, data: RetrieveInput) -> ProjectInfo:
     ctx.progress(10, "extracting archive")
     target = Path(data.target_directory) if data.target_directory else ctx.paths.roots[0]
-    retrieved = ctx.backend.retrieve_project(Path(data.archive_path), target)
+    retrieved = ctx.backend.retrieve_project(Path(data.archive_path), target, upgrade=data.upgrade,
+                                             credentials=_credentials(ctx, data.credentials))
     needs_reopen.clear(ctx)
     return retrieved
 
@@ -110,7 +153,8 @@ def _archive(ctx: OperationContext, data: ArchiveInput) -> ArchiveInfo:
 
 def _open(ctx: OperationContext, data: OpenProjectInput) -> ProjectInfo:
     ctx.progress(10, "opening project")
-    opened = ctx.backend.open_project(Path(data.path))
+    opened = ctx.backend.open_project(Path(data.path), upgrade=data.upgrade,
+                                      credentials=_credentials(ctx, data.credentials))
     needs_reopen.clear(ctx)  # what is open now is what is on disk
     return opened
 
@@ -159,6 +203,23 @@ def _preview_close(ctx: OperationContext, _: None) -> Preview:
 _NEEDS_PROJECT = (e.NoProjectOpenError, e.PortalUnavailableError)
 
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
+    Operation(
+        name="projects.credentials.set",
+        summary="Store the UMAC credentials used to open protected projects when a request brings none (admin).",
+        section=SECTION, handler=_store_credentials, input=ProjectCredentials, output=StoredCredentialsView,
+        route=RouteSpec("PUT", "/api/projects/credentials"), role=Role.ADMIN, errors=(e.ValidationError,),
+        example={"user": "pipeline", "password": "…", "userType": "Project"},
+    ),
+    Operation(
+        name="projects.credentials.clear", summary="Forget the stored UMAC credentials (admin).", section=SECTION,
+        handler=_clear_credentials, input=None, output=StoredCredentialsView,
+        route=RouteSpec("DELETE", "/api/projects/credentials"), role=Role.ADMIN,
+    ),
+    Operation(
+        name="projects.credentials.show", summary="Which UMAC user is stored (the password only as passwordSet).",
+        section=SECTION, handler=lambda ctx, _: _stored_view(ctx), input=None, output=StoredCredentialsView,
+        route=RouteSpec("GET", "/api/projects/credentials"), role=Role.ADMIN, mutating=False,
+    ),
     read("projects.list", SECTION, "Projects open in the attached TIA Portal.", "/api/projects",
          lambda ctx, _: ctx.backend.open_projects(), None, list[ProjectInfo], errors=(e.PortalUnavailableError,)),
     read("projects.overview", SECTION, "Overview of the open project: devices, subnets, state.",
@@ -179,7 +240,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         async_route=RouteSpec("POST", "/api/projects/actions/open"), long_running=True,
         files={"path": FileRule(extensions=PROJECT_FILES, must_exist=True, allow_directory=False, inline=False)},
         example={"path": "projects/Line1/Line1.ap19"},
-        errors=(e.NotFoundError, e.ValidationError, e.LockedError, e.ConflictError, e.PortalUnavailableError),
+        errors=(e.NotFoundError, e.ValidationError, e.LockedError, e.ConflictError, e.PermissionDeniedError,
+                e.NotSupportedError, e.PortalUnavailableError),
     ),
     Operation(
         name="projects.save", summary="Save the open project.", section=SECTION,
@@ -216,7 +278,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
             "target_directory": FileRule(),
         },
         example={"archivePath": "archives/Line1.zap19", "targetDirectory": "restored"},
-        errors=(e.NotFoundError, e.ValidationError, e.AlreadyExistsError, e.ConflictError, e.PortalUnavailableError),
+        errors=(e.NotFoundError, e.ValidationError, e.AlreadyExistsError, e.ConflictError, e.PermissionDeniedError,
+                e.NotSupportedError, e.PortalUnavailableError),
     ),
     read("projects.history", SECTION, "Recently opened projects, newest first.", "/api/projects/history",
          lambda ctx, _: ctx.backend.project_history(), None, list[HistoryEntry]),

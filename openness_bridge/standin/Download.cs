@@ -80,6 +80,7 @@ namespace Siemens.Engineering.Download
             if (_link.Session.PcInterface == "PLCSIM" && !_link.Project.State.SimulationDuringBlockCompilation)
                 throw new EngineeringTargetInvocationException("The download failed.",
                     "Downloading to PLCSIM needs the project property 'Support simulation during block compilation'.", null);
+            TlsTrust.Require(_link, cpu, "The download failed.");
             var device = _link.Device();
             var messages = new List<DownloadResultMessage>();
             if ((downloadOptions & DownloadOptions.Software) == 0)
@@ -97,8 +98,16 @@ namespace Siemens.Engineering.Download
                 messages.Add(new DownloadResultMessage(DownloadResultState.Error, "The download was canceled: the module '" + cpu.Name + "' is in RUN and was not stopped.", null));
                 return new DownloadResult(messages);
             }
+            bool alarmTexts;
+            var canceled = DownloadDemands.Ask(cpu, device, preDownloadConfigurationDelegate, out alarmTexts);
+            if (canceled != null)
+            {
+                messages.Add(new DownloadResultMessage(DownloadResultState.Error, canceled, null));
+                return new DownloadResult(messages);
+            }
             if (running) cpu.OperatingState = "Stop";
             var reinitialised = Program.Load(cpu, device);
+            cpu.AlarmTextsLoaded = alarmTexts;
             var loaded = new List<DownloadResultMessage> {
                 new DownloadResultMessage(DownloadResultState.Information, cpu.Blocks.Count + " objects loaded.", null) };
             loaded.AddRange(reinitialised.Select(n => new DownloadResultMessage(DownloadResultState.Information, "Data block '" + n + "' was initialized.", null)));
@@ -298,6 +307,7 @@ namespace Siemens.Engineering.SW
             var cpu = link.Resolve(out why);
             if (cpu == null || cpu.OperatingState == "Off")
                 throw new EngineeringTargetInvocationException("The comparison failed.", why ?? "The target device is not reachable (powered off).", null);
+            TlsTrust.Require(link, cpu, "The comparison failed.");
             var software = Device.Software;
             var folders = new List<Siemens.Engineering.Compare.CompareResultElement>();
             var onlineLeft = new HashSet<string>(cpu.Blocks.Keys, StringComparer.OrdinalIgnoreCase);

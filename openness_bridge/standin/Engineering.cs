@@ -171,7 +171,7 @@ namespace Siemens.Engineering
     }
 
     // A portal holds at most one open project.
-    public sealed class ProjectComposition : CountedComposition<Project>
+    public sealed partial class ProjectComposition : CountedComposition<Project>
     {
         private readonly PortalProcessState _process;
         internal ProjectComposition(PortalProcessState process) { _process = process; }
@@ -194,35 +194,9 @@ namespace Siemens.Engineering
             return new Project(_process, state);
         }
 
-        public Project Open(FileInfo path)
-        {
-            Faults.Check("ProjectComposition.Open");
-            if (!path.Exists)
-                throw new EngineeringTargetInvocationException("The project cannot be opened.", "The file '" + path.FullName + "' does not exist.", null);
-            if (_process.Project != null)
-                throw new EngineeringTargetInvocationException("Another project is already open.", "Close the open project first.", null);
-            var holder = Machine.Processes.FirstOrDefault(p => p.Alive && p != _process && p.Project != null
-                && string.Equals(p.Project.File, path.FullName, StringComparison.Ordinal));
-            if (holder != null)
-                throw new EngineeringTargetInvocationException("The project is locked.", "It is opened by another TIA Portal instance.", null);
-            var state = ProjectState.Load(path.FullName, Machine.Version);
-            _process.Open(state);
-            return new Project(_process, state);
-        }
+        public Project Open(FileInfo path) { return Opened(path, null, false); }
 
-        public Project Retrieve(FileInfo sourcePath, DirectoryInfo targetDirectory)
-        {
-            Faults.Check("ProjectComposition.Retrieve");
-            if (!sourcePath.Exists)
-                throw new Siemens.Engineering.EngineeringTargetInvocationException("The project cannot be retrieved.", "The file '" + sourcePath.FullName + "' does not exist.", null);
-            if (_process.Project != null)
-                throw new EngineeringTargetInvocationException("Another project is already open.", "Close the open project first.", null);
-            var file = ProjectArchive.Extract(sourcePath.FullName, targetDirectory.FullName);
-            var state = ProjectState.Load(file, Machine.Version);
-            _process.Open(state);
-            return new Project(_process, state);
-        }
-
+        public Project Retrieve(FileInfo sourcePath, DirectoryInfo targetDirectory) { return Retrieved(sourcePath, targetDirectory, null, false); }
     }
 
     // The project every transaction is about (ProjectBase implements it in the real API).
@@ -467,7 +441,7 @@ namespace StandIn.Control
                 Directory.CreateDirectory(Path.GetDirectoryName(path));
                 File.WriteAllBytes(path, f.Value);
             }
-            var project = Directory.GetFiles(folder, "*.ap" + Machine.Version).FirstOrDefault();
+            var project = Directory.GetFiles(folder, "*.ap*").FirstOrDefault(f => System.Text.RegularExpressions.Regex.IsMatch(f, @"\.ap\d\d$"));
             if (project == null)
                 throw new Siemens.Engineering.EngineeringTargetInvocationException("The project cannot be retrieved.", "The archive holds no project file.", null);
             return project;

@@ -14,7 +14,7 @@ namespace Siemens.Engineering.Connection
     /// <summary>A connection path to a device (what DownloadProvider.Download takes).</summary>
     public interface IConfiguration { }
 
-    public sealed class ConnectionConfiguration
+    public sealed partial class ConnectionConfiguration
     {
         internal readonly OnlineLink Link;
         internal ConnectionConfiguration(OnlineLink link) { Link = link; }
@@ -165,6 +165,7 @@ namespace Siemens.Engineering.Online
             string why;
             var cpu = _link.Resolve(out why);
             if (cpu == null || cpu.OperatingState == "Off") { session.State = OnlineState.NotReachable; return session.State; }
+            TlsTrust.Require(_link, cpu, "Error when calling method 'GoOnline'.");
             session.Cpu = cpu.Name;
             session.State = OnlineState.Connecting;
             return session.State;
@@ -190,7 +191,7 @@ namespace StandIn.Control
 
     /// <summary>A device's connection: the applied configuration and the online state. Lives in the TIA process
     /// (not in the project file): keyed by the open project's identity, so closing the project ends it.</summary>
-    internal sealed class OnlineSession
+    internal sealed partial class OnlineSession
     {
         internal string PcInterface;
         internal string Address;

@@ -45,9 +45,10 @@ def test_go_online_binds_by_ip_reports_status_and_goes_offline(
 ) -> None:
     make_instance(sim, "Other")  # a Softbus instance does not win over the IP binding
     assert data(client.get(f"{BASE}/online/status", headers=viewer_headers)) == {
-        "deviceName": "PLC_1", "online": False, "instanceName": None, "operatingState": None}
+        "deviceName": "PLC_1", "online": False, "instanceName": None, "operatingState": None, "tlsVerifications": []}
     online = data(client.post(f"{BASE}/online", headers=engineer_headers))
-    assert online == {"deviceName": "PLC_1", "online": True, "instanceName": "Sim_PLC_1", "operatingState": "Stop"}
+    assert online == {"deviceName": "PLC_1", "online": True, "instanceName": "Sim_PLC_1", "operatingState": "Stop",
+                      "tlsVerifications": []}  # the simulated CPU presents no certificate
     assert data(client.get(f"{BASE}/online/status", headers=viewer_headers))["online"] is True
     assert data(client.post(f"{BASE}/online", json={"instanceName": "sim_plc_1"}, headers=engineer_headers))["online"]
     assert_error(client.post(f"{BASE}/online", json={"instanceName": "Other"}, headers=engineer_headers), 409,

@@ -236,7 +236,7 @@ def test_a_stale_lock_of_a_dead_portal_does_not_block(client, engineer_headers, 
 
 
 # ----- versions -------------------------------------------------------------------------------
-def test_a_v18_project_cannot_be_opened_in_a_v19_portal(client, engineer_headers):
+def test_a_v18_project_opens_in_a_v19_portal_only_by_an_upgrade_asked_for(client, engineer_headers):
     v19 = data(client.get("/api/instance/status", headers=engineer_headers))["pid"]
     data(client.post("/api/instance/actions/detach", headers=engineer_headers))
     data(client.post("/api/instance/actions/launch", json={"version": "V18"}, headers=engineer_headers))
@@ -247,11 +247,15 @@ def test_a_v18_project_cannot_be_opened_in_a_v19_portal(client, engineer_headers
     data(client.post("/api/instance/actions/attach", json={"pid": v19}, headers=engineer_headers))
     body = assert_error(
         client.post("/api/projects/actions/open-sync", json={"path": "Old/Old.ap18"}, headers=engineer_headers),
-        422, "PROJECT_VERSION_MISMATCH",
+        409, "PROJECT_UPGRADE_REQUIRED",
     )
     assert "V18" in body["message"] and "V19" in body["message"]
-    assert "upgrade" in body["message"].lower()
-    assert body["details"] == {"projectVersion": "V18", "portalVersion": "V19"}
+    assert '"upgrade": true' in body["message"]
+    assert body["details"] == {"projectVersion": "V18", "portalVersion": "V19", "option": "upgrade"}
+    # the simulated portal has no converter: an asked-for upgrade is an honest 501, and nothing is opened
+    assert_error(client.post("/api/projects/actions/open-sync", json={"path": "Old/Old.ap18", "upgrade": True},
+                             headers=engineer_headers), 501, "UPGRADE_NOT_SIMULATED")
+    assert data(client.get("/api/projects", headers=engineer_headers)) == []
 
 
 def test_a_newer_project_names_the_portal_that_can_open_it(client, engineer_headers, workspace):
@@ -484,7 +488,7 @@ def test_archive_inside_the_project_folder_is_422(client, engineer_headers, proj
     assert_error(_archive(client, engineer_headers, "Line1/inside.zap19"), 422, "ARCHIVE_TARGET")
 
 
-def test_retrieving_an_archive_of_another_version_is_422(client, engineer_headers, workspace):
+def test_retrieving_an_archive_of_an_older_version_is_409_naming_the_upgrade(client, engineer_headers, workspace):
     v19 = data(client.get("/api/instance/status", headers=engineer_headers))["pid"]
     data(client.post("/api/instance/actions/detach", headers=engineer_headers))
     data(client.post("/api/instance/actions/launch", json={"version": "V18"}, headers=engineer_headers))
@@ -497,7 +501,7 @@ def test_retrieving_an_archive_of_another_version_is_422(client, engineer_header
             "/api/projects/actions/create-from-archive-sync",
             json={"archivePath": "Old.zap18", "targetDirectory": "restored"}, headers=engineer_headers,
         ),
-        422, "PROJECT_VERSION_MISMATCH",
+        409, "PROJECT_UPGRADE_REQUIRED",
     )
     assert "V18" in body["message"] and "V19" in body["message"]
     assert not (workspace / "restored").exists()

@@ -61,10 +61,9 @@ def test_retrieve_opens_the_project_and_a_refused_archive_leaves_nothing(bridge:
     raises_code(e.ValidationError, "OPENNESS_REFUSED", bridge.retrieve_project, tmp_path / "junk.zap19",
                 tmp_path / "fresh")
     assert not (tmp_path / "fresh").exists()
-    with pytest.raises(e.ValidationError) as version:
-        (tmp_path / "old.zap18").write_bytes(b"x")
-        bridge.retrieve_project(tmp_path / "old.zap18", tmp_path / "fresh")
-    assert version.value.code == "PROJECT_VERSION_MISMATCH"
+    (tmp_path / "old.zap18").write_bytes(b"x")
+    raises_code(e.ConflictError, "PROJECT_UPGRADE_REQUIRED", bridge.retrieve_project, tmp_path / "old.zap18",
+                tmp_path / "fresh")
 
 
 def test_simulation_support_is_the_project_property_and_rolls_back_on_close(bridge: Any, project: Any) -> None:

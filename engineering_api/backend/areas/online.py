@@ -27,12 +27,52 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 __all__ = (
-    "CompareEntry", "CompareResult", "CpuActionResult", "CpuStatus", "DownloadMessage", "DownloadResult",
-    "OnlinePort", "OnlineStatus", "UploadResult", "UploadedObject",
+    "CompareEntry", "CompareResult", "CpuActionResult", "CpuStatus", "DownloadChecks", "DownloadMessage",
+    "DownloadResult", "OnlinePort", "OnlineStatus", "PreDownloadCheck", "TlsVerification", "UploadResult",
+    "UploadedObject",
 )
 
 DownloadState = Literal["Success", "Information", "Warning", "Error"]
 CompareStatus = Literal["Identical", "Different", "OnlyOffline", "OnlyOnline"]
+
+
+class TlsVerification(CamelStruct):
+    """TIA's TLS trust prompt (Openness ``TlsVerificationConfiguration``) and how it was answered: the audit of a
+    certificate trusted or not."""
+
+    plc_name: str
+    verification_info: str
+    """What TIA showed to verify the certificate by (its fingerprint)."""
+    choice: Literal["Trusted", "NonTrusted"]
+    decided_by: Literal["request", "setting"]
+    """``request``: the call's ``trustTls``; ``setting``: the server's ``trust_plc_certificates``."""
+
+
+class DownloadChecks(CamelStruct, kw_only=True):
+    """Answers to TIA's pre-download checks beyond stop and start (Openness ``Download.Configurations``)."""
+
+    alarm_text_libraries: Literal["ConsistentDownload", "NoAction"] = "ConsistentDownload"
+    """``AlarmTextLibrariesDownload``: load the alarm text libraries with the program (as Siemens' own add-in
+    answers) or not."""
+    data_block_reinitialization: Literal["StopPlcAndReinitialize", "NoAction"] = "StopPlcAndReinitialize"
+    """``DataBlockReinitialization``: data blocks in the CPU whose structure changed lose their actual values;
+    ``NoAction`` cancels such a download instead."""
+    plc_master_secret_password: str | None = None
+    """``PlcMasterSecretPassword``: the password of the PLC's protected master secret (never stored or returned)."""
+
+    def __repr__(self) -> str:
+        return (f"DownloadChecks(alarm_text_libraries={self.alarm_text_libraries!r}, data_block_reinitialization="
+                f"{self.data_block_reinitialization!r}, plc_master_secret_password='***')")
+
+
+class PreDownloadCheck(CamelStruct):
+    """One question TIA asked before a download and the answer it got."""
+
+    category: str
+    """TIA's name of the question (``StopModules``, ``AlarmTextLibrariesDownload``, ``PlcMasterSecretPassword``...)."""
+    message: str
+    answer: str
+    """The selection given, ``Checked``, ``Password given``, or ``Left at TIA's default``."""
 
 
 class OnlineStatus(CamelStruct):
@@ -43,6 +83,8 @@ class OnlineStatus(CamelStruct):
     instance_name: str | None = None
     operating_state: str | None = None
     """``Off``, ``Stop``, ``Run``... of the online CPU; null while offline."""
+    tls_verifications: list[TlsVerification] = []
+    """The TLS trust prompts TIA raised while connecting, and their answers."""
 
 
 class CpuStatus(CamelStruct):
@@ -104,6 +146,10 @@ class DownloadResult(CamelStruct):
     warnings: list[str] = []
     """What the simulation cannot execute (unsupported instructions), found at download time."""
     compile_result: CompileResult | None = None
+    pre_download_checks: list[PreDownloadCheck] = []
+    """Every question TIA asked before loading, with its answer."""
+    tls_verifications: list[TlsVerification] = []
+    """The TLS trust prompts TIA raised while connecting, and their answers."""
 
 
 class UploadedObject(CamelStruct):
@@ -167,11 +213,12 @@ class OnlinePort(ABC):
     """
 
     @abstractmethod
-    def go_online(self, device: str, *, instance_name: str | None = None) -> OnlineStatus:
-        """Go online with the device's bound CPU (idempotent).
+    def go_online(self, device: str, *, instance_name: str | None = None, trust_tls: bool = False) -> OnlineStatus:
+        """Go online with the device's bound CPU (idempotent). A CPU that presents a TLS certificate is trusted only
+        with ``trust_tls`` (TIA's ``OnlineLegitimation`` prompt); the answer is in ``tls_verifications``.
 
         Raises:
-            ConflictError: ``INSTANCE_OFF`` (power the instance on first); binding errors.
+            ConflictError: ``INSTANCE_OFF`` (power the instance on first); ``TLS_NOT_TRUSTED``; binding errors.
             NotFoundError: binding errors.
         """
 
@@ -222,9 +269,13 @@ class OnlinePort(ABC):
     def download(
         self, device: str, *, instance_name: str | None = None, stop_cpu: bool = False,
         start_after_download: bool = False, progress: Callable[[int, str], None] | None = None,
-        password: str | None = None,
+        password: str | None = None, trust_tls: bool = False, checks: DownloadChecks | None = None,
     ) -> DownloadResult:
         """Compile the PLC's software and load it into the bound CPU.
+
+        TIA's other questions are answered by ``checks`` (defaults: :class:`DownloadChecks`) and the TLS trust prompt
+        by ``trust_tls``; every question asked and its answer is in the result. A download TIA cancels on an answer
+        (``NoAction`` to a re-initialisation, a missing master secret password) is ``DOWNLOAD_FAILED``.
 
         Data blocks whose content is unchanged keep their actual values; changed and new ones are
         reinitialised. A CPU in RUN is stopped only with ``stop_cpu``; it is started afterwards only with
