@@ -16,6 +16,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Security;
 using Siemens.Engineering.Download.Configurations;
+using Siemens.Engineering.HW;
 using Siemens.Engineering.HW.Features;
 using StandIn.Control;
 using StandIn.Wire;
@@ -66,7 +67,8 @@ namespace StandIn.Control
             var alarms = cpu.AsksAlarmTexts ? new AlarmTextLibrariesDownload() : null;
             var changed = ChangedDataBlocks(cpu, device);
             var reinit = changed.Count > 0 ? new DataBlockReinitialization(string.Join(", ", changed)) : null;
-            var master = device.Security.Master == MasterSecretConfiguration.WithPassword || device.Security.Master == MasterSecretConfiguration.WithPasswordAllDataProtection
+            // with a password (WithPassword, and on V19+ WithPasswordAllDataProtection): TIA asks for it
+            var master = device.Security.Master != MasterSecretConfiguration.None && device.Security.Master != MasterSecretConfiguration.WithoutPassword
                 ? new PlcMasterSecretPassword() : null;
             foreach (var config in new DownloadConfiguration[] { alarms, reinit, master }.Where(c => c != null))
                 if (pre != null) pre(config);
