@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-import engineering_api.rules.watch_operands as watch_operands
+from engineering_api.rules.compiler.project import program_from_software
+from simatic_xml import parse_bytes
 from tests.console.conftest import corpus_file, sign_in
 from tests.conftest import data
 
@@ -19,18 +20,17 @@ PLCS = ("PLC_1", "PLC_2")
 def reads(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     """How often the operand resolver builds the compiler's program view and parses a tag table."""
     counts: Counter[str] = Counter()
-    build, parse = watch_operands.program_from_software, watch_operands.parse_bytes
 
     def counted_build(software: Any) -> Any:
         counts["program"] += 1
-        return build(software)
+        return program_from_software(software)
 
     def counted_parse(*args: Any, **kwargs: Any) -> Any:
         counts["tag table"] += 1
-        return parse(*args, **kwargs)
+        return parse_bytes(*args, **kwargs)
 
-    monkeypatch.setattr(watch_operands, "program_from_software", counted_build)
-    monkeypatch.setattr(watch_operands, "parse_bytes", counted_parse)
+    monkeypatch.setattr("engineering_api.rules.watch_operands.program_from_software", counted_build)
+    monkeypatch.setattr("engineering_api.rules.watch_operands.parse_bytes", counted_parse)
     return counts
 
 
