@@ -1,5 +1,6 @@
-"""The console in a 500 px wide window (issue 49: *Sign out* was off-screen): on each page type the header's
-links and *Sign out* lie inside the window and *Sign out* works. Headless Chromium against a served app."""
+"""The console in everyday use (issue 49), in headless Chromium against a served app: in a 500 px wide window the
+header's links and *Sign out* lie inside the window on each page type and *Sign out* works (it was off-screen);
+*Run* on the tests page ends on the run's result case by case (it ended on the job's raw JSON)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import httpx
 import pytest
 
 from engineering_api.config import Settings
+from tests.api.test_testharness_e2e import motor_program_with_its_test
 from tests.browser.conftest import until
 from tests.mcp.conftest import Live, live_server
 
@@ -27,6 +29,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
                                ("/api/projects/devices/actions/add-sync",
                                 {"orderNumber": "6ES7 516-3AN02-0AB0", "name": "PLC_1"})):
                 assert api.post(path, json=body).status_code == 200
+            motor_program_with_its_test(api, dict(api.headers))
         yield server
 
 
@@ -40,15 +43,21 @@ def _outside(browser: Any, selector: str) -> list[str]:
         }).map(e => e.textContent.trim());""", selector)
 
 
-def test_sign_out_and_the_links_are_on_screen_at_500_px(live: Live, browser: Any) -> None:
+def _sign_in(browser: Any, live: Live, width: int) -> None:
     from selenium.webdriver.common.by import By
 
     browser.delete_all_cookies()
-    browser.set_window_size(WIDTH, 900)
+    browser.set_window_size(width, 900)
     browser.get(live.base + "/")
     until("the key field", lambda: browser.find_elements(By.ID, "apiKey"))[0].send_keys(live.keys["engineer"])
     browser.find_element(By.CSS_SELECTOR, "#signin button[type=submit]").click()
     until("the project", lambda: browser.find_elements(By.ID, "project-title"))
+
+
+def test_sign_out_and_the_links_are_on_screen_at_500_px(live: Live, browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    _sign_in(browser, live, WIDTH)
     assert browser.execute_script("return window.innerWidth") <= WIDTH
     for path in PAGES:
         browser.get(live.base + path)
@@ -56,3 +65,15 @@ def test_sign_out_and_the_links_are_on_screen_at_500_px(live: Live, browser: Any
         assert _outside(browser, "header.top a, header.top button, header.top .who") == [], path
     browser.find_element(By.XPATH, "//header//button[normalize-space()='Sign out']").click()
     until("the sign-in form", lambda: browser.find_elements(By.ID, "apiKey"))
+
+
+def test_run_on_the_tests_page_ends_on_the_result_case_by_case(live: Live, browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    _sign_in(browser, live, 1400)
+    browser.get(live.base + "/console/tests")
+    until("the Run button", lambda: browser.find_elements(By.ID, "run-tests"))[0].click()
+    result = until("the run's result", lambda: browser.find_elements(By.ID, "run-result"), timeout=90)[0]
+    assert "1 of 1 passed" in result.text and "Motor runs 2 s after start" in result.text
+    assert browser.find_elements(By.CSS_SELECTOR, "pre.code") == [], "no raw job JSON"
+    assert "/console/tests?run_id=" in browser.current_url
