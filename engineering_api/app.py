@@ -22,7 +22,7 @@ from engineering_api.compose import create_backend
 from engineering_api.config import Settings
 from engineering_api.docs import openapi_document_built
 from engineering_api.lib.field_docs import DocumentedStructSchemas
-from engineering_api.console import console_routes, template_config
+from engineering_api.console import compression_config, console_routes, template_config
 from engineering_api.domain import (
     blockgen, blocks, compile, designspec, devices, diagnostics, health, history, hmi, instances, online, projects,
     security, simulation, tags, testharness, udts, watch,
@@ -244,6 +244,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             *console_routes(),
         ],
         template_config=template_config(),
+        compression_config=compression_config(),  # gzip for the console's pages only (console/compression.py)
         lifespan=[lifespan],
         plugins=[DocumentedStructSchemas()],  # field docstrings as OpenAPI property descriptions
         # outermost: the guard's refusals of runtime routes are converted to XML too

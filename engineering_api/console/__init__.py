@@ -26,9 +26,10 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from engineering_api.console import auth, history, jobs, pages, plc, runtime_page, tests_page
+from engineering_api.console.compression import COMPRESSED, compression_config
 from engineering_api.lib.encoded_paths import segment
 
-__all__ = ("POLICY", "console_routes", "template_config")
+__all__ = ("POLICY", "compression_config", "console_routes", "template_config")
 
 _HERE = Path(__file__).parent
 
@@ -92,14 +93,14 @@ def console_routes() -> list[Any]:
         guards=[auth.console_guard],
         middleware=[DefineMiddleware(CSRFMiddleware, config=csrf)],
         # public to the REST guard (no X-API-Key here): console_guard authenticates by session and audits changes
-        opt={"public": True, "audit": False},
+        opt={"public": True, "audit": False, COMPRESSED: True},
         response_headers=_HEADERS,
         exception_handlers={NotAuthorizedException: _signed_out, PermissionDeniedException: _refused,
                             TooManyRequestsException: _refused},
         include_in_schema=False,
     )
     assets = create_static_files_router(
-        path="/console/static", directories=[_HERE / "static"], include_in_schema=False, opt={"public": True},
+        path="/console/static", directories=[_HERE / "static"], include_in_schema=False, opt={"public": True, COMPRESSED: True},
         name="console-assets",
     )
     return [router, assets]

@@ -16,11 +16,12 @@ from engineering_api.backend.errors import EngineeringError
 from engineering_api.console.auth import audit
 from engineering_api.console.calls import start
 from engineering_api.console.pages import failed, page
+from engineering_api.jobs.manager import JobRecord
 from engineering_api.lib.responses import status_for
 from engineering_api.lib.security import principal_of
 from engineering_api.services import services_of
 
-__all__ = ("ROUTES",)
+__all__ = ("ROUTES", "show_job")
 
 
 @get("/console/jobs", include_in_schema=False)
@@ -37,6 +38,11 @@ async def job_page(request: Request[Any, Any, Any], job_id: FromPath[str]) -> Te
         record = services_of(request).jobs.get(job_id)
     except EngineeringError as exc:
         return failed(request, exc, "Job")
+    return show_job(request, record)
+
+
+def show_job(request: Request[Any, Any, Any], record: JobRecord) -> Template:
+    """The job page of ``record``: while it runs, its live progress (the page reloads itself when it ends)."""
     job = msgspec.to_builtins(record)
     result = job.get("result")
     diagnostics = result.get("diagnostics", []) if isinstance(result, dict) else []

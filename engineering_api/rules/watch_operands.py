@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.watch import FORCE_TABLE, WATCH_TABLE
 from engineering_api.backend.errors import ValidationError
 from engineering_api.rules.compiler.checker import BlockChecker
-from engineering_api.rules.compiler.program import BlockDef
+from engineering_api.rules.compiler.program import BlockDef, Program
 from engineering_api.rules.compiler.project import program_from_software
 from engineering_api.rules.compiler.types import ELEMENTARY, display
 from simatic_xml.diagnostics import Diagnostic
@@ -65,16 +66,31 @@ class Operand:
 
 
 class Resolver:
-    """Resolves operands against one PLC's software (built once per request)."""
+    """Resolves operands against one PLC's software (one per request).
+
+    The program view and the tag addresses are read from the software's documents on the first symbolic operand,
+    not before: that reading parses every block and tag table of the PLC, and most requests need neither (a
+    listing of no tables, or of tables of absolute addresses only).
+    """
 
     def __init__(self, software: Software) -> None:
-        self.program = program_from_software(software)
-        self.tags: dict[str, str | None] = {}
-        for stored in software.tag_tables.values():
+        self._software = software
+        self._cache: dict[str, Operand] = {}
+
+    @cached_property
+    def program(self) -> Program:
+        """The compiler's view of the PLC's blocks, types and tags."""
+        return program_from_software(self._software)
+
+    @cached_property
+    def tags(self) -> dict[str, str | None]:
+        """Tag name (lower case) -> its logical address, first name wins."""
+        tags: dict[str, str | None] = {}
+        for stored in self._software.tag_tables.values():
             for tag in getattr(parse_bytes(stored.xml).object, "tags", ()):
                 if tag.name:
-                    self.tags.setdefault(tag.name.lower(), tag.logical_address)
-        self._cache: dict[str, Operand] = {}
+                    tags.setdefault(tag.name.lower(), tag.logical_address)
+        return tags
 
     def __call__(self, operand: str) -> Operand:
         if operand not in self._cache:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
+    import httpx
     from litestar import Litestar
     from litestar.testing import TestClient
 
@@ -127,8 +128,9 @@ def _missing_routes(app: Litestar) -> list[str]:
     return [f"{m} {p}" for m, p in NEEDED if (m, p) not in served]
 
 
-def motor_program_with_its_test(client: TestClient[Litestar], h: Headers) -> None:
-    """Through HTTP: the motor program downloaded to PLC_1_SIM in SingleStep, and its test case stored."""
+def motor_program_with_its_test(client: httpx.Client, h: Headers) -> None:
+    """Through HTTP (Litestar's test client or a served app's): the motor program downloaded to PLC_1_SIM in
+    SingleStep, and its test case stored."""
     data(client.post("/api/projects/actions/simulation-support", json={"enabled": True}, headers=h))
     data(client.post("/api/devices/PLC_1/external-sources/import-and-generate",
                      json={"SourceName": "motor.scl", "SclContent": SCL}, headers=h))
