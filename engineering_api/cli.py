@@ -210,7 +210,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 def _smoke(settings: Settings) -> int:
     """``doctor --smoke``: the common calls against a scratch project, printed for a bug report; 1 when one failed."""
     from engineering_api.compose import create_backend
-    from engineering_api.lib.doctor import smoke
+    from engineering_api.backend.smoke import smoke
 
     try:
         backend = create_backend(settings)

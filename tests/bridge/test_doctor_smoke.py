@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from engineering_api.lib.doctor import smoke
+from engineering_api.backend.smoke import smoke
 
 STEPS = ["portal", "project create", "project open", "project info", "device add", "block import", "block compile",
          "block export", "online status", "PLCSIM instances", "cleanup"]
