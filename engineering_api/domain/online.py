@@ -90,11 +90,11 @@ class DownloadInput(BoundCpuInput, kw_only=True):
     DataBlockReinitialization (StopPlcAndReinitialize | NoAction)."""
     password: str | None = None
     """The CPU's full-access password, for a CPU protected by its access level (never stored or returned)."""
+    # T-IA Connect's client asks its user before it sends ``{"Scope": "Software"}`` and sends nothing else, so that
+    # body answers TIA's checks as TIA's load dialog pre-selects them (stop all, start module).
     scope: Literal["Software", "HardwareAndSoftware"] | None = None
-    """T-IA Connect's download body, ``{"Scope": "Software"}``: its client asks the user before it sends one and sends
-    nothing else, so the download answers TIA's checks as TIA's load dialog pre-selects them: a CPU in RUN is
-    stopped and started again afterwards (one in STOP stays in STOP). Ignored when a confirmation above is sent.
-    Only the software is downloaded (``HardwareAndSoftware`` answers 501)."""
+    """T-IA Connect's download body: a CPU in RUN is stopped and started again, one in STOP stays in STOP. Ignored
+    with a confirmation above. ``HardwareAndSoftware`` answers 501."""
     plc_master_secret_password: str | None = None
     """Answers TIA's PlcMasterSecretPassword question (never stored or returned)."""
     trust_tls: bool | None = None

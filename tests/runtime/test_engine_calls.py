@@ -14,7 +14,7 @@ from engineering_api.rules.compiler.types import Var
 from fakes.program import PlcSoftware, read_object
 from fakes.runtime.errors import UnsupportedInstructionError
 from fakes.runtime.image import build_image
-from simatic_xml.generate import generate_xml
+from simatic_xml.generate import generate_xml, tag_table_xml
 from simatic_xml.scl import parse_statements
 
 from .helpers import VERSION, Rt, Sim, software_from_scl, software_of_export
@@ -92,16 +92,17 @@ VAR_IN_OUT arr : Array[0..2] of Int; END_VAR
 BEGIN
   #arr[1] := #arr[1] + 1;
 END_FUNCTION
-DATA_BLOCK "D" VAR r : Real; r2 : Real; c : Bool; n : Int; a : Array[0..2] of Int; END_VAR BEGIN END_DATA_BLOCK
+DATA_BLOCK "D" VAR r : Real; r2 : Real; c : Bool; c2 : Bool; n : Int; a : Array[0..2] of Int; END_VAR BEGIN END_DATA_BLOCK
 ORGANIZATION_BLOCK "Main"
 BEGIN
   "D".r := "FC_Scale"(x := 30, gain := 1.5, clipped => "D".c, calls := "D".n);
-  "D".r2 := "FC_Scale"(x := 300, gain := 1.0, calls := "D".n) + 1.0;
+  "D".r2 := "FC_Scale"(x := 300, gain := 1.0, clipped => "D".c2, calls := "D".n) + 1.0;
   "FC_Void"(arr := "D".a);
 END_ORGANIZATION_BLOCK
 ''')
     sim.scan()
     assert sim['"D".r'] == 45.0 and sim['"D".c'] is False and sim['"D".r2'] == 101.0 and sim['"D".n'] == 2
+    assert sim['"D".c2'] is True
     assert sim['"D".a[1]'] == 1  # a structured in/out is passed by reference
 
 
@@ -229,12 +230,19 @@ def test_lad_network_with_the_real_ladder_module() -> None:
     assert mem.dbs["lad_db"]["q"] is True
 
 
-_STL_FC = Path("/work/shared/corpus/simaticml/fc/Gildej31_FC_LIST_V18.xml")
+_STL_FC = Path(__file__).resolve().parents[2].parent / "shared/corpus/simaticml/fc/Gildej31_FC_LIST_V18.xml"
+_STL_TAGS = [{"name": "ENTREE_0_0", "address": "%I0.0", "dataType": "Bool"},
+             {"name": "SORTIE_0_0", "address": "%Q0.0", "dataType": "Bool"},
+             {"name": "SORTIE_0_1", "address": "%Q0.1", "dataType": "Bool"}]
+"""The PLC tags FC_LIST's STL reads and writes: its export holds the block alone, and a PLC compiles only with them."""
 
 
 @pytest.mark.skipif(not _STL_FC.exists(), reason="corpus not available")
 def test_stl_networks_are_never_a_silent_no_op() -> None:
-    image = build_image(software_of_export(_STL_FC, "V18"), "PLC_1")
+    software = software_of_export(_STL_FC, "V18")
+    software.add(read_object(tag_table_xml("Default tag table", _STL_TAGS, "V18"), project_version="V18"),
+                 overwrite=False)
+    image = build_image(software, "PLC_1")
     assert any("STL network" in w for w in image.warnings)
     mem = image.new_memory()
     with pytest.raises(UnsupportedInstructionError) as info:
