@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from tests.conftest import skip_or_fail
+from tests.bounds import HANG_GUARD_S
 
 __all__ = ("require_browser", "until")
 
@@ -44,13 +45,16 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # console messages, for CSP and script errors
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    # A script's bound (WebDriver's default 30 s) is a hang guard too: while Swagger UI builds its ~500 operations,
+    # Chromium's main thread runs no script for many seconds on a loaded machine (a page load's default is 300 s)
+    driver.set_script_timeout(HANG_GUARD_S)
     try:
         yield driver
     finally:
         driver.quit()
 
 
-def until(what: str, check: Callable[[], Any], timeout: float = 30.0) -> Any:
+def until(what: str, check: Callable[[], Any], timeout: float = HANG_GUARD_S) -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         result = check()

@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from tests.ports import free_port
+from tests.bounds import HANG_GUARD_S
 
 __all__ = ("AGENT_START_SECONDS", "REDIS", "Agents", "ApiNode", "RedisServer", "persistent_farm", "redis_client")
 
 REDIS = shutil.which("redis-server")
-AGENT_START_SECONDS = 60.0
+AGENT_START_SECONDS = HANG_GUARD_S
 
 
 class RedisServer:
@@ -37,7 +38,7 @@ class RedisServer:
              *persistence],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + HANG_GUARD_S
         while time.monotonic() < deadline:
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
@@ -54,7 +55,7 @@ class RedisServer:
     def stop(self) -> None:
         if self.process is not None:
             self.process.terminate()
-            self.process.wait(10)
+            self.process.wait(HANG_GUARD_S)
             self.process = None
 
 
@@ -104,7 +105,7 @@ class Agents:
     def kill(self, name: str) -> None:
         process = self.processes.pop(name)
         process.kill()
-        process.wait(10)
+        process.wait(HANG_GUARD_S)
 
     def restart(self, name: str) -> None:
         """SIGKILL and start again under the same name at once (a service wrapper's restart)."""
@@ -116,7 +117,7 @@ class Agents:
             process.terminate()
         for process in self.processes.values():
             try:
-                process.wait(15)
+                process.wait(HANG_GUARD_S)
             except subprocess.TimeoutExpired:
                 process.kill()
         self.processes.clear()
@@ -166,7 +167,7 @@ class ApiNode:
             os.killpg(self.process.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        self.process.wait(30)
+        self.process.wait(HANG_GUARD_S)
         self.process = None
 
 
