@@ -216,7 +216,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
 
     # The MCP runtime belongs to the app (its sessions live as long as the app serves), like the route handlers.
     mcp = McpRuntime(services)
-    metrics = Metrics(services)
+    metrics = Metrics(lambda: services.db)
     cors = CORSConfig(allow_origins=list(settings.cors_origins), expose_headers=["Location", "Retry-After", "X-Job-Id"]) if settings.cors_origins else None
     app = MappedLitestar(
         route_handlers=[

@@ -26,12 +26,12 @@ from engineering_api.lib.responses import error_response
 from engineering_api.lib.security import Role
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from litestar.types import HTTPScope
 
     from engineering_api.config import Settings
-    from engineering_api.services import Services
+    from engineering_api.lib.db import Database
 
 __all__ = ("METRICS_PATH", "STATE_KEY", "Metrics", "client_allowed", "metrics_route")
 
@@ -45,13 +45,13 @@ _BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5
 class _JobsCollector:
     """``engineering_api_jobs{operation,state}``, counted in the database at each scrape."""
 
-    def __init__(self, services: Services) -> None:
-        self._services = services
+    def __init__(self, database: Callable[[], Database]) -> None:
+        self._database = database
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         family = GaugeMetricFamily("engineering_api_jobs", "Jobs the service holds, by operation and state "
                                    "(state Pending: the queue's depth)", labels=["operation", "state"])
-        rows = self._services.db.all("SELECT operation, status, COUNT(*) AS n FROM jobs GROUP BY operation, status")
+        rows = self._database().all("SELECT operation, status, COUNT(*) AS n FROM jobs GROUP BY operation, status")
         for row in rows:
             family.add_metric([row["operation"], row["status"]], int(row["n"]))
         yield family
@@ -60,14 +60,15 @@ class _JobsCollector:
 class Metrics:
     """One app's metrics registry and the observer that counts its requests."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, database: Callable[[], Database]) -> None:
+        """``database``: the service database, asked at each scrape (a test's shared app changes it per test)."""
         self.registry = CollectorRegistry(auto_describe=True)
         self._requests = Counter("engineering_api_requests", "HTTP requests by method, route template and status",
                                  ["method", "route", "status"], registry=self.registry)
         self._latency = Histogram("engineering_api_request_duration_seconds",
                                   "HTTP request latency by method and route template", ["method", "route"],
                                   buckets=_BUCKETS, registry=self.registry)
-        self.registry.register(_JobsCollector(services))
+        self.registry.register(_JobsCollector(database))
 
     def observe(self, scope: HTTPScope, status: int, seconds: float) -> None:
         """Count one request (an observer of :func:`engineering_api.lib.observability.observe_requests`)."""
@@ -94,7 +95,8 @@ def client_allowed(settings: Settings, client: str | None) -> bool:
     return False
 
 
-def _key_allowed(services: Services, request: Request[Any, Any, Any]) -> bool:
+def _key_allowed(request: Request[Any, Any, Any]) -> bool:
+    services = request_services.get()
     needed = services.settings.metrics_role
     presented = request.headers.get("x-api-key")
     if needed is None or not presented:
@@ -108,7 +110,7 @@ def metrics_route(request: Request[Any, Any, Any]) -> Response[Any]:
     """The metrics, for a client address in ``metricsClients`` or a key of ``metricsRole``; else 403."""
     services = request_services.get()
     client = request.client.host if request.client else None
-    if not (client_allowed(services.settings, client) or _key_allowed(services, request)):
+    if not (client_allowed(services.settings, client) or _key_allowed(request)):
         return error_response(403, "METRICS_NOT_ALLOWED", "this client may not read /metrics; see the settings "
                               "metricsClients and metricsRole (docs/operations.md)", instance=METRICS_PATH)
     metrics: Metrics = request.app.state[STATE_KEY]
