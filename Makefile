@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint docs system-deps realclient bench openapi clean
+.PHONY: run test test-busy lint docs system-deps realclient bench openapi clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ docs: $(STAMP)
 # --dist loadgroup: tests marked xdist_group("farm") share one worker (one broker and one set of agents).
 test: $(STAMP) system-deps lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+
+# The suite on a loaded machine: `make test` with BUSY (default 6) CPU-bound loops beside it (.ci/busy), as on a
+# busy CI runner. Tests wait for events, never for time; tests/bounds.py holds the one hang guard.
+BUSY ?= 6
+test-busy: $(STAMP)
+	BUSY=$(BUSY) bash .ci/busy $(MAKE) test
 
 # T-IA Connect's VS Code client, unmodified, against a served engineering-api (tests/realclient/README.md). It is
 # part of make test too; this runs it alone and prints the report. Needs Node.js 18+ (skips without it).

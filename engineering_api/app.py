@@ -49,7 +49,9 @@ from engineering_api.jobs.operations import OperationRegistry
 from engineering_api.jobs.routes import build_handlers
 from engineering_api.lib.audit import AuditLog
 from engineering_api.lib.db import Database
+from engineering_api.lib.metrics import STATE_KEY as METRICS, Metrics, metrics_route
 from engineering_api.lib.middleware import GuardMiddleware, unknown_route_handler
+from engineering_api.lib.observability import install_request_id_records, observe_requests
 from engineering_api.lib.route_map import MappedLitestar
 from engineering_api.lib.paths import PathPolicy
 from engineering_api.lib.request import TiaRequest
@@ -222,6 +224,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
 
     # The MCP runtime belongs to the app (its sessions live as long as the app serves), like the route handlers.
     mcp = McpRuntime(services)
+    metrics = Metrics(lambda: services.db)
     cors = CORSConfig(allow_origins=list(settings.cors_origins), expose_headers=["Location", "Retry-After", "X-Job-Id"]) if settings.cors_origins else None
     app = MappedLitestar(
         route_handlers=[
@@ -242,6 +245,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             *RUNTIME_ROUTES,
             *swagger_routes(),
             *console_routes(),
+            metrics_route,
         ],
         template_config=template_config(),
         compression_config=compression_config(),  # gzip for the console's pages only (console/compression.py)
@@ -275,9 +279,12 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             security=[{"ApiKey": []}],
             use_handler_docstrings=True,
         ),
-        state=State({"services": services, "mcp": mcp}),
+        state=State({"services": services, "mcp": mcp, METRICS: metrics}),
     )
     app.asgi_handler = keep_encoded_slashes(app.asgi_handler)  # before routing: see lib/encoded_paths.py
+    # outermost: every request, routed or not, gets its id, its access log line and its count
+    install_request_id_records()
+    app.asgi_handler = observe_requests(app.asgi_handler, settings, [metrics.observe])
     return app
 
 

@@ -95,6 +95,15 @@ class Settings:
     trust_plc_certificates: bool = False
     """Answer TIA's TLS trust prompt (a CPU presenting a certificate, V17 on) with "trusted" when a call does not say
     (``trustTls``); every answer is reported in the call's result and logged."""
+    access_log: Literal["off", "json"] = "off"
+    """``json``: one JSON line per request on stderr (logger ``engineering_api.access``): method, route template,
+    status, duration, key id (never the key) and request id. See docs/operations.md."""
+    metrics_clients: tuple[str, ...] = ("127.0.0.1", "::1")
+    """Client addresses or networks (``10.0.0.0/24``) that may read ``GET /metrics`` without a key; loopback only
+    by default, so a server opened to the network does not publish its metrics. Empty: none."""
+    metrics_role: str | None = None
+    """A role (``viewer``, ``engineer``, ``admin``) whose API key may read ``GET /metrics`` from any address; none by
+    default."""
     debug: bool = False
     """Litestar debug mode (tracebacks in responses); never on in production."""
     extra: dict[str, Any] = field(default_factory=dict)
@@ -108,6 +117,10 @@ class Settings:
                 ipaddress.ip_network(entry.strip(), strict=False)
             except ValueError:
                 raise ValueError(f"trustedProxies: {entry!r} is not an IP address or a CIDR network") from None
+        if self.access_log not in ("off", "json"):
+            raise ValueError(f"accessLog must be 'off' or 'json', not {self.access_log!r}")
+        if self.metrics_role not in (None, "viewer", "engineer", "admin"):
+            raise ValueError(f"metricsRole must be viewer, engineer or admin, not {self.metrics_role!r}")
         missing = tuple(host for host in LOOPBACK_HOSTS if host not in self.allowed_hosts)
         if missing:
             object.__setattr__(self, "allowed_hosts", (*self.allowed_hosts, *missing))

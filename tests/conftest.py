@@ -29,6 +29,7 @@ from simatic_xml import parse_bytes
 from simatic_xml.interface import Interface
 from simatic_xml.objects import Block, PlcStruct
 from simatic_xml.sw_base import SwObject
+from tests.bounds import HANG_GUARD_S
 
 TEST_HOST = "testserver.local"
 """The Host Litestar's test client sends. Production accepts only loopback names unless configured; the suite's
@@ -164,7 +165,7 @@ def fake_backend(services: Services) -> FakeBackend:
     return backend
 
 
-def wait_job(client: TestClient[Any], job_id: str, headers: Headers, timeout: float = 10.0) -> dict[str, Any]:
+def wait_job(client: TestClient[Any], job_id: str, headers: Headers, timeout: float = HANG_GUARD_S) -> dict[str, Any]:
     """Poll ``GET /api/jobs/{id}`` until the job ends; returns the job record (``data``)."""
     deadline = time.monotonic() + timeout
     while True:
@@ -265,7 +266,7 @@ def gate(services: Services, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[
 
     def slow_save() -> Any:
         entered.set()
-        opened.wait(10)
+        opened.wait(HANG_GUARD_S)
         return original()
 
     monkeypatch.setattr(services.backend, "save_project", slow_save)

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from tests.ports import free_port
+from tests.bounds import HANG_GUARD_S
 
 __all__ = ("PostgresServer", "postgres_binaries")
 
@@ -56,7 +57,7 @@ class PostgresServer:
                             "-k", str(self.workdir), "-c", "fsync=off"]),
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + HANG_GUARD_S
         while time.monotonic() < deadline:
             try:
                 import psycopg
@@ -70,5 +71,5 @@ class PostgresServer:
     def stop(self) -> None:
         if self.process is not None:
             self.process.terminate()
-            self.process.wait(20)
+            self.process.wait(HANG_GUARD_S)
             self.process = None

@@ -18,6 +18,7 @@ from apscheduler.events import (
 )
 
 import engineering_api.app
+from tests.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:
     import pytest
@@ -64,7 +65,7 @@ class SchedulerLog:
         submitted = sum(len(e.scheduled_run_times) for e in self.events if isinstance(e, JobSubmissionEvent))
         return submitted - sum(1 for e in self.events if e.code & ENDED)
 
-    def settle(self, timeout: float = 15.0) -> None:
+    def settle(self, timeout: float = HANG_GUARD_S) -> None:
         """Return once the scheduler has looked at its job stores at the (test) clock's current time and every run
         it started has ended.
 

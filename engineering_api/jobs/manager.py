@@ -31,6 +31,7 @@ from engineering_api.backend.errors import (
 from engineering_api.jobs.operations import OperationContext, confine_files, refuse_project_targets
 from engineering_api.lib.caller import current_job
 from engineering_api.lib.db import KeyValueStore
+from engineering_api.lib.observability import carrying_request_id, current_request_id
 from engineering_api.lib.redact import redacted_json
 from engineering_api.lib.responses import status_for
 from engineering_api.lib.schema import CamelStruct, utc_now
@@ -93,6 +94,8 @@ class JobRecord(CamelStruct):
     error_details: dict[str, Any] | None = None
     started_at: str | None = None
     completed_at: str | None = None
+    request_id: str | None = None
+    """The ``X-Request-ID`` of the request that started the job (docs/operations.md)."""
 
     @property
     def terminal(self) -> bool:
@@ -198,7 +201,7 @@ class JobManager:
                     del self._slow_reads[operation.name]
                 return result
         return await self._worker.call(
-            lambda: self._handle(operation, context, data),
+            carrying_request_id(lambda: self._handle(operation, context, data)),
             timeout=self.settings.call_timeout_seconds,
             description=operation.name,
             token=context.token,
@@ -261,14 +264,14 @@ class JobManager:
                 return self.get(row["job_id"])
         record = JobRecord(
             job_id=uuid.uuid4().hex, operation=operation.name, status="Pending", progress=0,
-            message="queued", created_at=utc_now(),
+            message="queued", created_at=utc_now(), request_id=current_request_id.get(),
         )
         self._db.execute(
-            "INSERT INTO jobs(job_id, operation, status, progress, message, input, created_at, key_id, idempotency_key)"
-            " VALUES (?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO jobs(job_id, operation, status, progress, message, input, created_at, key_id, idempotency_key,"
+            " request_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
             (
                 record.job_id, record.operation, record.status, 0, record.message, encoded_input,
-                record.created_at, key_id, idempotency_key,
+                record.created_at, key_id, idempotency_key, record.request_id,
             ),
         )
         loop = asyncio.get_running_loop()
@@ -298,9 +301,11 @@ class JobManager:
         live.context.progress(0, "running")
         live.context.check_canceled()
         job = current_job.set(live.record.job_id)
+        request = current_request_id.set(live.record.request_id)  # the job's log records name its request
         try:
             return self._handle(operation, live.context, data)
         finally:
+            current_request_id.reset(request)
             current_job.reset(job)
 
     def _handle(self, operation: Operation[Any, Any], context: OperationContext, data: Any) -> Any:
@@ -527,4 +532,5 @@ def _record_of(row: Any) -> JobRecord:
         **_error_fields(msgspec.json.decode(row["error"], type=JobError) if row["error"] else None),
         started_at=row["started_at"],
         completed_at=row["completed_at"],
+        request_id=row["request_id"],
     )

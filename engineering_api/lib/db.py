@@ -35,7 +35,8 @@ CREATE TABLE IF NOT EXISTS jobs (
     started_at TEXT,
     completed_at TEXT,
     key_id TEXT,
-    idempotency_key TEXT
+    idempotency_key TEXT,
+    request_id TEXT
 );
 CREATE INDEX IF NOT EXISTS jobs_status ON jobs(status);
 CREATE INDEX IF NOT EXISTS jobs_created ON jobs(created_at);
@@ -75,6 +76,7 @@ CREATE TABLE IF NOT EXISTS kv (
 
 
 _ADDED_COLUMNS = {
+    "jobs": {"request_id": "TEXT"},
     "audit": {"count": "INTEGER NOT NULL DEFAULT 1", "last_at": "TEXT", "via": "TEXT NOT NULL DEFAULT 'rest'",
               "session_id": "TEXT"},
 }

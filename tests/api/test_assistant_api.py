@@ -16,6 +16,7 @@ from cryptography.fernet import Fernet
 
 from tests.assistant_stub import ScriptedProvider, error, say, tools
 from tests.conftest import CPU, assert_error, data
+from tests.bounds import HANG_GUARD_S
 
 SETTINGS = "/api/assistant/settings"
 CHAT = "/api/assistant/chat-sync"  # waits for the answer; /api/assistant/chat returns at once (test_signalr)
@@ -276,12 +277,12 @@ def test_stop_ends_the_running_generation(client, engineer_headers, stub):
     chat = threading.Thread(target=lambda: answers.append(
         client.post(CHAT, json={"message": "write a long story", "projectKey": "P"}, headers=engineer_headers)))
     chat.start()
-    assert stub.chat_started.wait(10)
+    assert stub.chat_started.wait(HANG_GUARD_S)
     assert_error(client.post(CHAT, json={"message": "another"}, headers=engineer_headers), 409, "ASSISTANT_BUSY")
     started = time.monotonic()
     stopped = data(client.post("/api/assistant/stop", headers=engineer_headers))
     assert stopped["stopped"] is True and stopped["projectKey"] == "P"
-    chat.join(10)
+    chat.join(HANG_GUARD_S)
     assert time.monotonic() - started < 10
     result = data(answers[0])
     assert result["stopped"] is True and result["content"].startswith("(stopped)")

@@ -13,6 +13,7 @@ import pytest
 
 from engineering_api.domain import health
 from tests.conftest import assert_error, data, job_error, run_job
+from tests.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -55,7 +56,7 @@ def test_shutdown_answers_202_and_then_asks_the_server_to_stop(client, admin_hea
     record = run_job(client, "POST", ROUTE, admin_headers)
     assert record["status"] == "Completed", record
     assert record["result"]["pid"] == 4711 and record["result"]["graceSeconds"] == 15.0
-    assert stopped.wait(5), "the stopper was not called"
+    assert stopped.wait(HANG_GUARD_S), "the stopper was not called"
     # a second request while stopping completes without a second stop
     stopped.clear()
     assert run_job(client, "POST", ROUTE, admin_headers)["status"] == "Completed"

@@ -7,6 +7,7 @@ import threading
 
 
 from tests.conftest import CPU, assert_error, data, job_error, run_job, start_job, wait_job
+from tests.bounds import HANG_GUARD_S
 
 
 def test_get_job(client, engineer_headers, project):
@@ -28,7 +29,7 @@ def test_get_unknown_job_is_404(client, viewer_headers):
 def test_a_running_job_answers_with_retry_after(client, engineer_headers, project, gate):
     opened, entered = gate
     job_id = start_job(client, "POST", "/api/projects/actions/save", engineer_headers)
-    assert entered.wait(5)
+    assert entered.wait(HANG_GUARD_S)
     response = client.get(f"/api/jobs/{job_id}", headers=engineer_headers)
     assert data(response)["status"] == "Running"
     assert response.headers["retry-after"] == "1"
@@ -75,7 +76,7 @@ def test_list_jobs_rejects_bad_filters(client, viewer_headers):
 def test_cancel_a_queued_job(client, engineer_headers, project, gate):
     opened, entered = gate
     running = start_job(client, "POST", "/api/projects/actions/save", engineer_headers)
-    assert entered.wait(5)
+    assert entered.wait(HANG_GUARD_S)
     queued = start_job(client, "POST", "/api/projects/actions/close", engineer_headers)
     assert data(client.get(f"/api/jobs/{queued}", headers=engineer_headers))["status"] == "Pending"
     response = client.post(f"/api/jobs/{queued}/actions/cancel", headers=engineer_headers)
@@ -92,7 +93,7 @@ def test_cancel_a_queued_job(client, engineer_headers, project, gate):
 def test_cancel_a_running_job_is_cooperative(client, engineer_headers, project, gate):
     opened, entered = gate
     running = start_job(client, "POST", "/api/projects/actions/save", engineer_headers)
-    assert entered.wait(5)
+    assert entered.wait(HANG_GUARD_S)
     record = data(client.post(f"/api/jobs/{running}/actions/cancel", headers=engineer_headers))
     assert record["status"] == "Running"
     assert record["message"] == "cancel requested"
@@ -137,7 +138,7 @@ def test_events_of_a_finished_job(client, engineer_headers, project):
 def test_events_stream_until_the_job_ends(client, engineer_headers, project, gate):
     opened, entered = gate
     job_id = start_job(client, "POST", "/api/projects/actions/save", engineer_headers)
-    assert entered.wait(5)
+    assert entered.wait(HANG_GUARD_S)
     threading.Timer(0.2, opened.set).start()
     response = client.get(f"/api/jobs/{job_id}/events", headers=engineer_headers)
     events = _events(response.text)

@@ -6,6 +6,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from tests.conftest import assert_error, data, start_job
+from tests.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:
     import pytest
@@ -22,7 +23,7 @@ def test_a_long_poll_answers_when_the_job_ends(
 ) -> None:
     opened, entered = gate
     job_id = start_job(client, "POST", "/api/projects/actions/save", admin_headers)
-    assert entered.wait(10)
+    assert entered.wait(HANG_GUARD_S)
     waiting = threading.Event()
     settled = services.jobs.settled
 
@@ -35,9 +36,9 @@ def test_a_long_poll_answers_when_the_job_ends(
     poll = threading.Thread(target=lambda: answers.append(
         client.get(f"/api/jobs/{job_id}", params={"wait": 30}, headers=admin_headers)))
     poll.start()
-    assert waiting.wait(10)
+    assert waiting.wait(HANG_GUARD_S)
     opened.set()
-    poll.join(30)
+    poll.join(HANG_GUARD_S)
     record = data(answers[0])
     assert record["status"] == "Completed" and record["jobId"] == job_id and record["progress"] == 100
     assert "retry-after" not in answers[0].headers
@@ -48,7 +49,7 @@ def test_a_long_poll_that_expires_answers_the_job_as_it_is(
 ) -> None:
     opened, entered = gate
     job_id = start_job(client, "POST", "/api/projects/actions/save", admin_headers)
-    assert entered.wait(10)
+    assert entered.wait(HANG_GUARD_S)
     answer = client.get(f"/api/jobs/{job_id}", params={"wait": 0.05}, headers=admin_headers)
     assert data(answer)["status"] == "Running" and answer.headers["retry-after"] == "1"
     opened.set()

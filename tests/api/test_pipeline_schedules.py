@@ -15,6 +15,7 @@ from engineering_api.app import create_app
 from engineering_api.config import Settings
 from tests.conftest import data
 from tests.scheduler_log import scheduler_log, watch_schedulers
+from tests.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -41,7 +42,7 @@ def _executions(client: TestClient[Litestar], headers: dict[str, str], name: str
 
 
 def _wait_for(client: TestClient[Litestar], headers: dict[str, str], name: str, count: int) -> list[dict[str, Any]]:
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + HANG_GUARD_S
     while time.monotonic() < deadline:
         found = _executions(client, headers, name)
         if len(found) >= count and all(e["status"] not in ("Pending", "Running") for e in found):

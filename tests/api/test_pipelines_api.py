@@ -11,6 +11,7 @@ import pytest
 
 from simatic_xml.cancel import checkpoint
 from tests.conftest import assert_error, data, job_error, start_job, wait_job
+from tests.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:
     from litestar import Litestar
@@ -40,7 +41,7 @@ def _pipeline(name: str = "Build", **extra: Any) -> dict[str, Any]:
 def _run(client: TestClient[Litestar], name: str, headers: Headers, body: Any = None) -> dict[str, Any]:
     kwargs = {"json": body} if body is not None else {}
     job_id = start_job(client, "POST", f"{BASE}/{name}/run", headers, **kwargs)
-    return wait_job(client, job_id, headers, timeout=30)
+    return wait_job(client, job_id, headers)
 
 
 def test_save_list_get_delete_as_the_client_does(
@@ -221,7 +222,7 @@ def slow_save(services: Services, monkeypatch: pytest.MonkeyPatch) -> threading.
 
     def save() -> Any:
         entered.set()
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + HANG_GUARD_S
         while time.monotonic() < deadline and not getattr(save, "done", False):
             checkpoint()
             time.sleep(0.01)
@@ -253,9 +254,9 @@ def test_canceling_the_job_stops_the_running_step_and_the_pipeline(
              {"name": "After", "action": "blocks.list", "params": {"deviceName": "PLC_1"}}]
     data(client.post(BASE, json=_pipeline("Cancel me", variables={}, steps=steps), headers=engineer_headers))
     job_id = start_job(client, "POST", f"{BASE}/Cancel me/run", engineer_headers)
-    assert slow_save.wait(10)
+    assert slow_save.wait(HANG_GUARD_S)
     data(client.post(f"/api/jobs/{job_id}/actions/cancel", headers=engineer_headers))
-    record = wait_job(client, job_id, engineer_headers, timeout=10)
+    record = wait_job(client, job_id, engineer_headers)
     assert record["status"] == "Canceled"
     execution = data(client.get(f"{BASE}/executions", params={"name": "Cancel me"}, headers=engineer_headers))[0]
     assert execution["status"] == "Cancelled" and execution["jobId"] == job_id

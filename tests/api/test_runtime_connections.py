@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import struct
 import threading
+import time
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -17,6 +18,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from engineering_api.runtime.opcua_server import free_port
 from tests.api.test_runtime_auth import RT, login, make_user
+from tests.bounds import HANG_GUARD_S
 from tests.conftest import assert_error, data
 
 if TYPE_CHECKING:
@@ -69,14 +71,19 @@ class OpcUaTestServer:
 
     def __enter__(self) -> OpcUaTestServer:
         self._thread.start()
-        assert self._ready.wait(20)
+        # asyncua builds the whole standard address space before it listens: seconds on a quiet machine, tens of
+        # seconds on a loaded one; a server that failed ends its thread, which ends the wait at once
+        deadline = time.monotonic() + HANG_GUARD_S
+        while not self._ready.wait(0.1):
+            assert self._thread.is_alive(), "the OPC UA test server failed to start"
+            assert time.monotonic() < deadline, f"the OPC UA test server was not ready in {HANG_GUARD_S} s"
         return self
 
     def __exit__(self, *_exc: object) -> None:
         stop = self._stop
         assert stop is not None  # made by _main before __enter__ saw the server ready
         self._loop.call_soon_threadsafe(stop.set)
-        self._thread.join(20)
+        self._thread.join(HANG_GUARD_S)
 
 
 class _OnlyUa:

@@ -11,6 +11,7 @@ from asyncua import Client, ua
 
 from tests.api.test_runtime_tags import SIM, image, plc, users, value_path  # noqa: F401  # fixtures
 from tests.conftest import assert_error, data
+from tests.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -26,7 +27,7 @@ def node(name: str) -> str:
 
 
 async def _session(url: str, work: Any) -> Any:
-    async with Client(url, timeout=10) as opc:
+    async with Client(url, timeout=HANG_GUARD_S) as opc:
         return await work(opc)
 
 
@@ -142,11 +143,11 @@ def test_a_subscription_reports_values_the_program_changes(client: TestClient[An
         changes = _Changes()
         subscription = await opc.create_subscription(50, changes)
         await subscription.subscribe_data_change(opc.get_node(node('"Motor_DB"."count"')))
-        await asyncio.wait_for(changes.arrived.wait(), 10)  # the initial value
+        await asyncio.wait_for(changes.arrived.wait(), HANG_GUARD_S)  # the initial value
         changes.arrived.clear()
         data(client.post(f"{SIM}/instances/Rt/actions/step", json={"cycles": 5}, headers=engineer_headers))
         while 5 not in changes.values:  # reported within a sampling interval (SAMPLE_SECONDS) plus publishing
-            await asyncio.wait_for(changes.arrived.wait(), 10)
+            await asyncio.wait_for(changes.arrived.wait(), HANG_GUARD_S)
             changes.arrived.clear()
         return changes.values
 

@@ -28,6 +28,7 @@ from tests.conftest import assert_error, data
 from tests.scheduler_log import scheduler_log, watch_schedulers
 from tests.api.test_runtime_tags import image, plc  # noqa: F401  # a simulated CPU running a program
 from tests.service.test_postgres_db import fresh_db, postgres  # noqa: F401  # the PostgreSQL fixtures
+from tests.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -133,7 +134,7 @@ def _push(url: str, **overrides: Any) -> dict[str, Any]:
 
 
 def _wait(predicate: Any, what: str) -> Any:
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + HANG_GUARD_S
     while time.monotonic() < deadline:
         found = predicate()
         if found:

@@ -17,6 +17,7 @@ from litestar.testing import TestClient
 from engineering_api.services import Services
 from simatic_xml.generate import tag_table_xml
 from tests.conftest import Headers, assert_error, data, job_error, run_job
+from tests.bounds import HANG_GUARD_S
 
 SC = "/api/source-control"
 needs_git = pytest.mark.skipif(
@@ -138,8 +139,8 @@ def test_two_exports_of_an_unchanged_project_are_identical(client: TestClient[An
         return export_project(ctx, scratch)
 
     import asyncio
-    one = asyncio.run(services.worker.call(export, timeout=30, description="export"))
-    two = asyncio.run(services.worker.call(export, timeout=30, description="export"))
+    one = asyncio.run(services.worker.call(export, timeout=HANG_GUARD_S, description="export"))
+    two = asyncio.run(services.worker.call(export, timeout=HANG_GUARD_S, description="export"))
     assert one == two and {FB_PATH, "PLC_1/Hardware/PLC_1.aml", "PLC_1/PLC data types/UDT_Axis.xml",
                            "PLC_1/PLC tags/Motors.xml"} <= set(one)
     committed = data(client.get(f"{SC}/file-content", params={"commitSha": first["sha"], "filePath": FB_PATH},

@@ -17,6 +17,7 @@ from engineering_api.config import Settings
 from tests.api.roles import engineer, viewer  # noqa: F401 - fixtures
 from tests.api.test_testharness_runner import MOTOR_STEPS, START, FakeSim
 from tests.conftest import assert_error, data, job_error, run_job, start_job, wait_job
+from tests.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -254,11 +255,11 @@ def test_a_run_can_be_canceled_between_steps(api: TestClient[Litestar], engineer
 
     def block() -> None:
         entered.set()
-        assert release.wait(5)
+        assert release.wait(HANG_GUARD_S)
 
     sim.on_step = block
     job_id = start_job(api, "POST", "/api/testharness/run", engineer, json={"testName": "*"})
-    assert entered.wait(5)
+    assert entered.wait(HANG_GUARD_S)
     data(api.post(f"/api/jobs/{job_id}/actions/cancel", headers=engineer))
     release.set()
     record = wait_job(api, job_id, engineer)

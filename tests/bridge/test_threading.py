@@ -10,6 +10,7 @@ import pytest
 
 from engineering_api.backend.errors import OperationTimeoutError
 from engineering_api.backend.worker import TiaWorker
+from tests.bounds import HANG_GUARD_S
 
 
 def test_calls_run_on_the_worker_thread_and_nowhere_else(bridge) -> None:
@@ -21,8 +22,8 @@ def test_calls_run_on_the_worker_thread_and_nowhere_else(bridge) -> None:
         return bridge.launch_portal(with_ui=False, version=None)
 
     async def main():
-        portal = await worker.call(launch, timeout=30)
-        status = await worker.call(bridge.session_status, timeout=30)
+        portal = await worker.call(launch, timeout=HANG_GUARD_S)
+        status = await worker.call(bridge.session_status, timeout=HANG_GUARD_S)
         return portal, status
 
     try:
@@ -40,10 +41,10 @@ def test_a_replaced_worker_thread_attaches_again(bridge, machine) -> None:
     worker = TiaWorker(bridge.on_worker_thread_started, name="tia-test")
 
     async def main():
-        await worker.call(lambda: bridge.attach_portal(pid), timeout=30)
+        await worker.call(lambda: bridge.attach_portal(pid), timeout=HANG_GUARD_S)
         with pytest.raises(OperationTimeoutError):
             await worker.call(lambda: time.sleep(0.5), timeout=0.1)
-        return await worker.call(bridge.session_status, timeout=30)
+        return await worker.call(bridge.session_status, timeout=HANG_GUARD_S)
 
     try:
         status = asyncio.run(main())

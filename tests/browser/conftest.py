@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from tests.conftest import skip_or_fail
+from tests.bounds import HANG_GUARD_S
 
 __all__ = ("require_browser", "until")
 
@@ -34,6 +35,8 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     require_browser()
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.chromium.remote_connection import ChromiumRemoteConnection
+    from selenium.webdriver.remote.client_config import ClientConfig
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
@@ -43,14 +46,45 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
                  f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # console messages, for CSP and script errors
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    # webdriver.Chrome reads chromedriver's answers with a fixed 120 s bound; a command that waits for a busy page
+    # (Swagger UI building ~500 operations on a loaded machine) took longer, so the connection is made here with a
+    # bound above the script timeout set below
+    service = Service(CHROMEDRIVER)
+    service.start()
+    executor = ChromiumRemoteConnection(
+        remote_server_addr=service.service_url, vendor_prefix="goog", browser_name="chrome",
+        client_config=ClientConfig(remote_server_addr=service.service_url, timeout=int(HANG_GUARD_S) + 60))
+    try:
+        driver = _chromium_class()(command_executor=executor, options=options)
+    except Exception:
+        service.stop()
+        raise
+    # A script's bound (WebDriver's default 30 s) is a hang guard too: while Swagger UI builds its ~500 operations,
+    # Chromium's main thread runs no script for many seconds on a loaded machine (a page load's default is 300 s)
+    driver.set_script_timeout(HANG_GUARD_S)
     try:
         yield driver
     finally:
-        driver.quit()
+        try:
+            driver.quit()
+        finally:
+            service.stop()
 
 
-def until(what: str, check: Callable[[], Any], timeout: float = 30.0) -> Any:
+def _chromium_class() -> Any:
+    from selenium import webdriver
+    from selenium.webdriver.remote.command import Command
+
+    class Chromium(webdriver.Remote):
+        """A remote driver with Chromium's log command, which webdriver.Chrome (not used, see above) adds."""
+
+        def get_log(self, log_type: str) -> Any:
+            return self.execute(Command.GET_LOG, {"type": log_type})["value"]
+
+    return Chromium
+
+
+def until(what: str, check: Callable[[], Any], timeout: float = HANG_GUARD_S) -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         result = check()

@@ -20,6 +20,7 @@ from engineering_api.config import Settings
 from tests.browser.conftest import until
 from tests.console.conftest import corpus_file
 from tests.mcp.conftest import Live, live_server
+from tests.bounds import HANG_GUARD_S
 
 SHOTS = Path(os.environ.get("CONSOLE_SCREENSHOTS") or tempfile.mkdtemp(prefix="console-shots-"))
 """Where the screenshots go: ``CONSOLE_SCREENSHOTS=docs/console`` refreshes the README's; a test run alone does not
@@ -38,7 +39,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     sources = {name: corpus_file(path).read_text(encoding="utf-8-sig") for name, path in BLOCKS.items()}
     settings = Settings.from_env(data_dir=tmp_path_factory.mktemp("console"), fake_auto_launch=False)
     with live_server(settings) as server:
-        with httpx.Client(base_url=server.base, headers=server.headers("admin"), timeout=60) as api:
+        with httpx.Client(base_url=server.base, headers=server.headers("admin"), timeout=HANG_GUARD_S) as api:
             def ok(response: httpx.Response) -> Any:
                 assert response.status_code == 200, response.text
                 return response.json()["data"]

@@ -17,6 +17,7 @@ from tests.browser.conftest import until
 from tests.browser.test_console import SHOTS, _problems, _sign_in
 from tests.conftest import CPU, data
 from tests.mcp.conftest import Live, live_server
+from tests.bounds import HANG_GUARD_S
 
 
 LAMP = {"blockType": "FB", "name": "FB_Lamp", "number": 20, "language": "LAD",
@@ -40,7 +41,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
             pytest.MonkeyPatch.context() as patch:
         patch.setattr(motor, "MOTOR_SCL", program)
         h = server.headers("admin")
-        with httpx.Client(base_url=server.base, timeout=60) as api:
+        with httpx.Client(base_url=server.base, timeout=HANG_GUARD_S) as api:
             data(api.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=h))
             data(api.post("/api/projects/devices/actions/add-sync", json={"orderNumber": CPU, "name": "PLC_1"},
                           headers=h))
@@ -53,7 +54,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
 
 
 def _api(live: Live) -> httpx.Client:
-    return httpx.Client(base_url=live.base, headers=live.headers("admin"), timeout=60)
+    return httpx.Client(base_url=live.base, headers=live.headers("admin"), timeout=HANG_GUARD_S)
 
 
 def test_monitoring_a_ton_shows_its_values_change(live: Live, browser: Any) -> None:

@@ -22,6 +22,7 @@ from tests.api.test_runtime_auth import PASSWORD, RT, login
 from tests.conftest import data
 from tests.browser.conftest import until
 from tests.mcp.conftest import Live, live_server
+from tests.bounds import HANG_GUARD_S
 
 HERE = Path(__file__).parent
 
@@ -49,7 +50,7 @@ def test_a_browser_dashboard_follows_values_and_alarms(
 ) -> None:
     settings = Settings.from_env(data_dir=tmp_path, cors_origins=(page_server,))
     with live_server(settings) as live, httpx.Client(base_url=live.base, headers=live.headers("admin"),
-                                                     timeout=60) as rest:
+                                                     timeout=HANG_GUARD_S) as rest:
         running_plant(rest, live.headers("admin"), "Dashboard")
         resumed = _record_resumes(live)
         query = urlencode({"api": live.base, "user": "board", "password": PASSWORD, "tag": LEVEL})

@@ -27,6 +27,7 @@ from fakes.project_commit import JOURNAL_NAME, STAGED_PREFIX
 from fakes.project_files import load_project, save_project
 from simatic_xml.generate import generate_xml
 from tests.contract.conftest import CPU
+from tests.bounds import HANG_GUARD_S
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")]
 
@@ -124,7 +125,7 @@ def _full_save(saved: Saved, state: str) -> float:
     """Seconds one uninterrupted save to ``state`` takes in the child, from its start to the child's exit."""
     child = _start_save(saved, state)
     began = time.perf_counter()
-    child.wait(timeout=60)
+    child.wait(timeout=HANG_GUARD_S)
     duration = time.perf_counter() - began
     assert child.returncode == 0 and _state(saved) == state
     return duration
@@ -145,7 +146,7 @@ def test_kill_during_save_reopens_old_or_new(saved: Saved) -> None:
         # Stratified: each round kills at a random moment in its own tenth of 1.3 saves.
         time.sleep((round_ + rng.random()) / ROUNDS * duration * 1.3)
         child.send_signal(signal.SIGKILL)
-        child.wait(timeout=60)
+        child.wait(timeout=HANG_GUARD_S)
         state = _state(saved)
         outcomes.append("completed" if state == target else "rolled back")
     print("outcomes", outcomes)

@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from tests.ports import free_port
+from tests.bounds import HANG_GUARD_S
 
 __all__ = ("AGENT_START_SECONDS", "REDIS", "Agents", "ApiNode", "RedisServer", "persistent_farm", "redis_client")
 
 REDIS = shutil.which("redis-server")
-AGENT_START_SECONDS = 60.0
+AGENT_START_SECONDS = HANG_GUARD_S
 
 
 class RedisServer:
@@ -39,7 +40,7 @@ class RedisServer:
         )
         import redis
 
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + HANG_GUARD_S
         while time.monotonic() < deadline:
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
@@ -59,7 +60,7 @@ class RedisServer:
     def stop(self) -> None:
         if self.process is not None:
             self.process.terminate()
-            self.process.wait(10)
+            self.process.wait(HANG_GUARD_S)
             self.process = None
 
 
@@ -112,7 +113,7 @@ class Agents:
     def kill(self, name: str) -> None:
         process = self.processes.pop(name)
         process.kill()
-        process.wait(10)
+        process.wait(HANG_GUARD_S)
 
     def restart(self, name: str) -> None:
         """SIGKILL and start again under the same name at once (a service wrapper's restart)."""
@@ -124,7 +125,7 @@ class Agents:
             process.terminate()
         for process in self.processes.values():
             try:
-                process.wait(15)
+                process.wait(HANG_GUARD_S)
             except subprocess.TimeoutExpired:
                 process.kill()
         self.processes.clear()
@@ -174,7 +175,7 @@ class ApiNode:
             os.killpg(self.process.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        self.process.wait(30)
+        self.process.wait(HANG_GUARD_S)
         self.process = None
 
 

@@ -11,6 +11,7 @@ import pytest
 from engineering_api.backend.errors import OperationCanceledError
 from engineering_api.farm import FarmBackend, FarmConfig
 from simatic_xml.cancel import CancelToken, installed
+from tests.bounds import HANG_GUARD_S
 
 pytestmark = pytest.mark.xdist_group("farm")
 
@@ -27,7 +28,7 @@ def test_a_call_canceled_while_queued_never_runs(agents):
         backend._send(agent, "simulation.sim_run", ("Busy",), {}, None)
         busy = threading.Thread(target=backend._send, args=(agent, "simulation.sim_step", ("Busy",), {"cycles": 1_000_000}, None))
         busy.start()
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + HANG_GUARD_S
         while not (getattr(backend.registry.agent(agent.agent), "current_call", None) or "").startswith(
                 "simulation.sim_step"):
             assert time.monotonic() < deadline, "the step never started"
@@ -38,7 +39,7 @@ def test_a_call_canceled_while_queued_never_runs(agents):
         with installed(token), pytest.raises(OperationCanceledError):
             backend._send(agent, "simulation.sim_create_instance", ("Never",), {}, None)
         assert time.monotonic() - started < 2.0, "told at once, not after the running call"
-        busy.join(60)
+        busy.join(HANG_GUARD_S)
         assert not busy.is_alive(), "the step ended"
         # Queued behind the canceled call on the same agent queue, which the agent takes in order, one call at a
         # time: this call is answered only after the agent has reached the canceled one and dropped it.

@@ -31,6 +31,7 @@ import httpx
 import pytest
 
 from tests.farm.farmlib import Agents, ApiNode, RedisServer, persistent_farm, redis_client
+from tests.bounds import HANG_GUARD_S
 
 pytestmark = pytest.mark.xdist_group("farm")
 
@@ -340,7 +341,7 @@ def test_the_farm_keeps_its_invariants_under_a_fault_schedule(farm_under_faults,
         run.stop.set()
         for thread in workers:
             thread.join(SETTLE_SECONDS)
-        sampler.join(10)
+        sampler.join(HANG_GUARD_S)
     print(f"seed {seed}: faults {faults}; answers per session "
           f"{[len(s.answers) for s in run.sessions]}; committed {[len(s.committed) for s in run.sessions]}")
     assert not any(t.is_alive() for t in workers), "every session got its last answer"

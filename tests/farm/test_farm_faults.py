@@ -11,6 +11,7 @@ import pytest
 
 from tests.conftest import assert_error, data
 from tests.farm.conftest import start_running_instance
+from tests.bounds import HANG_GUARD_S
 
 pytestmark = pytest.mark.xdist_group("farm")
 
@@ -31,7 +32,7 @@ def _agent_with(client: Any, watcher: dict[str, str], project: str) -> dict[str,
 
 def _running_step(client: Any, caller: dict[str, str], project: str, answers: list[Any]) -> dict[str, Any]:
     """The record of the agent holding ``project`` once the caller's step runs on it (asked by the caller itself)."""
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + HANG_GUARD_S
     while time.monotonic() < deadline:
         record = _agent_with(client, caller, project)
         if (record["currentCall"] or "").startswith("simulation.sim_step"):
@@ -56,7 +57,7 @@ def test_an_agent_killed_mid_call_fails_the_call_and_its_project_reopens_elsewhe
     record = _running_step(client, caller, "Saved.ap19", answers)
     assert record["heldByYou"] and not answers, "the list answered while the caller's call was running"
     agents.kill(home)
-    stepping.join(30)
+    stepping.join(HANG_GUARD_S)
     assert not stepping.is_alive(), "the caller was told, not left waiting"
     # The step had started: whether it completed is not known (a stalled host would go on with it; issue 48).
     body = assert_error(answers[0], 503, "OUTCOME_UNKNOWN")

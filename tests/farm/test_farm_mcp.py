@@ -11,6 +11,7 @@ import pytest
 from engineering_api.config import Settings
 from tests.mcp.conftest import Live, live_server, structured
 from tests.mcp.test_mcp_transports import http_session
+from tests.bounds import HANG_GUARD_S
 
 pytestmark = [pytest.mark.xdist_group("farm"), pytest.mark.anyio]
 
@@ -34,7 +35,7 @@ async def test_a_tool_call_works_on_the_keys_own_project(farm_live: Live) -> Non
         created = await session.call_tool("projects_create", {"name": "ByTool"})
         assert not created.is_error, created
         assert structured(created)["name"] == "ByTool"
-    listed = httpx.get(f"{farm_live.base}/api/projects", headers=farm_live.headers(), timeout=30)
+    listed = httpx.get(f"{farm_live.base}/api/projects", headers=farm_live.headers(), timeout=HANG_GUARD_S)
     assert [p["name"] for p in listed.json()["data"]] == ["ByTool"]
-    agents = httpx.get(f"{farm_live.base}/api/farm/agents", headers=farm_live.headers(), timeout=30).json()["data"]
+    agents = httpx.get(f"{farm_live.base}/api/farm/agents", headers=farm_live.headers(), timeout=HANG_GUARD_S).json()["data"]
     assert [a["heldByYou"] for a in agents["agents"]].count(True) == 1

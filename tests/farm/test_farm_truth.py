@@ -28,6 +28,7 @@ from engineering_api.farm.registry import AgentRecord, Claim
 from simatic_xml.cancel import CancelToken, installed
 from tests.conftest import assert_error, data, raises_code
 from tests.farm.conftest import start_running_instance
+from tests.bounds import HANG_GUARD_S
 from tests.farm.farmlib import Agents, ApiNode
 
 pytestmark = pytest.mark.xdist_group("farm")
@@ -186,7 +187,7 @@ def test_an_api_node_restarted_mid_job_reattaches_it_and_it_ends_with_what_is_kn
     try:
         headers = {"X-API-Key": node.admin_key}
         job = httpx.post(f"{node.url}/api/projects/actions/create", json={"name": "Across", "path": "."},
-                         headers=headers, timeout=30).json()
+                         headers=headers, timeout=HANG_GUARD_S).json()
         job_id = job["data"]["jobId"]
         until(lambda: (farm.registry.agents()[0].current_call or "").startswith("create_project"), "it runs")
         node.crash()  # the API node dies; the agent goes on
@@ -194,7 +195,7 @@ def test_an_api_node_restarted_mid_job_reattaches_it_and_it_ends_with_what_is_kn
 
         def ended() -> dict[str, Any] | None:
             try:
-                body = httpx.get(f"{node.url}/api/jobs/{job_id}", headers=headers, timeout=10).json()
+                body = httpx.get(f"{node.url}/api/jobs/{job_id}", headers=headers, timeout=HANG_GUARD_S).json()
             except httpx.HTTPError:
                 return None
             record = body["data"]
@@ -290,7 +291,7 @@ def test_a_reattached_call_that_was_noted_but_never_sent_ends_within_seconds(far
             "method": "create_project", "sentAt": time.time()}
     jobs = _Jobs()
     watch(jobs, farm, "job-never-sent", call)  # type: ignore[arg-type]  # a double with only what watch() uses
-    assert jobs.settled.wait(30), "settled within seconds, not at the call's expiry"
+    assert jobs.settled.wait(HANG_GUARD_S), "settled within seconds, not at the call's expiry"
     assert jobs.status == "Failed" and jobs.failure is not None and jobs.failure.code == "INTERRUPTED", jobs.failure
     assert farm.registry.cancel_requested(call["callId"]), "made never to run"
 

@@ -22,8 +22,9 @@ from engineering_api.jobs.operations import Operation, OperationContext, RouteSp
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.services import Services
 from tests.ports import free_port
+from tests.bounds import HANG_GUARD_S
 
-START_TIMEOUT_S = 30.0
+START_TIMEOUT_S = HANG_GUARD_S
 
 
 class SlowInput(CamelStruct):
@@ -87,7 +88,7 @@ def live_server(settings: Settings, *extra: Operation[Any, Any]) -> Iterator[Liv
         yield Live(base=f"http://127.0.0.1:{port}", services=services, data_dir=settings.data_dir, keys=keys)
     finally:
         server.should_exit = True
-        thread.join(15)
+        thread.join(HANG_GUARD_S)
 
 
 @pytest.fixture(scope="module")

@@ -26,6 +26,7 @@ import pytest
 from tests.assistant_stub import ScriptedProvider, say, tools
 from tests.mcp.conftest import Live
 from tests.mcp.test_mcp_transports import all_tools, http_session
+from tests.bounds import HANG_GUARD_S
 
 pytestmark = pytest.mark.anyio
 
@@ -153,7 +154,7 @@ TASKS: list[tuple[str, list[Step], Callable[[str], bool]]] = [
 
 
 def _model_turn(stub: ProviderHost, messages: list[dict[str, Any]], offered: list[dict[str, Any]]) -> dict[str, Any]:
-    answer = httpx.post(f"{stub.base_url}/chat/completions", timeout=30,
+    answer = httpx.post(f"{stub.base_url}/chat/completions", timeout=HANG_GUARD_S,
                         json={"model": "stub-large", "messages": messages, "tools": offered})
     assert answer.status_code == 200, answer.text  # a script step that failed answers 500 with its error
     return answer.json()["choices"][0]["message"]

@@ -18,6 +18,7 @@ from engineering_api.config import Settings
 from engineering_api.mcp import runtime as runtime_module
 from engineering_api.mcp import transports as transports_module
 from tests.perf.work_count import AsgiDriver
+from tests.bounds import HANG_GUARD_S
 
 ROOT = Path(__file__).resolve().parents[2]
 INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
@@ -86,7 +87,7 @@ def test_two_first_mcp_requests_build_one_runtime(tmp_path: Path, monkeypatch: p
 
     def held_load() -> Any:
         # The first request's build waits (in its worker thread) until the second request waits for the lock.
-        assert second.wait(timeout=60), "the second request never reached the runtime's lock"
+        assert second.wait(timeout=HANG_GUARD_S), "the second request never reached the runtime's lock"
         return load()
 
     def counted_build(self: Any, *args: Any, **kwargs: Any) -> None:

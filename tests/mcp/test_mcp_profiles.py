@@ -18,6 +18,7 @@ from engineering_api.mcp.profiles import CORE_TOOLS
 from engineering_api.mcp.tools import tool_catalog
 from tests.mcp.conftest import Live
 from tests.mcp.test_mcp_transports import all_tools, http_session, sse_session, stdio_session
+from tests.bounds import HANG_GUARD_S
 
 pytestmark = pytest.mark.anyio
 
@@ -129,7 +130,7 @@ async def _tool_count(config: dict[str, Any], live: Live, tmp_path: Path) -> int
             async with sse_client(config["url"], headers=headers) as pair:
                 yield pair
         else:
-            async with httpx2.AsyncClient(headers=headers, timeout=60) as http, \
+            async with httpx2.AsyncClient(headers=headers, timeout=HANG_GUARD_S) as http, \
                     streamable_http_client(config["url"], http_client=http) as (read, write):
                 yield read, write
 

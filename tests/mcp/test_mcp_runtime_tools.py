@@ -16,6 +16,7 @@ from tests.api.test_runtime_auth import RT, login
 from tests.conftest import data
 from tests.mcp.conftest import Live, hints, structured
 from tests.mcp.test_mcp_transports import all_tools, http_session
+from tests.bounds import HANG_GUARD_S
 
 pytestmark = pytest.mark.anyio
 
@@ -27,7 +28,7 @@ RUNTIME_TOOLS = {"runtime_tags_list", "runtime_tags_read", "runtime_tags_write",
 @pytest.fixture(scope="module")
 def rest(live: Live) -> Iterator[httpx.Client]:
     """An admin's REST client of the live server, with the line program running on a SingleStep instance."""
-    with httpx.Client(base_url=live.base, headers=live.headers("admin"), timeout=60) as client:
+    with httpx.Client(base_url=live.base, headers=live.headers("admin"), timeout=HANG_GUARD_S) as client:
         running_plant(client, live.headers("admin"), "Runtime")
         yield client
 

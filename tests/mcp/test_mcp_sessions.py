@@ -21,6 +21,7 @@ from mcp.client.streamable_http import streamable_http_client
 from engineering_api.mcp.runtime import MAX_SESSIONS_PER_KEY
 from engineering_api.mcp.sessions import McpSession, SessionRegistry
 from tests.mcp.conftest import Live
+from tests.bounds import HANG_GUARD_S
 
 pytestmark = pytest.mark.anyio
 
@@ -33,7 +34,7 @@ _ACCEPT = {"Accept": "application/json, text/event-stream"}
 async def _named(transport: str, live: Live, role: str) -> Any:
     headers = live.headers(role)
     if transport == "http":
-        async with httpx2.AsyncClient(headers=headers, timeout=60) as http, \
+        async with httpx2.AsyncClient(headers=headers, timeout=HANG_GUARD_S) as http, \
                 streamable_http_client(f"{live.base}/mcp", http_client=http) as (read, write), \
                 ClientSession(read, write, client_info=CLIENT) as session:
             await session.initialize()

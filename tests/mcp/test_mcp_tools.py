@@ -13,6 +13,7 @@ import pytest
 from engineering_api.mcp.sessions import McpSession, SessionRegistry
 from tests.mcp.conftest import Live, hints, structured
 from tests.mcp.test_mcp_transports import all_tools, http_session, sse_session
+from tests.bounds import HANG_GUARD_S
 
 pytestmark = pytest.mark.anyio
 
@@ -94,7 +95,7 @@ async def test_cancelling_the_request_cancels_the_job(live: Live) -> None:
     async with http_session(live) as session:
         with anyio.move_on_after(0.6):
             await session.call_tool("tests_slow", {"steps": 400, "stepSeconds": 0.05})
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + HANG_GUARD_S
     latest = _latest_slow_job(live)
     while time.monotonic() < deadline and (latest is None or not latest.terminal):
         await anyio.sleep(0.1)

@@ -23,6 +23,7 @@ from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
 from tests.mcp.conftest import Live, hints, structured
+from tests.bounds import HANG_GUARD_S
 
 DATA = Path(__file__).parent / "data"
 """The SCL source these tests import, as a file."""
@@ -35,7 +36,7 @@ SCL = (DATA / "fb_motor.scl").read_text(encoding="utf-8")
 
 @asynccontextmanager
 async def http_session(live: Live, role: str = "engineer", query: str = "") -> Any:
-    async with httpx2.AsyncClient(headers=live.headers(role), timeout=60) as http, \
+    async with httpx2.AsyncClient(headers=live.headers(role), timeout=HANG_GUARD_S) as http, \
             streamable_http_client(f"{live.base}/mcp{query}", http_client=http) as (read, write), \
             ClientSession(read, write) as session:
         await session.initialize()
@@ -45,7 +46,7 @@ async def http_session(live: Live, role: str = "engineer", query: str = "") -> A
 @asynccontextmanager
 async def sse_session(live: Live, role: str = "engineer", query: str = "") -> Any:
     async with sse_client(f"{live.base}/mcp/sse{query}", headers=live.headers(role, **{"X-Client-Id": "vscode/1.2.3"}),
-                          timeout=60) as (read, write), ClientSession(read, write) as session:
+                          timeout=HANG_GUARD_S) as (read, write), ClientSession(read, write) as session:
         await session.initialize()
         yield session
 
@@ -185,7 +186,7 @@ def test_handshake_era_versions(live: Live, version: str) -> None:
 
 async def test_modern_protocol_and_legacy_mode_of_the_sdk_client(live: Live) -> None:
     for mode, expected in (("auto", "2026-07-28"), ("legacy", "2025-11-25")):
-        async with httpx2.AsyncClient(headers=live.headers(), timeout=60) as http, \
+        async with httpx2.AsyncClient(headers=live.headers(), timeout=HANG_GUARD_S) as http, \
                 Client(streamable_http_client(f"{live.base}/mcp", http_client=http), mode=mode) as client:
             assert client.protocol_version == expected
             result = await client.call_tool("health_versions", {})
@@ -230,7 +231,7 @@ def test_each_post_gets_the_framing_it_needs(live: Live) -> None:
 
     def call(request_id: int, name: str, arguments: dict[str, Any], meta: dict[str, Any] | None = None) -> Any:
         params: dict[str, Any] = {"name": name, "arguments": arguments, **({"_meta": meta} if meta else {})}
-        return httpx.post(f"{live.base}/mcp", headers=session, timeout=30,
+        return httpx.post(f"{live.base}/mcp", headers=session, timeout=HANG_GUARD_S,
                           json={"jsonrpc": "2.0", "id": request_id, "method": "tools/call", "params": params})
 
     quick = call(2, "health_versions", {})
@@ -255,7 +256,7 @@ def _modern_call(live: Live, request_id: int, name: str, arguments: dict[str, An
     headers = live.headers(**{"Accept": "application/json, text/event-stream", "Mcp-Protocol-Version": "2026-07-28",
                               "Mcp-Method": "tools/call", "Mcp-Name": name})
     params = {"name": name, "arguments": arguments, "_meta": {**_MODERN_META, **(meta or {})}}
-    return httpx.post(f"{live.base}/mcp", headers=headers, timeout=30,
+    return httpx.post(f"{live.base}/mcp", headers=headers, timeout=HANG_GUARD_S,
                       json={"jsonrpc": "2.0", "id": request_id, "method": "tools/call", "params": params})
 
 
@@ -318,7 +319,7 @@ async def test_calling_any_tool_lists_the_tools_once(live: Live, listings: list[
 
     last = [spec.name for spec in tool_catalog(live.services).tools() if spec.read_only][-1]
     listings.clear()
-    async with httpx2.AsyncClient(headers=live.headers("admin"), timeout=60) as http, \
+    async with httpx2.AsyncClient(headers=live.headers("admin"), timeout=HANG_GUARD_S) as http, \
             Client(streamable_http_client(f"{live.base}/mcp?tools=all", http_client=http), mode=mode) as client:
         for _ in range(3):
             assert not (await client.call_tool(last, {})).is_error
@@ -341,7 +342,7 @@ async def test_a_well_formed_call_is_answered_without_the_sdks_second_pass(live:
 
     monkeypatch.setattr(methods, "serialize_server_result", counting)
     for mode in ("auto", "legacy"):
-        async with httpx2.AsyncClient(headers=live.headers(), timeout=60) as http, \
+        async with httpx2.AsyncClient(headers=live.headers(), timeout=HANG_GUARD_S) as http, \
                 Client(streamable_http_client(f"{live.base}/mcp", http_client=http), mode=mode) as client:
             result = await client.call_tool("health_versions", {})
             assert not result.is_error and result.structured_content
@@ -353,7 +354,7 @@ async def test_a_well_formed_call_is_answered_without_the_sdks_second_pass(live:
     assert malformed.json()["error"]["code"] == types.INVALID_PARAMS, malformed.text
     # The serverInfo stamp of a 2026-era answer is the one the SDK puts on the answers it shapes itself.
     direct = _modern_call(live, 8, "health_versions", {}).json()["result"]["_meta"]
-    listed = httpx.post(f"{live.base}/mcp", timeout=30, headers=live.headers(**{
+    listed = httpx.post(f"{live.base}/mcp", timeout=HANG_GUARD_S, headers=live.headers(**{
         "Accept": "application/json, text/event-stream", "Mcp-Protocol-Version": "2026-07-28",
         "Mcp-Method": "tools/list"}), json={"jsonrpc": "2.0", "id": 9, "method": "tools/list",
                                            "params": {"_meta": _MODERN_META}}).json()["result"]["_meta"]

@@ -20,6 +20,7 @@ from engineering_api.mcp import prompts, resources
 from engineering_api.mcp.tools import tool_catalog
 from tests.mcp.conftest import Live, structured
 from tests.mcp.test_mcp_transports import SCL, http_session, stdio_session
+from tests.bounds import HANG_GUARD_S
 
 pytestmark = pytest.mark.anyio
 
@@ -65,7 +66,7 @@ async def test_capabilities_are_advertised_on_both_protocol_eras(live: Live) -> 
     async with http_session(live) as session:
         caps = session.server_capabilities
         assert caps is not None and caps.resources is not None and caps.prompts is not None
-    async with httpx2.AsyncClient(headers=live.headers(), timeout=60) as http, \
+    async with httpx2.AsyncClient(headers=live.headers(), timeout=HANG_GUARD_S) as http, \
             Client(streamable_http_client(f"{live.base}/mcp", http_client=http), mode="auto") as client:
         assert client.protocol_version == "2026-07-28"
         caps = client.server_capabilities

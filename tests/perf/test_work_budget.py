@@ -25,6 +25,7 @@ import pytest
 from engineering_api.app import create_app
 from engineering_api.config import Settings
 from tests.perf.work_count import AsgiDriver, WorkCount, counting, counting_on
+from tests.bounds import HANG_GUARD_S
 
 __all__ = ()
 
@@ -73,7 +74,7 @@ async def _measure(data_dir: Path) -> dict[str, WorkCount]:
             for _ in range(3):  # first calls fill caches, compile lazily, write last_used_at
                 await action()
             count = WorkCount()
-            async with counting_on(count, lambda fn: services.worker.call(fn, timeout=10)):
+            async with counting_on(count, lambda fn: services.worker.call(fn, timeout=HANG_GUARD_S)):
                 with counting(count):
                     await action()
             counts[name] = count.merge()

@@ -12,6 +12,7 @@ import pytest
 
 from engineering_api.push import hub_of
 from tests.conftest import assert_error, data, start_job
+from tests.bounds import HANG_GUARD_S
 
 CONNECTION_DATA = json.dumps([{"name": "jobhub"}, {"name": "assistanthub"}])
 
@@ -55,7 +56,7 @@ class Poller:
         self.received += body["M"]
         return body["M"]
 
-    def until(self, predicate: Any, timeout: float = 10.0) -> list[dict[str, Any]]:
+    def until(self, predicate: Any, timeout: float = HANG_GUARD_S) -> list[dict[str, Any]]:
         deadline = time.monotonic() + timeout
         while not any(predicate(m) for m in self.received):
             assert time.monotonic() < deadline, self.received
@@ -124,7 +125,7 @@ def test_a_job_canceled_on_the_server_reaches_the_client_as_failed(client, engin
     token = _connect(client, engineer_headers)
     poller = Poller(client, engineer_headers, token)
     running = start_job(client, "POST", "/api/projects/actions/save", engineer_headers)
-    assert entered.wait(5)
+    assert entered.wait(HANG_GUARD_S)
     queued = start_job(client, "POST", "/api/projects/actions/close", engineer_headers)
     poller.until(_status(queued, "Pending"))
     data(client.post(f"/api/jobs/{queued}/actions/cancel", headers=engineer_headers))
@@ -141,7 +142,7 @@ def test_a_job_running_before_the_connection_opened_is_followed_too(client, engi
                                                                     fast_polls):
     opened, entered = gate
     running = start_job(client, "POST", "/api/projects/actions/save", engineer_headers)
-    assert entered.wait(5)
+    assert entered.wait(HANG_GUARD_S)
     poller = Poller(client, engineer_headers, _connect(client, engineer_headers))
     poller.until(_status(running, "Running"))  # its current state first
     opened.set()
@@ -243,7 +244,7 @@ def test_chat_returns_at_once_and_the_answer_follows_on_signalr(client, admin_he
         assert response.status_code == 202, response.text  # while the model is still held back by the stub
         accepted = data(response, 202)
         assert accepted["running"] is True and accepted["startedAt"]
-        assert stub.chat_started.wait(10)
+        assert stub.chat_started.wait(HANG_GUARD_S)
         poller.until(lambda m: m["M"] == "onUserMessage")
         assert_error(client.post("/api/assistant/chat", json={"message": "again"}, headers=engineer_headers), 409,
                      "ASSISTANT_BUSY")

@@ -16,13 +16,14 @@ from engineering_api.config import Settings
 from engineering_api.lib.db import Database
 from engineering_api.lib.security import ApiKeyStore
 from tests.ports import free_port
+from tests.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
 __all__ = ("Served", "serve")
 
-START_TIMEOUT_S = 40.0
+START_TIMEOUT_S = HANG_GUARD_S
 
 
 def _executable() -> str:
@@ -92,7 +93,7 @@ def serve(data_dir: Path, *options: str) -> Iterator[Served]:
         if process.poll() is None:
             process.terminate()
             try:
-                process.wait(20)
+                process.wait(HANG_GUARD_S)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(5)

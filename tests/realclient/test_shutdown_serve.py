@@ -11,6 +11,7 @@ import pytest
 
 from engineering_api.config import Settings
 from tests.realclient.conftest import serve
+from tests.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -28,7 +29,7 @@ def served(tmp_path: Path) -> Iterator[Served]:
 
 def test_a_served_process_stops_gracefully(served: Served) -> None:
     headers = {"X-API-Key": served.admin_key}
-    with httpx.Client(base_url=served.base, headers=headers, timeout=30) as http:
+    with httpx.Client(base_url=served.base, headers=headers, timeout=HANG_GUARD_S) as http:
         preview = http.post("/api/health/shutdown", params={"dryRun": "true"})
         assert preview.status_code == 200, preview.text
         assert "engineering-api serve" in preview.json()["data"]["changes"][0]["detail"]

@@ -14,6 +14,7 @@ from fakes.runtime.cpu import CpuStateError, OperatingMode, OperatingState, Simu
 from fakes.runtime.cpu_image import ObEntry, ProgramContext
 from fakes.runtime.errors import PlcRuntimeError
 from fakes.runtime.memory import Memory
+from tests.bounds import HANG_GUARD_S
 
 ObCode = Callable[[Memory, ProgramContext], None]
 """An OB of the stand-in program: a Python function of (memory, rt)."""
@@ -179,7 +180,7 @@ def test_default_mode_runs_by_itself_until_stopped() -> None:
     threads_before = set(threading.enumerate())
     cpu = _running(Image({"Main": _count}, [MAIN]), OperatingMode.DEFAULT)
     cpu.config.min_cycle_ms = 1
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + HANG_GUARD_S
     while cpu.stats.cycles < 3 and time.monotonic() < deadline:
         time.sleep(0.01)
     cpu.stop()

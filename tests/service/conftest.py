@@ -11,6 +11,7 @@ from litestar.testing import TestClient
 from engineering_api.app import create_app
 from engineering_api.config import Settings
 from tests.conftest import shared_app
+from tests.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -44,7 +45,7 @@ def key_for(client: TestClient, role: str) -> dict[str, str]:
     return {"X-API-Key": secret}
 
 
-def wait_job(client: TestClient, job_id: str, headers: dict[str, str], timeout: float = 10.0) -> dict[str, Any]:
+def wait_job(client: TestClient, job_id: str, headers: dict[str, str], timeout: float = HANG_GUARD_S) -> dict[str, Any]:
     """Poll a job until it ends; returns its data."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

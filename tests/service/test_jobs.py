@@ -8,6 +8,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from tests.service.conftest import make_client, wait_job
+from tests.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -22,7 +23,7 @@ def _block(client: TestClient, method: str) -> threading.Event:
     gate = threading.Event()
 
     def slow(*args: Any, **kwargs: Any) -> Any:
-        gate.wait(10)
+        gate.wait(HANG_GUARD_S)
         return original(*args, **kwargs)
 
     setattr(backend, method, slow)
@@ -158,7 +159,7 @@ def test_restart_fails_jobs_that_were_running(tmp_path: Path) -> None:
         _create_project(first, admin, "Restart")
         gate = _block(first, "save_project")
         job_id = first.post("/api/projects/actions/save", headers=admin).json()["data"]["jobId"]
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + HANG_GUARD_S
         while first.get(f"/api/jobs/{job_id}", headers=admin).json()["data"]["status"] != "Running":
             assert time.monotonic() < deadline
             time.sleep(0.01)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from engineering_api.lib.db import Database
 from engineering_api.lib.security import ApiKeyStore, Role
 from tests.service.conftest import key_for
+from tests.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -53,7 +54,7 @@ def test_cli_revoke_in_another_process_is_refused_by_the_running_app(client: Tes
     key_id = next(k.key_id for k in client.app.state.services.keys.list() if k.name == "test engineer")
     revoked = subprocess.run(
         [sys.executable, "-m", "engineering_api.cli", "keys", "revoke", key_id, "--data-dir", str(data_dir)],
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True, text=True, timeout=HANG_GUARD_S, check=False,
     )
     assert revoked.returncode == 0, revoked.stderr
     assert client.get("/api/projects", headers=headers).status_code == 401

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tests.bounds import HANG_GUARD_S
+
 
 def test_the_runtime_reaches_the_port_through_the_worker_and_never_deadlocks_on_it(client, admin):
     """From any other thread a call is queued to the TIA worker; on the worker itself it runs in place."""
@@ -14,11 +16,11 @@ def test_the_runtime_reaches_the_port_through_the_worker_and_never_deadlocks_on_
     seen: list[str | None] = []
     thread = threading.Thread(target=lambda: seen.append(backend.session_status().backend))
     thread.start()
-    thread.join(10)
+    thread.join(HANG_GUARD_S)
     assert seen == ["fake"]
     import functools
 
-    call = functools.partial(services.worker.call, lambda: backend.session_status().connected, timeout=10)
+    call = functools.partial(services.worker.call, lambda: backend.session_status().connected, timeout=HANG_GUARD_S)
     with client.portal() as portal:
         assert isinstance(portal.call(call), bool)
 
@@ -45,7 +47,7 @@ def test_a_held_areas_calls_are_queued_to_the_worker_too(client, admin):
         result: list[object] = []
         thread = threading.Thread(target=lambda: result.append(WorkerBackend(services).simulation.sim_list_instances()))
         thread.start()
-        thread.join(10)
+        thread.join(HANG_GUARD_S)
     finally:
         del fake.simulation.sim_list_instances
     assert ran_on_worker == [True] and result == [original()]

@@ -22,11 +22,12 @@ import pytest
 
 from engineering_api import cli
 from tests.ports import free_port
+from tests.bounds import HANG_GUARD_S
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="process groups and SIGKILL are POSIX")
 
 SERVE = [sys.executable, "-m", "engineering_api.cli", "serve"]
-START_TIMEOUT = 60.0
+START_TIMEOUT = HANG_GUARD_S
 """Seconds a server may take to answer its first health check (2 shared cores under xdist)."""
 
 
@@ -48,7 +49,7 @@ class Server:
         payload = b"" if body is None else json.dumps(body).encode()
         head = (f"{method} {path} HTTP/1.1\r\nHost: localhost\r\nX-API-Key: {key}\r\nContent-Length: {len(payload)}\r\n"
                 "Content-Type: application/json\r\n\r\n")
-        conn = socket.create_connection(("127.0.0.1", self.port), timeout=30)
+        conn = socket.create_connection(("127.0.0.1", self.port), timeout=HANG_GUARD_S)
         conn.sendall(head.encode() + payload)
         raw = b""
         while b"\r\n\r\n" not in raw or len(raw.split(b"\r\n\r\n", 1)[1]) < _length(raw):
@@ -85,7 +86,7 @@ class Server:
             os.killpg(self.process.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        self.process.wait(timeout=30)
+        self.process.wait(timeout=HANG_GUARD_S)
 
 
 def _length(raw: bytes) -> int:
@@ -139,7 +140,7 @@ def test_a_server_killed_with_clients_connected_restarts_at_once_on_its_port(ser
     first.wait_healthy()
     clients = [first.request("GET", "/api/health", keep_open=True) for _ in range(3)]
     first.signal_group(signal.SIGKILL)
-    first.process.wait(timeout=30)
+    first.process.wait(timeout=HANG_GUARD_S)
 
     second = _serve(servers, data_dir, port)
     second.wait_healthy()  # fails at once if serve exits with "Address already in use"
@@ -171,8 +172,8 @@ def test_the_worker_stops_when_only_the_serve_process_is_killed(servers, tmp_pat
     workers = _children(first.process.pid)
     assert workers, "granian started no worker process"
     first.process.send_signal(signal.SIGKILL)
-    first.process.wait(timeout=30)
-    deadline = time.monotonic() + 30
+    first.process.wait(timeout=HANG_GUARD_S)
+    deadline = time.monotonic() + HANG_GUARD_S
     while not all(_gone(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert all(_gone(pid) for pid in workers), "the orphaned worker is still running"
@@ -195,7 +196,7 @@ def test_sigint_to_the_group_stops_a_server_with_a_free_running_instance(servers
     keep_alive = server.request("GET", "/api/health", keep_open=True)
     server.signal_group(signal.SIGINT)
     try:
-        server.process.wait(timeout=30)
+        server.process.wait(timeout=HANG_GUARD_S)
     except subprocess.TimeoutExpired:
         pytest.fail(f"the server did not stop within 30 s of SIGINT:\n{server.log.read_text()}")
     finally:

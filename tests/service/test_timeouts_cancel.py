@@ -27,6 +27,7 @@ from simatic_xml.generate import generate_xml
 from simatic_xml.scl.limits import MAX_STATEMENTS
 from tests.conftest import CPU
 from tests.service.conftest import wait_job
+from tests.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -187,7 +188,7 @@ def test_other_clients_wait_only_until_the_timed_out_call_has_stopped(
     assert running.wait(30)
     # Another client's read, queued behind the big call on the one TIA thread.
     read = client.get(BLOCKS, headers=admin)
-    sender.join(60)
+    sender.join(HANG_GUARD_S)
 
     assert not sender.is_alive()
     assert big["response"].status_code == 504
@@ -225,7 +226,7 @@ def test_a_canceled_job_stops_at_a_checkpoint_and_rolls_back(
     cancel = client.post(f"/api/jobs/{job_id}/actions/cancel", headers=admin)
     assert cancel.status_code == 200, cancel.text
 
-    job = wait_job(client, job_id, admin, timeout=60)
+    job = wait_job(client, job_id, admin)
 
     assert job["status"] == "Canceled", job
     # Stopped inside the generator, not after it (a cancel used to be seen only between steps).

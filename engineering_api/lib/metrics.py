@@ -1,0 +1,117 @@
+"""Prometheus metrics at ``GET /metrics`` (the text exposition format, from ``prometheus_client``).
+
+- ``engineering_api_requests_total{method,route,status}`` and
+  ``engineering_api_request_duration_seconds{method,route}``: every HTTP request by route template (never the raw
+  path, which would make one series per project or block name);
+- ``engineering_api_jobs{operation,state}``: the jobs the database holds, by operation and state, read at each scrape
+  (``state="Pending"`` is the queue's depth).
+
+Each app has a registry of its own (a test builds many apps in one process). Who may read it is a setting
+(``metricsClients``: client addresses, loopback only by default; ``metricsRole``: a role whose API key may read it
+from anywhere); with neither, ``/metrics`` answers 403. docs/operations.md describes both.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import TYPE_CHECKING, Any
+
+from litestar import Request, Response, get
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+
+from engineering_api.lib.middleware import request_services
+from engineering_api.lib.observability import route_of
+from engineering_api.lib.responses import error_response
+from engineering_api.lib.security import Role
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from litestar.types import HTTPScope
+
+    from engineering_api.config import Settings
+    from engineering_api.lib.db import Database
+
+__all__ = ("METRICS_PATH", "STATE_KEY", "Metrics", "client_allowed", "metrics_route")
+
+METRICS_PATH = "/metrics"
+STATE_KEY = "metrics"
+"""Where an app's :class:`Metrics` sit in the app's state."""
+_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0)
+"""Request latencies from a cached read (about a millisecond) to a synchronous TIA call (a minute or two)."""
+
+
+class _JobsCollector:
+    """``engineering_api_jobs{operation,state}``, counted in the database at each scrape."""
+
+    def __init__(self, database: Callable[[], Database]) -> None:
+        self._database = database
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        family = GaugeMetricFamily("engineering_api_jobs", "Jobs the service holds, by operation and state "
+                                   "(state Pending: the queue's depth)", labels=["operation", "state"])
+        rows = self._database().all("SELECT operation, status, COUNT(*) AS n FROM jobs GROUP BY operation, status")
+        for row in rows:
+            family.add_metric([row["operation"], row["status"]], int(row["n"]))
+        yield family
+
+
+class Metrics:
+    """One app's metrics registry and the observer that counts its requests."""
+
+    def __init__(self, database: Callable[[], Database]) -> None:
+        """``database``: the service database, asked at each scrape (a test's shared app changes it per test)."""
+        self.registry = CollectorRegistry(auto_describe=True)
+        self._requests = Counter("engineering_api_requests", "HTTP requests by method, route template and status",
+                                 ["method", "route", "status"], registry=self.registry)
+        self._latency = Histogram("engineering_api_request_duration_seconds",
+                                  "HTTP request latency by method and route template", ["method", "route"],
+                                  buckets=_BUCKETS, registry=self.registry)
+        self.registry.register(_JobsCollector(database))
+
+    def observe(self, scope: HTTPScope, status: int, seconds: float) -> None:
+        """Count one request (an observer of :func:`engineering_api.lib.observability.observe_requests`)."""
+        method, route = scope["method"], route_of(scope)
+        self._requests.labels(method, route, str(status)).inc()
+        self._latency.labels(method, route).observe(seconds)
+
+    def exposition(self) -> bytes:
+        """The registry in Prometheus' text format."""
+        return generate_latest(self.registry)
+
+
+def client_allowed(settings: Settings, client: str | None) -> bool:
+    """Whether the client address ``client`` is one of ``settings.metrics_clients`` (addresses or networks)."""
+    if client is None:
+        return False
+    for allowed in settings.metrics_clients:
+        try:
+            if ipaddress.ip_address(client) in ipaddress.ip_network(allowed, strict=False):
+                return True
+        except ValueError:  # a name (the test client's "testclient"), compared as it is
+            if client == allowed:
+                return True
+    return False
+
+
+def _key_allowed(request: Request[Any, Any, Any]) -> bool:
+    services = request_services.get()
+    needed = services.settings.metrics_role
+    presented = request.headers.get("x-api-key")
+    if needed is None or not presented:
+        return False
+    principal = services.keys.verify(presented)
+    return principal is not None and principal.role.allows(Role(needed))
+
+
+@get(METRICS_PATH, opt={"public": True, "audit": False}, include_in_schema=False, sync_to_thread=False)
+def metrics_route(request: Request[Any, Any, Any]) -> Response[Any]:
+    """The metrics, for a client address in ``metricsClients`` or a key of ``metricsRole``; else 403."""
+    services = request_services.get()
+    client = request.client.host if request.client else None
+    if not (client_allowed(services.settings, client) or _key_allowed(request)):
+        return error_response(403, "METRICS_NOT_ALLOWED", "this client may not read /metrics; see the settings "
+                              "metricsClients and metricsRole (docs/operations.md)", instance=METRICS_PATH)
+    metrics: Metrics = request.app.state[STATE_KEY]
+    return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,155 @@
+"""Request ids and the access log: what ties a request to the job it starts and to the server's log lines.
+
+Every HTTP request gets an id: the client's ``X-Request-ID`` when it is well-formed (1-128 characters of
+``A-Z a-z 0-9 . _ : -``, what proxies and tracing systems send), else a new one. The id is echoed in the
+response's ``X-Request-ID``, stored on a job the request starts (``requestId`` on the job), and set on every log
+record made while the request is served (``record.request_id``). With ``accessLog: json`` the server writes one
+JSON line per request to the ``engineering_api.access`` logger: method, route template (never the raw path,
+which may carry project and block names), status, duration, key id (never the key) and request id.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import logging
+import re
+import sys
+import time
+import uuid
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from litestar.enums import ScopeType
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
+
+    from engineering_api.config import Settings
+
+__all__ = (
+    "ACCESS_LOGGER",
+    "REQUEST_ID_HEADER",
+    "UNMATCHED_ROUTE",
+    "carrying_request_id",
+    "current_request_id",
+    "install_request_id_records",
+    "observe_requests",
+    "request_id_from",
+    "route_of",
+)
+
+REQUEST_ID_HEADER = "X-Request-ID"
+ACCESS_LOGGER = "engineering_api.access"
+UNMATCHED_ROUTE = "<unmatched>"
+"""The route label of a request no route matched (a 404): the raw path would make one label per guess."""
+
+_HEADER_NAME = REQUEST_ID_HEADER.lower().encode()
+_WELL_FORMED = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
+"""An incoming id is taken only when it is short and made of characters safe in a header, a URL and a log line."""
+
+T = TypeVar("T")
+
+current_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "engineering_api_request_id", default=None)
+"""The id of the request being served (None outside a request)."""
+
+def request_id_from(headers: Any) -> str:
+    """The client's well-formed ``X-Request-ID`` from ASGI ``headers``, else a new id (32 hex digits)."""
+    for name, value in headers:
+        if name == _HEADER_NAME:
+            if _WELL_FORMED.fullmatch(value):
+                return str(value.decode("ascii"))
+            break
+    return uuid.uuid4().hex
+
+
+def carrying_request_id(fn: Callable[[], T]) -> Callable[[], T]:
+    """``fn``, run with the current request's id wherever it runs (the TIA worker thread has a context of its
+    own, so the records a call logs there would otherwise name no request)."""
+    request_id = current_request_id.get()
+
+    def carried() -> T:
+        token = current_request_id.set(request_id)
+        try:
+            return fn()
+        finally:
+            current_request_id.reset(token)
+
+    return carried
+
+
+def install_request_id_records() -> None:
+    """Make every log record carry ``request_id`` (None outside a request), so a formatter can show it.
+
+    Installed once per process; it wraps whatever record factory is in place.
+    """
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "adds_request_id", False):
+        return
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        record.request_id = current_request_id.get()
+        return record
+
+    setattr(factory, "adds_request_id", True)  # noqa: B010 - a mark on a function, read by getattr above
+    logging.setLogRecordFactory(factory)
+
+
+def _access_logger() -> logging.Logger:
+    """The access logger, writing bare JSON lines to stderr (set up once)."""
+    logger = logging.getLogger(ACCESS_LOGGER)
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False  # a line of its own, not again through the root logger's text format
+    return logger
+
+
+def observe_requests(
+    app: ASGIApp, settings: Settings, observers: list[Callable[[HTTPScope, int, float], None]],
+) -> ASGIApp:
+    """``app`` with request ids, the access log (when ``settings.access_log`` is ``json``) and ``observers`` called
+    with each HTTP request's scope (after routing: its ``path_template``), status and duration in seconds."""
+    access = _access_logger() if settings.access_log == "json" else None
+
+    async def handler(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP:
+            await app(scope, receive, send)
+            return
+        request_id = request_id_from(scope["headers"])
+        token = current_request_id.set(request_id)
+        started = time.perf_counter()
+        status = 500  # what the client gets if the app fails before it answers
+
+        async def answer(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", ()), (_HEADER_NAME, request_id.encode())]
+            await send(message)
+
+        try:
+            await app(scope, receive, answer)
+        finally:
+            elapsed = time.perf_counter() - started
+            current_request_id.reset(token)
+            http = scope  # an HTTP scope: the check above returned for the others
+            for observer in observers:
+                observer(http, status, elapsed)
+            if access is not None:
+                access.info(json.dumps({
+                    "method": http["method"], "route": route_of(http), "status": status,
+                    "durationMs": round(elapsed * 1000, 3), "keyId": http.get("auth"), "requestId": request_id,
+                }, separators=(",", ":")))
+
+    return handler
+
+
+def route_of(scope: HTTPScope) -> str:
+    """The route template that served the request (``/api/jobs/{jobId}``), or :data:`UNMATCHED_ROUTE`."""
+    return str(scope.get("path_template") or UNMATCHED_ROUTE)
