@@ -69,12 +69,21 @@ class Metrics:
                                   "HTTP request latency by method and route template", ["method", "route"],
                                   buckets=_BUCKETS, registry=self.registry)
         self.registry.register(_JobsCollector(database))
+        self._children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+        """The labelled counter and histogram of each (method, route template, status): ``labels()`` validates and
+        looks its labels up on every call, which is most of a request's metrics cost; the set is bounded by the
+        routes and statuses."""
 
     def observe(self, scope: HTTPScope, status: int, seconds: float) -> None:
         """Count one request (an observer of :func:`engineering_api.lib.observability.observe_requests`)."""
-        method, route = scope["method"], route_of(scope)
-        self._requests.labels(method, route, str(status)).inc()
-        self._latency.labels(method, route).observe(seconds)
+        key = (scope["method"], route_of(scope), status)
+        children = self._children.get(key)
+        if children is None:
+            method, route, _ = key
+            children = (self._requests.labels(method, route, str(status)), self._latency.labels(method, route))
+            self._children[key] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
     def exposition(self) -> bytes:
         """The registry in Prometheus' text format."""
