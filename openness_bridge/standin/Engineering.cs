@@ -23,6 +23,15 @@ namespace Siemens.Engineering
         public string Text { get; private set; }
         public string DetailText { get; private set; }
         public override string ToString() { return Text; }
+
+        // The detail list both exception trees carry (EngineeringException and NonRecoverableException, which the
+        // real API keeps on separate bases): the detail text as its one entry, or none.
+        internal static IList<ExceptionMessageData> DetailsOf(string detailText)
+        {
+            var details = new List<ExceptionMessageData>();
+            if (!string.IsNullOrEmpty(detailText)) details.Add(new ExceptionMessageData(detailText, ""));
+            return details;
+        }
     }
 
     // Constructors of the real exception types are not public API (TIA raises them); these are internal.
@@ -32,8 +41,7 @@ namespace Siemens.Engineering
             : base(text, inner)
         {
             MessageData = new ExceptionMessageData(text, detailText);
-            DetailMessageData = new List<ExceptionMessageData>();
-            if (!string.IsNullOrEmpty(detailText)) DetailMessageData.Add(new ExceptionMessageData(detailText, ""));
+            DetailMessageData = ExceptionMessageData.DetailsOf(detailText);
         }
         public ExceptionMessageData MessageData { get; private set; }
         public IList<ExceptionMessageData> DetailMessageData { get; private set; }
@@ -73,8 +81,7 @@ namespace Siemens.Engineering
             : base(text, inner)
         {
             MessageData = new ExceptionMessageData(text, detailText);
-            DetailMessageData = new List<ExceptionMessageData>();
-            if (!string.IsNullOrEmpty(detailText)) DetailMessageData.Add(new ExceptionMessageData(detailText, ""));
+            DetailMessageData = ExceptionMessageData.DetailsOf(detailText);
         }
         public ExceptionMessageData MessageData { get; private set; }
         public IList<ExceptionMessageData> DetailMessageData { get; private set; }
