@@ -1,8 +1,11 @@
 """A typed view of STL networks: ``StatementList`` > ``StlStatement`` (notes §8).
 
-Each statement has a mnemonic (``StlToken Text``; blank lines are ``EMPTY_LINE``) and optionally an
-operand (an ``Access`` as in LAD/FBD, typed through :mod:`simatic_xml.flgnet`) carrying the line's
-comment. Only two STL networks exist in the corpus, so shapes beyond them are kept generic.
+Each statement has a mnemonic (``StlToken Text``; blank lines are ``EMPTY_LINE``), optionally a jump label
+declared on its line (``<LabelDeclaration><Label Name=…/></LabelDeclaration>`` before the token, as TIA's
+``SW.PlcBlocks.STL`` schemas order a statement's children: comments, label declaration, token, comments, access)
+and optionally an operand (an ``Access`` as in LAD/FBD, typed through :mod:`simatic_xml.flgnet`; a jump's operand
+is ``Scope="Label"``) carrying the line's comment. Only two STL networks exist in the corpus, so shapes beyond them
+are kept generic.
 """
 
 from __future__ import annotations
@@ -22,6 +25,12 @@ class StlStatement:
 
     token: str
     uid: str | None = None
+    label: str | None = None
+    """The jump label this line declares (``LABEL: A …`` in the editor)."""
+    label_attrs: dict[str, str] = field(default_factory=dict)
+    """The ``LabelDeclaration``'s attributes (its ``UId``), written back unchanged."""
+    label_line: int | None = None
+    """The file line of the ``LabelDeclaration``."""
     operand: flgnet.FlgAccess | XmlNode | None = None
     comment: str | None = None
     comment_attrs: dict[str, str] = field(default_factory=dict)
@@ -36,10 +45,16 @@ def from_xml(body: XmlNode) -> list[StlStatement]:
     out = []
     for node in body.children:
         kids = node.children
+        declared = _label(kids[0]) if node.tag == "StlStatement" and kids else None
+        if declared is not None:
+            kids = kids[1:]
         if node.tag != "StlStatement" or not kids or kids[0].tag != "StlToken" or kids[0].children \
                 or set(kids[0].attrs) != {"Text"} or any(k != "UId" for k in node.attrs):
             raise SchemaError(f"unexpected STL shape at <{node.tag}>", "StatementList")
         stmt = StlStatement(kids[0].attrs["Text"], node.attrs.get("UId"))
+        if declared is not None:
+            stmt.label, stmt.label_attrs, stmt.label_line = declared.children[0].attrs["Name"], dict(declared.attrs), \
+                declared.line
         rest = kids[1:]
         if rest and rest[0].tag == "Access":
             stmt.operand, stmt.comment, stmt.comment_attrs = _operand(rest[0])
@@ -47,6 +62,15 @@ def from_xml(body: XmlNode) -> list[StlStatement]:
         stmt.extra = list(rest)
         out.append(stmt)
     return out
+
+
+def _label(node: XmlNode) -> XmlNode | None:
+    """``node`` when it is a label declaration of the one shape read here (one ``<Label Name=…/>``)."""
+    inner = node.children
+    if node.tag == "LabelDeclaration" and len(inner) == 1 and inner[0].tag == "Label" \
+            and list(inner[0].attrs) == ["Name"] and not inner[0].children:
+        return node
+    return None
 
 
 def _operand(node: XmlNode) -> tuple[flgnet.FlgAccess | XmlNode, str | None, dict[str, str]]:
@@ -68,6 +92,9 @@ def to_xml(statements: list[StlStatement], namespace: str) -> XmlNode:
     nodes = []
     for stmt in statements:
         kids = [XmlNode("StlToken", ns, {"Text": stmt.token})]
+        if stmt.label is not None:
+            label = XmlNode("Label", ns, {"Name": stmt.label})
+            kids.insert(0, XmlNode("LabelDeclaration", ns, dict(stmt.label_attrs), [label]))
         if stmt.operand is not None:
             if isinstance(stmt.operand, XmlNode):
                 access = stmt.operand.copy()

@@ -49,7 +49,6 @@ from .types import (
 
 if TYPE_CHECKING:
     from simatic_xml.flgnet import Call as FCall
-    from simatic_xml.stl import StlStatement
     from simatic_xml.flgnet import FlgAccess, FlgNet, Part, Wire
     from simatic_xml.xmlnode import XmlNode
 
@@ -87,8 +86,6 @@ _OPERAND_PARTS = frozenset(["Contact", "Coil", "SCoil", "RCoil", "PContact", "NC
 """Bit instructions whose ``operand`` names the bit they scan or write (STEP 7 help, "---| |--- Normally open
 contact", "---( )--- Assign", "--(S)-- Set output"...: the operand is a parameter of the instruction, and a box
 whose operand is left empty shows ``<??.?>`` and does not compile)."""
-_STL_BIT_LOGIC = frozenset(["A", "AN", "O", "ON", "X", "XN", "=", "S", "R", "FP", "FN"])
-"""STL instructions whose operand is a bit."""
 _COMPARES = frozenset(["Eq", "Ne", "Gt", "Ge", "Lt", "Le", "InRange", "OutRange"])
 """Boxes whose SrcType types their inputs only: their ``out`` is the Bool result (power flow)."""
 _TYPED_BOXES = _COMPARES | frozenset([
@@ -216,21 +213,6 @@ class FlgNetChecks(CheckContext):
         members = system_box_members(part.name, self.p.cpu_family)
         if members is not None and members.get(pin.lower()) is None:
             self.err(at, "UNKNOWN_PARAMETER", param=pin, callee=part.name)
-
-    def stl_bits(self, statements: list[StlStatement]) -> None:
-        """An STL network: the operand of a bit logic instruction (A, AN, O, ON, X, XN, =, S, R, FP, FN) is a Bool
-        (STEP 7 help, STL bit logic operations, e.g. "A: AND": operand of data type BOOL; a timer or counter may
-        be scanned as in LAD). Other instructions and their operands are not checked."""
-        from simatic_xml.flgnet import FlgAccess
-
-        for st in statements:
-            if st.token.upper() not in _STL_BIT_LOGIC or not isinstance(st.operand, FlgAccess):
-                continue
-            typed = self.access_type(st.operand)
-            t = typed[1] if typed is not None else None
-            if isinstance(t, str) and t not in ("BOOL", LABEL, "TIMER", "COUNTER"):
-                self.err(_At(st.operand.line), "FLGNET_TYPE", name=_access_text(st.operand), type=display(t),
-                         part=st.token)
 
     def system_box_types(self, part: Part, operands: dict[str, _Operand]) -> None:
         """The operands at the pins of a system FB's box (TON, CTU, MC_POWER...) against the parameters' types, as

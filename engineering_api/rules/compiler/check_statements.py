@@ -17,7 +17,7 @@ from simatic_xml.scl.parse_expr import is_type_test
 from .builtins import checker_type
 from .check_calls import _text
 from .check_context import CheckContext
-from .program import BlockDef, access_root
+from .program import BlockDef, access_root, literal_int
 from .types import BIT_LIT, BITSTRINGS, INT_LIT, INTEGERS, NamedT, SclType, assignable, display
 
 __all__ = ["StatementChecks"]
@@ -113,6 +113,7 @@ class StatementChecks(CheckContext):
         if isinstance(st, str) and st not in _SELECTORS and not (st in INTEGERS or st in BITSTRINGS):
             self.err(s.selector, "CASE_SELECTOR", src=display(st))
             st = None
+        taken: list[tuple[int, int]] = []
         for br in s.branches:
             for label in br.labels:
                 if type(label) is A.CaseRange:
@@ -120,9 +121,30 @@ class StatementChecks(CheckContext):
                     self.case_label(label.high, st)
                 else:
                     self.case_label(label, st)
+                self.case_value_again(label, taken)
             self.body(br.body)
         if s.else_body:
             self.body(s.else_body)
+
+    def case_value_again(self, label: A.Expr | A.CaseRange, taken: list[tuple[int, int]]) -> None:
+        """A value that an earlier label of the same CASE already names (``1: ... 1:``, ``0..5: ... 3:``) is a
+        Warning ``CASE_DUPLICATE``: the first branch is taken for it and the later one never is. TIA's verdict is
+        not documented where searched (issue 50: the STEP 7 help's CASE page and the S7-1200/S7-1500 manuals as
+        indexed here say nothing on it; IEC compilers such as CODESYS refuse it as C0216 "Case label duplicate",
+        which is no evidence for TIA), and a false error is worse than a missed one. Only integer literals are
+        compared: named constants are not folded."""
+        if type(label) is A.CaseRange:
+            low, high = literal_int(label.low), literal_int(label.high)
+        else:
+            low = high = literal_int(label)
+        if low is None or high is None or low > high:
+            return
+        for first, last in taken:
+            if low <= last and first <= high:
+                self.err(label.low if type(label) is A.CaseRange else label, "CASE_DUPLICATE", "Warning",
+                         value=max(low, first))
+                break
+        taken.append((low, high))
 
     def type_case(self, s: A.Case) -> None:
         """``CASE TypeOf(#v) OF Real: ...`` (or TypeOfElements): every label is a data type (TIA help "TypeOf:

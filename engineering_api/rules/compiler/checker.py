@@ -40,6 +40,7 @@ from .check_expressions import (  # noqa: F401
 )
 from .check_flgnet import _BOOL_PARTS, FlgNetChecks, _access_expr, _access_text  # noqa: F401
 from .check_statements import _STMT, StatementChecks, _loop  # noqa: F401
+from .check_stl import StlChecks
 from .program import BlockDef, Program, TypeIssue
 from .types import (  # noqa: F401
     BIT_LIT,
@@ -103,6 +104,8 @@ MESSAGES = {
     "INDEX_TYPE": 'The array index must be of an integer data type, not "{src}".',
     "CASE_SELECTOR": 'The CASE expression must be of an integer or bit-string data type, not "{src}".',
     "CASE_LABEL": 'The CASE label {label} is not a constant of the data type "{type}" of the CASE expression.',
+    "CASE_DUPLICATE": "The CASE value {value} is already a label of an earlier branch; this branch is never taken "
+                      "for it.",
     "FOR_VARIABLE": 'The control variable "{name}" of a FOR loop must be of an integer data type, not "{src}".',
     "TYPE_MISMATCH": 'Implicit conversion of the data type "{src}" into the data type "{dst}" is not possible.',
     "OPERATOR_TYPE": 'The operator "{op}" is not defined for the data types "{left}" and "{right}".',
@@ -127,7 +130,7 @@ MESSAGES = {
 }
 
 
-class BlockChecker(StatementChecks, ExpressionChecks, CallChecks, FlgNetChecks):
+class BlockChecker(StatementChecks, ExpressionChecks, CallChecks, StlChecks):
     """The rules on one block: declarations here; statements, expressions, calls and LAD/FBD networks in
     its parts (their shared state and cross calls: :class:`~.check_context.CheckContext`). Every finding goes to
     ``out`` through :meth:`err`.
@@ -211,6 +214,8 @@ def check_block(program: Program, block: BlockDef, path: str | None = None) -> l
             chk.stl_bits(net.stl)
         else:
             chk.body(net.statements)
+    if any(net.stl for net in block.networks):
+        chk.stl_labels()
     return out
 
 

@@ -1,0 +1,82 @@
+"""STL networks: the operands of bit logic instructions, and the block's jump labels.
+
+A part of :class:`engineering_api.rules.compiler.checker.BlockChecker`, built on the LAD/FBD part (an STL operand is
+an ``Access`` typed as in LAD/FBD, :meth:`~.check_flgnet.FlgNetChecks.access_type`).
+
+Jump labels: the operand of a jump (JU, JC, JCN, JL, LOOP...) is a label of the same block, and a label marks one
+line of it. The STL simulator TrySim, which models Siemens' S7 STL, states both in its jump-label help
+(www.trysim.de, "Jump labels": "Within a block a jump label can only appear once"); Siemens' STL reference manual
+for S7-300/S7-400 has the jump instructions' rules, but its page was not found in the corpora searched for issue 50,
+so this cites the simulator. In SimaticML a line's label is ``<LabelDeclaration><Label Name=…/>`` before its
+``StlToken`` and a jump's operand ``<Access Scope="Label"><Label Name=…/>`` (the ``StlStatement`` type of TIA's
+``SW.PlcBlocks.STL`` schemas, v1 to v5), read by :mod:`simatic_xml.stl`. Labels are compared without case, as the
+LAD/FBD jumps are.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .check_flgnet import LABEL, FlgNetChecks, _access_text, _At
+from .types import display
+
+if TYPE_CHECKING:
+    from simatic_xml.stl import StlStatement
+
+__all__ = ["StlChecks"]
+
+_STL_BIT_LOGIC = frozenset(["A", "AN", "O", "ON", "X", "XN", "=", "ASSIGN", "S", "R", "FP", "FN", "RISE", "FALL"])
+"""STL instructions whose operand is a bit. SimaticML writes ``=`` as ``Assign`` and FP/FN as ``Rise``/``Fall``
+(the ``STL_TE`` token list of TIA's STL schema); the editor's spellings are kept for hand-written exports."""
+_MESSAGES = {
+    "STL_LABEL": 'The jump label "{label}" is not defined in the block.',
+    "STL_DUPLICATE_LABEL": 'The jump label "{label}" is declared more than once in the block.',
+}
+
+
+class StlChecks(FlgNetChecks):
+    """The STL rules; the block's labels are gathered once per block (:meth:`stl_labels`)."""
+
+    def stl_bits(self, statements: list[StlStatement]) -> None:
+        """An STL network: the operand of a bit logic instruction (A, AN, O, ON, X, XN, =, S, R, FP, FN) is a Bool
+        (STEP 7 help, STL bit logic operations, e.g. "A: AND": operand of data type BOOL; a timer or counter may
+        be scanned as in LAD), and a jump's label is one the block declares. Other instructions and their operands
+        are not checked."""
+        from simatic_xml.flgnet import FlgAccess
+
+        for st in statements:
+            if not isinstance(st.operand, FlgAccess):
+                continue
+            if st.operand.label is not None:
+                if st.operand.label.lower() not in self.stl_declared():
+                    self.stl_err("STL_LABEL", st.operand.line, label=st.operand.label)
+                continue
+            if st.token.upper() not in _STL_BIT_LOGIC:
+                continue
+            typed = self.access_type(st.operand)
+            t = typed[1] if typed is not None else None
+            if isinstance(t, str) and t not in ("BOOL", LABEL, "TIMER", "COUNTER"):
+                self.err(_At(st.operand.line), "FLGNET_TYPE", name=_access_text(st.operand), type=display(t),
+                         part=st.token)
+
+    def stl_labels(self) -> None:
+        """A label declared on two lines of the block's STL networks is an error at the second one."""
+        seen: set[str] = set()
+        for net in self.b.networks:
+            self.network = net.index
+            for st in net.stl or ():
+                if st.label is None:
+                    continue
+                if st.label.lower() in seen:
+                    self.stl_err("STL_DUPLICATE_LABEL", st.label_line or 0, label=st.label)
+                seen.add(st.label.lower())
+
+    def stl_declared(self) -> set[str]:
+        """Lower-case names of the labels the block's STL networks declare (a handful per block)."""
+        return {st.label.lower() for net in self.b.networks for st in net.stl or () if st.label is not None}
+
+    def stl_err(self, code: str, line: int, **kw: object) -> None:
+        """An error of this module's messages at the file ``line`` of its element (0: unknown)."""
+        from simatic_xml.scl.check import Diagnostic
+        self.out.append(Diagnostic(_MESSAGES[code].format(**kw), line, 0, self.b.name, "Error", self.path, code,
+                                   self.network))
