@@ -2,8 +2,9 @@
 
 Each operator makes at most one mutant per file: one change, in a copy of the file, that TIA refuses. A mutant is
 *detected* when the command reports an error the original file does not have (compared by code and message,
-so that line shifts do not count); the original itself is checked once. SCL sources go through ``scl check``
-and ``plc check``, SimaticML exports through ``plc check`` (``scl check`` reads no XML). Commands run with
+so that line shifts do not count), of the operator's own code where ``EXPECTED_CODE`` names one; the original
+itself is checked once. SCL sources go through ``scl check`` and ``plc check``, SimaticML exports through
+``simaticml check`` and ``plc check`` (``scl check`` reads no XML). Commands run with
 ``--allow-missing`` (a file alone lacks the rest of its program), except for the operators whose error is a
 missing object (``missing_block``, ``missing_instance_db``).
 
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
-__all__ = ("LEGAL", "OPERATORS", "Mutant", "corpus_files", "detect", "mutants", "rates")
+__all__ = ("EXPECTED_CODE", "LEGAL", "OPERATORS", "Mutant", "corpus_files", "detect", "mutants", "rates")
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 
@@ -385,6 +386,32 @@ def stl_wrong_operand_type(text: str) -> Optional[tuple[str, str]]:
     return mutated, "STL bit operand -> #mut_int (Int)"
 
 
+_STL_FIRST = re.compile(r'(<StatementList [^>]*>\s*<StlStatement(?: UId="\d+")?>.*?</StlStatement>)', re.DOTALL)
+
+
+def _stl_insert(text: str, statements: str) -> Optional[str]:
+    """``text`` with ``statements`` put after the first statement of its first STL network (None: no STL)."""
+    site = _STL_FIRST.search(text)
+    return None if site is None else text[:site.end()] + statements + text[site.end():]
+
+
+def stl_jump_undefined_label(text: str) -> Optional[tuple[str, str]]:
+    """A jump (JU) to a label no line of the block declares: a jump's operand is a label of the same block (the
+    STL jump instructions; ``engineering_api/rules/compiler/check_stl.py`` cites the rule). STL_LABEL."""
+    mutated = _stl_insert(text, '<StlStatement><StlToken Text="JU" /><Access Scope="Label"><Label Name="MUT1" />'
+                                '</Access></StlStatement>')
+    return None if mutated is None else (mutated, "JU MUT1 added (no line declares MUT1)")
+
+
+def stl_duplicate_label(text: str) -> Optional[tuple[str, str]]:
+    """The same jump label declared on two lines (two ``MUT1: NOP 0``): a label marks one line of its block
+    (``check_stl.py`` cites the rule). STL_DUPLICATE_LABEL."""
+    line = ('<StlStatement><LabelDeclaration><Label Name="MUT1" /></LabelDeclaration><StlToken Text="NOP_0" />'
+            '</StlStatement>')
+    mutated = _stl_insert(text, line + line)
+    return None if mutated is None else (mutated, "MUT1: NOP 0 added twice")
+
+
 SCL_OPERATORS: dict[str, Callable[[str], Optional[tuple[str, str]]]] = {
     "undeclared_local": undeclared_local,
     "string_into_number": string_into_number,
@@ -405,7 +432,17 @@ XML_OPERATORS: dict[str, Callable[[str], Optional[tuple[str, str]]]] = {
     "graph_jump_missing_step": graph_jump_missing_step,
     "graph_transition_not_bool": graph_transition_not_bool,
     "stl_wrong_operand_type": stl_wrong_operand_type,
+    "stl_jump_undefined_label": stl_jump_undefined_label,
+    "stl_duplicate_label": stl_duplicate_label,
 }
+EXPECTED_CODE = {
+    "graph_jump_missing_step": "GRAPH_REFERENCE",
+    "graph_transition_not_bool": "FLGNET_TYPE",
+    "stl_wrong_operand_type": "FLGNET_TYPE",
+    "stl_jump_undefined_label": "STL_LABEL",
+    "stl_duplicate_label": "STL_DUPLICATE_LABEL",
+}
+"""Operator -> the code its mutants must be refused with (other operators: any new error counts)."""
 OPERATORS = {**SCL_OPERATORS, **XML_OPERATORS}
 _MISSING_OPERATORS = frozenset(["lad_missing_block", "lad_missing_instance_db"])
 
@@ -468,7 +505,9 @@ def detect(mutant: Mutant, command: str, baseline: dict) -> bool:
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(folder) / mutant.path.name
         copy.write_text(mutant.text, encoding="utf-8")
-        return bool(_errors(command, copy, allow) - baseline[key])
+        new = _errors(command, copy, allow) - baseline[key]
+    wanted = EXPECTED_CODE.get(mutant.operator)
+    return any(code == wanted for code, _ in new) if wanted else bool(new)
 
 
 def rates(found: list[Mutant], show_misses: bool = False) -> dict[str, dict[str, tuple[int, int]]]:
@@ -476,7 +515,7 @@ def rates(found: list[Mutant], show_misses: bool = False) -> dict[str, dict[str,
     table: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     baseline: dict = {}
     for mutant in found:
-        commands = ["plc"] if mutant.path.suffix.lower() == ".xml" else ["scl", "plc"]
+        commands = ["simaticml", "plc"] if mutant.path.suffix.lower() == ".xml" else ["scl", "plc"]
         for command in commands:
             hit = detect(mutant, command, baseline)
             cell = table[mutant.operator][command]
@@ -494,15 +533,16 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--show-misses", action="store_true", help="print each mutant a command accepts")
     args = parser.parse_args(argv)
     table = rates(list(mutants(corpus_files(), args.limit, args.operator)), args.show_misses)
-    print(f"{'operator':26} {'scl check':>14} {'plc check':>14}")
+    print(f"{'operator':26} {'scl/simaticml check':>20} {'plc check':>14}")
     for operator in OPERATORS:
         cells = table.get(operator, {})
         shown = []
-        for command in ("scl", "plc"):
+        own = "simaticml" if operator in XML_OPERATORS else "scl"
+        for command in (own, "plc"):
             hit, total = cells.get(command, (0, 0))
             shown.append(f"{hit}/{total} ({100 * hit // total}%)" if total else "-")
         legal = f"  TIA accepts: {LEGAL[operator]}" if operator in LEGAL else ""
-        print(f"{operator:26} {shown[0]:>14} {shown[1]:>14}{legal}")
+        print(f"{operator:26} {shown[0]:>20} {shown[1]:>14}{legal}")
     return 0
 
 
