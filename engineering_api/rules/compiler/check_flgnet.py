@@ -477,8 +477,10 @@ def _unsliced(node: A.Expr) -> A.Expr:
 
 def _block_labels(block: BlockDef) -> set[str]:
     """Lower-case names of the jump labels the block's LAD/FBD networks declare: recomputed per jump, a handful
-    per block."""
-    return {name.lower() for net in block.networks if net.flgnet is not None for name in net.flgnet.labels()}
+    per block. The labels of its STL lines count too (a block may mix STL and LAD/FBD networks): a LAD jump to one
+    of them is not judged a missing label."""
+    return {name.lower() for net in block.networks if net.flgnet is not None for name in net.flgnet.labels()} | {
+        st.label.lower() for net in block.networks for st in net.stl or () if st.label is not None}
 
 
 def _access_expr(acc: FlgAccess) -> A.Expr | None:

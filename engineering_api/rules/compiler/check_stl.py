@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .check_flgnet import LABEL, FlgNetChecks, _access_text, _At
+from .check_flgnet import LABEL, FlgNetChecks, _access_text, _At, _block_labels
 from .types import display
 
 if TYPE_CHECKING:
@@ -48,7 +48,8 @@ class StlChecks(FlgNetChecks):
             if not isinstance(st.operand, FlgAccess):
                 continue
             if st.operand.label is not None:
-                if st.operand.label.lower() not in self.stl_declared():
+                declared = self.stl_declared()
+                if declared is not None and st.operand.label.lower() not in declared:
                     self.stl_err("STL_LABEL", st.operand.line, label=st.operand.label)
                 continue
             if st.token.upper() not in _STL_BIT_LOGIC:
@@ -71,9 +72,14 @@ class StlChecks(FlgNetChecks):
                     self.stl_err("STL_DUPLICATE_LABEL", st.label_line or 0, label=st.label)
                 seen.add(st.label.lower())
 
-    def stl_declared(self) -> set[str]:
-        """Lower-case names of the labels the block's STL networks declare (a handful per block)."""
-        return {st.label.lower() for net in self.b.networks for st in net.stl or () if st.label is not None}
+    def stl_declared(self) -> set[str] | None:
+        """Lower-case names of the labels the block's STL lines declare; None unless every network of the block is
+        an STL network that was read: a LAD/FBD network's label is not in a V16-V18 export (FlgNet v4 has no
+        ``Labels``) and an unread network's labels are unknown, so no jump is judged then rather than a false
+        error."""
+        if not all(net.stl is not None for net in self.b.networks):
+            return None
+        return _block_labels(self.b)
 
     def stl_err(self, code: str, line: int, **kw: object) -> None:
         """An error of this module's messages at the file ``line`` of its element (0: unknown)."""

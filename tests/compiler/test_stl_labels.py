@@ -1,0 +1,54 @@
+"""STL jump labels where the block's labels are not all known: no jump is judged then (a false error is the worst
+defect). The seeded ``stl_jump_undefined_label.xml`` (a JC to MISS, which no line declares: STL_LABEL) with one
+network made unreadable, or with a LAD network beside its STL ones (a V18 LAD network's label is not exported)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from engineering_api.rules.compiler import check_block
+from engineering_api.rules.compiler.program import Program
+from engineering_api.rules.compiler.project import _block_def
+from fakes.program import read_object
+
+SEEDED = Path(__file__).parent / "seeded" / "stl_jump_undefined_label.xml"
+_LAD = """<NetworkSource><FlgNet xmlns="http://www.siemens.com/automation/Openness/SW/NetworkSource/FlgNet/v4">
+  <Parts>
+    <Access Scope="LocalVariable" UId="21"><Symbol><Component Name="done" /></Symbol></Access>
+    <Part Name="Coil" UId="22" />
+  </Parts>
+  <Wires>
+    <Wire UId="23"><Powerrail /><NameCon UId="22" Name="in" /></Wire>
+    <Wire UId="24"><IdentCon UId="21" /><NameCon UId="22" Name="operand" /></Wire>
+  </Wires>
+</FlgNet></NetworkSource>
+          <ProgrammingLanguage>LAD</ProgrammingLanguage>"""
+
+
+def _codes(text: str) -> list[str]:
+    lines = text.encode().split(b"\n")
+    block = _block_def(read_object(b"\n".join(lines[:1] + lines[2:]), project_version="V18"))
+    program = Program(closed=True)
+    program.add(block)
+    return [d.code for d in check_block(program, block) if d.severity == "Error"]
+
+
+def _second_network(text: str, replacement: str) -> str:
+    start = text.index("<NetworkSource>", text.index('ID="4"'))
+    end = text.index("</ProgrammingLanguage>", start) + len("</ProgrammingLanguage>")
+    return text[:start] + replacement + text[end:]
+
+
+def test_the_seeded_jump_is_refused() -> None:
+    assert _codes(SEEDED.read_text(encoding="utf-8")) == ["STL_LABEL"]
+
+
+def test_no_jump_is_judged_beside_an_stl_network_that_was_not_read() -> None:
+    text = SEEDED.read_text(encoding="utf-8")
+    start = text.index("<StlStatement", text.index('ID="4"'))
+    unread = text[:start] + '<StlStatement><Blank /><StlToken Text="NOP_0" /></StlStatement>' + text[start:]
+    assert _codes(unread) == []
+
+
+def test_no_jump_is_judged_beside_a_lad_network_whose_labels_are_not_exported() -> None:
+    assert _codes(_second_network(SEEDED.read_text(encoding="utf-8"), _LAD)) == []
