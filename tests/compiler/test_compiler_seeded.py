@@ -41,7 +41,7 @@ def test_there_is_one_seeded_source_per_rule() -> None:
         "WRONG_PARAMETER", "TYPE_MISMATCH", "OPERATOR_TYPE", "WRITE_CONSTANT", "DUPLICATE_NAME",
         "NOT_LOCAL", "MISSING_TAG", "EXIT_OUTSIDE_LOOP", "CONTINUE_OUTSIDE_LOOP", "UNKNOWN_INSTRUCTION",
         "OUTPUT_TYPE", "INOUT_TYPE", "INDEX_TYPE", "INDEX_RANGE", "CASE_SELECTOR", "CASE_LABEL", "FOR_VARIABLE", "LITERAL_RANGE",
-        "FLGNET_PIN_TYPE",
+        "FLGNET_PIN_TYPE", "CASE_DUPLICATE", "STL_LABEL", "STL_DUPLICATE_LABEL",
     } <= codes
     assert None in codes, "a legal seeded source ('no diagnostics') shows the legal forms"
 
