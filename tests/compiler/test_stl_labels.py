@@ -52,3 +52,18 @@ def test_no_jump_is_judged_beside_an_stl_network_that_was_not_read() -> None:
 
 def test_no_jump_is_judged_beside_a_lad_network_whose_labels_are_not_exported() -> None:
     assert _codes(_second_network(SEEDED.read_text(encoding="utf-8"), _LAD)) == []
+
+
+def test_a_labelled_statement_reads_and_writes_back_unchanged() -> None:
+    from simatic_xml import stl
+    from simatic_xml.xmlnode import from_lxml
+    from lxml import etree
+
+    ns = "http://www.siemens.com/automation/Openness/SW/NetworkSource/StatementList/v4"
+    body = from_lxml(etree.fromstring(
+        f'<StatementList xmlns="{ns}"><StlStatement UId="21"><LabelDeclaration UId="22"><Label Name="M001" />'
+        '</LabelDeclaration><StlToken Text="NOP_0" /></StlStatement><StlStatement UId="23"><StlToken Text="JU" />'
+        '<Access Scope="Label"><Label Name="M001" /></Access></StlStatement></StatementList>'))
+    statements = stl.from_xml(body)
+    assert [(s.label, s.label_attrs, s.token) for s in statements] == [("M001", {"UId": "22"}, "NOP_0"), (None, {}, "JU")]
+    assert stl.to_xml(statements, ns) == body
