@@ -67,3 +67,12 @@ def test_a_labelled_statement_reads_and_writes_back_unchanged() -> None:
     statements = stl.from_xml(body)
     assert [(s.label, s.label_attrs, s.token) for s in statements] == [("M001", {"UId": "22"}, "NOP_0"), (None, {}, "JU")]
     assert stl.to_xml(statements, ns) == body
+
+
+def test_labels_that_differ_only_in_case_are_not_judged_duplicates() -> None:
+    """Whether TIA's STL labels are case-sensitive was not found documented: ``SKIP:`` and ``skip:`` in one block
+    are accepted (the seeded block declares SKIP twice, the same spelling: STL_DUPLICATE_LABEL)."""
+    text = (Path(__file__).parent / "seeded" / "stl_duplicate_label.xml").read_text(encoding="utf-8")
+    assert _codes(text) == ["STL_DUPLICATE_LABEL"]
+    second = text.index('ID="4"')
+    assert _codes(text[:second] + text[second:].replace('<Label Name="SKIP" />', '<Label Name="skip" />', 1)) == []

@@ -9,8 +9,10 @@ line of it. The STL simulator TrySim, which models Siemens' S7 STL, states both 
 for S7-300/S7-400 has the jump instructions' rules, but its page was not found in the corpora searched for issue 50,
 so this cites the simulator. In SimaticML a line's label is ``<LabelDeclaration><Label Name=…/>`` before its
 ``StlToken`` and a jump's operand ``<Access Scope="Label"><Label Name=…/>`` (the ``StlStatement`` type of TIA's
-``SW.PlcBlocks.STL`` schemas, v1 to v5), read by :mod:`simatic_xml.stl`. Labels are compared without case, as the
-LAD/FBD jumps are.
+``SW.PlcBlocks.STL`` schemas, v1 to v5), read by :mod:`simatic_xml.stl`. A jump finds its label without regard to
+case, as a LAD/FBD jump does (``JU skip`` finds ``SKIP:``). Whether TIA's STL labels are
+case-sensitive was not found in Siemens' documentation (TrySim says "The capitalization is significant"), so two
+labels differing only in case are not reported as declared twice: both comparisons err on the side of accepting.
 """
 
 from __future__ import annotations
@@ -61,16 +63,17 @@ class StlChecks(FlgNetChecks):
                          part=st.token)
 
     def stl_labels(self) -> None:
-        """A label declared on two lines of the block's STL networks is an error at the second one."""
+        """A label declared on two lines of the block's STL networks is an error at the second one (the same
+        spelling: labels that differ in case are not judged)."""
         seen: set[str] = set()
         for net in self.b.networks:
             self.network = net.index
             for st in net.stl or ():
                 if st.label is None:
                     continue
-                if st.label.lower() in seen:
+                if st.label in seen:
                     self.stl_err("STL_DUPLICATE_LABEL", st.label_line or 0, label=st.label)
-                seen.add(st.label.lower())
+                seen.add(st.label)
 
     def stl_declared(self) -> set[str] | None:
         """Lower-case names of the labels the block's STL lines declare; None unless every network of the block is
