@@ -28,13 +28,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from simatic_xml.scl import ast as A
 from simatic_xml.scl.errors import ClassicSclNotSupportedError, SclSyntaxError
 from simatic_xml.scl.lexer import tokenize
 from simatic_xml.scl.parser import looks_classic, parse
 
 from .layout import numbered_block, relayout
 
-__all__ = ("FormatResult", "format_source")
+__all__ = ("FormatResult", "bare_local", "format_source")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,23 +48,45 @@ class FormatResult:
     refused: str | None = None
 
 
+def bare_local(source: A.SourceFile) -> A.Name | None:
+    """A local that the code names without ``#`` (``NowTck := TIME_TCK();`` for ``#NowTck``), as classic
+    STEP 7 SCL does: TIA's export writes ``#`` before every local (all corpus exports), so it wrote no such
+    source. The data blocks' start values name their members bare, as TIA writes them."""
+    for block in source.blocks:
+        if block.kind in ("DATA_BLOCK", "TYPE"):
+            continue
+        declared = {decl.name.casefold() for section in block.sections for decl in section.decls}
+        if block.kind == "FUNCTION":
+            declared.add(block.name.casefold())
+        for stmt in block.body:
+            for node in A.walk(stmt):
+                if isinstance(node, A.Name) and node.scope == "bare" and node.name.casefold() in declared:
+                    return node
+    return None
+
+
 def _refusal(text: str) -> str | None:
     """Why ``text`` is not formatted, or None."""
     try:
-        parse(text)
+        source = parse(text)
     except ClassicSclNotSupportedError as err:
         return (f"classic STEP 7 SCL, which TIA Portal does not write: {err.message} (line {err.line}, "
-                f"column {err.col}); left as it is")
+                f"column {err.col})")
     except SclSyntaxError as err:
-        return f"the source does not parse: {err.message} (line {err.line}, column {err.col}); left as it is"
+        return f"the source does not parse: {err.message} (line {err.line}, column {err.col})"
     toks = tokenize(text)
     numbered = numbered_block(toks)
     if numbered is not None:
         return (f"classic STEP 7 SCL, which TIA Portal does not write: the block name {numbered.text} is an "
-                f"absolute number (line {numbered.line}); TIA names blocks in quotes; left as it is")
+                f"absolute number (line {numbered.line}); TIA names blocks in quotes")
+    bare = bare_local(source)
+    if bare is not None:
+        return (f"not a source TIA Portal writes: the code names the local {bare.name} without '#' (line "
+                f"{bare.line}), as classic STEP 7 SCL and hand-written sources do, where TIA's export writes "
+                f"#{bare.name}")
     if looks_classic(text, toks):
         return ("classic STEP 7 SCL, which TIA Portal does not write: no '#' local, and KNOW_HOW_PROTECT or a "
-                "quoted VERSION; left as it is")
+                "quoted VERSION")
     return None
 
 
