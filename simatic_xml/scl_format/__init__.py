@@ -59,8 +59,11 @@ def bare_local(source: A.SourceFile) -> A.Name | None:
         if block.kind == "FUNCTION":
             declared.add(block.name.casefold())
         for stmt in block.body:
-            for node in A.walk(stmt):
-                if isinstance(node, A.Name) and node.scope == "bare" and node.name.casefold() in declared:
+            nodes = list(A.walk(stmt))
+            callees = {id(node.callee) for node in nodes if isinstance(node, A.Call)}
+            for node in nodes:
+                if isinstance(node, A.Name) and node.scope == "bare" and node.name.casefold() in declared \
+                        and id(node) not in callees:  # LEN(IN := #s) calls the instruction beside a local len
                     return node
     return None
 
