@@ -142,6 +142,8 @@ def mutate_code(text: str) -> str:
     bom = text[: len(text) - len(body)]
     newline = "\r\n" if "\r\n" in body else "\n"
     plain = body.replace("\r\n", "\n")
-    code = _code_lines(tokenize(plain))
+    toks = tokenize(plain, keep_comments=True)
+    inside_comments = {t.line + n for t in toks if t.kind == "COMMENT" for n in range(1, t.text.count("\n") + 1)}
+    code = _code_lines(toks) - inside_comments
     plain = _apply(plain, _edits(plain, code, layout=False))
     return bom + newline.join(_reindent(plain.split("\n"), code, set(), "\t   "))
