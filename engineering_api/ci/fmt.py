@@ -9,8 +9,9 @@ naming it; ``--diff`` writes nothing and prints a unified diff of each change (w
 
 A source the formatter leaves alone (classic STEP 7 SCL, text that does not parse) is named with the reason on
 standard error and does not fail the run; nor does a binary file in a directory (a TIA project folder's SQLite
-``.db``), which is skipped. A file that is not UTF-8 text, or cannot be read or written, is an error (exit 1):
-TIA V14 and later write sources in UTF-8 with a BOM, and a file of another encoding is not rewritten.
+``.db``), which is skipped. A file that is not UTF-8 text, or cannot be read or written, is an error (exit 1) and
+stays as it is: every TIA export of the corpus is UTF-8 with a BOM, and a file of another encoding (older TIA
+versions wrote Windows-1252) is not rewritten.
 Exit status: 0 done, 1 ``--check``/``--diff --check`` found a change or a file failed, 2 usage.
 """
 
@@ -70,7 +71,8 @@ def _read(path: str, tally: _Tally) -> str | None:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        _note(f"error: {path}: not UTF-8 (byte {exc.start}); TIA writes sources in UTF-8: not formatted")
+        _note(f"error: {path}: not UTF-8 (byte {exc.start}): not formatted, a source in another encoding is not "
+              "rewritten")
         tally.failed += 1
         return None
 

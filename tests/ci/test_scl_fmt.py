@@ -82,7 +82,7 @@ def test_binary_and_undecodable_files_are_reported_and_the_rest_is_formatted(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "XRef.db").write_bytes(b"SQLite format 3\x00" + bytes(range(256)))
     latin = tmp_path / "Latin.scl"
-    latin.write_bytes(BAD_LAYOUT.lstrip("\ufeff").replace("go", "gr\u00fc\u00df").encode("cp1252"))  # TIA V13
+    latin.write_bytes(BAD_LAYOUT.lstrip("\ufeff").replace("go", "gr\u00fc\u00df").encode("cp1252"))  # Windows-1252
     path = _source(tmp_path, "Motor.scl", BAD_LAYOUT)
     assert main(["scl", "fmt", str(tmp_path)]) == 1
     err = capsys.readouterr().err
