@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from simatic_xml.scl import ast as A
 from simatic_xml.scl.errors import ClassicSclNotSupportedError, SclSyntaxError
-from simatic_xml.scl.lexer import tokenize
+from simatic_xml.scl.lexer import Token, tokenize
 from simatic_xml.scl.parser import looks_classic, parse
 
 from .layout import numbered_block, relayout
@@ -68,8 +68,8 @@ def bare_local(source: A.SourceFile) -> A.Name | None:
     return None
 
 
-def _refusal(text: str) -> str | None:
-    """Why ``text`` is not formatted, or None."""
+def _refusal(text: str, with_comments: list[Token]) -> str | None:
+    """Why ``text`` is not formatted, or None; ``with_comments`` its tokens, comments included."""
     try:
         source = parse(text)
     except ClassicSclNotSupportedError as err:
@@ -77,7 +77,7 @@ def _refusal(text: str) -> str | None:
                 f"column {err.col})")
     except SclSyntaxError as err:
         return f"the source does not parse: {err.message} (line {err.line}, column {err.col})"
-    toks = tokenize(text)
+    toks = [t for t in with_comments if t.kind != "COMMENT"]
     numbered = numbered_block(toks)
     if numbered is not None:
         return (f"classic STEP 7 SCL, which TIA Portal does not write: the block name {numbered.text} is an "
@@ -99,9 +99,13 @@ def format_source(text: str) -> FormatResult:
     body = text[len(bom):]
     newline = "\r\n" if "\r\n" in body else "\n"
     plain = body.replace("\r\n", "\n")
-    reason = _refusal(plain)
+    try:
+        toks = tokenize(plain, keep_comments=True)
+    except SclSyntaxError:
+        toks = []  # parse() says where
+    reason = _refusal(plain, toks)
     if reason is not None:
         return FormatResult(text, False, reason)
-    lines = relayout(plain, tokenize(plain, keep_comments=True))
+    lines = relayout(plain, toks)
     out = bom + newline.join(lines)
     return FormatResult(out, out != text)

@@ -92,11 +92,11 @@ def relayout(text: str, toks: list[Token]) -> list[str]:
         decl_end = block.begin.line if block.begin is not None else close_line
         profile = _profile(lines, start, decl_end)
         if block.opener.kind == "TYPE" or block.begin is None:
-            out.extend(declaration_lines(lines, by_line, start, close_line, profile))
+            out.extend(declaration_lines(text, lines, by_line, (start, close_line), profile))
         else:
-            out.extend(declaration_lines(lines, by_line, start, decl_end, profile))
+            out.extend(declaration_lines(text, lines, by_line, (start, decl_end), profile))
             if block.opener.kind == "DATA_BLOCK":
-                out.extend(start_value_lines(lines, by_line, decl_end + 1, close_line, profile))
+                out.extend(start_value_lines(text, lines, by_line, (decl_end + 1, close_line), profile))
             else:
                 out.extend(code_lines(lines, by_line, decl_end + 1, close_line - 1))
                 out.append(_closer_line(lines, by_line, close_line))

@@ -126,26 +126,18 @@ def _trailing(comments: list[Token], last: Token, text: str) -> str | None:
     return gap + comment.text
 
 
-def declaration_lines(lines: list[str], by_line: dict[int, list[Token]], first: int, last: int,
+def declaration_lines(text: str, lines: list[str], by_line: dict[int, list[Token]], span: tuple[int, int],
                       profile: Profile) -> list[str]:
-    """Lines ``first``..``last`` (1-based, inclusive) of a block's header and declarations."""
+    """Lines ``span`` (1-based, both included) of a block's header and declarations; ``lines`` are those of
+    ``text``, ``by_line`` its tokens by line."""
+    first, last = span
     state = _State(profile)
-    text = "\n".join(lines)
-    skip_until = 0
+    covered = _comment_lines(by_line, first, last)
     for number in range(first, last + 1):
-        if number <= skip_until:
-            continue
-        toks = by_line.get(number, [])
-        spans = [t for t in toks if t.kind == "COMMENT" and "\n" in t.text]
-        if spans:  # a comment over several lines: its lines stay as written
-            end = max(t.line + t.text.count("\n") for t in spans)
+        if number in covered:  # a comment over several lines: its lines stay as written
             state.emit(lines[number - 1])
-            for extra in range(number + 1, end + 1):
-                if extra <= last:
-                    state.emit(lines[extra - 1])
-            skip_until = end
-            continue
-        _line(state, lines[number - 1], toks, text)
+        else:
+            _line(state, lines[number - 1], by_line.get(number, []), text)
     return _blank_lines(state)
 
 
@@ -311,10 +303,10 @@ def _comment_lines(by_line: dict[int, list[Token]], first: int, last: int) -> se
     return covered
 
 
-def start_value_lines(lines: list[str], by_line: dict[int, list[Token]], first: int, last: int,
+def start_value_lines(text: str, lines: list[str], by_line: dict[int, list[Token]], span: tuple[int, int],
                       profile: Profile) -> list[str]:
-    """A data block's start values (``BEGIN`` to ``END_DATA_BLOCK``, line ``last``), three blanks in."""
-    text = "\n".join(lines)
+    """A data block's start values (``span``: the line after ``BEGIN`` to ``END_DATA_BLOCK``), three blanks in."""
+    first, last = span
     out: list[str] = []
     pad = " " * max(profile.section, 3)
     covered = _comment_lines(by_line, first, last)
