@@ -78,8 +78,9 @@ def _read(path: str, tally: _Tally) -> str | None:
 
 
 def _write(path: str, text: str) -> None:
-    """``text`` into ``path`` through a file beside it, so a crash never leaves half a source."""
-    target = Path(path)
+    """``text`` into ``path`` through a file beside it, so a crash never leaves half a source (a symbolic link
+    stays one: its target is rewritten)."""
+    target = Path(path).resolve()
     handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".fmt", dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as out:

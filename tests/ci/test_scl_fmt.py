@@ -47,6 +47,15 @@ def test_fmt_rewrites_in_place_and_a_second_run_changes_nothing(tmp_path: Path,
     assert [p.name for p in tmp_path.iterdir()] == ["Motor.scl"]  # no temporary file left
 
 
+def test_a_symbolic_link_stays_one(tmp_path: Path) -> None:
+    real = _source(tmp_path, "real/Motor.scl", BAD_LAYOUT)
+    link = tmp_path / "Motor.scl"
+    link.symlink_to(real)
+    assert main(["scl", "fmt", str(link)]) == 0
+    assert link.is_symlink()
+    assert real.read_bytes() == TIA_LAYOUT.encode("utf-8")
+
+
 def test_check_names_what_would_change_and_writes_nothing(tmp_path: Path,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
     bad = _source(tmp_path, "a/Motor.scl", BAD_LAYOUT)

