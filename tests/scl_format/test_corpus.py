@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from simatic_xml.scl.lexer import tokenize
 from simatic_xml.scl_format import format_source
 
 from .corpus import CORPUS, by_style, mutate_layout
@@ -75,3 +76,19 @@ def test_a_classic_step7_source_is_left_alone_with_the_reason(rel: str) -> None:
     assert "TIA Portal" in result.refused
     assert result.text == text
     assert not result.changed
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    """The source's tokens: comments, strings, quoted names and region names exactly, the rest up to case."""
+    exact = {"COMMENT", "STRING", "QIDENT", "TEXT", "TITLE"}
+    return [(t.kind, t.text if t.kind in exact else t.text.upper())
+            for t in tokenize(text.lstrip("\ufeff"), keep_comments=True)]
+
+
+@pytest.mark.parametrize("rel", EXPORTS + HAND_WRITTEN)
+def test_formatting_loses_no_comment_pragma_region_or_string(rel: str) -> None:
+    text = _text(rel)
+    for source in (text, mutate_layout(text)) if rel in EXPORTS else (text,):
+        result = format_source(source)
+        if result.refused is None:
+            assert _tokens(result.text) == _tokens(source)
