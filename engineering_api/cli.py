@@ -282,7 +282,12 @@ def cmd_simaticml(args: argparse.Namespace) -> int:
 
 
 def cmd_scl(args: argparse.Namespace) -> int:
-    """Offline SCL tools: check sources (syntax and the semantic rules that need no project), build blocks."""
+    """Offline SCL tools: check sources (syntax and the semantic rules that need no project), build blocks,
+    format sources as TIA exports them."""
+    if args.scl_command == "fmt":
+        from engineering_api.ci import fmt
+
+        return fmt.run(args)
     if args.scl_command == "build":
         from engineering_api.ci import build
 
@@ -409,6 +414,10 @@ def build_parser() -> argparse.ArgumentParser:
     scl_check = scl_sub.add_parser("check", help="parse and check SCL sources on their own; exit 1 on errors")
     add_scl_check(scl_check)
     _add_scl_build(scl_sub)
+    from engineering_api.ci import fmt
+
+    fmt.add_arguments(scl_sub.add_parser("fmt", help="write SCL sources as TIA Portal exports them (in place); "
+                                         "--check: exit 1 if a file would change"))
 
     plc_sub = _command_group(sub, "plc", "offline PLC program tools", cmd_plc)
     plc_check = plc_sub.add_parser("check", help="compile an exported PLC program (SimaticML and SCL files) as "
