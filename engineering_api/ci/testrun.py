@@ -42,7 +42,7 @@ from .sarif import to_sarif
 from .testrun_plc import load_plc
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable
 
     from engineering_api.backend.port import EngineeringBackend
 
