@@ -38,6 +38,9 @@ DATA_BLOCK "IO"
       raw : Int;
       norm : Real;
       value : Real;
+      start : Bool;
+      done : Bool;
+      delay : TON_TIME;
    END_VAR
 BEGIN
 END_DATA_BLOCK
@@ -47,6 +50,8 @@ ORGANIZATION_BLOCK "Main"
 BEGIN
     "Filter_DB"();
     "Denormalisation"(actual_value_INT := "IO".raw, normalisation := "IO".norm, actual_value_REAL => "IO".value);
+    "IO".delay(IN := "IO".start, PT := T#10s);
+    "IO".done := "IO".delay.Q;
 END_ORGANIZATION_BLOCK
 """
 ENABLE = {'"Filter_DB".input': 10.0, '"Filter_DB".enable': True, '"Filter_DB".timeConstant': 1.0,
@@ -58,11 +63,14 @@ CASES: list[dict[str, Any]] = [
     {"name": "Denormalisation scales the raw value",
      "steps": [{"write": {'"IO".raw': 8192, '"IO".norm': 100.0}, "waitMs": 50,
                 "assert": {'"IO".value': {"expected": 50.0}}}]},
+    {"name": "Delay of 10 s in virtual time",
+     "steps": [{"write": {'"IO".start': True}, "waitMs": 9990, "assert": {'"IO".done': False}},
+               {"waitMs": 20, "assert": {'"IO".done': True}}]},
     {"name": "Filter reaches its input at once",
      "steps": [{"description": "enabled", "write": ENABLE, "cycles": 1,
                 "assert": {'"Filter_DB".output': {"expected": 10.0}}}]},
 ]
-"""Two cases that pass, and one whose expectation is wrong: after one cycle the filter's output is 5.0."""
+"""Three cases that pass, and one whose expectation is wrong: after one cycle the filter's output is 5.0."""
 
 
 def _run(*argv: str) -> tuple[int, str, str]:
@@ -118,10 +126,10 @@ def test_a_failing_assertion_fails_the_run_naming_test_values_and_next_step(repo
     assert 'test "Filter reaches its input at once" failed at steps[1] (enabled)' in failure
     assert '"Filter_DB".output is 5.0 (Real); expected == 10.0' in failure  # actual and expected
     assert "Next: check how the program sets" in failure
-    assert out.splitlines()[-1].startswith("PLC tests FAILED: 2 passed, 1 failed")
+    assert out.splitlines()[-1].startswith("PLC tests FAILED: 3 passed, 1 failed")
 
     suite = ET.parse(repository / "report.xml").getroot().find("testsuite")
-    assert suite is not None and (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("3", "1", "0")
+    assert suite is not None and (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("4", "1", "0")
     failed = [case.get("name") for case in suite.iter("testcase") if case.find("failure") is not None]
     assert failed == ["Filter reaches its input at once"]
 
@@ -168,16 +176,22 @@ def test_a_test_naming_a_block_that_does_not_exist_is_an_error_of_that_case(repo
 def test_a_malformed_test_file_is_reported_at_its_line_and_the_other_tests_run(repository: Path) -> None:
     tests = repository / "plc" / "tests"
     (tests / "broken.test.json").write_text('[\n  {"name": "x",\n   "steps": [{"cycles": 1,}]}\n]\n')
-    (tests / "nothing.test.json").write_text(json.dumps({"name": "asserts nothing", "steps": [{"cycles": 1}]}))
+    (tests / "nothing.test.json").write_text(json.dumps([{"name": "asserts nothing", "steps": [{"cycles": 1}]},
+                                                         {**CASES[0], "name": "FILTER passes its input when disabled"}],
+                                                        indent=1))
     code, out, _ = _run("plc", "--pattern", "Filter passes*", "--sarif", "report.sarif")
     assert code == 1, out
     rows = out.splitlines()
     assert any(r.startswith("plc/tests/broken.test.json:3: error: not a valid test file: JSON syntax") for r in rows)
-    assert any(r.startswith("plc/tests/nothing.test.json:1: error: not a valid test file: case \"asserts nothing\"")
+    assert any(r.startswith("plc/tests/nothing.test.json:3: error: not a valid test file: case \"asserts nothing\"")
                and "asserts nothing" in r for r in rows), out
     assert rows[-1].startswith("PLC tests PASSED: 1 passed, 0 failed")  # the valid case ran and passed
+    twice = _line_of(tests / "nothing.test.json", "FILTER passes")
+    assert f"plc/tests/nothing.test.json:{twice}: error: not a valid test file: case \"FILTER passes its input when " \
+           f'disabled": plc/tests/filter.test.json:3 has a case of this name (names are unique);' in out
     assert sorted(_places(_sarif(repository / "report.sarif"))) == [
-        ("plc/tests/broken.test.json", 3, "TEST_FILE_INVALID"), ("plc/tests/nothing.test.json", 1, "TEST_FILE_INVALID")]
+        ("plc/tests/broken.test.json", 3, "TEST_FILE_INVALID"), ("plc/tests/nothing.test.json", 3, "TEST_FILE_INVALID"),
+        ("plc/tests/nothing.test.json", twice, "TEST_FILE_INVALID")]
 
 
 @pytest.mark.parametrize(("argv", "message"), [
@@ -193,3 +207,19 @@ def test_usage_errors_exit_2(repository: Path, argv: list[str], message: str) ->
     code, out, err = _run(*argv)
     assert (code, out) == (2, ""), err
     assert message in err
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_long_run_draws_progress_on_a_terminal_only(repository: Path) -> None:
+    many = [{**CASES[0], "name": f"Filter case {n}"} for n in range(20)]
+    (repository / "plc" / "tests" / "many.test.json").write_text(json.dumps(many), encoding="utf-8")
+    terminal = _Terminal()
+    with redirect_stdout(io.StringIO()), redirect_stderr(terminal):
+        code = main(["test", "run", "plc", "--pattern", "Filter case *"])
+    assert code == 0
+    assert "\rtest run: cases: 0/20" in terminal.getvalue() and "\rtest run: cases: 19/20" in terminal.getvalue()
+    assert terminal.getvalue().endswith("\r\x1b[K")  # erased before the report
