@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +31,8 @@ from simatic_xml.diagnostics import Diagnostic
 
 from engineering_api.backend.errors import EngineeringError
 
-from . import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE
+from . import EXIT_CLEAN, EXIT_FINDINGS
+from .commands import usage_error
 from .config import CheckConfig, ConfigError, apply_config, load_config
 from .paths import SCL_SUFFIXES, XML_SUFFIXES, UsageError, collect
 from .program import check_files
@@ -210,11 +210,6 @@ class _Run:
     """Why no case ran, when none did."""
 
 
-def _usage(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return EXIT_USAGE
-
-
 def _files(folder: str, config: CheckConfig) -> tuple[list[str], list[str]]:
     """The program's files and the test files of ``folder``.
 
@@ -279,7 +274,7 @@ def _write(outcome: _Run, args: argparse.Namespace) -> int:
             log = to_sarif(kept, suppressed, root=outcome.config.root, version=api_version(), files=files)
             Path(args.sarif).write_text(json.dumps(log, indent=2) + "\n", encoding="utf-8")
     except OSError as exc:
-        return _usage(f"{exc.filename}: {exc.strerror or exc}")
+        return usage_error(f"{exc.filename}: {exc.strerror or exc}")
     failed = outcome.suite is None or outcome.suite["failed"] > 0
     return EXIT_FINDINGS if failed or exit_code(kept) else EXIT_CLEAN
 
@@ -289,12 +284,12 @@ def run(args: argparse.Namespace, make_backend: Callable[[Path], EngineeringBack
     the composition root), ``harness`` is the server's test harness."""
     problem = usage_problem(args)
     if problem:
-        return _usage(problem)
+        return usage_error(problem)
     try:
         config = load_config(None)
         sources, tests = _files(args.folder, config)
     except (ConfigError, UsageError) as exc:
-        return _usage(str(exc))
+        return usage_error(str(exc))
     cases: list[_Case] = []
     findings: list[Diagnostic] = []
     for path in tests:
@@ -308,7 +303,7 @@ def run(args: argparse.Namespace, make_backend: Callable[[Path], EngineeringBack
             chosen = harness.select([c.case for c in cases], args.pattern, args.device)
         except EngineeringError:
             on = f' of the device "{args.device}"' if args.device else ""
-            return _usage(f'no test case{on} in the test files of {args.folder} matches "{args.pattern}"')
+            return usage_error(f'no test case{on} in the test files of {args.folder} matches "{args.pattern}"')
         cases = [by_id[id(c)] for c in chosen]
     program = check_files(sources, one_program=True) if sources else [Diagnostic(
         message=f"no program to test: {args.folder} holds no SCL source or SimaticML export", file=tests[0],

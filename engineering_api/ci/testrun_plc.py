@@ -22,6 +22,7 @@ from simatic_xml.diagnostics import Diagnostic
 
 from engineering_api.backend.errors import EngineeringError
 from engineering_api.backend.models import ProgramDocument
+from engineering_api.backend.smoke import SMOKE_CPU
 
 from .paths import SCL_SUFFIXES
 
@@ -30,11 +31,10 @@ if TYPE_CHECKING:
 
     from engineering_api.backend.port import EngineeringBackend
 
-__all__ = ("DEFAULT_CPU", "SimulatedPlc", "load_plc")
+__all__ = ("SimulatedPlc", "load_plc")
 
-DEFAULT_CPU = "6ES7 516-3AN02-0AB0"
-"""The device's article (CPU 1516-3 PN/DP), the CPU ``doctor --smoke`` uses: in every catalog TIA ships."""
 _SIM_CPU = "CPU1516"
+"""The simulated CPU of the device's article (:data:`SMOKE_CPU`, a CPU 1516-3 PN/DP, in every catalog TIA ships)."""
 STEPPED = "SingleStep"
 """The instance's operating mode: it only cycles when a step asks, so every case runs in virtual time."""
 
@@ -121,7 +121,7 @@ def load_plc(make_backend: Callable[[], EngineeringBackend], files: Sequence[str
         step = "creating its scratch project"
         backend.create_project(scratch, "UnitTests", author="engineering-api test run", comment="")
         backend.set_simulation_support(True)
-        backend.devices.add_device(DEFAULT_CPU, None, device)
+        backend.devices.add_device(SMOKE_CPU, None, device)
         _load_files(backend, plc, files, version)
         if not plc.ready or not _compile(backend, plc):
             return backend, plc
