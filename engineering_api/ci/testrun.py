@@ -51,6 +51,9 @@ __all__ = ("TEST_SUFFIX", "CaseHarness", "add_arguments", "run", "usage_problem"
 TEST_SUFFIX = ".test.json"
 COMMAND = "test run"
 _SERVER_ONLY = ("url", "api_key", "instance")
+SKIPPED = frozenset({"NOT_SIMATICML", "NOT_SCL", "UNSUPPORTED_OBJECT"})
+"""Codes of the check that say it skipped a file (other XML of a repository, an object it does not read): the run
+does not load those files either."""
 _OFFLINE_ONLY = ("sarif", "tia_version")
 
 
@@ -231,11 +234,12 @@ def _files(folder: str, config: CheckConfig) -> tuple[list[str], list[str]]:
     return sources, tests
 
 
-def _run_cases(args: argparse.Namespace, outcome: _Run, cases: list[_Case], harness: CaseHarness,
+def _run_cases(args: argparse.Namespace, outcome: _Run, program: list[str], cases: list[_Case], harness: CaseHarness,
                make_backend: Callable[[Path], EngineeringBackend]) -> None:
-    """Load, compile and download the program, then run ``cases``; results and findings into ``outcome``."""
+    """Load, compile and download the ``program``'s files, then run ``cases``; results and findings into
+    ``outcome``."""
     with tempfile.TemporaryDirectory(prefix="engineering-api-test-run-") as scratch:
-        backend, plc = load_plc(lambda: make_backend(Path(scratch) / "data"), outcome.sources,
+        backend, plc = load_plc(lambda: make_backend(Path(scratch) / "data"), program,
                                 Path(scratch) / "projects", device=args.device or "PLC_1",
                                 version=args.tia_version or "V19")
         try:
@@ -311,6 +315,7 @@ def run(args: argparse.Namespace, make_backend: Callable[[Path], EngineeringBack
     outcome.findings += program
     if exit_code(program) != EXIT_CLEAN:
         outcome.not_run = f"the program in {args.folder} did not compile (the errors above)"
-    elif cases:  # the program compiles: run what the test files hold
-        _run_cases(args, outcome, cases, harness, make_backend)
+    elif cases:  # the program compiles: run what the test files hold, on the files the check read
+        skipped = {d.file for d in program if d.code in SKIPPED}
+        _run_cases(args, outcome, [f for f in sources if f not in skipped], cases, harness, make_backend)
     return _write(outcome, args)

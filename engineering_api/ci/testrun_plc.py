@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from simatic_xml.diagnostics import Diagnostic
+from simatic_xml.tag_editor import is_tag_editor_root, read_tag_editor_xml, root_name
 
+from engineering_api.backend.areas.tags import ConstantImportRow, TagImportRow
 from engineering_api.backend.errors import EngineeringError
 from engineering_api.backend.models import ProgramDocument
 from engineering_api.backend.smoke import SMOKE_CPU
@@ -60,9 +62,24 @@ def _failed(file: str | None, step: str, exc: EngineeringError, block: str | Non
     return Diagnostic(message=f"{step}: {message} ({exc.code})", file=file, block=block, code="TEST_SETUP_FAILED")
 
 
+def _import_tag_editor_tables(backend: EngineeringBackend, device: str, data: bytes) -> None:
+    """A tag table as the tag editor exports it (``<Tagtable name=…>``, not SimaticML), through the tag import: its
+    tags and user constants into the tables it names, created when missing."""
+    for number, table in enumerate(read_tag_editor_xml(data), 1):
+        tags = [TagImportRow(row=row, table_name=table.name, name=t.name, data_type=t.data_type,
+                             logical_address=t.address, comment=t.comment) for row, t in enumerate(table.tags, 1)]
+        constants = [ConstantImportRow(row=row, table_name=table.name, name=c.name, data_type=c.data_type,
+                                       value=c.value, comment=c.comment) for row, c in enumerate(table.constants, 1)]
+        backend.tag_import.import_tags(device, tags, constants, table=table.name or f"Tag table_{number}",
+                                       follow_path=True, overwrite=False)
+
+
 def _load_one(backend: EngineeringBackend, plc: SimulatedPlc, path: str, version: str) -> None:
     """Load one file; raises what the backend raises (the caller retries it in a later round)."""
     data = Path(path).read_bytes()
+    if is_tag_editor_root(root_name(data)):
+        _import_tag_editor_tables(backend, plc.device, data)
+        return
     if Path(path).suffix.lower() in SCL_SUFFIXES:
         generated = backend.blocks.generate_blocks_from_source(
             plc.device, Path(path).name, data.decode("utf-8-sig"), version=version, overwrite=False)

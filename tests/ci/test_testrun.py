@@ -223,3 +223,18 @@ def test_a_long_run_draws_progress_on_a_terminal_only(repository: Path) -> None:
     assert code == 0
     assert "\rtest run: cases: 0/20" in terminal.getvalue() and "\rtest run: cases: 19/20" in terminal.getvalue()
     assert terminal.getvalue().endswith("\r\x1b[K")  # erased before the report
+
+
+def test_a_tag_editor_table_is_loaded_and_other_xml_skipped_as_plc_check_skips_it(repository: Path) -> None:
+    plc = repository / "plc"
+    shutil.copy(Path(__file__).parent / "data" / "tag_editor_table.xml", plc / "PLCTags.xml")  # Speed is %MW2
+    (plc / "ci-settings.xml").write_text('<?xml version="1.0"?>\n<project><name>ci</name></project>\n')
+    (plc / "Main.scl").write_text(MAIN.replace('    "IO".done := "IO".delay.Q;\n',
+                                               '    "IO".done := "IO".delay.Q;\n    "Speed" := "IO".raw;\n'))
+    case = {"name": "Speed follows raw", "steps": [{"write": {'"IO".raw': 7}, "cycles": 1, "assert": {'"Speed"': 7}}]}
+    (plc / "tests" / "tags.test.json").write_text(json.dumps(case))
+    code, out, _ = _run("plc", "--pattern", "Speed*")
+    assert code == 0, out
+    assert out.splitlines() == [
+        "plc/ci-settings.xml: warning: Not a TIA Portal export (SimaticML): its root element is <project>; skipped. "
+        "[NOT_SIMATICML]", "PLC tests PASSED: 1 passed, 0 failed (0 with failed assertions, 0 with errors) of 1"]
