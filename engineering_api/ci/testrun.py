@@ -161,8 +161,8 @@ def _next_step(tag: str, case: _Case) -> str:
 _ERROR_HINTS = {
     "SIM_TAG_NOT_FOUND": "Next: the program declares no such tag: correct the tag's name in {file} (a global DB's "
                          'member is written "DB".member), or add the block or member to the program.',
-    "CPU_STOPPED": "Next: find what stops the CPU in this step (an array index out of range, a runtime error of an "
-                   "instruction) with the values the step wrote.",
+    "CPU_STOPPED": "Next: the cause is above: a runtime error of the program with the values the step wrote (an "
+                   "index out of range...), or an instruction the simulated PLC does not run.",
 }
 """What to do next for a case's error code, offline (the runner's own message speaks of a server's routes)."""
 

@@ -238,3 +238,30 @@ def test_a_tag_editor_table_is_loaded_and_other_xml_skipped_as_plc_check_skips_i
     assert out.splitlines() == [
         "plc/ci-settings.xml: warning: Not a TIA Portal export (SimaticML): its root element is <project>; skipped. "
         "[NOT_SIMATICML]", "PLC tests PASSED: 1 passed, 0 failed (0 with failed assertions, 0 with errors) of 1"]
+
+
+def test_a_repositorys_own_scl_unit_tests_run_offline_and_catch_a_broken_function(tmp_path: Path,
+                                                                                   monkeypatch: pytest.MonkeyPatch
+                                                                                   ) -> None:
+    """d-ani/SCL-UnitTesting is a unit-test framework written in SCL: started, it runs its test FBs (Unit_FC_Add,
+    Unit_FC_Sub) after a delay of 3 s and counts the assertions that held and failed in DB_UnitTestControl."""
+    repository = tmp_path / "SCL-UnitTesting"
+    shutil.copytree(CORPUS / "scl" / "d-ani__SCL-UnitTesting", repository)
+    case = {"name": "The SCL unit tests pass",
+            "steps": [{"write": {'"DB_UnitTestControl".start': True}, "waitMs": 10000,
+                       "assert": {'"DB_UnitTestControl".done': True, '"DB_UnitTestControl".failedTests': 0,
+                                  '"DB_UnitTestControl".successfulTests': {"min": 1}}}]}
+    (repository / "plc.test.json").write_text(json.dumps(case))
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = _run("SCL-UnitTesting")
+    assert (code, out) == (0, "PLC tests PASSED: 1 passed, 0 failed (0 with failed assertions, 0 with errors) of 1\n")
+
+    adder = repository / "FC_Add.scl"
+    adder.write_text(adder.read_text(encoding="utf-8-sig").replace("#i1 + #i2", "#i1 - #i2"))  # a broken FC_Add
+    code, out, _ = _run("SCL-UnitTesting")
+    assert code == 1, out
+    # Its two assertions of FC_Add fail, and the framework's failure message is built with CONCAT_WSTRING, which the
+    # simulated PLC does not run yet: the CPU stops, and the case is an error that says so (never a pass).
+    (row,) = [row for row in out.splitlines() if "[TEST_FAILED]" in row or "[TEST_ERROR]" in row]
+    assert ('"DB_UnitTestControl".failedTests is 2 (UInt); expected == 0' in row
+            or 'The instruction "CONCAT_WSTRING" is not supported by the simulated PLC' in row), row
