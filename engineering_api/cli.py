@@ -310,7 +310,8 @@ def cmd_test_run(args: argparse.Namespace) -> int:
     from engineering_api.compose import create_backend
     from engineering_api.domain.testharness.offline import OfflineHarness
 
-    return testrun.run(args, lambda data_dir: create_backend(Settings(data_dir=data_dir)), OfflineHarness())
+    return testrun.run(args, lambda data_dir, version: create_backend(Settings(data_dir=data_dir, tia_version=version)),
+                       OfflineHarness())
 
 
 def cmd_completion(args: argparse.Namespace) -> int:

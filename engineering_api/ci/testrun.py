@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from simatic_xml.diagnostics import Diagnostic
+from simatic_xml.errors import VersionError
+from simatic_xml.versions import normalize_version
 
 from engineering_api.backend.errors import EngineeringError
 
@@ -49,6 +51,8 @@ if TYPE_CHECKING:
 __all__ = ("TEST_SUFFIX", "CaseHarness", "add_arguments", "run", "usage_problem")
 
 TEST_SUFFIX = ".test.json"
+DEFAULT_VERSION = "V19"
+"""The scratch project's TIA version without ``--tia-version`` (or the settings' ``tia-version``)."""
 COMMAND = "test run"
 _SERVER_ONLY = ("url", "api_key", "instance")
 SKIPPED = frozenset({"NOT_SIMATICML", "NOT_SCL", "UNSUPPORTED_OBJECT"})
@@ -83,7 +87,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sarif", metavar="FILE", help="with FOLDER: write every finding (failed tests, compile "
                         "errors, invalid test files) as SARIF 2.1.0 to FILE")
     parser.add_argument("--tia-version", metavar="V", help="with FOLDER: the TIA version of the scratch project "
-                        "(V16 … V21, default V19)")
+                        "(V16 … V21, default: the settings' tia-version, else V19); newer documents are errors")
 
 
 def usage_problem(args: argparse.Namespace) -> str | None:
@@ -240,8 +244,7 @@ def _run_cases(args: argparse.Namespace, outcome: _Run, program: list[str], case
     ``outcome``."""
     with tempfile.TemporaryDirectory(prefix="engineering-api-test-run-") as scratch:
         backend, plc = load_plc(lambda: make_backend(Path(scratch) / "data"), program,
-                                Path(scratch) / "projects", device=args.device or "PLC_1",
-                                version=args.tia_version or "V19")
+                                Path(scratch) / "projects", device=args.device or "PLC_1")
         try:
             outcome.findings += plc.diagnostics
             if not plc.ready:
@@ -283,16 +286,18 @@ def _write(outcome: _Run, args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failed or exit_code(kept) else EXIT_CLEAN
 
 
-def run(args: argparse.Namespace, make_backend: Callable[[Path], EngineeringBackend], harness: CaseHarness) -> int:
-    """Run the folder's tests (see the module); ``make_backend(data_dir)`` gives the in-process TIA model (from
-    the composition root), ``harness`` is the server's test harness."""
+def run(args: argparse.Namespace, make_backend: Callable[[Path, str], EngineeringBackend], harness: CaseHarness
+        ) -> int:
+    """Run the folder's tests (see the module); ``make_backend(data_dir, tia_version)`` gives the in-process TIA
+    model (from the composition root), ``harness`` is the server's test harness."""
     problem = usage_problem(args)
     if problem:
         return usage_error(problem)
     try:
         config = load_config(None)
+        version = normalize_version(args.tia_version or config.tia_version or DEFAULT_VERSION)
         sources, tests = _files(args.folder, config)
-    except (ConfigError, UsageError) as exc:
+    except (ConfigError, UsageError, VersionError) as exc:
         return usage_error(str(exc))
     cases: list[_Case] = []
     findings: list[Diagnostic] = []
@@ -309,7 +314,7 @@ def run(args: argparse.Namespace, make_backend: Callable[[Path], EngineeringBack
             on = f' of the device "{args.device}"' if args.device else ""
             return usage_error(f'no test case{on} in the test files of {args.folder} matches "{args.pattern}"')
         cases = [by_id[id(c)] for c in chosen]
-    program = check_files(sources, one_program=True) if sources else [Diagnostic(
+    program = check_files(sources, tia_version=version, one_program=True) if sources else [Diagnostic(
         message=f"no program to test: {args.folder} holds no SCL source or SimaticML export", file=tests[0],
         code="TEST_SETUP_FAILED")]
     outcome.findings += program
@@ -317,5 +322,6 @@ def run(args: argparse.Namespace, make_backend: Callable[[Path], EngineeringBack
         outcome.not_run = f"the program in {args.folder} did not compile (the errors above)"
     elif cases:  # the program compiles: run what the test files hold, on the files the check read
         skipped = {d.file for d in program if d.code in SKIPPED}
-        _run_cases(args, outcome, [f for f in sources if f not in skipped], cases, harness, make_backend)
+        loaded = [f for f in sources if f not in skipped]
+        _run_cases(args, outcome, loaded, cases, harness, lambda data_dir: make_backend(data_dir, version))
     return _write(outcome, args)

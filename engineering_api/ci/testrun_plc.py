@@ -126,15 +126,16 @@ def _compile(backend: EngineeringBackend, plc: SimulatedPlc) -> bool:
 
 
 def load_plc(make_backend: Callable[[], EngineeringBackend], files: Sequence[str], scratch: Path, *,
-             device: str, version: str) -> tuple[EngineeringBackend, SimulatedPlc]:
+             device: str) -> tuple[EngineeringBackend, SimulatedPlc]:
     """A backend whose scratch project's PLC ``device`` holds ``files``, compiled and downloaded to a stepped
-    instance in RUN (see the module). The caller closes the backend."""
+    instance in RUN (see the module); the project is of the backend's default TIA version. The caller closes the
+    backend."""
     backend = make_backend()
     backend.on_worker_thread_started()  # this thread makes every call
     plc = SimulatedPlc(device=device, instance=f"{device}_SIM")
     step = "starting the simulated PLC"
     try:
-        backend.launch_portal(with_ui=False, version=version)
+        version = backend.launch_portal(with_ui=False, version=None).version
         step = "creating its scratch project"
         backend.create_project(scratch, "UnitTests", author="engineering-api test run", comment="")
         backend.set_simulation_support(True)

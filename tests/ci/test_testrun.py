@@ -200,6 +200,7 @@ def test_a_malformed_test_file_is_reported_at_its_line_and_the_other_tests_run(r
     (["plc", "--pattern", "Nothing*"], 'no test case in the test files of plc matches "Nothing*"'),
     (["plc", "--url", "http://127.0.0.1:9000"], "--url: for a run on a server"),
     (["--sarif", "out.sarif"], "--sarif: for a run of a FOLDER offline"),
+    (["plc", "--tia-version", "V99"], "unknown TIA version 'V99'"),
 ])
 def test_usage_errors_exit_2(repository: Path, argv: list[str], message: str) -> None:
     (repository / "empty").mkdir()
