@@ -43,6 +43,13 @@ def test_lad_operands_are_read_written_or_edge_memory_by_their_pins():
         Usage(("Tag_7",), 1, "ReadWrite"), Usage(("Tag_3",), 1, "Write")]
 
 
+def test_an_in_out_parameter_of_a_lad_call_is_read_and_written():
+    # Gildej31's Main network 2: FC_CALCUL(Validation := "AlwaysTRUE", DATA := "DB_CALCUL".DATA), both InOut
+    network_2 = [u for u in _uses("ob/Gildej31_Main_V18.xml") if u.network == 2]
+    assert network_2 == [Usage(("AlwaysTRUE",), 2, "ReadWrite"), Usage(("DB_CALCUL", "DATA"), 2, "ReadWrite"),
+                         Usage(("FC_CALCUL",), 2, "Call")]
+
+
 def test_stl_writes_are_the_assignments():
     # FC_LIST: A "ENTREE_0_0"; = "SORTIE_0_0"; = "SORTIE_0_1"
     assert _uses("fc/Gildej31_FC_LIST_V18.xml") == [
