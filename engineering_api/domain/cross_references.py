@@ -244,6 +244,8 @@ class CrossReferenceQuery(DeviceRef):
     """An object of a PLC by name: a tag, user constant, DB, DB member, block or PLC data type."""
 
     object_name: str
+    """The object as the program writes it ("DB_ALARM"."+KM1".Leak) or with plain dots (DB_ALARM.+KM1.Leak): a
+    tag, constant, DB or DB member, block or PLC data type; a member also finds its sub-members."""
 
 
 class ObjectCrossReferences(CamelStruct):
@@ -324,7 +326,8 @@ OPERATIONS = [
          "Where a tag, constant, DB member, block or PLC data type is used: block, network and access.",
          "/api/devices/{deviceName}/cross-references", _cross_references, CrossReferenceQuery, ObjectCrossReferences,
          errors=NEEDS_PLC,
-         description="TIA's cross-reference list for one object of the PLC, found in every block's SimaticML. "
-                     "``objectName`` is written as in the program (``\"DB_ALARM\".\"+KM1\"``) or with plain dots.",
+         description="TIA's cross-reference list for one object of the PLC, found in every block's SimaticML, "
+                     "each use with its block, network (null for the interface) and access (Read, Write, ReadWrite, "
+                     "Call, Instance, Type).",
          example={"objectName": "Motor_DB.Start"}),
 ]
