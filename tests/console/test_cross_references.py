@@ -149,6 +149,12 @@ def test_the_console_page_links_each_use_to_its_network_and_escapes_names(client
     assert "cross-references?name=%22DB_Data%22.Count" in page.text
     unknown = client.get("/console/devices/PLC_1/cross-references", params={"name": "<b>x</b>"})
     assert unknown.status_code == 404 and "&lt;b&gt;x&lt;/b&gt;" in unknown.text and "<b>x</b>" not in unknown.text
+    # a DB's members link to their uses, every name quoted ("DB_Data"."Count")
+    db = client.get("/console/devices/PLC_1/blocks/DB_Data").text
+    assert 'href="/console/devices/PLC_1/cross-references?name=%22DB_Data%22.%22Count%22"' in db
+    assert "%22DB_Data%22.%22Count%22" not in block  # an OB's interface has no such links
+    count = client.get("/console/devices/PLC_1/cross-references", params={"name": '"DB_Data"."Count"'}).text
+    assert count.count('href="/console/devices/PLC_1/blocks/Main#network-2"') == 2
     form = client.get("/console/devices/PLC_1/cross-references")
     assert form.status_code == 200 and 'id="xref-name"' in form.text
     assert "/console/devices/PLC_1/cross-references" in client.get("/console/project").text
