@@ -24,8 +24,8 @@ from engineering_api.docs import openapi_document_built
 from engineering_api.lib.field_docs import DocumentedStructSchemas
 from engineering_api.console import compression_config, console_routes, template_config
 from engineering_api.domain import (
-    blockgen, blocks, compile, designspec, devices, diagnostics, health, history, hmi, instances, online, projects,
-    security, simulation, tags, testharness, udts, watch,
+    blockgen, blocks, compile, cross_references, designspec, devices, diagnostics, health, history, hmi, instances,
+    online, projects, security, simulation, tags, testharness, udts, watch,
 )
 from engineering_api.domain.assistant import AssistantController
 from engineering_api.domain.files import FilesController
@@ -94,7 +94,7 @@ def registry() -> OperationRegistry:
     operations = OperationRegistry()
     operations.add(
         *instances.OPERATIONS, *projects.OPERATIONS, *devices.OPERATIONS, *blockgen.OPERATIONS, *designspec.OPERATIONS,
-        *blocks.OPERATIONS, *compile.OPERATIONS, *tags.OPERATIONS, *udts.OPERATIONS, *history.OPERATIONS,
+        *blocks.OPERATIONS, *cross_references.OPERATIONS, *compile.OPERATIONS, *tags.OPERATIONS, *udts.OPERATIONS, *history.OPERATIONS,
         *simulation.OPERATIONS, *online.OPERATIONS, *watch.OPERATIONS, *testharness.OPERATIONS,
         *sourcecontrol.OPERATIONS, *pipelines.OPERATIONS, *health.OPERATIONS, *diagnostics.OPERATIONS,
         *security.OPERATIONS, *hmi.OPERATIONS, *library.OPERATIONS, *global_libraries.OPERATIONS, *FARM_OPERATIONS,
