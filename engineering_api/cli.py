@@ -282,7 +282,12 @@ def cmd_simaticml(args: argparse.Namespace) -> int:
 
 
 def cmd_scl(args: argparse.Namespace) -> int:
-    """Offline SCL tools: check sources (syntax and the semantic rules that need no project), build blocks."""
+    """Offline SCL tools: check sources (syntax and the semantic rules that need no project), build blocks,
+    format sources as TIA exports them."""
+    if args.scl_command == "fmt":
+        from engineering_api.ci import fmt
+
+        return fmt.run(args)
     if args.scl_command == "build":
         from engineering_api.ci import build
 
@@ -297,6 +302,21 @@ def cmd_plc(args: argparse.Namespace) -> int:
     from engineering_api.ci.commands import run_plc_check
 
     return run_plc_check(args)
+
+
+def cmd_test_run(args: argparse.Namespace) -> int:
+    """``test run``: a FOLDER offline on the in-process TIA model (engineering_api/ci/testrun.py), else a server's."""
+    from engineering_api.ci import testrun
+
+    if args.folder is None and testrun.usage_problem(args) is None:
+        from engineering_api.domain.testharness import cli as test_cli
+
+        return test_cli.run(args)
+    from engineering_api.compose import create_backend
+    from engineering_api.domain.testharness.offline import OfflineHarness
+
+    return testrun.run(args, lambda data_dir, version: create_backend(Settings(data_dir=data_dir, tia_version=version)),
+                       OfflineHarness())
 
 
 def cmd_completion(args: argparse.Namespace) -> int:
@@ -409,18 +429,26 @@ def build_parser() -> argparse.ArgumentParser:
     scl_check = scl_sub.add_parser("check", help="parse and check SCL sources on their own; exit 1 on errors")
     add_scl_check(scl_check)
     _add_scl_build(scl_sub)
+    from engineering_api.ci import fmt
+
+    fmt.add_arguments(scl_sub.add_parser("fmt", help="write SCL sources as TIA Portal exports them (in place); "
+                                         "--check: exit 1 if a file would change"))
 
     plc_sub = _command_group(sub, "plc", "offline PLC program tools", cmd_plc)
     plc_check = plc_sub.add_parser("check", help="compile an exported PLC program (SimaticML and SCL files) as "
                                    "TIA's software compile does; exit 1 on errors")
     add_plc_check(plc_check)
 
+    from engineering_api.ci import testrun
     from engineering_api.domain.testharness import cli as test_cli
 
-    test_sub = _command_group(sub, "test", "PLC unit tests on a running server")
-    test_cli.add_arguments(test_sub.add_parser(
-        "run", help="run PLC unit tests (all, by name or glob) and report; exit 1 when any fails, 2 on usage or "
-        "connection errors"))
+    test_sub = _command_group(sub, "test", "PLC unit tests, offline on a folder or on a running server")
+    test_run = test_sub.add_parser(
+        "run", help="run PLC unit tests (all, by name or glob) and report: a FOLDER's program and tests offline, or a "
+        "server's; exit 1 when any fails, 2 on usage or connection errors")
+    test_cli.add_arguments(test_run)
+    testrun.add_arguments(test_run)
+    test_run.set_defaults(func=cmd_test_run)
 
     completion = sub.add_parser("completion", help="print the shell completion script: "
                                 "source <(engineering-api completion bash), or see docs/cli.md for zsh and fish")

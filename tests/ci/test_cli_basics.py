@@ -99,7 +99,7 @@ def test_fish_completes_commands_and_option_choices(tmp_path: Path) -> None:
         return [row.split("\t")[0] for row in done.stdout.splitlines()]
 
     assert "scl" in complete("engineering-api sc")
-    assert set(complete("engineering-api scl ")) == {"check", "build"}
+    assert set(complete("engineering-api scl ")) == {"check", "build", "fmt"}
     assert set(complete("engineering-api scl check --format ")) == set(FORMATS)
 
 

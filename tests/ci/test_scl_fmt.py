@@ -1,0 +1,116 @@
+"""``engineering-api scl fmt``: rewrites sources in place, ``--check`` and ``--diff`` write nothing, a file the
+formatter leaves alone or cannot read is named and never crashes the run; exit 0, 1 or 2."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from engineering_api.cli import main
+from simatic_xml.scl_format import format_source
+from tests.scl_format.corpus import CORPUS
+
+BAD_LAYOUT = ('\ufeffFUNCTION_BLOCK "Motor"\r\n{ S7_Optimized_Access := \'TRUE\' }\r\nVERSION : 0.1\r\n'
+              "   var_input \r\n  start:BOOL ;// go\r\n   END_VAR\r\n   VAR \r\n speed  :  INT := 5;\r\n   END_VAR\r\n"
+              "BEGIN\r\n\tif #start then\r\n\t    #speed := 1;\r\n\tend_if;\r\nEND_FUNCTION_BLOCK\r\n")
+TIA_LAYOUT = ('\ufeffFUNCTION_BLOCK "Motor"\r\n{ S7_Optimized_Access := \'TRUE\' }\r\nVERSION : 0.1\r\n'
+              "   VAR_INPUT \r\n      start : Bool;   // go\r\n   END_VAR\r\n\r\n   VAR \r\n"
+              "      speed : Int := 5;\r\n   END_VAR\r\n\r\n\r\n"
+              "BEGIN\r\n\tIF #start THEN\r\n\t    #speed := 1;\r\n\tEND_IF;\r\nEND_FUNCTION_BLOCK\r\n")
+CLASSIC = "FUNCTION_BLOCK FB10\nVAR_INPUT\n  x : INT;\nEND_VAR\nBEGIN\n  x := 1;\nEND_FUNCTION_BLOCK\n"
+
+
+def _source(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+def test_the_layout_is_tias_with_the_files_bom_and_line_endings() -> None:
+    result = format_source(BAD_LAYOUT)
+    assert (result.text, result.changed, result.refused) == (TIA_LAYOUT, True, None)
+
+
+def test_fmt_rewrites_in_place_and_a_second_run_changes_nothing(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    path = _source(tmp_path, "Motor.scl", BAD_LAYOUT)
+    path.chmod(0o640)
+    assert main(["scl", "fmt", str(path)]) == 0
+    assert path.read_bytes() == TIA_LAYOUT.encode("utf-8")
+    assert path.stat().st_mode & 0o777 == 0o640
+    assert f"reformatted {path}" in capsys.readouterr().out
+    assert main(["scl", "fmt", str(path)]) == 0
+    assert "0 file(s) reformatted, 1 unchanged" in capsys.readouterr().err
+    assert [p.name for p in tmp_path.iterdir()] == ["Motor.scl"]  # no temporary file left
+
+
+def test_a_symbolic_link_stays_one(tmp_path: Path) -> None:
+    real = _source(tmp_path, "real/Motor.scl", BAD_LAYOUT)
+    link = tmp_path / "Motor.scl"
+    link.symlink_to(real)
+    assert main(["scl", "fmt", str(link)]) == 0
+    assert link.is_symlink()
+    assert real.read_bytes() == TIA_LAYOUT.encode("utf-8")
+
+
+def test_check_names_what_would_change_and_writes_nothing(tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    bad = _source(tmp_path, "a/Motor.scl", BAD_LAYOUT)
+    good = _source(tmp_path, "b/Motor.scl", TIA_LAYOUT)
+    assert main(["scl", "fmt", "--check", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert out == f"would reformat {bad}\n"
+    assert bad.read_bytes() == BAD_LAYOUT.encode("utf-8")
+    assert main(["scl", "fmt", "--check", str(good)]) == 0
+
+
+def test_diff_prints_a_unified_diff_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _source(tmp_path, "Motor.scl", BAD_LAYOUT)
+    assert main(["scl", "fmt", "--diff", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"--- {path}\n+++ {path}\n@@ ")
+    assert "\n-  start:BOOL ;// go\r\n" in out
+    assert "\n+      start : Bool;   // go\r\n" in out
+    assert path.read_bytes() == BAD_LAYOUT.encode("utf-8")
+    assert main(["scl", "fmt", "--diff", "--check", str(path)]) == 1
+
+
+def test_a_classic_source_is_left_alone_with_the_reason(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _source(tmp_path, "FB10.scl", CLASSIC)
+    assert main(["scl", "fmt", "--check", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert f"{path}: left alone: classic STEP 7 SCL" in err
+    assert "FB10 is an absolute number" in err
+    assert path.read_text(encoding="utf-8") == CLASSIC
+
+
+def test_binary_and_undecodable_files_are_reported_and_the_rest_is_formatted(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "XRef.db").write_bytes(b"SQLite format 3\x00" + bytes(range(256)))
+    latin = tmp_path / "Latin.scl"
+    latin.write_bytes(BAD_LAYOUT.lstrip("\ufeff").replace("go", "gr\u00fc\u00df").encode("cp1252"))  # Windows-1252
+    path = _source(tmp_path, "Motor.scl", BAD_LAYOUT)
+    assert main(["scl", "fmt", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'XRef.db'}: Not an SCL source: an SQLite database" in err
+    assert f"error: {latin}: not UTF-8" in err
+    assert "1 file(s) reformatted, 0 unchanged, 1 left alone, 1 failed" in err
+    assert path.read_bytes() == TIA_LAYOUT.encode("utf-8")
+    assert b"gr\xfc\xdf" in latin.read_bytes()
+
+
+def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scl", "fmt", str(tmp_path / "missing.scl")]) == 2
+    assert "no such file or directory" in capsys.readouterr().err
+    assert main(["scl", "fmt", str(tmp_path)]) == 2  # a folder without a source
+    assert main(["scl", "fmt"]) == 2
+    assert main(["scl", "fmt", "--write", str(tmp_path)]) == 2
+
+
+@pytest.mark.skipif(not (CORPUS / "SOURCES.tsv").is_file(), reason=f"SCL corpus not found at {CORPUS}")
+def test_check_passes_on_a_repository_of_tia_exports(tmp_path: Path) -> None:
+    shutil.copytree(CORPUS / "d-ani__SCL-UnitTesting", tmp_path / "repo")
+    assert main(["scl", "fmt", "--check", str(tmp_path / "repo")]) == 0
