@@ -1,4 +1,5 @@
-"""The composition root: settings in, a wired Litestar app out."""
+"""The application factory: settings in, a wired Litestar app out (the backend comes from
+:mod:`engineering_api.compose`, the composition root)."""
 
 from __future__ import annotations
 

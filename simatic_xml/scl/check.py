@@ -67,8 +67,8 @@ def main(argv: Optional[Sequence[str]] = None, out: Optional[TextIO] = None,
          check: Optional[Callable[[str], Sequence[Diagnostic]]] = None) -> int:
     """Check every file; print diagnostics; return 1 if any has errors, else 0.
 
-    ``check`` maps a path to its diagnostics (the syntax check by default; the fake's compiler passes its
-    semantic checks). Info notes are not printed.
+    ``check`` maps a path to its diagnostics (the syntax check by default; the compiler in ``engineering_api.rules.compiler``
+    passes its semantic checks). Info notes are not printed.
     """
     out = out or sys.stdout
     check = check or (lambda path: check_file(path).diagnostics)
