@@ -52,6 +52,8 @@ from engineering_api.lib.db import Database
 from engineering_api.lib.metrics import STATE_KEY as METRICS, Metrics, metrics_route
 from engineering_api.lib.middleware import GuardMiddleware, unknown_route_handler
 from engineering_api.lib.observability import install_request_id_records, observe_requests
+from engineering_api.mcp.metrics import mcp_families
+from engineering_api.runtime.metrics import runtime_families
 from engineering_api.lib.route_map import MappedLitestar
 from engineering_api.lib.paths import PathPolicy
 from engineering_api.lib.request import TiaRequest
@@ -225,6 +227,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     # The MCP runtime belongs to the app (its sessions live as long as the app serves), like the route handlers.
     mcp = McpRuntime(services)
     metrics = Metrics(lambda: services.db)
+    _observe_parts(metrics, services, mcp)
     cors = CORSConfig(allow_origins=list(settings.cors_origins), expose_headers=["Location", "Retry-After", "X-Job-Id"]) if settings.cors_origins else None
     app = MappedLitestar(
         route_handlers=[
@@ -286,6 +289,19 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     install_request_id_records()
     app.asgi_handler = observe_requests(app.asgi_handler, settings, [metrics.observe])
     return app
+
+
+def _observe_parts(metrics: Metrics, services: Services, mcp: McpRuntime) -> None:
+    """The metrics of jobs (as each ends), MCP, the runtime and, in farm mode, the agents (read at each scrape)."""
+    services.jobs.on_ended(lambda job, waited, ran: metrics.job_ended(job.operation, job.status, waited, ran))
+    metrics.add_scraped(mcp_families(mcp.sessions))
+    metrics.add_scraped(runtime_families(services))
+    if services.backend.name == "farm":
+        from engineering_api.farm.metrics import farm_families  # farm mode only: redis is loaded then
+        from engineering_api.farm.proxy import FarmBackendBase
+
+        assert isinstance(services.backend, FarmBackendBase)
+        metrics.add_scraped(farm_families(services.backend.registry))
 
 
 def _exception_handlers(services: Services) -> dict[type[Exception] | int, Any]:

@@ -31,7 +31,7 @@ from redis.exceptions import RedisError
 from engineering_api.backend.errors import EngineeringError, PortalUnavailableError
 from engineering_api.backend.port import AREAS, EngineeringBackend
 from engineering_api.farm.celery_app import (
-    CALL_TASK, QUEUED_CALL_EXPIRES_SECONDS, FarmConfig, celery_app, stored_outcome,
+    CALL_TASK, QUEUED_CALL_EXPIRES_SECONDS, REQUEST_ID_HEADER, FarmConfig, celery_app, stored_outcome,
 )
 from engineering_api.farm.codec import decode, decode_error, encode
 from engineering_api.farm.dispatch import bound_caller
@@ -39,6 +39,7 @@ from engineering_api.farm.outcomes import OutcomeUnknownError, changes_so_far, i
 from engineering_api.farm.paths import PathMap
 from engineering_api.farm.registry import AgentRegistry, Claim, agent_queue
 from engineering_api.lib.caller import DEFAULT_SESSION, current_job
+from engineering_api.lib.observability import current_request_id
 from simatic_xml.cancel import current
 
 if TYPE_CHECKING:
@@ -290,9 +291,12 @@ class FarmBackendBase(EngineeringBackend):
                 self.registry.note_job_call(job, call)
         try:
             # argsrepr/kwargsrepr given: Celery would otherwise build a repr of the whole payload for every call
+            # the request's id in a header (the agent logs it; an agent that predates it ignores it)
+            request_id = current_request_id.get()
             self.app.send_task(CALL_TASK, args=[method, payload, call_id, "", fence], queue=agent_queue(target.agent),
                                task_id=call_id, expires=QUEUED_CALL_EXPIRES_SECONDS,
-                               argsrepr=f"({method!r}, …, {call_id!r})", kwargsrepr="{}")
+                               argsrepr=f"({method!r}, …, {call_id!r})", kwargsrepr="{}",
+                               headers={REQUEST_ID_HEADER: request_id} if request_id else None)
         except (OperationalError, RedisError) as exc:  # the broker stayed away through the publish retries
             self._unsent(call_id, method, job, exc)
         except Exception as exc:  # noqa: BLE001 - kombu's own failure after a broker restart: never a 500

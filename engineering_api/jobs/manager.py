@@ -128,6 +128,9 @@ class _Live:
     changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     handle: CallHandle[Any] | None = None
     task: asyncio.Task[None] | None = None
+    accepted: float = field(default_factory=time.monotonic)
+    running_since: float | None = None
+    """When it left the queue (monotonic), for the metrics' queue wait and run time."""
 
 
 def _error_of(exc: BaseException, job_id: str) -> JobError:
@@ -158,6 +161,7 @@ class JobManager:
         self.operations: OperationRegistry | None = None
         """Set by the app: a job may run other operations (a pipeline's steps)."""
         self._started_listeners: list[Callable[[JobRecord], None]] = []
+        self._ended_listeners: list[Callable[[JobRecord, float, float], None]] = []
         self._slow_reads: dict[str, int] = {}
         """Reads by their slow runs in a row (:data:`INLINE_READ_MAX_SECONDS`); at :data:`INLINE_READ_STRIKES` they
         always hop to the worker."""
@@ -168,6 +172,11 @@ class JobManager:
         A listener follows the job with :meth:`events`, which replays its current state first."""
         self._started_listeners.append(listener)
         return lambda: self._started_listeners.remove(listener) if listener in self._started_listeners else None
+
+    def on_ended(self, listener: Callable[[JobRecord, float, float], None]) -> None:
+        """Call ``listener`` (on the event loop) with each job as it ends, the seconds it waited in the queue and
+        the seconds it ran (0 for a job canceled before it ran): the metrics' job durations."""
+        self._ended_listeners.append(listener)
 
     def _context(self) -> OperationContext:
         context = OperationContext(self._backend, self.settings, self._paths, state=self.state)
@@ -338,6 +347,7 @@ class JobManager:
         changes: dict[str, Any] = {"progress": percent, "message": message or record.message}
         if record.status == "Pending":
             changes.update(status="Running", started_at=utc_now())
+            live.running_since = time.monotonic()
         live.record = msgspec.structs.replace(record, **changes)
         self._persist(live.record)
         asyncio.ensure_future(self._notify(live))
@@ -360,6 +370,13 @@ class JobManager:
         live.done.set()
         await self._notify(live)
         self._live.pop(record.job_id, None)
+        ended = time.monotonic()
+        running_since = live.running_since or ended
+        for listener in self._ended_listeners:
+            try:
+                listener(live.record, running_since - live.accepted, ended - running_since)
+            except Exception:  # a metric must not fail the job it counts
+                logger.exception("job end listener failed for job %s", record.job_id)
 
     async def _notify(self, live: _Live) -> None:
         async with live.changed:

@@ -5,7 +5,8 @@ Every HTTP request gets an id: the client's ``X-Request-ID`` when it is well-for
 response's ``X-Request-ID``, stored on a job the request starts (``requestId`` on the job), and set on every log
 record made while the request is served (``record.request_id``). With ``accessLog: json`` the server writes one
 JSON line per request to the ``engineering_api.access`` logger: method, route template (never the raw path,
-which may carry project and block names), status, duration, key id (never the key) and request id.
+which may carry project and block names), status, duration, key id (never the key), request id and the client's
+address (behind a trusted proxy, the address it forwarded: :func:`engineering_api.lib.forwarded.client_address`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import uuid
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from litestar.enums import ScopeType
+
+from engineering_api.lib.forwarded import client_address
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -38,6 +41,7 @@ __all__ = (
     "observe_requests",
     "request_id_from",
     "route_of",
+    "well_formed_request_id",
 )
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -63,6 +67,11 @@ def request_id_from(headers: Any) -> str:
                 return str(value.decode("ascii"))
             break
     return uuid.uuid4().hex
+
+
+def well_formed_request_id(value: str) -> bool:
+    """Whether ``value`` may be taken as a request id (what :func:`request_id_from` accepts from a client)."""
+    return _WELL_FORMED.fullmatch(value.encode("utf-8", "replace")) is not None
 
 
 def carrying_request_id(fn: Callable[[], T]) -> Callable[[], T]:
@@ -145,6 +154,7 @@ def observe_requests(
                 access.info(json.dumps({
                     "method": http["method"], "route": route_of(http), "status": status,
                     "durationMs": round(elapsed * 1000, 3), "keyId": http.get("auth"), "requestId": request_id,
+                    "client": client_address(http, settings.trusted_proxies),
                 }, separators=(",", ":")))
 
     return handler
