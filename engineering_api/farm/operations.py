@@ -284,7 +284,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="farm.agents.drain",
         summary="Drain an agent for maintenance (admin): no new sessions, the current one finishes.",
         section=SECTION, handler=_drain, input=AgentRef, output=AgentDrain,
-        route=RouteSpec("POST", "/api/farm/agents/{agentName}/actions/drain"), role=Role.ADMIN, needs_tia=False,
+        route=RouteSpec("POST", "/api/farm/agents/{agentName}/actions/drain"), role=Role.ADMIN,
         errors=(NotFoundError, NotSupportedError),
         description="Not a T-IA Connect route. No caller claims the agent any more and no call of a caller without "
                     "a project goes to it; the caller holding it keeps it until it closes its project. Once the "
@@ -295,7 +295,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="farm.agents.resume",
         summary="Put a drained agent back in service (admin).",
         section=SECTION, handler=_resume, input=AgentRef, output=AgentDrain,
-        route=RouteSpec("POST", "/api/farm/agents/{agentName}/actions/resume"), role=Role.ADMIN, needs_tia=False,
+        route=RouteSpec("POST", "/api/farm/agents/{agentName}/actions/resume"), role=Role.ADMIN,
         errors=(NotFoundError, NotSupportedError),
         description="Not a T-IA Connect route. Callers may claim the agent again. Embedded: 501 "
                     "FARM_NOT_CONFIGURED.",
