@@ -36,6 +36,7 @@ __all__ = (
     "REQUEST_ID_HEADER",
     "UNMATCHED_ROUTE",
     "carrying_request_id",
+    "configure_logging",
     "current_request_id",
     "install_request_id_records",
     "observe_requests",
@@ -105,6 +106,25 @@ def install_request_id_records() -> None:
 
     setattr(factory, "adds_request_id", True)  # noqa: B010 - a mark on a function, read by getattr above
     logging.setLogRecordFactory(factory)
+
+
+_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+
+
+def configure_logging(level: str | None) -> None:
+    """The process's log at ``level`` on stderr, each line with its record's request id (None outside a
+    request); None leaves logging as it is. For ``serve`` and ``agent`` (``logLevel``, ``--log-level``), not for
+    an app a test builds. Called again, it changes the level only."""
+    if level is None:
+        return
+    install_request_id_records()
+    root = logging.getLogger()
+    if not any(getattr(handler, "engineering_api_log", False) for handler in root.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter(_LOG_FORMAT, defaults={"request_id": "-"}))
+        setattr(handler, "engineering_api_log", True)  # noqa: B010 - a mark on a handler, read by getattr above
+        root.addHandler(handler)
+    root.setLevel(level)
 
 
 def _access_logger() -> logging.Logger:

@@ -58,7 +58,7 @@ def _scope(peer: str, *forwarded: str) -> Any:
 def test_the_client_address_is_the_one_a_trusted_proxy_forwarded(trusted: tuple[str, ...], peer: str,
                                                                 forwarded: tuple[str, ...], client: str) -> None:
     assert client_address(_scope(peer, *forwarded), trusted) == client
-    assert client_address({"headers": []}, trusted) is None
+    assert client_address(_scope(peer) | {"client": None}, trusted) is None
 
 
 def test_a_loopback_proxy_does_not_publish_the_metrics_to_the_clients_it_relays(tmp_path: Path) -> None:
