@@ -135,7 +135,7 @@ def cmd_agent(args: argparse.Namespace) -> int:
     print(f"engineering-api agent {args.name or '(host name)'}: backend {settings.backend}, TIA {','.join(versions)}, "
           f"data {settings.data_dir}, broker {args.farm}", flush=True)
     return run_agent(FarmConfig(args.farm, args.farm_state), backend, name=args.name, versions=versions,
-                     backend_name=settings.backend)
+                     backend_name=settings.backend, log_level=settings.log_level)
 
 
 def cmd_openapi(args: argparse.Namespace) -> int:

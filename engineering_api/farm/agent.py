@@ -272,8 +272,9 @@ class AgentRunner:
 
 
 def run_agent(config: FarmConfig, backend: EngineeringBackend, *, name: str | None, versions: list[str],
-              backend_name: str) -> int:
-    """Serve port calls until stopped (Ctrl+C or SIGTERM); returns the exit code."""
+              backend_name: str, log_level: str | None = None) -> int:
+    """Serve port calls until stopped (Ctrl+C or SIGTERM); returns the exit code. ``log_level`` is also the Celery
+    worker's (it sets the root logger's level to its own at start)."""
     name = name or socket.gethostname()
     backend.on_worker_thread_started()
     registry = AgentRegistry(config.redis(), config.prefix)
@@ -300,7 +301,7 @@ def run_agent(config: FarmConfig, backend: EngineeringBackend, *, name: str | No
     try:
         app.worker_main([
             "worker", "--pool=solo", "--concurrency=1", "-Q", agent_queue(name), "-n", f"{name}@%h",
-            "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat",
+            f"--loglevel={log_level or 'WARNING'}", "--without-gossip", "--without-mingle", "--without-heartbeat",
         ])
     finally:
         runner.stop()

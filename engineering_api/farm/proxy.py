@@ -191,10 +191,13 @@ class FarmBackendBase(EngineeringBackend):
             if patient and self.in_outage_grace():
                 raise _Wait()
             live = self.registry.agents()
+            drained = sorted(self.registry.drained() & {a.name for a in live})
             raise NoFreeAgentError(
                 f"No free farm agent: {len(live)} live, all holding other callers' projects" + (
-                    f" or without TIA {version}" if version else "") + ". Retry later, or start another agent "
-                "(engineering-api agent --farm …).", details={"liveAgents": [a.name for a in live]},
+                    f" or without TIA {version}" if version else "") + (
+                    f" or drained for maintenance ({', '.join(drained)})" if drained else "") + ". Retry later, or "
+                "start another agent (engineering-api agent --farm …).",
+                details={"liveAgents": [a.name for a in live], "drainedAgents": drained},
             )
         return target
 
