@@ -121,10 +121,14 @@ def cmd_agent(args: argparse.Namespace) -> int:
     from engineering_api.farm.agent import run_agent
     from engineering_api.farm.celery_app import FarmConfig
     from engineering_api.lib.observability import configure_logging
+    from engineering_api.lib.tracing import Tracing, tracing_available
 
     settings = replace(_settings(args), farm_url=None)  # the agent's own backend, not another farm
     versions = [v.strip() for v in (args.tia_versions or settings.tia_version).split(",") if v.strip()]
     settings = replace(settings, tia_version=versions[0])
+    if settings.tracing and not tracing_available():
+        print("error: tracing needs OpenTelemetry: pip install 'engineering-api[tracing]'", file=sys.stderr)
+        return 2
     configure_logging(settings.log_level)
     make_private_dir(settings.data_dir)
     try:
@@ -135,7 +139,8 @@ def cmd_agent(args: argparse.Namespace) -> int:
     print(f"engineering-api agent {args.name or '(host name)'}: backend {settings.backend}, TIA {','.join(versions)}, "
           f"data {settings.data_dir}, broker {args.farm}", flush=True)
     return run_agent(FarmConfig(args.farm, args.farm_state), backend, name=args.name, versions=versions,
-                     backend_name=settings.backend, log_level=settings.log_level)
+                     backend_name=settings.backend, log_level=settings.log_level,
+                     tracing=Tracing.on() if settings.tracing else Tracing.OFF)
 
 
 def cmd_openapi(args: argparse.Namespace) -> int:

@@ -104,6 +104,9 @@ class Settings:
     """``DEBUG``, ``INFO``, ``WARNING`` or ``ERROR``: the level of the server's (or an agent's) log on stderr, one
     line per record with its request id. None: Python's default (warnings and errors, bare). See
     docs/operations.md."""
+    tracing: bool = False
+    """OpenTelemetry spans of requests, jobs, port calls, farm calls and agents, to the process's tracer provider
+    (the ``tracing`` extra). See docs/operations.md."""
     metrics_clients: tuple[str, ...] = ("127.0.0.1", "::1")
     """Client addresses or networks (``10.0.0.0/24``) that may read ``GET /metrics`` without a key; loopback only
     by default, so a server opened to the network does not publish its metrics. Empty: none."""

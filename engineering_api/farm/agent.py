@@ -46,6 +46,7 @@ from engineering_api.farm.celery_app import CALL_TASK, REQUEST_ID_HEADER, FarmCo
 from engineering_api.farm.codec import AgentCallError, decode, encode, encode_error
 from engineering_api.farm.registry import HEARTBEAT_SECONDS, AgentRecord, AgentRegistry, agent_queue
 from engineering_api.lib.observability import current_request_id, well_formed_request_id
+from engineering_api.lib.tracing import REQUEST_ID_ATTRIBUTE, Tracing
 from simatic_xml.cancel import CancelToken, installed
 
 if TYPE_CHECKING:
@@ -78,8 +79,11 @@ def refusal(code: str, message: str, kind: type[EngineeringError] = AgentCallErr
 class AgentRunner:
     """Runs one encoded port call on the agent's backend; its heartbeat thread watches for cancel requests."""
 
-    def __init__(self, backend: EngineeringBackend, registry: AgentRegistry, record: AgentRecord) -> None:
+    def __init__(self, backend: EngineeringBackend, registry: AgentRegistry, record: AgentRecord,
+                 tracing: Tracing = Tracing.OFF) -> None:
         self.backend = backend
+        self.tracing = tracing
+        """On: each call runs in a span, a child of the API node's farm call (the message's trace context)."""
         self.registry = registry
         self.record = record
         self._current: tuple[str, CancelToken] | None = None
@@ -88,14 +92,19 @@ class AgentRunner:
         """The newest fencing token seen: a call with an older one comes from an ownership that has ended."""
 
     def run(self, method: str, payload: dict[str, Any], call_id: str, label: str = "",
-            fence: dict[str, Any] | None = None, request_id: str | None = None) -> dict[str, Any] | None:
+            fence: dict[str, Any] | None = None, request_id: str | None = None,
+            headers: dict[str, Any] | None = None) -> dict[str, Any] | None:
         """The Celery task body: posts progress and then ``{"result": …}`` or ``{"error": …}`` for the caller, and
         returns the outcome for Celery's result backend (None for a redelivered call already started).
-        ``request_id``: the id of the request the call serves (logged with it; ignored unless well-formed)."""
+        ``request_id``: the id of the request the call serves (logged with it; ignored unless well-formed);
+        ``headers``: the message's headers (its trace context)."""
         request_id = request_id if request_id is not None and well_formed_request_id(request_id) else None
         carried = current_request_id.set(request_id)
         try:
-            outcome = self._outcome(method, payload, call_id, label, fence or {})
+            with self.tracing.span(f"agent {method}", {REQUEST_ID_ATTRIBUTE: request_id, "engineering_api.call_id":
+                                                       call_id, "engineering_api.agent": self.record.name},
+                                   self.tracing.extracted(headers or {})):
+                outcome = self._outcome(method, payload, call_id, label, fence or {})
         finally:
             current_request_id.reset(carried)
         if outcome is None:
@@ -272,7 +281,7 @@ class AgentRunner:
 
 
 def run_agent(config: FarmConfig, backend: EngineeringBackend, *, name: str | None, versions: list[str],
-              backend_name: str, log_level: str | None = None) -> int:
+              backend_name: str, log_level: str | None = None, tracing: Tracing = Tracing.OFF) -> int:
     """Serve port calls until stopped (Ctrl+C or SIGTERM); returns the exit code. ``log_level`` is also the Celery
     worker's (it sets the root logger's level to its own at start)."""
     name = name or socket.gethostname()
@@ -280,7 +289,7 @@ def run_agent(config: FarmConfig, backend: EngineeringBackend, *, name: str | No
     registry = AgentRegistry(config.redis(), config.prefix)
     registry.reset(name)
     record = AgentRecord(name=name, backend=backend_name, tia_versions=versions)
-    runner = AgentRunner(backend, registry, record)
+    runner = AgentRunner(backend, registry, record, tracing)
     runner._relaunch()
     runner._refresh_project()
     registry.heartbeat(record)
@@ -289,7 +298,8 @@ def run_agent(config: FarmConfig, backend: EngineeringBackend, *, name: str | No
     def call(task: Any, method: str, payload: dict[str, Any], call_id: str, label: str = "",
              fence: dict[str, Any] | None = None) -> dict[str, Any] | None:
         request_id = task.request.get(REQUEST_ID_HEADER)  # a message header, not an argument: older agents ignore it
-        outcome = runner.run(method, payload, call_id, label, fence, request_id if isinstance(request_id, str) else None)
+        outcome = runner.run(method, payload, call_id, label, fence, request_id if isinstance(request_id, str) else None,
+                             task.request.headers)
         if outcome is None:  # delivered again: the first run's outcome stays the stored one
             raise Ignore()
         return outcome

@@ -33,6 +33,7 @@ from engineering_api.lib.caller import current_job
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.observability import carrying_request_id, current_request_id
 from engineering_api.lib.redact import redacted_json
+from engineering_api.lib.tracing import REQUEST_ID_ATTRIBUTE, Tracing
 from engineering_api.lib.responses import status_for
 from engineering_api.lib.schema import CamelStruct, utc_now
 
@@ -131,6 +132,8 @@ class _Live:
     accepted: float = field(default_factory=time.monotonic)
     running_since: float | None = None
     """When it left the queue (monotonic), for the metrics' queue wait and run time."""
+    trace_context: Any = None
+    """The trace context of the request that started it (tracing on): the job's span is its child."""
 
 
 def _error_of(exc: BaseException, job_id: str) -> JobError:
@@ -162,6 +165,8 @@ class JobManager:
         """Set by the app: a job may run other operations (a pipeline's steps)."""
         self._started_listeners: list[Callable[[JobRecord], None]] = []
         self._ended_listeners: list[Callable[[JobRecord, float, float], None]] = []
+        self.tracing = Tracing.OFF
+        """Set by the app when tracing is on: each job runs in a span of its own."""
         self._slow_reads: dict[str, int] = {}
         """Reads by their slow runs in a row (:data:`INLINE_READ_MAX_SECONDS`); at :data:`INLINE_READ_STRIKES` they
         always hop to the worker."""
@@ -210,7 +215,7 @@ class JobManager:
                     del self._slow_reads[operation.name]
                 return result
         return await self._worker.call(
-            carrying_request_id(lambda: self._handle(operation, context, data)),
+            self.tracing.carrying(carrying_request_id(lambda: self._handle(operation, context, data))),
             timeout=self.settings.call_timeout_seconds,
             description=operation.name,
             token=context.token,
@@ -284,7 +289,7 @@ class JobManager:
             ),
         )
         loop = asyncio.get_running_loop()
-        live = _Live(record=record, context=self._context())
+        live = _Live(record=record, context=self._context(), trace_context=self.tracing.context())
 
         def progress(percent: int, message: str) -> None:
             loop.call_soon_threadsafe(self._on_progress, live, percent, message)
@@ -312,7 +317,10 @@ class JobManager:
         job = current_job.set(live.record.job_id)
         request = current_request_id.set(live.record.request_id)  # the job's log records name its request
         try:
-            return self._handle(operation, live.context, data)
+            with self.tracing.span(f"job {operation.name}", {REQUEST_ID_ATTRIBUTE: live.record.request_id,
+                                                             "engineering_api.job_id": live.record.job_id},
+                                   live.trace_context):
+                return self._handle(operation, live.context, data)
         finally:
             current_request_id.reset(request)
             current_job.reset(job)

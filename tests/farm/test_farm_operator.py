@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,14 +16,21 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
 from engineering_api.app import create_app
+from engineering_api.compose import create_backend
 from engineering_api.config import Settings
+from engineering_api.farm.agent import AgentRunner
 from engineering_api.farm.celery_app import CALL_TASK, FarmConfig, celery_app
+from engineering_api.farm.registry import AgentRecord, AgentRegistry
+from engineering_api.lib.tracing import REQUEST_ID_ATTRIBUTE, Tracing
+from tests.api.test_tracing import spans  # noqa: F401 - a fixture
 from tests.api.test_metrics import TEST_CLIENT_ADDRESS, _samples, _value
 from tests.bounds import HANG_GUARD_S
 from tests.conftest import assert_error, data
 from tests.farm.conftest import require_redis
-from tests.farm.farmlib import Agents, RedisServer
+from tests.farm.farmlib import Agents, RedisServer, redis_client
 from tests.farm.test_farm_truth import until
 
 pytestmark = pytest.mark.xdist_group("farm")
@@ -181,3 +189,50 @@ def test_a_drained_agent_finishes_its_session_and_takes_no_new_one(own_farm: Far
     finally:
         node.post(f"/api/farm/agents/{AGENT}/actions/resume", headers=admin)
         node.post("/api/projects/actions/close-sync", headers=admin)
+
+
+def test_the_farm_calls_of_a_request_are_spans_of_its_trace(own_farm: Farm, tmp_path: Path,
+                                                             spans: InMemorySpanExporter) -> None:  # noqa: F811
+    settings = Settings.from_env(data_dir=tmp_path, farm_url=own_farm.redis.url, tracing=True)
+    with TestClient(create_app(settings)) as client:
+        admin = _admin(client)
+        try:
+            data(client.post("/api/projects/actions/create-sync", json={"name": "Spanned"},
+                             headers={**admin, "X-Request-ID": "span-farm-3"}))
+        finally:
+            client.post("/api/projects/actions/close-sync", headers=admin)
+    finished = spans.get_finished_spans()
+    request = next(s for s in finished if s.name == "POST /api/projects/actions/create-sync")
+    job = next(s for s in finished if s.name == "job projects.create")  # a -sync route runs a job and waits
+    port = next(s for s in finished if s.name == "port create_project")
+    call = next(s for s in finished if s.name == "farm call create_project")
+    assert job.parent is not None and job.parent.span_id == request.context.span_id
+    assert port.parent is not None and port.parent.span_id == job.context.span_id
+    assert call.parent is not None and call.parent.span_id == port.context.span_id
+    for span in (request, job, port, call):
+        assert span.attributes is not None and span.attributes[REQUEST_ID_ATTRIBUTE] == "span-farm-3", span.name
+    assert call.attributes is not None and call.attributes["engineering_api.agent"] == AGENT
+
+
+def test_an_agent_continues_the_trace_its_call_carries(own_farm: Farm, tmp_path: Path,
+                                                       spans: InMemorySpanExporter) -> None:  # noqa: F811
+    """The agent's side in process (an agent's spans go to its own process's exporter): the message's headers, made
+    by the node under its farm call span, make the agent's span a child of it."""
+    backend = create_backend(Settings.from_env(data_dir=tmp_path))
+    registry = AgentRegistry(redis_client(own_farm.redis.url), "span-test")
+    record = AgentRecord(name="inproc", backend="fake", tia_versions=["V19"])
+    runner = AgentRunner(backend, registry, record, Tracing.on())
+    headers: dict[str, str] = {}
+    try:
+        with Tracing.on().span("farm call session_status", {}):
+            Tracing.on().inject(headers)
+        assert "traceparent" in headers
+        outcome = runner.run("session_status", {"args": [], "kwargs": {}}, uuid.uuid4().hex,
+                             fence={"instance": record.instance}, request_id="span-agent-4", headers=headers)
+    finally:
+        backend.close()
+    assert outcome is not None and "result" in outcome, outcome
+    sent = next(s for s in spans.get_finished_spans() if s.name == "farm call session_status")
+    ran = next(s for s in spans.get_finished_spans() if s.name == "agent session_status")
+    assert ran.parent is not None and ran.parent.span_id == sent.context.span_id
+    assert ran.attributes is not None and ran.attributes[REQUEST_ID_ATTRIBUTE] == "span-agent-4"
