@@ -212,10 +212,11 @@ def create_mcp_server(
         SERVER_NAME, version=_version(), instructions=INSTRUCTIONS, on_list_tools=list_tools,
         get_tool_input_schema=input_schema_of,
     )
-    if not _traces_exportable():
+    if not services.settings.tracing:
         # The SDK's OpenTelemetryMiddleware opens a span per message (the SDK's documented opt-out is to drop it
-        # from this list). Without an OpenTelemetry SDK installed no span can ever be exported, so it is pure
-        # cost: ~25 us of a ~850 us tool call (bench/mcp_overhead.py).
+        # from this list). With tracing off (the default, docs/operations.md) no span is wanted, so it is pure
+        # cost: ~25 us of a ~850 us tool call (bench/mcp_overhead.py). With tracing on, each MCP message is a span
+        # of the request's trace.
         server.middleware[:] = [m for m in server.middleware if type(m).__name__ != "OpenTelemetryMiddleware"]
     server.middleware.append(observe)
     # A well-formed call is answered by the middleware, without the SDK's second validation of the result
@@ -259,13 +260,6 @@ def _add_resources_and_prompts(server: Server[Any], services: Services, context:
     server.add_request_handler("resources/read", types.ReadResourceRequestParams, read_resource)
     server.add_request_handler("prompts/list", types.PaginatedRequestParams, list_prompts)
     server.add_request_handler("prompts/get", types.GetPromptRequestParams, get_prompt)
-
-
-def _traces_exportable() -> bool:
-    """Whether an OpenTelemetry SDK is installed, the only way the API's spans reach an exporter."""
-    import importlib.util
-
-    return importlib.util.find_spec("opentelemetry.sdk") is not None
 
 
 def _version() -> str:
