@@ -62,7 +62,8 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     """Addresses of TLS-terminating reverse proxies (IPs or CIDR networks): from them, and only from them,
     ``X-Forwarded-Proto: https`` makes the request https (the console's session cookie is then ``Secure`` and its
-    redirects stay on https). Empty: the header is ignored."""
+    redirects stay on https), and ``X-Forwarded-For`` names the client that ``/metrics`` access and the access log
+    go by. Empty: the headers are ignored."""
     max_body_bytes: int = 8 * 1024 * 1024
     """Largest accepted request body; larger ones get 413."""
     call_timeout_seconds: float = 120.0
