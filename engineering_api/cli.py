@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.asgi import SERVE_PID_VARIABLE, STOP_GRACE_SECONDS
-from engineering_api.config import Settings
+from engineering_api.config import LOG_LEVELS, Settings
 from engineering_api.lib.private_files import loose_modes, make_private_dir
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         db=getattr(args, "db", None),
         farm_state_url=getattr(args, "farm_state", None),
         farm_path_map=tuple(getattr(args, "farm_path_map", None) or ()) or None,
+        log_level=getattr(args, "log_level", None),
     )
 
 
@@ -43,7 +44,8 @@ def _export_env(settings: Settings) -> None:
     os.environ["ENGINEERING_API_HOST"] = settings.host
     os.environ["ENGINEERING_API_PORT"] = str(settings.port)
     for name, value in (("FARM_URL", settings.farm_url), ("FARM_STATE_URL", settings.farm_state_url),
-                        ("FARM_PATH_MAP", ",".join(settings.farm_path_map)), ("DB", settings.db)):
+                        ("FARM_PATH_MAP", ",".join(settings.farm_path_map)), ("DB", settings.db),
+                        ("LOG_LEVEL", settings.log_level)):
         if value:
             os.environ[f"ENGINEERING_API_{name}"] = value
     os.environ[SERVE_PID_VARIABLE] = str(os.getpid())
@@ -118,10 +120,16 @@ def cmd_agent(args: argparse.Namespace) -> int:
     from engineering_api.compose import create_backend
     from engineering_api.farm.agent import run_agent
     from engineering_api.farm.celery_app import FarmConfig
+    from engineering_api.lib.observability import configure_logging
+    from engineering_api.lib.tracing import Tracing, tracing_available
 
     settings = replace(_settings(args), farm_url=None)  # the agent's own backend, not another farm
     versions = [v.strip() for v in (args.tia_versions or settings.tia_version).split(",") if v.strip()]
     settings = replace(settings, tia_version=versions[0])
+    if settings.tracing and not tracing_available():
+        print("error: tracing needs OpenTelemetry: pip install 'engineering-api[tracing]'", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level)
     make_private_dir(settings.data_dir)
     try:
         backend = create_backend(settings)
@@ -131,7 +139,8 @@ def cmd_agent(args: argparse.Namespace) -> int:
     print(f"engineering-api agent {args.name or '(host name)'}: backend {settings.backend}, TIA {','.join(versions)}, "
           f"data {settings.data_dir}, broker {args.farm}", flush=True)
     return run_agent(FarmConfig(args.farm, args.farm_state), backend, name=args.name, versions=versions,
-                     backend_name=settings.backend)
+                     backend_name=settings.backend, log_level=settings.log_level,
+                     tracing=Tracing.on() if settings.tracing else Tracing.OFF)
 
 
 def cmd_openapi(args: argparse.Namespace) -> int:
@@ -375,6 +384,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--farm-path-map", metavar="NODE=AGENT", action="append",
                        help="where agents see the shared storage this node sees at NODE (repeatable), e.g. "
                             "/mnt/tia=\\\\filer\\tia for Windows agents")
+    serve.add_argument("--log-level", choices=LOG_LEVELS, type=str.upper,
+                       help="the server's log on stderr, each line with its request id (default: warnings, bare)")
     serve.set_defaults(func=cmd_serve)
 
     agent = sub.add_parser("agent", help="run a farm agent: a TIA host that serves backend calls from the broker")
@@ -383,6 +394,8 @@ def build_parser() -> argparse.ArgumentParser:
     agent.add_argument("--farm-state", metavar="REDIS_URL", help="Redis for results and heartbeats")
     agent.add_argument("--tia-versions", help="TIA versions this host runs, e.g. V19,V20 (default: the backend's)")
     agent.add_argument("--name", help="agent name (default: the host name); its queue is named after it")
+    agent.add_argument("--log-level", choices=LOG_LEVELS, type=str.upper,
+                       help="the agent's log on stderr; INFO logs every call with its request id (default: warnings)")
     agent.set_defaults(func=cmd_agent)
 
     mcp = sub.add_parser("mcp", help="serve MCP over stdio: in-process, or bridged to a running server with --url")

@@ -33,6 +33,7 @@ from engineering_api.lib.caller import current_job
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.observability import carrying_request_id, current_request_id
 from engineering_api.lib.redact import redacted_json
+from engineering_api.lib.tracing import REQUEST_ID_ATTRIBUTE, Tracing
 from engineering_api.lib.responses import status_for
 from engineering_api.lib.schema import CamelStruct, utc_now
 
@@ -128,6 +129,11 @@ class _Live:
     changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     handle: CallHandle[Any] | None = None
     task: asyncio.Task[None] | None = None
+    accepted: float = field(default_factory=time.monotonic)
+    running_since: float | None = None
+    """When it left the queue (monotonic), for the metrics' queue wait and run time."""
+    trace_context: Any = None
+    """The trace context of the request that started it (tracing on): the job's span is its child."""
 
 
 def _error_of(exc: BaseException, job_id: str) -> JobError:
@@ -158,6 +164,9 @@ class JobManager:
         self.operations: OperationRegistry | None = None
         """Set by the app: a job may run other operations (a pipeline's steps)."""
         self._started_listeners: list[Callable[[JobRecord], None]] = []
+        self._ended_listeners: list[Callable[[JobRecord, float, float], None]] = []
+        self.tracing = Tracing.OFF
+        """Set by the app when tracing is on: each job runs in a span of its own."""
         self._slow_reads: dict[str, int] = {}
         """Reads by their slow runs in a row (:data:`INLINE_READ_MAX_SECONDS`); at :data:`INLINE_READ_STRIKES` they
         always hop to the worker."""
@@ -168,6 +177,11 @@ class JobManager:
         A listener follows the job with :meth:`events`, which replays its current state first."""
         self._started_listeners.append(listener)
         return lambda: self._started_listeners.remove(listener) if listener in self._started_listeners else None
+
+    def on_ended(self, listener: Callable[[JobRecord, float, float], None]) -> None:
+        """Call ``listener`` (on the event loop) with each job as it ends, the seconds it waited in the queue and
+        the seconds it ran (0 for a job canceled before it ran): the metrics' job durations."""
+        self._ended_listeners.append(listener)
 
     def _context(self) -> OperationContext:
         context = OperationContext(self._backend, self.settings, self._paths, state=self.state)
@@ -201,7 +215,7 @@ class JobManager:
                     del self._slow_reads[operation.name]
                 return result
         return await self._worker.call(
-            carrying_request_id(lambda: self._handle(operation, context, data)),
+            self.tracing.carrying(carrying_request_id(lambda: self._handle(operation, context, data))),
             timeout=self.settings.call_timeout_seconds,
             description=operation.name,
             token=context.token,
@@ -275,7 +289,7 @@ class JobManager:
             ),
         )
         loop = asyncio.get_running_loop()
-        live = _Live(record=record, context=self._context())
+        live = _Live(record=record, context=self._context(), trace_context=self.tracing.context())
 
         def progress(percent: int, message: str) -> None:
             loop.call_soon_threadsafe(self._on_progress, live, percent, message)
@@ -303,7 +317,10 @@ class JobManager:
         job = current_job.set(live.record.job_id)
         request = current_request_id.set(live.record.request_id)  # the job's log records name its request
         try:
-            return self._handle(operation, live.context, data)
+            with self.tracing.span(f"job {operation.name}", {REQUEST_ID_ATTRIBUTE: live.record.request_id,
+                                                             "engineering_api.job_id": live.record.job_id},
+                                   live.trace_context):
+                return self._handle(operation, live.context, data)
         finally:
             current_request_id.reset(request)
             current_job.reset(job)
@@ -338,6 +355,7 @@ class JobManager:
         changes: dict[str, Any] = {"progress": percent, "message": message or record.message}
         if record.status == "Pending":
             changes.update(status="Running", started_at=utc_now())
+            live.running_since = time.monotonic()
         live.record = msgspec.structs.replace(record, **changes)
         self._persist(live.record)
         asyncio.ensure_future(self._notify(live))
@@ -360,6 +378,13 @@ class JobManager:
         live.done.set()
         await self._notify(live)
         self._live.pop(record.job_id, None)
+        ended = time.monotonic()
+        running_since = live.running_since or ended
+        for listener in self._ended_listeners:
+            try:
+                listener(live.record, running_since - live.accepted, ended - running_since)
+            except Exception:  # a metric must not fail the job it counts
+                logger.exception("job end listener failed for job %s", record.job_id)
 
     async def _notify(self, live: _Live) -> None:
         async with live.changed:
