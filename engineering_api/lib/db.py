@@ -124,14 +124,19 @@ class Database:
         with self._lock, self._full_disk_named():
             self._conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
             if not self.postgres:
-                raw: Any = self._conn.connection.dbapi_connection
                 # change_mark runs on every authenticated request: a cursor of its own skips SQLAlchemy's layers.
-                self._mark_cursor = raw.cursor()
+                self._mark_cursor = self.driver_connection.cursor()
         if migrate:
             from engineering_api.lib.migrate import upgrade
 
             with self._full_disk_named():
                 upgrade(self)
+
+    @property
+    def driver_connection(self) -> Any:
+        """The driver's own connection under the shared one (``sqlite3.Connection`` or psycopg's), for tests that
+        trace the statements sent."""
+        return self._conn.connection.dbapi_connection
 
     @property
     def connection(self) -> Connection:
