@@ -10,6 +10,7 @@ so running them on the event loop thread costs less than hopping to a thread poo
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -88,17 +89,30 @@ class Transaction:
 
 def _run(conn: Connection, statement: Executable | str,
          params: Sequence[Any] | Mapping[str, Any] | None = None) -> Result:
-    if isinstance(statement, str):  # SQL as the driver takes it (sqlite3's ? or psycopg's %s)
+    if isinstance(statement, str):
+        if conn.dialect.name == "postgresql":
+            statement = _pyformat(statement)
         return Result(conn.exec_driver_sql(statement, tuple(params) if isinstance(params, (list, tuple))
                                            else params or ()))
     return Result(conn.execute(statement, dict(params) if params else None))
 
 
+_QUOTED = re.compile(r"('(?:[^']|'')*')")
+
+
+def _pyformat(sql: str) -> str:
+    """Ad-hoc SQL's ``?`` placeholders as psycopg's ``%s`` (a literal ``%`` doubled), quoted text left alone. Only
+    the placeholders: the SQL itself must be valid on both (the stores use Core statements)."""
+    parts = _QUOTED.split(sql)
+    return "".join(part.replace("%", "%%") if index % 2 else part.replace("%", "%%").replace("?", "%s")
+                   for index, part in enumerate(parts))
+
+
 class Database:
     """A thread-safe wrapper over one connection: a SQLite file, or PostgreSQL for a ``postgresql://`` URL.
 
-    The methods take a Core statement, or SQL as the driver takes it (SQLite's ``?`` or psycopg's ``%s``
-    placeholders: no translation), which only ad-hoc reads and tests use.
+    The methods take a Core statement, or ad-hoc SQL (tests, one-off reads) with ``?`` placeholders, which must be
+    valid SQL on the dialect it runs on: nothing is translated but the placeholders.
     """
 
     def __init__(self, target: Path | str, *, migrate: bool = True) -> None:

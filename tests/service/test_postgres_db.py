@@ -14,6 +14,7 @@ from litestar.testing import TestClient
 from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.lib.db import Database, KeyValueStore
+from engineering_api.lib.tables import audit
 from tests.conftest import data, run_job, skip_or_fail
 from tests.pgserver import PostgresServer, postgres_binaries
 
@@ -52,8 +53,10 @@ def test_the_database_speaks_both(fresh_db):
     assert store.get("a") == {"b": 2}
     row = db.one("SELECT value FROM kv WHERE name = ?", ("t:a",))
     assert row is not None and row[0] == '{"b": 2}'
-    assert db.insert("INSERT INTO audit(at, method, path, status, outcome) VALUES (?,?,?,?,?)",
-                     ("2026-01-01T00:00:00Z", "POST", "/x", 200, "ok")) >= 1
+    first = db.insert(audit.insert().values(at="2026-01-01T00:00:00Z", method="POST", path="/x", status=200,
+                                            outcome="ok"))
+    assert first >= 1 and db.insert(audit.insert().values(at="t", method="POST", path="/y", status=200,
+                                                          outcome="ok")) == first + 1
     with pytest.raises(Exception):
         with db.transaction() as conn:
             conn.execute("INSERT INTO kv(name, value) VALUES (?, ?)", ("t:rolled", "1"))
