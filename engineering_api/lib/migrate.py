@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from engineering_api.lib.db import Database
 
-__all__ = ("MigrationError", "SchemaState", "head", "state", "upgrade")
+__all__ = ("MigrationError", "SchemaState", "head", "state", "upgrade", "upgrade_to")
 
 _SCRIPTS = "engineering_api:migrations"
 _LOCK_KEY = 0x656E6761  # PostgreSQL advisory lock id of the schema ("enga")
@@ -96,7 +96,15 @@ def upgrade(db: Database) -> SchemaState:
     Raises:
         MigrationError: a revision failed; nothing was changed.
     """
-    target = head()
+    return upgrade_to(db, head())
+
+
+def upgrade_to(db: Database, target: str) -> SchemaState:
+    """Bring ``db`` to revision ``target`` (a test's older state; the service always goes to :func:`head`).
+
+    Raises:
+        MigrationError: a revision failed; nothing was changed.
+    """
     with db.locked() as conn:
         conn.exec_driver_sql("BEGIN" if db.postgres else "BEGIN IMMEDIATE")
         try:
@@ -104,7 +112,7 @@ def upgrade(db: Database) -> SchemaState:
                 conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_LOCK_KEY})")
             before = MigrationContext.configure(conn).get_current_revision()
             if before != target:
-                command.upgrade(_config(conn), "head")
+                command.upgrade(_config(conn), target)
         except Exception as exc:
             conn.exec_driver_sql("ROLLBACK")
             if _is_full(exc):
@@ -117,7 +125,7 @@ def upgrade(db: Database) -> SchemaState:
             conn.exec_driver_sql("ROLLBACK")
             raise
         conn.exec_driver_sql("COMMIT")
-    return SchemaState(target, target, False)
+    return SchemaState(target, head(), False)
 
 
 def _is_full(exc: BaseException) -> bool:
