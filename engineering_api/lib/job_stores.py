@@ -21,16 +21,30 @@ from sqlalchemy import func, select
 from engineering_api.lib import tables
 
 if TYPE_CHECKING:
+    from apscheduler.job import Job
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 
     from engineering_api.services import Services
 
-__all__ = ("LEGACY_FILE", "job_store")
+__all__ = ("LEGACY_FILE", "app_key", "claim", "job_store")
 
 logger = logging.getLogger(__name__)
 
 LEGACY_FILE = "schedules.sqlite"
 """The per-node job store file of releases before the migrations."""
+
+
+def app_key(services: Services) -> str:
+    """What a stored job names its app by (its first argument): the database, as it may be shown (no password).
+    Every node on that database finds the job its own; a release before the migrations named the data dir."""
+    return services.settings.database_shown
+
+
+def claim(job: Job, key: str) -> None:
+    """Make a stored job name ``key`` as its app (it named another node's, or a data dir), keeping its next run
+    time, so a run missed meanwhile is still due here."""
+    if job.args[:1] != (key,):
+        job.modify(args=(key, *job.args[1:]))
 
 
 def job_store(services: Services, table: str, legacy_table: str) -> SQLAlchemyJobStore:

@@ -18,6 +18,7 @@ import zoneinfo
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from engineering_api.lib.job_stores import app_key, claim, job_store
 from engineering_api.backend.errors import ValidationError
 from engineering_api.lib.crontab import crontab_trigger
 
@@ -145,7 +146,7 @@ _by_key: dict[str, _Attached] = {}
 
 
 def _key(services: Services) -> str:
-    return str(services.settings.data_dir.resolve())
+    return app_key(services)
 
 
 def _job_id(push_id: str) -> str:
@@ -156,8 +157,6 @@ def attach(scheduler: BaseScheduler, services: Services, schedules: dict[str, Pu
            on_due: Callable[[str], object]) -> None:
     """Give the running scheduler the persistent push job store and bring it in line with ``schedules`` (enabled
     pushes by id). Call after ``scheduler.start()`` so boundaries missed while the server was down fire now."""
-    from engineering_api.lib.job_stores import job_store
-
     scheduler.add_jobstore(job_store(services, "push_schedules", "apscheduler_push_jobs"), JOBSTORE)
     attached = _by_key[_key(services)] = _Attached(scheduler, services, on_due)
     for push_id, schedule in schedules.items():
@@ -185,6 +184,8 @@ def _attached(services: Services) -> _Attached | None:
 def _schedule_one(attached: _Attached, push_id: str, schedule: PushSchedule, *, replace: bool) -> None:
     trigger = trigger_for(schedule)
     job = attached.scheduler.get_job(_job_id(push_id), JOBSTORE)
+    if job is not None:
+        claim(job, _key(attached.services))
     if job is not None and not replace and repr(job.trigger) == repr(trigger):
         return  # unchanged: keep its next run time, so a boundary passed while the server was down still fires
     attached.scheduler.add_job(
