@@ -13,6 +13,7 @@ statement on both; it is not declared here, so ``select(table)`` never returns i
 from __future__ import annotations
 
 from sqlalchemy import (
+    ColumnClause,
     BigInteger,
     Column,
     Float,
@@ -50,7 +51,7 @@ __all__ = (
 
 metadata = MetaData()
 
-ROWID = literal_column("rowid")
+ROWID: ColumnClause[int] = literal_column("rowid", Integer)
 """A row's insertion order (SQLite's implicit rowid; PostgreSQL's rowid column)."""
 
 _SERIAL = BigInteger().with_variant(Integer(), "sqlite")

@@ -6,6 +6,7 @@ can hold project details its owner asked about.
 
 from __future__ import annotations
 
+import builtins
 import json
 from typing import TYPE_CHECKING
 
@@ -59,7 +60,7 @@ class ChatHistory:
         return self._db.execute(history.delete().where(*self._of(key_id, project_key, only_project)))
 
     @staticmethod
-    def _of(key_id: str, project_key: str | None, only_project: bool) -> list[ColumnElement[bool]]:
+    def _of(key_id: str, project_key: str | None, only_project: bool) -> builtins.list[ColumnElement[bool]]:
         where = [history.c.key_id == key_id]
         if only_project:
             where.append(history.c.project_key.is_not_distinct_from(project_key))
