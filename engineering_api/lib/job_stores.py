@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from apscheduler.job import Job
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 
-    from engineering_api.services import Services
+    from engineering_api.config import Settings
+    from engineering_api.lib.db import Database
 
 __all__ = ("LEGACY_FILE", "app_key", "claim", "job_store")
 
@@ -34,10 +35,10 @@ LEGACY_FILE = "schedules.sqlite"
 """The per-node job store file of releases before the migrations."""
 
 
-def app_key(services: Services) -> str:
+def app_key(settings: Settings) -> str:
     """What a stored job names its app by (its first argument): the database, as it may be shown (no password).
     Every node on that database finds the job its own; a release before the migrations named the data dir."""
-    return services.settings.database_shown
+    return settings.database_shown
 
 
 def claim(job: Job, key: str) -> None:
@@ -47,20 +48,19 @@ def claim(job: Job, key: str) -> None:
         job.modify(args=(key, *job.args[1:]))
 
 
-def job_store(services: Services, table: str, legacy_table: str) -> SQLAlchemyJobStore:
+def job_store(db: Database, settings: Settings, table: str, legacy_table: str) -> SQLAlchemyJobStore:
     """The job store on the service database's ``table`` (``pipeline_schedules`` or ``push_schedules``);
-    ``legacy_table`` names the same rows in an old ``schedules.sqlite``."""
+    ``legacy_table`` names the same rows in an old ``schedules.sqlite`` of the data dir."""
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 
-    _adopt_legacy_rows(services, tables.metadata.tables[table], legacy_table)
-    return SQLAlchemyJobStore(engine=services.db.second_engine(), tablename=table)
+    _adopt_legacy_rows(db, settings, tables.metadata.tables[table], legacy_table)
+    return SQLAlchemyJobStore(engine=db.second_engine(), tablename=table)
 
 
-def _adopt_legacy_rows(services: Services, table: tables.Table, legacy_table: str) -> None:
-    legacy = services.settings.data_dir.resolve() / LEGACY_FILE
+def _adopt_legacy_rows(db: Database, settings: Settings, table: tables.Table, legacy_table: str) -> None:
+    legacy = settings.data_dir.resolve() / LEGACY_FILE
     if not legacy.is_file():
         return
-    db = services.db
     count = db.one(select(func.count().label("n")).select_from(table))
     if count is not None and count["n"]:
         return

@@ -146,7 +146,7 @@ _by_key: dict[str, _Attached] = {}
 
 
 def _key(services: Services) -> str:
-    return app_key(services)
+    return app_key(services.settings)
 
 
 def _job_id(push_id: str) -> str:
@@ -157,7 +157,7 @@ def attach(scheduler: BaseScheduler, services: Services, schedules: dict[str, Pu
            on_due: Callable[[str], object]) -> None:
     """Give the running scheduler the persistent push job store and bring it in line with ``schedules`` (enabled
     pushes by id). Call after ``scheduler.start()`` so boundaries missed while the server was down fire now."""
-    scheduler.add_jobstore(job_store(services, "push_schedules", "apscheduler_push_jobs"), JOBSTORE)
+    scheduler.add_jobstore(job_store(services.db, services.settings, "push_schedules", "apscheduler_push_jobs"), JOBSTORE)
     attached = _by_key[_key(services)] = _Attached(scheduler, services, on_due)
     for push_id, schedule in schedules.items():
         try:

@@ -25,7 +25,8 @@ FLOORS = (
                        "engineering_api.services", "engineering_api.docs", "engineering_api.ci")),
     ("adapters", ("fakes", "openness_bridge")),
     ("port and rules", ("engineering_api.backend", "engineering_api.rules")),
-    ("plumbing", ("engineering_api.lib", "engineering_api.config", "engineering_api.backend.errors", "engineering_api")),
+    ("plumbing", ("engineering_api.lib", "engineering_api.migrations", "engineering_api.config",
+                  "engineering_api.backend.errors", "engineering_api")),
     ("ground floor", ("simatic_xml",)),
 )
 

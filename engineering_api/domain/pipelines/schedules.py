@@ -84,8 +84,8 @@ def attach(scheduler: BaseScheduler, services: Services) -> None:
     Call after ``scheduler.start()``: the scheduler has read the store by then, and runs that were missed while the
     server was down are queued by the policy of each pipeline as it was saved.
     """
-    scheduler.add_jobstore(job_store(services, "pipeline_schedules", "apscheduler_jobs"), JOBSTORE)
-    attached = _Attached(scheduler, services, app_key(services))
+    scheduler.add_jobstore(job_store(services.db, services.settings, "pipeline_schedules", "apscheduler_jobs"), JOBSTORE)
+    attached = _Attached(scheduler, services, app_key(services.settings))
     _by_state[services.jobs.state] = attached
     _by_key[attached.key] = attached
     scheduled = {}
