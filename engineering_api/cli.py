@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.asgi import SERVE_PID_VARIABLE, STOP_GRACE_SECONDS
 from engineering_api.config import Settings
+from engineering_api.db_cli import cmd_db, keys_message
 from engineering_api.lib.private_files import loose_modes, make_private_dir
 
 if TYPE_CHECKING:
@@ -99,7 +100,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"error: cannot write the data directory: {reason}: {where} (choose a writable --data-dir)",
               file=sys.stderr)
         return 2
-    print(_keys_message(settings, created))
+    print(keys_message(settings, created))
     mode = f"farm {settings.farm_url}" if settings.farm_url else f"backend {settings.backend}"
     print(f"engineering-api on http://{settings.host}:{settings.port} ({mode}, data {settings.data_dir})")
     print(f"Swagger UI: http://{settings.host}:{settings.port}/swagger")
@@ -112,44 +113,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # A worker still busy (a request waiting on a long TIA call) STOP_GRACE_SECONDS after Ctrl+C is killed.
         workers=1, log_access=False, workers_kill_timeout=int(STOP_GRACE_SECONDS),
     ).serve()
-    return 0
-
-
-def _keys_message(settings: Settings, created: Path | None) -> str:
-    """What serve says about the keys: only what is true on this node."""
-    if created:
-        return f"First start: an admin API key was written to {created} (mode 0600). Send it as X-API-Key."
-    if settings.secret_path.is_file():
-        return f"API keys are in {settings.database_shown}; the first admin key was written to {settings.secret_path}."
-    return (f"API keys are in {settings.database_shown}, which had keys already (made by another node or by "
-            f"`engineering-api keys create`); no key file was written on this node. Use a key you hold, or create "
-            f"one with `engineering-api keys create --role admin --name NAME` on this database.")
-
-
-def cmd_db(args: argparse.Namespace) -> int:
-    """``db current``: the schema's revision; ``db upgrade``: migrate to this build's (as serve does at start)."""
-    from engineering_api.lib.db import Database
-    from engineering_api.lib.migrate import MigrationError, state, upgrade
-
-    settings = _settings(args)
-    if not settings.db:
-        make_private_dir(settings.data_dir)
-    db = Database(settings.database_target, migrate=False)
-    try:
-        before = state(db)
-        if args.db_command == "current":
-            print(f"{settings.database_shown}: {before.describe()}")
-            return 0 if before.up_to_date else 1
-        after = upgrade(db)
-    except MigrationError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
-        return 2
-    finally:
-        db.close()
-    if before.up_to_date:
-        print(f"{settings.database_shown}: already at {after.head}; nothing to do")
-    else:
-        print(f"{settings.database_shown}: upgraded from {before.current or 'no recorded revision'} to {after.head}")
     return 0
 
 

@@ -63,6 +63,7 @@ ALLOWED: dict[str, set[str]] = {
     "engineering_api.app": ABOVE_THE_PORT,
     "engineering_api.asgi": ABOVE_THE_PORT,
     "engineering_api.cli": ABOVE_THE_PORT,
+    "engineering_api.db_cli": _PLUMBING,
     "engineering_api.swagger": _PLUMBING,
 }
 
