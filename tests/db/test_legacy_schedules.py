@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from litestar import Litestar
 from apscheduler.events import EVENT_JOB_EXECUTED
 from litestar.testing import TestClient
 from sqlalchemy import select
@@ -26,7 +27,7 @@ from tests.scheduler_log import scheduler_log, watch_schedulers
 UTC = dt.UTC
 
 
-def _as_the_release_kept_it(data_dir: Path, client: TestClient[object]) -> None:
+def _as_the_release_kept_it(data_dir: Path, client: TestClient[Litestar]) -> None:
     """Move the stored schedule into ``schedules.sqlite`` (table ``apscheduler_jobs``, APScheduler's own shape),
     its job naming the data dir as the release did."""
     db = client.app.state.services.db
