@@ -1,4 +1,4 @@
-"""Snapshots of blocks, UDTs and tag tables, kept in the service's SQLite database.
+"""Snapshots of blocks, UDTs and tag tables, kept in the service database.
 
 Snapshots are server state, not project state: they outlive closing the project and restarting the
 server. Each is tied to the project file path, the device and the object (kind + name), and holds the

@@ -1,4 +1,4 @@
-"""Runs operations on the TIA worker and keeps their jobs in SQLite.
+"""Runs operations on the TIA worker and keeps their jobs in the service database.
 
 Status values are T-IA Connect's: Pending, Running, Completed, Failed, Canceled.
 """

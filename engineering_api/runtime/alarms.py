@@ -1,4 +1,4 @@
-"""Runtime alarms: definitions, the alarm state machine, current alarms and the archive (SQLite in the data dir).
+"""Runtime alarms: definitions, the alarm state machine, current alarms and the archive (in the service database).
 
 Two sources raise alarms:
 
@@ -42,7 +42,7 @@ __all__ = ("ALARM_CLASSES", "Alarm", "AlarmDefinition", "AlarmPage", "AlarmServi
 ALARM_CLASSES: dict[str, bool] = {"Errors": True, "Warnings": False}
 """Alarm class -> whether its alarms need an acknowledgement."""
 _SQLITE_INT = 2**63
-"""SQLite's integers are signed 64-bit: an id beyond is no id of ours."""
+"""The database's integers are signed 64-bit: an id beyond is no id of ours."""
 PROGRAM_CLASS: Literal["Errors"] = "Errors"
 """The class of a Program_Alarm without a definition (TIA's default class for it needs acknowledgement too)."""
 

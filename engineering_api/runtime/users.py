@@ -1,4 +1,4 @@
-"""Runtime users, their roles and their sessions, in the service's SQLite.
+"""Runtime users, their roles and their sessions, in the service database.
 
 Runtime users are the people and systems that read and write plant values (an ERP, a dashboard, a phone): they
 are not the engineering API's keys. A password is stored as a salted scrypt hash (memory-hard, so a leaked

@@ -31,7 +31,7 @@ _LIMIT = 1000
 
 
 class ChatHistory:
-    """The history table; created on first use (it is the assistant's own, not part of the core schema)."""
+    """The ``assistant_history`` table of the service database."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
