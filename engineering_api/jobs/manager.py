@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 import msgspec
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from engineering_api.backend.errors import (
     ConflictError,
@@ -59,6 +59,12 @@ INLINE_READ_MAX_SECONDS = 0.002
 in a row goes to the worker from then on. The loop serves every other request, and a quick read is what skipping
 the hop is for. CPU time, not wall-clock time, so a busy machine does not send quick reads away."""
 _INTERRUPTED = "interrupted by restart"
+# Built once, so SQLAlchemy reuses their compiled form (every job writes and reads these).
+_INSERT = jobs.insert()
+_PERSIST = jobs.update().where(jobs.c.job_id == bindparam("id")).values(
+    {name: bindparam(name) for name in ("status", "progress", "message", "result", "error", "started_at",
+                                        "completed_at")})
+_BY_ID = select(jobs).where(jobs.c.job_id == bindparam("id"))
 DETACHED_POLL_SECONDS = 0.25
 """How often a wait on a job no process supervises (re-attached by a farm) looks at its record."""
 INLINE_READ_STRIKES = 3
@@ -267,10 +273,10 @@ class JobManager:
             job_id=uuid.uuid4().hex, operation=operation.name, status="Pending", progress=0,
             message="queued", created_at=utc_now(), request_id=current_request_id.get(),
         )
-        self._db.execute(jobs.insert().values(
-            job_id=record.job_id, operation=record.operation, status=record.status, progress=0,
-            message=record.message, input=encoded_input, created_at=record.created_at, key_id=key_id,
-            idempotency_key=idempotency_key, request_id=record.request_id))
+        self._db.execute(_INSERT, {
+            "job_id": record.job_id, "operation": record.operation, "status": record.status, "progress": 0,
+            "message": record.message, "input": encoded_input, "created_at": record.created_at, "key_id": key_id,
+            "idempotency_key": idempotency_key, "request_id": record.request_id})
         loop = asyncio.get_running_loop()
         live = _Live(record=record, context=self._context())
 
@@ -363,11 +369,11 @@ class JobManager:
             live.changed.notify_all()
 
     def _persist(self, record: JobRecord) -> None:
-        self._db.execute(jobs.update().where(jobs.c.job_id == record.job_id).values(
-            status=record.status, progress=record.progress, message=record.message,
-            result=msgspec.json.encode(record.result).decode() if record.result is not None else None,
-            error=msgspec.json.encode(record.failure).decode() if record.failure is not None else None,
-            started_at=record.started_at, completed_at=record.completed_at))
+        self._db.execute(_PERSIST, {
+            "id": record.job_id, "status": record.status, "progress": record.progress, "message": record.message,
+            "result": msgspec.json.encode(record.result).decode() if record.result is not None else None,
+            "error": msgspec.json.encode(record.failure).decode() if record.failure is not None else None,
+            "started_at": record.started_at, "completed_at": record.completed_at})
 
     # ----- reading ---------------------------------------------------------------------------
     def get(self, job_id: str) -> JobRecord:
@@ -379,7 +385,7 @@ class JobManager:
         live = self._live.get(job_id)
         if live is not None:
             return live.record
-        row = self._db.one(select(jobs).where(jobs.c.job_id == job_id))
+        row = self._db.one(_BY_ID, {"id": job_id})
         if row is None:
             raise NotFoundError(f"no job with id {job_id!r}", code="JOB_NOT_FOUND")
         return _record_of(row)

@@ -14,7 +14,7 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from engineering_api.backend.errors import InsufficientStorageError
 from engineering_api.lib.schema import CamelStruct, utc_now
@@ -32,6 +32,10 @@ COUNT_WINDOW_S = 60.0
 logger = logging.getLogger(__name__)
 STARTED = "started"
 """The outcome of a record written before its call ran, while it runs or when its end could not be written."""
+_INSERT = audit.insert()
+"""Built once: SQLAlchemy then reuses its compiled form (a statement built per call costs several times more)."""
+_FINISH = (audit.update().where(audit.c.id == bindparam("record"))
+           .values(status=bindparam("status"), outcome=bindparam("outcome"), job_id=bindparam("job_id")))
 _MAX_OPEN_COUNTS = 10_000
 """Past this many open counted rows, the expired ones are forgotten (they stay in the table)."""
 
@@ -96,9 +100,10 @@ class AuditLog:
         job_id: str | None, via: str = "rest", session_id: str | None = None, outcome: str | None = None,
     ) -> None:
         """Append one record; ``outcome`` overrides the word derived from the status (e.g. ``dry run``)."""
-        self._db.insert(audit.insert().values(
-            at=utc_now(), key_id=key_id, role=role, client=client, method=method, path=path, status=status,
-            outcome=outcome or outcome_for(status), job_id=job_id, via=via, session_id=session_id))
+        self._db.insert(_INSERT, {
+            "at": utc_now(), "key_id": key_id, "role": role, "client": client, "method": method, "path": path,
+            "status": status, "outcome": outcome or outcome_for(status), "job_id": job_id, "via": via,
+            "session_id": session_id})
 
     def begin(
         self, *, method: str, path: str, key_id: str | None, role: str | None, client: str | None,
@@ -110,15 +115,15 @@ class AuditLog:
         Raises:
             InsufficientStorageError: the record could not be written (a full disk).
         """
-        return self._db.insert(audit.insert().values(
-            at=utc_now(), key_id=key_id, role=role, client=client, method=method, path=path, status=0,
-            outcome=STARTED, job_id=None, via=via, session_id=session_id))
+        return self._db.insert(_INSERT, {
+            "at": utc_now(), "key_id": key_id, "role": role, "client": client, "method": method, "path": path,
+            "status": 0, "outcome": STARTED, "job_id": None, "via": via, "session_id": session_id})
 
     def finish(self, record_id: int, *, status: int, job_id: str | None, outcome: str | None = None) -> None:
         """Complete a record written by :meth:`begin` with how the call ended. When this cannot be written, the
         record stays :data:`STARTED`: the change it stands for is still on record."""
-        self._db.execute(audit.update().where(audit.c.id == record_id)
-                         .values(status=status, outcome=outcome or outcome_for(status), job_id=job_id))
+        self._db.execute(_FINISH, {"record": record_id, "status": status, "outcome": outcome or outcome_for(status),
+                                   "job_id": job_id})
 
     def count_refusal(
         self, *, method: str, path: str, status: int, key_id: str | None, role: str | None, client: str | None

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import create_engine, event, inspect, select
+from sqlalchemy import bindparam, create_engine, event, inspect, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
@@ -274,6 +274,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.execute(pragma)
 
 
+_KV_GET = select(kv.c.value).where(kv.c.name == bindparam("name"))
+
+
 class KeyValueStore:
     """JSON values by name in the ``kv`` table, for small server-side state."""
 
@@ -283,7 +286,7 @@ class KeyValueStore:
 
     def get(self, name: str) -> Any:
         """The value, or None."""
-        row = self._db.one(select(kv.c.value).where(kv.c.name == self._prefix + name))
+        row = self._db.one(_KV_GET, {"name": self._prefix + name})
         return json.loads(row["value"]) if row else None
 
     def set(self, name: str, value: Any) -> None:
