@@ -143,8 +143,12 @@ class Database:
         if migrate:
             from engineering_api.lib.migrate import upgrade
 
-            with self._full_disk_named():
-                upgrade(self)
+            try:
+                with self._full_disk_named():
+                    upgrade(self)
+            except BaseException:
+                self.close()  # the caller gets no database to close
+                raise
 
     @property
     def driver_connection(self) -> Any:
