@@ -1,5 +1,5 @@
-"""Command line: ``engineering-api serve | agent | mcp | openapi | keys | doctor | simaticml | scl | plc | test |
-completion``."""
+"""Command line: ``engineering-api serve | agent | mcp | openapi | keys | db | doctor | simaticml | scl | plc |
+test | completion``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import argparse
 import json
 import os
 import socket
-import sqlite3
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.asgi import SERVE_PID_VARIABLE, STOP_GRACE_SECONDS
 from engineering_api.config import LOG_LEVELS, Settings
+from engineering_api.db_cli import cmd_db, keys_message
 from engineering_api.lib.private_files import loose_modes, make_private_dir
 
 if TYPE_CHECKING:
@@ -69,7 +69,10 @@ def check_port_free(host: str, port: int) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the API with granian (chosen by measurement, see bench/README.md)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from engineering_api.lib.db import Database
+    from engineering_api.lib.migrate import MigrationError
     from engineering_api.lib.security import ApiKeyStore, ensure_admin_key
 
     settings = _settings(args)
@@ -90,16 +93,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         db = Database(settings.database_target)
         created = ensure_admin_key(ApiKeyStore(db), settings.secret_path)
         db.close()
-    except (OSError, sqlite3.Error) as exc:  # a read-only or foreign data directory: one line, no traceback
+    except MigrationError as exc:  # the database is as it was; the server does not start on a schema it cannot use
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    except (OSError, SQLAlchemyError) as exc:  # a read-only or foreign data directory: one line, no traceback
         where = getattr(exc, "filename", None) or settings.data_dir
-        reason = getattr(exc, "strerror", None) or str(exc)
+        reason = getattr(exc, "strerror", None) or str(getattr(exc, "orig", None) or exc)
         print(f"error: cannot write the data directory: {reason}: {where} (choose a writable --data-dir)",
               file=sys.stderr)
         return 2
-    if created:
-        print(f"First start: an admin API key was written to {created} (mode 0600). Send it as X-API-Key.")
-    else:
-        print(f"API keys are in {settings.database_shown}; the first admin key was written to {settings.secret_path}.")
+    print(keys_message(settings, created))
     mode = f"farm {settings.farm_url}" if settings.farm_url else f"backend {settings.backend}"
     print(f"engineering-api on http://{settings.host}:{settings.port} ({mode}, data {settings.data_dir})")
     print(f"Swagger UI: http://{settings.host}:{settings.port}/swagger")
@@ -417,6 +420,13 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = keys_sub.add_parser("revoke", help="revoke a key (running servers refuse it from their next request)")
     revoke.add_argument("key_id")
     common(revoke)
+
+    db_sub = _command_group(sub, "db", "the service database's schema version", cmd_db)
+    for name, text in (("current", "print the schema's revision and whether it is current (exit 1 when not)"),
+                       ("upgrade", "migrate the schema to this build's revision (serve does it at start)")):
+        db_command = db_sub.add_parser(name, help=text)
+        db_command.add_argument("--data-dir", help="data directory (default ./var or ENGINEERING_API_DATA_DIR)")
+        db_command.add_argument("--db", metavar="POSTGRES_URL", help="the PostgreSQL database serve --db uses")
 
     doctor = sub.add_parser("doctor", help="check this machine for the chosen backend")
     common(doctor)

@@ -19,14 +19,16 @@ END = "<!-- end of diagram -->"
 
 # Floors of the picture, top first; a unit missing here is drawn on the floor "other".
 FLOORS = (
-    ("entry points", ("engineering_api.app", "engineering_api.asgi", "engineering_api.cli", "engineering_api.mcp",
-                      "engineering_api.console", "engineering_api.compose", "engineering_api.swagger")),
+    ("entry points", ("engineering_api.app", "engineering_api.asgi", "engineering_api.cli", "engineering_api.db_cli",
+                      "engineering_api.mcp", "engineering_api.console", "engineering_api.compose",
+                      "engineering_api.swagger")),
     ("service layer", ("engineering_api.domain", "engineering_api.runtime", "engineering_api.farm",
                        "engineering_api.history", "engineering_api.push", "engineering_api.jobs",
                        "engineering_api.services", "engineering_api.docs", "engineering_api.ci")),
     ("adapters", ("fakes", "openness_bridge")),
     ("port and rules", ("engineering_api.backend", "engineering_api.rules")),
-    ("plumbing", ("engineering_api.lib", "engineering_api.config", "engineering_api.backend.errors", "engineering_api")),
+    ("plumbing", ("engineering_api.lib", "engineering_api.migrations", "engineering_api.config",
+                  "engineering_api.backend.errors", "engineering_api")),
     ("ground floor", ("simatic_xml",)),
 )
 
