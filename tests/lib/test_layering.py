@@ -62,6 +62,7 @@ ALLOWED: dict[str, set[str]] = {
     "engineering_api.app": ABOVE_THE_PORT,
     "engineering_api.asgi": ABOVE_THE_PORT,
     "engineering_api.cli": ABOVE_THE_PORT,
+    "engineering_api.lsp": ABOVE_THE_PORT,
     "engineering_api.swagger": _PLUMBING,
 }
 

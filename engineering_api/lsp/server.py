@@ -1,0 +1,147 @@
+"""The language server: LSP over stdio on pygls, each request answered from :mod:`.project` and its helpers.
+
+Diagnostics are pushed (``textDocument/publishDiagnostics``) on open and on each change; a change that alters
+what a document declares to others (its blocks' and types' interfaces) re-checks the other open documents too.
+Every handler turns an unexpected failure into a logged message and an empty answer: the server keeps serving.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Callable, Optional, TypeVar
+from urllib.parse import unquote, urlparse
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from engineering_api.lib.version import api_version
+from simatic_xml.diagnostics import Diagnostic
+
+from . import features, formatting
+from .project import Project
+from .text import Text
+
+__all__ = ("MAX_DOCUMENT_CHARS", "SclLanguageServer", "build_server", "uri_path")
+
+log = logging.getLogger("engineering_api.lsp")
+
+MAX_DOCUMENT_CHARS = 8 * 512 * 1024
+"""A document longer than this is not checked (a warning says so): TIA's own limit on the text of one code block
+(:data:`simatic_xml.scl.limits.MAX_SOURCE_CHARS`), so no source TIA accepts is refused, and one endless file
+cannot hold the server for seconds on each key press."""
+
+_SEVERITY = {"Error": types.DiagnosticSeverity.Error, "Warning": types.DiagnosticSeverity.Warning,
+             "Info": types.DiagnosticSeverity.Information}
+T = TypeVar("T")
+
+
+def uri_path(uri: str) -> str:
+    """The file system path of a ``file:`` URI (another scheme: the URI itself, a name no file has)."""
+    parsed = urlparse(uri)
+    if parsed.scheme != "file":
+        return uri
+    return str(Path(unquote(parsed.path)))
+
+
+class SclLanguageServer(LanguageServer):
+    """pygls' server with the workspace's :class:`Project` (made on first use, from the workspace folder)."""
+
+    def __init__(self) -> None:
+        super().__init__("engineering-api-lsp", api_version(),
+                         text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self._project: Optional[Project] = None
+        self._exports: dict[str, object] = {}
+
+    @property
+    def project(self) -> Project:
+        if self._project is None:
+            folders = list(self.workspace.folders.values())
+            root = uri_path(folders[0].uri) if folders else self.workspace.root_path
+            self._project = Project(Path(root) if root else None)
+            for problem in self._project.problems:
+                self.window_show_message(types.ShowMessageParams(types.MessageType.Warning,
+                                                                 f"engineering-api settings: {problem}"))
+        return self._project
+
+    def text(self, uri: str) -> Text:
+        doc = self.workspace.get_text_document(uri)
+        return Text(doc.source, doc.position_codec.client_num_units)
+
+    def publish(self, uri: str, *, others: bool = True) -> None:
+        """Check the document ``uri`` and push its diagnostics; with ``others``, re-check the other open
+        documents when what this one declares to them changed."""
+        doc = self.workspace.get_text_document(uri)
+        path = uri_path(uri)
+        if len(doc.source) > MAX_DOCUMENT_CHARS:
+            found = [Diagnostic(f"Not checked: the text has {len(doc.source):,} characters, more than TIA accepts "
+                                f"in one code block ({MAX_DOCUMENT_CHARS:,}).", file=path, severity="Warning",
+                                code="DOCUMENT_TOO_LARGE")]
+        else:
+            found = self.project.check(path, doc.source)
+        text = self.text(uri)
+        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+            uri=uri, version=doc.version, diagnostics=[lsp_diagnostic(d, text) for d in found]))
+        exports = features.exports(self.project.piece(path)) if path in self.project.open_paths() else None
+        if self._exports.get(path) == exports:
+            return
+        self._exports[path] = exports
+        if others:
+            for other in list(self.workspace.text_documents):
+                if other != uri:
+                    guarded(lambda: self.publish(other, others=False), None)
+
+
+def lsp_diagnostic(d: Diagnostic, text: Text) -> types.Diagnostic:
+    """The LSP form of a checker diagnostic: its range covers the token at its line and column."""
+    return types.Diagnostic(range=text.checker_range(d.line, d.column), message=d.message,
+                            severity=_SEVERITY.get(d.severity, types.DiagnosticSeverity.Error), code=d.code,
+                            source="engineering-api")
+
+
+def guarded(call: Callable[[], T], default: T) -> T:
+    """``call()``, or ``default`` when it fails (logged): one bad request must never stop the server."""
+    try:
+        return call()
+    except Exception:  # noqa: BLE001 - the server's last line: log it and go on serving
+        log.exception("engineering-api lsp: a request failed")
+        return default
+
+
+def build_server() -> SclLanguageServer:
+    """The server with its features registered."""
+    server = SclLanguageServer()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: SclLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+        guarded(lambda: ls.publish(params.text_document.uri), None)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: SclLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
+        guarded(lambda: ls.publish(params.text_document.uri), None)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: SclLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
+        path = uri_path(params.text_document.uri)
+        ls.project.closed(path)
+        ls._exports.pop(path, None)
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=params.text_document.uri,
+                                                                            diagnostics=[]))
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def files_changed(ls: SclLanguageServer, params: types.DidChangeWatchedFilesParams) -> None:
+        for change in params.changes:
+            ls.project.changed(uri_path(change.uri))
+        for uri in list(ls.workspace.text_documents):
+            guarded(lambda: ls.publish(uri, others=False), None)
+
+    features.register(server, guarded)
+    formatting.register(server, guarded)
+    return server
+
+
+def start() -> int:
+    """Serve over standard input and output until the client says exit."""
+    logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
+    build_server().start_io()
+    return 0
