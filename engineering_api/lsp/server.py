@@ -52,6 +52,9 @@ class SclLanguageServer(LanguageServer):
                          text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self._project: Optional[Project] = None
         self._exports: dict[str, object] = {}
+        self.opened: dict[str, str] = {}
+        """path -> the URI the client opened it by (pygls keys its documents by a normalized URI, which a client
+        matching diagnostics to its own URIs would not recognise)."""
 
     @property
     def project(self) -> Project:
@@ -87,7 +90,7 @@ class SclLanguageServer(LanguageServer):
             return
         self._exports[path] = exports
         if others:
-            for other in list(self.workspace.text_documents):
+            for other in list(self.opened.values()):
                 if other != uri:
                     guarded(lambda: self.publish(other, others=False), None)
 
@@ -114,6 +117,7 @@ def build_server() -> SclLanguageServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: SclLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.opened[uri_path(params.text_document.uri)] = params.text_document.uri
         guarded(lambda: ls.publish(params.text_document.uri), None)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -124,6 +128,7 @@ def build_server() -> SclLanguageServer:
     def did_close(ls: SclLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
         path = uri_path(params.text_document.uri)
         ls.project.closed(path)
+        ls.opened.pop(path, None)
         ls._exports.pop(path, None)
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=params.text_document.uri,
                                                                             diagnostics=[]))
@@ -132,7 +137,7 @@ def build_server() -> SclLanguageServer:
     def files_changed(ls: SclLanguageServer, params: types.DidChangeWatchedFilesParams) -> None:
         for change in params.changes:
             ls.project.changed(uri_path(change.uri))
-        for uri in list(ls.workspace.text_documents):
+        for uri in list(ls.opened.values()):
             guarded(lambda: ls.publish(uri, others=False), None)
 
     features.register(server, guarded)

@@ -10,7 +10,7 @@ import asyncio
 import sys
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import AsyncIterator, Optional, Sequence
+from typing import AsyncIterator, Callable, Optional, Sequence
 
 from lsprotocol import types
 from pygls.protocol import default_converter
@@ -47,6 +47,19 @@ class Session:
                 if version is None or got_version == version:
                     return diagnostics
             return None
+
+        async with self.arrived:
+            await asyncio.wait_for(self.arrived.wait_for(lambda: found() is not None), HANG_GUARD_S)
+        result = found()
+        assert result is not None
+        return result
+
+    async def until(self, uri: str, wanted: Callable[[Sequence[types.Diagnostic]], bool], *, after: int = 0
+                    ) -> Sequence[types.Diagnostic]:
+        """The first diagnostics of ``uri`` published after the ``after``-th that are ``wanted``: for a document
+        re-checked because another one changed, which the client cannot name a version for."""
+        def found() -> Optional[Sequence[types.Diagnostic]]:
+            return next((d for _, d in self.published.get(uri, [])[after:] if wanted(d)), None)
 
         async with self.arrived:
             await asyncio.wait_for(self.arrived.wait_for(lambda: found() is not None), HANG_GUARD_S)
