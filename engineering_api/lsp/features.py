@@ -1,27 +1,219 @@
-"""Hover, navigation, completion, symbols and quick fixes (registered on the server)."""
+"""Hover, go to definition, find references and the outline (document symbols), registered on the server.
+
+Each answer comes from :class:`.symbols.Model`: the document's syntax tree in the program view the checker uses.
+A document whose text does not parse (half typed) answers from its last text that did.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
+
+from lsprotocol import types
+from simatic_xml.scl import ast as A
+from simatic_xml.scl import parse
+from simatic_xml.scl.errors import SclError
 
 from engineering_api.ci.program import Loaded
+from engineering_api.rules.compiler.types import display
+
+from .guard import guarded
+from .symbols import Model, Place, Target
+from .text import Text
 
 if TYPE_CHECKING:
     from .server import SclLanguageServer
 
-__all__ = ("exports", "register")
+__all__ = ("exports", "model_at", "register")
 
-T = TypeVar("T")
+_SECTIONS = {"VAR_INPUT": "Input", "VAR_OUTPUT": "Output", "VAR_IN_OUT": "InOut", "VAR": "Static",
+             "VAR_STAT": "Static", "VAR_TEMP": "Temp"}
+_KINDS = {"FUNCTION_BLOCK": types.SymbolKind.Class, "FUNCTION": types.SymbolKind.Function,
+          "ORGANIZATION_BLOCK": types.SymbolKind.Module, "DATA_BLOCK": types.SymbolKind.Object,
+          "TYPE": types.SymbolKind.Struct}
 
 
 def exports(piece: Loaded) -> object:
     """What a document declares to the others: its blocks' and types' names, kinds and members (when this
     changes, the other open documents are checked again)."""
     program = piece.program
-    return tuple(sorted((bd.name.lower(), bd.kind, bd.number or 0, tuple((v.name, str(v.type), v.section) for v in bd.decls),
-                         str(bd.return_type))
+    return tuple(sorted((bd.name.lower(), bd.kind, bd.number or 0, str(bd.return_type), bd.instance_of or "",
+                         tuple((v.name, str(v.type), v.section) for v in bd.decls))
                         for bd in list(program.types.values()) + list(program.blocks.values())))
 
 
-def register(server: SclLanguageServer, guarded: Callable[[Callable[[], T], T], T]) -> None:
-    return None
+_TREES: dict[str, tuple[str, A.SourceFile]] = {}
+
+
+def tree(path: str, source: str, typing_at: Optional[int] = None) -> Optional[A.SourceFile]:
+    """The syntax tree of ``source``; when it does not parse, of ``source`` without the line being typed
+    (``typing_at``, 0-based), else of the last text of ``path`` that parsed (None: none did)."""
+    cached = _TREES.get(path)
+    if cached is not None and cached[0] == source:
+        return cached[1]
+    candidates = [source.lstrip("\ufeff")]
+    if typing_at is not None:
+        lines = candidates[0].split("\n")
+        if 0 <= typing_at < len(lines):
+            candidates.append("\n".join(lines[:typing_at] + [""] + lines[typing_at + 1:]))
+    for candidate in candidates:
+        try:
+            parsed = parse(candidate, path)
+        except (SclError, RecursionError):
+            continue
+        _TREES[path] = (source, parsed)
+        return parsed
+    return cached[1] if cached is not None else None
+
+
+def model_at(ls: SclLanguageServer, uri: str, typing_at: Optional[int] = None) -> tuple[Optional[Model], Text]:
+    from .server import uri_path
+
+    doc = ls.workspace.get_text_document(uri)
+    text = ls.text(uri)
+    path = uri_path(uri)
+    parsed = tree(path, doc.source, typing_at)
+    return (Model(path, parsed, ls.project.view(path)) if parsed is not None else None), text
+
+
+def _cursor(text: Text, position: types.Position) -> tuple[int, int, str]:
+    """1-based line and column (the checker's) of an LSP position, and the line's text."""
+    line = text.line(position.line)
+    col = text.char_at(position) + 1 - (1 if text.bom and position.line == 0 else 0)
+    return position.line + 1, col, line.lstrip("\ufeff") if position.line == 0 else line
+
+
+def resolve(ls: SclLanguageServer, uri: str, position: types.Position
+            ) -> tuple[Optional[Model], Optional[A.Node], Optional[A.Block], Optional[Target]]:
+    model, text = model_at(ls, uri)
+    if model is None:
+        return None, None, None, None
+    line, col, line_text = _cursor(text, position)
+    node, block = model.node_at(line, col, line_text)
+    target = model.target_of(node, block) if node is not None and block is not None else None
+    return model, node, block, target
+
+
+def location(ls: SclLanguageServer, place: Place) -> types.Location:
+    """The LSP location of ``place`` (an open document by the URI the client opened it by)."""
+    uri = ls.opened.get(place.file) or Path(place.file).resolve().as_uri()
+    opened = ls.opened.get(place.file)
+    if opened is not None and place.line:
+        text = ls.text(opened)
+        index = place.line - 1
+        start = place.col - 1 + (1 if text.bom and index == 0 else 0)
+        return types.Location(uri=uri, range=types.Range(start=text.position(index, start),
+                                                         end=text.position(index, start + place.length)))
+    line = max(place.line - 1, 0)
+    start = max(place.col - 1, 0)
+    return types.Location(uri=uri, range=types.Range(start=types.Position(line=line, character=start),
+                                                     end=types.Position(line=line, character=start + place.length)))
+
+
+def register(server: SclLanguageServer) -> None:
+    from . import completion, hover
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def on_hover(ls: SclLanguageServer, params: types.HoverParams) -> Optional[types.Hover]:
+        def answer() -> Optional[types.Hover]:
+            model, node, block, target = resolve(ls, params.text_document.uri, params.position)
+            if model is None or node is None or block is None:
+                return None
+            found = hover.describe(model, node, block, target)
+            return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=found)) if found else None
+
+        return guarded(answer, None)
+
+    @server.feature(types.TEXT_DOCUMENT_DEFINITION)
+    def on_definition(ls: SclLanguageServer, params: types.DefinitionParams) -> Optional[list[types.Location]]:
+        def answer() -> Optional[list[types.Location]]:
+            model, _, _, target = resolve(ls, params.text_document.uri, params.position)
+            place = model.declaration(target) if model is not None and target is not None else None
+            return [location(ls, place)] if place is not None else None
+
+        return guarded(answer, None)
+
+    @server.feature(types.TEXT_DOCUMENT_REFERENCES)
+    def on_references(ls: SclLanguageServer, params: types.ReferenceParams) -> Optional[list[types.Location]]:
+        def answer() -> Optional[list[types.Location]]:
+            model, _, _, target = resolve(ls, params.text_document.uri, params.position)
+            if model is None or target is None:
+                return None
+            places = list(model.references(target))
+            declared = model.declaration(target)
+            if params.context.include_declaration and declared is not None:
+                places.insert(0, declared)
+            return [location(ls, p) for p in dict.fromkeys(places)]
+
+        return guarded(answer, None)
+
+    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    def on_symbols(ls: SclLanguageServer, params: types.DocumentSymbolParams) -> Optional[list[types.DocumentSymbol]]:
+        def answer() -> Optional[list[types.DocumentSymbol]]:
+            from .server import uri_path
+
+            doc = ls.workspace.get_text_document(params.text_document.uri)
+            parsed = tree(uri_path(params.text_document.uri), doc.source)
+            return outline(parsed, ls.text(params.text_document.uri)) if parsed is not None else None
+
+        return guarded(answer, None)
+
+    completion.register(server)
+
+
+# ---------------------------------------------------------------------------------------------- the outline
+def _span(text: Text, line: int, col: int, end_line: int) -> types.Range:
+    index = max(line - 1, 0)
+    last = max(end_line - 1, index)
+    return types.Range(start=text.position(index, max(col - 1, 0)), end=text.position(last, len(text.line(last))))
+
+
+def _symbol(text: Text, name: str, kind: types.SymbolKind, line: int, col: int, end_line: int,
+            detail: str = "", children: Optional[list[types.DocumentSymbol]] = None) -> types.DocumentSymbol:
+    whole = _span(text, line, col, end_line)
+    head = _span(text, line, col, line)
+    return types.DocumentSymbol(name=name or "?", kind=kind, range=whole, selection_range=types.Range(
+        start=head.start, end=head.start), detail=detail or None, children=children)
+
+
+def outline(source: A.SourceFile, text: Text) -> list[types.DocumentSymbol]:
+    """Blocks, their sections with their declarations, and their regions (nested as written)."""
+    out = []
+    for block in source.blocks:
+        children = []
+        for section in block.sections:
+            last = max([d.line for d in section.decls] + [section.line])
+            decls = [_symbol(text, d.name, types.SymbolKind.Variable, d.line, d.col, d.line,
+                             _type_text(d.type)) for d in section.decls]
+            children.append(_symbol(text, section.kind, types.SymbolKind.Namespace, section.line, section.col, last,
+                                    children=decls))
+        children += _regions(block.body, text)
+        out.append(_symbol(text, block.name, _KINDS.get(block.kind, types.SymbolKind.Module), block.line,
+                           block.col, block.end_line or block.line, block.kind, children))
+    return out
+
+
+def _regions(body: list[A.Stmt], text: Text) -> list[types.DocumentSymbol]:
+    found = []
+    for stmt in body:
+        if isinstance(stmt, A.Region):
+            end = max([s.line for s in A.walk(stmt)] + [stmt.line])
+            found.append(_symbol(text, f"REGION {stmt.name}".strip(), types.SymbolKind.Namespace, stmt.line,
+                                 stmt.col, end + 1, children=_regions(stmt.body, text)))
+        else:
+            for child in A.children(stmt):
+                if isinstance(child, A.Stmt):
+                    found += _regions([child], text)
+    return found
+
+
+def _type_text(node: A.TypeNode) -> str:
+    if isinstance(node, A.ElementaryType):
+        return node.spelling or node.name
+    if isinstance(node, A.NamedType):
+        return f'"{node.name}"' if node.quoted else node.name
+    if isinstance(node, A.ArrayType):
+        return f"Array[..] of {_type_text(node.element)}"
+    if isinstance(node, A.StructType):
+        return "Struct"
+    return display(None)

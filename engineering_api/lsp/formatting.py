@@ -8,16 +8,17 @@ edit is answered, and a source the formatter refuses (``refused``: the reason) i
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from lsprotocol import types
+
+from .guard import guarded
 
 if TYPE_CHECKING:
     from .server import SclLanguageServer
 
 __all__ = ("formatter", "register")
 
-T = TypeVar("T")
 
 
 def formatter() -> Optional[Callable[[str], Any]]:
@@ -30,7 +31,7 @@ def formatter() -> Optional[Callable[[str], Any]]:
     return found if callable(found) else None
 
 
-def register(server: SclLanguageServer, guarded: Callable[[Callable[[], T], T], T]) -> None:
+def register(server: SclLanguageServer) -> None:
     """Answer ``textDocument/formatting`` with the formatter's text (nothing when it is not installed)."""
     format_source = formatter()
     if format_source is None:

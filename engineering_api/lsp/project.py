@@ -22,7 +22,7 @@ from engineering_api.ci.config import CheckConfig, ConfigError, load_config
 from engineering_api.ci.grouping import plc_groups
 from engineering_api.ci.paths import SCL_SUFFIXES, XML_SUFFIXES
 from engineering_api.ci.program import Loaded, load
-from engineering_api.ci.sources import check_text
+from engineering_api.ci.sources import check_text, merge
 
 __all__ = ("CONTEXT_SUFFIXES", "Project")
 
@@ -48,6 +48,8 @@ class Project:
         self._files: Optional[list[str]] = None
         self._pieces: dict[str, Loaded] = {}
         self._open: dict[str, Loaded] = {}
+        self._good: dict[str, Loaded] = {}
+        """path -> the piece of the last text of an open document that parsed (navigation while one types)."""
 
     def _settings(self) -> CheckConfig:
         if self.root is None:
@@ -91,6 +93,7 @@ class Project:
     def closed(self, path: str) -> None:
         """The editor closed ``path``: its file on disk is the context again."""
         self._open.pop(path, None)
+        self._good.pop(path, None)
 
     def piece(self, path: str) -> Loaded:
         """What ``path`` holds: the open document's last checked text, else the file (read once)."""
@@ -126,7 +129,13 @@ class Project:
         piece, found = check_text(path, text, self.context_of(path), config=self.config,
                                   cpu_family=self.cpu_family)
         self._open[path] = piece
+        if piece.program.blocks or piece.program.types or not any(d.code == "SYNTAX_ERROR" for d in found):
+            self._good[path] = piece
         return found
+
+    def view(self, path: str) -> Loaded:
+        """The program as the document ``path`` sees it (its context and its last checked text)."""
+        return merge([*self.context_of(path), self._good.get(path) or self.piece(path)], cpu_family=self.cpu_family)
 
     def open_paths(self) -> list[str]:
         return list(self._open)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Callable, Optional, TypeVar
+from typing import Optional
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
@@ -19,12 +19,12 @@ from engineering_api.lib.version import api_version
 from simatic_xml.diagnostics import Diagnostic
 
 from . import features, formatting
+from .guard import guarded
 from .project import Project
 from .text import Text
 
 __all__ = ("MAX_DOCUMENT_CHARS", "SclLanguageServer", "build_server", "uri_path")
 
-log = logging.getLogger("engineering_api.lsp")
 
 MAX_DOCUMENT_CHARS = 8 * 512 * 1024
 """A document longer than this is not checked (a warning says so): TIA's own limit on the text of one code block
@@ -33,7 +33,6 @@ cannot hold the server for seconds on each key press."""
 
 _SEVERITY = {"Error": types.DiagnosticSeverity.Error, "Warning": types.DiagnosticSeverity.Warning,
              "Info": types.DiagnosticSeverity.Information}
-T = TypeVar("T")
 
 
 def uri_path(uri: str) -> str:
@@ -102,15 +101,6 @@ def lsp_diagnostic(d: Diagnostic, text: Text) -> types.Diagnostic:
                             source="engineering-api")
 
 
-def guarded(call: Callable[[], T], default: T) -> T:
-    """``call()``, or ``default`` when it fails (logged): one bad request must never stop the server."""
-    try:
-        return call()
-    except Exception:  # noqa: BLE001 - the server's last line: log it and go on serving
-        log.exception("engineering-api lsp: a request failed")
-        return default
-
-
 def build_server() -> SclLanguageServer:
     """The server with its features registered."""
     server = SclLanguageServer()
@@ -140,8 +130,8 @@ def build_server() -> SclLanguageServer:
         for uri in list(ls.opened.values()):
             guarded(lambda: ls.publish(uri, others=False), None)
 
-    features.register(server, guarded)
-    formatting.register(server, guarded)
+    features.register(server)
+    formatting.register(server)
     return server
 
 
