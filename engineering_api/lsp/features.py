@@ -17,6 +17,7 @@ from simatic_xml.scl.errors import SclError
 from engineering_api.ci.program import Loaded
 from engineering_api.rules.compiler.types import display
 
+from .fixes import fixes
 from .guard import guarded
 from .symbols import Model, Place, Target
 from .text import Text
@@ -155,6 +156,15 @@ def register(server: SclLanguageServer) -> None:
             doc = ls.workspace.get_text_document(params.text_document.uri)
             parsed = tree(uri_path(params.text_document.uri), doc.source)
             return outline(parsed, ls.text(params.text_document.uri)) if parsed is not None else None
+
+        return guarded(answer, None)
+
+    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
+        code_action_kinds=[types.CodeActionKind.QuickFix]))
+    def on_code_action(ls: SclLanguageServer, params: types.CodeActionParams) -> Optional[list[types.CodeAction]]:
+        def answer() -> Optional[list[types.CodeAction]]:
+            model, text = model_at(ls, params.text_document.uri)
+            return fixes(model, text, params.text_document.uri, params) or None
 
         return guarded(answer, None)
 
