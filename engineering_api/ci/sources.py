@@ -64,7 +64,9 @@ def check_text(path: str, text: str, context: Iterable[Loaded] = (), *, config: 
 
     A text TIA could not hold (a NUL byte: a binary file) is a ``NOT_SCL`` warning, one the reader trips on a
     ``CHECKER_FAILED`` warning: never an exception."""
-    piece = read_piece(path, text.encode("utf-8", "surrogateescape"), cpu_family=cpu_family)
+    # An editor's text may hold lone surrogates (JSON carries them): each becomes "?", one character for one, so
+    # the columns stay those of the text.
+    piece = read_piece(path, text.encode("utf-8", "replace"), cpu_family=cpu_family)
     merged = merge([*context, piece], cpu_family=cpu_family)
     found = check(merged, info=True, only={path})
     kept, _ = apply_config(config, found, texts={path: text})
