@@ -22,7 +22,7 @@ from engineering_api.ci.config import CheckConfig, ConfigError, load_config
 from engineering_api.ci.grouping import plc_groups
 from engineering_api.ci.paths import SCL_SUFFIXES, XML_SUFFIXES
 from engineering_api.ci.program import Loaded, load
-from engineering_api.ci.sources import check_text, merge
+from engineering_api.ci.sources import Segments, check_segments, merge
 
 __all__ = ("CONTEXT_SUFFIXES", "Project")
 
@@ -49,6 +49,8 @@ class Project:
         self._pieces: dict[str, Loaded] = {}
         self._open: dict[str, Loaded] = {}
         self._good: dict[str, Loaded] = {}
+        self._segments: dict[str, Segments] = {}
+        """path -> what the last check of an open document found block by block (an edit re-checks its block)."""
         """path -> the piece of the last text of an open document that parsed (navigation while one types)."""
 
     def _settings(self) -> CheckConfig:
@@ -94,6 +96,7 @@ class Project:
         """The editor closed ``path``: its file on disk is the context again."""
         self._open.pop(path, None)
         self._good.pop(path, None)
+        self._segments.pop(path, None)
 
     def piece(self, path: str) -> Loaded:
         """What ``path`` holds: the open document's last checked text, else the file (read once)."""
@@ -126,8 +129,9 @@ class Project:
 
     def check(self, path: str, text: str) -> list[Diagnostic]:
         """The diagnostics of the open document ``path`` with the text ``text``."""
-        piece, found = check_text(path, text, self.context_of(path), config=self.config,
-                                  cpu_family=self.cpu_family)
+        memory = self._segments.setdefault(path, Segments())
+        piece, found = check_segments(path, text, self.context_of(path), memory, config=self.config,
+                                      cpu_family=self.cpu_family)
         self._open[path] = piece
         if piece.program.blocks or piece.program.types or not any(d.code == "SYNTAX_ERROR" for d in found):
             self._good[path] = piece
