@@ -15,9 +15,10 @@ from engineering_api.rules.compiler.types import ArrayT, NamedT, SclType, Struct
 
 from .guard import guarded
 from .symbols import Model
+from .trees import model_at
 
 if TYPE_CHECKING:
-    from .server import SclLanguageServer
+    from .session import SclLanguageServer
 
 __all__ = ("complete", "register")
 
@@ -123,8 +124,6 @@ def complete(model: Optional[Model], before: str, line: int) -> list[types.Compl
 
 
 def register(server: SclLanguageServer) -> None:
-    from .features import model_at
-
     @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[".", "#", '"']))
     def on_completion(ls: SclLanguageServer, params: types.CompletionParams) -> Optional[types.CompletionList]:
         def answer() -> Optional[types.CompletionList]:

@@ -11,70 +11,27 @@ from typing import TYPE_CHECKING, Optional
 
 from lsprotocol import types
 from simatic_xml.scl import ast as A
-from simatic_xml.scl import parse
-from simatic_xml.scl.errors import SclError
 
-from engineering_api.ci.program import Loaded
 from engineering_api.rules.compiler.types import display
 
+from . import hover
 from .fixes import fixes
 from .guard import guarded
 from .symbols import Model, Place, Target
+from .trees import model_at, tree
+from .session import uri_path
 from .text import Text
 
 if TYPE_CHECKING:
-    from .server import SclLanguageServer
+    from .session import SclLanguageServer
 
-__all__ = ("exports", "model_at", "register")
+__all__ = ("outline", "register")
 
 _SECTIONS = {"VAR_INPUT": "Input", "VAR_OUTPUT": "Output", "VAR_IN_OUT": "InOut", "VAR": "Static",
              "VAR_STAT": "Static", "VAR_TEMP": "Temp"}
 _KINDS = {"FUNCTION_BLOCK": types.SymbolKind.Class, "FUNCTION": types.SymbolKind.Function,
           "ORGANIZATION_BLOCK": types.SymbolKind.Module, "DATA_BLOCK": types.SymbolKind.Object,
           "TYPE": types.SymbolKind.Struct}
-
-
-def exports(piece: Loaded) -> object:
-    """What a document declares to the others: its blocks' and types' names, kinds and members (when this
-    changes, the other open documents are checked again)."""
-    program = piece.program
-    return tuple(sorted((bd.name.lower(), bd.kind, bd.number or 0, str(bd.return_type), bd.instance_of or "",
-                         tuple((v.name, str(v.type), v.section) for v in bd.decls))
-                        for bd in list(program.types.values()) + list(program.blocks.values())))
-
-
-_TREES: dict[str, tuple[str, A.SourceFile]] = {}
-
-
-def tree(path: str, source: str, typing_at: Optional[int] = None) -> Optional[A.SourceFile]:
-    """The syntax tree of ``source``; when it does not parse, of ``source`` without the line being typed
-    (``typing_at``, 0-based), else of the last text of ``path`` that parsed (None: none did)."""
-    cached = _TREES.get(path)
-    if cached is not None and cached[0] == source:
-        return cached[1]
-    candidates = [source.lstrip("\ufeff")]
-    if typing_at is not None:
-        lines = candidates[0].split("\n")
-        if 0 <= typing_at < len(lines):
-            candidates.append("\n".join(lines[:typing_at] + [""] + lines[typing_at + 1:]))
-    for candidate in candidates:
-        try:
-            parsed = parse(candidate, path)
-        except (SclError, RecursionError):
-            continue
-        _TREES[path] = (source, parsed)
-        return parsed
-    return cached[1] if cached is not None else None
-
-
-def model_at(ls: SclLanguageServer, uri: str, typing_at: Optional[int] = None) -> tuple[Optional[Model], Text]:
-    from .server import uri_path
-
-    doc = ls.workspace.get_text_document(uri)
-    text = ls.text(uri)
-    path = uri_path(uri)
-    parsed = tree(path, doc.source, typing_at)
-    return (Model(path, parsed, ls.project.view(path)) if parsed is not None else None), text
 
 
 def _cursor(text: Text, position: types.Position) -> tuple[int, int, str]:
@@ -112,8 +69,6 @@ def location(ls: SclLanguageServer, place: Place) -> types.Location:
 
 
 def register(server: SclLanguageServer) -> None:
-    from . import completion, hover
-
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def on_hover(ls: SclLanguageServer, params: types.HoverParams) -> Optional[types.Hover]:
         def answer() -> Optional[types.Hover]:
@@ -151,8 +106,6 @@ def register(server: SclLanguageServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     def on_symbols(ls: SclLanguageServer, params: types.DocumentSymbolParams) -> Optional[list[types.DocumentSymbol]]:
         def answer() -> Optional[list[types.DocumentSymbol]]:
-            from .server import uri_path
-
             doc = ls.workspace.get_text_document(params.text_document.uri)
             parsed = tree(uri_path(params.text_document.uri), doc.source)
             return outline(parsed, ls.text(params.text_document.uri)) if parsed is not None else None
@@ -168,7 +121,6 @@ def register(server: SclLanguageServer) -> None:
 
         return guarded(answer, None)
 
-    completion.register(server)
 
 
 # ---------------------------------------------------------------------------------------------- the outline

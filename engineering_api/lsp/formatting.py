@@ -15,7 +15,7 @@ from lsprotocol import types
 from .guard import guarded
 
 if TYPE_CHECKING:
-    from .server import SclLanguageServer
+    from .session import SclLanguageServer
 
 __all__ = ("formatter", "register")
 

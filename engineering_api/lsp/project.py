@@ -24,7 +24,7 @@ from engineering_api.ci.paths import SCL_SUFFIXES, XML_SUFFIXES
 from engineering_api.ci.program import Loaded, load
 from engineering_api.ci.sources import Segments, check_segments, merge
 
-__all__ = ("CONTEXT_SUFFIXES", "Project")
+__all__ = ("CONTEXT_SUFFIXES", "Project", "exports")
 
 XLSX_SUFFIXES = frozenset({".xlsx"})
 CONTEXT_SUFFIXES = SCL_SUFFIXES | XML_SUFFIXES | XLSX_SUFFIXES
@@ -160,3 +160,12 @@ def _tag_workbook(path: str, cpu_family: Optional[str]) -> Loaded:
     add_tags(piece.program, ((t.name, t.data_type) for t in parsed.tags),
              ((c.name, c.data_type) for c in parsed.constants))
     return piece
+
+
+def exports(piece: Loaded) -> object:
+    """What a document declares to the others: its blocks' and types' names, kinds and members (when this
+    changes, the other open documents are checked again)."""
+    program = piece.program
+    return tuple(sorted((bd.name.lower(), bd.kind, bd.number or 0, str(bd.return_type), bd.instance_of or "",
+                         tuple((v.name, str(v.type), v.section) for v in bd.decls))
+                        for bd in list(program.types.values()) + list(program.blocks.values())))

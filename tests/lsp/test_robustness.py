@@ -8,7 +8,7 @@ from pathlib import Path
 
 from lsprotocol import types
 
-from engineering_api.lsp.server import MAX_DOCUMENT_CHARS
+from engineering_api.lsp.session import MAX_DOCUMENT_CHARS
 from tests.lsp.client import Session, session
 
 GOOD = 'FUNCTION "Ok" : Void\nVAR_TEMP\n  a : Int;\nEND_VAR\nBEGIN\n  #a := 1;\nEND_FUNCTION\n'
