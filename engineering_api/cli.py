@@ -473,6 +473,11 @@ def build_parser() -> argparse.ArgumentParser:
     testrun.add_arguments(test_run)
     test_run.set_defaults(func=cmd_test_run)
 
+    from engineering_api.lsp import cli as lsp_cli
+
+    lsp_cli.add_arguments(sub.add_parser("lsp", help="serve the Language Server Protocol for SCL over stdio "
+                                         "(scl check's diagnostics, hover, navigation, completion): docs/editors.md"))
+
     completion = sub.add_parser("completion", help="print the shell completion script: "
                                 "source <(engineering-api completion bash), or see docs/cli.md for zsh and fish")
     from engineering_api.lib.completion import SHELLS

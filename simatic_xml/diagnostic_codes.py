@@ -136,6 +136,7 @@ _TABLE: tuple[tuple[str, str, tuple[Severity, ...], str], ...] = (
     ("TOO_MANY_DIAGNOSTICS", "What was not checked", _W, "The cap on warnings and notes was reached; says how many were left out (errors are never cut)."),
     ("SUPPRESSION_INVALID", "What was not checked", _W, "An inline `// noqa: CODE reason` was not applied: it gives no reason, or names a code that cannot be silenced (a syntax error, a document that cannot be read)."),
     ("CHECKER_FAILED", "What was not checked", _W, "The checker itself failed on a file or block: a defect to report, never a verdict on the code."),
+    ("DOCUMENT_TOO_LARGE", "What was not checked", _W, "The language server did not check an open document longer than TIA accepts in one code block."),
     ("PARTNER_NOT_SET", "HMI devices", _W, "A connection has no partner station; its tags cannot be checked."),
     ("PARTNER_NOT_FOUND", "HMI devices", _E, "A connection's partner station is not in the project."),
     ("PARTNER_NOT_A_PLC", "HMI devices", _E, "A connection's partner station is not a PLC."),

@@ -24,8 +24,8 @@ from .report import emit, exit_code
 if TYPE_CHECKING:
     from .program import ProgramGroup
 
-__all__ = ("add_plc_check", "add_scl_check", "add_simaticml_check", "run_plc_check", "run_scl_check",
-           "run_simaticml_check")
+__all__ = ("add_plc_check", "add_scl_check", "add_simaticml_check", "configured_family", "run_plc_check",
+           "run_scl_check", "run_simaticml_check")
 
 
 def _common(parser: argparse.ArgumentParser, what: str) -> None:
@@ -249,6 +249,11 @@ def _configured_family(args: argparse.Namespace, config: CheckConfig) -> tuple[s
     if args.cpu_family or not config.cpu:
         return None, args.cpu_family
     return _cpu_problem(config.cpu)
+
+
+def configured_family(config: CheckConfig) -> tuple[str | None, str | None]:
+    """What is wrong with the settings' ``cpu`` (None: nothing), and its signature family (None: no ``cpu``)."""
+    return _cpu_problem(config.cpu) if config.cpu else (None, None)
 
 
 def _cpu_problem(article: str) -> tuple[str | None, str | None]:

@@ -158,8 +158,8 @@ def load_config(path: Optional[Path] = None, *, start: Optional[Path] = None) ->
 class _Lines:
     """The lines of SCL sources, read once each when a finding needs them."""
 
-    def __init__(self) -> None:
-        self._files: dict[str, list[str]] = {}
+    def __init__(self, texts: Optional[Mapping[str, str]] = None) -> None:
+        self._files: dict[str, list[str]] = {path: text.splitlines() for path, text in (texts or {}).items()}
 
     def line(self, file: str, number: int) -> str:
         if file not in self._files:
@@ -181,12 +181,13 @@ def _suppression(d: Diagnostic, lines: _Lines) -> Optional[tuple[set[str], str]]
     return codes, match.group("reason").strip()
 
 
-def apply_config(config: CheckConfig, diagnostics: Sequence[Diagnostic]
+def apply_config(config: CheckConfig, diagnostics: Sequence[Diagnostic], texts: Optional[Mapping[str, str]] = None
                  ) -> tuple[list[Diagnostic], list[tuple[Diagnostic, str]]]:
     """The findings after the severity settings and inline suppressions, and the suppressed ones with their
     reasons. A suppression that cannot apply (no reason, or a code of :data:`UNSILENCEABLE`) leaves its finding
-    and adds a ``SUPPRESSION_INVALID`` warning on its line."""
-    lines = _Lines()
+    and adds a ``SUPPRESSION_INVALID`` warning on its line. The suppressions of a file in ``texts`` are read
+    there (an editor's unsaved text), of the others from the disk."""
+    lines = _Lines(texts)
     kept: list[Diagnostic] = []
     suppressed: list[tuple[Diagnostic, str]] = []
     for d in diagnostics:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Optional
+from typing import TYPE_CHECKING, Collection, Iterable, Mapping, Optional
 
 from simatic_xml import parse_bytes
 from simatic_xml.diagnostics import Diagnostic
@@ -163,9 +163,10 @@ def _version_number(text: str) -> float:
 
 
 def load(files: Iterable[str], *, tia_version: Optional[str] = None, strict_types: bool = True,
-         cpu_family: Optional[str] = None) -> Loaded:
+         cpu_family: Optional[str] = None, texts: Optional[Mapping[str, bytes]] = None) -> Loaded:
     """Read ``files`` (SimaticML ``.xml``, SCL ``.scl``/``.db``/``.udt``) into one closed program view, for a CPU
-    of ``cpu_family`` (``S7-1200``/``S7-1500``: the signatures of system instructions; None: either's)."""
+    of ``cpu_family`` (``S7-1200``/``S7-1500``: the signatures of system instructions; None: either's).
+    A file in ``texts`` is read from there instead of the disk (an editor's unsaved text)."""
     from engineering_api.rules.compiler.program import Program
 
     program = Program(closed=True, strict_types=strict_types, cpu_family=cpu_family)
@@ -173,7 +174,7 @@ def load(files: Iterable[str], *, tia_version: Optional[str] = None, strict_type
     target = _version_number(tia_version) if tia_version else None
     for path in loaded.files:
         try:
-            data = open(path, "rb").read()  # noqa: SIM115 - one read, closed by refcount at once
+            data = texts[path] if texts is not None and path in texts else open(path, "rb").read()  # noqa: SIM115
         except OSError as exc:
             loaded.finding(path, f"cannot read the file: {exc.strerror or exc}", "READ_ERROR")
             continue
@@ -315,16 +316,23 @@ def _ordered(program: Program) -> list[BlockDef]:
     return sorted(done, key=lambda o: _RANK.get(o.kind, 9))
 
 
-def check(loaded: Loaded, *, info: bool = False) -> list[Diagnostic]:
+def check(loaded: Loaded, *, info: bool = False, only: Optional[Collection[str]] = None) -> list[Diagnostic]:
     """Every diagnostic of the loaded files: reading, duplicates and block numbers, then each object's
-    compile in dependency order. Info notes are dropped unless ``info``."""
+    compile in dependency order. Info notes are dropped unless ``info``. With ``only``, the findings of those
+    files alone: the other files are context (what the checked objects use), not compiled."""
     from engineering_api.rules.compiler.checker import MESSAGES, check_block
 
     program = loaded.program
     file_of = loaded.file_of
-    out = list(loaded.diagnostics)
+
+    def wanted(path: Optional[str]) -> bool:
+        return only is None or path in only
+
+    out = [d for d in loaded.diagnostics if wanted(d.file)]
     for dup, first in program.duplicates:
         where, first_file = file_of.get(id(dup)), file_of.get(id(first))
+        if not wanted(where):
+            continue
         if where == first_file:
             out.append(Diagnostic(MESSAGES["DUPLICATE_BLOCK"].format(name=dup.name), dup.line, dup.col, dup.name,
                                   "Error", where, "DUPLICATE_NAME"))
@@ -339,7 +347,7 @@ def check(loaded: Loaded, *, info: bool = False) -> list[Diagnostic]:
         if blk.number is None or id(blk) in loaded.borrowed:
             continue
         other = numbers.setdefault((blk.kind, blk.number), blk)
-        if other is not blk and id(blk) not in loaded.auto_numbered:
+        if other is not blk and id(blk) not in loaded.auto_numbered and wanted(file_of.get(id(blk))):
             out.append(Diagnostic(
                 MESSAGES["NUMBER_IN_USE"].format(cls=blk.kind, number=blk.number, other=other.name), blk.line,
                 blk.col, blk.name, "Error", file_of.get(id(blk)), "NUMBER_IN_USE"))
@@ -354,8 +362,8 @@ def check(loaded: Loaded, *, info: bool = False) -> list[Diagnostic]:
         if where in own:
             own[where].append(blk_id)
     by_id = {id(b): b for b in list(program.types.values()) + list(program.blocks.values())
-             if id(b) not in loaded.borrowed}
-    by_id.update((id(dup), dup) for dup, _ in program.duplicates)
+             if id(b) not in loaded.borrowed and wanted(file_of.get(id(b)))}
+    by_id.update((id(dup), dup) for dup, _ in program.duplicates if wanted(file_of.get(id(dup))))
     views: dict[str | None, Program] = {where: _overlay(program, [by_id[i] for i in ids if i in by_id]) for where, ids in own.items()}
     found: dict[int, list[Diagnostic]] = {}
     for blk in by_id.values():

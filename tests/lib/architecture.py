@@ -20,8 +20,8 @@ END = "<!-- end of diagram -->"
 # Floors of the picture, top first; a unit missing here is drawn on the floor "other".
 FLOORS = (
     ("entry points", ("engineering_api.app", "engineering_api.asgi", "engineering_api.cli", "engineering_api.db_cli",
-                      "engineering_api.mcp", "engineering_api.console", "engineering_api.compose",
-                      "engineering_api.swagger")),
+                      "engineering_api.lsp", "engineering_api.mcp", "engineering_api.console",
+                      "engineering_api.compose", "engineering_api.swagger")),
     ("service layer", ("engineering_api.domain", "engineering_api.runtime", "engineering_api.farm",
                        "engineering_api.history", "engineering_api.push", "engineering_api.jobs",
                        "engineering_api.services", "engineering_api.docs", "engineering_api.ci")),

@@ -64,6 +64,7 @@ ALLOWED: dict[str, set[str]] = {
     "engineering_api.asgi": ABOVE_THE_PORT,
     "engineering_api.cli": ABOVE_THE_PORT,
     "engineering_api.db_cli": _PLUMBING,
+    "engineering_api.lsp": ABOVE_THE_PORT,
     "engineering_api.swagger": _PLUMBING,
 }
 

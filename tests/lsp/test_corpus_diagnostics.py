@@ -1,0 +1,86 @@
+"""The server's diagnostics equal ``scl check``'s on every SCL source of the corpus (TIA's own exports and
+hand-written sources): same codes, messages and severities, at the same line and column, each range covering the
+token there. The client opens each file without a workspace folder: each source on its own, as ``scl check`` has it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+
+from engineering_api.ci.paths import SCL_SUFFIXES
+from engineering_api.cli import main
+from tests.lsp.client import session
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "scl"
+SOURCES = sorted(p for p in CORPUS.rglob("*") if p.suffix.lower() in SCL_SUFFIXES) if CORPUS.is_dir() else []
+SEVERITY = {1: "Error", 2: "Warning", 3: "Info"}
+
+
+def scl_check(path: Path, out: Path) -> list[dict[str, object]]:
+    """``engineering-api scl check FILE --format json``, run as the command line runs it."""
+    main(["scl", "check", str(path), "--format", "json", "--output", str(out)])
+    found: list[dict[str, object]] = json.loads(out.read_text(encoding="utf-8"))["diagnostics"]
+    return found
+
+
+def utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def expected_start(lines: list[str], line: int, column: int, bom: bool) -> tuple[int, int]:
+    """Where the LSP range must start: the checker's 1-based line and column, in UTF-16 units of the editor's
+    text (which keeps a byte order mark the checker drops)."""
+    if line == 0:
+        return 0, len(lines[0]) - len(lines[0].lstrip()) if lines else 0
+    text = lines[line - 1].rstrip("\r")
+    if column == 0:
+        return line - 1, utf16(text[:len(text) - len(text.lstrip())])
+    return line - 1, utf16(text[:column - 1 + (1 if bom and line == 1 else 0)])
+
+
+@pytest.mark.skipif(not SOURCES, reason="../shared/corpus/scl is not there")
+def test_every_corpus_source_gets_scl_checks_diagnostics(tmp_path: Path) -> None:
+    async def run() -> list[str]:
+        problems: list[str] = []
+        compared = 0
+        async with session() as client:
+            for path in SOURCES:
+                text = editor_text(path)
+                got = await client.open(path, text)
+                client.close(path)
+                want = scl_check(path, tmp_path / "report.json")
+                lines = text.split("\n")
+                bom = text.startswith("\ufeff")
+                expected = sorted((*expected_start(lines, int(str(d["line"])), int(str(d["column"])), bom),
+                                   str(d["code"]), str(d["severity"]), str(d["message"])) for d in want)
+                actual = sorted((d.range.start.line, d.range.start.character, str(d.code),
+                                 SEVERITY[int(d.severity or 1)], d.message) for d in got)
+                compared += len(expected)
+                if actual != expected:
+                    problems.append(f"{path.relative_to(CORPUS)}: server {actual[:3]}... != scl check {expected[:3]}...")
+                for d in got:
+                    if d.range.start.line == d.range.end.line and d.range.end.character <= d.range.start.character:
+                        problems.append(f"{path.relative_to(CORPUS)}: empty range {d.range} for {d.code}")
+        assert compared > 1000, "the corpus gives scl check's diagnostics to compare"
+        return problems
+
+    problems = asyncio.run(run())
+    assert not problems, "\n".join(problems[:20])
+    assert len(SOURCES) > 200
+
+
+def editor_text(path: Path) -> str:
+    """The text an editor sends: UTF-8 with its byte order mark kept as a character, or Windows-1252 (TIA's
+    exports of older versions) when the bytes are no UTF-8."""
+    data = path.read_bytes()
+    bom = data.startswith(b"\xef\xbb\xbf")
+    body = data[3:] if bom else data
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        text = body.decode("cp1252", "replace")
+    return ("\ufeff" if bom else "") + text

@@ -1,0 +1,155 @@
+"""The workspace folder is the PLC: its tag tables (TIA's SimaticML and Excel exports), PLC data types, DBs and
+blocks are known to an open source, so a ``MISSING_*`` is there exactly when the declaration is not; the
+repository's settings apply (severities, CPU)."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+from typing import Sequence
+
+import pytest
+from lsprotocol import types
+
+from engineering_api.backend.areas.tags import TagInfo
+from engineering_api.domain.tag_formats import write_xlsx
+from tests.lsp.client import session
+
+SIMATICML = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "simaticml"
+TAG_TABLE = SIMATICML / "tagtable" / "fseenig_Falhas.xml"  # TIA's export: FALHA_24VDC : Bool among others
+UDT = SIMATICML / "udt" / "Gildej31_UDT_CALCUL.xml"  # TIA's export: UDT_CALCUL with int_1 : Int, Result : Real
+needs_corpus = pytest.mark.skipif(not TAG_TABLE.is_file() or not UDT.is_file(), reason="../shared/corpus is not there")
+
+MAIN = '''FUNCTION "Main" : Void
+{ S7_Optimized_Access := 'TRUE' }
+VERSION : 0.1
+   VAR_TEMP
+      calc : "UDT_CALCUL";
+   END_VAR
+
+BEGIN
+	#calc.int_1 := "Motor_DB".speed;
+	IF "FALHA_24VDC" THEN
+	    "Motor_DB".speed := 0;
+	END_IF;
+	"Lamp" := NOT "FALHA_24VDC";
+END_FUNCTION
+'''
+
+MOTOR_DB = '''DATA_BLOCK "Motor_DB"
+{ S7_Optimized_Access := 'TRUE' }
+VERSION : 0.1
+NON_RETAIN
+   VAR
+      speed : Int;
+   END_VAR
+
+BEGIN
+
+END_DATA_BLOCK
+'''
+
+
+def plc(root: Path, *, tags: bool = True) -> Path:
+    """A PLC folder as TIA's version control interface lays it out; the path of its Main source."""
+    blocks = root / "PLC_1" / "Program blocks"
+    blocks.mkdir(parents=True)
+    (blocks / "Main.scl").write_text(MAIN, encoding="utf-8")
+    (blocks / "Motor_DB.db").write_text(MOTOR_DB, encoding="utf-8")
+    (root / "PLC_1" / "PLC data types").mkdir()
+    shutil.copy(UDT, root / "PLC_1" / "PLC data types" / "UDT_CALCUL.xml")
+    if tags:
+        (root / "PLC_1" / "PLC tags").mkdir()
+        shutil.copy(TAG_TABLE, root / "PLC_1" / "PLC tags" / "Falhas.xml")
+    return blocks / "Main.scl"
+
+
+def missing(found: Sequence[types.Diagnostic]) -> list[tuple[str, str]]:
+    return sorted((str(d.code), d.message) for d in found if str(d.code).startswith("MISSING_"))
+
+
+@needs_corpus
+def test_declarations_in_the_workspace_are_known_and_missing_ones_reported(tmp_path: Path) -> None:
+    main = plc(tmp_path)
+
+    async def run() -> None:
+        async with session(tmp_path) as client:
+            found = await client.open(main)
+            assert missing(found) == [("MISSING_TAG", 'Tag "Lamp" not defined.')], found
+            assert all(d.severity == types.DiagnosticSeverity.Error for d in found)
+            # the tag table goes: its tag is missing again, at its two uses
+            table = tmp_path / "PLC_1" / "PLC tags" / "Falhas.xml"
+            table.unlink()
+            before = client.count(main.as_uri())
+            client.client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+                types.FileEvent(uri=table.as_uri(), type=types.FileChangeType.Deleted)]))
+            found = await client.diagnostics(main.as_uri(), after=before)
+            assert missing(found) == [("MISSING_TAG", 'Tag "FALHA_24VDC" not defined.')] * 2 + [
+                ("MISSING_TAG", 'Tag "Lamp" not defined.')]
+
+    asyncio.run(run())
+
+
+@needs_corpus
+def test_an_edit_of_an_open_document_reaches_the_documents_that_use_it(tmp_path: Path) -> None:
+    main = plc(tmp_path)
+    db = main.with_name("Motor_DB.db")
+
+    async def run() -> None:
+        async with session(tmp_path) as client:
+            await client.open(main)
+            await client.open(db)
+            await client.replace(db, MOTOR_DB.replace("speed : Int", "rpm : Int"))  # unsaved: the disk has speed
+            found = await client.until(main.as_uri(), lambda ds: any(d.code == "UNKNOWN_MEMBER" for d in ds))
+            assert [str(d.code) for d in found].count("UNKNOWN_MEMBER") == 2, found
+            seen = client.count(main.as_uri())
+            await client.replace(db, MOTOR_DB)  # back: main is clean of it again
+            await client.until(main.as_uri(), lambda ds: not any(d.code == "UNKNOWN_MEMBER" for d in ds), after=seen)
+
+    asyncio.run(run())
+
+
+@needs_corpus
+def test_a_tag_workbook_declares_tags(tmp_path: Path) -> None:
+    main = plc(tmp_path, tags=False)
+    tags = tmp_path / "PLC_1" / "PLC tags"
+    tags.mkdir()
+    write_xlsx(tags / "PLCTags.xlsx", "Default tag table",
+               [TagInfo(name="FALHA_24VDC", data_type="Bool", logical_address="%I0.0"),
+                TagInfo(name="Lamp", data_type="Bool", logical_address="%Q0.0")], [])
+
+    async def run() -> None:
+        async with session(tmp_path) as client:
+            found = await client.open(main)
+            assert missing(found) == [] and not [d for d in found if d.severity == 1], found
+
+    asyncio.run(run())
+
+
+@needs_corpus
+def test_the_repositorys_settings_apply(tmp_path: Path) -> None:
+    main = plc(tmp_path)
+    (tmp_path / "engineering-api.toml").write_text('[severity]\nMISSING_TAG = "warning"\n', encoding="utf-8")
+
+    async def run() -> None:
+        async with session(tmp_path) as client:
+            found = await client.open(main)
+            lamp = [d for d in found if d.code == "MISSING_TAG"]
+            assert lamp and all(d.severity == types.DiagnosticSeverity.Warning for d in lamp), found
+
+    asyncio.run(run())
+
+
+@needs_corpus
+def test_a_bad_settings_file_is_shown_and_the_defaults_apply(tmp_path: Path) -> None:
+    main = plc(tmp_path)
+    (tmp_path / "engineering-api.toml").write_text('[severity]\nNO_SUCH_CODE = "warning"\n', encoding="utf-8")
+
+    async def run() -> None:
+        async with session(tmp_path) as client:
+            found = await client.open(main)
+            assert [d.severity for d in found if d.code == "MISSING_TAG"] == [types.DiagnosticSeverity.Error]
+            assert any("NO_SUCH_CODE" in m.message for m in client.client.messages), client.client.messages
+
+    asyncio.run(run())
