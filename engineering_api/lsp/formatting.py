@@ -1,41 +1,27 @@
-"""``textDocument/formatting``: TIA's layout, when the formatter is installed.
+"""``textDocument/formatting``: TIA's layout, by the formatter ``scl fmt`` uses.
 
-The formatter is :func:`simatic_xml.scl_format.format_source` (``scl fmt``), written apart from the server. Until
-that module is there the server does not announce formatting, so an editor offers none; when it is, a whole-document
-edit is answered, and a source the formatter refuses (``refused``: the reason) is left as it is, the reason shown.
+:func:`simatic_xml.scl_format.format_source` answers a whole-document edit; a source the formatter refuses
+(``refused``: the reason, e.g. classic STEP 7 SCL) is left as it is, the reason shown to the user.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
+
+from simatic_xml.scl_format import format_source
 
 from .guard import guarded
 
 if TYPE_CHECKING:
     from .session import SclLanguageServer
 
-__all__ = ("formatter", "register")
-
-
-
-def formatter() -> Optional[Callable[[str], Any]]:
-    """``format_source`` of the formatter module, or None while it is not installed."""
-    try:
-        module = importlib.import_module("simatic_xml.scl_format")
-    except ImportError:
-        return None
-    found = getattr(module, "format_source", None)
-    return found if callable(found) else None
+__all__ = ("register",)
 
 
 def register(server: SclLanguageServer) -> None:
-    """Answer ``textDocument/formatting`` with the formatter's text (nothing when it is not installed)."""
-    format_source = formatter()
-    if format_source is None:
-        return
+    """Answer ``textDocument/formatting`` with the formatter's text."""
 
     @server.feature(types.TEXT_DOCUMENT_FORMATTING)
     def formatting(ls: SclLanguageServer, params: types.DocumentFormattingParams) -> list[types.TextEdit]:
