@@ -106,7 +106,8 @@ def diagnostic_codes_page() -> str:
              "carry, on every transport: REST answers, MCP results and the CLI's `--format json`. Codes are stable; "
              "the `MISSING_*` codes of the PLC program (`MISSING_TAG`, `MISSING_BLOCK`, `MISSING_TYPE`, "
              "`MISSING_CONSTANT`) mean a dependency is missing, not the code wrong, and `--allow-missing` reports "
-             "them as warnings. The compiler's rules and messages are in `engineering_api/rules/compiler/README.md`."]
+             "them as warnings. The compiler's rules and messages are in `engineering_api/rules/compiler/README.md`; "
+             "to add a code, follow `docs/add-a-diagnostic.md`."]
     for group in GROUPS:
         lines += ["", f"## {group}", "", "| code | severity | meaning |", "|---|---|---|"]
         lines.extend(f"| `{info.code}` | {', '.join(info.severities)} | {_cell(info.meaning)} |"
