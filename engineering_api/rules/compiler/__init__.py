@@ -1,5 +1,5 @@
 """The SCL and LAD/FBD compiler: TIA's semantic checks on a program view, the project's one SCL checker (the fake's
-compile, the bridge's watch tables, ``scl check``, ``plc check`` and ``scl build`` use it).
+compile, the bridge's watch tables, ``scl check`` and ``plc check`` use it).
 
 * :func:`check_source` -- one SCL source offline (locals, types of the same file, duplicates,
   EXIT/CONTINUE, calls of blocks in the same file, conversions); unknown globals are warnings.
