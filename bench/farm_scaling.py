@@ -16,7 +16,7 @@ cannot scale past the cores, and the API node, Redis and the agents share them: 
 
 ``--tia-seconds-per-call S`` runs the agents with a floor of S seconds per port call (bench/timed_agent.py), a
 model of a farm where TIA's work happens on the agents' own hosts: it measures what the farm's machinery allows,
-and is reported as that model, never as the plain figure Target in the model: >= 7x at 8 agents, with the API node, Redis and
+and is reported as that model, never as the plain figure. Target in the model: >= 7x at 8 agents, with the API node, Redis and
 the agents all on this machine (the real-CPU figure is reported beside it, with no target).
 
 Writes ``bench/results/farm_scaling.json`` (``farm_scaling_timed.json`` with the model); exits 0 whether or not the target is met (it is printed).

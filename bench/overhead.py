@@ -18,7 +18,7 @@ keeps the ratios fair on a noisy machine.
     .venv/bin/python bench/overhead.py [--server granian] [--duration 5] [--rounds 3]
 
 Writes ``bench/results/overhead.json``. Exits 1 on errors (failed requests, a server that does not
-start), never because a target is missed: the read target (read/bare >= 0.5) is printed.
+start), never because a target is missed: the read target (read/bare >= 0.6 by req/s) is printed.
 """
 
 from __future__ import annotations

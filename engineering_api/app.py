@@ -1,4 +1,5 @@
-"""The composition root: settings in, a wired Litestar app out."""
+"""The application factory: settings in, a wired Litestar app out (the backend comes from
+:mod:`engineering_api.compose`, the composition root)."""
 
 from __future__ import annotations
 
@@ -24,8 +25,8 @@ from engineering_api.docs import openapi_document_built
 from engineering_api.lib.field_docs import DocumentedStructSchemas
 from engineering_api.console import compression_config, console_routes, template_config
 from engineering_api.domain import (
-    blockgen, blocks, compile, designspec, devices, diagnostics, health, history, hmi, instances, online, projects,
-    security, simulation, tags, testharness, udts, watch,
+    blockgen, blocks, compile, cross_references, designspec, devices, diagnostics, health, history, hmi, instances,
+    online, projects, security, simulation, tags, testharness, udts, watch,
 )
 from engineering_api.domain.assistant import AssistantController
 from engineering_api.domain.files import FilesController
@@ -52,6 +53,9 @@ from engineering_api.lib.db import Database
 from engineering_api.lib.metrics import STATE_KEY as METRICS, Metrics, metrics_route
 from engineering_api.lib.middleware import GuardMiddleware, unknown_route_handler
 from engineering_api.lib.observability import install_request_id_records, observe_requests
+from engineering_api.lib.tracing import Tracing, request_span_plugin, tracing_available
+from engineering_api.mcp.metrics import mcp_families
+from engineering_api.runtime.metrics import runtime_families
 from engineering_api.lib.route_map import MappedLitestar
 from engineering_api.lib.paths import PathPolicy
 from engineering_api.lib.request import TiaRequest
@@ -94,7 +98,7 @@ def registry() -> OperationRegistry:
     operations = OperationRegistry()
     operations.add(
         *instances.OPERATIONS, *projects.OPERATIONS, *devices.OPERATIONS, *blockgen.OPERATIONS, *designspec.OPERATIONS,
-        *blocks.OPERATIONS, *compile.OPERATIONS, *tags.OPERATIONS, *udts.OPERATIONS, *history.OPERATIONS,
+        *blocks.OPERATIONS, *cross_references.OPERATIONS, *compile.OPERATIONS, *tags.OPERATIONS, *udts.OPERATIONS, *history.OPERATIONS,
         *simulation.OPERATIONS, *online.OPERATIONS, *watch.OPERATIONS, *testharness.OPERATIONS,
         *sourcecontrol.OPERATIONS, *pipelines.OPERATIONS, *health.OPERATIONS, *diagnostics.OPERATIONS,
         *security.OPERATIONS, *hmi.OPERATIONS, *library.OPERATIONS, *global_libraries.OPERATIONS, *FARM_OPERATIONS,
@@ -207,6 +211,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     """Build the application. Pass ``services`` to share state between apps (restart tests)."""
     log_escape.install()  # before anything logs: no logged value can start a line of its own
     settings = settings or Settings.from_env()
+    if settings.tracing and not tracing_available():  # the start stops with its reason
+        raise ValueError("tracing needs OpenTelemetry: pip install 'engineering-api[tracing]'")
     services = services or create_services(settings)
 
     @asynccontextmanager
@@ -225,6 +231,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     # The MCP runtime belongs to the app (its sessions live as long as the app serves), like the route handlers.
     mcp = McpRuntime(services)
     metrics = Metrics(lambda: services.db)
+    _observe_parts(metrics, services, mcp, Tracing.on() if settings.tracing else Tracing.OFF)
     cors = CORSConfig(allow_origins=list(settings.cors_origins), expose_headers=["Location", "Retry-After", "X-Job-Id"]) if settings.cors_origins else None
     app = MappedLitestar(
         route_handlers=[
@@ -250,7 +257,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         template_config=template_config(),
         compression_config=compression_config(),  # gzip for the console's pages only (console/compression.py)
         lifespan=[lifespan],
-        plugins=[DocumentedStructSchemas()],  # field docstrings as OpenAPI property descriptions
+        # field docstrings as OpenAPI property descriptions; the request span when tracing is on
+        plugins=[DocumentedStructSchemas(), *([request_span_plugin()] if settings.tracing else [])],
         # outermost: the guard's refusals of runtime routes are converted to XML too
         middleware=[DefineMiddleware(XmlResponseMiddleware), DefineMiddleware(GuardMiddleware, services=services)],
         exception_handlers=_exception_handlers(services),
@@ -286,6 +294,22 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     install_request_id_records()
     app.asgi_handler = observe_requests(app.asgi_handler, settings, [metrics.observe])
     return app
+
+
+def _observe_parts(metrics: Metrics, services: Services, mcp: McpRuntime, tracing: Tracing) -> None:
+    """The metrics of jobs (as each ends), MCP, the runtime and, in farm mode, the agents (read at each scrape);
+    the spans of jobs and farm calls."""
+    services.jobs.tracing = tracing
+    services.jobs.on_ended(lambda job, waited, ran: metrics.job_ended(job.operation, job.status, waited, ran))
+    metrics.add_scraped(mcp_families(mcp.sessions))
+    metrics.add_scraped(runtime_families(services))
+    if services.backend.name == "farm":
+        from engineering_api.farm.metrics import farm_families  # farm mode only: redis is loaded then
+        from engineering_api.farm.proxy import FarmBackendBase
+
+        assert isinstance(services.backend, FarmBackendBase)
+        metrics.add_scraped(farm_families(services.backend.registry))
+        services.backend.tracing = tracing
 
 
 def _exception_handlers(services: Services) -> dict[type[Exception] | int, Any]:

@@ -28,12 +28,15 @@ def create() -> Litestar:
     """The app from ``ENGINEERING_API_*`` settings."""
     from engineering_api.app import create_app
     from engineering_api.config import Settings
+    from engineering_api.lib.observability import configure_logging
 
     _exit_with_serve()
     _install_stopper()
     # The OpenAPI document is not built here: the first request that needs it builds it off the event loop
     # (docs.openapi_document), so a CI job that never reads it never pays for it.
-    return create_app(Settings.from_env())
+    settings = Settings.from_env()
+    configure_logging(settings.log_level)
+    return create_app(settings)
 
 
 def _install_stopper() -> None:

@@ -1,5 +1,5 @@
-"""Command line: ``engineering-api serve | agent | mcp | openapi | keys | doctor | simaticml | scl | plc | test |
-completion``."""
+"""Command line: ``engineering-api serve | agent | mcp | openapi | keys | db | doctor | simaticml | scl | plc |
+test | completion``."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ import argparse
 import json
 import os
 import socket
-import sqlite3
 import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.asgi import SERVE_PID_VARIABLE, STOP_GRACE_SECONDS
-from engineering_api.config import Settings
+from engineering_api.config import LOG_LEVELS, Settings
+from engineering_api.db_cli import cmd_db, keys_message
 from engineering_api.lib.private_files import loose_modes, make_private_dir
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         db=getattr(args, "db", None),
         farm_state_url=getattr(args, "farm_state", None),
         farm_path_map=tuple(getattr(args, "farm_path_map", None) or ()) or None,
+        log_level=getattr(args, "log_level", None),
     )
 
 
@@ -43,7 +44,8 @@ def _export_env(settings: Settings) -> None:
     os.environ["ENGINEERING_API_HOST"] = settings.host
     os.environ["ENGINEERING_API_PORT"] = str(settings.port)
     for name, value in (("FARM_URL", settings.farm_url), ("FARM_STATE_URL", settings.farm_state_url),
-                        ("FARM_PATH_MAP", ",".join(settings.farm_path_map)), ("DB", settings.db)):
+                        ("FARM_PATH_MAP", ",".join(settings.farm_path_map)), ("DB", settings.db),
+                        ("LOG_LEVEL", settings.log_level)):
         if value:
             os.environ[f"ENGINEERING_API_{name}"] = value
     os.environ[SERVE_PID_VARIABLE] = str(os.getpid())
@@ -67,7 +69,10 @@ def check_port_free(host: str, port: int) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the API with granian (chosen by measurement, see bench/README.md)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from engineering_api.lib.db import Database
+    from engineering_api.lib.migrate import MigrationError
     from engineering_api.lib.security import ApiKeyStore, ensure_admin_key
 
     settings = _settings(args)
@@ -88,16 +93,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         db = Database(settings.database_target)
         created = ensure_admin_key(ApiKeyStore(db), settings.secret_path)
         db.close()
-    except (OSError, sqlite3.Error) as exc:  # a read-only or foreign data directory: one line, no traceback
+    except MigrationError as exc:  # the database is as it was; the server does not start on a schema it cannot use
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    except (OSError, SQLAlchemyError) as exc:  # a read-only or foreign data directory: one line, no traceback
         where = getattr(exc, "filename", None) or settings.data_dir
-        reason = getattr(exc, "strerror", None) or str(exc)
+        reason = getattr(exc, "strerror", None) or str(getattr(exc, "orig", None) or exc)
         print(f"error: cannot write the data directory: {reason}: {where} (choose a writable --data-dir)",
               file=sys.stderr)
         return 2
-    if created:
-        print(f"First start: an admin API key was written to {created} (mode 0600). Send it as X-API-Key.")
-    else:
-        print(f"API keys are in {settings.database_shown}; the first admin key was written to {settings.secret_path}.")
+    print(keys_message(settings, created))
     mode = f"farm {settings.farm_url}" if settings.farm_url else f"backend {settings.backend}"
     print(f"engineering-api on http://{settings.host}:{settings.port} ({mode}, data {settings.data_dir})")
     print(f"Swagger UI: http://{settings.host}:{settings.port}/swagger")
@@ -118,10 +123,16 @@ def cmd_agent(args: argparse.Namespace) -> int:
     from engineering_api.compose import create_backend
     from engineering_api.farm.agent import run_agent
     from engineering_api.farm.celery_app import FarmConfig
+    from engineering_api.lib.observability import configure_logging
+    from engineering_api.lib.tracing import Tracing, tracing_available
 
     settings = replace(_settings(args), farm_url=None)  # the agent's own backend, not another farm
     versions = [v.strip() for v in (args.tia_versions or settings.tia_version).split(",") if v.strip()]
     settings = replace(settings, tia_version=versions[0])
+    if settings.tracing and not tracing_available():
+        print("error: tracing needs OpenTelemetry: pip install 'engineering-api[tracing]'", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level)
     make_private_dir(settings.data_dir)
     try:
         backend = create_backend(settings)
@@ -131,7 +142,8 @@ def cmd_agent(args: argparse.Namespace) -> int:
     print(f"engineering-api agent {args.name or '(host name)'}: backend {settings.backend}, TIA {','.join(versions)}, "
           f"data {settings.data_dir}, broker {args.farm}", flush=True)
     return run_agent(FarmConfig(args.farm, args.farm_state), backend, name=args.name, versions=versions,
-                     backend_name=settings.backend)
+                     backend_name=settings.backend, log_level=settings.log_level,
+                     tracing=Tracing.on() if settings.tracing else Tracing.OFF)
 
 
 def cmd_openapi(args: argparse.Namespace) -> int:
@@ -304,6 +316,21 @@ def cmd_plc(args: argparse.Namespace) -> int:
     return run_plc_check(args)
 
 
+def cmd_test_run(args: argparse.Namespace) -> int:
+    """``test run``: a FOLDER offline on the in-process TIA model (engineering_api/ci/testrun.py), else a server's."""
+    from engineering_api.ci import testrun
+
+    if args.folder is None and testrun.usage_problem(args) is None:
+        from engineering_api.domain.testharness import cli as test_cli
+
+        return test_cli.run(args)
+    from engineering_api.compose import create_backend
+    from engineering_api.domain.testharness.offline import OfflineHarness
+
+    return testrun.run(args, lambda data_dir, version: create_backend(Settings(data_dir=data_dir, tia_version=version)),
+                       OfflineHarness())
+
+
 def cmd_completion(args: argparse.Namespace) -> int:
     """Print the shell's completion script, generated from this parser."""
     from engineering_api.lib.completion import completion_script
@@ -360,6 +387,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--farm-path-map", metavar="NODE=AGENT", action="append",
                        help="where agents see the shared storage this node sees at NODE (repeatable), e.g. "
                             "/mnt/tia=\\\\filer\\tia for Windows agents")
+    serve.add_argument("--log-level", choices=LOG_LEVELS, type=str.upper,
+                       help="the server's log on stderr, each line with its request id (default: warnings, bare)")
     serve.set_defaults(func=cmd_serve)
 
     agent = sub.add_parser("agent", help="run a farm agent: a TIA host that serves backend calls from the broker")
@@ -368,6 +397,8 @@ def build_parser() -> argparse.ArgumentParser:
     agent.add_argument("--farm-state", metavar="REDIS_URL", help="Redis for results and heartbeats")
     agent.add_argument("--tia-versions", help="TIA versions this host runs, e.g. V19,V20 (default: the backend's)")
     agent.add_argument("--name", help="agent name (default: the host name); its queue is named after it")
+    agent.add_argument("--log-level", choices=LOG_LEVELS, type=str.upper,
+                       help="the agent's log on stderr; INFO logs every call with its request id (default: warnings)")
     agent.set_defaults(func=cmd_agent)
 
     mcp = sub.add_parser("mcp", help="serve MCP over stdio: in-process, or bridged to a running server with --url")
@@ -389,6 +420,13 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = keys_sub.add_parser("revoke", help="revoke a key (running servers refuse it from their next request)")
     revoke.add_argument("key_id")
     common(revoke)
+
+    db_sub = _command_group(sub, "db", "the service database's schema version", cmd_db)
+    for name, text in (("current", "print the schema's revision and whether it is current (exit 1 when not)"),
+                       ("upgrade", "migrate the schema to this build's revision (serve does it at start)")):
+        db_command = db_sub.add_parser(name, help=text)
+        db_command.add_argument("--data-dir", help="data directory (default ./var or ENGINEERING_API_DATA_DIR)")
+        db_command.add_argument("--db", metavar="POSTGRES_URL", help="the PostgreSQL database serve --db uses")
 
     doctor = sub.add_parser("doctor", help="check this machine for the chosen backend")
     common(doctor)
@@ -424,12 +462,16 @@ def build_parser() -> argparse.ArgumentParser:
                                    "TIA's software compile does; exit 1 on errors")
     add_plc_check(plc_check)
 
+    from engineering_api.ci import testrun
     from engineering_api.domain.testharness import cli as test_cli
 
-    test_sub = _command_group(sub, "test", "PLC unit tests on a running server")
-    test_cli.add_arguments(test_sub.add_parser(
-        "run", help="run PLC unit tests (all, by name or glob) and report; exit 1 when any fails, 2 on usage or "
-        "connection errors"))
+    test_sub = _command_group(sub, "test", "PLC unit tests, offline on a folder or on a running server")
+    test_run = test_sub.add_parser(
+        "run", help="run PLC unit tests (all, by name or glob) and report: a FOLDER's program and tests offline, or a "
+        "server's; exit 1 when any fails, 2 on usage or connection errors")
+    test_cli.add_arguments(test_run)
+    testrun.add_arguments(test_run)
+    test_run.set_defaults(func=cmd_test_run)
 
     completion = sub.add_parser("completion", help="print the shell completion script: "
                                 "source <(engineering-api completion bash), or see docs/cli.md for zsh and fish")

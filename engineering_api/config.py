@@ -14,12 +14,14 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
 
-__all__ = ("LOOPBACK_HOSTS", "RUNTIME_SETTING_NAMES", "Settings")
+__all__ = ("LOG_LEVELS", "LOOPBACK_HOSTS", "RUNTIME_SETTING_NAMES", "Settings")
 
 BackendName = Literal["fake", "openness"]
 
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 """Host header values always accepted: a client on the server's own machine can never be locked out."""
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+"""The values of ``logLevel`` (``--log-level``)."""
 DEFAULT_ALLOWED_HOSTS: tuple[str, ...] = LOOPBACK_HOSTS
 """``allowed_hosts`` when nothing sets it. The test suite adds the name Litestar's test client sends."""
 
@@ -60,7 +62,8 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     """Addresses of TLS-terminating reverse proxies (IPs or CIDR networks): from them, and only from them,
     ``X-Forwarded-Proto: https`` makes the request https (the console's session cookie is then ``Secure`` and its
-    redirects stay on https). Empty: the header is ignored."""
+    redirects stay on https), and ``X-Forwarded-For`` names the client that ``/metrics`` access and the access log
+    go by. Empty: the headers are ignored."""
     max_body_bytes: int = 8 * 1024 * 1024
     """Largest accepted request body; larger ones get 413."""
     call_timeout_seconds: float = 120.0
@@ -98,6 +101,13 @@ class Settings:
     access_log: Literal["off", "json"] = "off"
     """``json``: one JSON line per request on stderr (logger ``engineering_api.access``): method, route template,
     status, duration, key id (never the key) and request id. See docs/operations.md."""
+    log_level: str | None = None
+    """``DEBUG``, ``INFO``, ``WARNING`` or ``ERROR``: the level of the server's (or an agent's) log on stderr, one
+    line per record with its request id. None: Python's default (warnings and errors, bare). See
+    docs/operations.md."""
+    tracing: bool = False
+    """OpenTelemetry spans of requests, jobs, port calls, farm calls and agents, to the process's tracer provider
+    (the ``tracing`` extra). See docs/operations.md."""
     metrics_clients: tuple[str, ...] = ("127.0.0.1", "::1")
     """Client addresses or networks (``10.0.0.0/24``) that may read ``GET /metrics`` without a key; loopback only
     by default, so a server opened to the network does not publish its metrics. Empty: none."""
@@ -119,6 +129,10 @@ class Settings:
                 raise ValueError(f"trustedProxies: {entry!r} is not an IP address or a CIDR network") from None
         if self.access_log not in ("off", "json"):
             raise ValueError(f"accessLog must be 'off' or 'json', not {self.access_log!r}")
+        if self.log_level is not None:
+            object.__setattr__(self, "log_level", self.log_level.strip().upper())
+            if self.log_level not in LOG_LEVELS:
+                raise ValueError(f"logLevel must be one of {', '.join(LOG_LEVELS)}, not {self.log_level!r}")
         if self.metrics_role not in (None, "viewer", "engineer", "admin"):
             raise ValueError(f"metricsRole must be viewer, engineer or admin, not {self.metrics_role!r}")
         missing = tuple(host for host in LOOPBACK_HOSTS if host not in self.allowed_hosts)

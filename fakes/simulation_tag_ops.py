@@ -114,7 +114,7 @@ class FakeSimTags(SimTagsPort):
     def sim_batch_read(
         self, names: list[str], instance: str | None = None, *, password: str | None = None,
     ) -> list[SimTagResult]:
-        if names:  # an empty batch is refused by _batch as before
+        if names:  # an empty batch needs no access check: _batch refuses it
             check_cpu_access(cpu_of(self._plcsim, instance), password, "read")
         return self._batch(instance, names, lambda cpu, name: cpu.read(name), str)
 
@@ -122,6 +122,6 @@ class FakeSimTags(SimTagsPort):
         self, items: list[SimTagWrite], instance: str | None = None, *, password: str | None = None,
         as_hmi: bool = False,
     ) -> list[SimTagResult]:
-        if items:  # an empty batch is refused by _batch as before
+        if items:  # an empty batch needs no access check: _batch refuses it
             check_cpu_access(cpu_of(self._plcsim, instance), password, "hmi-write" if as_hmi else "write")
         return self._batch(instance, items, lambda cpu, item: cpu.write(item.name, item.value), lambda i: i.name)

@@ -157,7 +157,7 @@ class _OpennessSession(EngineeringBackend):
             scratch=scratch.folder,
         )
         self.catalog = BridgeCatalog(self._call, portal=self._connection, attached_pid=lambda: self._pid,
-                                     version=lambda: self._version)
+                                     version=lambda: self.version)
         self.reflection = BridgeReflection(session)
         self.security = BridgeSecurity(session)
         self.watch_tables = BridgeWatchTables(session, access=WatchTableAccess(session))
@@ -334,7 +334,8 @@ class _OpennessSession(EngineeringBackend):
         return project
 
     @property
-    def _version(self) -> str:
+    def version(self) -> str:
+        """The TIA Portal version of the loaded Openness assemblies (``V19``): the only one this session drives."""
         return self._api.version
 
     # ----- PLC software, as the session offers it to the areas (openness_bridge.plc_software) --------------------
@@ -356,7 +357,7 @@ class _OpennessSession(EngineeringBackend):
     def _portal_info(self, process: Any, attached: bool) -> PortalInfo:
         project = process.ProjectPath
         return PortalInfo(
-            pid=int(process.Id), version=self._version, mode=self._mode(process),
+            pid=int(process.Id), version=self.version, mode=self._mode(process),
             started_at=self._started.get(int(process.Id), ""),
             project_name=Path(str(project.FullName)).stem if project is not None else None,
             project_path=str(project.FullName) if project is not None else None, attached=attached,
@@ -377,7 +378,7 @@ class _OpennessSession(EngineeringBackend):
             "backend": self.name,
             "machine": {"platform": platform.platform(), "python": sys.version.split()[0], "pid": os.getpid()},
             "openness": {
-                "version": self._version, "runtime": self._api.runtime, "assemblies": list(self._api.assemblies),
+                "version": self.version, "runtime": self._api.runtime, "assemblies": list(self._api.assemblies),
                 "resolvedByHandler": list(self._api.resolved),
             },
             "installations": [i.version for i in self._installations],
@@ -393,7 +394,7 @@ class _OpennessSession(EngineeringBackend):
             process = portal.GetCurrentProcess()
             project = self._open_project()
             return SessionStatus(
-                connected=True, backend=self.name, pid=int(process.Id), version=self._version,
+                connected=True, backend=self.name, pid=int(process.Id), version=self.version,
                 mode=self._mode(process),
                 project_open=project is not None, project_name=str(project.Name) if project is not None else None,
                 project_path=str(project.Path.FullName) if project is not None else None,
@@ -427,9 +428,9 @@ class _OpennessSession(EngineeringBackend):
                     f"TIA Portal {version} is not installed (installed: {', '.join(installed) or 'none'}).",
                     code="VERSION_NOT_INSTALLED",
                 )
-            if version is not None and version != self._version:
+            if version is not None and version != self.version:
                 raise ValidationError(
-                    f"This service loaded the Openness API of TIA Portal {self._version}; launching {version} needs "
+                    f"This service loaded the Openness API of TIA Portal {self.version}; launching {version} needs "
                     "the service restarted for that version.",
                     code="VERSION_NOT_LOADED",
                 )
@@ -496,7 +497,7 @@ class _OpennessSession(EngineeringBackend):
             process = self._connection().GetCurrentProcess()
             project = self._open_project()
             return {
-                "pid": int(process.Id), "version": self._version, "mode": self._mode(process),
+                "pid": int(process.Id), "version": self.version, "mode": self._mode(process),
                 "startedAt": self._started.get(int(process.Id), ""),
                 "projectOpen": project is not None,
                 "projectDevices": int(project.Devices.Count) if project is not None else 0,

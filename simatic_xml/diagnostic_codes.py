@@ -52,6 +52,7 @@ GROUPS = (
     "Files and documents",
     "What was not checked",
     "HMI devices",
+    "PLC unit tests",
 )
 """The headings, in the order the reference page lists them."""
 
@@ -147,6 +148,10 @@ _TABLE: tuple[tuple[str, str, tuple[Severity, ...], str], ...] = (
     ("PLC_TAG_NOT_SET", "HMI devices", _E, "An external HMI tag is bound to no PLC tag and has no address."),
     ("PROCESS_VALUE_NOT_SET", "HMI devices", _W, "A screen item that shows a value is bound to no HMI tag."),
     ("TEXT_LIST_NOT_SET", "HMI devices", _E, "A symbolic I/O field has no text list."),
+    ("TEST_FAILED", "PLC unit tests", _E, "`test run`: an assertion of a test case did not hold on the simulated PLC; says the step, the tag, its value and the expected one."),
+    ("TEST_ERROR", "PLC unit tests", _E, "`test run`: a test case could not run to its end (an unknown tag, a CPU that went to STOP...); says where and why."),
+    ("TEST_FILE_INVALID", "PLC unit tests", _E, "`test run`: a test file is not valid JSON, or a case in it is not a valid test case."),
+    ("TEST_SETUP_FAILED", "PLC unit tests", _E, "`test run`: the folder's program could not be loaded, compiled or downloaded into the simulated PLC, or there is none."),
 )
 
 # The message of each code reported through a template, bound to the code here, as mypy's message registry binds

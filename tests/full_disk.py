@@ -1,14 +1,22 @@
-"""A SQLite connection on a full disk, for the tests of what the service answers then."""
+"""A SQLite database on a full disk, for the tests of what the service answers then."""
 
 from __future__ import annotations
 
 import re
 import sqlite3
-from typing import Any
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
-__all__ = ("FullDiskConnection", "sqlite_full")
+from sqlalchemy import event
 
-_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "PRAGMA JOURNAL_MODE")
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from engineering_api.lib.db import Database
+
+__all__ = ("FullDiskConnection", "disk_full", "sqlite_full")
+
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "PRAGMA JOURNAL_MODE", "CREATE", "ALTER")
 """Statements that must write to the file (switching to WAL writes the database header)."""
 
 
@@ -19,23 +27,36 @@ def sqlite_full() -> sqlite3.OperationalError:
     return error
 
 
+def _writes(sql: str) -> bool:
+    return bool(re.match(r"\s*(" + "|".join(_WRITES) + ")", sql, re.IGNORECASE))
+
+
 class FullDiskConnection:
-    """Wraps a connection: reads work, every write fails as SQLite fails it on a full disk."""
+    """Wraps a new sqlite3 connection (as ``sqlite3.connect`` made it): reads work, every write fails as SQLite
+    fails it on a full disk."""
 
     def __init__(self, inner: sqlite3.Connection) -> None:
         self.inner = inner
 
     def execute(self, sql: str, params: Any = ()) -> Any:
-        if sql.lstrip().upper().startswith(_WRITES):
+        if _writes(sql):
             raise sqlite_full()
         return self.inner.execute(sql, params)
 
-    def executescript(self, script: str) -> Any:
-        """A module's ``CREATE TABLE IF NOT EXISTS`` script: a no-op for tables that exist, a write for new ones."""
-        present = {row[0] for row in self.inner.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if set(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", script)) - present:
-            raise sqlite_full()
-        return self.inner.executescript(script)
-
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
+
+
+@contextmanager
+def disk_full(db: Database) -> Iterator[None]:
+    """Inside the block, every write ``db`` sends fails as SQLite fails it on a full disk; reads work."""
+
+    def refuse(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if _writes(statement):
+            raise sqlite_full()
+
+    event.listen(db.engine, "before_cursor_execute", refuse)
+    try:
+        yield
+    finally:
+        event.remove(db.engine, "before_cursor_execute", refuse)

@@ -5,10 +5,10 @@ never concurrently, so adapters need no locking of their own. File paths arrive 
 the configured roots. Each docstring names the domain errors the method raises; the contract test
 suite (``tests/contract``) holds every adapter to them.
 
-An area of the port is either inherited (its methods are the backend's own, ``backend.list_devices(...)``) or,
-as the adapters move from mixins to composition, held: an object implementing the area's ABC, given its
-collaborators by the adapter's constructor and reached by name (``backend.reflection.openness_types(...)``).
-:data:`AREAS` lists the held areas; :func:`port_method_names` names every port method, held ones dotted.
+The backend's own methods cover the portal and its projects. Every other area is held: an object implementing
+the area's ABC (``backend/areas/``), given its collaborators by the adapter's constructor and reached by name
+(``backend.devices.list_devices(...)``, ``backend.reflection.openness_types(...)``). :data:`AREAS` lists the
+held areas; :func:`port_method_names` names every port method, held ones dotted.
 """
 
 from __future__ import annotations

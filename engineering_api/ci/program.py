@@ -2,7 +2,7 @@
 
 :func:`load` reads every file once into one closed :class:`engineering_api.rules.compiler.program.Program` (what a PLC
 holding exactly these objects would compile), remembering which file each object came from;
-:func:`check` runs the compiler (`engineering_api.rules.compiler`) over it in dependency order and gives every diagnostic with its file.
+:func:`check` runs the compiler (:mod:`engineering_api.rules.compiler`) over it in dependency order and gives every diagnostic with its file.
 ``plc check`` and ``simaticml check`` share this.
 
 File rules (a git repository of TIA exports also holds other XML: project files, HMI screens, CI configs):

@@ -15,6 +15,9 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
+
+from engineering_api.lib.tables import api_keys
 from engineering_api.lib.db import Database
 from engineering_api.lib.security import Principal, Role
 
@@ -79,8 +82,8 @@ class SessionStore:
                 del self._sessions[digest]
                 return None
             session.last_seen = now
-        row = self._db.one("SELECT key_id, name, role FROM api_keys WHERE key_id = ? AND revoked_at IS NULL",
-                           (session.key_id,))
+        row = self._db.one(select(api_keys.c.key_id, api_keys.c.name, api_keys.c.role)
+                           .where(api_keys.c.key_id == session.key_id, api_keys.c.revoked_at.is_(None)))
         if row is None:
             self.revoke(token)
             return None

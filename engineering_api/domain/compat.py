@@ -25,9 +25,12 @@ import msgspec
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.params import JSONBody, QueryParameter
 
+from sqlalchemy import func, select
+
 from engineering_api.backend.errors import ConflictError, NotFoundError, PermissionDeniedError
 from engineering_api.config import LOOPBACK_HOSTS
 from engineering_api.lib.db import KeyValueStore
+from engineering_api.lib.tables import client_events
 from engineering_api.lib.responses import Envelope, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct, utc_now
 
@@ -44,16 +47,6 @@ _LOCAL_KEY = "local-key"
 _KEY_FILE = "local-key.secret"
 _FORWARDING = (b"x-forwarded-for", b"forwarded", b"x-real-ip")
 _Text = Annotated[str, msgspec.Meta(max_length=200)]
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS client_events (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    at TEXT NOT NULL,
-    key_id TEXT,
-    event TEXT NOT NULL
-);
-"""
-
 
 # ----- licence -----------------------------------------------------------------------------------------
 class LicenseFeature(CamelStruct):
@@ -186,7 +179,6 @@ class _Compat:
     def __init__(self, services: Services) -> None:
         self.services = services
         self.store = KeyValueStore(services.db, prefix="compat:")
-        services.db.execute(_SCHEMA)
 
     # settings
     def settings(self) -> CompatSettings:
@@ -204,22 +196,19 @@ class _Compat:
 
     # telemetry
     def keep(self, event: TelemetryEvent, key_id: str | None, limit: int) -> None:
-        self.services.db.insert(
-            "INSERT INTO client_events(at, key_id, event) VALUES (?,?,?)",
-            (utc_now(), key_id, msgspec.json.encode(event).decode()),
-        )
+        self.services.db.insert(client_events.insert().values(at=utc_now(), key_id=key_id,
+                                                              event=msgspec.json.encode(event).decode()))
         self._trim(limit)
 
     def _trim(self, limit: int) -> None:
-        self.services.db.execute(
-            "DELETE FROM client_events WHERE id <= (SELECT id FROM client_events ORDER BY id DESC LIMIT 1 OFFSET ?)",
-            (limit,),
-        )
+        newest_dropped = (select(client_events.c.id).order_by(client_events.c.id.desc()).limit(1).offset(limit)
+                          .scalar_subquery())
+        self.services.db.execute(client_events.delete().where(client_events.c.id <= newest_dropped))
 
     def events(self, limit: int) -> StoredEvents:
         db = self.services.db
-        rows = db.all("SELECT * FROM client_events ORDER BY id DESC LIMIT ?", (limit,))
-        total = db.one("SELECT COUNT(*) AS n FROM client_events")
+        rows = db.all(select(client_events).order_by(client_events.c.id.desc()).limit(limit))
+        total = db.one(select(func.count().label("n")).select_from(client_events))
         return StoredEvents(
             events=[StoredEvent(id=r["id"], at=r["at"], key_id=r["key_id"],
                                 event=msgspec.json.decode(r["event"], type=TelemetryEvent)) for r in rows],
@@ -227,7 +216,7 @@ class _Compat:
         )
 
     def clear(self) -> int:
-        return self.services.db.execute("DELETE FROM client_events")
+        return self.services.db.execute(client_events.delete())
 
     # local key
     @property

@@ -15,6 +15,11 @@ the fencing token of the caller's ownership. The agent runs a call only when bot
 for an instance that was killed, or sent by a caller whose ownership ended, never runs; it is answered with a
 named error instead (and the caller was already told it did not run). Celery drops a call past its ``expires``
 or revoked; a call id (the task id) seen before is never run again.
+
+A call carries the id of the request that caused it (the message header ``requestId``, see
+:mod:`engineering_api.farm.proxy`): the agent logs each call it runs with that id (logger
+``engineering_api.farm.agent``, INFO: ``--log-level INFO``), sets it on every record logged while the call runs,
+and keeps it with the call's duration and outcome in its heartbeat record (``lastCall``).
 """
 
 from __future__ import annotations
@@ -37,9 +42,11 @@ from engineering_api.backend.errors import (
     PortalUnavailableError,
 )
 from engineering_api.backend.port import AREAS
-from engineering_api.farm.celery_app import CALL_TASK, FarmConfig, celery_app
+from engineering_api.farm.celery_app import CALL_TASK, REQUEST_ID_HEADER, FarmConfig, celery_app
 from engineering_api.farm.codec import AgentCallError, decode, encode, encode_error
 from engineering_api.farm.registry import HEARTBEAT_SECONDS, AgentRecord, AgentRegistry, agent_queue
+from engineering_api.lib.observability import current_request_id, well_formed_request_id
+from engineering_api.lib.tracing import REQUEST_ID_ATTRIBUTE, Tracing
 from simatic_xml.cancel import CancelToken, installed
 
 if TYPE_CHECKING:
@@ -72,8 +79,11 @@ def refusal(code: str, message: str, kind: type[EngineeringError] = AgentCallErr
 class AgentRunner:
     """Runs one encoded port call on the agent's backend; its heartbeat thread watches for cancel requests."""
 
-    def __init__(self, backend: EngineeringBackend, registry: AgentRegistry, record: AgentRecord) -> None:
+    def __init__(self, backend: EngineeringBackend, registry: AgentRegistry, record: AgentRecord,
+                 tracing: Tracing = Tracing.OFF) -> None:
         self.backend = backend
+        self.tracing = tracing
+        """On: each call runs in a span, a child of the API node's farm call (the message's trace context)."""
         self.registry = registry
         self.record = record
         self._current: tuple[str, CancelToken] | None = None
@@ -82,10 +92,21 @@ class AgentRunner:
         """The newest fencing token seen: a call with an older one comes from an ownership that has ended."""
 
     def run(self, method: str, payload: dict[str, Any], call_id: str, label: str = "",
-            fence: dict[str, Any] | None = None) -> dict[str, Any] | None:
+            fence: dict[str, Any] | None = None, request_id: str | None = None,
+            headers: dict[str, Any] | None = None) -> dict[str, Any] | None:
         """The Celery task body: posts progress and then ``{"result": …}`` or ``{"error": …}`` for the caller, and
-        returns the outcome for Celery's result backend (None for a redelivered call already started)."""
-        outcome = self._outcome(method, payload, call_id, label, fence or {})
+        returns the outcome for Celery's result backend (None for a redelivered call already started).
+        ``request_id``: the id of the request the call serves (logged with it; ignored unless well-formed);
+        ``headers``: the message's headers (its trace context)."""
+        request_id = request_id if request_id is not None and well_formed_request_id(request_id) else None
+        carried = current_request_id.set(request_id)
+        try:
+            with self.tracing.span(f"agent {method}", {REQUEST_ID_ATTRIBUTE: request_id, "engineering_api.call_id":
+                                                       call_id, "engineering_api.agent": self.record.name},
+                                   self.tracing.extracted(headers or {})):
+                outcome = self._outcome(method, payload, call_id, label, fence or {})
+        finally:
+            current_request_id.reset(carried)
         if outcome is None:
             return None
         self._through_redis(lambda: self.registry.post(call_id, outcome, self.record))  # the agent is idle again
@@ -157,20 +178,23 @@ class AgentRunner:
 
         token = CancelToken()
         self._current = (call_id, token)
+        logger.info("call %s %s started (request %s)", call_id, method, current_request_id.get())
+        started = time.monotonic()
+        ok = False
         try:
             args = decode(payload.get("args", []), progress=progress)
             kwargs = decode(payload.get("kwargs", {}), progress=progress)
             with installed(token):
                 result = getattr(owner, name)(*args, **kwargs)
             outcome = {"result": encode(result)}
+            ok = True
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the caller, none kills the agent
             # a canceled call reports why it was canceled, not the checkpoint's exception
             failure = token.reason if token.canceled and token.reason is not None else exc
             outcome = {"error": encode_error(failure)}
         finally:
             self._current = None
-            self.record.current_call = None
-            self.record.calls_done += 1
+            self._ended(call_id, method, time.monotonic() - started, ok)
         if method in PROJECT_METHODS:
             self._relaunch()
             conflict = self._hold_project(token_value if isinstance(token_value, int) else None)
@@ -179,6 +203,18 @@ class AgentRunner:
             if self.record.fence is None and fence.get("closing") and isinstance(token_value, int):
                 self._through_redis(lambda: self.registry.confirm_closed(self.record.name, token_value))
         return outcome
+
+    def _ended(self, call_id: str, method: str, seconds: float, ok: bool) -> None:
+        """Account for a call that ran: the heartbeat record's counts and last call, and the log line."""
+        record = self.record
+        record.current_call = None
+        record.calls_done += 1
+        record.calls_failed += not ok
+        record.call_seconds += seconds
+        record.last_call = {"method": method, "endedAt": time.time(), "seconds": round(seconds, 6), "ok": ok,
+                            "requestId": current_request_id.get()}
+        logger.info("call %s %s %s in %.3f s (request %s)", call_id, method, "ended" if ok else "failed", seconds,
+                    current_request_id.get())
 
     def _hold_project(self, token: int | None) -> dict[str, Any] | None:
         """After a project call: the open project's lock and fence follow the portal. A project another live
@@ -245,33 +281,37 @@ class AgentRunner:
 
 
 def run_agent(config: FarmConfig, backend: EngineeringBackend, *, name: str | None, versions: list[str],
-              backend_name: str) -> int:
-    """Serve port calls until stopped (Ctrl+C or SIGTERM); returns the exit code."""
+              backend_name: str, log_level: str | None = None, tracing: Tracing = Tracing.OFF) -> int:
+    """Serve port calls until stopped (Ctrl+C or SIGTERM); returns the exit code. ``log_level`` is also the Celery
+    worker's (it sets the root logger's level to its own at start)."""
     name = name or socket.gethostname()
     backend.on_worker_thread_started()
     registry = AgentRegistry(config.redis(), config.prefix)
     registry.reset(name)
     record = AgentRecord(name=name, backend=backend_name, tia_versions=versions)
-    runner = AgentRunner(backend, registry, record)
+    runner = AgentRunner(backend, registry, record, tracing)
     runner._relaunch()
     runner._refresh_project()
     registry.heartbeat(record)
     app = celery_app(config)
 
-    def call(method: str, payload: dict[str, Any], call_id: str, label: str = "",
+    def call(task: Any, method: str, payload: dict[str, Any], call_id: str, label: str = "",
              fence: dict[str, Any] | None = None) -> dict[str, Any] | None:
-        outcome = runner.run(method, payload, call_id, label, fence)
+        request_id = task.request.get(REQUEST_ID_HEADER)  # a message header, not an argument: older agents ignore it
+        outcome = runner.run(method, payload, call_id, label, fence, request_id if isinstance(request_id, str) else None,
+                             task.request.headers)
         if outcome is None:  # delivered again: the first run's outcome stays the stored one
             raise Ignore()
         return outcome
 
-    app.task(name=CALL_TASK, ignore_result=False)(call)  # registered with the app; Celery's decorator is untyped
+    # registered with the app (Celery's decorator is untyped); bound, to read the message's headers
+    app.task(name=CALL_TASK, ignore_result=False, bind=True)(call)
 
     threading.Thread(target=runner.beat, name="farm-heartbeat", daemon=True).start()
     try:
         app.worker_main([
             "worker", "--pool=solo", "--concurrency=1", "-Q", agent_queue(name), "-n", f"{name}@%h",
-            "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat",
+            f"--loglevel={log_level or 'WARNING'}", "--without-gossip", "--without-mingle", "--without-heartbeat",
         ])
     finally:
         runner.stop()

@@ -23,6 +23,10 @@ The settings follow Celery's guidance for tasks that must not run twice or be lo
   (``celery.worker.control._revoke``). Without it an idle agent marked a running call ``REVOKED``, and a job
   re-attached after an API node restart was told "the call never ran" for a save that was on disk.
 * JSON only (``accept_content``): no pickle from the broker (:mod:`engineering_api.farm.codec`).
+* Task events on (``worker_send_task_events``, ``task_send_sent_event``): Flower and ``celery events`` show every
+  call (sent, received, started, succeeded or failed, with its runtime) for the farm's operator. A call's
+  ``argsrepr`` names its method and call id only, never its payload (project paths, block sources).
+* Each call's message carries the id of the request that caused it in the header :data:`REQUEST_ID_HEADER`.
 """
 
 from __future__ import annotations
@@ -30,10 +34,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ("CALL_TASK", "QUEUED_CALL_EXPIRES_SECONDS", "UNSETTLED_STATES", "FarmConfig", "celery_app", "stored_outcome")
+__all__ = ("CALL_TASK", "QUEUED_CALL_EXPIRES_SECONDS", "REQUEST_ID_HEADER", "UNSETTLED_STATES", "FarmConfig", "celery_app",
+           "stored_outcome")
 
 CALL_TASK = "engineering_api.farm.call"
 """The one task: run a port method on the agent's backend."""
+REQUEST_ID_HEADER = "requestId"
+"""The message header with the id of the request a call serves (the agent logs it)."""
 QUEUED_CALL_EXPIRES_SECONDS = 3600.0
 """A call still queued this long after it was sent is dropped by the agent's Celery (its caller gave up long ago:
 calls of one caller run one after the other, so a call waits only behind its caller's previous one)."""
@@ -91,7 +98,7 @@ def celery_app(config: FarmConfig, *, results: bool = True) -> Any:
         task_acks_late=True, task_reject_on_worker_lost=True, worker_prefetch_multiplier=1, task_track_started=True,
         worker_cancel_long_running_tasks_on_connection_loss=False,
         broker_connection_retry_on_startup=True, worker_hijack_root_logger=False,
-        worker_send_task_events=False, task_send_sent_event=False,
+        worker_send_task_events=True, task_send_sent_event=True,
         # Redis redelivers an unacknowledged message after this; a TIA call can run for an hour (an import).
         broker_transport_options={"visibility_timeout": 4 * 3600},
         task_default_queue="engineering-api.default",

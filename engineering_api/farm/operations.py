@@ -1,4 +1,5 @@
-"""The farm's own operations: ``GET /api/farm/agents`` and an admin's release of an agent a caller holds.
+"""The farm's own operations: ``GET /api/farm/agents``, an admin's release of an agent a caller holds, and an
+admin's drain (and resume) of an agent for maintenance.
 
 They are registry operations like every other (routes, OpenAPI, roles, audit, MCP tools, dry runs follow), and
 answer from the farm's registry in Redis; an embedded server lists no agents and has none to release (501).
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from engineering_api.farm.registry import AgentRecord, Claim
     from engineering_api.jobs.operations import OperationContext
 
-__all__ = ("OPERATIONS", "AgentRelease", "FarmAgent", "FarmStatus", "HeldProject")
+__all__ = ("OPERATIONS", "AgentDrain", "AgentRelease", "FarmAgent", "FarmStatus", "HeldProject", "LastCall")
 
 SECTION = "Farm"
 
@@ -33,6 +34,18 @@ class HeldProject(CamelStruct):
 
     path: str
     fencing_token: int | None = None
+
+
+class LastCall(CamelStruct):
+    """The last call an agent ran to its end."""
+
+    method: str
+    ended_at: str
+    seconds: float
+    ok: bool
+    """False when it ended in an error (the port method raised, or the call was canceled)."""
+    request_id: str | None = None
+    """The id of the request it served (``X-Request-ID``), as the agent logged it."""
 
 
 class FarmAgent(CamelStruct, kw_only=True):
@@ -56,6 +69,20 @@ class FarmAgent(CamelStruct, kw_only=True):
     held: bool = False
     """A caller holds it (its project is open there); only that caller's calls go to it."""
     held_by_you: bool = False
+    holder: str | None = None
+    """Who holds it: ``default`` (requests naming no session) or ``<keyId>/<session>`` (the API key's id, never the
+    key); null when free."""
+    held_since: str | None = None
+    """When its holder claimed it."""
+    queue: str
+    """Its Celery queue (Flower and ``celery events`` show the calls by it)."""
+    draining: bool = False
+    """Taken out of service: no new holder and no free call; its holder keeps it until it closes its project."""
+    calls_failed: int = 0
+    """Calls (of ``callsDone``) that ended in an error."""
+    call_seconds_total: float = 0.0
+    """The time its calls ran, summed since the agent started (divided by ``callsDone``: the mean)."""
+    last_call: LastCall | None = None
     heartbeat_at: str
     started_at: str
 
@@ -75,6 +102,17 @@ class AgentRef(CamelStruct):
 
     agent_name: str
     """Name of the farm agent, as the agent list shows it."""
+
+
+class AgentDrain(CamelStruct):
+    """An agent's service state after a drain or a resume."""
+
+    agent_name: str
+    draining: bool
+    holder: str | None = None
+    """The caller still holding it (its session goes on until it closes its project); null when none."""
+    current_call: str | None = None
+    """The call it runs now; with no holder and no call, a drained agent may be stopped."""
 
 
 class AgentRelease(CamelStruct):
@@ -106,15 +144,22 @@ def _status(ctx: OperationContext, _: None) -> FarmStatus:
     caller = current_caller.get() or DEFAULT_SESSION
     agents = []
     with _reachable():
+        drained = farm.registry.drained()
         for record in farm.registry.agents():
             claim = farm.registry.claim_record(record.name)
             holder = claim["caller"] if claim else None
+            last = record.last_call
             agents.append(FarmAgent(
                 name=record.name, instance_id=record.instance, host=record.host, pid=record.pid,
                 backend=record.backend, tia_versions=record.tia_versions, open_project=record.open_project,
                 projects=[HeldProject(path=record.open_project, fencing_token=record.fence)] if record.open_project
                 else [], closing=bool(claim and claim.get("closing")), current_call=record.current_call,
                 calls_done=record.calls_done, held=holder is not None, held_by_you=holder is not None and holder == caller,
+                holder=holder, held_since=_iso(claim["at"]) if claim and claim.get("at") else None,
+                queue=record.queue, draining=record.name in drained, calls_failed=record.calls_failed,
+                call_seconds_total=round(record.call_seconds, 6),
+                last_call=LastCall(method=last["method"], ended_at=_iso(last["endedAt"]), seconds=last["seconds"],
+                                   ok=last["ok"], request_id=last.get("requestId")) if last else None,
                 heartbeat_at=_iso(record.heartbeat_at), started_at=_iso(record.started_at),
             ))
     return FarmStatus(mode="farm", broker=_public_url(farm.config.broker_url), agents=agents)
@@ -188,6 +233,35 @@ def _release(ctx: OperationContext, d: AgentRef) -> AgentRelease:
     return AgentRelease(agent_name=record.name, closed_project=record.open_project, discarded_unsaved_changes=unsaved)
 
 
+def _service_state(farm: FarmBackendBase, name: str) -> AgentDrain:
+    with _reachable():
+        record = farm.registry.agent(name)
+        return AgentDrain(agent_name=name, draining=name in farm.registry.drained(),
+                          holder=farm.registry.claimed_by(name),
+                          current_call=record.current_call if record is not None else None)
+
+
+def _drain(ctx: OperationContext, d: AgentRef) -> AgentDrain:
+    farm, record = _agent(ctx, d.agent_name)
+    with _reachable():
+        farm.registry.drain(record.name)
+    return _service_state(farm, record.name)
+
+
+def _resume(ctx: OperationContext, d: AgentRef) -> AgentDrain:
+    farm = _farm(ctx)
+    if farm is None or d.agent_name not in _drained(farm):  # a drained agent may be down for its maintenance
+        farm, _ = _agent(ctx, d.agent_name)
+    with _reachable():
+        farm.registry.undrain(d.agent_name)
+    return _service_state(farm, d.agent_name)
+
+
+def _drained(farm: FarmBackendBase) -> set[str]:
+    with _reachable():
+        return farm.registry.drained()
+
+
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="farm.agents", summary="The farm's agents: TIA versions, open project, current call and heartbeat.",
@@ -205,5 +279,25 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         description="Not a T-IA Connect route. For a caller that went away holding an agent: its project is "
                     "closed without saving (the dry run says whether unsaved changes would be lost) and the agent "
                     "is free again. Embedded: 501 FARM_NOT_CONFIGURED.",
+    ),
+    Operation(
+        name="farm.agents.drain",
+        summary="Drain an agent for maintenance (admin): no new sessions, the current one finishes.",
+        section=SECTION, handler=_drain, input=AgentRef, output=AgentDrain,
+        route=RouteSpec("POST", "/api/farm/agents/{agentName}/actions/drain"), role=Role.ADMIN,
+        errors=(NotFoundError, NotSupportedError),
+        description="Not a T-IA Connect route. No caller claims the agent any more and no call of a caller without "
+                    "a project goes to it; the caller holding it keeps it until it closes its project. Once the "
+                    "answer (or the agent list) shows no holder and no current call, the agent may be stopped. It "
+                    "stays drained, also across its restart, until resumed. Embedded: 501 FARM_NOT_CONFIGURED.",
+    ),
+    Operation(
+        name="farm.agents.resume",
+        summary="Put a drained agent back in service (admin).",
+        section=SECTION, handler=_resume, input=AgentRef, output=AgentDrain,
+        route=RouteSpec("POST", "/api/farm/agents/{agentName}/actions/resume"), role=Role.ADMIN,
+        errors=(NotFoundError, NotSupportedError),
+        description="Not a T-IA Connect route. Callers may claim the agent again. Embedded: 501 "
+                    "FARM_NOT_CONFIGURED.",
     ),
 )

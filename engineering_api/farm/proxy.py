@@ -31,7 +31,7 @@ from redis.exceptions import RedisError
 from engineering_api.backend.errors import EngineeringError, PortalUnavailableError
 from engineering_api.backend.port import AREAS, EngineeringBackend
 from engineering_api.farm.celery_app import (
-    CALL_TASK, QUEUED_CALL_EXPIRES_SECONDS, FarmConfig, celery_app, stored_outcome,
+    CALL_TASK, QUEUED_CALL_EXPIRES_SECONDS, REQUEST_ID_HEADER, FarmConfig, celery_app, stored_outcome,
 )
 from engineering_api.farm.codec import decode, decode_error, encode
 from engineering_api.farm.dispatch import bound_caller
@@ -39,6 +39,8 @@ from engineering_api.farm.outcomes import OutcomeUnknownError, changes_so_far, i
 from engineering_api.farm.paths import PathMap
 from engineering_api.farm.registry import AgentRegistry, Claim, agent_queue
 from engineering_api.lib.caller import DEFAULT_SESSION, current_job
+from engineering_api.lib.observability import current_request_id
+from engineering_api.lib.tracing import REQUEST_ID_ATTRIBUTE, Tracing
 from simatic_xml.cancel import current
 
 if TYPE_CHECKING:
@@ -129,6 +131,8 @@ class FarmBackendBase(EngineeringBackend):
         self.on_outcome_unknown: Callable[[str, dict[str, Any]], Any] | None = None
         """Called with (job id, call) when a job's call ends ``OUTCOME_UNKNOWN``: the app fills in the job's final
         state when the agent reports (:func:`engineering_api.farm.reattach.watch`)."""
+        self.tracing = Tracing.OFF
+        """Set by the app when tracing is on: port calls and farm calls in spans, the trace context to the agent."""
         for area, forwarding_area in _FARM_AREAS.items():
             setattr(self, area, forwarding_area(self))
 
@@ -190,10 +194,13 @@ class FarmBackendBase(EngineeringBackend):
             if patient and self.in_outage_grace():
                 raise _Wait()
             live = self.registry.agents()
+            drained = sorted(self.registry.drained() & {a.name for a in live})
             raise NoFreeAgentError(
                 f"No free farm agent: {len(live)} live, all holding other callers' projects" + (
-                    f" or without TIA {version}" if version else "") + ". Retry later, or start another agent "
-                "(engineering-api agent --farm …).", details={"liveAgents": [a.name for a in live]},
+                    f" or without TIA {version}" if version else "") + (
+                    f" or drained for maintenance ({', '.join(drained)})" if drained else "") + ". Retry later, or "
+                "start another agent (engineering-api agent --farm …).",
+                details={"liveAgents": [a.name for a in live], "drainedAgents": drained},
             )
         return target
 
@@ -202,7 +209,8 @@ class FarmBackendBase(EngineeringBackend):
         changing calls did (an import that generated its blocks and then could not keep its source), is answered
         ``OUTCOME_UNKNOWN``: the operation ran in part, so "did not run" would be untrue of it."""
         try:
-            result = self._forward_call(method, args, kwargs)
+            with self.tracing.span(f"port {method}", {REQUEST_ID_ATTRIBUTE: current_request_id.get()}):
+                result = self._forward_call(method, args, kwargs)
         except OutcomeUnknownError:
             raise
         except (OperationalError, RedisError) as exc:  # a broker failure no step above expected: never a 500
@@ -280,6 +288,13 @@ class FarmBackendBase(EngineeringBackend):
     def _send(self, target: Claim, method: str, args: tuple[Any, ...], kwargs: dict[str, Any],
               progress: Callable[[int, str], None] | None, *, fence: dict[str, Any] | None = None) -> Any:
         call_id = uuid.uuid4().hex
+        with self.tracing.span(f"farm call {method}", {REQUEST_ID_ATTRIBUTE: current_request_id.get(),
+                                                       "engineering_api.call_id": call_id,
+                                                       "engineering_api.agent": target.agent}):
+            return self._send_call(call_id, target, method, args, kwargs, progress, fence)
+
+    def _send_call(self, call_id: str, target: Claim, method: str, args: tuple[Any, ...], kwargs: dict[str, Any],
+                   progress: Callable[[int, str], None] | None, fence: dict[str, Any] | None) -> Any:
         payload = self.path_map.to_agent({"args": encode(list(args)), "kwargs": encode(kwargs)})
         fence = {"instance": target.instance, "token": target.token, **(fence or {})}
         call = {"callId": call_id, "agent": target.agent, "instance": target.instance, "method": method,
@@ -292,7 +307,8 @@ class FarmBackendBase(EngineeringBackend):
             # argsrepr/kwargsrepr given: Celery would otherwise build a repr of the whole payload for every call
             self.app.send_task(CALL_TASK, args=[method, payload, call_id, "", fence], queue=agent_queue(target.agent),
                                task_id=call_id, expires=QUEUED_CALL_EXPIRES_SECONDS,
-                               argsrepr=f"({method!r}, …, {call_id!r})", kwargsrepr="{}")
+                               argsrepr=f"({method!r}, …, {call_id!r})", kwargsrepr="{}",
+                               headers=self._headers())
         except (OperationalError, RedisError) as exc:  # the broker stayed away through the publish retries
             self._unsent(call_id, method, job, exc)
         except Exception as exc:  # noqa: BLE001 - kombu's own failure after a broker restart: never a 500
@@ -326,6 +342,16 @@ class FarmBackendBase(EngineeringBackend):
         if "error" in message:
             raise decode_error(message["error"], agent=target.agent)
         return decode(message.get("result"))
+
+    def _headers(self) -> dict[str, str] | None:
+        """A call's message headers: the request's id (the agent logs it; an agent that predates it ignores it) and,
+        tracing, the trace context (``traceparent``)."""
+        headers: dict[str, str] = {}
+        request_id = current_request_id.get()
+        if request_id:
+            headers[REQUEST_ID_HEADER] = request_id
+        self.tracing.inject(headers)
+        return headers or None
 
     def _unsent(self, call_id: str, method: str, job: str | None, exc: Exception) -> None:
         """A publish that failed may still have reached the broker (its answer lost): the call is made never to

@@ -25,7 +25,7 @@ import os
 import socket
 import time
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
 __all__ = ("AGENT_TTL_SECONDS", "HEARTBEAT_SECONDS", "AgentRecord", "AgentRegistry", "Claim", "Holding")
@@ -64,6 +64,12 @@ class AgentRecord:
     current_call: str | None = None
     """The port method it is running, with the job it belongs to when known."""
     calls_done: int = 0
+    calls_failed: int = 0
+    """Calls that ended in an error (the port method raised, or the call was canceled)."""
+    call_seconds: float = 0.0
+    """The time its calls ran, summed (with :attr:`calls_done`: the mean call duration)."""
+    last_call: dict[str, Any] | None = None
+    """The last call that ended: ``method``, ``endedAt`` (epoch seconds), ``seconds``, ``ok``, ``requestId``."""
 
     @property
     def queue(self) -> str:
@@ -89,6 +95,16 @@ class Holding:
     state: str
     """``none`` (no claim), ``alive``, ``closing`` (being closed after a call given up on), ``gone`` (the agent's
     record expired), ``restarted`` (the agent runs as another instance)."""
+
+
+_RECORD_FIELDS = frozenset(f.name for f in fields(AgentRecord))
+
+
+def _record(raw: Any) -> AgentRecord:
+    """A record as an agent published it; fields a newer agent adds are left out (a farm is upgraded host by
+    host, so this node may read agents newer than itself)."""
+    values = json.loads(raw)
+    return AgentRecord(**{k: v for k, v in values.items() if k in _RECORD_FIELDS})
 
 
 def agent_queue(name: str) -> str:
@@ -178,13 +194,28 @@ class AgentRegistry:
         records = []
         for raw in self._redis.mget(keys) if keys else []:
             if raw is not None:
-                records.append(AgentRecord(**json.loads(raw)))
+                records.append(_record(raw))
         return sorted(records, key=lambda r: r.name)
 
     def agent(self, name: str) -> AgentRecord | None:
         """One agent's record, or None when it is not alive."""
         raw = self._redis.get(self._key("agent", name))
-        return AgentRecord(**json.loads(raw)) if raw is not None else None
+        return _record(raw) if raw is not None else None
+
+    # ----- draining --------------------------------------------------------------------------
+    def drain(self, agent: str) -> None:
+        """Take ``agent`` out of service for maintenance: no new caller claims it and no free call goes to it; the
+        caller holding it keeps it until it closes its project. Kept until :meth:`undrain` (an agent restarted
+        for its maintenance stays drained)."""
+        self._redis.sadd(self._key("drained"), agent)
+
+    def undrain(self, agent: str) -> None:
+        """Put a drained agent back in service."""
+        self._redis.srem(self._key("drained"), agent)
+
+    def drained(self) -> set[str]:
+        """The agents taken out of service (names, live or not)."""
+        return {_text(name) or "" for name in self._redis.smembers(self._key("drained"))}
 
     # ----- claims ----------------------------------------------------------------------------
     def claim_record(self, agent: str) -> dict[str, Any] | None:
@@ -216,17 +247,19 @@ class AgentRegistry:
 
     def claim(self, caller: str, version: str | None = None) -> Claim | None:
         """Claim a free live agent for ``caller`` (one that runs ``version`` when given), with a new fencing token;
-        None when none is free. A free agent is unclaimed and has no project open."""
+        None when none is free. A free agent is unclaimed, not drained and has no project open."""
         held = self.holding(caller)
         if held.claim is not None and held.state == "alive":
             return held.claim
+        drained = self.drained()
         for record in self.agents():
-            if version is not None and version not in record.tia_versions:
+            if (version is not None and version not in record.tia_versions) or record.name in drained:
                 continue
             if record.open_project is not None or self._redis.exists(self._key("claim", record.name)):
                 continue
             token = int(self._redis.incr(self._key("fence")))
-            value = json.dumps({"caller": caller, "instance": record.instance, "token": token, "closing": False})
+            value = json.dumps({"caller": caller, "instance": record.instance, "token": token, "closing": False,
+                                "at": time.time()})
             if self._redis.set(self._key("claim", record.name), value, nx=True):
                 self._redis.set(self._key("caller", caller), record.name)
                 return Claim(record.name, record.instance, token)
@@ -269,9 +302,10 @@ class AgentRegistry:
 
     def free_agent(self, version: str | None = None, exclude: frozenset[str] = frozenset()) -> Claim | None:
         """A live agent nobody holds and with no project open (for a caller without a project), or None; never one
-        in ``exclude``. Its calls carry no token: the agent runs them only while it holds no project."""
+        in ``exclude`` or drained. Its calls carry no token: the agent runs them only while it holds no project."""
+        drained = self.drained()
         for record in self.agents():
-            if record.name in exclude or record.open_project is not None:
+            if record.name in exclude or record.name in drained or record.open_project is not None:
                 continue
             if (version is None or version in record.tia_versions) and self.claimed_by(record.name) is None:
                 return Claim(record.name, record.instance, None)

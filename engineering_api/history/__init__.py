@@ -1,7 +1,7 @@
-"""History & snapshots of blocks, UDTs and tag tables, kept in SQLite.
+"""History & snapshots of blocks, UDTs and tag tables, kept in the service database.
 
-* :mod:`.store`: the ``snapshots`` table (created with ``CREATE TABLE IF NOT EXISTS`` in the service
-  database), so snapshots survive closing the project and restarting the server;
+* :mod:`.store`: the ``snapshots`` table of the service database (:mod:`engineering_api.lib.tables`), so
+  snapshots survive closing the project and restarting the server;
 * :mod:`.service`: taking, diffing and restoring through the backend port, and autoSnapshot
   (:meth:`SnapshotService.before_change`, called by the job manager before operations that declare
   ``snapshot_targets``);

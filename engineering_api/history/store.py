@@ -1,4 +1,4 @@
-"""Snapshots of blocks, UDTs and tag tables, kept in the service's SQLite database.
+"""Snapshots of blocks, UDTs and tag tables, kept in the service database.
 
 Snapshots are server state, not project state: they outlive closing the project and restarting the
 server. Each is tied to the project file path, the device and the object (kind + name), and holds the
@@ -12,8 +12,11 @@ import hashlib
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import distinct, func, select
+
 from engineering_api.backend.errors import NotFoundError
 from engineering_api.lib.schema import CamelStruct, utc_now
+from engineering_api.lib.tables import ROWID, snapshots
 
 if TYPE_CHECKING:
     from engineering_api.lib.db import Database
@@ -22,28 +25,8 @@ __all__ = ("KINDS", "SnapshotCleanupResult", "SnapshotInfo", "SnapshotStats", "S
 
 KINDS = ("block", "udt", "tag_table")
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS snapshots (
-    id TEXT PRIMARY KEY,
-    project_path TEXT NOT NULL,
-    device TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    name TEXT NOT NULL,
-    object_type TEXT NOT NULL DEFAULT '',
-    folder TEXT NOT NULL DEFAULT '',
-    reason TEXT NOT NULL,
-    created_by TEXT NOT NULL,
-    comment TEXT,
-    created_at TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    sha256 TEXT NOT NULL,
-    content BLOB NOT NULL
-);
-CREATE INDEX IF NOT EXISTS snapshots_object ON snapshots(project_path, device, kind, name, created_at);
-CREATE INDEX IF NOT EXISTS snapshots_created ON snapshots(created_at);
-"""
-
-_COLUMNS = "id, project_path, device, kind, name, object_type, folder, reason, created_by, comment, created_at, size, sha256"
+_INFO = [column for column in snapshots.c if column.name != "content"]
+"""Every column but the content."""
 
 
 class SnapshotInfo(CamelStruct):
@@ -105,7 +88,6 @@ class SnapshotStore:
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        db.create(_SCHEMA)
 
     def add(
         self, *, project_path: str, device: str, kind: str, name: str, object_type: str, folder: str, reason: str,
@@ -113,13 +95,10 @@ class SnapshotStore:
     ) -> SnapshotInfo:
         """Store a snapshot; returns it."""
         snapshot_id = uuid.uuid4().hex
-        self._db.execute(
-            f"INSERT INTO snapshots({_COLUMNS}, content) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                snapshot_id, project_path, device, kind, name, object_type, folder, reason, created_by, comment,
-                utc_now(), len(content), hashlib.sha256(content).hexdigest(), content,
-            ),
-        )
+        self._db.execute(snapshots.insert().values(
+            id=snapshot_id, project_path=project_path, device=device, kind=kind, name=name, object_type=object_type,
+            folder=folder, reason=reason, created_by=created_by, comment=comment, created_at=utc_now(),
+            size=len(content), sha256=hashlib.sha256(content).hexdigest(), content=content))
         return self.get(snapshot_id)
 
     def get(self, snapshot_id: str) -> SnapshotInfo:
@@ -128,7 +107,7 @@ class SnapshotStore:
         Raises:
             NotFoundError: no such snapshot (``SNAPSHOT_NOT_FOUND``).
         """
-        row = self._db.one(f"SELECT {_COLUMNS} FROM snapshots WHERE id = ?", (snapshot_id,))
+        row = self._db.one(select(*_INFO).where(snapshots.c.id == snapshot_id))
         if row is None:
             raise NotFoundError(f"The snapshot '{snapshot_id}' does not exist.", code="SNAPSHOT_NOT_FOUND")
         return _info(row)
@@ -139,7 +118,7 @@ class SnapshotStore:
         Raises:
             NotFoundError: no such snapshot.
         """
-        row = self._db.one("SELECT content FROM snapshots WHERE id = ?", (snapshot_id,))
+        row = self._db.one(select(snapshots.c.content).where(snapshots.c.id == snapshot_id))
         if row is None:
             raise NotFoundError(f"The snapshot '{snapshot_id}' does not exist.", code="SNAPSHOT_NOT_FOUND")
         return bytes(row["content"])
@@ -148,14 +127,12 @@ class SnapshotStore:
         self, *, device: str, kind: str, name: str, project_path: str | None = None, limit: int = 200
     ) -> list[SnapshotInfo]:
         """Snapshots of one object, newest first (of every project when ``project_path`` is None)."""
-        sql = f"SELECT {_COLUMNS} FROM snapshots WHERE device = ? AND kind = ? AND name = ?"
-        params: list[Any] = [device, kind, name]
+        c = snapshots.c
+        where = [c.device == device, c.kind == kind, c.name == name]
         if project_path is not None:
-            sql += " AND project_path = ?"
-            params.append(project_path)
-        sql += " ORDER BY created_at DESC, rowid DESC LIMIT ?"
-        params.append(limit)
-        return [_info(r) for r in self._db.all(sql, params)]
+            where.append(c.project_path == project_path)
+        statement = select(*_INFO).where(*where).order_by(c.created_at.desc(), ROWID.desc()).limit(limit)
+        return [_info(r) for r in self._db.all(statement)]
 
     def latest(self, *, project_path: str, device: str, kind: str, name: str) -> SnapshotInfo | None:
         """The newest snapshot of an object in a project, or None."""
@@ -169,20 +146,20 @@ class SnapshotStore:
             NotFoundError: no such snapshot.
         """
         info = self.get(snapshot_id)
-        self._db.execute("DELETE FROM snapshots WHERE id = ?", (snapshot_id,))
+        self._db.execute(snapshots.delete().where(snapshots.c.id == snapshot_id))
         return info
 
     def stats(self, policy: dict[str, Any]) -> SnapshotStats:
         """Counts per kind, bytes, oldest and newest."""
-        row = self._db.one(
-            "SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes, MIN(created_at) AS oldest, "
-            "MAX(created_at) AS newest, COUNT(DISTINCT project_path) AS projects FROM snapshots"
-        )
-        objects = self._db.one(
-            "SELECT COUNT(*) AS n FROM (SELECT DISTINCT project_path, device, kind, name FROM snapshots)"
-        )
+        c = snapshots.c
+        row = self._db.one(select(
+            func.count().label("n"), func.coalesce(func.sum(c.size), 0).label("bytes"),
+            func.min(c.created_at).label("oldest"), func.max(c.created_at).label("newest"),
+            func.count(distinct(c.project_path)).label("projects")))
+        each_object = select(c.project_path, c.device, c.kind, c.name).distinct().subquery()
+        objects = self._db.one(select(func.count().label("n")).select_from(each_object))
         by_kind = {kind: 0 for kind in KINDS}
-        for r in self._db.all("SELECT kind, COUNT(*) AS n FROM snapshots GROUP BY kind"):
+        for r in self._db.all(select(c.kind, func.count().label("n")).group_by(c.kind)):
             by_kind[r["kind"]] = int(r["n"])
         assert row is not None and objects is not None
         return SnapshotStats(
@@ -194,24 +171,25 @@ class SnapshotStore:
         """Remove snapshots older than ``retention_days`` (0: keep) and all but the newest ``max_per_object``
         of each object (0: no limit)."""
         policy = {"retentionDays": retention_days, "maxPerObject": max_per_object}
+        c = snapshots.c
         with self._db.transaction() as conn:
             doomed: dict[str, int] = {}
             if retention_days > 0:
                 cutoff = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=retention_days)
                 stamp = cutoff.strftime("%Y-%m-%dT%H:%M:%S.") + f"{cutoff.microsecond // 1000:03d}Z"
-                for r in conn.execute("SELECT id, size FROM snapshots WHERE created_at < ?", (stamp,)):
+                for r in conn.execute(select(c.id, c.size).where(c.created_at < stamp)):
                     doomed[r["id"]] = int(r["size"])
             if max_per_object > 0:
-                rows = conn.execute(
-                    "SELECT id, size FROM (SELECT id, size, ROW_NUMBER() OVER (PARTITION BY project_path, device, "
-                    "kind, name ORDER BY created_at DESC, rowid DESC) AS rn FROM snapshots) WHERE rn > ?",
-                    (max_per_object,),
-                )
+                ranked = select(c.id, c.size, func.row_number().over(
+                    partition_by=(c.project_path, c.device, c.kind, c.name),
+                    order_by=(c.created_at.desc(), ROWID.desc())).label("rn")).subquery()
+                rows = conn.execute(select(ranked.c.id, ranked.c.size).where(ranked.c.rn > max_per_object))
                 for r in rows:
                     doomed[r["id"]] = int(r["size"])
             if not dry_run and doomed:
-                conn.executemany("DELETE FROM snapshots WHERE id = ?", [(i,) for i in doomed])
-            remaining = conn.execute("SELECT COUNT(*) AS n FROM snapshots").fetchone()["n"]
+                conn.execute(snapshots.delete().where(c.id.in_(list(doomed))))
+            counted = conn.execute(select(func.count().label("n")).select_from(snapshots)).fetchone()
+            remaining = counted["n"] if counted is not None else 0
         return SnapshotCleanupResult(
             deleted=len(doomed), deleted_ids=sorted(doomed), freed_bytes=sum(doomed.values()),
             remaining=int(remaining) - (len(doomed) if dry_run else 0),

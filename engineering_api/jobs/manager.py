@@ -1,4 +1,4 @@
-"""Runs operations on the TIA worker and keeps their jobs in SQLite.
+"""Runs operations on the TIA worker and keeps their jobs in the service database.
 
 Status values are T-IA Connect's: Pending, Running, Completed, Failed, Canceled.
 """
@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 import msgspec
+from sqlalchemy import bindparam, func, select
 
 from engineering_api.backend.errors import (
     ConflictError,
@@ -33,8 +34,10 @@ from engineering_api.lib.caller import current_job
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.observability import carrying_request_id, current_request_id
 from engineering_api.lib.redact import redacted_json
+from engineering_api.lib.tracing import REQUEST_ID_ATTRIBUTE, Tracing
 from engineering_api.lib.responses import status_for
 from engineering_api.lib.schema import CamelStruct, utc_now
+from engineering_api.lib.tables import ROWID, jobs
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
@@ -56,6 +59,13 @@ INLINE_READ_MAX_SECONDS = 0.002
 """CPU seconds a read may take on the event loop's thread: one that took longer :data:`INLINE_READ_STRIKES` times
 in a row goes to the worker from then on. The loop serves every other request, and a quick read is what skipping
 the hop is for. CPU time, not wall-clock time, so a busy machine does not send quick reads away."""
+_INTERRUPTED = "interrupted by restart"
+# Built once, so SQLAlchemy reuses their compiled form (every job writes and reads these).
+_INSERT = jobs.insert()
+_PERSIST = jobs.update().where(jobs.c.job_id == bindparam("id")).values(
+    {name: bindparam(name) for name in ("status", "progress", "message", "result", "error", "started_at",
+                                        "completed_at")})
+_BY_ID = select(jobs).where(jobs.c.job_id == bindparam("id"))
 DETACHED_POLL_SECONDS = 0.25
 """How often a wait on a job no process supervises (re-attached by a farm) looks at its record."""
 INLINE_READ_STRIKES = 3
@@ -128,6 +138,11 @@ class _Live:
     changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     handle: CallHandle[Any] | None = None
     task: asyncio.Task[None] | None = None
+    accepted: float = field(default_factory=time.monotonic)
+    running_since: float | None = None
+    """When it left the queue (monotonic), for the metrics' queue wait and run time."""
+    trace_context: Any = None
+    """The trace context of the request that started it (tracing on): the job's span is its child."""
 
 
 def _error_of(exc: BaseException, job_id: str) -> JobError:
@@ -158,6 +173,9 @@ class JobManager:
         self.operations: OperationRegistry | None = None
         """Set by the app: a job may run other operations (a pipeline's steps)."""
         self._started_listeners: list[Callable[[JobRecord], None]] = []
+        self._ended_listeners: list[Callable[[JobRecord, float, float], None]] = []
+        self.tracing = Tracing.OFF
+        """Set by the app when tracing is on: each job runs in a span of its own."""
         self._slow_reads: dict[str, int] = {}
         """Reads by their slow runs in a row (:data:`INLINE_READ_MAX_SECONDS`); at :data:`INLINE_READ_STRIKES` they
         always hop to the worker."""
@@ -168,6 +186,11 @@ class JobManager:
         A listener follows the job with :meth:`events`, which replays its current state first."""
         self._started_listeners.append(listener)
         return lambda: self._started_listeners.remove(listener) if listener in self._started_listeners else None
+
+    def on_ended(self, listener: Callable[[JobRecord, float, float], None]) -> None:
+        """Call ``listener`` (on the event loop) with each job as it ends, the seconds it waited in the queue and
+        the seconds it ran (0 for a job canceled before it ran): the metrics' job durations."""
+        self._ended_listeners.append(listener)
 
     def _context(self) -> OperationContext:
         context = OperationContext(self._backend, self.settings, self._paths, state=self.state)
@@ -201,7 +224,7 @@ class JobManager:
                     del self._slow_reads[operation.name]
                 return result
         return await self._worker.call(
-            carrying_request_id(lambda: self._handle(operation, context, data)),
+            self.tracing.carrying(carrying_request_id(lambda: self._handle(operation, context, data))),
             timeout=self.settings.call_timeout_seconds,
             description=operation.name,
             token=context.token,
@@ -250,10 +273,8 @@ class JobManager:
         # Secrets (a download's CPU password) are never stored: the recorded input has them replaced.
         encoded_input = redacted_json(data) if data is not None else None
         if idempotency_key:
-            row = self._db.one(
-                "SELECT job_id, operation, input FROM jobs WHERE key_id IS ? AND idempotency_key = ?",
-                (key_id, idempotency_key),
-            )
+            row = self._db.one(select(jobs.c.job_id, jobs.c.operation, jobs.c.input).where(
+                jobs.c.key_id.is_not_distinct_from(key_id), jobs.c.idempotency_key == idempotency_key))
             if row is not None:
                 if row["operation"] != operation.name or row["input"] != encoded_input:
                     raise ValidationError(
@@ -266,16 +287,12 @@ class JobManager:
             job_id=uuid.uuid4().hex, operation=operation.name, status="Pending", progress=0,
             message="queued", created_at=utc_now(), request_id=current_request_id.get(),
         )
-        self._db.execute(
-            "INSERT INTO jobs(job_id, operation, status, progress, message, input, created_at, key_id, idempotency_key,"
-            " request_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (
-                record.job_id, record.operation, record.status, 0, record.message, encoded_input,
-                record.created_at, key_id, idempotency_key, record.request_id,
-            ),
-        )
+        self._db.execute(_INSERT, {
+            "job_id": record.job_id, "operation": record.operation, "status": record.status, "progress": 0,
+            "message": record.message, "input": encoded_input, "created_at": record.created_at, "key_id": key_id,
+            "idempotency_key": idempotency_key, "request_id": record.request_id})
         loop = asyncio.get_running_loop()
-        live = _Live(record=record, context=self._context())
+        live = _Live(record=record, context=self._context(), trace_context=self.tracing.context())
 
         def progress(percent: int, message: str) -> None:
             loop.call_soon_threadsafe(self._on_progress, live, percent, message)
@@ -303,7 +320,10 @@ class JobManager:
         job = current_job.set(live.record.job_id)
         request = current_request_id.set(live.record.request_id)  # the job's log records name its request
         try:
-            return self._handle(operation, live.context, data)
+            with self.tracing.span(f"job {operation.name}", {REQUEST_ID_ATTRIBUTE: live.record.request_id,
+                                                             "engineering_api.job_id": live.record.job_id},
+                                   live.trace_context):
+                return self._handle(operation, live.context, data)
         finally:
             current_request_id.reset(request)
             current_job.reset(job)
@@ -338,6 +358,7 @@ class JobManager:
         changes: dict[str, Any] = {"progress": percent, "message": message or record.message}
         if record.status == "Pending":
             changes.update(status="Running", started_at=utc_now())
+            live.running_since = time.monotonic()
         live.record = msgspec.structs.replace(record, **changes)
         self._persist(live.record)
         asyncio.ensure_future(self._notify(live))
@@ -360,22 +381,24 @@ class JobManager:
         live.done.set()
         await self._notify(live)
         self._live.pop(record.job_id, None)
+        ended = time.monotonic()
+        running_since = live.running_since or ended
+        for listener in self._ended_listeners:
+            try:
+                listener(live.record, running_since - live.accepted, ended - running_since)
+            except Exception:  # a metric must not fail the job it counts
+                logger.exception("job end listener failed for job %s", record.job_id)
 
     async def _notify(self, live: _Live) -> None:
         async with live.changed:
             live.changed.notify_all()
 
     def _persist(self, record: JobRecord) -> None:
-        self._db.execute(
-            "UPDATE jobs SET status=?, progress=?, message=?, result=?, error=?, started_at=?, completed_at=? "
-            "WHERE job_id=?",
-            (
-                record.status, record.progress, record.message,
-                msgspec.json.encode(record.result).decode() if record.result is not None else None,
-                msgspec.json.encode(record.failure).decode() if record.failure is not None else None,
-                record.started_at, record.completed_at, record.job_id,
-            ),
-        )
+        self._db.execute(_PERSIST, {
+            "id": record.job_id, "status": record.status, "progress": record.progress, "message": record.message,
+            "result": msgspec.json.encode(record.result).decode() if record.result is not None else None,
+            "error": msgspec.json.encode(record.failure).decode() if record.failure is not None else None,
+            "started_at": record.started_at, "completed_at": record.completed_at})
 
     # ----- reading ---------------------------------------------------------------------------
     def get(self, job_id: str) -> JobRecord:
@@ -387,7 +410,7 @@ class JobManager:
         live = self._live.get(job_id)
         if live is not None:
             return live.record
-        row = self._db.one("SELECT * FROM jobs WHERE job_id = ?", (job_id,))
+        row = self._db.one(_BY_ID, {"id": job_id})
         if row is None:
             raise NotFoundError(f"no job with id {job_id!r}", code="JOB_NOT_FOUND")
         return _record_of(row)
@@ -396,18 +419,14 @@ class JobManager:
         self, *, status: str | None = None, operation: str | None = None, limit: int = 50, offset: int = 0
     ) -> tuple[list[JobRecord], int]:
         """Jobs newest first, filtered, with the total count."""
-        where, params = [], []
+        where = []
         if status:
-            where.append("status = ?")
-            params.append(status)
+            where.append(jobs.c.status == status)
         if operation:
-            where.append("operation = ?")
-            params.append(operation)
-        clause = (" WHERE " + " AND ".join(where)) if where else ""
-        total = self._db.one(f"SELECT COUNT(*) AS n FROM jobs{clause}", params)
-        rows = self._db.all(
-            f"SELECT * FROM jobs{clause} ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?", [*params, limit, offset]
-        )
+            where.append(jobs.c.operation == operation)
+        total = self._db.one(select(func.count().label("n")).select_from(jobs).where(*where))
+        rows = self._db.all(select(jobs).where(*where).order_by(jobs.c.created_at.desc(), ROWID.desc())
+                            .limit(limit).offset(offset))
         records = [self._live[r["job_id"]].record if r["job_id"] in self._live else _record_of(r) for r in rows]
         return records, int(total["n"]) if total else 0
 
@@ -478,40 +497,30 @@ class JobManager:
 
     def fail_interrupted(self) -> int:
         """At start-up: jobs left Pending or Running by a previous process can never finish."""
-        return self._db.execute(
-            "UPDATE jobs SET status='Failed', message='interrupted by restart', completed_at=?, error=? "
-            "WHERE status IN ('Pending','Running')",
-            (
-                utc_now(),
-                msgspec.json.encode(
-                    JobError(code="INTERRUPTED", message="interrupted by restart", status=503)
-                ).decode(),
-            ),
-        )
+        error = JobError(code="INTERRUPTED", message=_INTERRUPTED, status=503)
+        return self._db.execute(jobs.update().where(jobs.c.status.in_(("Pending", "Running"))).values(
+            status="Failed", message=_INTERRUPTED, completed_at=utc_now(), error=msgspec.json.encode(error).decode()))
 
     def interrupted(self) -> builtins.list[str]:  # the class's own list() would shadow the builtin here
         """Jobs :meth:`fail_interrupted` ended (a farm may still find their calls running on agents)."""
-        rows = self._db.all("SELECT job_id FROM jobs WHERE status='Failed' AND message='interrupted by restart'")
+        rows = self._db.all(select(jobs.c.job_id).where(jobs.c.status == "Failed", jobs.c.message == _INTERRUPTED))
         return [row["job_id"] for row in rows]
 
     def settle_detached(self, job_id: str, status: JobStatus, message: str, *, result: Any = None,
                         error: JobError | None = None) -> None:
         """Set the state of a job no process supervises any more (re-attached by a farm after a restart)."""
-        self._db.execute(
-            "UPDATE jobs SET status=?, message=?, result=?, error=?, completed_at=? WHERE job_id=?",
-            (status, message, msgspec.json.encode(result).decode() if result is not None else None,
-             msgspec.json.encode(error).decode() if error is not None else None,
-             utc_now() if status in TERMINAL else None, job_id),
-        )
+        self._db.execute(jobs.update().where(jobs.c.job_id == job_id).values(
+            status=status, message=message, result=msgspec.json.encode(result).decode() if result is not None else None,
+            error=msgspec.json.encode(error).decode() if error is not None else None,
+            completed_at=utc_now() if status in TERMINAL else None))
 
     def sweep(self, retention_hours: float | None = None) -> int:
         """Delete finished jobs older than the retention; returns how many."""
         hours = self.settings.job_retention_hours if retention_hours is None else retention_hours
         cutoff = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=hours)).isoformat(timespec="milliseconds")
         cutoff = cutoff.replace("+00:00", "Z")
-        return self._db.execute(
-            "DELETE FROM jobs WHERE status IN ('Completed','Failed','Canceled') AND completed_at < ?", (cutoff,)
-        )
+        return self._db.execute(jobs.delete().where(jobs.c.status.in_(("Completed", "Failed", "Canceled")),
+                                                    jobs.c.completed_at < cutoff))
 
     async def shutdown(self) -> None:
         """Stop supervising; jobs still running are left for ``fail_interrupted`` on the next start."""

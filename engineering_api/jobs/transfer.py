@@ -306,7 +306,7 @@ class Transfer:
 
     def export_targets(self, values: dict[str, Any], asked: str | None) -> None:
         """In download mode (``asked`` not None) give each omitted export field a temporary target; otherwise refuse
-        an omitted required one as before.
+        an omitted required one.
 
         Raises:
             ValidationError: 422 ``VALIDATION_FAILED``: a required export path is missing outside download mode.

@@ -1,167 +1,206 @@
-"""The service's database: jobs, API keys, audit records and saved settings (SQLite, or PostgreSQL).
+"""The service's database: jobs, API keys, audit records, saved settings and every other store (SQLite, or
+PostgreSQL), through SQLAlchemy Core.
 
-One connection shared under a lock. Statements are short, so running them on the event loop thread
-costs less than hopping to a thread pool would.
+The tables are declared once (:mod:`engineering_api.lib.tables`); the stores build their statements from them and
+SQLAlchemy writes each dialect's SQL. Opening a database brings its schema to the current version
+(:mod:`engineering_api.lib.migrate`). One connection, in autocommit mode, shared under a lock: statements are short,
+so running them on the event loop thread costs less than hopping to a thread pool would.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import bindparam, create_engine, event, inspect, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import StaticPool
+
 from engineering_api.backend.errors import InsufficientStorageError, is_storage_full
 from engineering_api.lib.private_files import make_private_file
+from engineering_api.lib.tables import kv
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Iterator, Mapping, Sequence
 
-__all__ = ("Database", "KeyValueStore", "is_postgres")
+    from sqlalchemy import Connection, CursorResult, Engine, Executable, Table
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS jobs (
-    job_id TEXT PRIMARY KEY,
-    operation TEXT NOT NULL,
-    status TEXT NOT NULL,
-    progress INTEGER NOT NULL DEFAULT 0,
-    message TEXT NOT NULL DEFAULT '',
-    input TEXT,
-    result TEXT,
-    error TEXT,
-    created_at TEXT NOT NULL,
-    started_at TEXT,
-    completed_at TEXT,
-    key_id TEXT,
-    idempotency_key TEXT,
-    request_id TEXT
-);
-CREATE INDEX IF NOT EXISTS jobs_status ON jobs(status);
-CREATE INDEX IF NOT EXISTS jobs_created ON jobs(created_at);
-CREATE UNIQUE INDEX IF NOT EXISTS jobs_idempotency ON jobs(key_id, idempotency_key)
-    WHERE idempotency_key IS NOT NULL;
-CREATE TABLE IF NOT EXISTS api_keys (
-    key_id TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    role TEXT NOT NULL,
-    key_hash TEXT NOT NULL UNIQUE, -- its index serves the lookup every authenticated request makes
-    prefix TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    revoked_at TEXT,
-    last_used_at TEXT
-);
-CREATE TABLE IF NOT EXISTS audit (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    at TEXT NOT NULL,
-    key_id TEXT,
-    role TEXT,
-    client TEXT,
-    method TEXT NOT NULL,
-    path TEXT NOT NULL,
-    status INTEGER NOT NULL,
-    outcome TEXT NOT NULL,
-    job_id TEXT,
-    count INTEGER NOT NULL DEFAULT 1,
-    last_at TEXT,
-    via TEXT NOT NULL DEFAULT 'rest',
-    session_id TEXT
-);
-CREATE TABLE IF NOT EXISTS kv (
-    name TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-"""
-
-
-_ADDED_COLUMNS = {
-    "jobs": {"request_id": "TEXT"},
-    "audit": {"count": "INTEGER NOT NULL DEFAULT 1", "last_at": "TEXT", "via": "TEXT NOT NULL DEFAULT 'rest'",
-              "session_id": "TEXT"},
-}
-"""Columns added after a table was first released: a database from an older version gets them at open."""
+__all__ = ("Database", "KeyValueStore", "Record", "Result", "Transaction", "engine_url", "is_postgres")
 
 
 def is_postgres(target: Path | str) -> bool:
     """Whether ``target`` names a PostgreSQL database rather than a SQLite file."""
-    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://", "postgresql+psycopg://"))
+
+
+def engine_url(target: Path | str) -> str:
+    """SQLAlchemy's URL for ``target``: psycopg 3 for PostgreSQL (SQLAlchemy's default would be psycopg2)."""
+    if is_postgres(target):
+        return "postgresql+psycopg://" + str(target).split("://", 1)[1]
+    return f"sqlite:///{target}"
+
+
+class Record(dict[str, Any]):
+    """A row by column name or by position, as ``sqlite3.Row`` answers."""
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, int):
+            return list(self.values())[key]
+        return super().__getitem__(key)
+
+
+class Result:
+    """What callers read from an executed statement: rows, ``rowcount`` and the new row's key (``lastrowid``)."""
+
+    def __init__(self, result: CursorResult[Any]) -> None:
+        self.rowcount: int = result.rowcount
+        self.lastrowid: int | None = None
+        if result.context.isinsert and not result.context.executemany:
+            key = result.inserted_primary_key
+            self.lastrowid = key[0] if key and isinstance(key[0], int) else None
+        self._rows = [Record(row) for row in result.mappings()] if result.returns_rows else []
+
+    def fetchone(self) -> Record | None:
+        return self._rows[0] if self._rows else None
+
+    def fetchall(self) -> list[Record]:
+        return self._rows
+
+    def __iter__(self) -> Iterator[Record]:
+        return iter(self._rows)
+
+
+class Transaction:
+    """The connection inside :meth:`Database.transaction`: ``execute`` as outside it, all in one transaction."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def execute(self, statement: Executable | str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> Result:
+        return _run(self._conn, statement, params)
+
+
+def _run(conn: Connection, statement: Executable | str,
+         params: Sequence[Any] | Mapping[str, Any] | None = None) -> Result:
+    if isinstance(statement, str):
+        if conn.dialect.name == "postgresql":
+            statement = _pyformat(statement)
+        return Result(conn.exec_driver_sql(statement, tuple(params) if isinstance(params, (list, tuple))
+                                           else params or ()))
+    return Result(conn.execute(statement, dict(params) if params else None))
+
+
+_QUOTED = re.compile(r"('(?:[^']|'')*')")
+
+
+def _pyformat(sql: str) -> str:
+    """Ad-hoc SQL's ``?`` placeholders as psycopg's ``%s`` (a literal ``%`` doubled), quoted text left alone. Only
+    the placeholders: the SQL itself must be valid on both (the stores use Core statements)."""
+    parts = _QUOTED.split(sql)
+    return "".join(part.replace("%", "%%") if index % 2 else part.replace("%", "%%").replace("?", "%s")
+                   for index, part in enumerate(parts))
 
 
 class Database:
-    """A thin, thread-safe wrapper over one connection: a SQLite file, or PostgreSQL for a ``postgresql://`` URL.
+    """A thread-safe wrapper over one connection: a SQLite file, or PostgreSQL for a ``postgresql://`` URL.
 
-    Statements are written in SQLite's dialect; :mod:`engineering_api.lib.postgres` rewrites them for PostgreSQL.
+    The methods take a Core statement, or ad-hoc SQL (tests, one-off reads) with ``?`` placeholders, which must be
+    valid SQL on the dialect it runs on: nothing is translated but the placeholders.
     """
 
-    def __init__(self, target: Path | str) -> None:
-        """Open (and on first use create) the database.
+    def __init__(self, target: Path | str, *, migrate: bool = True) -> None:
+        """Open (and on first use create) the database and bring its schema to the current version.
 
         Raises:
             InsufficientStorageError: the disk (or the database) is full, so its tables cannot be made.
+            MigrationError: the schema could not be brought up to date (the database is left as it was).
         """
         self.postgres = is_postgres(target)
         self._path = None if self.postgres else str(target)
         self._lock = threading.RLock()
+        self._engines: list[Engine] = []
         if self.postgres:
-            from engineering_api.lib.postgres import PgConnection
-
-            self._conn: Any = PgConnection(str(target))
+            self.engine: Engine = create_engine(engine_url(target), poolclass=StaticPool)
         else:
             if str(target) != ":memory:":
                 make_private_file(Path(target))
-            self._conn = sqlite3.connect(str(target), check_same_thread=False, isolation_level=None)
-            self._conn.row_factory = sqlite3.Row
-            # change_mark runs on every authenticated request: a cursor of its own, returning plain tuples, skips
-            # making a cursor and a Row each time.
-            self._mark_cursor = self._conn.cursor()
-            self._mark_cursor.row_factory = None
+            # sqlite3.connect looked up here, when a connection is made (the full-disk tests wrap it)
+            self.engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(
+                str(target), check_same_thread=False, isolation_level=None), poolclass=StaticPool)
+            event.listen(self.engine, "connect", _sqlite_pragmas)
         with self._lock, self._full_disk_named():
+            self._conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
             if not self.postgres:
-                self._conn.execute("PRAGMA journal_mode=WAL")
-                self._conn.execute("PRAGMA synchronous=NORMAL")
-            self.create(_SCHEMA)
-            for table, columns in _ADDED_COLUMNS.items():
-                self._add_missing_columns(table, columns)
+                # change_mark runs on every authenticated request: a cursor of its own skips SQLAlchemy's layers.
+                self._mark_cursor = self.driver_connection.cursor()
+        if migrate:
+            from engineering_api.lib.migrate import upgrade
 
-    def create(self, schema: str) -> None:
-        """Run ``CREATE … IF NOT EXISTS`` statements (a module's own tables, made when it is first used).
+            try:
+                with self._full_disk_named():
+                    upgrade(self)
+            except BaseException:
+                self.close()  # the caller gets no database to close
+                raise
 
-        Raises:
-            InsufficientStorageError: the disk (or the database) is full; the tables are not there yet.
-        """
-        with self._lock, self._full_disk_named():
-            self._conn.executescript(schema)
+    @property
+    def driver_connection(self) -> Any:
+        """The driver's own connection under the shared one (``sqlite3.Connection`` or psycopg's), for tests that
+        trace the statements sent."""
+        return self._conn.connection.dbapi_connection
+
+    @property
+    def connection(self) -> Connection:
+        """The shared connection (for the migrations; hold :meth:`locked` while using it)."""
+        return self._conn
+
+    @contextmanager
+    def locked(self) -> Iterator[Connection]:
+        """The shared connection, for this thread alone inside the block."""
+        with self._lock:
+            yield self._conn
 
     def has_table(self, table: str) -> bool:
-        """Whether ``table`` exists (a module's tables are created when it is first used)."""
-        if self.postgres:
-            return self.one("SELECT 1 FROM information_schema.tables WHERE table_name = ?", (table,)) is not None
-        return self.one("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)) is not None
+        """Whether ``table`` exists."""
+        with self._lock:
+            return bool(inspect(self._conn).has_table(table))
 
-    def _add_missing_columns(self, table: str, columns: dict[str, str]) -> None:
-        if self.postgres:
-            present = self._conn.columns(table)
-        else:
-            present = {row["name"] for row in self._conn.execute(f"PRAGMA table_info({table})")}
-        for name, ddl in columns.items():
-            if name in present:
-                continue
-            try:
-                self._conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {ddl}")
-            except Exception as exc:  # another process (the CLI, a second worker) added it first
-                if "duplicate column" not in str(exc) and "already exists" not in str(exc):
-                    raise
-
-    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
+    def execute(self, statement: Executable | str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> int:
         """Run one statement; returns the number of rows changed.
 
         Raises:
             InsufficientStorageError: the disk (or the database) is full; nothing was written.
         """
         with self._lock, self._full_disk_named():
-            changed: int = self._conn.execute(sql, params).rowcount
-            return changed
+            return _run(self._conn, statement, params).rowcount
+
+    def insert(self, statement: Executable | str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> int:
+        """Run an INSERT; returns the new row's key.
+
+        Raises:
+            InsufficientStorageError: the disk (or the database) is full; nothing was written.
+        """
+        with self._lock, self._full_disk_named():
+            return int(_run(self._conn, statement, params).lastrowid or 0)
+
+    def one(self, statement: Executable | str,
+            params: Sequence[Any] | Mapping[str, Any] | None = None) -> Record | None:
+        """The first row, or None."""
+        with self._lock:
+            return _run(self._conn, statement, params).fetchone()
+
+    def all(self, statement: Executable | str,
+            params: Sequence[Any] | Mapping[str, Any] | None = None) -> list[Record]:
+        """All rows."""
+        with self._lock:
+            return _run(self._conn, statement, params).fetchall()
 
     @property
     def file(self) -> Path | None:
@@ -177,54 +216,69 @@ class Database:
         with self._lock:
             return int(self._mark_cursor.execute("PRAGMA data_version").fetchone()[0])
 
-    def insert(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
-        """Run an INSERT; returns the new rowid.
-
-        Raises:
-            InsufficientStorageError: the disk (or the database) is full; nothing was written.
-        """
-        with self._lock, self._full_disk_named():
-            return int(self._conn.execute(sql, params).lastrowid or 0)
-
     @contextmanager
     def _full_disk_named(self) -> Iterator[None]:
         """A full disk as :class:`InsufficientStorageError` naming the database (a URL's password left out)."""
         try:
             yield
         except Exception as exc:
-            if not is_storage_full(exc) or isinstance(exc, InsufficientStorageError):
+            cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+            if isinstance(exc, InsufficientStorageError) or not is_storage_full(cause):
                 raise
             where = "the PostgreSQL database" if self.postgres else self._path
             raise InsufficientStorageError.at(where, "the database record") from exc
 
-    def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Row | None:
-        """The first row, or None."""
-        with self._lock:
-            row: sqlite3.Row | None = self._conn.execute(sql, params).fetchone()
-            return row
-
-    def all(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
-        """All rows."""
-        with self._lock:
-            rows: list[sqlite3.Row] = self._conn.execute(sql, params).fetchall()
-            return rows
-
     @contextmanager
-    def transaction(self) -> Iterator[Any]:
-        """BEGIN IMMEDIATE … COMMIT, rolled back on error; yields the connection (``execute`` as sqlite3's)."""
+    def transaction(self) -> Iterator[Transaction]:
+        """BEGIN (IMMEDIATE on SQLite: the write lock first) … COMMIT, rolled back on error."""
         with self._lock, self._full_disk_named():
-            self._conn.execute("BEGIN" if self.postgres else "BEGIN IMMEDIATE")
+            self._conn.exec_driver_sql("BEGIN" if self.postgres else "BEGIN IMMEDIATE")
             try:
-                yield self._conn
+                yield Transaction(self._conn)
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                self._conn.exec_driver_sql("ROLLBACK")
                 raise
-            self._conn.execute("COMMIT")
+            self._conn.exec_driver_sql("COMMIT")
+
+    def upsert(self, table: Table, values: dict[str, Any], keys: Sequence[str]) -> int:
+        """Insert ``values``, or update the row with the same ``keys`` (``INSERT … ON CONFLICT DO UPDATE``, which
+        both dialects have but SQLAlchemy builds per dialect)."""
+        statement = (pg_insert if self.postgres else sqlite_insert)(table).values(**values)
+        changes = {name: statement.excluded[name] for name in values if name not in keys}
+        return self.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=changes))
+
+    def insert_new(self, table: Table, values: dict[str, Any], keys: Sequence[str]) -> int:
+        """Insert ``values`` unless a row with the same ``keys`` exists (``ON CONFLICT DO NOTHING``); returns
+        how many rows were inserted (0 or 1)."""
+        statement = (pg_insert if self.postgres else sqlite_insert)(table).values(**values)
+        return self.execute(statement.on_conflict_do_nothing(index_elements=list(keys)))
+
+    def second_engine(self) -> Engine:
+        """An engine of its own on the same database, for a user that runs its own transactions on other threads
+        (APScheduler's job store); disposed with this database."""
+        if self.postgres:
+            engine = create_engine(self.engine.url, pool_pre_ping=True)
+        else:
+            engine = create_engine(engine_url(self._path or ":memory:"), connect_args={"check_same_thread": False})
+        self._engines.append(engine)
+        return engine
 
     def close(self) -> None:
         """Close the connection."""
         with self._lock:
+            if not self.postgres:
+                self._mark_cursor.close()
             self._conn.close()
+            for engine in (self.engine, *self._engines):
+                engine.dispose()
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    for pragma in ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL"):
+        dbapi_connection.execute(pragma)
+
+
+_KV_GET = select(kv.c.value).where(kv.c.name == bindparam("name"))
 
 
 class KeyValueStore:
@@ -236,16 +290,14 @@ class KeyValueStore:
 
     def get(self, name: str) -> Any:
         """The value, or None."""
-        row = self._db.one("SELECT value FROM kv WHERE name = ?", (self._prefix + name,))
+        row = self._db.one(_KV_GET, {"name": self._prefix + name})
         return json.loads(row["value"]) if row else None
 
     def set(self, name: str, value: Any) -> None:
         """Store a JSON-serialisable value."""
-        self._db.execute(
-            "INSERT INTO kv(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value=excluded.value",
-            (self._prefix + name, json.dumps(value)),
-        )
+        self._db.upsert(kv, {"name": self._prefix + name, "value": json.dumps(value)}, ("name",))
 
     def delete(self, name: str) -> bool:
         """Remove a value; returns whether there was one."""
-        return self._db.execute("DELETE FROM kv WHERE name = ?", (self._prefix + name,)) > 0
+        return self._db.execute(kv.delete().where(kv.c.name == self._prefix + name)) > 0
+

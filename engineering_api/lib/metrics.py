@@ -3,12 +3,18 @@
 - ``engineering_api_requests_total{method,route,status}`` and
   ``engineering_api_request_duration_seconds{method,route}``: every HTTP request by route template (never the raw
   path, which would make one series per project or block name);
-- ``engineering_api_jobs{operation,state}``: the jobs the database holds, by operation and state, read at each scrape
-  (``state="Pending"`` is the queue's depth).
+- ``engineering_api_jobs{operation,state}``: the jobs the database holds, by operation and state, and
+  ``engineering_api_job_queue_depth`` (the Pending ones), read at each scrape;
+- ``engineering_api_job_queue_seconds{operation}`` and ``engineering_api_job_duration_seconds{operation,state}``:
+  how long each job waited and ran, observed as it ends;
+- families the app adds with :meth:`Metrics.add_scraped` (MCP, runtime pushes and pump, farm agents): read from
+  where they are kept at each scrape, so serving a request does no work for them.
 
 Each app has a registry of its own (a test builds many apps in one process). Who may read it is a setting
 (``metricsClients``: client addresses, loopback only by default; ``metricsRole``: a role whose API key may read it
-from anywhere); with neither, ``/metrics`` answers 403. docs/operations.md describes both.
+from anywhere); the client address is the one a trusted proxy forwarded (``trustedProxies``,
+:func:`engineering_api.lib.forwarded.client_address`). With neither, ``/metrics`` answers 403.
+docs/operations.md describes both.
 """
 
 from __future__ import annotations
@@ -20,15 +26,17 @@ from litestar import Request, Response, get
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
+from engineering_api.lib.forwarded import client_address
 from engineering_api.lib.middleware import request_services
 from engineering_api.lib.observability import route_of
 from engineering_api.lib.responses import error_response
 from engineering_api.lib.security import Role
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
 
     from litestar.types import HTTPScope
+    from prometheus_client.metrics_core import Metric
 
     from engineering_api.config import Settings
     from engineering_api.lib.db import Database
@@ -40,6 +48,8 @@ STATE_KEY = "metrics"
 """Where an app's :class:`Metrics` sit in the app's state."""
 _BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0)
 """Request latencies from a cached read (about a millisecond) to a synchronous TIA call (a minute or two)."""
+_JOB_BUCKETS = (0.01, 0.05, 0.1, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0)
+"""Job waits and run times, from a fake's save (milliseconds) to a TIA import or download (up to the hour)."""
 
 
 class _JobsCollector:
@@ -51,10 +61,33 @@ class _JobsCollector:
     def collect(self) -> Iterator[GaugeMetricFamily]:
         family = GaugeMetricFamily("engineering_api_jobs", "Jobs the service holds, by operation and state "
                                    "(state Pending: the queue's depth)", labels=["operation", "state"])
+        depth = GaugeMetricFamily("engineering_api_job_queue_depth", "Jobs waiting for the TIA worker (Pending)")
         rows = self._database().all("SELECT operation, status, COUNT(*) AS n FROM jobs GROUP BY operation, status")
+        pending = 0
         for row in rows:
             family.add_metric([row["operation"], row["status"]], int(row["n"]))
+            pending += int(row["n"]) if row["status"] == "Pending" else 0
+        depth.add_metric([], pending)
         yield family
+        yield depth
+
+    def describe(self) -> list[Metric]:
+        """Nothing up front: registering must not read the database (the app is being built)."""
+        return []
+
+
+class _Scraped:
+    """Families built by a function at each scrape (the app's parts keep the figures; nothing runs in between)."""
+
+    def __init__(self, read: Callable[[], Iterable[Metric]]) -> None:
+        self._read = read
+
+    def collect(self) -> Iterator[Metric]:
+        yield from self._read()
+
+    def describe(self) -> list[Metric]:
+        """Nothing up front: registering must not run ``read`` (the app is being built, Redis may be away)."""
+        return []
 
 
 class Metrics:
@@ -69,6 +102,10 @@ class Metrics:
                                   "HTTP request latency by method and route template", ["method", "route"],
                                   buckets=_BUCKETS, registry=self.registry)
         self.registry.register(_JobsCollector(database))
+        self._job_wait = Histogram("engineering_api_job_queue_seconds", "How long ended jobs waited before they ran, "
+                                   "by operation", ["operation"], buckets=_JOB_BUCKETS, registry=self.registry)
+        self._job_run = Histogram("engineering_api_job_duration_seconds", "How long ended jobs ran, by operation and "
+                                  "final state", ["operation", "state"], buckets=_JOB_BUCKETS, registry=self.registry)
         self._children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
         """The labelled counter and histogram of each (method, route template, status): ``labels()`` validates and
         looks its labels up on every call, which is most of a request's metrics cost; the set is bounded by the
@@ -84,6 +121,15 @@ class Metrics:
             self._children[key] = children
         children[0].inc()
         children[1].observe(seconds)
+
+    def job_ended(self, operation: str, state: str, waited: float, ran: float) -> None:
+        """Observe one ended job (a listener of :meth:`engineering_api.jobs.manager.JobManager.on_ended`)."""
+        self._job_wait.labels(operation).observe(waited)
+        self._job_run.labels(operation, state).observe(ran)
+
+    def add_scraped(self, read: Callable[[], Iterable[Metric]]) -> None:
+        """Families ``read`` builds at each scrape from figures kept elsewhere."""
+        self.registry.register(_Scraped(read))
 
     def exposition(self) -> bytes:
         """The registry in Prometheus' text format."""
@@ -118,7 +164,7 @@ def _key_allowed(request: Request[Any, Any, Any]) -> bool:
 def metrics_route(request: Request[Any, Any, Any]) -> Response[Any]:
     """The metrics, for a client address in ``metricsClients`` or a key of ``metricsRole``; else 403."""
     services = request_services.get()
-    client = request.client.host if request.client else None
+    client = client_address(request.scope, services.settings.trusted_proxies)
     if not (client_allowed(services.settings, client) or _key_allowed(request)):
         return error_response(403, "METRICS_NOT_ALLOWED", "this client may not read /metrics; see the settings "
                               "metricsClients and metricsRole (docs/operations.md)", instance=METRICS_PATH)

@@ -5,7 +5,8 @@ Every HTTP request gets an id: the client's ``X-Request-ID`` when it is well-for
 response's ``X-Request-ID``, stored on a job the request starts (``requestId`` on the job), and set on every log
 record made while the request is served (``record.request_id``). With ``accessLog: json`` the server writes one
 JSON line per request to the ``engineering_api.access`` logger: method, route template (never the raw path,
-which may carry project and block names), status, duration, key id (never the key) and request id.
+which may carry project and block names), status, duration, key id (never the key), request id and the client's
+address (behind a trusted proxy, the address it forwarded: :func:`engineering_api.lib.forwarded.client_address`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from litestar.enums import ScopeType
 
+from engineering_api.lib.forwarded import client_address
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -33,11 +36,13 @@ __all__ = (
     "REQUEST_ID_HEADER",
     "UNMATCHED_ROUTE",
     "carrying_request_id",
+    "configure_logging",
     "current_request_id",
     "install_request_id_records",
     "observe_requests",
     "request_id_from",
     "route_of",
+    "well_formed_request_id",
 )
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -63,6 +68,11 @@ def request_id_from(headers: Any) -> str:
                 return str(value.decode("ascii"))
             break
     return uuid.uuid4().hex
+
+
+def well_formed_request_id(value: str) -> bool:
+    """Whether ``value`` may be taken as a request id (what :func:`request_id_from` accepts from a client)."""
+    return _WELL_FORMED.fullmatch(value.encode("utf-8", "replace")) is not None
 
 
 def carrying_request_id(fn: Callable[[], T]) -> Callable[[], T]:
@@ -96,6 +106,25 @@ def install_request_id_records() -> None:
 
     setattr(factory, "adds_request_id", True)  # noqa: B010 - a mark on a function, read by getattr above
     logging.setLogRecordFactory(factory)
+
+
+_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+
+
+def configure_logging(level: str | None) -> None:
+    """The process's log at ``level`` on stderr, each line with its record's request id (None outside a
+    request); None leaves logging as it is. For ``serve`` and ``agent`` (``logLevel``, ``--log-level``), not for
+    an app a test builds. Called again, it changes the level only."""
+    if level is None:
+        return
+    install_request_id_records()
+    root = logging.getLogger()
+    if not any(getattr(handler, "engineering_api_log", False) for handler in root.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter(_LOG_FORMAT, defaults={"request_id": "-"}))
+        setattr(handler, "engineering_api_log", True)  # noqa: B010 - a mark on a handler, read by getattr above
+        root.addHandler(handler)
+    root.setLevel(level)
 
 
 def _access_logger() -> logging.Logger:
@@ -145,6 +174,7 @@ def observe_requests(
                 access.info(json.dumps({
                     "method": http["method"], "route": route_of(http), "status": status,
                     "durationMs": round(elapsed * 1000, 3), "keyId": http.get("auth"), "requestId": request_id,
+                    "client": client_address(http, settings.trusted_proxies),
                 }, separators=(",", ":")))
 
     return handler

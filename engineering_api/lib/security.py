@@ -16,9 +16,12 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import bindparam, func, select
+
 from engineering_api.backend.errors import ConflictError, InsufficientStorageError, NotFoundError, ValidationError
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.shared_mark import SharedMark
+from engineering_api.lib.tables import api_keys
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -38,6 +41,10 @@ _LAST_USED_EVERY_S = 60.0
 REVOCATION_MARK_SUFFIX = "-revocations"
 """The shared revocation mark is the database file's name with this suffix (0600, 8 bytes)."""
 _VERIFIED_MAX = 1000
+_BY_HASH = (select(api_keys.c.key_id, api_keys.c.name, api_keys.c.role)
+            .where(api_keys.c.key_hash == bindparam("digest"), api_keys.c.revoked_at.is_(None)))
+"""The lookup of every authenticated request, built once."""
+_USED = api_keys.update().where(api_keys.c.key_id == bindparam("key")).values(last_used_at=bindparam("at"))
 """Keys remembered as verified at most; past it a key is looked up on each use (there are never that many)."""
 
 
@@ -136,10 +143,9 @@ class ApiKeyStore:
         info = ApiKeyInfo(
             key_id=uuid.uuid4().hex[:12], name=name.strip(), role=role.value, prefix=secret[:10], created_at=utc_now()
         )
-        self._db.execute(
-            "INSERT INTO api_keys(key_id, name, role, key_hash, prefix, created_at) VALUES (?,?,?,?,?,?)",
-            (info.key_id, info.name, info.role, _hash(secret), info.prefix, info.created_at),
-        )
+        self._db.execute(api_keys.insert().values(
+            key_id=info.key_id, name=info.name, role=info.role, key_hash=_hash(secret), prefix=info.prefix,
+            created_at=info.created_at))
         if self._shared is not None:  # not needed for safety (a new key is in no cache), kept for every key change
             self._shared.move()
         return info, secret
@@ -154,9 +160,7 @@ class ApiKeyStore:
         principal = self._verified.get(digest)
         if principal is None:
             revocations = self._revocations
-            row = self._db.one(
-                "SELECT key_id, name, role FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL", (digest,)
-            )
+            row = self._db.one(_BY_HASH, {"digest": digest})
             if row is None:
                 return None
             principal = Principal(key_id=row["key_id"], name=row["name"], role=Role(row["role"]))
@@ -165,8 +169,7 @@ class ApiKeyStore:
         now = time.monotonic()
         if now - self._last_used_written.get(principal.key_id, -_LAST_USED_EVERY_S) >= _LAST_USED_EVERY_S:
             try:
-                self._db.execute("UPDATE api_keys SET last_used_at = ? WHERE key_id = ?",
-                                 (utc_now(), principal.key_id))
+                self._db.execute(_USED, {"at": utc_now(), "key": principal.key_id})
             except InsufficientStorageError:  # bookkeeping only: a full disk must not refuse a valid key
                 logger.warning("last use of key %s not recorded: the disk is full", principal.key_id)
             else:
@@ -179,10 +182,9 @@ class ApiKeyStore:
 
     def list(self) -> list[ApiKeyInfo]:
         """Every key, newest first."""
-        rows = self._db.all(
-            "SELECT key_id, name, role, prefix, created_at, revoked_at, last_used_at FROM api_keys "
-            "ORDER BY created_at DESC"
-        )
+        c = api_keys.c
+        rows = self._db.all(select(c.key_id, c.name, c.role, c.prefix, c.created_at, c.revoked_at, c.last_used_at)
+                            .order_by(c.created_at.desc()))
         return [ApiKeyInfo(**dict(row)) for row in rows]
 
     def revoke(self, key_id: str) -> ApiKeyInfo:
@@ -192,16 +194,20 @@ class ApiKeyStore:
             NotFoundError: no such key, or already revoked.
             ConflictError: it is the last active admin key (nobody could manage keys through the API after).
         """
+        c = api_keys.c
+        other = api_keys.alias("other")
+        active_admins = (select(func.count()).select_from(other)
+                         .where(other.c.role == "admin", other.c.revoked_at.is_(None)).scalar_subquery())
         changed = self._db.execute(
-            "UPDATE api_keys SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL AND (role != 'admin' OR "
-            "(SELECT COUNT(*) FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL) > 1)",
-            (utc_now(), key_id),
+            api_keys.update()
+            .where(c.key_id == key_id, c.revoked_at.is_(None), (c.role != "admin") | (active_admins > 1))
+            .values(revoked_at=utc_now())
         )
         if changed and self._shared is not None:
             self._shared.move()  # after the commit: every store on this file looks its keys up again
         self._forget()  # this store's own cache, whatever the mark
         if not changed:
-            active = self._db.one("SELECT role FROM api_keys WHERE key_id = ? AND revoked_at IS NULL", (key_id,))
+            active = self._db.one(select(c.role).where(c.key_id == key_id, c.revoked_at.is_(None)))
             if active is None:
                 raise NotFoundError(f"no active API key with id {key_id!r}", code="KEY_NOT_FOUND")
             raise ConflictError(
@@ -213,7 +219,8 @@ class ApiKeyStore:
 
     def count_active(self) -> int:
         """How many keys are not revoked."""
-        row = self._db.one("SELECT COUNT(*) AS n FROM api_keys WHERE revoked_at IS NULL")
+        row = self._db.one(select(func.count().label("n")).select_from(api_keys)
+                           .where(api_keys.c.revoked_at.is_(None)))
         return int(row["n"]) if row else 0
 
 

@@ -1,1 +1,1 @@
-"""MCP server of engineering-api."""
+"""The MCP server: tools derived from the operations, profiles, sessions and results, on the official SDK."""

@@ -5,7 +5,7 @@ The app holds an :class:`McpRuntime` from the start: the session registry that `
 ``/mcp/sessions`` read. The MCP SDK (its server, transports and pydantic models: ~0.4 s of CPU to import) is
 imported and built by the first request for a transport (:mod:`engineering_api.mcp.transports`), so a server
 that no MCP client talks to, as a CI job's, starts without it. The streamable-HTTP session manager is then
-started in a task group that the app's lifespan holds, so shutdown stops it and its sessions as before.
+started in a task group that the app's lifespan holds, so shutdown stops it and its sessions.
 """
 
 from __future__ import annotations

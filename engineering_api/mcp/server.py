@@ -22,7 +22,9 @@ from engineering_api.backend.errors import ValidationError
 from engineering_api.mcp.direct_calls import direct_tool_calls
 from engineering_api.mcp.profiles import CORE, select
 from engineering_api.mcp.results import ResultStore, result_store, result_uri, text_body
-from engineering_api.mcp.tools import ToolOutcome, ToolSpec, call_tool, catalog_ready, tool_catalog
+from engineering_api.mcp.tools import (
+    CALL_TOOL, FIND_TOOLS, ToolOutcome, ToolSpec, call_tool, catalog_ready, tool_catalog,
+)
 
 if TYPE_CHECKING:
     from mcp.server import ServerRequestContext
@@ -30,9 +32,11 @@ if TYPE_CHECKING:
     from engineering_api.mcp.sessions import SessionRegistry
     from engineering_api.services import Services
 
-__all__ = ("PAGE_SIZE", "McpContext", "create_mcp_server", "local_principal", "session_id_of", "to_result")
+__all__ = ("PAGE_SIZE", "UNKNOWN_TOOL", "McpContext", "create_mcp_server", "local_principal", "session_id_of", "to_result")
 
 PAGE_SIZE = 500
+UNKNOWN_TOOL = "<unknown>"
+"""The metrics' label of a call of a tool name the catalog does not have."""
 """Tools per ``tools/list`` page (clients follow ``nextCursor`` for the rest): today one page holds the whole
 catalog (~360 tools, ~340 KiB). The official SDK's client checks a tool's result against the output schemas it
 has listed and, for a tool it has not seen, lists again with no cursor, that is the first page only: with pages of
@@ -169,6 +173,9 @@ def create_mcp_server(
 
         outcome = await call_tool(services, params.name, dict(params.arguments or {}), caller.principal,
                                   via=caller.via, session_id=caller.session_id, progress=progress)
+        # a name no tool has counts under one label: a client's guesses must not make a series each
+        known_tool = params.name in (CALL_TOOL, FIND_TOOLS) or tool_catalog(services).get(params.name) is not None
+        sessions.count_tool_call(params.name if known_tool else UNKNOWN_TOOL, outcome.is_error)
         return to_result(outcome, results, caller.principal.key_id)
 
     async def observe(ctx: ServerRequestContext[Any, Any], call_next: Any) -> Any:
@@ -205,10 +212,11 @@ def create_mcp_server(
         SERVER_NAME, version=_version(), instructions=INSTRUCTIONS, on_list_tools=list_tools,
         get_tool_input_schema=input_schema_of,
     )
-    if not _traces_exportable():
+    if not services.settings.tracing:
         # The SDK's OpenTelemetryMiddleware opens a span per message (the SDK's documented opt-out is to drop it
-        # from this list). Without an OpenTelemetry SDK installed no span can ever be exported, so it is pure
-        # cost: ~25 us of a ~850 us tool call (bench/mcp_overhead.py).
+        # from this list). With tracing off (the default, docs/operations.md) no span is wanted, so it is pure
+        # cost: ~25 us of a ~850 us tool call (bench/mcp_overhead.py). With tracing on, each MCP message is a span
+        # of the request's trace.
         server.middleware[:] = [m for m in server.middleware if type(m).__name__ != "OpenTelemetryMiddleware"]
     server.middleware.append(observe)
     # A well-formed call is answered by the middleware, without the SDK's second validation of the result
@@ -252,13 +260,6 @@ def _add_resources_and_prompts(server: Server[Any], services: Services, context:
     server.add_request_handler("resources/read", types.ReadResourceRequestParams, read_resource)
     server.add_request_handler("prompts/list", types.PaginatedRequestParams, list_prompts)
     server.add_request_handler("prompts/get", types.GetPromptRequestParams, get_prompt)
-
-
-def _traces_exportable() -> bool:
-    """Whether an OpenTelemetry SDK is installed, the only way the API's spans reach an exporter."""
-    import importlib.util
-
-    return importlib.util.find_spec("opentelemetry.sdk") is not None
 
 
 def _version() -> str:

@@ -9,6 +9,7 @@ connection is closed.
 from __future__ import annotations
 
 import builtins
+import collections
 import threading
 import time
 from dataclasses import dataclass, field
@@ -86,6 +87,17 @@ class SessionRegistry:
         self._clock = clock
         self._lock = threading.Lock()
         self._sessions: dict[str, McpSession] = {}
+        self.tool_calls: collections.Counter[tuple[str, str]] = collections.Counter()
+        """Tool calls since the start by (tool, ``ok`` or ``error``), for the metrics (sessions come and go)."""
+
+    def count_tool_call(self, tool: str, failed: bool) -> None:
+        """Count one answered tool call (``tool``: a catalog name; the caller maps unknown names to one label)."""
+        self.tool_calls[tool, "error" if failed else "ok"] += 1  # one dict update: the event loop's, no lock needed
+
+    def counts(self) -> dict[tuple[str, bool], int]:
+        """Open sessions by (transport, connected), for the metrics."""
+        with self._lock:
+            return collections.Counter((s.transport, s.connected) for s in self._sessions.values())
 
     def open(self, session: McpSession) -> McpSession:
         """Record a new session (replacing a closed record of the same id)."""

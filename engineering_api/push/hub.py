@@ -26,6 +26,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import msgspec
+from sqlalchemy import select
+
+from engineering_api.lib.tables import jobs
 
 if TYPE_CHECKING:
     from engineering_api.jobs.manager import JobRecord
@@ -152,7 +155,7 @@ class PushHub:
         self._by_token[connection.token] = connection
         if "jobhub" in hubs and self._unsubscribe is None:
             self._unsubscribe = self.services.jobs.on_started(self._job_started)
-            for row in self.services.db.all("SELECT job_id FROM jobs WHERE status IN ('Pending','Running')"):
+            for row in self.services.db.all(select(jobs.c.job_id).where(jobs.c.status.in_(("Pending", "Running")))):
                 self._follow(row["job_id"])
         return connection
 

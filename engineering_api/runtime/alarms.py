@@ -1,4 +1,4 @@
-"""Runtime alarms: definitions, the alarm state machine, current alarms and the archive (SQLite in the data dir).
+"""Runtime alarms: definitions, the alarm state machine, current alarms and the archive (in the service database).
 
 Two sources raise alarms:
 
@@ -23,8 +23,13 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import msgspec
 
+from sqlalchemy import func, literal, or_, select
+
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
 from engineering_api.lib.schema import CamelStruct, utc_now
+from engineering_api.lib.tables import runtime_alarm_defs as defs
+from engineering_api.lib.tables import runtime_alarm_log as log
+from engineering_api.lib.tables import runtime_alarms as alarms
 from engineering_api.runtime.simulated import canonical_name
 
 if TYPE_CHECKING:
@@ -37,33 +42,9 @@ __all__ = ("ALARM_CLASSES", "Alarm", "AlarmDefinition", "AlarmPage", "AlarmServi
 ALARM_CLASSES: dict[str, bool] = {"Errors": True, "Warnings": False}
 """Alarm class -> whether its alarms need an acknowledgement."""
 _SQLITE_INT = 2**63
-"""SQLite's integers are signed 64-bit: an id beyond is no id of ours."""
+"""The database's integers are signed 64-bit: an id beyond is no id of ours."""
 PROGRAM_CLASS: Literal["Errors"] = "Errors"
 """The class of a Program_Alarm without a definition (TIA's default class for it needs acknowledgement too)."""
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS runtime_alarm_defs (
-    name_key TEXT PRIMARY KEY,
-    body TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS runtime_alarms (
-    alarm_id INTEGER PRIMARY KEY AUTOINCREMENT,
-    source_key TEXT NOT NULL,
-    closed INTEGER NOT NULL DEFAULT 0,
-    body TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS runtime_alarms_open ON runtime_alarms(closed, source_key);
-CREATE TABLE IF NOT EXISTS runtime_alarm_log (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    alarm_id INTEGER NOT NULL,
-    at TEXT NOT NULL,
-    event TEXT NOT NULL,
-    class TEXT NOT NULL,
-    text TEXT NOT NULL,
-    body TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS runtime_alarm_log_at ON runtime_alarm_log(at)
-"""
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.\-]+$")]
 ClassName = Literal["Errors", "Warnings"]
@@ -160,15 +141,14 @@ class AlarmService:
         self._lock = threading.RLock()
         self.on_change = on_change
         """Called with every alarm that changed (the subscriptions' feed)."""
-        db.create(_SCHEMA)
 
     # ----- definitions ---------------------------------------------------------------------------
     def definitions(self) -> list[AlarmDefinition]:
-        rows = self._db.all("SELECT body FROM runtime_alarm_defs ORDER BY name_key")
+        rows = self._db.all(select(defs.c.body).order_by(defs.c.name_key))
         return [msgspec.json.decode(r["body"], type=AlarmDefinition) for r in rows]
 
     def definition(self, name: str) -> AlarmDefinition:
-        row = self._db.one("SELECT body FROM runtime_alarm_defs WHERE name_key = ?", (name.lower(),))
+        row = self._db.one(select(defs.c.body).where(defs.c.name_key == name.lower()))
         if row is None:
             raise NotFoundError(f'No alarm definition "{name}".', code="ALARM_DEFINITION_NOT_FOUND")
         return msgspec.json.decode(row["body"], type=AlarmDefinition)
@@ -182,21 +162,20 @@ class AlarmService:
         with self._lock:
             if replace is not None:
                 self.definition(replace)
-            taken = self._db.one("SELECT 1 FROM runtime_alarm_defs WHERE name_key = ?", (new.name.lower(),))
+            taken = self._db.one(select(defs.c.name_key).where(defs.c.name_key == new.name.lower()))
             if taken and (replace is None or replace.lower() != new.name.lower()):
                 raise AlreadyExistsError(f'An alarm definition "{new.name}" exists.', code="ALARM_DEFINITION_EXISTS")
             with self._db.transaction() as conn:
                 if replace is not None:
-                    conn.execute("DELETE FROM runtime_alarm_defs WHERE name_key = ?", (replace.lower(),))
-                conn.execute("INSERT INTO runtime_alarm_defs(name_key, body) VALUES (?, ?)",
-                             (new.name.lower(), msgspec.json.encode(new).decode()))
+                    conn.execute(defs.delete().where(defs.c.name_key == replace.lower()))
+                conn.execute(defs.insert().values(name_key=new.name.lower(), body=msgspec.json.encode(new).decode()))
         return new
 
     def delete_definition(self, name: str) -> AlarmDefinition:
         """Delete it; its current alarm, if any, goes (archived as outgoing)."""
         old = self.definition(name)
         with self._lock:
-            self._db.execute("DELETE FROM runtime_alarm_defs WHERE name_key = ?", (name.lower(),))
+            self._db.execute(defs.delete().where(defs.c.name_key == name.lower()))
             if old.kind != "program":
                 self._set(old.key(), old, False, utc_now())
         return old
@@ -237,7 +216,7 @@ class AlarmService:
                           alarm_class=d.alarm_class, text=d.text or d.name, state="incoming", active=True,
                           acknowledged=False, acknowledge_required=needs, raised_at=at, value=value,
                           associated_values=list(associated or []))
-            alarm.alarm_id = self._db.insert("INSERT INTO runtime_alarms(source_key, body) VALUES (?, '{}')", (key,))
+            alarm.alarm_id = self._db.insert(alarms.insert().values(source_key=key, body="{}"))
             self._store(alarm, "incoming", at)
         elif not active and current is not None and current.active:
             current.active, current.state, current.cleared_at = False, "outgoing", at
@@ -250,8 +229,8 @@ class AlarmService:
         (``ALARM_ALREADY_ACKNOWLEDGED``, ``ALARM_NEEDS_NO_ACKNOWLEDGEMENT``).
         """
         with self._lock:
-            row = self._db.one("SELECT body FROM runtime_alarms WHERE alarm_id = ? AND closed = 0",
-                               (alarm_id,)) if 0 < alarm_id < _SQLITE_INT else None
+            row = self._db.one(select(alarms.c.body).where(alarms.c.alarm_id == alarm_id, alarms.c.closed == 0)
+                               ) if 0 < alarm_id < _SQLITE_INT else None
             if row is None:
                 raise NotFoundError(f"No current alarm {alarm_id}.", code="ALARM_NOT_FOUND")
             alarm = msgspec.json.decode(row["body"], type=Alarm)
@@ -268,36 +247,40 @@ class AlarmService:
     # ----- queries ---------------------------------------------------------------------------------
     def current(self, alarm_class: str | None = None) -> list[Alarm]:
         """Current alarms, oldest first."""
-        rows = self._db.all("SELECT body FROM runtime_alarms WHERE closed = 0 ORDER BY alarm_id")
-        alarms = [msgspec.json.decode(r["body"], type=Alarm) for r in rows]
-        return [a for a in alarms if alarm_class is None or a.alarm_class.lower() == alarm_class.lower()]
+        rows = self._db.all(select(alarms.c.body).where(alarms.c.closed == 0).order_by(alarms.c.alarm_id))
+        found = [msgspec.json.decode(r["body"], type=Alarm) for r in rows]
+        return [a for a in found if alarm_class is None or a.alarm_class.lower() == alarm_class.lower()]
 
     def archive(self, *, start: str | None, end: str | None, alarm_class: str | None, text: str | None,
                 after: int, limit: int) -> AlarmPage:
         """Archived changes with ``start <= timestamp < end``, of a class, whose text or name contains ``text``
         (case-insensitive), after entry ``after``, at most ``limit``."""
-        sql = ["SELECT id, body FROM runtime_alarm_log WHERE id > ?"]
-        args: list[Any] = [after]
-        for clause, arg in (("at >= ?", start), ("at < ?", end), ("lower(class) = lower(?)", alarm_class)):
-            if arg is not None:
-                sql.append(clause)
-                args.append(arg)
+        where = [log.c.id > after]
+        if start is not None:
+            where.append(log.c.at >= start)
+        if end is not None:
+            where.append(log.c.at < end)
+        if alarm_class is not None:
+            where.append(func.lower(log.c["class"]) == func.lower(literal(alarm_class)))
         if text:
-            sql.append("(instr(lower(text), lower(?)) > 0 OR instr(lower(body), lower(?)) > 0)")
-            args += [text, text]
-        rows = self._db.all(" AND ".join(sql) + " ORDER BY id LIMIT ?", (*args, limit + 1))
+            # a substring, case-insensitive as the database lowers case; the text's own % and _ match themselves
+            escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            pattern = func.lower(literal(f"%{escaped}%"))
+            where.append(or_(func.lower(log.c.text).like(pattern, escape="\\"),
+                             func.lower(log.c.body).like(pattern, escape="\\")))
+        rows = self._db.all(select(log.c.id, log.c.body).where(*where).order_by(log.c.id).limit(limit + 1))
         entries = [msgspec.json.decode(r["body"], type=ArchiveEntry) for r in rows[:limit]]
         more = len(rows) > limit
         return AlarmPage(entries=entries, continuation_point=str(entries[-1].entry_id) if more and entries else None)
 
     # ----- storage ------------------------------------------------------------------------------------
     def _open(self, key: str) -> Alarm | None:
-        row = self._db.one("SELECT body FROM runtime_alarms WHERE source_key = ? AND closed = 0 "
-                           "ORDER BY alarm_id DESC LIMIT 1", (key,))
+        row = self._db.one(select(alarms.c.body).where(alarms.c.source_key == key, alarms.c.closed == 0)
+                           .order_by(alarms.c.alarm_id.desc()).limit(1))
         return msgspec.json.decode(row["body"], type=Alarm) if row is not None else None
 
     def _close(self, alarm: Alarm) -> None:
-        self._db.execute("UPDATE runtime_alarms SET closed = 1 WHERE alarm_id = ?", (alarm.alarm_id,))
+        self._db.execute(alarms.update().where(alarms.c.alarm_id == alarm.alarm_id).values(closed=1))
 
     def _store(self, alarm: Alarm, event: Literal["incoming", "outgoing", "acknowledged"], at: str, *, value: Any = None, associated: list[Any] | None = None,
                user: str | None = None) -> None:
@@ -308,13 +291,12 @@ class AlarmService:
                              associated_values=associated if associated is not None else alarm.associated_values,
                              user=user)
         with self._db.transaction() as conn:
-            conn.execute("UPDATE runtime_alarms SET body = ?, closed = ? WHERE alarm_id = ?",
-                         (msgspec.json.encode(alarm).decode(), int(done), alarm.alarm_id))
-            cur = conn.execute("INSERT INTO runtime_alarm_log(alarm_id, at, event, class, text, body) "
-                               "VALUES (?, ?, ?, ?, ?, '{}')", (alarm.alarm_id, at, event, alarm.alarm_class, alarm.text))
+            conn.execute(alarms.update().where(alarms.c.alarm_id == alarm.alarm_id)
+                         .values(body=msgspec.json.encode(alarm).decode(), closed=int(done)))
+            cur = conn.execute(log.insert().values({"alarm_id": alarm.alarm_id, "at": at, "event": event,
+                                                    "class": alarm.alarm_class, "text": alarm.text, "body": "{}"}))
             entry.entry_id = int(cur.lastrowid or 0)
-            conn.execute("UPDATE runtime_alarm_log SET body = ? WHERE id = ?",
-                         (msgspec.json.encode(entry).decode(), entry.entry_id))
+            conn.execute(log.update().where(log.c.id == entry.entry_id).values(body=msgspec.json.encode(entry).decode()))
         if self.on_change is not None:
             self.on_change(alarm)
 

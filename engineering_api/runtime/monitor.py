@@ -18,6 +18,7 @@ freely while nobody asks (started by the first pump, or at the app's start when 
 from __future__ import annotations
 
 import threading
+import time
 import weakref
 from typing import TYPE_CHECKING
 
@@ -64,6 +65,8 @@ class RuntimeMonitor:
         self._installed: dict[str, bytes] = {}
         """The items last set on each instance (``name#id`` -> their JSON)."""
         self._thread: threading.Thread | None = None
+        self.pumped_at: float | None = None
+        """When the last pump ended without an error (monotonic): the metrics' pump lag."""
 
     def items(self) -> list[SimMonitoredItem]:
         items = [SimMonitoredItem(item_id=f"a:{name}", name=tag) for name, tag in self.alarms.watched_tags()]
@@ -77,6 +80,10 @@ class RuntimeMonitor:
         """Install the monitored items on every instance (so a CPU that is powered on or becomes the served one
         later is sampled from its first cycle), drain them all, and dispatch what the served CPU queued. Never
         raises for a runtime that is not running (there is nothing to dispatch then)."""
+        self._pump()
+        self.pumped_at = time.monotonic()
+
+    def _pump(self) -> None:
         self.start()
         with self._lock:
             polled = self._polled()

@@ -21,8 +21,11 @@ import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import func, select
+
 from engineering_api.backend.errors import NotFoundError, ValidationError
 from engineering_api.lib.schema import CamelStruct, utc_now
+from engineering_api.lib.tables import runtime_push_outbox as outbox
 from engineering_api.runtime.history import format_ms, parse_time
 from engineering_api.runtime.pushes import PushStore
 from engineering_api.runtime.pushes_schedule import (
@@ -52,27 +55,6 @@ _LEASE_MS = 300_000
 _RETRIED = {408, 425, 429}
 _YEAR_9000_MS = 221_845_392_000_000
 _NOTE = "runtime.pushes"
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS runtime_push_outbox (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    push_id TEXT NOT NULL,
-    period_start BIGINT NOT NULL,
-    period_end BIGINT NOT NULL,
-    idempotency_key TEXT NOT NULL,
-    status TEXT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    next_attempt_at BIGINT NOT NULL,
-    last_error TEXT,
-    response_code INTEGER,
-    payload TEXT,
-    created_at TEXT NOT NULL,
-    delivered_at TEXT,
-    UNIQUE (push_id, period_end)
-);
-CREATE INDEX IF NOT EXISTS runtime_push_outbox_due ON runtime_push_outbox(status, next_attempt_at)
-"""
-
 
 class Delivery(CamelStruct):
     """One period's delivery: its state, attempts and the target's last answer."""
@@ -165,7 +147,6 @@ class Outbox:
     """Queues periods, renders and sends them; one per app (:func:`outbox_of`)."""
 
     def __init__(self, services: Services) -> None:
-        services.db.create(_SCHEMA)
         self._services = services
         self._db = services.db
         self.store = PushStore(services)
@@ -184,7 +165,7 @@ class Outbox:
         if not push.enabled:
             return 0
         trigger = trigger_for(push.schedule)
-        row = self._db.one("SELECT max(period_end) AS newest FROM runtime_push_outbox WHERE push_id = ?", (push_id,))
+        row = self._db.one(select(func.max(outbox.c.period_end).label("newest")).where(outbox.c.push_id == push_id))
         floor = dt.datetime.fromisoformat(push.created_at.replace("Z", "+00:00"))
         if row is not None and row["newest"] is not None:  # not before the push existed: a re-sent old period
             floor = max(floor, _utc(int(row["newest"])))  # must not make every period since then due
@@ -197,13 +178,10 @@ class Outbox:
 
     def _insert(self, push_id: str, period: Period) -> None:
         end_ms = int(period.end.timestamp() * 1000)
-        self._db.execute(
-            "INSERT INTO runtime_push_outbox(push_id, period_start, period_end, idempotency_key, status, attempts, "
-            "next_attempt_at, created_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?) "
-            "ON CONFLICT (push_id, period_end) DO NOTHING",
-            (push_id, int(period.start.timestamp() * 1000), end_ms, idempotency_key(push_id, end_ms), _now_ms(),
-             utc_now()),
-        )
+        self._db.insert_new(outbox, {
+            "push_id": push_id, "period_start": int(period.start.timestamp() * 1000), "period_end": end_ms,
+            "idempotency_key": idempotency_key(push_id, end_ms), "status": "pending", "attempts": 0,
+            "next_attempt_at": _now_ms(), "created_at": utc_now()}, ("push_id", "period_end"))
 
     def resend(self, push_id: str, period_end: str) -> Delivery:
         """Send the period ending at ``period_end`` (again), with its idempotency key; a delivered row keeps its
@@ -214,14 +192,13 @@ class Outbox:
             raise ValidationError("periodEnd is in the future; that period has not ended.", code="PUSH_PERIOD_INVALID")
         period = period_ending(trigger_for(push.schedule), _utc(end_ms))
         self._insert(push_id, period)
-        self._db.execute("UPDATE runtime_push_outbox SET status = 'pending', next_attempt_at = ? WHERE push_id = ? "
-                         "AND period_end = ?", (_now_ms(), push_id, end_ms))
+        self._db.execute(outbox.update().where(outbox.c.push_id == push_id, outbox.c.period_end == end_ms)
+                         .values(status="pending", next_attempt_at=_now_ms()))
         self._wake.set()
         return self.delivery(push_id, end_ms)
 
     def delivery(self, push_id: str, period_end_ms: int) -> Delivery:
-        row = self._db.one("SELECT * FROM runtime_push_outbox WHERE push_id = ? AND period_end = ?",
-                           (push_id, period_end_ms))
+        row = self._db.one(select(outbox).where(outbox.c.push_id == push_id, outbox.c.period_end == period_end_ms))
         if row is None:
             raise NotFoundError("No delivery of that period.", code="PUSH_DELIVERY_NOT_FOUND")
         return _delivery(row)
@@ -229,13 +206,13 @@ class Outbox:
     def deliveries(self, push_id: str, limit: int) -> list[Delivery]:
         """The push's deliveries, newest period first. Raises NotFoundError (``PUSH_NOT_FOUND``)."""
         self.store.get(push_id)
-        rows = self._db.all("SELECT * FROM runtime_push_outbox WHERE push_id = ? ORDER BY period_end DESC LIMIT ?",
-                            (push_id, limit))
+        rows = self._db.all(select(outbox).where(outbox.c.push_id == push_id).order_by(outbox.c.period_end.desc())
+                            .limit(limit))
         return [_delivery(r) for r in rows]
 
     def forget(self, push_id: str) -> None:
         """Drop a deleted push's rows (pending ones are not sent)."""
-        self._db.execute("DELETE FROM runtime_push_outbox WHERE push_id = ?", (push_id,))
+        self._db.execute(outbox.delete().where(outbox.c.push_id == push_id))
 
     # ----- rendering -------------------------------------------------------------------------------------------
     def _render(self, push: StoredPush, start_ms: int, end_ms: int, *, live: bool) -> str:
@@ -313,15 +290,16 @@ class Outbox:
     def send_due(self) -> int:
         """Send every due pending row once; returns how many were tried."""
         now = _now_ms()
-        rows = self._db.all("SELECT * FROM runtime_push_outbox WHERE status = 'pending' AND next_attempt_at <= ? "
-                            "ORDER BY period_end LIMIT 50", (now,))
+        rows = self._db.all(select(outbox).where(outbox.c.status == "pending", outbox.c.next_attempt_at <= now)
+                            .order_by(outbox.c.period_end).limit(50))
         tried = 0
         for row in rows:
             if self._stop.is_set():
                 break
-            claimed = self._db.execute("UPDATE runtime_push_outbox SET next_attempt_at = ? WHERE id = ? AND "
-                                       "status = 'pending' AND next_attempt_at = ?",
-                                       (now + _LEASE_MS, row["id"], row["next_attempt_at"]))
+            claimed = self._db.execute(
+                outbox.update().where(outbox.c.id == row["id"], outbox.c.status == "pending",
+                                      outbox.c.next_attempt_at == row["next_attempt_at"])
+                .values(next_attempt_at=now + _LEASE_MS))
             if claimed:
                 tried += 1
                 self._attempt(row)
@@ -381,19 +359,18 @@ class Outbox:
         delay = min(max(BACKOFF_SECONDS * 2 ** min(attempts - 1, 20), wait), MAX_BACKOFF_SECONDS)
         logger.warning("push %s period ending %s: attempt %d failed (%s); next in %d s", row["push_id"],
                        format_ms(int(row["period_end"])), attempts, error, delay)
-        self._db.execute("UPDATE runtime_push_outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, "
-                         "response_code = ?, payload = ? WHERE id = ?",
-                         (attempts, _now_ms() + delay * 1000, error, code, payload, row["id"]))
+        self._db.execute(outbox.update().where(outbox.c.id == row["id"]).values(
+            attempts=attempts, next_attempt_at=_now_ms() + delay * 1000, last_error=error, response_code=code,
+            payload=payload))
 
     def _finish(self, row: Any, status: str, code: int | None, error: str | None, payload: str | None,
                 attempts: int | None = None) -> None:
         if status == "failed":
             logger.warning("push %s period ending %s failed: %s", row["push_id"], format_ms(int(row["period_end"])),
                            error)
-        self._db.execute("UPDATE runtime_push_outbox SET status = ?, attempts = ?, response_code = ?, last_error = ?, "
-                         "payload = ?, delivered_at = ? WHERE id = ?",
-                         (status, attempts if attempts is not None else int(row["attempts"]), code, error, payload,
-                          utc_now() if status == "delivered" else None, row["id"]))
+        self._db.execute(outbox.update().where(outbox.c.id == row["id"]).values(
+            status=status, attempts=attempts if attempts is not None else int(row["attempts"]), response_code=code,
+            last_error=error, payload=payload, delivered_at=utc_now() if status == "delivered" else None))
 
     def _audit(self, push: StoredPush, row: Any, code: int | None) -> None:
         self._services.audit.record(

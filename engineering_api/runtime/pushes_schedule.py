@@ -1,8 +1,8 @@
 """When scheduled pushes run: their APScheduler triggers, the periods they cover, and the scheduler glue.
 
 As for pipeline schedules (:mod:`engineering_api.domain.pipelines.schedules`), APScheduler keeps each push's trigger
-and next run time in a persistent SQLAlchemy job store (``<data dir>/schedules.sqlite``, table
-``apscheduler_push_jobs``), so a boundary passed while the server was down fires once at start-up (``coalesce``,
+and next run time in a persistent SQLAlchemy job store (table ``push_schedules`` of the service database,
+:mod:`engineering_api.lib.job_stores`), so a boundary passed while the server was down fires once at start-up (``coalesce``,
 no misfire limit). A firing does not send anything itself: it writes one outbox row per period that ended since the
 push's last one (:meth:`~engineering_api.runtime.pushes_outbox.Outbox.enqueue_due`), and the outbox delivers.
 
@@ -18,6 +18,7 @@ import zoneinfo
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from engineering_api.lib.job_stores import app_key, claim, job_store
 from engineering_api.backend.errors import ValidationError
 from engineering_api.lib.crontab import crontab_trigger
 
@@ -145,7 +146,7 @@ _by_key: dict[str, _Attached] = {}
 
 
 def _key(services: Services) -> str:
-    return str(services.settings.data_dir.resolve())
+    return app_key(services.settings)
 
 
 def _job_id(push_id: str) -> str:
@@ -156,10 +157,7 @@ def attach(scheduler: BaseScheduler, services: Services, schedules: dict[str, Pu
            on_due: Callable[[str], object]) -> None:
     """Give the running scheduler the persistent push job store and bring it in line with ``schedules`` (enabled
     pushes by id). Call after ``scheduler.start()`` so boundaries missed while the server was down fire now."""
-    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-
-    path = services.settings.data_dir.resolve() / "schedules.sqlite"
-    scheduler.add_jobstore(SQLAlchemyJobStore(url=f"sqlite:///{path}", tablename="apscheduler_push_jobs"), JOBSTORE)
+    scheduler.add_jobstore(job_store(services.db, services.settings, "push_schedules", "apscheduler_push_jobs"), JOBSTORE)
     attached = _by_key[_key(services)] = _Attached(scheduler, services, on_due)
     for push_id, schedule in schedules.items():
         try:
@@ -186,6 +184,8 @@ def _attached(services: Services) -> _Attached | None:
 def _schedule_one(attached: _Attached, push_id: str, schedule: PushSchedule, *, replace: bool) -> None:
     trigger = trigger_for(schedule)
     job = attached.scheduler.get_job(_job_id(push_id), JOBSTORE)
+    if job is not None:
+        claim(job, _key(attached.services))
     if job is not None and not replace and repr(job.trigger) == repr(trigger):
         return  # unchanged: keep its next run time, so a boundary passed while the server was down still fires
     attached.scheduler.add_job(

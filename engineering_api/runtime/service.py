@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     from engineering_api.services import Services
 
 __all__ = (
-    "LoginRefused", "Refusal", "RuntimeService", "RuntimeSettings", "runtime_of", "start_runtime_monitor",
-    "stop_runtime_monitor",
+    "LoginRefused", "Refusal", "RuntimeService", "RuntimeSettings", "existing_runtime", "runtime_of",
+    "start_runtime_monitor", "stop_runtime_monitor",
 )
 
 _NOTE = "runtime"
@@ -238,6 +238,12 @@ class RuntimeService:
 
 
 _CHALLENGE = {"www-authenticate": 'Bearer realm="runtime"'}
+
+
+def existing_runtime(services: Services) -> RuntimeService | None:
+    """The app's runtime service if something made it already (the metrics read it, never make it)."""
+    service: RuntimeService | None = services.notes.get(_NOTE)
+    return service
 
 
 def runtime_of(services: Services) -> RuntimeService:

@@ -1,4 +1,4 @@
-"""Runtime users, their roles and their sessions, in the service's SQLite.
+"""Runtime users, their roles and their sessions, in the service database.
 
 Runtime users are the people and systems that read and write plant values (an ERP, a dashboard, a phone): they
 are not the engineering API's keys. A password is stored as a salted scrypt hash (memory-hard, so a leaked
@@ -20,12 +20,16 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
+from sqlalchemy import select
+
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
 from engineering_api.lib.schema import CamelStruct, utc_now
+from engineering_api.lib.tables import runtime_sessions as sessions
+from engineering_api.lib.tables import runtime_users as users
 
 if TYPE_CHECKING:
-    import sqlite3
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Mapping
+    from typing import Any
 
     from engineering_api.lib.db import Database
 
@@ -41,27 +45,6 @@ PASSWORD_MAX = 1024
 USERNAME_MAX = 64
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 """Interactive-login parameters (RFC 7914 §2 and OWASP's minimum): ~16 MiB and tens of ms a hash."""
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS runtime_users (
-    user_id TEXT PRIMARY KEY,
-    username TEXT NOT NULL,
-    username_key TEXT NOT NULL UNIQUE,
-    password_hash TEXT NOT NULL,
-    roles TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS runtime_sessions (
-    token_hash TEXT PRIMARY KEY,
-    user_id TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    expires_at REAL NOT NULL,
-    client TEXT
-);
-CREATE INDEX IF NOT EXISTS runtime_sessions_user ON runtime_sessions(user_id);
-"""
-
 
 class RuntimeRole(str, enum.Enum):
     """What a runtime user may do; roles are independent (a writer is given ``read`` too, explicitly)."""
@@ -178,17 +161,16 @@ class RuntimeUserStore:
     def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
         self._db = db
         self._clock = clock
-        db.create(_SCHEMA)
 
     # ----- users ----------------------------------------------------------------------------------
     def list(self) -> list[RuntimeUser]:
         """Every runtime user, by name."""
-        rows = self._db.all("SELECT * FROM runtime_users ORDER BY username_key")
+        rows = self._db.all(select(users).order_by(users.c.username_key))
         return [self._user(row) for row in rows]
 
     def get(self, user_id: str) -> RuntimeUser:
         """Raises NotFoundError (RUNTIME_USER_NOT_FOUND)."""
-        row = self._db.one("SELECT * FROM runtime_users WHERE user_id = ?", (user_id,))
+        row = self._db.one(select(users).where(users.c.user_id == user_id))
         if row is None:
             raise NotFoundError(f"no runtime user with id {user_id!r}", code="RUNTIME_USER_NOT_FOUND")
         return self._user(row)
@@ -204,13 +186,11 @@ class RuntimeUserStore:
         now = utc_now()
         user_id = uuid.uuid4().hex[:12]
         with self._db.transaction() as conn:
-            if conn.execute("SELECT 1 FROM runtime_users WHERE username_key = ?", (name.lower(),)).fetchone():
+            if conn.execute(select(users.c.user_id).where(users.c.username_key == name.lower())).fetchone():
                 raise AlreadyExistsError(f"a runtime user {name!r} exists", code="RUNTIME_USER_EXISTS")
-            conn.execute(
-                "INSERT INTO runtime_users(user_id, username, username_key, password_hash, roles, created_at, "
-                "updated_at) VALUES (?,?,?,?,?,?,?)",
-                (user_id, name, name.lower(), hash_password(password), ",".join(role_list), now, now),
-            )
+            conn.execute(users.insert().values(
+                user_id=user_id, username=name, username_key=name.lower(), password_hash=hash_password(password),
+                roles=",".join(role_list), created_at=now, updated_at=now))
         return self.get(user_id)
 
     def update(self, user_id: str, *, password: str | None, roles: Iterable[str] | None) -> RuntimeUser:
@@ -221,34 +201,30 @@ class RuntimeUserStore:
             ValidationError: a bad password or role.
         """
         self.get(user_id)
-        sets: list[str] = []
-        params: list[object] = []
+        changes: dict[str, Any] = {}
         if password is not None:
             check_password(password)
-            sets.append("password_hash = ?")
-            params.append(hash_password(password))
+            changes["password_hash"] = hash_password(password)
         if roles is not None:
-            sets.append("roles = ?")
-            params.append(",".join(_roles(roles)))
-        if sets:
+            changes["roles"] = ",".join(_roles(roles))
+        if changes:
             with self._db.transaction() as conn:
-                conn.execute(f"UPDATE runtime_users SET {', '.join(sets)}, updated_at = ? WHERE user_id = ?",
-                             (*params, utc_now(), user_id))
-                conn.execute("DELETE FROM runtime_sessions WHERE user_id = ?", (user_id,))
+                conn.execute(users.update().where(users.c.user_id == user_id).values(**changes, updated_at=utc_now()))
+                conn.execute(sessions.delete().where(sessions.c.user_id == user_id))
         return self.get(user_id)
 
     def delete(self, user_id: str) -> RuntimeUser:
         """Delete a user and end its sessions. Raises NotFoundError."""
         user = self.get(user_id)
         with self._db.transaction() as conn:
-            conn.execute("DELETE FROM runtime_sessions WHERE user_id = ?", (user_id,))
-            conn.execute("DELETE FROM runtime_users WHERE user_id = ?", (user_id,))
+            conn.execute(sessions.delete().where(sessions.c.user_id == user_id))
+            conn.execute(users.delete().where(users.c.user_id == user_id))
         return user
 
     # ----- sessions -------------------------------------------------------------------------------
     def authenticate(self, username: str, password: str) -> RuntimeUser | None:
         """The user when the password matches, else None (an unknown name costs one hash too)."""
-        row = self._db.one("SELECT * FROM runtime_users WHERE username_key = ?", (username.strip().lower(),))
+        row = self._db.one(select(users).where(users.c.username_key == username.strip().lower()))
         if len(password) > PASSWORD_MAX:
             return None
         matched = verify_password(password, row["password_hash"] if row is not None else _DUMMY_HASH)
@@ -258,11 +234,9 @@ class RuntimeUserStore:
         """A new bearer token for ``user`` and its expiry (ISO 8601); only the token's hash is stored."""
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         now = self._clock()
-        self._db.execute("DELETE FROM runtime_sessions WHERE expires_at <= ?", (now,))  # expired ones go on the way
-        self._db.execute(
-            "INSERT INTO runtime_sessions(token_hash, user_id, created_at, expires_at, client) VALUES (?,?,?,?,?)",
-            (_token_hash(token), user.user_id, utc_now(), now + lifetime_s, client),
-        )
+        self._db.execute(sessions.delete().where(sessions.c.expires_at <= now))  # expired ones go on the way
+        self._db.execute(sessions.insert().values(token_hash=_token_hash(token), user_id=user.user_id,
+                                                  created_at=utc_now(), expires_at=now + lifetime_s, client=client))
         return token, _iso(now + lifetime_s)
 
     def principal(self, token: str) -> RuntimePrincipal | None:
@@ -272,9 +246,9 @@ class RuntimeUserStore:
     def session_principal(self, session: str) -> RuntimePrincipal | None:
         """The user of the live session whose token hashes to ``session``, or None."""
         row = self._db.one(
-            "SELECT u.user_id, u.username, u.roles, s.expires_at FROM runtime_sessions s JOIN runtime_users u "
-            "ON u.user_id = s.user_id WHERE s.token_hash = ?", (session,),
-        )
+            select(users.c.user_id, users.c.username, users.c.roles, sessions.c.expires_at)
+            .join_from(sessions, users, users.c.user_id == sessions.c.user_id)
+            .where(sessions.c.token_hash == session))
         if row is None or row["expires_at"] <= self._clock():
             return None
         roles = frozenset(r for r in row["roles"].split(",") if r)
@@ -282,10 +256,10 @@ class RuntimeUserStore:
 
     def end_session(self, token: str) -> bool:
         """End the session of ``token``; False when there was none."""
-        return bool(self._db.execute("DELETE FROM runtime_sessions WHERE token_hash = ?", (_token_hash(token),)))
+        return bool(self._db.execute(sessions.delete().where(sessions.c.token_hash == _token_hash(token))))
 
     @staticmethod
-    def _user(row: sqlite3.Row) -> RuntimeUser:
+    def _user(row: Mapping[str, Any]) -> RuntimeUser:
         r = dict(row)
         return RuntimeUser(user_id=r["user_id"], username=r["username"], roles=[x for x in r["roles"].split(",") if x],
                            created_at=r["created_at"], updated_at=r["updated_at"])

@@ -148,7 +148,9 @@ namespace StandIn.Control
         internal static string Refusal(string typeIdentifier)
         {
             var article = Lookup(OrderOf(typeIdentifier));
-            if (article == null) return null;  // not modelled: accepted, as before the catalog existed
+            // An article the installed catalog lacks cannot be created: TIA resolves the type identifier in it. (The
+            // text of TIA's refusal is inferred; the bridge checks the catalog first where the version has one.)
+            if (article == null) return "The type identifier '" + typeIdentifier + "' is not in the hardware catalog.";
             if (article.Role == "module") return "'" + article.Number + "' is a module and cannot be created as a device.";
             var slash = (typeIdentifier ?? "").IndexOf('/');
             var version = slash < 0 ? null : typeIdentifier.Substring(slash + 1);

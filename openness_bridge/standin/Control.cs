@@ -104,6 +104,19 @@ namespace StandIn.Control
         internal bool Alive;
         internal bool ExclusiveAccessHeld;
         internal ProjectState Project;
+        /// <summary>Transactions on this process's project not yet disposed.</summary>
+        internal int OpenTransactions;
+
+        // "Not allowed inside a transaction: project open, save, close, archive, retrieve" and "an active transaction
+        // makes GoOnline fail" (the V21 Openness manual as summarised in Czarnak/totally-integrated-claude@9147951,
+        // skills/tia-csharp-common/SKILL.md and skills/tia-plc-operations/references/online-status.md; second-hand).
+        // The exception type and text of TIA's refusal are inferred.
+        internal void RefuseInTransaction(string method)
+        {
+            if (OpenTransactions > 0)
+                throw new Siemens.Engineering.EngineeringTargetInvocationException("Error when calling method '" + method + "'.",
+                    "This action is not allowed while a transaction is active.", null);
+        }
 
         internal void Open(ProjectState project) { Project = project; }
         internal void CloseProject() { Project = null; }

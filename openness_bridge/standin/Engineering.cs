@@ -243,6 +243,7 @@ namespace Siemens.Engineering
         {
             Live();
             Faults.Check("Project.Archive");
+            _process.RefuseInTransaction("Archive");
             if (State.Modified)
                 throw new EngineeringTargetInvocationException("The project cannot be archived.", "The project has unsaved changes; save it first.", null);
             if (!targetDirectory.Exists)
@@ -259,6 +260,7 @@ namespace Siemens.Engineering
         {
             Live();
             Faults.Check("Project.Save");
+            _process.RefuseInTransaction("Save");
             State.Save();
         }
 
@@ -267,6 +269,7 @@ namespace Siemens.Engineering
         {
             Live();
             Faults.Check("Project.Close");
+            _process.RefuseInTransaction("Close");
             _process.CloseProject();
         }
 
@@ -353,6 +356,7 @@ namespace Siemens.Engineering
             _process = project.Process;
             _before = project.State.Take();
             UndoDescription = undoDescription;
+            _process.OpenTransactions++;
         }
 
         internal Transaction(Action rollback, string undoDescription) { _rollback = rollback; UndoDescription = undoDescription; }
@@ -367,6 +371,7 @@ namespace Siemens.Engineering
         {
             if (_done) return;
             _done = true;
+            if (_process != null) _process.OpenTransactions--;
             if (!CommitRequested && _rollback != null)
                 _rollback();
             else if (!CommitRequested && _process.Project != null && _process.Project.Identity == _before.Identity)

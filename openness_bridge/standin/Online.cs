@@ -158,6 +158,7 @@ namespace Siemens.Engineering.Online
         {
             _link.Live();
             Faults.Check("OnlineProvider.GoOnline");
+            _link.Project.Process.RefuseInTransaction("GoOnline");
             var session = _link.Session;
             if (session.PcInterface == null)
                 throw new EngineeringTargetInvocationException("Error when calling method 'GoOnline'.", "The online connection is not configured: apply a target interface first (ConnectionConfiguration.ApplyConfiguration).", null);

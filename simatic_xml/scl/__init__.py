@@ -1,7 +1,8 @@
 """SCL front end: lexer, parser and typed AST (the checker is ``engineering_api.rules.compiler``).
 
 It lives beside the SimaticML library because SCL is what SimaticML's SCL networks hold; the block
-generator validates network text with it, and the checker (`engineering_api.rules.compiler`) builds on its AST.
+generator validates network text with it, and the checker (``engineering_api.rules.compiler``, which both adapters
+and ``plc check`` use) builds on its AST.
 
     from simatic_xml.scl import parse, parse_file
     src = parse(text)            # -> ast.SourceFile; raises SclSyntaxError

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from tests.conftest import assert_error, data
-from tests.full_disk import FullDiskConnection
+from tests.full_disk import disk_full
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -38,10 +38,7 @@ def full_disk(services: Services, monkeypatch: pytest.MonkeyPatch) -> Callable[[
 
     @contextmanager
     def filled() -> Iterator[None]:
-        db = services.db
-        inner = db._conn
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(db, "_conn", FullDiskConnection(inner))
+        with disk_full(services.db), pytest.MonkeyPatch.context() as patch:
             patch.setattr("fakes.project_commit._stage", _no_space)
             patch.setattr("fakes.backend.take_lock", _no_space)
             yield
@@ -130,11 +127,14 @@ def test_a_tool_call_whose_audit_record_cannot_be_written_does_not_run(client, s
     assert [(r.via, r.status, r.outcome) for r in records] == [("mcp", 200, "succeeded")]
 
 
-def test_the_first_runtime_request_on_a_full_disk_is_a_507_naming_the_database(client, admin_headers,
-                                                                               full_disk) -> None:
-    """The runtime API's tables are made on its first request; on a full disk that is a 507 with the path (it was
-    SQLite's own error, a 500), and the next request once there is space works."""
+def test_a_runtime_write_on_a_full_disk_is_a_507_naming_the_database(client, admin_headers, full_disk) -> None:
+    """The runtime API's tables are made with the others when the database is opened (the migrations), so on a full
+    disk its reads still answer; a write is a 507 with the path (it was SQLite's own error, a 500), and works once
+    there is space."""
+    user = {"username": "mes", "password": "a-long-password", "roles": ["read"]}
     with full_disk():
-        problem = assert_error(client.get("/api/runtime/users", headers=admin_headers), 507, "INSUFFICIENT_STORAGE")
+        assert data(client.get("/api/runtime/users", headers=admin_headers)) == []
+        problem = assert_error(client.post("/api/runtime/users", json=user, headers=admin_headers), 507,
+                               "INSUFFICIENT_STORAGE")
         assert problem["details"]["path"].endswith("engineering-api.sqlite3")
-    assert data(client.get("/api/runtime/users", headers=admin_headers)) == []
+    assert client.post("/api/runtime/users", json=user, headers=admin_headers).status_code == 201

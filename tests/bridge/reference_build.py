@@ -16,10 +16,11 @@ so the file stays reviewable. A member's ``source`` is empty: it is its type row
 ``skills/**/references/*.md`` list V21 types (``## 🛠️ Full.Type.Name``) with their properties (``- 🔧 `Name```)
 and methods (``- 📦 `Name(Param.Types)```) as generated from the IntelliSense XML of a V21 installation
 (``PublicAPI\V21\net48\*.xml``). That catalogue names members but not setters, and it is partial for the base
-and STEP 7 assemblies, so a V21 member it lacks is unconfirmed, never absent. A few more V21 facts (the exception
-table of Siemens' V21 manual) are in ``openness_bridge/reference/evidence_v21.tsv``, written down by hand, each
-with its citation. No generator stubs or Siemens code of V18, V19 and V20 are public: each gets one
-``unconfirmed`` row with the reason.
+and STEP 7 assemblies, so a V21 member it lacks is unconfirmed, never absent. More facts are in
+``openness_bridge/reference/evidence.tsv``, written down by hand, each with its citation: the exception table of
+Siemens' V21 manual, and the members that code compiled against V18 (Siemens' own application example) and V20
+(third-party) calls. No generator stubs of V18, V19 and V20 are public, and code shows what a version has, never what
+it lacks: each of them keeps one ``unconfirmed`` row with the reason, for every member the evidence does not show.
 """
 
 from __future__ import annotations
@@ -38,10 +39,15 @@ REFERENCE = ROOT / "openness_bridge" / "reference"
 COLUMNS = ("version", "namespace", "type", "kind", "member", "signature", "access", "value", "source")
 STUB_BRANCHES = (("V15.1", "v15.1"), ("V16", "v16"), ("V17", "v17"))
 STUB_REPO = "Repsay/siemens-tia-openness-python-stubs"
+_NO_STUBS = ("no generator stubs are public (Repsay/siemens-tia-openness-python-stubs has branches v15.1, v16 and v17 "
+             "only, checked at main 2026-11-25)")
 NO_EVIDENCE = {
-    "V18": "no generator stubs or Siemens code compiled against V18 are public; members are taken as unconfirmed",
-    "V19": "no generator stubs or Siemens code compiled against V19 are public; members are taken as unconfirmed",
-    "V20": "no generator stubs or Siemens code compiled against V20 are public; members are taken as unconfirmed",
+    "V18": f"{_NO_STUBS}; code compiled against V18 (evidence.tsv) shows a few members present, never one absent, so "
+           "every other member is unconfirmed",
+    "V19": f"{_NO_STUBS}, and no code found that names its V19 build (searched: PublicAPI\\V19 hint paths, Siemens' "
+           "tia-portal-applications); members are unconfirmed",
+    "V20": f"{_NO_STUBS}; code compiled against V20 (evidence.tsv) shows a few members present, never one absent, so "
+           "every other member is unconfirmed",
 }
 _STATIC_GAP = ("the v16/v17 generator stubs leave out static methods (V15.1's stubs list it), "
                "so its absence there proves nothing")
@@ -206,7 +212,7 @@ def _v21_rows(git_dir: Path, wanted: set[str]) -> set[tuple[str, ...]]:
     return rows
 
 
-def build_rows(git_dir: Path, v21_dir: Path, evidence_v21: Path) -> list[tuple[str, ...]]:
+def build_rows(git_dir: Path, v21_dir: Path, evidence: Path) -> list[tuple[str, ...]]:
     """Every row of the reference, sorted."""
     wanted = standin_type_names()
     rows = _v21_rows(v21_dir, wanted)
@@ -228,7 +234,7 @@ def build_rows(git_dir: Path, v21_dir: Path, evidence_v21: Path) -> list[tuple[s
         rows.add((version, namespace, type_name, "unconfirmed", member, "", "", reason, "see reason"))
     for version, reason in NO_EVIDENCE.items():
         rows.add((version, "*", "*", "unconfirmed", "*", "", "", reason, "no public evidence found"))
-    for line in evidence_v21.read_text(encoding="utf-8").splitlines()[1:]:
+    for line in evidence.read_text(encoding="utf-8").splitlines()[1:]:
         if line.strip() and not line.startswith("#"):
             rows.add(tuple(line.split("\t")))
     return sorted(rows)
@@ -238,7 +244,7 @@ def main(argv: list[str]) -> int:
     if len(argv) < 3:
         print(__doc__)
         return 2
-    rows = build_rows(Path(argv[1]), Path(argv[2]), REFERENCE / "evidence_v21.tsv")
+    rows = build_rows(Path(argv[1]), Path(argv[2]), REFERENCE / "evidence.tsv")
     with (REFERENCE / "openness_api.tsv").open("w", encoding="utf-8", newline="\n") as out:
         out.write("\t".join(COLUMNS) + "\n")
         for row in rows:

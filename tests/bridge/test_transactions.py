@@ -47,3 +47,35 @@ def test_an_openness_failure_inside_rolls_back_with_its_cause(project: Any, faul
         project._change("setting and device", setting_then_device)
     assert "Slot occupied." in info.value.message
     assert project.devices.list_devices() == [] and not project._project().IsSimulationDuringBlockCompilationEnabled
+
+
+@pytest.mark.parametrize("member", ["Save", "Close", "Archive"])
+def test_what_tia_refuses_inside_a_transaction_is_refused_and_changes_nothing(project: Any, tmp_path: Path,
+                                                                             member: str) -> None:
+    """Project save, close and archive are not allowed while a transaction is active (the V21 manual, second-hand:
+    openness_bridge/README.md, "All or nothing"): the stand-in refuses them as TIA does, and the step's refusal rolls
+    the transaction back like any other."""
+    engineering = project._api.engineering
+    calls = {"Save": lambda p: p.Save(), "Close": lambda p: p.Close(),
+             "Archive": lambda p: p.Archive(project._api.io.DirectoryInfo(str(tmp_path)), "A",
+                                            engineering.ProjectArchivationMode.Compressed)}
+    project.save_project()
+
+    def device_then(step: str) -> None:
+        project._project().Devices.CreateWithItem(f"OrderNumber:{CPU}", "PLC_1", "PLC_1")
+        calls[step](project._project())
+
+    with pytest.raises(EngineeringError) as info:
+        project._change(f"a device, then {member}", lambda: device_then(member))
+    assert "not allowed while a transaction is active" in info.value.message
+    assert project.devices.list_devices() == [] and project.open_projects()[0].has_unsaved_changes is False
+    assert not list(tmp_path.glob("A.zap*"))
+
+
+def test_the_bridge_saves_archives_and_closes_outside_any_transaction(project: Any, tmp_path: Path) -> None:
+    """The port methods that TIA refuses inside a transaction run outside ``_change``, after it is disposed."""
+    project.devices.add_device(CPU, None, "PLC_1")
+    archive = project.archive_project(tmp_path / f"Line.zap{project.version[1:]}", unsaved="save")
+    assert Path(archive.archive_path).is_file() and not project.open_projects()[0].has_unsaved_changes
+    project.close_project()
+    assert project.open_projects() == []

@@ -10,9 +10,9 @@ import pytest
 
 from engineering_api.console.render.ladder import draw_network
 from simatic_xml import flgnet, graph
-from simatic_xml.flgnet import FlgNet
+from simatic_xml.flgnet import FlgNet, NameCon, Part, Powerrail, Wire
 from tests.console.ladder_gen import random_network
-from tests.console.topology import differences, drawn_topology, expected_topology
+from tests.console.topology import differences, drawn_topology, expected_topology, symbol_faults
 from tests.simatic_xml.sxml_corpus import corpus_paths, load
 
 FILES = [p for p in corpus_paths() if b"<FlgNet" in p.read_bytes()]
@@ -38,9 +38,11 @@ def _networks(path: Path) -> list[tuple[str, FlgNet, str]]:
 
 
 def topology_faults(net: FlgNet, language: str) -> list[str]:
-    """Every difference between what the drawing of ``net`` joins and what the XML joins."""
+    """Every difference between what the drawing of ``net`` joins and what the XML joins, and every coil drawn
+    otherwise than as a coil."""
     picture = draw_network(net, language)
-    return differences(drawn_topology(picture.svg), expected_topology(net, language))
+    return differences(drawn_topology(picture.svg), expected_topology(net, language)) + \
+        symbol_faults(picture.svg, net, language)
 
 
 @pytest.mark.skipif(not FILES, reason="the SimaticML corpus (../shared/corpus/simaticml) is not here")
@@ -92,3 +94,30 @@ def test_the_checker_finds_a_wire_through_a_box_and_a_pin_on_a_passing_wire() ->
     assert through.through and through.groups["a:out"] == {"a:out", "b:in"}
     along = drawn_topology(_svg(_PINS + '<g class="wire"><path d="M0 0 H100 V40"/></g>'))
     assert along.groups["a:out"] == {"a:out", "b:in", "b:in2"}
+
+
+def test_the_checker_reads_a_junction_dot_as_joining_what_runs_through_it() -> None:
+    dot = '<circle class="joint" cx="50" cy="20" r="2.5"/>'
+    # two wires crossing at (50, 20): a dot there reads as one node, and it is a false dot (four arms of two wires
+    # are a crossing only without it, but each wire has two arms there: the checker counts arms of all lines)
+    crossing = _svg(_PINS + '<g class="wire"><path d="M0 0 H50 V40 H100"/></g>'
+                    f'<g class="wire"><path d="M0 40 H30 V20 H70 V0 H100"/>{dot}</g>')
+    read = drawn_topology(crossing)
+    assert read.groups["a:out"] == {"a:out", "a:out2", "b:in", "b:in2"}
+    # a dot on a corner or a straight line, where nothing branches
+    corner = drawn_topology(_svg(_PINS + '<g class="wire"><path d="M0 0 H50 V20"/>'
+                                 '<circle class="joint" cx="50" cy="0" r="2.5"/></g>'))
+    assert corner.through == ["a junction dot at (50.0, 0.0) where no wire branches"]
+    branch = drawn_topology(_svg(_PINS + '<g class="wire"><path d="M0 0 H100 M50 0 V40 H100"/>'
+                                 '<circle class="joint" cx="50" cy="0" r="2.5"/></g>'))
+    assert branch.through == [] and branch.groups["a:out"] == {"a:out", "b:in", "b:in2"}
+
+
+def test_the_checker_finds_a_coil_drawn_as_a_box() -> None:
+    # a GRAPH transition as TIA exports it: the rail into the transition's coil (mking2203_GraphJump.xml)
+    net = FlgNet(parts=[Part("Contact", "21"), Part("TrCoil", "22")],
+                 wires=[Wire("23", [Powerrail(), NameCon("21", "in")]), Wire("24", [NameCon("21", "out"), NameCon("22", "in")])])
+    boxed = _svg('<g class="part box" data-part="22" data-name="TrCoil"><rect class="body" x="0" y="0" width="40" '
+                 'height="30"/></g>')
+    assert symbol_faults(boxed, net, "LAD") == ["22 (TrCoil) is not drawn as a coil"]
+    assert symbol_faults(draw_network(net, "LAD").svg, net, "LAD") == []

@@ -6,6 +6,11 @@ operand, a zero-size marker at the pin's position; ``data-pin`` names the pin) a
 (``rect.body``). Two segments are joined where one ends on the other or where they overlap on one line; two
 segments that cross (neither ending there) are not, as in any schematic. A pin is joined to every segment through
 its point and to every pin at the same point. Which wire a segment was drawn for (``data-wire``) is never read.
+A junction dot (``circle.joint``) joins every line through it, as a viewer reads it, and must sit where a wire
+branches (three or more arms): a dot on a crossing of two wires, or on a plain line or corner, is a fault.
+
+Symbols: a LAD part TIA draws as a coil (``--( )--``: assignment, set/reset, edge coils, and GRAPH's transition,
+interlock and supervision coils) must be drawn as one, two arcs and no visible box; a box drawn for it is a fault.
 
 The XML side joins the ends of each ``Wire`` (``NameCon`` = part and pin, ``IdentCon`` = operand, ``Powerrail`` =
 the rail); in LAD an ``O`` part is the closing of parallel branches, so its pins are one node, as TIA draws it.
@@ -21,7 +26,12 @@ from lxml import etree
 
 from simatic_xml.flgnet import FlgNet, IdentCon, NameCon, Part, Powerrail, Wire
 
-__all__ = ("Topology", "drawn_topology", "expected_topology", "differences")
+__all__ = ("LAD_COILS", "Topology", "differences", "drawn_topology", "expected_topology", "symbol_faults")
+
+LAD_COILS = frozenset({"Coil", "SCoil", "RCoil", "PCoil", "NCoil", "SetCoil", "ResetCoil", "TrCoil", "IlCoil",
+                       "SvCoil"})
+"""Parts TIA's LAD editor draws as a coil (STEP 7 help, "--( )--: Assignment" and its kin; S7-GRAPH: a condition
+ends in the transition's coil, an interlock in ``-(C)-``, a supervision in ``-(V)-``)."""
 
 EPS = 0.01
 NEAR = 3.0
@@ -53,7 +63,8 @@ class Topology:
 
     groups: dict[str, frozenset[str]] = field(default_factory=dict)
     through: list[str] = field(default_factory=list)
-    """Wire segments that run through a box or symbol (drawing side only)."""
+    """Wire segments that run through a box or symbol, and junction dots where no wire branches (drawing side
+    only)."""
 
 
 def _groups(union: _Union, keys: Iterable[str]) -> dict[str, frozenset[str]]:
@@ -153,6 +164,20 @@ def _through(segment: Segment, box: tuple[float, float, float, float]) -> bool:
     return left < x + w - EPS and right > x + EPS and top < y + h - EPS and bottom > y + EPS
 
 
+def _arms(point: Point, segments: list[Segment]) -> int:
+    """How many directions lines leave ``point`` in (a straight line through it: 2, a corner: 2, a T: 3)."""
+    arms = set()
+    for (x1, y1), (x2, y2) in segments:
+        horizontal = abs(y1 - y2) < EPS
+        low, high = (min(x1, x2), max(x1, x2)) if horizontal else (min(y1, y2), max(y1, y2))
+        at = point[0] if horizontal else point[1]
+        if low < at - NEAR:
+            arms.add("left" if horizontal else "up")
+        if high > at + NEAR:
+            arms.add("right" if horizontal else "down")
+    return len(arms)
+
+
 def _float(element: etree._Element, name: str) -> float:
     return float(element.get(name) or 0)
 
@@ -164,6 +189,7 @@ def drawn_topology(svg: str) -> Topology:
     rails: list[Segment] = []
     boxes: list[tuple[str, tuple[float, float, float, float]]] = []
     pins: list[tuple[str, Point]] = []
+    dots: list[Point] = []
     for element in root.iter():
         tag = etree.QName(element).localname
         classes = (element.get("class") or "").split()
@@ -178,6 +204,8 @@ def drawn_topology(svg: str) -> Topology:
         elif tag == "rect" and "body" in classes:
             box = (_float(element, "x"), _float(element, "y"), _float(element, "width"), _float(element, "height"))
             boxes.append((owner.get("data-part") or "", box))
+        elif tag == "circle" and "joint" in classes:
+            dots.append((_float(element, "cx"), _float(element, "cy")))
         elif tag == "circle" and "pin" in classes:
             part = owner.get("data-part") or ""
             name = element.get("data-pin") or ""
@@ -196,6 +224,13 @@ def drawn_topology(svg: str) -> Topology:
                 union.join(("s", index), ("s", other))
         if any(_joined(segments[index], rail) for rail in rails):
             union.join(("s", index), RAIL)
+    faults = []
+    for dot in dots:  # a dot joins what runs through it, and is drawn only where a wire branches
+        on = [number for number, segment in enumerate(segments) if _on(dot, segment)]
+        for number in on[1:]:
+            union.join(("s", on[0]), ("s", number))
+        if _arms(dot, [segments[number] for number in on]) < 3:
+            faults.append(f"a junction dot at {dot} where no wire branches")
     keys = [key for key, _ in pins] + ([RAIL] if rails else [])
     for index, (key, point) in enumerate(pins):
         for number, segment in enumerate(segments):
@@ -214,7 +249,7 @@ def drawn_topology(svg: str) -> Topology:
                 union.join(key, other_key)
     through = [f"segment {segment} runs through {uid}" for segment in segments for uid, box in boxes
                if _through(segment, box)]
-    return Topology(_groups(union, keys), through)
+    return Topology(_groups(union, keys), through + faults)
 
 
 def differences(drawn: Topology, expected: Topology) -> list[str]:
@@ -228,3 +263,21 @@ def differences(drawn: Topology, expected: Topology) -> list[str]:
         if seen != wanted:
             found.append(f"{key}: drawn joined to {sorted(seen - {key})}, XML joins {sorted(wanted - {key})}")
     return found + drawn.through
+
+
+def symbol_faults(svg: str, net: FlgNet, language: str) -> list[str]:
+    """Every LAD part TIA draws as a coil that the picture draws otherwise (a visible box, or no coil's arcs)."""
+    if "LAD" not in language.upper():
+        return []
+    coils = {part.uid for part in net.parts or () if isinstance(part, Part) and part.name in LAD_COILS and part.uid}
+    found = []
+    for group in etree.fromstring(svg.encode()).iter("{*}g"):
+        uid = group.get("data-part") or ""
+        if uid not in coils:
+            continue
+        shapes = [(etree.QName(e).localname, (e.get("class") or "").split()) for e in group]
+        boxes = [classes for tag, classes in shapes if tag == "rect" and "extent" not in classes]
+        arcs = [classes for tag, classes in shapes if tag == "path" and "sym" in classes]
+        if boxes or len(arcs) < 2:
+            found.append(f"{uid} ({group.get('data-name')}) is not drawn as a coil")
+    return found

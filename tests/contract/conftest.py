@@ -16,6 +16,7 @@ import pytest
 from engineering_api.backend import models as m
 from engineering_api.backend.port import EngineeringBackend
 from tests.conftest import skip_or_fail
+from tests.contract.played import Played, played
 
 CPU = "6ES7 516-3AN02-0AB0"
 IM = "6ES7 155-6AU01-0BN0"
@@ -135,6 +136,13 @@ def open_plc_project(backend: EngineeringBackend, root: Path, project: str = "P"
     backend.create_project(root, project, author=author, comment="")
     backend.devices.add_device(CPU, None, "PLC_1")
     return "PLC_1"
+
+
+@pytest.fixture
+def tia(backend: EngineeringBackend) -> Played:
+    """The TIA Portal version the adapter under test plays (tests/contract/played.py): its file extensions, the
+    SimaticML version of the documents a test writes, the members its Openness lacks."""
+    return played(backend)
 
 
 @pytest.fixture

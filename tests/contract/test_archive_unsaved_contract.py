@@ -30,31 +30,32 @@ def _restored_devices(backend, root, archive) -> list[str]:
     return [d.name for d in backend.devices.list_devices()]
 
 
-def test_unsaved_changes_are_refused_by_default(dirty, root):
-    raises_code(e.ConflictError, "UNSAVED_CHANGES", dirty.archive_project, root / "a.zap19")
-    assert not (root / "a.zap19").exists() and dirty.open_projects()[0].has_unsaved_changes
+def test_unsaved_changes_are_refused_by_default(dirty, root, tia):
+    target = root / f"a{tia.archive}"
+    raises_code(e.ConflictError, "UNSAVED_CHANGES", dirty.archive_project, target)
+    assert not target.exists() and dirty.open_projects()[0].has_unsaved_changes
 
 
-def test_save_first_archives_the_changes(dirty, root):
-    info = dirty.archive_project(root / "s.zap19", unsaved="save")
+def test_save_first_archives_the_changes(dirty, root, tia):
+    info = dirty.archive_project(root / f"s{tia.archive}", unsaved="save")
     assert info.warnings == [] and not dirty.open_projects()[0].has_unsaved_changes
-    assert _restored_devices(dirty, root, root / "s.zap19") == ["PLC_1"]
+    assert _restored_devices(dirty, root, root / f"s{tia.archive}") == ["PLC_1"]
 
 
-def test_save_first_checks_the_target_before_saving(dirty, root):
-    (root / "there.zap19").write_bytes(b"x")
+def test_save_first_checks_the_target_before_saving(dirty, root, tia):
+    (root / f"there{tia.archive}").write_bytes(b"x")
     with pytest.raises(e.AlreadyExistsError):
-        dirty.archive_project(root / "there.zap19", unsaved="save")
+        dirty.archive_project(root / f"there{tia.archive}", unsaved="save")
     assert dirty.open_projects()[0].has_unsaved_changes
 
 
-def test_allow_archives_the_saved_state_with_a_warning_or_is_refused_on_tia(dirty, root):
+def test_allow_archives_the_saved_state_with_a_warning_or_is_refused_on_tia(dirty, root, tia):
+    target = root / f"w{tia.archive}"
     if dirty.name != "fake":
-        refused = raises_code(e.ConflictError, "UNSAVED_CHANGES", dirty.archive_project, root / "w.zap19",
-                              unsaved="allow")
+        refused = raises_code(e.ConflictError, "UNSAVED_CHANGES", dirty.archive_project, target, unsaved="allow")
         assert "saveFirst" in refused.message
-        assert not (root / "w.zap19").exists()
+        assert not target.exists()
         return
-    info = dirty.archive_project(root / "w.zap19", unsaved="allow")
+    info = dirty.archive_project(target, unsaved="allow")
     assert len(info.warnings) == 1 and dirty.open_projects()[0].has_unsaved_changes
-    assert _restored_devices(dirty, root, root / "w.zap19") == []
+    assert _restored_devices(dirty, root, target) == []

@@ -190,21 +190,21 @@ def test_create_existing_folder_already_exists(backend, portal, root):
         backend.create_project(root, "Taken", author="", comment="")
 
 
-def test_a_file_in_the_way_is_a_validation_error(backend, portal, root):
+def test_a_file_in_the_way_is_a_validation_error(backend, portal, root, tia):
     (root / "afile").write_text("x")
     with pytest.raises(e.ValidationError):
         backend.create_project(root / "afile", "P", author="", comment="")
     backend.create_project(root, "P", author="", comment="")
     backend.devices.add_device(CPU, None, "PLC_1")
     with pytest.raises(e.ValidationError):
-        backend.archive_project(root / "afile" / "P.zap19")
+        backend.archive_project(root / "afile" / f"P{tia.archive}")
     with pytest.raises(e.ValidationError):
         backend.devices.export_hardware("PLC_1", root / "afile" / "plc.aml")
     backend.save_project()  # TIA archives only a saved project
-    backend.archive_project(root / "P.zap19")
+    backend.archive_project(root / f"P{tia.archive}")
     backend.close_project()
     with pytest.raises(e.ValidationError):
-        backend.retrieve_project(root / "P.zap19", root / "afile")
+        backend.retrieve_project(root / f"P{tia.archive}", root / "afile")
     assert (root / "afile").read_text() == "x"
 
 
@@ -215,13 +215,13 @@ def test_create_while_a_project_is_open_conflicts(backend, project, root):
     assert not (root / "Second").exists()
 
 
-def test_open_errors(backend, project, root):
+def test_open_errors(backend, project, root, tia):
     path = _file(project)
     with pytest.raises(e.ConflictError):  # one open project per portal
         backend.create_project(root, "Other", author="", comment="")
     backend.close_project()
     with pytest.raises(e.NotFoundError):
-        backend.open_project(root / "Missing" / "Missing.ap19")
+        backend.open_project(root / "Missing" / f"Missing{tia.project}")
     notes = root / "notes.txt"
     notes.write_text("x")
     with pytest.raises(e.ValidationError):
@@ -291,18 +291,19 @@ def test_saved_settings_of_a_project_survive_reopening(backend, project):
     assert backend.open_project(_file(project)).simulation_support is True
 
 
-def test_a_copied_and_renamed_project_file_is_that_project(backend, plc, root):
+def test_a_copied_and_renamed_project_file_is_that_project(backend, plc, root, tia):
     import shutil
 
     backend.save_project()
     backend.close_project()
     shutil.copytree(root / "Line1", root / "Copy")
-    (root / "Copy" / "Line1.ap19").rename(root / "Copy" / "Copy.ap19")
-    opened = backend.open_project(root / "Copy" / "Copy.ap19")
-    assert (opened.name, Path(opened.path)) == ("Copy", root / "Copy" / "Copy.ap19")
+    copy = root / "Copy" / f"Copy{tia.project}"
+    (root / "Copy" / f"Line1{tia.project}").rename(copy)
+    opened = backend.open_project(copy)
+    assert (opened.name, Path(opened.path)) == ("Copy", copy)
     assert [d.name for d in backend.devices.list_devices()] == ["PLC_1"]
     backend.save_project()
-    assert sorted(p.name for p in (root / "Copy").glob("*.ap19")) == ["Copy.ap19"]
+    assert sorted(p.name for p in (root / "Copy").glob(f"*{tia.project}")) == [copy.name]
 
 
 def test_close_discards_unsaved_changes(backend, project):
@@ -315,50 +316,52 @@ def test_close_discards_unsaved_changes(backend, project):
     assert backend.open_projects()[0].simulation_support is False
 
 
-def test_archive_and_retrieve(backend, plc, root):
+def test_archive_and_retrieve(backend, plc, root, tia):
     backend.save_project()
-    archive = backend.archive_project(root / "Line1.zap19")
+    target = root / f"Line1{tia.archive}"
+    archive = backend.archive_project(target)
     assert isinstance(archive, m.ArchiveInfo)
     assert Path(archive.archive_path).is_file() and archive.size_bytes > 0
     with pytest.raises(e.AlreadyExistsError):
-        backend.archive_project(root / "Line1.zap19")
-    with pytest.raises(e.ValidationError):
-        backend.archive_project(root / "Line1.zap18")
+        backend.archive_project(target)
+    with pytest.raises(e.ValidationError):  # another version's extension
+        backend.archive_project(root / f"Line1.zap{tia.number - 1}")
     with pytest.raises(e.ConflictError):
-        backend.retrieve_project(root / "Line1.zap19", root / "restored")
+        backend.retrieve_project(target, root / "restored")
     backend.close_project()
     with pytest.raises(e.AlreadyExistsError):  # Line1 exists in the root
-        backend.retrieve_project(root / "Line1.zap19", root)
-    restored = backend.retrieve_project(root / "Line1.zap19", root / "restored")
-    assert Path(restored.path) == root / "restored" / "Line1" / "Line1.ap19"
+        backend.retrieve_project(target, root)
+    restored = backend.retrieve_project(target, root / "restored")
+    assert Path(restored.path) == root / "restored" / "Line1" / f"Line1{tia.project}"
     assert [d.name for d in backend.devices.list_devices()] == ["PLC_1"]
 
 
-def test_archive_holds_the_saved_state(backend, project, root):
+def test_archive_holds_the_saved_state(backend, project, root, tia):
     backend.devices.add_device(CPU, None, "Unsaved")
+    target = root / f"saved{tia.archive}"
     if backend.name == "openness":
         # Project.Archive refuses while there are unsaved changes: the bridge says so instead of saving.
-        raises_code(e.ConflictError, "UNSAVED_CHANGES", backend.archive_project, root / "saved.zap19")
-        assert not (root / "saved.zap19").exists()
+        raises_code(e.ConflictError, "UNSAVED_CHANGES", backend.archive_project, target)
+        assert not target.exists()
         return
-    backend.archive_project(root / "saved.zap19", unsaved="allow")  # the default refuses (test_archive_unsaved_contract)
+    backend.archive_project(target, unsaved="allow")  # the default refuses (test_archive_unsaved_contract)
     backend.close_project()
-    backend.retrieve_project(root / "saved.zap19", root / "r")
+    backend.retrieve_project(target, root / "r")
     assert backend.devices.list_devices() == []
 
 
-def test_retrieve_errors(backend, portal, root, tmp_path):
+def test_retrieve_errors(backend, portal, root, tmp_path, tia):
     with pytest.raises(e.NotFoundError):
-        backend.retrieve_project(root / "missing.zap19", root)
-    slip = root / "slip.zap19"
+        backend.retrieve_project(root / f"missing{tia.archive}", root)
+    slip = root / f"slip{tia.archive}"
     with zipfile.ZipFile(slip, "w") as z:
-        z.writestr("P/P.ap19", "{}")
+        z.writestr(f"P/P{tia.project}", "{}")
         z.writestr("../escape.txt", "x")
     with pytest.raises(e.ValidationError):
         backend.retrieve_project(slip, root / "out")
     assert not (root / "escape.txt").exists() and not (tmp_path / "escape.txt").exists()
     assert not (root / "out").exists()
-    junk = root / "junk.zap19"
+    junk = root / f"junk{tia.archive}"
     junk.write_bytes(b"not a zip")
     with pytest.raises(e.ValidationError):
         backend.retrieve_project(junk, root / "junk")

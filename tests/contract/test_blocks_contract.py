@@ -16,6 +16,7 @@ from simatic_xml import parse_bytes
 from simatic_xml.generate import generate_xml
 from tests.conftest import raises_code
 from tests.contract.conftest import HMI, open_plc_project
+from tests.contract.played import played
 
 FC = {"blockType": "FC", "name": "FC_A", "language": "SCL", "number": 3,
       "networks": [{"scl": "RETURN;"}]}
@@ -37,7 +38,7 @@ def plc(backend: EngineeringBackend, root: Path) -> EngineeringBackend:
     open_plc_project(backend, root)
     for spec in (UDT, FC, DB):
         backend.program.import_program_documents(
-            "PLC_1", [ProgramDocument(source=f"{spec['name']}.xml", data=generate_xml(spec))], overwrite=False)
+            "PLC_1", [ProgramDocument(source=f"{spec['name']}.xml", data=generate_xml(spec, played(backend).version))], overwrite=False)
     return backend
 
 
@@ -57,7 +58,7 @@ CALLS: list[tuple[str, Callable[[EngineeringBackend, str], Any]]] = [
     ("create_external_source_folder", lambda b, d: b.blocks.create_external_source_folder(d, "F")),
     ("delete_external_source_folder", lambda b, d: b.blocks.delete_external_source_folder(d, "F")),
     ("generate_blocks_from_source",
-     lambda b, d: b.blocks.generate_blocks_from_source(d, "g.scl", SOURCE, version="V19", overwrite=False)),
+     lambda b, d: b.blocks.generate_blocks_from_source(d, "g.scl", SOURCE, version=played(b).version, overwrite=False)),
 ]
 
 
@@ -111,7 +112,7 @@ def test_block_folders(plc):
         plc.blocks.create_block_folder("PLC_1", "A/B")
     with pytest.raises(e.ValidationError):
         plc.blocks.create_block_folder("PLC_1", "A/../x")
-    data = generate_xml({**FC, "name": "FC_In", "number": 9})
+    data = generate_xml({**FC, "name": "FC_In", "number": 9}, played(plc).version)
     plc.program.import_program_documents("PLC_1", [ProgramDocument(source="x", data=data, folder="A/B")], overwrite=False)
     removal = plc.blocks.delete_block_folder("PLC_1", "A")
     assert removal.folder == "A" and removal.removed == ["FC_In"]
@@ -167,7 +168,7 @@ def test_external_sources_survive_save_and_reopen(plc: EngineeringBackend) -> No
 def test_an_import_brings_its_folders(plc: EngineeringBackend) -> None:
     """A document's folder that does not exist yet is created with the import (a bulk import of an exported
     tree); a batch that fails creates none."""
-    data = generate_xml({**FC, "name": "FC_Deep", "number": 21})
+    data = generate_xml({**FC, "name": "FC_Deep", "number": 21}, played(plc).version)
     broken = ProgramDocument(source="broken.xml", data=b"<Document/>", folder="Never")
     with pytest.raises(e.ValidationError):
         plc.program.import_program_documents("PLC_1", [ProgramDocument(source="a.xml", data=data, folder="Never/Here"), broken],
@@ -180,7 +181,7 @@ def test_an_import_brings_its_folders(plc: EngineeringBackend) -> None:
 
 def test_generate_blocks_from_source(plc: EngineeringBackend) -> None:
     progress: list[int] = []
-    done = plc.blocks.generate_blocks_from_source("PLC_1", "g.scl", SOURCE, version="V19", overwrite=False,
+    done = plc.blocks.generate_blocks_from_source("PLC_1", "g.scl", SOURCE, version=played(plc).version, overwrite=False,
                                            progress=lambda percent, _message: progress.append(percent))
     assert done.blocks == ["UDT_G", "FC_G"]
     assert done.order == ["UDT_G", "FC_G"]
@@ -190,7 +191,7 @@ def test_generate_blocks_from_source(plc: EngineeringBackend) -> None:
     assert "UDT_G" in {o.name for o in plc.program.list_program_objects("PLC_1")}
     plc.blocks.create_block_folder("PLC_1", "Gen")
     plc.blocks.generate_blocks_from_source("PLC_1", "k.scl", 'FUNCTION "FC_K" : Void\nBEGIN\n  RETURN;\nEND_FUNCTION\n',
-                                    version="V19", overwrite=False, folder="Gen")
+                                    version=played(plc).version, overwrite=False, folder="Gen")
     assert {b.name: b.folder for b in plc.blocks.list_blocks("PLC_1")}["FC_K"] == "Gen"
 
 
@@ -203,7 +204,7 @@ def test_generate_blocks_from_source_writes_user_and_system_constants_as_constan
     plc.tag_constants.create_constant("PLC_1", table, ConstantSpec(name="MAX_SPEED", data_type="Int", value="10"))
     text = ('FUNCTION "FC_Const" : Void\nVAR_TEMP\n  s : Int;\n  r : Int;\nEND_VAR\nBEGIN\n'
             '  #s := "MAX_SPEED";\n  #r := LED(LADDR := "Local~Common", LED := 1);\nEND_FUNCTION\n')
-    plc.blocks.generate_blocks_from_source("PLC_1", "c.scl", text, version="V19", overwrite=False)
+    plc.blocks.generate_blocks_from_source("PLC_1", "c.scl", text, version=played(plc).version, overwrite=False)
     xml = plc.program.export_program_object("PLC_1", "FC_Const")
     assert b'<Access Scope="GlobalConstant"' in xml
     assert b'<Constant Name="MAX_SPEED"' in xml and b'<Constant Name="Local~Common"' in xml
@@ -211,23 +212,23 @@ def test_generate_blocks_from_source_writes_user_and_system_constants_as_constan
 
 
 def test_generate_blocks_from_source_refuses_and_changes_nothing(plc: EngineeringBackend) -> None:
-    plc.blocks.generate_blocks_from_source("PLC_1", "g.scl", SOURCE, version="V19", overwrite=False)
+    plc.blocks.generate_blocks_from_source("PLC_1", "g.scl", SOURCE, version=played(plc).version, overwrite=False)
     before = sorted(o.name for o in plc.program.list_program_objects("PLC_1"))
     exists = raises_code(e.AlreadyExistsError, "OBJECT_EXISTS", plc.blocks.generate_blocks_from_source, "PLC_1",
-                         "g.scl", SOURCE, version="V19", overwrite=False)
+                         "g.scl", SOURCE, version=played(plc).version, overwrite=False)
     assert exists.details["names"] == ["UDT_G", "FC_G"]
     broken = 'FUNCTION "FC_H" : Void\nBEGIN\n  #x := ;\nEND_FUNCTION\n'
     with pytest.raises(e.ValidationError) as invalid:
-        plc.blocks.generate_blocks_from_source("PLC_1", "h.scl", broken, version="V19", overwrite=False)
+        plc.blocks.generate_blocks_from_source("PLC_1", "h.scl", broken, version=played(plc).version, overwrite=False)
     assert invalid.value.details["diagnostics"][0]["file"] == "h.scl"
     assert invalid.value.details["diagnostics"][0]["line"] == 3
     assert sorted(o.name for o in plc.program.list_program_objects("PLC_1")) == before
-    replaced = plc.blocks.generate_blocks_from_source("PLC_1", "g.scl", SOURCE, version="V19", overwrite=True)
+    replaced = plc.blocks.generate_blocks_from_source("PLC_1", "g.scl", SOURCE, version=played(plc).version, overwrite=True)
     assert replaced.blocks == ["UDT_G", "FC_G"]
 
 
 def test_generate_blocks_from_source_reports_what_the_plc_lacks(plc: EngineeringBackend) -> None:
     source = 'FUNCTION "FC_M" : Void\nVAR_INPUT\n  u : "UDT_MISSING";\nEND_VAR\nBEGIN\n  RETURN;\nEND_FUNCTION\n'
-    done = plc.blocks.generate_blocks_from_source("PLC_1", "m.scl", source, version="V19", overwrite=False)
+    done = plc.blocks.generate_blocks_from_source("PLC_1", "m.scl", source, version=played(plc).version, overwrite=False)
     assert done.blocks == ["FC_M"]
     assert [(d["code"], d["block"], d["file"]) for d in done.diagnostics] == [("MISSING_TYPE", "FC_M", "m.scl")]

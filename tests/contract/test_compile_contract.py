@@ -15,6 +15,7 @@ from engineering_api.backend import models as m
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml.generate import generate_xml
 from tests.contract.conftest import HMI, open_plc_project
+from tests.contract.played import played
 from tests.conftest import raises_code
 
 _NO_COMPILER = "needs a compiler verdict: the Openness stand-in does not compile (results are scripted in tests/bridge)"
@@ -52,12 +53,13 @@ OB = {"blockType": "OB", "name": "Main", "number": 1, "language": "SCL",
                     "calls": {"DB_Motor": {"blockType": "FB", "block": "FB_Motor"}}}]}
 
 
-def _doc(spec: dict[str, Any]) -> m.ProgramDocument:
-    return m.ProgramDocument(source=f"{spec['name']}.xml", data=generate_xml(spec, "V19"))
+def _doc(spec: dict[str, Any], version: str) -> m.ProgramDocument:
+    return m.ProgramDocument(source=f"{spec['name']}.xml", data=generate_xml(spec, version))
 
 
 def _import(backend: EngineeringBackend, *specs: dict[str, Any], overwrite: bool = False) -> None:
-    backend.program.import_program_documents("PLC_1", [_doc(s) for s in specs], overwrite=overwrite)
+    version = played(backend).version
+    backend.program.import_program_documents("PLC_1", [_doc(s, version) for s in specs], overwrite=overwrite)
 
 
 def _program(backend: EngineeringBackend) -> None:

@@ -20,6 +20,7 @@ from engineering_api.backend.port import EngineeringBackend
 from simatic_xml.generate import generate_xml
 from tests.conftest import raises_code
 from tests.contract.conftest import open_plc_project
+from tests.contract.played import played
 
 BRIDGE_PENDING: dict[str, str] = {}
 """Every test runs on the bridge too."""
@@ -43,7 +44,7 @@ CREATE: list[tuple[str, Callable[[EngineeringBackend, str], Any]]] = [
 ]
 TARGET: list[tuple[str, Callable[[EngineeringBackend, str], Any]]] = [
     ("import_program_documents", lambda b, p: b.program.import_program_documents(
-        "PLC_1", [ProgramDocument(source="FC_A.xml", data=generate_xml(FC), folder=p)], overwrite=False)),
+        "PLC_1", [ProgramDocument(source="FC_A.xml", data=generate_xml(FC, played(b).version), folder=p)], overwrite=False)),
     ("add_external_source", lambda b, p: b.blocks.add_external_source("PLC_1", "a.scl", "x", folder=p, overwrite=False)),
     ("create_tag_table", lambda b, p: b.tags.create_tag_table("PLC_1", "T", p)),
     ("create_watch_force_table", lambda b, p: b.watch_tables.create_watch_force_table("PLC_1", WATCH_TABLE, "W", folder=p)),
@@ -63,7 +64,8 @@ def test_a_folder_name_is_taken_whatever_its_case(plc: EngineeringBackend, metho
 def test_an_import_into_a_folder_of_another_case_lands_in_that_folder(plc: EngineeringBackend) -> None:
     plc.blocks.create_block_folder("PLC_1", "Drives")
     plc.program.import_program_documents(
-        "PLC_1", [ProgramDocument(source="FC_A.xml", data=generate_xml(FC), folder="drives/Pumps")], overwrite=False)
+        "PLC_1", [ProgramDocument(source="FC_A.xml", data=generate_xml(FC, played(plc).version), folder="drives/Pumps")],
+        overwrite=False)
     assert plc.blocks.block_folders("PLC_1") == ["Drives", "Drives/Pumps"]
     assert [(b.name, b.folder) for b in plc.blocks.list_blocks("PLC_1")] == [("FC_A", "Drives/Pumps")]
 

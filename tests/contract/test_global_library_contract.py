@@ -16,6 +16,7 @@ from engineering_api.backend import errors as e
 from engineering_api.backend.port import EngineeringBackend
 from tests.conftest import raises_code
 from tests.contract.conftest import CPU, open_plc_project
+from tests.contract.played import Played
 from tests.contract.test_library_contract import FB, OB, UDT, _import
 
 _NO_TYPES = ("the test makes its types with create_library_type, which Openness does not offer before V21 (501 "
@@ -32,10 +33,10 @@ def plc(backend: EngineeringBackend, root: Path) -> str:
     return name
 
 
-def test_lifecycle(backend: EngineeringBackend, plc: str, root: Path) -> None:
+def test_lifecycle(backend: EngineeringBackend, plc: str, root: Path, tia: Played) -> None:
     assert backend.global_library.list_global_libraries() == []
     made = backend.global_library.create_global_library(root / "libs", "Motors", author="ci", comment="drives")
-    file = root / "libs" / "Motors" / "Motors.al19"
+    file = root / "libs" / "Motors" / f"Motors{tia.library}"
     assert (made.name, made.is_open, made.read_only, Path(made.path)) == ("Motors", True, False, file)
     assert file.is_file()
     with pytest.raises(e.AlreadyExistsError):
@@ -49,7 +50,8 @@ def test_lifecycle(backend: EngineeringBackend, plc: str, root: Path) -> None:
     raises_code(e.ConflictError, "UNSAVED_CHANGES", backend.global_library.close_global_library, "Motors",
                 discard_changes=False)
     assert backend.global_library.save_global_library("Motors").has_unsaved_changes is False
-    archive = backend.global_library.archive_global_library("Motors", root / "out" / "Motors.zal19", save_first=False)
+    archive = backend.global_library.archive_global_library("Motors", root / "out" / f"Motors{tia.library_archive}",
+                                                           save_first=False)
     written = Path(archive.archive_path)  # TIA's archive format is its own; the fake writes a zip (API tests)
     assert written.is_file() and written.stat().st_size == archive.size_bytes > 0
     raises_code(e.ValidationError, "ARCHIVE_EXTENSION", backend.global_library.archive_global_library, "Motors",
@@ -69,14 +71,15 @@ def test_lifecycle(backend: EngineeringBackend, plc: str, root: Path) -> None:
     assert [c.name for c in pasted.created] == ["FB_Motor"]
     backend.global_library.close_global_library("Motors", discard_changes=False)
     with pytest.raises(e.NotFoundError):
-        backend.global_library.open_global_library(root / "libs" / "Nope" / "Nope.al19", read_only=True)
+        backend.global_library.open_global_library(root / "libs" / "Nope" / f"Nope{tia.library}", read_only=True)
 
 
-def test_discarding_changes_on_close(backend: EngineeringBackend, plc: str, root: Path) -> None:
+def test_discarding_changes_on_close(backend: EngineeringBackend, plc: str, root: Path, tia: Played) -> None:
     backend.global_library.create_global_library(root / "libs", "Valves", author="", comment="")
     backend.library.create_master_copy_folder("Kit", library="Valves")
     backend.global_library.close_global_library("Valves", discard_changes=True)
-    reopened = backend.global_library.open_global_library(root / "libs" / "Valves" / "Valves.al19", read_only=False)
+    reopened = backend.global_library.open_global_library(root / "libs" / "Valves" / f"Valves{tia.library}",
+                                                          read_only=False)
     assert reopened.read_only is False
     assert backend.library.library_info(library="Valves").master_copy_folders == []
 
@@ -101,9 +104,10 @@ def test_types_between_project_and_global_library(backend: EngineeringBackend, p
     assert backend.library_types.list_library_types(library="Motors")[0].instances == []
 
 
-def test_a_read_write_library_is_exclusive_to_its_portal(backend: EngineeringBackend, plc: str, root: Path) -> None:
+def test_a_read_write_library_is_exclusive_to_its_portal(backend: EngineeringBackend, plc: str, root: Path,
+                                                         tia: Played) -> None:
     backend.global_library.create_global_library(root / "libs", "Motors", author="", comment="")
-    file = root / "libs" / "Motors" / "Motors.al19"
+    file = root / "libs" / "Motors" / f"Motors{tia.library}"
     backend.detach_portal()
     backend.launch_portal(with_ui=False, version=None)
     then = {True: "close it there first.",
@@ -124,16 +128,16 @@ def test_a_read_write_library_is_exclusive_to_its_portal(backend: EngineeringBac
     assert backend.global_library.open_global_library(file, read_only=True).read_only is True  # read-only opens share it
 
 
-def test_another_versions_library_is_refused(backend: EngineeringBackend, plc: str, root: Path) -> None:
+def test_another_versions_library_is_refused(backend: EngineeringBackend, plc: str, root: Path, tia: Played) -> None:
     backend.global_library.create_global_library(root / "libs", "Motors", author="", comment="")
     backend.global_library.close_global_library("Motors", discard_changes=False)
-    older = root / "libs" / "Motors" / "Motors.al18"
-    older.write_bytes((root / "libs" / "Motors" / "Motors.al19").read_bytes())
+    older = root / "libs" / "Motors" / f"Motors.al{tia.number - 1}"
+    older.write_bytes((root / "libs" / "Motors" / f"Motors{tia.library}").read_bytes())
     raises_code(e.ValidationError, "LIBRARY_VERSION_MISMATCH", backend.global_library.open_global_library, older,
                 read_only=True)
 
 
-def test_opening_refusals_read_alike(backend: EngineeringBackend, plc: str, root: Path) -> None:
+def test_opening_refusals_read_alike(backend: EngineeringBackend, plc: str, root: Path, tia: Played) -> None:
     """The same mistake gets the same code, message and details on every adapter."""
     backend.global_library.create_global_library(root / "libs", "Motors", author="", comment="")
     with pytest.raises(e.AlreadyExistsError) as named:
@@ -142,7 +146,7 @@ def test_opening_refusals_read_alike(backend: EngineeringBackend, plc: str, root
         "LIBRARY_ALREADY_OPEN", "A global library named 'Motors' is already open; close it first.",
         {"libraryName": "Motors"})
     with pytest.raises(e.AlreadyExistsError) as other_mode:
-        backend.global_library.open_global_library(root / "libs" / "Motors" / "Motors.al19", read_only=True)
+        backend.global_library.open_global_library(root / "libs" / "Motors" / f"Motors{tia.library}", read_only=True)
     assert (other_mode.value.code, str(other_mode.value)) == (
         "LIBRARY_ALREADY_OPEN", "A global library named 'Motors' is already open read-write; close it first.")
     with pytest.raises(e.ValidationError) as dotted:
@@ -152,12 +156,13 @@ def test_opening_refusals_read_alike(backend: EngineeringBackend, plc: str, root
         backend.global_library.create_global_library(root, "libs", author="", comment="")
     assert (there.value.code, str(there.value)) == ("LIBRARY_EXISTS", f"The library folder '{root / 'libs'}' already exists.")
     backend.global_library.close_global_library("Motors", discard_changes=False)
-    for version, hint in (("V18", "Openness upgrades it with GlobalLibraries.OpenWithUpgrade; open a copy of it that "
-                                  "way in TIA Portal."), ("V20", "Open it with TIA Portal V20.")):
+    for version, hint in ((f"V{tia.number - 1}", "Openness upgrades it with GlobalLibraries.OpenWithUpgrade; open a "
+                                                  "copy of it that way in TIA Portal."),
+                          (tia.newer, f"Open it with TIA Portal {tia.newer}.")):
         other = root / "libs" / "Motors" / f"Motors.al{version[1:]}"
-        other.write_bytes((root / "libs" / "Motors" / "Motors.al19").read_bytes())
+        other.write_bytes((root / "libs" / "Motors" / f"Motors{tia.library}").read_bytes())
         with pytest.raises(e.ValidationError) as refused:
             backend.global_library.open_global_library(other, read_only=True)
         assert (refused.value.code, str(refused.value), refused.value.details) == (
             "LIBRARY_VERSION_MISMATCH", f"The library '{other.name}' is a TIA Portal {version} library; this portal is "
-            f"V19. {hint}", {"libraryVersion": version, "portalVersion": "V19"})
+            f"{tia.version}. {hint}", {"libraryVersion": version, "portalVersion": tia.version})

@@ -18,6 +18,7 @@ from simatic_xml import hmi as sx
 from tests.contract.test_hmi_contract import connection
 from tests.contract.test_hmi_resources_contract import panel  # noqa: F401 - HMI_1 beside PLC_1
 from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
+from tests.contract.played import Played
 
 if TYPE_CHECKING:
     from engineering_api.jobs.operations import OperationContext
@@ -26,13 +27,13 @@ BRIDGE_PENDING: dict[str, str] = {}
 
 
 def test_an_exported_screen_is_drawn_and_values_say_why_they_are_missing(backend: EngineeringBackend,
-                                                                          panel: str) -> None:  # noqa: F811
-    backend.hmi.import_hmi_connection(panel, connection())
-    backend.hmi.import_hmi_tag_table(panel, sx.to_bytes(sx.new_tag_table("Motor", "V19", [
+                                                                          panel: str, tia: Played) -> None:  # noqa: F811
+    backend.hmi.import_hmi_connection(panel, connection(tia))
+    backend.hmi.import_hmi_tag_table(panel, sx.to_bytes(sx.new_tag_table("Motor", tia.version, [
         sx.new_tag("Speed", "Int", connection="HMI_Connection_1", plc_tag="Motor_DB.Speed"), sx.new_tag("Page", "Int")])))
     box = sx.new_item("Rectangle", "Box", 100, 100, 50, 50)
     box.set_attr("BackColor", "0, 0, 255")
-    backend.hmi.import_hmi_screen(panel, sx.to_bytes(sx.new_screen("Main", 2, 800, 480, "V19", [
+    backend.hmi.import_hmi_screen(panel, sx.to_bytes(sx.new_screen("Main", 2, 800, 480, tia.version, [
         box, sx.new_item("IOField", "Speed_IO", 10, 10, 100, 30, tag="Speed")])))
     ctx = cast("OperationContext", SimpleNamespace(backend=backend))  # the handlers use only the port
 

@@ -17,6 +17,7 @@ from simatic_xml import hmi_lists as hl
 from tests.conftest import raises_code
 from tests.contract.test_hmi_contract import panel  # noqa: F401 - a TP700 ``HMI_1`` beside PLC_1
 from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
+from tests.contract.played import Played
 
 BRIDGE_PENDING: dict[str, str] = {}
 """Tests that do not run on the Openness bridge yet, with the reason (none: the stand-in's ProjectLibrary has an
@@ -25,8 +26,8 @@ empty type folder, so the library-type test runs on both adapters)."""
 CODE = "Sub Reset()\r\n  SmartTags(\"Counter\") = 0\r\nEnd Sub"
 
 
-def states(name: str = "States") -> bytes:
-    return sx.to_bytes(hl.new_text_list(name, "V19", [((0, 0), "Stopped"), ((1, 1), "Running"), (None, "?")]))
+def states(tia: Played, name: str = "States") -> bytes:
+    return sx.to_bytes(hl.new_text_list(name, tia.version, [((0, 0), "Stopped"), ((1, 1), "Running"), (None, "?")]))
 
 
 def test_a_new_panel_has_none(backend: EngineeringBackend, panel: str) -> None:
@@ -35,26 +36,26 @@ def test_a_new_panel_has_none(backend: EngineeringBackend, panel: str) -> None:
     assert backend.hmi_resources.list_hmi_graphic_lists(panel) == []
 
 
-def test_text_lists_round_trip(backend: EngineeringBackend, panel: str) -> None:
-    made = backend.hmi_resources.import_hmi_text_list(panel, states())
+def test_text_lists_round_trip(backend: EngineeringBackend, panel: str, tia: Played) -> None:
+    made = backend.hmi_resources.import_hmi_text_list(panel, states(tia))
     assert (made.name, made.list_range, [x.text for x in made.entries]) == ("States", "Decimal",
                                                                             ["Stopped", "Running", "?"])
     assert [t.name for t in backend.hmi_resources.list_hmi_text_lists(panel)] == ["States"]
     exported = backend.hmi_resources.export_hmi_text_list(panel, "states")
-    assert exported.name == "States" and sx.canonical(exported.data) == sx.canonical(states())
-    raises_code(e.AlreadyExistsError, "TEXT_LIST_EXISTS", backend.hmi_resources.import_hmi_text_list, panel, states())
+    assert exported.name == "States" and sx.canonical(exported.data) == sx.canonical(states(tia))
+    raises_code(e.AlreadyExistsError, "TEXT_LIST_EXISTS", backend.hmi_resources.import_hmi_text_list, panel, states(tia))
     backend.hmi_resources.import_hmi_text_list(panel, exported.data, overwrite=True)
     assert [t.name for t in backend.hmi_resources.list_hmi_text_lists(panel)] == ["States"]
     raises_code(e.NotFoundError, "TEXT_LIST_NOT_FOUND", backend.hmi_resources.export_hmi_text_list, panel, "Nope")
 
 
-def test_scripts_and_graphic_lists(backend: EngineeringBackend, panel: str) -> None:
-    script = sx.to_bytes(hl.new_vb_script("Reset", "V19", CODE))
+def test_scripts_and_graphic_lists(backend: EngineeringBackend, panel: str, tia: Played) -> None:
+    script = sx.to_bytes(hl.new_vb_script("Reset", tia.version, CODE))
     assert backend.hmi_resources.import_hmi_script(panel, script).line_count == 3
     assert [(s.name, s.type, s.folder) for s in backend.hmi_resources.list_hmi_scripts(panel)] == [("Reset", "Sub", "")]
     assert hl.script_code(sx.read_hmi(backend.hmi_resources.export_hmi_script(panel, "reset").data).root) == CODE
     raises_code(e.NotFoundError, "SCRIPT_NOT_FOUND", backend.hmi_resources.export_hmi_script, panel, "Nope")
-    graphics = sx.to_bytes(hl.new_graphic_list("Lamp", "V19", [((0, 0), "Lamp_off"), ((1, 1), "Lamp_on")]))
+    graphics = sx.to_bytes(hl.new_graphic_list("Lamp", tia.version, [((0, 0), "Lamp_off"), ((1, 1), "Lamp_on")]))
     made = backend.hmi_resources.import_hmi_graphic_list(panel, graphics)
     assert [x.graphic for x in made.entries] == ["Lamp_off", "Lamp_on"]
     assert [g.name for g in backend.hmi_resources.list_hmi_graphic_lists(panel)] == ["Lamp"]
@@ -62,11 +63,11 @@ def test_scripts_and_graphic_lists(backend: EngineeringBackend, panel: str) -> N
                 graphics)
 
 
-def test_bad_documents_change_nothing(backend: EngineeringBackend, panel: str) -> None:
+def test_bad_documents_change_nothing(backend: EngineeringBackend, panel: str, tia: Played) -> None:
     for method in (backend.hmi_resources.import_hmi_script, backend.hmi_resources.import_hmi_text_list, backend.hmi_resources.import_hmi_graphic_list):
         raises_code(e.ValidationError, "INVALID_SIMATICML", method, panel, b"<Document><Engineering version='V19'/>")
     with pytest.raises(e.ValidationError):
-        backend.hmi_resources.import_hmi_script(panel, states())
+        backend.hmi_resources.import_hmi_script(panel, states(tia))
     assert backend.hmi_resources.list_hmi_scripts(panel) == [] and backend.hmi_resources.list_hmi_text_lists(panel) == []
 
 
@@ -84,9 +85,9 @@ def test_no_hmi_library_types_in_a_new_project(backend: EngineeringBackend, pane
     assert backend.hmi_resources.list_hmi_library_types() == []
 
 
-def test_saved_and_reopened(backend: EngineeringBackend, panel: str) -> None:
-    backend.hmi_resources.import_hmi_text_list(panel, states())
-    backend.hmi_resources.import_hmi_script(panel, sx.to_bytes(hl.new_vb_script("Reset", "V19", CODE)))
+def test_saved_and_reopened(backend: EngineeringBackend, panel: str, tia: Played) -> None:
+    backend.hmi_resources.import_hmi_text_list(panel, states(tia))
+    backend.hmi_resources.import_hmi_script(panel, sx.to_bytes(hl.new_vb_script("Reset", tia.version, CODE)))
     project = backend.save_project()
     backend.close_project()
     backend.open_project(Path(project.path))

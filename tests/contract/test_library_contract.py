@@ -16,6 +16,7 @@ from engineering_api.backend import models as m
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml.generate import generate_xml
 from tests.contract.conftest import CPU, open_plc_project
+from tests.contract.played import Played, played
 from tests.conftest import raises_code
 
 UDT: dict[str, Any] = {"blockType": "UDT", "name": "UDT_Motor",
@@ -36,8 +37,10 @@ OB = {"blockType": "OB", "name": "Main", "number": 1, "language": "SCL", "networ
 
 
 def _import(backend: EngineeringBackend, *specs: dict[str, Any], device: str = "PLC_1") -> None:
-    backend.program.import_program_documents(device, [m.ProgramDocument(source=f"{s['name']}.xml", data=generate_xml(s, "V19"))
-                                              for s in specs], overwrite=True)
+    version = played(backend).version
+    backend.program.import_program_documents(
+        device, [m.ProgramDocument(source=f"{s['name']}.xml", data=generate_xml(s, version)) for s in specs],
+        overwrite=True)
 
 
 @pytest.fixture
@@ -109,9 +112,15 @@ def test_master_copy_refusals_read_alike(backend: EngineeringBackend, plc: str) 
         "OBJECT_EXISTS", f"'{plc}' already has an object named 'UDT_Motor'; rename or delete it first.", {})
 
 
-def test_editing_a_type_in_work_is_refused_alike(backend: EngineeringBackend, plc: str) -> None:
+def test_editing_a_type_in_work_is_refused_alike(backend: EngineeringBackend, plc: str, tia: Played) -> None:
     """``FB_Motor`` with 0.0.2 in work (made by the fake, seeded into the stand-in): a second edit is refused with
-    the same code, message and details on every adapter."""
+    the same code, message and details on every adapter (by the version, where its Openness cannot edit a type)."""
+    if tia.lacks("LibraryTypeVersion", "Edit"):
+        from StandIn.Control import LibraryTypes
+
+        LibraryTypes.Add("LibraryType", "FB_Motor", "0.0.1,0.0.2*")
+        tia.refuses(backend.library_types.edit_library_type, "FB_Motor", "PLC_2")
+        return
     if backend.name == "fake":
         backend.library_types.create_library_type(plc, "FB_Motor", folder="", comment="")
         backend.library_types.edit_library_type("FB_Motor", plc)
@@ -136,7 +145,7 @@ def test_type_versions_and_rules(backend: EngineeringBackend, plc: str) -> None:
     # the UDT became a type along with the FB: the UDT area's import and update are guarded too, and change nothing
     before = backend.types.export_type(plc, "UDT_Motor")
     udt_v2 = generate_xml({**UDT, "interface": {"None": [*UDT["interface"]["None"], {"name": "Load", "dataType": "Int"}]}},
-                          "V19")
+                          played(backend).version)
     for change in (lambda: backend.types.update_type(plc, "UDT_Motor", udt_v2),
                    lambda: backend.types.import_type(plc, udt_v2, folder="", overwrite=True, source="u.xml")):
         raises_code(e.ConflictError, "INSTANCE_WRITE_PROTECTED", change)

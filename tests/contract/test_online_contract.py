@@ -26,6 +26,7 @@ from fakes import online_ops
 from fakes.runtime.cpu import IpSuite, OperatingMode
 from tests.conftest import raises_code
 from tests.contract.conftest import CPU, HMI
+from tests.contract.played import played
 from tests.runtime.helpers import software_from_scl
 
 if TYPE_CHECKING:
@@ -120,8 +121,9 @@ def make_instance(simulation: SimulationRuntime, name: str, ip: str | None = Non
 
 
 def load_scl(backend: Any, text: str, device: str = "PLC_1") -> None:
-    """Import the blocks of an SCL source into a PLC, as "generate blocks from source" does."""
-    software = software_from_scl(text)
+    """Import the blocks of an SCL source into a PLC, as "generate blocks from source" does, as documents of the
+    TIA version the adapter plays."""
+    software = software_from_scl(text, version=played(backend).version)
     documents = [ProgramDocument(source=obj.name, data=obj.xml) for obj in software.all()]
     backend.program.import_program_documents(device, documents, overwrite=True)
 

@@ -18,6 +18,7 @@ from engineering_api.backend.port import EngineeringBackend
 from simatic_xml.generate import generate_xml
 from tests.conftest import raises_code
 from tests.contract.conftest import IM, open_plc_project
+from tests.contract.played import Played
 
 BRIDGE_PENDING: dict[str, str] = {
     "test_a_successful_compile_makes_users_consistent_again": (
@@ -31,24 +32,25 @@ def plc(backend: EngineeringBackend, root: Path) -> str:
     return open_plc_project(backend, root, "Line1")
 
 
-def udt(name: str, *members: tuple[str, str], version: str = "V19") -> bytes:
+def udt(tia: Played, name: str, *members: tuple[str, str], version: str | None = None) -> bytes:
+    """A UDT's SimaticML as the played TIA version (or ``version``) exports it."""
     spec = {"blockType": "UDT", "name": name,
             "interface": {"None": [{"name": n, "dataType": t, "comment": f"{n} comment"} for n, t in members]}}
-    return generate_xml(spec, version)
+    return generate_xml(spec, version or tia.version)
 
 
-def block(name: str, *members: tuple[str, str], number: int = 1) -> bytes:
+def block(tia: Played, name: str, *members: tuple[str, str], number: int = 1) -> bytes:
     spec = {"blockType": "GlobalDB", "name": name, "number": number,
             "interface": {"Static": [{"name": n, "dataType": t} for n, t in members]}}
-    return generate_xml(spec, "V19")
+    return generate_xml(spec, tia.version)
 
 
 def doc(name: str, data: bytes) -> m.ProgramDocument:
     return m.ProgramDocument(source=f"{name}.xml", data=data)
 
 
-def test_import_list_get(backend: EngineeringBackend, plc: str) -> None:
-    details = backend.types.import_type(plc, udt("UDT_A", ("Speed", "Real"), ("On", "Bool")), folder="Motors",
+def test_import_list_get(backend: EngineeringBackend, plc: str, tia: Played) -> None:
+    details = backend.types.import_type(plc, udt(tia, "UDT_A", ("Speed", "Real"), ("On", "Bool")), folder="Motors",
                                   overwrite=False, source="a.xml")
     assert details.name == "UDT_A" and details.folder == "Motors" and details.is_consistent
     assert [(x.name, x.data_type, x.comment) for x in details.members] == [
@@ -59,37 +61,37 @@ def test_import_list_get(backend: EngineeringBackend, plc: str) -> None:
     assert tree.is_folder and tree.children[0].name == "Motors" and tree.children[0].children[0].name == "UDT_A"
 
 
-def test_import_refuses_existing_unless_overwrite(backend: EngineeringBackend, plc: str) -> None:
-    backend.types.import_type(plc, udt("UDT_A", ("A", "Int")), folder="", overwrite=False, source="a")
+def test_import_refuses_existing_unless_overwrite(backend: EngineeringBackend, plc: str, tia: Played) -> None:
+    backend.types.import_type(plc, udt(tia, "UDT_A", ("A", "Int")), folder="", overwrite=False, source="a")
     with pytest.raises(e.AlreadyExistsError):
-        backend.types.import_type(plc, udt("UDT_A", ("B", "Int")), folder="", overwrite=False, source="a")
+        backend.types.import_type(plc, udt(tia, "UDT_A", ("B", "Int")), folder="", overwrite=False, source="a")
     assert backend.types.get_type(plc, "UDT_A").members[0].name == "A"
-    backend.types.import_type(plc, udt("UDT_A", ("B", "Int")), folder="", overwrite=True, source="a")
+    backend.types.import_type(plc, udt(tia, "UDT_A", ("B", "Int")), folder="", overwrite=True, source="a")
     assert backend.types.get_type(plc, "UDT_A").members[0].name == "B"
 
 
-def test_import_refuses_non_udt_documents(backend: EngineeringBackend, plc: str) -> None:
-    raises_code(e.ValidationError, "NOT_A_UDT", backend.types.import_type, plc, block("DB_A", ("A", "Int")), folder="",
+def test_import_refuses_non_udt_documents(backend: EngineeringBackend, plc: str, tia: Played) -> None:
+    raises_code(e.ValidationError, "NOT_A_UDT", backend.types.import_type, plc, block(tia, "DB_A", ("A", "Int")), folder="",
                 overwrite=False, source="db")
     with pytest.raises(e.ValidationError):
         backend.types.import_type(plc, b"<not xml", folder="", overwrite=False, source="x")
 
 
-def test_recursion_is_refused_directly_and_through_other_udts(backend: EngineeringBackend, plc: str) -> None:
-    backend.types.import_type(plc, udt("UDT_B", ("A", "Int")), folder="", overwrite=False, source="b")
-    backend.types.import_type(plc, udt("UDT_A", ("B", '"UDT_B"')), folder="", overwrite=False, source="a")
+def test_recursion_is_refused_directly_and_through_other_udts(backend: EngineeringBackend, plc: str, tia: Played) -> None:
+    backend.types.import_type(plc, udt(tia, "UDT_B", ("A", "Int")), folder="", overwrite=False, source="b")
+    backend.types.import_type(plc, udt(tia, "UDT_A", ("B", '"UDT_B"')), folder="", overwrite=False, source="a")
     raises_code(e.ValidationError, "RECURSIVE_TYPE", backend.types.update_type, plc, "UDT_B",
-                udt("UDT_B", ("Back", '"UDT_A"')))
+                udt(tia, "UDT_B", ("Back", '"UDT_A"')))
     assert backend.types.get_type(plc, "UDT_B").members[0].name == "A"  # unchanged
 
 
-def test_update_marks_users_inconsistent(backend: EngineeringBackend, plc: str) -> None:
-    backend.types.import_type(plc, udt("UDT_In", ("A", "Int")), folder="", overwrite=False, source="i")
-    backend.types.import_type(plc, udt("UDT_Out", ("In", '"UDT_In"')), folder="", overwrite=False, source="o")
-    backend.program.import_program_documents(plc, [doc("DB_Out", block("DB_Out", ("X", '"UDT_Out"')))], overwrite=False)
-    backend.program.import_program_documents(plc, [doc("DB_In", block("DB_In", ("X", '"UDT_In"'), number=2))], overwrite=False)
+def test_update_marks_users_inconsistent(backend: EngineeringBackend, plc: str, tia: Played) -> None:
+    backend.types.import_type(plc, udt(tia, "UDT_In", ("A", "Int")), folder="", overwrite=False, source="i")
+    backend.types.import_type(plc, udt(tia, "UDT_Out", ("In", '"UDT_In"')), folder="", overwrite=False, source="o")
+    backend.program.import_program_documents(plc, [doc("DB_Out", block(tia, "DB_Out", ("X", '"UDT_Out"')))], overwrite=False)
+    backend.program.import_program_documents(plc, [doc("DB_In", block(tia, "DB_In", ("X", '"UDT_In"'), number=2))], overwrite=False)
     assert backend.types.get_type(plc, "UDT_Out").is_consistent
-    result = backend.types.update_type(plc, "UDT_In", udt("UDT_In", ("A", "Int"), ("B", "Real")))
+    result = backend.types.update_type(plc, "UDT_In", udt(tia, "UDT_In", ("A", "Int"), ("B", "Real")))
     assert result.interface_changed
     affected = {u.name: u.is_consistent for u in result.affected_users}
     assert affected == {"UDT_Out": False, "DB_In": False, "DB_Out": False}
@@ -97,25 +99,25 @@ def test_update_marks_users_inconsistent(backend: EngineeringBackend, plc: str) 
     assert backend.types.get_type(plc, "UDT_In").is_consistent
 
 
-def test_update_without_interface_change_affects_nobody(backend: EngineeringBackend, plc: str) -> None:
-    backend.types.import_type(plc, udt("UDT_In", ("A", "Int")), folder="", overwrite=False, source="i")
-    backend.types.import_type(plc, udt("UDT_Out", ("In", '"UDT_In"')), folder="", overwrite=False, source="o")
-    result = backend.types.update_type(plc, "UDT_In", udt("UDT_In", ("A", "Int")))
+def test_update_without_interface_change_affects_nobody(backend: EngineeringBackend, plc: str, tia: Played) -> None:
+    backend.types.import_type(plc, udt(tia, "UDT_In", ("A", "Int")), folder="", overwrite=False, source="i")
+    backend.types.import_type(plc, udt(tia, "UDT_Out", ("In", '"UDT_In"')), folder="", overwrite=False, source="o")
+    result = backend.types.update_type(plc, "UDT_In", udt(tia, "UDT_In", ("A", "Int")))
     assert not result.interface_changed and result.affected_users == []
     assert backend.types.get_type(plc, "UDT_Out").is_consistent
 
 
-def test_update_errors(backend: EngineeringBackend, plc: str) -> None:
+def test_update_errors(backend: EngineeringBackend, plc: str, tia: Played) -> None:
     with pytest.raises(e.NotFoundError):
-        backend.types.update_type(plc, "UDT_X", udt("UDT_X", ("A", "Int")))
-    backend.types.import_type(plc, udt("UDT_A", ("A", "Int")), folder="", overwrite=False, source="a")
+        backend.types.update_type(plc, "UDT_X", udt(tia, "UDT_X", ("A", "Int")))
+    backend.types.import_type(plc, udt(tia, "UDT_A", ("A", "Int")), folder="", overwrite=False, source="a")
     raises_code(e.ValidationError, "NAME_MISMATCH", backend.types.update_type, plc, "UDT_A",
-                udt("UDT_Other", ("A", "Int")))
+                udt(tia, "UDT_Other", ("A", "Int")))
 
 
-def test_delete_refuses_used_types_unless_forced(backend: EngineeringBackend, plc: str) -> None:
-    backend.types.import_type(plc, udt("UDT_In", ("A", "Int")), folder="", overwrite=False, source="i")
-    backend.types.import_type(plc, udt("UDT_Out", ("In", '"UDT_In"')), folder="", overwrite=False, source="o")
+def test_delete_refuses_used_types_unless_forced(backend: EngineeringBackend, plc: str, tia: Played) -> None:
+    backend.types.import_type(plc, udt(tia, "UDT_In", ("A", "Int")), folder="", overwrite=False, source="i")
+    backend.types.import_type(plc, udt(tia, "UDT_Out", ("In", '"UDT_In"')), folder="", overwrite=False, source="o")
     raises_code(e.ConflictError, "TYPE_IN_USE", backend.types.delete_type, plc, "UDT_In", force=False)
     result = backend.types.delete_type(plc, "UDT_In", force=True)
     assert result.deleted == ["UDT_In"] and [u.name for u in result.orphaned_users] == ["UDT_Out"]
@@ -125,22 +127,22 @@ def test_delete_refuses_used_types_unless_forced(backend: EngineeringBackend, pl
         backend.types.delete_type(plc, "UDT_In", force=False)
 
 
-def test_export_gives_the_document(backend: EngineeringBackend, plc: str) -> None:
-    backend.types.import_type(plc, udt("UDT_A", ("A", "Int")), folder="", overwrite=False, source="a")
+def test_export_gives_the_document(backend: EngineeringBackend, plc: str, tia: Played) -> None:
+    backend.types.import_type(plc, udt(tia, "UDT_A", ("A", "Int")), folder="", overwrite=False, source="a")
     data = backend.types.export_type(plc, "UDT_A")
     assert b"SW.Types.PlcStruct" in data and b"UDT_A" in data
     with pytest.raises(e.NotFoundError):
         backend.types.export_type(plc, "UDT_B")
 
 
-def test_folders(backend: EngineeringBackend, plc: str) -> None:
+def test_folders(backend: EngineeringBackend, plc: str, tia: Played) -> None:
     assert backend.types.add_type_folder(plc, "Motors/Pumps") == "Motors/Pumps"
     with pytest.raises(e.AlreadyExistsError):
         backend.types.add_type_folder(plc, "Motors/Pumps")
     with pytest.raises(e.ValidationError):
         backend.types.add_type_folder(plc, "a//b")
-    backend.types.import_type(plc, udt("UDT_P", ("A", "Int")), folder="Motors/Pumps", overwrite=False, source="p")
-    backend.types.import_type(plc, udt("UDT_User", ("P", '"UDT_P"')), folder="", overwrite=False, source="u")
+    backend.types.import_type(plc, udt(tia, "UDT_P", ("A", "Int")), folder="Motors/Pumps", overwrite=False, source="p")
+    backend.types.import_type(plc, udt(tia, "UDT_User", ("P", '"UDT_P"')), folder="", overwrite=False, source="u")
     with pytest.raises(e.ConflictError):
         backend.types.delete_type_folder(plc, "Motors", force=False)
     result = backend.types.delete_type_folder(plc, "Motors", force=True)
@@ -170,11 +172,11 @@ def test_a_device_without_software_is_refused(backend: EngineeringBackend, plc: 
     raises_code(e.ValidationError, "NOT_A_PLC", call, backend, "IO_1")
 
 
-def test_a_successful_compile_makes_users_consistent_again(backend: EngineeringBackend, plc: str) -> None:
-    backend.types.import_type(plc, udt("UDT_In", ("A", "Int")), folder="", overwrite=False, source="i")
-    backend.types.import_type(plc, udt("UDT_Out", ("In", '"UDT_In"')), folder="", overwrite=False, source="o")
-    backend.program.import_program_documents(plc, [doc("DB_In", block("DB_In", ("X", '"UDT_In"')))], overwrite=False)
-    backend.types.update_type(plc, "UDT_In", udt("UDT_In", ("A", "Int"), ("B", "Real")))
+def test_a_successful_compile_makes_users_consistent_again(backend: EngineeringBackend, plc: str, tia: Played) -> None:
+    backend.types.import_type(plc, udt(tia, "UDT_In", ("A", "Int")), folder="", overwrite=False, source="i")
+    backend.types.import_type(plc, udt(tia, "UDT_Out", ("In", '"UDT_In"')), folder="", overwrite=False, source="o")
+    backend.program.import_program_documents(plc, [doc("DB_In", block(tia, "DB_In", ("X", '"UDT_In"')))], overwrite=False)
+    backend.types.update_type(plc, "UDT_In", udt(tia, "UDT_In", ("A", "Int"), ("B", "Real")))
     assert not backend.types.get_type(plc, "UDT_Out").is_consistent
     result = backend.compile.compile_software(plc)
     assert result.state != "Error"

@@ -20,6 +20,7 @@ from simatic_xml.generate import generate_xml
 from simatic_xml.watchtables import WatchForceTable, table_to_bytes
 from tests.conftest import raises_code
 from tests.contract.conftest import IM
+from tests.contract.played import Played
 from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
 
 BRIDGE_PENDING: dict[str, str] = {}
@@ -27,12 +28,12 @@ BRIDGE_PENDING: dict[str, str] = {}
 
 
 @pytest.fixture
-def program(backend: EngineeringBackend, plc: str) -> str:  # noqa: F811
+def program(backend: EngineeringBackend, plc: str, tia: Played) -> str:  # noqa: F811
     """PLC_1 with a global DB ``Data`` (``Speed`` Int, ``On`` Bool)."""
     spec = {"blockType": "GlobalDB", "name": "Data", "number": 1,
             "interface": {"Static": [{"name": "Speed", "dataType": "Int"}, {"name": "On", "dataType": "Bool"}]}}
-    backend.program.import_program_documents(plc, [m.ProgramDocument(source="d.xml", data=generate_xml(spec, "V19"))],
-                                     overwrite=False)
+    backend.program.import_program_documents(
+        plc, [m.ProgramDocument(source="d.xml", data=generate_xml(spec, tia.version))], overwrite=False)
     return plc
 
 
@@ -121,7 +122,7 @@ def _refused(call: Any) -> tuple[str, str, dict[str, Any]]:
     return refused.value.code, str(refused.value), refused.value.details
 
 
-def test_refusals_read_alike(backend: EngineeringBackend, program: str) -> None:
+def test_refusals_read_alike(backend: EngineeringBackend, program: str, tia: Played) -> None:
     """The same mistake gets the same code, message and details on every adapter."""
     tables = backend.watch_tables
     tables.create_watch_force_table(program, WATCH_TABLE, "W", entries=[EntrySpec(name="%MW2")])
@@ -143,10 +144,10 @@ def test_refusals_read_alike(backend: EngineeringBackend, program: str) -> None:
     xml = tables.export_watch_force_table(program, WATCH_TABLE, "W")
     code, message, _ = _refused(lambda: tables.import_watch_force_table(program, xml[:-20], source="w.xml"))
     assert (code, message.split(":")[0]) == ("INVALID_SIMATICML", "w.xml is not a SimaticML watch or force table")
-    for version in ("V20", "V19 SP1"):
+    for version in (tia.newer, f"{tia.version} SP1"):
         newer = table_to_bytes(WatchForceTable("WatchTable", "N", version=version))
         assert _refused(lambda: tables.import_watch_force_table(program, newer, source="n.xml")) == (
-            "NEWER_VERSION", f"n.xml was exported by TIA Portal {version}; a V19 project cannot import documents of a "
-            "newer version.", {})
+            "NEWER_VERSION", f"n.xml was exported by TIA Portal {version}; a {tia.version} project cannot import "
+            "documents of a newer version.", {})
     older = table_to_bytes(WatchForceTable("WatchTable", "Old", version="V15"))  # an older TIA's table is taken
     assert tables.import_watch_force_table(program, older, source="old.xml").name == "Old"

@@ -1,7 +1,8 @@
 """The package picture of ``docs/architecture.md``, drawn from the code's imports.
 
-``python -m tests.lib.architecture`` rewrites the diagram between the markers of that page (``make docs`` runs it);
-``test_layering.py`` fails when the page and the code differ. Units and layers are those of the layer table
+``python -m tests.lib.architecture`` rewrites the diagram between the markers of that page, and the package table
+of ``docs/layout.md`` (:mod:`tests.lib.layout`); ``make docs`` runs it. ``test_layering.py`` and ``test_layout.py``
+fail when a page and the code differ. Units and layers are those of the layer table
 (:data:`tests.lib.test_layering.ALLOWED`); an arrow is "imports", labelled with the number of importing files.
 """
 
@@ -18,14 +19,16 @@ END = "<!-- end of diagram -->"
 
 # Floors of the picture, top first; a unit missing here is drawn on the floor "other".
 FLOORS = (
-    ("entry points", ("engineering_api.app", "engineering_api.asgi", "engineering_api.cli", "engineering_api.mcp",
-                      "engineering_api.console", "engineering_api.compose", "engineering_api.swagger")),
+    ("entry points", ("engineering_api.app", "engineering_api.asgi", "engineering_api.cli", "engineering_api.db_cli",
+                      "engineering_api.mcp", "engineering_api.console", "engineering_api.compose",
+                      "engineering_api.swagger")),
     ("service layer", ("engineering_api.domain", "engineering_api.runtime", "engineering_api.farm",
                        "engineering_api.history", "engineering_api.push", "engineering_api.jobs",
                        "engineering_api.services", "engineering_api.docs", "engineering_api.ci")),
     ("adapters", ("fakes", "openness_bridge")),
     ("port and rules", ("engineering_api.backend", "engineering_api.rules")),
-    ("plumbing", ("engineering_api.lib", "engineering_api.config", "engineering_api.backend.errors", "engineering_api")),
+    ("plumbing", ("engineering_api.lib", "engineering_api.migrations", "engineering_api.config",
+                  "engineering_api.backend.errors", "engineering_api")),
     ("ground floor", ("simatic_xml",)),
 )
 
@@ -61,17 +64,19 @@ def diagram() -> str:
     return "\n".join(lines) + "\n"
 
 
-def page_with(text: str, picture: str) -> str:
-    """``text`` with the part between the markers replaced by ``picture``."""
-    head, _, rest = text.partition(BEGIN)
-    _, _, tail = rest.partition(END)
-    return f"{head}{BEGIN}\n{picture}{END}{tail}"
+def page_with(text: str, picture: str, *, begin: str = BEGIN, end: str = END) -> str:
+    """``text`` with the part between the markers replaced by ``picture`` (the diagram's markers unless named)."""
+    head, _, rest = text.partition(begin)
+    _, _, tail = rest.partition(end)
+    return f"{head}{begin}\n{picture}{end}{tail}"
 
 
 def main() -> int:
+    from tests.lib import layout  # it draws on this module's floors and markers
+
     PAGE.write_text(page_with(PAGE.read_text(encoding="utf-8"), diagram()), encoding="utf-8")
     print(f"wrote {PAGE.relative_to(ROOT)}")
-    return 0
+    return layout.main()
 
 
 if __name__ == "__main__":

@@ -43,6 +43,7 @@ ALLOWED: dict[str, set[str]] = {
     ERRORS: set(),
     "engineering_api.config": set(),
     "engineering_api.lib": _GROUND | {"engineering_api.config", ERRORS},
+    "engineering_api.migrations": _PLUMBING,
     "engineering_api.docs": {"engineering_api.lib", ERRORS},
     "engineering_api.rules": _GROUND | {"engineering_api.lib", ERRORS, "engineering_api.backend"},
     "engineering_api.backend": _PLUMBING | {"engineering_api.rules"},
@@ -62,6 +63,7 @@ ALLOWED: dict[str, set[str]] = {
     "engineering_api.app": ABOVE_THE_PORT,
     "engineering_api.asgi": ABOVE_THE_PORT,
     "engineering_api.cli": ABOVE_THE_PORT,
+    "engineering_api.db_cli": _PLUMBING,
     "engineering_api.swagger": _PLUMBING,
 }
 

@@ -296,14 +296,16 @@ def test_a_modern_call_looks_its_tool_up_without_listing_tools(live: Live, listi
     assert listings == []
 
 
-def test_the_sdks_span_middleware_runs_only_where_spans_can_be_exported(live: Live,
-                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without an OpenTelemetry SDK the SDK's per-message span is a no-op that costs time; with one it stays."""
+def test_the_sdks_span_middleware_runs_only_with_tracing_on(live: Live, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With tracing off (the default) the SDK's per-message span only costs time, also where an OpenTelemetry SDK
+    is installed (the tracing extra); with tracing on it stays, each MCP message a span of the request's trace."""
+    from dataclasses import replace
+
     from engineering_api.mcp import server as mcp_server
     from engineering_api.mcp.sessions import SessionRegistry
 
-    def span_middleware(exportable: bool) -> list[str]:
-        monkeypatch.setattr(mcp_server, "_traces_exportable", lambda: exportable)
+    def span_middleware(tracing: bool) -> list[str]:
+        monkeypatch.setattr(live.services, "settings", replace(live.services.settings, tracing=tracing))
         built = mcp_server.create_mcp_server(live.services, SessionRegistry(60.0))
         return [type(m).__name__ for m in built.middleware if type(m).__name__ == "OpenTelemetryMiddleware"]
 

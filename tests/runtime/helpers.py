@@ -56,6 +56,7 @@ def software_from_scl(
     tags: list[dict[str, Any]] | None = None,
     *,
     ob_types: dict[str, tuple[str, int, int | None]] | None = None,
+    version: str = VERSION,
 ) -> PlcSoftware:
     """A ``PlcSoftware`` holding every block/UDT of ``text`` (and a tag table when ``tags`` is given).
 
@@ -65,6 +66,7 @@ def software_from_scl(
         tags: PLC tags for the "Default tag table": ``{"name", "address", "dataType"}`` each.
         ob_types: OB name -> (SecondaryType, number, CyclicTime in µs or None) for OBs other than
             Program cycle OB1 (``ORGANIZATION_BLOCK`` blocks default to ProgramCycle).
+        version: the TIA Portal version the documents are exported by (and the project's).
 
     Raises:
         simatic_xml.scl.SclSyntaxError, simatic_xml.SimaticMLError: text the service would refuse too.
@@ -81,14 +83,14 @@ def software_from_scl(
     parsed = {s["name"]: parse_spec(s) for s in specs}
     software = PlcSoftware()
     if tags:
-        software.add(read_object(tag_table_xml("Default tag table", tags, VERSION), project_version=VERSION),
+        software.add(read_object(tag_table_xml("Default tag table", tags, version), project_version=version),
                      overwrite=False)
     rank = {"UDT": 0, "FB": 1, "FC": 2, "GlobalDB": 3, "InstanceDB": 3, "OB": 4}
     for spec in sorted(specs, key=lambda s: rank.get(s["blockType"], 5)):
         instance_of = spec.get("instanceOf")
         types = {instance_of: _interface_only(parsed[instance_of])} if isinstance(instance_of, str) and instance_of in parsed else None
-        data = generate_xml(parsed[spec["name"]], VERSION, types=types)
-        software.add(read_object(data, project_version=VERSION), overwrite=False)
+        data = generate_xml(parsed[spec["name"]], version, types=types)
+        software.add(read_object(data, project_version=version), overwrite=False)
     return software
 
 

@@ -64,12 +64,12 @@ def test_last_used_at_is_written_once_a_minute_not_per_request(client: TestClien
     headers = key_for(client, "viewer")
     services = client.app.state.services
     writes: list[str] = []
-    services.db._conn.set_trace_callback(lambda sql: writes.append(sql) if "last_used_at" in sql else None)
+    services.db.driver_connection.set_trace_callback(lambda sql: writes.append(sql) if "last_used_at" in sql else None)
     try:
         for _ in range(5):
             assert client.get("/api/projects", headers=headers).status_code == 200
     finally:
-        services.db._conn.set_trace_callback(None)
+        services.db.driver_connection.set_trace_callback(None)
     assert len([sql for sql in writes if sql.startswith("UPDATE")]) == 1
 
 
@@ -152,7 +152,7 @@ def test_a_key_in_use_is_not_looked_up_again_until_another_store_changes_keys(tm
         if "FROM api_keys" in sql:
             lookups.append(sql)
 
-    db._conn.set_trace_callback(trace)
+    db.driver_connection.set_trace_callback(trace)
     try:
         assert [store.verify(secret) is not None for _ in range(3)] == [True] * 3
         assert len(lookups) == 1
@@ -163,7 +163,7 @@ def test_a_key_in_use_is_not_looked_up_again_until_another_store_changes_keys(tm
         assert store.verify("eapi_wrong") is None and store.verify("eapi_wrong") is None  # guesses are not kept
         assert len(lookups) == 4
     finally:
-        db._conn.set_trace_callback(None)
+        db.driver_connection.set_trace_callback(None)
 
 
 def test_the_shared_revocation_mark_is_private_and_moves_with_each_revocation(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
-"""Areas of the backend port added per capability: each module holds its models and an abstract mixin.
+"""Areas of the backend port: each module holds an area's ABC and its models.
 
-:class:`engineering_api.backend.port.EngineeringBackend` inherits every mixin, so an adapter implements
-them all; the contract suite holds each adapter to the errors the docstrings name.
+:class:`engineering_api.backend.port.EngineeringBackend` holds one object per area, by the attribute names of
+:data:`engineering_api.backend.port.AREAS`, so an adapter implements them all; the contract suite holds each
+adapter to the errors the docstrings name.
 """

@@ -17,7 +17,11 @@ __all__ = ("COMPARATORS", "CONTACTS", "COILS", "FBD_LABELS", "instance_text", "p
 
 CONTACTS = {"Contact": "", "PContact": "P", "NContact": "N", "PBox": "P", "NBox": "N"}
 """LAD parts drawn as contacts, with the letter inside the symbol (notes §6)."""
-COILS = {"Coil": "", "SCoil": "S", "RCoil": "R", "PCoil": "P", "NCoil": "N", "SetCoil": "S", "ResetCoil": "R"}
+COILS = {"Coil": "", "SCoil": "S", "RCoil": "R", "PCoil": "P", "NCoil": "N", "SetCoil": "S", "ResetCoil": "R",
+         "TrCoil": "", "IlCoil": "C", "SvCoil": "V"}
+"""LAD parts drawn as coils, with the letter inside. GRAPH's conditions end in coils too: a transition's condition
+in the transition's coil, an interlock in ``-(C)-``, a supervision in ``-(V)-`` (H. Berger, "Automating with
+SIMATIC S7-1500", fig. 11.5 "Components of a sequence step/transition pair")."""
 COMPARATORS = {"Eq": "==", "Ne": "<>", "Gt": ">", "Ge": ">=", "Lt": "<", "Le": "<="}
 """Comparators: contact-like in LAD (IN1 above, the relation and the type inside, IN2 below), ``CMP ==`` in FBD."""
 FBD_LABELS = {"A": "&", "O": ">=1", "X": "X", "Assignment": "=", "SCoil": "S", "RCoil": "R", "Coil": "=",

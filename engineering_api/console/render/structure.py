@@ -43,7 +43,8 @@ class _GraphWriter:
         picture = draw_network(condition_net, language, self.addresses)
         self.parts += picture.parts_drawn
         self.wires += picture.wires_drawn
-        return f'<div class="drawing">{picture.svg}</div>'
+        # focusable: a wide condition scrolls inside its box, and a keyboard user must reach it (WCAG 2.1.1)
+        return f'<div class="drawing" tabindex="0" role="group" aria-label="{escape(language)} condition">{picture.svg}</div>'
 
     def conditions(self, title: str, conditions: list[Condition] | None) -> str:
         drawn = [self.net(c.net, c.programming_language) for c in conditions or () if c.net is not None]
@@ -183,6 +184,13 @@ class MemberRow:
     comment: str
     depth: int
     section: str
+    names: tuple[str, ...] = ()
+    """The member's names from the top of the interface (``("Motor", "+KM1")``): the path its cross-references
+    are asked for; empty for an array element's start value."""
+
+    def quoted_in(self, block: str) -> str:
+        """The member as the program writes it in ``block``, every name quoted: ``"DB_ALARM"."+KM1"``."""
+        return ".".join('"' + name.replace('"', '""') + '"' for name in (block, *self.names))
 
 
 def _attributes(member: Member) -> str:
@@ -191,16 +199,17 @@ def _attributes(member: Member) -> str:
     return ", ".join(found)
 
 
-def _rows(members: list[Member], section: str, prefix: str, depth: int, out: list[MemberRow]) -> None:
+def _rows(members: list[Member], section: str, prefix: str, depth: int, out: list[MemberRow],
+          names: tuple[str, ...] = ()) -> None:
     for member in members:
         path = f"{prefix}{member.name}"
         out.append(MemberRow(
             path=path, name=member.name, datatype=member.datatype,
             start_value=member.start_value.value if member.start_value else "",
             attributes=_attributes(member), comment=_text(member.comment.texts if member.comment else None),
-            depth=min(depth, _DEPTH_MAX), section=section,
+            depth=min(depth, _DEPTH_MAX), section=section, names=(*names, member.name),
         ))
-        _rows(member.members, section, path + ".", depth + 1, out)
+        _rows(member.members, section, path + ".", depth + 1, out, (*names, member.name))
         for sub in member.subelements:
             start = getattr(sub, "start_value", None)
             if start is not None:

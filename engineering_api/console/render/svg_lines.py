@@ -25,6 +25,8 @@ def path_data(segments: list[Segment]) -> str:
 def joints_svg(segments: list[Segment]) -> str:
     """A dot where a wire branches (an end on another segment's middle, or three ends at one point), so that a
     branch is not read as a crossing of two wires."""
+    # a zero-length segment is no line: its two ends at one point made a third end there, a dot on a plain line
+    segments = [s for s in segments if abs(s[0][0] - s[1][0]) + abs(s[0][1] - s[1][1]) >= 0.01]
     ends: dict[tuple[float, float], int] = {}
     for segment in segments:
         for point in segment:

@@ -1,7 +1,7 @@
-"""Pipelines on a cron schedule, through APScheduler with a persistent SQLite job store.
+"""Pipelines on a cron schedule, through APScheduler with a persistent job store in the service database.
 
-The pipeline definitions (server state) are the truth; the job store (``<data dir>/schedules.sqlite``, APScheduler's
-own SQLAlchemy store) keeps each scheduled pipeline's trigger and next run time across restarts, which is what lets
+The pipeline definitions (server state) are the truth; the job store (table ``pipeline_schedules`` of the service
+database, APScheduler's own SQLAlchemy store, :mod:`engineering_api.lib.job_stores`) keeps each scheduled pipeline's trigger and next run time across restarts, which is what lets
 a run missed while the server was down be noticed at start-up. Policy, per pipeline (``schedule.missedRuns``):
 
 * ``runOnce`` (default): however many runs were missed, the pipeline runs once as soon as the server is back
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
+from engineering_api.lib.job_stores import app_key, claim, job_store
 from engineering_api.backend.errors import ValidationError
 from engineering_api.lib.security import Principal, Role
 
@@ -67,6 +68,8 @@ def _schedule_one(attached: _Attached, definition: PipelineDefinition, *, replac
     trigger = cron_trigger(definition.schedule)
     grace = None if definition.schedule.missed_runs == "runOnce" else 1
     job = attached.scheduler.get_job(_job_id(definition.name), JOBSTORE)
+    if job is not None:
+        claim(job, attached.key)
     if job is not None and not replace and repr(job.trigger) == repr(trigger) and job.misfire_grace_time == grace:
         return  # unchanged: keep its next run time, so a run missed while the server was down is still due
     attached.scheduler.add_job(
@@ -81,11 +84,8 @@ def attach(scheduler: BaseScheduler, services: Services) -> None:
     Call after ``scheduler.start()``: the scheduler has read the store by then, and runs that were missed while the
     server was down are queued by the policy of each pipeline as it was saved.
     """
-    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-
-    path = services.settings.data_dir.resolve() / "schedules.sqlite"
-    scheduler.add_jobstore(SQLAlchemyJobStore(url=f"sqlite:///{path}"), JOBSTORE)
-    attached = _Attached(scheduler, services, str(services.settings.data_dir.resolve()))
+    scheduler.add_jobstore(job_store(services.db, services.settings, "pipeline_schedules", "apscheduler_jobs"), JOBSTORE)
+    attached = _Attached(scheduler, services, app_key(services.settings))
     _by_state[services.jobs.state] = attached
     _by_key[attached.key] = attached
     scheduled = {}

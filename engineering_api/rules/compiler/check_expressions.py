@@ -324,7 +324,7 @@ class ExpressionChecks(CheckContext):
             self.err(e, "OPERATOR_TYPE", op=op, left=display(lt), right=display(rt))
             return None
         if op in _COMPARE:
-            # Without the IEC check times compare as before (not judged: durations, times of day and dates
+            # Without the IEC check a comparison with a duration, time of day or date is accepted, not judged (they
             # compare with their integer counterparts); character strings compare with each other.
             if ((lt in _TIMEISH or rt in _TIMEISH) and not self.iec) or \
                     {lt, rt} <= {"STRING", "WSTRING", "CHAR", "WCHAR", STR_LIT}:

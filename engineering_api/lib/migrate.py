@@ -1,0 +1,135 @@
+"""The service database's schema version: Alembic's migrations (:mod:`engineering_api.migrations`), run when a
+database is opened and by ``engineering-api db upgrade``; ``engineering-api db current`` says where a database
+stands.
+
+All pending revisions run in one transaction that holds the database's write lock (SQLite's ``BEGIN IMMEDIATE``;
+on PostgreSQL an advisory lock, so two nodes starting together migrate one after the other). Both dialects roll DDL
+back, so a failed migration leaves the database exactly as it was, and :class:`MigrationError` says which revision
+failed and why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+
+from engineering_api.backend.errors import EngineeringError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from engineering_api.lib.db import Database
+
+__all__ = ("MigrationError", "SchemaState", "head", "state", "upgrade", "upgrade_to")
+
+_SCRIPTS = "engineering_api:migrations"
+_LOCK_KEY = 0x656E6761  # PostgreSQL advisory lock id of the schema ("enga")
+_RELEASE_TABLES = ("jobs", "api_keys", "audit", "kv")
+"""Tables every data dir of the release before migrations has (it made them at its first start)."""
+
+
+class MigrationError(EngineeringError):
+    """The schema could not be brought to the current version; the database is as it was before."""
+
+    default_code = "SCHEMA_MIGRATION_FAILED"
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    """Where a database's schema stands."""
+
+    current: str | None
+    """The revision recorded in ``alembic_version``; None when none is recorded."""
+    head: str
+    """The revision this build's schema is at."""
+    unversioned_tables: bool
+    """No revision recorded, but the tables of a release before migrations are there (the next upgrade keeps
+    them and records the version)."""
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.current == self.head
+
+    def describe(self) -> str:
+        """One line for an operator (``engineering-api db current``)."""
+        if self.up_to_date:
+            return f"{self.current} (head): the schema is current"
+        if self.current is None:
+            if self.unversioned_tables:
+                return (f"none recorded: tables of a release before migrations; `engineering-api db upgrade` (or the "
+                        f"next start) keeps them and upgrades to {self.head}")
+            return f"none: an empty database; `engineering-api db upgrade` (or the next start) creates {self.head}"
+        return f"{self.current}: behind head {self.head}; `engineering-api db upgrade` (or the next start) upgrades it"
+
+
+def _config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", _SCRIPTS)
+    config.attributes["connection"] = connection
+    return config
+
+
+def head() -> str:
+    """The newest revision this build knows."""
+    found = ScriptDirectory.from_config(_config()).get_current_head()
+    assert found is not None  # the package ships its revisions
+    return found
+
+
+def state(db: Database) -> SchemaState:
+    """Where ``db``'s schema stands, read without changing anything."""
+    with db.locked() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+        tables = set(inspect(conn).get_table_names())
+    return SchemaState(current, head(), current is None and set(_RELEASE_TABLES) <= tables)
+
+
+def upgrade(db: Database) -> SchemaState:
+    """Bring ``db`` to the newest revision, all in one transaction.
+
+    Raises:
+        MigrationError: a revision failed; nothing was changed.
+    """
+    return upgrade_to(db, head())
+
+
+def upgrade_to(db: Database, target: str) -> SchemaState:
+    """Bring ``db`` to revision ``target`` (a test's older state; the service always goes to :func:`head`).
+
+    Raises:
+        MigrationError: a revision failed; nothing was changed.
+    """
+    with db.locked() as conn:
+        conn.exec_driver_sql("BEGIN" if db.postgres else "BEGIN IMMEDIATE")
+        try:
+            if db.postgres:
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_LOCK_KEY})")
+            before = MigrationContext.configure(conn).get_current_revision()
+            if before != target:
+                command.upgrade(_config(conn), target)
+        except Exception as exc:
+            conn.exec_driver_sql("ROLLBACK")
+            if _is_full(exc):
+                raise
+            raise MigrationError(
+                f"the database schema could not be upgraded from {before or 'its unversioned state'} to {target}: "
+                f"{type(exc).__name__}: {exc}; the database was left as it was",
+                details={"from": before, "to": target}) from exc
+        except BaseException:
+            conn.exec_driver_sql("ROLLBACK")
+            raise
+        conn.exec_driver_sql("COMMIT")
+    return SchemaState(target, head(), False)
+
+
+def _is_full(exc: BaseException) -> bool:
+    from engineering_api.backend.errors import is_storage_full
+
+    cause = getattr(exc, "orig", None) or exc
+    return is_storage_full(cause)

@@ -1,0 +1,4 @@
+"""The service database's migrations (Alembic): each revision in ``versions/`` changes the schema one step, and
+``alembic_version`` records where a database stands. :mod:`engineering_api.lib.migrate` runs them."""
+
+__all__ = ()

@@ -1,0 +1,71 @@
+"""OpenTelemetry traces (issue 52 item 3), recorded with the SDK's in-memory exporter: off by default; on, the
+request's span (Litestar's plugin, named by route template) is the parent of its job's span, both with the
+request id. The farm's spans (port call, farm call, agent) are in tests/farm/test_farm_operator.py."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from litestar.testing import TestClient
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from engineering_api.app import create_app
+from engineering_api.config import Settings
+from engineering_api.lib.tracing import REQUEST_ID_ATTRIBUTE
+from tests.conftest import data, start_job, wait_job
+
+_EXPORTER = InMemorySpanExporter()
+
+
+@pytest.fixture
+def spans() -> Iterator[InMemorySpanExporter]:
+    """The process's tracer provider, an SDK one writing to memory (set once: OpenTelemetry keeps the first)."""
+    if not isinstance(trace.get_tracer_provider(), TracerProvider):
+        provider = TracerProvider()
+        provider.add_span_processor(SimpleSpanProcessor(_EXPORTER))
+        trace.set_tracer_provider(provider)
+    _EXPORTER.clear()
+    yield _EXPORTER
+    _EXPORTER.clear()
+
+
+def _admin(client: TestClient[Any]) -> dict[str, str]:
+    return {"X-API-Key": client.app.state.services.settings.secret_path.read_text().strip()}
+
+
+def test_a_request_and_its_job_are_one_trace_with_the_request_id(tmp_path: Path,
+                                                                 spans: InMemorySpanExporter) -> None:
+    with TestClient(create_app(Settings.from_env(data_dir=tmp_path, tracing=True))) as client:
+        admin = _admin(client)
+        data(client.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=admin))
+        job_id = start_job(client, "POST", "/api/projects/actions/save", {**admin, "X-Request-ID": "trace-save-1"})
+        wait_job(client, job_id, admin)
+        client.get("/api/jobs/no-such-job", headers={**admin, "X-Request-ID": "trace-read-2"})
+    finished = spans.get_finished_spans()
+    job = next(s for s in finished if s.name == "job projects.save")
+    request = next(s for s in finished if s.attributes and s.attributes.get(REQUEST_ID_ATTRIBUTE) == "trace-save-1"
+                   and s.name.startswith("POST"))
+    assert request.name == "POST /api/projects/actions/save", request.name
+    assert job.attributes is not None and job.attributes[REQUEST_ID_ATTRIBUTE] == "trace-save-1"
+    assert job.attributes["engineering_api.job_id"] == job_id
+    assert job.parent is not None and job.parent.span_id == request.context.span_id
+    assert job.context.trace_id == request.context.trace_id
+    read = next(s for s in finished if s.attributes and s.attributes.get(REQUEST_ID_ATTRIBUTE) == "trace-read-2"
+                and s.parent is None)
+    assert read.name == "GET /api/jobs/{jobId}"  # the route template, never the raw path
+    assert not [s for s in finished if "no-such-job" in s.name]
+
+
+def test_tracing_is_off_by_default(tmp_path: Path, spans: InMemorySpanExporter) -> None:
+    assert Settings().tracing is False
+    with TestClient(create_app(Settings.from_env(data_dir=tmp_path))) as client:
+        admin = _admin(client)
+        data(client.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=admin))
+        wait_job(client, start_job(client, "POST", "/api/projects/actions/save", admin), admin)
+    assert spans.get_finished_spans() == ()

@@ -1,0 +1,268 @@
+"""``engineering-api test run FOLDER``: a PLC program built from corpus sources and its test file, run offline.
+
+The program: ``FirstOrderFilter.scl`` (an SCL FB of technip-energies-bbe/S71500-MotionControl) and
+``Denormalisation.xml`` (an FBD FC exported by TIA V16, fseenig/Automacao_GIT), called from an OB with an instance
+DB and a global DB written here. The expected values follow from their code: the filter computes
+``input + timeConstant / (timeCycle + timeConstant) * (outputMem - input)`` when enabled and passes its input
+when not; the FC converts an Int to a Real, divides by 16384.0 and multiplies by ``normalisation``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+from xml.etree import ElementTree as ET
+
+import jsonschema
+import pytest
+
+from engineering_api.cli import main
+from tests.ci.corpus_repos import CORPUS
+
+SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif" / "sarif-schema-2.1.0.json").read_text())
+FILTER = (CORPUS / "scl" / "technip-energies-bbe__S71500-MotionControl" / "src" / "PLC_MotionControl"
+          / "Program blocks" / "T.EN_MotionControl" / "FirstOrderFilter.scl")
+DENORMALISATION = CORPUS / "simaticml" / "fc" / "fseenig_Denormalisation.xml"
+MAIN = """DATA_BLOCK "Filter_DB" "FirstOrderFilter"
+BEGIN
+END_DATA_BLOCK
+
+DATA_BLOCK "IO"
+{ S7_Optimized_Access := 'TRUE' }
+   VAR
+      raw : Int;
+      norm : Real;
+      value : Real;
+      start : Bool;
+      done : Bool;
+      delay : TON_TIME;
+   END_VAR
+BEGIN
+END_DATA_BLOCK
+
+ORGANIZATION_BLOCK "Main"
+{ S7_Optimized_Access := 'TRUE' }
+BEGIN
+    "Filter_DB"();
+    "Denormalisation"(actual_value_INT := "IO".raw, normalisation := "IO".norm, actual_value_REAL => "IO".value);
+    "IO".delay(IN := "IO".start, PT := T#10s);
+    "IO".done := "IO".delay.Q;
+END_ORGANIZATION_BLOCK
+"""
+ENABLE = {'"Filter_DB".input': 10.0, '"Filter_DB".enable': True, '"Filter_DB".timeConstant': 1.0,
+          '"Filter_DB".timeCycle': 1.0}
+CASES: list[dict[str, Any]] = [
+    {"name": "Filter passes its input when disabled",
+     "steps": [{"description": "disabled", "write": {'"Filter_DB".input': 10.0, '"Filter_DB".enable': False},
+                "cycles": 1, "assert": {'"Filter_DB".output': {"expected": 10.0}}}]},
+    {"name": "Denormalisation scales the raw value",
+     "steps": [{"write": {'"IO".raw': 8192, '"IO".norm': 100.0}, "waitMs": 50,
+                "assert": {'"IO".value': {"expected": 50.0}}}]},
+    {"name": "Delay of 10 s in virtual time",
+     "steps": [{"write": {'"IO".start': True}, "waitMs": 9990, "assert": {'"IO".done': False}},
+               {"waitMs": 20, "assert": {'"IO".done': True}}]},
+    {"name": "Filter reaches its input at once",
+     "steps": [{"description": "enabled", "write": ENABLE, "cycles": 1,
+                "assert": {'"Filter_DB".output': {"expected": 10.0}}}]},
+]
+"""Three cases that pass, and one whose expectation is wrong: after one cycle the filter's output is 5.0."""
+
+
+def _run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(["test", "run", *argv])
+    return code, out.getvalue(), err.getvalue()
+
+
+def _sarif(path: Path) -> dict[str, Any]:
+    log: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    errors = sorted(jsonschema.Draft4Validator(SCHEMA).iter_errors(log), key=str)
+    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:5])
+    return log
+
+
+def _places(log: dict[str, Any]) -> list[tuple[str, int, str]]:
+    found = []
+    for result in log["runs"][0]["results"]:
+        physical = result["locations"][0]["physicalLocation"]
+        found.append((unquote(physical["artifactLocation"]["uri"]), physical.get("region", {}).get("startLine", 0),
+                      result["ruleId"]))
+    return found
+
+
+@pytest.fixture
+def repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A checkout (the working directory) whose ``plc`` folder holds the program and ``tests/filter.test.json``."""
+    if not CORPUS.is_dir():
+        pytest.fail(f"the corpus is not at {CORPUS}")
+    plc = tmp_path / "plc"
+    (plc / "tests").mkdir(parents=True)
+    shutil.copy(FILTER, plc / "FirstOrderFilter.scl")
+    shutil.copy(DENORMALISATION, plc / "Denormalisation.xml")
+    (plc / "Main.scl").write_text(MAIN, encoding="utf-8")
+    (plc / "tests" / "filter.test.json").write_text(json.dumps(CASES, indent=2), encoding="utf-8")
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _line_of(path: Path, text: str) -> int:
+    return next(number for number, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+def test_a_failing_assertion_fails_the_run_naming_test_values_and_next_step(repository: Path) -> None:
+    code, out, _ = _run("plc", "--junit", "report.xml", "--sarif", "report.sarif")
+    assert code == 1, out
+    test_file = repository / "plc" / "tests" / "filter.test.json"
+    line = _line_of(test_file, "Filter reaches its input at once")
+    (failure,) = [row for row in out.splitlines() if "[TEST_FAILED]" in row]
+    assert failure.startswith(f"plc/tests/filter.test.json:{line}: error: ")
+    assert 'test "Filter reaches its input at once" failed at steps[1] (enabled)' in failure
+    assert '"Filter_DB".output is 5.0 (Real); expected == 10.0' in failure  # actual and expected
+    assert "Next: check how the program sets" in failure
+    assert out.splitlines()[-1].startswith("PLC tests FAILED: 3 passed, 1 failed")
+
+    suite = ET.parse(repository / "report.xml").getroot().find("testsuite")
+    assert suite is not None and (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("4", "1", "0")
+    failed = [case.get("name") for case in suite.iter("testcase") if case.find("failure") is not None]
+    assert failed == ["Filter reaches its input at once"]
+
+    log = _sarif(repository / "report.sarif")
+    assert _places(log) == [("plc/tests/filter.test.json", line, "TEST_FAILED")]
+    assert log["runs"][0]["tool"]["driver"]["rules"][0]["id"] == "TEST_FAILED"
+
+
+def test_every_case_passing_exits_0(repository: Path) -> None:
+    code, out, err = _run("plc", "--pattern", "*s*scales*", "--sarif", "clean.sarif")
+    assert (code, err) == (0, ""), out
+    assert out == "PLC tests PASSED: 1 passed, 0 failed (0 with failed assertions, 0 with errors) of 1\n"
+    assert _sarif(repository / "clean.sarif")["runs"][0]["results"] == []
+
+
+def test_a_program_that_does_not_compile_runs_no_test(repository: Path) -> None:
+    source = repository / "plc" / "FirstOrderFilter.scl"
+    source.write_text(source.read_text(encoding="utf-8-sig").replace("#outputMem := #outputTemp;",
+                                                                     "#outputMemory := #outputTemp;"))
+    line = _line_of(source, "#outputMemory")
+    code, out, _ = _run("plc", "--junit", "report.xml", "--sarif", "report.sarif")
+    assert code == 1, out
+    assert f"plc/FirstOrderFilter.scl:{line}:" in out and "outputMemory" in out
+    assert "TEST_FAILED" not in out and out.splitlines()[-1].startswith("PLC tests NOT RUN: the program in plc did "
+                                                                        "not compile")
+    junit = ET.parse(repository / "report.xml").getroot()
+    assert [c.get("name") for c in junit.iter("testcase") if c.find("failure") is not None] == [
+        "plc/FirstOrderFilter.scl"]
+    assert ("plc/FirstOrderFilter.scl", line) in [(f, n) for f, n, _ in _places(_sarif(repository / "report.sarif"))]
+
+
+def test_a_test_naming_a_block_that_does_not_exist_is_an_error_of_that_case(repository: Path) -> None:
+    ghost = {"name": "Ghost block", "steps": [{"write": {'"NoSuchDB".start': True}, "cycles": 1,
+                                               "assert": {'"IO".value': 0.0}}]}
+    (repository / "plc" / "tests" / "ghost.test.json").write_text(json.dumps(ghost), encoding="utf-8")
+    code, out, _ = _run("plc", "--pattern", "Ghost block")
+    assert code == 1, out
+    (error,) = [row for row in out.splitlines() if "[TEST_ERROR]" in row]
+    assert error.startswith("plc/tests/ghost.test.json:1: error: test \"Ghost block\" could not run to its end")
+    assert '"NoSuchDB".start' in error and "SIM_TAG_NOT_FOUND" in error and "correct the tag's name" in error
+    assert "1 with errors" in out.splitlines()[-1]
+
+
+def test_a_malformed_test_file_is_reported_at_its_line_and_the_other_tests_run(repository: Path) -> None:
+    tests = repository / "plc" / "tests"
+    (tests / "broken.test.json").write_text('[\n  {"name": "x",\n   "steps": [{"cycles": 1,}]}\n]\n')
+    (tests / "nothing.test.json").write_text(json.dumps([{"name": "asserts nothing", "steps": [{"cycles": 1}]},
+                                                         {**CASES[0], "name": "FILTER passes its input when disabled"}],
+                                                        indent=1))
+    code, out, _ = _run("plc", "--pattern", "Filter passes*", "--sarif", "report.sarif")
+    assert code == 1, out
+    rows = out.splitlines()
+    assert any(r.startswith("plc/tests/broken.test.json:3: error: not a valid test file: JSON syntax") for r in rows)
+    assert any(r.startswith("plc/tests/nothing.test.json:3: error: not a valid test file: case \"asserts nothing\"")
+               and "asserts nothing" in r for r in rows), out
+    assert rows[-1].startswith("PLC tests PASSED: 1 passed, 0 failed")  # the valid case ran and passed
+    twice = _line_of(tests / "nothing.test.json", "FILTER passes")
+    assert f"plc/tests/nothing.test.json:{twice}: error: not a valid test file: case \"FILTER passes its input when " \
+           f'disabled": plc/tests/filter.test.json:3 has a case of this name (names are unique);' in out
+    assert sorted(_places(_sarif(repository / "report.sarif"))) == [
+        ("plc/tests/broken.test.json", 3, "TEST_FILE_INVALID"), ("plc/tests/nothing.test.json", 3, "TEST_FILE_INVALID"),
+        ("plc/tests/nothing.test.json", twice, "TEST_FILE_INVALID")]
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["missing"], "missing: no such folder"),
+    (["empty"], "empty: no test file (*.test.json) in this folder"),
+    (["plc", "--pattern", "Nothing*"], 'no test case in the test files of plc matches "Nothing*"'),
+    (["plc", "--url", "http://127.0.0.1:9000"], "--url: for a run on a server"),
+    (["--sarif", "out.sarif"], "--sarif: for a run of a FOLDER offline"),
+    (["plc", "--tia-version", "V99"], "unknown TIA version 'V99'"),
+])
+def test_usage_errors_exit_2(repository: Path, argv: list[str], message: str) -> None:
+    (repository / "empty").mkdir()
+    (repository / "empty" / "Main.scl").write_text(MAIN)  # a program without tests
+    code, out, err = _run(*argv)
+    assert (code, out) == (2, ""), err
+    assert message in err
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_long_run_draws_progress_on_a_terminal_only(repository: Path) -> None:
+    many = [{**CASES[0], "name": f"Filter case {n}"} for n in range(20)]
+    (repository / "plc" / "tests" / "many.test.json").write_text(json.dumps(many), encoding="utf-8")
+    terminal = _Terminal()
+    with redirect_stdout(io.StringIO()), redirect_stderr(terminal):
+        code = main(["test", "run", "plc", "--pattern", "Filter case *"])
+    assert code == 0
+    assert "\rtest run: cases: 0/20" in terminal.getvalue() and "\rtest run: cases: 19/20" in terminal.getvalue()
+    assert terminal.getvalue().endswith("\r\x1b[K")  # erased before the report
+
+
+def test_a_tag_editor_table_is_loaded_and_other_xml_skipped_as_plc_check_skips_it(repository: Path) -> None:
+    plc = repository / "plc"
+    shutil.copy(Path(__file__).parent / "data" / "tag_editor_table.xml", plc / "PLCTags.xml")  # Speed is %MW2
+    (plc / "ci-settings.xml").write_text('<?xml version="1.0"?>\n<project><name>ci</name></project>\n')
+    (plc / "Main.scl").write_text(MAIN.replace('    "IO".done := "IO".delay.Q;\n',
+                                               '    "IO".done := "IO".delay.Q;\n    "Speed" := "IO".raw;\n'))
+    case = {"name": "Speed follows raw", "steps": [{"write": {'"IO".raw': 7}, "cycles": 1, "assert": {'"Speed"': 7}}]}
+    (plc / "tests" / "tags.test.json").write_text(json.dumps(case))
+    code, out, _ = _run("plc", "--pattern", "Speed*")
+    assert code == 0, out
+    assert out.splitlines() == [
+        "plc/ci-settings.xml: warning: Not a TIA Portal export (SimaticML): its root element is <project>; skipped. "
+        "[NOT_SIMATICML]", "PLC tests PASSED: 1 passed, 0 failed (0 with failed assertions, 0 with errors) of 1"]
+
+
+def test_a_repositorys_own_scl_unit_tests_run_offline_and_catch_a_broken_function(tmp_path: Path,
+                                                                                   monkeypatch: pytest.MonkeyPatch
+                                                                                   ) -> None:
+    """d-ani/SCL-UnitTesting is a unit-test framework written in SCL: started, it runs its test FBs (Unit_FC_Add,
+    Unit_FC_Sub) after a delay of 3 s and counts the assertions that held and failed in DB_UnitTestControl."""
+    repository = tmp_path / "SCL-UnitTesting"
+    shutil.copytree(CORPUS / "scl" / "d-ani__SCL-UnitTesting", repository)
+    case = {"name": "The SCL unit tests pass",
+            "steps": [{"write": {'"DB_UnitTestControl".start': True}, "waitMs": 10000,
+                       "assert": {'"DB_UnitTestControl".done': True, '"DB_UnitTestControl".failedTests': 0,
+                                  '"DB_UnitTestControl".successfulTests': {"min": 1}}}]}
+    (repository / "plc.test.json").write_text(json.dumps(case))
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = _run("SCL-UnitTesting")
+    assert (code, out) == (0, "PLC tests PASSED: 1 passed, 0 failed (0 with failed assertions, 0 with errors) of 1\n")
+
+    adder = repository / "FC_Add.scl"
+    adder.write_text(adder.read_text(encoding="utf-8-sig").replace("#i1 + #i2", "#i1 - #i2"))  # a broken FC_Add
+    code, out, _ = _run("SCL-UnitTesting")
+    assert code == 1, out
+    # Its two assertions of FC_Add fail, and the framework's failure message is built with CONCAT_WSTRING, which the
+    # simulated PLC does not run yet: the CPU stops, and the case is an error that says so (never a pass).
+    (row,) = [row for row in out.splitlines() if "[TEST_FAILED]" in row or "[TEST_ERROR]" in row]
+    assert ('"DB_UnitTestControl".failedTests is 2 (UInt); expected == 0' in row
+            or 'The instruction "CONCAT_WSTRING" is not supported by the simulated PLC' in row), row

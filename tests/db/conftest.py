@@ -1,0 +1,29 @@
+"""The database tests run on SQLite and on PostgreSQL (a throwaway server, as tests/service/test_postgres_db.py
+starts it): ``target`` is a function that gives a fresh, empty database of the parametrized kind."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.pgserver import PostgresServer
+from tests.service.test_postgres_db import postgres  # noqa: F401  # the session's PostgreSQL server
+
+Target = Callable[[Path], "Path | str"]
+"""Given a data dir, the database to use with it: its SQLite file, or a fresh PostgreSQL database."""
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def target(request: pytest.FixtureRequest) -> Iterator[Target]:
+    if request.param == "sqlite":
+        yield lambda data_dir: data_dir / "engineering-api.sqlite3"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres")
+    import psycopg
+
+    with psycopg.connect(server.url, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+    yield lambda _data_dir: server.url

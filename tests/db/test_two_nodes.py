@@ -1,0 +1,113 @@
+"""Two API nodes on one PostgreSQL (each with its own data dir) share everything a node keeps: a standby node knows
+the pipeline schedules, with their next run times, and every message a node prints about its keys is true."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import granian
+import pytest
+import time_machine
+from apscheduler.events import EVENT_JOB_EXECUTED
+from litestar.testing import TestClient
+from sqlalchemy import select
+
+from engineering_api import cli
+from engineering_api.app import create_app
+from engineering_api.config import Settings
+from engineering_api.lib.db import Database
+from engineering_api.lib.security import ApiKeyStore
+from engineering_api.lib.tables import pipeline_schedules
+from tests.conftest import data
+from tests.bounds import HANG_GUARD_S
+from tests.db.conftest import Target
+from tests.scheduler_log import scheduler_log, watch_schedulers
+
+UTC = dt.UTC
+NIGHTLY = {"name": "Nightly", "trigger": "schedule",
+           "schedule": {"cron": "0 2 * * *", "timezone": "UTC", "missedRuns": "runOnce"},
+           "steps": [{"name": "Instances", "action": "simulation.instances.list"}]}
+
+
+@pytest.fixture
+def shared(target: Target, tmp_path: Path) -> str:
+    database = target(tmp_path)
+    if isinstance(database, Path):
+        pytest.skip("two nodes share a PostgreSQL database")
+    return database
+
+
+def _node(data_dir: Path, database: str) -> Any:
+    return create_app(Settings.from_env(data_dir=data_dir, db=database))
+
+
+def _finished_runs(client: TestClient[Any], headers: dict[str, str]) -> list[dict[str, Any]]:
+    """Nightly's executions once one has ended (the scheduler started its job; the job runs on)."""
+    deadline = time.monotonic() + HANG_GUARD_S
+    while time.monotonic() < deadline:
+        runs = data(client.get("/api/pipelines/executions", params={"name": "Nightly"}, headers=headers))
+        if runs and all(r["status"] not in ("Pending", "Running") for r in runs):
+            return list(runs)
+        time.sleep(0.05)
+    raise AssertionError("no finished execution of Nightly")
+
+
+def test_a_standby_node_runs_the_schedule_the_other_node_missed(
+    tmp_path: Path, shared: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Node A saves a nightly pipeline and goes down before 02:00; node B, with a data dir of its own, starts at
+    03:00 and runs the missed run (the next run time was in the shared store), once."""
+    watch_schedulers(monkeypatch)
+    with time_machine.travel(dt.datetime(2026, 1, 5, 1, 0, tzinfo=UTC), tick=True) as clock:
+        with TestClient(_node(tmp_path / "a", shared)) as client:
+            admin = {"X-API-Key": (tmp_path / "a" / "api.secret").read_text().strip()}
+            assert data(client.post("/api/pipelines", json=NIGHTLY, headers=admin))["nextRunAt"] == \
+                "2026-01-05T02:00:00Z"
+        clock.move_to(dt.datetime(2026, 1, 5, 3, 0, tzinfo=UTC))
+        with TestClient(_node(tmp_path / "b", shared)) as client:
+            client.app.state.services.scheduler.wakeup()
+            log = scheduler_log(client)
+            log.settle()
+            assert [e.code for e in log.of("pipeline:nightly")] == [EVENT_JOB_EXECUTED]
+            runs = _finished_runs(client, admin)
+            assert [(r["trigger"], r["startedAt"][:16]) for r in runs] == [("schedule", "2026-01-05T03:00")]
+            assert data(client.get("/api/pipelines/Nightly", headers=admin))["nextRunAt"] == "2026-01-06T02:00:00Z"
+    for node in ("a", "b"):
+        assert not (tmp_path / node / "schedules.sqlite").exists(), "no per-node schedule store"
+    db = Database(shared)
+    assert [r["id"] for r in db.all(select(pipeline_schedules.c.id))] == ["pipeline:nightly"]
+    db.close()
+
+
+def test_a_second_node_says_truly_where_the_keys_are(tmp_path: Path, shared: str,
+                                                     capsys: pytest.CaptureFixture[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    class NoServer:
+        def __init__(self, *_: object, **__: object) -> None:
+            pass
+
+        def serve(self) -> None:
+            pass
+
+    monkeypatch.setattr(granian, "Granian", NoServer)
+    monkeypatch.setattr(os, "environ", os.environ.copy())  # serve exports its settings for the server's worker
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert cli.main(["serve", "--port", "0", "--data-dir", str(first), "--db", shared]) == 0
+    said = capsys.readouterr().out
+    assert f"First start: an admin API key was written to {first / 'api.secret'}" in said
+    db = Database(shared)
+    assert ApiKeyStore(db).verify((first / "api.secret").read_text().strip()) is not None
+    db.close()
+
+    assert cli.main(["serve", "--port", "0", "--data-dir", str(second), "--db", shared]) == 0
+    said = capsys.readouterr().out
+    assert not (second / "api.secret").exists()
+    assert "written" not in said.replace("no key file was written on this node", "")
+    assert "which had keys already" in said and "no key file was written on this node" in said
+
+    assert cli.main(["serve", "--port", "0", "--data-dir", str(first), "--db", shared]) == 0
+    assert f"the first admin key was written to {first / 'api.secret'}" in capsys.readouterr().out
