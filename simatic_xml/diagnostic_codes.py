@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
 
-__all__ = ("CODES", "GROUPS", "DiagnosticCode", "describe")
+__all__ = ("CODES", "GROUPS", "DiagnosticCode", "describe", "message")
 
 Severity = Literal["Error", "Warning", "Info"]
 
@@ -27,12 +27,16 @@ class DiagnosticCode:
         severities: the severities it is reported with (a name defined in two files is an Error inside one
             program and a Warning across files, for example).
         meaning: what it says about the user's code or files, in one sentence.
+        message: the text a diagnostic of this code carries, a ``str.format`` template whose fields the reporter
+            fills (:func:`message`); None where each producer words its own (a parser's syntax error, a file
+            that cannot be read).
     """
 
     code: str
     group: str
     severities: tuple[Severity, ...]
     meaning: str
+    message: str | None = None
 
 
 GROUPS = (
@@ -105,7 +109,7 @@ _TABLE: tuple[tuple[str, str, tuple[Severity, ...], str], ...] = (
     ("EXPRESSION_STATEMENT", "Statements", _E, "An expression stands alone as a statement."),
     ("RETURN_VALUE", "Statements", _E, "RETURN is given a value (SCL assigns the function value to the name)."),
     ("DUPLICATE_NAME", "Names and numbers", _EW, "A name is declared twice (a warning across files: a PLC holds one of them)."),
-    ("DUPLICATE_BLOCK", "Names and numbers", _W, "`scl build` generates two blocks of the same name from different sources (TIA keeps the one generated last)."),
+    ("DUPLICATE_BLOCK", "Names and numbers", _EW, "Two blocks have the same name: an error in one program, a warning when `scl build` generates them from different sources (TIA keeps the one generated last)."),
     ("NUMBER_IN_USE", "Names and numbers", _E, "A block number is used by two blocks of the same kind."),
     ("FLGNET_TYPE", "LAD/FBD networks", _E, "A bit instruction's operand is not a Bool."),
     ("FLGNET_PIN_TYPE", "LAD/FBD networks", _E, "An operand does not fit the data type of a box's pin or of a called block's parameter."),
@@ -151,7 +155,76 @@ _TABLE: tuple[tuple[str, str, tuple[Severity, ...], str], ...] = (
     ("TEST_SETUP_FAILED", "PLC unit tests", _E, "`test run`: the folder's program could not be loaded, compiled or downloaded into the simulated PLC, or there is none."),
 )
 
-CODES = MappingProxyType({code: DiagnosticCode(code, group, severities, meaning)
+# The message of each code reported through a template, bound to the code here, as mypy's message registry binds
+# its messages to their error codes: a message cannot go out under another code, and the compiler README's table
+# and docs/diagnostic-codes.md are generated from this. The wording follows TIA's English compiler messages in
+# form (quoted names, data types as TIA spells them).
+_TEMPLATES: dict[str, str] = {
+    "UNDECLARED": 'Tag "{name}" not defined.',
+    "NOT_LOCAL": 'The operand "#{name}" is not a local tag; "{name}" is a global tag or block (write "{name}" without "#").',
+    "MISSING_TAG": 'Tag "{name}" not defined.',
+    "MISSING_TECHNOLOGY_OBJECT": ('Technology object "{name}" is not in the export; it is taken to be one of the PLC\'s '
+                                  'technology objects (export its "Technology objects" folder to have it checked).'),
+    "UNKNOWN_MEMBER": 'Tag "{name}" not defined: "{type}" has no element "{member}".',
+    "MISSING_TYPE": 'Data type "{name}" not defined.',
+    "UNKNOWN_TYPE": 'Data type "{name}" is unknown.',
+    "MISSING_BLOCK": 'Block "{name}" not defined.',
+    "UNKNOWN_INSTRUCTION": 'Unknown instruction "{name}".',
+    "UNCHECKED_INSTRUCTION": 'Instruction "{name}" is not known to the offline checker; its parameters were not checked.',
+    "SIGNATURE_UNKNOWN": 'The parameters of the system instruction "{name}" are not known to the offline checker; '
+                         'they were not checked.',
+    "MIXED_PARAMETERS": 'The call of "{callee}" mixes arguments with and without formal parameter names; name all of '
+                        'them or none.',
+    "TOO_MANY_ARGUMENTS": '"{callee}" takes {count} parameter(s); this argument is one too many.',
+    "UNKNOWN_PARAMETER": 'The parameter "{param}" is not defined in "{callee}".',
+    "PARAMETER_NOT_SUPPLIED": 'The formal parameter "{param}" of "{callee}" must be supplied.',
+    "WRONG_PARAMETER": 'The parameter "{param}" of "{callee}" is an {section} and must be assigned with "{op}".',
+    "INOUT_OPERAND": 'The actual parameter of the in/out parameter "{param}" of "{callee}" must be a tag.',
+    "PARAMETER_TYPE": 'The data type "{src}" of the actual parameter cannot be implicitly converted into the data '
+                      'type "{dst}" of the formal parameter "{param}".',
+    "OUTPUT_TYPE": 'The data type "{src}" of the output parameter "{param}" cannot be implicitly converted into the '
+                   'data type "{dst}" of the actual parameter.',
+    "INOUT_TYPE": 'The data type "{src}" of the actual parameter does not match the data type "{dst}" of the in/out '
+                  'parameter "{param}".',
+    "LITERAL_RANGE": 'The value {value} is outside the range of the data type "{type}".',
+    "INDEX_RANGE": "The index {value} is outside the bounds {low}..{high} of the array.",
+    "INDEX_DIMENSIONS": "{count} indexes for an array of {dims} dimension(s).",
+    "INDEX_TYPE": 'The array index must be of an integer data type, not "{src}".',
+    "CASE_SELECTOR": 'The CASE expression must be of an integer or bit-string data type, not "{src}".',
+    "CASE_LABEL": 'The CASE label {label} is not a constant of the data type "{type}" of the CASE expression.',
+    "CASE_DUPLICATE": "The CASE value {value} is already a label of an earlier branch; this branch is never taken "
+                      "for it.",
+    "FOR_VARIABLE": 'The control variable "{name}" of a FOR loop must be of an integer data type, not "{src}".',
+    "TYPE_MISMATCH": 'Implicit conversion of the data type "{src}" into the data type "{dst}" is not possible.',
+    "OPERATOR_TYPE": 'The operator "{op}" is not defined for the data types "{left}" and "{right}".',
+    "CONDITION_TYPE": 'The expression must be of data type "Bool", not "{src}".',
+    "VOID_VALUE": 'The function "{name}" has no function value (Void) and cannot be used in an expression.',
+    "WRITE_CONSTANT": 'The constant "{name}" cannot be written.',
+    "DUPLICATE_NAME": 'The name "{name}" is declared more than once.',
+    "DUPLICATE_BLOCK": 'The block name "{name}" already exists.',
+    "NUMBER_IN_USE": 'The block number {cls} {number} is already used by "{other}".',
+    "GOTO_LABEL": 'The jump label "{label}" is not defined in the block.',
+    "EXIT_OUTSIDE_LOOP": "EXIT is only permitted inside a FOR, WHILE or REPEAT loop.",
+    "CONTINUE_OUTSIDE_LOOP": "CONTINUE is only permitted inside a FOR, WHILE or REPEAT loop.",
+    "EXPRESSION_STATEMENT": "An expression is not a statement; assign its value or call a block.",
+    "RETURN_VALUE": "RETURN does not take a value in SCL; assign the function value to the function name.",
+    "NOT_CALLABLE": 'The operand "{name}" of data type "{type}" cannot be called.',
+    "FLGNET_TYPE": 'The operand "{name}" of data type "{type}" does not fit the instruction "{part}" (Bool required).',
+    "FLGNET_PIN_TYPE": 'Implicit conversion of the data type "{src}" into the data type "{dst}" is not possible at the '
+                       'pin "{pin}" of the instruction "{part}" (operand {name}).',
+    "FLGNET_WIRE": 'A wire of network {network} connects to a part that does not exist (UId {uid}).',
+    "NETWORK_SYNTAX": "Syntax error: {message}",
+    "NETWORK_NOT_CHECKED": "The network was not checked: {reason}.",
+
+    "FLGNET_SLICE": 'The slice "{slice}" is outside the {bits} bits of "{name}" (data type "{type}").',
+    "FLGNET_LABEL": 'The jump label "{label}" is not defined in the block.',
+    "FLGNET_OPERAND": 'The instruction "{part}" has no operand.',
+
+    "STL_LABEL": 'The jump label "{label}" is not defined in the block.',
+    "STL_DUPLICATE_LABEL": 'The jump label "{label}" is declared more than once in the block.',
+}
+
+CODES = MappingProxyType({code: DiagnosticCode(code, group, severities, meaning, _TEMPLATES.get(code))
                           for code, group, severities, meaning in _TABLE})
 """Every registered code, by name."""
 
@@ -159,3 +232,15 @@ CODES = MappingProxyType({code: DiagnosticCode(code, group, severities, meaning)
 def describe(code: str) -> DiagnosticCode | None:
     """The registered code ``code``, or None for a code this version does not produce."""
     return CODES.get(code)
+
+
+def message(code: str, **fields: object) -> str:
+    """The message of ``code`` with its template's ``fields`` filled in.
+
+    Raises:
+        KeyError: ``code`` has no message template (a defect of the caller: register the template).
+    """
+    template = CODES[code].message
+    if template is None:
+        raise KeyError(f"diagnostic code {code} has no message template")
+    return template.format(**fields)

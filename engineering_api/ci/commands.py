@@ -17,7 +17,7 @@ from simatic_xml.diagnostics import MISSING_CODES, Diagnostic
 
 from . import EXIT_USAGE, FORMATS
 from .config import CheckConfig, ConfigError, apply_config, load_config
-from .paths import SCL_SUFFIXES, UNREAD_SUFFIXES, XML_SUFFIXES, UsageError, collect, text_sources, unread_files
+from .paths import SCL_SUFFIXES, UNREAD_SUFFIXES, XML_SUFFIXES, UsageError, collect, unread_files
 from .progress import progress
 from .report import emit, exit_code
 
@@ -137,8 +137,8 @@ def run_scl_check(args: argparse.Namespace) -> int:
     problem, family = _configured_family(args, config)
     if problem:
         return usage_error(problem)
-    sources, diagnostics = text_sources(files)
-    for path in progress(sources, len(sources), "scl check: files"):
+    diagnostics: list[Diagnostic] = []
+    for path in progress(files, len(files), "scl check: files"):  # load reads each file once (binary ones: NOT_SCL)
         diagnostics.extend(check(load([path], cpu_family=family), info=True))
     return finish(args, diagnostics, files, "scl check", config=config)
 

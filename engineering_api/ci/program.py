@@ -26,13 +26,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Collection, Iterable, Mapping, Optional
 
 from simatic_xml import parse_bytes
+from simatic_xml.diagnostic_codes import message
 from simatic_xml.diagnostics import Diagnostic
 from simatic_xml.errors import SimaticMLError
 from simatic_xml.objects import (Block, InstanceDB, PlcStruct, PlcTagTable, TechnologicalInstanceDB,
                                  is_auto_numbered)
 from simatic_xml.scl import parse
 from simatic_xml.scl.errors import ClassicSclNotSupportedError, SclSyntaxError
-from simatic_xml.scl.parser import read_source
 from simatic_xml.tag_editor import is_tag_editor_root, read_tag_editor_xml, root_name
 
 from . import grouping as _grouping
@@ -207,7 +207,7 @@ def _load_scl(loaded: Loaded, path: str, data: bytes) -> None:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = read_source(path)  # cp1252, as TIA's exports of older versions
+        text = data.decode("cp1252", errors="replace")  # as TIA's exports of older versions, and read_source
     try:
         source = parse(text, path)
     except ClassicSclNotSupportedError as err:
@@ -320,7 +320,7 @@ def check(loaded: Loaded, *, info: bool = False, only: Optional[Collection[str]]
     """Every diagnostic of the loaded files: reading, duplicates and block numbers, then each object's
     compile in dependency order. Info notes are dropped unless ``info``. With ``only``, the findings of those
     files alone: the other files are context (what the checked objects use), not compiled."""
-    from engineering_api.rules.compiler.checker import MESSAGES, check_block
+    from engineering_api.rules.compiler.checker import check_block
 
     program = loaded.program
     file_of = loaded.file_of
@@ -334,8 +334,8 @@ def check(loaded: Loaded, *, info: bool = False, only: Optional[Collection[str]]
         if not wanted(where):
             continue
         if where == first_file:
-            out.append(Diagnostic(MESSAGES["DUPLICATE_BLOCK"].format(name=dup.name), dup.line, dup.col, dup.name,
-                                  "Error", where, "DUPLICATE_NAME"))
+            out.append(Diagnostic(message("DUPLICATE_BLOCK", name=dup.name), dup.line, dup.col, dup.name, "Error",
+                                  where, "DUPLICATE_BLOCK"))
         else:
             # Two files of one name: a repository holding variants of a source, or copies. A PLC holds the one
             # imported into it, so this is no compile error; each file is checked with its own definitions.
@@ -349,7 +349,7 @@ def check(loaded: Loaded, *, info: bool = False, only: Optional[Collection[str]]
         other = numbers.setdefault((blk.kind, blk.number), blk)
         if other is not blk and id(blk) not in loaded.auto_numbered and wanted(file_of.get(id(blk))):
             out.append(Diagnostic(
-                MESSAGES["NUMBER_IN_USE"].format(cls=blk.kind, number=blk.number, other=other.name), blk.line,
+                message("NUMBER_IN_USE", cls=blk.kind, number=blk.number, other=other.name), blk.line,
                 blk.col, blk.name, "Error", file_of.get(id(blk)), "NUMBER_IN_USE"))
     # A file that defines a name another file defines too sees its own definitions (its calls were written
     # against them); the copies are checked too, after the objects of the first file.

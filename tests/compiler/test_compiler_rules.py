@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
 
-from engineering_api.rules.compiler import check_source, cli_main
+from engineering_api.rules.compiler import check_source
 from engineering_api.rules.compiler.types import assignable
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
@@ -153,20 +152,18 @@ def test_syntax_errors_are_one_diagnostic() -> None:
 
 
 # ----- CLI ------------------------------------------------------------------------------------------
-def test_cli_main_prints_and_exits(tmp_path: Path) -> None:
+def test_scl_check_prints_and_exits(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``engineering-api scl check`` runs these rules (the compiler has no command body of its own)."""
+    from engineering_api.cli import main as cli
+
     good = tmp_path / "good.scl"
     good.write_text(_fb("      i : Int;", "\t#i := #i + 1;"))
     bad = tmp_path / "bad.scl"
     bad.write_text(_fb("      i : Int;", "\tEXIT;"))
-    out = io.StringIO()
-    assert cli_main([str(good)], out) == 0
-    assert out.getvalue().strip().endswith("1 file(s) checked, 0 with errors")
-    out = io.StringIO()
-    assert cli_main([str(good), str(bad), str(tmp_path / "missing.scl")], out) == 1
-    text = out.getvalue()
-    assert f"{bad}:9:2: error: [FB_T] EXIT is only permitted inside a FOR, WHILE or REPEAT loop." in text
-    assert "3 file(s) checked, 2 with errors" in text
-    assert cli_main([], io.StringIO()) == 2
+    assert cli(["scl", "check", str(good)]) == 0
+    assert cli(["scl", "check", str(good), str(bad)]) == 1
+    assert "EXIT is only permitted inside a FOR, WHILE or REPEAT loop. [EXIT_OUTSIDE_LOOP]" in capsys.readouterr().out
+    assert cli(["scl", "check", str(tmp_path / "missing.scl")]) == 2
 
 
 # ----- corpus ----------------------------------------------------------------------------------------

@@ -7,9 +7,8 @@ produced. The places:
 
 - ``code=`` of a call whose name ends in ``Diagnostic`` (or of ``DiagnosticInfo``), or its seventh positional
   argument;
-- a literal argument of the checkers' and generators' reporting helpers (``err``, ``note``, ``found``,
-  ``finding``);
-- a key of a ``MESSAGES`` table (the compiler's message templates);
+- a literal argument of the checkers' and generators' reporting helpers (``err``, ``err_line``, ``note``,
+  ``found``, ``finding``);
 - a class attribute ``code = "..."`` of an exception in ``simatic_xml.errors`` (carried into a diagnostic);
 - in a function that builds diagnostics: the default of a parameter named ``code``, and the literals of the
   tables its ``for`` loops walk (``for pattern, code in ((..., "MISSING_TAG"), ...)``).
@@ -29,8 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PRODUCERS = ("simatic_xml", "engineering_api", "fakes", "openness_bridge")
 """The packages whose source is read."""
 _CODE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^[A-Z]{4,}$")
-_REPORTERS = frozenset({"err", "note", "found", "finding"})
-_MESSAGE_TABLES = frozenset({"MESSAGES", "_MESSAGES"})
+_REPORTERS = frozenset({"err", "err_line", "note", "found", "finding"})
 
 
 def _literals(node: ast.AST | None) -> Iterator[str]:
@@ -66,10 +64,6 @@ def _codes_in(tree: ast.AST, *, exceptions_module: bool) -> Iterator[str]:
             elif name in _REPORTERS:
                 for arg in node.args:
                     yield from _literals(arg)
-        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict):
-            if any(isinstance(target, ast.Name) and target.id in _MESSAGE_TABLES for target in node.targets):
-                for key in node.value.keys:
-                    yield from _literals(key)
         elif exceptions_module and isinstance(node, ast.ClassDef):
             for statement in node.body:
                 if isinstance(statement, ast.Assign) and any(

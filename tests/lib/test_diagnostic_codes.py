@@ -35,8 +35,8 @@ def test_the_scan_finds_codes_in_each_way_they_are_written() -> None:
     expectations = {
         "NOT_SCL": "engineering_api/ci/paths.py",  # Diagnostic(..., code="NOT_SCL")
         "NUMBER_IN_USE": "engineering_api/ci/program.py",  # seventh positional argument
-        "CASE_LABEL": "engineering_api/rules/compiler/checker.py",  # a MESSAGES template
-        "FLGNET_LABEL": "engineering_api/rules/compiler/check_flgnet.py",  # a _MESSAGES template
+        "CASE_LABEL": "engineering_api/rules/compiler/check_statements.py",  # self.err(node, "CASE_LABEL", ...)
+        "FLGNET_LABEL": "engineering_api/rules/compiler/check_flgnet.py",  # self.err_line("FLGNET_LABEL", ...)
         "AT_OVERLAY": "simatic_xml/generate/from_scl.py",  # walk.note(block, node, "AT_OVERLAY", ...)
         "INVALID_NETWORK": "simatic_xml/generate/checks.py",  # found(..., "INVALID_NETWORK", ...)
         "GENERATION_NOT_SUPPORTED": "simatic_xml/errors.py",  # an exception's code

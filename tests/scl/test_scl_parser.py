@@ -9,11 +9,9 @@ from simatic_xml.scl import (
     ClassicSclNotSupportedError,
     SclSyntaxError,
     ast as A,
-    check_text,
     parse,
     tokenize,
 )
-from simatic_xml.scl.check import main as check_main
 
 _Node = TypeVar("_Node")
 
@@ -468,19 +466,15 @@ def test_classic_block_that_is_valid_parses_with_number():
 # ------------------------------------------------------------------ check entry point
 
 
-def test_check_text_and_cli(tmp_path, capsys):
-    ok = check_text(FB_SRC, "x.scl")
-    assert ok.ok and ok.source is not None
-    bad = check_text('FUNCTION "f" : Void\nBEGIN\n#a := ;\nEND_FUNCTION', "y.scl")
-    assert not bad.ok and bad.errors[0].line == 3
-    good = tmp_path / "good.scl"
-    good.write_text(FB_SRC, encoding="utf-8")
-    broken = tmp_path / "broken.scl"
-    broken.write_text('FUNCTION "f" : Void\nBEGIN\n#a := ;\nEND_FUNCTION', encoding="utf-8")
-    assert check_main([str(good)]) == 0
-    assert check_main([str(good), str(broken)]) == 1
-    out = capsys.readouterr().out
-    assert "broken.scl:3:7: error:" in out
+def test_simatic_xml_scl_does_not_pretend_to_check(tmp_path, capsys):
+    """``python -m simatic_xml.scl check`` once printed "0 with errors" and exited 0 on an undeclared ``#y`` (its
+    rule list was empty): the front end only parses, and the command that checks is ``engineering-api scl check``."""
+    from simatic_xml.scl.__main__ import main as scl_main
+
+    undeclared = tmp_path / "undeclared.scl"
+    undeclared.write_text('FUNCTION "f" : Void\nBEGIN\n#y := 1;\nEND_FUNCTION\n', encoding="utf-8")
+    assert scl_main(["check", str(undeclared)]) == 2
+    assert "engineering-api scl check" in capsys.readouterr().err
 
 
 def test_walk_visits_every_node():

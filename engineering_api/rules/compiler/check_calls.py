@@ -184,7 +184,7 @@ class CallChecks(CheckContext):
         blk = self.p.blocks.get(key)
         if blk is None:
             if key in self.p.types or key in self.p.tags:
-                self.err(callee, "NOT_CALLABLE", name=f'"{callee.name}"', type="PLC data type" if key in self.p.types else "tag")
+                self.err(callee, "NOT_CALLABLE", name=callee.name, type="PLC data type" if key in self.p.types else "tag")
             else:
                 self.err(callee, "MISSING_BLOCK", "Error" if self.p.closed else "Warning", name=callee.name)
             return self.args_only(e)
@@ -199,12 +199,12 @@ class CallChecks(CheckContext):
         if blk.kind == "DB":
             fb_name = instance_fb(blk, self.p)
             if fb_name is None:
-                self.err(callee, "NOT_CALLABLE", name=f'"{blk.name}"', type="global data block")
+                self.err(callee, "NOT_CALLABLE", name=blk.name, type="global data block")
                 return self.args_only(e)
             return self.instance_call(e, NamedT(fb_name, True), f'"{blk.name}"')
         if blk.kind == "FB":
             return self.check_params(e, blk.call_members(), blk.name, fc=False, ret="VOID")
-        self.err(callee, "NOT_CALLABLE", name=f'"{blk.name}"', type="organization block")
+        self.err(callee, "NOT_CALLABLE", name=blk.name, type="organization block")
         return self.args_only(e)
 
     def check_params(self, e: A.Call, members: dict[str, Var], callee: str, *, fc: bool, ret: SclType,

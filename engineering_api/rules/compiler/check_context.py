@@ -11,6 +11,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Protocol
 
+from simatic_xml.diagnostic_codes import message
 from simatic_xml.diagnostics import Diagnostic
 from simatic_xml.scl import ast as A
 
@@ -51,6 +52,12 @@ class CheckContext(ABC):
     @abstractmethod
     def err(self, node: Located | None, code: str, severity: str = "Error", **kw: object) -> None:
         """Report ``code`` at ``node`` (the checker)."""
+
+    def err_line(self, code: str, line: int, **kw: object) -> None:
+        """Report the error ``code`` at the file ``line`` of the export element it is about (0: unknown); a LAD/FBD
+        or STL element has a line in the export and no column."""
+        self.out.append(Diagnostic(message(code, **kw), line, 0, self.b.name, "Error", self.path, code,
+                                   self.network))
 
     @abstractmethod
     def check_type_name(self, issue: TypeIssue | A.TypeLabel) -> None:

@@ -122,11 +122,6 @@ _SCANNABLE = {"Contact": frozenset(["TIMER", "COUNTER"])}
 """Non-Bool operands a bit instruction accepts: an S7-1500 contact scans the status of an S5 timer or counter."""
 LABEL = "#LABEL"
 """The type of a ``Scope="Label"`` operand (a jump target); it is checked against the block's labels only."""
-_MESSAGES = {
-    "FLGNET_SLICE": 'The slice "{slice}" is outside the {bits} bits of "{name}" (data type "{type}").',
-    "FLGNET_LABEL": 'The jump label "{label}" is not defined in the block.',
-    "FLGNET_OPERAND": 'The instruction "{part}" has no operand.',
-}
 
 
 class FlgNetChecks(CheckContext):
@@ -193,7 +188,7 @@ class FlgNetChecks(CheckContext):
                              part=part.name)
         for uid, part in parts.items():
             if isinstance(part, Part) and part.name in _OPERAND_PARTS and (uid, "operand") not in wired:
-                self.flg_err("FLGNET_OPERAND", part.line, part=part.name)
+                self.err_line("FLGNET_OPERAND", part.line, part=part.name)
         for uid, at_pins in pins.items():
             part = parts[uid]
             operands: dict[str, _Operand] = {pin: (accesses[a], *types[a]) for pin, a in at_pins.items()}
@@ -331,7 +326,7 @@ class FlgNetChecks(CheckContext):
             size = piece.size
             width = _WIDTH.get(t) if isinstance(t, str) else None
             if width is not None and (piece.offset + 1) * _SLICE_BITS[size] > width:
-                self.flg_err("FLGNET_SLICE", acc.line, slice=f"%{size}{piece.offset}", bits=width, name=_access_text(acc),
+                self.err_line("FLGNET_SLICE", acc.line, slice=f"%{size}{piece.offset}", bits=width, name=_access_text(acc),
                              type=display(t))
             t = {"X": "BOOL", "B": "BYTE", "W": "WORD", "D": "DWORD", "L": "LWORD"}[size]
         return t
@@ -341,14 +336,7 @@ class FlgNetChecks(CheckContext):
         block declares its labels (FlgNet v5 ``Labels``), it must be one of them."""
         declared = _block_labels(self.b)
         if declared and acc.label is not None and acc.label.lower() not in declared:
-            self.flg_err("FLGNET_LABEL", acc.line, label=acc.label)
-
-    def flg_err(self, code: str, line: int, **kw: object) -> None:
-        """An error of this module's own messages (the checker's table stays the SCL one) at the file ``line`` of
-        the element it is about (0: unknown)."""
-        from simatic_xml.scl.check import Diagnostic
-        self.out.append(Diagnostic(_MESSAGES[code].format(**kw), line, 0, self.b.name, "Error", self.path, code,
-                                   self.network))
+            self.err_line("FLGNET_LABEL", acc.line, label=acc.label)
 
     def box_pins(self, part: Part, operands: dict[str, _Operand]) -> None:
         """Inputs into the box's type (SrcType, or the widest input for Auto), its result into the outputs."""

@@ -30,10 +30,6 @@ __all__ = ["StlChecks"]
 _STL_BIT_LOGIC = frozenset(["A", "AN", "O", "ON", "X", "XN", "=", "ASSIGN", "S", "R", "FP", "FN", "RISE", "FALL"])
 """STL instructions whose operand is a bit. SimaticML writes ``=`` as ``Assign`` and FP/FN as ``Rise``/``Fall``
 (the ``STL_TE`` token list of TIA's STL schema); the editor's spellings are kept for hand-written exports."""
-_MESSAGES = {
-    "STL_LABEL": 'The jump label "{label}" is not defined in the block.',
-    "STL_DUPLICATE_LABEL": 'The jump label "{label}" is declared more than once in the block.',
-}
 
 
 class StlChecks(FlgNetChecks):
@@ -52,7 +48,7 @@ class StlChecks(FlgNetChecks):
             if st.operand.label is not None:
                 declared = self.stl_declared()
                 if declared is not None and st.operand.label.lower() not in declared:
-                    self.stl_err("STL_LABEL", st.operand.line, label=st.operand.label)
+                    self.err_line("STL_LABEL", st.operand.line, label=st.operand.label)
                 continue
             if st.token.upper() not in _STL_BIT_LOGIC:
                 continue
@@ -72,7 +68,7 @@ class StlChecks(FlgNetChecks):
                 if st.label is None:
                     continue
                 if st.label in seen:
-                    self.stl_err("STL_DUPLICATE_LABEL", st.label_line or 0, label=st.label)
+                    self.err_line("STL_DUPLICATE_LABEL", st.label_line or 0, label=st.label)
                 seen.add(st.label)
 
     def stl_declared(self) -> set[str] | None:
@@ -84,8 +80,3 @@ class StlChecks(FlgNetChecks):
             return None
         return _block_labels(self.b)
 
-    def stl_err(self, code: str, line: int, **kw: object) -> None:
-        """An error of this module's messages at the file ``line`` of its element (0: unknown)."""
-        from simatic_xml.scl.check import Diagnostic
-        self.out.append(Diagnostic(_MESSAGES[code].format(**kw), line, 0, self.b.name, "Error", self.path, code,
-                                   self.network))

@@ -18,9 +18,10 @@ from simatic_xml.errors import SimaticMLError, UnsupportedConstructError
 from simatic_xml.objects import OB, Block, PlcStruct, PlcTagTable
 from simatic_xml.scl import SclSyntaxError, parse_statements
 
-from simatic_xml.diagnostics import capped
+from simatic_xml.diagnostic_codes import message
+from simatic_xml.diagnostics import Diagnostic, capped
 
-from .checker import MESSAGES, CompilerDiagnostic, check_block
+from .checker import check_block
 from .program import BlockDef, Network, Program, TypeIssue, type_from_text
 from .types import Var
 
@@ -287,8 +288,8 @@ class CompileRun:
     result: CompileResult
     compiled: dict[str, dict[str, str]] = field(default_factory=dict)
     """Object name -> new ``compiled_against`` digests for objects that compiled without errors."""
-    diagnostics: dict[str, list[CompilerDiagnostic]] = field(default_factory=dict)
-    """Object name -> its diagnostics (``CompilerDiagnostic``)."""
+    diagnostics: dict[str, list[Diagnostic]] = field(default_factory=dict)
+    """Object name -> its diagnostics (``Diagnostic``)."""
     program: Program | None = None
     """The program view the run checked: a caller that needs it too (the runtime's ``build_image``) reuses
     it instead of reading and parsing every object a second time."""
@@ -300,7 +301,7 @@ class CompileRun:
     one object that fails, every other object as well (so its callers are known)."""
 
 
-def _where(d: CompilerDiagnostic, textless: set[int | None]) -> str:
+def _where(d: Diagnostic, textless: set[int | None]) -> str:
     """``Network N, line L, column C``; a LAD/FBD network (in ``textless``) has no text lines (its findings' lines
     are the export's), so TIA's message names the network only."""
     parts: list[str] = []
@@ -329,23 +330,23 @@ def compile_software(software: CompiledSoftware, device: str, only: str | None =
     run = CompileRun(CompileResult(state="Success", error_count=0, warning_count=0), program=program)
     block_nodes: list[CompileMessage] = []
     numbers: dict[tuple[str, int], ProgramObject] = {}
-    clashes: dict[str, CompilerDiagnostic] = {}
+    clashes: dict[str, Diagnostic] = {}
     for obj in software.blocks.values():
         if obj.number is None or obj.number_class is None:
             continue
         first = numbers.setdefault((obj.number_class, obj.number), obj)
         if first is not obj:
-            clashes[obj.name] = CompilerDiagnostic(
-                MESSAGES["NUMBER_IN_USE"].format(cls=obj.number_class, number=obj.number, other=first.name),
+            clashes[obj.name] = Diagnostic(
+                message("NUMBER_IN_USE", cls=obj.number_class, number=obj.number, other=first.name),
                 block=obj.name, code="NUMBER_IN_USE")
-    checked: dict[str, tuple[BlockDef, list[CompilerDiagnostic]]] = {}
+    checked: dict[str, tuple[BlockDef, list[Diagnostic]]] = {}
     for obj in software.all():
         if obj.kind not in _KIND or (only is not None and obj.name != only):
             continue
         bd = (program.types if obj.kind == "UDT" else program.blocks).get(obj.name.lower())
         if bd is not None:
             checked[obj.name] = (bd, [d for d in check_block(program, bd) if d.severity != "Info"])
-    reported: list[CompilerDiagnostic] = []
+    reported: list[Diagnostic] = []
     for obj in _ordered(software, program):
         if obj.name not in checked:
             continue

@@ -1,0 +1,84 @@
+"""``docs/add-a-diagnostic.md``: each file it lists, checked for every code the compiler produces, so a test names
+the file a newcomer forgot."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from simatic_xml.diagnostic_codes import CODES
+from tests.lib.diagnostic_code_scan import produced_codes
+
+ROOT = Path(__file__).resolve().parents[2]
+HOW_TO = ROOT / "docs" / "add-a-diagnostic.md"
+SEEDED = ROOT / "tests" / "compiler" / "seeded"
+README = ROOT / "engineering_api" / "rules" / "compiler" / "README.md"
+_SEEDED_CODE = re.compile(r"^(?://|<!--) expect: .*?(?:Error|Warning) ([A-Z0-9_]+): ")
+
+WORDED_BY_PRODUCER = frozenset({"SYNTAX_ERROR", "CLASSIC_SCL", "GRAPH_REFERENCE"})
+"""Compiler codes without a template: the parser words a syntax error, the GRAPH reader a dangling reference."""
+
+SHOWN_ELSEWHERE = {
+    "CLASSIC_SCL": "tests/ci/test_config.py",
+    "GRAPH_REFERENCE": "tests/realcode/mutants.py",
+    "MISSING_TECHNOLOGY_OBJECT": "tests/realcode/test_realcode_cases.py",
+    "MIXED_PARAMETERS": "tests/compiler/test_signatures.py",
+    "NETWORK_NOT_CHECKED": "tests/realcode/test_realcode_cases.py",
+    "NETWORK_SYNTAX": "tests/compiler/test_message_registry.py",
+    "NUMBER_IN_USE": "tests/ci/test_xml_lines.py",
+    "SIGNATURE_UNKNOWN": "tests/compiler/test_signatures.py",
+    "TOO_MANY_ARGUMENTS": "tests/compiler/test_signatures.py",
+    "UNCHECKED_INSTRUCTION": "tests/compiler/test_compiler_rules.py",
+    "UNKNOWN_TYPE": "tests/compiler/test_issue13_types.py",
+}
+"""Compiler codes no seeded source shows (a note, a file-level finding, a program of several files), with the test
+file that does."""
+
+NOT_SHOWN = frozenset({"FLGNET_WIRE"})
+"""Compiler codes no test shows. FLGNET_WIRE: ``simatic_xml.flgnet`` refuses a wire to an unknown UId while reading
+(``SchemaError``), before the rule could see it; whether the rule is reachable at all is open."""
+
+
+def _compiler_codes() -> set[str]:
+    return {code for code, files in produced_codes().items()
+            if any(f.startswith("engineering_api/rules/compiler/") for f in files)}
+
+
+def _seeded_codes() -> set[str]:
+    found: set[str] = set()
+    for path in SEEDED.iterdir():
+        for line in path.read_text(encoding="utf-8-sig").splitlines()[:2]:
+            match = _SEEDED_CODE.match(line)
+            if match:
+                found.add(match.group(1))
+    return found
+
+
+def test_every_compiler_code_has_a_message_template() -> None:
+    missing = sorted(code for code in _compiler_codes() - WORDED_BY_PRODUCER if CODES[code].message is None)
+    assert missing == [], f"add a message template to _TEMPLATES in simatic_xml/diagnostic_codes.py for {missing}"
+
+
+def test_every_compiler_code_has_a_seeded_source() -> None:
+    missing = sorted(_compiler_codes() - _seeded_codes() - set(SHOWN_ELSEWHERE) - NOT_SHOWN)
+    assert missing == [], f"add a seeded source to tests/compiler/seeded/ for {missing}"
+
+
+def test_the_codes_shown_elsewhere_are_shown_there() -> None:
+    for code, test_file in SHOWN_ELSEWHERE.items():
+        assert code in (ROOT / test_file).read_text(encoding="utf-8"), (code, test_file)
+    assert not set(SHOWN_ELSEWHERE) & _seeded_codes(), "a code with a seeded source needs no entry here"
+
+
+def test_every_compiler_code_has_a_bullet_in_the_compiler_readme() -> None:
+    text = README.read_text(encoding="utf-8")
+    notes = text[text.index("### What each rule reports"):].split("\n## ")[0]
+    missing = sorted(code for code in _compiler_codes() if f"`{code}`" not in notes)
+    assert missing == [], ("add a bullet under 'What each rule reports' in engineering_api/rules/compiler/README.md "
+                           f"for {missing}")
+
+
+def test_the_how_to_names_files_that_exist() -> None:
+    named = set(re.findall(r"`((?:simatic_xml|engineering_api|tests|docs)/[\w/.-]+)`", HOW_TO.read_text(encoding="utf-8")))
+    assert named, "the how-to names no file"
+    assert sorted(path for path in named if not (ROOT / path).exists()) == []
