@@ -68,7 +68,7 @@ def retarget(doc: Document, target: str, *, in_place: bool = False) -> Document:
         for obj in _sw_objects(new.object):
             _retarget_object(obj, ver, keep_unmapped)
     except VersionError as exc:
-        if keep_unmapped:
+        if keep_unmapped or not _older(written_by, ver):  # generating for an older TIA: no import rule applies
             raise
         raise VersionError(f"{exc}. {_scope_advice(str(written_by or 'an unknown version'), ver)}") from None
     return new
@@ -87,6 +87,13 @@ def import_scope(target: str) -> tuple[str, ...]:
 
 def _major(version: str) -> int:
     return int(version[1:].split(" ")[0])
+
+
+def _older(written_by: str | None, ver: str) -> bool:
+    try:
+        return bool(written_by) and version_index(str(written_by)) < version_index(ver)
+    except VersionError:
+        return False
 
 
 def _in_import_scope(written_by: str | None, ver: str) -> bool:
