@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
@@ -41,7 +42,7 @@ class Project:
     def __init__(self, client: TestClient[Litestar], headers: dict[str, str]) -> None:
         self.client, self.headers = client, headers
 
-    def import_xml(self, name: str):  # type: ignore[no-untyped-def]
+    def import_xml(self, name: str) -> httpx.Response:
         xml = (CORPUS / name).read_bytes().decode("utf-8-sig")
         body = {"deviceName": "PLC_1", "xml": xml, "overwrite": True}
         return self.client.post("/api/blockgeneration/import-only", json=body, headers=self.headers)
