@@ -24,6 +24,15 @@ Kept as written: a namespace the tables do not know (or not for the target) when
 that wrote the document: the document is already in the target's form, nothing needs mapping (TIA imports what
 it exported; issue 13 found V17 ProDiag supervisions and V19 GRAPH this way).
 
+Older exports (TIA's import rule). Siemens, TIA Portal Openness V21 system manual, "Basic principles of
+import/export" > "SIMATIC ML versioning": up to V18 an import needs an Openness API at least as new as the
+SimaticML; since V19 every SimaticML version of the LTS scope (Vxx-3 to Vxx) can be imported. So a V19 project
+reads V16-V19 documents and a V21 project V18-V21 (:func:`import_scope`). Inside that scope TIA converts the
+document itself: what the tables here cannot map (StatementList, a Graph namespace change, a StructuredText/v3
+network using v3-only attributes) is kept as written, in the namespace the document was exported in. Outside it
+the documented namespace rewrites above still apply, and anything else is refused with a message naming the
+rule and the next step (export from a TIA in the scope, or upgrade the project holding the block).
+
 Not done: adding or removing default-valued attributes (V19+ leave them out; both forms import).
 """
 
@@ -34,10 +43,10 @@ from collections.abc import Iterator
 
 from .errors import VersionError
 from .model import Document, Interface, NetworkSource, SwObject
-from .versions import GENERATION_TARGETS, namespace_for, namespace_part, normalize_version, version_index
+from .versions import GENERATION_TARGETS, KNOWN_VERSIONS, namespace_for, namespace_part, normalize_version, version_index
 from .xmlnode import XmlNode, split_tag
 
-__all__ = ("convert_bytes", "retarget")
+__all__ = ("convert_bytes", "import_scope", "retarget")
 
 
 def retarget(doc: Document, target: str, *, in_place: bool = False) -> Document:
@@ -48,14 +57,58 @@ def retarget(doc: Document, target: str, *, in_place: bool = False) -> Document:
     ver = normalize_version(target)
     if ver not in GENERATION_TARGETS:
         raise VersionError(f"cannot generate for TIA {ver}; targets are {', '.join(GENERATION_TARGETS)}")
-    same_version = _same_version(doc.engineering_version, ver)
+    written_by = doc.engineering_version
+    # Inside TIA's import scope TIA converts what our tables cannot: keep it as written (module docstring).
+    keep_unmapped = _same_version(written_by, ver) or _in_import_scope(written_by, ver)
     new = doc if in_place else copy.deepcopy(doc)
     new.engineering_version = ver
     if version_index(ver) >= version_index("V18"):
         new.document_info = None
-    for obj in _sw_objects(new.object):
-        _retarget_object(obj, ver, same_version)
+    try:
+        for obj in _sw_objects(new.object):
+            _retarget_object(obj, ver, keep_unmapped)
+    except VersionError as exc:
+        if keep_unmapped or not _older(written_by, ver):  # generating for an older TIA: no import rule applies
+            raise
+        raise VersionError(f"{exc}. {_scope_advice(str(written_by or 'an unknown version'), ver)}") from None
     return new
+
+
+def import_scope(target: str) -> tuple[str, ...]:
+    """The versions whose SimaticML a TIA ``target`` project imports (and converts) itself: since V19 the LTS
+    scope Vxx-3 to Vxx; before V19 an import needs an Openness (so a TIA) at least as new as the document, and
+    only the target's own version is known to be read as written here."""
+    ver = normalize_version(target)
+    major = _major(ver)
+    if major < 19:
+        return (ver,)
+    return tuple(v for v in KNOWN_VERSIONS if major - 3 <= _major(v) <= major)
+
+
+def _major(version: str) -> int:
+    return int(version[1:].split(" ")[0])
+
+
+def _older(written_by: str | None, ver: str) -> bool:
+    try:
+        return bool(written_by) and version_index(str(written_by)) < version_index(ver)
+    except VersionError:
+        return False
+
+
+def _in_import_scope(written_by: str | None, ver: str) -> bool:
+    try:
+        return bool(written_by) and normalize_version(str(written_by)) in import_scope(ver)
+    except VersionError:
+        return False
+
+
+def _scope_advice(written_by: str, ver: str) -> str:
+    scope = import_scope(ver)
+    return (f"TIA {ver} imports SimaticML exported by {scope[0]} to {scope[-1]} (Openness manual, 'SIMATIC ML "
+            f"versioning': the LTS scope Vxx-3 to Vxx); this document was exported by {written_by} and holds content "
+            f"whose conversion to {ver} is not documented. Export the block from TIA {scope[0]} or later (open the "
+            f"project that holds it in that TIA, which upgrades it, and export again), then import that export")
 
 
 def _same_version(written_by: str | None, ver: str) -> bool:
@@ -132,16 +185,24 @@ def _new_namespace(uri: str, ver: str, where: str, same_version: bool = False) -
 
 
 def _retarget_tree(root: XmlNode, ver: str, where: str, same_version: bool = False) -> None:
+    """Rewrite the namespaces of one embedded tree; with ``same_version`` (the document is the target's own or
+    inside its import scope) a tree whose change cannot be expressed is kept whole, as written."""
+    try:
+        _retarget_tree_strict(root, ver, where)
+    except VersionError:
+        if not same_version:
+            raise
+
+
+def _retarget_tree_strict(root: XmlNode, ver: str, where: str) -> None:
     mapping: dict[str, str] = {}
     for node in root.iter():
         if node.ns is not None and node.ns not in mapping:
-            mapping[node.ns] = _new_namespace(node.ns, ver, where, same_version)
+            mapping[node.ns] = _new_namespace(node.ns, ver, where)
     for old, new in mapping.items():
         part_old = namespace_part(old)
         part_new = namespace_part(new)
-        if part_old is None or part_new is None:  # an unknown namespace kept as written (same version)
-            continue
-        if part_old[1] != part_new[1]:
+        if part_old is not None and part_new is not None and part_old[1] != part_new[1]:
             _check_transition(root, part_old[0], part_old[1], part_new[1], ver, where)
     if all(old == new for old, new in mapping.items()):
         return  # already the target's namespaces (a document generated for, or exported by, that version)

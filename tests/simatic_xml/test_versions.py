@@ -80,11 +80,14 @@ def test_retarget_drops_empty_namespace_below_v18():
     ("file", "target", "message"),
     [
         ("ob/Fwaldt_Main.xml", "V18", "CallInfo"),
-        ("fb/Gildej31_GF7_V17.xml", "V21", "GRAPH"),
-        ("fb/Gildej31_GF7_V17.xml", "V20", "Graph namespace is known for TIA V20"),
-        ("db/Amadeusz97_CS_Drive_PL.xml", "V19", "Parameters"),
-        ("fc/Gildej31_FC_LIST_V17.xml", "V20", "StatementList"),
-        ("fb/arun232342_RS485_Com_Motor.xml", "V19", "LineComment"),
+        # Older documents outside the target's import scope (TIA imports Vxx-3..Vxx): refused with the rule.
+        ("fb/Gildej31_GF7_V17.xml", "V21", "GRAPH .*SIMATIC ML versioning"),
+        ("fb/mking2203_GraphJump.xml", "V19", "GRAPH .*exported by V14 SP1"),
+        ("fc/Gildej31_FC_LIST_V17.xml", "V21", "StatementList .*Export the block from TIA V18"),
+        ("fb/arun232342_RS485_Com_Motor.xml", "V21", "LineComment .*SIMATIC ML versioning"),
+        # Generating for an older TIA: no import rule, the table decides.
+        ("db/Amadeusz97_CS_Drive_PL.xml", "V17", "Parameters"),
+        ("fb/Czarnak_StateMachine.xml", "V20", "Graph"),
         ("fb/Gildej31_GF7_V17.xml", "V14 SP1", "cannot generate"),
     ],
 )
@@ -102,6 +105,21 @@ def test_retarget_allowed_neighbours():
     assert retarget(read_file(CORPUS / "fc" / "Gildej31_FC_LIST_V17.xml"), "V18").engineering_version == "V18"
     lad = retarget(read_file(CORPUS / "fb" / "sitrainsh_Block_1.xml"), "V20")
     assert NS + "NetworkSource/FlgNet/v5" in _namespaces(to_bytes(lad))
+
+
+@needs_corpus
+@pytest.mark.parametrize(("file", "target", "kept"), [
+    ("fb/Gildej31_GF7_V17.xml", "V20", "NetworkSource/Graph/v5"),
+    ("fc/Gildej31_FC_LIST_V17.xml", "V19", "NetworkSource/StatementList/v4"),
+    ("fb/arun232342_RS485_Com_Motor.xml", "V19", "NetworkSource/StructuredText/v3"),
+    ("db/Amadeusz97_CS_Drive_PL.xml", "V21", "Parameters/v1"),
+])
+def test_retarget_keeps_what_tia_imports_itself(file, target, kept):
+    """Inside the import scope (Openness manual, "SIMATIC ML versioning") TIA converts the older document: what
+    the tables cannot map is kept as written, the rest is the target's."""
+    doc = retarget(read_file(CORPUS / file), target)
+    assert doc.engineering_version == target
+    assert NS + kept in _namespaces(to_bytes(doc))
 
 
 @needs_corpus
@@ -124,8 +142,10 @@ def test_prodiag_supervisions_are_kept_for_v17_and_refused_where_unmapped():
     assert namespace_for("BlockTypeSupervisions", "V17") == _SUPERVISIONS
     kept = to_bytes(retarget(parse_bytes(data), "V17"))
     assert _SUPERVISIONS in _namespaces(kept)
-    with pytest.raises(VersionError, match="BlockTypeSupervisions namespace is known for TIA V19"):
-        retarget(parse_bytes(data), "V19")
+    # V19 imports V17 (its import scope is V16-V19) and converts the supervisions itself; V21 does not.
+    assert _SUPERVISIONS in _namespaces(to_bytes(retarget(parse_bytes(data), "V19")))
+    with pytest.raises(VersionError, match="BlockTypeSupervisions namespace is known for TIA V21.*SIMATIC ML"):
+        retarget(parse_bytes(data), "V21")
 
 
 def test_unknown_namespace_is_kept_only_in_the_version_that_wrote_it():
