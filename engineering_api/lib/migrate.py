@@ -10,16 +10,18 @@ failed and why.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from alembic import command
 from alembic.config import Config
+from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from engineering_api.backend.errors import EngineeringError
+from engineering_api.lib.tables import metadata
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -75,9 +77,18 @@ def _config(connection: Connection | None = None) -> Config:
     return config
 
 
+@functools.lru_cache(maxsize=4)
+def _scripts(location: str) -> ScriptDirectory:
+    """The revisions at ``location``, read once per process: reading them (each revision module loaded, the
+    revision map built) was most of the cost of opening a new database."""
+    config = Config()
+    config.set_main_option("script_location", location)
+    return ScriptDirectory.from_config(config)
+
+
 def head() -> str:
     """The newest revision this build knows."""
-    found = ScriptDirectory.from_config(_config()).get_current_head()
+    found = _scripts(_SCRIPTS).get_current_head()
     assert found is not None  # the package ships its revisions
     return found
 
@@ -112,7 +123,7 @@ def upgrade_to(db: Database, target: str) -> SchemaState:
                 conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_LOCK_KEY})")
             before = MigrationContext.configure(conn).get_current_revision()
             if before != target:
-                command.upgrade(_config(conn), target)
+                _run(conn, target)
         except Exception as exc:
             conn.exec_driver_sql("ROLLBACK")
             if _is_full(exc):
@@ -126,6 +137,16 @@ def upgrade_to(db: Database, target: str) -> SchemaState:
             raise
         conn.exec_driver_sql("COMMIT")
     return SchemaState(target, head(), False)
+
+
+def _run(conn: Connection, target: str) -> None:
+    """Alembic's ``upgrade`` to ``target`` on ``conn``, inside the caller's transaction. This is the migrations'
+    environment (what an ``env.py`` holds): the revisions come from the cached script directory, not re-read."""
+    script = _scripts(_SCRIPTS)
+    with EnvironmentContext(_config(conn), script, destination_rev=target,
+                            fn=lambda revision, _context: script._upgrade_revs(target, revision)) as environment:
+        environment.configure(connection=conn, target_metadata=metadata, transactional_ddl=False)
+        environment.run_migrations()
 
 
 def _is_full(exc: BaseException) -> bool:
