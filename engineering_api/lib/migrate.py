@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ContextManager, Protocol
 
 from alembic.config import Config
 from alembic.runtime.environment import EnvironmentContext
@@ -26,14 +26,22 @@ from engineering_api.lib.tables import metadata
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-    from engineering_api.lib.db import Database
 
-__all__ = ("MigrationError", "SchemaState", "head", "state", "upgrade", "upgrade_to")
+__all__ = ("MigratedDatabase", "MigrationError", "SchemaState", "head", "state", "upgrade", "upgrade_to")
 
 _SCRIPTS = "engineering_api:migrations"
 _LOCK_KEY = 0x656E6761  # PostgreSQL advisory lock id of the schema ("enga")
 _RELEASE_TABLES = ("jobs", "api_keys", "audit", "kv")
 """Tables every data dir of the release before migrations has (it made them at its first start)."""
+
+
+class MigratedDatabase(Protocol):
+    """What a migration needs of :class:`engineering_api.lib.db.Database` (named by shape: the database module
+    runs the migrations when it opens, so this module may not import it back)."""
+
+    postgres: bool
+
+    def locked(self) -> ContextManager[Connection]: ...
 
 
 class MigrationError(EngineeringError):
@@ -93,7 +101,7 @@ def head() -> str:
     return found
 
 
-def state(db: Database) -> SchemaState:
+def state(db: MigratedDatabase) -> SchemaState:
     """Where ``db``'s schema stands, read without changing anything."""
     with db.locked() as conn:
         current = MigrationContext.configure(conn).get_current_revision()
@@ -101,7 +109,7 @@ def state(db: Database) -> SchemaState:
     return SchemaState(current, head(), current is None and set(_RELEASE_TABLES) <= tables)
 
 
-def upgrade(db: Database) -> SchemaState:
+def upgrade(db: MigratedDatabase) -> SchemaState:
     """Bring ``db`` to the newest revision, all in one transaction.
 
     Raises:
@@ -110,7 +118,7 @@ def upgrade(db: Database) -> SchemaState:
     return upgrade_to(db, head())
 
 
-def upgrade_to(db: Database, target: str) -> SchemaState:
+def upgrade_to(db: MigratedDatabase, target: str) -> SchemaState:
     """Bring ``db`` to revision ``target`` (a test's older state; the service always goes to :func:`head`).
 
     Raises:
