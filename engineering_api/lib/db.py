@@ -48,12 +48,16 @@ def engine_url(target: Path | str) -> str:
 
 
 class Record(dict[str, Any]):
-    """A row by column name or by position, as ``sqlite3.Row`` answers."""
+    """A row by column name or by position, as ``sqlite3.Row`` answers: ``tuple(row)`` is its values, as it was
+    when the stores read ``sqlite3.Row`` (``keys()`` gives the names)."""
 
     def __getitem__(self, key: Any) -> Any:
         if isinstance(key, int):
             return list(self.values())[key]
         return super().__getitem__(key)
+
+    def __iter__(self) -> Iterator[Any]:  # sqlite3.Row's iteration: the values
+        return iter(self.values())
 
 
 class Result:
