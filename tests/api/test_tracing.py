@@ -21,15 +21,20 @@ from engineering_api.lib.tracing import REQUEST_ID_ATTRIBUTE
 from tests.conftest import data, start_job, wait_job
 
 _EXPORTER = InMemorySpanExporter()
+_ATTACHED: list[TracerProvider] = []
 
 
 @pytest.fixture
 def spans() -> Iterator[InMemorySpanExporter]:
-    """The process's tracer provider, an SDK one writing to memory (set once: OpenTelemetry keeps the first)."""
+    """The process's tracer provider, an SDK one, writing to this exporter too. OpenTelemetry keeps the first
+    provider set, and this module may be loaded twice (by pytest, and by a module that imports this fixture), so
+    each copy's exporter is added to whatever provider is there, once."""
     if not isinstance(trace.get_tracer_provider(), TracerProvider):
-        provider = TracerProvider()
+        trace.set_tracer_provider(TracerProvider())
+    provider = trace.get_tracer_provider()
+    if isinstance(provider, TracerProvider) and not _ATTACHED:
         provider.add_span_processor(SimpleSpanProcessor(_EXPORTER))
-        trace.set_tracer_provider(provider)
+        _ATTACHED.append(provider)
     _EXPORTER.clear()
     yield _EXPORTER
     _EXPORTER.clear()
