@@ -78,10 +78,9 @@ class SchemaState:
         return f"{self.current}: behind head {self.head}; `engineering-api db upgrade` (or the next start) upgrades it"
 
 
-def _config(connection: Connection | None = None) -> Config:
+def _config(location: str) -> Config:
     config = Config()
-    config.set_main_option("script_location", _SCRIPTS)
-    config.attributes["connection"] = connection
+    config.set_main_option("script_location", location)
     return config
 
 
@@ -89,9 +88,7 @@ def _config(connection: Connection | None = None) -> Config:
 def _scripts(location: str) -> ScriptDirectory:
     """The revisions at ``location``, read once per process: reading them (each revision module loaded, the
     revision map built) was most of the cost of opening a new database."""
-    config = Config()
-    config.set_main_option("script_location", location)
-    return ScriptDirectory.from_config(config)
+    return ScriptDirectory.from_config(_config(location))
 
 
 def head() -> str:
@@ -151,7 +148,7 @@ def _run(conn: Connection, target: str) -> None:
     """Alembic's ``upgrade`` to ``target`` on ``conn``, inside the caller's transaction. This is the migrations'
     environment (what an ``env.py`` holds): the revisions come from the cached script directory, not re-read."""
     script = _scripts(_SCRIPTS)
-    with EnvironmentContext(_config(conn), script, destination_rev=target,
+    with EnvironmentContext(_config(_SCRIPTS), script, destination_rev=target,
                             fn=lambda revision, _context: script._upgrade_revs(target, revision)) as environment:
         environment.configure(connection=conn, target_metadata=metadata, transactional_ddl=False)
         environment.run_migrations()
