@@ -38,9 +38,6 @@ def _routes_of(spec: ToolSpec) -> Iterator[tuple[str, str]]:
                       *operation.client_async_routes):
             if route is not None:
                 yield route.method, route.path
-    elif spec.action is not None:
-        method, _, path = spec.action.rest.partition(" ")
-        yield method, path
 
 
 class RouteNames:

@@ -22,7 +22,9 @@ from engineering_api.backend.errors import (
 )
 from engineering_api.lib.responses import Envelope, error_body, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
-from engineering_api.runtime.actions import SOURCE_ERRORS, TagPageQuery, read_values, tag_page, write_values
+from engineering_api.runtime.actions import (
+    RUNTIME_OPERATIONS, SECTION, SOURCE_ERRORS, TagNamesRead, TagPageQuery, call_context,
+)
 from engineering_api.runtime.connection_routes import ConnectionController
 from engineering_api.runtime.opcua_servers import OpcUaServerController
 from engineering_api.runtime.schemas import (
@@ -43,12 +45,12 @@ from engineering_api.runtime.sources import RuntimeFaultError, RuntimeNotRunning
 from engineering_api.runtime.users import RuntimeUser
 
 if TYPE_CHECKING:
+    from engineering_api.jobs.operations import Operation
     from engineering_api.runtime.sources import ItemError, TagReading
     from engineering_api.runtime.service import RuntimeService
 
-__all__ = ("ROUTES", "RuntimeAuthController", "RuntimeTagController", "RuntimeUserController")
+__all__ = ("ROUTES", "RuntimeAuthController", "RuntimeTagController", "RuntimeUserController", "declared", "run_call")
 
-SECTION = "Runtime API"
 _ADMIN = {"role": "admin"}
 _BEARER: list[dict[str, list[str]]] = [{"RuntimeBearer": []}]
 _BEARER_ANSWERS = {
@@ -63,6 +65,32 @@ def _bearer_responses(role: str | None, *, body: bool = False, params: bool = Fa
     if role is not None:
         extra[403] = f"The runtime user lacks the {role} role"
     return problem_responses(None, body=body, params=params, errors=errors, extra=extra)
+
+
+_CALLS: dict[str, Operation[Any, Any]] = {call.name: call for call in RUNTIME_OPERATIONS}
+
+
+def declared(name: str, *, body: bool = False, params: bool = False) -> dict[str, Any]:
+    """The route options of the runtime call ``name`` from its declaration (:data:`RUNTIME_OPERATIONS`): the guard's
+    ``opt`` (bearer token and runtime role, or the API key role), the security scheme and the documented answers."""
+    call = _CALLS[name]
+    if call.auth == "bearer":
+        return {"opt": call.route_options(), "security": _BEARER,
+                "responses": _bearer_responses(call.runtime_role, body=body, params=params, errors=call.errors)}
+    return {"opt": call.route_options(),
+            "responses": problem_responses(call.required_role.value, body=body, params=params, errors=call.errors)}
+
+
+def run_call(request: Request[Any, Any, Any], name: str, data: Any) -> Any:
+    """Run the runtime call ``name`` with ``data`` as its MCP tool does, in the name of the request's caller (the
+    runtime user of a bearer route, else the API key)."""
+    call = _CALLS[name]
+    if call.auth == "bearer":
+        caller = principal_of(request.scope).username
+    else:
+        key = request.scope.get("user")
+        caller = f"apikey:{getattr(key, 'name', '')}"
+    return call.handler(call_context(request.app.state.services, caller), data)
 
 
 def _runtime(request: Request[Any, Any, Any]) -> RuntimeService:
@@ -224,8 +252,7 @@ class RuntimeTagController(Controller):
     tags = [SECTION]
     path = "/api/runtime"
 
-    @get("/tags", operation_id="ListRuntimeTags", opt={"runtime": "read"}, security=_BEARER, sync_to_thread=True,
-         responses=_bearer_responses("read", params=True, errors=(*SOURCE_ERRORS, ValidationError)))
+    @get("/tags", operation_id="ListRuntimeTags", sync_to_thread=True, **declared("runtime.tags.list", params=True))
     def list_tags(
         self, request: Request[Any, Any, Any],
         limit: Annotated[int, QueryParameter(ge=1, le=1000, description="Tags per page")] = 100,
@@ -236,7 +263,7 @@ class RuntimeTagController(Controller):
 
         Raises RuntimeNotRunningError (503), ValidationError (a continuation point this server did not give).
         """
-        return ok(tag_page(_runtime(request), TagPageQuery(limit=limit, continuation_point=continuationPoint)))
+        return ok(run_call(request, "runtime.tags.list", TagPageQuery(limit=limit, continuation_point=continuationPoint)))
 
     @get(_TAG_PATH, operation_id="ReadRuntimeTag", opt={"runtime": "read"}, security=_BEARER, sync_to_thread=True,
          responses=_bearer_responses("read", params=True, errors=(*SOURCE_ERRORS, NotFoundError, ValidationError)))
@@ -254,18 +281,17 @@ class RuntimeTagController(Controller):
         read-only tag, ValidationError: wrong type or range)."""
         return ok(_value(_runtime(request).source.write([TagWrite(tagName, data.value)])[0]))
 
-    @post("/tags/values", operation_id="ReadRuntimeTagValues", opt={"runtime": "read", "audit": False},
-          security=_BEARER, sync_to_thread=True, status_code=200,
-          responses=_bearer_responses("read", body=True, errors=SOURCE_ERRORS))
+    @post("/tags/values", operation_id="ReadRuntimeTagValues", sync_to_thread=True, status_code=200,
+          **declared("runtime.tags.read", body=True))
     def read_values(self, request: Request[Any, Any, Any], data: JSONBody[BulkRead]) -> Response[RuntimeTagValuesResponse]:
         """Read tags in bulk from one PLC cycle: 200 with one result per name, each with its own error."""
-        return ok(read_values(_runtime(request), data.wanted))
+        return ok(run_call(request, "runtime.tags.read", TagNamesRead(tag_names=data.wanted)))
 
-    @put("/tags/values", operation_id="WriteRuntimeTagValues", opt={"runtime": "write"}, security=_BEARER,
-         sync_to_thread=True, responses=_bearer_responses("write", body=True, errors=SOURCE_ERRORS))
+    @put("/tags/values", operation_id="WriteRuntimeTagValues", sync_to_thread=True,
+         **declared("runtime.tags.write", body=True))
     def write_values(self, request: Request[Any, Any, Any], data: JSONBody[BulkWrite]) -> Response[RuntimeTagValuesResponse]:
         """Write tags in bulk, in order: 200 with one result per item (the value read back, or its error)."""
-        return ok(write_values(_runtime(request), data))
+        return ok(run_call(request, "runtime.tags.write", data))
 
 
 ROUTES = (RuntimeUserController, RuntimeAuthController, RuntimeTagController, OpcUaServerController,
