@@ -201,10 +201,12 @@ class Operation(Generic[InputT, OutputT]):
 
     def route_options(self) -> dict[str, Any]:
         """The guard's options (a route handler's ``opt``) for this operation's routes: the runtime role a bearer
-        token needs, or the API key role."""
-        if self.auth == "bearer":
-            return {"runtime": self.runtime_role}
-        return {"role": self.required_role.value}
+        token needs, or the API key role; a read is not audited, whatever its method (a bulk read is a POST)."""
+        opt: dict[str, Any] = {"runtime": self.runtime_role} if self.auth == "bearer" \
+            else {"role": self.required_role.value}
+        if not self.mutating:
+            opt["audit"] = False
+        return opt
 
     def success_message(self, result: Any) -> str:
         """The success envelope's message (and a pipeline step's): :attr:`message` of the result, or

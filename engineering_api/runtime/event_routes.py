@@ -261,6 +261,7 @@ class RuntimeSubscriptionController(Controller):
         return ok(SubscriptionInfo(subscription_id=sub.subscription_id, tags=sub.tags, alarms=sub.alarms,
                                    events_url=url, ticket=ticket), status_code=201)
 
+    # Not an operation: a Server-Sent Events stream, which no JSON envelope, job or MCP tool can carry.
     @get("/{subscriptionId:str}/events", operation_id="StreamRuntimeSubscription",
          opt={"runtime": "read", "ticket": True},
          security=_BEARER, responses=_bearer_responses("read", params=True, errors=(NotFoundError,)))

@@ -195,6 +195,7 @@ class RuntimeAuthController(Controller):
     tags = [SECTION]
     path = "/api/runtime"
 
+    # Not an operation: it is the authentication itself (no key or token yet), and its answer is a secret.
     @post("/auth/login", operation_id="RuntimeLogin", opt={"runtime": "login"}, sync_to_thread=True,
           security=[{}], status_code=200,
           responses=problem_responses(None, body=True, extra={
