@@ -72,6 +72,7 @@ from engineering_api.runtime.opcua_servers import stop_opcua_servers
 from engineering_api.runtime.pushes_outbox import start_pushes, stop_pushes
 from engineering_api.runtime import ROUTES as RUNTIME_ROUTES
 from engineering_api.runtime.actions import RUNTIME_OPERATIONS
+from engineering_api.runtime.user_calls import USER_OPERATIONS
 from engineering_api.runtime.on_worker import APP_LOOP
 from engineering_api.services import Services
 from engineering_api.swagger import swagger_routes
@@ -103,7 +104,7 @@ def registry() -> OperationRegistry:
         *simulation.OPERATIONS, *online.OPERATIONS, *watch.OPERATIONS, *testharness.OPERATIONS,
         *sourcecontrol.OPERATIONS, *pipelines.OPERATIONS, *health.OPERATIONS, *diagnostics.OPERATIONS,
         *security.OPERATIONS, *hmi.OPERATIONS, *library.OPERATIONS, *global_libraries.OPERATIONS, *FARM_OPERATIONS,
-        *RUNTIME_OPERATIONS,
+        *RUNTIME_OPERATIONS, *USER_OPERATIONS,
     )
     return operations
 

@@ -185,6 +185,8 @@ class Operation(Generic[InputT, OutputT]):
     """Set for a call of the runtime API: the runtime role it needs (``read``, ``write``, ``alarmAck``, ``admin``).
     Its handler reads :attr:`OperationContext.runtime` and :attr:`OperationContext.caller` and runs on a thread of
     its own; on MCP an API key's role stands for it (:data:`engineering_api.runtime.actions.KEY_ROLE_FOR`)."""
+    no_mcp_tool: str = ""
+    """Why this call is no MCP tool (a secret in its answer, a session of its own); empty: it is one."""
     auth: RouteAuth = "apiKey"
     """Route option: ``bearer`` for a route a runtime user calls with ``Authorization: Bearer`` (and the
     :attr:`runtime_role`), ``apiKey`` for one called with an API key of :attr:`required_role`."""

@@ -71,7 +71,7 @@ def runtime_tool_specs(calls: Iterable[Operation[Any, Any]]) -> list[ToolSpec]:
             idempotent=True, required_role=action.required_role, operation=action,
             output_schema={"type": "object"},  # the runtime API's answers are objects (lists come wrapped)
         )
-        for action in calls
+        for action in calls if not action.no_mcp_tool
     ]
 
 

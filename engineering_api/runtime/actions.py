@@ -44,7 +44,7 @@ __all__ = (
     "KEY_ROLE_FOR", "RUNTIME_OPERATIONS", "SECTION", "AlarmAcknowledge", "AlarmArchiveQuery", "AlarmClassQuery",
     "HistoryQuery", "HistorySeries", "NoInput", "TagNamesRead", "TagPageQuery", "acknowledge", "alarm_archive",
     "call_context", "current_alarms", "delete_definition", "history_series", "read_values", "reading_result",
-    "remove_logging", "save_definition", "save_logging", "tag_page", "write_values",
+    "remove_logging", "runtime_call", "save_definition", "save_logging", "tag_page", "write_values",
 )
 
 SOURCE_ERRORS = (RuntimeNotRunningError, RuntimeFaultError, ConflictError, NotSupportedError, PermissionDeniedError)
@@ -168,10 +168,10 @@ def _previewed(preview: Callable[[RuntimeService, Any], Preview]) -> Callable[[O
     return lambda context, data: preview(_runtime(context), data)
 
 
-def _call(
+def runtime_call(
     name: str, summary: str, input_type: type[CamelStruct], output: Any, runtime_role: RuntimeRole,
     run: Callable[[RuntimeService, Any, str], Any], route: RouteSpec, errors: tuple[type[EngineeringError], ...] = (),
-    *, mutating: bool = False, preview: Callable[[RuntimeService, Any], Preview] | None = None,
+    *, mutating: bool = False, preview: Callable[[RuntimeService, Any], Preview] | None = None, no_mcp_tool: str = "",
 ) -> Operation[Any, Any]:
     """One call of the runtime API as an operation: a bearer route unless it needs the runtime's admin role, which
     an engineering admin key holds (as for runtime users and settings)."""
@@ -181,7 +181,7 @@ def _call(
         route=route,
         role=KEY_ROLE_FOR[runtime_role], errors=errors, mutating=mutating, needs_tia=False,
         destructive=preview is not None, preview=_previewed(preview) if preview is not None else None,
-        runtime_role=runtime_role.value, auth="apiKey" if admin else "bearer",
+        runtime_role=runtime_role.value, auth="apiKey" if admin else "bearer", no_mcp_tool=no_mcp_tool,
     )
 
 
@@ -403,6 +403,7 @@ def remove_logging(runtime: RuntimeService, query: LoggedTag, _caller: str = "")
 
 
 _AT = "/api/runtime"
+_call = runtime_call
 RUNTIME_OPERATIONS: tuple[Operation[Any, Any], ...] = (
     _call("runtime.tags.list", "List the released tags of the PLC runtime (names, data types, access), paged.",
           TagPageQuery, TagList, RuntimeRole.READ, tag_page, RouteSpec("GET", f"{_AT}/tags"),

@@ -16,6 +16,7 @@ from engineering_api.app import registry
 from engineering_api.jobs.operations import Operation, OperationRegistry, RouteSpec
 from engineering_api.mcp.tools import ToolCatalog
 from engineering_api.runtime.actions import KEY_ROLE_FOR, RUNTIME_OPERATIONS
+from engineering_api.runtime.user_calls import USER_OPERATIONS
 from engineering_api.runtime.users import RuntimeRole
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,7 +25,7 @@ HOW_TO = ROOT / "docs" / "add-an-api-call.md"
 HAND_WRITTEN: dict[str, int] = {
     # Not operations yet (issue 53: the system, health, compat and assistant groups are next), or never: a module
     # whose routes cannot be operations says why at each declaration (a stream, a page, a file).
-    "engineering_api.runtime.routes": 12,  # users, settings, login, logout, current user, one tag by path
+    "engineering_api.runtime.routes": 3,  # login, logout, the current user: the token's own session
     "engineering_api.runtime.event_routes": 4,  # alarm-definition update; subscriptions (SSE streams)
     "engineering_api.runtime.connection_routes": 10,
     "engineering_api.runtime.opcua_servers": 3,
@@ -82,7 +83,7 @@ def fx_routes(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str, 
 def test_every_route_is_an_operation_a_runtime_call_or_in_the_hand_written_ledger(
         routes: list[tuple[str, str, Any]]) -> None:
     runtime: dict[tuple[str, str], Operation[Any, Any]] = {
-        (c.route.method, c.route.path): c for c in RUNTIME_OPERATIONS if c.route is not None}
+        (c.route.method, c.route.path): c for c in registry().runtime_calls() if c.route is not None}
     hand_written: Counter[str] = Counter()
     for method, path, handler in routes:
         module = _handler_module(handler)
@@ -112,14 +113,16 @@ def test_every_operation_has_a_summary_and_a_section() -> None:
     assert not missing, f"operations without summary or section (the OpenAPI summary and docs/routes.md): {missing}"
 
 
-def test_every_operation_is_an_mcp_tool() -> None:
-    """The MCP decision is made once: every operation of the registry and every runtime call is a tool
-    (engineering_api/mcp/tools.py, engineering_api/mcp/runtime_tools.py); a call that must not be one would need
-    an explicit rule there, tested here."""
+def test_every_operation_is_an_mcp_tool_or_says_why_not() -> None:
+    """The MCP decision is made at the declaration: every operation is a tool (engineering_api/mcp/tools.py,
+    engineering_api/mcp/runtime_tools.py) unless its ``no_mcp_tool`` says why not."""
     operations = registry()
     served = {id(spec.operation) for spec in ToolCatalog(operations).tools() if spec.operation is not None}
-    missing = [op.name for op in _all_operations() if id(op) not in served]
-    assert not missing, f"operations that are no MCP tool: {missing}"
+    missing = [op.name for op in _all_operations() if id(op) not in served and not op.no_mcp_tool]
+    assert not missing, f"operations that are no MCP tool and do not say why (no_mcp_tool): {missing}"
+    leaked = [op.name for op in _all_operations() if id(op) in served and op.no_mcp_tool]
+    assert not leaked, f"operations served as MCP tools although they say they are none: {leaked}"
+    assert any(op.no_mcp_tool for op in operations.runtime_calls()), "the runtime's user calls are REST-only"
 
 
 UNTESTED: frozenset[str] = frozenset({
@@ -163,11 +166,11 @@ def test_every_operation_is_called_by_a_test() -> None:
 
 def test_runtime_calls_are_kept_apart_in_the_one_registry() -> None:
     operations = registry()
-    assert {c.name for c in operations.runtime_calls()} == {c.name for c in RUNTIME_OPERATIONS}
+    assert {c.name for c in operations.runtime_calls()} == {c.name for c in (*RUNTIME_OPERATIONS, *USER_OPERATIONS)}
     # execute-sync, discovery and the derived routes read get() and iteration: never a runtime call
     assert operations.get("runtime.tags.write") is None
     assert not any(op.is_runtime_call for op in operations)
-    for call in RUNTIME_OPERATIONS:
+    for call in operations.runtime_calls():
         assert call.runtime_role is not None
         assert call.required_role is KEY_ROLE_FOR[RuntimeRole(call.runtime_role)], call.name
         assert (call.auth == "apiKey") == (call.runtime_role == RuntimeRole.ADMIN.value), call.name
