@@ -9,7 +9,6 @@ per backend: assemblies do not change while the process runs. :func:`reflect_typ
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.diagnostics import (
@@ -23,6 +22,7 @@ from engineering_api.backend.areas.diagnostics import (
 )
 from engineering_api.backend.areas.diagnostics_index import SERVICE_INTERFACE
 from openness_bridge.errors import kind_of
+from openness_bridge.member_table import member_table_text
 
 if TYPE_CHECKING:
     from openness_bridge.session import BridgeSession
@@ -30,15 +30,15 @@ if TYPE_CHECKING:
 __all__ = ("BridgeReflection", "loaded_assemblies", "member_table_words", "reflect_types", "type_members")
 
 PREFIX = "Siemens.Engineering"
-README = Path(__file__).with_name("README.md")
 _KIND_ORDER = {"field": 0, "property": 1, "method": 2, "event": 3}
 _SESSION_FAILURES = frozenset({"EngineeringObjectDisposedException", "NonRecoverableException"})
 _PLUMBING = frozenset({"ToString", "Equals", "GetHashCode", "GetType", "Finalize", "MemberwiseClone"})
 
 
 def member_table_words(text: str | None = None) -> set[str]:
-    """The identifiers named in the bridge's README (its member table): a type named there is one the bridge uses."""
-    return set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", README.read_text(encoding="utf-8") if text is None else text))
+    """The identifiers the member table names (``text``, by default :func:`member_table_text`): a type named there is
+    one the bridge uses."""
+    return set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", member_table_text() if text is None else text))
 
 
 def loaded_assemblies() -> list[Any]:

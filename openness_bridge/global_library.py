@@ -1,4 +1,4 @@
-"""Global libraries over Openness (sources in README.md, "Libraries"; Siemens, "TIA Portal Openness: functions on
+"""Global libraries over Openness (sources in docs/openness-members.md, "Libraries"; Siemens, "TIA Portal Openness: functions on
 libraries", V21: opening, creating, saving, closing and archiving global libraries, updating a library; the
 ``Siemens.Engineering.Library`` stubs):
 

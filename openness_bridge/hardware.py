@@ -120,7 +120,7 @@ class BridgeDevices(DevicesPort):
                     code="NOT_A_DEVICE",
                 )
             # "OrderNumber:<article>/<firmware>"; without a version TIA is asked for the article alone
-            # (whether it then picks the newest firmware is not confirmed, see README).
+            # (whether it then picks the newest firmware is not confirmed, see docs/openness-members.md).
             type_id = f"OrderNumber:{facts['order']}" + (f"/{version}" if version else "")
             return self.device_info(project.Devices.CreateWithItem(type_id, name, name))
 

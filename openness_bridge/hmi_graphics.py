@@ -3,7 +3,7 @@
 The list is the composition's names (``MultiLingualGraphic.Name``; format and size are not exposed). A graphic goes
 with ``MultiLingualGraphic.Delete()``. Openness moves graphics in and out only as SimaticML
 (``MultiLingualGraphicComposition.Import(FileInfo, ImportOptions)``, ``MultiLingualGraphic.Export(FileInfo,
-ExportOptions)``, H6 in openness_bridge/README.md) whose document, with the image files beside it, has no published
+ExportOptions)``, H6 in docs/openness-members.md) whose document, with the image files beside it, has no published
 layout, so importing or exporting the image itself answers 501 ``NO_OPENNESS_EQUIVALENT``.
 """
 

@@ -1,4 +1,4 @@
-"""The library area over Openness: the libraries and their master copies (sources in README.md, "Libraries").
+"""The library area over Openness: the libraries and their master copies (sources in docs/openness-members.md, "Libraries").
 
 Openness members (Siemens, "TIA Portal Openness: functions on libraries", V21: accessing folders in a library,
 accessing master copies, accessing types, accessing type versions, accessing instances; and the Openness stubs):

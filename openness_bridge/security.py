@@ -1,6 +1,6 @@
 """Security & UMAC over Openness: a CPU's access level and passwords, its master secret, the project's users.
 
-Openness members (sources in README.md, "Security & UMAC"):
+Openness members (sources in docs/openness-members.md, "Security & UMAC"):
 
 * ``PlcAccessLevelProvider`` (service of the CPU's device item): ``PlcProtectionAccessLevel`` (get/set),
   ``SetPassword(PlcProtectionAccessLevel, SecureString)``, ``ResetPassword(PlcProtectionAccessLevel)``. Openness does

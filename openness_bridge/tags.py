@@ -6,7 +6,7 @@ multi-step change either happens completely or not at all. Input is checked in P
 functions the fake uses, so a refused tag gets the same precise code on both adapters.
 
 Openness has no setter for ``PlcTag.Name`` or ``PlcTagTable.Name`` (the 15.1 and 17.0 API references list them
-get-only), so a rename recreates the object with the new name inside one transaction; see openness_bridge/README.md.
+get-only), so a rename recreates the object with the new name inside one transaction; see docs/openness-areas.md.
 Constants are the constants area (:mod:`openness_bridge.tags_constants`), imports the import area
 (:mod:`openness_bridge.tags_import`); all reach the tables through :class:`~openness_bridge.tags_support.TagTables`.
 """
