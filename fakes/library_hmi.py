@@ -37,7 +37,8 @@ if TYPE_CHECKING:
     from fakes.library import Library
     from fakes.model import Device, Project
 
-__all__ = ("FACEPLATE_KIND", "HMI_KINDS", "SCRIPT_KIND", "check_script_type", "faceplate_instances", "classic_panel", "compare_scripts", "hmi_type_info",
+__all__ = ("FACEPLATE_KIND", "HMI_KINDS", "SCRIPT_KIND", "check_script_type", "faceplate_instances", "classic_panel",
+           "compare_scripts", "hmi_type_info",
            "instance_data", "new_script_type", "place_script", "script_source")
 
 HMI_KINDS = frozenset(HMI_LIBRARY_TYPES.values())
