@@ -140,7 +140,8 @@ def _declared_members(t: Any) -> list[MemberInfo]:
         members.append(MemberInfo(kind="method", name=str(m.Name),
                                   signature=f"{static}{_short(m.ReturnType)} {m.Name}{generic}({_parameters(m)})"))
     for e in t.GetEvents(flags):
-        members.append(MemberInfo(kind="event", name=str(e.Name), signature=f"event {_short(e.EventHandlerType)} {e.Name}"))
+        members.append(MemberInfo(kind="event", name=str(e.Name),
+                                  signature=f"event {_short(e.EventHandlerType)} {e.Name}"))
     for f in t.GetFields(flags):
         static = "const " if f.IsLiteral else ("static " if f.IsStatic else "")
         members.append(MemberInfo(kind="field", name=str(f.Name), signature=f"{static}{_short(f.FieldType)} {f.Name}"))
@@ -158,7 +159,7 @@ def _enum_values(t: Any) -> list[EnumValue]:
 def _members_or_none(t: Any) -> list[MemberInfo]:
     try:
         return _members(t)
-    except Exception:  # noqa: BLE001 - a member whose type cannot be loaded (a missing optional assembly)
+    except Exception:  # a member whose type cannot be loaded (a missing optional assembly)
         return []
 
 
@@ -185,7 +186,7 @@ def _exported(assembly: Any) -> list[Any]:
     missing on this machine), none when the assembly cannot be read at all."""
     try:
         return list(assembly.GetExportedTypes())
-    except Exception as exc:  # noqa: BLE001 - ReflectionTypeLoadException carries the types that did load
+    except Exception as exc:  # ReflectionTypeLoadException carries the types that did load
         loaded = getattr(exc, "Types", None)
         return [t for t in loaded if t is not None] if loaded is not None else []
 

@@ -244,7 +244,8 @@ class BridgeHmi(HmiPort):
         # through hmiTarget.GetService<ICompilable>().Compile(); the result tree is mapped as the PLC's is.
         def run() -> CompileResult:
             target = self._access.hmi_target(device)
-            compilable = self._session.service(target, self._session.namespace("Siemens.Engineering.Compiler").ICompilable)
+            compilable = self._session.service(target,
+                                               self._session.namespace("Siemens.Engineering.Compiler").ICompilable)
             if compilable is None:
                 raise NotSupportedError(f"The HMI device '{device}' offers no ICompilable service.",
                                         code="NO_OPENNESS_EQUIVALENT")

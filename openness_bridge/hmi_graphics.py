@@ -20,8 +20,9 @@ if TYPE_CHECKING:
 __all__ = ("BridgeHmiGraphics",)
 
 _NO_IMAGE_EXCHANGE = ("Openness imports and exports project graphics only as SimaticML documents with the image "
-                      "files beside them (MultiLingualGraphicComposition.Import, MultiLingualGraphic.Export), whose layout is "
-                      "not published; add or save the image in TIA Portal (Languages & resources > Project graphics).")
+                      "files beside them (MultiLingualGraphicComposition.Import, MultiLingualGraphic.Export), whose "
+                      "layout is not published; add or save the image in TIA Portal (Languages & resources > Project "
+                      "graphics).")
 
 
 class BridgeHmiGraphics(HmiGraphicsPort):
