@@ -64,7 +64,8 @@ def test_the_whole_runtime_story(tmp_path: Path) -> None:
             template = {"from": "${periodStart}", "avg": f"${{avg({LEVEL})}}", "min": f"${{min({LEVEL})}}",
                         "max": f"${{max({LEVEL})}}", "count": f"${{count({LEVEL})}}"}
             push = data(client.post(PUSHES, headers=h, json={
-                "name": "Shift report", "schedule": {"shifts": ["06:00", "14:00", "22:00"], "timezone": "Europe/Berlin"},
+                "name": "Shift report",
+                "schedule": {"shifts": ["06:00", "14:00", "22:00"], "timezone": "Europe/Berlin"},
                 "format": "json", "template": json.dumps(template), "target": {"url": receiver.url}}), 201)
             clock.move_to(SHIFT_START + dt.timedelta(hours=8, seconds=1))  # 14:00:01 in Berlin: the shift ended
             client.app.state.services.scheduler.wakeup()

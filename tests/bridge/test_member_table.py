@@ -13,7 +13,8 @@ from typing import Any
 
 from openness_bridge.diagnostics import member_table_words, type_members
 
-_SKIPPED = frozenset({"GetEnumerator", "ToString", "Equals", "GetHashCode", "Invoke", "BeginInvoke", "EndInvoke", "Item"})
+_SKIPPED = frozenset({"GetEnumerator", "ToString", "Equals", "GetHashCode", "Invoke", "BeginInvoke", "EndInvoke",
+                      "Item"})
 
 
 def _undocumented(assembly_path: Path, words: set[str]) -> list[str]:

@@ -135,7 +135,8 @@ def test_a_call_still_queued_after_a_redis_restart_is_waited_for_and_runs(own_fa
         _queue_create(farm, claim, call_id, "Kept")
         waiting, answers = _awaiting(farm, claim, call_id)
         _restart_redis(farm, server)
-        assert farm.registry.call_held(call_id, agent_queue(claim.agent)) == "queued", "the message survived the restart"
+        assert farm.registry.call_held(call_id,
+                                       agent_queue(claim.agent)) == "queued", "the message survived the restart"
         time.sleep(3)  # longer than LOST_MESSAGE_SECONDS: a queued call is not taken as lost (a schedule parameter)
     finally:
         agent.send_signal(signal.SIGCONT)

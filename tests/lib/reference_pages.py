@@ -46,11 +46,11 @@ def _commands(parser: argparse.ArgumentParser, path: str) -> list[tuple[str, str
     helps: dict[str, str] = {}
     children: dict[str, argparse.ArgumentParser] = {}
     options: list[str] = []
-    for action in parser._actions:  # noqa: SLF001 - argparse has no public walk over a parser's arguments
-        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001 - same
-            helps.update({choice.dest: choice.help or "" for choice in action._choices_actions})  # noqa: SLF001
+    for action in parser._actions:  # argparse has no public walk over a parser's arguments
+        if isinstance(action, argparse._SubParsersAction):  # same
+            helps.update({choice.dest: choice.help or "" for choice in action._choices_actions})
             children.update(action.choices)
-        elif not isinstance(action, argparse._HelpAction):  # noqa: SLF001 - same
+        elif not isinstance(action, argparse._HelpAction):  # same
             text = _option(action)
             if action.help and action.help != argparse.SUPPRESS:
                 text += f": {action.help}"
@@ -152,7 +152,8 @@ def compiler_rules_table() -> str:
                 if any(f.startswith("engineering_api/rules/compiler/") for f in files)}
     lines = [_RULES_START, "", "| code | severity | message | meaning |", "|---|---|---|---|"]
     lines.extend(f"| `{info.code}` | {', '.join(info.severities)} | "
-                 f"{f'`{_cell(info.message)}`' if info.message else '(worded by the producer)'} | {_cell(info.meaning)} |"
+                 f"{f'`{_cell(info.message)}`' if info.message else '(worded by the producer)'} | "
+                 f"{_cell(info.meaning)} |"
                  for info in CODES.values() if info.code in compiler)
     return "\n".join([*lines, "", _RULES_END])
 
