@@ -1,9 +1,9 @@
 """A call the broker lost in a Redis restart (issue 32, fault schedule seed 3294850795).
 
 Kombu's Redis transport takes a message out of its queue (BRPOP) before it records it as unacknowledged, and
-gives an unacknowledged one back only after the visibility timeout (4 h). Redis restarting at that moment left
-a live, idle agent that would not run the call for hours, and its caller waiting for it without end. The API
-node now answers such a call as not run (``FARM_BROKER_UNREACHABLE``) once Redis is back and the call is neither
+gives an unacknowledged one back only after the visibility timeout (4 h). Redis restarting at that moment would
+leave a live, idle agent that does not run the call for hours, and its caller waiting for it without end. The API
+node answers such a call as not run (``FARM_BROKER_UNREACHABLE``) once Redis is back and the call is neither
 started nor queued, and its cancel flag keeps it from ever running should the message come back.
 """
 

@@ -1,5 +1,5 @@
-"""Minimal sources, one per class of construct TIA's "generate blocks from source" accepts and the generator
-used to refuse, and the diagnostics (file lines and columns, every error, MISSING_* warnings)."""
+"""Minimal sources, one per class of construct TIA's "generate blocks from source" accepts that the generator must
+not refuse, and the diagnostics (file lines and columns, every error, MISSING_* warnings)."""
 
 from __future__ import annotations
 

@@ -1,10 +1,9 @@
 """Issue 12, failure 6: a call that times out (or a job that is canceled) stops at a checkpoint and rolls back.
 
-Before: a block of 300,000 SCL statements ran for 120 s, answered 504, and its abandoned worker thread went
-on for minutes (it could still change the project); every other client's call waited behind it. Now a
-block over TIA's size limit is refused with 422 before any work, and a legal block that runs past the call
-timeout stops at the parser's next checkpoint, the project is as it was, and the same worker thread serves
-the next call (no thread is abandoned).
+A block over TIA's size limit (300,000 SCL statements would run for minutes) is refused with 422 before any
+work, and a legal block that runs past the call timeout stops at the parser's next checkpoint: the project is as
+it was, and the same worker thread serves the next call (no thread is abandoned, none goes on changing the
+project while every other client's call waits behind it).
 """
 
 from __future__ import annotations
