@@ -140,8 +140,8 @@ def check_start_value(value: str, datatype: str, path: str) -> None:
         match = _INTEGER.match(value)
         if not match:
             raise SpecError(path, f"{value!r} is not a {datatype} value")
-        number = int(match.group(1).replace("_", "")) if match.group(1) else int(match.group(3).replace("_", ""),
-                                                                                 int(match.group(2)))
+        number = (int(match.group(1).replace("_", "")) if match.group(1)
+                  else int(match.group(3).replace("_", ""), int(match.group(2))))
         low, high = _INT_RANGES[datatype]
         if not match.group(1) and datatype in _SIGNED_BITS:
             # A based constant is a bit pattern filling the whole width: Siemens' SINA_SPEED_TLG352 declares

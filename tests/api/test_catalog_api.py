@@ -120,7 +120,6 @@ def test_image_needs_a_key(client):
 
 
 # ----- which firmware a TIA Portal version configures (issue 13; engineering_api/rules/catalog/tia_versions.json)
-# ------------------
 def _project_in(client, headers, version: str) -> None:
     data(client.post("/api/instance/actions/detach", headers=headers))
     data(client.post("/api/instance/actions/launch", json={"version": version}, headers=headers))

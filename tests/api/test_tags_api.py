@@ -244,8 +244,8 @@ def test_update_and_delete_tag(client, engineer_headers, cpu):
     change = data(client.put(f"{D}/tag-tables/{DEFAULT}/tags/B", json={"logicalAddress": "%M4.0"},
                              headers=engineer_headers))
     assert [w["otherTag"] for w in change["warnings"]] == ["A2"]
-    assert data(client.delete(f"{D}/tag-tables/{DEFAULT}/tags/A2", headers=engineer_headers)) == {"deleted": "A2",
-                                                                                                  "kind": "tag"}
+    deleted = data(client.delete(f"{D}/tag-tables/{DEFAULT}/tags/A2", headers=engineer_headers))
+    assert deleted == {"deleted": "A2", "kind": "tag"}
     assert_error(client.delete(f"{D}/tag-tables/{DEFAULT}/tags/A2", headers=engineer_headers), 404, "TAG_NOT_FOUND")
     assert [t["name"] for t in _tags(client, engineer_headers)] == ["B"]
 
