@@ -100,7 +100,8 @@ def registry() -> OperationRegistry:
     operations = OperationRegistry()
     operations.add(
         *instances.OPERATIONS, *projects.OPERATIONS, *devices.OPERATIONS, *blockgen.OPERATIONS, *designspec.OPERATIONS,
-        *blocks.OPERATIONS, *cross_references.OPERATIONS, *compile.OPERATIONS, *tags.OPERATIONS, *udts.OPERATIONS, *history.OPERATIONS,
+        *blocks.OPERATIONS, *cross_references.OPERATIONS, *compile.OPERATIONS, *tags.OPERATIONS, *udts.OPERATIONS,
+        *history.OPERATIONS,
         *simulation.OPERATIONS, *online.OPERATIONS, *watch.OPERATIONS, *testharness.OPERATIONS,
         *sourcecontrol.OPERATIONS, *pipelines.OPERATIONS, *health.OPERATIONS, *diagnostics.OPERATIONS,
         *security.OPERATIONS, *hmi.OPERATIONS, *library.OPERATIONS, *global_libraries.OPERATIONS, *FARM_OPERATIONS,
@@ -235,7 +236,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     mcp = McpRuntime(services)
     metrics = Metrics(lambda: services.db)
     _observe_parts(metrics, services, mcp, Tracing.on() if settings.tracing else Tracing.OFF)
-    cors = CORSConfig(allow_origins=list(settings.cors_origins), expose_headers=["Location", "Retry-After", "X-Job-Id"]) if settings.cors_origins else None
+    cors = CORSConfig(allow_origins=list(settings.cors_origins),
+                      expose_headers=["Location", "Retry-After", "X-Job-Id"]) if settings.cors_origins else None
     app = MappedLitestar(
         route_handlers=[
             *health.ROUTES,

@@ -223,7 +223,8 @@ class FakeWatchTables(WatchTablesPort):
             del software.watch_tables[stored.name]
         return info
 
-    def _wt_release_forces(self, device: str, software: PlcSoftware, tables: list[Stored], *, stop_forcing: bool) -> None:
+    def _wt_release_forces(self, device: str, software: PlcSoftware, tables: list[Stored], *,
+                           stop_forcing: bool) -> None:
         """Refuse (or with ``stop_forcing`` end) active forces of force tables about to be deleted."""
         cpu = self._wt_online(device)
         if cpu is None:

@@ -99,7 +99,8 @@ class BridgeWatchTables(WatchTablesPort):
     def _wt_check_new(self, root: Any, table: WatchForceTable, *, overwrite: bool) -> tuple[str, Any, Any] | None:
         """Refuse a new table's name or kind as the port says; returns the (kind, folder, table) it replaces."""
         clash = self._access.either_kind(root, table.name)
-        check_table_clash((clash[0], str(clash[3].Name)) if clash is not None else None, table.kind, overwrite=overwrite)
+        check_table_clash((clash[0], str(clash[3].Name)) if clash is not None else None, table.kind,
+                          overwrite=overwrite)
         if table.kind == FORCE_TABLE:
             check_one_force_table(table.kind, [str(t.Name) for _, _, t in self._access.tables(root, FORCE_TABLE)
                                                if clash is None or str(t.Name).casefold() != table.name.casefold()])
@@ -248,7 +249,8 @@ class BridgeWatchTables(WatchTablesPort):
             group = groups.find_group(root, normalised) if normalised else None
             if group is None:
                 raise no_such_folder(path)
-            removed = [str(t.Name) for kind in (WATCH_TABLE, FORCE_TABLE) for _, _, t in self._access.tables(group, kind)]
+            removed = [str(t.Name) for kind in (WATCH_TABLE, FORCE_TABLE)
+                       for _, _, t in self._access.tables(group, kind)]
             # (in project order: the folder's own tables, then its subfolders'; watch tables before the force table)
             group.Delete()  # with its subgroups and tables, as TIA does; forces are not visible through Openness
             return TableFolderRemoval(folder=normalised, removed=removed)

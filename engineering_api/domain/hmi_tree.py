@@ -258,7 +258,8 @@ def _folder_operation(kind: HmiFolderKind, label: str, example: str) -> Operatio
     return Operation(
         name=f"hmi.{kind}.folders.create", summary=f"Create a user folder below '{label}' of a classic HMI panel.",
         section=SECTION, handler=lambda ctx, d: FolderCreated(
-            device_name=d.device_name, folder_path=ctx.backend.hmi.create_hmi_folder(d.device_name, kind, d.folder_path)),
+            device_name=d.device_name,
+            folder_path=ctx.backend.hmi.create_hmi_folder(d.device_name, kind, d.folder_path)),
         input=FolderInput, output=FolderCreated, route=RouteSpec("POST", f"{HMI}/{kind}/folders"),
         errors=(*_NEEDS_HMI, e.AlreadyExistsError), example={"folderPath": example},
         description=f"{'ScreenFolder' if kind == 'screens' else 'TagFolder'}.Folders.Create per missing level (a/b "

@@ -88,7 +88,8 @@ class FileRule:
     """Whether the path may name a directory."""
     writes: bool = False
     """Whether the operation writes there (an export): such a path may not point into the open project's folder.
-    The direct route of such an operation can also answer the written file itself (:mod:`engineering_api.jobs.transfer`)."""
+    The direct route of such an operation can also answer the written file itself
+    (:mod:`engineering_api.jobs.transfer`)."""
     inline: bool = True
     """Whether the file may also come inside the request (``content`` / ``contentBase64``, written to a temporary
     file for the call): applies to a single file that ``must_exist`` and is read, not written. Off where the path
@@ -355,7 +356,8 @@ def confine_files(operation: Operation[Any, Any], data: Any, paths: PathPolicy) 
         except PathNotFoundError as exc:
             raise NotFoundError(str(exc), code="FILE_NOT_FOUND", details={"field": field}) from None
         except PathRejectedError as exc:
-            raise ValidationError(str(exc), code="PATH_REJECTED", details={"field": field, "reason": exc.reason}) from None
+            raise ValidationError(str(exc), code="PATH_REJECTED",
+                                  details={"field": field, "reason": exc.reason}) from None
 
     changes: dict[str, Any] = {}
     for field_name, sent_as, rule, value in _file_fields(operation, data):
@@ -459,7 +461,8 @@ class OperationRegistry:
             for spec, _ in operation.routes():
                 key = (spec.method, spec.path)
                 if key in self._routes:
-                    raise ValueError(f"route {spec.method} {spec.path} used by {self._routes[key]} and {operation.name}")
+                    raise ValueError(f"route {spec.method} {spec.path} used by {self._routes[key]} and "
+                                     f"{operation.name}")
                 self._routes[key] = operation.name
             (self._runtime if operation.is_runtime_call else self._by_name)[operation.name] = operation
 

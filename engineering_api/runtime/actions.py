@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import msgspec
 
 from engineering_api.backend.errors import (
-    AlreadyExistsError, ConflictError, EngineeringError, NotFoundError, NotSupportedError, PermissionDeniedError, ValidationError,
+    AlreadyExistsError, ConflictError, EngineeringError, NotFoundError, NotSupportedError, PermissionDeniedError,
+    ValidationError,
 )
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, names, plural

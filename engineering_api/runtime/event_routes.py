@@ -106,7 +106,7 @@ class RuntimeAlarmController(Controller):
 
     @get("/current", operation_id="ListRuntimeCurrentAlarms", sync_to_thread=True,
          **declared("runtime.alarms.current", params=True))
-    def current(self, request: Request[Any, Any, Any], alarmClass: _CLASS = None) -> Response[RuntimeAlarmsResponse]:  # noqa: N803
+    def current(self, request: Request[Any, Any, Any], alarmClass: _CLASS = None) -> Response[RuntimeAlarmsResponse]:
         """Alarms that are active, or gone but not yet acknowledged, oldest first."""
         return ok(run_call(request, "runtime.alarms.current", AlarmClassQuery(alarm_class=alarmClass)))
 
@@ -114,12 +114,13 @@ class RuntimeAlarmController(Controller):
          **declared("runtime.alarms.archive", params=True))
     def archive(
         self, request: Request[Any, Any, Any],
-        from_: Annotated[str | None, QueryParameter(name="from", max_length=64, description="ISO 8601, inclusive")] = None,
+        from_: Annotated[str | None,
+                         QueryParameter(name="from", max_length=64, description="ISO 8601, inclusive")] = None,
         to: Annotated[str | None, QueryParameter(max_length=64, description="ISO 8601, exclusive")] = None,
-        alarmClass: _CLASS = None,  # noqa: N803
+        alarmClass: _CLASS = None,
         text: Annotated[str | None, QueryParameter(max_length=256, description="Part of the text or name")] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
-        continuationPoint: Annotated[str | None, QueryParameter(max_length=64)] = None,  # noqa: N803
+        continuationPoint: Annotated[str | None, QueryParameter(max_length=64)] = None,
     ) -> Response[RuntimeAlarmArchiveResponse]:
         """Archived alarm changes (incoming, outgoing, acknowledged) by time range, class and text, paged.
 
@@ -131,7 +132,7 @@ class RuntimeAlarmController(Controller):
 
     @post("/{alarmId:int}/acknowledge", operation_id="AcknowledgeRuntimeAlarm", sync_to_thread=True, status_code=200,
           **declared("runtime.alarms.acknowledge", params=True))
-    def acknowledge(self, request: Request[Any, Any, Any], alarmId: FromPath[int]) -> Response[RuntimeAlarmResponse]:  # noqa: N803
+    def acknowledge(self, request: Request[Any, Any, Any], alarmId: FromPath[int]) -> Response[RuntimeAlarmResponse]:
         """Acknowledge a current alarm (NotFoundError: unknown or no longer current; ConflictError: already
         acknowledged, or its class needs no acknowledgement)."""
         alarm = run_call(request, "runtime.alarms.acknowledge", AlarmAcknowledge(alarm_id=alarmId))
@@ -151,7 +152,8 @@ class RuntimeAlarmDefinitionController(Controller):
 
     @post("/", operation_id="CreateRuntimeAlarmDefinition", status_code=201, sync_to_thread=True,
           **declared("runtime.alarm-definitions.create", body=True))
-    def create(self, request: Request[Any, Any, Any], data: JSONBody[AlarmDefinition]) -> Response[RuntimeAlarmDefinitionResponse]:
+    def create(self, request: Request[Any, Any, Any],
+               data: JSONBody[AlarmDefinition]) -> Response[RuntimeAlarmDefinitionResponse]:
         """Create an alarm definition (ValidationError: fields that do not fit its kind; AlreadyExistsError)."""
         saved = run_call(request, "runtime.alarm-definitions.create", data)
         return ok(saved, f"alarm definition {saved.name} created", status_code=201)
@@ -191,7 +193,7 @@ class RuntimeHistoryController(Controller):
         interval: Annotated[str | None, QueryParameter(
             max_length=32, description="Seconds, or with a unit: 30s, 15m, 8h, 1d (needed for aggregates)")] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_POINTS, description="Raw values per tag (a page)")] = 1000,
-        continuationPoint: Annotated[str | None, QueryParameter(  # noqa: N803
+        continuationPoint: Annotated[str | None, QueryParameter(
             max_length=1024, description="A series' continuationPoint from the previous page of this query: that "
                                          "tag's next page of raw values")] = None,
     ) -> Response[RuntimeHistoryResponse]:
@@ -212,14 +214,16 @@ class RuntimeHistoryController(Controller):
 
     @put("/settings", operation_id="SaveRuntimeLoggingSetting", sync_to_thread=True,
          **declared("runtime.history.settings.save", body=True))
-    def save_setting(self, request: Request[Any, Any, Any], data: JSONBody[LoggingSetting]) -> Response[RuntimeLoggingSettingResponse]:
+    def save_setting(self, request: Request[Any, Any, Any],
+                     data: JSONBody[LoggingSetting]) -> Response[RuntimeLoggingSettingResponse]:
         """Log a tag cyclically or on change (replaces its earlier setting; logged values stay)."""
         saved = run_call(request, "runtime.history.settings.save", data)
         return ok(saved, f"{saved.tag} is logged ({saved.mode})")
 
     @post("/settings/actions/remove", operation_id="RemoveRuntimeLoggingSetting", status_code=200,
           sync_to_thread=True, **declared("runtime.history.settings.remove", body=True))
-    def remove_setting(self, request: Request[Any, Any, Any], data: JSONBody[LoggingSetting]) -> Response[RuntimeLoggingSettingResponse]:
+    def remove_setting(self, request: Request[Any, Any, Any],
+                       data: JSONBody[LoggingSetting]) -> Response[RuntimeLoggingSettingResponse]:
         """Stop logging ``tag`` (its logged values stay; NotFoundError: not logged)."""
         old = run_call(request, "runtime.history.settings.remove", LoggedTag(tag=data.tag))
         return ok(old, f"{old.tag} is no longer logged")
@@ -249,7 +253,8 @@ class RuntimeSubscriptionController(Controller):
 
     @post("/", operation_id="CreateRuntimeSubscription", opt={"runtime": "read", "audit": False}, security=_BEARER,
           sync_to_thread=True, status_code=201, responses=_bearer_responses("read", body=True))
-    def create(self, request: Request[Any, Any, Any], data: JSONBody[NewSubscription]) -> Response[RuntimeSubscriptionResponse]:
+    def create(self, request: Request[Any, Any, Any],
+               data: JSONBody[NewSubscription]) -> Response[RuntimeSubscriptionResponse]:
         """Subscribe to released tags' value changes and/or alarm changes; the tags' current values come first.
         Unknown or unreleased tags are left out (``tags`` in the answer lists the ones subscribed)."""
         runtime = _pumped(request)
@@ -266,14 +271,14 @@ class RuntimeSubscriptionController(Controller):
          opt={"runtime": "read", "ticket": True},
          security=_BEARER, responses=_bearer_responses("read", params=True, errors=(NotFoundError,)))
     async def events(
-        self, request: Request[Any, Any, Any], subscriptionId: FromPath[str],  # noqa: N803
-        maxEvents: Annotated[int | None, QueryParameter(ge=1, le=100_000, description="End after this many")] = None,  # noqa: N803
-        waitSeconds: Annotated[float, QueryParameter(  # noqa: N803
+        self, request: Request[Any, Any, Any], subscriptionId: FromPath[str],
+        maxEvents: Annotated[int | None, QueryParameter(ge=1, le=100_000, description="End after this many")] = None,
+        waitSeconds: Annotated[float, QueryParameter(
             ge=0, le=3600, description="End after this long without an event")] = 60.0,
         ticket: Annotated[str | None, QueryParameter(
             max_length=256, description="Instead of Authorization (a browser's EventSource cannot send it): the "
                                         "subscription's ticket from its creation; opens this stream only")] = None,
-        lastEventId: Annotated[int | None, HeaderParameter(  # noqa: N803
+        lastEventId: Annotated[int | None, HeaderParameter(
             name="Last-Event-ID", ge=0, required=False,
             description="The id of the last event received, on a reconnect: the events after it come again "
                         "(EventSource sends it by itself)")] = None,
@@ -310,7 +315,7 @@ class RuntimeSubscriptionController(Controller):
     @delete("/{subscriptionId:str}", operation_id="DeleteRuntimeSubscription", opt={"runtime": "read"},
             security=_BEARER, status_code=200, sync_to_thread=True,
             responses=_bearer_responses("read", params=True, errors=(NotFoundError,)))
-    def remove(self, request: Request[Any, Any, Any], subscriptionId: FromPath[str]) -> Response[Any]:  # noqa: N803
+    def remove(self, request: Request[Any, Any, Any], subscriptionId: FromPath[str]) -> Response[Any]:
         """End a subscription (NotFoundError)."""
         runtime = _runtime(request)
         runtime.hub.delete(subscriptionId, principal_of(request.scope).user_id)

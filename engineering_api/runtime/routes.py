@@ -140,20 +140,21 @@ class RuntimeUserController(Controller):
 
     @post("/users", operation_id="CreateRuntimeUser", status_code=201, sync_to_thread=True,
           **declared("runtime.users.create", body=True))
-    def create_user(self, request: Request[Any, Any, Any], data: JSONBody[NewRuntimeUser]) -> Response[RuntimeUserResponse]:
+    def create_user(self, request: Request[Any, Any, Any],
+                    data: JSONBody[NewRuntimeUser]) -> Response[RuntimeUserResponse]:
         """Create a runtime user (ValidationError: weak password or bad name; AlreadyExistsError: name taken)."""
         user = run_call(request, "runtime.users.create", data)
         return ok(user, f"runtime user {user.username} created", status_code=201)
 
     @get("/users/{userId:str}", operation_id="GetRuntimeUser", **declared("runtime.users.get", params=True))
-    async def get_user(self, request: Request[Any, Any, Any], userId: FromPath[str]) -> Response[RuntimeUserResponse]:  # noqa: N803
+    async def get_user(self, request: Request[Any, Any, Any], userId: FromPath[str]) -> Response[RuntimeUserResponse]:
         """One runtime user (NotFoundError: no such user)."""
         return ok(run_call(request, "runtime.users.get", RuntimeUserId(user_id=userId)))
 
     @patch("/users/{userId:str}", operation_id="UpdateRuntimeUser", sync_to_thread=True,
            **declared("runtime.users.update", body=True, params=True))
     def update_user(
-        self, request: Request[Any, Any, Any], userId: FromPath[str], data: JSONBody[RuntimeUserChange],  # noqa: N803
+        self, request: Request[Any, Any, Any], userId: FromPath[str], data: JSONBody[RuntimeUserChange],
     ) -> Response[RuntimeUserResponse]:
         """Change a user's password and/or roles; ends its sessions (NotFoundError, ValidationError)."""
         edit = RuntimeUserEdit(user_id=userId, password=data.password, roles=data.roles)
@@ -162,7 +163,8 @@ class RuntimeUserController(Controller):
 
     @delete("/users/{userId:str}", operation_id="DeleteRuntimeUser", status_code=200,
             **declared("runtime.users.delete", params=True))
-    async def delete_user(self, request: Request[Any, Any, Any], userId: FromPath[str]) -> Response[RuntimeUserResponse]:  # noqa: N803
+    async def delete_user(self, request: Request[Any, Any, Any],
+                          userId: FromPath[str]) -> Response[RuntimeUserResponse]:
         """Delete a runtime user and end its sessions (NotFoundError: no such user)."""
         user = run_call(request, "runtime.users.delete", RuntimeUserId(user_id=userId))
         return ok(user, f"runtime user {user.username} deleted")
@@ -237,7 +239,7 @@ class RuntimeTagController(Controller):
     def list_tags(
         self, request: Request[Any, Any, Any],
         limit: Annotated[int, QueryParameter(ge=1, le=1000, description="Tags per page")] = 100,
-        continuationPoint: Annotated[str | None, QueryParameter(  # noqa: N803
+        continuationPoint: Annotated[str | None, QueryParameter(
             max_length=4096, description="From the previous page's continuationPoint")] = None,
     ) -> Response[RuntimeTagListResponse]:
         """Released tags (names, data types, access), paged by limit and continuation point.
@@ -249,14 +251,14 @@ class RuntimeTagController(Controller):
 
     @get(_TAG_PATH, operation_id="ReadRuntimeTag", sync_to_thread=True,
          **declared("runtime.tags.value.read", params=True))
-    def read_tag(self, request: Request[Any, Any, Any], tagName: FromPath[str]) -> Response[RuntimeTagValueResponse]:  # noqa: N803
+    def read_tag(self, request: Request[Any, Any, Any], tagName: FromPath[str]) -> Response[RuntimeTagValueResponse]:
         """One released tag's value, quality and timestamp (NotFoundError: unknown or unreleased tag)."""
         return ok(run_call(request, "runtime.tags.value.read", TagByName(tag_name=tagName)))
 
     @put(_TAG_PATH, operation_id="WriteRuntimeTag", sync_to_thread=True,
          **declared("runtime.tags.value.write", body=True, params=True))
     def write_tag(
-        self, request: Request[Any, Any, Any], tagName: FromPath[str], data: JSONBody[ValueWrite],  # noqa: N803
+        self, request: Request[Any, Any, Any], tagName: FromPath[str], data: JSONBody[ValueWrite],
     ) -> Response[RuntimeTagValueResponse]:
         """Write one writable released tag; answers the value read back (NotFoundError, PermissionDeniedError:
         read-only tag, ValidationError: wrong type or range)."""
@@ -264,13 +266,15 @@ class RuntimeTagController(Controller):
 
     @post("/tags/values", operation_id="ReadRuntimeTagValues", sync_to_thread=True, status_code=200,
           **declared("runtime.tags.read", body=True))
-    def read_values(self, request: Request[Any, Any, Any], data: JSONBody[BulkRead]) -> Response[RuntimeTagValuesResponse]:
+    def read_values(self, request: Request[Any, Any, Any],
+                    data: JSONBody[BulkRead]) -> Response[RuntimeTagValuesResponse]:
         """Read tags in bulk from one PLC cycle: 200 with one result per name, each with its own error."""
         return ok(run_call(request, "runtime.tags.read", TagNamesRead(tag_names=data.wanted)))
 
     @put("/tags/values", operation_id="WriteRuntimeTagValues", sync_to_thread=True,
          **declared("runtime.tags.write", body=True))
-    def write_values(self, request: Request[Any, Any, Any], data: JSONBody[BulkWrite]) -> Response[RuntimeTagValuesResponse]:
+    def write_values(self, request: Request[Any, Any, Any],
+                     data: JSONBody[BulkWrite]) -> Response[RuntimeTagValuesResponse]:
         """Write tags in bulk, in order: 200 with one result per item (the value read back, or its error)."""
         return ok(run_call(request, "runtime.tags.write", data))
 

@@ -67,7 +67,8 @@ def test_the_whole_runtime_story(tmp_path: Path) -> None:
             template = {"from": "${periodStart}", "avg": f"${{avg({LEVEL})}}", "min": f"${{min({LEVEL})}}",
                         "max": f"${{max({LEVEL})}}", "count": f"${{count({LEVEL})}}"}
             push = data(client.post(PUSHES, headers=h, json={
-                "name": "Shift report", "schedule": {"shifts": ["06:00", "14:00", "22:00"], "timezone": "Europe/Berlin"},
+                "name": "Shift report",
+                "schedule": {"shifts": ["06:00", "14:00", "22:00"], "timezone": "Europe/Berlin"},
                 "format": "json", "template": json.dumps(template), "target": {"url": receiver.url}}), 201)
             # The push reports the shift as the calendar has it (06:00-14:00 in Berlin), which begins a few seconds
             # before the first write: as many as the setup took by the (ticking) wall clock, more on a busy machine.

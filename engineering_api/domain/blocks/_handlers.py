@@ -129,7 +129,8 @@ def _add_networks(ctx: OperationContext, data: NetworksInput) -> BlockWriteResul
         raise e.ValidationError(f"'{info.name}' is a {info.block_type}; only OB, FB and FC have networks.",
                                 code="NO_NETWORKS")
     if not data.networks:
-        raise e.ValidationError("networks: send at least one network", code="INVALID_SPEC", details={"field": "networks"})
+        raise e.ValidationError("networks: send at least one network", code="INVALID_SPEC",
+                                details={"field": "networks"})
     spec = _spec_of_document(doc)
     spec["networks"] = data.networks
     try:
@@ -156,7 +157,8 @@ def _import(ctx: OperationContext, data: ImportInput) -> BlockWriteResult:
     path = Path(data.import_file_path)
     raw = path.read_bytes()
     doc = _require_block(_doc(raw, path.name), path.name)
-    return _write(ctx, data.device_name, doc.object.name or path.stem, raw, folder=data.folder, overwrite=data.overwrite)
+    return _write(ctx, data.device_name, doc.object.name or path.stem, raw, folder=data.folder,
+                  overwrite=data.overwrite)
 
 
 def _export_xml(ctx: OperationContext, data: BlockRef) -> str:

@@ -56,7 +56,8 @@ def _read(ctx: OperationContext, device: str, name: str) -> tuple[BlockInfo, byt
     return info, data, _doc(data, name)
 
 
-def _write(ctx: OperationContext, device: str, name: str, data: bytes, *, folder: str, overwrite: bool) -> BlockWriteResult:
+def _write(ctx: OperationContext, device: str, name: str, data: bytes, *, folder: str,
+           overwrite: bool) -> BlockWriteResult:
     reports = ctx.backend.program.import_program_documents(
         device, [ProgramDocument(source=f"{name}.xml", data=data, folder=folder)], overwrite=overwrite)
     written = reports[0].name or name
@@ -81,7 +82,8 @@ def _spec_dict(data: BlockSpecInput) -> dict[str, Any]:
     return spec
 
 
-def _generate(spec: dict[str, Any], version: str, ctx: OperationContext | None = None, device: str | None = None) -> bytes:
+def _generate(spec: dict[str, Any], version: str, ctx: OperationContext | None = None,
+              device: str | None = None) -> bytes:
     types = None
     try:
         if spec.get("instanceOf") and ctx is not None and device is not None:
@@ -158,7 +160,8 @@ def _source_of(doc: Document) -> str:
         return document_to_scl(doc)
     except SourceRefused as exc:
         raise e.ValidationError(
-            f"No SCL source for '{doc.object.name}': {exc.reason}.", code="NO_SCL_SOURCE", details={"reason": exc.reason}
+            f"No SCL source for '{doc.object.name}': {exc.reason}.", code="NO_SCL_SOURCE",
+            details={"reason": exc.reason}
         ) from None
 
 
@@ -168,7 +171,8 @@ def _target_file(path: str, name: str, ext: str, overwrite: bool) -> Path:
         target = target / (safe_file_stem(name) + ext)
     if target.exists() and not overwrite:
         raise e.AlreadyExistsError(
-            f"The file '{target.name}' already exists; TIA does not overwrite (send overwrite: true).", code="FILE_EXISTS"
+            f"The file '{target.name}' already exists; TIA does not overwrite (send overwrite: true).",
+            code="FILE_EXISTS"
         )
     target.parent.mkdir(parents=True, exist_ok=True)
     return target
