@@ -118,7 +118,7 @@ def _worker_for(settings: Settings, backend: EngineeringBackend) -> Any:
 def create_services(settings: Settings, backend: EngineeringBackend | None = None) -> Services:
     """Open the database, keys and worker; apply settings saved through the API."""
     make_private_dir(settings.data_dir)
-    db = Database(settings.database_target)
+    db = Database(settings.database_target, data_dir=settings.data_dir)
     settings = settings.with_saved(saved_settings(db))
     for root in settings.roots:
         root.mkdir(parents=True, exist_ok=True)

@@ -119,14 +119,17 @@ class Database:
     valid SQL on the dialect it runs on: nothing is translated but the placeholders.
     """
 
-    def __init__(self, target: Path | str, *, migrate: bool = True) -> None:
+    def __init__(self, target: Path | str, *, migrate: bool = True, data_dir: Path | None = None) -> None:
         """Open (and on first use create) the database and bring its schema to the current version.
+
+        ``data_dir``: the node's data dir, whose per-node files of older releases the upgrade copies in.
 
         Raises:
             InsufficientStorageError: the disk (or the database) is full, so its tables cannot be made.
             MigrationError: the schema could not be brought up to date (the database is left as it was).
         """
         self.postgres = is_postgres(target)
+        self.data_dir = data_dir
         self._path = None if self.postgres else str(target)
         self._lock = threading.RLock()
         self._engines: list[Engine] = []

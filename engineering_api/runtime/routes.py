@@ -20,6 +20,7 @@ from engineering_api.backend.errors import (
     PermissionDeniedError,
     ValidationError,
 )
+from engineering_api.lib.forwarded import client_address
 from engineering_api.lib.responses import Envelope, error_body, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.runtime.actions import SOURCE_ERRORS, TagPageQuery, read_values, tag_page, write_values
@@ -70,7 +71,8 @@ def _runtime(request: Request[Any, Any, Any]) -> RuntimeService:
 
 
 def _client(request: Request[Any, Any, Any]) -> str | None:
-    return request.client.host if request.client else None
+    """The client's address (behind a trusted proxy, the one it forwarded), for the login limit by address."""
+    return client_address(request.scope, request.app.state.services.settings.trusted_proxies)
 
 
 class ListRuntimeUsersResponse(Envelope[list[RuntimeUser]]): ...
