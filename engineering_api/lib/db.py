@@ -32,7 +32,8 @@ from engineering_api.lib.tables import kv
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
-    from sqlalchemy import Connection, CursorResult, Dialect, Engine, Executable, Table
+    from sqlalchemy import Connection, CursorResult, Dialect, Engine, Executable, Select, Table
+    from sqlalchemy.sql.dml import UpdateBase
 
 __all__ = ("Database", "KeyValueStore", "Prepared", "Record", "Result", "Transaction", "engine_url", "is_postgres")
 
@@ -113,7 +114,7 @@ class Prepared:
 
     __slots__ = ("_forms", "statement")
 
-    def __init__(self, statement: Executable) -> None:
+    def __init__(self, statement: Select[Any] | UpdateBase) -> None:
         self.statement = statement
         self._forms: dict[tuple[str, frozenset[str]], _Form | None] = {}
 
@@ -127,7 +128,7 @@ class Prepared:
             return form
 
 
-def _compile(statement: Executable, dialect: Dialect, names: frozenset[str]) -> _Form | None:
+def _compile(statement: Select[Any] | UpdateBase, dialect: Dialect, names: frozenset[str]) -> _Form | None:
     compiled: Any = statement.compile(dialect=dialect, column_keys=sorted(names))
     binds = compiled.binds.values()
     outputs = [column.type for column in getattr(statement, "selected_columns", ())]

@@ -118,7 +118,7 @@ class DatabaseHistoryStore:
                   aggregation: str) -> list[tuple[int, float | None, int]]:
         rows = self._db.all(_AGGREGATE_SQL[aggregation], {"tag": tag, "start": start_ms, "end": end_ms,
                                                           "step": interval_ms})
-        return [(start_ms + int(b) * interval_ms, value, int(n)) for b, value, n in rows]
+        return [(start_ms + int(row["b"]) * interval_ms, row["v"], int(row["n"])) for row in rows]
 
 
 def parse_time(text: str, what: str) -> int:
