@@ -53,7 +53,7 @@ from engineering_api.lib.db import Database
 from engineering_api.lib.metrics import STATE_KEY as METRICS, Metrics, metrics_route
 from engineering_api.lib.middleware import GuardMiddleware, unknown_route_handler
 from engineering_api.lib.observability import install_request_id_records, observe_requests
-from engineering_api.lib.tracing import Tracing, request_span_plugin, tracing_available
+from engineering_api.lib.tracing import Tracing, request_span_plugin, trace_port_calls, tracing_available
 from engineering_api.mcp.metrics import mcp_families
 from engineering_api.runtime.metrics import runtime_families
 from engineering_api.lib.route_map import MappedLitestar
@@ -310,6 +310,8 @@ def _observe_parts(metrics: Metrics, services: Services, mcp: McpRuntime, tracin
         assert isinstance(services.backend, FarmBackendBase)
         metrics.add_scraped(farm_families(services.backend.registry))
         services.backend.tracing = tracing
+    else:
+        trace_port_calls(services.backend, tracing)
 
 
 def _exception_handlers(services: Services) -> dict[type[Exception] | int, Any]:
