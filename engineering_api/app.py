@@ -18,6 +18,7 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from engineering_api.backend.errors import NotFoundError
+from engineering_api.backend.port import AREAS, EngineeringBackend
 from engineering_api.backend.worker import TiaWorker
 from engineering_api.compose import create_backend
 from engineering_api.config import Settings
@@ -310,8 +311,11 @@ def _observe_parts(metrics: Metrics, services: Services, mcp: McpRuntime, tracin
         assert isinstance(services.backend, FarmBackendBase)
         metrics.add_scraped(farm_families(services.backend.registry))
         services.backend.tracing = tracing
-    else:
-        trace_port_calls(services.backend, tracing)
+    else:  # embedded: the port's calls, and its areas', in spans (as the farm's proxy makes them)
+        trace_port_calls(tracing, services.backend, EngineeringBackend)
+        for area, port in AREAS.items():
+            if hasattr(services.backend, area):
+                trace_port_calls(tracing, getattr(services.backend, area), port, f"{area}.")
 
 
 def _exception_handlers(services: Services) -> dict[type[Exception] | int, Any]:

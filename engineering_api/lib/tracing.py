@@ -119,20 +119,16 @@ _NOT_PORT_CALLS = frozenset({"on_worker_thread_started", "close"})
 """Methods of the port that the service calls for itself, not for a request."""
 
 
-def trace_port_calls(backend: Any, tracing: Tracing) -> None:
-    """An embedded backend's port calls (its methods and its areas', as a farm forwards them) in ``port <method>``
-    spans with the request id, children of the job's (or request's) span. Nothing when tracing is off: the methods
-    are wrapped on the instance only then, so a server without traces calls them as they are."""
+def trace_port_calls(tracing: Tracing, target: Any, port: type, prefix: str = "") -> None:
+    """Each call of ``target``'s methods that ``port`` declares in a ``port <prefix><method>`` span with the
+    request id (a child of the job's or request's span): an embedded backend's port calls, as a farm's are. Nothing
+    when tracing is off: the methods are wrapped on the instance only then, so a server without traces calls them as
+    they are."""
     if not tracing.enabled:
         return
-    from engineering_api.backend.port import AREAS, EngineeringBackend
-
-    targets = [(backend, "", EngineeringBackend), *((getattr(backend, area), f"{area}.", port)
-                                                     for area, port in AREAS.items() if hasattr(backend, area))]
-    for target, prefix, port in targets:
-        for name in dir(port):
-            if not name.startswith("_") and name not in _NOT_PORT_CALLS and callable(getattr(port, name)):
-                setattr(target, name, _in_span(tracing, f"port {prefix}{name}", getattr(target, name)))
+    for name in dir(port):
+        if not name.startswith("_") and name not in _NOT_PORT_CALLS and callable(getattr(port, name)):
+            setattr(target, name, _in_span(tracing, f"port {prefix}{name}", getattr(target, name)))
 
 
 def _in_span(tracing: Tracing, span: str, method: Callable[..., T]) -> Callable[..., T]:
