@@ -61,7 +61,7 @@ def disk_full(db: Database) -> Iterator[None]:
 
     def refuse_prepared(cursor: Any, form: Any, params: Any) -> Any:
         # prepared statements go to the driver's cursor, past SQLAlchemy's events
-        if cursor is db._cursor and _writes(form.sql):  # noqa: SLF001 - this database's cursor, not another's
+        if cursor is db._cursor and _writes(form.sql):  # this database's cursor, not another's
             raise sqlite_full()
         return sent_prepared(cursor, form, params)
 

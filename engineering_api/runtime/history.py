@@ -7,7 +7,8 @@ scan time of the cycle that produced it, and a shift stepped in virtual time log
 
 :class:`HistoryStore` is the interface a time-series database can implement instead; :class:`DatabaseHistoryStore`
 (the service database's ``runtime_history`` table, so nodes on one PostgreSQL share it) is the embedded default.
-Aggregates are over the logged samples of an interval: ``avg`` is their arithmetic mean (with cyclic logging, the time average), ``first``/``last`` by time.
+Aggregates are over the logged samples of an interval: ``avg`` is their arithmetic mean (with cyclic logging, the time
+average), ``first``/``last`` by time.
 """
 
 from __future__ import annotations
@@ -82,7 +83,8 @@ _AGGREGATE_SQL = {name: text(f"SELECT {_BUCKET} AS b, {expression} AS v, count(*
                              f"WHERE {_WHERE} GROUP BY b ORDER BY b") for name, expression in _SQL_AGGREGATES.items()}
 # first/last: the value at the interval's earliest/latest time (of several samples at that ms, the first logged)
 _AGGREGATE_SQL.update({name: text(
-    f"SELECT b, (SELECT value FROM runtime_history s WHERE s.tag = :tag AND s.t = x.edge ORDER BY s.id LIMIT 1) AS v, n "
+    "SELECT b, (SELECT value FROM runtime_history s WHERE s.tag = :tag AND s.t = x.edge ORDER BY s.id LIMIT 1) AS v, "
+    "n "
     f"FROM (SELECT {_BUCKET} AS b, {pick}(t) AS edge, count(*) AS n FROM runtime_history WHERE {_WHERE} GROUP BY b) x "
     "ORDER BY b") for name, pick in (("first", "min"), ("last", "max"))})
 # the id orders the samples of one millisecond the same way every time (continuation paging counts them)
