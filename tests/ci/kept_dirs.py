@@ -35,9 +35,15 @@ def kept_dir(config: pytest.Config, name: str, inputs: str, fallback: Path) -> P
     return kept
 
 
+CACHE_DIRS = frozenset({".ruff_cache", "__pycache__", ".mypy_cache"})
+"""Tools' caches, left out of a digest: their file names change from run to run (ruff's, written by the
+generator's post hooks, are hashes of the run)."""
+
+
 def tree_digest(root: Path) -> str:
-    """A digest of every file under ``root`` (relative path and bytes)."""
+    """A digest of every file under ``root`` (relative path and bytes), tools' caches left out."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+    files = (p for p in root.rglob("*") if p.is_file() and not CACHE_DIRS.intersection(p.relative_to(root).parts))
+    for path in sorted(files):
         digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
