@@ -78,8 +78,8 @@ class Loaded:
     program: Program
     files: list[str]
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    file_of: dict[int, Optional[str]] = field(default_factory=dict)
-    """``id(BlockDef)`` -> the file it came from."""
+    file_of: dict[int, str] = field(default_factory=dict)
+    """``id(BlockDef)`` -> the file it came from (none for a text of no file)."""
     documents: dict[str, bytes] = field(default_factory=dict)
     """SimaticML file -> its bytes (``simaticml check`` round-trips them without reading the file again)."""
     auto_numbered: set[int] = field(default_factory=set)
@@ -173,7 +173,8 @@ def _load_scl(loaded: Loaded, path: Optional[str], data: bytes) -> None:
         return
     for block in source.blocks:
         bd = from_block(block)
-        loaded.file_of[id(bd)] = path
+        if path is not None:
+            loaded.file_of[id(bd)] = path
         loaded.program.add(bd)
 
 
