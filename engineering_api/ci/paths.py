@@ -8,10 +8,10 @@ from typing import Iterable, Sequence
 
 from simatic_xml.diagnostics import Diagnostic
 
-from engineering_api.rules.compiler.check import SCL_SUFFIXES, binary_source
+from engineering_api.rules.compiler.check import SCL_SUFFIXES
 
 __all__ = (
-    "SCL_SUFFIXES", "UNREAD_SUFFIXES", "XML_SUFFIXES", "UsageError", "collect", "text_sources",
+    "SCL_SUFFIXES", "UNREAD_SUFFIXES", "XML_SUFFIXES", "UsageError", "collect",
     "unread_files",
 )
 
@@ -85,23 +85,3 @@ def _walk(root: Path, wanted: set[str]) -> Iterable[str]:
 def by_suffix(files: Sequence[str], suffixes: Iterable[str]) -> list[str]:
     wanted = {s.lower() for s in suffixes}
     return [f for f in files if os.path.splitext(f)[1].lower() in wanted]
-
-
-def text_sources(files: Sequence[str]) -> tuple[list[str], list[Diagnostic]]:
-    """``files`` without the binary ones (:func:`binary_source`), and a Warning for each one left out.
-    A file that cannot be read stays in, for the caller to report."""
-    kept: list[str] = []
-    skipped: list[Diagnostic] = []
-    for path in files:
-        try:
-            with open(path, "rb") as handle:
-                head = handle.read(8192)  # binary_source looks at this much
-        except OSError:
-            kept.append(path)
-            continue
-        diagnostic = binary_source(path, head)
-        if diagnostic is None:
-            kept.append(path)
-        else:
-            skipped.append(diagnostic)
-    return kept, skipped

@@ -19,12 +19,7 @@ from engineering_api.rules.compiler.check import Loaded, Source
 
 from . import grouping as _grouping
 
-__all__ = ("ProgramGroup", "check_files", "load", "load_groups", "plc_groups", "read_sources")
-
-
-def plc_groups(files: Iterable[str]) -> dict[Optional[str], list[str]]:
-    """Files by the PLC they belong to (the rule: :mod:`engineering_api.ci.grouping`)."""
-    return _grouping.plc_groups(files)
+__all__ = ("ProgramGroup", "check_files", "load", "load_groups", "read_sources")
 
 
 @dataclass
@@ -43,8 +38,9 @@ class ProgramGroup:
 def check_files(files: Iterable[str], *, tia_version: Optional[str] = None, one_program: bool = False,
                 groups: Optional[list[ProgramGroup]] = None, info: bool = False,
                 cpu_family: Optional[str] = None) -> list[Diagnostic]:
-    """:func:`engineering_api.rules.compiler.check.check` of each PLC's files (see :func:`plc_groups`), in the order of the files; with
-    ``one_program`` every file is one PLC. ``groups`` (a list) receives the :class:`ProgramGroup` of each.
+    """The one check of each PLC's files (:func:`engineering_api.rules.compiler.check.check`; the PLCs:
+    :func:`engineering_api.ci.grouping.plc_groups`), in the order of the files; with ``one_program`` every file is
+    one PLC. ``groups`` (a list) receives the :class:`ProgramGroup` of each.
 
     A program without any tag table (PLC data types, blocks) takes them from the programs in folders side by
     side with it (one PLC's folders as siblings: blocks in ``Neuer Ordner/Program blocks``, tags in
@@ -62,7 +58,7 @@ def load_groups(files: Iterable[str], *, tia_version: Optional[str] = None, one_
                 cpu_family: Optional[str] = None) -> list[tuple[ProgramGroup, Loaded]]:
     """Each program of ``files`` loaded (see :func:`check_files`), with what it borrows from the others."""
     files = list(files)
-    parts = {None: files} if one_program else plc_groups(files)
+    parts = {None: files} if one_program else _grouping.plc_groups(files)
     loaded = [(key, load(group, tia_version=tia_version, cpu_family=cpu_family)) for key, group in parts.items()]
     result: list[tuple[ProgramGroup, Loaded]] = []
     for key, one in loaded:
