@@ -125,9 +125,9 @@ _TABLE: tuple[tuple[str, str, tuple[Severity, ...], str], ...] = (
     ("RETURN_VALUE", "Statements", _E, "RETURN is given a value (SCL assigns the function value to the name)."),
     ("DUPLICATE_NAME", "Names and numbers", _EW,
      "A name is declared twice (a warning across files: a PLC holds one of them)."),
-    ("DUPLICATE_BLOCK", "Names and numbers", _EW,
-     "Two blocks have the same name: an error in one program, a warning when `scl build` generates them from different "
-     "sources (TIA keeps the one generated last)."),
+    ("DUPLICATE_BLOCK", "Names and numbers", _E,
+     "Two blocks of one file have the same name (in two files it is a `DUPLICATE_NAME` warning: a PLC holds the one "
+     "imported into it)."),
     ("NUMBER_IN_USE", "Names and numbers", _E, "A block number is used by two blocks of the same kind."),
     ("FLGNET_TYPE", "LAD/FBD networks", _E, "A bit instruction's operand is not a Bool."),
     ("FLGNET_PIN_TYPE", "LAD/FBD networks", _E,

@@ -33,8 +33,8 @@ def test_the_scan_finds_codes_in_each_way_they_are_written() -> None:
     """One code per way a literal reaches a diagnostic, so a change to the scan that loses a way fails here."""
     found = produced_codes()
     expectations = {
-        "NOT_SCL": "engineering_api/ci/paths.py",  # Diagnostic(..., code="NOT_SCL")
-        "NUMBER_IN_USE": "engineering_api/ci/program.py",  # seventh positional argument
+        "NOT_SCL": "engineering_api/rules/compiler/check.py",  # Diagnostic(..., code="NOT_SCL")
+        "NUMBER_IN_USE": "engineering_api/rules/compiler/check.py",  # seventh positional argument
         "CASE_LABEL": "engineering_api/rules/compiler/check_statements.py",  # self.err(node, "CASE_LABEL", ...)
         "FLGNET_LABEL": "engineering_api/rules/compiler/check_flgnet.py",  # self.err_line("FLGNET_LABEL", ...)
         "AT_OVERLAY": "simatic_xml/generate/from_scl.py",  # walk.note(block, node, "AT_OVERLAY", ...)
