@@ -16,6 +16,7 @@ from engineering_api.runtime.routes import ROUTES as _TAG_ROUTES
 from engineering_api.runtime.service import RuntimeService, runtime_of
 
 ROUTES = (*_TAG_ROUTES, OpcUaServerController, ConnectionController, *EVENT_ROUTES, *PUSH_ROUTES)
-"""Every runtime API controller: users, sessions and tags (routes.py); OPC UA servers; connections; alarms, history, subscriptions; pushes."""
+"""Every runtime API controller: users, sessions and tags (routes.py); OPC UA servers; connections; alarms,
+history, subscriptions; pushes."""
 
 __all__ = ("ROUTES", "RuntimeService", "runtime_of")
