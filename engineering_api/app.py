@@ -73,6 +73,8 @@ from engineering_api.runtime.opcua_servers import stop_opcua_servers
 from engineering_api.runtime.pushes_outbox import start_pushes, stop_pushes
 from engineering_api.runtime import ROUTES as RUNTIME_ROUTES
 from engineering_api.runtime.actions import RUNTIME_OPERATIONS
+from engineering_api.runtime.connection_calls import CONNECTION_OPERATIONS
+from engineering_api.runtime.opcua_calls import OPCUA_OPERATIONS
 from engineering_api.runtime.user_calls import USER_OPERATIONS
 from engineering_api.runtime.on_worker import APP_LOOP
 from engineering_api.services import Services
@@ -106,7 +108,7 @@ def registry() -> OperationRegistry:
         *simulation.OPERATIONS, *online.OPERATIONS, *watch.OPERATIONS, *testharness.OPERATIONS,
         *sourcecontrol.OPERATIONS, *pipelines.OPERATIONS, *health.OPERATIONS, *diagnostics.OPERATIONS,
         *security.OPERATIONS, *hmi.OPERATIONS, *library.OPERATIONS, *global_libraries.OPERATIONS, *FARM_OPERATIONS,
-        *RUNTIME_OPERATIONS, *USER_OPERATIONS,
+        *RUNTIME_OPERATIONS, *USER_OPERATIONS, *CONNECTION_OPERATIONS, *OPCUA_OPERATIONS,
     )
     return operations
 

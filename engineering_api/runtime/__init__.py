@@ -8,12 +8,15 @@ simulated CPU's monitored items and Program_Alarm events (:mod:`engineering_api.
 
 from __future__ import annotations
 
+from engineering_api.runtime.connection_routes import ConnectionController
 from engineering_api.runtime.event_routes import EVENT_ROUTES
+from engineering_api.runtime.opcua_routes import OpcUaServerController
 from engineering_api.runtime.pushes_routes import PUSH_ROUTES
 from engineering_api.runtime.routes import ROUTES as _TAG_ROUTES
 from engineering_api.runtime.service import RuntimeService, runtime_of
 
-ROUTES = (*_TAG_ROUTES, *EVENT_ROUTES, *PUSH_ROUTES)
-"""Every runtime API controller: users, sessions and tags (routes.py); alarms, history, subscriptions; pushes."""
+ROUTES = (*_TAG_ROUTES, OpcUaServerController, ConnectionController, *EVENT_ROUTES, *PUSH_ROUTES)
+"""Every runtime API controller: users, sessions and tags (routes.py); OPC UA servers; connections; alarms,
+history, subscriptions; pushes."""
 
 __all__ = ("ROUTES", "RuntimeService", "runtime_of")

@@ -447,5 +447,6 @@ RUNTIME_OPERATIONS: tuple[Operation[Any, Any], ...] = (
           (NotFoundError,), mutating=True),
 )
 """The runtime API's calls that are operations (registered by :func:`engineering_api.app.registry`; their MCP
-tools are :mod:`engineering_api.mcp.runtime_tools`). Users, sessions, settings, connections and pushes (admin
-configuration, some of it with secrets) and subscriptions (streams) stay REST-only (README, "Runtime API")."""
+tools are :mod:`engineering_api.mcp.runtime_tools`). Users, settings, connections and OPC UA servers are REST-only
+operations of their own modules (:mod:`.user_calls`, :mod:`.connection_calls`, :mod:`.opcua_calls`); sessions, pushes
+and subscriptions (streams) are routes written by hand (README, "Runtime API")."""

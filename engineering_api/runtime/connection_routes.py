@@ -2,8 +2,9 @@
 
 ``/api/runtime/connections`` (CRUD), ``/api/runtime/connections/{connectionId}/tags`` (GET, PUT replaces the
 connection's mappings, POST ``.../tags/import`` maps a project PLC's released tags), ``/api/runtime/tag-source``
-(GET|PUT ``{source: simulated|connections}``). Engineering
-admin key, like the runtime users: a connection reaches a real PLC. Passwords are write-only.
+(GET|PUT ``{source: simulated|connections}``). Engineering admin key, like the runtime users: a connection reaches a
+real PLC. Passwords are write-only. Each route but the import serves a call of
+:data:`~engineering_api.runtime.connection_calls.CONNECTION_OPERATIONS`.
 """
 
 from __future__ import annotations
@@ -17,20 +18,16 @@ from litestar.params import FromPath, JSONBody
 from engineering_api.backend.errors import NotFoundError, ValidationError
 from engineering_api.lib.responses import Envelope, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
-from engineering_api.runtime.connections import ConnectionInput, ConnectionStore, TagSourceChoice
+from engineering_api.runtime.actions import NoInput
+from engineering_api.runtime.call_routes import declared, run_call, runtime_from
+from engineering_api.runtime.connection_calls import ConnectionEdit, ConnectionId, ConnectionMappings, TagMappings
+from engineering_api.runtime.connections import ConnectionInput, TagSourceChoice
 from engineering_api.runtime.plc_links import RuntimeConnection, TagMapping
 from engineering_api.runtime.tag_import import ImportedTags, released_project_tags
 
 __all__ = ("ConnectionController",)
 
-_ADMIN = {"role": "admin"}
 _ONE = "/connections/{connectionId:str}"
-
-
-class TagMappings(CamelStruct):
-    """A connection's tags (replaces the ones it had)."""
-
-    tags: Annotated[list[TagMapping], msgspec.Meta(max_length=10000)]
 
 
 class TagImport(CamelStruct):
@@ -60,81 +57,75 @@ class RuntimeTagSourceResponse(Envelope[TagSourceChoice]): ...
 class ImportRuntimeConnectionTagsResponse(Envelope[ImportedTags]): ...
 
 
-
-
-def _store(request: Request[Any, Any, Any]) -> ConnectionStore:
-    return ConnectionStore(request.app.state.services)
-
-
 class ConnectionController(Controller):
     """Connections to real PLCs (OPC UA, S7) and the runtime tags mapped to them."""
 
     tags = ["Runtime API"]
     path = "/api/runtime"
 
-    @get("/connections", operation_id="ListRuntimeConnections", opt=_ADMIN, responses=problem_responses("admin"))
+    @get("/connections", operation_id="ListRuntimeConnections", **declared("runtime.connections.list"))
     async def list_connections(self, request: Request[Any, Any, Any]) -> Response[ListRuntimeConnectionsResponse]:
         """Every connection by name; passwords only as ``passwordSet``."""
-        return ok(_store(request).list())
+        return ok(run_call(request, "runtime.connections.list", NoInput()))
 
-    @post("/connections", operation_id="CreateRuntimeConnection", opt=_ADMIN, status_code=201,
-          responses=problem_responses("admin", body=True, errors=(ValidationError,)))
+    @post("/connections", operation_id="CreateRuntimeConnection", status_code=201,
+          **declared("runtime.connections.create", body=True))
     async def create_connection(
         self, request: Request[Any, Any, Any], data: JSONBody[ConnectionInput],
     ) -> Response[RuntimeConnectionResponse]:
         """Add an OPC UA or S7 connection (ValidationError: fields missing for its kind, name taken)."""
-        made = _store(request).save(data)
+        made = run_call(request, "runtime.connections.create", data)
         return ok(made, f"runtime connection {made.name} created", status_code=201)
 
-    @get(_ONE, operation_id="GetRuntimeConnection", opt=_ADMIN,
-         responses=problem_responses("admin", params=True, errors=(NotFoundError,)))
+    @get(_ONE, operation_id="GetRuntimeConnection", **declared("runtime.connections.get", params=True))
     async def get_connection(
         self, request: Request[Any, Any, Any], connectionId: FromPath[str],
     ) -> Response[RuntimeConnectionResponse]:
         """One connection (NotFoundError: CONNECTION_NOT_FOUND)."""
-        return ok(_store(request).get(connectionId))
+        return ok(run_call(request, "runtime.connections.get", ConnectionId(connection_id=connectionId)))
 
-    @put(_ONE, operation_id="UpdateRuntimeConnection", opt=_ADMIN,
-         responses=problem_responses("admin", body=True, params=True, errors=(NotFoundError, ValidationError)))
+    @put(_ONE, operation_id="UpdateRuntimeConnection", **declared("runtime.connections.update", body=True, params=True))
     async def update_connection(
         self, request: Request[Any, Any, Any], connectionId: FromPath[str],
         data: JSONBody[ConnectionInput],
     ) -> Response[RuntimeConnectionResponse]:
         """Replace a connection; an omitted password stays for the same endpoint (NotFoundError, ValidationError)."""
-        saved = _store(request).save(data, connectionId)
+        edit = ConnectionEdit(**{f: getattr(data, f) for f in data.__struct_fields__}, connection_id=connectionId)
+        saved = run_call(request, "runtime.connections.update", edit)
         return ok(saved, f"runtime connection {saved.name} saved")
 
-    @delete(_ONE, operation_id="DeleteRuntimeConnection", opt=_ADMIN, status_code=200,
-            responses=problem_responses("admin", params=True, errors=(NotFoundError,)))
+    @delete(_ONE, operation_id="DeleteRuntimeConnection", status_code=200,
+            **declared("runtime.connections.delete", params=True))
     async def delete_connection(
         self, request: Request[Any, Any, Any], connectionId: FromPath[str],
     ) -> Response[RuntimeConnectionResponse]:
         """Delete a connection and the tags mapped to it (NotFoundError)."""
-        gone = _store(request).delete(connectionId)
+        gone = run_call(request, "runtime.connections.delete", ConnectionId(connection_id=connectionId))
         return ok(gone, f"runtime connection {gone.name} and its tags deleted")
 
-    @get(f"{_ONE}/tags", operation_id="ListRuntimeConnectionTags", opt=_ADMIN,
-         responses=problem_responses("admin", params=True, errors=(NotFoundError,)))
+    @get(f"{_ONE}/tags", operation_id="ListRuntimeConnectionTags",
+         **declared("runtime.connections.tags.list", params=True))
     async def list_mappings(
         self, request: Request[Any, Any, Any], connectionId: FromPath[str],
     ) -> Response[RuntimeTagMappingsResponse]:
         """The runtime tags mapped to a connection (NotFoundError)."""
-        store = _store(request)
-        store.get(connectionId)
-        return ok([m for _cid, m in store.mappings(connectionId)])
+        return ok(run_call(request, "runtime.connections.tags.list", ConnectionId(connection_id=connectionId)))
 
-    @put(f"{_ONE}/tags", operation_id="ReplaceRuntimeConnectionTags", opt=_ADMIN,
-         responses=problem_responses("admin", body=True, params=True, errors=(NotFoundError, ValidationError)))
+    @put(f"{_ONE}/tags", operation_id="ReplaceRuntimeConnectionTags",
+         **declared("runtime.connections.tags.replace", body=True, params=True))
     async def replace_mappings(
         self, request: Request[Any, Any, Any], connectionId: FromPath[str],
         data: JSONBody[TagMappings],
     ) -> Response[RuntimeTagMappingsResponse]:
         """Make these the connection's tags: OPC UA ``nodeId`` or S7 ``address`` plus ``dataType`` (NotFoundError;
         ValidationError: MAPPING_INVALID, TAG_NAME_TAKEN; nothing changes then)."""
-        saved = _store(request).replace_mappings(connectionId, list(data.tags))
+        new = ConnectionMappings(tags=data.tags, connection_id=connectionId)
+        saved = run_call(request, "runtime.connections.tags.replace", new)
         return ok(saved, f"{len(saved)} tag(s) mapped")
 
-    @post(f"{_ONE}/tags/import", operation_id="ImportRuntimeConnectionTags", opt=_ADMIN, status_code=200,
+    # Not an operation yet: it reads the project PLC on the TIA worker, which a runtime call (run off the worker,
+    # on a thread of its own) cannot queue behind.
+    @post(f"{_ONE}/tags/import", operation_id="ImportRuntimeConnectionTags", opt={"role": "admin"}, status_code=200,
           responses=problem_responses("admin", body=True, params=True, errors=(NotFoundError, ValidationError)))
     async def import_tags(
         self, request: Request[Any, Any, Any], connectionId: FromPath[str],
@@ -146,7 +137,7 @@ class ConnectionController(Controller):
         ``replace`` is true (then ``removed`` names those that went). NotFoundError: connection or device;
         ValidationError: no PLC software, TAG_NAME_TAKEN by another connection."""
         services = request.app.state.services
-        store = _store(request)
+        store = runtime_from(request).connections
         kind = store.get(connectionId).kind
         found = await services.worker.call(
             lambda: released_project_tags(services.backend, data.device, kind, data.namespace_index),
@@ -156,15 +147,14 @@ class ConnectionController(Controller):
                   f"{len(found.tags)} released tag(s) of {data.device} mapped, {len(found.skipped)} left out, "
                   f"{len(removed)} earlier mapping(s) removed")
 
-    @get("/tag-source", operation_id="GetRuntimeTagSource", opt=_ADMIN, responses=problem_responses("admin"))
+    @get("/tag-source", operation_id="GetRuntimeTagSource", **declared("runtime.tag-source.get"))
     async def get_tag_source(self, request: Request[Any, Any, Any]) -> Response[RuntimeTagSourceResponse]:
         """Where the runtime API's tags come from: simulated PLCs or the mapped real ones."""
-        return ok(_store(request).tag_source())
+        return ok(run_call(request, "runtime.tag-source.get", NoInput()))
 
-    @put("/tag-source", operation_id="SetRuntimeTagSource", opt=_ADMIN,
-         responses=problem_responses("admin", body=True))
+    @put("/tag-source", operation_id="SetRuntimeTagSource", **declared("runtime.tag-source.set", body=True))
     async def set_tag_source(
         self, request: Request[Any, Any, Any], data: JSONBody[TagSourceChoice],
     ) -> Response[RuntimeTagSourceResponse]:
         """Switch the runtime API's tags between the simulated PLCs and the connections (applies at once)."""
-        return ok(_store(request).choose_tag_source(data), f"runtime tags now come from {data.source}")
+        return ok(run_call(request, "runtime.tag-source.set", data), f"runtime tags now come from {data.source}")

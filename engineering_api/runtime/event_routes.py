@@ -34,7 +34,7 @@ from engineering_api.runtime.actions import (
 )
 from engineering_api.runtime.alarms import Alarm, AlarmDefinition, AlarmPage
 from engineering_api.runtime.history import MAX_POINTS, LoggingSetting
-from engineering_api.runtime.routes import _BEARER, _bearer_responses, _runtime, declared, run_call
+from engineering_api.runtime.call_routes import BEARER, bearer_responses, declared, run_call, runtime_from
 from engineering_api.runtime.service import principal_of
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ _CLASS = Annotated[str | None, QueryParameter(max_length=64, description="Alarm 
 
 
 def _pumped(request: Request[Any, Any, Any]) -> RuntimeService:
-    runtime = _runtime(request)
+    runtime = runtime_from(request)
     runtime.monitor.pump()
     return runtime
 
@@ -165,7 +165,7 @@ class RuntimeAlarmDefinitionController(Controller):
     def update(self, request: Request[Any, Any, Any], name: FromPath[str],
                data: JSONBody[AlarmDefinition]) -> Response[RuntimeAlarmDefinitionResponse]:
         """Replace an alarm definition (NotFoundError, ValidationError, AlreadyExistsError: a new name taken)."""
-        saved = save_definition(_runtime(request), data, replace=name)
+        saved = save_definition(runtime_from(request), data, replace=name)
         return ok(saved, f"alarm definition {saved.name} saved")
 
     @delete("/{name:str}", operation_id="DeleteRuntimeAlarmDefinition", status_code=200, sync_to_thread=True,
@@ -251,8 +251,8 @@ class RuntimeSubscriptionController(Controller):
     tags = [SECTION]
     path = "/api/runtime/subscriptions"
 
-    @post("/", operation_id="CreateRuntimeSubscription", opt={"runtime": "read", "audit": False}, security=_BEARER,
-          sync_to_thread=True, status_code=201, responses=_bearer_responses("read", body=True))
+    @post("/", operation_id="CreateRuntimeSubscription", opt={"runtime": "read", "audit": False}, security=BEARER,
+          sync_to_thread=True, status_code=201, responses=bearer_responses("read", body=True))
     def create(self, request: Request[Any, Any, Any],
                data: JSONBody[NewSubscription]) -> Response[RuntimeSubscriptionResponse]:
         """Subscribe to released tags' value changes and/or alarm changes; the tags' current values come first.
@@ -269,7 +269,7 @@ class RuntimeSubscriptionController(Controller):
     # Not an operation: a Server-Sent Events stream, which no JSON envelope, job or MCP tool can carry.
     @get("/{subscriptionId:str}/events", operation_id="StreamRuntimeSubscription",
          opt={"runtime": "read", "ticket": True},
-         security=_BEARER, responses=_bearer_responses("read", params=True, errors=(NotFoundError,)))
+         security=BEARER, responses=bearer_responses("read", params=True, errors=(NotFoundError,)))
     async def events(
         self, request: Request[Any, Any, Any], subscriptionId: FromPath[str],
         maxEvents: Annotated[int | None, QueryParameter(ge=1, le=100_000, description="End after this many")] = None,
@@ -287,7 +287,7 @@ class RuntimeSubscriptionController(Controller):
         ``event: alarm`` (the alarm), each with an ``id``; after ``Last-Event-ID``, the events since that one
         again, led by ``event: gap`` when some are no longer kept. NotFoundError: not this user's subscription."""
         del ticket  # checked by the guard middleware, before this handler (engineering_api.lib.middleware)
-        runtime = _runtime(request)
+        runtime = runtime_from(request)
         sub = runtime.hub.get(subscriptionId, principal_of(request.scope).user_id)
         if lastEventId is not None:
             runtime.hub.resume(sub, lastEventId)
@@ -313,11 +313,11 @@ class RuntimeSubscriptionController(Controller):
         return ServerSentEvent(stream())
 
     @delete("/{subscriptionId:str}", operation_id="DeleteRuntimeSubscription", opt={"runtime": "read"},
-            security=_BEARER, status_code=200, sync_to_thread=True,
-            responses=_bearer_responses("read", params=True, errors=(NotFoundError,)))
+            security=BEARER, status_code=200, sync_to_thread=True,
+            responses=bearer_responses("read", params=True, errors=(NotFoundError,)))
     def remove(self, request: Request[Any, Any, Any], subscriptionId: FromPath[str]) -> Response[Any]:
         """End a subscription (NotFoundError)."""
-        runtime = _runtime(request)
+        runtime = runtime_from(request)
         runtime.hub.delete(subscriptionId, principal_of(request.scope).user_id)
         runtime.monitor.changed()
         return ok(None, f"subscription {subscriptionId} ended")

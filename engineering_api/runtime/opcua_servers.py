@@ -1,4 +1,4 @@
-"""The OPC UA servers of the simulated PLCs: which run, and the admin routes that start and stop them.
+"""The OPC UA servers of the simulated PLCs: which run, and what starts and stops them (routes: :mod:`.opcua_routes`).
 
 ``GET /api/runtime/opcua-servers`` lists them; ``PUT /api/runtime/opcua-servers/{instance}`` starts one for a
 powered-on PLCSim instance (``{"port": 4840}``, or no port: a free one), or restarts it on another port;
@@ -11,11 +11,8 @@ import threading
 from typing import TYPE_CHECKING, Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, Response, delete, get, put
-from litestar.params import FromPath, JSONBody
 
-from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupportedError
-from engineering_api.lib.responses import Envelope, ok, problem_responses
+from engineering_api.backend.errors import ConflictError, NotFoundError
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.runtime.on_worker import WorkerBackend
 from engineering_api.runtime.simulated import SimulatedSource
@@ -25,7 +22,7 @@ if TYPE_CHECKING:
     from engineering_api.runtime.opcua_server import SimulatedOpcUaServer
     from engineering_api.services import Services
 
-__all__ = ("OpcUaServerController", "OpcUaServerInfo", "OpcUaServers", "opcua_servers_of", "stop_opcua_servers")
+__all__ = ("OpcUaServerInfo", "OpcUaServerStart", "OpcUaServers", "opcua_servers_of", "stop_opcua_servers")
 
 _NOTE = "runtime.opcua-servers"
 
@@ -143,48 +140,3 @@ def stop_opcua_servers(services: Services) -> None:
     registry = services.notes.get(_NOTE)
     if registry is not None:
         registry.stop_all()
-
-
-_ADMIN = {"role": "admin"}
-class ListOpcUaServersResponse(Envelope[list[OpcUaServerInfo]]): ...
-
-
-class OpcUaServerResponse(Envelope[OpcUaServerInfo]): ...
-
-
-
-
-def _servers(request: Request[Any, Any, Any]) -> OpcUaServers:
-    return opcua_servers_of(request.app.state.services)
-
-
-class OpcUaServerController(Controller):
-    """OPC UA servers of the simulated PLCs (engineering admin key)."""
-
-    tags = ["Runtime API"]
-    path = "/api/runtime/opcua-servers"
-
-    @get("/", operation_id="ListSimulatedOpcUaServers", opt=_ADMIN, responses=problem_responses("admin"))
-    async def list_servers(self, request: Request[Any, Any, Any]) -> Response[ListOpcUaServersResponse]:
-        """The running OPC UA servers of simulated PLCs, with their endpoint URLs."""
-        return ok(_servers(request).list())
-
-    @put("/{instance:str}", operation_id="StartSimulatedOpcUaServer", opt=_ADMIN, sync_to_thread=True,
-         responses=problem_responses("admin", body=True, params=True,
-                                     errors=(NotFoundError, ConflictError, NotSupportedError)))
-    def start_server(
-        self, request: Request[Any, Any, Any], instance: FromPath[str], data: JSONBody[OpcUaServerStart],
-    ) -> Response[OpcUaServerResponse]:
-        """Serve a powered-on simulated PLC over OPC UA on 127.0.0.1 (NotFoundError: no such instance;
-        ConflictError: INSTANCE_OFF, OPCUA_SERVER_FAILED when the port is taken)."""
-        info, started = _servers(request).start(instance, data.port)
-        message = f"OPC UA server of {info.instance} listening on {info.endpoint_url}" if started else \
-            f"OPC UA server of {info.instance} already listening on {info.endpoint_url}"
-        return ok(info, message, status_code=201 if started else 200)
-
-    @delete("/{instance:str}", operation_id="StopSimulatedOpcUaServer", opt=_ADMIN, status_code=200,
-            sync_to_thread=True, responses=problem_responses("admin", params=True, errors=(NotFoundError,)))
-    def stop_server(self, request: Request[Any, Any, Any], instance: FromPath[str]) -> Response[OpcUaServerResponse]:
-        """Stop a simulated PLC's OPC UA server; its clients are disconnected (NotFoundError: none runs)."""
-        info = _servers(request).stop(instance)
-        return ok(info, f"OPC UA server of {info.instance} stopped")

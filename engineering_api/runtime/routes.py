@@ -17,13 +17,12 @@ from engineering_api.lib.forwarded import client_address
 from engineering_api.lib.responses import Envelope, error_body, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.runtime.actions import (
-    RUNTIME_OPERATIONS, SECTION, NoInput, TagNamesRead, TagPageQuery, call_context,
+    SECTION, NoInput, TagNamesRead, TagPageQuery,
 )
 from engineering_api.runtime.user_calls import (
-    USER_OPERATIONS, RuntimeUserEdit, RuntimeUserId, TagByName, TagValueWrite,
+    RuntimeUserEdit, RuntimeUserId, TagByName, TagValueWrite,
 )
-from engineering_api.runtime.connection_routes import ConnectionController
-from engineering_api.runtime.opcua_servers import OpcUaServerController
+from engineering_api.runtime.call_routes import BEARER, bearer_responses, declared, run_call, runtime_from
 from engineering_api.runtime.schemas import (
     BulkRead,
     BulkWrite,
@@ -37,59 +36,13 @@ from engineering_api.runtime.schemas import (
     TagValueResult,
     ValueWrite,
 )
-from engineering_api.runtime.service import LoginRefused, RuntimeSettings, principal_of, runtime_of
+from engineering_api.runtime.service import LoginRefused, RuntimeSettings, principal_of
 from engineering_api.runtime.users import RuntimeUser
 
 if TYPE_CHECKING:
-    from engineering_api.jobs.operations import Operation
-    from engineering_api.runtime.service import RuntimeService
+    pass
 
-__all__ = ("ROUTES", "RuntimeAuthController", "RuntimeTagController", "RuntimeUserController", "declared", "run_call")
-
-_BEARER: list[dict[str, list[str]]] = [{"RuntimeBearer": []}]
-_BEARER_ANSWERS = {
-    401: "Missing, invalid or expired bearer token",
-    429: "Too many requests for this runtime user, or failed authentications from this address",
-}
-
-
-def _bearer_responses(role: str | None, *, body: bool = False, params: bool = False,
-                      errors: tuple[Any, ...] = ()) -> dict[int, Any]:
-    extra = dict(_BEARER_ANSWERS)
-    if role is not None:
-        extra[403] = f"The runtime user lacks the {role} role"
-    return problem_responses(None, body=body, params=params, errors=errors, extra=extra)
-
-
-_CALLS: dict[str, Operation[Any, Any]] = {call.name: call for call in (*RUNTIME_OPERATIONS, *USER_OPERATIONS)}
-
-
-def declared(name: str, *, body: bool = False, params: bool = False) -> dict[str, Any]:
-    """The route options of the runtime call ``name`` from its declaration (:data:`RUNTIME_OPERATIONS`): the guard's
-    ``opt`` (bearer token and runtime role, or the API key role), the security scheme and the documented answers."""
-    call = _CALLS[name]
-    if call.auth == "bearer":
-        return {"opt": call.route_options(), "security": _BEARER,
-                "responses": _bearer_responses(call.runtime_role, body=body, params=params, errors=call.errors)}
-    return {"opt": call.route_options(),
-            "responses": problem_responses(call.required_role.value, body=body, params=params, errors=call.errors)}
-
-
-def run_call(request: Request[Any, Any, Any], name: str, data: Any) -> Any:
-    """Run the runtime call ``name`` with ``data`` as its MCP tool does, in the name of the request's caller (the
-    runtime user of a bearer route, else the API key)."""
-    call = _CALLS[name]
-    if call.auth == "bearer":
-        caller = principal_of(request.scope).username
-    else:
-        key = request.scope.get("user")
-        caller = f"apikey:{getattr(key, 'name', '')}"
-    return call.handler(call_context(request.app.state.services, caller), data)
-
-
-def _runtime(request: Request[Any, Any, Any]) -> RuntimeService:
-    return runtime_of(request.app.state.services)
-
+__all__ = ("ROUTES", "RuntimeAuthController", "RuntimeTagController", "RuntimeUserController")
 
 def _client(request: Request[Any, Any, Any]) -> str | None:
     """The client's address (behind a trusted proxy, the one it forwarded), for the login limit by address."""
@@ -201,7 +154,7 @@ class RuntimeAuthController(Controller):
     def login(self, request: Request[Any, Any, Any], data: JSONBody[LoginRequest]) -> Response[RuntimeLoginResponse]:
         """Log a runtime user in: a bearer token and its expiry (401 wrong credentials, 429 too many failures)."""
         try:
-            user, token, expires_at = _runtime(request).login(data.username, data.password, _client(request))
+            user, token, expires_at = runtime_from(request).login(data.username, data.password, _client(request))
         except LoginRefused as refused:
             r = refused.refusal
             problem: Response[Any] = Response(
@@ -212,16 +165,16 @@ class RuntimeAuthController(Controller):
         return ok(LoginAnswer(token=token, expires_at=expires_at, user=user), f"{user.username} logged in")
 
     # Not an operation (logout, current user): they act on the presented token's own session.
-    @post("/auth/logout", operation_id="RuntimeLogout", opt={"runtime": "any"}, security=_BEARER, status_code=200,
-          responses=_bearer_responses(None))
+    @post("/auth/logout", operation_id="RuntimeLogout", opt={"runtime": "any"}, security=BEARER, status_code=200,
+          responses=bearer_responses(None))
     async def logout(self, request: Request[Any, Any, Any]) -> Response[RuntimeLogoutResponse]:
         """End the session of the presented token."""
         _scheme, _, token = (request.headers.get("authorization") or "").partition(" ")
-        _runtime(request).users.end_session(token.strip())
+        runtime_from(request).users.end_session(token.strip())
         return ok(None, "logged out")
 
-    @get("/users/current", operation_id="GetRuntimeCurrentUser", opt={"runtime": "any"}, security=_BEARER,
-         responses=_bearer_responses(None))
+    @get("/users/current", operation_id="GetRuntimeCurrentUser", opt={"runtime": "any"}, security=BEARER,
+         responses=bearer_responses(None))
     async def current_user(self, request: Request[Any, Any, Any]) -> Response[RuntimeCurrentUserResponse]:
         """The runtime user of the presented token, with its roles and the token's expiry."""
         p = principal_of(request.scope)
@@ -281,6 +234,5 @@ class RuntimeTagController(Controller):
         return ok(run_call(request, "runtime.tags.write", data))
 
 
-ROUTES = (RuntimeUserController, RuntimeAuthController, RuntimeTagController, OpcUaServerController,
-          ConnectionController)
+ROUTES = (RuntimeUserController, RuntimeAuthController, RuntimeTagController)
 """The runtime API's controllers, for :func:`engineering_api.app.create_app`."""

@@ -88,7 +88,9 @@ class RuntimeService:
         self._session = self._caller_of(self.settings().engineering_session)
         # the port, from this API's threads, on the TIA worker (in a farm: of the chosen session)
         backend: Any = WorkerBackend(services, session=lambda: self._session)
-        self.source: TagSource = source or SwitchedSource(ConnectionStore(services), SimulatedSource(backend))
+        self.connections = ConnectionStore(services)
+        """The connections to real PLCs and their tag mappings (the admin's connection calls)."""
+        self.source: TagSource = source or SwitchedSource(self.connections, SimulatedSource(backend))
         self._limiter = services.limiter
         self.failures_by_user = TokenBuckets()
         self.failures_by_address = TokenBuckets()
@@ -103,6 +105,11 @@ class RuntimeService:
         self.monitor = RuntimeMonitor(backend, SimulatedSource(backend), self.alarms, self.history, self.hub, polled)
 
     # ----- settings ---------------------------------------------------------------------------------
+    @property
+    def services(self) -> Services:
+        """The app's services (an admin call's own stores: the OPC UA servers)."""
+        return self._services
+
     def settings(self) -> RuntimeSettings:
         """The saved settings (defaults for what was never set)."""
         saved = self._kv.get("settings") or {}

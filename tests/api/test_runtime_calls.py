@@ -18,3 +18,22 @@ def test_a_runtime_admin_call_runs_its_declared_handler_over_rest(client: Any, a
     again = client.delete(f"{rt}/Gone", headers=admin_headers)
     assert again.status_code == 404, again.text
     assert "Gone" not in {d["name"] for d in client.get(rt, headers=admin_headers).json()["data"]}
+
+
+def test_a_connection_s_tag_mappings_are_declared_calls_over_rest(client: Any, admin_headers: dict[str, str],
+                                                                  engineer_headers: dict[str, str]) -> None:
+    """runtime.connections.tags.list and .replace: the admin key's role, and a refused replacement changes nothing."""
+    made = client.post("/api/runtime/connections", headers=admin_headers,
+                       json={"name": "Mapped", "kind": "opcua", "endpointUrl": "opc.tcp://127.0.0.1:4840"})
+    assert made.status_code == 201, made.text
+    tags = f"/api/runtime/connections/{made.json()['data']['connectionId']}/tags"
+    speed = {"name": "Speed", "dataType": "Real", "nodeId": 'ns=3;s="Motor_DB"."Speed"', "writable": True}
+    replaced = client.put(tags, headers=admin_headers, json={"tags": [speed]})
+    assert replaced.status_code == 200, replaced.text
+    assert [t["name"] for t in replaced.json()["data"]] == ["Speed"]
+    assert client.put(tags, headers=engineer_headers, json={"tags": []}).status_code == 403
+    refused = client.put(tags, headers=admin_headers, json={"tags": [{"name": "NoNode", "dataType": "Real"}]})
+    assert refused.status_code == 422 and refused.json()["code"] == "MAPPING_INVALID", refused.text
+    listed = client.get(tags, headers=admin_headers)
+    assert listed.status_code == 200 and listed.json()["data"] == [{**speed, "address": None}], listed.text
+    assert client.get("/api/runtime/connections/nope/tags", headers=admin_headers).status_code == 404

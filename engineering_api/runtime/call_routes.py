@@ -1,0 +1,72 @@
+"""How a runtime API route takes its declaration: its options (:func:`declared`) and its handler (:func:`run_call`).
+
+The runtime's routes (:mod:`.routes`, :mod:`.event_routes`, :mod:`.connection_routes`) keep their hand-written
+signatures (query parameters with their descriptions) and take everything else from the runtime call of the one
+registry that they serve.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from litestar import Request
+
+from engineering_api.lib.responses import problem_responses
+from engineering_api.runtime.actions import RUNTIME_OPERATIONS, call_context
+from engineering_api.runtime.connection_calls import CONNECTION_OPERATIONS
+from engineering_api.runtime.opcua_calls import OPCUA_OPERATIONS
+from engineering_api.runtime.service import principal_of, runtime_of
+from engineering_api.runtime.user_calls import USER_OPERATIONS
+
+if TYPE_CHECKING:
+    from engineering_api.jobs.operations import Operation
+    from engineering_api.runtime.service import RuntimeService
+
+__all__ = ("BEARER", "bearer_responses", "declared", "run_call", "runtime_from")
+
+BEARER: list[dict[str, list[str]]] = [{"RuntimeBearer": []}]
+BEARER_ANSWERS = {
+    401: "Missing, invalid or expired bearer token",
+    429: "Too many requests for this runtime user, or failed authentications from this address",
+}
+
+
+def bearer_responses(role: str | None, *, body: bool = False, params: bool = False,
+                     errors: tuple[Any, ...] = ()) -> dict[int, Any]:
+    """The documented answers of a bearer route needing ``role`` (None: any logged-in runtime user)."""
+    extra = dict(BEARER_ANSWERS)
+    if role is not None:
+        extra[403] = f"The runtime user lacks the {role} role"
+    return problem_responses(None, body=body, params=params, errors=errors, extra=extra)
+
+
+_CALLS: dict[str, Operation[Any, Any]] = {
+    call.name: call for call in (*RUNTIME_OPERATIONS, *USER_OPERATIONS, *CONNECTION_OPERATIONS, *OPCUA_OPERATIONS)}
+
+
+def declared(name: str, *, body: bool = False, params: bool = False) -> dict[str, Any]:
+    """The route options of the runtime call ``name`` from its declaration (:data:`RUNTIME_OPERATIONS`): the guard's
+    ``opt`` (bearer token and runtime role, or the API key role), the security scheme and the documented answers."""
+    call = _CALLS[name]
+    if call.auth == "bearer":
+        return {"opt": call.route_options(), "security": BEARER,
+                "responses": bearer_responses(call.runtime_role, body=body, params=params, errors=call.errors)}
+    return {"opt": call.route_options(),
+            "responses": problem_responses(call.required_role.value, body=body, params=params, errors=call.errors)}
+
+
+def run_call(request: Request[Any, Any, Any], name: str, data: Any) -> Any:
+    """Run the runtime call ``name`` with ``data`` as its MCP tool does, in the name of the request's caller (the
+    runtime user of a bearer route, else the API key)."""
+    call = _CALLS[name]
+    if call.auth == "bearer":
+        caller = principal_of(request.scope).username
+    else:
+        key = request.scope.get("user")
+        caller = f"apikey:{getattr(key, 'name', '')}"
+    return call.handler(call_context(request.app.state.services, caller), data)
+
+
+def runtime_from(request: Request[Any, Any, Any]) -> RuntimeService:
+    """The app's runtime service."""
+    return runtime_of(request.app.state.services)

@@ -1,0 +1,77 @@
+"""The runtime API's OPC UA server calls: list, start and stop the OPC UA servers of the simulated PLCs.
+
+Operations of the one registry like :data:`~engineering_api.runtime.connection_calls.CONNECTION_OPERATIONS`: the
+runtime's admin role, which an engineering admin key holds, and REST-only, with why. The routes
+(:mod:`engineering_api.runtime.opcua_routes`) take their options from these declarations and run their handlers.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import msgspec
+
+from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupportedError
+from engineering_api.jobs.operations import RouteSpec
+from engineering_api.lib.schema import CamelStruct
+from engineering_api.runtime.actions import NoInput, runtime_call
+from engineering_api.runtime.opcua_servers import OpcUaServerInfo, OpcUaServerStart, opcua_servers_of
+from engineering_api.runtime.users import RuntimeRole
+
+if TYPE_CHECKING:
+    from engineering_api.jobs.operations import Operation
+    from engineering_api.runtime.service import RuntimeService
+
+__all__ = ("OPCUA_OPERATIONS", "OpcUaServerStarted", "OpcUaServerTarget", "SimulatedInstance")
+
+_OPEN_PLC = "a server lets any local OPC UA client read and write the PLC: an admin starts one on REST"
+_SERVERS = "/api/runtime/opcua-servers"
+_Instance = Annotated[str, msgspec.Meta(max_length=256)]
+
+
+class SimulatedInstance(CamelStruct):
+    """The simulated PLC (PLCSim instance), by name."""
+
+    instance: _Instance
+
+
+class OpcUaServerTarget(OpcUaServerStart):
+    """The simulated PLC to serve, and the port."""
+
+    instance: _Instance = ""
+
+
+class OpcUaServerStarted(CamelStruct):
+    """The server, and whether this call started it (false: it was already listening on that port)."""
+
+    server: OpcUaServerInfo
+    started: bool
+
+
+def _list(runtime: RuntimeService, _query: NoInput, _caller: str) -> list[OpcUaServerInfo]:
+    return opcua_servers_of(runtime.services).list()
+
+
+def _start(runtime: RuntimeService, target: OpcUaServerTarget, _caller: str) -> OpcUaServerStarted:
+    server, started = opcua_servers_of(runtime.services).start(target.instance, target.port)
+    return OpcUaServerStarted(server=server, started=started)
+
+
+def _stop(runtime: RuntimeService, target: SimulatedInstance, _caller: str) -> OpcUaServerInfo:
+    return opcua_servers_of(runtime.services).stop(target.instance)
+
+
+_ADMIN = RuntimeRole.ADMIN
+OPCUA_OPERATIONS: tuple[Operation[Any, Any], ...] = (
+    runtime_call("runtime.opcua-servers.list", "The running OPC UA servers of simulated PLCs, with their endpoint "
+                 "URLs.", NoInput, list[OpcUaServerInfo], _ADMIN, _list, RouteSpec("GET", _SERVERS),
+                 no_mcp_tool=_OPEN_PLC),
+    runtime_call("runtime.opcua-servers.start", "Serve a powered-on simulated PLC over OPC UA on 127.0.0.1 (or "
+                 "restart its server on another port).", OpcUaServerTarget, OpcUaServerStarted, _ADMIN, _start,
+                 RouteSpec("PUT", _SERVERS + "/{instance}"), (NotFoundError, ConflictError, NotSupportedError),
+                 mutating=True, no_mcp_tool=_OPEN_PLC),
+    runtime_call("runtime.opcua-servers.stop", "Stop a simulated PLC's OPC UA server; its clients are disconnected.",
+                 SimulatedInstance, OpcUaServerInfo, _ADMIN, _stop, RouteSpec("DELETE", _SERVERS + "/{instance}"),
+                 (NotFoundError,), mutating=True, no_mcp_tool=_OPEN_PLC),
+)
+"""Registered by :func:`engineering_api.app.registry` with the other runtime calls."""
