@@ -25,8 +25,8 @@ from engineering_api.docs import openapi_document_built
 from engineering_api.lib.field_docs import DocumentedStructSchemas
 from engineering_api.console import compression_config, console_routes, template_config
 from engineering_api.domain import (
-    blockgen, blocks, compile, cross_references, designspec, devices, diagnostics, health, history, hmi, instances,
-    online, projects, security, simulation, tags, testharness, udts, watch,
+    blockgen, blocks, compile, cross_references, designspec, devices, health, history, hmi, instances,
+    online, projects, reflection, security, simulation, tags, testharness, types, watch_tables,
 )
 from engineering_api.domain.assistant import AssistantController
 from engineering_api.domain.files import FilesController
@@ -34,7 +34,7 @@ from engineering_api.domain.hmi_render import ROUTES as HMI_RENDER_ROUTES
 from engineering_api.domain.compat import CompatController
 from engineering_api.domain.discovery import DiscoveryController
 from engineering_api.domain.keys import KeyController
-from engineering_api.domain import global_libraries, library, pipelines, sourcecontrol
+from engineering_api.domain import global_library, library, pipelines, sourcecontrol
 from engineering_api.domain.pipelines import schedules as pipeline_schedules
 from engineering_api.domain.pipelines.recovery import settle_interrupted
 from engineering_api.domain.system import SystemController, saved_settings
@@ -98,10 +98,10 @@ def registry() -> OperationRegistry:
     operations = OperationRegistry()
     operations.add(
         *instances.OPERATIONS, *projects.OPERATIONS, *devices.OPERATIONS, *blockgen.OPERATIONS, *designspec.OPERATIONS,
-        *blocks.OPERATIONS, *cross_references.OPERATIONS, *compile.OPERATIONS, *tags.OPERATIONS, *udts.OPERATIONS, *history.OPERATIONS,
-        *simulation.OPERATIONS, *online.OPERATIONS, *watch.OPERATIONS, *testharness.OPERATIONS,
-        *sourcecontrol.OPERATIONS, *pipelines.OPERATIONS, *health.OPERATIONS, *diagnostics.OPERATIONS,
-        *security.OPERATIONS, *hmi.OPERATIONS, *library.OPERATIONS, *global_libraries.OPERATIONS, *FARM_OPERATIONS,
+        *blocks.OPERATIONS, *cross_references.OPERATIONS, *compile.OPERATIONS, *tags.OPERATIONS, *types.OPERATIONS, *history.OPERATIONS,
+        *simulation.OPERATIONS, *online.OPERATIONS, *watch_tables.OPERATIONS, *testharness.OPERATIONS,
+        *sourcecontrol.OPERATIONS, *pipelines.OPERATIONS, *health.OPERATIONS, *reflection.OPERATIONS,
+        *security.OPERATIONS, *hmi.OPERATIONS, *library.OPERATIONS, *global_library.OPERATIONS, *FARM_OPERATIONS,
     )
     return operations
 

@@ -20,7 +20,7 @@ from engineering_api.backend.areas.blocks import BlocksPort
 from engineering_api.backend.areas.catalog import CatalogPort
 from engineering_api.backend.areas.compile import CompilePort
 from engineering_api.backend.areas.devices import DevicesPort
-from engineering_api.backend.areas.diagnostics import DiagnosticsPort
+from engineering_api.backend.areas.reflection import DiagnosticsPort
 from engineering_api.backend.areas.global_library import GlobalLibraryPort
 from engineering_api.backend.areas.hmi import HmiPort
 from engineering_api.backend.areas.hmi_graphics import HmiGraphicsPort
@@ -34,7 +34,7 @@ from engineering_api.backend.areas.security import SecurityPort
 from engineering_api.backend.areas.simulation import SimProfilesPort, SimTagsPort, SimulationPort
 from engineering_api.backend.areas.tags import TagConstantsPort, TagImportPort, TagsPort
 from engineering_api.backend.areas.types import TypesPort
-from engineering_api.backend.areas.watch import WatchTablesPort
+from engineering_api.backend.areas.watch_tables import WatchTablesPort
 
 if TYPE_CHECKING:
     from pathlib import Path

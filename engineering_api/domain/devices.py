@@ -159,7 +159,7 @@ def _delete(ctx: OperationContext, d: DeviceRef) -> dict[str, str]:
 
 def software_changes(ctx: OperationContext, device: str) -> list[PlannedChange]:
     """Everything a device's PLC software holds, as deletions (empty for a device without PLC software)."""
-    from engineering_api.backend.areas.watch import FORCE_TABLE, WATCH_TABLE
+    from engineering_api.backend.areas.watch_tables import FORCE_TABLE, WATCH_TABLE
 
     try:
         objects = ctx.backend.program.list_program_objects(device)

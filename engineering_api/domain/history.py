@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from engineering_api.backend import errors as e
-from engineering_api.domain import udts
+from engineering_api.domain import types
 from engineering_api.domain.blocks import _schemas as blocks
 from engineering_api.domain.common import DeviceRef, read
 from engineering_api.history.service import SnapshotContent, SnapshotDiff, SnapshotRestoreResult, service_for
@@ -42,7 +42,7 @@ class TableRef(DeviceRef):
     all_projects: bool = False
 
 
-class UdtRef(udts.UdtRef):
+class UdtRef(types.UdtRef):
     """A UDT of a PLC."""
 
     all_projects: bool = False
@@ -63,7 +63,7 @@ class TakeTableInput(DeviceRef):
     author: str | None = None
 
 
-class TakeUdtInput(udts.UdtRef):
+class TakeUdtInput(types.UdtRef):
     """A manual snapshot of a UDT."""
 
     comment: str | None = None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from openness_bridge.diagnostics import member_table_words
+from openness_bridge.reflection import member_table_words
 from openness_bridge.snapshot import SNAPSHOT, generate, render
 from tests.bridge.conftest import require_standin
 

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from openness_bridge.diagnostics import type_members
+from openness_bridge.reflection import type_members
 
 README = Path(__file__).resolve().parents[2] / "openness_bridge" / "README.md"
 _SKIPPED = frozenset({"GetEnumerator", "ToString", "Equals", "GetHashCode", "Invoke", "BeginInvoke", "EndInvoke", "Item"})

@@ -1,6 +1,6 @@
 """The watch and force tables area of the port: documented behaviour and errors of every adapter.
 
-Calls :class:`engineering_api.backend.areas.watch.WatchTablesPort` methods directly; parametrised over
+Calls :class:`engineering_api.backend.areas.watch_tables.WatchTablesPort` methods directly; parametrised over
 adapters as the main contract suite (the fake and the Openness bridge). Live values and forcing need an online
 CPU and are covered through HTTP (``tests/api/test_watch_forcing_api.py``, ``test_watch_e2e.py``); the bridge
 has no Openness equivalent for forcing and says so.
@@ -14,7 +14,7 @@ import pytest
 
 from engineering_api.backend import errors as e
 from engineering_api.backend import models as m
-from engineering_api.backend.areas.watch import FORCE_TABLE, WATCH_TABLE, EntrySpec
+from engineering_api.backend.areas.watch_tables import FORCE_TABLE, WATCH_TABLE, EntrySpec
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml.generate import generate_xml
 from simatic_xml.watchtables import WatchForceTable, table_to_bytes

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from engineering_api.backend.areas import diagnostics_index as rules
-from engineering_api.backend.areas.diagnostics import EnumValue, MemberInfo, TypeDetails, TypeIndex
+from engineering_api.backend.areas import reflection_index as rules
+from engineering_api.backend.areas.reflection import EnumValue, MemberInfo, TypeDetails, TypeIndex
 from engineering_api.backend.errors import NotFoundError, ValidationError
 from tests.conftest import raises_code
 

@@ -77,7 +77,7 @@ KNOWN_EXCEPTIONS = {
 
 
 def unit_of(module: str) -> str:
-    """``engineering_api.domain.watch`` -> ``engineering_api.domain``; ``fakes.runtime.cpu`` -> ``fakes``."""
+    """``engineering_api.domain.watch_tables`` -> ``engineering_api.domain``; ``fakes.runtime.cpu`` -> ``fakes``."""
     if module == ERRORS or module.startswith(ERRORS + "."):
         return ERRORS
     parts = module.split(".")

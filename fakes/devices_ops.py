@@ -9,7 +9,7 @@ from engineering_api.backend.areas.devices import DevicesPort
 from engineering_api.backend.models import CompileResult, DeviceInfo, HardwareTransfer, SlotOption
 from engineering_api.rules.naming import check_device_name, profinet_name
 from fakes import hardware
-from fakes.catalog_service import find_entry
+from fakes.catalog_ops import find_entry
 from fakes.project_files import make_folder
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from engineering_api.backend.areas.diagnostics import (DeviceServices, DiagnosticsPort, ServiceAvailability,
+from engineering_api.backend.areas.reflection import (DeviceServices, DiagnosticsPort, ServiceAvailability,
                                                        TypeDetails, TypeIndex)
 
 if TYPE_CHECKING:

@@ -1,12 +1,12 @@
-"""The inputs and results of the Watch & Force Tables operations (:mod:`engineering_api.domain.watch`).
+"""The inputs and results of the Watch & Force Tables operations (:mod:`engineering_api.domain.watch_tables`).
 
-Their own module, below both the operations and their previews (:mod:`engineering_api.domain.watch_previews`),
+Their own module, below both the operations and their previews (:mod:`engineering_api.domain.watch_tables_previews`),
 which read the same inputs.
 """
 
 from __future__ import annotations
 
-from engineering_api.backend.areas.watch import EntrySpec
+from engineering_api.backend.areas.watch_tables import EntrySpec
 from engineering_api.domain.common import DeviceRef, FileImportInput, FolderRef
 from engineering_api.lib.schema import CamelStruct
 

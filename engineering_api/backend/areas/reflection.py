@@ -5,15 +5,15 @@ Both adapters answer from a :class:`TypeIndex`, the same records in the same sha
 the loaded assemblies, the fake reads the snapshot shipped in ``fakes/data/openness_snapshot.json`` (generated from
 the bridge's stand-in by ``python -m openness_bridge.snapshot``). The queries over an index (namespaces, filter,
 search, enum values, providers, online/download categories) are the concrete methods below, so both adapters
-answer them by the same rules (:mod:`engineering_api.backend.areas.diagnostics_index`).
+answer them by the same rules (:mod:`engineering_api.backend.areas.reflection_index`).
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
-from engineering_api.backend.areas import diagnostics_index as rules
-from engineering_api.backend.areas.diagnostics_types import (
+from engineering_api.backend.areas import reflection_index as rules
+from engineering_api.backend.areas.reflection_types import (
     DeviceServices, EnumValue, EnumValues, MemberInfo, NamespaceInfo, NamespaceReport, OnlineDownloadTypes,
     ProviderList, ServiceAvailability, TypeCategory, TypeDetails, TypeIndex, TypeList, TypeSearchResult, TypeSummary,
 )

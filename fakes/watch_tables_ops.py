@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
-from engineering_api.backend.areas.watch import (FORCE_TABLE, WATCH_TABLE, ForcingResult, WatchTablesPort, TableDetails,
+from engineering_api.backend.areas.watch_tables import (FORCE_TABLE, WATCH_TABLE, ForcingResult, WatchTablesPort, TableDetails,
                                                  TableEntry, TableFolderRemoval, TableInfo)
 from engineering_api.backend.errors import ConflictError, ValidationError
 from engineering_api.rules.document_versions import check_not_newer
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from contextlib import AbstractContextManager
 
-    from engineering_api.backend.areas.watch import EntrySpec
+    from engineering_api.backend.areas.watch_tables import EntrySpec
     from fakes.program import PlcSoftware
     from fakes.runtime.cpu import TagValue
     from fakes.runtime_errors import Overrides

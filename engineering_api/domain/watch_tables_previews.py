@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend import errors as e
-from engineering_api.backend.areas.watch import FORCE_TABLE, WATCH_TABLE
+from engineering_api.backend.areas.watch_tables import FORCE_TABLE, WATCH_TABLE
 from engineering_api.jobs.preview import (
     PlannedChange,
     Preview,
@@ -24,8 +24,8 @@ from engineering_api.jobs.preview import (
 )
 
 if TYPE_CHECKING:
-    from engineering_api.backend.areas.watch import TableDetails
-    from engineering_api.domain.watch_inputs import (
+    from engineering_api.backend.areas.watch_tables import TableDetails
+    from engineering_api.domain.watch_tables_inputs import (
         DeleteFolderInput,
         DeleteTableInput,
         ExportTableInput,

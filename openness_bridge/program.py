@@ -33,7 +33,7 @@ from engineering_api.rules.document_versions import check_not_newer
 from engineering_api.rules.folders import target_folder
 from openness_bridge import groups
 from openness_bridge.blocks import program_object_names
-from openness_bridge.compiler import compile_result, find_in_groups
+from openness_bridge.compile import compile_result, find_in_groups
 from openness_bridge.plc_software import block_kind, block_language
 from openness_bridge.tags_support import find_tag_table, plc_names, tag_tables
 

@@ -6,7 +6,7 @@ system constants share one namespace, case-insensitively), data types that exist
 (:mod:`engineering_api.rules.addresses`), the default tag table that is always there. Imports validate every row
 first and change the model only when all rows are good, inside one transaction.
 
-Constants are the constants area (:mod:`fakes.tag_constant_ops`), imports the import area
+Constants are the constants area (:mod:`fakes.tag_constants_ops`), imports the import area
 (:mod:`fakes.tag_import_ops`), and the tables they all reach are :class:`fakes.tag_support.TagTables`.
 """
 

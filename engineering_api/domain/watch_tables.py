@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from engineering_api.backend import errors as e
-from engineering_api.backend.areas.watch import (
+from engineering_api.backend.areas.watch_tables import (
     FORCE_TABLE,
     WATCH_TABLE,
     EntrySpec,
@@ -32,7 +32,7 @@ from engineering_api.backend.areas.watch import (
 )
 from engineering_api.domain.blocks._support import _target_file
 from engineering_api.domain.common import NEEDS_PLC, XML, DeviceRef, read
-from engineering_api.domain.watch_inputs import (
+from engineering_api.domain.watch_tables_inputs import (
     AddEntriesInput,
     CreateTableInput,
     DeleteFolderInput,
@@ -46,7 +46,7 @@ from engineering_api.domain.watch_inputs import (
     TableFolderResult,
     TableRef,
 )
-from engineering_api.domain.watch_previews import (
+from engineering_api.domain.watch_tables_previews import (
     preview_clear,
     preview_delete,
     preview_delete_folder,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from engineering_api.backend import errors as e
-from engineering_api.backend.areas.diagnostics import (
+from engineering_api.backend.areas.reflection import (
     DeviceServices,
     EnumValues,
     NamespaceReport,

@@ -28,7 +28,7 @@ from fakes.library_hmi import (
 )
 from fakes.global_library import copy_type
 from fakes.library_support import dependencies_of
-from fakes.type_ops import is_consistent
+from fakes.types_ops import is_consistent
 
 if TYPE_CHECKING:
     from fakes.library import Library

@@ -1,4 +1,4 @@
-"""The queries over a :class:`~engineering_api.backend.areas.diagnostics.TypeIndex` that both adapters answer by:
+"""The queries over a :class:`~engineering_api.backend.areas.reflection.TypeIndex` that both adapters answer by:
 namespace counts, the type filter, exact search, enum values, providers and the online/download categories.
 
 Kept here (not in an adapter) so the fake's snapshot and the bridge's live reflection give the same answer for the
@@ -11,14 +11,14 @@ import difflib
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from engineering_api.backend.areas.diagnostics_types import (
+from engineering_api.backend.areas.reflection_types import (
     EnumValues, NamespaceInfo, NamespaceReport, OnlineDownloadTypes, ProviderList, TypeCategory, TypeList,
     TypeSearchResult,
 )
 from engineering_api.backend.errors import NotFoundError, ValidationError
 
 if TYPE_CHECKING:
-    from engineering_api.backend.areas.diagnostics_types import TypeDetails, TypeIndex
+    from engineering_api.backend.areas.reflection_types import TypeDetails, TypeIndex
 
 __all__ = (
     "MAX_QUERY", "MAX_TYPES", "ONLINE_DOWNLOAD", "SERVICE_INTERFACE", "enum_values", "filter_types", "namespaces",

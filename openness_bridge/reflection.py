@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from engineering_api.backend.areas.diagnostics import (
+from engineering_api.backend.areas.reflection import (
     DeviceServices,
     DiagnosticsPort,
     EnumValue,
@@ -21,7 +21,7 @@ from engineering_api.backend.areas.diagnostics import (
     TypeDetails,
     TypeIndex,
 )
-from engineering_api.backend.areas.diagnostics_index import SERVICE_INTERFACE
+from engineering_api.backend.areas.reflection_index import SERVICE_INTERFACE
 from openness_bridge.errors import kind_of
 
 if TYPE_CHECKING:

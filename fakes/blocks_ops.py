@@ -10,7 +10,7 @@ from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, Va
 from engineering_api.rules.folders import check_file_name, target_folder
 from engineering_api.rules.naming import check_block_name
 from fakes.program import BLOCK_KINDS, ExternalSource
-from fakes.type_ops import is_consistent
+from fakes.types_ops import is_consistent
 from simatic_xml import parse_bytes, to_bytes
 
 if TYPE_CHECKING:

@@ -1,7 +1,7 @@
-"""The records of Openness diagnostics (port area :mod:`engineering_api.backend.areas.diagnostics`): the types of the
+"""The records of Openness diagnostics (port area :mod:`engineering_api.backend.areas.reflection`): the types of the
 loaded ``Siemens.Engineering`` assemblies, the queries' answers and the :class:`TypeIndex` both adapters build.
 
-They sit below the port and below :mod:`engineering_api.backend.areas.diagnostics_index` (the queries over an
+They sit below the port and below :mod:`engineering_api.backend.areas.reflection_index` (the queries over an
 index), so the port can call those queries without either module importing the other.
 """
 

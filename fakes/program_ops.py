@@ -12,14 +12,14 @@ from engineering_api.backend.errors import EngineeringError, ValidationError
 from engineering_api.backend.models import ProgramImportReport
 from engineering_api.rules.folders import target_folder
 from fakes.program import read_object, require
-from fakes.type_ops import describe
+from fakes.types_ops import describe
 from simatic_xml.cancel import checkpoint
 from simatic_xml.scl.limits import BlockTooLargeError, check_document_size
 
 if TYPE_CHECKING:
     from engineering_api.backend.models import ProgramDocument, ProgramObjectInfo
     from fakes.session import FakeSession
-    from fakes.type_ops import GuardedWrite
+    from fakes.types_ops import GuardedWrite
 
 __all__ = ("FakeProgram",)
 
