@@ -14,7 +14,7 @@ from engineering_api.backend.areas.hmi import HmiExport
 from engineering_api.backend.areas.hmi_resources import (
     HmiGraphicListInfo,
     HmiLibraryTypeInfo,
-    HmiResourcePort,
+    HmiResourcesPort,
     HmiScriptInfo,
     HmiTextListInfo,
 )
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = ("FakeHmiResources",)
 
-class FakeHmiResources(HmiResourcePort):
+class FakeHmiResources(HmiResourcesPort):
     """The fake's ``hmi_resources`` area: scripts, text and graphic lists and HMI library types.
 
     Args:

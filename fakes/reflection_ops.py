@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from engineering_api.backend.areas.reflection import (DeviceServices, DiagnosticsPort, ServiceAvailability,
+from engineering_api.backend.areas.reflection import (DeviceServices, ReflectionPort, ServiceAvailability,
                                                        TypeDetails, TypeIndex)
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def load_snapshot() -> tuple[TypeIndex, dict[str, list[str]]]:
     return TypeIndex(data.types, data.assemblies, "snapshot"), data.deviceServices
 
 
-class FakeReflection(DiagnosticsPort):
+class FakeReflection(ReflectionPort):
     """Openness reflection over the snapshot; a device's services need its PLC software in the open project.
 
     Args:

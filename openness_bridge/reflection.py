@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.reflection import (
     DeviceServices,
-    DiagnosticsPort,
+    ReflectionPort,
     EnumValue,
     MemberInfo,
     ServiceAvailability,
@@ -212,7 +212,7 @@ def type_members(handle: Any) -> list[MemberInfo]:
     return [] if _kind(handle) in ("enum", "delegate") else _members_or_none(handle)
 
 
-class BridgeReflection(DiagnosticsPort):
+class BridgeReflection(ReflectionPort):
     """Openness reflection over the assemblies this process loaded.
 
     Args:

@@ -19,13 +19,13 @@ from engineering_api.backend.areas.reflection_types import (
 )
 
 __all__ = (
-    "DeviceServices", "DiagnosticsPort", "EnumValue", "EnumValues", "MemberInfo", "NamespaceInfo", "NamespaceReport",
+    "DeviceServices", "ReflectionPort", "EnumValue", "EnumValues", "MemberInfo", "NamespaceInfo", "NamespaceReport",
     "OnlineDownloadTypes", "ProviderList", "ServiceAvailability", "TypeCategory", "TypeDetails", "TypeIndex",
     "TypeList", "TypeSearchResult", "TypeSummary",
 )
 
 
-class DiagnosticsPort(ABC):
+class ReflectionPort(ABC):
     """Openness reflection: the types of the loaded assemblies and the services of a device's PLC and CPU.
 
     Every method runs on the TIA worker thread; docstrings name the domain errors raised. The type queries need
