@@ -13,7 +13,7 @@ from typing import Any
 
 from engineering_api.backend import errors as e
 from engineering_api.domain import types
-from engineering_api.domain.blocks import _schemas as blocks
+from engineering_api.domain.blocks import schemas as blocks
 from engineering_api.domain.common import DeviceRef, read
 from engineering_api.history.service import SnapshotContent, SnapshotDiff, SnapshotRestoreResult, service_for
 from engineering_api.history.store import SnapshotCleanupResult, SnapshotInfo, SnapshotStats

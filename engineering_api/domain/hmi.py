@@ -155,7 +155,7 @@ def _target(path: str, name: str, overwrite: bool, *, suffix: str = ".xml") -> P
         AlreadyExistsError: ``FILE_EXISTS``.
         ValidationError: ``PATH_REJECTED`` (not the suffix).
     """
-    from engineering_api.domain.blocks._previews import preview_target
+    from engineering_api.domain.blocks.previews import preview_target
 
     target = preview_target(path, name, suffix, overwrite)
     if target.suffix.lower() != suffix:

@@ -16,7 +16,7 @@ from typing import Any
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.areas.hmi_graphics import HmiProjectGraphicInfo
-from engineering_api.domain.blocks._support import _target_file
+from engineering_api.domain.blocks.support import _target_file
 from engineering_api.domain.hmi_tree import _NEEDS_HMI, HMI, SECTION, HmiDeviceRef
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, file_change, plan
@@ -109,7 +109,7 @@ def _export(ctx: OperationContext, d: GraphicExportInput, *, create: bool = True
     graphic = ctx.backend.hmi_graphics.export_hmi_project_graphic(d.device_name, d.graphic_name)
     suffix = EXTENSIONS[graphic.format]
     if not create:
-        from engineering_api.domain.blocks._previews import preview_target
+        from engineering_api.domain.blocks.previews import preview_target
 
         change, what = file_change(preview_target(d.export_path, graphic.name, suffix, d.overwrite), d.overwrite)
         return plan(f"Would export the project graphic '{graphic.name}' and {what}.", [change] if change else [])

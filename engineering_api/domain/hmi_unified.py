@@ -36,7 +36,7 @@ from engineering_api.backend.areas.hmi_unified import (
     UnifiedKind,
     UnifiedTagTable,
 )
-from engineering_api.domain.blocks._support import _target_file
+from engineering_api.domain.blocks.support import _target_file
 from engineering_api.domain.hmi_tree import _NEEDS_HMI, HMI, SECTION, HmiDeviceRef, panel_read
 from engineering_api.domain.hmi_unified_view import readable
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
@@ -260,7 +260,7 @@ def _export_document(ctx: OperationContext, d: DocumentExportInput, *, create: b
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         return DocumentExportResult(name=d.device_name, export_path=str(target), size=len(data))
-    from engineering_api.domain.blocks._previews import preview_target
+    from engineering_api.domain.blocks.previews import preview_target
 
     change, what = file_change(preview_target(d.export_path, d.device_name, ".json", d.overwrite), d.overwrite)
     return plan(f"Would export the Unified HMI document of {d.device_name} and {what}.", [change] if change else [])

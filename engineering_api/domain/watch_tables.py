@@ -30,7 +30,7 @@ from engineering_api.backend.areas.watch_tables import (
     TableFolderRemoval,
     TableInfo,
 )
-from engineering_api.domain.blocks._support import _target_file
+from engineering_api.domain.blocks.support import _target_file
 from engineering_api.domain.common import NEEDS_PLC, XML, DeviceRef, read
 from engineering_api.domain.watch_tables_inputs import (
     AddEntriesInput,

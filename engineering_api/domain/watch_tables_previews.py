@@ -110,7 +110,7 @@ def preview_clear(ctx: OperationContext, d: TableRef) -> Preview:
 
 def preview_export(kind: str) -> Any:
     def preview(ctx: OperationContext, d: ExportTableInput) -> Preview:
-        from engineering_api.domain.blocks._previews import preview_target
+        from engineering_api.domain.blocks.previews import preview_target
 
         ctx.backend.watch_tables.export_watch_force_table(d.device_name, kind, d.table_name)
         target = preview_target(d.export_path, d.table_name, ".xml", d.overwrite)

@@ -69,7 +69,7 @@ ALLOWED: dict[str, set[str]] = {
 }
 
 KNOWN_EXCEPTIONS = {
-    ("engineering_api/domain/assistant/_loop.py", "engineering_api.mcp"),
+    ("engineering_api/domain/assistant/loop.py", "engineering_api.mcp"),
     ("engineering_api/lib/middleware.py", "engineering_api.runtime"),
     ("engineering_api/lib/middleware.py", "engineering_api.services"),
     ("engineering_api/mcp/stdio.py", "engineering_api.app"),

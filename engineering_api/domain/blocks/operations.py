@@ -12,9 +12,9 @@ from engineering_api.backend.areas.blocks import (
     ExternalSourceInfo,
     FolderRemoval,
 )
-from engineering_api.domain.blocks import _previews as p
-from engineering_api.domain.blocks import _schemas as schemas
-from engineering_api.domain.blocks._handlers import (
+from engineering_api.domain.blocks import previews as p
+from engineering_api.domain.blocks import schemas as schemas
+from engineering_api.domain.blocks.handlers import (
     _add_networks,
     _content,
     _create,
@@ -29,18 +29,18 @@ from engineering_api.domain.blocks._handlers import (
     _tree,
     _update,
 )
-from engineering_api.domain.blocks._members import (
+from engineering_api.domain.blocks.members import (
     _add_member,
     _delete_member,
     _update_member,
 )
-from engineering_api.domain.blocks._sources import (
+from engineering_api.domain.blocks.sources import (
     _cross_references,
     _from_file,
     _generate_source,
     _import_and_generate,
 )
-from engineering_api.domain.blocks._support import (
+from engineering_api.domain.blocks.support import (
     _BLOCK_PATH,
     _SOURCE_PATH,
     _WRITES,

@@ -7,7 +7,7 @@ from typing import Any
 from engineering_api.backend import errors as e
 from engineering_api.backend.areas import simulation_models as models
 from engineering_api.backend.areas.online_rules import instance_off
-from engineering_api.domain.simulation._schemas import (
+from engineering_api.domain.simulation.schemas import (
     STOP_CONFIRM_RULE,
     CreateInstanceInput,
     DiagnosticsInput,

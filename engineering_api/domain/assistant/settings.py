@@ -14,7 +14,7 @@ import msgspec
 from cryptography.fernet import Fernet, InvalidToken
 
 from engineering_api.backend.errors import NotSupportedError
-from engineering_api.domain.assistant._endpoint import check_api_key, check_base_url
+from engineering_api.domain.assistant.endpoint import check_api_key, check_base_url
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.secret_box import fernet_for
 from engineering_api.lib.schema import CamelStruct, utc_now

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from engineering_api.domain.assistant._providers import Item, ToolDef, complete
-from engineering_api.domain.assistant._schema import ChatResult, PendingAction, TokenUsage, ToolCallRecord
+from engineering_api.domain.assistant.providers import Item, ToolDef, complete
+from engineering_api.domain.assistant.schema import ChatResult, PendingAction, TokenUsage, ToolCallRecord
 from engineering_api.lib.redact import redacted
 from engineering_api.mcp.results import TEXT_BUDGET
 from engineering_api.mcp.tools import CALL_TOOL, call_tool, catalog_ready, tool_catalog
@@ -26,7 +26,7 @@ from engineering_api.mcp.tools import CALL_TOOL, call_tool, catalog_ready, tool_
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
-    from engineering_api.domain.assistant._settings import ProviderConfig
+    from engineering_api.domain.assistant.settings import ProviderConfig
     from engineering_api.lib.security import Principal
     from engineering_api.mcp.tools import ToolSpec
     from engineering_api.services import Services

@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from engineering_api.backend.errors import EngineeringError, ValidationError
-from engineering_api.domain.assistant._endpoint import (
+from engineering_api.domain.assistant.endpoint import (
     check_api_key, metadata_address, redact_key, resolves_to_metadata,
 )
 
 if TYPE_CHECKING:
-    from engineering_api.domain.assistant._settings import ProviderConfig
+    from engineering_api.domain.assistant.settings import ProviderConfig
 
 __all__ = ("Item", "ModelInfo", "ProviderFailedError", "Reply", "ToolCall", "ToolDef", "complete", "list_models")
 

@@ -14,7 +14,7 @@ import msgspec
 
 from sqlalchemy import select
 
-from engineering_api.domain.assistant._schema import HistoryEntry, ToolCallRecord
+from engineering_api.domain.assistant.schema import HistoryEntry, ToolCallRecord
 from engineering_api.lib.redact import redacted_json
 from engineering_api.lib.schema import utc_now
 from engineering_api.lib.tables import assistant_history as history

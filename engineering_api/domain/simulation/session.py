@@ -19,8 +19,8 @@ from engineering_api.backend.areas.simulation_models import (
     SimTagResult,
     SimTagValue,
 )
-from engineering_api.domain.simulation._instances import BASE, SECTION
-from engineering_api.domain.simulation._schemas import (
+from engineering_api.domain.simulation.instances import BASE, SECTION
+from engineering_api.domain.simulation.schemas import (
     STOP_CONFIRM_RULE,
     BatchReadInput,
     BatchWriteInput,

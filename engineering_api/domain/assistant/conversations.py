@@ -18,16 +18,16 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from engineering_api.backend.errors import ConflictError, NotFoundError, ValidationError
-from engineering_api.domain.assistant._history import ChatHistory
-from engineering_api.domain.assistant._loop import Turn, system_prompt, tools_for
-from engineering_api.domain.assistant._providers import Item, ProviderFailedError
-from engineering_api.domain.assistant._settings import settings_store
+from engineering_api.domain.assistant.chat_history import ChatHistory
+from engineering_api.domain.assistant.loop import Turn, system_prompt, tools_for
+from engineering_api.domain.assistant.providers import Item, ProviderFailedError
+from engineering_api.domain.assistant.settings import settings_store
 from engineering_api.lib.schema import utc_now
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
-    from engineering_api.domain.assistant._schema import ChatRequest, ChatResult, PendingAction
+    from engineering_api.domain.assistant.schema import ChatRequest, ChatResult, PendingAction
     from engineering_api.lib.security import Principal
     from engineering_api.services import Services
 

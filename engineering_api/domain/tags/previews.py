@@ -12,21 +12,21 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from engineering_api.backend import errors as e
 from engineering_api.domain import tag_formats
-from engineering_api.domain.blocks._sources import users_of
+from engineering_api.domain.blocks.sources import users_of
 from engineering_api.domain.common import folder_paths
-from engineering_api.domain.tags._handlers import (
+from engineering_api.domain.tags.handlers import (
     _check_target,
     _file_parsed,
     _folder,
     _json_parsed,
     _refuse_unreadable,
 )
-from engineering_api.domain.tags._schemas import DEFAULT_TABLE
+from engineering_api.domain.tags.schemas import DEFAULT_TABLE
 from engineering_api.jobs.preview import PlannedChange, Preview, file_change, names, plan, plural
 
 if TYPE_CHECKING:
     from engineering_api.backend.areas.tags import TagTableInfo
-    from engineering_api.domain.tags._schemas import (
+    from engineering_api.domain.tags.schemas import (
         ConstantRef,
         ExportFileInput,
         FolderInput,

@@ -20,13 +20,13 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 from engineering_api.backend.errors import (
     ConflictError, NotFoundError, NotSupportedError, PermissionDeniedError, ValidationError,
 )
-from engineering_api.domain.assistant._conversations import conversations
-from engineering_api.domain.assistant._endpoint import check_api_key, check_base_url
-from engineering_api.domain.assistant._providers import ProviderFailedError, list_models
-from engineering_api.domain.assistant._schema import (
+from engineering_api.domain.assistant.conversations import conversations
+from engineering_api.domain.assistant.endpoint import check_api_key, check_base_url
+from engineering_api.domain.assistant.providers import ProviderFailedError, list_models
+from engineering_api.domain.assistant.schema import (
     ChatAccepted, ChatRequest, ChatResult, HistoryEntry, ModelInfoView, ModelList, ModelsRequest, StopResult,
 )
-from engineering_api.domain.assistant._settings import (
+from engineering_api.domain.assistant.settings import (
     DEFAULT_BASE_URLS, AssistantSettingsInput, AssistantSettingsView, ProviderConfig, settings_store,
 )
 from engineering_api.jobs.routes import IDEMPOTENCY_PARAMETER
@@ -39,7 +39,7 @@ from engineering_api.services import services_of
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
 
-    from engineering_api.domain.assistant._conversations import Generation
+    from engineering_api.domain.assistant.conversations import Generation
     from engineering_api.lib.security import Principal
     from engineering_api.services import Services
 

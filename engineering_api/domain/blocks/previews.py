@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 from engineering_api.backend import errors as e
 from engineering_api.domain.blockgen import import_preview, target_for
-from engineering_api.domain.blocks._members import deletable_member
-from engineering_api.domain.blocks._sources import users_of
-from engineering_api.domain.blocks._support import (
+from engineering_api.domain.blocks.members import deletable_member
+from engineering_api.domain.blocks.sources import users_of
+from engineering_api.domain.blocks.support import (
     _DB_KINDS,
     _block_xml,
     _doc,
@@ -28,7 +28,7 @@ from engineering_api.lib.paths import safe_file_stem
 from engineering_api.rules.source_generation import generated, refuse_existing
 
 if TYPE_CHECKING:
-    from engineering_api.domain.blocks._schemas import (
+    from engineering_api.domain.blocks.schemas import (
         BlockRef,
         CreateBlockInput,
         ExportInput,

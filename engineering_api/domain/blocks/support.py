@@ -11,7 +11,7 @@ from engineering_api.backend import errors as e
 from engineering_api.backend.areas.blocks import BlockInfo
 from engineering_api.backend.models import ProgramDocument
 from engineering_api.domain.blockgen import spec_failure, target_for
-from engineering_api.domain.blocks._schemas import BlockSpecInput, BlockWriteResult, FolderInput
+from engineering_api.domain.blocks.schemas import BlockSpecInput, BlockWriteResult, FolderInput
 from engineering_api.domain.common import NEEDS_PLC
 from engineering_api.jobs.operations import OperationContext
 from engineering_api.lib.paths import safe_file_stem

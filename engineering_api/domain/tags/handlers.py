@@ -16,7 +16,7 @@ from engineering_api.backend.areas.tags import (
     TagUpdate,
 )
 from engineering_api.domain import tag_formats
-from engineering_api.domain.tags._schemas import (
+from engineering_api.domain.tags.schemas import (
     DEFAULT_TABLE,
     ExportFileInput,
     FolderInput,

@@ -15,7 +15,7 @@ from typing import Any
 
 from engineering_api.backend.areas.blocks import ExternalSourceInfo
 from engineering_api.domain.blockgen import target_for
-from engineering_api.domain.blocks._schemas import (
+from engineering_api.domain.blocks.schemas import (
     BlockRef,
     CrossReferences,
     GenerateInput,
@@ -23,7 +23,7 @@ from engineering_api.domain.blocks._schemas import (
     ImportAndGenerateInput,
     SourceFileInput,
 )
-from engineering_api.domain.blocks._support import _DB_KINDS, _doc
+from engineering_api.domain.blocks.support import _DB_KINDS, _doc
 from engineering_api.jobs.operations import OperationContext
 from simatic_xml.model import Document
 

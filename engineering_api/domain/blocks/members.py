@@ -11,9 +11,9 @@ import msgspec
 from engineering_api.backend import errors as e
 from engineering_api.backend.areas.blocks import BlockInfo
 from engineering_api.domain.blockgen import spec_failure
-from engineering_api.domain.blocks._schemas import (MemberInput, MemberRef, MemberResult, MemberSettings,
+from engineering_api.domain.blocks.schemas import (MemberInput, MemberRef, MemberResult, MemberSettings,
                                                     MemberUpdateInput)
-from engineering_api.domain.blocks._support import _SPEC_TYPE, _read, _write
+from engineering_api.domain.blocks.support import _SPEC_TYPE, _read, _write
 from engineering_api.jobs.operations import OperationContext
 from simatic_xml import SimaticMLError, to_bytes
 from simatic_xml.generate import build_document, parse_spec

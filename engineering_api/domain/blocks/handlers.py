@@ -9,7 +9,7 @@ import msgspec
 
 from engineering_api.backend import errors as e
 from engineering_api.domain.blockgen import spec_failure, target_for
-from engineering_api.domain.blocks._schemas import (
+from engineering_api.domain.blocks.schemas import (
     BlockContent,
     BlockExport,
     BlockExportInput,
@@ -25,7 +25,7 @@ from engineering_api.domain.blocks._schemas import (
     SourceText,
     UpdateBlockInput,
 )
-from engineering_api.domain.blocks._support import (
+from engineering_api.domain.blocks.support import (
     _DB_KINDS,
     _block_xml,
     _doc,

@@ -15,8 +15,8 @@ from engineering_api.backend.areas.tags import (
     TagTableNode,
 )
 from engineering_api.domain import tag_formats
-from engineering_api.domain.tags import _previews as p
-from engineering_api.domain.tags._handlers import (
+from engineering_api.domain.tags import previews as p
+from engineering_api.domain.tags.handlers import (
     _deleted,
     _export,
     _export_xml,
@@ -30,7 +30,7 @@ from engineering_api.domain.tags._handlers import (
     _update_constant,
     _update_tag,
 )
-from engineering_api.domain.tags._schemas import (
+from engineering_api.domain.tags.schemas import (
     ConstantRef,
     CreateConstantInput,
     CreateTableInput,
