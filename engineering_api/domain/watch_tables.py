@@ -30,7 +30,7 @@ from engineering_api.backend.areas.watch_tables import (
     TableFolderRemoval,
     TableInfo,
 )
-from engineering_api.domain.blocks.support import _target_file
+from engineering_api.domain.blocks.support import target_file
 from engineering_api.domain.common import NEEDS_PLC, XML, DeviceRef, read
 from engineering_api.domain.watch_tables_inputs import (
     AddEntriesInput,
@@ -81,7 +81,7 @@ def _specs(d: CreateTableInput | AddEntriesInput) -> list[EntrySpec]:
 
 def _export(ctx: OperationContext, d: ExportTableInput, kind: str) -> TableExportResult:
     xml = ctx.backend.watch_tables.export_watch_force_table(d.device_name, kind, d.table_name)
-    target = _target_file(d.export_path, d.table_name, ".xml", d.overwrite)
+    target = target_file(d.export_path, d.table_name, ".xml", d.overwrite)
     if target.suffix.lower() != ".xml":
         raise e.ValidationError("The export file must end in .xml.", code="PATH_REJECTED",
                                 details={"field": "exportPath"})

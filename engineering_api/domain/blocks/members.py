@@ -13,7 +13,7 @@ from engineering_api.backend.areas.blocks import BlockInfo
 from engineering_api.domain.blockgen import spec_failure
 from engineering_api.domain.blocks.schemas import (MemberInput, MemberRef, MemberResult, MemberSettings,
                                                     MemberUpdateInput)
-from engineering_api.domain.blocks.support import _SPEC_TYPE, _read, _write
+from engineering_api.domain.blocks.support import SPEC_TYPE, read_block, write_block
 from engineering_api.jobs.operations import OperationContext
 from simatic_xml import SimaticMLError, to_bytes
 from simatic_xml.generate import build_document, parse_spec
@@ -23,10 +23,14 @@ from simatic_xml.model import Document
 from simatic_xml.objects import Block, PlcStruct
 from simatic_xml.scl_text import tokens_to_text
 
+__all__ = (
+    "add_member", "deletable_member", "delete_member", "update_member",
+)
+
 
 # ----- interface members -------------------------------------------------------------------------
 def _editable(info: BlockInfo) -> str:
-    kind = _SPEC_TYPE.get(info.block_type)
+    kind = SPEC_TYPE.get(info.block_type)
     if kind is None:
         raise e.ValidationError(
             f"The interface of '{info.name}' ({info.block_type}) cannot be edited here"
@@ -114,8 +118,8 @@ def _member_result(doc: Document, info: BlockInfo, section: str, member: Any) ->
                         interface=interface_spec(doc))
 
 
-def _add_member(ctx: OperationContext, data: MemberInput) -> MemberResult:
-    info, _, doc = _read(ctx, data.device_name, data.block_name)
+def add_member(ctx: OperationContext, data: MemberInput) -> MemberResult:
+    info, _, doc = read_block(ctx, data.device_name, data.block_name)
     block_type = _editable(info)
     if _find(doc, data.name) is not None:
         raise e.AlreadyExistsError(f"'{info.name}' already has a member '{data.name}'.", code="MEMBER_EXISTS")
@@ -126,14 +130,14 @@ def _add_member(ctx: OperationContext, data: MemberInput) -> MemberResult:
                                 details={"field": "section"})
     position = len(section.members) if data.position is None else max(0, min(data.position, len(section.members)))
     section.members.insert(position, member)
-    _write(ctx, data.device_name, info.name, to_bytes(doc, renumber=True), folder=info.folder, overwrite=True)
+    write_block(ctx, data.device_name, info.name, to_bytes(doc, renumber=True), folder=info.folder, overwrite=True)
     return _member_result(doc, info, data.section, member)
 
 
-def _update_member(ctx: OperationContext, data: MemberUpdateInput) -> MemberResult:
+def update_member(ctx: OperationContext, data: MemberUpdateInput) -> MemberResult:
     from simatic_xml.generate.to_scl import member_spec
 
-    info, _, doc = _read(ctx, data.device_name, data.block_name)
+    info, _, doc = read_block(ctx, data.device_name, data.block_name)
     block_type = _editable(info)
     found = _find(doc, data.member_name)
     if found is None:
@@ -155,7 +159,7 @@ def _update_member(ctx: OperationContext, data: MemberUpdateInput) -> MemberResu
         base.pop("startValue", None)
     merged = _member_dict(data, {**base, "name": new_name})
     section.members[index] = _member_object(block_type, section.name, merged, doc.engineering_version)
-    _write(ctx, data.device_name, info.name, to_bytes(doc, renumber=True), folder=info.folder, overwrite=True)
+    write_block(ctx, data.device_name, info.name, to_bytes(doc, renumber=True), folder=info.folder, overwrite=True)
     return _member_result(doc, info, section.name, section.members[index])
 
 
@@ -166,7 +170,7 @@ def deletable_member(ctx: OperationContext, data: MemberRef) -> tuple[Any, Any, 
         NotFoundError: no such block or member (``MEMBER_NOT_FOUND``).
         ConflictError: a network still uses the member (``MEMBER_IN_USE``); the block is not editable.
     """
-    info, _, doc = _read(ctx, data.device_name, data.block_name)
+    info, _, doc = read_block(ctx, data.device_name, data.block_name)
     _editable(info)
     found = _find(doc, data.member_name)
     if found is None:
@@ -181,8 +185,8 @@ def deletable_member(ctx: OperationContext, data: MemberRef) -> tuple[Any, Any, 
     return info, doc, section, index, member
 
 
-def _delete_member(ctx: OperationContext, data: MemberRef) -> MemberResult:
+def delete_member(ctx: OperationContext, data: MemberRef) -> MemberResult:
     info, doc, section, index, _ = deletable_member(ctx, data)
     del section.members[index]
-    _write(ctx, data.device_name, info.name, to_bytes(doc, renumber=True), folder=info.folder, overwrite=True)
+    write_block(ctx, data.device_name, info.name, to_bytes(doc, renumber=True), folder=info.folder, overwrite=True)
     return _member_result(doc, info, section.name, None)

@@ -15,13 +15,13 @@ from engineering_api.domain.blockgen import import_preview, target_for
 from engineering_api.domain.blocks.members import deletable_member
 from engineering_api.domain.blocks.sources import users_of
 from engineering_api.domain.blocks.support import (
-    _DB_KINDS,
-    _block_xml,
-    _doc,
-    _folder,
-    _read,
-    _require_block,
-    _source_of,
+    DB_KINDS,
+    block_xml,
+    parse_document,
+    folder_path_of,
+    read_block,
+    require_block,
+    source_of,
 )
 from engineering_api.jobs.preview import PlannedChange, Preview, file_change, names, object_detail, plan, plural
 from engineering_api.lib.paths import safe_file_stem
@@ -116,7 +116,7 @@ def preview_member_delete(ctx: OperationContext, d: MemberRef) -> Preview:
 
 def _folder_deletions(d: FolderInput, folders: list[str]) -> tuple[str, list[str], list[PlannedChange]]:
     """The folder ``d`` names (refused like the call when missing), its subfolders, and their deletions."""
-    given = _folder(d)
+    given = folder_path_of(d)
     path = _normalised(given)
     _require_folder(folders, path, given)
     sub = [f for f in folders if f != path and _inside(f, path)]
@@ -161,7 +161,7 @@ def preview_source_folder_delete(ctx: OperationContext, d: FolderInput) -> Previ
 # ----- imports and generation (destructive with overwrite) ---------------------------------------
 def preview_create(ctx: OperationContext, d: CreateBlockInput) -> Preview:
     """blocks.create and blocks.generate-and-import."""
-    xml, name = _block_xml(ctx, d, d.device_name)
+    xml, name = block_xml(ctx, d, d.device_name)
     return import_preview(ctx, d.device_name, [(f"{name}.xml", xml)], overwrite=d.overwrite)
 
 
@@ -169,7 +169,7 @@ def preview_import(ctx: OperationContext, d: ImportInput) -> Preview:
     """blocks.import."""
     path = Path(d.import_file_path)
     raw = path.read_bytes()
-    _require_block(_doc(raw, path.name), path.name)
+    require_block(parse_document(raw, path.name), path.name)
     return import_preview(ctx, d.device_name, [(path.name, raw)], overwrite=d.overwrite)
 
 
@@ -238,8 +238,8 @@ def preview_export(ctx: OperationContext, d: ExportInput) -> Preview:
 
 def preview_export_source(ctx: OperationContext, d: ExportSourceInput) -> Preview:
     """blocks.export-source (refused like the call for a block without SCL source)."""
-    _, _, doc = _read(ctx, d.device_name, d.block_name)
-    _source_of(doc)
+    _, _, doc = read_block(ctx, d.device_name, d.block_name)
+    source_of(doc)
     ext = ".udt" if doc.object.element.endswith("PlcStruct") else ".db" if "DB" in type(doc.object).__name__ else ".scl"
     change, what = file_change(preview_target(d.export_path, d.block_name, ext, d.overwrite), d.overwrite)
     return plan(f"Would write the SCL source of '{d.block_name}' of {d.device_name} and {what}.",
@@ -250,7 +250,7 @@ def preview_export_source(ctx: OperationContext, d: ExportSourceInput) -> Previe
 def preview_load_start_values(ctx: OperationContext, d: BlockRef) -> Preview:
     """blocks.load-start-values: the data block's actual values in the online CPU go back to start values."""
     info = ctx.backend.blocks.get_block(d.device_name, d.block_name)
-    if info.block_type not in _DB_KINDS:
+    if info.block_type not in DB_KINDS:
         raise e.ValidationError(f"'{info.name}' is a {info.block_type}; only data blocks have start values.",
                                 code="NOT_A_DATA_BLOCK")
     status = ctx.backend.online.online_status(d.device_name)

@@ -23,9 +23,13 @@ from engineering_api.domain.blocks.schemas import (
     ImportAndGenerateInput,
     SourceFileInput,
 )
-from engineering_api.domain.blocks.support import _DB_KINDS, _doc
+from engineering_api.domain.blocks.support import DB_KINDS, parse_document
 from engineering_api.jobs.operations import OperationContext
 from simatic_xml.model import Document
+
+__all__ = (
+    "cross_references", "from_file", "generate_source", "import_and_generate", "users_of",
+)
 
 # ----- cross-references --------------------------------------------------------------------------
 _QUOTED = re.compile(r'"([^"]+)"')
@@ -72,7 +76,7 @@ def _references(doc: Document) -> list[tuple[str, str]]:
 
 def _references_of(ctx: OperationContext, device: str, blocks: Any) -> dict[str, list[tuple[str, str]]]:
     """What each block of ``blocks`` (names) refers to."""
-    return {name: _references(_doc(ctx.backend.program.export_program_object(device, name), name)) for name in blocks}
+    return {name: _references(parse_document(ctx.backend.program.export_program_object(device, name), name)) for name in blocks}
 
 
 def _users(refs_of: dict[str, list[tuple[str, str]]], target: str) -> list[tuple[str, str]]:
@@ -92,7 +96,7 @@ def users_of(ctx: OperationContext, device: str, target: str) -> list[tuple[str,
     return _users(_references_of(ctx, device, blocks), target)
 
 
-def _cross_references(ctx: OperationContext, data: BlockRef) -> CrossReferences:
+def cross_references(ctx: OperationContext, data: BlockRef) -> CrossReferences:
     device = data.device_name
     target = ctx.backend.blocks.get_block(device, data.block_name)
     blocks = {b.name: b for b in ctx.backend.blocks.list_blocks(device)}
@@ -103,7 +107,7 @@ def _cross_references(ctx: OperationContext, data: BlockRef) -> CrossReferences:
 
     def describe(name: str, how: str) -> dict[str, Any]:
         kind = kinds.get(name)
-        if how == "Operand" and kind in _DB_KINDS:
+        if how == "Operand" and kind in DB_KINDS:
             how = "Access"
         return {"name": name, "type": kind or ("GlobalTag" if how == "Operand" else "Unknown"),
                 "usage": how, "exists": kind is not None or name in tags,
@@ -144,7 +148,7 @@ def _cross_references(ctx: OperationContext, data: BlockRef) -> CrossReferences:
 
 
 # ----- external sources --------------------------------------------------------------------------
-def _from_file(ctx: OperationContext, data: SourceFileInput) -> ExternalSourceInfo:
+def from_file(ctx: OperationContext, data: SourceFileInput) -> ExternalSourceInfo:
     path = Path(data.file_path)
     raw = path.read_bytes()
     try:
@@ -164,12 +168,12 @@ def _generate_text(ctx: OperationContext, device: str, source_name: str, text: s
                           diagnostics=done.diagnostics)
 
 
-def _generate_source(ctx: OperationContext, data: GenerateInput) -> GenerateResult:
+def generate_source(ctx: OperationContext, data: GenerateInput) -> GenerateResult:
     text = ctx.backend.blocks.read_external_source(data.device_name, data.source_name)
     return _generate_text(ctx, data.device_name, data.source_name, text, overwrite=data.overwrite, folder=data.folder)
 
 
-def _import_and_generate(ctx: OperationContext, data: ImportAndGenerateInput) -> GenerateResult:
+def import_and_generate(ctx: OperationContext, data: ImportAndGenerateInput) -> GenerateResult:
     name = data.source_name if "." in data.source_name else f"{data.source_name}.scl"
     result = _generate_text(ctx, data.device_name, name, data.scl_content, overwrite=data.overwrite, folder=data.folder)
     ctx.backend.blocks.add_external_source(data.device_name, name, data.scl_content, folder="", overwrite=True)

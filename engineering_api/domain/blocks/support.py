@@ -21,27 +21,33 @@ from simatic_xml.generate.to_scl import SourceRefused, document_to_scl, interfac
 from simatic_xml.model import Block, Document
 from simatic_xml.scl_text import tokens_to_text
 
+__all__ = (
+    "BLOCK_PATH", "DB_KINDS", "SECTION", "SOURCE_PATH", "SPEC_TYPE", "WRITES", "block_xml", "folder_path_of",
+    "generate_block", "networks_of", "parse_document", "read_block", "require_block", "source_of", "spec_dict",
+    "spec_of_document", "target_file", "text_of", "write_block",
+)
+
 SECTION = "Blocks"
-_WRITES = (*NEEDS_PLC, e.AlreadyExistsError, e.ConflictError)
+WRITES = (*NEEDS_PLC, e.AlreadyExistsError, e.ConflictError)
 SCL = (".scl", ".txt", ".src")
-_BLOCK_PATH = "/api/devices/{deviceName}/blocks"
-_SOURCE_PATH = "/api/devices/{deviceName}/external-sources"
+BLOCK_PATH = "/api/devices/{deviceName}/blocks"
+SOURCE_PATH = "/api/devices/{deviceName}/external-sources"
 _SPEC_KEYS = ("blockType", "name", "number", "language", "title", "comment", "author", "family", "headerName",
               "version", "memoryLayout", "secondaryType", "cyclicTime", "phaseShift", "instanceOf", "instanceOfType",
               "returnType", "interface", "networks", "description")
-_DB_KINDS = ("GlobalDB", "InstanceDB", "ArrayDB", "TechnologicalInstanceDB")
-_SPEC_TYPE = {"OB": "OB", "FB": "FB", "FC": "FC", "GlobalDB": "GlobalDB"}
+DB_KINDS = ("GlobalDB", "InstanceDB", "ArrayDB", "TechnologicalInstanceDB")
+SPEC_TYPE = {"OB": "OB", "FB": "FB", "FC": "FC", "GlobalDB": "GlobalDB"}
 
 
 # ----- helpers -----------------------------------------------------------------------------------
-def _doc(data: bytes, source: str) -> Document:
+def parse_document(data: bytes, source: str) -> Document:
     try:
         return parse_bytes(data)
     except SimaticMLError as exc:
         raise e.ValidationError(f"{source} is not valid SimaticML: {exc}", code="INVALID_SIMATICML") from None
 
 
-def _require_block(doc: Document, source: str) -> Document:
+def require_block(doc: Document, source: str) -> Document:
     if not isinstance(doc.object, Block):
         raise e.ValidationError(
             f"{source} holds a {doc.object.element}, not a program block (PLC data types and tag tables have "
@@ -50,13 +56,13 @@ def _require_block(doc: Document, source: str) -> Document:
     return doc
 
 
-def _read(ctx: OperationContext, device: str, name: str) -> tuple[BlockInfo, bytes, Document]:
+def read_block(ctx: OperationContext, device: str, name: str) -> tuple[BlockInfo, bytes, Document]:
     info = ctx.backend.blocks.get_block(device, name)
     data = ctx.backend.program.export_program_object(device, name)
-    return info, data, _doc(data, name)
+    return info, data, parse_document(data, name)
 
 
-def _write(ctx: OperationContext, device: str, name: str, data: bytes, *, folder: str, overwrite: bool) -> BlockWriteResult:
+def write_block(ctx: OperationContext, device: str, name: str, data: bytes, *, folder: str, overwrite: bool) -> BlockWriteResult:
     reports = ctx.backend.program.import_program_documents(
         device, [ProgramDocument(source=f"{name}.xml", data=data, folder=folder)], overwrite=overwrite)
     written = reports[0].name or name
@@ -70,7 +76,7 @@ def _write(ctx: OperationContext, device: str, name: str, data: bytes, *, folder
     return BlockWriteResult(block=block, reports=reports)
 
 
-def _spec_dict(data: BlockSpecInput) -> dict[str, Any]:
+def spec_dict(data: BlockSpecInput) -> dict[str, Any]:
     if data.spec is not None:
         return dict(data.spec)
     raw = msgspec.to_builtins(data)
@@ -81,7 +87,7 @@ def _spec_dict(data: BlockSpecInput) -> dict[str, Any]:
     return spec
 
 
-def _generate(spec: dict[str, Any], version: str, ctx: OperationContext | None = None, device: str | None = None) -> bytes:
+def generate_block(spec: dict[str, Any], version: str, ctx: OperationContext | None = None, device: str | None = None) -> bytes:
     types = None
     try:
         if spec.get("instanceOf") and ctx is not None and device is not None:
@@ -95,7 +101,7 @@ def _instance_types(ctx: OperationContext, device: str, fb: str) -> dict[str, An
     """The FB's spec, so an instance DB gets the FB's members (None when the FB cannot be turned into one)."""
     try:
         data = ctx.backend.program.export_program_object(device, fb)
-        spec = _spec_of_document(_doc(data, fb))
+        spec = spec_of_document(parse_document(data, fb))
         spec.pop("networks", None)
         spec["language"] = "SCL"
         return {fb: parse_spec(spec)}
@@ -103,11 +109,11 @@ def _instance_types(ctx: OperationContext, device: str, fb: str) -> dict[str, An
         return None
 
 
-def _spec_of_document(doc: Document) -> dict[str, Any]:
+def spec_of_document(doc: Document) -> dict[str, Any]:
     obj = doc.object
     kind = type(obj).__name__
     spec: dict[str, Any] = {"blockType": "UDT" if kind == "PlcStruct" else kind, "name": obj.name}
-    if isinstance(obj, Block) and obj.programming_language and kind not in _DB_KINDS:
+    if isinstance(obj, Block) and obj.programming_language and kind not in DB_KINDS:
         spec["language"] = obj.programming_language
     iface = interface_spec(doc)
     if kind == "PlcStruct":
@@ -126,26 +132,26 @@ def _check_name(ctx: OperationContext, spec: dict[str, Any]) -> None:
         raise e.ValidationError("name: a block needs a name", code="INVALID_SPEC", details={"field": "name"})
 
 
-def _block_xml(ctx: OperationContext, data: BlockSpecInput, device: str) -> tuple[bytes, str]:
+def block_xml(ctx: OperationContext, data: BlockSpecInput, device: str) -> tuple[bytes, str]:
     if data.raw_xml is not None:
-        doc = _require_block(_doc(data.raw_xml.encode("utf-8"), "rawXml"), "rawXml")
+        doc = require_block(parse_document(data.raw_xml.encode("utf-8"), "rawXml"), "rawXml")
         return to_bytes(doc), doc.object.name or ""
-    spec = _spec_dict(data)
+    spec = spec_dict(data)
     _check_name(ctx, spec)
-    return _generate(spec, target_for(ctx, None), ctx, device), str(spec["name"])
+    return generate_block(spec, target_for(ctx, None), ctx, device), str(spec["name"])
 
 
-def _texts(obj: Any, name: str) -> str | None:
+def text_of(obj: Any, name: str) -> str | None:
     texts = obj.texts(name) if hasattr(obj, "texts") else None
     return next((i.text for i in texts.items if i.text), None) if texts is not None else None
 
 
-def _networks(obj: Any) -> list[dict[str, Any]]:
+def networks_of(obj: Any) -> list[dict[str, Any]]:
     out = []
     for index, unit in enumerate(getattr(obj, "compile_units", []), start=1):
         source = unit.network_source
         body = source.body if source is not None else None
-        entry: dict[str, Any] = {"index": index, "title": _texts(unit, "Title"),
+        entry: dict[str, Any] = {"index": index, "title": text_of(unit, "Title"),
                                  "language": unit.programming_language or getattr(obj, "programming_language", None)}
         if body is not None and body.tag == "StructuredText":
             entry["scl"] = tokens_to_text(body)
@@ -153,7 +159,7 @@ def _networks(obj: Any) -> list[dict[str, Any]]:
     return out
 
 
-def _source_of(doc: Document) -> str:
+def source_of(doc: Document) -> str:
     try:
         return document_to_scl(doc)
     except SourceRefused as exc:
@@ -162,7 +168,7 @@ def _source_of(doc: Document) -> str:
         ) from None
 
 
-def _target_file(path: str, name: str, ext: str, overwrite: bool) -> Path:
+def target_file(path: str, name: str, ext: str, overwrite: bool) -> Path:
     target = Path(path)
     if target.is_dir():
         target = target / (safe_file_stem(name) + ext)
@@ -174,7 +180,7 @@ def _target_file(path: str, name: str, ext: str, overwrite: bool) -> Path:
     return target
 
 
-def _folder(data: FolderInput) -> str:
+def folder_path_of(data: FolderInput) -> str:
     value = data.folder_path or data.folder_name or data.path
     if not value:
         raise e.ValidationError("Send the folder as 'folderPath' (a/b/c).", code="VALIDATION_FAILED",

@@ -31,36 +31,36 @@ from engineering_api.jobs.operations import OperationContext, SnapshotTarget
 from engineering_api.lib.xlsx_guard import XlsxRefusedError
 
 __all__ = (
-    "_check_target",
-    "_deleted",
-    "_export",
-    "_export_xml",
-    "_file_importer",
-    "_folder",
-    "_file_parsed",
-    "_import_json",
-    "_json_parsed",
-    "_refuse_unreadable",
-    "_json_targets",
-    "_one",
-    "_spec",
-    "_table_target",
-    "_update_constant",
-    "_update_tag",
+    "check_target",
+    "deleted_answer",
+    "export_handler",
+    "export_xml",
+    "file_importer",
+    "folder_path_of",
+    "file_parsed",
+    "import_json",
+    "json_parsed",
+    "refuse_unreadable",
+    "json_targets",
+    "first_given",
+    "tag_spec",
+    "table_target",
+    "update_constant",
+    "update_tag",
 )
 
 
-def _one(*values: str | None, what: str) -> str:
+def first_given(*values: str | None, what: str) -> str:
     for value in values:
         if value is not None and value.strip():
             return value
     raise e.ValidationError(f"{what} is required", code="VALIDATION_FAILED", details={"field": what})
 
 
-def _folder(d: FolderInput) -> str:
+def folder_path_of(d: FolderInput) -> str:
     if d.name and d.parent_path:
         return d.parent_path.strip("/") + "/" + d.name
-    return _one(d.path, d.folder_path, d.name, what="path")
+    return first_given(d.path, d.folder_path, d.name, what="path")
 
 
 def _row_dict(error: RowError) -> dict[str, Any]:
@@ -81,7 +81,7 @@ def _row_failure(rows: list[dict[str, Any]], source: str) -> e.ValidationError:
 
 def _import(ctx: OperationContext, device: str, parsed: tag_formats.ParsedTags, source: str, *, table: str,
             follow_path: bool, overwrite: bool) -> TagImportResult:
-    _refuse_unreadable(ctx, device, parsed, source, table=table, follow_path=follow_path, overwrite=overwrite)
+    refuse_unreadable(ctx, device, parsed, source, table=table, follow_path=follow_path, overwrite=overwrite)
     ctx.progress(50, f"{len(parsed.tags)} tags and {len(parsed.constants)} constants read; importing")
     ctx.check_canceled()
     result = ctx.backend.tag_import.import_tags(device, parsed.tags, parsed.constants, table=table, follow_path=follow_path,
@@ -90,7 +90,7 @@ def _import(ctx: OperationContext, device: str, parsed: tag_formats.ParsedTags, 
     return result
 
 
-def _refuse_unreadable(ctx: OperationContext, device: str, parsed: tag_formats.ParsedTags, source: str, *,
+def refuse_unreadable(ctx: OperationContext, device: str, parsed: tag_formats.ParsedTags, source: str, *,
                        table: str, follow_path: bool, overwrite: bool) -> None:
     """Rows that could not be read refuse the import, listed with what TIA's rules refuse in the rest."""
     if parsed.errors:
@@ -108,13 +108,13 @@ def _refuse_unreadable(ctx: OperationContext, device: str, parsed: tag_formats.P
         raise _row_failure(rows, source)
 
 
-def _import_json(ctx: OperationContext, d: ImportJsonInput) -> TagImportResult:
-    parsed, source = _json_parsed(d)
+def import_json(ctx: OperationContext, d: ImportJsonInput) -> TagImportResult:
+    parsed, source = json_parsed(d)
     return _import(ctx, d.device_name, parsed, source, table=d.table_name or DEFAULT_TABLE, follow_path=True,
                    overwrite=d.overwrite)
 
 
-def _json_parsed(d: ImportJsonInput) -> tuple[tag_formats.ParsedTags, str]:
+def json_parsed(d: ImportJsonInput) -> tuple[tag_formats.ParsedTags, str]:
     """The rows of a JSON import (file or request) and where they came from."""
     if d.file_path:
         try:
@@ -130,17 +130,17 @@ def _json_parsed(d: ImportJsonInput) -> tuple[tag_formats.ParsedTags, str]:
     return parsed, source
 
 
-def _file_importer(reader: Any, kind: str) -> Any:
+def file_importer(reader: Any, kind: str) -> Any:
     def handler(ctx: OperationContext, d: ImportFileInput) -> TagImportResult:
         ctx.progress(5, f"reading {Path(d.file_path).name}")
-        parsed = _file_parsed(reader, kind, d.file_path)
+        parsed = file_parsed(reader, kind, d.file_path)
         return _import(ctx, d.device_name, parsed, Path(d.file_path).name, table=d.table_name,
                        follow_path=d.use_path_column, overwrite=d.overwrite)
 
     return handler
 
 
-def _file_parsed(reader: Any, kind: str, file_path: str) -> tag_formats.ParsedTags:
+def file_parsed(reader: Any, kind: str, file_path: str) -> tag_formats.ParsedTags:
     """The rows of a CSV or Excel tag file.
 
     Raises:
@@ -156,7 +156,7 @@ def _file_parsed(reader: Any, kind: str, file_path: str) -> tag_formats.ParsedTa
                                 code="INVALID_TAG_FILE") from None
 
 
-def _check_target(d: ExportFileInput) -> Path:
+def check_target(d: ExportFileInput) -> Path:
     target = Path(d.export_path)
     if target.exists() and not d.overwrite:
         raise e.AlreadyExistsError(f"{target.name} exists; send overwrite: true to replace it.", code="FILE_EXISTS",
@@ -166,9 +166,9 @@ def _check_target(d: ExportFileInput) -> Path:
     return target
 
 
-def _export(kind: str) -> Any:
+def export_handler(kind: str) -> Any:
     def handler(ctx: OperationContext, d: ExportFileInput) -> TagExportResult:
-        target = _check_target(d)
+        target = check_target(d)
         tags = ctx.backend.tags.list_tags(d.device_name, d.table_name)
         constants = ctx.backend.tag_constants.list_constants(d.device_name, d.table_name, "user") if kind != "csv" else []
         info = next((t for t in ctx.backend.tags.list_tag_tables(d.device_name) if t.name == (tags[0].table_name if tags else d.table_name)), None)
@@ -188,11 +188,11 @@ def _export(kind: str) -> Any:
     return handler
 
 
-def _table_target(d: Any) -> list[SnapshotTarget]:
+def table_target(d: Any) -> list[SnapshotTarget]:
     return [SnapshotTarget(d.device_name, "tag_table", d.table_name)]
 
 
-def _json_targets(d: ImportJsonInput) -> list[SnapshotTarget]:
+def json_targets(d: ImportJsonInput) -> list[SnapshotTarget]:
     names = {d.table_name or DEFAULT_TABLE}
     for item in [*d.tags, *d.user_constants]:
         if isinstance(item, dict):
@@ -202,7 +202,7 @@ def _json_targets(d: ImportJsonInput) -> list[SnapshotTarget]:
     return [SnapshotTarget(d.device_name, "tag_table", name) for name in sorted(names)]
 
 
-def _update_tag(ctx: OperationContext, d: UpdateTagInput) -> TagChange:
+def update_tag(ctx: OperationContext, d: UpdateTagInput) -> TagChange:
     changes = TagUpdate(
         new_name=d.new_name if d.new_name is not None else d.name, data_type=d.data_type,
         logical_address=d.logical_address, comment=d.comment, hmi_visible=d.hmi_visible,
@@ -211,20 +211,20 @@ def _update_tag(ctx: OperationContext, d: UpdateTagInput) -> TagChange:
     return ctx.backend.tags.update_tag(d.device_name, d.table_name, d.tag_name, changes)
 
 
-def _update_constant(ctx: OperationContext, d: UpdateConstantInput) -> ConstantInfo:
+def update_constant(ctx: OperationContext, d: UpdateConstantInput) -> ConstantInfo:
     changes = ConstantUpdate(new_name=d.new_name if d.new_name is not None else d.name, data_type=d.data_type,
                              value=d.value, comment=d.comment)
     return ctx.backend.tag_constants.update_constant(d.device_name, d.table_name, d.constant_name, changes)
 
 
-def _spec(d: TagSpec) -> TagSpec:
+def tag_spec(d: TagSpec) -> TagSpec:
     return TagSpec(name=d.name, data_type=d.data_type, logical_address=d.logical_address, comment=d.comment,
                    hmi_visible=d.hmi_visible, hmi_accessible=d.hmi_accessible, hmi_writeable=d.hmi_writeable)
 
 
-def _export_xml(ctx: OperationContext, d: TableRef) -> str:
+def export_xml(ctx: OperationContext, d: TableRef) -> str:
     return ctx.backend.tags.export_tag_table_xml(d.device_name, d.table_name).decode("utf-8-sig")
 
 
-def _deleted(what: str, name: str) -> dict[str, str]:
+def deleted_answer(what: str, name: str) -> dict[str, str]:
     return {"deleted": name, "kind": what}

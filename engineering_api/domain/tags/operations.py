@@ -17,18 +17,18 @@ from engineering_api.backend.areas.tags import (
 from engineering_api.domain import tag_formats
 from engineering_api.domain.tags import previews as p
 from engineering_api.domain.tags.handlers import (
-    _deleted,
-    _export,
-    _export_xml,
-    _file_importer,
-    _folder,
-    _import_json,
-    _json_targets,
-    _one,
-    _spec,
-    _table_target,
-    _update_constant,
-    _update_tag,
+    deleted_answer,
+    export_handler,
+    export_xml,
+    file_importer,
+    folder_path_of,
+    import_json,
+    json_targets,
+    first_given,
+    tag_spec,
+    table_target,
+    update_constant,
+    update_tag,
 )
 from engineering_api.domain.tags.schemas import (
     ConstantRef,
@@ -75,11 +75,11 @@ def _file_import(
     ``…/actions/import-<fmt>``); ``label`` names the format in messages."""
     return Operation(
         name=f"tags.import-{fmt}", summary=summary, section=SECTION, description=description,
-        handler=_file_importer(read, label), input=ImportFileInput, output=TagImportResult,
+        handler=file_importer(read, label), input=ImportFileInput, output=TagImportResult,
         route=RouteSpec("POST", TABLE + f"/actions/import-{fmt}-sync"),
         async_route=RouteSpec("POST", TABLE + f"/actions/import-{fmt}"), long_running=True,
         files={"file_path": FileRule(extensions=extensions, must_exist=True, allow_directory=False)},
-        example={"filePath": f"imports/PLCTags.{fmt}"}, errors=_WRITE_ERRORS, snapshot_targets=_table_target,
+        example={"filePath": f"imports/PLCTags.{fmt}"}, errors=_WRITE_ERRORS, snapshot_targets=table_target,
         destructive=True, preview=p.preview_file_import(read, label),
     )
 
@@ -90,7 +90,7 @@ def _file_export(
     """The export of a table to a file of ``fmt`` (``tags.export-<fmt>``, routes ``…/actions/export-<action>``)."""
     return Operation(
         name=f"tags.export-{fmt}", summary=summary, section=SECTION, description=description,
-        handler=_export(fmt), input=ExportFileInput, output=TagExportResult,
+        handler=export_handler(fmt), input=ExportFileInput, output=TagExportResult,
         route=RouteSpec("POST", TABLE + f"/actions/export-{action}-sync"),
         async_route=RouteSpec("POST", TABLE + f"/actions/export-{action}"), long_running=True,
         files={"export_path": FileRule(extensions=extensions, allow_directory=False, writes=True)},
@@ -113,7 +113,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="tag-tables.create", summary="Create a tag table.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.tags.create_tag_table(d.device_name, _one(d.name, d.table_name, what="name"), d.folder),
+        handler=lambda ctx, d: ctx.backend.tags.create_tag_table(d.device_name, first_given(d.name, d.table_name, what="name"), d.folder),
         input=CreateTableInput, output=TagTableInfo,
         route=RouteSpec("POST", BASE + "/tag-tables/actions/create-sync"),
         async_route=RouteSpec("POST", BASE + "/tag-tables/actions/create"),
@@ -122,28 +122,28 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="tag-tables.rename", summary="Rename a tag table.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.tags.rename_tag_table(d.device_name, d.table_name, _one(d.new_name, d.name, what="newName")),
+        handler=lambda ctx, d: ctx.backend.tags.rename_tag_table(d.device_name, d.table_name, first_given(d.new_name, d.name, what="newName")),
         input=RenameTableInput, output=TagTableInfo,
         route=RouteSpec("PUT", TABLE + "/actions/update-sync"), async_route=RouteSpec("PUT", TABLE + "/actions/update"),
-        example={"newName": "Motors_Line1"}, errors=(*_WRITE_ERRORS, e.ConflictError), snapshot_targets=_table_target,
+        example={"newName": "Motors_Line1"}, errors=(*_WRITE_ERRORS, e.ConflictError), snapshot_targets=table_target,
     ),
     Operation(
         name="tag-tables.delete", summary="Delete a tag table.", section=SECTION,
-        handler=lambda ctx, d: (ctx.backend.tags.delete_tag_table(d.device_name, d.table_name), _deleted("tag table", d.table_name))[1],
+        handler=lambda ctx, d: (ctx.backend.tags.delete_tag_table(d.device_name, d.table_name), deleted_answer("tag table", d.table_name))[1],
         input=TableRef, output=dict[str, str],
         route=RouteSpec("DELETE", TABLE + "/actions/delete-sync"), async_route=RouteSpec("DELETE", TABLE + "/actions/delete"),
-        errors=(e.NotFoundError, e.ConflictError, *_NEEDS_PROJECT), snapshot_targets=_table_target,
+        errors=(e.NotFoundError, e.ConflictError, *_NEEDS_PROJECT), snapshot_targets=table_target,
         destructive=True, preview=p.preview_table_delete,
     ),
     Operation(
         name="tag-tables.folders.create", summary="Create a tag table folder.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.tags.create_tag_table_folder(d.device_name, _folder(d)), input=FolderInput,
+        handler=lambda ctx, d: ctx.backend.tags.create_tag_table_folder(d.device_name, folder_path_of(d)), input=FolderInput,
         output=TagTableNode, route=RouteSpec("POST", BASE + "/tag-tables/folders"), example={"path": "Line1/Motors"},
         errors=_WRITE_ERRORS, snapshot_targets=lambda d: [],
     ),
     Operation(
         name="tag-tables.folders.delete", summary="Delete a tag table folder (and the tables in it).", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.tags.delete_tag_table_folder(d.device_name, _folder(d)), input=FolderInput,
+        handler=lambda ctx, d: ctx.backend.tags.delete_tag_table_folder(d.device_name, folder_path_of(d)), input=FolderInput,
         output=list[str], route=RouteSpec("DELETE", BASE + "/tag-tables/folders"),
         errors=(e.NotFoundError, e.ConflictError, e.ValidationError, *_NEEDS_PROJECT), snapshot_targets=lambda d: [],
         destructive=True, preview=p.preview_folder_delete,
@@ -151,7 +151,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="tag-tables.export-xml", summary="Export tags from a table as XML.", section=SECTION,
         description="The table's SimaticML (SW.Tags.PlcTagTable) as TIA exports it; data is the XML text.",
-        handler=_export_xml, input=TableRef, output=str, route=RouteSpec("GET", TABLE + "/export-xml"),
+        handler=export_xml, input=TableRef, output=str, route=RouteSpec("GET", TABLE + "/export-xml"),
         mutating=False, errors=_READ_ERRORS,
     ),
     # ----- tags -------------------------------------------------------------------------------
@@ -170,27 +170,27 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="tags.create", summary="Add a single tag.", section=SECTION,
         description="Into tableName (default: the default tag table). Overlapping addresses are allowed and "
                     "answered in warnings, as TIA warns.",
-        handler=lambda ctx, d: ctx.backend.tags.create_tag(d.device_name, d.table_name, _spec(d)), input=CreateTagInput,
+        handler=lambda ctx, d: ctx.backend.tags.create_tag(d.device_name, d.table_name, tag_spec(d)), input=CreateTagInput,
         output=TagChange, route=RouteSpec("POST", BASE + "/tags"),
-        example={**_TAG_EXAMPLE, "tableName": "Default tag table"}, errors=_WRITE_ERRORS, snapshot_targets=_table_target,
+        example={**_TAG_EXAMPLE, "tableName": "Default tag table"}, errors=_WRITE_ERRORS, snapshot_targets=table_target,
     ),
     Operation(
         name="tags.create-in-table", summary="Add a tag to a tag table (the route the T-IA Connect client posts to).",
         section=SECTION,
-        handler=lambda ctx, d: ctx.backend.tags.create_tag(d.device_name, d.table_name, _spec(d)), input=CreateTagInput,
+        handler=lambda ctx, d: ctx.backend.tags.create_tag(d.device_name, d.table_name, tag_spec(d)), input=CreateTagInput,
         output=TagChange, route=RouteSpec("POST", TABLE + "/tags"), example=_TAG_EXAMPLE, errors=_WRITE_ERRORS,
-        snapshot_targets=_table_target,
+        snapshot_targets=table_target,
     ),
     Operation(
-        name="tags.update", summary="Update a tag.", section=SECTION, handler=_update_tag, input=UpdateTagInput,
+        name="tags.update", summary="Update a tag.", section=SECTION, handler=update_tag, input=UpdateTagInput,
         output=TagChange, route=RouteSpec("PUT", TABLE + "/tags/{tagName}"),
-        example={"logicalAddress": "%Q0.1", "comment": "moved"}, errors=_WRITE_ERRORS, snapshot_targets=_table_target,
+        example={"logicalAddress": "%Q0.1", "comment": "moved"}, errors=_WRITE_ERRORS, snapshot_targets=table_target,
     ),
     Operation(
         name="tags.delete", summary="Delete a tag.", section=SECTION,
-        handler=lambda ctx, d: (ctx.backend.tags.delete_tag(d.device_name, d.table_name, d.tag_name), _deleted("tag", d.tag_name))[1],
+        handler=lambda ctx, d: (ctx.backend.tags.delete_tag(d.device_name, d.table_name, d.tag_name), deleted_answer("tag", d.tag_name))[1],
         input=TagRef, output=dict[str, str], route=RouteSpec("DELETE", TABLE + "/tags/{tagName}"),
-        errors=(e.NotFoundError, *_NEEDS_PROJECT), snapshot_targets=_table_target,
+        errors=(e.NotFoundError, *_NEEDS_PROJECT), snapshot_targets=table_target,
         destructive=True, preview=p.preview_tag_delete,
     ),
     # ----- constants --------------------------------------------------------------------------
@@ -221,32 +221,32 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         ),
         input=CreateConstantInput, output=ConstantInfo, route=RouteSpec("POST", TABLE + "/constants"),
         example={"name": "MAX_PUMPS", "dataType": "Int", "value": "8"}, errors=_WRITE_ERRORS,
-        snapshot_targets=_table_target,
+        snapshot_targets=table_target,
     ),
     Operation(
         name="constants.update", summary="Update a constant in a tag table.", section=SECTION,
-        handler=_update_constant, input=UpdateConstantInput, output=ConstantInfo,
+        handler=update_constant, input=UpdateConstantInput, output=ConstantInfo,
         route=RouteSpec("PUT", TABLE + "/constants/{constantName}"), example={"value": "10"}, errors=_WRITE_ERRORS,
-        snapshot_targets=_table_target,
+        snapshot_targets=table_target,
     ),
     Operation(
         name="constants.delete", summary="Delete a constant from a tag table.", section=SECTION,
         handler=lambda ctx, d: (
             ctx.backend.tag_constants.delete_constant(d.device_name, d.table_name, d.constant_name),
-            _deleted("user constant", d.constant_name),
+            deleted_answer("user constant", d.constant_name),
         )[1],
         input=ConstantRef, output=dict[str, str], route=RouteSpec("DELETE", TABLE + "/constants/{constantName}"),
-        errors=(e.NotFoundError, e.ValidationError, *_NEEDS_PROJECT), snapshot_targets=_table_target,
+        errors=(e.NotFoundError, e.ValidationError, *_NEEDS_PROJECT), snapshot_targets=table_target,
         destructive=True, preview=p.preview_constant_delete,
     ),
     # ----- import and export ------------------------------------------------------------------
     Operation(
-        name="tags.import-json", summary="Import tags from JSON.", section=SECTION, handler=_import_json,
+        name="tags.import-json", summary="Import tags from JSON.", section=SECTION, handler=import_json,
         input=ImportJsonInput, output=TagImportResult,
         route=RouteSpec("POST", BASE + "/tags/actions/import-sync"),
         async_route=RouteSpec("POST", BASE + "/tags/actions/import"), long_running=True,
         files={"file_path": FileRule(extensions=JSON, must_exist=True, allow_directory=False)},
-        example={"tableName": "IO", "tags": [_TAG_EXAMPLE]}, errors=_WRITE_ERRORS, snapshot_targets=_json_targets,
+        example={"tableName": "IO", "tags": [_TAG_EXAMPLE]}, errors=_WRITE_ERRORS, snapshot_targets=json_targets,
         destructive=True, preview=p.preview_json_import,
     ),
     _file_import("csv", tag_formats.read_csv, "CSV", CSV, "Import tags from a CSV file."),

@@ -15,11 +15,11 @@ from engineering_api.domain import tag_formats
 from engineering_api.domain.blocks.sources import users_of
 from engineering_api.domain.common import folder_paths
 from engineering_api.domain.tags.handlers import (
-    _check_target,
-    _file_parsed,
-    _folder,
-    _json_parsed,
-    _refuse_unreadable,
+    check_target,
+    file_parsed,
+    folder_path_of,
+    json_parsed,
+    refuse_unreadable,
 )
 from engineering_api.domain.tags.schemas import DEFAULT_TABLE
 from engineering_api.jobs.preview import PlannedChange, Preview, file_change, names, plan, plural
@@ -89,7 +89,7 @@ def preview_table_delete(ctx: OperationContext, d: TableRef) -> Preview:
 
 def preview_folder_delete(ctx: OperationContext, d: FolderInput) -> Preview:
     """tag-tables.folders.delete: the folder, its subfolders and every table in them with their tags."""
-    given = _folder(d)
+    given = folder_path_of(d)
     path = "/".join(part.strip() for part in given.strip().strip("/\\").replace("\\", "/").split("/"))
     tables = ctx.backend.tags.list_tag_tables(d.device_name)
     inside = [t for t in tables if t.folder == path or t.folder.startswith(path + "/")]
@@ -152,7 +152,7 @@ def _becomes(table: str, old: str, new: str) -> str:
 
 def _import_preview(ctx: OperationContext, device: str, parsed: tag_formats.ParsedTags, source: str, *, table: str,
                     follow_path: bool, overwrite: bool) -> Preview:
-    _refuse_unreadable(ctx, device, parsed, source, table=table, follow_path=follow_path, overwrite=overwrite)
+    refuse_unreadable(ctx, device, parsed, source, table=table, follow_path=follow_path, overwrite=overwrite)
     checked = ctx.backend.tag_import.import_tags(device, parsed.tags, parsed.constants, table=table, follow_path=follow_path,
                                       overwrite=overwrite, validate_only=True)
     # The check passed: with overwrite, every name the PLC already holds is replaced in its own table.
@@ -180,7 +180,7 @@ def _import_preview(ctx: OperationContext, device: str, parsed: tag_formats.Pars
 
 def preview_json_import(ctx: OperationContext, d: ImportJsonInput) -> Preview:
     """tags.import-json."""
-    parsed, source = _json_parsed(d)
+    parsed, source = json_parsed(d)
     return _import_preview(ctx, d.device_name, parsed, source, table=d.table_name or DEFAULT_TABLE, follow_path=True,
                            overwrite=d.overwrite)
 
@@ -188,7 +188,7 @@ def preview_json_import(ctx: OperationContext, d: ImportJsonInput) -> Preview:
 def preview_file_import(reader: Any, kind: str) -> Any:
     """tags.import-csv / tags.import-xlsx."""
     def preview(ctx: OperationContext, d: ImportFileInput) -> Preview:
-        parsed = _file_parsed(reader, kind, d.file_path)
+        parsed = file_parsed(reader, kind, d.file_path)
         return _import_preview(ctx, d.device_name, parsed, Path(d.file_path).name, table=d.table_name,
                                follow_path=d.use_path_column, overwrite=d.overwrite)
 
@@ -197,7 +197,7 @@ def preview_file_import(reader: Any, kind: str) -> Any:
 
 def preview_export(ctx: OperationContext, d: ExportFileInput) -> Preview:
     """tags.export-*: the file it would write or overwrite."""
-    target = _check_target(d)
+    target = check_target(d)
     table = _table(ctx, d.device_name, d.table_name)
     change, what = file_change(target, d.overwrite)
     return plan(f"Would export the tag table '{table.name}' of {d.device_name} and {what}.", [change] if change else [])
