@@ -4,7 +4,7 @@
 
 Two figures, each the best of ``--rounds`` (a busy 2-core machine only slows rounds down):
 
-* **store**: :class:`engineering_api.runtime.history.SqliteHistoryStore.append` of ``tags x cycles`` rows in one
+* **store**: :class:`engineering_api.runtime.tag_logging.SqliteTagLogStore.append` of ``tags x cycles`` rows in one
   batch, as a pump hands them over, against the **baseline** of the same run: a plain ``sqlite3`` ``executemany``
   of the same rows into an unindexed table of the same shape in one transaction (the least any SQLite store can
   cost). The ratio is ours/baseline in rows per second.
@@ -35,7 +35,7 @@ from litestar.testing import TestClient  # noqa: E402
 from engineering_api.app import create_app  # noqa: E402
 from engineering_api.config import Settings  # noqa: E402
 from engineering_api.runtime import runtime_of  # noqa: E402
-from engineering_api.runtime.history import SqliteHistoryStore  # noqa: E402
+from engineering_api.runtime.tag_logging import SqliteTagLogStore  # noqa: E402
 from runtime_support import ok, running_program  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -61,7 +61,7 @@ def _baseline(path: Path, rows: list[tuple[str, int, float]]) -> float:
 
 
 def _store(path: Path, rows: list[tuple[str, int, float]]) -> float:
-    store = SqliteHistoryStore(path)
+    store = SqliteTagLogStore(path)
     started = time.perf_counter()
     store.append(rows)
     seconds = time.perf_counter() - started

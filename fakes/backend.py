@@ -120,7 +120,7 @@ def _empty_image() -> ProgramImage:
     return build_image(PlcSoftware(), "")
 
 
-HISTORY_LIMIT = 20
+RECENT_PROJECTS_LIMIT = 20
 
 
 class FakeBackend(EngineeringBackend):
@@ -297,7 +297,7 @@ class FakeBackend(EngineeringBackend):
     def _remember(self, project: Project) -> None:
         history = [h for h in self._read_state("history") if h.get("path") != str(project.file)]
         history.insert(0, {"path": str(project.file), "name": project.name, "lastAccess": utc_now()})
-        self._write_state("history", history[:HISTORY_LIMIT])
+        self._write_state("history", history[:RECENT_PROJECTS_LIMIT])
 
     # ----- health and portals ----------------------------------------------------------------
     def installed_versions(self) -> list[InstalledVersion]:
@@ -499,19 +499,19 @@ class FakeBackend(EngineeringBackend):
         self._require_no_project(portal)
         return self._activate(portal, load_project(retrieve_archive(archive, target_directory, portal.version)))
 
-    def project_history(self) -> list[HistoryEntry]:
+    def recent_projects(self) -> list[HistoryEntry]:
         return [
             HistoryEntry(path=h["path"], last_access=h["lastAccess"], name=h.get("name", ""))
             for h in self._read_state("history")
         ]
 
-    def remove_history_entry(self, path: str) -> list[HistoryEntry]:
+    def forget_recent_project(self, path: str) -> list[HistoryEntry]:
         history = self._read_state("history")
         remaining = [h for h in history if h.get("path") != path]
         if len(remaining) == len(history):
             raise NotFoundError(f"'{path}' is not in the project history.", code="HISTORY_ENTRY_NOT_FOUND")
         self._write_state("history", remaining)
-        return self.project_history()
+        return self.recent_projects()
 
     def project_overview(self) -> ProjectOverview:
         project = self._project()

@@ -534,11 +534,11 @@ class _OpennessSession(EngineeringBackend):
     ) -> ProjectInfo:
         return self.projects.retrieve_project(archive, target_directory, upgrade=upgrade, credentials=credentials)
 
-    def project_history(self) -> list[HistoryEntry]:
-        return self.projects.project_history()
+    def recent_projects(self) -> list[HistoryEntry]:
+        return self.projects.recent_projects()
 
-    def remove_history_entry(self, path: str) -> list[HistoryEntry]:
-        return self.projects.remove_history_entry(path)
+    def forget_recent_project(self, path: str) -> list[HistoryEntry]:
+        return self.projects.forget_recent_project(path)
 
     def project_overview(self) -> ProjectOverview:
         return self.projects.project_overview()

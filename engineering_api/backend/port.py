@@ -306,11 +306,11 @@ class EngineeringBackend(ABC):
         """
 
     @abstractmethod
-    def project_history(self) -> list[HistoryEntry]:
+    def recent_projects(self) -> list[HistoryEntry]:
         """Recently opened projects, newest first."""
 
     @abstractmethod
-    def remove_history_entry(self, path: str) -> list[HistoryEntry]:
+    def forget_recent_project(self, path: str) -> list[HistoryEntry]:
         """Forget one recent project; returns the remaining history.
 
         Raises:

@@ -38,7 +38,7 @@ from engineering_api.runtime.actions import (
     save_logging,
 )
 from engineering_api.runtime.alarms import Alarm, AlarmDefinition, AlarmPage
-from engineering_api.runtime.history import MAX_POINTS, LoggingSetting
+from engineering_api.runtime.tag_logging import MAX_POINTS, LoggingSetting
 from engineering_api.runtime.routes import _ADMIN, _BEARER, SECTION, _bearer_responses, _runtime
 from engineering_api.runtime.service import principal_of
 

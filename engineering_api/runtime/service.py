@@ -18,7 +18,7 @@ from engineering_api.lib.ratelimit import TokenBuckets
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.runtime.connections import ConnectionStore, SwitchedSource
 from engineering_api.runtime.alarms import AlarmService
-from engineering_api.runtime.history import HistoryService, SqliteHistoryStore
+from engineering_api.runtime.tag_logging import TagLoggingService, SqliteTagLogStore
 from engineering_api.runtime.monitor import RuntimeMonitor
 from engineering_api.runtime.on_worker import WorkerBackend
 from engineering_api.runtime.simulated import SimulatedSource
@@ -97,7 +97,7 @@ class RuntimeService:
         self.alarms = AlarmService(services.db, on_change=self.hub.on_alarm)
         data_dir = services.settings.data_dir
         data_dir.mkdir(parents=True, exist_ok=True)
-        self.history = HistoryService(services.db, SqliteHistoryStore(data_dir / "runtime-history.sqlite"))
+        self.history = TagLoggingService(services.db, SqliteTagLogStore(data_dir / "runtime-history.sqlite"))
         polled = self.source.polled if isinstance(self.source, SwitchedSource) else (lambda: None)
         self.monitor = RuntimeMonitor(backend, SimulatedSource(backend), self.alarms, self.history, self.hub, polled)
 

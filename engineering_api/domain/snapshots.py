@@ -1,6 +1,6 @@
 """History & Snapshots operations (and the two block snapshot routes of the Blocks section).
 
-Snapshots of blocks, UDTs and tag tables are kept in the service database (:mod:`engineering_api.history`)
+Snapshots of blocks, UDTs and tag tables are kept in the service database (:mod:`engineering_api.snapshots`)
 with their SimaticML, who took them, why (``manual`` or the operation name) and when. Details carry a
 unified diff against the current content (the XML, and for SCL blocks the SCL text). A restore imports
 the stored SimaticML in one all-or-nothing call. Listing shows the snapshots of the open project (of all
@@ -15,8 +15,8 @@ from engineering_api.backend import errors as e
 from engineering_api.domain import types
 from engineering_api.domain.blocks import schemas as blocks
 from engineering_api.domain.common import DeviceRef, read
-from engineering_api.history.service import SnapshotContent, SnapshotDiff, SnapshotRestoreResult, service_for
-from engineering_api.history.store import SnapshotCleanupResult, SnapshotInfo, SnapshotStats
+from engineering_api.snapshots.service import SnapshotContent, SnapshotDiff, SnapshotRestoreResult, service_for
+from engineering_api.snapshots.store import SnapshotCleanupResult, SnapshotInfo, SnapshotStats
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, names, plan, plural
 from engineering_api.lib.bounds import RetentionDays, SnapshotsPerObject

@@ -4,7 +4,7 @@ When a tag has more raw values in the range than the page holds, its series carr
 the alarm archive and the tag browse use for the same thing); the same query sent again with ``continuationPoint``
 answers that tag's next page (and its next point while more remain). The point is opaque to clients: it names the tag, the range and the position after the last value delivered (the time
 and how many values at that very millisecond were delivered, as several samples may share one). It works with any
-:class:`~engineering_api.runtime.history.HistoryStore`: a page is the store's ``raw`` from that time, skipping the
+:class:`~engineering_api.runtime.tag_logging.TagLogStore`: a page is the store's ``raw`` from that time, skipping the
 values delivered already.
 """
 
@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 
 from engineering_api.backend.errors import ValidationError
-from engineering_api.runtime.history import HistoryPoint, HistoryStore, format_ms
+from engineering_api.runtime.tag_logging import HistoryPoint, TagLogStore, format_ms
 
 __all__ = ("Continuation", "raw_page")
 
@@ -50,7 +50,7 @@ class Continuation:
         return cls(tag, start, end, after, skip)
 
 
-def raw_page(store: HistoryStore, tag: str, start_ms: int, end_ms: int, limit: int,
+def raw_page(store: TagLogStore, tag: str, start_ms: int, end_ms: int, limit: int,
              after: Continuation | None) -> tuple[list[HistoryPoint], Continuation | None]:
     """One page of ``tag``'s raw values (its canonical name) and where the next starts (None: no more)."""
     begin, skip = (after.after_ms, after.skip) if after is not None else (start_ms, 0)

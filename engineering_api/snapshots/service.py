@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import ProgramDocument, ProgramImportReport
-from engineering_api.history.store import SnapshotCleanupResult, SnapshotInfo, SnapshotStats, SnapshotStore
+from engineering_api.snapshots.store import SnapshotCleanupResult, SnapshotInfo, SnapshotStats, SnapshotStore
 from engineering_api.lib.schema import CamelStruct
 
 if TYPE_CHECKING:

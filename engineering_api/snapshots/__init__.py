@@ -13,14 +13,14 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from engineering_api.history.service import SnapshotService, register, service_for
-from engineering_api.history.store import SnapshotStore
+from engineering_api.snapshots.service import SnapshotService, register, service_for
+from engineering_api.snapshots.store import SnapshotStore
 
 if TYPE_CHECKING:
     from engineering_api.jobs.operations import SnapshotTaker
     from engineering_api.services import Services
 
-__all__ = ("SnapshotService", "SnapshotStore", "create_snapshot_service", "schedule_history", "service_for")
+__all__ = ("SnapshotService", "SnapshotStore", "create_snapshot_service", "schedule_snapshot_cleanup", "service_for")
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def run_cleanup(services: Services) -> Any:
         return None
 
 
-def schedule_history(scheduler: Any, services: Services) -> None:
+def schedule_snapshot_cleanup(scheduler: Any, services: Services) -> None:
     """Add the snapshot cleanup job to the APScheduler scheduler (every ``snapshot_cleanup_interval_hours``)."""
     hours = services.settings.snapshot_cleanup_interval_hours
     if hours <= 0:

@@ -5,7 +5,7 @@ A tag is logged *cyclically* (every ``periodMs`` of the CPU's virtual time, what
 the end of its cycles (monitored items, :mod:`engineering_api.backend.areas.runtime_values`), so a value carries the
 scan time of the cycle that produced it, and a shift stepped in virtual time logs as it would have in real time.
 
-:class:`HistoryStore` is the interface a time-series database can implement instead; :class:`SqliteHistoryStore`
+:class:`TagLogStore` is the interface a time-series database can implement instead; :class:`SqliteTagLogStore`
 (``<data dir>/runtime-history.sqlite``, WAL) is the embedded default. Aggregates are over the logged samples of an
 interval: ``avg`` is their arithmetic mean (with cyclic logging, the time average), ``first``/``last`` by time.
 """
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from engineering_api.lib.db import Database
 
-__all__ = ("AGGREGATIONS", "HistoryService", "HistoryStore", "LoggingSetting", "SqliteHistoryStore", "parse_time")
+__all__ = ("AGGREGATIONS", "TagLoggingService", "TagLogStore", "LoggingSetting", "SqliteTagLogStore", "parse_time")
 
 AGGREGATIONS = ("raw", "avg", "min", "max", "count", "first", "last")
 Aggregation = Literal["raw", "avg", "min", "max", "count", "first", "last"]
@@ -58,7 +58,7 @@ class HistoryPoint(CamelStruct):
     count: int | None = None
 
 
-class HistoryStore(Protocol):
+class TagLogStore(Protocol):
     """Where logged values go; a time-series database can stand in for the SQLite default."""
 
     def append(self, rows: Iterable[tuple[str, int, float]]) -> int:
@@ -76,7 +76,7 @@ class HistoryStore(Protocol):
 _SQL_AGGREGATES = {"avg": "avg(value)", "min": "min(value)", "max": "max(value)", "count": "count(*)"}
 
 
-class SqliteHistoryStore:
+class SqliteTagLogStore:
     """The embedded store: one table ``samples(tag, t, value)`` indexed by (tag, t), in WAL mode."""
 
     def __init__(self, path: Path | str) -> None:
@@ -164,10 +164,10 @@ def parse_interval(text: str | None) -> int | None:
     return ms
 
 
-class HistoryService:
+class TagLoggingService:
     """Logging settings (in the service database) and the store of logged values."""
 
-    def __init__(self, db: Database, store: HistoryStore) -> None:
+    def __init__(self, db: Database, store: TagLogStore) -> None:
         self._settings = KeyValueStore(db, "runtime.history.")
         self.store = store
 
