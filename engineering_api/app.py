@@ -25,7 +25,7 @@ from engineering_api.docs import openapi_document_built
 from engineering_api.lib.field_docs import DocumentedStructSchemas
 from engineering_api.console import compression_config, console_routes, template_config
 from engineering_api.domain import (
-    blockgen, blocks, compile, cross_references, designspec, devices, health, hmi, instances,
+    blockgen, blocks, catalog, compile, cross_references, designspec, devices, health, hmi, instances,
     online, projects, reflection, security, simulation, snapshots, tags, testharness, types, watch_tables,
 )
 from engineering_api.domain.assistant import AssistantController
@@ -97,7 +97,7 @@ def registry() -> OperationRegistry:
     """Every operation the service offers."""
     operations = OperationRegistry()
     operations.add(
-        *instances.OPERATIONS, *projects.OPERATIONS, *devices.OPERATIONS, *blockgen.OPERATIONS, *designspec.OPERATIONS,
+        *instances.OPERATIONS, *projects.OPERATIONS, *devices.OPERATIONS, *catalog.OPERATIONS, *blockgen.OPERATIONS, *designspec.OPERATIONS,
         *blocks.OPERATIONS, *cross_references.OPERATIONS, *compile.OPERATIONS, *tags.OPERATIONS, *types.OPERATIONS, *snapshots.OPERATIONS,
         *simulation.OPERATIONS, *online.OPERATIONS, *watch_tables.OPERATIONS, *testharness.OPERATIONS,
         *sourcecontrol.OPERATIONS, *pipelines.OPERATIONS, *health.OPERATIONS, *reflection.OPERATIONS,

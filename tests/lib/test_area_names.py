@@ -37,7 +37,6 @@ NO_DOMAIN_MODULE: dict[str, str] = {
     "program": "a service to other areas, with no routes of its own: blocks, blockgen, cross_references, "
                "history, online and source control import and export program objects through it",
     "runtime_values": "read by the runtime API (engineering_api/runtime/), a layer of its own with bearer sessions",
-    "catalog": "its operations (/api/catalog/*) sit in the Devices section of engineering_api/domain/devices.py",
 }
 """Areas without a ``domain/`` module of their own -> why, and where their operations are."""
 
