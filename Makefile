@@ -28,7 +28,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-# Pages generated from the code (the architecture diagram, the CLI reference, the route table); tests fail when they differ.
+# Pages generated from the code and data (the architecture diagram, the CLI reference, the route table, the diagnostic
+# codes, the Openness member table); tests fail when they differ.
 docs: $(STAMP)
 	$(BIN)/python -m tests.lib.architecture
 	$(BIN)/python -m tests.lib.reference_pages

@@ -102,7 +102,7 @@ class Server:
 
     def start(self, probe_path: str = "/", timeout: float = 30.0) -> None:
         """Start the server and wait until it answers HTTP on its port."""
-        self._log = open(self.log_path, "wb") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+        self._log = open(self.log_path, "wb") if self.log_path else subprocess.DEVNULL
         self.proc = subprocess.Popen(self.cmd, env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
         deadline = time.monotonic() + timeout

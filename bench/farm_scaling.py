@@ -16,10 +16,11 @@ cannot scale past the cores, and the API node, Redis and the agents share them: 
 
 ``--tia-seconds-per-call S`` runs the agents with a floor of S seconds per port call (bench/timed_agent.py), a
 model of a farm where TIA's work happens on the agents' own hosts: it measures what the farm's machinery allows,
-and is reported as that model, never as the plain figure. Target in the model: >= 7x at 8 agents, with the API node, Redis and
-the agents all on this machine (the real-CPU figure is reported beside it, with no target).
+and is reported as that model, never as the plain figure. Target in the model: >= 7x at 8 agents, with the API node,
+Redis and the agents all on this machine (the real-CPU figure is reported beside it, with no target).
 
-Writes ``bench/results/farm_scaling.json`` (``farm_scaling_timed.json`` with the model); exits 0 whether or not the target is met (it is printed).
+Writes ``bench/results/farm_scaling.json`` (``farm_scaling_timed.json`` with the model); exits 0 whether or not the
+target is met (it is printed).
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ WARM_UP = 3
 
 def _ok(response: Any) -> Any:
     if response.status_code >= 300:
-        raise RuntimeError(f"{response.request.method} {response.request.url}: {response.status_code} {response.text[:300]}")
+        raise RuntimeError(f"{response.request.method} {response.request.url}: {response.status_code} "
+                           f"{response.text[:300]}")
     return response.json().get("data")
 
 
@@ -139,7 +141,8 @@ def measure(agent_count: int, rounds: int, workdir: Path, redis_url: str, redis_
     finally:
         agents.stop_all()
     mixes = agent_count * rounds
-    return {"agents": agent_count, "apiNode": api_node, "tiaSecondsPerCall": tia_seconds, "mixes": mixes, "seconds": round(elapsed, 2),
+    return {"agents": agent_count, "apiNode": api_node, "tiaSecondsPerCall": tia_seconds, "mixes": mixes,
+            "seconds": round(elapsed, 2),
             "mixesPerSecond": round(mixes / elapsed, 3), "apiNodeCpuSecondsPerMix": round(api_cpu / mixes, 3),
             "agentCpuSecondsPerMix": round(agents_cpu / mixes, 3), "redisCpuSecondsPerMix": round(redis_cpu / mixes, 3),
             # the callers (HTTP client threads here): the API node's own when it runs in this process
@@ -166,7 +169,7 @@ def _api_node_process(data_dir: Path, redis_url: str) -> Iterator[tuple[Any, str
     port = _free_port()
     exe = shutil.which("engineering-api", path=str(Path(sys.executable).parent)) or "engineering-api"
     env = {**os.environ, "ENGINEERING_API_RATE_LIMIT_PER_MINUTE": str(10**9)}
-    log = open(data_dir.parent / f"{data_dir.name}.log", "wb")  # noqa: SIM115 - closed below
+    log = open(data_dir.parent / f"{data_dir.name}.log", "wb")  # closed below
     process = subprocess.Popen([exe, "serve", "--farm", redis_url, "--data-dir", str(data_dir), "--port", str(port)],
                                env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:

@@ -5,23 +5,27 @@ One app server (uvicorn by default, 1 worker, fake backend, temporary data direc
 ``<tmp>/api.secret``) gets a project ``Bench`` with a CPU ``PLC_1`` and ``--blocks`` FCs, created through REST.
 Then, over interleaved rounds, each with ``--concurrency`` clients in flight:
 
-| label | what | client |
-| --- | --- | --- |
-| ``rest`` | ``GET /api/devices/PLC_1/blocks`` | one ``httpx2.AsyncClient`` (the SDK's HTTP client; ``--rest-client httpx`` for plain httpx) |
-| ``mcp`` | ``tools/call blocks_list {deviceName: PLC_1}``, as shipped: a quick call without a progress token is answered with one JSON body | the SDK's ``Client`` per call in flight, ``mode="legacy"``: the ``initialize`` handshake and a session (protocol 2025-11-25) |
-| ``mcp_modern`` | the same call, session-less (protocol 2026-07-28) | the SDK's ``Client`` as it comes (``mode="auto"``: ``server/discover``, then the modern protocol) |
-| ``mcp_small`` | ``tools/call devices_list {}``: an answer of one small object, for the ceiling below | as ``mcp`` |
-| ``mcp_sse`` | the same against a second, identical server that answers every POST with an event stream, the SDK's default framing (patched in that process only; ``--no-sse`` skips it) | as ``mcp`` |
+* ``rest``: ``GET /api/devices/PLC_1/blocks``; client: one ``httpx2.AsyncClient`` (the SDK's HTTP client;
+  ``--rest-client httpx`` for plain httpx).
+* ``mcp``: ``tools/call blocks_list {deviceName: PLC_1}``, as shipped: a quick call without a progress token is
+  answered with one JSON body; client: the SDK's ``Client`` per call in flight, ``mode="legacy"``: the
+  ``initialize`` handshake and a session (protocol 2025-11-25).
+* ``mcp_modern``: the same call, session-less (protocol 2026-07-28); client: the SDK's ``Client`` as it comes
+  (``mode="auto"``: ``server/discover``, then the modern protocol).
+* ``mcp_small``: ``tools/call devices_list {}``: an answer of one small object, for the ceiling below; client: as
+  ``mcp``.
+* ``mcp_sse``: the same against a second, identical server that answers every POST with an event stream, the SDK's
+  default framing (patched in that process only; ``--no-sse`` skips it); client: as ``mcp``.
 
 Before measuring, the tool's ``structuredContent["result"]`` is checked to equal the route's ``data``: the same
-payload. Ratios are per round (``mcp/rest``, ``mcp_modern/rest`` and ``mcp_sse/rest``), medians over rounds that other processes did
-not disturb (see ``bench/README.md``). Besides ops/s, the server's CPU per operation (``/proc``) and this
-process's (the client's) CPU per operation are reported, and the cores each side kept busy. All clients run in
-this one process on one event loop, so at 1.0 client cores the client's CPU per call sets the ops/s: on an idle
-2-core machine REST (~0.55 ms per GET) and MCP (~1.3 ms per SDK call) both are client-bound, and the ratio is then
-about the two clients' CPU per call, whatever the server spends. The ``ceiling`` line divides REST's client CPU
-per GET by the SDK client's per ``mcp_small`` call, its floor: the most ``mcp/rest`` can reach so. On a busy machine client and server share what
-is left, and the ratio moves toward the sum of both sides' CPU.
+payload. Ratios are per round (``mcp/rest``, ``mcp_modern/rest`` and ``mcp_sse/rest``), medians over rounds that other
+processes did not disturb (see ``bench/README.md``). Besides ops/s, the server's CPU per operation (``/proc``) and this
+process's (the client's) CPU per operation are reported, and the cores each side kept busy. All clients run in this one
+process on one event loop, so at 1.0 client cores the client's CPU per call sets the ops/s: on an idle 2-core machine
+REST (~0.55 ms per GET) and MCP (~1.3 ms per SDK call) both are client-bound, and the ratio is then about the two
+clients' CPU per call, whatever the server spends. The ``ceiling`` line divides REST's client CPU per GET by the SDK
+client's per ``mcp_small`` call, its floor: the most ``mcp/rest`` can reach so. On a busy machine client and server
+share what is left, and the ratio moves toward the sum of both sides' CPU.
 
 The file is not called ``bench/mcp.py``: the benchmarks run with ``bench/`` first on ``sys.path`` (and on the
 servers' ``PYTHONPATH``), where a module ``mcp`` would shadow the SDK for every benchmark.

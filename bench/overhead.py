@@ -276,7 +276,8 @@ def main(argv: list[str] | None = None) -> int:
     path = write_results("overhead.json", {
         "benchmark": "overhead", "server": args.server, "loop": args.loop, "client": client,
         "connections": args.connections, "job_concurrency": args.job_concurrency,
-        "poll_interval_s": args.poll_interval, "job_wait_s": args.job_wait, "duration_s": args.duration, "rounds": args.rounds,
+        "poll_interval_s": args.poll_interval, "job_wait_s": args.job_wait, "duration_s": args.duration,
+        "rounds": args.rounds,
         "what_if": args.what_if, "environment": environment(), "background_cpu_before": busy,
         "rps_median": {k: round(v, 1) for k, v in rps.items()},
         "server_cpu_us_per_request": {k: round(v, 1) for k, v in cpu.items()},

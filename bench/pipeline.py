@@ -79,7 +79,8 @@ def _sources() -> list[tuple[str, Path]]:
     with open(CORPUS / "scl" / "SOURCES.tsv", encoding="utf-8", newline="") as handle:
         rows = [r for r in csv.DictReader(handle, delimiter="\t") if r["expect"].startswith("accept")]
     rows.sort(key=lambda r: (r["repo"] not in CLEAN, CLEAN.index(r["repo"]) if r["repo"] in CLEAN else 0,
-                             r["repo"], "standard" not in r["local_file"], _KIND_ORDER.get(Path(r["local_file"]).suffix, 1),
+                             r["repo"], "standard" not in r["local_file"],
+                             _KIND_ORDER.get(Path(r["local_file"]).suffix, 1),
                              r["local_file"]))
     return [(r["repo"], CORPUS / "scl" / r["local_file"]) for r in rows]
 
@@ -101,9 +102,11 @@ def _bytecode_env() -> dict[str, str]:
 
 def _compile_bytecode() -> None:
     """Byte-compile the project into :data:`BYTECODE` before the timed start (once; later runs find it)."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"PYTHONPYCACHEPREFIX": str(BYTECODE)}
+    env = {k: v for k, v in os.environ.items()
+           if k != "PYTHONDONTWRITEBYTECODE"} | {"PYTHONPYCACHEPREFIX": str(BYTECODE)}
     subprocess.run([sys.executable, "-m", "compileall", "-q", "-j", "0",
-                    *(str(ROOT / package) for package in ("engineering_api", "fakes", "simatic_xml", "openness_bridge")),
+                    *(str(ROOT / package)
+                      for package in ("engineering_api", "fakes", "simatic_xml", "openness_bridge")),
                     str(ROOT / "bench")], env=env, check=True, stdout=subprocess.DEVNULL)
 
 
@@ -288,7 +291,8 @@ def run(api: Api, want: int, target: str = "serve") -> dict[str, Any]:
                                                          "steps": steps})
         suite = api.call("POST", "/api/testharness/run-sync", {"testName": "*"})
     if suite["passed"] != suite["total"]:
-        print(json.dumps([{k: r.get(k) for k in ("testName", "error", "errorCode", "steps")} for r in suite["results"][:2]])[:3000])
+        print(json.dumps(
+            [{k: r.get(k) for k in ("testName", "error", "errorCode", "steps")} for r in suite["results"][:2]])[:3000])
     exported = 0
     with api.step("export"):
         for device in DEVICES:

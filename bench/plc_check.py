@@ -36,7 +36,7 @@ TARGET = 50_000
 
 def _parse_only(files: list[str]) -> None:
     for path in files:
-        data = open(path, "rb").read()  # noqa: SIM115
+        data = open(path, "rb").read()
         try:
             if os.path.splitext(path)[1].lower() in SCL_SUFFIXES:
                 parse(data.decode("utf-8-sig", errors="replace"), path)

@@ -38,8 +38,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from mcp_overhead import _fc  # noqa: E402  (bench/ is first on sys.path: this script's folder)
-from tests.perf.work_count import AsgiDriver, WorkCount, counting, counting_on  # noqa: E402
+from mcp_overhead import _fc  # bench/ is first on sys.path: this script's folder
+from tests.perf.work_count import AsgiDriver, WorkCount, counting, counting_on
 
 __all__ = ()
 
@@ -74,7 +74,8 @@ async def _session(driver: AsgiDriver, key: dict[str, str]) -> str:
     try:
         await _expect(driver.call("POST", "/mcp", {**key, **ACCEPT}, {
             "jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
-                "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "profile", "version": "1"}}}),
+                "protocolVersion": "2025-11-25", "capabilities": {},
+                "clientInfo": {"name": "profile", "version": "1"}}}),
             "initialize")
     finally:
         driver.app = app

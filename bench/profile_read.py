@@ -14,7 +14,8 @@ like the load generator's connections), so the numbers are the application's own
 
 Each is measured by the wall clock and in CPU time of the process (``CPU us/req``; every thread, so a hop's
 worker time counts): on a busy machine decide by the CPU columns. The variants are monkeypatched in this process
-only: they show what each part costs, not a proposal to drop it. ``--cprofile N`` also prints the N most expensive functions of ``read``.
+only: they show what each part costs, not a proposal to drop it. ``--cprofile N`` also prints the N most expensive
+functions of ``read``.
 
     .venv/bin/python bench/profile_read.py [--requests 20000] [--concurrency 32] [--cprofile 25]
 """
@@ -38,7 +39,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.perf.work_count import AsgiDriver  # noqa: E402  (the repository root, put on sys.path above)
+from tests.perf.work_count import AsgiDriver  # the repository root, put on sys.path above
 
 READ_PATH = "/api/projects/devices"
 

@@ -83,7 +83,8 @@ END_ORGANIZATION_BLOCK
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "runtime_bulk.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"bulk read of {args.tags} tags: best {result['bulk_read_ms']['best']} ms, median "
-          f"{result['bulk_read_ms']['median']} ms (target <= {TARGET_MS:.0f} ms: {'met' if result['met'] else 'NOT met'})")
+          f"{result['bulk_read_ms']['median']} ms (target <= {TARGET_MS:.0f} ms: "
+          f"{'met' if result['met'] else 'NOT met'})")
     print(f"bulk write of {args.tags} tags: best {result['bulk_write_ms']['best']} ms, median "
           f"{result['bulk_write_ms']['median']} ms")
 

@@ -98,12 +98,13 @@ class PlainOb1:
 
     def __init__(self, statements: int, instances: int, *, inputs: int) -> None:
         namespace: dict[str, Any] = {}
-        exec(compile(_ob1_source(statements, instances), "<plain OB1>", "exec"), namespace)  # noqa: S102
+        exec(compile(_ob1_source(statements, instances), "<plain OB1>", "exec"), namespace)
         self._ob1 = namespace["ob1"]
         # the keys interned, as a dict literal's are (the code's constant keys then match them by identity)
         self.data: dict[str, Any] = {}
         for n in range(_N_VARS):
-            self.data.update({sys.intern(f"{x}{n}"): start for x, start in (("i", 0), ("d", 0), ("r", 0.0), ("b", False))})
+            self.data.update({sys.intern(f"{x}{n}"): start
+                              for x, start in (("i", 0), ("d", 0), ("r", 0.0), ("b", False))})
         self.array = [0] * 16
         self.inputs = [bool(inputs >> bit & 1) for bit in range(8)]
         self.outputs = [False] * 8

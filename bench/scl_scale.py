@@ -10,7 +10,7 @@ for anything quadratic. Absolute times move with the load of the machine; the ra
 Stages:
 
 * ``parse``: ``simatic_xml.scl.parse`` of the FUNCTION source (lexer + parser);
-* ``check``: ``engineering_api.rules.compiler.check_source``, the fake compiler's offline check (parse + semantic rules);
+* ``check``: ``engineering_api.rules.compiler.check_source``, the compiler's offline check (parse + semantic rules);
 * ``tokens``: ``simatic_xml.scl_text.text_to_tokens``, the generator's SCL -> StructuredText step;
 * ``generate``: ``simatic_xml.generate.generate_xml`` of a block spec (spec checks, tokens, SimaticML).
 
@@ -59,7 +59,8 @@ def _body(statements: int) -> str:
 
 
 def _source(statements: int) -> str:
-    return f'FUNCTION "FC_X" : Int\nVAR_TEMP\n  x : Int;\nEND_VAR\nBEGIN\n{_body(statements)}\n#FC_X := #x;\nEND_FUNCTION\n'
+    return (f'FUNCTION "FC_X" : Int\nVAR_TEMP\n  x : Int;\nEND_VAR\nBEGIN\n{_body(statements)}\n#FC_X := '
+            '#x;\nEND_FUNCTION\n')
 
 
 def _spec(statements: int) -> dict[str, Any]:
@@ -122,7 +123,8 @@ def main() -> int:
             ratio = large_us / small_us
             rows.append({"stage": stage, "gc": collector, "small": args.small, "large": large,
                          "small_us_per_statement": round(small_us, 2), "large_us_per_statement": round(large_us, 2),
-                         "large_seconds": round(large_s, 3), "ratio": round(ratio, 3), "linear": ratio <= args.max_ratio})
+                         "large_seconds": round(large_s, 3), "ratio": round(ratio, 3),
+                         "linear": ratio <= args.max_ratio})
             print(f"{stage:>9} gc {'on ' if collector else 'off'}: {small_us:8.2f} us/statement at {args.small:>7,}  "
                   f"{large_us:8.2f} at {large:>7,} ({large_s:6.2f} s)  ratio {ratio:5.2f}  "
                   f"{'linear' if ratio <= args.max_ratio else 'NOT linear'}", flush=True)

@@ -101,7 +101,8 @@ def main() -> int:
     print(f"{len(files)} files, {megabytes:.1f} MB, best of {args.rounds}")
     print(f"  lxml parse+serialise : {result['lxml_files_per_s']:8.1f} files/s")
     print(f"  simatic_xml read+write: {result['ours_files_per_s']:8.1f} files/s ({result['ours_mb_per_s']} MB/s)")
-    print(f"  ratio {ratio:.3f} (target >= {TARGET}: {'met' if ratio >= TARGET else 'NOT met'}); in CPU time {cpu_ratio:.3f}")
+    print(f"  ratio {ratio:.3f} (target >= {TARGET}: {'met' if ratio >= TARGET else 'NOT met'}); in CPU time "
+          f"{cpu_ratio:.3f}")
     return 0
 
 

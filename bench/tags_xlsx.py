@@ -162,7 +162,8 @@ def main() -> int:
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"ratio {result['ratio']} CPU, {result['wall_ratio']} wall (target >= 0.5); SimaticML of the table written afterwards in "
+    print(f"ratio {result['ratio']} CPU, {result['wall_ratio']} wall (target >= 0.5); SimaticML of the table written "
+          "afterwards in "
           f"{result['xml_write_seconds']}s")
     return 0 if result["ratio"] >= 0.5 else 1
 

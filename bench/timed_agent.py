@@ -30,9 +30,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from engineering_api.backend.port import AREAS, EngineeringBackend  # noqa: E402
-from engineering_api.cli import main  # noqa: E402
-from fakes.backend import FakeBackend  # noqa: E402
+from engineering_api.backend.port import AREAS, EngineeringBackend
+from engineering_api.cli import main
+from fakes.backend import FakeBackend
 
 __all__ = ("FLOORED", "install")
 

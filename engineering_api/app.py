@@ -71,6 +71,8 @@ from engineering_api.runtime.service import start_runtime_monitor, stop_runtime_
 from engineering_api.runtime.opcua_servers import stop_opcua_servers
 from engineering_api.runtime.pushes_outbox import start_pushes, stop_pushes
 from engineering_api.runtime import ROUTES as RUNTIME_ROUTES
+from engineering_api.runtime.actions import RUNTIME_OPERATIONS
+from engineering_api.runtime.user_calls import USER_OPERATIONS
 from engineering_api.runtime.on_worker import APP_LOOP
 from engineering_api.services import Services
 from engineering_api.swagger import swagger_routes
@@ -97,11 +99,14 @@ def registry() -> OperationRegistry:
     """Every operation the service offers."""
     operations = OperationRegistry()
     operations.add(
-        *instances.OPERATIONS, *projects.OPERATIONS, *devices.OPERATIONS, *catalog.OPERATIONS, *blockgen.OPERATIONS, *designspec.OPERATIONS,
-        *blocks.OPERATIONS, *cross_references.OPERATIONS, *compile.OPERATIONS, *tags.OPERATIONS, *types.OPERATIONS, *snapshots.OPERATIONS,
+        *instances.OPERATIONS, *projects.OPERATIONS, *devices.OPERATIONS, *catalog.OPERATIONS, *blockgen.OPERATIONS,
+        *designspec.OPERATIONS,
+        *blocks.OPERATIONS, *cross_references.OPERATIONS, *compile.OPERATIONS, *tags.OPERATIONS, *types.OPERATIONS,
+        *snapshots.OPERATIONS,
         *simulation.OPERATIONS, *online.OPERATIONS, *watch_tables.OPERATIONS, *testharness.OPERATIONS,
         *sourcecontrol.OPERATIONS, *pipelines.OPERATIONS, *health.OPERATIONS, *reflection.OPERATIONS,
         *security.OPERATIONS, *hmi.OPERATIONS, *library.OPERATIONS, *global_library.OPERATIONS, *FARM_OPERATIONS,
+        *RUNTIME_OPERATIONS, *USER_OPERATIONS,
     )
     return operations
 
@@ -232,7 +237,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     mcp = McpRuntime(services)
     metrics = Metrics(lambda: services.db)
     _observe_parts(metrics, services, mcp, Tracing.on() if settings.tracing else Tracing.OFF)
-    cors = CORSConfig(allow_origins=list(settings.cors_origins), expose_headers=["Location", "Retry-After", "X-Job-Id"]) if settings.cors_origins else None
+    cors = CORSConfig(allow_origins=list(settings.cors_origins),
+                      expose_headers=["Location", "Retry-After", "X-Job-Id"]) if settings.cors_origins else None
     app = MappedLitestar(
         route_handlers=[
             *health.ROUTES,

@@ -111,7 +111,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from granian.constants import Interfaces
 
     Granian(
-        "engineering_api.asgi:create", factory=True, address=settings.host, port=settings.port, interface=Interfaces.ASGI,
+        "engineering_api.asgi:create", factory=True, address=settings.host, port=settings.port,
+        interface=Interfaces.ASGI,
         # A worker still busy (a request waiting on a long TIA call) STOP_GRACE_SECONDS after Ctrl+C is killed.
         workers=1, log_access=False, workers_kill_timeout=int(STOP_GRACE_SECONDS),
     ).serve()
@@ -136,7 +137,7 @@ def cmd_agent(args: argparse.Namespace) -> int:
     make_private_dir(settings.data_dir)
     try:
         backend = create_backend(settings)
-    except Exception as exc:  # noqa: BLE001 - a bridge that cannot load says why
+    except Exception as exc:  # a bridge that cannot load says why
         print(f"error: cannot start the {settings.backend} backend: {exc}", file=sys.stderr)
         return 2
     print(f"engineering-api agent {args.name or '(host name)'}: backend {settings.backend}, TIA {','.join(versions)}, "
@@ -251,7 +252,8 @@ def _fake_checks(settings: Settings) -> list[Any]:
         probe.unlink()
         checks.append(Check("data directory", True, f"{settings.data_dir} is writable"))
     except OSError as exc:
-        checks.append(Check("data directory", False, f"{settings.data_dir}: {exc.strerror}", "Choose --data-dir you can write."))
+        checks.append(Check("data directory", False, f"{settings.data_dir}: {exc.strerror}",
+                            "Choose --data-dir you can write."))
     with socket.socket() as sock:
         free = sock.connect_ex((settings.host, settings.port)) != 0
     checks.append(

@@ -128,7 +128,8 @@ class ApiDocs:
 
     def full_text(self) -> str:
         """Everything in one text document."""
-        header = f"{self.title}\n\n{self.intro}\n\nAuthentication: send X-API-Key on every call except GET /api/health.\n"
+        header = (f"{self.title}\n\n{self.intro}\n\nAuthentication: send X-API-Key on every call except GET "
+                  "/api/health.\n")
         return header + "\n\n".join(self._section_text(n, r) for n, r in self.sections_by_name.items()) + "\n"
 
     def search(self, query: str, limit: int = 20) -> list[DocHit]:
@@ -144,7 +145,8 @@ class ApiDocs:
                 if matched:
                     relevance = matched / len(words) + (0.25 if query.lower() in haystack else 0.0)
                     hits.append(
-                        DocHit(section=name, snippet=f"{r.method} {r.path} — {r.summary}", relevance=round(relevance, 3),
+                        DocHit(section=name, snippet=f"{r.method} {r.path} — {r.summary}",
+                               relevance=round(relevance, 3),
                                method=r.method, path=r.path)
                     )
         hits.sort(key=lambda h: (-h.relevance, h.path))

@@ -106,8 +106,8 @@ __all__ = ("FakeBackend",)
 def _no_upgrade(name: str, held: str, version: str) -> NotSupportedError:
     """The simulated portal's answer to an upgrade it was asked for: it keeps one format per version, no converter."""
     return NotSupportedError(
-        f"'{name}' holds a TIA Portal {held} project; the simulated TIA Portal {version} cannot upgrade projects (a real "
-        "TIA Portal does, with Projects.OpenWithUpgrade). Upgrade it in TIA Portal, or use the openness backend.",
+        f"'{name}' holds a TIA Portal {held} project; the simulated TIA Portal {version} cannot upgrade projects (a "
+        "real TIA Portal does, with Projects.OpenWithUpgrade). Upgrade it in TIA Portal, or use the openness backend.",
         code="UPGRADE_NOT_SIMULATED",
     )
 
@@ -247,10 +247,11 @@ class FakeBackend(EngineeringBackend):
             raise
         project.dirty = True
 
-    def _device(self, project: Project, name: str):  # noqa: ANN202 - fakes.model.Device
+    def _device(self, project: Project, name: str):  # fakes.model.Device
         device = project.device(name)
         if device is None:
-            raise NotFoundError(f"The device '{name}' was not found in project '{project.name}'.", code="DEVICE_NOT_FOUND")
+            raise NotFoundError(f"The device '{name}' was not found in project '{project.name}'.",
+                                code="DEVICE_NOT_FOUND")
         return device
 
     def _software(self, project: Project, device_name: str) -> tuple[Device, PlcSoftware]:

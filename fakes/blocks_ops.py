@@ -128,7 +128,8 @@ class FakeBlocks(BlocksWithGeneration):
     def external_source_folders(self, device: str) -> list[str]:
         return sorted(self._read_software(device).folders.get("external_sources", set()))
 
-    def add_external_source(self, device: str, name: str, text: str, *, folder: str, overwrite: bool) -> ExternalSourceInfo:
+    def add_external_source(self, device: str, name: str, text: str, *, folder: str,
+                            overwrite: bool) -> ExternalSourceInfo:
         check_file_name(name, kind="external source")
         with self._session.change() as project:
             _, software = self._session.software(project, device)

@@ -1,7 +1,7 @@
-"""The fake backend's compile area (``FakeBackend.compile``): blocks and a device's PLC software, through the SCL compiler
-of :mod:`engineering_api.rules.compiler`. A compile that succeeds records, per object, the interface digests it was
-compiled against (in the project transaction), so later interface changes show as inconsistencies; a compile
-with errors leaves the object (and, through ``calls``, its callers) inconsistent until it compiles
+"""The fake backend's compile area (``FakeBackend.compile``): blocks and a device's PLC software, through the SCL
+compiler of :mod:`engineering_api.rules.compiler`. A compile that succeeds records, per object, the interface digests it
+was compiled against (in the project transaction), so later interface changes show as inconsistencies; a compile with
+errors leaves the object (and, through ``calls``, its callers) inconsistent until it compiles
 (:func:`fakes.types_ops.is_consistent`)."""
 
 from __future__ import annotations

@@ -108,7 +108,8 @@ class FakeDevices(DevicesPort):
             return []
         occupied = {m.slot for m in target.modules} | {target.own_slot}
         return [
-            SlotOption(device_name=target.name, order_number=module.order_number, slot=slot, slot_kind=module.slot_kind or "")
+            SlotOption(device_name=target.name, order_number=module.order_number, slot=slot,
+                       slot_kind=module.slot_kind or "")
             for slot in catalog.compatible_slots(head, module, occupied)
         ]
 

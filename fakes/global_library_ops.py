@@ -3,9 +3,10 @@ create, open read-only or read-write, save, close, archive, and types copied bet
 
 The content is the project library's model (:mod:`fakes.library_ops` serves every library method with
 ``library=<name>`` through :class:`fakes.library_support.LibraryAccess`'s ``global_library`` and
-``global_change``); the files and the per-portal table of open libraries are :mod:`fakes.global_library`. TIA's rules: a read-only library refuses every
-change (409 ``LIBRARY_READ_ONLY``); a read-write one is exclusive to its portal (the lock file beside it, as for
-projects); closing with unsaved changes needs ``discard_changes``; archives hold the saved state.
+``global_change``); the files and the per-portal table of open libraries are :mod:`fakes.global_library`. TIA's rules: a
+read-only library refuses every change (409 ``LIBRARY_READ_ONLY``); a read-write one is exclusive to its portal (the
+lock file beside it, as for projects); closing with unsaved changes needs ``discard_changes``; archives hold the saved
+state.
 """
 
 from __future__ import annotations
@@ -107,7 +108,8 @@ class FakeGlobalLibrary(GlobalLibraryPort):
         portal = self._session.portal()
         folder = check_new_global_library(directory, name, self._libraries.open_here())
         now = utc_now()
-        lib = GlobalLibrary(library=Library(name=name, kind="Global"), file=folder / f"{name}{library_suffix(portal.version)}",
+        lib = GlobalLibrary(library=Library(name=name, kind="Global"),
+                            file=folder / f"{name}{library_suffix(portal.version)}",
                             version=portal.version, read_only=False, author=author, comment=comment, created_at=now,
                             saved_at=now)
         make_folder(folder)

@@ -266,7 +266,8 @@ def compile_hardware(project: Project, device: Device) -> CompileResult:
         own = ipaddress.IPv4Interface(f"{iface.ip_address}/{iface.subnet_mask}").network
         foreign = sorted(
             d.name for d, i in peers
-            if i.ip_address and i.subnet_mask and ipaddress.IPv4Interface(f"{i.ip_address}/{i.subnet_mask}").network != own
+            if i.ip_address and i.subnet_mask
+            and ipaddress.IPv4Interface(f"{i.ip_address}/{i.subnet_mask}").network != own
         )
         if foreign:
             findings.append(_message(
@@ -280,7 +281,8 @@ def compile_hardware(project: Project, device: Device) -> CompileResult:
         slots[module.slot].append(module.name)
     for slot, names in sorted(slots.items()):
         if len(names) > 1 or slot == device.own_slot:
-            findings.append(_message(f"{device.name}/Rack_0/Slot_{slot}", f"Slot {slot} is occupied more than once.", "Error"))
+            findings.append(_message(f"{device.name}/Rack_0/Slot_{slot}", f"Slot {slot} is occupied more than once.",
+                                     "Error"))
     return summarise(device.name, "Hardware configuration", findings)
 
 

@@ -3,7 +3,8 @@
 The fake's ``hmi_resources`` area. Scripts and lists are SimaticML documents in
 :class:`fakes.hmi.HmiTarget`, created through imports (a new panel has none, as in TIA). What the fake does
 not keep it says so. HMI library types are the project library's types of an HMI kind: VB script types made of a
-panel's VB scripts (:mod:`fakes.library_hmi`; faceplates are not modelled). Project graphics: :mod:`fakes.hmi_graphics_ops`.
+panel's VB scripts (:mod:`fakes.library_hmi`; faceplates are not modelled). Project graphics:
+:mod:`fakes.hmi_graphics_ops`.
 """
 
 from __future__ import annotations

@@ -49,7 +49,8 @@ def save_hmi(device: Device, folder: Path, commit: FolderCommit) -> None:
         placed = device.hmi.placed[kind] if kind else {}
         wanted.add(folder / "HMI" / sub / "order.txt")
         commit.write(folder / "HMI" / sub / "order.txt",
-                     "".join(f"{_file_name(n)}\t{placed[n]}\n" if n in placed else f"{_file_name(n)}\n" for n in objects))
+                     "".join(f"{_file_name(n)}\t{placed[n]}\n" if n in placed else f"{_file_name(n)}\n"
+                             for n in objects))
         if kind and device.hmi.folders[kind]:
             wanted.add(folder / "HMI" / sub / "folders.txt")
             commit.write(folder / "HMI" / sub / "folders.txt", "".join(f"{p}\n" for p in device.hmi.folders[kind]))

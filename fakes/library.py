@@ -1,8 +1,8 @@
 """The TIA model's library: master copies and versioned types, in memory and in a folder of files.
 
 One :class:`Library` class serves the project library (kept in the project folder under ``Library/``) and global
-libraries (the same folder layout beside an ``.alNN`` file, :mod:`fakes.global_library`). The layout is git-friendly like
-the project's: ``library.json`` indexes folders, master copies, types and versions; every object is one SimaticML
+libraries (the same folder layout beside an ``.alNN`` file, :mod:`fakes.global_library`). The layout is git-friendly
+like the project's: ``library.json`` indexes folders, master copies, types and versions; every object is one SimaticML
 file (a device master copy one JSON file) under ``MasterCopies/<folders>/<name>/`` and ``Types/<type>/<version>.xml``.
 
 Instance links (which PLC object is an instance of which type version) belong to the project, so only the
@@ -128,7 +128,8 @@ def save_library(library: Library, folder: Path, commit: FolderCommit) -> None:
                              "links": {d: {o: list(t) for o, t in objs.items()} for d, objs in library.links.items()}}
     if not library.is_empty():
         for position, mc in enumerate(library.master_copies):
-            base = _folder_path(folder / "MasterCopies", mc.folder) / f"{position:03d} {safe_file_stem(mc.name, escape=True)}"
+            base = _folder_path(folder / "MasterCopies",
+                                mc.folder) / f"{position:03d} {safe_file_stem(mc.name, escape=True)}"
             items = [{"kind": i.kind, "name": i.name, "folder": i.folder, "file": write(base / _item_file(i), i.data)}
                      for i in mc.items]
             index["masterCopies"].append({"name": mc.name, "folder": mc.folder, "sourceKind": mc.source_kind,
@@ -170,7 +171,8 @@ def load_library(folder: Path, name: str) -> Library:
             if v["state"] not in (IN_WORK, RELEASED):
                 raise ValueError(f"unknown version state {v['state']!r}")
             versions.append(TypeVersion(
-                number=v["number"], state=v["state"], data=(folder / v["file"]).read_bytes(), author=v.get("author", ""),
+                number=v["number"], state=v["state"], data=(folder / v["file"]).read_bytes(),
+                author=v.get("author", ""),
                 comment=v.get("comment", ""), created_at=v.get("createdAt", ""),
                 dependencies=dict(v.get("dependencies") or {}),
                 test_instance=tuple(v["testInstance"]) if v.get("testInstance") else None))

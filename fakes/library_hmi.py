@@ -5,7 +5,7 @@ V1.2, entry ID 81318674, §3.7 "Libraries": "Supported types are controller bloc
 HMI images, HMI faceplates, HMI UDT, scripts"; "Types are versioned"). Over Openness they are library types like
 the others: ``Siemens.Engineering.Hmi.RuntimeScripting.VBScriptLibraryType`` and
 ``Hmi.Faceplate.FaceplateLibraryType`` derive from ``Library.Types.LibraryType``, their versions from
-``LibraryTypeVersion`` with the same ``Edit``/``Release``/``Discard``/``SetAsDefault`` (openness_bridge/README.md,
+``LibraryTypeVersion`` with the same ``Edit``/``Release``/``Discard``/``SetAsDefault`` (docs/openness-members.md,
 HMI sources [H1], [H6]; :data:`engineering_api.rules.hmi_resources.HMI_LIBRARY_TYPES`). So the fake keeps them in
 the one version model of :mod:`fakes.library` (kind ``VBScript``; a version holds the script's SimaticML,
 ``Hmi.RuntimeScripting.VBScript``) and the same rules hold: a released version never changes, one version is in
@@ -37,7 +37,8 @@ if TYPE_CHECKING:
     from fakes.library import Library
     from fakes.model import Device, Project
 
-__all__ = ("FACEPLATE_KIND", "HMI_KINDS", "SCRIPT_KIND", "check_script_type", "faceplate_instances", "classic_panel", "compare_scripts", "hmi_type_info",
+__all__ = ("FACEPLATE_KIND", "HMI_KINDS", "SCRIPT_KIND", "check_script_type", "faceplate_instances", "classic_panel",
+           "compare_scripts", "hmi_type_info",
            "instance_data", "new_script_type", "place_script", "script_source")
 
 HMI_KINDS = frozenset(HMI_LIBRARY_TYPES.values())

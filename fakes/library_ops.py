@@ -144,7 +144,8 @@ class FakeLibrary(LibraryPort):
                         nodes["/".join(parts[:i - 1])].children.append(nodes[sub])
             return root, nodes
 
-        mc_root, mc_nodes = folders("Master copies", lib.master_copy_folders | {m.folder for m in lib.master_copies if m.folder})
+        mc_root, mc_nodes = folders("Master copies",
+                                    lib.master_copy_folders | {m.folder for m in lib.master_copies if m.folder})
         for mc in lib.master_copies:
             mc_nodes[mc.folder].children.append(LibraryTreeNode(name=mc.name, node_type="MasterCopy", path=mc.path))
         type_root, type_nodes = folders("Types", lib.type_folders | {t.folder for t in lib.types.values() if t.folder})
@@ -171,11 +172,13 @@ class FakeLibrary(LibraryPort):
             dev = self._session.device(project, device)
             if object_name is None:
                 software = dev.software
-                objects = [{"xml": o.xml.decode("utf-8"), "folder": o.folder} for o in software.all()] if software else []
+                objects = [{"xml": o.xml.decode("utf-8"), "folder": o.folder}
+                           for o in software.all()] if software else []
                 data = json.dumps({"device": dev.to_dict(), "objects": objects}, ensure_ascii=False).encode("utf-8")
                 items, source_kind = [LibraryItem(kind="Device", name=dev.name, data=data)], "Device"
             else:
-                _, obj = self._libraries.lib_plc_object(project, device, object_name, "block, PLC data type or tag table")
+                _, obj = self._libraries.lib_plc_object(project, device, object_name,
+                                                        "block, PLC data type or tag table")
                 items, source_kind = [LibraryItem(kind=obj.kind, name=obj.name, data=obj.xml, folder=obj.folder)], \
                     _source_kind(obj)
             mc_name = check_library_name(name if name is not None else items[0].name, "name")
@@ -232,7 +235,8 @@ class FakeLibrary(LibraryPort):
             created = []
             for item in mc.items:
                 folder = item.folder if item.folder in software.folders.get(
-                    "tag_tables" if item.kind == "TagTable" else "types" if item.kind == "UDT" else "blocks", set()) else ""
+                    "tag_tables" if item.kind == "TagTable" else "types" if item.kind == "UDT" else "blocks",
+                    set()) else ""
                 obj = read_object(item.data, project_version=project.version, folder=folder, source=mc.path)
                 # MasterCopyMode.ThrowIfExists: any block, PLC data type or tag table of the name (as the bridge)
                 if software.named(obj.name) is not None:

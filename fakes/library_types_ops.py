@@ -1,4 +1,5 @@
-"""Library types of the fake (``FakeBackend.library_types``): create, edit (a new in-work version), release, discard, instantiate, delete, compare.
+"""Library types of the fake (``FakeBackend.library_types``): create, edit (a new in-work version), release, discard,
+instantiate, delete, compare.
 
 TIA's rules (:mod:`engineering_api.rules.library`): a released version never changes; editing a type creates
 its one in-work version, whose test instance is the only instance that can be changed; releasing takes the
@@ -66,7 +67,8 @@ class FakeLibraryTypes(LibraryTypesPort):
                 continue
             if dep.name in lib.types:
                 raise ConflictError(f"'{obj.name}' uses '{dep.name}', which is not an instance of the library type of "
-                                    "that name; instantiate the type in this PLC first.", code="DEPENDENCY_NOT_AN_INSTANCE")
+                                    "that name; instantiate the type in this PLC first.",
+                                    code="DEPENDENCY_NOT_AN_INSTANCE")
             self._lib_new_type(project, lib, device, software, dep, folder, comment, created)
             created.append(dep.name)
             dependencies[dep.name] = "0.0.1"
@@ -223,7 +225,8 @@ class FakeLibraryTypes(LibraryTypesPort):
                 copy_type(source, lib, type_name, [number], [])
                 version_number = number
             t = self._libraries.lib_type(lib, type_name)
-            version = self._libraries.lib_version(t, version_number) if version_number else self._libraries.lib_default(t)
+            version = self._libraries.lib_version(t,
+                                                  version_number) if version_number else self._libraries.lib_default(t)
             check_released(type_name, version.number, version.state, to="instantiate")
             software = self._lib_site(project, device, t)
             link = lib.links.get(device, {}).get(t.name)
@@ -287,5 +290,6 @@ class FakeLibraryTypes(LibraryTypesPort):
             type_name=t.name, left=left.number, right=right_label, identical=identical,
             kind="" if identical else diff.kind, members_added=diff.members_added, members_removed=diff.members_removed,
             members_changed=diff.members_changed, networks_changed=diff.networks_changed,
-            summary=f"{t.name}: {left.number} and {right_label} are identical" if identical else change_summary(t.name, diff),
+            summary=f"{t.name}: {left.number} and {right_label} are identical" if identical
+            else change_summary(t.name, diff),
         )

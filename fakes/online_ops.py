@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from engineering_api.backend.areas.online import (CompareEntry, CompareResult, CpuActionResult, CpuStatus,
-                                                  DownloadChecks, DownloadMessage, DownloadResult, OnlinePort, OnlineStatus,
+                                                  DownloadChecks, DownloadMessage, DownloadResult, OnlinePort,
+                                                  OnlineStatus,
                                                   UploadedObject, UploadResult)
 from engineering_api.backend.areas.online_rules import (choose_instance, compile_failed, cpu_in_run, instance_off,
                                                         online_with_other_instance, require_stop_confirmed,
@@ -173,7 +174,8 @@ class FakeOnline(OnlinePort):
         dev = self._session.device(self._session.project(), device)
         name = self._online_instance(dev)
         if name is None:
-            raise ConflictError(f'The device "{device}" is offline. Go online first (POST /api/devices/{device}/online).',
+            raise ConflictError(f'The device "{device}" is offline. Go online first (POST '
+                                f'/api/devices/{device}/online).',
                                 code="DEVICE_OFFLINE")
         return self._plcsim.get(name)
 
@@ -331,7 +333,8 @@ class FakeOnline(OnlinePort):
             raise ConflictError(f'The CPU "{cpu.name}" holds no program; download one first '
                                 f"(POST /api/devices/{dev.name}/actions/download-sync).", code="NOTHING_LOADED")
         version = self._session.project().version
-        items = [UploadedObject(name=n, kind=_kind_of(x, version), digest=digests.get(n, "")) for n, x in objects.items()]
+        items = [UploadedObject(name=n, kind=_kind_of(x, version), digest=digests.get(n, ""))
+                 for n, x in objects.items()]
         if export_dir is not None:
             items = self._write_upload(export_dir, objects, items, overwrite)
         if apply:

@@ -238,7 +238,8 @@ class PlcSoftware:
         if obj.number_class is not None and obj.number is not None:
             taken = next(
                 (b for b in self.blocks.values()
-                 if b.number_class == obj.number_class and b.number == obj.number and b.name.lower() != obj.name.lower()),
+                 if b.number_class == obj.number_class and b.number == obj.number
+                 and b.name.lower() != obj.name.lower()),
                 None,
             )
             if taken is not None and obj.auto_number:

@@ -155,7 +155,8 @@ def _load_software(device: Device, device_dir: Path, version: str) -> None:
     for file in saved_files(sources):
         folder = "/".join(_unescape(part) for part in file.parent.relative_to(sources).parts)
         name = _unescape(file.name)
-        software.external_sources[name] = ExternalSource(name=name, text=file.read_text(encoding="utf-8"), folder=folder)
+        software.external_sources[name] = ExternalSource(name=name, text=file.read_text(encoding="utf-8"),
+                                                         folder=folder)
     tables = root / TABLES_FOLDER
     for file in saved_files(tables, "*.xml"):
         folder = "/".join(_unescape(part) for part in file.parent.relative_to(tables).parts)

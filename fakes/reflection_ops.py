@@ -29,7 +29,7 @@ SNAPSHOT = Path(__file__).with_name("data") / "openness_snapshot.json"
 class _Snapshot(msgspec.Struct):
     generator: str
     assemblies: list[str]
-    deviceServices: dict[str, list[str]]  # noqa: N815 - the file's own key
+    deviceServices: dict[str, list[str]]  # the file's own key
     types: list[TypeDetails]
 
 

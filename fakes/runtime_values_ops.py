@@ -1,5 +1,6 @@
-"""The runtime-values half of the fake backend (:class:`~engineering_api.backend.areas.runtime_values.RuntimeValuesPort`):
-a simulated CPU's released tags, reads and writes as an HMI client, monitored items and Program_Alarm events.
+"""The runtime-values half of the fake backend
+(:class:`~engineering_api.backend.areas.runtime_values.RuntimeValuesPort`): a simulated CPU's released tags, reads and
+writes as an HMI client, monitored items and Program_Alarm events.
 
 What is released comes from the program *as downloaded* (the SimaticML objects the CPU holds), as a real CPU's
 OPC UA server or web API decides from what was downloaded, not from later edits in the project: a PLC tag's and a

@@ -14,7 +14,8 @@ from engineering_api.backend.areas.online_rules import require_stop_confirmed
 from engineering_api.backend.areas.simulation import SimulationPort
 from engineering_api.backend.areas.simulation_models import (NETWORK_MODES, SimConnection, SimDiagnostics,
                                                              SimInstanceConfig, SimInstanceInfo, SimInstanceState,
-                                                             SimIpSuite, SimNetworkConfig, SimRuntimeConfig, SimRuntimeStatus,
+                                                             SimIpSuite, SimNetworkConfig, SimRuntimeConfig,
+                                                             SimRuntimeStatus,
                                                              SimSessionState, SimStatus, SimStepResult)
 from engineering_api.backend.errors import ConflictError, ValidationError
 from engineering_api.rules.simulation_profiles import (INTERFACES, check_mode, check_suites, in_range)
@@ -84,7 +85,8 @@ class FakeSimulation(SimulationPort):
             error = last if last is not None and last.event == "ProgrammingError" else None
             return SimInstanceState(
                 name=cpu.name, operating_state=str(cpu.state), operating_mode=str(cpu.config.mode),
-                virtual_time_ms=cpu.now_ns / 1_000_000, cycle_time_ms=cpu.config.cycle_ms, scan_time=scan_time(cpu.stats),
+                virtual_time_ms=cpu.now_ns / 1_000_000, cycle_time_ms=cpu.config.cycle_ms,
+                scan_time=scan_time(cpu.stats),
                 tags_up_to_date=not cpu.tags_stale, connected=self._plcsim.connected == cpu.name,
                 device=cpu.device, forces=cpu.forces(), last_error=error,
             )
@@ -217,7 +219,8 @@ class FakeSimulation(SimulationPort):
         with sim_errors():
             cpu = self._sim_cpu(instance)
             if cpu.state == OperatingState.OFF:
-                raise ConflictError(f'The instance "{cpu.name}" is powered off. Power it on first.', code="INSTANCE_OFF")
+                raise ConflictError(f'The instance "{cpu.name}" is powered off. Power it on first.',
+                                    code="INSTANCE_OFF")
             return cpu.unforce()
 
     def sim_instance_state(self, instance: str | None) -> SimInstanceState:

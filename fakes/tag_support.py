@@ -83,7 +83,8 @@ class TagTables:
         software.tag_tables[obj.name] = new
         return new
 
-    def names(self, plc: Device, software: PlcSoftware, tables: list[TagTableObject]) -> dict[str, tuple[str, str, str]]:
+    def names(self, plc: Device, software: PlcSoftware,
+              tables: list[TagTableObject]) -> dict[str, tuple[str, str, str]]:
         """Lower-cased name -> (kind, table, name) for every tag, user constant and system constant."""
         names: dict[str, tuple[str, str, str]] = {}
         for system in self.system_constant_list(plc, software):

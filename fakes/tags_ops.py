@@ -128,7 +128,8 @@ class FakeTags(TagsPort):
             default = software.tag_tables.get(DEFAULT_TABLE)
             if default is not None and (default.folder == inside or default.folder.startswith(inside + "/")):
                 raise ConflictError(
-                    f"The folder '{inside}' holds the default tag table, which cannot be deleted.", code="DEFAULT_TAG_TABLE"
+                    f"The folder '{inside}' holds the default tag table, which cannot be deleted.",
+                    code="DEFAULT_TAG_TABLE"
                 )
             return software.remove_folder(CATEGORY, inside)
 
@@ -147,7 +148,8 @@ class FakeTags(TagsPort):
     def list_all_tags(self, device: str) -> list[TagInfo]:
         project = self._session.project()
         _, software = self._tables.plc(project, device)
-        return [tag_info(tag, obj.name) for obj in self._tables.all_tables(software, project.version) for tag in obj.table.tags]
+        return [tag_info(tag, obj.name) for obj in self._tables.all_tables(software, project.version)
+                for tag in obj.table.tags]
 
     def create_tag(self, device: str, table: str, tag: TagSpec) -> TagChange:
         with self._session.change() as project:
@@ -173,7 +175,8 @@ class FakeTags(TagsPort):
             if position is None:
                 position = next((i for i, t in enumerate(tags) if t.name.lower() == name.lower()), None)
             if position is None:
-                raise NotFoundError(f"The tag '{name}' was not found in the tag table '{obj.name}'.", code="TAG_NOT_FOUND")
+                raise NotFoundError(f"The tag '{name}' was not found in the tag table '{obj.name}'.",
+                                    code="TAG_NOT_FOUND")
             old = tags[position]
             new_name = changes.new_name if changes.new_name is not None else old.name
             data_type = changes.data_type if changes.data_type is not None else old.data_type
@@ -203,5 +206,6 @@ class FakeTags(TagsPort):
             if len(kept) == len(obj.table.tags):
                 kept = tuple(t for t in obj.table.tags if t.name.lower() != name.lower())
             if len(kept) == len(obj.table.tags):
-                raise NotFoundError(f"The tag '{name}' was not found in the tag table '{obj.name}'.", code="TAG_NOT_FOUND")
+                raise NotFoundError(f"The tag '{name}' was not found in the tag table '{obj.name}'.",
+                                    code="TAG_NOT_FOUND")
             self._tables.store(software, obj, replace(obj.table, tags=kept))

@@ -185,7 +185,8 @@ class FakeTypes(TypesPort):
         _, software = self._session.software(self._session.project(), device)
         root = TypeTreeNode(name="PLC data types", path="", is_folder=True, node_type="Folder", children=[])
         nodes = {"": root}
-        for path in sorted(software.folders.get("types", set()) | {o.folder for o in software.types.values() if o.folder}):
+        for path in sorted(software.folders.get("types",
+                                                set()) | {o.folder for o in software.types.values() if o.folder}):
             parts = path.split("/")
             for i in range(1, len(parts) + 1):
                 sub = "/".join(parts[:i])
@@ -279,7 +280,8 @@ class FakeTypes(TypesPort):
                 TypeUser(name=u.name, kind=u.kind, is_consistent=is_consistent(software, u))
                 for u in type_users(software, name, transitive=True)
             ] if changed else []
-            return TypeUpdateResult(udt=self._details(software, obj), affected_users=affected, interface_changed=changed)
+            return TypeUpdateResult(udt=self._details(software, obj), affected_users=affected,
+                                    interface_changed=changed)
 
     def delete_type(self, device: str, name: str, *, force: bool) -> TypeDeleteResult:
         with self._session.change() as project:
@@ -325,5 +327,6 @@ class FakeTypes(TypesPort):
             gone = software.remove_folder("types", normalised)
             return TypeDeleteResult(
                 deleted=gone,
-                orphaned_users=[TypeUser(name=u.name, kind=u.kind, is_consistent=False) for u in outside_users.values()],
+                orphaned_users=[TypeUser(name=u.name, kind=u.kind, is_consistent=False)
+                                for u in outside_users.values()],
             )

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
-from engineering_api.backend.areas.watch_tables import (FORCE_TABLE, WATCH_TABLE, ForcingResult, WatchTablesPort, TableDetails,
-                                                 TableEntry, TableFolderRemoval, TableInfo)
+from engineering_api.backend.areas.watch_tables import (FORCE_TABLE, WATCH_TABLE, ForcingResult, TableDetails,
+                                                        TableEntry, TableFolderRemoval, TableInfo, WatchTablesPort)
 from engineering_api.backend.errors import ConflictError, ValidationError
 from engineering_api.rules.document_versions import check_not_newer
 from engineering_api.rules.folders import target_folder
@@ -223,7 +223,8 @@ class FakeWatchTables(WatchTablesPort):
             del software.watch_tables[stored.name]
         return info
 
-    def _wt_release_forces(self, device: str, software: PlcSoftware, tables: list[Stored], *, stop_forcing: bool) -> None:
+    def _wt_release_forces(self, device: str, software: PlcSoftware, tables: list[Stored], *,
+                           stop_forcing: bool) -> None:
         """Refuse (or with ``stop_forcing`` end) active forces of force tables about to be deleted."""
         cpu = self._wt_online(device)
         if cpu is None:

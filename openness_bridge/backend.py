@@ -2,11 +2,11 @@
 
 This module holds the session itself: portals (list, launch, attach, detach, shut down, status, diagnostics). It
 serves projects through :class:`~openness_bridge.projects.BridgeProjects`, the whitelist through
-:class:`~openness_bridge.whitelist.OpennessWhitelist`, and stages files in :class:`~openness_bridge.scratch.ScratchFolders`.
-The port's held areas are objects in their own modules (:mod:`openness_bridge.devices` for devices and networks,
-:mod:`openness_bridge.catalog`, ...); the areas not yet held are mixins. A port method of the session's own that
-nothing defines would raise ``NotSupportedError(code="BRIDGE_NOT_YET_IMPLEMENTED")`` via
-:mod:`openness_bridge.pending` (none does now).
+:class:`~openness_bridge.whitelist.OpennessWhitelist`, and stages files in
+:class:`~openness_bridge.scratch.ScratchFolders`. Every port area is an object in its own module
+(:mod:`openness_bridge.devices` for devices and networks,
+:mod:`openness_bridge.catalog`, ...). A port method nothing defines would raise
+``NotSupportedError(code="BRIDGE_NOT_YET_IMPLEMENTED")`` via :mod:`openness_bridge.pending` (none does).
 
 Rules kept throughout:
 
@@ -400,7 +400,7 @@ class _OpennessSession(EngineeringBackend):
                 project_path=str(project.Path.FullName) if project is not None else None,
                 has_unsaved_changes=bool(project.IsModified) if project is not None else False,
             )
-        except Exception as exc:  # noqa: BLE001 - "never raises" is the port's contract
+        except Exception as exc:  # "never raises" is the port's contract
             if kind_of(exc) == "NonRecoverableException":
                 self._portal = None
             return SessionStatus(connected=False, backend=self.name)
@@ -451,7 +451,8 @@ class _OpennessSession(EngineeringBackend):
                 raise NotFoundError(f"No TIA Portal process with pid {pid} is running.", code="PORTAL_NOT_FOUND")
             current = self._attached_alive()
             if current is not None and current != pid:
-                raise ConflictError(f"Already attached to TIA Portal (pid {current}); detach first.", code="ALREADY_ATTACHED")
+                raise ConflictError(f"Already attached to TIA Portal (pid {current}); detach first.",
+                                    code="ALREADY_ATTACHED")
             if current != pid or self._portal is None:
                 self._portal = self._owned.get(pid) or process.Attach()
                 self._pid = pid
@@ -478,7 +479,8 @@ class _OpennessSession(EngineeringBackend):
             pid = int(portal.GetCurrentProcess().Id)
             process = self._process(pid)
             if process is None:
-                raise PortalUnavailableError(f"TIA Portal pid {pid} is not running any more.", code="NO_PORTAL_ATTACHED")
+                raise PortalUnavailableError(f"TIA Portal pid {pid} is not running any more.",
+                                             code="NO_PORTAL_ATTACHED")
             info = self._portal_info(process, False)
             project = self._open_project()
             if project is not None:
@@ -557,4 +559,4 @@ class _OpennessSession(EngineeringBackend):
 
 
 class OpennessBackend(pending_methods(_OpennessSession), _OpennessSession):  # type: ignore[misc]  # a base built at import
-    """The backend port over Openness; a port method no mixin defines would raise ``BRIDGE_NOT_YET_IMPLEMENTED``."""
+    """The backend port over Openness; a port method no area defines would raise ``BRIDGE_NOT_YET_IMPLEMENTED``."""

@@ -173,7 +173,8 @@ class BridgeBlocks(BlocksWithGeneration):
         return self._session.call(
             "PlcExternalSourceGroup.Groups", lambda: sorted(groups.group_paths(self._source_root(device))))
 
-    def add_external_source(self, device: str, name: str, text: str, *, folder: str, overwrite: bool) -> ExternalSourceInfo:
+    def add_external_source(self, device: str, name: str, text: str, *, folder: str,
+                            overwrite: bool) -> ExternalSourceInfo:
         check_file_name(name, kind="external source")
 
         def run() -> ExternalSourceInfo:

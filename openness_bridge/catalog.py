@@ -159,7 +159,8 @@ class BridgeCatalog(CatalogPort):
             order_number=facts["order"], name=facts["name"], family=facts["family"], category=facts["category"],
             device_kind=facts["kind"], firmware_versions=versions,
             type_identifier=f"OrderNumber:{facts['order']}" + (f"/{versions[-1]}" if versions else ""),
-            description=facts["description"], source={"title": "TIA Portal hardware catalog", "catalogPath": facts["path"]},
+            description=facts["description"],
+            source={"title": "TIA Portal hardware catalog", "catalogPath": facts["path"]},
         )
 
     def catalog_find(self, order_number: str) -> CatalogItem:

@@ -83,14 +83,17 @@ class BridgeDevices(DevicesPort):
         interfaces = self.network.interfaces(device)
         return DeviceInfo(
             name=str(device.Name), order_number=order, firmware_version=(match["version"] or "") if match else "",
-            type_identifier=type_id, device_kind=facts["kind"] if facts else "", family=facts["family"] if facts else "",
+            type_identifier=type_id, device_kind=facts["kind"] if facts else "",
+            family=facts["family"] if facts else "",
             description=facts["description"] if facts else "",
-            interfaces=[self.network.interface_info(name, i) for name, i in interfaces], parked=self.network.is_parked(interfaces),
+            interfaces=[self.network.interface_info(name, i) for name, i in interfaces],
+            parked=self.network.is_parked(interfaces),
         )
 
     # ----- devices ---------------------------------------------------------------------------
     def list_devices(self) -> list[DeviceInfo]:
-        return self._session.call("Project.Devices", lambda: [self.device_info(d) for d in all_devices(self._session.project())])
+        return self._session.call("Project.Devices",
+                                  lambda: [self.device_info(d) for d in all_devices(self._session.project())])
 
     def get_device(self, name: str) -> DeviceInfo:
         return self._session.call("Devices.Find", lambda: self.device_info(find_device(self._session.project(), name)))
@@ -116,11 +119,12 @@ class BridgeDevices(DevicesPort):
                 )
             if facts["kind"] == "module":
                 raise ValidationError(
-                    f"{facts['order']} ({facts['name']}) is a module; plug it into a device instead of adding it as one.",
+                    f"{facts['order']} ({facts['name']}) is a module; plug it into a device instead of adding it as "
+                    "one.",
                     code="NOT_A_DEVICE",
                 )
             # "OrderNumber:<article>/<firmware>"; without a version TIA is asked for the article alone
-            # (whether it then picks the newest firmware is not confirmed, see README).
+            # (whether it then picks the newest firmware is not confirmed, see docs/openness-members.md).
             type_id = f"OrderNumber:{facts['order']}" + (f"/{version}" if version else "")
             return self.device_info(project.Devices.CreateWithItem(type_id, name, name))
 
@@ -169,13 +173,15 @@ class BridgeDevices(DevicesPort):
             target = next((i for _, i in interfaces if is_ethernet(i)), None)
             if target is None:
                 raise ValidationError(
-                    f"The device '{device}' has no PROFINET/Ethernet interface to give an IP address.", code="NO_INTERFACE"
+                    f"The device '{device}' has no PROFINET/Ethernet interface to give an IP address.",
+                    code="NO_INTERFACE"
                 )
             return target
         found = next(((n, i) for n, i in interfaces if n.casefold() == interface.casefold()), None)
         if found is None:
             raise NotFoundError(
-                f"The device '{device}' has no interface '{interface}' (it has: {', '.join(n for n, _ in interfaces)}).",
+                f"The device '{device}' has no interface '{interface}' (it has: "
+                f"{', '.join(n for n, _ in interfaces)}).",
                 code="INTERFACE_NOT_FOUND",
             )
         if not is_ethernet(found[1]):
@@ -214,7 +220,8 @@ class BridgeDevices(DevicesPort):
         return [d for d in all_devices(project) if self.network.is_parked(self.network.interfaces(d))]
 
     def parking_lot(self) -> list[DeviceInfo]:
-        return self._session.call("IoConnector.ConnectedToIoSystem", lambda: [self.device_info(d) for d in self._parked_devices(self._session.project())])
+        return self._session.call("IoConnector.ConnectedToIoSystem",
+                                  lambda: [self.device_info(d) for d in self._parked_devices(self._session.project())])
 
     def clear_parking_lot(self) -> list[str]:
         def run() -> list[str]:

@@ -33,12 +33,16 @@ def diagnose(settings: Settings | None = None) -> list[Check]:
     checks.append(
         Check(
             "operating system", on_windows,
-            f"{platform.system()} {platform.release()}" + ("" if on_windows else ": TIA Portal and Openness run only on Windows"),
-            "" if on_windows else "Run the service on the Windows engineering PC that has TIA Portal V17–V21 installed, "
+            f"{platform.system()} {platform.release()}"
+            + ("" if on_windows else ": TIA Portal and Openness run only on Windows"),
+            "" if on_windows
+            else "Run the service on the Windows engineering PC that has TIA Portal V17–V21 installed, "
             "or use --backend fake on this machine.",
         )
     )
-    has_pythonnet = importlib.util.find_spec("clr_loader") is not None and importlib.util.find_spec("pythonnet") is not None
+    has_pythonnet = (
+        importlib.util.find_spec("clr_loader") is not None and importlib.util.find_spec("pythonnet") is not None
+    )
     checks.append(
         Check(
             "pythonnet", has_pythonnet, "installed" if has_pythonnet else "not installed",
@@ -84,7 +88,8 @@ def plcsim_check(found: tuple[str, str] | None) -> Check:
     """PLCSIM Advanced, which backs the simulation routes (optional: the rest works without it)."""
     if found is None:
         return Check(
-            "PLCSIM Advanced", False, "not installed (no HKLM\\SOFTWARE\\Wow6432Node\\Siemens\\Shared Tools\\PLCSIMADV_SimRT)",
+            "PLCSIM Advanced", False,
+            "not installed (no HKLM\\SOFTWARE\\Wow6432Node\\Siemens\\Shared Tools\\PLCSIMADV_SimRT)",
             "Install S7-PLCSIM Advanced to use the /api/simulation routes and download to a simulated CPU; "
             "everything else works without it.",
         )
@@ -96,7 +101,8 @@ def token_groups() -> list[str]:  # pragma: no cover - whoami exists only on Win
     """Groups of this process's Windows token (``whoami /groups``): membership takes effect only after logging on
     again, and the token shows exactly that."""
     try:
-        out = subprocess.run(["whoami", "/groups", "/fo", "csv", "/nh"], capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(["whoami", "/groups", "/fo", "csv", "/nh"], capture_output=True, text=True,
+                             check=True).stdout
     except (OSError, subprocess.CalledProcessError):
         return []
     return [row[0] for row in csv.reader(io.StringIO(out)) if row]
@@ -120,7 +126,8 @@ def openness_access_checks(
     checks = [Check(
         "Openness user group", member,
         f"this user is {'a member' if member else 'not a member'} of the local group '{OPENNESS_GROUP}'",
-        "" if member else f"As administrator: net localgroup \"{OPENNESS_GROUP}\" %USERNAME% /add — then log off and on "
+        "" if member
+        else f"As administrator: net localgroup \"{OPENNESS_GROUP}\" %USERNAME% /add — then log off and on "
         "again (membership counts only from the next logon). Without it, attaching fails with "
         "EngineeringSecurityException.",
     )]
@@ -130,9 +137,11 @@ def openness_access_checks(
         found = registry.read_values(key)
         if found is None:
             ok, detail = False, f"no whitelist entry HKLM\\{key}"
-        elif found.get("FileHash") != expected["FileHash"] or found.get("Path", "").casefold() != expected["Path"].casefold():
+        elif found.get("FileHash") != expected["FileHash"] or found.get("Path",
+                                                                        "").casefold() != expected["Path"].casefold():
             ok, detail = False, (f"HKLM\\{key} is for another file (FileHash {found.get('FileHash', '?')}); "
-                                 f"{executable} has SHA-256 (base64) {expected['FileHash']} — Python was probably upgraded")
+                                 f"{executable} has SHA-256 (base64) {expected['FileHash']} — Python was probably "
+                                 "upgraded")
         else:
             ok, detail = True, f"HKLM\\{key} matches {executable} (SHA-256 base64 {expected['FileHash']})"
         checks.append(Check(

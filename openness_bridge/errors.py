@@ -117,7 +117,8 @@ def translate(
     message = f"{operation} failed: {_summary(info)}"
     details = {"openness": info, "operation": operation}
     if kind == "EngineeringSecurityException":
-        return PermissionDeniedError(f"{message} {OPENNESS_ACCESS_HINT}", code="OPENNESS_ACCESS_DENIED", details=details)
+        return PermissionDeniedError(f"{message} {OPENNESS_ACCESS_HINT}", code="OPENNESS_ACCESS_DENIED",
+                                     details=details)
     if kind == "NonRecoverableException":
         return PortalUnavailableError(
             f"{message} The connection to TIA Portal was lost; the session will attach again on the next request.",

@@ -1,5 +1,5 @@
-"""Global libraries over Openness (sources in README.md, "Libraries"; Siemens, "TIA Portal Openness: functions on
-libraries", V21: opening, creating, saving, closing and archiving global libraries, updating a library; the
+"""Global libraries over Openness (sources in docs/openness-members.md, "Libraries"; Siemens, "TIA Portal Openness:
+functions on libraries", V21: opening, creating, saving, closing and archiving global libraries, updating a library; the
 ``Siemens.Engineering.Library`` stubs):
 
 * ``TiaPortal.GlobalLibraries`` (``GlobalLibraryComposition``): the open libraries (enumerable),
@@ -59,7 +59,8 @@ class BridgeGlobalLibrary(GlobalLibraryPort):
     def _global_info(self, lib: Any, *, is_open: bool = True) -> GlobalLibraryInfo:
         path = Path(str(lib.Path.FullName))
         kind = str(lib.LibraryType.ToString()) if hasattr(lib, "LibraryType") else "User"
-        info = GlobalLibraryInfo(name=str(lib.Name), path=str(path), version=self._file_version(path), library_type=kind,
+        info = GlobalLibraryInfo(name=str(lib.Name), path=str(path), version=self._file_version(path),
+                                 library_type=kind,
                                  is_open=is_open, read_only=bool(lib.IsReadOnly))
         if is_open:
             info.has_unsaved_changes = bool(lib.IsModified)

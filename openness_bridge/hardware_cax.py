@@ -66,7 +66,8 @@ def aml_devices(data: bytes) -> list[tuple[str, str]]:
         if "Device" not in _roles(element):
             continue
         head = next(
-            (e for e in element.iter(_CAEX + "InternalElement") if (_value(e, "TypeIdentifier") or "").startswith("OrderNumber:")),
+            (e for e in element.iter(_CAEX + "InternalElement")
+             if (_value(e, "TypeIdentifier") or "").startswith("OrderNumber:")),
             None,
         )
         if head is None:
@@ -138,7 +139,8 @@ class CaxTransfer:
                 if facts is None or facts["kind"] == "module":
                     raise ValidationError(
                         f"'{source.name}' cannot be imported: device '{name}' is article '{article}', "
-                        + ("which is not in TIA's hardware catalog." if facts is None else "which is a module, not a device."),
+                        + ("which is not in TIA's hardware catalog." if facts is None
+                           else "which is a module, not a device."),
                         code="INVALID_AML",
                     )
                 if name.casefold() in existing:
@@ -148,7 +150,8 @@ class CaxTransfer:
             with self._scratch("cax") as logs:
                 log = logs / "import.log"
                 aml = source
-                if source.suffix.lower() != ".aml":  # CaxProvider reads AutomationML by its .aml name; the client says .xml
+                # CaxProvider reads AutomationML by its .aml name; the client says .xml
+                if source.suffix.lower() != ".aml":
                     aml = logs / "import.aml"
                     shutil.copyfile(source, aml)
                 options = self._session.namespace("Siemens.Engineering.Cax").CaxImportOptions.RetainTiaDevice

@@ -192,7 +192,8 @@ class NetworkAccess:
                 info = self.interface_info(name, interface)
                 if info.subnet_name is not None:
                     nodes[info.subnet_name].append(
-                        {"device": device_name, "interface": name, "ipAddress": info.ip_address or "", "profinetName": ""}
+                        {"device": device_name, "interface": name, "ipAddress": info.ip_address or "",
+                         "profinetName": ""}
                     )
                     if info.ip_address and info.subnet_mask:
                         networks[info.subnet_name].add(
@@ -204,7 +205,8 @@ class NetworkAccess:
                         entry.update(controller=device_name, subnet=str(controller.IoSystem.Subnet.Name))
                 for connector in interface.IoConnectors:
                     if connector.ConnectedToIoSystem is not None:
-                        entry = systems.setdefault(self._io_system_label(connector.ConnectedToIoSystem), {"devices": []})
+                        entry = systems.setdefault(self._io_system_label(connector.ConnectedToIoSystem),
+                                                   {"devices": []})
                         entry["devices"].append(device_name)
         subnets = [
             SubnetInfo(
@@ -215,7 +217,8 @@ class NetworkAccess:
             for s in project.Subnets
         ]
         io_systems = [
-            IoSystemInfo(name=label, controller=e.get("controller", ""), subnet=e.get("subnet"), devices=sorted(e["devices"]))
+            IoSystemInfo(name=label, controller=e.get("controller", ""), subnet=e.get("subnet"),
+                         devices=sorted(e["devices"]))
             for label, e in systems.items()
         ]
         return ProjectInfrastructure(subnets=subnets, io_systems=io_systems)

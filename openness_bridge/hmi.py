@@ -9,7 +9,7 @@ tag's data type, connection and PLC tag, a connection's driver are only in the e
 export each object into a scratch folder and read it with :mod:`simatic_xml.hmi`. Imports are checked with TIA's
 rules first (:mod:`engineering_api.rules.hmi`, so the codes are the fake's), then run
 ``ScreenComposition.Import`` / ``TagTableComposition.Import`` / ``ConnectionComposition.Import`` with
-``ImportOptions.Override`` only when replacing, in one ``_change`` transaction. Sources: openness_bridge/README.md,
+``ImportOptions.Override`` only when replacing, in one ``_change`` transaction. Sources: docs/openness-members.md,
 section "HMI".
 """
 
@@ -244,7 +244,8 @@ class BridgeHmi(HmiPort):
         # through hmiTarget.GetService<ICompilable>().Compile(); the result tree is mapped as the PLC's is.
         def run() -> CompileResult:
             target = self._access.hmi_target(device)
-            compilable = self._session.service(target, self._session.namespace("Siemens.Engineering.Compiler").ICompilable)
+            compilable = self._session.service(target,
+                                               self._session.namespace("Siemens.Engineering.Compiler").ICompilable)
             if compilable is None:
                 raise NotSupportedError(f"The HMI device '{device}' offers no ICompilable service.",
                                         code="NO_OPENNESS_EQUIVALENT")

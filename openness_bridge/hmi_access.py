@@ -71,8 +71,8 @@ class HmiAccess:
         kind, software = self.panel_software(device)
         if kind == "unified":
             raise NotSupportedError(
-                f"'{device}' is a WinCC Unified panel. Unified objects have no SimaticML in Openness (they are an object "
-                "model, served by the Unified routes and documents).", code="UNIFIED_NOT_SUPPORTED")
+                f"'{device}' is a WinCC Unified panel. Unified objects have no SimaticML in Openness (they are an "
+                "object model, served by the Unified routes and documents).", code="UNIFIED_NOT_SUPPORTED")
         target_type = self.session.namespace("Siemens.Engineering.Hmi").HmiTarget
         return software if isinstance(software, target_type) else target_type(software)
 

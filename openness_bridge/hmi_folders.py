@@ -3,7 +3,7 @@
 
 ``ScreenUserFolderComposition`` / ``TagUserFolderComposition`` are walked by name (each ``ScreenUserFolder`` and
 ``TagUserFolder`` has ``Name``, its objects and its own ``Folders``) and grown with ``Folders.Create(name)``
-(openness_bridge/README.md, "HMI", H8). Names are checked first with :func:`engineering_api.rules.folders.folder_parts`,
+(docs/openness-members.md, "HMI", H8). Names are checked first with :func:`engineering_api.rules.folders.folder_parts`,
 so a refusal reads as the fake's.
 """
 

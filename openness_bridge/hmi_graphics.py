@@ -3,7 +3,7 @@
 The list is the composition's names (``MultiLingualGraphic.Name``; format and size are not exposed). A graphic goes
 with ``MultiLingualGraphic.Delete()``. Openness moves graphics in and out only as SimaticML
 (``MultiLingualGraphicComposition.Import(FileInfo, ImportOptions)``, ``MultiLingualGraphic.Export(FileInfo,
-ExportOptions)``, H6 in openness_bridge/README.md) whose document, with the image files beside it, has no published
+ExportOptions)``, H6 in docs/openness-members.md) whose document, with the image files beside it, has no published
 layout, so importing or exporting the image itself answers 501 ``NO_OPENNESS_EQUIVALENT``.
 """
 
@@ -20,8 +20,9 @@ if TYPE_CHECKING:
 __all__ = ("BridgeHmiGraphics",)
 
 _NO_IMAGE_EXCHANGE = ("Openness imports and exports project graphics only as SimaticML documents with the image "
-                      "files beside them (MultiLingualGraphicComposition.Import, MultiLingualGraphic.Export), whose layout is "
-                      "not published; add or save the image in TIA Portal (Languages & resources > Project graphics).")
+                      "files beside them (MultiLingualGraphicComposition.Import, MultiLingualGraphic.Export), whose "
+                      "layout is not published; add or save the image in TIA Portal (Languages & resources > Project "
+                      "graphics).")
 
 
 class BridgeHmiGraphics(HmiGraphicsPort):

@@ -6,7 +6,7 @@
 names only, so listings export each object and read it with :mod:`simatic_xml.hmi_lists`. Project graphics:
 :mod:`openness_bridge.hmi_graphics`; HMI library types are the
 ``ProjectLibrary.TypeFolder`` types (and its ``Folders``) whose class is one of
-:data:`engineering_api.rules.hmi_resources.HMI_LIBRARY_TYPES`, with ``Versions``. Sources: openness_bridge/README.md,
+:data:`engineering_api.rules.hmi_resources.HMI_LIBRARY_TYPES`, with ``Versions``. Sources: docs/openness-members.md,
 section "HMI" (H1, H6, H7).
 """
 

@@ -16,7 +16,7 @@ Script modules (``HmiSoftware.Scripts``, ``HmiScriptModule``) are listed by name
 is not confirmed). Text and graphic lists (``HmiSoftware.HmiTextLists``/``HmiGraphicLists``, V21) read as ``None``
 and are not written (501 ``NO_OPENNESS_EQUIVALENT``): no public source shows their entries' members; one is deleted
 by name (``Find(name).Delete()``).
-Sources: openness_bridge/README.md, section "HMI Unified".
+Sources: docs/openness-members.md, section "HMI Unified".
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The library area over Openness: the libraries and their master copies (sources in README.md, "Libraries").
+"""The library area over Openness: the libraries and their master copies (sources in docs/openness-members.md,
+"Libraries").
 
 Openness members (Siemens, "TIA Portal Openness: functions on libraries", V21: accessing folders in a library,
 accessing master copies, accessing types, accessing type versions, accessing instances; and the Openness stubs):
@@ -199,7 +200,8 @@ class BridgeLibrary(LibraryPort):
         def run() -> MasterCopyInstantiation:
             project = self._session.project()
             folder, mc = self._find_mc(self._libraries.library(project, library), path)
-            contents = [MasterCopyContent(kind=content_kind(c), name=str(c.ContentName)) for c in mc.ContentDescriptions]
+            contents = [MasterCopyContent(kind=content_kind(c), name=str(c.ContentName))
+                        for c in mc.ContentDescriptions]
             where = f"{folder}/{mc.Name}" if folder else str(mc.Name)
             if contents and contents[0].kind == "Device":
                 name = new_name or contents[0].name

@@ -1,4 +1,5 @@
-"""The libraries as the bridge's library areas reach them: the project's, the open global ones, a type and its instances.
+"""The libraries as the bridge's library areas reach them: the project's, the open global ones, a type and its
+instances.
 
 :class:`LibraryAccess` is the collaborator :class:`openness_bridge.library.BridgeLibrary` (master copies),
 :class:`openness_bridge.library_types.BridgeLibraryTypes` (types) and
@@ -146,15 +147,18 @@ class LibraryAccess:
         for version in t.Versions:
             for device, software in self.plcs(project):
                 for instance in version.FindInstances(software):
-                    result.append(TypeInstance(device_name=device, name=str(instance.Name), version_number=number_of(version),
+                    result.append(TypeInstance(device_name=device, name=str(instance.Name),
+                                               version_number=number_of(version),
                                                write_protected=state_of(version) == RELEASED))
         return sorted(result, key=lambda i: (i.device_name, i.name))
 
     def type_info(self, project: Any, folder: str, t: Any) -> LibraryTypeInfo:
         versions = sorted(t.Versions, key=lambda v: parse_version(number_of(v)))
-        infos = [TypeVersionInfo(version_number=number_of(v), state=state_of(v), is_default=bool(getattr(v, "IsDefault", False)),
+        infos = [TypeVersionInfo(version_number=number_of(v), state=state_of(v),
+                                 is_default=bool(getattr(v, "IsDefault", False)),
                                  author=str(getattr(v, "Author", "") or ""),
-                                 dependencies=[f"{d.TypeObject.Name}@{number_of(d)}" for d in getattr(v, "Dependencies", [])])
+                                 dependencies=[f"{d.TypeObject.Name}@{number_of(d)}"
+                                               for d in getattr(v, "Dependencies", [])])
                  for v in versions]
         in_work = next((i.version_number for i in infos if i.state == IN_WORK), None)
         default = next((i.version_number for i in infos if i.is_default), None)
@@ -169,7 +173,8 @@ class LibraryAccess:
         if object_name is None:
             return self._session.find_device(project, device), "Device"
         software = self._session.plc_software(project, device)
-        for group, items, kind in ((software.BlockGroup, "Blocks", "Block"), (software.TypeGroup, "Types", "PlcDataType"),
+        for group, items, kind in ((software.BlockGroup, "Blocks", "Block"),
+                                   (software.TypeGroup, "Types", "PlcDataType"),
                                    (software.TagTableGroup, "TagTables", "TagTable")):
             for _, obj in walk_objects(group, items):
                 if str(obj.Name) == object_name:

@@ -3,8 +3,8 @@
 Openness members (Siemens, "TIA Portal Openness: functions on libraries", V21: accessing types, accessing type
 versions, accessing instances): ``LibraryType.Name``/``Versions``/``Delete()``; ``LibraryTypeVersion.VersionNumber``/
 ``State`` (``InWork``/``Committed``)/``IsDefault``/``Edit()``/``Release(CreateOrReleaseDependenciesMode, Version,
-author, comment)``/``Discard()``/``SetAsDefault()``/``FindInstances(IInstanceSearchScope)``/``Export`` (15.1 on); an instance is
-made with ``PlcBlockComposition.CreateFrom(LibraryTypeVersion)`` (``PlcTypeComposition`` for a UDT).
+author, comment)``/``Discard()``/``SetAsDefault()``/``FindInstances(IInstanceSearchScope)``/``Export`` (15.1 on); an
+instance is made with ``PlcBlockComposition.CreateFrom(LibraryTypeVersion)`` (``PlcTypeComposition`` for a UDT).
 
 Where Openness has no member, the answer is 501 ``NO_OPENNESS_EQUIVALENT``: making a type of a project block or
 a panel's VB script, comparing versions before V21, and putting an HMI type's version on a panel.
@@ -158,7 +158,7 @@ class BridgeLibraryTypes(LibraryTypesPort):
             number = check_release_number(version_number, number_of(work),
                                           [number_of(v) for v in t.Versions if state_of(v) != IN_WORK])
             types_ns = self._session.namespace("Siemens.Engineering.Library.Types")
-            from System import Version  # noqa: PLC0415 - .NET is loaded late
+            from System import Version  # .NET is loaded late
 
             work.Release(types_ns.CreateOrReleaseDependenciesMode.DoNotAutomaticallyCreateOrReleaseDependencies,
                          Version(*number), str(project.Author or ""), comment)
@@ -166,7 +166,8 @@ class BridgeLibraryTypes(LibraryTypesPort):
 
     def discard_library_type(self, type_name: str, library: str | None = None) -> LibraryTypeInfo:
         edited_in_project_library(library)
-        require_member(self._session.version, "LibraryTypeVersion", "Discard", "Discarding a library type's in-work version")
+        require_member(self._session.version, "LibraryTypeVersion", "Discard",
+                       "Discarding a library type's in-work version")
         def act(project: Any, t: Any) -> None:
             work = in_work_version(type_name, self._libraries.in_work(t))
             work.Discard()

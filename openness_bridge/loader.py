@@ -65,7 +65,8 @@ class Installation:
         return int(self.version[1:])
 
 
-def assembly_paths(major: int, install_dir: str, exists: Callable[[str], bool] | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def assembly_paths(major: int, install_dir: str,
+                   exists: Callable[[str], bool] | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The assemblies and resolver folders of TIA ``major`` installed in ``install_dir`` (Windows paths).
 
     V21: ``PublicAPI\\V21\\net48\\Siemens.Engineering.Base.dll`` plus the present modules;

@@ -16,8 +16,8 @@ only with the caller's ``stop_cpu``, ``StartModules`` only with ``start_after_do
 data block re-initialisation and the master secret's password as the caller's ``DownloadChecks`` say; anything it
 does not know is left at TIA's default; every question and its answer is reported. TIA's TLS trust prompt
 (``OnlineLegitimation``) is answered around going online, comparing and downloading by
-:class:`~openness_bridge.online_legitimation.TlsAnswer`. Which data blocks a download reinitialises is read from a compare
-(``PlcSoftware.CompareToOnline``) made just before it (Openness reports no such list). The providers and the
+:class:`~openness_bridge.online_legitimation.TlsAnswer`. Which data blocks a download reinitialises is read from a
+compare (``PlcSoftware.CompareToOnline``) made just before it (Openness reports no such list). The providers and the
 binding of a device to a PLCSIM Advanced instance are :class:`~openness_bridge.online_binding.OnlineBinding`'s.
 """
 
@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Any, cast
 import msgspec
 
 from engineering_api.backend.areas.online import (
-    CompareEntry, CompareResult, CpuActionResult, CpuStatus, DownloadChecks, DownloadMessage, DownloadResult, OnlinePort,
+    CompareEntry, CompareResult, CpuActionResult, CpuStatus, DownloadChecks, DownloadMessage, DownloadResult,
+    OnlinePort,
     OnlineStatus, PreDownloadCheck, UploadResult,
 )
 from engineering_api.backend.areas.online_rules import (
@@ -176,7 +177,8 @@ class BridgeOnline(OnlinePort):
         return CpuStatus(
             device_name=device, instance_name=instance.name, online=bool(online), operating_state=state.operating_state,
             operating_mode=state.operating_mode, cpu_type=instance.cpu_type, virtual_time_ms=state.virtual_time_ms,
-            loaded_device=state.device, loaded_objects=loaded, scan_times=state.scan_time, forced_tags=len(state.forces),
+            loaded_device=state.device, loaded_objects=loaded, scan_times=state.scan_time,
+            forced_tags=len(state.forces),
             diagnostic_count=len(entries), last_error=state.last_error, diagnostics=entries[:_RECENT_DIAGNOSTICS],
         )
 
@@ -265,7 +267,8 @@ class BridgeOnline(OnlinePort):
         entries = self._compare_entries(device)
         if not compiles:
             # TIA compares compiled code: with compile errors an object in both places cannot be called identical.
-            entries = [msgspec.structs.replace(e, status="Different") if e.status == "Identical" else e for e in entries]
+            entries = [msgspec.structs.replace(e, status="Different") if e.status == "Identical" else e
+                       for e in entries]
         def pick(status: str) -> list[str]:
             return [e.name for e in entries if e.status == status]
 
@@ -308,7 +311,7 @@ class BridgeOnline(OnlinePort):
         def password_of(text: str | None) -> tuple[Callable[[Any], None], str] | None:
             if not text:
                 return None
-            from openness_bridge.security import secure_string  # noqa: PLC0415 - the download needs it only here
+            from openness_bridge.security import secure_string  # the download needs it only here
 
             return (lambda c: c.SetPassword(secure_string(text))), "Password given"
 
@@ -320,7 +323,8 @@ class BridgeOnline(OnlinePort):
             "OverwriteSystemData": select("OverwriteSystemDataSelections", "Overwrite"),
             "CheckBeforeDownload": ((lambda c: setattr(c, "Checked", True)), "Checked"),
             "AlarmTextLibrariesDownload": select("AlarmTextLibrariesDownloadSelections", choices.alarm_text_libraries),
-            "DataBlockReinitialization": select("DataBlockReinitializationSelections", choices.data_block_reinitialization),
+            "DataBlockReinitialization": select("DataBlockReinitializationSelections",
+                                                choices.data_block_reinitialization),
             "ModuleWriteAccessPassword": password_of(password),
             "PlcMasterSecretPassword": password_of(choices.plc_master_secret_password),
         }
@@ -336,7 +340,7 @@ class BridgeOnline(OnlinePort):
                 else:
                     handler[0](config)
                     record.append(PreDownloadCheck(category=category, message=message, answer=handler[1]))
-            except Exception as exc:  # noqa: BLE001 - never let a Python error cross into TIA's download
+            except Exception as exc:  # never let a Python error cross into TIA's download
                 unanswered.append(f"{category}: {exc}")
                 record.append(PreDownloadCheck(category=category, message=message, answer="Left at TIA's default"))
 
@@ -385,10 +389,12 @@ class BridgeOnline(OnlinePort):
 
         result = self._session.call("DownloadProvider.Download", load)
         messages = [_message(m) for m in result.Messages]
-        messages.extend(DownloadMessage(state="Warning", message=f"Left at TIA's default: {text}") for text in unanswered)
+        messages.extend(DownloadMessage(state="Warning", message=f"Left at TIA's default: {text}")
+                        for text in unanswered)
         if str(result.State.ToString()) == "Error":
             raise ConflictError(
-                f'TIA refused the download to "{instance.name}" ({int(result.ErrorCount)} error(s)); see details.messages.',
+                f'TIA refused the download to "{instance.name}" ({int(result.ErrorCount)} error(s)); see '
+                'details.messages.',
                 code="DOWNLOAD_FAILED",
                 details={"instanceName": instance.name, "messages": msgspec.to_builtins(messages),
                          "preDownloadChecks": msgspec.to_builtins(asked)},

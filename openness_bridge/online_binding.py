@@ -56,7 +56,8 @@ class OnlineBinding:
         provider = self._session.service(self.cpu_item(project, device),
                                          self.online_namespace("Online").OnlineProvider)
         if provider is None:
-            raise ValidationError(f"The device '{device}' offers no OnlineProvider; it cannot go online.", code="NOT_A_PLC")
+            raise ValidationError(f"The device '{device}' offers no OnlineProvider; it cannot go online.",
+                                  code="NOT_A_PLC")
         return provider
 
     def download_provider(self, project: Any, device: str) -> Any:
@@ -70,9 +71,9 @@ class OnlineBinding:
         provider = cache.get(key)
         if provider is not None:
             try:
-                provider.Configuration  # noqa: B018 - touching it is how a stale proxy shows
+                provider.Configuration  # touching it is how a stale proxy shows
                 return provider
-            except Exception:  # noqa: BLE001 - any failure here means: fetch it again
+            except Exception:  # any failure here means: fetch it again
                 cache.pop(key, None)
         provider = self._session.service(self.cpu_item(project, device),
                                          self.online_namespace("Download").DownloadProvider)
@@ -117,12 +118,14 @@ class OnlineBinding:
         return provider, self.pick(device, ips, instance_name, instances)
 
     @staticmethod
-    def pick(device: str, ips: list[str], instance_name: str | None, instances: list[SimInstanceInfo]) -> SimInstanceInfo:
+    def pick(device: str, ips: list[str], instance_name: str | None,
+             instances: list[SimInstanceInfo]) -> SimInstanceInfo:
         named = None
         if instance_name:
             named = next((i for i in instances if i.name.lower() == instance_name.lower()), None)
             if named is None:
-                raise NotFoundError(f'No simulation instance named "{instance_name}" exists.', code="SIM_INSTANCE_NOT_FOUND",
+                raise NotFoundError(f'No simulation instance named "{instance_name}" exists.',
+                                    code="SIM_INSTANCE_NOT_FOUND",
                                     details={"instanceName": instance_name})
         by_ip = next((i for ip in ips for i in instances if ip in i.ip_addresses), None)
         return choose_instance(device, ips, named, by_ip, [i for i in instances if not i.ip_addresses])

@@ -68,7 +68,7 @@ class TlsAnswer:
             prompt.CurrentSelection = getattr(configurations.TlsVerificationConfigurationSelection, choice)
             verification = TlsVerification(plc_name=str(prompt.PlcName), verification_info=str(prompt.VerificationInfo),
                                            choice=choice, decided_by=self._decided_by)
-        except Exception:  # noqa: BLE001 - never let a Python error cross into TIA's connection; TIA then refuses
+        except Exception:  # never let a Python error cross into TIA's connection; TIA then refuses
             _log.exception("answering TIA's TLS trust prompt failed")
             return
         self.verifications.append(verification)

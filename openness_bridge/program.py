@@ -96,7 +96,8 @@ class BridgeProgram(ProgramPort):
                 kind = block_kind(block)
                 out.append(ProgramObjectInfo(
                     name=str(block.Name), kind=kind, number=int(block.Number), folder=folder,
-                    instance_of=str(groups.cast_as(block, blocks.InstanceDB).InstanceOfName) if kind == "InstanceDB" else None,
+                    instance_of=str(groups.cast_as(block, blocks.InstanceDB).InstanceOfName) if kind == "InstanceDB"
+                    else None,
                     language=block_language(block), consistent=bool(block.IsConsistent),
                 ))
             return out
@@ -122,7 +123,8 @@ class BridgeProgram(ProgramPort):
         if not bool(obj.IsConsistent):
             # TIA refuses to export an inconsistent block: compile it first, and say so if that did not help.
             result = compile_result(
-                self._session.service(obj, self._session.namespace("Siemens.Engineering.Compiler").ICompilable).Compile()
+                self._session.service(obj,
+                                      self._session.namespace("Siemens.Engineering.Compiler").ICompilable).Compile()
             )
             if not bool(obj.IsConsistent):
                 raise ConflictError(
@@ -170,7 +172,8 @@ class BridgeProgram(ProgramPort):
         try:
             doc = parse_bytes(document.data)
         except SimaticMLError as exc:
-            raise ValidationError(f"{document.source} is not valid SimaticML: {exc}", code="INVALID_SIMATICML") from None
+            raise ValidationError(f"{document.source} is not valid SimaticML: {exc}",
+                                  code="INVALID_SIMATICML") from None
         obj = doc.object
         if isinstance(obj, PlcStruct):
             kind = "UDT"
@@ -199,8 +202,8 @@ class BridgeProgram(ProgramPort):
                 self._program_object(software, str(instance_of))
             except NotFoundError:
                 raise ValidationError(
-                    f"{document.source}: the instance DB '{name}' needs the FB '{instance_of}', which is neither in the "
-                    "PLC nor in this import.", code="INSTANCE_OF_MISSING",
+                    f"{document.source}: the instance DB '{name}' needs the FB '{instance_of}', which is neither in "
+                    "the PLC nor in this import.", code="INSTANCE_OF_MISSING",
                 ) from None
         number = obj.number if isinstance(obj, Block) else None
         # An automatically numbered block (TIA's default: an export leaving defaults out has no <AutoNumber>) is
@@ -238,7 +241,8 @@ class BridgeProgram(ProgramPort):
                 except EngineeringError as exc:
                     first_error = first_error or exc
                     prepared.append(None)
-                    reports.append(ProgramImportReport(source=document.source, status="Failed", message=exc.message, code=exc.code))
+                    reports.append(ProgramImportReport(source=document.source, status="Failed", message=exc.message,
+                                                       code=exc.code))
                     continue
                 batch[name.casefold()] = kind
                 prepared.append((index, kind, name, group))

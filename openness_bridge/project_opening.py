@@ -54,7 +54,7 @@ class UmacAnswer:
             umac.Name = credentials.user
             umac.Type = getattr(self._engineering.UmacUserType, credentials.user_type)
             umac.SetPassword(secure_string(credentials.password))
-        except Exception:  # noqa: BLE001, S110 - never let a Python error cross into TIA's open; TIA then refuses
+        except Exception:  # never let a Python error cross into TIA's open; TIA then refuses
             pass
 
     def refused(self, project: str) -> PermissionDeniedError | None:

@@ -155,14 +155,17 @@ class BridgeProjects:
             if not path.is_file():
                 raise NotFoundError(f"The project file '{path}' was not found.", code="PROJECT_NOT_FOUND")
             if not re.fullmatch(r"\.ap\d\d", suffix):
-                raise ValidationError(f"'{path.name}' is not a TIA Portal project file (.ap17 … .ap21).", code="NOT_A_PROJECT")
+                raise ValidationError(f"'{path.name}' is not a TIA Portal project file (.ap17 … .ap21).",
+                                      code="NOT_A_PROJECT")
             upgrading = needs_upgrade(path.name, f"V{suffix[3:]}", self._session.version, upgrade=upgrade)
             wanted = same_file_key(path)
             for process in self._processes():
                 held = process.ProjectPath
-                if held is not None and same_file_key(Path(str(held.FullName))) == wanted and int(process.Id) != self._attached_pid():
+                if held is not None and same_file_key(Path(
+                    str(held.FullName))) == wanted and int(process.Id) != self._attached_pid():
                     raise LockedError(
-                        f"The project '{path.stem}' is already opened by another TIA Portal instance (pid {process.Id}).",
+                        f"The project '{path.stem}' is already opened by another TIA Portal instance (pid "
+                        f"{process.Id}).",
                         code="PROJECT_LOCKED", details={"holderPid": int(process.Id)},
                     )
             current = self._open_project()
@@ -172,7 +175,8 @@ class BridgeProjects:
             projects, file = self._portal().Projects, self._session.api.io.FileInfo(str(path))
             open_call = projects.OpenWithUpgrade if upgrading else projects.Open
             answer = UmacAnswer(self._session.api.engineering, credentials)
-            return self._info(opened(answer, path.stem, lambda umac: open_call(file, umac) if umac else open_call(file)))
+            return self._info(opened(answer, path.stem,
+                                     lambda umac: open_call(file, umac) if umac else open_call(file)))
 
         return self._session.call("Projects.Open", run, invocation=ValidationError)
 
@@ -281,7 +285,8 @@ class BridgeProjects:
                 raise NotFoundError(f"The archive '{archive}' was not found.", code="ARCHIVE_NOT_FOUND")
             suffix = archive.suffix.lower()
             if not re.fullmatch(r"\.zap\d\d", suffix):
-                raise ValidationError(f"'{archive.name}' is not a TIA Portal archive (.zap17 … .zap21).", code="NOT_AN_ARCHIVE")
+                raise ValidationError(f"'{archive.name}' is not a TIA Portal archive (.zap17 … .zap21).",
+                                      code="NOT_AN_ARCHIVE")
             upgrading = needs_upgrade(archive.name, f"V{suffix[4:]}", self._session.version, upgrade=upgrade)
             self._require_no_project()
             require_folder(target_directory)

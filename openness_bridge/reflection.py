@@ -9,7 +9,6 @@ per backend: assemblies do not change while the process runs. :func:`reflect_typ
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.reflection import (
@@ -23,6 +22,7 @@ from engineering_api.backend.areas.reflection import (
 )
 from engineering_api.backend.areas.reflection_index import SERVICE_INTERFACE
 from openness_bridge.errors import kind_of
+from openness_bridge.member_table import member_table_text
 
 if TYPE_CHECKING:
     from openness_bridge.session import BridgeSession
@@ -30,15 +30,15 @@ if TYPE_CHECKING:
 __all__ = ("BridgeReflection", "loaded_assemblies", "member_table_words", "reflect_types", "type_members")
 
 PREFIX = "Siemens.Engineering"
-README = Path(__file__).with_name("README.md")
 _KIND_ORDER = {"field": 0, "property": 1, "method": 2, "event": 3}
 _SESSION_FAILURES = frozenset({"EngineeringObjectDisposedException", "NonRecoverableException"})
 _PLUMBING = frozenset({"ToString", "Equals", "GetHashCode", "GetType", "Finalize", "MemberwiseClone"})
 
 
 def member_table_words(text: str | None = None) -> set[str]:
-    """The identifiers named in the bridge's README (its member table): a type named there is one the bridge uses."""
-    return set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", README.read_text(encoding="utf-8") if text is None else text))
+    """The identifiers the member table names (``text``, by default :func:`member_table_text`): a type named there is
+    one the bridge uses."""
+    return set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", member_table_text() if text is None else text))
 
 
 def loaded_assemblies() -> list[Any]:
@@ -140,7 +140,8 @@ def _declared_members(t: Any) -> list[MemberInfo]:
         members.append(MemberInfo(kind="method", name=str(m.Name),
                                   signature=f"{static}{_short(m.ReturnType)} {m.Name}{generic}({_parameters(m)})"))
     for e in t.GetEvents(flags):
-        members.append(MemberInfo(kind="event", name=str(e.Name), signature=f"event {_short(e.EventHandlerType)} {e.Name}"))
+        members.append(MemberInfo(kind="event", name=str(e.Name),
+                                  signature=f"event {_short(e.EventHandlerType)} {e.Name}"))
     for f in t.GetFields(flags):
         static = "const " if f.IsLiteral else ("static " if f.IsStatic else "")
         members.append(MemberInfo(kind="field", name=str(f.Name), signature=f"{static}{_short(f.FieldType)} {f.Name}"))
@@ -158,7 +159,7 @@ def _enum_values(t: Any) -> list[EnumValue]:
 def _members_or_none(t: Any) -> list[MemberInfo]:
     try:
         return _members(t)
-    except Exception:  # noqa: BLE001 - a member whose type cannot be loaded (a missing optional assembly)
+    except Exception:  # a member whose type cannot be loaded (a missing optional assembly)
         return []
 
 
@@ -185,7 +186,7 @@ def _exported(assembly: Any) -> list[Any]:
     missing on this machine), none when the assembly cannot be read at all."""
     try:
         return list(assembly.GetExportedTypes())
-    except Exception as exc:  # noqa: BLE001 - ReflectionTypeLoadException carries the types that did load
+    except Exception as exc:  # ReflectionTypeLoadException carries the types that did load
         loaded = getattr(exc, "Types", None)
         return [t for t in loaded if t is not None] if loaded is not None else []
 

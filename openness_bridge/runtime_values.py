@@ -1,4 +1,5 @@
-"""The bridge's runtime-values port methods over PLCSIM Advanced's API (:mod:`engineering_api.backend.areas.runtime_values`).
+"""The bridge's runtime-values port methods over PLCSIM Advanced's API
+(:mod:`engineering_api.backend.areas.runtime_values`).
 
 Reads and writes go through the same ``IInstance.Read``/``Write`` calls as the bridge's batch tag methods
 (:mod:`openness_bridge.sim_tags`); their timestamp is the instance's ``SystemTime`` (PLCSIM Advanced's

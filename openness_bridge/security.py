@@ -1,6 +1,6 @@
 """Security & UMAC over Openness: a CPU's access level and passwords, its master secret, the project's users.
 
-Openness members (sources in README.md, "Security & UMAC"):
+Openness members (sources in docs/openness-members.md, "Security & UMAC"):
 
 * ``PlcAccessLevelProvider`` (service of the CPU's device item): ``PlcProtectionAccessLevel`` (get/set),
   ``SetPassword(PlcProtectionAccessLevel, SecureString)``, ``ResetPassword(PlcProtectionAccessLevel)``. Openness does
@@ -48,7 +48,7 @@ __all__ = ("BridgeSecurity", "secure_string")
 
 def secure_string(text: str) -> Any:
     """A read-only ``System.Security.SecureString`` holding ``text``."""
-    from System.Security import SecureString  # noqa: PLC0415 - .NET is loaded late
+    from System.Security import SecureString  # .NET is loaded late
 
     secret = SecureString()
     for char in text:
@@ -106,8 +106,11 @@ class BridgeSecurity(SecurityPort):
         return service
 
     def _umac(self, project: Any) -> Any:
-        kind = getattr(self._session.namespace("Siemens.Engineering.Umac"), "UmacConfigurator", None) if self._has_umac() else None
-        service = self._session.api.engineering.IEngineeringServiceProvider(project).GetService[kind]() if kind else None
+        kind = getattr(self._session.namespace("Siemens.Engineering.Umac"), "UmacConfigurator",
+                       None) if self._has_umac() else None
+        service = (
+            self._session.api.engineering.IEngineeringServiceProvider(project).GetService[kind]() if kind else None
+        )
         if service is None:
             raise ValidationError(f"Project user management through Openness (UmacConfigurator) needs a TIA Portal "
                                   f"with Siemens.Engineering.Umac (V17 or newer); this is {self._session.version}.",
@@ -126,7 +129,7 @@ class BridgeSecurity(SecurityPort):
     def _level_of(provider: Any, failsafe: bool) -> str:
         try:
             level = str(provider.PlcProtectionAccessLevel.ToString())
-        except Exception:  # noqa: BLE001 - Siemens: the getter can throw on a CPU never protected; TIA's default then
+        except Exception:  # Siemens: the getter can throw on a CPU never protected; TIA's default then
             level = "None"
         return cp.levels_of(failsafe)[0] if level in ("None", "") else level
 
@@ -247,7 +250,8 @@ class BridgeSecurity(SecurityPort):
                 current = secure_string(cp.check_password_text(password))
                 try:
                     if action == "change":
-                        service.ChangePassword(current, secure_string(cp.check_password_text(new_password, "newPassword")))
+                        service.ChangePassword(current,
+                                               secure_string(cp.check_password_text(new_password, "newPassword")))
                     else:
                         service.Unprotect(current)
                 except EngineeringError:
@@ -290,7 +294,8 @@ class BridgeSecurity(SecurityPort):
             # Openness names no member listing a role's engineering function rights; a system role's are TIA's
             # documented ones (engineering_api.rules.umac), a custom role's are not read.
             system = [UmacRole(name=str(r.Name), kind="System", description=SYSTEM_ROLES.get(str(r.Name), ("", []))[0],
-                               function_rights=list(SYSTEM_ROLES.get(str(r.Name), ("", []))[1])) for r in umac.SystemRoles]
+                               function_rights=list(SYSTEM_ROLES.get(str(r.Name), ("", []))[1]))
+                               for r in umac.SystemRoles]
             return [*system, *(UmacRole(name=str(r.Name), kind="Custom") for r in umac.CustomRoles)]
 
         return self._session.call("UmacConfigurator.SystemRoles", run)

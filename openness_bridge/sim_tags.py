@@ -229,7 +229,8 @@ class BridgeSimTags(SimTagsPort):
         self, names: list[str], instance: str | None = None, *, password: str | None = None,
     ) -> list[SimTagResult]:
         # As sim_write_tag: PLCSIM Advanced's API has no password, so password is not used.
-        return self._sim_batch("IInstance.Read", instance, names, lambda api, inst, name: self._sim_read_one(inst, name), str)
+        return self._sim_batch("IInstance.Read", instance, names, lambda api, inst,
+                               name: self._sim_read_one(inst, name), str)
 
     def sim_batch_write(
         self, items: list[SimTagWrite], instance: str | None = None, *, password: str | None = None,
@@ -237,7 +238,8 @@ class BridgeSimTags(SimTagsPort):
     ) -> list[SimTagResult]:
         # As sim_write_tag: PLCSIM Advanced's API has no password, so password and as_hmi are not used.
         return self._sim_batch("IInstance.Write", instance, items,
-                           lambda api, inst, item: self._sim_write_one(api, inst, item.name, item.value), lambda i: i.name)
+                           lambda api, inst, item: self._sim_write_one(api, inst, item.name, item.value),
+                           lambda i: i.name)
 
     # ----- the tag list ---------------------------------------------------------------------------
     def sim_list_tags(self, filter: str | None = None, instance: str | None = None) -> SimTagList:

@@ -3,8 +3,8 @@
 Instances, operating states, stepping and the session live here, the runtime manager in the part
 :mod:`openness_bridge.simulation_runtime`; the tags (:mod:`openness_bridge.sim_tags`) and profiles
 (:mod:`openness_bridge.sim_profiles`) are areas of their own. All of them reach PLCSIM through one
-:class:`~openness_bridge.simulation_base.PlcsimAccess`. Without PLCSIM Advanced every method raises ``SIM_ENGINE_UNAVAILABLE``
-(the status methods, which never raise, report it as unavailable).
+:class:`~openness_bridge.simulation_base.PlcsimAccess`. Without PLCSIM Advanced every method raises
+``SIM_ENGINE_UNAVAILABLE`` (the status methods, which never raise, report it as unavailable).
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ class BridgeSimulation(SimulationPort):
             inst = self._plcsim.instance(api, instance)
             if str(inst.OperatingState) != "Off":
                 self._plcsim.load_tags(inst)
-        except Exception:  # noqa: BLE001 - the download itself succeeded; a stale list is refreshed on next access
+        except Exception:  # the download itself succeeded; a stale list is refreshed on next access
             return
 
     def sim_list_instances(self) -> list[SimInstanceInfo]:

@@ -152,14 +152,14 @@ class PlcsimAccess:
         if record.base_ticks is None:
             try:
                 record.base_ticks = int(inst.SystemTime.Ticks)
-            except Exception:  # noqa: BLE001 - PLCSIM may refuse the clock of an instance that is off
+            except Exception:  # PLCSIM may refuse the clock of an instance that is off
                 record.base_ticks = None
         return record
 
     def virtual_ms(self, inst: Any, record: InstanceRecord) -> float:
         try:
             ticks = int(inst.SystemTime.Ticks)
-        except Exception:  # noqa: BLE001 - off: the last known virtual time stands
+        except Exception:  # off: the last known virtual time stands
             return record.last_virtual_ms
         if record.base_ticks is None:
             record.base_ticks = ticks
@@ -207,7 +207,7 @@ class PlcsimAccess:
         try:
             # pythonnet returns a void method's out parameters as a tuple: (details, isHmiVisibleOnly).
             result = inst.GetTagListStatus(api.enum("ETagListDetails", "None"), False)
-        except Exception:  # noqa: BLE001 - no status while the instance is off
+        except Exception:  # no status while the instance is off
             return False
         return str(result[-2]) != "None"
 

@@ -42,7 +42,8 @@ class BridgeTagConstants(TagConstantsPort):
             _, found = self._tag_tables.find_table(root, table, device)
             result: list[ConstantInfo] = []
             if kind in ("all", "user"):
-                result.extend(self._tag_tables.constant_info(self._tag_tables.constant_record(c), str(found.Name)) for c in found.UserConstants)
+                result.extend(self._tag_tables.constant_info(self._tag_tables.constant_record(c), str(found.Name))
+                              for c in found.UserConstants)
             if kind in ("all", "system") and bool(found.IsDefault):
                 result.extend(self._tag_tables.system_constants(root))
             return result
@@ -86,7 +87,8 @@ class BridgeTagConstants(TagConstantsPort):
             if new_name.casefold() != old.name.casefold():
                 refuse_taken_name(new_name, self._tag_tables.names(root).get(new_name.casefold()),
                                   "CONSTANT_EXISTS")
-            record = ConstantRecord(new_name, data_type, value, old.comment if changes.comment is None else changes.comment)
+            record = ConstantRecord(new_name, data_type, value,
+                                    old.comment if changes.comment is None else changes.comment)
             self._tag_tables.change_constant(constant, record, old)
             return self._tag_tables.constant_info(record, str(found.Name))
 

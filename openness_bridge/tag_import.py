@@ -57,7 +57,8 @@ class BridgeTagImport(TagImportPort):
         def run() -> TagImportResult:
             software, root = self._tag_tables.tag_root(device)
             tables = {str(t.Name).casefold(): str(t.Name) for _, t in self._tag_tables.tables(root)}
-            plan = _Plan(tables=tables, names=self._tag_tables.names(root), table=table, follow_path=follow_path, overwrite=overwrite,
+            plan = _Plan(tables=tables, names=self._tag_tables.names(root), table=table, follow_path=follow_path,
+                         overwrite=overwrite,
                          index=self._tag_tables.overlap_index(root) if tags else OverlapIndex())
             plan.require_table(device)
             plan.plan_rows(tags, constants, self._tag_tables.udts(software) if tags else {}, tag_record=_tag_record,
@@ -67,7 +68,8 @@ class BridgeTagImport(TagImportPort):
                 return plan.validated()
             replaced = self._write(root, plan)
             return TagImportResult(
-                tags_imported=sum(map(len, plan.tags.values())), constants_imported=sum(map(len, plan.constants.values())),
+                tags_imported=sum(map(len, plan.tags.values())),
+                constants_imported=sum(map(len, plan.constants.values())),
                 tags_replaced=replaced, tables=plan.touched(), created_tables=plan.created(), warnings=plan.warnings,
                 warning_count=plan.warning_count,
             )
@@ -86,7 +88,11 @@ class BridgeTagImport(TagImportPort):
         for name in plan.touched():
             table = by_name[name]
             for record in plan.tags.get(name, []):
-                existing = self._tag_tables.find_named(table.Tags, record.name) if record.name.casefold() in plan.replacing else None
+                existing = (
+                    self._tag_tables.find_named(table.Tags, record.name)
+                    if record.name.casefold() in plan.replacing
+                    else None
+                )
                 if existing is not None:
                     replaced += 1
                     if str(existing.Name) == record.name:
@@ -95,7 +101,11 @@ class BridgeTagImport(TagImportPort):
                     existing.Delete()  # spelled differently, and Name has no setter: the row's tag replaces it
                 self._tag_tables.add_tag(table, record)
             for constant in plan.constants.get(name, []):
-                held = self._tag_tables.find_named(table.UserConstants, constant.name) if constant.name.casefold() in plan.replacing else None
+                held = (
+                    self._tag_tables.find_named(table.UserConstants, constant.name)
+                    if constant.name.casefold() in plan.replacing
+                    else None
+                )
                 if held is None:
                     self._tag_tables.add_constant(table, constant)
                 else:

@@ -6,7 +6,7 @@ multi-step change either happens completely or not at all. Input is checked in P
 functions the fake uses, so a refused tag gets the same precise code on both adapters.
 
 Openness has no setter for ``PlcTag.Name`` or ``PlcTagTable.Name`` (the 15.1 and 17.0 API references list them
-get-only), so a rename recreates the object with the new name inside one transaction; see openness_bridge/README.md.
+get-only), so a rename recreates the object with the new name inside one transaction; see docs/openness-areas.md.
 Constants are the constants area (:mod:`openness_bridge.tag_constants`), imports the import area
 (:mod:`openness_bridge.tag_import`); all reach the tables through :class:`~openness_bridge.tags_support.TagTables`.
 """
@@ -145,7 +145,8 @@ class BridgeTags(TagsPort):
             tables = [t for _, t in self._tag_tables.tables(group)]
             if any(bool(t.IsDefault) for t in tables):
                 raise ConflictError(
-                    f"The folder '{normalised}' holds the default tag table, which cannot be deleted.", code="DEFAULT_TAG_TABLE"
+                    f"The folder '{normalised}' holds the default tag table, which cannot be deleted.",
+                    code="DEFAULT_TAG_TABLE"
                 )
             names = [str(t.Name) for t in tables]
             group.Delete()  # with its subgroups and tables, as in the TIA UI
@@ -173,7 +174,8 @@ class BridgeTags(TagsPort):
     def list_all_tags(self, device: str) -> list[TagInfo]:
         def run() -> list[TagInfo]:
             _, root = self._tag_tables.tag_root(device)
-            return [self._tag_tables.tag_info(self._tag_tables.tag_record(t), str(table.Name)) for _, table in self._tag_tables.tables(root) for t in table.Tags]
+            return [self._tag_tables.tag_info(self._tag_tables.tag_record(t), str(table.Name))
+                    for _, table in self._tag_tables.tables(root) for t in table.Tags]
 
         return self._session.call("PlcTagTable.Tags", run)
 
@@ -196,7 +198,8 @@ class BridgeTags(TagsPort):
     def _find_tag(self, table: Any, name: str) -> Any:
         found = self._tag_tables.find_named(table.Tags, name)
         if found is None:
-            raise NotFoundError(f"The tag '{name}' was not found in the tag table '{table.Name}'.", code="TAG_NOT_FOUND")
+            raise NotFoundError(f"The tag '{name}' was not found in the tag table '{table.Name}'.",
+                                code="TAG_NOT_FOUND")
         return found
 
     def update_tag(self, device: str, table: str, name: str, changes: TagUpdate) -> TagChange:
@@ -220,7 +223,8 @@ class BridgeTags(TagsPort):
                 old.visible if changes.hmi_visible is None else changes.hmi_visible,
                 old.writable if changes.hmi_writeable is None else changes.hmi_writeable,
             )
-            warnings = overlap_warnings(self._tag_tables.overlap_index(root, frozenset({old.name.casefold()})), new_name, address, data_type)
+            warnings = overlap_warnings(self._tag_tables.overlap_index(root, frozenset({old.name.casefold()})),
+                                        new_name, address, data_type)
             if new_name != old.name:
                 # PlcTag.Name has no setter: delete and create under the new name, in one transaction.
                 tag.Delete()

@@ -155,7 +155,8 @@ class TagTables:
     def tag_info(record: TagRecord, table: str) -> TagInfo:
         return TagInfo(
             name=record.name, data_type=record.data_type, logical_address=record.address, comment=record.comment,
-            hmi_visible=record.visible, hmi_accessible=record.accessible, hmi_writeable=record.writable, table_name=table,
+            hmi_visible=record.visible, hmi_accessible=record.accessible, hmi_writeable=record.writable,
+            table_name=table,
         )
 
     @staticmethod

@@ -115,4 +115,5 @@ class TypeIndex:
 
     @staticmethod
     def user(entry: Entry, consistent: bool | None = None) -> TypeUser:
-        return TypeUser(name=entry.name, kind=entry.kind, is_consistent=entry.consistent if consistent is None else consistent)
+        return TypeUser(name=entry.name, kind=entry.kind,
+                        is_consistent=entry.consistent if consistent is None else consistent)

@@ -14,7 +14,8 @@
   reported offline and start/stop forcing raise ``NO_OPENNESS_EQUIVALENT``.
 
 Operands are checked in Python before TIA is asked (``INVALID_OPERAND``, ``NOT_FORCEABLE``...), with the rules of
-:mod:`engineering_api.rules.watch_operands` over the program exported from TIA (:mod:`openness_bridge.watch_table_access`).
+:mod:`engineering_api.rules.watch_operands` over the program exported from TIA
+(:mod:`openness_bridge.watch_table_access`).
 """
 
 from __future__ import annotations
@@ -63,7 +64,8 @@ class BridgeWatchTables(WatchTablesPort):
 
     Args:
         session: the Openness session: its calls, transactions, the open project's PLC software.
-        access: reaching, reading and writing the tables (:class:`~openness_bridge.watch_table_access.WatchTableAccess`).
+        access: reaching, reading and writing the tables
+            (:class:`~openness_bridge.watch_table_access.WatchTableAccess`).
     """
 
     def __init__(self, session: BridgeSession, *, access: WatchTableAccess) -> None:
@@ -99,7 +101,8 @@ class BridgeWatchTables(WatchTablesPort):
     def _wt_check_new(self, root: Any, table: WatchForceTable, *, overwrite: bool) -> tuple[str, Any, Any] | None:
         """Refuse a new table's name or kind as the port says; returns the (kind, folder, table) it replaces."""
         clash = self._access.either_kind(root, table.name)
-        check_table_clash((clash[0], str(clash[3].Name)) if clash is not None else None, table.kind, overwrite=overwrite)
+        check_table_clash((clash[0], str(clash[3].Name)) if clash is not None else None, table.kind,
+                          overwrite=overwrite)
         if table.kind == FORCE_TABLE:
             check_one_force_table(table.kind, [str(t.Name) for _, _, t in self._access.tables(root, FORCE_TABLE)
                                                if clash is None or str(t.Name).casefold() != table.name.casefold()])
@@ -248,7 +251,8 @@ class BridgeWatchTables(WatchTablesPort):
             group = groups.find_group(root, normalised) if normalised else None
             if group is None:
                 raise no_such_folder(path)
-            removed = [str(t.Name) for kind in (WATCH_TABLE, FORCE_TABLE) for _, _, t in self._access.tables(group, kind)]
+            removed = [str(t.Name) for kind in (WATCH_TABLE, FORCE_TABLE)
+                       for _, _, t in self._access.tables(group, kind)]
             # (in project order: the folder's own tables, then its subfolders'; watch tables before the force table)
             group.Delete()  # with its subgroups and tables, as TIA does; forces are not visible through Openness
             return TableFolderRemoval(folder=normalised, removed=removed)

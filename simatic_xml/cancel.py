@@ -115,5 +115,5 @@ def checkpoint() -> None:
         Canceled: the current token was set.
     """
     token = getattr(_local, "token", None)
-    if token is not None and token._set:  # noqa: SLF001 - the hot path skips the property
+    if token is not None and token._set:  # the hot path skips the property
         raise Canceled(token.reason)

@@ -408,13 +408,15 @@ def _part_node(item: FlgAccess | Part | Call | XmlNode, ns: str | None) -> XmlNo
         return XmlNode("Part", ns, attrs, [_part_child_node(c, ns) for c in item.items])
     if isinstance(item, Call):
         kids = [_instance_node(item.instance, ns)] if item.instance is not None else []
-        kids += [XmlNode("Parameter", ns, {"Name": p.name, "Section": p.section, "Type": p.type}) for p in item.parameters]
+        kids += [XmlNode("Parameter", ns, {"Name": p.name, "Section": p.section, "Type": p.type})
+                 for p in item.parameters]
         info = XmlNode("CallInfo", ns, {"Name": item.name, "BlockType": item.block_type}, kids)
         return XmlNode("Call", ns, _opt({}, "UId", item.uid), [info])
     raise TypeError(f"not a FlgNet part: {item!r}")
 
 
-def _part_child_node(item: TemplateValue | Negated | AutomaticTyped | PartInstance | XmlNode, ns: str | None) -> XmlNode:
+def _part_child_node(item: TemplateValue | Negated | AutomaticTyped | PartInstance | XmlNode,
+                     ns: str | None) -> XmlNode:
     if isinstance(item, XmlNode):
         return item
     if isinstance(item, TemplateValue):

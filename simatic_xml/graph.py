@@ -314,7 +314,8 @@ def to_xml(graph: GraphNet, namespace: str) -> XmlNode:
 
 
 def _texts_node(tag: str, texts: dict[str, str], ns: str) -> XmlNode:
-    return XmlNode(tag, ns, {}, [XmlNode("MultiLanguageText", ns, {"Lang": k}, [], v or None) for k, v in texts.items()])
+    return XmlNode(tag, ns, {},
+                   [XmlNode("MultiLanguageText", ns, {"Lang": k}, [], v or None) for k, v in texts.items()])
 
 
 def _holder(tag: str, attrs: dict[str, str], net: flgnet.FlgNet | None, ns: str) -> XmlNode:
@@ -330,7 +331,8 @@ def _sequence_node(seq: Sequence, ns: str) -> XmlNode:
     kids.append(XmlNode("Steps", ns, {}, [_step_node(s, ns) for s in seq.steps]))
     transitions = []
     for t in seq.transitions:
-        attrs = {"IsMissing": t.is_missing, "Name": t.name, "Number": t.number, "ProgrammingLanguage": t.programming_language}
+        attrs = {"IsMissing": t.is_missing, "Name": t.name, "Number": t.number,
+                 "ProgrammingLanguage": t.programming_language}
         node = XmlNode("Transition", ns, attrs)
         if t.comment is not None:
             node.children.append(_texts_node("Comment", t.comment, ns))
@@ -338,11 +340,13 @@ def _sequence_node(seq: Sequence, ns: str) -> XmlNode:
             node.children.append(flgnet.to_xml(t.net, ns))
         transitions.append(node)
     kids.append(XmlNode("Transitions", ns, {}, transitions))
-    branches = [XmlNode("Branch", ns, {"Number": b.number, "Type": b.type, "Cardinality": b.cardinality}) for b in seq.branches]
+    branches = [XmlNode("Branch", ns, {"Number": b.number, "Type": b.type, "Cardinality": b.cardinality})
+                for b in seq.branches]
     kids.append(XmlNode("Branches", ns, {}, branches))
     connections = []
     for c in seq.connections:
-        ends = [XmlNode(tag, ns, {}, [_ref_node(ref, ns)]) for tag, ref in (("NodeFrom", c.source), ("NodeTo", c.target))]
+        ends = [XmlNode(tag, ns, {}, [_ref_node(ref, ns)])
+                for tag, ref in (("NodeFrom", c.source), ("NodeTo", c.target))]
         connections.append(XmlNode("Connection", ns, {}, [*ends, XmlNode("LinkType", ns, {}, [], c.link_type or None)]))
     kids.append(XmlNode("Connections", ns, {}, connections))
     return XmlNode("Sequence", ns, {}, kids)
@@ -372,6 +376,7 @@ def _step_node(step: Step, ns: str) -> XmlNode:
         if conditions is not None:
             kind = tag[:-1]
             node.children.append(
-                XmlNode(tag, ns, {}, [_holder(kind, {"ProgrammingLanguage": c.programming_language}, c.net, ns) for c in conditions])
+                XmlNode(tag, ns, {},
+                        [_holder(kind, {"ProgrammingLanguage": c.programming_language}, c.net, ns) for c in conditions])
             )
     return node

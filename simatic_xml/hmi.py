@@ -135,7 +135,8 @@ class HmiObject:
 
     def objects(self, element: str | None = None) -> list[HmiObject]:
         """Child objects (of one element name)."""
-        return [c for c in self.children or () if isinstance(c, HmiObject) and (element is None or c.element == element)]
+        return [c for c in self.children or () if isinstance(c, HmiObject)
+                and (element is None or c.element == element)]
 
     @property
     def name(self) -> str:
@@ -249,7 +250,8 @@ def read_hmi(data: bytes | str, *, expect: str | None = None, max_bytes: int = s
     if element == TAG_TABLE:
         for index, tag in enumerate(root.objects()):
             if tag.element != TAG:
-                raise SchemaError(f"a tag table holds {TAG} objects, not {tag.element}", f"{path}/ObjectList[{index + 1}]")
+                raise SchemaError(f"a tag table holds {TAG} objects, not {tag.element}",
+                                  f"{path}/ObjectList[{index + 1}]")
             if not tag.attr("Name"):
                 raise SchemaError("an HMI tag has no Name", f"{path}/ObjectList/{TAG}[{index + 1}]/AttributeList")
     if element == SCREEN:

@@ -8,7 +8,8 @@ from lxml import etree
 
 from . import safe
 from .errors import SchemaError, UnsafeXmlError, XmlSyntaxError
-from .model import (BOOL_ATTRIBUTES, INT_ATTRIBUTES, OBJECT_CLASSES, AttrValue, Document, DocumentInfo, MultilingualText,
+from .model import (BOOL_ATTRIBUTES, INT_ATTRIBUTES, OBJECT_CLASSES, AttrValue, Document, DocumentInfo,
+                    MultilingualText,
                     MultilingualTextItem, NetworkSource, ObjectChild, Product, SwObject, parse_scalar)
 from .reader_iface import read_interface
 from .xmlnode import element_tag, from_lxml, local_name, namespace_of, validate_tree
@@ -139,8 +140,10 @@ def _document_info(el: _El, path: str) -> DocumentInfo:
                     fields.append((fname, _text(f, f"{ppath}/{fname}")))
                 if any(f.attrib for f in prod):
                     raise SchemaError("installed-product fields carry no attributes", ppath)
-                if kind not in ("Product", "OptionPackage") or [n for n, _ in fields] != ["DisplayName", "DisplayVersion"]:
-                    raise SchemaError(f"expected Product/OptionPackage with DisplayName, DisplayVersion: <{kind}>", ppath)
+                if kind not in ("Product",
+                                "OptionPackage") or [n for n, _ in fields] != ["DisplayName", "DisplayVersion"]:
+                    raise SchemaError(f"expected Product/OptionPackage with DisplayName, DisplayVersion: <{kind}>",
+                                      ppath)
                 products.append(Product(kind, fields[0][1], fields[1][1]))
             info.installed_products = products
     return info
@@ -211,7 +214,8 @@ def _multilingual_text(el: _El, path: str) -> MultilingualText:
     for item in objects:
         fields = item[0] if len(item) == 1 else None
         if item.tag != "MultilingualTextItem" or fields is None or fields.tag != "AttributeList":
-            raise SchemaError("expected MultilingualTextItem holding one AttributeList", f"{path}/ObjectList/{local_name(item)}")
+            raise SchemaError("expected MultilingualTextItem holding one AttributeList",
+                              f"{path}/ObjectList/{local_name(item)}")
         ids = item.items()
         iid: str | None
         icomposition: str | None
@@ -223,7 +227,8 @@ def _multilingual_text(el: _El, path: str) -> MultilingualText:
         culture, text = fields if len(fields) == 2 else (None, None)
         if culture is None or text is None or culture.tag != "Culture" or text.tag != "Text" \
                 or len(culture) or len(text) or culture.keys() or text.keys():
-            raise SchemaError("MultilingualTextItem needs exactly Culture then Text (text only)", f"{path}/ObjectList/MultilingualTextItem")
+            raise SchemaError("MultilingualTextItem needs exactly Culture then Text (text only)",
+                              f"{path}/ObjectList/MultilingualTextItem")
         append(MultilingualTextItem(culture.text or "", text.text or "", iid, icomposition))
     return mt
 

@@ -20,7 +20,8 @@ __all__ = ("read_interface",)
 
 _El = etree._Element
 
-_IFACE_NAMES = ("Section", "Sections", "Member", "AttributeList", "Comment", "StartValue", "Subelement", "MultiLanguageText")
+_IFACE_NAMES = ("Section", "Sections", "Member", "AttributeList", "Comment", "StartValue", "Subelement",
+                "MultiLanguageText")
 # Position of each child kind; a member's children must come in this order (as in every export).
 _MEMBER_ORDER = {"AttributeList": 0, "Comment": 1, "Member": 2, "Sections": 3, "Subelement": 4, "StartValue": 5}
 _TAGS_BY_NS: dict[str, _Names] = {}

@@ -43,7 +43,14 @@ from collections.abc import Iterator
 
 from .errors import VersionError
 from .model import Document, Interface, NetworkSource, SwObject
-from .versions import GENERATION_TARGETS, KNOWN_VERSIONS, namespace_for, namespace_part, normalize_version, version_index
+from .versions import (
+    GENERATION_TARGETS,
+    KNOWN_VERSIONS,
+    namespace_for,
+    namespace_part,
+    normalize_version,
+    version_index,
+)
 from .xmlnode import XmlNode, split_tag
 
 __all__ = ("convert_bytes", "import_scope", "retarget")
@@ -214,7 +221,8 @@ def _retarget_tree_strict(root: XmlNode, ver: str, where: str) -> None:
 def _check_transition(root: XmlNode, part: str, old: str, new: str, ver: str, where: str) -> None:
     """Refuse what the target namespace cannot express; apply the documented rewrites."""
     if part == "NetworkSource/Graph":
-        raise VersionError(f"{where}: GRAPH Graph/{old} -> Graph/{new} (TIA {ver}) is not supported: the differences are undocumented")
+        raise VersionError(f"{where}: GRAPH Graph/{old} -> Graph/{new} (TIA {ver}) is not supported: the differences "
+                           "are undocumented")
     if part == "NetworkSource/FlgNet" and (old, new) == ("v5", "v4"):
         if any(n.tag in ("Labels", "LabelDeclaration") for n in root.iter()):
             raise VersionError(f"{where}: FlgNet labels need FlgNet/v5 (V19 or later), target is {ver}")
@@ -228,7 +236,9 @@ def _check_transition(root: XmlNode, part: str, old: str, new: str, ver: str, wh
         elif (old, new) == ("v3", "v4"):
             for node in root.iter():
                 if node.tag == "LineComment" and ("Inserted" in node.attrs or "NoClosingBracket" in node.attrs):
-                    raise VersionError(f"{where}: LineComment Inserted/NoClosingBracket exist only in StructuredText/v3")
+                    raise VersionError(
+                        f"{where}: LineComment Inserted/NoClosingBracket exist only in StructuredText/v3"
+                    )
                 if node.tag in ("Blank", "NewLine") and node.attrs.get("Num") == "1":
                     del node.attrs["Num"]
 

@@ -13,7 +13,8 @@ from .xmlnode import XmlNode
 
 __all__ = ("KEYWORDS", "ST_NAMESPACE", "SclContext", "call_key")
 
-ST_NAMESPACE = {"v3": f"{NS_PREFIX}NetworkSource/StructuredText/v3", "v4": f"{NS_PREFIX}NetworkSource/StructuredText/v4"}
+ST_NAMESPACE = {"v3": f"{NS_PREFIX}NetworkSource/StructuredText/v3",
+                "v4": f"{NS_PREFIX}NetworkSource/StructuredText/v4"}
 
 KEYWORDS = frozenset(
     """IF THEN ELSIF ELSE END_IF CASE OF END_CASE FOR TO BY DO END_FOR WHILE END_WHILE REPEAT UNTIL

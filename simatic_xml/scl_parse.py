@@ -129,8 +129,9 @@ _SKIP = re.compile(r"//[^\n]*|'(?:[^'$\n]|\$.)*'|\"[^\"\n]*\"|\(/\*|\(\*|/\*")
 
 
 def blank_block_comments(text: str, *, regions: bool = False, doc_delimiters: bool = False) -> str:
-    """``text`` with its block comments, documentation comments ``(/* */)`` whole (and, with ``regions``, the text after REGION and END_REGION) replaced by blanks, newlines
-    kept, so line and column numbers stay; for checks that look for ``#operands`` in the text."""
+    """``text`` with its block comments, documentation comments ``(/* */)`` whole (and, with ``regions``, the text after
+    REGION and END_REGION) replaced by blanks, newlines kept, so line and column numbers stay; for checks that look for
+    ``#operands`` in the text."""
     out: list[str] = []
     pos = 0
     i = 0
@@ -257,7 +258,8 @@ class _Parser(IoAndTypeLabels):
         elif kind == "ws":
             out.append(self.num("Blank", len(lx.text)))
         elif kind == "comment":
-            out.append(self.el("LineComment", dict(self.ctx.line_comment_attrs), [self.el("Text", text=lx.text[2:] or None)]))
+            out.append(self.el("LineComment", dict(self.ctx.line_comment_attrs),
+                               [self.el("Text", text=lx.text[2:] or None)]))
         elif kind == "block":
             out.append(self.block_comment(lx.text))
         elif kind == "regiontext":
@@ -322,7 +324,8 @@ class _Parser(IoAndTypeLabels):
         return prev is None or prev.kind == "ident" or (prev.kind == "op" and prev.text not in (")", "]"))
 
     def constant(self, scope: str, value: str) -> XmlNode:
-        return self.el("Access", {"Scope": scope}, [self.el("Constant", children=[self.el("ConstantValue", text=value)])])
+        return self.el("Access", {"Scope": scope},
+                       [self.el("Constant", children=[self.el("ConstantValue", text=value)])])
 
     # -- operands
     def component(self, name: str, quoted: bool) -> XmlNode:
@@ -463,7 +466,8 @@ class _Parser(IoAndTypeLabels):
             return self.parse_local(_Lex("local", "#" + word, lx.pos - 1))
         if self.next_is_op("(", 0) and self.lx[self.i].pos == lx.pos + len(word):
             if self.ctx.calls.get(word) is not None:
-                access = self.el("Access", {"Scope": "GlobalVariable"}, [self.el("Symbol", children=[self.component(word, False)])])
+                access = self.el("Access", {"Scope": "GlobalVariable"},
+                                 [self.el("Symbol", children=[self.component(word, False)])])
                 self.operand()
                 return self.maybe_call(access, "GlobalVariable")
             call = self.el("Instruction", {"Name": word})

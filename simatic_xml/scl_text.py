@@ -276,7 +276,12 @@ def context_from_tokens(body: XmlNode) -> SclContext:
             if cur.tag == "Access" and cur.attrs.get("Scope") == "Call" and prev.tag == "Access":
                 inner = cur.children[0] if cur.children else None
                 symbol = prev.find("Symbol")
-                if inner is not None and inner.tag == "Instruction" and "Name" not in inner.attrs and symbol is not None:
+                if (
+                    inner is not None
+                    and inner.tag == "Instruction"
+                    and "Name" not in inner.attrs
+                    and symbol is not None
+                ):
                     ctx.calls[call_key(symbol.children)] = None
         if node.tag == "Access":
             scope = node.attrs.get("Scope")

@@ -216,7 +216,7 @@ def _parts(nodes: list[XmlNode]) -> list[Component | Token] | None:
     return out
 
 
-def _item(node: XmlNode) -> StItem:  # noqa: C901 - one branch per element kind
+def _item(node: XmlNode) -> StItem:  # one branch per element kind
     tag, attrs, kids = node.tag, node.attrs, node.children
     if tag == "Token" and not kids and _only(node, ("Text", "UId")) and "Text" in attrs:
         return Token(attrs["Text"], _uid(node))
@@ -300,7 +300,7 @@ def _nodes(items: Sequence[StItem], ns: str) -> list[XmlNode]:
     return [_node(item, ns) for item in items]
 
 
-def _node(item: StItem, ns: str) -> XmlNode:  # noqa: C901 - one branch per item kind
+def _node(item: StItem, ns: str) -> XmlNode:  # one branch per item kind
     if isinstance(item, XmlNode):
         return item
     if isinstance(item, Token):
@@ -316,7 +316,8 @@ def _node(item: StItem, ns: str) -> XmlNode:  # noqa: C901 - one branch per item
     if isinstance(item, Component):
         kids = []
         if item.has_quotes is not None:
-            kids.append(XmlNode("BooleanAttribute", ns, _with_uid({"Name": "HasQuotes"}, item.quotes_uid), [], item.has_quotes or None))
+            kids.append(XmlNode("BooleanAttribute", ns, _with_uid({"Name": "HasQuotes"}, item.quotes_uid), [],
+                                item.has_quotes or None))
         kids.extend(_nodes(item.index, ns))
         return XmlNode("Component", ns, _with_uid({"Name": item.name}, item.uid), kids)
     if isinstance(item, Access):

@@ -105,7 +105,8 @@ def read_tag_editor_xml(data: bytes | str, *, max_bytes: int = safe.DEFAULT_MAX_
         tables = []
         for index, child in enumerate(_elements(root), 1):
             if child.tag != "Tagtable":
-                raise SchemaError(f"<{child.tag!s}> in <Tagtables>: only <Tagtable> is expected", f"/Tagtables[{index}]")
+                raise SchemaError(f"<{child.tag!s}> in <Tagtables>: only <Tagtable> is expected",
+                                  f"/Tagtables[{index}]")
             tables.append(_table(child, f"/Tagtables/Tagtable[{index}]"))
         return tables
     raise SchemaError(f"<{root.tag!s}> is no tag editor export: its root is <Tagtable>")

@@ -35,7 +35,8 @@ DOCUMENT_INFO_VERSIONS: frozenset[str] = frozenset({"V14 SP1", "V16", "V17"})
 # part -> version -> namespace suffix ("v5"), None where no export of that version showed it.
 _OBSERVED: dict[str, dict[str, str | None]] = {
     "Interface": {"V14 SP1": "v2", "V16": "v4", "V17": "v5", "V18": "v5", "V19": "v5", "V20": "v5", "V21": "v5"},
-    "NetworkSource/FlgNet": {"V14 SP1": None, "V16": "v4", "V17": "v4", "V18": "v4", "V19": "v5", "V20": "v5", "V21": "v5"},
+    "NetworkSource/FlgNet": {"V14 SP1": None, "V16": "v4", "V17": "v4", "V18": "v4", "V19": "v5", "V20": "v5",
+                             "V21": "v5"},
     "NetworkSource/StructuredText": {
         "V14 SP1": None, "V16": "v3", "V17": "v3", "V18": "v3", "V19": "v4", "V20": "v4", "V21": "v4",
     },
@@ -44,7 +45,8 @@ _OBSERVED: dict[str, dict[str, str | None]] = {
     },
     # V19 -> Graph/v5: public export Maxendre/TiaPortal19-Travail-1@91c4c0b "PLC_1/Program blocks/GRAFCET.xml"
     # (<Engineering version="V19" />; issue 13 held-out survey). V20: no GRAPH export seen yet.
-    "NetworkSource/Graph": {"V14 SP1": "v1", "V16": "v5", "V17": "v5", "V18": "v5", "V19": "v5", "V20": None, "V21": "v6"},
+    "NetworkSource/Graph": {"V14 SP1": "v1", "V16": "v5", "V17": "v5", "V18": "v5", "V19": "v5", "V20": None,
+                            "V21": "v6"},
     # ProDiag supervisions defined in a block's interface (<Supervisions> of an FB), V17 only so far:
     # WillWaywell/JLR.LaserComm.PLC@135f098 "PLC_1/Program blocks/GraphEvaluation.xml" line 574.
     "BlockTypeSupervisions": {
@@ -63,7 +65,8 @@ NAMESPACES: dict[str, dict[str, str | None]] = {
 
 
 def normalize_version(version: str) -> str:
-    """Canonical spelling of a TIA version: ``"v19"``, ``"19"``, ``"V19"`` -> ``"V19"``; ``"V14SP1"`` -> ``"V14 SP1"``."""
+    """Canonical spelling of a TIA version: ``"v19"``, ``"19"``, ``"V19"`` -> ``"V19"``; ``"V14SP1"`` -> ``"V14
+    SP1"``."""
     text = version.strip().upper().replace("_", " ")
     if not text.startswith("V"):
         text = "V" + text

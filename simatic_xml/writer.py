@@ -29,7 +29,16 @@ from pathlib import Path
 from lxml import etree
 
 from .cancel import checkpoint
-from .model import Document, DocumentInfo, Interface, MultilingualText, NetworkSource, ObjectChild, SwObject, format_scalar
+from .model import (
+    Document,
+    DocumentInfo,
+    Interface,
+    MultilingualText,
+    NetworkSource,
+    ObjectChild,
+    SwObject,
+    format_scalar,
+)
 from .writer_iface import interface_lines
 from .writer_tree import sections_node, to_xmlnode
 from .xmlnode import XmlNode, from_lxml, namespace_of
@@ -215,7 +224,8 @@ def _attribute_list(obj: SwObject, depth: int, lay: _Layout) -> None:
             _emit(value, depth, None, lay)
         elif isinstance(value, Interface):
             # Without a namespace the interface is no embedded document; the generic path lays it out.
-            node = XmlNode("Interface", None, {"ReadOnly": "true"} if flags else {}, [sections_node(value.sections, None)])
+            node = XmlNode("Interface", None, {"ReadOnly": "true"} if flags else {},
+                           [sections_node(value.sections, None)])
             _emit(node, depth, None, lay)
         else:
             out.append(_leaf(pad, name, format_scalar(value), flags))

@@ -106,7 +106,8 @@ def _member(out: list[str], m: Member, depth: int, unit: str, compact: bool) -> 
                     aattrs += _attrs(a.extra)
                 kind = a.kind
                 value = a.value
-                out.append(f"{leaf_pad}<{kind}{aattrs}>{INNER_TEXT[value]}</{kind}>" if value else f"{leaf_pad}<{kind}{aattrs} />")
+                out.append(f"{leaf_pad}<{kind}{aattrs}>{INNER_TEXT[value]}</{kind}>" if value
+                           else f"{leaf_pad}<{kind}{aattrs} />")
             out.append(f"{inner}</AttributeList>")
     if m.comment is not None:
         _comment(out, m.comment, inner, unit)

@@ -161,7 +161,8 @@ def _member_attribute(a: MemberAttribute, ns: str | None) -> XmlNode:
 
 def _comment(c: Comment, ns: str | None) -> XmlNode:
     attrs = {"Informative": c.informative} if c.informative is not None else {}
-    return XmlNode("Comment", ns, attrs, [_leaf("MultiLanguageText", t, ns, {"Lang": lang}) for lang, t in c.texts.items()])
+    return XmlNode("Comment", ns, attrs,
+                   [_leaf("MultiLanguageText", t, ns, {"Lang": lang}) for lang, t in c.texts.items()])
 
 
 def _start_value(sv: StartValue, ns: str | None) -> XmlNode:

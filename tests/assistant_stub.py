@@ -96,7 +96,8 @@ class ScriptedProvider:
 
             def _record(self, body: Any) -> None:
                 with stub._lock:
-                    stub.received.append(Received(self.command, self.path, {k.lower(): v for k, v in self.headers.items()},
+                    stub.received.append(Received(self.command, self.path,
+                                                  {k.lower(): v for k, v in self.headers.items()},
                                                   body))
 
             def _authorised(self) -> bool:
@@ -106,7 +107,7 @@ class ScriptedProvider:
                     return self.headers.get("Authorization") == f"Bearer {stub.api_key}"
                 return self.headers.get("x-api-key") == stub.api_key
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 self._record(None)
                 if self.path != "/v1/models":
                     self._answer(404, {"error": {"message": f"no route {self.path}"}})
@@ -119,7 +120,7 @@ class ScriptedProvider:
                     self._answer(200, {"data": [{"id": m, "type": "model", "display_name": m.title()}
                                                 for m in stub.models], "has_more": False})
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length) or b"null")
                 self._record(body)
@@ -138,7 +139,7 @@ class ScriptedProvider:
                 if callable(reply):
                     try:
                         reply = reply(body)
-                    except Exception as exc:  # noqa: BLE001 - a failed script step is the test's failure to show
+                    except Exception as exc:  # a failed script step is the test's failure to show
                         reply = {"status": 500, "message": f"script step failed: {exc!r}"}
                 if reply is None:
                     self._answer(500, {"error": {"message": "the stub's script is used up"}})

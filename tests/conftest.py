@@ -316,6 +316,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "Default: fake,bridge.",
     )
     parser.addoption("--farm-fault-seconds", action="store", type=float, default=60.0,
-                     help="how long the farm's fault-schedule test injects faults (tests/farm/test_farm_fault_schedule.py)")
+                     help="how long the farm's fault-schedule test injects faults "
+                          "(tests/farm/test_farm_fault_schedule.py)")
     parser.addoption("--farm-fault-seed", action="store", type=int, default=None,
                      help="replay one schedule of the farm's fault-schedule test (its seed is printed)")

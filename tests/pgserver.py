@@ -64,7 +64,7 @@ class PostgresServer:
 
                 psycopg.connect(self.url, connect_timeout=1).close()
                 return
-            except Exception:  # noqa: BLE001 - still starting
+            except Exception:  # still starting
                 time.sleep(0.1)
         raise RuntimeError("postgres did not start")
 

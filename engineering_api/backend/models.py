@@ -374,7 +374,7 @@ class SourceGeneration(CamelStruct):
     order: list[str]
     """In the order they were imported."""
     reports: list[ProgramImportReport]
-    diagnostics: list[dict[str, Any]] = []  # noqa: RUF012 - msgspec copies defaults
+    diagnostics: list[dict[str, Any]] = []  # msgspec copies defaults
     """Warnings of the generation (``MISSING_TYPE``, ``MISSING_BLOCK`` …), wire shape of
     ``simatic_xml.diagnostics.Diagnostic``."""
 

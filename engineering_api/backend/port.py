@@ -340,6 +340,7 @@ def port_method_names() -> frozenset[str]:
     ``area.method`` (``reflection.plc_services``), each area's concrete helpers included."""
     names = set(EngineeringBackend.__abstractmethods__)
     for area, port in AREAS.items():
-        names.update(f"{area}.{name}" for name in dir(port) if not name.startswith("_") and callable(getattr(port, name)))
+        names.update(f"{area}.{name}" for name in dir(port) if not name.startswith("_")
+                     and callable(getattr(port, name)))
     return frozenset(names)
 

@@ -61,7 +61,8 @@ class SmokeReport:
         for step in self.steps:
             out.append(f"[{'ok  ' if step.ok else 'FAIL'}] {step.name}: {step.detail}")
         passed = len(self.steps) - self.failed
-        out.append(f"{passed} of {len(self.steps)} steps worked" + ("" if not self.failed else f", {self.failed} failed"))
+        out.append(f"{passed} of {len(self.steps)} steps worked"
+                   + ("" if not self.failed else f", {self.failed} failed"))
         return out
 
 
@@ -69,7 +70,7 @@ def _step(report: SmokeReport, name: str, call: Callable[[], str]) -> bool:
     """Run one step; a failure is recorded with the error's type, code and message (never a crash)."""
     try:
         detail = call()
-    except Exception as exc:  # noqa: BLE001 - the smoke walk reports every failure and goes on
+    except Exception as exc:  # the smoke walk reports every failure and goes on
         code = getattr(exc, "code", None)
         where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
         origin = f" (at {Path(where.filename).name}:{where.lineno})" if where else ""
@@ -82,9 +83,9 @@ def _step(report: SmokeReport, name: str, call: Callable[[], str]) -> bool:
 def smoke(backend: EngineeringBackend, backend_name: str, *, scratch_root: Path | None = None) -> SmokeReport:
     """Walk the common calls against a scratch project in a fresh folder under ``scratch_root`` (the system's
     temporary folder by default); the project, its folder and the launched portal are removed afterwards."""
-    from simatic_xml.generate import generate_xml, parse_spec  # noqa: PLC0415 - only the smoke walk needs it
+    from simatic_xml.generate import generate_xml, parse_spec  # only the smoke walk needs it
 
-    from engineering_api.backend.models import ProgramDocument  # noqa: PLC0415
+    from engineering_api.backend.models import ProgramDocument
 
     report = SmokeReport(backend=backend_name)
     if scratch_root is not None:
@@ -110,7 +111,8 @@ def smoke(backend: EngineeringBackend, backend_name: str, *, scratch_root: Path 
 
     def info() -> str:
         (project,) = backend.open_projects()
-        return f"{project.name}: version {project.version}, created {project.created_at}, unsaved={project.has_unsaved_changes}"
+        return (f"{project.name}: version {project.version}, created {project.created_at}, "
+                f"unsaved={project.has_unsaved_changes}")
 
     def device() -> str:
         added = backend.devices.add_device(SMOKE_CPU, None, _DEVICE)

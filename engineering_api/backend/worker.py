@@ -254,7 +254,8 @@ class TiaWorker:
         return handle
 
     async def call(
-        self, fn: Callable[[], T], *, timeout: float | None, description: str = "TIA call", token: CancelToken | None = None
+        self, fn: Callable[[], T], *, timeout: float | None, description: str = "TIA call",
+        token: CancelToken | None = None
     ) -> T:
         """Run ``fn`` on the worker thread; once it has run ``timeout`` seconds it is canceled (see the module).
 
@@ -304,7 +305,8 @@ class TiaWorker:
             handle.unwind_deadline = now + min(handle.timeout, UNWIND_GRACE_MAX)
             handle.token.cancel(OperationTimeoutError(
                 f"{handle.description} did not finish within {handle.timeout:g} s; it was stopped and nothing "
-                "it started was kept. Split the work into smaller calls, or raise callTimeoutSeconds/jobTimeoutSeconds.",
+                "it started was kept. Split the work into smaller calls, or raise "
+                "callTimeoutSeconds/jobTimeoutSeconds.",
                 details={"timeoutSeconds": handle.timeout},
             ))
             return

@@ -2,8 +2,8 @@
 
 :func:`load` reads every file once into one closed :class:`engineering_api.rules.compiler.program.Program` (what a PLC
 holding exactly these objects would compile), remembering which file each object came from;
-:func:`check` runs the compiler (:mod:`engineering_api.rules.compiler`) over it in dependency order and gives every diagnostic with its file.
-``plc check`` and ``simaticml check`` share this.
+:func:`check` runs the compiler (:mod:`engineering_api.rules.compiler`) over it in dependency order and gives every
+diagnostic with its file. ``plc check`` and ``simaticml check`` share this.
 
 File rules (a git repository of TIA exports also holds other XML: project files, HMI screens, CI configs):
 
@@ -174,7 +174,7 @@ def load(files: Iterable[str], *, tia_version: Optional[str] = None, strict_type
     target = _version_number(tia_version) if tia_version else None
     for path in loaded.files:
         try:
-            data = texts[path] if texts is not None and path in texts else open(path, "rb").read()  # noqa: SIM115
+            data = texts[path] if texts is not None and path in texts else open(path, "rb").read()
         except OSError as exc:
             loaded.finding(path, f"cannot read the file: {exc.strerror or exc}", "READ_ERROR")
             continue
@@ -188,7 +188,7 @@ def load(files: Iterable[str], *, tia_version: Optional[str] = None, strict_type
                     _load_scl(loaded, path, data)
             else:
                 _load_xml(loaded, path, data, target)
-        except Exception as exc:  # noqa: BLE001 - one file the reader trips on must not stop a pipeline's run
+        except Exception as exc:  # one file the reader trips on must not stop a pipeline's run
             loaded.diagnostics.append(_internal(path, None, exc))
     return loaded
 
@@ -364,13 +364,15 @@ def check(loaded: Loaded, *, info: bool = False, only: Optional[Collection[str]]
     by_id = {id(b): b for b in list(program.types.values()) + list(program.blocks.values())
              if id(b) not in loaded.borrowed and wanted(file_of.get(id(b)))}
     by_id.update((id(dup), dup) for dup, _ in program.duplicates if wanted(file_of.get(id(dup))))
-    views: dict[str | None, Program] = {where: _overlay(program, [by_id[i] for i in ids if i in by_id]) for where, ids in own.items()}
+    views: dict[str | None,
+                Program] = {where: _overlay(program, [by_id[i] for i in ids if i in by_id])
+                            for where, ids in own.items()}
     found: dict[int, list[Diagnostic]] = {}
     for blk in by_id.values():
         where = file_of.get(id(blk))
         try:
             found[id(blk)] = check_block(views.get(where, program), blk, where)
-        except Exception as exc:  # noqa: BLE001 - see _internal
+        except Exception as exc:  # see _internal
             found[id(blk)] = [_internal(where, blk.name, exc)]
     shown = set()
     for blk in _ordered(program) + [dup for dup, _ in program.duplicates]:

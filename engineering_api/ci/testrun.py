@@ -192,7 +192,8 @@ def _findings(result: dict[str, Any], case: _Case) -> list[Diagnostic]:
     if result.get("error"):
         out.append(Diagnostic(
             message=f'test "{name}" could not run to its end at {result.get("errorStep")}: {result["error"]} '
-                    f'({result.get("errorCode")}).{_error_hint(result.get("errorCode"), case)}', line=case.line, file=case.file, code="TEST_ERROR"))
+                    f'({result.get("errorCode")}).{_error_hint(result.get("errorCode"), case)}', line=case.line,
+                    file=case.file, code="TEST_ERROR"))
     return out
 
 

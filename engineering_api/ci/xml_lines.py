@@ -73,7 +73,7 @@ def _network_lines(path: str, mtime_ns: int, size: int) -> Lines:
     """:func:`network_lines` of one version of the file (a report reads a file once per finding)."""
     try:
         root = parse_untrusted(Path(path).read_bytes(), keep_blank_text=False).getroot()
-    except Exception:  # noqa: BLE001 - a report falls back to no file line; the check said what is wrong
+    except Exception:  # a report falls back to no file line; the check said what is wrong
         return ()
     networks = []
     for unit in root.iter():
@@ -108,7 +108,7 @@ def _token_text(element: etree._Element) -> str:
     node = from_lxml(element)
     try:
         return tokens_to_text(XmlNode("StructuredText", node.ns, {}, [node], None))
-    except Exception:  # noqa: BLE001 - an element the text cannot hold: it holds no newline either
+    except Exception:  # an element the text cannot hold: it holds no newline either
         return ""
 
 

@@ -68,7 +68,8 @@ def template_config() -> TemplateConfig[JinjaTemplateEngine]:
 def _signed_out(request: Any, exc: NotAuthorizedException) -> Any:
     if request.method == "GET" and not request.headers.get("accept", "").startswith("text/event-stream"):
         return Redirect("/", status_code=303)
-    return Template("signin.html", media_type=MediaType.HTML, status_code=401, context={"error": "Your session has ended; sign in again."})
+    return Template("signin.html", media_type=MediaType.HTML, status_code=401,
+                    context={"error": "Your session has ended; sign in again."})
 
 
 def _refused(request: Any, exc: PermissionDeniedException | TooManyRequestsException) -> Template:
@@ -88,7 +89,8 @@ def console_routes() -> list[Any]:
     router = Router(
         path="/",
         route_handlers=[pages.landing, auth.sign_in, auth.sign_out, pages.project_page, pages.block_page,
-                        pages.compile_block, pages.udt_page, pages.download_simaticml, pages.download_scl, *jobs.ROUTES, *plc.ROUTES,
+                        pages.compile_block, pages.udt_page, pages.download_simaticml, pages.download_scl,
+                        *jobs.ROUTES, *plc.ROUTES,
                         *git_log.ROUTES, *tests_page.ROUTES, *runtime_page.ROUTES,
                         *xref_page.ROUTES],
         guards=[auth.console_guard],
@@ -101,7 +103,8 @@ def console_routes() -> list[Any]:
         include_in_schema=False,
     )
     assets = create_static_files_router(
-        path="/console/static", directories=[_HERE / "static"], include_in_schema=False, opt={"public": True, COMPRESSED: True},
+        path="/console/static", directories=[_HERE / "static"], include_in_schema=False,
+        opt={"public": True, COMPRESSED: True},
         name="console-assets",
     )
     return [router, assets]

@@ -114,7 +114,8 @@ async def sign_in(request: Request[Any, Any, Any]) -> Any:
             services.limiter.auth_failures.take(address, budget)
         services.audit.count_refusal(method="POST", path=request.url.path, status=401, key_id=None, role=None,
                                      client=address)
-        return Template("signin.html", media_type=MediaType.HTML, status_code=401, context={"error": "That API key is not valid."})
+        return Template("signin.html", media_type=MediaType.HTML, status_code=401,
+                        context={"error": "That API key is not valid."})
     token = sessions_of(services).create(principal, request.cookies.get(CSRF_COOKIE, ""))
     response = Redirect("/console/project", status_code=303)
     response.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/",

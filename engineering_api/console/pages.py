@@ -21,7 +21,8 @@ from engineering_api.lib.security import Role, principal_of
 from engineering_api.services import services_of
 from simatic_xml import SimaticMLError, parse_bytes
 
-__all__ = ("block_page", "block_with", "compile_block", "download_scl", "download_simaticml", "failed", "landing", "page",
+__all__ = ("block_page", "block_with", "compile_block", "download_scl", "download_simaticml", "failed", "landing",
+           "page",
            "project_page", "udt_page")
 
 
@@ -161,7 +162,8 @@ async def _download(request: Request[Any, Any, Any], operation: str, device: str
 
 
 @get("/console/devices/{device:str}/blocks/{block:str}/simaticml", include_in_schema=False)
-async def download_simaticml(request: Request[Any, Any, Any], device: FromPath[str], block: FromPath[str]) -> Response[Any]:
+async def download_simaticml(request: Request[Any, Any, Any], device: FromPath[str],
+                             block: FromPath[str]) -> Response[Any]:
     """The block's SimaticML export as a file."""
     return await _download(request, "blocks.content", device, block, "rawXml", ".xml", "application/xml")
 

@@ -45,7 +45,8 @@ def trend_points(values: list[tuple[float, float]], width: int = _TREND_W, heigh
 
 
 @get("/console/runtime", include_in_schema=False)
-async def runtime_page(request: Request[Any, Any, Any], tag: FromQuery[str] = "", minutes: FromQuery[int] = 60) -> Template:
+async def runtime_page(request: Request[Any, Any, Any], tag: FromQuery[str] = "",
+                       minutes: FromQuery[int] = 60) -> Template:
     """Active alarms and the trend of ``tag`` over the last ``minutes``, or the runtime sign-in form."""
     services = services_of(request)
     session = request.state.console_session

@@ -134,7 +134,8 @@ def _spec_of(data: GenerateInput, *, language: str | None = None) -> dict[str, A
             code="PROMPT_NOT_SUPPORTED",
         )
     if (data.spec is None) == (data.template is None):
-        raise e.ValidationError("Send exactly one of 'spec' and 'template'.", code="INVALID_SPEC", details={"field": "spec"})
+        raise e.ValidationError("Send exactly one of 'spec' and 'template'.", code="INVALID_SPEC",
+                                details={"field": "spec"})
     try:
         spec = dict(data.spec) if data.spec is not None else template_spec(data.template or "", data.parameters)
     except SimaticMLError as exc:
@@ -204,7 +205,8 @@ def _generate_only(ctx: OperationContext, data: GenerateInput, language: str | N
     return generate_document(_spec_of(data, language=language), target_for(ctx, data.target_version), data.output_path)
 
 
-def _generate_and_import(ctx: OperationContext, data: GenerateImportInput, language: str | None = None) -> GenerateImportResult:
+def _generate_and_import(ctx: OperationContext, data: GenerateImportInput,
+                         language: str | None = None) -> GenerateImportResult:
     ctx.progress(10, "generating")
     block = generate_document(_spec_of(data, language=language), target_for(ctx, data.target_version), data.output_path)
     ctx.check_canceled()
@@ -412,14 +414,16 @@ _SPEC_EXAMPLE = {
 
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
-        name="blockgeneration.generate-only", summary="Generate block XML from a JSON spec or template, without importing.",
+        name="blockgeneration.generate-only",
+        summary="Generate block XML from a JSON spec or template, without importing.",
         section=SECTION, handler=_generate_only, input=GenerateInput, output=GeneratedBlock,
         route=RouteSpec("POST", "/api/blockgeneration/generate-only"),
         files={"output_path": FileRule(extensions=XML, allow_directory=False, writes=True)},
         errors=(e.ValidationError, e.NotSupportedError, e.AlreadyExistsError), example=_SPEC_EXAMPLE,
     ),
     Operation(
-        name="blockgeneration.generate-and-import", summary="Generate a block from a JSON spec or template and import it.",
+        name="blockgeneration.generate-and-import",
+        summary="Generate a block from a JSON spec or template and import it.",
         section=SECTION, handler=_generate_and_import, input=GenerateImportInput, output=GenerateImportResult,
         route=RouteSpec("POST", "/api/blockgeneration/generate-and-import"),
         async_route=RouteSpec("POST", "/api/blockgeneration/generate-and-import-async"), long_running=True,
@@ -456,7 +460,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
          "Block templates shipped with the product (one, with its spec, by name).", "/api/blockgeneration/templates",
          _templates, TemplatesQuery, list[dict[str, Any]], errors=(e.NotFoundError,)),
     Operation(
-        name="blockgeneration.bulk-import", summary="Import many SimaticML files in dependency order, with a report per file.",
+        name="blockgeneration.bulk-import",
+        summary="Import many SimaticML files in dependency order, with a report per file.",
         section=SECTION, handler=_bulk_import, input=BulkImportInput, output=BulkImportResult,
         route=RouteSpec("POST", "/api/blockgeneration/bulk-import"),
         async_route=RouteSpec("POST", "/api/blockgeneration/bulk-import-async"), long_running=True,

@@ -320,7 +320,8 @@ class CompatController(Controller):
     async def license_features(self) -> Response[GetLicenseFeaturesResponse]:
         """The licence: none is needed, so the edition is ``open`` with every feature enabled."""
         return ok(LicenseFeatures(
-            edition="open", is_valid=True, features=[LicenseFeature(key=k, name=n, description=d) for k, n, d in _FEATURES],
+            edition="open", is_valid=True,
+            features=[LicenseFeature(key=k, name=n, description=d) for k, n, d in _FEATURES],
             message="This server needs no licence: every feature is enabled.",
         ))
 

@@ -24,7 +24,8 @@ _NEEDS_PROJECT = (e.NoProjectOpenError, e.PortalUnavailableError)
 
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
-        name="blocks.compile", summary="Compile one block of a PLC: TIA's nested results and every finding in diagnostics.",
+        name="blocks.compile",
+        summary="Compile one block of a PLC: TIA's nested results and every finding in diagnostics.",
         section=SECTION, handler=lambda ctx, d: in_source_lines(
             ctx.backend, d.device_name, ctx.backend.compile.compile_block(d.device_name, d.block_name)),
         input=BlockRef, output=CompileResult,

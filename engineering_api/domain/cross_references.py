@@ -255,8 +255,8 @@ class ObjectCrossReferences(CamelStruct):
     display: str
     """The name as TIA writes it (``"DB_ALARM"."+KM1"``)."""
     object_type: str
-    """``PlcTag``, ``Constant`` (a user or system constant), ``DbMember``, a block type (``FB``, ``GlobalDB``…), ``UDT``, or ``Unknown`` for
-    a name the program uses that the PLC does not hold."""
+    """``PlcTag``, ``Constant`` (a user or system constant), ``DbMember``, a block type (``FB``, ``GlobalDB``…),
+    ``UDT``, or ``Unknown`` for a name the program uses that the PLC does not hold."""
     exists: bool
     usages: list[dict[str, Any]]
     """``block``, ``blockType``, ``language``, ``network`` (1-based; null for the interface), ``networkTitle``,

@@ -160,7 +160,8 @@ def _load_separate(ctx: OperationContext, data: SeparateDesignInput) -> DesignSu
             design[key] = logic.pop(key)
     if logic:
         unknown = ", ".join(sorted(logic))
-        raise e.ValidationError(f"logic: unknown keys {unknown} (use modules and interlocks)", details={"field": "logic"})
+        raise e.ValidationError(f"logic: unknown keys {unknown} (use modules and interlocks)",
+                                details={"field": "logic"})
     inputs = len(data.inputs)
 
     def as_sent(field: str) -> str:
@@ -184,7 +185,8 @@ def _clear(ctx: OperationContext, _: None) -> dict[str, bool]:
     return {"cleared": True}
 
 
-def _generate(ctx: OperationContext, design: dict[str, Any], version: str | None) -> tuple[str, list[tuple[str, bytes]]]:
+def _generate(ctx: OperationContext, design: dict[str, Any],
+              version: str | None) -> tuple[str, list[tuple[str, bytes]]]:
     target = target_for(ctx, version)
     try:
         return target, design_to_specs(design).documents(target)
@@ -273,7 +275,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         example={
             "inputs": _DESIGN_EXAMPLE["design"]["io"][:4] + _DESIGN_EXAMPLE["design"]["io"][5:],
             "outputs": _DESIGN_EXAMPLE["design"]["io"][4:5],
-            "logic": {"modules": _DESIGN_EXAMPLE["design"]["modules"], "interlocks": _DESIGN_EXAMPLE["design"]["interlocks"]},
+            "logic": {"modules": _DESIGN_EXAMPLE["design"]["modules"],
+                      "interlocks": _DESIGN_EXAMPLE["design"]["interlocks"]},
         },
     ),
     read("design-spec.model", SECTION, "The loaded design and what it produces.", "/api/design-spec/model",

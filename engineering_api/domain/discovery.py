@@ -53,7 +53,8 @@ def _entries(request: Request[Any, Any, Any]) -> list[CommandEntry]:
                     CommandEntry(
                         method=method, path=_TYPED_PARAM.sub(r"{\1}", route.path),
                         controller=(handler.resolve_tags() or ["Other"])[0],
-                        operation_id=handler.operation_id if isinstance(handler.operation_id, str) else handler.handler_name,
+                        operation_id=handler.operation_id if isinstance(handler.operation_id, str)
+                        else handler.handler_name,
                         summary=(handler.summary or (handler.fn.__doc__ or "").strip().splitlines()[0]
                                  if (handler.summary or handler.fn.__doc__) else ""),
                         role=role.value if role else "public", operation=handler.opt.get("operation"),
@@ -119,7 +120,8 @@ class DiscoveryController(Controller):
                 if by_path or by_op or op["operationId"].lower() == route.strip("/").lower():
                     matches.append({"method": method.upper(), "path": path, **op})
         if not matches:
-            raise NotFoundError(f"no route or operation matches {route!r}; see GET /api/command/list", code="COMMAND_NOT_FOUND")
+            raise NotFoundError(f"no route or operation matches {route!r}; see GET /api/command/list",
+                                code="COMMAND_NOT_FOUND")
         return ok(CommandInfo(route=route.strip("/"), operations=matches, components=_components(schema, matches)))
 
 

@@ -196,7 +196,8 @@ def _on(op: Any) -> Any:
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="libraries.global.list", summary="List all global libraries available on the system.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.global_library.list_global_libraries(), input=None, output=list[GlobalLibraryInfo],
+        handler=lambda ctx, d: ctx.backend.global_library.list_global_libraries(), input=None,
+        output=list[GlobalLibraryInfo],
         route=RouteSpec("GET", BASE), mutating=False, errors=(e.PortalUnavailableError,),
         description="The libraries open in the attached portal, then those opened before (isOpen false).",
     ),

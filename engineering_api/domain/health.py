@@ -125,7 +125,7 @@ async def instance_version(request: Request[Any, Any, Any]) -> Response[GetApiVe
     media_type="image/svg+xml",
     responses=problem_responses("viewer", params=True, worker=True, errors=(NotFoundError,)),
 )
-async def catalog_image(request: Request[Any, Any, Any], orderNumber: FromPath[str]) -> Response[bytes]:  # noqa: N803
+async def catalog_image(request: Request[Any, Any, Any], orderNumber: FromPath[str]) -> Response[bytes]:
     """Image of a catalog article (SVG drawn from the catalog data), or 404."""
     services = request.app.state.services
     data, media_type = await services.jobs.run_inline(CATALOG_IMAGE, FindInput(order_number=orderNumber))

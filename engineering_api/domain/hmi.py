@@ -174,7 +174,8 @@ def _connection_names(ctx: OperationContext, d: ExportConnectionInput) -> list[s
         return [d.connection_name]
     names = [c.name for c in _connections(ctx, d.device_name)]
     if not names:
-        raise e.NotFoundError(f"The device '{d.device_name}' has no connections to export.", code="CONNECTION_NOT_FOUND")
+        raise e.NotFoundError(f"The device '{d.device_name}' has no connections to export.",
+                              code="CONNECTION_NOT_FOUND")
     return names
 
 
@@ -207,7 +208,8 @@ def _import(method: str, part: str) -> Any:
             return import_part(ctx, d.device_name, path, part, d.overwrite)
         folder = _folder(d, part)
         extra = {"folder": folder} if folder else {}
-        return getattr(ctx.backend.hmi, method)(d.device_name, path.read_bytes(), overwrite=d.overwrite, source=path.name,
+        return getattr(ctx.backend.hmi,
+                       method)(d.device_name, path.read_bytes(), overwrite=d.overwrite, source=path.name,
                                             **extra)
 
     return handler
@@ -239,7 +241,8 @@ def _preview_import(expect: str, label: str, kind: str, listed: Any, part: str) 
         if panel_kind(ctx, d.device_name)[0] == "unified":
             return preview_part(ctx, d.device_name, path, part, d.overwrite)
         folder = _folder(d, part)
-        known = ctx.backend.hmi.list_hmi_folders(d.device_name, "screens" if part == "screens" else "tags") if folder else []
+        known = ctx.backend.hmi.list_hmi_folders(d.device_name,
+                                                 "screens" if part == "screens" else "tags") if folder else []
         if folder and folder.casefold() not in {k.casefold() for k in known}:
             raise e.NotFoundError(f"The panel has no user folder '{folder}'; create it first.", code="FOLDER_NOT_FOUND",
                                   details={"folderPath": folder})
@@ -250,8 +253,8 @@ def _preview_import(expect: str, label: str, kind: str, listed: Any, part: str) 
         name = doc.root.name
         existing = next((x for x in listed(ctx, d.device_name) if x.name.lower() == name.lower()), None)
         if existing is not None and not d.overwrite:
-            raise e.AlreadyExistsError(f"The {label} '{existing.name}' exists in '{d.device_name}'. Send overwrite=true "
-                                       "to replace it (TIA's ImportOptions.Override).",
+            raise e.AlreadyExistsError(f"The {label} '{existing.name}' exists in '{d.device_name}'. Send "
+                                       "overwrite=true to replace it (TIA's ImportOptions.Override).",
                                        code=f"{label.upper().replace(' ', '_')}_EXISTS")
         if expect == sx.SCREEN and faceplate_references(doc):
             check_faceplates(doc, ctx.backend.hmi_resources.list_hmi_library_types())

@@ -63,7 +63,8 @@ def _classic_png(ctx: OperationContext, d: ScreenRef) -> bytes:
     tags = [t for t in device_tags(ctx, d.device_name) if t.name.lower() in bound] if bound else []
     values = {v.name: v.value for v in read_values(ctx, d.device_name, tags) if v.error is None}
     symbolic = any(i.element == "Hmi.Screen.SymbolicIOField" for i in screen_items_deep(doc.root))
-    lists = {t.name: t.entries for t in ctx.backend.hmi_resources.list_hmi_text_lists(d.device_name)} if symbolic else {}
+    lists = {t.name: t.entries
+             for t in ctx.backend.hmi_resources.list_hmi_text_lists(d.device_name)} if symbolic else {}
     pictures = {name for name in (item_picture(i) for i in screen_items_deep(doc.root)) if name}
     try:
         return render_screen(doc, values, lists, _graphics(ctx, d.device_name, pictures))
@@ -112,8 +113,8 @@ SCREEN_IMAGE: Operation[ScreenRef, bytes] = Operation(
     tags=[SECTION], media_type="image/png",
     responses=problem_responses("viewer", params=True, worker=True, errors=NEEDS_HMI),
 )
-async def screen_image(request: Request[Any, Any, Any], deviceName: FromPath[str],  # noqa: N803
-                       screenName: FromPath[str]) -> Response[bytes]:  # noqa: N803
+async def screen_image(request: Request[Any, Any, Any], deviceName: FromPath[str],
+                       screenName: FromPath[str]) -> Response[bytes]:
     """An HMI screen drawn to PNG without TIA (classic from its SimaticML, Unified from its object model): rectangles,
     ellipses, lines, texts, buttons and I/O fields with their colours, positions and sizes; each I/O field shows
     the current value of its HMI tag, read from the simulated PLC the tag's connection leads to (``###`` when

@@ -174,7 +174,8 @@ def _vb_content(ctx: OperationContext, d: ScriptRef) -> HmiScriptContent:
     exported = ctx.backend.hmi_resources.export_hmi_script(d.device_name, d.script_name)
     doc = sx.read_hmi(exported.data, expect=sx.VB_SCRIPT)
     info = script_info(doc)
-    folder = next((s.folder for s in ctx.backend.hmi_resources.list_hmi_scripts(d.device_name) if s.name == exported.name), "")
+    folder = next((s.folder for s in ctx.backend.hmi_resources.list_hmi_scripts(d.device_name)
+                   if s.name == exported.name), "")
     return HmiScriptContent(name=info.name, type=info.type, language=info.language, folder=folder,
                             line_count=info.line_count, device_name=d.device_name, content=hl.script_code(doc.root))
 
@@ -360,7 +361,8 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
                         "/api/project/library/types (a classic panel's VB script becomes a VBScript type).",
         ),
         Operation(
-            name="hmi.library-types.detailed", summary="Get all HMI library types with full details across all devices.",
+            name="hmi.library-types.detailed",
+            summary="Get all HMI library types with full details across all devices.",
             section=SECTION, handler=_library_types, input=NoInput, output=HmiLibraryTypes,
             route=RouteSpec("GET", "/api/hmi/library-types/detailed"), mutating=False,
             errors=(e.NoProjectOpenError, e.PortalUnavailableError),

@@ -22,8 +22,8 @@ from engineering_api.jobs.operations import Operation, OperationContext, RouteSp
 from engineering_api.lib.schema import CamelStruct
 from simatic_xml import hmi as sx
 
-__all__ = ("NEEDS_HMI", "OPERATIONS", "SECTION", "FolderNode", "HmiDeviceRef", "folder_tree", "list_folders", "list_screens",
-           "list_tag_tables", "panel_read")
+__all__ = ("NEEDS_HMI", "OPERATIONS", "SECTION", "FolderNode", "HmiDeviceRef", "folder_tree", "list_folders",
+           "list_screens", "list_tag_tables", "panel_read")
 
 SECTION = "HMI Screens"
 HMI = "/api/devices/{deviceName}/hmi"
@@ -201,7 +201,8 @@ def screen_tree(ctx: OperationContext, d: HmiDeviceRef) -> HmiScreenTree:
 def tag_tree(ctx: OperationContext, device: str) -> HmiTagTree:
     tables = list_tag_tables(ctx, device)
     return HmiTagTree(device_name=device, tag_table_count=len(tables), tag_count=sum(len(t.tags) for t in tables),
-                      root=folder_tree(TagFolderNode, "HMI tags", "tag_tables", tables, list_folders(ctx, device, "tags")))
+                      root=folder_tree(TagFolderNode, "HMI tags", "tag_tables", tables,
+                                       list_folders(ctx, device, "tags")))
 
 
 def tag_forest(ctx: OperationContext, _: NoInput) -> HmiTagForest:
@@ -258,7 +259,8 @@ def _folder_operation(kind: HmiFolderKind, label: str, example: str) -> Operatio
     return Operation(
         name=f"hmi.{kind}.folders.create", summary=f"Create a user folder below '{label}' of a classic HMI panel.",
         section=SECTION, handler=lambda ctx, d: FolderCreated(
-            device_name=d.device_name, folder_path=ctx.backend.hmi.create_hmi_folder(d.device_name, kind, d.folder_path)),
+            device_name=d.device_name,
+            folder_path=ctx.backend.hmi.create_hmi_folder(d.device_name, kind, d.folder_path)),
         input=FolderInput, output=FolderCreated, route=RouteSpec("POST", f"{HMI}/{kind}/folders"),
         errors=(*NEEDS_HMI, e.AlreadyExistsError), example={"folderPath": example},
         description=f"{'ScreenFolder' if kind == 'screens' else 'TagFolder'}.Folders.Create per missing level (a/b "

@@ -167,7 +167,8 @@ def import_part(ctx: OperationContext, device: str, path: Path, part: str | None
     from engineering_api.domain import hmi_unified_view as view
 
     listers: dict[str, Callable[[], list[Any]]] = {"screens": lambda: [view.screen_info(s) for s in done.screens],
-              "tag_tables": lambda: view.tag_tables(done), "connections": lambda: view.connections(done), "text_lists": lambda: view.text_lists(done),
+              "tag_tables": lambda: view.tag_tables(done), "connections": lambda: view.connections(done),
+              "text_lists": lambda: view.text_lists(done),
               "graphic_lists": lambda: view.graphic_lists(done)}
     listed = listers[part]()
     return listed[0]
@@ -176,7 +177,8 @@ def import_part(ctx: OperationContext, device: str, path: Path, part: str | None
 def _plan(ctx: OperationContext, device: str, incoming: UnifiedHmi, overwrite: bool, source: str) -> Preview:
     """What putting ``incoming`` into the panel would create or overwrite (the same refusals as doing it)."""
     current = ctx.backend.hmi_unified.read_unified_hmi(device)
-    graphics = [g.name for g in ctx.backend.hmi_graphics.list_hmi_project_graphics(device)] if incoming.graphic_lists else []
+    graphics = [g.name
+                for g in ctx.backend.hmi_graphics.list_hmi_project_graphics(device)] if incoming.graphic_lists else []
     merge(current, incoming, overwrite=overwrite, device=device, graphics=graphics)
     changes: list[PlannedChange] = []
     for attr, kind in (("screens", "screen"), ("tag_tables", "tagTable"), ("connections", "connection"),
@@ -220,7 +222,8 @@ def _script(d: CreateScriptInput) -> UnifiedHmi:
 
 def _creator(build: Any, attr: str) -> tuple[Any, Any]:
     def handler(ctx: OperationContext, d: Any) -> Any:
-        return getattr(ctx.backend.hmi_unified.apply_unified_hmi(d.device_name, build(d), overwrite=d.overwrite), attr)[0]
+        return getattr(ctx.backend.hmi_unified.apply_unified_hmi(d.device_name, build(d), overwrite=d.overwrite),
+                       attr)[0]
 
     def preview(ctx: OperationContext, d: Any) -> Preview:
         return _plan(ctx, d.device_name, build(d), d.overwrite, "the request")
@@ -246,7 +249,8 @@ def _deleter(kind: UnifiedKind, param: str, label: str) -> tuple[Any, Any]:
         return {"deleted": getattr(d, param)}
 
     def preview(ctx: OperationContext, d: ObjectRef) -> Preview:
-        stored = check_delete(ctx.backend.hmi_unified.read_unified_hmi(d.device_name), kind, getattr(d, param), d.device_name)
+        stored = check_delete(ctx.backend.hmi_unified.read_unified_hmi(d.device_name), kind, getattr(d, param),
+                              d.device_name)
         return plan(f"Would delete the {label} '{stored}' of {d.device_name}.",
                     [PlannedChange(action="delete", kind=kind, name=stored, device=d.device_name)])
 

@@ -1,4 +1,5 @@
-"""Live values of HMI tags: what a panel (classic or Unified) would show, read from the simulated PLCs its tags are bound to.
+"""Live values of HMI tags: what a panel (classic or Unified) would show, read from the simulated PLCs its tags are
+bound to.
 
 An external HMI tag (one with a connection) is bound to a PLC tag (``ControllerTag``: ``Start``,
 ``Motor_DB.Speed``) of the connection's partner PLC; an internal tag has no connection and lives only in HMI
@@ -101,7 +102,8 @@ def _released(ctx: OperationContext, instance: str) -> set[str] | None:
         return None
 
 
-def _read_batch(ctx: OperationContext, instance: str, names: list[str]) -> list[tuple[Any, str, str, ValueProblem | None]]:
+def _read_batch(ctx: OperationContext, instance: str,
+                names: list[str]) -> list[tuple[Any, str, str, ValueProblem | None]]:
     """(value, quality, timestamp, problem) per name from ``instance``, read as an HMI client reads (between two
     cycles, with the CPU's HMI access check). A tag the program does not release to HMI is ``NOT_ACCESSIBLE``:
     TIA lets an HMI reach a PLC tag only when its "Accessible from HMI/OPC UA/Web API" is on."""
@@ -112,7 +114,8 @@ def _read_batch(ctx: OperationContext, instance: str, names: list[str]) -> list[
                               ctx.backend.runtime_values.sim_hmi_read(names[start:start + _BATCH], instance).values,
                               strict=True):
             if read.error is not None:
-                out.append((None, "Bad", read.timestamp, ValueProblem(code=read.error.code, message=read.error.message)))
+                out.append((None, "Bad", read.timestamp,
+                            ValueProblem(code=read.error.code, message=read.error.message)))
             elif released is not None and _plain(name) not in released:
                 out.append((None, "Bad", read.timestamp, ValueProblem(
                     code="NOT_ACCESSIBLE", message=f"{name} is not accessible from HMI/OPC UA/Web API in the "

@@ -68,7 +68,8 @@ class KeyController(Controller):
         "/api/security/keys", operation_id="CreateApiKey", opt=_ADMIN, status_code=201,
         responses=problem_responses("admin", body=True, errors=(ValidationError,)),
     )
-    async def create_key(self, request: Request[Any, Any, Any], data: JSONBody[NewKey]) -> Response[CreateApiKeyResponse]:
+    async def create_key(self, request: Request[Any, Any, Any],
+                         data: JSONBody[NewKey]) -> Response[CreateApiKeyResponse]:
         """Create a key; the answer holds its secret, shown only this once."""
         info, secret = services_of(request).keys.create(data.name, data.role)
         return ok(CreatedKey(key=info, secret=secret), f"key {info.key_id} created", status_code=201)
@@ -78,7 +79,7 @@ class KeyController(Controller):
         responses=problem_responses("admin", params=True, errors=(NotFoundError, ConflictError)),
     )
     async def revoke_key(
-        self, request: Request[Any, Any, Any], keyId: FromPath[str]  # noqa: N803
+        self, request: Request[Any, Any, Any], keyId: FromPath[str]
     ) -> Response[RevokeApiKeyResponse]:
         """Revoke a key; every server on this database refuses it from its next request."""
         info = services_of(request).keys.revoke(keyId)

@@ -289,7 +289,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         section=SECTION,
         handler=lambda ctx, d: {"folderPath": ctx.backend.library.create_master_copy_folder(d.folder_path)},
         input=MasterCopyFolderInput, output=dict[str, str],
-        route=RouteSpec("POST", f"{BASE}/master-copies/folders"), errors=_ERRORS, example={"folderPath": "Drives/Pumps"},
+        route=RouteSpec("POST", f"{BASE}/master-copies/folders"), errors=_ERRORS,
+        example={"folderPath": "Drives/Pumps"},
     ),
     Operation(
         name="library.master-copies.instantiate",
@@ -334,13 +335,14 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         description="action: create (a type of objectName in deviceName, 0.0.1 released: a FB, FC or UDT of a PLC, "
                     "types made along for the UDTs and blocks it uses; or a VB script of a classic HMI panel, a "
                     "VBScript type whose instances are the panels' scripts of its name) | edit (a new in-work "
-                    "version, 409 IN_WORK_VERSION_EXISTS when one exists; its test instance in deviceName is the one instance that can be changed) | release (the "
-                    "test instance's content; it becomes the default and every instance is updated; versionNumber "
-                    "must be above the others) | discard.",
+                    "version, 409 IN_WORK_VERSION_EXISTS when one exists; its test instance in deviceName is the one "
+                    "instance that can be changed) | release (the test instance's content; it becomes the default and "
+                    "every instance is updated; versionNumber must be above the others) | discard.",
     ),
     Operation(
         name="library.types.set-default", summary="Set the default version for a library type.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.library_types.set_default_library_type_version(d.type_name, d.version_number),
+        handler=lambda ctx,
+        d: ctx.backend.library_types.set_default_library_type_version(d.type_name, d.version_number),
         input=SetDefaultInput, output=LibraryTypeInfo,
         route=RouteSpec("POST", f"{BASE}/types/{{typeName}}/actions/set-default"), errors=_ERRORS,
         example={"versionNumber": "0.0.1"},

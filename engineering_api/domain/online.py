@@ -214,7 +214,8 @@ def _preview_stop(ctx: OperationContext, d: StopInput) -> Preview:
 def _preview_download(ctx: OperationContext, d: DownloadInput) -> Preview:
     """The compare of the offline program with the CPU's: what the download replaces, adds and removes."""
     stop, start = _answers(ctx, d)
-    ctx.backend.program.list_program_objects(d.device_name)  # an unknown device or one without PLC software, as the call
+    # an unknown device or one without PLC software, as the call
+    ctx.backend.program.list_program_objects(d.device_name)
     projects = ctx.backend.open_projects()
     if projects and not projects[0].simulation_support:
         raise simulation_support_disabled(projects[0].name)
@@ -338,7 +339,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="devices.download", summary="Compile the PLC software and download it to the bound CPU.",
         section=SECTION, handler=_download, input=DownloadInput, output=DownloadResult,
-        route=RouteSpec("POST", f"{BASE}/actions/download-sync"), async_route=RouteSpec("POST", f"{BASE}/actions/download"),
+        route=RouteSpec("POST", f"{BASE}/actions/download-sync"),
+        async_route=RouteSpec("POST", f"{BASE}/actions/download"),
         long_running=True, role=Role.ENGINEER, errors=(*_BOUND, e.NotSupportedError),
         example={"stopCpu": True, "startAfterDownload": True},
         destructive=True, preview=_preview_download,

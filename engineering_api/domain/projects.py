@@ -147,7 +147,8 @@ def _archive(ctx: OperationContext, data: ArchiveInput) -> ArchiveInfo:
     if data.save_first:
         needs_reopen.refuse_if_marked(ctx, "save the project before archiving it")
     ctx.progress(10, "archiving project")
-    unsaved: Literal["refuse", "save", "allow"] = "save" if data.save_first else "allow" if data.allow_unsaved else "refuse"
+    unsaved: Literal["refuse", "save",
+                     "allow"] = "save" if data.save_first else "allow" if data.allow_unsaved else "refuse"
     return ctx.backend.archive_project(Path(data.archive_path), unsaved=unsaved)
 
 
@@ -258,7 +259,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="projects.archive",
-        summary="Archive the saved project to a .zapNN file; with unsaved changes 409 unless saveFirst or allowUnsaved.",
+        summary="Archive the saved project to a .zapNN file; with unsaved changes 409 unless saveFirst or "
+                "allowUnsaved.",
         section=SECTION,
         handler=_archive, input=ArchiveInput, output=ArchiveInfo,
         route=RouteSpec("POST", "/api/projects/actions/archive-sync"),

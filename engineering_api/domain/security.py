@@ -191,7 +191,8 @@ def _preview_master_secret(ctx: OperationContext, d: MasterSecretInput) -> Previ
 
 # ----- handlers ------------------------------------------------------------------------------------
 def _configure(ctx: OperationContext, d: ConfigureInput) -> ProtectionInfo:
-    return ctx.backend.security.configure_protection(d.device_name, cp.parse_level(d.protection_level, "protectionLevel"),
+    return ctx.backend.security.configure_protection(d.device_name,
+                                                     cp.parse_level(d.protection_level, "protectionLevel"),
                                             _levels(d.passwords))
 
 
@@ -220,14 +221,17 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="security.password.delete", summary="Delete a password for a specific access level.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.security.delete_access_password(d.device_name, cp.parse_level(d.access_level)),
-        input=DeletePasswordInput, output=ProtectionInfo, route=RouteSpec("DELETE", f"{DEVICE}/password/{{accessLevel}}"),
+        handler=lambda ctx,
+        d: ctx.backend.security.delete_access_password(d.device_name, cp.parse_level(d.access_level)),
+        input=DeletePasswordInput, output=ProtectionInfo,
+        route=RouteSpec("DELETE", f"{DEVICE}/password/{{accessLevel}}"),
         role=_ADMIN, errors=NEEDS_PLC, destructive=True, preview=_preview_delete,
         description="A password the selected level needs (the unprotected row) is refused: 422 PASSWORD_REQUIRED.",
     ),
     Operation(
         name="security.display-password.set", summary="Set the display password for a device (HMI display protection).",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.security.set_display_password(d.device_name, _display_password(d)),
+        section=SECTION, handler=lambda ctx,
+        d: ctx.backend.security.set_display_password(d.device_name, _display_password(d)),
         input=DisplayPasswordInput, output=SecuritySummary, route=RouteSpec("POST", f"{DEVICE}/display-password"),
         role=_ADMIN, errors=(*NEEDS_PLC, e.NotSupportedError), destructive=True, preview=_preview_display,
         example={"password": "D1splay!"},

@@ -172,7 +172,8 @@ def _restore_preview(ctx: OperationContext, snapshot_id: str) -> Preview:
             f"The snapshot belongs to the project '{info.project_path}', which is not the open project.",
             code="OTHER_PROJECT",
         )
-    ctx.backend.program.list_program_objects(info.device_name)  # an unknown device or one without PLC software, as the call
+    # an unknown device or one without PLC software, as the call
+    ctx.backend.program.list_program_objects(info.device_name)
     diff = service.diff(ctx, info)
     label = f"{_LABEL.get(info.kind, info.kind)} '{info.object_name}'"
     if not diff.current_exists:
@@ -262,9 +263,11 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="history.cleanup", summary="Trigger a cleanup of old snapshots to free storage.", section=SECTION,
-        handler=_cleanup, input=CleanupInput, output=SnapshotCleanupResult, route=RouteSpec("POST", f"{H}/actions/cleanup"),
+        handler=_cleanup, input=CleanupInput, output=SnapshotCleanupResult,
+        route=RouteSpec("POST", f"{H}/actions/cleanup"),
         errors=(e.ValidationError,), example={"retentionDays": 30, "maxPerObject": 20, "dryRun": True},
-        description="Uses the configured policy (snapshotRetentionDays, snapshotMaxPerObject); the body may override it.",
+        description="Uses the configured policy (snapshotRetentionDays, snapshotMaxPerObject); the body may override "
+                    "it.",
         destructive=True, preview=_preview_cleanup,
     ),
     *_object_history("tag_table", "tags/{deviceName}/{tableName}", TableRef, TakeTableInput,

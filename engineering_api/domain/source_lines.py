@@ -45,7 +45,8 @@ def body_starts(text: str) -> dict[str, int]:
 def in_source_lines(backend: EngineeringBackend, device: str, result: CompileResult) -> CompileResult:
     """``result`` with each finding in an SCL block generated from one of the PLC's external sources counted in that
     source."""
-    wanted = {d.block for d in result.diagnostics if d.block and d.file is None and d.line > 0 and d.network in (None, 1)}
+    wanted = {d.block for d in result.diagnostics if d.block and d.file is None and d.line > 0
+              and d.network in (None, 1)}
     if not wanted:
         return result
     where: dict[str, tuple[str, int]] = {}
@@ -80,6 +81,7 @@ def to_block_lines(backend: EngineeringBackend, device: str, diagnostics: list[d
     shown = []
     for finding in diagnostics:
         begin = begins.get((finding.get("file") or "", finding.get("block") or ""))
-        shown.append({**finding, "line": finding["line"] - begin} if begin is not None and finding.get("line", 0) > begin
+        shown.append({**finding, "line": finding["line"] - begin} if begin is not None
+                     and finding.get("line", 0) > begin
                      else finding)
     return shown

@@ -217,7 +217,7 @@ class SystemController(Controller):
         "/api/docs/sections/{sectionName:str}", operation_id="GetDocSection",
         responses=problem_responses("viewer", params=True, errors=(NotFoundError,)),
     )
-    async def doc_section(self, request: Request[Any, Any, Any], sectionName: FromPath[str]) -> Response[Any]:  # noqa: N803
+    async def doc_section(self, request: Request[Any, Any, Any], sectionName: FromPath[str]) -> Response[Any]:
         """One documentation section by name (case-insensitive)."""
         section = (await _docs(request)).section(sectionName)
         if section is None:
@@ -231,7 +231,8 @@ class SystemController(Controller):
         """Search the documentation; returns ``[{section, snippet, relevance}]``."""
         return ok((await _docs(request)).search(q))
 
-    @get("/api/audit", operation_id="GetAudit", opt={"role": "admin"}, responses=problem_responses("admin", params=True))
+    @get("/api/audit", operation_id="GetAudit", opt={"role": "admin"},
+         responses=problem_responses("admin", params=True))
     async def audit(
         self,
         request: Request[Any, Any, Any],
@@ -241,7 +242,8 @@ class SystemController(Controller):
         ] = None,
         key_id: Annotated[str | None, QueryParameter(name="keyId")] = None,
         path_prefix: Annotated[str | None, QueryParameter(name="pathPrefix")] = None,
-        outcome: Annotated[str | None, QueryParameter(description="succeeded, accepted, failed, denied, throttled")] = None,
+        outcome: Annotated[str | None,
+                           QueryParameter(description="succeeded, accepted, failed, denied, throttled")] = None,
     ) -> Response[Any]:
         """Audit records of mutating calls, newest first, paged with ``before``.
 
@@ -251,7 +253,8 @@ class SystemController(Controller):
         last did.
         """
         services: Services = request.app.state.services
-        return ok(services.audit.page(limit=limit, before=before, key_id=key_id, path_prefix=path_prefix, outcome=outcome))
+        return ok(services.audit.page(limit=limit, before=before, key_id=key_id, path_prefix=path_prefix,
+                                      outcome=outcome))
 
     @get("/api/system/browse-file", operation_id="BrowseFile", responses=_HEADLESS_RESPONSES)
     async def browse_file(self) -> Response[Any]:

@@ -104,7 +104,8 @@ def _text(value: Any) -> str:
     return str(value).strip() if not isinstance(value, str) else value.strip()
 
 
-def _tag_rows(rows: Iterator[tuple[Any, ...]], columns: dict[str, int], first_row: int, sheet: str, out: ParsedTags) -> None:
+def _tag_rows(rows: Iterator[tuple[Any, ...]], columns: dict[str, int], first_row: int, sheet: str,
+              out: ParsedTags) -> None:
     name_i = columns["name"]
     type_i = columns["datatype"]
     addr_i = columns["logicaladdress"]
@@ -232,7 +233,8 @@ def read_xlsx(path: str | Path) -> ParsedTags:
                 _constant_rows(rows, columns, 2, constant_sheet, out)
             elif any(v is not None for v in columns):
                 raise ValueError(
-                    f"the sheet '{constant_sheet}' lacks the column(s) {', '.join(_missing(columns, _REQUIRED_CONSTANT))}"
+                    f"the sheet '{constant_sheet}' lacks the column(s) "
+                    f"{', '.join(_missing(columns, _REQUIRED_CONSTANT))}"
                 )
         if not found_tags and constant_sheet is None:
             raise ValueError(f"no sheet has the tag columns {', '.join(TAG_COLUMNS[:4])} (TIA names it '{TAGS_SHEET}')")
@@ -308,13 +310,15 @@ def read_json_items(tags: list[Any], constants: list[Any]) -> ParsedTags:
         ))
     for number, item in enumerate(constants, start=1):
         if not isinstance(item, dict):
-            out.errors.append(RowError(row=number, column="(item)", reason="expected an object", sheet="JSON constants"))
+            out.errors.append(RowError(row=number, column="(item)", reason="expected an object",
+                                       sheet="JSON constants"))
             continue
         values = {_key(k): v for k, v in item.items() if _key(k)}
         name, data_type, value = _text(values.get("name")), _text(values.get("datatype")), _text(values.get("value"))
         missing = [k for k, t in (("name", name), ("datatype", data_type), ("value", value)) if not t]
         for key in missing:
-            out.errors.append(RowError(row=number, column=_LABEL[key], reason="missing or empty", sheet="JSON constants"))
+            out.errors.append(RowError(row=number, column=_LABEL[key], reason="missing or empty",
+                                       sheet="JSON constants"))
         if not missing:
             out.constants.append(ConstantImportRow(
                 row=number, name=name, data_type=data_type, value=value, comment=_text(values.get("comment")),
@@ -338,15 +342,16 @@ def read_json(path: str | Path) -> ParsedTags:
     if isinstance(document, list):
         return read_json_items(document, [])
     if not isinstance(document, dict):
-        raise ValueError("expected an object with 'tags' (and 'userConstants') or a list of tags")  # noqa: TRY004
+        raise ValueError("expected an object with 'tags' (and 'userConstants') or a list of tags")
     lowered = {k.lower(): v for k, v in document.items()}
     tags = lowered.get("tags", [])
     constants = lowered.get("userconstants", lowered.get("constants", []))
     if not isinstance(tags, list) or not isinstance(constants, list):
-        raise ValueError("'tags' and 'userConstants' must be lists")  # noqa: TRY004
+        raise ValueError("'tags' and 'userConstants' must be lists")
     table = lowered.get("tagtable") or lowered.get("tablename")
     if isinstance(table, str) and table:
-        tags = [t if not isinstance(t, dict) or any(_key(k) == "path" for k in t) else {**t, "path": table} for t in tags]
+        tags = [t if not isinstance(t, dict) or any(_key(k) == "path" for k in t) else {**t, "path": table}
+                for t in tags]
         constants = [c if not isinstance(c, dict) or any(_key(k) == "path" for k in c) else {**c, "path": table}
                      for c in constants]
     return read_json_items(tags, constants)

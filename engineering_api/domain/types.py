@@ -161,7 +161,8 @@ def _document(ctx: OperationContext, data: CreateUdtInput | UpdateUdtInput, name
             raise e.ValidationError("'name' is required with 'members'.", code="VALIDATION_FAILED",
                                     details={"field": "name"})
         spec = {"blockType": "UDT", "name": name,
-                "interface": {"None": [_normalise_member(m, f"members[{i}]") for i, m in enumerate(data.members or [])]}}
+                "interface": {
+                    "None": [_normalise_member(m, f"members[{i}]") for i, m in enumerate(data.members or [])]}}
         for key in ("comment", "title"):
             if getattr(data, key) is not None:
                 spec[key] = getattr(data, key)
@@ -199,10 +200,12 @@ def _export_target(d: ExportUdtInput, file_name: Any) -> Path:
     if target.is_dir() or d.export_path.endswith(("/", "\\")):
         target = target / file_name(d.udt_name)
     if target.suffix.lower() != ".xml":
-        raise e.ValidationError("The export file must end in .xml.", code="PATH_REJECTED", details={"field": "exportPath"})
+        raise e.ValidationError("The export file must end in .xml.", code="PATH_REJECTED",
+                                details={"field": "exportPath"})
     if target.exists() and not d.overwrite:
         raise e.AlreadyExistsError(
-            f"The file '{target.name}' already exists; TIA does not overwrite (send overwrite=true).", code="FILE_EXISTS"
+            f"The file '{target.name}' already exists; TIA does not overwrite (send overwrite=true).",
+            code="FILE_EXISTS"
         )
     return target
 
@@ -258,7 +261,7 @@ def _name_in_xml(data: bytes) -> str | None:
         from simatic_xml import parse_bytes
 
         return parse_bytes(data).object.name or None
-    except Exception:  # noqa: BLE001 - the import itself reports a bad document
+    except Exception:  # the import itself reports a bad document
         return None
 
 
@@ -299,7 +302,8 @@ def _preview_delete_folder(ctx: OperationContext, d: DeleteFolderInput) -> Previ
     folders = folder_paths(ctx.backend.types.type_tree(d.device_name))
     if path not in folders:
         raise e.NotFoundError(f"The folder '{path}' was not found.", code="FOLDER_NOT_FOUND")
-    inside = [t for t in ctx.backend.types.list_types(d.device_name) if t.folder == path or t.folder.startswith(path + "/")]
+    inside = [t for t in ctx.backend.types.list_types(d.device_name) if t.folder == path
+              or t.folder.startswith(path + "/")]
     inside_names = {t.name for t in inside}
     outside = sorted({u.name for t in inside for u in ctx.backend.types.get_type(d.device_name, t.name).used_by
                       if u.name not in inside_names})
@@ -392,7 +396,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="udts.export", summary="Export a UDT to an XML file on disk.", section=SECTION,
         handler=lambda ctx, d: _write(ctx, d, _file_name), input=ExportUdtInput, output=UdtExportResult,
         route=RouteSpec("POST", f"{BASE}/actions/export"),
-        files={"export_path": FileRule(writes=True)}, errors=(*NEEDS_PLC, e.AlreadyExistsError), example={"udtName": "UDT_Motor", "exportPath": "export/UDT_Motor.xml"},
+        files={"export_path": FileRule(writes=True)}, errors=(*NEEDS_PLC, e.AlreadyExistsError),
+        example={"udtName": "UDT_Motor", "exportPath": "export/UDT_Motor.xml"},
         destructive=True, preview=_preview_export,
     ),
     Operation(
@@ -406,7 +411,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="udts.import", summary="Import a UDT from a file.", section=SECTION,
         handler=_import, input=ImportUdtInput, output=TypeDetails,
-        route=RouteSpec("POST", f"{BASE}/actions/import"), async_route=RouteSpec("POST", f"{BASE}/actions/import/async"),
+        route=RouteSpec("POST", f"{BASE}/actions/import"),
+        async_route=RouteSpec("POST", f"{BASE}/actions/import/async"),
         files={"import_file_path": FileRule(extensions=XML, must_exist=True, allow_directory=False)},
         errors=(*NEEDS_PLC, e.AlreadyExistsError), example={"importFilePath": "export/UDT_Motor.xml"},
         snapshot_targets=_imported_target,
@@ -423,7 +429,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         handler=_delete_folder, input=DeleteFolderInput, output=TypeDeleteResult,
         route=RouteSpec("DELETE", f"{BASE}/folders/{{folderPath}}"), errors=(*NEEDS_PLC, e.ConflictError),
         description="Deletes the folder, its subfolders and the UDTs in them. Name a nested folder with backslashes "
-                    "(Motors%5CPumps) or with ?parentPath=Motors; %2F is decoded to / before routing and cannot be used. 409 TYPE_IN_USE when a UDT inside is used outside, unless force=true.",
+                    "(Motors%5CPumps) or with ?parentPath=Motors; %2F is decoded to / before routing and cannot be "
+                    "used. 409 TYPE_IN_USE when a UDT inside is used outside, unless force=true.",
         destructive=True, preview=_preview_delete_folder,
     ),
 )

@@ -164,7 +164,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     *_table_operations(WATCH_TABLE, "watch-tables", "watch table"),
     Operation(
         name="watch-tables.entries.clear", summary="Clear all entries from a watch table.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.watch_tables.clear_watch_force_entries(d.device_name, WATCH_TABLE, d.table_name),
+        handler=lambda ctx,
+        d: ctx.backend.watch_tables.clear_watch_force_entries(d.device_name, WATCH_TABLE, d.table_name),
         input=TableRef, output=TableDetails,
         route=RouteSpec("POST", f"{DEVICE}/watch-tables/{{tableName}}/entries/actions/clear"), errors=NEEDS_PLC,
         destructive=True, preview=preview_clear,
@@ -173,7 +174,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="force-tables.start-forcing",
         summary="Start or replace forcing with the force table's entries in the online CPU (extension).",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.watch_tables.start_forcing(d.device_name, d.table_name, confirm=d.confirm),
+        section=SECTION, handler=lambda ctx,
+        d: ctx.backend.watch_tables.start_forcing(d.device_name, d.table_name, confirm=d.confirm),
         input=StartForcingInput, output=ForcingResult,
         route=RouteSpec("POST", f"{DEVICE}/force-tables/{{tableName}}/actions/start-forcing"),
         role=Role.ENGINEER, errors=(*NEEDS_PLC, e.ConflictError), example={"confirm": True},

@@ -10,7 +10,9 @@ from engineering_api.backend.areas.watch_tables import EntrySpec
 from engineering_api.domain.common import DeviceRef, FileImportInput, FolderRef
 from engineering_api.lib.schema import CamelStruct
 
-__all__ = ("AddEntriesInput", "CreateTableInput", "DeleteFolderInput", "DeleteTableInput", "ExportTableInput", "FolderInput", "ImportTableInput", "RemoveEntriesInput", "StartForcingInput", "TableExportResult", "TableFolderResult", "TableRef")
+__all__ = ("AddEntriesInput", "CreateTableInput", "DeleteFolderInput", "DeleteTableInput", "ExportTableInput",
+           "FolderInput", "ImportTableInput", "RemoveEntriesInput", "StartForcingInput", "TableExportResult",
+           "TableFolderResult", "TableRef")
 
 
 class TableRef(DeviceRef, kw_only=True):

@@ -205,7 +205,8 @@ def preview_delete_folder(ctx: OperationContext, d: DeleteFolderInput) -> Previe
     if path not in folders:
         raise e.NotFoundError(f"The folder '{d.folder_path}' was not found.", code="FOLDER_NOT_FOUND")
     inside = [ctx.backend.watch_tables.get_watch_force_table(d.device_name, t.kind, t.name)
-              for kind in (WATCH_TABLE, FORCE_TABLE) for t in ctx.backend.watch_tables.list_watch_force_tables(d.device_name, kind)
+              for kind in (WATCH_TABLE, FORCE_TABLE)
+              for t in ctx.backend.watch_tables.list_watch_force_tables(d.device_name, kind)
               if t.folder == path or t.folder.startswith(path + "/")]
     changes = _released(d.device_name, inside, d.stop_forcing)
     changes += [PlannedChange(action="delete", kind="folder", name=f, device=d.device_name)

@@ -188,7 +188,7 @@ class AgentRunner:
                 result = getattr(owner, name)(*args, **kwargs)
             outcome = {"result": encode(result)}
             ok = True
-        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the caller, none kills the agent
+        except BaseException as exc:  # every failure goes back to the caller, none kills the agent
             # a canceled call reports why it was canceled, not the checkpoint's exception
             failure = token.reason if token.canceled and token.reason is not None else exc
             outcome = {"error": encode_error(failure)}
@@ -249,13 +249,13 @@ class AgentRunner:
         try:
             if not self.backend.session_status().connected:
                 self.backend.launch_portal(with_ui=False, version=self.record.tia_versions[0])
-        except Exception:  # noqa: BLE001 - reported by the next call's own error
+        except Exception:  # reported by the next call's own error
             logger.warning("could not relaunch the agent's portal", exc_info=True)
 
     def _refresh_project(self) -> None:
         try:
             status = self.backend.session_status()
-        except Exception:  # noqa: BLE001 - the heartbeat reports what it can
+        except Exception:  # the heartbeat reports what it can
             return
         self.record.open_project = status.project_path if status.project_open else None
 
@@ -276,7 +276,7 @@ class AgentRunner:
         self._stop.set()
         try:
             self.registry.withdraw(self.record)
-        except Exception:  # noqa: BLE001
+        except Exception:
             logger.warning("could not withdraw the agent record", exc_info=True)
 
 
@@ -298,7 +298,8 @@ def run_agent(config: FarmConfig, backend: EngineeringBackend, *, name: str | No
     def call(task: Any, method: str, payload: dict[str, Any], call_id: str, label: str = "",
              fence: dict[str, Any] | None = None) -> dict[str, Any] | None:
         request_id = task.request.get(REQUEST_ID_HEADER)  # a message header, not an argument: older agents ignore it
-        outcome = runner.run(method, payload, call_id, label, fence, request_id if isinstance(request_id, str) else None,
+        outcome = runner.run(method, payload, call_id, label, fence,
+                             request_id if isinstance(request_id, str) else None,
                              task.request.headers)
         if outcome is None:  # delivered again: the first run's outcome stays the stored one
             raise Ignore()

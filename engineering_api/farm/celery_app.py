@@ -34,7 +34,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ("CALL_TASK", "QUEUED_CALL_EXPIRES_SECONDS", "REQUEST_ID_HEADER", "UNSETTLED_STATES", "FarmConfig", "celery_app",
+__all__ = ("CALL_TASK", "QUEUED_CALL_EXPIRES_SECONDS", "REQUEST_ID_HEADER", "UNSETTLED_STATES", "FarmConfig",
+           "celery_app",
            "stored_outcome")
 
 CALL_TASK = "engineering_api.farm.call"

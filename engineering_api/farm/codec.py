@@ -106,7 +106,7 @@ def decode(data: Any, *, progress: Any = None) -> Any:
     return {k: decode(v, progress=progress) for k, v in data.items()}
 
 
-def _decode_tagged(tag: str, body: Any, progress: Any) -> Any:  # noqa: PLR0911 - one branch per kind
+def _decode_tagged(tag: str, body: Any, progress: Any) -> Any:  # one branch per kind
     if tag in ("$s", "$d"):  # a Struct or a dataclass: both are built from their fields by keyword
         return _resolve(body[0])(**{k: decode(v, progress=progress) for k, v in body[1].items()})
     if tag == "$e":

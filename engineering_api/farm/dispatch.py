@@ -94,7 +94,8 @@ class FarmWorker:
         return handle
 
     async def call(
-        self, fn: Callable[[], T], *, timeout: float | None, description: str = "TIA call", token: CancelToken | None = None
+        self, fn: Callable[[], T], *, timeout: float | None, description: str = "TIA call",
+        token: CancelToken | None = None
     ) -> T:
         """Run ``fn`` on the caller's worker (see :meth:`TiaWorker.call`)."""
         handle = self.submit(fn, description=description, token=token)

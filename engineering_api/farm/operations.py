@@ -154,7 +154,8 @@ def _status(ctx: OperationContext, _: None) -> FarmStatus:
                 backend=record.backend, tia_versions=record.tia_versions, open_project=record.open_project,
                 projects=[HeldProject(path=record.open_project, fencing_token=record.fence)] if record.open_project
                 else [], closing=bool(claim and claim.get("closing")), current_call=record.current_call,
-                calls_done=record.calls_done, held=holder is not None, held_by_you=holder is not None and holder == caller,
+                calls_done=record.calls_done, held=holder is not None,
+                held_by_you=holder is not None and holder == caller,
                 holder=holder, held_since=_iso(claim["at"]) if claim and claim.get("at") else None,
                 queue=record.queue, draining=record.name in drained, calls_failed=record.calls_failed,
                 call_seconds_total=round(record.call_seconds, 6),

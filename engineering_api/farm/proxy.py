@@ -4,10 +4,10 @@ Every port method becomes one Celery task sent to one agent's queue, so everythi
 jobs, snapshots, MCP tools, pipelines) runs unchanged: ``engineering_api/domain`` does not know a farm exists.
 
 Routing is *project affinity*: a caller (a session, see :mod:`engineering_api.lib.caller`) holds one agent
-while it has a project open there, and every call of that caller goes to that agent's queue. Opening or creating a project
-claims a free agent first (atomically, so two callers never get one portal); closing it gives the agent back. A
-caller holding no agent is served by any free one (catalog searches, listings). Every call carries the claim's
-agent instance and fencing token (:mod:`engineering_api.farm.registry`), which the agent checks.
+while it has a project open there, and every call of that caller goes to that agent's queue. Opening or creating a
+project claims a free agent first (atomically, so two callers never get one portal); closing it gives the agent back. A
+caller holding no agent is served by any free one (catalog searches, listings). Every call carries the claim's agent
+instance and fencing token (:mod:`engineering_api.farm.registry`), which the agent checks.
 
 While waiting, the proxy watches three things: the call's cancel token (a job cancel or timeout is passed to the
 agent, which stops at its next checkpoint; an agent that does not stop within :data:`CANCEL_GRACE_SECONDS` makes
@@ -67,7 +67,7 @@ CANCEL_GRACE_SECONDS = 4.0
 worker's own unwind grace, so the caller hears ``OUTCOME_UNKNOWN`` from here, with the call id)."""
 
 
-class _Wait(Exception):  # noqa: N818 - a signal inside the outage loop, never raised out of it
+class _Wait(Exception):  # a signal inside the outage loop, never raised out of it
     """Agents' leases are not to be trusted yet (an outage just ended): look again shortly."""
 
 
@@ -311,7 +311,7 @@ class FarmBackendBase(EngineeringBackend):
                                headers=self._headers())
         except (OperationalError, RedisError) as exc:  # the broker stayed away through the publish retries
             self._unsent(call_id, method, job, exc)
-        except Exception as exc:  # noqa: BLE001 - kombu's own failure after a broker restart: never a 500
+        except Exception as exc:  # kombu's own failure after a broker restart: never a 500
             # Seen in a fault schedule (seed 1113078639): after a Redis restart, a pooled producer's channel was
             # closed under it (AttributeError in kombu's Redis transport, which kombu does not retry). The pool
             # is dropped so the next call publishes on fresh connections; this call is stopped and answered.
@@ -391,7 +391,7 @@ class FarmBackendBase(EngineeringBackend):
         self.registry.request_cancel(call_id)
         try:
             self.app.control.revoke(call_id)
-        except Exception:  # noqa: BLE001 - best effort: the flag alone keeps it from starting
+        except Exception:  # best effort: the flag alone keeps it from starting
             logger.warning("could not revoke farm call %s", call_id, exc_info=True)
 
     def _await(self, call_id: str, target: Claim, method: str, progress: Callable[[int, str], None] | None,

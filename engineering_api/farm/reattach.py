@@ -99,7 +99,7 @@ def _unsettled(jobs: JobManager, job_id: str) -> bool:
     """Whether the job still waits for its call's end: re-attached (Running) or ended ``OUTCOME_UNKNOWN``."""
     try:
         record = jobs.get(job_id)
-    except Exception:  # noqa: BLE001 - swept meanwhile: nothing to settle
+    except Exception:  # swept meanwhile: nothing to settle
         return False
     return record.status == "Running" or record.failure is not None and record.failure.code == "OUTCOME_UNKNOWN"
 

@@ -62,9 +62,10 @@ class JobController(Controller):
     path = "/api/jobs"
     tags = [SECTION]
 
-    @get("/{jobId:str}", operation_id="GetJob", responses=problem_responses("viewer", params=True, errors=(NotFoundError,)))
+    @get("/{jobId:str}", operation_id="GetJob",
+         responses=problem_responses("viewer", params=True, errors=(NotFoundError,)))
     async def get_job(
-        self, request: Request[Any, Any, Any], jobId: FromPath[str],  # noqa: N803
+        self, request: Request[Any, Any, Any], jobId: FromPath[str],
         wait: Annotated[float | None, QueryParameter(ge=0, le=WAIT_MAX_SECONDS, description=_WAIT_DOC)] = None,
     ) -> Response[GetJobResponse]:
         """Status, progress and result of a job; with ``wait``, once it has ended or the wait is over."""
@@ -79,7 +80,8 @@ class JobController(Controller):
     async def list_jobs(
         self,
         request: Request[Any, Any, Any],
-        status: Annotated[str | None, QueryParameter(description="Pending, Running, Completed, Failed or Canceled")] = None,
+        status: Annotated[str | None,
+                          QueryParameter(description="Pending, Running, Completed, Failed or Canceled")] = None,
         operation: Annotated[str | None, QueryParameter(description="Operation name, e.g. projects.open")] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
         offset: Annotated[int, QueryParameter(ge=0, le=PAGE_OFFSET_MAX)] = 0,
@@ -95,7 +97,7 @@ class JobController(Controller):
         "/{jobId:str}/actions/cancel", operation_id="CancelJob", status_code=200,
         responses=problem_responses("engineer", params=True, errors=(NotFoundError, ConflictError)),
     )
-    async def cancel_job(self, request: Request[Any, Any, Any], jobId: FromPath[str]) -> Response[GetJobResponse]:  # noqa: N803
+    async def cancel_job(self, request: Request[Any, Any, Any], jobId: FromPath[str]) -> Response[GetJobResponse]:
         """Ask a job to stop (cooperative: a queued job stops at once, a running one at its next step)."""
         services: Services = request.app.state.services
         record = services.jobs.cancel(jobId)
@@ -105,7 +107,7 @@ class JobController(Controller):
         "/{jobId:str}/events", operation_id="StreamJobEvents", media_type="text/event-stream",
         responses=problem_responses("viewer", params=True, errors=(NotFoundError,)),
     )
-    async def job_events(self, request: Request[Any, Any, Any], jobId: FromPath[str]) -> ServerSentEvent:  # noqa: N803
+    async def job_events(self, request: Request[Any, Any, Any], jobId: FromPath[str]) -> ServerSentEvent:
         """Server-Sent Events with each state change of the job; the stream ends when the job does."""
         services: Services = request.app.state.services
         services.jobs.get(jobId)  # 404 before the stream starts
@@ -113,7 +115,8 @@ class JobController(Controller):
         async def stream() -> AsyncIterator[ServerSentEventMessage]:
             async for record in services.jobs.events(jobId):
                 event = "progress" if not record.terminal else record.status.lower()
-                yield ServerSentEventMessage(data=msgspec.json.encode(record).decode(), event=event, id=str(record.progress))
+                yield ServerSentEventMessage(data=msgspec.json.encode(record).decode(), event=event,
+                                             id=str(record.progress))
 
         return ServerSentEvent(stream())
 

@@ -3,6 +3,11 @@
 An :class:`Operation` names the capability, its input Struct, the handler that runs on the TIA worker
 thread, and the routes that expose it (a plain or ``-sync`` route and/or an async route that answers
 202 with a job). ``POST /api/jobs/execute-sync`` and ``/api/command/*`` read the same registry.
+
+A call of the runtime API (:mod:`engineering_api.runtime.actions`) is an :class:`Operation` too, with a
+:attr:`~Operation.runtime_role`: it runs against the runtime service, never on the TIA worker, and its route options
+say how its caller authenticates (:attr:`~Operation.auth`). The registry keeps such calls apart
+(:meth:`OperationRegistry.runtime_calls`), so execute-sync, discovery and the engineering MCP tools never run one.
 """
 
 from __future__ import annotations
@@ -35,12 +40,14 @@ if TYPE_CHECKING:
     from engineering_api.lib.security import Principal
 
 __all__ = (
-    "FileRule", "OpenProjectsSource", "Operation", "OperationContext", "OperationRegistry", "RouteSpec", "SnapshotTaker",
-    "SnapshotTarget", "confine_files", "open_projects_if_any", "operation_input", "refuse_project_folder",
-    "refuse_project_targets", "server_made",
+    "FileRule", "OpenProjectsSource", "Operation", "OperationContext", "OperationRegistry", "RouteAuth", "RouteSpec",
+    "SnapshotTaker", "SnapshotTarget", "confine_files", "open_projects_if_any", "operation_input",
+    "refuse_project_folder", "refuse_project_targets", "server_made",
 )
 
 InputT = TypeVar("InputT")
+RouteAuth = Literal["apiKey", "bearer"]
+"""How a route's caller authenticates: an engineering API key (``X-API-Key``), or a runtime user's bearer token."""
 OutputT = TypeVar("OutputT")
 
 
@@ -81,7 +88,8 @@ class FileRule:
     """Whether the path may name a directory."""
     writes: bool = False
     """Whether the operation writes there (an export): such a path may not point into the open project's folder.
-    The direct route of such an operation can also answer the written file itself (:mod:`engineering_api.jobs.transfer`)."""
+    The direct route of such an operation can also answer the written file itself
+    (:mod:`engineering_api.jobs.transfer`)."""
     inline: bool = True
     """Whether the file may also come inside the request (``content`` / ``contentBase64``, written to a temporary
     file for the call): applies to a single file that ``must_exist`` and is read, not written. Off where the path
@@ -174,11 +182,34 @@ class Operation(Generic[InputT, OutputT]):
     message: Callable[[Any], str] | None = None
     """The success envelope's ``message`` from the result (default ``<name> succeeded``): T-IA Connect's client
     shows it as the outcome of source-control merge, push and pull."""
+    runtime_role: str | None = None
+    """Set for a call of the runtime API: the runtime role it needs (``read``, ``write``, ``alarmAck``, ``admin``).
+    Its handler reads :attr:`OperationContext.runtime` and :attr:`OperationContext.caller` and runs on a thread of
+    its own; on MCP an API key's role stands for it (:data:`engineering_api.runtime.actions.KEY_ROLE_FOR`)."""
+    no_mcp_tool: str = ""
+    """Why this call is no MCP tool (a secret in its answer, a session of its own); empty: it is one."""
+    auth: RouteAuth = "apiKey"
+    """Route option: ``bearer`` for a route a runtime user calls with ``Authorization: Bearer`` (and the
+    :attr:`runtime_role`), ``apiKey`` for one called with an API key of :attr:`required_role`."""
 
     @property
     def required_role(self) -> Role:
         """The effective role requirement."""
         return self.role or (Role.ENGINEER if self.mutating else Role.VIEWER)
+
+    @property
+    def is_runtime_call(self) -> bool:
+        """Whether this is a call of the runtime API (it runs against the runtime service, not the backend)."""
+        return self.runtime_role is not None
+
+    def route_options(self) -> dict[str, Any]:
+        """The guard's options (a route handler's ``opt``) for this operation's routes: the runtime role a bearer
+        token needs, or the API key role; a read is not audited, whatever its method (a bulk read is a POST)."""
+        opt: dict[str, Any] = {"runtime": self.runtime_role} if self.auth == "bearer" \
+            else {"role": self.required_role.value}
+        if not self.mutating:
+            opt["audit"] = False
+        return opt
 
     def success_message(self, result: Any) -> str:
         """The success envelope's message (and a pipeline step's): :attr:`message` of the result, or
@@ -235,6 +266,10 @@ class OperationContext:
         self.run_nested: Callable[[Operation[Any, Any], OperationContext, Any], Any] | None = None
         """Runs another operation inside this job, on this thread, as its route would (files confined, targets in
         the open project refused, autoSnapshot taken); set by the job manager for jobs."""
+        self.runtime: object | None = None
+        """For a runtime call (:attr:`Operation.runtime_role`): the runtime service it runs against."""
+        self.caller = ""
+        """For a runtime call: who acts (the runtime user, or ``apikey:<name>`` on MCP), e.g. who acknowledged."""
 
     def derive(self, token: CancelToken, progress: Callable[[int, str], None] | None) -> OperationContext:
         """A context for one part of this job (a pipeline step): the same backend, state and caller, its own
@@ -321,7 +356,8 @@ def confine_files(operation: Operation[Any, Any], data: Any, paths: PathPolicy) 
         except PathNotFoundError as exc:
             raise NotFoundError(str(exc), code="FILE_NOT_FOUND", details={"field": field}) from None
         except PathRejectedError as exc:
-            raise ValidationError(str(exc), code="PATH_REJECTED", details={"field": field, "reason": exc.reason}) from None
+            raise ValidationError(str(exc), code="PATH_REJECTED",
+                                  details={"field": field, "reason": exc.reason}) from None
 
     changes: dict[str, Any] = {}
     for field_name, sent_as, rule, value in _file_fields(operation, data):
@@ -389,10 +425,15 @@ def refuse_project_folder(backend: OpenProjectsSource, targets: list[tuple[str, 
 
 
 class OperationRegistry:
-    """All operations by name; refuses duplicates so a route or name is never defined twice."""
+    """All operations by name; refuses duplicates so a route or name is never defined twice.
+
+    Iterating and :meth:`get` give the operations that run on the engineering backend (what execute-sync, discovery,
+    the derived routes and the engineering MCP tools serve); :meth:`runtime_calls` gives the runtime API's calls.
+    """
 
     def __init__(self) -> None:
         self._by_name: dict[str, Operation[Any, Any]] = {}
+        self._runtime: dict[str, Operation[Any, Any]] = {}
         self._routes: dict[tuple[str, str], str] = {}
 
     def add(self, *operations: Operation[Any, Any]) -> None:
@@ -400,30 +441,40 @@ class OperationRegistry:
 
         Raises:
             ValueError: a name or route is already registered; a destructive operation has no preview, a read
-                is marked destructive, or a change is marked as needing no TIA worker.
+                is marked destructive, a change is marked as needing no TIA worker, or a bearer route has no
+                runtime role.
         """
         for operation in operations:
-            if operation.name in self._by_name:
+            if operation.name in self._by_name or operation.name in self._runtime:
                 raise ValueError(f"operation {operation.name!r} defined twice")
             if operation.destructive and operation.preview is None:
                 raise ValueError(f"operation {operation.name!r} is destructive but has no preview")
             if operation.destructive and not operation.mutating:
                 raise ValueError(f"operation {operation.name!r} is a read and cannot be destructive")
-            if operation.mutating and not operation.needs_tia:
+            if operation.mutating and not operation.needs_tia and not operation.is_runtime_call:
                 raise ValueError(f"operation {operation.name!r} changes something, so it runs on the TIA worker "
                                  "(needs_tia)")
+            if operation.auth == "bearer" and not operation.is_runtime_call:
+                raise ValueError(f"operation {operation.name!r} takes a bearer token but names no runtime role")
+            if operation.is_runtime_call and (operation.needs_tia or operation.long_running or operation.files):
+                raise ValueError(f"runtime call {operation.name!r} runs off the TIA worker, inline, without files")
             for spec, _ in operation.routes():
                 key = (spec.method, spec.path)
                 if key in self._routes:
-                    raise ValueError(f"route {spec.method} {spec.path} used by {self._routes[key]} and {operation.name}")
+                    raise ValueError(f"route {spec.method} {spec.path} used by {self._routes[key]} and "
+                                     f"{operation.name}")
                 self._routes[key] = operation.name
-            self._by_name[operation.name] = operation
+            (self._runtime if operation.is_runtime_call else self._by_name)[operation.name] = operation
 
     def get(self, name: str) -> Operation[Any, Any] | None:
-        """An operation by name (case-insensitive)."""
+        """An operation of the engineering backend by name (case-insensitive); never a runtime call."""
         return self._by_name.get(name) or next(
             (op for key, op in self._by_name.items() if key.lower() == name.lower()), None
         )
+
+    def runtime_calls(self) -> tuple[Operation[Any, Any], ...]:
+        """The runtime API's calls, in the order they were added."""
+        return tuple(self._runtime.values())
 
     def __iter__(self) -> Iterator[Operation[Any, Any]]:
         return iter(self._by_name.values())

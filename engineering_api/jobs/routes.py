@@ -141,7 +141,11 @@ def _body_struct(
         elif info.required:
             spec.append((info.name, hint))
         else:
-            default = info.default if info.default is not msgspec.NODEFAULT else msgspec.field(default_factory=info.default_factory)
+            default = (
+                info.default
+                if info.default is not msgspec.NODEFAULT
+                else msgspec.field(default_factory=info.default_factory)
+            )
             spec.append((info.name, hint, default))
     if dry_run:
         spec.append(("dry_run", bool | None, None))
@@ -321,7 +325,8 @@ def _make_handler(operation: Operation[Any, Any], spec: RouteSpec, is_async: boo
             default = inspect.Parameter.empty if info.required else (
                 info.default if info.default is not msgspec.NODEFAULT else None
             )
-            parameters.append(inspect.Parameter(f"q_{info.name}", inspect.Parameter.KEYWORD_ONLY, annotation=annotated, default=default))
+            parameters.append(inspect.Parameter(f"q_{info.name}", inspect.Parameter.KEYWORD_ONLY, annotation=annotated,
+                                                default=default))
             annotations[f"q_{info.name}"] = annotated
     elif rest or dry_run:
         for info, hint in also_query:

@@ -419,7 +419,7 @@ class Transfer:
         if self._job_id is not None:
             try:
                 running = not self.services.jobs.get(self._job_id).terminal
-            except Exception:  # noqa: BLE001 - a job that is gone no longer needs the files
+            except Exception:  # a job that is gone no longer needs the files
                 running = False
             if running:
                 task = asyncio.get_running_loop().create_task(self._remove_after(self._job_id))

@@ -37,7 +37,8 @@ def _subcommands(parser: argparse.ArgumentParser) -> dict[str, tuple[argparse.Ar
 
 
 def _walk(parser: argparse.ArgumentParser, path: tuple[str, ...]
-          ) -> Iterator[tuple[tuple[str, ...], argparse.ArgumentParser, dict[str, tuple[argparse.ArgumentParser, str]]]]:
+          ) -> Iterator[tuple[tuple[str, ...], argparse.ArgumentParser,
+                              dict[str, tuple[argparse.ArgumentParser, str]]]]:
     subs = _subcommands(parser)
     yield path, parser, subs
     for name, (sub, _) in subs.items():

@@ -40,8 +40,8 @@ def segment(value: object) -> str:
 
     A name must never add segments to a URL the console builds: ``../cpu`` as a force table's name would otherwise
     turn its *Force* button into the CPU's *Start*. (``.`` and ``..`` alone are dot segments that browsers remove even
-    when encoded: :func:`engineering_api.rules.watch_tables.check_table_name` refuses them as names; device, block and tag table
-    names cannot be them.)
+    when encoded: :func:`engineering_api.rules.watch_tables.check_table_name` refuses them as names; device, block and
+    tag table names cannot be them.)
     """
     return quote(str(value), safe="")
 

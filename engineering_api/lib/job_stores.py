@@ -68,7 +68,7 @@ def _adopt_legacy_rows(db: Database, settings: Settings, table: tables.Table, le
         known = old.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (legacy_table,))
         if known.fetchone() is None:
             return
-        rows = old.execute(f'SELECT id, next_run_time, job_state FROM "{legacy_table}"').fetchall()  # noqa: S608
+        rows = old.execute(f'SELECT id, next_run_time, job_state FROM "{legacy_table}"').fetchall()
     with db.transaction() as conn:
         for job_id, next_run_time, job_state in rows:
             conn.execute(table.insert().values(id=job_id, next_run_time=next_run_time, job_state=job_state))

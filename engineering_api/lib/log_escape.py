@@ -35,7 +35,7 @@ def escape_controls(text: str) -> str:
 class EscapedLogRecord(logging.LogRecord):
     """A log record whose message holds no control character."""
 
-    def getMessage(self) -> str:  # noqa: N802 - the logging module's name
+    def getMessage(self) -> str:  # the logging module's name
         message = super().getMessage()
         if self.args is None:
             # A QueueHandler's prepared copy (logging.handlers.QueueHandler.prepare): its message is the line the

@@ -173,7 +173,8 @@ class GuardMiddleware:
                           f"Host {host!r} is not a host name or address with an optional port", path)
             return False
         if name not in _lower_case(settings.allowed_hosts):
-            await send_problem(send, 421, "HOST_NOT_ALLOWED", f"Host {host!r} is not allowed; see settings.allowedHosts", path)
+            await send_problem(send, 421, "HOST_NOT_ALLOWED",
+                               f"Host {host!r} is not allowed; see settings.allowedHosts", path)
             return False
         if settings is not self._hosts_of:
             self._hosts, self._hosts_of = set(), settings
@@ -342,7 +343,7 @@ def unknown_route_handler(
 class _KeyFirst(Response[Any]):
     """A 404 sent only after the caller's key passed the guard's check (viewer, the least role)."""
 
-    def __init__(self, inner: Response[Any], services: Services) -> None:  # noqa: D107
+    def __init__(self, inner: Response[Any], services: Services) -> None:
         super().__init__(content=None, status_code=inner.status_code)
         self._inner = inner
         self._services = services

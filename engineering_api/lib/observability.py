@@ -104,7 +104,7 @@ def install_request_id_records() -> None:
         record.request_id = current_request_id.get()
         return record
 
-    setattr(factory, "adds_request_id", True)  # noqa: B010 - a mark on a function, read by getattr above
+    setattr(factory, "adds_request_id", True)  # a mark on a function, read by getattr above
     logging.setLogRecordFactory(factory)
 
 
@@ -122,7 +122,7 @@ def configure_logging(level: str | None) -> None:
     if not any(getattr(handler, "engineering_api_log", False) for handler in root.handlers):
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter(_LOG_FORMAT, defaults={"request_id": "-"}))
-        setattr(handler, "engineering_api_log", True)  # noqa: B010 - a mark on a handler, read by getattr above
+        setattr(handler, "engineering_api_log", True)  # a mark on a handler, read by getattr above
         root.addHandler(handler)
     root.setLevel(level)
 

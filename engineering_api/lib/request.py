@@ -53,7 +53,8 @@ def _body_type(handler: Any) -> Any:
 
 
 class TiaRequest(Request[Any, Any, Any]):
-    """A Request whose ``json()`` refuses malformed bodies with 400 and normalises key case for the route's body type."""
+    """A Request whose ``json()`` refuses malformed bodies with 400 and normalises key case for the route's body
+    type."""
 
     async def json(self) -> Any:
         if is_xml(self.headers.get("content-type", "")):

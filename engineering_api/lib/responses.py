@@ -264,7 +264,7 @@ class EnvelopeResponse(Response[Any]):
     status_code: int
     """Always set here (Litestar's Response allows None for "the handler's default")."""
 
-    def __init__(self, body: bytes, *, status_code: int, headers: dict[str, str] | None) -> None:  # noqa: D107
+    def __init__(self, body: bytes, *, status_code: int, headers: dict[str, str] | None) -> None:
         self._body = body
         self.status_code = status_code
         self._extra = headers

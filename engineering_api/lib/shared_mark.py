@@ -32,7 +32,8 @@ class SharedMark:
     """8 shared bytes in ``path`` (created 0600 if missing): :meth:`read` them, :meth:`move` them."""
 
     def __init__(self, path: Path) -> None:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), FILE_MODE)  # Windows: no newline mapping
+        # Windows: no newline mapping
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), FILE_MODE)
         try:
             if os.fstat(fd).st_size < _SIZE:  # new (two processes may both fill it: either content will do)
                 os.write(fd, os.urandom(_SIZE))

@@ -30,7 +30,7 @@ REQUEST_ID_ATTRIBUTE = "engineering_api.request_id"
 def tracing_available() -> bool:
     """Whether the ``tracing`` extra is installed."""
     try:
-        import opentelemetry.sdk  # noqa: F401
+        import opentelemetry.sdk
         import opentelemetry.instrumentation.asgi  # noqa: F401
     except ImportError:
         return False

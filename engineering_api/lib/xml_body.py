@@ -45,7 +45,8 @@ def xml_value(body: bytes, body_type: Any) -> Any:
     try:
         root = parse_untrusted(body, max_bytes=len(body) + 1, keep_blank_text=False).getroot()
     except (UnsafeXmlError, XmlSyntaxError, ValueError) as exc:
-        raise ClientException(detail=f"The body is not XML this API reads: {exc}", extra={"code": "INVALID_XML"}) from None
+        raise ClientException(detail=f"The body is not XML this API reads: {exc}",
+                              extra={"code": "INVALID_XML"}) from None
     return _value(root, body_type)
 
 

@@ -52,7 +52,8 @@ def _visible(obj: BlockDef, outside: bool) -> dict[str, Var]:
 def members(model: Model, chain: str, line: int) -> dict[str, Var]:
     """The members after ``chain`` (``#motor``, ``"Motor_DB".cfg``): a local's, a DB's or an instance's."""
     block = model.block_at(line)
-    parts = [m.group(1) if m.group(1) is not None else m.group(2) for m in _PART.finditer(re.sub(r"\[[^\]]*\]", "", chain))]
+    parts = [m.group(1) if m.group(1) is not None else m.group(2)
+             for m in _PART.finditer(re.sub(r"\[[^\]]*\]", "", chain))]
     if not parts or block is None:
         return {}
     own = model.own_def(block)
@@ -69,7 +70,8 @@ def members(model: Model, chain: str, line: int) -> dict[str, Var]:
             current = _members_of(model, tag.type, True)
         elif obj is not None and obj.kind == "DB" and obj.instance_of:
             inst = model.object(obj.instance_of)
-            current = _visible(inst, True) if inst is not None else _members_of(model, NamedT(obj.instance_of, False), True)
+            current = _visible(inst,
+                               True) if inst is not None else _members_of(model, NamedT(obj.instance_of, False), True)
         else:
             current = _visible(obj, True) if obj is not None else {}
     for part in parts[1:]:
@@ -118,7 +120,8 @@ def complete(model: Optional[Model], before: str, line: int) -> list[types.Compl
             label=instruction.name, kind=types.CompletionItemKind.Function,
             detail=("system FB" if instruction.is_fb else "system instruction"),
             insert_text=instruction.name if instruction.is_fb else _snippet(instruction.name, params),
-            insert_text_format=types.InsertTextFormat.PlainText if instruction.is_fb else types.InsertTextFormat.Snippet))
+            insert_text_format=types.InsertTextFormat.PlainText if instruction.is_fb
+            else types.InsertTextFormat.Snippet))
     items += [types.CompletionItem(label=k, kind=types.CompletionItemKind.Keyword) for k in sorted(KEYWORDS)]
     return items
 

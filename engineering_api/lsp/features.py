@@ -76,7 +76,8 @@ def register(server: SclLanguageServer) -> None:
             if model is None or node is None or block is None:
                 return None
             found = hover.describe(model, node, block, target)
-            return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=found)) if found else None
+            return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown,
+                                                            value=found)) if found else None
 
         return guarded(answer, None)
 

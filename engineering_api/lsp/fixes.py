@@ -97,7 +97,7 @@ def _keyword_case(text: Text, uri: str, selected: types.Range) -> Optional[types
     edits = []
     try:
         tokens = tokenize("\n".join(text.line(i) for i in range(first, last + 1)))
-    except Exception:  # noqa: BLE001 - a half-typed line: no fix offered, nothing else depends on it
+    except Exception:  # a half-typed line: no fix offered, nothing else depends on it
         return None
     for token in tokens:
         if token.kind in KEYWORDS and token.text != token.kind:

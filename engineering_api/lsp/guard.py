@@ -15,6 +15,6 @@ def guarded(call: Callable[[], T], default: T) -> T:
     """``call()``, or ``default`` when it fails (logged): one bad request must never stop the server."""
     try:
         return call()
-    except Exception:  # noqa: BLE001 - the server's last line: log it and go on serving
+    except Exception:  # the server's last line: log it and go on serving
         log.exception("engineering-api lsp: a request failed")
         return default

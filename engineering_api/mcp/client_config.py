@@ -55,7 +55,8 @@ def client_configs(base_url: str, data_dir: Path) -> dict[str, Any]:
             "inputs": inputs,
         }, "vscode"),
         "vscodeStreamableHttp": _entry(".vscode/mcp.json", {
-            "servers": {"engineering-api": {"type": "http", "url": f"{base_url}/mcp", "headers": {"X-API-Key": key_input}}},
+            "servers": {
+                "engineering-api": {"type": "http", "url": f"{base_url}/mcp", "headers": {"X-API-Key": key_input}}},
             "inputs": inputs,
         }, "vscodeStreamableHttp"),
         "claudeDesktop": _entry("claude_desktop_config.json", {"mcpServers": {"engineering-api": {

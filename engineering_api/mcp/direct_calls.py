@@ -14,7 +14,8 @@ The SDK's own mechanism does the rest: a server middleware may answer a request 
 trusted to return its own well-formed result" (``mcp.server.runner``). The middleware does what the runner does
 before the handler (the version's request validation, the initialization gate, the params model) and hands
 anything it is not sure of to ``call_next``: a malformed request, a version outside :data:`SHAPES`, a
-handshake connection whose ``initialize`` has not been recorded. The SDK then answers it, errors included, exactly as without it.
+handshake connection whose ``initialize`` has not been recorded. The SDK then answers it, errors included, exactly as
+without it.
 """
 
 from __future__ import annotations

@@ -104,7 +104,7 @@ class ParseFailure:
 
     __slots__ = ("reason",)
 
-    def __init__(self, reason: str) -> None:  # noqa: D107
+    def __init__(self, reason: str) -> None:
         self.reason = reason
 
 

@@ -122,7 +122,7 @@ def result_uri(result_id: str) -> str:
 class ResultStore:
     """Whole results whose text was cut, for their resource links; each readable only by the key that made it."""
 
-    def __init__(self, capacity: int = _KEPT_RESULTS) -> None:  # noqa: D107
+    def __init__(self, capacity: int = _KEPT_RESULTS) -> None:
         self._capacity = capacity
         self._lock = threading.Lock()
         self._kept: OrderedDict[str, tuple[str, bytes]] = OrderedDict()

@@ -38,15 +38,12 @@ def _routes_of(spec: ToolSpec) -> Iterator[tuple[str, str]]:
                       *operation.client_async_routes):
             if route is not None:
                 yield route.method, route.path
-    elif spec.action is not None:
-        method, _, path = spec.action.rest.partition(" ")
-        yield method, path
 
 
 class RouteNames:
     """Which tool serves which route; rewrites the routes a text names."""
 
-    def __init__(self, specs: Iterable[ToolSpec]) -> None:  # noqa: D107
+    def __init__(self, specs: Iterable[ToolSpec]) -> None:
         routes: list[tuple[int, str, re.Pattern[str], str]] = []
         for spec in specs:
             for method, path in _routes_of(spec):

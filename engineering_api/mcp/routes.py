@@ -149,7 +149,7 @@ class McpController(Controller):
 
     @get("/mcp/sessions/{sessionId:str}", operation_id="GetMcpSession",
          responses=problem_responses("viewer", params=True, errors=(NotFoundError,)))
-    async def session(self, request: Request[Any, Any, Any], sessionId: FromPath[str]  # noqa: N803
+    async def session(self, request: Request[Any, Any, Any], sessionId: FromPath[str]
                       ) -> Response[GetMcpSessionResponse]:
         """One MCP session: client, protocol version, start and last activity."""
         runtime = _runtime(request)
@@ -179,7 +179,7 @@ class _Handover(Response[Any]):
     no body parameter, so Litestar leaves the request body unread for the transport.
     """
 
-    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]]) -> None:  # noqa: D107
+    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]]) -> None:
         self._app = app
 
     def to_asgi_response(self, app: Any, request: Any, **_: Any) -> Any:
@@ -200,8 +200,8 @@ _TEXT = OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING))
 _SDK_ANSWERS = {
     "200": "The JSON-RPC answer: one JSON message, or an event stream of messages (MCP streamable HTTP)",
     "202": "A notification or response from the client was accepted",
-    "400": "A body that is not JSON (a JSON-RPC parse error, -32700), malformed JSON-RPC, a wrong Content-Type, a missing or invalid Mcp-Session-Id, or an unsupported "
-           "protocol version",
+    "400": "A body that is not JSON (a JSON-RPC parse error, -32700), malformed JSON-RPC, a wrong Content-Type, a "
+           "missing or invalid Mcp-Session-Id, or an unsupported protocol version",
     "404": "The Mcp-Session-Id names no session (it ended or expired): initialize a new one",
     "405": "The method is not allowed in this mode",
     "406": "The Accept header lacks application/json or text/event-stream",

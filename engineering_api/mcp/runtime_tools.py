@@ -1,6 +1,7 @@
 """The runtime API's calls as MCP tools: ``runtime_tags_read``, ``runtime_tags_write``, ``runtime_alarms_current``…
 
-Each tool runs the same :class:`~engineering_api.runtime.actions.RuntimeAction` as its REST route. An MCP session
+Each tool runs the same runtime call (an operation of the registry with a runtime role,
+:data:`~engineering_api.runtime.actions.RUNTIME_OPERATIONS`) as its REST route. An MCP session
 is opened with an engineering API key, not a runtime user's bearer token, so the key's role stands for runtime
 roles: a viewer key reads (``read``), an engineer key also writes tags and acknowledges alarms (``write``,
 ``alarmAck``): an engineer key may already download programs and force values, which reaches further than a tag
@@ -20,36 +21,33 @@ import msgspec
 
 from engineering_api.backend.errors import EngineeringError, ValidationError
 from engineering_api.lib.responses import status_for
-from engineering_api.lib.security import Role
 from engineering_api.lib.field_docs import plain
 from engineering_api.mcp.results import headline
 from engineering_api.mcp.tool_types import ToolOutcome, ToolSpec, error_outcome, input_schema
-from engineering_api.runtime.actions import RUNTIME_ACTIONS
-from engineering_api.runtime.service import runtime_of
+from engineering_api.runtime.actions import call_context
 from engineering_api.runtime.users import RuntimeRole
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from engineering_api.jobs.operations import Operation
     from engineering_api.lib.security import Principal
-    from engineering_api.runtime.actions import RuntimeAction
     from engineering_api.services import Services
 
-__all__ = ("CATEGORY", "KEY_ROLE_FOR", "run_runtime_tool", "runtime_tool_specs")
+__all__ = ("CATEGORY", "run_runtime_tool", "runtime_tool_specs")
 
 CATEGORY = "runtime"
-KEY_ROLE_FOR = {
-    RuntimeRole.READ: Role.VIEWER, RuntimeRole.WRITE: Role.ENGINEER, RuntimeRole.ALARM_ACK: Role.ENGINEER,
-    RuntimeRole.ADMIN: Role.ADMIN,
-}
-"""The API key role a tool needs for the runtime role its REST route needs."""
 
 
 _CONFIRM = ("Must be true to change the running PLC; without it the call changes nothing and returns what each "
             "tag holds now and would get.")
 
 
-def _description(action: RuntimeAction) -> str:
-    role = KEY_ROLE_FOR[action.role]
-    parts = [action.summary, f"Runtime API: the same call as {action.rest}.",
+def _description(action: Operation[Any, Any]) -> str:
+    runtime_role = RuntimeRole(action.runtime_role)
+    route = action.route
+    assert route is not None, f"runtime call {action.name} has no route"
+    parts = [action.summary, f"Runtime API: the same call as {route.method} {route.path}.",
              "Input: " + " ".join((action.input.__doc__ or "").split())]
     if action.preview is not None:
         parts.append("Changes the running PLC: only with confirm=true; without it, returns a preview.")
@@ -57,23 +55,23 @@ def _description(action: RuntimeAction) -> str:
         codes = ", ".join(sorted({f"{e.default_code} ({status_for(e('x'))})" for e in action.errors
                                   if issubclass(e, EngineeringError)}))
         parts.append(f"Errors: {codes}.")
-    parts.append(f"Needs the {role.value} role (runtime role {action.role.value}).")
+    parts.append(f"Needs the {action.required_role.value} role (runtime role {runtime_role.value}).")
     return "\n\n".join(plain(part) for part in parts)
 
 
-def runtime_tool_specs() -> list[ToolSpec]:
-    """One tool per runtime action."""
+def runtime_tool_specs(calls: Iterable[Operation[Any, Any]]) -> list[ToolSpec]:
+    """One tool per runtime call (:meth:`~engineering_api.jobs.operations.OperationRegistry.runtime_calls`)."""
     return [
         ToolSpec(
             name=action.name.replace(".", "_"), category=CATEGORY, description=_description(action),
             input_schema=input_schema(action.input, _CONFIRM if action.preview else None),
-            read_only=not action.mutating, destructive=action.preview is not None,
+            read_only=not action.mutating, destructive=action.destructive,
             # reading, writing a value and acknowledging leave the same state when repeated (a second
             # acknowledgement is refused, the alarm stays acknowledged)
-            idempotent=True, required_role=KEY_ROLE_FOR[action.role], action=action,
+            idempotent=True, required_role=action.required_role, operation=action,
             output_schema={"type": "object"},  # the runtime API's answers are objects (lists come wrapped)
         )
-        for action in RUNTIME_ACTIONS
+        for action in calls if not action.no_mcp_tool
     ]
 
 
@@ -82,9 +80,9 @@ async def run_runtime_tool(
 ) -> ToolOutcome:
     """Run a runtime tool as ``principal`` (whose role the caller has checked); domain errors come back as
     outcomes with ``is_error``."""
-    action = spec.action
-    assert action is not None
-    runtime = runtime_of(services)
+    action = spec.operation
+    assert action is not None and action.is_runtime_call
+    context = call_context(services, f"apikey:{principal.name}")
     try:
         try:
             data = msgspec.convert(arguments, action.input, str_keys=True)
@@ -92,12 +90,12 @@ async def run_runtime_tool(
             raise ValidationError(f"invalid arguments: {exc}", code="VALIDATION_FAILED") from None
         if action.preview is not None and not confirm:
             # reading the PLC may wait for the TIA worker or a real PLC: off the event loop, like the REST route
-            preview = await asyncio.to_thread(action.preview, runtime, data)
+            preview = await asyncio.to_thread(action.preview, context, data)
             if preview.changes:
                 return ToolOutcome(data=msgspec.to_builtins(preview), preview=True,
                                    text=f"Nothing was changed. {preview.summary} Call {spec.name} again with "
                                         "confirm=true to do it.")
-        result = await asyncio.to_thread(action.run, runtime, data, f"apikey:{principal.name}")
+        result = await asyncio.to_thread(action.handler, context, data)
     except EngineeringError as exc:
         return error_outcome(exc)
     built = msgspec.to_builtins(result)

@@ -32,7 +32,8 @@ if TYPE_CHECKING:
     from engineering_api.mcp.sessions import SessionRegistry
     from engineering_api.services import Services
 
-__all__ = ("PAGE_SIZE", "UNKNOWN_TOOL", "McpContext", "create_mcp_server", "local_principal", "session_id_of", "to_result")
+__all__ = ("PAGE_SIZE", "UNKNOWN_TOOL", "McpContext", "create_mcp_server", "local_principal", "session_id_of",
+           "to_result")
 
 PAGE_SIZE = 500
 UNKNOWN_TOOL = "<unknown>"

@@ -18,7 +18,6 @@ from engineering_api.lib.responses import status_for
 if TYPE_CHECKING:
     from engineering_api.jobs.operations import Operation
     from engineering_api.lib.security import Role
-    from engineering_api.runtime.actions import RuntimeAction
 
 __all__ = ("ToolOutcome", "ToolSpec", "error_outcome", "input_schema")
 
@@ -38,9 +37,8 @@ class ToolSpec:
     output_schema: dict[str, Any] | None = None
     """The JSON schema of the call's ``structuredContent`` (MCP's ``outputSchema``)."""
     operation: Operation[Any, Any] | None = None
-    """The registry operation the tool runs; None for the meta tools and the runtime API's tools."""
-    action: RuntimeAction | None = None
-    """The runtime API call the tool runs (:mod:`engineering_api.mcp.runtime_tools`)."""
+    """The registry operation the tool runs (a runtime call for the runtime API's tools,
+    :mod:`engineering_api.mcp.runtime_tools`); None for the meta tools."""
 
 
 @dataclass

@@ -139,7 +139,7 @@ class ToolCatalog:
 
     def __init__(self, operations: OperationRegistry) -> None:
         self._meta = _meta_specs()
-        self._specs = [*(_spec(op) for op in operations), *runtime_tool_specs()]
+        self._specs = [*(_spec(op) for op in operations), *runtime_tool_specs(operations.runtime_calls())]
         self._by_name = {spec.name: spec for spec in [*self._meta, *self._specs]}
         self._categories = sorted({spec.category for spec in self._specs})
         self.routes = RouteNames(self._specs)
@@ -293,7 +293,7 @@ async def _run(
             text=f"FORBIDDEN: {spec.name} needs the {spec.required_role.value} role; your key has the "
                  f"{principal.role.value} role.", is_error=True, code="FORBIDDEN", status=403)
     confirm = arguments.pop("confirm", False) is True if spec.destructive else False
-    if spec.action is not None:
+    if spec.operation is not None and spec.operation.is_runtime_call:
         return await run_runtime_tool(services, spec, arguments, principal, confirm=confirm)
     operation = spec.operation
     assert operation is not None

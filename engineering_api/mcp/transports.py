@@ -76,7 +76,8 @@ async def _problem(send: Send, status: int, code: str, message: str, path: str,
                    details: dict[str, Any] | None = None) -> None:
     body = msgspec.json.encode(error_body(status, code, message, instance=path, details=details))
     await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]})
+                "headers": [(b"content-type", b"application/problem+json"),
+                            (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -238,7 +239,8 @@ class McpTransports:
         for an open SSE session."""
         session_id = _query(scope, "session_id") or _query(scope, "sessionId") or ""
         if not self._owned(session_id, scope.get("user")):
-            await _not_found(send, scope["path"], f"no MCP session {session_id!r} for this key; open GET /mcp/sse first")
+            await _not_found(send, scope["path"],
+                             f"no MCP session {session_id!r} for this key; open GET /mcp/sse first")
             return
         _, receive, decoded = await buffered_choice(receive, self.services.settings.max_body_bytes, _never)
         if isinstance(decoded, ParseFailure):

@@ -40,7 +40,8 @@ for _names, _size in (
     for _name in _names.split():
         SIZE_OF_TYPE[_name.upper()] = _size
 _BYTES = {"B": 1, "W": 2, "D": 4, "L": 8}
-_SIZE_WORD = {"X": "a bit address (e.g. %M10.0)", "B": "a byte address (e.g. %MB10)", "W": "a word address (e.g. %MW10)",
+_SIZE_WORD = {"X": "a bit address (e.g. %M10.0)", "B": "a byte address (e.g. %MB10)",
+              "W": "a word address (e.g. %MW10)",
               "D": "a double-word address (e.g. %MD10)", "L": "a byte address of 8 bytes (e.g. %MB10)"}
 MAX_BYTE = 65535
 
@@ -140,10 +141,12 @@ def check_address(text: str, data_type: str, *, structured: bool = False) -> Add
     if address.area in "TC":
         wanted = "TIMER" if address.area == "T" else "COUNTER"
         if upper != wanted:
-            raise AddressError(f"'{address.text}' is a{' timer' if wanted == 'TIMER' else ' counter'}; the data type must be {wanted.title()}")
+            raise AddressError(f"'{address.text}' is a{' timer' if wanted == 'TIMER' else ' counter'}; the data type "
+                               f"must be {wanted.title()}")
         return address
     if upper in ("TIMER", "COUNTER"):
-        raise AddressError(f"a {data_type} tag needs a {'%T' if upper == 'TIMER' else '%C'} address (e.g. %{upper[0]}1)")
+        raise AddressError(f"a {data_type} tag needs a {'%T' if upper == 'TIMER' else '%C'} address (e.g. "
+                           f"%{upper[0]}1)")
     if structured:
         if address.size == "X" and address.bit != 0:
             raise AddressError(f"'{address.text}': a {data_type} tag must start on a byte boundary (bit 0)")

@@ -20,7 +20,8 @@ from engineering_api.backend.errors import ValidationError
 
 __all__ = (
     "FAILSAFE", "FULL", "HMI", "LEVELS", "NONE", "PASSWORD_MAX", "READ", "check_configuration", "check_password_text",
-    "is_failsafe_cpu", "is_failsafe_order_number", "level_rank", "levels_of", "parse_level", "passwords_allowed", "passwords_required",
+    "is_failsafe_cpu", "is_failsafe_order_number", "level_rank", "levels_of", "parse_level", "passwords_allowed",
+    "passwords_required",
     "supports_protection",
 )
 

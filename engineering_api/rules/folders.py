@@ -73,7 +73,8 @@ def folder_parts(path: str, *, field: str = "folderPath") -> list[str]:
         problem = folder_name_problem(part) if part else "an empty name (a leading, trailing or doubled separator)"
         if problem is not None:
             raise ValidationError(
-                f"'{path}' is not a usable folder path: {problem}. Choose other names (a path looks like 'Motors/Pumps').",
+                f"'{path}' is not a usable folder path: {problem}. Choose other names (a path looks like "
+                "'Motors/Pumps').",
                 code="INVALID_FOLDER", details={"field": field, "name": part, "reason": problem},
             )
     return parts

@@ -41,7 +41,8 @@ from simatic_xml import hmi as sx
 from simatic_xml.hmi_lists import script_code
 
 __all__ = (
-    "HmiSources", "Station", "check_connection", "check_hmi", "check_tag", "compile_result", "finding", "script_position",
+    "HmiSources", "Station", "check_connection", "check_hmi", "check_tag", "compile_result", "finding",
+    "script_position",
 )
 
 _DRIVER_FAMILIES = {"SIMATIC S7 1500": ("S7-1500",), "SIMATIC S7 1200": ("S7-1200",),

@@ -17,7 +17,8 @@ from PIL import Image, ImageDraw, ImageFont
 from simatic_xml import hmi as sx
 
 __all__ = (
-    "BLACK", "GREY", "KIND_DEFAULTS", "MAX_SIDE", "WHITE", "ShiftedDraw", "StyledItem", "check_size", "color_of", "draw_box",
+    "BLACK", "GREY", "KIND_DEFAULTS", "MAX_SIDE", "WHITE", "ShiftedDraw", "StyledItem", "check_size", "color_of",
+    "draw_box",
     "draw_clipped", "draw_ellipse", "draw_outline", "int_of", "to_png",
 )
 

@@ -49,7 +49,8 @@ from engineering_api.rules.hmi_draw import (
 from engineering_api.rules.hmi_unified_lists import ListEntry
 from simatic_xml import hmi as sx
 
-__all__ = ("NO_VALUE", "TextListEntry", "format_value", "item_picture", "item_tags", "list_text", "render_screen", "screen_items_deep",
+__all__ = ("NO_VALUE", "TextListEntry", "format_value", "item_picture", "item_tags", "list_text", "render_screen",
+           "screen_items_deep",
            "tag_name")
 
 NO_VALUE = "###"
@@ -218,7 +219,8 @@ def _draw_item(image: Image.Image, draw: ImageDraw.ImageDraw, obj: sx.HmiObject,
         name = item_picture(obj)
         data = graphics.get(name.lower()) if name else None
         box = item.box()
-        picture = _picture(data, box, (item.attr("AutoSizing") or "StretchPicture") == "StretchPicture") if data else None
+        picture = _picture(data, box,
+                           (item.attr("AutoSizing") or "StretchPicture") == "StretchPicture") if data else None
         if picture is None:
             draw_outline(draw, box, name or kind)
         else:
@@ -226,7 +228,8 @@ def _draw_item(image: Image.Image, draw: ImageDraw.ImageDraw, obj: sx.HmiObject,
     elif kind in ("Ellipse", "Circle"):
         draw_ellipse(draw, item)
     elif kind == "Line":
-        x0, y0 = int_of(item.attr("StartLeft"), int_of(item.attr("Left"))), int_of(item.attr("StartTop"), int_of(item.attr("Top")))
+        x0, y0 = int_of(item.attr("StartLeft"),
+                        int_of(item.attr("Left"))), int_of(item.attr("StartTop"), int_of(item.attr("Top")))
         x1 = int_of(item.attr("EndLeft"), x0 + int_of(item.attr("Width")))
         y1 = int_of(item.attr("EndTop"), y0 + int_of(item.attr("Height")))
         draw.line((x0, y0, x1, y1), fill=color_of(item.attr("LineColor") or item.attr("ForeColor"), BLACK),

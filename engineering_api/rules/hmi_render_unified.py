@@ -41,7 +41,8 @@ UNIFIED_KINDS = {
 
 
 def _as_classic(item: UnifiedScreenItem, kind: str) -> StyledItem:
-    box: list[tuple[str, str | sx.RawXml | None]] = [("Left", str(item.left)), ("Top", str(item.top)), ("Width", str(item.width)), ("Height", str(item.height))]
+    box: list[tuple[str, str | sx.RawXml | None]] = [("Left", str(item.left)), ("Top", str(item.top)),
+                                                     ("Width", str(item.width)), ("Height", str(item.height))]
     return StyledItem(sx.HmiObject(element=f"Hmi.Screen.{kind}", attributes=box))
 
 

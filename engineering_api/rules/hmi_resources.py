@@ -29,7 +29,7 @@ __all__ = ("FACEPLATE_INSTANCE", "HMI_LIBRARY_TYPES", "HMI_RESOURCE_KINDS", "Hmi
 HMI_LIBRARY_TYPES = {
     # Openness' library type classes of classic WinCC (generator stubs of Siemens.Engineering 15.1:
     # Siemens.Engineering.Hmi.Faceplate.FaceplateLibraryType, Hmi.RuntimeScripting.VBScriptLibraryType and
-    # CScriptLibraryType; openness_bridge/README.md, HMI sources) -> the kind the wire names.
+    # CScriptLibraryType; docs/openness-members.md, HMI sources) -> the kind the wire names.
     "FaceplateLibraryType": "Faceplate", "VBScriptLibraryType": "VBScript", "CScriptLibraryType": "CScript",
 }
 

@@ -113,5 +113,6 @@ def check_graphics(incoming: UnifiedHmi, graphics: Collection[str], device: str)
             if entry.graphic.casefold() not in known:
                 raise ValidationError(
                     f"The graphic list '{graphic_list.name}' of '{device}' shows the project graphic "
-                    f"'{entry.graphic}', which the project does not have (import it first: …/hmi/project-graphics/actions/import).",
+                    f"'{entry.graphic}', which the project does not have (import it first: "
+                    "…/hmi/project-graphics/actions/import).",
                     code="GRAPHIC_NOT_FOUND", details={"graphicList": graphic_list.name, "graphic": entry.graphic})

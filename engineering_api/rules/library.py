@@ -36,7 +36,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 __all__ = (
-    "IN_WORK", "LIBRARY_ARCHIVES", "LIBRARY_FILES", "MASTER_COPY_KINDS", "RELEASED", "TYPE_KINDS", "check_archive_target",
+    "IN_WORK", "LIBRARY_ARCHIVES", "LIBRARY_FILES", "MASTER_COPY_KINDS", "RELEASED", "TYPE_KINDS",
+    "check_archive_target",
     "check_library_file", "check_library_name", "check_new_global_library", "check_plc_paste", "check_release_number",
     "check_released", "compare_target_required", "format_version", "edited_in_project_library", "in_work_version",
     "in_work_version_exists", "library_already_open", "library_archive_suffix", "no_default_version",
@@ -137,7 +138,8 @@ def check_release_number(requested: str | None, in_work: str, others: Iterable[s
 
 
 _RELEASED_FOR = {"default": "only a released version can be the default.",
-                 "instantiate": "only released versions are instantiated (its test instance is the one instance it has)."}
+                 "instantiate": "only released versions are instantiated (its test instance is the one instance it "
+                                "has)."}
 
 
 def check_released(type_name: str, number: str, state: str, *, to: str) -> None:
@@ -327,7 +329,8 @@ def library_unsaved(name: str, *, archiving: bool) -> ConflictError:
     """The 409 for closing (or archiving) a global library with unsaved changes, which would be lost (or missing)."""
     if archiving:
         return ConflictError(f"The global library '{name}' has unsaved changes that the archive would not hold: send "
-                             "saveFirst: true, or save it first.", code="UNSAVED_CHANGES", details={"libraryName": name})
+                             "saveFirst: true, or save it first.", code="UNSAVED_CHANGES",
+                             details={"libraryName": name})
     return ConflictError(f"The global library '{name}' has unsaved changes that closing would lose: save it first, or "
                          "send discardChanges: true.", code="UNSAVED_CHANGES", details={"libraryName": name})
 

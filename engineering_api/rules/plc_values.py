@@ -16,7 +16,8 @@ from typing import Any
 from simatic_xml.conversions import round_half_even
 
 __all__ = (
-    "AREA_SIZES", "BITS", "INT_RANGES", "default_value", "from_json", "is_int_type", "literal_value", "parse_text", "to_real32",
+    "AREA_SIZES", "BITS", "INT_RANGES", "default_value", "from_json", "is_int_type", "literal_value", "parse_text",
+    "to_real32",
     "wrap",
 )
 

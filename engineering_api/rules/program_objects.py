@@ -158,9 +158,11 @@ def read_object(data: bytes, *, project_version: str, folder: str = "", source: 
         name=name,
         xml=to_bytes(doc),
         number=number if isinstance(number, int) else None,
-        language=str(obj.attr("ProgrammingLanguage")) if isinstance(obj, Block) and obj.attr("ProgrammingLanguage") else None,
+        language=str(obj.attr("ProgrammingLanguage")) if isinstance(obj, Block) and obj.attr("ProgrammingLanguage")
+        else None,
         folder=folder,
-        instance_of=str(obj.attr("InstanceOfName")) if isinstance(obj, InstanceDB) and obj.attr("InstanceOfName") else None,
+        instance_of=str(obj.attr("InstanceOfName")) if isinstance(obj, InstanceDB) and obj.attr("InstanceOfName")
+        else None,
         uses_types=tuple(sorted(named_types(members) - {name})),
         auto_number=auto_number,
         interface_hash=interface_hash,

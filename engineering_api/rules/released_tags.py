@@ -100,7 +100,8 @@ def _objects(documents: Iterable[bytes]) -> tuple[dict[str, list[Any]], dict[str
         if isinstance(obj, PlcTagTable):
             for tag in obj.tags:
                 accessible = attribute_flag(tag.attr("ExternalAccessible"))
-                tags[(tag.name or "").lower()] = (accessible, accessible and attribute_flag(tag.attr("ExternalWritable")))
+                tags[(tag.name or "").lower()] = (accessible,
+                                                  accessible and attribute_flag(tag.attr("ExternalWritable")))
         elif isinstance(obj, DB) and obj.interface is not None:
             dbs[(obj.name or "").lower()] = [m for sec in obj.interface.sections.sections for m in sec.members]
     return dbs, tags

@@ -3,9 +3,9 @@
 :func:`generated` reads what the PLC already holds (FBs, UDTs, other blocks, user constants, and tags where a
 global name bounds an array) and generates the source's blocks with :mod:`simatic_xml.generate.from_source`;
 :func:`generate_blocks` then imports them in dependency order, all or nothing, and keeps the blocks that refer to
-objects the PLC lacks inconsistent until they compile, as TIA does. It is the default of the port's ``generate_blocks_from_source``, so in
-a farm the whole generation runs on the agent holding the project (one call, the source text sent instead of its
-50 generated documents), and the API node only relays it.
+objects the PLC lacks inconsistent until they compile, as TIA does. It is the default of the port's
+``generate_blocks_from_source``, so in a farm the whole generation runs on the agent holding the project (one call, the
+source text sent instead of its 50 generated documents), and the API node only relays it.
 
 A source with errors raises one ``ValidationError`` whose ``details.diagnostics`` lists every finding (the wire
 shape of :class:`simatic_xml.diagnostics.Diagnostic`, lines and columns in the source text).
@@ -133,7 +133,8 @@ def spec_failure(exc: SimaticMLError) -> e.EngineeringError:
     if isinstance(exc, BlockTooLargeError):
         return e.ValidationError(str(exc), code=exc.code, details=exc.details)
     if isinstance(exc, SpecVersionError):
-        return e.ValidationError(str(exc), code="VERSION_CANNOT_EXPRESS", details={"field": exc.field, "reason": exc.reason})
+        return e.ValidationError(str(exc), code="VERSION_CANNOT_EXPRESS",
+                                 details={"field": exc.field, "reason": exc.reason})
     if isinstance(exc, SpecError):
         details: dict[str, Any] = {"field": exc.field, "reason": exc.reason}
         if exc.diagnostics:

@@ -70,7 +70,8 @@ class ImportPlan(Generic[TagT, ConstantT]):
     def require_table(self, device: str) -> None:
         """Raises NotFoundError ``TAG_TABLE_NOT_FOUND`` when the rows go to one table (no Path) the PLC lacks."""
         if not self.follow_path and self.fold(self.table) not in self.tables:
-            raise NotFoundError(f"The tag table '{self.table}' was not found in '{device}'.", code="TAG_TABLE_NOT_FOUND")
+            raise NotFoundError(f"The tag table '{self.table}' was not found in '{device}'.",
+                                code="TAG_TABLE_NOT_FOUND")
 
     def plan_rows(
         self, tags: list[TagImportRow], constants: list[ConstantImportRow], udts: dict[str, str], *,
@@ -145,7 +146,8 @@ class ImportPlan(Generic[TagT, ConstantT]):
         """Whether ``name`` is free for this row (first use in the batch; in the PLC, or replaced with overwrite)."""
         key = self.fold(name)
         if key in self.seen:
-            self.refuse(row, "Name", f"the name '{name}' is used twice in the file (first in row {self.seen[key]})", name, sheet)
+            self.refuse(row, "Name", f"the name '{name}' is used twice in the file (first in row {self.seen[key]})",
+                        name, sheet)
             return False
         self.seen[key] = row
         held = self.names.get(key)
@@ -159,7 +161,8 @@ class ImportPlan(Generic[TagT, ConstantT]):
             hint = "; import with overwrite to replace it"
         else:
             hint = "; overwrite replaces objects in the same table only" if same_kind else ""
-        self.refuse(row, "Name", f"the name '{name}' is already used by the {held[0]} '{held[2]}' in '{held[1]}'{hint}", name, sheet)
+        self.refuse(row, "Name",
+                    f"the name '{name}' is already used by the {held[0]} '{held[2]}' in '{held[1]}'{hint}", name, sheet)
         return False
 
     def warn_overlaps(self, row: int, name: str, address: Address, data_type: str) -> None:

@@ -93,12 +93,14 @@ def resolve_type(data_type: str, udts: dict[str, str], *, for_constant: bool = F
     if udt is not None and not for_constant:
         return f'"{udt}"', True
     raise RuleError(
-        f"the data type {raw} does not exist: use an elementary type (Bool, Int, Real ...) or a PLC data type of this PLC"
+        f"the data type {raw} does not exist: use an elementary type (Bool, Int, Real ...) or a PLC data type of this "
+        "PLC"
     )
 
 
 _INT_RANGES = {
-    "SInt": (-(2**7), 2**7 - 1), "Int": (-(2**15), 2**15 - 1), "DInt": (-(2**31), 2**31 - 1), "LInt": (-(2**63), 2**63 - 1),
+    "SInt": (-(2**7), 2**7 - 1), "Int": (-(2**15), 2**15 - 1), "DInt": (-(2**31), 2**31 - 1),
+    "LInt": (-(2**63), 2**63 - 1),
     "USInt": (0, 2**8 - 1), "UInt": (0, 2**16 - 1), "UDInt": (0, 2**32 - 1), "ULInt": (0, 2**64 - 1),
     "Byte": (0, 2**8 - 1), "Word": (0, 2**16 - 1), "DWord": (0, 2**32 - 1), "LWord": (0, 2**64 - 1),
 }
@@ -116,7 +118,8 @@ def check_value(data_type: str, value: str) -> str:
     if not text:
         raise RuleError("the value is empty")
     typed = _TYPED.match(text)
-    body = typed.group(1) if typed and not text.upper().startswith(("T#", "LT#", "D#", "TOD#", "LTOD#", "DT#", "S5T#")) \
+    body = typed.group(1) if typed and not text.upper().startswith(("T#", "LT#", "D#", "TOD#", "LTOD#", "DT#",
+                                                                    "S5T#")) \
         and not re.match(r"(16|8|2)#", text) else text
     if data_type == "Bool":
         if body.upper() not in ("TRUE", "FALSE", "0", "1"):

@@ -179,7 +179,8 @@ def table_row(kind: str, spec: EntrySpec, operand: Operand) -> Row:
             f'{", ".join(wrong)} belong to {LABEL[other]}s; the {LABEL[kind]} entry "{spec.name}" cannot hold them.',
             code="WRONG_TABLE_KIND", details={"operand": spec.name, "fields": wrong})
     attributes = {
-        "Address": operand.address or "", "DisplayFormat": spec.display_format or default_display_format(operand.canonical),
+        "Address": operand.address or "",
+        "DisplayFormat": spec.display_format or default_display_format(operand.canonical),
         "MonitorTrigger": spec.monitor_trigger or "Permanent", "Comment": spec.comment or "",
     }
     if kind == WATCH_TABLE:

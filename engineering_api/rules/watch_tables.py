@@ -12,7 +12,8 @@ from engineering_api.rules.watch_operands import LABEL
 from simatic_xml import SimaticMLError
 from simatic_xml.watchtables import WatchForceTable, read_table
 
-__all__ = ("DOT_SEGMENTS", "check_one_force_table", "check_table_clash", "check_table_name", "entries_not_found", "folder_not_found",
+__all__ = ("DOT_SEGMENTS", "check_one_force_table", "check_table_clash", "check_table_name", "entries_not_found",
+           "folder_not_found",
            "no_entries", "no_such_folder", "read_table_document", "table_not_found")
 
 DOT_SEGMENTS = frozenset({".", ".."})

@@ -1,9 +1,10 @@
 """What the runtime API does, once: the REST routes and the MCP tools both call these actions.
 
-A :class:`RuntimeAction` names a call of the runtime API (browse, read, write, alarms, history), its input Struct,
-the runtime role it needs and whether it changes the plant. The REST controllers (:mod:`.routes`,
-:mod:`.event_routes`) parse their query strings and paths into the same inputs and call :attr:`RuntimeAction.run`;
-:mod:`engineering_api.mcp.runtime_tools` turns :data:`RUNTIME_ACTIONS` into tools. Nothing here knows who calls.
+Each call of the runtime API (browse, read, write, alarms, history) is an :class:`~engineering_api.jobs.operations.
+Operation` of the one registry, with the runtime role it needs (:attr:`~engineering_api.jobs.operations.Operation.
+runtime_role`), its input Struct and whether it changes the plant. The REST controllers (:mod:`.routes`,
+:mod:`.event_routes`) parse their query strings and paths into the same inputs and call the same functions;
+:mod:`engineering_api.mcp.runtime_tools` turns :data:`RUNTIME_OPERATIONS` into tools. Nothing here knows who calls.
 """
 
 from __future__ import annotations
@@ -11,15 +12,17 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import msgspec
 
 from engineering_api.backend.errors import (
-    AlreadyExistsError, ConflictError, EngineeringError, NotFoundError, NotSupportedError, PermissionDeniedError, ValidationError,
+    AlreadyExistsError, ConflictError, EngineeringError, NotFoundError, NotSupportedError, PermissionDeniedError,
+    ValidationError,
 )
+from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, names, plural
+from engineering_api.lib.security import Role
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.runtime.alarms import Alarm, AlarmDefinition, AlarmPage, decode_point
 from engineering_api.runtime.tag_logging import (
@@ -29,19 +32,20 @@ from engineering_api.runtime.tag_logging_paging import Continuation, raw_page
 from engineering_api.runtime.schemas import (
     BULK_MAX, BulkWrite, ItemErrorOut, RuntimeTagInfo, TagList, TagName, TagValueResult,
 )
+from engineering_api.runtime.service import RuntimeService, runtime_of
 from engineering_api.runtime.simulated import canonical_name
 from engineering_api.runtime.sources import RuntimeFaultError, RuntimeNotRunningError, TagWrite
 from engineering_api.runtime.users import RuntimeRole
 
 if TYPE_CHECKING:
-    from engineering_api.runtime.service import RuntimeService
     from engineering_api.runtime.sources import TagReading
+    from engineering_api.services import Services
 
 __all__ = (
-    "RUNTIME_ACTIONS", "AlarmAcknowledge", "AlarmArchiveQuery", "AlarmClassQuery", "HistoryQuery", "HistorySeries",
-    "RuntimeAction", "TagNamesRead", "TagPageQuery", "acknowledge", "alarm_archive", "current_alarms",
-    "delete_definition", "history_series", "read_values", "reading_result", "remove_logging", "save_definition",
-    "save_logging", "tag_page", "write_values",
+    "KEY_ROLE_FOR", "RUNTIME_OPERATIONS", "SECTION", "AlarmAcknowledge", "AlarmArchiveQuery", "AlarmClassQuery",
+    "HistoryQuery", "HistorySeries", "NoInput", "TagNamesRead", "TagPageQuery", "acknowledge", "alarm_archive",
+    "call_context", "current_alarms", "delete_definition", "history_series", "read_values", "reading_result",
+    "remove_logging", "runtime_call", "save_definition", "save_logging", "tag_page", "write_values",
 )
 
 SOURCE_ERRORS = (RuntimeNotRunningError, RuntimeFaultError, ConflictError, NotSupportedError, PermissionDeniedError)
@@ -124,25 +128,62 @@ class HistorySeries(CamelStruct):
     """Raw values only: more remain in the range; send the query again with this ``continuationPoint``."""
 
 
-@dataclass(frozen=True)
-class RuntimeAction:
-    """One call of the runtime API, as the REST route and the MCP tool both run it."""
+SECTION = "Runtime API"
+"""The OpenAPI tag of the runtime API's routes."""
+KEY_ROLE_FOR = {
+    RuntimeRole.READ: Role.VIEWER, RuntimeRole.WRITE: Role.ENGINEER, RuntimeRole.ALARM_ACK: Role.ENGINEER,
+    RuntimeRole.ADMIN: Role.ADMIN,
+}
+"""The API key role that stands for a runtime role where the caller holds a key, not a runtime user's token (MCP; the
+admin calls' REST routes): an engineer key may already download programs and force values, which reaches further
+than a tag write or an acknowledgement."""
 
-    name: str
-    """``runtime.tags.read``; the MCP tool is ``runtime_tags_read``."""
-    summary: str
-    input: type[CamelStruct]
-    role: RuntimeRole
-    """The runtime role a runtime user needs (an API key's role maps to runtime roles on MCP)."""
-    run: Callable[[RuntimeService, Any, str], Any]
-    """``(runtime, input, caller)``: the result, JSON-able through msgspec; ``caller`` names who acts."""
-    rest: str
-    """The REST route that does the same, for the tool's description."""
-    errors: tuple[type[Exception], ...] = ()
-    mutating: bool = False
-    """Whether it changes the plant or the runtime's configuration (audited)."""
-    preview: Callable[[RuntimeService, Any], Preview] | None = None
-    """For a destructive call: what it would change, read without changing anything."""
+
+def call_context(services: Services, caller: str) -> OperationContext:
+    """The context a runtime call runs in: the app's runtime service and who acts (for the audit trail of an
+    acknowledgement: the runtime user, or ``apikey:<name>`` on MCP)."""
+    context = OperationContext(services.backend, services.settings, services.paths, state=services.jobs.state)
+    context.runtime, context.caller = runtime_of(services), caller
+    return context
+
+
+def _runtime(context: OperationContext) -> RuntimeService:
+    runtime = context.runtime
+    if not isinstance(runtime, RuntimeService):
+        raise TypeError(f"a runtime call ran without the runtime service ({type(runtime).__name__})")
+    return runtime
+
+
+def _on_runtime(run: Callable[[RuntimeService, Any, str], Any]) -> Callable[[OperationContext, Any], Any]:
+    """An operation handler for ``run(runtime, input, caller)``."""
+
+    def handler(context: OperationContext, data: Any) -> Any:
+        return run(_runtime(context), data, context.caller)
+
+    handler.__doc__ = run.__doc__
+    return handler
+
+
+def _previewed(preview: Callable[[RuntimeService, Any], Preview]) -> Callable[[OperationContext, Any], Preview]:
+    """An operation preview for ``preview(runtime, input)``."""
+    return lambda context, data: preview(_runtime(context), data)
+
+
+def runtime_call(
+    name: str, summary: str, input_type: type[CamelStruct], output: Any, runtime_role: RuntimeRole,
+    run: Callable[[RuntimeService, Any, str], Any], route: RouteSpec, errors: tuple[type[EngineeringError], ...] = (),
+    *, mutating: bool = False, preview: Callable[[RuntimeService, Any], Preview] | None = None, no_mcp_tool: str = "",
+) -> Operation[Any, Any]:
+    """One call of the runtime API as an operation: a bearer route unless it needs the runtime's admin role, which
+    an engineering admin key holds (as for runtime users and settings)."""
+    admin = runtime_role is RuntimeRole.ADMIN
+    return Operation(
+        name=name, summary=summary, section=SECTION, handler=_on_runtime(run), input=input_type, output=output,
+        route=route,
+        role=KEY_ROLE_FOR[runtime_role], errors=errors, mutating=mutating, needs_tia=False,
+        destructive=preview is not None, preview=_previewed(preview) if preview is not None else None,
+        runtime_role=runtime_role.value, auth="apiKey" if admin else "bearer", no_mcp_tool=no_mcp_tool,
+    )
 
 
 # ----- tags ---------------------------------------------------------------------------------------------------
@@ -362,46 +403,49 @@ def remove_logging(runtime: RuntimeService, query: LoggedTag, _caller: str = "")
     return old
 
 
-RUNTIME_ACTIONS: tuple[RuntimeAction, ...] = (
-    RuntimeAction("runtime.tags.list", "List the released tags of the PLC runtime (names, data types, access), "
-                  "paged.", TagPageQuery, RuntimeRole.READ, tag_page, "GET /api/runtime/tags",
-                  (*SOURCE_ERRORS, ValidationError)),
-    RuntimeAction("runtime.tags.read", "Read released tags of the running PLC from one cycle: value, quality and "
-                  "timestamp per tag, each item with its own error.", TagNamesRead, RuntimeRole.READ, _read,
-                  "POST /api/runtime/tags/values", SOURCE_ERRORS),
-    RuntimeAction("runtime.tags.write", "Write values to writable released tags of the running PLC, in order: one "
-                  "result per item (the value read back, or its error).", BulkWrite, RuntimeRole.WRITE, write_values,
-                  "PUT /api/runtime/tags/values", SOURCE_ERRORS, mutating=True, preview=_write_preview),
-    RuntimeAction("runtime.alarms.current", "List the current alarms (active, or gone but not yet acknowledged), "
-                  "oldest first.", AlarmClassQuery, RuntimeRole.READ, current_alarms, "GET /api/runtime/alarms/current"),
-    RuntimeAction("runtime.alarms.archive", "Query the alarm archive (incoming, outgoing, acknowledged) by time "
-                  "range, class and text, paged.", AlarmArchiveQuery, RuntimeRole.READ, alarm_archive,
-                  "GET /api/runtime/alarms/archive", (ValidationError,)),
-    RuntimeAction("runtime.alarms.acknowledge", "Acknowledge a current alarm.", AlarmAcknowledge,
-                  RuntimeRole.ALARM_ACK, acknowledge, "POST /api/runtime/alarms/{alarmId}/acknowledge",
-                  (NotFoundError, ConflictError), mutating=True),
-    RuntimeAction("runtime.history.query", "Query logged tag values: raw, or avg/min/max/count/first/last per "
-                  "interval.", HistoryQuery, RuntimeRole.READ, history_series, "GET /api/runtime/history",
-                  (ValidationError,)),
-    RuntimeAction("runtime.alarm-definitions.list", "List the alarm definitions: tag alarms (discrete, analog) and "
-                  "the texts and classes of Program_Alarm instances.", NoInput, RuntimeRole.ADMIN, _definitions,
-                  "GET /api/runtime/alarm-definitions"),
-    RuntimeAction("runtime.alarm-definitions.create", "Create an alarm definition: a discrete alarm (a bit set), an "
-                  "analog alarm (a limit with hysteresis) or the text and class of a Program_Alarm instance.",
-                  AlarmDefinition, RuntimeRole.ADMIN, _create_definition,
-                  "POST /api/runtime/alarm-definitions", (ValidationError, AlreadyExistsError), mutating=True),
-    RuntimeAction("runtime.alarm-definitions.delete", "Delete an alarm definition; its current alarm goes.",
-                  AlarmDefinitionName, RuntimeRole.ADMIN, delete_definition,
-                  "DELETE /api/runtime/alarm-definitions/{name}", (NotFoundError,), mutating=True,
-                  preview=_delete_definition_preview),
-    RuntimeAction("runtime.history.settings.list", "List the logged tags and how each is logged.", NoInput,
-                  RuntimeRole.ADMIN, _logging_settings, "GET /api/runtime/history/settings"),
-    RuntimeAction("runtime.history.settings.save", "Log a tag cyclically or on change with a deadband (replaces "
-                  "its earlier setting; logged values stay).", LoggingSetting, RuntimeRole.ADMIN,
-                  save_logging, "PUT /api/runtime/history/settings", mutating=True),
-    RuntimeAction("runtime.history.settings.remove", "Stop logging a tag; its logged values stay.", LoggedTag,
-                  RuntimeRole.ADMIN, remove_logging, "POST /api/runtime/history/settings/actions/remove",
-                  (NotFoundError,), mutating=True),
+_AT = "/api/runtime"
+_call = runtime_call
+RUNTIME_OPERATIONS: tuple[Operation[Any, Any], ...] = (
+    _call("runtime.tags.list", "List the released tags of the PLC runtime (names, data types, access), paged.",
+          TagPageQuery, TagList, RuntimeRole.READ, tag_page, RouteSpec("GET", f"{_AT}/tags"),
+          (*SOURCE_ERRORS, ValidationError)),
+    _call("runtime.tags.read", "Read released tags of the running PLC from one cycle: value, quality and timestamp per "
+          "tag, each item with its own error.", TagNamesRead, list[TagValueResult], RuntimeRole.READ, _read,
+          RouteSpec("POST", f"{_AT}/tags/values"), SOURCE_ERRORS),
+    _call("runtime.tags.write", "Write values to writable released tags of the running PLC, in order: one result per "
+          "item (the value read back, or its error).", BulkWrite, list[TagValueResult], RuntimeRole.WRITE,
+          write_values, RouteSpec("PUT", f"{_AT}/tags/values"), SOURCE_ERRORS, mutating=True, preview=_write_preview),
+    _call("runtime.alarms.current", "List the current alarms (active, or gone but not yet acknowledged), oldest first.",
+          AlarmClassQuery, list[Alarm], RuntimeRole.READ, current_alarms, RouteSpec("GET", f"{_AT}/alarms/current")),
+    _call("runtime.alarms.archive", "Query the alarm archive (incoming, outgoing, acknowledged) by time range, class "
+          "and text, paged.", AlarmArchiveQuery, AlarmPage, RuntimeRole.READ, alarm_archive,
+          RouteSpec("GET", f"{_AT}/alarms/archive"), (ValidationError,)),
+    _call("runtime.alarms.acknowledge", "Acknowledge a current alarm.", AlarmAcknowledge, Alarm, RuntimeRole.ALARM_ACK,
+          acknowledge, RouteSpec("POST", _AT + "/alarms/{alarmId}/acknowledge"), (NotFoundError, ConflictError),
+          mutating=True),
+    _call("runtime.history.query", "Query logged tag values: raw, or avg/min/max/count/first/last per interval.",
+          HistoryQuery, list[HistorySeries], RuntimeRole.READ, history_series, RouteSpec("GET", f"{_AT}/history"),
+          (ValidationError,)),
+    _call("runtime.alarm-definitions.list", "List the alarm definitions: tag alarms (discrete, analog) and the texts "
+          "and classes of Program_Alarm instances.", NoInput, list[AlarmDefinition], RuntimeRole.ADMIN, _definitions,
+          RouteSpec("GET", f"{_AT}/alarm-definitions")),
+    _call("runtime.alarm-definitions.create", "Create an alarm definition: a discrete alarm (a bit set), an analog "
+          "alarm (a limit with hysteresis) or the text and class of a Program_Alarm instance.", AlarmDefinition,
+          AlarmDefinition, RuntimeRole.ADMIN, _create_definition, RouteSpec("POST", f"{_AT}/alarm-definitions"),
+          (ValidationError, AlreadyExistsError), mutating=True),
+    _call("runtime.alarm-definitions.delete", "Delete an alarm definition; its current alarm goes.",
+          AlarmDefinitionName, AlarmDefinition, RuntimeRole.ADMIN, delete_definition,
+          RouteSpec("DELETE", _AT + "/alarm-definitions/{name}"), (NotFoundError,), mutating=True,
+          preview=_delete_definition_preview),
+    _call("runtime.history.settings.list", "List the logged tags and how each is logged.", NoInput,
+          list[LoggingSetting], RuntimeRole.ADMIN, _logging_settings, RouteSpec("GET", f"{_AT}/history/settings")),
+    _call("runtime.history.settings.save", "Log a tag cyclically or on change with a deadband (replaces its earlier "
+          "setting; logged values stay).", LoggingSetting, LoggingSetting, RuntimeRole.ADMIN, save_logging,
+          RouteSpec("PUT", f"{_AT}/history/settings"), mutating=True),
+    _call("runtime.history.settings.remove", "Stop logging a tag; its logged values stay.", LoggedTag, LoggingSetting,
+          RuntimeRole.ADMIN, remove_logging, RouteSpec("POST", f"{_AT}/history/settings/actions/remove"),
+          (NotFoundError,), mutating=True),
 )
-"""The runtime API's calls that are MCP tools. Users, sessions, settings, connections and pushes (admin
+"""The runtime API's calls that are operations (registered by :func:`engineering_api.app.registry`; their MCP
+tools are :mod:`engineering_api.mcp.runtime_tools`). Users, sessions, settings, connections and pushes (admin
 configuration, some of it with secrets) and subscriptions (streams) stay REST-only (README, "Runtime API")."""

@@ -80,7 +80,8 @@ class AlarmDefinition(CamelStruct):
             raise ValidationError(f"A {self.kind} alarm needs {', '.join(missing)}.", code="INVALID_ALARM_DEFINITION")
 
     def key(self) -> str:
-        """The key of its current alarm: ``def:<name>`` for tag alarms, ``program:<instance>`` (canonical, lower case)."""
+        """The key of its current alarm: ``def:<name>`` for tag alarms, ``program:<instance>`` (canonical, lower
+        case)."""
         return f"program:{canonical_name(self.source or '')}" if self.kind == "program" else \
             f"def:{self.name.lower()}"
 
@@ -240,7 +241,12 @@ class AlarmService:
             if alarm.acknowledged:
                 raise ConflictError(f"Alarm {alarm_id} is already acknowledged.", code="ALARM_ALREADY_ACKNOWLEDGED")
             now = at or utc_now()
-            alarm.acknowledged, alarm.state, alarm.acknowledged_at, alarm.acknowledged_by = True, "acknowledged", now, user
+            alarm.acknowledged, alarm.state, alarm.acknowledged_at, alarm.acknowledged_by = (
+                True,
+                "acknowledged",
+                now,
+                user,
+            )
             self._store(alarm, "acknowledged", now, user=user)
             return alarm
 
@@ -282,7 +288,8 @@ class AlarmService:
     def _close(self, alarm: Alarm) -> None:
         self._db.execute(alarms.update().where(alarms.c.alarm_id == alarm.alarm_id).values(closed=1))
 
-    def _store(self, alarm: Alarm, event: Literal["incoming", "outgoing", "acknowledged"], at: str, *, value: Any = None, associated: list[Any] | None = None,
+    def _store(self, alarm: Alarm, event: Literal["incoming", "outgoing", "acknowledged"], at: str, *,
+               value: Any = None, associated: list[Any] | None = None,
                user: str | None = None) -> None:
         done = not alarm.active and (alarm.acknowledged or not alarm.acknowledge_required)
         entry = ArchiveEntry(entry_id=0, alarm_id=alarm.alarm_id, name=alarm.name, source=alarm.source,
@@ -296,7 +303,8 @@ class AlarmService:
             cur = conn.execute(log.insert().values({"alarm_id": alarm.alarm_id, "at": at, "event": event,
                                                     "class": alarm.alarm_class, "text": alarm.text, "body": "{}"}))
             entry.entry_id = int(cur.lastrowid or 0)
-            conn.execute(log.update().where(log.c.id == entry.entry_id).values(body=msgspec.json.encode(entry).decode()))
+            conn.execute(log.update().where(log.c.id == entry.entry_id).values(
+                body=msgspec.json.encode(entry).decode()))
         if self.on_change is not None:
             self.on_change(alarm)
 

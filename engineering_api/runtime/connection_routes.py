@@ -89,7 +89,7 @@ class ConnectionController(Controller):
     @get(_ONE, operation_id="GetRuntimeConnection", opt=_ADMIN,
          responses=problem_responses("admin", params=True, errors=(NotFoundError,)))
     async def get_connection(
-        self, request: Request[Any, Any, Any], connectionId: FromPath[str],  # noqa: N803
+        self, request: Request[Any, Any, Any], connectionId: FromPath[str],
     ) -> Response[RuntimeConnectionResponse]:
         """One connection (NotFoundError: CONNECTION_NOT_FOUND)."""
         return ok(_store(request).get(connectionId))
@@ -97,7 +97,7 @@ class ConnectionController(Controller):
     @put(_ONE, operation_id="UpdateRuntimeConnection", opt=_ADMIN,
          responses=problem_responses("admin", body=True, params=True, errors=(NotFoundError, ValidationError)))
     async def update_connection(
-        self, request: Request[Any, Any, Any], connectionId: FromPath[str],  # noqa: N803
+        self, request: Request[Any, Any, Any], connectionId: FromPath[str],
         data: JSONBody[ConnectionInput],
     ) -> Response[RuntimeConnectionResponse]:
         """Replace a connection; an omitted password stays for the same endpoint (NotFoundError, ValidationError)."""
@@ -107,7 +107,7 @@ class ConnectionController(Controller):
     @delete(_ONE, operation_id="DeleteRuntimeConnection", opt=_ADMIN, status_code=200,
             responses=problem_responses("admin", params=True, errors=(NotFoundError,)))
     async def delete_connection(
-        self, request: Request[Any, Any, Any], connectionId: FromPath[str],  # noqa: N803
+        self, request: Request[Any, Any, Any], connectionId: FromPath[str],
     ) -> Response[RuntimeConnectionResponse]:
         """Delete a connection and the tags mapped to it (NotFoundError)."""
         gone = _store(request).delete(connectionId)
@@ -116,7 +116,7 @@ class ConnectionController(Controller):
     @get(f"{_ONE}/tags", operation_id="ListRuntimeConnectionTags", opt=_ADMIN,
          responses=problem_responses("admin", params=True, errors=(NotFoundError,)))
     async def list_mappings(
-        self, request: Request[Any, Any, Any], connectionId: FromPath[str],  # noqa: N803
+        self, request: Request[Any, Any, Any], connectionId: FromPath[str],
     ) -> Response[RuntimeTagMappingsResponse]:
         """The runtime tags mapped to a connection (NotFoundError)."""
         store = _store(request)
@@ -126,7 +126,7 @@ class ConnectionController(Controller):
     @put(f"{_ONE}/tags", operation_id="ReplaceRuntimeConnectionTags", opt=_ADMIN,
          responses=problem_responses("admin", body=True, params=True, errors=(NotFoundError, ValidationError)))
     async def replace_mappings(
-        self, request: Request[Any, Any, Any], connectionId: FromPath[str],  # noqa: N803
+        self, request: Request[Any, Any, Any], connectionId: FromPath[str],
         data: JSONBody[TagMappings],
     ) -> Response[RuntimeTagMappingsResponse]:
         """Make these the connection's tags: OPC UA ``nodeId`` or S7 ``address`` plus ``dataType`` (NotFoundError;
@@ -137,7 +137,7 @@ class ConnectionController(Controller):
     @post(f"{_ONE}/tags/import", operation_id="ImportRuntimeConnectionTags", opt=_ADMIN, status_code=200,
           responses=problem_responses("admin", body=True, params=True, errors=(NotFoundError, ValidationError)))
     async def import_tags(
-        self, request: Request[Any, Any, Any], connectionId: FromPath[str],  # noqa: N803
+        self, request: Request[Any, Any, Any], connectionId: FromPath[str],
         data: JSONBody[TagImport],
     ) -> Response[ImportRuntimeConnectionTagsResponse]:
         """Map the released tags of a project PLC to this connection: OPC UA node ids as the S7-1500 names them, or

@@ -17,7 +17,7 @@ from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
-from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
+from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
 from engineering_api.lib.responses import Envelope, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.runtime.actions import (
@@ -28,18 +28,13 @@ from engineering_api.runtime.actions import (
     HistoryQuery,
     HistorySeries,
     LoggedTag,
-    acknowledge,
-    alarm_archive,
-    current_alarms,
-    delete_definition,
-    history_series,
-    remove_logging,
+    SECTION,
+    NoInput,
     save_definition,
-    save_logging,
 )
 from engineering_api.runtime.alarms import Alarm, AlarmDefinition, AlarmPage
 from engineering_api.runtime.tag_logging import MAX_POINTS, LoggingSetting
-from engineering_api.runtime.routes import _ADMIN, _BEARER, SECTION, _bearer_responses, _runtime
+from engineering_api.runtime.routes import _BEARER, _bearer_responses, _runtime, declared, run_call
 from engineering_api.runtime.service import principal_of
 
 if TYPE_CHECKING:
@@ -109,22 +104,23 @@ class RuntimeAlarmController(Controller):
     tags = [SECTION]
     path = "/api/runtime/alarms"
 
-    @get("/current", operation_id="ListRuntimeCurrentAlarms", opt={"runtime": "read"}, security=_BEARER,
-         sync_to_thread=True, responses=_bearer_responses("read", params=True))
-    def current(self, request: Request[Any, Any, Any], alarmClass: _CLASS = None) -> Response[RuntimeAlarmsResponse]:  # noqa: N803
+    @get("/current", operation_id="ListRuntimeCurrentAlarms", sync_to_thread=True,
+         **declared("runtime.alarms.current", params=True))
+    def current(self, request: Request[Any, Any, Any], alarmClass: _CLASS = None) -> Response[RuntimeAlarmsResponse]:
         """Alarms that are active, or gone but not yet acknowledged, oldest first."""
-        return ok(current_alarms(_runtime(request), AlarmClassQuery(alarm_class=alarmClass)))
+        return ok(run_call(request, "runtime.alarms.current", AlarmClassQuery(alarm_class=alarmClass)))
 
-    @get("/archive", operation_id="ListRuntimeAlarmArchive", opt={"runtime": "read"}, security=_BEARER,
-         sync_to_thread=True, responses=_bearer_responses("read", params=True, errors=(ValidationError,)))
+    @get("/archive", operation_id="ListRuntimeAlarmArchive", sync_to_thread=True,
+         **declared("runtime.alarms.archive", params=True))
     def archive(
         self, request: Request[Any, Any, Any],
-        from_: Annotated[str | None, QueryParameter(name="from", max_length=64, description="ISO 8601, inclusive")] = None,
+        from_: Annotated[str | None,
+                         QueryParameter(name="from", max_length=64, description="ISO 8601, inclusive")] = None,
         to: Annotated[str | None, QueryParameter(max_length=64, description="ISO 8601, exclusive")] = None,
-        alarmClass: _CLASS = None,  # noqa: N803
+        alarmClass: _CLASS = None,
         text: Annotated[str | None, QueryParameter(max_length=256, description="Part of the text or name")] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
-        continuationPoint: Annotated[str | None, QueryParameter(max_length=64)] = None,  # noqa: N803
+        continuationPoint: Annotated[str | None, QueryParameter(max_length=64)] = None,
     ) -> Response[RuntimeAlarmArchiveResponse]:
         """Archived alarm changes (incoming, outgoing, acknowledged) by time range, class and text, paged.
 
@@ -132,17 +128,15 @@ class RuntimeAlarmController(Controller):
         """
         query = AlarmArchiveQuery(from_=from_, to=to, alarm_class=alarmClass, text=text, limit=limit,
                                   continuation_point=continuationPoint)
-        return ok(alarm_archive(_runtime(request), query))
+        return ok(run_call(request, "runtime.alarms.archive", query))
 
-    @post("/{alarmId:int}/acknowledge", operation_id="AcknowledgeRuntimeAlarm", opt={"runtime": "alarmAck"},
-          security=_BEARER, sync_to_thread=True, status_code=200,
-          responses=_bearer_responses("alarmAck", params=True, errors=(NotFoundError, ConflictError)))
-    def acknowledge(self, request: Request[Any, Any, Any], alarmId: FromPath[int]) -> Response[RuntimeAlarmResponse]:  # noqa: N803
+    @post("/{alarmId:int}/acknowledge", operation_id="AcknowledgeRuntimeAlarm", sync_to_thread=True, status_code=200,
+          **declared("runtime.alarms.acknowledge", params=True))
+    def acknowledge(self, request: Request[Any, Any, Any], alarmId: FromPath[int]) -> Response[RuntimeAlarmResponse]:
         """Acknowledge a current alarm (NotFoundError: unknown or no longer current; ConflictError: already
         acknowledged, or its class needs no acknowledgement)."""
-        user = principal_of(request.scope).username
-        alarm = acknowledge(_runtime(request), AlarmAcknowledge(alarm_id=alarmId), user)
-        return ok(alarm, f"alarm {alarmId} acknowledged by {user}")
+        alarm = run_call(request, "runtime.alarms.acknowledge", AlarmAcknowledge(alarm_id=alarmId))
+        return ok(alarm, f"alarm {alarmId} acknowledged by {principal_of(request.scope).username}")
 
 
 class RuntimeAlarmDefinitionController(Controller):
@@ -151,19 +145,21 @@ class RuntimeAlarmDefinitionController(Controller):
     tags = [SECTION]
     path = "/api/runtime/alarm-definitions"
 
-    @get("/", operation_id="ListRuntimeAlarmDefinitions", opt=_ADMIN, responses=problem_responses("admin"))
+    @get("/", operation_id="ListRuntimeAlarmDefinitions", **declared("runtime.alarm-definitions.list"))
     async def list_definitions(self, request: Request[Any, Any, Any]) -> Response[RuntimeAlarmDefinitionsResponse]:
         """Every alarm definition by name."""
-        return ok(_runtime(request).alarms.definitions())
+        return ok(run_call(request, "runtime.alarm-definitions.list", NoInput()))
 
-    @post("/", operation_id="CreateRuntimeAlarmDefinition", opt=_ADMIN, status_code=201, sync_to_thread=True,
-          responses=problem_responses("admin", body=True, errors=(ValidationError, AlreadyExistsError)))
-    def create(self, request: Request[Any, Any, Any], data: JSONBody[AlarmDefinition]) -> Response[RuntimeAlarmDefinitionResponse]:
+    @post("/", operation_id="CreateRuntimeAlarmDefinition", status_code=201, sync_to_thread=True,
+          **declared("runtime.alarm-definitions.create", body=True))
+    def create(self, request: Request[Any, Any, Any],
+               data: JSONBody[AlarmDefinition]) -> Response[RuntimeAlarmDefinitionResponse]:
         """Create an alarm definition (ValidationError: fields that do not fit its kind; AlreadyExistsError)."""
-        saved = save_definition(_runtime(request), data)
+        saved = run_call(request, "runtime.alarm-definitions.create", data)
         return ok(saved, f"alarm definition {saved.name} created", status_code=201)
 
-    @put("/{name:str}", operation_id="UpdateRuntimeAlarmDefinition", opt=_ADMIN, sync_to_thread=True,
+    # Not a call of its own: the create call's declaration with the definition it replaces (MCP has no update).
+    @put("/{name:str}", operation_id="UpdateRuntimeAlarmDefinition", opt={"role": "admin"}, sync_to_thread=True,
          responses=problem_responses("admin", body=True, params=True,
                                      errors=(ValidationError, AlreadyExistsError, NotFoundError)))
     def update(self, request: Request[Any, Any, Any], name: FromPath[str],
@@ -172,11 +168,11 @@ class RuntimeAlarmDefinitionController(Controller):
         saved = save_definition(_runtime(request), data, replace=name)
         return ok(saved, f"alarm definition {saved.name} saved")
 
-    @delete("/{name:str}", operation_id="DeleteRuntimeAlarmDefinition", opt=_ADMIN, status_code=200,
-            sync_to_thread=True, responses=problem_responses("admin", params=True, errors=(NotFoundError,)))
+    @delete("/{name:str}", operation_id="DeleteRuntimeAlarmDefinition", status_code=200, sync_to_thread=True,
+            **declared("runtime.alarm-definitions.delete", params=True))
     def remove(self, request: Request[Any, Any, Any], name: FromPath[str]) -> Response[RuntimeAlarmDefinitionResponse]:
         """Delete an alarm definition; its current alarm goes (NotFoundError)."""
-        old = delete_definition(_runtime(request), AlarmDefinitionName(name=name))
+        old = run_call(request, "runtime.alarm-definitions.delete", AlarmDefinitionName(name=name))
         return ok(old, f"alarm definition {old.name} deleted")
 
 
@@ -186,8 +182,7 @@ class RuntimeHistoryController(Controller):
     tags = [SECTION]
     path = "/api/runtime/history"
 
-    @get("/", operation_id="QueryRuntimeHistory", opt={"runtime": "read"}, security=_BEARER, sync_to_thread=True,
-         responses=_bearer_responses("read", params=True, errors=(ValidationError,)))
+    @get("/", operation_id="QueryRuntimeHistory", sync_to_thread=True, **declared("runtime.history.query", params=True))
     def query(
         self, request: Request[Any, Any, Any],
         tags: Annotated[str, QueryParameter(min_length=1, max_length=16_384, description="Comma-separated tag names")],
@@ -198,7 +193,7 @@ class RuntimeHistoryController(Controller):
         interval: Annotated[str | None, QueryParameter(
             max_length=32, description="Seconds, or with a unit: 30s, 15m, 8h, 1d (needed for aggregates)")] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_POINTS, description="Raw values per tag (a page)")] = 1000,
-        continuationPoint: Annotated[str | None, QueryParameter(  # noqa: N803
+        continuationPoint: Annotated[str | None, QueryParameter(
             max_length=1024, description="A series' continuationPoint from the previous page of this query: that "
                                          "tag's next page of raw values")] = None,
     ) -> Response[RuntimeHistoryResponse]:
@@ -210,25 +205,27 @@ class RuntimeHistoryController(Controller):
         """
         query = HistoryQuery(tag_names=_split_tags(tags), from_=from_, to=to, aggregation=aggregation,
                              interval=interval, limit=limit, continuation_point=continuationPoint)
-        return ok(history_series(_runtime(request), query))
+        return ok(run_call(request, "runtime.history.query", query))
 
-    @get("/settings", operation_id="ListRuntimeLoggingSettings", opt=_ADMIN, responses=problem_responses("admin"))
+    @get("/settings", operation_id="ListRuntimeLoggingSettings", **declared("runtime.history.settings.list"))
     async def settings(self, request: Request[Any, Any, Any]) -> Response[RuntimeLoggingSettingsResponse]:
         """Every logged tag and how it is logged."""
-        return ok(_runtime(request).history.settings())
+        return ok(run_call(request, "runtime.history.settings.list", NoInput()))
 
-    @put("/settings", operation_id="SaveRuntimeLoggingSetting", opt=_ADMIN, sync_to_thread=True,
-         responses=problem_responses("admin", body=True))
-    def save_setting(self, request: Request[Any, Any, Any], data: JSONBody[LoggingSetting]) -> Response[RuntimeLoggingSettingResponse]:
+    @put("/settings", operation_id="SaveRuntimeLoggingSetting", sync_to_thread=True,
+         **declared("runtime.history.settings.save", body=True))
+    def save_setting(self, request: Request[Any, Any, Any],
+                     data: JSONBody[LoggingSetting]) -> Response[RuntimeLoggingSettingResponse]:
         """Log a tag cyclically or on change (replaces its earlier setting; logged values stay)."""
-        saved = save_logging(_runtime(request), data)
+        saved = run_call(request, "runtime.history.settings.save", data)
         return ok(saved, f"{saved.tag} is logged ({saved.mode})")
 
-    @post("/settings/actions/remove", operation_id="RemoveRuntimeLoggingSetting", opt=_ADMIN, status_code=200,
-          sync_to_thread=True, responses=problem_responses("admin", body=True, errors=(NotFoundError,)))
-    def remove_setting(self, request: Request[Any, Any, Any], data: JSONBody[LoggingSetting]) -> Response[RuntimeLoggingSettingResponse]:
+    @post("/settings/actions/remove", operation_id="RemoveRuntimeLoggingSetting", status_code=200,
+          sync_to_thread=True, **declared("runtime.history.settings.remove", body=True))
+    def remove_setting(self, request: Request[Any, Any, Any],
+                       data: JSONBody[LoggingSetting]) -> Response[RuntimeLoggingSettingResponse]:
         """Stop logging ``tag`` (its logged values stay; NotFoundError: not logged)."""
-        old = remove_logging(_runtime(request), LoggedTag(tag=data.tag))
+        old = run_call(request, "runtime.history.settings.remove", LoggedTag(tag=data.tag))
         return ok(old, f"{old.tag} is no longer logged")
 
 
@@ -256,7 +253,8 @@ class RuntimeSubscriptionController(Controller):
 
     @post("/", operation_id="CreateRuntimeSubscription", opt={"runtime": "read", "audit": False}, security=_BEARER,
           sync_to_thread=True, status_code=201, responses=_bearer_responses("read", body=True))
-    def create(self, request: Request[Any, Any, Any], data: JSONBody[NewSubscription]) -> Response[RuntimeSubscriptionResponse]:
+    def create(self, request: Request[Any, Any, Any],
+               data: JSONBody[NewSubscription]) -> Response[RuntimeSubscriptionResponse]:
         """Subscribe to released tags' value changes and/or alarm changes; the tags' current values come first.
         Unknown or unreleased tags are left out (``tags`` in the answer lists the ones subscribed)."""
         runtime = _pumped(request)
@@ -268,18 +266,19 @@ class RuntimeSubscriptionController(Controller):
         return ok(SubscriptionInfo(subscription_id=sub.subscription_id, tags=sub.tags, alarms=sub.alarms,
                                    events_url=url, ticket=ticket), status_code=201)
 
+    # Not an operation: a Server-Sent Events stream, which no JSON envelope, job or MCP tool can carry.
     @get("/{subscriptionId:str}/events", operation_id="StreamRuntimeSubscription",
          opt={"runtime": "read", "ticket": True},
          security=_BEARER, responses=_bearer_responses("read", params=True, errors=(NotFoundError,)))
     async def events(
-        self, request: Request[Any, Any, Any], subscriptionId: FromPath[str],  # noqa: N803
-        maxEvents: Annotated[int | None, QueryParameter(ge=1, le=100_000, description="End after this many")] = None,  # noqa: N803
-        waitSeconds: Annotated[float, QueryParameter(  # noqa: N803
+        self, request: Request[Any, Any, Any], subscriptionId: FromPath[str],
+        maxEvents: Annotated[int | None, QueryParameter(ge=1, le=100_000, description="End after this many")] = None,
+        waitSeconds: Annotated[float, QueryParameter(
             ge=0, le=3600, description="End after this long without an event")] = 60.0,
         ticket: Annotated[str | None, QueryParameter(
             max_length=256, description="Instead of Authorization (a browser's EventSource cannot send it): the "
                                         "subscription's ticket from its creation; opens this stream only")] = None,
-        lastEventId: Annotated[int | None, HeaderParameter(  # noqa: N803
+        lastEventId: Annotated[int | None, HeaderParameter(
             name="Last-Event-ID", ge=0, required=False,
             description="The id of the last event received, on a reconnect: the events after it come again "
                         "(EventSource sends it by itself)")] = None,
@@ -316,7 +315,7 @@ class RuntimeSubscriptionController(Controller):
     @delete("/{subscriptionId:str}", operation_id="DeleteRuntimeSubscription", opt={"runtime": "read"},
             security=_BEARER, status_code=200, sync_to_thread=True,
             responses=_bearer_responses("read", params=True, errors=(NotFoundError,)))
-    def remove(self, request: Request[Any, Any, Any], subscriptionId: FromPath[str]) -> Response[Any]:  # noqa: N803
+    def remove(self, request: Request[Any, Any, Any], subscriptionId: FromPath[str]) -> Response[Any]:
         """End a subscription (NotFoundError)."""
         runtime = _runtime(request)
         runtime.hub.delete(subscriptionId, principal_of(request.scope).user_id)

@@ -191,6 +191,6 @@ def _pump_forever(ref: weakref.ref[RuntimeMonitor], stop: threading.Event) -> No
             return
         try:
             monitor.pump()
-        except Exception:  # noqa: BLE001  # the app is closing (its database is gone): stop quietly
+        except Exception:  # the app is closing (its database is gone): stop quietly
             return
         del monitor

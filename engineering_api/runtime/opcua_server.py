@@ -66,7 +66,7 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(probe.getsockname()[1])
 
 
-class _WriteRefused(Exception):  # noqa: N818  # carries a status code back to the write service
+class _WriteRefused(Exception):  # carries a status code back to the write service
     def __init__(self, status: int) -> None:
         super().__init__(status)
         self.status = status
@@ -147,7 +147,7 @@ class SimulatedOpcUaServer:
         self._loop = loop
         try:
             loop.run_until_complete(self._serve(ready))
-        except BaseException as exc:  # noqa: BLE001  # reported to start(), or logged once running
+        except BaseException as exc:  # reported to start(), or logged once running
             if not ready.is_set():
                 failure.append(exc)
                 ready.set()
@@ -344,7 +344,7 @@ class SimulatedOpcUaServer:
             self._reported[handle] = seen
             try:
                 await callback(handle, value)
-            except Exception:  # noqa: BLE001  # one client's broken subscription must not stop the others
+            except Exception:  # one client's broken subscription must not stop the others
                 logger.exception("OPC UA server of %s: reporting a change failed", self.instance)
 
     def _data_value(self, node_id: ua.NodeId, reading: TagReading) -> ua.DataValue:

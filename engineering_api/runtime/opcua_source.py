@@ -107,7 +107,7 @@ class OpcUaLink:
         finally:
             try:
                 await client.disconnect()
-            except Exception:  # noqa: BLE001, S110  # the session may already be gone; nothing to report
+            except Exception:  # the session may already be gone; nothing to report
                 pass
 
     async def _secure(self, client: Any, policy: str, mode: str) -> None:

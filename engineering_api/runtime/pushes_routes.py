@@ -130,14 +130,14 @@ class PushController(Controller):
 
     @get(_ONE, operation_id="GetRuntimePush", opt=_ADMIN,
          responses=problem_responses("admin", params=True, errors=(NotFoundError,)))
-    async def get_push(self, request: Request[Any, Any, Any], pushId: FromPath[str]) -> Response[RuntimePushResponse]:  # noqa: N803
+    async def get_push(self, request: Request[Any, Any, Any], pushId: FromPath[str]) -> Response[RuntimePushResponse]:
         """One push definition (NotFoundError: PUSH_NOT_FOUND)."""
         return ok(_with_next_run(request, _outbox(request).store.get(pushId)))
 
     @put(_ONE, operation_id="UpdateRuntimePush", opt=_ADMIN, sync_to_thread=True,
          responses=problem_responses("admin", body=True, params=True, errors=_ERRORS))
     def update_push(
-        self, request: Request[Any, Any, Any], pushId: FromPath[str], data: JSONBody[PushInput],  # noqa: N803
+        self, request: Request[Any, Any, Any], pushId: FromPath[str], data: JSONBody[PushInput],
     ) -> Response[RuntimePushResponse]:
         """Replace a push; an omitted token/password stays for the same URL and auth type (errors as create)."""
         saved = _save(request, data, pushId)
@@ -145,7 +145,7 @@ class PushController(Controller):
 
     @delete(_ONE, operation_id="DeleteRuntimePush", opt=_ADMIN, status_code=200, sync_to_thread=True,
             responses=problem_responses("admin", params=True, errors=(NotFoundError,)))
-    def delete_push(self, request: Request[Any, Any, Any], pushId: FromPath[str]) -> Response[RuntimePushResponse]:  # noqa: N803
+    def delete_push(self, request: Request[Any, Any, Any], pushId: FromPath[str]) -> Response[RuntimePushResponse]:
         """Delete a push, its schedule and its deliveries (pending ones are not sent; NotFoundError)."""
         outbox = _outbox(request)
         gone = outbox.store.delete(pushId)
@@ -156,7 +156,7 @@ class PushController(Controller):
     @get(f"{_ONE}/deliveries", operation_id="ListRuntimePushDeliveries", opt=_ADMIN, sync_to_thread=True,
          responses=problem_responses("admin", params=True, errors=(NotFoundError,)))
     def deliveries(
-        self, request: Request[Any, Any, Any], pushId: FromPath[str],  # noqa: N803
+        self, request: Request[Any, Any, Any], pushId: FromPath[str],
         limit: Annotated[int, QueryParameter(ge=1, le=1000, description="Periods, newest first")] = 100,
     ) -> Response[ListRuntimePushDeliveriesResponse]:
         """The delivery log: per period its status, attempts, last error and the target's response code."""
@@ -165,7 +165,7 @@ class PushController(Controller):
     @post(f"{_ONE}/deliveries/resend", operation_id="ResendRuntimePush", opt=_ADMIN, status_code=202,
           sync_to_thread=True, responses=problem_responses("admin", body=True, params=True, errors=_ERRORS))
     def resend(
-        self, request: Request[Any, Any, Any], pushId: FromPath[str], data: JSONBody[PeriodChoice],  # noqa: N803
+        self, request: Request[Any, Any, Any], pushId: FromPath[str], data: JSONBody[PeriodChoice],
     ) -> Response[RuntimePushDeliveryResponse]:
         """Queue the period ending at ``periodEnd`` for sending (again), with the same Idempotency-Key; a period
         never queued is added (NotFoundError; ValidationError: PUSH_PERIOD_INVALID, not a past boundary)."""
@@ -175,7 +175,7 @@ class PushController(Controller):
     @post(f"{_ONE}/dry-run", operation_id="DryRunRuntimePush", opt={**_ADMIN, "audit": False}, status_code=200,
           sync_to_thread=True, responses=problem_responses("admin", body=True, params=True, errors=_RENDER_ERRORS))
     def dry_run(
-        self, request: Request[Any, Any, Any], pushId: FromPath[str], data: JSONBody[DryRunRequest],  # noqa: N803
+        self, request: Request[Any, Any, Any], pushId: FromPath[str], data: JSONBody[DryRunRequest],
     ) -> Response[RuntimePushDryRunResponse]:
         """Render a period's payload and the headers it would be sent with, without sending (NotFoundError: push
         or value() tag; ValidationError: PUSH_PERIOD_INVALID; RuntimeNotRunningError for value() tags)."""

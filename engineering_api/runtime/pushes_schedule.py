@@ -2,9 +2,9 @@
 
 As for pipeline schedules (:mod:`engineering_api.domain.pipelines.schedules`), APScheduler keeps each push's trigger
 and next run time in a persistent SQLAlchemy job store (table ``push_schedules`` of the service database,
-:mod:`engineering_api.lib.job_stores`), so a boundary passed while the server was down fires once at start-up (``coalesce``,
-no misfire limit). A firing does not send anything itself: it writes one outbox row per period that ended since the
-push's last one (:meth:`~engineering_api.runtime.pushes_outbox.Outbox.enqueue_due`), and the outbox delivers.
+:mod:`engineering_api.lib.job_stores`), so a boundary passed while the server was down fires once at start-up
+(``coalesce``, no misfire limit). A firing does not send anything itself: it writes one outbox row per period that ended
+since the push's last one (:meth:`~engineering_api.runtime.pushes_outbox.Outbox.enqueue_due`), and the outbox delivers.
 
 A period runs from one boundary of the schedule to the next: with shifts ``06:00/14:00/22:00`` the push at 14:00
 covers 06:00-14:00 in the configured time zone; with a cron schedule, the time since the previous fire time.
@@ -157,7 +157,8 @@ def attach(scheduler: BaseScheduler, services: Services, schedules: dict[str, Pu
            on_due: Callable[[str], object]) -> None:
     """Give the running scheduler the persistent push job store and bring it in line with ``schedules`` (enabled
     pushes by id). Call after ``scheduler.start()`` so boundaries missed while the server was down fire now."""
-    scheduler.add_jobstore(job_store(services.db, services.settings, "push_schedules", "apscheduler_push_jobs"), JOBSTORE)
+    scheduler.add_jobstore(job_store(services.db, services.settings, "push_schedules", "apscheduler_push_jobs"),
+                           JOBSTORE)
     attached = _by_key[_key(services)] = _Attached(scheduler, services, on_due)
     for push_id, schedule in schedules.items():
         try:

@@ -13,16 +13,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from engineering_api.backend.errors import (
-    AlreadyExistsError,
-    EngineeringError,
-    NotFoundError,
-    PermissionDeniedError,
-    ValidationError,
-)
 from engineering_api.lib.responses import Envelope, error_body, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
-from engineering_api.runtime.actions import SOURCE_ERRORS, TagPageQuery, read_values, tag_page, write_values
+from engineering_api.runtime.actions import (
+    RUNTIME_OPERATIONS, SECTION, NoInput, TagNamesRead, TagPageQuery, call_context,
+)
+from engineering_api.runtime.user_calls import (
+    USER_OPERATIONS, RuntimeUserEdit, RuntimeUserId, TagByName, TagValueWrite,
+)
 from engineering_api.runtime.connection_routes import ConnectionController
 from engineering_api.runtime.opcua_servers import OpcUaServerController
 from engineering_api.runtime.schemas import (
@@ -39,17 +37,14 @@ from engineering_api.runtime.schemas import (
     ValueWrite,
 )
 from engineering_api.runtime.service import LoginRefused, RuntimeSettings, principal_of, runtime_of
-from engineering_api.runtime.sources import RuntimeFaultError, RuntimeNotRunningError, TagWrite
 from engineering_api.runtime.users import RuntimeUser
 
 if TYPE_CHECKING:
-    from engineering_api.runtime.sources import ItemError, TagReading
+    from engineering_api.jobs.operations import Operation
     from engineering_api.runtime.service import RuntimeService
 
-__all__ = ("ROUTES", "RuntimeAuthController", "RuntimeTagController", "RuntimeUserController")
+__all__ = ("ROUTES", "RuntimeAuthController", "RuntimeTagController", "RuntimeUserController", "declared", "run_call")
 
-SECTION = "Runtime API"
-_ADMIN = {"role": "admin"}
 _BEARER: list[dict[str, list[str]]] = [{"RuntimeBearer": []}]
 _BEARER_ANSWERS = {
     401: "Missing, invalid or expired bearer token",
@@ -63,6 +58,32 @@ def _bearer_responses(role: str | None, *, body: bool = False, params: bool = Fa
     if role is not None:
         extra[403] = f"The runtime user lacks the {role} role"
     return problem_responses(None, body=body, params=params, errors=errors, extra=extra)
+
+
+_CALLS: dict[str, Operation[Any, Any]] = {call.name: call for call in (*RUNTIME_OPERATIONS, *USER_OPERATIONS)}
+
+
+def declared(name: str, *, body: bool = False, params: bool = False) -> dict[str, Any]:
+    """The route options of the runtime call ``name`` from its declaration (:data:`RUNTIME_OPERATIONS`): the guard's
+    ``opt`` (bearer token and runtime role, or the API key role), the security scheme and the documented answers."""
+    call = _CALLS[name]
+    if call.auth == "bearer":
+        return {"opt": call.route_options(), "security": _BEARER,
+                "responses": _bearer_responses(call.runtime_role, body=body, params=params, errors=call.errors)}
+    return {"opt": call.route_options(),
+            "responses": problem_responses(call.required_role.value, body=body, params=params, errors=call.errors)}
+
+
+def run_call(request: Request[Any, Any, Any], name: str, data: Any) -> Any:
+    """Run the runtime call ``name`` with ``data`` as its MCP tool does, in the name of the request's caller (the
+    runtime user of a bearer route, else the API key)."""
+    call = _CALLS[name]
+    if call.auth == "bearer":
+        caller = principal_of(request.scope).username
+    else:
+        key = request.scope.get("user")
+        caller = f"apikey:{getattr(key, 'name', '')}"
+    return call.handler(call_context(request.app.state.services, caller), data)
 
 
 def _runtime(request: Request[Any, Any, Any]) -> RuntimeService:
@@ -112,53 +133,55 @@ class RuntimeUserController(Controller):
     tags = [SECTION]
     path = "/api/runtime"
 
-    @get("/users", operation_id="ListRuntimeUsers", opt=_ADMIN, responses=problem_responses("admin"))
+    @get("/users", operation_id="ListRuntimeUsers", **declared("runtime.users.list"))
     async def list_users(self, request: Request[Any, Any, Any]) -> Response[ListRuntimeUsersResponse]:
         """Every runtime user by name; never a password or its hash."""
-        return ok(_runtime(request).users.list())
+        return ok(run_call(request, "runtime.users.list", NoInput()))
 
-    @post("/users", operation_id="CreateRuntimeUser", opt=_ADMIN, status_code=201, sync_to_thread=True,
-          responses=problem_responses("admin", body=True, errors=(ValidationError, AlreadyExistsError)))
-    def create_user(self, request: Request[Any, Any, Any], data: JSONBody[NewRuntimeUser]) -> Response[RuntimeUserResponse]:
+    @post("/users", operation_id="CreateRuntimeUser", status_code=201, sync_to_thread=True,
+          **declared("runtime.users.create", body=True))
+    def create_user(self, request: Request[Any, Any, Any],
+                    data: JSONBody[NewRuntimeUser]) -> Response[RuntimeUserResponse]:
         """Create a runtime user (ValidationError: weak password or bad name; AlreadyExistsError: name taken)."""
-        user = _runtime(request).users.create(data.username, data.password, data.roles)
+        user = run_call(request, "runtime.users.create", data)
         return ok(user, f"runtime user {user.username} created", status_code=201)
 
-    @get("/users/{userId:str}", operation_id="GetRuntimeUser", opt=_ADMIN,
-         responses=problem_responses("admin", params=True, errors=(NotFoundError,)))
-    async def get_user(self, request: Request[Any, Any, Any], userId: FromPath[str]) -> Response[RuntimeUserResponse]:  # noqa: N803
+    @get("/users/{userId:str}", operation_id="GetRuntimeUser", **declared("runtime.users.get", params=True))
+    async def get_user(self, request: Request[Any, Any, Any], userId: FromPath[str]) -> Response[RuntimeUserResponse]:
         """One runtime user (NotFoundError: no such user)."""
-        return ok(_runtime(request).users.get(userId))
+        return ok(run_call(request, "runtime.users.get", RuntimeUserId(user_id=userId)))
 
-    @patch("/users/{userId:str}", operation_id="UpdateRuntimeUser", opt=_ADMIN, sync_to_thread=True,
-           responses=problem_responses("admin", body=True, params=True, errors=(NotFoundError, ValidationError)))
+    @patch("/users/{userId:str}", operation_id="UpdateRuntimeUser", sync_to_thread=True,
+           **declared("runtime.users.update", body=True, params=True))
     def update_user(
-        self, request: Request[Any, Any, Any], userId: FromPath[str], data: JSONBody[RuntimeUserChange],  # noqa: N803
+        self, request: Request[Any, Any, Any], userId: FromPath[str], data: JSONBody[RuntimeUserChange],
     ) -> Response[RuntimeUserResponse]:
         """Change a user's password and/or roles; ends its sessions (NotFoundError, ValidationError)."""
-        user = _runtime(request).users.update(userId, password=data.password, roles=data.roles)
+        edit = RuntimeUserEdit(user_id=userId, password=data.password, roles=data.roles)
+        user = run_call(request, "runtime.users.update", edit)
         return ok(user, f"runtime user {user.username} changed; its sessions ended")
 
-    @delete("/users/{userId:str}", operation_id="DeleteRuntimeUser", opt=_ADMIN, status_code=200,
-            responses=problem_responses("admin", params=True, errors=(NotFoundError,)))
-    async def delete_user(self, request: Request[Any, Any, Any], userId: FromPath[str]) -> Response[RuntimeUserResponse]:  # noqa: N803
+    @delete("/users/{userId:str}", operation_id="DeleteRuntimeUser", status_code=200,
+            **declared("runtime.users.delete", params=True))
+    async def delete_user(self, request: Request[Any, Any, Any],
+                          userId: FromPath[str]) -> Response[RuntimeUserResponse]:
         """Delete a runtime user and end its sessions (NotFoundError: no such user)."""
-        user = _runtime(request).users.delete(userId)
+        user = run_call(request, "runtime.users.delete", RuntimeUserId(user_id=userId))
         return ok(user, f"runtime user {user.username} deleted")
 
-    @get("/settings", operation_id="GetRuntimeSettings", opt=_ADMIN, responses=problem_responses("admin"))
+    @get("/settings", operation_id="GetRuntimeSettings", **declared("runtime.settings.get"))
     async def get_settings(self, request: Request[Any, Any, Any]) -> Response[RuntimeSettingsResponse]:
         """Token lifetime and login failure limits of the runtime API."""
-        return ok(_runtime(request).settings())
+        return ok(run_call(request, "runtime.settings.get", NoInput()))
 
-    @put("/settings", operation_id="UpdateRuntimeSettings", opt=_ADMIN, sync_to_thread=True,
-         responses=problem_responses("admin", body=True, errors=(ValidationError,)))
+    @put("/settings", operation_id="UpdateRuntimeSettings", sync_to_thread=True,
+         **declared("runtime.settings.save", body=True))
     def put_settings(
         self, request: Request[Any, Any, Any], data: JSONBody[RuntimeSettings]
     ) -> Response[RuntimeSettingsResponse]:
         """Replace the runtime settings; tokens already issued keep their expiry (ValidationError: an
         engineeringSession on an embedded server, or naming no active API key)."""
-        return ok(_runtime(request).save_settings(data), "runtime settings saved")
+        return ok(run_call(request, "runtime.settings.save", data), "runtime settings saved")
 
 
 class RuntimeAuthController(Controller):
@@ -167,6 +190,7 @@ class RuntimeAuthController(Controller):
     tags = [SECTION]
     path = "/api/runtime"
 
+    # Not an operation: it is the authentication itself (no key or token yet), and its answer is a secret.
     @post("/auth/login", operation_id="RuntimeLogin", opt={"runtime": "login"}, sync_to_thread=True,
           security=[{}], status_code=200,
           responses=problem_responses(None, body=True, extra={
@@ -185,6 +209,7 @@ class RuntimeAuthController(Controller):
             return problem
         return ok(LoginAnswer(token=token, expires_at=expires_at, user=user), f"{user.username} logged in")
 
+    # Not an operation (logout, current user): they act on the presented token's own session.
     @post("/auth/logout", operation_id="RuntimeLogout", opt={"runtime": "any"}, security=_BEARER, status_code=200,
           responses=_bearer_responses(None))
     async def logout(self, request: Request[Any, Any, Any]) -> Response[RuntimeLogoutResponse]:
@@ -201,20 +226,6 @@ class RuntimeAuthController(Controller):
         return ok(CurrentUser(user_id=p.user_id, username=p.username, roles=sorted(p.roles), expires_at=p.expires_at))
 
 
-def _item_error(error: ItemError) -> EngineeringError:
-    """The single-item routes answer an item's error as the HTTP status of the seed's table."""
-    kinds: dict[int, type[EngineeringError]] = {404: NotFoundError, 403: PermissionDeniedError, 422: ValidationError,
-                                         503: RuntimeNotRunningError}
-    return kinds.get(error.status, RuntimeFaultError)(error.description, code=error.code)
-
-
-def _value(reading: TagReading) -> TagValue:
-    if reading.error is not None:
-        raise _item_error(reading.error)
-    return TagValue(name=reading.name, value=reading.value, data_type=reading.data_type, quality=reading.quality,
-                    timestamp=reading.timestamp)
-
-
 _TAG_PATH = "/tags/{tagName:str}/value"
 
 
@@ -224,48 +235,48 @@ class RuntimeTagController(Controller):
     tags = [SECTION]
     path = "/api/runtime"
 
-    @get("/tags", operation_id="ListRuntimeTags", opt={"runtime": "read"}, security=_BEARER, sync_to_thread=True,
-         responses=_bearer_responses("read", params=True, errors=(*SOURCE_ERRORS, ValidationError)))
+    @get("/tags", operation_id="ListRuntimeTags", sync_to_thread=True, **declared("runtime.tags.list", params=True))
     def list_tags(
         self, request: Request[Any, Any, Any],
         limit: Annotated[int, QueryParameter(ge=1, le=1000, description="Tags per page")] = 100,
-        continuationPoint: Annotated[str | None, QueryParameter(  # noqa: N803
+        continuationPoint: Annotated[str | None, QueryParameter(
             max_length=4096, description="From the previous page's continuationPoint")] = None,
     ) -> Response[RuntimeTagListResponse]:
         """Released tags (names, data types, access), paged by limit and continuation point.
 
         Raises RuntimeNotRunningError (503), ValidationError (a continuation point this server did not give).
         """
-        return ok(tag_page(_runtime(request), TagPageQuery(limit=limit, continuation_point=continuationPoint)))
+        query = TagPageQuery(limit=limit, continuation_point=continuationPoint)
+        return ok(run_call(request, "runtime.tags.list", query))
 
-    @get(_TAG_PATH, operation_id="ReadRuntimeTag", opt={"runtime": "read"}, security=_BEARER, sync_to_thread=True,
-         responses=_bearer_responses("read", params=True, errors=(*SOURCE_ERRORS, NotFoundError, ValidationError)))
-    def read_tag(self, request: Request[Any, Any, Any], tagName: FromPath[str]) -> Response[RuntimeTagValueResponse]:  # noqa: N803
+    @get(_TAG_PATH, operation_id="ReadRuntimeTag", sync_to_thread=True,
+         **declared("runtime.tags.value.read", params=True))
+    def read_tag(self, request: Request[Any, Any, Any], tagName: FromPath[str]) -> Response[RuntimeTagValueResponse]:
         """One released tag's value, quality and timestamp (NotFoundError: unknown or unreleased tag)."""
-        return ok(_value(_runtime(request).source.read([tagName])[0]))
+        return ok(run_call(request, "runtime.tags.value.read", TagByName(tag_name=tagName)))
 
-    @put(_TAG_PATH, operation_id="WriteRuntimeTag", opt={"runtime": "write"}, security=_BEARER, sync_to_thread=True,
-         responses=_bearer_responses("write", body=True, params=True,
-                                     errors=(*SOURCE_ERRORS, NotFoundError, ValidationError)))
+    @put(_TAG_PATH, operation_id="WriteRuntimeTag", sync_to_thread=True,
+         **declared("runtime.tags.value.write", body=True, params=True))
     def write_tag(
-        self, request: Request[Any, Any, Any], tagName: FromPath[str], data: JSONBody[ValueWrite],  # noqa: N803
+        self, request: Request[Any, Any, Any], tagName: FromPath[str], data: JSONBody[ValueWrite],
     ) -> Response[RuntimeTagValueResponse]:
         """Write one writable released tag; answers the value read back (NotFoundError, PermissionDeniedError:
         read-only tag, ValidationError: wrong type or range)."""
-        return ok(_value(_runtime(request).source.write([TagWrite(tagName, data.value)])[0]))
+        return ok(run_call(request, "runtime.tags.value.write", TagValueWrite(tag_name=tagName, value=data.value)))
 
-    @post("/tags/values", operation_id="ReadRuntimeTagValues", opt={"runtime": "read", "audit": False},
-          security=_BEARER, sync_to_thread=True, status_code=200,
-          responses=_bearer_responses("read", body=True, errors=SOURCE_ERRORS))
-    def read_values(self, request: Request[Any, Any, Any], data: JSONBody[BulkRead]) -> Response[RuntimeTagValuesResponse]:
+    @post("/tags/values", operation_id="ReadRuntimeTagValues", sync_to_thread=True, status_code=200,
+          **declared("runtime.tags.read", body=True))
+    def read_values(self, request: Request[Any, Any, Any],
+                    data: JSONBody[BulkRead]) -> Response[RuntimeTagValuesResponse]:
         """Read tags in bulk from one PLC cycle: 200 with one result per name, each with its own error."""
-        return ok(read_values(_runtime(request), data.wanted))
+        return ok(run_call(request, "runtime.tags.read", TagNamesRead(tag_names=data.wanted)))
 
-    @put("/tags/values", operation_id="WriteRuntimeTagValues", opt={"runtime": "write"}, security=_BEARER,
-         sync_to_thread=True, responses=_bearer_responses("write", body=True, errors=SOURCE_ERRORS))
-    def write_values(self, request: Request[Any, Any, Any], data: JSONBody[BulkWrite]) -> Response[RuntimeTagValuesResponse]:
+    @put("/tags/values", operation_id="WriteRuntimeTagValues", sync_to_thread=True,
+         **declared("runtime.tags.write", body=True))
+    def write_values(self, request: Request[Any, Any, Any],
+                     data: JSONBody[BulkWrite]) -> Response[RuntimeTagValuesResponse]:
         """Write tags in bulk, in order: 200 with one result per item (the value read back, or its error)."""
-        return ok(write_values(_runtime(request), data))
+        return ok(run_call(request, "runtime.tags.write", data))
 
 
 ROUTES = (RuntimeUserController, RuntimeAuthController, RuntimeTagController, OpcUaServerController,

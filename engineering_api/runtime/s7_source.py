@@ -95,7 +95,7 @@ class S7Link:
         finally:
             try:
                 client.disconnect()
-            except Exception:  # noqa: BLE001, S110  # already gone; nothing to report
+            except Exception:  # already gone; nothing to report
                 pass
 
     @staticmethod
@@ -104,7 +104,7 @@ class S7Link:
         read alone, so each failure is its own item's)."""
         try:
             got = client.read_tags([s7_tag(tag) for tag in tags])
-        except Exception:  # noqa: BLE001  # any failure: read them one by one, which says which item failed
+        except Exception:  # any failure: read them one by one, which says which item failed
             return None
         if len(got) != len(tags):
             return None

@@ -68,7 +68,7 @@ class Refusal:
     """The user refused for lack of a role (a 403 is audited with its caller)."""
 
 
-class LoginRefused(Exception):  # noqa: N818  # a refusal, answered by the route, not a fault
+class LoginRefused(Exception):  # a refusal, answered by the route, not a fault
     """A login refused: wrong credentials (401) or too many failures (429)."""
 
     def __init__(self, refusal: Refusal) -> None:
@@ -232,7 +232,8 @@ class RuntimeService:
                                                 f"exceeded; retry after {retry} s", {"retry-after": str(retry)})
         if needed != "any" and not principal.allows(RuntimeRole(needed)):
             return Refusal(403, "FORBIDDEN", f"This operation needs the runtime role {needed}; user "
-                                             f"{principal.username!r} has {', '.join(sorted(principal.roles)) or 'none'}",
+                                             f"{principal.username!r} has "
+                                             f"{', '.join(sorted(principal.roles)) or 'none'}",
                            caller=principal)
         return principal
 

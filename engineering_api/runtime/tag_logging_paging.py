@@ -2,8 +2,9 @@
 
 When a tag has more raw values in the range than the page holds, its series carries ``continuationPoint`` (the name
 the alarm archive and the tag browse use for the same thing); the same query sent again with ``continuationPoint``
-answers that tag's next page (and its next point while more remain). The point is opaque to clients: it names the tag, the range and the position after the last value delivered (the time
-and how many values at that very millisecond were delivered, as several samples may share one). It works with any
+answers that tag's next page (and its next point while more remain). The point is opaque to clients: it names the tag,
+the range and the position after the last value delivered (the time and how many values at that very millisecond were
+delivered, as several samples may share one). It works with any
 :class:`~engineering_api.runtime.tag_logging.TagLogStore`: a page is the store's ``raw`` from that time, skipping the
 values delivered already.
 """
@@ -41,8 +42,10 @@ class Continuation:
     def decode(cls, token: str) -> Continuation:
         """Raises ValidationError (``INVALID_CONTINUATION_POINT``)."""
         try:
-            version, tag, start, end, after, skip = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-            if version != 1 or not isinstance(tag, str) or not all(isinstance(n, int) for n in (start, end, after, skip)):
+            version, tag, start, end, after, skip = json.loads(base64.urlsafe_b64decode(token
+                                                                                        + "=" * (-len(token) % 4)))
+            if version != 1 or not isinstance(tag,
+                                              str) or not all(isinstance(n, int) for n in (start, end, after, skip)):
                 raise ValueError(token)
         except (ValueError, TypeError, binascii.Error):
             raise ValidationError("continuationPoint is not one this server gave out",

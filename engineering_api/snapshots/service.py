@@ -110,7 +110,7 @@ def scl_source(data: bytes) -> str | None:
                 continue
             parts.append(tokens_to_text(source.body))
         return "\n".join(parts) if parts else None
-    except Exception:  # noqa: BLE001 - a diff is a convenience; the XML diff is always there
+    except Exception:  # a diff is a convenience; the XML diff is always there
         return None
 
 
@@ -129,7 +129,7 @@ def tag_entries(data: bytes) -> list[dict[str, Any]] | None:
              if hasattr(tag, "comment") else None}
             for tag in obj.tags
         ]
-    except Exception:  # noqa: BLE001
+    except Exception:
         return None
 
 
@@ -227,7 +227,8 @@ class SnapshotService:
                 continue  # nothing to keep: the operation itself reports the problem
 
     # ----- reading ---------------------------------------------------------------------------
-    def list(self, ctx: OperationContext, device: str, kind: str, name: str, *, all_projects: bool) -> list[SnapshotInfo]:
+    def list(self, ctx: OperationContext, device: str, kind: str, name: str, *,
+             all_projects: bool) -> list[SnapshotInfo]:
         """Snapshots of an object in the open project (in every project when none is open or asked)."""
         path: str | None = None
         if not all_projects:
@@ -275,7 +276,8 @@ class SnapshotService:
         )
 
     # ----- restoring -------------------------------------------------------------------------
-    def restore(self, ctx: OperationContext, snapshot_id: str, *, reason: str = "history.restore") -> SnapshotRestoreResult:
+    def restore(self, ctx: OperationContext, snapshot_id: str, *,
+                reason: str = "history.restore") -> SnapshotRestoreResult:
         """Put the snapshot's content back, in one all-or-nothing import.
 
         Raises:

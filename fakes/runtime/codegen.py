@@ -408,7 +408,7 @@ class BlockGen(CallGen):
         except UnsupportedInstructionError as exc:
             self.emit(self.unsupported_src(exc.instruction))
             return
-        except Exception:  # noqa: BLE001 - no translation (yet): the network raises when it runs, never a no-op
+        except Exception:  # no translation (yet): the network raises when it runs, never a no-op
             self.emit(self.unsupported_src(f"{language} network"))
             return
         for v in result.temps:
@@ -468,7 +468,7 @@ def generate_program(ctx: Context, blocks: list) -> CodeImage:
         gen = BlockGen(ctx, bd)
         source, positions = gen.generate()
         filename = _FILE.format(bd.name)
-        exec(compile(source, filename, "exec"), code.ns)  # noqa: S102 - our own generated code
+        exec(compile(source, filename, "exec"), code.ns)  # our own generated code
         code.functions[bd.name.lower()] = code.ns[ctx.fn_name(bd.name)]
         code.sources[bd.name] = source
         code.positions[filename] = (bd.name, positions)

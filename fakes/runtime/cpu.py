@@ -197,7 +197,8 @@ class SimulatedCpu(Generic[ImageT]):
             running = self.state == OperatingState.RUN
             if running and not stop_allowed:
                 raise CpuStateError(
-                    f'The CPU "{self.name}" is in RUN. Downloading stops it; confirm the stop to continue.', "needs-stop")
+                    f'The CPU "{self.name}" is in RUN. Downloading stops it; confirm the stop to continue.',
+                    "needs-stop")
         if running:
             self.stop("Stop for download.")
         with self.lock:
@@ -302,7 +303,8 @@ class SimulatedCpu(Generic[ImageT]):
             f'block "{err.block}"' if err.block else "", f"network {err.network}" if err.network else "",
             f"line {err.line}" if err.line else "") if p)
         self._log("ProgrammingError",
-                  f"STOP caused by a programming error (no OB121 is loaded): {err.message}" + (f" ({where})" if where else ""),
+                  f"STOP caused by a programming error (no OB121 is loaded): {err.message}"
+                  + (f" ({where})" if where else ""),
                   block=err.block, network=err.network, line=err.line)
 
     # ----- free-running mode ----------------------------------------------------------------------

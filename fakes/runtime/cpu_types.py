@@ -67,7 +67,7 @@ class IpSuite:
     interface: str
     ip_address: str
     subnet_mask: str = "255.255.255.0"
-    default_gateway: str = "0.0.0.0"  # noqa: S104 - an address value, not a bind
+    default_gateway: str = "0.0.0.0"  # an address value, not a bind
 
 
 @dataclass(slots=True)

@@ -212,7 +212,7 @@ class TypeOracle:
             return None
         try:
             t = self._checker.expr(expr)
-        except Exception:  # noqa: BLE001 - an operand the checker cannot type is simply untyped
+        except Exception:  # an operand the checker cannot type is simply untyped
             return None
         finally:
             self._checker.out.clear()

@@ -198,7 +198,8 @@ class LayoutBuilder:
         if upper == "DTL":
             slot = Slot(name, "struct", datatype="DTL")
             for v in CHECKER_TYPES["DTL"].members.values():
-                slot.members[v.name.lower()] = Slot(v.name, "elem", str(v.type), str(v.type), start=1970 if v.name == "YEAR" else (
+                slot.members[v.name.lower()] = Slot(v.name, "elem", str(v.type), str(v.type),
+                                                    start=1970 if v.name == "YEAR" else (
                     1 if v.name in ("MONTH", "DAY") else (5 if v.name == "WEEKDAY" else None)))
             return slot
         structure = lookup_system_type(text)

@@ -98,7 +98,8 @@ def namespace() -> dict[str, Any]:
         "__builtins__": {"range": range, "len": len, "int": int, "float": float, "bool": bool, "str": str,
                          "True": True, "False": False, "None": None},
         "_idiv": _idiv, "_imod": _imod, "_rdiv": _rdiv, "_expt": _expt, "_setbits": _setbits, "_stridx": _stridx,
-        "_strset": _strset, "_oob": _oob, "_unsupported": _unsupported, "_raise": _raise, "_hung": _hung, "_step0": _step0, "_clone": clone,
+        "_strset": _strset, "_oob": _oob, "_unsupported": _unsupported, "_raise": _raise, "_hung": _hung,
+        "_step0": _step0, "_clone": clone,
         "_r32": to_real32, "_LOOP_LIMIT": LOOP_LIMIT, "_fp": _F32.pack, "_fu": _F32.unpack,
     }
     for t in INT_RANGES:

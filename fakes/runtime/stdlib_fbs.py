@@ -73,7 +73,7 @@ def _compiled(name: str, body: str) -> Run:
     """``run(rt, inst)`` from a body (the generated code's namespace has no builtins either)."""
     source = f"def run(rt, {INSTANCE}):\n" + "".join(f"    {line}\n" for line in body.splitlines())
     namespace: dict[str, Any] = {"__builtins__": {}}
-    exec(compile(source, f"<system FB {name}>", "exec"), namespace)  # noqa: S102 - our own source
+    exec(compile(source, f"<system FB {name}>", "exec"), namespace)  # our own source
     run: Run = namespace["run"]
     return run
 

@@ -123,13 +123,15 @@ def read_table(xml: bytes, source: str = "tag table") -> TableData:
             tags.append(TagRecord(
                 name=child.name or "", data_type=str(child.attr("DataTypeName") or ""),
                 address=str(child.attr("LogicalAddress") or ""), comment=comment,
-                hmi_visible=_flag(child.attr("ExternalVisible")), hmi_accessible=_flag(child.attr("ExternalAccessible")),
+                hmi_visible=_flag(child.attr("ExternalVisible")),
+                hmi_accessible=_flag(child.attr("ExternalAccessible")),
                 hmi_writeable=_flag(child.attr("ExternalWritable")), texts=texts,
             ))
         elif isinstance(child, PlcUserConstant):
             comment, texts = _texts_of(child)
             constants.append(ConstRecord(
-                name=child.name or "", data_type=str(child.attr("DataTypeName") or ""), value=str(child.attr("Value") or ""),
+                name=child.name or "", data_type=str(child.attr("DataTypeName") or ""),
+                value=str(child.attr("Value") or ""),
                 comment=comment, texts=texts,
             ))
         else:

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from openness_bridge.backend import OpennessBackend
 
-__all__ = ("PLAYED", "SOURCES", "STANDIN_VERSION", "StandInUnavailable", "build_standin", "missing_prerequisites", "plcsim_assembly", "reset_machine", "standin_backend")
+__all__ = ("PLAYED", "SOURCES", "STANDIN_VERSION", "StandInUnavailable", "build_standin", "missing_prerequisites",
+           "plcsim_assembly", "reset_machine", "standin_backend")
 
 SOURCES = Path(__file__).parent
 PLAYED = {"V17": "TIA_V17", "V19": "TIA_V19", "V21": "TIA_V21"}
@@ -89,7 +90,8 @@ def build_standin(cache_root: Path | None = None, version: str | None = None) ->
             if not files:
                 continue
             result = subprocess.run(
-                ["mcs", "-target:library", "-nologo", "-warnaserror-", f"-define:{PLAYED[played]}", f"-out:{staging / assembly}",
+                ["mcs", "-target:library", "-nologo", "-warnaserror-", f"-define:{PLAYED[played]}",
+                 f"-out:{staging / assembly}",
                  *(f"-r:{staging / r}" for r in references), *map(str, files)],
                 capture_output=True, text=True, check=False,
             )

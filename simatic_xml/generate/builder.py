@@ -33,7 +33,8 @@ from ..cancel import checkpoint
 from ..errors import VersionError
 from ..interface import Comment, Interface, Member, MemberAttribute, Section, Sections, StartValue, Subelement
 from ..model import (
-    AttrValue, CompileUnit, Document, DocumentInfo, FB, FC, GlobalDB, InstanceDB, MultilingualText, MultilingualTextItem,
+    AttrValue, CompileUnit, Document, DocumentInfo, FB, FC, GlobalDB, InstanceDB, MultilingualText,
+    MultilingualTextItem,
     NetworkSource, OB, ObjectChild, PlcStruct, Product,
 )
 from ..renumber import renumber_document
@@ -67,7 +68,8 @@ def target_version(version: str | None) -> str:
     return ver
 
 
-def generate_xml(spec: dict[str, Any] | BlockSpec, version: str | None = None, *, types: dict[str, BlockSpec] | None = None,
+def generate_xml(spec: dict[str, Any] | BlockSpec, version: str | None = None, *,
+                 types: dict[str, BlockSpec] | None = None,
                  warnings: list[tuple[str, str]] | None = None) -> bytes:
     """Validate ``spec`` and return the SimaticML bytes for ``version`` (default V19).
 
@@ -79,7 +81,8 @@ def generate_xml(spec: dict[str, Any] | BlockSpec, version: str | None = None, *
 generate = generate_xml
 
 
-def build_document(spec: dict[str, Any] | BlockSpec, version: str | None = None, *, types: dict[str, BlockSpec] | None = None,
+def build_document(spec: dict[str, Any] | BlockSpec, version: str | None = None, *,
+                   types: dict[str, BlockSpec] | None = None,
                    warnings: list[tuple[str, str]] | None = None, global_constants: Collection[str] = ()
                    ) -> Document:
     """The renumbered document model for a spec.
@@ -104,7 +107,8 @@ def build_document(spec: dict[str, Any] | BlockSpec, version: str | None = None,
             number = OB_TYPES[block.secondary_type or "ProgramCycle"] if bt == "OB" else 1
         attrs["Number"] = number
         attrs["ProgrammingLanguage"] = _given(block.language, "language")
-    for key, value in (("HeaderAuthor", block.author), ("HeaderFamily", block.family), ("HeaderName", block.header_name), ("HeaderVersion", block.header_version)):
+    for key, value in (("HeaderAuthor", block.author), ("HeaderFamily", block.family),
+                       ("HeaderName", block.header_name), ("HeaderVersion", block.header_version)):
         if value is not None:
             attrs[key] = value
     if bt in ("OB", "FB", "FC", "GlobalDB"):
@@ -186,7 +190,8 @@ def _mlt(composition: str, texts: dict[str, str], cultures: list[str]) -> Multil
 
 def _member(m: MemberSpec, section: str) -> Member:
     flags = []
-    for name, value in (("ExternalAccessible", m.accessible), ("ExternalVisible", m.visible), ("ExternalWritable", m.writable)):
+    for name, value in (("ExternalAccessible", m.accessible), ("ExternalVisible", m.visible),
+                        ("ExternalWritable", m.writable)):
         if not value:
             flags.append(MemberAttribute("BooleanAttribute", name, "false", system_defined="true"))
     if m.setpoint:
@@ -257,7 +262,8 @@ def _interface(block: BlockSpec, ns: str, types: dict[str, BlockSpec], warnings:
     for path, value in block.start_values:
         found: list[tuple[str, str]] = []
         _apply_start(iface.sections.sections, path, value, types, found)
-        warnings.extend((where, unknown if unknown and why.endswith(" is not declared") else why) for where, why in found)
+        warnings.extend((where, unknown if unknown and why.endswith(" is not declared") else why)
+                        for where, why in found)
     return iface
 
 
@@ -309,7 +315,8 @@ def _interface_sections(block: BlockSpec, ns: str, types: dict[str, BlockSpec]) 
             if source is not None and source.language == "GRAPH":
                 sections.append(_graph_base())
             for name in ("Input", "Output", "InOut", "Static"):
-                sections.append(_section(name, source.sections.get(name, []) if source is not None else [], instance=True))
+                sections.append(_section(name, source.sections.get(name, []) if source is not None else [],
+                                         instance=True))
         return Interface(ns, Sections(sections))
     if bt == "FB" and block.language == "GRAPH":
         sections.append(_graph_base())
@@ -388,7 +395,8 @@ def _apply_start(sections: list[Section], path: str, value: str, types: dict[str
             if datatype.startswith('"'):
                 candidates = _udt_members(datatype, types)
                 if candidates is None:
-                    warnings.append((f"startValues.{path}", f"{text} cannot be placed: the type {datatype} is not known"))
+                    warnings.append((f"startValues.{path}",
+                                     f"{text} cannot be placed: the type {datatype} is not known"))
                     return
                 holder = current.sections.sections[0].members if current.sections is not None else None
                 if holder is None:

@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from simatic_xml.system_types import SystemType
 
 __all__ = (
-    "ELEMENTARY", "SYSTEM_ELEMENTARY", "SYSTEM_FB_TYPES", "TYPE_VERSIONS", "catalog_type", "is_bool", "is_system_instance", "normalize_datatype",
+    "ELEMENTARY", "SYSTEM_ELEMENTARY", "SYSTEM_FB_TYPES", "TYPE_VERSIONS", "catalog_type", "is_bool",
+    "is_system_instance", "normalize_datatype",
     "referenced_types", "type_version", "unknown_type_names",
 )
 
@@ -51,8 +52,8 @@ TYPE_VERSIONS: dict[str, str] = {**SYSTEM_FB_TYPES, "DTL": "1.0"}
 SYSTEM_ELEMENTARY: dict[str, str] = {
     t.upper(): t
     for t in (
-        "ANY POINTER BLOCK_FB BLOCK_FC BLOCK_DB BLOCK_SDB TIMER COUNTER DB_ANY DB_WWW DB_DYN HW_ANY HW_IO HW_DEVICE HW_MODULE "
-        "HW_IOSYSTEM HW_DPMASTER HW_DPSLAVE "
+        "ANY POINTER BLOCK_FB BLOCK_FC BLOCK_DB BLOCK_SDB TIMER COUNTER DB_ANY DB_WWW DB_DYN HW_ANY HW_IO HW_DEVICE "
+        "HW_MODULE HW_IOSYSTEM HW_DPMASTER HW_DPSLAVE "
         "HW_SUBMODULE HW_INTERFACE HW_IEPORT HW_HSC HW_PWM HW_PTO CONN_ANY CONN_PRG CONN_OUC CONN_R_ID EVENT_ANY "
         "EVENT_ATT EVENT_HWINT OB_ANY OB_DELAY OB_CYCLIC OB_ATT OB_PCYCLE OB_HWINT OB_DIAG OB_TIMEOFDAY OB_STARTUP "
         "PORT RTM PIP AOM_IDENT DB_SPECIFIC"
@@ -70,7 +71,9 @@ _BOUND = re.compile(r"\s*(-?\d+)\s*\.\.\s*(-?\d+)\s*\Z")
 # One bound of a lenient array: an integer, a local constant (#N, #"N") or a global constant ("N"), with
 # an optional sign or a simple +/- offset as TIA allows constant expressions there.
 _SYMBOL = r'(?:-?\d+|\#(?:"[^"]+"|[A-Za-z_]\w*)|"[^"]+"|[A-Za-z_]\w*)'
-_LENIENT_BOUND = re.compile(rf"\s*({_SYMBOL}(?:\s*[-+*]\s*{_SYMBOL})*)\s*\.\.\s*({_SYMBOL}(?:\s*[-+*]\s*{_SYMBOL})*)\s*\Z")
+_LENIENT_BOUND = re.compile(
+    rf"\s*({_SYMBOL}(?:\s*[-+*]\s*{_SYMBOL})*)\s*\.\.\s*({_SYMBOL}(?:\s*[-+*]\s*{_SYMBOL})*)\s*\Z"
+)
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _QUOTED = re.compile(r'"([^"]+)"\Z')
 

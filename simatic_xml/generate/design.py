@@ -146,7 +146,8 @@ def design_to_specs(design: object) -> DesignResult:
         raise SpecError("modules", "needs at least one equipment module")
 
     templates = _load()
-    fbs: dict[str, tuple[int, dict[str, Any], dict[str, Any]]] = {}  # fb name (casefold) -> (module index, parameters, spec)
+    # fb name (casefold) -> (module index, parameters, spec)
+    fbs: dict[str, tuple[int, dict[str, Any], dict[str, Any]]] = {}
     fb_order: list[str] = []
     module_info: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = []  # (module name, fb name, fb spec, module)
     used: dict[str, str] = {name: f"io[{i}]" for i, name in enumerate(t["name"].casefold() for t in tags)}
@@ -161,7 +162,8 @@ def design_to_specs(design: object) -> DesignResult:
         used[name.casefold()] = path
         template = module.get("template")
         if template not in templates:
-            raise SpecError(f"{path}.template", f"unknown template {template!r}; available: {', '.join(sorted(templates))}")
+            raise SpecError(f"{path}.template",
+                            f"unknown template {template!r}; available: {', '.join(sorted(templates))}")
         params = module.get("parameters", {}) or {}
         try:
             fb_spec = template_spec(template, params)
@@ -237,13 +239,16 @@ def design_to_specs(design: object) -> DesignResult:
         interlock_pin = templates[module["template"]].get("interlockInput")
         for key, tag_name in io.items():
             if str(key).casefold() not in pins:
-                raise SpecError(f"{path}.io.{key}", f"{fb_name} has no parameter {key!r}; parameters: {', '.join(m['name'] for _, m in pins.values())}")
+                raise SpecError(f"{path}.io.{key}",
+                                f"{fb_name} has no parameter {key!r}; parameters: "
+                                f"{', '.join(m['name'] for _, m in pins.values())}")
             section, member = pins[str(key).casefold()]
             if not isinstance(tag_name, str) or tag_name.casefold() not in tag_by_name:
                 raise SpecError(f"{path}.io.{key}", f"no tag {tag_name!r} in the I/O list")
             tag = tag_by_name[tag_name.casefold()]
             if tag["dataType"] != member["dataType"]:
-                raise SpecError(f"{path}.io.{key}", f"tag {tag['name']} is {tag['dataType']}, {member['name']} is {member['dataType']}")
+                raise SpecError(f"{path}.io.{key}",
+                                f"tag {tag['name']} is {tag['dataType']}, {member['name']} is {member['dataType']}")
             if interlock_pin and member["name"] == interlock_pin and name.casefold() in interlocks:
                 raise SpecError(f"{path}.io.{key}", f"{interlock_pin} is driven by the interlocks of this module")
             assigns.append((section, member["name"], f'"{tag["name"]}"'))
@@ -310,7 +315,9 @@ def tag_table_xml(name: str, tags: list[dict[str, Any]], version: str | None = N
     if ver in DOCUMENT_INFO_VERSIONS:
         from ..model import DocumentInfo, Product
 
-        info = DocumentInfo(None, "None", [Product("Product", "Totally Integrated Automation Portal", ver), Product("OptionPackage", "TIA Portal Openness", ver)])
+        info = DocumentInfo(None, "None",
+                            [Product("Product", "Totally Integrated Automation Portal", ver),
+                             Product("OptionPackage", "TIA Portal Openness", ver)])
     doc = Document(ver, table, info)
     renumber_document(doc)
     return to_bytes(doc)

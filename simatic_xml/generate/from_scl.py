@@ -47,7 +47,8 @@ Notes = list[tuple[str, int, int, str, str]]
 _KINDS = {"FUNCTION_BLOCK": "FB", "FUNCTION": "FC", "ORGANIZATION_BLOCK": "OB", "DATA_BLOCK": "GlobalDB", "TYPE": "UDT"}
 _FLAGS = {"EXTERNALACCESSIBLE": "accessibleFromHmi", "EXTERNALVISIBLE": "visibleInHmi",
           "EXTERNALWRITABLE": "writableFromHmi"}
-_OB_SYSTEM_INPUTS = {"Initial_Call", "Remanence", "LostRetentive", "LostRTC", "Event_Count", "IO_State", "LADDR", "Channel",
+_OB_SYSTEM_INPUTS = {"Initial_Call", "Remanence", "LostRetentive", "LostRTC", "Event_Count", "IO_State", "LADDR",
+                     "Channel",
                      "MultiError", "Event_Class", "Fault_ID"}
 # The OB type of a source OB: a source has no OB-type keyword, so it follows from the event inputs it
 # declares, else from TIA's default name of that OB type (as TIA's own exports of OBs are named).
@@ -104,7 +105,8 @@ def expr_text(node: Any) -> str:
 def _system_name(name: str) -> bool:
     """An unquoted type name TIA resolves as a system type rather than a user type."""
     upper = name.upper()
-    return (upper in ELEMENTARY or upper in _GENERIC or upper in SYSTEM_ELEMENTARY or upper in {k.upper() for k in SYSTEM_FB_TYPES}
+    return (upper in ELEMENTARY or upper in _GENERIC or upper in SYSTEM_ELEMENTARY
+            or upper in {k.upper() for k in SYSTEM_FB_TYPES}
             or catalog_type(name) is not None)
 
 
@@ -167,7 +169,8 @@ def _member(decl: A.VarDecl, block: str, retain: bool, walk: _Walk, key: str) ->
         if version:
             spec["libraryVersion"] = version
     struct = decl.type if isinstance(decl.type, A.StructType) else (
-        decl.type.element if isinstance(decl.type, A.ArrayType) and isinstance(decl.type.element, A.StructType) else None)
+        decl.type.element if isinstance(decl.type, A.ArrayType) and isinstance(decl.type.element, A.StructType)
+        else None)
     if struct is not None:
         spec["members"] = [_member(d, block, False, walk, f"{key}.members[{i}]") for i, d in enumerate(struct.members)]
     if decl.initial is not None:
@@ -271,7 +274,8 @@ def _assign_start(spec: dict[str, Any], interface: dict[str, list[dict[str, Any]
         return
     path = _path(stmt.target)
     if path is None:
-        raise SpecError(f"source.{block}", f"line {stmt.line}: '{expr_text(stmt.target)}' is not a member to give a start value")
+        raise SpecError(f"source.{block}",
+                        f"line {stmt.line}: '{expr_text(stmt.target)}' is not a member to give a start value")
     value = expr_text(stmt.value)
     names: list[str] = []
     target = stmt.target
@@ -375,7 +379,8 @@ def source_to_specs(source: A.SourceFile, text: str, *, known_fbs: set[str] | fr
             continue
         spec["language"] = "SCL"
         if block_type == "FC":
-            spec["returnType"] = type_text(block.return_type, walk.user_types) if block.return_type is not None else "Void"
+            spec["returnType"] = type_text(block.return_type,
+                                           walk.user_types) if block.return_type is not None else "Void"
         interface = _sections(block, block_type, walk)
         if block_type == "OB":
             declared = {m["name"] for m in interface.get("Input", [])}

@@ -90,7 +90,8 @@ def _locate(locations: dict[str, tuple[int, int]], field_path: str) -> tuple[int
     """The file position of the longest recorded prefix of ``field_path``."""
     best = ""
     for key in locations:
-        if (field_path == key or field_path.startswith(key + ".") or field_path.startswith(key + "[")) and len(key) >= len(best):
+        if (field_path == key or field_path.startswith(key + ".")
+            or field_path.startswith(key + "[")) and len(key) >= len(best):
             best = key
     return locations.get(best, (0, 0))
 
@@ -102,7 +103,8 @@ def _tab(locations: dict[str, tuple[int, int]]) -> int:
     return 1 if EXPORT_TAB_KEY in locations else 0
 
 
-def _spec_diagnostic(exc: SimaticMLError, block: str, file: str | None, locations: dict[str, tuple[int, int]]) -> Diagnostic:
+def _spec_diagnostic(exc: SimaticMLError, block: str, file: str | None,
+                     locations: dict[str, tuple[int, int]]) -> Diagnostic:
     if isinstance(exc, SpecError):
         field_path, reason = exc.field, exc.reason
     else:
@@ -127,7 +129,8 @@ def _spec_diagnostic(exc: SimaticMLError, block: str, file: str | None, location
     where = f"{field_path}: " if field_path and not field_path.startswith(("source", "networks[")) else ""
     if field_path.startswith("interface."):  # the file position names the member; say which of its parts
         last = field_path.rsplit(".", 1)[-1]
-        where = f"{_PARTS.get(last, last)}: " if not last.startswith(("Input", "Output", "InOut", "Static", "Temp", "Constant", "None")) else ""
+        where = f"{_PARTS.get(last, last)}: " if not last.startswith(("Input", "Output", "InOut", "Static", "Temp",
+                                                                      "Constant", "None")) else ""
     return Diagnostic(f"{where}{reason}", line, column, block=block, file=file,
                       code=code or "INVALID_DECLARATION")
 
@@ -196,7 +199,8 @@ def _missing(spec: dict[str, Any], parsed: BlockSpec, own: dict[str, str], conte
             for name in _QUOTED.findall(bounds):
                 if not known(name):
                     line, col = _locate(locations, here)
-                    out.append(Diagnostic(f'Constant "{name}" (array bound of {member.name}) is not defined.', line, col,
+                    out.append(Diagnostic(f'Constant "{name}" (array bound of {member.name}) is not defined.', line,
+                                          col,
                                           block=block, file=file, severity="Warning", code="MISSING_CONSTANT"))
             for name in _QUOTED.findall(element):
                 if not known(name):
@@ -262,21 +266,25 @@ def _set_aside(spec: dict[str, Any], field_path: str) -> bool:
         except (TypeError, KeyError, IndexError):
             return False
         name = member.get("name") if isinstance(member.get("name"), str) else None
-        stand_in = {"name": name if name and not field_path.endswith(".name") else f"__error_{id(member)}", "dataType": "Bool"}
+        stand_in = {"name": name if name and not field_path.endswith(".name") else f"__error_{id(member)}",
+                    "dataType": "Bool"}
         members[members.index(member)] = stand_in
         return True
     top = field_path.split(".")[0].split("[")[0]
-    if top in ("author", "family", "headerName", "version", "number", "memoryLayout", "title", "comment", "startValues"):
+    if top in ("author", "family", "headerName", "version", "number", "memoryLayout", "title", "comment",
+               "startValues"):
         spec.pop(top, None)
         return True
     return False
 
 
-_BLOCK_START = re.compile(r"^[ \t]*(FUNCTION_BLOCK|FUNCTION|ORGANIZATION_BLOCK|DATA_BLOCK|TYPE)\b", re.IGNORECASE | re.MULTILINE)
+_BLOCK_START = re.compile(r"^[ \t]*(FUNCTION_BLOCK|FUNCTION|ORGANIZATION_BLOCK|DATA_BLOCK|TYPE)\b",
+                          re.IGNORECASE | re.MULTILINE)
 
 
 def _syntax_diagnostic(exc: SclError, file: str | None, offset: int = 0) -> Diagnostic:
-    code = getattr(exc, "code", None) or ("CLASSIC_SCL" if type(exc).__name__ == "ClassicSclNotSupportedError" else "SYNTAX_ERROR")
+    code = getattr(exc, "code",
+                   None) or ("CLASSIC_SCL" if type(exc).__name__ == "ClassicSclNotSupportedError" else "SYNTAX_ERROR")
     return Diagnostic(exc.message, exc.line + offset if exc.line else 0, exc.col, file=file, code=code)
 
 

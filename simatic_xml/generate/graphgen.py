@@ -119,7 +119,8 @@ def build_graph(body: object, ops: Operands, path: str) -> graph.GraphNet:
             raise SpecError(f"{spath}.number", f"duplicate step number {number}")
         name = check_member_name(raw.get("name", f"Step{number}"), f"{spath}.name")
         if name.casefold() in names or ops.member(name) is not None:
-            raise SpecError(f"{spath}.name", f"{name} is already used (step and transition names become static members)")
+            raise SpecError(f"{spath}.name",
+                            f"{name} is already used (step and transition names become static members)")
         names.add(name.casefold())
         init = raw.get("init", False)
         if not isinstance(init, bool):
@@ -177,12 +178,15 @@ def build_graph(body: object, ops: Operands, path: str) -> graph.GraphNet:
         if dst is not None and dst not in numbers:
             raise SpecError(f"{tpath}.to", f"no step {dst!r}")
         if src in outgoing:
-            raise SpecError(f"{tpath}.from", f"step {src} already has transition {outgoing[src]} (alternative branches are not generated)")
+            raise SpecError(f"{tpath}.from",
+                            f"step {src} already has transition {outgoing[src]} (alternative branches are not "
+                            "generated)")
         number = t + 1
         outgoing[src] = number
         name = check_member_name(raw.get("name", f"Trans{number}"), f"{tpath}.name")
         if name.casefold() in names or ops.member(name) is not None:
-            raise SpecError(f"{tpath}.name", f"{name} is already used (step and transition names become static members)")
+            raise SpecError(f"{tpath}.name",
+                            f"{name} is already used (step and transition names become static members)")
         names.add(name.casefold())
         if "condition" not in raw:
             raise SpecError(f"{tpath}.condition", "a transition needs a condition")
@@ -190,7 +194,8 @@ def build_graph(body: object, ops: Operands, path: str) -> graph.GraphNet:
         transitions.append(graph.Transition(str(number), name, "LAD", "false", None, net))
         links.append((src, number, dst))
     for src, number, dst in links:
-        connections.append(graph.Connection(graph.NodeRef("StepRef", str(src)), graph.NodeRef("TransitionRef", str(number)), "Direct"))
+        connections.append(graph.Connection(graph.NodeRef("StepRef", str(src)),
+                                            graph.NodeRef("TransitionRef", str(number)), "Direct"))
         if dst is None:
             target, link = graph.NodeRef("EndConnection"), "Direct"
         else:

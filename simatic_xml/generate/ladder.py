@@ -17,17 +17,18 @@ Output elements (end a rung, or pass power on in LAD):
 
 Boxes (the power flow / logic result enters the box's first Bool pin: ``IN`` for timers, ``en`` for others):
 
-* timers ``{"box": "TON"|"TOF"|"TP", "instance": "#T1" | "\\"DB_T1\\"", "inputs": {"PT": "T#5s"}, "outputs": {"Q": "#Done", "ET": "#Elapsed"}}``;
-  a ``#`` instance must be a Static member of type ``TON_TIME``/``TOF_TIME``/``TP_TIME``. ``Q`` flows on
-  to the next element when there is one.
+* timers ``{"box": "TON"|"TOF"|"TP", "instance": "#T1" | "\\"DB_T1\\"", "inputs": {"PT": "T#5s"}, "outputs": {"Q":
+  "#Done", "ET": "#Elapsed"}}``; a ``#`` instance must be a Static member of type ``TON_TIME``/``TOF_TIME``/``TP_TIME``.
+  ``Q`` flows on to the next element when there is one.
 * compare ``{"box": "CMP>", "in1": "#Level", "in2": 50.0, "type": "Real"}`` with ``CMP==``, ``CMP<>``,
   ``CMP>``, ``CMP>=``, ``CMP<``, ``CMP<=``; ``type`` may be left out when in1 or in2 is a declared local
   or a literal. It is a logic element (its result flows on).
-* ``{"box": "MOVE", "in": "#A", "out": "#B"}``; math ``{"box": "ADD"|"SUB"|"MUL"|"DIV", "in1": ..., "in2": ..., "out": ...}``.
-* calls ``{"call": "FC_Scale", "blockType": "FC", "inputs": {"X": "#Raw"}, "outputs": {"Y": "#Value"}, "inOuts": {...}}``
-  and ``{"call": "FB_Motor", "blockType": "FB", "instance": "\\"DB_Motor\\"" | "#Motor1", ...}``. Each pin's
-  data type is needed for the call interface: a value may be ``{"operand": "#x", "type": "Bool"}``;
-  without ``type`` it is taken from the declared local or the literal.
+* ``{"box": "MOVE", "in": "#A", "out": "#B"}``; math ``{"box": "ADD"|"SUB"|"MUL"|"DIV", "in1": ..., "in2": ..., "out":
+  ...}``.
+* calls ``{"call": "FC_Scale", "blockType": "FC", "inputs": {"X": "#Raw"}, "outputs": {"Y": "#Value"}, "inOuts":
+  {...}}`` and ``{"call": "FB_Motor", "blockType": "FB", "instance": "\\"DB_Motor\\"" | "#Motor1", ...}``. Each pin's
+  data type is needed for the call interface: a value may be ``{"operand": "#x", "type": "Bool"}``; without ``type`` it
+  is taken from the declared local or the literal.
 
 Every open box output is wired to an ``OpenCon``, as TIA exports it. In FBD the logic is built from
 ``A``/``O`` boxes (a single contact feeds its target pin directly; ``negated`` becomes a negated pin).
@@ -89,7 +90,8 @@ class _Net:
         """Wire ``source`` to pin ``pin`` of part ``target_uid`` (fan-out merges into one wire)."""
         key = tuple(source[:2])
         if len(source) == 3:  # an access
-            self.wires.append(flgnet.Wire(self.ops.uid(), [flgnet.IdentCon(source[1]), flgnet.NameCon(target_uid, pin)]))
+            self.wires.append(flgnet.Wire(self.ops.uid(),
+                                          [flgnet.IdentCon(source[1]), flgnet.NameCon(target_uid, pin)]))
             return
         wire = self.by_source.get(key)
         if wire is None:
@@ -116,7 +118,8 @@ class _Net:
         op = self.ops.resolve(value, field)
         if op.access.scope not in ("LocalVariable", "GlobalVariable"):
             raise SpecError(field, f"{op.text} cannot be written (not a variable)")
-        self.wires.append(flgnet.Wire(self.ops.uid(), [flgnet.IdentCon(self.access(op)), flgnet.NameCon(uid, "operand")]))
+        self.wires.append(flgnet.Wire(self.ops.uid(),
+                                      [flgnet.IdentCon(self.access(op)), flgnet.NameCon(uid, "operand")]))
         return op
 
     def open_out(self, uid: str, pin: str) -> None:
@@ -239,7 +242,8 @@ def _lad_element(net: _Net, element: object, source: Endpoint, path: str, last: 
 # ---------------------------------------------------------------- FBD
 
 
-def _fbd_series(net: _Net, elements: list[object], signal: Endpoint | None, path: str, closing: bool) -> Endpoint | None:
+def _fbd_series(net: _Net, elements: list[object], signal: Endpoint | None, path: str,
+                closing: bool) -> Endpoint | None:
     """Collect logic inputs into an AND; outputs and boxes take the current logic result."""
     pending: list[Endpoint] = [signal] if signal is not None else []
     result: Endpoint | None = None
@@ -260,7 +264,8 @@ def _fbd_series(net: _Net, elements: list[object], signal: Endpoint | None, path
                 if end is not None:
                     raise SpecError(f"{epath}.parallel[{b}]", "each output branch must end with an output")
             return None
-        if kind in ("contact", "series", "parallel") or kind == "box" and str(element.get("box", "")).upper() in COMPARE_PARTS:
+        if kind in ("contact", "series",
+                    "parallel") or kind == "box" and str(element.get("box", "")).upper() in COMPARE_PARTS:
             pending.append(_fbd_logic(net, element, kind, epath))
             continue
         logic = _fbd_and(net, pending, epath)
@@ -283,11 +288,14 @@ def _fbd_fanout(element: dict[str, Any], path: str) -> bool:
         return False
     firsts = [b[0] if isinstance(b, list) and b else None for b in branches]
     outputs = [
-        isinstance(f, dict) and (any(k in f for k in ("coil", "set", "reset", "call")) or "box" in f and str(f["box"]).upper() not in COMPARE_PARTS)
+        isinstance(f, dict)
+        and (any(k in f for k in ("coil", "set", "reset", "call")) or "box" in f
+             and str(f["box"]).upper() not in COMPARE_PARTS)
         for f in firsts
     ]
     if any(outputs) and not all(outputs):
-        raise SpecError(f"{path}.parallel", "in FBD, either all branches start with outputs (fan-out) or none does (OR)")
+        raise SpecError(f"{path}.parallel",
+                        "in FBD, either all branches start with outputs (fan-out) or none does (OR)")
     return all(outputs)
 
 
@@ -349,7 +357,8 @@ def _fbd_gate(net: _Net, name: str, signals: list[Endpoint]) -> Endpoint:
     return (gate, "out")
 
 
-def _feed(net: _Net, signal: Endpoint | None, part: flgnet.Part | flgnet.Call, uid: str, pin: str, path: str = "") -> None:
+def _feed(net: _Net, signal: Endpoint | None, part: flgnet.Part | flgnet.Call, uid: str, pin: str,
+          path: str = "") -> None:
     """Connect a logic result to pin ``pin`` of ``part`` (UId ``uid``; negated contacts become negated pins); open
     when none."""
     if signal is None:
@@ -357,12 +366,15 @@ def _feed(net: _Net, signal: Endpoint | None, part: flgnet.Part | flgnet.Call, u
         return
     if len(signal) == 3 and signal[2]:  # a negated access
         if isinstance(part, flgnet.Call):
-            raise SpecError(path, "a negated contact cannot feed a call directly in FBD; add a second contact (A box) or negate in the called block")
+            raise SpecError(path,
+                            "a negated contact cannot feed a call directly in FBD; add a second contact (A box) or "
+                            "negate in the called block")
         part.items.insert(0, flgnet.Negated(pin))
     net.connect(signal, uid, pin)
 
 
-def _fbd_output(net: _Net, element: dict[str, Any], kind: str, logic: Endpoint | None, path: str, last: bool) -> Endpoint | None:
+def _fbd_output(net: _Net, element: dict[str, Any], kind: str, logic: Endpoint | None, path: str,
+                last: bool) -> Endpoint | None:
     if kind in _OUTPUT_PARTS:
         if logic is None:
             raise SpecError(path, f"a {kind} needs logic in front of it")
@@ -386,7 +398,8 @@ def _fbd_output(net: _Net, element: dict[str, Any], kind: str, logic: Endpoint |
 _BOX_KEYS = {"box", "instance", "inputs", "outputs", "in1", "in2", "in", "out", "type"}
 
 
-def _flow(net: _Net, source: Endpoint | None, part: flgnet.Part | flgnet.Call, uid: str, pin: str, path: str = "") -> None:
+def _flow(net: _Net, source: Endpoint | None, part: flgnet.Part | flgnet.Call, uid: str, pin: str,
+          path: str = "") -> None:
     if net.language == "LAD":
         assert source is not None
         net.connect(source, uid, pin)
@@ -455,7 +468,8 @@ def _box(net: _Net, element: dict[str, Any], source: Endpoint | None, path: str,
         return None if last else (uid, "Q")
     if name == "MOVE" or name in MATH_PARTS:
         if name == "MOVE":
-            part, uid = net.part("Move", [TemplateValue("Card", "Cardinality", "1")], disabled_eno="true" if last else "false")
+            part, uid = net.part("Move", [TemplateValue("Card", "Cardinality", "1")],
+                                 disabled_eno="true" if last else "false")
             ins = [("in", "in")]
             out_pin = "out1"
         else:
@@ -472,7 +486,9 @@ def _box(net: _Net, element: dict[str, Any], source: Endpoint | None, path: str,
             raise SpecError(f"{path}.out", f"{name} needs out")
         net.operand_out(element["out"], uid, out_pin, f"{path}.out")
         return None if last else (uid, "eno")
-    raise SpecError(f"{path}.box", f"unknown box {element.get('box')!r}; use TON, TOF, TP, MOVE, ADD, SUB, MUL, DIV or CMP==/<>/>/>=/</<=")
+    raise SpecError(f"{path}.box",
+                    f"unknown box {element.get('box')!r}; use TON, TOF, TP, MOVE, ADD, SUB, MUL, DIV or "
+                    "CMP==/<>/>/>=/</<=")
 
 
 def _compare(net: _Net, element: dict[str, Any], source: Endpoint | None, path: str) -> Endpoint:

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 from .errors import SpecError
 
-__all__ = ("check_block_name", "check_header_field", "check_member_name", "BLOCK_NAME_MAX", "HEADER_FIELD_MAX", "MEMBER_NAME_MAX")
+__all__ = ("check_block_name", "check_header_field", "check_member_name", "BLOCK_NAME_MAX", "HEADER_FIELD_MAX",
+           "MEMBER_NAME_MAX")
 
 BLOCK_NAME_MAX = 125
 HEADER_FIELD_MAX = 125

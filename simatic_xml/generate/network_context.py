@@ -13,17 +13,24 @@ from .spec_types import BlockSpec, NetworkSpec
 __all__ = ("OB_INPUTS", "scl_context")
 
 OB_INPUTS: dict[str, list[tuple[str, str, str]]] = {
-    "ProgramCycle": [("Initial_Call", "Bool", "Initial call of this OB"), ("Remanence", "Bool", "=True, if remanent data are available")],
-    "Startup": [("LostRetentive", "Bool", "True if retentive data are lost"), ("LostRTC", "Bool", "True if date and time are lost")],
-    "CyclicInterrupt": [("Initial_Call", "Bool", "Initial call of this OB"), ("Event_Count", "Int", "Events discarded")],
+    "ProgramCycle": [("Initial_Call", "Bool", "Initial call of this OB"),
+                     ("Remanence", "Bool", "=True, if remanent data are available")],
+    "Startup": [("LostRetentive", "Bool", "True if retentive data are lost"),
+                ("LostRTC", "Bool", "True if date and time are lost")],
+    "CyclicInterrupt": [("Initial_Call", "Bool", "Initial call of this OB"),
+                        ("Event_Count", "Int", "Events discarded")],
     # As the corpus export Tayoriko_Diagnostic_error_interrupt.xml (OB 82) writes them.
-    "DiagnosticErrorInterrupt": [("IO_State", "Word", "IO state of the HW object"), ("LADDR", "HW_ANY", "Hardware identifier"),
-                                 ("Channel", "UInt", "Channel number"), ("MultiError", "Bool", "=true if more than one error is present")],
+    "DiagnosticErrorInterrupt": [("IO_State", "Word", "IO state of the HW object"),
+                                 ("LADDR", "HW_ANY", "Hardware identifier"),
+                                 ("Channel", "UInt", "Channel number"),
+                                 ("MultiError", "Bool", "=true if more than one error is present")],
     # S7-1200 System Manual V4.2.3 (A5E02486681-AL), tables 5-8 "start information for pull or plug of modules
     # OB" and 5-9 "start information for the rack or station failure OB" (no corpus export of either).
-    "PullOrPlugOfModules": [("LADDR", "HW_IO", "Hardware identifier"), ("Event_Class", "Byte", "16#38: module inserted, 16#29: module removed"),
+    "PullOrPlugOfModules": [("LADDR", "HW_IO", "Hardware identifier"),
+                            ("Event_Class", "Byte", "16#38: module inserted, 16#29: module removed"),
                             ("Fault_ID", "Byte", "Fault identifier")],
-    "RackOrStationFailure": [("LADDR", "HW_IO", "Hardware identifier"), ("Event_Class", "Byte", "16#38: outgoing event, 16#39: incoming event"),
+    "RackOrStationFailure": [("LADDR", "HW_IO", "Hardware identifier"),
+                             ("Event_Class", "Byte", "16#38: outgoing event, 16#39: incoming event"),
                              ("Fault_ID", "Byte", "Fault identifier")],
 }
 """OB type -> its event inputs as (name, data type, comment), as TIA declares them in the OB's Input section."""

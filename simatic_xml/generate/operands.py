@@ -77,7 +77,8 @@ class Operands:
                 self.locals[m.name.casefold()] = (section, m)
         if spec.block_type == "FC" and spec.return_type != "Void":
             # TIA SCL assigns a function's return value as #<FunctionName> := ... (as in the SCL corpus).
-            self.locals.setdefault(spec.name.casefold(), ("Return", MemberSpec(name=spec.name, datatype=spec.return_type)))
+            self.locals.setdefault(spec.name.casefold(),
+                                   ("Return", MemberSpec(name=spec.name, datatype=spec.return_type)))
         self.counter = 0
 
     def uid(self) -> str:
@@ -117,8 +118,10 @@ class Operands:
             return self._literal(text, "Real")
         if _TYPED.match(text) and not text.startswith("#"):
             prefix = text.split("#", 1)[0].upper()
-            dtype = {"T": "Time", "TIME": "Time", "LT": "LTime", "S5T": "S5Time", "INT": "Int", "DINT": "DInt", "REAL": "Real"}.get(prefix)
-            return Operand(flgnet.FlgAccess("TypedConstant", self.uid(), constant=flgnet.FlgConstant(value=text)), dtype, text)
+            dtype = {"T": "Time", "TIME": "Time", "LT": "LTime", "S5T": "S5Time", "INT": "Int", "DINT": "DInt",
+                     "REAL": "Real"}.get(prefix)
+            return Operand(flgnet.FlgAccess("TypedConstant", self.uid(), constant=flgnet.FlgConstant(value=text)),
+                           dtype, text)
         if text.startswith("#"):
             parts = split_path(text[1:], field)
             member = self.check_local(parts[0][0], field)

@@ -97,7 +97,12 @@ def dependencies(doc: Document) -> set[str]:
                     if comp is not None:
                         out.add(comp.attrs.get("Name", ""))
             for prev, cur in zip(node.children, node.children[1:]):
-                if cur.tag == "Access" and cur.attrs.get("Scope") == "Call" and prev.tag == "Access" and prev.attrs.get("Scope") == "GlobalVariable":
+                if (
+                    cur.tag == "Access"
+                    and cur.attrs.get("Scope") == "Call"
+                    and prev.tag == "Access"
+                    and prev.attrs.get("Scope") == "GlobalVariable"
+                ):
                     symbol = prev.find("Symbol")
                     comp = symbol.find("Component") if symbol is not None else None
                     if comp is not None:

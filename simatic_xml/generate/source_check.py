@@ -22,7 +22,8 @@ def ob_inputs(spec: BlockSpec, text: str) -> str:
     if spec.block_type != "OB":
         return text
     declared = {m.name.casefold() for members in spec.sections.values() for m in members}
-    return re.sub(r"#([^\W\d]\w*)", lambda m: m.group() if m.group(1).casefold() in declared else " " + m.group(1), text)
+    return re.sub(r"#([^\W\d]\w*)", lambda m: m.group() if m.group(1).casefold() in declared else " " + m.group(1),
+                  text)
 
 
 def hashed_members(text: str) -> str:

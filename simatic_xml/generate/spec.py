@@ -79,7 +79,8 @@ __all__ = (
 )
 
 BLOCK_TYPES = ("OB", "FB", "FC", "GlobalDB", "InstanceDB", "UDT")
-_BLOCK_TYPE_ALIASES = {t.upper(): t for t in BLOCK_TYPES} | {"DB": "GlobalDB", "GLOBAL_DB": "GlobalDB", "IDB": "InstanceDB", "PLCSTRUCT": "UDT"}
+_BLOCK_TYPE_ALIASES = {t.upper(): t for t in BLOCK_TYPES} | {"DB": "GlobalDB", "GLOBAL_DB": "GlobalDB",
+                                                             "IDB": "InstanceDB", "PLCSTRUCT": "UDT"}
 LANGUAGES_BY_TYPE: dict[str, tuple[str, ...]] = {
     "OB": ("SCL", "LAD", "FBD"),
     "FB": ("SCL", "LAD", "FBD", "GRAPH"),
@@ -169,7 +170,8 @@ def parse_spec(data: object, *, source: bool = False) -> BlockSpec:
     spec = BlockSpec(block_type=block_type, name=name, language=language, number=number, lenient=source)
     spec.title = texts(data.get("title"), "title")
     spec.comment = texts(data.get("comment"), "comment")
-    for key, attr in (("author", "author"), ("family", "family"), ("headerName", "header_name"), ("version", "header_version")):
+    for key, attr in (("author", "author"), ("family", "family"), ("headerName", "header_name"),
+                      ("version", "header_version")):
         value = _opt_str(data, key, "")
         setattr(spec, attr, value)
     if spec.header_version is not None and not re.fullmatch(r"\d{1,2}\.\d{1,2}", spec.header_version):
@@ -239,7 +241,8 @@ def parse_spec(data: object, *, source: bool = False) -> BlockSpec:
             spec.start_values.append((key, text))
 
     if block_type == "FC":
-        spec.return_type = normalize_datatype(data.get("returnType", "Void"), "returnType", void_ok=True, lenient=source)
+        spec.return_type = normalize_datatype(data.get("returnType", "Void"), "returnType", void_ok=True,
+                                              lenient=source)
     elif "returnType" in data:
         raise SpecError("returnType", "only FCs have a return type")
 
@@ -303,7 +306,8 @@ def _parse_networks(raw: object, spec: BlockSpec) -> list[NetworkSpec]:
         if kind == "scl" and not isinstance(item["scl"], str):
             raise SpecError(f"{path}.scl", "must be SCL text")
         calls = _parse_calls(item.get("calls"), f"{path}.calls", kind)
-        out.append(NetworkSpec(kind, item[kind], texts(item.get("title"), f"{path}.title"), texts(item.get("comment"), f"{path}.comment"), calls))
+        out.append(NetworkSpec(kind, item[kind], texts(item.get("title"), f"{path}.title"),
+                               texts(item.get("comment"), f"{path}.comment"), calls))
     if spec.language == "GRAPH" and len(out) != 1:
         raise SpecError("networks", "a GRAPH block has exactly one graph network")
     return out

@@ -140,7 +140,8 @@ def check_start_value(value: str, datatype: str, path: str) -> None:
         match = _INTEGER.match(value)
         if not match:
             raise SpecError(path, f"{value!r} is not a {datatype} value")
-        number = int(match.group(1).replace("_", "")) if match.group(1) else int(match.group(3).replace("_", ""), int(match.group(2)))
+        number = (int(match.group(1).replace("_", "")) if match.group(1)
+                  else int(match.group(3).replace("_", ""), int(match.group(2))))
         low, high = _INT_RANGES[datatype]
         if not match.group(1) and datatype in _SIGNED_BITS:
             # A based constant is a bit pattern filling the whole width: Siemens' SINA_SPEED_TLG352 declares
@@ -192,7 +193,8 @@ def _parse_members(items: object, path: str, block_type: str, section: str, leni
         # Indirect_* and komatic1 Robot sources are marked accept); the JSON API keeps asking for one.
         if section == "Constant" and start is None and not lenient:
             raise SpecError(f"{mpath}.startValue", "a constant needs a value")
-        if section == "Constant" and (datatype in ("Struct", "Variant") or datatype.startswith(("Array", '"')) or is_system_instance(datatype)):
+        if section == "Constant" and (datatype in ("Struct", "Variant") or datatype.startswith(("Array", '"'))
+                                      or is_system_instance(datatype)):
             raise SpecError(f"{mpath}.dataType", "constants must have an elementary type")
         # A system FB type is a multi-instance in Static/InOut; in a UDT (section None) or a DB it is plain
         # data (TIA accepts TON_TIME members of PLC data types: d-ani STR_UnitTest.udt, lopez valveControl).
@@ -227,11 +229,14 @@ def check_unique(members: list[MemberSpec], path: str, seen: dict[str, str] | No
     for i, m in enumerate(members):
         key = m.name.casefold()
         if key in seen:
-            raise SpecError(f"{path}[{i}].name", f"duplicate member name {m.name!r} (already declared at {seen[key]}; names are case-insensitive)")
+            raise SpecError(f"{path}[{i}].name",
+                            f"duplicate member name {m.name!r} (already declared at {seen[key]}; names are "
+                            "case-insensitive)")
         seen[key] = f"{path}[{i}]"
 
 
-def parse_interface(raw: object, block_type: str, language: str | None, lenient: bool = False) -> dict[str, list[MemberSpec]]:
+def parse_interface(raw: object, block_type: str, language: str | None,
+                    lenient: bool = False) -> dict[str, list[MemberSpec]]:
     """The ``interface`` object: section -> members, checked for the block type (``lenient``: TIA's source rules)."""
     if raw is None:
         raw = {}

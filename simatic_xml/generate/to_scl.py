@@ -155,7 +155,8 @@ def _sections(doc: Document, *, db: bool) -> list[str]:
             continue
         groups: list[tuple[str, list[Member]]] = []
         for member in section.members:
-            qualifier = " RETAIN" if member.remanence == "Retain" and keyword in ("VAR", "VAR_INPUT", "VAR_OUTPUT", "VAR_IN_OUT") else ""
+            qualifier = (" RETAIN" if member.remanence == "Retain"
+                         and keyword in ("VAR", "VAR_INPUT", "VAR_OUTPUT", "VAR_IN_OUT") else "")
             if not groups or groups[-1][0] != qualifier:
                 groups.append((qualifier, []))
             groups[-1][1].append(member)

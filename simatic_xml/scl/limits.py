@@ -70,7 +70,8 @@ class BlockTooLargeError(SclError):
         self.found = found
         super().__init__(
             f"{block} has {found:,} {measure} of SCL; a code block may have at most {limit:,} (TIA's S7-1500 limit is "
-            f"{CODE_BLOCK_MAX_BYTES // 1024} KB of code per block). Split the code into several FCs or FBs and call them."
+            f"{CODE_BLOCK_MAX_BYTES // 1024} KB of code per block). Split the code into several FCs or FBs and call "
+            "them."
         )
 
     @property

@@ -141,7 +141,7 @@ def declaration_lines(text: str, lines: list[str], by_line: dict[int, list[Token
     return _blank_lines(state)
 
 
-def _line(state: _State, raw: str, toks: list[Token], text: str) -> None:  # noqa: C901 - one branch per line kind
+def _line(state: _State, raw: str, toks: list[Token], text: str) -> None:  # one branch per line kind
     sig, comments, inner = _split_comments(toks)
     if not toks:
         state.emit("", "blank")

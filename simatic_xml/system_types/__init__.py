@@ -1,9 +1,9 @@
 """TIA Portal's system data types, instructions and their instance types, as data (``catalog.json``).
 
-One catalog used by the SCL/LAD checker (``engineering_api.rules.compiler.builtins``), the block generator, the interface
-reader (``simatic_xml.interface``) and the simulated CPU (``fakes.runtime``). Every entry carries the
-interface Siemens documents for it and a citation (the STEP 7 / TIA Portal information system page or
-manual, with its Siemens Industry Online Support entry ID where there is one):
+One catalog used by the SCL/LAD checker (``engineering_api.rules.compiler.builtins``), the block generator, the
+interface reader (``simatic_xml.interface``) and the simulated CPU (``fakes.runtime``). Every entry carries the
+interface Siemens documents for it and a citation (the STEP 7 / TIA Portal information system page or manual, with its
+Siemens Industry Online Support entry ID where there is one):
 
 >>> t = lookup("iec_timer")
 >>> t.name, t.kind, t.version, [m.name for m in t.members], t.instructions

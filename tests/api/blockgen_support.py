@@ -16,7 +16,9 @@ from engineering_api.app import create_app
 from engineering_api.config import Settings
 from tests.conftest import CPU, add_device, data
 
-__all__ = ("BOM", "DESIGN", "DESIGN_ONE", "FB_LAD", "FC_SCL", "GLOBAL_DB", "INSTANCE_DB", "OB_MAIN", "TEMPLATES", "UDT", "Shared", "assert_pump_imported", "generate", "new_portal", "post_import", "program_objects", "shared_app", "spec_with", "xml_of")
+__all__ = ("BOM", "DESIGN", "DESIGN_ONE", "FB_LAD", "FC_SCL", "GLOBAL_DB", "INSTANCE_DB", "OB_MAIN", "TEMPLATES",
+           "UDT", "Shared", "assert_pump_imported", "generate", "new_portal", "post_import", "program_objects",
+           "shared_app", "spec_with", "xml_of")
 
 DATA = Path(__file__).parent / "data"
 """The design specs these tests use, as JSON files."""
@@ -96,11 +98,13 @@ def assert_pump_imported(services, documents, tag_table: str) -> None:
     """PLC_1 holds the generated pump, consistent: the tag table, FB_Motor, its instance DB Pump1 and Main, each
     exported as the document generated for it."""
     objects = program_objects(services)
-    assert {n: o.kind for n, o in objects.items()} == {tag_table: "TagTable", "FB_Motor": "FB", "Pump1": "InstanceDB", "Main": "OB"}
+    assert {n: o.kind for n, o in objects.items()} == {tag_table: "TagTable", "FB_Motor": "FB", "Pump1": "InstanceDB",
+                                                       "Main": "OB"}
     assert objects["Pump1"].instance_of == "FB_Motor"
     assert all(o.consistent for o in objects.values())
     for document in documents:
-        assert services.backend.program.export_program_object("PLC_1", document["name"]) == BOM + document["xml"].encode("utf-8")
+        assert services.backend.program.export_program_object("PLC_1",
+                                                              document["name"]) == BOM + document["xml"].encode("utf-8")
 
 
 def xml_of(client, headers, spec, version="V19") -> bytes:

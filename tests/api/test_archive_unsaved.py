@@ -1,6 +1,6 @@
 """Archiving with unsaved changes (issue 12, failure 14): 409 UNSAVED_CHANGES unless saveFirst or allowUnsaved.
 
-It used to answer 200 and archive the stale saved state without a word.
+Archiving the saved state while the project holds newer changes would lose them without a word.
 """
 
 from __future__ import annotations

@@ -161,7 +161,8 @@ def test_the_stream_sends_the_events_in_order(client, engineer_headers, stub):
     assert payloads["onUserMessage"]["content"] == "Create Line8"
     assert payloads["onIntermediateResponse"] == {"round": 1, "content": "On it."}
     started, finished = events[3][1], events[4][1]
-    assert (started["status"], started["tool"], started["arguments"]) == ("started", "projects_create", {"name": "Line8"})
+    assert (started["status"], started["tool"],
+            started["arguments"]) == ("started", "projects_create", {"name": "Line8"})
     assert (finished["status"], finished["isError"]) == ("finished", False)
     assert events[5][1]["total"]["totalTokens"] == 220
     final = events[-1][1]

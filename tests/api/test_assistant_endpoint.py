@@ -62,7 +62,8 @@ def test_a_provider_error_echoing_the_key_escaped_is_redacted(client, admin_head
         data(client.put(SETTINGS, json={"provider": "openai", "model": "m", "baseUrl": stub.base_url,
                                         "apiKey": SECRET}, headers=admin_headers))
         stub.script = [error(401, f"bad key {SECRET!r} / {SECRET.encode()!r}")]
-        problem = assert_error(client.post("/api/assistant/chat-sync", json={"message": "hi"}, headers=engineer_headers),
+        problem = assert_error(client.post("/api/assistant/chat-sync", json={"message": "hi"},
+                                           headers=engineer_headers),
                                502)
         assert "5ecret" not in problem["message"] and "bad key" in problem["message"]
 

@@ -90,9 +90,11 @@ def test_generate_from_design_imports_with_a_device(client, engineer_headers, cp
     assert [r["status"] for r in imported["reports"]] == ["Imported"] * 4
     assert_pump_imported(services, result["documents"], "IO")
     # Again without overwrite: every document exists, nothing changes; with overwrite it succeeds.
-    body = assert_error(_from_design(client, engineer_headers, {"design": DESIGN_ONE, "deviceName": "PLC_1"}), 422, "IMPORT_FAILED")
+    body = assert_error(_from_design(client, engineer_headers, {"design": DESIGN_ONE, "deviceName": "PLC_1"}), 422,
+                        "IMPORT_FAILED")
     assert {(f["status"], f["code"]) for f in body["details"]["files"]} == {("Failed", "OBJECT_EXISTS")}
-    result = data(_from_design(client, engineer_headers, {"design": DESIGN_ONE, "deviceName": "PLC_1", "overwrite": True}))
+    result = data(_from_design(client, engineer_headers,
+                               {"design": DESIGN_ONE, "deviceName": "PLC_1", "overwrite": True}))
     assert [r["status"] for r in result["imported"]["reports"]] == ["Imported"] * 4
 
 
@@ -110,7 +112,8 @@ BAD_DESIGNS = [
     ("bad-address", {**DESIGN, "io": [{"name": "A", "address": "%X0.0"}]}, "io[0].address"),
     ("duplicate-address", {**DESIGN, "io": [*DESIGN["io"], {"name": "Other", "address": "%I0.0"}]}, "io[4].address"),
     ("duplicate-tag", {**DESIGN, "io": [*DESIGN["io"], {"name": "pump1_start", "address": "%I1.0"}]}, "io[4].name"),
-    ("unknown-io-key", {**DESIGN, "modules": [{**DESIGN["modules"][0], "io": {"Nope": "Pump1_Start"}}]}, "modules[0].io.Nope"),
+    ("unknown-io-key", {**DESIGN, "modules": [{**DESIGN["modules"][0], "io": {"Nope": "Pump1_Start"}}]},
+     "modules[0].io.Nope"),
     ("unknown-tag", {**DESIGN, "modules": [{**DESIGN["modules"][0], "io": {"Start": "Nope"}}]}, "modules[0].io.Start"),
     ("interlock-target", {**DESIGN, "interlocks": [{"target": "Nobody", "condition": "TRUE"}]}, "interlocks[0].target"),
     ("interlock-local", {**DESIGN, "interlocks": [{"target": "Pump1", "condition": "#x"}]}, "interlocks[0].condition"),
@@ -127,7 +130,8 @@ def test_generate_from_design_invalid(shared, design, field):
 
 def test_an_invalid_design_imports_nothing(client, engineer_headers, cpu, services):
     design = {**DESIGN_ONE, "interlocks": [{"target": "Nobody", "condition": "TRUE"}]}
-    body = assert_error(_from_design(client, engineer_headers, {"design": design, "deviceName": "PLC_1"}), 422, "INVALID_SPEC")
+    body = assert_error(_from_design(client, engineer_headers, {"design": design, "deviceName": "PLC_1"}), 422,
+                        "INVALID_SPEC")
     assert body["details"]["field"] == "interlocks[0].target"
     assert program_objects(services) == {}
 
@@ -148,8 +152,10 @@ def test_generate_from_design_needs_a_design(shared):
 
 
 def test_generate_from_design_import_errors(client, engineer_headers, admin_headers):
-    assert_error(_from_design(client, engineer_headers, {"design": DESIGN, "deviceName": "PLC_1"}), 409, "NO_PROJECT_OPEN")
+    assert_error(_from_design(client, engineer_headers, {"design": DESIGN, "deviceName": "PLC_1"}), 409,
+                 "NO_PROJECT_OPEN")
     data(client.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=admin_headers))
-    assert_error(_from_design(client, engineer_headers, {"design": DESIGN, "deviceName": "PLC_1"}), 404, "DEVICE_NOT_FOUND")
+    assert_error(_from_design(client, engineer_headers, {"design": DESIGN, "deviceName": "PLC_1"}), 404,
+                 "DEVICE_NOT_FOUND")
     add_device(client, admin_headers, HMI, "HMI_1")
     assert_error(_from_design(client, engineer_headers, {"design": DESIGN, "deviceName": "HMI_1"}), 422, "NOT_A_PLC")

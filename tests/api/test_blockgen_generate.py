@@ -74,7 +74,8 @@ def test_generate_only_from_each_template(shared, template):
 
 def test_template_parameters_apply(shared):
     client, headers = shared.client, shared.headers
-    block = data(generate(client, headers, {"template": "valve", "parameters": {"blockName": "FB_Inlet", "discrepancyTime": "T#3s"}}))
+    block = data(generate(client, headers,
+                          {"template": "valve", "parameters": {"blockName": "FB_Inlet", "discrepancyTime": "T#3s"}}))
     assert block["name"] == "FB_Inlet" and block["fileName"] == "FB_Inlet.xml"
     assert parse_bytes(block["xml"]).object.name == "FB_Inlet"
     assert "T#3s" in block["xml"]
@@ -122,7 +123,8 @@ def test_every_network_error_is_reported_where_the_user_wrote_it(shared):
 @pytest.mark.parametrize("version", ["V15", "V14SP1", "V99"])
 def test_generate_only_unsupported_versions(shared, version):
     client, headers = shared.client, shared.headers
-    body = assert_error(generate(client, headers, {"spec": FC_SCL, "targetVersion": version}), 422, "VERSION_CANNOT_EXPRESS")
+    body = assert_error(generate(client, headers, {"spec": FC_SCL, "targetVersion": version}), 422,
+                        "VERSION_CANNOT_EXPRESS")
     assert body["details"]["field"] == "version"
 
 
@@ -170,7 +172,8 @@ def test_generate_only_output_outside_the_roots(shared, path):
 
 
 def test_path_errors_name_the_field_as_sent(shared):
-    body = assert_error(generate(shared.client, shared.headers, {"spec": FC_SCL, "outputPath": "../x.xml"}), 422, "PATH_REJECTED")
+    body = assert_error(generate(shared.client, shared.headers, {"spec": FC_SCL, "outputPath": "../x.xml"}), 422,
+                        "PATH_REJECTED")
     assert body["details"]["field"] == "outputPath"
 
 
@@ -182,16 +185,23 @@ def test_generate_only_output_must_be_xml(client, engineer_headers, workspace):
 # ----- bad specs -------------------------------------------------------------------------------
 BAD_SPECS = [
     ("block-type", spec_with(FC_SCL, blockType="Program"), "blockType"),
-    ("data-type", spec_with(FC_SCL, interface={"Input": [{"name": "Raw", "dataType": "Intt"}]}), "interface.Input[0].dataType"),
-    ("duplicate-member", spec_with(FC_SCL, interface={"Input": [{"name": "Raw", "dataType": "Int"}, {"name": "raw", "dataType": "Int"}]}),
+    ("data-type", spec_with(FC_SCL, interface={"Input": [{"name": "Raw", "dataType": "Intt"}]}),
+     "interface.Input[0].dataType"),
+    ("duplicate-member",
+     spec_with(FC_SCL, interface={"Input": [{"name": "Raw", "dataType": "Int"}, {"name": "raw", "dataType": "Int"}]}),
      "interface.Input[1].name"),
     ("duplicate-across-sections", spec_with(FC_SCL, interface={"Input": [{"name": "Raw", "dataType": "Int"}],
-                                                          "Temp": [{"name": "RAW", "dataType": "Real"}]}), "interface.Temp[0].name"),
-    ("forbidden-member-name", spec_with(FC_SCL, interface={"Input": [{"name": "Ra\"w", "dataType": "Int"}]}), "interface.Input[0].name"),
+                                                          "Temp": [{"name": "RAW", "dataType": "Real"}]}),
+                                                          "interface.Temp[0].name"),
+    ("forbidden-member-name", spec_with(FC_SCL, interface={"Input": [{"name": "Ra\"w", "dataType": "Int"}]}),
+     "interface.Input[0].name"),
     ("forbidden-block-name", spec_with(FC_SCL, name="FC/Scale"), "name"),
-    ("graph-reserved-name", spec_with(FC_SCL, blockType="FB", language="GRAPH", interface={"Static": [{"name": "INIT_SQ", "dataType": "Bool"}]},
+    ("graph-reserved-name",
+     spec_with(FC_SCL, blockType="FB", language="GRAPH",
+               interface={"Static": [{"name": "INIT_SQ", "dataType": "Bool"}]},
                                   networks=[{"graph": {"steps": [], "transitions": []}}]), "interface.Static[0].name"),
-    ("undeclared-scl-operand", spec_with(FC_SCL, networks=[{"scl": "#Scaled := INT_TO_REAL(#Nope);"}]), "networks[0].scl"),
+    ("undeclared-scl-operand", spec_with(FC_SCL, networks=[{"scl": "#Scaled := INT_TO_REAL(#Nope);"}]),
+     "networks[0].scl"),
     ("undeclared-lad-operand", spec_with(FB_LAD, networks=[{"lad": [[{"contact": "#Start"}, {"coil": "#Missing"}]]}]),
      "networks[0].lad[0][1].coil"),
     ("language-for-type", spec_with(FC_SCL, language="GRAPH"), "language"),
@@ -227,13 +237,15 @@ def test_graph_for_v19_cannot_be_expressed(shared):
     client, headers = shared.client, shared.headers
     for route in ("generate-only", "generate-graph-only"):
         body = assert_error(
-            generate(client, headers, {"template": "graph_sequence", "targetVersion": "V19"}, route), 422, "VERSION_CANNOT_EXPRESS"
+            generate(client, headers, {"template": "graph_sequence", "targetVersion": "V19"}, route), 422,
+            "VERSION_CANNOT_EXPRESS"
         )
         assert body["details"]["field"] == "version"
         assert "V19" in body["message"]
 
 
-@pytest.mark.parametrize("body", [{"spec": FC_SCL, "template": "valve"}, {}, {"parameters": {"blockName": "X"}}], ids=["both", "neither", "params-only"])
+@pytest.mark.parametrize("body", [{"spec": FC_SCL, "template": "valve"}, {}, {"parameters": {"blockName": "X"}}],
+                         ids=["both", "neither", "params-only"])
 def test_spec_and_template_exactly_one(shared, body):
     client, headers = shared.client, shared.headers
     assert assert_error(generate(client, headers, body), 422, "INVALID_SPEC")["details"]["field"] == "spec"
@@ -244,7 +256,8 @@ def test_unknown_template_and_bad_parameters(shared):
     body = assert_error(generate(client, headers, {"template": "nope"}), 422, "INVALID_SPEC")
     assert body["details"]["field"] == "template"
     assert "valve" in body["message"]  # names the available templates
-    body = assert_error(generate(client, headers, {"template": "valve", "parameters": {"colour": 1}}), 422, "INVALID_SPEC")
+    body = assert_error(generate(client, headers, {"template": "valve", "parameters": {"colour": 1}}), 422,
+                        "INVALID_SPEC")
     assert body["details"]["field"] == "parameters.colour"
     body = assert_error(generate(client, headers, {"template": "valve", "parameters": {"discrepancyTime": "5s"}}), 422)
     assert body["details"]["field"] == "parameters.discrepancyTime"
@@ -254,7 +267,8 @@ def test_a_bad_template_parameter_is_named_as_sent(shared):
     # TIA's header fields take blanks and more than 8 characters ("SIEMENS SUP Applications" in TIA's own
     # exports); a line break is what no header field can hold.
     bad = "John\nSmith"
-    body = assert_error(generate(shared.client, shared.headers, {"template": "motor_starter", "parameters": {"author": bad}}),
+    body = assert_error(generate(shared.client, shared.headers,
+                                 {"template": "motor_starter", "parameters": {"author": bad}}),
                         422, "INVALID_SPEC")
     assert body["details"]["field"] == "parameters.author"
     design = {"modules": [{"name": "P1", "template": "motor_starter", "parameters": {"author": bad}}]}
@@ -266,7 +280,8 @@ def test_a_bad_template_parameter_is_named_as_sent(shared):
 @pytest.mark.parametrize("route", ["generate-only", "generate-graph-only"])
 def test_prompt_needs_an_assistant(shared, route):
     client, headers = shared.client, shared.headers
-    assert_error(generate(client, headers, {"prompt": "a motor starter with a feedback timeout"}, route), 501, "PROMPT_NOT_SUPPORTED")
+    assert_error(generate(client, headers, {"prompt": "a motor starter with a feedback timeout"}, route), 501,
+                 "PROMPT_NOT_SUPPORTED")
 
 
 def test_prompt_with_a_template_uses_the_template(shared):
@@ -295,13 +310,15 @@ def test_generate_graph_only(shared, version):
 
 def test_generate_graph_only_refuses_other_languages(shared):
     client, headers = shared.client, shared.headers
-    body = assert_error(generate(client, headers, {"template": "valve", "targetVersion": "V18"}, "generate-graph-only"), 422, "INVALID_SPEC")
+    body = assert_error(generate(client, headers, {"template": "valve", "targetVersion": "V18"},
+                                 "generate-graph-only"), 422, "INVALID_SPEC")
     assert body["details"]["field"] == "language"
 
 
 def test_generate_graph_only_sets_the_language(shared):
     client, headers = shared.client, shared.headers
-    spec = copy.deepcopy(data(client.get("/api/blockgeneration/templates?name=graph_sequence", headers=shared.viewer))[0]["spec"])
+    spec = copy.deepcopy(data(client.get("/api/blockgeneration/templates?name=graph_sequence", headers=shared.viewer))[
+        0]["spec"])
     spec.pop("language")
     block = data(generate(client, headers, {"spec": spec, "targetVersion": "V21"}, "generate-graph-only"))
     assert block["language"] == "GRAPH"
@@ -309,7 +326,8 @@ def test_generate_graph_only_sets_the_language(shared):
 
 def test_generate_graph_imports_into_a_v18_project(client, admin_headers, services):
     new_portal(client, admin_headers, "V18")
-    result = data(post_import(client, admin_headers, {"template": "graph_sequence", "parameters": {"blockName": "Seq_Tank"},
+    result = data(post_import(client, admin_headers,
+                              {"template": "graph_sequence", "parameters": {"blockName": "Seq_Tank"},
                                                   "deviceName": "PLC_1"}, "generate-graph"))
     assert result["block"]["version"] == "V18"  # the open project's version
     assert [r["status"] for r in result["reports"]] == ["Imported"]
@@ -317,7 +335,8 @@ def test_generate_graph_imports_into_a_v18_project(client, admin_headers, servic
 
 
 def test_generate_graph_in_a_v19_project_is_422(client, engineer_headers, cpu, services):
-    body = assert_error(post_import(client, engineer_headers, {"template": "graph_sequence", "deviceName": "PLC_1"}, "generate-graph"),
+    body = assert_error(post_import(client, engineer_headers, {"template": "graph_sequence", "deviceName": "PLC_1"},
+                                    "generate-graph"),
                         422, "VERSION_CANNOT_EXPRESS")
     assert body["details"]["field"] == "version"
     assert program_objects(services) == {}

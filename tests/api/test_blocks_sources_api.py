@@ -126,7 +126,8 @@ def test_generate_syntax_error_points_at_the_line(env):
 
 def test_generate_refuses_what_specs_cannot_hold(env):
     client, h, _ = env
-    text = 'FUNCTION "FC_X" : Void\nVERSION : 0.1\n   VAR_TEMP\n      t : Int;\n   END_VAR\nBEGIN\n\t#nope := 1;\nEND_FUNCTION\n'
+    text = ('FUNCTION "FC_X" : Void\nVERSION : 0.1\n   VAR_TEMP\n      t : Int;\n   END_VAR\nBEGIN\n\t#nope := '
+            '1;\nEND_FUNCTION\n')
     error = assert_error(client.post(f"{S}/import-and-generate", json={"SclContent": text, "SourceName": "X"},
                                      headers=h), 422, "INVALID_SPEC")
     assert "nope" in error["message"] and error["details"]["source"] == "X.scl"
@@ -138,7 +139,8 @@ def test_generate_refuses_what_specs_cannot_hold(env):
 
 def test_generate_names_what_it_cannot_write(env):
     client, h, _ = env
-    text = 'FUNCTION "FC_R" : Void\nVAR_TEMP\n  x : Int;\n  r : REF_TO Int;\nEND_VAR\nBEGIN\n  #r := REF(#x);\n  #r^ := 1;\nEND_FUNCTION\n'
+    text = ('FUNCTION "FC_R" : Void\nVAR_TEMP\n  x : Int;\n  r : REF_TO Int;\nEND_VAR\nBEGIN\n  #r := REF(#x);\n  #r^ '
+            ':= 1;\nEND_FUNCTION\n')
     error = assert_error(client.post(f"{S}/import-and-generate", json={"SclContent": text, "SourceName": "R"},
                                      headers=h), 422, "GENERATION_NOT_SUPPORTED")
     assert (error["details"]["line"], error["details"]["column"]) == (8, 5) and "in TIA" in error["message"]
@@ -147,8 +149,9 @@ def test_generate_names_what_it_cannot_write(env):
 
 def test_generate_reports_every_error_and_warnings(env):
     client, h, _ = env
-    text = ('FUNCTION "FC_A" : Void\n   VAR_TEMP\n      t : Int;\n   END_VAR\nBEGIN\n\t#a := 1;\n\t#b := 2;\nEND_FUNCTION\n\n'
-            'FUNCTION_BLOCK "FB_B"\n   VAR\n      u : "UDT_Nowhere";\n   END_VAR\nBEGIN\nEND_FUNCTION_BLOCK\n')
+    text = ('FUNCTION "FC_A" : Void\n   VAR_TEMP\n      t : Int;\n   END_VAR\nBEGIN\n\t#a := 1;\n\t#b := '
+            '2;\nEND_FUNCTION\n\nFUNCTION_BLOCK "FB_B"\n   VAR\n      u : "UDT_Nowhere";\n   '
+            'END_VAR\nBEGIN\nEND_FUNCTION_BLOCK\n')
     error = assert_error(client.post(f"{S}/import-and-generate", json={"SclContent": text, "SourceName": "Y"},
                                      headers=h), 422, "INVALID_SPEC")
     lines = [(d["line"], d["code"]) for d in error["details"]["diagnostics"] if d["severity"] == "Error"]
@@ -176,7 +179,8 @@ def test_round_trip_spec_to_source_to_other_plc(env):
         "interface": {
             "Input": [{"name": "Enable", "dataType": "Bool", "comment": "go"}],
             "Output": [{"name": "Out", "dataType": "Int"}],
-            "Static": [{"name": "Cfg", "dataType": "Struct", "members": [{"name": "Max", "dataType": "Int", "startValue": 7}]},
+            "Static": [
+                {"name": "Cfg", "dataType": "Struct", "members": [{"name": "Max", "dataType": "Int", "startValue": 7}]},
                        {"name": "Buf", "dataType": "Array[0..3] of Real", "retain": True, "accessibleFromHmi": False}],
             "Temp": [{"name": "i", "dataType": "Int"}],
             "Constant": [{"name": "LIMIT", "dataType": "Int", "startValue": 10}],
@@ -185,11 +189,13 @@ def test_round_trip_spec_to_source_to_other_plc(env):
                              "    #Out := MIN(IN1 := #Cfg.Max, IN2 := #LIMIT);\nEND_IF;"}],
     }
     db = {"blockType": "GlobalDB", "name": "DB_Round", "number": 3,
-          "interface": {"Static": [{"name": "A", "dataType": "Int", "startValue": 4}, {"name": "B", "dataType": "Bool"}]}}
+          "interface": {
+              "Static": [{"name": "A", "dataType": "Int", "startValue": 4}, {"name": "B", "dataType": "Bool"}]}}
     for s in (spec, db):
         data(client.post(B, json=s, headers=h))
         original = data(client.get(f"{B}/{s['name']}/export-xml", headers=h))
-        data(client.post(f"{B}/{s['name']}/actions/export-source", json={"exportPath": f"rt/{s['name']}.scl"}, headers=h))
+        data(client.post(f"{B}/{s['name']}/actions/export-source", json={"exportPath": f"rt/{s['name']}.scl"},
+                         headers=h))
         path = next((root / "rt").glob(f"{s['name']}.*"))
         data(client.post("/api/devices/PLC_2/external-sources/from-file", json={"filePath": str(path)}, headers=h))
         data(client.post(f"/api/devices/PLC_2/external-sources/{path.name}/generate", json={}, headers=h))
@@ -209,7 +215,8 @@ def test_generate_sees_the_plc(env):
     client, h, _ = env
     fb = ('FUNCTION_BLOCK "FB_Held"\n   VAR\n      Limit : Int;\n      T : TON;\n   END_VAR\nBEGIN\n'
           "   (* a comment *)\n   #T(IN := TRUE, PT := T#1S);\nEND_FUNCTION_BLOCK\n")
-    assert data(client.post(f"{S}/import-and-generate", json={"SclContent": fb, "SourceName": "Fb"}, headers=h))["diagnostics"] == []
+    assert data(client.post(f"{S}/import-and-generate", json={"SclContent": fb, "SourceName": "Fb"},
+                            headers=h))["diagnostics"] == []
     idb = 'DATA_BLOCK "IDB_Held"\n"FB_Held"\nBEGIN\n   Limit := 9;\nEND_DATA_BLOCK\n'
     result = data(client.post(f"{S}/import-and-generate", json={"SclContent": idb, "SourceName": "Idb"}, headers=h))
     assert result["blocks"] == ["IDB_Held"] and result["diagnostics"] == []

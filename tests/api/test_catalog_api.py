@@ -111,14 +111,15 @@ def test_image_is_svg(client, viewer_headers):
 
 
 def test_image_of_an_unknown_article_is_404(client, viewer_headers):
-    assert_error(client.get("/api/catalog/images/6ES7%20000-0AA00-0AA0", headers=viewer_headers), 404, "ARTICLE_NOT_FOUND")
+    assert_error(client.get("/api/catalog/images/6ES7%20000-0AA00-0AA0", headers=viewer_headers), 404,
+                 "ARTICLE_NOT_FOUND")
 
 
 def test_image_needs_a_key(client):
     assert_error(client.get(f"/api/catalog/images/{CPU}"), 401)
 
 
-# ----- which firmware a TIA Portal version configures (issue 13; engineering_api/rules/catalog/tia_versions.json) ------------------
+# ----- which firmware a TIA Portal version configures (issue 13; engineering_api/rules/catalog/tia_versions.json)
 def _project_in(client, headers, version: str) -> None:
     data(client.post("/api/instance/actions/detach", headers=headers))
     data(client.post("/api/instance/actions/launch", json={"version": version}, headers=headers))

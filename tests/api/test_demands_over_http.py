@@ -100,7 +100,8 @@ def test_the_download_and_online_inputs_document_the_new_fields(bridge: Any) -> 
     download = next(s for name, s in schemas.items() if name.startswith("DevicesDownload") and name.endswith("Request"))
     assert {"trustTls", "plcMasterSecretPassword", "preDownloadChecks"} <= set(download["properties"])
     assert "DataBlockReinitialization" in download["properties"]["preDownloadChecks"]["description"]
-    online = next(s for name, s in schemas.items() if name.startswith("DevicesOnlineGoOnline") and name.endswith("Request"))
+    online = next(s for name, s in schemas.items() if name.startswith("DevicesOnlineGoOnline")
+                  and name.endswith("Request"))
     assert "trust_plc_certificates" in online["properties"]["trustTls"]["description"]
 
 

@@ -33,7 +33,8 @@ MODULES = [
 INTERLOCKS = [{"target": "Pump1", "condition": 'NOT "Tank_Level_Low"', "comment": "dry-run protection"}]
 DESIGN: dict[str, Any] = {"name": "Line1", "io": [*IO, *OUTPUTS], "modules": MODULES, "interlocks": INTERLOCKS}
 SEPARATE = {
-    "inputs": IO, "outputs": OUTPUTS, "logic": {"modules": MODULES, "interlocks": INTERLOCKS}, "configuration": {"name": "Line1"},
+    "inputs": IO, "outputs": OUTPUTS, "logic": {"modules": MODULES, "interlocks": INTERLOCKS},
+    "configuration": {"name": "Line1"},
 }
 BLOCKS = ["FB_Motor", "Pump1", "Main"]
 DOCUMENTS = ["Line1_IO", "FB_Motor", "Pump1", "Main"]
@@ -93,10 +94,13 @@ BAD_DESIGNS = [
      "modules[0].parameters.feedbackTimeout"),
     ("bad-address", {**DESIGN, "io": [{"name": "A", "address": "%X0.0"}]}, "io[0].address"),
     ("type-does-not-fit", {**DESIGN, "io": [{"name": "A", "address": "%I0.0", "dataType": "Int"}]}, "io[0].dataType"),
-    ("tag-type-mismatch", {**DESIGN, "io": [*IO, {"name": "Pump1_Run", "address": "%QW2", "dataType": "Int"}]}, "modules[0].io.Run"),
+    ("tag-type-mismatch", {**DESIGN, "io": [*IO, {"name": "Pump1_Run", "address": "%QW2", "dataType": "Int"}]},
+     "modules[0].io.Run"),
     ("module-name-clash", {**DESIGN, "modules": [{**MODULES[0], "name": "Tank_Level"}]}, "modules[0].name"),
-    ("interlock-local", {**DESIGN, "interlocks": [{"target": "Pump1", "condition": "#Level > 3"}]}, "interlocks[0].condition"),
-    ("interlock-statement", {**DESIGN, "interlocks": [{"target": "Pump1", "condition": '"A" := TRUE; "B"'}]}, "interlocks[0].condition"),
+    ("interlock-local", {**DESIGN, "interlocks": [{"target": "Pump1", "condition": "#Level > 3"}]},
+     "interlocks[0].condition"),
+    ("interlock-statement", {**DESIGN, "interlocks": [{"target": "Pump1", "condition": '"A" := TRUE; "B"'}]},
+     "interlocks[0].condition"),
     ("interlock-target", {**DESIGN, "interlocks": [{"target": "Pump9", "condition": "TRUE"}]}, "interlocks[0].target"),
     ("main-ob-name", {**DESIGN, "mainOb": {"name": "Main/1"}}, "mainOb.name"),
     ("unknown-field", {**DESIGN, "colour": "red"}, "colour"),
@@ -130,21 +134,25 @@ def test_a_module_named_like_the_main_ob_is_refused(client, engineer_headers, cp
 
 
 def test_load_body_errors(client, engineer_headers):
-    assert assert_error(client.post("/api/design-spec/load", json={}, headers=engineer_headers), 422)["details"]["field"] == "design"
-    assert_error(client.post("/api/design-spec/load", json={"prompt": "two pumps and a tank"}, headers=engineer_headers),
+    assert assert_error(client.post("/api/design-spec/load", json={}, headers=engineer_headers),
+                        422)["details"]["field"] == "design"
+    assert_error(client.post("/api/design-spec/load", json={"prompt": "two pumps and a tank"},
+                             headers=engineer_headers),
                  501, "PROMPT_NOT_SUPPORTED")
     assert_error(client.post("/api/design-spec/load", json={"design": "a tank"}, headers=engineer_headers), 422)
     body = assert_error(client.post("/api/design-spec/load-separate", json={**SEPARATE, "logic": {"rules": []}},
                                     headers=engineer_headers), 422)
     assert body["details"]["field"] == "logic"
-    body = assert_error(client.post("/api/design-spec/load-separate", json={"inputs": IO}, headers=engineer_headers), 422, "INVALID_SPEC")
+    body = assert_error(client.post("/api/design-spec/load-separate", json={"inputs": IO}, headers=engineer_headers),
+                        422, "INVALID_SPEC")
     assert body["details"]["field"] == "logic.modules"  # named as sent in parts
     assert_error(_model(client, engineer_headers), 404, "NO_DESIGN_LOADED")
 
 
 def test_load_separate_names_the_field_as_sent(client, engineer_headers):
     bad = {**SEPARATE, "outputs": [{"name": "Pump1_Run", "address": "%Q0"}]}
-    body = assert_error(client.post("/api/design-spec/load-separate", json=bad, headers=engineer_headers), 422, "INVALID_SPEC")
+    body = assert_error(client.post("/api/design-spec/load-separate", json=bad, headers=engineer_headers), 422,
+                        "INVALID_SPEC")
     assert body["details"]["field"] == "outputs[0].address"
 
 
@@ -170,7 +178,8 @@ def test_generate_from_the_loaded_design(client, engineer_headers):
     assert [d["name"] for d in result["documents"]] == DOCUMENTS
     docs = [parse_bytes(d["xml"]) for d in result["documents"]]
     assert [type(doc.object).__name__ for doc in docs] == ["PlcTagTable", "FB", "InstanceDB", "OB"]
-    assert all(doc.engineering_version == "V19" and doc.object.name == d["name"] for doc, d in zip(docs, result["documents"]))
+    assert all(doc.engineering_version == "V19" and doc.object.name == d["name"]
+               for doc, d in zip(docs, result["documents"]))
     tags = {t.name: t for t in docs[0].object.objects("Tags")}
     assert set(tags) == {t["name"] for t in [*IO, *OUTPUTS]}
     assert tags["Tank_Level"].attr("LogicalAddress") == "%IW64"
@@ -191,7 +200,8 @@ def test_generate_for_a_version(client, engineer_headers, version):
 
 def test_generate_for_an_unknown_version_is_422(client, engineer_headers):
     data(_load(client, engineer_headers))
-    body = assert_error(client.post("/api/design-spec/generate", json={"targetVersion": "V12"}, headers=engineer_headers),
+    body = assert_error(client.post("/api/design-spec/generate", json={"targetVersion": "V12"},
+                                    headers=engineer_headers),
                         422, "VERSION_CANNOT_EXPRESS")
     assert body["details"]["field"] == "version"
 
@@ -227,7 +237,8 @@ def test_generate_and_import_into_a_v18_project(client, admin_headers, services)
     result = data(_import(client, admin_headers))
     assert result["version"] == "V18"  # the open project's
     for document in result["documents"]:
-        assert services.backend.program.export_program_object("PLC_1", document["name"]) == BOM + document["xml"].encode("utf-8")
+        assert services.backend.program.export_program_object("PLC_1",
+                                                              document["name"]) == BOM + document["xml"].encode("utf-8")
 
 
 def test_generate_and_import_errors(client, engineer_headers, admin_headers, services):
@@ -238,8 +249,10 @@ def test_generate_and_import_errors(client, engineer_headers, admin_headers, ser
     add_device(client, admin_headers, HMI, "HMI_1")
     assert_error(_import(client, engineer_headers, deviceName="HMI_1"), 422, "NOT_A_PLC")
     add_device(client, admin_headers, CPU, "PLC_1")
-    assert_error(client.post("/api/design-spec/generate-and-import", json={}, headers=engineer_headers), 422)  # deviceName
-    body = assert_error(_import(client, engineer_headers, targetVersion="V21"), 422, "IMPORT_FAILED")  # newer than the project
+    # deviceName
+    assert_error(client.post("/api/design-spec/generate-and-import", json={}, headers=engineer_headers), 422)
+    # newer than the project
+    body = assert_error(_import(client, engineer_headers, targetVersion="V21"), 422, "IMPORT_FAILED")
     assert {f["code"] for f in body["details"]["files"] if f["status"] == "Failed"} == {"NEWER_VERSION"}
     assert _objects(services) == {}
 
@@ -251,7 +264,9 @@ def test_generate_and_import_with_a_module_sharing_an_fb(client, engineer_header
                               "io": {"Start": "Pump2_Start"}})
     summary = data(_load(client, engineer_headers, design))
     assert summary["blocks"] == ["FB_Motor", "Pump1", "Pump2", "Main"]  # one FB, two instances
-    assert [d["name"] for d in data(client.post("/api/design-spec/generate", json={}, headers=engineer_headers))["documents"]] == [
+    assert [d["name"]
+            for d in data(client.post("/api/design-spec/generate", json={}, headers=engineer_headers))[
+                "documents"]] == [
         "Line1_IO", "FB_Motor", "Pump1", "Pump2", "Main"
     ]
 

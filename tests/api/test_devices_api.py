@@ -67,7 +67,8 @@ def test_add_with_version_and_pascal_case(client, engineer_headers, project):
 
 def test_add_async(client, engineer_headers, project):
     job = run_job(
-        client, "POST", "/api/projects/devices/actions/add", engineer_headers, json={"orderNumber": CPU, "name": "PLC_A"}
+        client, "POST", "/api/projects/devices/actions/add", engineer_headers,
+        json={"orderNumber": CPU, "name": "PLC_A"}
     )
     assert job["status"] == "Completed"
     assert job["operation"] == "devices.add"
@@ -86,17 +87,22 @@ def test_add_async_failure(client, engineer_headers, project):
 
 
 def test_add_errors(client, engineer_headers, cpu):
-    assert_error(_add(client, engineer_headers, {"orderNumber": "6ES7 999-9ZZ99-0AB0", "name": "X"}), 404, "ARTICLE_NOT_FOUND")
-    body = assert_error(_add(client, engineer_headers, {"orderNumber": CPU, "name": "X", "version": "V9.9"}), 422, "UNKNOWN_FIRMWARE")
+    assert_error(_add(client, engineer_headers, {"orderNumber": "6ES7 999-9ZZ99-0AB0", "name": "X"}), 404,
+                 "ARTICLE_NOT_FOUND")
+    body = assert_error(_add(client, engineer_headers, {"orderNumber": CPU, "name": "X", "version": "V9.9"}), 422,
+                        "UNKNOWN_FIRMWARE")
     assert "V3.1" in body["message"]  # names the known versions
     assert_error(_add(client, engineer_headers, {"orderNumber": DI_1500, "name": "X"}), 422, "NOT_A_DEVICE")
     assert_error(_add(client, engineer_headers, {"orderNumber": CPU, "name": "plc_1"}), 409, "DEVICE_EXISTS")
-    assert_error(_add(client, engineer_headers, {"orderNumber": DI_1500}), 422, "NOT_A_DEVICE")  # no default name saves it
+    # no default name saves it
+    assert_error(_add(client, engineer_headers, {"orderNumber": DI_1500}), 422, "NOT_A_DEVICE")
     assert_error(_add(client, engineer_headers, {"name": "X"}), 422)
     assert _names(client, engineer_headers) == ["PLC_1"]
 
 
-@pytest.mark.parametrize("name", ["A/B", "A\\B", "A:B", "A*", "A?", 'A"', "A<", "A>", "A|B", "Dot.", " Lead", "Trail ", "NUL", "x" * 129])
+@pytest.mark.parametrize("name",
+                         ["A/B", "A\\B", "A:B", "A*", "A?", 'A"', "A<", "A>", "A|B", "Dot.", " Lead", "Trail ", "NUL",
+                          "x" * 129])
 def test_device_naming_rules(client, engineer_headers, project, name):
     assert_error(_add(client, engineer_headers, {"orderNumber": CPU, "name": name}), 422, "INVALID_NAME")
     assert _names(client, engineer_headers) == []
@@ -140,7 +146,8 @@ def test_rename_keeps_modules_and_network(client, engineer_headers, services, cp
     _plug(services, "PLC_1", DI_1500, 3, "DI_2")
     add_device(client, engineer_headers, HMI, "HMI_1")
     renamed = data(
-        client.post("/api/devices/actions/rename", json={"deviceName": "PLC_1", "newName": "Press_PLC"}, headers=engineer_headers)
+        client.post("/api/devices/actions/rename", json={"deviceName": "PLC_1", "newName": "Press_PLC"},
+                    headers=engineer_headers)
     )
     assert renamed["name"] == "Press_PLC"
     assert [(i["name"], i["slot"]) for i in renamed["items"]] == [("DI_1", 2), ("DI_2", 3)]
@@ -152,7 +159,8 @@ def test_rename_keeps_modules_and_network(client, engineer_headers, services, cp
 def test_rename_updates_a_generated_profinet_name(client, engineer_headers, cpu):
     configure(client, engineer_headers, "PLC_1", "192.168.0.1")
     renamed = data(
-        client.post("/api/devices/actions/rename", json={"deviceName": "PLC_1", "newName": "Press"}, headers=engineer_headers)
+        client.post("/api/devices/actions/rename", json={"deviceName": "PLC_1", "newName": "Press"},
+                    headers=engineer_headers)
     )
     assert renamed["interfaces"][0]["profinetDeviceName"] == "press"
     add_device(client, engineer_headers, CPU, "PLC_1")  # a new PLC_1 gets "plc-1": no clash with the renamed one
@@ -187,7 +195,8 @@ def test_rename_errors(client, engineer_headers, cpu):
 
 def test_rename_to_a_different_case_of_itself(client, engineer_headers, cpu):
     renamed = data(
-        client.post("/api/devices/actions/rename", json={"deviceName": "PLC_1", "newName": "plc_1"}, headers=engineer_headers)
+        client.post("/api/devices/actions/rename", json={"deviceName": "PLC_1", "newName": "plc_1"},
+                    headers=engineer_headers)
     )
     assert renamed["name"] == "plc_1"
 
@@ -241,7 +250,8 @@ def test_configure_network_async(client, engineer_headers, cpu):
     assert job["status"] == "Completed"
     assert job["result"]["interfaces"][0]["ipAddress"] == "172.16.0.5"
     job = run_job(
-        client, "POST", "/api/devices/PLC_1/actions/configure-network", engineer_headers, json={"ipAddress": "300.1.1.1"}
+        client, "POST", "/api/devices/PLC_1/actions/configure-network", engineer_headers,
+        json={"ipAddress": "300.1.1.1"}
     )
     assert job["status"] == "Failed"
     assert job_error(job)["code"] == "INVALID_IP_ADDRESS"
@@ -278,7 +288,8 @@ def test_configure_network_errors(client, engineer_headers, cpu):
     assert_error(
         configure(client, engineer_headers, "PLC_1", "192.168.0.1", interfaceName="X9"), 404, "INTERFACE_NOT_FOUND"
     )
-    assert_error(client.post("/api/devices/PLC_1/actions/configure-network-sync", json={}, headers=engineer_headers), 422)
+    assert_error(client.post("/api/devices/PLC_1/actions/configure-network-sync", json={}, headers=engineer_headers),
+                 422)
 
 
 def test_profibus_and_mpi_interfaces_take_no_ip_address(client, engineer_headers, cpu):
@@ -352,7 +363,8 @@ def test_compile_warns_about_other_ip_networks_in_one_subnet(client, engineer_he
 
 
 def test_compile_unknown_device(client, engineer_headers, project):
-    assert_error(client.post("/api/devices/Ghost/actions/compile-sync", headers=engineer_headers), 404, "DEVICE_NOT_FOUND")
+    assert_error(client.post("/api/devices/Ghost/actions/compile-sync", headers=engineer_headers), 404,
+                 "DEVICE_NOT_FOUND")
     job = run_job(client, "POST", "/api/devices/Ghost/actions/compile", engineer_headers)
     assert job["status"] == "Failed" and job_error(job)["code"] == "DEVICE_NOT_FOUND"
 
@@ -414,7 +426,8 @@ def test_parking_lot_and_clear(client, engineer_headers, cpu):
 
 def test_parking_lot_needs_a_project(client, engineer_headers):
     assert_error(client.get("/api/projects/devices/parking-lot", headers=engineer_headers), 409, "NO_PROJECT_OPEN")
-    assert_error(client.post("/api/projects/devices/parking-lot/actions/clear", headers=engineer_headers), 409, "NO_PROJECT_OPEN")
+    assert_error(client.post("/api/projects/devices/parking-lot/actions/clear", headers=engineer_headers), 409,
+                 "NO_PROJECT_OPEN")
 
 
 def test_viewer_cannot_clear_the_parking_lot(client, viewer_headers, project):

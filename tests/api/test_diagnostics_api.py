@@ -29,11 +29,14 @@ def test_namespaces(client, viewer_headers):
 def test_types_filter(client, viewer_headers):
     found = data(client.get(f"{B}/types", params={"filter": "provider"}, headers=viewer_headers))
     full = [t["fullName"] for t in found["types"]]
-    assert "Siemens.Engineering.Online.OnlineProvider" in full and "Siemens.Engineering.Download.DownloadProvider" in full
+    assert (
+        "Siemens.Engineering.Online.OnlineProvider" in full and "Siemens.Engineering.Download.DownloadProvider" in full
+    )
     assert all("provider" in f.lower() for f in full) and found["count"] == len(full) and not found["truncated"]
     online = next(t for t in found["types"] if t["name"] == "OnlineProvider")
     assert online["isService"] and online["usedByBridge"] and online["kind"] == "class"
-    assert data(client.get(f"{B}/types", params={"filter": "NoSuchThingAnywhere"}, headers=viewer_headers))["count"] == 0
+    assert data(client.get(f"{B}/types", params={"filter": "NoSuchThingAnywhere"},
+                           headers=viewer_headers))["count"] == 0
 
 
 @pytest.mark.parametrize("params", [{}, {"filter": ""}, {"filter": "   "}, {"filter": "x" * 201}])
@@ -49,7 +52,8 @@ def test_search(client, viewer_headers):
     members = {m["name"]: m for m in match["members"]}
     assert {"GoOnline", "GoOffline", "State", "Configuration"} <= set(members)
     assert members["State"]["signature"] == "OnlineState State { get; }"
-    by_full = data(client.get(f"{B}/search", params={"name": "Siemens.Engineering.HW.DeviceItem"}, headers=viewer_headers))
+    by_full = data(client.get(f"{B}/search", params={"name": "Siemens.Engineering.HW.DeviceItem"},
+                              headers=viewer_headers))
     assert [m["name"] for m in by_full["matches"]] == ["DeviceItem"]
 
 
@@ -58,7 +62,8 @@ def test_search_unknown_and_bad(client, viewer_headers):
                         "TYPE_NOT_FOUND")
     assert "OnlineProvider" in body["message"]
     assert_error(client.get(f"{B}/search", headers=viewer_headers), 422, "INVALID_TYPE_NAME")
-    assert_error(client.get(f"{B}/search", params={"name": "A" * 300}, headers=viewer_headers), 422, "INVALID_TYPE_NAME")
+    assert_error(client.get(f"{B}/search", params={"name": "A" * 300}, headers=viewer_headers), 422,
+                 "INVALID_TYPE_NAME")
 
 
 def test_enum_values(client, viewer_headers):
@@ -80,7 +85,8 @@ def test_providers(client, viewer_headers):
     assert result["serviceInterface"] == "Siemens.Engineering.IEngineeringService"
     full = [p["fullName"] for p in result["providers"]]
     assert {"Siemens.Engineering.Online.OnlineProvider", "Siemens.Engineering.Download.DownloadProvider",
-            "Siemens.Engineering.HW.Features.SoftwareContainer", "Siemens.Engineering.Compiler.ICompilable"} <= set(full)
+            "Siemens.Engineering.HW.Features.SoftwareContainer",
+            "Siemens.Engineering.Compiler.ICompilable"} <= set(full)
     assert result["count"] == len(full) and all(p["isService"] for p in result["providers"])
 
 

@@ -50,7 +50,8 @@ def test_command_info_by_operation_name(client, viewer_headers):
     assert routes == {("POST", "/api/projects/actions/create-sync"), ("POST", "/api/projects/actions/create")}
     sync = next(o for o in info["operations"] if o["path"].endswith("create-sync"))
     schema = sync["requestBody"]["content"]["application/json"]["schema"]
-    refs = [schema["$ref"]] if "$ref" in schema else [part["$ref"] for part in schema.get("allOf", []) if "$ref" in part]
+    refs = [schema["$ref"]] if "$ref" in schema else [part["$ref"] for part in schema.get("allOf", [])
+                                                      if "$ref" in part]
     assert refs, schema
     name = refs[0].rsplit("/", 1)[1]
     assert "name" in info["components"][name]["properties"]  # the referenced schema comes along
@@ -59,7 +60,8 @@ def test_command_info_by_operation_name(client, viewer_headers):
 def test_command_info_by_operation_name_with_path_parameters(client, viewer_headers):
     info = data(client.get("/api/command/info/devices.delete", headers=viewer_headers))
     routes = {(o["method"], o["path"]) for o in info["operations"]}
-    assert routes == {("DELETE", "/api/devices/{deviceName}"), ("POST", "/api/devices/{deviceName}/actions/delete-async")}
+    assert routes == {("DELETE", "/api/devices/{deviceName}"),
+                      ("POST", "/api/devices/{deviceName}/actions/delete-async")}
 
 
 def test_command_info_by_path_with_a_parameter(client, viewer_headers):

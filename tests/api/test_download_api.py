@@ -168,7 +168,8 @@ def test_a_real_program_runs_after_download_and_a_runtime_error_stops_the_cpu(
     _scl(client, admin_headers, RUNNER)
     data(client.post("/api/projects/actions/simulation-support", json={"enabled": True}, headers=admin_headers))
     sim = make_instance(services.backend.plcsim, "Sim_PLC_1", "192.168.0.10")
-    result = data(client.post(f"{BASE}/actions/download-sync", json={"startAfterDownload": True}, headers=admin_headers))
+    result = data(client.post(f"{BASE}/actions/download-sync", json={"startAfterDownload": True},
+                              headers=admin_headers))
     assert result["operatingState"] == "Run" and "Data" in result["reinitialisedDataBlocks"]
     sim.step(cycles=5)
     assert sim.read('"Data".count').value == 5

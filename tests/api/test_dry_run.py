@@ -254,7 +254,8 @@ def _call(method: str, path: str, body: dict[str, Any] | None = None) -> Setup:
     return setup
 
 
-_LIB_TYPE = _call("POST", f"{LIB}/types/versions", {"action": "create", "deviceName": "PLC_1", "objectName": "FC_Scale"})
+_LIB_TYPE = _call("POST", f"{LIB}/types/versions",
+                  {"action": "create", "deviceName": "PLC_1", "objectName": "FC_Scale"})
 _LIB_EDIT = _call("POST", f"{LIB}/types/versions", {"typeName": "FC_Scale", "action": "edit", "deviceName": "PLC_1"})
 _GLIB = _call("POST", GLIB, {"name": "Kit", "directory": "libs"})
 _GLIB_TYPE = _steps(_LIB_TYPE, _GLIB, _call("POST", f"{GLIB}/types/actions/update", {"typeNames": ["FC_Scale"]}))
@@ -283,13 +284,15 @@ _UNIFIED_LISTS = _steps(
 
 _HMI_LISTS = _steps(
     _HMI,
-    _write("h/script.xml", '<Document><Engineering version="V19" /><Hmi.RuntimeScripting.VBScript ID="0"><AttributeList>'
+    _write("h/script.xml",
+           '<Document><Engineering version="V19" /><Hmi.RuntimeScripting.VBScript ID="0"><AttributeList>'
                            "<Name>Reset</Name><ScriptCode>Sub Reset()\nEnd Sub</ScriptCode><Type>Sub</Type>"
                            "</AttributeList></Hmi.RuntimeScripting.VBScript></Document>"),
     _write("h/states.xml", '<Document><Engineering version="V19" /><Hmi.TextGraphicList.TextList ID="0"><AttributeList>'
                            "<ListRange>Bit</ListRange><Name>States</Name></AttributeList></Hmi.TextGraphicList.TextList>"
                            "</Document>"),
-    _write("h/lamp.xml", '<Document><Engineering version="V19" /><Hmi.TextGraphicList.GraphicList ID="0"><AttributeList>'
+    _write("h/lamp.xml",
+           '<Document><Engineering version="V19" /><Hmi.TextGraphicList.GraphicList ID="0"><AttributeList>'
                          "<Name>Lamp</Name></AttributeList></Hmi.TextGraphicList.GraphicList></Document>"),
     _call("POST", f"{HMI}/scripts/actions/import", {"importFilePath": "h/script.xml"}),
     _call("POST", f"{HMI}/text-lists/actions/import", {"importFilePath": "h/states.xml"}))
@@ -314,7 +317,8 @@ _CASE_TEST = {"name": "Pump starts", "deviceName": "PLC_1",
 _PROFILE = {"name": "Line1", "instances": [{"name": "A_Sim", "cpuType": "CPU1516"}]}
 VCS = "/api/source-control"
 _PIPELINE = {"name": "Build", "variables": {"deviceName": "PLC_1"},
-             "steps": [{"name": "Compile", "action": "devices.compile-hardware", "params": {"deviceName": "${deviceName}"}},
+             "steps": [
+                 {"name": "Compile", "action": "devices.compile-hardware", "params": {"deviceName": "${deviceName}"}},
                        {"name": "Download", "action": "devices.download", "params": {"deviceName": "PLC_1"}}]}
 _SAVE_PIPELINE = _call("POST", "/api/pipelines", _PIPELINE)
 _VCS_COMMITTED = _steps(_call("POST", f"{VCS}/init"), _call("POST", f"{VCS}/commit-sync", {"message": "one"}))
@@ -566,7 +570,8 @@ CASES: list[Case] = [
     Case("hmi.connections.create", "POST", f"{UNI}/connections", setup=_UNIFIED,
          body={"name": "Spare", "partner": "PLC_1", "overwrite": True}, expect=[("overwrite", "connection", "Spare")]),
     Case("hmi.scripts.create", "POST", f"{UNI}/scripts", setup=_UNIFIED,
-         body={"name": "Helpers", "code": "// v2", "overwrite": True}, expect=[("overwrite", "scriptModule", "Helpers")]),
+         body={"name": "Helpers", "code": "// v2", "overwrite": True},
+         expect=[("overwrite", "scriptModule", "Helpers")]),
     Case("hmi.screens.delete", "DELETE", f"{UNI}/screens/Main", setup=_UNIFIED, expect=[("delete", "screen", "Main")]),
     Case("hmi.tags.delete", "DELETE", f"{UNI}/tags/Speed", setup=_UNIFIED, expect=[("delete", "tag", "Speed")]),
     Case("hmi.tag-tables.delete", "DELETE", f"{UNI}/tag-tables/Motor", setup=_UNIFIED,
@@ -602,7 +607,8 @@ CASES: list[Case] = [
     Case("vcs.branches.delete", "DELETE", f"{VCS}/branches/b",
          setup=_steps(_VCS_COMMITTED, _call("POST", f"{VCS}/branches", {"branchName": "b"})),
          expect=[("delete", "branch", "b")]),
-    Case("vcs.remotes.remove", "DELETE", f"{VCS}/remotes/origin", setup=_steps(_call("POST", f"{VCS}/init"), _bare_remote),
+    Case("vcs.remotes.remove", "DELETE", f"{VCS}/remotes/origin",
+         setup=_steps(_call("POST", f"{VCS}/init"), _bare_remote),
          expect=[("delete", "remote", "origin")]),
     Case("vcs.branches.checkout", "POST", f"{VCS}/branches/checkout", body={"branchName": "b"},
          setup=_steps(_VCS_COMMITTED, _call("POST", f"{VCS}/branches", {"branchName": "b"}), _EDIT_FC_SCALE,
@@ -628,7 +634,8 @@ CASES: list[Case] = [
     Case("pipelines.run", "POST", "/api/pipelines/Build/run-sync", setup=_SAVE_PIPELINE,
          expect=[("run", "pipelineStep", "Compile"), ("run", "pipelineStep", "Download")],
          warning="Step 'Download' runs devices.download, which is destructive"),
-    Case("pipelines.run", "POST", "/api/pipelines/Build/run", setup=_SAVE_PIPELINE, body={"variables": {"deviceName": "X"}},
+    Case("pipelines.run", "POST", "/api/pipelines/Build/run", setup=_SAVE_PIPELINE,
+         body={"variables": {"deviceName": "X"}},
          expect=[("run", "pipelineStep", "Compile")], label="async"),
     Case("pipelines.templates.instantiate", "POST", "/api/pipelines/templates/build-and-test/instantiate",
          body={"pipelineName": "CI"}, expect=[("create", "pipeline", "CI")]),
@@ -746,7 +753,9 @@ def test_every_destructive_operation_has_a_case_and_a_preview() -> None:
 def test_the_registry_refuses_a_destructive_operation_without_a_preview() -> None:
     from engineering_api.jobs.operations import OperationRegistry
 
-    bare: Operation[Any, Any] = Operation(name="x.delete", summary="x", section="x", handler=lambda ctx, d: None, input=None, output=None,
+    bare: Operation[Any,
+                    Any] = Operation(name="x.delete", summary="x", section="x", handler=lambda ctx, d: None,
+                                     input=None, output=None,
                      destructive=True)
     with pytest.raises(ValueError, match="no preview"):
         OperationRegistry().add(bare)

@@ -348,7 +348,8 @@ def test_every_kind_of_file_round_trips_over_http(client: TestClient[Any], engin
 def test_an_archive_is_retrieved_from_inline_bytes(client: TestClient[Any], engineer_headers: Headers, cpu: Any,
                                                    workspace: Path) -> None:
     h = engineer_headers
-    data(client.post("/api/projects/actions/archive-sync", json={"archivePath": "backup/Line1.zap19", "saveFirst": True}, headers=h))
+    data(client.post("/api/projects/actions/archive-sync",
+                     json={"archivePath": "backup/Line1.zap19", "saveFirst": True}, headers=h))
     archive = (workspace / "backup" / "Line1.zap19").read_bytes()
     data(client.post("/api/projects/actions/close-sync", headers=h))
     # T-IA Connect's client path (async): the temporary archive stays until the job ends.

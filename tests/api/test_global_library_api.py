@@ -49,7 +49,8 @@ def test_create_change_save_close_and_reopen_read_only(client: TestClient[Any], 
     assert data(client.post(f"{MC}/folders", json={"folderPath": "Drives"}, headers=h)) == {"folderPath": "Drives"}
     mc = data(client.post(MC, json={"deviceName": "PLC_1", "objectName": "FB_Motor", "folder": "Drives"}, headers=h))
     assert (mc["path"], mc["contents"]) == ("Drives/FB_Motor", [{"kind": "FB", "name": "FB_Motor"}])
-    assert_error(client.post(MC, json={"deviceName": "PLC_1", "objectName": "Nope"}, headers=h), 404, "OBJECT_NOT_FOUND")
+    assert_error(client.post(MC, json={"deviceName": "PLC_1", "objectName": "Nope"}, headers=h), 404,
+                 "OBJECT_NOT_FOUND")
     tree = data(client.get(f"{G}/tree", headers=h))
     assert (tree["name"], tree["children"][0]["children"][0]["children"][0]["name"]) == ("Motors", "FB_Motor")
     # the project library is another library
@@ -130,7 +131,8 @@ def test_archive_holds_the_saved_library(client: TestClient[Any], h: Headers, wo
     body = {"archivePath": "archives/Motors.zal19"}
     assert_error(client.post(f"{G}/actions/archive", json=body, headers=h), 409, "UNSAVED_CHANGES")
     assert_error(client.post(f"{G}/actions/archive", json={"archivePath": "archives/Motors.zap19"}, headers=h), 422)
-    assert_error(client.post(f"{G}/actions/archive", json={"archivePath": "libraries/Motors/in.zal19", "saveFirst": True},
+    assert_error(client.post(f"{G}/actions/archive",
+                             json={"archivePath": "libraries/Motors/in.zal19", "saveFirst": True},
                              headers=h), 422, "ARCHIVE_TARGET")
     assert not (workspace / "archives").exists()
     done = data(client.post(f"{G}/actions/archive", json={**body, "saveFirst": True}, headers=h))
@@ -164,7 +166,8 @@ def test_types_go_to_the_global_library_and_come_back_with_their_dependencies(
     assert_error(client.post(f"{T}/actions/instantiate", json={"typeName": "FB_Motor", "deviceName": "Nope"},
                              headers=h), 404, "DEVICE_NOT_FOUND")
     assert data(client.get("/api/project/library/types", headers=h)) == []
-    made = data(client.post(f"{T}/actions/instantiate", json={"typeName": "FB_Motor", "deviceName": "PLC_9"}, headers=h))
+    made = data(client.post(f"{T}/actions/instantiate", json={"typeName": "FB_Motor", "deviceName": "PLC_9"},
+                            headers=h))
     assert (made["created"], made["versionNumber"]) == (["UDT_Motor", "FB_Motor"], "0.0.1")
     project_types = {t["name"]: t for t in data(client.get("/api/project/library/types", headers=h))}
     assert project_types["FB_Motor"]["instances"][0]["deviceName"] == "PLC_9"

@@ -21,7 +21,8 @@ def _export(client, headers, device, path):
 
 
 def _import(client, headers, path):
-    return client.post("/api/projects/devices/actions/import-hardware-sync", json={"importFilePath": path}, headers=headers)
+    return client.post("/api/projects/devices/actions/import-hardware-sync", json={"importFilePath": path},
+                       headers=headers)
 
 
 def _setup_plc(client, headers, services):
@@ -54,13 +55,15 @@ def test_export_writes_caex_3(client, engineer_headers, services, cpu, workspace
 
 def test_export_async(client, engineer_headers, cpu, workspace):
     job = run_job(
-        client, "POST", "/api/devices/PLC_1/actions/export-hardware-async", engineer_headers, json={"ExportPath": "a.aml"}
+        client, "POST", "/api/devices/PLC_1/actions/export-hardware-async", engineer_headers,
+        json={"ExportPath": "a.aml"}
     )
     assert job["status"] == "Completed"
     assert job["result"]["path"] == str(workspace / "a.aml")
     assert (workspace / "a.aml").is_file()
     job = run_job(
-        client, "POST", "/api/devices/PLC_1/actions/export-hardware-async", engineer_headers, json={"exportPath": "a.aml"}
+        client, "POST", "/api/devices/PLC_1/actions/export-hardware-async", engineer_headers,
+        json={"exportPath": "a.aml"}
     )
     assert job["status"] == "Failed"
     assert job_error(job)["code"] == "FILE_EXISTS"

@@ -213,7 +213,8 @@ def test_auto_snapshot_on_and_off(client: TestClient[Any], h: Headers) -> None:
 
 def test_failed_change_still_leaves_the_auto_snapshot_harmless(client: TestClient[Any], h: Headers) -> None:
     data(client.post("/api/settings", json={"autoSnapshot": True}, headers=h))
-    assert_error(client.put(f"{UDTS}/UDT_Missing", json={"members": [{"name": "A", "dataType": "Int"}]}, headers=h), 404)
+    assert_error(client.put(f"{UDTS}/UDT_Missing", json={"members": [{"name": "A", "dataType": "Int"}]}, headers=h),
+                 404)
     assert data(client.get(f"{H}/stats", headers=h))["total"] == 0
 
 
@@ -263,7 +264,8 @@ def test_snapshots_are_tied_to_their_project(client: TestClient[Any], h: Headers
     snap = snap_block(client, h, "FC_A")
     data(client.post("/api/projects/actions/close-sync", headers=h))
     data(client.post("/api/projects/actions/create-sync", json={"name": "Line2"}, headers=h))
-    data(client.post("/api/projects/devices/actions/add-sync", json={"orderNumber": "6ES7 516-3AN02-0AB0", "name": "PLC_1"},
+    data(client.post("/api/projects/devices/actions/add-sync",
+                     json={"orderNumber": "6ES7 516-3AN02-0AB0", "name": "PLC_1"},
                      headers=h))
     put_fc(client, h, "FC_A", 1, "#X := 5;")
     assert data(client.get(f"{H}/blocks/PLC_1/FC_A", headers=h)) == []

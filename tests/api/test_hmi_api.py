@@ -56,7 +56,8 @@ def test_connections_tags_and_screens_round_trip(client: TestClient[Any], h: Hea
     assert (listed["Speed"]["dataType"], listed["Speed"]["connection"], listed["Speed"]["plcTag"],
             listed["Speed"]["tagTable"]) == ("Int", "HMI_Connection_1", "Motor_DB.Speed", "Motor")
     assert (listed["Page"]["connection"], listed["Page"]["plcTag"]) == ("", "")
-    screen = sx.new_screen("Main", 2, 800, 480, "V19", [sx.new_item("IOField", "Speed_IO", 10, 10, 120, 30, tag="Speed")])
+    screen = sx.new_screen("Main", 2, 800, 480, "V19",
+                           [sx.new_item("IOField", "Speed_IO", 10, 10, 120, 30, tag="Speed")])
     info = data(client.post(f"{HMI}/screens/actions/import", json={"ImportFilePath": write(workspace, "s.xml", screen)},
                             headers=h))
     assert info == {"name": "Main", "number": 2, "width": 800, "height": 480, "itemCount": 1, "folder": ""}
@@ -86,7 +87,8 @@ def test_the_vendor_clients_export_all_writes_every_tag_table_and_connection(cli
         data(client.post(f"{HMI}/connections/actions/import", json={"importFilePath": connection_file(workspace, name)},
                          headers=h))
     motor = sx.new_tag_table("Motor", "V19", [sx.new_tag("Speed", "Int", connection="HMI_Connection_2", plc_tag="S")])
-    data(client.post(f"{HMI}/tags/actions/import", json={"importFilePath": write(workspace, "m.xml", motor)}, headers=h))
+    data(client.post(f"{HMI}/tags/actions/import", json={"importFilePath": write(workspace, "m.xml", motor)},
+                     headers=h))
     (workspace / "all").mkdir()
     out = data(client.post(f"{HMI}/connections/actions/export", json={"exportPath": "all/hmi_connections.xml"},
                            headers=h))
@@ -113,15 +115,18 @@ def test_the_vendor_clients_export_all_writes_every_tag_table_and_connection(cli
 
 def test_imports_keep_tia_rules_and_change_nothing(client: TestClient[Any], h: Headers, workspace: Path) -> None:
     def refused(kind: str, path: str, status: int, code: str | None) -> None:
-        assert_error(client.post(f"{HMI}/{kind}/actions/import", json={"importFilePath": path}, headers=h), status, code)
+        assert_error(client.post(f"{HMI}/{kind}/actions/import", json={"importFilePath": path}, headers=h), status,
+                     code)
 
     # a tag whose connection the device lacks (TIA: "Connection X of the Y tag was not found.")
     tags = sx.new_tag_table("T", "V19", [sx.new_tag("A", "Bool", connection="Nope", plc_tag="x")])
-    body = assert_error(client.post(f"{HMI}/tags/actions/import", json={"importFilePath": write(workspace, "t.xml", tags)},
+    body = assert_error(client.post(f"{HMI}/tags/actions/import",
+                                    json={"importFilePath": write(workspace, "t.xml", tags)},
                                     headers=h), 422, "CONNECTION_NOT_FOUND")
     assert "Connection Nope of the A tag was not found" in body["message"]
     # a screen of another size, a screen number in use, a document of another kind, malformed and hostile XML
-    refused("screens", write(workspace, "big.xml", sx.new_screen("Big", 5, 1280, 800, "V19")), 422, "SCREEN_SIZE_MISMATCH")
+    refused("screens", write(workspace, "big.xml", sx.new_screen("Big", 5, 1280, 800, "V19")), 422,
+            "SCREEN_SIZE_MISMATCH")
     refused("screens", write(workspace, "one.xml", sx.new_screen("Other", 1, 800, 480, "V19")), 422,
             "SCREEN_NUMBER_NOT_UNIQUE")
     refused("screens", write(workspace, "tags.xml", tags), 422, "INVALID_SIMATICML")
@@ -148,7 +153,8 @@ def test_imports_keep_tia_rules_and_change_nothing(client: TestClient[Any], h: H
 
 def test_tag_names_are_unique_in_the_device(client: TestClient[Any], h: Headers, workspace: Path) -> None:
     first = sx.new_tag_table("A", "V19", [sx.new_tag("Level", "Real")])
-    data(client.post(f"{HMI}/tags/actions/import", json={"importFilePath": write(workspace, "a.xml", first)}, headers=h))
+    data(client.post(f"{HMI}/tags/actions/import", json={"importFilePath": write(workspace, "a.xml", first)},
+                     headers=h))
     second = sx.new_tag_table("B", "V19", [sx.new_tag("level", "Int")])
     assert_error(client.post(f"{HMI}/tags/actions/import", json={"importFilePath": write(workspace, "b.xml", second)},
                              headers=h), 409, "TAG_EXISTS")
@@ -207,7 +213,8 @@ def test_reference_trees_and_details(client: TestClient[Any], h: Headers, viewer
                                                         plc_tag="Motor_DB.Speed")])
     data(client.post(f"{HMI}/tags/actions/import", json={"importFilePath": write(workspace, "t.xml", tags)}, headers=h))
     screen = sx.new_screen("Main", 2, 800, 480, "V19", [
-        sx.new_item("IOField", "Speed_IO", 10, 20, 120, 30, tag="Speed"), sx.new_item("Button", "Go", 5, 6, 7, 8, text="Go")])
+        sx.new_item("IOField", "Speed_IO", 10, 20, 120, 30, tag="Speed"),
+        sx.new_item("Button", "Go", 5, 6, 7, 8, text="Go")])
     data(client.post(f"{HMI}/screens/actions/import", json={"importFilePath": write(workspace, "s.xml", screen)},
                      headers=h))
 

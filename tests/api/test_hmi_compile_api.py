@@ -16,7 +16,8 @@ from tests.api.test_hmi_render_api import lamp
 from tests.conftest import Headers, add_device, assert_error, data, run_job
 
 S7_1200 = "6ES7 214-1AG40-0XB0"
-SCRIPT = 'Sub Show()\r\n  SmartTags("Speed") = 1\r\n  SmartTags("Ghost") = 2\r\n  ActivateScreen "Nowhere", 0\r\nEnd Sub'
+SCRIPT = ('Sub Show()\r\n  SmartTags("Speed") = 1\r\n  SmartTags("Ghost") = 2\r\n  ActivateScreen "Nowhere", 0\r\nEnd '
+          'Sub')
 DIAGNOSTIC_KEYS = {"file", "block", "network", "line", "column", "severity", "code", "message"}
 
 
@@ -48,15 +49,18 @@ def test_compile_reports_what_does_not_resolve(client: TestClient[Any], admin_he
     _import(client, h, "connections", connection_file(workspace))  # to PLC_1 (S7-1500) with the S7 1500 driver: fine
     for name, partner, driver in (("To_Ghost", "PLC_9", "SIMATIC S7 1500"), ("To_1200", "PLC_2", "SIMATIC S7 1500"),
                                   ("To_Panel", "HMI_1", "SIMATIC S7 1500")):
-        _import(client, h, "connections", write(workspace, f"{name}.xml", sx.new_connection(name, partner, driver, "V19")))
+        _import(client, h, "connections",
+                write(workspace, f"{name}.xml", sx.new_connection(name, partner, driver, "V19")))
     tags = sx.new_tag_table("Line", "V19", [
         sx.new_tag("Speed", "Bool", connection="HMI_Connection_1", plc_tag="Start"),  # resolves
         sx.new_tag("Lost", "Int", connection="HMI_Connection_1", plc_tag="Gone_DB.Value"),
         sx.new_tag("Loose", "Int", connection="HMI_Connection_1"),
         sx.new_tag("Page", "Int")])  # internal: nothing to check
     _import(client, h, "tags", write(workspace, "tags.xml", tags))
-    screen = sx.new_screen("Main", 2, 800, 480, "V19", [sx.new_item("IOField", "Speed_IO", 10, 10, 100, 30, tag="Speed"),
-                                                        sx.new_item("IOField", "Ghost_IO", 10, 50, 100, 30, tag="Ghost"),
+    screen = sx.new_screen("Main", 2, 800, 480, "V19",
+                           [sx.new_item("IOField", "Speed_IO", 10, 10, 100, 30, tag="Speed"),
+                                                        sx.new_item("IOField", "Ghost_IO", 10, 50, 100, 30,
+                                                                    tag="Ghost"),
                                                         lamp("Phantom_Lamp", "Phantom"), unlisted(),
                                                         sx.new_item("IOField", "Empty_IO", 10, 90, 100, 30)])
     _import(client, h, "screens", write(workspace, "main.xml", screen))

@@ -181,7 +181,8 @@ def test_live_values_say_where_they_come_from(client: TestClient[Any], panel: He
     assert unread["Page"]["error"]["code"] == "INTERNAL_TAG"
     # a PLC tag not accessible from HMI/OPC UA/Web API is out of an HMI's reach, as in TIA
     data(client.post("/api/devices/PLC_1/tags", json={"name": "Service_Key", "dataType": "Bool",
-                                                      "logicalAddress": "%I0.1", "hmiAccessible": False}, headers=panel))
+                                                      "logicalAddress": "%I0.1", "hmiAccessible": False},
+                                                      headers=panel))
     simulate(client, panel)
     key = data(client.get(f"{HMI}/tags/values", params={"tagNames": ["Key"]}, headers=viewer_headers))[0]
     assert (key["value"], key["quality"], key["error"]["code"]) == (None, "Bad", "NOT_ACCESSIBLE")
@@ -221,7 +222,8 @@ def test_what_the_render_leaves_out_or_refuses() -> None:
     hidden.set_attr("BackColor", "255, 0, 0")
     hidden.set_attr("Visible", "false")
     gauge = sx.new_item("Gauge", "Gauge_1", 200, 200, 100, 100)
-    image = Image.open(io.BytesIO(render_screen(sx.new_screen("S", 3, 800, 480, "V19", [hidden, gauge])))).convert("RGB")
+    image = Image.open(io.BytesIO(
+        render_screen(sx.new_screen("S", 3, 800, 480, "V19", [hidden, gauge])))).convert("RGB")
     assert image.getpixel((50, 50)) == (255, 255, 255)  # hidden, as Runtime hides it
     assert image.getpixel((200, 250)) == (150, 150, 150)  # an item without a drawing: outlined in grey
     for width, height in ((0, 480), (5000, 480)):
@@ -249,12 +251,14 @@ def test_graphic_views_show_their_project_graphic(client: TestClient[Any], panel
     (workspace / "pump.png").write_bytes(out.getvalue())
     data(client.post(f"{HMI}/project-graphics/actions/import", json={"importFilePath": "pump.png", "name": "Pump_on"},
                      headers=panel))
-    pump, lost = sx.new_item("GraphicView", "Pump", 600, 300, 60, 60), sx.new_item("GraphicView", "Lost", 700, 300, 60, 60)
+    pump, lost = sx.new_item("GraphicView", "Pump", 600, 300, 60,
+                             60), sx.new_item("GraphicView", "Lost", 700, 300, 60, 60)
     pump.set_link("Picture", "Pump_on")
     lost.set_link("Picture", "Nowhere")
     screen = sx.new_screen("Plant", 3, 800, 480, "V19", [pump, lost])
     data(client.post(f"{HMI}/screens/actions/import", json={"importFilePath": write(workspace, "p.xml", screen)},
                      headers=panel))
-    image = Image.open(io.BytesIO(client.get(f"{HMI}/screens/Plant/image", headers=viewer_headers).content)).convert("RGB")
+    image = Image.open(io.BytesIO(
+        client.get(f"{HMI}/screens/Plant/image", headers=viewer_headers).content)).convert("RGB")
     assert image.getpixel((630, 330)) == (0, 0, 255)  # the 8x8 graphic stretched over the view (AutoSizing default)
     assert image.getpixel((700, 330)) == (150, 150, 150) and image.getpixel((730, 330)) == (255, 255, 255)  # outlined

@@ -135,7 +135,8 @@ def test_summary_and_unified(client: TestClient[Any], h: Headers, viewer_headers
     add_device(client, h, MTP700, "HMI_U")
     summary = data(client.get("/api/hmi/unified/summary", headers=viewer_headers))
     assert summary["deviceCount"] == 2
-    assert summary["devices"][:1] == [{"deviceName": "HMI_1", "kind": "classic", "screens": 1, "tagTables": 1, "tags": 0,
+    assert summary["devices"][:1] == [{"deviceName": "HMI_1", "kind": "classic", "screens": 1, "tagTables": 1,
+                                       "tags": 0,
                                        "connections": 0, "scripts": 0, "textLists": 1, "graphicLists": 0}]
     assert summary["skipped"] == []
     assert summary["devices"][1] == {"deviceName": "HMI_U", "kind": "unified", "screens": 0, "tagTables": 1,

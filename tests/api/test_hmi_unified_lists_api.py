@@ -1,4 +1,5 @@
-"""A WinCC Unified panel's text lists and graphic lists through HTTP: the list routes, the JSON document, TIA's rules."""
+"""A WinCC Unified panel's text lists and graphic lists through HTTP: the list routes, the JSON document, TIA's
+rules."""
 
 from __future__ import annotations
 

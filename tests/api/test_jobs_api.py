@@ -105,7 +105,8 @@ def test_cancel_a_running_job_is_cooperative(client, engineer_headers, project, 
 def test_cancel_errors(client, engineer_headers, project):
     assert_error(client.post("/api/jobs/nope/actions/cancel", headers=engineer_headers), 404, "JOB_NOT_FOUND")
     done = run_job(client, "POST", "/api/projects/actions/save", engineer_headers)
-    assert_error(client.post(f"/api/jobs/{done['jobId']}/actions/cancel", headers=engineer_headers), 409, "JOB_FINISHED")
+    assert_error(client.post(f"/api/jobs/{done['jobId']}/actions/cancel", headers=engineer_headers), 409,
+                 "JOB_FINISHED")
 
 
 def test_viewer_cannot_cancel(client, viewer_headers, engineer_headers, project):
@@ -172,7 +173,8 @@ def test_execute_sync_runs_an_operation_by_name(client, engineer_headers, worksp
 def test_execute_sync_errors(client, engineer_headers, viewer_headers, project):
     assert_error(_execute(client, engineer_headers, "projects.nothing"), 404, "OPERATION_NOT_FOUND")
     assert_error(_execute(client, engineer_headers, "devices.add", name="X"), 422)
-    assert_error(_execute(client, engineer_headers, "devices.add", orderNumber=CPU, name="bad/name"), 422, "INVALID_NAME")
+    assert_error(_execute(client, engineer_headers, "devices.add", orderNumber=CPU, name="bad/name"), 422,
+                 "INVALID_NAME")
     assert_error(_execute(client, engineer_headers, "projects.open", path="../../x.ap19"), 422, "PATH_REJECTED")
     assert_error(_execute(client, engineer_headers, "tia.firewall.whitelist"), 403, "FORBIDDEN")  # admin only
     assert_error(_execute(client, viewer_headers, "projects.list"), 403)

@@ -79,7 +79,8 @@ def test_master_copies_folders_create_instantiate_delete(client: TestClient[Any]
     # bad input changes nothing
     assert_error(client.post(MC, json={"deviceName": "PLC_1", "objectName": "FB_Motor", "folder": "Nope"}, headers=h),
                  404, "FOLDER_NOT_FOUND")
-    assert_error(client.post(MC, json={"deviceName": "PLC_1", "objectName": "Nope"}, headers=h), 404, "OBJECT_NOT_FOUND")
+    assert_error(client.post(MC, json={"deviceName": "PLC_1", "objectName": "Nope"}, headers=h), 404,
+                 "OBJECT_NOT_FOUND")
     assert_error(client.post(MC, json={"deviceName": "PLC_1", "objectName": "FB_Motor", "name": "a/b"}, headers=h),
                  422, "INVALID_NAME")
     assert data(client.get(MC, headers=h)) == []
@@ -129,7 +130,8 @@ def test_master_copies_folders_create_instantiate_delete(client: TestClient[Any]
 
 
 # ----- types and versions -------------------------------------------------------------------------------
-def test_type_from_a_block_brings_its_udt_and_instances_are_write_protected(client: TestClient[Any], h: Headers) -> None:
+def test_type_from_a_block_brings_its_udt_and_instances_are_write_protected(client: TestClient[Any],
+                                                                            h: Headers) -> None:
     assert_error(client.post(f"{T}/versions", json={"action": "create", "deviceName": "PLC_1", "objectName": "Nope"},
                              headers=h), 404, "OBJECT_NOT_FOUND")
     assert_error(client.post(f"{T}/versions", json={"action": "bump", "typeName": "FB_Motor"}, headers=h), 422,
@@ -143,7 +145,8 @@ def test_type_from_a_block_brings_its_udt_and_instances_are_write_protected(clie
         "createdAt": None, "dependencies": ["UDT_Motor@0.0.1"]}
     assert created["instances"] == [{"deviceName": "PLC_1", "name": "FB_Motor", "versionNumber": "0.0.1",
                                      "writeProtected": True}]
-    assert_error(client.post(f"{T}/versions", json={"action": "create", "deviceName": "PLC_1", "objectName": "FB_Motor"},
+    assert_error(client.post(f"{T}/versions",
+                             json={"action": "create", "deviceName": "PLC_1", "objectName": "FB_Motor"},
                              headers=h), 409, "TYPE_EXISTS")
     assert set(types(client, h)) == {"FB_Motor", "UDT_Motor"}
 
@@ -151,7 +154,8 @@ def test_type_from_a_block_brings_its_udt_and_instances_are_write_protected(clie
     before = fb_source(client, h)
     assert_error(generate(client, h, FB_V2, "fb2.scl"), 409, "INSTANCE_WRITE_PROTECTED")
     assert fb_source(client, h) == before
-    assert_error(client.post("/api/devices/PLC_1/blocks/actions/rename", json={"blockName": "FB_Motor", "newName": "FB_X"},
+    assert_error(client.post("/api/devices/PLC_1/blocks/actions/rename",
+                             json={"blockName": "FB_Motor", "newName": "FB_X"},
                              headers=h),
                  409, "INSTANCE_WRITE_PROTECTED")
     # the UDT became a type along with the FB: its instance is protected as well
@@ -213,7 +217,8 @@ def test_edit_release_compare_set_default(client: TestClient[Any], h: Headers) -
 
 def test_discard_and_delete_rules(client: TestClient[Any], h: Headers) -> None:
     make_type(client, h)
-    data(client.post(f"{T}/versions", json={"typeName": "FB_Motor", "action": "edit", "deviceName": "PLC_1"}, headers=h))
+    data(client.post(f"{T}/versions", json={"typeName": "FB_Motor", "action": "edit", "deviceName": "PLC_1"},
+                     headers=h))
     data(generate(client, h, FB_V2, "fb2.scl"))
     preview = data(client.post(f"{T}/versions", json={"typeName": "FB_Motor", "action": "discard", "dryRun": True},
                                headers=h))
@@ -257,7 +262,8 @@ def test_an_instance_of_a_library_type_compiles_downloads_and_runs(client: TestC
     """PLC_2 gets FB_Motor (with UDT_Motor) from the library, an OB calls it, and the simulated CPU runs it."""
     pytest.importorskip("fakes.runtime.image", reason="the simulated PLC engine is not present")
     make_type(client, h)
-    made = data(client.post(f"{T}/actions/instantiate", json={"typeName": "FB_Motor", "deviceName": "PLC_2"}, headers=h))
+    made = data(client.post(f"{T}/actions/instantiate", json={"typeName": "FB_Motor", "deviceName": "PLC_2"},
+                            headers=h))
     assert made["created"] == ["UDT_Motor", "FB_Motor"]
     assert configure(client, h, "PLC_2", "192.168.0.20").status_code == 200
     data(client.post("/api/devices/PLC_2/tags", json={"name": "Go", "dataType": "Bool", "logicalAddress": "%I0.0"},

@@ -77,7 +77,7 @@ def test_a_client_that_is_no_trusted_proxy_cannot_claim_an_address(tmp_path: Pat
 
 
 def test_the_access_log_names_the_forwarded_client(tmp_path: Path,
-                                                  access_lines: list[logging.LogRecord]) -> None:  # noqa: F811
+                                                  access_lines: list[logging.LogRecord]) -> None:
     with _from(tmp_path, PROXY, trusted_proxies=(PROXY,), access_log="json") as client:
         client.get("/api/health", headers={"X-Forwarded-For": "203.0.113.9"})
         client.get("/api/health", headers={"X-Forwarded-For": "bogus"})

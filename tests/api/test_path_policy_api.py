@@ -26,7 +26,8 @@ FT = f"{D}/force-tables"
 
 def fc(name: str = "FC_X") -> dict[str, Any]:
     """The reproduction's block spec, named ``name``."""
-    return {"blockType": "FC", "name": name, "language": "SCL", "returnType": "Int", "networks": [{"scl": f"#{name} := 1;"}]}
+    return {"blockType": "FC", "name": name, "language": "SCL", "returnType": "Int",
+            "networks": [{"scl": f"#{name} := 1;"}]}
 
 
 FC = fc()
@@ -182,7 +183,8 @@ def test_exports_cannot_overwrite_the_open_project(env: Env) -> None:
     for target in inside:
         for path, body in ((f"{U}/UDT_A/actions/export", {}), (f"{B}/actions/export-sync", {"blockName": "FC_X"}),
                            (f"{B}/FC_X/actions/export-source", {})):
-            error = assert_error(env.post(path, {**body, "exportPath": target, "overwrite": True}), 422, "PATH_REJECTED")
+            error = assert_error(env.post(path, {**body, "exportPath": target, "overwrite": True}), 422,
+                                 "PATH_REJECTED")
             assert "open project's folder" in error["message"]
     for target in ("P/FC_X.xml", "P/new/FC_X.xml"):
         assert_error(env.post("/api/blockgeneration/generate-only", {"spec": FC, "outputPath": target}),

@@ -267,7 +267,8 @@ def test_canceling_the_job_stops_the_running_step_and_the_pipeline(
 def test_secrets_are_run_variables_never_stored_or_answered(
     client: TestClient[Litestar], engineer_headers: Headers, admin_headers: Headers, cpu: dict[str, Any],
 ) -> None:
-    download = {"name": "Download", "action": "devices.download", "params": {"deviceName": "PLC_1", "password": "s3cret"}}
+    download = {"name": "Download", "action": "devices.download",
+                "params": {"deviceName": "PLC_1", "password": "s3cret"}}
     problem = assert_error(client.post(BASE, json=_pipeline("Secret", variables={}, steps=[download]),
                                        headers=engineer_headers), 422, "PIPELINE_INVALID")
     assert "password is a secret" in problem["detail"] and "s3cret" not in problem["detail"]

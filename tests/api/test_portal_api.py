@@ -36,7 +36,8 @@ def test_process_diagnostics_without_portal_is_503(client, admin_headers):
 
 
 def test_launch_while_attached_is_409(client, engineer_headers):
-    assert_error(client.post("/api/instance/actions/launch", json={}, headers=engineer_headers), 409, "ALREADY_ATTACHED")
+    assert_error(client.post("/api/instance/actions/launch", json={}, headers=engineer_headers), 409,
+                 "ALREADY_ATTACHED")
 
 
 def test_detach_launch_with_ui_and_version(client, engineer_headers):
@@ -93,7 +94,8 @@ def test_attach_to_another_portal_while_attached_is_409(client, engineer_headers
     second = data(client.post("/api/instance/actions/launch", json={}, headers=engineer_headers))["pid"]
     assert second != first
     assert_error(
-        client.post("/api/instance/actions/attach", json={"pid": first}, headers=engineer_headers), 409, "ALREADY_ATTACHED"
+        client.post("/api/instance/actions/attach", json={"pid": first}, headers=engineer_headers), 409,
+        "ALREADY_ATTACHED"
     )
 
 

@@ -18,7 +18,9 @@ import pytest
 from simatic_xml import check_bytes
 from tests.conftest import data
 
-SOURCES = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl" / "lopez-dev__Siemens-SCL-Source-Files"
+SOURCES = (
+    Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl" / "lopez-dev__Siemens-SCL-Source-Files"
+)
 MAIN = """DATA_BLOCK "Takt_DB"
 { S7_Optimized_Access := 'TRUE' }
 "FB_Taktgenerator"

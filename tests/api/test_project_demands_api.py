@@ -14,7 +14,8 @@ SECRET = "Umac-Pa55word!"
 
 
 def _create(client: Any, headers: Any, name: str) -> dict[str, Any]:
-    created: dict[str, Any] = data(client.post("/api/projects/actions/create-sync", json={"name": name}, headers=headers))
+    created: dict[str,
+                  Any] = data(client.post("/api/projects/actions/create-sync", json={"name": name}, headers=headers))
     return created
 
 
@@ -22,7 +23,10 @@ def test_the_open_and_retrieve_inputs_document_upgrade_and_credentials(client: A
     schemas = client.get("/schema/openapi.json").json()["components"]["schemas"]
     for name in ("ProjectsOpenRequest", "ProjectsRetrieveRequest"):
         properties = schemas[name]["properties"]
-        assert "irreversible" in properties["upgrade"]["description"] or "cannot be undone" in properties["upgrade"]["description"]
+        assert (
+            "irreversible" in properties["upgrade"]["description"]
+            or "cannot be undone" in properties["upgrade"]["description"]
+        )
         assert properties["upgrade"]["default"] is False
         assert "PROJECT_UPGRADE_REQUIRED" in properties["upgrade"]["description"]
         assert "never stored" in properties["credentials"]["description"]

@@ -95,7 +95,8 @@ def test_one_open_project_per_portal(client, engineer_headers):
 
 def test_open_sync_and_async(client, engineer_headers, project):
     data(client.post("/api/projects/actions/close-sync", headers=engineer_headers))
-    opened = data(client.post("/api/projects/actions/open-sync", json={"path": "Line1/Line1.ap19"}, headers=engineer_headers))
+    opened = data(client.post("/api/projects/actions/open-sync", json={"path": "Line1/Line1.ap19"},
+                              headers=engineer_headers))
     assert opened["name"] == "Line1"
     data(client.post("/api/projects/actions/close-sync", headers=engineer_headers))
     job = run_job(client, "POST", "/api/projects/actions/open", engineer_headers, json={"Path": "Line1/Line1.ap19"})
@@ -220,7 +221,8 @@ def test_project_locked_by_another_portal(client, engineer_headers):
     data(client.post("/api/instance/actions/attach", json={"pid": portal_a}, headers=engineer_headers))
     data(client.post("/api/instance/actions/shutdown", headers=engineer_headers))
     data(client.post("/api/instance/actions/attach", json={"pid": portal_b}, headers=engineer_headers))
-    opened = data(client.post("/api/projects/actions/open-sync", json={"path": "Shared/Shared.ap19"}, headers=engineer_headers))
+    opened = data(client.post("/api/projects/actions/open-sync", json={"path": "Shared/Shared.ap19"},
+                              headers=engineer_headers))
     assert opened["name"] == "Shared"
 
 
@@ -229,7 +231,8 @@ def test_a_stale_lock_of_a_dead_portal_does_not_block(client, engineer_headers, 
     data(client.post("/api/projects/actions/close-sync", headers=engineer_headers))
     lock = workspace / "Stale" / ".engineering-api.lock"
     lock.write_text(json.dumps({"pid": 1, "host": "elsewhere", "openedAt": "2020-01-01T00:00:00Z"}))
-    opened = data(client.post("/api/projects/actions/open-sync", json={"path": "Stale/Stale.ap19"}, headers=engineer_headers))
+    opened = data(client.post("/api/projects/actions/open-sync", json={"path": "Stale/Stale.ap19"},
+                              headers=engineer_headers))
     assert opened["name"] == "Stale"
     pid = data(client.get("/api/instance/status", headers=engineer_headers))["pid"]
     assert json.loads(lock.read_text())["pid"] == pid
@@ -261,7 +264,8 @@ def test_a_v18_project_opens_in_a_v19_portal_only_by_an_upgrade_asked_for(client
 def test_a_newer_project_names_the_portal_that_can_open_it(client, engineer_headers, workspace):
     folder = workspace / "New"
     folder.mkdir()
-    (folder / "New.ap20").write_text(json.dumps({"format": "engineering-api/fake-project", "name": "New", "tiaVersion": "V20"}))
+    (folder / "New.ap20").write_text(json.dumps(
+        {"format": "engineering-api/fake-project", "name": "New", "tiaVersion": "V20"}))
     body = assert_error(
         client.post("/api/projects/actions/open-sync", json={"path": "New/New.ap20"}, headers=engineer_headers),
         422, "PROJECT_VERSION_MISMATCH",
@@ -385,7 +389,8 @@ def test_history_and_removing_an_entry(client, engineer_headers, workspace):
     assert [h["name"] for h in history] == ["H2", "H1"]  # newest first
     assert history[0]["path"] == str(workspace / "H2" / "H2.ap19")
     assert history[0]["lastAccess"]
-    remaining = data(client.delete("/api/projects/history", params={"path": history[1]["path"]}, headers=engineer_headers))
+    remaining = data(client.delete("/api/projects/history", params={"path": history[1]["path"]},
+                                   headers=engineer_headers))
     assert [h["name"] for h in remaining] == ["H2"]
     assert_error(
         client.delete("/api/projects/history", params={"path": history[1]["path"]}, headers=engineer_headers),
@@ -429,13 +434,16 @@ def test_infrastructure_shows_subnets_and_io_systems(client, engineer_headers, c
 
 def test_simulation_support(client, engineer_headers, project):
     assert data(client.get("/api/projects", headers=engineer_headers))[0]["simulationSupport"] is False
-    info = data(client.post("/api/projects/actions/simulation-support", json={"enabled": True}, headers=engineer_headers))
+    info = data(client.post("/api/projects/actions/simulation-support", json={"enabled": True},
+                            headers=engineer_headers))
     assert info["simulationSupport"] is True
     assert info["hasUnsavedChanges"] is True
-    info = data(client.post("/api/projects/actions/simulation-support", json={"Enabled": False}, headers=engineer_headers))
+    info = data(client.post("/api/projects/actions/simulation-support", json={"Enabled": False},
+                            headers=engineer_headers))
     assert info["simulationSupport"] is False
     assert_error(
-        client.post("/api/projects/actions/simulation-support", json={"enabled": "sometimes"}, headers=engineer_headers),
+        client.post("/api/projects/actions/simulation-support", json={"enabled": "sometimes"},
+                    headers=engineer_headers),
         422,
     )
 

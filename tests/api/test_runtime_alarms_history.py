@@ -163,7 +163,8 @@ def test_program_and_tag_alarms_are_raised_acknowledged_and_archived(client: Any
     assert [e["event"] for e in rest["entries"]] == ["outgoing"]
     late = data(client.get(f"{RT}/alarms/archive", params={"from": _iso(_at(raised_at) + dt.timedelta(seconds=2))},
                            headers=board))
-    assert [(e["name"], e["event"]) for e in late["entries"]] == [("TankHigh", "outgoing"), ("LevelWarning", "outgoing")]
+    assert [(e["name"], e["event"]) for e in late["entries"]] == [("TankHigh", "outgoing"),
+                                                                  ("LevelWarning", "outgoing")]
     audit = [(r["role"], r["status"]) for r in client.app.state.services.db.all(
         "SELECT role, status FROM audit WHERE path = ?", (ack,))]
     assert audit == [("runtime:read", 403), ("runtime:alarmAck,read,write", 200), ("runtime:alarmAck,read,write", 409)]

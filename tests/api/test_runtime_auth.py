@@ -77,7 +77,8 @@ def test_login_current_user_logout(client: TestClient[Any], admin_headers: Heade
     assert_error(client.get(f"{RT}/users/current", headers=bearer), 401, "UNAUTHORIZED")
 
 
-def test_wrong_credentials_are_401_and_the_same_for_unknown_users(client: TestClient[Any], admin_headers: Headers) -> None:
+def test_wrong_credentials_are_401_and_the_same_for_unknown_users(client: TestClient[Any],
+                                                                  admin_headers: Headers) -> None:
     make_user(client, admin_headers, "mes", ["read"])
     wrong = assert_error(client.post(f"{RT}/auth/login", json={"username": "mes", "password": "not it at all"}),
                          401, "INVALID_CREDENTIALS")

@@ -22,7 +22,7 @@ def _history(client: Any, who: Headers, tag: str) -> list[Any]:
 
 
 def test_a_real_plc_connection_feeds_alarms_history_and_subscriptions(
-    client: Any, admin_headers: Headers, opcua_server: OpcUaTestServer,  # noqa: F811
+    client: Any, admin_headers: Headers, opcua_server: OpcUaTestServer,
 ) -> None:
     h = admin_headers
     made = data(client.post(CONN, json={"name": "UA", "kind": "opcua", "endpointUrl": opcua_server.url}, headers=h),

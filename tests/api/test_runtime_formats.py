@@ -26,8 +26,8 @@ def xml(response: Any) -> Any:
     return parse_untrusted(response.content).getroot()
 
 
-def test_xml_bodies_for_values_and_errors(client: TestClient[Any], plc: str,  # noqa: F811
-                                         users: dict[str, Headers]) -> None:  # noqa: F811
+def test_xml_bodies_for_values_and_errors(client: TestClient[Any], plc: str,
+                                         users: dict[str, Headers]) -> None:
     reader = users["reader"]
     answer = client.post(f"{RT}/tags/values", json={"tagNames": ['"Motor_DB".limit', '"Motor_DB".nope']},
                          headers={**reader, **XML})

@@ -36,7 +36,7 @@ def with_client(url: str, work: Any) -> Any:
 
 
 @pytest.fixture
-def server(client: TestClient[Any], admin_headers: Headers, plc: str) -> Iterator[dict[str, Any]]:  # noqa: F811
+def server(client: TestClient[Any], admin_headers: Headers, plc: str) -> Iterator[dict[str, Any]]:
     info = data(client.put(f"{SERVERS}/{plc}", json={}, headers=admin_headers), 201)
     yield info
     client.delete(f"{SERVERS}/{plc}", headers=admin_headers)
@@ -44,7 +44,7 @@ def server(client: TestClient[Any], admin_headers: Headers, plc: str) -> Iterato
 
 def test_asyncua_client_reads_and_writes_a_running_instance(
     client: TestClient[Any], admin_headers: Headers, engineer_headers: Headers, server: dict[str, Any],
-    users: dict[str, Headers],  # noqa: F811
+    users: dict[str, Headers],
 ) -> None:
     assert server["endpointUrl"].startswith("opc.tcp://127.0.0.1:") and server["namespaceIndex"] == 3
     assert server["tagCount"] == 5  # the released ones: speed, running, count, limit, Start

@@ -54,7 +54,7 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
                 status = receiver.script.pop(0) if receiver.script else 200
                 receiver.requests.append({"path": self.path, "headers": dict(self.headers), "body": body,

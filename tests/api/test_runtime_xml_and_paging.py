@@ -13,7 +13,7 @@ Headers = dict[str, str]
 XML = {"Content-Type": "application/xml"}
 
 
-def test_xml_request_bodies_write_and_read_tags(client: Any, line: Headers) -> None:  # noqa: F811
+def test_xml_request_bodies_write_and_read_tags(client: Any, line: Headers) -> None:
     operator = {**login(client, "operator"), **XML}
     written = data(client.put(f"{RT}/tags/{LEVEL}/value", content=b"<write><value>42.5</value></write>",
                               headers=operator))
@@ -35,7 +35,7 @@ def test_xml_request_bodies_write_and_read_tags(client: Any, line: Headers) -> N
     assert data(client.get(f"{RT}/tags/{LEVEL}/value", headers=operator))["value"] == 7.0
 
 
-def test_raw_history_is_answered_in_pages_with_a_continuation_point(client: Any, line: Headers) -> None:  # noqa: F811
+def test_raw_history_is_answered_in_pages_with_a_continuation_point(client: Any, line: Headers) -> None:
     h = line
     data(client.put(f"{RT}/history/settings", headers=h, json={"tag": LEVEL, "mode": "cyclic", "periodMs": 1000}))
     operator = login(client, "operator")

@@ -67,7 +67,8 @@ def test_configure_then_passwords_follow_tias_rules(client: TestClient[Any], h: 
     assert_error(client.post(f"{SEC}/password", json={"accessLevel": "ReadAccess", "password": ""}, headers=h),
                  422, "INVALID_PASSWORD")
     assert_error(client.post(f"{SEC}/password", json={"accessLevel": "FullAccessIncludingFailsafe",
-                                                      "password": "x1"}, headers=h), 422, "FAILSAFE_LEVEL_NOT_AVAILABLE")
+                                                      "password": "x1"}, headers=h), 422,
+                                                      "FAILSAFE_LEVEL_NOT_AVAILABLE")
     # the required password stays; the optional one goes (with a dry run first)
     assert_error(client.delete(f"{SEC}/password/FullAccess", headers=h), 422, "PASSWORD_REQUIRED")
     preview = data(client.delete(f"{SEC}/password/ReadAccess?dryRun=true", headers=h))

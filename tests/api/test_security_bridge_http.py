@@ -14,7 +14,7 @@ from tests.contract.conftest import CPU
 SEC = "/api/devices/PLC_1/security"
 
 
-def test_security_over_the_bridge(bridge_client: tuple[TestClient[Any], dict[str, str]]) -> None:  # noqa: F811
+def test_security_over_the_bridge(bridge_client: tuple[TestClient[Any], dict[str, str]]) -> None:
     client, h = bridge_client
     data(client.post("/api/instance/actions/launch", json={}, headers=h))
     data(client.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=h))

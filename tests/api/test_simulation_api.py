@@ -87,8 +87,10 @@ def test_create_list_status_and_delete(sim: TestClient[Any], engineer: Headers, 
                  "SIM_INSTANCE_EXISTS")
     assert_error(sim.post(f"{SIM}/instances/create", json={"name": "X", "cpuType": "CPU9999"}, headers=engineer), 422,
                  "SIM_INVALID_ARGUMENT")
-    assert_error(sim.post(f"{SIM}/instances/create", json={"name": "a/b"}, headers=engineer), 422, "SIM_INVALID_ARGUMENT")
-    assert_error(sim.post(f"{SIM}/instances/create", json={"name": "Y", "operatingMode": "Fast"}, headers=engineer), 422)
+    assert_error(sim.post(f"{SIM}/instances/create", json={"name": "a/b"}, headers=engineer), 422,
+                 "SIM_INVALID_ARGUMENT")
+    assert_error(sim.post(f"{SIM}/instances/create", json={"name": "Y", "operatingMode": "Fast"}, headers=engineer),
+                 422)
     assert_error(sim.post(f"{SIM}/instances/create", json={}, headers=engineer), 422)
     assert [i["name"] for i in data(sim.get(f"{SIM}/instances", headers=viewer))] == ["PLC_1_Sim"]
     status = data(sim.get(f"{SIM}/status", headers=viewer))
@@ -163,7 +165,8 @@ def test_instance_network(sim: TestClient[Any], engineer: Headers, viewer: Heade
     assert_error(sim.put(f"{SIM}/instances/B/network", json={"ipAddress": "192.168.0.10"}, headers=engineer), 409,
                  "SIM_IP_IN_USE")
     twice = [{"interface": "IE1", "ipAddress": "1.2.3.4"}, {"interface": "IE2", "ipAddress": "1.2.3.4"}]
-    assert_error(sim.put(f"{SIM}/instances/B/network", json={"ipSuites": twice}, headers=engineer), 409, "SIM_IP_IN_USE")
+    assert_error(sim.put(f"{SIM}/instances/B/network", json={"ipSuites": twice}, headers=engineer), 409,
+                 "SIM_IP_IN_USE")
     assert_error(sim.put(f"{SIM}/instances/B/network", json={"ipAddress": "300.1.1.1"}, headers=engineer), 422,
                  "SIM_INVALID_ARGUMENT")
     assert_error(sim.put(f"{SIM}/instances/B/network", json={"ipSuites": [{"interface": "X9", "ipAddress": "1.1.1.1"}]},
@@ -249,7 +252,8 @@ def test_session_connect_start_stop(sim: TestClient[Any], engineer: Headers, vie
         "connected": False, "connectedInstance": None, "running": False, "operatingState": None,
         "operatingMode": None, "virtualTimeMs": None, "device": None}
     assert_error(sim.post(f"{SIM}/stop", headers=engineer), 409, "SIM_NOT_CONNECTED")
-    assert_error(sim.post(f"{SIM}/start", json={"instanceName": "Nope"}, headers=engineer), 404, "SIM_INSTANCE_NOT_FOUND")
+    assert_error(sim.post(f"{SIM}/start", json={"instanceName": "Nope"}, headers=engineer), 404,
+                 "SIM_INSTANCE_NOT_FOUND")
     assert_error(sim.post(f"{SIM}/start", json={}, headers=engineer), 422)
     started = data(sim.post(f"{SIM}/start", json={"InstanceName": "Sess"}, headers=engineer))
     assert (started["connectedInstance"], started["running"], started["operatingState"]) == ("Sess", True, "Run")
@@ -270,7 +274,8 @@ def test_import_legacy_is_not_supported(sim: TestClient[Any], engineer: Headers)
     body = assert_error(sim.post(f"{SIM}/import-legacy", json={"filePath": "old/line.plc"}, headers=engineer), 501,
                         "SIM_LEGACY_NOT_SUPPORTED")
     assert "Windows binary format" in body["message"]
-    assert_error(sim.post(f"{SIM}/import-legacy", json={"filePath": "/etc/passwd"}, headers=engineer), 422, "PATH_REJECTED")
+    assert_error(sim.post(f"{SIM}/import-legacy", json={"filePath": "/etc/passwd"}, headers=engineer), 422,
+                 "PATH_REJECTED")
 
 
 def test_without_the_engine_instances_answer_501(sim: TestClient[Any], engineer: Headers,
@@ -279,7 +284,8 @@ def test_without_the_engine_instances_answer_501(sim: TestClient[Any], engineer:
         raise ModuleNotFoundError("No module named 'fakes.runtime.image'", name="fakes.runtime.image")
 
     monkeypatch.setattr(sim.app.state.services.backend.plcsim, "_empty_image", missing)
-    assert_error(sim.post(f"{SIM}/instances/create", json={"name": "E"}, headers=engineer), 501, "SIM_ENGINE_UNAVAILABLE")
+    assert_error(sim.post(f"{SIM}/instances/create", json={"name": "E"}, headers=engineer), 501,
+                 "SIM_ENGINE_UNAVAILABLE")
 
 
 def test_runtime_exceptions_map_to_stable_codes() -> None:

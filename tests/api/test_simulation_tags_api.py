@@ -46,7 +46,8 @@ BEGIN
   "Data".arr["Data".idx] := 1;
 END_ORGANIZATION_BLOCK
 """
-TAGS = [{"name": "Start", "address": "%I0.0", "dataType": "Bool"}, {"name": "Lamp", "address": "%Q0.0", "dataType": "Bool"}]
+TAGS = [{"name": "Start", "address": "%I0.0", "dataType": "Bool"},
+        {"name": "Lamp", "address": "%Q0.0", "dataType": "Bool"}]
 
 
 @pytest.fixture(scope="module")
@@ -158,7 +159,8 @@ def test_explicit_instance_and_powered_off(sim: TestClient[Any], engineer: Heade
     assert data(sim.get(f"{SIM}/tags?instanceName=Sim&filter=Lamp", headers=viewer))["count"] == 1
     assert data(sim.get(f"{SIM}/tags", headers=viewer))["count"] == 0  # nothing downloaded to "Other"
     assert_error(sim.get(tag("Start"), headers=viewer), 409, "INSTANCE_OFF")
-    batch = data(sim.post(f"{SIM}/tags/batch-write", json={"tags": [{"name": "Start", "value": True}]}, headers=engineer))
+    batch = data(sim.post(f"{SIM}/tags/batch-write", json={"tags": [{"name": "Start", "value": True}]},
+                          headers=engineer))
     assert batch[0]["error"]["code"] == "InstanceNotRunning"
     assert_error(sim.get(f"{tag('Start')}?instanceName=Nope", headers=viewer), 404, "SIM_INSTANCE_NOT_FOUND")
 
@@ -172,7 +174,8 @@ def test_programming_error_stops_the_cpu_with_its_place(sim: TestClient[Any], en
     assert state["operatingState"] == "Stop" and state["lastError"]["block"] == "Main"
     entry = data(sim.get(f"{SIM}/instances/Sim/diagnostics", headers=viewer))["entries"][0]
     assert entry["event"] == "ProgrammingError" and entry["block"] == "Main" and entry["line"]
-    assert_error(sim.post(f"{SIM}/instances/Sim/actions/step", json={"cycles": 1}, headers=engineer), 409, "CPU_NOT_RUNNING")
+    assert_error(sim.post(f"{SIM}/instances/Sim/actions/step", json={"cycles": 1}, headers=engineer), 409,
+                 "CPU_NOT_RUNNING")
     body = assert_error(act(sim, engineer, "Sim", "run"), 409, "CPU_STOPPED_BY_ERROR")  # the startup OB fails too
     assert body["details"]["block"] == "Init"
     sim.put(tag('"Data".idx'), json={"value": 0}, headers=engineer)
@@ -201,6 +204,7 @@ def test_download_through_the_api_keeps_the_connected_tag_list_fresh(
     step(sim, engineer, cycles=3, name="Dl")
     assert data(sim.get(tag('"Data".count'), headers=viewer))["value"] == 3
     data(sim.post(f"{SIM}/disconnect", headers=engineer))
-    data(sim.post("/api/devices/PLC_1/actions/download-sync", headers=engineer, json={"instanceName": "Dl", "stopCpu": True}))
+    data(sim.post("/api/devices/PLC_1/actions/download-sync", headers=engineer,
+                  json={"instanceName": "Dl", "stopCpu": True}))
     assert_error(sim.get(tag('"Data".count') + "?instanceName=Dl", headers=viewer), 409,
                  "SIM_TAG_LIST_NOT_UP_TO_DATE")

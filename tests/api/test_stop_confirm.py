@@ -1,8 +1,8 @@
 """Every route that takes a CPU out of RUN needs ``{"confirm": true}`` (issue 12, failure 14).
 
-``POST /api/simulation/instances/{n}/stop`` used to stop a CPU in RUN without the confirmation that
-``/cpu/actions/stop`` requires; so did power-off, memory reset and the session stop. All now answer the same
-409 ``STOP_NOT_CONFIRMED`` as ``/cpu/actions/stop`` and leave the CPU in RUN.
+``POST /api/simulation/instances/{n}/stop``, power-off, memory reset and the session stop need the same
+confirmation as ``/cpu/actions/stop``: without it each answers 409 ``STOP_NOT_CONFIRMED`` and leaves the CPU in
+RUN.
 """
 
 from __future__ import annotations

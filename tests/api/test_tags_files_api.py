@@ -67,7 +67,8 @@ def test_tia_exported_xlsx_imports(client, engineer_headers, workspace, cpu):
     assert (tags["Motor_Run"]["hmiAccessible"], tags["Motor_Run"]["comment"]) == (False, "")
     assert tags["Flow_PV"]["logicalAddress"] == "%ID64" and tags["Status"]["comment"] == "Überwachung"
     constants = data(client.get(f"{D}/tag-tables/{DEFAULT}/constants/user", headers=engineer_headers))
-    assert [(c["name"], c["dataType"], c["value"], c["comment"]) for c in constants] == [("MAX_SPEED", "Int", "1500", "rpm")]
+    assert [(c["name"], c["dataType"], c["value"], c["comment"])
+            for c in constants] == [("MAX_SPEED", "Int", "1500", "rpm")]
 
 
 def test_path_column_creates_tables(client, engineer_headers, workspace, cpu):
@@ -83,7 +84,8 @@ def test_path_column_creates_tables(client, engineer_headers, workspace, cpu):
 
 
 def test_bad_rows_reported_and_nothing_imported(client, engineer_headers, workspace, cpu):
-    data(client.post(f"{D}/tags", json={"name": "Existing", "dataType": "Bool", "logicalAddress": "%M0.0"}, headers=engineer_headers))
+    data(client.post(f"{D}/tags", json={"name": "Existing", "dataType": "Bool", "logicalAddress": "%M0.0"},
+                     headers=engineer_headers))
     rows = [
         ["Good1", DEFAULT, "Bool", "%I0.0", "", "True", "True", "True", None, None],
         ["Bad_DB", DEFAULT, "Bool", "%DB1.DBX0.0", "", "True", "True", "True", None, None],
@@ -97,7 +99,8 @@ def test_bad_rows_reported_and_nothing_imported(client, engineer_headers, worksp
     ]
     _tia_workbook(workspace / "bad.xlsx", rows)
     body = assert_error(client.post(f"{D}/tag-tables/{DEFAULT}/actions/import-xlsx-sync",
-                                    json={"filePath": "bad.xlsx"}, headers=engineer_headers), 422, "IMPORT_ROWS_INVALID")
+                                    json={"filePath": "bad.xlsx"}, headers=engineer_headers), 422,
+                                    "IMPORT_ROWS_INVALID")
     assert "nothing was imported" in body["message"]
     # reading problems (flags, empty cells) and rule problems come in one report, in row order
     problems = {(r["row"], r["column"]): r["reason"] for r in body["details"]["rows"]}
@@ -113,7 +116,8 @@ def test_bad_rows_reported_and_nothing_imported(client, engineer_headers, worksp
     rows[7][5], rows[8][0] = "True", "Good3"
     _tia_workbook(workspace / "bad.xlsx", rows)
     body = assert_error(client.post(f"{D}/tag-tables/{DEFAULT}/actions/import-xlsx-sync",
-                                    json={"filePath": "bad.xlsx"}, headers=engineer_headers), 422, "IMPORT_ROWS_INVALID")
+                                    json={"filePath": "bad.xlsx"}, headers=engineer_headers), 422,
+                                    "IMPORT_ROWS_INVALID")
     assert body["details"]["errorCount"] == 5
     assert [t["name"] for t in _tags(client, engineer_headers)] == ["Existing"]
 
@@ -121,43 +125,54 @@ def test_bad_rows_reported_and_nothing_imported(client, engineer_headers, worksp
 def test_xlsx_round_trip(client, engineer_headers, workspace, cpu):
     data(client.post(f"{D}/tag-tables/actions/create-sync", json={"name": "IO"}, headers=engineer_headers))
     tags = [("In_1", "Bool", "%I0.0", "a", True, True, True), ("Out_W", "Word", "%QW2", "b", False, True, False),
-            ("M_Real", "Real", "%MD8", "", True, False, True), ("Cnt", "DInt", "%MD12", "d, with comma", True, True, True)]
+            ("M_Real", "Real", "%MD8", "", True, False, True),
+            ("Cnt", "DInt", "%MD12", "d, with comma", True, True, True)]
     for name, dtype, address, comment, visible, accessible, writeable in tags:
         data(client.post(f"{D}/tag-tables/IO/tags", json={
             "name": name, "dataType": dtype, "logicalAddress": address, "comment": comment, "hmiVisible": visible,
             "hmiAccessible": accessible, "hmiWriteable": writeable}, headers=engineer_headers))
-    data(client.post(f"{D}/tag-tables/IO/constants", json={"name": "K", "dataType": "Real", "value": "1.5"}, headers=engineer_headers))
+    data(client.post(f"{D}/tag-tables/IO/constants", json={"name": "K", "dataType": "Real", "value": "1.5"},
+                     headers=engineer_headers))
     before = _tags(client, engineer_headers, "IO")
-    exported = data(client.post(f"{D}/tag-tables/IO/actions/export-excel-sync", json={"exportPath": "out/io.xlsx"}, headers=engineer_headers))
+    exported = data(client.post(f"{D}/tag-tables/IO/actions/export-excel-sync", json={"exportPath": "out/io.xlsx"},
+                                headers=engineer_headers))
     assert exported["tagCount"] == 4 and exported["constantCount"] == 1
     sheet = openpyxl.load_workbook(workspace / "out" / "io.xlsx")["PLC Tags"]
     assert [c.value for c in sheet[1]] == list(TAG_COLUMNS)
     assert [c.value for c in sheet[3]][:8] == ["Out_W", "IO", "Word", "%QW2", "b", "False", "True", "False"]
     data(client.delete(f"{D}/tag-tables/IO/actions/delete-sync", headers=engineer_headers))
     data(client.post(f"{D}/tag-tables/actions/create-sync", json={"name": "IO"}, headers=engineer_headers))
-    result = data(client.post(f"{D}/tag-tables/IO/actions/import-xlsx-sync", json={"filePath": "out/io.xlsx"}, headers=engineer_headers))
+    result = data(client.post(f"{D}/tag-tables/IO/actions/import-xlsx-sync", json={"filePath": "out/io.xlsx"},
+                              headers=engineer_headers))
     assert result["tagsImported"] == 4 and result["constantsImported"] == 1
     assert _tags(client, engineer_headers, "IO") == before
     # export refuses to overwrite unless asked
-    assert_error(client.post(f"{D}/tag-tables/IO/actions/export-excel-sync", json={"exportPath": "out/io.xlsx"}, headers=engineer_headers), 409, "FILE_EXISTS")
-    data(client.post(f"{D}/tag-tables/IO/actions/export-excel-sync", json={"exportPath": "out/io.xlsx", "overwrite": True}, headers=engineer_headers))
+    assert_error(client.post(f"{D}/tag-tables/IO/actions/export-excel-sync", json={"exportPath": "out/io.xlsx"},
+                             headers=engineer_headers), 409, "FILE_EXISTS")
+    data(client.post(f"{D}/tag-tables/IO/actions/export-excel-sync",
+                     json={"exportPath": "out/io.xlsx", "overwrite": True}, headers=engineer_headers))
 
 
 def test_import_existing_names_need_overwrite(client, engineer_headers, workspace, cpu):
-    data(client.post(f"{D}/tags", json={"name": "A", "dataType": "Bool", "logicalAddress": "%M0.0", "comment": "old"}, headers=engineer_headers))
+    data(client.post(f"{D}/tags", json={"name": "A", "dataType": "Bool", "logicalAddress": "%M0.0", "comment": "old"},
+                     headers=engineer_headers))
     _tia_workbook(workspace / "a.xlsx", [["A", DEFAULT, "Int", "%MW2", "new", "True", "True", "True", None, None],
                                          ["B", DEFAULT, "Bool", "%M0.1", "", "True", "True", "True", None, None]])
-    body = assert_error(client.post(f"{D}/tag-tables/{DEFAULT}/actions/import-xlsx-sync", json={"filePath": "a.xlsx"}, headers=engineer_headers), 422)
+    body = assert_error(client.post(f"{D}/tag-tables/{DEFAULT}/actions/import-xlsx-sync", json={"filePath": "a.xlsx"},
+                                    headers=engineer_headers), 422)
     assert "overwrite" in body["details"]["rows"][0]["reason"]
-    result = data(client.post(f"{D}/tag-tables/{DEFAULT}/actions/import-xlsx-sync", json={"filePath": "a.xlsx", "overwrite": True}, headers=engineer_headers))
+    result = data(client.post(f"{D}/tag-tables/{DEFAULT}/actions/import-xlsx-sync",
+                              json={"filePath": "a.xlsx", "overwrite": True}, headers=engineer_headers))
     assert result["tagsReplaced"] == 1 and result["tagsImported"] == 2
-    assert [(t["name"], t["dataType"], t["comment"]) for t in _tags(client, engineer_headers)] == [("A", "Int", "new"), ("B", "Bool", "")]
+    assert [(t["name"], t["dataType"], t["comment"]) for t in _tags(client, engineer_headers)] == [("A", "Int", "new"),
+                                                                                                   ("B", "Bool", "")]
 
 
 def test_import_warns_about_overlaps(client, engineer_headers, workspace, cpu):
     _tia_workbook(workspace / "o.xlsx", [["W", DEFAULT, "Word", "%MW10", "", "True", "True", "True", None, None],
                                          ["B", DEFAULT, "Byte", "%MB11", "", "True", "True", "True", None, None]])
-    result = data(client.post(f"{D}/tag-tables/{DEFAULT}/actions/import-xlsx-sync", json={"filePath": "o.xlsx"}, headers=engineer_headers))
+    result = data(client.post(f"{D}/tag-tables/{DEFAULT}/actions/import-xlsx-sync", json={"filePath": "o.xlsx"},
+                              headers=engineer_headers))
     assert result["warningCount"] == 1 and result["warnings"][0]["otherTag"] == "W"
     assert "Row 3" in result["warnings"][0]["message"]
 
@@ -174,45 +189,56 @@ def test_import_file_errors(client, engineer_headers, workspace, cpu):
     workbook.active.title = "PLC Tags"
     workbook.active.append(["Name", "Comment"])
     workbook.save(workspace / "nocols.xlsx")
-    body = assert_error(client.post(url, json={"filePath": "nocols.xlsx"}, headers=engineer_headers), 422, "INVALID_TAG_FILE")
+    body = assert_error(client.post(url, json={"filePath": "nocols.xlsx"}, headers=engineer_headers), 422,
+                        "INVALID_TAG_FILE")
     assert "Data Type" in body["message"]
     _tia_workbook(workspace / "ok.xlsx", TIA_ROWS)
-    assert_error(client.post(f"{D}/tag-tables/Nope/actions/import-xlsx-sync", json={"filePath": "ok.xlsx"}, headers=engineer_headers), 404, "TAG_TABLE_NOT_FOUND")
+    assert_error(client.post(f"{D}/tag-tables/Nope/actions/import-xlsx-sync", json={"filePath": "ok.xlsx"},
+                             headers=engineer_headers), 404, "TAG_TABLE_NOT_FOUND")
 
 
 def test_import_xlsx_async(client, engineer_headers, workspace, cpu):
     _tia_workbook(workspace / "a.xlsx", TIA_ROWS)
-    job = run_job(client, "POST", f"{D}/tag-tables/{DEFAULT}/actions/import-xlsx", engineer_headers, json={"filePath": "a.xlsx"})
+    job = run_job(client, "POST", f"{D}/tag-tables/{DEFAULT}/actions/import-xlsx", engineer_headers,
+                  json={"filePath": "a.xlsx"})
     assert job["status"] == "Completed" and job["result"]["tagsImported"] == 6
-    job = run_job(client, "POST", f"{D}/tag-tables/{DEFAULT}/actions/import-xlsx", engineer_headers, json={"filePath": "a.xlsx"})
+    job = run_job(client, "POST", f"{D}/tag-tables/{DEFAULT}/actions/import-xlsx", engineer_headers,
+                  json={"filePath": "a.xlsx"})
     assert job["status"] == "Failed" and job_error(job)["code"] == "IMPORT_ROWS_INVALID"
 
 
 # ----- CSV -------------------------------------------------------------------------------------
 def test_csv_round_trip_and_async(client, engineer_headers, workspace, cpu):
     for name, dtype, address in (("A", "Bool", "%I0.0"), ("B", "Int", "%IW2")):
-        data(client.post(f"{D}/tags", json={"name": name, "dataType": dtype, "logicalAddress": address, "comment": "x;y,z"}, headers=engineer_headers))
+        data(client.post(f"{D}/tags",
+                         json={"name": name, "dataType": dtype, "logicalAddress": address, "comment": "x;y,z"},
+                         headers=engineer_headers))
     before = _tags(client, engineer_headers)
-    exported = data(client.post(f"{D}/tag-tables/{DEFAULT}/actions/export-csv-sync", json={"exportPath": "tags.csv"}, headers=engineer_headers))
+    exported = data(client.post(f"{D}/tag-tables/{DEFAULT}/actions/export-csv-sync", json={"exportPath": "tags.csv"},
+                                headers=engineer_headers))
     assert exported["tagCount"] == 2
     with (workspace / "tags.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows[0] == list(TAG_COLUMNS) and rows[1][:5] == ["A", DEFAULT, "Bool", "%I0.0", "x;y,z"]
-    job = run_job(client, "POST", f"{D}/tag-tables/{DEFAULT}/actions/export-csv", engineer_headers, json={"exportPath": "tags.csv"})
+    job = run_job(client, "POST", f"{D}/tag-tables/{DEFAULT}/actions/export-csv", engineer_headers,
+                  json={"exportPath": "tags.csv"})
     assert job["status"] == "Failed" and job_error(job)["code"] == "FILE_EXISTS"
     for name in ("A", "B"):
         data(client.delete(f"{D}/tag-tables/{DEFAULT}/tags/{name}", headers=engineer_headers))
-    job = run_job(client, "POST", f"{D}/tag-tables/{DEFAULT}/actions/import-csv", engineer_headers, json={"filePath": "tags.csv"})
+    job = run_job(client, "POST", f"{D}/tag-tables/{DEFAULT}/actions/import-csv", engineer_headers,
+                  json={"filePath": "tags.csv"})
     assert job["status"] == "Completed"
     assert _tags(client, engineer_headers) == before
 
 
 def test_semicolon_csv_with_bom(client, engineer_headers, workspace, cpu):
-    text = "Name;Path;Data Type;Logical Address;Comment;Hmi Visible;Hmi Accessible;Hmi Writeable;Typeobject ID;Version ID\r\n" \
+    text = "Name;Path;Data Type;Logical Address;Comment;Hmi Visible;Hmi Accessible;Hmi Writeable;" \
+           "Typeobject ID;Version ID\r\n" \
            "Füllstand;Default tag table;Int;%IW64;Behälter 1;True;True;False;;\r\n" \
            "Pumpe;Default tag table;Bool;%Q4.0;;True;True;True;;\r\n"
     (workspace / "de.csv").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
-    result = data(client.post(f"{D}/tag-tables/{DEFAULT}/actions/import-csv-sync", json={"filePath": "de.csv"}, headers=engineer_headers))
+    result = data(client.post(f"{D}/tag-tables/{DEFAULT}/actions/import-csv-sync", json={"filePath": "de.csv"},
+                              headers=engineer_headers))
     assert result["tagsImported"] == 2
     tags = _tags(client, engineer_headers)
     assert (tags[0]["name"], tags[0]["comment"], tags[0]["hmiWriteable"]) == ("Füllstand", "Behälter 1", False)
@@ -221,8 +247,10 @@ def test_semicolon_csv_with_bom(client, engineer_headers, workspace, cpu):
 def test_csv_bad_rows(client, engineer_headers, workspace, cpu):
     (workspace / "bad.csv").write_text(
         "Name,Data Type,Logical Address\nA,Bool,%I0.0\nB,Int,%DB2.DBW0\nC,Bool,%I0.9\n", encoding="utf-8")
-    body = assert_error(client.post(f"{D}/tag-tables/{DEFAULT}/actions/import-csv-sync", json={"filePath": "bad.csv"}, headers=engineer_headers), 422, "IMPORT_ROWS_INVALID")
-    assert [(r["row"], r["column"]) for r in body["details"]["rows"]] == [(3, "Logical Address"), (4, "Logical Address")]
+    body = assert_error(client.post(f"{D}/tag-tables/{DEFAULT}/actions/import-csv-sync", json={"filePath": "bad.csv"},
+                                    headers=engineer_headers), 422, "IMPORT_ROWS_INVALID")
+    assert [(r["row"], r["column"]) for r in body["details"]["rows"]] == [(3, "Logical Address"),
+                                                                          (4, "Logical Address")]
     assert _tags(client, engineer_headers) == []
 
 
@@ -244,12 +272,15 @@ def test_json_import_errors_and_async(client, engineer_headers, cpu):
     body = {"tags": [{"name": "Ok", "dataType": "Bool", "logicalAddress": "%I0.0"},
                      {"name": "NoAddress", "dataType": "Bool"},
                      {"name": "Db", "dataType": "Bool", "logicalAddress": "%DB1.DBX0.0"}]}
-    result = assert_error(client.post(f"{D}/tags/actions/import-sync", json=body, headers=engineer_headers), 422, "IMPORT_ROWS_INVALID")
-    assert [(r["row"], r["column"]) for r in result["details"]["rows"]] == [(2, "Logical Address"), (3, "Logical Address")]
+    result = assert_error(client.post(f"{D}/tags/actions/import-sync", json=body, headers=engineer_headers), 422,
+                          "IMPORT_ROWS_INVALID")
+    assert [(r["row"], r["column"]) for r in result["details"]["rows"]] == [(2, "Logical Address"),
+                                                                            (3, "Logical Address")]
     assert "missing" in result["details"]["rows"][0]["reason"]
     assert "data block" in result["details"]["rows"][1]["reason"]
     del body["tags"][1]
-    result = assert_error(client.post(f"{D}/tags/actions/import-sync", json=body, headers=engineer_headers), 422, "IMPORT_ROWS_INVALID")
+    result = assert_error(client.post(f"{D}/tags/actions/import-sync", json=body, headers=engineer_headers), 422,
+                          "IMPORT_ROWS_INVALID")
     assert [(r["row"], r["column"]) for r in result["details"]["rows"]] == [(2, "Logical Address")]
     assert data(client.get(f"{D}/tags/all", headers=engineer_headers)) == []
     assert_error(client.post(f"{D}/tags/actions/import-sync", json={}, headers=engineer_headers), 422)
@@ -258,9 +289,12 @@ def test_json_import_errors_and_async(client, engineer_headers, cpu):
 
 
 def test_json_file_round_trip(client, engineer_headers, workspace, cpu):
-    data(client.post(f"{D}/tags", json={"name": "A", "dataType": "Bool", "logicalAddress": "%I0.0"}, headers=engineer_headers))
-    data(client.post(f"{D}/tag-tables/{DEFAULT}/constants", json={"name": "C", "dataType": "Int", "value": "2"}, headers=engineer_headers))
-    data(client.post(f"{D}/tag-tables/{DEFAULT}/actions/export-json-sync", json={"exportPath": "t.json"}, headers=engineer_headers))
+    data(client.post(f"{D}/tags", json={"name": "A", "dataType": "Bool", "logicalAddress": "%I0.0"},
+                     headers=engineer_headers))
+    data(client.post(f"{D}/tag-tables/{DEFAULT}/constants", json={"name": "C", "dataType": "Int", "value": "2"},
+                     headers=engineer_headers))
+    data(client.post(f"{D}/tag-tables/{DEFAULT}/actions/export-json-sync", json={"exportPath": "t.json"},
+                     headers=engineer_headers))
     document = json.loads((workspace / "t.json").read_text())
     assert document["tagTable"] == DEFAULT and document["tags"][0]["name"] == "A"
     data(client.post(f"{D}/tag-tables/actions/create-sync", json={"name": "Copy"}, headers=engineer_headers))
@@ -277,13 +311,17 @@ def test_json_file_round_trip(client, engineer_headers, workspace, cpu):
 @pytest.mark.parametrize("route", ["export-excel-sync", "export-csv-sync"])
 def test_export_unknown_table(client, engineer_headers, cpu, route):
     suffix = ".xlsx" if "excel" in route else ".csv"
-    assert_error(client.post(f"{D}/tag-tables/Nope/actions/{route}", json={"exportPath": "x" + suffix}, headers=engineer_headers), 404, "TAG_TABLE_NOT_FOUND")
+    assert_error(client.post(f"{D}/tag-tables/Nope/actions/{route}", json={"exportPath": "x" + suffix},
+                             headers=engineer_headers), 404, "TAG_TABLE_NOT_FOUND")
 
 
 def test_path_column_carries_the_folder(client, engineer_headers, workspace, cpu):
-    data(client.post(f"{D}/tag-tables/actions/create-sync", json={"name": "IO", "folder": "Line1/Cell2"}, headers=engineer_headers))
-    data(client.post(f"{D}/tag-tables/IO/tags", json={"name": "A", "dataType": "Bool", "logicalAddress": "%I0.0"}, headers=engineer_headers))
-    data(client.post(f"{D}/tag-tables/IO/actions/export-excel-sync", json={"exportPath": "io.xlsx"}, headers=engineer_headers))
+    data(client.post(f"{D}/tag-tables/actions/create-sync", json={"name": "IO", "folder": "Line1/Cell2"},
+                     headers=engineer_headers))
+    data(client.post(f"{D}/tag-tables/IO/tags", json={"name": "A", "dataType": "Bool", "logicalAddress": "%I0.0"},
+                     headers=engineer_headers))
+    data(client.post(f"{D}/tag-tables/IO/actions/export-excel-sync", json={"exportPath": "io.xlsx"},
+                     headers=engineer_headers))
     workbook = openpyxl.load_workbook(workspace / "io.xlsx")
     assert workbook.sheetnames == ["PLC Tags", "User Constants", "TagTable Properties"]
     assert workbook["PLC Tags"]["B2"].value == "Line1\\Cell2\\IO"
@@ -303,9 +341,11 @@ def test_constants_sheet_named_constants(client, engineer_headers, workspace, cp
     workbook.active.append(["K1", DEFAULT, "Int", "3", "three"])
     workbook.active.append(["K2", DEFAULT, "Int", "99999", ""])
     workbook.save(workspace / "c.xlsx")
-    body = assert_error(client.post(f"{D}/tag-tables/{DEFAULT}/actions/import-xlsx-sync", json={"filePath": "c.xlsx"}, headers=engineer_headers), 422)
+    body = assert_error(client.post(f"{D}/tag-tables/{DEFAULT}/actions/import-xlsx-sync", json={"filePath": "c.xlsx"},
+                                    headers=engineer_headers), 422)
     assert [(r["row"], r["column"], r["sheet"]) for r in body["details"]["rows"]] == [(3, "Value", "User Constants")]
     workbook.active["D3"] = "9"
     workbook.save(workspace / "c.xlsx")
-    result = data(client.post(f"{D}/tag-tables/{DEFAULT}/actions/import-xlsx-sync", json={"filePath": "c.xlsx"}, headers=engineer_headers))
+    result = data(client.post(f"{D}/tag-tables/{DEFAULT}/actions/import-xlsx-sync", json={"filePath": "c.xlsx"},
+                              headers=engineer_headers))
     assert (result["tagsImported"], result["constantsImported"]) == (0, 2)

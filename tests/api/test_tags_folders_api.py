@@ -17,7 +17,8 @@ def _tables(client, headers):
 
 
 def _create_table(client, headers, name, folder):
-    return data(client.post(f"{D}/tag-tables/actions/create-sync", json={"name": name, "folder": folder}, headers=headers))
+    return data(client.post(f"{D}/tag-tables/actions/create-sync", json={"name": name, "folder": folder},
+                            headers=headers))
 
 
 def test_delete_nested_folder_with_backslashes(client, admin_headers, cpu):
@@ -31,7 +32,8 @@ def test_delete_nested_folder_with_backslashes(client, admin_headers, cpu):
     tree = data(client.get(f"{D}/tag-tables/tree", headers=admin_headers))
     line1 = next(node for node in tree["children"] if node["name"] == "Line1")
     assert [child["name"] for child in line1["children"]] == ["Valves"]
-    assert_error(client.delete(FOLDERS, params={"path": "Line1\\Motors"}, headers=admin_headers), 404, "FOLDER_NOT_FOUND")
+    assert_error(client.delete(FOLDERS, params={"path": "Line1\\Motors"}, headers=admin_headers), 404,
+                 "FOLDER_NOT_FOUND")
 
 
 def test_delete_folder_spelled_loosely(client, admin_headers, cpu):

@@ -227,7 +227,8 @@ def test_a_tag_error_is_reported_per_case(api: TestClient[Litestar], engineer: H
     data(create(api, engineer, {**MOTOR, "name": "b"}))
     result = data(api.post("/api/testharness/run-sync", json={"testName": "*"}, headers=engineer))
     first, second = result["results"]
-    assert (first["status"], first["errorCode"], first["errorStep"]) == ("Error", "SIM_TAG_NOT_FOUND", "steps[1] expect")
+    assert (first["status"], first["errorCode"],
+            first["errorStep"]) == ("Error", "SIM_TAG_NOT_FOUND", "steps[1] expect")
     assert second["status"] == "Passed"
     assert (result["total"], result["passed"], result["failed"], result["errors"]) == (2, 1, 1, 1)
 

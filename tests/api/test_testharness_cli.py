@@ -70,8 +70,11 @@ def test_a_failure_exits_1_and_writes_valid_junit(api: TestClient[Litestar], eng
     report = tmp_path / "out.xml"
     assert main(api, "--api-key", key(engineer), "--pattern", "motor*", "--junit", str(report)) == 1
     captured = capsys.readouterr()
-    assert captured.out.startswith("PLC tests FAILED: 1 passed, 1 failed (1 with failed assertions, 0 with errors) of 2")
-    assert "FAILED: Motor early" in captured.err and "steps[1] Running is false (Bool); expected == true" in captured.err
+    assert captured.out.startswith("PLC tests FAILED: 1 passed, 1 failed (1 with failed assertions, 0 with errors) of "
+                                   "2")
+    assert (
+        "FAILED: Motor early" in captured.err and "steps[1] Running is false (Bool); expected == true" in captured.err
+    )
     document = etree.parse(str(report))
     XSD.assertValid(document)
     assert document.getroot().get("failures") == "1"

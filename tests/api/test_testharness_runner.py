@@ -235,7 +235,8 @@ def test_a_wrong_value_type_on_write_is_an_error(ctx: OperationContext, kv: KeyV
 
 
 def test_a_cpu_that_stops_during_a_step_is_an_error(ctx: OperationContext, kv: KeyValueStore) -> None:
-    steps: list[dict[str, Any]] = [{"write": {"tag": "Crash", "value": True}}, {"cycles": 5}, {"expect": {"tag": "Running", "equals": False}}]
+    steps: list[dict[str, Any]] = [{"write": {"tag": "Crash", "value": True}}, {"cycles": 5},
+                                   {"expect": {"tag": "Running", "equals": False}}]
     (only,) = run(ctx, kv, case(steps=steps)).results
     assert (only.status, only.error_code, only.error_step) == ("Error", "CPU_STOPPED", "steps[2] cycles")
     assert only.error == ('The instance "SIM" went to STOP during steps[2] cycles: STOP caused by a programming '

@@ -73,13 +73,15 @@ def test_create_from_spec_and_from_xml(client: TestClient[Any], h: Headers) -> N
 def test_create_errors(client: TestClient[Any], h: Headers) -> None:
     create(client, h, "UDT_A", member("A", "Int"))
     assert_error(client.post(BASE, json={"name": "UDT_A", "members": [member("B", "Int")]}, headers=h), 409)
-    replaced = data(client.post(BASE, json={"name": "UDT_A", "members": [member("B", "Int")], "overwrite": True}, headers=h))
+    replaced = data(client.post(BASE, json={"name": "UDT_A", "members": [member("B", "Int")], "overwrite": True},
+                                headers=h))
     assert replaced["members"][0]["name"] == "B"
     assert_error(client.post(BASE, json={"name": "UDT_E", "members": []}, headers=h), 422, "INVALID_SPEC")
     assert_error(client.post(BASE, json={"members": [member("A", "Int")]}, headers=h), 422, "VALIDATION_FAILED")
     assert_error(client.post(BASE, json={"name": "UDT_Z"}, headers=h), 422, "VALIDATION_FAILED")
     assert_error(client.post(BASE, json={"name": "U", "members": [member("A", "NoSuchType")]}, headers=h), 422)
-    assert_error(client.post("/api/devices/PLC_9/udts", json={"name": "U", "members": [member("A", "Int")]}, headers=h), 404)
+    assert_error(client.post("/api/devices/PLC_9/udts", json={"name": "U", "members": [member("A", "Int")]},
+                             headers=h), 404)
 
 
 def test_recursion_is_refused(client: TestClient[Any], h: Headers) -> None:
@@ -127,7 +129,8 @@ def test_update_replaces_members_and_marks_users_inconsistent(client: TestClient
 
 
 def test_update_errors(client: TestClient[Any], h: Headers) -> None:
-    assert_error(client.put(f"{BASE}/UDT_Nope", json={"members": [member("A", "Int")]}, headers=h), 404, "UDT_NOT_FOUND")
+    assert_error(client.put(f"{BASE}/UDT_Nope", json={"members": [member("A", "Int")]}, headers=h), 404,
+                 "UDT_NOT_FOUND")
     create(client, h, "UDT_A", member("A", "Int"))
     spec = {"blockType": "UDT", "name": "UDT_Other", "interface": {"None": [member("A", "Int")]}}
     assert_error(client.put(f"{BASE}/UDT_A", json={"spec": spec}, headers=h), 422, "NAME_MISMATCH")
@@ -168,13 +171,16 @@ def test_export_both_routes_and_no_overwrite(client: TestClient[Any], h: Headers
     assert one["size"] == path.stat().st_size
     assert_error(client.post(f"{BASE}/UDT_A/actions/export", json={"exportPath": "out/UDT_A.xml"}, headers=h),
                  409, "FILE_EXISTS")
-    data(client.post(f"{BASE}/UDT_A/actions/export", json={"exportPath": "out/UDT_A.xml", "overwrite": True}, headers=h))
+    data(client.post(f"{BASE}/UDT_A/actions/export", json={"exportPath": "out/UDT_A.xml", "overwrite": True},
+                     headers=h))
     (workspace / "dir").mkdir()
     into_dir = data(client.post(f"{BASE}/actions/export", json={"udtName": "UDT_A", "exportPath": "dir"}, headers=h))
     assert Path(into_dir["exportPath"]) == workspace / "dir" / "UDT_A.xml"
-    assert_error(client.post(f"{BASE}/actions/export", json={"udtName": "UDT_A", "exportPath": "/etc/x.xml"}, headers=h),
+    assert_error(client.post(f"{BASE}/actions/export", json={"udtName": "UDT_A", "exportPath": "/etc/x.xml"},
+                             headers=h),
                  422, "PATH_REJECTED")
-    assert_error(client.post(f"{BASE}/actions/export", json={"udtName": "UDT_B", "exportPath": "b.xml"}, headers=h), 404)
+    assert_error(client.post(f"{BASE}/actions/export", json={"udtName": "UDT_B", "exportPath": "b.xml"}, headers=h),
+                 404)
 
 
 def test_import(client: TestClient[Any], h: Headers, workspace: Path) -> None:

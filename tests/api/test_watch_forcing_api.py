@@ -102,7 +102,8 @@ def test_offline_tables_have_no_values_and_forcing_needs_online(client: TestClie
 def test_watch_table_shows_live_values(client: TestClient[Any], h: Headers, online: SimulatedCpu[StandInImage]) -> None:
     online.write('"Motor_DB".Speed', 1200)
     online.write("%I0.0", True)
-    data(client.post(WT, json={"name": "Live", "tags": ['"Motor_DB".Speed', '"Start"', '"Motor_DB".Limits[1]', '"Gone"'],
+    data(client.post(WT,
+                     json={"name": "Live", "tags": ['"Motor_DB".Speed', '"Start"', '"Motor_DB".Limits[1]', '"Gone"'],
                                "allowInvalid": True}, headers=h))
     table = data(client.get(f"{WT}/Live", headers=h))
     assert table["online"] is True
@@ -117,7 +118,8 @@ def test_watch_table_shows_live_values(client: TestClient[Any], h: Headers, onli
         "InstanceNotRunning"}
 
 
-def test_start_forcing_replaces_the_cpus_forces(client: TestClient[Any], h: Headers, online: SimulatedCpu[StandInImage]) -> None:
+def test_start_forcing_replaces_the_cpus_forces(client: TestClient[Any], h: Headers,
+                                                online: SimulatedCpu[StandInImage]) -> None:
     force_table(client, h, {"name": "%I0.0:P", "forceValue": True}, {"name": '"Valve"', "forceValue": "TRUE"},
                 {"name": "%IW2", "forceValue": "16#00FF", "forceIntention": False})
     online.force("%IW2", 7)
@@ -147,7 +149,8 @@ def test_forcing_a_cpu_in_run_needs_confirm(client: TestClient[Any], h: Headers,
     assert online.read("%I0.0").value is True
 
 
-def test_start_forcing_is_all_or_nothing(client: TestClient[Any], h: Headers, online: SimulatedCpu[StandInImage]) -> None:
+def test_start_forcing_is_all_or_nothing(client: TestClient[Any], h: Headers,
+                                         online: SimulatedCpu[StandInImage]) -> None:
     data(client.post(FT, json={"name": "Force table"}, headers=h))
     assert_error(client.post(START, headers=h), 422, "NOTHING_TO_FORCE")
     online.force("%Q0.1", True)
@@ -160,7 +163,8 @@ def test_start_forcing_is_all_or_nothing(client: TestClient[Any], h: Headers, on
     assert_error(client.post(START, headers=h), 409, "INSTANCE_OFF")
 
 
-def test_deleting_a_forcing_table_needs_stop_forcing(client: TestClient[Any], h: Headers, online: SimulatedCpu[StandInImage]) -> None:
+def test_deleting_a_forcing_table_needs_stop_forcing(client: TestClient[Any], h: Headers,
+                                                     online: SimulatedCpu[StandInImage]) -> None:
     data(client.post(f"{DEV}/watch-force-tables/folders", json={"folderPath": "F"}, headers=h))
     data(client.post(FT, json={"name": "Force table", "folderPath": "F", "entries": [
         {"name": "%Q0.1", "forceValue": True}]}, headers=h))

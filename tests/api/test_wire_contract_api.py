@@ -45,14 +45,16 @@ def test_pascal_case_on_async_routes_and_execute_sync(client, engineer_headers, 
                   json={"OrderNumber": CPU, "Name": "PLC_A"})
     assert job["status"] == "Completed"
     response = client.post(
-        "/api/jobs/execute-sync", json={"Operation": "devices.rename", "Parameters": {"DeviceName": "PLC_A", "NewName": "PLC_B"}},
+        "/api/jobs/execute-sync",
+        json={"Operation": "devices.rename", "Parameters": {"DeviceName": "PLC_A", "NewName": "PLC_B"}},
         headers=engineer_headers,
     )
     assert data(response)["name"] == "PLC_B"
 
 
 def test_pascal_case_on_hand_written_routes(client, admin_headers):
-    assert data(client.post("/api/settings", json={"RateLimitPerMinute": 77}, headers=admin_headers))["rateLimitPerMinute"] == 77
+    assert data(client.post("/api/settings", json={"RateLimitPerMinute": 77},
+                            headers=admin_headers))["rateLimitPerMinute"] == 77
 
 
 def test_success_body_is_exactly_the_envelope_with_camel_case_data(client, engineer_headers, project):
@@ -88,7 +90,8 @@ def test_async_answer_is_the_envelope_with_job_data(client, engineer_headers, pr
         ("GET", "/api/projects/overview", {}, 409),  # domain error
         ("POST", "/api/projects/actions/create-sync", {"json": {"name": "a/b"}}, 422),  # naming rule
         ("POST", "/api/projects/actions/create-sync", {"json": {"name": 5}}, 422),  # schema
-        ("POST", "/api/projects/actions/create-sync", {"content": b"{not json", "headers": {"content-type": "application/json"}}, 400),
+        ("POST", "/api/projects/actions/create-sync",
+         {"content": b"{not json", "headers": {"content-type": "application/json"}}, 400),
         ("GET", "/api/no/such/route", {}, 404),
         ("GET", "/api/system/browse-file", {}, 501),
         ("GET", "/api/jobs/unknown", {}, 404),
@@ -111,7 +114,8 @@ def test_error_body(client, engineer_headers, method, path, kwargs, status):
 
 
 def test_error_body_of_a_failed_sync_twin_names_its_job(client, engineer_headers):
-    body = assert_error(client.post("/api/projects/actions/save-sync", headers=engineer_headers), 409, "NO_PROJECT_OPEN")
+    body = assert_error(client.post("/api/projects/actions/save-sync", headers=engineer_headers), 409,
+                        "NO_PROJECT_OPEN")
     assert body["jobId"]
     job = data(client.get(f"/api/jobs/{body['jobId']}", headers=engineer_headers))
     assert job["status"] == "Failed"

@@ -1,8 +1,8 @@
 """Hostile XLSX files (issue 12, failures 5 and 7): DTDs and zip bombs are refused with 422 before openpyxl parses.
 
-Each file is a small valid workbook with one member rewritten: billion laughs, XXE and an external DTD used
-to give 500 or 200 (openpyxl parsed them), and a whitespace bomb imported with 200 while the worker grew by
-gigabytes. Now each answers 422 XLSX_REFUSED and imports nothing.
+Each file is a small valid workbook with one member rewritten: billion laughs, XXE, an external DTD (openpyxl
+would parse them) and a whitespace bomb (the worker would grow by gigabytes). Each answers 422 XLSX_REFUSED and
+imports nothing.
 """
 
 from __future__ import annotations

@@ -44,7 +44,9 @@ def _namespace_of(node: ast.AST, constants: dict[str, str], bound: dict[str, str
         return bound.get(node.id, "")
     if isinstance(node, ast.Call) and node.args:
         arg = node.args[0]
-        value = arg.value if isinstance(arg, ast.Constant) else constants.get(arg.id, "") if isinstance(arg, ast.Name) else ""
+        value = arg.value if isinstance(arg,
+                                        ast.Constant) else constants.get(arg.id,
+                                                                         "") if isinstance(arg, ast.Name) else ""
         if isinstance(value, str) and value.startswith("Siemens.Engineering"):
             return value
     return ""
@@ -83,7 +85,8 @@ def _file_uses(path: Path) -> list[Use]:
             namespace = _namespace_of(node.value, constants, bound)
             uses.append(Use(path.name, node.lineno, node.attr, namespace, node.attr in gated))
         elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in {"getattr", "hasattr"}
-              and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str)):
+              and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant)
+              and isinstance(node.args[1].value, str)):
             name = node.args[1].value
             if name[:1].isupper():
                 namespace = _namespace_of(node.args[0], constants, bound)

@@ -37,7 +37,8 @@ class Declared:
 
 
 def preprocess(text: str, defines: set[str]) -> str:
-    """``text`` with the lines of false ``#if``/``#elif``/``#else`` branches blanked (symbols, ``!``, ``&&``, ``||``)."""
+    """``text`` with the lines of false ``#if``/``#elif``/``#else`` branches blanked (symbols, ``!``, ``&&``,
+    ``||``)."""
     out: list[str] = []
     frames: list[list[bool]] = []  # per open #if: [parent active, a branch taken, this branch active]
     for line in text.splitlines():
@@ -159,7 +160,8 @@ def declarations(path: Path, defines: set[str]) -> list[Declared]:
     return found
 
 
-def _enum_values(body: str, found: list[Declared], namespace: str, types: list[tuple[str, bool, str]], file: str) -> None:
+def _enum_values(body: str, found: list[Declared], namespace: str, types: list[tuple[str, bool, str]],
+                 file: str) -> None:
     if not types or not types[-1][1] or not namespace.startswith("Siemens"):
         return
     number = -1

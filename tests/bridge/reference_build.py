@@ -63,8 +63,8 @@ STUB_GAPS = (
 )
 """Members a version's stubs lack although the version has them: known gaps of the stub generator."""
 _CREATE_GAP = ("the generator stubs show a composition's Create only as IEngineeringComposition.Create(Type, "
-               "IEnumerable) (ProjectComposition.Create(DirectoryInfo, string), used by every Openness tool, is missing "
-               "too), so a composition's own Create overloads are unknown there")
+               "IEnumerable) (ProjectComposition.Create(DirectoryInfo, string), used by every Openness tool, is "
+               "missing too), so a composition's own Create overloads are unknown there")
 _PLUMBING = frozenset({"Equals", "GetHashCode", "ToString", "GetType", "GetEnumerator", "value__"})
 
 _CLASS = re.compile(r"^class (\w+)(?:\((.*?)\))?:")
@@ -109,7 +109,8 @@ def parse_stub_module(namespace: str, text: str) -> list[StubType]:
         line = lines[i]
         klass = _CLASS.match(line)
         if klass:
-            bases = [b.strip() for b in (klass.group(2) or "").split(",") if b.strip() and b.strip() not in {"Enum", "object"}]
+            bases = [b.strip() for b in (klass.group(2) or "").split(",") if b.strip()
+                     and b.strip() not in {"Enum", "object"}]
             current = StubType(namespace, klass.group(1), bases)
             types.append(current)
         elif current is not None and _ENUM.search(line):
@@ -222,7 +223,8 @@ def build_rows(git_dir: Path, v21_dir: Path, evidence: Path) -> list[tuple[str, 
             source = f"{STUB_REPO}@{branch}:{commit[:12]}:typings/{t.namespace.replace('.', '/')}/__init__.pyi"
             rows.add((version, t.namespace, t.name, "type", "", "", "", ",".join(t.bases), source))
             for name, (returned, setter) in t.properties.items():
-                rows.add((version, t.namespace, t.name, "property", name, returned, "get;set" if setter else "get", "", ""))
+                rows.add((version, t.namespace, t.name, "property", name, returned, "get;set" if setter else "get", "",
+                          ""))
             for name, overloads in t.methods.items():
                 for signature in overloads or ["(?) -> ?"]:
                     rows.add((version, t.namespace, t.name, "method", name, signature, "", "", ""))

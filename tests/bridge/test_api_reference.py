@@ -100,7 +100,8 @@ def contradictions(ref: ApiReference, version: str, declared: list[Declared]) ->
                 found.append(f"{where}.{d.member} = {d.value}: the real value is {rows[0].value} ({ref.cite(rows[0])})")
         elif d.kind == "property":
             if rows[0].kind != "property":
-                found.append(f"{where}.{d.member}: a property here, a {rows[0].kind} in {version} ({ref.cite(rows[0])})")
+                found.append(f"{where}.{d.member}: a property here, a {rows[0].kind} in {version} "
+                             f"({ref.cite(rows[0])})")
             elif d.setter and rows[0].access == "get" and DISPUTED.get((d.type, d.member)) != "setter":
                 found.append(f"{where}.{d.member}: has a setter; the real one is read-only ({ref.cite(rows[0])})")
             elif rows[0].signature and d.signature and _norm(d.signature) != _norm(rows[0].signature):
@@ -108,7 +109,8 @@ def contradictions(ref: ApiReference, version: str, declared: list[Declared]) ->
                              f"({ref.cite(rows[0])})")
         elif d.kind == "method":
             if rows[0].kind != "method":
-                found.append(f"{where}.{d.member}(): a method here, a {rows[0].kind} in {version} ({ref.cite(rows[0])})")
+                found.append(f"{where}.{d.member}(): a method here, a {rows[0].kind} in {version} "
+                             f"({ref.cite(rows[0])})")
                 continue
             real = {_signature_params(r.signature) for r in rows if "?" not in r.signature.split(" -> ")[0]}
             if real and _signature_params(d.signature) not in real:

@@ -71,7 +71,8 @@ def test_a_stale_proxy_is_re_resolved_and_the_delete_retried_once(plc: Any, faul
 def test_a_failed_folder_delete_leaves_folder_and_blocks(plc: Any, faults: Any) -> None:
     plc.blocks.create_block_folder("PLC_1", "A/B")
     plc.program.import_program_documents("PLC_1", [_doc(FC, "A/B")], overwrite=False)
-    faults.ArmNext("PlcBlockUserGroup.Delete", "TargetInvocation", "Deleting failed.", "A block is write-protected.", None)
+    faults.ArmNext("PlcBlockUserGroup.Delete", "TargetInvocation", "Deleting failed.", "A block is write-protected.",
+                   None)
     with pytest.raises(e.ConflictError) as info:
         plc.blocks.delete_block_folder("PLC_1", "A")
     assert "A block is write-protected." in info.value.message

@@ -21,7 +21,8 @@ DI = "6ES7 521-1BH00-0AB0"
     [
         ("Controllers/SIMATIC S7-1500/CPU/CPU 1516-3 PN/DP/6ES7 516-3AN02-0AB0", ("plc", "SIMATIC S7-1500", "CPU")),
         ("Controllers/SIMATIC S7-1500/DI/DI 16x24VDC HF/6ES7 521-1BH00-0AB0", ("module", "SIMATIC S7-1500", "DI")),
-        ("HMI/SIMATIC Comfort Panel/7\" Display/TP700 Comfort/6AV2 124-0GC01-0AX0", ("hmi", "SIMATIC Comfort Panel", "7\" Display")),
+        ("HMI/SIMATIC Comfort Panel/7\" Display/TP700 Comfort/6AV2 124-0GC01-0AX0",
+         ("hmi", "SIMATIC Comfort Panel", "7\" Display")),
         ("Distributed I/O/ET 200SP/Interface modules/PROFINET/IM 155-6 PN ST/6ES7 155-6AU01-0BN0",
          ("io-device", "ET 200SP", "Interface modules")),
     ],

@@ -40,6 +40,7 @@ def test_the_contract_suite_passes_on_the_standin_as(version: str, tmp_path: Pat
         cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=SUITE_BOUND_S,
     )
     summary = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
-    assert done.returncode == 0, f"the contract suite as {version}: {summary}\n{done.stdout[-12000:]}{done.stderr[-3000:]}"
+    assert done.returncode == 0, (f"the contract suite as {version}: "
+                                  f"{summary}\n{done.stdout[-12000:]}{done.stderr[-3000:]}")
     passed = re.search(r"(\d+) passed", summary)
     assert passed and int(passed.group(1)) > 250, summary  # the bridge really ran (about 330 tests), not skipped

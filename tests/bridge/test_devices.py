@@ -71,7 +71,8 @@ def test_configure_network_creates_the_subnet_and_an_io_system(bridge: Any, pid:
     assert (x1.ip_address, x1.subnet_name, x1.router_address) == ("192.168.0.1", "PN/IE_1", "192.168.0.254")
     infra = bridge.project_infrastructure()
     assert [(s.name, s.type, s.network_address) for s in infra.subnets] == [("PN/IE_1", "Ethernet", "192.168.0.0/24")]
-    assert [(s.name, s.controller, s.devices) for s in infra.io_systems] == [("PROFINET IO-System (100)", "PLC_1", ["IO_1"])]
+    assert [(s.name, s.controller, s.devices)
+            for s in infra.io_systems] == [("PROFINET IO-System (100)", "PLC_1", ["IO_1"])]
     assert bridge.devices.parking_lot() == []
     moved = _net(bridge, "IO_1", "10.0.0.2", subnet="Cell")  # another subnet: the assignment goes
     assert moved.interfaces[0].subnet_name == "Cell" and moved.parked
@@ -90,7 +91,8 @@ def test_a_failed_multi_step_change_is_rolled_back(bridge: Any, pid: int, faults
 
 
 def test_openness_errors_carry_detail_and_inner_exception(bridge: Any, pid: int, faults: Any) -> None:
-    faults.ArmNext("Device.Delete", "TargetInvocation", "The device cannot be deleted.", "It is in use.", "locked by HMI")
+    faults.ArmNext("Device.Delete", "TargetInvocation", "The device cannot be deleted.", "It is in use.",
+                   "locked by HMI")
     with pytest.raises(e.ConflictError) as info:
         bridge.devices.delete_device("PLC_1")
     openness = info.value.details["openness"]
@@ -226,7 +228,8 @@ def test_network_survives_save_and_reopen_and_close_discards(bridge: Any, pid: i
     assert (bridge.devices.list_devices(), bridge.project_infrastructure()) == before
 
 
-def test_export_leaves_no_staging_files_and_import_lands_io_devices_unassigned(bridge: Any, pid: int, tmp_path: Path) -> None:
+def test_export_leaves_no_staging_files_and_import_lands_io_devices_unassigned(bridge: Any, pid: int,
+                                                                               tmp_path: Path) -> None:
     bridge.devices.add_device(IM, None, "IO_1")
     _net(bridge, "PLC_1", "192.168.0.1")
     _net(bridge, "IO_1", "192.168.0.2")
@@ -243,7 +246,8 @@ def test_an_import_refused_by_tia_reports_its_log(bridge: Any, pid: int, tmp_pat
     bridge.devices.export_hardware("PLC_1", tmp_path / "plc.aml")
     bridge.devices.delete_device("PLC_1")
     text = (tmp_path / "plc.aml").read_text()
-    (tmp_path / "v9.aml").write_text(text.replace("<Value>OrderNumber:6ES7 516-3AN02-0AB0/V3.0</Value>", "<Value>OrderNumber:6ES7 516-3AN02-0AB0/V9.9</Value>"))
+    (tmp_path / "v9.aml").write_text(text.replace("<Value>OrderNumber:6ES7 516-3AN02-0AB0/V3.0</Value>",
+                                                  "<Value>OrderNumber:6ES7 516-3AN02-0AB0/V9.9</Value>"))
     with pytest.raises(e.ValidationError) as info:
         bridge.devices.import_hardware(tmp_path / "v9.aml")  # the article is known; TIA refuses the firmware
     assert "V9.9" in info.value.message

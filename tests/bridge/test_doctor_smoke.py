@@ -35,7 +35,8 @@ def test_the_smoke_walk_runs_against_the_bridge_and_cleans_up(bridge: Any, tmp_p
     assert any(line.startswith("[ok  ] device add: added SmokePLC") for line in lines)
 
 
-def test_a_failing_step_is_reported_with_its_code_and_the_walk_goes_on(bridge: Any, faults: Any, tmp_path: Path) -> None:
+def test_a_failing_step_is_reported_with_its_code_and_the_walk_goes_on(bridge: Any, faults: Any,
+                                                                       tmp_path: Path) -> None:
     faults.ArmNext("ProjectComposition.Open", "TargetInvocation", "The project cannot be opened.", "Disk full.", None)
     report = smoke(bridge, "openness", scratch_root=tmp_path / "scratch")
     # without the project, the steps that need it fail and the walk goes on to what does not
@@ -62,7 +63,8 @@ def test_the_smoke_walk_runs_against_the_fake(tmp_path: Path) -> None:
 
 
 def test_the_command_prints_the_report_and_exits_by_its_outcome(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "engineering_api.cli", "doctor", "--smoke", "--data-dir", str(tmp_path)],
+    result = subprocess.run([sys.executable, "-m", "engineering_api.cli", "doctor", "--smoke", "--data-dir",
+                             str(tmp_path)],
                             capture_output=True, text=True, check=False, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("engineering-api doctor --smoke\n")

@@ -46,7 +46,8 @@ def test_target_invocation_is_validation_where_input_is_refused(bridge, tmp_path
 
 
 def test_target_invocation_is_a_conflict_where_state_forbids_it(bridge, project, faults) -> None:
-    faults.ArmNext("Project.Save", "TargetInvocation", "The project is write-protected.", "Another user edits it.", None)
+    faults.ArmNext("Project.Save", "TargetInvocation", "The project is write-protected.", "Another user edits it.",
+                   None)
     with pytest.raises(e.ConflictError) as info:
         bridge.save_project()
     assert "Another user edits it." in info.value.message

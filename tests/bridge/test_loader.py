@@ -23,7 +23,8 @@ def test_versions_come_from_installed_sw_keys() -> None:
         exists=lambda p: False,
     )
     assert [i.version for i in found] == ["V17", "V19"]
-    assert found[0].assemblies == (r"C:\Program Files\Siemens\Automation\Portal V17\PublicAPI\V17\Siemens.Engineering.dll",)
+    assert found[0].assemblies == (r"C:\Program Files\Siemens\Automation\Portal "
+                                   r"V17\PublicAPI\V17\Siemens.Engineering.dll",)
     assert found[1].assemblies == (r"D:\TIA\Portal V19\PublicAPI\V19\Siemens.Engineering.dll",)
     assert r"D:\TIA\Portal V19\Bin\PublicAPI" in found[1].search_dirs
 
@@ -70,13 +71,17 @@ def test_the_resolver_finds_dependent_assemblies_in_the_tia_folders(bridge, tmp_
     dep_dir, api_dir = tmp_path / "Bin", tmp_path / "PublicAPI"
     dep_dir.mkdir()
     api_dir.mkdir()
-    (tmp_path / "Dep.cs").write_text("namespace ResolverDep { public static class D { public static string Hello() { return \"dep\"; } } }")
+    (tmp_path / "Dep.cs").write_text("namespace ResolverDep { public static class D { public static string Hello() { "
+                                     "return \"dep\"; } } }")
     (tmp_path / "Main.cs").write_text(
-        "namespace ResolverMain { public static class M { public static string Call() { return ResolverDep.D.Hello(); } } }"
+        "namespace ResolverMain { public static class M { public static string Call() { return ResolverDep.D.Hello(); "
+        "} } }"
     )
-    subprocess.run(["mcs", "-target:library", "-nologo", f"-out:{dep_dir / 'ResolverDep.dll'}", str(tmp_path / "Dep.cs")], check=True)
+    subprocess.run(["mcs", "-target:library", "-nologo", f"-out:{dep_dir / 'ResolverDep.dll'}",
+                    str(tmp_path / "Dep.cs")], check=True)
     subprocess.run(
-        ["mcs", "-target:library", "-nologo", f"-r:{dep_dir / 'ResolverDep.dll'}", f"-out:{api_dir / 'ResolverMain.dll'}",
+        ["mcs", "-target:library", "-nologo", f"-r:{dep_dir / 'ResolverDep.dll'}",
+         f"-out:{api_dir / 'ResolverMain.dll'}",
          str(tmp_path / "Main.cs")], check=True,
     )
     resolved: list[str] = []

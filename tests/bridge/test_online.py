@@ -43,7 +43,9 @@ def provider(bridge: Any, service: str) -> Any:
     """The OnlineProvider/DownloadProvider of PLC_1's CPU item, fresh from Openness."""
     online = bridge.online
     namespace = online._binding.online_namespace(service.replace("Provider", ""))
-    return bridge._call("test", lambda: bridge._service(online._binding.cpu_item(bridge._project(), "PLC_1"), getattr(namespace, service)))
+    return bridge._call("test",
+                        lambda: bridge._service(online._binding.cpu_item(bridge._project(), "PLC_1"),
+                                                getattr(namespace, service)))
 
 
 def test_go_online_applies_the_plcsim_route_and_waits_for_online(plc: Any) -> None:
@@ -57,7 +59,8 @@ def test_go_online_applies_the_plcsim_route_and_waits_for_online(plc: Any) -> No
 
 
 def test_go_online_to_a_silent_address_says_so(plc: Any) -> None:
-    plc.simulation.sim_set_instance_network("Sim_A", [SimIpSuite(ip_address="192.168.0.99")])  # named, but at another address
+    # named, but at another address
+    plc.simulation.sim_set_instance_network("Sim_A", [SimIpSuite(ip_address="192.168.0.99")])
     with pytest.raises(ConflictError) as failed:
         plc.online.go_online("PLC_1", instance_name="Sim_A")
     assert (failed.value.code, failed.value.details["onlineState"]) == ("ONLINE_FAILED", "NotReachable")
@@ -98,7 +101,8 @@ def test_tia_refusing_a_running_cpu_is_a_failed_download(plc: Any) -> None:
     load_scl(plc, SCL)
     plc.online.download("PLC_1")
     original = plc.online._answers
-    plc.online._answers = lambda _stop, start, unanswered, *pw: original(False, start, unanswered, *pw)  # a delegate saying "no"
+    # a delegate saying "no"
+    plc.online._answers = lambda _stop, start, unanswered, *pw: original(False, start, unanswered, *pw)
     plc.online.start_cpu("PLC_1")
     refused = raises_code(ConflictError, "DOWNLOAD_FAILED", plc.online.download, "PLC_1", stop_cpu=True)
     assert "not stopped" in str(refused.details["messages"])  # nested DownloadResultMessages kept
@@ -131,7 +135,8 @@ def test_compare_walks_the_result_tree(plc: Any) -> None:
     cpu().Blocks["Ghost"] = "0" * 16  # only in the CPU
     cpu().Blocks["Main"] = "1" * 16  # changed in the CPU
     result = plc.online.compare_online("PLC_1")
-    assert (result.identical, result.only_online, result.different, result.identical_count) == (False, ["Ghost"], ["Main"], 1)
+    assert (result.identical, result.only_online, result.different,
+            result.identical_count) == (False, ["Ghost"], ["Main"], 1)
     assert {e.name: e.kind for e in result.entries} == {"Data": "GlobalDB", "Ghost": "Unknown", "Main": "OB"}
 
 

@@ -17,7 +17,7 @@ FINGERPRINT = "3F:A1:07:C2"
 MASTER = "Master-Secret-1!"
 
 
-def test_an_untrusted_certificate_is_refused_with_a_409_naming_the_option(plc: Any) -> None:  # noqa: F811
+def test_an_untrusted_certificate_is_refused_with_a_409_naming_the_option(plc: Any) -> None:
     cpu().TlsFingerprint = FINGERPRINT
     refused = raises_code(ConflictError, "TLS_NOT_TRUSTED", plc.online.go_online, "PLC_1")
     assert '"trustTls": true' in str(refused) and FINGERPRINT in str(refused)
@@ -25,7 +25,7 @@ def test_an_untrusted_certificate_is_refused_with_a_409_naming_the_option(plc: A
     assert plc.online.online_status("PLC_1").online is False
 
 
-def test_a_trusted_certificate_goes_online_and_the_choice_is_reported(plc: Any) -> None:  # noqa: F811
+def test_a_trusted_certificate_goes_online_and_the_choice_is_reported(plc: Any) -> None:
     cpu().TlsFingerprint = FINGERPRINT
     status = plc.online.go_online("PLC_1", trust_tls=True)
     assert status.online is True
@@ -34,7 +34,7 @@ def test_a_trusted_certificate_goes_online_and_the_choice_is_reported(plc: Any) 
     assert FINGERPRINT in verification.verification_info
 
 
-def test_a_download_answers_the_trust_prompt_and_reports_it(plc: Any) -> None:  # noqa: F811
+def test_a_download_answers_the_trust_prompt_and_reports_it(plc: Any) -> None:
     load_scl(plc, SCL)
     cpu().TlsFingerprint = FINGERPRINT
     raises_code(ConflictError, "TLS_NOT_TRUSTED", plc.online.download, "PLC_1")
@@ -48,7 +48,7 @@ def _checks(result: Any) -> dict[str, str]:
     return {c.category: c.answer for c in result.pre_download_checks}
 
 
-def test_alarm_text_libraries_are_answered_per_request(plc: Any) -> None:  # noqa: F811
+def test_alarm_text_libraries_are_answered_per_request(plc: Any) -> None:
     load_scl(plc, SCL)
     cpu().AsksAlarmTexts = True
     result = plc.online.download("PLC_1")
@@ -58,7 +58,7 @@ def test_alarm_text_libraries_are_answered_per_request(plc: Any) -> None:  # noq
     assert (_checks(result)["AlarmTextLibrariesDownload"], cpu().AlarmTextsLoaded) == ("NoAction", False)
 
 
-def test_reinitialising_a_changed_data_block_is_answered_per_request(plc: Any) -> None:  # noqa: F811
+def test_reinitialising_a_changed_data_block_is_answered_per_request(plc: Any) -> None:
     load_scl(plc, SCL)
     plc.online.download("PLC_1")
     load_scl(plc, SCL.replace("count : Int;", "count : Int;\n      total : DInt;"))
@@ -71,7 +71,7 @@ def test_reinitialising_a_changed_data_block_is_answered_per_request(plc: Any) -
     assert result.reinitialised_data_blocks == ["Data"]
 
 
-def test_a_protected_master_secret_needs_its_password(plc: Any) -> None:  # noqa: F811
+def test_a_protected_master_secret_needs_its_password(plc: Any) -> None:
     load_scl(plc, SCL)
     plc.security.master_secret("PLC_1", "protect", MASTER, None)
     refused = raises_code(ConflictError, "DOWNLOAD_FAILED", plc.online.download, "PLC_1")

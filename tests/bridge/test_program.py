@@ -109,7 +109,8 @@ def test_import_order_is_udt_then_fb_fc_then_ob_db(bridge: Any, plc: int, contro
     assert [r.source for r in reports] == ["Main.xml", "DB_Motor.xml", "FB_Motor.xml", "FC_Scale.xml", "UDT_Motor.xml"]
     assert all(r.status == "Imported" for r in reports)
     assert list(control.Program.ImportLog) == ["UDT_Motor", "FB_Motor", "FC_Scale", "Main", "DB_Motor"]
-    kinds = {o.name: o.kind for o in bridge.program.list_program_objects("PLC_1") if o.kind != "TagTable"}  # TIA's default table
+    # TIA's default table
+    kinds = {o.name: o.kind for o in bridge.program.list_program_objects("PLC_1") if o.kind != "TagTable"}
     assert kinds == {"UDT_Motor": "UDT", "FB_Motor": "FB", "FC_Scale": "FC", "Main": "OB", "DB_Motor": "InstanceDB"}
 
 
@@ -156,7 +157,8 @@ def test_tag_tables_are_imported_after_types_and_before_blocks(bridge: Any, plc:
     [table] = [t for t in bridge.tags.list_tag_tables("PLC_1") if t.name == "Motors"]
     assert (table.tag_count, table.user_constant_count) == (1, 1)
     [tag] = bridge.tags.list_tags("PLC_1", "Motors")
-    assert (tag.data_type, tag.logical_address, tag.comment, tag.hmi_writeable) == ('"UDT_Motor"', "%M10.0", "the motor's data", False)
+    assert (tag.data_type, tag.logical_address, tag.comment,
+            tag.hmi_writeable) == ('"UDT_Motor"', "%M10.0", "the motor's data", False)
 
 
 def test_a_tag_table_goes_into_its_folder_and_overwrite_moves_it(bridge: Any, plc: int) -> None:
@@ -176,7 +178,8 @@ def test_a_tag_table_goes_into_its_folder_and_overwrite_moves_it(bridge: Any, pl
 def test_a_tag_name_used_by_another_table_never_reaches_import(bridge: Any, plc: int, control: Any) -> None:
     from engineering_api.backend.areas.tags import TagSpec
 
-    bridge.tags.create_tag("PLC_1", "Default tag table", TagSpec(name="Motor_Data", data_type="Bool", logical_address="%M0.0"))
+    bridge.tags.create_tag("PLC_1", "Default tag table",
+                           TagSpec(name="Motor_Data", data_type="Bool", logical_address="%M0.0"))
     err = raises_code(e.ValidationError, "IMPORT_FAILED", bridge.program.import_program_documents, "PLC_1",
                       [_spec_doc(UDT), _table_doc()], overwrite=False)
     assert [f.get("code") for f in err.details["files"]] == [None, "TAG_EXISTS"]
@@ -188,8 +191,10 @@ def test_a_tag_name_used_by_another_table_never_reaches_import(bridge: Any, plc:
     assert list(control.Program.ImportLog) == []
 
 
-def test_a_tag_table_refused_by_tia_rolls_the_whole_batch_back(bridge: Any, plc: int, control: Any, faults: Any) -> None:
-    faults.ArmNext("PlcTagTableComposition.Import", "TargetInvocation", "The import failed.", "The table is locked.", "inner cause")
+def test_a_tag_table_refused_by_tia_rolls_the_whole_batch_back(bridge: Any, plc: int, control: Any,
+                                                               faults: Any) -> None:
+    faults.ArmNext("PlcTagTableComposition.Import", "TargetInvocation", "The import failed.", "The table is locked.",
+                   "inner cause")
     with pytest.raises(e.ValidationError) as info:
         bridge.program.import_program_documents("PLC_1", [_spec_doc(UDT), _table_doc()], overwrite=False)
     assert "The table is locked." in info.value.message and "inner cause" in info.value.message

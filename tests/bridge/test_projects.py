@@ -47,7 +47,8 @@ def test_archive_failure_from_tia_leaves_nothing(bridge: Any, project: Any, tmp_
     assert list((tmp_path / "out").iterdir()) == []
 
 
-def test_retrieve_opens_the_project_and_a_refused_archive_leaves_nothing(bridge: Any, project: Any, tmp_path: Path) -> None:
+def test_retrieve_opens_the_project_and_a_refused_archive_leaves_nothing(bridge: Any, project: Any,
+                                                                         tmp_path: Path) -> None:
     bridge.set_simulation_support(True)
     bridge.save_project()
     bridge.archive_project(tmp_path / "Line1.zap19")
@@ -74,7 +75,8 @@ def test_simulation_support_is_the_project_property_and_rolls_back_on_close(brid
 
 
 def test_index_counts_what_openness_shows(bridge: Any, project: Any) -> None:
-    bridge.devices.configure_network("PLC_1", ip_address="10.0.0.1", subnet_mask="255.0.0.0", interface=None, subnet=None,
+    bridge.devices.configure_network("PLC_1", ip_address="10.0.0.1", subnet_mask="255.0.0.0", interface=None,
+                                     subnet=None,
                              router_address=None)
     index = bridge.index_project()
     assert index.project_name == "Line1"

@@ -55,7 +55,7 @@ def test_members_the_stand_in_writes_in_a_shared_base_are_the_type_s_own(bridge:
 def test_used_by_bridge_follows_the_member_table() -> None:
     words = member_table_words("| `OnlineProvider` | online |")
     assert "OnlineProvider" in words and "CaxProvider" not in words
-    assert "OnlineProvider" in member_table_words()  # the real README names it
+    assert "OnlineProvider" in member_table_words()  # the real member table names it
 
 
 def test_a_service_the_object_does_not_offer_is_not_available(plc: Any) -> None:

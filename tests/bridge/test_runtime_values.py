@@ -25,7 +25,7 @@ def _released(bridge: Any) -> dict[str, bool]:
 
 
 @pytest.fixture
-def downloaded(plc: Any) -> Any:  # noqa: F811
+def downloaded(plc: Any) -> Any:
     """RELEASED_SCL downloaded from PLC_1 to Sim_A."""
     load_scl(plc, RELEASED_SCL)
     plc.online.download("PLC_1")

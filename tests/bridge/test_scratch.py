@@ -21,14 +21,16 @@ def test_every_exchange_gets_a_fresh_folder_inside_the_root_and_leaves_nothing(
     made: list[Path] = []
     original = tempfile.mkdtemp
 
-    def recording_mkdtemp(prefix: str = "", dir: Path | None = None) -> str:  # noqa: A002 - tempfile's name
+    def recording_mkdtemp(prefix: str = "", dir: Path | None = None) -> str:  # tempfile's name
         folder = original(prefix=prefix, dir=dir)
         made.append(Path(folder))
         return folder
 
     monkeypatch.setattr(scratch.tempfile, "mkdtemp", recording_mkdtemp)
-    spec = {"blockType": "GlobalDB", "name": "Data", "number": 1, "interface": {"Static": [{"name": "x", "dataType": "Int"}]}}
-    plc.program.import_program_documents("PLC_1", [ProgramDocument(source="d.xml", data=generate_xml(spec, "V19"))], overwrite=False)
+    spec = {"blockType": "GlobalDB", "name": "Data", "number": 1,
+            "interface": {"Static": [{"name": "x", "dataType": "Int"}]}}
+    plc.program.import_program_documents("PLC_1", [ProgramDocument(source="d.xml", data=generate_xml(spec, "V19"))],
+                                         overwrite=False)
     first = plc.program.export_program_object("PLC_1", "Data")
     assert plc.program.export_program_object("PLC_1", "Data") == first  # TIA never overwrites: a new folder each time
     assert len(made) == 3 and len(set(made)) == 3

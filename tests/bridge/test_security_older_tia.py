@@ -1,9 +1,9 @@
 """The bridge's security area on a TIA Portal older than its features: the refusal names the version.
 
 A :class:`~openness_bridge.security.BridgeSecurity` is given a session of an older TIA (V16 assemblies, no
-``Siemens.Engineering.Umac`` namespace (V17 has one: 15.1-V17 generator stubs), a CPU whose item offers access levels but no master secret
-configurator), so these run without Mono. Before the area was composed, the mixin called the session's
-``_version`` property as a method, and both refusals ended in a TypeError (a 500) instead of their 422.
+``Siemens.Engineering.Umac`` namespace (V17 has one: 15.1-V17 generator stubs), a CPU whose item offers access levels
+but no master secret configurator), so these run without Mono. Before the area was composed, the mixin called the
+session's ``_version`` property as a method, and both refusals ended in a TypeError (a 500) instead of their 422.
 """
 
 from __future__ import annotations
@@ -39,7 +39,8 @@ def _older_tia(version: str = "V16") -> BridgeSecurity:
     cpu_item = object()
     # An older API: only its version is read here, so its namespaces are empty modules
     api = OpennessApi(version, "mono", (), engineering=ModuleType("Siemens.Engineering"),
-                      hw=ModuleType("Siemens.Engineering.HW"), hw_features=ModuleType("Siemens.Engineering.HW.Features"),
+                      hw=ModuleType("Siemens.Engineering.HW"),
+                      hw_features=ModuleType("Siemens.Engineering.HW.Features"),
                       system=ModuleType("System"), io=ModuleType("System.IO"))
     return BridgeSecurity(BridgeSession(
         api=api,
@@ -47,7 +48,8 @@ def _older_tia(version: str = "V16") -> BridgeSecurity:
         find_device=lambda project, name: SimpleNamespace(TypeIdentifier="OrderNumber:6ES7 516-3AN02-0AB0/V2.9"),
         plc_software=lambda project, name: object(), export_bytes=lambda obj: b"", import_bytes=lambda *a, **k: None,
         plc_item=lambda project, name: (cpu_item, object()),
-        service=lambda obj, kind: SimpleNamespace(PlcProtectionAccessLevel="FullAccess") if kind is ACCESS_LEVELS else None,
+        service=lambda obj,
+        kind: SimpleNamespace(PlcProtectionAccessLevel="FullAccess") if kind is ACCESS_LEVELS else None,
         namespace=_namespace, scratch=_no_scratch, portal=lambda: None,
     ))
 

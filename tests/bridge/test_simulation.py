@@ -57,7 +57,10 @@ def test_without_plcsim_every_method_says_it_is_not_installed(bridge: Any) -> No
         bare.sim_profiles.sim_list_profiles()
     status = bare.simulation.sim_runtime_status()  # never raises
     assert (status.running, status.api_available) == (False, False)
-    assert bare.simulation.sim_session_state().connected is False and bare.simulation.sim_status().registered_instances == []
+    assert (
+        bare.simulation.sim_session_state().connected is False
+        and bare.simulation.sim_status().registered_instances == []
+    )
 
 
 def test_an_instance_is_a_virtual_cpu_on_the_softbus_with_the_ports_cycle(bridge: Any, wire: Any) -> None:
@@ -166,11 +169,13 @@ def test_runtime_manager_port_and_availability(bridge: Any, wire: Any) -> None:
 
 
 def test_profiles_are_json_files_in_the_state_dir(bridge: Any) -> None:
-    bridge.sim_profiles.sim_save_profile("Cell", description="d", instances=[SimProfileInstance(name="A", cpu_type="CPU1518")])
+    bridge.sim_profiles.sim_save_profile("Cell", description="d",
+                                         instances=[SimProfileInstance(name="A", cpu_type="CPU1518")])
     stored = json.loads((Path(bridge._state_dir) / "plcsim-profiles" / "Cell.json").read_text(encoding="utf-8"))
     assert stored["instances"] == [{"name": "A", "cpuType": "CPU1518", "operatingMode": "Default"}]
     with pytest.raises(ValidationError):  # a CPU type this PLCSIM does not know
-        bridge.sim_profiles.sim_save_profile("Bad", description="", instances=[SimProfileInstance(name="B", cpu_type="CPU1516T")])
+        bridge.sim_profiles.sim_save_profile("Bad", description="",
+                                             instances=[SimProfileInstance(name="B", cpu_type="CPU1516T")])
     assert [i.cpu_type for i in bridge.sim_profiles.sim_apply_profile("Cell")] == ["CPU1518"]
 
 
@@ -180,7 +185,7 @@ def test_plcsim_is_called_on_the_worker_thread_only(bridge: Any) -> None:
     def other() -> None:
         try:
             bridge.simulation.sim_list_instances()
-        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+        except BaseException as exc:  # collected for the assertion
             errors.append(exc)
 
     thread = threading.Thread(target=other)

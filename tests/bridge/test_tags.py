@@ -33,7 +33,8 @@ def _tag(name: str, data_type: str = "Bool", address: str = "%M0.0", **extra: An
 
 
 def _row(row: int, name: str, address: str, table: str | None = None, comment: str = "") -> t.TagImportRow:
-    return t.TagImportRow(row=row, name=name, data_type="Bool", logical_address=address, table_name=table, comment=comment)
+    return t.TagImportRow(row=row, name=name, data_type="Bool", logical_address=address, table_name=table,
+                          comment=comment)
 
 
 def test_tables_in_nested_groups_are_found_and_listed_with_their_folder(bridge: Any, plc: str) -> None:
@@ -55,7 +56,8 @@ def test_tables_in_nested_groups_are_found_and_listed_with_their_folder(bridge: 
 def test_renaming_a_table_recreates_it_with_everything_in_it(bridge: Any, plc: str) -> None:
     bridge.tags.create_tag_table(plc, "io", "Cell")
     bridge.tags.create_tag(plc, "io", _tag("Start", comment="push button", hmi_writeable=False))
-    bridge.tag_constants.create_constant(plc, "io", t.ConstantSpec(name="MAX", data_type="Int", value="10", comment="limit"))
+    bridge.tag_constants.create_constant(plc, "io",
+                                         t.ConstantSpec(name="MAX", data_type="Int", value="10", comment="limit"))
     renamed = bridge.tags.rename_tag_table(plc, "io", "IO")  # a case-only rename too: Name has no setter
     assert (renamed.name, renamed.folder, renamed.tag_count, renamed.user_constant_count) == ("IO", "Cell", 1, 1)
     [tag] = bridge.tags.list_tags(plc, "IO")
@@ -69,7 +71,8 @@ def test_a_rename_that_fails_half_way_leaves_the_table_as_it_was(bridge: Any, pl
     bridge.tags.create_tag(plc, "IO", _tag("Start"))
     bridge.tag_constants.create_constant(plc, "IO", t.ConstantSpec(name="MAX", data_type="Int", value="10"))
     # Delete, Create and the tag's re-creation succeed; the constant's re-creation is refused by TIA.
-    faults.ArmNext("PlcUserConstantComposition.Create", "TargetInvocation", "Creating failed.", "Disk full.", "inner cause")
+    faults.ArmNext("PlcUserConstantComposition.Create", "TargetInvocation", "Creating failed.", "Disk full.",
+                   "inner cause")
     err = raises_code(e.EngineeringError, "OPENNESS_REFUSED", bridge.tags.rename_tag_table, plc, "IO", "Inputs")
     assert "Disk full." in err.message and "inner cause" in err.message
     assert [x.name for x in bridge.tags.list_tag_tables(plc)] == [DEFAULT, "IO"]
@@ -100,7 +103,8 @@ def test_import_is_checked_before_tia_sees_a_row(bridge: Any, plc: str) -> None:
 
 def test_an_import_tia_refuses_half_way_imports_nothing_and_says_why(bridge: Any, plc: str, faults: Any) -> None:
     rows = [_row(2, "A", "%I0.0", "Line/New"), _row(3, "B", "%I0.1", "Line/New", comment="refused here")]
-    faults.ArmNext("MultilingualTextItem.Text", "TargetInvocation", "Setting the comment failed.", "Text too long.", None)
+    faults.ArmNext("MultilingualTextItem.Text", "TargetInvocation", "Setting the comment failed.", "Text too long.",
+                   None)
     err = raises_code(e.ValidationError, "OPENNESS_REFUSED", bridge.tag_import.import_tags, plc, rows, [],
                       table=DEFAULT, follow_path=True, overwrite=False)
     assert "Text too long." in err.message
@@ -122,7 +126,8 @@ def test_import_with_overwrite_changes_the_tag_in_place(bridge: Any, plc: str) -
     ]
     assert [c.value for c in bridge.tag_constants.list_constants(plc, DEFAULT, "user")] == ["2"]
     # A row that respells a name replaces the tag by re-creating it (PlcTag.Name has no setter).
-    result = bridge.tag_import.import_tags(plc, [_row(3, "b", "%I0.1")], [], table=DEFAULT, follow_path=False, overwrite=True)
+    result = bridge.tag_import.import_tags(plc, [_row(3, "b", "%I0.1")], [], table=DEFAULT, follow_path=False,
+                                           overwrite=True)
     assert result.tags_replaced == 1
     assert [x.name for x in bridge.tags.list_tags(plc, DEFAULT)] == ["A", "b"]
 
@@ -180,7 +185,8 @@ def test_export_is_tias_simaticml_of_the_table(bridge: Any, plc: str) -> None:
 
 
 def test_a_refused_tag_is_a_validation_error_with_the_detail(bridge: Any, plc: str, faults: Any) -> None:
-    faults.ArmNext("PlcTagComposition.Create", "TargetInvocation", "The tag cannot be created.", "Invalid address.", None)
+    faults.ArmNext("PlcTagComposition.Create", "TargetInvocation", "The tag cannot be created.", "Invalid address.",
+                   None)
     err = raises_code(e.ValidationError, "OPENNESS_REFUSED", bridge.tags.create_tag, plc, DEFAULT, _tag("A"))
     assert err.details["openness"]["detailText"] == "Invalid address."
     assert bridge.tags.list_tags(plc, DEFAULT) == []
@@ -192,13 +198,15 @@ def test_a_table_of_the_tags_area_is_a_program_document_too(bridge: Any, plc: st
     bridge.tags.create_tag_table(plc, "Drives", "Line/Motors")
     bridge.tags.create_tag(plc, "Drives", _tag("Run", address="%Q0.0", comment="runs the line"))
     listed = {o.name: o for o in bridge.program.list_program_objects(plc)}
-    assert (listed["Drives"].kind, listed["Drives"].folder, listed["Drives"].number) == ("TagTable", "Line/Motors", None)
+    assert (listed["Drives"].kind, listed["Drives"].folder,
+            listed["Drives"].number) == ("TagTable", "Line/Motors", None)
     document = bridge.program.export_program_object(plc, "Drives")
     assert document == bridge.tags.export_tag_table_xml(plc, "Drives")
     bridge.tags.delete_tag_table(plc, "Drives")
     from engineering_api.backend.models import ProgramDocument
 
-    bridge.program.import_program_documents(plc, [ProgramDocument(source="d.xml", data=document, folder="Line")], overwrite=False)
+    bridge.program.import_program_documents(plc, [ProgramDocument(source="d.xml", data=document, folder="Line")],
+                                            overwrite=False)
     [tag] = bridge.tags.list_tags(plc, "Drives")
     assert (tag.name, tag.logical_address, tag.comment) == ("Run", "%Q0.0", "runs the line")
     assert {o.name: o.folder for o in bridge.program.list_program_objects(plc)}["Drives"] == "Line"

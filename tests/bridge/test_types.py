@@ -47,13 +47,15 @@ def test_a_failed_update_changes_nothing(plc: Any, faults: Any) -> None:
 
 
 def test_folders_are_created_level_by_level_and_kept_when_empty(plc: Any) -> None:
-    details = plc.types.import_type("PLC_1", _udt("UDT_P", ("A", "Int")), folder="Motors/Pumps", overwrite=False, source="p")
+    details = plc.types.import_type("PLC_1", _udt("UDT_P", ("A", "Int")), folder="Motors/Pumps", overwrite=False,
+                                    source="p")
     assert details.folder == "Motors/Pumps"
     plc.types.add_type_folder("PLC_1", "Empty")
     tree = plc.types.type_tree("PLC_1")
     assert [c.name for c in tree.children] == ["Empty", "Motors"]
     [pumps] = tree.children[1].children
-    assert (pumps.path, pumps.children[0].path, pumps.children[0].is_consistent) == ("Motors/Pumps", "Motors/Pumps/UDT_P", True)
+    assert (pumps.path, pumps.children[0].path,
+            pumps.children[0].is_consistent) == ("Motors/Pumps", "Motors/Pumps/UDT_P", True)
     path = Path(plc.save_project().path)
     plc.close_project()
     plc.open_project(path)

@@ -47,7 +47,8 @@ def test_tables_in_nested_groups_are_found_and_listed_with_their_folder(bridge: 
     deep = bridge.watch_tables.get_watch_force_table(plc, WATCH_TABLE, "deep")  # names are case-insensitive, as in TIA
     assert (deep.folder, deep.entries[0].comment, deep.entries[0].data_type) == ("Line/Motors", "rpm", "Int")
     exported = read_table(bridge.watch_tables.export_watch_force_table(plc, WATCH_TABLE, "Deep"))
-    assert (exported.kind, exported.name, [r.operand for r in exported.entries]) == (WATCH_TABLE, "Deep", ['"Data".Speed'])
+    assert (exported.kind, exported.name,
+            [r.operand for r in exported.entries]) == (WATCH_TABLE, "Deep", ['"Data".Speed'])
 
 
 def test_a_refused_import_rolls_the_whole_entry_change_back(bridge: Any, plc: str, faults: Any) -> None:
@@ -88,7 +89,8 @@ def test_operands_are_resolved_against_the_program_as_tia_holds_it_now(bridge: A
                                            allow_invalid=True)
     assert made.is_consistent is False and made.entries[0].is_valid is False
     bridge.program.import_program_documents(plc, [_db("Later", {"X": "Real"}, 2)], overwrite=False)
-    now = bridge.watch_tables.get_watch_force_table(plc, WATCH_TABLE, "W")  # nothing cached: the new DB is exported and read
+    # nothing cached: the new DB is exported and read
+    now = bridge.watch_tables.get_watch_force_table(plc, WATCH_TABLE, "W")
     assert now.is_consistent is True and now.entries[0].data_type == "Real"
     assert bridge.watch_tables.list_watch_force_tables(plc, WATCH_TABLE)[0].is_consistent is True
 
@@ -104,7 +106,8 @@ def test_the_force_table_is_imported_and_cannot_be_deleted(bridge: Any, plc: str
     # The shape the bridge works with (15.1/17.0 stubs): no Create for force tables, no Delete on them.
     assert not hasattr(PlcForceTableComposition, "Create") and hasattr(PlcWatchTableComposition, "Create")
     assert not hasattr(PlcForceTable, "Delete") and hasattr(PlcWatchTable, "Delete")
-    made = bridge.watch_tables.create_watch_force_table(plc, FORCE_TABLE, "Force", entries=[EntrySpec(name="%I0.0:P", force_value=True)])
+    made = bridge.watch_tables.create_watch_force_table(plc, FORCE_TABLE, "Force",
+                                                        entries=[EntrySpec(name="%I0.0:P", force_value=True)])
     assert (made.kind, made.entries[0].force_value, made.entries[0].force_intention) == (FORCE_TABLE, "TRUE", True)
     refused = raises_code(e.NotSupportedError, "NO_OPENNESS_EQUIVALENT", bridge.watch_tables.delete_watch_force_table,
                           plc, FORCE_TABLE, "Force")
@@ -114,7 +117,8 @@ def test_the_force_table_is_imported_and_cannot_be_deleted(bridge: Any, plc: str
 
 def test_tables_are_saved_with_the_project_and_discarded_on_close(bridge: Any, plc: str, tmp_path: Path) -> None:
     bridge.watch_tables.create_watch_force_folder(plc, "A")
-    bridge.watch_tables.create_watch_force_table(plc, WATCH_TABLE, "Kept", folder="A", entries=[EntrySpec(name="%MW2", comment="x")])
+    bridge.watch_tables.create_watch_force_table(plc, WATCH_TABLE, "Kept", folder="A",
+                                                 entries=[EntrySpec(name="%MW2", comment="x")])
     path = Path(bridge.save_project().path)
     bridge.watch_tables.create_watch_force_table(plc, WATCH_TABLE, "Unsaved")
     bridge.close_project()
@@ -131,7 +135,8 @@ def test_folders_delete_with_their_tables_and_forcing_has_no_openness_equivalent
     raises_code(e.ValidationError, "INVALID_FOLDER", bridge.watch_tables.create_watch_force_folder, plc, "A//B")
     assert bridge.watch_tables.delete_watch_force_folder(plc, "A").removed == ["In_A", "In_B"]
     assert bridge.watch_tables.list_watch_force_tables(plc, WATCH_TABLE) == []
-    for call in (lambda: bridge.watch_tables.start_forcing(plc, "F", confirm=True), lambda: bridge.watch_tables.stop_forcing(plc, "F")):
+    for call in (lambda: bridge.watch_tables.start_forcing(plc, "F", confirm=True),
+                 lambda: bridge.watch_tables.stop_forcing(plc, "F")):
         missing = raises_code(e.NotSupportedError, "NO_OPENNESS_EQUIVALENT", call)
         assert "Openness has no member" in missing.message
 
@@ -142,7 +147,8 @@ def test_tag_operands_resolve_through_the_tag_tables_exported_from_tia(bridge: A
     bridge.tags.create_tag_table(plc, "IO")
     bridge.tags.create_tag(plc, "IO", TagSpec(name="Start", data_type="Bool", logical_address="%I0.0"))
     bridge.tags.create_tag(plc, "IO", TagSpec(name="Flag", data_type="Bool", logical_address="%M0.0"))
-    made = bridge.watch_tables.create_watch_force_table(plc, FORCE_TABLE, "Force", entries=[EntrySpec(name='"Start"', force_value=True)])
+    made = bridge.watch_tables.create_watch_force_table(plc, FORCE_TABLE, "Force",
+                                                        entries=[EntrySpec(name='"Start"', force_value=True)])
     assert (made.entries[0].is_valid, made.entries[0].data_type, made.entries[0].address) == (True, "Bool", "%I0.0")
     memory = raises_code(e.ValidationError, "NOT_FORCEABLE", bridge.watch_tables.add_watch_force_entries, plc,
                          FORCE_TABLE, "Force", [EntrySpec(name='"Flag"')])  # a tag at a memory address cannot be forced

@@ -68,9 +68,11 @@ def test_doctor_reports_group_and_whitelist_with_fixes(exe: Path) -> None:
     by_name = {c.name: c for c in checks}
     group = by_name["Openness user group"]
     assert not group.ok and OPENNESS_GROUP in group.fix and "log off" in group.fix
-    assert by_name["Openness whitelist V19"].ok and entry_values(exe)["FileHash"] in by_name["Openness whitelist V19"].detail
+    assert (by_name["Openness whitelist V19"].ok
+            and entry_values(exe)["FileHash"] in by_name["Openness whitelist V19"].detail)
     assert not by_name["Openness whitelist V20"].ok and "upgraded" in by_name["Openness whitelist V20"].detail
-    assert not by_name["Openness whitelist V21"].ok and "/api/tia/firewall/whitelist" in by_name["Openness whitelist V21"].fix
+    assert (not by_name["Openness whitelist V21"].ok
+            and "/api/tia/firewall/whitelist" in by_name["Openness whitelist V21"].fix)
     member = openness_access_checks([], registry, [f"PC-01\\{OPENNESS_GROUP}"], exe)
     assert member[0].ok and member[0].fix == ""
 

@@ -21,7 +21,8 @@ from tests.bounds import HANG_GUARD_S
 
 
 LAMP = {"blockType": "FB", "name": "FB_Lamp", "number": 20, "language": "LAD",
-        "interface": {"Input": [{"name": "Start", "dataType": "Bool"}], "Output": [{"name": "Lamp", "dataType": "Bool"}],
+        "interface": {"Input": [{"name": "Start", "dataType": "Bool"}],
+                      "Output": [{"name": "Lamp", "dataType": "Bool"}],
                       "Static": [{"name": "T", "dataType": "TON_TIME"}]},
         "networks": [{"title": "Delayed lamp", "lad": [[{"contact": "#Start"},
                                                          {"box": "TON", "instance": "#T", "inputs": {"PT": "T#2s"}},
@@ -33,7 +34,8 @@ LAMP = {"blockType": "FB", "name": "FB_Lamp", "number": 20, "language": "LAD",
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     import tests.api.test_plc_e2e as motor
 
-    program = motor.MOTOR_SCL.replace('DATA_BLOCK "Motor1_DB"', 'DATA_BLOCK "Lamp_DB"\n"FB_Lamp"\nBEGIN\nEND_DATA_BLOCK\n\n'
+    program = motor.MOTOR_SCL.replace('DATA_BLOCK "Motor1_DB"',
+                                      'DATA_BLOCK "Lamp_DB"\n"FB_Lamp"\nBEGIN\nEND_DATA_BLOCK\n\n'
                                       'DATA_BLOCK "Motor1_DB"').replace(
         'BEGIN\n   "Motor1_DB"(', 'BEGIN\n   "Lamp_DB"(Start := "Start_PB");\n   "Motor1_DB"(')
     assert '"Lamp_DB"(Start' in program

@@ -21,7 +21,8 @@ from engineering_api.lib.completion import completion_script
 from engineering_api.lib.version import api_version
 from tests.conftest import skip_or_fail
 
-GOOD_SCL = 'FUNCTION "FC_Add" : Int\nVAR_INPUT\n    a : Int;\n    b : Int;\nEND_VAR\nBEGIN\n    #FC_Add := #a + #b;\nEND_FUNCTION\n'
+GOOD_SCL = ('FUNCTION "FC_Add" : Int\nVAR_INPUT\n    a : Int;\n    b : Int;\nEND_VAR\nBEGIN\n    #FC_Add := #a + '
+            '#b;\nEND_FUNCTION\n')
 
 
 def test_version_prints_the_installed_version() -> None:

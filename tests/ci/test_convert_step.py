@@ -29,7 +29,8 @@ def _exports() -> list[tuple[Path, str]]:
         # Blocks and PLC data types (technology objects' DBs carry namespaces the converter knows for some versions
         # only, and refuses for the others, saying so).
         if row["tia_version"] in VERSIONS and row["root_object"].startswith(("SW.Blocks.", "SW.Types.")):
-            chosen.setdefault((kind, row["tia_version"]), (CORPUS / "simaticml" / row["local_file"], row["tia_version"]))
+            chosen.setdefault((kind, row["tia_version"]),
+                              (CORPUS / "simaticml" / row["local_file"], row["tia_version"]))
     return list(chosen.values())
 
 

@@ -83,6 +83,7 @@ def test_rejected_sources_still_fail(tmp_path: Path):
     folder = tmp_path / "bj"
     verdicts = build_repository(REPOSITORIES[repo], folder)
     doc = _plc_check(folder)
-    failing = {d["file"] for d in doc["diagnostics"] if d["severity"] == "Error" and not d["code"].startswith("MISSING")}
+    failing = {d["file"] for d in doc["diagnostics"] if d["severity"] == "Error"
+               and not d["code"].startswith("MISSING")}
     rejected = {f for f, v in verdicts.items() if v.startswith("reject")}
     assert rejected and rejected <= failing, sorted(rejected - failing)

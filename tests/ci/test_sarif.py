@@ -20,7 +20,8 @@ from engineering_api.cli import main
 from tests.ci.corpus_repos import CORPUS
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif" / "sarif-schema-2.1.0.json").read_text())
-TEXT_LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?:(?P<column>\d+):)? (?:error|warning): .* \[(?P<code>[A-Z_]+)\]$")
+TEXT_LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?:(?P<column>\d+):)? (?:error|warning): .* "
+                       r"\[(?P<code>[A-Z_]+)\]$")
 
 
 def _run(*argv: str) -> tuple[int, str]:
@@ -45,7 +46,8 @@ def _places(log: dict[str, Any]) -> list[tuple[str, int, int | None, str]]:
         region = physical.get("region")
         if region is None:  # a finding without a file line (text: "file: error: …" or no file at all)
             continue
-        found.append((unquote(physical["artifactLocation"]["uri"]), region.get("startLine", 0), region.get("startColumn"),
+        found.append((unquote(physical["artifactLocation"]["uri"]), region.get("startLine", 0),
+                      region.get("startColumn"),
                       result["ruleId"]))
     return found
 

@@ -79,6 +79,7 @@ def test_every_compiler_code_has_a_bullet_in_the_compiler_readme() -> None:
 
 
 def test_the_how_to_names_files_that_exist() -> None:
-    named = set(re.findall(r"`((?:simatic_xml|engineering_api|tests|docs)/[\w/.-]+)`", HOW_TO.read_text(encoding="utf-8")))
+    named = set(re.findall(r"`((?:simatic_xml|engineering_api|tests|docs)/[\w/.-]+)`",
+                           HOW_TO.read_text(encoding="utf-8")))
     assert named, "the how-to names no file"
     assert sorted(path for path in named if not (ROOT / path).exists()) == []

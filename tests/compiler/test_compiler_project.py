@@ -1,4 +1,5 @@
-"""Compiling a PLC's software (engineering_api.rules.compiler.project): tags and constants, LAD/FBD networks, numbers."""
+"""Compiling a PLC's software (engineering_api.rules.compiler.project): tags and constants, LAD/FBD networks,
+numbers."""
 
 from __future__ import annotations
 
@@ -66,7 +67,8 @@ def test_missing_tag_write_to_constant_and_type_mismatch() -> None:
     assert _descriptions(run) == [
         'Network 1, line 1, column 7: Tag "Stop_PB" not defined.',
         'Network 1, line 2, column 1: The constant "MAX_SPEED" cannot be written.',
-        'Network 1, line 3, column 7: Implicit conversion of the data type "Int" into the data type "Bool" is not possible.',
+        'Network 1, line 3, column 7: Implicit conversion of the data type "Int" into the data type "Bool" is not '
+        'possible.',
     ]
     assert run.result.error_count == 3 and "Main" not in run.compiled
 
@@ -74,7 +76,8 @@ def test_missing_tag_write_to_constant_and_type_mismatch() -> None:
 def test_lad_contact_on_a_non_bool_operand() -> None:
     fb = {"blockType": "FB", "name": "FB_Lad", "language": "LAD", "number": 3,
           "interface": {"Input": [{"name": "a", "dataType": "Bool"}], "Output": [{"name": "q", "dataType": "Bool"}]},
-          "networks": [{"lad": [[{"contact": "#a"}, {"coil": "#q"}]]}, {"lad": [[{"contact": '"Start_PB"'}, {"coil": "#q"}]]}]}
+          "networks": [{"lad": [[{"contact": "#a"}, {"coil": "#q"}]]},
+                       {"lad": [[{"contact": '"Start_PB"'}, {"coil": "#q"}]]}]}
     sw = _software(fb)
     assert compile_software(sw, "PLC_1").result.state == "Success"
     # retype the input after generation (the generator itself refuses a contact on an Int)

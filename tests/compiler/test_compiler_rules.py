@@ -114,7 +114,8 @@ def test_fb_input_may_be_written() -> None:
 
 
 def test_udt_members_and_arrays() -> None:
-    udt = 'TYPE "UDT_A"\nVERSION : 0.1\n   STRUCT\n      x : Int;\n      arr : Array[0..3] of Real;\n   END_STRUCT;\n\nEND_TYPE\n'
+    udt = ('TYPE "UDT_A"\nVERSION : 0.1\n   STRUCT\n      x : Int;\n      arr : Array[0..3] of Real;\n   '
+           'END_STRUCT;\n\nEND_TYPE\n')
     text = _fb('      u : "UDT_A";\n      i : Int;\n      r : Real;',
                "\t#r := #u.arr[#i];\n\t#i := #u.x;\n\t#i := #u.nope;\n\t#i := #u.arr[1];", udt)
     # Real -> Int is implicit while the block's IEC check is off (TIA's default)
@@ -167,7 +168,8 @@ def test_scl_check_prints_and_exits(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 
 # ----- corpus ----------------------------------------------------------------------------------------
-_CORPUS_FILES = sorted(p for p in CORPUS.rglob("*") if p.suffix.lower() in (".scl", ".db", ".udt")) if CORPUS.is_dir() else []
+_CORPUS_FILES = sorted(p for p in CORPUS.rglob("*")
+                       if p.suffix.lower() in (".scl", ".db", ".udt")) if CORPUS.is_dir() else []
 
 
 @pytest.mark.skipif(not _CORPUS_FILES, reason="SCL corpus not present")

@@ -40,7 +40,8 @@ def test_there_is_one_seeded_source_per_rule() -> None:
         "UNDECLARED", "MISSING_TYPE", "MISSING_BLOCK", "UNKNOWN_PARAMETER", "PARAMETER_NOT_SUPPLIED", "PARAMETER_TYPE",
         "WRONG_PARAMETER", "TYPE_MISMATCH", "OPERATOR_TYPE", "WRITE_CONSTANT", "DUPLICATE_NAME",
         "NOT_LOCAL", "MISSING_TAG", "EXIT_OUTSIDE_LOOP", "CONTINUE_OUTSIDE_LOOP", "UNKNOWN_INSTRUCTION",
-        "OUTPUT_TYPE", "INOUT_TYPE", "INDEX_TYPE", "INDEX_RANGE", "CASE_SELECTOR", "CASE_LABEL", "FOR_VARIABLE", "LITERAL_RANGE",
+        "OUTPUT_TYPE", "INOUT_TYPE", "INDEX_TYPE", "INDEX_RANGE", "CASE_SELECTOR", "CASE_LABEL", "FOR_VARIABLE",
+        "LITERAL_RANGE",
         "FLGNET_PIN_TYPE", "CASE_DUPLICATE", "STL_LABEL", "STL_DUPLICATE_LABEL",
     } <= codes
     assert None in codes, "a legal seeded source ('no diagnostics') shows the legal forms"
@@ -50,7 +51,8 @@ def test_there_is_one_seeded_source_per_rule() -> None:
 def test_seeded_source_gives_exactly_the_expected_error(path: Path) -> None:
     text = read_source(path)
     m = _EXPECT.match(text.splitlines()[0])
-    assert m, f"{path.name}: the first line must be '// expect: LINE:COL Severity code: message' or '// expect: no diagnostics'"
+    assert m, (f"{path.name}: the first line must be '// expect: LINE:COL Severity code: message' or '// expect: no "
+               "diagnostics'")
     found = [(d.line, d.col, d.severity, d.code, d.message) for d in check_source(text, str(path), closed=True)
              if d.severity != "Info"]
     expected = [] if m.group(1) is None else [(int(m.group(1)), int(m.group(2)), m.group(3), m.group(4), m.group(5))]

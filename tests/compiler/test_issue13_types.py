@@ -51,7 +51,8 @@ def test_unquoted_instruction_instances_are_system_types_not_unknown(tmp_path) -
     from engineering_api.ci.program import check_files
 
     path = tmp_path / "FB_T.scl"
-    decls = "      put : PUT;\n      send : Send_P2P;\n      gear : MC_GearIn;\n      pid : PID_Temp;\n      typo : Intx;"
+    decls = ("      put : PUT;\n      send : Send_P2P;\n      gear : MC_GearIn;\n      pid : PID_Temp;\n      typo : "
+             "Intx;")
     path.write_text(_fb(decls, "\t;"), encoding="utf-8")
     found = [(d.code, d.message) for d in check_files([str(path)]) if d.severity == "Error"]
     assert found == [("UNKNOWN_TYPE", 'Data type "Intx" is unknown.')]

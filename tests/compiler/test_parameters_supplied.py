@@ -1,6 +1,6 @@
 """Which formal parameters a call must supply (STEP 7's rules for S7-1200/S7-1500, see
-``engineering_api.rules.compiler.check_calls._must_be_supplied``): every input and in/out of an FC; of an FB only the in/outs
-of a structured or parameter type, whose instance holds a reference instead of a value."""
+``engineering_api.rules.compiler.check_calls._must_be_supplied``): every input and in/out of an FC; of an FB only the
+in/outs of a structured or parameter type, whose instance holds a reference instead of a value."""
 
 from __future__ import annotations
 

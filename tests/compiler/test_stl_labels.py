@@ -65,7 +65,8 @@ def test_a_labelled_statement_reads_and_writes_back_unchanged() -> None:
         '</LabelDeclaration><StlToken Text="NOP_0" /></StlStatement><StlStatement UId="23"><StlToken Text="JU" />'
         '<Access Scope="Label"><Label Name="M001" /></Access></StlStatement></StatementList>'))
     statements = stl.from_xml(body)
-    assert [(s.label, s.label_attrs, s.token) for s in statements] == [("M001", {"UId": "22"}, "NOP_0"), (None, {}, "JU")]
+    assert [(s.label, s.label_attrs, s.token) for s in statements] == [("M001", {"UId": "22"}, "NOP_0"),
+                                                                       (None, {}, "JU")]
     assert stl.to_xml(statements, ns) == body
 
 

@@ -39,7 +39,8 @@ def test_a_compile_job_is_shown_with_its_result_and_cannot_be_canceled_once_ende
 
 def test_stop_needs_the_confirmation_rest_needs_and_the_monitor_pushes_live_values(tmp_path):
     # over real HTTP: the monitor's stream never ends by itself, which Litestar's test client cannot read
-    with live_server(Settings.from_env(data_dir=tmp_path)) as live, httpx.Client(base_url=live.base, timeout=HANG_GUARD_S) as client:
+    with live_server(Settings.from_env(data_dir=tmp_path)) as live, httpx.Client(base_url=live.base,
+                                                                                 timeout=HANG_GUARD_S) as client:
         _monitor_and_stop(client, live.headers("admin"), live.keys["engineer"])
 
 

@@ -79,7 +79,8 @@ def test_project_tree_block_views_compile_diagnostics_and_downloads(client, admi
     assert "Line1" in project and "PLC_1" in project
     assert "/console/devices/PLC_1/blocks/Block_3" in project and "FC_Broken" in project
     lad = client.get("/console/devices/PLC_1/blocks/Block_3").text
-    assert '<svg class="network lad"' in lad and 'data-part="26"' in lad and "&#34;Tag_1&#34;" in lad.replace("&quot;", "&#34;")
+    assert ('<svg class="network lad"' in lad and 'data-part="26"' in lad
+            and "&#34;Tag_1&#34;" in lad.replace("&quot;", "&#34;"))
     page = client.get("/console/devices/PLC_1/blocks/FC_Broken")
     assert 'id="compile"' in page.text and 'id="n2-l2"' in page.text
     compiled = client.post("/console/devices/PLC_1/blocks/FC_Broken/compile", data={"_csrf_token": csrf_of(page.text)})

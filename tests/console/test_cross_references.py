@@ -20,11 +20,13 @@ UDT: dict[str, Any] = {"blockType": "UDT", "name": "UDT_Motor",
                        "interface": {"None": [{"name": "Speed", "dataType": "Real"}]}}
 FC_SCL: dict[str, Any] = {
     "blockType": "FC", "name": "FC_Scale", "language": "SCL", "returnType": "Real", "number": 5,
-    "interface": {"Input": [{"name": "Raw", "dataType": "Int"}], "Temp": [{"name": "Motor", "dataType": '"UDT_Motor"'}]},
+    "interface": {"Input": [{"name": "Raw", "dataType": "Int"}],
+                  "Temp": [{"name": "Motor", "dataType": '"UDT_Motor"'}]},
     "networks": [{"scl": "#FC_Scale := INT_TO_REAL(#Raw);"}],
 }
 DB: dict[str, Any] = {"blockType": "GlobalDB", "name": "DB_Data",
-                      "interface": {"Static": [{"name": "Level", "dataType": "Real"}, {"name": "Count", "dataType": "Int"}]}}
+                      "interface": {
+                          "Static": [{"name": "Level", "dataType": "Real"}, {"name": "Count", "dataType": "Int"}]}}
 OB: dict[str, Any] = {"blockType": "OB", "name": "Main", "number": 1, "language": "SCL", "networks": [
     {"scl": '"DB_Data".Level := "FC_Scale"(Raw := "DB_Data".Count);'},
     {"title": "Copy", "scl": '"DB_Data".Count := "DB_Data".Count + 1;'},

@@ -38,7 +38,7 @@ RUNG = """<Parts>
 <Wire UId="34"><NameCon UId="25" Name="Q"/><NameCon UId="27" Name="in"/></Wire>
 <Wire UId="35"><IdentCon UId="22"/><NameCon UId="27" Name="operand"/></Wire>
 <Wire UId="36"><NameCon UId="25" Name="ET"/><OpenCon UId="37"/></Wire>
-</Wires>"""
+</Wires>"""  # noqa: E501 - the text is data: its lines stay as they are
 
 
 def test_operands_read_as_in_the_editor() -> None:
@@ -47,7 +47,8 @@ def test_operands_read_as_in_the_editor() -> None:
     index = FlgAccess("LocalVariable", symbol=[Component("i")])
     assert operand_of(FlgAccess("GlobalVariable", symbol=[Component("Data", index=[index])])).text == '"Data"[#i]'
     assert operand_of(FlgAccess("LiteralConstant", constant=FlgConstant("T#2s", "Time"))).text == "T#2s"
-    assert operand_of(FlgAccess("GlobalVariable", address={"Area": "Memory", "Type": "Bool", "BitOffset": "321"})).text == "%M40.1"
+    assert operand_of(FlgAccess("GlobalVariable",
+                                address={"Area": "Memory", "Type": "Bool", "BitOffset": "321"})).text == "%M40.1"
     tagged = operand_of(FlgAccess("GlobalVariable", symbol=[Component("Start")]), {"Start": "%I0.0"})
     assert (tagged.text, tagged.address) == ('"Start"', "%I0.0")
 
@@ -179,7 +180,7 @@ WORDS = """<Parts>
 <Wire UId="47"><IdentCon UId="25"/><NameCon UId="32" Name="operand"/></Wire>
 <Wire UId="48"><IdentCon UId="26"/><NameCon UId="33" Name="VALUE"/></Wire>
 <Wire UId="49"><NameCon UId="33" Name="eno"/><NameCon UId="34" Name="Go"/></Wire>
-</Wires>"""
+</Wires>"""  # noqa: E501 - the text is data: its lines stay as they are
 
 
 def _text_y(svg: etree._Element, text: str) -> float:
@@ -193,7 +194,8 @@ def test_lad_is_written_with_tia_words_and_symbols() -> None:
     parts = {g.get("data-part"): g for g in svg.iter() if g.get("data-part")}
     # A comparator is contact-like: IN1 above the relation, the type under it, IN2 below.
     assert "compare" in parts["30"].get("class", "")
-    assert _text_y(parts["30"], "#pos") < _text_y(parts["30"], "==") < _text_y(parts["30"], "Int") < _text_y(parts["30"], "10")
+    assert _text_y(parts["30"],
+                   "#pos") < _text_y(parts["30"], "==") < _text_y(parts["30"], "Int") < _text_y(parts["30"], "10")
     # An edge contact's memory bit is below the symbol, its operand above.
     assert _text_y(parts["31"], "#start") < _text_y(parts["31"], "P") < _text_y(parts["31"], "#edge")
     # The assigned operand of RS is above the box, not a pin at its left.
@@ -224,7 +226,7 @@ def test_a_branch_is_dotted_and_a_counter_shows_its_count_when_monitored() -> No
 <Wire UId="33"><IdentCon UId="22"/><NameCon UId="25" Name="operand"/></Wire>
 <Wire UId="34"><IdentCon UId="23"/><NameCon UId="26" Name="operand"/></Wire>
 <Wire UId="35"><NameCon UId="27" Name="CV"/><OpenCon UId="36"/></Wire>
-</Wires>"""
+</Wires>"""  # noqa: E501 - the text is data: its lines stay as they are
     svg = etree.fromstring(draw_network(_net(branch), "LAD").svg.encode())
     wire = next(g for g in svg.iter("{*}g") if g.get("data-wire") == "32")
     assert [c for c in wire.iter("{*}circle") if c.get("class") == "joint"]
@@ -252,7 +254,8 @@ def test_graph_is_a_chart_from_the_initial_step_with_its_branches() -> None:
     steps = [e for e in r134a.iter() if "graph-step" in (e.get("class") or "")]
     assert steps[0].get("data-step") == "1"
     alternatives = {e.get("data-branch") for e in r134a.iter() if e.get("class") == "graph-branch alt"}
-    begins = set(re.findall(rb'<Branch Number="(\d+)" Type="AltBegin"', (CORPUS / "fb" / "mking2203_plcBlock_GRAPH_FB_R134a_GRAPH.xml").read_bytes()))
+    begins = set(re.findall(rb'<Branch Number="(\d+)" Type="AltBegin"',
+                            (CORPUS / "fb" / "mking2203_plcBlock_GRAPH_FB_R134a_GRAPH.xml").read_bytes()))
     assert alternatives == {b.decode() for b in begins}
     jumps = [e for e in r134a.iter() if e.get("class") == "graph-jump"]
     assert jumps and all(j.get("href", "").startswith("#step-") for j in jumps)

@@ -73,7 +73,8 @@ def _svg(body: str) -> str:
 _PINS = ('<g class="part" data-part="a"><circle class="pin" data-pin="out" cx="0" cy="0" r="0"/>'
          '<circle class="pin" data-pin="out2" cx="0" cy="40" r="0"/></g>'
          '<g class="part" data-part="b"><rect class="body" x="100" y="-10" width="40" height="80"/>'
-         '<circle class="pin" data-pin="in" cx="100" cy="0" r="0"/><circle class="pin" data-pin="in2" cx="100" cy="40" r="0"/></g>')
+         '<circle class="pin" data-pin="in" cx="100" cy="0" r="0"/><circle class="pin" data-pin="in2" cx="100" cy="40" '
+         'r="0"/></g>')
 
 
 def test_the_checker_reads_a_crossing_as_two_wires_and_a_shared_vertical_as_one() -> None:
@@ -116,7 +117,8 @@ def test_the_checker_reads_a_junction_dot_as_joining_what_runs_through_it() -> N
 def test_the_checker_finds_a_coil_drawn_as_a_box() -> None:
     # a GRAPH transition as TIA exports it: the rail into the transition's coil (mking2203_GraphJump.xml)
     net = FlgNet(parts=[Part("Contact", "21"), Part("TrCoil", "22")],
-                 wires=[Wire("23", [Powerrail(), NameCon("21", "in")]), Wire("24", [NameCon("21", "out"), NameCon("22", "in")])])
+                 wires=[Wire("23", [Powerrail(), NameCon("21", "in")]),
+                        Wire("24", [NameCon("21", "out"), NameCon("22", "in")])])
     boxed = _svg('<g class="part box" data-part="22" data-name="TrCoil"><rect class="body" x="0" y="0" width="40" '
                  'height="30"/></g>')
     assert symbol_faults(boxed, net, "LAD") == ["22 (TrCoil) is not drawn as a coil"]

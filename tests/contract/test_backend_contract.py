@@ -177,7 +177,9 @@ def test_create_open_save_close(backend, portal, root):
     assert [d.name for d in backend.devices.list_devices()] == ["PLC_1"]
 
 
-@pytest.mark.parametrize("name", ["a/b", "a\\b", "a:b", "a*", "a?", 'a"', "a<", "a>", "a|b", "end.", " x", "x ", "CON", "", "x" * 129])
+@pytest.mark.parametrize("name",
+                         ["a/b", "a\\b", "a:b", "a*", "a?", 'a"', "a<", "a>", "a|b", "end.", " x", "x ", "CON", "",
+                          "x" * 129])
 def test_create_with_a_bad_name_is_a_validation_error(backend, portal, root, name):
     with pytest.raises(e.ValidationError):
         backend.create_project(root, name, author="", comment="")

@@ -38,7 +38,8 @@ def plc(backend: EngineeringBackend, root: Path) -> EngineeringBackend:
     open_plc_project(backend, root)
     for spec in (UDT, FC, DB):
         backend.program.import_program_documents(
-            "PLC_1", [ProgramDocument(source=f"{spec['name']}.xml", data=generate_xml(spec, played(backend).version))], overwrite=False)
+            "PLC_1", [ProgramDocument(source=f"{spec['name']}.xml", data=generate_xml(spec, played(backend).version))],
+            overwrite=False)
     return backend
 
 
@@ -113,7 +114,8 @@ def test_block_folders(plc):
     with pytest.raises(e.ValidationError):
         plc.blocks.create_block_folder("PLC_1", "A/../x")
     data = generate_xml({**FC, "name": "FC_In", "number": 9}, played(plc).version)
-    plc.program.import_program_documents("PLC_1", [ProgramDocument(source="x", data=data, folder="A/B")], overwrite=False)
+    plc.program.import_program_documents("PLC_1", [ProgramDocument(source="x", data=data, folder="A/B")],
+                                         overwrite=False)
     removal = plc.blocks.delete_block_folder("PLC_1", "A")
     assert removal.folder == "A" and removal.removed == ["FC_In"]
     assert plc.blocks.block_folders("PLC_1") == []
@@ -171,7 +173,8 @@ def test_an_import_brings_its_folders(plc: EngineeringBackend) -> None:
     data = generate_xml({**FC, "name": "FC_Deep", "number": 21}, played(plc).version)
     broken = ProgramDocument(source="broken.xml", data=b"<Document/>", folder="Never")
     with pytest.raises(e.ValidationError):
-        plc.program.import_program_documents("PLC_1", [ProgramDocument(source="a.xml", data=data, folder="Never/Here"), broken],
+        plc.program.import_program_documents("PLC_1",
+                                             [ProgramDocument(source="a.xml", data=data, folder="Never/Here"), broken],
                                      overwrite=False)
     assert plc.blocks.block_folders("PLC_1") == []
     plc.program.import_program_documents("PLC_1", [ProgramDocument(source="a.xml", data=data, folder="New/Sub")],
@@ -181,7 +184,8 @@ def test_an_import_brings_its_folders(plc: EngineeringBackend) -> None:
 
 def test_generate_blocks_from_source(plc: EngineeringBackend) -> None:
     progress: list[int] = []
-    done = plc.blocks.generate_blocks_from_source("PLC_1", "g.scl", SOURCE, version=played(plc).version, overwrite=False,
+    done = plc.blocks.generate_blocks_from_source("PLC_1", "g.scl", SOURCE, version=played(plc).version,
+                                                  overwrite=False,
                                            progress=lambda percent, _message: progress.append(percent))
     assert done.blocks == ["UDT_G", "FC_G"]
     assert done.order == ["UDT_G", "FC_G"]
@@ -223,12 +227,14 @@ def test_generate_blocks_from_source_refuses_and_changes_nothing(plc: Engineerin
     assert invalid.value.details["diagnostics"][0]["file"] == "h.scl"
     assert invalid.value.details["diagnostics"][0]["line"] == 3
     assert sorted(o.name for o in plc.program.list_program_objects("PLC_1")) == before
-    replaced = plc.blocks.generate_blocks_from_source("PLC_1", "g.scl", SOURCE, version=played(plc).version, overwrite=True)
+    replaced = plc.blocks.generate_blocks_from_source("PLC_1", "g.scl", SOURCE, version=played(plc).version,
+                                                      overwrite=True)
     assert replaced.blocks == ["UDT_G", "FC_G"]
 
 
 def test_generate_blocks_from_source_reports_what_the_plc_lacks(plc: EngineeringBackend) -> None:
     source = 'FUNCTION "FC_M" : Void\nVAR_INPUT\n  u : "UDT_MISSING";\nEND_VAR\nBEGIN\n  RETURN;\nEND_FUNCTION\n'
-    done = plc.blocks.generate_blocks_from_source("PLC_1", "m.scl", source, version=played(plc).version, overwrite=False)
+    done = plc.blocks.generate_blocks_from_source("PLC_1", "m.scl", source, version=played(plc).version,
+                                                  overwrite=False)
     assert done.blocks == ["FC_M"]
     assert [(d["code"], d["block"], d["file"]) for d in done.diagnostics] == [("MISSING_TYPE", "FC_M", "m.scl")]

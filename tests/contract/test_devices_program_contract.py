@@ -19,7 +19,8 @@ DATA = Path(__file__).parent / "data"
 """SimaticML of a UDT, an FB and its instance DB as files, their ``{name}`` fields filled in by ``str.format``."""
 
 BRIDGE_PENDING: dict[str, str] = {
-    "test_saved_project_is_a_readable_manifest": "fake only: checks the fake's own project file format (TIA's is not public)",
+    "test_saved_project_is_a_readable_manifest": "fake only: checks the fake's own project file format (TIA's is not "
+                                                 "public)",
     "test_missing_type_makes_the_block_inconsistent": (
         "the bridge reads PlcBlock.IsConsistent, but Openness names no missing types "
         "(missing_types stays empty)"
@@ -32,7 +33,8 @@ BRIDGE_PENDING: dict[str, str] = {
 def test_add_get_list(backend, project):
     added = backend.devices.add_device(CPU, "V3.0", "PLC_1")
     assert isinstance(added, m.DeviceInfo)
-    assert (added.order_number, added.firmware_version, added.type_identifier) == (CPU, "V3.0", f"OrderNumber:{CPU}/V3.0")
+    assert (added.order_number, added.firmware_version,
+            added.type_identifier) == (CPU, "V3.0", f"OrderNumber:{CPU}/V3.0")
     assert backend.devices.get_device("PLC_1") == added
     assert backend.devices.list_devices() == [added]
     with pytest.raises(e.NotFoundError):
@@ -85,7 +87,8 @@ def _net(backend, name, ip, mask="255.255.255.0", interface=None, subnet=None, r
 def test_configure_network(backend, plc):
     device = _net(backend, "PLC_1", "10.1.2.3", "255.255.0.0", "PROFINET interface_2", "Cell", "10.1.0.1")
     x2 = device.interfaces[1]
-    assert (x2.ip_address, x2.subnet_mask, x2.subnet_name, x2.router_address) == ("10.1.2.3", "255.255.0.0", "Cell", "10.1.0.1")
+    assert (x2.ip_address, x2.subnet_mask, x2.subnet_name,
+            x2.router_address) == ("10.1.2.3", "255.255.0.0", "Cell", "10.1.0.1")
     with pytest.raises(e.NotFoundError):
         _net(backend, "Ghost", "10.0.0.1")
     with pytest.raises(e.NotFoundError):
@@ -106,7 +109,8 @@ def test_configure_network_first_interface(backend, plc):
     """The first Ethernet interface is the default; errors leave the addressing as it was."""
     device = _net(backend, "PLC_1", "10.1.2.3", "255.255.0.0", None, "Cell", "10.1.0.1")
     first = device.interfaces[0]
-    assert (first.ip_address, first.subnet_mask, first.subnet_name, first.router_address) == ("10.1.2.3", "255.255.0.0", "Cell", "10.1.0.1")
+    assert (first.ip_address, first.subnet_mask, first.subnet_name,
+            first.router_address) == ("10.1.2.3", "255.255.0.0", "Cell", "10.1.0.1")
     assert backend.devices.get_device("PLC_1") == device
     assert [s.name for s in backend.project_infrastructure().subnets] == ["Cell"]
     with pytest.raises(e.NotFoundError):
@@ -116,7 +120,8 @@ def test_configure_network_first_interface(backend, plc):
     backend.devices.add_device("6AV2 123-2GA03-0AX0", None, "HMI_DP")  # KTP700 Basic DP: no Ethernet interface
     with pytest.raises(e.ValidationError):
         _net(backend, "HMI_DP", "10.0.0.2")
-    for ip, mask in (("10.1.0.300", "255.255.0.0"), ("10.1.0.1", "255.0.255.0"), ("10.1.0.0", "255.255.0.0"), ("x", "255.255.0.0")):
+    for ip, mask in (("10.1.0.300", "255.255.0.0"), ("10.1.0.1", "255.0.255.0"), ("10.1.0.0", "255.255.0.0"),
+                     ("x", "255.255.0.0")):
         with pytest.raises(e.ValidationError):
             _net(backend, "PLC_1", ip, mask)
     assert backend.devices.get_device("PLC_1") == device
@@ -207,7 +212,8 @@ def test_import_errors_leave_the_project_as_it_was(backend, plc, root, tia):
     both.write(str(root / "both.aml"))
     backend.devices.delete_device("IO_1")
     backend.save_project()
-    snapshot = (backend.devices.list_devices(), backend.project_infrastructure(), backend.open_projects()[0].has_unsaved_changes)
+    snapshot = (backend.devices.list_devices(), backend.project_infrastructure(),
+                backend.open_projects()[0].has_unsaved_changes)
     if not _no_cax_import_check(backend, tia, root / "both.aml"):
         with pytest.raises(e.AlreadyExistsError):
             backend.devices.import_hardware(root / "both.aml")  # PLC_1 exists, IO_1 would be new
@@ -274,7 +280,8 @@ def test_catalog(backend, tia):
         backend.catalog.catalog_search("  ", 5)
     if backend.name == "openness":
         # TIA keeps its catalog itself (no cache to load or build) and CatalogEntry has no image.
-        for call in (backend.catalog.catalog_cache_load, backend.catalog.catalog_cache_build, backend.catalog.catalog_cache_status,
+        for call in (backend.catalog.catalog_cache_load, backend.catalog.catalog_cache_build,
+                     backend.catalog.catalog_cache_status,
                      lambda: backend.catalog.catalog_image(CPU)):
             raises_code(e.NotSupportedError, "NO_OPENNESS_EQUIVALENT", call)
         return
@@ -333,8 +340,8 @@ def _fb(tia: Played, name: str = "FB_Motor", number: int = 1, udt: str = "UDT_St
 
 
 _TAG_TABLES = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "simaticml" / "tagtable"
-"""Real tag-table exports: ``fseenig_Falhas.xml`` (V16, 6 tags), ``Amadeusz97_LSql_UserConstants.xml`` (V18, 3 constants),
-``Tayoriko_System_Tags.xml`` (V17, 55 tags)."""
+"""Real tag-table exports: ``fseenig_Falhas.xml`` (V16, 6 tags), ``Amadeusz97_LSql_UserConstants.xml`` (V18, 3
+constants), ``Tayoriko_System_Tags.xml`` (V17, 55 tags)."""
 
 
 def _second_table(tia: Played) -> tuple[str, str]:
@@ -350,7 +357,8 @@ def _corpus_table(file: str) -> m.ProgramDocument:
 
 def _objects(backend: EngineeringBackend) -> list[m.ProgramObjectInfo]:
     """PLC_1's program objects but the "Default tag table": TIA gives every PLC one, the fake makes it on first use."""
-    return [o for o in backend.program.list_program_objects("PLC_1") if (o.kind, o.name) != ("TagTable", "Default tag table")]
+    return [o for o in backend.program.list_program_objects("PLC_1")
+            if (o.kind, o.name) != ("TagTable", "Default tag table")]
 
 
 def test_import_list_and_export_program_objects(backend: EngineeringBackend, plc: m.DeviceInfo, tia: Played) -> None:
@@ -372,15 +380,19 @@ def test_import_list_and_export_program_objects(backend: EngineeringBackend, plc
     exported = backend.program.export_program_object("PLC_1", "FB_Motor")
     assert b"<Name>FB_Motor</Name>" in exported and exported.startswith(b"\xef\xbb\xbf<?xml")
     table = backend.program.export_program_object("PLC_1", "Falhas")
-    assert table.startswith(b"\xef\xbb\xbf<?xml") and b"<SW.Tags.PlcTagTable" in table and b"<Name>Falhas</Name>" in table
+    assert (
+        table.startswith(b"\xef\xbb\xbf<?xml") and b"<SW.Tags.PlcTagTable" in table and b"<Name>Falhas</Name>" in table
+    )
     # The export imports again (overwrite replaces the table) and exports the same.
-    backend.program.import_program_documents("PLC_1", [m.ProgramDocument(source="again.xml", data=table)], overwrite=True)
+    backend.program.import_program_documents("PLC_1", [m.ProgramDocument(source="again.xml", data=table)],
+                                             overwrite=True)
     assert backend.program.export_program_object("PLC_1", "Falhas") == table
     raises_code(e.AlreadyExistsError, "OBJECT_EXISTS", backend.program.import_program_documents, "PLC_1",
                 [_corpus_table("fseenig_Falhas.xml")], overwrite=False)
 
 
-def test_program_objects_survive_save_and_reopen(backend: EngineeringBackend, plc: m.DeviceInfo, project: m.ProjectInfo, tia: Played) -> None:
+def test_program_objects_survive_save_and_reopen(backend: EngineeringBackend, plc: m.DeviceInfo,
+                                                 project: m.ProjectInfo, tia: Played) -> None:
     backend.program.import_program_documents("PLC_1", [_udt(tia, "UDT_State", "u.xml"), _fb(tia)], overwrite=False)
     before = backend.program.export_program_object("PLC_1", "FB_Motor")
     backend.save_project()
@@ -389,7 +401,8 @@ def test_program_objects_survive_save_and_reopen(backend: EngineeringBackend, pl
     assert backend.program.export_program_object("PLC_1", "FB_Motor") == before
 
 
-def test_unsaved_program_changes_are_discarded_on_close(backend: EngineeringBackend, plc: m.DeviceInfo, project: m.ProjectInfo, tia: Played) -> None:
+def test_unsaved_program_changes_are_discarded_on_close(backend: EngineeringBackend, plc: m.DeviceInfo,
+                                                        project: m.ProjectInfo, tia: Played) -> None:
     backend.save_project()
     backend.program.import_program_documents("PLC_1", [_udt(tia, "UDT_State", "u.xml")], overwrite=False)
     backend.close_project()
@@ -410,7 +423,8 @@ def test_existing_name_needs_overwrite(backend: EngineeringBackend, plc: m.Devic
     backend.program.import_program_documents("PLC_1", [_fb(tia)], overwrite=True)
 
 
-def test_blocks_and_plc_data_types_share_one_namespace(backend: EngineeringBackend, plc: m.DeviceInfo, tia: Played) -> None:
+def test_blocks_and_plc_data_types_share_one_namespace(backend: EngineeringBackend, plc: m.DeviceInfo,
+                                                       tia: Played) -> None:
     """A PLC data type may not take a block's name, nor a block a type's (case-insensitive); nothing changes."""
     backend.program.import_program_documents("PLC_1", [_udt(tia, "UDT_State", "u.xml"), _fb(tia)], overwrite=False)
     before = sorted((o.name, o.kind) for o in _objects(backend))
@@ -430,15 +444,18 @@ def _manual(doc: m.ProgramDocument) -> m.ProgramDocument:
 def test_block_number_used_once_per_block_type(backend: EngineeringBackend, plc: m.DeviceInfo, tia: Played) -> None:
     backend.program.import_program_documents("PLC_1", [_fb(tia)], overwrite=False)
     with pytest.raises(e.ConflictError):
-        backend.program.import_program_documents("PLC_1", [_manual(_fb(tia, name="FB_Other", number=1))], overwrite=False)
+        backend.program.import_program_documents("PLC_1", [_manual(_fb(tia, name="FB_Other", number=1))],
+                                                 overwrite=False)
     # A DB may have the number of an FB: block types have their own number spaces.
     backend.program.import_program_documents("PLC_1", [_idb(tia, "DB1", "FB_Motor", 1, "db.xml")], overwrite=False)
 
 
-def test_an_automatically_numbered_block_gets_a_free_number(backend: EngineeringBackend, plc: m.DeviceInfo, tia: Played) -> None:
+def test_an_automatically_numbered_block_gets_a_free_number(backend: EngineeringBackend, plc: m.DeviceInfo,
+                                                            tia: Played) -> None:
     # A V19 export without <AutoNumber> (default values left out) is numbered automatically: TIA's default.
     udt = _udt(tia, "UDT_State", "UDT_State.xml")
-    backend.program.import_program_documents("PLC_1", [udt, _fb(tia), _fb(tia, name="FB_Two", number=2)], overwrite=False)
+    backend.program.import_program_documents("PLC_1", [udt, _fb(tia), _fb(tia, name="FB_Two", number=2)],
+                                             overwrite=False)
     backend.program.import_program_documents("PLC_1", [_fb(tia, name="FB_Other", number=1)], overwrite=False)
     numbers = {o.name: o.number for o in _objects(backend) if o.kind == "FB"}
     assert numbers == {"FB_Motor": 1, "FB_Two": 2, "FB_Other": 3}
@@ -474,12 +491,14 @@ def test_newer_documents_and_garbage_are_refused(backend: EngineeringBackend, pl
                 [_doc("<nope", "x.xml")], overwrite=False)
     with pytest.raises(e.ValidationError):
         backend.program.import_program_documents(
-            "PLC_1", [_doc('<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><Document>&x;</Document>', "xxe.xml")],
+            "PLC_1",
+            [_doc('<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><Document>&x;</Document>', "xxe.xml")],
             overwrite=False,
         )
 
 
-def test_a_failed_batch_imports_nothing_and_reports_per_file(backend: EngineeringBackend, plc: m.DeviceInfo, tia: Played) -> None:
+def test_a_failed_batch_imports_nothing_and_reports_per_file(backend: EngineeringBackend, plc: m.DeviceInfo,
+                                                             tia: Played) -> None:
     caught = raises_code(e.ValidationError, "IMPORT_FAILED", backend.program.import_program_documents, "PLC_1",
                          [_udt(tia, "UDT_State", "u.xml"), _doc("<broken", "b.xml")], overwrite=False)
     assert [f["status"] for f in caught.details["files"]] == ["NotImported", "Failed"]

@@ -15,7 +15,7 @@ BRIDGE_PENDING: dict[str, str] = {}
 """Every test of this module runs on the bridge too."""
 
 
-def test_no_action_to_reinitialisation_cancels_the_download(plc: Any) -> None:  # noqa: F811
+def test_no_action_to_reinitialisation_cancels_the_download(plc: Any) -> None:
     load_scl(plc, SCL)
     instance(plc, "Sim_A", "192.168.0.1")
     plc.online.download("PLC_1")
@@ -31,7 +31,7 @@ def test_no_action_to_reinitialisation_cancels_the_download(plc: Any) -> None:  
     assert result.reinitialised_data_blocks == ["Data"]
 
 
-def test_no_action_lets_a_download_without_changed_data_blocks_through(plc: Any) -> None:  # noqa: F811
+def test_no_action_lets_a_download_without_changed_data_blocks_through(plc: Any) -> None:
     load_scl(plc, SCL)
     instance(plc, "Sim_A", "192.168.0.1")
     plc.online.download("PLC_1")

@@ -44,15 +44,19 @@ CREATE: list[tuple[str, Callable[[EngineeringBackend, str], Any]]] = [
 ]
 TARGET: list[tuple[str, Callable[[EngineeringBackend, str], Any]]] = [
     ("import_program_documents", lambda b, p: b.program.import_program_documents(
-        "PLC_1", [ProgramDocument(source="FC_A.xml", data=generate_xml(FC, played(b).version), folder=p)], overwrite=False)),
-    ("add_external_source", lambda b, p: b.blocks.add_external_source("PLC_1", "a.scl", "x", folder=p, overwrite=False)),
+        "PLC_1", [ProgramDocument(source="FC_A.xml", data=generate_xml(FC, played(b).version), folder=p)],
+        overwrite=False)),
+    ("add_external_source", lambda b,
+     p: b.blocks.add_external_source("PLC_1", "a.scl", "x", folder=p, overwrite=False)),
     ("create_tag_table", lambda b, p: b.tags.create_tag_table("PLC_1", "T", p)),
-    ("create_watch_force_table", lambda b, p: b.watch_tables.create_watch_force_table("PLC_1", WATCH_TABLE, "W", folder=p)),
+    ("create_watch_force_table", lambda b,
+     p: b.watch_tables.create_watch_force_table("PLC_1", WATCH_TABLE, "W", folder=p)),
 ]
 
 
 @pytest.mark.parametrize(("method", "call"), CREATE, ids=[m for m, _ in CREATE])
-def test_a_folder_name_is_taken_whatever_its_case(plc: EngineeringBackend, method: str, call: Callable[..., Any]) -> None:
+def test_a_folder_name_is_taken_whatever_its_case(plc: EngineeringBackend, method: str,
+                                                  call: Callable[..., Any]) -> None:
     """TIA keeps group names unique case-insensitively: ``drives`` beside ``Drives`` is the folder that exists, and
     a new folder below ``drives`` goes into ``Drives``."""
     assert call(plc, "Drives/Motors") == "Drives/Motors"
@@ -64,7 +68,8 @@ def test_a_folder_name_is_taken_whatever_its_case(plc: EngineeringBackend, metho
 def test_an_import_into_a_folder_of_another_case_lands_in_that_folder(plc: EngineeringBackend) -> None:
     plc.blocks.create_block_folder("PLC_1", "Drives")
     plc.program.import_program_documents(
-        "PLC_1", [ProgramDocument(source="FC_A.xml", data=generate_xml(FC, played(plc).version), folder="drives/Pumps")],
+        "PLC_1",
+        [ProgramDocument(source="FC_A.xml", data=generate_xml(FC, played(plc).version), folder="drives/Pumps")],
         overwrite=False)
     assert plc.blocks.block_folders("PLC_1") == ["Drives", "Drives/Pumps"]
     assert [(b.name, b.folder) for b in plc.blocks.list_blocks("PLC_1")] == [("FC_A", "Drives/Pumps")]

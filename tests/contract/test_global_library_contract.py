@@ -125,7 +125,8 @@ def test_a_read_write_library_is_exclusive_to_its_portal(backend: EngineeringBac
     backend.global_library.open_global_library(file, read_only=True)
     backend.detach_portal()
     backend.attach_portal(max(p.pid for p in backend.list_portals()))
-    assert backend.global_library.open_global_library(file, read_only=True).read_only is True  # read-only opens share it
+    # read-only opens share it
+    assert backend.global_library.open_global_library(file, read_only=True).read_only is True
 
 
 def test_another_versions_library_is_refused(backend: EngineeringBackend, plc: str, root: Path, tia: Played) -> None:
@@ -154,7 +155,8 @@ def test_opening_refusals_read_alike(backend: EngineeringBackend, plc: str, root
     assert (dotted.value.code, str(dotted.value)) == ("INVALID_NAME", "'.Hidden' cannot start with a dot.")
     with pytest.raises(e.AlreadyExistsError) as there:
         backend.global_library.create_global_library(root, "libs", author="", comment="")
-    assert (there.value.code, str(there.value)) == ("LIBRARY_EXISTS", f"The library folder '{root / 'libs'}' already exists.")
+    assert (there.value.code,
+            str(there.value)) == ("LIBRARY_EXISTS", f"The library folder '{root / 'libs'}' already exists.")
     backend.global_library.close_global_library("Motors", discard_changes=False)
     for version, hint in ((f"V{tia.number - 1}", "Openness upgrades it with GlobalLibraries.OpenWithUpgrade; open a "
                                                   "copy of it that way in TIA Portal."),

@@ -13,13 +13,13 @@ from tests.conftest import raises_code
 BRIDGE_PENDING: dict[str, str] = {}
 
 
-def test_a_clean_panel_compiles(backend: EngineeringBackend, panel: str) -> None:  # noqa: F811
+def test_a_clean_panel_compiles(backend: EngineeringBackend, panel: str) -> None:
     result = backend.hmi.compile_hmi(panel)
     assert (result.state, result.error_count, result.warning_count) == ("Success", 0, 0)
     assert result.messages and result.messages[0].path.startswith(panel)
     assert result.diagnostics == []
 
 
-def test_only_hmi_devices_compile_as_hmi(backend: EngineeringBackend, panel: str) -> None:  # noqa: F811
+def test_only_hmi_devices_compile_as_hmi(backend: EngineeringBackend, panel: str) -> None:
     raises_code(e.ValidationError, "NOT_AN_HMI", backend.hmi.compile_hmi, "PLC_1")
     raises_code(e.NotFoundError, "DEVICE_NOT_FOUND", backend.hmi.compile_hmi, "Nope")

@@ -25,7 +25,7 @@ MTP700 = "6AV2 128-3GB06-0AX1"
 
 
 @pytest.fixture
-def panel(backend: EngineeringBackend, plc: str) -> str:  # noqa: F811
+def panel(backend: EngineeringBackend, plc: str) -> str:
     """A TP700 Comfort ``HMI_1`` beside PLC_1."""
     backend.devices.add_device(TP700, None, "HMI_1")
     return "HMI_1"
@@ -43,11 +43,13 @@ def test_a_new_panel_and_round_trips(backend: EngineeringBackend, panel: str, ti
     made = backend.hmi.import_hmi_connection(panel, connection(tia))
     assert (made.name, made.partner, made.type) == ("HMI_Connection_1", "PLC_1", "SIMATIC S7 1500")
     tags = sx.to_bytes(sx.new_tag_table("Motor", tia.version, [
-        sx.new_tag("Speed", "Int", connection="HMI_Connection_1", plc_tag="Motor_DB.Speed"), sx.new_tag("Page", "Int")]))
+        sx.new_tag("Speed", "Int", connection="HMI_Connection_1", plc_tag="Motor_DB.Speed"),
+        sx.new_tag("Page", "Int")]))
     table = backend.hmi.import_hmi_tag_table(panel, tags)
     assert [(t.name, t.connection, t.plc_tag) for t in table.tags] == [
         ("Speed", "HMI_Connection_1", "Motor_DB.Speed"), ("Page", "", "")]
-    screen = sx.to_bytes(sx.new_screen("Main", 2, 800, 480, tia.version, [sx.new_item("IOField", "F", 1, 2, 3, 4, tag="Speed")]))
+    screen = sx.to_bytes(sx.new_screen("Main", 2, 800, 480, tia.version,
+                                       [sx.new_item("IOField", "F", 1, 2, 3, 4, tag="Speed")]))
     assert backend.hmi.import_hmi_screen(panel, screen).item_count == 1
     assert sx.canonical(backend.hmi.export_hmi_screen(panel, "main").data) == sx.canonical(screen)
     assert sx.canonical(backend.hmi.export_hmi_tag_table(panel, "Motor").data) == sx.canonical(tags)
@@ -57,7 +59,7 @@ def test_a_new_panel_and_round_trips(backend: EngineeringBackend, panel: str, ti
 
 
 def test_import_rules(backend: EngineeringBackend, panel: str, tia: Played) -> None:
-    def refused(error: type[e.EngineeringError], code: str, call, data: bytes, **kw: bool) -> None:  # noqa: ANN001
+    def refused(error: type[e.EngineeringError], code: str, call, data: bytes, **kw: bool) -> None:
         raises_code(error, code, call, panel, data, **kw)
 
     refused(e.ValidationError, "CONNECTION_NOT_FOUND", backend.hmi.import_hmi_tag_table,
@@ -70,11 +72,13 @@ def test_import_rules(backend: EngineeringBackend, panel: str, tia: Played) -> N
     refused(e.ValidationError, "INVALID_SIMATICML", backend.hmi.import_hmi_connection, b"<Document><Engineering")
     refused(e.ValidationError, "INVALID_SIMATICML", backend.hmi.import_hmi_connection,
             b'<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><Document>&x;</Document>')
-    root = sx.to_bytes(sx.new_screen("root SCREEN", 1, 800, 480, tia.version, [sx.new_item("Rectangle", "R", 0, 0, 5, 5)]))
+    root = sx.to_bytes(sx.new_screen("root SCREEN", 1, 800, 480, tia.version,
+                                     [sx.new_item("Rectangle", "R", 0, 0, 5, 5)]))
     refused(e.AlreadyExistsError, "SCREEN_EXISTS", backend.hmi.import_hmi_screen, root)
     backend.hmi.import_hmi_connection(panel, connection(tia))
     refused(e.AlreadyExistsError, "CONNECTION_EXISTS", backend.hmi.import_hmi_connection, connection(tia))
-    backend.hmi.import_hmi_tag_table(panel, sx.to_bytes(sx.new_tag_table("A", tia.version, [sx.new_tag("Level", "Real")])))
+    backend.hmi.import_hmi_tag_table(panel,
+                                     sx.to_bytes(sx.new_tag_table("A", tia.version, [sx.new_tag("Level", "Real")])))
     refused(e.AlreadyExistsError, "TAG_EXISTS", backend.hmi.import_hmi_tag_table,
             sx.to_bytes(sx.new_tag_table("B", tia.version, [sx.new_tag("LEVEL", "Int")])))
     refused(e.AlreadyExistsError, "TAG_TABLE_EXISTS", backend.hmi.import_hmi_tag_table,
@@ -85,11 +89,13 @@ def test_import_rules(backend: EngineeringBackend, panel: str, tia: Played) -> N
     # overwrite replaces in place
     assert backend.hmi.import_hmi_screen(panel, root, overwrite=True).item_count == 1
     assert [(s.name, s.item_count) for s in backend.hmi.list_hmi_screens(panel)] == [("root SCREEN", 1)]
-    assert backend.hmi.import_hmi_tag_table(panel, sx.to_bytes(sx.new_tag_table("A", tia.version)), overwrite=True).tags == []
+    assert backend.hmi.import_hmi_tag_table(panel, sx.to_bytes(sx.new_tag_table("A", tia.version)),
+                                            overwrite=True).tags == []
 
 
 def test_not_found_and_device_kinds(backend: EngineeringBackend, panel: str) -> None:
-    for call, code in ((backend.hmi.export_hmi_screen, "SCREEN_NOT_FOUND"), (backend.hmi.export_hmi_tag_table, "TAG_TABLE_NOT_FOUND"),
+    for call, code in ((backend.hmi.export_hmi_screen, "SCREEN_NOT_FOUND"),
+                       (backend.hmi.export_hmi_tag_table, "TAG_TABLE_NOT_FOUND"),
                        (backend.hmi.export_hmi_connection, "CONNECTION_NOT_FOUND")):
         raises_code(e.NotFoundError, code, call, panel, "Nope")
     raises_code(e.ValidationError, "NOT_AN_HMI", backend.hmi.list_hmi_screens, "PLC_1")

@@ -1,4 +1,5 @@
-"""User folders of classic panels on every adapter: create, list, import into, saved (ScreenUserFolder, TagUserFolder)."""
+"""User folders of classic panels on every adapter: create, list, import into, saved (ScreenUserFolder,
+TagUserFolder)."""
 
 from __future__ import annotations
 

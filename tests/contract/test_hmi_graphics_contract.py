@@ -24,7 +24,8 @@ def test_import_export_delete(backend: EngineeringBackend, panel: str) -> None:
         return
     assert (made.name, made.format, made.size) == ("Lamp", "png", len(png()))
     backend.hmi_graphics.import_hmi_project_graphic(panel, "Valve", SVG)
-    assert [(g.name, g.format) for g in backend.hmi_graphics.list_hmi_project_graphics(panel)] == [("Lamp", "png"), ("Valve", "svg")]
+    assert [(g.name, g.format) for g in backend.hmi_graphics.list_hmi_project_graphics(panel)] == [("Lamp", "png"),
+                                                                                                   ("Valve", "svg")]
     exported = backend.hmi_graphics.export_hmi_project_graphic(panel, "lamp")
     assert (exported.name, exported.format, exported.data) == ("Lamp", "png", png())
     raises_code(e.AlreadyExistsError, "GRAPHIC_EXISTS", backend.hmi_graphics.import_hmi_project_graphic, panel, "LAMP",

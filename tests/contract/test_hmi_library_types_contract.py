@@ -43,7 +43,7 @@ def code_in(backend: EngineeringBackend, panel: str) -> str:
 
 
 @pytest.fixture
-def panels(backend: EngineeringBackend, plc: str, tia: Played) -> tuple[str, str]:  # noqa: F811
+def panels(backend: EngineeringBackend, plc: str, tia: Played) -> tuple[str, str]:
     """Two TP700 Comfort panels beside PLC_1; ``HMI_1`` has the VB script ``Reset``."""
     backend.devices.add_device(HMI, None, "HMI_1")
     backend.devices.add_device(HMI, None, "HMI_2")
@@ -79,7 +79,8 @@ def test_versions_of_an_hmi_type_are_named_alike(backend: EngineeringBackend, pa
     for number, error, code, message in (
             ("0.0.2", e.ValidationError, "VERSION_IN_WORK",
              "Reset 0.0.2 is in work; only a released version can be the default."),
-            ("0.0.9", e.NotFoundError, "VERSION_NOT_FOUND", "The type 'Reset' has no version 0.0.9 (it has 0.0.1, 0.0.2).")):
+            ("0.0.9", e.NotFoundError, "VERSION_NOT_FOUND",
+             "The type 'Reset' has no version 0.0.9 (it has 0.0.1, 0.0.2).")):
         with pytest.raises(error) as refused:
             backend.library_types.set_default_library_type_version("Reset", number)
         assert (refused.value.code, str(refused.value)) == (code, message)
@@ -96,7 +97,8 @@ def test_versions_of_an_hmi_type_are_named_alike(backend: EngineeringBackend, pa
         assert (refused.value.code, str(refused.value), refused.value.details) == (
             "INVALID_VERSION", "0.0.1 is not above the type's highest version 0.0.1.", {"field": "versionNumber"})
     if backend.name == "fake":
-        assert backend.library_types.compare_library_type("Reset", "0.0.1", right_version="0.0.2", device=None).identical
+        assert backend.library_types.compare_library_type("Reset", "0.0.1", right_version="0.0.2",
+                                                          device=None).identical
         return
     raises_code(e.NotSupportedError, "NO_OPENNESS_EQUIVALENT", backend.library_types.compare_library_type, "Reset",
                 "0.0.1", right_version="0.0.2", device=None)  # versions are exported from V21 on
@@ -136,7 +138,10 @@ def test_making_a_type_of_a_script(backend: EngineeringBackend, panels: tuple[st
         return
     raises_code(e.NotSupportedError, "NO_OPENNESS_EQUIVALENT", backend.library_types.create_library_type, "HMI_1",
                 "Reset", folder="", comment="")
-    assert backend.hmi_resources.list_hmi_library_types() == [] and backend.hmi_resources.list_hmi_scripts("HMI_1")[0].name == "Reset"
+    assert (
+        backend.hmi_resources.list_hmi_library_types() == []
+        and backend.hmi_resources.list_hmi_scripts("HMI_1")[0].name == "Reset"
+    )
 
 
 def test_a_script_becomes_a_type(backend: EngineeringBackend, panels: tuple[str, str]) -> None:
@@ -181,14 +186,18 @@ def test_script_type_versions(backend: EngineeringBackend, panels: tuple[str, st
 
     backend.library_types.edit_library_type("Reset", "HMI_2")
     backend.hmi_resources.import_hmi_script("HMI_2", script(tia, V1), overwrite=True)
-    discarded = backend.library_types.discard_library_type("Reset")  # the test instance goes back to the default version
+    # the test instance goes back to the default version
+    discarded = backend.library_types.discard_library_type("Reset")
     assert discarded.in_work_version is None and code_in(backend, "HMI_2") == V2
 
     refused = raises_code(e.ConflictError, "TYPE_HAS_INSTANCES", backend.library_types.delete_library_type, "Reset")
     assert {i["deviceName"] for i in refused.details["instances"]} == {"HMI_1", "HMI_2"}
     backend.devices.delete_device("HMI_2")
     backend.devices.delete_device("HMI_1")
-    assert backend.library_types.delete_library_type("Reset").name == "Reset" and backend.hmi_resources.list_hmi_library_types() == []
+    assert (
+        backend.library_types.delete_library_type("Reset").name == "Reset"
+        and backend.hmi_resources.list_hmi_library_types() == []
+    )
 
 
 def test_script_types_are_saved(backend: EngineeringBackend, panels: tuple[str, str]) -> None:
@@ -215,7 +224,8 @@ def faceplate_screen(reference: str | None, version: str = "V19") -> bytes:
 def test_a_faceplate_instance_needs_its_type(backend: EngineeringBackend, panels: tuple[str, str], tia: Played) -> None:
     for reference, code in (("Valve V 0.0.1", "FACEPLATE_TYPE_NOT_FOUND"), (None, "INVALID_SIMATICML"),
                             ("Valve", "INVALID_SIMATICML")):
-        raises_code(e.ValidationError, code, backend.hmi.import_hmi_screen, "HMI_1", faceplate_screen(reference, tia.version))
+        raises_code(e.ValidationError, code, backend.hmi.import_hmi_screen, "HMI_1",
+                    faceplate_screen(reference, tia.version))
     assert [s.name for s in backend.hmi.list_hmi_screens("HMI_1")] == ["Root screen"]
     if backend.name == "fake":
         return  # the fake makes no faceplate types, so it takes no screen with a faceplate instance

@@ -27,10 +27,11 @@ BRIDGE_PENDING: dict[str, str] = {}
 
 
 def test_an_exported_screen_is_drawn_and_values_say_why_they_are_missing(backend: EngineeringBackend,
-                                                                          panel: str, tia: Played) -> None:  # noqa: F811
+                                                                          panel: str, tia: Played) -> None:
     backend.hmi.import_hmi_connection(panel, connection(tia))
     backend.hmi.import_hmi_tag_table(panel, sx.to_bytes(sx.new_tag_table("Motor", tia.version, [
-        sx.new_tag("Speed", "Int", connection="HMI_Connection_1", plc_tag="Motor_DB.Speed"), sx.new_tag("Page", "Int")])))
+        sx.new_tag("Speed", "Int", connection="HMI_Connection_1", plc_tag="Motor_DB.Speed"),
+        sx.new_tag("Page", "Int")])))
     box = sx.new_item("Rectangle", "Box", 100, 100, 50, 50)
     box.set_attr("BackColor", "0, 0, 255")
     backend.hmi.import_hmi_screen(panel, sx.to_bytes(sx.new_screen("Main", 2, 800, 480, tia.version, [

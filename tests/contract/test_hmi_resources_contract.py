@@ -43,7 +43,8 @@ def test_text_lists_round_trip(backend: EngineeringBackend, panel: str, tia: Pla
     assert [t.name for t in backend.hmi_resources.list_hmi_text_lists(panel)] == ["States"]
     exported = backend.hmi_resources.export_hmi_text_list(panel, "states")
     assert exported.name == "States" and sx.canonical(exported.data) == sx.canonical(states(tia))
-    raises_code(e.AlreadyExistsError, "TEXT_LIST_EXISTS", backend.hmi_resources.import_hmi_text_list, panel, states(tia))
+    raises_code(e.AlreadyExistsError, "TEXT_LIST_EXISTS", backend.hmi_resources.import_hmi_text_list, panel,
+                states(tia))
     backend.hmi_resources.import_hmi_text_list(panel, exported.data, overwrite=True)
     assert [t.name for t in backend.hmi_resources.list_hmi_text_lists(panel)] == ["States"]
     raises_code(e.NotFoundError, "TEXT_LIST_NOT_FOUND", backend.hmi_resources.export_hmi_text_list, panel, "Nope")
@@ -64,21 +65,26 @@ def test_scripts_and_graphic_lists(backend: EngineeringBackend, panel: str, tia:
 
 
 def test_bad_documents_change_nothing(backend: EngineeringBackend, panel: str, tia: Played) -> None:
-    for method in (backend.hmi_resources.import_hmi_script, backend.hmi_resources.import_hmi_text_list, backend.hmi_resources.import_hmi_graphic_list):
+    for method in (backend.hmi_resources.import_hmi_script, backend.hmi_resources.import_hmi_text_list,
+                   backend.hmi_resources.import_hmi_graphic_list):
         raises_code(e.ValidationError, "INVALID_SIMATICML", method, panel, b"<Document><Engineering version='V19'/>")
     with pytest.raises(e.ValidationError):
         backend.hmi_resources.import_hmi_script(panel, states(tia))
-    assert backend.hmi_resources.list_hmi_scripts(panel) == [] and backend.hmi_resources.list_hmi_text_lists(panel) == []
+    assert (
+        backend.hmi_resources.list_hmi_scripts(panel) == [] and backend.hmi_resources.list_hmi_text_lists(panel) == []
+    )
 
 
 def test_not_an_hmi(backend: EngineeringBackend, panel: str) -> None:
-    for call in (backend.hmi_resources.list_hmi_scripts, backend.hmi_resources.list_hmi_text_lists, backend.hmi_resources.list_hmi_graphic_lists,
+    for call in (backend.hmi_resources.list_hmi_scripts, backend.hmi_resources.list_hmi_text_lists,
+                 backend.hmi_resources.list_hmi_graphic_lists,
                  backend.hmi_graphics.list_hmi_project_graphics):
         raises_code(e.ValidationError, "NOT_AN_HMI", call, "PLC_1")
 
 
 def test_project_graphics(backend: EngineeringBackend, panel: str) -> None:
-    assert backend.hmi_graphics.list_hmi_project_graphics(panel) == []  # a new project has none (more: test_hmi_graphics_contract)
+    # a new project has none (more: test_hmi_graphics_contract)
+    assert backend.hmi_graphics.list_hmi_project_graphics(panel) == []
 
 
 def test_no_hmi_library_types_in_a_new_project(backend: EngineeringBackend, panel: str) -> None:

@@ -28,7 +28,7 @@ from tests.contract.test_types_contract import plc  # noqa: F401 - a project wit
 
 
 @pytest.fixture
-def panel(backend: EngineeringBackend, plc: str) -> str:  # noqa: F811
+def panel(backend: EngineeringBackend, plc: str) -> str:
     """An MTP700 Unified Comfort ``HMI_U`` beside PLC_1."""
     backend.devices.add_device(MTP700, None, "HMI_U")
     return "HMI_U"

@@ -36,7 +36,7 @@ def _bridge_software(backend: EngineeringBackend, panel: str) -> Any:
     return hmi._access.hmi_software(panel)
 
 
-def test_text_lists(backend: EngineeringBackend, panel: str) -> None:  # noqa: F811
+def test_text_lists(backend: EngineeringBackend, panel: str) -> None:
     if _bridge(backend):
         model = backend.hmi_unified.read_unified_hmi(panel)
         assert model.text_lists is None and model.graphic_lists is None  # unknown, not "none"
@@ -70,7 +70,7 @@ def test_text_lists(backend: EngineeringBackend, panel: str) -> None:  # noqa: F
         assert backend.hmi_unified.read_unified_hmi(panel).text_lists == []
 
 
-def test_a_graphic_list_names_a_project_graphic(backend: EngineeringBackend, panel: str) -> None:  # noqa: F811
+def test_a_graphic_list_names_a_project_graphic(backend: EngineeringBackend, panel: str) -> None:
     lamp = UnifiedGraphicList(name="Lamp", list_range="Bit", entries=[HmiGraphicListEntry(range_from="1",
                                                                                           graphic="Lamp_on")])
     with pytest.raises((e.ValidationError, e.NotSupportedError)) as refused:

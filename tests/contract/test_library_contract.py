@@ -144,7 +144,8 @@ def test_type_versions_and_rules(backend: EngineeringBackend, plc: str) -> None:
     raises_code(e.ConflictError, "INSTANCE_WRITE_PROTECTED", _import, backend, FB_V2)
     # the UDT became a type along with the FB: the UDT area's import and update are guarded too, and change nothing
     before = backend.types.export_type(plc, "UDT_Motor")
-    udt_v2 = generate_xml({**UDT, "interface": {"None": [*UDT["interface"]["None"], {"name": "Load", "dataType": "Int"}]}},
+    udt_v2 = generate_xml({**UDT,
+                           "interface": {"None": [*UDT["interface"]["None"], {"name": "Load", "dataType": "Int"}]}},
                           played(backend).version)
     for change in (lambda: backend.types.update_type(plc, "UDT_Motor", udt_v2),
                    lambda: backend.types.import_type(plc, udt_v2, folder="", overwrite=True, source="u.xml")):
@@ -186,7 +187,8 @@ def test_type_creation_and_an_empty_type_folder(backend: EngineeringBackend, plc
     raises_code(e.NotFoundError, "OBJECT_NOT_FOUND", backend.library_types.create_library_type, plc, "Nope", folder="",
                 comment="")
     if backend.name == "fake":
-        assert backend.library_types.create_library_type(plc, "UDT_Motor", folder="", comment="").default_version == "0.0.1"
+        assert backend.library_types.create_library_type(plc, "UDT_Motor", folder="",
+                                                         comment="").default_version == "0.0.1"
         return
     raises_code(e.NotSupportedError, "NO_OPENNESS_EQUIVALENT", backend.library_types.create_library_type, plc,
                 "FB_Motor", folder="", comment="")

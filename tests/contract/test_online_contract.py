@@ -191,7 +191,7 @@ def test_a_device_that_is_no_plc_is_never_online(plc: Any) -> None:
 def test_a_rolled_back_change_keeps_the_session_closing_the_project_ends_it(plc: Any, root: Path) -> None:
     instance(plc, "Sim_A", "192.168.0.1")
     plc.online.go_online("PLC_1")
-    with pytest.raises(Exception):  # noqa: B017 - any refused change rolls the project back
+    with pytest.raises(Exception):  # any refused change rolls the project back
         plc.devices.add_device(CPU, None, "PLC_1")
     assert plc.online.online_status("PLC_1").online is True
     plc.devices.rename_device("PLC_1", "PLC_2")

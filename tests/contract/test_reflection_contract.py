@@ -66,7 +66,8 @@ def _as_played(theirs: object, present: set[tuple[str, object]], tia: Played) ->
 def test_namespaces_count_every_type(backend: EngineeringBackend) -> None:
     report = backend.reflection.openness_namespaces()
     assert report.source in ("snapshot", "reflection") and report.assemblies
-    assert report.type_count == sum(n.type_count for n in report.namespaces) == len(backend.reflection.openness_type_index().types)
+    assert report.type_count == sum(n.type_count
+                                    for n in report.namespaces) == len(backend.reflection.openness_type_index().types)
     names = [n.name for n in report.namespaces]
     assert names == sorted(names) and all(n.startswith("Siemens.Engineering") for n in names)
     assert {"Siemens.Engineering", "Siemens.Engineering.HW", "Siemens.Engineering.Online"} <= set(names)
@@ -82,7 +83,8 @@ def test_type_queries(backend: EngineeringBackend) -> None:
     state = backend.reflection.openness_enum_values("OnlineState")
     assert [v.name for v in state.values][:3] == ["Offline", "Connecting", "Online"]
     providers = backend.reflection.openness_providers()
-    assert {"OnlineProvider", "DownloadProvider", "SoftwareContainer", "ICompilable"} <= {p.name for p in providers.providers}
+    assert {"OnlineProvider", "DownloadProvider", "SoftwareContainer",
+            "ICompilable"} <= {p.name for p in providers.providers}
     categories = {c.category: c for c in backend.reflection.openness_online_download_types().categories}
     assert "OnlineProvider" in {t.name for t in categories["online"].types}
 
@@ -110,7 +112,8 @@ def test_device_services(backend: EngineeringBackend, tmp_path: Path) -> None:
     assert "Siemens.Engineering.Compiler.ICompilable" in plc.available
     assert {"Siemens.Engineering.Online.OnlineProvider", "Siemens.Engineering.Download.DownloadProvider",
             "Siemens.Engineering.HW.Features.SoftwareContainer"} <= set(cpu.available)
-    assert [s.full_name for s in cpu.services] == [p.full_name for p in backend.reflection.openness_providers().providers]
+    assert [s.full_name for s in cpu.services] == [p.full_name
+                                                   for p in backend.reflection.openness_providers().providers]
     backend.devices.add_device(HMI, None, "HMI_1")
     backend.devices.add_device(IM, None, "IO_1")
     for method in (backend.reflection.plc_services, backend.reflection.cpu_services):
@@ -145,6 +148,7 @@ def test_fake_and_bridge_agree_over_the_stand_in(backend: EngineeringBackend, tm
         open_plc_project(backend, tmp_path / "a")
         open_plc_project(fake, tmp_path / "b")
         for method in ("plc_services", "cpu_services"):
-            assert _wire(getattr(backend.reflection, method)("PLC_1")) == _wire(getattr(fake.reflection, method)("PLC_1")), method
+            assert _wire(getattr(backend.reflection,
+                                 method)("PLC_1")) == _wire(getattr(fake.reflection, method)("PLC_1")), method
     finally:
         fake.close()

@@ -118,7 +118,8 @@ def test_monitored_items_queue_samples_with_scan_times(backend: EngineeringBacke
                     items)
         return
     with pytest.raises(ValidationError):
-        backend.runtime_values.sim_set_monitored_items(running, [SimMonitoredItem(item_id="x", name="%MW10", sampling_ms=-1)])
+        backend.runtime_values.sim_set_monitored_items(running,
+                                                       [SimMonitoredItem(item_id="x", name="%MW10", sampling_ms=-1)])
     backend.runtime_values.sim_set_monitored_items(running, items)
     start = _at(backend.runtime_values.sim_hmi_read(["%MW10"], running).scan_time)
     backend.simulation.sim_step(running, cycles=1)

@@ -27,7 +27,7 @@ def _rows(info: ProtectionInfo) -> dict[str, tuple[bool, bool]]:
     return {r.access_level: (r.required, r.allowed) for r in info.passwords}
 
 
-def test_levels_and_password_rules(backend: EngineeringBackend, plc: str) -> None:  # noqa: F811
+def test_levels_and_password_rules(backend: EngineeringBackend, plc: str) -> None:
     info = backend.security.protection_level(plc)
     assert (info.protection_level, info.is_failsafe_cpu) == ("FullAccess", False)
     assert info.available_levels == ["FullAccess", "ReadAccess", "HMIAccess", "NoAccess"]
@@ -54,11 +54,12 @@ def test_levels_and_password_rules(backend: EngineeringBackend, plc: str) -> Non
                 "FullAccessIncludingFailsafe", {})
 
 
-def test_failsafe_cpu_and_devices_without_levels(backend: EngineeringBackend, plc: str) -> None:  # noqa: F811
+def test_failsafe_cpu_and_devices_without_levels(backend: EngineeringBackend, plc: str) -> None:
     backend.devices.add_device("6ES7 516-3FN02-0AB0", None, "PLC_F")
     info = backend.security.protection_level("PLC_F")
     assert (info.protection_level, info.is_failsafe_cpu) == ("FullAccessIncludingFailsafe", True)
-    backend.security.configure_protection("PLC_F", "ReadAccess", {"FullAccessIncludingFailsafe": "Fs-1!", "FullAccess": FULL_PW})
+    backend.security.configure_protection("PLC_F", "ReadAccess",
+                                          {"FullAccessIncludingFailsafe": "Fs-1!", "FullAccess": FULL_PW})
     assert backend.security.protection_level("PLC_F").protection_level == "ReadAccess"
     for article, name in ((HMI, "HMI_1"), (IM, "IO_1")):
         backend.devices.add_device(article, None, name)
@@ -68,14 +69,14 @@ def test_failsafe_cpu_and_devices_without_levels(backend: EngineeringBackend, pl
         backend.security.protection_level("Nope")
 
 
-def test_display_password(backend: EngineeringBackend, plc: str) -> None:  # noqa: F811
+def test_display_password(backend: EngineeringBackend, plc: str) -> None:
     if backend.name == "fake":
         assert backend.security.set_display_password(plc, "D1splay!").display_password_set is True
         return
     raises_code(e.NotSupportedError, "NO_OPENNESS_EQUIVALENT", backend.security.set_display_password, plc, "D1splay!")
 
 
-def test_master_secret(backend: EngineeringBackend, plc: str) -> None:  # noqa: F811
+def test_master_secret(backend: EngineeringBackend, plc: str) -> None:
     raises_code(e.ConflictError, "MASTER_SECRET_NOT_SET", backend.security.master_secret, plc, "unprotect",
                 "C0nfidential!", None)
     assert backend.security.master_secret(plc, "protect", "C0nfidential!", None).master_secret == "WithPassword"
@@ -91,7 +92,7 @@ def test_master_secret(backend: EngineeringBackend, plc: str) -> None:  # noqa: 
     assert backend.security.master_secret(plc, "reset", None, None).master_secret == "None"
 
 
-def test_umac_users_and_roles(backend: EngineeringBackend, plc: str) -> None:  # noqa: F811
+def test_umac_users_and_roles(backend: EngineeringBackend, plc: str) -> None:
     roles = backend.security.umac_roles()
     assert [r.name for r in roles if r.kind == "System"] == ["ES Administrator", "ES Standard"]
     assert backend.security.umac_users() == []
@@ -103,12 +104,13 @@ def test_umac_users_and_roles(backend: EngineeringBackend, plc: str) -> None:  #
     raises_code(e.ValidationError, "ROLE_NOT_FOUND", backend.security.create_umac_user, "Carol", "Carol-2024",
                 ["Wizard"], "")
     raises_code(e.ValidationError, "INVALID_PASSWORD", backend.security.create_umac_user, "Carol", "short", [], "")
-    assert [(u.name, u.roles) for u in backend.security.umac_users()] == [("Alice", ["ES Administrator"]), ("Bob", ["ES Standard"])]
+    assert [(u.name, u.roles) for u in backend.security.umac_users()] == [("Alice", ["ES Administrator"]),
+                                                                          ("Bob", ["ES Standard"])]
     summary = backend.security.security_summary(plc)
     assert summary.project_protected is True and summary.umac_user_count == 2
 
 
-def test_saved_and_reopened(backend: EngineeringBackend, plc: str) -> None:  # noqa: F811
+def test_saved_and_reopened(backend: EngineeringBackend, plc: str) -> None:
     backend.security.configure_protection(plc, "ReadAccess", {"FullAccess": FULL_PW})
     backend.security.master_secret(plc, "protect", "C0nfidential!", None)
     backend.security.create_umac_user("Alice", "Alice-2024!", [], "")

@@ -107,7 +107,9 @@ def test_profiles_round_trip_and_apply_all_or_none(backend: EngineeringBackend) 
     instances = [SimProfileInstance(name="P1", cpu_type="CPU1515", ip_address="10.0.0.1"),
                  SimProfileInstance(name="P2", operating_mode="TimespanSynchronized")]
     saved = backend.sim_profiles.sim_save_profile("Cell", description="cell", instances=instances)
-    assert backend.sim_profiles.sim_get_profile("Cell.json") == saved and backend.sim_profiles.sim_list_profiles() == [saved]
+    assert backend.sim_profiles.sim_get_profile("Cell.json") == saved and backend.sim_profiles.sim_list_profiles() == [
+        saved
+    ]
     with pytest.raises(AlreadyExistsError):
         backend.sim_profiles.sim_save_profile("Cell", description="", instances=[])
     backend.simulation.sim_create_instance("P2")

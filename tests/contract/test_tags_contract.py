@@ -23,7 +23,8 @@ from tests.contract.conftest import CPU, IM
 DEFAULT = "Default tag table"
 
 BRIDGE_PENDING: dict[str, str] = {
-    "test_v17_tables_carry_the_hmi_flags": "the stand-in plays one TIA version per process (V19 by default): a V17 portal cannot be launched "
+    "test_v17_tables_carry_the_hmi_flags": "the stand-in plays one TIA version per process (V19 by default): a V17 "
+                                           "portal cannot be launched "
     "on the bridge, so the V17 export layout is covered by the fake only",
 }
 """Contract tests that do not run on the Openness bridge, with the reason (every other test does)."""
@@ -59,9 +60,11 @@ CALLS: list[tuple[str, Callable[[EngineeringBackend, str], Any]]] = [
     ("create_tag", lambda b, d: b.tags.create_tag(d, DEFAULT, _spec("A"))),
     ("update_tag", lambda b, d: b.tags.update_tag(d, DEFAULT, "A", t.TagUpdate(comment="x"))),
     ("delete_tag", lambda b, d: b.tags.delete_tag(d, DEFAULT, "A")),
-    ("import_tags", lambda b, d: b.tag_import.import_tags(d, [], [], table=DEFAULT, follow_path=False, overwrite=False)),
+    ("import_tags", lambda b,
+     d: b.tag_import.import_tags(d, [], [], table=DEFAULT, follow_path=False, overwrite=False)),
     ("list_constants", lambda b, d: b.tag_constants.list_constants(d, DEFAULT)),
-    ("create_constant", lambda b, d: b.tag_constants.create_constant(d, DEFAULT, t.ConstantSpec(name="C", data_type="Int", value="1"))),
+    ("create_constant", lambda b,
+     d: b.tag_constants.create_constant(d, DEFAULT, t.ConstantSpec(name="C", data_type="Int", value="1"))),
     ("update_constant", lambda b, d: b.tag_constants.update_constant(d, DEFAULT, "C", t.ConstantUpdate(value="2"))),
     ("delete_constant", lambda b, d: b.tag_constants.delete_constant(d, DEFAULT, "C")),
     ("export_tag_table_xml", lambda b, d: b.tags.export_tag_table_xml(d, DEFAULT)),
@@ -157,15 +160,18 @@ def test_import_is_all_or_nothing(backend, plc):
     rows = [_row(2, "A", "Bool", "%I0.0"), _row(3, "B", "Int", "%DB1.DBW0"), _row(4, "C", "Int", "%MW2")]
     caught = raises_code(e.ValidationError, "IMPORT_ROWS_INVALID", backend.tag_import.import_tags, plc, rows, [],
                          table=DEFAULT, follow_path=False, overwrite=False)
-    assert caught.details["rows"] == [{"row": 3, "column": "Logical Address", "reason": caught.details["rows"][0]["reason"],
+    assert caught.details["rows"] == [{"row": 3, "column": "Logical Address",
+                                       "reason": caught.details["rows"][0]["reason"],
                                        "sheet": "PLC Tags", "value": "%DB1.DBW0"}]
     assert backend.tags.list_all_tags(plc) == []
     with pytest.raises(e.NotFoundError):
         backend.tag_import.import_tags(plc, rows[:1], [], table="Nope", follow_path=False, overwrite=False)
-    result = backend.tag_import.import_tags(plc, [rows[0], rows[2], _row(5, "D", "Bool", "%Q0.0", "New")], [], table=DEFAULT,
+    result = backend.tag_import.import_tags(plc, [rows[0], rows[2], _row(5, "D", "Bool", "%Q0.0", "New")], [],
+                                            table=DEFAULT,
                                  follow_path=True, overwrite=False)
     assert (result.tags_imported, result.created_tables) == (3, ["New"])
-    assert [(x.name, x.table_name) for x in backend.tags.list_all_tags(plc)] == [("A", DEFAULT), ("C", DEFAULT), ("D", "New")]
+    assert [(x.name, x.table_name) for x in backend.tags.list_all_tags(plc)] == [("A", DEFAULT), ("C", DEFAULT),
+                                                                                 ("D", "New")]
 
 
 def test_export_xml_round_trips_through_simaticml(backend, plc):
@@ -181,7 +187,8 @@ def test_export_xml_round_trips_through_simaticml(backend, plc):
 
 def test_validate_only_changes_nothing(backend, plc):
     rows = [_row(2, "A", "Bool", "%I0.0"), _row(3, "B", "Word", "%MW0"), _row(4, "C", "Byte", "%MB1", "New")]
-    result = backend.tag_import.import_tags(plc, rows, [], table=DEFAULT, follow_path=True, overwrite=False, validate_only=True)
+    result = backend.tag_import.import_tags(plc, rows, [], table=DEFAULT, follow_path=True, overwrite=False,
+                                            validate_only=True)
     assert (result.tags_imported, result.created_tables, result.warning_count) == (0, ["New"], 1)
     assert backend.tags.list_all_tags(plc) == [] and [x.name for x in backend.tags.list_tag_tables(plc)] == [DEFAULT]
     with pytest.raises(e.ValidationError):
@@ -198,4 +205,5 @@ def test_v17_tables_carry_the_hmi_flags(backend, tmp_path):
     assert doc.engineering_version == "V17"
     assert isinstance(doc.object, PlcTagTable)
     tag = doc.object.tags[0]
-    assert (tag.attr("ExternalAccessible"), tag.attr("ExternalVisible"), tag.attr("ExternalWritable")) == (True, True, True)
+    assert (tag.attr("ExternalAccessible"), tag.attr("ExternalVisible"),
+            tag.attr("ExternalWritable")) == (True, True, True)

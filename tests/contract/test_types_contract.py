@@ -71,13 +71,15 @@ def test_import_refuses_existing_unless_overwrite(backend: EngineeringBackend, p
 
 
 def test_import_refuses_non_udt_documents(backend: EngineeringBackend, plc: str, tia: Played) -> None:
-    raises_code(e.ValidationError, "NOT_A_UDT", backend.types.import_type, plc, block(tia, "DB_A", ("A", "Int")), folder="",
+    raises_code(e.ValidationError, "NOT_A_UDT", backend.types.import_type, plc, block(tia, "DB_A", ("A", "Int")),
+                folder="",
                 overwrite=False, source="db")
     with pytest.raises(e.ValidationError):
         backend.types.import_type(plc, b"<not xml", folder="", overwrite=False, source="x")
 
 
-def test_recursion_is_refused_directly_and_through_other_udts(backend: EngineeringBackend, plc: str, tia: Played) -> None:
+def test_recursion_is_refused_directly_and_through_other_udts(backend: EngineeringBackend, plc: str,
+                                                              tia: Played) -> None:
     backend.types.import_type(plc, udt(tia, "UDT_B", ("A", "Int")), folder="", overwrite=False, source="b")
     backend.types.import_type(plc, udt(tia, "UDT_A", ("B", '"UDT_B"')), folder="", overwrite=False, source="a")
     raises_code(e.ValidationError, "RECURSIVE_TYPE", backend.types.update_type, plc, "UDT_B",
@@ -88,8 +90,10 @@ def test_recursion_is_refused_directly_and_through_other_udts(backend: Engineeri
 def test_update_marks_users_inconsistent(backend: EngineeringBackend, plc: str, tia: Played) -> None:
     backend.types.import_type(plc, udt(tia, "UDT_In", ("A", "Int")), folder="", overwrite=False, source="i")
     backend.types.import_type(plc, udt(tia, "UDT_Out", ("In", '"UDT_In"')), folder="", overwrite=False, source="o")
-    backend.program.import_program_documents(plc, [doc("DB_Out", block(tia, "DB_Out", ("X", '"UDT_Out"')))], overwrite=False)
-    backend.program.import_program_documents(plc, [doc("DB_In", block(tia, "DB_In", ("X", '"UDT_In"'), number=2))], overwrite=False)
+    backend.program.import_program_documents(plc, [doc("DB_Out", block(tia, "DB_Out", ("X", '"UDT_Out"')))],
+                                             overwrite=False)
+    backend.program.import_program_documents(plc, [doc("DB_In", block(tia, "DB_In", ("X", '"UDT_In"'), number=2))],
+                                             overwrite=False)
     assert backend.types.get_type(plc, "UDT_Out").is_consistent
     result = backend.types.update_type(plc, "UDT_In", udt(tia, "UDT_In", ("A", "Int"), ("B", "Real")))
     assert result.interface_changed
@@ -175,7 +179,8 @@ def test_a_device_without_software_is_refused(backend: EngineeringBackend, plc: 
 def test_a_successful_compile_makes_users_consistent_again(backend: EngineeringBackend, plc: str, tia: Played) -> None:
     backend.types.import_type(plc, udt(tia, "UDT_In", ("A", "Int")), folder="", overwrite=False, source="i")
     backend.types.import_type(plc, udt(tia, "UDT_Out", ("In", '"UDT_In"')), folder="", overwrite=False, source="o")
-    backend.program.import_program_documents(plc, [doc("DB_In", block(tia, "DB_In", ("X", '"UDT_In"')))], overwrite=False)
+    backend.program.import_program_documents(plc, [doc("DB_In", block(tia, "DB_In", ("X", '"UDT_In"')))],
+                                             overwrite=False)
     backend.types.update_type(plc, "UDT_In", udt(tia, "UDT_In", ("A", "Int"), ("B", "Real")))
     assert not backend.types.get_type(plc, "UDT_Out").is_consistent
     result = backend.compile.compile_software(plc)

@@ -28,7 +28,7 @@ BRIDGE_PENDING: dict[str, str] = {}
 
 
 @pytest.fixture
-def program(backend: EngineeringBackend, plc: str, tia: Played) -> str:  # noqa: F811
+def program(backend: EngineeringBackend, plc: str, tia: Played) -> str:
     """PLC_1 with a global DB ``Data`` (``Speed`` Int, ``On`` Bool)."""
     spec = {"blockType": "GlobalDB", "name": "Data", "number": 1,
             "interface": {"Static": [{"name": "Speed", "dataType": "Int"}, {"name": "On", "dataType": "Bool"}]}}
@@ -38,8 +38,10 @@ def program(backend: EngineeringBackend, plc: str, tia: Played) -> str:  # noqa:
 
 
 def test_tables_entries_and_errors(backend: EngineeringBackend, program: str) -> None:
-    made = backend.watch_tables.create_watch_force_table(program, WATCH_TABLE, "W", entries=[EntrySpec(name='"Data".Speed')])
-    assert (made.name, made.kind, made.entry_count, made.online, made.is_consistent) == ("W", WATCH_TABLE, 1, False, True)
+    made = backend.watch_tables.create_watch_force_table(program, WATCH_TABLE, "W",
+                                                         entries=[EntrySpec(name='"Data".Speed')])
+    assert (made.name, made.kind, made.entry_count, made.online,
+            made.is_consistent) == ("W", WATCH_TABLE, 1, False, True)
     assert made.entries[0].data_type == "Int" and made.entries[0].display_format == "DEC+/-"
     with pytest.raises(e.AlreadyExistsError):
         backend.watch_tables.create_watch_force_table(program, FORCE_TABLE, "w")
@@ -47,7 +49,8 @@ def test_tables_entries_and_errors(backend: EngineeringBackend, program: str) ->
                       WATCH_TABLE, "W", [EntrySpec(name='"Data".On'), EntrySpec(name='"X"')])
     assert bad.details["operands"][0]["operand"] == '"X"'
     assert backend.watch_tables.get_watch_force_table(program, WATCH_TABLE, "W").entry_count == 1
-    added = backend.watch_tables.add_watch_force_entries(program, WATCH_TABLE, "W", [EntrySpec(name='"X"')], allow_invalid=True)
+    added = backend.watch_tables.add_watch_force_entries(program, WATCH_TABLE, "W", [EntrySpec(name='"X"')],
+                                                         allow_invalid=True)
     assert added.is_consistent is False and added.entries[-1].is_valid is False
     raises_code(e.NotFoundError, "ENTRY_NOT_FOUND", backend.watch_tables.remove_watch_force_entries, program,
                 WATCH_TABLE, "W", ['"Data".On'])
@@ -85,8 +88,10 @@ def test_export_import_folders(backend: EngineeringBackend, program: str) -> Non
     assert backend.watch_tables.create_watch_force_folder(program, "A/B") == "A/B"
     with pytest.raises(e.AlreadyExistsError):
         backend.watch_tables.create_watch_force_folder(program, "A/B")
-    assert {"A", "A/B"} <= set(backend.watch_tables.watch_force_folders(program))  # empty folders are listed too (dry runs)
-    backend.watch_tables.create_watch_force_table(program, WATCH_TABLE, "W", folder="A/B", entries=[EntrySpec(name="%MW2")])
+    # empty folders are listed too (dry runs)
+    assert {"A", "A/B"} <= set(backend.watch_tables.watch_force_folders(program))
+    backend.watch_tables.create_watch_force_table(program, WATCH_TABLE, "W", folder="A/B",
+                                                  entries=[EntrySpec(name="%MW2")])
     xml = backend.watch_tables.export_watch_force_table(program, WATCH_TABLE, "W")
     raises_code(e.ValidationError, "INVALID_SIMATICML", backend.watch_tables.import_watch_force_table, program,
                 xml[:-20])

@@ -32,7 +32,7 @@ def _as_the_release_kept_it(data_dir: Path, client: TestClient[Litestar]) -> Non
     its job naming the data dir as the release did."""
     db = client.app.state.services.db
     [row] = db.all(select(pipeline_schedules))
-    state = pickle.loads(row["job_state"])  # noqa: S301 - the job state this test's own app stored
+    state = pickle.loads(row["job_state"])  # the job state this test's own app stored
     state["args"] = (str(data_dir.resolve()), *state["args"][1:])
     with closing(sqlite3.connect(data_dir / "schedules.sqlite")) as old:
         old.execute("CREATE TABLE apscheduler_jobs (id VARCHAR(191) NOT NULL PRIMARY KEY, next_run_time FLOAT, "

@@ -1,4 +1,5 @@
-"""Tests for engineering_api.rules.catalog: the hardware catalog the fake answers from (data quality, lookup, slots, SVG)."""
+"""Tests for engineering_api.rules.catalog: the hardware catalog the fake answers from (data quality, lookup, slots,
+SVG)."""
 
 from __future__ import annotations
 

@@ -37,9 +37,13 @@ def test_a_faceplate_type_is_listed_but_not_placed(tmp_path: Path) -> None:
 
     # a screen may now hold an instance of it, which counts as one: the type is not deleted while it is there
     backend.hmi.import_hmi_screen("HMI_1", faceplate_screen("Motors@$@Valve V 0.0.1"))
-    assert [(i.device_name, i.name, i.version_number) for i in backend.hmi_resources.list_hmi_library_types()[0].instances] == [
+    assert [(i.device_name, i.name, i.version_number)
+            for i in backend.hmi_resources.list_hmi_library_types()[0].instances] == [
         ("HMI_1", "Valves/Valve_1", "0.0.1")]
     in_use = raises_code(e.ConflictError, "TYPE_HAS_INSTANCES", backend.library_types.delete_library_type, "Valve")
     assert "HMI_1/Valves/Valve_1" in in_use.message
     backend.devices.delete_device("HMI_1")
-    assert backend.library_types.delete_library_type("Valve").name == "Valve" and backend.hmi_resources.list_hmi_library_types() == []
+    assert (
+        backend.library_types.delete_library_type("Valve").name == "Valve"
+        and backend.hmi_resources.list_hmi_library_types() == []
+    )

@@ -1,8 +1,8 @@
 """The fake's online internals the port does not show: the online CPU handed to watch/force tables
 (``online.online_cpu``), and downloads into the stub program image (``use_stub_engine``) the API tests rely on.
 
-The rules every adapter keeps are in ``tests/contract/test_online_contract.py``; these checks moved here from
-there so the contract module uses the port only.
+The rules every adapter keeps are in ``tests/contract/test_online_contract.py``; these checks are here so the
+contract module uses the port only.
 """
 
 from __future__ import annotations

@@ -78,7 +78,8 @@ def project_file(backend: FakeBackend, tmp_path: Path) -> Path:
     backend.devices.add_device(CPU, None, "PLC_1")
     backend.program.import_program_documents(
         "PLC_1", [ProgramDocument(source=f"FC_{i}.xml", data=_fc(i, 1)) for i in range(BLOCKS)], overwrite=False)
-    backend.program.import_program_documents("PLC_1", [ProgramDocument(source="Sub.xml", data=_fc("Sub", 1))], overwrite=False)
+    backend.program.import_program_documents("PLC_1", [ProgramDocument(source="Sub.xml", data=_fc("Sub", 1))],
+                                             overwrite=False)
     backend.save_project()
     backend.close_project()
     return tmp_path / "ws" / "P" / "P.ap19"

@@ -60,7 +60,8 @@ def test_overlaps():
     assert index.add("I10", parse_address("%IW10"), "Word") == []
     assert sorted(index.add("D8", parse_address("%MD8"), "DInt")) == [
         ("B11", "%MB11"), ("W10", "%MW10"), ("X10_0", "%M10.0"), ("X10_1", "%M10.1")]
-    assert index.add("X10_0b", parse_address("%M10.0"), "Bool") == [("W10", "%MW10"), ("X10_0", "%M10.0"), ("D8", "%MD8")]
+    assert index.add("X10_0b", parse_address("%M10.0"),
+                     "Bool") == [("W10", "%MW10"), ("X10_0", "%M10.0"), ("D8", "%MD8")]
 
 
 def test_names_types_and_values():

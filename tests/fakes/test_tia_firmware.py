@@ -1,4 +1,5 @@
-"""The firmware each TIA Portal version configures is catalog data (issue 13, engineering_api/rules/catalog/tia_versions.json)."""
+"""The firmware each TIA Portal version configures is catalog data (issue 13,
+engineering_api/rules/catalog/tia_versions.json)."""
 
 from __future__ import annotations
 

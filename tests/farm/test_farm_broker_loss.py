@@ -1,9 +1,9 @@
 """A call the broker lost in a Redis restart (issue 32, fault schedule seed 3294850795).
 
 Kombu's Redis transport takes a message out of its queue (BRPOP) before it records it as unacknowledged, and
-gives an unacknowledged one back only after the visibility timeout (4 h). Redis restarting at that moment left
-a live, idle agent that would not run the call for hours, and its caller waiting for it without end. The API
-node now answers such a call as not run (``FARM_BROKER_UNREACHABLE``) once Redis is back and the call is neither
+gives an unacknowledged one back only after the visibility timeout (4 h). Redis restarting at that moment would
+leave a live, idle agent that does not run the call for hours, and its caller waiting for it without end. The API
+node answers such a call as not run (``FARM_BROKER_UNREACHABLE``) once Redis is back and the call is neither
 started nor queued, and its cancel flag keeps it from ever running should the message come back.
 """
 
@@ -135,7 +135,8 @@ def test_a_call_still_queued_after_a_redis_restart_is_waited_for_and_runs(own_fa
         _queue_create(farm, claim, call_id, "Kept")
         waiting, answers = _awaiting(farm, claim, call_id)
         _restart_redis(farm, server)
-        assert farm.registry.call_held(call_id, agent_queue(claim.agent)) == "queued", "the message survived the restart"
+        assert farm.registry.call_held(call_id,
+                                       agent_queue(claim.agent)) == "queued", "the message survived the restart"
         time.sleep(3)  # longer than LOST_MESSAGE_SECONDS: a queued call is not taken as lost (a schedule parameter)
     finally:
         agent.send_signal(signal.SIGCONT)

@@ -26,7 +26,8 @@ def test_a_call_canceled_while_queued_never_runs(agents):
         backend._send(agent, "simulation.sim_create_instance", ("Busy",), {"operating_mode": "SingleStep"}, None)
         backend._send(agent, "simulation.sim_power_on", ("Busy",), {}, None)
         backend._send(agent, "simulation.sim_run", ("Busy",), {}, None)
-        busy = threading.Thread(target=backend._send, args=(agent, "simulation.sim_step", ("Busy",), {"cycles": 1_000_000}, None))
+        busy = threading.Thread(target=backend._send,
+                                args=(agent, "simulation.sim_step", ("Busy",), {"cycles": 1_000_000}, None))
         busy.start()
         deadline = time.monotonic() + HANG_GUARD_S
         while not (getattr(backend.registry.agent(agent.agent), "current_call", None) or "").startswith(

@@ -4,8 +4,9 @@ Three agents, a persistent Redis and an API node (its own process) run; two sess
 compile and save their own project over HTTP and record every answer. A schedule drawn from a seed kills an
 agent (SIGKILL, back after a while or at once, as a service wrapper does), stops Redis for a few seconds,
 crashes the API node while an agent runs a call and starts it again (an import whose answer was lost is retried
-with its Idempotency-Key), or times a running job out (its revoke reaches the idle third agent too). The run lasts ``--farm-fault-seconds`` (60 s by default); the seed is
-printed, and ``--farm-fault-seed`` replays it. Afterwards, with every participant back, these must hold:
+with its Idempotency-Key), or times a running job out (its revoke reaches the idle third agent too). The run lasts
+``--farm-fault-seconds`` (60 s by default); the seed is printed, and ``--farm-fault-seed`` replays it. Afterwards, with
+every participant back, these must hold:
 
 * no project was ever open in two portals, nor in the portal a session other than its own held (sampled
   from the farm's registry all along);
@@ -193,7 +194,7 @@ class Run:
             try:
                 if any(a.current_call for a in registry.agents()):
                     return
-            except Exception:  # noqa: BLE001 - Redis down: look again
+            except Exception:  # Redis down: look again
                 pass
             time.sleep(0.02)
 
@@ -223,7 +224,7 @@ class Run:
             try:
                 records = registry.agents()
                 claims = {r.name: registry.claim_record(r.name) for r in records}
-            except Exception:  # noqa: BLE001 - Redis down: nothing to sample
+            except Exception:  # Redis down: nothing to sample
                 continue
             seen: dict[str, str] = {}
             for record in records:
@@ -236,8 +237,13 @@ class Run:
                 claim = claims.get(record.name)
                 session = claim["caller"].rsplit("/", 1)[-1] if claim else None
                 project = Path(record.open_project).stem
-                if claim is not None and session is not None and claim["instance"] == record.instance and session != project \
-                        and not session.startswith("V"):
+                if (
+                    claim is not None
+                    and session is not None
+                    and claim["instance"] == record.instance
+                    and session != project
+                    and not session.startswith("V")
+                ):
                     self.violations.append(f"{record.open_project} open in the portal session {session} holds")
 
 

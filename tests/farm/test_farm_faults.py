@@ -46,7 +46,8 @@ def test_an_agent_killed_mid_call_fails_the_call_and_its_project_reopens_elsewhe
     created = data(client.post("/api/projects/actions/create-sync", json={"name": "Saved", "path": str(workspace)},
                                headers=caller))
     data(client.post("/api/projects/actions/save-sync", headers=caller))
-    data(client.post("/api/simulation/instances/create", json={"name": "Sim", "operatingMode": "SingleStep"}, headers=caller))
+    data(client.post("/api/simulation/instances/create", json={"name": "Sim", "operatingMode": "SingleStep"},
+                     headers=caller))
     data(client.post("/api/simulation/instances/Sim/power-on", headers=caller))
     data(client.post("/api/simulation/instances/Sim/run", headers=caller))
     home = _held_agent(client, caller)["name"]

@@ -25,13 +25,15 @@ def _home(client: Any, headers: dict[str, str]) -> dict[str, Any]:
 def test_the_agent_generates_and_imports_in_one_call(client, farm_key, workspace):
     caller = farm_key("generator")
     data(client.post("/api/projects/actions/create-sync", json={"name": "Gen", "path": str(workspace)}, headers=caller))
-    data(client.post("/api/projects/devices/actions/add-sync", json={"orderNumber": CPU, "name": "PLC_1"}, headers=caller))
+    data(client.post("/api/projects/devices/actions/add-sync", json={"orderNumber": CPU, "name": "PLC_1"},
+                     headers=caller))
     before = _home(client, caller)["callsDone"]
     result = data(client.post(f"{S}/import-and-generate", json={"SclContent": SOURCE, "SourceName": "Calc"},
                               headers=caller))
     assert result["blocks"] == ["Calc0", "Calc1", "Calc2", "UsesType"]
     assert [r["status"] for r in result["reports"]] == ["Imported"] * 4
-    assert [(d["code"], d["block"], d["file"]) for d in result["diagnostics"]] == [("MISSING_TYPE", "UsesType", "Calc.scl")]
+    assert [(d["code"], d["block"], d["file"])
+            for d in result["diagnostics"]] == [("MISSING_TYPE", "UsesType", "Calc.scl")]
     # The project's version, the generation with its import, the source kept: not a call per block read or written.
     assert _home(client, caller)["callsDone"] - before == 3
     before = _home(client, caller)["callsDone"]

@@ -37,5 +37,6 @@ async def test_a_tool_call_works_on_the_keys_own_project(farm_live: Live) -> Non
         assert structured(created)["name"] == "ByTool"
     listed = httpx.get(f"{farm_live.base}/api/projects", headers=farm_live.headers(), timeout=HANG_GUARD_S)
     assert [p["name"] for p in listed.json()["data"]] == ["ByTool"]
-    agents = httpx.get(f"{farm_live.base}/api/farm/agents", headers=farm_live.headers(), timeout=HANG_GUARD_S).json()["data"]
+    agents = httpx.get(f"{farm_live.base}/api/farm/agents", headers=farm_live.headers(),
+                       timeout=HANG_GUARD_S).json()["data"]
     assert [a["heldByYou"] for a in agents["agents"]].count(True) == 1

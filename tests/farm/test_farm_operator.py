@@ -192,7 +192,7 @@ def test_a_drained_agent_finishes_its_session_and_takes_no_new_one(own_farm: Far
 
 
 def test_the_farm_calls_of_a_request_are_spans_of_its_trace(own_farm: Farm, tmp_path: Path,
-                                                             spans: InMemorySpanExporter) -> None:  # noqa: F811
+                                                             spans: InMemorySpanExporter) -> None:
     settings = Settings.from_env(data_dir=tmp_path, farm_url=own_farm.redis.url, tracing=True)
     with TestClient(create_app(settings)) as client:
         admin = _admin(client)
@@ -215,7 +215,7 @@ def test_the_farm_calls_of_a_request_are_spans_of_its_trace(own_farm: Farm, tmp_
 
 
 def test_an_agent_continues_the_trace_its_call_carries(own_farm: Farm, tmp_path: Path,
-                                                       spans: InMemorySpanExporter) -> None:  # noqa: F811
+                                                       spans: InMemorySpanExporter) -> None:
     """The agent's side in process (an agent's spans go to its own process's exporter): the message's headers, made
     by the node under its farm call span, make the agent's span a child of it."""
     backend = create_backend(Settings.from_env(data_dir=tmp_path))

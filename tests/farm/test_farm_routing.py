@@ -112,7 +112,8 @@ def test_a_session_header_gives_one_key_a_second_portal(client, farm_key, worksp
     _create(client, caller, workspace, "Main")
     _create(client, {**caller, "X-Engineering-Session": "build-2"}, workspace, "Other")
     assert data(client.get("/api/projects", headers=caller))[0]["name"] == "Main"
-    assert data(client.get("/api/projects", headers={**caller, "X-Engineering-Session": "build-2"}))[0]["name"] == "Other"
+    assert data(client.get("/api/projects",
+                           headers={**caller, "X-Engineering-Session": "build-2"}))[0]["name"] == "Other"
 
 
 def test_two_callers_racing_to_open_one_project_never_share_it(client, farm_key, workspace):

@@ -78,7 +78,8 @@ def test_an_agent_restarted_at_once_is_a_new_instance_and_its_caller_hears_it_at
     as_caller("case2", lambda: farm.create_project(Path(workspace), "Quick", author="", comment=""))
     held = farm.registry.holding("case2").claim
     assert held is not None
-    for queued in (("simulation.sim_create_instance", ("S2",), {"operating_mode": "SingleStep"}), ("simulation.sim_power_on", ("S2",), {}),
+    for queued in (("simulation.sim_create_instance", ("S2",), {"operating_mode": "SingleStep"}),
+                   ("simulation.sim_power_on", ("S2",), {}),
                  ("simulation.sim_run", ("S2",), {})):
         farm._send(held, queued[0], queued[1], queued[2], None)
     answers: list[BaseException | Any] = []
@@ -86,7 +87,7 @@ def test_an_agent_restarted_at_once_is_a_new_instance_and_its_caller_hears_it_at
     def step() -> None:
         try:
             answers.append(as_caller("case2", lambda: farm.simulation.sim_step("S2", cycles=1_000_000)))
-        except BaseException as exc:  # noqa: BLE001 - recorded for the assertions
+        except BaseException as exc:  # recorded for the assertions
             answers.append(exc)
 
     stepping = threading.Thread(target=step)

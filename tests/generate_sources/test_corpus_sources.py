@@ -86,7 +86,8 @@ def test_accepted_source_generates_and_imports(name, fake_plc):
         doc = parse_bytes(block.xml)
         assert doc.object.name == block.name
     # What the instance DBs / UDT DBs of this file need, from the other files of the repository.
-    needed = {parse_bytes(b.xml).object.attr("InstanceOfName") for b in result.blocks} - {None, *(b.name for b in result.blocks)}
+    needed = ({parse_bytes(b.xml).object.attr("InstanceOfName") for b in result.blocks}
+              - {None, *(b.name for b in result.blocks)})
     defined = _defined(_repo(name))
     dependencies = {defined[str(n)] for n in needed if str(n) in defined} - {path}
     for other in sorted(dependencies):

@@ -53,7 +53,8 @@ def test_a_built_reference_declaration_passes_the_checks(tmp_path: Path) -> None
     upper = tmp_path / "upper" / "FB_Ref2.xml"
     upper.parent.mkdir()
     upper.write_bytes(block.xml.replace(b'"Ref_To Int"', b'"REF_TO &quot;Gone&quot;"'))
-    assert [(d.code, d.message) for d in check_files([str(upper)])] == [("MISSING_TYPE", 'Data type "Gone" not defined.')]
+    assert [(d.code, d.message)
+            for d in check_files([str(upper)])] == [("MISSING_TYPE", 'Data type "Gone" not defined.')]
 
 
 DOCUMENTED = (

@@ -83,7 +83,8 @@ def test_build_a_directory_with_context(sources: Path, tmp_path: Path, fake_plc)
     statics = idb.interface.sections.section("Static")
     assert statics is not None
     count = next(m for m in statics.members if m.name == "Count")
-    assert count.start_value is not None and count.start_value.value == "5"  # the instance DB saw the FB of the other file
+    # the instance DB saw the FB of the other file
+    assert count.start_value is not None and count.start_value.value == "5"
     # The documents import into the fake PLC (after the UDT they use, as a user imports them).
     documents = [("typeSqlData.xml", UDT_EXPORT.read_bytes())] + [(p.name, p.read_bytes()) for p in out.iterdir()]
     by_name = dict(documents)
@@ -105,7 +106,8 @@ def test_errors_exit_1_and_write_nothing_for_that_file(sources: Path, tmp_path: 
     out = tmp_path / "out"
     code, text = _run(str(sources), "--out", str(out), "--format", "github")
     assert code == 1
-    assert any(line.startswith("::error file=") and "line=3" in line and "UNDECLARED" in line for line in text.splitlines())
+    assert any(line.startswith("::error file=") and "line=3" in line and "UNDECLARED" in line
+               for line in text.splitlines())
     assert not (out / "FC_Bad.xml").exists() and (out / "FB_Pump.xml").exists()
 
 
@@ -128,7 +130,8 @@ def test_as_a_subprocess(sources: Path, tmp_path: Path):
 
 def test_context_tag_table_resolves_a_global_constant_bound(tmp_path: Path):
     src = tmp_path / "rows.udt"
-    src.write_text('TYPE "typeRows"\n   STRUCT\n      row : Array[0.."LSQL_NUMBER_OF_ROWS_MAX"] of Int;\n   END_STRUCT;\n'
+    src.write_text('TYPE "typeRows"\n   STRUCT\n      row : Array[0.."LSQL_NUMBER_OF_ROWS_MAX"] of Int;\n   '
+                   'END_STRUCT;\n'
                    "END_TYPE\n", encoding="utf-8")
     table = UDT_EXPORT.parent.parent / "tagtable" / "Amadeusz97_LSql_UserConstants.xml"
     code, text = _run(str(src), "--out", str(tmp_path / "a"))

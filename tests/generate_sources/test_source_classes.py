@@ -1,5 +1,5 @@
-"""Minimal sources, one per class of construct TIA's "generate blocks from source" accepts and the generator
-used to refuse, and the diagnostics (file lines and columns, every error, MISSING_* warnings)."""
+"""Minimal sources, one per class of construct TIA's "generate blocks from source" accepts that the generator must
+not refuse, and the diagnostics (file lines and columns, every error, MISSING_* warnings)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ def _codes(diagnostics) -> list[str]:
 
 def test_header_fields_as_tia_exports_them():
     text = ('FUNCTION_BLOCK "FB_H"\nTITLE = Header\nAUTHOR : \'SIEMENS SUP Applications\'\nFAMILY : G.DEJEAN\n'
-            "NAME : Joni_Lahtonen\nVERSION : 1.2\n   VAR_INPUT\n      a : Bool;\n   END_VAR\nBEGIN\nEND_FUNCTION_BLOCK\n")
+            "NAME : Joni_Lahtonen\nVERSION : 1.2\n   VAR_INPUT\n      a : Bool;\n   "
+            "END_VAR\nBEGIN\nEND_FUNCTION_BLOCK\n")
     docs, _ = _gen(text)
     obj = docs["FB_H"].object
     assert obj.attr("HeaderAuthor") == "SIEMENS SUP Applications"
@@ -40,7 +41,8 @@ def test_header_fields_as_tia_exports_them():
 
 def test_block_comments_in_code_nest_and_read_back():
     text = ('FUNCTION "FC_C" : Void\n   VAR_TEMP\n      x : Int;\n   END_VAR\nBEGIN\n'
-            "   (* outer (* inner #nope *) still outer\n      second line *)\n   #x := 1; /* c-style */\nEND_FUNCTION\n")
+            "   (* outer (* inner #nope *) still outer\n      second line *)\n   #x := 1; /* c-style "
+            "*/\nEND_FUNCTION\n")
     docs, _ = _gen(text)
     body = docs["FC_C"].object.compile_units[0].network_source.body
     comments = [n for n in body.iter() if n.tag == "Comment"]
@@ -59,8 +61,8 @@ def test_unclosed_block_comment_is_an_error_at_its_file_line():
 
 def test_array_star_and_constant_bounds():
     text = ('FUNCTION "FC_A" : Void\n   VAR_IN_OUT\n      buf : Array[*] of Int;\n   END_VAR\n'
-            "   VAR_TEMP\n      loc : Array[0..#UNITS] of Real;\n      glob : Array[1..\"AXIS_NUM\"] of Real;\n   END_VAR\n"
-            "   VAR CONSTANT\n      UNITS : Int := 4;\n   END_VAR\nBEGIN\nEND_FUNCTION\n")
+            "   VAR_TEMP\n      loc : Array[0..#UNITS] of Real;\n      glob : Array[1..\"AXIS_NUM\"] of Real;\n   "
+            "END_VAR\n   VAR CONSTANT\n      UNITS : Int := 4;\n   END_VAR\nBEGIN\nEND_FUNCTION\n")
     docs, diagnostics = _gen(text)
     doc = docs["FC_A"]
     assert _member(doc, "InOut", "buf").datatype == "Array[*] of Int"
@@ -91,8 +93,8 @@ def test_at_overlay_is_generated_with_a_note():
 
 def test_array_element_start_values_in_a_db():
     text = ('DATA_BLOCK "DB_T"\n   VAR\n      timer_value : Array[0..2] of Time;\n      s : Struct\n         n : Int;\n'
-            "      END_STRUCT;\n   END_VAR\nBEGIN\n   timer_value[0] := T#5S;\n   timer_value[2] := T#1S;\n   s.n := 3;\n"
-            "END_DATA_BLOCK\n")
+            "      END_STRUCT;\n   END_VAR\nBEGIN\n   timer_value[0] := T#5S;\n   timer_value[2] := T#1S;\n   s.n := "
+            "3;\nEND_DATA_BLOCK\n")
     docs, _ = _gen(text)
     member = _member(docs["DB_T"], "Static", "timer_value")
     assert [(s.path, s.start_value.value) for s in member.subelements] == [("0", "T#5S"), ("2", "T#1S")]
@@ -107,9 +109,10 @@ def test_undeclared_member_after_begin_is_an_error():
 
 
 def test_instance_db_start_values_after_begin():
-    text = ('FUNCTION_BLOCK "FB_I"\n   VAR\n      limit : Int;\n      cfg : "UDT_C";\n   END_VAR\nBEGIN\nEND_FUNCTION_BLOCK\n\n'
-            'TYPE "UDT_C"\n   STRUCT\n      gain : Real;\n   END_STRUCT;\nEND_TYPE\n\n'
-            'DATA_BLOCK "IDB_I"\n"FB_I"\nBEGIN\n   limit := 7;\n   cfg.gain := 1.5;\nEND_DATA_BLOCK\n')
+    text = ('FUNCTION_BLOCK "FB_I"\n   VAR\n      limit : Int;\n      cfg : "UDT_C";\n   '
+            'END_VAR\nBEGIN\nEND_FUNCTION_BLOCK\n\nTYPE "UDT_C"\n   STRUCT\n      gain : Real;\n   '
+            'END_STRUCT;\nEND_TYPE\n\nDATA_BLOCK "IDB_I"\n"FB_I"\nBEGIN\n   limit := 7;\n   cfg.gain := '
+            '1.5;\nEND_DATA_BLOCK\n')
     docs, diagnostics = _gen(text)
     idb = docs["IDB_I"]
     assert idb.object.attr("InstanceOfName") == "FB_I"
@@ -170,8 +173,8 @@ def test_unknown_user_type_is_a_missing_type_warning():
 
 
 def test_every_error_is_reported_at_its_source_line_and_column():
-    text = ('FUNCTION "FC_1" : Void\n   VAR_TEMP\n      t : Int;\n   END_VAR\nBEGIN  #a := 1;\n\t#t := #b;\nEND_FUNCTION\n\n'
-            'FUNCTION "FC_2" : Void\nBEGIN\n   #c := 2;\nEND_FUNCTION\n')
+    text = ('FUNCTION "FC_1" : Void\n   VAR_TEMP\n      t : Int;\n   END_VAR\nBEGIN  #a := 1;\n\t#t := '
+            '#b;\nEND_FUNCTION\n\nFUNCTION "FC_2" : Void\nBEGIN\n   #c := 2;\nEND_FUNCTION\n')
     result = generate_source(text, file="m.scl")
     got = [(d.block, d.line, d.column, d.code) for d in result.diagnostics]
     assert got == [("FC_1", 5, 8, "UNDECLARED"), ("FC_1", 6, 8, "UNDECLARED"), ("FC_2", 11, 4, "UNDECLARED")]
@@ -217,10 +220,12 @@ def test_locals_written_without_hash_are_the_locals():
     assert tokens_to_text(body).splitlines() == ["   #len := LEN(IN := 'abc');", "   #T1(IN := #len > 0, PT := T#1S);"]
 
 
-@pytest.mark.parametrize(("value", "ok"), [("SIEMENS SUP Applications", True), ("Joni_Lahtonen", True), ("G.DEJEAN", True),
+@pytest.mark.parametrize(("value", "ok"),
+                         [("SIEMENS SUP Applications", True), ("Joni_Lahtonen", True), ("G.DEJEAN", True),
                                            ("x" * 125, True), ("x" * 126, False), ("two\nlines", False)])
 def test_header_field_limits_in_the_json_api_too(value, ok):
-    spec = {"blockType": "FC", "name": "FC_1.0", "language": "SCL", "author": value, "family": value, "headerName": value}
+    spec = {"blockType": "FC", "name": "FC_1.0", "language": "SCL", "author": value, "family": value,
+            "headerName": value}
     if ok:
         assert parse_spec(spec).author == value
     else:

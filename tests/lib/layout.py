@@ -1,9 +1,9 @@
 """The package table of ``docs/layout.md``, drawn from the layer table and the packages' own docstrings.
 
 ``python -m tests.lib.layout`` rewrites the table between the markers of that page (``make docs`` runs it, through
-:mod:`tests.lib.architecture`); ``test_layout.py`` fails when the page and the code differ. One row per unit of the layer table
-(:data:`tests.lib.test_layering.ALLOWED`), floor by floor as the architecture picture draws them, each followed by
-its sub-packages: where it is, what its docstring says it is, and what it may import.
+:mod:`tests.lib.architecture`); ``test_layout.py`` fails when the page and the code differ. One row per unit of the
+layer table (:data:`tests.lib.test_layering.ALLOWED`), floor by floor as the architecture picture draws them, each
+followed by its sub-packages: where it is, what its docstring says it is, and what it may import.
 """
 
 from __future__ import annotations

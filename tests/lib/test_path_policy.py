@@ -67,7 +67,8 @@ def test_a_root_equal_to_the_data_dir_does_not_open_it(data_dir: Path) -> None:
 
 
 @pytest.mark.parametrize(("name", "plain", "escaped"), [
-    ("CON", "_CON", "%43ON"), ("nul.a", "_nul.a", "%6Eul.a"), ("COM1", "_COM1", "%43OM1"), ("CONSOLE", "CONSOLE", "CONSOLE"),
+    ("CON", "_CON", "%43ON"), ("nul.a", "_nul.a", "%6Eul.a"), ("COM1", "_COM1", "%43OM1"),
+    ("CONSOLE", "CONSOLE", "CONSOLE"),
 ])
 def test_safe_file_stem_never_names_a_device(name: str, plain: str, escaped: str) -> None:
     assert safe_file_stem(name) == plain and safe_file_stem(name, escape=True) == escaped

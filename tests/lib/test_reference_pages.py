@@ -21,3 +21,9 @@ def test_the_route_table_lists_every_operation() -> None:
 def test_diagnostic_codes_page_matches_the_registry() -> None:
     page = reference_pages.CODES_PAGE.read_text(encoding="utf-8") if reference_pages.CODES_PAGE.exists() else ""
     assert page == reference_pages.diagnostic_codes_page(), "run make docs and commit docs/diagnostic-codes.md"
+
+
+def test_the_openness_member_page_matches_its_data() -> None:
+    page = reference_pages.MEMBERS_PAGE.read_text(encoding="utf-8") if reference_pages.MEMBERS_PAGE.exists() else ""
+    assert page == reference_pages.openness_members_page(), "run make docs and commit docs/openness-members.md"
+    assert "| `TiaPortal(TiaPortalMode tiaPortalMode)` | `launch_portal` |" in page

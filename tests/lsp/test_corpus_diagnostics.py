@@ -61,7 +61,8 @@ def test_every_corpus_source_gets_scl_checks_diagnostics(tmp_path: Path) -> None
                                  SEVERITY[int(d.severity or 1)], d.message) for d in got)
                 compared += len(expected)
                 if actual != expected:
-                    problems.append(f"{path.relative_to(CORPUS)}: server {actual[:3]}... != scl check {expected[:3]}...")
+                    problems.append(f"{path.relative_to(CORPUS)}: server {actual[:3]}... != scl check "
+                                    f"{expected[:3]}...")
                 for d in got:
                     if d.range.start.line == d.range.end.line and d.range.end.character <= d.range.start.character:
                         problems.append(f"{path.relative_to(CORPUS)}: empty range {d.range} for {d.code}")

@@ -46,7 +46,8 @@ async def actions(client: Session, path: Path, found: Sequence[types.Diagnostic]
     last = types.Position(line=len(path.read_text().split("\n")), character=0)
     answer = await client.client.text_document_code_action_async(types.CodeActionParams(
         text_document=types.TextDocumentIdentifier(uri=path.as_uri()),
-        range=types.Range(start=types.Position(line=0, character=0), end=last if whole else types.Position(line=0, character=0)),
+        range=types.Range(start=types.Position(line=0, character=0),
+                          end=last if whole else types.Position(line=0, character=0)),
         context=types.CodeActionContext(diagnostics=list(found))))
     return [a for a in answer or [] if isinstance(a, types.CodeAction)]
 

@@ -61,7 +61,8 @@ def test_a_huge_file(tmp_path: Path) -> None:
 
 def test_text_that_is_no_valid_unicode(tmp_path: Path) -> None:
     # lone surrogates (JSON carries them as \ud800 escapes) and replacement characters of a wrong decoding
-    check(tmp_path, "Bad.scl", GOOD.replace("#a := 1;", "#a := 1; // \ud800\udfff\ufffd\ud83d") + "\ud800", "SYNTAX_ERROR")
+    check(tmp_path, "Bad.scl", GOOD.replace("#a := 1;", "#a := 1; // \ud800\udfff\ufffd\ud83d") + "\ud800",
+          "SYNTAX_ERROR")
 
 
 def test_a_half_typed_block(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ def _call(services: Any, tool: str, arguments: dict[str, Any]) -> Any:
 
 
 def test_an_error_names_the_tool_and_the_argument_to_change(client: Any, services: Any, admin_headers: Any,
-                                                             plc: Any) -> None:  # noqa: F811
+                                                             plc: Any) -> None:
     client.post("/api/projects/actions/simulation-support", json={"enabled": False}, headers=admin_headers)
     rest = assert_error(client.post("/api/devices/PLC_1/actions/download-sync", headers=admin_headers), 409,
                         "SIMULATION_SUPPORT_DISABLED")

@@ -22,7 +22,7 @@ def _call(services: Any, tool: str, arguments: dict[str, Any]) -> Any:
     return asyncio.run(call_tool(services, tool, arguments, principal, via="mcp", session_id="s"))
 
 
-def test_a_download_result_says_what_was_downloaded_where(services: Any, plc: Any) -> None:  # noqa: F811
+def test_a_download_result_says_what_was_downloaded_where(services: Any, plc: Any) -> None:
     outcome = _call(services, "devices_download", {"deviceName": "PLC_1", "confirm": True})
     assert not outcome.is_error, outcome.text
     first = outcome.text.split("\n", 1)[0]

@@ -87,7 +87,7 @@ async def test_a_long_result_is_cut_with_a_link_to_the_whole(live: Live) -> None
         whole = await session.read_resource(link.uri)
         assert json.loads(whole.contents[0].text) == structured(found)
     async with http_session(live, role="viewer") as other:  # another key cannot read it
-        with pytest.raises(Exception):  # noqa: B017 - the SDK raises its MCPError
+        with pytest.raises(Exception):  # the SDK raises its MCPError
             await other.read_resource(link.uri)
 
 

@@ -82,7 +82,8 @@ async def test_a_write_previews_until_confirmed_then_raises_an_alarm_the_key_ack
         assert RUNTIME_TOOLS <= set(tools)
         write = tools["runtime_tags_write"]
         assert hints(write).destructive_hint and not hints(write).read_only_hint
-        assert "confirm" in write.input_schema["properties"] and "PUT /api/runtime/tags/values" in (write.description or "")
+        assert ("confirm" in write.input_schema["properties"]
+                and "PUT /api/runtime/tags/values" in (write.description or ""))
         assert hints(tools["runtime_alarms_current"]).read_only_hint
 
         values = [{"name": LEVEL, "value": 95.0}, {"name": '"Line_DB".Hidden', "value": 1.0}]

@@ -67,7 +67,7 @@ def test_the_bridge_answers_requests_in_flight_then_exits_when_stdin_closes(live
 @pytest.mark.anyio
 async def test_a_refused_key_is_said_on_stderr_and_in_the_json_rpc_error(live: Live, tmp_path: Path) -> None:
     errlog = (tmp_path / "stderr.txt").open("w+")
-    with anyio.fail_after(_BOUND_S), pytest.raises(BaseException) as raised:  # noqa: PT011 - a group, unwrapped below
+    with anyio.fail_after(_BOUND_S), pytest.raises(BaseException) as raised:  # a group, unwrapped below
         async with stdio_client(_stdio_params(["--url", live.base, "--api-key", "eapi_wrong"]), errlog=errlog) as (
                 read, write), ClientSession(read, write) as session:
             await session.initialize()

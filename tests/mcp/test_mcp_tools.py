@@ -134,7 +134,8 @@ async def test_sessions_routes(live: Live) -> None:
         assert one.status_code == 200 and one.json()["data"]["requests"] >= 2
         # Another non-admin key neither lists nor reads it; an admin does.
         assert open_one["sessionId"] not in {
-            s["sessionId"] for s in httpx.get(f"{live.base}/mcp/sessions", headers=live.headers("viewer")).json()["data"]}
+            s["sessionId"]
+            for s in httpx.get(f"{live.base}/mcp/sessions", headers=live.headers("viewer")).json()["data"]}
         assert httpx.get(f"{live.base}/mcp/sessions/{open_one['sessionId']}",
                          headers=live.headers("viewer")).status_code == 404
         assert httpx.get(f"{live.base}/mcp/sessions/{open_one['sessionId']}",

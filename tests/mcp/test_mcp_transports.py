@@ -213,7 +213,7 @@ async def test_sse_session_belongs_to_its_key(live: Live) -> None:
 
 
 async def test_stdio_bridge_refuses_a_wrong_key(live: Live) -> None:
-    with pytest.raises(Exception):  # noqa: B017 - the SDK surfaces the failed connection in its own way
+    with pytest.raises(Exception):  # the SDK surfaces the failed connection in its own way
         with anyio.fail_after(60):
             async with stdio_session(["--url", live.base, "--api-key", "eapi_wrong"]) as session:
                 await session.list_tools()

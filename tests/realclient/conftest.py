@@ -70,7 +70,7 @@ def serve(data_dir: Path, *options: str) -> Iterator[Served]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ENGINEERING_API_")}
     log = data_dir.parent / f"serve-{port}.log"
     with log.open("wb") as out:
-        process = subprocess.Popen(  # noqa: S603 - our own console script
+        process = subprocess.Popen(  # our own console script
             [_executable(), "serve", "--data-dir", str(data_dir), "--port", str(port), "--backend", "fake", *options],
             stdout=out, stderr=subprocess.STDOUT, env=env,
         )

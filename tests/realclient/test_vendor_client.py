@@ -87,7 +87,8 @@ def run_vendor_client(served: Served, node_ready: str, tmp_path: Path) -> None:
         )
     assert report_path.exists(), f"the driver wrote no report (exit {run.returncode}):\n{run.stdout}\n{run.stderr}"
     report = json.loads(report_path.read_text())
-    print(f"vendor client {report['client']}: {report['apiFunctions']} calls of src/api, {json.dumps(report['counts'])}")
+    print(f"vendor client {report['client']}: {report['apiFunctions']} calls of src/api, "
+          f"{json.dumps(report['counts'])}")
     for line in report["expectedFailures"]:
         print(f"expected failure: {line}")
     for line in report.get("unexpectedPasses", []):

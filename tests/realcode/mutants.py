@@ -368,7 +368,8 @@ def graph_transition_not_bool(text: str) -> Optional[tuple[str, str]]:
     return None
 
 
-_STL_BIT = re.compile(r'(<StlToken Text="(?:A|AN|O|ON|=|Assign|S|R)" />\s*)(<Access Scope="\w+">\s*<Symbol>.*?</Symbol>)',
+_STL_BIT = re.compile(r'(<StlToken Text="(?:A|AN|O|ON|=|Assign|S|R)" />\s*)(<Access '
+                      r'Scope="\w+">\s*<Symbol>.*?</Symbol>)',
                       re.DOTALL)
 
 

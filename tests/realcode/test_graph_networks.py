@@ -15,7 +15,9 @@ from engineering_api.ci.program import check_files
 
 __all__: list[str] = []
 
-GRAPH_FB = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml" / "fb" / "Czarnak_StateMachine.xml"
+GRAPH_FB = (
+    Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml" / "fb" / "Czarnak_StateMachine.xml"
+)
 _TRANSITION_OPERAND = re.compile(r'<Access Scope="GlobalVariable" UId="21">\s*<Symbol>.*?</Symbol>', re.DOTALL)
 
 

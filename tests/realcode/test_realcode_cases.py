@@ -4,8 +4,8 @@ Every file under ``cases/`` is a few hand-written lines in TIA's own format that
 error seen on public TIA exports outside ``../shared/corpus`` (the survey and its file:line evidence are in
 ``cases/README.md``). TIA accepts every case, so each stage below must report no Error:
 
-* SCL sources (``*.scl``): ``engineering_api.rules.compiler.check_source`` (``scl check``; and closed, as ``plc check``),
-  generation from source (``generate_source``, ``scl build``), the import of the generated documents into the
+* SCL sources (``*.scl``): ``engineering_api.rules.compiler.check_source`` (``scl check``; and closed, as ``plc
+  check``), generation from source (``generate_source``, ``scl build``), the import of the generated documents into the
   fake PLC and their SimaticML compile;
 * SimaticML cases (``*.xml``, or a folder of ``*.xml`` when the block needs a tag table or a DB): the
   compile ``plc check`` runs (``engineering_api.ci.program.check_files``, a closed program) and the import into
@@ -301,7 +301,8 @@ def test_a_tia_project_folders_sqlite_db_files_are_no_sources(tmp_path: Path) ->
     them with a Warning NOT_SCL instead of reporting SCL syntax errors."""
     (tmp_path / "XRef").mkdir()
     (tmp_path / "XRef" / "XRef.db").write_bytes(b"SQLite format 3\x00" + bytes(4080) + b"{{ x }} END_DATA_BLOCK")
-    (tmp_path / "Flags.db").write_text('DATA_BLOCK "Flags"\nVERSION : 0.1\n   STRUCT\n      on : Bool;\n   END_STRUCT;\n'
+    (tmp_path / "Flags.db").write_text('DATA_BLOCK "Flags"\nVERSION : 0.1\n   STRUCT\n      on : Bool;\n   '
+                                       'END_STRUCT;\n'
                                        "BEGIN\nEND_DATA_BLOCK\n", encoding="utf-8")
     for argv in (["plc", "check", str(tmp_path)], ["scl", "check", str(tmp_path)],
                  ["scl", "build", str(tmp_path), "--out", str(tmp_path / "out")]):

@@ -88,7 +88,11 @@ def software_from_scl(
     rank = {"UDT": 0, "FB": 1, "FC": 2, "GlobalDB": 3, "InstanceDB": 3, "OB": 4}
     for spec in sorted(specs, key=lambda s: rank.get(s["blockType"], 5)):
         instance_of = spec.get("instanceOf")
-        types = {instance_of: _interface_only(parsed[instance_of])} if isinstance(instance_of, str) and instance_of in parsed else None
+        types = (
+            {instance_of: _interface_only(parsed[instance_of])}
+            if isinstance(instance_of, str) and instance_of in parsed
+            else None
+        )
         data = generate_xml(parsed[spec["name"]], version, types=types)
         software.add(read_object(data, project_version=version), overwrite=False)
     return software

@@ -99,7 +99,7 @@ BEGIN
   "D".r2 := "FC_Scale"(x := 300, gain := 1.0, clipped => "D".c2, calls := "D".n) + 1.0;
   "FC_Void"(arr := "D".a);
 END_ORGANIZATION_BLOCK
-''')
+''')  # noqa: E501 - the text is data: its lines stay as they are
     sim.scan()
     assert sim['"D".r'] == 45.0 and sim['"D".c'] is False and sim['"D".r2'] == 101.0 and sim['"D".n'] == 2
     assert sim['"D".c2'] is True

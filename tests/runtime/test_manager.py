@@ -17,7 +17,7 @@ def runtime(tmp_path: Path) -> SimulationRuntime[Image]:
     return SimulationRuntime(tmp_path, empty_image=Image)
 
 
-def _code(call, *args) -> str:  # noqa: ANN001 - a callable and its arguments
+def _code(call, *args) -> str:  # a callable and its arguments
     with pytest.raises(SimulationError) as err:
         call(*args)
     return err.value.code

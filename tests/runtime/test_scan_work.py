@@ -80,9 +80,9 @@ def test_a_scan_calls_only_its_blocks_and_the_area_accesses() -> None:
     sim.mem.inputs[0] = 0b01
     sim.scan(3)
     calls = _calls_of_one_scan(sim)
-    # run_ob (its OB's function from a dict), the OB, and the FB once per instance. The TONs and R_TRIGs are inlined, INT_TO_REAL of an Int is float()
-    # (a type, not a call the profiler reports) and the Real stores round through the memory's float32 view:
-    # the only C calls left are the struct read and write of %MW10.
+    # run_ob (its OB's function from a dict), the OB, and the FB once per instance. The TONs and R_TRIGs are inlined,
+    # INT_TO_REAL of an Int is float() (a type, not a call the profiler reports) and the Real stores round through the
+    # memory's float32 view: the only C calls left are the struct read and write of %MW10.
     assert calls == Counter({"run_ob": 1, "c:get": 1, "B_Main_1": 1, "B_FB_Unit_0": 2,
                              "c:unpack_from": 1, "c:pack_into": 1}), calls
     assert sim['"Unit_0".t.Q'] is False and sim['"Unit_0".t.ET'] == 30  # the inlined TON ran: IN for 30 ms

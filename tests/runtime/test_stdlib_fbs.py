@@ -272,7 +272,8 @@ def test_ctud_both_directions_priorities_and_simultaneous_edges() -> None:
     assert (c["CV"], c["QU"], c["QD"]) == (0, False, True)
 
 
-@pytest.mark.parametrize(("type_name", "top"), [("IEC_COUNTER", 32767), ("IEC_USCOUNTER", 255), ("CTUD_DINT", 2**31 - 1)])
+@pytest.mark.parametrize(("type_name", "top"),
+                         [("IEC_COUNTER", 32767), ("IEC_USCOUNTER", 255), ("CTUD_DINT", 2**31 - 1)])
 def test_ctu_and_ctd_on_an_iec_counter_keep_q_in_qu_and_qd(type_name: str, top: int) -> None:
     c, rt = _fb(type_name).new_instance(), Rt()
     ctu, ctd = _fb(type_name, "CTU"), _fb(type_name, "ctd")

@@ -120,7 +120,8 @@ def test_tag_list_expands_structs_arrays_and_instances(sim: Sim) -> None:
     assert tags['"Data".s'].data_type == "String[4]" and tags['"Data".i'].address is None
     assert (tags['"Speed"'].data_type, tags['"Speed"'].address) == ("Int", "%MW10")
     assert tags['"Start"'].address == "%I0.0"
-    assert sim.image.resolve(sim.mem, "Start").address == "%I0.0" and sim.image.resolve(sim.mem, "%mw2").address == "%MW2"
+    assert sim.image.resolve(sim.mem,
+                             "Start").address == "%I0.0" and sim.image.resolve(sim.mem, "%mw2").address == "%MW2"
     assert sim.image.resolve(sim.mem, '"Data".i').address is None
     for name, info in tags.items():  # every leaf can be resolved with the same data type
         assert sim.image.resolve(sim.mem, name).data_type == info.data_type, name

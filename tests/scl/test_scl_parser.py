@@ -69,7 +69,9 @@ def test_tokens_carry_kind_text_line_col():
 
 
 def test_keywords_are_case_insensitive():
-    blk = parse('function_block "x"\nversion : 0.1\nbegin\nif #a then #b := true; end_if;\nend_function_block').blocks[0]
+    blk = parse('function_block "x"\nversion : 0.1\nbegin\nif #a then #b := true; end_if;\nend_function_block').blocks[
+        0
+    ]
     assert blk.kind == "FUNCTION_BLOCK"
     assert isinstance(blk.body[0], A.If)
 
@@ -524,8 +526,8 @@ def test_keywords_as_member_and_declaration_names():
 def test_section_variants_and_multiline_attributes():
     src = parse(
         'DATA_BLOCK "D"\n{ DB_Accessible_From_OPC_UA := \'FALSE\' ;\n S7_Optimized_Access := \'TRUE\' }\n'
-        "VERSION : 0.1\nNON_RETAIN\nVAR RETAIN\n  a : Int;\nEND_VAR\nVAR\nEND_VAR\nVAR NON_RETAIN\n  b : Int;\nEND_VAR\n"
-        "BEGIN\nEND_DATA_BLOCK\n"
+        "VERSION : 0.1\nNON_RETAIN\nVAR RETAIN\n  a : Int;\nEND_VAR\nVAR\nEND_VAR\nVAR NON_RETAIN\n  b : "
+        "Int;\nEND_VAR\nBEGIN\nEND_DATA_BLOCK\n"
         'FUNCTION_BLOCK "F"\nVAR_INPUT DB_SPECIFIC\n  i : Int;\nEND_VAR\nVAR_OUTPUT RETAIN\n  o : Int;\nEND_VAR\n'
         "VAR_STAT\n  s : Int;\nEND_VAR\nBEGIN\nEND_FUNCTION_BLOCK\n"
     )

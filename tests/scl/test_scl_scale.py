@@ -65,7 +65,7 @@ def test_canceled_is_not_swallowed_by_except_exception() -> None:
     with installed(_canceled()), pytest.raises(Canceled):
         try:
             checkpoint()
-        except Exception:  # noqa: BLE001 - what per-item error collectors do
+        except Exception:  # what per-item error collectors do
             pytest.fail("Canceled must not be an Exception")
 
 
@@ -90,7 +90,7 @@ def test_the_parser_stops_part_way_through_a_long_body() -> None:
     class TripAfter(CancelToken):
         __slots__ = ("left",)
 
-        def __init__(self, checks: int) -> None:  # noqa: D107 - test double
+        def __init__(self, checks: int) -> None:  # test double
             self.reason = None
             self.left = checks
 

@@ -89,7 +89,8 @@ def test_what_does_not_parse_is_left_alone_with_the_reason() -> None:
 
 
 def test_a_source_naming_its_locals_without_hash_is_left_alone() -> None:
-    text = 'FUNCTION "F" : Int\nVAR_TEMP\n  len : Int;\nEND_VAR\nBEGIN\n  len := LEN(IN := \'ab\');\n  F := len;\nEND_FUNCTION\n'
+    text = ('FUNCTION "F" : Int\nVAR_TEMP\n  len : Int;\nEND_VAR\nBEGIN\n  len := LEN(IN := \'ab\');\n  F := '
+            'len;\nEND_FUNCTION\n')
     result = format_source(text)
     assert result.refused is not None and "local len without '#' (line 6)" in result.refused
     assert format_source(text.replace("  len :=", "  #len :=").replace("F := len", "#F := #len")).refused is None

@@ -46,7 +46,8 @@ def _routes() -> list[tuple[str, str, str | None]]:
 ROUTES = sorted(_routes())  # Litestar orders the handlers of one path at random; xdist workers must agree
 READS_BY_POST = {("POST", "/api/catalog/actions/find-sync"), ("POST", "/api/catalog/actions/find"),
                  ("POST", "/api/catalog/actions/search-sync"), ("POST", "/api/catalog/actions/search"),
-                 ("POST", "/api/catalog/search"), ("POST", "/api/devices/{deviceName:str}/blocks/{blockName:str}/export"),
+                 ("POST", "/api/catalog/search"),
+                 ("POST", "/api/devices/{deviceName:str}/blocks/{blockName:str}/export"),
                  ("POST", "/api/design-spec/generate"), ("POST", "/api/simulation/tags/batch-read"),
                  ("POST", "/api/assistant/chat"), ("POST", "/api/assistant/chat-sync"),
                  ("POST", "/api/assistant/stop"),
@@ -147,7 +148,7 @@ def test_keys_are_stored_hashed(client: TestClient, admin: dict[str, str]) -> No
     assert secret[:10] in stored  # only the display prefix
 
 
-def test_first_start_writes_admin_key_with_mode_0600(client: TestClient, data_dir) -> None:  # noqa: ANN001
+def test_first_start_writes_admin_key_with_mode_0600(client: TestClient, data_dir) -> None:
     secret_file = data_dir / "api.secret"
     assert secret_file.stat().st_mode & 0o777 == 0o600
     assert secret_file.read_text().startswith("eapi_")

@@ -102,7 +102,8 @@ def test_simaticml_check_and_convert(tmp_path: Path) -> None:
 
 def test_scl_check(tmp_path: Path) -> None:
     good = tmp_path / "good.scl"
-    good.write_text('FUNCTION "Add" : Int\nVAR_INPUT\n a : Int;\n b : Int;\nEND_VAR\nBEGIN\n #Add := #a + #b;\nEND_FUNCTION\n')
+    good.write_text('FUNCTION "Add" : Int\nVAR_INPUT\n a : Int;\n b : Int;\nEND_VAR\nBEGIN\n #Add := #a + '
+                    '#b;\nEND_FUNCTION\n')
     bad = tmp_path / "bad.scl"
     bad.write_text('FUNCTION "Add" : Int\nBEGIN\n #Add := ;\nEND_FUNCTION\n')
     assert run("scl", "check", str(good)).returncode == 0

@@ -75,10 +75,12 @@ def test_an_embedded_server_says_it_has_no_farm(client, admin):
 def test_only_reads_are_judged_read_only():
     from engineering_api.farm.proxy import is_read_only
 
-    for read in ("list_blocks", "get_block", "session_status", "project_overview", "catalog_search", "simulation.sim_status",
+    for read in ("list_blocks", "get_block", "session_status", "project_overview", "catalog_search",
+                 "simulation.sim_status",
                  "reflection.openness_types", "security.security_summary"):
         assert is_read_only(read), read
-    for change in ("simulation.sim_update_instance_config", "catalog_cache_build", "delete_block", "import_program_documents",
+    for change in ("simulation.sim_update_instance_config", "catalog_cache_build", "delete_block",
+                   "import_program_documents",
                    "get_watch_force_table", "open_project", "sim_tags.sim_write_tag", "compile_software",
                    "watch_tables.get_watch_force_table", "security.create_umac_user"):
         assert not is_read_only(change), change
@@ -158,4 +160,5 @@ def test_an_embedded_server_imports_neither_the_broker_client_nor_redis() -> Non
     assert done.returncode == 0, done.stderr
     from engineering_api.farm import FarmBackend, FarmConfig, FarmWorker  # still importable by name
 
-    assert {FarmBackend.__name__, FarmConfig.__name__, FarmWorker.__name__} == {"FarmBackend", "FarmConfig", "FarmWorker"}
+    assert {FarmBackend.__name__, FarmConfig.__name__,
+            FarmWorker.__name__} == {"FarmBackend", "FarmConfig", "FarmWorker"}

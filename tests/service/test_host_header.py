@@ -64,7 +64,8 @@ def test_a_host_that_passed_is_refused_once_the_settings_no_longer_allow_it(
     """The guard remembers the Host headers that passed its check; a change of allowedHosts forgets them."""
     plant = {**admin, "Host": "plant.example:9000"}
     assert client.get("/api/projects", headers=plant).status_code == 421
-    saved = client.post("/api/settings", json={"allowedHosts": ["plant.example"]}, headers={**admin, "Host": "localhost"})
+    saved = client.post("/api/settings", json={"allowedHosts": ["plant.example"]},
+                        headers={**admin, "Host": "localhost"})
     assert saved.status_code == 200, saved.text
     assert client.get("/api/projects", headers=plant).status_code == 200  # remembered by this route's guard now
     saved = client.post("/api/settings", json={"allowedHosts": ["testserver.local"]},

@@ -108,7 +108,8 @@ def test_a_read_of_the_fake_skips_the_worker_hop(client: TestClient, monkeypatch
     assert threads and not any(name.startswith("tia-worker") for name in threads), threads
 
 
-def test_an_adapter_bound_to_its_thread_reads_on_the_worker(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_adapter_bound_to_its_thread_reads_on_the_worker(client: TestClient,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(type(client.app.state.services.backend), "reads_off_worker", False)  # as the Openness bridge
     threads = _threads_of_list_devices(client, monkeypatch)
     assert threads and all(name.startswith("tia-worker") for name in threads), threads

@@ -64,12 +64,14 @@ def _zip_slip_archive(path: Path) -> None:
         archive.writestr("../../escaped.txt", "owned")
 
 
-def test_zip_slip_archive_is_refused_and_nothing_is_written(client: TestClient, admin: dict[str, str], data_dir: Path) -> None:
+def test_zip_slip_archive_is_refused_and_nothing_is_written(client: TestClient, admin: dict[str, str],
+                                                            data_dir: Path) -> None:
     workspace = data_dir / "workspace"
     _zip_slip_archive(workspace / "evil.zap19")
     before = sorted(p.relative_to(data_dir.parent) for p in data_dir.parent.rglob("*"))
     response = client.post(
-        "/api/projects/actions/create-from-archive-sync", json={"archivePath": "evil.zap19", "targetDirectory": "restored"},
+        "/api/projects/actions/create-from-archive-sync",
+        json={"archivePath": "evil.zap19", "targetDirectory": "restored"},
         headers=admin,
     )
     assert response.status_code == 422, response.text

@@ -48,7 +48,8 @@ def test_async_route_answers_202_with_location_and_the_job_completes(client: Tes
 
 
 def test_failed_job_keeps_the_error_code(client: TestClient, admin: dict[str, str]) -> None:
-    job_id = client.post("/api/projects/actions/create", json={"name": "bad:name"}, headers=admin).json()["data"]["jobId"]
+    job_id = client.post("/api/projects/actions/create", json={"name": "bad:name"},
+                         headers=admin).json()["data"]["jobId"]
     job = wait_job(client, job_id, admin)
     assert job["status"] == "Failed"
     assert job["errorCode"] == "INVALID_NAME" and job["errorStatus"] == 422
@@ -128,7 +129,8 @@ def test_execute_sync_runs_any_operation_by_name(client: TestClient, admin: dict
     assert response.json()["data"]["name"] == "ByName"
     unknown = client.post("/api/jobs/execute-sync", json={"operation": "nope"}, headers=admin)
     assert unknown.status_code == 404 and unknown.json()["code"] == "OPERATION_NOT_FOUND"
-    invalid = client.post("/api/jobs/execute-sync", json={"operation": "instance.attach", "parameters": {}}, headers=admin)
+    invalid = client.post("/api/jobs/execute-sync", json={"operation": "instance.attach", "parameters": {}},
+                          headers=admin)
     assert invalid.status_code == 422 and "pid" in invalid.json()["message"]
 
 

@@ -1,8 +1,8 @@
 """Issue 12, failure 13: every operation documents its problem+json answers, and the document describes itself honestly.
 
-The old document left ``application/problem+json`` out on 131 operations (Litestar's own 400 said
-``application/json``), 401 out on 13 hand-written routes, 421 out everywhere, and listed ``GET /schema`` as
-answering a JSON *string*. These tests read the served document and ask the running app for the guard answers.
+Every operation lists ``application/problem+json`` for its errors (Litestar's own 400 says ``application/json``
+unless told), 401 on the hand-written routes, 421 everywhere, and ``GET /schema`` as answering the document, not
+a JSON *string*. These tests read the served document and ask the running app for the guard answers.
 """
 
 from __future__ import annotations

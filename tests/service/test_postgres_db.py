@@ -96,8 +96,10 @@ def test_the_other_tables_work_on_postgres_too(fresh_db, tmp_path: Path):
         admin = {"X-API-Key": (tmp_path / "api.secret").read_text().strip()}
         make_user(client, admin, "mes", ["read"])
         token = data(client.post(f"{RT}/auth/login", json={"username": "mes", "password": PASSWORD}))["token"]
-        assert data(client.get(f"{RT}/users/current", headers={"Authorization": f"Bearer {token}"}))["username"] == "mes"
-        data(client.post("/api/projects/actions/create-sync", json={"name": "Snaps", "path": str(tmp_path / "workspace")},
+        assert data(client.get(f"{RT}/users/current",
+                               headers={"Authorization": f"Bearer {token}"}))["username"] == "mes"
+        data(client.post("/api/projects/actions/create-sync",
+                         json={"name": "Snaps", "path": str(tmp_path / "workspace")},
                          headers=admin))
         data(client.post("/api/projects/devices/actions/add-sync", json={"orderNumber": CPU, "name": "PLC_1"},
                          headers=admin))

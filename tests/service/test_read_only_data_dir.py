@@ -36,7 +36,8 @@ def test_a_read_only_data_dir_is_one_line_naming_the_path(tmp_path: Path, below:
     prefix = how.get("prefix", [])
     assert isinstance(prefix, list)
     result = subprocess.run(
-        [*prefix, sys.executable, "-m", "engineering_api.cli", "serve", "--data-dir", str(data_dir), "--port", str(free_port())],
+        [*prefix, sys.executable, "-m", "engineering_api.cli", "serve", "--data-dir", str(data_dir), "--port",
+         str(free_port())],
         capture_output=True, text=True, timeout=120, check=False, cwd=Path(__file__).parents[2],
     )
     lines = result.stderr.strip().splitlines()

@@ -30,7 +30,8 @@ def _ok(response: Any) -> Any:
 
 def _setup_plc(client: TestClient, headers: dict[str, str]) -> None:
     _ok(client.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=headers))
-    _ok(client.post("/api/projects/devices/actions/add-sync", json={"orderNumber": CPU, "name": "PLC_1"}, headers=headers))
+    _ok(client.post("/api/projects/devices/actions/add-sync", json={"orderNumber": CPU, "name": "PLC_1"},
+                    headers=headers))
 
 
 def _put_udt(client: TestClient, headers: dict[str, str], *names: str) -> None:

@@ -1,10 +1,9 @@
 """Issue 12, failure 6: a call that times out (or a job that is canceled) stops at a checkpoint and rolls back.
 
-Before: a block of 300,000 SCL statements ran for 120 s, answered 504, and its abandoned worker thread went
-on for minutes (it could still change the project); every other client's call waited behind it. Now a
-block over TIA's size limit is refused with 422 before any work, and a legal block that runs past the call
-timeout stops at the parser's next checkpoint, the project is as it was, and the same worker thread serves
-the next call (no thread is abandoned).
+A block over TIA's size limit (300,000 SCL statements would run for minutes) is refused with 422 before any
+work, and a legal block that runs past the call timeout stops at the parser's next checkpoint: the project is as
+it was, and the same worker thread serves the next call (no thread is abandoned, none goes on changing the
+project while every other client's call waits behind it).
 """
 
 from __future__ import annotations
@@ -275,7 +274,8 @@ def test_an_external_source_with_a_block_over_the_limit_is_refused(client: TestC
     assert _block_names(client, admin) == {"FC_Keep"}
 
 
-def test_a_simaticml_block_over_the_limit_is_refused_before_it_is_parsed(client: TestClient, admin: dict[str, str]) -> None:
+def test_a_simaticml_block_over_the_limit_is_refused_before_it_is_parsed(client: TestClient,
+                                                                         admin: dict[str, str]) -> None:
     _plc_project(client, admin)
     xml = generate_xml(_spec("FC_Xml", 1), "V19").decode("utf-8-sig")
     semicolon = xml[xml.index('<Token Text=";"'):]
@@ -303,7 +303,7 @@ def _run_on_worker(*calls: tuple[Any, float]) -> tuple[list[Any], TiaWorker]:
         for fn, timeout in calls:
             try:
                 outcomes.append(await worker.call(fn, timeout=timeout))
-            except Exception as exc:  # noqa: BLE001 - the outcome is what the test looks at
+            except Exception as exc:  # the outcome is what the test looks at
                 outcomes.append(exc)
         return outcomes
 
@@ -349,7 +349,8 @@ def test_an_import_stopped_between_documents_keeps_nothing(tmp_path: Path) -> No
     backend.devices.add_device(CPU, None, "PLC_1")
     backend.save_project()
     documents = [
-        ProgramDocument(source=f"{name}.xml", data=generate_xml(_spec(name, 3), "V19"), folder="") for name in ("FC_A", "FC_B")
+        ProgramDocument(source=f"{name}.xml", data=generate_xml(_spec(name, 3), "V19"), folder="")
+        for name in ("FC_A", "FC_B")
     ]
 
     class TripOnceImported(CancelToken):

@@ -120,7 +120,8 @@ def test_empty_network_source_is_typed():
 
 @pytest.mark.parametrize(
     "section",
-    ['<Section Name="None">lost</Section>', '<Section Name="None"><Member Name="a" Datatype="Int">lost</Member></Section>'],
+    ['<Section Name="None">lost</Section>',
+     '<Section Name="None"><Member Name="a" Datatype="Int">lost</Member></Section>'],
 )
 def test_text_that_would_be_lost_is_refused(section):
     iface = (

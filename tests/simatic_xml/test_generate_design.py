@@ -16,22 +16,32 @@ from tests.simatic_xml.typed import block, body, interface, section, tag_table
 DATA = Path(__file__).parent / "data"
 """The design specs these tests use, as JSON files."""
 
-UDT_INNER: dict[str, Any] = {"blockType": "UDT", "name": "UDT_Inner", "interface": {"None": [{"name": "x", "dataType": "Int"}]}}
+UDT_INNER: dict[str,
+                Any] = {"blockType": "UDT", "name": "UDT_Inner",
+                        "interface": {"None": [{"name": "x", "dataType": "Int"}]}}
 UDT_OUTER: dict[str, Any] = {"blockType": "UDT", "name": "UDT_Outer", "interface": {"None": [
     {"name": "inner", "dataType": '"UDT_Inner"'}, {"name": "arr", "dataType": 'Array[0..3] of "UDT_Inner"'}]}}
-FC_LEAF: dict[str, Any] = {"blockType": "FC", "name": "FC_Leaf", "language": "SCL", "interface": {"Input": [{"name": "a", "dataType": "Int"}]},
+FC_LEAF: dict[str,
+              Any] = {"blockType": "FC", "name": "FC_Leaf", "language": "SCL",
+                      "interface": {"Input": [{"name": "a", "dataType": "Int"}]},
            "networks": [{"scl": ";"}]}
-FC_MID: dict[str, Any] = {"blockType": "FC", "name": "FC_Mid", "language": "SCL", "interface": {"Temp": [{"name": "t", "dataType": "Int"}]},
+FC_MID: dict[str,
+             Any] = {"blockType": "FC", "name": "FC_Mid", "language": "SCL",
+                     "interface": {"Temp": [{"name": "t", "dataType": "Int"}]},
           "networks": [{"scl": '"FC_Leaf"(a := #t);'}]}
 FB_TOP: dict[str, Any] = {"blockType": "FB", "name": "FB_Top", "language": "LAD",
-          "interface": {"Input": [{"name": "go", "dataType": "Bool"}], "Static": [{"name": "data", "dataType": '"UDT_Outer"'}]},
+          "interface": {"Input": [{"name": "go", "dataType": "Bool"}],
+                        "Static": [{"name": "data", "dataType": '"UDT_Outer"'}]},
           "networks": [{"lad": [[{"contact": "#go"}, {"call": "FC_Mid"}]]}]}
 FB_USER: dict[str, Any] = {"blockType": "FB", "name": "FB_User", "language": "SCL",
-           "interface": {"Static": [{"name": "top", "dataType": '"FB_Top"'}]}, "networks": [{"scl": "#top(go := TRUE);"}]}
+           "interface": {"Static": [{"name": "top", "dataType": '"FB_Top"'}]},
+           "networks": [{"scl": "#top(go := TRUE);"}]}
 IDB: dict[str, Any] = {"blockType": "InstanceDB", "name": "DB_Top", "instanceOf": "FB_Top"}
 OB1: dict[str, Any] = {"blockType": "OB", "name": "Main", "language": "SCL",
        "networks": [{"scl": '"DB_Top"(go := TRUE);', "calls": {"DB_Top": {"blockType": "FB", "block": "FB_Top"}}}]}
-GDB: dict[str, Any] = {"blockType": "GlobalDB", "name": "DB_Data", "interface": {"Static": [{"name": "o", "dataType": '"UDT_Outer"'}]}}
+GDB: dict[str,
+          Any] = {"blockType": "GlobalDB", "name": "DB_Data",
+                  "interface": {"Static": [{"name": "o", "dataType": '"UDT_Outer"'}]}}
 
 
 @pytest.mark.parametrize("version", ["V17", "V19"])
@@ -94,14 +104,16 @@ def test_design_documents(version: str) -> None:
         assert to_bytes(parse_bytes(data)) == data
     by_name = {n: parse_bytes(d) for n, d in docs}
     table = tag_table(by_name["Line1_IO"])
-    assert [(t.name, t.logical_address, t.data_type) for t in table.tags][:2] == [("P1_Start", "%I0.0", "Bool"), ("P1_Stop", "%I0.1", "Bool")]
+    assert [(t.name, t.logical_address, t.data_type) for t in table.tags][:2] == [("P1_Start", "%I0.0", "Bool"),
+                                                                                  ("P1_Stop", "%I0.1", "Bool")]
     assert [m.name for m in section(interface(by_name["Pump1"]), "Static").members] == ["FeedbackTimer"]
     main = body(block(by_name["Main"]).compile_units[0])
     assert tokens_to_text(main) == design_to_specs(DESIGN).specs[-1]["networks"][0]["scl"]
     if version >= "V19":
         infos = [(n.attrs.get("BlockType"), n.attrs.get("Name")) for n in main.iter("CallInfo")]
         assert infos == [("FB", "FB_MotorStarter"), ("FB", "FB_MotorStarter"), ("FB", "FB_Valve")]
-    assert import_order(list(reversed(docs))) == ["Line1_IO", "FB_Valve", "FB_MotorStarter", "Valve1", "Pump2", "Pump1", "Main"]
+    assert import_order(list(reversed(docs))) == ["Line1_IO", "FB_Valve", "FB_MotorStarter", "Valve1", "Pump2",
+                                                  "Pump1", "Main"]
 
 
 def changed(path: list, value) -> dict:
@@ -150,7 +162,8 @@ def test_design_errors(design: dict, field: str) -> None:
 def test_design_second_fb_with_block_name() -> None:
     design = changed(["modules", 1, "parameters"], {"feedbackTimeout": "T#9s", "blockName": "FB_SlowStarter"})
     result = design_to_specs(design)
-    assert [s["name"] for s in result.specs if s["blockType"] == "FB"] == ["FB_MotorStarter", "FB_SlowStarter", "FB_Valve"]
+    assert [s["name"] for s in result.specs if s["blockType"] == "FB"] == ["FB_MotorStarter", "FB_SlowStarter",
+                                                                           "FB_Valve"]
     assert result.specs[4] == {"blockType": "InstanceDB", "name": "Pump2", "instanceOf": "FB_SlowStarter"}
 
 

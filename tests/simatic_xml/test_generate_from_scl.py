@@ -155,7 +155,8 @@ def test_specs_generate():
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ('DATA_BLOCK "D"\n   VAR\n      a : Int;\n   END_VAR\nBEGIN\n   b := 1;\nEND_DATA_BLOCK\n', "'b' is not declared"),
+        ('DATA_BLOCK "D"\n   VAR\n      a : Int;\n   END_VAR\nBEGIN\n   b := 1;\nEND_DATA_BLOCK\n',
+         "'b' is not declared"),
     ],
 )
 def test_refusals_name_the_line(text, reason):

@@ -62,8 +62,10 @@ LAD_RUNGS = [
         {"coil": "#Run"},
     ],
     [{"contact": "#Run"}, {"box": "TON", "instance": "#T1", "inputs": {"PT": "T#5s"}}, {"set": "#Latch"}],
-    [{"box": "CMP>", "in1": "#Level", "in2": 50.0}, {"parallel": [[{"coil": "#tmp"}], [{"box": "MOVE", "in": 3, "out": "#Count"}]]}],
-    [{"contact": "#Start"}, {"call": "FC_Scale", "inputs": {"X": "#Level"}, "outputs": {"Y": {"operand": '"Tag"', "type": "Int"}}}],
+    [{"box": "CMP>", "in1": "#Level", "in2": 50.0},
+     {"parallel": [[{"coil": "#tmp"}], [{"box": "MOVE", "in": 3, "out": "#Count"}]]}],
+    [{"contact": "#Start"},
+     {"call": "FC_Scale", "inputs": {"X": "#Level"}, "outputs": {"Y": {"operand": '"Tag"', "type": "Int"}}}],
     [{"contact": "#Stop"}, {"reset": "#Latch"}],
 ]
 
@@ -89,7 +91,8 @@ GRAPH_FB: dict[str, Any] = {
                 "steps": [
                     {"number": 1, "name": "Init", "init": True, "actions": [{"qualifier": "R", "text": "#Motor"}]},
                     {"number": 2, "name": "Run", "actions": [{"qualifier": "S", "text": "#Motor"},
-                                                             {"qualifier": "N", "event": "S1", "text": "#Cycles := #Cycles + 1"}],
+                                                             {"qualifier": "N", "event": "S1",
+                                                              "text": "#Cycles := #Cycles + 1"}],
                      "interlock": "#StartCmd"},
                 ],
                 "transitions": [
@@ -138,7 +141,20 @@ OB_MAIN_LAD: dict[str, Any] = {
     "name": "Main",
     "number": 1,
     "language": "LAD",
-    "networks": [{"lad": [[{"contact": '"Start"'}, {"call": "FB_Motor", "instance": '"DB_Motor"', "inputs": {"Start": {"operand": '"Start"', "type": "Bool"}}}]]}],
+    "networks": [
+        {
+            "lad": [
+                [
+                    {"contact": '"Start"'},
+                    {
+                        "call": "FB_Motor",
+                        "instance": '"DB_Motor"',
+                        "inputs": {"Start": {"operand": '"Start"', "type": "Bool"}},
+                    },
+                ]
+            ]
+        }
+    ],
 }
 
 IDB: dict[str, Any] = {"blockType": "InstanceDB", "name": "DB_Motor", "instanceOf": "FB_Motor"}
@@ -235,7 +251,8 @@ def test_lad_network_shape() -> None:
     parts = [p.name for p in net.parts if isinstance(p, flgnet.Part)]
     assert parts == ["Contact", "Contact", "O", "Contact", "Coil", "Contact", "TON", "SCoil", "Gt", "Coil", "Move",
                      "Contact", "Contact", "RCoil"]
-    assert any(isinstance(p, flgnet.Call) and p.name == "FC_Scale" and [(c.name, c.section, c.type) for c in p.parameters]
+    assert any(isinstance(p, flgnet.Call) and p.name == "FC_Scale"
+               and [(c.name, c.section, c.type) for c in p.parameters]
                == [("X", "Input", "Real"), ("Y", "Output", "Int")] for p in net.parts)
     first = typed_wires[0]
     # one power-rail wire per network (as in all 228 corpus LAD networks): both OR branches and every rung start
@@ -341,12 +358,15 @@ BAD = [
     ("unknown field", with_(SCL_FB, colour="red"), "colour"),
     ("unknown data type", iface(Input=[{"name": "a", "dataType": "Bool"}, {"name": "b", "dataType": "Bool"},
                                        {"name": "c", "dataType": "Integer"}]), "interface.Input[2].dataType"),
-    ("bad array bounds", iface(Static=[{"name": "a", "dataType": "Array[5..1] of Int"}]), "interface.Static[0].dataType"),
+    ("bad array bounds", iface(Static=[{"name": "a", "dataType": "Array[5..1] of Int"}]),
+     "interface.Static[0].dataType"),
     ("string too long", iface(Static=[{"name": "a", "dataType": "String[300]"}]), "interface.Static[0].dataType"),
-    ("duplicate in one section", iface(Input=[{"name": "Start", "dataType": "Bool"}, {"name": "start", "dataType": "Int"}]),
+    ("duplicate in one section",
+     iface(Input=[{"name": "Start", "dataType": "Bool"}, {"name": "start", "dataType": "Int"}]),
      "interface.Input[1].name"),
     ("duplicate across sections", iface(Input=[{"name": "Start", "dataType": "Bool"}],
-                                        Static=[{"name": "x", "dataType": "Int"}, {"name": "START", "dataType": "Int"}]),
+                                        Static=[{"name": "x", "dataType": "Int"},
+                                                {"name": "START", "dataType": "Int"}]),
      "interface.Static[1].name"),
     ("duplicate in a struct", iface(Static=[{"name": "s", "dataType": "Struct", "members": [
         {"name": "a", "dataType": "Int"}, {"name": "A", "dataType": "Int"}]}]), "interface.Static[0].members[1].name"),
@@ -362,40 +382,51 @@ BAD = [
     ("constant without value", iface(Constant=[{"name": "K", "dataType": "Int"}]), "interface.Constant[0].startValue"),
     ("struct without members", iface(Static=[{"name": "s", "dataType": "Struct"}]), "interface.Static[0].dataType"),
     ("number out of range", with_(SCL_FB, number=70000), "number"),
-    ("undeclared SCL operand", with_(SCL_FB, networks=[{"scl": "#Run := #Start;\n#Run := #Missing;"}]), "networks[0].scl"),
+    ("undeclared SCL operand", with_(SCL_FB, networks=[{"scl": "#Run := #Start;\n#Run := #Missing;"}]),
+     "networks[0].scl"),
     ("SCL syntax", with_(SCL_FB, networks=[{"scl": "#Run := #Start @;"}]), "networks[0].scl"),
-    ("LAD in SCL block", with_(SCL_FB, networks=[{"lad": [[{"contact": "#Start"}, {"coil": "#Run"}]]}]), "networks[0].lad"),
+    ("LAD in SCL block", with_(SCL_FB, networks=[{"lad": [[{"contact": "#Start"}, {"coil": "#Run"}]]}]),
+     "networks[0].lad"),
     ("two bodies", with_(SCL_FB, networks=[{"scl": "", "lad": []}]), "networks[0]"),
-    ("undeclared LAD operand", with_(lad_spec(), networks=[{"lad": [[{"contact": "#Start"}, {"contact": "#Nope"}, {"coil": "#Run"}]]}]),
+    ("undeclared LAD operand",
+     with_(lad_spec(), networks=[{"lad": [[{"contact": "#Start"}, {"contact": "#Nope"}, {"coil": "#Run"}]]}]),
      "networks[0].lad[0][1].contact"),
     ("undeclared struct member", with_(lad_spec(), networks=[{"lad": [[{"contact": "#Start"},
-                                                                       {"box": "MOVE", "in": "#Data.Z", "out": "#Count"}]]}]),
+                                                                       {"box": "MOVE", "in": "#Data.Z",
+                                                                        "out": "#Count"}]]}]),
      "networks[0].lad[0][1].in"),
     ("LAD coil on a constant", with_(lad_spec(), networks=[{"lad": [[{"contact": "#Start"}, {"coil": "TRUE"}]]}]),
      "networks[0].lad[0][1].coil"),
     ("LAD contact on an Int", with_(lad_spec(), networks=[{"lad": [[{"contact": "#Count"}, {"coil": "#Run"}]]}]),
      "networks[0].lad[0][0].contact"),
-    ("LAD rung without output", with_(lad_spec(), networks=[{"lad": [[{"contact": "#Start"}]]}]), "networks[0].lad[0][0]"),
-    ("LAD nested operand", with_(lad_spec(), networks=[{"lad": [[{"parallel": [[{"contact": "#Start"}], [{"contact": "#X"}]]},
+    ("LAD rung without output", with_(lad_spec(), networks=[{"lad": [[{"contact": "#Start"}]]}]),
+     "networks[0].lad[0][0]"),
+    ("LAD nested operand",
+     with_(lad_spec(), networks=[{"lad": [[{"parallel": [[{"contact": "#Start"}], [{"contact": "#X"}]]},
                                                                  {"coil": "#Run"}]]}]),
      "networks[0].lad[0][0].parallel[1][0].contact"),
     ("timer instance type", with_(lad_spec(), networks=[{"lad": [[{"contact": "#Start"},
-                                                                  {"box": "TON", "instance": "#Latch", "inputs": {"PT": "T#1s"}}]]}]),
+                                                                  {"box": "TON", "instance": "#Latch",
+                                                                   "inputs": {"PT": "T#1s"}}]]}]),
      "networks[0].lad[0][1].instance"),
-    ("unknown element field", with_(lad_spec(), networks=[{"lad": [[{"contact": "#Start", "edge": "P"}, {"coil": "#Run"}]]}]),
+    ("unknown element field",
+     with_(lad_spec(), networks=[{"lad": [[{"contact": "#Start", "edge": "P"}, {"coil": "#Run"}]]}]),
      "networks[0].lad[0][0].edge"),
-    ("unknown box", with_(lad_spec(), networks=[{"lad": [[{"contact": "#Start"}, {"box": "PID"}]]}]), "networks[0].lad[0][1].box"),
+    ("unknown box", with_(lad_spec(), networks=[{"lad": [[{"contact": "#Start"}, {"box": "PID"}]]}]),
+     "networks[0].lad[0][1].box"),
     ("GRAPH undeclared transition operand", with_(GRAPH_FB, networks=[{"graph": {
         "steps": [{"number": 1, "init": True}], "transitions": [{"from": 1, "to": 1, "condition": "#Go"}]}}]),
      "networks[0].graph.transitions[0].condition[0].contact"),
     ("GRAPH undeclared action operand", with_(GRAPH_FB, networks=[{"graph": {
         "steps": [{"number": 1, "init": True, "actions": [{"qualifier": "N", "text": "#Valve"}]}]}}]),
      "networks[0].graph.steps[0].actions[0].text"),
-    ("GRAPH no init step", with_(GRAPH_FB, networks=[{"graph": {"steps": [{"number": 1}]}}]), "networks[0].graph.steps"),
+    ("GRAPH no init step", with_(GRAPH_FB, networks=[{"graph": {"steps": [{"number": 1}]}}]),
+     "networks[0].graph.steps"),
     ("GRAPH bad transition target", with_(GRAPH_FB, networks=[{"graph": {
         "steps": [{"number": 1, "init": True}], "transitions": [{"from": 1, "to": 7, "condition": "#StartCmd"}]}}]),
      "networks[0].graph.transitions[0].to"),
-    ("GRAPH reserved member", with_(GRAPH_FB, interface={"Input": [{"name": "INIT_SQ", "dataType": "Bool"}]}), "interface.Input[0].name"),
+    ("GRAPH reserved member", with_(GRAPH_FB, interface={"Input": [{"name": "INIT_SQ", "dataType": "Bool"}]}),
+     "interface.Input[0].name"),
     ("instance DB without FB", {"blockType": "InstanceDB", "name": "DB1"}, "instanceOf"),
     ("UDT without members", {"blockType": "UDT", "name": "U"}, "interface.None"),
     ("OB type", with_(OB_CYCLIC, secondaryType="TimeOfDay"), "secondaryType"),
@@ -432,7 +463,8 @@ def test_graph_end_connection_and_timed_action() -> None:
             {"number": 1, "name": "Init", "init": True},
             {"number": 5, "name": "release system", "actions": [{"qualifier": "D", "text": "#Motor", "time": "T#5s"}]},
         ],
-        "transitions": [{"from": 1, "to": 5, "condition": "#StartCmd"}, {"from": 5, "to": None, "condition": "#StopCmd"}],
+        "transitions": [{"from": 1, "to": 5, "condition": "#StartCmd"},
+                        {"from": 5, "to": None, "condition": "#StopCmd"}],
     }
     g = graph.from_xml(roundtrip_graph(spec))
     actions = g.sequence.steps[1].actions
@@ -450,15 +482,31 @@ def roundtrip_graph(spec: dict):
     [
         ({"steps": [{"number": 1, "init": True, "name": "StartCmd"}]}, "networks[0].graph.steps[0].name"),
         ({"steps": [{"number": 1, "init": True}, {"number": 1}]}, "networks[0].graph.steps[1].number"),
-        ({"steps": [{"number": 1, "init": True, "actions": [{"qualifier": "X", "text": "#Motor"}]}]},
-         "networks[0].graph.steps[0].actions[0].qualifier"),
-        ({"steps": [{"number": 1, "init": True, "actions": [{"qualifier": "D", "text": "#Motor"}]}]},
-         "networks[0].graph.steps[0].actions[0].time"),
-        ({"steps": [{"number": 1, "init": True}, {"number": 2}],
-          "transitions": [{"from": 1, "to": 2, "condition": "#StartCmd"}, {"from": 1, "to": 2, "condition": "#StopCmd"}]},
-         "networks[0].graph.transitions[1].from"),
-        ({"steps": [{"number": 1, "init": True}], "transitions": [{"from": 1, "to": 1, "condition": [{"coil": "#Motor"}]}]},
-         "networks[0].graph.transitions[0].condition"),
+        (
+            {"steps": [{"number": 1, "init": True, "actions": [{"qualifier": "X", "text": "#Motor"}]}]},
+            "networks[0].graph.steps[0].actions[0].qualifier",
+        ),
+        (
+            {"steps": [{"number": 1, "init": True, "actions": [{"qualifier": "D", "text": "#Motor"}]}]},
+            "networks[0].graph.steps[0].actions[0].time",
+        ),
+        (
+            {
+                "steps": [{"number": 1, "init": True}, {"number": 2}],
+                "transitions": [
+                    {"from": 1, "to": 2, "condition": "#StartCmd"},
+                    {"from": 1, "to": 2, "condition": "#StopCmd"},
+                ],
+            },
+            "networks[0].graph.transitions[1].from",
+        ),
+        (
+            {
+                "steps": [{"number": 1, "init": True}],
+                "transitions": [{"from": 1, "to": 1, "condition": [{"coil": "#Motor"}]}],
+            },
+            "networks[0].graph.transitions[0].condition",
+        ),
     ],
 )
 def test_graph_validation(graph_body: dict, field: str) -> None:
@@ -485,7 +533,8 @@ def test_scl_call_hints() -> None:
             "networks": [{"scl": '"DB_M"(Start := TRUE);\n"FC_X"();',
                           "calls": {"DB_M": {"blockType": "FB", "block": "FB_M"}, "FC_X": {"blockType": "FC"}}}]}
     v19 = network_body(block(build_document(spec, "V19")).compile_units[0])
-    assert [(n.attrs.get("BlockType"), n.attrs.get("Name")) for n in v19.iter("CallInfo")] == [("FB", "FB_M"), ("FC", None)]
+    assert [(n.attrs.get("BlockType"), n.attrs.get("Name")) for n in v19.iter("CallInfo")] == [("FB", "FB_M"),
+                                                                                               ("FC", None)]
     v18 = network_body(block(build_document(spec, "V18")).compile_units[0])
     assert not list(v18.iter("CallInfo"))  # V16–V18 write the nameless-Instruction form
     for version in VERSIONS:

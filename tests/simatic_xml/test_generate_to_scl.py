@@ -13,7 +13,9 @@ from simatic_xml.generate.from_scl import source_to_specs
 from simatic_xml.generate.to_scl import SourceRefused, document_to_scl, interface_spec
 from simatic_xml.scl import parse
 
-FB: dict[str, Any] = {"blockType": "FB", "name": "FB_Cnt", "language": "SCL", "author": "ME", "family": "Lib", "version": "1.0",
+FB: dict[str,
+         Any] = {"blockType": "FB", "name": "FB_Cnt", "language": "SCL", "author": "ME", "family": "Lib",
+                 "version": "1.0",
       "title": "Counter",
       "interface": {"Input": [{"name": "Start", "dataType": "Bool", "comment": "go"}],
                     "Output": [{"name": "Count", "dataType": "Int"}],
@@ -29,14 +31,19 @@ DB: dict[str, Any] = {"blockType": "GlobalDB", "name": "DB_Data", "memoryLayout"
                                {"name": "S", "dataType": "Struct", "members": [{"name": "B", "dataType": "Bool",
                                                                                  "startValue": True}]}]}}
 UDT: dict[str, Any] = {"blockType": "UDT", "name": "UDT_Motor",
-       "interface": {"None": [{"name": "Speed", "dataType": "Real", "comment": "rpm"}, {"name": "On", "dataType": "Bool"}]}}
+       "interface": {
+           "None": [{"name": "Speed", "dataType": "Real", "comment": "rpm"}, {"name": "On", "dataType": "Bool"}]}}
 FC: dict[str, Any] = {"blockType": "FC", "name": "FC_Scale", "language": "SCL", "returnType": "Real",
       "interface": {"Input": [{"name": "Raw", "dataType": "Int"}]},
       "networks": [{"scl": "#FC_Scale := INT_TO_REAL(#Raw) / 27648.0 * 100.0;"}]}
-OB: dict[str, Any] = {"blockType": "OB", "name": "Main", "language": "SCL", "networks": [{"scl": '"FC_Scale"(Raw := 1);'}]}
+OB: dict[str,
+         Any] = {"blockType": "OB", "name": "Main", "language": "SCL", "networks": [{"scl": '"FC_Scale"(Raw := 1);'}]}
 IDB: dict[str, Any] = {"blockType": "InstanceDB", "name": "DB_Cnt", "instanceOf": "FB_Cnt"}
-LAD: dict[str, Any] = {"blockType": "FC", "name": "FC_Lad", "language": "LAD", "interface": {"Input": [{"name": "A", "dataType": "Bool"}],
-                                                                            "Output": [{"name": "Q", "dataType": "Bool"}]},
+LAD: dict[str,
+          Any] = {"blockType": "FC", "name": "FC_Lad", "language": "LAD",
+                  "interface": {"Input": [{"name": "A", "dataType": "Bool"}],
+                                                                            "Output": [
+                                                                                {"name": "Q", "dataType": "Bool"}]},
        "networks": [{"lad": [[{"contact": "#A"}, {"coil": "#Q"}]]}]}
 
 
@@ -61,7 +68,8 @@ def test_function_block_source():
 
 def test_function_and_ob():
     assert _scl(FC).startswith('FUNCTION "FC_Scale" : Real\n')
-    assert _scl({**FC, "returnType": "Void", "networks": [{"scl": "RETURN;"}]}).startswith('FUNCTION "FC_Scale" : Void\n')
+    assert _scl({**FC, "returnType": "Void",
+                 "networks": [{"scl": "RETURN;"}]}).startswith('FUNCTION "FC_Scale" : Void\n')
     ob = _scl(OB)
     assert ob.startswith('ORGANIZATION_BLOCK "Main"') and '"FC_Scale"(Raw := 1);' in ob
     assert ob.rstrip().endswith("END_ORGANIZATION_BLOCK")

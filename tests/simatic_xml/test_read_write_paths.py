@@ -39,9 +39,11 @@ def test_blank_free_and_laid_out_trees_write_the_same_bytes():
 
 
 def test_cdata_keeps_blanks_and_round_trips():
-    data = _unit(f'<FlgNet xmlns="{FLG}"><Labels><LabelDeclaration><Label Name="a" /></LabelDeclaration></Labels></FlgNet>')
+    data = _unit(f'<FlgNet xmlns="{FLG}"><Labels><LabelDeclaration><Label Name="a" '
+                 '/></LabelDeclaration></Labels></FlgNet>')
     doc = parse_bytes(data.encode("utf-8"))
-    cdata = data.replace("<ProgrammingLanguage>LAD</ProgrammingLanguage>", "<ProgrammingLanguage><![CDATA[LAD]]></ProgrammingLanguage>")
+    cdata = data.replace("<ProgrammingLanguage>LAD</ProgrammingLanguage>",
+                         "<ProgrammingLanguage><![CDATA[LAD]]></ProgrammingLanguage>")
     assert to_bytes(parse_bytes(cdata.encode("utf-8"))) == to_bytes(doc)
 
 
@@ -53,7 +55,7 @@ def test_body_deeper_than_libxml2_indents_is_laid_out_exactly():
     source = attributes(unit)["NetworkSource"]
     assert isinstance(source, NetworkSource) and source.lazy_element is not None
     fast = to_bytes(doc)
-    source.body  # noqa: B018 - builds the generic tree, which the writer then uses
+    source.body  # builds the generic tree, which the writer then uses
     assert source.lazy_element is None
     assert to_bytes(doc) == fast
     assert b"\n" + b"  " * (depth + 1) + b"<Leaf>t</Leaf>" in fast
@@ -70,7 +72,8 @@ def test_lxml_body_text_on_an_indented_and_a_blank_free_body():
 
 def test_utf16_document_reads_like_utf8():
     text = _unit(f'<FlgNet xmlns="{FLG}"><Parts /></FlgNet>').lstrip("\ufeff").replace("utf-8", "utf-16")
-    assert to_bytes(parse_bytes(text.encode("utf-16"))) == to_bytes(parse_bytes(text.replace("utf-16", "utf-8").encode()))
+    assert to_bytes(parse_bytes(text.encode("utf-16"))) == to_bytes(parse_bytes(
+        text.replace("utf-16", "utf-8").encode()))
 
 
 @pytest.mark.parametrize(
@@ -91,7 +94,8 @@ def test_byte_scans_do_not_let_anything_through(declaration, inner, message, enc
         parse_bytes(text.encode(enc))
 
 
-@pytest.mark.parametrize("inner", ['<x xml:id="1 2"/>', '<x xml:id="a"/><y xml:id="a"/>'], ids=["not-ncname", "repeated"])
+@pytest.mark.parametrize("inner", ['<x xml:id="1 2"/>', '<x xml:id="a"/><y xml:id="a"/>'],
+                         ids=["not-ncname", "repeated"])
 @pytest.mark.parametrize("enc", ["utf-8", "utf-16"])
 def test_bad_xml_ids_are_refused_by_the_parse(inner, enc):
     # safe.parse_untrusted collects IDs (and so checks xml:id) only when the bytes may hold "xml:id".
@@ -106,7 +110,8 @@ def _array_db(subelements: str, tail: str = "") -> bytes:
         '<?xml version="1.0" encoding="utf-8"?><Document><Engineering version="V19"/>'
         '<SW.Blocks.GlobalDB ID="0"><AttributeList><Interface>'
         f'<Sections xmlns="{iface}"><Section Name="Static">'
-        '<Member Name="a" Datatype="Array[0..11] of Int"><Comment><MultiLanguageText Lang="en-US">c</MultiLanguageText></Comment>'
+        '<Member Name="a" Datatype="Array[0..11] of Int"><Comment><MultiLanguageText '
+        'Lang="en-US">c</MultiLanguageText></Comment>'
         f"{subelements}{tail}</Member></Section></Sections></Interface><Name>D</Name></AttributeList>"
         "</SW.Blocks.GlobalDB></Document>"
     ).encode("utf-8")
@@ -162,10 +167,12 @@ _FB = (
     '<Sections xmlns="http://www.siemens.com/automation/Openness/SW/Interface/v5"><Section Name="Static">'
     '<Member Name="a" Datatype="Int"><StartValue>1</StartValue></Member></Section></Sections></Interface>'
     "<Name>FB_X</Name><ParameterData><P><Q>1</Q></P></ParameterData></AttributeList><ObjectList>"
-    '<MultilingualText ID="1" CompositionName="Comment"><ObjectList><MultilingualTextItem ID="2" CompositionName="Items">'
+    '<MultilingualText ID="1" CompositionName="Comment"><ObjectList><MultilingualTextItem ID="2" '
+    'CompositionName="Items">'
     "<AttributeList><Culture>en-US</Culture><Text>t</Text></AttributeList></MultilingualTextItem></ObjectList>"
     '</MultilingualText><SW.Blocks.CompileUnit ID="3" CompositionName="CompileUnits"><AttributeList><NetworkSource>'
-    '<FlgNet xmlns="http://www.siemens.com/automation/Openness/SW/NetworkSource/FlgNet/v4"><Parts><Part Name="Contact" UId="21" />'
+    '<FlgNet xmlns="http://www.siemens.com/automation/Openness/SW/NetworkSource/FlgNet/v4"><Parts><Part Name="Contact" '
+    'UId="21" />'
     "</Parts></FlgNet></NetworkSource><ProgrammingLanguage>LAD</ProgrammingLanguage></AttributeList></SW.Blocks.CompileUnit>"
     "</ObjectList></SW.Blocks.FB></Document>"
 )
@@ -210,7 +217,8 @@ def test_mixed_content_is_refused_everywhere(before, after):
 
 def test_engineering_with_elements_is_refused():
     with pytest.raises(SchemaError, match="Engineering"):
-        parse_bytes(_FB.replace('<Engineering version="V17"/>', '<Engineering version="V17"><x/></Engineering>').encode())
+        parse_bytes(_FB.replace('<Engineering version="V17"/>',
+                                '<Engineering version="V17"><x/></Engineering>').encode())
 
 
 def test_a_section_with_a_base_class_and_members_reads_and_writes_back():

@@ -48,7 +48,8 @@ def test_statement_section(body):
     # A quoted parameter name that needs no quotes ("y" := …) is written without them: a Parameter's
     # tokens have no quote flag (block comments made such bodies reach this comparison).
     expected = re.sub(r'([(,]\s*)"([A-Za-z_]\w*)"(\s*:=)',
-                      lambda m: m.group() if needs_quotes(m.group(2), reserved=True) else m.group(1) + m.group(2) + m.group(3),
+                      lambda m: m.group() if needs_quotes(m.group(2), reserved=True)
+                      else m.group(1) + m.group(2) + m.group(3),
                       body.replace("\t", " "))
     assert text == expected
     again = text_to_tokens(text, context=context_from_tokens(tokens))

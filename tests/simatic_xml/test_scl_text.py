@@ -53,7 +53,8 @@ def _tokens(text: str, **kw) -> list[tuple]:
 def test_simple_assignment_without_context():
     body = text_to_tokens('#a := "DB".x[#i] + 16#FF;\n')
     assert body.ns == V4
-    assert [c.tag for c in body.children] == ["Access", "Blank", "Token", "Blank", "Access", "Blank", "Token", "Blank", "Access", "Token", "NewLine"]
+    assert [c.tag for c in body.children] == ["Access", "Blank", "Token", "Blank", "Access", "Blank", "Token", "Blank",
+                                              "Access", "Token", "NewLine"]
     glob = body.children[4]
     assert glob.attrs["Scope"] == "GlobalVariable"
     first = glob.children[0].children[0]
@@ -178,13 +179,15 @@ def test_absolute_addresses_and_layout_inside_an_operand_read_back():
     def el(tag, attrs=None, *kids):
         return XmlNode(tag, ns, attrs or {}, list(kids), None)
 
-    db = el("Access", {"Scope": "Address"}, el("Symbol", {}, el("Address", {"Area": "DB", "Type": "Raw", "BlockNumber": "7"}),
+    db = el("Access", {"Scope": "Address"},
+            el("Symbol", {}, el("Address", {"Area": "DB", "Type": "Raw", "BlockNumber": "7"}),
                                                  el("Token", {"Text": "."}),
                                                  el("Address", {"Area": "DB", "Type": "Word", "BitOffset": "16"})))
     bit = el("Access", {"Scope": "Address"}, el("Address", {"Area": "Input", "Type": "Bool", "BitOffset": "11"}))
     word = el("Access", {"Scope": "Address"}, el("Address", {"Area": "Memory", "Type": "Word", "BitOffset": "80"}))
     spaced = el("Access", {"Scope": "LocalVariable"}, el("Symbol", {}, el("Component", {"Name": "rec"}), el("Blank"),
-                                                       el("Token", {"Text": "."}), el("Component", {"Name": "minutes"})))
+                                                       el("Token", {"Text": "."}),
+                                                       el("Component", {"Name": "minutes"})))
     body = el("StructuredText", {}, db, el("Token", {"Text": ";"}), bit, el("Token", {"Text": ";"}), word,
               el("Token", {"Text": ";"}), spaced)
     assert tokens_to_text(body) == "%DB7.DBW2;%I1.3;%MW10;#rec .minutes"

@@ -47,7 +47,8 @@ def test_what_is_not_a_tag_editor_table_is_a_schema_error(data: bytes, message: 
 
 def test_unsafe_and_malformed_documents_are_refused():
     with pytest.raises(UnsafeXmlError):
-        read_tag_editor_xml(b"<!DOCTYPE t [<!ENTITY e 'x'>]><Tagtable name='T'><Tag type='Bool' addr='%M0.0'>&e;</Tag></Tagtable>")
+        read_tag_editor_xml(b"<!DOCTYPE t [<!ENTITY e 'x'>]><Tagtable name='T'><Tag type='Bool' "
+                            b"addr='%M0.0'>&e;</Tag></Tagtable>")
     with pytest.raises(XmlSyntaxError):
         read_tag_editor_xml(b"<Tagtable name='T'><Tag>")
     with pytest.raises(UnsafeXmlError):

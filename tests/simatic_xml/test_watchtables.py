@@ -28,7 +28,8 @@ EXPORT = (DATA / "watch_table.xml").read_text(encoding="utf-8")
 
 def test_read_keeps_everything_and_writes_it_back() -> None:
     table = read_table(EXPORT.encode("utf-8"))
-    assert (table.kind, table.name, table.version, table.attributes) == (WATCH, "Motor_Watch", "V17", {"Comment": "kept"})
+    assert (table.kind, table.name, table.version,
+            table.attributes) == (WATCH, "Motor_Watch", "V17", {"Comment": "kept"})
     start, word = table.entries
     assert start.operand == '"Start"' and start.get("Address") == "%I0.0" and start.flag("ModifyIntention")
     assert start.attributes["SomethingNew"] == "1" and len(start.extra) == 1
@@ -40,7 +41,8 @@ def test_read_keeps_everything_and_writes_it_back() -> None:
 
 
 def test_force_tables() -> None:
-    table = WatchForceTable(FORCE, "Force table", [TableEntry("%Q0.0:P", {"ForceValue": "TRUE", "ForceIntention": "true"})])
+    table = WatchForceTable(FORCE, "Force table",
+                            [TableEntry("%Q0.0:P", {"ForceValue": "TRUE", "ForceIntention": "true"})])
     written = table_to_bytes(table)
     assert b"<SW.WatchAndForceTables.PlcForceTable " in written
     assert b'<SW.WatchAndForceTables.PlcForceTableEntry ID="1" CompositionName="Entries">' in written

@@ -43,9 +43,12 @@ def _small_fb() -> Document:
             XmlNode("Part", flg, {"Name": "Coil", "UId": "3"}),
         ]),
         XmlNode("Wires", flg, {}, [
-            XmlNode("Wire", flg, {"UId": "1"}, [XmlNode("Powerrail", flg), XmlNode("NameCon", flg, {"UId": "3", "Name": "in"})]),
-            XmlNode("Wire", flg, {"UId": "2"}, [XmlNode("IdentCon", flg, {"UId": "7"}), XmlNode("NameCon", flg, {"UId": "3", "Name": "operand"})]),
-            XmlNode("Wire", flg, {"UId": "9"}, [XmlNode("OpenCon", flg, {"UId": "8"}), XmlNode("NameCon", flg, {"UId": "3", "Name": "out"})]),
+            XmlNode("Wire", flg, {"UId": "1"},
+                    [XmlNode("Powerrail", flg), XmlNode("NameCon", flg, {"UId": "3", "Name": "in"})]),
+            XmlNode("Wire", flg, {"UId": "2"},
+                    [XmlNode("IdentCon", flg, {"UId": "7"}), XmlNode("NameCon", flg, {"UId": "3", "Name": "operand"})]),
+            XmlNode("Wire", flg, {"UId": "9"},
+                    [XmlNode("OpenCon", flg, {"UId": "8"}), XmlNode("NameCon", flg, {"UId": "3", "Name": "out"})]),
         ]),
     ])
     texts = lambda role, i: MultilingualText(role, [MultilingualTextItem("en-US", "", id=str(i + 1))], id=str(i))  # noqa: E731
@@ -88,7 +91,8 @@ def test_renumber_ids_and_uids():
     ids = [obj.id for obj in _walk(again.object)]
     assert ids == [format(i, "X") for i in range(len(ids))]
     tree = body(block(again).compile_units[0])
-    uids = {n.tag + n.attrs.get("Name", ""): n.attrs["UId"] for n in tree.iter() if "UId" in n.attrs and n.tag in ("Access", "Part", "OpenCon")}
+    uids = {n.tag + n.attrs.get("Name", ""): n.attrs["UId"] for n in tree.iter() if "UId" in n.attrs
+            and n.tag in ("Access", "Part", "OpenCon")}
     assert uids == {"Access": "21", "PartCoil": "22", "OpenCon": "23"}
     wires = [n.attrs["UId"] for n in tree.iter("Wire")]
     assert wires == ["24", "25", "26"]

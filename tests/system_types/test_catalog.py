@@ -235,7 +235,8 @@ def test_members_of_catalog_types_are_typed() -> None:
     assert _errors("    #d := #pid.Config.InputScaling.UpperPointIn;\n", decls)[0][0] == "TYPE_MISMATCH"
     # a complete type knows all its members: a typo is an error; an open one (a TO, G7) accepts other names
     assert _errors("    #r := #c.CVX;\n", decls)[0][0] == "UNKNOWN_MEMBER"
-    assert _errors("    #r := #g.MAX_TVAL;\n    #r := #g.NOT_LISTED;\n", "      g : G7_RTDataPlus_V5;\n      r : Int;\n") == []
+    assert _errors("    #r := #g.MAX_TVAL;\n    #r := #g.NOT_LISTED;\n",
+                   "      g : G7_RTDataPlus_V5;\n      r : Int;\n") == []
 
 
 def test_calls_of_checked_instance_types_take_their_instructions_parameters() -> None:

@@ -53,7 +53,7 @@ class FolderRemoval(CamelStruct):
     """A deleted folder and what was inside it (TIA deletes the content with the folder)."""
 
     folder: str
-    removed: list[str] = []  # noqa: RUF012 - msgspec copies defaults
+    removed: list[str] = []  # msgspec copies defaults
 
 
 class BlocksPort(ABC):
@@ -124,7 +124,8 @@ class BlocksPort(ABC):
         """Every folder below "External source files", sorted."""
 
     @abstractmethod
-    def add_external_source(self, device: str, name: str, text: str, *, folder: str, overwrite: bool) -> ExternalSourceInfo:
+    def add_external_source(self, device: str, name: str, text: str, *, folder: str,
+                            overwrite: bool) -> ExternalSourceInfo:
         """Add a source file (TIA: ``ExternalSourceComposition.CreateFromFile``).
 
         Raises:
@@ -176,8 +177,9 @@ class BlocksPort(ABC):
         The blocks are written for ``version`` with what the PLC already holds as context (its FBs, UDTs and
         tags), imported in dependency order all or nothing into ``folder``, and the ones that refer to objects
         the PLC lacks stay inconsistent until they compile. Both adapters run this service's generator over their
-        program, compile and tag areas (:class:`BlocksWithGeneration`), so it is one port call: a farm runs it on the agent holding the project. An adapter over TIA could map it to
-        ``PlcExternalSource.GenerateBlocksFromSource`` instead.
+        program, compile and tag areas (:class:`BlocksWithGeneration`), so it is one port call: a farm runs it on the
+        agent holding the project. An adapter over TIA could map it to ``PlcExternalSource.GenerateBlocksFromSource``
+        instead.
 
         Raises:
             ValidationError: the source has errors (``details.diagnostics`` lists every finding; the code is

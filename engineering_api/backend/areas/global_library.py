@@ -2,9 +2,10 @@
 
 A global library is the same model as the project library (:mod:`.library`: master copies and types with
 versions); every :class:`~.library.LibraryPort` method reaches one with ``library=<name>``. This area of the port
-(``EngineeringBackend.global_library``) is their lifecycle, as Openness has it (``TiaPortal.GlobalLibraries``: ``Create<UserGlobalLibrary>(DirectoryInfo,
-name)``, ``Open(FileInfo, OpenMode.ReadOnly|ReadWrite)``, ``GetGlobalLibraryInfos()``; ``UserGlobalLibrary.Save()``,
-``Close()``, ``Archive(DirectoryInfo, name, LibraryArchivationMode)``; ``LibraryType.UpdateLibrary(ILibrary)``).
+(``EngineeringBackend.global_library``) is their lifecycle, as Openness has it (``TiaPortal.GlobalLibraries``:
+``Create<UserGlobalLibrary>(DirectoryInfo, name)``, ``Open(FileInfo, OpenMode.ReadOnly|ReadWrite)``,
+``GetGlobalLibraryInfos()``; ``UserGlobalLibrary.Save()``, ``Close()``, ``Archive(DirectoryInfo, name,
+LibraryArchivationMode)``; ``LibraryType.UpdateLibrary(ILibrary)``).
 
 TIA's rules (:mod:`engineering_api.rules.library`): the library file's suffix is the portal's version
 (``.al19`` for V19); a library opened read-only (TIA's default, so that several users can share it) refuses every

@@ -3,7 +3,7 @@
 Unified screens have no SimaticML in Openness: a panel's software is an object model (``HmiSoftware.Screens`` with
 ``ScreenItems`` and ``EventHandlers``, ``TagTables`` with ``Tags``, ``Connections``, ``Scripts``; Siemens' TIA
 Portal Information System, Openness help "Functions for accessing the data of an HMI Unified device (RT Unified)",
-and the sources in openness_bridge/README.md, "HMI Unified"). The port reads the whole model at once
+and the sources in docs/openness-members.md, "HMI Unified"). The port reads the whole model at once
 (:meth:`HmiUnifiedPort.read_unified_hmi`), creates or replaces objects from a (partial) model
 (:meth:`~HmiUnifiedPort.apply_unified_hmi`, what the create routes and the JSON import use) and deletes one object
 (:meth:`~HmiUnifiedPort.delete_unified_object`). The wire models below are also the exchange document

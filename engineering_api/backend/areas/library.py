@@ -22,7 +22,8 @@ from engineering_api.backend.models import ObjectChangeDetail
 from engineering_api.lib.schema import CamelStruct
 
 __all__ = (
-    "LibraryInfo", "LibraryPort", "LibraryTreeNode", "LibraryTypeInfo", "LibraryTypesPort", "MasterCopyContent", "MasterCopyInfo",
+    "LibraryInfo", "LibraryPort", "LibraryTreeNode", "LibraryTypeInfo", "LibraryTypesPort", "MasterCopyContent",
+    "MasterCopyInfo",
     "MasterCopyInstantiation", "TypeComparison", "TypeInstance", "TypeInstantiation", "TypeVersionInfo",
 )
 

@@ -40,7 +40,7 @@ class ReflectionPort(ABC):
         """Every namespace with its type counts."""
         return rules.namespaces(self.openness_type_index())
 
-    def openness_types(self, filter: str) -> TypeList:  # noqa: A002 - the reference's query name
+    def openness_types(self, filter: str) -> TypeList:  # the reference's query name
         """Types whose full name contains ``filter``.
 
         Raises:

@@ -141,7 +141,8 @@ class SecurityPort(ABC):
         """Set (or with None remove) the password of the CPU's display (S7-1500 CPUs with a display).
 
         Raises:
-            ValidationError: ``NO_DISPLAY``; ``INVALID_PASSWORD``; ``PASSWORDS_NOT_DISTINCT`` (an access-level password).
+            ValidationError: ``NO_DISPLAY``; ``INVALID_PASSWORD``; ``PASSWORDS_NOT_DISTINCT`` (an access-level
+            password).
             NotFoundError: ``PASSWORD_NOT_SET`` (remove without one).
             NotSupportedError: ``NO_OPENNESS_EQUIVALENT`` on TIA Portal (Openness has no member for it).
         """

@@ -9,7 +9,8 @@ from engineering_api.lib.schema import CamelStruct
 
 __all__ = (
     "ConstantImportRow", "ConstantInfo", "ConstantSpec", "ConstantUpdate", "RowError", "TagChange", "TagImportResult",
-    "TagConstantsPort", "TagImportPort", "TagImportRow", "TagInfo", "TagSpec", "TagTableInfo", "TagTableNode", "TagUpdate", "TagWarning",
+    "TagConstantsPort", "TagImportPort", "TagImportRow", "TagInfo", "TagSpec", "TagTableInfo", "TagTableNode",
+    "TagUpdate", "TagWarning",
     "TagsPort",
 )
 

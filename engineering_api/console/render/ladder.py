@@ -285,7 +285,8 @@ class _Layout:
                 outputs={p: node.offset(p)[1] for p in node.outputs}, above=node.above,
                 left_margin=self._margin(node, False), right_margin=self._margin(node, True),
                 order=node.order, join=node.kind == "join")
-        self.placement = route(boxes, self._nets(), top=MARGIN + 8, rail_x=RAIL_X, start=RAIL_X + (16 if self.lad else 0),
+        self.placement = route(boxes, self._nets(), top=MARGIN + 8, rail_x=RAIL_X,
+                               start=RAIL_X + (16 if self.lad else 0),
                                last_column=lambda uid: self.lad and self.nodes[uid].kind == "coil")
         for uid, (x, y) in self.placement.position.items():
             node = self.nodes[uid]
@@ -314,7 +315,8 @@ class _Layout:
         for index, (_, item) in enumerate(self.loose):
             y = self.loose_y + 20 * index
             text = title(item, self.lad) if not isinstance(item, FlgAccess) else operand_of(item, self.addresses).text
-            out.append(f'<g class="part loose" data-part=""><text x="{MARGIN}" y="{_n(y + 12)}">{escape(text)}</text></g>')
+            out.append(f'<g class="part loose" data-part=""><text x="{MARGIN}" '
+                       f'y="{_n(y + 12)}">{escape(text)}</text></g>')
             drawn_parts += 1
         drawn_wires = 0
         for wire in self.wires:
@@ -403,13 +405,16 @@ class _Layout:
                  f'<line x1="{_n(x)}" y1="{_n(mid)}" x2="{_n(cx - gap)}" y2="{_n(mid)}"/>',
                  f'<line x1="{_n(cx + gap)}" y1="{_n(mid)}" x2="{_n(x + w)}" y2="{_n(mid)}"/>']
         if node.kind in ("contact", "compare"):
-            parts.append(f'<line class="sym" x1="{_n(cx - gap)}" y1="{_n(mid - 11)}" x2="{_n(cx - gap)}" y2="{_n(mid + 11)}"/>'
-                         f'<line class="sym" x1="{_n(cx + gap)}" y1="{_n(mid - 11)}" x2="{_n(cx + gap)}" y2="{_n(mid + 11)}"/>')
+            parts.append(f'<line class="sym" x1="{_n(cx - gap)}" y1="{_n(mid - 11)}" x2="{_n(cx - gap)}" '
+                         f'y2="{_n(mid + 11)}"/><line class="sym" x1="{_n(cx + gap)}" y1="{_n(mid - 11)}" '
+                         f'x2="{_n(cx + gap)}" y2="{_n(mid + 11)}"/>')
             if negated:
-                parts.append(f'<line class="sym" x1="{_n(cx - 6)}" y1="{_n(mid + 9)}" x2="{_n(cx + 6)}" y2="{_n(mid - 9)}"/>')
+                parts.append(f'<line class="sym" x1="{_n(cx - 6)}" y1="{_n(mid + 9)}" x2="{_n(cx + 6)}" '
+                             f'y2="{_n(mid - 9)}"/>')
         else:
-            parts.append(f'<path class="sym" d="M{_n(cx - 5)} {_n(mid - 11)} Q{_n(cx - 13)} {_n(mid)} {_n(cx - 5)} {_n(mid + 11)}"/>'
-                         f'<path class="sym" d="M{_n(cx + 5)} {_n(mid - 11)} Q{_n(cx + 13)} {_n(mid)} {_n(cx + 5)} {_n(mid + 11)}"/>')
+            parts.append(f'<path class="sym" d="M{_n(cx - 5)} {_n(mid - 11)} Q{_n(cx - 13)} {_n(mid)} {_n(cx - 5)} '
+                         f'{_n(mid + 11)}"/><path class="sym" d="M{_n(cx + 5)} {_n(mid - 11)} Q{_n(cx + 13)} {_n(mid)} '
+                         f'{_n(cx + 5)} {_n(mid + 11)}"/>')
             if negated:
                 marker = "/"
         if marker:
@@ -462,7 +467,8 @@ class _Layout:
         side = "start" if output else "end"
         tx = px + 12 if output else px - 12
         return (f'<g class="part operand" data-part="{uid_text}" data-operand="{escape(operand.text)}">'
-                f'<text class="operand {side}" x="{_n(tx)}" y="{_n(py - 3)}">{escape(operand.text)}</text>{tooltip}{anchor}</g>')
+                f'<text class="operand {side}" x="{_n(tx)}" '
+                f'y="{_n(py - 3)}">{escape(operand.text)}</text>{tooltip}{anchor}</g>')
 
     @staticmethod
     def _operand_anchor(node: _Node, pin: str) -> tuple[float, float]:

@@ -44,7 +44,8 @@ class _GraphWriter:
         self.parts += picture.parts_drawn
         self.wires += picture.wires_drawn
         # focusable: a wide condition scrolls inside its box, and a keyboard user must reach it (WCAG 2.1.1)
-        return f'<div class="drawing" tabindex="0" role="group" aria-label="{escape(language)} condition">{picture.svg}</div>'
+        return (f'<div class="drawing" tabindex="0" role="group" aria-label="{escape(language)} '
+                f'condition">{picture.svg}</div>')
 
     def conditions(self, title: str, conditions: list[Condition] | None) -> str:
         drawn = [self.net(c.net, c.programming_language) for c in conditions or () if c.net is not None]

@@ -126,7 +126,7 @@ async def _call(config: ProviderConfig, method: str, url: str, what: str, header
     try:
         async with httpx.AsyncClient(timeout=config.timeout_seconds, follow_redirects=False) as client:
             response = await client.request(method, url, headers=headers, json=body)
-    except Exception as exc:  # noqa: BLE001 - whatever the HTTP library raises, its text is redacted before use
+    except Exception as exc:  # whatever the HTTP library raises, its text is redacted before use
         raise _fail(config, what, None, f"{type(exc).__name__}: {exc}") from None
     if response.status_code >= 400:
         raise _fail(config, what, response.status_code, _error_text(response))

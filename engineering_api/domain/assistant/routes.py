@@ -103,7 +103,7 @@ class AssistantController(Controller):
     """The AI assistant."""
 
     tags = [SECTION]
-    exception_handlers = {ProviderFailedError: _provider_failed}  # noqa: RUF012 - Litestar reads the class attribute
+    exception_handlers = {ProviderFailedError: _provider_failed}  # Litestar reads the class attribute
 
     @post(
         "/api/assistant/chat", operation_id="AssistantChat", status_code=202, opt=_VIEWER,
@@ -243,7 +243,8 @@ def _start(request: Request[Any, Any, Any], body: ChatRequest, idempotency_key: 
     async def publish(name: str, payload: dict[str, Any]) -> None:
         push.publish_assistant(key_id, name, payload)
 
-    generation, first = conversations(services_of(request)).start_once(principal_of(request), body, idempotency_key, publish)
+    generation, first = conversations(services_of(request)).start_once(principal_of(request), body, idempotency_key,
+                                                                       publish)
     if first:
         push.publish_assistant(key_id, "onUserMessage", _user_event(body))
     task = generation.task

@@ -9,7 +9,8 @@ import msgspec
 from engineering_api.lib.schema import CamelStruct
 
 __all__ = (
-    "ChatAccepted", "ChatMessage", "ChatRequest", "ChatResult", "HistoryEntry", "ModelInfoView", "ModelList", "ModelsRequest",
+    "ChatAccepted", "ChatMessage", "ChatRequest", "ChatResult", "HistoryEntry", "ModelInfoView", "ModelList",
+    "ModelsRequest",
     "PendingAction",
     "StopResult", "TokenUsage", "ToolCallRecord",
 )

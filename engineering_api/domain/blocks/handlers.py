@@ -134,7 +134,8 @@ def add_networks(ctx: OperationContext, data: NetworksInput) -> BlockWriteResult
         raise e.ValidationError(f"'{info.name}' is a {info.block_type}; only OB, FB and FC have networks.",
                                 code="NO_NETWORKS")
     if not data.networks:
-        raise e.ValidationError("networks: send at least one network", code="INVALID_SPEC", details={"field": "networks"})
+        raise e.ValidationError("networks: send at least one network", code="INVALID_SPEC",
+                                details={"field": "networks"})
     spec = spec_of_document(doc)
     spec["networks"] = data.networks
     try:
@@ -145,7 +146,8 @@ def add_networks(ctx: OperationContext, data: NetworksInput) -> BlockWriteResult
     children = list(obj.children or [])
     last = max((i for i, c in enumerate(children) if isinstance(c, CompileUnit)), default=-1)
     obj.children = children[: last + 1] + units + children[last + 1:]
-    return write_block(ctx, data.device_name, info.name, to_bytes(doc, renumber=True), folder=info.folder, overwrite=True)
+    return write_block(ctx, data.device_name, info.name, to_bytes(doc, renumber=True), folder=info.folder,
+                       overwrite=True)
 
 
 # ----- export / import ---------------------------------------------------------------------------
@@ -161,7 +163,8 @@ def import_block(ctx: OperationContext, data: ImportInput) -> BlockWriteResult:
     path = Path(data.import_file_path)
     raw = path.read_bytes()
     doc = require_block(parse_document(raw, path.name), path.name)
-    return write_block(ctx, data.device_name, doc.object.name or path.stem, raw, folder=data.folder, overwrite=data.overwrite)
+    return write_block(ctx, data.device_name, doc.object.name or path.stem, raw, folder=data.folder,
+                  overwrite=data.overwrite)
 
 
 def export_xml(ctx: OperationContext, data: BlockRef) -> str:

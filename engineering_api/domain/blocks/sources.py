@@ -76,7 +76,8 @@ def _references(doc: Document) -> list[tuple[str, str]]:
 
 def _references_of(ctx: OperationContext, device: str, blocks: Any) -> dict[str, list[tuple[str, str]]]:
     """What each block of ``blocks`` (names) refers to."""
-    return {name: _references(parse_document(ctx.backend.program.export_program_object(device, name), name)) for name in blocks}
+    return {name: _references(parse_document(ctx.backend.program.export_program_object(device, name), name))
+            for name in blocks}
 
 
 def _users(refs_of: dict[str, list[tuple[str, str]]], target: str) -> list[tuple[str, str]]:

@@ -62,7 +62,8 @@ def read_block(ctx: OperationContext, device: str, name: str) -> tuple[BlockInfo
     return info, data, parse_document(data, name)
 
 
-def write_block(ctx: OperationContext, device: str, name: str, data: bytes, *, folder: str, overwrite: bool) -> BlockWriteResult:
+def write_block(ctx: OperationContext, device: str, name: str, data: bytes, *, folder: str,
+           overwrite: bool) -> BlockWriteResult:
     reports = ctx.backend.program.import_program_documents(
         device, [ProgramDocument(source=f"{name}.xml", data=data, folder=folder)], overwrite=overwrite)
     written = reports[0].name or name
@@ -87,7 +88,8 @@ def spec_dict(data: BlockSpecInput) -> dict[str, Any]:
     return spec
 
 
-def generate_block(spec: dict[str, Any], version: str, ctx: OperationContext | None = None, device: str | None = None) -> bytes:
+def generate_block(spec: dict[str, Any], version: str, ctx: OperationContext | None = None,
+              device: str | None = None) -> bytes:
     types = None
     try:
         if spec.get("instanceOf") and ctx is not None and device is not None:
@@ -164,7 +166,8 @@ def source_of(doc: Document) -> str:
         return document_to_scl(doc)
     except SourceRefused as exc:
         raise e.ValidationError(
-            f"No SCL source for '{doc.object.name}': {exc.reason}.", code="NO_SCL_SOURCE", details={"reason": exc.reason}
+            f"No SCL source for '{doc.object.name}': {exc.reason}.", code="NO_SCL_SOURCE",
+            details={"reason": exc.reason}
         ) from None
 
 
@@ -174,7 +177,8 @@ def target_file(path: str, name: str, ext: str, overwrite: bool) -> Path:
         target = target / (safe_file_stem(name) + ext)
     if target.exists() and not overwrite:
         raise e.AlreadyExistsError(
-            f"The file '{target.name}' already exists; TIA does not overwrite (send overwrite: true).", code="FILE_EXISTS"
+            f"The file '{target.name}' already exists; TIA does not overwrite (send overwrite: true).",
+            code="FILE_EXISTS"
         )
     target.parent.mkdir(parents=True, exist_ok=True)
     return target

@@ -34,7 +34,8 @@ from . import schedules
 from .checks import check_schedule, check_steps, check_variables, step_operation
 from .expressions import builtin_values, substitute
 from .models import (
-    MAX_STEPS, NAME, PipelineDefinition, PipelineExecution, PipelineStepInput, PipelineTemplateSummary, RunPipelineInput,
+    MAX_STEPS, NAME, PipelineDefinition, PipelineExecution, PipelineStepInput, PipelineTemplateSummary,
+    RunPipelineInput,
     ScheduleSpec,
 )
 from .runner import resolve_variables, run_pipeline
@@ -182,7 +183,8 @@ def _from_template(data: TemplateRef) -> SavePipelineInput:
     unknown = [key for key in data.parameters if key.lower() not in declared]
     if unknown:
         raise e.ValidationError(
-            f"The template '{template.id}' has no variable {', '.join(unknown)} (it has: {', '.join(declared.values())}).",
+            f"The template '{template.id}' has no variable {', '.join(unknown)} (it has: "
+            f"{', '.join(declared.values())}).",
             code="PIPELINE_VARIABLE_UNKNOWN", details={"variables": unknown},
         )
     variables = {name: default for name, default, _ in template.variables}
@@ -203,8 +205,10 @@ def _preview_save(ctx: OperationContext, data: SavePipelineInput) -> Preview:
     definition = _definition(ctx, data)
     old = store_for(ctx).check_put(definition.name, overwrite=data.overwrite)
     if old is None:
-        return plan(f"Would store the new pipeline '{definition.name}'; nothing would be overwritten.",
-                    [PlannedChange(action="create", kind="pipeline", name=definition.name, detail=_summary(definition))])
+        return plan(
+            f"Would store the new pipeline '{definition.name}'; nothing would be overwritten.",
+            [PlannedChange(action="create", kind="pipeline", name=definition.name, detail=_summary(definition))],
+        )
     return plan(f"Would replace the pipeline '{old.name}' ({_summary(old)}).",
                 [PlannedChange(action="overwrite", kind="pipeline", name=old.name, detail=_summary(old))])
 

@@ -98,7 +98,8 @@ def _check_secrets(step: PipelineStep, variables: dict[str, Any]) -> None:
     for key, value in (step.params or {}).items():
         if not is_secret_name(key):
             continue
-        name = value[2:-1].strip() if isinstance(value, str) and value.startswith("${") and value.endswith("}") else None
+        name = value[2:-1].strip() if isinstance(value,
+                                                 str) and value.startswith("${") and value.endswith("}") else None
         if name is None or name not in variables or variables[name] is not None:
             raise _invalid(
                 f"Step '{step.name}': {key} is a secret; write it as a ${{variable}} declared with a null default and "

@@ -17,7 +17,8 @@ import msgspec
 from engineering_api.lib.schema import CamelStruct
 
 __all__ = (
-    "MAX_STEPS", "NAME", "PipelineDefinition", "PipelineExecution", "PipelineStep", "PipelineStepInput", "PipelineStepResult",
+    "MAX_STEPS", "NAME", "PipelineDefinition", "PipelineExecution", "PipelineStep", "PipelineStepInput",
+    "PipelineStepResult",
     "PipelineTemplateSummary", "RunPipelineInput", "SCHEDULER", "ScheduleSpec", "StepStatus", "TemplateVariable",
 )
 

@@ -53,7 +53,8 @@ def _settled(execution: PipelineExecution, step_names: list[str]) -> PipelineExe
         if result.status in _OPEN:
             running.append(result.step_name)
             result = msgspec.structs.replace(
-                result, status="Failed", completed_at=now, error_code="OUTCOME_UNKNOWN", result_message="outcome unknown",
+                result, status="Failed", completed_at=now, error_code="OUTCOME_UNKNOWN",
+                result_message="outcome unknown",
                 error=f"{_STOPPED} while this step ran: whether its operation completed is unknown; check the project "
                       "before running it again")
         results.append(result)

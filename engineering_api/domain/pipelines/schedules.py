@@ -1,8 +1,9 @@
 """Pipelines on a cron schedule, through APScheduler with a persistent job store in the service database.
 
 The pipeline definitions (server state) are the truth; the job store (table ``pipeline_schedules`` of the service
-database, APScheduler's own SQLAlchemy store, :mod:`engineering_api.lib.job_stores`) keeps each scheduled pipeline's trigger and next run time across restarts, which is what lets
-a run missed while the server was down be noticed at start-up. Policy, per pipeline (``schedule.missedRuns``):
+database, APScheduler's own SQLAlchemy store, :mod:`engineering_api.lib.job_stores`) keeps each scheduled pipeline's
+trigger and next run time across restarts, which is what lets a run missed while the server was down be noticed at
+start-up. Policy, per pipeline (``schedule.missedRuns``):
 
 * ``runOnce`` (default): however many runs were missed, the pipeline runs once as soon as the server is back
   (APScheduler ``coalesce=True``, no misfire grace limit);
@@ -84,7 +85,8 @@ def attach(scheduler: BaseScheduler, services: Services) -> None:
     Call after ``scheduler.start()``: the scheduler has read the store by then, and runs that were missed while the
     server was down are queued by the policy of each pipeline as it was saved.
     """
-    scheduler.add_jobstore(job_store(services.db, services.settings, "pipeline_schedules", "apscheduler_jobs"), JOBSTORE)
+    scheduler.add_jobstore(job_store(services.db, services.settings, "pipeline_schedules", "apscheduler_jobs"),
+                           JOBSTORE)
     attached = _Attached(scheduler, services, app_key(services.settings))
     _by_state[services.jobs.state] = attached
     _by_key[attached.key] = attached

@@ -118,7 +118,8 @@ TEMPLATES: tuple[Template, ...] = (
         variables=(
             ("xlsxPath", None, "The workbook, a path in the workspace (upload it with POST /api/files)."),
             _DEVICE,
-            ("tableName", "Default tag table", "The tag table that receives the tags (TIA's default table unless given)."),
+            ("tableName", "Default tag table",
+             "The tag table that receives the tags (TIA's default table unless given)."),
         ),
         steps=(
             {"name": "Import tags", "action": "tags.import-xlsx",

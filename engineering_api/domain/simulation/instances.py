@@ -140,7 +140,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     read("simulation.instances.list", SECTION, "List all registered virtual PLC instances.", f"{BASE}/instances",
          lambda ctx, _: ctx.backend.simulation.sim_list_instances(), None, list[models.SimInstanceInfo]),
     Operation(
-        name="simulation.instances.create", summary="Create a new virtual PLC instance in PLCSim Advanced (at most 16).",
+        name="simulation.instances.create",
+        summary="Create a new virtual PLC instance in PLCSim Advanced (at most 16).",
         section=SECTION, input=CreateInstanceInput, output=models.SimInstanceInfo,
         handler=lambda ctx, d: ctx.backend.simulation.sim_create_instance(d.name, d.cpu_type, d.operating_mode),
         route=RouteSpec("POST", f"{BASE}/instances/create"),

@@ -14,7 +14,8 @@ from engineering_api.lib.bounds import Count, TcpPort
 from engineering_api.lib.schema import CamelStruct
 
 __all__ = (
-    "STOP_CONFIRM_RULE", "BatchReadInput", "BatchWriteInput", "ConnectInput", "CreateInstanceInput", "DiagnosticsInput", "InstanceConfigInput",
+    "STOP_CONFIRM_RULE", "BatchReadInput", "BatchWriteInput", "ConnectInput", "CreateInstanceInput",
+    "DiagnosticsInput", "InstanceConfigInput",
     "InstanceRef", "InstanceStopInput", "LegacyImportInput", "NetworkInput", "PortInput", "ProfileInput", "ProfileRef",
     "RuntimeConfigInput", "StepInput", "StopConfirmInput", "TagListInput", "TagRef", "TagTarget", "TagWriteInput",
 )

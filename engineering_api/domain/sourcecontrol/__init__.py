@@ -13,7 +13,8 @@ from typing import Any, Protocol
 from engineering_api.domain.sourcecontrol import basics, branches, diffs, merge, remotes, restore
 from engineering_api.domain.sourcecontrol.schemas import (
     BranchInput, RemoteInput, RemoteNameInput, RestoreInput, VcsBranchInfo, VcsMessage, VcsRemoteInfo,
-    CommitInput, CommitResult, ConfigInput, DiffInput, FileContent, FileContentInput, LogInput, VcsDiffResult, VcsInitResult, VcsLogEntry, VcsSettings,
+    CommitInput, CommitResult, ConfigInput, DiffInput, FileContent, FileContentInput, LogInput, VcsDiffResult,
+    VcsInitResult, VcsLogEntry, VcsSettings,
     VcsStatus,
 )
 from engineering_api.jobs.operations import Operation, RouteSpec
@@ -106,7 +107,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="vcs.branches.delete", summary="Delete a local branch that is not the current one.", section=SECTION,
         handler=branches.delete, input=BranchInput, output=VcsBranchInfo,
-        route=RouteSpec("DELETE", f"{BASE}/branches/{{branchName}}"), errors=(*_REPO, e.NotFoundError, e.ValidationError),
+        route=RouteSpec("DELETE", f"{BASE}/branches/{{branchName}}"),
+        errors=(*_REPO, e.NotFoundError, e.ValidationError),
         destructive=True, preview=branches.delete_preview,
         description="A name with '/' is sent percent-encoded in one segment (feature%2Fmotor, as T-IA Connect's "
                     "client sends it) or with backslashes (feature%5Cmotor).",
@@ -147,7 +149,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="vcs.remotes.remove", summary="Remove a remote (the repository it points at is untouched).",
         section=SECTION, handler=remotes.remove, input=RemoteNameInput, output=VcsRemoteInfo,
-        route=RouteSpec("DELETE", f"{BASE}/remotes/{{remoteName}}"), errors=(*_REPO, e.NotFoundError, e.ValidationError),
+        route=RouteSpec("DELETE", f"{BASE}/remotes/{{remoteName}}"),
+        errors=(*_REPO, e.NotFoundError, e.ValidationError),
         destructive=True, preview=remotes.remove_preview,
     ),
     Operation(

@@ -17,7 +17,8 @@ from engineering_api.domain.sourcecontrol.repo import (
     tree_at, tree_diff,
 )
 from engineering_api.domain.sourcecontrol.schemas import (
-    CommitInput, CommitResult, ConfigInput, FileContent, FileContentInput, LogInput, VcsFileChange, VcsInitResult, VcsLogEntry,
+    CommitInput, CommitResult, ConfigInput, FileContent, FileContentInput, LogInput, VcsFileChange, VcsInitResult,
+    VcsLogEntry,
     VcsSettings, VcsStatus,
 )
 
@@ -25,7 +26,9 @@ if TYPE_CHECKING:
     from engineering_api.jobs.operations import OperationContext
 
 __all__ = (
-    "STATUS", "changes_between", "commit", "config", "set_config", "current_tree", "file_content", "init", "iso_time", "log", "status",
+    "STATUS", "changes_between", "commit", "config", "set_config", "current_tree", "file_content", "init", "iso_time",
+    "log",
+    "status",
     "tree_of",
 )
 
@@ -66,7 +69,8 @@ def change_of(path: str, status: str) -> VcsFileChange:
     """A changed file with the object it stands for."""
     try:
         ref = parse_path(path)
-        return VcsFileChange(file_path=path, status=status, domain=ref.domain, device_name=ref.device, item_name=ref.name)
+        return VcsFileChange(file_path=path, status=status, domain=ref.domain, device_name=ref.device,
+                             item_name=ref.name)
     except e.ValidationError:
         return VcsFileChange(file_path=path, status=status, domain="", device_name="", item_name=path)
 

@@ -8,7 +8,14 @@ import pygit2
 
 from engineering_api.backend import errors as e
 from engineering_api.domain.sourcecontrol.basics import STATUS, WORKING, current_tree, tree_of
-from engineering_api.domain.sourcecontrol.repo import blob_data, head_commit, open_repo, resolve_commit, tree_at, tree_diff
+from engineering_api.domain.sourcecontrol.repo import (
+    blob_data,
+    head_commit,
+    open_repo,
+    resolve_commit,
+    tree_at,
+    tree_diff,
+)
 from engineering_api.domain.sourcecontrol.schemas import DiffInput, ObjectDiff, VcsDiffFile, VcsDiffResult
 from engineering_api.domain.sourcecontrol.semantic import object_diff
 

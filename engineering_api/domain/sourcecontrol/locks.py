@@ -54,7 +54,7 @@ def _own(git_dir: Path) -> bool:
     with _guard:
         if key in _owned:
             return True
-        handle = open(key / OWNER_FILE, "ab")  # noqa: SIM115 - kept open for the life of the process
+        handle = open(key / OWNER_FILE, "ab")  # kept open for the life of the process
         if not _try_lock(handle):
             handle.close()
             return False

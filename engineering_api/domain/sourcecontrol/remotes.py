@@ -53,7 +53,8 @@ def _local_path(ctx: OperationContext, url: str) -> Path:
     except PathNotFoundError as exc:
         raise e.NotFoundError(str(exc), code="FILE_NOT_FOUND", details={"field": "url"}) from None
     except PathRejectedError as exc:
-        raise e.ValidationError(str(exc), code="PATH_REJECTED", details={"field": "url", "reason": exc.reason}) from None
+        raise e.ValidationError(str(exc), code="PATH_REJECTED",
+                                details={"field": "url", "reason": exc.reason}) from None
     try:
         pygit2.Repository(str(folder))
     except pygit2.GitError:
@@ -205,7 +206,8 @@ def pull(ctx: OperationContext, data: RemoteNameInput) -> VcsMessage:
         repo.set_head(f"refs/heads/{branch}")
     sync_worktree(repo)
     return VcsMessage(
-        message=f"Pulled '{remote.name}/{branch}' ({str(theirs.id)[:7]}); {len(changes)} object(s) brought into the project.",
+        message=f"Pulled '{remote.name}/{branch}' ({str(theirs.id)[:7]}); {len(changes)} object(s) brought into the "
+                "project.",
         details={"branch": branch, "sha": str(theirs.id), "remote": remote.name,
                  "changes": [c.file_path for c in changes]},
     )

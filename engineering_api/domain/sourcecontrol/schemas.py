@@ -10,7 +10,8 @@ from engineering_api.backend.models import ObjectChangeDetail
 from engineering_api.lib.schema import CamelStruct
 
 __all__ = (
-    "BranchInput", "CommitInput", "ConfigInput", "CommitResult", "DiffInput", "FileContent", "FileContentInput", "LogInput",
+    "BranchInput", "CommitInput", "ConfigInput", "CommitResult", "DiffInput", "FileContent", "FileContentInput",
+    "LogInput",
     "ObjectDiff", "RemoteInput", "RemoteNameInput", "RestoreInput", "VcsBranchInfo", "VcsDiffFile",
     "VcsDiffResult", "VcsFileChange", "VcsInitResult", "VcsLogEntry", "VcsMessage", "VcsRemoteInfo", "VcsSettings",
     "VcsStatus",

@@ -84,7 +84,8 @@ def _import(ctx: OperationContext, device: str, parsed: tag_formats.ParsedTags, 
     refuse_unreadable(ctx, device, parsed, source, table=table, follow_path=follow_path, overwrite=overwrite)
     ctx.progress(50, f"{len(parsed.tags)} tags and {len(parsed.constants)} constants read; importing")
     ctx.check_canceled()
-    result = ctx.backend.tag_import.import_tags(device, parsed.tags, parsed.constants, table=table, follow_path=follow_path,
+    result = ctx.backend.tag_import.import_tags(device, parsed.tags, parsed.constants, table=table,
+                                                follow_path=follow_path,
                                      overwrite=overwrite)
     ctx.progress(100, f"{result.tags_imported} tags imported")
     return result
@@ -97,7 +98,8 @@ def refuse_unreadable(ctx: OperationContext, device: str, parsed: tag_formats.Pa
         # Report every problem at once: what could not be read, and what TIA's rules refuse in the rest.
         rows = [_row_dict(r) for r in parsed.errors]
         try:
-            ctx.backend.tag_import.import_tags(device, parsed.tags, parsed.constants, table=table, follow_path=follow_path,
+            ctx.backend.tag_import.import_tags(device, parsed.tags, parsed.constants, table=table,
+                                               follow_path=follow_path,
                                     overwrite=overwrite, validate_only=True)
         except e.ValidationError as exc:
             if exc.code != "IMPORT_ROWS_INVALID":
@@ -126,7 +128,8 @@ def json_parsed(d: ImportJsonInput) -> tuple[tag_formats.ParsedTags, str]:
         parsed = tag_formats.read_json_items(d.tags, d.user_constants)
         source = "request"
     if not parsed.tags and not parsed.constants and not parsed.errors:
-        raise e.ValidationError("nothing to import: give tags (or userConstants) or a filePath", code="VALIDATION_FAILED")
+        raise e.ValidationError("nothing to import: give tags (or userConstants) or a filePath",
+                                code="VALIDATION_FAILED")
     return parsed, source
 
 
@@ -170,10 +173,13 @@ def export_handler(kind: str) -> Any:
     def handler(ctx: OperationContext, d: ExportFileInput) -> TagExportResult:
         target = check_target(d)
         tags = ctx.backend.tags.list_tags(d.device_name, d.table_name)
-        constants = ctx.backend.tag_constants.list_constants(d.device_name, d.table_name, "user") if kind != "csv" else []
-        info = next((t for t in ctx.backend.tags.list_tag_tables(d.device_name) if t.name == (tags[0].table_name if tags else d.table_name)), None)
+        constants = ctx.backend.tag_constants.list_constants(d.device_name, d.table_name,
+                                                             "user") if kind != "csv" else []
+        info = next((t for t in ctx.backend.tags.list_tag_tables(d.device_name)
+                     if t.name == (tags[0].table_name if tags else d.table_name)), None)
         if info is None:
-            info = next(t for t in ctx.backend.tags.list_tag_tables(d.device_name) if t.name.lower() == d.table_name.lower())
+            info = next(t for t in ctx.backend.tags.list_tag_tables(d.device_name)
+                        if t.name.lower() == d.table_name.lower())
         table = info.name
         path_value = "\\".join([*info.folder.split("/"), table]) if info.folder else table
         if kind == "xlsx":
@@ -197,7 +203,8 @@ def json_targets(d: ImportJsonInput) -> list[SnapshotTarget]:
     for item in [*d.tags, *d.user_constants]:
         if isinstance(item, dict):
             for key, value in item.items():
-                if key.replace(" ", "").lower() in ("tablename", "path", "tagtable") and isinstance(value, str) and value:
+                if key.replace(" ",
+                               "").lower() in ("tablename", "path", "tagtable") and isinstance(value, str) and value:
                     names.add(value)
     return [SnapshotTarget(d.device_name, "tag_table", name) for name in sorted(names)]
 

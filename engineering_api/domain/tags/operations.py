@@ -102,7 +102,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     # ----- tag tables -------------------------------------------------------------------------
     Operation(
         name="tag-tables.list", summary="List tag tables.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.tags.list_tag_tables(d.device_name), input=DeviceRef, output=list[TagTableInfo],
+        handler=lambda ctx, d: ctx.backend.tags.list_tag_tables(d.device_name), input=DeviceRef,
+        output=list[TagTableInfo],
         route=RouteSpec("GET", BASE + "/tag-tables"), async_route=RouteSpec("GET", BASE + "/tag-tables/async"),
         mutating=False, errors=_READ_ERRORS,
     ),
@@ -113,7 +114,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="tag-tables.create", summary="Create a tag table.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.tags.create_tag_table(d.device_name, first_given(d.name, d.table_name, what="name"), d.folder),
+        handler=lambda ctx,
+        d: ctx.backend.tags.create_tag_table(d.device_name, first_given(d.name, d.table_name, what="name"), d.folder),
         input=CreateTableInput, output=TagTableInfo,
         route=RouteSpec("POST", BASE + "/tag-tables/actions/create-sync"),
         async_route=RouteSpec("POST", BASE + "/tag-tables/actions/create"),
@@ -122,28 +124,33 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="tag-tables.rename", summary="Rename a tag table.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.tags.rename_tag_table(d.device_name, d.table_name, first_given(d.new_name, d.name, what="newName")),
+        handler=lambda ctx, d: ctx.backend.tags.rename_tag_table(d.device_name, d.table_name,
+                                                               first_given(d.new_name, d.name, what="newName")),
         input=RenameTableInput, output=TagTableInfo,
         route=RouteSpec("PUT", TABLE + "/actions/update-sync"), async_route=RouteSpec("PUT", TABLE + "/actions/update"),
         example={"newName": "Motors_Line1"}, errors=(*_WRITE_ERRORS, e.ConflictError), snapshot_targets=table_target,
     ),
     Operation(
         name="tag-tables.delete", summary="Delete a tag table.", section=SECTION,
-        handler=lambda ctx, d: (ctx.backend.tags.delete_tag_table(d.device_name, d.table_name), deleted_answer("tag table", d.table_name))[1],
+        handler=lambda ctx, d: (ctx.backend.tags.delete_tag_table(d.device_name, d.table_name),
+                                deleted_answer("tag table", d.table_name))[1],
         input=TableRef, output=dict[str, str],
-        route=RouteSpec("DELETE", TABLE + "/actions/delete-sync"), async_route=RouteSpec("DELETE", TABLE + "/actions/delete"),
+        route=RouteSpec("DELETE", TABLE + "/actions/delete-sync"),
+        async_route=RouteSpec("DELETE", TABLE + "/actions/delete"),
         errors=(e.NotFoundError, e.ConflictError, *_NEEDS_PROJECT), snapshot_targets=table_target,
         destructive=True, preview=p.preview_table_delete,
     ),
     Operation(
         name="tag-tables.folders.create", summary="Create a tag table folder.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.tags.create_tag_table_folder(d.device_name, folder_path_of(d)), input=FolderInput,
+        handler=lambda ctx, d: ctx.backend.tags.create_tag_table_folder(d.device_name, folder_path_of(d)),
+        input=FolderInput,
         output=TagTableNode, route=RouteSpec("POST", BASE + "/tag-tables/folders"), example={"path": "Line1/Motors"},
         errors=_WRITE_ERRORS, snapshot_targets=lambda d: [],
     ),
     Operation(
         name="tag-tables.folders.delete", summary="Delete a tag table folder (and the tables in it).", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.tags.delete_tag_table_folder(d.device_name, folder_path_of(d)), input=FolderInput,
+        handler=lambda ctx, d: ctx.backend.tags.delete_tag_table_folder(d.device_name, folder_path_of(d)),
+        input=FolderInput,
         output=list[str], route=RouteSpec("DELETE", BASE + "/tag-tables/folders"),
         errors=(e.NotFoundError, e.ConflictError, e.ValidationError, *_NEEDS_PROJECT), snapshot_targets=lambda d: [],
         destructive=True, preview=p.preview_folder_delete,
@@ -157,7 +164,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     # ----- tags -------------------------------------------------------------------------------
     Operation(
         name="tags.list", summary="Get all tags from a specific tag table.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.tags.list_tags(d.device_name, d.table_name), input=TableRef, output=list[TagInfo],
+        handler=lambda ctx, d: ctx.backend.tags.list_tags(d.device_name, d.table_name), input=TableRef,
+        output=list[TagInfo],
         route=RouteSpec("GET", TABLE + "/tags"), async_route=RouteSpec("GET", TABLE + "/tags/async"),
         mutating=False, errors=_READ_ERRORS,
     ),
@@ -170,14 +178,17 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="tags.create", summary="Add a single tag.", section=SECTION,
         description="Into tableName (default: the default tag table). Overlapping addresses are allowed and "
                     "answered in warnings, as TIA warns.",
-        handler=lambda ctx, d: ctx.backend.tags.create_tag(d.device_name, d.table_name, tag_spec(d)), input=CreateTagInput,
+        handler=lambda ctx, d: ctx.backend.tags.create_tag(d.device_name, d.table_name, tag_spec(d)),
+        input=CreateTagInput,
         output=TagChange, route=RouteSpec("POST", BASE + "/tags"),
-        example={**_TAG_EXAMPLE, "tableName": "Default tag table"}, errors=_WRITE_ERRORS, snapshot_targets=table_target,
+        example={**_TAG_EXAMPLE, "tableName": "Default tag table"}, errors=_WRITE_ERRORS,
+        snapshot_targets=table_target,
     ),
     Operation(
         name="tags.create-in-table", summary="Add a tag to a tag table (the route the T-IA Connect client posts to).",
         section=SECTION,
-        handler=lambda ctx, d: ctx.backend.tags.create_tag(d.device_name, d.table_name, tag_spec(d)), input=CreateTagInput,
+        handler=lambda ctx, d: ctx.backend.tags.create_tag(d.device_name, d.table_name, tag_spec(d)),
+        input=CreateTagInput,
         output=TagChange, route=RouteSpec("POST", TABLE + "/tags"), example=_TAG_EXAMPLE, errors=_WRITE_ERRORS,
         snapshot_targets=table_target,
     ),
@@ -188,7 +199,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="tags.delete", summary="Delete a tag.", section=SECTION,
-        handler=lambda ctx, d: (ctx.backend.tags.delete_tag(d.device_name, d.table_name, d.tag_name), deleted_answer("tag", d.tag_name))[1],
+        handler=lambda ctx,
+        d: (ctx.backend.tags.delete_tag(d.device_name, d.table_name, d.tag_name), deleted_answer("tag", d.tag_name))[1],
         input=TagRef, output=dict[str, str], route=RouteSpec("DELETE", TABLE + "/tags/{tagName}"),
         errors=(e.NotFoundError, *_NEEDS_PROJECT), snapshot_targets=table_target,
         destructive=True, preview=p.preview_tag_delete,
@@ -197,12 +209,14 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="constants.list", summary="List constants in a tag table.", section=SECTION,
         description="User constants of the table; the default tag table also lists the PLC's system constants.",
-        handler=lambda ctx, d: ctx.backend.tag_constants.list_constants(d.device_name, d.table_name, "all"), input=TableRef,
+        handler=lambda ctx, d: ctx.backend.tag_constants.list_constants(d.device_name, d.table_name, "all"),
+        input=TableRef,
         output=list[ConstantInfo], route=RouteSpec("GET", TABLE + "/constants"), mutating=False, errors=_READ_ERRORS,
     ),
     Operation(
         name="constants.user", summary="Get user constants only from a tag table.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.tag_constants.list_constants(d.device_name, d.table_name, "user"), input=TableRef,
+        handler=lambda ctx, d: ctx.backend.tag_constants.list_constants(d.device_name, d.table_name, "user"),
+        input=TableRef,
         output=list[ConstantInfo], route=RouteSpec("GET", TABLE + "/constants/user"), mutating=False,
         errors=_READ_ERRORS,
     ),
@@ -210,14 +224,16 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="constants.system", summary="Get system constants only from a tag table.", section=SECTION,
         description="System constants (hardware identifiers, OB numbers) belong to the PLC and are listed in the "
                     "default tag table; other tables have none.",
-        handler=lambda ctx, d: ctx.backend.tag_constants.list_constants(d.device_name, d.table_name, "system"), input=TableRef,
+        handler=lambda ctx, d: ctx.backend.tag_constants.list_constants(d.device_name, d.table_name, "system"),
+        input=TableRef,
         output=list[ConstantInfo], route=RouteSpec("GET", TABLE + "/constants/system"), mutating=False,
         errors=_READ_ERRORS,
     ),
     Operation(
         name="constants.create", summary="Create a constant in a tag table.", section=SECTION,
         handler=lambda ctx, d: ctx.backend.tag_constants.create_constant(
-            d.device_name, d.table_name, ConstantSpec(name=d.name, data_type=d.data_type, value=d.value, comment=d.comment)
+            d.device_name, d.table_name,
+            ConstantSpec(name=d.name, data_type=d.data_type, value=d.value, comment=d.comment)
         ),
         input=CreateConstantInput, output=ConstantInfo, route=RouteSpec("POST", TABLE + "/constants"),
         example={"name": "MAX_PUMPS", "dataType": "Int", "value": "8"}, errors=_WRITE_ERRORS,
@@ -255,5 +271,6 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     _file_export("xlsx", "excel", XLSX, "exports/PLCTags.xlsx", "Export tags from a table to an Excel file.",
                  description="TIA's tag export layout: sheets 'PLC Tags' and 'User Constants'."),
     _file_export("csv", "csv", CSV, "exports/PLCTags.csv", "Export tags from a table to a CSV file."),
-    _file_export("json", "json", JSON, "exports/tags.json", "Export tags and user constants from a table to a JSON file."),
+    _file_export("json", "json", JSON, "exports/tags.json",
+                 "Export tags and user constants from a table to a JSON file."),
 )

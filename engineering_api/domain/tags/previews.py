@@ -153,7 +153,8 @@ def _becomes(table: str, old: str, new: str) -> str:
 def _import_preview(ctx: OperationContext, device: str, parsed: tag_formats.ParsedTags, source: str, *, table: str,
                     follow_path: bool, overwrite: bool) -> Preview:
     refuse_unreadable(ctx, device, parsed, source, table=table, follow_path=follow_path, overwrite=overwrite)
-    checked = ctx.backend.tag_import.import_tags(device, parsed.tags, parsed.constants, table=table, follow_path=follow_path,
+    checked = ctx.backend.tag_import.import_tags(device, parsed.tags, parsed.constants, table=table,
+                                                 follow_path=follow_path,
                                       overwrite=overwrite, validate_only=True)
     # The check passed: with overwrite, every name the PLC already holds is replaced in its own table.
     tags = {t.name.lower(): t for t in ctx.backend.tags.list_all_tags(device)}
@@ -166,7 +167,8 @@ def _import_preview(ctx: OperationContext, device: str, parsed: tag_formats.Pars
                                               f"{row.data_type} {row.logical_address}"))
                 for row in parsed.tags if (old := tags.get(row.name.lower())) is not None]
     changes += [PlannedChange(action="overwrite", kind="constant", name=old_constant.name, device=device,
-                              detail=_becomes(old_constant.table_name, f"{old_constant.data_type} = {old_constant.value}",
+                              detail=_becomes(old_constant.table_name,
+                                              f"{old_constant.data_type} = {old_constant.value}",
                                               f"{row.data_type} = {row.value}"))
                 for row in parsed.constants if (old_constant := constants.get(row.name.lower())) is not None]
     replaced = [c.name for c in changes if c.action == "overwrite"]

@@ -108,7 +108,8 @@ class CreateTestInput(CamelStruct):
         case = TestCase(
             name=self.name, steps=to_steps("steps", self.steps), description=self.description,
             device_name=self.device_name, instance_name=self.instance_name, start_cpu=self.start_cpu,
-            keep_state=self.keep_state, setup=to_steps("setup", self.setup), teardown=to_steps("teardown", self.teardown),
+            keep_state=self.keep_state, setup=to_steps("setup", self.setup),
+            teardown=to_steps("teardown", self.teardown),
         )
         if len(case.setup) > MAX_STEPS or len(case.teardown) > MAX_STEPS:
             raise e.ValidationError(f"At most {MAX_STEPS} steps per phase.", code="TEST_CASE_INVALID")
@@ -271,13 +272,15 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
          lambda ctx, d: store_for(ctx).runs(d.limit), RunsInput, list[TestSuiteResult]),
     Operation(
         name="testharness.run", summary="Run PLC test cases by name, '*' or a glob pattern.", section=SECTION,
-        handler=_run, input=RunInput, output=TestSuiteResult, route=RouteSpec("POST", f"{BASE}/run-sync"), query=("test_name",),
+        handler=_run, input=RunInput, output=TestSuiteResult, route=RouteSpec("POST", f"{BASE}/run-sync"),
+        query=("test_name",),
         async_route=RouteSpec("POST", f"{BASE}/run"), long_running=True, errors=_RUN_ERRORS,
         description=_RUN_DESCRIPTION, example={"testName": "*"},
     ),
     Operation(
         name="tests.run", summary="Run every PLC test case declared for a device.", section=SECTION,
-        handler=_run_device, input=DeviceRunInput, output=TestSuiteResult, route=RouteSpec("POST", "/api/tests/run-sync"),
+        handler=_run_device, input=DeviceRunInput, output=TestSuiteResult,
+        route=RouteSpec("POST", "/api/tests/run-sync"),
         async_route=RouteSpec("POST", "/api/tests/run"), long_running=True, errors=_RUN_ERRORS,
         description=_RUN_DESCRIPTION, example={"deviceName": "PLC_1"},
     ),

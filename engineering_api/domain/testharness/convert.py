@@ -43,7 +43,8 @@ def _writes(where: str, raw: Any) -> list[dict[str, Any]]:
         return [normalise_keys(item, key_normaliser(WriteStep)) for item in raw]
     if not isinstance(raw, dict):
         raise _invalid(where, 'write is {"tag": value, ...} (or {"tag": ..., "value": ...})')
-    if {k.lower() for k in raw} == {"tag", "value"} and isinstance(next(v for k, v in raw.items() if k.lower() == "tag"), str):
+    if {k.lower() for k in raw} == {"tag",
+                                    "value"} and isinstance(next(v for k, v in raw.items() if k.lower() == "tag"), str):
         return [normalise_keys(raw, key_normaliser(WriteStep))]
     return [{"tag": tag, "value": value} for tag, value in raw.items()]
 
@@ -63,7 +64,8 @@ def _assertion(where: str, tag: str, spec: Any) -> dict[str, Any]:
     for key, value in spec.items():
         name = _ASSERT_KEYS.get(key.lower()) if isinstance(key, str) else None
         if name is None:
-            raise _invalid(where, f"assert on {tag}: unknown field {key!r} (use expected, tolerance, min, max, notEqual)")
+            raise _invalid(where,
+                           f"assert on {tag}: unknown field {key!r} (use expected, tolerance, min, max, notEqual)")
         given[name] = value
     out: dict[str, Any] = {"tag": tag}
     if given.get("expected") is not None:

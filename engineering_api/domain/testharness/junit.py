@@ -75,7 +75,7 @@ class JunitController(Controller):
         "/api/testharness/results/{runId:str}/junit", operation_id="GetTestRunJunit", media_type="application/xml",
         responses=problem_responses("viewer", params=True, errors=(NotFoundError,)),
     )
-    async def junit(self, request: Request[Any, Any, Any], runId: FromPath[str]) -> Response[bytes]:  # noqa: N803
+    async def junit(self, request: Request[Any, Any, Any], runId: FromPath[str]) -> Response[bytes]:
         """One recorded run (``runId`` from a run's result) as JUnit XML; 404 ``TEST_RUN_NOT_FOUND`` once 50 later
         runs have replaced it."""
         services: Services = request.app.state.services

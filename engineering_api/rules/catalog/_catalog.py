@@ -321,8 +321,8 @@ class HardwareCatalog:
         """Return the entry and the firmware version (newest when none is given or embedded).
 
         With ``tia_version`` (the project's), the firmware must be one that TIA version configures
-        (:mod:`engineering_api.rules.catalog.tia_versions`), and the default is the newest such firmware, as TIA's own catalog
-        offers no newer one. Raises :class:`FirmwareNeedsNewerTiaError` otherwise."""
+        (:mod:`engineering_api.rules.catalog.tia_versions`), and the default is the newest such firmware, as TIA's own
+        catalog offers no newer one. Raises :class:`FirmwareNeedsNewerTiaError` otherwise."""
         if tia_version is not None:
             entry, chosen = self.resolve(order_number, version)
             if version is None and _split_type_identifier(order_number)[1] is None:
@@ -353,7 +353,8 @@ class HardwareCatalog:
 
         limit = tia_key(tia_version)
         return tuple(v for v in entry.firmware_versions
-                     if (first := first_tia_version(entry.family, v, entry.device_kind)) is None or tia_key(first) <= limit)
+                     if (first := first_tia_version(entry.family, v, entry.device_kind)) is None
+                     or tia_key(first) <= limit)
 
     def check_firmware(self, entry: CatalogEntry, firmware: str, tia_version: str) -> None:
         """Raise :class:`FirmwareNeedsNewerTiaError` when TIA Portal ``tia_version`` cannot configure ``firmware``."""

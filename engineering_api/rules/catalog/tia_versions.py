@@ -3,7 +3,8 @@
 ``tia_versions.json`` (next to this module, not in ``data/``: that folder holds catalog entries) lists per firmware
 line (a set of families: S7-1500 and its F/C/T variants with the ET 200SP CPUs, S7-1200, S7-1200 G2) the first TIA
 Portal version that configures each firmware, with its Siemens source. HMI devices follow their device version
-(``17.0.0.0`` belongs to WinCC V17). Families without a line (interface modules, I/O modules) and modules are not restricted.
+(``17.0.0.0`` belongs to WinCC V17). Families without a line (interface modules, I/O modules) and modules are not
+restricted.
 """
 
 from __future__ import annotations

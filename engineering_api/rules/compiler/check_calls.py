@@ -184,7 +184,8 @@ class CallChecks(CheckContext):
         blk = self.p.blocks.get(key)
         if blk is None:
             if key in self.p.types or key in self.p.tags:
-                self.err(callee, "NOT_CALLABLE", name=callee.name, type="PLC data type" if key in self.p.types else "tag")
+                self.err(callee, "NOT_CALLABLE", name=callee.name,
+                         type="PLC data type" if key in self.p.types else "tag")
             else:
                 self.err(callee, "MISSING_BLOCK", "Error" if self.p.closed else "Warning", name=callee.name)
             return self.args_only(e)
@@ -316,7 +317,8 @@ class CallChecks(CheckContext):
                 continue
             key = a.name.lower()
             p = sig.members.get(key)
-            if p is None and sig.variadic and key.upper().startswith(sig.variadic) and key[len(sig.variadic):].isdigit():
+            if p is None and sig.variadic and key.upper().startswith(sig.variadic) and key[len(
+                sig.variadic):].isdigit():
                 p = Var(a.name, inputs[0].type if inputs else None, "Input")
             if p is None:
                 if key not in ("en", "eno"):
@@ -354,7 +356,8 @@ class CallChecks(CheckContext):
         return True
 
     def fits_parameter(self, e: A.Expr, vt: SclType, p: Var) -> bool:
-        """An input's actual converts implicitly into the formal's type; an untyped integer constant lies in its range."""
+        """An input's actual converts implicitly into the formal's type; an untyped integer constant lies in its
+        range."""
         if type(p.type) is TypeClass:
             if not p.type.accepts(vt):
                 self.err(e, "PARAMETER_TYPE", src=display(vt), dst=p.type.name, param=p.name)

@@ -368,7 +368,8 @@ class ExpressionChecks(CheckContext):
         ``literal-range`` when it does not; anything else (a tag, an expression, a typed constant, which
         :meth:`e_literal` already checked) fits here."""
         lit = e.operand if type(e) is A.UnaryOp and e.op == "-" else e
-        if type(lit) is not A.Literal or lit.kind != "int" or lit.type_name is not None or not isinstance(lit.value, int):
+        if (type(lit) is not A.Literal or lit.kind != "int" or lit.type_name is not None
+                or not isinstance(lit.value, int)):
             return True
         value = -lit.value if lit is not e else lit.value
         return self.fit_value(e, value, t, "#" in lit.text)

@@ -14,9 +14,9 @@ Operands of every ``Access`` scope the corpus shows are typed: LocalVariable/Glo
 indexes, slices ``SliceAccessModifier="x0"``/``b1``/``w0``/``d0`` = SCL ``.%X0`` … ``.%D0``, and periphery
 ``SimpleAccessModifier="Periphery"`` = ``"tag":P``), LiteralConstant/TypedConstant, LocalConstant/GlobalConstant,
 Address (``<Address Area Type …/>``: its ``Type``) and Label (a jump target of Jump/JumpNot/JMP_LIST/SWITCH, which
-must be declared in the block when the block declares labels at all: ``<Labels><LabelDeclaration>``, FlgNet v5). A Contact also
-scans an S5 ``Timer``/``Counter`` (STEP 7 help, "---| |--- Normally open contact": operand of type BOOL, TIMER or
-COUNTER on S7-1500).
+must be declared in the block when the block declares labels at all: ``<Labels><LabelDeclaration>``, FlgNet v5). A
+Contact also scans an S5 ``Timer``/``Counter`` (STEP 7 help, "---| |--- Normally open contact": operand of type BOOL,
+TIMER or COUNTER on S7-1500).
 """
 from __future__ import annotations
 
@@ -184,7 +184,8 @@ class FlgNetChecks(CheckContext):
                 if pin == "operand" and t in _SCANNABLE.get(part.name, ()):
                     continue
                 if (pin == "operand" and isinstance(part, Part) and part.name in _BOOL_PARTS) or pin in ("en", "eno"):
-                    self.err(_At(accesses[operand].line), "FLGNET_TYPE", name=_access_text(accesses[operand]), type=display(t),
+                    self.err(_At(accesses[operand].line), "FLGNET_TYPE", name=_access_text(accesses[operand]),
+                             type=display(t),
                              part=part.name)
         for uid, part in parts.items():
             if isinstance(part, Part) and part.name in _OPERAND_PARTS and (uid, "operand") not in wired:
@@ -326,7 +327,8 @@ class FlgNetChecks(CheckContext):
             size = piece.size
             width = _WIDTH.get(t) if isinstance(t, str) else None
             if width is not None and (piece.offset + 1) * _SLICE_BITS[size] > width:
-                self.err_line("FLGNET_SLICE", acc.line, slice=f"%{size}{piece.offset}", bits=width, name=_access_text(acc),
+                self.err_line("FLGNET_SLICE", acc.line, slice=f"%{size}{piece.offset}", bits=width,
+                              name=_access_text(acc),
                              type=display(t))
             t = {"X": "BOOL", "B": "BYTE", "W": "WORD", "D": "DWORD", "L": "LWORD"}[size]
         return t
@@ -380,7 +382,8 @@ class FlgNetChecks(CheckContext):
             return
         result = dest or src
         for pin, op in outputs:
-            if auto and dest is None and isinstance(op[2], str) and all(assignable(i[2], op[2], self.iec) for _, i in inputs):
+            if auto and dest is None and isinstance(op[2],
+                                                    str) and all(assignable(i[2], op[2], self.iec) for _, i in inputs):
                 continue  # Auto: a wider output operand widens the box (TIA picks the largest operand)
             self.pin_fits(part, pin, (None, None, result), op[2], op)
 

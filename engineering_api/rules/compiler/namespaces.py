@@ -29,8 +29,8 @@ ROOT = "_"
 def rooted(e: A.Expr, program: Program, *, callee: bool = False) -> A.Expr:
     """``e`` with a leading ``_.ns…Object`` path replaced by the global name of that object (members kept), or
     ``e`` itself when it is no such path. ``program`` is the view of the block being checked
-    (:meth:`engineering_api.rules.compiler.program.Program.in_namespace`): a root object a namespace's object of the same name
-    hides there is named ``_.name`` in it.
+    (:meth:`engineering_api.rules.compiler.program.Program.in_namespace`): a root object a namespace's object of the
+    same name hides there is named ``_.name`` in it.
 
     A path that names no object is cut after the namespaces the program knows plus one name
     (``_.nsConvoyeur.Missing.x`` -> ``"nsConvoyeur.Missing"``, ``_.Nowhere.x`` -> ``"Nowhere"``), so what is

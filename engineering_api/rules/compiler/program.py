@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from simatic_xml.interface import Member, Sections
     from simatic_xml.stl import StlStatement
 
-__all__ = ["BlockDef", "Network", "Program", "TypeIssue", "access_root", "from_source", "literal_int", "type_from_node", "type_from_text"]
+__all__ = ["BlockDef", "Network", "Program", "TypeIssue", "access_root", "from_source", "literal_int",
+           "type_from_node", "type_from_text"]
 
 KIND_OF = {"FUNCTION_BLOCK": "FB", "FUNCTION": "FC", "ORGANIZATION_BLOCK": "OB", "DATA_BLOCK": "DB", "TYPE": "UDT"}
 
@@ -109,7 +110,8 @@ class Program:
     cpu_family: str | None = None
     """The CPU family the program runs on (``S7-1200``, ``S7-1500``; see :mod:`.signatures`), which chooses the
     signature of the system instructions that differ between families; None when unknown: either is accepted."""
-    _views: dict[str, tuple[tuple[int, int], Program]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _views: dict[str,
+                 tuple[tuple[int, int], Program]] = field(default_factory=dict, init=False, repr=False, compare=False)
     """namespace -> (sizes of the tables it was built from, the view): see :meth:`in_namespace`."""
 
     def add(self, block: BlockDef) -> None:

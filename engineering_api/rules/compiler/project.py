@@ -129,20 +129,20 @@ def block_def_from_document(doc: Document, obj: ProgramObject) -> BlockDef:
                 bd.networks.append(Network(index, "SCL", error=(err.message, err.line, err.col)))
             except UnsupportedConstructError as exc:  # valid SimaticML this tool does not read: not TIA's error
                 bd.networks.append(Network(index, "SCL", unchecked=f"{exc}; TIA's schema allows it"))
-            except Exception as exc:  # noqa: BLE001 - a network we cannot read is reported, never crashes compile
+            except Exception as exc:  # a network we cannot read is reported, never crashes compile
                 bd.networks.append(Network(index, "SCL", error=(f"the network cannot be read ({exc})", 0, 0)))
         elif lang in _FLG or body.tag == "FlgNet":
             from simatic_xml.flgnet import from_xml
             try:
                 bd.networks.append(Network(index, lang, flgnet=from_xml(body)))
-            except Exception as exc:  # noqa: BLE001 - a shape the typed view does not read: said, not an error
+            except Exception as exc:  # a shape the typed view does not read: said, not an error
                 # (none of 2 037 LAD/FBD networks of the corpus and 60 public repositories is one)
                 bd.networks.append(Network(index, lang, unchecked=f"its {lang} is not read by this tool ({exc})"))
         elif body.tag == "StatementList":
             from simatic_xml import stl
             try:
                 bd.networks.append(Network(index, "STL", stl=stl.from_xml(body)))
-            except Exception as exc:  # noqa: BLE001 - a shape the typed view does not read: said, not an error
+            except Exception as exc:  # a shape the typed view does not read: said, not an error
                 bd.networks.append(Network(index, "STL", unchecked=f"its STL is not read by this tool ({exc})"))
         elif body.tag == "Graph":
             bd.networks.extend(graph_networks(index, body))
@@ -159,7 +159,7 @@ def graph_networks(index: int, body: XmlNode) -> list[Network]:
 
     try:
         seq = graph.from_xml(body)
-    except Exception as exc:  # noqa: BLE001 - a shape the typed view does not read: said, not an error
+    except Exception as exc:  # a shape the typed view does not read: said, not an error
         return [Network(index, "GRAPH", unchecked=f"its GRAPH sequence is not read by this tool ({exc})")]
     out: list[Network] = [Network(index, "GRAPH", dangling=found) for found in _dangling(seq.sequence)]
     for operations in (seq.pre_operations, seq.post_operations):
@@ -205,7 +205,7 @@ def _permanent_operations(index: int, operations: XmlNode | None) -> list[Networ
                 continue
             try:
                 out.append(Network(index, lang, flgnet=from_xml(child)))
-            except Exception as exc:  # noqa: BLE001 - as for a LAD/FBD network: said, not an error
+            except Exception as exc:  # as for a LAD/FBD network: said, not an error
                 out.append(Network(index, lang, unchecked=f"its {lang} is not read by this tool ({exc})"))
     return out
 
@@ -224,7 +224,8 @@ def add_tag_table(program: Program, doc: Document) -> None:
     obj = doc.object
     table = obj if isinstance(obj, PlcTagTable) else None
     add_tags(program, ((tag.name, tag.data_type) for tag in (table.tags if table is not None else ())),
-             ((const.name, const.attr("DataTypeName")) for const in (table.user_constants if table is not None else ())))
+             ((const.name, const.attr("DataTypeName"))
+              for const in (table.user_constants if table is not None else ())))
 
 
 def add_tags(program: Program, tags: Iterable[tuple[str | None, str | None]],

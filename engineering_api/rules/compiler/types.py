@@ -56,7 +56,14 @@ ALIASES = {
     "TOD": "TIME_OF_DAY", "DT": "DATE_AND_TIME", "LTOD": "LTIME_OF_DAY", "LDT": "LDT",
 }
 ELEMENTARY = frozenset(
-    ["BOOL", "BYTE", "WORD", "DWORD", "LWORD", "SINT", "INT", "DINT", "LINT", "USINT", "UINT", "UDINT", "ULINT", "REAL", "LREAL", "TIME", "LTIME", "S5TIME", "DATE", "TIME_OF_DAY", "LTIME_OF_DAY", "DATE_AND_TIME", "LDT", "DTL", "CHAR", "WCHAR", "STRING", "WSTRING", "VARIANT", "ANY", "POINTER", "VOID", "BLOCK_FB", "BLOCK_FC", "BLOCK_DB", "BLOCK_SDB", "TIMER", "COUNTER", "DB_ANY", "DB_WWW", "DB_DYN", "HW_ANY", "HW_IO", "HW_DEVICE", "HW_SUBMODULE", "HW_INTERFACE", "HW_HSC", "HW_PWM", "HW_PTO", "CONN_ANY", "CONN_PRG", "CONN_OUC", "EVENT_ANY", "EVENT_ATT", "EVENT_HWINT", "OB_ANY", "OB_DELAY", "OB_CYCLIC", "OB_ATT", "OB_PCYCLE", "OB_HWINT", "OB_DIAG", "OB_TIMEOFDAY", "OB_STARTUP", "PORT", "RTM", "PIP", "AOM_IDENT", "DB_SPECIFIC", "REMOTE", "HW_MODULE", "HW_IOSYSTEM", "HW_DPMASTER", "HW_DPSLAVE", "HW_IEPORT", "CONN_R_ID"]
+    ["BOOL", "BYTE", "WORD", "DWORD", "LWORD", "SINT", "INT", "DINT", "LINT", "USINT", "UINT", "UDINT", "ULINT",
+     "REAL", "LREAL", "TIME", "LTIME", "S5TIME", "DATE", "TIME_OF_DAY", "LTIME_OF_DAY", "DATE_AND_TIME", "LDT", "DTL",
+     "CHAR", "WCHAR", "STRING", "WSTRING", "VARIANT", "ANY", "POINTER", "VOID", "BLOCK_FB", "BLOCK_FC", "BLOCK_DB",
+     "BLOCK_SDB", "TIMER", "COUNTER", "DB_ANY", "DB_WWW", "DB_DYN", "HW_ANY", "HW_IO", "HW_DEVICE", "HW_SUBMODULE",
+     "HW_INTERFACE", "HW_HSC", "HW_PWM", "HW_PTO", "CONN_ANY", "CONN_PRG", "CONN_OUC", "EVENT_ANY", "EVENT_ATT",
+     "EVENT_HWINT", "OB_ANY", "OB_DELAY", "OB_CYCLIC", "OB_ATT", "OB_PCYCLE", "OB_HWINT", "OB_DIAG", "OB_TIMEOFDAY",
+     "OB_STARTUP", "PORT", "RTM", "PIP", "AOM_IDENT", "DB_SPECIFIC", "REMOTE", "HW_MODULE", "HW_IOSYSTEM",
+     "HW_DPMASTER", "HW_DPSLAVE", "HW_IEPORT", "CONN_R_ID"]
 )
 """REMOTE: the partner address of PUT/GET (their ADDR_1..ADDR_4 parameters; STEP 7 help, "PUT: Write data to a
 remote CPU"), an S7-1200/1500 parameter type, never a PLC data type: TIA's PUT_DB exports hold it."""
@@ -66,7 +73,8 @@ _DISPLAY = {
     "ULINT": "ULInt", "REAL": "Real", "LREAL": "LReal", "TIME": "Time", "LTIME": "LTime", "S5TIME": "S5Time",
     "DATE": "Date", "TIME_OF_DAY": "Time_Of_Day", "LTIME_OF_DAY": "LTime_Of_Day", "DATE_AND_TIME": "Date_And_Time",
     "LDT": "LDT", "DTL": "DTL", "CHAR": "Char", "WCHAR": "WChar", "STRING": "String", "WSTRING": "WString",
-    "VARIANT": "Variant", "VOID": "Void", "REMOTE": "Remote", INT_LIT: "integer constant", REAL_LIT: "floating-point constant",
+    "VARIANT": "Variant", "VOID": "Void", "REMOTE": "Remote", INT_LIT: "integer constant",
+    REAL_LIT: "floating-point constant",
     STR_LIT: "string constant", BIT_LIT: "integer constant", PTR_LIT: "pointer constant",
 }
 _INTS = ("SINT", "INT", "DINT", "LINT", "USINT", "UINT", "UDINT", "ULINT")
