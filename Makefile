@@ -35,8 +35,15 @@ docs: $(STAMP)
 	$(BIN)/python -m tests.lib.reference_pages
 
 # --dist loadgroup: tests marked xdist_group("farm") share one worker (one broker and one set of agents).
-test: $(STAMP) system-deps lint
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+# ruff first (seconds); mypy runs beside pytest, since from a cold cache (a fresh clone) it takes about a minute of
+# one core, which the suite's waits (subprocesses, events) mostly absorb. Its report is printed after pytest's, and
+# either failing fails the target.
+test: $(STAMP) system-deps
+	$(BIN)/ruff check .
+	@report=$$(mktemp); $(BIN)/mypy >"$$report" 2>&1 & mypy=$$!; \
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q; tests=$$?; \
+	wait $$mypy; typed=$$?; echo "mypy:"; cat "$$report"; rm -f "$$report"; \
+	[ $$tests -eq 0 ] && [ $$typed -eq 0 ]
 
 # The suite on a loaded machine: `make test` with BUSY (default 6) CPU-bound loops beside it (.ci/busy), as on a
 # busy CI runner. Tests wait for events, never for time; tests/bounds.py holds the one hang guard.

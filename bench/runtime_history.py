@@ -4,10 +4,10 @@
 
 Two figures, each the best of ``--rounds`` (a busy 2-core machine only slows rounds down):
 
-* **store**: :class:`engineering_api.runtime.tag_logging.SqliteTagLogStore.append` of ``tags x cycles`` rows in one
-  batch, as a pump hands them over, against the **baseline** of the same run: a plain ``sqlite3`` ``executemany``
-  of the same rows into an unindexed table of the same shape in one transaction (the least any SQLite store can
-  cost). The ratio is ours/baseline in rows per second.
+* **store**: :class:`engineering_api.runtime.tag_logging.DatabaseHistoryStore.append` of ``tags x cycles`` rows in
+  one batch into a SQLite service database, as a pump hands them over, against the **baseline** of the same run: a
+  plain ``sqlite3`` ``executemany`` of the same rows into an unindexed table of the same shape in one transaction
+  (the least any SQLite store can cost). The ratio is ours/baseline in rows per second.
 * **sustained**: end to end through the service: ``tags`` Reals of a DB logged cyclically every cycle (100 ms) on a
   SingleStep simulated CPU; ``cycles`` cycles are stepped, then the runtime's pump drains the CPU's samples and
   logs them (monitored items, the dispatch, timestamps parsed, the store). Values per second of the pump, and of
@@ -35,7 +35,8 @@ from litestar.testing import TestClient  # noqa: E402
 from engineering_api.app import create_app  # noqa: E402
 from engineering_api.config import Settings  # noqa: E402
 from engineering_api.runtime import runtime_of  # noqa: E402
-from engineering_api.runtime.tag_logging import SqliteTagLogStore  # noqa: E402
+from engineering_api.lib.db import Database  # noqa: E402
+from engineering_api.runtime.tag_logging import DatabaseHistoryStore  # noqa: E402
 from runtime_support import ok, running_program  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -61,11 +62,12 @@ def _baseline(path: Path, rows: list[tuple[str, int, float]]) -> float:
 
 
 def _store(path: Path, rows: list[tuple[str, int, float]]) -> float:
-    store = SqliteTagLogStore(path)
+    db = Database(path)
+    store = DatabaseHistoryStore(db)
     started = time.perf_counter()
     store.append(rows)
     seconds = time.perf_counter() - started
-    store.close()
+    db.close()
     return seconds
 
 

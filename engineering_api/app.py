@@ -18,6 +18,7 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from engineering_api.backend.errors import NotFoundError
+from engineering_api.backend.port import AREAS, EngineeringBackend
 from engineering_api.backend.worker import TiaWorker
 from engineering_api.compose import create_backend
 from engineering_api.config import Settings
@@ -53,7 +54,7 @@ from engineering_api.lib.db import Database
 from engineering_api.lib.metrics import STATE_KEY as METRICS, Metrics, metrics_route
 from engineering_api.lib.middleware import GuardMiddleware, unknown_route_handler
 from engineering_api.lib.observability import install_request_id_records, observe_requests
-from engineering_api.lib.tracing import Tracing, request_span_plugin, tracing_available
+from engineering_api.lib.tracing import Tracing, request_span_plugin, trace_port_calls, tracing_available
 from engineering_api.mcp.metrics import mcp_families
 from engineering_api.runtime.metrics import runtime_families
 from engineering_api.lib.route_map import MappedLitestar
@@ -123,7 +124,7 @@ def _worker_for(settings: Settings, backend: EngineeringBackend) -> Any:
 def create_services(settings: Settings, backend: EngineeringBackend | None = None) -> Services:
     """Open the database, keys and worker; apply settings saved through the API."""
     make_private_dir(settings.data_dir)
-    db = Database(settings.database_target)
+    db = Database(settings.database_target, data_dir=settings.data_dir)
     settings = settings.with_saved(saved_settings(db))
     for root in settings.roots:
         root.mkdir(parents=True, exist_ok=True)
@@ -316,6 +317,11 @@ def _observe_parts(metrics: Metrics, services: Services, mcp: McpRuntime, tracin
         assert isinstance(services.backend, FarmBackendBase)
         metrics.add_scraped(farm_families(services.backend.registry))
         services.backend.tracing = tracing
+    else:  # embedded: the port's calls, and its areas', in spans (as the farm's proxy makes them)
+        trace_port_calls(tracing, services.backend, EngineeringBackend)
+        for area, port in AREAS.items():
+            if hasattr(services.backend, area):
+                trace_port_calls(tracing, getattr(services.backend, area), port, f"{area}.")
 
 
 def _exception_handlers(services: Services) -> dict[type[Exception] | int, Any]:

@@ -90,7 +90,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
     try:
         make_private_dir(settings.data_dir)
-        db = Database(settings.database_target)
+        db = Database(settings.database_target, data_dir=settings.data_dir)
         created = ensure_admin_key(ApiKeyStore(db), settings.secret_path)
         db.close()
     except MigrationError as exc:  # the database is as it was; the server does not start on a schema it cannot use
@@ -168,7 +168,7 @@ def _store(args: argparse.Namespace) -> Any:
 
     settings = _settings(args)
     make_private_dir(settings.data_dir)
-    return ApiKeyStore(Database(settings.database_target))
+    return ApiKeyStore(Database(settings.database_target, data_dir=settings.data_dir))
 
 
 def cmd_keys(args: argparse.Namespace) -> int:

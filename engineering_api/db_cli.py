@@ -35,7 +35,7 @@ def cmd_db(args: argparse.Namespace) -> int:
     settings = Settings.from_env(data_dir=Path(args.data_dir) if args.data_dir else None, db=args.db)
     if not settings.db:
         make_private_dir(settings.data_dir)
-    db = Database(settings.database_target, migrate=False)
+    db = Database(settings.database_target, migrate=False, data_dir=settings.data_dir)
     try:
         before = state(db)
         if args.db_command == "current":

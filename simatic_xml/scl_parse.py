@@ -1,5 +1,7 @@
 """SCL text -> StructuredText tokens (the parser behind :func:`simatic_xml.scl_text.text_to_tokens`).
 
+Not a second front end: :func:`simatic_xml.scl.parse` gives an AST; this keeps the layout TIA's tokens carry.
+
 The token stream is flat except where TIA nests: operands (``Access`` > ``Symbol`` > ``Component``),
 array indexes inside their ``Component``, calls (``Access Scope="Call"`` > ``Instruction``/``CallInfo``
 > ``Parameter``/``NamelessParameter``) and labels. Whitespace inside a parameter before ``:=`` belongs to

@@ -12,10 +12,13 @@ The SOURCES see each other (an instance DB in one file, its FB in another). ``--
 blocks and tag tables of other files (SimaticML exports or SCL sources) without building them, so
 references into the rest of the program are not reported as missing.
 
-A source with an error generates nothing (as TIA); references to user objects that are nowhere are
-``MISSING_*`` warnings and the documents are still written (TIA generates such blocks and marks them
-inconsistent). Exit status: 0 no errors (warnings allowed), 1 errors, 2 usage (a path that does not exist,
-an unknown TIA version).
+The report is the one check entry's (:mod:`engineering_api.rules.compiler.check`): what ``plc check --one-program
+--allow-missing`` reports for the SOURCES with the ``--context`` files beside them, same codes and severities, plus
+what only generation finds (a declaration the SimaticML writer cannot express, a start value not written, a
+constant of an array bound that is nowhere). A source with an error generates nothing (as TIA); references to user
+objects that are nowhere are ``MISSING_*`` warnings and the documents are still written (TIA generates such blocks
+and marks them inconsistent). Each file is read once. Exit status: 0 no errors (warnings allowed), 1 errors, 2 usage (a
+path that does not exist, an unknown TIA version).
 """
 
 from __future__ import annotations
@@ -26,13 +29,22 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
-from simatic_xml.diagnostics import Diagnostic
+from simatic_xml.diagnostics import MISSING_CODES, Diagnostic
 from simatic_xml.generate.builder import target_version
 from simatic_xml.generate.errors import SpecVersionError
-from simatic_xml.generate.from_source import SourceContext, context_from_files, generate_source, read_text
+from simatic_xml.generate.from_source import (SourceContext, add_export, add_source, add_tag_editor_tables,
+                                              generate_source)
+from simatic_xml.tag_editor import is_tag_editor_root, root_name
+
+from engineering_api.rules.compiler.check import Source, binary_source, check, load, source_text
 
 from . import EXIT_USAGE, FORMATS
-from .paths import SCL_SUFFIXES, XML_SUFFIXES, UsageError, collect, text_sources
+from .paths import SCL_SUFFIXES, XML_SUFFIXES, UsageError, collect
+from .program import read_sources
+
+_CHECKED = frozenset({"SYNTAX_ERROR", "CLASSIC_SCL", "UNDECLARED", "MISSING_TAG", "MISSING_BLOCK", "MISSING_TYPE"})
+"""Codes the generator finds too: the check entry reports them (with its wording and severity), so the generator's
+own copies are left out."""
 
 __all__ = ("add_arguments", "run", "safe_file_name")
 
@@ -91,6 +103,23 @@ def _merge(into: SourceContext, other: SourceContext) -> None:
     into.names |= other.names
 
 
+def _context(sources: list[Source]) -> SourceContext:
+    """The FBs, UDTs, blocks and tags of ``sources`` (SimaticML exports, tag editor tables, SCL sources) for the
+    generator, from the bytes already read."""
+    context = SourceContext()
+    for source in sources:
+        if source.data is None or source.path is None:
+            continue
+        if source.is_scl:
+            if binary_source(source.path, source.data) is None:
+                add_source(context, source_text(source.data), source.path)
+        elif is_tag_editor_root(root_name(source.data)):
+            add_tag_editor_tables(context, source.data)
+        else:
+            add_export(context, source.data)
+    return context
+
+
 def _emit(diagnostics: list[Diagnostic], files: list[str], fmt: str, out: IO[str]) -> int:
     try:
         from . import report
@@ -119,25 +148,30 @@ def run(args: Any, out: IO[str] | None = None) -> int:
         print(f"engineering-api scl build: --out {args.out}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_USAGE
 
-    texts, diagnostics = text_sources(sources)  # a TIA project's SQLite .db files are no sources
-    context = context_from_files(text_sources(contexts)[0])
-    _merge(context, context_from_files(texts))  # the sources see each other's FBs and UDTs
+    read = list(read_sources(sources))
+    context_sources = list(read_sources(c for c in contexts if c not in set(sources)))
+    diagnostics = check(load([*context_sources, *read]), info=True, only=set(sources))
+    for d in diagnostics:  # the rest of the program is elsewhere: what is missing does not stop generation
+        if d.code in MISSING_CODES and d.severity == "Error":
+            d.severity = "Warning"
+    refused = {d.file for d in diagnostics if d.severity == "Error"}
+    context = _context(context_sources)
+    _merge(context, _context(read))  # the sources see each other's FBs and UDTs
     taken: set[str] = set()
-    written: dict[str, str] = {}
-    for source in texts:
-        result = generate_source(read_text(Path(source)), file=source, version=version, context=context)
-        diagnostics.extend(result.diagnostics)
+    for source in read:
+        if source.data is None or source.path is None or binary_source(source.path, source.data) is not None:
+            continue  # the check reported it (READ_ERROR, NOT_SCL)
+        result = generate_source(source_text(source.data), file=source.path, version=version, context=context)
+        if source.path in refused:
+            diagnostics.extend(d for d in result.diagnostics if d.code not in _CHECKED)
+            continue  # TIA generates nothing from a source with an error
+        # An error only the generator finds stays in the report: it is why no document was written.
+        diagnostics.extend(d for d in result.diagnostics if d.code not in _CHECKED or d.severity == "Error")
         for block in result.blocks:
             # Blocks of two software units may share a name (nsConvoyeur.fcMain, nsMainPerceuse.fcMain in
             # ChrisSiem/TestChris); the PLC knows them, and TIA names their export files, by the qualified name.
-            name = block.qualified_name
-            if name.casefold() in written:
-                diagnostics.append(Diagnostic(
-                    f"{name} is also generated from {written[name.casefold()]}; both documents are written "
-                    "(TIA keeps the one generated last).", block=name, file=source, severity="Warning",
-                    code="DUPLICATE_BLOCK"))
-            written[name.casefold()] = source
-            (target / safe_file_name(name, taken)).write_bytes(block.xml)
+            # Two sources of one block name: both documents are written (the check reported DUPLICATE_NAME).
+            (target / safe_file_name(block.qualified_name, taken)).write_bytes(block.xml)
     output = getattr(args, "output", None)
     if not output:
         return _emit(diagnostics, sources, args.format, out)

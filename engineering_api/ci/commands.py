@@ -127,7 +127,9 @@ def run_scl_check(args: argparse.Namespace) -> int:
     """Each source on its own, as ``plc check`` checks that one file: the same rules and the same verdict (a
     block, type, tag or constant that is not in the file is a ``MISSING_*`` error, a warning with
     ``--allow-missing``)."""
-    from .program import check, load
+    from engineering_api.rules.compiler.check import check
+
+    from .program import load
 
     try:
         config = settings(args)
@@ -158,7 +160,9 @@ def run_simaticml_check(args: argparse.Namespace) -> int:
     in the set is a ``MISSING_*`` error) and, unless ``--no-roundtrip``, its read/write round trip."""
     from simatic_xml.check import roundtrip_diagnostic
 
-    from .program import check, load_groups
+    from engineering_api.rules.compiler.check import check
+
+    from .program import load_groups
 
     try:
         config = settings(args)

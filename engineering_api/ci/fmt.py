@@ -28,7 +28,9 @@ from pathlib import Path
 from simatic_xml.scl_format import format_source
 
 from . import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE
-from .paths import SCL_SUFFIXES, UsageError, binary_source, collect
+from engineering_api.rules.compiler.check import binary_source
+
+from .paths import SCL_SUFFIXES, UsageError, collect
 
 __all__ = ("add_arguments", "run")
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, Sequence
 
 from simatic_xml.diagnostics import Diagnostic
 
+from engineering_api.rules.compiler.check import SCL_SUFFIXES
+
 __all__ = (
-    "SCL_SUFFIXES", "UNREAD_SUFFIXES", "XML_SUFFIXES", "UsageError", "binary_source", "collect", "text_sources",
+    "SCL_SUFFIXES", "UNREAD_SUFFIXES", "XML_SUFFIXES", "UsageError", "collect",
     "unread_files",
 )
 
-SCL_SUFFIXES = frozenset({".scl", ".db", ".udt"})
-"""Sources TIA's "generate blocks from source" reads: SCL (.scl), data blocks (.db) and PLC data types (.udt)."""
+# SCL_SUFFIXES, the sources read as SCL, is defined with the source rules (rules.compiler.check).
 XML_SUFFIXES = frozenset({".xml"})
 UNREAD_SUFFIXES = frozenset({".s7dcl", ".s7res"})
 """TIA Portal V20's text documents of blocks (declarations and their texts), as V20 repositories hold them
@@ -84,38 +85,3 @@ def _walk(root: Path, wanted: set[str]) -> Iterable[str]:
 def by_suffix(files: Sequence[str], suffixes: Iterable[str]) -> list[str]:
     wanted = {s.lower() for s in suffixes}
     return [f for f in files if os.path.splitext(f)[1].lower() in wanted]
-
-
-_BINARY_PROBE = 8192
-
-
-def binary_source(path: str, head: bytes) -> Optional[Diagnostic]:
-    """A Warning ``NOT_SCL`` when ``head`` (the file's first bytes) shows a binary file, else None.
-
-    A repository that holds a whole TIA project folder also holds the project's own ``.db`` files, SQLite
-    databases such as ``XRef/XRef.db`` and ``Vci/Vci.db`` (ArturTrela/PRZYPINKA@99a25b9, a V17 project):
-    no SCL source has a NUL byte, so such a file is skipped, not reported as an SCL syntax error."""
-    if b"\x00" not in head[:_BINARY_PROBE]:
-        return None
-    what = "an SQLite database" if head.startswith(b"SQLite format 3\x00") else "a binary file"
-    return Diagnostic(f"Not an SCL source: {what}; skipped.", file=path, severity="Warning", code="NOT_SCL")
-
-
-def text_sources(files: Sequence[str]) -> tuple[list[str], list[Diagnostic]]:
-    """``files`` without the binary ones (:func:`binary_source`), and a Warning for each one left out.
-    A file that cannot be read stays in, for the caller to report."""
-    kept: list[str] = []
-    skipped: list[Diagnostic] = []
-    for path in files:
-        try:
-            with open(path, "rb") as handle:
-                head = handle.read(_BINARY_PROBE)
-        except OSError:
-            kept.append(path)
-            continue
-        diagnostic = binary_source(path, head)
-        if diagnostic is None:
-            kept.append(path)
-        else:
-            skipped.append(diagnostic)
-    return kept, skipped

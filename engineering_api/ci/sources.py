@@ -1,10 +1,11 @@
 """Check a source held in memory (an editor's unsaved text) with other files as its context.
 
-The entry of ``engineering-api lsp``: the same reading (:func:`.program.load`), compile (:func:`.program.check`),
-settings and suppressions (:func:`.config.apply_config`) and cap as ``scl check``, so an editor shows what the
-pipeline reports. Each file of the context is read once into a :class:`~.program.Loaded` of its own (a
-*piece*); a check puts the pieces and the checked text together into one closed program and compiles only the
-objects of the checked text. Without context this is exactly ``scl check`` of that one file.
+The entry of ``engineering-api lsp``: the same reading (:func:`.program.load`), compile
+(:func:`engineering_api.rules.compiler.check.check`, the one check entry), settings and suppressions
+(:func:`.config.apply_config`) and cap as ``scl check``, so an editor shows what the pipeline reports. Each file of the
+context is read once into a :class:`~.program.Loaded` of its own (a *piece*); a check puts the pieces and the checked
+text together into one closed program and compiles only the objects of the checked text. Without context this is exactly
+``scl check`` of that one file.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from typing import TYPE_CHECKING, Iterable, Optional, Sequence
 from simatic_xml.diagnostics import Diagnostic, capped
 
 from .config import CheckConfig, apply_config
-from .program import Loaded, check, load
+from engineering_api.rules.compiler.check import Loaded, check
+
+from .program import load
 
 if TYPE_CHECKING:
     from engineering_api.rules.compiler.program import BlockDef

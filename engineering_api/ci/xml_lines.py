@@ -12,11 +12,9 @@ cannot be read) goes on its ``SW.Blocks.CompileUnit``.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape
 
 from simatic_xml.safe import parse_untrusted
 from simatic_xml.scl_text import tokens_to_text
@@ -27,7 +25,7 @@ if TYPE_CHECKING:
 
     from simatic_xml.diagnostics import Diagnostic
 
-__all__ = ("declaration_line", "file_line", "network_lines", "place", "textless_network")
+__all__ = ("file_line", "network_lines", "place", "textless_network")
 
 
 def file_line(path: str, network: int, line: int | None, column: int | None = None) -> int | None:
@@ -110,38 +108,6 @@ def _token_text(element: etree._Element) -> str:
         return tokens_to_text(XmlNode("StructuredText", node.ns, {}, [node], None))
     except Exception:  # an element the text cannot hold: it holds no newline either
         return ""
-
-
-_QUOTED = re.compile(r'"([^"]+)"')
-_DECLARATION_CODES = frozenset(["MISSING_TYPE", "UNKNOWN_TYPE", "DUPLICATE_NAME"])
-
-
-def declaration_line(data: bytes, code: str, message: str) -> int:
-    """The file line of what a finding about a block's declarations or identity names, in its export ``data``
-    (0 when it is not found): ``NUMBER_IN_USE`` the block's ``<Number>``, ``DUPLICATE_NAME`` the second
-    ``<Member Name=…>`` of that name (or the block's ``<Name>``), ``MISSING_TYPE``/``UNKNOWN_TYPE`` the first
-    member whose ``Datatype`` is that type. The name is the first quoted one of the message (each of these messages
-    names its object first: ``Data type "UDT_Missing" not defined.``)."""
-    if code == "NUMBER_IN_USE":
-        return _line_of(data, [b"<Number>"])
-    found = _QUOTED.search(message) if code in _DECLARATION_CODES else None
-    if found is None:
-        return 0
-    name = escape(found.group(1), {'"': "&quot;"}).encode()
-    if code == "DUPLICATE_NAME":
-        members = [m.start() for m in re.finditer(rb'<Member Name="' + re.escape(name) + rb'"', data)]
-        if len(members) > 1:
-            return data.count(b"\n", 0, members[1]) + 1
-        return _line_of(data, [b"<Name>" + name + b"</Name>"])
-    return _line_of(data, [b'Datatype="&quot;' + name + b'&quot;', b'Datatype="' + name + b'"'])
-
-
-def _line_of(data: bytes, needles: list[bytes]) -> int:
-    for needle in needles:
-        at = data.find(needle)
-        if at >= 0:
-            return data.count(b"\n", 0, at) + 1
-    return 0
 
 
 def place(d: Diagnostic) -> tuple[int | None, int | None, str]:

@@ -16,6 +16,7 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.response import Redirect, Template
 
 from engineering_api.console.session import COOKIE, SessionStore
+from engineering_api.lib.forwarded import client_address
 from engineering_api.lib.middleware import required_role
 from engineering_api.lib.security import Principal, Role
 from engineering_api.services import services_of
@@ -44,8 +45,8 @@ def sessions_of(services: Services) -> SessionStore:
 
 
 def _client(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
-    client = connection.scope.get("client")
-    return client[0] if client else ""
+    """The client's address (behind a trusted proxy, the one it forwarded), for the audit and the sign-in limit."""
+    return client_address(connection.scope, services_of(connection).settings.trusted_proxies) or ""
 
 
 def console_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:

@@ -31,7 +31,7 @@ from engineering_api.backend.errors import (
 )
 from engineering_api.jobs.operations import OperationContext, confine_files, refuse_project_targets
 from engineering_api.lib.caller import current_job
-from engineering_api.lib.db import KeyValueStore
+from engineering_api.lib.db import KeyValueStore, Prepared
 from engineering_api.lib.observability import carrying_request_id, current_request_id
 from engineering_api.lib.redact import redacted_json
 from engineering_api.lib.tracing import REQUEST_ID_ATTRIBUTE, Tracing
@@ -60,12 +60,12 @@ INLINE_READ_MAX_SECONDS = 0.002
 in a row goes to the worker from then on. The loop serves every other request, and a quick read is what skipping
 the hop is for. CPU time, not wall-clock time, so a busy machine does not send quick reads away."""
 _INTERRUPTED = "interrupted by restart"
-# Built once, so SQLAlchemy reuses their compiled form (every job writes and reads these).
-_INSERT = jobs.insert()
-_PERSIST = jobs.update().where(jobs.c.job_id == bindparam("id")).values(
+# Prepared: compiled once, run on the driver's cursor (every job writes and reads these).
+_INSERT = Prepared(jobs.insert())
+_PERSIST = Prepared(jobs.update().where(jobs.c.job_id == bindparam("id")).values(
     {name: bindparam(name) for name in ("status", "progress", "message", "result", "error", "started_at",
-                                        "completed_at")})
-_BY_ID = select(jobs).where(jobs.c.job_id == bindparam("id"))
+                                        "completed_at")}))
+_BY_ID = Prepared(select(jobs).where(jobs.c.job_id == bindparam("id")))
 DETACHED_POLL_SECONDS = 0.25
 """How often a wait on a job no process supervises (re-attached by a farm) looks at its record."""
 INLINE_READ_STRIKES = 3

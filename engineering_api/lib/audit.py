@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import bindparam, func, select
 
 from engineering_api.backend.errors import InsufficientStorageError
+from engineering_api.lib.db import Prepared
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.tables import audit
 
@@ -32,10 +33,10 @@ COUNT_WINDOW_S = 60.0
 logger = logging.getLogger(__name__)
 STARTED = "started"
 """The outcome of a record written before its call ran, while it runs or when its end could not be written."""
-_INSERT = audit.insert()
-"""Built once: SQLAlchemy then reuses its compiled form (a statement built per call costs several times more)."""
-_FINISH = (audit.update().where(audit.c.id == bindparam("record"))
-           .values(status=bindparam("status"), outcome=bindparam("outcome"), job_id=bindparam("job_id")))
+_INSERT = Prepared(audit.insert())
+"""Prepared: compiled once and run on the driver's cursor (every audited request writes these)."""
+_FINISH = Prepared(audit.update().where(audit.c.id == bindparam("record"))
+                   .values(status=bindparam("status"), outcome=bindparam("outcome"), job_id=bindparam("job_id")))
 _MAX_OPEN_COUNTS = 10_000
 """Past this many open counted rows, the expired ones are forgotten (they stay in the table)."""
 

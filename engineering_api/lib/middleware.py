@@ -23,7 +23,7 @@ from engineering_api.backend.errors import InsufficientStorageError
 from engineering_api.lib.audit import AuditLog
 from engineering_api.lib.caller import DEFAULT_SESSION, SESSION_HEADER, caller_id, current_caller
 from engineering_api.lib.encoded_paths import restore_slashes
-from engineering_api.lib.forwarded import apply_forwarded_proto
+from engineering_api.lib.forwarded import apply_forwarded_proto, client_address
 from engineering_api.lib.responses import send_problem
 from engineering_api.lib.security import Principal, Role
 
@@ -104,7 +104,7 @@ class GuardMiddleware:
         principal = None
         if runtime_role is not None and runtime_role != "login":
             # A runtime route (engineering_api.runtime): a runtime user's bearer token instead of an API key.
-            principal = await self._bearer(scope, send, runtime_role, mutating, _client(scope))
+            principal = await self._bearer(scope, send, runtime_role, mutating, _client(scope, settings))
             if principal is None:
                 return
             scope["user"] = principal
@@ -115,7 +115,8 @@ class GuardMiddleware:
             retry_after = services.limiter.requests.take(principal.key_id, settings.rate_limit_per_minute) \
                 if principal is not None else 0
             if principal is None or retry_after or not principal.role.allows(needed):
-                await self._refuse(scope, send, presented, principal, retry_after, needed, mutating, _client(scope))
+                await self._refuse(scope, send, presented, principal, retry_after, needed, mutating,
+                                   _client(scope, settings))
                 return
             scope["user"] = principal
             scope["auth"] = principal.key_id
@@ -131,7 +132,7 @@ class GuardMiddleware:
 
         # The record is written before the call runs: a change whose record cannot be written does not run.
         path = scope["path"]
-        client_addr = _client(scope)
+        client_addr = _client(scope, settings)
         try:
             record_id = services.audit.begin(
                 method=method, path=path, key_id=principal.key_id if principal else None,
@@ -353,10 +354,10 @@ class _KeyFirst(Response[Any]):
         guard = GuardMiddleware(inner, self._services)
 
         async def key_first(scope: HTTPScope, receive: Receive, send: Send) -> None:
-            client = scope.get("client")
             presented = _wanted_headers(scope["headers"])[2]
             mutating = scope["method"] not in _READ_METHODS
-            if await guard._authenticate(scope, send, presented, Role.VIEWER, mutating, client[0] if client else None):
+            client = _client(scope, guard.services.settings)
+            if await guard._authenticate(scope, send, presented, Role.VIEWER, mutating, client):
                 await inner(scope, receive, send)
 
         return key_first  # type: ignore[return-value]  # any ASGI app will do for the exception middleware
@@ -395,10 +396,10 @@ def _wanted_headers(raw: Any) -> tuple[str, str | None, str | None, bytes | None
     return host, origin, key, session
 
 
-def _client(scope: Any) -> str | None:
-    """The client's address, for refusals and the audit."""
-    client = scope.get("client")
-    return client[0] if client else None
+def _client(scope: Any, settings: Settings) -> str | None:
+    """The client's address, for the audit and the limit on failed authentications: behind a proxy named in
+    ``trustedProxies``, the address it forwarded (``X-Forwarded-For``); else the peer's."""
+    return client_address(scope, settings.trusted_proxies)
 
 
 _HOST = re.compile(r"(?P<name>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)(?::(?P<port>[0-9]{1,5}))?")

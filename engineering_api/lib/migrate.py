@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ContextManager, Protocol
+from typing import TYPE_CHECKING, Any, ContextManager, Protocol
 
 from alembic.config import Config
 from alembic.runtime.environment import EnvironmentContext
@@ -24,6 +24,9 @@ from engineering_api.backend.errors import EngineeringError
 from engineering_api.lib.tables import metadata
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
     from sqlalchemy import Connection
 
 
@@ -40,6 +43,8 @@ class MigratedDatabase(Protocol):
     runs the migrations when it opens, so this module may not import it back)."""
 
     postgres: bool
+    data_dir: Path | None
+    """The node's data dir, whose per-node files of older releases a revision may copy in (None: not known)."""
 
     def locked(self) -> ContextManager[Connection]: ...
 
@@ -121,6 +126,7 @@ def upgrade_to(db: MigratedDatabase, target: str) -> SchemaState:
     Raises:
         MigrationError: a revision failed; nothing was changed.
     """
+    after_commit: list[Callable[[], None]] = []
     with db.locked() as conn:
         conn.exec_driver_sql("BEGIN" if db.postgres else "BEGIN IMMEDIATE")
         try:
@@ -128,7 +134,7 @@ def upgrade_to(db: MigratedDatabase, target: str) -> SchemaState:
                 conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_LOCK_KEY})")
             before = MigrationContext.configure(conn).get_current_revision()
             if before != target:
-                _run(conn, target)
+                _run(conn, target, {"data_dir": db.data_dir, "after_commit": after_commit})
         except Exception as exc:
             conn.exec_driver_sql("ROLLBACK")
             if _is_full(exc):
@@ -141,14 +147,20 @@ def upgrade_to(db: MigratedDatabase, target: str) -> SchemaState:
             conn.exec_driver_sql("ROLLBACK")
             raise
         conn.exec_driver_sql("COMMIT")
+    for action in after_commit:  # what a revision does outside the database once its rows are committed
+        action()
     return SchemaState(target, head(), False)
 
 
-def _run(conn: Connection, target: str) -> None:
+def _run(conn: Connection, target: str, attributes: dict[str, Any]) -> None:
     """Alembic's ``upgrade`` to ``target`` on ``conn``, inside the caller's transaction. This is the migrations'
-    environment (what an ``env.py`` holds): the revisions come from the cached script directory, not re-read."""
+    environment (what an ``env.py`` holds): the revisions come from the cached script directory, not re-read.
+    ``attributes`` reach the revisions as ``context.config.attributes``: ``data_dir`` (or None) and
+    ``after_commit``, a list of callables run once the upgrade is committed."""
     script = _scripts(_SCRIPTS)
-    with EnvironmentContext(_config(_SCRIPTS), script, destination_rev=target,
+    config = _config(_SCRIPTS)
+    config.attributes.update(attributes)
+    with EnvironmentContext(config, script, destination_rev=target,
                             fn=lambda revision, _context: script._upgrade_revs(target, revision)) as environment:
         environment.configure(connection=conn, target_metadata=metadata, transactional_ddl=False)
         environment.run_migrations()

@@ -43,6 +43,7 @@ __all__ = (
     "runtime_alarm_defs",
     "runtime_alarm_log",
     "runtime_alarms",
+    "runtime_history",
     "runtime_push_outbox",
     "runtime_sessions",
     "runtime_users",
@@ -170,6 +171,18 @@ runtime_alarm_log = Table(
     Index("runtime_alarm_log_at", "at"),
     sqlite_autoincrement=True,
 )
+
+runtime_history = Table(
+    "runtime_history", metadata,
+    # ``id`` orders the samples of one millisecond as they were logged (continuation paging counts them); on SQLite
+    # it is the rowid itself (INTEGER PRIMARY KEY, no AUTOINCREMENT: the cheapest insert)
+    Column("id", _SERIAL, primary_key=True, autoincrement=True),
+    Column("tag", Text, nullable=False),
+    Column("t", BigInteger, nullable=False),
+    Column("value", Float, nullable=False),
+    Index("runtime_history_tag_t", "tag", "t"),
+)
+"""Logged tag values (:mod:`engineering_api.runtime.tag_logging`): the tag's canonical name, ms since 1970, the value."""
 
 runtime_push_outbox = Table(
     "runtime_push_outbox", metadata,

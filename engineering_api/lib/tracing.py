@@ -1,9 +1,10 @@
 """OpenTelemetry traces, optional and off by default (setting ``tracing``; the ``tracing`` extra installs them).
 
 With ``tracing`` on, the spans of one request nest: the request (Litestar's OpenTelemetry plugin, named by method
-and route template), the job it starts (``job <operation>``, on the TIA worker thread), and in farm mode each
-port call (``port <method>``), the farm call that carries it (``farm call <method>``, whose message carries the
-trace context to the agent) and the agent's run of it (``agent <method>``, when the agent traces too). Each span
+and route template), the job it starts (``job <operation>``, on the TIA worker thread), each port call
+(``port <method>``, embedded or in farm mode), and in farm mode the farm call that carries it (``farm call
+<method>``, whose message carries the trace context to the agent) and the agent's run of it (``agent <method>``,
+when the agent traces too). Each span
 has the request id (``engineering_api.request_id``). Spans go to the process's tracer provider: the operator
 configures the SDK and its exporter (``opentelemetry-instrument``, or a provider set before the app is built).
 
@@ -14,6 +15,7 @@ attribute test, so a server without traces does no work for them.
 from __future__ import annotations
 
 import contextlib
+import functools
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-__all__ = ("REQUEST_ID_ATTRIBUTE", "Tracing", "tracing_available")
+__all__ = ("REQUEST_ID_ATTRIBUTE", "Tracing", "trace_port_calls", "tracing_available")
 
 REQUEST_ID_ATTRIBUTE = "engineering_api.request_id"
 """The span attribute with the request id (``X-Request-ID``)."""
@@ -112,6 +114,32 @@ class Tracing:
 
 
 Tracing.OFF = Tracing(None)
+
+_NOT_PORT_CALLS = frozenset({"on_worker_thread_started", "close"})
+"""Methods of the port that the service calls for itself, not for a request."""
+
+
+def trace_port_calls(tracing: Tracing, target: Any, port: type, prefix: str = "") -> None:
+    """Each call of ``target``'s methods that ``port`` declares in a ``port <prefix><method>`` span with the
+    request id (a child of the job's or request's span): an embedded backend's port calls, as a farm's are. Nothing
+    when tracing is off: the methods are wrapped on the instance only then, so a server without traces calls them as
+    they are."""
+    if not tracing.enabled:
+        return
+    for name in dir(port):
+        if not name.startswith("_") and name not in _NOT_PORT_CALLS and callable(getattr(port, name)):
+            setattr(target, name, _in_span(tracing, f"port {prefix}{name}", getattr(target, name)))
+
+
+def _in_span(tracing: Tracing, span: str, method: Callable[..., T]) -> Callable[..., T]:
+    from engineering_api.lib.observability import current_request_id
+
+    @functools.wraps(method)
+    def spanned(*args: Any, **kwargs: Any) -> T:
+        with tracing.span(span, {REQUEST_ID_ATTRIBUTE: current_request_id.get()}):
+            return method(*args, **kwargs)
+
+    return spanned
 
 
 _SERVER_SPAN = "engineering_api.server_span"

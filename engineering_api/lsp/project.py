@@ -21,7 +21,8 @@ from engineering_api.ci.commands import configured_family
 from engineering_api.ci.config import CheckConfig, ConfigError, load_config
 from engineering_api.ci.grouping import plc_groups
 from engineering_api.ci.paths import SCL_SUFFIXES, XML_SUFFIXES
-from engineering_api.ci.program import Loaded, load
+from engineering_api.ci.program import load
+from engineering_api.rules.compiler.check import Loaded
 from engineering_api.ci.sources import Segments, check_segments, merge
 
 __all__ = ("CONTEXT_SUFFIXES", "Project", "exports")

@@ -16,7 +16,7 @@ from typing import Iterator, Optional
 from simatic_xml.scl import ast as A
 
 from engineering_api.ci.paths import SCL_SUFFIXES
-from engineering_api.ci.program import Loaded
+from engineering_api.rules.compiler.check import Loaded
 from engineering_api.rules.compiler.program import BlockDef
 from engineering_api.rules.compiler.types import ArrayT, NamedT, SclType, Var, display
 

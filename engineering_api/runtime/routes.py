@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 
+from engineering_api.lib.forwarded import client_address
 from engineering_api.lib.responses import Envelope, error_body, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.runtime.actions import (
@@ -91,7 +92,8 @@ def _runtime(request: Request[Any, Any, Any]) -> RuntimeService:
 
 
 def _client(request: Request[Any, Any, Any]) -> str | None:
-    return request.client.host if request.client else None
+    """The client's address (behind a trusted proxy, the one it forwarded), for the login limit by address."""
+    return client_address(request.scope, request.app.state.services.settings.trusted_proxies)
 
 
 class ListRuntimeUsersResponse(Envelope[list[RuntimeUser]]): ...

@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import msgspec
 
 from engineering_api.backend.errors import ValidationError
+from engineering_api.lib import legacy_history
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.ratelimit import TokenBuckets
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.runtime.connections import ConnectionStore, SwitchedSource
 from engineering_api.runtime.alarms import AlarmService
-from engineering_api.runtime.tag_logging import TagLoggingService, SqliteTagLogStore
+from engineering_api.runtime.tag_logging import DatabaseHistoryStore, TagLoggingService
 from engineering_api.runtime.monitor import RuntimeMonitor
 from engineering_api.runtime.on_worker import WorkerBackend
 from engineering_api.runtime.simulated import SimulatedSource
@@ -95,9 +96,9 @@ class RuntimeService:
         # alarms, history and subscriptions of the simulated CPU the source serves (engineering_api.runtime.monitor)
         self.hub = SubscriptionHub()
         self.alarms = AlarmService(services.db, on_change=self.hub.on_alarm)
-        data_dir = services.settings.data_dir
-        data_dir.mkdir(parents=True, exist_ok=True)
-        self.history = TagLoggingService(services.db, SqliteTagLogStore(data_dir / "runtime-history.sqlite"))
+        # a history file of an older release in this node's data dir, when the database was upgraded by another node
+        legacy_history.adopt(services.db, services.settings.data_dir)
+        self.history = TagLoggingService(services.db, DatabaseHistoryStore(services.db))
         polled = self.source.polled if isinstance(self.source, SwitchedSource) else (lambda: None)
         self.monitor = RuntimeMonitor(backend, SimulatedSource(backend), self.alarms, self.history, self.hub, polled)
 

@@ -5,32 +5,33 @@ A tag is logged *cyclically* (every ``periodMs`` of the CPU's virtual time, what
 the end of its cycles (monitored items, :mod:`engineering_api.backend.areas.runtime_values`), so a value carries the
 scan time of the cycle that produced it, and a shift stepped in virtual time logs as it would have in real time.
 
-:class:`TagLogStore` is the interface a time-series database can implement instead; :class:`SqliteTagLogStore`
-(``<data dir>/runtime-history.sqlite``, WAL) is the embedded default. Aggregates are over the logged samples of an
-interval: ``avg`` is their arithmetic mean (with cyclic logging, the time average), ``first``/``last`` by time.
+:class:`TagLogStore` is the interface a time-series database can implement instead; :class:`DatabaseHistoryStore`
+(the service database's ``runtime_history`` table, so nodes on one PostgreSQL share it) is the embedded default.
+Aggregates are over the logged samples of an interval: ``avg`` is their arithmetic mean (with cyclic logging, the time
+average), ``first``/``last`` by time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-import threading
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Protocol
 
 import msgspec
+from sqlalchemy import bindparam, select, text
 
 from engineering_api.backend.errors import NotFoundError, ValidationError
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.schema import CamelStruct
+from engineering_api.lib.tables import runtime_history
 from engineering_api.runtime.simulated import canonical_name
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-    from pathlib import Path
 
     from engineering_api.lib.db import Database
 
-__all__ = ("AGGREGATIONS", "TagLoggingService", "TagLogStore", "LoggingSetting", "SqliteTagLogStore", "parse_time")
+__all__ = ("AGGREGATIONS", "DatabaseHistoryStore", "TagLoggingService", "TagLogStore", "LoggingSetting",
+           "parse_time")
 
 AGGREGATIONS = ("raw", "avg", "min", "max", "count", "first", "last")
 Aggregation = Literal["raw", "avg", "min", "max", "count", "first", "last"]
@@ -59,7 +60,7 @@ class HistoryPoint(CamelStruct):
 
 
 class TagLogStore(Protocol):
-    """Where logged values go; a time-series database can stand in for the SQLite default."""
+    """Where logged values go; a time-series database can stand in for the service database."""
 
     def append(self, rows: Iterable[tuple[str, int, float]]) -> int:
         """Store (tag key, ms since 1970, value) rows; returns how many."""
@@ -74,56 +75,52 @@ class TagLogStore(Protocol):
 
 
 _SQL_AGGREGATES = {"avg": "avg(value)", "min": "min(value)", "max": "max(value)", "count": "count(*)"}
+# the bounds cast to BIGINT: PostgreSQL's driver may send a large int as numeric, whose division is not integral
+_BUCKET = "(t - CAST(:start AS BIGINT)) / CAST(:step AS BIGINT)"
+_WHERE = "tag = :tag AND t >= :start AND t < :end"
+# every column named: the database's rows are read by name (count's value and its count(*) would share one)
+_AGGREGATE_SQL = {name: text(f"SELECT {_BUCKET} AS b, {expression} AS v, count(*) AS n FROM runtime_history "
+                             f"WHERE {_WHERE} GROUP BY b ORDER BY b") for name, expression in _SQL_AGGREGATES.items()}
+# first/last: the value at the interval's earliest/latest time (of several samples at that ms, the first logged)
+_AGGREGATE_SQL.update({name: text(
+    "SELECT b, (SELECT value FROM runtime_history s WHERE s.tag = :tag AND s.t = x.edge ORDER BY s.id LIMIT 1) AS v, "
+    "n "
+    f"FROM (SELECT {_BUCKET} AS b, {pick}(t) AS edge, count(*) AS n FROM runtime_history WHERE {_WHERE} GROUP BY b) x "
+    "ORDER BY b") for name, pick in (("first", "min"), ("last", "max"))})
+# the id orders the samples of one millisecond the same way every time (continuation paging counts them)
+_RAW = (select(runtime_history.c.t, runtime_history.c.value)
+        .where(runtime_history.c.tag == bindparam("tag"), runtime_history.c.t >= bindparam("start"),
+               runtime_history.c.t < bindparam("end"))
+        .order_by(runtime_history.c.t, runtime_history.c.id).limit(bindparam("limit")))
 
 
-class SqliteTagLogStore:
-    """The embedded store: one table ``samples(tag, t, value)`` indexed by (tag, t), in WAL mode."""
+class DatabaseHistoryStore:
+    """The embedded store: the service database's table ``runtime_history(id, tag, t, value)``, indexed by
+    (tag, t), so every node on one PostgreSQL shares it."""
 
-    def __init__(self, path: Path | str) -> None:
-        self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._lock = threading.Lock()
-        with self._lock:
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=NORMAL")
-            self._conn.execute("CREATE TABLE IF NOT EXISTS samples (tag TEXT NOT NULL, t INTEGER NOT NULL, "
-                               "value REAL NOT NULL)")
-            self._conn.execute("CREATE INDEX IF NOT EXISTS samples_tag_t ON samples(tag, t)")
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._append_sql = ("INSERT INTO runtime_history (tag, t, value) VALUES (%s, %s, %s)" if db.postgres
+                            else "INSERT INTO runtime_history (tag, t, value) VALUES (?, ?, ?)")
 
     def append(self, rows: Iterable[tuple[str, int, float]]) -> int:
         batch = list(rows)
         if batch:
-            with self._lock:
-                self._conn.execute("BEGIN")
-                self._conn.executemany("INSERT INTO samples(tag, t, value) VALUES (?, ?, ?)", batch)
-                self._conn.execute("COMMIT")
+            # the driver's executemany straight from the tuples: a pump hands over thousands of rows at a time,
+            # and a Core insert would build and process a dict per row
+            with self._db.transaction(), self._db.locked() as conn:
+                conn.exec_driver_sql(self._append_sql, batch)
         return len(batch)
 
     def raw(self, tag: str, start_ms: int, end_ms: int, limit: int) -> list[tuple[int, float]]:
-        with self._lock:
-            # rowid orders the samples of one millisecond the same way every time (continuation paging counts them)
-            return self._conn.execute("SELECT t, value FROM samples WHERE tag = ? AND t >= ? AND t < ? ORDER BY t, "
-                                      "rowid LIMIT ?", (tag, start_ms, end_ms, limit)).fetchall()
+        rows = self._db.all(_RAW, {"tag": tag, "start": start_ms, "end": end_ms, "limit": limit})
+        return [(row["t"], row["value"]) for row in rows]
 
     def aggregate(self, tag: str, start_ms: int, end_ms: int, interval_ms: int,
                   aggregation: str) -> list[tuple[int, float | None, int]]:
-        bucket = "(t - :start) / :step"
-        where = "tag = :tag AND t >= :start AND t < :end"
-        args = {"tag": tag, "start": start_ms, "end": end_ms, "step": interval_ms}
-        if aggregation in _SQL_AGGREGATES:
-            sql = (f"SELECT {bucket} AS b, {_SQL_AGGREGATES[aggregation]}, count(*) FROM samples WHERE {where} "
-                   "GROUP BY b ORDER BY b")
-        else:  # first/last: the value at the interval's earliest/latest time
-            pick = "min(t)" if aggregation == "first" else "max(t)"
-            sql = (f"SELECT b, (SELECT value FROM samples s WHERE s.tag = :tag AND s.t = x.edge LIMIT 1), n FROM "
-                   f"(SELECT {bucket} AS b, {pick} AS edge, count(*) AS n FROM samples WHERE {where} GROUP BY b) x "
-                   "ORDER BY b")
-        with self._lock:
-            rows = self._conn.execute(sql, args).fetchall()
-        return [(start_ms + int(b) * interval_ms, value, int(n)) for b, value, n in rows]
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+        rows = self._db.all(_AGGREGATE_SQL[aggregation], {"tag": tag, "start": start_ms, "end": end_ms,
+                                                          "step": interval_ms})
+        return [(start_ms + int(row["b"]) * interval_ms, row["v"], int(row["n"])) for row in rows]
 
 
 def parse_time(text: str, what: str) -> int:

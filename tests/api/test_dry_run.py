@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,11 +23,12 @@ from litestar.testing import TestClient
 
 from engineering_api.app import registry
 from engineering_api.backend.errors import ValidationError
+from engineering_api.config import Settings
 from engineering_api.jobs.operations import Operation
 from engineering_api.jobs.preview import Preview
 from engineering_api.services import Services
 from fakes.runtime.cpu import OperatingMode
-from tests.conftest import IM, Headers, add_device, assert_error, data, fake_backend
+from tests.conftest import CPU, IM, Headers, add_device, assert_error, data, fake_backend, shared_app
 from tests.contract.test_online_contract import make_instance
 
 DATA = Path(__file__).parent / "data"
@@ -117,10 +119,35 @@ def build_plant(client: TestClient[Any], h: Headers) -> None:
     _post(client, "/api/projects/actions/save-sync", h)
 
 
+PLANT = "Line1/Line1.ap19"
+"""The plant's project file, relative to the workspace."""
+
+
+@pytest.fixture(scope="session")
+def plant_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory holding the plant (:func:`build_plant`) saved and closed, with its admin key, jobs and
+    snapshots; each test starts from a copy of it. Building the plant through the API costs more than most cases."""
+    data_dir = tmp_path_factory.mktemp("plant") / "var"
+    with shared_app(Settings.from_env(data_dir=data_dir)) as app, TestClient(app) as client:
+        admin = {"X-API-Key": (data_dir / "api.secret").read_text(encoding="utf-8").strip()}
+        _post(client, "/api/projects/actions/create-sync", admin, {"name": "Line1"})
+        add_device(client, admin, CPU, "PLC_1")
+        build_plant(client, admin)
+        _post(client, "/api/projects/actions/close-sync", admin)
+    return data_dir
+
+
 @pytest.fixture
-def h(client: TestClient[Any], admin_headers: Headers, cpu: dict[str, Any]) -> Headers:
-    """Admin headers; the plant is built (:func:`build_plant`)."""
-    build_plant(client, admin_headers)
+def settings(plant_template: Path, tmp_path: Path) -> Settings:
+    """The suite's settings over a copy of the plant's data directory."""
+    shutil.copytree(plant_template, tmp_path, dirs_exist_ok=True)
+    return Settings.from_env(data_dir=tmp_path)
+
+
+@pytest.fixture
+def h(client: TestClient[Any], admin_headers: Headers) -> Headers:
+    """Admin headers; the plant (:func:`build_plant`) is open."""
+    _post(client, "/api/projects/actions/open-sync", admin_headers, {"path": PLANT})
     return admin_headers
 
 

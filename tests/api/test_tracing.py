@@ -1,6 +1,7 @@
 """OpenTelemetry traces (issue 52 item 3), recorded with the SDK's in-memory exporter: off by default; on, the
 request's span (Litestar's plugin, named by route template) is the parent of its job's span, both with the
-request id. The farm's spans (port call, farm call, agent) are in tests/farm/test_farm_operator.py."""
+request id, and on an embedded server each port call the job makes is a span under the job's. The farm's spans (port
+call, farm call, agent) are in tests/farm/test_farm_operator.py."""
 
 from __future__ import annotations
 
@@ -74,3 +75,17 @@ def test_tracing_is_off_by_default(tmp_path: Path, spans: InMemorySpanExporter) 
         data(client.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=admin))
         wait_job(client, start_job(client, "POST", "/api/projects/actions/save", admin), admin)
     assert spans.get_finished_spans() == ()
+
+
+def test_an_embedded_servers_port_calls_are_spans_of_their_job(tmp_path: Path, spans: InMemorySpanExporter) -> None:
+    with TestClient(create_app(Settings.from_env(data_dir=tmp_path, tracing=True))) as client:
+        admin = _admin(client)
+        data(client.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=admin))
+        job_id = start_job(client, "POST", "/api/projects/actions/save", {**admin, "X-Request-ID": "trace-port-3"})
+        wait_job(client, job_id, admin)
+    finished = spans.get_finished_spans()
+    job = next(s for s in finished if s.name == "job projects.save")
+    ports = [s for s in finished if s.name.startswith("port ") and s.parent is not None
+             and s.parent.span_id == job.context.span_id]
+    assert "port save_project" in [s.name for s in ports], [s.name for s in finished]
+    assert all(s.attributes is not None and s.attributes[REQUEST_ID_ATTRIBUTE] == "trace-port-3" for s in ports)

@@ -1,7 +1,7 @@
 """Clients generated from the OpenAPI document work: openapi-python-client generates one without a warning, it is
 installed into a fresh venv and calls a served instance (health, projects, a job round trip); openapi-generator's
 ``python`` target (its jar ships in the ``openapi-generator-cli`` wheel; Java is on the machine) reads the same
-document without error.
+document without error. The client's venv is kept in pytest's cache for the next run that generates the same client.
 
 The generator configuration maps the non-JSON answers (PNG and SVG images, JUnit XML) to bytes:
 openapi-python-client reads only JSON, text and ``application/octet-stream`` bodies and documents
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from engineering_api.cli import main
+from tests.ci.kept_dirs import kept_dir, tree_digest
 from tests.conftest import skip_or_fail
 from tests.realclient.conftest import serve
 
@@ -95,8 +96,24 @@ def test_the_document_has_none_of_the_defects_generators_refused(document: Path)
     assert spec["components"]["schemas"]["RuntimeLogoutResponse"]["properties"]["data"] != {"type": "null"}
 
 
+def _client_venv(client: Path, config: pytest.Config, tmp_path: Path) -> Path:
+    """A fresh venv with the generated ``client`` installed by pip; pytest's cache keeps it for the next run that
+    generates the same client (tests/ci/kept_dirs.py)."""
+    home = kept_dir(config, "openapi-client-venv", tree_digest(client), tmp_path / "kept")
+    python = home / "venv" / "bin" / "python"
+    installed = home / "installed"
+    if not installed.is_file():  # a first run, or one interrupted before the install ended: build afresh
+        shutil.rmtree(home / "venv", ignore_errors=True)
+        venv.create(home / "venv", with_pip=True)
+        done = subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(client)],
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stdout + done.stderr
+        installed.write_text("pip install of the generated client succeeded\n")
+    return python
+
+
 def test_openapi_python_client_generates_installs_and_calls_a_served_instance(
-        document: Path, served: Served, tmp_path: Path) -> None:
+        document: Path, served: Served, tmp_path: Path, pytestconfig: pytest.Config) -> None:
     config = tmp_path / "generator.yaml"
     config.write_text(GENERATOR_CONFIG)
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}  # its post hooks run ruff
@@ -108,11 +125,7 @@ def test_openapi_python_client_generates_installs_and_calls_a_served_instance(
     assert "warning" not in output.lower(), output
     assert "remotes_remove" in " ".join(p.name for p in (tmp_path / "client").rglob("vcs_remotes_remove.py"))
 
-    venv.create(tmp_path / "venv", with_pip=True)
-    python = tmp_path / "venv" / "bin" / "python"
-    installed = subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(tmp_path / "client")],
-                               capture_output=True, text=True, timeout=600)
-    assert installed.returncode == 0, installed.stdout + installed.stderr
+    python = _client_venv(tmp_path / "client", pytestconfig, tmp_path)
     called = subprocess.run([str(python), "-c", CALLS, served.base, served.admin_key], capture_output=True,
                             text=True, timeout=600, cwd=tmp_path)
     assert called.returncode == 0, called.stdout + called.stderr

@@ -3,7 +3,8 @@ refuses a commit of a broken SCL source, naming the line, and takes the fixed on
 
 pre-commit installs the hook repository at a commit, so the hooks tested are those of this checkout's HEAD (commit
 a change to the hooks file before running this). The installed environment is pre-commit's own (a fresh venv and
-``pip install`` of this checkout), as a user's machine gets it: the test takes a minute or two.
+``pip install`` of this checkout), as a user's machine gets it: the test takes a minute or two. pytest's cache keeps
+that store (tests/ci/kept_dirs.py), so a later run at the same commit reuses the environment.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.ci.kept_dirs import kept_dir
 from tests.conftest import skip_or_fail
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,15 +29,18 @@ def _git(repo: Path, *argv: str, env: dict[str, str]) -> subprocess.CompletedPro
     return subprocess.run(["git", "-C", str(repo), *argv], capture_output=True, text=True, env=env, timeout=900)
 
 
-def test_a_commit_of_broken_scl_fails_naming_the_line_and_the_fixed_one_passes(tmp_path: Path) -> None:
+def test_a_commit_of_broken_scl_fails_naming_the_line_and_the_fixed_one_passes(
+        tmp_path: Path, pytestconfig: pytest.Config) -> None:
     pre_commit = Path(sys.executable).with_name("pre-commit")
     if shutil.which("git") is None or not pre_commit.is_file():
         skip_or_fail("git or pre-commit is missing (pip install -e '.[test]')", "the pre-commit hook test")
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "GIT_AUTHOR_NAME": "t",
-           "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
-           "PATH": f"{pre_commit.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True, check=True)
     rev = head.stdout.strip()
+    # pre-commit's store (the clone at rev and the hook environment it built) is kept for the next run at this rev
+    home = kept_dir(pytestconfig, "pre-commit-home", f"{ROOT}\0{rev}", tmp_path / "cache")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "GIT_AUTHOR_NAME": "t",
+           "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
+           "PATH": f"{pre_commit.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     repo = tmp_path / "plc"
     repo.mkdir()
     assert _git(repo, "init", "-q", env=env).returncode == 0

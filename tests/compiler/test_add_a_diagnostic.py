@@ -39,9 +39,15 @@ NOT_SHOWN = frozenset({"FLGNET_WIRE"})
 (``SchemaError``), before the rule could see it; whether the rule is reachable at all is open."""
 
 
+READER_CODES = frozenset({"CHECKER_FAILED", "INVALID_SIMATICML", "INVALID_TAG_TABLE", "NEWER_VERSION", "NOT_SCL",
+                          "NOT_SIMATICML", "READ_ERROR", "UNSUPPORTED_OBJECT"})
+"""Findings about a whole file that the check entry's reader (``rules/compiler/check.py``) words where it produces
+them: a reader's diagnostics, not a compiler rule's (steps 1 and 5 of the page)."""
+
+
 def _compiler_codes() -> set[str]:
     return {code for code, files in produced_codes().items()
-            if any(f.startswith("engineering_api/rules/compiler/") for f in files)}
+            if any(f.startswith("engineering_api/rules/compiler/") for f in files)} - READER_CODES
 
 
 def _seeded_codes() -> set[str]:

@@ -148,7 +148,7 @@ Int to a Byte in SCL, ``arun232342_RS485_Com_Motor``, which the checker's conver
 def test_the_simaticml_corpus_passes_the_type_rules() -> None:
     """Real exports compiled in TIA: every LAD/FBD box, call and SCL network of a block of the corpus passes the
     type rules (each block checked in its own offline program; what it uses from elsewhere stays untyped)."""
-    from engineering_api.rules.compiler import check_block
+    from engineering_api.rules.compiler.checker import check_block
     from engineering_api.rules.compiler.program import Program
     from engineering_api.rules.compiler.project import _block_def
     from fakes.program import ProgramObject

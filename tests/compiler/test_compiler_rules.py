@@ -174,11 +174,11 @@ _CORPUS_FILES = sorted(p for p in CORPUS.rglob("*")
 
 @pytest.mark.skipif(not _CORPUS_FILES, reason="SCL corpus not present")
 def test_checker_never_crashes_on_the_corpus() -> None:
-    from engineering_api.rules.compiler import check_path
+    from engineering_api.rules.compiler.check import Source, check_sources
 
     clean = 0
     for path in _CORPUS_FILES:
-        diags = check_path(path)  # must not raise
+        diags = check_sources([Source(str(path), path.read_bytes())], closed=False, info=True)  # must not raise
         if not [d for d in diags if d.severity in ("Error", "Warning")]:
             clean += 1
     assert clean >= 90, clean
@@ -189,3 +189,29 @@ def test_ob_start_information_is_implicit() -> None:
             "BEGIN\n\t#w := #IO_State;\n\t#w := #Nope;\nEND_ORGANIZATION_BLOCK\n")
     assert _codes(text) == [("UNDECLARED", "Error")]
     assert _codes(text, closed=False) == [("UNDECLARED", "Warning")]
+
+
+_ARRAY_OUTPUT = '''FUNCTION "FC_Fill" : Void
+   VAR_OUTPUT
+      values : Array[0..3] of Int;
+   END_VAR
+BEGIN
+   #values[0] := 1;
+END_FUNCTION
+
+FUNCTION_BLOCK "FB_Use"
+   VAR
+      buffer : Array[0..3] of Int;
+      wrong : Array[0..3] of Bool;
+   END_VAR
+BEGIN
+   "FC_Fill"(values => #buffer);
+{wrong}END_FUNCTION_BLOCK
+'''
+
+
+def test_an_array_output_of_a_called_block_is_checked() -> None:
+    """An ARRAY output parameter (`=>`) made the checker fail (TypeError: unhashable ArrayT, reported as
+    CHECKER_FAILED on 4 blocks of nlander-CONCR3DE/PLCSoftwareV6 in the corpus) instead of checking the call."""
+    assert _codes(_ARRAY_OUTPUT.format(wrong="")) == []
+    assert _codes(_ARRAY_OUTPUT.format(wrong='   "FC_Fill"(values => #wrong);\n')) == [("OUTPUT_TYPE", "Error")]

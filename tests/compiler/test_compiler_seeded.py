@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from engineering_api.rules.compiler import check_block, check_source
+from engineering_api.rules.compiler import check_source
+from engineering_api.rules.compiler.checker import check_block
 from engineering_api.rules.compiler.program import BlockDef, Program
 from engineering_api.rules.compiler.project import _block_def
 from fakes.program import read_object

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engineering_api.rules.compiler import check_block
+from engineering_api.rules.compiler.checker import check_block
 from engineering_api.rules.compiler.program import Program
 from engineering_api.rules.compiler.project import _block_def
 from fakes.program import read_object

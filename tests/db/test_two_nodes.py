@@ -1,5 +1,6 @@
 """Two API nodes on one PostgreSQL (each with its own data dir) share everything a node keeps: a standby node knows
-the pipeline schedules, with their next run times, and every message a node prints about its keys is true."""
+the pipeline schedules, with their next run times, both answer one runtime tag history, and every message a node
+prints about its keys is true."""
 
 from __future__ import annotations
 
@@ -22,9 +23,11 @@ from engineering_api.config import Settings
 from engineering_api.lib.db import Database
 from engineering_api.lib.security import ApiKeyStore
 from engineering_api.lib.tables import pipeline_schedules
+from tests.api.test_runtime_auth import login
 from tests.conftest import data
 from tests.bounds import HANG_GUARD_S
 from tests.db.conftest import Target
+from tests.db.history_file import SAMPLES, assert_history_answers, raw_values, write_history_file
 from tests.scheduler_log import scheduler_log, watch_schedulers
 
 UTC = dt.UTC
@@ -111,3 +114,25 @@ def test_a_second_node_says_truly_where_the_keys_are(tmp_path: Path, shared: str
 
     assert cli.main(["serve", "--port", "0", "--data-dir", str(first), "--db", shared]) == 0
     assert f"the first admin key was written to {first / 'api.secret'}" in capsys.readouterr().out
+
+
+def test_two_nodes_answer_one_history(tmp_path: Path, shared: str) -> None:
+    """Each node's data dir holds a history file of a release before revision 0004. Node A upgrades the database
+    (its file moves in with the upgrade); node B finds the database upgraded and its own file moves in when its
+    runtime starts. Each node then answers the other's values: one history, not one per node."""
+    write_history_file(tmp_path / "a")
+    speeds = [('"line_db".speed', ms, value) for ms, value in ((SAMPLES[0][1], 1.5), (SAMPLES[0][1] + 500, 2.5))]
+    write_history_file(tmp_path / "b", speeds)
+    with TestClient(_node(tmp_path / "a", shared)) as client:
+        admin = {"X-API-Key": (tmp_path / "a" / "api.secret").read_text().strip()}
+        assert_history_answers(client, admin)
+    with TestClient(_node(tmp_path / "b", shared)) as client:
+        reader = login(client, "historian")  # the user node A made, and the values node A brought
+        assert [p["value"] for p in raw_values(client, reader)] == [10.0, 20.0, 30.0, 35.0, 40.0]
+        assert [p["value"] for p in raw_values(client, reader, tags='"Line_DB".Speed')] == [1.5, 2.5]
+    with TestClient(_node(tmp_path / "a", shared)) as client:
+        reader = login(client, "historian")
+        assert [p["value"] for p in raw_values(client, reader, tags='"Line_DB".Speed')] == [1.5, 2.5]
+    for node in ("a", "b"):
+        assert not (tmp_path / node / "runtime-history.sqlite").exists(), "no per-node history store"
+        assert (tmp_path / node / "runtime-history.sqlite.imported").is_file()

@@ -4,7 +4,7 @@ keys, jobs, audit, pipelines, pushes and history all kept, on SQLite and on Post
 The old database is built with that release's own DDL (``fixtures/release_9693d78.*.sql``, captured with
 ``git show 9693d78:<path>`` from the modules that made tables, and for PostgreSQL passed through that release's
 translator), then filled with the rows of a working data dir: a key, a job, audit records, a pipeline, a push with
-a delivery, a block snapshot.
+a delivery, a block snapshot; beside it, the runtime tag history file that release kept per node.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from engineering_api.lib.db import Database, is_postgres
 from engineering_api.lib.migrate import head, state
 from tests.conftest import CPU, data, run_job
 from tests.db.conftest import Target
+from tests.db.history_file import assert_history_answers, write_history_file
 
 FIXTURES = Path(__file__).with_name("fixtures")
 RELEASE_TABLES = ("jobs", "api_keys", "audit", "kv", "runtime_users", "runtime_sessions", "runtime_alarm_defs",
@@ -98,6 +99,12 @@ def _release_database(target: Path | str, rows: dict[str, list[dict[str, Any]]])
                          tuple(old.values()))
     if dialect == "sqlite":
         conn.commit()
+    else:  # the rows came with their ids: their sequences where the release's own inserts would have left them
+        for name, table_rows in rows.items():
+            for key in tables.metadata.tables[name].primary_key.columns:
+                if table_rows and isinstance(table_rows[0][key.name], int):
+                    conn.execute(f"SELECT setval(pg_get_serial_sequence('{name}', '{key.name}'), "
+                                 f"(SELECT max({key.name}) FROM {name}))")
     conn.close()
 
 
@@ -108,16 +115,19 @@ def test_a_data_dir_of_release_9693d78_is_upgraded_with_everything_kept(tmp_path
     data_dir.mkdir()
     database = target(data_dir)
     _release_database(database, rows)
+    history_file = write_history_file(data_dir)
 
     db = Database(database, migrate=False)
     before = state(db)
     assert before.current is None and before.unversioned_tables and "release before migrations" in before.describe()
     db.close()
 
-    db = Database(database)  # as the server opens it: upgraded at once
+    db = Database(database, data_dir=data_dir)  # as the server opens it: upgraded at once
     assert state(db).current == head()
     assert _rows(db) == rows, "every row of every table of the release is kept"
+    assert len(db.all(select(tables.runtime_history))) == 5, "the history file's values moved into the database"
     db.close()
+    assert not history_file.exists() and history_file.with_name("runtime-history.sqlite.imported").is_file()
 
     shutil.copy(tmp_path / "used" / "api.secret", data_dir / "api.secret")
     app = create_app(Settings.from_env(data_dir=data_dir, db=database if is_postgres(database) else None))
@@ -132,3 +142,4 @@ def test_a_data_dir_of_release_9693d78_is_upgraded_with_everything_kept(tmp_path
         deliveries = data(client.get(f"/api/runtime/pushes/{facts['push']}/deliveries", headers=admin))
         assert [d["status"] for d in deliveries] == ["delivered"]
         assert len(data(client.get("/api/history/blocks/PLC_1/F", headers=admin))) == 1
+        assert_history_answers(client, admin)

@@ -363,7 +363,8 @@ def test_root_namespace_references_build_and_compile(tmp_path: Path) -> None:
     with contextlib.redirect_stdout(out):
         code = main(["scl", "build", str(_ROOT_REFERENCES), "--out", str(tmp_path), "--tia-version", "V18",
                      "--format", "json"])
-    assert code == 0 and json.loads(out.getvalue())["diagnostics"] == []
+    # scl build reports the notes plc check reports (Motor_DB's instance export is not among the sources)
+    assert code == 0 and [d for d in json.loads(out.getvalue())["diagnostics"] if d["severity"] != "Info"] == []
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "Conveyor.Interface.xml", "Conveyor.Main.xml", "Conveyor.Motor.xml", "Conveyor.Percent.xml", "Orders.xml",
         "Plant.Cell.Main.xml"]

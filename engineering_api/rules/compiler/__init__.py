@@ -1,47 +1,23 @@
-"""The SCL and LAD/FBD compiler: TIA's semantic checks on a program view, the project's one SCL checker (the fake's
-compile, the bridge's watch tables, ``scl check`` and ``plc check`` use it).
+"""The SCL and LAD/FBD compiler: TIA's semantic checks on a program view, the project's one SCL checker.
 
-* :func:`check_source` -- one SCL source offline (locals, types of the same file, duplicates,
-  EXIT/CONTINUE, calls of blocks in the same file, conversions); unknown globals are warnings.
-  ``closed=True`` treats the file as the whole program (what a project holding only these blocks
-  would report).
-* :func:`check_program` -- a program view (``Program``) built from many sources (``engineering_api.ci.program``).
-* :mod:`engineering_api.rules.compiler.project` -- compile a PLC's software (``PlcSoftware``) into a ``CompileResult``.
-
-Every message is bound to its code in :mod:`simatic_xml.diagnostic_codes`.
+Its one entry is :mod:`.check` (:func:`~.check.check_sources`: sources in, diagnostics out), which ``scl check``,
+``plc check``, ``simaticml check``, ``scl build``, the language server and the tests use;
+:func:`check_source` is that entry for one SCL text. The REST compile of a PLC's software
+(:func:`.project.compile_software`) reads stored objects and applies the same rules. Every message is bound to its
+code in :mod:`simatic_xml.diagnostic_codes`.
 """
 from __future__ import annotations
 
-from os import PathLike
-
 from simatic_xml.diagnostics import Diagnostic
-from simatic_xml.scl import parse, read_source
-from simatic_xml.scl.errors import ClassicSclNotSupportedError, SclSyntaxError
 
-from .checker import check_block, check_program
-from .program import Program, from_source
+from .check import Source, check_sources
 
-__all__ = [
-    "Program",
-    "check_block",
-    "check_path",
-    "check_program",
-    "check_source",
-    "from_source",
-]
+__all__ = ["check_source"]
 
 
 def check_source(text: str, path: str | None = None, *, closed: bool = False) -> list[Diagnostic]:
-    """Parse and semantically check one SCL source; syntax errors come back as one diagnostic."""
-    try:
-        source = parse(text, path)
-    except ClassicSclNotSupportedError as err:
-        return [Diagnostic(err.message, err.line, err.col, file=path, code="CLASSIC_SCL")]
-    except SclSyntaxError as err:
-        return [Diagnostic(err.message, err.line, err.col, file=path, code="SYNTAX_ERROR")]
-    return check_program(from_source(source, closed=closed), path)
+    """The diagnostics of one SCL source (its notes included): :func:`~.check.check_sources` of that text alone.
 
-
-def check_path(path: str | PathLike[str], *, closed: bool = False) -> list[Diagnostic]:
-    """:func:`check_source` on the file at ``path`` (read with ``simatic_xml.scl.read_source``)."""
-    return check_source(read_source(path), str(path), closed=closed)
+    Open (the default): the file is one part of a program, so unknown globals, blocks and quoted types are
+    warnings. ``closed=True`` treats the file as the whole program, as ``scl check`` does."""
+    return check_sources([Source(path, text.encode("utf-8", "replace"))], closed=closed, info=True)

@@ -50,6 +50,11 @@ _POINTER_PARAMETERS = frozenset(["VARIANT", "ANY", "POINTER", "TIMER", "COUNTER"
 """Parameter types: a block's in/out of these holds a reference, never a value of its own."""
 
 
+def _is_pointer(t: SclType) -> bool:
+    """A parameter type of :data:`_POINTER_PARAMETERS` (an ARRAY, STRUCT or named type is none, and unhashable)."""
+    return isinstance(t, str) and t in _POINTER_PARAMETERS
+
+
 def _must_be_supplied(v: Var, fc: bool) -> bool:
     """Must the formal parameter ``v`` be supplied at a call?
 
@@ -252,7 +257,7 @@ class CallChecks(CheckContext):
             if type(p.type) is TypeClass:
                 if not p.type.accepts(tt):
                     self.err(a.value, "OUTPUT_TYPE", src=p.type.name, dst=display(tt), param=p.name)
-            elif p.type not in _POINTER_PARAMETERS and not assignable(p.type, tt, self.iec):
+            elif not _is_pointer(p.type) and not assignable(p.type, tt, self.iec):
                 # the formal's value goes into the actual (a Variant output takes any tag: DPRD_DAT's RECORD)
                 self.err(a.value, "OUTPUT_TYPE", src=display(p.type), dst=display(tt), param=p.name)
             return
@@ -307,7 +312,7 @@ class CallChecks(CheckContext):
                 given.add(formal.name.lower())
                 if formal.section == "Output":
                     tt = self.lvalue(a.value)
-                    if formal.type not in _POINTER_PARAMETERS and type(formal.type) is not TypeClass and not assignable(
+                    if not _is_pointer(formal.type) and type(formal.type) is not TypeClass and not assignable(
                             formal.type, tt, self.iec):
                         self.err(a.value, "OUTPUT_TYPE", src=display(formal.type), dst=display(tt), param=formal.name)
                 else:

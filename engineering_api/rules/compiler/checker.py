@@ -19,7 +19,7 @@ from .check_stl import StlChecks
 from .program import BlockDef, Program, TypeIssue
 from .types import Var
 
-__all__ = ["BlockChecker", "check_block", "check_program"]
+__all__ = ["BlockChecker", "check_block"]
 
 
 class BlockChecker(StatementChecks, ExpressionChecks, CallChecks, StlChecks):
@@ -107,25 +107,4 @@ def check_block(program: Program, block: BlockDef, path: str | None = None) -> l
             chk.body(net.statements)
     if any(net.stl for net in block.networks):
         chk.stl_labels()
-    return out
-
-
-def check_program(program: Program, path: str | None = None) -> list[Diagnostic]:
-    """Every diagnostic of every block, plus duplicate block names and numbers."""
-    out: list[Diagnostic] = []
-    for dup, first in program.duplicates:
-        out.append(Diagnostic(message("DUPLICATE_BLOCK", name=dup.name), dup.line, dup.col, dup.name, "Error", path,
-                              "DUPLICATE_BLOCK"))
-    numbers: dict[tuple[str, int], BlockDef] = {}
-    for blk in program.blocks.values():
-        if blk.number is None:
-            continue
-        other = numbers.get((blk.kind, blk.number))
-        if other is not None:
-            out.append(Diagnostic(message("NUMBER_IN_USE", cls=blk.kind, number=blk.number, other=other.name),
-                                  blk.line, blk.col, blk.name, "Error", path, "NUMBER_IN_USE"))
-        else:
-            numbers[(blk.kind, blk.number)] = blk
-    for blk in list(program.types.values()) + list(program.blocks.values()):
-        out.extend(check_block(program, blk, path))
     return out

@@ -1,0 +1,42 @@
+"""Where a finding about a SimaticML block's declarations or identity lies in its export (the file line of the
+element it names): the line :func:`engineering_api.rules.compiler.check.check` gives such a finding, which has no
+network and no text line of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from xml.sax.saxutils import escape
+
+__all__ = ("declaration_line",)
+
+_QUOTED = re.compile(r'"([^"]+)"')
+_DECLARATION_CODES = frozenset(["MISSING_TYPE", "UNKNOWN_TYPE", "DUPLICATE_NAME"])
+
+
+def declaration_line(data: bytes, code: str, message: str) -> int:
+    """The file line of what a finding about a block's declarations or identity names, in its export ``data``
+    (0 when it is not found): ``NUMBER_IN_USE`` the block's ``<Number>``, ``DUPLICATE_NAME`` the second
+    ``<Member Name=…>`` of that name (or the block's ``<Name>``), ``MISSING_TYPE``/``UNKNOWN_TYPE`` the first
+    member whose ``Datatype`` is that type. The name is the first quoted one of the message (each of these messages
+    names its object first: ``Data type "UDT_Missing" not defined.``)."""
+    if code == "NUMBER_IN_USE":
+        return _line_of(data, [b"<Number>"])
+    found = _QUOTED.search(message) if code in _DECLARATION_CODES else None
+    if found is None:
+        return 0
+    name = escape(found.group(1), {'"': "&quot;"}).encode()
+    if code == "DUPLICATE_NAME":
+        members = [m.start() for m in re.finditer(rb'<Member Name="' + re.escape(name) + rb'"', data)]
+        if len(members) > 1:
+            return data.count(b"\n", 0, members[1]) + 1
+        return _line_of(data, [b"<Name>" + name + b"</Name>"])
+    return _line_of(data, [b'Datatype="&quot;' + name + b'&quot;', b'Datatype="' + name + b'"'])
+
+
+def _line_of(data: bytes, needles: list[bytes]) -> int:
+    for needle in needles:
+        at = data.find(needle)
+        if at >= 0:
+            return data.count(b"\n", 0, at) + 1
+    return 0
