@@ -4,7 +4,7 @@
 
 Two figures, each the best of ``--rounds`` (a busy 2-core machine only slows rounds down):
 
-* **store**: :class:`engineering_api.runtime.history.DatabaseHistoryStore.append` of ``tags x cycles`` rows in
+* **store**: :class:`engineering_api.runtime.tag_logging.DatabaseHistoryStore.append` of ``tags x cycles`` rows in
   one batch into a SQLite service database, as a pump hands them over, against the **baseline** of the same run: a
   plain ``sqlite3`` ``executemany`` of the same rows into an unindexed table of the same shape in one transaction
   (the least any SQLite store can cost). The ratio is ours/baseline in rows per second.
@@ -36,7 +36,7 @@ from engineering_api.app import create_app  # noqa: E402
 from engineering_api.config import Settings  # noqa: E402
 from engineering_api.runtime import runtime_of  # noqa: E402
 from engineering_api.lib.db import Database  # noqa: E402
-from engineering_api.runtime.history import DatabaseHistoryStore  # noqa: E402
+from engineering_api.runtime.tag_logging import DatabaseHistoryStore  # noqa: E402
 from runtime_support import ok, running_program  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"

@@ -26,8 +26,8 @@ from engineering_api.docs import openapi_document_built
 from engineering_api.lib.field_docs import DocumentedStructSchemas
 from engineering_api.console import compression_config, console_routes, template_config
 from engineering_api.domain import (
-    blockgen, blocks, compile, cross_references, designspec, devices, diagnostics, health, history, hmi, instances,
-    online, projects, security, simulation, tags, testharness, udts, watch,
+    blockgen, blocks, catalog, compile, cross_references, designspec, devices, health, hmi, instances,
+    online, projects, reflection, security, simulation, snapshots, tags, testharness, types, watch_tables,
 )
 from engineering_api.domain.assistant import AssistantController
 from engineering_api.domain.files import FilesController
@@ -35,13 +35,13 @@ from engineering_api.domain.hmi_render import ROUTES as HMI_RENDER_ROUTES
 from engineering_api.domain.compat import CompatController
 from engineering_api.domain.discovery import DiscoveryController
 from engineering_api.domain.keys import KeyController
-from engineering_api.domain import global_libraries, library, pipelines, sourcecontrol
+from engineering_api.domain import global_library, library, pipelines, sourcecontrol
 from engineering_api.domain.pipelines import schedules as pipeline_schedules
 from engineering_api.domain.pipelines.recovery import settle_interrupted
 from engineering_api.domain.system import SystemController, saved_settings
 from engineering_api.domain.testharness.junit import JunitController
 from engineering_api.farm.operations import OPERATIONS as FARM_OPERATIONS
-from engineering_api.history import create_snapshot_service, schedule_history
+from engineering_api.snapshots import create_snapshot_service, schedule_snapshot_cleanup
 from engineering_api.lib.encoded_paths import keep_encoded_slashes
 from engineering_api.lib import log_escape
 from engineering_api.lib.private_files import make_private_dir
@@ -102,12 +102,13 @@ def registry() -> OperationRegistry:
     """Every operation the service offers."""
     operations = OperationRegistry()
     operations.add(
-        *instances.OPERATIONS, *projects.OPERATIONS, *devices.OPERATIONS, *blockgen.OPERATIONS, *designspec.OPERATIONS,
-        *blocks.OPERATIONS, *cross_references.OPERATIONS, *compile.OPERATIONS, *tags.OPERATIONS, *udts.OPERATIONS,
-        *history.OPERATIONS,
-        *simulation.OPERATIONS, *online.OPERATIONS, *watch.OPERATIONS, *testharness.OPERATIONS,
-        *sourcecontrol.OPERATIONS, *pipelines.OPERATIONS, *health.OPERATIONS, *diagnostics.OPERATIONS,
-        *security.OPERATIONS, *hmi.OPERATIONS, *library.OPERATIONS, *global_libraries.OPERATIONS, *FARM_OPERATIONS,
+        *instances.OPERATIONS, *projects.OPERATIONS, *devices.OPERATIONS, *catalog.OPERATIONS, *blockgen.OPERATIONS,
+        *designspec.OPERATIONS,
+        *blocks.OPERATIONS, *cross_references.OPERATIONS, *compile.OPERATIONS, *tags.OPERATIONS, *types.OPERATIONS,
+        *snapshots.OPERATIONS,
+        *simulation.OPERATIONS, *online.OPERATIONS, *watch_tables.OPERATIONS, *testharness.OPERATIONS,
+        *sourcecontrol.OPERATIONS, *pipelines.OPERATIONS, *health.OPERATIONS, *reflection.OPERATIONS,
+        *security.OPERATIONS, *hmi.OPERATIONS, *library.OPERATIONS, *global_library.OPERATIONS, *FARM_OPERATIONS,
         *RUNTIME_OPERATIONS, *USER_OPERATIONS, *CONNECTION_OPERATIONS, *OPCUA_OPERATIONS,
     )
     return operations
@@ -153,7 +154,7 @@ def _start_scheduler(services: Services) -> Any:
     if services.backend.name == "farm":  # sessions of revoked keys give their agents back (projects closed)
         scheduler.add_job(lambda: _end_revoked_sessions(services), "interval", seconds=60, id="farm-session-sweep",
                           replace_existing=True, coalesce=True, max_instances=1)
-    schedule_history(scheduler, services)
+    schedule_snapshot_cleanup(scheduler, services)
     scheduler.start()
     pipeline_schedules.attach(scheduler, services)
     return scheduler

@@ -50,20 +50,20 @@ from engineering_api.rules.project_upgrade import needs_upgrade
 from engineering_api.rules.simulation_profiles import SimInstanceCalls
 from engineering_api.rules.source_generation import GenerationAccess
 from fakes import hardware
-from fakes.block_ops import FakeBlocks
-from fakes.catalog_service import FakeCatalog
+from fakes.blocks_ops import FakeBlocks
+from fakes.catalog_ops import FakeCatalog
 from fakes.compile_ops import FakeCompile
-from fakes.devices import FakeDevices
-from fakes.diagnostic_ops import FakeReflection
+from fakes.devices_ops import FakeDevices
+from fakes.reflection_ops import FakeReflection
 from fakes.hmi_access import HmiAccess
-from fakes.hmi_graphics import FakeHmiGraphics
+from fakes.hmi_graphics_ops import FakeHmiGraphics
 from fakes.hmi_ops import FakeHmi
 from fakes.global_library_ops import FakeGlobalLibrary
 from fakes.hmi_resources_ops import FakeHmiResources
-from fakes.hmi_unified import FakeHmiUnified
+from fakes.hmi_unified_ops import FakeHmiUnified
 from fakes.library_ops import FakeLibrary
 from fakes.library_support import LibraryAccess, MachineState
-from fakes.library_type_ops import FakeLibraryTypes
+from fakes.library_types_ops import FakeLibraryTypes
 from fakes.model import Project
 from fakes.online_ops import FakeOnline
 from fakes.portal import SUPPORTED_VERSIONS, PortalTable, release_lock, take_lock
@@ -79,15 +79,15 @@ from fakes.runtime_values_ops import FakeRuntimeValues
 from fakes.security_ops import FakeSecurity
 from fakes.session import FakeSession
 from fakes.simulation_ops import FakeSimulation
-from fakes.simulation_profile_ops import FakeSimProfiles
-from fakes.simulation_tag_ops import FakeSimTags
-from fakes.software_ops import FakeProgram
-from fakes.tag_constant_ops import FakeTagConstants
+from fakes.sim_profiles_ops import FakeSimProfiles
+from fakes.sim_tags_ops import FakeSimTags
+from fakes.program_ops import FakeProgram
+from fakes.tag_constants_ops import FakeTagConstants
 from fakes.tag_import_ops import FakeTagImport
-from fakes.tag_ops import FakeTags
+from fakes.tags_ops import FakeTags
 from fakes.tag_support import TagTables
-from fakes.type_ops import FakeTypes
-from fakes.watch_ops import FakeWatchTables
+from fakes.types_ops import FakeTypes
+from fakes.watch_tables_ops import FakeWatchTables
 from simatic_xml.cancel import checkpoint
 
 if TYPE_CHECKING:
@@ -120,7 +120,7 @@ def _empty_image() -> ProgramImage:
     return build_image(PlcSoftware(), "")
 
 
-HISTORY_LIMIT = 20
+RECENT_PROJECTS_LIMIT = 20
 
 
 class FakeBackend(EngineeringBackend):
@@ -298,7 +298,7 @@ class FakeBackend(EngineeringBackend):
     def _remember(self, project: Project) -> None:
         history = [h for h in self._read_state("history") if h.get("path") != str(project.file)]
         history.insert(0, {"path": str(project.file), "name": project.name, "lastAccess": utc_now()})
-        self._write_state("history", history[:HISTORY_LIMIT])
+        self._write_state("history", history[:RECENT_PROJECTS_LIMIT])
 
     # ----- health and portals ----------------------------------------------------------------
     def installed_versions(self) -> list[InstalledVersion]:
@@ -500,19 +500,19 @@ class FakeBackend(EngineeringBackend):
         self._require_no_project(portal)
         return self._activate(portal, load_project(retrieve_archive(archive, target_directory, portal.version)))
 
-    def project_history(self) -> list[HistoryEntry]:
+    def recent_projects(self) -> list[HistoryEntry]:
         return [
             HistoryEntry(path=h["path"], last_access=h["lastAccess"], name=h.get("name", ""))
             for h in self._read_state("history")
         ]
 
-    def remove_history_entry(self, path: str) -> list[HistoryEntry]:
+    def forget_recent_project(self, path: str) -> list[HistoryEntry]:
         history = self._read_state("history")
         remaining = [h for h in history if h.get("path") != path]
         if len(remaining) == len(history):
             raise NotFoundError(f"'{path}' is not in the project history.", code="HISTORY_ENTRY_NOT_FOUND")
         self._write_state("history", remaining)
-        return self.project_history()
+        return self.recent_projects()
 
     def project_overview(self) -> ProjectOverview:
         project = self._project()

@@ -2,7 +2,7 @@
 compiler of :mod:`engineering_api.rules.compiler`. A compile that succeeds records, per object, the interface digests it
 was compiled against (in the project transaction), so later interface changes show as inconsistencies; a compile with
 errors leaves the object (and, through ``calls``, its callers) inconsistent until it compiles
-(:func:`fakes.type_ops.is_consistent`)."""
+(:func:`fakes.types_ops.is_consistent`)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,8 @@
 The fake's ``hmi_resources`` area. Scripts and lists are SimaticML documents in
 :class:`fakes.hmi.HmiTarget`, created through imports (a new panel has none, as in TIA). What the fake does
 not keep it says so. HMI library types are the project library's types of an HMI kind: VB script types made of a
-panel's VB scripts (:mod:`fakes.library_hmi`; faceplates are not modelled). Project graphics: :mod:`fakes.hmi_graphics`.
+panel's VB scripts (:mod:`fakes.library_hmi`; faceplates are not modelled). Project graphics:
+:mod:`fakes.hmi_graphics_ops`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from engineering_api.backend.areas.hmi import HmiExport
 from engineering_api.backend.areas.hmi_resources import (
     HmiGraphicListInfo,
     HmiLibraryTypeInfo,
-    HmiResourcePort,
+    HmiResourcesPort,
     HmiScriptInfo,
     HmiTextListInfo,
 )
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = ("FakeHmiResources",)
 
-class FakeHmiResources(HmiResourcePort):
+class FakeHmiResources(HmiResourcesPort):
     """The fake's ``hmi_resources`` area: scripts, text and graphic lists and HMI library types.
 
     Args:

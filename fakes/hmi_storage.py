@@ -1,6 +1,6 @@
 """The fake's HMI devices in the project folder: what :func:`save_hmi` writes below ``Devices/<device>/HMI`` and
 :func:`load_hmi` reads back, for classic panels (:mod:`fakes.hmi`, one SimaticML file per object with
-``order.txt`` and ``folders.txt``) and WinCC Unified panels (:mod:`fakes.hmi_unified`, ``unified.json``).
+``order.txt`` and ``folders.txt``) and WinCC Unified panels (:mod:`fakes.hmi_unified_ops`, ``unified.json``).
 
 Apart from both device models so that neither imports the other.
 """
@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from fakes.hmi import HmiTarget
-from fakes.hmi_unified import load_unified, save_unified
+from fakes.hmi_unified_ops import load_unified, save_unified
 from simatic_xml import hmi as sx
 
 if TYPE_CHECKING:

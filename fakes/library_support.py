@@ -1,7 +1,7 @@
 """The libraries as the fake's library areas reach them: the project's, the open global ones, types and instances.
 
 :class:`LibraryAccess` is the collaborator :class:`fakes.library_ops.FakeLibrary` (master copies),
-:class:`fakes.library_type_ops.FakeLibraryTypes` (types) and :class:`fakes.global_library_ops.FakeGlobalLibrary`
+:class:`fakes.library_types_ops.FakeLibraryTypes` (types) and :class:`fakes.global_library_ops.FakeGlobalLibrary`
 (global libraries' lifecycle) are given: it finds a library (the project's or an open global one), changes one in a
 transaction, and knows the links between types and their instances in the PLCs.
 """

@@ -92,7 +92,7 @@ class Device:
     """CPU protection as :mod:`fakes.security_ops` keeps it (salted hashes only); saved when not empty."""
     hmi: Any = field(default=None, compare=False, repr=False)
     """An HMI panel's software, None until used: a classic panel's screens, tag tables and connections
-    (:class:`fakes.hmi.HmiTarget`) or a Unified panel's object model (``UnifiedHmi``, :mod:`fakes.hmi_unified`)."""
+    (:class:`fakes.hmi.HmiTarget`) or a Unified panel's object model (``UnifiedHmi``, :mod:`fakes.hmi_unified_ops`)."""
     _software: PlcSoftware | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -170,7 +170,7 @@ class Project:
     library: Any = field(default=None, compare=False, repr=False)
     """The project library (:class:`fakes.library.Library`), None until used; saved under ``Library/``."""
     graphics: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    """Project graphics by name (:class:`fakes.hmi_graphics.Graphic`); saved under ``Graphics/``."""
+    """Project graphics by name (:class:`fakes.hmi_graphics_ops.Graphic`); saved under ``Graphics/``."""
     dirty: bool = False
 
     @property

@@ -51,7 +51,7 @@ class ExternalSource:
 class WatchForceTable:
     """A watch or force table of the "Watch and force tables" folder, kept as its SimaticML document.
 
-    The document is read and written by :mod:`simatic_xml.watchtables` (``fakes.watch_ops`` owns the rules).
+    The document is read and written by :mod:`simatic_xml.watchtables` (``fakes.watch_tables_ops`` owns the rules).
     """
 
     name: str

@@ -17,7 +17,7 @@ from typing import Any
 from engineering_api.backend.errors import EngineeringError, NotFoundError, ValidationError
 from engineering_api.lib.paths import safe_file_stem
 from fakes.hmi_storage import load_hmi, save_hmi
-from fakes.hmi_graphics import load_graphics, save_graphics
+from fakes.hmi_graphics_ops import load_graphics, save_graphics
 from fakes.library import load_library, save_library
 from fakes.model import Device, Project, Subnet
 from fakes.project_commit import FolderCommit, recover, saved_files

@@ -2,7 +2,7 @@
 
 Runtime exceptions become the service's error tree through :func:`sim_errors`, the one translator
 of :mod:`fakes.runtime_errors` that the download and watch-table halves of the fake use too. The tags of an instance
-are the area :mod:`fakes.simulation_tag_ops`, profiles :mod:`fakes.simulation_profile_ops`; a download through this
+are the area :mod:`fakes.sim_tags_ops`, profiles :mod:`fakes.sim_profiles_ops`; a download through this
 service refreshes the connected instance's tag list (:meth:`FakeSimulation.refresh_after_download`).
 """
 

@@ -47,8 +47,8 @@ def constant_info(record: ConstRecord, table: str) -> ConstantInfo:
 
 
 class TagTables:
-    """The tag tables of the open project's PLCs, the collaborator of :class:`fakes.tag_ops.FakeTags`,
-    :class:`fakes.tag_constant_ops.FakeTagConstants` and :class:`fakes.tag_import_ops.FakeTagImport`.
+    """The tag tables of the open project's PLCs, the collaborator of :class:`fakes.tags_ops.FakeTags`,
+    :class:`fakes.tag_constants_ops.FakeTagConstants` and :class:`fakes.tag_import_ops.FakeTagImport`.
 
     Args:
         session: the open project, read or changed in transactions.

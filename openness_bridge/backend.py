@@ -4,7 +4,7 @@ This module holds the session itself: portals (list, launch, attach, detach, shu
 serves projects through :class:`~openness_bridge.projects.BridgeProjects`, the whitelist through
 :class:`~openness_bridge.whitelist.OpennessWhitelist`, and stages files in
 :class:`~openness_bridge.scratch.ScratchFolders`. Every port area is an object in its own module
-(:mod:`openness_bridge.hardware` for devices and networks,
+(:mod:`openness_bridge.devices` for devices and networks,
 :mod:`openness_bridge.catalog`, ...). A port method nothing defines would raise
 ``NotSupportedError(code="BRIDGE_NOT_YET_IMPLEMENTED")`` via :mod:`openness_bridge.pending` (none does).
 
@@ -56,11 +56,11 @@ from engineering_api.rules.simulation_profiles import SimInstanceCalls
 from engineering_api.rules.source_generation import GenerationAccess
 from openness_bridge.blocks import BridgeBlocks, names_in_use
 from openness_bridge.catalog import BridgeCatalog
-from openness_bridge.compiler import BridgeCompile, compile_result
+from openness_bridge.compile import BridgeCompile, compile_result
 from openness_bridge.device_lookup import all_devices, find_device, require_free_device_name
-from openness_bridge.diagnostics import BridgeReflection
+from openness_bridge.reflection import BridgeReflection
 from openness_bridge.errors import kind_of, translate
-from openness_bridge.hardware import BridgeDevices
+from openness_bridge.devices import BridgeDevices
 from openness_bridge.hmi import BridgeHmi
 from openness_bridge.global_library import BridgeGlobalLibrary
 from openness_bridge.hmi_access import HmiAccess
@@ -81,16 +81,16 @@ from openness_bridge.security import BridgeSecurity
 from openness_bridge.session import BridgeSession
 from openness_bridge.simulation import BridgeSimulation
 from openness_bridge.simulation_base import PlcsimAccess, PlcsimSession
-from openness_bridge.simulation_profiles import BridgeSimProfiles
-from openness_bridge.simulation_tags import BridgeSimTags
-from openness_bridge.software import BridgeProgram
+from openness_bridge.sim_profiles import BridgeSimProfiles
+from openness_bridge.sim_tags import BridgeSimTags
+from openness_bridge.program import BridgeProgram
 from openness_bridge.tags import BridgeTags
-from openness_bridge.tags_constants import BridgeTagConstants
-from openness_bridge.tags_import import BridgeTagImport
+from openness_bridge.tag_constants import BridgeTagConstants
+from openness_bridge.tag_import import BridgeTagImport
 from openness_bridge.tags_support import TagTables
 from openness_bridge.types import BridgeTypes
-from openness_bridge.watch import BridgeWatchTables
-from openness_bridge.watch_tables import WatchTableAccess
+from openness_bridge.watch_tables import BridgeWatchTables
+from openness_bridge.watch_table_access import WatchTableAccess
 from openness_bridge.whitelist import OpennessWhitelist
 
 if TYPE_CHECKING:
@@ -536,11 +536,11 @@ class _OpennessSession(EngineeringBackend):
     ) -> ProjectInfo:
         return self.projects.retrieve_project(archive, target_directory, upgrade=upgrade, credentials=credentials)
 
-    def project_history(self) -> list[HistoryEntry]:
-        return self.projects.project_history()
+    def recent_projects(self) -> list[HistoryEntry]:
+        return self.projects.recent_projects()
 
-    def remove_history_entry(self, path: str) -> list[HistoryEntry]:
-        return self.projects.remove_history_entry(path)
+    def forget_recent_project(self, path: str) -> list[HistoryEntry]:
+        return self.projects.forget_recent_project(path)
 
     def project_overview(self) -> ProjectOverview:
         return self.projects.project_overview()

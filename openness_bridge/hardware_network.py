@@ -1,4 +1,4 @@
-"""The network half of :mod:`openness_bridge.hardware`: interfaces, subnets and PROFINET IO systems over Openness.
+"""The network half of :mod:`openness_bridge.devices`: interfaces, subnets and PROFINET IO systems over Openness.
 
 Openness shape: interfaces are device items below the head module (Device -> rack -> CPU/head ->
 "PROFINET interface_1" (X1), "PROFINET interface_2" (X2), "DP interface_1" (X3)), each offering ``NetworkInterface``

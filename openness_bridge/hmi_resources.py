@@ -18,7 +18,7 @@ from engineering_api.backend.areas.hmi import HmiExport
 from engineering_api.backend.areas.hmi_resources import (
     HmiGraphicListInfo,
     HmiLibraryTypeInfo,
-    HmiResourcePort,
+    HmiResourcesPort,
     HmiScriptInfo,
     HmiTextListInfo,
 )
@@ -46,7 +46,7 @@ _MEMBERS = {
 }
 
 
-class BridgeHmiResources(HmiResourcePort):
+class BridgeHmiResources(HmiResourcesPort):
     """The bridge's ``hmi_resources`` area: scripts, text and graphic lists of the panels ``access`` finds (the
     Openness session and the panels' software), and the project library's HMI types."""
 

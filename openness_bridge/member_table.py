@@ -5,7 +5,7 @@ The rows are data (``reference/members.tsv``: area, member as C# declares it, wh
 are the citations their sources name (``reference/member_sources.tsv``: area, key, citation).
 ``docs/openness-members.md`` is generated from them (``make docs``), ``tests/bridge/test_member_table.py`` fails
 when the stand-in declares a member no row names, and the reflection pages mark the types it names as the ones the
-bridge uses (:func:`openness_bridge.diagnostics.member_table_words`).
+bridge uses (:func:`openness_bridge.reflection.member_table_words`).
 """
 
 from __future__ import annotations

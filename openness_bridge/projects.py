@@ -313,8 +313,8 @@ class BridgeProjects:
         return self._session.call("Projects.Retrieve", run, invocation=ValidationError)
 
     # ----- history -----------------------------------------------------------------------------
-    def project_history(self) -> list[HistoryEntry]:
+    def recent_projects(self) -> list[HistoryEntry]:
         raise NotSupportedError(f"The project history is not available: {_NO_HISTORY}", code="NO_OPENNESS_EQUIVALENT")
 
-    def remove_history_entry(self, path: str) -> list[HistoryEntry]:
+    def forget_recent_project(self, path: str) -> list[HistoryEntry]:
         raise NotSupportedError(f"The project history is not available: {_NO_HISTORY}", code="NO_OPENNESS_EQUIVALENT")

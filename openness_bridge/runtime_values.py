@@ -2,7 +2,7 @@
 (:mod:`engineering_api.backend.areas.runtime_values`).
 
 Reads and writes go through the same ``IInstance.Read``/``Write`` calls as the bridge's batch tag methods
-(:mod:`openness_bridge.simulation_tags`); their timestamp is the instance's ``SystemTime`` (PLCSIM Advanced's
+(:mod:`openness_bridge.sim_tags`); their timestamp is the instance's ``SystemTime`` (PLCSIM Advanced's
 virtual clock of the CPU, which only moves with its cycles in the stepped modes), the scan time a runtime client
 expects. PLCSIM Advanced's API is local and not subject to the CPU's access level (see
 :mod:`openness_bridge.security`), so there is no access check to make here.
@@ -25,7 +25,7 @@ from engineering_api.backend.errors import (
     ConflictError, NoProjectOpenError, NotFoundError, NotSupportedError, ValidationError,
 )
 from engineering_api.rules.released_tags import quoted_name, released_tags
-from openness_bridge.simulation_tags import tag_list
+from openness_bridge.sim_tags import tag_list
 
 if TYPE_CHECKING:
     from collections.abc import Callable

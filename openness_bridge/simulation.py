@@ -1,8 +1,8 @@
 """The bridge's PLCSIM Advanced (``Siemens.Simatic.Simulation.Runtime``): the simulation area, ``sim_*`` methods.
 
 Instances, operating states, stepping and the session live here, the runtime manager in the part
-:mod:`openness_bridge.simulation_runtime`; the tags (:mod:`openness_bridge.simulation_tags`) and profiles
-(:mod:`openness_bridge.simulation_profiles`) are areas of their own. All of them reach PLCSIM through one
+:mod:`openness_bridge.simulation_runtime`; the tags (:mod:`openness_bridge.sim_tags`) and profiles
+(:mod:`openness_bridge.sim_profiles`) are areas of their own. All of them reach PLCSIM through one
 :class:`~openness_bridge.simulation_base.PlcsimAccess`. Without PLCSIM Advanced every method raises
 ``SIM_ENGINE_UNAVAILABLE`` (the status methods, which never raise, report it as unavailable).
 """
@@ -261,7 +261,7 @@ class BridgeSimulation(SimulationPort):
         return self._sim_transition("IInstance.MemoryReset", instance, reset)
 
     def sim_clear_forces(self, instance: str | None) -> list[str]:
-        # PLCSIM Advanced's API neither lists nor removes forces, and Openness cannot stop forcing (watch.py):
+        # PLCSIM Advanced's API neither lists nor removes forces, and Openness cannot stop forcing (watch_tables.py):
         # the instance state reports none, so a test run never asks for this here.
         raise NotSupportedError(
             "Removing forces: PLCSIM Advanced's API has no forces and Openness cannot stop forcing. Stop forcing in "

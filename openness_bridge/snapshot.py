@@ -1,10 +1,10 @@
 """Write the fake's Openness snapshot from the stand-in: ``python -m openness_bridge.snapshot [--check]``.
 
 The fake answers ``/api/diagnostic/*`` from ``fakes/data/openness_snapshot.json``; this script makes it with the
-bridge's own reflection (:func:`openness_bridge.diagnostics.reflect_types`) over the stand-in's
+bridge's own reflection (:func:`openness_bridge.reflection.reflect_types`) over the stand-in's
 ``Siemens.Engineering`` assembly, marks the types the bridge's member table (``openness_bridge/reference/members.tsv``)
 names, and records which services ``GetService<T>()`` returns on a PLC's software and CPU item in a stand-in project. So
-the two adapters agree; ``tests/bridge/test_diagnostics.py`` regenerates it and fails when the shipped file drifts.
+the two adapters agree; ``tests/bridge/test_reflection.py`` regenerates it and fails when the shipped file drifts.
 Needs Mono and pythonnet (as the bridge tests). ``--check`` compares instead of writing (exit status 1 on drift).
 """
 

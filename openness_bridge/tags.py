@@ -7,8 +7,8 @@ functions the fake uses, so a refused tag gets the same precise code on both ada
 
 Openness has no setter for ``PlcTag.Name`` or ``PlcTagTable.Name`` (the 15.1 and 17.0 API references list them
 get-only), so a rename recreates the object with the new name inside one transaction; see docs/openness-areas.md.
-Constants are the constants area (:mod:`openness_bridge.tags_constants`), imports the import area
-(:mod:`openness_bridge.tags_import`); all reach the tables through :class:`~openness_bridge.tags_support.TagTables`.
+Constants are the constants area (:mod:`openness_bridge.tag_constants`), imports the import area
+(:mod:`openness_bridge.tag_import`); all reach the tables through :class:`~openness_bridge.tags_support.TagTables`.
 """
 
 from __future__ import annotations

@@ -93,8 +93,8 @@ class ConstantRecord:
 
 class TagTables:
     """Reading and writing tag tables, tags and constants over the session: the collaborator of
-    :class:`openness_bridge.tags.BridgeTags`, :class:`openness_bridge.tags_constants.BridgeTagConstants` and
-    :class:`openness_bridge.tags_import.BridgeTagImport`.
+    :class:`openness_bridge.tags.BridgeTags`, :class:`openness_bridge.tag_constants.BridgeTagConstants` and
+    :class:`openness_bridge.tag_import.BridgeTagImport`.
 
     Args:
         session: the Openness session: calls on its thread, changes in a transaction.

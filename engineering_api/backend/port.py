@@ -20,11 +20,11 @@ from engineering_api.backend.areas.blocks import BlocksPort
 from engineering_api.backend.areas.catalog import CatalogPort
 from engineering_api.backend.areas.compile import CompilePort
 from engineering_api.backend.areas.devices import DevicesPort
-from engineering_api.backend.areas.diagnostics import DiagnosticsPort
+from engineering_api.backend.areas.reflection import ReflectionPort
 from engineering_api.backend.areas.global_library import GlobalLibraryPort
 from engineering_api.backend.areas.hmi import HmiPort
 from engineering_api.backend.areas.hmi_graphics import HmiGraphicsPort
-from engineering_api.backend.areas.hmi_resources import HmiResourcePort
+from engineering_api.backend.areas.hmi_resources import HmiResourcesPort
 from engineering_api.backend.areas.hmi_unified import HmiUnifiedPort
 from engineering_api.backend.areas.library import LibraryPort, LibraryTypesPort
 from engineering_api.backend.areas.online import OnlinePort
@@ -34,7 +34,7 @@ from engineering_api.backend.areas.security import SecurityPort
 from engineering_api.backend.areas.simulation import SimProfilesPort, SimTagsPort, SimulationPort
 from engineering_api.backend.areas.tags import TagConstantsPort, TagImportPort, TagsPort
 from engineering_api.backend.areas.types import TypesPort
-from engineering_api.backend.areas.watch import WatchTablesPort
+from engineering_api.backend.areas.watch_tables import WatchTablesPort
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -57,7 +57,7 @@ if TYPE_CHECKING:
 __all__ = ("AREAS", "EngineeringBackend", "port_method_names")
 
 AREAS: dict[str, type[ABC]] = {
-    "reflection": DiagnosticsPort,
+    "reflection": ReflectionPort,
     "security": SecurityPort,
     "watch_tables": WatchTablesPort,
     "tags": TagsPort,
@@ -65,7 +65,7 @@ AREAS: dict[str, type[ABC]] = {
     "tag_import": TagImportPort,
     "types": TypesPort,
     "hmi": HmiPort,
-    "hmi_resources": HmiResourcePort,
+    "hmi_resources": HmiResourcesPort,
     "hmi_graphics": HmiGraphicsPort,
     "hmi_unified": HmiUnifiedPort,
     "library": LibraryPort,
@@ -98,7 +98,7 @@ class EngineeringBackend(ABC):
     """Whether a read may run on another thread while the worker is idle (the calls stay one at a time): true for
     an in-process adapter with no thread affinity (the fake), so a quick read skips the hop to the worker. Openness
     objects belong to the thread that made them, so the bridge keeps every call on its one thread."""
-    reflection: DiagnosticsPort
+    reflection: ReflectionPort
     """Openness reflection: the loaded assemblies' types and the services of a device (set by the adapter)."""
     security: SecurityPort
     """CPU protection, display password, master secret and project users (set by the adapter)."""
@@ -114,7 +114,7 @@ class EngineeringBackend(ABC):
     """PLC data types (UDTs): listing, content, import and update, deletion, folders (set by the adapter)."""
     hmi: HmiPort
     """Classic HMI panels' screens, tag tables, connections and user folders, the HMI compile (set by the adapter)."""
-    hmi_resources: HmiResourcePort
+    hmi_resources: HmiResourcesPort
     """Classic HMI panels' VB scripts, text and graphic lists, the project library's HMI types (set by the adapter)."""
     hmi_graphics: HmiGraphicsPort
     """The project graphics, reached through an HMI panel (set by the adapter)."""
@@ -306,11 +306,11 @@ class EngineeringBackend(ABC):
         """
 
     @abstractmethod
-    def project_history(self) -> list[HistoryEntry]:
+    def recent_projects(self) -> list[HistoryEntry]:
         """Recently opened projects, newest first."""
 
     @abstractmethod
-    def remove_history_entry(self, path: str) -> list[HistoryEntry]:
+    def forget_recent_project(self, path: str) -> list[HistoryEntry]:
         """Forget one recent project; returns the remaining history.
 
         Raises:

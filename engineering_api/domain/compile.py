@@ -11,7 +11,7 @@ from typing import Any
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import CompileResult
-from engineering_api.domain.blocks._schemas import BlockRef
+from engineering_api.domain.blocks.schemas import BlockRef
 from engineering_api.domain.common import DeviceRef
 from engineering_api.domain.source_lines import in_source_lines
 from engineering_api.jobs.operations import Operation, RouteSpec

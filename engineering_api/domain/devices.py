@@ -1,17 +1,14 @@
-"""Devices and hardware catalog operations."""
+"""Devices operations: adding, renaming and deleting devices, networks, the hardware compile, AutomationML, slots
+and the parking lot. The hardware catalog's operations share its section (:mod:`engineering_api.domain.catalog`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-import msgspec
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import (
-    CatalogCacheStatus,
-    CatalogItem,
-    CatalogMatch,
     CompileResult,
     DeviceInfo,
     HardwareTransfer,
@@ -22,7 +19,7 @@ from engineering_api.jobs.operations import FileRule, Operation, OperationContex
 from engineering_api.jobs.preview import PlannedChange, Preview, kind_of, names, object_detail, plan, plural
 from engineering_api.lib.schema import CamelStruct
 
-__all__ = ("CATALOG_IMAGE", "OPERATIONS", "software_changes")
+__all__ = ("OPERATIONS", "SECTION", "software_changes")
 
 SECTION = "Devices"
 AML = (".aml", ".xml")
@@ -107,20 +104,6 @@ class CompatibleSlotsInput(DeviceRef):
     order_number: str
 
 
-class FindInput(CamelStruct):
-    """An exact article number."""
-
-    order_number: str
-
-
-class SearchInput(CamelStruct):
-    """Keywords or part of an article number."""
-
-    query: str
-    """Keywords (CPU 1516, ET 200SP) or part of an article number."""
-    limit: Annotated[int, msgspec.Meta(ge=1, le=500)] = 25
-
-
 def _network(ctx: OperationContext, d: ConfigureNetworkInput) -> DeviceInfo:
     return ctx.backend.devices.configure_network(
         d.device_name, ip_address=d.ip_address, subnet_mask=d.subnet_mask, interface=d.interface_name,
@@ -159,7 +142,7 @@ def _delete(ctx: OperationContext, d: DeviceRef) -> dict[str, str]:
 
 def software_changes(ctx: OperationContext, device: str) -> list[PlannedChange]:
     """Everything a device's PLC software holds, as deletions (empty for a device without PLC software)."""
-    from engineering_api.backend.areas.watch import FORCE_TABLE, WATCH_TABLE
+    from engineering_api.backend.areas.watch_tables import FORCE_TABLE, WATCH_TABLE
 
     try:
         objects = ctx.backend.program.list_program_objects(device)
@@ -198,27 +181,6 @@ def _preview_clear_parking_lot(ctx: OperationContext, _: None) -> Preview:
     changes = [change for info in parked for change in (_device_change(info), *software_changes(ctx, info.name))]
     return plan(f"Would delete {plural(len(parked), 'parked device')}: {names(i.name for i in parked)}.", changes)
 
-
-def _search(ctx: OperationContext, d: SearchInput) -> list[CatalogMatch]:
-    # A hit names its source by URL only: the title and notes (a find answers them) were half of every hit, and
-    # cut an assistant's view of a 23-hit search after about 10.
-    return [msgspec.structs.replace(hit, item=msgspec.structs.replace(hit.item, source=_short(hit.item.source)))
-            for hit in ctx.backend.catalog.catalog_search(d.query, d.limit)]
-
-
-def _short(source: dict[str, str]) -> dict[str, str]:
-    return {"url": source["url"]} if source.get("url") else {}
-
-
-def _catalog_image(ctx: OperationContext, d: FindInput) -> tuple[bytes, str]:
-    return ctx.backend.catalog.catalog_image(d.order_number)
-
-
-CATALOG_IMAGE: Operation[FindInput, tuple[bytes, str]] = Operation(
-    name="catalog.image", summary="Image of a catalog article.", section=SECTION, handler=_catalog_image,
-    input=FindInput, output=bytes, mutating=False, errors=(e.NotFoundError,),
-)
-"""Served by a hand-written route because it answers with an image, not the JSON envelope."""
 
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
@@ -305,32 +267,5 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         handler=lambda ctx, _: ctx.backend.devices.clear_parking_lot(), input=None, output=list[str],
         route=RouteSpec("POST", "/api/projects/devices/parking-lot/actions/clear"), errors=_NEEDS_PROJECT,
         destructive=True, preview=_preview_clear_parking_lot,
-    ),
-    Operation(
-        name="catalog.find", summary="Find a catalog article by exact article number.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.catalog.catalog_find(d.order_number), input=FindInput, output=CatalogItem,
-        route=RouteSpec("POST", "/api/catalog/actions/find-sync"),
-        async_route=RouteSpec("POST", "/api/catalog/actions/find"), mutating=False, errors=(e.NotFoundError,),
-        example={"orderNumber": "6ES7 214-1AG40-0XB0"},
-    ),
-    Operation(
-        name="catalog.search", summary="Fuzzy search of the catalog by keyword or partial article number.",
-        section=SECTION, handler=_search, input=SearchInput, output=list[CatalogMatch],
-        route=RouteSpec("POST", "/api/catalog/actions/search-sync"),
-        async_route=RouteSpec("POST", "/api/catalog/actions/search"), mutating=False, errors=(e.ValidationError,),
-        client_routes=(RouteSpec("POST", "/api/catalog/search"),),
-        example={"query": "1214 DC", "limit": 10},
-    ),
-    read("catalog.cache.status", SECTION, "State of the hardware catalog cache.", "/api/catalog/cache/status",
-         lambda ctx, _: ctx.backend.catalog.catalog_cache_status(), None, CatalogCacheStatus),
-    Operation(
-        name="catalog.cache.load", summary="Load the hardware catalog cache into memory.", section=SECTION,
-        handler=lambda ctx, _: ctx.backend.catalog.catalog_cache_load(), input=None, output=CatalogCacheStatus,
-        route=RouteSpec("POST", "/api/catalog/cache/load"),
-    ),
-    Operation(
-        name="catalog.cache.build", summary="Rebuild the hardware catalog cache.", section=SECTION,
-        handler=lambda ctx, _: ctx.backend.catalog.catalog_cache_build(), input=None, output=CatalogCacheStatus,
-        route=RouteSpec("POST", "/api/catalog/cache/build"), long_running=True,
     ),
 )

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from litestar import Response, get
 from litestar.params import FromPath
 
-from engineering_api.domain.devices import CATALOG_IMAGE, FindInput
+from engineering_api.domain.catalog import CATALOG_IMAGE, FindInput
 from engineering_api.backend.errors import NotFoundError, NotSupportedError
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, plan

@@ -38,7 +38,7 @@ from engineering_api.domain.hmi_compile import OPERATIONS as COMPILE_OPERATIONS
 from engineering_api.domain.hmi_resources import OPERATIONS as RESOURCE_OPERATIONS
 from engineering_api.domain.hmi_tree import OPERATIONS as TREE_OPERATIONS
 from engineering_api.domain.hmi_tree import (
-    _NEEDS_HMI,
+    NEEDS_HMI,
     HMI,
     SECTION,
     HmiDeviceRef,
@@ -155,7 +155,7 @@ def _target(path: str, name: str, overwrite: bool, *, suffix: str = ".xml") -> P
         AlreadyExistsError: ``FILE_EXISTS``.
         ValidationError: ``PATH_REJECTED`` (not the suffix).
     """
-    from engineering_api.domain.blocks._previews import preview_target
+    from engineering_api.domain.blocks.previews import preview_target
 
     target = preview_target(path, name, suffix, overwrite)
     if target.suffix.lower() != suffix:
@@ -306,7 +306,7 @@ def _import_operation(path: str, label: str, method: str, output: type, element:
         name=f"hmi.{path}.import", summary=f"Import an HMI {label} from a SimaticML file.", section=SECTION,
         handler=_import(method, part), input=ImportInput, output=output,
         route=RouteSpec("POST", f"{HMI}/{path}/actions/import"), files=_IMPORT_FILE,
-        errors=(*_NEEDS_HMI, e.AlreadyExistsError), example={"importFilePath": example, "overwrite": False},
+        errors=(*NEEDS_HMI, e.AlreadyExistsError), example={"importFilePath": example, "overwrite": False},
         description=description, destructive=True, preview=_preview_import(element, label, kind, listed, part),
     )
 
@@ -325,7 +325,7 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
             name="hmi.screens.export", summary="Export an HMI screen to a SimaticML file.", section=SECTION,
             handler=lambda ctx, d: _write(_export_screen(ctx, d), d.export_path, d.overwrite), input=ExportScreenInput,
             output=HmiExportResult, route=RouteSpec("POST", f"{HMI}/screens/{{screenName}}/actions/export"),
-            files=_EXPORT_FILE, errors=(*_NEEDS_HMI, e.AlreadyExistsError),
+            files=_EXPORT_FILE, errors=(*NEEDS_HMI, e.AlreadyExistsError),
             example={"exportPath": "export/Root screen.xml"}, destructive=True,
             preview=_preview_export(_export_screen, "screen"),
         ),
@@ -342,7 +342,7 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
             name="hmi.tags.export", summary="Export an HMI tag table to a SimaticML file.", section=SECTION,
             handler=lambda ctx, d: _write(_export_tags(ctx, d), d.export_path, d.overwrite), input=ExportTagsInput,
             output=HmiExportResult, route=RouteSpec("POST", f"{HMI}/tags/actions/export"), files=_EXPORT_FILE,
-            errors=(*_NEEDS_HMI, e.AlreadyExistsError),
+            errors=(*NEEDS_HMI, e.AlreadyExistsError),
             example={"exportPath": "export/Default tag table.xml", "tagTableName": DEFAULT_TAG_TABLE},
             description="One tag table per file, as Openness exports it (TagTable.Export). Without tagTableName "
                         "every table is exported: one file at exportPath for one table; for several, <table>.xml "
@@ -364,7 +364,7 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
             handler=lambda ctx, d: _write(_export_connection(ctx, d), d.export_path, d.overwrite),
             input=ExportConnectionInput, output=HmiExportResult,
             route=RouteSpec("POST", f"{HMI}/connections/actions/export"),
-            files=_EXPORT_FILE, errors=(*_NEEDS_HMI, e.AlreadyExistsError),
+            files=_EXPORT_FILE, errors=(*NEEDS_HMI, e.AlreadyExistsError),
             example={"exportPath": "export/HMI_Connection_1.xml", "connectionName": "HMI_Connection_1"},
             description="One connection per file (Connection.Export). Without connectionName every connection is "
                         "exported: one file at exportPath for one; for several, <connection>.xml each in the folder "

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from engineering_api.backend.models import CompileResult
-from engineering_api.domain.hmi_tree import _NEEDS_HMI, HMI, SECTION, HmiDeviceRef
+from engineering_api.domain.hmi_tree import NEEDS_HMI, HMI, SECTION, HmiDeviceRef
 from engineering_api.jobs.operations import Operation, RouteSpec
 
 __all__ = ("OPERATIONS",)
@@ -24,7 +24,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         section=SECTION, handler=lambda ctx, d: ctx.backend.hmi.compile_hmi(d.device_name), input=HmiDeviceRef,
         output=CompileResult, route=RouteSpec("POST", f"{HMI}/actions/compile-sync"),
         async_route=RouteSpec("POST", f"{HMI}/actions/compile"), long_running=True,
-        errors=_NEEDS_HMI,
+        errors=NEEDS_HMI,
         description="Errors and warnings as TIA's HMI compile reports them: HMI tags bound to no PLC tag or to a "
                     "connection or PLC tag that does not exist (MISSING_TAG, CONNECTION_NOT_FOUND, PLC_TAG_NOT_SET), "
                     "connections to missing or non-matching PLCs (PARTNER_NOT_FOUND, PARTNER_NOT_A_PLC, "

@@ -16,8 +16,8 @@ from typing import Any
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.areas.hmi_graphics import HmiProjectGraphicInfo
-from engineering_api.domain.blocks._support import _target_file
-from engineering_api.domain.hmi_tree import _NEEDS_HMI, HMI, SECTION, HmiDeviceRef
+from engineering_api.domain.blocks.support import target_file
+from engineering_api.domain.hmi_tree import NEEDS_HMI, HMI, SECTION, HmiDeviceRef
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, file_change, plan
 from engineering_api.lib.schema import CamelStruct
@@ -25,7 +25,7 @@ from engineering_api.rules.hmi_graphics import EXTENSIONS, MAX_GRAPHIC_BYTES, ch
 
 __all__ = ("OPERATIONS",)
 
-_ERRORS = (*_NEEDS_HMI, e.AlreadyExistsError)
+_ERRORS = (*NEEDS_HMI, e.AlreadyExistsError)
 
 
 class GraphicImportInput(HmiDeviceRef, kw_only=True):
@@ -109,11 +109,11 @@ def _export(ctx: OperationContext, d: GraphicExportInput, *, create: bool = True
     graphic = ctx.backend.hmi_graphics.export_hmi_project_graphic(d.device_name, d.graphic_name)
     suffix = EXTENSIONS[graphic.format]
     if not create:
-        from engineering_api.domain.blocks._previews import preview_target
+        from engineering_api.domain.blocks.previews import preview_target
 
         change, what = file_change(preview_target(d.export_path, graphic.name, suffix, d.overwrite), d.overwrite)
         return plan(f"Would export the project graphic '{graphic.name}' and {what}.", [change] if change else [])
-    target = _target_file(d.export_path, graphic.name, suffix, d.overwrite)
+    target = target_file(d.export_path, graphic.name, suffix, d.overwrite)
     if target.suffix.lower() != suffix:
         raise e.ValidationError(f"The export file must end in {suffix} (the image is {graphic.format.upper()}).",
                                 code="PATH_REJECTED", details={"field": "exportPath"})
@@ -162,7 +162,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="hmi.project-graphics.delete", summary="Delete a project graphic.", section=SECTION, handler=_delete,
         input=GraphicRef, output=dict[str, str], route=RouteSpec("DELETE", f"{GRAPHICS}/{{graphicName}}"),
-        errors=_NEEDS_HMI, destructive=True, preview=_preview_delete,
+        errors=NEEDS_HMI, destructive=True, preview=_preview_delete,
         description="MultiLingualGraphic.Delete(); graphic lists that name it are left as they are. "
                     "Unknown graphic: 404 GRAPHIC_NOT_FOUND.",
     ),

@@ -20,7 +20,7 @@ from litestar import Request, Response, get
 from litestar.params import FromPath
 
 from engineering_api.backend import errors as e
-from engineering_api.domain.hmi_tree import _NEEDS_HMI, SECTION, ScreenRef
+from engineering_api.domain.hmi_tree import NEEDS_HMI, SECTION, ScreenRef
 from engineering_api.domain.hmi_unified_view import unified_or
 from engineering_api.domain.hmi_values import device_tags, read_values
 from engineering_api.jobs.operations import Operation, OperationContext
@@ -103,7 +103,7 @@ def _graphics(ctx: OperationContext, device: str, names: set[str]) -> dict[str, 
 
 SCREEN_IMAGE: Operation[ScreenRef, bytes] = Operation(
     name="hmi.screens.image", summary="Draw an HMI screen to PNG, its I/O fields showing their tags' live values.",
-    section=SECTION, handler=screen_png, input=ScreenRef, output=bytes, mutating=False, errors=_NEEDS_HMI,
+    section=SECTION, handler=screen_png, input=ScreenRef, output=bytes, mutating=False, errors=NEEDS_HMI,
 )
 """Served by the hand-written route below: it answers with an image, not the JSON envelope."""
 
@@ -111,7 +111,7 @@ SCREEN_IMAGE: Operation[ScreenRef, bytes] = Operation(
 @get(
     "/api/devices/{deviceName:str}/hmi/screens/{screenName:str}/image", operation_id="GetHmiScreenImage",
     tags=[SECTION], media_type="image/png",
-    responses=problem_responses("viewer", params=True, worker=True, errors=_NEEDS_HMI),
+    responses=problem_responses("viewer", params=True, worker=True, errors=NEEDS_HMI),
 )
 async def screen_image(request: Request[Any, Any, Any], deviceName: FromPath[str],
                        screenName: FromPath[str]) -> Response[bytes]:

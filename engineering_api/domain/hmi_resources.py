@@ -30,7 +30,7 @@ from engineering_api.backend.areas.hmi_resources import (
     HmiTextListInfo,
 )
 from engineering_api.domain.hmi_tree import (
-    _NEEDS_HMI,
+    NEEDS_HMI,
     HMI,
     SECTION,
     FolderNode,
@@ -38,7 +38,7 @@ from engineering_api.domain.hmi_tree import (
     HmiTagTree,
     NoInput,
     SkippedDevice,
-    _tree,
+    folder_tree,
     panel_read,
     tag_tree,
 )
@@ -145,7 +145,7 @@ def _script_tree(ctx: OperationContext, d: HmiDeviceRef) -> HmiScriptTree:
                              lambda: (ctx.backend.hmi_resources.list_hmi_scripts(d.device_name), "VB scripts"),
                              lambda model: (scripts(model), "Global modules"))
     return HmiScriptTree(device_name=d.device_name, script_count=len(found),
-                         root=_tree(ScriptFolderNode, root, "scripts", found))
+                         root=folder_tree(ScriptFolderNode, root, "scripts", found))
 
 
 def _module_content(model: Any, d: ScriptRef) -> HmiScriptContent:
@@ -389,7 +389,7 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
             handler=_importer(method), input=ImportInput, output=output,
             route=RouteSpec("POST", f"{HMI}/{path}/actions/import"),
             files=_LIST_IMPORT_FILE if method in _UNIFIED_PARTS else _IMPORT_FILE,
-            errors=(*_NEEDS_HMI, e.AlreadyExistsError), example={"importFilePath": "export/States.xml"},
+            errors=(*NEEDS_HMI, e.AlreadyExistsError), example={"importFilePath": "export/States.xml"},
             description=f"{text} An existing {label} of that name is replaced only with overwrite=true (TIA's "
                         "ImportOptions.Override)." + (f" A Unified panel takes the Unified JSON document (.json) with "
                                                       f"its {label}s." if method in _UNIFIED_PARTS else ""),

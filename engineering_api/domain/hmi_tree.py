@@ -22,20 +22,20 @@ from engineering_api.jobs.operations import Operation, OperationContext, RouteSp
 from engineering_api.lib.schema import CamelStruct
 from simatic_xml import hmi as sx
 
-__all__ = ("OPERATIONS", "SECTION", "FolderNode", "HmiDeviceRef", "list_folders", "list_screens", "list_tag_tables",
-           "panel_read")
+__all__ = ("NEEDS_HMI", "OPERATIONS", "SECTION", "FolderNode", "HmiDeviceRef", "folder_tree", "list_folders",
+           "list_screens", "list_tag_tables", "panel_read")
 
 SECTION = "HMI Screens"
 HMI = "/api/devices/{deviceName}/hmi"
-_NEEDS_HMI = (e.NotFoundError, e.ValidationError, e.NotSupportedError, e.NoProjectOpenError, e.PortalUnavailableError)
+NEEDS_HMI = (e.NotFoundError, e.ValidationError, e.NotSupportedError, e.NoProjectOpenError, e.PortalUnavailableError)
 
 
 def panel_read(name: str, summary: str, path: str, handler: Callable[[OperationContext, Any], Any], input: type,
                output: Any, *, description: str = "") -> Operation[Any, Any]:
     """A read of one HMI panel: ``GET {HMI}/{path}`` in the HMI section, refusing as every panel read does
-    (:data:`_NEEDS_HMI`: no such device, not an HMI panel, not supported for its kind, no project, no portal)."""
+    (:data:`NEEDS_HMI`: no such device, not an HMI panel, not supported for its kind, no project, no portal)."""
     return Operation(name=name, summary=summary, section=SECTION, handler=handler, input=input, output=output,
-                     route=RouteSpec("GET", f"{HMI}/{path}"), mutating=False, errors=_NEEDS_HMI,
+                     route=RouteSpec("GET", f"{HMI}/{path}"), mutating=False, errors=NEEDS_HMI,
                      description=description)
 
 
@@ -152,7 +152,7 @@ def _node(kind: type[Any], path: str, name: str, field: str) -> Any:
     return kind(name=name, path=path, **{field: []})
 
 
-def _tree(kind: type[Any], root_name: str, field: str, objects: list[Any],
+def folder_tree(kind: type[Any], root_name: str, field: str, objects: list[Any],
           folders: tuple[str, ...] | list[str] = ()) -> Any:
     """Folder nodes from the user folders (``folders``, empty ones too) and the objects' ``folder`` paths (``a/b``),
     folders in first-seen order."""
@@ -194,14 +194,15 @@ def list_tag_tables(ctx: OperationContext, device: str) -> list[HmiTagTableInfo]
 def screen_tree(ctx: OperationContext, d: HmiDeviceRef) -> HmiScreenTree:
     screens = list_screens(ctx, d.device_name)
     return HmiScreenTree(device_name=d.device_name, screen_count=len(screens),
-                         root=_tree(ScreenFolderNode, "Screens", "screens", screens,
+                         root=folder_tree(ScreenFolderNode, "Screens", "screens", screens,
                                     list_folders(ctx, d.device_name, "screens")))
 
 
 def tag_tree(ctx: OperationContext, device: str) -> HmiTagTree:
     tables = list_tag_tables(ctx, device)
     return HmiTagTree(device_name=device, tag_table_count=len(tables), tag_count=sum(len(t.tags) for t in tables),
-                      root=_tree(TagFolderNode, "HMI tags", "tag_tables", tables, list_folders(ctx, device, "tags")))
+                      root=folder_tree(TagFolderNode, "HMI tags", "tag_tables", tables,
+                                       list_folders(ctx, device, "tags")))
 
 
 def tag_forest(ctx: OperationContext, _: NoInput) -> HmiTagForest:
@@ -261,7 +262,7 @@ def _folder_operation(kind: HmiFolderKind, label: str, example: str) -> Operatio
             device_name=d.device_name,
             folder_path=ctx.backend.hmi.create_hmi_folder(d.device_name, kind, d.folder_path)),
         input=FolderInput, output=FolderCreated, route=RouteSpec("POST", f"{HMI}/{kind}/folders"),
-        errors=(*_NEEDS_HMI, e.AlreadyExistsError), example={"folderPath": example},
+        errors=(*NEEDS_HMI, e.AlreadyExistsError), example={"folderPath": example},
         description=f"{'ScreenFolder' if kind == 'screens' else 'TagFolder'}.Folders.Create per missing level (a/b "
                     "creates a and b); the whole path taken: 409 FOLDER_EXISTS; a name no file system takes: 422 "
                     f"INVALID_FOLDER. Put {'screens' if kind == 'screens' else 'tag tables'} in it with the import's "

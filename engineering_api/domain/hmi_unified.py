@@ -36,8 +36,8 @@ from engineering_api.backend.areas.hmi_unified import (
     UnifiedKind,
     UnifiedTagTable,
 )
-from engineering_api.domain.blocks._support import _target_file
-from engineering_api.domain.hmi_tree import _NEEDS_HMI, HMI, SECTION, HmiDeviceRef, panel_read
+from engineering_api.domain.blocks.support import target_file
+from engineering_api.domain.hmi_tree import NEEDS_HMI, HMI, SECTION, HmiDeviceRef, panel_read
 from engineering_api.domain.hmi_unified_view import readable
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, file_change, plan
@@ -52,7 +52,7 @@ from engineering_api.rules.hmi_unified import (
 
 __all__ = ("OPERATIONS", "import_part", "preview_part", "unified_export")
 
-_CHANGES = (*_NEEDS_HMI, e.AlreadyExistsError)
+_CHANGES = (*NEEDS_HMI, e.AlreadyExistsError)
 _PARTS = {"screens": ("screen", "SCREEN_NOT_FOUND"), "tag_tables": ("tag table", "TAG_TABLE_NOT_FOUND"),
           "connections": ("connection", "CONNECTION_NOT_FOUND"), "text_lists": ("text list", "TEXT_LIST_NOT_FOUND"),
           "graphic_lists": ("graphic list", "GRAPHIC_LIST_NOT_FOUND")}
@@ -260,11 +260,11 @@ def _deleter(kind: UnifiedKind, param: str, label: str) -> tuple[Any, Any]:
 def _export_document(ctx: OperationContext, d: DocumentExportInput, *, create: bool = True) -> Any:
     data = encode_document(ctx.backend.hmi_unified.read_unified_hmi(d.device_name))
     if create:
-        target = _target_file(d.export_path, d.device_name, ".json", d.overwrite)
+        target = target_file(d.export_path, d.device_name, ".json", d.overwrite)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         return DocumentExportResult(name=d.device_name, export_path=str(target), size=len(data))
-    from engineering_api.domain.blocks._previews import preview_target
+    from engineering_api.domain.blocks.previews import preview_target
 
     change, what = file_change(preview_target(d.export_path, d.device_name, ".json", d.overwrite), d.overwrite)
     return plan(f"Would export the Unified HMI document of {d.device_name} and {what}.", [change] if change else [])
@@ -307,7 +307,7 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
         ops.append(Operation(
             name=f"hmi.{path}.delete", summary=f"Delete a {label} of a WinCC Unified panel.", section=SECTION,
             handler=handler, input=ObjectRef, output=dict[str, str],
-            route=RouteSpec("DELETE", f"{HMI}/{path}/{{{placeholder}}}"), errors=_NEEDS_HMI, destructive=True,
+            route=RouteSpec("DELETE", f"{HMI}/{path}/{{{placeholder}}}"), errors=NEEDS_HMI, destructive=True,
             preview=preview, description=f"The {label}'s Delete() (a tag table goes with its tags; the default tag "
                                          "table stays: 422 DEFAULT_TAG_TABLE; a connection tags use: 422 "
                                          "CONNECTION_IN_USE). A classic panel: 422 NOT_A_UNIFIED_PANEL."))

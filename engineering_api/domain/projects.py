@@ -284,10 +284,10 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
                 e.NotSupportedError, e.PortalUnavailableError),
     ),
     read("projects.history", SECTION, "Recently opened projects, newest first.", "/api/projects/history",
-         lambda ctx, _: ctx.backend.project_history(), None, list[HistoryEntry]),
+         lambda ctx, _: ctx.backend.recent_projects(), None, list[HistoryEntry]),
     Operation(
         name="projects.history.remove", summary="Remove an entry from the project history.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.remove_history_entry(d.path), input=HistoryEntryInput,
+        handler=lambda ctx, d: ctx.backend.forget_recent_project(d.path), input=HistoryEntryInput,
         output=list[HistoryEntry], route=RouteSpec("DELETE", "/api/projects/history"), errors=(e.NotFoundError,),
     ),
     read("projects.infrastructure", SECTION, "Subnets, IO systems and connections of the open project.",

@@ -70,7 +70,7 @@ class SnapshotTarget:
 
 
 class SnapshotTaker(Protocol):
-    """Takes snapshots before a change; provided by :mod:`engineering_api.history`."""
+    """Takes snapshots before a change; provided by :mod:`engineering_api.snapshots`."""
 
     def before_change(self, context: OperationContext, targets: list[SnapshotTarget], reason: str) -> None:
         """Snapshot ``targets`` if automatic snapshots are on; objects that do not exist yet are skipped."""

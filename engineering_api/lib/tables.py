@@ -182,7 +182,8 @@ runtime_history = Table(
     Column("value", Float, nullable=False),
     Index("runtime_history_tag_t", "tag", "t"),
 )
-"""Logged tag values (:mod:`engineering_api.runtime.history`): the tag's canonical name, ms since 1970, the value."""
+"""Logged tag values (:mod:`engineering_api.runtime.tag_logging`): the tag's canonical name, ms since 1970, the
+value."""
 
 runtime_push_outbox = Table(
     "runtime_push_outbox", metadata,

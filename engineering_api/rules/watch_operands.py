@@ -2,8 +2,8 @@
 
 An operand is resolved against the compiler's program view
 (``engineering_api.rules.compiler.project.program_from_software``) plus the tag tables' addresses; the rules are
-those of :mod:`engineering_api.backend.areas.watch`. Kept apart from the tables' storage and forcing (the fake's
-:mod:`fakes.watch_ops`, the bridge's :mod:`openness_bridge.watch`), which both use these rules.
+those of :mod:`engineering_api.backend.areas.watch_tables`. Kept apart from the tables' storage and forcing (the fake's
+:mod:`fakes.watch_tables_ops`, the bridge's :mod:`openness_bridge.watch_tables`), which both use these rules.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from engineering_api.backend.areas.watch import FORCE_TABLE, WATCH_TABLE
+from engineering_api.backend.areas.watch_tables import FORCE_TABLE, WATCH_TABLE
 from engineering_api.backend.errors import ValidationError
 from engineering_api.rules.compiler.checker import BlockChecker
 from engineering_api.rules.compiler.program import BlockDef, Program
@@ -33,7 +33,7 @@ from simatic_xml.watchtables import (
 )
 
 if TYPE_CHECKING:
-    from engineering_api.backend.areas.watch import EntrySpec
+    from engineering_api.backend.areas.watch_tables import EntrySpec
     from engineering_api.rules.compiler.project import Software
 
 __all__ = ("LABEL", "Operand", "Resolver", "check_rows", "merge_rows", "plc_value", "row_flag",

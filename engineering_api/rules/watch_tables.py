@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from engineering_api.backend.areas.watch import FORCE_TABLE, WATCH_TABLE
+from engineering_api.backend.areas.watch_tables import FORCE_TABLE, WATCH_TABLE
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
 from engineering_api.rules.watch_operands import LABEL
 from simatic_xml import SimaticMLError

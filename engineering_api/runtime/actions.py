@@ -25,10 +25,10 @@ from engineering_api.jobs.preview import PlannedChange, Preview, names, plural
 from engineering_api.lib.security import Role
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.runtime.alarms import Alarm, AlarmDefinition, AlarmPage, decode_point
-from engineering_api.runtime.history import (
+from engineering_api.runtime.tag_logging import (
     MAX_POINTS, HistoryPoint, LoggingSetting, format_ms, parse_interval, parse_time,
 )
-from engineering_api.runtime.history_paging import Continuation, raw_page
+from engineering_api.runtime.tag_logging_paging import Continuation, raw_page
 from engineering_api.runtime.schemas import (
     BULK_MAX, BulkWrite, ItemErrorOut, RuntimeTagInfo, TagList, TagName, TagValueResult,
 )

@@ -33,7 +33,7 @@ from engineering_api.runtime.actions import (
     save_definition,
 )
 from engineering_api.runtime.alarms import Alarm, AlarmDefinition, AlarmPage
-from engineering_api.runtime.history import MAX_POINTS, LoggingSetting
+from engineering_api.runtime.tag_logging import MAX_POINTS, LoggingSetting
 from engineering_api.runtime.call_routes import BEARER, bearer_responses, declared, run_call, runtime_from
 from engineering_api.runtime.service import principal_of
 

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from engineering_api.backend.areas.runtime_values import SimRuntimeEvents
     from engineering_api.backend.port import EngineeringBackend
     from engineering_api.runtime.alarms import AlarmService
-    from engineering_api.runtime.history import HistoryService
+    from engineering_api.runtime.tag_logging import TagLoggingService
     from engineering_api.runtime.simulated import SimulatedSource
     from engineering_api.runtime.sources import TagSource
     from engineering_api.runtime.subscriptions import SubscriptionHub
@@ -50,7 +50,7 @@ class RuntimeMonitor:
     """Sets the CPU's monitored items and hands what it queued to alarms, history and subscriptions."""
 
     def __init__(self, backend: EngineeringBackend, source: SimulatedSource, alarms: AlarmService,
-                 history: HistoryService, hub: SubscriptionHub,
+                 history: TagLoggingService, hub: SubscriptionHub,
                  polled: Callable[[], TagSource | None] = lambda: None) -> None:
         self._backend = backend
         self._source = source

@@ -21,7 +21,7 @@ from engineering_api.rules.monitoring import value_changed
 if TYPE_CHECKING:
     from engineering_api.backend.areas.runtime_values import SimMonitoredItem
     from engineering_api.runtime.alarms import AlarmService
-    from engineering_api.runtime.history import HistoryService
+    from engineering_api.runtime.tag_logging import TagLoggingService
     from engineering_api.runtime.sources import TagSource
     from engineering_api.runtime.subscriptions import SubscriptionHub
 
@@ -34,7 +34,7 @@ _SLACK_S = 0.05
 class ConnectionPoller:
     """Reads the monitored items from the connections and hands the values to alarms, history and subscriptions."""
 
-    def __init__(self, alarms: AlarmService, history: HistoryService, hub: SubscriptionHub) -> None:
+    def __init__(self, alarms: AlarmService, history: TagLoggingService, hub: SubscriptionHub) -> None:
         self.alarms = alarms
         self.history = history
         self.hub = hub

@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from engineering_api.backend.errors import NotFoundError, ValidationError
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.tables import runtime_push_outbox as outbox
-from engineering_api.runtime.history import format_ms, parse_time
+from engineering_api.runtime.tag_logging import format_ms, parse_time
 from engineering_api.runtime.pushes import PushStore
 from engineering_api.runtime.pushes_schedule import (
     Period, attach, detach, last_boundary, period_ending, periods_between, trigger_for,

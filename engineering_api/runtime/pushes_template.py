@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from engineering_api.backend.errors import EngineeringError, NotFoundError, ValidationError
-from engineering_api.runtime.history import format_ms
+from engineering_api.runtime.tag_logging import format_ms
 from engineering_api.runtime.simulated import canonical_name
 from engineering_api.runtime.sources import RuntimeFaultError, RuntimeNotRunningError
 from simatic_xml.safe import UnsafeXmlError, XmlSyntaxError, parse_untrusted
@@ -34,7 +34,7 @@ from simatic_xml.safe import UnsafeXmlError, XmlSyntaxError, parse_untrusted
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from engineering_api.runtime.history import HistoryService
+    from engineering_api.runtime.tag_logging import TagLoggingService
     from engineering_api.runtime.sources import TagSource
 
 __all__ = ("AGGREGATE_FUNCTIONS", "Placeholder", "RenderError", "check_template", "placeholders", "render")
@@ -131,7 +131,7 @@ def _texts(template: str, fmt: str) -> list[str]:
     return texts
 
 
-def _aggregate(history: HistoryService, function: str, tag: str, start_ms: int, end_ms: int) -> float | int | None:
+def _aggregate(history: TagLoggingService, function: str, tag: str, start_ms: int, end_ms: int) -> float | int | None:
     key = canonical_name(tag)
     span = max(end_ms - start_ms, 1)
 
@@ -159,7 +159,7 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def render(template: str, fmt: str, *, history: HistoryService, source: TagSource, variables: dict[str, str],
+def render(template: str, fmt: str, *, history: TagLoggingService, source: TagSource, variables: dict[str, str],
            start_ms: int, end_ms: int, live: bool) -> str:
     """The payload for the period [start, end); ``live``: the period has just ended, so a tag's live value is its
     value at the end.

@@ -19,7 +19,7 @@ from engineering_api.lib.ratelimit import TokenBuckets
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.runtime.connections import ConnectionStore, SwitchedSource
 from engineering_api.runtime.alarms import AlarmService
-from engineering_api.runtime.history import DatabaseHistoryStore, HistoryService
+from engineering_api.runtime.tag_logging import DatabaseHistoryStore, TagLoggingService
 from engineering_api.runtime.monitor import RuntimeMonitor
 from engineering_api.runtime.on_worker import WorkerBackend
 from engineering_api.runtime.simulated import SimulatedSource
@@ -100,7 +100,7 @@ class RuntimeService:
         self.alarms = AlarmService(services.db, on_change=self.hub.on_alarm)
         # a history file of an older release in this node's data dir, when the database was upgraded by another node
         legacy_history.adopt(services.db, services.settings.data_dir)
-        self.history = HistoryService(services.db, DatabaseHistoryStore(services.db))
+        self.history = TagLoggingService(services.db, DatabaseHistoryStore(services.db))
         polled = self.source.polled if isinstance(self.source, SwitchedSource) else (lambda: None)
         self.monitor = RuntimeMonitor(backend, SimulatedSource(backend), self.alarms, self.history, self.hub, polled)
 

@@ -1,7 +1,7 @@
 // The shape every Openness composition shares, written once (StandIn.Control, not Siemens API): a composition
 // enumerates what it holds, most of them count it, many find by name. Openness declares these members on each
 // composition; the stand-in's compositions inherit them from here (or from an area's base, e.g. ProgramTree.cs,
-// Hmi.cs) and declare what is their own. The bridge's reflection (openness_bridge/diagnostics.py) reports members of
+// Hmi.cs) and declare what is their own. The bridge's reflection (openness_bridge/reflection.py) reports members of
 // StandIn.Control bases as the composition's own, so the stand-in shows the shape Openness declares.
 using System;
 using System.Collections;

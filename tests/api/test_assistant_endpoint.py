@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from engineering_api.domain.assistant._settings import settings_store
+from engineering_api.domain.assistant.settings import settings_store
 from engineering_api.lib.db import KeyValueStore
 from tests.assistant_stub import ScriptedProvider, say
 from tests.conftest import assert_error, data

@@ -11,7 +11,7 @@ import pytest
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
 from engineering_api.lib.db import Database
 from engineering_api.runtime.alarms import AlarmDefinition, AlarmService
-from engineering_api.runtime.history import DatabaseHistoryStore, HistoryService, LoggingSetting, parse_interval
+from engineering_api.runtime.tag_logging import DatabaseHistoryStore, TagLoggingService, LoggingSetting, parse_interval
 from tests.conftest import raises_code
 
 if TYPE_CHECKING:
@@ -85,7 +85,7 @@ def test_definitions_are_checked_unique_and_deleting_one_ends_its_alarm(alarms: 
 
 def test_the_store_aggregates_only_intervals_with_values(tmp_path: Path) -> None:
     db = Database(tmp_path / "service.db")
-    history = HistoryService(db, DatabaseHistoryStore(db))
+    history = TagLoggingService(db, DatabaseHistoryStore(db))
     history.save_setting(LoggingSetting(tag='"Line_DB".Speed', mode="onChange", deadband=0.5))
     history.save_setting(LoggingSetting(tag='Line_DB.speed', mode="cyclic", period_ms=100))  # the same tag
     assert [(s.tag, s.mode) for s in history.settings()] == [("Line_DB.speed", "cyclic")]

@@ -252,8 +252,8 @@ def test_secrets_are_never_returned_logged_or_audited(
 
 
 def test_the_assistant_history_keeps_no_tool_password(tmp_path: Any) -> None:
-    from engineering_api.domain.assistant._history import ChatHistory
-    from engineering_api.domain.assistant._schema import ToolCallRecord
+    from engineering_api.domain.assistant.chat_history import ChatHistory
+    from engineering_api.domain.assistant.schema import ToolCallRecord
     from engineering_api.lib.db import Database
 
     db = Database(tmp_path / "h.db")

@@ -17,7 +17,7 @@ from engineering_api.services import Services
 from fakes.runtime.cpu import OperatingMode, SimulatedCpu
 from fakes.runtime.cpu_image import ObEntry, ProgramContext
 from fakes.runtime.memory import Memory
-from fakes.watch_ops import FakeWatchTables
+from fakes.watch_tables_ops import FakeWatchTables
 from tests.api.test_watch_api import DEV, FT, WT, fill_plc
 from tests.conftest import Headers, assert_error, data
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from openness_bridge.diagnostics import member_table_words, type_members
+from openness_bridge.reflection import member_table_words, type_members
 
 _SKIPPED = frozenset({"GetEnumerator", "ToString", "Equals", "GetHashCode", "Invoke", "BeginInvoke", "EndInvoke",
                       "Item"})

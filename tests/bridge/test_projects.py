@@ -85,7 +85,7 @@ def test_index_counts_what_openness_shows(bridge: Any, project: Any) -> None:
 
 
 def test_history_has_no_openness_equivalent(bridge: Any, project: Any) -> None:
-    for call in (bridge.project_history, lambda: bridge.remove_history_entry(project.path)):
+    for call in (bridge.recent_projects, lambda: bridge.forget_recent_project(project.path)):
         err = raises_code(e.NotSupportedError, "NO_OPENNESS_EQUIVALENT", call)
         assert "HistoryEntries" in err.message
 

@@ -87,7 +87,7 @@ def test_alarms_and_history_poll_a_plcsim_instance_that_samples_nothing(download
     monitor reads the alarm and logged tags between cycles instead, as it does for a real PLC."""
     from engineering_api.lib.db import Database
     from engineering_api.runtime.alarms import AlarmDefinition, AlarmService
-    from engineering_api.runtime.history import DatabaseHistoryStore, HistoryService, LoggingSetting
+    from engineering_api.runtime.tag_logging import DatabaseHistoryStore, TagLoggingService, LoggingSetting
     from engineering_api.runtime.monitor import RuntimeMonitor
     from engineering_api.runtime.simulated import SimulatedSource
     from engineering_api.runtime.sources import TagWrite
@@ -96,7 +96,7 @@ def test_alarms_and_history_poll_a_plcsim_instance_that_samples_nothing(download
     db = Database(tmp_path / "runtime.sqlite")
     hub = SubscriptionHub()
     alarms = AlarmService(db, on_change=hub.on_alarm)
-    history = HistoryService(db, DatabaseHistoryStore(db))
+    history = TagLoggingService(db, DatabaseHistoryStore(db))
     source = SimulatedSource(downloaded, "Sim_A")
     monitor = RuntimeMonitor(downloaded, source, alarms, history, hub)
     monitor.stop()  # no background thread: the stand-in is driven from this one

@@ -116,7 +116,7 @@ def test_runtime_page_needs_a_runtime_user_then_shows_alarms_and_a_trend(client,
     import time as clock
 
     from engineering_api.runtime.alarms import AlarmDefinition
-    from engineering_api.runtime.history import LoggingSetting
+    from engineering_api.runtime.tag_logging import LoggingSetting
     from engineering_api.runtime.service import runtime_of
     from engineering_api.runtime.simulated import canonical_name
     from engineering_api.lib.schema import utc_now

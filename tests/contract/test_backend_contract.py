@@ -373,15 +373,15 @@ def test_retrieve_errors(backend, portal, root, tmp_path, tia):
 def test_history(backend, project, root):
     if backend.name == "openness":
         # Openness has no recently-opened list (Project.HistoryEntries is the project's own event log).
-        for call in (backend.project_history, lambda: backend.remove_history_entry(project.path)):
+        for call in (backend.recent_projects, lambda: backend.forget_recent_project(project.path)):
             raises_code(e.NotSupportedError, "NO_OPENNESS_EQUIVALENT", call)
         return
-    history = backend.project_history()
+    history = backend.recent_projects()
     assert [h.path for h in history] == [project.path]
     assert all(isinstance(h, m.HistoryEntry) for h in history)
     with pytest.raises(e.NotFoundError):
-        backend.remove_history_entry(str(root / "nope.ap19"))
-    assert backend.remove_history_entry(project.path) == []
+        backend.forget_recent_project(str(root / "nope.ap19"))
+    assert backend.forget_recent_project(project.path) == []
 
 
 def test_overview_infrastructure_simulation_index(backend, plc):

@@ -29,7 +29,7 @@ BRIDGE_PENDING: dict[str, str] = {
     "test_compile_of_empty_software_succeeds": _NO_COMPILER,
 }
 """Tests that cannot run on the bridge (test name -> reason). The mapping of compiler results the bridge does is
-tested with scripted results in ``tests/bridge/test_software.py``; every other test here runs on both adapters."""
+tested with scripted results in ``tests/bridge/test_program.py``; every other test here runs on both adapters."""
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from engineering_api.backend import errors as e
-from engineering_api.backend.areas.watch import WATCH_TABLE
+from engineering_api.backend.areas.watch_tables import WATCH_TABLE
 from engineering_api.backend.models import ProgramDocument
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml.generate import generate_xml

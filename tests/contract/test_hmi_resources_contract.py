@@ -1,6 +1,6 @@
 """Classic HMI VB scripts, text lists, graphic lists, project graphics and HMI library types on every adapter.
 
-Calls :class:`engineering_api.backend.areas.hmi_resources.HmiResourcePort` methods directly, parametrised over
+Calls :class:`engineering_api.backend.areas.hmi_resources.HmiResourcesPort` methods directly, parametrised over
 the fake and the Openness bridge (stand-in under Mono).
 """
 

@@ -1,4 +1,4 @@
-"""The consistency rule of the fake (issue 13; ``fakes.type_ops.is_consistent``): a failed compile leaves the
+"""The consistency rule of the fake (issue 13; ``fakes.types_ops.is_consistent``): a failed compile leaves the
 block and everything calling it inconsistent until a compile of it succeeds; blocks generated from a source that
 refers to missing user objects can be marked inconsistent until they compile."""
 

@@ -23,7 +23,7 @@ FLOORS = (
                       "engineering_api.lsp", "engineering_api.mcp", "engineering_api.console",
                       "engineering_api.compose", "engineering_api.swagger")),
     ("service layer", ("engineering_api.domain", "engineering_api.runtime", "engineering_api.farm",
-                       "engineering_api.history", "engineering_api.push", "engineering_api.jobs",
+                       "engineering_api.snapshots", "engineering_api.push", "engineering_api.jobs",
                        "engineering_api.services", "engineering_api.docs", "engineering_api.ci")),
     ("adapters", ("fakes", "openness_bridge")),
     ("port and rules", ("engineering_api.backend", "engineering_api.rules")),

@@ -43,4 +43,4 @@ def test_every_file_the_area_table_names_exists() -> None:
 
 def test_the_table_is_read() -> None:
     rows = _area_rows()
-    assert rows["devices"][4] == "`hardware.py`" and rows["reflection"][2].startswith("`diagnostics.py`")
+    assert rows["devices"][4] == "`devices.py`" and rows["reflection"][2].startswith("`reflection.py`")

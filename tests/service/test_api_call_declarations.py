@@ -35,7 +35,7 @@ HAND_WRITTEN: dict[str, int] = {
     "engineering_api.domain.system": 10,
     "engineering_api.domain.health": 4,
     "engineering_api.domain.compat": 7,
-    "engineering_api.domain.assistant._routes": 9,
+    "engineering_api.domain.assistant.routes": 9,
     "engineering_api.domain.keys": 3,
     "engineering_api.domain.discovery": 2,
     "engineering_api.domain.files": 2,  # file download and upload
@@ -50,7 +50,7 @@ HAND_WRITTEN: dict[str, int] = {
     "engineering_api.console.jobs": 5,
     "engineering_api.console.tests_page": 3,
     "engineering_api.console.auth": 2,
-    "engineering_api.console.history": 2,
+    "engineering_api.console.git_log": 2,
     "engineering_api.console.runtime_page": 2,
     "engineering_api.console.xref_page": 1,
 }

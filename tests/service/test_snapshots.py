@@ -9,7 +9,7 @@ from typing import Any
 from litestar.testing import TestClient
 
 from engineering_api.config import Settings
-from engineering_api.history import CLEANUP_JOB_ID, SnapshotService, SnapshotStore, run_cleanup
+from engineering_api.snapshots import CLEANUP_JOB_ID, SnapshotService, SnapshotStore, run_cleanup
 from engineering_api.jobs.operations import OperationContext, SnapshotTarget
 from engineering_api.lib.db import Database
 from engineering_api.lib.paths import PathPolicy

@@ -78,7 +78,7 @@ class HmiConnectionInfo(CamelStruct):
 class HmiPort(ABC):
     """Screens, tag tables, connections and user folders of a classic HMI device (Comfort/Advanced/Basic panels), and
     the HMI compile. Scripts, text and graphic lists and HMI library types are the ``hmi_resources`` area
-    (:class:`~engineering_api.backend.areas.hmi_resources.HmiResourcePort`), project graphics the ``hmi_graphics``
+    (:class:`~engineering_api.backend.areas.hmi_resources.HmiResourcesPort`), project graphics the ``hmi_graphics``
     area (:class:`~engineering_api.backend.areas.hmi_graphics.HmiGraphicsPort`), WinCC Unified panels' object model
     the ``hmi_unified`` area (:class:`~engineering_api.backend.areas.hmi_unified.HmiUnifiedPort`).
 

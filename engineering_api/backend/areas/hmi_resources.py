@@ -20,7 +20,7 @@ from engineering_api.backend.areas.hmi_records import HmiExport
 from engineering_api.backend.areas.library import TypeInstance
 from engineering_api.lib.schema import CamelStruct
 
-__all__ = ("HmiGraphicListEntry", "HmiGraphicListInfo", "HmiLibraryTypeInfo", "HmiResourcePort", "HmiScriptInfo",
+__all__ = ("HmiGraphicListEntry", "HmiGraphicListInfo", "HmiLibraryTypeInfo", "HmiResourcesPort", "HmiScriptInfo",
            "HmiTextListEntry", "HmiTextListInfo")
 
 
@@ -88,7 +88,7 @@ class HmiLibraryTypeInfo(CamelStruct):
     screens' faceplate instances naming it (``Screen/Object``). Over Openness empty: not searched on panels."""
 
 
-class HmiResourcePort(ABC):
+class HmiResourcesPort(ABC):
     """VB scripts, text and graphic lists of classic panels, and the project library's HMI types."""
 
     @abstractmethod

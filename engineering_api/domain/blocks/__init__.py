@@ -9,7 +9,7 @@ SimaticML import (all or nothing), as Openness does it.
 
 from __future__ import annotations
 
-from engineering_api.domain.blocks._operations import OPERATIONS
-from engineering_api.domain.blocks._support import SECTION
+from engineering_api.domain.blocks.operations import OPERATIONS
+from engineering_api.domain.blocks.support import SECTION
 
 __all__ = ("OPERATIONS", "SECTION")

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from engineering_api.domain.simulation import _instances, _session
+from engineering_api.domain.simulation import instances, session
 from engineering_api.jobs.operations import Operation
 
 __all__ = ("OPERATIONS",)
 
-OPERATIONS: tuple[Operation[Any, Any], ...] = (*_instances.OPERATIONS, *_session.OPERATIONS)
+OPERATIONS: tuple[Operation[Any, Any], ...] = (*instances.OPERATIONS, *session.OPERATIONS)

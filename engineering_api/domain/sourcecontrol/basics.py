@@ -26,14 +26,15 @@ if TYPE_CHECKING:
     from engineering_api.jobs.operations import OperationContext
 
 __all__ = (
-    "changes_between", "commit", "config", "set_config", "current_tree", "file_content", "init", "iso_time", "log",
+    "STATUS", "changes_between", "commit", "config", "set_config", "current_tree", "file_content", "init", "iso_time",
+    "log",
     "status",
     "tree_of",
 )
 
 logger = logging.getLogger(__name__)
 
-_STATUS = {"A": "Added", "M": "Modified", "D": "Removed", "R": "Renamed", "T": "Modified", "C": "Added"}
+STATUS = {"A": "Added", "M": "Modified", "D": "Removed", "R": "Renamed", "T": "Modified", "C": "Added"}
 _MAX_CONTENT = 20 * 1024 * 1024
 WORKING = "WORKING"
 """The revision T-IA Connect's client sends for the open project's current export."""
@@ -80,7 +81,7 @@ def changes_between(repo: pygit2.Repository, old: pygit2.Tree, new: pygit2.Tree)
     diff = tree_diff(old, new, flags=pygit2.enums.DiffOption.INCLUDE_TYPECHANGE)
     result = []
     for delta in diff.deltas:
-        status = _STATUS.get(delta.status_char(), "Modified")
+        status = STATUS.get(delta.status_char(), "Modified")
         path = delta.old_file.path if status == "Removed" else delta.new_file.path
         result.append(change_of(path, status))
     return result

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pygit2
 
 from engineering_api.backend import errors as e
-from engineering_api.domain.sourcecontrol.basics import _STATUS, WORKING, current_tree, tree_of
+from engineering_api.domain.sourcecontrol.basics import STATUS, WORKING, current_tree, tree_of
 from engineering_api.domain.sourcecontrol.repo import (
     blob_data,
     head_commit,
@@ -36,7 +36,7 @@ def object_diffs(repo: pygit2.Repository, patch: pygit2.Diff) -> list[ObjectDiff
     """The semantic diff of each changed object file of ``patch`` (other files are skipped)."""
     result = []
     for delta in patch.deltas:
-        status = _STATUS.get(delta.status_char(), "Modified")
+        status = STATUS.get(delta.status_char(), "Modified")
         path = delta.old_file.path if status == "Removed" else delta.new_file.path
         try:
             result.append(object_diff(path, status, _blob(repo, delta.old_file.id), _blob(repo, delta.new_file.id)))
@@ -74,7 +74,7 @@ def diff(ctx: OperationContext, data: DiffInput) -> VcsDiffResult:
         if item is None:  # libgit2 gives no patch for an unchanged file; a tree diff lists none
             continue
         delta = item.delta
-        status = _STATUS.get(delta.status_char(), "Modified")
+        status = STATUS.get(delta.status_char(), "Modified")
         _, added, deleted = item.line_stats
         files.append(VcsDiffFile(path=delta.old_file.path if status == "Removed" else delta.new_file.path,
                                  status=status, lines_added=added, lines_deleted=deleted))

@@ -8,6 +8,6 @@ every bad row (row, column, reason) with 422, and import nothing unless every ro
 
 from __future__ import annotations
 
-from engineering_api.domain.tags._operations import OPERATIONS, SECTION
+from engineering_api.domain.tags.operations import OPERATIONS, SECTION
 
 __all__ = ("OPERATIONS", "SECTION")

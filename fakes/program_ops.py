@@ -1,0 +1,105 @@
+"""The fake backend's program-objects area (``FakeBackend.program``): import, list and export blocks, PLC data types
+and tag tables as SimaticML."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import msgspec
+
+from engineering_api.backend.areas.program import ProgramPort
+from engineering_api.backend.errors import EngineeringError, ValidationError
+from engineering_api.backend.models import ProgramImportReport
+from engineering_api.rules.folders import target_folder
+from fakes.program import read_object, require
+from fakes.types_ops import describe
+from simatic_xml.cancel import checkpoint
+from simatic_xml.scl.limits import BlockTooLargeError, check_document_size
+
+if TYPE_CHECKING:
+    from engineering_api.backend.models import ProgramDocument, ProgramObjectInfo
+    from fakes.session import FakeSession
+    from fakes.types_ops import GuardedWrite
+
+__all__ = ("FakeProgram",)
+
+
+def _refuse_oversized(document: ProgramDocument) -> None:
+    """422 ``BLOCK_TOO_LARGE`` for a document whose SCL is over TIA's block size limit."""
+    try:
+        check_document_size(document.data, document.source)
+    except BlockTooLargeError as exc:
+        raise ValidationError(str(exc), code=exc.code, details={**exc.details, "source": document.source}) from None
+
+
+class FakeProgram(ProgramPort):
+    """SimaticML documents in and out of the fake's PLC software.
+
+    Args:
+        session: the open project, read or changed in transactions.
+        guard: runs an import as the library's guarded write (an instance of a released library type is
+            write-protected, and an import can replace one).
+    """
+
+    def __init__(self, session: FakeSession, guard: GuardedWrite) -> None:
+        self._session = session
+        self._guard = guard
+
+    def import_program_documents(
+        self, device: str, documents: list[ProgramDocument], *, overwrite: bool
+    ) -> list[ProgramImportReport]:
+        return self._guard(device, lambda: self._import(device, documents, overwrite=overwrite))
+
+    def _import(self, device: str, documents: list[ProgramDocument], *, overwrite: bool) -> list[ProgramImportReport]:
+        for document in documents:  # before any document is parsed, as TIA refuses an oversized block outright
+            _refuse_oversized(document)
+        reports: list[ProgramImportReport] = []
+        first_error: EngineeringError | None = None
+        with self._session.change() as project:
+            _, software = self._session.software(project, device)
+            for document in documents:
+                checkpoint()  # once per document (the reader has its own): a timed-out import stops and rolls back
+                try:
+                    obj = read_object(
+                        document.data, project_version=project.version, folder=target_folder(document.folder),
+                        source=document.source,
+                    )
+                    software.add(obj, overwrite=overwrite)
+                except EngineeringError as exc:
+                    first_error = first_error or exc
+                    reports.append(
+                        ProgramImportReport(source=document.source, status="Failed", message=exc.message, code=exc.code)
+                    )
+                else:
+                    reports.append(
+                        ProgramImportReport(
+                            source=document.source, status="Imported", name=obj.name, kind=obj.kind,
+                            message=f"{obj.kind} '{obj.name}' imported",
+                        )
+                    )
+            if first_error is not None:
+                if len(documents) == 1:
+                    raise first_error
+                failed = sum(1 for r in reports if r.status == "Failed")
+                for index, report in enumerate(reports):
+                    if report.status == "Imported":
+                        reports[index] = ProgramImportReport(
+                            source=report.source, status="NotImported", name=report.name, kind=report.kind,
+                            message="not imported because another document failed (the import is all or nothing)",
+                        )
+                raise ValidationError(
+                    f"{failed} of {len(documents)} documents could not be imported; nothing was imported.",
+                    code="IMPORT_FAILED",
+                    details={"files": msgspec.to_builtins(reports)},
+                )
+        return reports
+
+    def list_program_objects(self, device: str) -> list[ProgramObjectInfo]:
+        project = self._session.project()
+        _, software = self._session.software(project, device)
+        return [describe(obj, software) for obj in software.all()]
+
+    def export_program_object(self, device: str, name: str) -> bytes:
+        project = self._session.project()
+        _, software = self._session.software(project, device)
+        return require(software, name).xml
