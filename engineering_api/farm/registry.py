@@ -404,8 +404,23 @@ class AgentRegistry:
         return bool(self._redis.exists(self._key("call", call_id)))
 
     def request_cancel(self, call_id: str) -> None:
-        """Ask the agent running ``call_id`` to stop at its next checkpoint, or never to start it."""
-        self._redis.set(self._key("cancel", call_id), "1", ex=24 * 3600)
+        """Ask the agent running ``call_id`` to stop at its next checkpoint, or never to start it: the flag (kept
+        for a day, read before a call starts) and a wake-up for the agent waiting on that call
+        (:meth:`wait_for_cancel`)."""
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.set(self._key("cancel", call_id), "1", ex=24 * 3600)
+        pipe.rpush(self._key("cancel-wake", call_id), "1")
+        pipe.expire(self._key("cancel-wake", call_id), 3600)
+        pipe.execute()
+
+    def wait_for_cancel(self, call_id: str, timeout: float) -> bool:
+        """Agent side: whether the API node asked to stop ``call_id``, waiting up to ``timeout`` seconds for it to
+        ask (one round trip: the wake-up, then the flag, which a node that sends no wake-up sets alone)."""
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.blpop([self._key("cancel-wake", call_id)], timeout=max(timeout, 0.01))
+        pipe.exists(self._key("cancel", call_id))
+        woken, flagged = pipe.execute()
+        return bool(woken) or bool(flagged)
 
     def post(self, call_id: str, message: dict[str, Any], record: AgentRecord | None = None) -> None:
         """Agent side: a progress report or the outcome of ``call_id``, for the API node waiting on it (and

@@ -131,3 +131,14 @@ def test_an_agent_gone_for_good_leaves_the_list_once_its_claim_has_ended(redis: 
     assert registry.claims() == {} and connection.smembers("t:agents") == set()
     registry.heartbeat(a1)  # back: listed again
     assert [r.name for r in registry.agents()] == ["a1"]
+
+
+def test_a_cancel_request_wakes_the_agent_waiting_on_that_call(redis: RedisServer) -> None:
+    registry = AgentRegistry(redis_client(redis.url), "t")
+    assert registry.wait_for_cancel("call-1", 0.05) is False  # nothing asked: the wait ends at its timeout
+    registry.request_cancel("call-1")
+    assert registry.wait_for_cancel("call-1", 600) is True  # the wake-up waits in the list: no 600 s wait
+    assert registry.cancel_requested("call-1")
+    # a node that only sets the flag (before the wake-up existed) is heard at the end of the wait
+    redis_client(redis.url).set("t:cancel:call-2", "1")
+    assert registry.wait_for_cancel("call-2", 0.05) is True
