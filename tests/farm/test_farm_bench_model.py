@@ -15,7 +15,7 @@ pytestmark = pytest.mark.xdist_group("farm")
 ROOT = Path(__file__).resolve().parents[2]
 
 # Run in a process of its own: the model patches the fake's classes.
-PROBE = """
+LOAD_MODEL = """
 import sys
 sys.path.insert(0, sys.argv[1])
 sys.argv = sys.argv[:1]
@@ -23,6 +23,8 @@ import importlib.util
 spec = importlib.util.spec_from_file_location("timed_agent", "{root}/bench/timed_agent.py")
 model = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(model)
+"""
+PROBE = LOAD_MODEL + """
 import time
 from engineering_api.backend.port import port_method_names
 from fakes.backend import FakeBackend
@@ -69,15 +71,8 @@ def test_every_port_call_of_the_model_has_the_tia_floor(tmp_path):
 
 # A port call the fake makes inside another (generating blocks from a source lists the program and imports the
 # generated documents: two program-area port calls) is one TIA operation: one floor, not three.
-NESTED = """
-import sys
-sys.path.insert(0, sys.argv[1])
-sys.argv = sys.argv[:1]
+NESTED = LOAD_MODEL + """
 import functools
-import importlib.util
-spec = importlib.util.spec_from_file_location("timed_agent", "{root}/bench/timed_agent.py")
-model = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(model)
 from pathlib import Path
 from fakes.backend import FakeBackend
 floors = []
