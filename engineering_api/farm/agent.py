@@ -65,6 +65,8 @@ PROJECT_METHODS = frozenset({"create_project", "open_project", "close_project", 
 """Calls after which the heartbeat's ``openProject`` is read again."""
 
 
+IDLE_LOOK_SECONDS = 0.1
+"""How often the heartbeat thread of an idle agent looks whether a call has started (to watch for its cancel)."""
 OUTCOME_RETRY_SECONDS = 120.0
 """How long an agent keeps trying to hand a finished call's outcome to a Redis that is restarting."""
 
@@ -260,12 +262,20 @@ class AgentRunner:
         self.record.open_project = status.project_path if status.project_open else None
 
     def beat(self) -> None:
-        """The heartbeat thread: publish the record; pass a cancel request on to the running call."""
-        while not self._stop.wait(0.1):
+        """The heartbeat thread: publish the record; pass a cancel request on to the running call.
+
+        While a call runs, it waits on that call's cancel wake-up until the next heartbeat is due (one Redis round
+        trip a heartbeat, and a cancel is passed on as soon as it is asked); idle, it looks every
+        :data:`IDLE_LOOK_SECONDS` for a call that started, without Redis."""
+        while not self._stop.is_set():
             current = self._current
+            due = max(self.record.heartbeat_at + HEARTBEAT_SECONDS - time.time(), 0.0)
             try:
-                if current is not None and self.registry.cancel_requested(current[0]):
-                    current[1].cancel(OperationCanceledError("the job was canceled"))
+                if current is not None and not current[1].canceled and due > 0:
+                    if self.registry.wait_for_cancel(current[0], due):
+                        current[1].cancel(OperationCanceledError("the job was canceled"))
+                elif due > 0:
+                    self._stop.wait(min(due, IDLE_LOOK_SECONDS))
                 if time.time() - self.record.heartbeat_at >= HEARTBEAT_SECONDS:
                     self.registry.heartbeat(self.record)
             except RedisError:  # Redis restarting: the next beat tries again

@@ -37,7 +37,7 @@ from engineering_api.farm.codec import decode, decode_error, encode
 from engineering_api.farm.dispatch import bound_caller
 from engineering_api.farm.outcomes import OutcomeUnknownError, changes_so_far, in_flight, note_change
 from engineering_api.farm.paths import PathMap
-from engineering_api.farm.registry import AgentRegistry, Claim, agent_queue
+from engineering_api.farm.registry import HEARTBEAT_SECONDS, AgentRegistry, Claim, agent_queue
 from engineering_api.lib.caller import DEFAULT_SESSION, current_job
 from engineering_api.lib.observability import current_request_id
 from engineering_api.lib.tracing import REQUEST_ID_ATTRIBUTE, Tracing
@@ -58,7 +58,10 @@ LOCAL_METHODS = frozenset({"on_worker_thread_started", "close"})
 logger = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.25
-"""Longest wait for a result before the token and the agent's heartbeat are looked at again."""
+"""Longest wait for a result before the call's cancel token is looked at again."""
+LEASE_CHECK_SECONDS = HEARTBEAT_SECONDS
+"""How often a waiting call reads its agent's record (one Redis round trip): as often as the agent writes it, not
+at every wake-up for the token; its lease lasts :data:`~engineering_api.farm.registry.AGENT_TTL_SECONDS`."""
 NOT_RUN_CODES = frozenset({"AGENT_LOST", "STALE_AGENT_INSTANCE", "STALE_FENCING_TOKEN", "FARM_BROKER_UNREACHABLE",
                            "NO_FREE_AGENT", "PROJECT_CLOSING", "PROJECT_HELD"})
 """The farm's answers that say a call did not run and never will."""
@@ -408,6 +411,7 @@ class FarmBackendBase(EngineeringBackend):
         token = current()
         canceled_at: float | None = None
         through_outage, missing_since = False, None
+        lease_read_at = time.monotonic()
         while True:
             try:
                 message = self.registry.next_message(call_id, POLL_SECONDS)
@@ -424,11 +428,13 @@ class FarmBackendBase(EngineeringBackend):
                     if not self.registry.call_started(call_id):
                         # Still queued: the flag (set first) keeps it from ever starting, so nothing to wait for.
                         raise token.reason or PortalUnavailableError(f"{method} was canceled", code="CANCELED")
-                record = self.registry.agent(target.agent)
-                if record is not None and record.instance != target.instance:
-                    return self._agent_gone(call_id, target, method, "was restarted")
-                if record is None and not self.in_outage_grace():
-                    return self._agent_gone(call_id, target, method, "was lost (killed, or its host)")
+                if now - lease_read_at >= LEASE_CHECK_SECONDS or through_outage:
+                    lease_read_at = now
+                    record = self.registry.agent(target.agent)
+                    if record is not None and record.instance != target.instance:
+                        return self._agent_gone(call_id, target, method, "was restarted")
+                    if record is None and not self.in_outage_grace():
+                        return self._agent_gone(call_id, target, method, "was lost (killed, or its host)")
                 through_outage = through_outage or (now < self._unreachable_until
                                                     and self._restarted_since(published_at))
                 if through_outage:

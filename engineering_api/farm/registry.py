@@ -16,6 +16,11 @@ or that was addressed to another instance of it (``STALE_AGENT_INSTANCE``). A cl
 token, and only when it has closed does it delete the claim itself, so no other caller gets that portal before.
 An agent also locks the project file it has open (:meth:`AgentRegistry.lock_project`), so no other agent's caller
 opens the same project while it is open anywhere.
+
+The agents' names are kept in one set (``agents``), written with every heartbeat: listing the agents and their
+claims reads that set and each name's two keys in one round trip, whatever else Redis holds. (A ``SCAN`` of the
+keyspace did it before; every call leaves keys for a day, so on a busy farm a claim walked millions of keys.) An
+agent older than this set is not listed, so no new caller claims it, until it is upgraded; its holders keep it.
 """
 
 from __future__ import annotations
@@ -151,6 +156,25 @@ return false
 """
 
 
+# KEYS[1] the set of agent names; ARGV[1] prefix. For each name, flat: the name, its record and its claim (false
+# when none). A name with neither (an agent stopped for good, its claim ended) leaves the set.
+_ROSTER = """
+local out = {}
+for _, name in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local record = redis.call('GET', ARGV[1] .. ':agent:' .. name)
+  local claim = redis.call('GET', ARGV[1] .. ':claim:' .. name)
+  if record or claim then
+    table.insert(out, name)
+    table.insert(out, record)
+    table.insert(out, claim)
+  else
+    redis.call('SREM', KEYS[1], name)
+  end
+end
+return out
+"""
+
+
 def _text(raw: Any) -> str | None:
     return raw.decode() if isinstance(raw, bytes) else raw
 
@@ -165,6 +189,7 @@ class AgentRegistry:
         self._holding = redis.register_script(_HOLDING)
         self._delete_if = redis.register_script(_DELETE_IF)
         self._lock = redis.register_script(_LOCK)
+        self._roster_script = redis.register_script(_ROSTER)
 
     def _key(self, *parts: str) -> str:
         return ":".join((self._prefix, *parts))
@@ -176,11 +201,16 @@ class AgentRegistry:
     # ----- agents ----------------------------------------------------------------------------
     def heartbeat(self, record: AgentRecord) -> None:
         """Publish ``record`` as alive for the next :data:`AGENT_TTL_SECONDS`."""
-        self._publish(self._redis, record)
+        pipe = self._redis.pipeline(transaction=False)
+        self._publish(pipe, record)
+        pipe.execute()
 
     def _publish(self, target: Any, record: AgentRecord) -> None:
+        """The record, then its name in the set of agents (in this order: a roster read between the two, which
+        drops a name without a record, cannot drop this one)."""
         record.heartbeat_at = time.time()
         target.set(self._key("agent", record.name), json.dumps(asdict(record)), px=int(AGENT_TTL_SECONDS * 1000))
+        target.sadd(self._key("agents"), record.name)
 
     def withdraw(self, record: AgentRecord) -> None:
         """An agent that stops cleanly removes its record at once (only its own instance's)."""
@@ -188,14 +218,16 @@ class AgentRegistry:
         if current is not None and current.instance == record.instance:
             self._redis.delete(self._key("agent", record.name))
 
+    def _roster(self) -> list[tuple[AgentRecord | None, str, dict[str, Any] | None]]:
+        """Every known agent by name: its record (None: not alive) and its claim as stored, in one round trip."""
+        flat = self._roster_script(keys=[self._key("agents")], args=[self._prefix])
+        roster = [(_record(raw) if raw is not None else None, _text(name) or "", json.loads(claim) if claim else None)
+                  for name, raw, claim in zip(flat[::3], flat[1::3], flat[2::3])]
+        return sorted(roster, key=lambda entry: entry[1])
+
     def agents(self) -> list[AgentRecord]:
         """Every live agent, by name."""
-        keys = sorted(self._redis.scan_iter(match=self._key("agent", "*"), count=200))
-        records = []
-        for raw in self._redis.mget(keys) if keys else []:
-            if raw is not None:
-                records.append(_record(raw))
-        return sorted(records, key=lambda r: r.name)
+        return [record for record, _, _ in self._roster() if record is not None]
 
     def agent(self, name: str) -> AgentRecord | None:
         """One agent's record, or None when it is not alive."""
@@ -252,10 +284,10 @@ class AgentRegistry:
         if held.claim is not None and held.state == "alive":
             return held.claim
         drained = self.drained()
-        for record in self.agents():
-            if (version is not None and version not in record.tia_versions) or record.name in drained:
+        for record, _, claimed in self._roster():
+            if record is None or (version is not None and version not in record.tia_versions):
                 continue
-            if record.open_project is not None or self._redis.exists(self._key("claim", record.name)):
+            if record.name in drained or record.open_project is not None or claimed is not None:
                 continue
             token = int(self._redis.incr(self._key("fence")))
             value = json.dumps({"caller": caller, "instance": record.instance, "token": token, "closing": False,
@@ -296,18 +328,16 @@ class AgentRegistry:
 
     def claims(self) -> dict[str, dict[str, Any]]:
         """Every claim as stored, by agent name (see :meth:`claim_record`)."""
-        keys = sorted(self._redis.scan_iter(match=self._key("claim", "*"), count=200))
-        values = self._redis.mget(keys) if keys else []
-        return {(_text(k) or "").rsplit(":", 1)[-1]: json.loads(v) for k, v in zip(keys, values) if v is not None}
+        return {name: claimed for _, name, claimed in self._roster() if claimed is not None}
 
     def free_agent(self, version: str | None = None, exclude: frozenset[str] = frozenset()) -> Claim | None:
         """A live agent nobody holds and with no project open (for a caller without a project), or None; never one
         in ``exclude`` or drained. Its calls carry no token: the agent runs them only while it holds no project."""
         drained = self.drained()
-        for record in self.agents():
-            if record.name in exclude or record.name in drained or record.open_project is not None:
+        for record, _, claimed in self._roster():
+            if record is None or record.name in exclude or record.name in drained or record.open_project is not None:
                 continue
-            if (version is None or version in record.tia_versions) and self.claimed_by(record.name) is None:
+            if (version is None or version in record.tia_versions) and claimed is None:
                 return Claim(record.name, record.instance, None)
         return None
 
@@ -374,8 +404,23 @@ class AgentRegistry:
         return bool(self._redis.exists(self._key("call", call_id)))
 
     def request_cancel(self, call_id: str) -> None:
-        """Ask the agent running ``call_id`` to stop at its next checkpoint, or never to start it."""
-        self._redis.set(self._key("cancel", call_id), "1", ex=24 * 3600)
+        """Ask the agent running ``call_id`` to stop at its next checkpoint, or never to start it: the flag (kept
+        for a day, read before a call starts) and a wake-up for the agent waiting on that call
+        (:meth:`wait_for_cancel`)."""
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.set(self._key("cancel", call_id), "1", ex=24 * 3600)
+        pipe.rpush(self._key("cancel-wake", call_id), "1")
+        pipe.expire(self._key("cancel-wake", call_id), 3600)
+        pipe.execute()
+
+    def wait_for_cancel(self, call_id: str, timeout: float) -> bool:
+        """Agent side: whether the API node asked to stop ``call_id``, waiting up to ``timeout`` seconds for it to
+        ask (one round trip: the wake-up, then the flag, which a node that sends no wake-up sets alone)."""
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.blpop([self._key("cancel-wake", call_id)], timeout=max(timeout, 0.01))
+        pipe.exists(self._key("cancel", call_id))
+        woken, flagged = pipe.execute()
+        return bool(woken) or bool(flagged)
 
     def post(self, call_id: str, message: dict[str, Any], record: AgentRecord | None = None) -> None:
         """Agent side: a progress report or the outcome of ``call_id``, for the API node waiting on it (and

@@ -68,8 +68,10 @@ class Agents:
     """Agent processes of one farm; ``start(n)`` adds agents, ``kill(name)`` sends SIGKILL."""
 
     def __init__(self, redis_url: str, root: Path, command: list[str] | None = None,
-                 env: dict[str, str] | None = None) -> None:
+                 env: dict[str, str] | None = None, *, start_seconds: float = AGENT_START_SECONDS) -> None:
         self.redis_url = redis_url
+        self.start_seconds = start_seconds
+        """How long the agents of one ``start`` may take to report (the benchmark starts 32 at once)."""
         self.root = root
         self.command = command or [sys.executable, "-m", "engineering_api.cli"]
         """What runs ``agent …``: the CLI, or a wrapper that takes the same arguments (bench/timed_agent.py)."""
@@ -99,7 +101,7 @@ class Agents:
                  str(self.root / name), "--name", name, "--tia-versions", versions],
                 stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1", **self.env},
             )
-        deadline = time.monotonic() + AGENT_START_SECONDS
+        deadline = time.monotonic() + self.start_seconds
         while time.monotonic() < deadline:
             records = {n: registry.agent(n) for n in names}
             if all(r is not None and r.instance != before[n] for n, r in records.items()):
@@ -108,7 +110,7 @@ class Agents:
                 if self.processes[name].poll() is not None:
                     raise RuntimeError(f"agent {name} exited: {(self.root / f'{name}.log').read_text()[-2000:]}")
             time.sleep(0.1)
-        raise RuntimeError(f"agents {names} did not report in {AGENT_START_SECONDS} s")
+        raise RuntimeError(f"agents {names} did not report in {self.start_seconds} s")
 
     def kill(self, name: str) -> None:
         process = self.processes.pop(name)
