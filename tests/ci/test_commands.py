@@ -18,6 +18,7 @@ import pytest
 
 from engineering_api.cli import main
 from simatic_xml.generate import generate_xml, parse_spec
+from tests.bounds import HANG_GUARD_S
 
 DATA = Path(__file__).parent / "data"
 """The input documents of these tests, kept as files like the exports they stand for."""
@@ -254,19 +255,20 @@ def test_installed_program(repo: Path, command: str, files: int, code: int, fmt:
     if command == "simaticml":
         (repo / "PLC_1" / "Program blocks" / "FC_Add.xml").write_bytes(_fc_xml("FC_Add", "#FC_Add := #nope;"))
     result = subprocess.run([str(PROGRAM), command, "check", str(repo), "--format", fmt], capture_output=True,
-                            text=True, timeout=120)
+                            text=True, timeout=HANG_GUARD_S)
     assert result.returncode == code, result.stderr
     _check_format(fmt, result.stdout, files + (1 if command == "simaticml" else 0))
 
 
 @pytest.mark.skipif(not PROGRAM.exists(), reason="the package is not installed in .venv")
 def test_installed_program_exit_codes(repo: Path):
-    clean = subprocess.run([str(PROGRAM), "plc", "check", str(repo)], capture_output=True, text=True, timeout=120)
+    clean = subprocess.run([str(PROGRAM), "plc", "check", str(repo)], capture_output=True, text=True,
+                           timeout=HANG_GUARD_S)
     assert clean.returncode == 0, clean.stdout
-    usage = subprocess.run([str(PROGRAM), "plc", "check"], capture_output=True, text=True, timeout=120)
+    usage = subprocess.run([str(PROGRAM), "plc", "check"], capture_output=True, text=True, timeout=HANG_GUARD_S)
     assert usage.returncode == 2 and "usage:" in usage.stderr
     missing = subprocess.run([sys.executable, "-m", "engineering_api.cli", "scl", "check", str(repo / "nope")],
-                             capture_output=True, text=True, timeout=120)
+                             capture_output=True, text=True, timeout=HANG_GUARD_S)
     assert missing.returncode == 2
 
 

@@ -15,6 +15,7 @@ from engineering_api.backend.models import ProgramDocument
 from simatic_xml import parse_bytes
 from simatic_xml.objects import DB, PlcStruct
 from simatic_xml.generate import import_order
+from tests.bounds import HANG_GUARD_S
 
 REPO = Path(__file__).resolve().parents[2]
 UDT_EXPORT = next(p for p in (REPO.parent / "shared" / "corpus" / "simaticml" / "udt",
@@ -123,7 +124,7 @@ def test_usage_errors_exit_2(sources: Path, tmp_path: Path, argv):
 def test_as_a_subprocess(sources: Path, tmp_path: Path):
     done = subprocess.run([sys.executable, "-m", "engineering_api.cli", "scl", "build", str(sources / "blocks"),
                            "--out", str(tmp_path / "o"), "--format", "junit"],
-                          capture_output=True, text=True, cwd=REPO, timeout=120)
+                          capture_output=True, text=True, cwd=REPO, timeout=HANG_GUARD_S)
     assert done.returncode == 0, done.stderr
     assert "<testsuite" in done.stdout and (tmp_path / "o" / "FB_Pump.xml").is_file()
 

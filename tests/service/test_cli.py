@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.full_disk import FullDiskConnection
+from tests.bounds import HANG_GUARD_S
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 CORPUS = SHARED / "corpus"
@@ -18,7 +19,8 @@ CORPUS = SHARED / "corpus"
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "engineering_api.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+        [sys.executable, "-m", "engineering_api.cli", *args], capture_output=True, text=True, cwd=cwd,
+        timeout=HANG_GUARD_S
     )
 
 
