@@ -155,9 +155,9 @@ def _target(path: str, name: str, overwrite: bool, *, suffix: str = ".xml") -> P
         AlreadyExistsError: ``FILE_EXISTS``.
         ValidationError: ``PATH_REJECTED`` (not the suffix).
     """
-    from engineering_api.domain.blocks.previews import preview_target
+    from engineering_api.domain.blocks.support import export_target
 
-    target = preview_target(path, name, suffix, overwrite)
+    target = export_target(path, name, suffix, overwrite)
     if target.suffix.lower() != suffix:
         raise e.ValidationError(f"The export file must end in {suffix}.", code="PATH_REJECTED",
                                 details={"field": "exportPath"})

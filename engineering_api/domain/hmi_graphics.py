@@ -109,9 +109,9 @@ def _export(ctx: OperationContext, d: GraphicExportInput, *, create: bool = True
     graphic = ctx.backend.hmi_graphics.export_hmi_project_graphic(d.device_name, d.graphic_name)
     suffix = EXTENSIONS[graphic.format]
     if not create:
-        from engineering_api.domain.blocks.previews import preview_target
+        from engineering_api.domain.blocks.support import export_target
 
-        change, what = file_change(preview_target(d.export_path, graphic.name, suffix, d.overwrite), d.overwrite)
+        change, what = file_change(export_target(d.export_path, graphic.name, suffix, d.overwrite), d.overwrite)
         return plan(f"Would export the project graphic '{graphic.name}' and {what}.", [change] if change else [])
     target = target_file(d.export_path, graphic.name, suffix, d.overwrite)
     if target.suffix.lower() != suffix:

@@ -264,9 +264,9 @@ def _export_document(ctx: OperationContext, d: DocumentExportInput, *, create: b
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         return DocumentExportResult(name=d.device_name, export_path=str(target), size=len(data))
-    from engineering_api.domain.blocks.previews import preview_target
+    from engineering_api.domain.blocks.support import export_target
 
-    change, what = file_change(preview_target(d.export_path, d.device_name, ".json", d.overwrite), d.overwrite)
+    change, what = file_change(export_target(d.export_path, d.device_name, ".json", d.overwrite), d.overwrite)
     return plan(f"Would export the Unified HMI document of {d.device_name} and {what}.", [change] if change else [])
 
 

@@ -110,10 +110,10 @@ def preview_clear(ctx: OperationContext, d: TableRef) -> Preview:
 
 def preview_export(kind: str) -> Any:
     def preview(ctx: OperationContext, d: ExportTableInput) -> Preview:
-        from engineering_api.domain.blocks.previews import preview_target
+        from engineering_api.domain.blocks.support import export_target
 
         ctx.backend.watch_tables.export_watch_force_table(d.device_name, kind, d.table_name)
-        target = preview_target(d.export_path, d.table_name, ".xml", d.overwrite)
+        target = export_target(d.export_path, d.table_name, ".xml", d.overwrite)
         if target.suffix.lower() != ".xml":
             raise e.ValidationError("The export file must end in .xml.", code="PATH_REJECTED",
                                     details={"field": "exportPath"})

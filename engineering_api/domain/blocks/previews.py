@@ -17,6 +17,7 @@ from engineering_api.domain.blocks.sources import users_of
 from engineering_api.domain.blocks.support import (
     DB_KINDS,
     block_xml,
+    export_target,
     parse_document,
     folder_path_of,
     read_block,
@@ -24,7 +25,6 @@ from engineering_api.domain.blocks.support import (
     source_of,
 )
 from engineering_api.jobs.preview import PlannedChange, Preview, file_change, names, object_detail, plan, plural
-from engineering_api.lib.paths import safe_file_stem
 from engineering_api.rules.source_generation import generated, refuse_existing
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ __all__ = (
     "preview_create", "preview_delete", "preview_export", "preview_export_source", "preview_folder_delete",
     "preview_generate", "preview_import", "preview_import_and_generate", "preview_load_start_values",
     "preview_member_delete", "preview_source_delete", "preview_source_file", "preview_source_folder_delete",
-    "preview_source_text", "preview_target",
+    "preview_source_text",
 )
 
 
@@ -65,22 +65,6 @@ def _require_folder(folders: list[str], path: str, given: str) -> None:
     if path not in folders:
         raise e.NotFoundError(f"The folder '{given}' was not found.", code="FOLDER_NOT_FOUND")
 
-
-def preview_target(path: str, name: str, ext: str, overwrite: bool) -> Path:
-    """The file an export would write (as the handlers' ``_target_file``, without creating its folder).
-
-    Raises:
-        AlreadyExistsError: ``FILE_EXISTS``: the file exists and ``overwrite`` is off.
-    """
-    target = Path(path)
-    if target.is_dir():
-        target = target / (safe_file_stem(name) + ext)
-    if target.exists() and not overwrite:
-        raise e.AlreadyExistsError(
-            f"The file '{target.name}' already exists; TIA does not overwrite (send overwrite: true).",
-            code="FILE_EXISTS",
-        )
-    return target
 
 
 # ----- deletes -----------------------------------------------------------------------------------
@@ -232,7 +216,7 @@ def preview_import_and_generate(ctx: OperationContext, d: ImportAndGenerateInput
 def preview_export(ctx: OperationContext, d: ExportInput) -> Preview:
     """blocks.export."""
     ctx.backend.blocks.get_block(d.device_name, d.block_name)
-    change, what = file_change(preview_target(d.export_path, d.block_name, ".xml", d.overwrite), d.overwrite)
+    change, what = file_change(export_target(d.export_path, d.block_name, ".xml", d.overwrite), d.overwrite)
     return plan(f"Would export block '{d.block_name}' of {d.device_name} and {what}.", [change] if change else [])
 
 
@@ -241,7 +225,7 @@ def preview_export_source(ctx: OperationContext, d: ExportSourceInput) -> Previe
     _, _, doc = read_block(ctx, d.device_name, d.block_name)
     source_of(doc)
     ext = ".udt" if doc.object.element.endswith("PlcStruct") else ".db" if "DB" in type(doc.object).__name__ else ".scl"
-    change, what = file_change(preview_target(d.export_path, d.block_name, ext, d.overwrite), d.overwrite)
+    change, what = file_change(export_target(d.export_path, d.block_name, ext, d.overwrite), d.overwrite)
     return plan(f"Would write the SCL source of '{d.block_name}' of {d.device_name} and {what}.",
                 [change] if change else [])
 

@@ -22,8 +22,9 @@ from simatic_xml.model import Block, Document
 from simatic_xml.scl_text import tokens_to_text
 
 __all__ = (
-    "BLOCK_PATH", "DB_KINDS", "SECTION", "SOURCE_PATH", "SPEC_TYPE", "WRITES", "block_xml", "folder_path_of",
-    "generate_block", "networks_of", "parse_document", "read_block", "require_block", "source_of", "spec_dict",
+    "BLOCK_PATH", "DB_KINDS", "SECTION", "SOURCE_PATH", "SPEC_TYPE", "WRITES", "block_xml", "export_target",
+    "folder_path_of", "generate_block", "networks_of", "parse_document", "read_block", "require_block", "source_of",
+    "spec_dict",
     "spec_of_document", "target_file", "text_of", "write_block",
 )
 
@@ -171,7 +172,12 @@ def source_of(doc: Document) -> str:
         ) from None
 
 
-def target_file(path: str, name: str, ext: str, overwrite: bool) -> Path:
+def export_target(path: str, name: str, ext: str, overwrite: bool) -> Path:
+    """The file an export of ``name`` to ``path`` (a folder, or the file itself) writes; a dry run's answer too.
+
+    Raises:
+        AlreadyExistsError: ``FILE_EXISTS``: the file exists and ``overwrite`` is off.
+    """
     target = Path(path)
     if target.is_dir():
         target = target / (safe_file_stem(name) + ext)
@@ -180,6 +186,12 @@ def target_file(path: str, name: str, ext: str, overwrite: bool) -> Path:
             f"The file '{target.name}' already exists; TIA does not overwrite (send overwrite: true).",
             code="FILE_EXISTS"
         )
+    return target
+
+
+def target_file(path: str, name: str, ext: str, overwrite: bool) -> Path:
+    """:func:`export_target`, its folder created."""
+    target = export_target(path, name, ext, overwrite)
     target.parent.mkdir(parents=True, exist_ok=True)
     return target
 
