@@ -320,3 +320,30 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                           "(tests/farm/test_farm_fault_schedule.py)")
     parser.addoption("--farm-fault-seed", action="store", type=int, default=None,
                      help="replay one schedule of the farm's fault-schedule test (its seed is printed)")
+
+
+
+_UNGROUPED = pytest.StashKey[str]()
+
+
+@pytest.hookimpl(trylast=True)  # after xdist's own hook, which adds the group to the node id
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under ``--dist loadgroup`` (``make test``), fail the grouped tests when xdist's grouping silently stopped.
+
+    xdist groups the tests marked ``xdist_group`` (the farm's, which share one broker and one set of agents) by a
+    suffix it adds to their node ids. With pytest 9.2 that suffix no longer takes (pytest-dev/pytest-xdist#1386):
+    nothing fails, the farm's tests spread over every worker, each worker starts its own broker and agents, and the
+    suite slows down. pyproject.toml keeps pytest below 9.2 for that; this catches the next such change.
+    """
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        if item.get_closest_marker("xdist_group") is not None and "@" not in item.nodeid:
+            item.stash[_UNGROUPED] = (
+                "--dist loadgroup did not group this test marked xdist_group: this pytest/pytest-xdist pair lost "
+                "the grouping (see pytest-dev/pytest-xdist#1386); install a pair that keeps it")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if _UNGROUPED in item.stash:
+        pytest.fail(item.stash[_UNGROUPED], pytrace=False)
