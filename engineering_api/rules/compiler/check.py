@@ -5,8 +5,8 @@ server (:mod:`engineering_api.ci.sources`) and the tests (:func:`engineering_api
 check through :func:`check_sources` (or :func:`load` then :func:`check`, when they keep the program view).
 :func:`load` reads every source once into one program view (:class:`~.program.Program`), remembering which
 source each object came from; :func:`check` reports reading findings, duplicate block names and block numbers,
-then each object's compile in dependency order, each with its file. The REST compile reads a PLC's stored objects
-instead (:mod:`.project`) and applies the same rules to them.
+then each object's compile in dependency order, each with its file. The REST compile
+(:mod:`.plc_compile`) checks a PLC's stored objects through :func:`check`, each object its own source.
 
 Source rules (a git repository of TIA exports also holds other XML: project files, HMI screens, CI configs):
 
