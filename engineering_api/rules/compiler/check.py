@@ -283,8 +283,7 @@ def identity_findings(loaded: Loaded, wanted: Collection[Optional[str]] | None =
             out.append(Diagnostic(message("DUPLICATE_BLOCK", name=dup.name), dup.line, dup.col, dup.name, "Error",
                                   where, "DUPLICATE_BLOCK"))
         else:
-            out.append(Diagnostic(f'"{dup.name}" is also defined in {first_file}; a PLC holds only one of them '
-                                  "(each file is checked with its own).",
+            out.append(Diagnostic(message("DUPLICATE_NAME_ACROSS_FILES", name=dup.name, other=first_file),
                                   dup.line, dup.col, dup.name, "Warning", where, "DUPLICATE_NAME"))
     numbers: dict[tuple[str, int], BlockDef] = {}
     for blk in program.blocks.values():
