@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.compile import CompilePort
 from engineering_api.backend.errors import NotFoundError
-from engineering_api.rules.compiler.project import compile_software
+from engineering_api.rules.compiler.plc_compile import compile_software
 from engineering_api.rules.compiler.signatures import cpu_family
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from engineering_api.backend.models import CompileResult
-    from engineering_api.rules.compiler.project import CompileRun
+    from engineering_api.rules.compiler.plc_compile import CompileRun
     from fakes.program import PlcSoftware
     from fakes.session import FakeSession
 

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from engineering_api.backend.areas.simulation_models import SimDiagnosticEntry
-    from engineering_api.rules.compiler.project import CompileRun
+    from engineering_api.rules.compiler.plc_compile import CompileRun
     from fakes.model import Device
     from fakes.program import PlcSoftware
     from fakes.runtime.cpu import SimulatedCpu

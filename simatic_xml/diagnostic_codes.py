@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
 
-__all__ = ("CODES", "GROUPS", "DiagnosticCode", "describe", "message")
+__all__ = ("CODES", "GROUPS", "MESSAGES", "DiagnosticCode", "MessageTemplate", "describe", "message")
 
 Severity = Literal["Error", "Warning", "Info"]
 
@@ -30,6 +30,8 @@ class DiagnosticCode:
         message: the text a diagnostic of this code carries, a ``str.format`` template whose fields the reporter
             fills (:func:`message`); None where each producer words its own (a parser's syntax error, a file
             that cannot be read).
+        variants: the templates of the other messages that go out under this code (:data:`MESSAGES`), in the
+            registry's order.
     """
 
     code: str
@@ -37,6 +39,19 @@ class DiagnosticCode:
     severities: tuple[Severity, ...]
     meaning: str
     message: str | None = None
+    variants: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MessageTemplate:
+    """One message a reporter words through :func:`message`: its key, the code it goes out under and its
+    ``str.format`` template. A code's own message has the code as its key; a second message of one code (one
+    finding worded two ways for two cases) has a key of its own, bound here to its code, as mypy's message
+    registry binds each message to its error code."""
+
+    key: str
+    code: str
+    template: str
 
 
 GROUPS = (
@@ -268,7 +283,21 @@ _TEMPLATES: dict[str, str] = {
     "STL_DUPLICATE_LABEL": 'The jump label "{label}" is declared more than once in the block.',
 }
 
-CODES = MappingProxyType({code: DiagnosticCode(code, group, severities, meaning, _TEMPLATES.get(code))
+# Messages that go out under another message's code: (key, code, template).
+_VARIANTS: tuple[tuple[str, str, str], ...] = (
+    # Two files of one run define one block: a repository holding variants or copies of a source, each checked
+    # with its own definitions; a PLC holds only the one imported into it (engineering_api.rules.compiler.check).
+    ("DUPLICATE_NAME_ACROSS_FILES", "DUPLICATE_NAME",
+     '"{name}" is also defined in {other}; a PLC holds only one of them (each file is checked with its own).'),
+)
+
+MESSAGES = MappingProxyType({
+    **{code: MessageTemplate(code, code, template) for code, template in _TEMPLATES.items()},
+    **{key: MessageTemplate(key, code, template) for key, code, template in _VARIANTS}})
+"""Every message template, by the key a reporter passes to :func:`message`."""
+
+CODES = MappingProxyType({code: DiagnosticCode(code, group, severities, meaning, _TEMPLATES.get(code),
+                                               tuple(t for _, of, t in _VARIANTS if of == code))
                           for code, group, severities, meaning in _TABLE})
 """Every registered code, by name."""
 
@@ -278,13 +307,14 @@ def describe(code: str) -> DiagnosticCode | None:
     return CODES.get(code)
 
 
-def message(code: str, **fields: object) -> str:
-    """The message of ``code`` with its template's ``fields`` filled in.
+def message(key: str, **fields: object) -> str:
+    """The message ``key`` (a code, or the key of a second message of a code: :data:`MESSAGES`) with its
+    template's ``fields`` filled in.
 
     Raises:
-        KeyError: ``code`` has no message template (a defect of the caller: register the template).
+        KeyError: ``key`` has no message template (a defect of the caller: register the template).
     """
-    template = CODES[code].message
-    if template is None:
-        raise KeyError(f"diagnostic code {code} has no message template")
-    return template.format(**fields)
+    found = MESSAGES.get(key)
+    if found is None:
+        raise KeyError(f"diagnostic message {key} has no template")
+    return found.template.format(**fields)

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.rules.addresses import AddressError, parse_address
 from engineering_api.rules.compiler.program import Network
-from engineering_api.rules.compiler.project import compile_software, program_from_software
+from engineering_api.rules.compiler.plc_compile import compile_software
+from engineering_api.rules.compiler.project import program_from_software
 from simatic_xml import parse_bytes
 from simatic_xml.errors import SimaticMLError
 
@@ -27,7 +28,7 @@ from .symbols import Accessor, TagInfo, resolve, tag_list
 from .values import clone, parse_text
 
 if TYPE_CHECKING:
-    from engineering_api.rules.compiler.project import CompileRun
+    from engineering_api.rules.compiler.plc_compile import CompileRun
     from fakes.program import PlcSoftware
 
 # ObEntry is declared with what the CPU needs of an image (.cpu_image); it stays importable from here

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from engineering_api.rules.compiler.project import compile_software, program_from_software
+from engineering_api.rules.compiler.plc_compile import compile_software
+from engineering_api.rules.compiler.project import program_from_software
 from fakes.program import PlcSoftware, read_object
 from simatic_xml import parse_bytes, to_bytes
 from simatic_xml.generate import generate_xml, tag_table_xml

@@ -152,10 +152,15 @@ def compiler_rules_table() -> str:
                 if any(f.startswith("engineering_api/rules/compiler/") for f in files)}
     lines = [_RULES_START, "", "| code | severity | message | meaning |", "|---|---|---|---|"]
     lines.extend(f"| `{info.code}` | {', '.join(info.severities)} | "
-                 f"{f'`{_cell(info.message)}`' if info.message else '(worded by the producer)'} | "
+                 f"{_messages_cell(info.message, info.variants)} | "
                  f"{_cell(info.meaning)} |"
                  for info in CODES.values() if info.code in compiler)
     return "\n".join([*lines, "", _RULES_END])
+
+
+def _messages_cell(own: str | None, variants: tuple[str, ...]) -> str:
+    """A code's message templates: its own, then the other messages that go out under it."""
+    return "; ".join(f"`{_cell(template)}`" for template in (own, *variants) if template) or "(worded by the producer)"
 
 
 def compiler_readme(text: str) -> str:

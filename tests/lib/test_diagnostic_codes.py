@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from simatic_xml.diagnostic_codes import CODES, GROUPS
+from engineering_api.rules.compiler.check import Source, check_sources
+from simatic_xml.diagnostic_codes import CODES, GROUPS, MESSAGES, message
 from simatic_xml.diagnostics import MISSING_CODES
+from tests.lib import reference_pages
 from tests.lib.diagnostic_code_scan import produced_codes
 
 
@@ -46,3 +48,27 @@ def test_the_scan_finds_codes_in_each_way_they_are_written() -> None:
     }
     for code, path in expectations.items():
         assert path in found.get(code, set()), (code, path)
+
+
+def test_every_message_is_bound_to_a_registered_code() -> None:
+    """The message registry: each template has one key and goes out under one registered code; a code's own
+    message is keyed by the code, a second message of a code (:data:`MESSAGES` variants) by a key of its own."""
+    for key, found in MESSAGES.items():
+        assert found.key == key and found.code in CODES, key
+        assert key == found.code or key not in CODES, key
+        own, variants = CODES[found.code].message, CODES[found.code].variants
+        assert found.template == own if key == found.code else found.template in variants, key
+
+
+def test_a_block_defined_in_two_files_is_worded_by_its_own_registry_entry() -> None:
+    """The cross-file duplicate (a Warning ``DUPLICATE_NAME``) was worded where it was produced, while the
+    registry bound ``DUPLICATE_NAME`` to the declaration's words only: its words are now the registry's."""
+    text = b'FUNCTION "FC_Twice" : Void\nBEGIN\nEND_FUNCTION\n'
+    found = [(d.file, d.severity, d.code, d.message)
+             for d in check_sources([Source("a.scl", text), Source("b.scl", text)])]
+    words = message("DUPLICATE_NAME_ACROSS_FILES", name="FC_Twice", other="a.scl")
+    assert found == [("b.scl", "Warning", "DUPLICATE_NAME", words)]
+    assert words == ('"FC_Twice" is also defined in a.scl; a PLC holds only one of them (each file is checked with '
+                     "its own).")  # the words it printed before it had an entry
+    assert MESSAGES["DUPLICATE_NAME_ACROSS_FILES"].code == "DUPLICATE_NAME"
+    assert "`\"{name}\" is also defined in {other}; " in reference_pages.compiler_rules_table()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from engineering_api.backend.models import CompileResult
-from engineering_api.rules.compiler.project import CompileRun
+from engineering_api.rules.compiler.plc_compile import CompileRun
 from fakes.program import PlcSoftware
 from fakes.runtime.errors import ImageError
 from fakes.runtime.image import ObEntry, build_image

@@ -3,7 +3,7 @@
 Its one entry is :mod:`.check` (:func:`~.check.check_sources`: sources in, diagnostics out), which ``scl check``,
 ``plc check``, ``simaticml check``, ``scl build``, the language server and the tests use;
 :func:`check_source` is that entry for one SCL text. The REST compile of a PLC's software
-(:func:`.project.compile_software`) reads stored objects and applies the same rules. Every message is bound to its
+(:func:`.plc_compile.compile_software`) checks the stored objects through it too. Every message is bound to its
 code in :mod:`simatic_xml.diagnostic_codes`.
 """
 from __future__ import annotations

@@ -5,8 +5,8 @@ server (:mod:`engineering_api.ci.sources`) and the tests (:func:`engineering_api
 check through :func:`check_sources` (or :func:`load` then :func:`check`, when they keep the program view).
 :func:`load` reads every source once into one program view (:class:`~.program.Program`), remembering which
 source each object came from; :func:`check` reports reading findings, duplicate block names and block numbers,
-then each object's compile in dependency order, each with its file. The REST compile reads a PLC's stored objects
-instead (:mod:`.project`) and applies the same rules to them.
+then each object's compile in dependency order, each with its file. The REST compile
+(:mod:`.plc_compile`) checks a PLC's stored objects through :func:`check`, each object its own source.
 
 Source rules (a git repository of TIA exports also holds other XML: project files, HMI screens, CI configs):
 
@@ -283,8 +283,7 @@ def identity_findings(loaded: Loaded, wanted: Collection[Optional[str]] | None =
             out.append(Diagnostic(message("DUPLICATE_BLOCK", name=dup.name), dup.line, dup.col, dup.name, "Error",
                                   where, "DUPLICATE_BLOCK"))
         else:
-            out.append(Diagnostic(f'"{dup.name}" is also defined in {first_file}; a PLC holds only one of them '
-                                  "(each file is checked with its own).",
+            out.append(Diagnostic(message("DUPLICATE_NAME_ACROSS_FILES", name=dup.name, other=first_file),
                                   dup.line, dup.col, dup.name, "Warning", where, "DUPLICATE_NAME"))
     numbers: dict[tuple[str, int], BlockDef] = {}
     for blk in program.blocks.values():

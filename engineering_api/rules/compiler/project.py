@@ -1,27 +1,19 @@
-"""Compile a PLC's software (a :class:`Software`: the fake's ``PlcSoftware``, or the bridge's exports) as TIA does.
+"""The program view of a PLC's stored objects (a :class:`Software`: the fake's ``PlcSoftware``): interfaces, SCL
+networks as statement ASTs, LAD/FBD networks as typed FlgNets, GRAPH conditions, UDTs, tags and user constants.
 
-The software is read into a program view (interfaces, SCL networks as statement ASTs, LAD/FBD
-networks as typed FlgNets, UDTs, tags, user constants), every object is checked in dependency order
-(UDTs, FBs, FCs, DBs, OBs) and the result is nested as TIA's CompilerResult: device software >
-object > messages. Consistency: an object is consistent when its ``compiled_against`` equals the
-current interface digests of itself and of what it uses; a successful compile returns new digests.
+:mod:`.check` reads SimaticML sources into blocks through :func:`block_def_from_document`; the REST compile
+(:mod:`.plc_compile`) reads a PLC's stored objects through :func:`program_from_software`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from engineering_api.backend.models import CompileMessage, CompileResult, CompileState, DiagnosticInfo
 from simatic_xml import parse_bytes, tokens_to_text
 from simatic_xml.conversions import iec_check_of
 from simatic_xml.errors import SimaticMLError, UnsupportedConstructError
 from simatic_xml.objects import OB, Block, PlcStruct, PlcTagTable
 from simatic_xml.scl import SclSyntaxError, parse_statements
 
-from simatic_xml.diagnostic_codes import message
-from simatic_xml.diagnostics import Diagnostic, capped
-
-from .checker import check_block
 from .program import BlockDef, Network, Program, TypeIssue, type_from_text
 from .types import Var
 
@@ -33,8 +25,8 @@ if TYPE_CHECKING:
     from simatic_xml.model import Document
     from simatic_xml.xmlnode import XmlNode
 
-__all__ = ["CompileRun", "CompiledSoftware", "Software", "add_tag_table", "add_tags", "block_def_from_document",
-           "compile_software", "graph_networks", "program_from_software"]
+__all__ = ["OBJECT_KINDS", "CompiledSoftware", "Software", "add_tag_table", "add_tags", "block_def_from_document",
+           "graph_networks", "program_from_software"]
 
 
 class Software(Protocol):
@@ -53,18 +45,17 @@ class CompiledSoftware(Software, Protocol):
         ...
 
 
-_KIND = {"OB": "OB", "FB": "FB", "FC": "FC", "GlobalDB": "DB", "InstanceDB": "DB", "ArrayDB": "DB",
-         "TechnologicalInstanceDB": "DB", "UDT": "UDT"}
-_ORDER = {"UDT": 0, "FB": 1, "FC": 2, "DB": 3, "OB": 4}
+OBJECT_KINDS = {"OB": "OB", "FB": "FB", "FC": "FC", "GlobalDB": "DB", "InstanceDB": "DB", "ArrayDB": "DB",
+                "TechnologicalInstanceDB": "DB", "UDT": "UDT"}
+"""A stored object's kind -> the compiler's (its number space for blocks); tag tables are none."""
 _FLG = frozenset(["LAD", "FBD", "F_LAD", "F_FBD"])
-_FOLDER = {"UDT": "PLC data types"}
 
 
 def _block_def(obj: ProgramObject) -> BlockDef:
     try:
         doc = parse_bytes(obj.xml)
     except SimaticMLError as exc:  # stored objects were validated on import; be safe anyway
-        bd = BlockDef(obj.name, _KIND[obj.kind], obj.number)
+        bd = BlockDef(obj.name, OBJECT_KINDS[obj.kind], obj.number)
         bd.networks.append(Network(None, "XML", error=(str(exc), 0, 0)))
         return bd
     return block_def_from_document(doc, obj)
@@ -82,7 +73,7 @@ def block_def_from_document(doc: Document, obj: ProgramObject) -> BlockDef:
     """The program view of one block or UDT from its already parsed SimaticML ``doc``; ``obj`` gives the kind,
     name, number, language and instance (a :class:`~engineering_api.rules.program_objects.ProgramObject` or a
     stand-in with those)."""
-    kind = _KIND[obj.kind]
+    kind = OBJECT_KINDS[obj.kind]
     sw = doc.object
     # A V20 software unit's block is known by its namespace-qualified name (Conveyor2.InterfaceTP_C2), the name
     # every reference uses (SwObject.qualified_name); callers may pass the plain Name.
@@ -243,177 +234,10 @@ def add_tags(program: Program, tags: Iterable[tuple[str | None, str | None]],
 
 
 def program_from_software(software: Software) -> Program:
+    """The whole program view of ``software``'s blocks, PLC data types and tags (a PLC is a closed program)."""
     program = Program(closed=True)
     for obj in list(software.types.values()) + list(software.blocks.values()):
-        if obj.kind in _KIND:
+        if obj.kind in OBJECT_KINDS:
             program.add(_block_def(obj))
     _tags(software, program)
     return program
-
-
-_RANK = {"UDT": 0, "FB": 1, "FC": 1, "DB": 2, "OB": 3}
-
-
-def _ordered(software: Software, program: Program) -> list[ProgramObject]:
-    """UDTs, then FBs/FCs, then DBs, then OBs; inside a rank what an object uses comes first."""
-    objs = [o for o in list(software.types.values()) + list(software.blocks.values()) if o.kind in _KIND]
-    by_name = {o.name.lower(): o for o in objs}
-    done: list[ProgramObject] = []
-    seen: set[str] = set()
-
-    def deps(o: ProgramObject) -> list[str]:
-        bd = (program.types if o.kind == "UDT" else program.blocks).get(o.name.lower())
-        names = set(o.uses_types) | (set(bd.uses) if bd is not None else set())
-        if o.instance_of:
-            names.add(o.instance_of)
-        return sorted(names)
-
-    def visit(o: ProgramObject, stack: tuple[str, ...]) -> None:
-        if o.name in seen or o.name in stack:
-            return
-        rank = _RANK[_KIND[o.kind]]
-        for dep in deps(o):
-            d = by_name.get(dep.lower())
-            if d is not None and _RANK[_KIND[d.kind]] <= rank:
-                visit(d, (*stack, o.name))
-        seen.add(o.name)
-        done.append(o)
-
-    for o in sorted(objs, key=lambda o: _RANK[_KIND[o.kind]]):
-        visit(o, ())
-    return sorted(done, key=lambda o: _RANK[_KIND[o.kind]])
-
-
-@dataclass
-class CompileRun:
-    result: CompileResult
-    compiled: dict[str, dict[str, str]] = field(default_factory=dict)
-    """Object name -> new ``compiled_against`` digests for objects that compiled without errors."""
-    diagnostics: dict[str, list[Diagnostic]] = field(default_factory=dict)
-    """Object name -> its diagnostics (``Diagnostic``)."""
-    program: Program | None = None
-    """The program view the run checked: a caller that needs it too (the runtime's ``build_image``) reuses
-    it instead of reading and parsing every object a second time."""
-    failed: set[str] = field(default_factory=set)
-    """Names of the checked objects with errors: TIA keeps them inconsistent until a compile succeeds."""
-    calls: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    """Object name -> the blocks and types its code uses (sorted names): its callees, for the consistency rule
-    (an object calling one whose compile failed is inconsistent too). Every checked object, and in a compile of
-    one object that fails, every other object as well (so its callers are known)."""
-
-
-def _where(d: Diagnostic, textless: set[int | None]) -> str:
-    """``Network N, line L, column C``; a LAD/FBD network (in ``textless``) has no text lines (its findings' lines
-    are the export's), so TIA's message names the network only."""
-    parts: list[str] = []
-    if d.network:
-        parts.append(f"Network {d.network}")
-    if d.line and d.network not in textless:
-        parts.append(f"line {d.line}, column {d.col}")
-    return ", ".join(parts)
-
-
-def _node(path: str, description: str, children: list[CompileMessage]) -> CompileMessage:
-    errors = sum(c.error_count if c.messages else (1 if c.state == "Error" else 0) for c in children)
-    warnings = sum(c.warning_count if c.messages else (1 if c.state == "Warning" else 0) for c in children)
-    state: CompileState = "Error" if errors else "Warning" if warnings else "Success"
-    return CompileMessage(path=path, description=description, state=state, messages=children,
-                          error_count=errors, warning_count=warnings)
-
-
-def compile_software(software: CompiledSoftware, device: str, only: str | None = None, *,
-                     cpu_family: str | None = None) -> CompileRun:
-    """Check the software (or one object, ``only``) of a CPU of ``cpu_family`` (the signatures of the system
-    instructions: :mod:`.signatures`; None: either family's) and nest the findings as TIA does."""
-    program = program_from_software(software)
-    program.cpu_family = cpu_family
-    digests = {o.name.lower(): (o.name, o.interface_hash) for o in software.all() if o.kind in _KIND}
-    run = CompileRun(CompileResult(state="Success", error_count=0, warning_count=0), program=program)
-    block_nodes: list[CompileMessage] = []
-    numbers: dict[tuple[str, int], ProgramObject] = {}
-    clashes: dict[str, Diagnostic] = {}
-    for obj in software.blocks.values():
-        if obj.number is None or obj.number_class is None:
-            continue
-        first = numbers.setdefault((obj.number_class, obj.number), obj)
-        if first is not obj:
-            clashes[obj.name] = Diagnostic(
-                message("NUMBER_IN_USE", cls=obj.number_class, number=obj.number, other=first.name),
-                block=obj.name, code="NUMBER_IN_USE")
-    checked: dict[str, tuple[BlockDef, list[Diagnostic]]] = {}
-    for obj in software.all():
-        if obj.kind not in _KIND or (only is not None and obj.name != only):
-            continue
-        bd = (program.types if obj.kind == "UDT" else program.blocks).get(obj.name.lower())
-        if bd is not None:
-            checked[obj.name] = (bd, [d for d in check_block(program, bd) if d.severity != "Info"])
-    reported: list[Diagnostic] = []
-    for obj in _ordered(software, program):
-        if obj.name not in checked:
-            continue
-        bd, diags = checked[obj.name]
-        if obj.name in clashes:
-            diags.insert(0, clashes[obj.name])
-        deps = set(bd.uses) | set(obj.uses_types) | ({obj.instance_of} if obj.instance_of else set())
-        current = {obj.name: obj.interface_hash}
-        for dep in deps:
-            found = digests.get(dep.lower())
-            if found is not None and found[0] != obj.name:
-                current[found[0]] = found[1]
-        path = f"{device}/{_FOLDER.get(obj.kind, 'Program blocks')}/{obj.name}"
-        leaves: list[CompileMessage] = []
-        if obj.compiled_against is not None and obj.compiled_against != current:
-            changed = sorted(n for n in current if n != obj.name and obj.compiled_against.get(n) != current[n])
-            if changed:
-                names = ", ".join(f'"{n}"' for n in changed)
-                leaves.append(CompileMessage(
-                    path=path, state="Warning",
-                    description=f"The block was inconsistent: the interface of {names} changed since its last "
-                                "compile; it was compiled again.",
-                ))
-        textless = {n.index for n in bd.networks if n.flgnet is not None}
-        for d in diags:
-            where = _where(d, textless)
-            leaves.append(CompileMessage(
-                path=path + (f"/Network {d.network}" if d.network else ""),
-                description=f"{where}: {d.message}" if where else d.message,
-                state="Error" if d.severity == "Error" else "Warning",  # an Info shows as a Warning
-            ))
-        run.diagnostics[obj.name] = diags
-        reported.extend(diags)
-        run.calls[obj.name] = _callees(obj, bd)
-        if any(d.severity == "Error" for d in diags):
-            run.failed.add(obj.name)
-        else:
-            run.compiled[obj.name] = current
-            if not leaves:
-                leaves.append(CompileMessage(path=path, description="Block was successfully compiled.",
-                                             state="Success"))
-        block_nodes.append(_node(path, obj.name, leaves))
-    top = _node(device, f"{device} (PLC software)", block_nodes)
-    if not block_nodes:
-        top.messages = [CompileMessage(path=device, description="Compiling finished (errors: 0; warnings: 0)",
-                                       state="Success")]
-    if only is not None and run.failed:
-        _callers_too(software, program, run)
-    run.result = CompileResult(state=top.state, error_count=top.error_count, warning_count=top.warning_count,
-                               messages=[top], diagnostics=[DiagnosticInfo.of(d) for d in capped(reported)])
-    return run
-
-
-def _callees(obj: ProgramObject, bd: BlockDef) -> tuple[str, ...]:
-    names = set(bd.uses) | ({obj.instance_of} if obj.instance_of else set())
-    names.discard(obj.name)
-    return tuple(sorted(names))
-
-
-def _callers_too(software: CompiledSoftware, program: Program, run: CompileRun) -> None:
-    """A compile of one object that failed: what the other objects use, so that its callers show inconsistent.
-    Their diagnostics are not reported (they were not compiled)."""
-    for obj in software.all():
-        if obj.kind not in _KIND or obj.name in run.calls:
-            continue
-        bd = (program.types if obj.kind == "UDT" else program.blocks).get(obj.name.lower())
-        if bd is not None:
-            check_block(program, bd)
-            run.calls[obj.name] = _callees(obj, bd)
