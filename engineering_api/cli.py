@@ -4,6 +4,7 @@ test | completion``."""
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import socket
@@ -157,8 +158,8 @@ def cmd_openapi(args: argparse.Namespace) -> int:
         app = create_app(Settings.from_env(data_dir=Path(scratch)))
         schema = app.openapi_schema.to_schema()
         app.state.services.db.close()
-    json.dump(schema, sys.stdout, indent=2 if args.pretty else None)
-    sys.stdout.write("\n")
+    # dumps, not dump: json.dump encodes in Python chunk by chunk, dumps in C at once (a third of the CPU)
+    sys.stdout.write(json.dumps(schema, indent=2 if args.pretty else None) + "\n")
     return 0
 
 
@@ -509,10 +510,18 @@ def _quiet_broken_pipe() -> int:
     return EXIT_BROKEN_PIPE
 
 
+@functools.cache
+def _parser() -> argparse.ArgumentParser:
+    """The argument parser, built once per process: building all its subcommands costs more than a short command
+    runs, and a caller that runs ``main`` in process (the tests, a pipeline's steps) runs it many times.
+    Parsing does not change the parser (argparse copies the list defaults it extends)."""
+    return build_parser()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; a usage error (unknown option, missing argument) returns 2 as argparse exits."""
     try:
-        args = build_parser().parse_args(argv)
+        args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse: 2 for usage errors, 0 for --help
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     from engineering_api.backend.errors import InsufficientStorageError

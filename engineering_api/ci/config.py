@@ -21,6 +21,7 @@ be suppressed nor have their severity changed: a suppression naming one, or one 
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -78,9 +79,16 @@ class CheckConfig:
         return [f for f in files if not self.excluded(f)]
 
 
+@functools.lru_cache(maxsize=16)
+def _parsed(text: str) -> dict[str, Any]:
+    """``text`` parsed as TOML, kept by its text: a check in process (the tests, a pipeline's steps) looks up the
+    same pyproject.toml for every file, and parsing it costs more than checking a short file. Read only."""
+    return tomllib.loads(text)
+
+
 def _table(path: Path) -> Optional[dict[str, Any]]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = _parsed(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}") from exc
     if path.name in OWN_FILES:

@@ -25,6 +25,17 @@ GOOD_SCL = ('FUNCTION "FC_Add" : Int\nVAR_INPUT\n    a : Int;\n    b : Int;\nEND
             '#b;\nEND_FUNCTION\n')
 
 
+def test_the_parser_main_reuses_carries_nothing_from_one_call_to_the_next() -> None:
+    """``main`` parses with one parser per process (engineering_api/cli.py): a list option one call gave is not
+    in the next call's arguments (argparse extends a copy of the default list)."""
+    from engineering_api.cli import _parser
+
+    assert _parser() is _parser()
+    given = _parser().parse_args(["scl", "build", "FC.scl", "--out", "out", "--context", "Ctx.xml"])
+    assert given.context == ["Ctx.xml"]
+    assert _parser().parse_args(["scl", "build", "FC.scl", "--out", "out"]).context == []
+
+
 def test_version_prints_the_installed_version() -> None:
     out = io.StringIO()
     with redirect_stdout(out):

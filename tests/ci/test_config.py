@@ -66,6 +66,14 @@ def test_pyproject_severity_and_exclude(repo: Path) -> None:
     assert [(d["code"], d["severity"]) for d in report["diagnostics"]] == [("UNDECLARED", "Warning")]
 
 
+def test_a_changed_settings_file_is_read_again_in_the_same_process(repo: Path) -> None:
+    """The parsed TOML is kept per text (engineering_api/ci/config.py): a changed file is a new text."""
+    (repo / "pyproject.toml").write_text('[tool.engineering-api.severity]\nUNDECLARED = "warning"\n')
+    assert load_config().severity == {"UNDECLARED": "Warning"}
+    (repo / "pyproject.toml").write_text('[tool.engineering-api.severity]\nUNDECLARED = "info"\n')
+    assert load_config().severity == {"UNDECLARED": "Info"}
+
+
 def test_settings_are_found_from_a_subfolder_and_its_own_file(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (repo / "engineering-api.toml").write_text('[severity]\nUNDECLARED = "info"\n')
     (repo / "src").mkdir()

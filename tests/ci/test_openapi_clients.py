@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from engineering_api.cli import main
 from tests.ci.kept_dirs import kept_dir, tree_digest
 from tests.conftest import skip_or_fail
+from tests.lib.openapi_document import openapi_text
 from tests.realclient.conftest import serve
 
 if TYPE_CHECKING:
@@ -65,13 +65,7 @@ print("ok", health.data.api_version, job.data.status.value, sorted(p.name for p 
 @pytest.fixture(scope="module")
 def document(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("openapi") / "openapi.json"
-    with path.open("w", encoding="utf-8") as out:
-        real = sys.stdout
-        sys.stdout = out
-        try:
-            assert main(["openapi"]) == 0
-        finally:
-            sys.stdout = real
+    path.write_text(openapi_text(), encoding="utf-8")  # `engineering-api openapi`, run in this process
     return path
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from tests.lib.openapi_document import openapi_document
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI_PAGE = ROOT / "docs" / "cli-reference.md"
@@ -74,19 +75,8 @@ def cli_page() -> str:
     return "\n".join(lines) + "\n"
 
 
-def _openapi() -> dict[str, Any]:
-    from engineering_api.app import create_app
-    from engineering_api.config import Settings
-
-    with tempfile.TemporaryDirectory() as scratch:
-        app = create_app(Settings.from_env(data_dir=Path(scratch)))
-        schema: dict[str, Any] = app.openapi_schema.to_schema()
-        app.state.services.db.close()
-    return schema
-
-
 def routes_page(schema: dict[str, Any] | None = None) -> str:
-    schema = schema if schema is not None else _openapi()
+    schema = schema if schema is not None else openapi_document()
     rows = []
     for path, item in sorted(schema.get("paths", {}).items()):
         for method in _METHODS:

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests.lib.openapi_document import openapi_document
+
 if TYPE_CHECKING:
     from litestar.testing import TestClient
 
@@ -19,10 +21,7 @@ SHARED = Path(__file__).resolve().parents[3] / "shared"
 
 @pytest.fixture(name="schema", scope="module")
 def fx_schema() -> dict[str, Any]:
-    out = subprocess.run(
-        [sys.executable, "-m", "engineering_api.cli", "openapi"], capture_output=True, text=True, check=True
-    )
-    return json.loads(out.stdout)
+    return openapi_document()  # what `engineering-api openapi` prints (that program: tests/service/test_cli.py)
 
 
 def _operations(schema: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
