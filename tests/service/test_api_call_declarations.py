@@ -30,7 +30,7 @@ HAND_WRITTEN: dict[str, int] = {
     # whose routes cannot be operations says why at each declaration (a stream, a page, a file).
     "engineering_api.runtime.routes": 3,  # login, logout, the current user: the token's own session
     "engineering_api.runtime.event_routes": 4,  # alarm-definition update; subscriptions (SSE streams)
-    "engineering_api.runtime.connection_routes": 1,  # the import of a project PLC's tags: on the TIA worker
+    "engineering_api.runtime.connection_routes": 1,  # a project PLC's tags: the engineering session
     "engineering_api.push.routes": 5,  # SignalR 2 long polling: a transport protocol with its own bodies
     "engineering_api.domain.system": 10,
     "engineering_api.domain.health": 4,
