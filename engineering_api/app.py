@@ -75,6 +75,7 @@ from engineering_api.runtime import ROUTES as RUNTIME_ROUTES
 from engineering_api.runtime.actions import RUNTIME_OPERATIONS
 from engineering_api.runtime.connection_calls import CONNECTION_OPERATIONS
 from engineering_api.runtime.opcua_calls import OPCUA_OPERATIONS
+from engineering_api.runtime.pushes_calls import PUSH_OPERATIONS
 from engineering_api.runtime.user_calls import USER_OPERATIONS
 from engineering_api.runtime.on_worker import APP_LOOP
 from engineering_api.services import Services
@@ -109,7 +110,7 @@ def registry() -> OperationRegistry:
         *simulation.OPERATIONS, *online.OPERATIONS, *watch_tables.OPERATIONS, *testharness.OPERATIONS,
         *sourcecontrol.OPERATIONS, *pipelines.OPERATIONS, *health.OPERATIONS, *reflection.OPERATIONS,
         *security.OPERATIONS, *hmi.OPERATIONS, *library.OPERATIONS, *global_library.OPERATIONS, *FARM_OPERATIONS,
-        *RUNTIME_OPERATIONS, *USER_OPERATIONS, *CONNECTION_OPERATIONS, *OPCUA_OPERATIONS,
+        *RUNTIME_OPERATIONS, *USER_OPERATIONS, *CONNECTION_OPERATIONS, *OPCUA_OPERATIONS, *PUSH_OPERATIONS,
     )
     return operations
 

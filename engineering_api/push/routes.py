@@ -97,6 +97,7 @@ def _connection(request: Request[Any, Any, Any]) -> Connection:
     return connection
 
 
+# not an operation: SignalR 2's own transport protocol (PascalCase bodies, no envelope), as the client speaks it
 @post("/signalr/negotiate", operation_id="SignalRNegotiate", status_code=200, opt=_VIEWER, include_in_schema=False)
 async def negotiate(request: Request[Any, Any, Any]) -> Response[Any]:
     """Open a connection for the caller's key on the hubs of ``connectionData``.
@@ -119,6 +120,7 @@ async def negotiate(request: Request[Any, Any, Any]) -> Response[Any]:
     })
 
 
+# not an operation: a step of SignalR 2's long-polling transport, answered in its own shape
 @get("/signalr/start", operation_id="SignalRStart", opt=_VIEWER, include_in_schema=False)
 async def start(request: Request[Any, Any, Any]) -> Response[Any]:
     """Mark the connection started. Raises the errors of :func:`_connection`."""
@@ -126,6 +128,7 @@ async def start(request: Request[Any, Any, Any]) -> Response[Any]:
     return Response({"Response": "started"})
 
 
+# not an operation: a long poll, a stream of hub messages in SignalR 2's {C, M} frames
 @get("/signalr/poll", operation_id="SignalRPoll", opt=_VIEWER, include_in_schema=False)
 async def poll(request: Request[Any, Any, Any]) -> Response[Any]:
     """Wait for the messages after ``messageId`` and answer them as ``{C, M}``.
@@ -144,6 +147,7 @@ async def poll(request: Request[Any, Any, Any]) -> Response[Any]:
     return Response({"C": str(last), "M": [message for _, message in messages]})
 
 
+# not an operation: closes a SignalR 2 transport connection, answered in its own shape
 @post("/signalr/abort", operation_id="SignalRAbort", status_code=200, opt=_VIEWER, include_in_schema=False)
 async def abort(request: Request[Any, Any, Any]) -> Response[Any]:
     """Close the connection (audited by the guard like any POST). Raises the errors of :func:`_connection`."""
@@ -152,6 +156,7 @@ async def abort(request: Request[Any, Any, Any]) -> Response[Any]:
     return Response({"Response": "aborted"})
 
 
+# not an operation: SignalR 2's transport keep-alive, answered in its own shape
 @get("/signalr/ping", operation_id="SignalRPing", opt=_VIEWER, include_in_schema=False)
 async def ping() -> Response[Any]:
     """Keep-alive check of ASP.NET SignalR clients."""

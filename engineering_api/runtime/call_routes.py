@@ -1,8 +1,8 @@
 """How a runtime API route takes its declaration: its options (:func:`declared`) and its handler (:func:`run_call`).
 
-The runtime's routes (:mod:`.routes`, :mod:`.event_routes`, :mod:`.connection_routes`) keep their hand-written
-signatures (query parameters with their descriptions) and take everything else from the runtime call of the one
-registry that they serve.
+The runtime's routes (:mod:`.routes`, :mod:`.event_routes`, :mod:`.connection_routes`, :mod:`.opcua_routes`,
+:mod:`.pushes_routes`) keep their hand-written signatures (query parameters with their descriptions) and take
+everything else from the runtime call of the one registry that they serve.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from engineering_api.lib.responses import problem_responses
 from engineering_api.runtime.actions import RUNTIME_OPERATIONS, call_context
 from engineering_api.runtime.connection_calls import CONNECTION_OPERATIONS
 from engineering_api.runtime.opcua_calls import OPCUA_OPERATIONS
+from engineering_api.runtime.pushes_calls import PUSH_OPERATIONS
 from engineering_api.runtime.service import principal_of, runtime_of
 from engineering_api.runtime.user_calls import USER_OPERATIONS
 
@@ -41,7 +42,8 @@ def bearer_responses(role: str | None, *, body: bool = False, params: bool = Fal
 
 
 _CALLS: dict[str, Operation[Any, Any]] = {
-    call.name: call for call in (*RUNTIME_OPERATIONS, *USER_OPERATIONS, *CONNECTION_OPERATIONS, *OPCUA_OPERATIONS)}
+    call.name: call for call in (*RUNTIME_OPERATIONS, *USER_OPERATIONS, *CONNECTION_OPERATIONS, *OPCUA_OPERATIONS,
+                                     *PUSH_OPERATIONS)}
 
 
 def declared(name: str, *, body: bool = False, params: bool = False) -> dict[str, Any]:

@@ -123,8 +123,9 @@ class ConnectionController(Controller):
         saved = run_call(request, "runtime.connections.tags.replace", new)
         return ok(saved, f"{len(saved)} tag(s) mapped")
 
-    # Not an operation yet: it reads the project PLC on the TIA worker, which a runtime call (run off the worker,
-    # on a thread of its own) cannot queue behind.
+    # Not an operation, by decision: it reads the project PLC through the default engineering session on the TIA
+    # worker (the project the admin edits). A runtime call runs off the worker and would read through the runtime's
+    # session (runtime settings' engineeringSession: in a farm another session's portal): a behaviour change.
     @post(f"{_ONE}/tags/import", operation_id="ImportRuntimeConnectionTags", opt={"role": "admin"}, status_code=200,
           responses=problem_responses("admin", body=True, params=True, errors=(NotFoundError, ValidationError)))
     async def import_tags(

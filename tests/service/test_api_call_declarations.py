@@ -18,6 +18,7 @@ from engineering_api.mcp.tools import ToolCatalog
 from engineering_api.runtime.actions import KEY_ROLE_FOR, RUNTIME_OPERATIONS
 from engineering_api.runtime.connection_calls import CONNECTION_OPERATIONS
 from engineering_api.runtime.opcua_calls import OPCUA_OPERATIONS
+from engineering_api.runtime.pushes_calls import PUSH_OPERATIONS
 from engineering_api.runtime.user_calls import USER_OPERATIONS
 from engineering_api.runtime.users import RuntimeRole
 
@@ -29,9 +30,8 @@ HAND_WRITTEN: dict[str, int] = {
     # whose routes cannot be operations says why at each declaration (a stream, a page, a file).
     "engineering_api.runtime.routes": 3,  # login, logout, the current user: the token's own session
     "engineering_api.runtime.event_routes": 4,  # alarm-definition update; subscriptions (SSE streams)
-    "engineering_api.runtime.connection_routes": 1,  # the import of a project PLC's tags: on the TIA worker
-    "engineering_api.runtime.pushes_routes": 8,
-    "engineering_api.push.routes": 5,
+    "engineering_api.runtime.connection_routes": 1,  # a project PLC's tags: the engineering session
+    "engineering_api.push.routes": 5,  # SignalR 2 long polling: a transport protocol with its own bodies
     "engineering_api.domain.system": 10,
     "engineering_api.domain.health": 4,
     "engineering_api.domain.compat": 7,
@@ -167,7 +167,7 @@ def test_every_operation_is_called_by_a_test() -> None:
 
 def test_runtime_calls_are_kept_apart_in_the_one_registry() -> None:
     operations = registry()
-    declared = (*RUNTIME_OPERATIONS, *USER_OPERATIONS, *CONNECTION_OPERATIONS, *OPCUA_OPERATIONS)
+    declared = (*RUNTIME_OPERATIONS, *USER_OPERATIONS, *CONNECTION_OPERATIONS, *OPCUA_OPERATIONS, *PUSH_OPERATIONS)
     assert {c.name for c in operations.runtime_calls()} == {c.name for c in declared}
     # execute-sync, discovery and the derived routes read get() and iteration: never a runtime call
     assert operations.get("runtime.tags.write") is None

@@ -1,0 +1,180 @@
+"""The runtime API's push calls: scheduled pushes of plant data to another system, their delivery log and dry run.
+
+Each is an operation of the one registry like :data:`~engineering_api.runtime.connection_calls.CONNECTION_OPERATIONS`:
+the runtime's admin role, which an engineering admin key holds, and REST-only, with why. The routes
+(:mod:`engineering_api.runtime.pushes_routes`) take their options from these declarations and run their handlers.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import msgspec
+
+from engineering_api.backend.errors import (
+    ConflictError,
+    EngineeringError,
+    NotFoundError,
+    NotSupportedError,
+    PermissionDeniedError,
+    ValidationError,
+)
+from engineering_api.jobs.operations import RouteSpec
+from engineering_api.lib.schema import CamelStruct
+from engineering_api.runtime.actions import NoInput, runtime_call
+from engineering_api.runtime.pushes import PushDefinition, PushInput
+from engineering_api.runtime.pushes_outbox import Delivery, DryRun, outbox_of
+from engineering_api.runtime.pushes_schedule import next_run, reschedule, trigger_for
+from engineering_api.runtime.pushes_template import RenderError, check_template
+from engineering_api.runtime.simulated import canonical_name
+from engineering_api.runtime.sources import RuntimeFaultError, RuntimeNotRunningError
+from engineering_api.runtime.users import RuntimeRole
+
+if TYPE_CHECKING:
+    from engineering_api.jobs.operations import Operation
+    from engineering_api.runtime.service import RuntimeService
+
+__all__ = ("PUSH_OPERATIONS", "DeliveriesQuery", "DryRunChoice", "PeriodChoice", "PushEdit", "PushId", "ResendChoice")
+
+_TARGETS = "a push sends plant data to another system with that system's credentials, which only an admin on REST " \
+           "configures"
+_PUSHES = "/api/runtime/pushes"
+_ONE = _PUSHES + "/{pushId}"
+_PushId = Annotated[str, msgspec.Meta(max_length=256)]
+_Time = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+
+
+class PushId(CamelStruct):
+    """The push, by id."""
+
+    push_id: _PushId
+
+
+class PushEdit(PushInput):
+    """A push's new definition (an omitted token/password stays for the same URL and auth type)."""
+
+    push_id: _PushId = ""
+
+
+class DeliveriesQuery(CamelStruct):
+    """A push's delivery log, newest period first."""
+
+    push_id: _PushId
+    limit: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 100
+
+
+class PeriodChoice(CamelStruct):
+    """Which period: the one ending at ``periodEnd`` (a boundary of the schedule)."""
+
+    period_end: _Time
+
+
+class ResendChoice(PeriodChoice):
+    """The push and the period to send (again)."""
+
+    push_id: _PushId = ""
+
+
+class DryRunChoice(CamelStruct):
+    """The push and the period to render; without ``periodEnd``, the last one that ended."""
+
+    push_id: _PushId = ""
+    period_end: _Time | None = None
+
+
+def _with_next_run(runtime: RuntimeService, push: PushDefinition) -> PushDefinition:
+    return msgspec.structs.replace(push, next_run_at=next_run(runtime.services, push.push_id))
+
+
+def _checked(runtime: RuntimeService, data: PushInput) -> None:
+    """Schedule, template and tags, before anything is saved (ValidationError, NotFoundError: unknown tag)."""
+    trigger_for(data.schedule)
+    logged = {canonical_name(s.tag) for s in runtime.history.settings()}
+    found = check_template(data.template, data.format, logged)
+    values = sorted({p.tag for p in found if p.function == "value" and p.tag})
+    if not values:
+        return
+    try:
+        released = {canonical_name(t.name) for t in runtime.source.browse()}
+    except EngineeringError:
+        return  # no PLC to ask now: value() tags are checked when the payload is rendered
+    unknown = [t for t in values if canonical_name(t) not in released]
+    if unknown:
+        raise NotFoundError(f"Unknown or unreleased tag(s): {', '.join(unknown)}.", code="PUSH_TAG_UNKNOWN")
+
+
+def _save(runtime: RuntimeService, data: PushInput, push_id: str | None) -> PushDefinition:
+    _checked(runtime, data)
+    saved = outbox_of(runtime.services).store.save(data, push_id)
+    reschedule(runtime.services, saved.push_id, saved.schedule if saved.enabled else None)
+    return _with_next_run(runtime, saved)
+
+
+def _list(runtime: RuntimeService, _query: NoInput, _caller: str) -> list[PushDefinition]:
+    return [_with_next_run(runtime, p) for p in outbox_of(runtime.services).store.list()]
+
+
+def _create(runtime: RuntimeService, new: PushInput, _caller: str) -> PushDefinition:
+    return _save(runtime, new, None)
+
+
+def _get(runtime: RuntimeService, query: PushId, _caller: str) -> PushDefinition:
+    return _with_next_run(runtime, outbox_of(runtime.services).store.get(query.push_id))
+
+
+def _update(runtime: RuntimeService, edit: PushEdit, _caller: str) -> PushDefinition:
+    return _save(runtime, edit, edit.push_id)
+
+
+def _delete(runtime: RuntimeService, query: PushId, _caller: str) -> PushDefinition:
+    outbox = outbox_of(runtime.services)
+    gone = outbox.store.delete(query.push_id)
+    reschedule(runtime.services, query.push_id, None)
+    outbox.forget(query.push_id)
+    return gone
+
+
+def _deliveries(runtime: RuntimeService, query: DeliveriesQuery, _caller: str) -> list[Delivery]:
+    return outbox_of(runtime.services).deliveries(query.push_id, query.limit)
+
+
+def _resend(runtime: RuntimeService, choice: ResendChoice, _caller: str) -> Delivery:
+    return outbox_of(runtime.services).resend(choice.push_id, choice.period_end)
+
+
+def _dry_run(runtime: RuntimeService, choice: DryRunChoice, _caller: str) -> DryRun:
+    try:
+        return outbox_of(runtime.services).dry_run(choice.push_id, choice.period_end)
+    except RenderError as exc:
+        raise exc.error from None
+
+
+_ERRORS = (ValidationError, NotFoundError)
+_RENDER_ERRORS = (*_ERRORS, RuntimeNotRunningError, RuntimeFaultError, ConflictError, PermissionDeniedError,
+                  NotSupportedError)
+"""What rendering ``value()`` tags can answer, as the runtime tag routes do."""
+_ADMIN = RuntimeRole.ADMIN
+PUSH_OPERATIONS: tuple[Operation[Any, Any], ...] = (
+    runtime_call("runtime.pushes.list", "Every push definition by name, with its next run; secrets only as secretSet.",
+                 NoInput, list[PushDefinition], _ADMIN, _list, RouteSpec("GET", _PUSHES), no_mcp_tool=_TARGETS),
+    runtime_call("runtime.pushes.create", "Add a push.", PushInput, PushDefinition, _ADMIN, _create,
+                 RouteSpec("POST", _PUSHES), _ERRORS, mutating=True, no_mcp_tool=_TARGETS),
+    runtime_call("runtime.pushes.get", "One push definition.", PushId, PushDefinition, _ADMIN, _get,
+                 RouteSpec("GET", _ONE), (NotFoundError,), no_mcp_tool=_TARGETS),
+    runtime_call("runtime.pushes.update", "Replace a push; an omitted token/password stays for the same URL and auth "
+                 "type.", PushEdit, PushDefinition, _ADMIN, _update, RouteSpec("PUT", _ONE), _ERRORS, mutating=True,
+                 no_mcp_tool=_TARGETS),
+    runtime_call("runtime.pushes.delete", "Delete a push, its schedule and its deliveries (pending ones are not sent).",
+                 PushId, PushDefinition, _ADMIN, _delete, RouteSpec("DELETE", _ONE), (NotFoundError,), mutating=True,
+                 no_mcp_tool=_TARGETS),
+    runtime_call("runtime.pushes.deliveries.list", "The delivery log: per period its status, attempts, last error and "
+                 "the target's response code.", DeliveriesQuery, list[Delivery], _ADMIN, _deliveries,
+                 RouteSpec("GET", _ONE + "/deliveries"), (NotFoundError,), no_mcp_tool=_TARGETS),
+    runtime_call("runtime.pushes.deliveries.resend", "Queue the period ending at periodEnd for sending (again), with "
+                 "the same Idempotency-Key.", ResendChoice, Delivery, _ADMIN, _resend,
+                 RouteSpec("POST", _ONE + "/deliveries/resend"), _ERRORS, mutating=True, no_mcp_tool=_TARGETS),
+    runtime_call("runtime.pushes.dry-run", "Render a period's payload and the headers it would be sent with, without "
+                 "sending.", DryRunChoice, DryRun, _ADMIN, _dry_run, RouteSpec("POST", _ONE + "/dry-run"),
+                 _RENDER_ERRORS, no_mcp_tool=_TARGETS),
+)
+"""Registered by :func:`engineering_api.app.registry` with the other runtime calls."""
