@@ -109,3 +109,19 @@ def test_the_other_tables_work_on_postgres_too(fresh_db, tmp_path: Path):
             data(client.post("/api/history/blocks/PLC_1/F/actions/snapshot", headers=admin))
         snapshots = data(client.get("/api/history/blocks/PLC_1/F", headers=admin))
         assert len(snapshots) == 2 and snapshots[0]["createdAt"] >= snapshots[1]["createdAt"]
+
+
+def test_a_runtime_calls_idempotency_key_on_postgres_outlives_a_restart(fresh_db, tmp_path: Path):
+    """The runtime calls' key store (revision 0005) on PostgreSQL: the stored answer replayed by a new process."""
+    settings = Settings.from_env(data_dir=tmp_path, db=fresh_db)
+    new_user = {"username": "op1", "password": "correct horse battery", "roles": ["read"]}
+    with TestClient(create_app(settings)) as client:
+        admin = {"X-API-Key": (tmp_path / "api.secret").read_text().strip(), "Idempotency-Key": "pg-1"}
+        made = data(client.post("/api/runtime/users", json=new_user, headers=admin), 201)
+        assert client.post("/api/runtime/users", json={**new_user, "username": "op2"},
+                           headers=admin).status_code == 422
+    with TestClient(create_app(settings)) as client:
+        again = client.post("/api/runtime/users", json=new_user, headers=admin)
+        assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+        assert again.json()["data"] == made
+        assert [u["username"] for u in data(client.get("/api/runtime/users", headers=admin))] == ["op1"]
