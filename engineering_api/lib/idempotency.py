@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import logging
 import time
 import uuid
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 from sqlalchemy import and_, delete, select, update
 
+from engineering_api.backend.errors import InsufficientStorageError
 from engineering_api.lib.redact import redacted
 from engineering_api.lib.responses import error_body, send_problem
 from engineering_api.lib.schema import utc_now
@@ -47,6 +49,8 @@ __all__ = (
     "IN_FLIGHT_CODE", "LEASE_SECONDS", "OUTCOME_UNKNOWN_CODE", "REPLAYED_HEADER", "REUSED_CODE", "IdempotencyKeys",
     "StoredAnswer", "run_keyed",
 )
+
+logger = logging.getLogger(__name__)
 
 REPLAYED_HEADER = "Idempotent-Replayed"
 """Set (``true``) on an answer read back from the key store: this request did not run the call."""
@@ -220,7 +224,11 @@ async def run_keyed(app: ASGIApp, store: IdempotencyKeys, operation: str, scope:
     body = await _read_body(receive)
     caller = str(scope.get("auth") or "")
     fingerprint = request_hash(scope["method"], path, scope.get("query_string", b""), body)
-    row = store.claim(caller, key, operation, fingerprint)
+    try:
+        row = store.claim(caller, key, operation, fingerprint)
+    except InsufficientStorageError as exc:  # no claim, so the call does not run
+        await send_problem(send, 507, exc.code, exc.message, path, details=exc.details)
+        return False
     if row is not None:
         return await _answer_claimed(store, caller, key, operation, fingerprint, row, scope["path"], send)
     await _run_claimed(app, store, caller, key, operation, body, scope, send)
@@ -280,7 +288,11 @@ async def _run_claimed(app: ASGIApp, store: IdempotencyKeys, caller: str, key: s
         renewal.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await renewal
-        if status is not None and complete:
-            store.finish(caller, key, StoredAnswer(status, headers, b"".join(chunks)))
-        else:  # the call raised past the app or its client left: whether it ran is not known here
-            store.settle_unknown(caller, key, operation, scope["path"], owner=store.owner)
+        try:
+            if status is not None and complete:
+                store.finish(caller, key, StoredAnswer(status, headers, b"".join(chunks)))
+            else:  # the call raised past the app or its client left: whether it ran is not known here
+                store.settle_unknown(caller, key, operation, scope["path"], owner=store.owner)
+        except InsufficientStorageError:  # the claim lapses: a retry hears IDEMPOTENT_OUTCOME_UNKNOWN
+            logger.warning("the answer of idempotency key %r of %s could not be stored: the disk is full", key,
+                           operation)
