@@ -74,7 +74,7 @@ class Result:
     @classmethod
     def of(cls, result: CursorResult[Any]) -> Result:
         lastrowid = None
-        if result.context.isinsert and not result.context.executemany:
+        if result.context.isinsert and not result.context.executemany and not result.returns_rows:
             key = result.inserted_primary_key
             lastrowid = key[0] if key and isinstance(key[0], int) else None
         return cls(result.rowcount, lastrowid, [Record(row) for row in result.mappings()] if result.returns_rows
@@ -338,9 +338,13 @@ class Database:
 
     def insert_new(self, table: Table, values: dict[str, Any], keys: Sequence[str]) -> int:
         """Insert ``values`` unless a row with the same ``keys`` exists (``ON CONFLICT DO NOTHING``); returns
-        how many rows were inserted (0 or 1)."""
+        how many rows were inserted (0 or 1), counted by ``RETURNING``: psycopg's row count of this statement is
+        -1 whether or not it inserted."""
         statement = (pg_insert if self.postgres else sqlite_insert)(table).values(**values)
-        return self.execute(statement.on_conflict_do_nothing(index_elements=list(keys)))
+        statement = statement.on_conflict_do_nothing(index_elements=list(keys)).returning(
+            *(table.c[name] for name in keys))
+        with self._lock, self._full_disk_named():
+            return len(_run(self._conn, self._cursor, statement).fetchall())
 
     def second_engine(self) -> Engine:
         """An engine of its own on the same database, for a user that runs its own transactions on other threads

@@ -14,7 +14,7 @@ from litestar.testing import TestClient
 from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.lib.db import Database, KeyValueStore
-from engineering_api.lib.tables import audit
+from engineering_api.lib.tables import audit, kv
 from tests.conftest import data, run_job, skip_or_fail
 from tests.pgserver import PostgresServer, postgres_binaries
 
@@ -51,6 +51,9 @@ def test_the_database_speaks_both(fresh_db):
     store.set("a", {"b": 1})
     store.set("a", {"b": 2})
     assert store.get("a") == {"b": 2}
+    # insert_new says whether it inserted (psycopg's rowcount of ON CONFLICT DO NOTHING is -1 either way)
+    kv_row = {"name": "t:new", "value": "1"}
+    assert db.insert_new(kv, kv_row, ("name",)) == 1 and db.insert_new(kv, kv_row, ("name",)) == 0
     row = db.one("SELECT value FROM kv WHERE name = ?", ("t:a",))
     assert row is not None and row[0] == '{"b": 2}'
     first = db.insert(audit.insert().values(at="2026-01-01T00:00:00Z", method="POST", path="/x", status=200,
