@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import bindparam, create_engine, event, inspect, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InvalidRequestError
 from sqlalchemy.pool import StaticPool
 
 from engineering_api.backend.errors import InsufficientStorageError, is_storage_full
@@ -74,8 +74,11 @@ class Result:
     @classmethod
     def of(cls, result: CursorResult[Any]) -> Result:
         lastrowid = None
-        if result.context.isinsert and not result.context.executemany and not result.returns_rows:
-            key = result.inserted_primary_key
+        if result.context.isinsert and not result.context.executemany:
+            try:
+                key = result.inserted_primary_key
+            except InvalidRequestError:  # an INSERT … RETURNING answers its rows instead (insert_new)
+                key = None
             lastrowid = key[0] if key and isinstance(key[0], int) else None
         return cls(result.rowcount, lastrowid, [Record(row) for row in result.mappings()] if result.returns_rows
                    else [])
