@@ -344,10 +344,10 @@ class Database:
         how many rows were inserted (0 or 1), counted by ``RETURNING``: psycopg's row count of this statement is
         -1 whether or not it inserted."""
         statement = (pg_insert if self.postgres else sqlite_insert)(table).values(**values)
-        statement = statement.on_conflict_do_nothing(index_elements=list(keys)).returning(
+        inserted = statement.on_conflict_do_nothing(index_elements=list(keys)).returning(
             *(table.c[name] for name in keys))
         with self._lock, self._full_disk_named():
-            return len(_run(self._conn, self._cursor, statement).fetchall())
+            return len(_run(self._conn, self._cursor, inserted).fetchall())
 
     def second_engine(self) -> Engine:
         """An engine of its own on the same database, for a user that runs its own transactions on other threads

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import msgspec
+from litestar.enums import ScopeType
 from sqlalchemy import and_, delete, select, update
 
 from engineering_api.backend.errors import InsufficientStorageError
@@ -41,7 +42,7 @@ from engineering_api.lib.schema import utc_now
 from engineering_api.lib.tables import idempotency_keys
 
 if TYPE_CHECKING:
-    from litestar.types import ASGIApp, Message, Receive, Scope, Send
+    from litestar.types import ASGIApp, HTTPReceiveMessage, Message, Receive, Scope, Send
 
     from engineering_api.lib.db import Database
 
@@ -211,7 +212,7 @@ async def run_keyed(app: ASGIApp, store: IdempotencyKeys, operation: str, scope:
     """Run a changing inline call under its ``Idempotency-Key`` (none: it simply runs) for the authenticated caller
     ``scope['auth']``; True when the answer was a stored one (the call did not run for this request)."""
     raw = next((value for name, value in scope["headers"] if name == b"idempotency-key"), None)
-    if raw is None:
+    if raw is None or scope["type"] != ScopeType.HTTP:
         await app(scope, receive, send)
         return False
     key = raw.decode("latin-1")
@@ -258,7 +259,7 @@ async def _run_claimed(app: ASGIApp, store: IdempotencyKeys, caller: str, key: s
     """Run the call whose key this request claimed, and store its answer (an answer not seen whole: unknown)."""
     sent_body = False
 
-    async def replay_body() -> Message:
+    async def replay_body() -> HTTPReceiveMessage:
         nonlocal sent_body
         if sent_body:
             return {"type": "http.disconnect"}
