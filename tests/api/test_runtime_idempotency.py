@@ -81,6 +81,12 @@ def test_an_echoed_secret_is_not_stored(services: Services) -> None:
     assert row is not None and PASSWORD.encode() not in bytes(row["body"])
 
 
+def _key_id(services: Services, headers: Headers) -> str:
+    principal = services.keys.verify(headers["X-API-Key"])
+    assert principal is not None
+    return principal.key_id
+
+
 def _claim_elsewhere(services: Services, caller: str, key: str, body: bytes) -> IdempotencyKeys:
     """The key claimed for ``POST /api/runtime/users`` by another process (another node, or one that died)."""
     other = IdempotencyKeys(services.db, 1)
@@ -91,7 +97,7 @@ def _claim_elsewhere(services: Services, caller: str, key: str, body: bytes) -> 
 def test_a_retry_while_the_first_runs_is_409(client: TestClient[Any], admin_headers: Headers) -> None:
     services: Services = client.app.state.services
     body = json.dumps({"username": "op1", "password": PASSWORD, "roles": ["read"]}).encode()
-    caller = services.keys.verify(admin_headers["X-API-Key"]).key_id  # type: ignore[union-attr]
+    caller = _key_id(services, admin_headers)
     _claim_elsewhere(services, caller, "busy", body)
     headers = {**admin_headers, "Idempotency-Key": "busy", "Content-Type": "application/json"}
     answer = client.post(USERS, content=body, headers=headers)
@@ -104,7 +110,7 @@ def test_a_key_whose_process_died_mid_call_is_outcome_unknown_once_its_lease_lap
         client: TestClient[Any], admin_headers: Headers) -> None:
     services: Services = client.app.state.services
     body = json.dumps({"username": "op1", "password": PASSWORD, "roles": ["read"]}).encode()
-    caller = services.keys.verify(admin_headers["X-API-Key"]).key_id  # type: ignore[union-attr]
+    caller = _key_id(services, admin_headers)
     _claim_elsewhere(services, caller, "orphan", body)
     services.db.execute(update(idempotency_keys).values(lease_until=0))  # its process stopped renewing it
     headers = {**admin_headers, "Idempotency-Key": "orphan", "Content-Type": "application/json"}
