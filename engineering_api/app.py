@@ -52,6 +52,7 @@ from engineering_api.jobs.routes import build_handlers
 from engineering_api.lib.audit import AuditLog
 from engineering_api.lib.db import Database
 from engineering_api.lib.metrics import STATE_KEY as METRICS, Metrics, metrics_route
+from engineering_api.lib.idempotency import IdempotencyKeys
 from engineering_api.lib.middleware import GuardMiddleware, unknown_route_handler
 from engineering_api.lib.observability import install_request_id_records, observe_requests
 from engineering_api.lib.tracing import Tracing, request_span_plugin, trace_port_calls, tracing_available
@@ -139,6 +140,7 @@ def create_services(settings: Settings, backend: EngineeringBackend | None = Non
         settings=settings, db=db, keys=keys, audit=AuditLog(db), paths=paths, worker=worker, backend=backend,
         jobs=JobManager(db, worker, backend, settings, paths), operations=registry(),
     )
+    services.idempotency = IdempotencyKeys(db, settings.job_retention_hours)
     services.jobs.snapshots = create_snapshot_service(services)
     services.jobs.operations = services.operations
     return services

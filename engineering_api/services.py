@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from engineering_api.jobs.operations import OperationRegistry
     from engineering_api.lib.audit import AuditLog
     from engineering_api.lib.db import Database
+    from engineering_api.lib.idempotency import IdempotencyKeys
     from engineering_api.lib.paths import PathPolicy
     from engineering_api.lib.security import ApiKeyStore
 
@@ -41,6 +42,8 @@ class Services:
     limiter: RateLimiter = field(default_factory=RateLimiter)
     """Rate limits across all routes (Litestar builds a middleware per route, so they cannot live there)."""
     notes: dict[str, Any] = field(default_factory=dict)
+    idempotency: IdempotencyKeys | None = None
+    """The runtime calls' ``Idempotency-Key`` store (the derived routes keep theirs on their jobs)."""
 
 
 def services_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Services:

@@ -204,11 +204,15 @@ class Operation(Generic[InputT, OutputT]):
 
     def route_options(self) -> dict[str, Any]:
         """The guard's options (a route handler's ``opt``) for this operation's routes: the runtime role a bearer
-        token needs, or the API key role; a read is not audited, whatever its method (a bulk read is a POST)."""
+        token needs, or the API key role; a read is not audited, whatever its method (a bulk read is a POST); a
+        runtime call that changes something names itself under ``idempotent``: it runs inline, without a job, so the
+        guard keeps its ``Idempotency-Key`` (:mod:`engineering_api.lib.idempotency`)."""
         opt: dict[str, Any] = {"runtime": self.runtime_role} if self.auth == "bearer" \
             else {"role": self.required_role.value}
         if not self.mutating:
             opt["audit"] = False
+        elif self.is_runtime_call:
+            opt["idempotent"] = self.name
         return opt
 
     def success_message(self, result: Any) -> str:

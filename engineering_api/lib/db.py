@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import bindparam, create_engine, event, inspect, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InvalidRequestError
 from sqlalchemy.pool import StaticPool
 
 from engineering_api.backend.errors import InsufficientStorageError, is_storage_full
@@ -75,7 +75,10 @@ class Result:
     def of(cls, result: CursorResult[Any]) -> Result:
         lastrowid = None
         if result.context.isinsert and not result.context.executemany:
-            key = result.inserted_primary_key
+            try:
+                key = result.inserted_primary_key
+            except InvalidRequestError:  # an INSERT … RETURNING answers its rows instead (insert_new)
+                key = None
             lastrowid = key[0] if key and isinstance(key[0], int) else None
         return cls(result.rowcount, lastrowid, [Record(row) for row in result.mappings()] if result.returns_rows
                    else [])
@@ -338,9 +341,13 @@ class Database:
 
     def insert_new(self, table: Table, values: dict[str, Any], keys: Sequence[str]) -> int:
         """Insert ``values`` unless a row with the same ``keys`` exists (``ON CONFLICT DO NOTHING``); returns
-        how many rows were inserted (0 or 1)."""
+        how many rows were inserted (0 or 1), counted by ``RETURNING``: psycopg's row count of this statement is
+        -1 whether or not it inserted."""
         statement = (pg_insert if self.postgres else sqlite_insert)(table).values(**values)
-        return self.execute(statement.on_conflict_do_nothing(index_elements=list(keys)))
+        inserted = statement.on_conflict_do_nothing(index_elements=list(keys)).returning(
+            *(table.c[name] for name in keys))
+        with self._lock, self._full_disk_named():
+            return len(_run(self._conn, self._cursor, inserted).fetchall())
 
     def second_engine(self) -> Engine:
         """An engine of its own on the same database, for a user that runs its own transactions on other threads

@@ -24,6 +24,7 @@ from engineering_api.lib.audit import AuditLog
 from engineering_api.lib.caller import DEFAULT_SESSION, SESSION_HEADER, caller_id, current_caller
 from engineering_api.lib.encoded_paths import restore_slashes
 from engineering_api.lib.forwarded import apply_forwarded_proto, client_address
+from engineering_api.lib.idempotency import REPLAYED_HEADER, run_keyed
 from engineering_api.lib.responses import send_problem
 from engineering_api.lib.security import Principal, Role
 
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
     from engineering_api.config import Settings
+    from engineering_api.lib.idempotency import IdempotencyKeys
     from engineering_api.services import Services
 
 __all__ = ("GuardMiddleware", "host_name", "request_services", "required_role", "unknown_route_handler")
@@ -42,6 +44,7 @@ __all__ = ("GuardMiddleware", "host_name", "request_services", "required_role", 
 logger = logging.getLogger(__name__)
 
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+REPLAYED = REPLAYED_HEADER.lower().encode()
 _HOSTS_KEPT = 16
 """Allowed Host headers a guard remembers (per route handler; clients send one or two)."""
 
@@ -126,8 +129,11 @@ class GuardMiddleware:
             current_caller.set(DEFAULT_SESSION if session is None
                                else caller_id(principal.key_id, ((SESSION_HEADER, session),)))
         # An MCP transport's POSTs carry tool calls, which the tool layer audits one by one by tool name.
+        app = self.app
+        if mutating and rule.idempotent is not None and services.idempotency is not None:
+            app = functools.partial(self._keyed, services.idempotency, rule.idempotent)
         if not mutating or not rule.audited:
-            await self.app(scope, receive, send)
+            await app(scope, receive, send)
             return
 
         # The record is written before the call runs: a change whose record cannot be written does not run.
@@ -141,7 +147,7 @@ class GuardMiddleware:
         except InsufficientStorageError as exc:
             await send_problem(send, 507, exc.code, exc.message, path, details=exc.details)
             return
-        captured: dict[str, Any] = {"status": 500, "job_id": None}
+        captured: dict[str, Any] = {"status": 500, "job_id": None, "replayed": False}
 
         async def capture(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -149,21 +155,30 @@ class GuardMiddleware:
                 for name, value in message.get("headers", ()):
                     if name.lower() == b"x-job-id":
                         captured["job_id"] = value.decode("latin-1")
+                    elif name.lower() == REPLAYED:
+                        captured["replayed"] = True
             await send(message)
 
         try:
-            await self.app(scope, receive, capture)
+            await app(scope, receive, capture)
         finally:
             # A dry run (``dryRun: true`` on a destructive route, see engineering_api.jobs.routes) changed nothing:
-            # it is recorded as such, not as a change that succeeded or failed.
+            # it is recorded as such, not as a change that succeeded or failed; nor did a retry answered from its
+            # Idempotency-Key (engineering_api.lib.idempotency).
             outcome = None
             if scope.get("dry_run"):
                 outcome = "dry run" if captured["status"] < 400 else "dry run failed"
+            elif captured["replayed"]:
+                outcome = "replayed"
             try:
                 services.audit.finish(record_id, status=captured["status"], job_id=captured["job_id"], outcome=outcome)
             except InsufficientStorageError:  # the record stays "started": the change is on record all the same
                 logger.warning("audit record %s of %s %s could not be completed: the disk is full", record_id,
                                method, path)
+
+    async def _keyed(self, store: IdempotencyKeys, operation: str, scope: Scope, receive: Receive,
+                     send: Send) -> None:
+        await run_keyed(self.app, store, operation, scope, receive, send)
 
     async def _host_allowed(self, send: Send, settings: Settings, host: str, path: str) -> bool:
         """Whether the Host header names an allowed host; else False once the 400 or 421 has been sent. An
@@ -191,6 +206,7 @@ class GuardMiddleware:
             runtime_role=runtime_role,
             needed=None if runtime_role is not None else required_role(method, opt),
             audited=opt.get("audit") is not False,
+            idempotent=opt.get("idempotent"),
         )
         self._rules[method] = rule
         return rule
@@ -318,6 +334,8 @@ class _RouteRule:
     """The API key role needed (:func:`required_role`); None on runtime and public routes."""
     audited: bool
     """Whether a mutating call is audited here (an MCP transport's tool calls are audited by the tool layer)."""
+    idempotent: str | None
+    """``opt['idempotent']``: the inline call whose ``Idempotency-Key`` the guard keeps, else None."""
 
 
 def unknown_route_handler(

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    PrimaryKeyConstraint,
     MetaData,
     Table,
     Text,
@@ -35,6 +36,7 @@ __all__ = (
     "assistant_history",
     "audit",
     "client_events",
+    "idempotency_keys",
     "jobs",
     "kv",
     "metadata",
@@ -84,6 +86,27 @@ jobs = Table(
     Index("jobs_idempotency", "key_id", "idempotency_key", unique=True,
           sqlite_where=text("idempotency_key IS NOT NULL"), postgresql_where=text("idempotency_key IS NOT NULL")),
 )
+
+idempotency_keys = Table(
+    "idempotency_keys", metadata,
+    Column("caller", Text, nullable=False),
+    Column("idempotency_key", Text, nullable=False),
+    Column("operation", Text, nullable=False),
+    Column("request_hash", Text, nullable=False),
+    Column("state", Text, nullable=False),
+    Column("owner", Text, nullable=False),
+    Column("lease_until", BigInteger, nullable=False),
+    Column("status", Integer),
+    Column("headers", Text),
+    Column("body", LargeBinary),
+    Column("created_at", Text, nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+    PrimaryKeyConstraint("caller", "idempotency_key"),
+    Index("idempotency_keys_expiry", "expires_at"),
+)
+"""The ``Idempotency-Key`` of each changing runtime call (:mod:`engineering_api.lib.idempotency`), per caller (a
+runtime user or an API key id): the operation, a SHA-256 of the request (never the request), ``inFlight`` or
+``done`` with the stored answer, the claiming process (``owner``) and its lease, and the expiry (ms since 1970)."""
 
 api_keys = Table(
     "api_keys", metadata,

@@ -14,7 +14,7 @@ from litestar.testing import TestClient
 from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.lib.db import Database, KeyValueStore
-from engineering_api.lib.tables import audit
+from engineering_api.lib.tables import audit, kv
 from tests.conftest import data, run_job, skip_or_fail
 from tests.pgserver import PostgresServer, postgres_binaries
 
@@ -51,6 +51,9 @@ def test_the_database_speaks_both(fresh_db):
     store.set("a", {"b": 1})
     store.set("a", {"b": 2})
     assert store.get("a") == {"b": 2}
+    # insert_new says whether it inserted (psycopg's rowcount of ON CONFLICT DO NOTHING is -1 either way)
+    kv_row = {"name": "t:new", "value": "1"}
+    assert db.insert_new(kv, kv_row, ("name",)) == 1 and db.insert_new(kv, kv_row, ("name",)) == 0
     row = db.one("SELECT value FROM kv WHERE name = ?", ("t:a",))
     assert row is not None and row[0] == '{"b": 2}'
     first = db.insert(audit.insert().values(at="2026-01-01T00:00:00Z", method="POST", path="/x", status=200,
@@ -109,3 +112,19 @@ def test_the_other_tables_work_on_postgres_too(fresh_db, tmp_path: Path):
             data(client.post("/api/history/blocks/PLC_1/F/actions/snapshot", headers=admin))
         snapshots = data(client.get("/api/history/blocks/PLC_1/F", headers=admin))
         assert len(snapshots) == 2 and snapshots[0]["createdAt"] >= snapshots[1]["createdAt"]
+
+
+def test_a_runtime_calls_idempotency_key_on_postgres_outlives_a_restart(fresh_db, tmp_path: Path):
+    """The runtime calls' key store (revision 0005) on PostgreSQL: the stored answer replayed by a new process."""
+    settings = Settings.from_env(data_dir=tmp_path, db=fresh_db)
+    new_user = {"username": "op1", "password": "correct horse battery", "roles": ["read"]}
+    with TestClient(create_app(settings)) as client:
+        admin = {"X-API-Key": (tmp_path / "api.secret").read_text().strip(), "Idempotency-Key": "pg-1"}
+        made = data(client.post("/api/runtime/users", json=new_user, headers=admin), 201)
+        assert client.post("/api/runtime/users", json={**new_user, "username": "op2"},
+                           headers=admin).status_code == 422
+    with TestClient(create_app(settings)) as client:
+        again = client.post("/api/runtime/users", json=new_user, headers=admin)
+        assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+        assert again.json()["data"] == made
+        assert [u["username"] for u in data(client.get("/api/runtime/users", headers=admin))] == ["op1"]
