@@ -131,14 +131,10 @@ def run_scl_check(args: argparse.Namespace) -> int:
 
     from .program import load
 
-    try:
-        config = settings(args)
-        files = checked_files(args, config, SCL_SUFFIXES)
-    except (ConfigError, UsageError) as exc:
-        return usage_error(str(exc))
-    problem, family = _configured_family(args, config)
-    if problem:
-        return usage_error(problem)
+    checked = _checked_set(args, SCL_SUFFIXES)
+    if isinstance(checked, int):
+        return checked
+    config, files, family = checked
     diagnostics: list[Diagnostic] = []
     for path in progress(files, len(files), "scl check: files"):  # load reads each file once (binary ones: NOT_SCL)
         diagnostics.extend(check(load([path], cpu_family=family), info=True))
@@ -164,14 +160,10 @@ def run_simaticml_check(args: argparse.Namespace) -> int:
 
     from .program import load_groups
 
-    try:
-        config = settings(args)
-        files = checked_files(args, config, XML_SUFFIXES)
-    except (ConfigError, UsageError) as exc:
-        return usage_error(str(exc))
-    problem, family = _configured_family(args, config)
-    if problem:
-        return usage_error(problem)
+    checked = _checked_set(args, XML_SUFFIXES)
+    if isinstance(checked, int):
+        return checked
+    config, files, family = checked
     diagnostics: list[Diagnostic] = []
     programs = []
     groups = load_groups(files, one_program=args.one_program, cpu_family=family) if files else []
@@ -245,6 +237,20 @@ def run_plc_check(args: argparse.Namespace) -> int:
     diagnostics = unread + check_files(files, tia_version=version, one_program=args.one_program, groups=groups,
                                          info=True, cpu_family=family)
     return finish(args, diagnostics, files, "plc check", [g.as_json() for g in groups], config)
+
+
+def _checked_set(args: argparse.Namespace, suffixes: frozenset[str]) -> tuple[CheckConfig, list[str], str | None] | int:
+    """The settings, the files and the signature family of ``scl check`` and ``simaticml check``, or the exit code
+    of the usage error that stops them."""
+    try:
+        config = settings(args)
+        files = checked_files(args, config, suffixes)
+    except (ConfigError, UsageError) as exc:
+        return usage_error(str(exc))
+    problem, family = _configured_family(args, config)
+    if problem:
+        return usage_error(problem)
+    return config, files, family
 
 
 def _configured_family(args: argparse.Namespace, config: CheckConfig) -> tuple[str | None, str | None]:

@@ -126,12 +126,10 @@ class McpTransports:
         if session_id is not None and not self._owned(session_id, principal):
             await _not_found(send, scope["path"], f"no MCP session {session_id!r} for this key; initialize a new one")
             return
-        await catalog_ready(self.services)  # selection and framing read it; the first request builds it off the loop
-        try:
-            profile, categories = self.selection(scope)
-        except ValidationError as exc:
-            await _problem(send, 400, exc.code, exc.message, scope["path"], exc.details)
+        selected = await self._selection_or_400(scope, send)
+        if selected is None:
             return
+        profile, categories = selected
         client_id = _header(scope, b"x-client-id")
         key_id = principal.key_id if isinstance(principal, Principal) else None
         hello: dict[str, Any] = {}
@@ -190,6 +188,15 @@ class McpTransports:
             return CORE, None  # the usual case, without parsing anything
         return select(_query(scope, "tools"), _query(scope, "categories"), tool_catalog(self.services).categories())
 
+    async def _selection_or_400(self, scope: Scope, send: Send) -> tuple[str, list[str] | None] | None:
+        """:meth:`selection`, or ``None`` once a 400 problem has answered an unknown profile or category."""
+        await catalog_ready(self.services)  # selection and framing read it; the first request builds it off the loop
+        try:
+            return self.selection(scope)
+        except ValidationError as exc:
+            await _problem(send, 400, exc.code, exc.message, scope["path"], exc.details)
+            return None
+
     def _streams(self, tool: str, arguments: Any) -> bool:
         """Whether a call of ``tool`` is answered on a stream: a long tool is cancelled by closing it."""
         catalog = tool_catalog(self.services)
@@ -202,12 +209,10 @@ class McpTransports:
         """``GET /mcp/sse``: opens a session; its first event names the ``/mcp/messages`` URL to post to."""
         principal = scope.get("user")
         found: dict[str, str] = {}
-        await catalog_ready(self.services)  # selection and framing read it; the first request builds it off the loop
-        try:
-            profile, categories = self.selection(scope)
-        except ValidationError as exc:
-            await _problem(send, 400, exc.code, exc.message, scope["path"], exc.details)
+        selected = await self._selection_or_400(scope, send)
+        if selected is None:
             return
+        profile, categories = selected
 
         key_id = principal.key_id if isinstance(principal, Principal) else None
         if not self.sessions.admit(key_id, self.max_sessions_per_key):

@@ -10,7 +10,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from tests.api.test_metrics_proxies import _from
+from tests.peer_client import client_from
 from tests.conftest import data
 
 PROXY = "10.0.0.1"
@@ -19,7 +19,7 @@ CLIENT = "203.0.113.9"
 
 @pytest.mark.parametrize(("peer", "recorded"), [(PROXY, CLIENT), ("10.9.9.9", "10.9.9.9")])
 def test_the_audit_records_the_client_a_trusted_proxy_forwarded(tmp_path: Path, peer: str, recorded: str) -> None:
-    with _from(tmp_path, peer, trusted_proxies=(PROXY,)) as client:
+    with client_from(tmp_path, peer, trusted_proxies=(PROXY,)) as client:
         admin = {"X-API-Key": (tmp_path / "api.secret").read_text().strip()}
         data(client.post("/api/projects/actions/create-sync", json={"name": "Forwarded"},
                          headers={**admin, "X-Forwarded-For": CLIENT}))
@@ -37,11 +37,11 @@ def _attempts(client: TestClient[Litestar], *addresses: str) -> list[int]:
 
 
 def test_failed_authentications_are_limited_per_forwarded_client(tmp_path: Path) -> None:
-    with _from(tmp_path, PROXY, trusted_proxies=(PROXY,), auth_failures_per_minute=2) as client:
+    with client_from(tmp_path, PROXY, trusted_proxies=(PROXY,), auth_failures_per_minute=2) as client:
         assert _attempts(client, CLIENT, CLIENT, CLIENT) == [401, 401, 429]
         assert _attempts(client, "203.0.113.10") == [401], "another client behind the proxy is not locked out"
 
 
 def test_an_untrusted_peer_cannot_spread_its_guesses_over_forwarded_addresses(tmp_path: Path) -> None:
-    with _from(tmp_path, "10.9.9.9", trusted_proxies=(PROXY,), auth_failures_per_minute=2) as client:
+    with client_from(tmp_path, "10.9.9.9", trusted_proxies=(PROXY,), auth_failures_per_minute=2) as client:
         assert _attempts(client, "203.0.113.1", "203.0.113.2", "203.0.113.3") == [401, 401, 429]

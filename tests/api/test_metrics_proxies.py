@@ -6,38 +6,17 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from litestar import Litestar
-from litestar.testing import TestClient
-from litestar.types import Receive, Scope, Send
 
-from engineering_api.app import create_app
-from engineering_api.config import Settings
 from engineering_api.lib.forwarded import client_address
 from tests.api.test_request_ids import access_lines  # noqa: F401 - a fixture
+from tests.peer_client import client_from
 
 PROXY = "127.0.0.1"
 """A reverse proxy on the server's own host: its peer address is loopback, which may read /metrics by default."""
-
-
-@contextmanager
-def _from(tmp_path: Path, peer: str, **settings: Any) -> Iterator[TestClient[Litestar]]:
-    """A client whose requests come from ``peer`` (Litestar's test client sends ``testclient``)."""
-    app = create_app(Settings.from_env(data_dir=tmp_path, **settings))
-    original = app.asgi_handler
-
-    async def from_peer(scope: Scope, receive: Receive, send: Send) -> None:
-        scope["client"] = (peer, 40000)
-        await original(scope, receive, send)
-
-    app.asgi_handler = from_peer
-    with TestClient(app) as client:
-        yield client
 
 
 def _scope(peer: str, *forwarded: str) -> Any:
@@ -63,25 +42,25 @@ def test_the_client_address_is_the_one_a_trusted_proxy_forwarded(trusted: tuple[
 
 def test_a_loopback_proxy_does_not_publish_the_metrics_to_the_clients_it_relays(tmp_path: Path) -> None:
     remote = {"X-Forwarded-For": "203.0.113.9"}
-    with _from(tmp_path, PROXY, trusted_proxies=(PROXY,)) as client:
+    with client_from(tmp_path, PROXY, trusted_proxies=(PROXY,)) as client:
         assert client.get("/metrics", headers=remote).status_code == 403
         assert client.get("/metrics").status_code == 200  # the proxy's own scrape (no forwarded client)
-    with _from(tmp_path, PROXY, trusted_proxies=(PROXY,), metrics_clients=("203.0.113.0/24",)) as client:
+    with client_from(tmp_path, PROXY, trusted_proxies=(PROXY,), metrics_clients=("203.0.113.0/24",)) as client:
         assert client.get("/metrics", headers=remote).status_code == 200
         assert client.get("/metrics").status_code == 403
 
 
 def test_a_client_that_is_no_trusted_proxy_cannot_claim_an_address(tmp_path: Path) -> None:
-    with _from(tmp_path, "10.9.9.9", trusted_proxies=(PROXY,), metrics_clients=("127.0.0.1",)) as client:
+    with client_from(tmp_path, "10.9.9.9", trusted_proxies=(PROXY,), metrics_clients=("127.0.0.1",)) as client:
         assert client.get("/metrics", headers={"X-Forwarded-For": "127.0.0.1"}).status_code == 403
 
 
 def test_the_access_log_names_the_forwarded_client(tmp_path: Path,
                                                   access_lines: list[logging.LogRecord]) -> None:
-    with _from(tmp_path, PROXY, trusted_proxies=(PROXY,), access_log="json") as client:
+    with client_from(tmp_path, PROXY, trusted_proxies=(PROXY,), access_log="json") as client:
         client.get("/api/health", headers={"X-Forwarded-For": "203.0.113.9"})
         client.get("/api/health", headers={"X-Forwarded-For": "bogus"})
-    with _from(tmp_path, "10.9.9.9", trusted_proxies=(PROXY,), access_log="json") as client:
+    with client_from(tmp_path, "10.9.9.9", trusted_proxies=(PROXY,), access_log="json") as client:
         client.get("/api/health", headers={"X-Forwarded-For": "203.0.113.9"})
     assert [json.loads(record.getMessage())["client"] for record in access_lines] == [
         "203.0.113.9", PROXY, "10.9.9.9"]

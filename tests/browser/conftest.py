@@ -11,11 +11,13 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpx
 import pytest
+from tests.api.test_testharness_e2e import motor_program_with_its_test
 from tests.conftest import skip_or_fail
 from tests.bounds import HANG_GUARD_S
 
-__all__ = ("require_browser", "until")
+__all__ = ("line1_with_the_motor_program", "require_browser", "until")
 
 CHROMIUM = shutil.which("chromium") or ""
 CHROMEDRIVER = shutil.which("chromedriver") or ""
@@ -92,3 +94,14 @@ def until(what: str, check: Callable[[], Any], timeout: float = HANG_GUARD_S) ->
             return result
         time.sleep(0.1)
     pytest.fail(f"the browser did not get {what} within {timeout} s")
+
+
+def line1_with_the_motor_program(api: httpx.Client) -> None:
+    """Through ``api``: launch V18, create the project ``Line1`` with the CPU 1516-3 PN/DP ``PLC_1``, and give it
+    the motor program with its test (what the console's live pages are checked against)."""
+    for path, body in (("/api/instance/actions/launch", {"version": "V18"}),
+                       ("/api/projects/actions/create-sync", {"name": "Line1"}),
+                       ("/api/projects/devices/actions/add-sync",
+                        {"orderNumber": "6ES7 516-3AN02-0AB0", "name": "PLC_1"})):
+        assert api.post(path, json=body).status_code == 200
+    motor_program_with_its_test(api, dict(api.headers))

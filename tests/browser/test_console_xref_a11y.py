@@ -19,9 +19,8 @@ import httpx
 import pytest
 
 from engineering_api.config import Settings
-from tests.api.test_testharness_e2e import motor_program_with_its_test
 from tests.bounds import HANG_GUARD_S
-from tests.browser.conftest import until
+from tests.browser.conftest import line1_with_the_motor_program, until
 from tests.console.conftest import corpus_file
 from tests.conftest import data, skip_or_fail
 from simatic_xml import parse_bytes
@@ -60,12 +59,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     settings = Settings.from_env(data_dir=tmp_path_factory.mktemp("xref-a11y"), fake_auto_launch=False)
     with live_server(settings) as server:
         with httpx.Client(base_url=server.base, headers=server.headers("admin"), timeout=HANG_GUARD_S) as api:
-            for path, body in (("/api/instance/actions/launch", {"version": "V18"}),
-                               ("/api/projects/actions/create-sync", {"name": "Line1"}),
-                               ("/api/projects/devices/actions/add-sync",
-                                {"orderNumber": "6ES7 516-3AN02-0AB0", "name": "PLC_1"})):
-                assert api.post(path, json=body).status_code == 200
-            motor_program_with_its_test(api, dict(api.headers))
+            line1_with_the_motor_program(api)
             for relative in BLOCKS.values():
                 raw = corpus_file(relative).read_text(encoding="utf-8-sig")
                 data(api.post("/api/devices/PLC_1/blocks", json={"rawXml": raw}))

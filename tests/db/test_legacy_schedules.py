@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 import time_machine
 from litestar import Litestar
-from apscheduler.events import EVENT_JOB_EXECUTED
 from litestar.testing import TestClient
 from sqlalchemy import select
 
@@ -21,8 +20,8 @@ from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.lib.tables import pipeline_schedules
 from tests.conftest import data
-from tests.db.test_two_nodes import NIGHTLY, _finished_runs
-from tests.scheduler_log import scheduler_log, watch_schedulers
+from tests.db.test_two_nodes import NIGHTLY, assert_the_missed_nightly_ran
+from tests.scheduler_log import watch_schedulers
 
 UTC = dt.UTC
 
@@ -56,11 +55,6 @@ def test_schedules_of_a_release_before_migrations_move_in_and_a_missed_run_still
             _as_the_release_kept_it(tmp_path, client)
         clock.move_to(dt.datetime(2026, 1, 5, 3, 0, tzinfo=UTC))  # the 02:00 run missed while down
         with TestClient(create_app(Settings.from_env(data_dir=tmp_path))) as client:
-            client.app.state.services.scheduler.wakeup()
-            log = scheduler_log(client)
-            log.settle()
-            assert [e.code for e in log.of("pipeline:nightly")] == [EVENT_JOB_EXECUTED]
-            runs = _finished_runs(client, admin)
-            assert [(r["trigger"], r["startedAt"][:16]) for r in runs] == [("schedule", "2026-01-05T03:00")]
+            assert_the_missed_nightly_ran(client, admin)
             [moved] = client.app.state.services.db.all(select(pipeline_schedules))
             assert pickle.loads(moved["job_state"])["args"][0] == str(tmp_path.resolve() / "engineering-api.sqlite3")

@@ -59,6 +59,16 @@ def _finished_runs(client: TestClient[Any], headers: dict[str, str]) -> list[dic
     raise AssertionError("no finished execution of Nightly")
 
 
+def assert_the_missed_nightly_ran(client: TestClient[Any], headers: dict[str, str]) -> None:
+    """Woken at 03:00 on 5 January, the scheduler ran Nightly's 02:00 run, missed while no node was up, once."""
+    client.app.state.services.scheduler.wakeup()
+    log = scheduler_log(client)
+    log.settle()
+    assert [e.code for e in log.of("pipeline:nightly")] == [EVENT_JOB_EXECUTED]
+    runs = _finished_runs(client, headers)
+    assert [(r["trigger"], r["startedAt"][:16]) for r in runs] == [("schedule", "2026-01-05T03:00")]
+
+
 def test_a_standby_node_runs_the_schedule_the_other_node_missed(
     tmp_path: Path, shared: str, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -72,12 +82,7 @@ def test_a_standby_node_runs_the_schedule_the_other_node_missed(
                 "2026-01-05T02:00:00Z"
         clock.move_to(dt.datetime(2026, 1, 5, 3, 0, tzinfo=UTC))
         with TestClient(_node(tmp_path / "b", shared)) as client:
-            client.app.state.services.scheduler.wakeup()
-            log = scheduler_log(client)
-            log.settle()
-            assert [e.code for e in log.of("pipeline:nightly")] == [EVENT_JOB_EXECUTED]
-            runs = _finished_runs(client, admin)
-            assert [(r["trigger"], r["startedAt"][:16]) for r in runs] == [("schedule", "2026-01-05T03:00")]
+            assert_the_missed_nightly_ran(client, admin)
             assert data(client.get("/api/pipelines/Nightly", headers=admin))["nextRunAt"] == "2026-01-06T02:00:00Z"
     for node in ("a", "b"):
         assert not (tmp_path / node / "schedules.sqlite").exists(), "no per-node schedule store"

@@ -3,33 +3,16 @@ header from anyone else changes nothing (issue 48 item 6)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
-from litestar.types import Receive, Scope, Send
 
-from engineering_api.app import create_app
 from engineering_api.config import Settings
 from tests.console.conftest import csrf_of
-
-@contextmanager
-def _client(data_dir: Path, peer: str, **settings: object) -> Iterator[TestClient[Litestar]]:
-    """A test client whose requests come from ``peer`` (Litestar's own peer, ``testclient``, is no IP address)."""
-    app = create_app(Settings.from_env(data_dir=data_dir, **settings))
-    original = app.asgi_handler
-
-    async def from_peer(scope: Scope, receive: Receive, send: Send) -> None:
-        scope["client"] = (peer, 40000)
-        await original(scope, receive, send)
-
-    app.asgi_handler = from_peer
-    with TestClient(app) as client:
-        yield client
+from tests.peer_client import client_from
 
 
 def _sign_in(client: TestClient[Litestar], data_dir: Path, forwarded: str | None) -> httpx.Response:
@@ -51,7 +34,7 @@ def test_the_session_cookie_is_secure_behind_a_trusted_tls_proxy(tmp_path: Path,
                                                                  peer: str, forwarded: str | None,
                                                                  secure: bool) -> None:
     data_dir = tmp_path / "var"
-    with _client(data_dir, peer, trusted_proxies=trusted) as client:
+    with client_from(data_dir, peer, trusted_proxies=trusted) as client:
         answer = _sign_in(client, data_dir, forwarded)
     assert answer.status_code == 303, answer.text
     assert ("Secure" in answer.headers["set-cookie"]) is secure, answer.headers["set-cookie"]
