@@ -49,8 +49,8 @@ if TYPE_CHECKING:
 SEED = int(os.environ.get("GATE_SEED", "20261122"))
 EXAMPLES_PER_OPERATION = int(os.environ.get("GATE_EXAMPLES", "4"))
 """Generated cases per operation, besides the documented examples and the coverage phase's boundary values;
-enough to reach each route's validation and domain errors, few enough that ~270 operations take about a minute on
-one core. ``GATE_EXAMPLES=25`` runs a deeper search by hand (same seed, so also repeatable); ``GATE_SEED=N`` other
+enough to reach each route's validation and domain errors; the ~500 operations take about five minutes of CPU.
+``GATE_EXAMPLES=25`` runs a deeper search by hand (same seed, so also repeatable); ``GATE_SEED=N`` other
 inputs (a NUL in a global library's name was found that way)."""
 
 KNOWN_NAMES: dict[str, tuple[str, ...]] = {
