@@ -7,15 +7,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-from tests.api.test_runtime_fuzz import answers_as_documented, runtime_schema, served
+from tests.api.test_runtime_fuzz import answers_as_documented, load_runtime_schema, runtime_schema, served
 
 if TYPE_CHECKING:
     from litestar.testing import TestClient
     from schemathesis import Case
+    from schemathesis.schemas import BaseSchema
 
-__all__ = ("served",)  # the module-scoped fixture of the tag routes' fuzzing: a running PLC and a runtime admin
+__all__ = ("runtime_fuzz_schema", "served")  # served: the tag routes' fuzzing's running PLC and runtime admin
+
+
+@pytest.fixture(scope="module")
+def runtime_fuzz_schema() -> BaseSchema:
+    return load_runtime_schema()
+
 
 schema = runtime_schema(r"^/api/runtime/(alarms/|history/?$|subscriptions)")
 

@@ -7,9 +7,6 @@ with 401 before any input is read; this module reaches their handlers.
 
 from __future__ import annotations
 
-import functools
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -29,51 +26,46 @@ from engineering_api.config import Settings
 from tests.api.test_runtime_auth import login, make_user
 from tests.api.test_runtime_tags import PROGRAM, TAGS
 from tests.conftest import data
+from tests.openapi_fuzz import fuzz_schema
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from schemathesis import Case
+    from schemathesis.pytest.lazy import LazySchema
+    from schemathesis.schemas import BaseSchema
 
 SEED = 20261123
 _METHODS = {"GET", "PUT", "POST"}
 TAG_NAMES = ('"Motor_DB".speed', '"Motor_DB".count', '"Motor_DB".limit', '"Motor_DB".secret', '"Start"')
 
 
-def _document() -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as scratch:
-        app = create_app(Settings.from_env(data_dir=Path(scratch)))
-        document = app.openapi_schema.to_schema()
-        app.state.services.db.close()
-    return document
+def runtime_schema(path_regex: str) -> LazySchema:
+    """The routes matching ``path_regex`` of the schema the calling module's ``runtime_fuzz_schema`` fixture
+    gives, loaded when the test runs (see tests/openapi_fuzz.py)."""
+    return schemathesis.pytest.from_fixture("runtime_fuzz_schema").include(path_regex=path_regex)
 
 
-@functools.lru_cache(maxsize=1)
-def _loaded() -> Any:
-    return schemathesis.openapi.from_dict(
-        _document(),
-        config=schemathesis.Config.from_dict({
-            "seed": SEED,
-            "generation": {"mode": "all", "max-examples": 6, "deterministic": True, "no-shrink": True},
-            "phases": {"coverage": {"enabled": True}, "stateful": {"enabled": False}},
-        }),
-    )
-
-
-def runtime_schema(path_regex: str) -> Any:
-    """The service's OpenAPI document as schemathesis loads it (once per process), limited to ``path_regex``."""
-    return _loaded().include(path_regex=path_regex)
+def load_runtime_schema() -> BaseSchema:
+    """The document as the runtime routes' fuzzing loads it: a fixed seed, six generated cases per operation."""
+    return fuzz_schema(seed=SEED, max_examples=6)
 
 
 schema = runtime_schema(r"^/api/runtime/(tags|users/current)")
 
 
-@schema.hook("flatmap_path_parameters")
 def _known_tags(context: Any, path_parameters: dict[str, Any]) -> Any:
     if "tagName" not in (path_parameters or {}):
         return st.just(path_parameters)
     named = st.sampled_from(TAG_NAMES).map(lambda name: {**path_parameters, "tagName": name})
     return st.one_of(named, st.just(path_parameters))
+
+
+@pytest.fixture(scope="module")
+def runtime_fuzz_schema() -> BaseSchema:
+    loaded = load_runtime_schema()
+    loaded.hook("flatmap_path_parameters")(_known_tags)
+    return loaded
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from litestar.testing import TestClient
 
 from engineering_api.app import create_app
 from engineering_api.config import Settings
-from tests.api.test_runtime_fuzz import answers_as_documented, runtime_schema
+from tests.api.test_runtime_fuzz import answers_as_documented, load_runtime_schema, runtime_schema
 from tests.api.test_runtime_pushes import COUNT, MATERIAL, PUSHES, _push
 from tests.conftest import data
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from schemathesis import Case
+    from schemathesis.schemas import BaseSchema
 
 SAVED = "saved-push"
 """Stands for the saved push's id (made by the fixture, after the schema is loaded)."""
@@ -28,11 +29,17 @@ SAVED = "saved-push"
 schema = runtime_schema(r"^/api/runtime/pushes")
 
 
-@schema.hook("flatmap_path_parameters")
 def _saved_push(context: Any, path_parameters: dict[str, Any]) -> Any:
     if "pushId" not in (path_parameters or {}):
         return st.just(path_parameters)
     return st.one_of(st.just({**path_parameters, "pushId": SAVED}), st.just(path_parameters))
+
+
+@pytest.fixture(scope="module")
+def runtime_fuzz_schema() -> BaseSchema:
+    loaded = load_runtime_schema()
+    loaded.hook("flatmap_path_parameters")(_saved_push)
+    return loaded
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,9 @@
 """Issue 12: the regression gate. A bounded Schemathesis run over every operation of the OpenAPI document.
 
-Each operation is one test (xdist spreads them) that starts from the same realistic project: a PLC with blocks,
-a UDT, a tag table, a watch table and a force table, built once per worker through the API, saved, and copied
-into a fresh data directory for each operation, so no operation sees what another one did and a run is the same
+Every operation runs in one test (the schema is loaded when it runs, see tests/openapi_fuzz.py; a failure is
+reported as a subtest named ``[METHOD /path]``) and starts from the same realistic project: a PLC with blocks, a
+UDT, a tag table, a watch table and a force table, built once per worker through the API, saved, and copied into
+a fresh data directory for each operation, so no operation sees what another one did and a run is the same
 run every time. The generated requests go in-process to the ASGI app with the admin key. Generation is
 deterministic (pinned Schemathesis, fixed seed, derandomized Hypothesis, a few examples per operation, valid and
 invalid inputs, no shrinking), and every answer must be:
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,9 +35,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from engineering_api.app import create_app
 from engineering_api.config import Settings
 from tests.conftest import CPU, data, shared_app, wait_job
+from tests.openapi_fuzz import fuzz_schema
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -48,8 +49,8 @@ if TYPE_CHECKING:
 SEED = int(os.environ.get("GATE_SEED", "20261122"))
 EXAMPLES_PER_OPERATION = int(os.environ.get("GATE_EXAMPLES", "4"))
 """Generated cases per operation, besides the documented examples and the coverage phase's boundary values;
-enough to reach each route's validation and domain errors, few enough that ~270 operations take about a minute on
-one core. ``GATE_EXAMPLES=25`` runs a deeper search by hand (same seed, so also repeatable); ``GATE_SEED=N`` other
+enough to reach each route's validation and domain errors; the ~500 operations take about five minutes of CPU.
+``GATE_EXAMPLES=25`` runs a deeper search by hand (same seed, so also repeatable); ``GATE_SEED=N`` other
 inputs (a NUL in a global library's name was found that way)."""
 
 KNOWN_NAMES: dict[str, tuple[str, ...]] = {
@@ -89,38 +90,12 @@ def _gate_settings(data_dir: Path) -> Settings:
     return Settings.from_env(data_dir=data_dir, rate_limit_per_minute=1_000_000, auth_failures_per_minute=1_000_000)
 
 
-def _document() -> dict[str, Any]:
-    """The OpenAPI document, as ``engineering-api openapi`` prints it."""
-    with tempfile.TemporaryDirectory() as scratch:
-        app = create_app(_gate_settings(Path(scratch)))
-        document = app.openapi_schema.to_schema()
-        app.state.services.db.close()
-    return document
+schema = schemathesis.pytest.from_fixture("gate_schema")
+for _label in EXCLUDED:
+    _method, _path = _label.split(" ", 1)
+    schema = schema.exclude(method=_method, path=_path)
 
 
-def _load_schema() -> BaseSchema:
-    loaded: BaseSchema = schemathesis.openapi.from_dict(
-        _document(),
-        config=schemathesis.Config.from_dict({
-            "seed": SEED,
-            "generation": {
-                "mode": "all", "max-examples": EXAMPLES_PER_OPERATION, "deterministic": True, "no-shrink": True,
-            },
-            # The coverage phase sends each schema's boundary values (empty strings, huge numbers, missing fields,
-            # wrong content types): deterministic, and where most server errors were found.
-            "phases": {"coverage": {"enabled": True}, "stateful": {"enabled": False}},
-        }),
-    )
-    for label in EXCLUDED:
-        method, path = label.split(" ", 1)
-        loaded = loaded.exclude(method=method, path=path)
-    return loaded
-
-
-schema = _load_schema()
-
-
-@schema.hook("flatmap_path_parameters")
 def _known_or_generated(context: Any, path_parameters: dict[str, Any]) -> Any:
     """Half of the cases name the fixture's objects; the others keep the generated (mostly unknown) names."""
     known = {name: st.sampled_from(KNOWN_NAMES[name]) for name in path_parameters or () if name in KNOWN_NAMES}
@@ -209,22 +184,66 @@ class Served:
             data(self.client.post("/api/projects/actions/open-sync", json={"path": PROJECT}, headers=self.headers))
 
 
-@pytest.fixture(name="served")
-def fx_served(gate_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Served]:
+class Gate:
+    """Serves each operation from its own copy of the fixture project.
+
+    The lazily loaded schema runs every operation in one test (a subtest each), so the test's fixtures are made
+    once; this object opens a fresh data directory and services when the operation changes, so no operation
+    sees what another one did and a run is the same run every time.
+    """
+
+    def __init__(self, template: Path, scratch: Path) -> None:
+        self._template = template
+        self._scratch = scratch
+        self._label: str | None = None
+        self._served: Served | None = None
+        self._open = ExitStack()
+
+    def served(self, label: str) -> Served:
+        """The app for operation ``label`` (``METHOD /path``), with the fixture project open."""
+        if self._served is None or label != self._label:
+            self.close()
+            self._served, self._label = self._serve(), label
+        return self._served
+
+    def _serve(self) -> Served:
+        data_dir = self._scratch / "var"
+        shutil.copytree(self._template, data_dir)
+        settings = _gate_settings(data_dir)
+        app = self._open.enter_context(shared_app(settings))
+        client = self._open.enter_context(TestClient(app, raise_server_exceptions=False))
+        headers = {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
+        services = app.state.services
+        data(client.post("/api/projects/actions/open-sync", json={"path": PROJECT}, headers=headers))
+        return Served(client, headers, services, services.settings)
+
+    def close(self) -> None:
+        """Stop the current operation's app and drop its data directory."""
+        self._open.close()
+        self._served = self._label = None
+        shutil.rmtree(self._scratch / "var", ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def gate_schema(gate_template: Path) -> BaseSchema:
+    """The document as the gate loads it; made after the fixture project, whose finished job the hook names."""
+    loaded = fuzz_schema(seed=SEED, max_examples=EXAMPLES_PER_OPERATION)
+    loaded.hook("flatmap_path_parameters")(_known_or_generated)
+    return loaded
+
+
+@pytest.fixture(name="gate_runner")
+def fx_gate_runner(gate_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
     # The server runs in an empty working directory of its own: nothing may land there (an empty export path
     # once wrote the exported file into the working directory), and the checkout stays clean.
     cwd = tmp_path / "cwd"
     cwd.mkdir()
     monkeypatch.chdir(cwd)
-    data_dir = tmp_path / "var"
-    shutil.copytree(gate_template, data_dir)
-    settings = _gate_settings(data_dir)
-    with shared_app(settings) as app, TestClient(app, raise_server_exceptions=False) as client:
-        headers = {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
-        services = app.state.services
-        data(client.post("/api/projects/actions/open-sync", json={"path": PROJECT}, headers=headers))
-        yield Served(client, headers, services, services.settings)
-    assert sorted(p.name for p in cwd.iterdir()) == [], "the server wrote into its working directory"
+    gate = Gate(gate_template, tmp_path)
+    try:
+        yield gate
+    finally:
+        gate.close()
 
 
 def no_server_error(ctx: Any, response: Any, case: Case) -> None:
@@ -276,7 +295,8 @@ def _multipart(files: Any) -> list[tuple[str, Any]]:
     max_examples=EXAMPLES_PER_OPERATION, derandomize=True, database=None, deadline=None,
     phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
 )
-def test_operation_answers_as_documented(case: Case, served: Served) -> None:
+def test_operation_answers_as_documented(case: Case, gate_runner: Gate) -> None:
+    served = gate_runner.served(case.operation.label)
     request = _httpx_kwargs(case, served.headers)
     response = served.client.request(**request)
     if "files" in request:
@@ -287,3 +307,4 @@ def test_operation_answers_as_documented(case: Case, served: Served) -> None:
         if response.status_code == 202:  # the job ends before the next example, so each run sees the same state
             wait_job(served.client, response.json()["data"]["jobId"], served.headers)
         served.restore(case.path)
+        assert not any(Path.cwd().iterdir()), f"{case.operation.label}: the server wrote into its working directory"
