@@ -5,6 +5,7 @@ what generation alone finds. Each source is read once."""
 from __future__ import annotations
 
 import builtins
+import functools
 import json
 import os
 from pathlib import Path
@@ -18,10 +19,16 @@ from tests.lib.diagnostic_code_scan import produced_codes
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
 REPOSITORIES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir()) if CORPUS.is_dir() else []
-GENERATION_ONLY = frozenset(code for code, files in produced_codes().items()
-                            if any(f.startswith("simatic_xml/generate/") for f in files)
-                            and not any(f.startswith("engineering_api/rules/") for f in files))
-"""Codes only generation gives (the SimaticML writer's refusals and notes): none of them is a compiler rule's."""
+
+
+@functools.cache
+def _generation_only() -> frozenset[str]:
+    """Codes only generation gives (the SimaticML writer's refusals and notes): none of them is a compiler rule's.
+    Computed when a test needs them: the scan reads the whole source tree, too dear for every worker's collection."""
+    return frozenset(code for code, files in produced_codes().items()
+                     if any(f.startswith("simatic_xml/generate/") for f in files)
+                     and not any(f.startswith("engineering_api/rules/") for f in files))
+
 
 FC_WRONG_TYPE = '''FUNCTION "FC_Wrong" : Void
    VAR_TEMP
@@ -49,7 +56,8 @@ def test_build_reports_what_plc_check_reports_on_the_corpus(repository: str, tmp
     checked_code, checked = _json(tmp_path, "check", "plc", "check", "--one-program", "--allow-missing", *files)
     built_code, built = _json(tmp_path, "build", "scl", "build", *files, "--out", str(tmp_path / "out"))
     checked_keys = sorted(map(_key, checked))
-    from_check = sorted(_key(d) for d in built if d["code"] not in GENERATION_ONLY)
+    generation_only = _generation_only()
+    from_check = sorted(_key(d) for d in built if d["code"] not in generation_only)
     missing = [k for k in checked_keys if k not in from_check]
     extra = [k for k in from_check if k not in checked_keys]
     assert (missing, extra) == ([], [])

@@ -29,6 +29,11 @@ PRODUCERS = ("simatic_xml", "engineering_api", "fakes", "openness_bridge")
 """The packages whose source is read."""
 _CODE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^[A-Z]{4,}$")
 _REPORTERS = frozenset({"err", "err_line", "note", "found", "finding"})
+_MAY_PRODUCE = re.compile(r"Diagnostic|\b(?:" + "|".join(sorted(_REPORTERS)) + r")(?:\s|\\|#[^\n]*)*\(")
+"""Text every producing file has: a name ending in ``Diagnostic``, or a reporter's name then its call's ``(``
+(with only what Python allows between them: blanks, line breaks, continuations, comments). Only such files (and
+the exceptions module) are parsed: a small share of the source tree."""
+_EXCEPTIONS_MODULE = "simatic_xml/errors.py"
 
 
 def _literals(node: ast.AST | None) -> Iterator[str]:
@@ -100,7 +105,10 @@ def produced_codes(packages: Iterable[str] = PRODUCERS) -> dict[str, set[str]]:
     for package in packages:
         for path in sorted((ROOT / package).rglob("*.py")):
             relative = path.relative_to(ROOT).as_posix()
-            tree = ast.parse(path.read_text(encoding="utf-8"), filename=relative)
-            for code in _codes_in(tree, exceptions_module=relative == "simatic_xml/errors.py"):
+            text = path.read_text(encoding="utf-8")
+            if relative != _EXCEPTIONS_MODULE and not _MAY_PRODUCE.search(text):
+                continue
+            tree = ast.parse(text, filename=relative)
+            for code in _codes_in(tree, exceptions_module=relative == _EXCEPTIONS_MODULE):
                 found.setdefault(code, set()).add(relative)
     return found

@@ -84,7 +84,11 @@ def sources() -> list[tuple[Path, str, set]]:
 
 @pytest.mark.parametrize("spelling", sorted(SPELLINGS))
 def test_an_equivalent_spelling_keeps_every_verdict(sources, spelling: str) -> None:
-    changed = [f"{path.name}: {sorted(before)} -> {sorted(_verdict(SPELLINGS[spelling](text), path))}"
-               for path, text, before in sources if _verdict(SPELLINGS[spelling](text), path) != before]
+    changed = []
+    for path, text, before in sources:
+        spelled = SPELLINGS[spelling](text)
+        after = before if spelled == text else _verdict(spelled, path)  # a source already spelled so: checked once
+        if after != before:
+            changed.append(f"{path.name}: {sorted(before)} -> {sorted(after)}")
     assert changed == []
     assert len(sources) > 150

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.lib.middleware import required_role
+from tests.conftest import shared_app
 from tests.service.conftest import key_for, make_client
 
 if TYPE_CHECKING:
@@ -24,11 +24,12 @@ _OFF_BY_DEFAULT = {("GET", "/api/auth/local-key")}
 
 
 def _routes() -> list[tuple[str, str, str | None]]:
+    """The route table, read from the worker's shared app: the first test that asks for ``client`` gets the same
+    app rather than building it a second time (building one costs seconds of CPU)."""
     import tempfile
     from pathlib import Path
 
-    with tempfile.TemporaryDirectory() as scratch:
-        app = create_app(Settings.from_env(data_dir=Path(scratch)))
+    with tempfile.TemporaryDirectory() as scratch, shared_app(Settings.from_env(data_dir=Path(scratch))) as app:
         found = []
         for route in app.routes:
             for handler in getattr(route, "route_handlers", ()):
