@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import zlib
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -290,12 +291,48 @@ def _multipart(files: Any) -> list[tuple[str, Any]]:
     return parts
 
 
-@schema.parametrize()
-@settings(
+SLICES = 4
+"""The operations are checked in this many tests, so that xdist spreads them over its workers (the whole gate is
+minutes of CPU); each operation falls in one slice by a hash of its label, so together they check every one."""
+
+
+def _slice(index: int) -> Any:
+    def matches(ctx: Any) -> bool:
+        return zlib.crc32(ctx.operation.label.encode()) % SLICES == index
+    return matches
+
+
+GATE_SETTINGS = settings(
     max_examples=EXAMPLES_PER_OPERATION, derandomize=True, database=None, deadline=None,
     phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
 )
-def test_operation_answers_as_documented(case: Case, gate_runner: Gate) -> None:
+
+
+@schema.include(_slice(0)).parametrize()
+@GATE_SETTINGS
+def test_operation_answers_as_documented_0(case: Case, gate_runner: Gate) -> None:
+    answers_as_documented(case, gate_runner)
+
+
+@schema.include(_slice(1)).parametrize()
+@GATE_SETTINGS
+def test_operation_answers_as_documented_1(case: Case, gate_runner: Gate) -> None:
+    answers_as_documented(case, gate_runner)
+
+
+@schema.include(_slice(2)).parametrize()
+@GATE_SETTINGS
+def test_operation_answers_as_documented_2(case: Case, gate_runner: Gate) -> None:
+    answers_as_documented(case, gate_runner)
+
+
+@schema.include(_slice(3)).parametrize()
+@GATE_SETTINGS
+def test_operation_answers_as_documented_3(case: Case, gate_runner: Gate) -> None:
+    answers_as_documented(case, gate_runner)
+
+
+def answers_as_documented(case: Case, gate_runner: Gate) -> None:
     served = gate_runner.served(case.operation.label)
     request = _httpx_kwargs(case, served.headers)
     response = served.client.request(**request)
