@@ -36,11 +36,14 @@ NIGHTLY = {"name": "Nightly", "trigger": "schedule",
            "steps": [{"name": "Instances", "action": "simulation.instances.list"}]}
 
 
+# Two nodes share a database only on PostgreSQL (a SQLite file is one node's), so these tests run there alone.
+pytestmark = pytest.mark.parametrize("target", ["postgresql"], indirect=True)
+
+
 @pytest.fixture
 def shared(target: Target, tmp_path: Path) -> str:
     database = target(tmp_path)
-    if isinstance(database, Path):
-        pytest.skip("two nodes share a PostgreSQL database")
+    assert isinstance(database, str), "two nodes share a PostgreSQL database, not a SQLite file"
     return database
 
 
