@@ -1,7 +1,8 @@
 """The service's OpenAPI document as Schemathesis loads it, for the fuzzing modules (the service-wide gate and the
 runtime routes' fuzzing).
 
-The document is built once per process (building an app and its document is most of the cost), and the modules
+The document is the one built once per process for every test that reads it (:mod:`tests.lib.openapi_document`:
+building an app and its document is most of the cost), and the modules
 load it through :func:`schemathesis.pytest.from_fixture`: the schema and its cases (the coverage phase makes
 them when a test is built) are made when the test runs, in the one xdist worker that runs it, not at collection
 in every worker. A lazily loaded schema is also one pytest item that reports each operation as a subtest named
@@ -11,32 +12,12 @@ scheduler runs one of them, and the lazy loader cannot rename its subtests: pypr
 
 from __future__ import annotations
 
-import copy
-import functools
-import tempfile
-from pathlib import Path
-from typing import Any
-
 import schemathesis
 from schemathesis.schemas import BaseSchema
 
-from engineering_api.config import Settings
-from tests.conftest import shared_app
+from tests.lib.openapi_document import openapi_document
 
-__all__ = ("document", "fuzz_schema")
-
-
-@functools.cache
-def _built_document() -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as scratch, shared_app(Settings.from_env(data_dir=Path(scratch))) as app:
-        document: dict[str, Any] = app.openapi_schema.to_schema()
-        app.state.services.db.close()
-    return document
-
-
-def document() -> dict[str, Any]:
-    """The OpenAPI document, as ``engineering-api openapi`` prints it; a copy the caller may change."""
-    return copy.deepcopy(_built_document())
+__all__ = ("fuzz_schema",)
 
 
 def fuzz_schema(*, seed: int, max_examples: int) -> BaseSchema:
@@ -45,7 +26,7 @@ def fuzz_schema(*, seed: int, max_examples: int) -> BaseSchema:
     boundary values: empty strings, huge numbers, missing fields, wrong content types; deterministic, and where
     most server errors were found), no stateful phase. A new schema each call, so hooks stay the caller's."""
     loaded: BaseSchema = schemathesis.openapi.from_dict(
-        document(),
+        openapi_document(),
         config=schemathesis.Config.from_dict({
             "seed": seed,
             "generation": {"mode": "all", "max-examples": max_examples, "deterministic": True, "no-shrink": True},
