@@ -48,7 +48,11 @@ REFRESH_SECONDS = 1.0
 """How often a server compares its address space with the released tags of the downloaded program."""
 SAMPLE_SECONDS = 0.1
 """How often a server reads the variables that clients monitor, to report their changes (subscriptions)."""
-_START_TIMEOUT = 20.0
+_HANG_BOUND = 300.0
+"""How long a start or stop waits for the server's thread before giving up on it: a guard against a server that
+hangs, not a measure of speed. The thread reports both success and failure, so a start waits for that event;
+asyncua's start (its standard address space) costs ~2 s of CPU, many times that in wall time on a loaded machine
+(a 20 s bound failed starts under a busy CI run)."""
 _DI_NAMESPACE = "http://opcfoundation.org/UA/DI/"
 """Registered before Siemens' namespace, as on an S7-1500, so that one gets its default index 3."""
 
@@ -116,9 +120,9 @@ class SimulatedOpcUaServer:
         self._thread = threading.Thread(target=self._run, args=(ready, failure), daemon=True,
                                         name=f"opcua-server-{self.instance}")
         self._thread.start()
-        if not ready.wait(_START_TIMEOUT) or failure:
+        if not ready.wait(_HANG_BOUND) or failure:
             self.stop()
-            reason = f"{failure[0]}" if failure else "it did not start in time"
+            reason = f"{failure[0]}" if failure else f"it did not start within {_HANG_BOUND:.0f} s"
             raise ConflictError(
                 f"The OPC UA server of {self.instance} could not listen on {self.endpoint_url}: {reason}",
                 code="OPCUA_SERVER_FAILED")
@@ -131,7 +135,7 @@ class SimulatedOpcUaServer:
             with contextlib.suppress(RuntimeError):  # the loop ended on its own
                 loop.call_soon_threadsafe(stopped.set)
         if thread is not None and thread is not threading.current_thread():
-            thread.join(_START_TIMEOUT)
+            thread.join(_HANG_BOUND)
         self._thread = None
 
     def refresh(self) -> int:
@@ -139,7 +143,7 @@ class SimulatedOpcUaServer:
         loop = self._loop
         if loop is None or not self.running:
             return 0
-        asyncio.run_coroutine_threadsafe(self._sync_nodes(), loop).result(_START_TIMEOUT)
+        asyncio.run_coroutine_threadsafe(self._sync_nodes(), loop).result(_HANG_BOUND)
         return self.tag_count
 
     def _run(self, ready: threading.Event, failure: list[BaseException]) -> None:
