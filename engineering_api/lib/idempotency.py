@@ -189,13 +189,19 @@ async def _send_stored(send: Send, answer: StoredAnswer) -> None:
     await send({"type": "http.response.body", "body": answer.body, "more_body": False})
 
 
-async def _read_body(receive: Receive) -> bytes:
+async def _read_body(receive: Receive, limit: int) -> bytes | None:
+    """The whole request body, or None as soon as it exceeds ``limit`` bytes (the rest is not read)."""
     chunks: list[bytes] = []
+    size = 0
     while True:
         message = await receive()
         if message["type"] != "http.request":
             break
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
         if not message.get("more_body", False):
             break
     return b"".join(chunks)
@@ -208,9 +214,12 @@ async def _renewing(store: IdempotencyKeys, caller: str, key: str) -> None:
 
 
 async def run_keyed(app: ASGIApp, store: IdempotencyKeys, operation: str, scope: Scope, receive: Receive,
-                    send: Send) -> bool:
+                    send: Send, *, max_body: int) -> bool:
     """Run a changing inline call under its ``Idempotency-Key`` (none: it simply runs) for the authenticated caller
-    ``scope['auth']``; True when the answer was a stored one (the call did not run for this request)."""
+    ``scope['auth']``; True when the answer was a stored one (the call did not run for this request).
+
+    The body is read here, before Litestar's own limit applies, so a body over ``max_body`` bytes answers 413 at
+    once, claims nothing and is not read further (the key stays free for a retry with a smaller body)."""
     raw = next((value for name, value in scope["headers"] if name == b"idempotency-key"), None)
     if raw is None or scope["type"] != ScopeType.HTTP:
         await app(scope, receive, send)
@@ -222,7 +231,12 @@ async def run_keyed(app: ASGIApp, store: IdempotencyKeys, operation: str, scope:
                            f"The Idempotency-Key header must be 1 to {MAX_KEY_LENGTH} characters, not blank: send a "
                            "key of your choosing (a UUID, say) or leave the header out.", path)
         return False
-    body = await _read_body(receive)
+    body = await _read_body(receive, max_body)
+    if body is None:
+        await send_problem(send, 413, "BODY_TOO_LARGE",
+                           f"Request body too large: the server accepts at most {max_body} bytes; nothing ran and "
+                           f"Idempotency-Key {key!r} is still free.", path)
+        return False
     caller = str(scope.get("auth") or "")
     fingerprint = request_hash(scope["method"], path, scope.get("query_string", b""), body)
     try:

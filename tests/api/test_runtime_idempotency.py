@@ -1,7 +1,8 @@
-"""The runtime API's changes honour ``Idempotency-Key`` (engineering_api.lib.idempotency), as the derived routes do:
-a retry after a lost answer gets the stored answer and the work is not done again; the same key with another
-request is 422; a retry while the first runs is 409; a key whose process died before storing its answer is 503
-IDEMPOTENT_OUTCOME_UNKNOWN once its lease lapsed; the stored answer outlives a restart; secrets are not stored."""
+"""The runtime API's changes honour ``Idempotency-Key`` (engineering_api.lib.idempotency), as the derived routes do: a
+retry after a lost answer gets the stored answer and the work is not done again; the same key with another request is
+422; a retry while the first runs is 409; a body over the limit is 413 and claims nothing; a key whose process died
+before storing its answer is 503 IDEMPOTENT_OUTCOME_UNKNOWN once its lease lapsed; the stored answer outlives a
+restart; secrets are not stored."""
 
 from __future__ import annotations
 
@@ -70,6 +71,18 @@ def test_the_same_key_with_another_request_is_422_and_runs_nothing(client: TestC
                              headers={**admin_headers, "Idempotency-Key": " "}), 400, "INVALID_IDEMPOTENCY_KEY")
 
 
+def test_a_keyed_body_over_the_limit_is_413_and_leaves_the_key_free(client: TestClient[Any],
+                                                                     admin_headers: Headers) -> None:
+    # The keyed path reads the body itself, before Litestar's limit: it must stop at the limit, not buffer it all.
+    services = client.app.state.services
+    keyed = {**admin_headers, "Idempotency-Key": "user-big", "Content-Type": "application/json"}
+    huge = b'{"username": "op1", "password": "' + b"x" * services.settings.max_body_bytes + b'"}'
+    assert_error(client.post(USERS, content=huge, headers=keyed), 413, "BODY_TOO_LARGE")
+    assert services.db.all("SELECT * FROM idempotency_keys") == []
+    assert data(client.get(USERS, headers=admin_headers)) == []
+    data(client.post(USERS, json={"username": "op1", "password": PASSWORD, "roles": ["read"]}, headers=keyed), 201)
+
+
 def test_an_echoed_secret_is_not_stored(services: Services) -> None:
     from engineering_api.lib.idempotency import StoredAnswer
 
@@ -134,3 +147,23 @@ def test_the_stored_answer_outlives_a_restart(tmp_path: Path) -> None:
         assert again.status_code == 201 and again.headers[REPLAYED_HEADER] == "true"
         assert again.json()["data"] == made
         assert len(data(client.get(USERS, headers=admin))) == 1
+
+
+def test_the_document_lists_the_key_and_its_answers_on_each_runtime_change() -> None:
+    """The guard reads the header, not the handler: the OpenAPI document still names it, and the guard's answers,
+    on the route of every runtime call that changes something, and on no read (a bulk read is a POST)."""
+    from engineering_api.app import registry
+    from tests.lib.openapi_document import openapi_document
+
+    paths = openapi_document()["paths"]
+    calls = registry().runtime_calls()
+    for call in calls:
+        assert call.route is not None
+        operation = paths[call.route.path][call.route.method.lower()]
+        label = f"{call.name}: {call.route.method} {call.route.path}"
+        keyed = any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in operation.get("parameters", ()))
+        assert keyed is call.mutating, label
+        if call.mutating:
+            assert {"409", "422", "503"} <= operation["responses"].keys(), label
+            assert "IDEMPOTENT_OUTCOME_UNKNOWN" in operation["responses"]["503"]["description"], label
+    assert sum(call.mutating for call in calls) > 20
