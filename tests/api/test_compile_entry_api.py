@@ -96,3 +96,24 @@ def test_compile_diagnostics_name_no_file(client, admin_headers, cpu, route):
     data(_generate(client, admin_headers, bad))
     result = data(client.post(route, headers=admin_headers))
     assert result["diagnostics"] and all(d["file"] is None for d in result["diagnostics"])
+
+
+def test_a_checker_crash_on_a_caller_of_a_failed_block_is_no_server_error(client, admin_headers, cpu, monkeypatch):
+    """A one-block compile that fails walks the other blocks to find its callers: a defect of the checker on one of
+    them is logged, and the compile still answers with the asked block's findings."""
+    from engineering_api.rules.compiler import checker
+
+    for name, number, callee in (("FC_Gone", 3, None), ("FC_Bad", 4, "FC_Gone"), ("FC_Caller", 5, "FC_Bad")):
+        code = f'#{name} := "{callee}"();' if callee else f"#{name} := 1;"
+        data(_generate(client, admin_headers, {**FC, "name": name, "number": number, "networks": [{"scl": code}]}))
+    data(client.delete(f"{D}/blocks/FC_Gone", headers=admin_headers))  # FC_Bad now calls a block that is not there
+    real = checker.check_block
+
+    def crash_on_caller(program: Any, block: Any, *args: Any, **kwargs: Any) -> Any:
+        if block.name == "FC_Caller":
+            raise RuntimeError("boom")
+        return real(program, block, *args, **kwargs)
+
+    monkeypatch.setattr(checker, "check_block", crash_on_caller)
+    result = data(client.post(f"{D}/blocks/FC_Bad/actions/compile", headers=admin_headers))
+    assert result["state"] == "Error" and [d["block"] for d in result["diagnostics"]] == ["FC_Bad"]

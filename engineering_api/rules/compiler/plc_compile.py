@@ -13,6 +13,7 @@ not a failed request: the other objects' findings still reach the client.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,8 @@ from simatic_xml.diagnostics import Diagnostic, capped
 from . import checker
 from .check import Loaded, check
 from .project import OBJECT_KINDS, program_from_software
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from engineering_api.rules.program_objects import ProgramObject
@@ -196,11 +199,16 @@ def _callees(obj: ProgramObject, bd: BlockDef) -> tuple[str, ...]:
 def _callers_too(software: CompiledSoftware, program: Program, run: CompileRun) -> None:
     """A compile of one object that failed: what the other objects use, so that its callers show inconsistent.
     Their diagnostics are not reported (they were not compiled); what an object uses is known once its code was
-    walked (the walk fills ``BlockDef.uses``)."""
+    walked (the walk fills ``BlockDef.uses``). A defect of the checker on a caller is logged and that caller keeps
+    what the walk found before it: the compile asked for answers as it would without it."""
     for obj in software.all():
         if obj.kind not in OBJECT_KINDS or obj.name in run.calls:
             continue
         bd = _block_def(program, obj)
         if bd is not None:
-            checker.check_block(program, bd)
+            try:
+                checker.check_block(program, bd)
+            except Exception:  # a checker defect on a block that was not asked for
+                logger.warning("the checker failed on %r while finding the callers of a failed block", obj.name,
+                               exc_info=True)
             run.calls[obj.name] = _callees(obj, bd)
