@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
     from engineering_api.config import Settings
+    from engineering_api.lib.idempotency import IdempotencyKeys
     from engineering_api.services import Services
 
 __all__ = ("GuardMiddleware", "host_name", "request_services", "required_role", "unknown_route_handler")
@@ -130,8 +131,7 @@ class GuardMiddleware:
         # An MCP transport's POSTs carry tool calls, which the tool layer audits one by one by tool name.
         app = self.app
         if mutating and rule.idempotent is not None and services.idempotency is not None:
-            app = functools.partial(run_keyed, self.app, services.idempotency, rule.idempotent,
-                                    max_body=settings.max_body_bytes)
+            app = functools.partial(self._keyed, services.idempotency, rule.idempotent, settings.max_body_bytes)
         if not mutating or not rule.audited:
             await app(scope, receive, send)
             return
@@ -175,6 +175,10 @@ class GuardMiddleware:
             except InsufficientStorageError:  # the record stays "started": the change is on record all the same
                 logger.warning("audit record %s of %s %s could not be completed: the disk is full", record_id,
                                method, path)
+
+    async def _keyed(self, store: IdempotencyKeys, operation: str, max_body: int, scope: Scope, receive: Receive,
+                     send: Send) -> None:
+        await run_keyed(self.app, store, operation, scope, receive, send, max_body=max_body)
 
     async def _host_allowed(self, send: Send, settings: Settings, host: str, path: str) -> bool:
         """Whether the Host header names an allowed host; else False once the 400 or 421 has been sent. An
