@@ -38,6 +38,7 @@ from engineering_api.jobs.manager import JobRecord
 from engineering_api.jobs.operations import confine_files, operation_input
 from engineering_api.jobs.preview import DRY_RUN_MESSAGE, Preview
 from engineering_api.jobs.transfer import DOWNLOAD_DOC, FileAnswerOperation, Transfer, TransferPlan, wants_file
+from engineering_api.lib.idempotency import KEY_HEADER, MAX_KEY_LENGTH
 from engineering_api.lib.middleware import request_services
 from engineering_api.lib.responses import envelope_type, error_response, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct, key_normaliser
@@ -64,18 +65,18 @@ _FROM_PATH: Any = FromPath
 _RESPONSE: Any = Response
 DRY_RUN_HEADER = "X-Dry-Run"
 """Set (``true``) on a dry-run answer; the guard middleware audits such a request as a dry run, not a change."""
-IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_HEADER = KEY_HEADER
 IDEMPOTENCY_DOC = (
     "A key of the caller's choosing for this request: a retry with the same key (after a lost answer) gets the "
     "first call's outcome, from its job, and the work is not done again; the same key with another request "
     "answers 422 IDEMPOTENCY_KEY_REUSED; an empty key answers 400 INVALID_IDEMPOTENCY_KEY."
 )
 IDEMPOTENCY_PARAMETER = HeaderParameter(
-    name=IDEMPOTENCY_HEADER, required=False, max_length=200, description=IDEMPOTENCY_DOC,
+    name=IDEMPOTENCY_HEADER, required=False, max_length=MAX_KEY_LENGTH, description=IDEMPOTENCY_DOC,
 )
 """The documented header of every route that changes something or runs a job (read by :func:`_execute`)."""
 _READ_KEY = HeaderParameter(
-    name=IDEMPOTENCY_HEADER, required=False, max_length=200,
+    name=IDEMPOTENCY_HEADER, required=False, max_length=MAX_KEY_LENGTH,
     description="Accepted as on every -sync route; this call changes nothing, so a retry simply asks again.",
 )
 _DRY_RUN_DOC = (

@@ -47,12 +47,16 @@ if TYPE_CHECKING:
     from engineering_api.lib.db import Database
 
 __all__ = (
-    "IN_FLIGHT_CODE", "LEASE_SECONDS", "OUTCOME_UNKNOWN_CODE", "REPLAYED_HEADER", "REUSED_CODE", "IdempotencyKeys",
-    "StoredAnswer", "run_keyed",
+    "IN_FLIGHT_CODE", "KEY_HEADER", "LEASE_SECONDS", "MAX_KEY_LENGTH", "OUTCOME_UNKNOWN_CODE", "REPLAYED_HEADER",
+    "REUSED_CODE", "IdempotencyKeys", "StoredAnswer", "run_keyed",
 )
 
 logger = logging.getLogger(__name__)
 
+KEY_HEADER = "Idempotency-Key"
+"""The request header that names a retry's key, here and on the derived routes (``engineering_api.jobs.routes``)."""
+_KEY_HEADER_RAW = KEY_HEADER.lower().encode("latin-1")
+"""As it stands in an ASGI scope's headers."""
 REPLAYED_HEADER = "Idempotent-Replayed"
 """Set (``true``) on an answer read back from the key store: this request did not run the call."""
 IN_FLIGHT_CODE = "IDEMPOTENCY_KEY_IN_FLIGHT"
@@ -62,7 +66,7 @@ LEASE_SECONDS = 30.0
 """How long a claim holds without its process renewing it (every third of it while the call runs): the longest a
 client waits (409) after the process running its call died."""
 MAX_KEY_LENGTH = 200
-"""As the derived routes' header (``engineering_api.jobs.routes.IDEMPOTENCY_PARAMETER``)."""
+"""The longest key, here and on the derived routes (``engineering_api.jobs.routes.IDEMPOTENCY_PARAMETER``)."""
 _KEPT_HEADERS = frozenset({b"content-type", b"location", b"etag"})
 """The answer's headers a replay repeats; the others (request id, length, date) belong to each answer."""
 _PURGE_EVERY_SECONDS = 60.0
@@ -220,7 +224,7 @@ async def run_keyed(app: ASGIApp, store: IdempotencyKeys, operation: str, scope:
 
     The body is read here, before Litestar's own limit applies, so a body over ``max_body`` bytes answers 413 at
     once, claims nothing and is not read further (the key stays free for a retry with a smaller body)."""
-    raw = next((value for name, value in scope["headers"] if name == b"idempotency-key"), None)
+    raw = next((value for name, value in scope["headers"] if name == _KEY_HEADER_RAW), None)
     if raw is None or scope["type"] != ScopeType.HTTP:
         await app(scope, receive, send)
         return False

@@ -17,7 +17,7 @@ from litestar.openapi.spec import Operation as OpenAPIOperation
 from litestar.openapi.spec import Parameter as OpenAPIParameter
 
 from engineering_api.lib.idempotency import (
-    IN_FLIGHT_CODE, MAX_KEY_LENGTH, OUTCOME_UNKNOWN_CODE, REPLAYED_HEADER, REUSED_CODE,
+    IN_FLIGHT_CODE, KEY_HEADER, MAX_KEY_LENGTH, OUTCOME_UNKNOWN_CODE, REPLAYED_HEADER, REUSED_CODE,
 )
 from engineering_api.lib.responses import problem_responses
 from engineering_api.runtime.actions import RUNTIME_OPERATIONS, call_context
@@ -55,7 +55,7 @@ KEY_DOC = (
     f"call's stored answer, marked `{REPLAYED_HEADER}: true`, and the change is not made again."
 )
 KEYED_ANSWERS = {
-    400: f"Idempotency-Key blank or longer than {MAX_KEY_LENGTH} characters (INVALID_IDEMPOTENCY_KEY)",
+    400: f"{KEY_HEADER} blank or longer than {MAX_KEY_LENGTH} characters (INVALID_IDEMPOTENCY_KEY)",
     409: f"The first request with this Idempotency-Key is still running; retry after it ends ({IN_FLIGHT_CODE})",
     413: "Request body too large",
     422: f"This Idempotency-Key was used for a different request ({REUSED_CODE})",
@@ -73,7 +73,7 @@ class KeyedCallOperation(OpenAPIOperation):
 
     def __post_init__(self) -> None:
         self.parameters = [*(self.parameters or ()), OpenAPIParameter(
-            name="Idempotency-Key", param_in=ParamType.HEADER, required=False, description=KEY_DOC,
+            name=KEY_HEADER, param_in=ParamType.HEADER, required=False, description=KEY_DOC,
             schema=Schema(type=OpenAPIType.STRING, max_length=MAX_KEY_LENGTH),
         )]
 

@@ -24,13 +24,13 @@ from . import checker
 from .check import Loaded, check
 from .project import OBJECT_KINDS, program_from_software
 
-logger = logging.getLogger(__name__)
-
 if TYPE_CHECKING:
     from engineering_api.rules.program_objects import ProgramObject
 
     from .program import BlockDef, Program
     from .project import CompiledSoftware, Software
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["CompileRun", "compile_software"]
 
