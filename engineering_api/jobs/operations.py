@@ -8,13 +8,17 @@ A call of the runtime API (:mod:`engineering_api.runtime.actions`) is an :class:
 :attr:`~Operation.runtime_role`: it runs against the runtime service, never on the TIA worker, and its route options
 say how its caller authenticates (:attr:`~Operation.auth`). The registry keeps such calls apart
 (:meth:`OperationRegistry.runtime_calls`), so execute-sync, discovery and the engineering MCP tools never run one.
+A call of the server itself (its settings, keys, audit, documentation, health, the assistant) is a third kind, a
+service call (:attr:`~Operation.service`), kept apart in the same way (:meth:`OperationRegistry.service_calls`).
+Runtime and service calls are the inline calls: their routes are written by hand and take their options, security
+and documented answers from the declaration (:mod:`engineering_api.jobs.call_routes`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, NoReturn, Protocol, TypeVar
 
 import msgspec
 
@@ -42,7 +46,7 @@ if TYPE_CHECKING:
 __all__ = (
     "FileRule", "OpenProjectsSource", "Operation", "OperationContext", "OperationRegistry", "RouteAuth", "RouteSpec",
     "SnapshotTaker", "SnapshotTarget", "confine_files", "open_projects_if_any", "operation_input",
-    "refuse_project_folder", "refuse_project_targets", "server_made",
+    "refuse_project_folder", "refuse_project_targets", "served_by_its_route", "server_made",
 )
 
 InputT = TypeVar("InputT")
@@ -191,6 +195,13 @@ class Operation(Generic[InputT, OutputT]):
     auth: RouteAuth = "apiKey"
     """Route option: ``bearer`` for a route a runtime user calls with ``Authorization: Bearer`` (and the
     :attr:`runtime_role`), ``apiKey`` for one called with an API key of :attr:`required_role`."""
+    service: bool = False
+    """Set for a call of the server itself (its settings, keys, audit, documentation, health, the assistant, the
+    client-compatibility routes): like a runtime call, it runs inline off the TIA worker, against the app's services
+    (:attr:`OperationContext.services`), and its route is written by hand and takes its options from this
+    declaration (:mod:`engineering_api.jobs.call_routes`)."""
+    public: bool = False
+    """Route option: callable without a key (health, ping, the documentation's sections); only for a read."""
 
     @property
     def required_role(self) -> Role:
@@ -202,16 +213,26 @@ class Operation(Generic[InputT, OutputT]):
         """Whether this is a call of the runtime API (it runs against the runtime service, not the backend)."""
         return self.runtime_role is not None
 
+    @property
+    def is_inline_call(self) -> bool:
+        """Whether this call runs inline off the TIA worker with a hand-written route: a runtime or a service call."""
+        return self.is_runtime_call or self.service
+
     def route_options(self) -> dict[str, Any]:
         """The guard's options (a route handler's ``opt``) for this operation's routes: the runtime role a bearer
         token needs, or the API key role; a read is not audited, whatever its method (a bulk read is a POST); a
         runtime call that changes something names itself under ``idempotent``: it runs inline, without a job, so the
-        guard keeps its ``Idempotency-Key`` (:mod:`engineering_api.lib.idempotency`)."""
-        opt: dict[str, Any] = {"runtime": self.runtime_role} if self.auth == "bearer" \
-            else {"role": self.required_role.value}
+        guard keeps its ``Idempotency-Key`` (:mod:`engineering_api.lib.idempotency`); so does a service call's."""
+        opt: dict[str, Any]
+        if self.public:
+            opt = {"public": True}
+        elif self.auth == "bearer":
+            opt = {"runtime": self.runtime_role}
+        else:
+            opt = {"role": self.required_role.value}
         if not self.mutating:
             opt["audit"] = False
-        elif self.is_runtime_call:
+        elif self.is_inline_call:
             opt["idempotent"] = self.name
         return opt
 
@@ -274,6 +295,9 @@ class OperationContext:
         """For a runtime call (:attr:`Operation.runtime_role`): the runtime service it runs against."""
         self.caller = ""
         """For a runtime call: who acts (the runtime user, or ``apikey:<name>`` on MCP), e.g. who acknowledged."""
+        self.services: object | None = None
+        """For an inline call (:attr:`Operation.is_inline_call`): the app's services
+        (:func:`engineering_api.services.services_in` reads them typed)."""
 
     def derive(self, token: CancelToken, progress: Callable[[int, str], None] | None) -> OperationContext:
         """A context for one part of this job (a pipeline step): the same backend, state and caller, its own
@@ -428,16 +452,25 @@ def refuse_project_folder(backend: OpenProjectsSource, targets: list[tuple[str, 
             )
 
 
+def served_by_its_route(_context: OperationContext, _data: Any) -> NoReturn:
+    """The handler of a service call that only its route can serve (it reads the request itself or the running
+    app): nothing else runs it, and :class:`OperationRegistry` refuses such a call unless it says why it is no MCP
+    tool."""
+    raise TypeError("this call is served by its route handler only")
+
+
 class OperationRegistry:
     """All operations by name; refuses duplicates so a route or name is never defined twice.
 
     Iterating and :meth:`get` give the operations that run on the engineering backend (what execute-sync, discovery,
-    the derived routes and the engineering MCP tools serve); :meth:`runtime_calls` gives the runtime API's calls.
+    the derived routes and the engineering MCP tools serve); :meth:`runtime_calls` gives the runtime API's calls and
+    :meth:`service_calls` the server's own.
     """
 
     def __init__(self) -> None:
         self._by_name: dict[str, Operation[Any, Any]] = {}
         self._runtime: dict[str, Operation[Any, Any]] = {}
+        self._service: dict[str, Operation[Any, Any]] = {}
         self._routes: dict[tuple[str, str], str] = {}
 
     def add(self, *operations: Operation[Any, Any]) -> None:
@@ -445,30 +478,39 @@ class OperationRegistry:
 
         Raises:
             ValueError: a name or route is already registered; a destructive operation has no preview, a read
-                is marked destructive, a change is marked as needing no TIA worker, or a bearer route has no
-                runtime role.
+                is marked destructive, a change is marked as needing no TIA worker, a bearer route has no
+                runtime role, a service call has no route or a runtime role, or a change is public.
         """
         for operation in operations:
-            if operation.name in self._by_name or operation.name in self._runtime:
+            if any(operation.name in kept for kept in (self._by_name, self._runtime, self._service)):
                 raise ValueError(f"operation {operation.name!r} defined twice")
             if operation.destructive and operation.preview is None:
                 raise ValueError(f"operation {operation.name!r} is destructive but has no preview")
             if operation.destructive and not operation.mutating:
                 raise ValueError(f"operation {operation.name!r} is a read and cannot be destructive")
-            if operation.mutating and not operation.needs_tia and not operation.is_runtime_call:
+            if operation.mutating and not operation.needs_tia and not operation.is_inline_call:
                 raise ValueError(f"operation {operation.name!r} changes something, so it runs on the TIA worker "
                                  "(needs_tia)")
             if operation.auth == "bearer" and not operation.is_runtime_call:
                 raise ValueError(f"operation {operation.name!r} takes a bearer token but names no runtime role")
-            if operation.is_runtime_call and (operation.needs_tia or operation.long_running or operation.files):
-                raise ValueError(f"runtime call {operation.name!r} runs off the TIA worker, inline, without files")
+            if operation.is_inline_call and (operation.needs_tia or operation.long_running or operation.files):
+                raise ValueError(f"inline call {operation.name!r} runs off the TIA worker, inline, without files")
+            if operation.service and (operation.is_runtime_call or operation.route is None or operation.async_route):
+                raise ValueError(f"service call {operation.name!r} has one route of its own and no runtime role")
+            if operation.handler is served_by_its_route and not (operation.service and operation.no_mcp_tool):
+                raise ValueError(f"operation {operation.name!r} is served by its route only: a service call that "
+                                 "says why it is no MCP tool")
+            if operation.public and (operation.mutating or not operation.service):
+                raise ValueError(f"operation {operation.name!r}: only a service call that reads may be public")
             for spec, _ in operation.routes():
                 key = (spec.method, spec.path)
                 if key in self._routes:
                     raise ValueError(f"route {spec.method} {spec.path} used by {self._routes[key]} and "
                                      f"{operation.name}")
                 self._routes[key] = operation.name
-            (self._runtime if operation.is_runtime_call else self._by_name)[operation.name] = operation
+            kept = self._runtime if operation.is_runtime_call else self._service if operation.service \
+                else self._by_name
+            kept[operation.name] = operation
 
     def get(self, name: str) -> Operation[Any, Any] | None:
         """An operation of the engineering backend by name (case-insensitive); never a runtime call."""
@@ -479,6 +521,10 @@ class OperationRegistry:
     def runtime_calls(self) -> tuple[Operation[Any, Any], ...]:
         """The runtime API's calls, in the order they were added."""
         return tuple(self._runtime.values())
+
+    def service_calls(self) -> tuple[Operation[Any, Any], ...]:
+        """The server's own calls (:attr:`Operation.service`), in the order they were added."""
+        return tuple(self._service.values())
 
     def __iter__(self) -> Iterator[Operation[Any, Any]]:
         return iter(self._by_name.values())

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = (
     "ALL_DOMAIN_ERRORS",
+    "BODY_TOO_LARGE",
     "ErrorBody",
     "PROBLEM_JSON",
     "envelope_type",
@@ -318,7 +319,7 @@ _INPUT_ANSWERS = {
     400: "Malformed request (a body that is not JSON, invalid UTF-8 or nested too deep)",
     422: "Invalid input",
 }
-_BODY_TOO_LARGE = "Request body too large"
+BODY_TOO_LARGE = "Request body too large"
 _WORKER_ANSWERS = {
     503: "No TIA Portal attached, or it stopped answering",
     504: "The TIA call timed out",
@@ -359,7 +360,7 @@ def problem_responses(
         if role != "viewer":
             add(403, f"The key's role is below {role}")
     if body:
-        add(413, _BODY_TOO_LARGE)
+        add(413, BODY_TOO_LARGE)
     if params or body:  # Litestar documents a 400 of its own (as application/json) for any route with input
         for status, text in _INPUT_ANSWERS.items():
             add(status, text)

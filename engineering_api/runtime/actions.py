@@ -20,6 +20,7 @@ from engineering_api.backend.errors import (
     AlreadyExistsError, ConflictError, EngineeringError, NotFoundError, NotSupportedError, PermissionDeniedError,
     ValidationError,
 )
+from engineering_api.jobs.call_routes import inline_context
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, names, plural
 from engineering_api.lib.security import Role
@@ -142,8 +143,8 @@ than a tag write or an acknowledgement."""
 def call_context(services: Services, caller: str) -> OperationContext:
     """The context a runtime call runs in: the app's runtime service and who acts (for the audit trail of an
     acknowledgement: the runtime user, or ``apikey:<name>`` on MCP)."""
-    context = OperationContext(services.backend, services.settings, services.paths, state=services.jobs.state)
-    context.runtime, context.caller = runtime_of(services), caller
+    context = inline_context(services, caller)
+    context.runtime = runtime_of(services)
     return context
 
 

@@ -7,18 +7,11 @@ everything else from the runtime call of the one registry that they serve.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from litestar import Request
-from litestar.enums import ParamType
-from litestar.openapi.spec import OpenAPIType, Schema
-from litestar.openapi.spec import Operation as OpenAPIOperation
-from litestar.openapi.spec import Parameter as OpenAPIParameter
 
-from engineering_api.lib.idempotency import (
-    IN_FLIGHT_CODE, KEY_HEADER, MAX_KEY_LENGTH, OUTCOME_UNKNOWN_CODE, REPLAYED_HEADER, REUSED_CODE,
-)
+from engineering_api.jobs.call_routes import KEYED_ANSWERS, declared_route
 from engineering_api.lib.responses import problem_responses
 from engineering_api.runtime.actions import RUNTIME_OPERATIONS, call_context
 from engineering_api.runtime.connection_calls import CONNECTION_OPERATIONS
@@ -31,7 +24,7 @@ if TYPE_CHECKING:
     from engineering_api.jobs.operations import Operation
     from engineering_api.runtime.service import RuntimeService
 
-__all__ = ("BEARER", "KeyedCallOperation", "bearer_responses", "declared", "run_call", "runtime_from")
+__all__ = ("BEARER", "bearer_responses", "declared", "run_call", "runtime_from")
 
 BEARER: list[dict[str, list[str]]] = [{"RuntimeBearer": []}]
 BEARER_ANSWERS = {
@@ -50,34 +43,6 @@ def bearer_responses(role: str | None, *, body: bool = False, params: bool = Fal
     return problem_responses(None, body=body, params=params, errors=errors, extra=extra)
 
 
-KEY_DOC = (
-    "A key of the caller's choosing for this change: a retry with the same key (after a lost answer) gets the first "
-    f"call's stored answer, marked `{REPLAYED_HEADER}: true`, and the change is not made again."
-)
-KEYED_ANSWERS = {
-    400: f"{KEY_HEADER} blank or longer than {MAX_KEY_LENGTH} characters (INVALID_IDEMPOTENCY_KEY)",
-    409: f"The first request with this Idempotency-Key is still running; retry after it ends ({IN_FLIGHT_CODE})",
-    413: "Request body too large",
-    422: f"This Idempotency-Key was used for a different request ({REUSED_CODE})",
-    503: f"The first request with this Idempotency-Key ended without storing its answer: whether the change was made "
-         f"is not known, and it is not made again ({OUTCOME_UNKNOWN_CODE})",
-    507: "The server's disk is full: the key could not be claimed and nothing ran",
-}
-"""The guard's answers to a runtime change sent with ``Idempotency-Key`` (:mod:`engineering_api.lib.idempotency`)."""
-
-
-@dataclass  # so that its __post_init__ is called
-class KeyedCallOperation(OpenAPIOperation):
-    """The OpenAPI operation of a runtime call that changes something: the guard reads its ``Idempotency-Key``
-    header (the route's handler never sees it), so it is documented here."""
-
-    def __post_init__(self) -> None:
-        self.parameters = [*(self.parameters or ()), OpenAPIParameter(
-            name=KEY_HEADER, param_in=ParamType.HEADER, required=False, description=KEY_DOC,
-            schema=Schema(type=OpenAPIType.STRING, max_length=MAX_KEY_LENGTH),
-        )]
-
-
 _CALLS: dict[str, Operation[Any, Any]] = {
     call.name: call for call in (*RUNTIME_OPERATIONS, *USER_OPERATIONS, *CONNECTION_OPERATIONS, *OPCUA_OPERATIONS,
                                      *PUSH_OPERATIONS)}
@@ -87,20 +52,12 @@ def declared(name: str, *, body: bool = False, params: bool = False) -> dict[str
     """The route options of the runtime call ``name`` from its declaration (:data:`RUNTIME_OPERATIONS`): the guard's
     ``opt`` (bearer token and runtime role, or the API key role), the security scheme and the documented answers."""
     call = _CALLS[name]
-    options = call.route_options()
-    keyed = "idempotent" in options
-    extra = KEYED_ANSWERS if keyed else {}
-    declaration: dict[str, Any] = {"opt": options}
-    if keyed:
-        declaration["operation_class"] = KeyedCallOperation
-    if call.auth == "bearer":
-        declaration["security"] = BEARER
-        declaration["responses"] = bearer_responses(call.runtime_role, body=body, params=params, errors=call.errors,
-                                                    extra=extra)
-    else:
-        declaration["responses"] = problem_responses(call.required_role.value, body=body, params=params,
-                                                     errors=call.errors, extra=extra)
-    return declaration
+    if call.auth != "bearer":
+        return declared_route(call, body=body, params=params)
+    keyed = "idempotent" in call.route_options()
+    responses = bearer_responses(call.runtime_role, body=body, params=params, errors=call.errors,
+                                 extra=KEYED_ANSWERS if keyed else None)
+    return {**declared_route(call, responses=responses), "security": BEARER}
 
 
 def run_call(request: Request[Any, Any, Any], name: str, data: Any) -> Any:
