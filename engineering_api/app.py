@@ -34,10 +34,15 @@ from engineering_api.domain.files import FilesController
 from engineering_api.domain.hmi_render import ROUTES as HMI_RENDER_ROUTES
 from engineering_api.domain.compat import CompatController
 from engineering_api.domain.discovery import DiscoveryController
+from engineering_api.domain import compat as compat_calls
+from engineering_api.domain import discovery as discovery_calls
+from engineering_api.domain import keys as key_calls
+from engineering_api.domain.assistant import routes as assistant_calls
 from engineering_api.domain.keys import KeyController
 from engineering_api.domain import global_library, library, pipelines, sourcecontrol
 from engineering_api.domain.pipelines import schedules as pipeline_schedules
 from engineering_api.domain.pipelines.recovery import settle_interrupted
+from engineering_api.domain import system as system_calls
 from engineering_api.domain.system import SystemController, saved_settings
 from engineering_api.domain.testharness.junit import JunitController
 from engineering_api.farm.operations import OPERATIONS as FARM_OPERATIONS
@@ -112,6 +117,8 @@ def registry() -> OperationRegistry:
         *sourcecontrol.OPERATIONS, *pipelines.OPERATIONS, *health.OPERATIONS, *reflection.OPERATIONS,
         *security.OPERATIONS, *hmi.OPERATIONS, *library.OPERATIONS, *global_library.OPERATIONS, *FARM_OPERATIONS,
         *RUNTIME_OPERATIONS, *USER_OPERATIONS, *CONNECTION_OPERATIONS, *OPCUA_OPERATIONS, *PUSH_OPERATIONS,
+        *system_calls.CALLS, *key_calls.CALLS, *discovery_calls.CALLS, *health.CALLS, *compat_calls.CALLS,
+        *assistant_calls.CALLS,
     )
     return operations
 

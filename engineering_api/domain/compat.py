@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import os
+from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import msgspec
@@ -31,15 +32,17 @@ from engineering_api.backend.errors import ConflictError, NotFoundError, Permiss
 from engineering_api.config import LOOPBACK_HOSTS
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.tables import client_events
-from engineering_api.lib.responses import Envelope, ok, problem_responses
+from engineering_api.jobs.call_routes import declared_route, run_inline, service_call
+from engineering_api.lib.responses import Envelope, ok
 from engineering_api.lib.schema import CamelStruct, utc_now
+from engineering_api.lib.security import Role
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from engineering_api.services import Services
 
-__all__ = ("CompatController", "CompatSettings", "LicenseFeatures", "LocalKey", "TelemetryEvent")
+__all__ = ("CALLS", "CompatController", "CompatSettings", "LicenseFeatures", "LocalKey", "TelemetryEvent")
 
 SECTION = "System API"
 _SETTINGS = "compat-settings"
@@ -251,7 +254,10 @@ class _Compat:
 
 
 def _compat(request: Request[Any, Any, Any]) -> _Compat:
-    services: Services = request.app.state.services
+    return _compat_of(request.app.state.services)
+
+
+def _compat_of(services: Services) -> _Compat:
     state = services.notes.get("compat")
     if state is None:
         state = services.notes["compat"] = _Compat(services)
@@ -289,7 +295,33 @@ def _refuse_non_local(request: Request[Any, Any, Any]) -> None:
                                     code="LOCAL_KEY_LOOPBACK_ONLY")
 
 
-_ADMIN, _VIEWER = {"role": "admin"}, {"role": "viewer"}
+class KeptEvent(CamelStruct):
+    """A client's telemetry event and the key that sent it."""
+
+    event: TelemetryEvent
+    key_id: str | None = None
+
+
+class EventLimit(CamelStruct):
+    """How many kept events to list."""
+
+    limit: int = 100
+
+
+def _license(_services: Services, _data: None) -> LicenseFeatures:
+    return LicenseFeatures(
+        edition="open", is_valid=True,
+        features=[LicenseFeature(key=k, name=n, description=d) for k, n, d in _FEATURES],
+        message="This server needs no licence: every feature is enabled.",
+    )
+
+
+def _keep(services: Services, sent: KeptEvent) -> TelemetryAccepted:
+    compat = _compat_of(services)
+    settings = compat.settings()
+    if settings.telemetry_store:
+        compat.keep(sent.event, sent.key_id, settings.telemetry_max_events)
+    return TelemetryAccepted(accepted=True, stored=settings.telemetry_store)
 
 
 class GetLicenseFeaturesResponse(Envelope[LicenseFeatures]): ...
@@ -310,67 +342,82 @@ class GetCompatibilitySettingsResponse(Envelope[CompatSettings]): ...
 class PutCompatibilitySettingsResponse(Envelope[CompatSettings]): ...
 
 
+_CLIENT_ROUTE = "a T-IA Connect client's own call (licence, telemetry, local key), not an agent's"
+_EVENTS, _COMPAT_SETTINGS = "/api/telemetry/client-events", "/api/settings/compatibility"
+_call = partial(service_call, section=SECTION, no_mcp_tool=_CLIENT_ROUTE)
+
+
+
+
+LICENSE = _call("license.features", "GET /api/license/features", "The licence's features", _license,
+                output=LicenseFeatures)
+# Not a change by the registry's measure (so not audited, see the module's docstring): a kept event is its own record.
+EVENT_POST = _call("telemetry.events.post", f"POST {_EVENTS}", "Accept a client telemetry event", _keep, KeptEvent,
+                   TelemetryAccepted)
+EVENTS_LIST = _call("telemetry.events.list", f"GET {_EVENTS}", "Kept telemetry events",
+                    lambda services, query: _compat_of(services).events(query.limit), EventLimit, StoredEvents,
+                    role=Role.ADMIN)
+EVENTS_CLEAR = _call("telemetry.events.clear", f"DELETE {_EVENTS}", "Delete every kept telemetry event",
+                     lambda services, _: EventsCleared(deleted=_compat_of(services).clear()), output=EventsCleared,
+                     role=Role.ADMIN, mutating=True)
+SETTINGS_GET = _call("compat.settings.get", f"GET {_COMPAT_SETTINGS}", "The local-key and telemetry settings",
+                     lambda services, _: _compat_of(services).settings(), output=CompatSettings, role=Role.ADMIN)
+SETTINGS_PUT = _call("compat.settings.put", f"PUT {_COMPAT_SETTINGS}", "Change the local-key and telemetry settings",
+                     lambda services, update: _compat_of(services).save(update), CompatSettingsUpdate, CompatSettings,
+                     role=Role.ADMIN, mutating=True)
+# its route reads the client's address, the Host and the forwarding headers, so only the route serves it
+LOCAL_KEY = _call("auth.local-key", "GET /api/auth/local-key", "The local API key, for a client on this machine",
+                  None, public=True, errors=(NotFoundError, PermissionDeniedError))
+CALLS = (LICENSE, EVENT_POST, EVENTS_LIST, EVENTS_CLEAR, SETTINGS_GET, SETTINGS_PUT, LOCAL_KEY)
+"""The client-compatibility calls, declared once (service calls of the registry)."""
+
+
 class CompatController(Controller):
     """Licence, telemetry and local key, as T-IA Connect clients call them."""
 
     tags = [SECTION]
 
-    @get("/api/license/features", operation_id="GetLicenseFeatures", opt=_VIEWER,
-         responses=problem_responses("viewer"))
-    async def license_features(self) -> Response[GetLicenseFeaturesResponse]:
+    @get("/api/license/features", operation_id="GetLicenseFeatures", **declared_route(LICENSE))
+    async def license_features(self, request: Request[Any, Any, Any]) -> Response[GetLicenseFeaturesResponse]:
         """The licence: none is needed, so the edition is ``open`` with every feature enabled."""
-        return ok(LicenseFeatures(
-            edition="open", is_valid=True,
-            features=[LicenseFeature(key=k, name=n, description=d) for k, n, d in _FEATURES],
-            message="This server needs no licence: every feature is enabled.",
-        ))
+        return ok(run_inline(request, LICENSE, None))
 
-    @post("/api/telemetry/client-events", operation_id="PostClientEvent", status_code=200,
-          opt={"role": "viewer", "audit": False}, responses=problem_responses("viewer", body=True))
+    @post(_EVENTS, operation_id="PostClientEvent", status_code=200, **declared_route(EVENT_POST, body=True))
     async def client_event(self, request: Request[Any, Any, Any], data: JSONBody[TelemetryEvent]
                            ) -> Response[PostClientEventResponse]:
         """Accept a client telemetry event: dropped, or kept locally when an admin turned that on; never sent on."""
-        compat = _compat(request)
-        settings = compat.settings()
-        if settings.telemetry_store:
-            compat.keep(data, request.scope["user"].key_id, settings.telemetry_max_events)
-        return ok(TelemetryAccepted(accepted=True, stored=settings.telemetry_store),
-                  "stored" if settings.telemetry_store else "accepted and dropped")
+        answer = run_inline(request, EVENT_POST, KeptEvent(event=data, key_id=request.scope["user"].key_id))
+        return ok(answer, "stored" if answer.stored else "accepted and dropped")
 
-    @get("/api/telemetry/client-events", operation_id="ListClientEvents", opt=_ADMIN,
-         responses=problem_responses("admin", params=True))
+    @get(_EVENTS, operation_id="ListClientEvents", **declared_route(EVENTS_LIST, params=True))
     async def list_events(
         self, request: Request[Any, Any, Any],
         limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
     ) -> Response[ListClientEventsResponse]:
         """Kept telemetry events, newest first (empty unless telemetryStore is on)."""
-        return ok(_compat(request).events(limit))
+        return ok(run_inline(request, EVENTS_LIST, EventLimit(limit=limit)))
 
-    @delete("/api/telemetry/client-events", operation_id="ClearClientEvents", status_code=200, opt=_ADMIN,
-            responses=problem_responses("admin"))
+    @delete(_EVENTS, operation_id="ClearClientEvents", status_code=200, **declared_route(EVENTS_CLEAR))
     async def clear_events(self, request: Request[Any, Any, Any]
                            ) -> Response[ClearClientEventsResponse]:
         """Delete every kept telemetry event."""
-        deleted = _compat(request).clear()
-        return ok(EventsCleared(deleted=deleted), f"{deleted} event(s) deleted")
+        cleared = run_inline(request, EVENTS_CLEAR, None)
+        return ok(cleared, f"{cleared.deleted} event(s) deleted")
 
-    @get("/api/settings/compatibility", operation_id="GetCompatibilitySettings", opt=_ADMIN,
-         responses=problem_responses("admin"))
+    @get(_COMPAT_SETTINGS, operation_id="GetCompatibilitySettings", **declared_route(SETTINGS_GET))
     async def get_settings(self, request: Request[Any, Any, Any]
                            ) -> Response[GetCompatibilitySettingsResponse]:
         """The local-key and telemetry settings."""
-        return ok(_compat(request).settings())
+        return ok(run_inline(request, SETTINGS_GET, None))
 
-    @put("/api/settings/compatibility", operation_id="PutCompatibilitySettings", opt=_ADMIN,
-         responses=problem_responses("admin", body=True))
+    @put(_COMPAT_SETTINGS, operation_id="PutCompatibilitySettings", **declared_route(SETTINGS_PUT, body=True))
     async def put_settings(self, request: Request[Any, Any, Any], data: JSONBody[CompatSettingsUpdate]
                            ) -> Response[PutCompatibilitySettingsResponse]:
         """Change the local-key and telemetry settings; turning the local key off or changing its role revokes
         the key handed out so far."""
-        return ok(_compat(request).save(data), "compatibility settings saved")
+        return ok(run_inline(request, SETTINGS_PUT, data), "compatibility settings saved")
 
-    @get("/api/auth/local-key", operation_id="GetLocalKey", opt={"public": True},
-         responses=problem_responses(None, errors=(NotFoundError, PermissionDeniedError)))
+    @get("/api/auth/local-key", operation_id="GetLocalKey", **declared_route(LOCAL_KEY))
     async def local_key(self, request: Request[Any, Any, Any]) -> Response[LocalKeyAnswer]:
         """The dedicated local API key, for a client on this machine (off unless an admin turned it on).
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from litestar import Controller, Request, Response, get
@@ -10,13 +11,14 @@ from litestar.params import FromPath
 
 from engineering_api.docs import openapi_document_ready
 from engineering_api.backend.errors import NotFoundError
-from engineering_api.lib.responses import Envelope, ok, problem_responses
+from engineering_api.jobs.call_routes import declared_route, service_call
+from engineering_api.lib.responses import Envelope, ok
 from engineering_api.lib.schema import CamelStruct
 
 if TYPE_CHECKING:
     from engineering_api.services import Services
 
-__all__ = ("DiscoveryController",)
+__all__ = ("CALLS", "DiscoveryController")
 
 _TYPED_PARAM = re.compile(r"\{(\w+):\w+\}")
 """Litestar's ``{name:str}``; discovery shows the published form ``{name}``, as OpenAPI does."""
@@ -83,20 +85,28 @@ class ListCommandsResponse(Envelope[list[CommandEntry]]): ...
 class GetCommandInfoResponse(Envelope[CommandInfo]): ...
 
 
+_SECTION = "Discovery"
+# Both read the running app (its routes, its OpenAPI document), so only their routes serve them.
+_REST_ONLY = "describes the REST routes; MCP lists its own tools (find_tools)"
+_call = partial(service_call, section=_SECTION, no_mcp_tool=_REST_ONLY)
+LIST = _call("command.list", "GET /api/command/list", "Every API route")
+INFO = _call("command.info", "GET /api/command/info/{route}", "One route's parameters, body and answers",
+             errors=(NotFoundError,))
+CALLS = (LIST, INFO)
+"""The discovery calls, declared once (service calls of the registry)."""
+
+
 class DiscoveryController(Controller):
     """Self-description of the API."""
 
-    tags = ["Discovery"]
+    tags = [_SECTION]
 
-    @get("/api/command/list", operation_id="ListCommands", responses=problem_responses("viewer"))
+    @get("/api/command/list", operation_id="ListCommands", **declared_route(LIST))
     async def list_commands(self, request: Request[Any, Any, Any]) -> Response[ListCommandsResponse]:
         """Every API route with its controller (section), method, role and operation name."""
         return ok(_entries(request))
 
-    @get(
-        "/api/command/info/{route:path}", operation_id="GetCommandInfo",
-        responses=problem_responses("viewer", params=True, errors=(NotFoundError,)),
-    )
+    @get("/api/command/info/{route:path}", operation_id="GetCommandInfo", **declared_route(INFO, params=True))
     async def command_info(
         self, request: Request[Any, Any, Any], route: FromPath[str]
     ) -> Response[GetCommandInfoResponse]:

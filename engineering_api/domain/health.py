@@ -1,4 +1,5 @@
-"""Health & Status: the routes that do not go through the operation registry, and the server's own stop.
+"""Health & Status: health, ping and version (service calls with routes of their own), a catalog article's image,
+and the server's own stop.
 
 ``POST /api/health/shutdown`` (T-IA Connect's "Disconnect and stop server" posts it) is an operation: admin only,
 audited, destructive with a ``dryRun`` preview. It answers 202 with a job; the job runs on the TIA worker after the
@@ -14,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from litestar import Response, get
@@ -21,6 +23,7 @@ from litestar.params import FromPath
 
 from engineering_api.domain.catalog import CATALOG_IMAGE, FindInput
 from engineering_api.backend.errors import NotFoundError, NotSupportedError
+from engineering_api.jobs.call_routes import declared_route, run_inline, service_call
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.responses import Envelope, ok, problem_responses
@@ -33,7 +36,9 @@ if TYPE_CHECKING:
 
     from litestar import Request
 
-__all__ = ("OPERATIONS", "ROUTES", "Stopper", "api_version", "install_stopper")
+    from engineering_api.services import Services
+
+__all__ = ("CALLS", "OPERATIONS", "ROUTES", "Stopper", "api_version", "install_stopper")
 
 SECTION = "Health & Status"
 
@@ -76,9 +81,24 @@ class PingResponse(Envelope[Pong]): ...
 class GetApiVersionResponse(Envelope[VersionInfo]): ...
 
 
+def _version(services: Services, _data: None) -> VersionInfo:
+    return VersionInfo(api_version=api_version(), product="engineering-api", backend=services.backend.name,
+                       compatible_with="T-IA Connect REST clients")
 
 
-@get("/api/health", operation_id="GetHealth", tags=[SECTION], opt={"public": True}, responses=problem_responses(None))
+_OF_THE_SESSION = "an MCP client sees the server through its session (the MCP ping and the tools' errors)"
+# its route waits for the TIA worker (or the farm) with a bound, on the event loop, so only the route serves it
+_call = partial(service_call, section=SECTION, no_mcp_tool=_OF_THE_SESSION)
+HEALTH = _call("health.get", "GET /api/health", "Quick health check", public=True)
+PING = _call("health.ping", "GET /api/health/ping", "Ping", lambda _services, _data: Pong(pong=True, time=utc_now()),
+             output=Pong, public=True)
+VERSION = _call("instance.version", "GET /api/instance/version", "The API server's version", _version,
+                output=VersionInfo, no_mcp_tool="MCP's initialize answers the server's version")
+CALLS = (HEALTH, PING, VERSION)
+"""The health calls, declared once (service calls of the registry)."""
+
+
+@get("/api/health", operation_id="GetHealth", tags=[SECTION], **declared_route(HEALTH))
 async def health(request: Request[Any, Any, Any]) -> Response[GetHealthResponse]:
     """Quick health check: the API is up and TIA Portal is reachable. No key needed."""
     services = request.app.state.services
@@ -103,21 +123,16 @@ async def health(request: Request[Any, Any, Any]) -> Response[GetHealthResponse]
     return ok(body, "API is running")
 
 
-@get("/api/health/ping", operation_id="Ping", tags=[SECTION], opt={"public": True}, responses=problem_responses(None))
-async def ping() -> Response[PingResponse]:
+@get("/api/health/ping", operation_id="Ping", tags=[SECTION], **declared_route(PING))
+async def ping(request: Request[Any, Any, Any]) -> Response[PingResponse]:
     """Ping: the server answers. No key needed."""
-    return ok(Pong(pong=True, time=utc_now()), "pong")
+    return ok(run_inline(request, PING, None), "pong")
 
 
-@get("/api/instance/version", operation_id="GetApiVersion", tags=[SECTION], responses=problem_responses("viewer"))
+@get("/api/instance/version", operation_id="GetApiVersion", tags=[SECTION], **declared_route(VERSION))
 async def instance_version(request: Request[Any, Any, Any]) -> Response[GetApiVersionResponse]:
     """The API server's version."""
-    return ok(
-        VersionInfo(
-            api_version=api_version(), product="engineering-api", backend=request.app.state.services.backend.name,
-            compatible_with="T-IA Connect REST clients",
-        )
-    )
+    return ok(run_inline(request, VERSION, None))
 
 
 @get(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from typing import TYPE_CHECKING, Annotated, Any
+from functools import partial
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
@@ -13,16 +14,20 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupportedError, ValidationError
 from engineering_api.config import LOOPBACK_HOSTS, RUNTIME_SETTING_NAMES, Settings
 from engineering_api.docs import ApiDocs, openapi_document_ready
+from engineering_api.jobs.call_routes import declared_route, run_inline, service_call
 from engineering_api.lib.bounds import PAGE_OFFSET_MAX, RETENTION_DAYS_MAX, RetentionDays, SnapshotsPerObject
 from engineering_api.lib.db import KeyValueStore
-from engineering_api.lib.responses import ok, problem_responses
+from engineering_api.lib.responses import ok
 from engineering_api.lib.schema import CamelStruct
+from engineering_api.lib.security import Role
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from engineering_api.lib.db import Database
     from engineering_api.services import Services
 
-__all__ = ("SettingsUpdate", "SystemController", "saved_settings", "settings_view")
+__all__ = ("CALLS", "AuditQuery", "SettingsUpdate", "SystemController", "saved_settings", "settings_view")
 
 SECTION = "System API"
 logger = logging.getLogger(__name__)
@@ -170,7 +175,53 @@ async def _docs(request: Request[Any, Any, Any]) -> ApiDocs:
     return docs
 
 
-_HEADLESS_RESPONSES = problem_responses("viewer", errors=(NotSupportedError,))
+class AuditQuery(CamelStruct):
+    """Which audit records to list."""
+
+    limit: int = 100
+    before: int | None = None
+    key_id: str | None = None
+    path_prefix: str | None = None
+    outcome: str | None = None
+
+
+def _audit_page(services: Services, query: AuditQuery) -> Any:
+    return services.audit.page(limit=query.limit, before=query.before, key_id=query.key_id,
+                               path_prefix=query.path_prefix, outcome=query.outcome)
+
+
+def _browse(kind: str) -> Callable[[Services, None], NoReturn]:
+    def refuse(_services: Services, _data: None) -> NoReturn:
+        raise _headless(kind)
+
+    return refuse
+
+
+_ADMIN_ONLY = "server settings and the audit trail are an admin's, on REST or the console, not an agent's"
+_DOCS_ROUTE = "the REST routes' documentation, built from the running app's OpenAPI document (MCP lists its tools)"
+_HEADLESS = "a file dialog on the host, which a headless server has not"
+_call = partial(service_call, section=SECTION)
+
+SETTINGS_GET = _call("system.settings.get", "GET /api/settings", "Current server settings",
+                     lambda services, _: settings_view(services), no_mcp_tool=_ADMIN_ONLY, role=Role.ADMIN)
+# its route reads the raw body (to name each field that is not changeable) and the Host the request came through
+SETTINGS_SAVE = _call("system.settings.save", "POST /api/settings", "Save server settings", no_mcp_tool=_ADMIN_ONLY,
+                      role=Role.ADMIN, mutating=True, errors=(ConflictError, ValidationError))
+DOCS = _call("system.docs", "GET /api/docs", "The whole API documentation as text", no_mcp_tool=_DOCS_ROUTE)
+DOC_SECTIONS = _call("system.docs.sections", "GET /api/docs/sections", "Documentation sections",
+                     no_mcp_tool=_DOCS_ROUTE, public=True)
+DOC_SECTION = _call("system.docs.section", "GET /api/docs/sections/{sectionName}", "One documentation section",
+                    no_mcp_tool=_DOCS_ROUTE, errors=(NotFoundError,))
+DOC_SEARCH = _call("system.docs.search", "GET /api/docs/search", "Search the documentation", no_mcp_tool=_DOCS_ROUTE)
+AUDIT = _call("system.audit", "GET /api/audit", "Audit records of mutating calls", _audit_page, AuditQuery,
+              no_mcp_tool=_ADMIN_ONLY, role=Role.ADMIN)
+BROWSE_FILE, BROWSE_PROJECT, BROWSE_FOLDER = (
+    _call(f"system.browse-{kind}", f"GET /api/system/browse-{kind}", f"A {kind} dialog on the host (501)",
+          _browse(kind), no_mcp_tool=_HEADLESS, errors=(NotSupportedError,))
+    for kind in ("file", "project", "folder"))
+CALLS = (SETTINGS_GET, SETTINGS_SAVE, DOCS, DOC_SECTIONS, DOC_SECTION, DOC_SEARCH, AUDIT, BROWSE_FILE, BROWSE_PROJECT,
+         BROWSE_FOLDER)
+"""The system calls, declared once (service calls of the registry)."""
 
 
 class SystemController(Controller):
@@ -178,15 +229,12 @@ class SystemController(Controller):
 
     tags = [SECTION]
 
-    @get("/api/settings", operation_id="GetSettings", opt={"role": "admin"}, responses=problem_responses("admin"))
+    @get("/api/settings", operation_id="GetSettings", **declared_route(SETTINGS_GET))
     async def get_settings(self, request: Request[Any, Any, Any]) -> Response[Any]:
         """Current server settings, including the security configuration."""
-        return ok(settings_view(request.app.state.services))
+        return ok(run_inline(request, SETTINGS_GET, None))
 
-    @post(
-        "/api/settings", operation_id="SaveSettings", opt={"role": "admin"}, status_code=200,
-        responses=problem_responses("admin", body=True, errors=(ConflictError, ValidationError)),
-    )
+    @post("/api/settings", operation_id="SaveSettings", status_code=200, **declared_route(SETTINGS_SAVE, body=True))
     async def save_settings(self, request: Request[Any, Any, Any], data: JSONBody[SettingsUpdate]) -> Response[Any]:
         """Save settings; takes effect at once and is kept across restarts (unless the environment gives them)."""
         services: Services = request.app.state.services
@@ -203,20 +251,18 @@ class SystemController(Controller):
         KeyValueStore(services.db).set("settings", stored)
         return ok(settings_view(services), "settings saved")
 
-    @get("/api/docs", operation_id="GetDocs", media_type="text/plain", responses=problem_responses("viewer"))
+    @get("/api/docs", operation_id="GetDocs", media_type="text/plain", **declared_route(DOCS))
     async def full_docs(self, request: Request[Any, Any, Any]) -> Response[str]:
         """The whole API documentation as one text document (for LLMs and humans)."""
         return Response(content=(await _docs(request)).full_text(), media_type="text/plain")
 
-    @get("/api/docs/sections", operation_id="ListDocSections", opt={"public": True}, responses=problem_responses(None))
+    @get("/api/docs/sections", operation_id="ListDocSections", **declared_route(DOC_SECTIONS))
     async def doc_sections(self, request: Request[Any, Any, Any]) -> Response[Any]:
         """Documentation sections. No key needed."""
         return ok((await _docs(request)).sections())
 
-    @get(
-        "/api/docs/sections/{sectionName:str}", operation_id="GetDocSection",
-        responses=problem_responses("viewer", params=True, errors=(NotFoundError,)),
-    )
+    @get("/api/docs/sections/{sectionName:str}", operation_id="GetDocSection",
+         **declared_route(DOC_SECTION, params=True))
     async def doc_section(self, request: Request[Any, Any, Any], sectionName: FromPath[str]) -> Response[Any]:
         """One documentation section by name (case-insensitive)."""
         section = (await _docs(request)).section(sectionName)
@@ -224,15 +270,14 @@ class SystemController(Controller):
             raise NotFoundError(f"no documentation section {sectionName!r}", code="SECTION_NOT_FOUND")
         return ok(section)
 
-    @get("/api/docs/search", operation_id="SearchDocs", responses=problem_responses("viewer", params=True))
+    @get("/api/docs/search", operation_id="SearchDocs", **declared_route(DOC_SEARCH, params=True))
     async def doc_search(
         self, request: Request[Any, Any, Any], q: Annotated[str, QueryParameter(min_length=1, max_length=200)]
     ) -> Response[Any]:
         """Search the documentation; returns ``[{section, snippet, relevance}]``."""
         return ok((await _docs(request)).search(q))
 
-    @get("/api/audit", operation_id="GetAudit", opt={"role": "admin"},
-         responses=problem_responses("admin", params=True))
+    @get("/api/audit", operation_id="GetAudit", **declared_route(AUDIT, params=True))
     async def audit(
         self,
         request: Request[Any, Any, Any],
@@ -252,24 +297,23 @@ class SystemController(Controller):
         the first of its client, key and status in a minute; ``count`` says how many came, ``lastAt`` when the
         last did.
         """
-        services: Services = request.app.state.services
-        return ok(services.audit.page(limit=limit, before=before, key_id=key_id, path_prefix=path_prefix,
-                                      outcome=outcome))
+        query = AuditQuery(limit=limit, before=before, key_id=key_id, path_prefix=path_prefix, outcome=outcome)
+        return ok(run_inline(request, AUDIT, query))
 
-    @get("/api/system/browse-file", operation_id="BrowseFile", responses=_HEADLESS_RESPONSES)
-    async def browse_file(self) -> Response[Any]:
+    @get("/api/system/browse-file", operation_id="BrowseFile", **declared_route(BROWSE_FILE))
+    async def browse_file(self, request: Request[Any, Any, Any]) -> Response[Any]:
         """A file dialog on the host: not available on a headless server (501)."""
-        raise _headless("file")
+        return ok(run_inline(request, BROWSE_FILE, None))
 
-    @get("/api/system/browse-project", operation_id="BrowseProject", responses=_HEADLESS_RESPONSES)
-    async def browse_project(self) -> Response[Any]:
+    @get("/api/system/browse-project", operation_id="BrowseProject", **declared_route(BROWSE_PROJECT))
+    async def browse_project(self, request: Request[Any, Any, Any]) -> Response[Any]:
         """A project dialog on the host: not available on a headless server (501)."""
-        raise _headless("project")
+        return ok(run_inline(request, BROWSE_PROJECT, None))
 
-    @get("/api/system/browse-folder", operation_id="BrowseFolder", responses=_HEADLESS_RESPONSES)
-    async def browse_folder(self) -> Response[Any]:
+    @get("/api/system/browse-folder", operation_id="BrowseFolder", **declared_route(BROWSE_FOLDER))
+    async def browse_folder(self, request: Request[Any, Any, Any]) -> Response[Any]:
         """A folder dialog on the host: not available on a headless server (501)."""
-        raise _headless("folder")
+        return ok(run_inline(request, BROWSE_FOLDER, None))
 
 
 def _headless(kind: str) -> NotSupportedError:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from engineering_api.app import registry
-from engineering_api.jobs.operations import Operation, OperationRegistry, RouteSpec
+from engineering_api.jobs.operations import Operation, OperationRegistry, RouteSpec, served_by_its_route
 from engineering_api.mcp.tools import ToolCatalog
 from engineering_api.runtime.actions import KEY_ROLE_FOR, RUNTIME_OPERATIONS
 from engineering_api.runtime.connection_calls import CONNECTION_OPERATIONS
@@ -26,18 +26,13 @@ ROOT = Path(__file__).resolve().parents[2]
 HOW_TO = ROOT / "docs" / "add-an-api-call.md"
 
 HAND_WRITTEN: dict[str, int] = {
-    # Not operations yet (issue 53: the system, health, compat and assistant groups are next), or never: a module
-    # whose routes cannot be operations says why at each declaration (a stream, a page, a file).
+    # A module whose routes cannot be operations says why at each declaration (a stream, a page, a file).
     "engineering_api.runtime.routes": 3,  # login, logout, the current user: the token's own session
     "engineering_api.runtime.event_routes": 4,  # alarm-definition update; subscriptions (SSE streams)
     "engineering_api.runtime.connection_routes": 1,  # a project PLC's tags: the engineering session
     "engineering_api.push.routes": 5,  # SignalR 2 long polling: a transport protocol with its own bodies
-    "engineering_api.domain.system": 10,
-    "engineering_api.domain.health": 4,
-    "engineering_api.domain.compat": 7,
-    "engineering_api.domain.assistant.routes": 9,
-    "engineering_api.domain.keys": 3,
-    "engineering_api.domain.discovery": 2,
+    "engineering_api.domain.health": 1,  # a catalog article's image
+    "engineering_api.domain.assistant.routes": 2,  # the chat: a stream when asked, its own Idempotency-Key
     "engineering_api.domain.files": 2,  # file download and upload
     "engineering_api.domain.hmi_render": 1,  # an image
     "engineering_api.domain.testharness.junit": 1,  # a JUnit XML file
@@ -81,10 +76,12 @@ def fx_routes(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str, 
             for method, handler in entry.items() if method not in ("OPTIONS", "HEAD")]
 
 
-def test_every_route_is_an_operation_a_runtime_call_or_in_the_hand_written_ledger(
+def test_every_route_is_an_operation_an_inline_call_or_in_the_hand_written_ledger(
         routes: list[tuple[str, str, Any]]) -> None:
+    operations = registry()
     runtime: dict[tuple[str, str], Operation[Any, Any]] = {
-        (c.route.method, c.route.path): c for c in registry().runtime_calls() if c.route is not None}
+        (c.route.method, c.route.path): c for c in (*operations.runtime_calls(), *operations.service_calls())
+        if c.route is not None}
     hand_written: Counter[str] = Counter()
     for method, path, handler in routes:
         module = _handler_module(handler)
@@ -93,11 +90,11 @@ def test_every_route_is_an_operation_a_runtime_call_or_in_the_hand_written_ledge
         call = runtime.pop((method, path), None)
         if call is not None:
             assert handler.opt == call.route_options(), (
-                f"{method} {path} is the runtime call {call.name}: take its options from the declaration "
-                "(engineering_api.runtime.routes.declared)")
+                f"{method} {path} is the inline call {call.name}: take its options from the declaration "
+                "(engineering_api.jobs.call_routes.declared_route)")
             continue
         hand_written[module] += 1
-    assert not runtime, f"runtime calls whose declared route nothing serves: {sorted(runtime)}"
+    assert not runtime, f"inline calls whose declared route nothing serves: {sorted(runtime)}"
     grown = {m: n for m, n in hand_written.items() if n > HAND_WRITTEN.get(m, 0)}
     assert not grown, (f"new hand-written routes in {grown}: declare the call as an Operation and add it to "
                        "engineering_api/app.py's registry (docs/add-an-api-call.md)")
@@ -106,7 +103,7 @@ def test_every_route_is_an_operation_a_runtime_call_or_in_the_hand_written_ledge
 
 def _all_operations() -> list[Operation[Any, Any]]:
     operations = registry()
-    return [*operations, *operations.runtime_calls()]
+    return [*operations, *operations.runtime_calls(), *operations.service_calls()]
 
 
 def test_every_operation_has_a_summary_and_a_section() -> None:
@@ -186,6 +183,15 @@ def test_the_registry_refuses_a_call_declared_half() -> None:
         OperationRegistry().add(Operation(name="a.b", auth="bearer", **base))
     with pytest.raises(ValueError, match="runs off the TIA worker"):
         OperationRegistry().add(Operation(name="a.c", runtime_role="read", **base))
+    route = RouteSpec("GET", "/api/x")
+    with pytest.raises(ValueError, match="has one route of its own"):
+        OperationRegistry().add(Operation(name="a.d", service=True, needs_tia=False, **base))
+    with pytest.raises(ValueError, match="says why it is no MCP tool"):
+        OperationRegistry().add(Operation(name="a.e", **{**base, "handler": served_by_its_route}, service=True,
+                                          needs_tia=False, route=route))
+    with pytest.raises(ValueError, match="only a service call that reads may be public"):
+        OperationRegistry().add(Operation(name="a.f", service=True, needs_tia=False, route=route, public=True,
+                                          mutating=True, **base))
     taken = OperationRegistry()
     taken.add(*RUNTIME_OPERATIONS)
     with pytest.raises(ValueError, match="used by runtime.tags.list"):

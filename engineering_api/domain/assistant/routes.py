@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any
 
 import msgspec
@@ -29,25 +30,26 @@ from engineering_api.domain.assistant.schema import (
 from engineering_api.domain.assistant.settings import (
     DEFAULT_BASE_URLS, AssistantSettingsInput, AssistantSettingsView, ProviderConfig, settings_store,
 )
+from engineering_api.jobs.call_routes import declared_route, run_inline, service_call, services_in
+from engineering_api.jobs.operations import OperationContext
 from engineering_api.jobs.routes import IDEMPOTENCY_PARAMETER
 from engineering_api.lib.responses import Envelope, error_response, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.security import Role, principal_of
 from engineering_api.push.hub import hub_of
-from engineering_api.services import services_of
+from engineering_api.services import Services, services_of
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
 
     from engineering_api.domain.assistant.conversations import Generation
     from engineering_api.lib.security import Principal
-    from engineering_api.services import Services
 
-__all__ = ("AssistantController",)
+__all__ = ("CALLS", "AssistantController", "HistoryQuery")
 
 logger = logging.getLogger(__name__)
 SECTION = "AI Assistant"
-_VIEWER, _ENGINEER, _ADMIN = {"role": "viewer"}, {"role": "engineer"}, {"role": "admin"}
+_VIEWER = {"role": "viewer"}
 _PROVIDER_FAILED = {502: "The model provider could not be reached or answered an error (ASSISTANT_PROVIDER_FAILED)"}
 _ProjectKey = Annotated[str | None, QueryParameter(
     name="projectKey", required=False, description="Only the messages of this project key")]
@@ -97,6 +99,69 @@ class PutAssistantSettingsResponse(Envelope[AssistantSettingsView]): ...
 
 
 class DeleteAssistantSettingsResponse(Envelope[AssistantSettingsView]): ...
+
+
+class HistoryQuery(CamelStruct):
+    """Which of the caller's messages: all, or (``only_project``) those of ``project_key``."""
+
+    project_key: str | None = None
+    only_project: bool = False
+
+
+def _caller(context: OperationContext) -> Principal:
+    if context.principal is None:
+        raise TypeError("an assistant call ran without its caller's key")
+    return context.principal
+
+
+def _history(context: OperationContext, query: HistoryQuery) -> list[HistoryEntry]:
+    state = conversations(services_in(context))
+    return state.history.list(_caller(context).key_id, query.project_key, only_project=query.only_project)
+
+
+def _clear_history(context: OperationContext, query: HistoryQuery) -> HistoryCleared:
+    state = conversations(services_in(context))
+    key_id = _caller(context).key_id
+    deleted = state.history.clear(key_id, query.project_key, only_project=query.only_project)
+    state.forget_pending(key_id, query.project_key, only_project=query.only_project)
+    return HistoryCleared(deleted=deleted, project_key=query.project_key)
+
+
+def _clear_settings(services: Services, _data: None) -> AssistantSettingsView:
+    store = settings_store(services)
+    store.clear()
+    return store.view()
+
+
+_OWN = "the assistant's own calls: it is itself an MCP client of this server, on its caller's key"
+_HISTORY, _SETTINGS = "/api/assistant/history", "/api/assistant/settings"
+_call = partial(service_call, section=SECTION, no_mcp_tool=_OWN)
+
+
+
+
+HISTORY = _call("assistant.history", f"GET {_HISTORY}", "Your chat history", None, handler=_history,
+                input_type=HistoryQuery, output=list[HistoryEntry])
+HISTORY_CLEAR = _call("assistant.history.clear", f"DELETE {_HISTORY}", "Delete your chat history", None,
+                      handler=_clear_history, input_type=HistoryQuery, output=HistoryCleared, mutating=True)
+# both wait on the event loop (for the generation to stop, for the provider to answer), so only their routes serve them
+STOP = _call("assistant.stop", "POST /api/assistant/stop", "Stop the answer being generated", None,
+             role=Role.VIEWER, mutating=True, errors=(NotFoundError,))
+# a POST whose body may name a provider and its key: audited and keyed like a change, as it always was audited
+MODELS = _call("assistant.models", "POST /api/assistant/models", "The provider's models", None,
+               role=Role.ENGINEER, mutating=True, errors=(NotSupportedError, PermissionDeniedError, ValidationError))
+SETTINGS_GET = _call("assistant.settings.get", f"GET {_SETTINGS}", "The assistant's model provider",
+                     lambda services, _: settings_store(services).view(), output=AssistantSettingsView,
+                     role=Role.ADMIN)
+SETTINGS_PUT = _call("assistant.settings.put", f"PUT {_SETTINGS}", "Set the assistant's model provider",
+                     lambda services, data: settings_store(services).save(data), AssistantSettingsInput,
+                     AssistantSettingsView, role=Role.ADMIN, mutating=True, errors=(ValidationError,))
+SETTINGS_DELETE = _call("assistant.settings.delete", f"DELETE {_SETTINGS}", "Remove the provider settings",
+                        _clear_settings, output=AssistantSettingsView, role=Role.ADMIN, mutating=True)
+CALLS = (HISTORY, HISTORY_CLEAR, STOP, MODELS, SETTINGS_GET, SETTINGS_PUT, SETTINGS_DELETE)
+"""The assistant's calls but the chat, declared once (service calls of the registry). The chat's two routes are
+not operations: they answer a Server-Sent Events stream when asked, and keep their own ``Idempotency-Key`` on the
+conversation (a retry finds the turn it started)."""
 
 
 class AssistantController(Controller):
@@ -152,29 +217,23 @@ class AssistantController(Controller):
             turn.publish_answer(_final(turn.task))
         return ok(result, "stopped" if result.stopped else "OK")
 
-    @get("/api/assistant/history", operation_id="GetAssistantHistory", opt=_VIEWER,
-         responses=problem_responses("viewer", params=True))
+    @get(_HISTORY, operation_id="GetAssistantHistory", **declared_route(HISTORY, params=True))
     async def history(self, request: Request[Any, Any, Any], project_key: _ProjectKey = None
                       ) -> Response[GetAssistantHistoryResponse]:
         """Your chat history, oldest first (the newest 1000 messages); ?projectKey= keeps one conversation."""
-        state = conversations(services_of(request))
-        only = "projectKey" in request.query_params
-        return ok(state.history.list(principal_of(request).key_id, project_key, only_project=only))
+        query = HistoryQuery(project_key=project_key, only_project="projectKey" in request.query_params)
+        return ok(run_inline(request, HISTORY, query))
 
-    @delete("/api/assistant/history", operation_id="ClearAssistantHistory", status_code=200, opt=_ENGINEER,
-            responses=problem_responses("engineer", params=True))
+    @delete(_HISTORY, operation_id="ClearAssistantHistory", status_code=200,
+            **declared_route(HISTORY_CLEAR, params=True))
     async def clear_history(self, request: Request[Any, Any, Any], project_key: _ProjectKey = None
                             ) -> Response[ClearAssistantHistoryResponse]:
         """Delete your chat history (?projectKey= only that conversation) and its pending confirmations."""
-        state = conversations(services_of(request))
-        only = "projectKey" in request.query_params
-        key_id = principal_of(request).key_id
-        deleted = state.history.clear(key_id, project_key, only_project=only)
-        state.forget_pending(key_id, project_key, only_project=only)
-        return ok(HistoryCleared(deleted=deleted, project_key=project_key), f"{deleted} message(s) deleted")
+        query = HistoryQuery(project_key=project_key, only_project="projectKey" in request.query_params)
+        cleared = run_inline(request, HISTORY_CLEAR, query)
+        return ok(cleared, f"{cleared.deleted} message(s) deleted")
 
-    @post("/api/assistant/stop", operation_id="StopAssistant", status_code=200, opt=_VIEWER,
-          responses=problem_responses("viewer", errors=(NotFoundError,)))
+    @post("/api/assistant/stop", operation_id="StopAssistant", status_code=200, **declared_route(STOP))
     async def stop(self, request: Request[Any, Any, Any]
                    ) -> Response[StopAssistantResponse]:
         """Stop the answer the assistant is generating for your key (a running tool's job is cancelled too)."""
@@ -182,12 +241,8 @@ class AssistantController(Controller):
         return ok(StopResult(stopped=True, project_key=generation.project_key, started_at=generation.started_at),
                   "stopped")
 
-    @post(
-        "/api/assistant/models", operation_id="ListAssistantModels", status_code=200, opt=_ENGINEER,
-        responses=problem_responses("engineer", body=True,
-                                    errors=(NotSupportedError, PermissionDeniedError, ValidationError),
-                                    extra=_PROVIDER_FAILED),
-    )
+    @post("/api/assistant/models", operation_id="ListAssistantModels", status_code=200,
+          **declared_route(MODELS, body=True, extra=_PROVIDER_FAILED))
     async def models(self, request: Request[Any, Any, Any], data: JSONBody[ModelsRequest | None] = None
                      ) -> Response[ListAssistantModelsResponse]:
         """The models of the configured provider, or of the provider the body names (admin; its key is not
@@ -198,28 +253,23 @@ class AssistantController(Controller):
             provider=config.provider, base_url=config.base_url, current=current,
             models=[ModelInfoView(id=m.id, name=m.name, owned_by=m.owned_by) for m in found]))
 
-    @get("/api/assistant/settings", operation_id="GetAssistantSettings", opt=_ADMIN,
-         responses=problem_responses("admin"))
+    @get(_SETTINGS, operation_id="GetAssistantSettings", **declared_route(SETTINGS_GET))
     async def get_settings(self, request: Request[Any, Any, Any]
                            ) -> Response[GetAssistantSettingsResponse]:
         """The assistant's model provider (the API key only as apiKeySet)."""
-        return ok(settings_store(services_of(request)).view())
+        return ok(run_inline(request, SETTINGS_GET, None))
 
-    @put("/api/assistant/settings", operation_id="PutAssistantSettings", opt=_ADMIN,
-         responses=problem_responses("admin", body=True, errors=(ValidationError,)))
+    @put(_SETTINGS, operation_id="PutAssistantSettings", **declared_route(SETTINGS_PUT, body=True))
     async def put_settings(self, request: Request[Any, Any, Any], data: JSONBody[AssistantSettingsInput]
                            ) -> Response[PutAssistantSettingsResponse]:
         """Set the assistant's model provider; the API key is stored encrypted and never shown again."""
-        return ok(settings_store(services_of(request)).save(data), "assistant settings saved")
+        return ok(run_inline(request, SETTINGS_PUT, data), "assistant settings saved")
 
-    @delete("/api/assistant/settings", operation_id="DeleteAssistantSettings", status_code=200, opt=_ADMIN,
-            responses=problem_responses("admin"))
+    @delete(_SETTINGS, operation_id="DeleteAssistantSettings", status_code=200, **declared_route(SETTINGS_DELETE))
     async def delete_settings(self, request: Request[Any, Any, Any]
                               ) -> Response[DeleteAssistantSettingsResponse]:
         """Remove the provider settings and the stored key; the chat answers 501 until they are set again."""
-        store = settings_store(services_of(request))
-        store.clear()
-        return ok(store.view(), "assistant settings removed")
+        return ok(run_inline(request, SETTINGS_DELETE, None), "assistant settings removed")
 
 
 @dataclass(frozen=True)
