@@ -151,12 +151,12 @@ def test_the_simaticml_corpus_passes_the_type_rules() -> None:
     type rules (each block checked in its own offline program; what it uses from elsewhere stays untyped)."""
     from engineering_api.rules.compiler.checker import check_block
     from engineering_api.rules.compiler.program import Program
-    from engineering_api.rules.compiler.project import _block_def
+    from engineering_api.rules.compiler.project import _parsed_def
     from fakes.program import ProgramObject
 
     found = []
     for path in sorted(_CORPUS.glob("f[bc]/*.xml")) + sorted(_CORPUS.glob("ob/*.xml")):
-        block = _block_def(ProgramObject(path.parent.name.upper(), path.stem, path.read_bytes()))
+        block = _parsed_def(ProgramObject(path.parent.name.upper(), path.stem, path.read_bytes()))
         program = Program(closed=False)
         program.add(block)
         found += [(path.name, d.network, d.message) for d in check_block(program, block) if d.code in _TYPE_RULES]

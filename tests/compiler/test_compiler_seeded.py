@@ -19,7 +19,7 @@ import pytest
 from engineering_api.rules.compiler import check_source
 from engineering_api.rules.compiler.checker import check_block
 from engineering_api.rules.compiler.program import BlockDef, Program
-from engineering_api.rules.compiler.project import _block_def
+from engineering_api.rules.compiler.project import _parsed_def
 from fakes.program import read_object
 from simatic_xml.scl import read_source
 
@@ -68,7 +68,7 @@ def test_seeded_lad_block_gives_exactly_the_expected_error(path: Path) -> None:
     # read into a project of the export's own version (an STL network has no V19 namespace seen in an export)
     version = _VERSION.search(path.read_text(encoding="utf-8-sig"))
     project_version = "V19" if version is None or version.group(1) < "V16" else version.group(1)
-    block = _block_def(read_object(b"\n".join(lines[:1] + lines[2:]), project_version=project_version))
+    block = _parsed_def(read_object(b"\n".join(lines[:1] + lines[2:]), project_version=project_version))
     program = Program(closed=True)
     program.add(block)
     for name, kind in _CALLED.findall(path.read_text(encoding="utf-8-sig")):
@@ -81,7 +81,7 @@ def test_seeded_lad_block_gives_exactly_the_expected_error(path: Path) -> None:
 def test_a_lad_call_of_a_block_that_is_not_there() -> None:
     """The seeded call, without the FC it calls: MISSING_BLOCK (an Error in a closed program, as an SCL call's)."""
     lines = (Path(__file__).parent / "seeded" / "lad_call_pin.xml").read_bytes().split(b"\n")
-    block = _block_def(read_object(b"\n".join(lines[:1] + lines[2:]), project_version="V19"))
+    block = _parsed_def(read_object(b"\n".join(lines[:1] + lines[2:]), project_version="V19"))
     for closed, severity in ((True, "Error"), (False, "Warning")):
         program = Program(closed=closed)
         program.add(block)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from engineering_api.rules.compiler.checker import check_block
 from engineering_api.rules.compiler.program import Program
-from engineering_api.rules.compiler.project import _block_def
+from engineering_api.rules.compiler.project import _parsed_def
 from fakes.program import read_object
 
 SEEDED = Path(__file__).parent / "seeded" / "stl_jump_undefined_label.xml"
@@ -27,7 +27,7 @@ _LAD = """<NetworkSource><FlgNet xmlns="http://www.siemens.com/automation/Openne
 
 def _codes(text: str) -> list[str]:
     lines = text.encode().split(b"\n")
-    block = _block_def(read_object(b"\n".join(lines[:1] + lines[2:]), project_version="V18"))
+    block = _parsed_def(read_object(b"\n".join(lines[:1] + lines[2:]), project_version="V18"))
     program = Program(closed=True)
     program.add(block)
     return [d.code for d in check_block(program, block) if d.severity == "Error"]

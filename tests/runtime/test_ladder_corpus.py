@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from engineering_api.rules.compiler.program import Program
-from engineering_api.rules.compiler.project import _block_def
+from engineering_api.rules.compiler.project import _parsed_def
 from fakes.program import ProgramObject
 from fakes.runtime.ladder import network_statements
 from fakes.runtime.ladder_text import statements_text
@@ -28,7 +28,7 @@ def _networks():
         data = path.read_bytes()
         if kind is None or b"<FlgNet" not in data:
             continue
-        block = _block_def(ProgramObject(kind, path.stem, data))
+        block = _parsed_def(ProgramObject(kind, path.stem, data))
         program = Program(closed=False)
         program.add(block)
         for net in block.networks:

@@ -47,7 +47,7 @@ def _ordered(software: Software, program: Program) -> list[ProgramObject]:
     seen: set[str] = set()
 
     def deps(o: ProgramObject) -> list[str]:
-        bd = _block_def(program, o)
+        bd = _def_in_program(program, o)
         names = set(o.uses_types) | (set(bd.uses) if bd is not None else set())
         if o.instance_of:
             names.add(o.instance_of)
@@ -69,7 +69,7 @@ def _ordered(software: Software, program: Program) -> list[ProgramObject]:
     return sorted(done, key=lambda o: _RANK[OBJECT_KINDS[o.kind]])
 
 
-def _block_def(program: Program, obj: ProgramObject) -> BlockDef | None:
+def _def_in_program(program: Program, obj: ProgramObject) -> BlockDef | None:
     return (program.types if obj.kind == "UDT" else program.blocks).get(obj.name.lower())
 
 
@@ -118,7 +118,7 @@ def _findings(software: CompiledSoftware, only: str | None, cpu_family: str | No
     program.cpu_family = cpu_family
     loaded = Loaded(program, [])
     for obj in software.all():
-        bd = _block_def(program, obj) if obj.kind in OBJECT_KINDS else None
+        bd = _def_in_program(program, obj) if obj.kind in OBJECT_KINDS else None
         if bd is not None:
             loaded.file_of[id(bd)] = obj.name
     by_object: dict[str, list[Diagnostic]] = {}
@@ -139,7 +139,7 @@ def compile_software(software: CompiledSoftware, device: str, only: str | None =
     block_nodes: list[CompileMessage] = []
     reported: list[Diagnostic] = []
     for obj in _ordered(software, program):
-        bd = _block_def(program, obj)
+        bd = _def_in_program(program, obj)
         if bd is None or (only is not None and obj.name != only):
             continue
         diags = found.get(obj.name, [])
@@ -204,7 +204,7 @@ def _callers_too(software: CompiledSoftware, program: Program, run: CompileRun) 
     for obj in software.all():
         if obj.kind not in OBJECT_KINDS or obj.name in run.calls:
             continue
-        bd = _block_def(program, obj)
+        bd = _def_in_program(program, obj)
         if bd is not None:
             try:
                 checker.check_block(program, bd)

@@ -51,7 +51,7 @@ OBJECT_KINDS = {"OB": "OB", "FB": "FB", "FC": "FC", "GlobalDB": "DB", "InstanceD
 _FLG = frozenset(["LAD", "FBD", "F_LAD", "F_FBD"])
 
 
-def _block_def(obj: ProgramObject) -> BlockDef:
+def _parsed_def(obj: ProgramObject) -> BlockDef:
     try:
         doc = parse_bytes(obj.xml)
     except SimaticMLError as exc:  # stored objects were validated on import; be safe anyway
@@ -238,6 +238,6 @@ def program_from_software(software: Software) -> Program:
     program = Program(closed=True)
     for obj in list(software.types.values()) + list(software.blocks.values()):
         if obj.kind in OBJECT_KINDS:
-            program.add(_block_def(obj))
+            program.add(_parsed_def(obj))
     _tags(software, program)
     return program
