@@ -73,9 +73,8 @@ def env(tmp_path):
 
 
 def _program(env: Env) -> None:
-    for spec in (UDT,):
-        data(env.client.post("/api/blockgeneration/generate-and-import", json={"spec": spec, "deviceName": "PLC_1"},
-                             headers=env.headers))
+    data(env.client.post("/api/blockgeneration/generate-and-import", json={"spec": UDT, "deviceName": "PLC_1"},
+                         headers=env.headers))
     for spec in (FC_SCL, FB_LAD, DB, INSTANCE_DB, OB):
         data(env.post(B, spec))
 
