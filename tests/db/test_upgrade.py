@@ -6,9 +6,11 @@ job, audit records, a pipeline, a push with a delivery, a block snapshot; beside
 that release kept per node.
 
 That DDL is the script of revision 0001, which runs it; since migrations are frozen, a digest of the DDL as it was
-captured from the release (``git show 9693d78:<path>`` of the modules that made tables, and for PostgreSQL that
-release's translator; the capture itself is ``tests/db/fixtures/release_9693d78.*.sql`` at commit 0399537) keeps the
-script equal to what the release made, without a second copy of it.
+captured from the release keeps the script equal to what the release made, without a second copy of it. The capture
+is ``tests/db/fixtures/release_9693d78.*.sql`` at commit 0399537: for SQLite the ``_SCHEMA`` strings of lib/db.py,
+runtime/users.py, runtime/alarms.py, runtime/pushes_outbox.py, history/store.py, domain/assistant/_history.py and
+domain/compat.py (``git show 9693d78:engineering_api/<path>``, in that order, joined by ``;``), which give the same
+digest; for PostgreSQL each of those statements through that release's lib/postgres.py ``to_postgres``.
 """
 
 from __future__ import annotations
