@@ -9,8 +9,25 @@ and shared workstations are often loaded (the suite must pass with several CPU-b
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
+from typing import TypeVar
 
-__all__ = ("HANG_GUARD_S",)
+__all__ = ("HANG_GUARD_S", "until")
+
+T = TypeVar("T")
 
 HANG_GUARD_S = float(os.environ.get("TEST_HANG_GUARD_S", "120"))
 """Seconds a test waits for an event that should come (a server ready, a job ended, a thread signalled)."""
+
+
+def until(check: Callable[[], T], what: str, *, timeout: float = HANG_GUARD_S, every: float = 0.05) -> T:
+    """The first truthy answer of ``check()``, asked every ``every`` seconds; after ``timeout`` (the hang guard, not
+    a limit on speed) the test fails, naming ``what`` it waited for."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(every)
+    raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")

@@ -412,14 +412,16 @@ _SPEC_EXAMPLE = {
     "targetVersion": "V19",
 }
 
+_WRITES_XML = {"output_path": FileRule(extensions=XML, allow_directory=False, writes=True)}
+"""The generate calls' one file: the SimaticML they write, never a folder."""
+
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="blockgeneration.generate-only",
         summary="Generate block XML from a JSON spec or template, without importing.",
         section=SECTION, handler=_generate_only, input=GenerateInput, output=GeneratedBlock,
         route=RouteSpec("POST", "/api/blockgeneration/generate-only"),
-        files={"output_path": FileRule(extensions=XML, allow_directory=False, writes=True)},
-        errors=(e.ValidationError, e.NotSupportedError, e.AlreadyExistsError), example=_SPEC_EXAMPLE,
+        files=_WRITES_XML, errors=(e.ValidationError, e.NotSupportedError, e.AlreadyExistsError), example=_SPEC_EXAMPLE,
     ),
     Operation(
         name="blockgeneration.generate-and-import",
@@ -427,8 +429,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         section=SECTION, handler=_generate_and_import, input=GenerateImportInput, output=GenerateImportResult,
         route=RouteSpec("POST", "/api/blockgeneration/generate-and-import"),
         async_route=RouteSpec("POST", "/api/blockgeneration/generate-and-import-async"), long_running=True,
-        files={"output_path": FileRule(extensions=XML, allow_directory=False, writes=True)},
-        errors=(*_NEEDS_PLC, e.NotSupportedError), example={**_SPEC_EXAMPLE, "deviceName": "PLC_1"},
+        files=_WRITES_XML, errors=(*_NEEDS_PLC, e.NotSupportedError), example={**_SPEC_EXAMPLE, "deviceName": "PLC_1"},
         destructive=True, preview=_preview_generate_and_import,
     ),
     Operation(
@@ -443,16 +444,14 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="blockgeneration.generate-graph-only", summary="Generate a GRAPH block's XML without importing it.",
         section=SECTION, handler=lambda ctx, d: _generate_only(ctx, d, "GRAPH"), input=GenerateInput,
         output=GeneratedBlock, route=RouteSpec("POST", "/api/blockgeneration/generate-graph-only"),
-        files={"output_path": FileRule(extensions=XML, allow_directory=False, writes=True)},
-        errors=(e.ValidationError, e.NotSupportedError, e.AlreadyExistsError),
+        files=_WRITES_XML, errors=(e.ValidationError, e.NotSupportedError, e.AlreadyExistsError),
         example={"template": "graph_sequence", "parameters": {"blockName": "Seq_Tank"}, "targetVersion": "V18"},
     ),
     Operation(
         name="blockgeneration.generate-graph", summary="Generate a GRAPH block and import it into a PLC.",
         section=SECTION, handler=lambda ctx, d: _generate_and_import(ctx, d, "GRAPH"), input=GenerateImportInput,
         output=GenerateImportResult, route=RouteSpec("POST", "/api/blockgeneration/generate-graph"), long_running=True,
-        files={"output_path": FileRule(extensions=XML, allow_directory=False, writes=True)},
-        errors=(*_NEEDS_PLC, e.NotSupportedError),
+        files=_WRITES_XML, errors=(*_NEEDS_PLC, e.NotSupportedError),
         example={"template": "graph_sequence", "parameters": {"blockName": "Seq_Tank"}, "deviceName": "PLC_1"},
         destructive=True, preview=lambda ctx, d: _preview_generate_and_import(ctx, d, "GRAPH"),
     ),

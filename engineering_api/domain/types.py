@@ -358,6 +358,16 @@ _MEMBERS_EXAMPLE = {
     ],
 }
 
+def _export(name: str, summary: str, path: str, example: dict[str, Any]) -> Operation[ExportUdtInput, UdtExportResult]:
+    """An export of one UDT to a file; the UDT is named in the body or in the path."""
+    return Operation(
+        name=name, summary=summary, section=SECTION,
+        handler=lambda ctx, d: _write(ctx, d, _file_name), input=ExportUdtInput, output=UdtExportResult,
+        route=RouteSpec("POST", path), files={"export_path": FileRule(writes=True)},
+        errors=(*NEEDS_PLC, e.AlreadyExistsError), example=example, destructive=True, preview=_preview_export,
+    )
+
+
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
     read("udts.list", SECTION, "List all User Defined Types in the device.", BASE,
          lambda ctx, d: ctx.backend.types.list_types(d.device_name), DeviceRef, list[TypeInfo], errors=NEEDS_PLC),
@@ -392,22 +402,10 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         description="409 TYPE_IN_USE while blocks or UDTs use it, unless force=true.",
         destructive=True, preview=_preview_delete,
     ),
-    Operation(
-        name="udts.export", summary="Export a UDT to an XML file on disk.", section=SECTION,
-        handler=lambda ctx, d: _write(ctx, d, _file_name), input=ExportUdtInput, output=UdtExportResult,
-        route=RouteSpec("POST", f"{BASE}/actions/export"),
-        files={"export_path": FileRule(writes=True)}, errors=(*NEEDS_PLC, e.AlreadyExistsError),
-        example={"udtName": "UDT_Motor", "exportPath": "export/UDT_Motor.xml"},
-        destructive=True, preview=_preview_export,
-    ),
-    Operation(
-        name="udts.export-one", summary="Export a specific UDT to a file on disk.", section=SECTION,
-        handler=lambda ctx, d: _write(ctx, d, _file_name), input=ExportUdtInput, output=UdtExportResult,
-        route=RouteSpec("POST", f"{BASE}/{{udtName}}/actions/export"),
-        files={"export_path": FileRule(writes=True)}, errors=(*NEEDS_PLC, e.AlreadyExistsError),
-        example={"exportPath": "export/UDT_Motor.xml", "overwrite": False},
-        destructive=True, preview=_preview_export,
-    ),
+    _export("udts.export", "Export a UDT to an XML file on disk.", f"{BASE}/actions/export",
+            {"udtName": "UDT_Motor", "exportPath": "export/UDT_Motor.xml"}),
+    _export("udts.export-one", "Export a specific UDT to a file on disk.", f"{BASE}/{{udtName}}/actions/export",
+            {"exportPath": "export/UDT_Motor.xml", "overwrite": False}),
     Operation(
         name="udts.import", summary="Import a UDT from a file.", section=SECTION,
         handler=_import, input=ImportUdtInput, output=TypeDetails,

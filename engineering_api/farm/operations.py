@@ -263,6 +263,18 @@ def _drained(farm: FarmBackendBase) -> set[str]:
         return farm.registry.drained()
 
 
+def _agent_action(
+    action: str, summary: str, handler: Any, output: type, what: str, **more: Any,
+) -> Operation[AgentRef, Any]:
+    """An administrator's action on one agent (``farm.agents.<action>``), which an embedded service does not have."""
+    return Operation(
+        name=f"farm.agents.{action}", summary=summary, section=SECTION, handler=handler, input=AgentRef,
+        output=output, route=RouteSpec("POST", f"/api/farm/agents/{{agentName}}/actions/{action}"), role=Role.ADMIN,
+        errors=(NotFoundError, NotSupportedError),
+        description=f"Not a T-IA Connect route. {what} Embedded: 501 FARM_NOT_CONFIGURED.", **more,
+    )
+
+
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="farm.agents", summary="The farm's agents: TIA versions, open project, current call and heartbeat.",
@@ -271,34 +283,19 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         description="Not a T-IA Connect route. Embedded: mode 'embedded' and no agents. Answers at once, also "
                     "while the caller's own long call runs on its agent.",
     ),
-    Operation(
-        name="farm.agents.release",
-        summary="Give an agent back (admin): close the project a caller left open there, without saving.",
-        section=SECTION, handler=_release, input=AgentRef, output=AgentRelease,
-        route=RouteSpec("POST", "/api/farm/agents/{agentName}/actions/release"), role=Role.ADMIN,
-        destructive=True, preview=_preview_release, errors=(NotFoundError, NotSupportedError),
-        description="Not a T-IA Connect route. For a caller that went away holding an agent: its project is "
-                    "closed without saving (the dry run says whether unsaved changes would be lost) and the agent "
-                    "is free again. Embedded: 501 FARM_NOT_CONFIGURED.",
+    _agent_action(
+        "release", "Give an agent back (admin): close the project a caller left open there, without saving.",
+        _release, AgentRelease, "For a caller that went away holding an agent: its project is closed without saving "
+        "(the dry run says whether unsaved changes would be lost) and the agent is free again.",
+        destructive=True, preview=_preview_release,
     ),
-    Operation(
-        name="farm.agents.drain",
-        summary="Drain an agent for maintenance (admin): no new sessions, the current one finishes.",
-        section=SECTION, handler=_drain, input=AgentRef, output=AgentDrain,
-        route=RouteSpec("POST", "/api/farm/agents/{agentName}/actions/drain"), role=Role.ADMIN,
-        errors=(NotFoundError, NotSupportedError),
-        description="Not a T-IA Connect route. No caller claims the agent any more and no call of a caller without "
-                    "a project goes to it; the caller holding it keeps it until it closes its project. Once the "
-                    "answer (or the agent list) shows no holder and no current call, the agent may be stopped. It "
-                    "stays drained, also across its restart, until resumed. Embedded: 501 FARM_NOT_CONFIGURED.",
+    _agent_action(
+        "drain", "Drain an agent for maintenance (admin): no new sessions, the current one finishes.",
+        _drain, AgentDrain, "No caller claims the agent any more and no call of a caller without a project goes to "
+        "it; the caller holding it keeps it until it closes its project. Once the answer (or the agent list) shows no "
+        "holder and no current call, the agent may be stopped. It stays drained, also across its restart, until "
+        "resumed.",
     ),
-    Operation(
-        name="farm.agents.resume",
-        summary="Put a drained agent back in service (admin).",
-        section=SECTION, handler=_resume, input=AgentRef, output=AgentDrain,
-        route=RouteSpec("POST", "/api/farm/agents/{agentName}/actions/resume"), role=Role.ADMIN,
-        errors=(NotFoundError, NotSupportedError),
-        description="Not a T-IA Connect route. Callers may claim the agent again. Embedded: 501 "
-                    "FARM_NOT_CONFIGURED.",
-    ),
+    _agent_action("resume", "Put a drained agent back in service (admin).", _resume, AgentDrain,
+                  "Callers may claim the agent again."),
 )

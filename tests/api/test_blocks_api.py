@@ -13,13 +13,12 @@ from litestar.testing import TestClient
 from engineering_api.config import Settings
 from simatic_xml import parse_bytes
 from simatic_xml.objects import Block
+from tests.api.blockgen_support import INSTANCE_DB, UDT
 from tests.conftest import CPU, HMI, add_device, assert_error, data, interface_of, run_job, shared_app, simaticml_object
 
 D = "/api/devices/PLC_1"
 B = f"{D}/blocks"
 
-UDT: dict[str, Any] = {"blockType": "UDT", "name": "UDT_Motor",
-       "interface": {"None": [{"name": "Speed", "dataType": "Real"}, {"name": "Running", "dataType": "Bool"}]}}
 FC_SCL: dict[str, Any] = {
     "blockType": "FC", "name": "FC_Scale", "language": "SCL", "returnType": "Real", "number": 5,
     "interface": {"Input": [{"name": "Raw", "dataType": "Int", "comment": "raw value"}],
@@ -39,7 +38,6 @@ FB_LAD = {
 DB = {"blockType": "GlobalDB", "name": "DB_Data",
       "interface": {"Static": [{"name": "Count", "dataType": "Int", "startValue": 5},
                                {"name": "Level", "dataType": "Real", "comment": "tank"}]}}
-IDB = {"blockType": "InstanceDB", "name": "DB_Motor", "instanceOf": "FB_Motor"}
 OB = {"blockType": "OB", "name": "Main", "number": 1, "language": "SCL",
       "networks": [{"scl": '"DB_Motor"(Start := "Start_PB", Stop := FALSE);\n"DB_Data".Level := "FC_Scale"(Raw := 5);',
                     "calls": {"DB_Motor": {"blockType": "FB", "block": "FB_Motor"}}}]}
@@ -75,10 +73,9 @@ def env(tmp_path):
 
 
 def _program(env: Env) -> None:
-    for spec in (UDT,):
-        data(env.client.post("/api/blockgeneration/generate-and-import", json={"spec": spec, "deviceName": "PLC_1"},
-                             headers=env.headers))
-    for spec in (FC_SCL, FB_LAD, DB, IDB, OB):
+    data(env.client.post("/api/blockgeneration/generate-and-import", json={"spec": UDT, "deviceName": "PLC_1"},
+                         headers=env.headers))
+    for spec in (FC_SCL, FB_LAD, DB, INSTANCE_DB, OB):
         data(env.post(B, spec))
 
 
@@ -302,7 +299,7 @@ def test_interface_members_of_a_db_and_lad_usage(env):
     conflict = assert_error(env.delete(f"{B}/FB_Motor/interface/members/Stop"), 409, "MEMBER_IN_USE")
     assert "network 1" in conflict["message"]
     data(env.delete(f"{B}/FB_Motor/interface/members/Spare"))
-    data(env.post(B, IDB))
+    data(env.post(B, INSTANCE_DB))
     assert_error(env.post(f"{B}/DB_Motor/interface/members", {"section": "Static", "name": "X", "dataType": "Int"}),
                  422, "INTERFACE_NOT_EDITABLE")
 

@@ -4,15 +4,21 @@ round trip spec -> block -> SCL source -> external source -> generate into anoth
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from litestar.testing import TestClient
 
 from engineering_api.config import Settings
-from tests.conftest import CPU, add_device, assert_error, data, shared_app
+from tests.conftest import CPU, Headers, add_device, assert_error, data, shared_app
 
 S = "/api/devices/PLC_1/external-sources"
 B = "/api/devices/PLC_1/blocks"
+
+
+def _import_and_generate(client: TestClient[Any], headers: Headers, text: str, name: str) -> Any:
+    """The answer to SCL ``text`` sent to import-and-generate as the source ``name``."""
+    return client.post(f"{S}/import-and-generate", json={"SclContent": text, "SourceName": name}, headers=headers)
 
 SOURCE = '''TYPE "UDT_Pump"
 VERSION : 0.1
@@ -128,8 +134,7 @@ def test_generate_refuses_what_specs_cannot_hold(env):
     client, h, _ = env
     text = ('FUNCTION "FC_X" : Void\nVERSION : 0.1\n   VAR_TEMP\n      t : Int;\n   END_VAR\nBEGIN\n\t#nope := '
             '1;\nEND_FUNCTION\n')
-    error = assert_error(client.post(f"{S}/import-and-generate", json={"SclContent": text, "SourceName": "X"},
-                                     headers=h), 422, "INVALID_SPEC")
+    error = assert_error(_import_and_generate(client, h, text, "X"), 422, "INVALID_SPEC")
     assert "nope" in error["message"] and error["details"]["source"] == "X.scl"
     # Every finding as structured data, counted in the source file (line 7 of the text, not line 1 of the body).
     [diag] = error["details"]["diagnostics"]
@@ -141,8 +146,7 @@ def test_generate_names_what_it_cannot_write(env):
     client, h, _ = env
     text = ('FUNCTION "FC_R" : Void\nVAR_TEMP\n  x : Int;\n  r : REF_TO Int;\nEND_VAR\nBEGIN\n  #r := REF(#x);\n  #r^ '
             ':= 1;\nEND_FUNCTION\n')
-    error = assert_error(client.post(f"{S}/import-and-generate", json={"SclContent": text, "SourceName": "R"},
-                                     headers=h), 422, "GENERATION_NOT_SUPPORTED")
+    error = assert_error(_import_and_generate(client, h, text, "R"), 422, "GENERATION_NOT_SUPPORTED")
     assert (error["details"]["line"], error["details"]["column"]) == (8, 5) and "in TIA" in error["message"]
     assert "FC_R" not in {b["name"] for b in data(client.get(B, headers=h))}
 
@@ -152,19 +156,18 @@ def test_generate_reports_every_error_and_warnings(env):
     text = ('FUNCTION "FC_A" : Void\n   VAR_TEMP\n      t : Int;\n   END_VAR\nBEGIN\n\t#a := 1;\n\t#b := '
             '2;\nEND_FUNCTION\n\nFUNCTION_BLOCK "FB_B"\n   VAR\n      u : "UDT_Nowhere";\n   '
             'END_VAR\nBEGIN\nEND_FUNCTION_BLOCK\n')
-    error = assert_error(client.post(f"{S}/import-and-generate", json={"SclContent": text, "SourceName": "Y"},
-                                     headers=h), 422, "INVALID_SPEC")
+    error = assert_error(_import_and_generate(client, h, text, "Y"), 422, "INVALID_SPEC")
     lines = [(d["line"], d["code"]) for d in error["details"]["diagnostics"] if d["severity"] == "Error"]
     assert lines == [(6, "UNDECLARED"), (7, "UNDECLARED")]
     good = 'FUNCTION_BLOCK "FB_B"\n   VAR\n      u : "UDT_Nowhere";\n   END_VAR\nBEGIN\nEND_FUNCTION_BLOCK\n'
-    result = data(client.post(f"{S}/import-and-generate", json={"SclContent": good, "SourceName": "Z"}, headers=h))
+    result = data(_import_and_generate(client, h, good, "Z"))
     assert result["blocks"] == ["FB_B"]
     assert [(d["code"], d["line"], d["severity"]) for d in result["diagnostics"]] == [("MISSING_TYPE", 3, "Warning")]
 
 
 def test_import_and_generate_tia_body(env):
     client, h, _ = env
-    result = data(client.post(f"{S}/import-and-generate", json={"SclContent": SOURCE, "SourceName": "Pump"}, headers=h))
+    result = data(_import_and_generate(client, h, SOURCE, "Pump"))
     assert result["sourceName"] == "Pump.scl" and len(result["blocks"]) == 4
     assert [s["name"] for s in data(client.get(S, headers=h))] == ["Pump.scl"]
     regenerated = data(client.post(f"{S}/Pump.scl/generate", json={}, headers=h))
@@ -215,10 +218,9 @@ def test_generate_sees_the_plc(env):
     client, h, _ = env
     fb = ('FUNCTION_BLOCK "FB_Held"\n   VAR\n      Limit : Int;\n      T : TON;\n   END_VAR\nBEGIN\n'
           "   (* a comment *)\n   #T(IN := TRUE, PT := T#1S);\nEND_FUNCTION_BLOCK\n")
-    assert data(client.post(f"{S}/import-and-generate", json={"SclContent": fb, "SourceName": "Fb"},
-                            headers=h))["diagnostics"] == []
+    assert data(_import_and_generate(client, h, fb, "Fb"))["diagnostics"] == []
     idb = 'DATA_BLOCK "IDB_Held"\n"FB_Held"\nBEGIN\n   Limit := 9;\nEND_DATA_BLOCK\n'
-    result = data(client.post(f"{S}/import-and-generate", json={"SclContent": idb, "SourceName": "Idb"}, headers=h))
+    result = data(_import_and_generate(client, h, idb, "Idb"))
     assert result["blocks"] == ["IDB_Held"] and result["diagnostics"] == []
     xml = data(client.get(f"{B}/IDB_Held/export-xml", headers=h))
     assert re.search(r'<Member Name="Limit" Datatype="Int"[^>]*>\s*<StartValue>9</StartValue>', xml)
@@ -229,12 +231,12 @@ def test_a_block_missing_a_user_object_stays_inconsistent_until_it_compiles(env)
     inconsistent."""
     client, h, _ = env
     caller = 'FUNCTION_BLOCK "FB_User"\n   VAR\n      u : "UDT_Later";\n   END_VAR\nBEGIN\n   ;\nEND_FUNCTION_BLOCK\n'
-    result = data(client.post(f"{S}/import-and-generate", json={"SclContent": caller, "SourceName": "C"}, headers=h))
+    result = data(_import_and_generate(client, h, caller, "C"))
     assert [(d["code"], d["block"]) for d in result["diagnostics"]] == [("MISSING_TYPE", "FB_User")]
     listed = {b["name"]: b for b in data(client.get(B, headers=h))}
     assert listed["FB_User"]["consistent"] is False
     later = 'TYPE "UDT_Later"\n   STRUCT\n      x : Int;\n   END_STRUCT;\nEND_TYPE\n'
-    data(client.post(f"{S}/import-and-generate", json={"SclContent": later, "SourceName": "L"}, headers=h))
+    data(_import_and_generate(client, h, later, "L"))
     compiled = data(client.post(f"{B}/FB_User/actions/compile", headers=h))
     assert compiled["state"] != "Error", compiled
     assert {b["name"]: b for b in data(client.get(B, headers=h))}["FB_User"]["consistent"] is True
@@ -249,11 +251,11 @@ def test_generating_the_same_source_again_keeps_the_block_numbers(env):
     def numbers() -> dict[str, int]:
         return {b["name"]: b["number"] for b in data(client.get(B, headers=h)) if b["name"].startswith("Keep")}
 
-    data(client.post(f"{S}/import-and-generate", json={"SclContent": source, "SourceName": "Keep"}, headers=h))
+    data(_import_and_generate(client, h, source, "Keep"))
     first = numbers()
     assert len(first) == 6 and len(set(first.values())) == 6
     for _ in range(2):
-        data(client.post(f"{S}/import-and-generate", json={"SclContent": source, "SourceName": "Keep"}, headers=h))
+        data(_import_and_generate(client, h, source, "Keep"))
         assert numbers() == first
 
 
@@ -279,10 +281,9 @@ def test_import_and_compile_count_lines_in_the_source_sent(env):
     client, h, _ = env
     wanted = ONE_NUMBERING.splitlines().index('   #Running := #Start AND "Nowhere_Tag";') + 1
     broken = ONE_NUMBERING.replace('"Nowhere_Tag";', '"Nowhere_Tag" +;')
-    syntax = assert_error(client.post(f"{S}/import-and-generate", json={"SclContent": broken, "SourceName": "Lines"},
-                                      headers=h), 422, "SCL_SYNTAX_ERROR")
+    syntax = assert_error(_import_and_generate(client, h, broken, "Lines"), 422, "SCL_SYNTAX_ERROR")
     assert syntax["details"]["line"] == wanted
-    data(client.post(f"{S}/import-and-generate", json={"SclContent": ONE_NUMBERING, "SourceName": "Lines"}, headers=h))
+    data(_import_and_generate(client, h, ONE_NUMBERING, "Lines"))
     for compiled in (data(client.post("/api/devices/PLC_1/actions/compile-software-sync", headers=h)),
                      data(client.post(f"{B}/FB_Lines/actions/compile", headers=h))):
         [finding] = [d for d in compiled["diagnostics"] if d["code"] == "MISSING_TAG"]

@@ -257,6 +257,13 @@ def _export(path: str, body: dict[str, Any]) -> Setup:
     return setup
 
 
+def _export_again(operation: str, path: str, file: str, *, before: Setup | None = None, first: str = "") -> Case:
+    """An export to the file it (or ``first``, another route of it) wrote already: the preview overwrites it."""
+    written = _export(first or path, {"exportPath": file})
+    return Case(operation, "POST", path, setup=_steps(before, written) if before else written,
+                body={"exportPath": file, "overwrite": True}, expect=[("overwrite", "file", file.rsplit("/", 1)[-1])])
+
+
 def _write(relative: str, text: str) -> Setup:
     def setup(client: TestClient[Any], h: Headers, workspace: Path) -> None:
         target = workspace / relative
@@ -433,9 +440,7 @@ CASES: list[Case] = [
          expect=[("delete", "member", "FB_Motor.Spare")]),
     Case("blocks.folders.delete", "DELETE", f"{DEV}/blocks/folders", body={"folderPath": "Motors"},
          expect=[("delete", "folder", "Motors"), ("delete", "folder", "Motors/Pumps"), ("delete", "block", "FC_Pump")]),
-    Case("blocks.export-source", "POST", f"{DEV}/blocks/FC_Scale/actions/export-source",
-         setup=_export(f"{DEV}/blocks/FC_Scale/actions/export-source", {"exportPath": "src/FC_Scale.scl"}),
-         body={"exportPath": "src/FC_Scale.scl", "overwrite": True}, expect=[("overwrite", "file", "FC_Scale.scl")]),
+    _export_again("blocks.export-source", f"{DEV}/blocks/FC_Scale/actions/export-source", "src/FC_Scale.scl"),
     Case("blocks.load-start-values", "POST", f"{DEV}/blocks/Motor_DB/actions/load-start-values", online=True,
          expect=[("reset", "block", "Motor_DB")]),
     # ----- external sources
@@ -475,12 +480,9 @@ CASES: list[Case] = [
          setup=_export(f"{DEV}/tag-tables/Motors/actions/export-excel-sync", {"exportPath": "t/tags.xlsx"}),
          body={"filePath": "t/tags.xlsx", "overwrite": True},
          expect=[("overwrite", "tag", "Pump1_Run"), ("overwrite", "constant", "MAX_PUMPS")]),
-    Case("tags.export-xlsx", "POST", f"{DEV}/tag-tables/Motors/actions/export-excel-sync",
-         setup=_export(f"{DEV}/tag-tables/Motors/actions/export-excel-sync", {"exportPath": "t/tags.xlsx"}),
-         body={"exportPath": "t/tags.xlsx", "overwrite": True}, expect=[("overwrite", "file", "tags.xlsx")]),
-    Case("tags.export-csv", "POST", f"{DEV}/tag-tables/Motors/actions/export-csv",
-         setup=_export(f"{DEV}/tag-tables/Motors/actions/export-csv-sync", {"exportPath": "t/tags.csv"}),
-         body={"exportPath": "t/tags.csv", "overwrite": True}, expect=[("overwrite", "file", "tags.csv")]),
+    _export_again("tags.export-xlsx", f"{DEV}/tag-tables/Motors/actions/export-excel-sync", "t/tags.xlsx"),
+    _export_again("tags.export-csv", f"{DEV}/tag-tables/Motors/actions/export-csv",
+                  "t/tags.csv", first=f"{DEV}/tag-tables/Motors/actions/export-csv-sync"),
     Case("tags.export-json", "POST", f"{DEV}/tag-tables/Motors/actions/export-json-sync",
          body={"exportPath": "t/tags.json"}, summary="write the new file 'tags.json'; nothing would be overwritten"),
     # ----- UDTs
@@ -540,18 +542,13 @@ CASES: list[Case] = [
          body={"names": ['"Pump1_Run"']}, expect=[("delete", "entry", '"Pump1_Run"')]),
     Case("watch-tables.entries.clear", "POST", f"{DEV}/watch-tables/Motors/entries/actions/clear",
          expect=[("delete", "entry", '"Pump1_Run"'), ("delete", "entry", '"Motor_DB".Speed')]),
-    Case("watch-tables.export", "POST", f"{DEV}/watch-tables/Motors/actions/export",
-         setup=_export(f"{DEV}/watch-tables/Motors/actions/export", {"exportPath": "w/Motors.xml"}),
-         body={"exportPath": "w/Motors.xml", "overwrite": True}, expect=[("overwrite", "file", "Motors.xml")]),
+    _export_again("watch-tables.export", f"{DEV}/watch-tables/Motors/actions/export", "w/Motors.xml"),
     Case("force-tables.delete", "DELETE", f"{DEV}/force-tables/Motors_Force", online=True,
          setup=_call("POST", f"{DEV}/force-tables/Motors_Force/actions/start-forcing", {"confirm": True}),
          body={"stopForcing": True}, expect=[("unforce", "force", "%Q0.0"), ("delete", "forceTable", "Motors_Force")]),
     Case("force-tables.entries.remove", "POST", f"{DEV}/force-tables/Motors_Force/entries/actions/remove",
          body={"names": ["%Q0.0"]}, expect=[("delete", "entry", "%Q0.0")]),
-    Case("force-tables.export", "POST", f"{DEV}/force-tables/Motors_Force/actions/export",
-         setup=_export(f"{DEV}/force-tables/Motors_Force/actions/export", {"exportPath": "w/Motors_Force.xml"}),
-         body={"exportPath": "w/Motors_Force.xml", "overwrite": True},
-         expect=[("overwrite", "file", "Motors_Force.xml")]),
+    _export_again("force-tables.export", f"{DEV}/force-tables/Motors_Force/actions/export", "w/Motors_Force.xml"),
     Case("force-tables.start-forcing", "POST", f"{DEV}/force-tables/Motors_Force/actions/start-forcing", online=True,
          expect=[("force", "force", "%Q0.0")], warning='"confirm": true'),
     Case("force-tables.stop-forcing", "POST", f"{DEV}/force-tables/Motors_Force/actions/stop-forcing", online=True,
@@ -564,22 +561,16 @@ CASES: list[Case] = [
          body={"folderPath": "Commissioning"},
          expect=[("delete", "folder", "Commissioning"), ("delete", "watchTable", "Checks")]),
     # ----- HMI
-    Case("hmi.screens.export", "POST", f"{HMI}/screens/Root screen/actions/export",
-         setup=_steps(_HMI, _export(f"{HMI}/screens/Root screen/actions/export", {"exportPath": "h/root.xml"})),
-         body={"exportPath": "h/root.xml", "overwrite": True}, expect=[("overwrite", "file", "root.xml")]),
+    _export_again("hmi.screens.export", f"{HMI}/screens/Root screen/actions/export", "h/root.xml", before=_HMI),
     Case("hmi.screens.import", "POST", f"{HMI}/screens/actions/import",
          setup=_steps(_HMI, _export(f"{HMI}/screens/Root screen/actions/export", {"exportPath": "h/root.xml"})),
          body={"importFilePath": "h/root.xml", "overwrite": True}, expect=[("overwrite", "screen", "Root screen")]),
-    Case("hmi.tags.export", "POST", f"{HMI}/tags/actions/export",
-         setup=_steps(_HMI, _export(f"{HMI}/tags/actions/export", {"exportPath": "h/tags.xml"})),
-         body={"exportPath": "h/tags.xml", "overwrite": True}, expect=[("overwrite", "file", "tags.xml")]),
+    _export_again("hmi.tags.export", f"{HMI}/tags/actions/export", "h/tags.xml", before=_HMI),
     Case("hmi.tags.import", "POST", f"{HMI}/tags/actions/import",
          setup=_steps(_HMI, _export(f"{HMI}/tags/actions/export", {"exportPath": "h/tags.xml"})),
          body={"importFilePath": "h/tags.xml", "overwrite": True},
          expect=[("overwrite", "tagTable", "Default tag table")]),
-    Case("hmi.connections.export", "POST", f"{HMI}/connections/actions/export",
-         setup=_steps(_HMI_CONNECTED, _export(f"{HMI}/connections/actions/export", {"exportPath": "h/c.xml"})),
-         body={"exportPath": "h/c.xml", "overwrite": True}, expect=[("overwrite", "file", "c.xml")]),
+    _export_again("hmi.connections.export", f"{HMI}/connections/actions/export", "h/c.xml", before=_HMI_CONNECTED),
     Case("hmi.connections.import", "POST", f"{HMI}/connections/actions/import", setup=_HMI_CONNECTED,
          body={"importFilePath": "h/connection.xml", "overwrite": True},
          expect=[("overwrite", "connection", "HMI_Connection_1")]),
@@ -611,9 +602,7 @@ CASES: list[Case] = [
          expect=[("delete", "textList", "States")]),
     Case("hmi.graphic-lists.delete", "DELETE", f"{UNI}/graphic-lists/Lamp", setup=_UNIFIED_LISTS,
          expect=[("delete", "graphicList", "Lamp")]),
-    Case("hmi.unified.export", "POST", f"{UNI}/unified/actions/export",
-         setup=_steps(_UNIFIED, _export(f"{UNI}/unified/actions/export", {"exportPath": "h/u.json"})),
-         body={"exportPath": "h/u.json", "overwrite": True}, expect=[("overwrite", "file", "u.json")]),
+    _export_again("hmi.unified.export", f"{UNI}/unified/actions/export", "h/u.json", before=_UNIFIED),
     Case("hmi.unified.import", "POST", f"{UNI}/unified/actions/import",
          setup=_steps(_UNIFIED, _export(f"{UNI}/unified/actions/export", {"exportPath": "h/u.json"})),
          body={"importFilePath": "h/u.json", "overwrite": True},

@@ -17,8 +17,9 @@ from engineering_api.app import create_app
 from engineering_api.config import Settings
 from tests.api.test_runtime_alarms_history import LEVEL, running_plant
 from tests.api.test_runtime_auth import RT, login
-from tests.api.test_runtime_pushes import PUSHES, Receiver, _deliveries, _wait
+from tests.api.test_runtime_pushes import PUSHES, Receiver, _deliveries
 from tests.conftest import assert_error, data
+from tests.bounds import until
 
 pytest.importorskip("fakes.runtime.image", reason="the simulated PLC engine (fakes.runtime.image) is not present")
 
@@ -77,10 +78,10 @@ def test_the_whole_runtime_story(tmp_path: Path) -> None:
                                    "to": (SHIFT_START + dt.timedelta(hours=8)).isoformat().replace("+00:00", "Z")})
             clock.move_to(SHIFT_START + dt.timedelta(hours=8, seconds=1))  # 14:00:01 in Berlin: the shift ended
             client.app.state.services.scheduler.wakeup()
-            _wait(lambda: [d for d in _deliveries(client, h, push["pushId"]) if d["attempts"]], "the first attempt")
+            until(lambda: [d for d in _deliveries(client, h, push["pushId"]) if d["attempts"]], "the first attempt")
             receiver.start()  # the ERP comes back
             clock.move_to(SHIFT_START + dt.timedelta(hours=8, minutes=1))  # past the backoff
-            [done] = _wait(lambda: [d for d in _deliveries(client, h, push["pushId"]) if d["status"] == "delivered"],
+            [done] = until(lambda: [d for d in _deliveries(client, h, push["pushId"]) if d["status"] == "delivered"],
                            "the delivery")
             assert done["attempts"] == 2
         assert len(receiver.requests) == 1, "exactly once"

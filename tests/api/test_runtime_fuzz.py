@@ -29,7 +29,7 @@ from tests.conftest import data
 from tests.openapi_fuzz import fuzz_schema
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from schemathesis import Case
     from schemathesis.pytest.lazy import LazySchema
@@ -46,9 +46,13 @@ def runtime_schema(path_regex: str) -> LazySchema:
     return schemathesis.pytest.from_fixture("runtime_fuzz_schema").include(path_regex=path_regex)
 
 
-def load_runtime_schema() -> BaseSchema:
-    """The document as the runtime routes' fuzzing loads it: a fixed seed, six generated cases per operation."""
-    return fuzz_schema(seed=SEED, max_examples=6)
+def load_runtime_schema(path_parameters: Callable[[Any, dict[str, Any]], Any] | None = None) -> BaseSchema:
+    """The document as the runtime routes' fuzzing loads it: a fixed seed, six generated cases per operation;
+    ``path_parameters``, when given, maps each generated set of path parameters to a strategy (names that exist)."""
+    loaded = fuzz_schema(seed=SEED, max_examples=6)
+    if path_parameters is not None:
+        loaded.hook("flatmap_path_parameters")(path_parameters)
+    return loaded
 
 
 schema = runtime_schema(r"^/api/runtime/(tags|users/current)")
@@ -63,9 +67,7 @@ def _known_tags(context: Any, path_parameters: dict[str, Any]) -> Any:
 
 @pytest.fixture(scope="module")
 def runtime_fuzz_schema() -> BaseSchema:
-    loaded = load_runtime_schema()
-    loaded.hook("flatmap_path_parameters")(_known_tags)
-    return loaded
+    return load_runtime_schema(_known_tags)
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ from tests.conftest import assert_error, data
 from tests.scheduler_log import scheduler_log, watch_schedulers
 from tests.api.test_runtime_tags import image, plc  # noqa: F401  # a simulated CPU running a program
 from tests.service.test_postgres_db import fresh_db, postgres  # noqa: F401  # the PostgreSQL fixtures
-from tests.bounds import HANG_GUARD_S
+from tests.bounds import until
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -133,16 +133,6 @@ def _push(url: str, **overrides: Any) -> dict[str, Any]:
             **overrides}
 
 
-def _wait(predicate: Any, what: str) -> Any:
-    deadline = time.monotonic() + HANG_GUARD_S
-    while time.monotonic() < deadline:
-        found = predicate()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 @contextlib.contextmanager
 def _restarted_after_push(
     data_dir: Path, body: dict[str, Any], down_until: dt.datetime,
@@ -181,7 +171,7 @@ def test_end_of_shift_push_arrives_once_after_the_receiver_was_down_and_the_serv
             push_id = saved["pushId"]
             clock.move_to(dt.datetime(2026, 1, 5, 13, 0, 1, tzinfo=UTC))
             client.app.state.services.scheduler.wakeup()
-            [pending] = _wait(lambda: [d for d in _deliveries(client, headers, push_id) if d["attempts"]],
+            [pending] = until(lambda: [d for d in _deliveries(client, headers, push_id) if d["attempts"]],
                               "the first attempt")
             assert (pending["status"], pending["periodStart"], pending["periodEnd"]) == (
                 "pending", "2026-01-05T05:00:00.000Z", "2026-01-05T13:00:00.000Z")
@@ -192,11 +182,11 @@ def test_end_of_shift_push_arrives_once_after_the_receiver_was_down_and_the_serv
         receiver.script = [500]
         clock.move_to(dt.datetime(2026, 1, 5, 13, 0, 30, tzinfo=UTC))
         with TestClient(create_app(settings)) as client:
-            failed = _wait(lambda: [d for d in _deliveries(client, headers, push_id) if d["attempts"] == 2],
+            failed = until(lambda: [d for d in _deliveries(client, headers, push_id) if d["attempts"] == 2],
                            "the attempt after the restart")
             assert failed[0]["responseCode"] == 500 and failed[0]["status"] == "pending"
             clock.move_to(dt.datetime(2026, 1, 5, 13, 1, 0, tzinfo=UTC))  # past the 20 s backoff (the outbox polls)
-            [done] = _wait(lambda: [d for d in _deliveries(client, headers, push_id) if d["status"] == "delivered"],
+            [done] = until(lambda: [d for d in _deliveries(client, headers, push_id) if d["status"] == "delivered"],
                            "the delivery")
             assert (done["attempts"], done["responseCode"]) == (3, 200)
             clock.move_to(dt.datetime(2026, 1, 5, 13, 30, 0, tzinfo=UTC))
@@ -227,7 +217,7 @@ def test_shifts_that_ended_while_the_server_was_down_are_each_pushed_after_the_r
     body["template"] = json.dumps({**json.loads(body["template"]), "counter": f"${{value({COUNT})}}"})
     back = dt.datetime(2026, 1, 5, 21, 30, tzinfo=UTC)  # 14:00 and 22:00 (Berlin) passed while down
     with _restarted_after_push(tmp_path, body, back) as (client, headers, push_id):
-        done = _wait(lambda: [d for d in _deliveries(client, headers, push_id) if d["status"] == "delivered"]
+        done = until(lambda: [d for d in _deliveries(client, headers, push_id) if d["status"] == "delivered"]
                      if len(_deliveries(client, headers, push_id)) == 2 and len(receiver.requests) == 2 else [],
                      "both shifts")
         assert [d["periodEnd"] for d in done] == ["2026-01-05T21:00:00.000Z", "2026-01-05T13:00:00.000Z"]
@@ -245,7 +235,7 @@ def test_a_catch_up_of_a_tag_that_is_not_logged_fails_instead_of_sending_a_later
     body = _push(receiver.url, template=json.dumps({"level": '${value("Line_DB".Level)}'}))
     back = dt.datetime(2026, 1, 5, 13, 30, tzinfo=UTC)  # the 14:00 (Berlin) boundary passed while down
     with _restarted_after_push(tmp_path, body, back) as (client, headers, push_id):
-        [failed] = _wait(lambda: [d for d in _deliveries(client, headers, push_id) if d["status"] == "failed"],
+        [failed] = until(lambda: [d for d in _deliveries(client, headers, push_id) if d["status"] == "failed"],
                          "the refused catch-up")
         assert "not logged" in failed["lastError"] and "13:00:00" in failed["lastError"]
         assert failed["lastError"].startswith("payload not rendered: PUSH_VALUE_UNKNOWN: ")  # the documented code
@@ -265,7 +255,7 @@ def test_a_busy_target_is_asked_again_no_sooner_than_its_retry_after(tmp_path: P
             _log_shift(client, headers)
             push_id = data(client.post(PUSHES, json=_push(receiver.url), headers=headers), 201)["pushId"]
             _resend_shift(client, headers, push_id)
-            [busy] = _wait(lambda: [d for d in _deliveries(client, headers, push_id) if d["attempts"] == 1],
+            [busy] = until(lambda: [d for d in _deliveries(client, headers, push_id) if d["attempts"] == 1],
                            "the busy answer")
             # 120 s after the attempt (not the 10 s backoff); the clock ticks, so on a loaded machine the attempt
             # itself may come some seconds after 14:00
@@ -278,7 +268,7 @@ def test_a_busy_target_is_asked_again_no_sooner_than_its_retry_after(tmp_path: P
             assert (still["attempts"], still["nextAttemptAt"]) == (1, busy["nextAttemptAt"])
             assert len(receiver.requests) == 1
             clock.move_to(dt.datetime(2026, 1, 5, 14, 2, 30, tzinfo=UTC))
-            _wait(lambda: [d for d in _deliveries(client, headers, push_id) if d["status"] == "delivered"],
+            until(lambda: [d for d in _deliveries(client, headers, push_id) if d["status"] == "delivered"],
                   "the delivery after Retry-After")
     assert [r["status"] for r in receiver.requests] == [503, 200]
 
@@ -314,11 +304,11 @@ def test_dry_run_renders_xml_without_sending_and_redacts_the_auth_header(
                              headers=headers), 202)
             assert outbox_of(client.app.state.services).enqueue_due(push_id) == 0
             assert [d["periodEnd"] for d in _deliveries(client, headers, push_id)] == ["2026-01-04T21:00:00.000Z"]
-            _wait(lambda: receiver.requests, "the re-sent old shift")
+            until(lambda: receiver.requests, "the re-sent old shift")
             # a manual re-send of a past shift: basic auth, the period's own idempotency key
             queued = data(client.post(f"{PUSHES}/{push_id}/deliveries/resend",
                                       json={"periodEnd": "2026-01-05T13:00:00Z"}, headers=headers), 202)
-            _wait(lambda: len(receiver.requests) == 2, "the re-sent period")
+            until(lambda: len(receiver.requests) == 2, "the re-sent period")
             sent = receiver.requests[1]
             assert sent["headers"]["Authorization"] == "Basic " + base64.b64encode(b"erp:pa55-w0rd!").decode()
             assert sent["headers"]["Idempotency-Key"] == queued["idempotencyKey"] == dry["idempotencyKey"]
@@ -333,7 +323,7 @@ def test_dry_run_renders_xml_without_sending_and_redacts_the_auth_header(
             dry = data(client.post(f"{PUSHES}/{keyed_id}/dry-run", json={}, headers=headers))
             assert dry["headers"]["APIKey"] == "***" and "Authorization" not in dry["headers"]
             _resend_shift(client, headers, keyed_id)
-            _wait(lambda: len(receiver.requests) == 3, "the keyed push")
+            until(lambda: len(receiver.requests) == 3, "the keyed push")
             assert receiver.requests[2]["headers"]["APIKey"] == "k3y-0f-the-erp"
             # an Azure IoT Hub wants its shared access signature as the whole Authorization value
             sas = "SharedAccessSignature sr=hub.azure-devices.net%2Fdevices%2Fline1&sig=c2lnbmF0dXJl&se=1767700000"
@@ -345,7 +335,7 @@ def test_dry_run_renders_xml_without_sending_and_redacts_the_auth_header(
             dry = data(client.post(f"{PUSHES}/{hub_id}/dry-run", json={}, headers=headers))
             assert dry["headers"]["Authorization"] == "***" and "c2lnbmF0dXJl" not in json.dumps(dry)
             _resend_shift(client, headers, hub_id)
-            _wait(lambda: len(receiver.requests) == 4, "the IoT Hub push")
+            until(lambda: len(receiver.requests) == 4, "the IoT Hub push")
             assert receiver.requests[3]["headers"]["Authorization"] == sas
 
 
@@ -362,7 +352,7 @@ def test_a_refused_delivery_fails_and_its_error_does_not_show_the_secret(
             _log_shift(client, headers)
             push_id = data(client.post(PUSHES, json=_push(receiver.url), headers=headers), 201)["pushId"]
             _resend_shift(client, headers, push_id)
-            [failed] = _wait(lambda: [d for d in _deliveries(client, headers, push_id) if d["status"] == "failed"],
+            [failed] = until(lambda: [d for d in _deliveries(client, headers, push_id) if d["status"] == "failed"],
                              "the refusal")
             assert failed["responseCode"] == 400 and failed["attempts"] == 1
             assert "HTTP 400" in failed["lastError"] and TOKEN not in failed["lastError"]
@@ -436,12 +426,12 @@ def test_the_outbox_works_on_postgres_too(fresh_db: str, tmp_path: Path, receive
             push_id = data(client.post(PUSHES, json=_push(receiver.url), headers=headers), 201)["pushId"]
             clock.move_to(dt.datetime(2026, 1, 5, 13, 0, 1, tzinfo=UTC))
             client.app.state.services.scheduler.wakeup()
-            [done] = _wait(lambda: [d for d in _deliveries(client, headers, push_id) if d["status"] == "delivered"],
+            [done] = until(lambda: [d for d in _deliveries(client, headers, push_id) if d["status"] == "delivered"],
                            "the delivery")
             again = data(client.post(f"{PUSHES}/{push_id}/deliveries/resend", json={"periodEnd": done["periodEnd"]},
                                      headers=headers), 202)
             assert again["deliveryId"] == done["deliveryId"]
-            _wait(lambda: len(receiver.requests) == 2, "the re-send")
+            until(lambda: len(receiver.requests) == 2, "the re-send")
     assert json.loads(receiver.requests[0]["body"])["produced"] == 420.0
     assert receiver.requests[0]["body"] == receiver.requests[1]["body"]
     assert len({r["headers"]["Idempotency-Key"] for r in receiver.requests}) == 1

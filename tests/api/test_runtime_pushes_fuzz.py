@@ -37,9 +37,7 @@ def _saved_push(context: Any, path_parameters: dict[str, Any]) -> Any:
 
 @pytest.fixture(scope="module")
 def runtime_fuzz_schema() -> BaseSchema:
-    loaded = load_runtime_schema()
-    loaded.hook("flatmap_path_parameters")(_saved_push)
-    return loaded
+    return load_runtime_schema(_saved_push)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ fail instead.
 from __future__ import annotations
 
 import shutil
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -15,6 +14,7 @@ import httpx
 import pytest
 from tests.api.test_testharness_e2e import motor_program_with_its_test
 from tests.conftest import skip_or_fail
+from tests import bounds
 from tests.bounds import HANG_GUARD_S
 
 __all__ = ("line1_with_the_motor_program", "require_browser", "until")
@@ -87,13 +87,8 @@ def _chromium_class() -> Any:
 
 
 def until(what: str, check: Callable[[], Any], timeout: float = HANG_GUARD_S) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.1)
-    pytest.fail(f"the browser did not get {what} within {timeout} s")
+    """The first truthy answer of ``check()`` (what the browser shows), as :func:`tests.bounds.until` waits."""
+    return bounds.until(check, f"the browser to get {what}", timeout=timeout, every=0.1)
 
 
 def line1_with_the_motor_program(api: httpx.Client) -> None:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import builtins
-import os
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from engineering_api.cli import main as cli
+from tests.file_reads import reads_of
 
 _FB = 'FUNCTION_BLOCK "FB_T"\nVERSION : 0.1\n   VAR\n      i : Int;\n   END_VAR\nBEGIN\n\t#i := #i + 1;\n' \
       "END_FUNCTION_BLOCK\n"
@@ -20,22 +18,7 @@ def test_scl_check_reads_each_source_once(tmp_path: Path, monkeypatch: pytest.Mo
     sources = [tmp_path / "a.scl", tmp_path / "b.scl"]
     for source in sources:
         source.write_text(_FB, encoding="utf-8")
-    opened: list[str] = []
-    real_open = builtins.open
-    real_read_bytes = Path.read_bytes
-
-    def counting_open(file: Any, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(file, (str, os.PathLike)) and Path(file) in sources:
-            opened.append(Path(file).name)
-        return real_open(file, *args, **kwargs)
-
-    def counting_read_bytes(self: Path) -> bytes:
-        if self in sources:
-            opened.append(self.name)
-        return real_read_bytes(self)
-
-    monkeypatch.setattr(builtins, "open", counting_open)
-    monkeypatch.setattr(Path, "read_bytes", counting_read_bytes)
+    opened = reads_of(monkeypatch, sources)
     assert cli(["scl", "check", "--output", str(tmp_path / "report.txt"), *map(str, sources)]) == 0
     assert sorted(opened) == ["a.scl", "b.scl"]
 

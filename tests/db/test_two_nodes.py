@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import time
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,7 @@ from engineering_api.lib.security import ApiKeyStore
 from engineering_api.lib.tables import pipeline_schedules
 from tests.api.test_runtime_auth import login
 from tests.conftest import data
-from tests.bounds import HANG_GUARD_S
+from tests.bounds import until
 from tests.db.conftest import Target
 from tests.db.history_file import SAMPLES, assert_history_answers, raw_values, write_history_file
 from tests.scheduler_log import scheduler_log, watch_schedulers
@@ -53,13 +52,11 @@ def _node(data_dir: Path, database: str) -> Any:
 
 def _finished_runs(client: TestClient[Any], headers: dict[str, str]) -> list[dict[str, Any]]:
     """Nightly's executions once one has ended (the scheduler started its job; the job runs on)."""
-    deadline = time.monotonic() + HANG_GUARD_S
-    while time.monotonic() < deadline:
+    def finished() -> list[dict[str, Any]]:
         runs = data(client.get("/api/pipelines/executions", params={"name": "Nightly"}, headers=headers))
-        if runs and all(r["status"] not in ("Pending", "Running") for r in runs):
-            return list(runs)
-        time.sleep(0.05)
-    raise AssertionError("no finished execution of Nightly")
+        return list(runs) if runs and all(r["status"] not in ("Pending", "Running") for r in runs) else []
+
+    return until(finished, "a finished execution of Nightly")
 
 
 def assert_the_missed_nightly_ran(client: TestClient[Any], headers: dict[str, str]) -> None:

@@ -1,22 +1,32 @@
 """A data dir made by release 9693d78 (the last without migrations) is recognised and upgraded, not recreated:
 keys, jobs, audit, pipelines, pushes and history all kept, on SQLite and on PostgreSQL.
 
-The old database is built with that release's own DDL (``fixtures/release_9693d78.*.sql``, captured with
-``git show 9693d78:<path>`` from the modules that made tables, and for PostgreSQL passed through that release's
-translator), then filled with the rows of a working data dir: a key, a job, audit records, a pipeline, a push with
-a delivery, a block snapshot; beside it, the runtime tag history file that release kept per node.
+The old database is built with that release's own DDL, then filled with the rows of a working data dir: a key, a
+job, audit records, a pipeline, a push with a delivery, a block snapshot; beside it, the runtime tag history file
+that release kept per node.
+
+That DDL is the script of revision 0001, which runs it; since migrations are frozen, a digest of the DDL as it was
+captured from the release keeps the script equal to what the release made, without a second copy of it. The capture
+is ``tests/db/fixtures/release_9693d78.*.sql`` at commit 0399537: for SQLite the ``_SCHEMA`` strings of lib/db.py,
+runtime/users.py, runtime/alarms.py, runtime/pushes_outbox.py, history/store.py, domain/assistant/_history.py and
+domain/compat.py (``git show 9693d78:engineering_api/<path>``, in that order, joined by ``;``); for PostgreSQL each
+of those statements through that release's lib/postgres.py ``to_postgres``. Both, recomputed so from the release's
+own modules, give the digests below.
 """
 
 from __future__ import annotations
 
 import shutil
 import sqlite3
+from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
+import pytest
 from litestar.testing import TestClient
 from sqlalchemy import select
 
+import engineering_api.migrations.versions
 from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.lib import tables
@@ -26,7 +36,10 @@ from tests.conftest import CPU, data, run_job
 from tests.db.conftest import Target
 from tests.db.history_file import assert_history_answers, write_history_file
 
-FIXTURES = Path(__file__).with_name("fixtures")
+VERSIONS = Path(engineering_api.migrations.versions.__file__).parent
+RELEASE_DDL_SHA256 = {"sqlite": "601aa137af3176f18fb59b1006422829c81ae7aab3edd7c2d7457d568c70590e",
+                      "postgres": "ef88f705658aa633a7e2043457c7c9c0b7eea12081469ea7c1d1ca84fbc4fd0f"}
+"""sha256 of the captured release DDL's statements (comments dropped, stripped, joined by ``;`` and a newline)."""
 RELEASE_TABLES = ("jobs", "api_keys", "audit", "kv", "runtime_users", "runtime_sessions", "runtime_alarm_defs",
                   "runtime_alarms", "runtime_alarm_log", "runtime_push_outbox", "snapshots", "assistant_history",
                   "client_events")
@@ -40,6 +53,17 @@ PIPELINE = {"name": "Nightly", "trigger": "manual", "steps": [{"name": "List", "
 def _statements(script: str) -> list[str]:
     lines = (line.split("--", 1)[0] for line in script.splitlines())
     return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+def _release_ddl(dialect: str) -> list[str]:
+    """The statements release 9693d78 ran at start, as revision 0001's script holds them."""
+    return _statements((VERSIONS / f"0001_release.{dialect}.sql").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgres"])
+def test_revision_0001_runs_the_ddl_release_9693d78_made(dialect: str) -> None:
+    digest = sha256(";\n".join(_release_ddl(dialect)).encode()).hexdigest()
+    assert digest == RELEASE_DDL_SHA256[dialect], "revision 0001 is frozen: it runs what release 9693d78 made"
 
 
 def _rows(db: Database) -> dict[str, list[dict[str, Any]]]:
@@ -81,7 +105,7 @@ def _working_data_dir(data_dir: Path) -> tuple[dict[str, list[dict[str, Any]]], 
 def _release_database(target: Path | str, rows: dict[str, list[dict[str, Any]]]) -> None:
     """The database as release 9693d78 left it: its tables, these rows, no recorded revision."""
     dialect = "postgres" if is_postgres(target) else "sqlite"
-    script = _statements((FIXTURES / f"release_9693d78.{dialect}.sql").read_text("utf-8"))
+    script = _release_ddl(dialect)
     if dialect == "sqlite":
         conn: Any = sqlite3.connect(str(target))
         mark = "?"

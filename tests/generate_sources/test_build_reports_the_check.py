@@ -4,10 +4,8 @@ what generation alone finds. Each source is read once."""
 
 from __future__ import annotations
 
-import builtins
 import functools
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +13,7 @@ import pytest
 
 from engineering_api.ci.paths import SCL_SUFFIXES, collect
 from engineering_api.cli import main
+from tests.file_reads import reads_of
 from tests.lib.diagnostic_code_scan import produced_codes
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
@@ -86,21 +85,7 @@ def test_scl_build_reads_each_source_and_context_file_once(tmp_path: Path, monke
     context.parent.mkdir()
     context.write_text('FUNCTION "FC_C" : Void\nBEGIN\nEND_FUNCTION\n', encoding="utf-8")
     watched = {fb, idb, context}
-    opened: list[str] = []
-    real_open, real_read_bytes = builtins.open, Path.read_bytes
-
-    def counting_open(file: Any, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(file, (str, os.PathLike)) and Path(file) in watched:
-            opened.append(Path(file).name)
-        return real_open(file, *args, **kwargs)
-
-    def counting_read_bytes(self: Path) -> bytes:
-        if self in watched:
-            opened.append(self.name)
-        return real_read_bytes(self)
-
-    monkeypatch.setattr(builtins, "open", counting_open)
-    monkeypatch.setattr(Path, "read_bytes", counting_read_bytes)
+    opened = reads_of(monkeypatch, watched)
     assert main(["scl", "build", str(fb), str(idb), "--out", str(tmp_path / "out"), "--output",
                  str(tmp_path / "report.txt"), "--context", str(context)]) == 0
     assert sorted(opened) == ["FB_A.scl", "FC_C.scl", "IDB_A.db"]
@@ -110,14 +95,6 @@ def test_scl_build_reads_each_source_and_context_file_once(tmp_path: Path, monke
 def test_plc_check_reads_each_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fc = tmp_path / "FC_A.scl"
     fc.write_text('FUNCTION "FC_A" : Void\nBEGIN\nEND_FUNCTION\n', encoding="utf-8")
-    opened: list[str] = []
-    real_open = builtins.open
-
-    def counting_open(file: Any, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(file, (str, os.PathLike)) and Path(file) == fc:
-            opened.append(Path(file).name)
-        return real_open(file, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "open", counting_open)
+    opened = reads_of(monkeypatch, [fc])
     assert main(["plc", "check", str(fc), "--format", "json", "--output", str(tmp_path / "r.json")]) == 0
     assert opened == ["FC_A.scl"]

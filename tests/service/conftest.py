@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -11,7 +10,6 @@ from litestar.testing import TestClient
 from engineering_api.app import create_app
 from engineering_api.config import Settings
 from tests.conftest import shared_app
-from tests.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -45,12 +43,3 @@ def key_for(client: TestClient, role: str) -> dict[str, str]:
     return {"X-API-Key": secret}
 
 
-def wait_job(client: TestClient, job_id: str, headers: dict[str, str], timeout: float = HANG_GUARD_S) -> dict[str, Any]:
-    """Poll a job until it ends; returns its data."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        data = client.get(f"/api/jobs/{job_id}", headers=headers).json()["data"]
-        if data["status"] in ("Completed", "Failed", "Canceled"):
-            return data
-        time.sleep(0.02)
-    raise AssertionError(f"job {job_id} did not end within {timeout} s")

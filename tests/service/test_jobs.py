@@ -7,7 +7,8 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
-from tests.service.conftest import make_client, wait_job
+from tests.conftest import wait_job
+from tests.service.conftest import make_client
 from tests.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:

@@ -13,8 +13,8 @@ from typing import Any
 from litestar.testing import TestClient
 
 from tests.api.test_source_control import FB_PATH, SC, git, needs_git, put_block
-from tests.conftest import CPU
-from tests.service.conftest import make_client, wait_job
+from tests.conftest import CPU, wait_job
+from tests.service.conftest import make_client
 
 
 def _data(response: Any) -> Any:

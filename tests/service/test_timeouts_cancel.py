@@ -24,8 +24,7 @@ from fakes.backend import FakeBackend
 from simatic_xml.cancel import Canceled, CancelToken, checkpoint, current, installed
 from simatic_xml.generate import generate_xml
 from simatic_xml.scl.limits import MAX_STATEMENTS
-from tests.conftest import CPU
-from tests.service.conftest import wait_job
+from tests.conftest import CPU, wait_job
 from tests.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:

@@ -7,6 +7,7 @@ from typing import Any
 from engineering_api.backend import errors as e
 from engineering_api.backend.areas.tags import (
     ConstantInfo,
+    ConstantKind,
     ConstantSpec,
     TagChange,
     TagImportResult,
@@ -95,6 +96,19 @@ def _file_export(
         async_route=RouteSpec("POST", TABLE + f"/actions/export-{action}"), long_running=True,
         files={"export_path": FileRule(extensions=extensions, allow_directory=False, writes=True)},
         example={"exportPath": example}, errors=_WRITE_ERRORS, destructive=True, preview=p.preview_export,
+    )
+
+
+def _constants_list(
+    call: str, kind: ConstantKind, summary: str, *, description: str = "",
+) -> Operation[TableRef, list[ConstantInfo]]:
+    """A table's constants of one ``kind`` (``constants.<call>``, route ``…/constants`` for all, else ``…/<kind>``)."""
+    return Operation(
+        name=f"constants.{call}", summary=summary, section=SECTION, description=description,
+        handler=lambda ctx, d: ctx.backend.tag_constants.list_constants(d.device_name, d.table_name, kind),
+        input=TableRef, output=list[ConstantInfo],
+        route=RouteSpec("GET", TABLE + "/constants" + ("" if kind == "all" else f"/{kind}")), mutating=False,
+        errors=_READ_ERRORS,
     )
 
 
@@ -206,29 +220,12 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         destructive=True, preview=p.preview_tag_delete,
     ),
     # ----- constants --------------------------------------------------------------------------
-    Operation(
-        name="constants.list", summary="List constants in a tag table.", section=SECTION,
-        description="User constants of the table; the default tag table also lists the PLC's system constants.",
-        handler=lambda ctx, d: ctx.backend.tag_constants.list_constants(d.device_name, d.table_name, "all"),
-        input=TableRef,
-        output=list[ConstantInfo], route=RouteSpec("GET", TABLE + "/constants"), mutating=False, errors=_READ_ERRORS,
-    ),
-    Operation(
-        name="constants.user", summary="Get user constants only from a tag table.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.tag_constants.list_constants(d.device_name, d.table_name, "user"),
-        input=TableRef,
-        output=list[ConstantInfo], route=RouteSpec("GET", TABLE + "/constants/user"), mutating=False,
-        errors=_READ_ERRORS,
-    ),
-    Operation(
-        name="constants.system", summary="Get system constants only from a tag table.", section=SECTION,
-        description="System constants (hardware identifiers, OB numbers) belong to the PLC and are listed in the "
-                    "default tag table; other tables have none.",
-        handler=lambda ctx, d: ctx.backend.tag_constants.list_constants(d.device_name, d.table_name, "system"),
-        input=TableRef,
-        output=list[ConstantInfo], route=RouteSpec("GET", TABLE + "/constants/system"), mutating=False,
-        errors=_READ_ERRORS,
-    ),
+    _constants_list("list", "all", "List constants in a tag table.", description="User constants of the table; the "
+                    "default tag table also lists the PLC's system constants."),
+    _constants_list("user", "user", "Get user constants only from a tag table."),
+    _constants_list("system", "system", "Get system constants only from a tag table.",
+                    description="System constants (hardware identifiers, OB numbers) belong to the PLC and are listed "
+                                "in the default tag table; other tables have none."),
     Operation(
         name="constants.create", summary="Create a constant in a tag table.", section=SECTION,
         handler=lambda ctx, d: ctx.backend.tag_constants.create_constant(
