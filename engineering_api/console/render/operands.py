@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from engineering_api.rules.compiler.check_flgnet import _address_text as address_text
+from engineering_api.rules.compiler.check_flgnet import address_text
 from simatic_xml.flgnet import Component, FlgAccess
 from simatic_xml.xmlnode import XmlNode
 

@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from simatic_xml.flgnet import FlgAccess, FlgNet, Part, Wire
     from simatic_xml.xmlnode import XmlNode
 
-__all__ = ["FlgNetChecks", "system_box_members"]
+__all__ = ["FlgNetChecks", "address_text", "system_box_members"]
 
 class _At(NamedTuple):
     """Where a LAD/FBD finding points: the line of its element (Access, Part, Call, Wire) in the export, no
@@ -529,7 +529,7 @@ def _access_text(acc: FlgAccess | None) -> str:
     if acc.label is not None:
         return acc.label
     if acc.address is not None:
-        return _address_text(acc.address)
+        return address_text(acc.address)
     names = ".".join(c.name + (f".%{c.slice.upper()}" if c.slice else "") for c in acc.symbol or ())
     return ("#" + names) if acc.scope == "LocalVariable" else '"' + names + '"'
 
@@ -539,7 +539,7 @@ _AREA_LETTER = {"Input": "I", "Output": "Q", "Memory": "M", "PeripheryInput": "I
 _SIZE_LETTER = {"Byte": "B", "Word": "W", "DWord": "D", "LWord": "L"}
 
 
-def _address_text(address: dict[str, str]) -> str:
+def address_text(address: dict[str, str]) -> str:
     """An absolute address as TIA's editor shows it: ``%M40.1``, ``%MD40``, ``%DB11.DBD266``, ``%IW64:P``."""
     area = address.get("Area", "")
     kind = address.get("Type", "")
