@@ -1,4 +1,4 @@
-"""The runtime API (issue 17): runtime users and bearer sessions, released tags and their values.
+"""The runtime API: runtime users and bearer sessions, released tags and their values.
 
 Our own design, shaped by the seed documents' tag API and the habits of real runtime APIs (a result per item
 in bulk calls, values with quality and timestamp, limit plus continuation-point paging); not WinCC's API.
