@@ -1,4 +1,4 @@
-"""Block generation from JSON specs (issue 3, "Block generation and design specs"), library side.
+"""Block generation from JSON specs and design specs, library side.
 
 * :mod:`.spec` — the JSON block spec, :func:`parse_spec` and its validation (:class:`SpecError` names the field);
 * :mod:`.ladder`, :mod:`.graphgen`, :mod:`.operands` — the compact LAD/FBD and GRAPH forms;
