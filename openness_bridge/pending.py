@@ -1,4 +1,4 @@
-"""Port methods the bridge does not implement yet (issue 6 is delivered in slices).
+"""Port methods the bridge does not implement (none today; a new port method is pending until the bridge has it).
 
 The list is derived, not kept by hand: a port method of the session's own (``EngineeringBackend``'s abstract
 methods) is pending when none of the bridge's operation classes (``OpennessBackend`` and its mixins) defines it.

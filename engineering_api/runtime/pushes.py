@@ -1,4 +1,4 @@
-"""Scheduled pushes to an ERP (issue 17, "end of shift"): push definitions and where they are kept.
+"""Scheduled pushes to an ERP (an "end of shift" report): push definitions and where they are kept.
 
 A push has a schedule (cron, or shift boundaries in an IANA time zone; :mod:`.pushes_schedule`), a payload template
 (JSON or XML filled with tag values and history aggregates over the period; :mod:`.pushes_template`) and an HTTP(S)
