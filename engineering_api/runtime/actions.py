@@ -345,6 +345,13 @@ class AlarmDefinitionName(CamelStruct):
     """Name of the alarm definition."""
 
 
+class AlarmDefinitionEdit(AlarmDefinition):
+    """The definition that replaces the one named ``replaces`` (it may rename it)."""
+
+    replaces: Annotated[str, msgspec.Meta(min_length=1, max_length=128)] = ""
+    """Name of the alarm definition replaced (the ``{name}`` of the route's path)."""
+
+
 class LoggedTag(CamelStruct):
     """The tag whose logging stops (its logged values stay)."""
 
@@ -368,6 +375,11 @@ def save_definition(runtime: RuntimeService, new: AlarmDefinition, replace: str 
 
 def _create_definition(runtime: RuntimeService, new: AlarmDefinition, _caller: str) -> AlarmDefinition:
     return save_definition(runtime, new)
+
+
+def _replace_definition(runtime: RuntimeService, edit: AlarmDefinitionEdit, _caller: str) -> AlarmDefinition:
+    fields = {name: getattr(edit, name) for name in AlarmDefinition.__struct_fields__}
+    return save_definition(runtime, AlarmDefinition(**fields), replace=edit.replaces)
 
 
 def delete_definition(runtime: RuntimeService, query: AlarmDefinitionName, _caller: str = "") -> AlarmDefinition:
@@ -434,6 +446,10 @@ RUNTIME_OPERATIONS: tuple[Operation[Any, Any], ...] = (
           "alarm (a limit with hysteresis) or the text and class of a Program_Alarm instance.", AlarmDefinition,
           AlarmDefinition, RuntimeRole.ADMIN, _create_definition, RouteSpec("POST", f"{_AT}/alarm-definitions"),
           (ValidationError, AlreadyExistsError), mutating=True),
+    _call("runtime.alarm-definitions.update", "Replace an alarm definition (named by replaces), which may rename it.",
+          AlarmDefinitionEdit, AlarmDefinition, RuntimeRole.ADMIN, _replace_definition,
+          RouteSpec("PUT", _AT + "/alarm-definitions/{name}"), (ValidationError, AlreadyExistsError, NotFoundError),
+          mutating=True),
     _call("runtime.alarm-definitions.delete", "Delete an alarm definition; its current alarm goes.",
           AlarmDefinitionName, AlarmDefinition, RuntimeRole.ADMIN, delete_definition,
           RouteSpec("DELETE", _AT + "/alarm-definitions/{name}"), (NotFoundError,), mutating=True,

@@ -17,20 +17,20 @@ from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
-from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
-from engineering_api.lib.responses import Envelope, ok, problem_responses
+from engineering_api.backend.errors import NotFoundError
+from engineering_api.lib.responses import Envelope, ok
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.runtime.actions import (
     AlarmAcknowledge,
     AlarmArchiveQuery,
     AlarmClassQuery,
+    AlarmDefinitionEdit,
     AlarmDefinitionName,
     HistoryQuery,
     HistorySeries,
     LoggedTag,
     SECTION,
     NoInput,
-    save_definition,
 )
 from engineering_api.runtime.alarms import Alarm, AlarmDefinition, AlarmPage
 from engineering_api.runtime.tag_logging import MAX_POINTS, LoggingSetting
@@ -158,14 +158,13 @@ class RuntimeAlarmDefinitionController(Controller):
         saved = run_call(request, "runtime.alarm-definitions.create", data)
         return ok(saved, f"alarm definition {saved.name} created", status_code=201)
 
-    # Not a call of its own: the create call's declaration with the definition it replaces (MCP has no update).
-    @put("/{name:str}", operation_id="UpdateRuntimeAlarmDefinition", opt={"role": "admin"}, sync_to_thread=True,
-         responses=problem_responses("admin", body=True, params=True,
-                                     errors=(ValidationError, AlreadyExistsError, NotFoundError)))
+    @put("/{name:str}", operation_id="UpdateRuntimeAlarmDefinition", sync_to_thread=True,
+         **declared("runtime.alarm-definitions.update", body=True, params=True))
     def update(self, request: Request[Any, Any, Any], name: FromPath[str],
                data: JSONBody[AlarmDefinition]) -> Response[RuntimeAlarmDefinitionResponse]:
         """Replace an alarm definition (NotFoundError, ValidationError, AlreadyExistsError: a new name taken)."""
-        saved = save_definition(runtime_from(request), data, replace=name)
+        fields = {field: getattr(data, field) for field in data.__struct_fields__}
+        saved = run_call(request, "runtime.alarm-definitions.update", AlarmDefinitionEdit(**fields, replaces=name))
         return ok(saved, f"alarm definition {saved.name} saved")
 
     @delete("/{name:str}", operation_id="DeleteRuntimeAlarmDefinition", status_code=200, sync_to_thread=True,

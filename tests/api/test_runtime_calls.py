@@ -37,3 +37,20 @@ def test_a_connection_s_tag_mappings_are_declared_calls_over_rest(client: Any, a
     listed = client.get(tags, headers=admin_headers)
     assert listed.status_code == 200 and listed.json()["data"] == [{**speed, "address": None}], listed.text
     assert client.get("/api/runtime/connections/nope/tags", headers=admin_headers).status_code == 404
+
+
+def test_an_alarm_definition_update_is_a_declared_keyed_call(client: Any, admin_headers: dict[str, str]) -> None:
+    """runtime.alarm-definitions.update: a rename through the route's name; a retry with the same key answers the
+    first update and renames nothing again; the old name is then gone."""
+    rt = "/api/runtime/alarm-definitions"
+    made = client.post(rt, headers=admin_headers, json={"name": "Old", "kind": "discrete", "tag": '"Line_DB".Bit'})
+    assert made.status_code == 201, made.text
+    keyed = {**admin_headers, "Idempotency-Key": "rename-old"}
+    body = {"name": "New", "kind": "discrete", "tag": '"Line_DB".Bit', "text": "Renamed"}
+    first = client.put(f"{rt}/Old", headers=keyed, json=body)
+    assert first.status_code == 200 and first.json()["data"]["name"] == "New", first.text
+    again = client.put(f"{rt}/Old", headers=keyed, json=body)
+    assert again.status_code == 200 and again.headers["Idempotent-Replayed"] == "true"
+    assert client.put(f"{rt}/Old", headers=admin_headers, json=body).status_code == 404
+    names = {d["name"] for d in client.get(rt, headers=admin_headers).json()["data"]}
+    assert "New" in names and "Old" not in names

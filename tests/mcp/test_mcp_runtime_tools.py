@@ -155,6 +155,10 @@ async def test_an_admin_key_configures_alarms_and_logging(live: Live, rest: http
         dup = await session.call_tool("runtime_alarm-definitions_create", {
             "name": "counthigh", "kind": "analog", "tag": LEVEL, "limit": 50.0, "hysteresis": 1.0})
         assert dup.is_error and structured(dup)["code"] == "ALARM_DEFINITION_EXISTS"
+        raised = await _ok(session, "runtime_alarm-definitions_update", replaces="CountHigh", name="CountHigh",
+                           kind="analog", tag='"Line_DB".Count', limit=2e9, alarmClass="Warnings")
+        assert raised["limit"] == 2e9
+        assert {d["name"]: d["limit"] for d in data(rest.get(f"{RT}/alarm-definitions"))}["CountHigh"] == 2e9
         preview = await _ok(session, "runtime_alarm-definitions_delete", name="CountHigh")
         assert preview["dryRun"] and preview["changes"][0]["name"] == "CountHigh"
         assert "CountHigh" in {d["name"] for d in data(rest.get(f"{RT}/alarm-definitions"))}

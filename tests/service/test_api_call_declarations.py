@@ -28,7 +28,7 @@ HOW_TO = ROOT / "docs" / "add-an-api-call.md"
 HAND_WRITTEN: dict[str, int] = {
     # A module whose routes cannot be operations says why at each declaration (a stream, a page, a file).
     "engineering_api.runtime.routes": 3,  # login, logout, the current user: the token's own session
-    "engineering_api.runtime.event_routes": 4,  # alarm-definition update; subscriptions (SSE streams)
+    "engineering_api.runtime.event_routes": 3,  # subscriptions: create, stream (SSE), end
     "engineering_api.runtime.connection_routes": 1,  # a project PLC's tags: the engineering session
     "engineering_api.push.routes": 5,  # SignalR 2 long polling: a transport protocol with its own bodies
     "engineering_api.domain.health": 1,  # a catalog article's image
