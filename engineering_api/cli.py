@@ -324,9 +324,9 @@ def cmd_test_run(args: argparse.Namespace) -> int:
     from engineering_api.ci import testrun
 
     if args.folder is None and testrun.usage_problem(args) is None:
-        from engineering_api.domain.testharness import cli as test_cli
+        from engineering_api.ci import testrun_server
 
-        return test_cli.run(args)
+        return testrun_server.run(args)
     from engineering_api.compose import create_backend
     from engineering_api.domain.testharness.offline import OfflineHarness
 
@@ -465,14 +465,13 @@ def build_parser() -> argparse.ArgumentParser:
                                    "TIA's software compile does; exit 1 on errors")
     add_plc_check(plc_check)
 
-    from engineering_api.ci import testrun
-    from engineering_api.domain.testharness import cli as test_cli
+    from engineering_api.ci import testrun, testrun_server
 
     test_sub = _command_group(sub, "test", "PLC unit tests, offline on a folder or on a running server")
     test_run = test_sub.add_parser(
         "run", help="run PLC unit tests (all, by name or glob) and report: a FOLDER's program and tests offline, or a "
         "server's; exit 1 when any fails, 2 on usage or connection errors")
-    test_cli.add_arguments(test_run)
+    testrun_server.add_arguments(test_run)
     testrun.add_arguments(test_run)
     test_run.set_defaults(func=cmd_test_run)
 

@@ -80,7 +80,7 @@ class _Case:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The offline options of ``test run`` (the server's own come from ``domain.testharness.cli``)."""
+    """The offline options of ``test run`` (the server's own come from ``ci.testrun_server``)."""
     parser.add_argument("folder", nargs="?", metavar="FOLDER",
                         help="run offline, without a server: the PLC program (SCL sources, SimaticML exports) and "
                              f"its test files (*{TEST_SUFFIX}) in FOLDER, on a simulated PLC in virtual time")

@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 
 from engineering_api.cli import build_parser
-from engineering_api.domain.testharness import cli
+from engineering_api.ci import testrun_server as cli
 from tests.api.roles import engineer, viewer  # noqa: F401 - fixtures
 from tests.api.test_testharness import api, create, fake_simulation, keys, shared  # noqa: F401
 from tests.api.test_testharness_client_format import XSD

@@ -161,3 +161,20 @@ def test_scl_check_draws_progress_on_a_terminal_stderr_only(tmp_path: Path, tty:
         assert done.stderr == ""
     assert done.returncode == 0
     assert done.stdout.strip().endswith(f"{LONG_RUN} file(s) checked: 0 error(s), 0 warning(s)")
+
+
+SERVER_PACKAGES = ("sqlalchemy", "httpx", "litestar", "granian", "celery", "mcp", "lsprotocol", "pygls")
+"""What the offline checks never need: a pre-commit hook runs them on every commit, so the command's start is
+counted here by what it imports, not timed (the server's database and web stack cost more than a check of a file)."""
+
+
+@pytest.mark.parametrize("command", [["scl", "check"], ["scl", "fmt", "--check"], ["plc", "check"],
+                                     ["simaticml", "check"]])
+def test_an_offline_check_imports_none_of_the_server(tmp_path: Path, command: list[str]) -> None:
+    source = tmp_path / "FC_Add.scl"
+    source.write_text(GOOD_SCL, encoding="utf-8")
+    probe = ("import sys\nfrom engineering_api.cli import main\nmain(sys.argv[1:])\n"
+             f"print(sorted({{m.split('.')[0] for m in sys.modules}} & {set(SERVER_PACKAGES)!r}), file=sys.stderr)")
+    ran = subprocess.run([sys.executable, "-c", probe, *command, str(source)], capture_output=True, text=True,
+                         check=False, timeout=300)
+    assert ran.stderr.strip().splitlines()[-1] == "[]", ran.stderr

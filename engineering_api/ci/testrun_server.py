@@ -1,4 +1,4 @@
-"""``engineering-api test run``: run PLC unit tests on a running server, for CI.
+"""``engineering-api test run`` without a folder: run PLC unit tests on a running server, for CI.
 
 It starts a run (``POST /api/testharness/run``, a job), follows the job, prints one line per case that did not pass
 and a one-line summary, and with ``--junit`` writes the run's JUnit XML. Exit status: 0 when every selected case
@@ -13,9 +13,10 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ("URL_VARIABLE", "add_arguments", "run")
 
@@ -96,6 +97,8 @@ def run(args: argparse.Namespace, transport: httpx.BaseTransport | None = None) 
         print(f"error: no API key: pass --api-key or set {KEY_VARIABLE}", file=sys.stderr)
         return 2
     body = {"testName": args.pattern, "deviceName": args.device, "instanceName": args.instance}
+    import httpx  # here, not at the top: every command's parser imports this module, and only this one calls out
+
     try:
         with httpx.Client(base_url=url, headers={"X-API-Key": key}, timeout=30, transport=transport) as client:
             started = _answer(client.post("/api/testharness/run", json={k: v for k, v in body.items() if v}))
