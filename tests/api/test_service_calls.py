@@ -81,3 +81,17 @@ def test_service_calls_are_kept_apart_and_every_change_is_keyed() -> None:
         options = call.route_options()
         assert ("idempotent" in options) == call.mutating, call.name
         assert call.public == options.get("public", False), call.name
+
+
+def test_a_retried_settings_save_reads_its_raw_body_and_is_replayed(client: TestClient[Any],
+                                                                     admin_headers: Headers) -> None:
+    """The save reads its raw body itself (to name each field that is not changeable) behind the guard that read
+    it first for the key."""
+    keyed = {**admin_headers, "Idempotency-Key": "rate-limit"}
+    first = client.post("/api/settings", json={"rateLimitPerMinute": 777}, headers=keyed)
+    assert data(first)["rateLimitPerMinute"] == 777
+    again = client.post("/api/settings", json={"rateLimitPerMinute": 777}, headers=keyed)
+    assert again.headers[REPLAYED_HEADER] == "true" and again.json() == first.json()
+    refused = client.post("/api/settings", json={"dataDir": "/elsewhere"}, headers={**admin_headers,
+                                                                                    "Idempotency-Key": "fixed"})
+    assert_error(refused, 422, "SETTING_NOT_CHANGEABLE")
