@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import multiprocessing
 import os
 import py_compile
 import sys
@@ -82,7 +83,8 @@ def warm(directory: Path, workers: int | None = None) -> int:
     workers = workers or os.cpu_count() or 1
     if workers == 1:
         return sum(map(_cache_one, paths))
-    with ProcessPoolExecutor(workers) as pool:
+    # spawned, not forked: a caller with threads of its own (a test process) could fork a held lock into a child
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         return sum(pool.map(_cache_one, paths, chunksize=max(1, len(paths) // (workers * 4))))
 
 
