@@ -10,7 +10,6 @@ from __future__ import annotations
 import atexit
 import functools
 import os
-import shutil
 import sys
 import tempfile
 import threading
@@ -115,25 +114,28 @@ def shared_app(settings: Settings) -> Iterator[Litestar]:
 
 
 @functools.cache
-def _migrated_database() -> Path:
-    """A service database the service itself created and brought to the current schema, once per process."""
-    scratch = Path(tempfile.mkdtemp(prefix="migrated-db-"))
-    atexit.register(shutil.rmtree, scratch, True)
-    Database(scratch / "engineering-api.sqlite3", data_dir=scratch).close()
-    return scratch / "engineering-api.sqlite3"
+def _migrated_database() -> bytes:
+    """The file of a service database the service itself created and brought to the current schema, made once
+    per process (in a directory removed at once: nothing is left behind when a worker is stopped)."""
+    with tempfile.TemporaryDirectory(prefix="migrated-db-") as scratch:
+        path = Path(scratch) / "engineering-api.sqlite3"
+        Database(path, data_dir=Path(scratch)).close()
+        return path.read_bytes()
 
 
 def _seed_database(settings: Settings) -> None:
     """Give an empty data directory a copy of :func:`_migrated_database`, as a second start of the service finds it.
 
     Migrating a new SQLite file costs ~14 ms of CPU, paid by every test that starts an app; the migrations have
-    tests of their own (tests/db). The copy keeps the file's mode (0600). A data directory that holds anything
-    (a test's legacy files, another service database) or a PostgreSQL ``db`` is left to the service."""
+    tests of their own (tests/db). The copy gets the mode the service gives its database (0600). A data directory
+    that holds anything (a test's legacy files, another service database) or a PostgreSQL ``db`` is left to the
+    service."""
     data_dir = settings.data_dir
     if settings.db is not None or (data_dir.exists() and any(data_dir.iterdir())):
         return
     data_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(_migrated_database(), settings.database_path)
+    with open(os.open(settings.database_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as copy:
+        copy.write(_migrated_database())
 
 
 @pytest.fixture
