@@ -12,6 +12,8 @@ scheduler runs one of them, and the lazy loader cannot rename its subtests: pypr
 
 from __future__ import annotations
 
+from typing import Any
+
 import schemathesis
 from schemathesis.schemas import BaseSchema
 
@@ -20,13 +22,17 @@ from tests.lib.openapi_document import openapi_document
 __all__ = ("fuzz_schema",)
 
 
-def fuzz_schema(*, seed: int, max_examples: int) -> BaseSchema:
+def fuzz_schema(*, seed: int, max_examples: int, document: dict[str, Any] | None = None) -> BaseSchema:
     """The document as Schemathesis loads it for a deterministic run: ``seed``, valid and invalid inputs,
     ``max_examples`` generated cases per operation, no shrinking, the coverage phase on (it sends each schema's
     boundary values: empty strings, huge numbers, missing fields, wrong content types; deterministic, and where
-    most server errors were found), no stateful phase. A new schema each call, so hooks stay the caller's."""
+    most server errors were found), no stateful phase. A new schema each call, so hooks stay the caller's.
+    ``document`` is the service's own unless given (tests/service/test_gate_probes.py fuzzes a tiny app's).
+
+    The coverage phase also sends each path the methods it does not declare (``Unspecified HTTP method``), once
+    per path and method for all of one schema's operations (the schema remembers the pairs it sent)."""
     loaded: BaseSchema = schemathesis.openapi.from_dict(
-        openapi_document(),
+        openapi_document() if document is None else document,
         config=schemathesis.Config.from_dict({
             "seed": seed,
             "generation": {"mode": "all", "max-examples": max_examples, "deterministic": True, "no-shrink": True},

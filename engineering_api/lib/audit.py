@@ -37,6 +37,9 @@ _INSERT = Prepared(audit.insert())
 """Prepared: compiled once and run on the driver's cursor (every audited request writes these)."""
 _FINISH = Prepared(audit.update().where(audit.c.id == bindparam("record"))
                    .values(status=bindparam("status"), outcome=bindparam("outcome"), job_id=bindparam("job_id")))
+_COUNT_ONE_MORE = Prepared(audit.update().where(audit.c.id == bindparam("record"))
+                          .values(count=audit.c.count + 1, last_at=bindparam("last_at")))
+"""Prepared too: a client without a valid key can send refusals as fast as it likes, each one counted."""
 _MAX_OPEN_COUNTS = 10_000
 """Past this many open counted rows, the expired ones are forgotten (they stay in the table)."""
 
@@ -145,15 +148,14 @@ class AuditLog:
         with self._lock:
             current = self._open_counts.get(slot)
             if current is not None and now - current[1] < COUNT_WINDOW_S:
-                self._db.execute(audit.update().where(audit.c.id == current[0])
-                                 .values(count=audit.c.count + 1, last_at=utc_now()))
+                self._db.execute(_COUNT_ONE_MORE, {"record": current[0], "last_at": utc_now()})
                 return
             if len(self._open_counts) >= _MAX_OPEN_COUNTS:
                 self._open_counts = {k: v for k, v in self._open_counts.items() if now - v[1] < COUNT_WINDOW_S}
             at = utc_now()
-            row_id = self._db.insert(audit.insert().values(
-                at=at, key_id=key_id, role=role, client=client, method=method, path=path, status=status,
-                outcome=outcome_for(status), count=1, last_at=at))
+            row_id = self._db.insert(_INSERT, {
+                "at": at, "key_id": key_id, "role": role, "client": client, "method": method, "path": path,
+                "status": status, "outcome": outcome_for(status), "count": 1, "last_at": at})
             self._open_counts[slot] = (row_id, now)
 
     def page(

@@ -1,11 +1,12 @@
 """The fast paths' work, counted: a regression guard that a busy machine cannot make noisy.
 
 For one read request (``GET /api/projects/devices``), one job round trip (``POST /api/projects/actions/save``,
-then ``GET /api/jobs/{id}?wait=30``) and one MCP read tool call (``tools/call blocks_list`` over streamable HTTP,
-session-less), the Python function calls made in process are counted (:mod:`tests.perf.work_count`) and held
-against ``work_budget.json``. A count more than 10% over its budget fails, with the most called functions and
-their callers. Raising a budget is a reviewed change: the commit says why the extra work is worth it. A count far
-under its budget is printed, so the budget can be lowered with it.
+then ``GET /api/jobs/{id}?wait=30``), one MCP read tool call (``tools/call blocks_list`` over streamable HTTP,
+session-less) and one refused write (no key: 401, counted on the client's audit row), the Python function calls
+made in process are counted (:mod:`tests.perf.work_count`) and held against ``work_budget.json``. A count more than
+10% over its budget fails, with the most called functions and their callers. Raising a budget is a reviewed
+change: the commit says why the extra work is worth it. A count far under its budget is printed, so the budget can
+be lowered with it.
 
 Counts depend on the Python and library versions (``work_budget.json`` names the ones measured); they do not
 depend on the machine's load.
@@ -70,7 +71,10 @@ async def _measure(data_dir: Path) -> dict[str, WorkCount]:
             answer = _expect(await driver.call("POST", "/mcp", {**key, **MCP_HEADERS}, call))
             assert not answer["result"].get("isError"), answer
 
-        for name, action in (("read", read), ("job", job), ("mcp_read", mcp_read)):
+        async def refused() -> None:  # a write without a key: 401, counted on its client's audit row
+            _expect(await driver.call("POST", "/api/projects/actions/save-sync", {}, {}), 401)
+
+        for name, action in (("read", read), ("job", job), ("mcp_read", mcp_read), ("refused", refused)):
             for _ in range(3):  # first calls fill caches, compile lazily, write last_used_at
                 await action()
             count = WorkCount()
@@ -90,7 +94,7 @@ def _budget() -> dict[str, Any]:
     return json.loads(BUDGET_FILE.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("path", ["read", "job", "mcp_read"])
+@pytest.mark.parametrize("path", ["read", "job", "mcp_read", "refused"])
 def test_work_stays_within_its_budget(counts: dict[str, WorkCount], path: str) -> None:
     budget = _budget()
     allowed = budget["calls"][path]
