@@ -32,7 +32,7 @@ from engineering_api.backend.errors import ConflictError, NotFoundError, Permiss
 from engineering_api.config import LOOPBACK_HOSTS
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.tables import client_events
-from engineering_api.jobs.call_routes import declared_route, run_inline, service_call
+from engineering_api.jobs.call_routes import declared_route, run_inline, service_call, services_in
 from engineering_api.lib.responses import Envelope, ok
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.security import Role
@@ -40,6 +40,7 @@ from engineering_api.lib.security import Role
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from engineering_api.jobs.operations import OperationContext
     from engineering_api.services import Services
 
 __all__ = ("CALLS", "CompatController", "CompatSettings", "LicenseFeatures", "LocalKey", "TelemetryEvent")
@@ -295,13 +296,6 @@ def _refuse_non_local(request: Request[Any, Any, Any]) -> None:
                                     code="LOCAL_KEY_LOOPBACK_ONLY")
 
 
-class KeptEvent(CamelStruct):
-    """A client's telemetry event and the key that sent it."""
-
-    event: TelemetryEvent
-    key_id: str | None = None
-
-
 class EventLimit(CamelStruct):
     """How many kept events to list."""
 
@@ -316,11 +310,12 @@ def _license(_services: Services, _data: None) -> LicenseFeatures:
     )
 
 
-def _keep(services: Services, sent: KeptEvent) -> TelemetryAccepted:
-    compat = _compat_of(services)
+def _keep(context: OperationContext, event: TelemetryEvent) -> TelemetryAccepted:
+    compat = _compat_of(services_in(context))
     settings = compat.settings()
     if settings.telemetry_store:
-        compat.keep(sent.event, sent.key_id, settings.telemetry_max_events)
+        key_id = context.principal.key_id if context.principal is not None else None
+        compat.keep(event, key_id, settings.telemetry_max_events)
     return TelemetryAccepted(accepted=True, stored=settings.telemetry_store)
 
 
@@ -346,14 +341,11 @@ _CLIENT_ROUTE = "a T-IA Connect client's own call (licence, telemetry, local key
 _EVENTS, _COMPAT_SETTINGS = "/api/telemetry/client-events", "/api/settings/compatibility"
 _call = partial(service_call, section=SECTION, no_mcp_tool=_CLIENT_ROUTE)
 
-
-
-
 LICENSE = _call("license.features", "GET /api/license/features", "The licence's features", _license,
                 output=LicenseFeatures)
 # Not a change by the registry's measure (so not audited, see the module's docstring): a kept event is its own record.
-EVENT_POST = _call("telemetry.events.post", f"POST {_EVENTS}", "Accept a client telemetry event", _keep, KeptEvent,
-                   TelemetryAccepted)
+EVENT_POST = _call("telemetry.events.post", f"POST {_EVENTS}", "Accept a client telemetry event", None, TelemetryEvent,
+                   TelemetryAccepted, handler=_keep)
 EVENTS_LIST = _call("telemetry.events.list", f"GET {_EVENTS}", "Kept telemetry events",
                     lambda services, query: _compat_of(services).events(query.limit), EventLimit, StoredEvents,
                     role=Role.ADMIN)
@@ -386,7 +378,7 @@ class CompatController(Controller):
     async def client_event(self, request: Request[Any, Any, Any], data: JSONBody[TelemetryEvent]
                            ) -> Response[PostClientEventResponse]:
         """Accept a client telemetry event: dropped, or kept locally when an admin turned that on; never sent on."""
-        answer = run_inline(request, EVENT_POST, KeptEvent(event=data, key_id=request.scope["user"].key_id))
+        answer = run_inline(request, EVENT_POST, data)
         return ok(answer, "stored" if answer.stored else "accepted and dropped")
 
     @get(_EVENTS, operation_id="ListClientEvents", **declared_route(EVENTS_LIST, params=True))

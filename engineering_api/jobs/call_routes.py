@@ -11,14 +11,14 @@ answers and, for a change, the header's documentation; so a change is audited an
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, cast, get_args
 
 from litestar.enums import ParamType
 from litestar.openapi.spec import OpenAPIType, Schema
 from litestar.openapi.spec import Operation as OpenAPIOperation
 from litestar.openapi.spec import Parameter as OpenAPIParameter
 
-from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec, served_by_its_route
+from engineering_api.jobs.operations import HttpMethod, Operation, OperationContext, RouteSpec, served_by_its_route
 from engineering_api.lib.idempotency import (
     IN_FLIGHT_CODE, KEY_HEADER, MAX_KEY_LENGTH, OUTCOME_UNKNOWN_CODE, REPLAYED_HEADER, REUSED_CODE,
 )
@@ -34,11 +34,11 @@ if TYPE_CHECKING:
     from engineering_api.services import Services
 
 __all__ = (
-    "KEYED_ANSWERS", "KeyedCallOperation", "declared_route", "inline_context", "run_inline", "service_call",
-    "services_in",
+    "KEYED_ANSWERS", "KeyedCallOperation", "declared_route", "inline_context", "key_caller", "run_inline",
+    "service_call", "services_in",
 )
 
-_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
+_METHODS = frozenset(get_args(HttpMethod))
 KEY_DOC = (
     "A key of the caller's choosing for this change: a retry with the same key (after a lost answer) gets the first "
     f"call's stored answer, marked `{REPLAYED_HEADER}: true`, and the change is not made again."
@@ -92,11 +92,16 @@ def inline_context(services: Services, caller: str) -> OperationContext:
     return context
 
 
+def key_caller(request: Request[Any, Any, Any]) -> str:
+    """Who acts for a request made with an API key: ``apikey:<name>`` (``apikey:`` on a public route)."""
+    return f"apikey:{getattr(request.scope.get('user'), 'name', '')}"
+
+
 def run_inline(request: Request[Any, Any, Any], call: Operation[Any, Any], data: Any) -> Any:
     """Run the service call ``call`` with ``data`` in the name of the request's API key (the context's
     :attr:`~engineering_api.jobs.operations.OperationContext.principal`; None on a public route)."""
+    context = inline_context(request.app.state.services, key_caller(request))
     key = request.scope.get("user")
-    context = inline_context(request.app.state.services, f"apikey:{getattr(key, 'name', '')}")
     context.principal = key if isinstance(key, Principal) else None
     return call.handler(context, data)
 

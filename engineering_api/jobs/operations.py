@@ -44,12 +44,14 @@ if TYPE_CHECKING:
     from engineering_api.lib.security import Principal
 
 __all__ = (
-    "FileRule", "OpenProjectsSource", "Operation", "OperationContext", "OperationRegistry", "RouteAuth", "RouteSpec",
-    "SnapshotTaker", "SnapshotTarget", "confine_files", "open_projects_if_any", "operation_input",
+    "FileRule", "HttpMethod", "OpenProjectsSource", "Operation", "OperationContext", "OperationRegistry", "RouteAuth",
+    "RouteSpec", "SnapshotTaker", "SnapshotTarget", "confine_files", "open_projects_if_any", "operation_input",
     "refuse_project_folder", "refuse_project_targets", "served_by_its_route", "server_made",
 )
 
 InputT = TypeVar("InputT")
+HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
+"""A route's method."""
 RouteAuth = Literal["apiKey", "bearer"]
 """How a route's caller authenticates: an engineering API key (``X-API-Key``), or a runtime user's bearer token."""
 OutputT = TypeVar("OutputT")
@@ -59,7 +61,7 @@ OutputT = TypeVar("OutputT")
 class RouteSpec:
     """A route that exposes an operation: method and path as in the T-IA Connect reference."""
 
-    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
+    method: HttpMethod
     path: str
 
 
@@ -297,7 +299,7 @@ class OperationContext:
         """For a runtime call: who acts (the runtime user, or ``apikey:<name>`` on MCP), e.g. who acknowledged."""
         self.services: object | None = None
         """For an inline call (:attr:`Operation.is_inline_call`): the app's services
-        (:func:`engineering_api.services.services_in` reads them typed)."""
+        (:func:`engineering_api.jobs.call_routes.services_in` reads them typed)."""
 
     def derive(self, token: CancelToken, progress: Callable[[int, str], None] | None) -> OperationContext:
         """A context for one part of this job (a pipeline step): the same backend, state and caller, its own

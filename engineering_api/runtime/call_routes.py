@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from litestar import Request
 
-from engineering_api.jobs.call_routes import KEYED_ANSWERS, declared_route
+from engineering_api.jobs.call_routes import KEYED_ANSWERS, declared_route, key_caller
 from engineering_api.lib.responses import problem_responses
 from engineering_api.runtime.actions import RUNTIME_OPERATIONS, call_context
 from engineering_api.runtime.connection_calls import CONNECTION_OPERATIONS
@@ -64,11 +64,7 @@ def run_call(request: Request[Any, Any, Any], name: str, data: Any) -> Any:
     """Run the runtime call ``name`` with ``data`` as its MCP tool does, in the name of the request's caller (the
     runtime user of a bearer route, else the API key)."""
     call = _CALLS[name]
-    if call.auth == "bearer":
-        caller = principal_of(request.scope).username
-    else:
-        key = request.scope.get("user")
-        caller = f"apikey:{getattr(key, 'name', '')}"
+    caller = principal_of(request.scope).username if call.auth == "bearer" else key_caller(request)
     return call.handler(call_context(request.app.state.services, caller), data)
 
 

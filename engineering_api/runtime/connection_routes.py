@@ -90,7 +90,7 @@ class ConnectionController(Controller):
         data: JSONBody[ConnectionInput],
     ) -> Response[RuntimeConnectionResponse]:
         """Replace a connection; an omitted password stays for the same endpoint (NotFoundError, ValidationError)."""
-        edit = ConnectionEdit(**{f: getattr(data, f) for f in data.__struct_fields__}, connection_id=connectionId)
+        edit = ConnectionEdit(**msgspec.structs.asdict(data), connection_id=connectionId)
         saved = run_call(request, "runtime.connections.update", edit)
         return ok(saved, f"runtime connection {saved.name} saved")
 

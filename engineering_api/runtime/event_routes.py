@@ -163,8 +163,8 @@ class RuntimeAlarmDefinitionController(Controller):
     def update(self, request: Request[Any, Any, Any], name: FromPath[str],
                data: JSONBody[AlarmDefinition]) -> Response[RuntimeAlarmDefinitionResponse]:
         """Replace an alarm definition (NotFoundError, ValidationError, AlreadyExistsError: a new name taken)."""
-        fields = {field: getattr(data, field) for field in data.__struct_fields__}
-        saved = run_call(request, "runtime.alarm-definitions.update", AlarmDefinitionEdit(**fields, replaces=name))
+        edit = AlarmDefinitionEdit(**msgspec.structs.asdict(data), replaces=name)
+        saved = run_call(request, "runtime.alarm-definitions.update", edit)
         return ok(saved, f"alarm definition {saved.name} saved")
 
     @delete("/{name:str}", operation_id="DeleteRuntimeAlarmDefinition", status_code=200, sync_to_thread=True,

@@ -80,7 +80,7 @@ class PushController(Controller):
         self, request: Request[Any, Any, Any], pushId: FromPath[str], data: JSONBody[PushInput],
     ) -> Response[RuntimePushResponse]:
         """Replace a push; an omitted token/password stays for the same URL and auth type (errors as create)."""
-        edit = PushEdit(**{f: getattr(data, f) for f in data.__struct_fields__}, push_id=pushId)
+        edit = PushEdit(**msgspec.structs.asdict(data), push_id=pushId)
         saved = run_call(request, "runtime.pushes.update", edit)
         return ok(saved, f"push {saved.name} saved")
 

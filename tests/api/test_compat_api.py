@@ -50,6 +50,9 @@ def test_telemetry_kept_locally_when_an_admin_turns_it_on_and_bounded(client, vi
     assert kept["total"] == 3
     assert [e["event"]["eventName"] for e in kept["events"]] == ["e4", "e3", "e2"]
     assert kept["events"][0]["event"]["durationMs"] == 42
+    viewer = [k["keyId"] for k in data(client.get("/api/security/keys", headers=admin_headers))
+              if k["role"] == "viewer" and not k["revokedAt"]]
+    assert [e["keyId"] for e in kept["events"]] == viewer * 3  # each event names the key that sent it
     assert data(client.delete("/api/telemetry/client-events", headers=admin_headers))["deleted"] == 3
 
 
