@@ -11,6 +11,7 @@ from litestar.testing import TestClient
 
 from engineering_api.config import Settings
 from tests.conftest import CPU, Headers, add_device, assert_error, data, shared_app
+from tests.scl_frames import start_running_fb
 
 S = "/api/devices/PLC_1/external-sources"
 B = "/api/devices/PLC_1/blocks"
@@ -259,20 +260,8 @@ def test_generating_the_same_source_again_keeps_the_block_numbers(env):
         assert numbers() == first
 
 
-ONE_NUMBERING = '''// Line 1 of what the client sent
-FUNCTION_BLOCK "FB_Lines"
-VERSION : 0.1
-   VAR_INPUT
-      Start : Bool;
-   END_VAR
-   VAR_OUTPUT
-      Running : Bool;
-   END_VAR
-BEGIN
-   #Running := #Start;
-   #Running := #Start AND "Nowhere_Tag";
-END_FUNCTION_BLOCK
-'''
+ONE_NUMBERING = "// Line 1 of what the client sent\n" + start_running_fb(
+    "FB_Lines", "#Running := #Start;", '#Running := #Start AND "Nowhere_Tag";')
 
 
 def test_import_and_compile_count_lines_in_the_source_sent(env):

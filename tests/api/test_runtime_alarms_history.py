@@ -19,6 +19,7 @@ import pytest
 from tests.api.test_runtime_auth import RT, login, make_user
 from tests.api.test_runtime_e2e import download_line as download_program
 from tests.conftest import CPU, Headers, assert_error, data
+from tests.scl_frames import main_ob
 
 pytest.importorskip("fakes.runtime.image", reason="the simulated PLC engine (fakes.runtime.image) is not present")
 
@@ -51,13 +52,7 @@ END_VAR
 BEGIN
 END_DATA_BLOCK
 
-ORGANIZATION_BLOCK "Main"
-{ S7_Optimized_Access := 'TRUE' }
-BEGIN
-   "Tank_DB"(Level := "Line_DB".Level);
-   "Line_DB".Count := "Line_DB".Count + 1;
-END_ORGANIZATION_BLOCK
-"""
+""" + main_ob('"Tank_DB"(Level := "Line_DB".Level);', '"Line_DB".Count := "Line_DB".Count + 1;')
 LEVEL = '"Line_DB".Level'
 
 

@@ -15,6 +15,7 @@ import pytest
 
 from tests.api.test_runtime_auth import RT, login, make_user
 from tests.conftest import Headers, assert_error, configure, data
+from tests.scl_frames import main_ob
 
 pytest.importorskip("fakes.runtime.image", reason="the simulated PLC engine (fakes.runtime.image) is not present")
 
@@ -30,15 +31,7 @@ END_VAR
 BEGIN
 END_DATA_BLOCK
 
-ORGANIZATION_BLOCK "Main"
-{ S7_Optimized_Access := 'TRUE' }
-BEGIN
-   IF "Run_PB" THEN
-      "Line_DB".Count := "Line_DB".Count + 1;
-   END_IF;
-   "Lamp" := "Run_PB";
-END_ORGANIZATION_BLOCK
-"""
+""" + main_ob('IF "Run_PB" THEN', '   "Line_DB".Count := "Line_DB".Count + 1;', 'END_IF;', '"Lamp" := "Run_PB";')
 
 
 TAGS = ({"name": "Run_PB", "dataType": "Bool", "logicalAddress": "%I0.0"},

@@ -13,21 +13,11 @@ import pytest
 from engineering_api.mcp.results import TEXT_BUDGET
 from tests.mcp.conftest import Live, structured
 from tests.mcp.test_mcp_transports import all_tools, http_session, session_over
+from tests.scl_frames import start_running_fb
 
 pytestmark = pytest.mark.anyio
 
-BROKEN = """FUNCTION_BLOCK "FB_Broken"
-VERSION : 0.1
-   VAR_INPUT
-      Start : Bool;
-   END_VAR
-   VAR_OUTPUT
-      Running : Bool;
-   END_VAR
-BEGIN
-   #Running := #Start AND "Nowhere_Tag";
-END_FUNCTION_BLOCK
-"""
+BROKEN = start_running_fb("FB_Broken", '#Running := #Start AND "Nowhere_Tag";')
 
 
 
