@@ -28,7 +28,7 @@ import sys
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from engineering_api.backend.errors import (
     ConflictError,
@@ -39,17 +39,9 @@ from engineering_api.backend.errors import (
     ValidationError,
 )
 from engineering_api.backend.models import (
-    ArchiveInfo,
-    HistoryEntry,
-    IndexResult,
     InstalledVersion,
     PortalInfo,
-    ProjectCredentials,
-    ProjectInfo,
-    ProjectInfrastructure,
-    ProjectOverview,
     SessionStatus,
-    WhitelistEntry,
 )
 from engineering_api.backend.port import EngineeringBackend
 from engineering_api.rules.simulation_profiles import SimInstanceCalls
@@ -96,12 +88,26 @@ from openness_bridge.whitelist import OpennessWhitelist
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from engineering_api.backend.models import ArchiveUnsaved, PortalMode
+    from engineering_api.backend.models import PortalMode
     from openness_bridge.loader import Installation, OpennessApi
 
 __all__ = ("OpennessBackend",)
 
 T = TypeVar("T")
+R = TypeVar("R")
+P = ParamSpec("P")
+
+
+def _served_by(holder: str, method: Callable[Concatenate[Any, P], R]) -> Callable[Concatenate[Any, P], R]:
+    """The session's port method that ``method`` of the object it holds as ``holder`` serves: the session
+    forwards the call, so the method's signature is written once, where the work is (mypy checks it against
+    the port's)."""
+
+    @functools.wraps(method)
+    def forward(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        return method(getattr(self, holder), *args, **kwargs)
+
+    return forward
 
 
 def _now() -> str:
@@ -509,53 +515,21 @@ class _OpennessSession(EngineeringBackend):
 
         return self._call("TiaPortal.GetCurrentProcess", run)
 
-    # ----- projects (served by BridgeProjects) -----------------------------------------------
-    def open_projects(self) -> list[ProjectInfo]:
-        return self.projects.open_projects()
-
-    def create_project(self, directory: Path, name: str, *, author: str, comment: str) -> ProjectInfo:
-        return self.projects.create_project(directory, name, author=author, comment=comment)
-
-    def open_project(
-        self, path: Path, *, upgrade: bool = False, credentials: ProjectCredentials | None = None,
-    ) -> ProjectInfo:
-        return self.projects.open_project(path, upgrade=upgrade, credentials=credentials)
-
-    def save_project(self) -> ProjectInfo:
-        return self.projects.save_project()
-
-    def close_project(self) -> ProjectInfo:
-        return self.projects.close_project()
-
-    def archive_project(self, target: Path, *, unsaved: ArchiveUnsaved = "refuse") -> ArchiveInfo:
-        return self.projects.archive_project(target, unsaved=unsaved)
-
-    def retrieve_project(
-        self, archive: Path, target_directory: Path, *, upgrade: bool = False,
-        credentials: ProjectCredentials | None = None,
-    ) -> ProjectInfo:
-        return self.projects.retrieve_project(archive, target_directory, upgrade=upgrade, credentials=credentials)
-
-    def recent_projects(self) -> list[HistoryEntry]:
-        return self.projects.recent_projects()
-
-    def forget_recent_project(self, path: str) -> list[HistoryEntry]:
-        return self.projects.forget_recent_project(path)
-
-    def project_overview(self) -> ProjectOverview:
-        return self.projects.project_overview()
-
-    def project_infrastructure(self) -> ProjectInfrastructure:
-        return self.projects.project_infrastructure()
-
-    def set_simulation_support(self, enabled: bool) -> ProjectInfo:
-        return self.projects.set_simulation_support(enabled)
-
-    def index_project(self) -> IndexResult:
-        return self.projects.index_project()
-
-    def whitelist_application(self, application_path: str) -> WhitelistEntry:
-        return self.whitelist.whitelist_application(application_path)
+    # ----- projects and the whitelist: the port's methods, written once where the work is ----------------
+    open_projects = _served_by("projects", BridgeProjects.open_projects)
+    create_project = _served_by("projects", BridgeProjects.create_project)
+    open_project = _served_by("projects", BridgeProjects.open_project)
+    save_project = _served_by("projects", BridgeProjects.save_project)
+    close_project = _served_by("projects", BridgeProjects.close_project)
+    archive_project = _served_by("projects", BridgeProjects.archive_project)
+    retrieve_project = _served_by("projects", BridgeProjects.retrieve_project)
+    recent_projects = _served_by("projects", BridgeProjects.recent_projects)
+    forget_recent_project = _served_by("projects", BridgeProjects.forget_recent_project)
+    project_overview = _served_by("projects", BridgeProjects.project_overview)
+    project_infrastructure = _served_by("projects", BridgeProjects.project_infrastructure)
+    set_simulation_support = _served_by("projects", BridgeProjects.set_simulation_support)
+    index_project = _served_by("projects", BridgeProjects.index_project)
+    whitelist_application = _served_by("whitelist", OpennessWhitelist.whitelist_application)
 
 
 class OpennessBackend(pending_methods(_OpennessSession), _OpennessSession):  # type: ignore[misc]  # a base built at import
