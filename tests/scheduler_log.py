@@ -3,15 +3,19 @@ waits for the scheduler's events instead of sleeping and hoping it has run (or h
 
 :func:`watch_schedulers` subscribes every app's scheduler as it is started (before the app's event loop can run a
 single pass of it, so the runs at start-up, such as those missed while the server was down, are seen too);
-:func:`scheduler_log` is a running app's log.
+:func:`scheduler_log` is a running app's log; :func:`scheduler_clock` is the ticking test clock a scheduling test
+runs in, with its apps' schedulers watched.
 """
 
 from __future__ import annotations
 
 import threading
 import uuid
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
+
+import time_machine
 
 from apscheduler.events import (
     EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED, EVENT_JOB_SUBMITTED, JobSubmissionEvent,
@@ -21,6 +25,9 @@ import engineering_api.app
 from tests.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Iterator
+
     import pytest
     from apscheduler.events import JobEvent
     from apscheduler.schedulers.base import BaseScheduler
@@ -29,7 +36,7 @@ if TYPE_CHECKING:
 
     from engineering_api.services import Services
 
-__all__ = ("SchedulerLog", "scheduler_log", "watch_schedulers")
+__all__ = ("SchedulerLog", "scheduler_clock", "scheduler_log", "watch_schedulers")
 
 ENDED = EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED
 """How one scheduled run of a job ends (one event per run time of a submission)."""
@@ -96,6 +103,15 @@ def watch_schedulers(monkeypatch: pytest.MonkeyPatch) -> None:
         return scheduler
 
     monkeypatch.setattr(engineering_api.app, "_start_scheduler", started)
+
+
+@contextmanager
+def scheduler_clock(monkeypatch: pytest.MonkeyPatch, at: dt.datetime) -> Iterator[time_machine.Traveller]:
+    """The test clock, at ``at`` and ticking, with the scheduler of every app started in it watched
+    (:func:`watch_schedulers`); move it with the ``Traveller`` it yields."""
+    watch_schedulers(monkeypatch)
+    with time_machine.travel(at, tick=True) as clock:
+        yield clock
 
 
 def scheduler_log(client: TestClient[Litestar]) -> SchedulerLog:

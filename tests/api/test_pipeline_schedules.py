@@ -7,14 +7,13 @@ import datetime as dt
 import time
 from typing import TYPE_CHECKING, Any
 
-import time_machine
 from apscheduler.events import EVENT_JOB_EXECUTED, EVENT_JOB_MISSED
 from litestar.testing import TestClient
 
 from engineering_api.app import create_app
 from engineering_api.config import Settings
 from tests.conftest import data
-from tests.scheduler_log import scheduler_log, watch_schedulers
+from tests.scheduler_log import scheduler_clock, scheduler_log
 from tests.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:
@@ -63,8 +62,7 @@ def _settled(client: TestClient[Litestar]) -> None:
 
 def test_a_cron_pipeline_runs_at_its_minute_under_the_test_clock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                                                                 ) -> None:
-    watch_schedulers(monkeypatch)
-    with time_machine.travel(dt.datetime(2026, 1, 5, 1, 59, 30, tzinfo=UTC), tick=True) as clock:
+    with scheduler_clock(monkeypatch, dt.datetime(2026, 1, 5, 1, 59, 30, tzinfo=UTC)) as clock:
         with TestClient(create_app(Settings.from_env(data_dir=tmp_path))) as client:
             headers = _admin(client, tmp_path)
             saved = data(client.post(BASE, json=_scheduled("Nightly"), headers=headers))
@@ -96,8 +94,7 @@ def test_a_cron_pipeline_runs_at_its_minute_under_the_test_clock(tmp_path: Path,
 def test_runs_missed_while_the_server_was_down_follow_each_pipelines_policy(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    watch_schedulers(monkeypatch)
-    with time_machine.travel(dt.datetime(2026, 1, 5, 1, 0, tzinfo=UTC), tick=True) as clock:
+    with scheduler_clock(monkeypatch, dt.datetime(2026, 1, 5, 1, 0, tzinfo=UTC)) as clock:
         with TestClient(create_app(Settings.from_env(data_dir=tmp_path))) as client:
             headers = _admin(client, tmp_path)
             data(client.post(BASE, json=_scheduled("Once"), headers=headers))

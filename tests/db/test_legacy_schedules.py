@@ -11,7 +11,6 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-import time_machine
 from litestar import Litestar
 from litestar.testing import TestClient
 from sqlalchemy import select
@@ -21,7 +20,7 @@ from engineering_api.config import Settings
 from engineering_api.lib.tables import pipeline_schedules
 from tests.conftest import data
 from tests.db.test_two_nodes import NIGHTLY, assert_the_missed_nightly_ran
-from tests.scheduler_log import watch_schedulers
+from tests.scheduler_log import scheduler_clock
 
 UTC = dt.UTC
 
@@ -45,8 +44,7 @@ def _as_the_release_kept_it(data_dir: Path, client: TestClient[Litestar]) -> Non
 def test_schedules_of_a_release_before_migrations_move_in_and_a_missed_run_still_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    watch_schedulers(monkeypatch)
-    with time_machine.travel(dt.datetime(2026, 1, 5, 1, 0, tzinfo=UTC), tick=True) as clock:
+    with scheduler_clock(monkeypatch, dt.datetime(2026, 1, 5, 1, 0, tzinfo=UTC)) as clock:
         with TestClient(create_app(Settings.from_env(data_dir=tmp_path))) as client:
             admin = {"X-API-Key": (tmp_path / "api.secret").read_text().strip()}
             data(client.post("/api/pipelines", json=NIGHTLY, headers=admin))

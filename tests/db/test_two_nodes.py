@@ -11,7 +11,6 @@ from typing import Any
 
 import granian
 import pytest
-import time_machine
 from apscheduler.events import EVENT_JOB_EXECUTED
 from litestar.testing import TestClient
 from sqlalchemy import select
@@ -27,7 +26,7 @@ from tests.conftest import data
 from tests.bounds import until
 from tests.db.conftest import Target
 from tests.db.history_file import SAMPLES, assert_history_answers, raw_values, write_history_file
-from tests.scheduler_log import scheduler_log, watch_schedulers
+from tests.scheduler_log import scheduler_clock, scheduler_log
 
 UTC = dt.UTC
 NIGHTLY = {"name": "Nightly", "trigger": "schedule",
@@ -74,8 +73,7 @@ def test_a_standby_node_runs_the_schedule_the_other_node_missed(
 ) -> None:
     """Node A saves a nightly pipeline and goes down before 02:00; node B, with a data dir of its own, starts at
     03:00 and runs the missed run (the next run time was in the shared store), once."""
-    watch_schedulers(monkeypatch)
-    with time_machine.travel(dt.datetime(2026, 1, 5, 1, 0, tzinfo=UTC), tick=True) as clock:
+    with scheduler_clock(monkeypatch, dt.datetime(2026, 1, 5, 1, 0, tzinfo=UTC)) as clock:
         with TestClient(_node(tmp_path / "a", shared)) as client:
             admin = {"X-API-Key": (tmp_path / "a" / "api.secret").read_text().strip()}
             assert data(client.post("/api/pipelines", json=NIGHTLY, headers=admin))["nextRunAt"] == \
