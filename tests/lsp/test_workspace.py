@@ -69,6 +69,17 @@ def missing(found: Sequence[types.Diagnostic]) -> list[tuple[str, str]]:
     return sorted((str(d.code), d.message) for d in found if str(d.code).startswith("MISSING_"))
 
 
+def opened(root: Path, source: Path) -> tuple[Sequence[types.Diagnostic], list[types.ShowMessageParams]]:
+    """``source``'s diagnostics when it is opened in a session over the workspace ``root``, and the messages the
+    server had shown by then."""
+
+    async def run() -> tuple[Sequence[types.Diagnostic], list[types.ShowMessageParams]]:
+        async with session(root) as client:
+            return await client.open(source), list(client.client.messages)
+
+    return asyncio.run(run())
+
+
 @needs_corpus
 def test_declarations_in_the_workspace_are_known_and_missing_ones_reported(tmp_path: Path) -> None:
     main = plc(tmp_path)
@@ -118,38 +129,23 @@ def test_a_tag_workbook_declares_tags(tmp_path: Path) -> None:
     write_xlsx(tags / "PLCTags.xlsx", "Default tag table",
                [TagInfo(name="FALHA_24VDC", data_type="Bool", logical_address="%I0.0"),
                 TagInfo(name="Lamp", data_type="Bool", logical_address="%Q0.0")], [])
-
-    async def run() -> None:
-        async with session(tmp_path) as client:
-            found = await client.open(main)
-            assert missing(found) == [] and not [d for d in found if d.severity == 1], found
-
-    asyncio.run(run())
+    found, _ = opened(tmp_path, main)
+    assert missing(found) == [] and not [d for d in found if d.severity == 1], found
 
 
 @needs_corpus
 def test_the_repositorys_settings_apply(tmp_path: Path) -> None:
     main = plc(tmp_path)
     (tmp_path / "engineering-api.toml").write_text('[severity]\nMISSING_TAG = "warning"\n', encoding="utf-8")
-
-    async def run() -> None:
-        async with session(tmp_path) as client:
-            found = await client.open(main)
-            lamp = [d for d in found if d.code == "MISSING_TAG"]
-            assert lamp and all(d.severity == types.DiagnosticSeverity.Warning for d in lamp), found
-
-    asyncio.run(run())
+    found, _ = opened(tmp_path, main)
+    lamp = [d for d in found if d.code == "MISSING_TAG"]
+    assert lamp and all(d.severity == types.DiagnosticSeverity.Warning for d in lamp), found
 
 
 @needs_corpus
 def test_a_bad_settings_file_is_shown_and_the_defaults_apply(tmp_path: Path) -> None:
     main = plc(tmp_path)
     (tmp_path / "engineering-api.toml").write_text('[severity]\nNO_SUCH_CODE = "warning"\n', encoding="utf-8")
-
-    async def run() -> None:
-        async with session(tmp_path) as client:
-            found = await client.open(main)
-            assert [d.severity for d in found if d.code == "MISSING_TAG"] == [types.DiagnosticSeverity.Error]
-            assert any("NO_SUCH_CODE" in m.message for m in client.client.messages), client.client.messages
-
-    asyncio.run(run())
+    found, messages = opened(tmp_path, main)
+    assert [d.severity for d in found if d.code == "MISSING_TAG"] == [types.DiagnosticSeverity.Error]
+    assert any("NO_SUCH_CODE" in m.message for m in messages), messages
