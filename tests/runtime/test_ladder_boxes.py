@@ -146,9 +146,7 @@ def test_counter_box_with_reset_and_outputs():
     n.wire(n.var("clear"), (ctu, "R"))
     n.wire(n.const("3", "Int"), (ctu, "PV"))
     n.wire((ctu, "CV"), n.var("value"))
-    q = n.part("Coil")
-    n.wire((ctu, "Q"), (q, "in"))
-    n.wire(n.var("done"), (q, "operand"))
+    n.coil((ctu, "Q"), "done")
     block, program = block_with(count=NamedT("CTU_INT", False), value="INT")
     assert translate_text(n.build(), block, program) == (
         "#count(CU := #pulse, R := #clear, PV := 3, CV => #value);\n#done := #count.Q;\n")
@@ -163,9 +161,7 @@ def test_fc_call_with_en_outputs_and_return_value():
     n.wire(n.var("acc"), (call, "io"))
     n.wire((call, "value"), n.var("y"))
     n.wire((call, "Ret_Val"), n.var("status"))
-    coil = n.part("Coil")
-    n.wire((call, "ok"), (coil, "in"))
-    n.wire(n.var("good"), (coil, "operand"))
+    n.coil((call, "ok"), "good")
     block, program = block_with(good="BOOL", y="REAL", status="INT")
     code = translate(n.build(), block, program)
     assert statements_text(code.statements) == (
@@ -180,9 +176,7 @@ def test_fb_call_on_a_multi_instance_reads_outputs_from_it():
                   instance=("LocalVariable", "motor1"))
     n.wire(None, (call, "en"))
     n.wire(n.var("go"), (call, "start"))
-    coil = n.part("Coil")
-    n.wire((call, "running"), (coil, "in"))
-    n.wire(n.var("lamp"), (coil, "operand"))
+    n.coil((call, "running"), "lamp")
     assert translate_text(n.build()) == "#motor1(start := #go);\n#lamp := #motor1.running;\n"
 
 
@@ -195,9 +189,7 @@ def test_r_trig_and_system_fb_boxes_call_their_instances():
     n.wire((trig, "Q"), (power, "en"))
     n.wire(n.var("axis"), (power, "Axis"))
     n.wire(n.const("TRUE", "Bool"), (power, "Enable"))
-    lamp = n.part("Coil")
-    n.wire((power, "Status"), (lamp, "in"))
-    n.wire(n.var("ready"), (lamp, "operand"))
+    n.coil((power, "Status"), "ready")
     block, program = block_with(edge=NamedT("R_TRIG", False))
     assert translate_text(n.build(), block, program) == (
         "#edge(CLK := #button);\n"
@@ -213,9 +205,7 @@ def test_inc_xor_and_a_negated_box_output():
     xor = n.part("X", TemplateValue("Card", "Cardinality", "2"), F.Negated("out"))
     n.wire(n.var("a"), (xor, "in1"))
     n.wire(n.var("b"), (xor, "in2"))
-    q = n.part("Coil")
-    n.wire((xor, "out"), (q, "in"))
-    n.wire(n.var("same"), (q, "operand"))
+    n.coil((xor, "out"), "same")
     assert translate_text(n.build()) == "IF #go THEN\n    #count := #count + 1;\nEND_IF;\n#same := NOT (#a XOR #b);\n"
 
 

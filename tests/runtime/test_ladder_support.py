@@ -61,6 +61,12 @@ class NetBuilder:
         self.parts.append(F.Call(name, block_type, uid, inst, [F.CallParameter(*p) for p in params]))
         return uid
 
+    def coil(self, source, operand: str) -> None:
+        """A Coil fed by ``source`` (as :meth:`wire` takes it) writing the local ``operand``."""
+        coil = self.part("Coil")
+        self.wire(source, (coil, "in"))
+        self.wire(self.var(operand), (coil, "operand"))
+
     def wire(self, source, *targets) -> None:
         """``source``: ``"rail"``, None (open), an access uid or ``(part uid, pin)``; targets likewise."""
         self.wires.append(F.Wire(self._next(), [self._end(source)] + [self._end(t) for t in targets]))
