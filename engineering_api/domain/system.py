@@ -239,7 +239,7 @@ class SystemController(Controller):
         """Save settings; takes effect at once and is kept across restarts (unless the environment gives them)."""
         services: Services = request.app.state.services
         _refuse_unchangeable(await request.json(), settings_view(services))
-        changes = {k: v for k, v in _snake(data).items() if v is not None}
+        changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not None}
         _refuse_environment_changes(services.settings, changes)
         updated = services.settings.with_runtime(changes)
         if "allowed_hosts" in changes:
@@ -322,9 +322,5 @@ def _headless(kind: str) -> NotSupportedError:
         "Send paths relative to the configured file roots instead (GET /api/settings shows fileRoots).",
         code="HEADLESS",
     )
-
-
-def _snake(data: JSONBody[SettingsUpdate]) -> dict[str, Any]:
-    return {name: getattr(data, name) for name in data.__struct_fields__}
 
 

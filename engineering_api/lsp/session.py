@@ -22,13 +22,18 @@ from .guard import guarded
 from .project import Project, exports
 from .text import Text
 
-__all__ = ("MAX_DOCUMENT_CHARS", "SclLanguageServer", "lsp_diagnostic", "uri_path")
+__all__ = ("MAX_DOCUMENT_CHARS", "SclLanguageServer", "lsp_diagnostic", "too_large", "uri_path")
 
 
 MAX_DOCUMENT_CHARS = 8 * 512 * 1024
 """A document longer than this is not checked (a warning says so): TIA's own limit on the text of one code block
 (:data:`simatic_xml.scl.limits.MAX_SOURCE_CHARS`), so no source TIA accepts is refused, and one endless file
 cannot hold the server for seconds on each key press."""
+
+
+def too_large(source: str) -> bool:
+    """Whether ``source`` is past :data:`MAX_DOCUMENT_CHARS`: it is neither checked nor parsed for a request."""
+    return len(source) > MAX_DOCUMENT_CHARS
 
 _SEVERITY = {"Error": types.DiagnosticSeverity.Error, "Warning": types.DiagnosticSeverity.Warning,
              "Info": types.DiagnosticSeverity.Information}
@@ -74,7 +79,7 @@ class SclLanguageServer(LanguageServer):
         documents when what this one declares to them changed."""
         doc = self.workspace.get_text_document(uri)
         path = uri_path(uri)
-        if len(doc.source) > MAX_DOCUMENT_CHARS:
+        if too_large(doc.source):
             found = [Diagnostic(f"Not checked: the text has {len(doc.source):,} characters, more than TIA accepts "
                                 f"in one code block ({MAX_DOCUMENT_CHARS:,}).", file=path, severity="Warning",
                                 code="DOCUMENT_TOO_LARGE")]

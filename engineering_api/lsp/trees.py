@@ -9,7 +9,7 @@ from simatic_xml.scl import parse
 from simatic_xml.scl.errors import SclError
 
 from .symbols import Model
-from .session import MAX_DOCUMENT_CHARS, uri_path
+from .session import too_large, uri_path
 from .text import Text
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ def tree(path: str, source: str, typing_at: Optional[int] = None) -> Optional[A.
     """The syntax tree of ``source``; when it does not parse, of ``source`` without the line being typed
     (``typing_at``, 0-based), else of the last text of ``path`` that parsed (None: none did, or ``source`` is
     longer than a document the server checks)."""
-    if len(source) > MAX_DOCUMENT_CHARS:
+    if too_large(source):
         return None  # not checked (DOCUMENT_TOO_LARGE), so not parsed for a hover either: seconds of CPU each time
     cached = _TREES.get(path)
     if cached is not None and cached[0] == source:
