@@ -285,6 +285,10 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         request_max_body_size=settings.max_body_bytes,
         cors_config=cors,
         debug=settings.debug,
+        # The process's log is the CLI's (``--log-level``, lib/observability.configure_logging), and unhandled errors
+        # are logged by their handler (lib/responses.py). Litestar's default configuration would replace the root
+        # logger's handlers and level at start: every library's INFO lines in its own format, whatever was asked.
+        logging_config=None,
         openapi_config=OpenAPIConfig(
             title="engineering-api",
             version=health.api_version(),

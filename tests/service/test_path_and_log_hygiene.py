@@ -6,12 +6,12 @@ Issue 48 item 5: ``/console/static/%00`` answered 500 (a NUL reached ``stat``), 
 from __future__ import annotations
 
 import logging
-from logging.handlers import QueueHandler
 
 import pytest
 from litestar.testing import TestClient
 
 from engineering_api.lib.log_escape import escape_controls
+from engineering_api.lib.observability import configure_logging
 
 FORGED = "INFO - 2026-11-25 12:00:00,000 - engineering_api - app - forged"
 
@@ -44,12 +44,20 @@ def test_no_logged_value_starts_a_line(client: TestClient, caplog: pytest.LogCap
     assert not any(line.startswith("INFO - forged") for line in caplog.text.splitlines())
 
 
-def test_the_server_log_line_is_escaped_through_the_queue_handler(client: TestClient) -> None:
-    """The app's own handler (Litestar's queue handler on the root logger) writes one escaped line."""
-    handler = next(h for h in logging.getLogger().handlers if isinstance(h, QueueHandler))
-    record = logging.getLogger("engineering_api").makeRecord(
-        "engineering_api", logging.ERROR, __file__, 1, "unhandled error on GET %s", ("/x\x00\n" + FORGED,), None)
-    line = handler.prepare(record).getMessage()
+def test_the_server_log_line_is_escaped(client: TestClient) -> None:
+    """The server's log handler (``--log-level``: lib/observability.configure_logging) writes one escaped line."""
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    configure_logging("ERROR")
+    try:
+        handler = next(h for h in root.handlers if getattr(h, "engineering_api_log", False))
+        record = logging.getLogger("engineering_api").makeRecord(
+            "engineering_api", logging.ERROR, __file__, 1, "unhandled error on GET %s", ("/x\x00\n" + FORGED,), None)
+        line = handler.format(record)
+    finally:  # the test process's logging as it was
+        for added in [h for h in root.handlers if h not in handlers]:
+            root.removeHandler(added)
+        root.setLevel(level)
     assert "\n" not in line and FORGED in line and "\\x00\\n" in line
 
 
