@@ -128,14 +128,16 @@ def configure_logging(level: str | None) -> None:
 
 
 def _access_logger() -> logging.Logger:
-    """The access logger, writing bare JSON lines to stderr (set up once)."""
+    """The access logger, writing bare JSON lines to stderr (set up once; a handler already given to it, e.g. by
+    the process's logging configuration, is used instead). Its lines are INFO records whatever the root logger's
+    level is."""
     logger = logging.getLogger(ACCESS_LOGGER)
     if not logger.handlers:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(message)s"))
         logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
         logger.propagate = False  # a line of its own, not again through the root logger's text format
+    logger.setLevel(logging.INFO)
     return logger
 
 
