@@ -113,6 +113,14 @@ def shared_app(settings: Settings) -> Iterator[Litestar]:
         busy[0] = False  # the services stay the target until the next test, for late monkeypatch undo
 
 
+@contextmanager
+def served(settings: Settings) -> Iterator[TestClient[Litestar]]:
+    """A client of :func:`shared_app`'s app for ``settings``, its lifespan running: one start of the service over
+    fresh services. Entered again with the same data directory, it is a restart of the service on that directory."""
+    with shared_app(settings) as built, TestClient(built) as client:
+        yield client
+
+
 @functools.cache
 def _migrated_database() -> bytes:
     """The file of a service database the service itself created and brought to the current schema, made once

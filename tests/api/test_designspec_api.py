@@ -7,13 +7,11 @@ import copy
 from typing import Any
 
 import pytest
-from litestar.testing import TestClient
 
-from engineering_api.app import create_app
 from engineering_api.config import Settings
 from simatic_xml import parse_bytes
 from tests.api.blockgen_support import assert_pump_imported
-from tests.conftest import CPU, HMI, add_device, assert_error, data
+from tests.conftest import CPU, HMI, add_device, assert_error, data, served
 
 BOM = b"\xef\xbb\xbf"
 
@@ -158,13 +156,13 @@ def test_load_separate_names_the_field_as_sent(client, engineer_headers):
 
 def test_the_loaded_design_survives_a_restart(tmp_path):
     data_dir = tmp_path / "var"
-    with TestClient(create_app(Settings.from_env(data_dir=data_dir))) as first:
+    with served(Settings.from_env(data_dir=data_dir)) as first:
         admin = {"X-API-Key": (data_dir / "api.secret").read_text(encoding="utf-8").strip()}
         loaded = data(_load(first, admin))
-    with TestClient(create_app(Settings.from_env(data_dir=data_dir))) as second:
+    with served(Settings.from_env(data_dir=data_dir)) as second:
         assert data(_model(second, admin)) == loaded
         data(second.delete("/api/design-spec/model", headers=admin))
-    with TestClient(create_app(Settings.from_env(data_dir=data_dir))) as third:
+    with served(Settings.from_env(data_dir=data_dir)) as third:
         assert_error(_model(third, admin), 404, "NO_DESIGN_LOADED")
 
 

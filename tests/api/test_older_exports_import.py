@@ -17,13 +17,12 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.rules.program_objects import read_object
 from simatic_xml import parse_bytes
 from simatic_xml.retarget import import_scope
 from simatic_xml.versions import namespace_for, namespace_part, version_index
-from tests.conftest import CPU, data
+from tests.conftest import CPU, data, served
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "simaticml"
 
@@ -54,7 +53,7 @@ class Project:
 
 def _project(tmp_path_factory: pytest.TempPathFactory, version: str) -> Iterator[Project]:
     settings = Settings.from_env(data_dir=tmp_path_factory.mktemp(f"older-{version}"), tia_version=version)
-    with TestClient(create_app(settings)) as client:
+    with served(settings) as client:
         keys = client.app.state.services.keys
         admin = {"X-API-Key": keys.create("older-admin", "admin")[1]}
         data(client.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=admin))

@@ -10,9 +10,8 @@ from typing import TYPE_CHECKING, Any
 from apscheduler.events import EVENT_JOB_EXECUTED, EVENT_JOB_MISSED
 from litestar.testing import TestClient
 
-from engineering_api.app import create_app
 from engineering_api.config import Settings
-from tests.conftest import data
+from tests.conftest import data, served
 from tests.scheduler_log import scheduler_clock, scheduler_log
 from tests.bounds import HANG_GUARD_S
 
@@ -63,7 +62,7 @@ def _settled(client: TestClient[Litestar]) -> None:
 def test_a_cron_pipeline_runs_at_its_minute_under_the_test_clock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                                                                 ) -> None:
     with scheduler_clock(monkeypatch, dt.datetime(2026, 1, 5, 1, 59, 30, tzinfo=UTC)) as clock:
-        with TestClient(create_app(Settings.from_env(data_dir=tmp_path))) as client:
+        with served(Settings.from_env(data_dir=tmp_path)) as client:
             headers = _admin(client, tmp_path)
             saved = data(client.post(BASE, json=_scheduled("Nightly"), headers=headers))
             assert saved["nextRunAt"] == "2026-01-05T02:00:00Z"
@@ -95,12 +94,12 @@ def test_runs_missed_while_the_server_was_down_follow_each_pipelines_policy(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     with scheduler_clock(monkeypatch, dt.datetime(2026, 1, 5, 1, 0, tzinfo=UTC)) as clock:
-        with TestClient(create_app(Settings.from_env(data_dir=tmp_path))) as client:
+        with served(Settings.from_env(data_dir=tmp_path)) as client:
             headers = _admin(client, tmp_path)
             data(client.post(BASE, json=_scheduled("Once"), headers=headers))
             data(client.post(BASE, json=_scheduled("Skip", missed="skip"), headers=headers))
         clock.move_to(dt.datetime(2026, 1, 8, 3, 0, tzinfo=UTC))  # three 02:00 runs missed while down
-        with TestClient(create_app(Settings.from_env(data_dir=tmp_path))) as client:
+        with served(Settings.from_env(data_dir=tmp_path)) as client:
             _wake(client)
             [once] = _wait_for(client, headers, "Once", 1)
             assert once["trigger"] == "schedule" and once["startedAt"].startswith("2026-01-08T03:00")

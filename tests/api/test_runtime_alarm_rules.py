@@ -111,18 +111,15 @@ def test_the_store_aggregates_only_intervals_with_values(tmp_path: Path) -> None
 
 
 def test_a_restarted_server_goes_on_logging_without_a_request(tmp_path: Path) -> None:
-    from litestar.testing import TestClient
-
-    from engineering_api.app import create_app
     from engineering_api.config import Settings
-    from tests.conftest import data
+    from tests.conftest import data, served
 
     settings = Settings.from_env(data_dir=tmp_path)
-    with TestClient(create_app(settings)) as client:
+    with served(settings) as client:
         assert "runtime" not in client.app.state.services.notes  # nothing configured: nothing started
         admin = {"X-API-Key": (tmp_path / "api.secret").read_text().strip()}
         data(client.put("/api/runtime/history/settings", headers=admin, json={"tag": "Level", "mode": "cyclic"}))
-    with TestClient(create_app(settings)) as client:
+    with served(settings) as client:
         monitor = client.app.state.services.notes["runtime"].monitor
         assert monitor.running
     assert not monitor.running  # the app's end stops it

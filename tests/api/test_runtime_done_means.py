@@ -11,14 +11,12 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from litestar.testing import TestClient
 
-from engineering_api.app import create_app
 from engineering_api.config import Settings
 from tests.api.test_runtime_alarms_history import LEVEL, running_plant
 from tests.api.test_runtime_auth import RT, login
 from tests.api.test_runtime_pushes import PUSHES, Receiver, _deliveries
-from tests.conftest import assert_error, data
+from tests.conftest import assert_error, data, served
 from tests.bounds import until
 
 pytest.importorskip("fakes.runtime.image", reason="the simulated PLC engine (fakes.runtime.image) is not present")
@@ -32,7 +30,7 @@ def test_the_whole_runtime_story(tmp_path: Path) -> None:
     settings = Settings.from_env(data_dir=tmp_path)
     try:
         with time_machine.travel(SHIFT_START + dt.timedelta(seconds=1), tick=True) as clock, \
-                TestClient(create_app(settings)) as client:
+                served(settings) as client:
             h = {"X-API-Key": (tmp_path / "api.secret").read_text().strip()}
             running_plant(client, h, "Plant")
             operator, board = login(client, "operator"), login(client, "board")

@@ -13,13 +13,12 @@ from typing import TYPE_CHECKING, Any
 from litestar.testing import TestClient
 from sqlalchemy import update
 
-from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.lib.idempotency import REPLAYED_HEADER, IdempotencyKeys, request_hash
 from engineering_api.lib.tables import idempotency_keys
 from tests.api.test_runtime_auth import PASSWORD, RT
 from tests.api.test_runtime_tags import image, plc, users, value_path  # noqa: F401  # fixtures
-from tests.conftest import assert_error, data
+from tests.conftest import assert_error, data, served
 
 if TYPE_CHECKING:
     from engineering_api.services import Services
@@ -139,10 +138,10 @@ def test_a_key_whose_process_died_mid_call_is_outcome_unknown_once_its_lease_lap
 def test_the_stored_answer_outlives_a_restart(tmp_path: Path) -> None:
     settings = Settings.from_env(data_dir=tmp_path)
     new_user = {"username": "op1", "password": PASSWORD, "roles": ["read"]}
-    with TestClient(create_app(settings)) as client:
+    with served(settings) as client:
         admin = {"X-API-Key": (tmp_path / "api.secret").read_text().strip(), "Idempotency-Key": "restart-1"}
         made = data(client.post(USERS, json=new_user, headers=admin), 201)
-    with TestClient(create_app(settings)) as client:
+    with served(settings) as client:
         again = client.post(USERS, json=new_user, headers=admin)
         assert again.status_code == 201 and again.headers[REPLAYED_HEADER] == "true"
         assert again.json()["data"] == made

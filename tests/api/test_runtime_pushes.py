@@ -19,12 +19,11 @@ import pytest
 import time_machine
 from litestar.testing import TestClient
 
-from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.runtime import pushes_outbox
 from engineering_api.runtime.pushes_outbox import outbox_of
 from engineering_api.runtime.service import runtime_of
-from tests.conftest import assert_error, data
+from tests.conftest import assert_error, data, served
 from tests.scheduler_log import scheduler_log, watch_schedulers
 from tests.api.test_runtime_tags import image, plc  # noqa: F401  # a simulated CPU running a program
 from tests.service.test_postgres_db import fresh_db, postgres  # noqa: F401  # the PostgreSQL fixtures
@@ -141,12 +140,12 @@ def _restarted_after_push(
     restarted app's client (its scheduler woken), the admin headers and the push's id."""
     settings = Settings.from_env(data_dir=data_dir)
     with time_machine.travel(dt.datetime(2026, 1, 5, 12, 50, tzinfo=UTC), tick=True) as clock:
-        with TestClient(create_app(settings)) as client:
+        with served(settings) as client:
             headers = _admin(data_dir)
             _log_shift(client, headers)
             push_id = data(client.post(PUSHES, json=body, headers=headers), 201)["pushId"]
         clock.move_to(down_until)
-        with TestClient(create_app(settings)) as client:
+        with served(settings) as client:
             client.app.state.services.scheduler.wakeup()
             yield client, headers, push_id
 
@@ -162,7 +161,7 @@ def test_end_of_shift_push_arrives_once_after_the_receiver_was_down_and_the_serv
     watch_schedulers(monkeypatch)
     settings = Settings.from_env(data_dir=tmp_path)
     with time_machine.travel(dt.datetime(2026, 1, 5, 12, 50, tzinfo=UTC), tick=True) as clock:
-        with TestClient(create_app(settings)) as client:
+        with served(settings) as client:
             headers = _admin(tmp_path)
             _log_shift(client, headers)
             saved = data(client.post(PUSHES, json=_push(receiver.url), headers=headers), 201)
@@ -181,7 +180,7 @@ def test_end_of_shift_push_arrives_once_after_the_receiver_was_down_and_the_serv
         receiver.start()
         receiver.script = [500]
         clock.move_to(dt.datetime(2026, 1, 5, 13, 0, 30, tzinfo=UTC))
-        with TestClient(create_app(settings)) as client:
+        with served(settings) as client:
             failed = until(lambda: [d for d in _deliveries(client, headers, push_id) if d["attempts"] == 2],
                            "the attempt after the restart")
             assert failed[0]["responseCode"] == 500 and failed[0]["status"] == "pending"
@@ -250,7 +249,7 @@ def test_a_busy_target_is_asked_again_no_sooner_than_its_retry_after(tmp_path: P
     receiver.start()
     receiver.script, receiver.retry_after = [503], "120"
     with time_machine.travel(dt.datetime(2026, 1, 5, 14, 0, tzinfo=UTC), tick=True) as clock:
-        with TestClient(create_app(Settings.from_env(data_dir=tmp_path))) as client:
+        with served(Settings.from_env(data_dir=tmp_path)) as client:
             headers = _admin(tmp_path)
             _log_shift(client, headers)
             push_id = data(client.post(PUSHES, json=_push(receiver.url), headers=headers), 201)["pushId"]
@@ -282,7 +281,7 @@ def test_dry_run_renders_xml_without_sending_and_redacts_the_auth_header(
     body = _push(receiver.url, format="xml", template=xml,
                  target={"url": receiver.url, "auth": {"type": "basic", "username": "erp", "password": "pa55-w0rd!"}})
     with time_machine.travel(dt.datetime(2026, 1, 5, 14, 0, tzinfo=UTC), tick=True):
-        with TestClient(create_app(Settings.from_env(data_dir=tmp_path))) as client:
+        with served(Settings.from_env(data_dir=tmp_path)) as client:
             headers = _admin(tmp_path)
             _log_shift(client, headers)
             push_id = data(client.post(PUSHES, json=body, headers=headers), 201)["pushId"]
@@ -347,7 +346,7 @@ def test_a_refused_delivery_fails_and_its_error_does_not_show_the_secret(
     receiver.script = [400]
     receiver.echo_headers = ["Authorization", "X-Plant"]  # a careless ERP echoes request headers in its error
     with time_machine.travel(dt.datetime(2026, 1, 5, 14, 0, tzinfo=UTC), tick=True):
-        with TestClient(create_app(Settings.from_env(data_dir=tmp_path))) as client:
+        with served(Settings.from_env(data_dir=tmp_path)) as client:
             headers = _admin(tmp_path)
             _log_shift(client, headers)
             push_id = data(client.post(PUSHES, json=_push(receiver.url), headers=headers), 201)["pushId"]
@@ -420,7 +419,7 @@ def test_the_outbox_works_on_postgres_too(fresh_db: str, tmp_path: Path, receive
     """The outbox's statements (upsert, claim, log) on the PostgreSQL an API node may use instead of SQLite."""
     receiver.start()
     with time_machine.travel(dt.datetime(2026, 1, 5, 12, 50, tzinfo=UTC), tick=True) as clock:
-        with TestClient(create_app(Settings.from_env(data_dir=tmp_path, db=fresh_db))) as client:
+        with served(Settings.from_env(data_dir=tmp_path, db=fresh_db)) as client:
             headers = _admin(tmp_path)
             _log_shift(client, headers)
             push_id = data(client.post(PUSHES, json=_push(receiver.url), headers=headers), 201)["pushId"]

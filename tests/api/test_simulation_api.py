@@ -12,10 +12,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from litestar.testing import TestClient
 
-from engineering_api.app import create_app
 from engineering_api.config import Settings
 from tests.api.roles import engineer, viewer  # noqa: F401 - fixtures
-from tests.conftest import assert_error, data
+from tests.conftest import assert_error, data, served
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -29,7 +28,7 @@ Headers = dict[str, str]
 @pytest.fixture(scope="module")
 def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient[Litestar]]:
     settings = Settings.from_env(data_dir=tmp_path_factory.mktemp("simulation"))
-    with TestClient(create_app(settings)) as client:
+    with served(settings) as client:
         client.headers.clear()
         yield client
 

@@ -19,7 +19,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.lib.tracing import REQUEST_ID_ATTRIBUTE
-from tests.conftest import data, start_job, wait_job
+from tests.conftest import data, served, start_job, wait_job
 
 _EXPORTER = InMemorySpanExporter()
 _ATTACHED: list[TracerProvider] = []
@@ -70,7 +70,7 @@ def test_a_request_and_its_job_are_one_trace_with_the_request_id(tmp_path: Path,
 
 def test_tracing_is_off_by_default(tmp_path: Path, spans: InMemorySpanExporter) -> None:
     assert Settings().tracing is False
-    with TestClient(create_app(Settings.from_env(data_dir=tmp_path))) as client:
+    with served(Settings.from_env(data_dir=tmp_path)) as client:  # the app a default configuration builds
         admin = _admin(client)
         data(client.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=admin))
         wait_job(client, start_job(client, "POST", "/api/projects/actions/save", admin), admin)

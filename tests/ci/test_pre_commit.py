@@ -38,7 +38,10 @@ def test_a_commit_of_broken_scl_fails_naming_the_line_and_the_fixed_one_passes(
     rev = head.stdout.strip()
     # pre-commit's store (the clone at rev and the hook environment it built) is kept for the next run at this rev
     home = kept_dir(pytestconfig, "pre-commit-home", f"{ROOT}\0{rev}", tmp_path / "cache")
-    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "GIT_AUTHOR_NAME": "t",
+    # pip's --no-compile, a setting a user may have too: the hook environment's modules are left uncompiled (seconds
+    # of CPU for every module of every dependency) and the hooks compile what they import when they run. A falsy
+    # value switches pip's --no-compile on (pip's configuration docs, quoted in pypa/pip#7736): "1" would compile.
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PIP_NO_COMPILE": "0", "GIT_AUTHOR_NAME": "t",
            "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
            "PATH": f"{pre_commit.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     repo = tmp_path / "plc"

@@ -15,10 +15,9 @@ from litestar import Litestar
 from litestar.testing import TestClient
 from sqlalchemy import select
 
-from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.lib.tables import pipeline_schedules
-from tests.conftest import data
+from tests.conftest import data, served
 from tests.db.test_two_nodes import NIGHTLY, assert_the_missed_nightly_ran
 from tests.scheduler_log import scheduler_clock
 
@@ -45,14 +44,14 @@ def test_schedules_of_a_release_before_migrations_move_in_and_a_missed_run_still
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     with scheduler_clock(monkeypatch, dt.datetime(2026, 1, 5, 1, 0, tzinfo=UTC)) as clock:
-        with TestClient(create_app(Settings.from_env(data_dir=tmp_path))) as client:
+        with served(Settings.from_env(data_dir=tmp_path)) as client:
             admin = {"X-API-Key": (tmp_path / "api.secret").read_text().strip()}
             data(client.post("/api/pipelines", json=NIGHTLY, headers=admin))
-        with TestClient(create_app(Settings.from_env(data_dir=tmp_path))) as client:
+        with served(Settings.from_env(data_dir=tmp_path)) as client:
             client.app.state.services.scheduler.pause()  # nothing runs while the store is rewritten
             _as_the_release_kept_it(tmp_path, client)
         clock.move_to(dt.datetime(2026, 1, 5, 3, 0, tzinfo=UTC))  # the 02:00 run missed while down
-        with TestClient(create_app(Settings.from_env(data_dir=tmp_path))) as client:
+        with served(Settings.from_env(data_dir=tmp_path)) as client:
             assert_the_missed_nightly_ran(client, admin)
             [moved] = client.app.state.services.db.all(select(pipeline_schedules))
             assert pickle.loads(moved["job_state"])["args"][0] == str(tmp_path.resolve() / "engineering-api.sqlite3")

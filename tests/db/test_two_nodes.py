@@ -6,23 +6,24 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 import granian
 import pytest
 from apscheduler.events import EVENT_JOB_EXECUTED
+from litestar import Litestar
 from litestar.testing import TestClient
 from sqlalchemy import select
 
 from engineering_api import cli
-from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.lib.db import Database
 from engineering_api.lib.security import ApiKeyStore
 from engineering_api.lib.tables import pipeline_schedules
 from tests.api.test_runtime_auth import login
-from tests.conftest import data
+from tests.conftest import data, served
 from tests.bounds import until
 from tests.db.conftest import Target
 from tests.db.history_file import SAMPLES, assert_history_answers, raw_values, write_history_file
@@ -45,8 +46,9 @@ def shared(target: Target, tmp_path: Path) -> str:
     return database
 
 
-def _node(data_dir: Path, database: str) -> Any:
-    return create_app(Settings.from_env(data_dir=data_dir, db=database))
+def _node(data_dir: Path, database: str) -> AbstractContextManager[TestClient[Litestar]]:
+    """A start of the node with its own ``data_dir`` on the shared ``database``."""
+    return served(Settings.from_env(data_dir=data_dir, db=database))
 
 
 def _finished_runs(client: TestClient[Any], headers: dict[str, str]) -> list[dict[str, Any]]:
@@ -74,12 +76,12 @@ def test_a_standby_node_runs_the_schedule_the_other_node_missed(
     """Node A saves a nightly pipeline and goes down before 02:00; node B, with a data dir of its own, starts at
     03:00 and runs the missed run (the next run time was in the shared store), once."""
     with scheduler_clock(monkeypatch, dt.datetime(2026, 1, 5, 1, 0, tzinfo=UTC)) as clock:
-        with TestClient(_node(tmp_path / "a", shared)) as client:
+        with _node(tmp_path / "a", shared) as client:
             admin = {"X-API-Key": (tmp_path / "a" / "api.secret").read_text().strip()}
             assert data(client.post("/api/pipelines", json=NIGHTLY, headers=admin))["nextRunAt"] == \
                 "2026-01-05T02:00:00Z"
         clock.move_to(dt.datetime(2026, 1, 5, 3, 0, tzinfo=UTC))
-        with TestClient(_node(tmp_path / "b", shared)) as client:
+        with _node(tmp_path / "b", shared) as client:
             assert_the_missed_nightly_ran(client, admin)
             assert data(client.get("/api/pipelines/Nightly", headers=admin))["nextRunAt"] == "2026-01-06T02:00:00Z"
     for node in ("a", "b"):
@@ -126,14 +128,14 @@ def test_two_nodes_answer_one_history(tmp_path: Path, shared: str) -> None:
     write_history_file(tmp_path / "a")
     speeds = [('"line_db".speed', ms, value) for ms, value in ((SAMPLES[0][1], 1.5), (SAMPLES[0][1] + 500, 2.5))]
     write_history_file(tmp_path / "b", speeds)
-    with TestClient(_node(tmp_path / "a", shared)) as client:
+    with _node(tmp_path / "a", shared) as client:
         admin = {"X-API-Key": (tmp_path / "a" / "api.secret").read_text().strip()}
         assert_history_answers(client, admin)
-    with TestClient(_node(tmp_path / "b", shared)) as client:
+    with _node(tmp_path / "b", shared) as client:
         reader = login(client, "historian")  # the user node A made, and the values node A brought
         assert [p["value"] for p in raw_values(client, reader)] == [10.0, 20.0, 30.0, 35.0, 40.0]
         assert [p["value"] for p in raw_values(client, reader, tags='"Line_DB".Speed')] == [1.5, 2.5]
-    with TestClient(_node(tmp_path / "a", shared)) as client:
+    with _node(tmp_path / "a", shared) as client:
         reader = login(client, "historian")
         assert [p["value"] for p in raw_values(client, reader, tags='"Line_DB".Speed')] == [1.5, 2.5]
     for node in ("a", "b"):

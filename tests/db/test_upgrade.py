@@ -23,16 +23,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from litestar.testing import TestClient
 from sqlalchemy import select
 
 import engineering_api.migrations.versions
-from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.lib import tables
 from engineering_api.lib.db import Database, is_postgres
 from engineering_api.lib.migrate import head, state
-from tests.conftest import CPU, data, run_job
+from tests.conftest import CPU, data, run_job, served
 from tests.db.conftest import Target
 from tests.db.history_file import assert_history_answers, write_history_file
 
@@ -78,9 +76,8 @@ def _rows(db: Database) -> dict[str, list[dict[str, Any]]]:
 
 def _working_data_dir(data_dir: Path) -> tuple[dict[str, list[dict[str, Any]]], dict[str, str]]:
     """Rows of a data dir that was used: a key, a job, audit, a pipeline, a push and its delivery, a snapshot."""
-    app = create_app(Settings.from_env(data_dir=data_dir))
-    with TestClient(app) as client:
-        services = app.state.services
+    with served(Settings.from_env(data_dir=data_dir)) as client:
+        services = client.app.state.services
         admin = {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
         _, secret = services.keys.create("line engineer", "engineer")
         engineer = {"X-API-Key": secret}
@@ -154,8 +151,7 @@ def test_a_data_dir_of_release_9693d78_is_upgraded_with_everything_kept(tmp_path
     assert not history_file.exists() and history_file.with_name("runtime-history.sqlite.imported").is_file()
 
     shutil.copy(tmp_path / "used" / "api.secret", data_dir / "api.secret")
-    app = create_app(Settings.from_env(data_dir=data_dir, db=database if is_postgres(database) else None))
-    with TestClient(app) as client:
+    with served(Settings.from_env(data_dir=data_dir, db=database if is_postgres(database) else None)) as client:
         engineer, admin = {"X-API-Key": facts["engineer"]}, {"X-API-Key": facts["admin"]}
         kept = data(client.get(f"/api/jobs/{facts['job']}", headers=engineer))
         assert kept["status"] == "Completed" and kept["operation"] == "projects.create"

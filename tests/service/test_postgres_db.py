@@ -9,13 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from litestar.testing import TestClient
 
-from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.lib.db import Database, KeyValueStore
 from engineering_api.lib.tables import audit, kv
-from tests.conftest import data, run_job, skip_or_fail
+from tests.conftest import data, run_job, served, skip_or_fail
 from tests.pgserver import PostgresServer, postgres_binaries
 
 
@@ -70,16 +68,14 @@ def test_the_database_speaks_both(fresh_db):
 
 def test_an_api_node_on_postgres_keeps_jobs_keys_and_audit_across_a_restart(fresh_db, tmp_path: Path):
     settings = Settings.from_env(data_dir=tmp_path, db=fresh_db)
-    first = create_app(settings)
-    with TestClient(first) as client:
-        _, secret = first.state.services.keys.create("pg-engineer", "engineer")
+    with served(settings) as client:
+        _, secret = client.app.state.services.keys.create("pg-engineer", "engineer")
         headers = {"X-API-Key": secret}
         job = run_job(client, "POST", "/api/projects/actions/create", headers,
                       json={"name": "OnPg", "path": str(tmp_path / "workspace")})
         assert job["status"] == "Completed"
     assert not (tmp_path / "engineering-api.sqlite3").exists(), "nothing went to the SQLite file"
-    second = create_app(settings)
-    with TestClient(second) as client:
+    with served(settings) as client:
         kept = data(client.get(f"/api/jobs/{job['jobId']}", headers=headers))
         assert kept["status"] == "Completed" and kept["operation"] == "projects.create"
         admin = {"X-API-Key": (tmp_path / "api.secret").read_text().strip()}
@@ -94,8 +90,7 @@ def test_the_other_tables_work_on_postgres_too(fresh_db, tmp_path: Path):
     from tests.api.test_runtime_auth import PASSWORD, RT, make_user
     from tests.conftest import CPU
 
-    app = create_app(Settings.from_env(data_dir=tmp_path, db=fresh_db))
-    with TestClient(app) as client:
+    with served(Settings.from_env(data_dir=tmp_path, db=fresh_db)) as client:
         admin = {"X-API-Key": (tmp_path / "api.secret").read_text().strip()}
         make_user(client, admin, "mes", ["read"])
         token = data(client.post(f"{RT}/auth/login", json={"username": "mes", "password": PASSWORD}))["token"]
@@ -118,12 +113,12 @@ def test_a_runtime_calls_idempotency_key_on_postgres_outlives_a_restart(fresh_db
     """The runtime calls' key store (revision 0005) on PostgreSQL: the stored answer replayed by a new process."""
     settings = Settings.from_env(data_dir=tmp_path, db=fresh_db)
     new_user = {"username": "op1", "password": "correct horse battery", "roles": ["read"]}
-    with TestClient(create_app(settings)) as client:
+    with served(settings) as client:
         admin = {"X-API-Key": (tmp_path / "api.secret").read_text().strip(), "Idempotency-Key": "pg-1"}
         made = data(client.post("/api/runtime/users", json=new_user, headers=admin), 201)
         assert client.post("/api/runtime/users", json={**new_user, "username": "op2"},
                            headers=admin).status_code == 422
-    with TestClient(create_app(settings)) as client:
+    with served(settings) as client:
         again = client.post("/api/runtime/users", json=new_user, headers=admin)
         assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
         assert again.json()["data"] == made
