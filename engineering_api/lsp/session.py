@@ -35,6 +35,7 @@ def too_large(source: str) -> bool:
     """Whether ``source`` is past :data:`MAX_DOCUMENT_CHARS`: it is neither checked nor parsed for a request."""
     return len(source) > MAX_DOCUMENT_CHARS
 
+
 _SEVERITY = {"Error": types.DiagnosticSeverity.Error, "Warning": types.DiagnosticSeverity.Warning,
              "Info": types.DiagnosticSeverity.Information}
 

@@ -14,7 +14,7 @@ from engineering_api.config import Settings
 from simatic_xml import parse_bytes
 from simatic_xml.objects import Block
 from tests.api.blockgen_support import INSTANCE_DB, UDT
-from tests.conftest import CPU, HMI, add_device, assert_error, data, interface_of, run_job, shared_app, simaticml_object
+from tests.conftest import CPU, HMI, add_device, assert_error, data, interface_of, run_job, served, simaticml_object
 
 D = "/api/devices/PLC_1"
 B = f"{D}/blocks"
@@ -63,7 +63,7 @@ class Env:
 @pytest.fixture
 def env(tmp_path):
     settings = Settings.from_env(data_dir=tmp_path)
-    with shared_app(settings) as app, TestClient(app) as client:
+    with served(settings) as client:
         keys = client.app.state.services.keys
         headers = {"X-API-Key": keys.create("eng", "engineer")[1]}
         viewer = {"X-API-Key": keys.create("view", "viewer")[1]}

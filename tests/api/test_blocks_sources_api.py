@@ -10,7 +10,7 @@ import pytest
 from litestar.testing import TestClient
 
 from engineering_api.config import Settings
-from tests.conftest import CPU, Headers, add_device, assert_error, data, shared_app
+from tests.conftest import CPU, Headers, add_device, assert_error, data, served
 from tests.scl_frames import start_running_fb
 
 S = "/api/devices/PLC_1/external-sources"
@@ -69,7 +69,7 @@ END_DATA_BLOCK
 @pytest.fixture
 def env(tmp_path):
     settings = Settings.from_env(data_dir=tmp_path)
-    with shared_app(settings) as app, TestClient(app) as client:
+    with served(settings) as client:
         headers = {"X-API-Key": client.app.state.services.keys.create("eng", "engineer")[1]}
         data(client.post("/api/projects/actions/create-sync", json={"name": "P"}, headers=headers))
         add_device(client, headers, CPU, "PLC_1")

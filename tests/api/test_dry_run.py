@@ -28,7 +28,7 @@ from engineering_api.jobs.operations import Operation
 from engineering_api.jobs.preview import Preview
 from engineering_api.services import Services
 from fakes.runtime.cpu import OperatingMode
-from tests.conftest import CPU, IM, Headers, add_device, assert_error, data, fake_backend, shared_app
+from tests.conftest import CPU, IM, Headers, add_device, assert_error, data, fake_backend, served
 from tests.contract.test_online_contract import make_instance
 
 DATA = Path(__file__).parent / "data"
@@ -128,7 +128,7 @@ def plant_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory holding the plant (:func:`build_plant`) saved and closed, with its admin key, jobs and
     snapshots; each test starts from a copy of it. Building the plant through the API costs more than most cases."""
     data_dir = tmp_path_factory.mktemp("plant") / "var"
-    with shared_app(Settings.from_env(data_dir=data_dir)) as app, TestClient(app) as client:
+    with served(Settings.from_env(data_dir=data_dir)) as client:
         admin = {"X-API-Key": (data_dir / "api.secret").read_text(encoding="utf-8").strip()}
         _post(client, "/api/projects/actions/create-sync", admin, {"name": "Line1"})
         add_device(client, admin, CPU, "PLC_1")

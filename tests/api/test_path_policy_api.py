@@ -14,7 +14,7 @@ import pytest
 from litestar.testing import TestClient
 
 from engineering_api.config import Settings
-from tests.conftest import CPU, add_device, assert_error, data, shared_app
+from tests.conftest import CPU, add_device, assert_error, data, served
 
 D = "/api/devices/PLC_1"
 B = f"{D}/blocks"
@@ -58,7 +58,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     cwd.mkdir()
     monkeypatch.chdir(cwd)
     settings = Settings.from_env(data_dir=tmp_path / "data")
-    with shared_app(settings) as app, TestClient(app) as client:
+    with served(settings) as client:
         headers = {"X-API-Key": client.app.state.services.keys.create("eng", "engineer")[1]}
         data(client.post("/api/projects/actions/create-sync", json={"name": "P"}, headers=headers))
         add_device(client, headers, CPU, "PLC_1")
@@ -200,7 +200,7 @@ def test_exports_cannot_overwrite_the_open_project(env: Env) -> None:
 def test_the_data_directory_stays_private_inside_a_root(tmp_path: Path) -> None:
     # An operator made the data directory's parent a file root: the database and keys are still out of reach.
     settings = Settings.from_env(data_dir=tmp_path / "var", file_roots=(tmp_path,))
-    with shared_app(settings) as app, TestClient(app) as client:
+    with served(settings) as client:
         headers = {"X-API-Key": client.app.state.services.keys.create("eng", "engineer")[1]}
         data(client.post("/api/projects/actions/create-sync", json={"name": "P", "directory": "projects"},
                          headers=headers))

@@ -15,7 +15,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from litestar.testing import TestClient
 
 from engineering_api.backend.models import ProgramDocument
 from engineering_api.config import Settings
@@ -28,7 +27,7 @@ from fakes.program import PlcSoftware
 from fakes.project_commit import JOURNAL_NAME, STAGED_PREFIX
 from fakes.project_files import load_project, save_project
 from simatic_xml.generate import generate_xml
-from tests.conftest import shared_app
+from tests.conftest import served
 from tests.contract.conftest import CPU
 
 BLOCKS = 10
@@ -241,7 +240,7 @@ def test_a_killed_retrieve_is_cleaned_up_at_start_up(
     handler = _Records(logging.WARNING)
     staging.logger.addHandler(handler)
     try:
-        with shared_app(settings) as app, TestClient(app):
+        with served(settings):
             pass
     finally:
         staging.logger.removeHandler(handler)

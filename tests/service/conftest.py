@@ -9,7 +9,7 @@ from litestar.testing import TestClient
 
 from engineering_api.app import create_app
 from engineering_api.config import Settings
-from tests.conftest import shared_app
+from tests.conftest import served
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -28,7 +28,7 @@ def fx_data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture(name="client")
 def fx_client(data_dir: Path) -> Iterator[TestClient]:
-    with shared_app(Settings.from_env(data_dir=data_dir)) as app, TestClient(app) as client:
+    with served(Settings.from_env(data_dir=data_dir)) as client:
         yield client
 
 

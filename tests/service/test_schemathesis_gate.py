@@ -41,7 +41,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from engineering_api.config import Settings
-from tests.conftest import CPU, data, shared_app, wait_job
+from tests.conftest import CPU, data, served, shared_app, wait_job
 from tests.openapi_fuzz import fuzz_schema
 
 if TYPE_CHECKING:
@@ -148,7 +148,7 @@ def _build_project(client: TestClient[Any], headers: dict[str, str]) -> None:
 def fx_gate_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory holding the saved realistic project and the admin key; copied for each operation."""
     data_dir = tmp_path_factory.mktemp("gate") / "var"
-    with shared_app(_gate_settings(data_dir)) as app, TestClient(app) as client:
+    with served(_gate_settings(data_dir)) as client:
         headers = {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
         _build_project(client, headers)
         finished = data(client.get("/api/jobs", params={"status": "Completed", "limit": 1}, headers=headers))["jobs"]
