@@ -49,7 +49,10 @@ ON_TIME_MS = 60_000
 (a catch-up after an outage, a long retry) values come from the history only."""
 MAX_CATCH_UP = 100
 """Periods queued at most for one push after a long downtime (the newest)."""
-_POLL_SECONDS = 0.2
+_IDLE_SECONDS = 5.0
+"""The longest the delivery thread sleeps. This node's own changes wake it at once, and it wakes when the earliest
+pending row falls due; the bound is for rows another node sharing the database queued and could not send (it died),
+and for a wall clock that jumps."""
 _LEASE_MS = 300_000
 """A row being sent is not picked again for this long (a second node on the same database, a hung target)."""
 _RETRIED = {408, 425, 429}
@@ -280,12 +283,23 @@ class Outbox:
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            self._wake.clear()  # before the round: a wake during it makes the next round come at once
+            pause = _IDLE_SECONDS
             try:
                 self.send_due()
+                pause = self.seconds_to_next_due()
             except Exception:  # a database hiccup must not end deliveries for good
                 logger.exception("push outbox: delivery round failed")
-            self._wake.wait(_POLL_SECONDS)
-            self._wake.clear()
+            self._wake.wait(pause)
+
+    def seconds_to_next_due(self) -> float:
+        """How long the delivery thread may sleep: until the earliest pending row is due (a retry, a claim whose lease
+        runs out), at most :data:`_IDLE_SECONDS`; 0 when one is due already."""
+        row = self._db.one(select(func.min(outbox.c.next_attempt_at).label("due"))
+                           .where(outbox.c.status == "pending"))
+        if row is None or row["due"] is None:
+            return _IDLE_SECONDS
+        return min(max(int(row["due"]) - _now_ms(), 0) / 1000, _IDLE_SECONDS)
 
     def send_due(self) -> int:
         """Send every due pending row once; returns how many were tried."""

@@ -260,8 +260,14 @@ def test_a_busy_target_is_asked_again_no_sooner_than_its_retry_after(tmp_path: P
             # itself may come some seconds after 14:00
             assert busy["responseCode"] == 503
             assert "2026-01-05T14:02:00" <= busy["nextAttemptAt"] < "2026-01-05T14:03:00"
+            outbox = outbox_of(client.app.state.services)
             clock.move_to(dt.datetime(2026, 1, 5, 14, 1, 0, tzinfo=UTC))
-            assert outbox_of(client.app.state.services).send_due() == 0  # a delivery round at 14:01 sends nothing
+            assert outbox.send_due() == 0  # a delivery round at 14:01 sends nothing
+            # The delivery thread sleeps until the retry is due, or its idle bound if that is sooner: no polling.
+            assert outbox.seconds_to_next_due() == pushes_outbox._IDLE_SECONDS
+            due = dt.datetime.fromisoformat(busy["nextAttemptAt"].replace("Z", "+00:00"))
+            clock.move_to(due - dt.timedelta(seconds=2))
+            assert 0 < outbox.seconds_to_next_due() <= 2
             # nor did the outbox's own rounds: a row they had claimed would show the claim's later next attempt
             [still] = _deliveries(client, headers, push_id)
             assert (still["attempts"], still["nextAttemptAt"]) == (1, busy["nextAttemptAt"])
