@@ -137,6 +137,8 @@ class TiaWorker:
         self._current: CallHandle[Any] | None = None
         self._closed = False
         self._watching: asyncio.AbstractEventLoop | None = None
+        self._timed_waits = 0
+        """Waits with a timeout not yet ended; the watchdog ticks only while there is one (on the event loop)."""
         self._pending = 0
         """Calls submitted and not yet finished (or dropped, or abandoned); guarded by ``_state_lock``."""
         self._running = threading.Lock()
@@ -267,17 +269,22 @@ class TiaWorker:
 
     async def wait(self, handle: CallHandle[T], *, timeout: float | None) -> T:
         """Wait for a submitted call; see :meth:`call`."""
-        if timeout is not None:
-            handle.timeout = timeout
-            self._watch(handle.loop)
-        return await handle.future
+        if timeout is None:
+            return await handle.future
+        handle.timeout = timeout
+        self._timed_waits += 1
+        self._watch(handle.loop)
+        try:
+            return await handle.future
+        finally:
+            self._timed_waits -= 1
 
     def _watch(self, loop: asyncio.AbstractEventLoop) -> None:
         """Check the running call's deadline periodically on ``loop``.
 
         Only one call runs at a time, so one watchdog serves all of them; a timer per call would cost
         more than a fast read itself. The clock of a call runs from the moment it starts: time queued
-        behind others is not its fault.
+        behind others is not its fault. It stops once no timed wait is left, so an idle server does not tick.
         """
         if self._watching is loop:
             return
@@ -285,6 +292,9 @@ class TiaWorker:
 
         def tick() -> None:
             if self._closed or self._watching is not loop:
+                return
+            if not self._timed_waits:
+                self._watching = None  # the next timed wait starts it again
                 return
             handle = self._current
             if (

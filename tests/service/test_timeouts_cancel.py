@@ -330,6 +330,32 @@ def test_the_worker_stops_a_timed_out_call_at_its_checkpoint_without_replacing_t
     assert after.name == worker.thread_name  # the next call ran on the same thread
 
 
+def test_the_watchdog_ticks_only_while_a_timed_call_is_waited_for() -> None:
+    worker = TiaWorker(name="tia-test")
+
+    def endless_with_checkpoints() -> None:
+        while True:
+            checkpoint()
+
+    async def run() -> tuple[Any, Any]:
+        await worker.call(lambda: None, timeout=5)
+        # Timers fire in deadline order: the watchdog's next tick comes before this sleep ends.
+        await asyncio.sleep(worker_module.WATCHDOG_INTERVAL * 3)
+        idle = worker._watching
+        try:
+            await worker.call(endless_with_checkpoints, timeout=0.2)
+        except OperationTimeoutError as exc:  # the next timed call started the watchdog again
+            return idle, exc
+        return idle, None
+
+    try:
+        idle, timed_out = asyncio.run(run())
+    finally:
+        worker.stop()
+    assert idle is None  # an idle server does not wake 20 times a second
+    assert isinstance(timed_out, OperationTimeoutError)
+
+
 def test_a_call_without_checkpoints_is_still_abandoned_after_the_grace() -> None:
     release = threading.Event()
     (timed_out, _), worker = _run_on_worker((lambda: release.wait(10), 0.1), (lambda: None, 5))
