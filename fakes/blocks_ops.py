@@ -9,6 +9,7 @@ from engineering_api.backend.areas.blocks import BlockInfo, BlocksWithGeneration
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
 from engineering_api.rules.folders import check_file_name, target_folder
 from engineering_api.rules.naming import check_block_name
+from engineering_api.rules.program_objects import block_not_found
 from fakes.program import BLOCK_KINDS, ExternalSource
 from fakes.types_ops import is_consistent
 from simatic_xml import parse_bytes, to_bytes
@@ -39,7 +40,7 @@ def _source_info(source: ExternalSource) -> ExternalSourceInfo:
 def _block(software: PlcSoftware, name: str) -> ProgramObject:
     obj = software.blocks.get(name)
     if obj is None or obj.kind not in BLOCK_KINDS:
-        raise NotFoundError(f"The block '{name}' was not found.", code="BLOCK_NOT_FOUND")
+        raise block_not_found(name, (k for k, o in software.blocks.items() if o.kind in BLOCK_KINDS))
     return obj
 
 

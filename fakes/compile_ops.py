@@ -10,9 +10,9 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.compile import CompilePort
-from engineering_api.backend.errors import NotFoundError
 from engineering_api.rules.compiler.plc_compile import compile_software
 from engineering_api.rules.compiler.signatures import cpu_family
+from engineering_api.rules.program_objects import block_not_found
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -58,7 +58,7 @@ class FakeCompile(CompilePort):
                 obj = next((o for o in [*software.blocks.values(), *software.types.values()]
                             if o.name.lower() == name.lower()), None)
             if obj is None:
-                raise NotFoundError(f"The block '{name}' was not found.", code="BLOCK_NOT_FOUND")
+                raise block_not_found(name, [*software.blocks, *software.types])
             run = compile_software(software, device, only=obj.name, cpu_family=cpu_family(dev.family))
             _record(software, run)
         return run.result

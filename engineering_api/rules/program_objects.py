@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.types import TypeMember
-from engineering_api.backend.errors import ValidationError
+from engineering_api.backend.errors import NotFoundError, ValidationError
 from engineering_api.rules.document_versions import check_not_newer
 from simatic_xml import SimaticMLError, parse_bytes, retarget, to_bytes
 from simatic_xml.model import Block, InstanceDB, PlcStruct, PlcTagTable
@@ -24,10 +24,13 @@ from simatic_xml.renumber import renumber_document
 from simatic_xml.versions import GENERATION_TARGETS
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from simatic_xml.interface import Member
     from simatic_xml.model import Document
 
-__all__ = ("BLOCK_KINDS", "ProgramObject", "multilingual_text", "named_types", "read_object", "type_member")
+__all__ = ("BLOCK_KINDS", "ProgramObject", "block_not_found", "multilingual_text", "named_types", "read_object",
+           "type_member")
 
 BLOCK_KINDS = ("OB", "FB", "FC", "GlobalDB", "InstanceDB", "ArrayDB", "TechnologicalInstanceDB")
 _NUMBER_CLASS = {"OB": "OB", "FB": "FB", "FC": "FC"}
@@ -90,6 +93,21 @@ class ProgramObject:
         if self.kind not in BLOCK_KINDS:
             return None
         return _NUMBER_CLASS.get(self.kind, "DB")
+
+
+def block_not_found(name: str, known: Iterable[str]) -> NotFoundError:
+    """``BLOCK_NOT_FOUND`` for ``name``; when it is the plain name of blocks in software units' namespaces (known as
+    ``Namespace.Name``, see :attr:`simatic_xml.sw_base.SwObject.qualified_name`), the message and
+    ``details.suggestions`` name them."""
+    suffix = f".{name}".casefold()
+    suggestions = sorted(k for k in known if k.casefold().endswith(suffix))
+    if not suggestions:
+        return NotFoundError(f"The block '{name}' was not found.", code="BLOCK_NOT_FOUND")
+    listed = ", ".join(f"'{s}'" for s in suggestions)
+    return NotFoundError(
+        f"The block '{name}' was not found. A block in a software unit's namespace is named Namespace.Name: use "
+        f"{listed}.", code="BLOCK_NOT_FOUND", details={"suggestions": suggestions},
+    )
 
 
 def named_types(members: list[Member]) -> set[str]:

@@ -420,6 +420,12 @@ def test_software_unit_block_update_and_rename_keep_namespace(env):
     for name in ("Data", "Pump"):
         data(env.post(B, {"rawXml": (cases / f"{name}.xml").read_text(encoding="utf-8")}))
     assert {"Plant.Data", "Plant.Pump"} <= {b["name"] for b in data(env.get(B))}
+    # The plain name is no block's name; the answer names the qualified one (as does a compile of it).
+    for missing in (env.get(f"{B}/Pump/export-xml"), env.post(f"{B}/pump/actions/compile", {})):
+        body = assert_error(missing, 404, "BLOCK_NOT_FOUND")
+        assert "use 'Plant.Pump'" in body["message"] and body["details"]["suggestions"] == ["Plant.Pump"]
+    unknown = assert_error(env.get(f"{B}/Nope/export-xml"), 404, "BLOCK_NOT_FOUND")
+    assert unknown["message"] == "The block 'Nope' was not found."
     xml = data(env.get(f"{B}/Plant.Pump/export-xml"))
     result = data(env.put(f"{B}/Plant.Pump/content", {"rawXml": xml}))
     assert result["block"]["name"] == "Plant.Pump"
