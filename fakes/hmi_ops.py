@@ -19,7 +19,7 @@ from engineering_api.backend.areas.hmi import (
     HmiTagTableInfo,
 )
 from engineering_api.rules.folders import folder_parts
-from engineering_api.rules.hmi import check_screen, check_tags, read_document, screen_number
+from engineering_api.rules.hmi import check_screen, check_tags, read_import, screen_number
 from engineering_api.rules.hmi_compile import HmiSources, Station, check_hmi, compile_result
 from engineering_api.rules.hmi_compile_unified import check_unified
 from engineering_api.rules.hmi_resources import check_faceplates, faceplate_references
@@ -145,7 +145,7 @@ class FakeHmi(HmiPort):
 
     def import_hmi_screen(self, device: str, data: bytes, *, overwrite: bool = False,
                           source: str = "document", folder: str = "") -> HmiScreenInfo:
-        doc = read_document(data, sx.SCREEN, source)
+        doc = read_import(data, sx.SCREEN, source, self._session.project().version)
         if faceplate_references(doc):  # the types of its faceplate instances must be in the project library
             self._access.read_target(device)  # the device's errors first
             check_faceplates(doc, self._hmi_library_types())
@@ -167,7 +167,7 @@ class FakeHmi(HmiPort):
 
     def import_hmi_tag_table(self, device: str, data: bytes, *, overwrite: bool = False,
                              source: str = "document", folder: str = "") -> HmiTagTableInfo:
-        doc = read_document(data, sx.TAG_TABLE, source)
+        doc = read_import(data, sx.TAG_TABLE, source, self._session.project().version)
 
         def check(found: Device, target: HmiTarget, existing: str | None) -> None:
             elsewhere = {t.name.lower(): table for table, other in target.tag_tables.items() if table != existing
@@ -194,7 +194,7 @@ class FakeHmi(HmiPort):
 
     def import_hmi_connection(self, device: str, data: bytes, *, overwrite: bool = False,
                               source: str = "document") -> HmiConnectionInfo:
-        doc = read_document(data, sx.CONNECTION, source)
+        doc = read_import(data, sx.CONNECTION, source, self._session.project().version)
         with self._session.change() as project:
             _, target = self._access.panel(project, device)
             existing = replaced_document(target.connections, doc.root.name, overwrite, "connection",

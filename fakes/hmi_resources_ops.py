@@ -19,7 +19,7 @@ from engineering_api.backend.areas.hmi_resources import (
     HmiScriptInfo,
     HmiTextListInfo,
 )
-from engineering_api.rules.hmi import read_document
+from engineering_api.rules.hmi import read_import
 from engineering_api.rules.hmi_resources import HMI_RESOURCE_KINDS, graphic_list_info, script_info, text_list_info
 from fakes.hmi import export_document, replaced_document, store_document
 from fakes.library_hmi import HMI_KINDS, hmi_type_info
@@ -61,7 +61,7 @@ class FakeHmiResources(HmiResourcesPort):
 
     def _import_doc(self, device: str, attr: str, data: bytes, overwrite: bool, source: str) -> sx.HmiDocument:
         element, label, code = HMI_RESOURCE_KINDS[attr]
-        doc = read_document(data, element, source)
+        doc = read_import(data, element, source, self._session.project().version)
         with self._session.change() as project:
             target: HmiTarget = self._access.panel(project, device)[1]
             objects: dict[str, sx.HmiDocument] = getattr(target, attr)

@@ -29,7 +29,7 @@ from engineering_api.backend.areas.hmi import (
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, NotSupportedError, ValidationError
 from engineering_api.backend.models import CompileResult
 from engineering_api.rules.folders import folder_parts, target_folder
-from engineering_api.rules.hmi import check_screen, check_tags, read_document, screen_number
+from engineering_api.rules.hmi import check_screen, check_tags, read_import, screen_number
 from engineering_api.rules.hmi_resources import check_faceplates, faceplate_references
 from openness_bridge.hmi_folders import SYSTEM_FOLDERS, create_folder, folder_paths, user_folder
 from simatic_xml import hmi as sx
@@ -158,7 +158,7 @@ class BridgeHmi(HmiPort):
 
     def import_hmi_screen(self, device: str, data: bytes, *, overwrite: bool = False,
                           source: str = "document", folder: str = "") -> HmiScreenInfo:
-        doc = read_document(data, sx.SCREEN, source)
+        doc = read_import(data, sx.SCREEN, source, self._session.version)
         if faceplate_references(doc):  # checked first, as the fake does: TIA throws on a type it lacks
             self._session.call("HmiTarget", lambda: self._access.hmi_target(device))  # its errors first
             check_faceplates(doc, self._hmi_library_types())
@@ -188,7 +188,7 @@ class BridgeHmi(HmiPort):
 
     def import_hmi_tag_table(self, device: str, data: bytes, *, overwrite: bool = False,
                              source: str = "document", folder: str = "") -> HmiTagTableInfo:
-        doc = read_document(data, sx.TAG_TABLE, source)
+        doc = read_import(data, sx.TAG_TABLE, source, self._session.version)
 
         def run() -> HmiTagTableInfo:
             target = self._access.hmi_target(device)
@@ -226,7 +226,7 @@ class BridgeHmi(HmiPort):
 
     def import_hmi_connection(self, device: str, data: bytes, *, overwrite: bool = False,
                               source: str = "document") -> HmiConnectionInfo:
-        doc = read_document(data, sx.CONNECTION, source)
+        doc = read_import(data, sx.CONNECTION, source, self._session.version)
 
         def run() -> HmiConnectionInfo:
             connections = self._access.hmi_target(device).Connections

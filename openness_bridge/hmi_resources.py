@@ -23,7 +23,7 @@ from engineering_api.backend.areas.hmi_resources import (
     HmiTextListInfo,
 )
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
-from engineering_api.rules.hmi import read_document
+from engineering_api.rules.hmi import read_import
 from engineering_api.rules.hmi_resources import (
     HMI_LIBRARY_TYPES,
     HMI_RESOURCE_KINDS,
@@ -87,7 +87,7 @@ class BridgeHmiResources(HmiResourcesPort):
     def _import(self, device: str, kind: str, data: bytes, overwrite: bool, source: str) -> sx.HmiDocument:
         element, label, code = HMI_RESOURCE_KINDS[kind]
         member = _MEMBERS[kind]
-        doc = read_document(data, element, source)
+        doc = read_import(data, element, source, self._session.version)
 
         def run() -> sx.HmiDocument:
             target = self._access.hmi_target(device)

@@ -9,10 +9,11 @@ the device, across tag tables. The messages follow TIA's, as reported by public 
 from __future__ import annotations
 
 from engineering_api.backend.errors import AlreadyExistsError, ValidationError
+from engineering_api.rules.document_versions import check_not_newer
 from simatic_xml import SimaticMLError
 from simatic_xml import hmi as sx
 
-__all__ = ("check_screen", "check_tags", "read_document", "screen_number")
+__all__ = ("check_screen", "check_tags", "read_document", "read_import", "screen_number")
 
 
 def read_document(data: bytes, expect: str, source: str) -> sx.HmiDocument:
@@ -26,6 +27,18 @@ def read_document(data: bytes, expect: str, source: str) -> sx.HmiDocument:
     except SimaticMLError as exc:
         raise ValidationError(f"{source} cannot be imported: {exc}", code="INVALID_SIMATICML",
                               details={"source": source}) from None
+
+
+def read_import(data: bytes, expect: str, source: str, project_version: str) -> sx.HmiDocument:
+    """:func:`read_document` for an import into a ``project_version`` project, which takes no document of a newer
+    TIA version (the rule of every import area, :mod:`engineering_api.rules.document_versions`).
+
+    Raises:
+        ValidationError: ``INVALID_SIMATICML``, ``NEWER_VERSION``.
+    """
+    doc = read_document(data, expect, source)
+    check_not_newer(source, doc.version, project_version)
+    return doc
 
 
 def screen_number(doc: sx.HmiDocument) -> int | None:

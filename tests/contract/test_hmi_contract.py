@@ -69,6 +69,13 @@ def test_import_rules(backend: EngineeringBackend, panel: str, tia: Played) -> N
     refused(e.ValidationError, "SCREEN_NUMBER_NOT_UNIQUE", backend.hmi.import_hmi_screen,
             sx.to_bytes(sx.new_screen("Other", 1, 800, 480, tia.version)))
     refused(e.ValidationError, "INVALID_SIMATICML", backend.hmi.import_hmi_screen, connection(tia))
+    # a document exported by a newer TIA (SimaticML is not forward compatible), of each kind
+    refused(e.ValidationError, "NEWER_VERSION", backend.hmi.import_hmi_screen,
+            sx.to_bytes(sx.new_screen("Later", 5, 800, 480, tia.newer)))
+    refused(e.ValidationError, "NEWER_VERSION", backend.hmi.import_hmi_tag_table,
+            sx.to_bytes(sx.new_tag_table("Later", tia.newer)))
+    refused(e.ValidationError, "NEWER_VERSION", backend.hmi.import_hmi_connection,
+            sx.to_bytes(sx.new_connection("Later", "PLC_1", "SIMATIC S7 1500", tia.newer, address="192.168.0.2")))
     refused(e.ValidationError, "INVALID_SIMATICML", backend.hmi.import_hmi_connection, b"<Document><Engineering")
     refused(e.ValidationError, "INVALID_SIMATICML", backend.hmi.import_hmi_connection,
             b'<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><Document>&x;</Document>')

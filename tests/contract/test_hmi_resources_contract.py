@@ -70,6 +70,11 @@ def test_bad_documents_change_nothing(backend: EngineeringBackend, panel: str, t
         raises_code(e.ValidationError, "INVALID_SIMATICML", method, panel, b"<Document><Engineering version='V19'/>")
     with pytest.raises(e.ValidationError):
         backend.hmi_resources.import_hmi_script(panel, states(tia))
+    # exported by a newer TIA: refused, as every import area refuses a document of a newer version
+    raises_code(e.ValidationError, "NEWER_VERSION", backend.hmi_resources.import_hmi_text_list, panel,
+                sx.to_bytes(hl.new_text_list("Later", tia.newer, [((0, 0), "Off")])))
+    raises_code(e.ValidationError, "NEWER_VERSION", backend.hmi_resources.import_hmi_script, panel,
+                sx.to_bytes(hl.new_vb_script("Later", tia.newer, CODE)))
     assert (
         backend.hmi_resources.list_hmi_scripts(panel) == [] and backend.hmi_resources.list_hmi_text_lists(panel) == []
     )

@@ -6,8 +6,9 @@ panel's width and height), tag tables (``Hmi.Tag.TagTable``; a tag is internal o
 connection to a PLC tag) and connections (``Hmi.Communication.Connection`` to a partner PLC).
 
 TIA's rules (both adapters): an import refuses malformed or hostile XML and a document of another kind
-(``INVALID_SIMATICML``), a screen whose size is not the panel's (``SCREEN_SIZE_MISMATCH``) or whose number
-another screen has (``SCREEN_NUMBER_NOT_UNIQUE``), and a tag whose connection the device does not have
+(``INVALID_SIMATICML``) or one exported by a newer TIA version than the project's (``NEWER_VERSION``), a screen
+whose size is not the panel's (``SCREEN_SIZE_MISMATCH``) or whose number another screen has
+(``SCREEN_NUMBER_NOT_UNIQUE``), and a tag whose connection the device does not have
 (``CONNECTION_NOT_FOUND``, TIA's "Connection X of the Y tag was not found."). An object of the same name is
 replaced only with ``overwrite`` (Openness' ``ImportOptions.Override``; without it TIA refuses the import).
 """
@@ -107,7 +108,8 @@ class HmiPort(ABC):
         the "Screens" folder itself; a replaced screen moves there).
 
         Raises:
-            ValidationError: ``INVALID_SIMATICML``, ``SCREEN_SIZE_MISMATCH``, ``SCREEN_NUMBER_NOT_UNIQUE``.
+            ValidationError: ``INVALID_SIMATICML``, ``NEWER_VERSION``, ``SCREEN_SIZE_MISMATCH``,
+                ``SCREEN_NUMBER_NOT_UNIQUE``.
             AlreadyExistsError: ``SCREEN_EXISTS`` without ``overwrite``.
             NotFoundError: ``FOLDER_NOT_FOUND``.
         """
@@ -131,7 +133,7 @@ class HmiPort(ABC):
         empty: the "HMI tags" folder itself).
 
         Raises:
-            ValidationError: ``INVALID_SIMATICML``, ``CONNECTION_NOT_FOUND`` (a tag's connection).
+            ValidationError: ``INVALID_SIMATICML``, ``NEWER_VERSION``, ``CONNECTION_NOT_FOUND`` (a tag's connection).
             AlreadyExistsError: ``TAG_TABLE_EXISTS`` without ``overwrite``; ``TAG_EXISTS`` (a tag name another
                 table of the device has: HMI tag names are unique in the device).
             NotFoundError: ``FOLDER_NOT_FOUND``.
@@ -170,7 +172,7 @@ class HmiPort(ABC):
         """Create (with ``overwrite`` replace) a connection from SimaticML.
 
         Raises:
-            ValidationError: ``INVALID_SIMATICML``.
+            ValidationError: ``INVALID_SIMATICML``, ``NEWER_VERSION``.
             AlreadyExistsError: ``CONNECTION_EXISTS`` without ``overwrite``.
         """
 

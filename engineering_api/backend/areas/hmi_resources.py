@@ -109,7 +109,7 @@ class HmiResourcesPort(ABC):
         """Create (with ``overwrite`` replace) a VB script from SimaticML.
 
         Raises:
-            ValidationError: ``INVALID_SIMATICML``.
+            ValidationError: ``INVALID_SIMATICML``, ``NEWER_VERSION``.
             AlreadyExistsError: ``SCRIPT_EXISTS`` without ``overwrite``.
         """
 
@@ -131,7 +131,7 @@ class HmiResourcesPort(ABC):
         """Create (with ``overwrite`` replace) a text list from SimaticML.
 
         Raises:
-            ValidationError: ``INVALID_SIMATICML``.
+            ValidationError: ``INVALID_SIMATICML``, ``NEWER_VERSION``.
             AlreadyExistsError: ``TEXT_LIST_EXISTS`` without ``overwrite``.
         """
 
@@ -145,7 +145,7 @@ class HmiResourcesPort(ABC):
         """Create (with ``overwrite`` replace) a graphic list from SimaticML.
 
         Raises:
-            ValidationError: ``INVALID_SIMATICML``.
+            ValidationError: ``INVALID_SIMATICML``, ``NEWER_VERSION``.
             AlreadyExistsError: ``GRAPHIC_LIST_EXISTS`` without ``overwrite``.
         """
 
