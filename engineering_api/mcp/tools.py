@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import threading
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -180,6 +181,25 @@ class ToolCatalog:
         return [spec for _, _, spec in ranked[:_MAX_FOUND]]
 
 
+_BUILT: list[tuple[list[object], ToolCatalog]] = []
+"""Catalogs built in this process, with the operations each was built of (a few: one per registry content)."""
+_BUILT_LOCK = threading.Lock()
+
+
+def _catalog_of(operations: OperationRegistry) -> ToolCatalog:
+    """The catalog of ``operations``: built once per set of operation objects in a process. A catalog is immutable,
+    and services built again over the same operations (a restart in-process, a second app) share it."""
+    made_of: list[object] = [*operations, *operations.runtime_calls()]
+    with _BUILT_LOCK:
+        for ops, catalog in _BUILT:
+            if len(ops) == len(made_of) and all(a is b for a, b in zip(ops, made_of, strict=True)):
+                return catalog
+    catalog = ToolCatalog(operations)
+    with _BUILT_LOCK:
+        _BUILT[:] = [*_BUILT[-3:], (made_of, catalog)]
+    return catalog
+
+
 def tool_catalog(services: Services) -> ToolCatalog:
     """The catalog of ``services.operations``, cached on the services.
 
@@ -188,7 +208,7 @@ def tool_catalog(services: Services) -> ToolCatalog:
     """
     catalog = services.notes.get("mcp.catalog")
     if catalog is None:
-        catalog = services.notes["mcp.catalog"] = ToolCatalog(services.operations)
+        catalog = services.notes["mcp.catalog"] = _catalog_of(services.operations)
     return catalog
 
 
@@ -204,7 +224,7 @@ async def catalog_ready(services: Services) -> ToolCatalog:
     building: asyncio.Future[ToolCatalog] | None = services.notes.get("mcp.catalog.building")
     if building is None or building.get_loop() is not asyncio.get_running_loop():
         building = services.notes["mcp.catalog.building"] = asyncio.ensure_future(
-            asyncio.to_thread(ToolCatalog, services.operations))
+            asyncio.to_thread(_catalog_of, services.operations))
     try:
         built = await asyncio.shield(building)
     finally:

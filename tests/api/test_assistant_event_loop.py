@@ -32,6 +32,7 @@ def test_another_request_is_answered_while_the_first_turn_builds_the_tool_list(
         return built
 
     monkeypatch.setattr(tools_module, "ToolCatalog", slow_catalog)
+    monkeypatch.setattr(tools_module, "_BUILT", [])  # built in this test, not taken from an earlier one
     with ScriptedProvider() as stub:
         stub.default = say("Hello.")
         body = {"provider": stub.kind, "model": "stub", "baseUrl": stub.base_url, "apiKey": "sk-test"}
