@@ -196,7 +196,10 @@ class PushHub:
 
     # ----- publishing --------------------------------------------------------------------------
     def publish(self, hub: str, method: str, args: list[Any], *, key_id: str | None = None) -> int:
-        """Send an invocation to every connection on ``hub`` (only ``key_id``'s if given); returns how many."""
+        """Send an invocation to every connection on ``hub`` (only ``key_id``'s if given); returns how many.
+
+        Call it on the app's event loop: a waiting poll is woken through an :class:`asyncio.Event`, which another
+        thread cannot set (use ``loop.call_soon_threadsafe``)."""
         sent = 0
         for connection in self._by_token.values():
             if hub in connection.hubs and (key_id is None or connection.key_id == key_id):
