@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 
 from engineering_api.config import Settings
+from tests import live_http
 from tests.browser.conftest import until
 from tests.mcp.conftest import Live, live_server
 from tests.bounds import HANG_GUARD_S
@@ -25,8 +25,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
 def _sections(live: Live) -> set[str]:
     # the first request builds the OpenAPI document of ~500 operations (~1.6 s on a quiet machine, over 60 s beside
     # Chromium at a load of 19 on 2 cores): a hang guard, not a speed check
-    document = httpx.get(f"{live.base}/schema/openapi.json", headers=live.headers("viewer"),
-                         timeout=HANG_GUARD_S).json()
+    document = live_http.get(f"{live.base}/schema/openapi.json", headers=live.headers("viewer"),
+                             timeout=HANG_GUARD_S).json()
     return {tag for methods in document["paths"].values() for operation in methods.values()
             for tag in operation.get("tags", ())}
 
@@ -39,8 +39,8 @@ def test_swagger_ui_lists_every_section_and_tries_an_operation_out(live: Live, b
     shown = "return [...document.querySelectorAll('.opblock-tag')].map(e => e.getAttribute('data-tag'))"
     until("the sections", lambda: len(browser.execute_script(shown)) >= len(sections))
     assert set(browser.execute_script(shown)) == sections
-    assert "script-src 'self'" in httpx.get(f"{live.base}/swagger",
-                                            timeout=HANG_GUARD_S).headers["content-security-policy"]
+    assert "script-src 'self'" in live_http.get(f"{live.base}/swagger",
+                                                timeout=HANG_GUARD_S).headers["content-security-policy"]
 
     browser.find_element(By.CSS_SELECTOR, "button.authorize").click()
     field = until("the key field", lambda: browser.find_elements(By.CSS_SELECTOR, ".auth-container input"))[0]

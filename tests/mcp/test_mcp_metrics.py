@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests import live_http
 from tests.mcp.conftest import Live
 from tests.mcp.test_mcp_transports import http_session
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.anyio
 
 
 def _samples(live: Live) -> list[Any]:
-    response = httpx.get(f"{live.base}/metrics")
+    response = live_http.get(f"{live.base}/metrics")
     assert response.status_code == 200, response.text
     return [sample for family in text_string_to_metric_families(response.text) for sample in family.samples]
 

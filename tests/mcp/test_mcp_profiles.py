@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import httpx
 import jsonschema
 import mcp_types as types
 import pytest
@@ -16,6 +15,7 @@ import pytest
 from engineering_api.lib.security import Role
 from engineering_api.mcp.profiles import CORE_TOOLS
 from engineering_api.mcp.tools import tool_catalog
+from tests import live_http
 from tests.mcp.conftest import Live
 from tests.mcp.test_mcp_transports import all_tools, http_session, sse_session, stdio_session
 from tests.bounds import HANG_GUARD_S
@@ -71,12 +71,12 @@ def test_an_unknown_profile_or_category_is_a_400_naming_the_valid_ones(live: Liv
     headers = live.headers(**{"Accept": "application/json, text/event-stream"})
     init = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
         "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}}
-    wrong = httpx.post(f"{live.base}/mcp?categories=blocks,nonsense", headers=headers, json=init)
+    wrong = live_http.post(f"{live.base}/mcp?categories=blocks,nonsense", headers=headers, json=init)
     assert wrong.status_code == 400, wrong.text
     assert "nonsense" in wrong.json()["message"] and "blocks" in wrong.json()["details"]["valid"]
-    sse = httpx.get(f"{live.base}/mcp/sse?categories=nonsense", headers=live.headers())
+    sse = live_http.get(f"{live.base}/mcp/sse?categories=nonsense", headers=live.headers())
     assert sse.status_code == 400 and "valid categories" in sse.json()["message"]
-    profile = httpx.post(f"{live.base}/mcp?tools=some", headers=headers, json=init)
+    profile = live_http.post(f"{live.base}/mcp?tools=some", headers=headers, json=init)
     assert profile.status_code == 400 and "core" in profile.json()["message"]
 
 
@@ -141,7 +141,7 @@ async def _tool_count(config: dict[str, Any], live: Live, tmp_path: Path) -> int
 
 @pytest.mark.parametrize("client", ["vscode", "vscodeStreamableHttp", "cursor", "claudeDesktop", "stdio"])
 async def test_each_pasted_config_fits_its_clients_tool_limit(live: Live, tmp_path: Path, client: str) -> None:
-    config = httpx.get(f"{live.base}/mcp/config", headers=live.headers()).json()["data"][client]
+    config = live_http.get(f"{live.base}/mcp/config", headers=live.headers()).json()["data"][client]
     content = config["content"]
     server = (content.get("servers") or content.get("mcpServers") or {"engineering-api": content})["engineering-api"]
     jsonschema.validate(content, _CLIENT_SCHEMAS[client])  # the shape each client reads

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests import live_http
 from tests.api.test_runtime_alarms_history import LEVEL, running_plant
 from tests.api.test_runtime_auth import RT, login
 from tests.conftest import data
@@ -122,8 +123,8 @@ async def test_a_write_previews_until_confirmed_then_raises_an_alarm_the_key_ack
                                                                 "to": "2100-01-01T00:00:00Z"})
         assert bad.is_error and structured(bad)["code"] == "INVALID_TIME"
 
-    audit = httpx.get(f"{live.base}/api/audit", params={"pathPrefix": "runtime_", "limit": 50},
-                      headers=live.headers("admin")).json()["data"]["records"]
+    audit = live_http.get(f"{live.base}/api/audit", params={"pathPrefix": "runtime_", "limit": 50},
+                          headers=live.headers("admin")).json()["data"]["records"]
     seen = sorted((r["path"], r["status"], r["outcome"]) for r in audit if r["role"] == "engineer")
     assert seen == [("runtime_alarms_acknowledge", 200, "succeeded"), ("runtime_alarms_acknowledge", 404, "failed"),
                     ("runtime_alarms_acknowledge", 409, "failed"), ("runtime_tags_write", 200, "dry run"),
@@ -175,8 +176,8 @@ async def test_an_admin_key_configures_alarms_and_logging(live: Live, rest: http
         assert missing.is_error and structured(missing)["code"] == "LOGGING_NOT_CONFIGURED"
         listed = await _ok(session, "runtime_history_settings_list")
         assert [s["tag"] for s in listed["result"]] == [LEVEL]
-    audit = httpx.get(f"{live.base}/api/audit", params={"pathPrefix": "runtime_", "limit": 100},
-                      headers=live.headers("admin")).json()["data"]["records"]
+    audit = live_http.get(f"{live.base}/api/audit", params={"pathPrefix": "runtime_", "limit": 100},
+                          headers=live.headers("admin")).json()["data"]["records"]
     mine = sorted((r["path"], r["outcome"]) for r in audit if r["role"] == "admin")
     assert ("runtime_alarm-definitions_delete", "dry run") in mine and ("runtime_history_settings_save",
                                                                          "succeeded") in mine

@@ -10,6 +10,7 @@ import mcp_types as types
 import pytest
 
 from engineering_api.lib.field_docs import plain
+from tests import live_http
 from tests.mcp.conftest import Live
 from tests.mcp.test_mcp_transports import all_tools, http_session
 from tests.bounds import HANG_GUARD_S
@@ -62,9 +63,8 @@ def test_markup_becomes_plain_words() -> None:
 
 
 def test_rest_openapi_gains_the_same_field_descriptions(live: Live) -> None:
-    import httpx
 
-    document = httpx.get(f"{live.base}/schema/openapi.json", timeout=HANG_GUARD_S).json()
+    document = live_http.get(f"{live.base}/schema/openapi.json", timeout=HANG_GUARD_S).json()
     properties = document["components"]["schemas"]["DevicesAddRequest"]["properties"]
     assert properties["orderNumber"]["description"].startswith("Article number from the hardware catalog")
     assert "firmware" in properties["version"]["description"].lower()

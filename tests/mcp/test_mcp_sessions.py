@@ -20,15 +20,11 @@ from mcp.client.streamable_http import streamable_http_client
 
 from engineering_api.mcp.runtime import MAX_SESSIONS_PER_KEY
 from engineering_api.mcp.sessions import McpSession, SessionRegistry
+from tests import live_http
 from tests.mcp.conftest import Live
 from tests.bounds import HANG_GUARD_S
 
 pytestmark = pytest.mark.anyio
-
-# Requests to the live server wait as long as the hang guard, not httpx's default 5 s (a busy machine).
-_get = functools.partial(httpx.get, timeout=HANG_GUARD_S)
-_post = functools.partial(httpx.post, timeout=HANG_GUARD_S)
-_delete = functools.partial(httpx.delete, timeout=HANG_GUARD_S)
 
 CLIENT = types.Implementation(name="pytest-assistant", version="4.2")
 _ACCEPT = {"Accept": "application/json, text/event-stream"}
@@ -62,7 +58,7 @@ async def test_the_client_is_named_on_every_transport(live: Live, transport: str
     role = {"http": "viewer", "sse": "engineer", "bridge": "admin"}[transport]  # one key per case: its own list
     async with _named(transport, live, role) as session:
         await session.send_ping()
-        listed = _get(f"{live.base}/mcp/sessions", headers=live.headers(role)).json()["data"]
+        listed = live_http.get(f"{live.base}/mcp/sessions", headers=live.headers(role)).json()["data"]
         mine = [s for s in listed if s["connected"] and s["clientName"] == CLIENT.name]
         assert mine, listed
         assert mine[0]["clientVersion"] == CLIENT.version and mine[0]["protocolVersion"]
@@ -74,7 +70,7 @@ async def _sse_session(live: Live) -> AsyncIterator[tuple[ClientSession, str]]:
     async with sse_client(f"{live.base}/mcp/sse", headers=live.headers()) as (read, write), \
             ClientSession(read, write) as session:
         await session.initialize()
-        listed = _get(f"{live.base}/mcp/sessions", headers=live.headers()).json()["data"]
+        listed = live_http.get(f"{live.base}/mcp/sessions", headers=live.headers()).json()["data"]
         yield session, next(s["sessionId"] for s in listed if s["transport"] == "sse" and s["connected"])
 
 
@@ -82,7 +78,8 @@ async def test_sse_messages_take_session_id_in_either_spelling(live: Live) -> No
     async with _sse_session(live) as (_, session_id):
         ping = {"jsonrpc": "2.0", "method": "notifications/roots/list_changed"}  # a notification: no answer
         for spelling in ("session_id", "sessionId"):
-            answer = _post(f"{live.base}/mcp/messages?{spelling}={session_id}", headers=live.headers(), json=ping)
+            answer = live_http.post(f"{live.base}/mcp/messages?{spelling}={session_id}", headers=live.headers(),
+                                    json=ping)
             assert answer.status_code == 202, (spelling, answer.text)
 
 
@@ -90,22 +87,22 @@ async def test_sse_messages_take_session_id_in_either_spelling(live: Live) -> No
                          ids=["not-utf8", "nested-50000", "truncated"])
 def test_a_malformed_body_is_a_json_rpc_parse_error(live: Live, body: bytes) -> None:
     headers = live.headers(**_ACCEPT, **{"Content-Type": "application/json"})
-    answer = _post(f"{live.base}/mcp", headers=headers, content=body)
+    answer = live_http.post(f"{live.base}/mcp", headers=headers, content=body)
     assert answer.status_code == 400, answer.text
     assert answer.json()["error"]["code"] == -32700 and answer.json()["id"] is None
 
 
 async def test_a_malformed_sse_message_is_a_json_rpc_parse_error(live: Live) -> None:
     async with _sse_session(live) as (session, session_id):
-        answer = _post(f"{live.base}/mcp/messages?session_id={session_id}",
-                            headers=live.headers(**{"Content-Type": "application/json"}),
-                            content=b"[" * 50_000 + b"]" * 50_000)
+        answer = live_http.post(f"{live.base}/mcp/messages?session_id={session_id}",
+                                headers=live.headers(**{"Content-Type": "application/json"}),
+                                content=b"[" * 50_000 + b"]" * 50_000)
         assert answer.status_code == 400 and answer.json()["error"]["code"] == -32700
         await session.send_ping()  # the session lives on
 
 
 def _initialize(live: Live, role: str) -> httpx.Response:
-    return _post(f"{live.base}/mcp", headers=live.headers(role, **_ACCEPT), json={
+    return live_http.post(f"{live.base}/mcp", headers=live.headers(role, **_ACCEPT), json={
         "jsonrpc": "2.0", "id": 1, "method": "initialize",
         "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "n", "version": "1"}}})
 
@@ -119,15 +116,15 @@ def test_a_key_holds_at_most_its_session_limit_the_oldest_idle_one_goes(live: Li
         opened.append(answer.headers["mcp-session-id"])
     me = live.services.keys.verify(live.keys[role])
     assert me is not None
-    mine = [s["sessionId"] for s in _get(f"{live.base}/mcp/sessions", headers=live.headers(role)).json()["data"]
-            if s["keyId"] == me.key_id and s["connected"]]
+    listed = live_http.get(f"{live.base}/mcp/sessions", headers=live.headers(role)).json()["data"]
+    mine = [s["sessionId"] for s in listed if s["keyId"] == me.key_id and s["connected"]]
     assert len(mine) <= MAX_SESSIONS_PER_KEY and opened[-1] in mine and opened[0] not in mine
-    gone = _post(f"{live.base}/mcp", headers=live.headers(role, **_ACCEPT, **{
+    gone = live_http.post(f"{live.base}/mcp", headers=live.headers(role, **_ACCEPT, **{
         "mcp-session-id": opened[0], "mcp-protocol-version": "2025-06-18"}),
         json={"jsonrpc": "2.0", "id": 2, "method": "ping"})
     assert gone.status_code == 404
     for session_id in opened[1:]:  # leave the module's server as it was
-        _delete(f"{live.base}/mcp", headers=live.headers(role, **{"mcp-session-id": session_id}))
+        live_http.delete(f"{live.base}/mcp", headers=live.headers(role, **{"mcp-session-id": session_id}))
 
 
 def test_the_registry_closes_the_oldest_idle_session_or_refuses_when_all_are_busy() -> None:

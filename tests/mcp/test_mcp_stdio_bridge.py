@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import anyio
-import httpx
 import pytest
 from mcp.client.session import ClientSession
 from mcp.client.stdio import stdio_client
@@ -23,6 +22,7 @@ from mcp.shared.exceptions import MCPError
 
 from engineering_api.mcp.bridge import REFUSED
 from engineering_api.mcp.client_config import client_configs
+from tests import live_http
 from tests.mcp.conftest import Live
 from tests.mcp.test_mcp_transports import _stdio_params
 
@@ -89,7 +89,7 @@ def _mcp_error(exc: BaseException) -> MCPError:
 
 def test_the_stdio_config_names_the_data_directory_absolutely(live: Live, tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    config = httpx.get(f"{live.base}/mcp/config", headers=live.headers()).json()["data"]["stdio"]["content"]
+    config = live_http.get(f"{live.base}/mcp/config", headers=live.headers()).json()["data"]["stdio"]["content"]
     args = config["args"]
     given = Path(args[args.index("--data-dir") + 1])
     assert given.is_absolute() and given == live.data_dir.resolve()

@@ -7,10 +7,10 @@ import time
 from typing import Any
 
 import anyio
-import httpx
 import pytest
 
 from engineering_api.mcp.sessions import McpSession, SessionRegistry
+from tests import live_http
 from tests.mcp.conftest import Live, hints, structured
 from tests.mcp.test_mcp_transports import all_tools, http_session, sse_session
 from tests.bounds import HANG_GUARD_S
@@ -20,8 +20,8 @@ pytestmark = pytest.mark.anyio
 
 
 def _audit(live: Live, path_prefix: str) -> list[dict[str, Any]]:
-    page = httpx.get(f"{live.base}/api/audit", params={"pathPrefix": path_prefix, "limit": 50},
-                     headers=live.headers("admin"))
+    page = live_http.get(f"{live.base}/api/audit", params={"pathPrefix": path_prefix, "limit": 50},
+                         headers=live.headers("admin"))
     assert page.status_code == 200, page.text
     return page.json()["data"]["records"]
 
@@ -47,7 +47,7 @@ async def test_changes_are_audited_with_transport_and_session(live: Live) -> Non
     record = next(r for r in records if r["status"] == 200)
     assert record["method"] == "TOOL" and record["via"] == "mcp" and record["sessionId"]
     assert record["keyId"] and record["role"] == "engineer" and record["jobId"]
-    sessions = httpx.get(f"{live.base}/mcp/sessions", headers=live.headers()).json()["data"]
+    sessions = live_http.get(f"{live.base}/mcp/sessions", headers=live.headers()).json()["data"]
     assert record["sessionId"] in {s["sessionId"] for s in sessions}
     # The transport's raw POSTs are not audited a second time.
     assert not _audit(live, "/mcp")
@@ -110,40 +110,40 @@ def _latest_slow_job(live: Live) -> Any:
 
 
 def test_info_config_and_instance(live: Live) -> None:
-    info = httpx.get(f"{live.base}/mcp/info", headers=live.headers("viewer")).json()["data"]
+    info = live_http.get(f"{live.base}/mcp/info", headers=live.headers("viewer")).json()["data"]
     assert info["name"] == "engineering-api" and "2024-11-05" in info["protocolVersions"]
     assert info["transports"]["sse"] == "/mcp/sse" and info["totalToolCount"] >= 200
     assert info["toolCount"] < info["totalToolCount"]  # a viewer may run the reads only
     assert {c["category"] for c in info["categories"]} >= {"blocks", "projects", "meta"}
-    config = httpx.get(f"{live.base}/mcp/config", headers=live.headers()).json()["data"]
+    config = live_http.get(f"{live.base}/mcp/config", headers=live.headers()).json()["data"]
     vscode = config["vscode"]["content"]["servers"]["engineering-api"]
     assert vscode["type"] == "sse" and vscode["url"] == f"{live.base}/mcp/sse"
     assert vscode["headers"]["X-API-Key"] == "${input:engineeringApiKey}"
     assert set(config) >= {"vscode", "claudeDesktop", "cursor", "stdio"}
     assert all(key not in str(config) for key in live.keys.values())  # never a real key
-    instance = httpx.get(f"{live.base}/mcp/instance", headers=live.headers()).json()["data"]
+    instance = live_http.get(f"{live.base}/mcp/instance", headers=live.headers()).json()["data"]
     assert instance["backend"] == "fake" and instance["portal"]["connected"] is True
 
 
 async def test_sessions_routes(live: Live) -> None:
     async with sse_session(live) as session:
         await session.list_tools()
-        mine = httpx.get(f"{live.base}/mcp/sessions", headers=live.headers()).json()["data"]
+        mine = live_http.get(f"{live.base}/mcp/sessions", headers=live.headers()).json()["data"]
         open_one = next(s for s in mine if s["connected"])
-        one = httpx.get(f"{live.base}/mcp/sessions/{open_one['sessionId']}", headers=live.headers())
+        one = live_http.get(f"{live.base}/mcp/sessions/{open_one['sessionId']}", headers=live.headers())
         assert one.status_code == 200 and one.json()["data"]["requests"] >= 2
         # Another non-admin key neither lists nor reads it; an admin does.
         assert open_one["sessionId"] not in {
             s["sessionId"]
-            for s in httpx.get(f"{live.base}/mcp/sessions", headers=live.headers("viewer")).json()["data"]}
-        assert httpx.get(f"{live.base}/mcp/sessions/{open_one['sessionId']}",
-                         headers=live.headers("viewer")).status_code == 404
-        assert httpx.get(f"{live.base}/mcp/sessions/{open_one['sessionId']}",
-                         headers=live.headers("admin")).status_code == 200
-    cleaned = httpx.post(f"{live.base}/mcp/sessions/cleanup", headers=live.headers()).json()["data"]
+            for s in live_http.get(f"{live.base}/mcp/sessions", headers=live.headers("viewer")).json()["data"]}
+        assert live_http.get(f"{live.base}/mcp/sessions/{open_one['sessionId']}",
+                             headers=live.headers("viewer")).status_code == 404
+        assert live_http.get(f"{live.base}/mcp/sessions/{open_one['sessionId']}",
+                             headers=live.headers("admin")).status_code == 200
+    cleaned = live_http.post(f"{live.base}/mcp/sessions/cleanup", headers=live.headers()).json()["data"]
     assert open_one["sessionId"] in cleaned["removed"]
-    assert httpx.get(f"{live.base}/mcp/sessions/unknown", headers=live.headers()).status_code == 404
-    assert httpx.post(f"{live.base}/mcp/sessions/cleanup", headers=live.headers("viewer")).status_code == 403
+    assert live_http.get(f"{live.base}/mcp/sessions/unknown", headers=live.headers()).status_code == 404
+    assert live_http.post(f"{live.base}/mcp/sessions/cleanup", headers=live.headers("viewer")).status_code == 403
 
 
 def test_idle_sessions_expire_and_their_connection_closes() -> None:

@@ -22,6 +22,7 @@ from mcp.client.sse import sse_client
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
+from tests import live_http
 from tests.mcp.conftest import Live, hints, structured
 from tests.bounds import HANG_GUARD_S
 
@@ -167,21 +168,21 @@ async def test_find_tools_and_call_tool(live: Live) -> None:
 @pytest.mark.parametrize("version", ["2024-11-05", "2025-03-26", "2025-06-18"])
 def test_handshake_era_versions(live: Live, version: str) -> None:
     headers = {**live.headers(), "Accept": "application/json, text/event-stream"}
-    init = httpx.post(f"{live.base}/mcp", headers=headers, json={
+    init = live_http.post(f"{live.base}/mcp", headers=headers, json={
         "jsonrpc": "2.0", "id": 1, "method": "initialize",
         "params": {"protocolVersion": version, "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}},
     })
     assert init.status_code == 200 and f'"protocolVersion":"{version}"' in init.text
     session_id = init.headers["mcp-session-id"]
     follow = {**headers, "mcp-session-id": session_id, "mcp-protocol-version": version}
-    httpx.post(f"{live.base}/mcp", headers=follow, json={"jsonrpc": "2.0", "method": "notifications/initialized"})
-    listed = httpx.post(f"{live.base}/mcp", headers=follow,
-                        json={"jsonrpc": "2.0", "id": 2, "method": "tools/list", "params": {}})
+    live_http.post(f"{live.base}/mcp", headers=follow, json={"jsonrpc": "2.0", "method": "notifications/initialized"})
+    listed = live_http.post(f"{live.base}/mcp", headers=follow,
+                            json={"jsonrpc": "2.0", "id": 2, "method": "tools/list", "params": {}})
     assert listed.status_code == 200 and '"name":"find_tools"' in listed.text
     # Another key cannot use the session.
     stolen = {**follow, "X-API-Key": live.keys["admin"]}
-    assert httpx.post(f"{live.base}/mcp", headers=stolen,
-                      json={"jsonrpc": "2.0", "id": 3, "method": "tools/list"}).status_code == 404
+    assert live_http.post(f"{live.base}/mcp", headers=stolen,
+                          json={"jsonrpc": "2.0", "id": 3, "method": "tools/list"}).status_code == 404
 
 
 async def test_modern_protocol_and_legacy_mode_of_the_sdk_client(live: Live) -> None:
@@ -195,20 +196,20 @@ async def test_modern_protocol_and_legacy_mode_of_the_sdk_client(live: Live) -> 
 
 def test_wrong_key_is_401_on_every_transport(live: Live) -> None:
     bad = {"X-API-Key": "eapi_wrong", "Accept": "application/json, text/event-stream"}
-    assert httpx.post(f"{live.base}/mcp", headers=bad, json={}).status_code == 401
-    assert httpx.get(f"{live.base}/mcp/sse", headers=bad).status_code == 401
-    assert httpx.post(f"{live.base}/mcp/messages?session_id=" + "0" * 32, headers=bad, json={}).status_code == 401
-    assert httpx.post(f"{live.base}/mcp", json={}).status_code == 401
+    assert live_http.post(f"{live.base}/mcp", headers=bad, json={}).status_code == 401
+    assert live_http.get(f"{live.base}/mcp/sse", headers=bad).status_code == 401
+    assert live_http.post(f"{live.base}/mcp/messages?session_id=" + "0" * 32, headers=bad, json={}).status_code == 401
+    assert live_http.post(f"{live.base}/mcp", json={}).status_code == 401
 
 
 async def test_sse_session_belongs_to_its_key(live: Live) -> None:
     async with sse_session(live) as session:
         await session.list_tools()
-        listed = httpx.get(f"{live.base}/mcp/sessions", headers=live.headers()).json()["data"]
+        listed = live_http.get(f"{live.base}/mcp/sessions", headers=live.headers()).json()["data"]
         mine = [s for s in listed if s["transport"] == "sse" and s["connected"]]
         assert mine and mine[0]["clientId"] == "vscode/1.2.3" and mine[0]["protocolVersion"]
-        other = httpx.post(f"{live.base}/mcp/messages?session_id={mine[0]['sessionId']}",
-                           headers=live.headers("viewer"), json={"jsonrpc": "2.0", "id": 9, "method": "ping"})
+        other = live_http.post(f"{live.base}/mcp/messages?session_id={mine[0]['sessionId']}",
+                               headers=live.headers("viewer"), json={"jsonrpc": "2.0", "id": 9, "method": "ping"})
         assert other.status_code == 404
 
 
@@ -222,17 +223,17 @@ async def test_stdio_bridge_refuses_a_wrong_key(live: Live) -> None:
 def test_each_post_gets_the_framing_it_needs(live: Live) -> None:
     """One JSON body for a quick call; an event stream when the call asks for progress or runs a long tool."""
     headers = live.headers(**{"Accept": "application/json, text/event-stream"})
-    init = httpx.post(f"{live.base}/mcp", headers=headers, json={
+    init = live_http.post(f"{live.base}/mcp", headers=headers, json={
         "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
             "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "framing", "version": "1"}}})
     assert init.status_code == 200, init.text
     session = {**headers, "Mcp-Session-Id": init.headers["mcp-session-id"], "Mcp-Protocol-Version": "2025-06-18"}
-    httpx.post(f"{live.base}/mcp", headers=session, json={"jsonrpc": "2.0", "method": "notifications/initialized"})
+    live_http.post(f"{live.base}/mcp", headers=session, json={"jsonrpc": "2.0", "method": "notifications/initialized"})
 
     def call(request_id: int, name: str, arguments: dict[str, Any], meta: dict[str, Any] | None = None) -> Any:
         params: dict[str, Any] = {"name": name, "arguments": arguments, **({"_meta": meta} if meta else {})}
-        return httpx.post(f"{live.base}/mcp", headers=session, timeout=HANG_GUARD_S,
-                          json={"jsonrpc": "2.0", "id": request_id, "method": "tools/call", "params": params})
+        return live_http.post(f"{live.base}/mcp", headers=session, timeout=HANG_GUARD_S,
+                              json={"jsonrpc": "2.0", "id": request_id, "method": "tools/call", "params": params})
 
     quick = call(2, "health_versions", {})
     assert quick.headers["content-type"].startswith("application/json")
@@ -256,8 +257,8 @@ def _modern_call(live: Live, request_id: int, name: str, arguments: dict[str, An
     headers = live.headers(**{"Accept": "application/json, text/event-stream", "Mcp-Protocol-Version": "2026-07-28",
                               "Mcp-Method": "tools/call", "Mcp-Name": name})
     params = {"name": name, "arguments": arguments, "_meta": {**_MODERN_META, **(meta or {})}}
-    return httpx.post(f"{live.base}/mcp", headers=headers, timeout=HANG_GUARD_S,
-                      json={"jsonrpc": "2.0", "id": request_id, "method": "tools/call", "params": params})
+    return live_http.post(f"{live.base}/mcp", headers=headers, timeout=HANG_GUARD_S,
+                          json={"jsonrpc": "2.0", "id": request_id, "method": "tools/call", "params": params})
 
 
 def test_modern_posts_get_the_framing_they_need(live: Live) -> None:
@@ -356,7 +357,7 @@ async def test_a_well_formed_call_is_answered_without_the_sdks_second_pass(live:
     assert malformed.json()["error"]["code"] == types.INVALID_PARAMS, malformed.text
     # The serverInfo stamp of a 2026-era answer is the one the SDK puts on the answers it shapes itself.
     direct = _modern_call(live, 8, "health_versions", {}).json()["result"]["_meta"]
-    listed = httpx.post(f"{live.base}/mcp", timeout=HANG_GUARD_S, headers=live.headers(**{
+    listed = live_http.post(f"{live.base}/mcp", timeout=HANG_GUARD_S, headers=live.headers(**{
         "Accept": "application/json, text/event-stream", "Mcp-Protocol-Version": "2026-07-28",
         "Mcp-Method": "tools/list"}), json={"jsonrpc": "2.0", "id": 9, "method": "tools/list",
                                            "params": {"_meta": _MODERN_META}}).json()["result"]["_meta"]
