@@ -18,10 +18,10 @@ import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import httpx
 import pygit2
 import pytest
 
+from tests import live_http
 from tests.assistant_stub import ScriptedProvider, say
 from tests.realclient.conftest import serve
 
@@ -77,7 +77,7 @@ def run_vendor_client(served: Served, node_ready: str, tmp_path: Path) -> None:
     # The assistant's model is the scripted stand-in (no model service is reachable from the tests); each answer
     # takes a moment, so the client's stop button has a running answer to stop.
     with ScriptedProvider(default=say("PLC_1 is a CPU 1516-3 PN/DP."), delay=0.8) as provider:
-        httpx.put(f"{served.base}/api/assistant/settings", headers={"X-API-Key": served.admin_key}, json={
+        live_http.put(f"{served.base}/api/assistant/settings", headers={"X-API-Key": served.admin_key}, json={
             "provider": "openai", "model": "stub-large", "baseUrl": provider.base_url,
         }).raise_for_status()
         run = subprocess.run(
