@@ -36,6 +36,8 @@ from simatic_xml.objects import Block, PlcStruct
 from simatic_xml.sw_base import SwObject
 from tests.bounds import HANG_GUARD_S
 
+pytest_plugins = ("tests.collection_guard",)  # items sharing a node id stop the run
+
 TEST_HOST = "testserver.local"
 """The Host Litestar's test client sends. Production accepts only loopback names unless configured; the suite's
 settings accept this one too, as an operator's allowedHosts would."""
@@ -403,21 +405,3 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         loaded = sys.modules.get(module)
         if loaded is not None and hasattr(loaded, handler):
             atexit.unregister(getattr(loaded, handler))
-
-
-def shared_node_ids(items: list[pytest.Item]) -> dict[str, int]:
-    """Node ids that more than one of ``items`` has, with how many have it."""
-    counts: dict[str, int] = {}
-    for item in items:
-        counts[item.nodeid] = counts.get(item.nodeid, 0) + 1
-    return {node_id: count for node_id, count in counts.items() if count > 1}
-
-
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """Refuse a collection where two items share a node id: xdist's schedulers key their queues by node id and
-    run only one of them, silently (eagerly parametrized Schemathesis tests did this under pytest 9.2, and
-    ``make test`` ran 1 of each module's operations)."""
-    shared = shared_node_ids(session.items)
-    if shared:
-        listed = "\n".join(f"  {node_id} ({count} items)" for node_id, count in sorted(shared.items()))
-        raise pytest.UsageError(f"collected items share a node id, so xdist would run one of each:\n{listed}")

@@ -1,30 +1,47 @@
-"""The collection guard of tests/conftest.py: items sharing a node id stop the run, naming the id.
-
-xdist's schedulers key their queues by node id, so of items sharing one only one runs; ``make test`` ran one of
-each Schemathesis module's operations that way (eager parametrization under pytest 9.2).
-"""
+"""The collection guard (tests/collection_guard.py): items sharing a node id stop the run, naming the id, with and
+without xdist. Each case runs a real pytest on a scratch directory whose conftest collects one test twice."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-from typing import cast
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import pytest_collection_finish, shared_node_ids
+from tests.bounds import HANG_GUARD_S
+from tests.collection_guard import shared_node_ids
+
+REPO = Path(__file__).resolve().parents[1]
+
+TWICE = """
+def pytest_collection_modifyitems(items):
+    items.append(items[0])  # the same item twice: one node id for two items
+"""
 
 
-def _session(*node_ids: str) -> pytest.Session:
-    return cast(pytest.Session, SimpleNamespace(items=[SimpleNamespace(nodeid=node_id) for node_id in node_ids]))
+def _run(scratch: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    (scratch / "conftest.py").write_text(TWICE)
+    (scratch / "test_op.py").write_text("def test_op():\n    pass\n")
+    # Only the plugins the case needs: the environment's others (Schemathesis, Hypothesis, ...) cost seconds each
+    # in the run and in every xdist worker.
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "xdist", "-p", "tests.collection_guard", "-p", "no:cacheprovider",
+         "-q", *args],
+        cwd=scratch, env=env, capture_output=True, text=True, timeout=HANG_GUARD_S, check=False)
 
 
-def test_items_sharing_a_node_id_stop_the_run_naming_it() -> None:
-    session = _session("t.py::test_op", "t.py::test_op", "t.py::test_op", "t.py::test_other[a]", "t.py::test_other[b]")
-    with pytest.raises(pytest.UsageError, match=r"(?s)share a node id.*t\.py::test_op \(3 items\)") as raised:
-        pytest_collection_finish(session)
-    assert "test_other" not in str(raised.value)
+@pytest.mark.parametrize("workers", [(), ("-n", "2")], ids=["alone", "xdist"])
+def test_items_sharing_a_node_id_stop_the_run_naming_it(tmp_path: Path, workers: tuple[str, ...]) -> None:
+    run = _run(tmp_path, *workers)
+    assert run.returncode == pytest.ExitCode.USAGE_ERROR, run.stdout + run.stderr
+    assert "share a node id" in run.stdout + run.stderr
+    assert "test_op.py::test_op (2 items)" in run.stdout + run.stderr
+    assert "INTERNALERROR" not in run.stdout + run.stderr
 
 
 def test_distinct_node_ids_pass() -> None:
-    pytest_collection_finish(_session("t.py::test_op[GET /a]", "t.py::test_op[POST /a]"))
-    assert shared_node_ids(_session("t.py::a", "t.py::b").items) == {}
+    assert shared_node_ids(["t.py::test_op[GET /a]", "t.py::test_op[POST /a]"]) == {}
+    assert shared_node_ids(["t.py::a", "t.py::a", "t.py::b"]) == {"t.py::a": 2}
