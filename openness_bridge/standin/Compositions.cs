@@ -60,6 +60,15 @@ namespace StandIn.Control
     {
         internal UnifiedComposition(Siemens.Engineering.Project project, Func<IEnumerable<T>> all, Func<T, string> name) : base(project, all, name) { }
         public T Find(string name) { return Lookup(name, StringComparison.OrdinalIgnoreCase); }
+
+        /// <summary>The end of a Create: <paramref name="record"/> added to <paramref name="records"/> after the Unified
+        /// name rule (UnifiedState.Unique, <paramref name="kind"/> in its message), the project marked modified. The
+        /// caller has checked the project (Live) first.</summary>
+        internal R Created<R>(List<R> records, R record, Func<R, string> name, string kind)
+        {
+            UnifiedState.Unique(records.Select(name), name(record), kind);
+            return OwnerProject.Added(records, record);
+        }
     }
 
     /// <summary>A user folder or group addressed by its path ("a/b" below the system folder): Name is the last part.</summary>
