@@ -46,12 +46,13 @@ namespace StandIn.Control
         }
     }
 
-    /// <summary>A PLC composition with Count; its Find compares names exactly, like Openness' Find.</summary>
+    /// <summary>A PLC or device composition with Count and Find, which Openness declares on each: Find compares names
+    /// exactly and looks one level only, like Openness' Find (it does not search groups).</summary>
     public abstract class NamedComposition<T> : LookupComposition<T> where T : class
     {
         internal NamedComposition(Siemens.Engineering.Project project, Func<IEnumerable<T>> all, Func<T, string> name) : base(project, all, name) { }
         public int Count { get { return Items().Count(); } }
-        internal T Named(string name) { return Lookup(name, StringComparison.Ordinal); }
+        public T Find(string name) { return Lookup(name, StringComparison.Ordinal); }
     }
 
     /// <summary>A WinCC Unified composition: Find ignores case, as the Unified object model compares names (Create, in

@@ -64,9 +64,6 @@ namespace Siemens.Engineering.SW.Tags
         internal PlcTagTableUserGroupComposition(Project project, DeviceState device, TagFolder state)
             : base(project, () => state.Groups.Select(g => new PlcTagTableUserGroup(project, device, g)), g => g.State.Name) { _device = device; _state = state; }
 
-        // One level only, like every Openness Find.
-        public PlcTagTableUserGroup Find(string name) { return Named(name); }
-
         public PlcTagTableUserGroup Create(string name)
         {
             OwnerProject.Live();
@@ -84,8 +81,6 @@ namespace Siemens.Engineering.SW.Tags
         private readonly TagFolder _state;
         internal PlcTagTableComposition(Project project, DeviceState device, TagFolder state)
             : base(project, () => state.Tables.Select(t => new PlcTagTable(project, device, t)), t => t.State.Name) { _project = project; _device = device; _state = state; }
-
-        public PlcTagTable Find(string name) { return Named(name); }
 
         // Table names are unique in the whole PLC, whatever group a table is in.
         public PlcTagTable Create(string name)
@@ -193,8 +188,6 @@ namespace Siemens.Engineering.SW.Tags
         internal PlcTagComposition(Project project, DeviceState device, TagTableState table)
             : base(project, () => table.Tags.Select(t => new PlcTag(project, table, t)), t => t.State.Name) { _device = device; _table = table; }
 
-        public PlcTag Find(string name) { return Named(name); }
-
         public PlcTag Create(string name, string dataTypeName, string logicalAddress)
         {
             OwnerProject.Live();
@@ -285,8 +278,6 @@ namespace Siemens.Engineering.SW.Tags
         private readonly TagTableState _table;
         internal PlcUserConstantComposition(Project project, DeviceState device, TagTableState table)
             : base(project, () => table.Constants.Select(c => new PlcUserConstant(project, device, table, c)), c => c.State.Name) { _device = device; _table = table; }
-
-        public PlcUserConstant Find(string name) { return Named(name); }
 
         public PlcUserConstant Create(string name, string dataTypeName, string value)
         {

@@ -53,10 +53,7 @@ namespace Siemens.Engineering.SW.WatchAndForceTables
         public void Delete()
         {
             Live();
-            Faults.Check("PlcWatchAndForceTableUserGroup.Delete");
-            State.Parent.Groups.Remove(State);
-            State.Parent = null;
-            OwnerProject.State.Modified = true;
+            OwnerProject.ChangedAt("PlcWatchAndForceTableUserGroup.Delete", () => { State.Parent.Groups.Remove(State); State.Parent = null; });
         }
     }
 
@@ -65,8 +62,6 @@ namespace Siemens.Engineering.SW.WatchAndForceTables
         private readonly WatchGroupState _state;
         internal PlcWatchAndForceTableUserGroupComposition(Project project, WatchGroupState state)
             : base(project, () => state.Groups.Select(g => new PlcWatchAndForceTableUserGroup(project, g)), g => g.State.Name) { _state = state; }
-
-        public PlcWatchAndForceTableUserGroup Find(string name) { return Named(name); }
 
         public PlcWatchAndForceTableUserGroup Create(string name)
         {
@@ -83,8 +78,6 @@ namespace Siemens.Engineering.SW.WatchAndForceTables
         private readonly WatchGroupState _state;
         internal PlcWatchTableComposition(Project project, WatchGroupState state)
             : base(project, () => state.Tables.Where(t => !t.Force).Select(t => new PlcWatchTable(project, t)), t => t.State.Name) { _state = state; }
-
-        public PlcWatchTable Find(string name) { return Named(name); }
 
         public PlcWatchTable Create(string name)
         {
@@ -108,8 +101,6 @@ namespace Siemens.Engineering.SW.WatchAndForceTables
         internal PlcForceTableComposition(Project project, WatchGroupState state)
             : base(project, () => state.Tables.Where(t => t.Force).Select(t => new PlcForceTable(project, t)), t => t.State.Name) { _state = state; }
 
-        public PlcForceTable Find(string name) { return Named(name); }
-
         public IList<PlcForceTable> Import(FileInfo path, ImportOptions importOptions)
         {
             return new List<PlcForceTable> { new PlcForceTable(OwnerProject, WatchTableXml.Import(OwnerProject, _state, path, importOptions, true)) };
@@ -123,10 +114,7 @@ namespace Siemens.Engineering.SW.WatchAndForceTables
         public void Delete()
         {
             Live();
-            Faults.Check("PlcWatchTable.Delete");
-            State.Group.Tables.Remove(State);
-            State.Group = null;
-            OwnerProject.State.Modified = true;
+            OwnerProject.ChangedAt("PlcWatchTable.Delete", () => { State.Group.Tables.Remove(State); State.Group = null; });
         }
     }
 
