@@ -78,7 +78,8 @@ namespace StandIn.Control
         internal readonly Siemens.Engineering.Project OwnerProject;
         internal readonly string Path;
         internal PathFolder(Siemens.Engineering.Project project, string path) { OwnerProject = project; Path = path; }
-        public string Name { get { OwnerProject.Live(); return Path.Split('/').Last(); } }
+        public string Name { get { OwnerProject.Live(); return LastPart(Path); } }
+        internal static string LastPart(string path) { return path.Split('/').Last(); }
     }
 
     /// <summary>A composition of objects made when it was asked for (results, configurations, constants).</summary>

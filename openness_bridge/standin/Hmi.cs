@@ -116,21 +116,16 @@ namespace Siemens.Engineering.HmiUnified
 
 namespace Siemens.Engineering.Hmi.Screen
 {
-    public sealed class ScreenSystemFolder
+    public sealed class ScreenSystemFolder : HmiFolder<ScreenComposition, ScreenUserFolderComposition>
     {
-        private readonly Project _project;
-        private readonly HmiState _state;
-        internal ScreenSystemFolder(Project project, HmiState state) { _project = project; _state = state; }
-        public ScreenComposition Screens { get { _project.Live(); return new ScreenComposition(_project, _state, ""); } }
-        public ScreenUserFolderComposition Folders { get { _project.Live(); return new ScreenUserFolderComposition(_project, _state, ""); } }
+        internal ScreenSystemFolder(Project project, HmiState state) : base(project, state, "", (p, s, f) => new ScreenComposition(p, s, f), (p, s, f) => new ScreenUserFolderComposition(p, s, f)) { }
+        public ScreenComposition Screens { get { return Objects; } }
     }
 
-    public sealed class ScreenUserFolder : PathFolder
+    public sealed class ScreenUserFolder : HmiUserFolder<ScreenComposition, ScreenUserFolderComposition>
     {
-        private readonly HmiState _state;
-        internal ScreenUserFolder(Project project, HmiState state, string path) : base(project, path) { _state = state; }
-        public ScreenComposition Screens { get { OwnerProject.Live(); return new ScreenComposition(OwnerProject, _state, Path); } }
-        public ScreenUserFolderComposition Folders { get { OwnerProject.Live(); return new ScreenUserFolderComposition(OwnerProject, _state, Path); } }
+        internal ScreenUserFolder(Project project, HmiState state, string path) : base(project, state, path, (p, s, f) => new ScreenComposition(p, s, f), (p, s, f) => new ScreenUserFolderComposition(p, s, f)) { }
+        public ScreenComposition Screens { get { return Objects; } }
     }
 
     public sealed class ScreenUserFolderComposition : HmiFolderComposition<ScreenUserFolder>
@@ -148,21 +143,16 @@ namespace Siemens.Engineering.Hmi.Screen
 
 namespace Siemens.Engineering.Hmi.Tag
 {
-    public sealed class TagSystemFolder
+    public sealed class TagSystemFolder : HmiFolder<TagTableComposition, TagUserFolderComposition>
     {
-        private readonly Project _project;
-        private readonly HmiState _state;
-        internal TagSystemFolder(Project project, HmiState state) { _project = project; _state = state; }
-        public TagTableComposition TagTables { get { _project.Live(); return new TagTableComposition(_project, _state, ""); } }
-        public TagUserFolderComposition Folders { get { _project.Live(); return new TagUserFolderComposition(_project, _state, ""); } }
+        internal TagSystemFolder(Project project, HmiState state) : base(project, state, "", (p, s, f) => new TagTableComposition(p, s, f), (p, s, f) => new TagUserFolderComposition(p, s, f)) { }
+        public TagTableComposition TagTables { get { return Objects; } }
     }
 
-    public sealed class TagUserFolder : PathFolder
+    public sealed class TagUserFolder : HmiUserFolder<TagTableComposition, TagUserFolderComposition>
     {
-        private readonly HmiState _state;
-        internal TagUserFolder(Project project, HmiState state, string path) : base(project, path) { _state = state; }
-        public TagTableComposition TagTables { get { OwnerProject.Live(); return new TagTableComposition(OwnerProject, _state, Path); } }
-        public TagUserFolderComposition Folders { get { OwnerProject.Live(); return new TagUserFolderComposition(OwnerProject, _state, Path); } }
+        internal TagUserFolder(Project project, HmiState state, string path) : base(project, state, path, (p, s, f) => new TagTableComposition(p, s, f), (p, s, f) => new TagUserFolderComposition(p, s, f)) { }
+        public TagTableComposition TagTables { get { return Objects; } }
     }
 
     public sealed class TagUserFolderComposition : HmiFolderComposition<TagUserFolder>
@@ -244,6 +234,39 @@ namespace StandIn.Control
             made.Folder = _folder;
             return new List<T> { _wrap(made) };
         }
+    }
+
+    /// <summary>A folder of a classic panel's screens or tag tables at <c>Path</c> ("" for the system folder): Folders,
+    /// which Openness declares on each folder class, and the composition of its objects (<c>Objects</c>), which each
+    /// class offers under its own name (Screens, TagTables).</summary>
+    public abstract class HmiFolder<TObjects, TFolders>
+    {
+        internal readonly Siemens.Engineering.Project OwnerProject;
+        internal readonly string Path;
+        private readonly HmiState _state;
+        private readonly Func<Siemens.Engineering.Project, HmiState, string, TObjects> _objects;
+        private readonly Func<Siemens.Engineering.Project, HmiState, string, TFolders> _folders;
+        internal HmiFolder(Siemens.Engineering.Project project, HmiState state, string path,
+            Func<Siemens.Engineering.Project, HmiState, string, TObjects> objects, Func<Siemens.Engineering.Project, HmiState, string, TFolders> folders)
+        {
+            OwnerProject = project;
+            _state = state;
+            Path = path;
+            _objects = objects;
+            _folders = folders;
+        }
+
+        internal TObjects Objects { get { OwnerProject.Live(); return _objects(OwnerProject, _state, Path); } }
+        public TFolders Folders { get { OwnerProject.Live(); return _folders(OwnerProject, _state, Path); } }
+    }
+
+    /// <summary>A user folder of a classic panel: Name is the last part of its path (as a PathFolder's).</summary>
+    public abstract class HmiUserFolder<TObjects, TFolders> : HmiFolder<TObjects, TFolders>
+    {
+        internal HmiUserFolder(Siemens.Engineering.Project project, HmiState state, string path,
+            Func<Siemens.Engineering.Project, HmiState, string, TObjects> objects, Func<Siemens.Engineering.Project, HmiState, string, TFolders> folders)
+            : base(project, state, path, objects, folders) { }
+        public string Name { get { OwnerProject.Live(); return PathFolder.LastPart(Path); } }
     }
 
     /// <summary>The user folders below one folder of a classic panel's screens or tags: Create with TIA's name rules.</summary>
