@@ -72,6 +72,29 @@ namespace StandIn.Control
         }
     }
 
+    /// <summary>An object a handle stands for while it exists, with the Name Openness declares on each such class:
+    /// Live() is the project's check, then TIA's disposed-object error (<c>gone</c>, <c>detail</c>) once
+    /// <c>exists</c> says the object was deleted.</summary>
+    public abstract class ProjectObject
+    {
+        internal readonly Siemens.Engineering.Project OwnerProject;
+        private readonly Func<bool> _exists;
+        private readonly string _gone;
+        private readonly string _detail;
+        private readonly Func<string> _name;
+        internal ProjectObject(Siemens.Engineering.Project project, Func<bool> exists, string gone, string detail, Func<string> name)
+        {
+            OwnerProject = project;
+            _exists = exists;
+            _gone = gone;
+            _detail = detail;
+            _name = name;
+        }
+
+        internal void Live() { OwnerProject.Live(_exists, _gone, _detail); }
+        public string Name { get { Live(); return _name(); } }
+    }
+
     /// <summary>A user folder or group addressed by its path ("a/b" below the system folder): Name is the last part.</summary>
     public abstract class PathFolder
     {

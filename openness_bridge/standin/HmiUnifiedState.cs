@@ -39,13 +39,11 @@ namespace StandIn.Control
     /// <summary>An object of a Unified panel kept as a record in the panel's state (a screen, screen item, tag table,
     /// tag, connection or script module): Name and Delete, which Openness declares on each class. Delete removes the
     /// record (and what hangs on it) through <c>remove</c>.</summary>
-    public abstract class UnifiedObject
+    public abstract class UnifiedObject : ProjectObject
     {
-        internal readonly Siemens.Engineering.Project OwnerProject;
-        private readonly Func<string> _name;
         private readonly Action _remove;
-        internal UnifiedObject(Siemens.Engineering.Project project, Func<string> name, Action remove) { OwnerProject = project; _name = name; _remove = remove; }
-        public string Name { get { OwnerProject.Live(); return _name(); } }
+        // Live() is the project's check only: the Unified handles keep their record and check no more.
+        internal UnifiedObject(Siemens.Engineering.Project project, Func<string> name, Action remove) : base(project, () => true, "", "", name) { _remove = remove; }
         public void Delete() { OwnerProject.Changed(_remove); }
     }
 

@@ -26,18 +26,15 @@ namespace Siemens.Engineering.SW
 
 namespace Siemens.Engineering.SW.WatchAndForceTables
 {
-    public abstract class PlcWatchAndForceTableGroup
+    public abstract class PlcWatchAndForceTableGroup : ProjectObject
     {
-        internal readonly Project OwnerProject;
         internal readonly WatchGroupState State;
-        internal PlcWatchAndForceTableGroup(Project project, WatchGroupState state) { OwnerProject = project; State = state; }
+        internal PlcWatchAndForceTableGroup(Project project, WatchGroupState state)
+            : base(project, () => state.Attached, "The group object has been disposed.", "The group was deleted.", () => state.Name) { State = state; }
 
-        public string Name { get { Live(); return State.Name; } }
         public PlcWatchTableComposition WatchTables { get { Live(); return new PlcWatchTableComposition(OwnerProject, State); } }
         public PlcForceTableComposition ForceTables { get { Live(); return new PlcForceTableComposition(OwnerProject, State); } }
         public PlcWatchAndForceTableUserGroupComposition Groups { get { Live(); return new PlcWatchAndForceTableUserGroupComposition(OwnerProject, State); } }
-
-        internal void Live() { OwnerProject.Live(() => State.Attached, "The group object has been disposed.", "The group was deleted."); }
     }
 
     public sealed class PlcWatchAndForceTableSystemGroup : PlcWatchAndForceTableGroup
