@@ -116,16 +116,12 @@ namespace Siemens.Engineering.HmiUnified
 
 namespace Siemens.Engineering.Hmi.Screen
 {
-    public sealed class ScreenSystemFolder : HmiFolder<ScreenComposition, ScreenUserFolderComposition>
-    {
-        internal ScreenSystemFolder(Project project, HmiState state) : base(project, state, "", (p, s, f) => new ScreenComposition(p, s, f), (p, s, f) => new ScreenUserFolderComposition(p, s, f)) { }
-        public ScreenComposition Screens { get { return Objects; } }
-    }
+    public sealed class ScreenSystemFolder : HmiScreenFolder { internal ScreenSystemFolder(Project project, HmiState state) : base(project, state, "") { } }
 
-    public sealed class ScreenUserFolder : HmiUserFolder<ScreenComposition, ScreenUserFolderComposition>
+    public sealed class ScreenUserFolder : HmiScreenFolder
     {
-        internal ScreenUserFolder(Project project, HmiState state, string path) : base(project, state, path, (p, s, f) => new ScreenComposition(p, s, f), (p, s, f) => new ScreenUserFolderComposition(p, s, f)) { }
-        public ScreenComposition Screens { get { return Objects; } }
+        internal ScreenUserFolder(Project project, HmiState state, string path) : base(project, state, path) { }
+        public string Name { get { return FolderName; } }
     }
 
     public sealed class ScreenUserFolderComposition : HmiFolderComposition<ScreenUserFolder>
@@ -141,18 +137,25 @@ namespace Siemens.Engineering.Hmi.Screen
     public sealed class Screen : HmiDocument { internal Screen(Project project, HmiState state, HmiObjectState obj) : base(project, state.Screens, obj) { } }
 }
 
+namespace StandIn.Control
+{
+    /// <summary>The system folder or a user folder of a classic panel's screens: Screens, which Openness declares on
+    /// each folder class.</summary>
+    public abstract class HmiScreenFolder : HmiFolder<ScreenComposition, ScreenUserFolderComposition>
+    {
+        internal HmiScreenFolder(Siemens.Engineering.Project project, HmiState state, string path) : base(project, state, path, (p, s, f) => new ScreenComposition(p, s, f), (p, s, f) => new ScreenUserFolderComposition(p, s, f)) { }
+        public ScreenComposition Screens { get { return Objects; } }
+    }
+}
+
 namespace Siemens.Engineering.Hmi.Tag
 {
-    public sealed class TagSystemFolder : HmiFolder<TagTableComposition, TagUserFolderComposition>
-    {
-        internal TagSystemFolder(Project project, HmiState state) : base(project, state, "", (p, s, f) => new TagTableComposition(p, s, f), (p, s, f) => new TagUserFolderComposition(p, s, f)) { }
-        public TagTableComposition TagTables { get { return Objects; } }
-    }
+    public sealed class TagSystemFolder : HmiTagFolder { internal TagSystemFolder(Project project, HmiState state) : base(project, state, "") { } }
 
-    public sealed class TagUserFolder : HmiUserFolder<TagTableComposition, TagUserFolderComposition>
+    public sealed class TagUserFolder : HmiTagFolder
     {
-        internal TagUserFolder(Project project, HmiState state, string path) : base(project, state, path, (p, s, f) => new TagTableComposition(p, s, f), (p, s, f) => new TagUserFolderComposition(p, s, f)) { }
-        public TagTableComposition TagTables { get { return Objects; } }
+        internal TagUserFolder(Project project, HmiState state, string path) : base(project, state, path) { }
+        public string Name { get { return FolderName; } }
     }
 
     public sealed class TagUserFolderComposition : HmiFolderComposition<TagUserFolder>
@@ -166,6 +169,17 @@ namespace Siemens.Engineering.Hmi.Tag
     }
 
     public sealed class TagTable : HmiDocument { internal TagTable(Project project, HmiState state, HmiObjectState obj) : base(project, state.TagTables, obj) { } }
+}
+
+namespace StandIn.Control
+{
+    /// <summary>The system folder or a user folder of a classic panel's tag tables: TagTables, which Openness declares
+    /// on each folder class.</summary>
+    public abstract class HmiTagFolder : HmiFolder<TagTableComposition, TagUserFolderComposition>
+    {
+        internal HmiTagFolder(Siemens.Engineering.Project project, HmiState state, string path) : base(project, state, path, (p, s, f) => new TagTableComposition(p, s, f), (p, s, f) => new TagUserFolderComposition(p, s, f)) { }
+        public TagTableComposition TagTables { get { return Objects; } }
+    }
 }
 
 namespace Siemens.Engineering.Hmi.Communication
@@ -237,8 +251,8 @@ namespace StandIn.Control
     }
 
     /// <summary>A folder of a classic panel's screens or tag tables at <c>Path</c> ("" for the system folder): Folders,
-    /// which Openness declares on each folder class, and the composition of its objects (<c>Objects</c>), which each
-    /// class offers under its own name (Screens, TagTables).</summary>
+    /// which Openness declares on each folder class, the composition of its objects (<c>Objects</c>), which each kind
+    /// offers under its own name (Screens, TagTables), and a user folder's name (<c>FolderName</c>).</summary>
     public abstract class HmiFolder<TObjects, TFolders>
     {
         internal readonly Siemens.Engineering.Project OwnerProject;
@@ -257,16 +271,8 @@ namespace StandIn.Control
         }
 
         internal TObjects Objects { get { OwnerProject.Live(); return _objects(OwnerProject, _state, Path); } }
+        internal string FolderName { get { OwnerProject.Live(); return PathFolder.LastPart(Path); } }
         public TFolders Folders { get { OwnerProject.Live(); return _folders(OwnerProject, _state, Path); } }
-    }
-
-    /// <summary>A user folder of a classic panel: Name is the last part of its path (as a PathFolder's).</summary>
-    public abstract class HmiUserFolder<TObjects, TFolders> : HmiFolder<TObjects, TFolders>
-    {
-        internal HmiUserFolder(Siemens.Engineering.Project project, HmiState state, string path,
-            Func<Siemens.Engineering.Project, HmiState, string, TObjects> objects, Func<Siemens.Engineering.Project, HmiState, string, TFolders> folders)
-            : base(project, state, path, objects, folders) { }
-        public string Name { get { OwnerProject.Live(); return PathFolder.LastPart(Path); } }
     }
 
     /// <summary>The user folders below one folder of a classic panel's screens or tags: Create with TIA's name rules.</summary>
