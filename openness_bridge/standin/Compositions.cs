@@ -1,8 +1,9 @@
 // The shape every Openness composition shares, written once (StandIn.Control, not Siemens API): a composition
-// enumerates what it holds, most of them count it, many find by name. Openness declares these members on each
-// composition; the stand-in's compositions inherit them from here (or from an area's base, e.g. ProgramTree.cs,
-// Hmi.cs) and declare what is their own. The bridge's reflection (openness_bridge/reflection.py) reports members of
-// StandIn.Control bases as the composition's own, so the stand-in shows the shape Openness declares.
+// enumerates what it holds, most of them count it, many find by name; a handle checks that its object still exists
+// and tells its name (ProjectObject). Openness declares these members on each type; the stand-in's types inherit them
+// from here (or from an area's base, e.g. ProgramTree.cs, Hmi.cs) and declare what is their own. The bridge's
+// reflection (openness_bridge/reflection.py) and the reference check's source reader (tests/bridge/csharp_decls.py)
+// report members of StandIn.Control bases as the deriving type's own, so the stand-in shows the shape Openness declares.
 using System;
 using System.Collections;
 using System.Collections.Generic;
