@@ -1,8 +1,9 @@
 // The shape every Openness composition shares, written once (StandIn.Control, not Siemens API): a composition
-// enumerates what it holds, most of them count it, many find by name. Openness declares these members on each
-// composition; the stand-in's compositions inherit them from here (or from an area's base, e.g. ProgramTree.cs,
-// Hmi.cs) and declare what is their own. The bridge's reflection (openness_bridge/reflection.py) reports members of
-// StandIn.Control bases as the composition's own, so the stand-in shows the shape Openness declares.
+// enumerates what it holds, most of them count it, many find by name; a handle checks that its object still exists
+// and tells its name (ProjectObject). Openness declares these members on each type; the stand-in's types inherit them
+// from here (or from an area's base, e.g. ProgramTree.cs, Hmi.cs) and declare what is their own. The bridge's
+// reflection (openness_bridge/reflection.py) and the reference check's source reader (tests/bridge/csharp_decls.py)
+// report members of StandIn.Control bases as the deriving type's own, so the stand-in shows the shape Openness declares.
 using System;
 using System.Collections;
 using System.Collections.Generic;
@@ -46,12 +47,13 @@ namespace StandIn.Control
         }
     }
 
-    /// <summary>A PLC composition with Count; its Find compares names exactly, like Openness' Find.</summary>
+    /// <summary>A PLC or device composition with Count and Find, which Openness declares on each: Find compares names
+    /// exactly and looks one level only, like Openness' Find (it does not search groups).</summary>
     public abstract class NamedComposition<T> : LookupComposition<T> where T : class
     {
         internal NamedComposition(Siemens.Engineering.Project project, Func<IEnumerable<T>> all, Func<T, string> name) : base(project, all, name) { }
         public int Count { get { return Items().Count(); } }
-        internal T Named(string name) { return Lookup(name, StringComparison.Ordinal); }
+        public T Find(string name) { return Lookup(name, StringComparison.Ordinal); }
     }
 
     /// <summary>A WinCC Unified composition: Find ignores case, as the Unified object model compares names (Create, in
@@ -60,6 +62,38 @@ namespace StandIn.Control
     {
         internal UnifiedComposition(Siemens.Engineering.Project project, Func<IEnumerable<T>> all, Func<T, string> name) : base(project, all, name) { }
         public T Find(string name) { return Lookup(name, StringComparison.OrdinalIgnoreCase); }
+
+        /// <summary>The end of a Create: <paramref name="record"/> added to <paramref name="records"/> after the Unified
+        /// name rule (UnifiedState.Unique, <paramref name="kind"/> in its message), the project marked modified. The
+        /// caller has checked the project (Live) first.</summary>
+        internal R Created<R>(List<R> records, R record, Func<R, string> name, string kind)
+        {
+            UnifiedState.Unique(records.Select(name), name(record), kind);
+            return OwnerProject.Added(records, record);
+        }
+    }
+
+    /// <summary>An object a handle stands for while it exists, with the Name Openness declares on each such class:
+    /// Live() is the project's check, then TIA's disposed-object error (<c>gone</c>, <c>detail</c>) once
+    /// <c>exists</c> says the object was deleted.</summary>
+    public abstract class ProjectObject
+    {
+        internal readonly Siemens.Engineering.Project OwnerProject;
+        private readonly Func<bool> _exists;
+        private readonly string _gone;
+        private readonly string _detail;
+        private readonly Func<string> _name;
+        internal ProjectObject(Siemens.Engineering.Project project, Func<bool> exists, string gone, string detail, Func<string> name)
+        {
+            OwnerProject = project;
+            _exists = exists;
+            _gone = gone;
+            _detail = detail;
+            _name = name;
+        }
+
+        internal void Live() { OwnerProject.Live(_exists, _gone, _detail); }
+        public string Name { get { Live(); return _name(); } }
     }
 
     /// <summary>A user folder or group addressed by its path ("a/b" below the system folder): Name is the last part.</summary>
@@ -68,7 +102,8 @@ namespace StandIn.Control
         internal readonly Siemens.Engineering.Project OwnerProject;
         internal readonly string Path;
         internal PathFolder(Siemens.Engineering.Project project, string path) { OwnerProject = project; Path = path; }
-        public string Name { get { OwnerProject.Live(); return Path.Split('/').Last(); } }
+        public string Name { get { OwnerProject.Live(); return LastPart(Path); } }
+        internal static string LastPart(string path) { return path.Split('/').Last(); }
     }
 
     /// <summary>A composition of objects made when it was asked for (results, configurations, constants).</summary>

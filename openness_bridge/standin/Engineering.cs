@@ -299,6 +299,16 @@ namespace Siemens.Engineering
             State.Modified = true;
         }
 
+        /// <summary>A change through the member with the fault point <paramref name="faultPoint"/> (e.g.
+        /// "PlcWatchTable.Delete"), after the caller's own liveness check: the fault first, then
+        /// <paramref name="change"/>, the project marked modified.</summary>
+        internal void ChangedAt(string faultPoint, Action change)
+        {
+            Faults.Check(faultPoint);
+            change();
+            State.Modified = true;
+        }
+
         /// <summary>A new object in the project's state: added to <paramref name="list"/>, the project marked modified.</summary>
         internal T Added<T>(List<T> list, T item)
         {

@@ -59,9 +59,6 @@ namespace Siemens.Engineering.HW
         internal DeviceComposition(Project project, string group)
             : base(project, () => project.State.Devices.Where(d => d.Group == group).Select(d => new Device(project, d)), d => d.State.Name) { _project = project; _group = group; }
 
-        // One level only, exact name: Openness' Find does not search groups.
-        public Device Find(string name) { return Named(name); }
-
         public Device CreateWithItem(string typeIdentifier, string name, string deviceName)
         {
             _project.Live();
@@ -114,8 +111,6 @@ namespace Siemens.Engineering.HW
         {
             return project.State.DeviceGroups.Where(g => parent == null ? g.IndexOf('/') < 0 : g.StartsWith(parent + "/", StringComparison.Ordinal) && g.IndexOf('/', parent.Length + 1) < 0);
         }
-
-        public DeviceUserGroup Find(string name) { return Named(name); }
 
         public DeviceUserGroup Create(string name)
         {

@@ -116,21 +116,12 @@ namespace Siemens.Engineering.HmiUnified
 
 namespace Siemens.Engineering.Hmi.Screen
 {
-    public sealed class ScreenSystemFolder
-    {
-        private readonly Project _project;
-        private readonly HmiState _state;
-        internal ScreenSystemFolder(Project project, HmiState state) { _project = project; _state = state; }
-        public ScreenComposition Screens { get { _project.Live(); return new ScreenComposition(_project, _state, ""); } }
-        public ScreenUserFolderComposition Folders { get { _project.Live(); return new ScreenUserFolderComposition(_project, _state, ""); } }
-    }
+    public sealed class ScreenSystemFolder : HmiScreenFolder { internal ScreenSystemFolder(Project project, HmiState state) : base(project, state, "") { } }
 
-    public sealed class ScreenUserFolder : PathFolder
+    public sealed class ScreenUserFolder : HmiScreenFolder
     {
-        private readonly HmiState _state;
-        internal ScreenUserFolder(Project project, HmiState state, string path) : base(project, path) { _state = state; }
-        public ScreenComposition Screens { get { OwnerProject.Live(); return new ScreenComposition(OwnerProject, _state, Path); } }
-        public ScreenUserFolderComposition Folders { get { OwnerProject.Live(); return new ScreenUserFolderComposition(OwnerProject, _state, Path); } }
+        internal ScreenUserFolder(Project project, HmiState state, string path) : base(project, state, path) { }
+        public string Name { get { return FolderName; } }
     }
 
     public sealed class ScreenUserFolderComposition : HmiFolderComposition<ScreenUserFolder>
@@ -146,23 +137,25 @@ namespace Siemens.Engineering.Hmi.Screen
     public sealed class Screen : HmiDocument { internal Screen(Project project, HmiState state, HmiObjectState obj) : base(project, state.Screens, obj) { } }
 }
 
+namespace StandIn.Control
+{
+    /// <summary>The system folder or a user folder of a classic panel's screens: Screens, which Openness declares on
+    /// each folder class.</summary>
+    public abstract class HmiScreenFolder : HmiFolder<ScreenComposition, ScreenUserFolderComposition>
+    {
+        internal HmiScreenFolder(Siemens.Engineering.Project project, HmiState state, string path) : base(project, state, path, (p, s, f) => new ScreenComposition(p, s, f), (p, s, f) => new ScreenUserFolderComposition(p, s, f)) { }
+        public ScreenComposition Screens { get { return Objects; } }
+    }
+}
+
 namespace Siemens.Engineering.Hmi.Tag
 {
-    public sealed class TagSystemFolder
-    {
-        private readonly Project _project;
-        private readonly HmiState _state;
-        internal TagSystemFolder(Project project, HmiState state) { _project = project; _state = state; }
-        public TagTableComposition TagTables { get { _project.Live(); return new TagTableComposition(_project, _state, ""); } }
-        public TagUserFolderComposition Folders { get { _project.Live(); return new TagUserFolderComposition(_project, _state, ""); } }
-    }
+    public sealed class TagSystemFolder : HmiTagFolder { internal TagSystemFolder(Project project, HmiState state) : base(project, state, "") { } }
 
-    public sealed class TagUserFolder : PathFolder
+    public sealed class TagUserFolder : HmiTagFolder
     {
-        private readonly HmiState _state;
-        internal TagUserFolder(Project project, HmiState state, string path) : base(project, path) { _state = state; }
-        public TagTableComposition TagTables { get { OwnerProject.Live(); return new TagTableComposition(OwnerProject, _state, Path); } }
-        public TagUserFolderComposition Folders { get { OwnerProject.Live(); return new TagUserFolderComposition(OwnerProject, _state, Path); } }
+        internal TagUserFolder(Project project, HmiState state, string path) : base(project, state, path) { }
+        public string Name { get { return FolderName; } }
     }
 
     public sealed class TagUserFolderComposition : HmiFolderComposition<TagUserFolder>
@@ -176,6 +169,17 @@ namespace Siemens.Engineering.Hmi.Tag
     }
 
     public sealed class TagTable : HmiDocument { internal TagTable(Project project, HmiState state, HmiObjectState obj) : base(project, state.TagTables, obj) { } }
+}
+
+namespace StandIn.Control
+{
+    /// <summary>The system folder or a user folder of a classic panel's tag tables: TagTables, which Openness declares
+    /// on each folder class.</summary>
+    public abstract class HmiTagFolder : HmiFolder<TagTableComposition, TagUserFolderComposition>
+    {
+        internal HmiTagFolder(Siemens.Engineering.Project project, HmiState state, string path) : base(project, state, path, (p, s, f) => new TagTableComposition(p, s, f), (p, s, f) => new TagUserFolderComposition(p, s, f)) { }
+        public TagTableComposition TagTables { get { return Objects; } }
+    }
 }
 
 namespace Siemens.Engineering.Hmi.Communication
@@ -244,6 +248,31 @@ namespace StandIn.Control
             made.Folder = _folder;
             return new List<T> { _wrap(made) };
         }
+    }
+
+    /// <summary>A folder of a classic panel's screens or tag tables at <c>Path</c> ("" for the system folder): Folders,
+    /// which Openness declares on each folder class, the composition of its objects (<c>Objects</c>), which each kind
+    /// offers under its own name (Screens, TagTables), and a user folder's name (<c>FolderName</c>).</summary>
+    public abstract class HmiFolder<TObjects, TFolders>
+    {
+        internal readonly Siemens.Engineering.Project OwnerProject;
+        internal readonly string Path;
+        private readonly HmiState _state;
+        private readonly Func<Siemens.Engineering.Project, HmiState, string, TObjects> _objects;
+        private readonly Func<Siemens.Engineering.Project, HmiState, string, TFolders> _folders;
+        internal HmiFolder(Siemens.Engineering.Project project, HmiState state, string path,
+            Func<Siemens.Engineering.Project, HmiState, string, TObjects> objects, Func<Siemens.Engineering.Project, HmiState, string, TFolders> folders)
+        {
+            OwnerProject = project;
+            _state = state;
+            Path = path;
+            _objects = objects;
+            _folders = folders;
+        }
+
+        internal TObjects Objects { get { OwnerProject.Live(); return _objects(OwnerProject, _state, Path); } }
+        internal string FolderName { get { OwnerProject.Live(); return PathFolder.LastPart(Path); } }
+        public TFolders Folders { get { OwnerProject.Live(); return _folders(OwnerProject, _state, Path); } }
     }
 
     /// <summary>The user folders below one folder of a classic panel's screens or tags: Create with TIA's name rules.</summary>

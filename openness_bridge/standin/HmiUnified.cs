@@ -123,19 +123,16 @@ namespace Siemens.Engineering.HmiUnified.UI.Events
 
 namespace Siemens.Engineering.HmiUnified.UI.Base
 {
-    public abstract class HmiScreenItemBase
+    public abstract class HmiScreenItemBase : UnifiedObject
     {
-        internal readonly Project OwnerProject;
         internal readonly UScreen Screen;
         internal readonly UItem State;
-        internal HmiScreenItemBase(Project project, UScreen screen, UItem state) { OwnerProject = project; Screen = screen; State = state; }
-        public string Name { get { OwnerProject.Live(); return State.Name; } }
+        internal HmiScreenItemBase(Project project, UScreen screen, UItem state) : base(project, () => state.Name, () => screen.Items.Remove(state)) { Screen = screen; State = state; }
         public int Left { get { OwnerProject.Live(); return State.Left; } set { OwnerProject.Changed(() => State.Left = value); } }
         public int Top { get { OwnerProject.Live(); return State.Top; } set { OwnerProject.Changed(() => State.Top = value); } }
         public uint Width { get { OwnerProject.Live(); return State.Width; } set { OwnerProject.Changed(() => State.Width = value); } }
         public uint Height { get { OwnerProject.Live(); return State.Height; } set { OwnerProject.Changed(() => State.Height = value); } }
         public Dynamization.DynamizationBaseComposition Dynamizations { get { OwnerProject.Live(); return new Dynamization.DynamizationBaseComposition(OwnerProject, State); } }
-        public void Delete() { OwnerProject.Changed(() => Screen.Items.Remove(State)); }
 
         internal static HmiScreenItemBase Wrap(Project project, UScreen screen, UItem item)
         {
@@ -146,19 +143,17 @@ namespace Siemens.Engineering.HmiUnified.UI.Base
 
     public sealed class HmiScreenItemBaseComposition : UnifiedComposition<HmiScreenItemBase>
     {
-        private readonly Project _project;
         private readonly UScreen _screen;
         internal HmiScreenItemBaseComposition(Project project, UScreen screen)
-            : base(project, () => screen.Items.Select(i => HmiScreenItemBase.Wrap(project, screen, i)), i => i.State.Name) { _project = project; _screen = screen; }
+            : base(project, () => screen.Items.Select(i => HmiScreenItemBase.Wrap(project, screen, i)), i => i.State.Name) { _screen = screen; }
 
         public T Create<T>(string name) where T : HmiScreenItemBase
         {
-            _project.Live();
+            OwnerProject.Live();
             if (typeof(T) != typeof(Widgets.HmiButton) && typeof(T) != typeof(Widgets.HmiIOField))
                 throw new EngineeringTargetInvocationException("The screen item could not be created.", "The stand-in models HmiButton and HmiIOField only.", null);
-            UnifiedState.Unique(_screen.Items.Select(i => i.Name), name, "screen item");
-            var item = _project.Added(_screen.Items, new UItem { Name = name, Type = typeof(T).Name, Width = 100, Height = 40 });
-            return (T)HmiScreenItemBase.Wrap(_project, _screen, item);
+            var item = Created(_screen.Items, new UItem { Name = name, Type = typeof(T).Name, Width = 100, Height = 40 }, i => i.Name, "screen item");
+            return (T)HmiScreenItemBase.Wrap(OwnerProject, _screen, item);
         }
     }
 }
@@ -180,18 +175,14 @@ namespace Siemens.Engineering.HmiUnified.UI.Widgets
 
 namespace Siemens.Engineering.HmiUnified.UI.Screens
 {
-    public sealed class HmiScreen
+    public sealed class HmiScreen : UnifiedObject
     {
-        private readonly Project _project;
-        private readonly UnifiedState _state;
         internal readonly UScreen Screen;
-        internal HmiScreen(Project project, UnifiedState state, UScreen screen) { _project = project; _state = state; Screen = screen; }
-        public string Name { get { _project.Live(); return Screen.Name; } }
-        public uint Width { get { _project.Live(); return Screen.Width; } set { _project.Changed(() => Screen.Width = value); } }
-        public uint Height { get { _project.Live(); return Screen.Height; } set { _project.Changed(() => Screen.Height = value); } }
-        public Base.HmiScreenItemBaseComposition ScreenItems { get { _project.Live(); return new Base.HmiScreenItemBaseComposition(_project, Screen); } }
-        public Events.HmiScreenEventHandlerComposition EventHandlers { get { _project.Live(); return new Events.HmiScreenEventHandlerComposition(new UEvents(_project, Screen.Events)); } }
-        public void Delete() { _project.Changed(() => _state.Screens.Remove(Screen)); }
+        internal HmiScreen(Project project, UnifiedState state, UScreen screen) : base(project, () => screen.Name, () => state.Screens.Remove(screen)) { Screen = screen; }
+        public uint Width { get { OwnerProject.Live(); return Screen.Width; } set { OwnerProject.Changed(() => Screen.Width = value); } }
+        public uint Height { get { OwnerProject.Live(); return Screen.Height; } set { OwnerProject.Changed(() => Screen.Height = value); } }
+        public Base.HmiScreenItemBaseComposition ScreenItems { get { OwnerProject.Live(); return new Base.HmiScreenItemBaseComposition(OwnerProject, Screen); } }
+        public Events.HmiScreenEventHandlerComposition EventHandlers { get { OwnerProject.Live(); return new Events.HmiScreenEventHandlerComposition(new UEvents(OwnerProject, Screen.Events)); } }
     }
 
     public sealed class HmiScreenComposition : UnifiedComposition<HmiScreen>
@@ -204,8 +195,7 @@ namespace Siemens.Engineering.HmiUnified.UI.Screens
         public HmiScreen Create(string name)
         {
             OwnerProject.Live();
-            UnifiedState.Unique(_state.Screens.Select(s => s.Name), name, "screen");
-            var screen = OwnerProject.Added(_state.Screens, new UScreen { Name = name, Group = _group, Width = UnifiedState.PanelWidth, Height = UnifiedState.PanelHeight });
+            var screen = Created(_state.Screens, new UScreen { Name = name, Group = _group, Width = UnifiedState.PanelWidth, Height = UnifiedState.PanelHeight }, s => s.Name, "screen");
             return new HmiScreen(OwnerProject, _state, screen);
         }
     }
@@ -213,13 +203,11 @@ namespace Siemens.Engineering.HmiUnified.UI.Screens
 
 namespace Siemens.Engineering.HmiUnified.UI.ScreenGroup
 {
-    public sealed class HmiScreenGroup : PathFolder
+    public sealed class HmiScreenGroup : UnifiedGroup<HmiScreenGroupComposition>
     {
-        private readonly UnifiedState _state;
-        internal HmiScreenGroup(Project project, UnifiedState state, string path) : base(project, path) { _state = state; }
-        public Screens.HmiScreenComposition Screens { get { OwnerProject.Live(); return new Screens.HmiScreenComposition(OwnerProject, _state, Path); } }
-        public HmiScreenGroupComposition Groups { get { OwnerProject.Live(); return new HmiScreenGroupComposition(OwnerProject, _state, Path); } }
-        public void Delete() { OwnerProject.Live(); _state.DeleteGroup(_state.ScreenGroups, Path); _state.Screens.RemoveAll(s => UnifiedState.Within(s.Group, Path)); OwnerProject.State.Modified = true; }
+        internal HmiScreenGroup(Project project, UnifiedState state, string path)
+            : base(project, state, state.ScreenGroups, path, () => new HmiScreenGroupComposition(project, state, path), () => state.Screens.RemoveAll(s => UnifiedState.Within(s.Group, path))) { }
+        public Screens.HmiScreenComposition Screens { get { OwnerProject.Live(); return new Screens.HmiScreenComposition(OwnerProject, UState, Path); } }
     }
 
     public sealed class HmiScreenGroupComposition : UnifiedGroupComposition<HmiScreenGroup>
@@ -231,17 +219,13 @@ namespace Siemens.Engineering.HmiUnified.UI.ScreenGroup
 
 namespace Siemens.Engineering.HmiUnified.HmiTags
 {
-    public sealed class HmiTag
+    public sealed class HmiTag : UnifiedObject
     {
-        private readonly Project _project;
-        private readonly UnifiedState _state;
         internal readonly UTag State;
-        internal HmiTag(Project project, UnifiedState state, UTag tag) { _project = project; _state = state; State = tag; }
-        public string Name { get { _project.Live(); return State.Name; } }
-        public string DataType { get { _project.Live(); return State.DataType; } set { _project.Changed(() => State.DataType = value ?? ""); } }
-        public string Connection { get { _project.Live(); return State.Connection; } set { _project.Changed(() => State.Connection = value ?? ""); } }
-        public string PlcTag { get { _project.Live(); return State.PlcTag; } set { _project.Changed(() => State.PlcTag = value ?? ""); } }
-        public void Delete() { _project.Changed(() => _state.Tags.Remove(State)); }
+        internal HmiTag(Project project, UnifiedState state, UTag tag) : base(project, () => tag.Name, () => state.Tags.Remove(tag)) { State = tag; }
+        public string DataType { get { OwnerProject.Live(); return State.DataType; } set { OwnerProject.Changed(() => State.DataType = value ?? ""); } }
+        public string Connection { get { OwnerProject.Live(); return State.Connection; } set { OwnerProject.Changed(() => State.Connection = value ?? ""); } }
+        public string PlcTag { get { OwnerProject.Live(); return State.PlcTag; } set { OwnerProject.Changed(() => State.PlcTag = value ?? ""); } }
     }
 
     public sealed class HmiTagComposition : UnifiedComposition<HmiTag>
@@ -257,21 +241,17 @@ namespace Siemens.Engineering.HmiUnified.HmiTags
             var table = _state.Tables.FirstOrDefault(t => string.Equals(t.Name, tagTableName, StringComparison.OrdinalIgnoreCase));
             if (table == null)
                 throw new EngineeringTargetInvocationException("The tag could not be created.", "The tag table '" + tagTableName + "' does not exist.", null);
-            UnifiedState.Unique(_state.Tags.Select(t => t.Name), name, "tag");
-            var tag = OwnerProject.Added(_state.Tags, new UTag { Name = name, Table = table.Name });
-            return new HmiTag(OwnerProject, _state, tag);
+            return new HmiTag(OwnerProject, _state, Created(_state.Tags, new UTag { Name = name, Table = table.Name }, t => t.Name, "tag"));
         }
     }
 
-    public sealed class HmiTagTable
+    public sealed class HmiTagTable : UnifiedObject
     {
-        private readonly Project _project;
         private readonly UnifiedState _state;
         internal readonly UTable State;
-        internal HmiTagTable(Project project, UnifiedState state, UTable table) { _project = project; _state = state; State = table; }
-        public string Name { get { _project.Live(); return State.Name; } }
-        public HmiTagComposition Tags { get { _project.Live(); return new HmiTagComposition(_project, _state, State.Name); } }
-        public void Delete() { _project.Live(); _state.Tags.RemoveAll(t => t.Table == State.Name); _state.Tables.Remove(State); _project.State.Modified = true; }
+        internal HmiTagTable(Project project, UnifiedState state, UTable table)
+            : base(project, () => table.Name, () => { state.Tags.RemoveAll(t => t.Table == table.Name); state.Tables.Remove(table); }) { _state = state; State = table; }
+        public HmiTagComposition Tags { get { OwnerProject.Live(); return new HmiTagComposition(OwnerProject, _state, State.Name); } }
     }
 
     public sealed class HmiTagTableComposition : UnifiedComposition<HmiTagTable>
@@ -284,26 +264,21 @@ namespace Siemens.Engineering.HmiUnified.HmiTags
         public HmiTagTable Create(string name)
         {
             OwnerProject.Live();
-            UnifiedState.Unique(_state.Tables.Select(t => t.Name), name, "tag table");
-            var table = OwnerProject.Added(_state.Tables, new UTable { Name = name, Group = _group });
-            return new HmiTagTable(OwnerProject, _state, table);
+            return new HmiTagTable(OwnerProject, _state, Created(_state.Tables, new UTable { Name = name, Group = _group }, t => t.Name, "tag table"));
         }
     }
 
-    public sealed class HmiTagTableGroup : PathFolder
+    public sealed class HmiTagTableGroup : UnifiedGroup<HmiTagTableGroupComposition>
     {
-        private readonly UnifiedState _state;
-        internal HmiTagTableGroup(Project project, UnifiedState state, string path) : base(project, path) { _state = state; }
-        public HmiTagTableComposition TagTables { get { OwnerProject.Live(); return new HmiTagTableComposition(OwnerProject, _state, Path); } }
-        public HmiTagTableGroupComposition Groups { get { OwnerProject.Live(); return new HmiTagTableGroupComposition(OwnerProject, _state, Path); } }
-        public void Delete()
+        internal HmiTagTableGroup(Project project, UnifiedState state, string path)
+            : base(project, state, state.TableGroups, path, () => new HmiTagTableGroupComposition(project, state, path), () => RemoveTables(state, path)) { }
+        public HmiTagTableComposition TagTables { get { OwnerProject.Live(); return new HmiTagTableComposition(OwnerProject, UState, Path); } }
+
+        private static void RemoveTables(UnifiedState state, string path)
         {
-            OwnerProject.Live();
-            var gone = _state.Tables.Where(t => UnifiedState.Within(t.Group, Path)).Select(t => t.Name).ToList();
-            _state.Tags.RemoveAll(t => gone.Contains(t.Table));
-            _state.Tables.RemoveAll(t => gone.Contains(t.Name));
-            _state.DeleteGroup(_state.TableGroups, Path);
-            OwnerProject.State.Modified = true;
+            var gone = state.Tables.Where(t => UnifiedState.Within(t.Group, path)).Select(t => t.Name).ToList();
+            state.Tags.RemoveAll(t => gone.Contains(t.Table));
+            state.Tables.RemoveAll(t => gone.Contains(t.Name));
         }
     }
 
@@ -316,16 +291,12 @@ namespace Siemens.Engineering.HmiUnified.HmiTags
 
 namespace Siemens.Engineering.HmiUnified.HmiConnections
 {
-    public sealed class HmiConnection
+    public sealed class HmiConnection : UnifiedObject
     {
-        private readonly Project _project;
-        private readonly UnifiedState _state;
         internal readonly UConnection State;
-        internal HmiConnection(Project project, UnifiedState state, UConnection c) { _project = project; _state = state; State = c; }
-        public string Name { get { _project.Live(); return State.Name; } }
-        public string Partner { get { _project.Live(); return State.Partner; } set { _project.Changed(() => State.Partner = value ?? ""); } }
-        public string CommunicationDriver { get { _project.Live(); return State.Driver; } set { _project.Changed(() => State.Driver = value ?? ""); } }
-        public void Delete() { _project.Changed(() => _state.Connections.Remove(State)); }
+        internal HmiConnection(Project project, UnifiedState state, UConnection c) : base(project, () => c.Name, () => state.Connections.Remove(c)) { State = c; }
+        public string Partner { get { OwnerProject.Live(); return State.Partner; } set { OwnerProject.Changed(() => State.Partner = value ?? ""); } }
+        public string CommunicationDriver { get { OwnerProject.Live(); return State.Driver; } set { OwnerProject.Changed(() => State.Driver = value ?? ""); } }
     }
 
     public sealed class HmiConnectionComposition : UnifiedComposition<HmiConnection>
@@ -337,9 +308,7 @@ namespace Siemens.Engineering.HmiUnified.HmiConnections
         public HmiConnection Create(string name)
         {
             OwnerProject.Live();
-            UnifiedState.Unique(_state.Connections.Select(x => x.Name), name, "connection");
-            var c = OwnerProject.Added(_state.Connections, new UConnection { Name = name });
-            return new HmiConnection(OwnerProject, _state, c);
+            return new HmiConnection(OwnerProject, _state, Created(_state.Connections, new UConnection { Name = name }, c => c.Name, "connection"));
         }
     }
 }
@@ -347,14 +316,9 @@ namespace Siemens.Engineering.HmiUnified.HmiConnections
 namespace Siemens.Engineering.HmiUnified.Scripts
 {
     // Script modules by name; the stand-in's panels have none (their code lives in Export/Import files).
-    public sealed class HmiScriptModule
+    public sealed class HmiScriptModule : UnifiedObject
     {
-        private readonly Project _project;
-        private readonly UnifiedState _state;
-        private readonly string _name;
-        internal HmiScriptModule(Project project, UnifiedState state, string name) { _project = project; _state = state; _name = name; }
-        public string Name { get { _project.Live(); return _name; } }
-        public void Delete() { _project.Changed(() => _state.ScriptModules.Remove(_name)); }
+        internal HmiScriptModule(Project project, UnifiedState state, string name) : base(project, () => name, () => state.ScriptModules.Remove(name)) { }
     }
 
     public sealed class HmiScriptModuleComposition : Composition<HmiScriptModule>

@@ -36,6 +36,17 @@ namespace StandIn.Control
         internal IEnumerable<UNamed> All() { return _names.ToList().Select(n => new UNamed(Project, _names, n)); }
     }
 
+    /// <summary>An object of a Unified panel kept as a record in the panel's state (a screen, screen item, tag table,
+    /// tag, connection or script module): Name and Delete, which Openness declares on each class. Delete removes the
+    /// record (and what hangs on it) through <c>remove</c>.</summary>
+    public abstract class UnifiedObject : ProjectObject
+    {
+        private readonly Action _remove;
+        // Live() is the project's check only: the Unified handles keep their record and check no more.
+        internal UnifiedObject(Siemens.Engineering.Project project, Func<string> name, Action remove) : base(project, () => true, "", "", name) { _remove = remove; }
+        public void Delete() { OwnerProject.Changed(_remove); }
+    }
+
     /// <summary>Name and Delete of an object kept by name only, which Openness declares on each class (HmiTextList,
     /// HmiGraphicList).</summary>
     public abstract class UnifiedNamedObject
@@ -107,6 +118,21 @@ namespace StandIn.Control
             var handle = _events.Find(Convert.ToInt32(eventType));
             return handle == null ? null : _wrap(handle);
         }
+    }
+
+    /// <summary>A screen group or tag table group (<paramref name="groups"/>: the paths of that kind): Groups and Delete,
+    /// which Openness declares on each group class. Delete removes what the group and its subgroups hold
+    /// (<paramref name="removeContents"/>), then the groups.</summary>
+    public abstract class UnifiedGroup<TGroups> : PathFolder
+    {
+        internal readonly UnifiedState UState;
+        private readonly List<string> _groups;
+        private readonly Func<TGroups> _subgroups;
+        private readonly Action _removeContents;
+        internal UnifiedGroup(Siemens.Engineering.Project project, UnifiedState state, List<string> groups, string path, Func<TGroups> subgroups, Action removeContents)
+            : base(project, path) { UState = state; _groups = groups; _subgroups = subgroups; _removeContents = removeContents; }
+        public TGroups Groups { get { OwnerProject.Live(); return _subgroups(); } }
+        public void Delete() { OwnerProject.Changed(() => { _removeContents(); UState.DeleteGroup(_groups, Path); }); }
     }
 
     /// <summary>The groups below one screen group or tag table group (<paramref name="groups"/>: the paths of that

@@ -187,8 +187,6 @@ namespace Siemens.Engineering.HW
         private readonly Project _project;
         internal SubnetComposition(Project project) : base(project, () => project.State.Subnets.Select(s => new Subnet(project, s)), s => s.State.Name) { _project = project; }
 
-        public Subnet Find(string name) { return Named(name); }
-
         public Subnet Create(string typeIdentifier, string name)
         {
             _project.Live();

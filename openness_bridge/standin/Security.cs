@@ -181,14 +181,12 @@ namespace Siemens.Engineering.Umac
     // The stand-in has no custom roles (the service does not create them); the composition is there to be listed.
     public sealed class CustomRoleComposition : EmptyComposition<CustomRole> { internal CustomRoleComposition(Project project) : base(project.Live) { } }
 
-    public sealed class ProjectUser
+    public sealed class ProjectUser : ProjectObject
     {
-        private readonly Project _project;
         internal readonly UserState State;
-        internal ProjectUser(Project project, UserState state) { _project = project; State = state; }
-        public string Name { get { Live(); return State.Name; } }
-        public RoleAssociation Roles { get { Live(); return new RoleAssociation(_project, State); } }
-        private void Live() { _project.Live(() => _project.State.Umac.Users.Contains(State), "The user object has been disposed.", ""); }
+        internal ProjectUser(Project project, UserState state)
+            : base(project, () => project.State.Umac.Users.Contains(state), "The user object has been disposed.", "", () => state.Name) { State = state; }
+        public RoleAssociation Roles { get { Live(); return new RoleAssociation(OwnerProject, State); } }
     }
 
     public sealed class ProjectUserComposition : LookupComposition<ProjectUser>

@@ -24,14 +24,12 @@ namespace Siemens.Engineering.SW
 
 namespace Siemens.Engineering.SW.Tags
 {
-    public abstract class PlcTagTableGroup
+    public abstract class PlcTagTableGroup : ProjectObject
     {
-        internal readonly Project OwnerProject;
         internal readonly DeviceState Device;
         internal readonly TagFolder State;
-        internal PlcTagTableGroup(Project project, DeviceState device, TagFolder state) { OwnerProject = project; Device = device; State = state; }
-        internal void Live() { OwnerProject.Live(() => TagFolder.Of(Device.Software).Folders().Contains(State), "The object has been deleted.", "The tag table group no longer exists."); }
-        public string Name { get { Live(); return State.Name; } }
+        internal PlcTagTableGroup(Project project, DeviceState device, TagFolder state)
+            : base(project, () => TagFolder.Of(device.Software).Folders().Contains(state), "The object has been deleted.", "The tag table group no longer exists.", () => state.Name) { Device = device; State = state; }
         public PlcTagTableComposition TagTables { get { Live(); return new PlcTagTableComposition(OwnerProject, Device, State); } }
         public PlcTagTableUserGroupComposition Groups { get { Live(); return new PlcTagTableUserGroupComposition(OwnerProject, Device, State); } }
     }
@@ -64,9 +62,6 @@ namespace Siemens.Engineering.SW.Tags
         internal PlcTagTableUserGroupComposition(Project project, DeviceState device, TagFolder state)
             : base(project, () => state.Groups.Select(g => new PlcTagTableUserGroup(project, device, g)), g => g.State.Name) { _device = device; _state = state; }
 
-        // One level only, like every Openness Find.
-        public PlcTagTableUserGroup Find(string name) { return Named(name); }
-
         public PlcTagTableUserGroup Create(string name)
         {
             OwnerProject.Live();
@@ -84,8 +79,6 @@ namespace Siemens.Engineering.SW.Tags
         private readonly TagFolder _state;
         internal PlcTagTableComposition(Project project, DeviceState device, TagFolder state)
             : base(project, () => state.Tables.Select(t => new PlcTagTable(project, device, t)), t => t.State.Name) { _project = project; _device = device; _state = state; }
-
-        public PlcTagTable Find(string name) { return Named(name); }
 
         // Table names are unique in the whole PLC, whatever group a table is in.
         public PlcTagTable Create(string name)
@@ -142,19 +135,16 @@ namespace Siemens.Engineering.SW.Tags
         }
     }
 
-    public sealed class PlcTagTable
+    public sealed class PlcTagTable : ProjectObject
     {
-        private readonly Project _project;
         private readonly DeviceState _device;
         internal readonly TagTableState State;
-        internal PlcTagTable(Project project, DeviceState device, TagTableState state) { _project = project; _device = device; State = state; }
+        internal PlcTagTable(Project project, DeviceState device, TagTableState state)
+            : base(project, () => TagFolder.Of(device.Software).AllTables().Contains(state), "The object has been deleted.", "The tag table no longer exists.", () => state.Name) { _device = device; State = state; }
 
-        private void Live() { _project.Live(() => TagFolder.Of(_device.Software).AllTables().Contains(State), "The object has been deleted.", "The tag table no longer exists."); }
-
-        public string Name { get { Live(); return State.Name; } }
         public bool IsDefault { get { Live(); return State.IsDefault; } }
-        public PlcTagComposition Tags { get { Live(); return new PlcTagComposition(_project, _device, State); } }
-        public PlcUserConstantComposition UserConstants { get { Live(); return new PlcUserConstantComposition(_project, _device, State); } }
+        public PlcTagComposition Tags { get { Live(); return new PlcTagComposition(OwnerProject, _device, State); } }
+        public PlcUserConstantComposition UserConstants { get { Live(); return new PlcUserConstantComposition(OwnerProject, _device, State); } }
 
         // The PLC's system constants (hardware identifiers); TIA shows them in the default tag table only.
         public PlcSystemConstantComposition SystemConstants
@@ -163,7 +153,7 @@ namespace Siemens.Engineering.SW.Tags
             {
                 Live();
                 var list = State.IsDefault ? TagFolder.SystemConstants(_device) : new List<ConstantState>();
-                return new PlcSystemConstantComposition(list.Select(c => new PlcSystemConstant(_project, c)).ToList());
+                return new PlcSystemConstantComposition(list.Select(c => new PlcSystemConstant(OwnerProject, c)).ToList());
             }
         }
 
@@ -173,7 +163,7 @@ namespace Siemens.Engineering.SW.Tags
             Faults.Check("PlcTagTable.Delete");
             if (State.IsDefault) throw TagFolder.Refused("The tag table cannot be deleted.", "The default tag table cannot be deleted.");
             TagFolder.Of(_device.Software).Folders().First(f => f.Tables.Contains(State)).Tables.Remove(State);
-            _project.State.Modified = true;
+            OwnerProject.State.Modified = true;
         }
 
         // SimaticML as TIA writes it (UTF-8 with BOM); TIA does not overwrite an existing file.
@@ -192,8 +182,6 @@ namespace Siemens.Engineering.SW.Tags
         private readonly TagTableState _table;
         internal PlcTagComposition(Project project, DeviceState device, TagTableState table)
             : base(project, () => table.Tags.Select(t => new PlcTag(project, table, t)), t => t.State.Name) { _device = device; _table = table; }
-
-        public PlcTag Find(string name) { return Named(name); }
 
         public PlcTag Create(string name, string dataTypeName, string logicalAddress)
         {
@@ -285,8 +273,6 @@ namespace Siemens.Engineering.SW.Tags
         private readonly TagTableState _table;
         internal PlcUserConstantComposition(Project project, DeviceState device, TagTableState table)
             : base(project, () => table.Constants.Select(c => new PlcUserConstant(project, device, table, c)), c => c.State.Name) { _device = device; _table = table; }
-
-        public PlcUserConstant Find(string name) { return Named(name); }
 
         public PlcUserConstant Create(string name, string dataTypeName, string value)
         {

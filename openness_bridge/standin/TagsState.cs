@@ -75,9 +75,7 @@ namespace StandIn.Control
         /// the fault point <paramref name="member"/>, the change, the project modified.</summary>
         internal static void Change<T>(Siemens.Engineering.Project project, T state, string member, Action<T> change)
         {
-            Faults.Check(member);
-            change(state);
-            project.State.Modified = true;
+            project.ChangedAt(member, () => change(state));
         }
 
         /// <summary>Tags, user constants and system constants share one namespace per PLC (case-insensitive).</summary>

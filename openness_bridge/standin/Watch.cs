@@ -26,18 +26,15 @@ namespace Siemens.Engineering.SW
 
 namespace Siemens.Engineering.SW.WatchAndForceTables
 {
-    public abstract class PlcWatchAndForceTableGroup
+    public abstract class PlcWatchAndForceTableGroup : ProjectObject
     {
-        internal readonly Project OwnerProject;
         internal readonly WatchGroupState State;
-        internal PlcWatchAndForceTableGroup(Project project, WatchGroupState state) { OwnerProject = project; State = state; }
+        internal PlcWatchAndForceTableGroup(Project project, WatchGroupState state)
+            : base(project, () => state.Attached, "The group object has been disposed.", "The group was deleted.", () => state.Name) { State = state; }
 
-        public string Name { get { Live(); return State.Name; } }
         public PlcWatchTableComposition WatchTables { get { Live(); return new PlcWatchTableComposition(OwnerProject, State); } }
         public PlcForceTableComposition ForceTables { get { Live(); return new PlcForceTableComposition(OwnerProject, State); } }
         public PlcWatchAndForceTableUserGroupComposition Groups { get { Live(); return new PlcWatchAndForceTableUserGroupComposition(OwnerProject, State); } }
-
-        internal void Live() { OwnerProject.Live(() => State.Attached, "The group object has been disposed.", "The group was deleted."); }
     }
 
     public sealed class PlcWatchAndForceTableSystemGroup : PlcWatchAndForceTableGroup
@@ -53,10 +50,7 @@ namespace Siemens.Engineering.SW.WatchAndForceTables
         public void Delete()
         {
             Live();
-            Faults.Check("PlcWatchAndForceTableUserGroup.Delete");
-            State.Parent.Groups.Remove(State);
-            State.Parent = null;
-            OwnerProject.State.Modified = true;
+            OwnerProject.ChangedAt("PlcWatchAndForceTableUserGroup.Delete", () => { State.Parent.Groups.Remove(State); State.Parent = null; });
         }
     }
 
@@ -65,8 +59,6 @@ namespace Siemens.Engineering.SW.WatchAndForceTables
         private readonly WatchGroupState _state;
         internal PlcWatchAndForceTableUserGroupComposition(Project project, WatchGroupState state)
             : base(project, () => state.Groups.Select(g => new PlcWatchAndForceTableUserGroup(project, g)), g => g.State.Name) { _state = state; }
-
-        public PlcWatchAndForceTableUserGroup Find(string name) { return Named(name); }
 
         public PlcWatchAndForceTableUserGroup Create(string name)
         {
@@ -83,8 +75,6 @@ namespace Siemens.Engineering.SW.WatchAndForceTables
         private readonly WatchGroupState _state;
         internal PlcWatchTableComposition(Project project, WatchGroupState state)
             : base(project, () => state.Tables.Where(t => !t.Force).Select(t => new PlcWatchTable(project, t)), t => t.State.Name) { _state = state; }
-
-        public PlcWatchTable Find(string name) { return Named(name); }
 
         public PlcWatchTable Create(string name)
         {
@@ -108,8 +98,6 @@ namespace Siemens.Engineering.SW.WatchAndForceTables
         internal PlcForceTableComposition(Project project, WatchGroupState state)
             : base(project, () => state.Tables.Where(t => t.Force).Select(t => new PlcForceTable(project, t)), t => t.State.Name) { _state = state; }
 
-        public PlcForceTable Find(string name) { return Named(name); }
-
         public IList<PlcForceTable> Import(FileInfo path, ImportOptions importOptions)
         {
             return new List<PlcForceTable> { new PlcForceTable(OwnerProject, WatchTableXml.Import(OwnerProject, _state, path, importOptions, true)) };
@@ -123,10 +111,7 @@ namespace Siemens.Engineering.SW.WatchAndForceTables
         public void Delete()
         {
             Live();
-            Faults.Check("PlcWatchTable.Delete");
-            State.Group.Tables.Remove(State);
-            State.Group = null;
-            OwnerProject.State.Modified = true;
+            OwnerProject.ChangedAt("PlcWatchTable.Delete", () => { State.Group.Tables.Remove(State); State.Group = null; });
         }
     }
 

@@ -4,6 +4,11 @@ Enough of C# for the stand-ins' own style: comments and string literals are drop
 are evaluated against the defines of the version being played, and the text is walked by braces. A declaration
 is whatever precedes a ``{`` (or a ``;`` for interface and abstract members): a namespace, a type, a property
 (its block holds ``get``/``set``) or a method (a name followed by a parameter list).
+
+The stand-in writes members Openness declares on many types once, in public bases of ``StandIn.Control``
+(``Composition<T>``, ``UnifiedObject``, ...); :func:`standin_declarations` gives each Siemens type the members of
+those bases as its own, with the base's type parameters replaced by the arguments the type gives, as the bridge's
+reflection reports them (``openness_bridge/reflection.py``).
 """
 
 from __future__ import annotations
@@ -12,13 +17,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ("Declared", "declarations", "preprocess")
+__all__ = ("PLUMBING_NAMESPACE", "Declared", "declarations", "preprocess", "standin_declarations")
 
 _KEYWORDS = frozenset({"if", "for", "foreach", "while", "switch", "catch", "using", "lock", "return", "new", "else",
                        "try", "finally", "do", "get", "set", "add", "remove", "checked", "unchecked", "fixed", "base",
                        "this", "throw", "case", "default", "when", "typeof", "nameof", "sizeof"})
-_TYPE = re.compile(r"\b(class|interface|enum|struct)\s+(\w+)(?:<[^>]*>)?\s*(?::\s*([^{]+))?$")
+_TYPE = re.compile(r"\b(class|interface|enum|struct)\s+(\w+)(?:<([^>]*)>)?\s*(?::\s*([^{]+))?$")
 _MEMBER = re.compile(r"\bpublic\b")
+PLUMBING_NAMESPACE = "StandIn.Control"
+"""The namespace of the stand-in's shared bases (as ``openness_bridge.reflection.STAND_IN_PLUMBING``)."""
 
 
 @dataclass
@@ -34,6 +41,8 @@ class Declared:
     value: int | None = None
     bases: list[str] = field(default_factory=list)
     file: str = ""
+    parameters: list[str] = field(default_factory=list)
+    """A generic type's type parameters (``T`` of ``Composition<T>``)."""
 
 
 def preprocess(text: str, defines: set[str]) -> str:
@@ -100,8 +109,8 @@ def _param_types(params: str) -> list[str]:
     return types
 
 
-def declarations(path: Path, defines: set[str]) -> list[Declared]:
-    """The public types and members ``path`` declares in ``Siemens.*`` namespaces."""
+def declarations(path: Path, defines: set[str], namespaces: tuple[str, ...] = ("Siemens",)) -> list[Declared]:
+    """The public types and members ``path`` declares in namespaces that start with one of ``namespaces``."""
     text = _strip(preprocess(path.read_text(encoding="utf-8"), defines))
     found: list[Declared] = []
     # One entry per open brace: (kind, the property's Declared or None); kind is namespace, type, enum, property, other.
@@ -118,7 +127,7 @@ def declarations(path: Path, defines: set[str]) -> list[Declared]:
         ns_name = ".".join(namespace)
         if char == "}":
             if top == "enum":
-                _enum_values(decl, found, ns_name, types, path.name)
+                _enum_values(decl, found, ns_name, types, path.name, namespaces)
             if stack:
                 kind, _ = stack.pop()
                 if kind == "namespace":
@@ -137,7 +146,7 @@ def declarations(path: Path, defines: set[str]) -> list[Declared]:
             continue
         if char == ";":
             if top == "type":
-                _member(decl, found, ns_name, types, path, opens_block=False)
+                _member(decl, found, ns_name, types, path, namespaces, opens_block=False)
             continue
         ns = re.match(r"^namespace\s+([\w.]+)$", decl)
         type_match = _TYPE.search(decl)
@@ -149,11 +158,12 @@ def declarations(path: Path, defines: set[str]) -> list[Declared]:
             public = bool(_MEMBER.search(decl)) and (not types or types[-1][1])
             types.append((name, public, kind))
             stack.append(("enum" if kind == "enum" else "type", None))
-            if public and ns_name.startswith("Siemens"):
-                bases = [b.strip() for b in (type_match.group(3) or "").split(",") if b.strip()]
-                found.append(Declared(ns_name, name, "type", bases=bases, file=path.name))
+            if public and ns_name.startswith(namespaces):
+                bases = _split_arguments(re.sub(r"\bwhere\b.*$", "", type_match.group(4) or ""))
+                found.append(Declared(ns_name, name, "type", bases=bases, file=path.name,
+                                      parameters=_split_arguments(type_match.group(3) or "")))
         elif top == "type":
-            declared = _member(decl, found, ns_name, types, path, opens_block=True)
+            declared = _member(decl, found, ns_name, types, path, namespaces, opens_block=True)
             stack.append(("property" if declared is not None and declared.kind == "property" else "other", declared))
         else:
             stack.append(("other", None))
@@ -161,8 +171,8 @@ def declarations(path: Path, defines: set[str]) -> list[Declared]:
 
 
 def _enum_values(body: str, found: list[Declared], namespace: str, types: list[tuple[str, bool, str]],
-                 file: str) -> None:
-    if not types or not types[-1][1] or not namespace.startswith("Siemens"):
+                 file: str, namespaces: tuple[str, ...]) -> None:
+    if not types or not types[-1][1] or not namespace.startswith(namespaces):
         return
     number = -1
     for entry in (e.strip() for e in body.split(",")):
@@ -174,9 +184,9 @@ def _enum_values(body: str, found: list[Declared], namespace: str, types: list[t
 
 
 def _member(decl: str, found: list[Declared], namespace: str, types: list[tuple[str, bool, str]], path: Path,
-            *, opens_block: bool) -> Declared | None:
-    """Record ``decl`` if it is a public member of a public Siemens type, and return it."""
-    if not types or not types[-1][1] or not namespace.startswith("Siemens"):
+            namespaces: tuple[str, ...], *, opens_block: bool) -> Declared | None:
+    """Record ``decl`` if it is a public member of a public type in ``namespaces``, and return it."""
+    if not types or not types[-1][1] or not namespace.startswith(namespaces):
         return None
     owner, _, owner_kind = types[-1]
     if not (decl.startswith(("public ", "static public ")) or owner_kind == "interface"):
@@ -203,4 +213,52 @@ def _member(decl: str, found: list[Declared], namespace: str, types: list[tuple[
     else:
         return None  # a field
     found.append(declared)
+    return declared
+
+
+def _split_arguments(text: str) -> list[str]:
+    """``A<B, C>, D`` as ``["A<B, C>", "D"]``: split at the commas outside angle brackets."""
+    parts, depth, current = [], 0, ""
+    for char in text:
+        depth += (char == "<") - (char == ">")
+        if char == "," and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += char
+    return [p for p in [*parts, current.strip()] if p]
+
+
+def _generic(name: str) -> tuple[str, list[str]]:
+    """``StandIn.Control.Composition<PlcTag>`` as ``("Composition", ["PlcTag"])``."""
+    head, _, arguments = name.partition("<")
+    return head.strip().rsplit(".", 1)[-1], _split_arguments(arguments.rpartition(">")[0])
+
+
+def _substitute(text: str, arguments: dict[str, str]) -> str:
+    return re.sub(r"\w+", lambda word: arguments.get(word.group(0), word.group(0)), text)
+
+
+def standin_declarations(paths: list[Path], defines: set[str]) -> list[Declared]:
+    """The public types and members of ``Siemens.*`` namespaces the stand-in sources ``paths`` declare, each type with
+    the public members of its ``StandIn.Control`` bases as its own (``file`` then names the base: ``Tags.cs <-
+    NamedComposition``)."""
+    found = [d for path in paths for d in declarations(path, defines, ("Siemens", PLUMBING_NAMESPACE))]
+    bases = {d.type: d for d in found if d.kind == "type" and d.namespace == PLUMBING_NAMESPACE}
+    members: dict[str, list[Declared]] = {}
+    for d in found:
+        if d.kind != "type" and d.namespace == PLUMBING_NAMESPACE:
+            members.setdefault(d.type, []).append(d)
+    declared = [d for d in found if d.namespace != PLUMBING_NAMESPACE]
+    for owner in [d for d in declared if d.kind == "type" and d.bases]:
+        name, arguments = _generic(owner.bases[0])
+        while name in bases:
+            base = bases[name]
+            given = dict(zip(base.parameters, arguments, strict=False))
+            declared += [Declared(owner.namespace, owner.type, m.kind, member=m.member,
+                                  signature=_substitute(m.signature, given), setter=m.setter, value=m.value,
+                                  file=f"{owner.file} <- {name}") for m in members.get(name, [])]
+            if not base.bases:
+                break
+            name, arguments = _generic(_substitute(base.bases[0], given))
     return declared

@@ -23,7 +23,7 @@ import pytest
 from openness_bridge.api_reference import COMPLETE_VERSIONS, ApiReference, reference
 from openness_bridge.standin import PLAYED as PLAYED_DEFINES
 from tests.bridge.bridge_names import bridge_uses
-from tests.bridge.csharp_decls import Declared, declarations
+from tests.bridge.csharp_decls import Declared, standin_declarations
 
 ROOT = Path(__file__).resolve().parents[2]
 STANDIN = ROOT / "openness_bridge" / "standin"
@@ -34,7 +34,7 @@ _CS_TO_STUB = {"string": "str", "object": "object", "bool": "bool", "int": "int"
                "uint": "UInt32", "byte": "Byte", "short": "Int16", "ushort": "UInt16", "ulong": "UInt64",
                "float": "Single", "String": "str", "Boolean": "bool", "Int32": "int", "Object": "object",
                "Double": "float"}
-_PLUMBING = frozenset({"Dispose", "Equals", "GetHashCode", "ToString", "GetType"})
+_PLUMBING = frozenset({"Dispose", "Equals", "GetHashCode", "ToString", "GetType", "GetEnumerator"})
 DISPUTED = {
     ("PlcUserConstant", "Name"): "setter",
     ("PlcUserConstant", "DataTypeName"): "setter",
@@ -44,7 +44,7 @@ DISPUTED = {
 no properties of ``PlcUserConstant`` itself, only ``PlcConstant``'s read-only ``Name``/``DataTypeName``/``Value``;
 the stand-in follows Siemens' 15.1 API reference, which gives ``PlcUserConstant`` setters for them (``Tags.cs``).
 A ``new`` property with a setter would show in the stubs, so one of the two is wrong: a real TIA settles it."""
-"""``IDisposable`` and ``object`` members: .NET's, not the Openness API's."""
+"""``IDisposable``, ``IEnumerable`` and ``object`` members: .NET's, not the Openness API's."""
 
 
 def _norm(type_text: str) -> str:
@@ -71,7 +71,7 @@ def _signature_params(signature: str) -> tuple[str, ...]:
 
 
 def _standin(version: str) -> list[Declared]:
-    return [d for path in sorted(STANDIN.glob("*.cs")) for d in declarations(path, PLAYED[version])]
+    return standin_declarations(sorted(STANDIN.glob("*.cs")), PLAYED[version])
 
 
 def contradictions(ref: ApiReference, version: str, declared: list[Declared]) -> list[str]:
@@ -165,6 +165,19 @@ def test_the_check_sees_a_contradiction() -> None:
                      value=2, file="x.cs")]
     found = contradictions(reference(), "V17", fake)
     assert len(found) == 3, found
+
+
+def test_a_type_declares_what_its_stand_in_bases_declare() -> None:
+    """Members written once in a ``StandIn.Control`` base are the deriving type's own, typed by its arguments, so the
+    reference check sees them: a Unified tag's Name and Delete (``UnifiedObject``), a tag composition's Count and
+    Create (``NamedComposition<PlcTag>`` and its bases), a screen group's Groups (``UnifiedGroup<TGroups>``)."""
+    declared = {(d.type, d.kind, d.member): d for d in _standin("V21")}
+    assert ("HmiTag", "property", "Name") in declared
+    assert ("HmiTag", "method", "Delete") in declared
+    assert declared[("HmiScreenGroup", "property", "Groups")].signature == "HmiScreenGroupComposition"
+    assert declared[("PlcTagComposition", "property", "Count")].file == "Tags.cs <- NamedComposition"
+    assert declared[("HmiTextListComposition", "method", "Find")].signature == "(string)"
+    assert not any(d.namespace == "StandIn.Control" for d in declared.values())
 
 
 def test_every_version_without_evidence_says_why() -> None:
