@@ -6,6 +6,8 @@ The areas are read from the port (:data:`engineering_api.backend.port.AREAS`): a
 
 - ``engineering_api/backend/areas/X.py`` holds the port ABCs, one of them held as ``A == X``; any other module of
   ``backend/areas/`` is a helper of one area and named ``X_<what>.py``;
+- every port ABC of ``backend/areas/`` (a class ``…Port`` deriving from ``ABC``) is held by an attribute of
+  ``AREAS``, so a new area left out of ``port.py`` is named as such, not taken for a helper module;
 - ``fakes/A_ops.py`` defines the class the fake backend holds as ``self.A`` (``fakes/`` keeps ``X.py`` for the TIA
   model itself: ``fakes/program.py`` is the PLC software, ``fakes/library.py`` the library model);
 - ``openness_bridge/A.py`` defines the class the bridge holds as ``self.A``;
@@ -23,6 +25,7 @@ from __future__ import annotations
 import ast
 import importlib
 import re
+from abc import ABC
 from typing import TYPE_CHECKING
 
 from engineering_api.backend.port import AREAS
@@ -79,10 +82,32 @@ def test_each_area_holds_its_own_name() -> None:
         " name the module after the attribute it holds (docs/add-an-area.md)")
 
 
+def unheld_ports() -> list[str]:
+    """``module.py: XPort`` for each port ABC of ``backend/areas/`` (a class named ``…Port`` deriving from ``ABC``)
+    that no attribute of :data:`AREAS` holds: a new area whose port is not in ``engineering_api/backend/port.py``."""
+    held = set(AREAS.values())
+    unheld = []
+    for path in sorted(AREAS_DIR.glob("*.py")):
+        module = importlib.import_module(f"engineering_api.backend.areas.{path.stem}")
+        unheld += [f"{path.name}: {name}" for name, cls in vars(module).items()
+                   if isinstance(cls, type) and cls.__module__ == module.__name__ and name.endswith("Port")
+                   and ABC in cls.__bases__ and cls not in held]
+    return unheld
+
+
+def test_every_port_abc_is_held() -> None:
+    unheld = unheld_ports()
+    assert unheld == [], (
+        "port ABCs of engineering_api/backend/areas/ that no area holds: add each to engineering_api/backend/port.py "
+        "(the import, the entry in AREAS, the attribute on EngineeringBackend; docs/add-an-area.md step 2):\n"
+        + "\n".join(unheld))
+
+
 def test_helper_modules_of_the_port_are_named_after_their_area() -> None:
     known = areas().keys()
+    unheld = {line.partition(":")[0] for line in unheld_ports()}  # a new area's module: test_every_port_abc_is_held
     strays = sorted(path.name for path in AREAS_DIR.glob("*.py")
-                    if path.stem != "__init__" and path.stem not in known
+                    if path.stem != "__init__" and path.stem not in known and path.name not in unheld
                     and not any(path.stem.startswith(f"{area}_") for area in known))
     assert strays == [], f"engineering_api/backend/areas/ modules of no area (name them <area>_<what>.py): {strays}"
 
@@ -96,6 +121,9 @@ def _misplaced(package: str, file_of: str) -> list[str]:
         module = f"{package}.{expected.removesuffix('.py')}"
         if not (ROOT / package / expected).is_file():
             problems.append(f"{package}/{expected} is missing (area attribute {attribute!r})")
+        elif attribute not in bound:
+            problems.append(f"{package}/backend.py does not set self.{attribute} (in the backend's __init__: "
+                            f"self.{attribute} = <the area's class from {module}>(...))")
         elif bound.get(attribute) != module:
             problems.append(f"{package}/backend.py holds {attribute!r} from {bound.get(attribute)}, not {module}")
     return problems
