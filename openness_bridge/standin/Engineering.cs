@@ -1,7 +1,7 @@
 // Stand-in for the parts of Siemens.Engineering (TIA Portal Openness) that the bridge touches.
 // Compiled with Mono's mcs at test time; never shipped, never loaded on Windows.
-// Public names and signatures follow the public sources listed in openness_bridge/README.md
-// ("Member table"); members whose real shape is unknown are left out rather than guessed.
+// Public names and signatures follow the public sources listed in docs/openness-members.md (generated from
+// openness_bridge/reference/members.tsv); members whose real shape is unknown are left out rather than guessed.
 // Behaviour is kept to simple in-memory state so the bridge's use of it can be checked.
 // Test-only controls live in the StandIn.Control namespace (Control.cs), never in Siemens.*.
 using System;

@@ -1,10 +1,10 @@
 // Stand-in for the WinCC Unified part of Siemens.Engineering (Siemens.Engineering.HmiUnified): a Unified panel's
 // HmiSoftware with screens (in screen groups), screen items (HmiButton and HmiIOField only), their ProcessValue tag
 // dynamization and JavaScript event handlers, tag tables (in tag table groups) with tags, connections and the names of
-// script modules, text lists and graphic lists (see Engineering.cs for the ground rules and openness_bridge/README.md, "HMI Unified", for the
-// source of every public member). A new panel has the "Default tag table". Create refuses a name the composition
-// has, Tags.Create a tag table that does not exist, as TIA does; everything is kept in memory and saved as records
-// (the state and the records are in HmiUnifiedState.cs).
+// script modules, text lists and graphic lists (see Engineering.cs for the ground rules and docs/openness-members.md,
+// "HMI Unified", for the source of every public member). A new panel has the "Default tag table". Create refuses a
+// name the composition has, Tags.Create a tag table that does not exist, as TIA does; everything is kept in memory
+// and saved as records (the state and the records are in HmiUnifiedState.cs).
 using System;
 using System.Collections.Generic;
 using System.Linq;

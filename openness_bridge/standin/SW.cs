@@ -1,6 +1,6 @@
 // Stand-in for the PLC-software side of Siemens.Engineering: device items, SoftwareContainer, PlcSoftware,
-// its block/type groups (classes in ProgramTree.cs, Blocks.cs and Types.cs) and the compiler service (see Engineering.cs for the ground rules and
-// openness_bridge/README.md "Member table" for the source of every public member).
+// its block/type groups (classes in ProgramTree.cs, Blocks.cs and Types.cs) and the compiler service (see
+// Engineering.cs for the ground rules and docs/openness-members.md for the source of every public member).
 // The stand-in does NOT compile anything: Compile() answers either a result scripted by a test
 // (StandIn.Control.CompilerScript) or Success with one node per object it holds.
 using System;
