@@ -57,7 +57,8 @@ def test_seeded_source_gives_exactly_the_expected_error(path: Path) -> None:
     found = [(d.line, d.col, d.severity, d.code, d.message) for d in check_source(text, str(path), closed=True)
              if d.severity != "Info"]
     expected = [] if m.group(1) is None else [(int(m.group(1)), int(m.group(2)), m.group(3), m.group(4), m.group(5))]
-    assert found == expected
+    assert found == expected, (f"tests/compiler/seeded/{path.name} gives {found}, its first line expects {expected}: "
+                               "fix the rule, or the expectation (LINE:COL Severity CODE: message)")
 
 
 @pytest.mark.parametrize("path", SEEDED_XML, ids=[p.stem for p in SEEDED_XML])
@@ -75,7 +76,8 @@ def test_seeded_lad_block_gives_exactly_the_expected_error(path: Path) -> None:
         program.add(BlockDef(name, kind))  # a called FC/FB is context (its pins come from CallInfo), not the rule
     found = [(d.network, d.severity, d.code, d.message) for d in check_block(program, block) if d.severity != "Info"]
     expected = [] if m.group(1) is None else [(int(m.group(1)), m.group(2), m.group(3), m.group(4))]
-    assert found == expected
+    assert found == expected, (f"tests/compiler/seeded/{path.name} gives {found}, its second line expects "
+                               f"{expected}: fix the rule, or the expectation (Network N Severity CODE: message)")
 
 
 def test_a_lad_call_of_a_block_that_is_not_there() -> None:

@@ -53,4 +53,5 @@ def test_the_compiler_readme_lists_every_code_the_compiler_produces() -> None:
     compiler = {code for code, files in produced_codes().items()
                 if any(f.startswith("engineering_api/rules/compiler/") for f in files)}
     table = reference_pages.compiler_rules_table()
-    assert [code for code in sorted(compiler) if f"| `{code}` |" not in table] == []
+    assert [code for code in sorted(compiler) if f"| `{code}` |" not in table] == [], (
+        "register each in simatic_xml/diagnostic_codes.py and run make docs: the table is generated from it")

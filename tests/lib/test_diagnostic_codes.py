@@ -18,7 +18,9 @@ def test_every_produced_code_is_registered() -> None:
 
 def test_every_registered_code_is_still_produced() -> None:
     stale = sorted(set(CODES) - set(produced_codes()))
-    assert not stale, f"registered codes no source produces any more: {stale}; remove them (and run make docs)"
+    assert not stale, (f"registered codes no source produces: {stale}; report each where it is found (a compiler "
+                       "rule: docs/add-a-diagnostic.md, step 2), or remove it from simatic_xml/diagnostic_codes.py "
+                       "and run make docs")
 
 
 def test_registry_entries_are_complete() -> None:
@@ -54,7 +56,9 @@ def test_every_message_is_bound_to_a_registered_code() -> None:
     """The message registry: each template has one key and goes out under one registered code; a code's own
     message is keyed by the code, a second message of a code (:data:`MESSAGES` variants) by a key of its own."""
     for key, found in MESSAGES.items():
-        assert found.key == key and found.code in CODES, key
+        assert found.key == key and found.code in CODES, (
+            f"the message {key} goes out under {found.code}, which has no row in _TABLE of "
+            "simatic_xml/diagnostic_codes.py")
         assert key == found.code or key not in CODES, key
         own, variants = CODES[found.code].message, CODES[found.code].variants
         assert found.template == own if key == found.code else found.template in variants, key
