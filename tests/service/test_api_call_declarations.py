@@ -5,6 +5,8 @@ docs/add-an-api-call.md is the how-to; each test here names the file its failure
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 from collections import Counter
 from pathlib import Path
@@ -12,18 +14,17 @@ from typing import Any
 
 import pytest
 
+import engineering_api
 from engineering_api.app import registry
 from engineering_api.jobs.operations import Operation, OperationRegistry, RouteSpec, served_by_its_route
 from engineering_api.mcp.tools import ToolCatalog
 from engineering_api.runtime.actions import KEY_ROLE_FOR, RUNTIME_OPERATIONS
-from engineering_api.runtime.connection_calls import CONNECTION_OPERATIONS
-from engineering_api.runtime.opcua_calls import OPCUA_OPERATIONS
-from engineering_api.runtime.pushes_calls import PUSH_OPERATIONS
-from engineering_api.runtime.user_calls import USER_OPERATIONS
+from engineering_api.runtime.call_routes import declared
 from engineering_api.runtime.users import RuntimeRole
 
 ROOT = Path(__file__).resolve().parents[2]
 HOW_TO = ROOT / "docs" / "add-an-api-call.md"
+ROUTES_PAGE = ROOT / "docs" / "routes.md"
 
 HAND_WRITTEN: dict[str, int] = {
     # A module whose routes cannot be operations says why at each declaration (a stream, a page, a file).
@@ -61,6 +62,16 @@ def _handler_module(handler: Any) -> str:
     return str(getattr(fn, "__module__", "?"))
 
 
+def _serve_it(call: Operation[Any, Any]) -> str:
+    """What a hand-written route of the inline call ``call`` takes from its declaration, and where that is."""
+    if call.is_runtime_call:
+        return (f'its route in a controller of the runtime API (engineering_api/runtime/routes.py, event_routes.py, '
+                f'connection_routes.py, opcua_routes.py or pushes_routes.py) takes **declared("{call.name}") and '
+                f'runs run_call(request, "{call.name}", data) (engineering_api/runtime/call_routes.py)')
+    return ("its route beside its module's controller takes **declared_route(CALL) and runs "
+            "run_inline(request, CALL, data) (engineering_api/jobs/call_routes.py)")
+
+
 def _shape(path: str) -> str:
     """``/a/{b:int}/c/`` -> ``/a/{b}/c``."""
     return re.sub(r"\{(\w+)(?::\w+)?\}", r"{\1}", path).rstrip("/") or "/"
@@ -90,15 +101,51 @@ def test_every_route_is_an_operation_an_inline_call_or_in_the_hand_written_ledge
         call = runtime.pop((method, path), None)
         if call is not None:
             assert handler.opt == call.route_options(), (
-                f"{method} {path} is the inline call {call.name}: take its options from the declaration "
-                "(engineering_api.jobs.call_routes.declared_route)")
+                f"{method} {path} is the inline call {call.name}: take its options from the declaration: "
+                f"{_serve_it(call)} (docs/add-an-api-call.md)")
             continue
         hand_written[module] += 1
-    assert not runtime, f"inline calls whose declared route nothing serves: {sorted(runtime)}"
+    assert not runtime, "inline calls whose declared route nothing serves: " + "; ".join(
+        f"{m} {p} ({call.name}): {_serve_it(call)}" for (m, p), call in sorted(runtime.items())
+    ) + " (docs/add-an-api-call.md)"
     grown = {m: n for m, n in hand_written.items() if n > HAND_WRITTEN.get(m, 0)}
     assert not grown, (f"new hand-written routes in {grown}: declare the call as an Operation and add it to "
                        "engineering_api/app.py's registry (docs/add-an-api-call.md)")
     assert dict(hand_written) == HAND_WRITTEN, "routes were folded into operations: shrink HAND_WRITTEN to match"
+
+
+def _declared_in_modules() -> dict[str, list[Operation[Any, Any]]]:
+    """Operations with a route that a module of engineering_api holds at its top level (alone, or in a tuple or list
+    such as its ``OPERATIONS`` or ``CALLS``), by module. An operation without a route (an image a hand-written route
+    answers) is left out."""
+    found: dict[str, list[Operation[Any, Any]]] = {}
+    for info in pkgutil.walk_packages(engineering_api.__path__, "engineering_api."):
+        module = importlib.import_module(info.name)
+        for value in vars(module).values():
+            for item in value if isinstance(value, (tuple, list)) else (value,):
+                if isinstance(item, Operation) and any(True for _ in item.routes()):
+                    found.setdefault(info.name, []).append(item)
+    return found
+
+
+def test_every_declared_operation_is_registered() -> None:
+    """A module's ``OPERATIONS`` (or ``CALLS``) that ``registry()`` does not add serves nothing: no route, no tool."""
+    registered = {id(op) for op in _all_operations()}
+    stray = {module: sorted({op.name for op in ops if id(op) not in registered})
+             for module, ops in _declared_in_modules().items()}
+    stray = {module: names for module, names in stray.items() if names}
+    assert not stray, (f"operations declared but not registered: {stray}; add the module's OPERATIONS (CALLS) to "
+                       "registry() in engineering_api/app.py, and a module of runtime calls also to "
+                       "engineering_api/runtime/call_routes.py (docs/add-an-api-call.md, step 2)")
+
+
+def test_the_route_table_lists_every_declared_route() -> None:
+    """docs/routes.md (step 5) is generated from the OpenAPI document; tests/lib/test_reference_pages.py checks it
+    whole, this names the calls it lacks."""
+    listed = set(re.findall(r"^\| (\w+) \| `([^`]+)` \|", ROUTES_PAGE.read_text(encoding="utf-8"), re.M))
+    missing = sorted(f"{op.name} ({spec.method} {spec.path})" for op in _all_operations() for spec, _ in op.routes()
+                     if (spec.method, spec.path) not in listed)
+    assert not missing, f"docs/routes.md lacks {missing}: run make docs and commit docs/routes.md"
 
 
 def _all_operations() -> list[Operation[Any, Any]]:
@@ -164,8 +211,15 @@ def test_every_operation_is_called_by_a_test() -> None:
 
 def test_runtime_calls_are_kept_apart_in_the_one_registry() -> None:
     operations = registry()
-    declared = (*RUNTIME_OPERATIONS, *USER_OPERATIONS, *CONNECTION_OPERATIONS, *OPCUA_OPERATIONS, *PUSH_OPERATIONS)
-    assert {c.name for c in operations.runtime_calls()} == {c.name for c in declared}
+    unroutable = []
+    for call in operations.runtime_calls():
+        try:
+            declared(call.name)
+        except KeyError:
+            unroutable.append(call.name)
+    assert not unroutable, (f"runtime calls registered but unknown to engineering_api/runtime/call_routes.py, so no "
+                            f"route can take their declaration: {unroutable}; add their module's operations to its "
+                            "_CALLS (docs/add-an-api-call.md)")
     # execute-sync, discovery and the derived routes read get() and iteration: never a runtime call
     assert operations.get("runtime.tags.write") is None
     assert not any(op.is_runtime_call for op in operations)
