@@ -19,6 +19,7 @@ from sqlalchemy import bindparam, func, select
 from engineering_api.backend.errors import InsufficientStorageError
 from engineering_api.lib.db import Prepared
 from engineering_api.lib.schema import CamelStruct, utc_now
+from engineering_api.lib.segment_slash import shown_path
 from engineering_api.lib.tables import audit
 
 if TYPE_CHECKING:
@@ -105,9 +106,9 @@ class AuditLog:
     ) -> None:
         """Append one record; ``outcome`` overrides the word derived from the status (e.g. ``dry run``)."""
         self._db.insert(_INSERT, {
-            "at": utc_now(), "key_id": key_id, "role": role, "client": client, "method": method, "path": path,
-            "status": status, "outcome": outcome or outcome_for(status), "job_id": job_id, "via": via,
-            "session_id": session_id})
+            "at": utc_now(), "key_id": key_id, "role": role, "client": client, "method": method,
+            "path": shown_path(path), "status": status, "outcome": outcome or outcome_for(status), "job_id": job_id,
+            "via": via, "session_id": session_id})
 
     def begin(
         self, *, method: str, path: str, key_id: str | None, role: str | None, client: str | None,
@@ -120,8 +121,9 @@ class AuditLog:
             InsufficientStorageError: the record could not be written (a full disk).
         """
         return self._db.insert(_INSERT, {
-            "at": utc_now(), "key_id": key_id, "role": role, "client": client, "method": method, "path": path,
-            "status": 0, "outcome": STARTED, "job_id": None, "via": via, "session_id": session_id})
+            "at": utc_now(), "key_id": key_id, "role": role, "client": client, "method": method,
+            "path": shown_path(path), "status": 0, "outcome": STARTED, "job_id": None, "via": via,
+            "session_id": session_id})
 
     def finish(self, record_id: int, *, status: int, job_id: str | None, outcome: str | None = None) -> None:
         """Complete a record written by :meth:`begin` with how the call ended. When this cannot be written, the
@@ -154,7 +156,7 @@ class AuditLog:
                 self._open_counts = {k: v for k, v in self._open_counts.items() if now - v[1] < COUNT_WINDOW_S}
             at = utc_now()
             row_id = self._db.insert(_INSERT, {
-                "at": at, "key_id": key_id, "role": role, "client": client, "method": method, "path": path,
+                "at": at, "key_id": key_id, "role": role, "client": client, "method": method, "path": shown_path(path),
                 "status": status, "outcome": outcome_for(status), "count": 1, "last_at": at})
             self._open_counts[slot] = (row_id, now)
 

@@ -6,8 +6,10 @@ A name with a slash (a branch ``feature/rc``, a force table ``Line 1/2``) travel
 becomes a real ``/`` before routing, and ``DELETE /api/source-control/branches/feature%2Frc`` would look for a route
 two segments deep (404). The wrapper :func:`keep_encoded_slashes`, around Litestar's own ASGI handler (before
 routing), rebuilds the path from the undecoded ``raw_path`` with the slash of an encoded segment written as
-:data:`SEGMENT_SLASH`, a control character no decoded path can hold (see below), so the segment routes as one; the
-guard middleware then gives the route's handler its parameters with real slashes (:func:`restore_slashes`).
+:data:`~engineering_api.lib.segment_slash.SEGMENT_SLASH`, a control character no decoded path can hold (see below),
+so the segment routes as one; the guard middleware then gives the route's handler its parameters with real slashes
+(:func:`restore_slashes`), and an error body or audit row shows the path with ``%2F`` again
+(:func:`~engineering_api.lib.segment_slash.shown_path`).
 
 The same wrapper refuses, with 400 ``INVALID_PATH``, a path whose decoded form holds a control character (``%00``,
 ``%0A``...): no route, file or object name of this service takes one (TIA's names exclude them), and a NUL reaching
@@ -22,16 +24,15 @@ from urllib.parse import quote, unquote
 from litestar.enums import ScopeType
 
 from engineering_api.lib.responses import send_problem
+from engineering_api.lib.segment_slash import SEGMENT_SLASH
 
 if TYPE_CHECKING:
     from litestar.types import ASGIApp, Receive, Scope, Send
 
-__all__ = ("SEGMENT_SLASH", "keep_encoded_slashes", "restore_slashes", "segment")
+__all__ = ("keep_encoded_slashes", "restore_slashes", "segment")
 
-SEGMENT_SLASH = "\x1f"
-"""Stands for an encoded ``/`` inside one segment between routing and the handler (refused in any decoded path)."""
 _KEPT = "encoded_slashes_kept"
-"""Scope key set when :data:`SEGMENT_SLASH` stands in the path (so only those requests pay for restoring)."""
+"""Scope key set when ``SEGMENT_SLASH`` stands in the path (so only those requests pay for restoring)."""
 _CONTROLS = frozenset(map(chr, (*range(0x20), 0x7F)))
 
 

@@ -26,6 +26,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from engineering_api.backend import errors as domain
 from engineering_api.lib.schema import CamelStruct, utc_now
+from engineering_api.lib.segment_slash import shown_path
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -141,7 +142,7 @@ def error_body(
         title=_TITLES.get(status, "Error"),
         status=status,
         detail=message,
-        instance=instance,
+        instance=shown_path(instance),
         timestamp=utc_now(),
         errors=errors,
         details=details or None,

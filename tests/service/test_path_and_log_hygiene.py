@@ -27,6 +27,18 @@ def test_a_control_character_in_the_path_is_a_400(client: TestClient, admin: dic
     assert "\n" not in response.text and "\x00" not in response.text
 
 
+def test_a_slash_inside_a_segment_is_shown_as_the_client_sent_it(client: TestClient, admin: dict[str, str]) -> None:
+    """A name holding ``/`` (sent as ``%2F``) routes as one segment through a stand-in character; the error body's
+    ``instance`` and the audit row show ``%2F``, never that character (they held ``\x1f``)."""
+    path = "/api/devices/N%2FO/blocks/X%2FY"
+    refused = client.delete(path, headers=admin)
+    assert refused.status_code == 409, refused.text  # no project is open
+    assert refused.json()["instance"] == path
+    records = client.get("/api/audit", headers=admin).json()["data"]["records"]
+    assert [r["path"] for r in records if r["method"] == "DELETE"] == [path]
+    assert "\\u001f" not in client.get("/api/audit", headers=admin).text
+
+
 def test_a_static_file_is_still_served(client: TestClient) -> None:
     assert client.get("/console/static/console.css").status_code == 200
     assert client.get("/console/static/no-such%20file").status_code == 404
