@@ -48,10 +48,19 @@ _CALLS: dict[str, Operation[Any, Any]] = {
                                      *PUSH_OPERATIONS)}
 
 
+def _declared_call(name: str) -> Operation[Any, Any]:
+    """The runtime call ``name``; a route naming a call no listed module declares stops the import, saying where."""
+    try:
+        return _CALLS[name]
+    except KeyError:
+        raise LookupError(f"no runtime call {name!r}: declare it in a module of runtime calls and list that module's "
+                          "OPERATIONS in _CALLS (engineering_api/runtime/call_routes.py)") from None
+
+
 def declared(name: str, *, body: bool = False, params: bool = False) -> dict[str, Any]:
     """The route options of the runtime call ``name`` from its declaration (:data:`RUNTIME_OPERATIONS`): the guard's
     ``opt`` (bearer token and runtime role, or the API key role), the security scheme and the documented answers."""
-    call = _CALLS[name]
+    call = _declared_call(name)
     if call.auth != "bearer":
         return declared_route(call, body=body, params=params)
     keyed = "idempotent" in call.route_options()
@@ -63,7 +72,7 @@ def declared(name: str, *, body: bool = False, params: bool = False) -> dict[str
 def run_call(request: Request[Any, Any, Any], name: str, data: Any) -> Any:
     """Run the runtime call ``name`` with ``data`` as its MCP tool does, in the name of the request's caller (the
     runtime user of a bearer route, else the API key)."""
-    call = _CALLS[name]
+    call = _declared_call(name)
     caller = principal_of(request.scope).username if call.auth == "bearer" else key_caller(request)
     return call.handler(call_context(request.app.state.services, caller), data)
 

@@ -260,3 +260,8 @@ def test_the_how_to_names_files_that_exist() -> None:
     assert not missing, f"docs/add-an-api-call.md names files that do not exist: {missing}"
     assert Path(__file__).relative_to(ROOT).as_posix() in named
 
+
+
+def test_a_route_of_an_undeclared_runtime_call_is_refused_naming_where_to_declare_it() -> None:
+    with pytest.raises(LookupError, match=r"no runtime call 'runtime\.nope'.*engineering_api/runtime/call_routes\.py"):
+        declared("runtime.nope")
