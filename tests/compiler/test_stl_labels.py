@@ -77,3 +77,19 @@ def test_labels_that_differ_only_in_case_are_not_judged_duplicates() -> None:
     assert _codes(text) == ["STL_DUPLICATE_LABEL"]
     second = text.index('ID="4"')
     assert _codes(text[:second] + text[second:].replace('<Label Name="SKIP" />', '<Label Name="skip" />', 1)) == []
+
+
+def test_an_export_element_finding_takes_the_severity_given() -> None:
+    """``err_line`` (LAD/FBD/STL findings) reports a warning when asked, as ``err`` does for SCL: a rule without a
+    Siemens source for TIA's verdict reports a warning (docs/add-a-diagnostic.md)."""
+    from types import SimpleNamespace
+    from typing import cast
+
+    from engineering_api.rules.compiler.check_context import CheckContext
+
+    state = SimpleNamespace(out=[], b=SimpleNamespace(name="FB_Motor"), path="FB_Motor.xml", network=2)
+    context = cast(CheckContext, state)  # only the fields err_line reads
+    CheckContext.err_line(context, "FLGNET_LABEL", 87, "Warning", label="Skip")
+    CheckContext.err_line(context, "FLGNET_LABEL", 90, label="Skip")
+    assert [(d.severity, d.line, d.code, d.network) for d in state.out] == [
+        ("Warning", 87, "FLGNET_LABEL", 2), ("Error", 90, "FLGNET_LABEL", 2)]

@@ -53,10 +53,11 @@ class CheckContext(ABC):
     def err(self, node: Located | None, code: str, severity: str = "Error", **kw: object) -> None:
         """Report ``code`` at ``node`` (the checker)."""
 
-    def err_line(self, code: str, line: int, **kw: object) -> None:
-        """Report the error ``code`` at the file ``line`` of the export element it is about (0: unknown); a LAD/FBD
-        or STL element has a line in the export and no column."""
-        self.out.append(Diagnostic(message(code, **kw), line, 0, self.b.name, "Error", self.path, code,
+    def err_line(self, code: str, line: int, severity: str = "Error", **kw: object) -> None:
+        """Report ``code`` at the file ``line`` of the export element it is about (0: unknown); a LAD/FBD or STL
+        element has a line in the export and no column. ``severity`` as in :meth:`err` (a finding without a Siemens
+        source for TIA's verdict is a warning)."""
+        self.out.append(Diagnostic(message(code, **kw), line, 0, self.b.name, severity, self.path, code,
                                    self.network))
 
     @abstractmethod
