@@ -215,7 +215,7 @@ def test_runtime_calls_are_kept_apart_in_the_one_registry() -> None:
     for call in operations.runtime_calls():
         try:
             declared(call.name)
-        except KeyError:
+        except LookupError:
             unroutable.append(call.name)
     assert not unroutable, (f"runtime calls registered but unknown to engineering_api/runtime/call_routes.py, so no "
                             f"route can take their declaration: {unroutable}; add their module's operations to its "
@@ -259,7 +259,6 @@ def test_the_how_to_names_files_that_exist() -> None:
     missing = sorted(name for name in named if not (ROOT / name).exists())
     assert not missing, f"docs/add-an-api-call.md names files that do not exist: {missing}"
     assert Path(__file__).relative_to(ROOT).as_posix() in named
-
 
 
 def test_a_route_of_an_undeclared_runtime_call_is_refused_naming_where_to_declare_it() -> None:
