@@ -319,7 +319,9 @@ def run(args: argparse.Namespace, make_backend: Callable[[Path, str], Engineerin
         message=f"no program to test: {args.folder} holds no SCL source or SimaticML export", file=tests[0],
         code="TEST_SETUP_FAILED")]
     outcome.findings += program
-    if exit_code(program) != EXIT_CLEAN:
+    if not sources:
+        outcome.not_run = f"{args.folder} holds no program to test (the error above)"
+    elif exit_code(program) != EXIT_CLEAN:
         outcome.not_run = f"the program in {args.folder} did not compile (the errors above)"
     elif cases:  # the program compiles: run what the test files hold, on the files the check read
         skipped = {d.file for d in program if d.code in SKIPPED}

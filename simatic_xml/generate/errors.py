@@ -9,7 +9,7 @@ from ..errors import SimaticMLError, VersionError
 if TYPE_CHECKING:
     from ..diagnostics import Diagnostic
 
-__all__ = ("SpecError", "SpecVersionError")
+__all__ = ("SpecError", "SpecVersionError", "UndeclaredOperandError")
 
 
 class SpecError(SimaticMLError):
@@ -30,3 +30,10 @@ class SpecVersionError(SpecError, VersionError):
     It is both a :class:`SpecError` (``field`` is ``version``, so an HTTP layer answers 422 naming it) and a
     :class:`~simatic_xml.errors.VersionError` (what :mod:`simatic_xml.retarget` raises for the same reasons).
     """
+
+
+class UndeclaredOperandError(SpecError):
+    """A ``#name`` of a LAD/FBD/GRAPH network that the block's interface does not declare: reported with the code
+    an undeclared operand of an SCL network has, not as a network that cannot be written."""
+
+    code = "UNDECLARED"

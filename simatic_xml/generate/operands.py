@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from .. import flgnet
-from .errors import SpecError
+from .errors import SpecError, UndeclaredOperandError
 from .spec_members import MemberSpec
 from .spec_types import BlockSpec
 
@@ -94,7 +94,7 @@ class Operands:
         """The declared member ``name`` or :class:`SpecError`."""
         hit = self.member(name)
         if hit is None:
-            raise SpecError(field, f"operand #{name} is not declared in the block interface")
+            raise UndeclaredOperandError(field, f"operand #{name} is not declared in the block interface")
         return hit[1]
 
     def resolve(self, value: object, field: str) -> Operand:

@@ -120,6 +120,23 @@ def test_every_network_error_is_reported_where_the_user_wrote_it(shared):
                      (3, 2, 4, "UNDECLARED", "FC_Bad")]
 
 
+def test_a_network_that_cannot_be_written_is_an_invalid_network(shared):
+    """A LAD element of no known kind cannot be written into SimaticML: INVALID_NETWORK, an Error naming the network
+    and the element. An undeclared operand of a LAD network is UNDECLARED, as in an SCL network (it was reported as
+    INVALID_NETWORK)."""
+    spec = spec_with(FB_LAD, networks=[{"lad": [[{"contact": "#Start"}, {"coil": "#Run"}]]},
+                                       {"lad": [[{"contact": "#Start"}, {"coil": "#Gone"}]]},
+                                       {"lad": [[{"contact": "#Start"}, {"lamp": "#Run"}]]}])
+    body = assert_error(generate(shared.client, shared.headers, {"spec": spec}), 422, "INVALID_SPEC")
+    assert body["details"]["field"] == "networks[1].lad[0][1].coil"
+    assert [(d["code"], d["severity"], d["block"], d["network"], d["message"])
+            for d in body["details"]["diagnostics"]] == [
+        ("UNDECLARED", "Error", "FB_Motor", 2,
+         "networks[1].lad[0][1].coil: operand #Gone is not declared in the block interface"),
+        ("INVALID_NETWORK", "Error", "FB_Motor", 3, "networks[2].lad[0][1]: an element needs exactly one of contact, "
+         "coil, set, reset, series, parallel, box, call")]
+
+
 @pytest.mark.parametrize("version", ["V15", "V14SP1", "V99"])
 def test_generate_only_unsupported_versions(shared, version):
     client, headers = shared.client, shared.headers

@@ -4,6 +4,7 @@ twin)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -157,6 +158,28 @@ def test_import_only_errors(client, engineer_headers, cpu, services, workspace):
                  404, "DEVICE_NOT_FOUND")
     assert program_objects(services) == {}
 
+
+
+WATCH_TABLE = Path(__file__).resolve().parents[1] / "simatic_xml" / "data" / "watch_table.xml"
+"""A PLC watch table exported as SimaticML: a document, but no block, PLC data type or tag table."""
+
+
+def test_import_only_refuses_an_object_that_is_no_program_object(client, engineer_headers, cpu, services, workspace):
+    """A watch table is imported through the watch tables' own route: here it is refused with UNSUPPORTED_OBJECT
+    naming its kind, and nothing is imported; in a bulk import it fails that file, and so the import."""
+    body = assert_error(post_import(client, engineer_headers, {"deviceName": "PLC_1",
+                                                               "xml": WATCH_TABLE.read_text(encoding="utf-8-sig")},
+                                    "import-only"), 422, "UNSUPPORTED_OBJECT")
+    assert body["message"] == ("'SW.WatchAndForceTables.PlcWatchTable' documents cannot be imported as program "
+                               "objects (blocks, PLC data types, tag tables).")
+    (workspace / "mixed").mkdir()
+    (workspace / "mixed" / "FC_Scale.xml").write_bytes(xml_of(client, engineer_headers, FC_SCL))
+    (workspace / "mixed" / "Motor_Watch.xml").write_bytes(WATCH_TABLE.read_bytes())
+    body = assert_error(post_import(client, engineer_headers, {"deviceName": "PLC_1", "directory": "mixed"},
+                                    "bulk-import"), 422, "IMPORT_FAILED")
+    files = {f["source"]: (f["status"], f.get("code")) for f in body["details"]["files"]}
+    assert files == {"FC_Scale.xml": ("NotImported", None), "Motor_Watch.xml": ("Failed", "UNSUPPORTED_OBJECT")}
+    assert program_objects(services) == {}
 
 XXE = """<?xml version="1.0"?>
 <!DOCTYPE Document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>

@@ -102,3 +102,25 @@ def test_compile_refusals_and_roles(client: TestClient[Any], admin_headers: Head
     assert_error(client.post("/api/devices/Nope/hmi/actions/compile-sync", headers=admin_headers), 404,
                  "DEVICE_NOT_FOUND")
     assert_error(client.post(f"{HMI}/actions/compile-sync", headers=viewer_headers), 403)
+
+
+def test_compile_reports_a_connection_without_partner_and_a_symbolic_field_without_text_list(
+        client: TestClient[Any], admin_headers: Headers, cpu: dict[str, Any], workspace: Path) -> None:
+    """A connection that names no partner station is a warning (its tags cannot be checked against a PLC); a
+    symbolic I/O field without a text list is an error (it has no texts to show)."""
+    h = admin_headers
+    add_device(client, h, TP700, "HMI_1")
+    _import(client, h, "connections", write(workspace, "loose.xml", sx.new_connection("To_Nobody", "",
+                                                                                       "SIMATIC S7 1500", "V19")))
+    _import(client, h, "tags", write(workspace, "tags.xml", sx.new_tag_table("Local", "V19",
+                                                                             [sx.new_tag("Page", "Int")])))
+    state = sx.new_item("SymbolicIOField", "State_IO", 10, 10, 100, 30, tag="Page")  # bound, but to no text list
+    _import(client, h, "screens", write(workspace, "main.xml", sx.new_screen("Main", 2, 800, 480, "V19", [state])))
+
+    result = data(client.post(f"{HMI}/actions/compile-sync", headers=h))
+    assert [(d["code"], d["severity"], d["file"], d["block"], d["message"]) for d in result["diagnostics"]] == [
+        ("PARTNER_NOT_SET", "Warning", "Connections", "To_Nobody",
+         "The connection To_Nobody has no partner station; its tags cannot be checked against a PLC."),
+        ("TEXT_LIST_NOT_SET", "Error", "Screens", "Main", "The SymbolicIOField State_IO has no text list."),
+    ]
+    assert (result["state"], result["errorCount"], result["warningCount"]) == ("Error", 1, 1)

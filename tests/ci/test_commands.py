@@ -363,3 +363,33 @@ def test_scl_check_checks_members_of_system_fb_instances_and_ob_locals(tmp_path:
         for command in ("scl", "plc"):
             code, doc = as_json(command, "check", str(path), "--allow-missing")
             assert code == 1 and [(d["line"], d["code"]) for d in doc["diagnostics"]] == expected, (command, doc)
+
+
+WATCH_TABLE = ROOT / "tests" / "simatic_xml" / "data" / "watch_table.xml"
+"""A PLC watch table exported as SimaticML: an object of a kind the checks do not read."""
+
+
+def test_plc_check_skips_an_object_it_does_not_read_with_a_warning(repo: Path):
+    table = repo / "PLC_1" / "Watch and force tables" / "Motor_Watch.xml"
+    table.parent.mkdir()
+    table.write_bytes(WATCH_TABLE.read_bytes())
+    code, doc = as_json("plc", "check", str(repo))
+    assert code == 0, doc
+    assert [(d["code"], d["severity"], d["file"], d["message"]) for d in doc["diagnostics"]
+            if d["code"] != "NOT_SIMATICML"] == [
+        ("UNSUPPORTED_OBJECT", "Warning", str(table),
+         "<SW.WatchAndForceTables.PlcWatchTable> is no block, PLC data type or tag table; skipped.")]
+
+
+def test_a_source_that_cannot_be_read_is_a_read_error(repo: Path):
+    """A dangling link among the sources (a repository's link to a file it does not hold) is walked as a file but
+    cannot be opened: READ_ERROR, an Error naming the file and why, and the other sources are still checked."""
+    gone = repo / "PLC_1" / "Program blocks" / "FC_Gone.scl"
+    gone.symlink_to(repo / "nowhere" / "FC_Gone.scl")
+    broken = repo / "PLC_1" / "Program blocks" / "FC_Broken.scl"
+    broken.write_text(FC_BROKEN, encoding="utf-8")
+    code, doc = as_json("scl", "check", str(repo))
+    assert code == 1 and doc["files"] == 3, doc
+    assert sorted((d["code"], d["severity"], d["file"], d["message"]) for d in doc["diagnostics"]) == [
+        ("READ_ERROR", "Error", str(gone), "cannot read the file: No such file or directory"),
+        ("UNDECLARED", "Error", str(broken), 'Tag "#nope" not defined.')]

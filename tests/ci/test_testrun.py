@@ -266,3 +266,32 @@ def test_a_repositorys_own_scl_unit_tests_run_offline_and_catch_a_broken_functio
     (row,) = [row for row in out.splitlines() if "[TEST_FAILED]" in row or "[TEST_ERROR]" in row]
     assert ('"DB_UnitTestControl".failedTests is 2 (UInt); expected == 0' in row
             or 'The instruction "CONCAT_WSTRING" is not supported by the simulated PLC' in row), row
+
+
+def test_a_folder_without_a_program_runs_no_test_and_says_there_is_none(repository: Path) -> None:
+    """The run said the program "did not compile" when there was none."""
+    (repository / "bare").mkdir()
+    (repository / "bare" / "filter.test.json").write_text(json.dumps(CASES[:1]), encoding="utf-8")
+    code, out, _ = _run("bare", "--sarif", "report.sarif")
+    assert code == 1, out
+    assert out.splitlines() == [
+        "bare/filter.test.json: error: no program to test: bare holds no SCL source or SimaticML export "
+        "[TEST_SETUP_FAILED]", "PLC tests NOT RUN: bare holds no program to test (the error above)"]
+    [result] = _sarif(repository / "report.sarif")["runs"][0]["results"]
+    assert (result["ruleId"], result["level"]) == ("TEST_SETUP_FAILED", "error")
+
+
+DOCUMENTED = Path(__file__).resolve().parents[1] / "realcode" / "cases" / "scl_documentation_comment.scl"
+"""A function with a documentation comment: ``plc check`` passes it, the generator cannot build it yet
+(``GENERATION_NOT_SUPPORTED``, tests/realcode/cases/README.md)."""
+
+
+def test_a_source_the_simulated_plc_cannot_load_runs_no_test_and_names_the_file(repository: Path) -> None:
+    shutil.copy(DOCUMENTED, repository / "plc" / "DocumentedRandom.scl")
+    code, out, _ = _run("plc", "--pattern", "Filter passes*")
+    assert code == 1, out
+    error, summary = out.splitlines()
+    assert error.startswith("plc/DocumentedRandom.scl: error: loading it into the simulated PLC's project failed: "
+                            "DocumentedRandom.scl: line 11, column 6: DocumentedRandom: a documentation comment")
+    assert error.endswith("(GENERATION_NOT_SUPPORTED) [TEST_SETUP_FAILED]")
+    assert summary == "PLC tests NOT RUN: the program could not be loaded into the simulated PLC (the errors above)"

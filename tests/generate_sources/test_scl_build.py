@@ -185,3 +185,22 @@ def test_context_paths_that_swallow_the_sources_are_explained(sources: Path, tmp
     assert "give the SOURCES before --context, or end the context paths with --" in capsys.readouterr().err
     code, text = _run("--out", str(tmp_path / "out"), "--context", str(UDT_EXPORT), "--", str(sources))
     assert code == 0, text
+
+
+def test_a_statement_after_a_db_begin_that_is_no_start_value_is_ignored_with_a_warning(tmp_path: Path):
+    """After a data block's BEGIN only start values take effect: a bare operand there is left out of the block with
+    IGNORED_STATEMENT, a Warning at its line and column, and the start value before it is still written."""
+    src = tmp_path / "DB_Loose.db"
+    src.write_text('DATA_BLOCK "DB_Loose"\n   VAR\n      a : Int;\n   END_VAR\nBEGIN\n   a := 1;\n   a;\n'
+                   "END_DATA_BLOCK\n", encoding="utf-8")
+    code, text = _run(str(src), "--out", str(tmp_path / "out"), "--format", "json")
+    assert code == 0, text
+    assert [(d["code"], d["severity"], d["file"], d["block"], d["line"], d["column"], d["message"])
+            for d in json.loads(text)["diagnostics"]] == [
+        ("IGNORED_STATEMENT", "Warning", str(src), "DB_Loose", 7, 4,
+         "only assignments of start values take effect after a DB's BEGIN; this statement is ignored")]
+    db = parse_bytes((tmp_path / "out" / "DB_Loose.xml").read_bytes()).object
+    assert isinstance(db, DB) and db.interface is not None
+    statics = db.interface.sections.section("Static")
+    assert statics is not None and [(m.name, m.start_value and m.start_value.value) for m in statics.members] == [
+        ("a", "1")]
