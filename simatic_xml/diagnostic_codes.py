@@ -161,7 +161,6 @@ _TABLE: tuple[tuple[str, str, tuple[Severity, ...], str], ...] = (
     ("INVALID_DECLARATION", "Generating blocks from SCL", _E,
      "A declaration cannot be written into a block interface."),
     ("INVALID_NETWORK", "Generating blocks from SCL", _E, "A network's code cannot be written into SimaticML."),
-    ("NO_BLOCK", "Generating blocks from SCL", _E, "The source holds no block."),
     ("AT_OVERLAY", "Generating blocks from SCL", _W,
      "An AT overlay is written as a member of its own (its SimaticML form is not known to the generator)."),
     ("IGNORED_STATEMENT", "Generating blocks from SCL", _W,

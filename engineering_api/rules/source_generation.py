@@ -196,7 +196,7 @@ def _failure(source_name: str, diagnostics: list[Diagnostic]) -> e.EngineeringEr
     block = f"{first.block}: " if first.block else ""
     # The answer's code keeps the ones clients know: SCL_SYNTAX_ERROR, INVALID_SPEC (declarations and
     # operands), or the finding's own (BLOCK_TOO_LARGE …).
-    if first.code in ("SYNTAX_ERROR", "CLASSIC_SCL", "NO_BLOCK"):
+    if first.code in ("SYNTAX_ERROR", "CLASSIC_SCL"):
         code = "SCL_SYNTAX_ERROR"
     elif first.code in ("INVALID_DECLARATION", "UNDECLARED"):
         code = "INVALID_SPEC"

@@ -322,8 +322,6 @@ def generate_source(text: str, *, file: str | None = None, version: str | None =
         source = parse(text, file)
     except SclError as exc:
         return SourceResult([], capped(_syntax_errors(text, file, exc)))
-    if not source.blocks:
-        return SourceResult([], [Diagnostic("The source holds no block.", 1, 1, file=file, code="NO_BLOCK")])
     locations: dict[str, dict[str, tuple[int, int]]] = {}
     notes: list[tuple[str, int, int, str, str]] = []
     known_fbs = set(context.fbs) | {b.name for b in source.blocks if b.kind == "FUNCTION_BLOCK"}
