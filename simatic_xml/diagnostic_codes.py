@@ -177,7 +177,8 @@ _TABLE: tuple[tuple[str, str, tuple[Severity, ...], str], ...] = (
     ("NOT_CHECKED", "Files and documents", _W,
      "A file of a kind the checks do not read yet (TIA V20's `.s7dcl`/`.s7res`) was named, not checked."),
     ("UNSUPPORTED_OBJECT", "Files and documents", _W,
-     "A SimaticML object of a kind the checks do not read was skipped."),
+     "A SimaticML object of a kind the checks do not read was skipped; an import of program objects refuses "
+     "it (422)."),
     ("NETWORK_NOT_CHECKED", "What was not checked", _W,
      "A network was not checked (an SCL access scope TIA's schema allows but no export showed)."),
     ("TOO_MANY_DIAGNOSTICS", "What was not checked", _W,
