@@ -33,9 +33,10 @@ from engineering_api.rules.document_versions import check_not_newer
 from engineering_api.rules.folders import target_folder
 from openness_bridge import groups
 from openness_bridge.blocks import program_object_names
-from openness_bridge.compile import compile_result, find_in_groups
+from openness_bridge.compile import compile_result
 from openness_bridge.plc_software import block_kind, block_language
 from openness_bridge.tags_support import find_tag_table, plc_names, tag_tables
+from openness_bridge.units import find_block_or_type, software_blocks
 
 if TYPE_CHECKING:
     from openness_bridge.session import BridgeSession
@@ -71,9 +72,7 @@ class BridgeProgram(ProgramPort):
         return find_tag_table(software.TagTableGroup, name)
 
     def _program_object(self, software: Any, name: str) -> Any:
-        found = find_in_groups(software.BlockGroup, "Blocks", name)
-        if found is None:
-            found = find_in_groups(software.TypeGroup, "Types", name)
+        found = find_block_or_type(self._session, software, name)  # the PLC's, then its units'
         if found is None:
             raise NotFoundError(f"The program object '{name}' was not found.", code="OBJECT_NOT_FOUND")
         return found
@@ -92,10 +91,10 @@ class BridgeProgram(ProgramPort):
                 ProgramObjectInfo(name=str(table.Name), kind="TagTable", folder=folder)
                 for folder, table in tag_tables(software.TagTableGroup)
             ]
-            for folder, block in groups.walk_objects(software.BlockGroup, "Blocks"):
-                kind = block_kind(block)
+            for found in software_blocks(self._session, software):
+                block, kind = found.block, block_kind(found.block)
                 out.append(ProgramObjectInfo(
-                    name=str(block.Name), kind=kind, number=int(block.Number), folder=folder,
+                    name=found.name, kind=kind, number=int(block.Number), folder=found.folder,
                     instance_of=str(groups.cast_as(block, blocks.InstanceDB).InstanceOfName) if kind == "InstanceDB"
                     else None,
                     language=block_language(block), consistent=bool(block.IsConsistent),
@@ -144,9 +143,9 @@ class BridgeProgram(ProgramPort):
         method: the runtime-values area asks for it."""
         software = self._session.plc_software(self._session.project(), device)
         tables = [self._session.export_bytes(table) for _, table in tag_tables(software.TagTableGroup)]
-        return tables + [self._export_consistent(block, str(block.Name))
-                         for _, block in groups.walk_objects(software.BlockGroup, "Blocks")
-                         if block_kind(block).endswith("DB")]
+        return tables + [self._export_consistent(found.block, found.name)
+                         for found in software_blocks(self._session, software)
+                         if block_kind(found.block).endswith("DB")]
 
     @staticmethod
     def _names_in(documents: list[ProgramDocument]) -> set[str]:

@@ -1,0 +1,90 @@
+"""Blocks of software units over the stand-in: on an S7-1500 a unit's blocks live below
+``PlcSoftware.GetService<PlcUnitProvider>().UnitGroup.Units[i].BlockGroup`` (and ``.SafetyUnits``), not below
+``PlcSoftware.BlockGroup``, so listing, lookup, export, compile and delete must walk the units too.
+
+A unit block is named ``Namespace.Name`` when it carries a namespace, as TIA V18 exports it (``<Name>idbControlSécheur
+</Name><Namespace>nsSécheur</Namespace>``: ChrisSiem/TestChris@a826097 ``PLC_1/Software units/Sécheur/Program
+blocks/nsSécheur.idbControlSécheur.xml``) and as the fake lists the same document.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from engineering_api.backend import errors as e
+from engineering_api.backend.models import ProgramDocument
+from engineering_api.rules.program_objects import read_object
+from simatic_xml.generate import generate_xml
+from tests.conftest import raises_code
+
+S7_1200 = "6ES7 214-1AG40-0XB0"
+
+
+def _fb(name: str, number: int, namespace: str = "") -> bytes:
+    spec = {"blockType": "FB", "name": name, "language": "SCL", "number": number, "networks": [{"scl": ""}],
+            "namespace": namespace}
+    return generate_xml(spec, "V19")
+
+
+@pytest.fixture
+def units(plc: Any) -> Any:
+    """``PLC_1`` (an S7-1500) with its own ``FB_Main``, the unit ``Conveyor2`` holding ``Conveyor2.FB_Belt`` (in
+    its group ``Motors``) and ``FB_Plain`` (no namespace), and the safety unit ``SafetyUnit`` holding
+    ``Safety.F_Stop``."""
+    import StandIn.Control as control
+
+    pid = int(plc.session_status().pid)
+    plc.program.import_program_documents(
+        "PLC_1", [ProgramDocument(source="FB_Main.xml", data=_fb("FB_Main", 1))], overwrite=False)
+    control.Units.AddUnit(pid, "PLC_1", "Conveyor2", False)
+    control.Units.AddBlock(pid, "PLC_1", "Conveyor2", "Motors", _fb("FB_Belt", 2, "Conveyor2"))
+    control.Units.AddBlock(pid, "PLC_1", "Conveyor2", "", _fb("FB_Plain", 3))
+    control.Units.AddUnit(pid, "PLC_1", "SafetyUnit", True)
+    control.Units.AddBlock(pid, "PLC_1", "SafetyUnit", "", _fb("F_Stop", 4, "Safety"))
+    return plc
+
+
+def test_unit_blocks_are_listed_with_their_namespace_and_unit_folder(units: Any) -> None:
+    listed = {b.name: (b.folder, b.number) for b in units.blocks.list_blocks("PLC_1")}
+    assert listed == {
+        "FB_Main": ("", 1),
+        "Conveyor2.FB_Belt": ("Software units/Conveyor2/Motors", 2),
+        "FB_Plain": ("Software units/Conveyor2", 3),
+        "Safety.F_Stop": ("Software units/SafetyUnit", 4),
+    }
+    objects = {o.name for o in units.program.list_program_objects("PLC_1")}
+    assert {"FB_Main", "Conveyor2.FB_Belt", "FB_Plain", "Safety.F_Stop"} <= objects
+
+
+def test_a_unit_block_is_found_exported_and_compiled_by_its_qualified_name(units: Any) -> None:
+    info = units.blocks.get_block("PLC_1", "Conveyor2.FB_Belt")
+    assert (info.block_type, info.number, info.folder) == ("FB", 2, "Software units/Conveyor2/Motors")
+    exported = units.program.export_program_object("PLC_1", "Conveyor2.FB_Belt")
+    # The fake's name for the same document: Namespace.Name (read_object, shared with the fake)
+    assert read_object(exported, project_version="V19").name == "Conveyor2.FB_Belt"
+    assert units.blocks.get_block("PLC_1", "FB_Plain").folder == "Software units/Conveyor2"
+    assert units.compile.compile_block("PLC_1", "Safety.F_Stop").state == "Success"
+
+
+def test_the_plain_name_of_a_namespaced_unit_block_suggests_the_qualified_one(units: Any) -> None:
+    err = raises_code(e.NotFoundError, "BLOCK_NOT_FOUND", units.blocks.get_block, "PLC_1", "FB_Belt")
+    assert err.details["suggestions"] == ["Conveyor2.FB_Belt"]
+
+
+def test_a_unit_block_is_deleted_and_renamed_in_its_namespace(units: Any) -> None:
+    renamed = units.blocks.rename_block("PLC_1", "Conveyor2.FB_Belt", "Conveyor2.FB_Belt2")
+    assert (renamed.name, renamed.folder) == ("Conveyor2.FB_Belt2", "Software units/Conveyor2/Motors")
+    assert units.blocks.delete_block("PLC_1", "Safety.F_Stop").name == "Safety.F_Stop"
+    assert sorted(b.name for b in units.blocks.list_blocks("PLC_1")) == ["Conveyor2.FB_Belt2", "FB_Main", "FB_Plain"]
+
+
+def test_a_cpu_without_software_units_lists_its_blocks_beside_one_with_units(units: Any) -> None:
+    # GetService<PlcUnitProvider>() is null on an S7-1200: the PLC's own blocks are all there is.
+    units.devices.add_device(S7_1200, None, "PLC_2")
+    units.program.import_program_documents(
+        "PLC_2", [ProgramDocument(source="FB_Small.xml", data=_fb("FB_Small", 5))], overwrite=False)
+    assert [(b.name, b.folder) for b in units.blocks.list_blocks("PLC_2")] == [("FB_Small", "")]
+    raises_code(e.NotFoundError, "BLOCK_NOT_FOUND", units.blocks.get_block, "PLC_2", "Conveyor2.FB_Belt")
+    assert len(units.blocks.list_blocks("PLC_1")) == 4
