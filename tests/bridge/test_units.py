@@ -9,6 +9,11 @@ blocks/nsSécheur.idbControlSécheur.xml``) and as the fake lists the same docum
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +22,7 @@ from engineering_api.backend import errors as e
 from engineering_api.backend.models import ProgramDocument
 from engineering_api.rules.program_objects import read_object
 from simatic_xml.generate import generate_xml
+from tests.bridge.conftest import require_standin
 from tests.conftest import raises_code
 
 S7_1200 = "6ES7 214-1AG40-0XB0"
@@ -88,3 +94,44 @@ def test_a_cpu_without_software_units_lists_its_blocks_beside_one_with_units(uni
     assert [(b.name, b.folder) for b in units.blocks.list_blocks("PLC_2")] == [("FB_Small", "")]
     raises_code(e.NotFoundError, "BLOCK_NOT_FOUND", units.blocks.get_block, "PLC_2", "Conveyor2.FB_Belt")
     assert len(units.blocks.list_blocks("PLC_1")) == 4
+
+
+_AS_V17 = """
+import json, sys
+from pathlib import Path
+from openness_bridge.standin import standin_backend
+from simatic_xml.generate import generate_xml
+
+def fb(name, number, namespace):
+    return generate_xml({"blockType": "FB", "name": name, "language": "SCL", "number": number,
+                         "networks": [{"scl": ""}], "namespace": namespace}, "V19")
+
+root = Path(sys.argv[1])
+bridge = standin_backend(root / "state")
+bridge.on_worker_thread_started()
+bridge.launch_portal(with_ui=False, version=None)
+bridge.create_project(root / "projects", "Line1", author="", comment="")
+bridge.devices.add_device("6ES7 516-3AN02-0AB0", None, "PLC_1")
+import StandIn.Control as control
+pid = int(bridge.session_status().pid)
+control.Units.AddUnit(pid, "PLC_1", "Conveyor2", False)
+control.Units.AddBlock(pid, "PLC_1", "Conveyor2", "Motors", fb("FB_Belt", 2, "Conveyor2"))
+control.Units.AddUnit(pid, "PLC_1", "SafetyUnit", True)
+control.Units.AddBlock(pid, "PLC_1", "SafetyUnit", "", fb("F_Stop", 4, "Safety"))
+listed = [[b.name, b.folder] for b in bridge.blocks.list_blocks("PLC_1")]
+bridge.close()
+print(json.dumps(listed))
+"""
+
+
+def test_as_v17_a_unit_block_keeps_its_plain_name_and_no_safety_units_are_asked_for(tmp_path: Path) -> None:
+    """V17 has no ``Namespace`` attribute (the stand-in refuses ``GetAttribute("Namespace")`` with
+    ``EngineeringNotSupportedException``, as TIA refuses an attribute it lacks) and no
+    ``PlcUnitSystemGroup.SafetyUnits`` (V17 stubs): the unit block is listed by its ``Name``, the missing composition is
+    not an error. One process per played version (pythonnet loads one ``Siemens.Engineering``)."""
+    require_standin()
+    env = {**os.environ, "ENGINEERING_API_STANDIN_VERSION": "V17"}
+    done = subprocess.run([sys.executable, "-c", _AS_V17, str(tmp_path)], capture_output=True, text=True, env=env,
+                          cwd=Path(__file__).resolve().parents[2], check=False, timeout=600)
+    assert done.returncode == 0, done.stderr[-4000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == [["FB_Belt", "Software units/Conveyor2/Motors"]]
