@@ -26,7 +26,7 @@ from engineering_api.rules.folders import check_file_name
 from engineering_api.rules.naming import check_block_name
 from openness_bridge import groups
 from openness_bridge.plc_software import block_kind
-from openness_bridge.units import SoftwareBlock, find_block, software_blocks
+from openness_bridge.units import SoftwareObject, find_block, software_blocks
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -66,8 +66,8 @@ class BridgeBlocks(BlocksWithGeneration):
     def _software_of(self, device: str) -> Any:
         return self._session.plc_software(self._session.project(), device)
 
-    def _block_info(self, found: SoftwareBlock) -> BlockInfo:
-        block, kind = found.block, block_kind(found.block)
+    def _block_info(self, found: SoftwareObject) -> BlockInfo:
+        block, kind = found.obj, block_kind(found.obj)
         instance_of = None
         if kind == "InstanceDB":
             instance_db = self._session.namespace("Siemens.Engineering.SW.Blocks").InstanceDB
@@ -79,7 +79,7 @@ class BridgeBlocks(BlocksWithGeneration):
             consistent=bool(block.IsConsistent), know_how_protected=bool(block.IsKnowHowProtected),
         )
 
-    def _locate_block(self, software: Any, name: str) -> SoftwareBlock:
+    def _locate_block(self, software: Any, name: str) -> SoftwareObject:
         """The block anywhere below "Program blocks" or a software unit's, or ``NotFoundError``
         (``BLOCK_NOT_FOUND``)."""
         return find_block(self._session, software, name)
@@ -102,7 +102,7 @@ class BridgeBlocks(BlocksWithGeneration):
         def run() -> BlockInfo:
             found = self._locate_block(self._software_of(device), name)
             info = self._block_info(found)
-            found.block.Delete()
+            found.obj.Delete()
             return info
 
         return self._session.change("PlcBlock.Delete", run)
@@ -116,10 +116,10 @@ class BridgeBlocks(BlocksWithGeneration):
             if new_name.casefold() != name.casefold() and new_name.casefold() in names_in_use(software):
                 raise AlreadyExistsError(f"'{new_name}' already exists in '{device}'.", code="OBJECT_EXISTS")
             # A unit block in a namespace keeps it: Name is the plain part (new_name may be given qualified).
-            namespace = found.name[:-len(str(found.block.Name))]
+            namespace = found.name[:-len(str(found.obj.Name))]
             plain = new_name[len(namespace):] if namespace and new_name.startswith(namespace) else new_name
-            found.block.Name = plain  # TIA renames the block and its SimaticML Name; number and group stay
-            return self._block_info(SoftwareBlock(found.folder, found.block, namespace + plain, found.unit))
+            found.obj.Name = plain  # TIA renames the block and its SimaticML Name; number and group stay
+            return self._block_info(SoftwareObject(found.folder, found.obj, namespace + plain, found.unit))
 
         return self._session.change("PlcBlock.Name", run)
 

@@ -36,7 +36,7 @@ from openness_bridge.blocks import program_object_names
 from openness_bridge.compile import compile_result
 from openness_bridge.plc_software import block_kind, block_language
 from openness_bridge.tags_support import find_tag_table, plc_names, tag_tables
-from openness_bridge.units import find_block_or_type, software_blocks
+from openness_bridge.units import find_block_or_type, software_blocks, software_types
 
 if TYPE_CHECKING:
     from openness_bridge.session import BridgeSession
@@ -82,8 +82,8 @@ class BridgeProgram(ProgramPort):
             software = self._session.plc_software(self._session.project(), device)
             blocks = self._session.namespace("Siemens.Engineering.SW.Blocks")
             out = [
-                ProgramObjectInfo(name=str(t.Name), kind="UDT", folder=folder, consistent=bool(t.IsConsistent))
-                for folder, t in groups.walk_objects(software.TypeGroup, "Types")
+                ProgramObjectInfo(name=t.name, kind="UDT", folder=t.folder, consistent=bool(t.obj.IsConsistent))
+                for t in software_types(self._session, software)
             ]
             # Tag tables between types and blocks (the fake's order, TIA's import order); a table has no
             # consistency of its own in Openness (PlcTagTable has no IsConsistent).
@@ -92,7 +92,7 @@ class BridgeProgram(ProgramPort):
                 for folder, table in tag_tables(software.TagTableGroup)
             ]
             for found in software_blocks(self._session, software):
-                block, kind = found.block, block_kind(found.block)
+                block, kind = found.obj, block_kind(found.obj)
                 out.append(ProgramObjectInfo(
                     name=found.name, kind=kind, number=int(block.Number), folder=found.folder,
                     instance_of=str(groups.cast_as(block, blocks.InstanceDB).InstanceOfName) if kind == "InstanceDB"
@@ -143,9 +143,9 @@ class BridgeProgram(ProgramPort):
         method: the runtime-values area asks for it."""
         software = self._session.plc_software(self._session.project(), device)
         tables = [self._session.export_bytes(table) for _, table in tag_tables(software.TagTableGroup)]
-        return tables + [self._export_consistent(found.block, found.name)
+        return tables + [self._export_consistent(found.obj, found.name)
                          for found in software_blocks(self._session, software)
-                         if block_kind(found.block).endswith("DB")]
+                         if block_kind(found.obj).endswith("DB")]
 
     @staticmethod
     def _names_in(documents: list[ProgramDocument]) -> set[str]:

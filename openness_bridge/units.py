@@ -1,20 +1,22 @@
-"""Software units: every block group of a PLC's software, the PLC's own and each unit's, in one place.
+"""Software units: every block and PLC data type group of a PLC's software, the PLC's own and each unit's, in one
+place.
 
 On an S7-1500 with software units, a unit's blocks are not below ``PlcSoftware.BlockGroup``:
 ``PlcSoftware.GetService<PlcUnitProvider>().UnitGroup.Units`` (and ``.SafetyUnits``, the fail-safe unit) each hold
 their own ``BlockGroup`` and ``TypeGroup`` (15.1-V17 generator stubs ``Siemens/Engineering/SW/Units``; V21's
 catalogue adds ``PlcUnitSystemGroup.SafetyUnits``). The provider is null where the CPU has no units (S7-1200).
 
-A unit block is named as TIA names it: its ``Name``, qualified as ``Namespace.Name`` when the block's
+A unit's block or PLC data type is named as TIA names it: its ``Name``, qualified as ``Namespace.Name`` when its
 ``Namespace`` attribute is not empty (``GetAttribute("Namespace")``; a version without the attribute refuses it with
 ``EngineeringNotSupportedException``, and the plain name stands). That is the fake's convention for the same
 document (:attr:`simatic_xml.sw_base.SwObject.qualified_name`). Its folder is the path TIA's project tree shows:
-``Software units/<unit>`` and the user groups below the unit's "Program blocks".
+``Software units/<unit>`` and the user groups below the unit's "Program blocks" (or "PLC data types").
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.rules.program_objects import block_not_found
@@ -26,8 +28,8 @@ if TYPE_CHECKING:
 
     from openness_bridge.session import BridgeSession
 
-__all__ = ("UNITS_FOLDER", "ProgramRoot", "SoftwareBlock", "find_block", "find_block_or_type", "program_roots",
-           "software_blocks")
+__all__ = ("UNITS_FOLDER", "ProgramRoot", "SoftwareObject", "find_block", "find_block_or_type", "group_at",
+           "program_roots", "software_blocks", "software_objects", "software_types", "unit_folder")
 
 UNITS_FOLDER = "Software units"
 """The project tree's folder of a PLC's units: a unit block's folder starts with it and the unit's name."""
@@ -42,12 +44,13 @@ class ProgramRoot:
 
 
 @dataclass(frozen=True)
-class SoftwareBlock:
-    """A block anywhere in a PLC's software: its folder as the project tree shows it, the ``PlcBlock``, its name as
-    TIA names it (``Namespace.Name`` inside a namespace) and, for a unit's block, the unit."""
+class SoftwareObject:
+    """A block or PLC data type anywhere in a PLC's software: its folder as the project tree shows it, the
+    ``PlcBlock``/``PlcType``, its name as TIA names it (``Namespace.Name`` inside a namespace) and, for a unit's
+    object, the unit."""
 
     folder: str
-    block: Any
+    obj: Any
     name: str
     unit: str | None = None
 
@@ -77,12 +80,12 @@ def program_roots(session: BridgeSession, software: Any, system_group: str) -> I
                 yield ProgramRoot(str(unit.Name), group)
 
 
-def _unit_block_name(block: Any) -> str:
-    """``Namespace.Name`` of a unit's block, or its ``Name`` outside a namespace or where the version has no
-    ``Namespace`` attribute."""
-    name = str(block.Name)
+def _qualified_name(obj: Any) -> str:
+    """``Namespace.Name`` of a unit's block or PLC data type, or its ``Name`` outside a namespace or where the
+    version has no ``Namespace`` attribute."""
+    name = str(obj.Name)
     try:
-        namespace = str(block.GetAttribute("Namespace") or "")
+        namespace = str(obj.GetAttribute("Namespace") or "")
     except Exception as exc:  # a .NET exception: only "no such attribute" means no namespace
         if kind_of(exc) != "EngineeringNotSupportedException":
             raise
@@ -90,19 +93,34 @@ def _unit_block_name(block: Any) -> str:
     return f"{namespace}.{name}" if namespace else name
 
 
-def software_blocks(session: BridgeSession, software: Any) -> Iterator[SoftwareBlock]:
-    """Every block of ``software``: the PLC's "Program blocks" tree, then each unit's (``Find`` is one level deep,
-    so every tree is walked)."""
-    for root in program_roots(session, software, "BlockGroup"):
-        for folder, block in groups.walk_objects(root.group, "Blocks"):
+def unit_folder(unit: str, folder: str) -> str:
+    """A unit's user-group path as the project tree shows it: ``Software units/<unit>[/<folder>]``."""
+    return "/".join(p for p in (UNITS_FOLDER, unit, folder) if p)
+
+
+def software_objects(session: BridgeSession, software: Any, system_group: str,
+                     composition: str) -> Iterator[SoftwareObject]:
+    """Every object of ``composition`` (``"Blocks"``, ``"Types"``) below the PLC's ``system_group`` tree, then each
+    unit's (``Find`` is one level deep, so every tree is walked)."""
+    for root in program_roots(session, software, system_group):
+        for folder, obj in groups.walk_objects(root.group, composition):
             if root.unit is None:
-                yield SoftwareBlock(folder, block, str(block.Name))
+                yield SoftwareObject(folder, obj, str(obj.Name))
             else:
-                where = "/".join(p for p in (UNITS_FOLDER, root.unit, folder) if p)
-                yield SoftwareBlock(where, block, _unit_block_name(block), root.unit)
+                yield SoftwareObject(unit_folder(root.unit, folder), obj, _qualified_name(obj), root.unit)
 
 
-def find_block(session: BridgeSession, software: Any, name: str) -> SoftwareBlock:
+def software_blocks(session: BridgeSession, software: Any) -> Iterator[SoftwareObject]:
+    """Every block of ``software``: the PLC's "Program blocks" tree, then each unit's."""
+    return software_objects(session, software, "BlockGroup", "Blocks")
+
+
+def software_types(session: BridgeSession, software: Any) -> Iterator[SoftwareObject]:
+    """Every PLC data type of ``software``: the PLC's "PLC data types" tree, then each unit's."""
+    return software_objects(session, software, "TypeGroup", "Types")
+
+
+def find_block(session: BridgeSession, software: Any, name: str) -> SoftwareObject:
     """The block named ``name`` (as :func:`software_blocks` names it) in the PLC or one of its units.
 
     Raises:
@@ -119,13 +137,20 @@ def find_block(session: BridgeSession, software: Any, name: str) -> SoftwareBloc
 
 
 def find_block_or_type(session: BridgeSession, software: Any, name: str) -> Any | None:
-    """The ``PlcBlock`` named ``name`` (:func:`software_blocks`), else the ``PlcType`` of that ``Name`` in the PLC's
-    or a unit's "PLC data types" tree, else None."""
-    block = next((found.block for found in software_blocks(session, software) if found.name == name), None)
-    if block is not None:
-        return block
-    for root in program_roots(session, software, "TypeGroup"):
-        found = groups.find_in_groups(root.group, "Types", name)
-        if found is not None:
-            return found
+    """The ``PlcBlock`` named ``name`` (:func:`software_blocks`), else the ``PlcType`` (:func:`software_types`),
+    else None."""
+    for found in chain(software_blocks(session, software), software_types(session, software)):
+        if found.name == name:
+            return found.obj
     return None
+
+
+def group_at(session: BridgeSession, software: Any, system_group: str, folder: str) -> Any | None:
+    """The user group at ``folder`` as :func:`software_objects` spells it: ``Software units/<unit>/...`` below that
+    unit's ``system_group`` when the unit exists, else below the PLC's own; None when there is no such group."""
+    parts = groups.normalise(folder).split("/")
+    if len(parts) >= 2 and parts[0] == UNITS_FOLDER:
+        for root in program_roots(session, software, system_group):
+            if root.unit == parts[1]:
+                return groups.find_group(root.group, "/".join(parts[2:]))
+    return groups.find_group(getattr(software, system_group), folder)

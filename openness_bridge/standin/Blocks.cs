@@ -98,17 +98,8 @@ namespace Siemens.Engineering.SW.Blocks
 
         public T GetService<T>() where T : class, IEngineeringService { return StandInCompilable.Offer<T>(_project, _name); }
 
-        // IEngineeringObject.GetAttribute, for "Namespace" only: the namespace a block of a software unit carries
-        // (SimaticML writes <Namespace> from V18 on, empty outside a namespace: shared/notes/simaticml.md; V21's
-        // unit functions read it with GetAttribute("Namespace")). V17 has no such attribute.
-        public object GetAttribute(string name)
-        {
-            var obj = Object;
-#if !TIA_V17
-            if (name == "Namespace") return SoftwareState.Attribute(obj, "Namespace") ?? "";
-#endif
-            throw new EngineeringNotSupportedException("The attribute '" + name + "' is not supported.", "The block '" + obj.Name + "' has no attribute '" + name + "'.", null);
-        }
+        // IEngineeringObject.GetAttribute, for "Namespace" only (SoftwareState.AttributeOf in Units.cs).
+        public object GetAttribute(string name) { return SoftwareState.AttributeOf(Object, name, "block"); }
     }
 
     public abstract class CodeBlock : PlcBlock { internal CodeBlock(Project p, GroupState g, string n) : base(p, g, n) { } }

@@ -98,6 +98,18 @@ namespace StandIn.Control
         internal readonly List<UnitState> Units = new List<UnitState>();
         internal readonly List<UnitState> SafetyUnits = new List<UnitState>();
 
+        /// <summary>IEngineeringObject.GetAttribute of a block or PLC data type, for "Namespace" only: the namespace an
+        /// object of a software unit carries (SimaticML writes &lt;Namespace&gt; from V18 on, empty outside a namespace:
+        /// shared/notes/simaticml.md; V21's unit functions read it with GetAttribute("Namespace")). V17 has no such
+        /// attribute, and TIA refuses an attribute an object lacks with EngineeringNotSupportedException.</summary>
+        internal static object AttributeOf(ObjectState obj, string name, string kind)
+        {
+#if !TIA_V17
+            if (name == "Namespace") return Attribute(obj, "Namespace") ?? "";
+#endif
+            throw new Siemens.Engineering.EngineeringNotSupportedException("The attribute '" + name + "' is not supported.", "The " + kind + " '" + obj.Name + "' has no attribute '" + name + "'.", null);
+        }
+
         /// <summary>The block and type system groups of every unit and safety unit.</summary>
         internal IEnumerable<GroupState> UnitRoots()
         {
@@ -105,7 +117,7 @@ namespace StandIn.Control
         }
     }
 
-    /// <summary>Makes software units in a PLC's software, and puts blocks into them (test-only).</summary>
+    /// <summary>Makes software units in a PLC's software, and puts blocks and PLC data types into them (test-only).</summary>
     public static class Units
     {
         /// <summary>Add the unit <paramref name="name"/> (a safety unit when <paramref name="safety"/>) to device
@@ -119,17 +131,23 @@ namespace StandIn.Control
             (safety ? software.SafetyUnits : software.Units).Add(unit);
         }
 
-        /// <summary>Add the block <paramref name="name"/> of SimaticML <paramref name="xml"/> (its element, number and
+        /// <summary>Add the PLC data type of SimaticML <paramref name="xml"/> (as <see cref="AddBlock"/> adds a block) to
+        /// the unit <paramref name="unit"/>.</summary>
+        public static void AddType(int pid, string device, string unit, string groupPath, byte[] xml) { Add(pid, device, unit, groupPath, xml, u => u.Types); }
+
+        /// <summary>Add the block of SimaticML <paramref name="xml"/> (its element, name, number and
         /// attributes, the Namespace too, as an import would read them) in the user-group path
         /// <paramref name="groupPath"/> of unit <paramref name="unit"/>.</summary>
-        public static void AddBlock(int pid, string device, string unit, string groupPath, byte[] xml)
+        public static void AddBlock(int pid, string device, string unit, string groupPath, byte[] xml) { Add(pid, device, unit, groupPath, xml, u => u.Blocks); }
+
+        private static void Add(int pid, string device, string unit, string groupPath, byte[] xml, Func<UnitState, GroupState> tree)
         {
             var software = Program.Software(pid, device);
             var state = software.Units.Concat(software.SafetyUnits).First(u => u.Name == unit);
             var obj = ObjectState.Read(xml);
-            if (obj == null) throw new ArgumentException("Not a SimaticML block document.", "xml");
+            if (obj == null) throw new ArgumentException("Not a SimaticML document.", "xml");
             if (software.Objects.ContainsKey(obj.Name)) throw new ArgumentException("The stand-in keeps names unique per PLC: '" + obj.Name + "' exists.", "xml");
-            state.Blocks.Path(groupPath).Items.Add(obj.Name);
+            tree(state).Path(groupPath).Items.Add(obj.Name);
             software.Objects[obj.Name] = obj;
         }
     }

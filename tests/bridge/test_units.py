@@ -135,3 +135,43 @@ def test_as_v17_a_unit_block_keeps_its_plain_name_and_no_safety_units_are_asked_
                           cwd=Path(__file__).resolve().parents[2], check=False, timeout=600)
     assert done.returncode == 0, done.stderr[-4000:]
     assert json.loads(done.stdout.strip().splitlines()[-1]) == [["FB_Belt", "Software units/Conveyor2/Motors"]]
+
+
+def _udt(name: str, namespace: str, member_type: str = "Int") -> bytes:
+    spec = {"blockType": "UDT", "name": name, "interface": {"None": [{"name": "Speed", "dataType": member_type}]},
+            "namespace": namespace}
+    return generate_xml(spec, "V19")
+
+
+@pytest.fixture
+def unit_types(plc: Any) -> Any:
+    """``PLC_1`` with the unit ``Conveyor2`` holding the PLC data type ``Conveyor2.UDT_Belt`` and the FB
+    ``Conveyor2.FB_Belt`` that uses it."""
+    import StandIn.Control as control
+
+    pid = int(plc.session_status().pid)
+    control.Units.AddUnit(pid, "PLC_1", "Conveyor2", False)
+    control.Units.AddType(pid, "PLC_1", "Conveyor2", "Shared", _udt("UDT_Belt", "Conveyor2"))
+    fb = {"blockType": "FB", "name": "FB_Belt", "language": "SCL", "number": 2, "networks": [{"scl": ""}],
+          "namespace": "Conveyor2", "interface": {"Static": [{"name": "belt", "dataType": '"Conveyor2.UDT_Belt"'}]}}
+    control.Units.AddBlock(pid, "PLC_1", "Conveyor2", "", generate_xml(fb, "V19"))
+    return plc
+
+
+def test_a_unit_type_is_listed_exported_and_compiled_with_its_users(unit_types: Any) -> None:
+    [udt] = unit_types.types.list_types("PLC_1")
+    assert (udt.name, udt.folder, udt.member_count) == ("Conveyor2.UDT_Belt", "Software units/Conveyor2/Shared", 1)
+    details = unit_types.types.get_type("PLC_1", "Conveyor2.UDT_Belt")
+    assert [u.name for u in details.used_by] == ["Conveyor2.FB_Belt"]
+    exported = unit_types.types.export_type("PLC_1", "Conveyor2.UDT_Belt")
+    assert read_object(exported, project_version="V19").name == "Conveyor2.UDT_Belt"
+    assert unit_types.program.export_program_object("PLC_1", "Conveyor2.UDT_Belt") == exported
+    assert unit_types.compile.compile_block("PLC_1", "Conveyor2.UDT_Belt").state == "Success"
+
+
+def test_updating_a_unit_type_replaces_it_in_its_unit(unit_types: Any) -> None:
+    result = unit_types.types.update_type("PLC_1", "Conveyor2.UDT_Belt", _udt("UDT_Belt", "Conveyor2", "Real"))
+    assert result.interface_changed and [u.name for u in result.affected_users] == ["Conveyor2.FB_Belt"]
+    [udt] = unit_types.types.list_types("PLC_1")
+    assert (udt.name, udt.folder) == ("Conveyor2.UDT_Belt", "Software units/Conveyor2/Shared")
+    assert unit_types.types.type_tree("PLC_1").children == []  # the PLC's own tree holds nothing
