@@ -207,12 +207,13 @@ class BridgeProgram(ProgramPort):
         number = obj.number if isinstance(obj, Block) else None
         # An automatically numbered block (TIA's default: an export leaving defaults out has no <AutoNumber>) is
         # given a free number by TIA's import, so only a block numbered by hand can clash.
+        # Block numbers are the CPU's, so the software units' blocks take part.
         if number and not is_auto_numbered(doc):
-            for _, other in groups.walk_objects(software.BlockGroup, "Blocks"):
-                if (block_kind(other) == kind and int(other.Number) == int(number)
-                        and str(other.Name).casefold() != name.casefold()):
+            for other in software_blocks(self._session, software):
+                if (block_kind(other.obj) == kind and int(other.obj.Number) == int(number)
+                        and other.name.casefold() != name.casefold()):
                     raise ConflictError(
-                        f"{document.source}: {kind} number {number} is already used by '{other.Name}'.",
+                        f"{document.source}: {kind} number {number} is already used by '{other.name}'.",
                         code="BLOCK_NUMBER_IN_USE",
                     )
         return kind, name, group

@@ -175,3 +175,12 @@ def test_updating_a_unit_type_replaces_it_in_its_unit(unit_types: Any) -> None:
     [udt] = unit_types.types.list_types("PLC_1")
     assert (udt.name, udt.folder) == ("Conveyor2.UDT_Belt", "Software units/Conveyor2/Shared")
     assert unit_types.types.type_tree("PLC_1").children == []  # the PLC's own tree holds nothing
+
+
+def test_an_import_numbered_as_a_unit_block_is_refused_naming_it(units: Any) -> None:
+    # Block numbers are the CPU's: FB 2 is Conveyor2.FB_Belt's, in the unit.
+    document = ProgramDocument(source="FB_New.xml", data=_fb("FB_New", 2))
+    err = raises_code(e.ConflictError, "BLOCK_NUMBER_IN_USE", units.program.import_program_documents, "PLC_1",
+                      [document], overwrite=False)
+    assert "'Conveyor2.FB_Belt'" in err.message
+    assert "FB_New" not in {b.name for b in units.blocks.list_blocks("PLC_1")}
