@@ -1,5 +1,6 @@
-"""The bridge's blocks and block folders (``PlcSoftware.BlockGroup``) and external sources
-(``PlcSoftware.ExternalSourceGroup``, the PLC's "External source files").
+"""The bridge's blocks (``PlcSoftware.BlockGroup`` and each software unit's: :mod:`openness_bridge.units`), block
+folders (``PlcSoftware.BlockGroup``) and external sources (``PlcSoftware.ExternalSourceGroup``, the PLC's "External
+source files").
 
 Blocks are found by walking the group tree (``PlcBlockComposition.Find`` is one level deep); a block's kind is its
 .NET class (``FB``, ``GlobalDB``…), its language ``PlcBlock.ProgrammingLanguage``. Rename sets ``PlcBlock.Name``

@@ -1,11 +1,12 @@
 """The bridge's program-objects area (``OpennessBackend.program``): importing, listing and exporting block, UDT and
 tag-table documents (SimaticML).
 
-Blocks and types are found by walking the group tree (``Find`` looks one level deep), tag tables through the tag
-area's functions (:func:`~openness_bridge.tags_support.tag_tables`, :func:`~openness_bridge.tags_support.plc_names`);
-import batches are checked before the first ``Import`` and imported UDT -> tag tables -> FB/FC -> OB/DB in one
-transaction; exports go to a fresh folder because TIA does not overwrite a file. A PLC's software is reached through
-the session (:mod:`openness_bridge.plc_software`).
+Blocks and types are found by walking the group trees, the PLC's and its software units' (``Find`` looks one level
+deep; :mod:`openness_bridge.units`), tag tables through the tag area's functions
+(:func:`~openness_bridge.tags_support.tag_tables`, :func:`~openness_bridge.tags_support.plc_names`); import batches
+are checked before the first ``Import`` and imported UDT -> tag tables -> FB/FC -> OB/DB in one transaction; exports
+go to a fresh folder because TIA does not overwrite a file. A PLC's software is reached through the session
+(:mod:`openness_bridge.plc_software`).
 """
 
 from __future__ import annotations
