@@ -1,5 +1,6 @@
-"""The bridge's blocks and block folders (``PlcSoftware.BlockGroup``) and external sources
-(``PlcSoftware.ExternalSourceGroup``, the PLC's "External source files").
+"""The bridge's blocks (``PlcSoftware.BlockGroup`` and each software unit's: :mod:`openness_bridge.units`), block
+folders (``PlcSoftware.BlockGroup``) and external sources (``PlcSoftware.ExternalSourceGroup``, the PLC's "External
+source files").
 
 Blocks are found by walking the group tree (``PlcBlockComposition.Find`` is one level deep); a block's kind is its
 .NET class (``FB``, ``GlobalDB``…), its language ``PlcBlock.ProgrammingLanguage``. Rename sets ``PlcBlock.Name``
@@ -26,6 +27,7 @@ from engineering_api.rules.folders import check_file_name
 from engineering_api.rules.naming import check_block_name
 from openness_bridge import groups
 from openness_bridge.plc_software import block_kind
+from openness_bridge.units import SoftwareObject, find_block, software_blocks
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -65,45 +67,43 @@ class BridgeBlocks(BlocksWithGeneration):
     def _software_of(self, device: str) -> Any:
         return self._session.plc_software(self._session.project(), device)
 
-    def _block_info(self, block: Any, folder: str) -> BlockInfo:
-        kind = block_kind(block)
+    def _block_info(self, found: SoftwareObject) -> BlockInfo:
+        block, kind = found.obj, block_kind(found.obj)
         instance_of = None
         if kind == "InstanceDB":
             instance_db = self._session.namespace("Siemens.Engineering.SW.Blocks").InstanceDB
             instance_of = str(groups.cast_as(block, instance_db).InstanceOfName or "") or None
         language = str(block.ProgrammingLanguage.ToString())
         return BlockInfo(
-            name=str(block.Name), block_type=kind, number=int(block.Number), folder=folder,
+            name=found.name, block_type=kind, number=int(block.Number), folder=found.folder,
             language=None if language == "Undef" else language, instance_of=instance_of,
             consistent=bool(block.IsConsistent), know_how_protected=bool(block.IsKnowHowProtected),
         )
 
-    def _locate_block(self, software: Any, name: str) -> tuple[str, Any]:
-        """(folder, block) anywhere below "Program blocks", or ``NotFoundError`` (``BLOCK_NOT_FOUND``)."""
-        for folder, block in groups.walk_objects(software.BlockGroup, "Blocks"):
-            if str(block.Name) == name:
-                return folder, block
-        raise NotFoundError(f"The block '{name}' was not found.", code="BLOCK_NOT_FOUND")
+    def _locate_block(self, software: Any, name: str) -> SoftwareObject:
+        """The block anywhere below "Program blocks" or a software unit's, or ``NotFoundError``
+        (``BLOCK_NOT_FOUND``)."""
+        return find_block(self._session, software, name)
 
     # ----- blocks -------------------------------------------------------------------------------
     def list_blocks(self, device: str) -> list[BlockInfo]:
         def run() -> list[BlockInfo]:
             software = self._software_of(device)
-            return [self._block_info(b, f) for f, b in groups.walk_objects(software.BlockGroup, "Blocks")]
+            return [self._block_info(found) for found in software_blocks(self._session, software)]
 
         return self._session.call("PlcBlockGroup.Blocks", run)
 
     def get_block(self, device: str, name: str) -> BlockInfo:
         def run() -> BlockInfo:
-            return self._block_info(*reversed(self._locate_block(self._software_of(device), name)))
+            return self._block_info(self._locate_block(self._software_of(device), name))
 
         return self._session.call("PlcBlockComposition.Find", run)
 
     def delete_block(self, device: str, name: str) -> BlockInfo:
         def run() -> BlockInfo:
-            folder, block = self._locate_block(self._software_of(device), name)
-            info = self._block_info(block, folder)
-            block.Delete()
+            found = self._locate_block(self._software_of(device), name)
+            info = self._block_info(found)
+            found.obj.Delete()
             return info
 
         return self._session.change("PlcBlock.Delete", run)
@@ -113,11 +113,14 @@ class BridgeBlocks(BlocksWithGeneration):
 
         def run() -> BlockInfo:
             software = self._software_of(device)
-            folder, block = self._locate_block(software, name)
+            found = self._locate_block(software, name)
             if new_name.casefold() != name.casefold() and new_name.casefold() in names_in_use(software):
                 raise AlreadyExistsError(f"'{new_name}' already exists in '{device}'.", code="OBJECT_EXISTS")
-            block.Name = new_name  # TIA renames the block and its SimaticML Name; number and group stay
-            return self._block_info(block, folder)
+            # A unit block in a namespace keeps it: Name is the plain part (new_name may be given qualified).
+            namespace = found.name[:-len(str(found.obj.Name))]
+            plain = new_name[len(namespace):] if namespace and new_name.startswith(namespace) else new_name
+            found.obj.Name = plain  # TIA renames the block and its SimaticML Name; number and group stay
+            return self._block_info(SoftwareObject(found.folder, found.obj, namespace + plain, found.unit))
 
         return self._session.change("PlcBlock.Name", run)
 

@@ -12,23 +12,13 @@ from typing import TYPE_CHECKING, Any, cast
 from engineering_api.backend.areas.compile import CompilePort
 from engineering_api.backend.errors import NotFoundError
 from engineering_api.backend.models import CompileMessage, CompileResult
-from openness_bridge import groups
+from openness_bridge.units import find_block_or_type
 
 if TYPE_CHECKING:
     from engineering_api.backend.models import CompileState
     from openness_bridge.session import BridgeSession
 
-__all__ = ("BridgeCompile", "compile_result", "find_in_groups")
-
-
-def find_in_groups(group: Any, composition: str, name: str) -> Any:
-    """``Find`` is one level only in Openness: search this group, then its ``Groups`` recursively (None when no
-    group has ``name``)."""
-    for _, member in groups.walk(group):
-        found = getattr(member, composition).Find(name)
-        if found is not None:
-            return found
-    return None
+__all__ = ("BridgeCompile", "compile_result")
 
 
 def _state(state: Any) -> CompileState:
@@ -73,9 +63,7 @@ class BridgeCompile(CompilePort):
     def compile_block(self, device: str, name: str) -> CompileResult:
         def run() -> CompileResult:
             software = self._session.plc_software(self._session.project(), device)
-            target = find_in_groups(software.BlockGroup, "Blocks", name)
-            if target is None:
-                target = find_in_groups(software.TypeGroup, "Types", name)
+            target = find_block_or_type(self._session, software, name)  # the PLC's, then its units'
             if target is None:
                 raise NotFoundError(
                     f"No block or PLC data type '{name}' in the software of '{device}' (searched every group).",

@@ -1,11 +1,12 @@
 """The bridge's program-objects area (``OpennessBackend.program``): importing, listing and exporting block, UDT and
 tag-table documents (SimaticML).
 
-Blocks and types are found by walking the group tree (``Find`` looks one level deep), tag tables through the tag
-area's functions (:func:`~openness_bridge.tags_support.tag_tables`, :func:`~openness_bridge.tags_support.plc_names`);
-import batches are checked before the first ``Import`` and imported UDT -> tag tables -> FB/FC -> OB/DB in one
-transaction; exports go to a fresh folder because TIA does not overwrite a file. A PLC's software is reached through
-the session (:mod:`openness_bridge.plc_software`).
+Blocks and types are found by walking the group trees, the PLC's and its software units' (``Find`` looks one level
+deep; :mod:`openness_bridge.units`), tag tables through the tag area's functions
+(:func:`~openness_bridge.tags_support.tag_tables`, :func:`~openness_bridge.tags_support.plc_names`); import batches
+are checked before the first ``Import`` and imported UDT -> tag tables -> FB/FC -> OB/DB in one transaction; exports
+go to a fresh folder because TIA does not overwrite a file. A PLC's software is reached through the session
+(:mod:`openness_bridge.plc_software`).
 """
 
 from __future__ import annotations
@@ -33,9 +34,10 @@ from engineering_api.rules.document_versions import check_not_newer
 from engineering_api.rules.folders import target_folder
 from openness_bridge import groups
 from openness_bridge.blocks import program_object_names
-from openness_bridge.compile import compile_result, find_in_groups
+from openness_bridge.compile import compile_result
 from openness_bridge.plc_software import block_kind, block_language
 from openness_bridge.tags_support import find_tag_table, plc_names, tag_tables
+from openness_bridge.units import find_block_or_type, software_blocks, software_types
 
 if TYPE_CHECKING:
     from openness_bridge.session import BridgeSession
@@ -71,9 +73,7 @@ class BridgeProgram(ProgramPort):
         return find_tag_table(software.TagTableGroup, name)
 
     def _program_object(self, software: Any, name: str) -> Any:
-        found = find_in_groups(software.BlockGroup, "Blocks", name)
-        if found is None:
-            found = find_in_groups(software.TypeGroup, "Types", name)
+        found = find_block_or_type(self._session, software, name)  # the PLC's, then its units'
         if found is None:
             raise NotFoundError(f"The program object '{name}' was not found.", code="OBJECT_NOT_FOUND")
         return found
@@ -83,8 +83,8 @@ class BridgeProgram(ProgramPort):
             software = self._session.plc_software(self._session.project(), device)
             blocks = self._session.namespace("Siemens.Engineering.SW.Blocks")
             out = [
-                ProgramObjectInfo(name=str(t.Name), kind="UDT", folder=folder, consistent=bool(t.IsConsistent))
-                for folder, t in groups.walk_objects(software.TypeGroup, "Types")
+                ProgramObjectInfo(name=t.name, kind="UDT", folder=t.folder, consistent=bool(t.obj.IsConsistent))
+                for t in software_types(self._session, software)
             ]
             # Tag tables between types and blocks (the fake's order, TIA's import order); a table has no
             # consistency of its own in Openness (PlcTagTable has no IsConsistent).
@@ -92,10 +92,10 @@ class BridgeProgram(ProgramPort):
                 ProgramObjectInfo(name=str(table.Name), kind="TagTable", folder=folder)
                 for folder, table in tag_tables(software.TagTableGroup)
             ]
-            for folder, block in groups.walk_objects(software.BlockGroup, "Blocks"):
-                kind = block_kind(block)
+            for found in software_blocks(self._session, software):
+                block, kind = found.obj, block_kind(found.obj)
                 out.append(ProgramObjectInfo(
-                    name=str(block.Name), kind=kind, number=int(block.Number), folder=folder,
+                    name=found.name, kind=kind, number=int(block.Number), folder=found.folder,
                     instance_of=str(groups.cast_as(block, blocks.InstanceDB).InstanceOfName) if kind == "InstanceDB"
                     else None,
                     language=block_language(block), consistent=bool(block.IsConsistent),
@@ -144,9 +144,9 @@ class BridgeProgram(ProgramPort):
         method: the runtime-values area asks for it."""
         software = self._session.plc_software(self._session.project(), device)
         tables = [self._session.export_bytes(table) for _, table in tag_tables(software.TagTableGroup)]
-        return tables + [self._export_consistent(block, str(block.Name))
-                         for _, block in groups.walk_objects(software.BlockGroup, "Blocks")
-                         if block_kind(block).endswith("DB")]
+        return tables + [self._export_consistent(found.obj, found.name)
+                         for found in software_blocks(self._session, software)
+                         if block_kind(found.obj).endswith("DB")]
 
     @staticmethod
     def _names_in(documents: list[ProgramDocument]) -> set[str]:
@@ -208,12 +208,13 @@ class BridgeProgram(ProgramPort):
         number = obj.number if isinstance(obj, Block) else None
         # An automatically numbered block (TIA's default: an export leaving defaults out has no <AutoNumber>) is
         # given a free number by TIA's import, so only a block numbered by hand can clash.
+        # Block numbers are the CPU's, so the software units' blocks take part.
         if number and not is_auto_numbered(doc):
-            for _, other in groups.walk_objects(software.BlockGroup, "Blocks"):
-                if (block_kind(other) == kind and int(other.Number) == int(number)
-                        and str(other.Name).casefold() != name.casefold()):
+            for other in software_blocks(self._session, software):
+                if (block_kind(other.obj) == kind and int(other.obj.Number) == int(number)
+                        and other.name.casefold() != name.casefold()):
                     raise ConflictError(
-                        f"{document.source}: {kind} number {number} is already used by '{other.Name}'.",
+                        f"{document.source}: {kind} number {number} is already used by '{other.name}'.",
                         code="BLOCK_NUMBER_IN_USE",
                     )
         return kind, name, group

@@ -1,4 +1,5 @@
-"""The bridge's PLC data types and their folders (``PlcSoftware.TypeGroup``).
+"""The bridge's PLC data types and their folders (``PlcSoftware.TypeGroup``, and each software unit's for the UDTs
+and their users: :mod:`openness_bridge.units`).
 
 UDTs are found by walking ``PlcTypeGroup.Types``/``Groups``; members and users come from exported SimaticML
 (:mod:`openness_bridge.types_index`); consistency is ``PlcType.IsConsistent``/``PlcBlock.IsConsistent`` as TIA
@@ -32,6 +33,7 @@ from engineering_api.rules.type_graph import refuse_recursion
 from openness_bridge import groups
 from openness_bridge.errors import kind_of
 from openness_bridge.types_index import Entry, TypeIndex, members_of, read_udt
+from openness_bridge.units import group_at, software_blocks, software_types
 
 if TYPE_CHECKING:
     from openness_bridge.session import BridgeSession
@@ -61,14 +63,15 @@ class BridgeTypes(TypesPort):
 
     def _index(self, software: Any, *, blocks: bool = False) -> TypeIndex:
         index = TypeIndex(version=self._session.version)
-        for folder, udt in groups.walk_objects(software.TypeGroup, "Types"):
-            name = str(udt.Name)
-            index.types[name] = Entry(name, "UDT", folder, udt, bool(udt.IsConsistent), self._exported)
+        # the PLC's own, then its software units' (Namespace.Name inside a namespace: openness_bridge.units)
+        for udt in software_types(self._session, software):
+            index.types[udt.name] = Entry(udt.name, "UDT", udt.folder, udt.obj, bool(udt.obj.IsConsistent),
+                                          self._exported)
         if blocks:
-            for folder, block in groups.walk_objects(software.BlockGroup, "Blocks"):
-                name = str(block.Name)
-                kind = str(block.GetType().Name)  # FB, FC, OB, GlobalDB, InstanceDB: the .NET type of the block
-                index.blocks[name] = Entry(name, kind, folder, block, bool(block.IsConsistent), self._exported)
+            for block in software_blocks(self._session, software):
+                kind = str(block.obj.GetType().Name)  # FB, FC, OB, GlobalDB, InstanceDB: the .NET type of the block
+                index.blocks[block.name] = Entry(block.name, kind, block.folder, block.obj,
+                                                 bool(block.obj.IsConsistent), self._exported)
         return index
 
     @staticmethod
@@ -150,7 +153,7 @@ class BridgeTypes(TypesPort):
                 target, group = groups.create_group(software.TypeGroup, folder, exist_ok=True)
             else:
                 target = clash.folder if clash is not None else ""
-                group = groups.find_group(software.TypeGroup, target)
+                group = group_at(self._session, software, "TypeGroup", target)  # a unit's UDT stays in its unit
             if clash is not None and clash.folder != target:
                 clash.proxy.Delete()  # moved to another folder: same transaction, so all or nothing
                 clash = None
@@ -175,7 +178,7 @@ class BridgeTypes(TypesPort):
             changed = before is None or before.interface_hash != obj.interface_hash
             # Users are found before the change: afterwards TIA may refuse to export them (inconsistent).
             affected = [u.name for u in index.users(name, transitive=True)] if changed else []
-            self._import_udt(groups.find_group(software.TypeGroup, old.folder), data, override=True)
+            self._import_udt(group_at(self._session, software, "TypeGroup", old.folder), data, override=True)
             index, entry = self._reread(device, name)
             return TypeUpdateResult(
                 udt=self._details(index, entry), interface_changed=changed,

@@ -97,6 +97,9 @@ namespace Siemens.Engineering.SW.Blocks
         }
 
         public T GetService<T>() where T : class, IEngineeringService { return StandInCompilable.Offer<T>(_project, _name); }
+
+        // IEngineeringObject.GetAttribute, for "Namespace" only (SoftwareState.AttributeOf in Units.cs).
+        public object GetAttribute(string name) { return SoftwareState.AttributeOf(Object, name, "block"); }
     }
 
     public abstract class CodeBlock : PlcBlock { internal CodeBlock(Project p, GroupState g, string n) : base(p, g, n) { } }

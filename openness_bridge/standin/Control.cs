@@ -167,7 +167,7 @@ namespace StandIn.Control
 
         internal GroupState GroupOf(string name)
         {
-            return new[] { Blocks, Types }.SelectMany(g => g.Walk()).FirstOrDefault(g => g.Items.Contains(name, StringComparer.OrdinalIgnoreCase));
+            return new[] { Blocks, Types }.Concat(UnitRoots()).SelectMany(g => g.Walk()).FirstOrDefault(g => g.Items.Contains(name, StringComparer.OrdinalIgnoreCase));
         }
 
         internal void Remove(string name)
@@ -305,7 +305,7 @@ namespace StandIn.Control
             software.Objects[name] = new ObjectState { Name = name, Element = "SW.Types.PlcStruct" };
         }
 
-        private static SoftwareState Software(int pid, string device)
+        internal static SoftwareState Software(int pid, string device)
         {
             var process = Machine.Processes.First(p => p.Id == pid && p.Alive);
             return process.Project.Devices.First(d => d.Name == device).Software;

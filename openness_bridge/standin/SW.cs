@@ -186,6 +186,7 @@ namespace Siemens.Engineering.SW
         {
             OwnerProject.Live();
             if (typeof(T) == typeof(ICompilable)) return new StandInCompilable(OwnerProject, Device, null) as T;
+            if (typeof(T) == typeof(Siemens.Engineering.SW.Units.PlcUnitProvider)) return Siemens.Engineering.SW.Units.PlcUnitProvider.Of(OwnerProject, Device) as T;
             return null;
         }
     }

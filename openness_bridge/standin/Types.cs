@@ -33,5 +33,8 @@ namespace Siemens.Engineering.SW.Types
         public void Export(System.IO.FileInfo path, ExportOptions exportOptions) { var obj = Object; SimaticMLStore.Export(_project, _group.Software, obj.Name, path); }
 
         public T GetService<T>() where T : class, IEngineeringService { return StandInCompilable.Offer<T>(_project, _name); }
+
+        // IEngineeringObject.GetAttribute, for "Namespace" only (SoftwareState.AttributeOf in Units.cs).
+        public object GetAttribute(string name) { return SoftwareState.AttributeOf(Object, name, "PLC data type"); }
     }
 }

@@ -109,7 +109,8 @@ def _services(result: dict[str, Any]) -> set[str]:
 def test_device_services(client, viewer_headers, cpu):
     plc = data(client.get(f"{B}/plc-services/PLC_1", headers=viewer_headers))
     assert (plc["deviceName"], plc["target"], plc["targetName"]) == ("PLC_1", "PlcSoftware", "PLC_1")
-    assert _services(plc) == {"ICompilable"}
+    # an S7-1500's software offers software units (PlcSoftware.GetService<PlcUnitProvider>(), null on an S7-1200)
+    assert _services(plc) == {"ICompilable", "PlcUnitProvider"}
     item = data(client.get(f"{B}/cpu-services/PLC_1", headers=viewer_headers))
     assert item["target"] == "DeviceItem"
     assert {"OnlineProvider", "DownloadProvider", "SoftwareContainer"} <= _services(item)

@@ -1,0 +1,154 @@
+// Stand-in for software units (Siemens.Engineering.SW.Units): PlcSoftware.GetService<PlcUnitProvider>() offers the
+// unit system group of an S7-1500 (null on an S7-1200, which has no software units), whose Units (and, from V18,
+// SafetyUnits) each hold their own block and PLC data type trees. Shapes: the 15.1-V17 generator stubs
+// (Repsay/siemens-tia-openness-python-stubs@v17 typings/Siemens/Engineering/SW/Units) and the V21 catalogue
+// (PlcUnitSystemGroup.SafetyUnits); see openness_bridge/README.md for the source of every public member.
+// Units are made by a test (StandIn.Control.Units), not through Openness, and are not kept in the project file.
+// A unit's objects share the PLC's object store: the stand-in keeps object names unique per PLC (TIA V20 allows the
+// same plain name in two namespaces; a test needing that is beyond this stand-in).
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Siemens.Engineering;
+using Siemens.Engineering.SW.Blocks;
+using Siemens.Engineering.SW.Types;
+using StandIn.Control;
+
+namespace Siemens.Engineering.SW.Units
+{
+    public sealed class PlcUnitProvider : IEngineeringService
+    {
+        private readonly Project _project;
+        private readonly SoftwareState _software;
+        internal PlcUnitProvider(Project project, SoftwareState software) { _project = project; _software = software; }
+
+        /// <summary>The provider of an S7-1500's software; null for any other CPU (TIA offers units on S7-1500 only).</summary>
+        internal static PlcUnitProvider Of(Project project, DeviceState device)
+        {
+            var order = (device.TypeIdentifier ?? "").Replace("OrderNumber:", "");
+            return order.StartsWith("6ES7 51", StringComparison.Ordinal) ? new PlcUnitProvider(project, device.Software) : null;
+        }
+
+        public PlcUnitSystemGroup UnitGroup { get { _project.Live(); return new PlcUnitSystemGroup(_project, _software); } }
+    }
+
+    public sealed class PlcUnitSystemGroup
+    {
+        private readonly Project _project;
+        private readonly SoftwareState _software;
+        internal PlcUnitSystemGroup(Project project, SoftwareState software) { _project = project; _software = software; }
+
+        public PlcUnitComposition Units { get { _project.Live(); return new PlcUnitComposition(_project, _software.Units); } }
+#if !TIA_V17
+        public PlcSafetyUnitComposition SafetyUnits { get { _project.Live(); return new PlcSafetyUnitComposition(_project, _software.SafetyUnits); } }
+#endif
+    }
+
+    public sealed class PlcUnitComposition : NamedComposition<PlcUnit>
+    {
+        internal PlcUnitComposition(Project project, List<UnitState> units)
+            : base(project, () => units.Select(u => new PlcUnit(project, units, u)), u => u.State.Name) { }
+    }
+
+    public sealed class PlcUnit : UnitObject
+    {
+        internal PlcUnit(Project project, List<UnitState> units, UnitState state) : base(project, units, state, "unit") { }
+    }
+
+#if !TIA_V17
+    public sealed class PlcSafetyUnitComposition : NamedComposition<PlcSafetyUnit>
+    {
+        internal PlcSafetyUnitComposition(Project project, List<UnitState> units)
+            : base(project, () => units.Select(u => new PlcSafetyUnit(project, units, u)), u => u.State.Name) { }
+    }
+
+    public sealed class PlcSafetyUnit : UnitObject
+    {
+        internal PlcSafetyUnit(Project project, List<UnitState> units, UnitState state) : base(project, units, state, "safety unit") { }
+    }
+#endif
+}
+
+namespace StandIn.Control
+{
+    /// <summary>Name, BlockGroup and TypeGroup, which Openness declares on PlcUnit and PlcSafetyUnit alike.</summary>
+    public abstract class UnitObject : ProjectObject
+    {
+        internal readonly UnitState State;
+        internal UnitObject(Siemens.Engineering.Project project, List<UnitState> units, UnitState state, string kind)
+            : base(project, () => units.Contains(state), "The " + kind + " object has been disposed.", "The " + kind + " '" + state.Name + "' was deleted.", () => state.Name)
+        {
+            State = state;
+        }
+
+        public PlcBlockSystemGroup BlockGroup { get { Live(); return new PlcBlockSystemGroup(OwnerProject, State.Blocks); } }
+        public PlcTypeSystemGroup TypeGroup { get { Live(); return new PlcTypeSystemGroup(OwnerProject, State.Types); } }
+    }
+
+    /// <summary>A software unit (or the safety unit) of a PLC: its name and its block and PLC data type trees.</summary>
+    internal sealed class UnitState
+    {
+        internal string Name;
+        internal GroupState Blocks;
+        internal GroupState Types;
+    }
+
+    internal sealed partial class SoftwareState
+    {
+        internal readonly List<UnitState> Units = new List<UnitState>();
+        internal readonly List<UnitState> SafetyUnits = new List<UnitState>();
+
+        /// <summary>IEngineeringObject.GetAttribute of a block or PLC data type, for "Namespace" only: the namespace an
+        /// object of a software unit carries (SimaticML writes &lt;Namespace&gt; from V18 on, empty outside a namespace:
+        /// shared/notes/simaticml.md; V21's unit functions read it with GetAttribute("Namespace")). V17 has no such
+        /// attribute, and TIA refuses an attribute an object lacks with EngineeringNotSupportedException.</summary>
+        internal static object AttributeOf(ObjectState obj, string name, string kind)
+        {
+#if !TIA_V17
+            if (name == "Namespace") return Attribute(obj, "Namespace") ?? "";
+#endif
+            throw new Siemens.Engineering.EngineeringNotSupportedException("The attribute '" + name + "' is not supported.", "The " + kind + " '" + obj.Name + "' has no attribute '" + name + "'.", null);
+        }
+
+        /// <summary>The block and type system groups of every unit and safety unit.</summary>
+        internal IEnumerable<GroupState> UnitRoots()
+        {
+            return Units.Concat(SafetyUnits).SelectMany(u => new[] { u.Blocks, u.Types });
+        }
+    }
+
+    /// <summary>Makes software units in a PLC's software, and puts blocks and PLC data types into them (test-only).</summary>
+    public static class Units
+    {
+        /// <summary>Add the unit <paramref name="name"/> (a safety unit when <paramref name="safety"/>) to device
+        /// <paramref name="device"/> of the project open in process <paramref name="pid"/>.</summary>
+        public static void AddUnit(int pid, string device, string name, bool safety)
+        {
+            var software = Program.Software(pid, device);
+            var unit = new UnitState { Name = name };
+            unit.Blocks = new GroupState { Name = "Program blocks", Software = software };
+            unit.Types = new GroupState { Name = "PLC data types", Software = software };
+            (safety ? software.SafetyUnits : software.Units).Add(unit);
+        }
+
+        /// <summary>Add the PLC data type of SimaticML <paramref name="xml"/> (as <see cref="AddBlock"/> adds a block) to
+        /// the unit <paramref name="unit"/>.</summary>
+        public static void AddType(int pid, string device, string unit, string groupPath, byte[] xml) { Add(pid, device, unit, groupPath, xml, u => u.Types); }
+
+        /// <summary>Add the block of SimaticML <paramref name="xml"/> (its element, name, number and
+        /// attributes, the Namespace too, as an import would read them) in the user-group path
+        /// <paramref name="groupPath"/> of unit <paramref name="unit"/>.</summary>
+        public static void AddBlock(int pid, string device, string unit, string groupPath, byte[] xml) { Add(pid, device, unit, groupPath, xml, u => u.Blocks); }
+
+        private static void Add(int pid, string device, string unit, string groupPath, byte[] xml, Func<UnitState, GroupState> tree)
+        {
+            var software = Program.Software(pid, device);
+            var state = software.Units.Concat(software.SafetyUnits).First(u => u.Name == unit);
+            var obj = ObjectState.Read(xml);
+            if (obj == null) throw new ArgumentException("Not a SimaticML document.", "xml");
+            if (software.Objects.ContainsKey(obj.Name)) throw new ArgumentException("The stand-in keeps names unique per PLC: '" + obj.Name + "' exists.", "xml");
+            tree(state).Path(groupPath).Items.Add(obj.Name);
+            software.Objects[obj.Name] = obj;
+        }
+    }
+}

@@ -1,0 +1,186 @@
+"""Blocks of software units over the stand-in: on an S7-1500 a unit's blocks live below
+``PlcSoftware.GetService<PlcUnitProvider>().UnitGroup.Units[i].BlockGroup`` (and ``.SafetyUnits``), not below
+``PlcSoftware.BlockGroup``, so listing, lookup, export, compile and delete must walk the units too.
+
+A unit block is named ``Namespace.Name`` when it carries a namespace, as TIA V18 exports it (``<Name>idbControlSécheur
+</Name><Namespace>nsSécheur</Namespace>``: ChrisSiem/TestChris@a826097 ``PLC_1/Software units/Sécheur/Program
+blocks/nsSécheur.idbControlSécheur.xml``) and as the fake lists the same document.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from engineering_api.backend import errors as e
+from engineering_api.backend.models import ProgramDocument
+from engineering_api.rules.program_objects import read_object
+from simatic_xml.generate import generate_xml
+from tests.bridge.conftest import require_standin
+from tests.conftest import raises_code
+
+S7_1200 = "6ES7 214-1AG40-0XB0"
+
+
+def _fb(name: str, number: int, namespace: str = "") -> bytes:
+    spec = {"blockType": "FB", "name": name, "language": "SCL", "number": number, "networks": [{"scl": ""}],
+            "namespace": namespace}
+    return generate_xml(spec, "V19")
+
+
+@pytest.fixture
+def units(plc: Any) -> Any:
+    """``PLC_1`` (an S7-1500) with its own ``FB_Main``, the unit ``Conveyor2`` holding ``Conveyor2.FB_Belt`` (in
+    its group ``Motors``) and ``FB_Plain`` (no namespace), and the safety unit ``SafetyUnit`` holding
+    ``Safety.F_Stop``."""
+    import StandIn.Control as control
+
+    pid = int(plc.session_status().pid)
+    plc.program.import_program_documents(
+        "PLC_1", [ProgramDocument(source="FB_Main.xml", data=_fb("FB_Main", 1))], overwrite=False)
+    control.Units.AddUnit(pid, "PLC_1", "Conveyor2", False)
+    control.Units.AddBlock(pid, "PLC_1", "Conveyor2", "Motors", _fb("FB_Belt", 2, "Conveyor2"))
+    control.Units.AddBlock(pid, "PLC_1", "Conveyor2", "", _fb("FB_Plain", 3))
+    control.Units.AddUnit(pid, "PLC_1", "SafetyUnit", True)
+    control.Units.AddBlock(pid, "PLC_1", "SafetyUnit", "", _fb("F_Stop", 4, "Safety"))
+    return plc
+
+
+def test_unit_blocks_are_listed_with_their_namespace_and_unit_folder(units: Any) -> None:
+    listed = {b.name: (b.folder, b.number) for b in units.blocks.list_blocks("PLC_1")}
+    assert listed == {
+        "FB_Main": ("", 1),
+        "Conveyor2.FB_Belt": ("Software units/Conveyor2/Motors", 2),
+        "FB_Plain": ("Software units/Conveyor2", 3),
+        "Safety.F_Stop": ("Software units/SafetyUnit", 4),
+    }
+    objects = {o.name for o in units.program.list_program_objects("PLC_1")}
+    assert {"FB_Main", "Conveyor2.FB_Belt", "FB_Plain", "Safety.F_Stop"} <= objects
+
+
+def test_a_unit_block_is_found_exported_and_compiled_by_its_qualified_name(units: Any) -> None:
+    info = units.blocks.get_block("PLC_1", "Conveyor2.FB_Belt")
+    assert (info.block_type, info.number, info.folder) == ("FB", 2, "Software units/Conveyor2/Motors")
+    exported = units.program.export_program_object("PLC_1", "Conveyor2.FB_Belt")
+    # The fake's name for the same document: Namespace.Name (read_object, shared with the fake)
+    assert read_object(exported, project_version="V19").name == "Conveyor2.FB_Belt"
+    assert units.blocks.get_block("PLC_1", "FB_Plain").folder == "Software units/Conveyor2"
+    assert units.compile.compile_block("PLC_1", "Safety.F_Stop").state == "Success"
+
+
+def test_the_plain_name_of_a_namespaced_unit_block_suggests_the_qualified_one(units: Any) -> None:
+    err = raises_code(e.NotFoundError, "BLOCK_NOT_FOUND", units.blocks.get_block, "PLC_1", "FB_Belt")
+    assert err.details["suggestions"] == ["Conveyor2.FB_Belt"]
+
+
+def test_a_unit_block_is_deleted_and_renamed_in_its_namespace(units: Any) -> None:
+    renamed = units.blocks.rename_block("PLC_1", "Conveyor2.FB_Belt", "Conveyor2.FB_Belt2")
+    assert (renamed.name, renamed.folder) == ("Conveyor2.FB_Belt2", "Software units/Conveyor2/Motors")
+    assert units.blocks.delete_block("PLC_1", "Safety.F_Stop").name == "Safety.F_Stop"
+    assert sorted(b.name for b in units.blocks.list_blocks("PLC_1")) == ["Conveyor2.FB_Belt2", "FB_Main", "FB_Plain"]
+
+
+def test_a_cpu_without_software_units_lists_its_blocks_beside_one_with_units(units: Any) -> None:
+    # GetService<PlcUnitProvider>() is null on an S7-1200: the PLC's own blocks are all there is.
+    units.devices.add_device(S7_1200, None, "PLC_2")
+    units.program.import_program_documents(
+        "PLC_2", [ProgramDocument(source="FB_Small.xml", data=_fb("FB_Small", 5))], overwrite=False)
+    assert [(b.name, b.folder) for b in units.blocks.list_blocks("PLC_2")] == [("FB_Small", "")]
+    raises_code(e.NotFoundError, "BLOCK_NOT_FOUND", units.blocks.get_block, "PLC_2", "Conveyor2.FB_Belt")
+    assert len(units.blocks.list_blocks("PLC_1")) == 4
+
+
+_AS_V17 = """
+import json, sys
+from pathlib import Path
+from openness_bridge.standin import standin_backend
+from simatic_xml.generate import generate_xml
+
+def fb(name, number, namespace):
+    return generate_xml({"blockType": "FB", "name": name, "language": "SCL", "number": number,
+                         "networks": [{"scl": ""}], "namespace": namespace}, "V19")
+
+root = Path(sys.argv[1])
+bridge = standin_backend(root / "state")
+bridge.on_worker_thread_started()
+bridge.launch_portal(with_ui=False, version=None)
+bridge.create_project(root / "projects", "Line1", author="", comment="")
+bridge.devices.add_device("6ES7 516-3AN02-0AB0", None, "PLC_1")
+import StandIn.Control as control
+pid = int(bridge.session_status().pid)
+control.Units.AddUnit(pid, "PLC_1", "Conveyor2", False)
+control.Units.AddBlock(pid, "PLC_1", "Conveyor2", "Motors", fb("FB_Belt", 2, "Conveyor2"))
+control.Units.AddUnit(pid, "PLC_1", "SafetyUnit", True)
+control.Units.AddBlock(pid, "PLC_1", "SafetyUnit", "", fb("F_Stop", 4, "Safety"))
+listed = [[b.name, b.folder] for b in bridge.blocks.list_blocks("PLC_1")]
+bridge.close()
+print(json.dumps(listed))
+"""
+
+
+def test_as_v17_a_unit_block_keeps_its_plain_name_and_no_safety_units_are_asked_for(tmp_path: Path) -> None:
+    """V17 has no ``Namespace`` attribute (the stand-in refuses ``GetAttribute("Namespace")`` with
+    ``EngineeringNotSupportedException``, as TIA refuses an attribute it lacks) and no
+    ``PlcUnitSystemGroup.SafetyUnits`` (V17 stubs): the unit block is listed by its ``Name``, the missing composition is
+    not an error. One process per played version (pythonnet loads one ``Siemens.Engineering``)."""
+    require_standin()
+    env = {**os.environ, "ENGINEERING_API_STANDIN_VERSION": "V17"}
+    done = subprocess.run([sys.executable, "-c", _AS_V17, str(tmp_path)], capture_output=True, text=True, env=env,
+                          cwd=Path(__file__).resolve().parents[2], check=False, timeout=600)
+    assert done.returncode == 0, done.stderr[-4000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == [["FB_Belt", "Software units/Conveyor2/Motors"]]
+
+
+def _udt(name: str, namespace: str, member_type: str = "Int") -> bytes:
+    spec = {"blockType": "UDT", "name": name, "interface": {"None": [{"name": "Speed", "dataType": member_type}]},
+            "namespace": namespace}
+    return generate_xml(spec, "V19")
+
+
+@pytest.fixture
+def unit_types(plc: Any) -> Any:
+    """``PLC_1`` with the unit ``Conveyor2`` holding the PLC data type ``Conveyor2.UDT_Belt`` and the FB
+    ``Conveyor2.FB_Belt`` that uses it."""
+    import StandIn.Control as control
+
+    pid = int(plc.session_status().pid)
+    control.Units.AddUnit(pid, "PLC_1", "Conveyor2", False)
+    control.Units.AddType(pid, "PLC_1", "Conveyor2", "Shared", _udt("UDT_Belt", "Conveyor2"))
+    fb = {"blockType": "FB", "name": "FB_Belt", "language": "SCL", "number": 2, "networks": [{"scl": ""}],
+          "namespace": "Conveyor2", "interface": {"Static": [{"name": "belt", "dataType": '"Conveyor2.UDT_Belt"'}]}}
+    control.Units.AddBlock(pid, "PLC_1", "Conveyor2", "", generate_xml(fb, "V19"))
+    return plc
+
+
+def test_a_unit_type_is_listed_exported_and_compiled_with_its_users(unit_types: Any) -> None:
+    [udt] = unit_types.types.list_types("PLC_1")
+    assert (udt.name, udt.folder, udt.member_count) == ("Conveyor2.UDT_Belt", "Software units/Conveyor2/Shared", 1)
+    details = unit_types.types.get_type("PLC_1", "Conveyor2.UDT_Belt")
+    assert [u.name for u in details.used_by] == ["Conveyor2.FB_Belt"]
+    exported = unit_types.types.export_type("PLC_1", "Conveyor2.UDT_Belt")
+    assert read_object(exported, project_version="V19").name == "Conveyor2.UDT_Belt"
+    assert unit_types.program.export_program_object("PLC_1", "Conveyor2.UDT_Belt") == exported
+    assert unit_types.compile.compile_block("PLC_1", "Conveyor2.UDT_Belt").state == "Success"
+
+
+def test_updating_a_unit_type_replaces_it_in_its_unit(unit_types: Any) -> None:
+    result = unit_types.types.update_type("PLC_1", "Conveyor2.UDT_Belt", _udt("UDT_Belt", "Conveyor2", "Real"))
+    assert result.interface_changed and [u.name for u in result.affected_users] == ["Conveyor2.FB_Belt"]
+    [udt] = unit_types.types.list_types("PLC_1")
+    assert (udt.name, udt.folder) == ("Conveyor2.UDT_Belt", "Software units/Conveyor2/Shared")
+    assert unit_types.types.type_tree("PLC_1").children == []  # the PLC's own tree holds nothing
+
+
+def test_an_import_numbered_as_a_unit_block_is_refused_naming_it(units: Any) -> None:
+    # Block numbers are the CPU's: FB 2 is Conveyor2.FB_Belt's, in the unit.
+    document = ProgramDocument(source="FB_New.xml", data=_fb("FB_New", 2))
+    err = raises_code(e.ConflictError, "BLOCK_NUMBER_IN_USE", units.program.import_program_documents, "PLC_1",
+                      [document], overwrite=False)
+    assert "'Conveyor2.FB_Belt'" in err.message
+    assert "FB_New" not in {b.name for b in units.blocks.list_blocks("PLC_1")}
