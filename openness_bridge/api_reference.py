@@ -103,6 +103,15 @@ class ApiReference:
             return "absent"
         return "unconfirmed"
 
+    def type_status(self, version: str, type_name: str) -> Status:
+        """Whether ``version``'s API has a type of that simple name, as far as the evidence says: absent only where
+        the evidence of that version lists every type."""
+        if self.type_rows(version, type_name):
+            return "present"
+        if version in COMPLETE_VERSIONS and (version, "*", "*") not in self._gaps:
+            return "absent"
+        return "unconfirmed"
+
 
 def _arity(signature: str) -> int | None:
     """How many parameters ``(T1,T2) -> R`` takes (None when the source did not say)."""

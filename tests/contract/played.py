@@ -67,6 +67,14 @@ class Played:
 
         return reference().member_status(self.version, type_name, member) == "absent"
 
+    def lacks_type(self, type_name: str) -> bool:
+        """Whether this version's Openness has no type of that simple name by the reference (never on the fake)."""
+        if not self.gated:
+            return False
+        from openness_bridge.api_reference import reference
+
+        return reference().type_status(self.version, type_name) == "absent"
+
     def refuses(self, call: Callable[..., object], /, *args: Any, **kwargs: Any) -> EngineeringError:
         """``call(*args, **kwargs)`` is refused with 501 ``NOT_IN_THIS_TIA_VERSION`` naming this version."""
         __tracebackhide__ = True
