@@ -107,7 +107,7 @@ def check_networks(spec: BlockSpec) -> None:
             else:
                 build_graph(net.body, ops, path)
         except SpecError as exc:
-            found(exc.field or path, exc.reason, str(exc), getattr(exc, "code", None) or "INVALID_NETWORK", i + 1)
+            found(exc.field or path, exc.reason, str(exc), exc.code or "INVALID_NETWORK", i + 1)
     if findings:
         # within a network, by position: a syntax error is then not listed after the operands that follow it
         findings.sort(key=lambda f: (f[2].network, f[2].line or 0, f[2].column or 0))

@@ -16,6 +16,9 @@ class SpecError(SimaticMLError):
     """A spec or design is invalid. ``field`` is a JSON-path-like location
     (``interface.Input[2].dataType``, ``networks[0].lad[1][0].contact``); ``reason`` says why."""
 
+    code: str | None = None
+    """The diagnostic code a network check reports this error with; None: ``INVALID_NETWORK``."""
+
     def __init__(self, field: str, reason: str, diagnostics: tuple[Diagnostic, ...] = ()) -> None:
         super().__init__(f"{field}: {reason}" if field else reason)
         self.field = field
@@ -36,4 +39,4 @@ class UndeclaredOperandError(SpecError):
     """A ``#name`` of a LAD/FBD/GRAPH network that the block's interface does not declare: reported with the code
     an undeclared operand of an SCL network has, not as a network that cannot be written."""
 
-    code = "UNDECLARED"
+    code: str | None = "UNDECLARED"
