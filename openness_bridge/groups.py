@@ -22,8 +22,8 @@ from engineering_api.backend.errors import (
 from engineering_api.rules.folders import folder_parts, target_folder
 
 __all__ = (
-    "cast_as", "create_group", "ensure_group", "find_group", "find_in_groups", "folder_of", "folder_parts",
-    "group_paths", "normalise", "require_group", "walk", "walk_objects",
+    "cast_as", "create_group", "ensure_group", "find_group", "folder_of", "folder_parts", "group_paths", "normalise",
+    "require_group", "walk", "walk_objects",
 )
 
 
@@ -116,16 +116,6 @@ def walk_objects(group: Any, composition: str) -> Iterator[tuple[str, Any]]:
     for folder, member in walk(group):
         for obj in getattr(member, composition):
             yield folder, obj
-
-
-def find_in_groups(group: Any, composition: str, name: str) -> Any | None:
-    """``Find`` is one level only in Openness: search ``group``'s ``composition``, then its ``Groups`` recursively
-    (None when no group has ``name``)."""
-    for _, member in walk(group):
-        found = getattr(member, composition).Find(name)
-        if found is not None:
-            return found
-    return None
 
 
 def cast_as(obj: Any, cls: Any) -> Any:
