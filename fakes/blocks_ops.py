@@ -9,7 +9,7 @@ from engineering_api.backend.areas.blocks import BlockInfo, BlocksWithGeneration
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
 from engineering_api.rules.folders import check_file_name, target_folder
 from engineering_api.rules.naming import check_block_name
-from engineering_api.rules.program_objects import block_not_found
+from engineering_api.rules.program_objects import block_not_found, plain_new_name
 from fakes.program import BLOCK_KINDS, ExternalSource
 from fakes.types_ops import is_consistent
 from simatic_xml import parse_bytes, to_bytes
@@ -101,9 +101,7 @@ class FakeBlocks(BlocksWithGeneration):
             # A block of a V20 software unit keeps its namespace: the rename changes <Name> only, and the block
             # stays known by Namespace.Name (new_name may be given plain or qualified).
             namespace = doc.object.attr("Namespace")
-            plain = new_name
-            if isinstance(namespace, str) and namespace and new_name.startswith(namespace + "."):
-                plain = new_name[len(namespace) + 1:]
+            plain = plain_new_name(new_name, namespace if isinstance(namespace, str) else None)
             attributes = doc.object.attributes
             assert attributes is not None  # the block was found by its Name, which its AttributeList holds
             attributes["Name"] = plain

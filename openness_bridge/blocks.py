@@ -25,6 +25,7 @@ from engineering_api.backend.areas.blocks import BlockInfo, BlocksWithGeneration
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, NotSupportedError, ValidationError
 from engineering_api.rules.folders import check_file_name
 from engineering_api.rules.naming import check_block_name
+from engineering_api.rules.program_objects import plain_new_name
 from openness_bridge import groups
 from openness_bridge.plc_software import block_kind
 from openness_bridge.units import SoftwareObject, find_block, software_blocks
@@ -116,11 +117,12 @@ class BridgeBlocks(BlocksWithGeneration):
             found = self._locate_block(software, name)
             if new_name.casefold() != name.casefold() and new_name.casefold() in names_in_use(software):
                 raise AlreadyExistsError(f"'{new_name}' already exists in '{device}'.", code="OBJECT_EXISTS")
-            # A unit block in a namespace keeps it: Name is the plain part (new_name may be given qualified).
-            namespace = found.name[:-len(str(found.obj.Name))]
-            plain = new_name[len(namespace):] if namespace and new_name.startswith(namespace) else new_name
+            # A unit block in a namespace keeps it: found.name is Namespace.Name there, Name the plain part.
+            namespace = found.name[:-len(str(found.obj.Name)) - 1] or None
+            plain = plain_new_name(new_name, namespace)
             found.obj.Name = plain  # TIA renames the block and its SimaticML Name; number and group stay
-            return self._block_info(SoftwareObject(found.folder, found.obj, namespace + plain, found.unit))
+            qualified = f"{namespace}.{plain}" if namespace else plain
+            return self._block_info(SoftwareObject(found.folder, found.obj, qualified, found.unit))
 
         return self._session.change("PlcBlock.Name", run)
 

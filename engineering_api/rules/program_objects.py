@@ -29,8 +29,8 @@ if TYPE_CHECKING:
     from simatic_xml.interface import Member
     from simatic_xml.model import Document
 
-__all__ = ("BLOCK_KINDS", "ProgramObject", "block_not_found", "multilingual_text", "named_types", "read_object",
-           "type_member")
+__all__ = ("BLOCK_KINDS", "ProgramObject", "block_not_found", "multilingual_text", "named_types", "plain_new_name",
+           "read_object", "type_member")
 
 BLOCK_KINDS = ("OB", "FB", "FC", "GlobalDB", "InstanceDB", "ArrayDB", "TechnologicalInstanceDB")
 _NUMBER_CLASS = {"OB": "OB", "FB": "FB", "FC": "FC"}
@@ -108,6 +108,13 @@ def block_not_found(name: str, known: Iterable[str]) -> NotFoundError:
         f"The block '{name}' was not found. A block in a software unit's namespace is named Namespace.Name: use "
         f"{listed}.", code="BLOCK_NOT_FOUND", details={"suggestions": suggestions},
     )
+
+
+def plain_new_name(new_name: str, namespace: str | None) -> str:
+    """The ``Name`` a rename gives a block of a software unit's ``namespace``: it keeps its namespace, and the new
+    name may be given plain or qualified (``Namespace.Name``)."""
+    prefix = f"{namespace}." if namespace else ""
+    return new_name[len(prefix):] if prefix and new_name.startswith(prefix) else new_name
 
 
 def named_types(members: list[Member]) -> set[str]:
