@@ -45,7 +45,7 @@ from tests.conftest import CPU, data, served, shared_app, wait_job
 from tests.openapi_fuzz import fuzz_schema
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from schemathesis import Case
 
@@ -322,28 +322,22 @@ GATE_SETTINGS = settings(
 )
 
 
-@schema.include(_slice(0)).parametrize()
-@GATE_SETTINGS
-def test_operation_answers_as_documented_0(case: Case, gate_runner: Gate) -> None:
-    answers_as_documented(case, gate_runner)
+def _slice_test(index: int) -> Callable[[Case, Gate], None]:
+    """The test of slice ``index``: every operation of its paths answers as documented."""
+    @schema.include(_slice(index)).parametrize()
+    @GATE_SETTINGS
+    def test(case: Case, gate_runner: Gate) -> None:
+        answers_as_documented(case, gate_runner)
+
+    test.__name__ = test.__qualname__ = f"test_operation_answers_as_documented_{index}"
+    return test
 
 
-@schema.include(_slice(1)).parametrize()
-@GATE_SETTINGS
-def test_operation_answers_as_documented_1(case: Case, gate_runner: Gate) -> None:
-    answers_as_documented(case, gate_runner)
-
-
-@schema.include(_slice(2)).parametrize()
-@GATE_SETTINGS
-def test_operation_answers_as_documented_2(case: Case, gate_runner: Gate) -> None:
-    answers_as_documented(case, gate_runner)
-
-
-@schema.include(_slice(3)).parametrize()
-@GATE_SETTINGS
-def test_operation_answers_as_documented_3(case: Case, gate_runner: Gate) -> None:
-    answers_as_documented(case, gate_runner)
+# One module-level test per slice (pytest collects them by these names; xdist spreads them over its workers).
+test_operation_answers_as_documented_0 = _slice_test(0)
+test_operation_answers_as_documented_1 = _slice_test(1)
+test_operation_answers_as_documented_2 = _slice_test(2)
+test_operation_answers_as_documented_3 = _slice_test(3)
 
 
 def answers_as_documented(case: Case, gate_runner: Gate) -> None:
