@@ -11,13 +11,35 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 from engineering_api.backend.errors import EngineeringError, NotSupportedError
 from engineering_api.backend.port import EngineeringBackend
 from tests.conftest import raises_code
 
+if TYPE_CHECKING:
+    from openness_bridge.api_reference import ApiReference
+
 __all__ = ("Played", "played")
+
+
+class _Extension:
+    """A file extension of the played version: a stem and the version's number (``.ap19``), for any of TIA's
+    project and library files."""
+
+    __slots__ = ("stem",)
+
+    def __init__(self, stem: str) -> None:
+        self.stem = stem
+
+    @overload
+    def __get__(self, played: None, owner: type[Played]) -> _Extension: ...
+
+    @overload
+    def __get__(self, played: Played, owner: type[Played]) -> str: ...
+
+    def __get__(self, played: Played | None, owner: type[Played]) -> str | _Extension:
+        return self if played is None else f".{self.stem}{played.number}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,25 +55,14 @@ class Played:
         """``19`` for V19."""
         return int(self.version.removeprefix("V"))
 
-    @property
-    def project(self) -> str:
-        """A project file's extension (``.ap19``)."""
-        return f".ap{self.number}"
-
-    @property
-    def archive(self) -> str:
-        """A project archive's extension (``.zap19``)."""
-        return f".zap{self.number}"
-
-    @property
-    def library(self) -> str:
-        """A global library file's extension (``.al19``)."""
-        return f".al{self.number}"
-
-    @property
-    def library_archive(self) -> str:
-        """A global library archive's extension (``.zal19``)."""
-        return f".zal{self.number}"
+    project = _Extension("ap")
+    """A project file's extension (``.ap19``)."""
+    archive = _Extension("zap")
+    """A project archive's extension (``.zap19``)."""
+    library = _Extension("al")
+    """A global library file's extension (``.al19``)."""
+    library_archive = _Extension("zal")
+    """A global library archive's extension (``.zal19``)."""
 
     @property
     def newer(self) -> str:
@@ -61,19 +72,21 @@ class Played:
     def lacks(self, type_name: str, member: str) -> bool:
         """Whether this version's Openness lacks ``type_name.member`` by the reference, so the adapter answers 501
         ``NOT_IN_THIS_TIA_VERSION`` (never on the fake, which models every version's features)."""
-        if not self.gated:
-            return False
-        from openness_bridge.api_reference import reference
-
-        return reference().member_status(self.version, type_name, member) == "absent"
+        gate = self._gate()
+        return gate is not None and gate.member_status(self.version, type_name, member) == "absent"
 
     def lacks_type(self, type_name: str) -> bool:
         """Whether this version's Openness has no type of that simple name by the reference (never on the fake)."""
+        gate = self._gate()
+        return gate is not None and gate.type_status(self.version, type_name) == "absent"
+
+    def _gate(self) -> ApiReference | None:
+        """The Openness reference the adapter answers 501 by (the bridge's), None when it models every version."""
         if not self.gated:
-            return False
+            return None
         from openness_bridge.api_reference import reference
 
-        return reference().type_status(self.version, type_name) == "absent"
+        return reference()
 
     def refuses(self, call: Callable[..., object], /, *args: Any, **kwargs: Any) -> EngineeringError:
         """``call(*args, **kwargs)`` is refused with 501 ``NOT_IN_THIS_TIA_VERSION`` naming this version."""
