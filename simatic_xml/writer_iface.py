@@ -10,13 +10,44 @@ Subelement holding one plain StartValue, a leaf member) are written with one str
 from __future__ import annotations
 
 from .interface import Comment, Interface, Member, Sections, StartValue
-from .xmltext import ATTR, INNER_TEXT
+from .xmltext import ATTR, CACHE_SIZE, INNER_TEXT, LONGEST_KEPT
 
 __all__ = ("interface_lines",)
 
 
 def _attrs(pairs: dict[str, str]) -> str:
     return "".join(f' {key}="{ATTR[value]}"' for key, value in pairs.items())
+
+
+class _Optional(dict[str | None, str]):
+    """One optional attribute as written, `` Name="value"``, by its value; None (the element has not the attribute)
+    writes nothing. Like :data:`~simatic_xml.xmltext.ATTR`, a hit costs no Python call: these values are a handful
+    (``true``, ``Retain``, ``Public``...) on every member and member attribute of an interface."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        super().__init__({None: ""})
+        self.name = name
+
+    def __missing__(self, value: str | None) -> str:
+        if value is None:  # not reached: None is kept through a clear
+            return ""
+        written = f' {self.name}="{ATTR[value]}"'
+        if len(value) <= LONGEST_KEPT and type(value) is str:  # the rules of xmltext's tables
+            if len(self) >= CACHE_SIZE:
+                self.clear()
+                self[None] = ""
+            self[value] = written
+        return written
+
+
+_DATATYPE = _Optional("Datatype")
+_VERSION = _Optional("Version")
+_REMANENCE = _Optional("Remanence")
+_ACCESSIBILITY = _Optional("Accessibility")
+_INFORMATIVE = _Optional("Informative")
+_SYSTEM_DEFINED = _Optional("SystemDefined")
 
 
 def _leaf(out: list[str], pad: str, tag: str, attrs: str, text: str | None) -> None:
@@ -37,11 +68,7 @@ def interface_lines(out: list[str], iface: Interface, compact_members: bool) -> 
 
 def _sections(out: list[str], secs: Sections, depth: int, unit: str, compact: bool, xmlns: str = "") -> None:
     pad = unit * depth
-    attrs = xmlns
-    if secs.datatype is not None:
-        attrs += f' Datatype="{ATTR[secs.datatype]}"'
-    if secs.version is not None:
-        attrs += f' Version="{ATTR[secs.version]}"'
+    attrs = f"{xmlns}{_DATATYPE[secs.datatype]}{_VERSION[secs.version]}"
     if secs.extra:
         attrs += _attrs(secs.extra)
     if not secs.sections:
@@ -66,15 +93,8 @@ def _sections(out: list[str], secs: Sections, depth: int, unit: str, compact: bo
 def _member(out: list[str], m: Member, depth: int, unit: str, compact: bool) -> None:
     pad = unit * depth
     # Member attributes in TIA's order (Name, Datatype, Version, Remanence, Accessibility, Informative, the rest).
-    attrs = f' Name="{ATTR[m.name]}" Datatype="{ATTR[m.datatype]}"'
-    if m.version is not None:
-        attrs += f' Version="{ATTR[m.version]}"'
-    if m.remanence is not None:
-        attrs += f' Remanence="{ATTR[m.remanence]}"'
-    if m.accessibility is not None:
-        attrs += f' Accessibility="{ATTR[m.accessibility]}"'
-    if m.informative is not None:
-        attrs += f' Informative="{ATTR[m.informative]}"'
+    attrs = (f' Name="{ATTR[m.name]}" Datatype="{ATTR[m.datatype]}"{_VERSION[m.version]}{_REMANENCE[m.remanence]}'
+             f"{_ACCESSIBILITY[m.accessibility]}{_INFORMATIVE[m.informative]}")
     if m.extra:
         attrs += _attrs(m.extra)
     attributes = m.attributes
@@ -97,11 +117,7 @@ def _member(out: list[str], m: Member, depth: int, unit: str, compact: bool) -> 
             out.append(f"{inner}<AttributeList>")
             leaf_pad = inner + unit
             for a in attributes:
-                aattrs = f' Name="{ATTR[a.name]}"'
-                if a.informative is not None:
-                    aattrs += f' Informative="{ATTR[a.informative]}"'
-                if a.system_defined is not None:
-                    aattrs += f' SystemDefined="{ATTR[a.system_defined]}"'
+                aattrs = f' Name="{ATTR[a.name]}"{_INFORMATIVE[a.informative]}{_SYSTEM_DEFINED[a.system_defined]}'
                 if a.extra:
                     aattrs += _attrs(a.extra)
                 kind = a.kind
@@ -153,7 +169,7 @@ def _subelements(out: list[str], m: Member, inner: str, unit: str) -> None:
 
 
 def _comment(out: list[str], c: Comment, pad: str, unit: str) -> None:
-    attrs = f' Informative="{ATTR[c.informative]}"' if c.informative is not None else ""
+    attrs = _INFORMATIVE[c.informative]
     if not c.texts:
         out.append(f"{pad}<Comment{attrs} />")
         return
@@ -165,7 +181,7 @@ def _comment(out: list[str], c: Comment, pad: str, unit: str) -> None:
 
 
 def _start_value(out: list[str], sv: StartValue, pad: str) -> None:
-    attrs = f' Informative="{ATTR[sv.informative]}"' if sv.informative is not None else ""
+    attrs = _INFORMATIVE[sv.informative]
     if sv.extra:
         attrs += _attrs(sv.extra)
     _leaf(out, pad, "StartValue", attrs, sv.value)

@@ -9,12 +9,14 @@ holds :data:`CACHE_SIZE` entries, and long strings (comments) are never kept.
 from __future__ import annotations
 
 __all__ = (
-    "ATTR", "CACHE_SIZE", "INNER_TEXT", "OUTER_TEXT", "escape_attr", "escape_inner_text", "escape_outer_text",
+    "ATTR", "CACHE_SIZE", "INNER_TEXT", "LONGEST_KEPT", "OUTER_TEXT", "escape_attr", "escape_inner_text",
+    "escape_outer_text",
 )
 
 CACHE_SIZE = 16384
 """Entries per table before it is cleared."""
-_LONGEST_KEPT = 128
+LONGEST_KEPT = 128
+"""The longest text a table keeps (longer ones, comments mostly, rarely repeat)."""
 
 # The outer document leaves ">" unescaped in text; embedded documents (Interface, networks) and all
 # attribute values escape it. "]]>" is broken up either way, as XML requires.
@@ -45,7 +47,7 @@ class _EscapedAttr(dict[str, str]):
 
     def __missing__(self, text: str) -> str:
         escaped = text if text.isalnum() else _escaped(text, _ATTR)
-        if len(text) <= _LONGEST_KEPT and type(text) is str:
+        if len(text) <= LONGEST_KEPT and type(text) is str:
             if len(self) >= CACHE_SIZE:
                 self.clear()
             self[text] = escaped
@@ -66,7 +68,7 @@ class _EscapedText(dict[str, str]):
             escaped = _escaped(text, self._table)
             if "]]>" in escaped:
                 escaped = escaped.replace("]]>", "]]&gt;")
-        if len(text) <= _LONGEST_KEPT and type(text) is str:
+        if len(text) <= LONGEST_KEPT and type(text) is str:
             if len(self) >= CACHE_SIZE:
                 self.clear()
             self[text] = escaped
