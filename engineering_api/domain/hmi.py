@@ -42,6 +42,7 @@ from engineering_api.domain.hmi_tree import (
     HMI,
     SECTION,
     HmiDeviceRef,
+    ScreenRef,
     list_screens,
     list_tag_tables,
     panel_read,
@@ -63,10 +64,9 @@ _IMPORT_FILE = {"import_file_path": FileRule(extensions=XML, must_exist=True, al
 _EXPORT_FILE = {"export_path": FileRule(writes=True)}
 
 
-class ExportScreenInput(HmiDeviceRef, kw_only=True):
+class ExportScreenInput(ScreenRef, kw_only=True):
     """Where to write a screen's SimaticML (a file, or a folder to write ``<screen>.xml`` into)."""
 
-    screen_name: str
     export_path: str
     overwrite: bool = False
 
