@@ -34,6 +34,7 @@ from engineering_api.backend.areas.hmi import (
     HmiTagTableInfo,
 )
 from engineering_api.lib.paths import safe_file_stem
+from engineering_api.domain.common import ExportedFile
 from engineering_api.domain.hmi_compile import OPERATIONS as COMPILE_OPERATIONS
 from engineering_api.domain.hmi_resources import OPERATIONS as RESOURCE_OPERATIONS
 from engineering_api.domain.hmi_tree import OPERATIONS as TREE_OPERATIONS
@@ -97,12 +98,8 @@ class ImportInput(HmiDeviceRef, kw_only=True):
     folder_path: str = ""
 
 
-class HmiExportedFile(CamelStruct):
+class HmiExportedFile(ExportedFile):
     """One file an export wrote."""
-
-    name: str
-    export_path: str
-    size: int
 
 
 class HmiExportResult(CamelStruct):
