@@ -1,6 +1,6 @@
 """What the domain's operations share: the errors of an operation on a PLC's objects, the files they read, the
-inputs that name a PLC, a folder of its trees, or a SimaticML file to import, the folders of a tree, and the form
-of a plain read."""
+inputs that name a PLC, a folder of its trees, or a SimaticML file to import, the file an export wrote, the folders
+of a tree, and the form of a plain read."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from engineering_api.lib.schema import CamelStruct
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ("NEEDS_PLC", "XML", "DeviceRef", "FileImportInput", "FolderRef", "TreeNode", "folder_paths", "read")
+__all__ = (
+    "NEEDS_PLC", "XML", "DeviceRef", "ExportedFile", "FileImportInput", "FolderRef", "TreeNode", "folder_paths", "read",
+)
 
 NEEDS_PLC = (e.NotFoundError, e.ValidationError, e.NoProjectOpenError, e.PortalUnavailableError)
 """The errors of any operation on a PLC's objects: no such PLC or object, bad input, no project open, no portal."""
@@ -39,6 +41,14 @@ class FileImportInput(DeviceRef):
     import_file_path: str
     folder_path: str = ""
     overwrite: bool = False
+
+
+class ExportedFile(CamelStruct):
+    """A file an export wrote: the object exported, where, and how many bytes."""
+
+    name: str
+    export_path: str
+    size: int
 
 
 class TreeNode(Protocol):

@@ -34,6 +34,7 @@ from engineering_api.backend.areas.hmi import (
     HmiTagTableInfo,
 )
 from engineering_api.lib.paths import safe_file_stem
+from engineering_api.domain.common import ExportedFile
 from engineering_api.domain.hmi_compile import OPERATIONS as COMPILE_OPERATIONS
 from engineering_api.domain.hmi_resources import OPERATIONS as RESOURCE_OPERATIONS
 from engineering_api.domain.hmi_tree import OPERATIONS as TREE_OPERATIONS
@@ -42,6 +43,7 @@ from engineering_api.domain.hmi_tree import (
     HMI,
     SECTION,
     HmiDeviceRef,
+    ScreenRef,
     list_screens,
     list_tag_tables,
     panel_read,
@@ -63,10 +65,9 @@ _IMPORT_FILE = {"import_file_path": FileRule(extensions=XML, must_exist=True, al
 _EXPORT_FILE = {"export_path": FileRule(writes=True)}
 
 
-class ExportScreenInput(HmiDeviceRef, kw_only=True):
+class ExportScreenInput(ScreenRef, kw_only=True):
     """Where to write a screen's SimaticML (a file, or a folder to write ``<screen>.xml`` into)."""
 
-    screen_name: str
     export_path: str
     overwrite: bool = False
 
@@ -97,12 +98,8 @@ class ImportInput(HmiDeviceRef, kw_only=True):
     folder_path: str = ""
 
 
-class HmiExportedFile(CamelStruct):
+class HmiExportedFile(ExportedFile):
     """One file an export wrote."""
-
-    name: str
-    export_path: str
-    size: int
 
 
 class HmiExportResult(CamelStruct):

@@ -37,11 +37,11 @@ from engineering_api.backend.areas.hmi_unified import (
     UnifiedTagTable,
 )
 from engineering_api.domain.blocks.support import target_file
+from engineering_api.domain.common import ExportedFile
 from engineering_api.domain.hmi_tree import NEEDS_HMI, HMI, SECTION, HmiDeviceRef, panel_read
 from engineering_api.domain.hmi_unified_view import readable
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, file_change, plan
-from engineering_api.lib.schema import CamelStruct
 from engineering_api.rules.hmi_unified import (
     DEFAULT_TAG_TABLE,
     check_delete,
@@ -121,12 +121,8 @@ class DocumentImportInput(HmiDeviceRef, kw_only=True):
     overwrite: bool = False
 
 
-class DocumentExportResult(CamelStruct):
+class DocumentExportResult(ExportedFile):
     """Where the document was written."""
-
-    name: str
-    export_path: str
-    size: int
 
 
 # ----- helpers shared with the classic routes ---------------------------------------------------------

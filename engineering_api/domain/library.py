@@ -97,33 +97,30 @@ class VersionInput(CamelStruct, kw_only=True):
     folder: str = ""
 
 
-class InstantiateTypeInput(CamelStruct, kw_only=True):
-    """An instance of a type in a PLC: the default version unless ``versionNumber`` names another."""
-
-    type_name: str
-    device_name: str
-    version_number: str | None = None
-    """The type version to instantiate, e.g. 1.0.0; the type's default version when omitted."""
-
-
 class TypeRef(CamelStruct):
     """A library type by name."""
 
     type_name: str
 
 
-class SetDefaultInput(CamelStruct, kw_only=True):
+class InstantiateTypeInput(TypeRef, kw_only=True):
+    """An instance of a type in a PLC: the default version unless ``versionNumber`` names another."""
+
+    device_name: str
+    version_number: str | None = None
+    """The type version to instantiate, e.g. 1.0.0; the type's default version when omitted."""
+
+
+class SetDefaultInput(TypeRef, kw_only=True):
     """The released version new instances get."""
 
-    type_name: str
     version_number: str
     """The released version new instances get, e.g. 1.0.1."""
 
 
-class CompareInput(CamelStruct, kw_only=True):
+class CompareInput(TypeRef, kw_only=True):
     """``leftVersion`` against ``rightVersion``, or against the type's instance in ``deviceName``."""
 
-    type_name: str
     left_version: str | None = None
     """The version to compare, e.g. 1.0.0; the type's default version when omitted."""
     right_version: str | None = None

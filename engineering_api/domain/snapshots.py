@@ -76,10 +76,9 @@ class SnapshotRef(CamelStruct):
     snapshot_id: str
 
 
-class DetailsInput(CamelStruct):
+class DetailsInput(SnapshotRef):
     """A snapshot by id; ``includeDiff=false`` leaves out the diff against the current content."""
 
-    snapshot_id: str
     include_diff: bool = True
     """Include the diff against the object's current content (default true)."""
 

@@ -27,7 +27,9 @@ from engineering_api.backend.areas.types import (
     TypeUpdateResult,
 )
 from engineering_api.domain.blockgen import document_object, import_preview, spec_failure, target_for
-from engineering_api.domain.common import NEEDS_PLC, XML, DeviceRef, FileImportInput, FolderRef, folder_paths, read
+from engineering_api.domain.common import (
+    NEEDS_PLC, XML, DeviceRef, ExportedFile, FileImportInput, FolderRef, folder_paths, read,
+)
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec, SnapshotTarget
 from engineering_api.jobs.preview import PlannedChange, Preview, file_change, names, plan, plural
 from engineering_api.lib.paths import safe_file_stem
@@ -118,12 +120,8 @@ class DeleteFolderInput(FolderRef):
     """Delete the folder even while blocks or UDTs outside it use its UDTs (they are reported as orphans)."""
 
 
-class UdtExportResult(CamelStruct):
+class UdtExportResult(ExportedFile):
     """Where the UDT was written."""
-
-    name: str
-    export_path: str
-    size: int
 
 
 class UdtFolderResult(CamelStruct):

@@ -42,6 +42,7 @@ __all__ = (
     "observe_requests",
     "request_id_from",
     "route_of",
+    "run_attached",
     "well_formed_request_id",
 )
 
@@ -55,6 +56,7 @@ _WELL_FORMED = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
 """An incoming id is taken only when it is short and made of characters safe in a header, a URL and a log line."""
 
 T = TypeVar("T")
+Token = TypeVar("Token")
 
 current_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "engineering_api_request_id", default=None)
@@ -79,13 +81,21 @@ def carrying_request_id(fn: Callable[[], T]) -> Callable[[], T]:
     """``fn``, run with the current request's id wherever it runs (the TIA worker thread has a context of its
     own, so the records a call logs there would otherwise name no request)."""
     request_id = current_request_id.get()
+    return run_attached(fn, lambda: current_request_id.set(request_id), current_request_id.reset)
+
+
+def run_attached(
+    fn: Callable[[], T], attach: Callable[[], Token], detach: Callable[[Token], object],
+) -> Callable[[], T]:
+    """``fn``, run between ``attach()`` and ``detach`` of the token it returned: how a context captured on one thread
+    (the request id here, the trace context in :mod:`engineering_api.lib.tracing`) goes with a call to another."""
 
     def carried() -> T:
-        token = current_request_id.set(request_id)
+        token = attach()
         try:
             return fn()
         finally:
-            current_request_id.reset(token)
+            detach(token)
 
     return carried
 

@@ -85,16 +85,10 @@ class Tracing:
             return fn
         from opentelemetry import context
 
+        from engineering_api.lib.observability import run_attached
+
         captured = context.get_current()
-
-        def carried() -> T:
-            token = context.attach(captured)
-            try:
-                return fn()
-            finally:
-                context.detach(token)
-
-        return carried
+        return run_attached(fn, lambda: context.attach(captured), context.detach)
 
     def inject(self, carrier: MutableMapping[str, str]) -> None:
         """Put the current trace context into ``carrier`` (a message's headers: ``traceparent``)."""

@@ -75,11 +75,9 @@ class PortInput(CamelStruct):
     """Remote port of the runtime manager (1024 to 65535) to open; null closes it."""
 
 
-class InstanceConfigInput(CamelStruct):
+class InstanceConfigInput(InstanceRef):
     """Instance settings to change; omitted fields keep their value. ``cpuType`` is read-only."""
 
-    name: str
-    """Name of the PLCSIM instance (virtual PLC)."""
     operating_mode: OperatingModeName | None = None
     cycle_time_ms: float | None = None
     """Virtual time each cycle takes, in milliseconds (0.1 to 10000); unchanged when omitted."""
@@ -93,11 +91,9 @@ class InstanceConfigInput(CamelStruct):
     """Read-only: only the instance's own CPU type is accepted (create a new instance for another)."""
 
 
-class NetworkInput(CamelStruct):
+class NetworkInput(InstanceRef):
     """The instance's IP suites (``ipSuites``), or one suite for ``IE1`` as flat fields."""
 
-    name: str
-    """Name of the PLCSIM instance (virtual PLC)."""
     ip_suites: list[SimIpSuite] | None = None
     """Every IP suite of the instance, one per interface; instead of the flat fields for IE1."""
     ip_address: str | None = None
@@ -108,11 +104,9 @@ class NetworkInput(CamelStruct):
     """The interface the flat fields set, IE1 to IE4 (default IE1)."""
 
 
-class StepInput(CamelStruct):
+class StepInput(InstanceRef):
     """Either ``cycles`` (1..1,000,000) or ``milliseconds`` of virtual time."""
 
-    name: str
-    """Name of the PLCSIM instance (virtual PLC)."""
     cycles: int | None = None
     """Run this many cycles (1 to 1,000,000); send this or milliseconds."""
     milliseconds: float | None = None
@@ -120,11 +114,9 @@ class StepInput(CamelStruct):
     this or cycles."""
 
 
-class DiagnosticsInput(CamelStruct):
+class DiagnosticsInput(InstanceRef):
     """A virtual PLC and how many entries of its diagnostic buffer (newest first)."""
 
-    name: str
-    """Name of the PLCSIM instance (virtual PLC)."""
     limit: Count | None = None
 
 

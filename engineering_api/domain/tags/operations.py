@@ -16,6 +16,7 @@ from engineering_api.backend.areas.tags import (
     TagTableNode,
 )
 from engineering_api.domain import tag_formats
+from engineering_api.domain.common import DeviceRef
 from engineering_api.domain.tags import previews as p
 from engineering_api.domain.tags.handlers import (
     deleted_answer,
@@ -36,7 +37,6 @@ from engineering_api.domain.tags.schemas import (
     CreateConstantInput,
     CreateTableInput,
     CreateTagInput,
-    DeviceRef,
     ExportFileInput,
     FolderInput,
     ImportFileInput,

@@ -10,6 +10,7 @@ from engineering_api.backend.areas.tags import (
     TagSpec,
     TagUpdate,
 )
+from engineering_api.domain.common import DeviceRef
 from engineering_api.lib.schema import CamelStruct
 
 __all__ = (
@@ -18,7 +19,6 @@ __all__ = (
     "CreateConstantInput",
     "CreateTableInput",
     "CreateTagInput",
-    "DeviceRef",
     "ExportFileInput",
     "FolderInput",
     "ImportFileInput",
@@ -35,43 +35,32 @@ DEFAULT_TABLE = "Default tag table"
 
 
 # ----- inputs -------------------------------------------------------------------------------------
-class DeviceRef(CamelStruct):
-    """A PLC by name."""
-
-    device_name: str
-
-
-class TableRef(CamelStruct):
+class TableRef(DeviceRef):
     """A tag table of a PLC."""
 
-    device_name: str
     table_name: str
 
 
-class CreateTableInput(CamelStruct):
+class CreateTableInput(DeviceRef):
     """A new tag table (``name`` or ``tableName``), optionally in a folder (``a/b``)."""
 
-    device_name: str
     name: str | None = None
     """Name of the new tag table (or send tableName)."""
     table_name: str | None = None
     folder: str = ""
 
 
-class RenameTableInput(CamelStruct):
+class RenameTableInput(TableRef):
     """The table's new name (``newName`` or ``name``)."""
 
-    device_name: str
-    table_name: str
     new_name: str | None = None
     name: str | None = None
     """Another name for newName (send one of the two)."""
 
 
-class FolderInput(CamelStruct):
+class FolderInput(DeviceRef):
     """A folder under "PLC tags": ``path`` (``a/b``), ``folderPath``, or ``name`` with ``parentPath``."""
 
-    device_name: str
     path: str | None = None
     folder_path: str | None = None
     name: str | None = None
@@ -96,11 +85,9 @@ class UpdateTagInput(TagUpdate, kw_only=True):
     """Another name for newName (T-IA Connect clients send the whole tag); a different name renames the tag."""
 
 
-class TagRef(CamelStruct):
+class TagRef(TableRef):
     """A tag of a table."""
 
-    device_name: str
-    table_name: str
     tag_name: str
 
 
@@ -121,15 +108,13 @@ class UpdateConstantInput(ConstantUpdate, kw_only=True):
     """Another name for newName (send one of the two)."""
 
 
-class ConstantRef(CamelStruct):
+class ConstantRef(TableRef):
     """A user constant of a table."""
 
-    device_name: str
-    table_name: str
     constant_name: str
 
 
-class ImportJsonInput(CamelStruct):
+class ImportJsonInput(DeviceRef):
     """Tags (and user constants) inline or from a JSON file inside the roots.
 
     Items: ``{name, dataType, logicalAddress, comment, hmiVisible, hmiAccessible, hmiWriteable, tableName}``
@@ -137,7 +122,6 @@ class ImportJsonInput(CamelStruct):
     the body, or the default tag table; missing tables are created.
     """
 
-    device_name: str
     tags: list[dict[str, Any]] = []
     """The tags to import, each with name, dataType, logicalAddress and optionally comment, hmiVisible, hmiAccessible,
     hmiWriteable, tableName."""
@@ -148,15 +132,13 @@ class ImportJsonInput(CamelStruct):
     overwrite: bool = False
 
 
-class ImportFileInput(CamelStruct):
+class ImportFileInput(TableRef):
     """A CSV or Excel file inside the roots, imported into the table of the route.
 
     With ``usePathColumn`` each row goes to the table its Path column names (created when missing), as
     TIA's own import does.
     """
 
-    device_name: str
-    table_name: str
     file_path: str
     overwrite: bool = False
     use_path_column: bool = False
@@ -164,11 +146,9 @@ class ImportFileInput(CamelStruct):
     table of the route."""
 
 
-class ExportFileInput(CamelStruct):
+class ExportFileInput(TableRef):
     """Where to write the export (inside the roots); an existing file is kept unless ``overwrite``."""
 
-    device_name: str
-    table_name: str
     export_path: str
     overwrite: bool = False
 
