@@ -468,13 +468,8 @@ class FakeBackend(EngineeringBackend):
 
     def save_project(self) -> ProjectInfo:
         project = self._project()
-        previous, project.saved_at = project.saved_at, utc_now()
-        try:
-            with full_disk_named(project.folder, f"the project '{project.name}'"):
-                save_project(project)
-        except BaseException:
-            project.saved_at = previous  # not saved: the project keeps its last save time
-            raise
+        with project.saving(), full_disk_named(project.folder, f"the project '{project.name}'"):
+            save_project(project)
         project.dirty = False
         return self._project_info(project)
 

@@ -20,6 +20,7 @@ from weakref import WeakKeyDictionary
 from engineering_api.backend.errors import ConflictError, ValidationError
 from engineering_api.rules.library import RELEASED, parse_version
 from fakes.library import Library, LibraryType, load_library, save_library
+from fakes.model import SavedFile
 from fakes.project_commit import FolderCommit, recover
 
 if TYPE_CHECKING:
@@ -35,17 +36,13 @@ CONTENT = "Library"
 
 
 @dataclass
-class GlobalLibrary:
+class GlobalLibrary(SavedFile):
     """A global library open in a portal."""
 
     library: Library
     file: Path
     version: str
     read_only: bool
-    author: str = ""
-    comment: str = ""
-    created_at: str = ""
-    saved_at: str | None = None
     modified: bool = False
 
     @property

@@ -135,12 +135,8 @@ class FakeGlobalLibrary(GlobalLibraryPort):
         lib = self._libraries.global_library(library)
         if lib.read_only:
             raise library_read_only(library)
-        saved_at, lib.saved_at = lib.saved_at, utc_now()
-        try:
+        with lib.saving():
             save_global_library(lib)
-        except BaseException:
-            lib.saved_at = saved_at
-            raise
         lib.modified = False
         return self._global_info(lib)
 

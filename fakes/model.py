@@ -6,13 +6,40 @@ Plain dataclasses, mutated only on the TIA worker thread. They serialise to the 
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from engineering_api.lib.schema import utc_now
 from fakes.program import PlcSoftware
 
-__all__ = ("Device", "Interface", "Module", "Project", "Subnet")
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+__all__ = ("Device", "Interface", "Module", "Project", "SavedFile", "Subnet")
+
+
+@dataclass(kw_only=True)
+class SavedFile:
+    """What TIA keeps about a file it saves, a project's or a global library's: who wrote it, its comment, when it
+    was created and when it was last saved."""
+
+    author: str = ""
+    comment: str = ""
+    created_at: str = ""
+    saved_at: str | None = None
+
+    @contextmanager
+    def saving(self) -> Iterator[None]:
+        """Stamp the save time for the write in the block; a write that fails keeps the last save time, as TIA does
+        (the file on disk is still the one saved then)."""
+        previous, self.saved_at = self.saved_at, utc_now()
+        try:
+            yield
+        except BaseException:
+            self.saved_at = previous
+            raise
 
 
 @dataclass
@@ -151,17 +178,13 @@ class Subnet:
 
 
 @dataclass
-class Project:
+class Project(SavedFile):
     """An open project; saved to ``folder/<name>.ap<NN>`` and friends."""
 
     name: str
     folder: Path
     version: str
     """TIA version, ``V19``."""
-    author: str = ""
-    comment: str = ""
-    created_at: str = ""
-    saved_at: str | None = None
     simulation_support: bool = False
     devices: dict[str, Device] = field(default_factory=dict)
     subnets: dict[str, Subnet] = field(default_factory=dict)
