@@ -19,6 +19,7 @@ given.
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.blocks import BlockInfo, BlocksWithGeneration, ExternalSourceInfo, FolderRemoval
@@ -28,7 +29,7 @@ from engineering_api.rules.naming import check_block_name
 from engineering_api.rules.program_objects import plain_new_name
 from openness_bridge import groups
 from openness_bridge.plc_software import block_kind
-from openness_bridge.units import SoftwareObject, find_block, software_blocks
+from openness_bridge.units import SoftwareObject, find_block, software_blocks, software_types
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -39,17 +40,29 @@ if TYPE_CHECKING:
 __all__ = ("BridgeBlocks", "names_in_use", "program_object_names")
 
 
-def program_object_names(software: Any) -> set[str]:
-    """Casefolded names of every block and PLC data type of a ``PlcSoftware``: one namespace, whatever the case."""
-    names = {str(b.Name).casefold() for _, b in groups.walk_objects(software.BlockGroup, "Blocks")}
-    return names | {str(t.Name).casefold() for _, t in groups.walk_objects(software.TypeGroup, "Types")}
+def program_object_names(session: BridgeSession, software: Any) -> set[str]:
+    """Casefolded names of every block and PLC data type of a ``PlcSoftware``, its own and its software units',
+    each as TIA names it (:mod:`openness_bridge.units`: ``Namespace.Name`` inside a unit's namespace): one name
+    space per PLC, whatever the case.
+
+    The qualified name is what must be free. No Siemens documentation of the rule was found (searched: software
+    units, namespaces, block names unique per PLC); a TIA V18 project holds two FCs of the plain name ``fcMain`` in
+    two units' namespaces (``nsConvoyeur.fcMain``, ``nsMainPerceuse.fcMain``: ChrisSiem/TestChris@a826097
+    ``PLC_1/Software units/{Convoyeur,Perceuse}/Program blocks``), so a plain name is not taken PLC-wide. Whether a
+    namespaced object's plain name is free for the PLC's own (root namespace) objects is not documented either;
+    this follows the fake (:func:`engineering_api.rules.program_objects.read_object` keys objects by qualified name).
+    An object outside a namespace (the PLC's own, or a unit's without one) is named by its plain ``Name``, so those
+    stay unique across the PLC and all units, the conservative rule of the name space TIA keeps per PLC.
+    """
+    objects = chain(software_blocks(session, software), software_types(session, software))
+    return {found.name.casefold() for found in objects}
 
 
-def names_in_use(software: Any) -> set[str]:
-    """Casefolded names of every block, PLC data type and tag table of a ``PlcSoftware``: TIA keeps them unique per
-    PLC."""
+def names_in_use(session: BridgeSession, software: Any) -> set[str]:
+    """Casefolded names of every block, PLC data type (:func:`program_object_names`) and tag table of a
+    ``PlcSoftware``: TIA keeps them unique per PLC."""
     tables = groups.walk_objects(software.TagTableGroup, "TagTables")
-    return program_object_names(software) | {str(t.Name).casefold() for _, t in tables}
+    return program_object_names(session, software) | {str(t.Name).casefold() for _, t in tables}
 
 
 class BridgeBlocks(BlocksWithGeneration):
@@ -115,13 +128,15 @@ class BridgeBlocks(BlocksWithGeneration):
         def run() -> BlockInfo:
             software = self._software_of(device)
             found = self._locate_block(software, name)
-            if new_name.casefold() != name.casefold() and new_name.casefold() in names_in_use(software):
-                raise AlreadyExistsError(f"'{new_name}' already exists in '{device}'.", code="OBJECT_EXISTS")
             # A unit block in a namespace keeps it: found.name is Namespace.Name there, Name the plain part.
             namespace = found.name[:-len(str(found.obj.Name)) - 1] or None
             plain = plain_new_name(new_name, namespace)
-            found.obj.Name = plain  # TIA renames the block and its SimaticML Name; number and group stay
             qualified = f"{namespace}.{plain}" if namespace else plain
+            # The name the block will have is what must be free (program_object_names: qualified names)
+            if (qualified.casefold() != found.name.casefold()
+                    and qualified.casefold() in names_in_use(self._session, software)):
+                raise AlreadyExistsError(f"'{qualified}' already exists in '{device}'.", code="OBJECT_EXISTS")
+            found.obj.Name = plain  # TIA renames the block and its SimaticML Name; number and group stay
             return self._block_info(SoftwareObject(found.folder, found.obj, qualified, found.unit))
 
         return self._session.change("PlcBlock.Name", run)

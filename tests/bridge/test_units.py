@@ -86,6 +86,30 @@ def test_a_unit_block_is_deleted_and_renamed_in_its_namespace(units: Any) -> Non
     assert sorted(b.name for b in units.blocks.list_blocks("PLC_1")) == ["Conveyor2.FB_Belt2", "FB_Main", "FB_Plain"]
 
 
+# Names are unique per PLC over its own trees and every unit's (blocks.program_object_names): FB_Plain is
+# Conveyor2's block outside a namespace. One refusal per test: the stand-in's rollback does not keep units.
+def test_a_name_a_unit_block_has_is_taken_for_a_rename(units: Any) -> None:
+    err = raises_code(e.AlreadyExistsError, "OBJECT_EXISTS", units.blocks.rename_block, "PLC_1", "FB_Main", "fb_plain")
+    assert "fb_plain" in err.message
+
+
+def test_a_name_a_unit_block_has_is_taken_for_an_import(units: Any) -> None:
+    document = ProgramDocument(source="FB_Plain.xml", data=_fb("FB_Plain", 7))
+    raises_code(e.AlreadyExistsError, "OBJECT_EXISTS", units.program.import_program_documents, "PLC_1", [document],
+                overwrite=False)
+
+
+def test_a_unit_block_is_renamed_to_a_name_checked_in_its_namespace(units: Any) -> None:
+    # The qualified name the block will have is checked, not the plain name given.
+    import StandIn.Control as control
+
+    control.Units.AddBlock(int(units.session_status().pid), "PLC_1", "Conveyor2", "", _fb("FB_Roll", 5, "Conveyor2"))
+    assert units.blocks.rename_block("PLC_1", "Conveyor2.FB_Belt", "FB_Belt_2").name == "Conveyor2.FB_Belt_2"
+    err = raises_code(e.AlreadyExistsError, "OBJECT_EXISTS", units.blocks.rename_block, "PLC_1",
+                      "Conveyor2.FB_Belt_2", "FB_Roll")
+    assert "'Conveyor2.FB_Roll'" in err.message
+
+
 def test_a_cpu_without_software_units_lists_its_blocks_beside_one_with_units(units: Any) -> None:
     # GetService<PlcUnitProvider>() is null on an S7-1200: the PLC's own blocks are all there is.
     units.devices.add_device(S7_1200, None, "PLC_2")
