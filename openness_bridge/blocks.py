@@ -29,7 +29,7 @@ from engineering_api.rules.naming import check_block_name
 from engineering_api.rules.program_objects import plain_new_name
 from openness_bridge import groups
 from openness_bridge.plc_software import block_kind
-from openness_bridge.units import SoftwareObject, find_block, software_blocks, software_types
+from openness_bridge.units import SoftwareObject, find_block, software_blocks, software_tag_tables, software_types
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -59,10 +59,11 @@ def program_object_names(session: BridgeSession, software: Any) -> set[str]:
 
 
 def names_in_use(session: BridgeSession, software: Any) -> set[str]:
-    """Casefolded names of every block, PLC data type (:func:`program_object_names`) and tag table of a
-    ``PlcSoftware``: TIA keeps them unique per PLC."""
-    tables = groups.walk_objects(software.TagTableGroup, "TagTables")
-    return program_object_names(session, software) | {str(t.Name).casefold() for _, t in tables}
+    """Casefolded names of every block, PLC data type (:func:`program_object_names`) and tag table
+    (:func:`openness_bridge.units.software_tag_tables`) of a ``PlcSoftware`` and its software units: TIA keeps them
+    unique per PLC."""
+    tables = software_tag_tables(session, software)
+    return program_object_names(session, software) | {found.name.casefold() for found in tables}
 
 
 class BridgeBlocks(BlocksWithGeneration):

@@ -1,9 +1,10 @@
 // Stand-in for software units (Siemens.Engineering.SW.Units): PlcSoftware.GetService<PlcUnitProvider>() offers the
 // unit system group of an S7-1500 (null on an S7-1200, which has no software units), whose Units (and, from V18,
-// SafetyUnits) each hold their own block and PLC data type trees. Shapes: the 15.1-V17 generator stubs
+// SafetyUnits) each hold their own block, PLC data type and tag table trees. Shapes: the 15.1-V17 generator stubs
 // (Repsay/siemens-tia-openness-python-stubs@v17 typings/Siemens/Engineering/SW/Units) and the V21 catalogue
 // (PlcUnitSystemGroup.SafetyUnits); see openness_bridge/README.md for the source of every public member.
-// Units are made by a test (StandIn.Control.Units), not through Openness, and are not kept in the project file.
+// Units are made by a test (StandIn.Control.Units), not through Openness, and are not kept in the project file, so
+// a transaction's rollback (which rebuilds the project from its records) drops them: a test refuses once, last.
 // A unit's objects share the PLC's object store: the stand-in keeps object names unique per PLC (TIA V20 allows the
 // same plain name in two namespaces; a test needing that is beyond this stand-in).
 using System;
@@ -11,6 +12,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Siemens.Engineering;
 using Siemens.Engineering.SW.Blocks;
+using Siemens.Engineering.SW.Tags;
 using Siemens.Engineering.SW.Types;
 using StandIn.Control;
 
@@ -71,7 +73,9 @@ namespace Siemens.Engineering.SW.Units
 
 namespace StandIn.Control
 {
-    /// <summary>Name, BlockGroup and TypeGroup, which Openness declares on PlcUnit and PlcSafetyUnit alike.</summary>
+    /// <summary>Name, BlockGroup, TypeGroup and TagTableGroup, which Openness declares on PlcUnit and PlcSafetyUnit
+    /// alike (15.1-V17 stubs; siemens/tia-portal-ai-extensions skills/sw-units: each unit's TagTableGroup is its own,
+    /// apart from PlcSoftware.TagTableGroup).</summary>
     public abstract class UnitObject : ProjectObject
     {
         internal readonly UnitState State;
@@ -83,14 +87,19 @@ namespace StandIn.Control
 
         public PlcBlockSystemGroup BlockGroup { get { Live(); return new PlcBlockSystemGroup(OwnerProject, State.Blocks); } }
         public PlcTypeSystemGroup TypeGroup { get { Live(); return new PlcTypeSystemGroup(OwnerProject, State.Types); } }
+        public PlcTagTableSystemGroup TagTableGroup { get { Live(); return new PlcTagTableSystemGroup(OwnerProject, State.Device, State.Tags); } }
     }
 
-    /// <summary>A software unit (or the safety unit) of a PLC: its name and its block and PLC data type trees.</summary>
+    /// <summary>A software unit (or the safety unit) of a PLC: its name and its block, PLC data type and tag table
+    /// trees (the tag tables' root is one of the PLC's TagFolder.UnitRoots, so tag and table names stay unique per
+    /// PLC, as TIA numbers each unit's "Default tag table_N").</summary>
     internal sealed class UnitState
     {
         internal string Name;
+        internal DeviceState Device;
         internal GroupState Blocks;
         internal GroupState Types;
+        internal TagFolder Tags;
     }
 
     internal sealed partial class SoftwareState
@@ -125,10 +134,29 @@ namespace StandIn.Control
         public static void AddUnit(int pid, string device, string name, bool safety)
         {
             var software = Program.Software(pid, device);
-            var unit = new UnitState { Name = name };
+            var unit = new UnitState { Name = name, Device = Machine.Processes.First(p => p.Id == pid && p.Alive).Project.Devices.First(d => d.Name == device) };
             unit.Blocks = new GroupState { Name = "Program blocks", Software = software };
             unit.Types = new GroupState { Name = "PLC data types", Software = software };
+            unit.Tags = new TagFolder { Name = "PLC tags" };
+            TagFolder.Of(software).UnitRoots.Add(unit.Tags);
             (safety ? software.SafetyUnits : software.Units).Add(unit);
+        }
+
+        /// <summary>Add the empty tag table <paramref name="name"/> in the user-group path <paramref name="groupPath"/>
+        /// of unit <paramref name="unit"/> (its tags are then made through Openness).</summary>
+        public static void AddTagTable(int pid, string device, string unit, string groupPath, string name)
+        {
+            var software = Program.Software(pid, device);
+            if (TagFolder.Of(software).AllTables().Any(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase)))
+                throw new ArgumentException("Tag table names are unique per PLC: '" + name + "' exists.", "name");
+            var folder = software.Units.Concat(software.SafetyUnits).First(u => u.Name == unit).Tags;
+            foreach (var part in groupPath.Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries))
+            {
+                var next = folder.Groups.FirstOrDefault(g => g.Name == part);
+                if (next == null) { next = new TagFolder { Name = part }; folder.Groups.Add(next); }
+                folder = next;
+            }
+            folder.Tables.Add(new TagTableState { Name = name });
         }
 
         /// <summary>Add the PLC data type of SimaticML <paramref name="xml"/> (as <see cref="AddBlock"/> adds a block) to

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from engineering_api.backend import errors as e
+from engineering_api.backend.areas.tags import TagSpec
 from engineering_api.backend.models import ProgramDocument
 from engineering_api.rules.program_objects import read_object
 from simatic_xml.generate import generate_xml
@@ -208,3 +209,39 @@ def test_an_import_numbered_as_a_unit_block_is_refused_naming_it(units: Any) -> 
                       [document], overwrite=False)
     assert "'Conveyor2.FB_Belt'" in err.message
     assert "FB_New" not in {b.name for b in units.blocks.list_blocks("PLC_1")}
+
+
+@pytest.fixture
+def unit_tags(units: Any) -> Any:
+    """``units`` with the tag table ``Belt tags`` in the group ``IO`` of unit ``Conveyor2``, holding ``BeltRunning``
+    (``%I0.0``), made through Openness."""
+    import StandIn.Control as control
+
+    control.Units.AddTagTable(int(units.session_status().pid), "PLC_1", "Conveyor2", "IO", "Belt tags")
+    units.tags.create_tag("PLC_1", "Belt tags", TagSpec(name="BeltRunning", data_type="Bool", logical_address="%I0.0"))
+    return units
+
+
+def test_a_unit_tag_table_is_listed_found_and_renamed_in_its_unit(unit_tags: Any) -> None:
+    tables = {t.name: t.folder for t in unit_tags.tags.list_tag_tables("PLC_1")}
+    assert tables == {"Default tag table": "", "Belt tags": "Software units/Conveyor2/IO"}
+    assert [t.name for t in unit_tags.tags.list_tags("PLC_1", "belt tags")] == ["BeltRunning"]
+    assert "BeltRunning" in {t.name for t in unit_tags.tags.list_all_tags("PLC_1")}
+    assert read_object(unit_tags.tags.export_tag_table_xml("PLC_1", "Belt tags"), project_version="V19").name == (
+        "Belt tags")
+    renamed = unit_tags.tags.rename_tag_table("PLC_1", "Belt tags", "Conveyor tags")
+    assert (renamed.name, renamed.folder, renamed.tag_count) == ("Conveyor tags", "Software units/Conveyor2/IO", 1)
+    assert unit_tags.tags.tag_table_tree("PLC_1").children[0].name == "Default tag table"  # the PLC's own tree
+
+
+def test_a_tag_name_a_unit_table_holds_is_taken_plc_wide(unit_tags: Any) -> None:
+    spec = TagSpec(name="beltrunning", data_type="Bool", logical_address="%I0.1")
+    raises_code(e.AlreadyExistsError, "TAG_EXISTS", unit_tags.tags.create_tag, "PLC_1", "Default tag table", spec)
+
+
+def test_a_unit_tag_table_name_is_taken_for_a_new_table(unit_tags: Any) -> None:
+    raises_code(e.AlreadyExistsError, "TAG_TABLE_EXISTS", unit_tags.tags.create_tag_table, "PLC_1", "BELT TAGS")
+
+
+def test_a_unit_tag_table_name_is_taken_for_a_block_rename(unit_tags: Any) -> None:
+    raises_code(e.AlreadyExistsError, "OBJECT_EXISTS", unit_tags.blocks.rename_block, "PLC_1", "FB_Main", "Belt tags")
