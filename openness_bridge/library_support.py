@@ -21,7 +21,7 @@ from engineering_api.rules.hmi_resources import HMI_LIBRARY_TYPES
 from engineering_api.rules.library import (
     IN_WORK, RELEASED, library_not_open, library_read_only, parse_version, type_not_found, version_not_found,
 )
-from openness_bridge.groups import walk_objects
+from openness_bridge.units import software_blocks, software_tag_tables, software_types
 
 if TYPE_CHECKING:
     from openness_bridge.session import BridgeSession
@@ -173,12 +173,12 @@ class LibraryAccess:
         if object_name is None:
             return self._session.find_device(project, device), "Device"
         software = self._session.plc_software(project, device)
-        for group, items, kind in ((software.BlockGroup, "Blocks", "Block"),
-                                   (software.TypeGroup, "Types", "PlcDataType"),
-                                   (software.TagTableGroup, "TagTables", "TagTable")):
-            for _, obj in walk_objects(group, items):
-                if str(obj.Name) == object_name:
-                    return obj, kind
+        # The PLC's own objects and its software units', named as the port names them (openness_bridge.units)
+        for walk, kind in ((software_blocks, "Block"), (software_types, "PlcDataType"),
+                           (software_tag_tables, "TagTable")):
+            for found in walk(self._session, software):
+                if found.name == object_name:
+                    return found.obj, kind
         raise NotFoundError(f"'{device}' has no block, PLC data type or tag table '{object_name}'.",
                             code="OBJECT_NOT_FOUND")
 

@@ -20,6 +20,7 @@ import pytest
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.areas.tags import TagSpec
+from engineering_api.backend.areas.watch_tables import WATCH_TABLE, EntrySpec
 from engineering_api.backend.models import ProgramDocument
 from engineering_api.rules.program_objects import read_object
 from simatic_xml.generate import generate_xml
@@ -245,3 +246,30 @@ def test_a_unit_tag_table_name_is_taken_for_a_new_table(unit_tags: Any) -> None:
 
 def test_a_unit_tag_table_name_is_taken_for_a_block_rename(unit_tags: Any) -> None:
     raises_code(e.AlreadyExistsError, "OBJECT_EXISTS", unit_tags.blocks.rename_block, "PLC_1", "FB_Main", "Belt tags")
+
+
+def test_compare_names_the_kind_of_a_unit_block(units: Any) -> None:
+    from tests.bridge.test_online import simulate_plc_1
+
+    simulate_plc_1(units)
+    units.online.download("PLC_1")
+    # The stand-in's compare tree names a unit's object by its Name (TIA's choice for a namespaced one is unknown)
+    kinds = {e.name: e.kind for e in units.online.compare_online("PLC_1").entries}
+    assert kinds == {"FB_Main": "FB", "FB_Belt": "FB", "FB_Plain": "FB", "F_Stop": "FB"}
+
+
+def test_watch_operands_resolve_through_units_tag_tables_and_data_blocks(unit_tags: Any) -> None:
+    import StandIn.Control as control
+
+    db = {"blockType": "GlobalDB", "name": "DB_Belt", "number": 9, "namespace": "Conveyor2",
+          "interface": {"Static": [{"name": "Speed", "dataType": "Int"}]}}
+    control.Units.AddBlock(int(unit_tags.session_status().pid), "PLC_1", "Conveyor2", "", generate_xml(db, "V19"))
+    entries = [EntrySpec(name='"BeltRunning"'), EntrySpec(name='"Conveyor2.DB_Belt".Speed')]
+    made = unit_tags.watch_tables.create_watch_force_table("PLC_1", WATCH_TABLE, "Belt", entries=entries)
+    assert [(x.is_valid, x.data_type) for x in made.entries] == [(True, "Bool"), (True, "Int")]
+    assert made.entries[0].address == "%I0.0"
+
+
+def test_a_master_copy_is_made_of_a_unit_block(units: Any) -> None:
+    made = units.library.create_master_copy("PLC_1", "Conveyor2.FB_Belt", name=None, folder="")
+    assert (made.name, made.source_kind) == ("FB_Belt", "Block")
