@@ -1,6 +1,6 @@
 """The bridge's blocks (``PlcSoftware.BlockGroup`` and each software unit's: :mod:`openness_bridge.units`), block
 folders (``PlcSoftware.BlockGroup``) and external sources (``PlcSoftware.ExternalSourceGroup``, the PLC's "External
-source files").
+source files", and each software unit's: listed, found and deleted there; added and foldered in the PLC's own).
 
 Blocks are found by walking the group tree (``PlcBlockComposition.Find`` is one level deep); a block's kind is its
 .NET class (``FB``, ``GlobalDB``…), its language ``PlcBlock.ProgrammingLanguage``. Rename sets ``PlcBlock.Name``
@@ -29,10 +29,12 @@ from engineering_api.rules.naming import check_block_name
 from engineering_api.rules.program_objects import plain_new_name
 from openness_bridge import groups
 from openness_bridge.plc_software import block_kind
-from openness_bridge.units import SoftwareObject, find_block, software_blocks, software_tag_tables, software_types
+from openness_bridge.units import (
+    SoftwareObject, find_block, software_blocks, software_external_sources, software_tag_tables, software_types,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from engineering_api.rules.source_generation import ProgramAccess
     from openness_bridge.session import BridgeSession
@@ -175,18 +177,22 @@ class BridgeBlocks(BlocksWithGeneration):
     def _source_root(self, device: str) -> Any:
         return self._session.plc_software(self._session.project(), device).ExternalSourceGroup
 
-    def _locate_source(self, root: Any, name: str) -> tuple[str, Any]:
-        """(folder, source) anywhere below "External source files"; ``NotFoundError`` (``SOURCE_NOT_FOUND``)."""
-        for folder, source in groups.walk_objects(root, "ExternalSources"):
-            if str(source.Name) == name:
-                return folder, source
+    def _sources(self, device: str) -> Iterator[SoftwareObject]:
+        """Every external source of the PLC and its software units (folder ``Software units/<unit>/...``)."""
+        return software_external_sources(self._session, self._session.plc_software(self._session.project(), device))
+
+    def _locate_source(self, device: str, name: str) -> tuple[str, Any]:
+        """(folder, source) anywhere below "External source files", the PLC's or a software unit's;
+        ``NotFoundError`` (``SOURCE_NOT_FOUND``)."""
+        for found in self._sources(device):
+            if found.name == name:
+                return found.folder, found.obj
         raise NotFoundError(f"The external source '{name}' was not found.", code="SOURCE_NOT_FOUND")
 
     def list_external_sources(self, device: str) -> list[ExternalSourceInfo]:
         def run() -> list[ExternalSourceInfo]:
             # length/lineCount stay 0: Openness cannot read a source's text back (module docstring).
-            return [ExternalSourceInfo(name=str(s.Name), folder=f)
-                    for f, s in groups.walk_objects(self._source_root(device), "ExternalSources")]
+            return [ExternalSourceInfo(name=found.name, folder=found.folder) for found in self._sources(device)]
 
         return self._session.call("PlcExternalSourceGroup.ExternalSources", run)
 
@@ -201,8 +207,9 @@ class BridgeBlocks(BlocksWithGeneration):
         def run() -> ExternalSourceInfo:
             root = self._source_root(device)
             target, group = groups.folder_of(root, folder)
-            clash = next((s for _, s in groups.walk_objects(root, "ExternalSources")
-                          if str(s.Name).casefold() == name.casefold()), None)
+            # Source names are checked over the units' sources too (conservative: TIA's rule is not documented)
+            clash = next((found.obj for found in self._sources(device) if found.name.casefold() == name.casefold()),
+                         None)
             if clash is not None and not overwrite:
                 raise AlreadyExistsError(f"The external source '{name}' already exists.", code="SOURCE_EXISTS")
             if clash is not None:
@@ -217,7 +224,7 @@ class BridgeBlocks(BlocksWithGeneration):
 
     def read_external_source(self, device: str, name: str) -> str:
         def run() -> str:
-            self._locate_source(self._source_root(device), name)  # an unknown source is still a precise 404
+            self._locate_source(device, name)  # an unknown source is still a precise 404
             raise NotSupportedError(
                 f"Openness cannot read the text of the external source '{name}': PlcExternalSource has no member that "
                 "returns its content (only Name, Delete and GenerateBlocksFromSource). Keep the text you added, or "
@@ -229,7 +236,7 @@ class BridgeBlocks(BlocksWithGeneration):
 
     def delete_external_source(self, device: str, name: str) -> ExternalSourceInfo:
         def run() -> ExternalSourceInfo:
-            folder, source = self._locate_source(self._source_root(device), name)
+            folder, source = self._locate_source(device, name)
             source.Delete()
             return ExternalSourceInfo(name=name, folder=folder)
 

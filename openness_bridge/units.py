@@ -1,9 +1,9 @@
-"""Software units: every block, PLC data type and tag table group of a PLC's software, the PLC's own and each
-unit's, in one place.
+"""Software units: every block, PLC data type, tag table and external source group of a PLC's software, the PLC's
+own and each unit's, in one place.
 
 On an S7-1500 with software units, a unit's blocks are not below ``PlcSoftware.BlockGroup``:
 ``PlcSoftware.GetService<PlcUnitProvider>().UnitGroup.Units`` (and ``.SafetyUnits``, the fail-safe unit) each hold
-their own ``BlockGroup``, ``TypeGroup`` and ``TagTableGroup`` (15.1-V17 generator stubs
+their own ``BlockGroup``, ``TypeGroup``, ``TagTableGroup`` and ``ExternalSourceGroup`` (15.1-V17 generator stubs
 ``Siemens/Engineering/SW/Units``; V21's catalogue adds ``PlcUnitSystemGroup.SafetyUnits``). The provider is null
 where the CPU has no units (S7-1200).
 
@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     from openness_bridge.session import BridgeSession
 
 __all__ = ("UNITS_FOLDER", "ProgramRoot", "SoftwareObject", "find_block", "find_block_or_type", "group_at",
-           "program_roots", "software_blocks", "software_objects", "software_tag_tables", "software_types",
-           "unit_folder")
+           "program_roots", "software_blocks", "software_external_sources", "software_objects", "software_tag_tables",
+           "software_types", "unit_folder")
 
 UNITS_FOLDER = "Software units"
 """The project tree's folder of a PLC's units: a unit block's folder starts with it and the unit's name."""
@@ -132,6 +132,14 @@ def software_tag_tables(session: BridgeSession, software: Any) -> Iterator[Softw
     units/Perceuse/PLC tags/Default tag table_2.xml``), and TIA numbers each unit's default table apart from the
     PLC's ``Default tag table``, so table names are unique per PLC."""
     return software_objects(session, software, "TagTableGroup", "TagTables", namespaced=False)
+
+
+def software_external_sources(session: BridgeSession, software: Any) -> Iterator[SoftwareObject]:
+    """Every external source of ``software``: the PLC's "External source files" tree, then each unit's
+    (``PlcUnit.ExternalSourceGroup``: 15.1-V17 stubs; siemens/tia-portal-ai-extensions@34e8e03
+    ``skills/sw-units/SKILL.md``: a unit's sources are apart from ``PlcSoftware.ExternalSourceGroup``). A source is
+    named by its ``Name`` (a file name; no namespace)."""
+    return software_objects(session, software, "ExternalSourceGroup", "ExternalSources", namespaced=False)
 
 
 def find_block(session: BridgeSession, software: Any, name: str) -> SoftwareObject:

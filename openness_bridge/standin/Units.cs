@@ -1,6 +1,6 @@
 // Stand-in for software units (Siemens.Engineering.SW.Units): PlcSoftware.GetService<PlcUnitProvider>() offers the
 // unit system group of an S7-1500 (null on an S7-1200, which has no software units), whose Units (and, from V18,
-// SafetyUnits) each hold their own block, PLC data type and tag table trees. Shapes: the 15.1-V17 generator stubs
+// SafetyUnits) each hold their own block, PLC data type, tag table and external source trees. Shapes: the 15.1-V17 generator stubs
 // (Repsay/siemens-tia-openness-python-stubs@v17 typings/Siemens/Engineering/SW/Units) and the V21 catalogue
 // (PlcUnitSystemGroup.SafetyUnits); see openness_bridge/README.md for the source of every public member.
 // Units are made by a test (StandIn.Control.Units), not through Openness, and are not kept in the project file, so
@@ -12,6 +12,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Siemens.Engineering;
 using Siemens.Engineering.SW.Blocks;
+using Siemens.Engineering.SW.ExternalSources;
 using Siemens.Engineering.SW.Tags;
 using Siemens.Engineering.SW.Types;
 using StandIn.Control;
@@ -73,9 +74,9 @@ namespace Siemens.Engineering.SW.Units
 
 namespace StandIn.Control
 {
-    /// <summary>Name, BlockGroup, TypeGroup and TagTableGroup, which Openness declares on PlcUnit and PlcSafetyUnit
-    /// alike (15.1-V17 stubs; siemens/tia-portal-ai-extensions skills/sw-units: each unit's TagTableGroup is its own,
-    /// apart from PlcSoftware.TagTableGroup).</summary>
+    /// <summary>Name, BlockGroup, TypeGroup, TagTableGroup and ExternalSourceGroup, which Openness declares on PlcUnit
+    /// and PlcSafetyUnit alike (15.1-V17 stubs; siemens/tia-portal-ai-extensions skills/sw-units: each unit's
+    /// TagTableGroup and ExternalSourceGroup are its own, apart from PlcSoftware's).</summary>
     public abstract class UnitObject : ProjectObject
     {
         internal readonly UnitState State;
@@ -88,6 +89,7 @@ namespace StandIn.Control
         public PlcBlockSystemGroup BlockGroup { get { Live(); return new PlcBlockSystemGroup(OwnerProject, State.Blocks); } }
         public PlcTypeSystemGroup TypeGroup { get { Live(); return new PlcTypeSystemGroup(OwnerProject, State.Types); } }
         public PlcTagTableSystemGroup TagTableGroup { get { Live(); return new PlcTagTableSystemGroup(OwnerProject, State.Device, State.Tags); } }
+        public PlcExternalSourceSystemGroup ExternalSourceGroup { get { Live(); return new PlcExternalSourceSystemGroup(OwnerProject, State.Sources); } }
     }
 
     /// <summary>A software unit (or the safety unit) of a PLC: its name and its block, PLC data type and tag table
@@ -100,6 +102,8 @@ namespace StandIn.Control
         internal GroupState Blocks;
         internal GroupState Types;
         internal TagFolder Tags;
+        /// <summary>The unit's "External source files"; the texts are in the PLC's SourceTexts (names unique per PLC).</summary>
+        internal GroupState Sources;
     }
 
     internal sealed partial class SoftwareState
@@ -138,8 +142,20 @@ namespace StandIn.Control
             unit.Blocks = new GroupState { Name = "Program blocks", Software = software };
             unit.Types = new GroupState { Name = "PLC data types", Software = software };
             unit.Tags = new TagFolder { Name = "PLC tags" };
+            unit.Sources = new GroupState { Name = "External source files", Software = software };
             TagFolder.Of(software).UnitRoots.Add(unit.Tags);
             (safety ? software.SafetyUnits : software.Units).Add(unit);
+        }
+
+        /// <summary>Add the external source <paramref name="name"/> with <paramref name="text"/> in the user-group path
+        /// <paramref name="groupPath"/> of unit <paramref name="unit"/>.</summary>
+        public static void AddExternalSource(int pid, string device, string unit, string groupPath, string name, string text)
+        {
+            var software = Program.Software(pid, device);
+            if (software.SourceTexts.ContainsKey(name))
+                throw new ArgumentException("The stand-in keeps source names unique per PLC: '" + name + "' exists.", "name");
+            software.Units.Concat(software.SafetyUnits).First(u => u.Name == unit).Sources.Path(groupPath).Items.Add(name);
+            software.SourceTexts[name] = text;
         }
 
         /// <summary>Add the empty tag table <paramref name="name"/> in the user-group path <paramref name="groupPath"/>

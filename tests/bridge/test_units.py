@@ -273,3 +273,28 @@ def test_watch_operands_resolve_through_units_tag_tables_and_data_blocks(unit_ta
 def test_a_master_copy_is_made_of_a_unit_block(units: Any) -> None:
     made = units.library.create_master_copy("PLC_1", "Conveyor2.FB_Belt", name=None, folder="")
     assert (made.name, made.source_kind) == ("FB_Belt", "Block")
+
+
+@pytest.fixture
+def unit_source(units: Any) -> Any:
+    """``units`` with the external source ``Belt.scl`` in the group ``Src`` of unit ``Conveyor2``."""
+    import StandIn.Control as control
+
+    control.Units.AddExternalSource(int(units.session_status().pid), "PLC_1", "Conveyor2", "Src", "Belt.scl",
+                                    'FUNCTION "FC_Belt" : Void\nBEGIN\nEND_FUNCTION\n')
+    return units
+
+
+def test_a_unit_external_source_is_listed_found_and_deleted(unit_source: Any) -> None:
+    listed = [(s.name, s.folder) for s in unit_source.blocks.list_external_sources("PLC_1")]
+    assert listed == [("Belt.scl", "Software units/Conveyor2/Src")]
+    # found (not SOURCE_NOT_FOUND), and its text is still beyond Openness
+    raises_code(e.NotSupportedError, "NO_OPENNESS_EQUIVALENT", unit_source.blocks.read_external_source, "PLC_1",
+                "Belt.scl")
+    assert unit_source.blocks.delete_external_source("PLC_1", "Belt.scl").folder == "Software units/Conveyor2/Src"
+    assert unit_source.blocks.list_external_sources("PLC_1") == []
+
+
+def test_a_unit_external_source_name_is_taken_for_a_new_source(unit_source: Any) -> None:
+    raises_code(e.AlreadyExistsError, "SOURCE_EXISTS", unit_source.blocks.add_external_source, "PLC_1", "belt.SCL",
+                "", folder="", overwrite=False)
