@@ -146,6 +146,8 @@ class LibraryAccess:
             return result  # an HMI type's instances are on panels; FindInstances is searched in PLC software only
         for version in t.Versions:
             for device, software in self.plcs(project):
+                # PlcSoftware is the PLC's only IInstanceSearchScope: PlcUnit is none (15.1-V17 stubs), so a software
+                # unit's instances are found only as far as TIA's search of the PlcSoftware includes them.
                 for instance in version.FindInstances(software):
                     result.append(TypeInstance(device_name=device, name=str(instance.Name),
                                                version_number=number_of(version),
