@@ -89,7 +89,7 @@ def test_a_unit_block_is_deleted_and_renamed_in_its_namespace(units: Any) -> Non
 
 
 # Names are unique per PLC over its own trees and every unit's (blocks.program_object_names): FB_Plain is
-# Conveyor2's block outside a namespace. One refusal per test: the stand-in's rollback does not keep units.
+# Conveyor2's block outside a namespace.
 def test_a_name_a_unit_block_has_is_taken_for_a_rename(units: Any) -> None:
     err = raises_code(e.AlreadyExistsError, "OBJECT_EXISTS", units.blocks.rename_block, "PLC_1", "FB_Main", "fb_plain")
     assert "fb_plain" in err.message
@@ -298,3 +298,20 @@ def test_a_unit_external_source_is_listed_found_and_deleted(unit_source: Any) ->
 def test_a_unit_external_source_name_is_taken_for_a_new_source(unit_source: Any) -> None:
     raises_code(e.AlreadyExistsError, "SOURCE_EXISTS", unit_source.blocks.add_external_source, "PLC_1", "belt.SCL",
                 "", folder="", overwrite=False)
+
+
+def test_units_outlast_a_rollback_and_a_save_and_reopen(unit_source: Any) -> None:
+    import StandIn.Control as control
+
+    control.Units.AddTagTable(int(unit_source.session_status().pid), "PLC_1", "Conveyor2", "IO", "Belt tags")
+    unit_source.tags.create_tag("PLC_1", "Belt tags", TagSpec(name="BeltRunning", data_type="Bool",
+                                                             logical_address="%I0.0", comment="runs"))
+    raises_code(e.AlreadyExistsError, "OBJECT_EXISTS", unit_source.blocks.rename_block, "PLC_1", "FB_Main", "FB_Plain")
+    path = Path(unit_source.save_project().path)
+    unit_source.close_project()
+    unit_source.open_project(path)
+    assert len(unit_source.blocks.list_blocks("PLC_1")) == 4
+    assert unit_source.blocks.get_block("PLC_1", "Conveyor2.FB_Belt").folder == "Software units/Conveyor2/Motors"
+    [tag] = unit_source.tags.list_tags("PLC_1", "Belt tags")
+    assert (tag.name, tag.logical_address, tag.comment) == ("BeltRunning", "%I0.0", "runs")
+    assert [s.folder for s in unit_source.blocks.list_external_sources("PLC_1")] == ["Software units/Conveyor2/Src"]
