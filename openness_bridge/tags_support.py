@@ -19,7 +19,7 @@ from engineering_api.backend.errors import NotFoundError, ValidationError
 from engineering_api.rules.addresses import AddressError, OverlapIndex, parse_address
 from engineering_api.rules.values import PRIMARY_CULTURE
 from openness_bridge import groups
-from openness_bridge.units import software_tag_tables
+from openness_bridge.units import software_tag_tables, software_types
 
 if TYPE_CHECKING:
     from openness_bridge.session import BridgeSession
@@ -252,8 +252,9 @@ class TagTables:
         return plc_names(root.group, self.tables(root))
 
     def udts(self, software: Any) -> dict[str, str]:
-        """Casefolded name -> name of the PLC data types (a tag may be of one)."""
-        return {str(t.Name).casefold(): str(t.Name) for _, t in groups.walk_objects(software.TypeGroup, "Types")}
+        """Casefolded name -> name of the PLC data types (a tag may be of one), the software units' too by the name
+        the port gives them (``Namespace.Name``), as the fake holds its types."""
+        return {found.name.casefold(): found.name for found in software_types(self._session, software)}
 
     def overlap_index(self, root: TagTree, skip: frozenset[str] = frozenset()) -> OverlapIndex:
         """Every addressed tag of the PLC, for TIA's overlap warnings (``skip``: casefolded names left out)."""

@@ -315,3 +315,9 @@ def test_units_outlast_a_rollback_and_a_save_and_reopen(unit_source: Any) -> Non
     [tag] = unit_source.tags.list_tags("PLC_1", "Belt tags")
     assert (tag.name, tag.logical_address, tag.comment) == ("BeltRunning", "%I0.0", "runs")
     assert [s.folder for s in unit_source.blocks.list_external_sources("PLC_1")] == ["Software units/Conveyor2/Src"]
+
+
+def test_a_tag_may_be_of_a_unit_udt(unit_types: Any) -> None:
+    # The fake holds every type by its qualified name; the bridge's data type check reads the units' types the same way
+    spec = TagSpec(name="Belt", data_type='"Conveyor2.UDT_Belt"', logical_address="%M10.0")
+    assert unit_types.tags.create_tag("PLC_1", "Default tag table", spec).tag.data_type == '"Conveyor2.UDT_Belt"'
