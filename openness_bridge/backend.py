@@ -183,11 +183,12 @@ class _OpennessSession(EngineeringBackend):
         self.library = BridgeLibrary(
             session,
             libraries=libraries,
-            names_in_use=names_in_use,
+            names_in_use=functools.partial(names_in_use, session),
             require_free_device_name=require_free_device_name,
         )
         self.library_types = BridgeLibraryTypes(
-            session, libraries=libraries, names_in_use=names_in_use, panel_software=hmi_access.panel_software,
+            session, libraries=libraries, names_in_use=functools.partial(names_in_use, session),
+            panel_software=hmi_access.panel_software,
         )
         self.global_library = BridgeGlobalLibrary(session, libraries=libraries)
         self.compile = BridgeCompile(session)

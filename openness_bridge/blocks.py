@@ -1,6 +1,6 @@
 """The bridge's blocks (``PlcSoftware.BlockGroup`` and each software unit's: :mod:`openness_bridge.units`), block
 folders (``PlcSoftware.BlockGroup``) and external sources (``PlcSoftware.ExternalSourceGroup``, the PLC's "External
-source files").
+source files", and each software unit's: listed, found and deleted there; added and foldered in the PLC's own).
 
 Blocks are found by walking the group tree (``PlcBlockComposition.Find`` is one level deep); a block's kind is its
 .NET class (``FB``, ``GlobalDB``…), its language ``PlcBlock.ProgrammingLanguage``. Rename sets ``PlcBlock.Name``
@@ -19,6 +19,7 @@ given.
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.blocks import BlockInfo, BlocksWithGeneration, ExternalSourceInfo, FolderRemoval
@@ -28,10 +29,12 @@ from engineering_api.rules.naming import check_block_name
 from engineering_api.rules.program_objects import plain_new_name
 from openness_bridge import groups
 from openness_bridge.plc_software import block_kind
-from openness_bridge.units import SoftwareObject, find_block, software_blocks
+from openness_bridge.units import (
+    SoftwareObject, find_block, software_blocks, software_external_sources, software_tag_tables, software_types,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from engineering_api.rules.source_generation import ProgramAccess
     from openness_bridge.session import BridgeSession
@@ -39,17 +42,30 @@ if TYPE_CHECKING:
 __all__ = ("BridgeBlocks", "names_in_use", "program_object_names")
 
 
-def program_object_names(software: Any) -> set[str]:
-    """Casefolded names of every block and PLC data type of a ``PlcSoftware``: one namespace, whatever the case."""
-    names = {str(b.Name).casefold() for _, b in groups.walk_objects(software.BlockGroup, "Blocks")}
-    return names | {str(t.Name).casefold() for _, t in groups.walk_objects(software.TypeGroup, "Types")}
+def program_object_names(session: BridgeSession, software: Any) -> set[str]:
+    """Casefolded names of every block and PLC data type of a ``PlcSoftware``, its own and its software units',
+    each as TIA names it (:mod:`openness_bridge.units`: ``Namespace.Name`` inside a unit's namespace): one name
+    space per PLC, whatever the case.
+
+    The qualified name is what must be free. No Siemens documentation of the rule was found (searched: software
+    units, namespaces, block names unique per PLC); a TIA V18 project holds two FCs of the plain name ``fcMain`` in
+    two units' namespaces (``nsConvoyeur.fcMain``, ``nsMainPerceuse.fcMain``: ChrisSiem/TestChris@a826097
+    ``PLC_1/Software units/{Convoyeur,Perceuse}/Program blocks``), so a plain name is not taken PLC-wide. Whether a
+    namespaced object's plain name is free for the PLC's own (root namespace) objects is not documented either;
+    this follows the fake (:func:`engineering_api.rules.program_objects.read_object` keys objects by qualified name).
+    An object outside a namespace (the PLC's own, or a unit's without one) is named by its plain ``Name``, so those
+    stay unique across the PLC and all units, the conservative rule of the name space TIA keeps per PLC.
+    """
+    objects = chain(software_blocks(session, software), software_types(session, software))
+    return {found.name.casefold() for found in objects}
 
 
-def names_in_use(software: Any) -> set[str]:
-    """Casefolded names of every block, PLC data type and tag table of a ``PlcSoftware``: TIA keeps them unique per
-    PLC."""
-    tables = groups.walk_objects(software.TagTableGroup, "TagTables")
-    return program_object_names(software) | {str(t.Name).casefold() for _, t in tables}
+def names_in_use(session: BridgeSession, software: Any) -> set[str]:
+    """Casefolded names of every block, PLC data type (:func:`program_object_names`) and tag table
+    (:func:`openness_bridge.units.software_tag_tables`) of a ``PlcSoftware`` and its software units: TIA keeps them
+    unique per PLC."""
+    tables = software_tag_tables(session, software)
+    return program_object_names(session, software) | {found.name.casefold() for found in tables}
 
 
 class BridgeBlocks(BlocksWithGeneration):
@@ -115,13 +131,15 @@ class BridgeBlocks(BlocksWithGeneration):
         def run() -> BlockInfo:
             software = self._software_of(device)
             found = self._locate_block(software, name)
-            if new_name.casefold() != name.casefold() and new_name.casefold() in names_in_use(software):
-                raise AlreadyExistsError(f"'{new_name}' already exists in '{device}'.", code="OBJECT_EXISTS")
             # A unit block in a namespace keeps it: found.name is Namespace.Name there, Name the plain part.
             namespace = found.name[:-len(str(found.obj.Name)) - 1] or None
             plain = plain_new_name(new_name, namespace)
-            found.obj.Name = plain  # TIA renames the block and its SimaticML Name; number and group stay
             qualified = f"{namespace}.{plain}" if namespace else plain
+            # The name the block will have is what must be free (program_object_names: qualified names)
+            if (qualified.casefold() != found.name.casefold()
+                    and qualified.casefold() in names_in_use(self._session, software)):
+                raise AlreadyExistsError(f"'{qualified}' already exists in '{device}'.", code="OBJECT_EXISTS")
+            found.obj.Name = plain  # TIA renames the block and its SimaticML Name; number and group stay
             return self._block_info(SoftwareObject(found.folder, found.obj, qualified, found.unit))
 
         return self._session.change("PlcBlock.Name", run)
@@ -159,18 +177,22 @@ class BridgeBlocks(BlocksWithGeneration):
     def _source_root(self, device: str) -> Any:
         return self._session.plc_software(self._session.project(), device).ExternalSourceGroup
 
-    def _locate_source(self, root: Any, name: str) -> tuple[str, Any]:
-        """(folder, source) anywhere below "External source files"; ``NotFoundError`` (``SOURCE_NOT_FOUND``)."""
-        for folder, source in groups.walk_objects(root, "ExternalSources"):
-            if str(source.Name) == name:
-                return folder, source
+    def _sources(self, device: str) -> Iterator[SoftwareObject]:
+        """Every external source of the PLC and its software units (folder ``Software units/<unit>/...``)."""
+        return software_external_sources(self._session, self._session.plc_software(self._session.project(), device))
+
+    def _locate_source(self, device: str, name: str) -> tuple[str, Any]:
+        """(folder, source) anywhere below "External source files", the PLC's or a software unit's;
+        ``NotFoundError`` (``SOURCE_NOT_FOUND``)."""
+        for found in self._sources(device):
+            if found.name == name:
+                return found.folder, found.obj
         raise NotFoundError(f"The external source '{name}' was not found.", code="SOURCE_NOT_FOUND")
 
     def list_external_sources(self, device: str) -> list[ExternalSourceInfo]:
         def run() -> list[ExternalSourceInfo]:
             # length/lineCount stay 0: Openness cannot read a source's text back (module docstring).
-            return [ExternalSourceInfo(name=str(s.Name), folder=f)
-                    for f, s in groups.walk_objects(self._source_root(device), "ExternalSources")]
+            return [ExternalSourceInfo(name=found.name, folder=found.folder) for found in self._sources(device)]
 
         return self._session.call("PlcExternalSourceGroup.ExternalSources", run)
 
@@ -185,8 +207,9 @@ class BridgeBlocks(BlocksWithGeneration):
         def run() -> ExternalSourceInfo:
             root = self._source_root(device)
             target, group = groups.folder_of(root, folder)
-            clash = next((s for _, s in groups.walk_objects(root, "ExternalSources")
-                          if str(s.Name).casefold() == name.casefold()), None)
+            # Source names are checked over the units' sources too (conservative: TIA's rule is not documented)
+            clash = next((found.obj for found in self._sources(device) if found.name.casefold() == name.casefold()),
+                         None)
             if clash is not None and not overwrite:
                 raise AlreadyExistsError(f"The external source '{name}' already exists.", code="SOURCE_EXISTS")
             if clash is not None:
@@ -201,7 +224,7 @@ class BridgeBlocks(BlocksWithGeneration):
 
     def read_external_source(self, device: str, name: str) -> str:
         def run() -> str:
-            self._locate_source(self._source_root(device), name)  # an unknown source is still a precise 404
+            self._locate_source(device, name)  # an unknown source is still a precise 404
             raise NotSupportedError(
                 f"Openness cannot read the text of the external source '{name}': PlcExternalSource has no member that "
                 "returns its content (only Name, Delete and GenerateBlocksFromSource). Keep the text you added, or "
@@ -213,7 +236,7 @@ class BridgeBlocks(BlocksWithGeneration):
 
     def delete_external_source(self, device: str, name: str) -> ExternalSourceInfo:
         def run() -> ExternalSourceInfo:
-            folder, source = self._locate_source(self._source_root(device), name)
+            folder, source = self._locate_source(device, name)
             source.Delete()
             return ExternalSourceInfo(name=name, folder=folder)
 

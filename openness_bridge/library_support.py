@@ -21,7 +21,7 @@ from engineering_api.rules.hmi_resources import HMI_LIBRARY_TYPES
 from engineering_api.rules.library import (
     IN_WORK, RELEASED, library_not_open, library_read_only, parse_version, type_not_found, version_not_found,
 )
-from openness_bridge.groups import walk_objects
+from openness_bridge.units import software_blocks, software_tag_tables, software_types
 
 if TYPE_CHECKING:
     from openness_bridge.session import BridgeSession
@@ -146,6 +146,8 @@ class LibraryAccess:
             return result  # an HMI type's instances are on panels; FindInstances is searched in PLC software only
         for version in t.Versions:
             for device, software in self.plcs(project):
+                # PlcSoftware is the PLC's only IInstanceSearchScope: PlcUnit is none (15.1-V17 stubs), so a software
+                # unit's instances are found only as far as TIA's search of the PlcSoftware includes them.
                 for instance in version.FindInstances(software):
                     result.append(TypeInstance(device_name=device, name=str(instance.Name),
                                                version_number=number_of(version),
@@ -173,12 +175,12 @@ class LibraryAccess:
         if object_name is None:
             return self._session.find_device(project, device), "Device"
         software = self._session.plc_software(project, device)
-        for group, items, kind in ((software.BlockGroup, "Blocks", "Block"),
-                                   (software.TypeGroup, "Types", "PlcDataType"),
-                                   (software.TagTableGroup, "TagTables", "TagTable")):
-            for _, obj in walk_objects(group, items):
-                if str(obj.Name) == object_name:
-                    return obj, kind
+        # The PLC's own objects and its software units', named as the port names them (openness_bridge.units)
+        for walk, kind in ((software_blocks, "Block"), (software_types, "PlcDataType"),
+                           (software_tag_tables, "TagTable")):
+            for found in walk(self._session, software):
+                if found.name == object_name:
+                    return found.obj, kind
         raise NotFoundError(f"'{device}' has no block, PLC data type or tag table '{object_name}'.",
                             code="OBJECT_NOT_FOUND")
 

@@ -37,9 +37,9 @@ from engineering_api.backend.areas.online_rules import (
     compile_failed, cpu_in_run, require_stop_confirmed, simulation_support_disabled,
 )
 from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupportedError, ValidationError
-from openness_bridge.groups import walk_objects
 from openness_bridge.online_legitimation import TlsAnswer
 from openness_bridge.plc_software import block_kind
+from openness_bridge.units import software_blocks, software_types
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -230,8 +230,15 @@ class BridgeOnline(OnlinePort):
 
     # ----- compare -------------------------------------------------------------------------------
     def _offline_kinds(self, software: Any) -> dict[str, str]:
-        kinds = {str(t.Name): "UDT" for _, t in walk_objects(software.TypeGroup, "Types")}
-        kinds.update({str(b.Name): block_kind(b) for _, b in walk_objects(software.BlockGroup, "Blocks")})
+        """Name -> kind of every PLC data type and block, the PLC's own and its software units'
+        (:mod:`openness_bridge.units`). A unit's object is known by its name as the port gives it (``Namespace.Name``)
+        and, unless an object outside a namespace has it, by its ``Name``: which one TIA's compare tree shows for a
+        namespaced object is not documented."""
+        objects = [(found, "UDT") for found in software_types(self._session, software)]
+        objects += [(found, block_kind(found.obj)) for found in software_blocks(self._session, software)]
+        kinds = {found.name: kind for found, kind in objects}
+        for found, kind in objects:
+            kinds.setdefault(str(found.obj.Name), kind)
         return kinds
 
     def _compare_entries(self, device: str, tls: TlsAnswer | None = None) -> list[CompareEntry]:

@@ -333,4 +333,4 @@ class BridgeProgram(ProgramPort):
         if kind == "TagTable":
             return self._tag_table(software, name) is not None
         # Blocks and PLC data types share one namespace, case-insensitive (Find matches the exact name only)
-        return name.casefold() in program_object_names(software)
+        return name.casefold() in program_object_names(self._session, software)

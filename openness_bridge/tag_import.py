@@ -82,7 +82,7 @@ class BridgeTagImport(TagImportPort):
         """Create the planned tables, then every row (a replaced object keeps its place unless the row respells its
         name); returns how many tags were replaced."""
         for name, folder in plan.new_tables.values():
-            groups.ensure_group(root, folder)[1].TagTables.Create(name)
+            groups.ensure_group(root.group, folder)[1].TagTables.Create(name)
         by_name = {str(t.Name): t for _, t in self._tag_tables.tables(root)}
         replaced = 0
         for name in plan.touched():

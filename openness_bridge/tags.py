@@ -1,9 +1,12 @@
 """The bridge's tag tables, their folders and tags (``PlcSoftware.TagTableGroup``): ``OpennessBackend.tags``.
 
 Tables live in ``PlcTagTableSystemGroup.TagTables`` and in user groups (``Groups``, recursively; ``Find`` looks one
-level deep, so the tree is walked). Every change runs in ``_change`` (ExclusiveAccess + Transaction), so a
-multi-step change either happens completely or not at all. Input is checked in Python first, with the rule
-functions the fake uses, so a refused tag gets the same precise code on both adapters.
+level deep, so the tree is walked), and on an S7-1500 with software units in each unit's ``TagTableGroup`` too
+(:class:`~openness_bridge.tags_support.TagTree`): tables are listed and found there, with the folder
+``Software units/<unit>/...``; the folder methods and new tables work on the PLC's own "PLC tags". Every change
+runs in ``_change`` (ExclusiveAccess + Transaction), so a multi-step change either happens completely or not at all.
+Input is checked in Python first, with the rule functions the fake uses, so a refused tag gets the same precise code
+on both adapters.
 
 Openness has no setter for ``PlcTag.Name`` or ``PlcTagTable.Name`` (the 15.1 and 17.0 API references list them
 get-only), so a rename recreates the object with the new name inside one transaction; see docs/openness-areas.md.
@@ -21,12 +24,13 @@ from engineering_api.rules.tags import (
     check_table_name, checked_tag, overlap_warnings, refuse_taken_name,
 )
 from openness_bridge import groups
-from openness_bridge.tags_support import TagRecord
+from openness_bridge.tags_support import TagRecord, tag_tables
+from openness_bridge.units import group_at
 
 if TYPE_CHECKING:
     from engineering_api.backend.areas.tags import TagSpec, TagUpdate
     from openness_bridge.session import BridgeSession
-    from openness_bridge.tags_support import TagTables
+    from openness_bridge.tags_support import TagTables, TagTree
 
 __all__ = ("BridgeTags",)
 
@@ -72,11 +76,12 @@ class BridgeTags(TagsPort):
 
         def run() -> TagTableNode:
             _, root = self._tag_tables.tag_root(device)
-            return TagTableNode(name="PLC tags", is_folder=True, path="", node_type="Folder", children=node(root, ""))
+            return TagTableNode(name="PLC tags", is_folder=True, path="", node_type="Folder",
+                                children=node(root.group, ""))
 
         return self._session.call("PlcTagTableGroup.Groups", run)
 
-    def _require_free_table_name(self, root: Any, name: str, *, renaming: str | None = None) -> None:
+    def _require_free_table_name(self, root: TagTree, name: str, *, renaming: str | None = None) -> None:
         for _, table in self._tag_tables.tables(root):
             other = str(table.Name)
             if other.casefold() == name.casefold() and other != renaming:
@@ -87,13 +92,15 @@ class BridgeTags(TagsPort):
             _, root = self._tag_tables.tag_root(device)
             check_table_name(name)
             self._require_free_table_name(root, name)
-            target, group = groups.ensure_group(root, folder)
+            target, group = groups.ensure_group(root.group, folder)
             return self._table_info(group.TagTables.Create(name), target)
 
         return self._session.change("PlcTagTableComposition.Create", run)
 
-    def _table_group(self, root: Any, folder: str) -> Any:
-        return groups.find_group(root, folder)
+    @staticmethod
+    def _table_group(root: TagTree, folder: str) -> Any:
+        """The group holding a table found at ``folder`` (``Software units/<unit>/...`` is that unit's)."""
+        return group_at(root.session, root.software, "TagTableGroup", folder)
 
     def rename_tag_table(self, device: str, name: str, new_name: str) -> TagTableInfo:
         def run() -> TagTableInfo:
@@ -133,7 +140,7 @@ class BridgeTags(TagsPort):
     def create_tag_table_folder(self, device: str, path: str) -> TagTableNode:
         def run() -> TagTableNode:
             _, root = self._tag_tables.tag_root(device)
-            normalised, _ = groups.create_group(root, path)
+            normalised, _ = groups.create_group(root.group, path)
             return TagTableNode(name=normalised.rpartition("/")[2], is_folder=True, path=normalised, node_type="Folder")
 
         return self._session.change("PlcTagTableUserGroupComposition.Create", run)
@@ -141,8 +148,8 @@ class BridgeTags(TagsPort):
     def delete_tag_table_folder(self, device: str, path: str) -> list[str]:
         def run() -> list[str]:
             _, root = self._tag_tables.tag_root(device)
-            normalised, group = groups.normalise(path), groups.require_group(root, path)
-            tables = [t for _, t in self._tag_tables.tables(group)]
+            normalised, group = groups.normalise(path), groups.require_group(root.group, path)
+            tables = [t for _, t in tag_tables(group)]
             if any(bool(t.IsDefault) for t in tables):
                 raise ConflictError(
                     f"The folder '{normalised}' holds the default tag table, which cannot be deleted.",

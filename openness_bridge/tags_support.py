@@ -1,6 +1,7 @@
 """The bridge's tag tables as its tags, constants and import areas reach them (:class:`TagTables`): reaching
-``PlcSoftware.TagTableGroup``, finding tables and groups (``Find`` is one level deep, so the group tree is walked),
-reading and writing tags and constants, their ``MultilingualText`` comments, and the PLC-wide namespace TIA enforces.
+``PlcSoftware.TagTableGroup`` and each software unit's (:class:`TagTree`), finding tables and groups (``Find`` is one
+level deep, so the group trees are walked), reading and writing tags and constants, their ``MultilingualText``
+comments, and the PLC-wide namespace TIA enforces.
 
 TIA's rules on single fields (names, data types, addresses, constant values, overlaps) are those of
 :mod:`engineering_api.rules`, which the fake applies too, so both adapters refuse exactly the same input with
@@ -9,7 +10,7 @@ the same codes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -18,11 +19,13 @@ from engineering_api.backend.errors import NotFoundError, ValidationError
 from engineering_api.rules.addresses import AddressError, OverlapIndex, parse_address
 from engineering_api.rules.values import PRIMARY_CULTURE
 from openness_bridge import groups
+from openness_bridge.units import software_tag_tables, software_types
 
 if TYPE_CHECKING:
     from openness_bridge.session import BridgeSession
 
-__all__ = ("ConstantRecord", "TagRecord", "TagTables", "find_tag_table", "plc_names", "system_constants", "tag_tables")
+__all__ = ("ConstantRecord", "TagRecord", "TagTables", "TagTree", "find_tag_table", "plc_names", "system_constants",
+           "tag_tables")
 
 
 def tag_tables(root: Any) -> Iterator[tuple[str, Any]]:
@@ -34,7 +37,11 @@ def tag_tables(root: Any) -> Iterator[tuple[str, Any]]:
 def find_tag_table(root: Any, name: str) -> tuple[str, Any] | None:
     """(folder, table) named ``name`` below ``root`` (exact spelling first, then case-insensitive, as TIA's names
     are), or None."""
-    tables = list(tag_tables(root))
+    return _named_table(tag_tables(root), name)
+
+
+def _named_table(walked: Iterable[tuple[str, Any]], name: str) -> tuple[str, Any] | None:
+    tables = list(walked)
     found = next(((f, t) for f, t in tables if str(t.Name) == name), None)
     if found is None:
         found = next(((f, t) for f, t in tables if str(t.Name).casefold() == name.casefold()), None)
@@ -53,13 +60,14 @@ def system_constants(root: Any) -> list[ConstantInfo]:
     return []
 
 
-def plc_names(root: Any) -> dict[str, tuple[str, str, str]]:
+def plc_names(root: Any, tables: Iterable[tuple[str, Any]] | None = None) -> dict[str, tuple[str, str, str]]:
     """Casefolded name -> (kind, table, name) of every tag, user constant and system constant of the PLC (TIA's
-    PLC-wide namespace; ``root`` is its ``PlcTagTableSystemGroup``)."""
+    PLC-wide namespace; ``root`` is its ``PlcTagTableSystemGroup``, ``tables`` the (folder, table) pairs to read:
+    those below ``root`` unless given)."""
     names: dict[str, tuple[str, str, str]] = {
         c.name.casefold(): ("system constant", c.table_name, c.name) for c in system_constants(root)
     }
-    for _, table in tag_tables(root):
+    for _, table in tag_tables(root) if tables is None else tables:
         table_name = str(table.Name)
         for tag in table.Tags:
             names[str(tag.Name).casefold()] = ("tag", table_name, str(tag.Name))
@@ -91,6 +99,20 @@ class ConstantRecord:
     comment: str
 
 
+@dataclass(frozen=True, slots=True)
+class TagTree:
+    """A PLC's tag tables as the tag areas reach them: ``group`` is its own "PLC tags" (``PlcSoftware.TagTableGroup``:
+    where the port creates tables and folders, and where the default table with the system constants is);
+    :meth:`TagTables.tables` walks it, then every software unit's (:func:`openness_bridge.units.software_tag_tables`).
+    Tag and table names are checked over all of them: TIA keeps tag tables unique per PLC (each unit's default table
+    is numbered apart from the PLC's), and tags too (conservative for units' tags: no Siemens source says otherwise).
+    """
+
+    session: BridgeSession
+    software: Any
+    group: Any
+
+
 class TagTables:
     """Reading and writing tag tables, tags and constants over the session: the collaborator of
     :class:`openness_bridge.tags.BridgeTags`, :class:`openness_bridge.tag_constants.BridgeTagConstants` and
@@ -104,19 +126,21 @@ class TagTables:
         self._session = session
 
     # ----- reaching tables and groups --------------------------------------------------------
-    def tag_root(self, device: str) -> tuple[Any, Any]:
-        """(PlcSoftware, its ``PlcTagTableSystemGroup``), reached fresh from the open project."""
+    def tag_root(self, device: str) -> tuple[Any, TagTree]:
+        """(PlcSoftware, its tag tables: :class:`TagTree`), reached fresh from the open project."""
         software = self._session.plc_software(self._session.project(), device)
-        return software, software.TagTableGroup
+        return software, TagTree(self._session, software, software.TagTableGroup)
 
     @staticmethod
-    def tables(root: Any) -> Iterator[tuple[str, Any]]:
-        """(folder, table) for every tag table, the system group first, then each user group recursively."""
-        return tag_tables(root)
+    def tables(root: TagTree) -> Iterator[tuple[str, Any]]:
+        """(folder, table) for every tag table, the system group first, then each user group recursively, then each
+        software unit's (folder ``Software units/<unit>/...``)."""
+        return ((found.folder, found.obj) for found in software_tag_tables(root.session, root.software))
 
-    def find_table(self, root: Any, name: str, device: str) -> tuple[str, Any]:
-        """(folder, table) named ``name`` (exact spelling first, then case-insensitive, as TIA's names are)."""
-        found = find_tag_table(root, name)
+    def find_table(self, root: TagTree, name: str, device: str) -> tuple[str, Any]:
+        """(folder, table) named ``name`` (exact spelling first, then case-insensitive, as TIA's names are), the PLC's
+        own or a software unit's."""
+        found = _named_table(self.tables(root), name)
         if found is not None:
             return found
         raise NotFoundError(f"The tag table '{name}' was not found in '{device}'.", code="TAG_TABLE_NOT_FOUND")
@@ -164,7 +188,10 @@ class TagTables:
         return ConstantInfo(name=record.name, data_type=record.data_type, value=record.value, comment=record.comment,
                             table_name=table)
 
-    system_constants = staticmethod(system_constants)
+    @staticmethod
+    def system_constants(root: TagTree) -> list[ConstantInfo]:
+        """The PLC's system constants (:func:`system_constants`: its own default table lists them)."""
+        return system_constants(root.group)
 
     # ----- writing tags ----------------------------------------------------------------------------
     def add_tag(self, table: Any, record: TagRecord) -> Any:
@@ -220,13 +247,16 @@ class TagTables:
         return next((x for x in composition if str(x.Name).casefold() == name.casefold()), None)
 
     # ----- TIA's PLC-wide rules ------------------------------------------------------------------
-    names = staticmethod(plc_names)
+    def names(self, root: TagTree) -> dict[str, tuple[str, str, str]]:
+        """TIA's PLC-wide namespace of tags and constants (:func:`plc_names`), over the units' tables too."""
+        return plc_names(root.group, self.tables(root))
 
     def udts(self, software: Any) -> dict[str, str]:
-        """Casefolded name -> name of the PLC data types (a tag may be of one)."""
-        return {str(t.Name).casefold(): str(t.Name) for _, t in groups.walk_objects(software.TypeGroup, "Types")}
+        """Casefolded name -> name of the PLC data types (a tag may be of one), the software units' too by the name
+        the port gives them (``Namespace.Name``), as the fake holds its types."""
+        return {found.name.casefold(): found.name for found in software_types(self._session, software)}
 
-    def overlap_index(self, root: Any, skip: frozenset[str] = frozenset()) -> OverlapIndex:
+    def overlap_index(self, root: TagTree, skip: frozenset[str] = frozenset()) -> OverlapIndex:
         """Every addressed tag of the PLC, for TIA's overlap warnings (``skip``: casefolded names left out)."""
         index = OverlapIndex()
         for _, table in self.tables(root):

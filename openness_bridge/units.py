@@ -1,10 +1,11 @@
-"""Software units: every block and PLC data type group of a PLC's software, the PLC's own and each unit's, in one
-place.
+"""Software units: every block, PLC data type, tag table and external source group of a PLC's software, the PLC's
+own and each unit's, in one place.
 
 On an S7-1500 with software units, a unit's blocks are not below ``PlcSoftware.BlockGroup``:
 ``PlcSoftware.GetService<PlcUnitProvider>().UnitGroup.Units`` (and ``.SafetyUnits``, the fail-safe unit) each hold
-their own ``BlockGroup`` and ``TypeGroup`` (15.1-V17 generator stubs ``Siemens/Engineering/SW/Units``; V21's
-catalogue adds ``PlcUnitSystemGroup.SafetyUnits``). The provider is null where the CPU has no units (S7-1200).
+their own ``BlockGroup``, ``TypeGroup``, ``TagTableGroup`` and ``ExternalSourceGroup`` (15.1-V17 generator stubs
+``Siemens/Engineering/SW/Units``; V21's catalogue adds ``PlcUnitSystemGroup.SafetyUnits``). The provider is null
+where the CPU has no units (S7-1200).
 
 A unit's block or PLC data type is named as TIA names it: its ``Name``, qualified as ``Namespace.Name`` when its
 ``Namespace`` attribute is not empty (``GetAttribute("Namespace")``; a version without the attribute refuses it with
@@ -29,7 +30,8 @@ if TYPE_CHECKING:
     from openness_bridge.session import BridgeSession
 
 __all__ = ("UNITS_FOLDER", "ProgramRoot", "SoftwareObject", "find_block", "find_block_or_type", "group_at",
-           "program_roots", "software_blocks", "software_objects", "software_types", "unit_folder")
+           "program_roots", "software_blocks", "software_external_sources", "software_objects", "software_tag_tables",
+           "software_types", "unit_folder")
 
 UNITS_FOLDER = "Software units"
 """The project tree's folder of a PLC's units: a unit block's folder starts with it and the unit's name."""
@@ -98,16 +100,18 @@ def unit_folder(unit: str, folder: str) -> str:
     return "/".join(p for p in (UNITS_FOLDER, unit, folder) if p)
 
 
-def software_objects(session: BridgeSession, software: Any, system_group: str,
-                     composition: str) -> Iterator[SoftwareObject]:
-    """Every object of ``composition`` (``"Blocks"``, ``"Types"``) below the PLC's ``system_group`` tree, then each
-    unit's (``Find`` is one level deep, so every tree is walked)."""
+def software_objects(session: BridgeSession, software: Any, system_group: str, composition: str, *,
+                     namespaced: bool = True) -> Iterator[SoftwareObject]:
+    """Every object of ``composition`` (``"Blocks"``, ``"Types"``, ``"TagTables"``) below the PLC's ``system_group``
+    tree, then each unit's (``Find`` is one level deep, so every tree is walked). A unit's object is named
+    ``Namespace.Name`` when ``namespaced`` (objects that carry no namespace, such as tag tables, are not asked)."""
     for root in program_roots(session, software, system_group):
         for folder, obj in groups.walk_objects(root.group, composition):
             if root.unit is None:
                 yield SoftwareObject(folder, obj, str(obj.Name))
             else:
-                yield SoftwareObject(unit_folder(root.unit, folder), obj, _qualified_name(obj), root.unit)
+                name = _qualified_name(obj) if namespaced else str(obj.Name)
+                yield SoftwareObject(unit_folder(root.unit, folder), obj, name, root.unit)
 
 
 def software_blocks(session: BridgeSession, software: Any) -> Iterator[SoftwareObject]:
@@ -118,6 +122,24 @@ def software_blocks(session: BridgeSession, software: Any) -> Iterator[SoftwareO
 def software_types(session: BridgeSession, software: Any) -> Iterator[SoftwareObject]:
     """Every PLC data type of ``software``: the PLC's "PLC data types" tree, then each unit's."""
     return software_objects(session, software, "TypeGroup", "Types")
+
+
+def software_tag_tables(session: BridgeSession, software: Any) -> Iterator[SoftwareObject]:
+    """Every tag table of ``software``: the PLC's "PLC tags" tree, then each unit's (``PlcUnit.TagTableGroup``: 15.1-V17
+    stubs; siemens/tia-portal-ai-extensions@34e8e03 ``skills/sw-units/SKILL.md``, whose PLC-wide tag table search
+    walks the root's and every unit's). A table is named by its ``Name``: a unit's tag table carries no namespace (a
+    TIA V18 export: ``<Name>Default tag table_2</Name>`` only, ChrisSiem/TestChris@a826097 ``PLC_1/Software
+    units/Perceuse/PLC tags/Default tag table_2.xml``), and TIA numbers each unit's default table apart from the
+    PLC's ``Default tag table``, so table names are unique per PLC."""
+    return software_objects(session, software, "TagTableGroup", "TagTables", namespaced=False)
+
+
+def software_external_sources(session: BridgeSession, software: Any) -> Iterator[SoftwareObject]:
+    """Every external source of ``software``: the PLC's "External source files" tree, then each unit's
+    (``PlcUnit.ExternalSourceGroup``: 15.1-V17 stubs; siemens/tia-portal-ai-extensions@34e8e03
+    ``skills/sw-units/SKILL.md``: a unit's sources are apart from ``PlcSoftware.ExternalSourceGroup``). A source is
+    named by its ``Name`` (a file name; no namespace)."""
+    return software_objects(session, software, "ExternalSourceGroup", "ExternalSources", namespaced=False)
 
 
 def find_block(session: BridgeSession, software: Any, name: str) -> SoftwareObject:

@@ -21,6 +21,7 @@ from engineering_api.rules.watch_operands import Resolver, row_flag
 from engineering_api.rules.watch_tables import table_not_found
 from openness_bridge import groups
 from openness_bridge.errors import kind_of
+from openness_bridge.units import software_blocks, software_tag_tables, software_types
 from simatic_xml.watchtables import WatchForceTable, read_table, table_to_bytes
 
 if TYPE_CHECKING:
@@ -107,7 +108,8 @@ class WatchTableAccess:
         return LazyResolver(lambda: Resolver(self.program(software)))
 
     def program(self, software: Any) -> Any:
-        """The PLC's blocks, PLC data types and tag tables as program objects read from their SimaticML exports.
+        """The PLC's blocks, PLC data types and tag tables, its software units' too, as program objects read from their
+        SimaticML exports.
 
         An object TIA will not export (an inconsistent block) is left out: operands into it resolve as invalid,
         as they would in TIA's own table until the block compiles.
@@ -115,17 +117,14 @@ class WatchTableAccess:
         from engineering_api.rules.program_objects import read_object
 
         program = SimpleNamespace(blocks={}, types={}, tag_tables={})
-        sources = [(program.types, software.TypeGroup, "Types"), (program.blocks, software.BlockGroup, "Blocks")]
-        try:
-            tag_tables = software.TagTableGroup
-            _ = tag_tables.TagTables  # tag tables land with the tags slice; tolerated while pending
-            sources.append((program.tag_tables, tag_tables, "TagTables"))
-        except AttributeError:
-            pass
-        for into, group, composition in sources:
-            for _folder, obj in groups.walk_objects(group, composition):
+        # The PLC's own trees and every software unit's (openness_bridge.units): an operand may name a unit's DB or
+        # a tag of a unit's tag table; read_object names a unit's object Namespace.Name, as operands do.
+        sources = [(program.types, software_types), (program.blocks, software_blocks),
+                   (program.tag_tables, software_tag_tables)]
+        for into, walk in sources:
+            for found in walk(self._session, software):
                 try:
-                    stored = read_object(self.export(obj), project_version=self._session.version)
+                    stored = read_object(self.export(found.obj), project_version=self._session.version)
                 except EngineeringError:
                     continue  # a document the operand rules cannot read: its operands stay unresolved
                 except Exception as exc:

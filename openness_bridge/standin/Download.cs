@@ -311,7 +311,7 @@ namespace Siemens.Engineering.SW
             var software = Device.Software;
             var folders = new List<Siemens.Engineering.Compare.CompareResultElement>();
             var onlineLeft = new HashSet<string>(cpu.Blocks.Keys, StringComparer.OrdinalIgnoreCase);
-            foreach (var group in new[] { software.Blocks, software.Types })
+            foreach (var group in new[] { software.Blocks, software.Types }.Concat(software.UnitRoots()))  // units' trees too (Units.cs)
             {
                 var items = new List<Siemens.Engineering.Compare.CompareResultElement>();
                 foreach (var name in group.All().OrderBy(n => n, StringComparer.OrdinalIgnoreCase))

@@ -49,6 +49,9 @@ namespace StandIn.Control
         internal string Name;
         internal readonly List<TagFolder> Groups = new List<TagFolder>();
         internal readonly List<TagTableState> Tables = new List<TagTableState>();
+        /// <summary>On the PLC's "PLC tags" only: the "PLC tags" of its software units (Units.cs). They are no user
+        /// groups, but their tables share the PLC's checks (names, liveness) through <see cref="Folders"/>.</summary>
+        internal readonly List<TagFolder> UnitRoots = new List<TagFolder>();
 
         internal const string DefaultTable = "Default tag table";
 
@@ -63,7 +66,7 @@ namespace StandIn.Control
             return software.TagRoot;
         }
 
-        internal IEnumerable<TagFolder> Folders() { return new[] { this }.Concat(Groups.SelectMany(g => g.Folders())); }
+        internal IEnumerable<TagFolder> Folders() { return new[] { this }.Concat(Groups.Concat(UnitRoots).SelectMany(g => g.Folders())); }
         internal IEnumerable<TagTableState> AllTables() { return Folders().SelectMany(f => f.Tables); }
 
         internal static Siemens.Engineering.EngineeringTargetInvocationException Refused(string text, string detail)

@@ -1,9 +1,10 @@
 // Stand-in for software units (Siemens.Engineering.SW.Units): PlcSoftware.GetService<PlcUnitProvider>() offers the
 // unit system group of an S7-1500 (null on an S7-1200, which has no software units), whose Units (and, from V18,
-// SafetyUnits) each hold their own block and PLC data type trees. Shapes: the 15.1-V17 generator stubs
+// SafetyUnits) each hold their own block, PLC data type, tag table and external source trees. Shapes: the 15.1-V17 generator stubs
 // (Repsay/siemens-tia-openness-python-stubs@v17 typings/Siemens/Engineering/SW/Units) and the V21 catalogue
 // (PlcUnitSystemGroup.SafetyUnits); see openness_bridge/README.md for the source of every public member.
-// Units are made by a test (StandIn.Control.Units), not through Openness, and are not kept in the project file.
+// Units are made by a test (StandIn.Control.Units), not through Openness; UnitRecords keeps them in the project file,
+// so save/reopen and a transaction's rollback keep them.
 // A unit's objects share the PLC's object store: the stand-in keeps object names unique per PLC (TIA V20 allows the
 // same plain name in two namespaces; a test needing that is beyond this stand-in).
 using System;
@@ -11,6 +12,8 @@ using System.Collections.Generic;
 using System.Linq;
 using Siemens.Engineering;
 using Siemens.Engineering.SW.Blocks;
+using Siemens.Engineering.SW.ExternalSources;
+using Siemens.Engineering.SW.Tags;
 using Siemens.Engineering.SW.Types;
 using StandIn.Control;
 
@@ -71,7 +74,9 @@ namespace Siemens.Engineering.SW.Units
 
 namespace StandIn.Control
 {
-    /// <summary>Name, BlockGroup and TypeGroup, which Openness declares on PlcUnit and PlcSafetyUnit alike.</summary>
+    /// <summary>Name, BlockGroup, TypeGroup, TagTableGroup and ExternalSourceGroup, which Openness declares on PlcUnit
+    /// and PlcSafetyUnit alike (15.1-V17 stubs; siemens/tia-portal-ai-extensions skills/sw-units: each unit's
+    /// TagTableGroup and ExternalSourceGroup are its own, apart from PlcSoftware's).</summary>
     public abstract class UnitObject : ProjectObject
     {
         internal readonly UnitState State;
@@ -83,14 +88,22 @@ namespace StandIn.Control
 
         public PlcBlockSystemGroup BlockGroup { get { Live(); return new PlcBlockSystemGroup(OwnerProject, State.Blocks); } }
         public PlcTypeSystemGroup TypeGroup { get { Live(); return new PlcTypeSystemGroup(OwnerProject, State.Types); } }
+        public PlcTagTableSystemGroup TagTableGroup { get { Live(); return new PlcTagTableSystemGroup(OwnerProject, State.Device, State.Tags); } }
+        public PlcExternalSourceSystemGroup ExternalSourceGroup { get { Live(); return new PlcExternalSourceSystemGroup(OwnerProject, State.Sources); } }
     }
 
-    /// <summary>A software unit (or the safety unit) of a PLC: its name and its block and PLC data type trees.</summary>
+    /// <summary>A software unit (or the safety unit) of a PLC: its name and its block, PLC data type and tag table
+    /// trees (the tag tables' root is one of the PLC's TagFolder.UnitRoots, so tag and table names stay unique per
+    /// PLC, as TIA numbers each unit's "Default tag table_N").</summary>
     internal sealed class UnitState
     {
         internal string Name;
+        internal DeviceState Device;
         internal GroupState Blocks;
         internal GroupState Types;
+        internal TagFolder Tags;
+        /// <summary>The unit's "External source files"; the texts are in the PLC's SourceTexts (names unique per PLC).</summary>
+        internal GroupState Sources;
     }
 
     internal sealed partial class SoftwareState
@@ -117,38 +130,128 @@ namespace StandIn.Control
         }
     }
 
-    /// <summary>Makes software units in a PLC's software, and puts blocks and PLC data types into them (test-only).</summary>
+    /// <summary>Makes software units in a PLC's software, and puts blocks, PLC data types, tag tables and external
+    /// sources into them (test-only).</summary>
     public static class Units
     {
         /// <summary>Add the unit <paramref name="name"/> (a safety unit when <paramref name="safety"/>) to device
         /// <paramref name="device"/> of the project open in process <paramref name="pid"/>.</summary>
         public static void AddUnit(int pid, string device, string name, bool safety)
         {
-            var software = Program.Software(pid, device);
-            var unit = new UnitState { Name = name };
+            Make(Machine.Processes.First(p => p.Id == pid && p.Alive).Project.Devices.First(d => d.Name == device), name, safety);
+        }
+
+        internal static UnitState Make(DeviceState device, string name, bool safety)
+        {
+            var software = device.Software;
+            var unit = new UnitState { Name = name, Device = device };
             unit.Blocks = new GroupState { Name = "Program blocks", Software = software };
             unit.Types = new GroupState { Name = "PLC data types", Software = software };
+            unit.Tags = new TagFolder { Name = "PLC tags" };
+            unit.Sources = new GroupState { Name = "External source files", Software = software };
+            TagFolder.Of(software).UnitRoots.Add(unit.Tags);
             (safety ? software.SafetyUnits : software.Units).Add(unit);
+            return unit;
+        }
+
+        internal static UnitState Find(SoftwareState software, string unit) { return software.Units.Concat(software.SafetyUnits).First(u => u.Name == unit); }
+
+        /// <summary>Add the external source <paramref name="name"/> with <paramref name="text"/> in the user-group path
+        /// <paramref name="groupPath"/> of unit <paramref name="unit"/>.</summary>
+        public static void AddExternalSource(int pid, string device, string unit, string groupPath, string name, string text)
+        {
+            var software = Program.Software(pid, device);
+            if (software.SourceTexts.ContainsKey(name))
+                throw new ArgumentException("The stand-in keeps source names unique per PLC: '" + name + "' exists.", "name");
+            Find(software, unit).Sources.Path(groupPath).Items.Add(name);
+            software.SourceTexts[name] = text;
+        }
+
+        /// <summary>Add the empty tag table <paramref name="name"/> in the user-group path <paramref name="groupPath"/>
+        /// of unit <paramref name="unit"/> (its tags are then made through Openness).</summary>
+        public static void AddTagTable(int pid, string device, string unit, string groupPath, string name)
+        {
+            var software = Program.Software(pid, device);
+            if (TagFolder.Of(software).AllTables().Any(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase)))
+                throw new ArgumentException("Tag table names are unique per PLC: '" + name + "' exists.", "name");
+            TagsAt(Find(software, unit), groupPath).Tables.Add(new TagTableState { Name = name });
+        }
+
+        internal static TagFolder TagsAt(UnitState unit, string groupPath)
+        {
+            return GroupPath.Below(unit.Tags, groupPath, g => g.Groups, g => g.Name, (parent, part) => new TagFolder { Name = part });
         }
 
         /// <summary>Add the PLC data type of SimaticML <paramref name="xml"/> (as <see cref="AddBlock"/> adds a block) to
         /// the unit <paramref name="unit"/>.</summary>
-        public static void AddType(int pid, string device, string unit, string groupPath, byte[] xml) { Add(pid, device, unit, groupPath, xml, u => u.Types); }
+        public static void AddType(int pid, string device, string unit, string groupPath, byte[] xml) { Add(Program.Software(pid, device), unit, groupPath, xml, u => u.Types); }
 
         /// <summary>Add the block of SimaticML <paramref name="xml"/> (its element, name, number and
         /// attributes, the Namespace too, as an import would read them) in the user-group path
         /// <paramref name="groupPath"/> of unit <paramref name="unit"/>.</summary>
-        public static void AddBlock(int pid, string device, string unit, string groupPath, byte[] xml) { Add(pid, device, unit, groupPath, xml, u => u.Blocks); }
+        public static void AddBlock(int pid, string device, string unit, string groupPath, byte[] xml) { Add(Program.Software(pid, device), unit, groupPath, xml, u => u.Blocks); }
 
-        private static void Add(int pid, string device, string unit, string groupPath, byte[] xml, Func<UnitState, GroupState> tree)
+        internal static void Add(SoftwareState software, string unit, string groupPath, byte[] xml, Func<UnitState, GroupState> tree)
         {
-            var software = Program.Software(pid, device);
-            var state = software.Units.Concat(software.SafetyUnits).First(u => u.Name == unit);
             var obj = ObjectState.Read(xml);
             if (obj == null) throw new ArgumentException("Not a SimaticML document.", "xml");
             if (software.Objects.ContainsKey(obj.Name)) throw new ArgumentException("The stand-in keeps names unique per PLC: '" + obj.Name + "' exists.", "xml");
-            tree(state).Path(groupPath).Items.Add(obj.Name);
+            tree(Find(software, unit)).Path(groupPath).Items.Add(obj.Name);
             software.Objects[obj.Name] = obj;
+        }
+    }
+
+    /// <summary>Keeps software units in the project file, so save/reopen and a transaction's rollback (which rebuilds
+    /// the project from its records) keep them: each unit, then its blocks and types (their SimaticML), tag tables (as
+    /// TagTableXml writes them) and external sources (their text). Empty user groups of a unit are not kept.</summary>
+    internal sealed class UnitRecords : IProjectPart
+    {
+        private static readonly string[] Kinds = { "block", "type" };
+
+        public IEnumerable<string[]> Save(ProjectState project)
+        {
+            foreach (var device in project.Devices.Where(d => d.Software != null))
+                foreach (var unit in device.Software.Units.Concat(device.Software.SafetyUnits))
+                {
+                    var unitName = Record.Text(unit.Name);
+                    yield return new[] { "unit", device.Name, unitName, device.Software.SafetyUnits.Contains(unit) ? "1" : "0" };
+                    for (var k = 0; k < Kinds.Length; k++)
+                        foreach (var p in (k == 0 ? unit.Blocks : unit.Types).Paths(""))
+                            yield return new[] { "unit.object", device.Name, unitName, Kinds[k], Record.Text(p.Key), Convert.ToBase64String(device.Software.Objects[p.Value].Xml ?? new byte[0]) };
+                    foreach (var p in unit.Sources.Paths(""))
+                        yield return new[] { "unit.source", device.Name, unitName, Record.Text(p.Key), Record.Text(p.Value), Record.Text(device.Software.SourceTexts[p.Value]) };
+                    foreach (var table in Tables(unit.Tags, ""))
+                        yield return new[] { "unit.tags", device.Name, unitName, Record.Text(table.Key), Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(TagTableXml.Write(table.Value, Machine.Version))) };
+                }
+        }
+
+        private static IEnumerable<KeyValuePair<string, TagTableState>> Tables(TagFolder folder, string path)
+        {
+            foreach (var table in folder.Tables) yield return new KeyValuePair<string, TagTableState>(path, table);
+            foreach (var g in folder.Groups)
+                foreach (var deeper in Tables(g, path.Length == 0 ? g.Name : path + "/" + g.Name)) yield return deeper;
+        }
+
+        public bool Load(ProjectState project, string[] fields)
+        {
+            if (fields.Length < 4 || (fields[0] != "unit" && !fields[0].StartsWith("unit.", StringComparison.Ordinal))) return false;
+            var device = project.Devices.First(d => d.Name == fields[1]);
+            var unit = Record.Untext(fields[2]);
+            switch (fields[0])
+            {
+                case "unit": Units.Make(device, unit, fields[3] == "1"); return true;
+                case "unit.object":
+                    Units.Add(device.Software, unit, Record.Untext(fields[4]), Convert.FromBase64String(fields[5]), u => fields[3] == "type" ? u.Types : u.Blocks);
+                    return true;
+                case "unit.source":
+                    Units.Find(device.Software, unit).Sources.Path(Record.Untext(fields[3])).Items.Add(Record.Untext(fields[4]));
+                    device.Software.SourceTexts[Record.Untext(fields[4])] = Record.Untext(fields[5]);
+                    return true;
+                case "unit.tags":
+                    Units.TagsAt(Units.Find(device.Software, unit), Record.Untext(fields[3])).Tables.Add(TagTableXml.Read(Convert.FromBase64String(fields[4])));
+                    return true;
+                default: return false;
+            }
         }
     }
 }

@@ -23,13 +23,18 @@ def plc(bridge: Any) -> Any:
     bridge.launch_portal(with_ui=False, version="V19")
     bridge.create_project(Path(tempfile.mkdtemp()), "Line", author="", comment="")
     bridge.devices.add_device(CPU, None, "PLC_1")
+    simulate_plc_1(bridge)
+    return bridge
+
+
+def simulate_plc_1(bridge: Any) -> None:
+    """PLC_1 at 192.168.0.1 with simulation support, and the powered-on instance Sim_A at that address."""
     bridge.devices.configure_network("PLC_1", ip_address="192.168.0.1", subnet_mask="255.255.255.0", interface=None,
                              subnet=None, router_address=None)
     bridge.set_simulation_support(True)
     bridge.simulation.sim_create_instance("Sim_A", operating_mode="SingleStep")
     bridge.simulation.sim_set_instance_network("Sim_A", [SimIpSuite(ip_address="192.168.0.1")])
     bridge.simulation.sim_power_on("Sim_A")
-    return bridge
 
 
 def cpu(name: str = "Sim_A") -> Any:

@@ -19,6 +19,8 @@ from typing import Any
 import pytest
 
 from engineering_api.backend import errors as e
+from engineering_api.backend.areas.tags import TagSpec
+from engineering_api.backend.areas.watch_tables import WATCH_TABLE, EntrySpec
 from engineering_api.backend.models import ProgramDocument
 from engineering_api.rules.program_objects import read_object
 from simatic_xml.generate import generate_xml
@@ -84,6 +86,30 @@ def test_a_unit_block_is_deleted_and_renamed_in_its_namespace(units: Any) -> Non
     assert (renamed.name, renamed.folder) == ("Conveyor2.FB_Belt2", "Software units/Conveyor2/Motors")
     assert units.blocks.delete_block("PLC_1", "Safety.F_Stop").name == "Safety.F_Stop"
     assert sorted(b.name for b in units.blocks.list_blocks("PLC_1")) == ["Conveyor2.FB_Belt2", "FB_Main", "FB_Plain"]
+
+
+# Names are unique per PLC over its own trees and every unit's (blocks.program_object_names): FB_Plain is
+# Conveyor2's block outside a namespace.
+def test_a_name_a_unit_block_has_is_taken_for_a_rename(units: Any) -> None:
+    err = raises_code(e.AlreadyExistsError, "OBJECT_EXISTS", units.blocks.rename_block, "PLC_1", "FB_Main", "fb_plain")
+    assert "fb_plain" in err.message
+
+
+def test_a_name_a_unit_block_has_is_taken_for_an_import(units: Any) -> None:
+    document = ProgramDocument(source="FB_Plain.xml", data=_fb("FB_Plain", 7))
+    raises_code(e.AlreadyExistsError, "OBJECT_EXISTS", units.program.import_program_documents, "PLC_1", [document],
+                overwrite=False)
+
+
+def test_a_unit_block_is_renamed_to_a_name_checked_in_its_namespace(units: Any) -> None:
+    # The qualified name the block will have is checked, not the plain name given.
+    import StandIn.Control as control
+
+    control.Units.AddBlock(int(units.session_status().pid), "PLC_1", "Conveyor2", "", _fb("FB_Roll", 5, "Conveyor2"))
+    assert units.blocks.rename_block("PLC_1", "Conveyor2.FB_Belt", "FB_Belt_2").name == "Conveyor2.FB_Belt_2"
+    err = raises_code(e.AlreadyExistsError, "OBJECT_EXISTS", units.blocks.rename_block, "PLC_1",
+                      "Conveyor2.FB_Belt_2", "FB_Roll")
+    assert "'Conveyor2.FB_Roll'" in err.message
 
 
 def test_a_cpu_without_software_units_lists_its_blocks_beside_one_with_units(units: Any) -> None:
@@ -184,3 +210,114 @@ def test_an_import_numbered_as_a_unit_block_is_refused_naming_it(units: Any) -> 
                       [document], overwrite=False)
     assert "'Conveyor2.FB_Belt'" in err.message
     assert "FB_New" not in {b.name for b in units.blocks.list_blocks("PLC_1")}
+
+
+@pytest.fixture
+def unit_tags(units: Any) -> Any:
+    """``units`` with the tag table ``Belt tags`` in the group ``IO`` of unit ``Conveyor2``, holding ``BeltRunning``
+    (``%I0.0``), made through Openness."""
+    import StandIn.Control as control
+
+    control.Units.AddTagTable(int(units.session_status().pid), "PLC_1", "Conveyor2", "IO", "Belt tags")
+    units.tags.create_tag("PLC_1", "Belt tags", TagSpec(name="BeltRunning", data_type="Bool", logical_address="%I0.0"))
+    return units
+
+
+def test_a_unit_tag_table_is_listed_found_and_renamed_in_its_unit(unit_tags: Any) -> None:
+    tables = {t.name: t.folder for t in unit_tags.tags.list_tag_tables("PLC_1")}
+    assert tables == {"Default tag table": "", "Belt tags": "Software units/Conveyor2/IO"}
+    assert [t.name for t in unit_tags.tags.list_tags("PLC_1", "belt tags")] == ["BeltRunning"]
+    assert "BeltRunning" in {t.name for t in unit_tags.tags.list_all_tags("PLC_1")}
+    assert read_object(unit_tags.tags.export_tag_table_xml("PLC_1", "Belt tags"), project_version="V19").name == (
+        "Belt tags")
+    renamed = unit_tags.tags.rename_tag_table("PLC_1", "Belt tags", "Conveyor tags")
+    assert (renamed.name, renamed.folder, renamed.tag_count) == ("Conveyor tags", "Software units/Conveyor2/IO", 1)
+    assert unit_tags.tags.tag_table_tree("PLC_1").children[0].name == "Default tag table"  # the PLC's own tree
+
+
+def test_a_tag_name_a_unit_table_holds_is_taken_plc_wide(unit_tags: Any) -> None:
+    spec = TagSpec(name="beltrunning", data_type="Bool", logical_address="%I0.1")
+    raises_code(e.AlreadyExistsError, "TAG_EXISTS", unit_tags.tags.create_tag, "PLC_1", "Default tag table", spec)
+
+
+def test_a_unit_tag_table_name_is_taken_for_a_new_table(unit_tags: Any) -> None:
+    raises_code(e.AlreadyExistsError, "TAG_TABLE_EXISTS", unit_tags.tags.create_tag_table, "PLC_1", "BELT TAGS")
+
+
+def test_a_unit_tag_table_name_is_taken_for_a_block_rename(unit_tags: Any) -> None:
+    raises_code(e.AlreadyExistsError, "OBJECT_EXISTS", unit_tags.blocks.rename_block, "PLC_1", "FB_Main", "Belt tags")
+
+
+def test_compare_names_the_kind_of_a_unit_block(units: Any) -> None:
+    from tests.bridge.test_online import simulate_plc_1
+
+    simulate_plc_1(units)
+    units.online.download("PLC_1")
+    # The stand-in's compare tree names a unit's object by its Name (TIA's choice for a namespaced one is unknown)
+    kinds = {e.name: e.kind for e in units.online.compare_online("PLC_1").entries}
+    assert kinds == {"FB_Main": "FB", "FB_Belt": "FB", "FB_Plain": "FB", "F_Stop": "FB"}
+
+
+def test_watch_operands_resolve_through_units_tag_tables_and_data_blocks(unit_tags: Any) -> None:
+    import StandIn.Control as control
+
+    db = {"blockType": "GlobalDB", "name": "DB_Belt", "number": 9, "namespace": "Conveyor2",
+          "interface": {"Static": [{"name": "Speed", "dataType": "Int"}]}}
+    control.Units.AddBlock(int(unit_tags.session_status().pid), "PLC_1", "Conveyor2", "", generate_xml(db, "V19"))
+    entries = [EntrySpec(name='"BeltRunning"'), EntrySpec(name='"Conveyor2.DB_Belt".Speed')]
+    made = unit_tags.watch_tables.create_watch_force_table("PLC_1", WATCH_TABLE, "Belt", entries=entries)
+    assert [(x.is_valid, x.data_type) for x in made.entries] == [(True, "Bool"), (True, "Int")]
+    assert made.entries[0].address == "%I0.0"
+
+
+def test_a_master_copy_is_made_of_a_unit_block(units: Any) -> None:
+    made = units.library.create_master_copy("PLC_1", "Conveyor2.FB_Belt", name=None, folder="")
+    assert (made.name, made.source_kind) == ("FB_Belt", "Block")
+
+
+@pytest.fixture
+def unit_source(units: Any) -> Any:
+    """``units`` with the external source ``Belt.scl`` in the group ``Src`` of unit ``Conveyor2``."""
+    import StandIn.Control as control
+
+    control.Units.AddExternalSource(int(units.session_status().pid), "PLC_1", "Conveyor2", "Src", "Belt.scl",
+                                    'FUNCTION "FC_Belt" : Void\nBEGIN\nEND_FUNCTION\n')
+    return units
+
+
+def test_a_unit_external_source_is_listed_found_and_deleted(unit_source: Any) -> None:
+    listed = [(s.name, s.folder) for s in unit_source.blocks.list_external_sources("PLC_1")]
+    assert listed == [("Belt.scl", "Software units/Conveyor2/Src")]
+    # found (not SOURCE_NOT_FOUND), and its text is still beyond Openness
+    raises_code(e.NotSupportedError, "NO_OPENNESS_EQUIVALENT", unit_source.blocks.read_external_source, "PLC_1",
+                "Belt.scl")
+    assert unit_source.blocks.delete_external_source("PLC_1", "Belt.scl").folder == "Software units/Conveyor2/Src"
+    assert unit_source.blocks.list_external_sources("PLC_1") == []
+
+
+def test_a_unit_external_source_name_is_taken_for_a_new_source(unit_source: Any) -> None:
+    raises_code(e.AlreadyExistsError, "SOURCE_EXISTS", unit_source.blocks.add_external_source, "PLC_1", "belt.SCL",
+                "", folder="", overwrite=False)
+
+
+def test_units_outlast_a_rollback_and_a_save_and_reopen(unit_source: Any) -> None:
+    import StandIn.Control as control
+
+    control.Units.AddTagTable(int(unit_source.session_status().pid), "PLC_1", "Conveyor2", "IO", "Belt tags")
+    unit_source.tags.create_tag("PLC_1", "Belt tags", TagSpec(name="BeltRunning", data_type="Bool",
+                                                             logical_address="%I0.0", comment="runs"))
+    raises_code(e.AlreadyExistsError, "OBJECT_EXISTS", unit_source.blocks.rename_block, "PLC_1", "FB_Main", "FB_Plain")
+    path = Path(unit_source.save_project().path)
+    unit_source.close_project()
+    unit_source.open_project(path)
+    assert len(unit_source.blocks.list_blocks("PLC_1")) == 4
+    assert unit_source.blocks.get_block("PLC_1", "Conveyor2.FB_Belt").folder == "Software units/Conveyor2/Motors"
+    [tag] = unit_source.tags.list_tags("PLC_1", "Belt tags")
+    assert (tag.name, tag.logical_address, tag.comment) == ("BeltRunning", "%I0.0", "runs")
+    assert [s.folder for s in unit_source.blocks.list_external_sources("PLC_1")] == ["Software units/Conveyor2/Src"]
+
+
+def test_a_tag_may_be_of_a_unit_udt(unit_types: Any) -> None:
+    # The fake holds every type by its qualified name; the bridge's data type check reads the units' types the same way
+    spec = TagSpec(name="Belt", data_type='"Conveyor2.UDT_Belt"', logical_address="%M10.0")
+    assert unit_types.tags.create_tag("PLC_1", "Default tag table", spec).tag.data_type == '"Conveyor2.UDT_Belt"'
