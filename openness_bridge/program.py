@@ -11,6 +11,7 @@ go to a fresh folder because TIA does not overwrite a file. A PLC's software is 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -40,6 +41,8 @@ from openness_bridge.tags_support import find_tag_table, plc_names, tag_tables
 from openness_bridge.units import find_block_or_type, software_blocks, software_types
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from openness_bridge.session import BridgeSession
 
 __all__ = ("BridgeProgram",)
@@ -230,10 +233,13 @@ class BridgeProgram(ProgramPort):
             batch: dict[str, str] = {}
             names = self._names_in(documents)
             claimed: dict[str, str] = {}  # tag/constant names the batch's earlier tag tables bring (casefolded)
+            # Nothing is imported before every document is checked, so the names already taken are read once per
+            # batch: each read walks every block and type of the PLC and its software units.
+            taken = functools.cache(lambda: program_object_names(self._session, software))
             for index, document in enumerate(documents):
                 try:
                     kind, name, group = self._prepare(software, document, names)
-                    if not overwrite and (name.casefold() in batch or self._exists(software, name, kind)):
+                    if not overwrite and (name.casefold() in batch or self._exists(software, name, kind, taken)):
                         raise AlreadyExistsError(f"{document.source}: '{name}' already exists.", code="OBJECT_EXISTS")
                     if kind == "TagTable":
                         self._check_table(software, document, name, claimed)
@@ -328,9 +334,10 @@ class BridgeProgram(ProgramPort):
         """UDT -> tag tables -> FB/FC -> OB/DBs, keeping the given order within each rank (a stable sort)."""
         return sorted(items, key=lambda item: cls._IMPORT_RANK.get(item[1], 3))
 
-    def _exists(self, software: Any, name: str, kind: str) -> bool:
-        """Whether ``name`` is taken where a ``kind`` object would go (tag tables have their own namespace)."""
+    def _exists(self, software: Any, name: str, kind: str, taken: Callable[[], set[str]]) -> bool:
+        """Whether ``name`` is taken where a ``kind`` object would go (tag tables have their own namespace);
+        ``taken`` gives the casefolded names of the PLC's blocks and PLC data types (:func:`program_object_names`)."""
         if kind == "TagTable":
             return self._tag_table(software, name) is not None
         # Blocks and PLC data types share one namespace, case-insensitive (Find matches the exact name only)
-        return name.casefold() in program_object_names(self._session, software)
+        return name.casefold() in taken()

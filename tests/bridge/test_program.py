@@ -114,6 +114,29 @@ def test_import_order_is_udt_then_fb_fc_then_ob_db(bridge: Any, plc: int, contro
     assert kinds == {"UDT_Motor": "UDT", "FB_Motor": "FB", "FC_Scale": "FC", "Main": "OB", "DB_Motor": "InstanceDB"}
 
 
+def test_a_batch_reads_the_names_already_taken_once(bridge: Any, plc: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each read walks every block and type of the PLC and its software units over .NET; read per document, a
+    # large import cost documents x objects calls. Counted, not timed.
+    import openness_bridge.program as program
+
+    reads: list[int] = []
+    walk = program.program_object_names
+
+    def counted(session: Any, software: Any) -> set[str]:
+        reads.append(1)
+        return walk(session, software)
+
+    monkeypatch.setattr(program, "program_object_names", counted)
+    bridge.program.import_program_documents("PLC_1", [_spec_doc(UDT)], overwrite=False)
+    reads.clear()
+    reports = bridge.program.import_program_documents("PLC_1", [_spec_doc(s) for s in (OB, IDB, FB, FC)],
+                                                     overwrite=False)
+    assert [r.status for r in reports] == ["Imported"] * 4
+    assert len(reads) == 1
+    raises_code(e.AlreadyExistsError, "OBJECT_EXISTS", bridge.program.import_program_documents, "PLC_1",
+                [_spec_doc(UDT)], overwrite=False)
+
+
 def test_a_batch_is_checked_before_anything_reaches_tia(bridge: Any, plc: int, control: Any) -> None:
     from engineering_api.backend.models import ProgramDocument
 
