@@ -6,6 +6,7 @@ operations serve the fake and TIA. Documents are imported in dependency order an
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -415,23 +416,39 @@ _SPEC_EXAMPLE = {
 _WRITES_XML = {"output_path": FileRule(extensions=XML, allow_directory=False, writes=True)}
 """The generate calls' one file: the SimaticML they write, never a folder."""
 
+
+def _generating(name: str, summary: str, example: dict[str, Any],
+                language: str | None = None) -> Operation[GenerateInput, GeneratedBlock]:
+    """A call that writes a block's SimaticML from a spec or template without importing it; ``language`` holds the
+    GRAPH call to GRAPH specs."""
+    return Operation(
+        name=f"blockgeneration.{name}", summary=summary, section=SECTION,
+        handler=partial(_generate_only, language=language), input=GenerateInput, output=GeneratedBlock,
+        route=RouteSpec("POST", f"/api/blockgeneration/{name}"),
+        files=_WRITES_XML, errors=(e.ValidationError, e.NotSupportedError, e.AlreadyExistsError), example=example,
+    )
+
+
+def _generating_and_importing(
+    name: str, summary: str, example: dict[str, Any], language: str | None = None, *, with_async_route: bool = False,
+) -> Operation[GenerateImportInput, GenerateImportResult]:
+    """A call that generates a block and imports it into a PLC (a long-running job, previewed); ``language`` as
+    :func:`_generating`'s. Only the generic call has the reference's ``-async`` twin."""
+    return Operation(
+        name=f"blockgeneration.{name}", summary=summary, section=SECTION,
+        handler=partial(_generate_and_import, language=language), input=GenerateImportInput,
+        output=GenerateImportResult, route=RouteSpec("POST", f"/api/blockgeneration/{name}"),
+        async_route=RouteSpec("POST", f"/api/blockgeneration/{name}-async") if with_async_route else None,
+        long_running=True, files=_WRITES_XML, errors=(*_NEEDS_PLC, e.NotSupportedError), example=example,
+        destructive=True, preview=partial(_preview_generate_and_import, language=language),
+    )
+
+
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
-    Operation(
-        name="blockgeneration.generate-only",
-        summary="Generate block XML from a JSON spec or template, without importing.",
-        section=SECTION, handler=_generate_only, input=GenerateInput, output=GeneratedBlock,
-        route=RouteSpec("POST", "/api/blockgeneration/generate-only"),
-        files=_WRITES_XML, errors=(e.ValidationError, e.NotSupportedError, e.AlreadyExistsError), example=_SPEC_EXAMPLE,
-    ),
-    Operation(
-        name="blockgeneration.generate-and-import",
-        summary="Generate a block from a JSON spec or template and import it.",
-        section=SECTION, handler=_generate_and_import, input=GenerateImportInput, output=GenerateImportResult,
-        route=RouteSpec("POST", "/api/blockgeneration/generate-and-import"),
-        async_route=RouteSpec("POST", "/api/blockgeneration/generate-and-import-async"), long_running=True,
-        files=_WRITES_XML, errors=(*_NEEDS_PLC, e.NotSupportedError), example={**_SPEC_EXAMPLE, "deviceName": "PLC_1"},
-        destructive=True, preview=_preview_generate_and_import,
-    ),
+    _generating("generate-only", "Generate block XML from a JSON spec or template, without importing.",
+                _SPEC_EXAMPLE),
+    _generating_and_importing("generate-and-import", "Generate a block from a JSON spec or template and import it.",
+                              {**_SPEC_EXAMPLE, "deviceName": "PLC_1"}, with_async_route=True),
     Operation(
         name="blockgeneration.import-only", summary="Import an existing SimaticML file (or inline XML) into a PLC.",
         section=SECTION, handler=_import_only, input=ImportOnlyInput, output=list[ProgramImportReport],
@@ -440,21 +457,12 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         example={"deviceName": "PLC_1", "filePath": "blocks/FB_Motor.xml", "overwrite": False},
         destructive=True, preview=_preview_import_only,
     ),
-    Operation(
-        name="blockgeneration.generate-graph-only", summary="Generate a GRAPH block's XML without importing it.",
-        section=SECTION, handler=lambda ctx, d: _generate_only(ctx, d, "GRAPH"), input=GenerateInput,
-        output=GeneratedBlock, route=RouteSpec("POST", "/api/blockgeneration/generate-graph-only"),
-        files=_WRITES_XML, errors=(e.ValidationError, e.NotSupportedError, e.AlreadyExistsError),
-        example={"template": "graph_sequence", "parameters": {"blockName": "Seq_Tank"}, "targetVersion": "V18"},
-    ),
-    Operation(
-        name="blockgeneration.generate-graph", summary="Generate a GRAPH block and import it into a PLC.",
-        section=SECTION, handler=lambda ctx, d: _generate_and_import(ctx, d, "GRAPH"), input=GenerateImportInput,
-        output=GenerateImportResult, route=RouteSpec("POST", "/api/blockgeneration/generate-graph"), long_running=True,
-        files=_WRITES_XML, errors=(*_NEEDS_PLC, e.NotSupportedError),
-        example={"template": "graph_sequence", "parameters": {"blockName": "Seq_Tank"}, "deviceName": "PLC_1"},
-        destructive=True, preview=lambda ctx, d: _preview_generate_and_import(ctx, d, "GRAPH"),
-    ),
+    _generating("generate-graph-only", "Generate a GRAPH block's XML without importing it.",
+                {"template": "graph_sequence", "parameters": {"blockName": "Seq_Tank"}, "targetVersion": "V18"},
+                language="GRAPH"),
+    _generating_and_importing("generate-graph", "Generate a GRAPH block and import it into a PLC.",
+                              {"template": "graph_sequence", "parameters": {"blockName": "Seq_Tank"},
+                               "deviceName": "PLC_1"}, language="GRAPH"),
     read("blockgeneration.templates", SECTION,
          "Block templates shipped with the product (one, with its spec, by name).", "/api/blockgeneration/templates",
          _templates, TemplatesQuery, list[dict[str, Any]], errors=(e.NotFoundError,)),

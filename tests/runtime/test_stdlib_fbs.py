@@ -101,6 +101,54 @@ def test_a_tp_call_on_an_iec_timer_static_works_on_its_instance() -> None:
     assert inst["Q"] and inst["ET"] == 100
 
 
+# ----------------------------------------------------------------------------------------- timelines
+
+_ON, _OFF = {"IN": True}, {"IN": False}
+
+_TIMELINES = [
+    pytest.param("TOF", 300, [
+        (0, {}, (False, 0)),  # never switched on
+        (10, _ON, (True, 0)),
+        (100, _OFF, (True, 0)),
+        (399, {}, (True, 299)),
+        (400, {}, (False, 300)),
+        (5000, {}, (False, 300)),  # ET holds PT until IN comes again
+        (5001, _ON, (True, 0)),
+    ], id="tof-timeline"),
+    pytest.param("TP", 100, [
+        (0, _ON, (True, 0)),
+        (20, _OFF, (True, 20)),  # IN falling does not end the pulse
+        (50, _ON, (True, 50)),  # a new edge inside the pulse is ignored
+        (99, {}, (True, 99)),
+        (100, {}, (False, 100)),  # ends exactly at PT; ET holds PT while IN is TRUE
+        (500, {}, (False, 100)),  # IN still TRUE: no new pulse
+        (510, _OFF, (False, 0)),
+        (520, _ON, (True, 0)),
+        (620, _OFF, (False, 0)),
+    ], id="tp-pulse-has-pt-length-and-is-not-retriggered"),
+    pytest.param("TONR", 100, [
+        (0, _ON, (False, 0)),
+        (60, _OFF, (False, 60)),
+        (1000, {}, (False, 60)),  # holds while IN is FALSE
+        (1000, _ON, (False, 60)),
+        (1039, {}, (False, 99)),
+        (1040, {}, (True, 100)),
+        (2000, _OFF, (True, 100)),  # Q stays after IN falls
+        (2001, {"R": True}, (False, 0)),
+        (2002, {"R": False, "IN": True}, (False, 0)),
+        (2102, {}, (True, 100)),
+    ], id="tonr-accumulates-across-in-pulses-until-reset"),
+]
+"""Timers driven through a timeline: at each (ms, inputs changed), the expected (Q, ET)."""
+
+
+@pytest.mark.parametrize(("name", "pt", "steps"), _TIMELINES)
+def test_timer_timeline(name: str, pt: int, steps: list[tuple[int, dict[str, bool], tuple[bool, int]]]) -> None:
+    t = Timer(name, PT=pt)
+    for ms, inputs, expected in steps:
+        assert t.at(ms, **inputs) == expected, (ms, inputs)
+
+
 # ----------------------------------------------------------------------------------------------- TON
 
 def test_ton_q_exactly_at_pt_not_a_nanosecond_earlier() -> None:
@@ -151,17 +199,6 @@ def test_ton_ltime_counts_nanoseconds() -> None:
 
 # ----------------------------------------------------------------------------------------------- TOF
 
-def test_tof_timeline() -> None:
-    t = Timer("TOF", PT=300)
-    assert t.at(0) == (False, 0)  # never switched on
-    assert t.at(10, IN=True) == (True, 0)
-    assert t.at(100, IN=False) == (True, 0)
-    assert t.at(399) == (True, 299)
-    assert t.at(400) == (False, 300)
-    assert t.at(5000) == (False, 300)  # ET holds PT until IN comes again
-    assert t.at(5001, IN=True) == (True, 0)
-
-
 def test_tof_in_back_during_the_delay_cancels_it() -> None:
     t = Timer("TOF", PT=300)
     t.at(0, IN=True)
@@ -172,36 +209,7 @@ def test_tof_in_back_during_the_delay_cancels_it() -> None:
     assert t.at(550) == (False, 300)
 
 
-# ------------------------------------------------------------------------------------------------ TP
-
-def test_tp_pulse_has_pt_length_and_is_not_retriggered() -> None:
-    t = Timer("TP", PT=100)
-    assert t.at(0, IN=True) == (True, 0)
-    assert t.at(20, IN=False) == (True, 20)  # IN falling does not end the pulse
-    assert t.at(50, IN=True) == (True, 50)  # a new edge inside the pulse is ignored
-    assert t.at(99) == (True, 99)
-    assert t.at(100) == (False, 100)  # ends exactly at PT; ET holds PT while IN is TRUE
-    assert t.at(500) == (False, 100)  # IN still TRUE: no new pulse
-    assert t.at(510, IN=False) == (False, 0)
-    assert t.at(520, IN=True) == (True, 0)
-    assert t.at(620, IN=False) == (False, 0)
-
-
 # ---------------------------------------------------------------------------------------------- TONR
-
-def test_tonr_accumulates_across_in_pulses_until_reset() -> None:
-    t = Timer("TONR", PT=100)
-    assert t.at(0, IN=True) == (False, 0)
-    assert t.at(60, IN=False) == (False, 60)
-    assert t.at(1000) == (False, 60)  # holds while IN is FALSE
-    assert t.at(1000, IN=True) == (False, 60)
-    assert t.at(1039) == (False, 99)
-    assert t.at(1040) == (True, 100)
-    assert t.at(2000, IN=False) == (True, 100)  # Q stays after IN falls
-    assert t.at(2001, R=True) == (False, 0)
-    assert t.at(2002, R=False, IN=True) == (False, 0)
-    assert t.at(2102) == (True, 100)
-
 
 def test_tonr_reset_has_priority_over_in() -> None:
     t = Timer("TONR", PT=10)
