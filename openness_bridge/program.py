@@ -2,8 +2,8 @@
 tag-table documents (SimaticML).
 
 Blocks and types are found by walking the group trees, the PLC's and its software units' (``Find`` looks one level
-deep; :mod:`openness_bridge.units`), tag tables through the tag area's functions
-(:func:`~openness_bridge.tags_support.tag_tables`, :func:`~openness_bridge.tags_support.plc_names`); import batches
+deep; :mod:`openness_bridge.units`), tag tables, the PLC's and its units', through the tag area's functions
+(:func:`~openness_bridge.tags_support.plc_tag_tables`, :func:`~openness_bridge.tags_support.plc_names`); import batches
 are checked before the first ``Import`` and imported UDT -> tag tables -> FB/FC -> OB/DB in one transaction; exports
 go to a fresh folder because TIA does not overwrite a file. A PLC's software is reached through the session
 (:mod:`openness_bridge.plc_software`).
@@ -37,7 +37,7 @@ from openness_bridge import groups
 from openness_bridge.blocks import program_object_names
 from openness_bridge.compile import compile_result
 from openness_bridge.plc_software import block_kind, block_language
-from openness_bridge.tags_support import find_tag_table, plc_names, tag_tables
+from openness_bridge.tags_support import find_plc_tag_table, plc_names, plc_tag_tables
 from openness_bridge.units import find_block_or_type, software_blocks, software_types
 
 if TYPE_CHECKING:
@@ -72,8 +72,9 @@ class BridgeProgram(ProgramPort):
     """The composition of a group that imports a kind (``Blocks`` for every block kind)."""
 
     def _tag_table(self, software: Any, name: str) -> tuple[str, Any] | None:
-        """(folder, table) of the tag table ``name`` anywhere in the tag tree, or None (tag area's lookup)."""
-        return find_tag_table(software.TagTableGroup, name)
+        """(folder, table) of the tag table ``name`` in the PLC's "PLC tags" or a software unit's, or None (the tag
+        area's lookup: table names are unique per PLC)."""
+        return find_plc_tag_table(self._session, software, name)
 
     def _program_object(self, software: Any, name: str) -> Any:
         found = find_block_or_type(self._session, software, name)  # the PLC's, then its units'
@@ -89,11 +90,12 @@ class BridgeProgram(ProgramPort):
                 ProgramObjectInfo(name=t.name, kind="UDT", folder=t.folder, consistent=bool(t.obj.IsConsistent))
                 for t in software_types(self._session, software)
             ]
-            # Tag tables between types and blocks (the fake's order, TIA's import order); a table has no
-            # consistency of its own in Openness (PlcTagTable has no IsConsistent).
+            # Tag tables between types and blocks (the fake's order, TIA's import order), the units' with the folder
+            # the tag area gives them; a table has no consistency of its own in Openness (PlcTagTable has no
+            # IsConsistent).
             out += [
                 ProgramObjectInfo(name=str(table.Name), kind="TagTable", folder=folder)
-                for folder, table in tag_tables(software.TagTableGroup)
+                for folder, table in plc_tag_tables(self._session, software)
             ]
             for found in software_blocks(self._session, software):
                 block, kind = found.obj, block_kind(found.obj)
@@ -142,11 +144,11 @@ class BridgeProgram(ProgramPort):
         return self._session.export_bytes(obj)
 
     def data_documents(self, device: str) -> list[bytes]:
-        """SimaticML of every PLC tag table and data block (global, instance, array DB) of ``device``, exported
-        as :meth:`export_program_object` exports them; what the released-tag rule reads the flags from. Not a port
-        method: the runtime-values area asks for it."""
+        """SimaticML of every tag table and data block (global, instance, array DB) of ``device``, its software units'
+        too, exported as :meth:`export_program_object` exports them; what the released-tag rule reads the flags from.
+        Not a port method: the runtime-values area asks for it."""
         software = self._session.plc_software(self._session.project(), device)
-        tables = [self._session.export_bytes(table) for _, table in tag_tables(software.TagTableGroup)]
+        tables = [self._session.export_bytes(table) for _, table in plc_tag_tables(self._session, software)]
         return tables + [self._export_consistent(found.obj, found.name)
                          for found in software_blocks(self._session, software)
                          if block_kind(found.obj).endswith("DB")]
