@@ -238,13 +238,17 @@ class BridgeProgram(ProgramPort):
             # Nothing is imported before every document is checked, so the names already taken are read once per
             # batch: each read walks every block and type of the PLC and its software units.
             taken = functools.cache(lambda: program_object_names(self._session, software))
+            # Likewise TIA's PLC-wide names of tags and constants, over every table of the PLC and its units (the tag
+            # area's walk and rule: each read reads every tag of every table).
+            tag_names = functools.cache(
+                lambda: plc_names(software.TagTableGroup, plc_tag_tables(self._session, software)))
             for index, document in enumerate(documents):
                 try:
                     kind, name, group = self._prepare(software, document, names)
                     if not overwrite and (name.casefold() in batch or self._exists(software, name, kind, taken)):
                         raise AlreadyExistsError(f"{document.source}: '{name}' already exists.", code="OBJECT_EXISTS")
                     if kind == "TagTable":
-                        self._check_table(software, document, name, claimed)
+                        self._check_table(software, document, name, tag_names(), claimed)
                 except NotSupportedError:
                     raise
                 except EngineeringError as exc:
@@ -283,12 +287,15 @@ class BridgeProgram(ProgramPort):
         # One transaction: a refusal by TIA in the middle of the batch rolls back what was imported before it.
         return self._session.change("PlcBlockComposition.Import", run, invocation=ValidationError)
 
-    def _check_table(self, software: Any, document: ProgramDocument, name: str, claimed: dict[str, str]) -> None:
+    def _check_table(self, software: Any, document: ProgramDocument, name: str,
+                     in_plc: dict[str, tuple[str, str, str]], claimed: dict[str, str]) -> None:
         """TIA's rules for a tag-table document, checked before anything is imported.
 
         Tags, user constants and system constants share one namespace in the PLC: a name the document brings
-        must not be used by another table (the table it replaces does not count) nor by an earlier document of
-        the batch. The default tag table cannot move out of "PLC tags".
+        must not be used by another table, the PLC's or a software unit's (the table it replaces does not count),
+        nor by an earlier document of the batch. The default tag table cannot move out of "PLC tags". ``in_plc``:
+        the PLC's names (:func:`plc_names`); ``claimed``: those the batch's earlier tables bring (casefolded; this
+        table's are added).
 
         Raises:
             AlreadyExistsError: ``TAG_EXISTS`` for a name used elsewhere or twice.
@@ -297,7 +304,6 @@ class BridgeProgram(ProgramPort):
         from simatic_xml.model import PlcTagTable
         from simatic_xml.reader import parse_bytes
 
-        root = software.TagTableGroup
         existing = self._tag_table(software, name)
         if existing is not None and bool(existing[1].IsDefault) and document.folder.strip("/"):
             raise ConflictError(
@@ -306,7 +312,7 @@ class BridgeProgram(ProgramPort):
             )
         used = {
             key: f"the {kind} '{other}' in '{table}'"
-            for key, (kind, table, other) in plc_names(root).items()
+            for key, (kind, table, other) in in_plc.items()
             if existing is None or table != str(existing[1].Name)
         }
         used.update(claimed)

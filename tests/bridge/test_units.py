@@ -335,6 +335,16 @@ def test_a_unit_tag_table_is_a_program_object_listed_and_exported(unit_tags: Any
     assert exported in unit_tags.program.data_documents("PLC_1")
 
 
+def test_an_imported_tag_table_may_not_take_a_tag_name_a_unit_table_holds(unit_tags: Any) -> None:
+    from tests.bridge.test_program import _table_doc
+
+    document = _table_doc(name="Motors", tag="beltRunning", data_type="Bool")
+    err = raises_code(e.AlreadyExistsError, "TAG_EXISTS", unit_tags.program.import_program_documents, "PLC_1",
+                      [document], overwrite=False)
+    assert "'BeltRunning' in 'Belt tags'" in err.message
+    assert "Motors" not in {t.name for t in unit_tags.tags.list_tag_tables("PLC_1")}
+
+
 def test_a_unit_tag_table_name_is_taken_and_overwritten_into_the_plc_tree(unit_tags: Any) -> None:
     from tests.bridge.test_program import _table_doc
 
@@ -348,3 +358,23 @@ def test_a_unit_tag_table_name_is_taken_and_overwritten_into_the_plc_tree(unit_t
     tables = {t.name: t.folder for t in unit_tags.tags.list_tag_tables("PLC_1")}
     assert tables == {"Default tag table": "", "BELT TAGS": ""}
     assert [t.name for t in unit_tags.tags.list_tags("PLC_1", "BELT TAGS")] == ["BeltRunning"]
+
+
+def test_a_batch_of_tag_tables_reads_the_plc_wide_tag_names_once(unit_tags: Any,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each read reads every tag and constant of every table, the units' too, over .NET. Counted, not timed.
+    import openness_bridge.program as program
+    from tests.bridge.test_program import _table_doc
+
+    reads: list[int] = []
+    read = program.plc_names
+
+    def counted(root: Any, tables: Any = None) -> dict[str, tuple[str, str, str]]:
+        reads.append(1)
+        return read(root, tables)
+
+    monkeypatch.setattr(program, "plc_names", counted)
+    documents = [_table_doc(name="A", tag="RunA", data_type="Bool"), _table_doc(name="B", tag="RunB", data_type="Bool")]
+    assert [r.status for r in unit_tags.program.import_program_documents("PLC_1", documents, overwrite=False)] == [
+        "Imported", "Imported"]
+    assert len(reads) == 1
