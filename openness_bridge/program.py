@@ -2,8 +2,8 @@
 tag-table documents (SimaticML).
 
 Blocks and types are found by walking the group trees, the PLC's and its software units' (``Find`` looks one level
-deep; :mod:`openness_bridge.units`), tag tables through the tag area's functions
-(:func:`~openness_bridge.tags_support.tag_tables`, :func:`~openness_bridge.tags_support.plc_names`); import batches
+deep; :mod:`openness_bridge.units`), tag tables, the PLC's and its units', through the tag area's functions
+(:func:`~openness_bridge.tags_support.plc_tag_tables`, :func:`~openness_bridge.tags_support.plc_names`); import batches
 are checked before the first ``Import`` and imported UDT -> tag tables -> FB/FC -> OB/DB in one transaction; exports
 go to a fresh folder because TIA does not overwrite a file. A PLC's software is reached through the session
 (:mod:`openness_bridge.plc_software`).
@@ -37,7 +37,7 @@ from openness_bridge import groups
 from openness_bridge.blocks import program_object_names
 from openness_bridge.compile import compile_result
 from openness_bridge.plc_software import block_kind, block_language
-from openness_bridge.tags_support import find_tag_table, plc_names, tag_tables
+from openness_bridge.tags_support import find_plc_tag_table, plc_names, plc_tag_tables
 from openness_bridge.units import find_block_or_type, software_blocks, software_types
 
 if TYPE_CHECKING:
@@ -72,8 +72,9 @@ class BridgeProgram(ProgramPort):
     """The composition of a group that imports a kind (``Blocks`` for every block kind)."""
 
     def _tag_table(self, software: Any, name: str) -> tuple[str, Any] | None:
-        """(folder, table) of the tag table ``name`` anywhere in the tag tree, or None (tag area's lookup)."""
-        return find_tag_table(software.TagTableGroup, name)
+        """(folder, table) of the tag table ``name`` in the PLC's "PLC tags" or a software unit's, or None (the tag
+        area's lookup: table names are unique per PLC)."""
+        return find_plc_tag_table(self._session, software, name)
 
     def _program_object(self, software: Any, name: str) -> Any:
         found = find_block_or_type(self._session, software, name)  # the PLC's, then its units'
@@ -89,11 +90,12 @@ class BridgeProgram(ProgramPort):
                 ProgramObjectInfo(name=t.name, kind="UDT", folder=t.folder, consistent=bool(t.obj.IsConsistent))
                 for t in software_types(self._session, software)
             ]
-            # Tag tables between types and blocks (the fake's order, TIA's import order); a table has no
-            # consistency of its own in Openness (PlcTagTable has no IsConsistent).
+            # Tag tables between types and blocks (the fake's order, TIA's import order), the units' with the folder
+            # the tag area gives them; a table has no consistency of its own in Openness (PlcTagTable has no
+            # IsConsistent).
             out += [
                 ProgramObjectInfo(name=str(table.Name), kind="TagTable", folder=folder)
-                for folder, table in tag_tables(software.TagTableGroup)
+                for folder, table in plc_tag_tables(self._session, software)
             ]
             for found in software_blocks(self._session, software):
                 block, kind = found.obj, block_kind(found.obj)
@@ -142,11 +144,11 @@ class BridgeProgram(ProgramPort):
         return self._session.export_bytes(obj)
 
     def data_documents(self, device: str) -> list[bytes]:
-        """SimaticML of every PLC tag table and data block (global, instance, array DB) of ``device``, exported
-        as :meth:`export_program_object` exports them; what the released-tag rule reads the flags from. Not a port
-        method: the runtime-values area asks for it."""
+        """SimaticML of every tag table and data block (global, instance, array DB) of ``device``, its software units'
+        too, exported as :meth:`export_program_object` exports them; what the released-tag rule reads the flags from.
+        Not a port method: the runtime-values area asks for it."""
         software = self._session.plc_software(self._session.project(), device)
-        tables = [self._session.export_bytes(table) for _, table in tag_tables(software.TagTableGroup)]
+        tables = [self._session.export_bytes(table) for _, table in plc_tag_tables(self._session, software)]
         return tables + [self._export_consistent(found.obj, found.name)
                          for found in software_blocks(self._session, software)
                          if block_kind(found.obj).endswith("DB")]
@@ -236,13 +238,17 @@ class BridgeProgram(ProgramPort):
             # Nothing is imported before every document is checked, so the names already taken are read once per
             # batch: each read walks every block and type of the PLC and its software units.
             taken = functools.cache(lambda: program_object_names(self._session, software))
+            # Likewise TIA's PLC-wide names of tags and constants, over every table of the PLC and its units (the tag
+            # area's walk and rule: each read reads every tag of every table).
+            tag_names = functools.cache(
+                lambda: plc_names(software.TagTableGroup, plc_tag_tables(self._session, software)))
             for index, document in enumerate(documents):
                 try:
                     kind, name, group = self._prepare(software, document, names)
                     if not overwrite and (name.casefold() in batch or self._exists(software, name, kind, taken)):
                         raise AlreadyExistsError(f"{document.source}: '{name}' already exists.", code="OBJECT_EXISTS")
                     if kind == "TagTable":
-                        self._check_table(software, document, name, claimed)
+                        self._check_table(software, document, name, tag_names(), claimed)
                 except NotSupportedError:
                     raise
                 except EngineeringError as exc:
@@ -281,12 +287,15 @@ class BridgeProgram(ProgramPort):
         # One transaction: a refusal by TIA in the middle of the batch rolls back what was imported before it.
         return self._session.change("PlcBlockComposition.Import", run, invocation=ValidationError)
 
-    def _check_table(self, software: Any, document: ProgramDocument, name: str, claimed: dict[str, str]) -> None:
+    def _check_table(self, software: Any, document: ProgramDocument, name: str,
+                     in_plc: dict[str, tuple[str, str, str]], claimed: dict[str, str]) -> None:
         """TIA's rules for a tag-table document, checked before anything is imported.
 
         Tags, user constants and system constants share one namespace in the PLC: a name the document brings
-        must not be used by another table (the table it replaces does not count) nor by an earlier document of
-        the batch. The default tag table cannot move out of "PLC tags".
+        must not be used by another table, the PLC's or a software unit's (the table it replaces does not count),
+        nor by an earlier document of the batch. The default tag table cannot move out of "PLC tags". ``in_plc``:
+        the PLC's names (:func:`plc_names`); ``claimed``: those the batch's earlier tables bring (casefolded; this
+        table's are added).
 
         Raises:
             AlreadyExistsError: ``TAG_EXISTS`` for a name used elsewhere or twice.
@@ -295,7 +304,6 @@ class BridgeProgram(ProgramPort):
         from simatic_xml.model import PlcTagTable
         from simatic_xml.reader import parse_bytes
 
-        root = software.TagTableGroup
         existing = self._tag_table(software, name)
         if existing is not None and bool(existing[1].IsDefault) and document.folder.strip("/"):
             raise ConflictError(
@@ -304,7 +312,7 @@ class BridgeProgram(ProgramPort):
             )
         used = {
             key: f"the {kind} '{other}' in '{table}'"
-            for key, (kind, table, other) in plc_names(root).items()
+            for key, (kind, table, other) in in_plc.items()
             if existing is None or table != str(existing[1].Name)
         }
         used.update(claimed)

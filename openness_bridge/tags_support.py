@@ -24,8 +24,8 @@ from openness_bridge.units import software_tag_tables, software_types
 if TYPE_CHECKING:
     from openness_bridge.session import BridgeSession
 
-__all__ = ("ConstantRecord", "TagRecord", "TagTables", "TagTree", "find_tag_table", "plc_names", "system_constants",
-           "tag_tables")
+__all__ = ("ConstantRecord", "TagRecord", "TagTables", "TagTree", "find_plc_tag_table", "plc_names", "plc_tag_tables",
+           "system_constants", "tag_tables")
 
 
 def tag_tables(root: Any) -> Iterator[tuple[str, Any]]:
@@ -34,10 +34,17 @@ def tag_tables(root: Any) -> Iterator[tuple[str, Any]]:
     return groups.walk_objects(root, "TagTables")
 
 
-def find_tag_table(root: Any, name: str) -> tuple[str, Any] | None:
-    """(folder, table) named ``name`` below ``root`` (exact spelling first, then case-insensitive, as TIA's names
-    are), or None."""
-    return _named_table(tag_tables(root), name)
+def plc_tag_tables(session: BridgeSession, software: Any) -> Iterator[tuple[str, Any]]:
+    """(folder, table) for every tag table of ``software``: its own "PLC tags" (the system group first, then each user
+    group recursively), then each software unit's (folder ``Software units/<unit>/...``:
+    :func:`openness_bridge.units.software_tag_tables`). The walk of the tag areas and the program area alike."""
+    return ((found.folder, found.obj) for found in software_tag_tables(session, software))
+
+
+def find_plc_tag_table(session: BridgeSession, software: Any, name: str) -> tuple[str, Any] | None:
+    """(folder, table) named ``name`` among :func:`plc_tag_tables` (exact spelling first, then case-insensitive, as
+    TIA's names are), the PLC's own or a software unit's, or None."""
+    return _named_table(plc_tag_tables(session, software), name)
 
 
 def _named_table(walked: Iterable[tuple[str, Any]], name: str) -> tuple[str, Any] | None:
@@ -133,14 +140,13 @@ class TagTables:
 
     @staticmethod
     def tables(root: TagTree) -> Iterator[tuple[str, Any]]:
-        """(folder, table) for every tag table, the system group first, then each user group recursively, then each
-        software unit's (folder ``Software units/<unit>/...``)."""
-        return ((found.folder, found.obj) for found in software_tag_tables(root.session, root.software))
+        """(folder, table) for every tag table, the PLC's own and each software unit's (:func:`plc_tag_tables`)."""
+        return plc_tag_tables(root.session, root.software)
 
     def find_table(self, root: TagTree, name: str, device: str) -> tuple[str, Any]:
         """(folder, table) named ``name`` (exact spelling first, then case-insensitive, as TIA's names are), the PLC's
         own or a software unit's."""
-        found = _named_table(self.tables(root), name)
+        found = find_plc_tag_table(root.session, root.software, name)
         if found is not None:
             return found
         raise NotFoundError(f"The tag table '{name}' was not found in '{device}'.", code="TAG_TABLE_NOT_FOUND")

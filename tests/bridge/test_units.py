@@ -321,3 +321,60 @@ def test_a_tag_may_be_of_a_unit_udt(unit_types: Any) -> None:
     # The fake holds every type by its qualified name; the bridge's data type check reads the units' types the same way
     spec = TagSpec(name="Belt", data_type='"Conveyor2.UDT_Belt"', logical_address="%M10.0")
     assert unit_types.tags.create_tag("PLC_1", "Default tag table", spec).tag.data_type == '"Conveyor2.UDT_Belt"'
+
+
+# The program area's tag-table documents: a unit's table is listed and exported as the PLC's own are, by its Name and
+# with the folder the tag area gives it; its tags and constants are taken for an import, its name too.
+def test_a_unit_tag_table_is_a_program_object_listed_and_exported(unit_tags: Any) -> None:
+    listed = {o.name: (o.kind, o.folder) for o in unit_tags.program.list_program_objects("PLC_1")}
+    assert listed["Belt tags"] == ("TagTable", "Software units/Conveyor2/IO")
+    exported = unit_tags.program.export_program_object("PLC_1", "belt tags")  # TIA's names are case-insensitive
+    assert exported == unit_tags.tags.export_tag_table_xml("PLC_1", "Belt tags")
+    assert b"<Name>BeltRunning</Name>" in exported
+    # The runtime-values area reads the released flags from every table, the units' too
+    assert exported in unit_tags.program.data_documents("PLC_1")
+
+
+def test_an_imported_tag_table_may_not_take_a_tag_name_a_unit_table_holds(unit_tags: Any) -> None:
+    from tests.bridge.test_program import _table_doc
+
+    document = _table_doc(name="Motors", tag="beltRunning", data_type="Bool")
+    err = raises_code(e.AlreadyExistsError, "TAG_EXISTS", unit_tags.program.import_program_documents, "PLC_1",
+                      [document], overwrite=False)
+    assert "'BeltRunning' in 'Belt tags'" in err.message
+    assert "Motors" not in {t.name for t in unit_tags.tags.list_tag_tables("PLC_1")}
+
+
+def test_a_unit_tag_table_name_is_taken_and_overwritten_into_the_plc_tree(unit_tags: Any) -> None:
+    from tests.bridge.test_program import _table_doc
+
+    # The document's tag is the unit table's own: the table it replaces does not count.
+    document = _table_doc(name="BELT TAGS", tag="BeltRunning", data_type="Bool")
+    raises_code(e.AlreadyExistsError, "OBJECT_EXISTS", unit_tags.program.import_program_documents, "PLC_1",
+                [document], overwrite=False)
+    [report] = unit_tags.program.import_program_documents("PLC_1", [document], overwrite=True)
+    assert report.status == "Imported"
+    # The unit's table is gone; the imported one is in the PLC's own "PLC tags" (table names are unique per PLC).
+    tables = {t.name: t.folder for t in unit_tags.tags.list_tag_tables("PLC_1")}
+    assert tables == {"Default tag table": "", "BELT TAGS": ""}
+    assert [t.name for t in unit_tags.tags.list_tags("PLC_1", "BELT TAGS")] == ["BeltRunning"]
+
+
+def test_a_batch_of_tag_tables_reads_the_plc_wide_tag_names_once(unit_tags: Any,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each read reads every tag and constant of every table, the units' too, over .NET. Counted, not timed.
+    import openness_bridge.program as program
+    from tests.bridge.test_program import _table_doc
+
+    reads: list[int] = []
+    read = program.plc_names
+
+    def counted(root: Any, tables: Any = None) -> dict[str, tuple[str, str, str]]:
+        reads.append(1)
+        return read(root, tables)
+
+    monkeypatch.setattr(program, "plc_names", counted)
+    documents = [_table_doc(name="A", tag="RunA", data_type="Bool"), _table_doc(name="B", tag="RunB", data_type="Bool")]
+    assert [r.status for r in unit_tags.program.import_program_documents("PLC_1", documents, overwrite=False)] == [
+        "Imported", "Imported"]
+    assert len(reads) == 1
