@@ -38,7 +38,7 @@ from openness_bridge.blocks import program_object_names
 from openness_bridge.compile import compile_result
 from openness_bridge.plc_software import block_kind, block_language
 from openness_bridge.tags_support import find_plc_tag_table, plc_names, plc_tag_tables
-from openness_bridge.units import find_block_or_type, software_blocks, software_types
+from openness_bridge.units import creation_root, find_block_or_type, software_blocks, software_types
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -196,11 +196,13 @@ class BridgeProgram(ProgramPort):
         if not name:
             raise ValidationError(f"{document.source} has no Name attribute.", code="INVALID_SIMATICML")
         check_not_newer(document.source, doc.engineering_version, self._session.version)
-        root = getattr(software, {"UDT": "TypeGroup", "TagTable": "TagTableGroup"}.get(kind, "BlockGroup"))
-        folder = target_folder(document.folder)  # INVALID_FOLDER before anything changes
+        # A unit's folder (as listed: Software units/<unit>/...) is that unit's group, an unknown unit's refused
+        system_group = {"UDT": "TypeGroup", "TagTable": "TagTableGroup"}.get(kind, "BlockGroup")
+        root, below = creation_root(self._session, software, system_group, document.folder)
+        folder = target_folder(below)  # INVALID_FOLDER before anything changes
         # A missing folder is created with the import, in its transaction, as the fake does and as import_type
         # does: a bulk import of an exported tree brings its folders.
-        group = groups.find_group(root, folder) or _PendingGroup(root, folder)
+        group = groups.find_group(root.group, folder) or _PendingGroup(root.group, folder)
         instance_of = getattr(obj, "instance_of_name", None)
         if kind == "InstanceDB" and instance_of and instance_of.casefold() not in batch:
             try:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
+from engineering_api.backend.errors import ValidationError
 from engineering_api.rules.program_objects import block_not_found
 from openness_bridge import groups
 from openness_bridge.errors import kind_of
@@ -29,9 +30,9 @@ if TYPE_CHECKING:
 
     from openness_bridge.session import BridgeSession
 
-__all__ = ("UNITS_FOLDER", "ProgramRoot", "SoftwareObject", "find_block", "find_block_or_type", "group_at",
-           "program_roots", "software_blocks", "software_external_sources", "software_objects", "software_tag_tables",
-           "software_types", "unit_folder")
+__all__ = ("UNITS_FOLDER", "ProgramRoot", "SoftwareObject", "creation_root", "find_block", "find_block_or_type",
+           "group_at", "program_roots", "software_blocks", "software_external_sources", "software_objects",
+           "software_tag_tables", "software_types", "unit_folder")
 
 UNITS_FOLDER = "Software units"
 """The project tree's folder of a PLC's units: a unit block's folder starts with it and the unit's name."""
@@ -43,6 +44,10 @@ class ProgramRoot:
 
     unit: str | None
     group: Any
+
+    def folder(self, path: str) -> str:
+        """``path`` below :attr:`group` as the project tree (and :func:`software_objects`) spells it."""
+        return path if self.unit is None else unit_folder(self.unit, path)
 
 
 @dataclass(frozen=True)
@@ -70,16 +75,22 @@ def program_roots(session: BridgeSession, software: Any, system_group: str) -> I
     """The PLC's own ``system_group`` (``"BlockGroup"``, ``"TypeGroup"``), then each unit's and safety unit's, in
     TIA's order; a unit without such a group is left out."""
     yield ProgramRoot(None, getattr(software, system_group))
+    yield from _unit_roots(session, software, system_group) or ()
+
+
+def _unit_roots(session: BridgeSession, software: Any, system_group: str) -> list[ProgramRoot] | None:
+    """Each unit's and safety unit's ``system_group``, in TIA's order; None on a CPU without units."""
     provider = _unit_provider(session, software)
     if provider is None:
-        return
-    unit_group = provider.UnitGroup
+        return None
+    unit_group, roots = provider.UnitGroup, []
     # SafetyUnits: V21's catalogue lists it, the V17 stubs do not (guarded)
     for units in (unit_group.Units, getattr(unit_group, "SafetyUnits", None)):
         for unit in units if units is not None else ():
             group = getattr(unit, system_group, None)
             if group is not None:
-                yield ProgramRoot(str(unit.Name), group)
+                roots.append(ProgramRoot(str(unit.Name), group))
+    return roots
 
 
 def _qualified_name(obj: Any) -> str:
@@ -167,12 +178,48 @@ def find_block_or_type(session: BridgeSession, software: Any, name: str) -> Any 
     return None
 
 
+def creation_root(session: BridgeSession, software: Any, system_group: str, folder: str) -> tuple[ProgramRoot, str]:
+    """Where an object or user group is created for a ``folder`` as :func:`software_objects` spells it: (the root,
+    the path below it). ``Software units/<unit>/<rest>`` is that unit's ``system_group`` and ``<rest>``; any other
+    folder, and every folder on a CPU without units (the fake's reading too: it has no units), is the PLC's own
+    ``system_group`` and ``folder`` as given. The path below is left to the caller's folder rules
+    (:func:`groups.create_group`, :func:`~engineering_api.rules.folders.target_folder`).
+
+    ``Software units`` and the unit's name match whatever their case: TIA keeps group names unique
+    case-insensitively, so ``software units/u1`` could only ever be a look-alike of the unit's folder.
+
+    Raises:
+        ValidationError: ``FOLDER_NOT_FOUND`` when the folder is ``Software units`` or names no unit of the CPU (a
+            unit is not made through Openness's user groups; the port cannot create one); ``details.units`` lists
+            the units there are.
+    """
+    parts = groups.normalise(folder).split("/")
+    own = ProgramRoot(None, getattr(software, system_group))
+    if parts[0].casefold() != UNITS_FOLDER.casefold():
+        return own, folder
+    roots = _unit_roots(session, software, system_group)
+    if roots is None:
+        return own, folder
+    wanted = parts[1] if len(parts) > 1 else ""
+    found = next((r for r in roots if r.unit == wanted), None) or next(
+        (r for r in roots if wanted and str(r.unit).casefold() == wanted.casefold()), None)
+    if found is None:
+        names = [str(r.unit) for r in roots]
+        listed = ", ".join(f"'{n}'" for n in names) or "none"
+        raise ValidationError(
+            f"The folder '{folder}' names no software unit of this PLC (its units: {listed}). A unit's objects go "
+            f"into '{UNITS_FOLDER}/<unit>/...' of an existing unit; units are not created here.",
+            code="FOLDER_NOT_FOUND", details={"folder": folder, "units": names},
+        )
+    return found, "/".join(parts[2:])
+
+
 def group_at(session: BridgeSession, software: Any, system_group: str, folder: str) -> Any | None:
     """The user group at ``folder`` as :func:`software_objects` spells it: ``Software units/<unit>/...`` below that
-    unit's ``system_group`` when the unit exists, else below the PLC's own; None when there is no such group."""
-    parts = groups.normalise(folder).split("/")
-    if len(parts) >= 2 and parts[0] == UNITS_FOLDER:
-        for root in program_roots(session, software, system_group):
-            if root.unit == parts[1]:
-                return groups.find_group(root.group, "/".join(parts[2:]))
-    return groups.find_group(getattr(software, system_group), folder)
+    unit's ``system_group`` when the unit exists (:func:`creation_root`), else below the PLC's own (where an older
+    bridge made look-alike groups of that name); None when there is no such group."""
+    try:
+        root, path = creation_root(session, software, system_group, folder)
+    except ValidationError:
+        root, path = ProgramRoot(None, getattr(software, system_group)), folder
+    return groups.find_group(root.group, path)

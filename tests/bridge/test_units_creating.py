@@ -1,0 +1,123 @@
+"""New and imported objects go into the software unit their folder names, over the stand-in.
+
+A unit's objects are listed in ``Software units/<unit>/<folder inside the unit>`` (:mod:`openness_bridge.units`);
+a client sending that folder back (an import of what it exported, a new object beside a listed one) means the unit,
+so the object goes below the unit's system group, never into user groups of that name in the PLC's own tree. A
+folder naming no unit of the CPU is refused: units are not made through the port.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from engineering_api.backend import errors as e
+from engineering_api.backend.models import ProgramDocument
+from tests.bridge.test_units import _fb, _udt
+from tests.conftest import raises_code
+
+
+@pytest.fixture
+def unit(plc: Any) -> Any:
+    """``PLC_1`` (an S7-1500) with the unit ``Conveyor2`` holding ``Conveyor2.FB_Belt`` in its group ``Motors``."""
+    import StandIn.Control as control
+
+    pid = int(plc.session_status().pid)
+    control.Units.AddUnit(pid, "PLC_1", "Conveyor2", False)
+    control.Units.AddBlock(pid, "PLC_1", "Conveyor2", "Motors", _fb("FB_Belt", 2, "Conveyor2"))
+    return plc
+
+
+def _own_folders(bridge: Any) -> dict[str, list[str]]:
+    """The user groups of the PLC's own trees (a look-alike "Software units" group would show here)."""
+    return {"blocks": bridge.blocks.block_folders("PLC_1"),
+            "types": [c.name for c in bridge.types.type_tree("PLC_1").children],
+            "tags": [c.name for c in bridge.tags.tag_table_tree("PLC_1").children if c.is_folder],
+            "sources": bridge.blocks.external_source_folders("PLC_1")}
+
+
+_NO_OWN_FOLDERS: dict[str, list[str]] = {"blocks": [], "types": [], "tags": [], "sources": []}
+
+
+def _table(name: str, tag: str) -> bytes:
+    from tests.bridge.test_program import _table_doc
+
+    return bytes(_table_doc(name=name, tag=tag, data_type="Bool").data)
+
+
+def test_documents_imported_with_a_unit_folder_go_into_the_unit(unit: Any) -> None:
+    documents = [
+        ProgramDocument(source="FB_Roll.xml", data=_fb("FB_Roll", 3, "Conveyor2"),
+                        folder="Software units/Conveyor2/Motors"),
+        ProgramDocument(source="FB_Top.xml", data=_fb("FB_Top", 4, "Conveyor2"), folder="Software units/Conveyor2"),
+        ProgramDocument(source="UDT_Roll.xml", data=_udt("UDT_Roll", "Conveyor2"),
+                        folder="Software units/Conveyor2/Shared/Drives"),
+        ProgramDocument(source="Roll tags.xml", data=_table("Roll tags", "RollRunning"),
+                        folder="Software units/Conveyor2/IO"),
+    ]
+    reports = unit.program.import_program_documents("PLC_1", documents, overwrite=False)
+    assert [r.status for r in reports] == ["Imported"] * 4
+    blocks = {b.name: b.folder for b in unit.blocks.list_blocks("PLC_1")}
+    assert blocks == {"Conveyor2.FB_Belt": "Software units/Conveyor2/Motors",
+                      "Conveyor2.FB_Roll": "Software units/Conveyor2/Motors",
+                      "Conveyor2.FB_Top": "Software units/Conveyor2"}
+    assert [(t.name, t.folder) for t in unit.types.list_types("PLC_1")] == [
+        ("Conveyor2.UDT_Roll", "Software units/Conveyor2/Shared/Drives")]
+    tables = {t.name: t.folder for t in unit.tags.list_tag_tables("PLC_1")}
+    assert tables["Roll tags"] == "Software units/Conveyor2/IO"
+    assert _own_folders(unit) == _NO_OWN_FOLDERS
+
+
+def test_a_unit_tag_table_overwritten_with_its_folder_stays_in_the_unit(unit: Any) -> None:
+    import StandIn.Control as control
+
+    control.Units.AddTagTable(int(unit.session_status().pid), "PLC_1", "Conveyor2", "IO", "Belt tags")
+    document = ProgramDocument(source="Belt tags.xml", data=_table("Belt tags", "BeltRunning"),
+                               folder="Software units/Conveyor2/IO")
+    [report] = unit.program.import_program_documents("PLC_1", [document], overwrite=True)
+    assert report.status == "Imported"
+    tables = {t.name: (t.folder, t.tag_count) for t in unit.tags.list_tag_tables("PLC_1")}
+    assert tables["Belt tags"] == ("Software units/Conveyor2/IO", 1)
+    assert _own_folders(unit) == _NO_OWN_FOLDERS
+
+
+def test_a_unit_folder_matches_whatever_its_case(unit: Any) -> None:
+    # TIA keeps group names unique case-insensitively: "software units/conveyor2" can only mean the unit's folder.
+    document = ProgramDocument(source="FB_Roll.xml", data=_fb("FB_Roll", 3, "Conveyor2"),
+                               folder="software units/CONVEYOR2/Motors")
+    unit.program.import_program_documents("PLC_1", [document], overwrite=False)
+    assert unit.blocks.get_block("PLC_1", "Conveyor2.FB_Roll").folder == "Software units/Conveyor2/Motors"
+    assert _own_folders(unit) == _NO_OWN_FOLDERS
+
+
+def test_an_import_into_a_unit_the_plc_lacks_is_refused_naming_its_units(unit: Any) -> None:
+    document = ProgramDocument(source="FB_Roll.xml", data=_fb("FB_Roll", 3), folder="Software units/Nope/Motors")
+    err = raises_code(e.ValidationError, "FOLDER_NOT_FOUND", unit.program.import_program_documents, "PLC_1",
+                      [document], overwrite=False)
+    assert "'Conveyor2'" in err.message
+    assert err.details["units"] == ["Conveyor2"]
+    document = ProgramDocument(source="FB_Roll.xml", data=_fb("FB_Roll", 3), folder="Software units")
+    raises_code(e.ValidationError, "FOLDER_NOT_FOUND", unit.program.import_program_documents, "PLC_1", [document],
+                overwrite=False)
+    assert [b.name for b in unit.blocks.list_blocks("PLC_1")] == ["Conveyor2.FB_Belt"]
+    assert _own_folders(unit) == _NO_OWN_FOLDERS
+
+
+def test_on_a_cpu_without_units_a_software_units_folder_is_a_plain_folder(unit: Any) -> None:
+    # An S7-1200 has no units (GetService<PlcUnitProvider>() is null): the folder is the PLC's own, as in the fake.
+    from tests.bridge.test_units import S7_1200
+
+    unit.devices.add_device(S7_1200, None, "PLC_2")
+    document = ProgramDocument(source="FB_Small.xml", data=_fb("FB_Small", 5), folder="Software units/U1")
+    unit.program.import_program_documents("PLC_2", [document], overwrite=False)
+    assert [(b.name, b.folder) for b in unit.blocks.list_blocks("PLC_2")] == [("FB_Small", "Software units/U1")]
+    assert unit.blocks.block_folders("PLC_2") == ["Software units", "Software units/U1"]
+
+
+def test_blocks_generated_from_source_with_a_unit_folder_go_into_the_unit(unit: Any) -> None:
+    text = 'FUNCTION "FC_Scale" : Void\nBEGIN\nEND_FUNCTION\n'
+    unit.blocks.generate_blocks_from_source("PLC_1", "Scale.scl", text, version="V19", overwrite=False,
+                                            folder="Software units/Conveyor2/Calc")
+    assert unit.blocks.get_block("PLC_1", "FC_Scale").folder == "Software units/Conveyor2/Calc"
+    assert _own_folders(unit) == _NO_OWN_FOLDERS
