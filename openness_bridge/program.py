@@ -162,7 +162,7 @@ class BridgeProgram(ProgramPort):
         names = set()
         for document in documents:
             try:
-                names.add(str(parse_bytes(document.data).object.name or "").casefold())
+                names.add(str(parse_bytes(document.data).object.qualified_name or "").casefold())
             except (SimaticMLError, AttributeError):
                 continue
         return names
@@ -192,7 +192,9 @@ class BridgeProgram(ProgramPort):
                 "data types, tag tables).",
                 code="UNSUPPORTED_OBJECT",
             )
-        name = str(obj.name or "")
+        # Named as listed and as the fake names it: Namespace.Name for a unit's namespaced block or type, so a name
+        # check, a number clash and an overwrite compare it with the unit's object (units.software_objects).
+        name = str(obj.qualified_name or "")
         if not name:
             raise ValidationError(f"{document.source} has no Name attribute.", code="INVALID_SIMATICML")
         check_not_newer(document.source, doc.engineering_version, self._session.version)

@@ -69,6 +69,20 @@ def test_documents_imported_with_a_unit_folder_go_into_the_unit(unit: Any) -> No
     assert _own_folders(unit) == _NO_OWN_FOLDERS
 
 
+def test_a_unit_block_exported_and_imported_back_with_its_folder_stays_in_the_unit(unit: Any) -> None:
+    [listed] = unit.blocks.list_blocks("PLC_1")
+    data = unit.program.export_program_object("PLC_1", listed.name)
+    document = ProgramDocument(source="FB_Belt.xml", data=data, folder=listed.folder)
+    # The document is named as listed (Namespace.Name): taken without overwrite, its own number with it
+    raises_code(e.AlreadyExistsError, "OBJECT_EXISTS", unit.program.import_program_documents, "PLC_1", [document],
+                overwrite=False)
+    [report] = unit.program.import_program_documents("PLC_1", [document], overwrite=True)
+    assert (report.status, report.name) == ("Imported", "Conveyor2.FB_Belt")
+    assert [(b.name, b.folder) for b in unit.blocks.list_blocks("PLC_1")] == [
+        ("Conveyor2.FB_Belt", "Software units/Conveyor2/Motors")]
+    assert _own_folders(unit) == _NO_OWN_FOLDERS
+
+
 def test_a_unit_tag_table_overwritten_with_its_folder_stays_in_the_unit(unit: Any) -> None:
     import StandIn.Control as control
 
