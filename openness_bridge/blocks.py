@@ -30,7 +30,8 @@ from engineering_api.rules.program_objects import plain_new_name
 from openness_bridge import groups
 from openness_bridge.plc_software import block_kind
 from openness_bridge.units import (
-    SoftwareObject, find_block, software_blocks, software_external_sources, software_tag_tables, software_types,
+    SoftwareObject, create_user_group, creation_root, find_block, software_blocks, software_external_sources,
+    software_tag_tables, software_types,
 )
 
 if TYPE_CHECKING:
@@ -150,15 +151,18 @@ class BridgeBlocks(BlocksWithGeneration):
             "PlcBlockGroup.Groups", lambda: sorted(groups.group_paths(self._software_of(device).BlockGroup)))
 
     def create_block_folder(self, device: str, path: str) -> str:
-        return self._create_folder(lambda: self._software_of(device).BlockGroup, path, "PlcBlockUserGroupComposition")
+        return self._create_folder(device, "BlockGroup", path, "PlcBlockUserGroupComposition")
 
     def delete_block_folder(self, device: str, path: str) -> FolderRemoval:
         # TIA deletes the group with its subgroups and blocks
         return self._delete_folder(lambda: self._software_of(device).BlockGroup, path, "Blocks", "PlcBlockUserGroup")
 
-    def _create_folder(self, root: Callable[[], Any], path: str, composition: str) -> str:
+    def _create_folder(self, device: str, system_group: str, path: str, composition: str) -> str:
+        """Create the user groups of ``path`` below the PLC's ``system_group``, or a unit's for a folder as listed
+        (``Software units/<unit>/...``: :func:`openness_bridge.units.create_user_group`)."""
+
         def run() -> str:
-            return groups.create_group(root(), path)[0]
+            return create_user_group(self._session, self._software_of(device), system_group, path)[0]
 
         return self._session.change(f"{composition}.Create", run, invocation=ValidationError)
 
@@ -205,8 +209,10 @@ class BridgeBlocks(BlocksWithGeneration):
         check_file_name(name, kind="external source")
 
         def run() -> ExternalSourceInfo:
-            root = self._source_root(device)
-            target, group = groups.folder_of(root, folder)
+            # A unit's folder as listed (Software units/<unit>/...) is in that unit's "External source files"
+            root, below = creation_root(self._session, self._software_of(device), "ExternalSourceGroup", folder)
+            normalised, group = groups.folder_of(root.group, below, shown=folder)
+            target = root.folder(normalised)
             # Source names are checked over the units' sources too (conservative: TIA's rule is not documented)
             clash = next((found.obj for found in self._sources(device) if found.name.casefold() == name.casefold()),
                          None)
@@ -243,7 +249,7 @@ class BridgeBlocks(BlocksWithGeneration):
         return self._session.change("PlcExternalSource.Delete", run)
 
     def create_external_source_folder(self, device: str, path: str) -> str:
-        return self._create_folder(lambda: self._source_root(device), path, "PlcExternalSourceUserGroupComposition")
+        return self._create_folder(device, "ExternalSourceGroup", path, "PlcExternalSourceUserGroupComposition")
 
     def delete_external_source_folder(self, device: str, path: str) -> FolderRemoval:
         return self._delete_folder(lambda: self._source_root(device), path, "ExternalSources",

@@ -50,13 +50,15 @@ def require_group(root: Any, path: str) -> Any:
     return group
 
 
-def folder_of(root: Any, path: str) -> tuple[str, Any]:
+def folder_of(root: Any, path: str, *, shown: str | None = None) -> tuple[str, Any]:
     """(normalised path, group) for an import/add target; ``ValidationError``: ``INVALID_FOLDER`` for a malformed
-    path (see :func:`folder_parts`), ``FOLDER_NOT_FOUND`` if missing."""
+    path (see :func:`folder_parts`), ``FOLDER_NOT_FOUND`` if missing (the message names ``shown``, the folder as the
+    client gave it, when ``path`` is only its part below ``root``)."""
     normalised = target_folder(path)
     group = find_group(root, normalised)
     if group is None:
-        raise ValidationError(f"The folder '{path}' does not exist; create it first.", code="FOLDER_NOT_FOUND")
+        raise ValidationError(f"The folder '{shown or path}' does not exist; create it first.",
+                              code="FOLDER_NOT_FOUND")
     return normalised, group
 
 

@@ -15,8 +15,8 @@ from engineering_api.backend.areas.tags import TagImportPort, TagImportResult
 from engineering_api.backend.errors import ValidationError
 from engineering_api.rules.addresses import OverlapIndex
 from engineering_api.rules.tag_import import ImportPlan
-from openness_bridge import groups
 from openness_bridge.tags_support import ConstantRecord, TagRecord
+from openness_bridge.units import creation_root, ensure_user_group
 
 if TYPE_CHECKING:
     from engineering_api.backend.areas.tags import ConstantImportRow, TagImportRow
@@ -64,9 +64,11 @@ class BridgeTagImport(TagImportPort):
             plan.plan_rows(tags, constants, self._tag_tables.udts(software) if tags else {}, tag_record=_tag_record,
                            constant_record=_constant_record)
             plan.raise_refused()
+            for _, folder in plan.new_tables.values():  # a unit the PLC lacks is refused before anything changes
+                creation_root(self._session, software, "TagTableGroup", folder)
             if validate_only:
                 return plan.validated()
-            replaced = self._write(root, plan)
+            replaced = self._write(software, root, plan)
             return TagImportResult(
                 tags_imported=sum(map(len, plan.tags.values())),
                 constants_imported=sum(map(len, plan.constants.values())),
@@ -78,11 +80,11 @@ class BridgeTagImport(TagImportPort):
             return self._session.call("PlcTagComposition (validate import)", run)
         return self._session.change("PlcTagComposition.Create (import)", run, invocation=ValidationError)
 
-    def _write(self, root: Any, plan: _Plan) -> int:
-        """Create the planned tables, then every row (a replaced object keeps its place unless the row respells its
-        name); returns how many tags were replaced."""
+    def _write(self, software: Any, root: Any, plan: _Plan) -> int:
+        """Create the planned tables (a path's ``Software units/<unit>/...`` in that unit), then every row (a
+        replaced object keeps its place unless the row respells its name); returns how many tags were replaced."""
         for name, folder in plan.new_tables.values():
-            groups.ensure_group(root.group, folder)[1].TagTables.Create(name)
+            ensure_user_group(self._session, software, "TagTableGroup", folder)[1].TagTables.Create(name)
         by_name = {str(t.Name): t for _, t in self._tag_tables.tables(root)}
         replaced = 0
         for name in plan.touched():

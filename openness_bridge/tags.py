@@ -25,7 +25,7 @@ from engineering_api.rules.tags import (
 )
 from openness_bridge import groups
 from openness_bridge.tags_support import TagRecord, tag_tables
-from openness_bridge.units import group_at
+from openness_bridge.units import create_user_group, ensure_user_group, group_at
 
 if TYPE_CHECKING:
     from engineering_api.backend.areas.tags import TagSpec, TagUpdate
@@ -92,7 +92,8 @@ class BridgeTags(TagsPort):
             _, root = self._tag_tables.tag_root(device)
             check_table_name(name)
             self._require_free_table_name(root, name)
-            target, group = groups.ensure_group(root.group, folder)
+            # A unit's folder as listed (Software units/<unit>/...) is in that unit's "PLC tags"
+            target, group = ensure_user_group(self._session, root.software, "TagTableGroup", folder)
             return self._table_info(group.TagTables.Create(name), target)
 
         return self._session.change("PlcTagTableComposition.Create", run)
@@ -140,7 +141,7 @@ class BridgeTags(TagsPort):
     def create_tag_table_folder(self, device: str, path: str) -> TagTableNode:
         def run() -> TagTableNode:
             _, root = self._tag_tables.tag_root(device)
-            normalised, _ = groups.create_group(root.group, path)
+            normalised, _ = create_user_group(self._session, root.software, "TagTableGroup", path)
             return TagTableNode(name=normalised.rpartition("/")[2], is_folder=True, path=normalised, node_type="Folder")
 
         return self._session.change("PlcTagTableUserGroupComposition.Create", run)

@@ -33,7 +33,7 @@ from engineering_api.rules.type_graph import refuse_recursion
 from openness_bridge import groups
 from openness_bridge.errors import kind_of
 from openness_bridge.types_index import Entry, TypeIndex, members_of, read_udt
-from openness_bridge.units import group_at, software_blocks, software_types
+from openness_bridge.units import create_user_group, ensure_user_group, group_at, software_blocks, software_types
 
 if TYPE_CHECKING:
     from openness_bridge.session import BridgeSession
@@ -149,8 +149,8 @@ class BridgeTypes(TypesPort):
                     f"The PLC data type '{obj.name}' already exists; import with overwrite to replace it.",
                     code="OBJECT_EXISTS")
             refuse_recursion(obj.name, obj.uses_types, index.udt_uses)
-            if folder.strip():
-                target, group = groups.create_group(software.TypeGroup, folder, exist_ok=True)
+            if folder.strip():  # a unit's folder as listed is in the unit
+                target, group = ensure_user_group(self._session, software, "TypeGroup", folder)
             else:
                 target = clash.folder if clash is not None else ""
                 group = group_at(self._session, software, "TypeGroup", target)  # a unit's UDT stays in its unit
@@ -209,7 +209,7 @@ class BridgeTypes(TypesPort):
 
     def add_type_folder(self, device: str, path: str) -> str:
         def run() -> str:
-            return groups.create_group(self._software_for_types(device).TypeGroup, path)[0]
+            return create_user_group(self._session, self._software_for_types(device), "TypeGroup", path)[0]
 
         return self._session.change("PlcTypeUserGroupComposition.Create", run, invocation=ValidationError)
 

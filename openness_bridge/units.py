@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
-from engineering_api.backend.errors import ValidationError
+from engineering_api.backend.errors import AlreadyExistsError, ValidationError
 from engineering_api.rules.program_objects import block_not_found
 from openness_bridge import groups
 from openness_bridge.errors import kind_of
@@ -30,9 +30,11 @@ if TYPE_CHECKING:
 
     from openness_bridge.session import BridgeSession
 
-__all__ = ("UNITS_FOLDER", "ProgramRoot", "SoftwareObject", "creation_root", "find_block", "find_block_or_type",
-           "group_at", "program_roots", "software_blocks", "software_external_sources", "software_objects",
-           "software_tag_tables", "software_types", "unit_folder")
+__all__ = (
+    "UNITS_FOLDER", "ProgramRoot", "SoftwareObject", "create_user_group", "creation_root", "ensure_user_group",
+    "find_block", "find_block_or_type", "group_at", "program_roots", "software_blocks", "software_external_sources",
+    "software_objects", "software_tag_tables", "software_types", "unit_folder",
+)
 
 UNITS_FOLDER = "Software units"
 """The project tree's folder of a PLC's units: a unit block's folder starts with it and the unit's name."""
@@ -212,6 +214,33 @@ def creation_root(session: BridgeSession, software: Any, system_group: str, fold
             code="FOLDER_NOT_FOUND", details={"folder": folder, "units": names},
         )
     return found, "/".join(parts[2:])
+
+
+def create_user_group(session: BridgeSession, software: Any, system_group: str, path: str, *,
+                      exist_ok: bool = False) -> tuple[str, Any]:
+    """:func:`groups.create_group` for a folder as listed: below the unit's ``system_group`` for
+    ``Software units/<unit>/...`` (:func:`creation_root`), else below the PLC's own. Returns (the folder as
+    listed, the group); the unit's own folder (``Software units/<unit>``) exists already.
+
+    Raises:
+        ValidationError: ``FOLDER_NOT_FOUND`` (no such unit), ``INVALID_FOLDER`` (a malformed path below it).
+        AlreadyExistsError: ``FOLDER_EXISTS`` when nothing was missing and ``exist_ok`` is false.
+    """
+    root, below = creation_root(session, software, system_group, path)
+    if root.unit is not None and not below:
+        if not exist_ok:
+            raise AlreadyExistsError(f"The folder '{root.folder('')}' already exists.", code="FOLDER_EXISTS")
+        return root.folder(""), root.group
+    normalised, group = groups.create_group(root.group, below, exist_ok=exist_ok)
+    return root.folder(normalised), group
+
+
+def ensure_user_group(session: BridgeSession, software: Any, system_group: str, path: str) -> tuple[str, Any]:
+    """:func:`groups.ensure_group` for a folder as listed (:func:`create_user_group`): the PLC's own
+    ``system_group`` for a blank ``path``."""
+    if not path.strip():
+        return "", getattr(software, system_group)
+    return create_user_group(session, software, system_group, path, exist_ok=True)
 
 
 def group_at(session: BridgeSession, software: Any, system_group: str, folder: str) -> Any | None:

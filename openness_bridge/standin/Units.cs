@@ -203,7 +203,8 @@ namespace StandIn.Control
 
     /// <summary>Keeps software units in the project file, so save/reopen and a transaction's rollback (which rebuilds
     /// the project from its records) keep them: each unit, then its blocks and types (their SimaticML), tag tables (as
-    /// TagTableXml writes them) and external sources (their text). Empty user groups of a unit are not kept.</summary>
+    /// TagTableXml writes them) and external sources (their text), after its user groups (empty ones too: the bridge
+    /// makes them in a unit).</summary>
     internal sealed class UnitRecords : IProjectPart
     {
         private static readonly string[] Kinds = { "block", "type" };
@@ -215,6 +216,12 @@ namespace StandIn.Control
                 {
                     var unitName = Record.Text(unit.Name);
                     yield return new[] { "unit", device.Name, unitName, device.Software.SafetyUnits.Contains(unit) ? "1" : "0" };
+                    // Every user group first, parents before children, so an empty one (made through Openness) is kept
+                    foreach (var tree in GroupKinds)
+                        foreach (var path in GroupPaths(tree.Value(unit).Groups, "", g => g.Groups, g => g.Name))
+                            yield return new[] { "unit.group", device.Name, unitName, tree.Key, Record.Text(path) };
+                    foreach (var path in GroupPaths(unit.Tags.Groups, "", g => g.Groups, g => g.Name))
+                        yield return new[] { "unit.group", device.Name, unitName, "tags", Record.Text(path) };
                     for (var k = 0; k < Kinds.Length; k++)
                         foreach (var p in (k == 0 ? unit.Blocks : unit.Types).Paths(""))
                             yield return new[] { "unit.object", device.Name, unitName, Kinds[k], Record.Text(p.Key), Convert.ToBase64String(device.Software.Objects[p.Value].Xml ?? new byte[0]) };
@@ -223,6 +230,23 @@ namespace StandIn.Control
                     foreach (var table in Tables(unit.Tags, ""))
                         yield return new[] { "unit.tags", device.Name, unitName, Record.Text(table.Key), Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(TagTableXml.Write(table.Value, Machine.Version))) };
                 }
+        }
+
+        private static readonly KeyValuePair<string, Func<UnitState, GroupState>>[] GroupKinds =
+        {
+            new KeyValuePair<string, Func<UnitState, GroupState>>("block", u => u.Blocks),
+            new KeyValuePair<string, Func<UnitState, GroupState>>("type", u => u.Types),
+            new KeyValuePair<string, Func<UnitState, GroupState>>("source", u => u.Sources),
+        };
+
+        private static IEnumerable<string> GroupPaths<T>(List<T> groups, string path, Func<T, List<T>> below, Func<T, string> name)
+        {
+            foreach (var g in groups)
+            {
+                var here = path.Length == 0 ? name(g) : path + "/" + name(g);
+                yield return here;
+                foreach (var deeper in GroupPaths(below(g), here, below, name)) yield return deeper;
+            }
         }
 
         private static IEnumerable<KeyValuePair<string, TagTableState>> Tables(TagFolder folder, string path)
@@ -240,6 +264,11 @@ namespace StandIn.Control
             switch (fields[0])
             {
                 case "unit": Units.Make(device, unit, fields[3] == "1"); return true;
+                case "unit.group":
+                    var made = Units.Find(device.Software, unit);
+                    if (fields[3] == "tags") Units.TagsAt(made, Record.Untext(fields[4]));
+                    else GroupKinds.First(k => k.Key == fields[3]).Value(made).Path(Record.Untext(fields[4]));
+                    return true;
                 case "unit.object":
                     Units.Add(device.Software, unit, Record.Untext(fields[4]), Convert.FromBase64String(fields[5]), u => fields[3] == "type" ? u.Types : u.Blocks);
                     return true;

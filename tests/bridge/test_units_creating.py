@@ -8,6 +8,7 @@ folder naming no unit of the CPU is refused: units are not made through the port
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -135,3 +136,91 @@ def test_blocks_generated_from_source_with_a_unit_folder_go_into_the_unit(unit: 
                                             folder="Software units/Conveyor2/Calc")
     assert unit.blocks.get_block("PLC_1", "FC_Scale").folder == "Software units/Conveyor2/Calc"
     assert _own_folders(unit) == _NO_OWN_FOLDERS
+
+
+def test_folders_made_with_a_unit_folder_are_the_units(unit: Any) -> None:
+    made = [unit.blocks.create_block_folder("PLC_1", "Software units/Conveyor2/Drives"),
+            unit.blocks.create_external_source_folder("PLC_1", "Software units/Conveyor2/Src"),
+            unit.types.add_type_folder("PLC_1", "software units/conveyor2/Shared"),
+            unit.tags.create_tag_table_folder("PLC_1", "Software units/Conveyor2/IO").path]
+    assert made == ["Software units/Conveyor2/Drives", "Software units/Conveyor2/Src",
+                    "Software units/Conveyor2/Shared", "Software units/Conveyor2/IO"]
+    assert _own_folders(unit) == _NO_OWN_FOLDERS
+    # The unit's groups are there: made again, they exist; the unit's own folder always does
+    raises_code(e.AlreadyExistsError, "FOLDER_EXISTS", unit.blocks.create_block_folder, "PLC_1",
+                "Software units/Conveyor2/drives")
+    raises_code(e.AlreadyExistsError, "FOLDER_EXISTS", unit.types.add_type_folder, "PLC_1", "Software units/Conveyor2")
+    err = raises_code(e.ValidationError, "FOLDER_NOT_FOUND", unit.blocks.add_external_source, "PLC_1", "A.scl", "",
+                      folder="Software units/Conveyor2/Other", overwrite=False)
+    assert "'Software units/Conveyor2/Other'" in err.message
+    source = unit.blocks.add_external_source("PLC_1", "Belt.scl", "", folder="Software units/Conveyor2/Src",
+                                             overwrite=False)
+    assert source.folder == "Software units/Conveyor2/Src"
+    assert [(s.name, s.folder) for s in unit.blocks.list_external_sources("PLC_1")] == [
+        ("Belt.scl", "Software units/Conveyor2/Src")]
+
+
+def test_new_tag_tables_and_types_with_a_unit_folder_go_into_the_unit(unit: Any) -> None:
+    table = unit.tags.create_tag_table("PLC_1", "Belt tags", folder="Software units/Conveyor2/IO")
+    assert table.folder == "Software units/Conveyor2/IO"
+    details = unit.types.import_type("PLC_1", _udt("UDT_Roll", "Conveyor2"), folder="Software units/Conveyor2/Shared",
+                                     overwrite=False, source="UDT_Roll.xml")
+    assert details.folder == "Software units/Conveyor2/Shared"
+    # Imported again without a folder, it stays where it is (its folder as listed is the unit's)
+    unit.types.import_type("PLC_1", _udt("UDT_Roll", "Conveyor2", "Real"), folder="", overwrite=True,
+                           source="UDT_Roll.xml")
+    assert {t.name: t.folder for t in unit.tags.list_tag_tables("PLC_1")}["Belt tags"] == "Software units/Conveyor2/IO"
+    assert [(t.name, t.folder) for t in unit.types.list_types("PLC_1")] == [
+        ("Conveyor2.UDT_Roll", "Software units/Conveyor2/Shared")]
+    assert _own_folders(unit) == _NO_OWN_FOLDERS
+
+
+def test_tags_imported_along_a_unit_path_make_their_table_in_the_unit(unit: Any) -> None:
+    from engineering_api.backend.areas.tags import TagImportRow
+
+    row = TagImportRow(row=2, name="BeltRunning", data_type="Bool", logical_address="%I0.0",
+                       table_name="Software units/Conveyor2/IO/Belt tags")
+    checked = unit.tag_import.import_tags("PLC_1", [row], [], table="Default tag table", follow_path=True,
+                                          overwrite=False, validate_only=True)
+    assert checked.created_tables == ["Belt tags"]
+    unit.tag_import.import_tags("PLC_1", [row], [], table="Default tag table", follow_path=True, overwrite=False)
+    assert {t.name: t.folder for t in unit.tags.list_tag_tables("PLC_1")}["Belt tags"] == "Software units/Conveyor2/IO"
+    assert [t.name for t in unit.tags.list_tags("PLC_1", "Belt tags")] == ["BeltRunning"]
+    assert _own_folders(unit) == _NO_OWN_FOLDERS
+
+
+def test_every_way_of_making_into_a_unit_the_plc_lacks_is_refused(unit: Any) -> None:
+    from engineering_api.backend.areas.tags import TagImportRow
+
+    nope = "Software units/Nope/X"
+    row = TagImportRow(row=2, name="Run", data_type="Bool", logical_address="%I0.0", table_name=f"{nope}/T")
+    for call in (
+        lambda: unit.blocks.create_block_folder("PLC_1", nope),
+        lambda: unit.blocks.create_external_source_folder("PLC_1", nope),
+        lambda: unit.blocks.add_external_source("PLC_1", "A.scl", "", folder=nope, overwrite=False),
+        lambda: unit.types.add_type_folder("PLC_1", nope),
+        lambda: unit.types.import_type("PLC_1", _udt("UDT_Roll", ""), folder=nope, overwrite=False, source="U.xml"),
+        lambda: unit.tags.create_tag_table_folder("PLC_1", nope),
+        lambda: unit.tags.create_tag_table("PLC_1", "T", folder=nope),
+        lambda: unit.tag_import.import_tags("PLC_1", [row], [], table="Default tag table", follow_path=True,
+                                            overwrite=False, validate_only=True),
+        lambda: unit.tag_import.import_tags("PLC_1", [row], [], table="Default tag table", follow_path=True,
+                                            overwrite=False),
+    ):
+        err = raises_code(e.ValidationError, "FOLDER_NOT_FOUND", call)
+        assert err.details["units"] == ["Conveyor2"]
+    assert _own_folders(unit) == _NO_OWN_FOLDERS
+
+
+def test_a_units_empty_folders_outlast_a_save_and_reopen(unit: Any) -> None:
+    # TIA keeps empty user groups; the stand-in's project file keeps a unit's (UnitRecords) as it does the PLC's.
+    unit.blocks.create_block_folder("PLC_1", "Software units/Conveyor2/Drives/Empty")
+    unit.tags.create_tag_table_folder("PLC_1", "Software units/Conveyor2/IO")
+    path = Path(unit.save_project().path)
+    unit.close_project()
+    unit.open_project(path)
+    raises_code(e.AlreadyExistsError, "FOLDER_EXISTS", unit.blocks.create_block_folder, "PLC_1",
+                "Software units/Conveyor2/Drives/Empty")
+    raises_code(e.AlreadyExistsError, "FOLDER_EXISTS", unit.tags.create_tag_table_folder, "PLC_1",
+                "Software units/Conveyor2/IO")
+    assert unit.blocks.get_block("PLC_1", "Conveyor2.FB_Belt").folder == "Software units/Conveyor2/Motors"
