@@ -1,6 +1,7 @@
 """The bridge's blocks (``PlcSoftware.BlockGroup`` and each software unit's: :mod:`openness_bridge.units`), block
-folders (``PlcSoftware.BlockGroup``) and external sources (``PlcSoftware.ExternalSourceGroup``, the PLC's "External
-source files", and each software unit's: listed, found and deleted there; added and foldered in the PLC's own).
+folders (``PlcSoftware.BlockGroup``; made in a unit's for a folder ``Software units/<unit>/...``) and external sources
+(``PlcSoftware.ExternalSourceGroup``, the PLC's "External source files", and each software unit's: listed, found and
+deleted there, added and foldered where the folder says: :func:`openness_bridge.units.creation_root`).
 
 Blocks are found by walking the group tree (``PlcBlockComposition.Find`` is one level deep); a block's kind is its
 .NET class (``FB``, ``GlobalDB``…), its language ``PlcBlock.ProgrammingLanguage``. Rename sets ``PlcBlock.Name``

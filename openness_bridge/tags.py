@@ -3,8 +3,9 @@
 Tables live in ``PlcTagTableSystemGroup.TagTables`` and in user groups (``Groups``, recursively; ``Find`` looks one
 level deep, so the tree is walked), and on an S7-1500 with software units in each unit's ``TagTableGroup`` too
 (:class:`~openness_bridge.tags_support.TagTree`): tables are listed and found there, with the folder
-``Software units/<unit>/...``; the folder methods and new tables work on the PLC's own "PLC tags". Every change
-runs in ``_change`` (ExclusiveAccess + Transaction), so a multi-step change either happens completely or not at all.
+``Software units/<unit>/...``, and new tables and folders given that folder are made there
+(:func:`openness_bridge.units.create_user_group`); the other folder methods work on the PLC's own "PLC tags". Every
+change runs in ``_change`` (ExclusiveAccess + Transaction), so a multi-step change happens completely or not at all.
 Input is checked in Python first, with the rule functions the fake uses, so a refused tag gets the same precise code
 on both adapters.
 

@@ -109,7 +109,8 @@ class ConstantRecord:
 @dataclass(frozen=True, slots=True)
 class TagTree:
     """A PLC's tag tables as the tag areas reach them: ``group`` is its own "PLC tags" (``PlcSoftware.TagTableGroup``:
-    where the port creates tables and folders, and where the default table with the system constants is);
+    where the port creates tables and folders outside a unit's folder, and where the default table with the system
+    constants is);
     :meth:`TagTables.tables` walks it, then every software unit's (:func:`openness_bridge.units.software_tag_tables`).
     Tag and table names are checked over all of them: TIA keeps tag tables unique per PLC (each unit's default table
     is numbered apart from the PLC's), and tags too (conservative for units' tags: no Siemens source says otherwise).
