@@ -1,5 +1,5 @@
 """The bridge's blocks (``PlcSoftware.BlockGroup`` and each software unit's: :mod:`openness_bridge.units`), block
-folders (``PlcSoftware.BlockGroup``; made in a unit's for a folder ``Software units/<unit>/...``) and external sources
+folders (``PlcSoftware.BlockGroup``'s and each unit's, as ``Software units/<unit>/...``) and external sources
 (``PlcSoftware.ExternalSourceGroup``, the PLC's "External source files", and each software unit's: listed, found and
 deleted there, added and foldered where the folder says: :func:`openness_bridge.units.creation_root`).
 
@@ -31,12 +31,12 @@ from engineering_api.rules.program_objects import plain_new_name
 from openness_bridge import groups
 from openness_bridge.plc_software import block_kind
 from openness_bridge.units import (
-    SoftwareObject, create_user_group, creation_root, find_block, software_blocks, software_external_sources,
-    software_tag_tables, software_types,
+    SoftwareObject, create_user_group, creation_root, find_block, names_in_folder, require_user_group, software_blocks,
+    software_external_sources, software_objects, software_tag_tables, software_types, user_group_paths,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Iterator
 
     from engineering_api.rules.source_generation import ProgramAccess
     from openness_bridge.session import BridgeSession
@@ -148,15 +148,19 @@ class BridgeBlocks(BlocksWithGeneration):
 
     # ----- block folders ------------------------------------------------------------------------
     def block_folders(self, device: str) -> list[str]:
+        return self._folders(device, "BlockGroup", "PlcBlockGroup.Groups")
+
+    def _folders(self, device: str, system_group: str, operation: str) -> list[str]:
+        """The user groups of the PLC's ``system_group`` and of each unit's (``Software units/<unit>/...``)."""
         return self._session.call(
-            "PlcBlockGroup.Groups", lambda: sorted(groups.group_paths(self._software_of(device).BlockGroup)))
+            operation, lambda: sorted(user_group_paths(self._session, self._software_of(device), system_group)))
 
     def create_block_folder(self, device: str, path: str) -> str:
         return self._create_folder(device, "BlockGroup", path, "PlcBlockUserGroupComposition")
 
     def delete_block_folder(self, device: str, path: str) -> FolderRemoval:
         # TIA deletes the group with its subgroups and blocks
-        return self._delete_folder(lambda: self._software_of(device).BlockGroup, path, "Blocks", "PlcBlockUserGroup")
+        return self._delete_folder(device, "BlockGroup", path, "Blocks", "PlcBlockUserGroup")
 
     def _create_folder(self, device: str, system_group: str, path: str, composition: str) -> str:
         """Create the user groups of ``path`` below the PLC's ``system_group``, or a unit's for a folder as listed
@@ -167,21 +171,21 @@ class BridgeBlocks(BlocksWithGeneration):
 
         return self._session.change(f"{composition}.Create", run, invocation=ValidationError)
 
-    def _delete_folder(self, root: Callable[[], Any], path: str, items: str, group_class: str) -> FolderRemoval:
-        """Delete the folder ``path`` below ``root()`` with what it holds; the removal names its ``items``."""
+    def _delete_folder(self, device: str, system_group: str, path: str, items: str, group_class: str) -> FolderRemoval:
+        """Delete the folder ``path`` (a unit's as listed too) with what it holds; the removal names its ``items``
+        as they are listed (a unit's block as ``Namespace.Name``)."""
 
         def run() -> FolderRemoval:
-            group = groups.require_group(root(), path)
-            removed = [str(x.Name) for _, x in groups.walk_objects(group, items)]
+            software = self._software_of(device)
+            folder, group = require_user_group(self._session, software, system_group, path)
+            inside = software_objects(self._session, software, system_group, items, namespaced=items == "Blocks")
+            removed = names_in_folder(inside, folder)
             group.Delete()
-            return FolderRemoval(folder=groups.normalise(path), removed=removed)
+            return FolderRemoval(folder=folder, removed=removed)
 
         return self._session.change(f"{group_class}.Delete", run)
 
     # ----- external sources ---------------------------------------------------------------------
-    def _source_root(self, device: str) -> Any:
-        return self._session.plc_software(self._session.project(), device).ExternalSourceGroup
-
     def _sources(self, device: str) -> Iterator[SoftwareObject]:
         """Every external source of the PLC and its software units (folder ``Software units/<unit>/...``)."""
         return software_external_sources(self._session, self._session.plc_software(self._session.project(), device))
@@ -202,8 +206,7 @@ class BridgeBlocks(BlocksWithGeneration):
         return self._session.call("PlcExternalSourceGroup.ExternalSources", run)
 
     def external_source_folders(self, device: str) -> list[str]:
-        return self._session.call(
-            "PlcExternalSourceGroup.Groups", lambda: sorted(groups.group_paths(self._source_root(device))))
+        return self._folders(device, "ExternalSourceGroup", "PlcExternalSourceGroup.Groups")
 
     def add_external_source(self, device: str, name: str, text: str, *, folder: str,
                             overwrite: bool) -> ExternalSourceInfo:
@@ -253,5 +256,4 @@ class BridgeBlocks(BlocksWithGeneration):
         return self._create_folder(device, "ExternalSourceGroup", path, "PlcExternalSourceUserGroupComposition")
 
     def delete_external_source_folder(self, device: str, path: str) -> FolderRemoval:
-        return self._delete_folder(lambda: self._source_root(device), path, "ExternalSources",
-                                   "PlcExternalSourceUserGroup")
+        return self._delete_folder(device, "ExternalSourceGroup", path, "ExternalSources", "PlcExternalSourceUserGroup")

@@ -3,8 +3,8 @@
 Tables live in ``PlcTagTableSystemGroup.TagTables`` and in user groups (``Groups``, recursively; ``Find`` looks one
 level deep, so the tree is walked), and on an S7-1500 with software units in each unit's ``TagTableGroup`` too
 (:class:`~openness_bridge.tags_support.TagTree`): tables are listed and found there, with the folder
-``Software units/<unit>/...``, and new tables and folders given that folder are made there
-(:func:`openness_bridge.units.create_user_group`); the other folder methods work on the PLC's own "PLC tags". Every
+``Software units/<unit>/...``, and new tables and folders given that folder are made (and its folders deleted) there
+(:func:`openness_bridge.units.create_user_group`); ``tag_table_tree`` is the PLC's own "PLC tags". Every
 change runs in ``_change`` (ExclusiveAccess + Transaction), so a multi-step change happens completely or not at all.
 Input is checked in Python first, with the rule functions the fake uses, so a refused tag gets the same precise code
 on both adapters.
@@ -24,9 +24,8 @@ from engineering_api.backend.errors import AlreadyExistsError, ConflictError, No
 from engineering_api.rules.tags import (
     check_table_name, checked_tag, overlap_warnings, refuse_taken_name,
 )
-from openness_bridge import groups
 from openness_bridge.tags_support import TagRecord, tag_tables
-from openness_bridge.units import create_user_group, ensure_user_group, group_at
+from openness_bridge.units import create_user_group, ensure_user_group, group_at, require_user_group
 
 if TYPE_CHECKING:
     from engineering_api.backend.areas.tags import TagSpec, TagUpdate
@@ -150,7 +149,7 @@ class BridgeTags(TagsPort):
     def delete_tag_table_folder(self, device: str, path: str) -> list[str]:
         def run() -> list[str]:
             _, root = self._tag_tables.tag_root(device)
-            normalised, group = groups.normalise(path), groups.require_group(root.group, path)
+            normalised, group = require_user_group(self._session, root.software, "TagTableGroup", path)  # a unit's too
             tables = [t for _, t in tag_tables(group)]
             if any(bool(t.IsDefault) for t in tables):
                 raise ConflictError(

@@ -30,10 +30,12 @@ from engineering_api.backend.errors import (
     ValidationError,
 )
 from engineering_api.rules.type_graph import refuse_recursion
-from openness_bridge import groups
 from openness_bridge.errors import kind_of
 from openness_bridge.types_index import Entry, TypeIndex, members_of, read_udt
-from openness_bridge.units import create_user_group, ensure_user_group, group_at, software_blocks, software_types
+from openness_bridge.units import (
+    create_user_group, ensure_user_group, group_at, names_in_folder, require_user_group, software_blocks,
+    software_types,
+)
 
 if TYPE_CHECKING:
     from openness_bridge.session import BridgeSession
@@ -216,13 +218,13 @@ class BridgeTypes(TypesPort):
     def delete_type_folder(self, device: str, path: str, *, force: bool) -> TypeDeleteResult:
         def run() -> TypeDeleteResult:
             software = self._software_for_types(device)
-            group = groups.require_group(software.TypeGroup, path)
-            inside = [str(t.Name) for _, t in groups.walk_objects(group, "Types")]
+            folder, group = require_user_group(self._session, software, "TypeGroup", path)  # a unit's too
+            inside = names_in_folder(software_types(self._session, software), folder)
             index = self._index(software, blocks=True)
             outside = sorted({u.name for n in inside for u in index.users(n) if u.name not in inside})
             if outside and not force:
                 raise ConflictError(
-                    f"UDTs in '{groups.normalise(path)}' are used by {', '.join(outside)}; pass force=true to delete "
+                    f"UDTs in '{folder}' are used by {', '.join(outside)}; pass force=true to delete "
                     "them anyway.", code="TYPE_IN_USE", details={"usedBy": outside})
             group.Delete()  # TIA deletes the group with its subgroups and UDTs
             return TypeDeleteResult(deleted=inside, orphaned_users=self._users_now(device, outside))

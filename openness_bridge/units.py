@@ -20,20 +20,21 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
-from engineering_api.backend.errors import AlreadyExistsError, ValidationError
+from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
 from engineering_api.rules.program_objects import block_not_found
 from openness_bridge import groups
 from openness_bridge.errors import kind_of
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
 
     from openness_bridge.session import BridgeSession
 
 __all__ = (
     "UNITS_FOLDER", "ProgramRoot", "SoftwareObject", "create_user_group", "creation_root", "ensure_user_group",
-    "find_block", "find_block_or_type", "group_at", "program_roots", "software_blocks", "software_external_sources",
-    "software_objects", "software_tag_tables", "software_types", "unit_folder",
+    "find_block", "find_block_or_type", "group_at", "names_in_folder", "program_roots", "require_user_group",
+    "software_blocks", "software_external_sources", "software_objects", "software_tag_tables", "software_types",
+    "unit_folder", "user_group_paths",
 )
 
 UNITS_FOLDER = "Software units"
@@ -243,12 +244,47 @@ def ensure_user_group(session: BridgeSession, software: Any, system_group: str, 
     return create_user_group(session, software, system_group, path, exist_ok=True)
 
 
+def _found_root(session: BridgeSession, software: Any, system_group: str, folder: str) -> tuple[ProgramRoot, str]:
+    """:func:`creation_root` for a folder that exists: a unit's when the unit exists, else the PLC's own (where an
+    older bridge made look-alike groups ``Software units/...``, which can so be found and deleted)."""
+    try:
+        return creation_root(session, software, system_group, folder)
+    except ValidationError:
+        return ProgramRoot(None, getattr(software, system_group)), folder
+
+
 def group_at(session: BridgeSession, software: Any, system_group: str, folder: str) -> Any | None:
     """The user group at ``folder`` as :func:`software_objects` spells it: ``Software units/<unit>/...`` below that
-    unit's ``system_group`` when the unit exists (:func:`creation_root`), else below the PLC's own (where an older
-    bridge made look-alike groups of that name); None when there is no such group."""
-    try:
-        root, path = creation_root(session, software, system_group, folder)
-    except ValidationError:
-        root, path = ProgramRoot(None, getattr(software, system_group)), folder
+    unit's ``system_group`` when the unit exists, else below the PLC's own; None when there is no such group."""
+    root, path = _found_root(session, software, system_group, folder)
     return groups.find_group(root.group, path)
+
+
+def require_user_group(session: BridgeSession, software: Any, system_group: str, path: str) -> tuple[str, Any]:
+    """:func:`groups.require_group` for a folder as listed (:func:`group_at`): (the folder as listed, the user
+    group). A system group is no folder, a unit's neither.
+
+    Raises:
+        NotFoundError: ``FOLDER_NOT_FOUND``.
+    """
+    root, below = _found_root(session, software, system_group, path)
+    normalised = groups.normalise(below)
+    group = groups.find_group(root.group, below) if normalised else None
+    if group is None:
+        raise NotFoundError(f"The folder '{path}' was not found.", code="FOLDER_NOT_FOUND")
+    return root.folder(normalised), group
+
+
+def names_in_folder(objects: Iterable[SoftwareObject], folder: str) -> list[str]:
+    """The names of ``objects`` in ``folder`` (as listed) or below it, whatever the case of the folder's names (TIA
+    keeps group names unique case-insensitively): what deleting that folder deletes."""
+    key = folder.casefold()
+    return [found.name for found in objects
+            if found.folder.casefold() == key or found.folder.casefold().startswith(f"{key}/")]
+
+
+def user_group_paths(session: BridgeSession, software: Any, system_group: str) -> list[str]:
+    """Every user-group path below the PLC's own ``system_group``, then each unit's as listed
+    (``Software units/<unit>/...``), parents before children."""
+    return [root.folder(path) for root in program_roots(session, software, system_group)
+            for path in groups.group_paths(root.group)]

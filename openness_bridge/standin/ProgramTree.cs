@@ -188,12 +188,12 @@ namespace StandIn.Control
         internal static void Delete(Siemens.Engineering.Project project, GroupState group)
         {
             var software = group.Software;
-            var parent = software.Roots().Concat(software.UnitRoots()).SelectMany(r => r.Walk()).FirstOrDefault(g => g.Groups.Contains(group));
+            var parent = software.Roots().Concat(software.UnitRoots()).Concat(software.UnitSourceRoots()).SelectMany(r => r.Walk()).FirstOrDefault(g => g.Groups.Contains(group));
             if (parent == null)
                 throw new Siemens.Engineering.EngineeringObjectDisposedException("The group object has been disposed.", "The group '" + group.Name + "' was deleted.", null);
             var names = group.All().ToList();
             parent.Groups.Remove(group);
-            if (software.Sources.Walk().Contains(group))
+            if (new[] { software.Sources }.Concat(software.UnitSourceRoots()).SelectMany(r => r.Walk()).Contains(group))
             {
                 foreach (var name in names) software.SourceTexts.Remove(name);
             }

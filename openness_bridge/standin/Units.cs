@@ -128,6 +128,13 @@ namespace StandIn.Control
         {
             return Units.Concat(SafetyUnits).SelectMany(u => new[] { u.Blocks, u.Types });
         }
+
+        /// <summary>The "External source files" of every unit and safety unit (their items are source names, not
+        /// objects, so they are apart from <see cref="UnitRoots"/>).</summary>
+        internal IEnumerable<GroupState> UnitSourceRoots()
+        {
+            return Units.Concat(SafetyUnits).Select(u => u.Sources);
+        }
     }
 
     /// <summary>Makes software units in a PLC's software, and puts blocks, PLC data types, tag tables and external

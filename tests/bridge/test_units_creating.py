@@ -31,11 +31,16 @@ def unit(plc: Any) -> Any:
 
 
 def _own_folders(bridge: Any) -> dict[str, list[str]]:
-    """The user groups of the PLC's own trees (a look-alike "Software units" group would show here)."""
-    return {"blocks": bridge.blocks.block_folders("PLC_1"),
+    """Groups a client would take for a unit's but that lie in the PLC's own trees: "Software units" and its
+    children in the folder listings (which list a unit's groups only below ``Software units/<unit>/``), any group
+    in the type and tag trees (the PLC's own only)."""
+    def look_alikes(paths: list[str]) -> list[str]:
+        return [p for p in paths if p.count("/") < 2 and p.split("/")[0].casefold() == "software units"]
+
+    return {"blocks": look_alikes(bridge.blocks.block_folders("PLC_1")),
             "types": [c.name for c in bridge.types.type_tree("PLC_1").children],
             "tags": [c.name for c in bridge.tags.tag_table_tree("PLC_1").children if c.is_folder],
-            "sources": bridge.blocks.external_source_folders("PLC_1")}
+            "sources": look_alikes(bridge.blocks.external_source_folders("PLC_1"))}
 
 
 _NO_OWN_FOLDERS: dict[str, list[str]] = {"blocks": [], "types": [], "tags": [], "sources": []}
@@ -224,3 +229,32 @@ def test_a_units_empty_folders_outlast_a_save_and_reopen(unit: Any) -> None:
     raises_code(e.AlreadyExistsError, "FOLDER_EXISTS", unit.tags.create_tag_table_folder, "PLC_1",
                 "Software units/Conveyor2/IO")
     assert unit.blocks.get_block("PLC_1", "Conveyor2.FB_Belt").folder == "Software units/Conveyor2/Motors"
+
+
+def test_a_units_folders_are_listed_and_deleted_with_what_they_hold(unit: Any) -> None:
+    import StandIn.Control as control
+
+    pid = int(unit.session_status().pid)
+    unit.blocks.create_block_folder("PLC_1", "Drives")
+    unit.blocks.create_external_source_folder("PLC_1", "Software units/Conveyor2/Src")
+    control.Units.AddType(pid, "PLC_1", "Conveyor2", "Shared", _udt("UDT_Belt", "Conveyor2"))
+    control.Units.AddTagTable(pid, "PLC_1", "Conveyor2", "IO/Inputs", "Belt tags")
+    assert unit.blocks.block_folders("PLC_1") == ["Drives", "Software units/Conveyor2/Motors"]
+    assert unit.blocks.external_source_folders("PLC_1") == ["Software units/Conveyor2/Src"]
+    removal = unit.blocks.delete_block_folder("PLC_1", "software units/Conveyor2/Motors")
+    assert (removal.folder, removal.removed) == ("Software units/Conveyor2/Motors", ["Conveyor2.FB_Belt"])
+    assert unit.blocks.list_blocks("PLC_1") == []
+    unit.blocks.add_external_source("PLC_1", "Belt.scl", "", folder="Software units/Conveyor2/Src", overwrite=False)
+    assert unit.blocks.delete_external_source_folder("PLC_1", "Software units/Conveyor2/Src").removed == ["Belt.scl"]
+    assert unit.blocks.list_external_sources("PLC_1") == []
+    assert unit.types.delete_type_folder("PLC_1", "Software units/Conveyor2/Shared", force=False).deleted == [
+        "Conveyor2.UDT_Belt"]
+    assert unit.tags.delete_tag_table_folder("PLC_1", "Software units/Conveyor2/IO") == ["Belt tags"]
+    assert unit.blocks.block_folders("PLC_1") == ["Drives"]
+    assert unit.types.list_types("PLC_1") == []
+    assert "Belt tags" not in {t.name for t in unit.tags.list_tag_tables("PLC_1")}
+    # A unit is no folder: it is not deleted through the folder methods
+    raises_code(e.NotFoundError, "FOLDER_NOT_FOUND", unit.blocks.delete_block_folder, "PLC_1",
+                "Software units/Conveyor2")
+    raises_code(e.NotFoundError, "FOLDER_NOT_FOUND", unit.tags.delete_tag_table_folder, "PLC_1",
+                "Software units/Nope/IO")
