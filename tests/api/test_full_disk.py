@@ -66,6 +66,7 @@ def test_a_change_whose_audit_record_cannot_be_written_changes_nothing(
 def test_save_and_open_on_a_full_disk_answer_507_with_the_path(
     client, services, workspace, engineer_headers, cpu, full_disk, monkeypatch,
 ) -> None:
+    first_save = data(client.post("/api/projects/actions/save-sync", headers=engineer_headers))["savedAt"]
     data(client.post(BLOCKS, json=_block("FC_Unsaved"), headers=engineer_headers))
     folder = workspace / "Line1"
     # Only the project's files are full: the audit record is written, the save cannot be.
@@ -73,6 +74,9 @@ def test_save_and_open_on_a_full_disk_answer_507_with_the_path(
     problem = assert_error(client.post("/api/projects/actions/save-sync", headers=engineer_headers), 507,
                            "INSUFFICIENT_STORAGE")
     assert problem["details"]["path"] == str(folder) and "Line1" in problem["message"]
+    # The file on disk is still the one saved first, and the project says so
+    project = data(client.get("/api/projects", headers=engineer_headers))[0]
+    assert (project["savedAt"], project["hasUnsavedChanges"]) == (first_save, True)
     monkeypatch.undo()
     data(client.post("/api/projects/actions/save-sync", headers=engineer_headers))
     data(client.post("/api/projects/actions/close-sync", headers=engineer_headers))
