@@ -4,7 +4,8 @@ Tables live in ``PlcTagTableSystemGroup.TagTables`` and in user groups (``Groups
 level deep, so the tree is walked), and on an S7-1500 with software units in each unit's ``TagTableGroup`` too
 (:class:`~openness_bridge.tags_support.TagTree`): tables are listed and found there, with the folder
 ``Software units/<unit>/...``, and new tables and folders given that folder are made (and its folders deleted) there
-(:func:`openness_bridge.units.create_user_group`); ``tag_table_tree`` is the PLC's own "PLC tags". Every
+(:func:`openness_bridge.units.create_user_group`); ``tag_table_tree`` is the PLC's own "PLC tags" ending in the
+units' folder ``Software units`` (:func:`openness_bridge.units.software_units_node`). Every
 change runs in ``_change`` (ExclusiveAccess + Transaction), so a multi-step change happens completely or not at all.
 Input is checked in Python first, with the rule functions the fake uses, so a refused tag gets the same precise code
 on both adapters.
@@ -25,7 +26,9 @@ from engineering_api.rules.tags import (
     check_table_name, checked_tag, overlap_warnings, refuse_taken_name,
 )
 from openness_bridge.tags_support import TagRecord, tag_tables
-from openness_bridge.units import create_user_group, ensure_user_group, group_at, require_user_group
+from openness_bridge.units import (
+    ProgramRoot, create_user_group, ensure_user_group, group_at, program_roots, require_user_group, software_units_node,
+)
 
 if TYPE_CHECKING:
     from engineering_api.backend.areas.tags import TagSpec, TagUpdate
@@ -61,23 +64,25 @@ class BridgeTags(TagsPort):
         return self._session.call("PlcTagTableGroup.TagTables", run)
 
     def tag_table_tree(self, device: str) -> TagTableNode:
-        def node(group: Any, path: str) -> list[TagTableNode]:
-            children = []
-            for child in group.Groups:
-                child_path = f"{path}/{child.Name}" if path else str(child.Name)
-                children.append(TagTableNode(name=str(child.Name), is_folder=True, path=child_path, node_type="Folder",
-                                             children=node(child, child_path)))
-            for table in group.TagTables:
-                children.append(TagTableNode(
-                    name=str(table.Name), is_folder=False, path=f"{path}/{table.Name}" if path else str(table.Name),
-                    tag_count=int(table.Tags.Count), is_default=bool(table.IsDefault),
-                ))
-            return children
+        def folder(name: str, path: str, children: list[TagTableNode]) -> TagTableNode:
+            return TagTableNode(name=name, is_folder=True, path=path, node_type="Folder", children=children)
+
+        def node(root: ProgramRoot, group: Any, name: str, below: str = "") -> TagTableNode:
+            """``group``, at ``below`` in ``root``, with the folder as listed (a unit's: ``Software units/...``)."""
+            path = root.folder(below)
+            children = [node(root, g, str(g.Name), f"{below}/{g.Name}".lstrip("/")) for g in group.Groups]
+            children += [TagTableNode(name=str(t.Name), is_folder=False, path=f"{path}/{t.Name}".lstrip("/"),
+                                      tag_count=int(t.Tags.Count), is_default=bool(t.IsDefault))
+                         for t in group.TagTables]
+            return folder(name, path, children)
 
         def run() -> TagTableNode:
-            _, root = self._tag_tables.tag_root(device)
-            return TagTableNode(name="PLC tags", is_folder=True, path="", node_type="Folder",
-                                children=node(root.group, ""))
+            _, tables = self._tag_tables.tag_root(device)
+            own, *units = program_roots(self._session, tables.software, "TagTableGroup")
+            tree = node(own, own.group, "PLC tags")
+            tree.children += software_units_node(units, lambda unit: node(unit, unit.group, str(unit.unit)),
+                                                 lambda name, children: folder(name, name, children))
+            return tree
 
         return self._session.call("PlcTagTableGroup.Groups", run)
 

@@ -1,5 +1,5 @@
-"""The bridge's PLC data types and their folders (``PlcSoftware.TypeGroup``, and each software unit's for the UDTs
-and their users: :mod:`openness_bridge.units`).
+"""The bridge's PLC data types and their folders (``PlcSoftware.TypeGroup``, and each software unit's for the UDTs,
+their users, their folders and the type tree's ``Software units`` folder: :mod:`openness_bridge.units`).
 
 UDTs are found by walking ``PlcTypeGroup.Types``/``Groups``; members and users come from exported SimaticML
 (:mod:`openness_bridge.types_index`); consistency is ``PlcType.IsConsistent``/``PlcBlock.IsConsistent`` as TIA
@@ -33,8 +33,8 @@ from engineering_api.rules.type_graph import refuse_recursion
 from openness_bridge.errors import kind_of
 from openness_bridge.types_index import Entry, TypeIndex, members_of, read_udt
 from openness_bridge.units import (
-    create_user_group, ensure_user_group, group_at, names_in_folder, require_user_group, software_blocks,
-    software_types,
+    ProgramRoot, create_user_group, ensure_user_group, group_at, names_in_folder, program_roots, require_user_group,
+    software_blocks, software_types, software_units_node,
 )
 
 if TYPE_CHECKING:
@@ -121,15 +121,29 @@ class BridgeTypes(TypesPort):
         return self._session.call("PlcType.Export", run)
 
     def type_tree(self, device: str) -> TypeTreeNode:
-        def node(group: Any, name: str, path: str) -> TypeTreeNode:
-            children = [node(g, str(g.Name), f"{path}/{g.Name}".lstrip("/"))
-                        for g in sorted(group.Groups, key=lambda g: str(g.Name))]
-            children += [TypeTreeNode(name=str(t.Name), path=f"{path}/{t.Name}".lstrip("/"), is_folder=False,
-                                      node_type="UDT", is_consistent=bool(t.IsConsistent)) for t in group.Types]
+        def folder(name: str, path: str, children: list[TypeTreeNode]) -> TypeTreeNode:
             return TypeTreeNode(name=name, path=path, is_folder=True, node_type="Folder", children=children)
 
-        return self._session.call(
-            "PlcTypeGroup.Groups", lambda: node(self._software_for_types(device).TypeGroup, "PLC data types", ""))
+        def udt(root: ProgramRoot, path: str, obj: Any) -> TypeTreeNode:
+            name = root.name_of(obj)  # as listed: Namespace.Name in a unit's namespace
+            return TypeTreeNode(name=name, path=f"{path}/{name}".lstrip("/"), is_folder=False, node_type="UDT",
+                                is_consistent=bool(obj.IsConsistent))
+
+        def node(root: ProgramRoot, group: Any, name: str, below: str = "") -> TypeTreeNode:
+            """``group``, at ``below`` in ``root``, with the folder as listed (a unit's: ``Software units/...``)."""
+            path = root.folder(below)
+            children = [node(root, g, str(g.Name), f"{below}/{g.Name}".lstrip("/"))
+                        for g in sorted(group.Groups, key=lambda g: str(g.Name))]
+            return folder(name, path, children + [udt(root, path, t) for t in group.Types])
+
+        def run() -> TypeTreeNode:
+            own, *units = program_roots(self._session, self._software_for_types(device), "TypeGroup")
+            tree = node(own, own.group, "PLC data types")
+            tree.children += software_units_node(units, lambda unit: node(unit, unit.group, str(unit.unit)),
+                                                 lambda name, children: folder(name, name, children))
+            return tree
+
+        return self._session.call("PlcTypeGroup.Groups", run)
 
     # ----- changing -----------------------------------------------------------------------------
     def _import_udt(self, group: Any, data: bytes, *, override: bool) -> None:

@@ -12,13 +12,15 @@ A unit's block or PLC data type is named as TIA names it: its ``Name``, qualifie
 ``EngineeringNotSupportedException``, and the plain name stands). That is the fake's convention for the same
 document (:attr:`simatic_xml.sw_base.SwObject.qualified_name`). Its folder is the path TIA's project tree shows:
 ``Software units/<unit>`` and the user groups below the unit's "Program blocks" (or "PLC data types").
+:func:`software_units_node` puts the units' trees into a tree of the PLC's own (the type and tag-table trees) the
+same way: a folder ``Software units`` holding a folder per unit.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import chain
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
 from engineering_api.rules.program_objects import block_not_found
@@ -26,7 +28,7 @@ from openness_bridge import groups
 from openness_bridge.errors import kind_of
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator, Sequence
 
     from openness_bridge.session import BridgeSession
 
@@ -34,11 +36,13 @@ __all__ = (
     "UNITS_FOLDER", "ProgramRoot", "SoftwareObject", "create_user_group", "creation_root", "ensure_user_group",
     "find_block", "find_block_or_type", "group_at", "names_in_folder", "program_roots", "require_user_group",
     "software_blocks", "software_external_sources", "software_objects", "software_tag_tables", "software_types",
-    "unit_folder", "user_group_paths",
+    "software_units_node", "unit_folder", "user_group_paths",
 )
 
 UNITS_FOLDER = "Software units"
 """The project tree's folder of a PLC's units: a unit block's folder starts with it and the unit's name."""
+
+_Node = TypeVar("_Node")
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,11 @@ class ProgramRoot:
     def folder(self, path: str) -> str:
         """``path`` below :attr:`group` as the project tree (and :func:`software_objects`) spells it."""
         return path if self.unit is None else unit_folder(self.unit, path)
+
+    def name_of(self, obj: Any, *, namespaced: bool = True) -> str:
+        """``obj``'s name as listed: its ``Name`` in the PLC's own tree; in a unit's, ``Namespace.Name`` when
+        ``namespaced`` (objects that carry no namespace, such as tag tables, are not asked)."""
+        return _qualified_name(obj) if self.unit is not None and namespaced else str(obj.Name)
 
 
 @dataclass(frozen=True)
@@ -121,11 +130,7 @@ def software_objects(session: BridgeSession, software: Any, system_group: str, c
     ``Namespace.Name`` when ``namespaced`` (objects that carry no namespace, such as tag tables, are not asked)."""
     for root in program_roots(session, software, system_group):
         for folder, obj in groups.walk_objects(root.group, composition):
-            if root.unit is None:
-                yield SoftwareObject(folder, obj, str(obj.Name))
-            else:
-                name = _qualified_name(obj) if namespaced else str(obj.Name)
-                yield SoftwareObject(unit_folder(root.unit, folder), obj, name, root.unit)
+            yield SoftwareObject(root.folder(folder), obj, root.name_of(obj, namespaced=namespaced), root.unit)
 
 
 def software_blocks(session: BridgeSession, software: Any) -> Iterator[SoftwareObject]:
@@ -288,3 +293,13 @@ def user_group_paths(session: BridgeSession, software: Any, system_group: str) -
     (``Software units/<unit>/...``), parents before children."""
     return [root.folder(path) for root in program_roots(session, software, system_group)
             for path in groups.group_paths(root.group)]
+
+
+def software_units_node(units: Sequence[ProgramRoot], unit_tree: Callable[[ProgramRoot], _Node],
+                        folder: Callable[[str, list[_Node]], _Node]) -> list[_Node]:
+    """The project tree's ``Software units`` folder, to end the top children of a tree of the PLC's own
+    (``type_tree``, ``tag_table_tree``): ``[folder(UNITS_FOLDER, [unit_tree(unit) for each unit])]``; ``[]`` when
+    ``units`` (:func:`program_roots` past the PLC's own) is empty, as on a CPU without units. ``unit_tree`` makes
+    the unit's folder node, named by the unit, at :meth:`ProgramRoot.folder` of ``""``, so that every path below it
+    is the folder :func:`software_objects` lists."""
+    return [folder(UNITS_FOLDER, [unit_tree(unit) for unit in units])] if units else []

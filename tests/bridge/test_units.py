@@ -200,7 +200,9 @@ def test_updating_a_unit_type_replaces_it_in_its_unit(unit_types: Any) -> None:
     assert result.interface_changed and [u.name for u in result.affected_users] == ["Conveyor2.FB_Belt"]
     [udt] = unit_types.types.list_types("PLC_1")
     assert (udt.name, udt.folder) == ("Conveyor2.UDT_Belt", "Software units/Conveyor2/Shared")
-    assert unit_types.types.type_tree("PLC_1").children == []  # the PLC's own tree holds nothing
+    # The PLC's own tree holds nothing but the units' folder, where the UDT stays
+    [units_folder] = unit_types.types.type_tree("PLC_1").children
+    assert [c.path for c in units_folder.children[0].children] == ["Software units/Conveyor2/Shared"]
 
 
 def test_an_import_numbered_as_a_unit_block_is_refused_naming_it(units: Any) -> None:

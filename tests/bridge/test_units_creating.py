@@ -32,18 +32,20 @@ def unit(plc: Any) -> Any:
 
 def _own_folders(bridge: Any) -> dict[str, list[str]]:
     """Groups a client would take for a unit's but that lie in the PLC's own trees: "Software units" and its
-    children in the folder listings (which list a unit's groups only below ``Software units/<unit>/``), any group
-    in the type and tag trees (the PLC's own only)."""
+    children in the folder listings (which list a unit's groups only below ``Software units/<unit>/``), any folder
+    at the top of the type and tag trees (where the units' folder is the one expected: a look-alike user group
+    would be a second "Software units" or another name)."""
     def look_alikes(paths: list[str]) -> list[str]:
         return [p for p in paths if p.count("/") < 2 and p.split("/")[0].casefold() == "software units"]
 
     return {"blocks": look_alikes(bridge.blocks.block_folders("PLC_1")),
-            "types": [c.name for c in bridge.types.type_tree("PLC_1").children],
+            "types": [c.name for c in bridge.types.type_tree("PLC_1").children if c.is_folder],
             "tags": [c.name for c in bridge.tags.tag_table_tree("PLC_1").children if c.is_folder],
             "sources": look_alikes(bridge.blocks.external_source_folders("PLC_1"))}
 
 
-_NO_OWN_FOLDERS: dict[str, list[str]] = {"blocks": [], "types": [], "tags": [], "sources": []}
+_NO_OWN_FOLDERS: dict[str, list[str]] = {"blocks": [], "types": ["Software units"], "tags": ["Software units"],
+                                         "sources": []}
 
 
 def _table(name: str, tag: str) -> bytes:
@@ -258,3 +260,56 @@ def test_a_units_folders_are_listed_and_deleted_with_what_they_hold(unit: Any) -
                 "Software units/Conveyor2")
     raises_code(e.NotFoundError, "FOLDER_NOT_FOUND", unit.tags.delete_tag_table_folder, "PLC_1",
                 "Software units/Nope/IO")
+
+
+def _tree(node: Any) -> list[str]:
+    """The paths of ``node``'s descendants, depth first in the tree's order, a folder's ending in ``/``; checks that
+    each node is named by its path's last part."""
+    paths = []
+    for child in node.children:
+        assert child.name == child.path.rpartition("/")[2]
+        paths += [child.path + "/" * child.is_folder, *_tree(child)]
+    return paths
+
+
+def test_a_units_type_folders_and_types_show_in_the_type_tree_as_listed(unit: Any) -> None:
+    unit.types.add_type_folder("PLC_1", "Software units/Conveyor2/Shared/Empty")
+    unit.types.import_type("PLC_1", _udt("UDT_Roll", "Conveyor2"), folder="Software units/Conveyor2/Shared",
+                           overwrite=False, source="UDT_Roll.xml")
+    unit.types.import_type("PLC_1", _udt("UDT_Own", ""), folder="", overwrite=False, source="UDT_Own.xml")
+    shared = "Software units/Conveyor2/Shared"
+    tree = _tree(unit.types.type_tree("PLC_1"))
+    assert tree == ["UDT_Own", "Software units/", "Software units/Conveyor2/", f"{shared}/", f"{shared}/Empty/",
+                    f"{shared}/Conveyor2.UDT_Roll"]
+    # Each UDT's path is its folder and name as list_types gives them (Namespace.Name in the unit)
+    assert [p for p in tree if not p.endswith("/")] == [
+        f"{t.folder}/{t.name}".lstrip("/") for t in unit.types.list_types("PLC_1")]
+
+
+def test_a_units_tag_tables_and_folders_show_in_the_tag_table_tree_with_their_tags(unit: Any) -> None:
+    from engineering_api.backend.areas.tags import TagSpec
+
+    unit.tags.create_tag_table_folder("PLC_1", "Software units/Conveyor2/IO/Spare")
+    unit.tags.create_tag_table("PLC_1", "Belt tags", folder="Software units/Conveyor2/IO")
+    unit.tags.create_tag("PLC_1", "Belt tags", TagSpec(name="BeltRunning", data_type="Bool", logical_address="%I0.0"))
+    tree = unit.tags.tag_table_tree("PLC_1")
+    io = "Software units/Conveyor2/IO"
+    assert _tree(tree) == ["Default tag table", "Software units/", "Software units/Conveyor2/", f"{io}/",
+                           f"{io}/Spare/", f"{io}/Belt tags"]
+    belt = tree.children[1].children[0].children[0].children[1]
+    assert (belt.path, belt.tag_count, belt.is_default) == (f"{io}/Belt tags", 1, False)
+    listed = [(f"{t.folder}/{t.name}".lstrip("/"), t.tag_count) for t in unit.tags.list_tag_tables("PLC_1")]
+    assert listed == [("Default tag table", 0), (f"{io}/Belt tags", 1)]
+
+
+def test_the_trees_of_a_cpu_without_units_have_no_software_units_folder(unit: Any) -> None:
+    # An S7-1200 has no units: its "Software units/U1" is a plain folder of its own, as in the fake
+    from tests.bridge.test_units import S7_1200
+
+    unit.devices.add_device(S7_1200, None, "PLC_2")
+    unit.types.add_type_folder("PLC_2", "Drives")
+    unit.tags.create_tag_table_folder("PLC_2", "Software units/U1")
+    assert _tree(unit.types.type_tree("PLC_2")) == ["Drives/"]
+    assert _tree(unit.tags.tag_table_tree("PLC_2")) == ["Software units/", "Software units/U1/", "Default tag table"]
+    # PLC_1's units do not show in PLC_2's trees, nor PLC_2's folders in PLC_1's
+    assert _tree(unit.types.type_tree("PLC_1")) == ["Software units/", "Software units/Conveyor2/"]
