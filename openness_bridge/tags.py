@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.tags import TagChange, TagInfo, TagsPort, TagTableInfo, TagTableNode
+from engineering_api.backend.models import FOLDER_NODE, SOFTWARE_UNIT_NODE, SOFTWARE_UNITS_NODE
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
 from engineering_api.rules.tags import (
     check_table_name, checked_tag, overlap_warnings, refuse_taken_name,
@@ -64,24 +65,25 @@ class BridgeTags(TagsPort):
         return self._session.call("PlcTagTableGroup.TagTables", run)
 
     def tag_table_tree(self, device: str) -> TagTableNode:
-        def folder(name: str, path: str, children: list[TagTableNode]) -> TagTableNode:
-            return TagTableNode(name=name, is_folder=True, path=path, node_type="Folder", children=children)
+        def folder(name: str, path: str, children: list[TagTableNode], kind: str = FOLDER_NODE) -> TagTableNode:
+            return TagTableNode(name=name, is_folder=True, path=path, node_type=kind, children=children)
 
-        def node(root: ProgramRoot, group: Any, name: str, below: str = "") -> TagTableNode:
+        def node(root: ProgramRoot, group: Any, name: str, below: str = "", kind: str = FOLDER_NODE) -> TagTableNode:
             """``group``, at ``below`` in ``root``, with the folder as listed (a unit's: ``Software units/...``)."""
             path = root.folder(below)
             children = [node(root, g, str(g.Name), f"{below}/{g.Name}".lstrip("/")) for g in group.Groups]
             children += [TagTableNode(name=str(t.Name), is_folder=False, path=f"{path}/{t.Name}".lstrip("/"),
                                       tag_count=int(t.Tags.Count), is_default=bool(t.IsDefault))
                          for t in group.TagTables]
-            return folder(name, path, children)
+            return folder(name, path, children, kind)
 
         def run() -> TagTableNode:
             _, tables = self._tag_tables.tag_root(device)
             own, *units = program_roots(self._session, tables.software, "TagTableGroup")
             tree = node(own, own.group, "PLC tags")
-            tree.children += software_units_node(units, lambda unit: node(unit, unit.group, str(unit.unit)),
-                                                 lambda name, children: folder(name, name, children))
+            tree.children += software_units_node(
+                units, lambda unit: node(unit, unit.group, str(unit.unit), kind=SOFTWARE_UNIT_NODE),
+                lambda name, children: folder(name, name, children, SOFTWARE_UNITS_NODE))
             return tree
 
         return self._session.call("PlcTagTableGroup.Groups", run)

@@ -23,6 +23,7 @@ from engineering_api.backend.areas.types import (
     TypeTreeNode,
     TypeUpdateResult,
 )
+from engineering_api.backend.models import FOLDER_NODE, SOFTWARE_UNIT_NODE, SOFTWARE_UNITS_NODE
 from engineering_api.backend.errors import (
     AlreadyExistsError,
     ConflictError,
@@ -121,26 +122,27 @@ class BridgeTypes(TypesPort):
         return self._session.call("PlcType.Export", run)
 
     def type_tree(self, device: str) -> TypeTreeNode:
-        def folder(name: str, path: str, children: list[TypeTreeNode]) -> TypeTreeNode:
-            return TypeTreeNode(name=name, path=path, is_folder=True, node_type="Folder", children=children)
+        def folder(name: str, path: str, children: list[TypeTreeNode], kind: str = FOLDER_NODE) -> TypeTreeNode:
+            return TypeTreeNode(name=name, path=path, is_folder=True, node_type=kind, children=children)
 
         def udt(root: ProgramRoot, path: str, obj: Any) -> TypeTreeNode:
             name = root.name_of(obj)  # as listed: Namespace.Name in a unit's namespace
             return TypeTreeNode(name=name, path=f"{path}/{name}".lstrip("/"), is_folder=False, node_type="UDT",
                                 is_consistent=bool(obj.IsConsistent))
 
-        def node(root: ProgramRoot, group: Any, name: str, below: str = "") -> TypeTreeNode:
+        def node(root: ProgramRoot, group: Any, name: str, below: str = "", kind: str = FOLDER_NODE) -> TypeTreeNode:
             """``group``, at ``below`` in ``root``, with the folder as listed (a unit's: ``Software units/...``)."""
             path = root.folder(below)
             children = [node(root, g, str(g.Name), f"{below}/{g.Name}".lstrip("/"))
                         for g in sorted(group.Groups, key=lambda g: str(g.Name))]
-            return folder(name, path, children + [udt(root, path, t) for t in group.Types])
+            return folder(name, path, children + [udt(root, path, t) for t in group.Types], kind)
 
         def run() -> TypeTreeNode:
             own, *units = program_roots(self._session, self._software_for_types(device), "TypeGroup")
             tree = node(own, own.group, "PLC data types")
-            tree.children += software_units_node(units, lambda unit: node(unit, unit.group, str(unit.unit)),
-                                                 lambda name, children: folder(name, name, children))
+            tree.children += software_units_node(
+                units, lambda unit: node(unit, unit.group, str(unit.unit), kind=SOFTWARE_UNIT_NODE),
+                lambda name, children: folder(name, name, children, SOFTWARE_UNITS_NODE))
             return tree
 
         return self._session.call("PlcTypeGroup.Groups", run)

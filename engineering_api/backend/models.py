@@ -10,6 +10,9 @@ from typing import Any, Literal
 from engineering_api.lib.schema import CamelStruct
 
 __all__ = (
+    "FOLDER_NODE",
+    "SOFTWARE_UNITS_NODE",
+    "SOFTWARE_UNIT_NODE",
     "ArchiveInfo",
     "ArchiveUnsaved",
     "CatalogCacheStatus",
@@ -47,6 +50,16 @@ ArchiveUnsaved = Literal["refuse", "save", "allow"]
 """What archiving does with unsaved changes: refuse (409 UNSAVED_CHANGES), save them first, or archive the saved
 state and say so in :attr:`ArchiveInfo.warnings`."""
 
+
+FOLDER_NODE = "Folder"
+"""The ``nodeType`` of a user folder in a PLC's trees ("PLC tags", "PLC data types"): it can be created, renamed and
+deleted."""
+SOFTWARE_UNITS_NODE = "SoftwareUnits"
+"""The ``nodeType`` of the ``Software units`` node of a PLC's tree (bridge, a CPU with software units): it holds a
+:data:`SOFTWARE_UNIT_NODE` per unit and is no user folder (nothing deletes or renames it)."""
+SOFTWARE_UNIT_NODE = "SoftwareUnit"
+"""The ``nodeType`` of one software unit's node below :data:`SOFTWARE_UNITS_NODE`: it holds the unit's folders and
+objects and is no user folder (the port cannot create or delete a unit)."""
 
 class InstalledVersion(CamelStruct):
     """A TIA Portal version found on the machine."""

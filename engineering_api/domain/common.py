@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol
 
 from engineering_api.backend import errors as e
+from engineering_api.backend.models import FOLDER_NODE
 from engineering_api.jobs.operations import Operation, RouteSpec
 from engineering_api.lib.schema import CamelStruct
 
@@ -59,15 +60,20 @@ class TreeNode(Protocol):
     @property
     def is_folder(self) -> bool: ...
     @property
+    def node_type(self) -> str: ...
+    @property
     def children(self) -> Sequence[TreeNode]: ...
 
 
 def folder_paths(node: TreeNode) -> list[str]:
-    """The paths of every folder below ``node``, each parent before its subfolders."""
+    """The paths of every user folder below ``node``, each parent before its subfolders. The nodes of software units
+    (:data:`~engineering_api.backend.models.SOFTWARE_UNITS_NODE`, ``SOFTWARE_UNIT_NODE``) hold folders but are none:
+    what deletes or renames a folder refuses them, so a dry run must too."""
     found = []
     for child in node.children:
         if child.is_folder:
-            found += [child.path, *folder_paths(child)]
+            own = [child.path] if child.node_type == FOLDER_NODE else []
+            found += [*own, *folder_paths(child)]
     return found
 
 

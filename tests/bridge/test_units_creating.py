@@ -313,3 +313,37 @@ def test_the_trees_of_a_cpu_without_units_have_no_software_units_folder(unit: An
     assert _tree(unit.tags.tag_table_tree("PLC_2")) == ["Software units/", "Software units/U1/", "Default tag table"]
     # PLC_1's units do not show in PLC_2's trees, nor PLC_2's folders in PLC_1's
     assert _tree(unit.types.type_tree("PLC_1")) == ["Software units/", "Software units/Conveyor2/"]
+
+
+def test_the_dry_run_of_deleting_a_unit_refuses_it_as_the_delete_does(unit: Any) -> None:
+    # The trees show the units' nodes as SoftwareUnits/SoftwareUnit, no folders: the folder deletes' dry runs read
+    # their folders from the trees, so they refuse a unit as the deletes do, and plan a unit's real folder
+    from types import SimpleNamespace
+
+    from engineering_api.domain import types as udt_calls
+    from engineering_api.domain.tags.previews import preview_folder_delete
+    from engineering_api.domain.tags.schemas import FolderInput
+    from engineering_api.domain.types import DeleteFolderInput
+
+    delete_udt_folder = next(op for op in udt_calls.OPERATIONS if op.name == "udts.folders.delete")
+    assert delete_udt_folder.preview is not None
+    preview_udt_folder_delete = delete_udt_folder.preview
+
+    unit.types.add_type_folder("PLC_1", "Software units/Conveyor2/Shared")
+    unit.tags.create_tag_table_folder("PLC_1", "Software units/Conveyor2/IO")
+    for tree in (unit.types.type_tree("PLC_1"), unit.tags.tag_table_tree("PLC_1")):
+        units = tree.children[-1]
+        assert (units.node_type, units.children[0].node_type) == ("SoftwareUnits", "SoftwareUnit")
+    ctx: Any = SimpleNamespace(backend=unit)  # a preview reads only the backend
+    for path in ("Software units", "Software units/Conveyor2"):
+        raises_code(e.NotFoundError, "FOLDER_NOT_FOUND", preview_udt_folder_delete, ctx,
+                    DeleteFolderInput(device_name="PLC_1", folder_path=path))
+        raises_code(e.NotFoundError, "FOLDER_NOT_FOUND", unit.types.delete_type_folder, "PLC_1", path, force=False)
+        raises_code(e.NotFoundError, "FOLDER_NOT_FOUND", preview_folder_delete, ctx,
+                    FolderInput(device_name="PLC_1", folder_path=path))
+        raises_code(e.NotFoundError, "FOLDER_NOT_FOUND", unit.tags.delete_tag_table_folder, "PLC_1", path)
+    shared = DeleteFolderInput(device_name="PLC_1", folder_path="Software units/Conveyor2/Shared")
+    planned = preview_udt_folder_delete(ctx, shared)
+    assert [c.name for c in planned.changes] == ["Software units/Conveyor2/Shared"]
+    planned = preview_folder_delete(ctx, FolderInput(device_name="PLC_1", folder_path="Software units/Conveyor2/IO"))
+    assert [c.name for c in planned.changes] == ["Software units/Conveyor2/IO"]

@@ -34,6 +34,8 @@ class TagTableNode(CamelStruct):
     is_folder: bool
     path: str = ""
     node_type: str = "TagTable"
+    """``TagTable`` or ``Folder``; on a CPU with software units (bridge) also ``SoftwareUnits`` and ``SoftwareUnit``,
+    which hold folders but are none (:data:`~engineering_api.backend.models.SOFTWARE_UNITS_NODE`)."""
     tag_count: int = 0
     is_default: bool = False
     children: list[TagTableNode] = []

@@ -79,7 +79,8 @@ class TypeTreeNode(CamelStruct):
     path: str
     is_folder: bool
     node_type: str
-    """``Folder`` or ``UDT``."""
+    """``Folder`` or ``UDT``; on a CPU with software units (bridge) also ``SoftwareUnits`` and ``SoftwareUnit``, which
+    hold folders but are none (:data:`~engineering_api.backend.models.SOFTWARE_UNITS_NODE`)."""
     is_consistent: bool | None = None
     children: list[TypeTreeNode] = []
 
