@@ -303,10 +303,11 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
         ops.append(Operation(
             name=f"hmi.{path}.delete", summary=f"Delete a {label} of a WinCC Unified panel.", section=SECTION,
             handler=handler, input=ObjectRef, output=dict[str, str],
-            route=RouteSpec("DELETE", f"{HMI}/{path}/{{{placeholder}}}"), errors=NEEDS_HMI, destructive=True,
-            preview=preview, description=f"The {label}'s Delete() (a tag table goes with its tags; the default tag "
-                                         "table stays: 422 DEFAULT_TAG_TABLE; a connection tags use: 422 "
-                                         "CONNECTION_IN_USE). A classic panel: 422 NOT_A_UNIFIED_PANEL."))
+            route=RouteSpec("DELETE", f"{HMI}/{path}/{{{placeholder}}}"), errors=(*NEEDS_HMI, e.ConflictError),
+            destructive=True, preview=preview,
+            description=f"The {label}'s Delete() (a tag table goes with its tags; the default tag table stays: 409 "
+                        "DEFAULT_TAG_TABLE; a connection tags use: 409 CONNECTION_IN_USE). A classic panel: 422 "
+                        "NOT_A_UNIFIED_PANEL."))
     ops += [
         panel_read(
             "hmi.unified.get", "Get a WinCC Unified panel's object model.", "unified",

@@ -27,7 +27,7 @@ from engineering_api.backend.areas.hmi_unified import (
     UnifiedTag,
     UnifiedTagTable,
 )
-from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
+from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
 from engineering_api.rules.hmi_unified_lists import check_graphics, validate_lists
 
 __all__ = ("DEFAULT_TAG_TABLE", "MAX_DOCUMENT_BYTES", "SCREEN_ITEM_TYPES", "check_delete", "encode_document", "merge",
@@ -256,7 +256,8 @@ def check_delete(model: UnifiedHmi, kind: str, name: str, device: str) -> str:
     Raises:
         NotFoundError: ``SCREEN_NOT_FOUND``, ``TAG_TABLE_NOT_FOUND``, ``TAG_NOT_FOUND``, ``CONNECTION_NOT_FOUND``,
             ``SCRIPT_NOT_FOUND``, ``TEXT_LIST_NOT_FOUND``, ``GRAPHIC_LIST_NOT_FOUND``.
-        ValidationError: ``DEFAULT_TAG_TABLE``, ``CONNECTION_IN_USE``.
+        ConflictError: ``DEFAULT_TAG_TABLE``, ``CONNECTION_IN_USE`` (as the PLC's default tag table and a type in
+            use: the object's state, not the request, refuses it).
     """
     if kind == "tag":
         found = next((tag.name for t in model.tag_tables for tag in t.tags if tag.name.casefold() == name.casefold()),
@@ -271,13 +272,13 @@ def check_delete(model: UnifiedHmi, kind: str, name: str, device: str) -> str:
     if stored is None:
         raise NotFoundError(f"The {label} '{name}' was not found in '{device}'.", code=code, details={"name": name})
     if kind == "tagTable" and stored.casefold() == DEFAULT_TAG_TABLE.casefold():
-        raise ValidationError(f"The '{DEFAULT_TAG_TABLE}' of '{device}' cannot be deleted (TIA keeps it).",
-                              code="DEFAULT_TAG_TABLE")
+        raise ConflictError(f"The '{DEFAULT_TAG_TABLE}' of '{device}' cannot be deleted (TIA keeps it).",
+                            code="DEFAULT_TAG_TABLE")
     if kind == "connection":
         users = [tag.name for t in model.tag_tables for tag in t.tags if tag.connection.casefold() == name.casefold()]
         if users:
-            raise ValidationError(f"The connection '{stored}' is used by the tags {', '.join(users)}; delete or rebind "
-                                  "them first.", code="CONNECTION_IN_USE", details={"tags": users})
+            raise ConflictError(f"The connection '{stored}' is used by the tags {', '.join(users)}; delete or rebind "
+                                "them first.", code="CONNECTION_IN_USE", details={"tags": users})
     return stored
 
 

@@ -103,8 +103,8 @@ def test_rules_refuse_and_change_nothing(client: TestClient[Any], h: Headers) ->
     twice = {"name": "S2", "items": [{"name": "X", "type": "HmiText"}, {"name": "x", "type": "HmiText"}]}
     assert_error(client.post(f"{HMI}/screens", json=twice, headers=h), 422, "INVALID_UNIFIED_DOCUMENT")
     assert_error(client.post(f"{HMI}/screens", json={"name": " padded"}, headers=h), 422, "INVALID_UNIFIED_DOCUMENT")
-    assert_error(client.delete(f"{HMI}/connections/HMI_Connection_1", headers=h), 422, "CONNECTION_IN_USE")
-    assert_error(client.delete(f"{HMI}/tag-tables/Default tag table", headers=h), 422, "DEFAULT_TAG_TABLE")
+    assert_error(client.delete(f"{HMI}/connections/HMI_Connection_1", headers=h), 409, "CONNECTION_IN_USE")
+    assert_error(client.delete(f"{HMI}/tag-tables/Default tag table", headers=h), 409, "DEFAULT_TAG_TABLE")
     assert_error(client.delete(f"{HMI}/screens/Nope", headers=h), 404, "SCREEN_NOT_FOUND")
     assert data(client.get(f"{HMI}/unified", headers=h)) == before
 

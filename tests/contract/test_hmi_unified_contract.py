@@ -64,7 +64,7 @@ def test_rules(backend: EngineeringBackend, panel: str) -> None:
     raises_code(e.ValidationError, "CONNECTION_NOT_FOUND", backend.hmi_unified.apply_unified_hmi, panel,
                 UnifiedHmi(tag_tables=[UnifiedTagTable(name="T", tags=[
                     UnifiedTag(name="Level", data_type="Int", connection="Nope", plc_tag="x")])]))
-    raises_code(e.ValidationError, "CONNECTION_IN_USE", backend.hmi_unified.delete_unified_object, panel, "connection",
+    raises_code(e.ConflictError, "CONNECTION_IN_USE", backend.hmi_unified.delete_unified_object, panel, "connection",
                 "HMI_Connection_1")
     assert [t.name for t in backend.hmi_unified.read_unified_hmi(panel).tag_tables] == ["Default tag table", "Motor"]
 

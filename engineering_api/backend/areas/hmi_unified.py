@@ -188,5 +188,5 @@ class HmiUnifiedPort(ABC):
         Raises:
             NotFoundError: ``SCREEN_NOT_FOUND``, ``TAG_TABLE_NOT_FOUND``, ``TAG_NOT_FOUND``, ``CONNECTION_NOT_FOUND``,
                 ``SCRIPT_NOT_FOUND``, ``TEXT_LIST_NOT_FOUND``, ``GRAPHIC_LIST_NOT_FOUND``.
-            ValidationError: ``CONNECTION_IN_USE`` (tags use it), ``DEFAULT_TAG_TABLE`` (the default tag table stays).
+            ConflictError: ``CONNECTION_IN_USE`` (tags use it), ``DEFAULT_TAG_TABLE`` (the default tag table stays).
         """
