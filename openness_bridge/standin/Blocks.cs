@@ -44,7 +44,7 @@ namespace Siemens.Engineering.SW.Blocks
         // software already has.
         public string Name
         {
-            get { _project.Live(); return _name; }
+            get { _project.Live(); Calls.Count("PlcBlock.Name"); return _name; }
             set
             {
                 var obj = Object;
@@ -99,7 +99,7 @@ namespace Siemens.Engineering.SW.Blocks
         public T GetService<T>() where T : class, IEngineeringService { return StandInCompilable.Offer<T>(_project, _name); }
 
         // IEngineeringObject.GetAttribute, for "Namespace" only (SoftwareState.AttributeOf in Units.cs).
-        public object GetAttribute(string name) { return SoftwareState.AttributeOf(Object, name, "block"); }
+        public object GetAttribute(string name) { Calls.Count("PlcBlock.GetAttribute"); return SoftwareState.AttributeOf(Object, name, "block"); }
     }
 
     public abstract class CodeBlock : PlcBlock { internal CodeBlock(Project p, GroupState g, string n) : base(p, g, n) { } }

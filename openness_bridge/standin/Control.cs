@@ -34,6 +34,7 @@ namespace StandIn.Control
             Version = Played;
             ProcessHandleDisposals = 0;
             Faults.Clear();
+            Calls.Clear();
             CompilerScript.Clear();
             LibraryTypes.Clear();
             Program.ImportLog.Clear();
@@ -93,6 +94,30 @@ namespace StandIn.Control
         {
             Queue<Exception> queue;
             if (Armed.TryGetValue(member, out queue) && queue.Count > 0) throw queue.Dequeue();
+        }
+    }
+
+    /// <summary>How often the bridge called a member whose cost a test measures ("PlcBlock.Name",
+    /// "PlcBlockComposition.Find"...): in TIA each such call crosses into the portal's process, so their number is what
+    /// a lookup costs. Only the members that call <see cref="Count"/> are counted.</summary>
+    public static class Calls
+    {
+        private static readonly Dictionary<string, int> Counts = new Dictionary<string, int>();
+
+        /// <summary>The calls of <paramref name="member"/> since the last <see cref="Clear"/>.</summary>
+        public static int Of(string member)
+        {
+            int count;
+            return Counts.TryGetValue(member, out count) ? count : 0;
+        }
+
+        public static void Clear() { Counts.Clear(); }
+
+        internal static void Count(string member)
+        {
+            int count;
+            Counts.TryGetValue(member, out count);
+            Counts[member] = count + 1;
         }
     }
 

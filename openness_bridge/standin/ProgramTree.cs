@@ -163,6 +163,7 @@ namespace StandIn.Control
         public T Find(string name)
         {
             OwnerProject.Live();
+            Calls.Count(GetType().Name + ".Find");
             return State.Items.Contains(name) ? _make(name) : null;
         }
 

@@ -15,7 +15,7 @@ namespace Siemens.Engineering.SW.Types
 
         internal ObjectState Object { get { return SimaticMLStore.Live(_project, _group, _name, "PLC data type", "deleted"); } }
 
-        public string Name { get { _project.Live(); return _name; } }
+        public string Name { get { _project.Live(); Calls.Count("PlcType.Name"); return _name; } }
         public bool IsConsistent { get { var obj = Object; return !_group.Software.Inconsistent.Contains(obj.Name); } }
 
         // TIA deletes a PLC data type even while it is used; its users turn inconsistent (type missing).
@@ -35,6 +35,6 @@ namespace Siemens.Engineering.SW.Types
         public T GetService<T>() where T : class, IEngineeringService { return StandInCompilable.Offer<T>(_project, _name); }
 
         // IEngineeringObject.GetAttribute, for "Namespace" only (SoftwareState.AttributeOf in Units.cs).
-        public object GetAttribute(string name) { return SoftwareState.AttributeOf(Object, name, "PLC data type"); }
+        public object GetAttribute(string name) { Calls.Count("PlcType.GetAttribute"); return SoftwareState.AttributeOf(Object, name, "PLC data type"); }
     }
 }
