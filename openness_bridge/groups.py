@@ -10,7 +10,7 @@ folders normalise leniently (:func:`normalise`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from engineering_api.backend.errors import (
@@ -22,8 +22,8 @@ from engineering_api.backend.errors import (
 from engineering_api.rules.folders import folder_parts, target_folder
 
 __all__ = (
-    "cast_as", "create_group", "ensure_group", "find_group", "folder_of", "folder_parts", "group_paths", "normalise",
-    "require_group", "walk", "walk_objects",
+    "cast_as", "create_group", "ensure_group", "find_group", "find_objects", "folder_of", "folder_parts", "group_paths",
+    "normalise", "require_group", "walk", "walk_objects",
 )
 
 
@@ -118,6 +118,19 @@ def walk_objects(group: Any, composition: str) -> Iterator[tuple[str, Any]]:
     for folder, member in walk(group):
         for obj in getattr(member, composition):
             yield folder, obj
+
+
+def find_objects(group: Any, composition: str, names: Sequence[str]) -> Iterator[tuple[str, Any]]:
+    """(folder, object) for what ``composition``'s ``Find`` returns for each of ``names`` in ``group`` and in each
+    of its user groups, parents before children: a call per group and name, where :func:`walk_objects` reads every
+    object (in TIA each is a call into the portal's process). ``Find``'s case rule is not documented: callers check
+    the name of what it returns."""
+    for folder, member in walk(group):
+        objects = getattr(member, composition)
+        for name in names:
+            found = objects.Find(name)
+            if found is not None:
+                yield folder, found
 
 
 def cast_as(obj: Any, cls: Any) -> Any:

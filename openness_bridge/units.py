@@ -161,28 +161,60 @@ def software_external_sources(session: BridgeSession, software: Any) -> Iterator
     return software_objects(session, software, "ExternalSourceGroup", "ExternalSources", namespaced=False)
 
 
+def _lookup_names(root: ProgramRoot, name: str) -> tuple[str, ...]:
+    """What ``Find`` is asked in ``root`` for the object listed as ``name``: ``name`` itself; in a unit, also each
+    ``Name`` that a namespace before it would qualify as ``name`` (``a.b.c``: ``b.c`` in namespace ``a``, ``c`` in
+    ``a.b``), since a namespace may hold dots and whether a unit's ``Find`` takes the plain or the qualified name is
+    not documented. Blank names are not asked."""
+    parts = name.split(".") if root.unit is not None else [name]
+    return tuple(dict.fromkeys(rest for i in range(len(parts)) if (rest := ".".join(parts[i:])).strip()))
+
+
+def _found_object(session: BridgeSession, software: Any, system_group: str, composition: str,
+                  name: str) -> SoftwareObject | None:
+    """The object :func:`software_objects` lists as ``name``, looked up with ``Find`` in each group (one level deep)
+    rather than by reading every object; the name of what ``Find`` returns is checked (exact case, ``Namespace.Name``
+    in a unit). Roots and groups are asked in the listing's order, so the object found is the one the listing names
+    first. None when ``Find`` finds it nowhere."""
+    for root in program_roots(session, software, system_group):
+        for folder, obj in groups.find_objects(root.group, composition, _lookup_names(root, name)):
+            if root.name_of(obj) == name:
+                return SoftwareObject(root.folder(folder), obj, name, root.unit)
+    return None
+
+
 def find_block(session: BridgeSession, software: Any, name: str) -> SoftwareObject:
-    """The block named ``name`` (as :func:`software_blocks` names it) in the PLC or one of its units.
+    """The block named ``name`` (as :func:`software_blocks` names it) in the PLC or one of its units: ``Find`` in each
+    group, so the cost grows with the groups, not the blocks; where ``Find`` finds nothing, the blocks are read one by
+    one (for the error's suggestions, and in case TIA's ``Find`` missed a name the listing has).
 
     Raises:
         NotFoundError: ``BLOCK_NOT_FOUND``; when ``name`` is the plain name of unit blocks in namespaces, the error
             suggests their qualified names (the fake's rule:
             :func:`~engineering_api.rules.program_objects.block_not_found`).
     """
+    found = _found_object(session, software, "BlockGroup", "Blocks", name)
+    if found is not None:
+        return found
     known = []
-    for found in software_blocks(session, software):
-        if found.name == name:
-            return found
-        known.append(found.name)
+    for listed in software_blocks(session, software):
+        if listed.name == name:
+            return listed
+        known.append(listed.name)
     raise block_not_found(name, known)
 
 
 def find_block_or_type(session: BridgeSession, software: Any, name: str) -> Any | None:
     """The ``PlcBlock`` named ``name`` (:func:`software_blocks`), else the ``PlcType`` (:func:`software_types`),
-    else None."""
-    for found in chain(software_blocks(session, software), software_types(session, software)):
-        if found.name == name:
+    else None: ``Find`` in each group as :func:`find_block`, blocks before types (a name is one object's in a PLC,
+    block or type), then, on a miss (which callers answer with an error), every block and type read one by one."""
+    for system_group, composition in (("BlockGroup", "Blocks"), ("TypeGroup", "Types")):
+        found = _found_object(session, software, system_group, composition, name)
+        if found is not None:
             return found.obj
+    for listed in chain(software_blocks(session, software), software_types(session, software)):
+        if listed.name == name:
+            return listed.obj
     return None
 
 
