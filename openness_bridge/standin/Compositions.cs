@@ -53,7 +53,7 @@ namespace StandIn.Control
     {
         internal NamedComposition(Siemens.Engineering.Project project, Func<IEnumerable<T>> all, Func<T, string> name) : base(project, all, name) { }
         public int Count { get { return Items().Count(); } }
-        public T Find(string name) { return Lookup(name, StringComparison.Ordinal); }
+        public T Find(string name) { Calls.Count(GetType().Name + ".Find"); return Lookup(name, StringComparison.Ordinal); }
     }
 
     /// <summary>A WinCC Unified composition: Find ignores case, as the Unified object model compares names (Create, in
@@ -93,7 +93,7 @@ namespace StandIn.Control
         }
 
         internal void Live() { OwnerProject.Live(_exists, _gone, _detail); }
-        public string Name { get { Live(); return _name(); } }
+        public string Name { get { Live(); Calls.Count(GetType().Name + ".Name"); return _name(); } }
     }
 
     /// <summary>A user folder or group addressed by its path ("a/b" below the system folder): Name is the last part.</summary>

@@ -108,16 +108,20 @@ namespace StandIn.Control
         public static int Of(string member)
         {
             int count;
-            return Counts.TryGetValue(member, out count) ? count : 0;
+            lock (Counts) return Counts.TryGetValue(member, out count) ? count : 0;
         }
 
-        public static void Clear() { Counts.Clear(); }
+        public static void Clear() { lock (Counts) Counts.Clear(); }
 
+        // Locked: every tag table's, device's... Name counts, and sessions run on threads of their own.
         internal static void Count(string member)
         {
             int count;
-            Counts.TryGetValue(member, out count);
-            Counts[member] = count + 1;
+            lock (Counts)
+            {
+                Counts.TryGetValue(member, out count);
+                Counts[member] = count + 1;
+            }
         }
     }
 

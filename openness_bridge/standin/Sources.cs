@@ -48,7 +48,7 @@ namespace Siemens.Engineering.SW.ExternalSources
         private readonly string _name;
         internal PlcExternalSource(Project project, GroupState group, string name) { _project = project; _group = group; _name = name; }
 
-        public string Name { get { _project.Live(); return _name; } }
+        public string Name { get { _project.Live(); Calls.Count("PlcExternalSource.Name"); return _name; } }
 
         public void Delete()
         {
