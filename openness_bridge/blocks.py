@@ -31,8 +31,9 @@ from engineering_api.rules.program_objects import plain_new_name
 from openness_bridge import groups
 from openness_bridge.plc_software import block_kind
 from openness_bridge.units import (
-    SoftwareObject, create_user_group, creation_root, find_block, names_in_folder, require_user_group, software_blocks,
-    software_external_sources, software_objects, software_tag_tables, software_types, user_group_paths,
+    SoftwareObject, create_user_group, creation_root, find_block, find_software_object, names_in_folder,
+    require_user_group, software_blocks, software_external_sources, software_objects, software_tag_tables,
+    software_types, user_group_paths,
 )
 
 if TYPE_CHECKING:
@@ -191,12 +192,15 @@ class BridgeBlocks(BlocksWithGeneration):
         return software_external_sources(self._session, self._session.plc_software(self._session.project(), device))
 
     def _locate_source(self, device: str, name: str) -> tuple[str, Any]:
-        """(folder, source) anywhere below "External source files", the PLC's or a software unit's;
-        ``NotFoundError`` (``SOURCE_NOT_FOUND``)."""
-        for found in self._sources(device):
-            if found.name == name:
-                return found.folder, found.obj
-        raise NotFoundError(f"The external source '{name}' was not found.", code="SOURCE_NOT_FOUND")
+        """(folder, source) anywhere below "External source files", the PLC's or a software unit's, by its exact name:
+        ``PlcExternalSourceComposition.Find`` in each group (:func:`~openness_bridge.units.find_software_object`), not
+        a ``Name`` read per source; ``NotFoundError`` (``SOURCE_NOT_FOUND``)."""
+        software = self._session.plc_software(self._session.project(), device)
+        found = find_software_object(self._session, software, "ExternalSourceGroup", "ExternalSources", name,
+                                     namespaced=False)
+        if found is None:
+            raise NotFoundError(f"The external source '{name}' was not found.", code="SOURCE_NOT_FOUND")
+        return found.folder, found.obj
 
     def list_external_sources(self, device: str) -> list[ExternalSourceInfo]:
         def run() -> list[ExternalSourceInfo]:

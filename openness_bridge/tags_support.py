@@ -19,7 +19,7 @@ from engineering_api.backend.errors import NotFoundError, ValidationError
 from engineering_api.rules.addresses import AddressError, OverlapIndex, parse_address
 from engineering_api.rules.values import PRIMARY_CULTURE
 from openness_bridge import groups
-from openness_bridge.units import software_tag_tables, software_types
+from openness_bridge.units import find_in_groups, software_tag_tables, software_types
 
 if TYPE_CHECKING:
     from openness_bridge.session import BridgeSession
@@ -43,7 +43,12 @@ def plc_tag_tables(session: BridgeSession, software: Any) -> Iterator[tuple[str,
 
 def find_plc_tag_table(session: BridgeSession, software: Any, name: str) -> tuple[str, Any] | None:
     """(folder, table) named ``name`` among :func:`plc_tag_tables` (exact spelling first, then case-insensitive, as
-    TIA's names are), the PLC's own or a software unit's, or None."""
+    TIA's names are), the PLC's own or a software unit's, or None. The exact spelling is asked of
+    ``PlcTagTableComposition.Find`` in each group (:func:`~openness_bridge.units.find_in_groups`: a call per group,
+    not a ``Name`` read per table); only another spelling (or no such table) reads every table's name."""
+    found = find_in_groups(session, software, "TagTableGroup", "TagTables", name, namespaced=False)
+    if found is not None:
+        return found.folder, found.obj
     return _named_table(plc_tag_tables(session, software), name)
 
 

@@ -34,8 +34,8 @@ from engineering_api.rules.type_graph import refuse_recursion
 from openness_bridge.errors import kind_of
 from openness_bridge.types_index import Entry, TypeIndex, members_of, read_udt
 from openness_bridge.units import (
-    ProgramRoot, create_user_group, ensure_user_group, group_at, names_in_folder, program_roots, require_user_group,
-    software_blocks, software_types, software_units_node,
+    ProgramRoot, create_user_group, ensure_user_group, find_software_object, group_at, names_in_folder, program_roots,
+    require_user_group, software_blocks, software_types, software_units_node,
 )
 
 if TYPE_CHECKING:
@@ -65,17 +65,24 @@ class BridgeTypes(TypesPort):
             raise
 
     def _index(self, software: Any, *, blocks: bool = False) -> TypeIndex:
+        """Every UDT of ``software`` (and every block when ``blocks``), each read (``Name``, ``IsConsistent``): for
+        the calls that need them all (a UDT's users, the recursion check, a clash whatever the case, the listing).
+        One UDT by name is :func:`~openness_bridge.units.find_software_object`'s."""
         index = TypeIndex(version=self._session.version)
         # the PLC's own, then its software units' (Namespace.Name inside a namespace: openness_bridge.units)
         for udt in software_types(self._session, software):
             index.types[udt.name] = Entry(udt.name, "UDT", udt.folder, udt.obj, bool(udt.obj.IsConsistent),
                                           self._exported)
         if blocks:
-            for block in software_blocks(self._session, software):
-                kind = str(block.obj.GetType().Name)  # FB, FC, OB, GlobalDB, InstanceDB: the .NET type of the block
-                index.blocks[block.name] = Entry(block.name, kind, block.folder, block.obj,
-                                                 bool(block.obj.IsConsistent), self._exported)
+            self._add_blocks(index, software)
         return index
+
+    def _add_blocks(self, index: TypeIndex, software: Any) -> None:
+        """Every block of ``software`` into ``index`` (the users a UDT can have besides UDTs)."""
+        for block in software_blocks(self._session, software):
+            kind = str(block.obj.GetType().Name)  # FB, FC, OB, GlobalDB, InstanceDB: the .NET type of the block
+            index.blocks[block.name] = Entry(block.name, kind, block.folder, block.obj,
+                                             bool(block.obj.IsConsistent), self._exported)
 
     @staticmethod
     def _udt(index: TypeIndex, name: str) -> Entry:
@@ -109,6 +116,8 @@ class BridgeTypes(TypesPort):
 
     def get_type(self, device: str, name: str) -> TypeDetails:
         def run() -> TypeDetails:
+            # every UDT and block: the details list the UDT's users (each exported) and the types it names that
+            # are neither a UDT nor an FB of the PLC
             index = self._index(self._software_for_types(device), blocks=True)
             return self._details(index, self._udt(index, name))
 
@@ -116,8 +125,11 @@ class BridgeTypes(TypesPort):
 
     def export_type(self, device: str, name: str) -> bytes:
         def run() -> bytes:
-            entry = self._udt(self._index(self._software_for_types(device)), name)
-            return self._session.export_bytes(entry.proxy)
+            # One UDT: Find in each group (the PLC's and its units'), not a Name and IsConsistent read per UDT
+            found = find_software_object(self._session, self._software_for_types(device), "TypeGroup", "Types", name)
+            if found is None:
+                raise NotFoundError(f"The PLC data type '{name}' was not found.", code="UDT_NOT_FOUND")
+            return self._session.export_bytes(found.obj)
 
         return self._session.call("PlcType.Export", run)
 
@@ -160,6 +172,7 @@ class BridgeTypes(TypesPort):
         def run() -> TypeDetails:
             software = self._software_for_types(device)
             obj = read_udt(data, version=self._session.version, folder=folder, source=source)
+            # every UDT: a clash is any case of the name (TIA's names), and the recursion check follows what they use
             index = self._index(software)
             clash = next((e for n, e in index.types.items() if n.casefold() == obj.name.casefold()), None)
             if clash is not None and not overwrite:
@@ -184,7 +197,9 @@ class BridgeTypes(TypesPort):
     def update_type(self, device: str, name: str, data: bytes) -> TypeUpdateResult:
         def run() -> TypeUpdateResult:
             software = self._software_for_types(device)
-            index = self._index(software, blocks=True)
+            # every UDT, for the recursion check (what the UDTs the document names use); the blocks only when the
+            # interface changes (its users, found below)
+            index = self._index(software)
             old = self._udt(index, name)
             obj = read_udt(data, version=self._session.version, folder=old.folder, source=name)
             if obj.name != name:
@@ -195,7 +210,10 @@ class BridgeTypes(TypesPort):
             before = old.document(index.version)
             changed = before is None or before.interface_hash != obj.interface_hash
             # Users are found before the change: afterwards TIA may refuse to export them (inconsistent).
-            affected = [u.name for u in index.users(name, transitive=True)] if changed else []
+            affected: list[str] = []
+            if changed:
+                self._add_blocks(index, software)
+                affected = [u.name for u in index.users(name, transitive=True)]
             self._import_udt(group_at(self._session, software, "TypeGroup", old.folder), data, override=True)
             index, entry = self._reread(device, name)
             return TypeUpdateResult(
@@ -208,7 +226,7 @@ class BridgeTypes(TypesPort):
 
     def delete_type(self, device: str, name: str, *, force: bool) -> TypeDeleteResult:
         def run() -> TypeDeleteResult:
-            index = self._index(self._software_for_types(device), blocks=True)
+            index = self._index(self._software_for_types(device), blocks=True)  # all: the UDT's users refuse
             entry = self._udt(index, name)
             users = [u.name for u in index.users(name)]
             if users and not force:

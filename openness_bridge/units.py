@@ -34,9 +34,9 @@ if TYPE_CHECKING:
 
 __all__ = (
     "UNITS_FOLDER", "ProgramRoot", "SoftwareObject", "create_user_group", "creation_root", "ensure_user_group",
-    "find_block", "find_block_or_type", "group_at", "names_in_folder", "program_roots", "require_user_group",
-    "software_blocks", "software_external_sources", "software_objects", "software_tag_tables", "software_types",
-    "software_units_node", "unit_folder", "user_group_paths",
+    "find_block", "find_block_or_type", "find_in_groups", "find_software_object", "group_at", "names_in_folder",
+    "program_roots", "require_user_group", "software_blocks", "software_external_sources", "software_objects",
+    "software_tag_tables", "software_types", "software_units_node", "unit_folder", "user_group_paths",
 )
 
 UNITS_FOLDER = "Software units"
@@ -161,26 +161,40 @@ def software_external_sources(session: BridgeSession, software: Any) -> Iterator
     return software_objects(session, software, "ExternalSourceGroup", "ExternalSources", namespaced=False)
 
 
-def _lookup_names(root: ProgramRoot, name: str) -> tuple[str, ...]:
-    """What ``Find`` is asked in ``root`` for the object listed as ``name``: ``name`` itself; in a unit, also each
-    ``Name`` that a namespace before it would qualify as ``name`` (``a.b.c``: ``b.c`` in namespace ``a``, ``c`` in
-    ``a.b``), since a namespace may hold dots and whether a unit's ``Find`` takes the plain or the qualified name is
-    not documented. Blank names are not asked."""
-    parts = name.split(".") if root.unit is not None else [name]
+def _lookup_names(root: ProgramRoot, name: str, *, namespaced: bool = True) -> tuple[str, ...]:
+    """What ``Find`` is asked in ``root`` for the object listed as ``name``: ``name`` itself; in a unit, when
+    ``namespaced``, also each ``Name`` that a namespace before it would qualify as ``name`` (``a.b.c``: ``b.c`` in
+    namespace ``a``, ``c`` in ``a.b``), since a namespace may hold dots and whether a unit's ``Find`` takes the plain
+    or the qualified name is not documented. Blank names are not asked."""
+    parts = name.split(".") if root.unit is not None and namespaced else [name]
     return tuple(dict.fromkeys(rest for i in range(len(parts)) if (rest := ".".join(parts[i:])).strip()))
 
 
-def _found_object(session: BridgeSession, software: Any, system_group: str, composition: str,
-                  name: str) -> SoftwareObject | None:
+def find_in_groups(session: BridgeSession, software: Any, system_group: str, composition: str, name: str, *,
+                   namespaced: bool = True) -> SoftwareObject | None:
     """The object :func:`software_objects` lists as ``name``, looked up with ``Find`` in each group (one level deep)
     rather than by reading every object; the name of what ``Find`` returns is checked (exact case, ``Namespace.Name``
-    in a unit). Roots and groups are asked in the listing's order, so the object found is the one the listing names
-    first. None when ``Find`` finds it nowhere."""
+    in a unit when ``namespaced``). Roots and groups are asked in the listing's order, so the object found is the one
+    the listing names first. None when ``Find`` finds it nowhere."""
     for root in program_roots(session, software, system_group):
-        for folder, obj in groups.find_objects(root.group, composition, _lookup_names(root, name)):
-            if root.name_of(obj) == name:
+        lookup = _lookup_names(root, name, namespaced=namespaced)
+        for folder, obj in groups.find_objects(root.group, composition, lookup):
+            if root.name_of(obj, namespaced=namespaced) == name:
                 return SoftwareObject(root.folder(folder), obj, name, root.unit)
     return None
+
+
+def find_software_object(session: BridgeSession, software: Any, system_group: str, composition: str, name: str, *,
+                         namespaced: bool = True) -> SoftwareObject | None:
+    """The object :func:`software_objects` (same arguments) lists first as ``name`` (exact case), or None: ``Find``
+    in each group of the PLC's tree and each unit's, as :func:`find_block`, so the cost grows with the groups, not the
+    objects; only where ``Find`` finds nothing is every object read (in case TIA's ``Find`` missed a name the listing
+    has; a miss is answered with an error, which may cost more)."""
+    found = find_in_groups(session, software, system_group, composition, name, namespaced=namespaced)
+    if found is not None:
+        return found
+    listed = software_objects(session, software, system_group, composition, namespaced=namespaced)
+    return next((obj for obj in listed if obj.name == name), None)
 
 
 def find_block(session: BridgeSession, software: Any, name: str) -> SoftwareObject:
@@ -193,7 +207,7 @@ def find_block(session: BridgeSession, software: Any, name: str) -> SoftwareObje
             suggests their qualified names (the fake's rule:
             :func:`~engineering_api.rules.program_objects.block_not_found`).
     """
-    found = _found_object(session, software, "BlockGroup", "Blocks", name)
+    found = find_in_groups(session, software, "BlockGroup", "Blocks", name)
     if found is not None:
         return found
     known = []
@@ -209,7 +223,7 @@ def find_block_or_type(session: BridgeSession, software: Any, name: str) -> Any 
     else None: ``Find`` in each group as :func:`find_block`, blocks before types (a name is one object's in a PLC,
     block or type), then, on a miss (which callers answer with an error), every block and type read one by one."""
     for system_group, composition in (("BlockGroup", "Blocks"), ("TypeGroup", "Types")):
-        found = _found_object(session, software, system_group, composition, name)
+        found = find_in_groups(session, software, system_group, composition, name)
         if found is not None:
             return found.obj
     for listed in chain(software_blocks(session, software), software_types(session, software)):
