@@ -22,6 +22,7 @@ from engineering_api.backend.areas.types import (
     TypesPort,
     TypeTreeNode,
     TypeUpdateResult,
+    TypeUser,
 )
 from engineering_api.backend.models import FOLDER_NODE, SOFTWARE_UNIT_NODE, SOFTWARE_UNITS_NODE
 from engineering_api.backend.errors import (
@@ -34,8 +35,8 @@ from engineering_api.rules.type_graph import refuse_recursion
 from openness_bridge.errors import kind_of
 from openness_bridge.types_index import Entry, TypeIndex, members_of, read_udt
 from openness_bridge.units import (
-    ProgramRoot, create_user_group, ensure_user_group, find_software_object, group_at, names_in_folder, program_roots,
-    require_user_group, software_blocks, software_types, software_units_node,
+    ProgramRoot, create_user_group, ensure_user_group, find_in_groups, find_software_object, group_at, names_in_folder,
+    program_roots, require_user_group, software_blocks, software_types, software_units_node,
 )
 
 if TYPE_CHECKING:
@@ -238,10 +239,28 @@ class BridgeTypes(TypesPort):
 
         return self._session.change("PlcType.Delete", run)
 
-    def _users_now(self, device: str, names: list[str]) -> list[Any]:
-        """The named users as TIA reports them after a change (consistency re-read)."""
-        index = self._index(self._software_for_types(device), blocks=True)
+    def _users_now(self, device: str, names: list[str]) -> list[TypeUser]:
+        """The named users as TIA reports them after a change (consistency re-read): each looked up by name
+        (:meth:`_found_user`), not an index of every UDT and block, which is made only when ``Find`` misses one (in
+        case TIA's ``Find`` missed a name the listing has; a user gone is left out)."""
+        software = self._software_for_types(device)
+        found = [self._found_user(software, name) for name in names]
+        if None not in found:
+            return [user for user in found if user is not None]
+        index = self._index(software, blocks=True)
         return [index.user(e) for n in names if (e := index.types.get(n) or index.blocks.get(n)) is not None]
+
+    def _found_user(self, software: Any, name: str) -> TypeUser | None:
+        """The UDT, else the block, named ``name`` as a user (kind, ``IsConsistent``), by ``Find`` in each group
+        (:func:`~openness_bridge.units.find_in_groups`); None when ``Find`` finds it nowhere."""
+        udt = find_in_groups(self._session, software, "TypeGroup", "Types", name)
+        if udt is not None:
+            return TypeUser(name=name, kind="UDT", is_consistent=bool(udt.obj.IsConsistent))
+        block = find_in_groups(self._session, software, "BlockGroup", "Blocks", name)
+        if block is None:
+            return None
+        # FB, FC, OB, GlobalDB, InstanceDB: the .NET type of the block, as the index's kind
+        return TypeUser(name=name, kind=str(block.obj.GetType().Name), is_consistent=bool(block.obj.IsConsistent))
 
     def add_type_folder(self, device: str, path: str) -> str:
         def run() -> str:

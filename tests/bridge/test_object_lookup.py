@@ -112,3 +112,22 @@ def test_an_external_source_is_found_with_a_find_per_group(plc: Any, calls: Any)
     assert calls.Of("PlcExternalSource.Name") == 1
     assert calls.Of("PlcExternalSourceComposition.Find") == len(GROUPS) + 2
     raises_code(e.NotFoundError, "SOURCE_NOT_FOUND", plc.blocks.delete_external_source, "PLC_1", "Cell.scl")
+
+
+def test_a_forced_delete_reads_its_users_consistency_by_name(plc: Any, calls: Any) -> None:
+    import StandIn.Control as control
+
+    used = _name("UDT", "Motors", PER_GROUP - 1)
+    plc.types.import_type("PLC_1", generate_xml({
+        "blockType": "UDT", "name": "UDT_User", "interface": {"None": [{"name": "Motor", "dataType": f'"{used}"'}]},
+    }, "V19"), folder="Valves", overwrite=False, source="user")
+    fb = {"blockType": "FB", "name": "FB_User", "language": "SCL", "number": 900, "networks": [{"scl": ""}],
+          "namespace": UNIT, "interface": {"Static": [{"name": "motor", "dataType": f'"{used}"'}]}}
+    control.Units.AddBlock(int(plc.session_status().pid), "PLC_1", UNIT, "Cells", generate_xml(fb, "V19"))
+    calls.Clear()
+    result = plc.types.delete_type("PLC_1", used, force=True)
+    assert sorted((u.name, u.kind, u.is_consistent) for u in result.orphaned_users) == [
+        (f"{UNIT}.FB_User", "FB", False), ("UDT_User", "UDT", False)]
+    # Every block (the 40 and FB_User) is read once, for the users before the delete; afterwards only FB_User, found
+    # by name for its consistency (the old code read all 41 again)
+    assert calls.Of("PlcBlock.Name") == len(GROUPS) * PER_GROUP + 1 + 1
