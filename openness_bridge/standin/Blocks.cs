@@ -76,6 +76,9 @@ namespace Siemens.Engineering.SW.Blocks
             }
         }
         public bool IsConsistent { get { var obj = Object; return !_group.Software.Inconsistent.Contains(obj.Name); } }
+        // "Last interface modification" (15.1-V17 stubs): set by an import that changes the interface
+        // (SoftwareState.InterfaceDate in Types.cs).
+        public DateTime InterfaceModifiedDate { get { var obj = Object; return _group.Software.InterfaceDate(obj.Name); } }
         public bool IsKnowHowProtected { get { return string.Equals(SoftwareState.Attribute(Object, "IsKnowHowProtected"), "true", StringComparison.OrdinalIgnoreCase); } }
 
         // TIA deletes the block; what used it (instance DBs, callers with multi-instances) turns inconsistent.
@@ -91,6 +94,7 @@ namespace Siemens.Engineering.SW.Blocks
         public void Export(System.IO.FileInfo path, ExportOptions exportOptions)
         {
             var obj = Object;
+            Calls.Count("PlcBlock.Export");
             if (_group.Software.Inconsistent.Contains(obj.Name))
                 throw new EngineeringTargetInvocationException("The export failed.", "The block '" + obj.Name + "' is inconsistent. Compile it before exporting it.", null);
             SimaticMLStore.Export(_project, _group.Software, _name, path);

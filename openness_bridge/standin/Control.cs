@@ -98,8 +98,9 @@ namespace StandIn.Control
     }
 
     /// <summary>How often the bridge called a member whose cost a test measures ("PlcBlock.Name",
-    /// "PlcBlockComposition.Find"...): in TIA each such call crosses into the portal's process, so their number is what
-    /// a lookup costs. Only the members that call <see cref="Count"/> are counted.</summary>
+    /// "PlcBlockComposition.Find", "PlcBlock.Export"...): in TIA each such call crosses into the portal's process (an
+    /// export also writes a file), so their number is what a lookup costs. Only the members that call
+    /// <see cref="Count"/> are counted.</summary>
     public static class Calls
     {
         private static readonly Dictionary<string, int> Counts = new Dictionary<string, int>();
@@ -204,6 +205,7 @@ namespace StandIn.Control
             var group = GroupOf(name);
             if (group != null) group.Items.RemoveAll(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
             Objects.Remove(name);
+            InterfaceDates.Remove(name);
         }
     }
 
@@ -325,6 +327,7 @@ namespace StandIn.Control
             var software = Software(pid, device);
             software.Blocks.Path(groupPath).Items.Add(name);
             software.Objects[name] = new ObjectState { Name = name, Element = "SW.Blocks.FB" };
+            software.InterfaceChanged(name);
         }
 
         public static void AddType(int pid, string device, string groupPath, string name)
@@ -332,6 +335,7 @@ namespace StandIn.Control
             var software = Software(pid, device);
             software.Types.Path(groupPath).Items.Add(name);
             software.Objects[name] = new ObjectState { Name = name, Element = "SW.Types.PlcStruct" };
+            software.InterfaceChanged(name);
         }
 
         internal static SoftwareState Software(int pid, string device)

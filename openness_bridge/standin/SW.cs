@@ -52,6 +52,7 @@ namespace StandIn.Control
             }
             ObjectState old;
             software.Objects.TryGetValue(obj.Name, out old);
+            var oldDate = software.InterfaceDate(obj.Name);
             software.Remove(obj.Name);
             group.Items.Add(obj.Name);
             software.Objects[obj.Name] = obj;
@@ -59,7 +60,11 @@ namespace StandIn.Control
             // replaced object's interface changed, everything built against it is inconsistent until compiled.
             software.Inconsistent.Remove(obj.Name);
             if (software.MissesTypes(obj)) software.Inconsistent.Add(obj.Name);
+            var sameInterface = old != null && SoftwareState.Interface(old) == SoftwareState.Interface(obj) && old.InstanceOf == obj.InstanceOf;
             if (old != null && SoftwareState.Interface(old) != SoftwareState.Interface(obj)) software.MarkUsersInconsistent(obj.Name);
+            // InterfaceModifiedDate: a new object's is now, a replaced one's only moves when its interface changed
+            if (sameInterface) software.InterfaceDates[obj.Name] = oldDate;
+            else software.InterfaceChanged(obj.Name);
             project.State.Modified = true;
             Program.ImportLog.Add(obj.Name);
             return obj;

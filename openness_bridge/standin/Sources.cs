@@ -168,6 +168,8 @@ namespace StandIn.Control
                 obj.Xml = output.ToArray();
             }
             if (Inconsistent.Remove(obj.Name)) Inconsistent.Add(name);
+            DateTime date;
+            if (InterfaceDates.TryGetValue(obj.Name, out date)) { InterfaceDates.Remove(obj.Name); InterfaceDates[name] = date; }
             obj.Name = name;
         }
     }

@@ -191,20 +191,28 @@ namespace StandIn.Control
 
         /// <summary>Add the PLC data type of SimaticML <paramref name="xml"/> (as <see cref="AddBlock"/> adds a block) to
         /// the unit <paramref name="unit"/>.</summary>
-        public static void AddType(int pid, string device, string unit, string groupPath, byte[] xml) { Add(Program.Software(pid, device), unit, groupPath, xml, u => u.Types); }
+        public static void AddType(int pid, string device, string unit, string groupPath, byte[] xml) { Added(Program.Software(pid, device), unit, groupPath, xml, u => u.Types); }
 
         /// <summary>Add the block of SimaticML <paramref name="xml"/> (its element, name, number and
         /// attributes, the Namespace too, as an import would read them) in the user-group path
         /// <paramref name="groupPath"/> of unit <paramref name="unit"/>.</summary>
-        public static void AddBlock(int pid, string device, string unit, string groupPath, byte[] xml) { Add(Program.Software(pid, device), unit, groupPath, xml, u => u.Blocks); }
+        public static void AddBlock(int pid, string device, string unit, string groupPath, byte[] xml) { Added(Program.Software(pid, device), unit, groupPath, xml, u => u.Blocks); }
 
-        internal static void Add(SoftwareState software, string unit, string groupPath, byte[] xml, Func<UnitState, GroupState> tree)
+        /// <summary><see cref="Add"/> as a change: the object's interface date is now (a project file's record
+        /// keeps the date it had).</summary>
+        private static void Added(SoftwareState software, string unit, string groupPath, byte[] xml, Func<UnitState, GroupState> tree)
+        {
+            software.InterfaceChanged(Add(software, unit, groupPath, xml, tree).Name);
+        }
+
+        internal static ObjectState Add(SoftwareState software, string unit, string groupPath, byte[] xml, Func<UnitState, GroupState> tree)
         {
             var obj = ObjectState.Read(xml);
             if (obj == null) throw new ArgumentException("Not a SimaticML document.", "xml");
             if (software.Objects.ContainsKey(obj.Name)) throw new ArgumentException("The stand-in keeps names unique per PLC: '" + obj.Name + "' exists.", "xml");
             tree(Find(software, unit)).Path(groupPath).Items.Add(obj.Name);
             software.Objects[obj.Name] = obj;
+            return obj;
         }
     }
 
