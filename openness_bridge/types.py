@@ -2,11 +2,14 @@
 their users, their folders and the type tree's ``Software units`` folder: :mod:`openness_bridge.units`).
 
 UDTs are found by walking ``PlcTypeGroup.Types``/``Groups``; members and users come from exported SimaticML
-(:mod:`openness_bridge.types_index`); consistency is ``PlcType.IsConsistent``/``PlcBlock.IsConsistent`` as TIA
-reports it. Import/update go through ``PlcTypeComposition.Import`` (``ImportOptions.Override`` to replace), delete
-through ``PlcType.Delete()``, folders through ``PlcTypeUserGroupComposition.Create``/``PlcTypeUserGroup.Delete()``.
-TIA deletes a UDT that is still used (its users turn inconsistent); refusing that unless ``force`` is this
-service's rule, checked here before ``Delete``. Every change runs through the session's ``change``.
+(:mod:`openness_bridge.types_index`), what each object's export says of its uses kept across requests while its
+``InterfaceModifiedDate`` stays (:class:`~openness_bridge.types_index.AnalysisCache`; the rest of the bridge reads
+the portal's state anew on every request); consistency is ``PlcType.IsConsistent``/``PlcBlock.IsConsistent`` as TIA
+reports it, read on every request. Import/update go through ``PlcTypeComposition.Import`` (``ImportOptions.Override``
+to replace), delete through ``PlcType.Delete()``, folders through ``PlcTypeUserGroupComposition.Create``/
+``PlcTypeUserGroup.Delete()``. TIA deletes a UDT that is still used (its users turn inconsistent); refusing that
+unless ``force`` is this service's rule, checked here before ``Delete``. Every change runs through the session's
+``change``.
 
 ``OpennessBackend.types``.
 """
@@ -29,11 +32,13 @@ from engineering_api.backend.errors import (
     AlreadyExistsError,
     ConflictError,
     NotFoundError,
+    NotSupportedError,
     ValidationError,
 )
 from engineering_api.rules.type_graph import refuse_recursion
+from openness_bridge.api_reference import require_member
 from openness_bridge.errors import kind_of
-from openness_bridge.types_index import Entry, TypeIndex, members_of, read_udt
+from openness_bridge.types_index import AnalysisCache, Entry, ExportReader, TypeIndex, members_of, read_udt
 from openness_bridge.units import (
     ProgramRoot, create_user_group, ensure_user_group, find_in_groups, find_software_object, group_at, names_in_folder,
     program_roots, require_user_group, software_blocks, software_types, software_units_node,
@@ -54,6 +59,10 @@ class BridgeTypes(TypesPort):
 
     def __init__(self, session: BridgeSession) -> None:
         self._session = session
+        self._cache = AnalysisCache()
+        """The analyses of the open project's exports, for this session (one per backend)."""
+        self._dated: dict[str, bool] = {}
+        """Per class (``PlcType``, ``PlcBlock``): whether this TIA version's ``InterfaceModifiedDate`` can be read."""
 
     # ----- reading ------------------------------------------------------------------------------
     def _exported(self, obj: Any) -> bytes | None:
@@ -65,15 +74,40 @@ class BridgeTypes(TypesPort):
                 return None
             raise
 
-    def _index(self, software: Any, *, blocks: bool = False) -> TypeIndex:
-        """Every UDT of ``software`` (and every block when ``blocks``), each read (``Name``, ``IsConsistent``): for
-        the calls that need them all (a UDT's users, the recursion check, a clash whatever the case, the listing).
-        One UDT by name is :func:`~openness_bridge.units.find_software_object`'s."""
-        index = TypeIndex(version=self._session.version)
+    def _interface_date(self, obj: Any, kind: str) -> int | None:
+        """``obj.InterfaceModifiedDate`` (``PlcType``'s, or ``PlcBlock``'s for any other ``kind``) in .NET ticks, or
+        None where this TIA version has no such member (the reference says so, or pythonnet finds none) or refuses
+        it: then its analysis is not cached."""
+        owner = "PlcType" if kind == "UDT" else "PlcBlock"
+        if owner not in self._dated:
+            try:
+                require_member(self._session.version, owner, "InterfaceModifiedDate", "Caching an export")
+                self._dated[owner] = True
+            except NotSupportedError:
+                self._dated[owner] = False
+        if not self._dated[owner]:
+            return None
+        try:
+            return int(obj.InterfaceModifiedDate.Ticks)
+        except AttributeError:  # pythonnet: not on this version's object
+            self._dated[owner] = False
+            return None
+        except Exception as exc:  # a .NET exception: only "not supported" means no date; the rest is the call's
+            if kind_of(exc) != "EngineeringNotSupportedException":
+                raise
+            return None
+
+    def _index(self, device: str, software: Any, *, blocks: bool = False) -> TypeIndex:
+        """Every UDT of ``software`` (``device``'s; and every block when ``blocks``), each read (``Name``,
+        ``IsConsistent``): for the calls that need them all (a UDT's users, the recursion check, a clash whatever the
+        case, the listing). One UDT by name is :func:`~openness_bridge.units.find_software_object`'s. What an
+        object's export says of its uses comes from the cache while its interface date stays (read on demand)."""
+        self._cache.open(str(self._session.project().Path.FullName))  # another project: nothing of the last one
+        reader = ExportReader(self._exported, self._interface_date, self._cache, device)
+        index = TypeIndex(version=self._session.version, reader=reader)
         # the PLC's own, then its software units' (Namespace.Name inside a namespace: openness_bridge.units)
         for udt in software_types(self._session, software):
-            index.types[udt.name] = Entry(udt.name, "UDT", udt.folder, udt.obj, bool(udt.obj.IsConsistent),
-                                          self._exported)
+            index.types[udt.name] = Entry(udt.name, "UDT", udt.folder, udt.obj, bool(udt.obj.IsConsistent), reader)
         if blocks:
             self._add_blocks(index, software)
         return index
@@ -83,7 +117,7 @@ class BridgeTypes(TypesPort):
         for block in software_blocks(self._session, software):
             kind = str(block.obj.GetType().Name)  # FB, FC, OB, GlobalDB, InstanceDB: the .NET type of the block
             index.blocks[block.name] = Entry(block.name, kind, block.folder, block.obj,
-                                             bool(block.obj.IsConsistent), self._exported)
+                                             bool(block.obj.IsConsistent), index.reader)
 
     @staticmethod
     def _udt(index: TypeIndex, name: str) -> Entry:
@@ -93,7 +127,8 @@ class BridgeTypes(TypesPort):
         return entry
 
     def _info(self, index: TypeIndex, entry: Entry) -> TypeInfo:
-        count = members_of(entry.data)[3] if entry.data is not None else 0
+        analysis = entry.analysis(index.version)
+        count = analysis.member_count if analysis is not None else 0
         return TypeInfo(name=entry.name, folder=entry.folder, is_consistent=entry.consistent, member_count=count,
                         uses_types=list(index.uses(entry)), missing_types=index.missing(entry))
 
@@ -110,16 +145,17 @@ class BridgeTypes(TypesPort):
 
     def list_types(self, device: str) -> list[TypeInfo]:
         def run() -> list[TypeInfo]:
-            index = self._index(self._software_for_types(device), blocks=True)
+            index = self._index(device, self._software_for_types(device), blocks=True)
             return [self._info(index, entry) for entry in index.types.values()]
 
         return self._session.call("PlcTypeGroup.Types", run)
 
     def get_type(self, device: str, name: str) -> TypeDetails:
         def run() -> TypeDetails:
-            # every UDT and block: the details list the UDT's users (each exported) and the types it names that
-            # are neither a UDT nor an FB of the PLC
-            index = self._index(self._software_for_types(device), blocks=True)
+            # every UDT and block: the details list the UDT's users (each exported unless its analysis is cached)
+            # and the types it names that are neither a UDT nor an FB of the PLC; members, comment and title from
+            # the UDT's own export
+            index = self._index(device, self._software_for_types(device), blocks=True)
             return self._details(index, self._udt(index, name))
 
         return self._session.call("PlcTypeComposition.Find", run)
@@ -166,7 +202,7 @@ class BridgeTypes(TypesPort):
         self._session.import_bytes(group.Types, data, override=override)
 
     def _reread(self, device: str, name: str, *, blocks: bool = True) -> tuple[TypeIndex, Entry]:
-        index = self._index(self._software_for_types(device), blocks=blocks)
+        index = self._index(device, self._software_for_types(device), blocks=blocks)
         return index, self._udt(index, name)
 
     def import_type(self, device: str, data: bytes, *, folder: str, overwrite: bool, source: str) -> TypeDetails:
@@ -174,7 +210,7 @@ class BridgeTypes(TypesPort):
             software = self._software_for_types(device)
             obj = read_udt(data, version=self._session.version, folder=folder, source=source)
             # every UDT: a clash is any case of the name (TIA's names), and the recursion check follows what they use
-            index = self._index(software)
+            index = self._index(device, software)
             clash = next((e for n, e in index.types.items() if n.casefold() == obj.name.casefold()), None)
             if clash is not None and not overwrite:
                 raise AlreadyExistsError(
@@ -200,7 +236,7 @@ class BridgeTypes(TypesPort):
             software = self._software_for_types(device)
             # every UDT, for the recursion check (what the UDTs the document names use); the blocks only when the
             # interface changes (its users, found below)
-            index = self._index(software)
+            index = self._index(device, software)
             old = self._udt(index, name)
             obj = read_udt(data, version=self._session.version, folder=old.folder, source=name)
             if obj.name != name:
@@ -227,7 +263,7 @@ class BridgeTypes(TypesPort):
 
     def delete_type(self, device: str, name: str, *, force: bool) -> TypeDeleteResult:
         def run() -> TypeDeleteResult:
-            index = self._index(self._software_for_types(device), blocks=True)  # all: the UDT's users refuse
+            index = self._index(device, self._software_for_types(device), blocks=True)  # all: its users refuse
             entry = self._udt(index, name)
             users = [u.name for u in index.users(name)]
             if users and not force:
@@ -247,7 +283,7 @@ class BridgeTypes(TypesPort):
         found = [self._found_user(software, name) for name in names]
         if None not in found:
             return [user for user in found if user is not None]
-        index = self._index(software, blocks=True)
+        index = self._index(device, software, blocks=True)
         return [index.user(e) for n in names if (e := index.types.get(n) or index.blocks.get(n)) is not None]
 
     def _found_user(self, software: Any, name: str) -> TypeUser | None:
@@ -273,7 +309,7 @@ class BridgeTypes(TypesPort):
             software = self._software_for_types(device)
             folder, group = require_user_group(self._session, software, "TypeGroup", path)  # a unit's too
             inside = names_in_folder(software_types(self._session, software), folder)
-            index = self._index(software, blocks=True)
+            index = self._index(device, software, blocks=True)
             outside = sorted({u.name for n in inside for u in index.users(n) if u.name not in inside})
             if outside and not force:
                 raise ConflictError(
