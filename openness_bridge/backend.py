@@ -12,8 +12,11 @@ Rules kept throughout:
 
 * Every call runs on the service's single worker thread (the port's contract). Openness proxies are bound to
   the thread that made them, so a new worker thread drops them and attaches again by pid.
-* Nothing about the portal's state is cached: the open project is read from ``Projects`` on every request,
-  so a project opened or closed in the TIA UI after attaching is seen at once.
+* The portal's state is read on every request: the open project from ``Projects``, so a project opened or closed
+  in the TIA UI after attaching is seen at once. What is kept across requests is keyed by what TIA reports about
+  it: the types area's analysis of an export by the object's ``InterfaceModifiedDate``
+  (:class:`openness_bridge.types_index.AnalysisCache`), a download provider per project path and device, fetched
+  again when it no longer answers.
 * ``TiaPortalProcess`` handles from ``GetProcesses()`` are never disposed (in V21 that ends the instance).
 * Every Openness exception goes through :func:`openness_bridge.errors.translate`; a disposed object is
   re-resolved and the call retried once; a runtime exception drops the session, which attaches again lazily.
