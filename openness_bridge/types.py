@@ -103,8 +103,8 @@ class BridgeTypes(TypesPort):
         case, the listing). One UDT by name is :func:`~openness_bridge.units.find_software_object`'s. What an
         object's export says of its uses comes from the cache while its interface date stays (read on demand)."""
         self._cache.open(str(self._session.project().Path.FullName))  # another project: nothing of the last one
-        reader = ExportReader(self._exported, self._interface_date, self._cache, device)
-        index = TypeIndex(version=self._session.version, reader=reader)
+        reader = ExportReader(self._exported, self._interface_date, self._cache, device, self._session.version)
+        index = TypeIndex(reader=reader)
         # the PLC's own, then its software units' (Namespace.Name inside a namespace: openness_bridge.units)
         for udt in software_types(self._session, software):
             index.types[udt.name] = Entry(udt.name, "UDT", udt.folder, udt.obj, bool(udt.obj.IsConsistent), reader)
@@ -127,7 +127,7 @@ class BridgeTypes(TypesPort):
         return entry
 
     def _info(self, index: TypeIndex, entry: Entry) -> TypeInfo:
-        analysis = entry.analysis(index.version)
+        analysis = entry.analysis
         count = analysis.member_count if analysis is not None else 0
         return TypeInfo(name=entry.name, folder=entry.folder, is_consistent=entry.consistent, member_count=count,
                         uses_types=list(index.uses(entry)), missing_types=index.missing(entry))
@@ -244,7 +244,7 @@ class BridgeTypes(TypesPort):
                     f"The document defines '{obj.name}', not '{name}'; a UDT keeps its name when updated "
                     "(rename it instead).", code="NAME_MISMATCH")
             refuse_recursion(name, obj.uses_types, index.udt_uses)
-            before = old.document(index.version)
+            before = old.document
             changed = before is None or before.interface_hash != obj.interface_hash
             # Users are found before the change: afterwards TIA may refuse to export them (inconsistent).
             affected: list[str] = []

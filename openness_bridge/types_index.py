@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.types import TypeMember, TypeUser
@@ -113,14 +114,16 @@ class AnalysisCache:
 class ExportReader:
     """How an :class:`Entry` is read: ``export`` (None where TIA refuses, an inconsistent block), ``stamp`` (the
     object's ``InterfaceModifiedDate`` in ticks, given the object and its kind; None where it cannot be read, and
-    then nothing is cached), the cache and the PLC (``device``) the entries belong to."""
+    then nothing is cached), the cache, the PLC (``device``) the entries belong to and the project's TIA
+    ``version`` (how their SimaticML is read)."""
 
     export: Callable[[Any], bytes | None]
     stamp: Callable[[Any, str], int | None]
     cache: AnalysisCache
     device: str
+    version: str
 
-    def analysis(self, entry: Entry, version: str) -> Analysis | None:
+    def analysis(self, entry: Entry) -> Analysis | None:
         """``entry``'s analysis: the cache's when its date is known and cached and it is consistent, else read from
         its export (None when TIA refuses it) and stored when its date was the same before and after the export
         (an edit in between, in the portal's UI, would store it under the wrong date).
@@ -132,7 +135,7 @@ class ExportReader:
             return cached
         if entry.data is None:
             return None
-        document = entry.document(version)
+        document = entry.document
         if document is None:  # not SimaticML this service reads: no uses, no members, nothing cached
             return Analysis((), 0)
         count = members_of(entry.data)[3] if entry.kind == "UDT" else 0  # only a UDT's is reported
@@ -148,41 +151,35 @@ class ExportReader:
 
 @dataclass
 class Entry:
-    """One block or UDT of the PLC as Openness shows it."""
+    """One block or UDT of the PLC as Openness shows it; its export and what is read from it are asked once, on
+    demand (``reader``)."""
 
     name: str
     kind: str
     folder: str
     proxy: Any
     consistent: bool
-    _reader: ExportReader
-    _data: bytes | None = None
-    _read: bool = False
-    _object: ProgramObject | None = None
-    _analysis: Analysis | None = None
-    _analysed: bool = False
+    reader: ExportReader
 
-    @property
+    @cached_property
     def data(self) -> bytes | None:
         """The exported SimaticML, or None when TIA refused to export it (an inconsistent block)."""
-        if not self._read:
-            self._data, self._read = self._reader.export(self.proxy), True
-        return self._data
+        return self.reader.export(self.proxy)
 
-    def document(self, version: str) -> ProgramObject | None:
+    @cached_property
+    def document(self) -> ProgramObject | None:
         """The analysed export (uses, interface digest), or None when it cannot be read: always exported."""
-        if self._object is None and self.data is not None:
-            try:
-                self._object = _read(self.data, version, self.folder, self.name)
-            except EngineeringError:
-                return None
-        return self._object
+        if self.data is None:
+            return None
+        try:
+            return _read(self.data, self.reader.version, self.folder, self.name)
+        except EngineeringError:
+            return None
 
-    def analysis(self, version: str) -> Analysis | None:
+    @cached_property
+    def analysis(self) -> Analysis | None:
         """What its export says of its uses and members (cached across requests: :class:`ExportReader`)."""
-        if not self._analysed:
-            self._analysis, self._analysed = self._reader.analysis(self, version), True
-        return self._analysis
+        return self.reader.analysis(self)
 
 
 def _read(data: bytes, version: str, folder: str, name: str) -> ProgramObject:
@@ -195,7 +192,6 @@ def _read(data: bytes, version: str, folder: str, name: str) -> ProgramObject:
 class TypeIndex:
     """The UDTs (and optionally blocks) of one PLC software, by name."""
 
-    version: str
     reader: ExportReader
     """How its entries are read (and what they are read for, cached)."""
     types: dict[str, Entry] = field(default_factory=dict)
@@ -205,7 +201,7 @@ class TypeIndex:
         return [*self.types.values(), *self.blocks.values()]
 
     def uses(self, entry: Entry) -> tuple[str, ...]:
-        analysis = entry.analysis(self.version)
+        analysis = entry.analysis
         return analysis.uses_types if analysis is not None else ()
 
     def missing(self, entry: Entry) -> list[str]:

@@ -145,9 +145,9 @@ def test_an_object_is_cached_only_with_a_readable_date(date: int | None, exports
         exported.append(proxy)
         return _udt("UDT_A", ("B", '"UDT_B"'))
 
-    reader = ExportReader(export, lambda proxy, kind: date, AnalysisCache(), "PLC_1")
+    reader = ExportReader(export, lambda proxy, kind: date, AnalysisCache(), "PLC_1", "V19")
     for _ in range(2):  # two requests: two indexes, each with an entry of its own
-        assert Entry("UDT_A", "UDT", "", "UDT_A", True, reader).analysis("V19") == Analysis(("UDT_B",), 1)
+        assert Entry("UDT_A", "UDT", "", "UDT_A", True, reader).analysis == Analysis(("UDT_B",), 1)
     assert (len(exported), len(reader.cache)) == (exports, 2 - exports)
 
 
