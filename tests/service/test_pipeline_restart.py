@@ -46,10 +46,14 @@ def test_an_execution_left_running_by_a_dead_server_is_settled_at_start(tmp_path
                 break
             assert time.monotonic() < deadline, runs
             time.sleep(0.02)
-    with make_client(data_dir) as second:
+    # The first server's worker is still blocked in this process (a dead process writes nothing more): it is let go
+    # only after the reads, or its late step result could land before them.
+    try:
+        with make_client(data_dir) as second:
+            execution = _executions(second, admin)[0]
+            job = _data(second.get(f"/api/jobs/{execution['jobId']}", headers=admin))
+    finally:
         gate.set()
-        execution = _executions(second, admin)[0]
-        job = _data(second.get(f"/api/jobs/{execution['jobId']}", headers=admin))
     assert job["status"] == "Failed"
     assert execution["status"] == "Failed" and execution["completedAt"]
     steps = {s["stepName"]: s for s in execution["stepResults"]}
