@@ -5,7 +5,7 @@ level deep, so the tree is walked), and on an S7-1500 with software units in eac
 (:class:`~openness_bridge.tags_support.TagTree`): tables are listed and found there, with the folder
 ``Software units/<unit>/...``, and new tables and folders given that folder are made (and its folders deleted) there
 (:func:`openness_bridge.units.create_user_group`); ``tag_table_tree`` is the PLC's own "PLC tags" ending in the
-units' folder ``Software units`` (:func:`openness_bridge.units.software_units_node`). Every
+units' folder ``Software units`` (:func:`openness_bridge.units.plc_tree`). Every
 change runs in ``_change`` (ExclusiveAccess + Transaction), so a multi-step change happens completely or not at all.
 Input is checked in Python first, with the rule functions the fake uses, so a refused tag gets the same precise code
 on both adapters.
@@ -21,14 +21,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.tags import TagChange, TagInfo, TagsPort, TagTableInfo, TagTableNode
-from engineering_api.backend.models import FOLDER_NODE, SOFTWARE_UNIT_NODE, SOFTWARE_UNITS_NODE
+from engineering_api.backend.models import FOLDER_NODE
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
 from engineering_api.rules.tags import (
     check_table_name, checked_tag, overlap_warnings, refuse_taken_name,
 )
 from openness_bridge.tags_support import TagRecord, tag_tables
 from openness_bridge.units import (
-    ProgramRoot, create_user_group, ensure_user_group, group_at, program_roots, require_user_group, software_units_node,
+    ProgramRoot, create_user_group, ensure_user_group, group_at, program_roots, require_user_group, plc_tree,
 )
 
 if TYPE_CHECKING:
@@ -79,12 +79,8 @@ class BridgeTags(TagsPort):
 
         def run() -> TagTableNode:
             _, tables = self._tag_tables.tag_root(device)
-            own, *units = program_roots(self._session, tables.software, "TagTableGroup")
-            tree = node(own, own.group, "PLC tags")
-            tree.children += software_units_node(
-                units, lambda unit: node(unit, unit.group, str(unit.unit), kind=SOFTWARE_UNIT_NODE),
-                lambda name, children: folder(name, name, children, SOFTWARE_UNITS_NODE))
-            return tree
+            roots = list(program_roots(self._session, tables.software, "TagTableGroup"))
+            return plc_tree(roots, "PLC tags", node, folder)
 
         return self._session.call("PlcTagTableGroup.Groups", run)
 

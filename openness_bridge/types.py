@@ -27,7 +27,7 @@ from engineering_api.backend.areas.types import (
     TypeUpdateResult,
     TypeUser,
 )
-from engineering_api.backend.models import FOLDER_NODE, SOFTWARE_UNIT_NODE, SOFTWARE_UNITS_NODE
+from engineering_api.backend.models import FOLDER_NODE
 from engineering_api.backend.errors import (
     AlreadyExistsError,
     ConflictError,
@@ -41,7 +41,7 @@ from openness_bridge.errors import kind_of
 from openness_bridge.types_index import AnalysisCache, Entry, ExportReader, TypeIndex, members_of, read_udt
 from openness_bridge.units import (
     ProgramRoot, create_user_group, ensure_user_group, find_in_groups, find_software_object, group_at, names_in_folder,
-    program_roots, require_user_group, software_blocks, software_types, software_units_node,
+    program_roots, require_user_group, software_blocks, software_types, plc_tree,
 )
 
 if TYPE_CHECKING:
@@ -187,12 +187,8 @@ class BridgeTypes(TypesPort):
             return folder(name, path, children + [udt(root, path, t) for t in group.Types], kind)
 
         def run() -> TypeTreeNode:
-            own, *units = program_roots(self._session, self._software_for_types(device), "TypeGroup")
-            tree = node(own, own.group, "PLC data types")
-            tree.children += software_units_node(
-                units, lambda unit: node(unit, unit.group, str(unit.unit), kind=SOFTWARE_UNIT_NODE),
-                lambda name, children: folder(name, name, children, SOFTWARE_UNITS_NODE))
-            return tree
+            roots = list(program_roots(self._session, self._software_for_types(device), "TypeGroup"))
+            return plc_tree(roots, "PLC data types", node, folder)
 
         return self._session.call("PlcTypeGroup.Groups", run)
 

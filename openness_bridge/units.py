@@ -12,7 +12,7 @@ A unit's block or PLC data type is named as TIA names it: its ``Name``, qualifie
 ``EngineeringNotSupportedException``, and the plain name stands). That is the fake's convention for the same
 document (:attr:`simatic_xml.sw_base.SwObject.qualified_name`). Its folder is the path TIA's project tree shows:
 ``Software units/<unit>`` and the user groups below the unit's "Program blocks" (or "PLC data types").
-:func:`software_units_node` puts the units' trees into a tree of the PLC's own (the type and tag-table trees) the
+:func:`plc_tree` puts the units' trees into a tree of the PLC's own (the type and tag-table trees) the
 same way: a folder ``Software units`` holding a folder per unit.
 """
 
@@ -20,9 +20,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import chain
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
+from engineering_api.backend.models import FOLDER_NODE, SOFTWARE_UNIT_NODE, SOFTWARE_UNITS_NODE
 from engineering_api.rules.program_objects import block_not_found
 from openness_bridge import groups
 from openness_bridge.errors import kind_of
@@ -35,14 +36,20 @@ if TYPE_CHECKING:
 __all__ = (
     "UNITS_FOLDER", "ProgramRoot", "SoftwareObject", "create_user_group", "creation_root", "ensure_user_group",
     "find_block", "find_block_or_type", "find_in_groups", "find_software_object", "group_at", "names_in_folder",
-    "program_roots", "require_user_group", "software_blocks", "software_external_sources", "software_objects",
-    "software_tag_tables", "software_types", "software_units_node", "unit_folder", "user_group_paths",
+    "plc_tree", "program_roots", "require_user_group", "software_blocks", "software_external_sources",
+    "software_objects", "software_tag_tables", "software_types", "unit_folder", "user_group_paths",
 )
 
 UNITS_FOLDER = "Software units"
 """The project tree's folder of a PLC's units: a unit block's folder starts with it and the unit's name."""
 
-_Node = TypeVar("_Node")
+class _TreeNode(Protocol):
+    """A node of the type or tag-table tree: what :func:`plc_tree` appends the units' node to."""
+
+    children: list[Any]
+
+
+_Tree = TypeVar("_Tree", bound=_TreeNode)
 
 
 @dataclass(frozen=True)
@@ -341,11 +348,17 @@ def user_group_paths(session: BridgeSession, software: Any, system_group: str) -
             for path in groups.group_paths(root.group)]
 
 
-def software_units_node(units: Sequence[ProgramRoot], unit_tree: Callable[[ProgramRoot], _Node],
-                        folder: Callable[[str, list[_Node]], _Node]) -> list[_Node]:
-    """The project tree's ``Software units`` folder, to end the top children of a tree of the PLC's own
-    (``type_tree``, ``tag_table_tree``): ``[folder(UNITS_FOLDER, [unit_tree(unit) for each unit])]``; ``[]`` when
-    ``units`` (:func:`program_roots` past the PLC's own) is empty, as on a CPU without units. ``unit_tree`` makes
-    the unit's folder node, named by the unit, at :meth:`ProgramRoot.folder` of ``""``, so that every path below it
-    is the folder :func:`software_objects` lists."""
-    return [folder(UNITS_FOLDER, [unit_tree(unit) for unit in units])] if units else []
+def plc_tree(roots: Sequence[ProgramRoot], top: str, node: Callable[[ProgramRoot, Any, str, str, str], _Tree],
+             folder: Callable[[str, str, list[_Tree], str], _Tree]) -> _Tree:
+    """A tree of the project tree's kind (``type_tree``, ``tag_table_tree``) over ``roots`` (:func:`program_roots`):
+    the PLC's own system group as the top (named ``top``), whose children end, on a CPU with software units, with a
+    node ``Software units`` (:data:`~engineering_api.backend.models.SOFTWARE_UNITS_NODE`) holding a node per unit
+    (``SOFTWARE_UNIT_NODE``, named by the unit, at :meth:`ProgramRoot.folder` of ``""``, so that every path below it
+    is the folder :func:`software_objects` lists). ``node(root, group, name, below, kind)`` makes a group's node
+    with what it holds, ``folder(name, path, children, kind)`` a node of its own."""
+    own, *units = roots
+    tree = node(own, own.group, top, "", FOLDER_NODE)
+    if units:
+        unit_nodes = [node(unit, unit.group, str(unit.unit), "", SOFTWARE_UNIT_NODE) for unit in units]
+        tree.children.append(folder(UNITS_FOLDER, UNITS_FOLDER, unit_nodes, SOFTWARE_UNITS_NODE))
+    return tree
