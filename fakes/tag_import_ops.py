@@ -31,9 +31,6 @@ def _tag_record(item: TagImportRow, data_type: str, address: Address) -> TagReco
                      item.hmi_writeable)
 
 
-def _constant_record(row: ConstantImportRow, data_type: str, value: str) -> ConstRecord:
-    return ConstRecord(row.name, data_type, value, row.comment)
-
 
 class FakeTagImport(TagImportPort):
     """Imports of tags and user constants into the fake's tag tables.
@@ -63,10 +60,8 @@ class FakeTagImport(TagImportPort):
                 index=self._tables.index(tables, set()) if any(obj.table.tags for obj in tables) else OverlapIndex(),
                 fold=str.lower, row_checkpoint=checkpoint,
             )
-            plan.require_table(device)
-            plan.plan_rows(tags, constants, self._tables.udts(software), tag_record=_tag_record,
-                           constant_record=_constant_record)
-            plan.raise_refused()
+            plan.check_rows(device, tags, constants, self._tables.udts(software), tag_record=_tag_record,
+                            constant_record=ConstRecord)
             if validate_only:
                 return plan.validated()
             replaced_count = 0

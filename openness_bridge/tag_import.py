@@ -34,9 +34,6 @@ def _tag_record(item: TagImportRow, data_type: str, address: Address) -> TagReco
                      item.hmi_writeable)
 
 
-def _constant_record(row: ConstantImportRow, data_type: str, value: str) -> ConstantRecord:
-    return ConstantRecord(row.name, data_type, value, row.comment)
-
 
 class BridgeTagImport(TagImportPort):
     """Imports of tags and user constants into a PLC's tag tables over Openness.
@@ -60,10 +57,8 @@ class BridgeTagImport(TagImportPort):
             plan = _Plan(tables=tables, names=self._tag_tables.names(root), table=table, follow_path=follow_path,
                          overwrite=overwrite,
                          index=self._tag_tables.overlap_index(root) if tags else OverlapIndex())
-            plan.require_table(device)
-            plan.plan_rows(tags, constants, self._tag_tables.udts(software) if tags else {}, tag_record=_tag_record,
-                           constant_record=_constant_record)
-            plan.raise_refused()
+            plan.check_rows(device, tags, constants, self._tag_tables.udts(software) if tags else {},
+                            tag_record=_tag_record, constant_record=ConstantRecord)
             for _, folder in plan.new_tables.values():  # a unit the PLC lacks is refused before anything changes
                 creation_root(self._session, software, "TagTableGroup", folder)
             if validate_only:

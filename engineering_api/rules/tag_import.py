@@ -4,7 +4,7 @@ An :class:`ImportPlan` takes the rows (already parsed from JSON/CSV/XLSX) agains
 before them: the table each row goes to (planning the tables to create; a Path column names the group too), its
 fields (:func:`engineering_api.rules.tags.check_tag` / ``check_constant``), its name (unique in the file and in the
 PLC unless an overwrite replaces an object of the same kind in the same table), and the address overlaps a tag
-causes. An adapter writes only a plan without refused rows (:meth:`ImportPlan.raise_refused`), all or nothing.
+causes. An adapter writes only a plan without refused rows (:meth:`ImportPlan.check_rows`), all or nothing.
 """
 
 from __future__ import annotations
@@ -67,19 +67,22 @@ class ImportPlan(Generic[TagT, ConstantT]):
     warnings: list[TagWarning] = field(default_factory=list)
     warning_count: int = 0
 
-    def require_table(self, device: str) -> None:
-        """Raises NotFoundError ``TAG_TABLE_NOT_FOUND`` when the rows go to one table (no Path) the PLC lacks."""
+    def check_rows(
+        self, device: str, tags: list[TagImportRow], constants: list[ConstantImportRow], udts: dict[str, str], *,
+        tag_record: Callable[[TagImportRow, str, Address], TagT],
+        constant_record: Callable[[str, str, str, str], ConstantT],
+    ) -> None:
+        """Check every row before anything is written: a good one becomes the adapter's record
+        (``tag_record(row, data type, address)``, ``constant_record(name, data type, value, comment)``) in its
+        target table, a bad one a refusal; then refuse them all if any was refused (all or nothing).
+
+        Raises:
+            NotFoundError: ``TAG_TABLE_NOT_FOUND`` when the rows go to one table (no Path) the PLC lacks.
+            ValidationError: ``IMPORT_ROWS_INVALID`` with the refused rows (:meth:`raise_refused`).
+        """
         if not self.follow_path and self.fold(self.table) not in self.tables:
             raise NotFoundError(f"The tag table '{self.table}' was not found in '{device}'.",
                                 code="TAG_TABLE_NOT_FOUND")
-
-    def plan_rows(
-        self, tags: list[TagImportRow], constants: list[ConstantImportRow], udts: dict[str, str], *,
-        tag_record: Callable[[TagImportRow, str, Address], TagT],
-        constant_record: Callable[[ConstantImportRow, str, str], ConstantT],
-    ) -> None:
-        """Check every row; a good one becomes the adapter's record (``tag_record(row, data type, address)``,
-        ``constant_record(row, data type, value)``) in its target table, a bad one a refusal."""
         for item in tags:
             placed = self.place(item, item.logical_address, TAGS_SHEET, "tag",
                                 partial(check_tag, item.name, item.data_type, item.logical_address, udts))
@@ -92,7 +95,9 @@ class ImportPlan(Generic[TagT, ConstantT]):
                                 partial(check_constant, constant.name, constant.data_type, constant.value))
             if placed is not None:
                 target, (data_type, value) = placed
-                self.constants.setdefault(target, []).append(constant_record(constant, data_type, value))
+                self.constants.setdefault(target, []).append(
+                    constant_record(constant.name, data_type, value, constant.comment))
+        self.raise_refused()
 
     def refuse(self, row: int, column: str, reason: str, value: object, sheet: str) -> None:
         self.error_count += 1
