@@ -244,8 +244,7 @@ class BridgeProgram(ProgramPort):
             taken = functools.cache(lambda: program_object_names(self._session, software))
             # Likewise TIA's PLC-wide names of tags and constants, over every table of the PLC and its units (the tag
             # area's walk and rule: each read reads every tag of every table).
-            tag_names = functools.cache(
-                lambda: plc_names(software.TagTableGroup, plc_tag_tables(self._session, software)))
+            tag_names = functools.cache(lambda: plc_names(self._session, software))
             for index, document in enumerate(documents):
                 try:
                     kind, name, group = self._prepare(software, document, names)

@@ -72,14 +72,14 @@ def system_constants(root: Any) -> list[ConstantInfo]:
     return []
 
 
-def plc_names(root: Any, tables: Iterable[tuple[str, Any]] | None = None) -> dict[str, tuple[str, str, str]]:
-    """Casefolded name -> (kind, table, name) of every tag, user constant and system constant of the PLC (TIA's
-    PLC-wide namespace; ``root`` is its ``PlcTagTableSystemGroup``, ``tables`` the (folder, table) pairs to read:
-    those below ``root`` unless given)."""
+def plc_names(session: BridgeSession, software: Any) -> dict[str, tuple[str, str, str]]:
+    """Casefolded name -> (kind, table, name) of every tag, user constant and system constant of the PLC ``software``
+    (TIA's PLC-wide namespace): the system constants of its own "PLC tags", the tags and user constants of every
+    table, its own and its software units' (:func:`plc_tag_tables`)."""
     names: dict[str, tuple[str, str, str]] = {
-        c.name.casefold(): ("system constant", c.table_name, c.name) for c in system_constants(root)
+        c.name.casefold(): ("system constant", c.table_name, c.name) for c in system_constants(software.TagTableGroup)
     }
-    for _, table in tag_tables(root) if tables is None else tables:
+    for _, table in plc_tag_tables(session, software):
         table_name = str(table.Name)
         for tag in table.Tags:
             names[str(tag.Name).casefold()] = ("tag", table_name, str(tag.Name))
@@ -261,7 +261,7 @@ class TagTables:
     # ----- TIA's PLC-wide rules ------------------------------------------------------------------
     def names(self, root: TagTree) -> dict[str, tuple[str, str, str]]:
         """TIA's PLC-wide namespace of tags and constants (:func:`plc_names`), over the units' tables too."""
-        return plc_names(root.group, self.tables(root))
+        return plc_names(root.session, root.software)
 
     def udts(self, software: Any) -> dict[str, str]:
         """Casefolded name -> name of the PLC data types (a tag may be of one), the software units' too by the name
