@@ -31,9 +31,8 @@ from engineering_api.rules.program_objects import plain_new_name
 from openness_bridge import groups
 from openness_bridge.plc_software import block_kind
 from openness_bridge.units import (
-    SoftwareObject, create_user_group, creation_root, find_block, find_software_object, names_in_folder,
-    require_user_group, software_blocks, software_external_sources, software_objects, software_tag_tables,
-    software_types, user_group_paths,
+    SoftwareObject, create_user_group, creation_root, find_block, find_software_object, require_user_group,
+    software_blocks, software_external_sources, software_tag_tables, software_types, user_group_paths,
 )
 
 if TYPE_CHECKING:
@@ -178,9 +177,8 @@ class BridgeBlocks(BlocksWithGeneration):
 
         def run() -> FolderRemoval:
             software = self._software_of(device)
-            folder, group = require_user_group(self._session, software, system_group, path)
-            inside = software_objects(self._session, software, system_group, items, namespaced=items == "Blocks")
-            removed = names_in_folder(inside, folder)
+            folder, group, root = require_user_group(self._session, software, system_group, path)
+            removed = root.names_below(group, items, namespaced=items == "Blocks")
             group.Delete()
             return FolderRemoval(folder=folder, removed=removed)
 

@@ -152,7 +152,7 @@ class BridgeTags(TagsPort):
     def delete_tag_table_folder(self, device: str, path: str) -> list[str]:
         def run() -> list[str]:
             _, root = self._tag_tables.tag_root(device)
-            normalised, group = require_user_group(self._session, root.software, "TagTableGroup", path)  # a unit's too
+            normalised, group, _ = require_user_group(self._session, root.software, "TagTableGroup", path)  # a unit's
             tables = [t for _, t in tag_tables(group)]
             if any(bool(t.IsDefault) for t in tables):
                 raise ConflictError(

@@ -40,8 +40,8 @@ from openness_bridge.api_reference import require_member
 from openness_bridge.errors import kind_of
 from openness_bridge.types_index import AnalysisCache, Entry, ExportReader, TypeIndex, members_of, read_udt
 from openness_bridge.units import (
-    ProgramRoot, create_user_group, ensure_user_group, find_in_groups, find_software_object, group_at, names_in_folder,
-    program_roots, require_user_group, software_blocks, software_types, plc_tree,
+    ProgramRoot, create_user_group, ensure_user_group, find_in_groups, find_software_object, group_at, plc_tree,
+    program_roots, require_user_group, software_blocks, software_types,
 )
 
 if TYPE_CHECKING:
@@ -303,8 +303,8 @@ class BridgeTypes(TypesPort):
     def delete_type_folder(self, device: str, path: str, *, force: bool) -> TypeDeleteResult:
         def run() -> TypeDeleteResult:
             software = self._software_for_types(device)
-            folder, group = require_user_group(self._session, software, "TypeGroup", path)  # a unit's too
-            inside = names_in_folder(software_types(self._session, software), folder)
+            folder, group, root = require_user_group(self._session, software, "TypeGroup", path)  # a unit's too
+            inside = root.names_below(group, "Types")
             index = self._index(device, software, blocks=True)
             outside = sorted({u.name for n in inside for u in index.users(n) if u.name not in inside})
             if outside and not force:

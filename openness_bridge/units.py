@@ -29,13 +29,13 @@ from openness_bridge import groups
 from openness_bridge.errors import kind_of
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
     from openness_bridge.session import BridgeSession
 
 __all__ = (
     "UNITS_FOLDER", "ProgramRoot", "SoftwareObject", "create_user_group", "creation_root", "ensure_user_group",
-    "find_block", "find_block_or_type", "find_in_groups", "find_software_object", "group_at", "names_in_folder",
+    "find_block", "find_block_or_type", "find_in_groups", "find_software_object", "group_at",
     "plc_tree", "program_roots", "require_user_group", "software_blocks", "software_external_sources",
     "software_objects", "software_tag_tables", "software_types", "unit_folder", "user_group_paths",
 )
@@ -67,6 +67,11 @@ class ProgramRoot:
         """``obj``'s name as listed: its ``Name`` in the PLC's own tree; in a unit's, ``Namespace.Name`` when
         ``namespaced`` (objects that carry no namespace, such as tag tables, are not asked)."""
         return _qualified_name(obj) if self.unit is not None and namespaced else str(obj.Name)
+
+    def names_below(self, group: Any, composition: str, *, namespaced: bool = True) -> list[str]:
+        """The names, as listed (:meth:`name_of`), of every object of ``composition`` in ``group`` (one of this
+        root's user groups) and its subgroups: what deleting that group deletes."""
+        return [self.name_of(obj, namespaced=namespaced) for _, obj in groups.walk_objects(group, composition)]
 
 
 @dataclass(frozen=True)
@@ -318,9 +323,10 @@ def group_at(session: BridgeSession, software: Any, system_group: str, folder: s
     return groups.find_group(root.group, path)
 
 
-def require_user_group(session: BridgeSession, software: Any, system_group: str, path: str) -> tuple[str, Any]:
+def require_user_group(session: BridgeSession, software: Any, system_group: str,
+                       path: str) -> tuple[str, Any, ProgramRoot]:
     """:func:`groups.require_group` for a folder as listed (:func:`group_at`): (the folder as listed, the user
-    group). A system group is no folder, a unit's neither.
+    group, the root it is in). A system group is no folder, a unit's neither.
 
     Raises:
         NotFoundError: ``FOLDER_NOT_FOUND``.
@@ -330,15 +336,7 @@ def require_user_group(session: BridgeSession, software: Any, system_group: str,
     group = groups.find_group(root.group, below) if normalised else None
     if group is None:
         raise NotFoundError(f"The folder '{path}' was not found.", code="FOLDER_NOT_FOUND")
-    return root.folder(normalised), group
-
-
-def names_in_folder(objects: Iterable[SoftwareObject], folder: str) -> list[str]:
-    """The names of ``objects`` in ``folder`` (as listed) or below it, whatever the case of the folder's names (TIA
-    keeps group names unique case-insensitively): what deleting that folder deletes."""
-    key = folder.casefold()
-    return [found.name for found in objects
-            if found.folder.casefold() == key or found.folder.casefold().startswith(f"{key}/")]
+    return root.folder(normalised), group, root
 
 
 def user_group_paths(session: BridgeSession, software: Any, system_group: str) -> list[str]:
