@@ -38,6 +38,7 @@ from engineering_api.backend.errors import (
 from engineering_api.rules.type_graph import refuse_recursion
 from openness_bridge.api_reference import require_member
 from openness_bridge.errors import kind_of
+from openness_bridge.plc_software import block_kind
 from openness_bridge.types_index import AnalysisCache, Entry, ExportReader, TypeIndex, members_of, read_udt
 from openness_bridge.units import (
     ProgramRoot, create_user_group, ensure_user_group, find_in_groups, find_software_object, group_at, plc_tree,
@@ -115,8 +116,7 @@ class BridgeTypes(TypesPort):
     def _add_blocks(self, index: TypeIndex, software: Any) -> None:
         """Every block of ``software`` into ``index`` (the users a UDT can have besides UDTs)."""
         for block in software_blocks(self._session, software):
-            kind = str(block.obj.GetType().Name)  # FB, FC, OB, GlobalDB, InstanceDB: the .NET type of the block
-            index.blocks[block.name] = Entry(block.name, kind, block.folder, block.obj,
+            index.blocks[block.name] = Entry(block.name, block_kind(block.obj), block.folder, block.obj,
                                              bool(block.obj.IsConsistent), index.reader)
 
     @staticmethod
@@ -291,8 +291,7 @@ class BridgeTypes(TypesPort):
         block = find_in_groups(self._session, software, "BlockGroup", "Blocks", name)
         if block is None:
             return None
-        # FB, FC, OB, GlobalDB, InstanceDB: the .NET type of the block, as the index's kind
-        return TypeUser(name=name, kind=str(block.obj.GetType().Name), is_consistent=bool(block.obj.IsConsistent))
+        return TypeUser(name=name, kind=block_kind(block.obj), is_consistent=bool(block.obj.IsConsistent))
 
     def add_type_folder(self, device: str, path: str) -> str:
         def run() -> str:
