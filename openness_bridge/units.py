@@ -43,6 +43,7 @@ __all__ = (
 UNITS_FOLDER = "Software units"
 """The project tree's folder of a PLC's units: a unit block's folder starts with it and the unit's name."""
 
+
 class _TreeNode(Protocol):
     """A node of the type or tag-table tree: what :func:`plc_tree` appends the units' node to."""
 
