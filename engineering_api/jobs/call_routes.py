@@ -87,9 +87,8 @@ def declared_route(call: Operation[Any, Any], *, body: bool = False, params: boo
 
 def inline_context(services: Services, caller: str) -> OperationContext:
     """The context an inline call runs in: the app's services and who acts (a runtime user, ``apikey:<name>``)."""
-    context = OperationContext(services.backend, services.settings, services.paths, state=services.jobs.state)
-    context.services, context.caller = services, caller
-    return context
+    return OperationContext(services.backend, services.settings, services.paths, state=services.jobs.state,
+                            caller=caller, services=services)
 
 
 def key_caller(request: Request[Any, Any, Any]) -> str:

@@ -297,7 +297,7 @@ class JobManager:
         def progress(percent: int, message: str) -> None:
             loop.call_soon_threadsafe(self._on_progress, live, percent, message)
 
-        live.context._progress = progress
+        live.context.on_progress = progress
         live.context.principal, live.context.job_id = principal, record.job_id
         live.context.run_nested = self._run_nested
         self._live[record.job_id] = live

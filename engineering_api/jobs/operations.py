@@ -264,56 +264,49 @@ class Operation(Generic[InputT, OutputT]):
             yield spec, True
 
 
+@dataclass(eq=False, repr=False)  # compared and hashed by identity; no repr of the backend and services
 class OperationContext:
     """What a handler may use on the worker thread."""
 
-    def __init__(
-        self,
-        backend: EngineeringBackend,
-        settings: Settings,
-        paths: PathPolicy,
-        progress: Callable[[int, str], None] | None = None,
-        state: KeyValueStore | None = None,
-    ) -> None:
-        self.backend = backend
-        self.settings = settings
-        self.paths = paths
-        self.state = state
-        """Server-side state that is not TIA's (e.g. the loaded design spec), kept in SQLite."""
-        self._progress = progress
-        self.token = CancelToken()
-        """Installed on the worker thread while the handler runs (the worker sets it on timeout too), so the
-        checkpoints inside the parser, compiler and the fake's loops see a cancel request."""
-        self.principal: Principal | None = None
-        """Who started the job; None for inline calls, previews and work the server starts on its own."""
-        self.job_id: str | None = None
-        """The job this handler runs as, when it runs as one."""
-        self.operations: OperationRegistry | None = None
-        """Every operation, for a job that runs others (a pipeline)."""
-        self.run_nested: Callable[[Operation[Any, Any], OperationContext, Any], Any] | None = None
-        """Runs another operation inside this job, on this thread, as its route would (files confined, targets in
-        the open project refused, autoSnapshot taken); set by the job manager for jobs."""
-        self.runtime: object | None = None
-        """For a runtime call (:attr:`Operation.runtime_role`): the runtime service it runs against."""
-        self.caller = ""
-        """For a runtime call: who acts (the runtime user, or ``apikey:<name>`` on MCP), e.g. who acknowledged."""
-        self.services: object | None = None
-        """For an inline call (:attr:`Operation.is_inline_call`): the app's services
-        (:func:`engineering_api.jobs.call_routes.services_in` reads them typed)."""
+    backend: EngineeringBackend
+    settings: Settings
+    paths: PathPolicy
+    on_progress: Callable[[int, str], None] | None = None
+    """Where :meth:`progress` reports (the job's watchers); None reports nowhere."""
+    state: KeyValueStore | None = None
+    """Server-side state that is not TIA's (e.g. the loaded design spec), kept in SQLite."""
+    token: CancelToken = field(default_factory=CancelToken)
+    """Installed on the worker thread while the handler runs (the worker sets it on timeout too), so the
+    checkpoints inside the parser, compiler and the fake's loops see a cancel request."""
+    principal: Principal | None = None
+    """Who started the job; None for inline calls, previews and work the server starts on its own."""
+    job_id: str | None = None
+    """The job this handler runs as, when it runs as one."""
+    operations: OperationRegistry | None = None
+    """Every operation, for a job that runs others (a pipeline)."""
+    run_nested: Callable[[Operation[Any, Any], OperationContext, Any], Any] | None = None
+    """Runs another operation inside this job, on this thread, as its route would (files confined, targets in
+    the open project refused, autoSnapshot taken); set by the job manager for jobs."""
+    runtime: object | None = None
+    """For a runtime call (:attr:`Operation.runtime_role`): the runtime service it runs against."""
+    caller: str = ""
+    """For a runtime call: who acts (the runtime user, or ``apikey:<name>`` on MCP), e.g. who acknowledged."""
+    services: object | None = None
+    """For an inline call (:attr:`Operation.is_inline_call`): the app's services
+    (:func:`engineering_api.jobs.call_routes.services_in` reads them typed)."""
 
     def derive(self, token: CancelToken, progress: Callable[[int, str], None] | None) -> OperationContext:
         """A context for one part of this job (a pipeline step): the same backend, state and caller, its own
         cancel token and progress."""
-        part = OperationContext(self.backend, self.settings, self.paths, progress, self.state)
-        part.token = token
-        part.principal, part.job_id = self.principal, self.job_id
-        part.operations, part.run_nested = self.operations, self.run_nested
-        return part
+        return OperationContext(
+            self.backend, self.settings, self.paths, on_progress=progress, state=self.state, token=token,
+            principal=self.principal, job_id=self.job_id, operations=self.operations, run_nested=self.run_nested,
+        )
 
     def progress(self, percent: int, message: str = "") -> None:
         """Report progress 0–100 to the job's watchers."""
-        if self._progress is not None:
-            self._progress(max(0, min(100, int(percent))), message)
+        if self.on_progress is not None:
+            self.on_progress(max(0, min(100, int(percent))), message)
 
     @property
     def cancel_requested(self) -> bool:

@@ -182,7 +182,7 @@ def ctx(sim: FakeSim, kv: KeyValueStore, progress: list[tuple[int, str]]) -> Ope
         progress.append((percent, message))
 
     # a backend holding only the simulation and simulation-tags areas, which is all the runner uses
-    return OperationContext(SimpleNamespace(simulation=sim, sim_tags=sim), None, None, progress=report, state=kv)  # type: ignore[arg-type]  # a backend with only the two areas the runner uses (see above)
+    return OperationContext(SimpleNamespace(simulation=sim, sim_tags=sim), None, None, on_progress=report, state=kv)  # type: ignore[arg-type]  # a backend with only the two areas the runner uses (see above)
 
 
 def run(ctx: OperationContext, kv: KeyValueStore, *cases: models.TestCase, instance: str | None = None) -> Any:
