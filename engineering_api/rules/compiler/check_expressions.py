@@ -26,6 +26,7 @@ from .types import (
     PTR_LIT,
     REAL_LIT,
     REALS,
+    SLICE_TYPES,
     STR_LIT,
     ELEMENTARY,
     ArrayT,
@@ -41,11 +42,11 @@ from .types import (
     is_integer,
     is_numeric,
     literal_range,
+    slice_overrun,
 )
 
 __all__ = ["ExpressionChecks"]
 
-_SIZE = {"X": "BOOL", "B": "BYTE", "W": "WORD", "D": "DWORD", "L": "LWORD"}
 _ADDR = {"": "BOOL", "X": "BOOL", "B": "BYTE", "W": "WORD", "D": "DWORD"}
 _LIT_PREFIX = {"B": "BYTE", "W": "WORD", "DW": "DWORD", "LW": "LWORD", "T": "TIME", "TIME": "TIME", "LT": "LTIME",
                "LTIME": "LTIME", "S5T": "S5TIME", "S5TIME": "S5TIME", "D": "DATE", "DATE": "DATE",
@@ -262,8 +263,13 @@ class ExpressionChecks(CheckContext):
         return None
 
     def e_slice(self, e: A.Slice) -> SclType:
-        self.expr(e.base)
-        return _SIZE.get(e.size.upper())
+        base = self.expr(e.base)
+        width = slice_overrun(base, e.size, e.offset)
+        if width is not None:
+            # No bit, byte or word past the tag's own width (STEP 7 help, "Addressing areas of a tag with slice
+            # access"; Siemens FAQ 57374718); the LAD/FBD networks' rule is the same (FLGNET_SLICE).
+            self.err(e, "SLICE_RANGE", slice=f"%{e.size.upper()}{e.offset}", bits=width, type=display(base))
+        return SLICE_TYPES.get(e.size.upper())
 
     def e_deref(self, e: A.Deref) -> SclType:
         self.expr(e.base)

@@ -37,6 +37,7 @@ from .types import (
     TypeClass,
     ELEMENTARY,
     INT_LIT,
+    SLICE_TYPES,
     SclType,
     Var,
     assignable,
@@ -45,6 +46,7 @@ from .types import (
     common_type,
     display,
     is_technology_object,
+    slice_overrun,
 )
 
 if TYPE_CHECKING:
@@ -98,12 +100,10 @@ _OUTPUT_PIN = re.compile(r"^out\d*$")
 _SCOPES = {"LocalVariable": "local", "GlobalVariable": "global", "LocalConstant": "local",
            "GlobalConstant": "global"}
 _SLICE = re.compile(r"^([xbwdlXBWDL])(\d+)$")
-_WIDTH = {"BYTE": 8, "SINT": 8, "USINT": 8, "CHAR": 8, "WORD": 16, "INT": 16, "UINT": 16, "WCHAR": 16,
-          "DWORD": 32, "DINT": 32, "UDINT": 32, "LWORD": 64, "LINT": 64, "ULINT": 64}
-"""Bits of a tag a slice may address (STEP 7 help, "Addressing areas of a tag with slice access")."""
-_SLICE_BITS = {"X": 1, "B": 8, "W": 16, "D": 32, "L": 64}
-_ADDRESS_WIDTH = {**_WIDTH, "BOOL": 1, "REAL": 32, "LREAL": 64, "TIME": 32, "LTIME": 64, "TOD": 32,
-                  "TIME_OF_DAY": 32, "LTOD": 64, "DATE": 16, "S5TIME": 16}
+_ADDRESS_WIDTH = {"BYTE": 8, "SINT": 8, "USINT": 8, "CHAR": 8, "WORD": 16, "INT": 16, "UINT": 16, "WCHAR": 16,
+                  "DWORD": 32, "DINT": 32, "UDINT": 32, "LWORD": 64, "LINT": 64, "ULINT": 64, "BOOL": 1, "REAL": 32,
+                  "LREAL": 64, "TIME": 32, "LTIME": 64, "TOD": 32, "TIME_OF_DAY": 32, "LTOD": 64, "DATE": 16,
+                  "S5TIME": 16}
 """Bits of a value an absolute address of the same width holds when the block's IEC check is on.
 
 Evidence, not a documented rule (no STEP 7 help page on absolute operands under the IEC check was found):
@@ -324,13 +324,11 @@ class FlgNetChecks(CheckContext):
         """The type of a sliced operand (``.%X0`` Bool, ``.%B0`` Byte, ``.%W0`` Word, ``.%D0`` DWord, ``.%L0`` LWord)
         with each slice inside the bits of what it is taken from; other operands keep ``t``."""
         for piece in _slices(node):
-            size = piece.size
-            width = _WIDTH.get(t) if isinstance(t, str) else None
-            if width is not None and (piece.offset + 1) * _SLICE_BITS[size] > width:
-                self.err_line("FLGNET_SLICE", acc.line, slice=f"%{size}{piece.offset}", bits=width,
-                              name=_access_text(acc),
-                             type=display(t))
-            t = {"X": "BOOL", "B": "BYTE", "W": "WORD", "D": "DWORD", "L": "LWORD"}[size]
+            width = slice_overrun(t, piece.size, piece.offset)
+            if width is not None:
+                self.err_line("FLGNET_SLICE", acc.line, slice=f"%{piece.size}{piece.offset}", bits=width,
+                              name=_access_text(acc), type=display(t))
+            t = SLICE_TYPES[piece.size.upper()]
         return t
 
     def jump_target(self, acc: FlgAccess, part: Part | FCall) -> None:
