@@ -124,6 +124,10 @@ _TABLE: tuple[tuple[str, str, tuple[Severity, ...], str], ...] = (
     ("INDEX_TYPE", "Data types", _E, "An array index is not of an integer data type."),
     ("INDEX_RANGE", "Data types", _W,
      "A literal index is outside literal array bounds (a warning: no Siemens page found states TIA's verdict)."),
+    ("INVALID_DECLARATION", "Data types", _E,
+     "A declaration TIA's generation from source refuses: a start value that is no value of its data type, a String "
+     "or WString length or array bounds outside their limits, a Variant outside Input, InOut and Temp; every check "
+     "reports it, as `scl build` does."),
     ("SLICE_RANGE", "Data types", _E,
      "A slice (.%X, .%B, .%W, .%D, .%L) reaches past the bits of its tag's data type."),
     ("INDEX_DIMENSIONS", "Data types", _E, "An array is indexed with more or fewer indexes than it has dimensions."),
@@ -160,8 +164,6 @@ _TABLE: tuple[tuple[str, str, tuple[Severity, ...], str], ...] = (
     ("GENERATION_NOT_SUPPORTED", "Generating blocks from SCL", _E,
      "Valid SCL the generator cannot write into SimaticML (a REF_TO dereference or `?=`, a documentation comment); "
      "`scl check` checks it and TIA's own generation builds it."),
-    ("INVALID_DECLARATION", "Generating blocks from SCL", _E,
-     "A declaration cannot be written into a block interface."),
     ("INVALID_NETWORK", "Generating blocks from SCL", _E, "A network's code cannot be written into SimaticML."),
     ("AT_OVERLAY", "Generating blocks from SCL", _W,
      "An AT overlay is written as a member of its own (its SimaticML form is not known to the generator)."),

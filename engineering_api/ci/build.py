@@ -42,9 +42,11 @@ from . import EXIT_USAGE, FORMATS
 from .paths import SCL_SUFFIXES, XML_SUFFIXES, UsageError, collect
 from .program import read_sources
 
-_CHECKED = frozenset({"SYNTAX_ERROR", "CLASSIC_SCL", "UNDECLARED", "MISSING_TAG", "MISSING_BLOCK", "MISSING_TYPE"})
+_CHECKED = frozenset({"SYNTAX_ERROR", "CLASSIC_SCL", "UNDECLARED", "MISSING_TAG", "MISSING_BLOCK", "MISSING_TYPE",
+                      "INVALID_DECLARATION"})
 """Codes the generator finds too: the check entry reports them (with its wording and severity), so the generator's
-own copies are left out."""
+own copies are left out of a source the check refused (a data block's start value out of range is the check's
+``LITERAL_RANGE`` at its BEGIN line, and the generator's ``INVALID_DECLARATION`` at the member's)."""
 
 __all__ = ("add_arguments", "run", "safe_file_name")
 
@@ -131,6 +133,10 @@ def _emit(diagnostics: list[Diagnostic], files: list[str], fmt: str, out: IO[str
     return report.exit_code(diagnostics)
 
 
+def _said(d: Diagnostic) -> tuple[object, ...]:
+    return d.line, d.col, d.code, d.message
+
+
 def run(args: Any, out: IO[str] | None = None) -> int:
     """Run ``scl build`` with parsed ``args``; returns the exit status."""
     out = out or sys.stdout
@@ -162,11 +168,14 @@ def run(args: Any, out: IO[str] | None = None) -> int:
         if source.data is None or source.path is None or binary_source(source.path, source.data) is not None:
             continue  # the check reported it (READ_ERROR, NOT_SCL)
         result = generate_source(source_text(source.data), file=source.path, version=version, context=context)
+        # The check reads the declarations as the generator does (INVALID_DECLARATION): a finding both made once.
+        said = {_said(d) for d in diagnostics if d.file == source.path}
+        found = [d for d in result.diagnostics if _said(d) not in said]
         if source.path in refused:
-            diagnostics.extend(d for d in result.diagnostics if d.code not in _CHECKED)
+            diagnostics.extend(d for d in found if d.code not in _CHECKED)
             continue  # TIA generates nothing from a source with an error
         # An error only the generator finds stays in the report: it is why no document was written.
-        diagnostics.extend(d for d in result.diagnostics if d.code not in _CHECKED or d.severity == "Error")
+        diagnostics.extend(d for d in found if d.code not in _CHECKED or d.severity == "Error")
         for block in result.blocks:
             # Blocks of two software units may share a name (nsConvoyeur.fcMain, nsMainPerceuse.fcMain in
             # ChrisSiem/TestChris); the PLC knows them, and TIA names their export files, by the qualified name.

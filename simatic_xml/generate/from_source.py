@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from ..diagnostics import Diagnostic, capped
 from ..errors import SclError, SimaticMLError
@@ -32,9 +32,12 @@ from ..tag_editor import is_tag_editor_root, read_tag_editor_xml, root_name
 from .errors import SpecError
 from .spec import BlockSpec, MemberSpec
 
+if TYPE_CHECKING:
+    from ..scl.ast import SourceFile as SclSource
+
 __all__ = (
     "GeneratedBlock", "SourceContext", "SourceResult", "add_export", "add_source", "add_tag_editor_tables",
-    "context_from_files", "generate_source", "global_constants", "iter_files", "read_text",
+    "context_from_files", "declaration_errors", "generate_source", "global_constants", "iter_files", "read_text",
 )
 
 _PARTS = {"dataType": "data type", "startValue": "start value", "name": "name", "members": "members",
@@ -304,6 +307,35 @@ def _syntax_errors(text: str, file: str | None, first: SclError) -> list[Diagnos
         except SclError as exc:
             out.append(_syntax_diagnostic(exc, file, offset))
     return out or [_syntax_diagnostic(first, file)]
+
+
+def declaration_errors(source: SclSource, text: str, file: str | None, *, known_fbs: Iterable[str] = (),
+                       known_udts: Iterable[str] = ()) -> list[Diagnostic]:
+    """The declaration errors of a parsed source that :func:`generate_source` refuses a block for
+    (``INVALID_DECLARATION``: a start value that is no value of its data type or outside its range, a String length
+    outside 1..254, array bounds in the wrong order, ...), block by block, with their file positions. The code and
+    a data block's BEGIN assignments are not read (the checker reads them); what generation alone cannot do
+    (``GENERATION_NOT_SUPPORTED``) is not an error in the code and is left to :func:`generate_source`.
+    ``known_fbs``/``known_udts``: the FBs and UDTs of the other sources, as for :func:`~.from_scl.source_to_specs`.
+
+    The checker reports these, so that ``scl check``, the editor and the REST compile refuse the declarations
+    ``scl build`` refuses."""
+    from .from_scl import source_to_specs
+
+    fbs, udts = set(known_fbs), set(known_udts)
+    out: list[Diagnostic] = []
+    for block in source.blocks:
+        locations: dict[str, dict[str, tuple[int, int]]] = {}
+        try:
+            specs = source_to_specs(replace(source, blocks=[replace(block, body=[])]), text, known_fbs=fbs,
+                                    known_udts=udts, locations=locations, notes=[])
+        except SimaticMLError:
+            continue  # a block the spec cannot hold: a generation limit, which generate_source reports
+        for spec in specs:
+            name = str(spec["name"])
+            errors, _ = _parse_all({**spec, "networks": []}, name, file, locations.get(name, {}))
+            out.extend(d for d in errors if d.code == "INVALID_DECLARATION")
+    return out
 
 
 def generate_source(text: str, *, file: str | None = None, version: str | None = None,

@@ -23,9 +23,10 @@ def _body(code: str, decls: str = "x : Int; r : Real; v : Variant;") -> list:
     return parse(src).blocks[0].body
 
 
-def _errors(code: str, decls: str = "x : Int; r : Real; v : Variant;", closed: bool = True) -> list[str]:
+def _errors(code: str, decls: str = "x : Int; r : Real;", closed: bool = True) -> list[str]:
+    # a Variant is a formal parameter or temporary, never static (STEP 7 help, "Basic information on VARIANT")
     src = (f'FUNCTION_BLOCK "B"\n{{ S7_Optimized_Access := \'FALSE\' }}\nVERSION : 0.1\n   VAR\n      {decls}\n'
-           f'   END_VAR\nBEGIN\n{code}\nEND_FUNCTION_BLOCK\n')
+           f'   END_VAR\n   VAR_TEMP\n      v : Variant;\n   END_VAR\nBEGIN\n{code}\nEND_FUNCTION_BLOCK\n')
     return [f"{d.code}: {d.message}" for d in check_source(src, "b.scl", closed=closed)
             if d.severity == "Error" and not (d.code or "").startswith("MISSING_")]
 

@@ -18,7 +18,9 @@ Source rules (a git repository of TIA exports also holds other XML: project file
 * a ``<Document>`` that cannot be read is an Error ``INVALID_SIMATICML``;
 * a SimaticML object that is no block, PLC data type or tag table (watch tables, technology objects'
   parameters, HMI) is skipped with a Warning ``UNSUPPORTED_OBJECT``;
-* an SCL source that does not parse is an Error ``SYNTAX_ERROR`` (``CLASSIC_SCL`` for STEP 7 classic SCL).
+* an SCL source that does not parse is an Error ``SYNTAX_ERROR`` (``CLASSIC_SCL`` for STEP 7 classic SCL);
+* an SCL source's declarations are read as TIA's generation from source reads them (``INVALID_DECLARATION``:
+  start values, String lengths, array bounds), so a check refuses what ``scl build`` refuses.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from simatic_xml import parse_bytes
 from simatic_xml.diagnostic_codes import message
 from simatic_xml.diagnostics import Diagnostic
 from simatic_xml.errors import SimaticMLError
+from simatic_xml.generate.from_source import declaration_errors
 from simatic_xml.objects import (Block, InstanceDB, PlcStruct, PlcTagTable, TechnologicalInstanceDB,
                                  is_auto_numbered)
 from simatic_xml.scl import parse
@@ -44,7 +47,10 @@ from .program import BlockDef, Program, from_block
 from .project import add_tag_table, add_tags, block_def_from_document
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from simatic_xml.model import Document
+    from simatic_xml.scl.ast import SourceFile
 
 __all__ = ("SCL_SUFFIXES", "Loaded", "Source", "binary_source", "check", "check_sources", "identity_findings", "load",
            "source_text")
@@ -88,6 +94,8 @@ class Loaded:
     """Lines read (for the benchmark's lines/s)."""
     borrowed: set[int] = field(default_factory=set)
     """``id(BlockDef)`` of objects taken from another program of the run (``engineering_api.ci.program``)."""
+    scl: list[tuple[Optional[str], str, SourceFile]] = field(default_factory=list)
+    """Each SCL source that parsed, with its text: :func:`check` reads its declarations as generation does."""
 
     def finding(self, path: Optional[str], text: str, code: str, *, severity: str = "Error") -> None:
         """Note a finding about a whole file (one that could not be read, or was skipped)."""
@@ -171,6 +179,7 @@ def _load_scl(loaded: Loaded, path: Optional[str], data: bytes) -> None:
     except SclSyntaxError as err:
         loaded.diagnostics.append(Diagnostic(err.message, err.line, err.col, file=path, code="SYNTAX_ERROR"))
         return
+    loaded.scl.append((path, text, source))
     for block in source.blocks:
         bd = from_block(block)
         if path is not None:
@@ -298,6 +307,23 @@ def identity_findings(loaded: Loaded, wanted: Collection[Optional[str]] | None =
     return out
 
 
+def _declaration_errors(loaded: Loaded, wanted: Callable[[Optional[str]], bool]) -> list[Diagnostic]:
+    """The declaration errors of the SCL sources that TIA's "generate blocks from source" refuses
+    (:func:`simatic_xml.generate.from_source.declaration_errors`: start values, String lengths, array bounds), so
+    that a check refuses what ``scl build`` refuses."""
+    program = loaded.program
+    fbs = [b.name for b in program.blocks.values() if b.kind == "FB"]
+    udts = [b.name for b in program.types.values()]
+    out: list[Diagnostic] = []
+    for path, text, source in loaded.scl:
+        if wanted(path):
+            try:
+                out += declaration_errors(source, text, path, known_fbs=fbs, known_udts=udts)
+            except Exception as exc:  # see _internal
+                out.append(_internal(path, None, exc))
+    return out
+
+
 def check(loaded: Loaded, *, info: bool = False, only: Optional[Collection[Optional[str]]] = None) -> list[Diagnostic]:
     """Every diagnostic of the loaded sources: reading, duplicates and block numbers, then each object's
     compile in dependency order. Info notes are dropped unless ``info``. With ``only``, the findings of those
@@ -310,6 +336,7 @@ def check(loaded: Loaded, *, info: bool = False, only: Optional[Collection[Optio
 
     out = [d for d in loaded.diagnostics if wanted(d.file)]
     out += identity_findings(loaded, only)
+    declarations = _declaration_errors(loaded, wanted)
     # A file that defines a name another file defines too sees its own definitions (its calls were written
     # against them); the copies are checked too, after the objects of the first file.
     own: dict[Optional[str], list[int]] = {}
@@ -336,6 +363,9 @@ def check(loaded: Loaded, *, info: bool = False, only: Optional[Collection[Optio
         if id(blk) in found and id(blk) not in shown:
             shown.add(id(blk))
             out.extend(d for d in found[id(blk)] if info or d.severity != "Info")
+    # One finding, one diagnostic: a line the checker already faults (a member declared twice) keeps its finding.
+    faulted = {(d.file, d.line) for d in out if d.severity == "Error"}
+    out += [d for d in declarations if (d.file, d.line) not in faulted]
     for d in out:  # a SimaticML block's declarations and identity have no text line: the file's line of the element
         data = loaded.documents.get(d.file or "")
         if data is not None and d.network is None and not d.line:
