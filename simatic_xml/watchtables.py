@@ -22,10 +22,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .absolute_addresses import ADDRESS_SIZE_TYPES
 from .errors import SchemaError
 from .model import AttrValue, Document, DocumentInfo, ObjectChild, Product, SwObject, format_scalar
 from .reader import parse_bytes
-from .scl_parse_io import ADDRESS_SIZE_TYPES
 from .renumber import renumber_document
 from .versions import DOCUMENT_INFO_VERSIONS
 from .writer import to_bytes
