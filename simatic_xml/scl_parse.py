@@ -358,9 +358,11 @@ class _Parser(IoAndTypeLabels):
             dot, nxt = self.peek(), self.peek(1)
             if (
                 dot is not None and nxt is not None and dot.kind == "op" and dot.text == "."
-                and nxt.kind in ("ident", "qident", "slice") and nxt.pos == dot.pos + 1
+                and nxt.kind in ("ident", "qident", "slice", "address") and nxt.pos == dot.pos + 1
                 and dot.pos == self.lx[self.i - 1].pos + len(self.lx[self.i - 1].text)
             ):
+                if nxt.kind == "address":  # .%L0, .%DB1: after a '.' a slice or nothing, as the checker reads it
+                    raise self.error(nxt, f"invalid slice access {nxt.text!r}")
                 self.i += 2
                 container.children.append(self.el("Token", {"Text": "."}))
                 if nxt.kind == "slice":

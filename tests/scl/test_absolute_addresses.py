@@ -164,3 +164,12 @@ def test_slices_after_a_dot_stay_slices() -> None:
     assert not [a for a in body.iter("Address")]
     assert [t.attrs["Text"] for t in body.iter("Token") if t.attrs["Text"].startswith("%")] == ["%X3", "%W0", "%X7"]
     assert tokens_to_text(body) == text
+
+
+def test_an_address_after_a_dot_is_an_invalid_slice_in_both(tmp_path: Path) -> None:
+    with pytest.raises(SclSyntaxError, match="invalid slice access '%L0'"):
+        text_to_tokens("#b := #x.%L0;")
+    source = tmp_path / "f.scl"
+    source.write_text(_SOURCE.format(statement="#b := #x.%L0;"), encoding="utf-8")
+    assert [(code, message) for code, _, _, message in _report(tmp_path, "scl", "check", str(source))] == [
+        ("SYNTAX_ERROR", "invalid slice access '%L0'")]
