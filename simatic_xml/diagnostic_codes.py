@@ -162,7 +162,8 @@ _TABLE: tuple[tuple[str, str, tuple[Severity, ...], str], ...] = (
     ("GRAPH_REFERENCE", "LAD/FBD networks", _E,
      "A GRAPH connection or jump names a step or transition the sequence does not have."),
     ("GENERATION_NOT_SUPPORTED", "Generating blocks from SCL", _E,
-     "Valid SCL the generator cannot write into SimaticML (a REF_TO dereference or `?=`, a documentation comment); "
+     "Valid SCL the generator cannot write into SimaticML (a REF_TO dereference or `?=`, a documentation comment, "
+     "an S5 timer or counter operand `%T5`); "
      "`scl check` checks it and TIA's own generation builds it."),
     ("INVALID_NETWORK", "Generating blocks from SCL", _E, "A network's code cannot be written into SimaticML."),
     ("AT_OVERLAY", "Generating blocks from SCL", _W,

@@ -40,7 +40,8 @@ _LEX = re.compile(
   | (?P<number>[0-9][0-9_]*(?:\.[0-9][0-9_]*)?(?:[eE][+\-]?[0-9]+)?)
   | (?P<string>'(?:[^'$\n]|\$.)*')
   | (?P<slice>%[XBWDxbwd][0-9]+)
-  | (?P<address>%[IQMEAiqmea][XBWDLxbwdl]?[0-9]+(?:\.[0-9]+)?(?::[Pp](?![\w]))?)
+  | (?P<address>%(?:[Dd][Bb][0-9]+\.[Dd][Bb][XBWDLxbwdl]?[0-9]+(?:\.[0-9]+)?|[A-Za-z]+[0-9]+(?:\.[0-9]+)?)
+      (?::[Pp](?![\w]))?)
   | (?P<ident>[^\W\d]\w*)
   | (?P<op>:=|=>|<=|>=|<>|\+=|-=|\*=|/=|\*\*|\.\.|[-+*/=<>()\[\],;:.&])
     """,
@@ -225,8 +226,8 @@ class _Parser(IoAndTypeLabels):
         attrs = {"Num": str(n)} if n > 1 or self.ctx.explicit_num_one else {}
         return self.el(tag, attrs)
 
-    def error(self, lx: _Lex | None, message: str) -> SclSyntaxError:
-        return _error(self.text, lx.pos if lx else len(self.text), message)
+    def error(self, lx: _Lex | None, message: str, kind: type[SclSyntaxError] = SclSyntaxError) -> SclSyntaxError:
+        return _error(self.text, lx.pos if lx else len(self.text), message, kind)
 
     def operand(self) -> None:
         self.prev = None
@@ -287,7 +288,9 @@ class _Parser(IoAndTypeLabels):
         elif kind == "typed":
             out.append(self.constant("TypedConstant", lx.text))
             self.operand()
-        elif kind == "address":
+        elif kind == "address" or (kind == "slice" and not (self.prev is not None and self.prev.text == "."
+                                                            and self.prev.kind == "op")):
+            # a slice selector (%X3) is one only after a '.': as an operand it is read, and refused, as an address
             out.append(self.absolute_address(lx))
             self.operand()
         elif kind == "op" and lx.text == "-" and self.unary_position() and (after := self.peek(1)) is not None \
@@ -355,9 +358,11 @@ class _Parser(IoAndTypeLabels):
             dot, nxt = self.peek(), self.peek(1)
             if (
                 dot is not None and nxt is not None and dot.kind == "op" and dot.text == "."
-                and nxt.kind in ("ident", "qident", "slice") and nxt.pos == dot.pos + 1
+                and nxt.kind in ("ident", "qident", "slice", "address") and nxt.pos == dot.pos + 1
                 and dot.pos == self.lx[self.i - 1].pos + len(self.lx[self.i - 1].text)
             ):
+                if nxt.kind == "address":  # .%L0, .%DB1: after a '.' a slice or nothing, as the checker reads it
+                    raise self.error(nxt, f"invalid slice access {nxt.text!r}")
                 self.i += 2
                 container.children.append(self.el("Token", {"Text": "."}))
                 if nxt.kind == "slice":

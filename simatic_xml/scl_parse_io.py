@@ -8,25 +8,18 @@ element factory ``el`` and ``error``, and on ``component``/``operand``/``signifi
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .absolute_addresses import InvalidAddressError, parse_absolute_address
+from .errors import GenerationNotSupportedError, SclSyntaxError
 from .scl.parse_expr import TYPE_TESTS
 from .xmlnode import XmlNode
 
-if TYPE_CHECKING:
-    from .errors import SclSyntaxError
-
-__all__ = ("ADDRESS_SIZE_TYPES", "SPACING", "TYPE_TESTS", "IoAndTypeLabels", "Lexeme")
+__all__ = ("SPACING", "TYPE_TESTS", "IoAndTypeLabels", "Lexeme")
 
 SPACING = frozenset({"ws", "nl", "comment", "block"})
-_ADDRESS = re.compile(r"%(?P<area>[A-Za-z])(?P<size>[XBWDLxbwdl]?)(?P<byte>[0-9]+)(?:\.(?P<bit>[0-9]+))?"
-                      r"(?P<periphery>:[Pp])?\Z")
-# German mnemonics (E/A) name the same areas as I/Q.
-_ADDRESS_AREA = {"I": "Input", "E": "Input", "Q": "Output", "A": "Output", "M": "Memory"}
-ADDRESS_SIZE_TYPES = {"X": "Bool", "B": "Byte", "W": "Word", "D": "DWord", "L": "LWord"}
-"""The data type of an absolute address by its access size letter (``%MW10`` is a Word)."""
+_ADDRESS_AREA = {"I": "Input", "Q": "Output", "M": "Memory"}
 
 
 @dataclass(slots=True)
@@ -55,7 +48,8 @@ class IoAndTypeLabels:
         def el(self, tag: str, attrs: dict[str, str] | None = None, children: list[XmlNode] | None = None,
                text: str | None = None) -> XmlNode: ...
 
-        def error(self, lx: Lexeme | None, message: str) -> SclSyntaxError: ...
+        def error(self, lx: Lexeme | None, message: str,
+                  kind: type[SclSyntaxError] = ...) -> SclSyntaxError: ...
 
         def significant(self, lx: Lexeme) -> None: ...
 
@@ -76,24 +70,35 @@ class IoAndTypeLabels:
         return prev is not None and prev.kind == "op" and prev.text not in (";", ":", ")", "]")
 
     def absolute_address(self, lx: Lexeme) -> XmlNode:
-        """``%IW4``, ``%Q0.1``, ``%MD8``, ``%IW4:P`` as ``Access Scope="Address"`` (the element the SCL reader
-        ``scl_text._address_text`` reads). No StructuredText export in the corpus holds an I/Q/M address (only
-        DB addresses: War3sccs energy_meter_read.xml), so Area/Type/BitOffset follow the Openness Address element
-        as the DB ones show it; the I/O areas of ``:P`` are PeripheryInput/PeripheryOutput, the names the Access
-        schema's Area_TE enumeration gives them (SW.PlcBlocks.Access v1-v5)."""
-        m = _ADDRESS.match(lx.text)
-        if m is None:
-            raise self.error(lx, f"invalid absolute address {lx.text!r}")
-        area = _ADDRESS_AREA[m.group("area").upper()]
-        if m.group("periphery"):
-            if area == "Memory":
-                raise self.error(lx, f"':P' is only possible on inputs and outputs, not on {lx.text!r}")
+        """``%IW4``, ``%Q0.1``, ``%MD8``, ``%IW4:P``, ``%DB7.DBW2`` as ``Access Scope="Address"`` (the element the
+        SCL reader ``scl_text._address_text`` reads), by the grammar of :mod:`simatic_xml.absolute_addresses`.
+
+        A DB address is written as TIA exports ``%DB7.DBW2`` (War3sccs/Chemical-dosing-Siemens-S7-1200-
+        energy_meter_read.xml): a ``Symbol`` of the block's ``Address Type="Raw" BlockNumber``, a ``.`` token and
+        the member's ``Address``. No StructuredText export in the corpus holds an I/Q/M address, so Area/Type/
+        BitOffset follow the Openness Address element as the DB ones show it; the I/O areas of ``:P`` are
+        PeripheryInput/PeripheryOutput, the names the Access schema's Area_TE enumeration gives them
+        (SW.PlcBlocks.Access v1-v5). An S5 timer or counter (``%T5``) or a whole data block (``%DB1``) is refused
+        by name: no export shows how TIA writes one in StructuredText."""
+        try:
+            address = parse_absolute_address(lx.text)
+        except InvalidAddressError as exc:
+            raise self.error(lx, str(exc)) from None
+        data_type = address.data_type
+        if data_type is None:
+            what = "an S5 timer or counter" if address.area in ("T", "C") else "a data block as a whole"
+            raise self.error(lx, f"this generator cannot write {lx.text!r} ({what}): no TIA export shows how "
+                                 "SimaticML holds it, so it cannot build this block; generate the block from the "
+                                 "source in TIA (external source) instead", GenerationNotSupportedError)
+        if address.area == "DB":
+            block = self.el("Address", {"Area": "DB", "Type": "Raw", "BlockNumber": str(address.block)})
+            member = self.el("Address", {"Area": "DB", "Type": data_type, "BitOffset": str(address.bit_offset)})
+            symbol = self.el("Symbol", children=[block, self.el("Token", {"Text": "."}), member])
+            return self.el("Access", {"Scope": "Address"}, [symbol])
+        area = _ADDRESS_AREA[address.area]
+        if address.periphery:
             area = "Periphery" + area
-        size = (m.group("size") or "X").upper()
-        byte, bit = int(m.group("byte")), int(m.group("bit") or 0)
-        if (size == "X") != (m.group("bit") is not None) or bit > 7:
-            raise self.error(lx, f"invalid absolute address {lx.text!r}")
-        attrs = {"Area": area, "Type": ADDRESS_SIZE_TYPES[size], "BitOffset": str(byte * 8 + bit)}
+        attrs = {"Area": area, "Type": data_type, "BitOffset": str(address.bit_offset)}
         return self.el("Access", {"Scope": "Address"}, [self.el("Address", attrs)])
 
     def next_significant(self, k: int = 0) -> Lexeme | None:

@@ -22,10 +22,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .absolute_addresses import ADDRESS_SIZE_TYPES, InvalidAddressError, parse_absolute_address
 from .errors import SchemaError
 from .model import AttrValue, Document, DocumentInfo, ObjectChild, Product, SwObject, format_scalar
 from .reader import parse_bytes
-from .scl_parse_io import ADDRESS_SIZE_TYPES
 from .renumber import renumber_document
 from .versions import DOCUMENT_INFO_VERSIONS
 from .writer import to_bytes
@@ -162,7 +162,8 @@ def value_text(value: str | float | bool) -> str:
 # ----- operands ------------------------------------------------------------------------------------
 
 _PERIPHERAL = re.compile(r"\s*:\s*P\s*$", re.IGNORECASE)
-_ABSOLUTE = re.compile(r"^%(?P<area>[IQM])(?P<size>[XBWDL]?)(?P<byte>\d{1,5})(?:\.(?P<bit>\d+))?$", re.IGNORECASE)
+_BYTE_DIGITS = 5
+"""The longest byte number a table operand holds (``%MW12345``), as this module has always read them."""
 
 
 @dataclass(frozen=True)
@@ -195,13 +196,17 @@ def absolute_address(operand: str) -> AbsoluteAddress | None:
     """The absolute I/Q/M address an operand names, None when it is symbolic or malformed.
 
     A bit access needs a bit number 0..7 (``%I0.0``, ``%IX0.0``); byte, word, double and long word
-    accesses have none (``%IB0``, ``%QW4``, ``%MD100``, ``%ML8``).
+    accesses have none (``%IB0``, ``%QW4``, ``%MD100``, ``%ML8``). The grammar is SCL's
+    (:mod:`simatic_xml.absolute_addresses`); a table entry holds only the English I/Q/M areas with a byte of at
+    most five digits, without ``:P`` (:func:`split_peripheral` takes it off).
     """
-    match = _ABSOLUTE.match(operand.strip())
-    if match is None:
+    text = operand.strip()
+    try:
+        address = parse_absolute_address(text)
+    except InvalidAddressError:
         return None
-    size = (match["size"] or "X").upper()
-    bit = match["bit"]
-    if (size == "X") != (bit is not None) or (bit is not None and int(bit) > 7):
+    if address.area not in ("I", "Q", "M") or address.german or address.periphery:
         return None
-    return AbsoluteAddress(match["area"].upper(), size, int(match["byte"]), int(bit) if bit is not None else None)
+    if len(text[2:].lstrip("XBWDLxbwdl").split(".")[0]) > _BYTE_DIGITS:  # after '%', the area and size letters
+        return None
+    return AbsoluteAddress(address.area, address.size, address.byte, address.bit)

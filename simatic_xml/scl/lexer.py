@@ -100,7 +100,8 @@ _SPEC = [
         r"(?i:[A-Z_][A-Z0-9_]*#(?:\d+#[0-9A-F_]+|[+-]?\d[\d_]*(?:\.\d[\d_]*)?(?:E[+-]?\d+)?"
         r"|TRUE\b|FALSE\b|'(?:[^'$\n]|\$.)*'))",
     ),
-    ("ADDR", r"%(?:DB\d+\.DB[XBWDL]?\d+(?:\.\d+)?|[A-Za-z]+\d+(?:\.\d+)?)"),
+    # an absolute address or a slice selector; simatic_xml.absolute_addresses has the rules of an address
+    ("ADDR", r"%(?:(?i:DB\d+\.DB[XBWDL]?)\d+(?:\.\d+)?|[A-Za-z]+\d+(?:\.\d+)?)"),
     ("BADCONST", r"[^\W\d]\w*#[^\s;,()\[\]]*"),
     ("BAD", r"[^ \t\r\f\v\ufeff\u00a0]"),
 ]

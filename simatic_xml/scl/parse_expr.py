@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from ..absolute_addresses import InvalidAddressError, parse_absolute_address
 from . import ast as A
 from .errors import ClassicSclNotSupportedError, SclSyntaxError
 from .lexer import KEYWORDS, Token
@@ -187,13 +188,12 @@ class ExprParser:
         if kind == "ADDR":
             self.i += 1
             addr = A.Address(tok.line, tok.col, tok.text[1:])
-            if self.periphery_suffix():
-                # the manual (see periphery_suffix) names the I/O access for inputs and outputs only
-                if addr.text[:1].upper() not in "IQEA":
-                    raise self.error(f"':P' is only possible on inputs and outputs, not on '{tok.text}'", tok)
-                addr.periphery = True
-                return addr
-            return self.parse_postfix(addr)
+            addr.periphery = self.periphery_suffix()
+            try:  # the grammar the generator writes by (simatic_xml.absolute_addresses): both refuse alike
+                parse_absolute_address(tok.text + (":P" if addr.periphery else ""))
+            except InvalidAddressError as exc:
+                raise self.error(str(exc), tok) from None
+            return addr if addr.periphery else self.parse_postfix(addr)
         if kind in KEYWORDS and self.toks[self.i + 1].kind in _NAME_FOLLOW:
             # a member that happens to be a keyword, e.g. a DB start value `Type := 1;`
             self.i += 1

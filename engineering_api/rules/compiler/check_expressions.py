@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from simatic_xml.absolute_addresses import InvalidAddressError, parse_absolute_address
 from simatic_xml.scl import ast as A
 from simatic_xml.system_constants import is_system_constant
 
@@ -47,7 +48,6 @@ from .types import (
 
 __all__ = ["ExpressionChecks"]
 
-_ADDR = {"": "BOOL", "X": "BOOL", "B": "BYTE", "W": "WORD", "D": "DWORD"}
 _LIT_PREFIX = {"B": "BYTE", "W": "WORD", "DW": "DWORD", "LW": "LWORD", "T": "TIME", "TIME": "TIME", "LT": "LTIME",
                "LTIME": "LTIME", "S5T": "S5TIME", "S5TIME": "S5TIME", "D": "DATE", "DATE": "DATE",
                "TOD": "TIME_OF_DAY", "TIME_OF_DAY": "TIME_OF_DAY", "LTOD": "LTIME_OF_DAY",
@@ -276,13 +276,13 @@ class ExpressionChecks(CheckContext):
         return None
 
     def e_address(self, e: A.Address) -> SclType:
-        text = e.text.upper()
-        if text.startswith("DB") or "." in text[:1]:
+        """The type the access size gives (``%MW4``, ``%DB1.DBW4``: Word); an S5 timer or counter or a whole data
+        block has none to compare. The parser has refused every address the grammar does not allow."""
+        try:
+            address = parse_absolute_address(f"%{e.text}:P" if e.periphery else f"%{e.text}")
+        except InvalidAddressError:  # an Address node built by hand, not by the parser: untyped, as any unknown
             return None
-        letter = text[1:2] if len(text) > 1 and text[1].isalpha() else ""
-        if text.startswith("P"):
-            letter = text[2:3] if len(text) > 2 and text[2].isalpha() else ""
-        return _ADDR.get(letter)
+        return None if address.data_type is None else canonical(address.data_type)
 
     def e_paren(self, e: A.Paren) -> SclType:
         return self.expr(e.expr)
