@@ -3,6 +3,11 @@
 Devices live in three places: ``Project.Devices`` (top level), ``Project.UngroupedDevicesGroup.Devices`` and the
 device user groups (``Project.DeviceGroups``, each with ``Devices`` and nested ``Groups``). ``Find`` looks one
 level deep, so every lookup walks all three. TIA compares device names without regard to case.
+
+``CreateWithItem`` makes a station: the ``Device`` it returns is not the CPU, and its own ``TypeIdentifier`` is a
+system one naming the family (``System:Device.S71500``). The article (``OrderNumber:<article>/<firmware>``) is the
+type identifier of the head device item below the rack: the one classified ``CPU`` or ``HM``
+(``DeviceItem.Classification``), else the first ``OrderNumber:`` item (an HMI panel's).
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from typing import Any
 
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError
 
-__all__ = ("all_devices", "device_places", "find_device", "require_free_device_name")
+__all__ = ("all_devices", "article_type_identifier", "device_places", "find_device", "require_free_device_name")
 
 
 def device_places(project: Any) -> list[Any]:
@@ -45,3 +50,33 @@ def require_free_device_name(project: Any, name: str, *, current: str | None = N
     """Raise AlreadyExistsError ``DEVICE_EXISTS`` when another device (not ``current``) has ``name``."""
     if any(str(d.Name).casefold() == name.casefold() and str(d.Name) != current for d in all_devices(project)):
         raise AlreadyExistsError(f"A device named '{name}' already exists.", code="DEVICE_EXISTS")
+
+
+_ARTICLE = "OrderNumber:"
+_HEAD_CLASSES = frozenset({"CPU", "HM"})
+"""``DeviceItemClassifications`` of the item that carries a station's article: a CPU or a head module."""
+
+
+def article_type_identifier(device: Any) -> str:
+    """The type identifier naming the device's article: its own when that is an ``OrderNumber:`` one, else the head
+    item's (depth first: the first item classified CPU/HM, else the first ``OrderNumber:`` item); the device's own
+    (``System:...``, ``GSD:...``) when no item has an article."""
+    own = str(device.TypeIdentifier or "")
+    if own.startswith(_ARTICLE):
+        return own
+    first_article: str | None = None
+
+    def walk(items: Any) -> str | None:
+        nonlocal first_article
+        for item in items:
+            identifier = str(item.TypeIdentifier or "")
+            if identifier.startswith(_ARTICLE):
+                if str(item.Classification.ToString()) in _HEAD_CLASSES:
+                    return identifier
+                first_article = first_article or identifier
+            found = walk(item.DeviceItems)
+            if found is not None:
+                return found
+        return None
+
+    return walk(device.DeviceItems) or first_article or own

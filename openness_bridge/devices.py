@@ -24,7 +24,12 @@ from engineering_api.backend.errors import (
 from engineering_api.backend.models import CompileResult, DeviceInfo, HardwareTransfer, SlotOption
 from engineering_api.rules.naming import check_device_name, check_ipv4
 from openness_bridge.catalog import no_catalog, require_article
-from openness_bridge.device_lookup import all_devices, find_device, require_free_device_name
+from openness_bridge.device_lookup import (
+    all_devices,
+    article_type_identifier,
+    find_device,
+    require_free_device_name,
+)
 from openness_bridge.hardware_cax import CaxTransfer
 from openness_bridge.hardware_network import NetworkAccess, interface_kind, is_ethernet
 
@@ -76,7 +81,7 @@ class BridgeDevices(DevicesPort):
 
     def device_info(self, device: Any) -> DeviceInfo:
         """The port's view of an Openness ``Device`` (call inside the session's ``call``)."""
-        type_id = str(device.TypeIdentifier or "")
+        type_id = article_type_identifier(device)  # the station's own is System:Device.<family>
         match = _TYPE_ID.match(type_id)
         order = match["order"] if match else ""
         facts = self._catalog_facts(order) if order else None

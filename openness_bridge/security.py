@@ -39,6 +39,7 @@ from engineering_api.backend.errors import (
 )
 from engineering_api.rules import cpu_protection as cp
 from engineering_api.rules.umac import SYSTEM_ROLES, check_new_user, resolve_roles
+from openness_bridge.device_lookup import article_type_identifier
 
 if TYPE_CHECKING:
     from openness_bridge.session import BridgeSession
@@ -81,7 +82,7 @@ class BridgeSecurity(SecurityPort):
             NotFoundError: ``DEVICE_NOT_FOUND``.
             ValidationError: ``NOT_PROTECTABLE`` (no PLC, or its CPU offers no access levels).
         """
-        failsafe = cp.is_failsafe_order_number(str(self._session.find_device(project, device).TypeIdentifier or ""))
+        failsafe = cp.is_failsafe_order_number(article_type_identifier(self._session.find_device(project, device)))
         try:
             item, _ = self._session.plc_item(project, device)
         except ValidationError:

@@ -120,6 +120,17 @@ namespace StandIn.Control
             return article == null ? null : article.Role;
         }
 
+        /// <summary>The product family of a device of this type as a system type identifier names it: the catalog
+        /// folder below the top one, letters and digits only, without "SIMATIC" ("S71500", "S71200", "ET200SP");
+        /// null for an article the catalog does not know.</summary>
+        internal static string Family(string typeIdentifier)
+        {
+            var article = Lookup(OrderOf(typeIdentifier));
+            if (article == null) return null;
+            var folder = article.Path.Split('/')[1].Replace("SIMATIC", "");
+            return new string(folder.Where(char.IsLetterOrDigit).ToArray());
+        }
+
         internal static bool HasEthernet(string typeIdentifier)
         {
             return Interfaces(typeIdentifier).Any(i => InterfaceType(i) == Siemens.Engineering.HW.NetType.Ethernet);

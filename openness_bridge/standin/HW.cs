@@ -37,7 +37,17 @@ namespace Siemens.Engineering.HW
             _project.State.Modified = true;
         }
 
-        public string TypeIdentifier { get { Live(); return State.TypeIdentifier; } }
+        // CreateWithItem makes a station: the device's own type identifier is a system one naming the family
+        // ("System:Device.S71500"); the article's "OrderNumber:..." is the head device item's (SW.cs).
+        public string TypeIdentifier { get { Live(); return StationTypeIdentifier(State, "System:Device"); } }
+
+        /// <summary>"System:Device.&lt;family&gt;" or "System:Rack.&lt;family&gt;" for a device of this article;
+        /// the bare prefix where the catalog does not know the article.</summary>
+        internal static string StationTypeIdentifier(DeviceState state, string prefix)
+        {
+            var family = HardwareCatalogData.Family(state.TypeIdentifier);
+            return family == null ? prefix : prefix + "." + family;
+        }
 
         public DeviceItemComposition DeviceItems
         {

@@ -117,6 +117,30 @@ namespace Siemens.Engineering.HW
             }
         }
 
+        // The rack's is a system identifier, the head item's the article's "OrderNumber:<article>/<firmware>" given to
+        // CreateWithItem; the stand-in gives its interface items none (TIA's are not modelled).
+        public string TypeIdentifier
+        {
+            get
+            {
+                _project.Live();
+                if (_interface >= 0) return "";
+                return _cpu ? _device.TypeIdentifier : Device.StationTypeIdentifier(_device, "System:Rack");
+            }
+        }
+
+        // DeviceItem.Classification: the head item of a PLC is the CPU, of an IO device the head module (HM).
+        public DeviceItemClassifications Classification
+        {
+            get
+            {
+                _project.Live();
+                if (!_cpu || _interface >= 0) return DeviceItemClassifications.None;
+                var role = HardwareCatalogData.Role(_device.TypeIdentifier);
+                return role == "plc" ? DeviceItemClassifications.CPU : role == "io-device" ? DeviceItemClassifications.HM : DeviceItemClassifications.None;
+            }
+        }
+
         // The stand-in's device has a rack item whose one child is the head item named at CreateWithItem; the head
         // item's children are its built-in interface items ("PROFINET interface_1", ..., Catalog.cs per article).
         public DeviceItemComposition DeviceItems
@@ -159,6 +183,9 @@ namespace Siemens.Engineering.HW
             return null;
         }
     }
+
+    // What kind of module a device item is (the stand-in tells only CPUs and head modules from the rest).
+    public enum DeviceItemClassifications { None, CPU, HM }
 
     public sealed class DeviceItemComposition : CountedComposition<DeviceItem>
     {
