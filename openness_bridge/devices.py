@@ -2,7 +2,8 @@
 compile, parking lot, slots, AutomationML. Openness shape used here:
 
 * Devices live in three places, walked by :mod:`openness_bridge.device_lookup`.
-* ``Device.Name`` is writable; ``Device.Delete()`` removes a device.
+* ``Device.Name`` and the head item's ``DeviceItem.Name`` are writable (a rename changes the one the device was
+  found by, or both); ``Device.Delete()`` removes a device.
 * A hardware compile is ``GetService<ICompilable>()`` on a device item (hardware only; on the ``Device`` it
   would compile the software as well).
 * AutomationML export/import goes through the project's ``CaxProvider`` (:mod:`openness_bridge.hardware_cax`).
@@ -28,6 +29,7 @@ from openness_bridge.device_lookup import (
     all_devices,
     article_type_identifier,
     find_device,
+    rename_device_names,
     require_free_device_name,
 )
 from openness_bridge.hardware_cax import CaxTransfer
@@ -141,7 +143,7 @@ class BridgeDevices(DevicesPort):
             device = find_device(project, name)
             check_device_name(new_name)
             require_free_device_name(project, new_name, current=name)
-            device.Name = new_name
+            rename_device_names(device, name, new_name)
             return self.device_info(device)
 
         return self._session.change("Device.Name", run, invocation=ValidationError)

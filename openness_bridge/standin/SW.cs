@@ -107,6 +107,8 @@ namespace Siemens.Engineering.HW
         internal DeviceItem(Project project, DeviceState device, bool cpu) { _project = project; _device = device; _cpu = cpu; }
         private DeviceItem(Project project, DeviceState device, int interfaceIndex) : this(project, device, false) { _interface = interfaceIndex; }
 
+        // HardwareObject.Name { get; set; }: the stand-in renames the head item only (its rack and interface item
+        // names are derived, not stored); CPU names are unique in the project, as TIA keeps them.
         public string Name
         {
             get
@@ -114,6 +116,17 @@ namespace Siemens.Engineering.HW
                 _project.Live();
                 if (_interface >= 0) return HardwareCatalogData.Interfaces(_device.TypeIdentifier)[_interface];
                 return _cpu ? _device.ItemName : _device.Name;
+            }
+            set
+            {
+                _project.Live();
+                Faults.Check("DeviceItem.Name");
+                if (!_cpu || _interface >= 0)
+                    throw new EngineeringNotSupportedException("The device item cannot be renamed.", "The stand-in renames only a device's head item.", null);
+                if (string.IsNullOrEmpty(value) || _project.State.Devices.Any(d => d != _device && string.Equals(d.ItemName, value, StringComparison.OrdinalIgnoreCase)))
+                    throw new EngineeringTargetInvocationException("The device item cannot be renamed.", "The name '" + value + "' is empty or already used.", null);
+                _device.ItemName = value;
+                _project.State.Modified = true;
             }
         }
 
