@@ -50,12 +50,22 @@ def _type_chain(exc: Any) -> list[str]:
     return names
 
 
+_CHANNEL_FAILURES = ("RemotingException", "CommunicationException", "ObjectDisposedException")
+""".NET exceptions of the IPC channel to TIA: when TIA dies during a call, the next call on the channel throws one of
+these rather than an Openness exception (siemens/tia-portal-ai-extensions, skills/crash-diagnosis/SKILL.md;
+``CommunicationException`` is the base of WCF's ``CommunicationObjectFaultedException``). They count as the
+``NonRecoverableException`` family: the session is rebuilt by attaching again."""
+
+
 def kind_of(exc: BaseException) -> str | None:
-    """The Openness exception family of ``exc`` (e.g. ``EngineeringSecurityException``), or None."""
+    """The Openness exception family of ``exc`` (e.g. ``EngineeringSecurityException``), or None; a broken channel to
+    TIA (:data:`_CHANNEL_FAILURES`) is ``NonRecoverableException``."""
     chain = _type_chain(exc)
     for kind in _KINDS:
         if kind in chain:
             return kind
+    if any(name in chain for name in _CHANNEL_FAILURES):
+        return "NonRecoverableException"
     return None
 
 

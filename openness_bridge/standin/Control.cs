@@ -68,7 +68,9 @@ namespace StandIn.Control
 
         /// <summary>The next call of <paramref name="member"/> throws an exception of <paramref name="kind"/>
         /// (Security, TargetInvocation, ObjectDisposed, Runtime, NonRecoverable, NotSupported) with that text, detail text
-        /// and, when <paramref name="innerMessage"/> is given, an inner InvalidOperationException.</summary>
+        /// and, when <paramref name="innerMessage"/> is given, an inner InvalidOperationException. Remoting and
+        /// ChannelDisposed throw what a call on the IPC channel of a TIA that died meanwhile throws
+        /// (System.Runtime.Remoting.RemotingException, System.ObjectDisposedException), with the text only.</summary>
         public static void ArmNext(string member, string kind, string text, string detailText, string innerMessage)
         {
             Exception inner = innerMessage == null ? null : new InvalidOperationException(innerMessage);
@@ -81,6 +83,8 @@ namespace StandIn.Control
                 case "Runtime": exc = new EngineeringRuntimeException(text, detailText, inner); break;
                 case "NonRecoverable": exc = new NonRecoverableException(text, detailText, inner); break;
                 case "NotSupported": exc = new EngineeringNotSupportedException(text, detailText, inner); break;
+                case "Remoting": exc = new System.Runtime.Remoting.RemotingException(text); break;
+                case "ChannelDisposed": exc = new ObjectDisposedException("IpcChannel", text); break;
                 default: throw new ArgumentException("unknown kind " + kind);
             }
             Queue<Exception> queue;
