@@ -10,6 +10,7 @@ from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, Va
 from engineering_api.backend.models import (CompileMessage, CompileResult, CompileState, DeviceInfo, DeviceItem,
                                             IoSystemInfo, NetworkInterface, SubnetInfo)
 from engineering_api.rules.naming import check_device_name, check_ipv4, profinet_name
+from fakes.main_ob import main_ob1
 from fakes.model import Device, Interface, Project, Subnet
 
 if TYPE_CHECKING:
@@ -75,7 +76,8 @@ def check_firmware(project: Project, catalog: HardwareCatalog, device: Device) -
 
 def add_device(project: Project, catalog: HardwareCatalog, order_number: str, version: str | None, name: str) -> Device:
     """Create a device from a catalog entry, as TIA's "Add new device": the firmware must be one the project's
-    TIA Portal version configures, and without one the newest such firmware is taken."""
+    TIA Portal version configures, and without one the newest such firmware is taken. A PLC starts with the
+    program cycle OB ``Main`` [OB1] TIA creates with it (:mod:`fakes.main_ob`)."""
     check_device_name(name)
     if any(existing.lower() == name.lower() for existing in project.devices):
         raise AlreadyExistsError(f"A device with the name '{name}' already exists.", code="DEVICE_EXISTS")
@@ -91,6 +93,8 @@ def add_device(project: Project, catalog: HardwareCatalog, order_number: str, ve
         category=entry.category, device_kind=entry.device_kind, description=entry.description,
         interfaces=interfaces, own_slot=_head_slot(entry),
     )
+    if device.software is not None:
+        device.software.add(main_ob1(project.version), overwrite=False)
     project.devices[name] = device
     return device
 

@@ -82,6 +82,7 @@ namespace Siemens.Engineering.HW
                 throw new EngineeringTargetInvocationException("The device cannot be created.", "The name '" + deviceName + "' is already used.", null);
             var state = DeviceState.Make(deviceName, name, typeIdentifier);
             state.Group = _group;
+            if (state.Software != null) MainOb.Add(state.Software, Machine.Version);  // TIA adds a CPU with its OB1
             _project.State.Devices.Add(state);
             _project.State.Modified = true;
             return new Device(_project, state);

@@ -91,7 +91,10 @@ def post_import(client, headers, body, route="generate-and-import"):
 
 
 def program_objects(services, device="PLC_1"):
-    return {o.name: o for o in services.backend.program.list_program_objects(device)}
+    """The program objects of ``device`` the test brought: all but the ``Main`` [OB1] TIA created with the PLC,
+    while it is that block (LAD); a ``Main`` the test imported over it is listed."""
+    return {o.name: o for o in services.backend.program.list_program_objects(device)
+            if (o.kind, o.name, o.number, o.language) != ("OB", "Main", 1, "LAD")}
 
 
 def assert_pump_imported(services, documents, tag_table: str) -> None:

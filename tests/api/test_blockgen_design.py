@@ -81,7 +81,13 @@ def test_generate_from_design_returns_documents_in_import_order(shared):
 
 
 def test_generate_from_design_imports_with_a_device(client, engineer_headers, cpu, services):
-    result = data(_from_design(client, engineer_headers, {"design": DESIGN_ONE, "deviceName": "PLC_1"}))
+    # The design's Main replaces the Main [OB1] TIA created with the PLC: only with overwrite, as on TIA.
+    body = assert_error(_from_design(client, engineer_headers, {"design": DESIGN_ONE, "deviceName": "PLC_1"}), 422,
+                        "IMPORT_FAILED")
+    assert {f["source"]: f["code"] for f in body["details"]["files"] if f["status"] == "Failed"} == {
+        "Main": "OBJECT_EXISTS"}
+    result = data(_from_design(client, engineer_headers,
+                               {"design": DESIGN_ONE, "deviceName": "PLC_1", "overwrite": True}))
     assert result["version"] == "V19"  # the open project's
     names = [d["name"] for d in result["documents"]]
     assert names == ["IO", "FB_Motor", "Pump1", "Main"]
@@ -99,8 +105,8 @@ def test_generate_from_design_imports_with_a_device(client, engineer_headers, cp
 
 
 def test_generate_from_design_with_two_modules_imports(client, engineer_headers, cpu, services):
-    result = data(_from_design(client, engineer_headers, {"design": DESIGN, "deviceName": "PLC_1"}))
-    assert [r["status"] for r in result["imported"]["reports"]] == ["Imported"] * 6
+    result = data(_from_design(client, engineer_headers, {"design": DESIGN, "deviceName": "PLC_1", "overwrite": True}))
+    assert [r["status"] for r in result["imported"]["reports"]] == ["Imported"] * 6  # Main over the PLC's OB1
     assert {n: o.kind for n, o in program_objects(services).items()} == {
         "IO": "TagTable", "FB_Motor": "FB", "FB_Valve": "FB", "Pump1": "InstanceDB", "Inlet": "InstanceDB", "Main": "OB"
     }

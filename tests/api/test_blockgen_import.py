@@ -242,7 +242,9 @@ DEPENDENCY_ORDER = ["4_UDT_Motor.xml", "3_FB_Motor.xml", "2_DB_Motor.xml", "1_Ma
 
 def test_bulk_import_directory_in_dependency_order(client, engineer_headers, cpu, services, workspace):
     written = _write_program(client, engineer_headers, workspace)
-    result = data(post_import(client, engineer_headers, {"deviceName": "PLC_1", "directory": "program"}, "bulk-import"))
+    # overwrite: the program's Main replaces the Main [OB1] TIA created with the PLC
+    result = data(post_import(client, engineer_headers,
+                              {"deviceName": "PLC_1", "directory": "program", "overwrite": True}, "bulk-import"))
     assert result["order"] == DEPENDENCY_ORDER
     assert [r["source"] for r in result["reports"]] == DEPENDENCY_ORDER
     assert all(r["status"] == "Imported" for r in result["reports"]), result["reports"]
@@ -258,8 +260,8 @@ def test_bulk_import_directory_in_dependency_order(client, engineer_headers, cpu
 def test_the_given_order_would_fail(client, engineer_headers, cpu, services, workspace):
     """The files imported one by one in directory order fail at the instance DB: the order matters."""
     _write_program(client, engineer_headers, workspace)
-    data(post_import(client, engineer_headers, {"deviceName": "PLC_1", "filePath": "program/1_Main.xml"},
-                     "import-only"))
+    data(post_import(client, engineer_headers,
+                     {"deviceName": "PLC_1", "filePath": "program/1_Main.xml", "overwrite": True}, "import-only"))
     assert_error(post_import(client, engineer_headers, {"deviceName": "PLC_1", "filePath": "program/2_DB_Motor.xml"},
                              "import-only"),
                  422, "INSTANCE_OF_MISSING")
@@ -268,7 +270,8 @@ def test_the_given_order_would_fail(client, engineer_headers, cpu, services, wor
 def test_bulk_import_files_list(client, engineer_headers, cpu, services, workspace):
     _write_program(client, engineer_headers, workspace)
     files = [f"program/{n}" for n in ("1_Main.xml", "2_DB_Motor.xml", "3_FB_Motor.xml", "4_UDT_Motor.xml")]
-    result = data(post_import(client, engineer_headers, {"deviceName": "PLC_1", "files": files}, "bulk-import"))
+    result = data(post_import(client, engineer_headers, {"deviceName": "PLC_1", "files": files, "overwrite": True},
+                              "bulk-import"))  # Main over the PLC's own OB1
     assert result["order"] == DEPENDENCY_ORDER
     assert [r["status"] for r in result["reports"]] == ["Imported"] * 4
     assert set(program_objects(services)) == {"UDT_Motor", "FB_Motor", "DB_Motor", "Main"}
@@ -305,8 +308,8 @@ def test_bulk_import_keeps_subfolders_as_groups(client, engineer_headers, cpu, s
 def test_bulk_import_is_all_or_nothing(client, engineer_headers, cpu, services, workspace):
     _write_program(client, engineer_headers, workspace)
     (workspace / "program" / "5_Broken.xml").write_text("<Document><Engineering version=", encoding="utf-8")
-    body = assert_error(post_import(client, engineer_headers, {"deviceName": "PLC_1", "directory": "program"},
-                                    "bulk-import"),
+    body = assert_error(post_import(client, engineer_headers,
+                                    {"deviceName": "PLC_1", "directory": "program", "overwrite": True}, "bulk-import"),
                         422, "IMPORT_FAILED")
     files = {f["source"]: f for f in body["details"]["files"]}
     assert set(files) == {*DEPENDENCY_ORDER, "5_Broken.xml"}
@@ -314,7 +317,7 @@ def test_bulk_import_is_all_or_nothing(client, engineer_headers, cpu, services, 
     assert files["5_Broken.xml"]["code"] == "INVALID_SIMATICML"
     assert {s: f["status"] for s, f in files.items() if s != "5_Broken.xml"} == dict.fromkeys(DEPENDENCY_ORDER,
                                                                                               "NotImported")
-    assert services.backend.program.list_program_objects("PLC_1") == []
+    assert program_objects(services) == {}
 
 
 def test_bulk_import_conflict_reports_and_imports_nothing(client, engineer_headers, cpu, services, workspace):
@@ -324,6 +327,7 @@ def test_bulk_import_conflict_reports_and_imports_nothing(client, engineer_heade
                                     "bulk-import"), 422, "IMPORT_FAILED")
     statuses = {f["source"]: (f["status"], f.get("code")) for f in body["details"]["files"]}
     assert statuses["4_UDT_Motor.xml"] == ("Failed", "OBJECT_EXISTS")
+    assert statuses["1_Main.xml"] == ("Failed", "OBJECT_EXISTS")  # the Main [OB1] the PLC came with
     assert list(program_objects(services)) == ["UDT_Motor"]
     # With overwrite everything goes in.
     result = data(post_import(client, engineer_headers,
@@ -377,7 +381,7 @@ def test_bulk_import_does_not_follow_links_out_of_the_roots(client, engineer_hea
 def test_bulk_import_async(client, engineer_headers, cpu, services, workspace):
     _write_program(client, engineer_headers, workspace)
     job = run_job(client, "POST", "/api/blockgeneration/bulk-import-async", engineer_headers,
-                  json={"deviceName": "PLC_1", "directory": "program"})
+                  json={"deviceName": "PLC_1", "directory": "program", "overwrite": True})  # Main over the PLC's OB1
     assert job["status"] == "Completed", job
     assert job["operation"] == "blockgeneration.bulk-import"
     assert job["result"]["order"] == DEPENDENCY_ORDER

@@ -75,8 +75,9 @@ def env(tmp_path):
 def _program(env: Env) -> None:
     data(env.client.post("/api/blockgeneration/generate-and-import", json={"spec": UDT, "deviceName": "PLC_1"},
                          headers=env.headers))
-    for spec in (FC_SCL, FB_LAD, DB, INSTANCE_DB, OB):
+    for spec in (FC_SCL, FB_LAD, DB, INSTANCE_DB):
         data(env.post(B, spec))
+    data(env.post(B, {**OB, "overwrite": True}))  # over the Main [OB1] TIA created with the PLC
 
 
 def test_list_and_async_list(env):
@@ -240,7 +241,7 @@ def test_delete_and_rename(env):
     assert record["status"] == "Completed" and record["result"]["name"] == "FC_Again"
     gone = data(env.delete(f"{B}/FC_Again"))
     assert gone["name"] == "FC_Again"
-    assert {b["name"] for b in data(env.get(B))} == {"DB_Data"}
+    assert {b["name"] for b in data(env.get(B))} == {"DB_Data", "Main"}  # Main: the PLC's OB1
     assert_error(env.delete(f"{B}/FC_Again"), 404)
 
 
@@ -313,7 +314,7 @@ def test_block_folders(env):
     data(env.post(B, DB))
     removed = data(env.delete(f"{B}/folders", params={"folderPath": "A"}))
     assert removed == {"folder": "A", "removed": ["FC_Scale"]}
-    assert {b["name"] for b in data(env.get(B))} == {"DB_Data"}
+    assert {b["name"] for b in data(env.get(B))} == {"DB_Data", "Main"}  # Main: the PLC's OB1
     assert_error(env.delete(f"{B}/folders", params={"folderPath": "A"}), 404)
 
 

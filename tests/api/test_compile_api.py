@@ -66,8 +66,9 @@ def test_compile_software_sync_and_async(client, admin_headers, cpu):
     assert result["state"] == "Error" and result["errorCount"] == 1
     software = result["messages"][0]
     assert software["path"] == "PLC_1"
-    assert [b["description"] for b in software["messages"]] == ["UDT_Motor", "FB_Motor", "FC_Broken"]
-    assert [b["state"] for b in software["messages"]] == ["Success", "Success", "Error"]
+    # Main: the PLC's own OB1, compiled with the rest
+    assert [b["description"] for b in software["messages"]] == ["UDT_Motor", "FB_Motor", "FC_Broken", "Main"]
+    assert [b["state"] for b in software["messages"]] == ["Success", "Success", "Error", "Success"]
     job = run_job(client, "POST", f"{D}/actions/compile-software", admin_headers)
     assert job["status"] == "Completed"
     assert job["result"]["errorCount"] == 1

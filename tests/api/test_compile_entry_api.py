@@ -42,7 +42,7 @@ def test_a_software_unit_block_is_compiled(client, admin_headers):
     for xml in ((UNIT / "Data.xml").read_text(encoding="utf-8"), broken):
         data(client.post(f"{D}/blocks", json={"rawXml": xml}, headers=admin_headers))
     software = data(client.post(f"{D}/actions/compile-software-sync", headers=admin_headers))
-    assert [b["description"] for b in software["messages"][0]["messages"]] == ["Plant.Pump", "Plant.Data"]
+    assert [b["description"] for b in software["messages"][0]["messages"]] == ["Plant.Pump", "Plant.Data", "Main"]
     assert (software["state"], software["errorCount"]) == ("Error", 1)
     [found] = software["diagnostics"]
     assert (found["block"], found["severity"], found["network"], found["file"]) == ("Plant.Pump", "Error", 1, None)
@@ -61,7 +61,7 @@ def test_a_type_and_a_block_of_one_name_never_meet_in_a_compile(client, admin_he
     assert data(client.post(f"{D}/actions/compile-software-sync", headers=admin_headers))["state"] == "Success"
     data(_generate(client, admin_headers, FB, overwrite=True))
     result = data(client.post(f"{D}/actions/compile-software-sync", headers=admin_headers))
-    assert [b["description"] for b in result["messages"][0]["messages"]] == ["Motor"]
+    assert [b["description"] for b in result["messages"][0]["messages"]] == ["Motor", "Main"]  # Main: the PLC's OB1
     assert (result["state"], result["diagnostics"]) == ("Success", [])
 
 
@@ -80,9 +80,11 @@ def test_a_checker_crash_is_a_finding_not_a_server_error(client, admin_headers, 
     response = client.post(f"{D}/actions/compile-software-sync", headers=admin_headers)
     assert response.status_code in (200, 201), response.text
     result = data(response)
-    assert (result["state"], result["errorCount"], result["warningCount"]) == ("Warning", 0, 1)
-    [found] = result["diagnostics"]
-    assert (found["block"], found["severity"], found["code"]) == ("FC_Ok", "Warning", "CHECKER_FAILED")
+    # one CHECKER_FAILED each for the FC and for the PLC's own Main [OB1]
+    assert (result["state"], result["errorCount"], result["warningCount"]) == ("Warning", 0, 2)
+    assert [(d["block"], d["severity"], d["code"]) for d in result["diagnostics"]] == [
+        ("FC_Ok", "Warning", "CHECKER_FAILED"), ("Main", "Warning", "CHECKER_FAILED")]
+    found = result["diagnostics"][0]
     assert "RuntimeError: boom" in found["message"]
     [leaf] = result["messages"][0]["messages"][0]["messages"]
     assert leaf["state"] == "Warning" and "could not check this block" in leaf["description"]

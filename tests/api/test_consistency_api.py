@@ -45,7 +45,9 @@ def _needs_compile(client: Any, headers: dict[str, str], name: str) -> bool:
 
 def test_a_failed_compile_leaves_the_block_and_its_callers_inconsistent(client, admin_headers, cpu):
     h = admin_headers
-    _import(client, h, CALLEE, CALLER, TOP, ALONE)
+    _import(client, h, CALLEE, CALLER)
+    _import(client, h, TOP, overwrite=True)  # over the PLC's own Main [OB1]
+    _import(client, h, ALONE)
     assert set(_listed(client, h).values()) == {True}  # never compiled: built against what is there
     result = data(client.post(f"{D}/actions/compile-software-sync", headers=h))
     assert result["state"] == "Error"
@@ -66,7 +68,9 @@ def test_a_failed_compile_leaves_the_block_and_its_callers_inconsistent(client, 
 
 def test_a_failed_compile_of_one_block_marks_its_callers_too(client, admin_headers, cpu):
     h = admin_headers
-    _import(client, h, CALLEE, CALLER, TOP, ALONE)
+    _import(client, h, CALLEE, CALLER)
+    _import(client, h, TOP, overwrite=True)  # over the PLC's own Main [OB1]
+    _import(client, h, ALONE)
     result = data(client.post(f"{B}/FC_Calc/actions/compile", headers=h))
     assert result["state"] == "Error"
     assert _listed(client, h) == {"FC_Calc": False, "FC_User": False, "Main": False, "FC_Alone": True}
@@ -77,7 +81,9 @@ def test_a_failed_compile_of_one_block_marks_its_callers_too(client, admin_heade
 def test_consistency_survives_save_and_reopen(client, admin_headers, project, cpu):
     """TIA saves the compile state with the project: a block that failed stays inconsistent after a reopen."""
     h = admin_headers
-    _import(client, h, CALLEE, CALLER, TOP, ALONE)
+    _import(client, h, CALLEE, CALLER)
+    _import(client, h, TOP, overwrite=True)  # over the PLC's own Main [OB1]
+    _import(client, h, ALONE)
     data(client.post(f"{D}/actions/compile-software-sync", headers=h))
     before = _listed(client, h)
     data(client.post("/api/projects/actions/save-sync", headers=h))

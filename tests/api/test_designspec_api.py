@@ -10,7 +10,7 @@ import pytest
 
 from engineering_api.config import Settings
 from simatic_xml import parse_bytes
-from tests.api.blockgen_support import assert_pump_imported
+from tests.api.blockgen_support import assert_pump_imported, program_objects
 from tests.conftest import CPU, HMI, add_device, assert_error, data, served
 
 BOM = b"\xef\xbb\xbf"
@@ -47,7 +47,7 @@ def _model(client, headers):
 
 
 def _objects(services, device="PLC_1"):
-    return {o.name: o for o in services.backend.program.list_program_objects(device)}
+    return program_objects(services, device)
 
 
 # ----- load / model / clear --------------------------------------------------------------------
@@ -212,7 +212,11 @@ def _import(client, headers, **body):
 def test_generate_and_import(client, engineer_headers, cpu, services):
     assert_error(_import(client, engineer_headers), 404, "NO_DESIGN_LOADED")
     data(_load(client, engineer_headers))
-    result = data(_import(client, engineer_headers))
+    # The design's Main replaces the Main [OB1] TIA created with the PLC: only with overwrite, as on TIA.
+    body = assert_error(_import(client, engineer_headers), 422, "IMPORT_FAILED")
+    assert {f["source"]: f["code"] for f in body["details"]["files"] if f["status"] == "Failed"} == {
+        "Main": "OBJECT_EXISTS"}
+    result = data(_import(client, engineer_headers, overwrite=True))
     assert result["version"] == "V19"
     assert [d["name"] for d in result["documents"]] == DOCUMENTS
     assert result["imported"]["order"] == DOCUMENTS
@@ -232,7 +236,7 @@ def test_generate_and_import_into_a_v18_project(client, admin_headers, services)
     data(client.post("/api/projects/actions/create-sync", json={"name": "Old"}, headers=admin_headers))
     add_device(client, admin_headers, CPU, "PLC_1")
     data(_load(client, admin_headers))
-    result = data(_import(client, admin_headers))
+    result = data(_import(client, admin_headers, overwrite=True))  # its Main over the PLC's own OB1
     assert result["version"] == "V18"  # the open project's
     for document in result["documents"]:
         assert services.backend.program.export_program_object("PLC_1",

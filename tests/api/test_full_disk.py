@@ -54,8 +54,9 @@ def test_a_change_whose_audit_record_cannot_be_written_changes_nothing(
             problem = assert_error(client.post(BLOCKS, json=_block(f"FC_{n}"), headers=engineer_headers), 507,
                                    "INSUFFICIENT_STORAGE")
             assert problem["details"]["path"].endswith("engineering-api.sqlite3")
-        assert data(client.get(BLOCKS, headers=engineer_headers)) == []  # reads still answer
-    assert data(client.get(BLOCKS, headers=engineer_headers)) == []
+        # reads still answer: only the PLC's own Main [OB1]
+        assert [b["name"] for b in data(client.get(BLOCKS, headers=engineer_headers))] == ["Main"]
+    assert [b["name"] for b in data(client.get(BLOCKS, headers=engineer_headers))] == ["Main"]
     audit = data(client.get("/api/audit", params={"pathPrefix": BLOCKS}, headers=admin_headers))["records"]
     assert audit == []
     data(client.post(BLOCKS, json=_block("FC_After"), headers=engineer_headers))  # space again: it works
@@ -96,7 +97,7 @@ def test_save_and_open_on_a_full_disk_answer_507_with_the_path(
     assert services.backend.open_projects() == []  # nothing half-open, and no empty lock file left behind
     assert not [p.name for p in folder.iterdir() if "lock" in p.name.lower()]
     data(client.post("/api/projects/actions/open-sync", json={"path": "Line1/Line1.ap19"}, headers=engineer_headers))
-    assert [b["name"] for b in data(client.get(BLOCKS, headers=engineer_headers))] == ["FC_Unsaved"]
+    assert [b["name"] for b in data(client.get(BLOCKS, headers=engineer_headers))] == ["FC_Unsaved", "Main"]
 
 
 def test_a_keys_first_request_on_a_full_disk_is_answered(client, make_key, full_disk) -> None:

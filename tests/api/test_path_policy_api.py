@@ -96,7 +96,7 @@ def test_block_folder_cannot_leave_the_project(env: Env, tmp_path: Path) -> None
 @pytest.mark.parametrize("folder", ["CON", "C:\\x", "x:stream", "Sub.xml", "a/../b", "/a", "a/", ".tmp-x", "nul.txt"])
 def test_import_target_folder_follows_the_folder_rule(env: Env, folder: str) -> None:
     assert_error(env.post(B, {**FC, "folder": folder}), 422, "INVALID_FOLDER")
-    assert data(env.client.get(B, headers=env.headers)) == []
+    assert [b["name"] for b in data(env.client.get(B, headers=env.headers))] == ["Main"]  # only the PLC's OB1
 
 
 # ----- failure 2: an empty export path writes into the server's working directory -----------------------------
@@ -164,7 +164,8 @@ def test_a_project_with_good_folders_saves_and_reopens(env: Env) -> None:
     env.save()
     data(env.post("/api/projects/actions/close-sync"))
     data(env.post("/api/projects/actions/open-sync", {"path": "P/P.ap19"}))
-    assert [b["folder"] for b in data(env.client.get(B, headers=env.headers))] == ["Motors/Pumps"]
+    # "": the PLC's own Main [OB1], at the top
+    assert [b["folder"] for b in data(env.client.get(B, headers=env.headers))] == ["Motors/Pumps", ""]
 
 
 def test_external_source_names_follow_the_file_name_rule(env: Env) -> None:
@@ -222,7 +223,7 @@ def test_objects_named_like_devices_never_become_device_files(env: Env) -> None:
     env.save()
     data(env.post("/api/projects/actions/close-sync"))
     data(env.post("/api/projects/actions/open-sync", {"path": "P/P.ap19"}))
-    assert sorted(b["name"] for b in data(env.client.get(B, headers=env.headers))) == ["CON", "NUL"]
+    assert sorted(b["name"] for b in data(env.client.get(B, headers=env.headers))) == ["CON", "Main", "NUL"]
     (env.workspace / "exports").mkdir()
     written = data(env.post(f"{B}/actions/export-sync", {"blockName": "CON", "exportPath": "exports"}))
     assert Path(written["path"]).name == "_CON.xml"

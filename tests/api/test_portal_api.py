@@ -200,4 +200,5 @@ def test_a_v16_project_reopens(client, engineer_headers):
     data(client.post("/api/projects/actions/close-sync", headers=h))
     opened = data(client.post("/api/projects/actions/open-sync", json={"path": "Old16/Old16.ap16"}, headers=h))
     assert opened["name"] == "Old16"
-    assert [b["name"] for b in data(client.get("/api/devices/PLC_1/blocks", headers=h))] == ["FC_Scale"]
+    # the PLC's own Main [OB1], written in V16's form, reopens too
+    assert [b["name"] for b in data(client.get("/api/devices/PLC_1/blocks", headers=h))] == ["FC_Scale", "Main"]

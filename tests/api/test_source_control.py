@@ -71,7 +71,8 @@ def test_status_before_init_and_init(client: TestClient[Any], h: Headers, servic
                       "defaultBranch": "main"}
     status = data(client.get(f"{SC}/status", headers=h))
     assert status["isInitialized"] is True and status["lastCommitSha"] is None
-    assert {c["filePath"] for c in status["changes"]} == {"PLC_1/Hardware/PLC_1.aml"}
+    # the PLC's own Main [OB1] is in the project from the start
+    assert {c["filePath"] for c in status["changes"]} == {"PLC_1/Hardware/PLC_1.aml", "PLC_1/Program blocks/Main.xml"}
     assert status["changes"][0] == {"filePath": "PLC_1/Hardware/PLC_1.aml", "status": "Added", "domain": "Hardware",
                                     "deviceName": "PLC_1", "itemName": "PLC_1"}
 
@@ -81,9 +82,10 @@ def test_commit_log_status_and_file_content(client: TestClient[Any], h: Headers)
     put_block(client, h, "FB_Motor", "#Speed := 1;")
     put_block(client, h, "FC_Calc", "#Speed := 2;", block_type="FC", number=2, folder="Calc/Inner")
     first = commit(client, h, "first")
-    assert first["filesChanged"] == 3 and first["branch"] == "main" and len(first["sha"]) == 40
+    assert first["filesChanged"] == 4 and first["branch"] == "main" and len(first["sha"]) == 40
     paths = {c["filePath"] for c in first["changes"]}
-    assert paths == {"PLC_1/Hardware/PLC_1.aml", FB_PATH, "PLC_1/Program blocks/Calc/Inner/FC_Calc.xml"}
+    assert paths == {"PLC_1/Hardware/PLC_1.aml", FB_PATH, "PLC_1/Program blocks/Calc/Inner/FC_Calc.xml",
+                     "PLC_1/Program blocks/Main.xml"}  # Main: the PLC's own OB1
     status = data(client.get(f"{SC}/status", headers=h))
     assert status["changedFilesCount"] == 0 and status["lastCommitSha"] == first["sha"]
     assert status["lastCommitMessage"] == "first" and status["branch"] == "main"
@@ -95,7 +97,7 @@ def test_commit_log_status_and_file_content(client: TestClient[Any], h: Headers)
     second = commit(client, h, "speed 5")
     log = data(client.get(f"{SC}/log", params={"count": 10}, headers=h))
     assert [(e["sha"], e["message"], e["filesChanged"]) for e in log] == [
-        (second["sha"], "speed 5", 1), (first["sha"], "first", 3)]
+        (second["sha"], "speed 5", 1), (first["sha"], "first", 4)]
     assert log[0]["shortSha"] == second["sha"][:7] and log[0]["author"] == "engineering-api"
     assert log[0]["timestamp"].endswith("Z")
     assert len(data(client.get(f"{SC}/log", params={"count": 1}, headers=h))) == 1
@@ -173,7 +175,7 @@ def test_viewer_reads_but_cannot_init_or_commit(client: TestClient[Any], h: Head
     put_block(client, h, "FB_Motor", "#Speed := 1;")
     assert_error(client.post(f"{SC}/commit", json={"message": "x"}, headers=viewer_headers), 403)
     assert_error(client.post(f"{SC}/commit-sync", json={"message": "x"}, headers=viewer_headers), 403)
-    assert data(client.get(f"{SC}/status", headers=viewer_headers))["changedFilesCount"] == 2
+    assert data(client.get(f"{SC}/status", headers=viewer_headers))["changedFilesCount"] == 3  # with the PLC's Main
     assert data(client.get(f"{SC}/log", headers=viewer_headers)) == []
     assert data(client.get(f"{SC}/config", headers=viewer_headers))["enabled"] is True
 

@@ -393,8 +393,9 @@ def test_auto_snapshot_before_tag_changes_and_restore(client, admin_headers, cpu
 
 def test_system_constants_name_the_obs(client, viewer_headers, services, cpu):
     source = (CORPUS / "ob" / "Gildej31_Main_V18.xml").read_bytes()
+    # over the Main [OB1] TIA created with the PLC
     services.backend.program.import_program_documents("PLC_1", [ProgramDocument(source="ob.xml", data=source)],
-                                                      overwrite=False)
+                                                      overwrite=True)
     ob = simaticml_object(source, Block)
     system = data(client.get(f"{D}/tag-tables/{DEFAULT}/constants/system", headers=viewer_headers))
     assert {"name": ob.name, "dataType": "OB_PCYCLE", "value": str(ob.number)}.items() <= next(

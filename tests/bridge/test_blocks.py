@@ -30,7 +30,7 @@ def test_blocks_deep_in_user_groups_are_found_with_their_folder(plc: Any) -> Non
     plc.program.import_program_documents("PLC_1", [_doc(FB, "Motors/Conveyor")], overwrite=False)
     info = plc.blocks.get_block("PLC_1", "FB_Motor")
     assert (info.folder, info.block_type, info.number, info.language) == ("Motors/Conveyor", "FB", 10, "SCL")
-    assert [b.name for b in plc.blocks.list_blocks("PLC_1")] == ["FB_Motor"]
+    assert [b.name for b in plc.blocks.list_blocks("PLC_1")] == ["Main", "FB_Motor"]  # Main: the PLC's OB1
     raises_code(e.NotFoundError, "BLOCK_NOT_FOUND", plc.blocks.get_block, "PLC_1", "FB_Nowhere")
 
 
@@ -49,7 +49,7 @@ def test_a_refused_rename_keeps_tia_s_detail_and_changes_nothing(plc: Any, fault
                    "inner cause")
     err = raises_code(e.ConflictError, "OPENNESS_REFUSED", plc.blocks.rename_block, "PLC_1", "FC_A", "FC_B")
     assert "The block is open in an editor." in err.message and "inner cause" in err.message
-    assert [b.name for b in plc.blocks.list_blocks("PLC_1")] == ["FC_A"]
+    assert [b.name for b in plc.blocks.list_blocks("PLC_1")] == ["Main", "FC_A"]  # Main: the PLC's OB1
 
 
 def test_rename_refuses_a_name_used_by_another_kind_of_object(plc: Any) -> None:
@@ -65,7 +65,7 @@ def test_a_stale_proxy_is_re_resolved_and_the_delete_retried_once(plc: Any, faul
     plc.program.import_program_documents("PLC_1", [_doc(FC)], overwrite=False)
     faults.ArmNext("PlcBlock.Delete", "ObjectDisposed", "The object has been disposed.", "", None)
     assert plc.blocks.delete_block("PLC_1", "FC_A").name == "FC_A"
-    assert plc.blocks.list_blocks("PLC_1") == []
+    assert [b.name for b in plc.blocks.list_blocks("PLC_1")] == ["Main"]  # the PLC's OB1
 
 
 def test_a_failed_folder_delete_leaves_folder_and_blocks(plc: Any, faults: Any) -> None:

@@ -29,7 +29,8 @@ def station(plc: Any) -> Any:
 def test_a_plc_is_found_by_its_cpu_name(station: Any) -> None:
     assert station.devices.get_device("PLC_9").name == STATION
     assert station.devices.get_device("plc_9").order_number == CPU  # TIA's names are compared without case
-    assert station.blocks.list_blocks("PLC_9") == []  # its PLC software is reached through the same lookup
+    # its PLC software (the OB1 TIA created with the CPU) is reached through the same lookup
+    assert [b.name for b in station.blocks.list_blocks("PLC_9")] == ["Main"]
     assert station.devices.get_device(STATION).name == STATION
 
 

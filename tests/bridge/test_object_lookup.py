@@ -86,7 +86,7 @@ def test_updating_a_udt_without_changing_its_interface_reads_the_blocks_once(plc
     result = plc.types.update_type("PLC_1", name, _udt(name))
     assert (result.interface_changed, result.udt.folder) == (False, "Motors")
     # The blocks are read for the updated UDT's users only (the old code read them before the import too)
-    assert calls.Of("PlcBlock.Name") == len(GROUPS) * PER_GROUP
+    assert calls.Of("PlcBlock.Name") == len(GROUPS) * PER_GROUP + 1  # and Main, the PLC's OB1
 
 
 def test_a_tag_table_is_found_with_a_find_per_group(plc: Any, calls: Any) -> None:
@@ -128,6 +128,6 @@ def test_a_forced_delete_reads_its_users_consistency_by_name(plc: Any, calls: An
     result = plc.types.delete_type("PLC_1", used, force=True)
     assert sorted((u.name, u.kind, u.is_consistent) for u in result.orphaned_users) == [
         (f"{UNIT}.FB_User", "FB", False), ("UDT_User", "UDT", False)]
-    # Every block (the 40 and FB_User) is read once, for the users before the delete; afterwards only FB_User, found
-    # by name for its consistency (the old code read all 41 again)
-    assert calls.Of("PlcBlock.Name") == len(GROUPS) * PER_GROUP + 1 + 1
+    # Every block (the 40, the PLC's Main and FB_User) is read once, for the users before the delete; afterwards
+    # only FB_User, found by name for its consistency (the old code read all 42 again)
+    assert calls.Of("PlcBlock.Name") == len(GROUPS) * PER_GROUP + 2 + 1

@@ -105,7 +105,7 @@ OB = {"blockType": "OB", "name": "Main", "number": 1, "language": "SCL", "networ
 def test_import_order_is_udt_then_fb_fc_then_ob_db(bridge: Any, plc: int, control: Any) -> None:
     # Given in the worst order; the stand-in's Import refuses an instance DB whose FB is not there yet.
     docs = [_spec_doc(s) for s in (OB, IDB, FB, FC, UDT)]
-    reports = bridge.program.import_program_documents("PLC_1", docs, overwrite=False)
+    reports = bridge.program.import_program_documents("PLC_1", docs, overwrite=True)  # Main replaces the PLC's OB1
     assert [r.source for r in reports] == ["Main.xml", "DB_Motor.xml", "FB_Motor.xml", "FC_Scale.xml", "UDT_Motor.xml"]
     assert all(r.status == "Imported" for r in reports)
     assert list(control.Program.ImportLog) == ["UDT_Motor", "FB_Motor", "FC_Scale", "Main", "DB_Motor"]
@@ -129,9 +129,10 @@ def test_a_batch_reads_the_names_already_taken_once(bridge: Any, plc: int, monke
     monkeypatch.setattr(program, "program_object_names", counted)
     bridge.program.import_program_documents("PLC_1", [_spec_doc(UDT)], overwrite=False)
     reads.clear()
-    reports = bridge.program.import_program_documents("PLC_1", [_spec_doc(s) for s in (OB, IDB, FB, FC)],
+    # Without OB "Main": the PLC has its own, and an import with overwrite reads no names to refuse
+    reports = bridge.program.import_program_documents("PLC_1", [_spec_doc(s) for s in (IDB, FB, FC)],
                                                      overwrite=False)
-    assert [r.status for r in reports] == ["Imported"] * 4
+    assert [r.status for r in reports] == ["Imported"] * 3
     assert len(reads) == 1
     raises_code(e.AlreadyExistsError, "OBJECT_EXISTS", bridge.program.import_program_documents, "PLC_1",
                 [_spec_doc(UDT)], overwrite=False)
@@ -168,7 +169,7 @@ def _table_doc(name: str = "Motors", tag: str = "Motor_Data", data_type: str = '
 def test_tag_tables_are_imported_after_types_and_before_blocks(bridge: Any, plc: int, control: Any) -> None:
     # Worst position: the table (a tag of the UDT's type, used by blocks) comes after every block, before the UDT.
     docs = [*(_spec_doc(s) for s in (OB, IDB, FB, FC)), _table_doc(), _spec_doc(UDT)]
-    reports = bridge.program.import_program_documents("PLC_1", docs, overwrite=False)
+    reports = bridge.program.import_program_documents("PLC_1", docs, overwrite=True)  # Main replaces the PLC's OB1
     assert [(r.status, r.kind) for r in reports][4] == ("Imported", "TagTable")
     assert list(control.Program.ImportLog) == ["UDT_Motor", "Motors", "FB_Motor", "FC_Scale", "Main", "DB_Motor"]
     listed = bridge.program.list_program_objects("PLC_1")
@@ -223,7 +224,7 @@ def test_a_tag_table_refused_by_tia_rolls_the_whole_batch_back(bridge: Any, plc:
     assert "The table is locked." in info.value.message and "inner cause" in info.value.message
     # The UDT had been imported before the refusal: the transaction took it back.
     assert list(control.Program.ImportLog) == ["UDT_Motor"]
-    assert [o.name for o in bridge.program.list_program_objects("PLC_1")] == ["Default tag table"]
+    assert [o.name for o in bridge.program.list_program_objects("PLC_1")] == ["Default tag table", "Main"]
 
 
 def test_a_tag_table_is_exported_and_reimported_as_it_was(bridge: Any, plc: int) -> None:

@@ -57,6 +57,7 @@ def units(plc: Any) -> Any:
 def test_unit_blocks_are_listed_with_their_namespace_and_unit_folder(units: Any) -> None:
     listed = {b.name: (b.folder, b.number) for b in units.blocks.list_blocks("PLC_1")}
     assert listed == {
+        "Main": ("", 1),  # the PLC's OB1 (OBs number apart from FBs)
         "FB_Main": ("", 1),
         "Conveyor2.FB_Belt": ("Software units/Conveyor2/Motors", 2),
         "FB_Plain": ("Software units/Conveyor2", 3),
@@ -85,7 +86,8 @@ def test_a_unit_block_is_deleted_and_renamed_in_its_namespace(units: Any) -> Non
     renamed = units.blocks.rename_block("PLC_1", "Conveyor2.FB_Belt", "Conveyor2.FB_Belt2")
     assert (renamed.name, renamed.folder) == ("Conveyor2.FB_Belt2", "Software units/Conveyor2/Motors")
     assert units.blocks.delete_block("PLC_1", "Safety.F_Stop").name == "Safety.F_Stop"
-    assert sorted(b.name for b in units.blocks.list_blocks("PLC_1")) == ["Conveyor2.FB_Belt2", "FB_Main", "FB_Plain"]
+    assert sorted(b.name for b in units.blocks.list_blocks("PLC_1")) == [
+        "Conveyor2.FB_Belt2", "FB_Main", "FB_Plain", "Main"]
 
 
 # Names are unique per PLC over its own trees and every unit's (blocks.program_object_names): FB_Plain is
@@ -117,9 +119,9 @@ def test_a_cpu_without_software_units_lists_its_blocks_beside_one_with_units(uni
     units.devices.add_device(S7_1200, None, "PLC_2")
     units.program.import_program_documents(
         "PLC_2", [ProgramDocument(source="FB_Small.xml", data=_fb("FB_Small", 5))], overwrite=False)
-    assert [(b.name, b.folder) for b in units.blocks.list_blocks("PLC_2")] == [("FB_Small", "")]
+    assert [(b.name, b.folder) for b in units.blocks.list_blocks("PLC_2")] == [("Main", ""), ("FB_Small", "")]
     raises_code(e.NotFoundError, "BLOCK_NOT_FOUND", units.blocks.get_block, "PLC_2", "Conveyor2.FB_Belt")
-    assert len(units.blocks.list_blocks("PLC_1")) == 4
+    assert len(units.blocks.list_blocks("PLC_1")) == 5  # and its own Main [OB1]
 
 
 _AS_V17 = """
@@ -160,7 +162,8 @@ def test_as_v17_a_unit_block_keeps_its_plain_name_and_no_safety_units_are_asked_
     done = subprocess.run([sys.executable, "-c", _AS_V17, str(tmp_path)], capture_output=True, text=True, env=env,
                           cwd=Path(__file__).resolve().parents[2], check=False, timeout=600)
     assert done.returncode == 0, done.stderr[-4000:]
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == [["FB_Belt", "Software units/Conveyor2/Motors"]]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == [
+        ["Main", ""], ["FB_Belt", "Software units/Conveyor2/Motors"]]
 
 
 def _udt(name: str, namespace: str, member_type: str = "Int") -> bytes:
@@ -257,7 +260,7 @@ def test_compare_names_the_kind_of_a_unit_block(units: Any) -> None:
     units.online.download("PLC_1")
     # The stand-in's compare tree names a unit's object by its Name (TIA's choice for a namespaced one is unknown)
     kinds = {e.name: e.kind for e in units.online.compare_online("PLC_1").entries}
-    assert kinds == {"FB_Main": "FB", "FB_Belt": "FB", "FB_Plain": "FB", "F_Stop": "FB"}
+    assert kinds == {"Main": "OB", "FB_Main": "FB", "FB_Belt": "FB", "FB_Plain": "FB", "F_Stop": "FB"}
 
 
 def test_watch_operands_resolve_through_units_tag_tables_and_data_blocks(unit_tags: Any) -> None:
@@ -312,7 +315,7 @@ def test_units_outlast_a_rollback_and_a_save_and_reopen(unit_source: Any) -> Non
     path = Path(unit_source.save_project().path)
     unit_source.close_project()
     unit_source.open_project(path)
-    assert len(unit_source.blocks.list_blocks("PLC_1")) == 4
+    assert len(unit_source.blocks.list_blocks("PLC_1")) == 5  # and the PLC's own Main [OB1]
     assert unit_source.blocks.get_block("PLC_1", "Conveyor2.FB_Belt").folder == "Software units/Conveyor2/Motors"
     [tag] = unit_source.tags.list_tags("PLC_1", "Belt tags")
     assert (tag.name, tag.logical_address, tag.comment) == ("BeltRunning", "%I0.0", "runs")

@@ -67,7 +67,7 @@ def test_documents_imported_with_a_unit_folder_go_into_the_unit(unit: Any) -> No
     reports = unit.program.import_program_documents("PLC_1", documents, overwrite=False)
     assert [r.status for r in reports] == ["Imported"] * 4
     blocks = {b.name: b.folder for b in unit.blocks.list_blocks("PLC_1")}
-    assert blocks == {"Conveyor2.FB_Belt": "Software units/Conveyor2/Motors",
+    assert blocks == {"Main": "", "Conveyor2.FB_Belt": "Software units/Conveyor2/Motors",
                       "Conveyor2.FB_Roll": "Software units/Conveyor2/Motors",
                       "Conveyor2.FB_Top": "Software units/Conveyor2"}
     assert [(t.name, t.folder) for t in unit.types.list_types("PLC_1")] == [
@@ -78,7 +78,7 @@ def test_documents_imported_with_a_unit_folder_go_into_the_unit(unit: Any) -> No
 
 
 def test_a_unit_block_exported_and_imported_back_with_its_folder_stays_in_the_unit(unit: Any) -> None:
-    [listed] = unit.blocks.list_blocks("PLC_1")
+    [listed] = [b for b in unit.blocks.list_blocks("PLC_1") if b.name != "Main"]  # not the PLC's OB1
     data = unit.program.export_program_object("PLC_1", listed.name)
     document = ProgramDocument(source="FB_Belt.xml", data=data, folder=listed.folder)
     # The document is named as listed (Namespace.Name): taken without overwrite, its own number with it
@@ -87,7 +87,7 @@ def test_a_unit_block_exported_and_imported_back_with_its_folder_stays_in_the_un
     [report] = unit.program.import_program_documents("PLC_1", [document], overwrite=True)
     assert (report.status, report.name) == ("Imported", "Conveyor2.FB_Belt")
     assert [(b.name, b.folder) for b in unit.blocks.list_blocks("PLC_1")] == [
-        ("Conveyor2.FB_Belt", "Software units/Conveyor2/Motors")]
+        ("Main", ""), ("Conveyor2.FB_Belt", "Software units/Conveyor2/Motors")]
     assert _own_folders(unit) == _NO_OWN_FOLDERS
 
 
@@ -122,7 +122,7 @@ def test_an_import_into_a_unit_the_plc_lacks_is_refused_naming_its_units(unit: A
     document = ProgramDocument(source="FB_Roll.xml", data=_fb("FB_Roll", 3), folder="Software units")
     raises_code(e.ValidationError, "FOLDER_NOT_FOUND", unit.program.import_program_documents, "PLC_1", [document],
                 overwrite=False)
-    assert [b.name for b in unit.blocks.list_blocks("PLC_1")] == ["Conveyor2.FB_Belt"]
+    assert [b.name for b in unit.blocks.list_blocks("PLC_1")] == ["Main", "Conveyor2.FB_Belt"]
     assert _own_folders(unit) == _NO_OWN_FOLDERS
 
 
@@ -133,7 +133,8 @@ def test_on_a_cpu_without_units_a_software_units_folder_is_a_plain_folder(unit: 
     unit.devices.add_device(S7_1200, None, "PLC_2")
     document = ProgramDocument(source="FB_Small.xml", data=_fb("FB_Small", 5), folder="Software units/U1")
     unit.program.import_program_documents("PLC_2", [document], overwrite=False)
-    assert [(b.name, b.folder) for b in unit.blocks.list_blocks("PLC_2")] == [("FB_Small", "Software units/U1")]
+    assert [(b.name, b.folder) for b in unit.blocks.list_blocks("PLC_2")] == [
+        ("Main", ""), ("FB_Small", "Software units/U1")]
     assert unit.blocks.block_folders("PLC_2") == ["Software units", "Software units/U1"]
 
 
@@ -245,7 +246,7 @@ def test_a_units_folders_are_listed_and_deleted_with_what_they_hold(unit: Any) -
     assert unit.blocks.external_source_folders("PLC_1") == ["Software units/Conveyor2/Src"]
     removal = unit.blocks.delete_block_folder("PLC_1", "software units/Conveyor2/Motors")
     assert (removal.folder, removal.removed) == ("Software units/Conveyor2/Motors", ["Conveyor2.FB_Belt"])
-    assert unit.blocks.list_blocks("PLC_1") == []
+    assert [b.name for b in unit.blocks.list_blocks("PLC_1")] == ["Main"]  # the PLC's OB1
     unit.blocks.add_external_source("PLC_1", "Belt.scl", "", folder="Software units/Conveyor2/Src", overwrite=False)
     assert unit.blocks.delete_external_source_folder("PLC_1", "Software units/Conveyor2/Src").removed == ["Belt.scl"]
     assert unit.blocks.list_external_sources("PLC_1") == []

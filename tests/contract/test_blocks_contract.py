@@ -14,7 +14,8 @@ from engineering_api.backend.models import ProgramDocument
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml import parse_bytes
 from simatic_xml.generate import generate_xml
-from tests.conftest import raises_code
+from simatic_xml.objects import OB
+from tests.conftest import raises_code, simaticml_object
 from tests.contract.conftest import HMI, open_plc_project
 from tests.contract.played import played
 
@@ -78,9 +79,29 @@ def test_unknown_device_and_non_plc(plc, name, call):
         call(plc, "HMI_1")
 
 
+def test_a_new_plc_starts_with_main_ob1(plc):
+    """TIA creates the program cycle OB Main [OB1] (LAD, one empty network) with every CPU it adds; a pipeline that
+    brings its own Main replaces it with overwrite, and without overwrite the name is taken."""
+    main = plc.blocks.get_block("PLC_1", "Main")
+    assert (main.block_type, main.number, main.language, main.folder, main.consistent) == ("OB", 1, "LAD", "", True)
+    exported = plc.program.export_program_object("PLC_1", "Main")
+    assert parse_bytes(exported).engineering_version == played(plc).version
+    ob = simaticml_object(exported, OB)
+    assert ob.secondary_type == "ProgramCycle"
+    assert [u.programming_language for u in ob.compile_units] == ["LAD"]  # one network
+    assert ob.title is not None
+    assert [(t.culture, t.text) for t in ob.title.items] == [("en-US", '"Main Program Sweep (Cycle)"')]
+    own = {"blockType": "OB", "name": "Main", "number": 1, "language": "SCL", "networks": [{"scl": "RETURN;"}]}
+    document = ProgramDocument(source="Main.xml", data=generate_xml(own, played(plc).version))
+    raises_code(e.AlreadyExistsError, "OBJECT_EXISTS", plc.program.import_program_documents, "PLC_1", [document],
+                overwrite=False)
+    plc.program.import_program_documents("PLC_1", [document], overwrite=True)
+    assert plc.blocks.get_block("PLC_1", "Main").language == "SCL"
+
+
 def test_list_get_and_blocks_only(plc):
     blocks = {b.name: b for b in plc.blocks.list_blocks("PLC_1")}
-    assert set(blocks) == {"FC_A", "DB_A"}  # PLC data types are not blocks
+    assert set(blocks) == {"Main", "FC_A", "DB_A"}  # PLC data types are not blocks; Main [OB1] came with the PLC
     assert blocks["FC_A"].block_type == "FC" and blocks["FC_A"].number == 3 and blocks["FC_A"].language == "SCL"
     assert plc.blocks.get_block("PLC_1", "DB_A").block_type == "GlobalDB"
     with pytest.raises(e.NotFoundError):

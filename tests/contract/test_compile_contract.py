@@ -64,7 +64,7 @@ def _import(backend: EngineeringBackend, *specs: dict[str, Any], overwrite: bool
 
 def _program(backend: EngineeringBackend) -> None:
     _import(backend, UDT, FC, FB)
-    _import(backend, IDB, OB)
+    _import(backend, IDB, OB, overwrite=True)  # OB "Main" [OB1] replaces the one TIA created with the PLC
 
 
 def _leaves(node: Any) -> list:

@@ -72,16 +72,17 @@ def test_an_import_into_a_folder_of_another_case_lands_in_that_folder(plc: Engin
         [ProgramDocument(source="FC_A.xml", data=generate_xml(FC, played(plc).version), folder="drives/Pumps")],
         overwrite=False)
     assert plc.blocks.block_folders("PLC_1") == ["Drives", "Drives/Pumps"]
-    assert [(b.name, b.folder) for b in plc.blocks.list_blocks("PLC_1")] == [("FC_A", "Drives/Pumps")]
+    assert [(b.name, b.folder) for b in plc.blocks.list_blocks("PLC_1")] == [("Main", ""), ("FC_A", "Drives/Pumps")]
 
 
 @pytest.mark.parametrize(("method", "call"), CREATE + TARGET, ids=[m for m, _ in CREATE + TARGET])
 def test_bad_folder_paths_are_invalid_folder(plc: EngineeringBackend, method: str, call: Callable[..., Any]) -> None:
+    blocks = plc.blocks.list_blocks("PLC_1")  # the new PLC's own Main [OB1]
     for folder in BAD_FOLDERS:
         with pytest.raises(e.ValidationError) as caught:
             call(plc, folder)
         assert caught.value.code == "INVALID_FOLDER", (method, folder, caught.value.code)
-    assert plc.blocks.block_folders("PLC_1") == [] and plc.blocks.list_blocks("PLC_1") == []
+    assert plc.blocks.block_folders("PLC_1") == [] and plc.blocks.list_blocks("PLC_1") == blocks
 
 
 @pytest.mark.parametrize(("method", "call"), CREATE, ids=[m for m, _ in CREATE])

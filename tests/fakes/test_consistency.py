@@ -49,7 +49,7 @@ def _state(backend: FakeBackend) -> dict[str, bool]:
 def test_failed_compile_marks_block_callers_and_instances(backend: FakeBackend) -> None:
     _import(backend, CALLEE, CALLER, IDB, OTHER)
     assert backend.compile.compile_software("PLC_1").state == "Error"
-    assert _state(backend) == {"FC_Calc": False, "FB_User": False, "DB_User": False, "FC_Other": True}
+    assert _state(backend) == {"Main": True, "FC_Calc": False, "FB_User": False, "DB_User": False, "FC_Other": True}
     _import(backend, FIXED, overwrite=True)
     assert _state(backend)["FC_Calc"] is False, "replacing a block does not compile it"
     assert backend.compile.compile_block("PLC_1", "FC_Calc").state == "Success"
@@ -60,15 +60,15 @@ def test_a_compile_of_only_the_broken_block_finds_its_callers(backend: FakeBacke
     _import(backend, CALLEE, CALLER, IDB, OTHER)
     result = backend.compile.compile_block("PLC_1", "FC_Calc")
     assert result.state == "Error" and [d.code for d in result.diagnostics] == ["TYPE_MISMATCH"]
-    assert _state(backend) == {"FC_Calc": False, "FB_User": False, "DB_User": False, "FC_Other": True}
+    assert _state(backend) == {"Main": True, "FC_Calc": False, "FB_User": False, "DB_User": False, "FC_Other": True}
 
 
 def test_generated_blocks_can_be_marked_until_they_compile(backend: FakeBackend) -> None:
     _import(backend, OTHER)
     assert backend.compile.mark_needs_compile("PLC_1", ["fc_other", "Nowhere"]) == ["FC_Other"]
-    assert _state(backend) == {"FC_Other": False}
+    assert _state(backend) == {"Main": True, "FC_Other": False}
     assert backend.compile.compile_software("PLC_1").state == "Success"
-    assert _state(backend) == {"FC_Other": True}
+    assert _state(backend) == {"Main": True, "FC_Other": True}
 
 
 def test_deleting_a_called_block_leaves_its_callers_inconsistent(backend: FakeBackend) -> None:
@@ -76,4 +76,4 @@ def test_deleting_a_called_block_leaves_its_callers_inconsistent(backend: FakeBa
     assert backend.compile.compile_software("PLC_1").state == "Success"
     assert set(_state(backend).values()) == {True}
     backend.blocks.delete_block("PLC_1", "FC_Calc")
-    assert _state(backend) == {"FB_User": False, "DB_User": False, "FC_Other": True}
+    assert _state(backend) == {"Main": True, "FB_User": False, "DB_User": False, "FC_Other": True}

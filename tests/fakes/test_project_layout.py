@@ -71,7 +71,7 @@ def backend(tmp_path: Path) -> FakeBackend:
 
 @pytest.fixture
 def project_file(backend: FakeBackend, tmp_path: Path) -> Path:
-    """A saved, closed project with ``BLOCKS`` FCs (marker 1) and an FC ``Sub``."""
+    """A saved, closed project with ``BLOCKS`` FCs (marker 1), an FC ``Sub`` and the PLC's own ``Main`` [OB1]."""
     (tmp_path / "ws").mkdir()
     backend.create_project(tmp_path / "ws", "P", author="", comment="")
     backend.devices.add_device(CPU, None, "PLC_1")
@@ -187,7 +187,7 @@ def test_folder_names_stay_inside_the_project_and_read_back(project_file: Path, 
     save_project(project)
     assert sorted(p for p in tmp_path.rglob("*") if not p.is_relative_to(project_file.parent)) == outside
     program_blocks = project_file.parent / "Devices" / "PLC_1" / "PLC" / "Program blocks"
-    assert len([p for p in program_blocks.rglob("*.xml") if p.is_file()]) == BLOCKS + 1  # every block is inside
+    assert len([p for p in program_blocks.rglob("*.xml") if p.is_file()]) == BLOCKS + 2  # Sub and Main too
     reopened = _plc_software(load_project(project_file))
     assert {o.name: o.folder for o in reopened.all()} == before
     assert FOLDERS[0] in reopened.folders["blocks"] and "Sub.xml" in reopened.folders["blocks"]
