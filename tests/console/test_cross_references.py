@@ -89,8 +89,10 @@ def test_object_names_are_read_as_tia_writes_them_or_with_plain_dots():
 def program(client, admin_headers, cpu) -> dict[str, str]:
     data(client.post("/api/blockgeneration/generate-and-import", json={"spec": UDT, "deviceName": "PLC_1"},
                      headers=admin_headers))
-    for spec in (FC_SCL, DB, OB):
+    for spec in (FC_SCL, DB):
         data(client.post("/api/devices/PLC_1/blocks", json=spec, headers=admin_headers))
+    # over the Main [OB1] TIA created with the PLC
+    data(client.post("/api/devices/PLC_1/blocks", json={**OB, "overwrite": True}, headers=admin_headers))
     lad = corpus_file("fc/mking2203_plcBlock_LAD_Block_3.xml").read_text(encoding="utf-8-sig")
     data(client.post("/api/devices/PLC_1/blocks", json={"rawXml": lad}, headers=admin_headers))
     data(client.post("/api/devices/PLC_1/tag-tables/Default tag table/tags",

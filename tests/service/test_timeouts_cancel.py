@@ -57,6 +57,10 @@ def _plc_project(client: TestClient, admin: dict[str, str]) -> None:
     assert response.status_code == 200, response.text
 
 
+KEPT = {"FC_Keep", "Main"}
+"""The blocks before the refused or stopped change: FC_Keep and the Main [OB1] TIA created with the PLC."""
+
+
 def _block_names(client: TestClient, admin: dict[str, str]) -> set[str]:
     response = client.get(BLOCKS, headers=admin)
     assert response.status_code == 200, response.text
@@ -140,7 +144,7 @@ def test_a_call_past_its_timeout_stops_at_a_checkpoint_and_rolls_back(
     assert worker.replaced_threads == 0
     assert worker.thread_name == thread_before
     # Rolled back: the project holds exactly what it held before.
-    assert _block_names(client, admin) == {"FC_Keep"}
+    assert _block_names(client, admin) == KEPT
 
 
 def test_other_clients_wait_only_until_the_timed_out_call_has_stopped(
@@ -196,7 +200,7 @@ def test_other_clients_wait_only_until_the_timed_out_call_has_stopped(
     assert "reached_import" not in big
     assert worker.replaced_threads == 0
     assert set(seen) == {worker.thread_name}
-    assert {b["name"] for b in read.json()["data"]} == {"FC_Keep"}
+    assert {b["name"] for b in read.json()["data"]} == KEPT
 
 
 def test_a_canceled_job_stops_at_a_checkpoint_and_rolls_back(
@@ -230,7 +234,7 @@ def test_a_canceled_job_stops_at_a_checkpoint_and_rolls_back(
     # Stopped inside the generator, not after it (a cancel used to be seen only between steps).
     assert generated == []
     assert worker.replaced_threads == 0
-    assert _block_names(client, admin) == {"FC_Keep"}
+    assert _block_names(client, admin) == KEPT
 
 
 def test_a_block_over_tias_size_limit_is_refused_before_any_work(client: TestClient, admin: dict[str, str]) -> None:
@@ -255,7 +259,7 @@ def test_a_block_over_tias_size_limit_is_refused_before_any_work(client: TestCli
     assert body["details"]["measure"] == "statements"
     assert f"{MAX_STATEMENTS:,}" in body["message"] and f"{statements:,}" in body["message"]
     assert calls == []
-    assert _block_names(client, admin) == {"FC_Keep"}
+    assert _block_names(client, admin) == KEPT
 
 
 def test_an_external_source_with_a_block_over_the_limit_is_refused(client: TestClient, admin: dict[str, str]) -> None:
@@ -270,7 +274,7 @@ def test_an_external_source_with_a_block_over_the_limit_is_refused(client: TestC
 
     assert response.status_code == 422, response.text
     assert response.json()["code"] == "BLOCK_TOO_LARGE"
-    assert _block_names(client, admin) == {"FC_Keep"}
+    assert _block_names(client, admin) == KEPT
 
 
 def test_a_simaticml_block_over_the_limit_is_refused_before_it_is_parsed(client: TestClient,
@@ -289,7 +293,7 @@ def test_a_simaticml_block_over_the_limit_is_refused_before_it_is_parsed(client:
     body = response.json()
     assert body["code"] == "BLOCK_TOO_LARGE"
     assert body["details"]["found"] == statements
-    assert _block_names(client, admin) == {"FC_Keep"}
+    assert _block_names(client, admin) == KEPT
 
 
 # ----- the worker and the fake's transaction, without HTTP --------------------------------------------------
@@ -394,5 +398,5 @@ def test_an_import_stopped_between_documents_keeps_nothing(tmp_path: Path) -> No
     with installed(token), pytest.raises(Canceled):
         backend.program.import_program_documents("PLC_1", documents, overwrite=False)
 
-    assert [b.name for b in backend.blocks.list_blocks("PLC_1")] == []
+    assert [b.name for b in backend.blocks.list_blocks("PLC_1")] == ["Main"]  # only the PLC's own OB1
     assert backend.open_projects()[0].has_unsaved_changes is False
