@@ -125,6 +125,13 @@ def _compile(backend: EngineeringBackend, plc: SimulatedPlc) -> bool:
     return False
 
 
+def _without_blocks(backend: EngineeringBackend, device: str) -> None:
+    """Delete the blocks the new CPU came with (TIA gives each its Main [OB1]): the scratch PLC runs the folder's
+    program and nothing else, and a folder's own ``Main`` would otherwise meet the one TIA made."""
+    for block in backend.blocks.list_blocks(device):
+        backend.blocks.delete_block(device, block.name)
+
+
 def load_plc(make_backend: Callable[[], EngineeringBackend], files: Sequence[str], scratch: Path, *,
              device: str) -> tuple[EngineeringBackend, SimulatedPlc]:
     """A backend whose scratch project's PLC ``device`` holds ``files``, compiled and downloaded to a stepped
@@ -140,6 +147,7 @@ def load_plc(make_backend: Callable[[], EngineeringBackend], files: Sequence[str
         backend.create_project(scratch, "UnitTests", author="engineering-api test run", comment="")
         backend.set_simulation_support(True)
         backend.devices.add_device(SMOKE_CPU, None, device)
+        _without_blocks(backend, device)
         _load_files(backend, plc, files, version)
         if not plc.ready or not _compile(backend, plc):
             return backend, plc
