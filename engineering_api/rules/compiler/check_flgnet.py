@@ -38,6 +38,7 @@ from .types import (
     ELEMENTARY,
     INT_LIT,
     SLICE_TYPES,
+    SLICED_WIDTH,
     SclType,
     Var,
     assignable,
@@ -100,10 +101,8 @@ _OUTPUT_PIN = re.compile(r"^out\d*$")
 _SCOPES = {"LocalVariable": "local", "GlobalVariable": "global", "LocalConstant": "local",
            "GlobalConstant": "global"}
 _SLICE = re.compile(r"^([xbwdlXBWDL])(\d+)$")
-_ADDRESS_WIDTH = {"BYTE": 8, "SINT": 8, "USINT": 8, "CHAR": 8, "WORD": 16, "INT": 16, "UINT": 16, "WCHAR": 16,
-                  "DWORD": 32, "DINT": 32, "UDINT": 32, "LWORD": 64, "LINT": 64, "ULINT": 64, "BOOL": 1, "REAL": 32,
-                  "LREAL": 64, "TIME": 32, "LTIME": 64, "TOD": 32, "TIME_OF_DAY": 32, "LTOD": 64, "DATE": 16,
-                  "S5TIME": 16}
+_ADDRESS_WIDTH = {**SLICED_WIDTH, "BOOL": 1, "REAL": 32, "LREAL": 64, "TIME": 32, "LTIME": 64, "TOD": 32,
+                  "TIME_OF_DAY": 32, "LTOD": 64, "DATE": 16, "S5TIME": 16}
 """Bits of a value an absolute address of the same width holds when the block's IEC check is on.
 
 Evidence, not a documented rule (no STEP 7 help page on absolute operands under the IEC check was found):

@@ -16,6 +16,7 @@ __all__ = [
     "ALIASES",
     "ELEMENTARY",
     "INT_LIT",
+    "SLICED_WIDTH",
     "SLICE_TYPES",
     "REAL_LIT",
     "SclType",
@@ -138,7 +139,7 @@ def literal_range(t: SclType, based: bool = False) -> tuple[int, int] | None:
 SLICE_TYPES = {"X": "BOOL", "B": "BYTE", "W": "WORD", "D": "DWORD", "L": "LWORD"}
 """The data type of a slice by its size letter: ``.%X0`` a Bool ... ``.%L0`` an LWord."""
 _SLICE_BITS = {"X": 1, "B": 8, "W": 16, "D": 32, "L": 64}
-_SLICED_WIDTH = {**_SIZE, "CHAR": 8, "WCHAR": 16}
+SLICED_WIDTH = {**_SIZE, "CHAR": 8, "WCHAR": 16}
 """Bits of a tag a slice may address: its own width (STEP 7 help, "Addressing areas of a tag with slice access";
 Siemens FAQ 57374718: a Word holds bits %X0..%X15, bytes %B0..%B1 and the word %W0)."""
 
@@ -146,7 +147,7 @@ Siemens FAQ 57374718: a Word holds bits %X0..%X15, bytes %B0..%B1 and the word %
 def slice_overrun(t: SclType, size: str, offset: int) -> int | None:
     """The bit width of ``t`` when the slice ``%<size><offset>`` reaches past it; None when the slice fits or ``t``
     is no type with a known width (a struct, a Real: left to TIA)."""
-    width = _SLICED_WIDTH.get(t) if isinstance(t, str) else None
+    width = SLICED_WIDTH.get(t) if isinstance(t, str) else None
     if width is not None and (offset + 1) * _SLICE_BITS[size.upper()] > width:
         return width
     return None
