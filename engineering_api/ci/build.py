@@ -134,7 +134,7 @@ def _emit(diagnostics: list[Diagnostic], files: list[str], fmt: str, out: IO[str
 
 
 def _said(d: Diagnostic) -> tuple[object, ...]:
-    return d.line, d.col, d.code, d.message
+    return d.file, d.line, d.col, d.code, d.message
 
 
 def run(args: Any, out: IO[str] | None = None) -> int:
@@ -161,6 +161,8 @@ def run(args: Any, out: IO[str] | None = None) -> int:
         if d.code in MISSING_CODES and d.severity == "Error":
             d.severity = "Warning"
     refused = {d.file for d in diagnostics if d.severity == "Error"}
+    # The check reads the declarations as the generator does (INVALID_DECLARATION): a finding both made once.
+    said = {_said(d) for d in diagnostics}
     context = _context(context_sources)
     _merge(context, _context(read))  # the sources see each other's FBs and UDTs
     taken: set[str] = set()
@@ -168,8 +170,6 @@ def run(args: Any, out: IO[str] | None = None) -> int:
         if source.data is None or source.path is None or binary_source(source.path, source.data) is not None:
             continue  # the check reported it (READ_ERROR, NOT_SCL)
         result = generate_source(source_text(source.data), file=source.path, version=version, context=context)
-        # The check reads the declarations as the generator does (INVALID_DECLARATION): a finding both made once.
-        said = {_said(d) for d in diagnostics if d.file == source.path}
         found = [d for d in result.diagnostics if _said(d) not in said]
         if source.path in refused:
             diagnostics.extend(d for d in found if d.code not in _CHECKED)
