@@ -219,6 +219,15 @@ class BlockGen(CallGen):
         self.pre.append(f"{var} = _R32[0]")
         return var
 
+    def single(self, src: str) -> str:
+        """An intermediate Real result rounded to single precision before the next operation uses it, through the
+        memory's scratch as an assignment rounds (two statements before the statement, no call)."""
+        self.uses_real32 = True
+        var = self.tmp("_v")
+        self.pre.append(f"_R32[0] = {src}")
+        self.pre.append(f"{var} = _R32[0]")
+        return var
+
     def s_callstmt(self, s: A.CallStmt) -> None:
         lines = self.call_stmt(s.call)
         self.flush_pre()

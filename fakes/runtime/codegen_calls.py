@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engineering_api.rules.compiler.builtins import INSTANCE_INSTRUCTIONS, KNOWN_UPPER, conversion
-from engineering_api.rules.compiler.types import STR_LIT
+from engineering_api.rules.compiler.types import BIT_LIT, INT_LIT, STR_LIT
 from simatic_xml.scl import ast as A
 from simatic_xml.system_types import lookup
 
@@ -25,13 +25,15 @@ from .errors import UnsupportedInstructionError
 from . import stdlib
 from .layout import Slot, system_fb
 from .stdlib_fbs import INSTANCE
-from .values import default_value
+from .values import default_value, is_int_type
 
 __all__ = ("CallGen",)
 
 _SIMPLE = re.compile(r"^(?:[A-Za-z_]\w*|-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)$")
 """A Python name or a plain number: what an inlined system FB's body may read instead of an input it never writes."""
 
+_TARGET_TYPED = frozenset(["SHL", "SHR", "ROL", "ROR"])
+"""Instructions whose data type, in an assignment, is the target's (IN is converted into it)."""
 _BLOCK_MOVES = {"MOVE_BLK": "move", "UMOVE_BLK": "move", "FILL_BLK": "fill", "UFILL_BLK": "fill"}
 _INSTRUCTION_CALLS = INSTANCE_INSTRUCTIONS
 """Instructions called on an instance of a system type (the catalog's ``instructions``): ``#t.TON(...)``,
@@ -319,13 +321,24 @@ class CallGen(ExprGen):
                 return self.unsupported_src(f"{name} with output {arg.name}"), None, None
             else:
                 extra.append((up, arg.value))
-        while nodes and nodes[-1] is None:
+        while nodes and nodes[-1] is None and name != "GETBLOCKNAME":  # its SIZE may be left out: None
             nodes.pop()
         # the formal name of every actual: MUX tells a trailing INELSE from one more INn by it
         names = [params[i] if i < len(params) else "" for i in range(len(nodes))] + [n for n, _v in extra]
         nodes += [v for _n, v in extra]
         types = tuple(_stdlib_type(self.type_of(n)) if n is not None else None for n in nodes)
         result = _stdlib_type(self.target_type(out) if out is not None else self.typer.expr(call))
+        target = self.target_of_call[1] if self.target_of_call and self.target_of_call[0] is call else None
+        converted: dict[int, str] = {}
+        if isinstance(target, str) and is_int_type(target) and nodes:
+            if name in _TARGET_TYPED and types[0] != target and is_int_type(types[0]):
+                # The shift takes the type of the operand it is assigned to; IN is converted into it first:
+                # SHR(IN := DInt -1, N := 31) into a DWord is 1 (practitioner report of a real S7-1500, issue
+                # 66; thin evidence: no Siemens text found on the instruction's type in SCL).
+                converted[0] = self.value(nodes[0], target)
+                types, result = (target, *types[1:]), target
+            elif result is None or result in (INT_LIT, BIT_LIT):  # SCALE_X(MIN := 0, MAX := 27648): OUT's type
+                result = target
         try:
             if _takes_names(fn):
                 impl = fn.specialise(types, result, names=names)
@@ -335,10 +348,11 @@ class CallGen(ExprGen):
             return self.unsupported_src(name), result, None
         ref = self.ctx.bind(f"_F_{name}", impl, unique=True)
         values = ["rt"] if getattr(fn, "needs_rt", False) else []
-        if name == "GETBLOCKNAME":  # the name of the block that calls it, known as the block is generated
-            values.append(repr(self.block_name))
-        values += [("None" if n is None else self.load(n) if i in by_ref else self.value(n))
-                   for i, n in enumerate(nodes)]
+        if name == "GETBLOCKNAME":  # the name of the block that calls it, known as the block is generated; quoted
+            # as a TIA monitor shows it on a real CPU (practitioner report, issue 66; thin evidence)
+            values.append(repr(f'"{self.block_name}"'))
+        values += [("None" if n is None else converted[i] if i in converted else self.load(n) if i in by_ref
+                    else self.value(n)) for i, n in enumerate(nodes)]
         return f"{ref}({', '.join(values)})", result, out
 
     def block_move(self, name: str, args: _Args) -> list[str]:

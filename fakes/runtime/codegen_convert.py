@@ -44,9 +44,17 @@ class ConvertGen:
         raise NotImplementedError
 
     def wrapped(self, src: str, t: Any, raw: bool) -> str:
+        """``src`` inside its type: an integer wrapped, a Real computed in double precision rounded to single (an
+        S7-1500 computes Real in IEEE 754 single precision, so each operation's result is a single)."""
         if raw and is_int_type(t):
             return wrap_src(src, t)
+        if raw and t == "REAL":
+            return self.single(src)
         return src
+
+    def single(self, src: str) -> str:
+        """Source of float ``src`` rounded to single precision (the block generator rounds through its scratch)."""
+        return real32_src(src)
 
     def convert(self, src: str, st: Any, raw: bool, dt: Any, node: Any = None) -> str:
         """Source that stores a value of type ``st`` into a ``dt`` (implicit conversion, wrap, Real rounding).
@@ -76,12 +84,16 @@ class ConvertGen:
                 src = wrap_src(src, st)
                 if _fits(st, dt):
                     return src
+            if not (is_int_type(st) or st in (INT_LIT, BIT_LIT)):
+                # A value of no known integer type (an instruction typed by its untyped literals, SCALE_X(MIN :=
+                # 0, MAX := 27648)): it may hold a fraction, so it is rounded half to even into the type (_w_*).
+                return f"_w_{dt}({src})"
             return wrap_src(src, dt)
         if dt == "REAL":
             value, rounded = self.real_value(src, st, raw)
             return value if rounded else real32_src(value)
         if dt == "LREAL":
-            return src if st in ("REAL", "LREAL") else f"float({self.wrapped(src, st, raw)})"
+            return self.wrapped(src, st, raw) if st in ("REAL", "LREAL") else f"float({self.wrapped(src, st, raw)})"
         if dt == "BOOL":
             return src if st == "BOOL" else f"bool({src})"
         if isinstance(dt, (ArrayT, StructT, NamedT)) or (dt is None and type(node) in (A.Name, A.Member, A.Index)):
@@ -96,7 +108,7 @@ class ConvertGen:
             return src, True
         if is_const(src):
             return py_literal(to_real32(float(src.strip("()")))), True
-        value = self.wrapped(src, st, raw)
+        value = src if st == "REAL" else self.wrapped(src, st, raw)  # the caller rounds a Real once
         if exact_in_real(st, "REAL"):
             return f"float({value})", True
         return value, False

@@ -21,7 +21,7 @@ from .codegen_context import ident
 from .codegen_convert import LITERAL_TYPES, ConvertGen, is_const, py_literal, wrap_src
 from .layout import Slot, system_members
 from .memory import FORMATS
-from .values import INT_RANGES, is_int_type, literal_value
+from .values import INT_RANGES, duration_ns, is_int_type, literal_value, to_real32, wrap
 
 __all__ = ("ExprGen", "Typer")
 
@@ -29,6 +29,10 @@ _ARITH = {"+": "+", "-": "-", "*": "*"}
 _COMPARE = {"=": "==", "<>": "!=", "<": "<", ">": ">", "<=": "<=", ">=": ">="}
 _LOGIC = {"AND": "&", "&": "&", "OR": "|", "XOR": "^"}
 _SLICE_BITS = {"X": 1, "B": 8, "W": 16, "D": 32, "L": 64}
+_UNIT_NS = {"TIME": 10**6, "S5TIME": 10**6, "TIME_OF_DAY": 10**6, "LTIME": 1, "LTIME_OF_DAY": 1,
+            "DATE": 86_400 * 10**9}
+"""What one count of each duration, time of day and date type is, in ns (README "Values"): operands of mixed
+types are brought to the result's unit before they are added or compared (LTIME + TIME, DATE - DATE)."""
 _ADDR_TYPE = {"X": "BOOL", "B": "BYTE", "W": "WORD", "D": "DWORD"}
 
 
@@ -79,6 +83,9 @@ class ExprGen(ConvertGen):
     cache: MemberCache
     loops: list[tuple[str, Any]]
     uses_eno: bool
+    target_of_call: tuple[A.Call, Any] | None = None
+    """While an assignment's value that is a call is generated: the call and the target's type (an instruction
+    typed by untyped literals, or a shift, takes the target's type)."""
 
     # ---------------------------------------------------------------- helpers the generator provides
     def tmp(self, prefix: str = "_t") -> str:  # pragma: no cover - implemented by BlockGen
@@ -133,6 +140,11 @@ class ExprGen(ConvertGen):
         t = self.typer.expr(e)
         try:
             value = literal_value(e.kind, e.value, t if isinstance(t, str) else None)
+            if e.kind == "time" and t == "LTIME":  # the parser's value is whole ms: the text has the ns
+                value = duration_ns(e.text)
+                if value is None:
+                    raise ValueError(e.text)
+                value = wrap(value, "LTIME")
         except ValueError:
             return self.unsupported_src(f"constant {e.text}"), t, False
         if t == BIT_LIT:
@@ -160,6 +172,17 @@ class ExprGen(ConvertGen):
         t = self.typer.expr(e)
         ls, lt, lraw = self.expr(e.left)
         rs, rt, rraw = self.expr(e.right)
+        if lt in _UNIT_NS and rt in _UNIT_NS and _UNIT_NS[lt] != _UNIT_NS[rt]:
+            if op in _COMPARE:  # both in the finer unit
+                fine = lt if _UNIT_NS[lt] < _UNIT_NS[rt] else rt
+                return f"({self.in_unit(ls, lt, lraw, fine)} {_COMPARE[op]} {self.in_unit(rs, rt, rraw, fine)})", \
+                    "BOOL", False
+            if t in _UNIT_NS:
+                ls, lt, lraw = (self.in_unit(ls, lt, lraw, t), t, True) if lt != t else (ls, lt, lraw)
+                rs, rt, rraw = (self.in_unit(rs, rt, rraw, t), t, True) if rt != t else (rs, rt, rraw)
+        if "REAL" in (lt, rt) and (op in _COMPARE or t == "REAL"):  # a constant beside a Real is a Real (single)
+            ls = self.real_const(ls, lt)
+            rs = self.real_const(rs, rt)
         if op in _COMPARE:
             return f"({self.wrapped(ls, lt, lraw)} {_COMPARE[op]} {self.wrapped(rs, rt, rraw)})", "BOOL", False
         if op in _LOGIC:
@@ -189,6 +212,25 @@ class ExprGen(ConvertGen):
         if op == "**":
             return f"_expt({ls}, {rs})", "LREAL", False
         return self.unsupported_src(f"operator {op}"), t, False
+
+    @staticmethod
+    def real_const(src: str, st: Any) -> str:
+        """An untyped constant as a ``Real`` holds it (``0.3`` -> 0.30000001192092896); other operands unchanged."""
+        if st in LITERAL_TYPES and is_const(src):
+            try:
+                return py_literal(to_real32(float(eval(src, {}))))
+            except (ValueError, TypeError, SyntaxError):
+                return src
+        return src
+
+    def in_unit(self, src: str, st: str, raw: bool, t: str) -> str:
+        """A value of duration/time/date type ``st`` counted in ``t``'s unit (a coarser unit truncates toward zero:
+        ``D#2024-02-28 + T#25h`` adds one day)."""
+        src = self.wrapped(src, st, raw)
+        have, want = _UNIT_NS[st], _UNIT_NS[t]
+        if have == want:
+            return src
+        return f"({src} * {have // want})" if have > want else f"_idiv({src}, {want // have})"
 
     def _untyped(self, op: str, ls: str, lt: Any, lraw: bool, rs: str, rt: Any, rraw: bool, t: Any
                  ) -> tuple[str, Any, bool]:
@@ -421,7 +463,10 @@ class ExprGen(ConvertGen):
 
     def assign_src(self, target: Any, value: Any, typed: tuple[str, Any, bool] | None = None) -> str:
         """Source of ``value`` (or of the generated ``typed`` = (source, type, raw)) converted for ``target``."""
+        if typed is None and type(value) is A.Call:  # an instruction may take its type from the target
+            self.target_of_call = (value, self.target_type(target))
         src, st, raw = typed or self.expr(value)
+        self.target_of_call = None
         out = self.convert(src, st, raw, self.target_type(target), value)
         slot = self.slot_of(target)
         if slot is not None and slot.kind == "elem" and slot.type in ("STRING", "WSTRING"):

@@ -40,7 +40,8 @@ BEGIN
   "Unit_FC_Add"();
 END_ORGANIZATION_BLOCK''')
     sim.scan()
-    assert (sim['"D".name'], sim['"D".short']) == ("Unit_FC_Add", "Unit")
+    # with its quotes, as a TIA monitor shows it on a real S7-1500 (practitioner report, issue 66; thin evidence)
+    assert (sim['"D".name'], sim['"D".short']) == ('"Unit_FC_Add"', '"Uni')
 
 
 def test_combined_assignments() -> None:

@@ -89,7 +89,9 @@ def test_stores_into_a_real_round_as_the_fpu_does() -> None:
     sim = _run('"D".di := 16777217; "D".r := DINT_TO_REAL("D".di); "D".lr := "D".r;'
                '"D".i := -32768; "D".q1 := 7; "D".lr := INT_TO_REAL("D".i) / "D".q1;')
     assert sim['"D".r'] == 16_777_216.0  # 2^24 + 1 has no Real
-    assert sim['"D".lr'] == -32768 / 7 and type(sim['"D".lr']) is float
+    # Real / Int is a Real operation: an S7-1500 computes it in single precision (IEEE 754, data type Real), then
+    # the Real converts into the LReal exactly (issue 66; it was the double-precision quotient before)
+    assert sim['"D".lr'] == to_real32(-32768 / 7) and type(sim['"D".lr']) is float
     sim = _run('"D".i := -32767; "D".r := "D".i; "D".lr := "D".r;')
     assert sim['"D".r'] == -32767.0 and type(sim['"D".r']) is float  # every Int is a Real: no rounding needed
 
