@@ -149,7 +149,8 @@ class SimulatedCpu(Generic[ImageT]):
             if self.state == OperatingState.RUN:
                 return
             self.state = OperatingState.STARTUP
-            self._log("Startup", "STOP to RUN: startup OBs run.")
+            self._warm_restart()
+            self._log("Startup", "STOP to RUN: non-retentive data initialised, startup OBs run.")
             self._next_fire = {ob.name: self.now_ns + int((ob.phase_ms or 0) * MS) + int(ob.period_ms * MS)
                                for ob in self.image.obs if ob.kind == "CyclicInterrupt" and ob.period_ms}
             try:
@@ -161,6 +162,25 @@ class SimulatedCpu(Generic[ImageT]):
             self._first_cycle = True
         if self.config.mode == OperatingMode.DEFAULT:
             self._start_runner()
+
+    def _warm_restart(self) -> None:
+        """STOP -> STARTUP as an S7-1500 does it: what is not retentive gets its start value.
+
+        "Structure and use of the CPU memory" (function manual A5E03461664-AC, 10/2018, 2.4.1 Table 2-1, and
+        -01, 01/2013, 2.1 "Work memory"): at STOP -> STARTUP the actual values of global and instance DBs are
+        initialised with their start values except the tags set retentive, and bit memory, timers and counters not
+        configured as retentive are initialised, exactly as at POWER ON -> STARTUP. The process image outputs are
+        initialised too (S7-1200 System Manual A5E02486680-05, 4.1 "STARTUP processing"); the inputs stay, as
+        they are the simulated process's signals, read again for the first cycle."""
+        old = self.memory
+        if old is None:
+            return
+        memory = self.image.new_memory()
+        memory.restore_retentive(old.retentive_snapshot())
+        memory.inputs[:] = old.inputs
+        self.memory = memory
+        self._forces = {k: f for k, f in self._forces.items() if self._reresolve(f, memory)}
+        self._apply_forces()
 
     def stop(self, reason: str = "Stop requested.") -> None:
         self._stop_runner()

@@ -23,7 +23,8 @@ sim, keys, _clean = base.sim, base.keys, base._clean
 """The module's fixtures: one app, keys, instances removed after each test."""
 PROGRAM = """
 DATA_BLOCK "Data"
-VAR count : Int; delay : Time := T#2s; level : Real; idx : Int; arr : Array[0..3] of Int; END_VAR
+VAR count : Int; delay : Time := T#2s; level : Real; arr : Array[0..3] of Int; END_VAR
+VAR RETAIN idx : Int; END_VAR
 BEGIN END_DATA_BLOCK
 FUNCTION_BLOCK "FB_Delay"
 VAR_INPUT start : Bool; END_VAR
@@ -176,7 +177,9 @@ def test_programming_error_stops_the_cpu_with_its_place(sim: TestClient[Any], en
     assert entry["event"] == "ProgrammingError" and entry["block"] == "Main" and entry["line"]
     assert_error(sim.post(f"{SIM}/instances/Sim/actions/step", json={"cycles": 1}, headers=engineer), 409,
                  "CPU_NOT_RUNNING")
-    body = assert_error(act(sim, engineer, "Sim", "run"), 409, "CPU_STOPPED_BY_ERROR")  # the startup OB fails too
+    # idx is retentive, so STOP -> STARTUP keeps the bad index (function manual A5E03461664, Table 2-1) and the
+    # startup OB fails too
+    body = assert_error(act(sim, engineer, "Sim", "run"), 409, "CPU_STOPPED_BY_ERROR")
     assert body["details"]["block"] == "Init"
     sim.put(tag('"Data".idx'), json={"value": 0}, headers=engineer)
     assert data(act(sim, engineer, "Sim", "run"))["lastError"] is None
