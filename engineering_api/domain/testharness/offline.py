@@ -39,6 +39,8 @@ class OfflineHarness:
     def __init__(self) -> None:
         self._started: str | None = None
         self._clock = 0.0
+        self._running: set[str] = set()
+        """The instances this run brought to RUN: a later case restarts one an earlier case stopped."""
 
     def check(self, raw: object) -> dict[str, Any]:
         """One case as a test file holds it (T-IA Connect's client format or the earlier one), checked and in the
@@ -70,7 +72,7 @@ class OfflineHarness:
             self._started, self._clock = utc_now(), time.perf_counter()
         ctx = OperationContext(backend, Settings(), PathPolicy((Path.cwd(),)))  # the runner reads no file
         simulator = Simulator(instances=backend.simulation, tags=backend.sim_tags)
-        result = run_case(ctx, simulator, msgspec.convert(case, TestCaseInfo), instance)
+        result = run_case(ctx, simulator, msgspec.convert(case, TestCaseInfo), instance, self._running)
         built: dict[str, Any] = msgspec.to_builtins(result)
         return built
 

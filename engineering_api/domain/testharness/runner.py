@@ -167,15 +167,21 @@ def _stop_reason(sim: Simulator, instance: str) -> str:
     return error.message if error is not None else "read the instance's diagnostic buffer for the cause."
 
 
-def _prepare(sim: Simulator, case: TestCase, instance: str | None) -> tuple[str, bool, bool]:
+def _prepare(sim: Simulator, case: TestCase, instance: str | None, started: set[str] | None = None
+             ) -> tuple[str, bool, bool]:
     """Bring the case's instance to RUN from a clean state (unless ``keepState``).
+
+    ``started``: the instances this run already brought to RUN. One of them found in STOP was stopped by an earlier
+    case of the run (a runtime error), so it is started again: each case starts from the clean state whatever the
+    previous one did. A CPU the run finds in STOP first is the user's, started only when the case says
+    ``startCpu``. The instance's name is added to ``started`` once it runs.
 
     Returns its name (the connected one's when ``instance`` is None: a later change of the connected instance
     must not move the case), whether the state was reset, and whether the instance runs freely.
     """
     info = sim.instances.sim_instance_state(instance)
     name = info.name
-    if info.operating_state == STOP and not case.start_cpu:
+    if info.operating_state == STOP and not case.start_cpu and name not in (started or ()):
         raise _CaseError(f'{_label(name)} is in STOP. Start the CPU, or set "startCpu": true in the case.',
                          "CPU_IN_STOP")
     if info.operating_state not in (RUN, STOP):
@@ -201,6 +207,8 @@ def _prepare(sim: Simulator, case: TestCase, instance: str | None) -> tuple[str,
         )
     if not info.tags_up_to_date:
         sim.tags.sim_refresh_tags(name)  # after a download, as a PLCSIM client calls UpdateTagList
+    if started is not None:
+        started.add(name)
     return name, reset, free
 
 
@@ -261,14 +269,16 @@ def _run_phase(ctx: OperationContext, sim: Simulator, case: TestCase, phase: str
     return None
 
 
-def run_case(ctx: OperationContext, sim: Simulator, case: TestCase, instance: str | None) -> CaseResult:
-    """Run one case; only a cancellation escapes (between steps)."""
+def run_case(ctx: OperationContext, sim: Simulator, case: TestCase, instance: str | None,
+             running: set[str] | None = None) -> CaseResult:
+    """Run one case; only a cancellation escapes (between steps). ``running``: the instances the run brought to
+    RUN so far (:func:`_prepare`), shared by the run's cases."""
     started, clock = utc_now(), time.perf_counter()
     phases: dict[str, list[StepResult]] = {phase: [] for phase in PHASES}
     error: Failure | None = None
     reset = False
     try:
-        instance, reset, free = _prepare(sim, case, instance)
+        instance, reset, free = _prepare(sim, case, instance, running)
     except OperationCanceledError:
         raise
     except (_CaseError, EngineeringError) as exc:
@@ -321,12 +331,13 @@ def run_cases(
                      round((time.perf_counter() - clock) * 1000, 3))
 
     results: list[CaseResult] = []
+    running: set[str] = set()
     store.save_run(snapshot("Running", finished=False))
     try:
         for number, case in enumerate(cases):
             ctx.check_canceled()
             ctx.progress(100 * number // len(cases), f"test {number + 1}/{len(cases)}: {case.name}")
-            results.append(run_case(ctx, sim, case, instance or case.instance_name))
+            results.append(run_case(ctx, sim, case, instance or case.instance_name, running))
             store.save_run(snapshot("Running", finished=False))
     except (OperationCanceledError, Canceled):  # Canceled: stopped at a checkpoint inside a step (a download)
         store.save_run(snapshot("Canceled", finished=True))
