@@ -64,6 +64,7 @@ class BlockGen(CallGen):
         self.areas: dict[str, str] = {}
         self.uses_eno = False
         self.uses_real32 = False
+        self.timers_called: set[str] = set()
         self._tmp = 0
         self._declare()
         self.cache = MemberCache(self._caching())

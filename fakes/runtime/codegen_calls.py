@@ -107,6 +107,8 @@ class CallGen(ExprGen):
             lines = self.fb_call(plan[1], plan[2], args)
         elif kind == "sysfb":
             lines = self.sysfb_call(plan[1], plan[2], plan[3], args)
+            if args.en is None and self.indent == 0:  # called whenever the block runs (not in an IF or a loop)
+                self.timers_called.add(plan[3])
         elif kind == "move":
             lines = self.block_move(plan[1], args)
         elif kind == "func":

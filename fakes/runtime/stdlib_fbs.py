@@ -6,12 +6,14 @@ code generator inlines it at every call, so a timer or an edge in a scan costs n
 Timers measure ``rt.now_ns`` (virtual time, integer ns) at the call, as the CPU evaluates an IEC
 timer when its instruction is called. ``ET`` is whole milliseconds (TIME) or nanoseconds (LTIME),
 truncated, so ``Q`` turns TRUE at the first call at or after exactly ``PT`` -- never earlier. ``PT``
-is read at every call: a change while the timer runs takes effect at the next call (a PT lowered
-below the elapsed time ends the delay then). A negative PT counts as 0 (TIA additionally reports an
-error at ENO, which this model has no place for).
+is latched when the timer starts: "Changing PT has no effect while the timer runs" for TP, TON and TOF, and
+for TONR it "has an effect when the timer resumes" (S7-1200 System Manual A5E02486680-05, 11/2011, Table 7-19
+"Effect of value changes in the PT and IN parameters"; practitioner reports of S7-1500 CPUs say the same). A
+TON or TONR keeps its PT until IN falls, a TOF from IN's falling edge until the delay ends, a TP for its pulse.
+A negative PT counts as 0 (TIA additionally reports an error at ENO, which this model has no place for).
 
 Every timer instance carries the same private keys (``_in`` previous IN, ``_run``, ``_start`` ns,
-``_acc`` ns accumulated by TONR), and every counter instance ``_cu``/``_cd`` (previous CU/CD): a
+``_acc`` ns accumulated by TONR, ``_pt`` the latched PT), and every counter instance ``_cu``/``_cd`` (previous CU/CD): a
 static of type IEC_TIMER or IEC_COUNTER can be called with any of the instructions of its family,
 as in TIA (``#t.TON(...)``, ``#t.TP(...)``, ``#c.CTU(...)``: CTU's Q lands in QU, CTD's in QD); see
 :func:`system_fb_for`.
@@ -36,7 +38,7 @@ INSTANCE = "_sfb"
 """The name a system FB's body (:attr:`SystemFb.body`) gives its instance dict; its own locals start with ``_sf_``."""
 
 _UNIT_NS = {"TIME": 1_000_000, "LTIME": 1}
-_TIMER_PRIVATE = {"_in": False, "_run": False, "_start": 0, "_acc": 0}
+_TIMER_PRIVATE = {"_in": False, "_run": False, "_start": 0, "_acc": 0, "_pt": 0}
 _COUNTER_PRIVATE = {"_cu": False, "_cd": False}
 
 
@@ -81,12 +83,17 @@ def _compiled(name: str, body: str) -> Run:
 # ---------------------------------------------------------------------------------------------- timers
 # Bodies: the instance is _sfb (INSTANCE), the virtual clock rt.now_ns; a negative PT counts as 0.
 
-def _elapsed(elapsed_ns: str, unit: int, indent: int) -> str:
-    """The lines every timer body shares, at ``indent``: PT read with a negative PT counted as 0, and ``_sf_et``, the
-    expression ``elapsed_ns`` in the timer's unit (whole ms for TIME, ns for LTIME)."""
+def _latch(indent: int) -> str:
+    """The line that latches PT as the timer starts (a negative PT counts as 0), at ``indent``."""
     pad = " " * indent
-    return (f"{pad}_sf_pt = _sfb['PT']\n{pad}if _sf_pt < 0:\n{pad}    _sf_pt = 0\n"
-            f"{pad}_sf_et = {elapsed_ns} // {unit}")
+    return f"{pad}_sfb['_pt'] = _sfb['PT'] if _sfb['PT'] > 0 else 0"
+
+
+def _elapsed(elapsed_ns: str, unit: int, indent: int) -> str:
+    """The lines every timer body shares, at ``indent``: the latched PT, and ``_sf_et``, the expression
+    ``elapsed_ns`` in the timer's unit (whole ms for TIME, ns for LTIME)."""
+    pad = " " * indent
+    return f"{pad}_sf_pt = _sfb['_pt']\n{pad}_sf_et = {elapsed_ns} // {unit}"
 
 
 def _on_delay_outputs(indent: int) -> str:
@@ -103,6 +110,7 @@ if _sfb['IN']:
     if not _sfb['_in']:  # rising edge: start timing
         _sfb['_in'] = _sfb['_run'] = True
         _sfb['_start'] = _sf_now
+{_latch(8)}
 {_elapsed("(_sf_now - _sfb['_start'])", unit, 4)}
 {_on_delay_outputs(4)}
 else:
@@ -122,6 +130,7 @@ else:
         _sfb['_in'] = False
         _sfb['_run'] = True
         _sfb['_start'] = rt.now_ns
+{_latch(8)}
     if _sfb['_run']:
 {_elapsed("(rt.now_ns - _sfb['_start'])", unit, 8)}
         if _sf_et >= _sf_pt:
@@ -139,6 +148,7 @@ _sf_in = _sfb['IN']
 if _sf_in and not _sfb['_in'] and not _sfb['_run']:  # an edge while the pulse runs does not retrigger
     _sfb['_run'] = True
     _sfb['_start'] = rt.now_ns
+{_latch(4)}
 _sfb['_in'] = _sf_in
 if _sfb['_run']:
 {_elapsed("(rt.now_ns - _sfb['_start'])", unit, 4)}
@@ -162,9 +172,12 @@ if _sfb.get('R', False):  # R has priority; .get: an IEC_TIMER instance has no R
 else:
     _sf_now = rt.now_ns
     _sf_in = _sfb['IN']
-    if _sf_in and not _sfb['_run']:
+    if _sf_in and not _sfb['_run']:  # (re)starts or resumes: PT is read now
         _sfb['_run'] = True
         _sfb['_start'] = _sf_now
+{_latch(8)}
+    elif not _sf_in and not _sfb['_run']:
+{_latch(8)}
     _sf_total = _sfb['_acc'] + (_sf_now - _sfb['_start'] if _sfb['_run'] else 0)
     if not _sf_in and _sfb['_run']:  # IN fell: keep what has been accumulated
         _sfb['_run'] = False

@@ -224,10 +224,11 @@ BEGIN
 END_ORGANIZATION_BLOCK
 """, monkeypatch, scans=6)
     assert error is None
-    assert sim['"Timed".t.ET'] == 30 and sim['"Timed".done'] is True and sim['"Timed".rises'] == 1
+    assert sim['"Timed".t.ET'] == 25 and sim['"Timed".done'] is True and sim['"Timed".rises'] == 1
     assert sim['"Timed".pt'] == 30 and sim['"Timed".t.PT'] == 30
-    # ET after each scan: 0, 10, 20, 25 (Q: PT becomes 30), 30, 30
-    assert sim['"Data".x'] == 0 + 10 + 20 + 25 + 30 + 30 and sim['"Data".y'] == 2
+    # ET after each scan: 0, 10, 20, 25 (Q: PT becomes 30), 25, 25: IN stays TRUE, so the timer keeps the PT it
+    # started with ("Changing PT has no effect while the timer runs", S7-1200 System Manual A5E02486680-05, Table 7-19)
+    assert sim['"Data".x'] == 0 + 10 + 20 + 25 + 25 + 25 and sim['"Data".y'] == 2
 
 
 def test_a_block_failing_mid_scan_leaves_every_earlier_write_in_memory_and_is_located(monkeypatch) -> None:

@@ -65,7 +65,8 @@ def test_members_agree_with_the_checkers_view_of_the_instructions() -> None:
 
 def test_new_instance_holds_members_at_defaults_and_private_keys() -> None:
     inst = SYSTEM_FBS["TON_TIME"].new_instance()
-    assert inst == {"IN": False, "PT": 0, "Q": False, "ET": 0, "_in": False, "_run": False, "_start": 0, "_acc": 0}
+    assert inst == {"IN": False, "PT": 0, "Q": False, "ET": 0, "_in": False, "_run": False, "_start": 0, "_acc": 0,
+                    "_pt": 0}
     assert inst is not SYSTEM_FBS["TON_TIME"].new_instance()
     # TON as a type name holds TIA's statics too (exported: STATE, STIME, ATIME)
     assert set(SYSTEM_FBS["TON"].new_instance()) >= {"IN", "PT", "Q", "ET", "STATE", "STIME", "ATIME"}
@@ -177,12 +178,17 @@ def test_ton_pt_zero_and_negative_pt_switch_at_once() -> None:
     assert Timer("TON", PT=-20).at(5, IN=True) == (True, 0)
 
 
-def test_ton_pt_change_while_running_takes_effect_at_the_next_call() -> None:
+def test_ton_pt_change_while_running_has_no_effect_until_the_next_start() -> None:
+    # "Changing PT has no effect while the timer runs" (S7-1200 System Manual A5E02486680-05, Table 7-19)
     t = Timer("TON", PT=1000)
     t.at(0, IN=True)
     assert t.at(300) == (False, 300)
-    assert t.at(301, PT=200) == (True, 200)
-    assert t.at(400, PT=2000) == (False, 400)  # Q follows the current PT
+    assert t.at(301, PT=200) == (False, 301)
+    assert t.at(1000, PT=2000) == (True, 1000)  # Q at the PT it started with
+    t.at(1001, IN=False)
+    t.at(1002, IN=True)  # a new start reads the new PT
+    assert t.at(2002) == (False, 1000)
+    assert t.at(3002) == (True, 2000)
 
 
 def test_ton_ltime_counts_nanoseconds() -> None:
