@@ -177,12 +177,12 @@ class ExprGen(ConvertGen):
         t = self.typer.expr(e)
         ls, lt, lraw = self.expr(e.left)
         rs, rt, rraw = self.expr(e.right)
-        if lt in _UNIT_NS and rt in _UNIT_NS and _UNIT_NS[lt] != _UNIT_NS[rt]:
-            if op in _COMPARE:  # both in the finer unit
+        if lt in _UNIT_NS and rt in _UNIT_NS:
+            if op in _COMPARE and _UNIT_NS[lt] != _UNIT_NS[rt]:  # both in the finer unit
                 fine = lt if _UNIT_NS[lt] < _UNIT_NS[rt] else rt
                 return f"({self.in_unit(ls, lt, lraw, fine)} {_COMPARE[op]} {self.in_unit(rs, rt, rraw, fine)})", \
                     "BOOL", False
-            if t in _UNIT_NS:
+            if t in _UNIT_NS and op in ("+", "-"):  # both in the result's unit (DATE - DATE is a TIME in ms)
                 ls, lt, lraw = (self.in_unit(ls, lt, lraw, t), t, True) if lt != t else (ls, lt, lraw)
                 rs, rt, rraw = (self.in_unit(rs, rt, rraw, t), t, True) if rt != t else (rs, rt, rraw)
         if "REAL" in (lt, rt) and (op in _COMPARE or t == "REAL"):  # a constant beside a Real is a Real (single)

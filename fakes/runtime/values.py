@@ -12,8 +12,9 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
-from engineering_api.rules.plc_values import (BITS, INT_RANGES, default_value, from_json, is_int_type, literal_value,
-                                              parse_text, to_real32, wrap)
+from engineering_api.rules import plc_values
+from engineering_api.rules.plc_values import (BITS, INT_RANGES, default_value, is_int_type, literal_value, to_real32,
+                                              wrap)
 from simatic_xml.conversions import convert_value, round_half_even
 
 from .errors import PlcRuntimeError
@@ -69,6 +70,29 @@ def exact_in_real(src: Any, dst: str | None) -> bool:
         return False
     low, high = INT_RANGES[src]
     return max(-low, high) <= 1 << _SIGNIFICAND_BITS[dst]
+
+
+_DURATION_TEXT = re.compile(r"^\s*(?:LTIME|LT|TIME|T)#", re.IGNORECASE)
+
+
+def _ltime_text(text: str) -> int | None:
+    """The nanoseconds of a duration constant's text (``LT#1ms500us``), or None when it is no duration constant."""
+    return duration_ns(text.strip()) if _DURATION_TEXT.match(text) else None
+
+
+def parse_text(text: str, t: str | None) -> Any:
+    """:func:`engineering_api.rules.plc_values.parse_text`, with an ``LTime``'s duration constant read in exact
+    nanoseconds (a start value ``LT#1ns``; the shared parser's literal value is whole milliseconds)."""
+    if t == "LTIME" and (ns := _ltime_text(text)) is not None:
+        return wrap(ns, "LTIME")
+    return plc_values.parse_text(text, t)
+
+
+def from_json(value: Any, t: str, *, length: int = 254) -> Any:
+    """:func:`engineering_api.rules.plc_values.from_json`, with an ``LTime`` written as text in exact nanoseconds."""
+    if t == "LTIME" and isinstance(value, str) and (ns := _ltime_text(value)) is not None:
+        value = ns
+    return plc_values.from_json(value, t, length=length)
 
 
 class PlcArray:
