@@ -325,6 +325,7 @@ class CallGen(ExprGen):
                 extra.append((up, arg.value))
         while nodes and nodes[-1] is None and name != "GETBLOCKNAME":  # its SIZE may be left out: None
             nodes.pop()
+        by_ref |= {i for i, p in enumerate(params) if p in fn.by_reference and i < len(nodes)}
         # the formal name of every actual: MUX tells a trailing INELSE from one more INn by it
         names = [params[i] if i < len(params) else "" for i in range(len(nodes))] + [n for n, _v in extra]
         nodes += [v for _n, v in extra]

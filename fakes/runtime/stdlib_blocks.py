@@ -160,3 +160,26 @@ def _t_diff(args: tuple[str | None, ...], result: str | None) -> Callable[..., A
 def _time_tck(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any]:
     """TIME_TCK: the CPU's millisecond tick, 0..2**31-1 then 0 again (``rt.now_ns`` based)."""
     return lambda rt: (rt.now_ns // 1_000_000) & 0x7FFF_FFFF
+
+
+# ---------------------------------------------------------------------------------------------- IEC timers
+# STEP 7 help RESET_TIMER / PRESET_TIMER (S7-1200 System Manual A5E02486680-05, 7.2 "Timers": RT and PT coils):
+# RESET_TIMER sets the timer's elapsed time and output to 0 (it starts again at its next call with IN TRUE);
+# PRESET_TIMER writes PT into the instance, taking effect at once even while the timer runs (the PT a timer
+# otherwise latches when it starts, see stdlib_fbs).
+
+@register("RESET_TIMER", ("TIMER",), by_reference=("TIMER",))
+def _reset_timer(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any]:
+    def reset(timer: dict[str, Any]) -> None:
+        timer.update(IN=False, Q=False, ET=0, _in=False, _run=False, _start=0, _acc=0)
+
+    return reset
+
+
+@register("PRESET_TIMER", ("PT", "TIMER"), by_reference=("TIMER",))
+def _preset_timer(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any]:
+    def preset(pt: int, timer: dict[str, Any]) -> None:
+        timer["PT"] = pt
+        timer["_pt"] = pt if pt > 0 else 0
+
+    return preset

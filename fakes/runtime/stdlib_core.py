@@ -79,15 +79,19 @@ class SystemFunction:
             (TIME_TCK reads ``rt.now_ns``).
         out_param: set when TIA's instruction has no function value but an output parameter (S_CONV:
             ``"OUT"``): the callable returns the value the caller stores into that actual.
+        by_reference: the parameters whose actual is passed as the operand's object (an IEC timer's instance
+            for RESET_TIMER's ``TIMER``), which the instruction changes in place.
     """
 
-    __slots__ = ("_build", "_named", "name", "needs_rt", "out_param", "params", "variadic")
+    __slots__ = ("_build", "_named", "by_reference", "name", "needs_rt", "out_param", "params", "variadic")
 
     def __init__(
         self, name: str, params: Sequence[str], build: NamedBuilder, *, variadic: tuple[str, int] | None = None,
         needs_rt: bool = False, out_param: str | None = None, named: bool = False,
+        by_reference: Sequence[str] = (),
     ) -> None:
         self.name = name
+        self.by_reference = frozenset(by_reference)
         self.params = tuple(params)
         self.variadic = variadic
         self.needs_rt = needs_rt

@@ -24,6 +24,8 @@ TIMERS = "S7-1200 System Manual A5E02486680-05, 7.2 Timers (TON/TOF/TP/TONR timi
 TP_NO_RETRIGGER = "S7-1200 System Manual A5E02486680-05, Table 7-19: TP: changing IN has no effect while it runs"
 REFERENCE = ("S7-1200 System Manual A5E02486680-05, 7.2: a reference to Q or ET updates the timer; S7-1500 by "
              "practitioner reports")
+RT_PT = ("STEP 7 help RESET_TIMER/PRESET_TIMER; S7-1200 System Manual A5E02486680-05, 7.2 (RT and PT coils): RT "
+         "resets ET and Q, PT sets the preset at once")
 CTUD = "S7-300/400 System and Standard Functions A5E00739858-01, 25.6 SFB 2 CTUD; S7-1200 System Manual, Table 7-26"
 
 PROGRAM = """
@@ -36,6 +38,7 @@ DATA_BLOCK "T"
       tonr : TONR_TIME; tonr_in : Bool; tonr_r : Bool; tonr_pt : Time := T#1s;
       ref : TON_TIME; ref_call : Bool := TRUE; ref_q : Bool; ref_et : Time;
       c : CTUD_INT; cu : Bool; cd : Bool; ld : Bool; r : Bool; pv : Int := 3;
+      p : TON_TIME; p_in : Bool; p_reset : Bool; p_preset : Bool;
    END_VAR
 BEGIN
 END_DATA_BLOCK
@@ -53,6 +56,13 @@ BEGIN
     "T".ref_q := "T".ref.Q;
     "T".ref_et := "T".ref.ET;
     "T".c(CU := "T".cu, CD := "T".cd, R := "T".r, LD := "T".ld, PV := "T".pv);
+    "T".p(IN := "T".p_in, PT := T#1s);
+    IF "T".p_reset THEN
+        RESET_TIMER("T".p);
+    END_IF;
+    IF "T".p_preset THEN
+        PRESET_TIMER(PT := T#100ms, TIMER := "T".p);
+    END_IF;
 END_ORGANIZATION_BLOCK
 """
 
@@ -137,6 +147,18 @@ CASES = (
         Step({'"T".r': False}, cycles=1, checks=(_c("LD presets PV", "c.CV", 3, CTUD),)),
         Step({'"T".ld': False, '"T".cd': False}, cycles=1),
         Step({'"T".cd': True}, cycles=1, checks=(_c("QD FALSE above 0", "c.QD", False, CTUD),)),
+    )),
+)
+CASES += (
+    Case("RESET_TIMER and PRESET_TIMER", (
+        Step({'"T".p_in': True}, wait_ms=500, checks=(_c("running", "p.ET", 490, TIMERS),)),
+        Step({'"T".p_preset': True}, cycles=2, checks=(_c("PRESET_TIMER takes effect while running", "p.Q", True,
+                                                          RT_PT),
+                                                       _c("ET at the preset PT", "p.ET", 100, RT_PT))),
+        Step({'"T".p_preset': False, '"T".p_reset': True}, cycles=1, checks=(
+            _c("RESET_TIMER clears Q", "p.Q", False, RT_PT), _c("RESET_TIMER clears ET", "p.ET", 0, RT_PT))),
+        Step({'"T".p_reset': False}, wait_ms=50, checks=(
+            _c("after RESET_TIMER the timer starts again with IN TRUE", "p.ET", 40, RT_PT),)),
     )),
 )
 FAMILY = Family("timers and counters", PROGRAM, CASES)
