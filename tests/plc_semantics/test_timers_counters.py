@@ -71,7 +71,7 @@ def _c(name: str, tag: str, expected: object, source: str, thin: bool = False) -
     return Check(name, f'"T".{tag}', expected, source, thin)
 
 
-CASES = (
+CASES: tuple[Case, ...] = (
     Case("TON latches PT", (
         Step({'"T".ton_in': True}, cycles=1, checks=(_c("TON starts", "ton.Q", False, TIMERS),)),
         Step({'"T".ton_pt': 200}, wait_ms=300, checks=(
