@@ -24,7 +24,7 @@ from .codegen_expr import ExprGen
 from .errors import UnsupportedInstructionError
 from . import stdlib
 from .layout import Slot, system_fb
-from .stdlib_fbs import INSTANCE
+from .stdlib_fbs import INSTANCE, system_fb_for
 from .values import default_value, is_int_type
 
 __all__ = ("CallGen",)
@@ -95,6 +95,9 @@ class CallGen(ExprGen):
     whose ``call_expr`` this is)."""
 
     pre: list[str]
+    indent: int
+    timers_called: set[str]
+    """The instances (as Python source) of the system FBs this block has called so far unconditionally."""
 
     # ---------------------------------------------------------------- entry points
     def call_stmt(self, call: A.Call) -> list[str]:
@@ -281,6 +284,23 @@ class CallGen(ExprGen):
         if body:
             return lines + body.splitlines() + after
         return lines + [f"{self.ctx.bind_once(f'_S_{name}', fb.run, fb)}(rt, {var})"] + after
+
+    def update_on_reference(self, base: Any) -> None:
+        """A reference to an IEC timer's Q or ET updates the timer (S7-1200 System Manual A5E02486680-05,
+        11/2011, 7.2 "Timers": the timer's Q and ET are updated when the instruction is called and when Q or ET
+        is referenced; practitioner reports say the same of S7-1500 CPUs): the timer's run with its stored IN and
+        PT before the read. Skipped where this block called the same instance before (same virtual time: the
+        update changes nothing), and for IEC_TIMER statics, whose instruction is only known at the call."""
+        slot = self.slot_of(base)
+        if slot is None or slot.kind != "sysfb":
+            return
+        fb = system_fb_for(slot.type or "")
+        if fb is None or fb.body is None or not fb.name.startswith(("TON", "TOF", "TP")):
+            return
+        inst = self.load(base)
+        if inst in self.timers_called:
+            return
+        self.pre.append(f"{self.ctx.bind_once(f'_S_{fb.name}', fb.run, fb)}(rt, {inst})")
 
     def _inlined_input(self, lines: list[str], body: str, name: str, ptype: Any, arg: A.Arg) -> tuple[list[str], str]:
         """An input of an inlined system FB: stored into the instance, and, when the body never writes it, read by

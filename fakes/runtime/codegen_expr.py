@@ -20,7 +20,6 @@ from .codegen_cache import MemberCache
 from .codegen_context import ident
 from .codegen_convert import LITERAL_TYPES, ConvertGen, is_const, py_literal, wrap_src
 from .layout import Slot, system_members
-from .stdlib_fbs import system_fb_for
 from .memory import FORMATS
 from .values import INT_RANGES, duration_ns, is_int_type, literal_value, to_real32, wrap
 
@@ -84,10 +83,7 @@ class ExprGen(ConvertGen):
     cache: MemberCache
     loops: list[tuple[str, Any]]
     uses_eno: bool
-    indent: int
     pre: list[str]
-    timers_called: set[str]
-    """The instances (as Python source) of the system FBs this block has called so far unconditionally."""
     target_of_call: tuple[A.Call, Any] | None = None
     """While an assignment's value that is a call is generated: the call and the target's type (an instruction
     typed by untyped literals, or a shift, takes the target's type)."""
@@ -103,6 +99,9 @@ class ExprGen(ConvertGen):
         raise NotImplementedError
 
     def call_expr(self, call: A.Call) -> tuple[str, Any, bool]:  # pragma: no cover - implemented by CallGen
+        raise NotImplementedError
+
+    def update_on_reference(self, base: Any) -> None:  # pragma: no cover - implemented by CallGen
         raise NotImplementedError
 
     # ---------------------------------------------------------------- values
@@ -342,23 +341,6 @@ class ExprGen(ConvertGen):
                 return self.unsupported_src(f"address %{e.text}")
             return self.area_load(*ref)
         return self.unsupported_src(type(e).__name__)
-
-    def update_on_reference(self, base: Any) -> None:
-        """A reference to an IEC timer's Q or ET updates the timer (S7-1200 System Manual A5E02486680-05,
-        11/2011, 7.2 "Timers": the timer's Q and ET are updated when the instruction is called and when Q or ET
-        is referenced; practitioner reports say the same of S7-1500 CPUs): the timer's run with its stored IN and
-        PT before the read. Skipped where this block called the same instance before (same virtual time: the
-        update changes nothing), and for IEC_TIMER statics, whose instruction is only known at the call."""
-        slot = self.slot_of(base)
-        if slot is None or slot.kind != "sysfb":
-            return
-        fb = system_fb_for(slot.type or "")
-        if fb is None or fb.body is None or not fb.name.startswith(("TON", "TOF", "TP")):
-            return
-        inst = self.load(base)
-        if inst in self.timers_called:
-            return
-        self.pre.append(f"{self.ctx.bind_once(f'_S_{fb.name}', fb.run, fb)}(rt, {inst})")
 
     def local_src(self, lv: Any, write: bool) -> str:
         """Where a name the block declares is read or written: an FB's member of the instance through the member
