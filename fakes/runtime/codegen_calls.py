@@ -24,6 +24,7 @@ from .codegen_expr import ExprGen
 from .errors import UnsupportedInstructionError
 from . import stdlib
 from .layout import Slot, system_fb
+from .stdlib_eno import eno_rule
 from .stdlib_fbs import INSTANCE, system_fb_for
 from .values import default_value, is_int_type
 
@@ -68,6 +69,8 @@ def _takes_names(fn: Any) -> bool:
 class _Args:
     en: Any = None
     eno: Any = None
+    eno_done: bool = False
+    """The instruction's ENO was computed and stored (:mod:`.stdlib_eno`); else the call's ENO is TRUE."""
     named: dict[str, A.Arg] = field(default_factory=dict)  # lower name -> Arg
     positional: list[Any] = field(default_factory=list)
     order: list[A.Arg] = field(default_factory=list)
@@ -119,7 +122,7 @@ class CallGen(ExprGen):
             lines = [src] if out is None else self.store(out, self.assign_src(out, None, (src, t, False)))
         else:
             return [self.unsupported_src(plan[1])]
-        if args.eno is not None:
+        if args.eno is not None and not (kind == "func" and args.eno_done):
             lines += self.store(args.eno, "True")
         if args.en is not None:
             return [f"if {self.value(args.en)}:"] + ["    " + x for x in lines]
@@ -132,6 +135,8 @@ class CallGen(ExprGen):
             src, t, out = self.function(plan[1], call, args)
             if out is not None:  # S_CONV has no function value: its value belongs in OUT only
                 return self.unsupported_src(f"{plan[1]} as a value"), None, False
+            if args.eno is not None and not args.eno_done:
+                self.pre.extend(self.store(args.eno, "True"))
             return src, t, False
         if plan[0] == "fc":
             lines, result = self.fc_call(plan[1], args)
@@ -376,6 +381,17 @@ class CallGen(ExprGen):
             values.append(repr(f'"{self.block_name}"'))
         values += [("None" if n is None else converted[i] if i in converted else self.load(n) if i in by_ref
                     else self.value(n)) for i, n in enumerate(nodes)]
+        rule = eno_rule(name, types, result) if args.eno is not None and args.en is None and out is None else None
+        if rule is not None:  # the actuals and the result into locals, then the ENO the instruction reports
+            names_ = [self.tmp("_ea") for _ in values]
+            self.pre.extend(f"{n} = {v}" for n, v in zip(names_, values))
+            res = self.tmp("_er")
+            self.pre.append(f"{res} = {ref}({', '.join(names_)})")
+            check = self.ctx.bind(f"_ENO_{name}", rule, unique=True)
+            args_ = [n for n, v in zip(names_, values) if v != "rt"]
+            self.pre.extend(self.store(args.eno, f"{check}({', '.join([*args_, res])})"))
+            args.eno_done = True
+            return res, result, out
         return f"{ref}({', '.join(values)})", result, out
 
     def block_move(self, name: str, args: _Args) -> list[str]:

@@ -401,3 +401,46 @@ FAMILIES: list[Family] = [
     _family("strings", STRING_ROWS), _family("reals", REALS), _family("times and dates", TIMES),
     _family("selection and scaling", SELECTION), _family("control flow", FLOWS, FLOW_EXTRA),
 ]
+
+ENO_SOURCE = ("STEP 7 help CONVERT/ROUND (ENO = 0 when the result is outside the permitted range or the input is "
+              "invalid), SQRT/LN/EXP (ENO = 0 for an invalid result), LIMIT (ENO = 0 when MN > MX)")
+ENO_EXTRA = """
+FUNCTION "Eno" : Bool
+VAR_INPUT mode : Int; END_VAR
+VAR_TEMP ok : Bool; i : Int; di : DInt; r : Real; w : Word; END_VAR
+BEGIN
+    #ok := TRUE;
+    CASE #mode OF
+        1: #i := REAL_TO_INT(IN := "V".r_40000, ENO => #ok);
+        2: #i := REAL_TO_INT(IN := "V".r_25, ENO => #ok);
+        3: #i := DINT_TO_INT(IN := "V".di_max, ENO => #ok);
+        4: #i := DINT_TO_INT(IN := "V".di_7, ENO => #ok);
+        5: #w := INT_TO_WORD(IN := "V".i_m1, ENO => #ok);
+        6: #r := SQRT(IN := "V".r_m1, ENO => #ok);
+        7: #r := SQRT(IN := "V".r_4, ENO => #ok);
+        8: #r := LN(IN := "V".r_0, ENO => #ok);
+        9: #i := LIMIT(MN := "V".i_7, IN := "V".i_2, MX := "V".i_0, ENO => #ok);
+        10: #i := LIMIT(MN := "V".i_0, IN := "V".i_2, MX := "V".i_7, ENO => #ok);
+        11: #di := TRUNC(IN := "V".r_big, ENO => #ok);
+        12: #i := UDINT_TO_INT(IN := "V".udi_max, ENO => #ok);
+        13: #r := SQRT(IN := SQRT(IN := "V".r_m1), ENO => #ok);
+    END_CASE;
+    #Eno := #ok;
+END_FUNCTION
+"""
+ENO_ROWS = [
+    ('"Eno"(mode := 1)', "Bool", False, ENO_SOURCE + "; 40000.0 is outside Int"),
+    ('"Eno"(mode := 2)', "Bool", True, ENO_SOURCE),
+    ('"Eno"(mode := 3)', "Bool", False, ENO_SOURCE + "; a DInt outside Int"),
+    ('"Eno"(mode := 4)', "Bool", True, ENO_SOURCE),
+    ('"Eno"(mode := 5)', "Bool", True, ENO_SOURCE + "; a bit string takes the bits"),
+    ('"Eno"(mode := 6)', "Bool", False, ENO_SOURCE + "; SQRT of a negative number"),
+    ('"Eno"(mode := 7)', "Bool", True, ENO_SOURCE),
+    ('"Eno"(mode := 8)', "Bool", False, ENO_SOURCE + "; LN(0)"),
+    ('"Eno"(mode := 9)', "Bool", False, ENO_SOURCE + "; MN > MX"),
+    ('"Eno"(mode := 10)', "Bool", True, ENO_SOURCE),
+    ('"Eno"(mode := 11)', "Bool", False, ENO_SOURCE + "; 3E38 is outside DInt"),
+    ('"Eno"(mode := 12)', "Bool", False, ENO_SOURCE + "; a UDInt outside Int"),
+    ('"Eno"(mode := 13)', "Bool", False, ENO_SOURCE + "; an invalid (NaN) result, whatever the input", True),
+]
+FAMILIES.append(_family("eno", ENO_ROWS, ENO_EXTRA))

@@ -1,0 +1,68 @@
+"""ENO of the system functions: when an instruction called with ``ENO => x`` reports an error.
+
+A rule is a predicate over the instruction's actual values and its result, built per instruction and argument
+types at generation time (:func:`eno_rule`); the code generator evaluates it only where a call writes its ENO.
+An instruction without a rule here reports ENO TRUE (docs/simulated-plc.md, semantics table).
+
+* Conversions (``X_TO_Y``, CONVERT, ROUND/TRUNC/CEIL/FLOOR): ENO FALSE when a floating-point input is not a
+  number or infinite, or its rounded value (or an integer input) lies outside the range of an integer result
+  (STEP 7 help CONVERT / ROUND: "ENO = 0 ... the result is outside the permitted range"; a bit-string result
+  takes the bits and is not an error).
+* Floating-point math (SQRT, LN, LOG, EXP, SIN..ATAN, EXPT, SQR): ENO FALSE when the result is NaN or
+  infinite, an invalid floating-point number (STEP 7 help SQRT: negative input; LN: input <= 0; EXP: overflow).
+* LIMIT: ENO FALSE when MN > MX (STEP 7 help LIMIT: "the value at MN is greater than the value at MX").
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from simatic_xml.conversions import round_half_even
+
+from .values import INT_RANGES
+
+__all__ = ("eno_rule",)
+
+Rule = Callable[..., bool]
+"""``rule(*actual_values, result)``: the ENO the call reports."""
+
+_FLOATS = frozenset(["REAL", "LREAL"])
+_BITSTRINGS = frozenset(["BYTE", "WORD", "DWORD", "LWORD"])
+_ROUNDING: dict[str, Callable[[float], int]] = {"TRUNC": math.trunc, "CEIL": math.ceil, "FLOOR": math.floor}
+_MATH = frozenset(["SQRT", "LN", "LOG", "EXP", "SIN", "COS", "TAN", "ASIN", "ACOS", "ATAN", "EXPT", "SQR"])
+
+
+def _numeric_range(t: str | None) -> tuple[int, int] | None:
+    """The range of an integer result that reports an overflow (not a bit string, not a duration)."""
+    if t is None or t in _BITSTRINGS or t not in INT_RANGES or t in ("CHAR", "WCHAR"):
+        return None
+    if "TIME" in t or t in ("DATE", "S5TIME"):
+        return None
+    return INT_RANGES[t]
+
+
+def _conversion(name: str, src: str | None, dst: str | None) -> Rule | None:
+    bounds = _numeric_range(dst)
+    if src in _FLOATS:
+        rounding = _ROUNDING.get(name.split("_", 1)[0], round_half_even)
+        if bounds is None:
+            return lambda x, _r: math.isfinite(x) or dst in _FLOATS
+        low, high = bounds
+        return lambda x, _r: math.isfinite(x) and low <= rounding(x) <= high
+    if src in INT_RANGES and bounds is not None and src not in _BITSTRINGS:
+        low, high = bounds
+        return lambda x, _r: low <= x <= high
+    return None
+
+
+def eno_rule(name: str, arg_types: tuple[str | None, ...], result: str | None) -> Rule | None:
+    """The ENO predicate of instruction ``name`` for these argument and result types; None: ENO is TRUE."""
+    head = name.split("_", 1)[0]
+    if ("_TO_" in name or name == "CONVERT" or head in ("ROUND", "TRUNC", "CEIL", "FLOOR")) and len(arg_types) == 1:
+        return _conversion(name, arg_types[0], result)
+    if name in _MATH:
+        return lambda *values: not isinstance(values[-1], float) or math.isfinite(values[-1])
+    if name == "LIMIT" and len(arg_types) == 3:
+        return lambda mn, _value, mx, _r: mn <= mx
+    return None
