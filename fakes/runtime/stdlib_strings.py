@@ -118,6 +118,19 @@ def _concat(args: tuple[str | None, ...], result: str | None) -> Callable[..., A
     return lambda *parts: "".join(parts)[:cap]
 
 
+def _typed_concat(string_type: str) -> Callable[[tuple[str | None, ...], str | None], Callable[..., Any] | None]:
+    """CONCAT with its data type in its name (S7-1500: ``CONCAT_WSTRING(IN1 := ..., IN2 := ..., IN3 := ...)``); the
+    declared target's length caps it as CONCAT's does."""
+    def build(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any] | None:
+        return _concat(args, result if result and result.startswith(string_type) else string_type)
+
+    return build
+
+
+register("CONCAT_STRING", ("IN1", "IN2"), variadic=("IN", 1))(_typed_concat("STRING"))
+register("CONCAT_WSTRING", ("IN1", "IN2"), variadic=("IN", 1))(_typed_concat("WSTRING"))
+
+
 @register("LEFT", ("IN", "L"))
 def _left(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any]:
     return lambda s, n: s[:n] if n > 0 else ""
