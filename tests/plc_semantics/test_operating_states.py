@@ -42,6 +42,14 @@ SIM, act, create = base.SIM, base.act, base.create
 sim, keys, _clean = base.sim, base.keys, base._clean
 
 PROGRAM = """
+DATA_BLOCK "Std_Kept"
+{ S7_Optimized_Access := 'FALSE' }
+VAR RETAIN v : Int := 5; END_VAR
+BEGIN END_DATA_BLOCK
+DATA_BLOCK "Std_Lost"
+{ S7_Optimized_Access := 'FALSE' }
+VAR v : Int := 5; END_VAR
+BEGIN END_DATA_BLOCK
 DATA_BLOCK "Data"
 VAR value : Int := 5; cycles : DInt; starts : Int; t : TON_TIME; END_VAR
 VAR RETAIN kept : Int := 5; kept_starts : Int; END_VAR
@@ -97,7 +105,7 @@ def _tag(name: str) -> str:
 
 def _values(sim: TestClient[Any], headers: Headers) -> dict[str, Any]:
     names = ['"Data".value', '"Data".cycles', '"Data".starts', '"Data".t.ET', '"Data".kept', '"Data".kept_starts',
-             '"Count_DB".n', '"Count_DB".r', "Counter", "Lamp", "Start"]
+             '"Count_DB".n', '"Count_DB".r', "Counter", "Lamp", "Start", '"Std_Kept".v', '"Std_Lost".v']
     return {name: data(sim.get(_tag(name), headers=headers))["value"] for name in names}
 
 
@@ -105,7 +113,8 @@ def _run_a_while(sim: TestClient[Any], headers: Headers) -> None:
     """3 s of 10 ms cycles (the TON started in the first: ET 2990 ms), then a value, bit memory and an input
     written from outside."""
     data(sim.post(f"{SIM}/instances/Sim/actions/step", json={"milliseconds": 3000}, headers=headers))
-    for name, value in (('"Data".value', 77), ('"Data".kept', 77), ("Counter", 1234), ("Start", True)):
+    for name, value in (('"Data".value', 77), ('"Data".kept', 77), ("Counter", 1234), ("Start", True),
+                        ('"Std_Kept".v', 77), ('"Std_Lost".v', 77)):
         data(sim.put(_tag(name), json={"value": value}, headers=headers))
 
 
@@ -127,10 +136,11 @@ def _memory_reset(sim: TestClient[Any], h: Headers) -> None:
 
 # After the transition and OB100, before any cycle: what each memory object holds.
 FRESH = {'"Data".value': 5, '"Data".cycles': 0, '"Data".starts': 1, '"Data".t.ET': 0, '"Count_DB".n': 3,
-         "Counter": 0, "Lamp": False}
+         "Counter": 0, "Lamp": False, '"Std_Lost".v': 5}
 """Non-retentive DB values, instance DB statics, a timer, bit memory and outputs: initialised by all three."""
-RETAINED = {'"Data".kept': 77, '"Data".kept_starts': 2, '"Count_DB".r': 3 + 300}
-CLEARED = {'"Data".kept': 5, '"Data".kept_starts': 1, '"Count_DB".r': 3}
+RETAINED = {'"Data".kept': 77, '"Data".kept_starts': 2, '"Count_DB".r': 3 + 300, '"Std_Kept".v': 77}
+"""Optimised DBs' retentive tags, an instance DB's retentive static, a standard DB set retentive as a whole."""
+CLEARED = {'"Data".kept': 5, '"Data".kept_starts': 1, '"Count_DB".r': 3, '"Std_Kept".v': 5}
 
 TRANSITIONS: list[tuple[str, Callable[[Any, Headers], None], dict[str, Any]]] = [
     ("STOP -> RUN", _stop_run, {**FRESH, **RETAINED, "Start": True}),
