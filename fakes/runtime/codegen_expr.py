@@ -9,6 +9,7 @@ looks at the value (division, comparison, a store, a call argument).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from engineering_api.rules.addresses import AddressError, parse_address
@@ -199,7 +200,10 @@ class ExprGen(ConvertGen):
                 return f"_rdiv({ls}, {rs})", t, True
             if op == "**":
                 return f"_expt({ls}, {rs})", t, True
-            return f"({ls} {_ARITH.get(op, op)} {rs})", t, True  # raw: computed in double precision
+            # raw: computed in double precision; a Real times 2^-k (k >= 0) is a Real already (no overflow, exact
+            # but for a subnormal result), so it needs no rounding before the next operation
+            exact = t == "REAL" and op == "*" and (_halving(ls, lt, rt) or _halving(rs, rt, lt))
+            return f"({ls} {_ARITH.get(op, op)} {rs})", t, not exact
         # integers, bit strings and durations: keep chains raw while the type stays the same
         ls = ls if (lt == t or lt in LITERAL_TYPES) else self.wrapped(ls, lt, lraw)
         rs = rs if (rt == t or rt in LITERAL_TYPES) else self.wrapped(rs, rt, rraw)
@@ -486,6 +490,19 @@ class ExprGen(ConvertGen):
             if slot is not None and slot.kind == "elem":
                 tt = slot.type
         return tt
+
+
+def _halving(const: str, const_t: Any, other_t: Any) -> bool:
+    """``const`` is a constant 2^-k (1.0, 0.5, 0.25...) and the other operand a Real (single precision: a raw
+    operand was rounded before the operation)."""
+    if other_t != "REAL" or not is_const(const) or const.startswith(("(-", "-")):
+        return False
+    try:
+        value = float(const.strip("()"))
+    except ValueError:
+        return False
+    mantissa, exponent = math.frexp(value)
+    return mantissa == 0.5 and exponent <= 1 and const_t in (*LITERAL_TYPES, "REAL")
 
 
 def _div_const(op: str, ls: str, c: int, t: Any) -> tuple[str, Any, bool]:
