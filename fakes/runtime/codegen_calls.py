@@ -381,7 +381,8 @@ class CallGen(ExprGen):
             values.append(repr(f'"{self.block_name}"'))
         values += [("None" if n is None else converted[i] if i in converted else self.load(n) if i in by_ref
                     else self.value(n)) for i, n in enumerate(nodes)]
-        rule = eno_rule(name, types, result) if args.eno is not None and args.en is None and out is None else None
+        rule = (eno_rule(name, types, result, names) if args.eno is not None and args.en is None and out is None
+                else None)
         if rule is not None:  # the actuals and the result into locals, then the ENO the instruction reports
             names_ = [self.tmp("_ea") for _ in values]
             self.pre.extend(f"{n} = {v}" for n, v in zip(names_, values))

@@ -11,6 +11,7 @@ An instruction without a rule here reports ENO TRUE (docs/simulated-plc.md, sema
 * Floating-point math (SQRT, LN, LOG, EXP, SIN..ATAN, EXPT, SQR): ENO FALSE when the result is NaN or
   infinite, an invalid floating-point number (STEP 7 help SQRT: negative input; LN: input <= 0; EXP: overflow).
 * LIMIT: ENO FALSE when MN > MX (STEP 7 help LIMIT: "the value at MN is greater than the value at MX").
+* MUX: ENO FALSE when K selects no input, with or without INELSE (STEP 7 help MUX).
 """
 
 from __future__ import annotations
@@ -56,8 +57,10 @@ def _conversion(name: str, src: str | None, dst: str | None) -> Rule | None:
     return None
 
 
-def eno_rule(name: str, arg_types: tuple[str | None, ...], result: str | None) -> Rule | None:
-    """The ENO predicate of instruction ``name`` for these argument and result types; None: ENO is TRUE."""
+def eno_rule(name: str, arg_types: tuple[str | None, ...], result: str | None,
+             names: tuple[str, ...] | list[str] = ()) -> Rule | None:
+    """The ENO predicate of instruction ``name`` for these argument and result types (``names``: the formal name
+    of each actual); None: ENO is TRUE."""
     head = name.split("_", 1)[0]
     if ("_TO_" in name or name == "CONVERT" or head in ("ROUND", "TRUNC", "CEIL", "FLOOR")) and len(arg_types) == 1:
         return _conversion(name, arg_types[0], result)
@@ -65,4 +68,7 @@ def eno_rule(name: str, arg_types: tuple[str | None, ...], result: str | None) -
         return lambda *values: not isinstance(values[-1], float) or math.isfinite(values[-1])
     if name == "LIMIT" and len(arg_types) == 3:
         return lambda mn, _value, mx, _r: mn <= mx
+    if name == "MUX" and len(arg_types) >= 2:
+        count = len(arg_types) - 1 - (list(names[-1:]) == ["INELSE"])
+        return lambda k, *_rest: 0 <= k < count
     return None

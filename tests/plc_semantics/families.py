@@ -406,7 +406,8 @@ FAMILIES: list[Family] = [
 ]
 
 ENO_SOURCE = ("STEP 7 help CONVERT/ROUND (ENO = 0 when the result is outside the permitted range or the input is "
-              "invalid), SQRT/LN/EXP (ENO = 0 for an invalid result), LIMIT (ENO = 0 when MN > MX)")
+              "invalid), SQRT/LN/EXP (ENO = 0 for an invalid result), LIMIT (ENO = 0 when MN > MX), MUX (ENO = 0 "
+              "when K is out of range)")
 ENO_EXTRA = """
 FUNCTION "Eno" : Bool
 VAR_INPUT mode : Int; END_VAR
@@ -427,6 +428,9 @@ BEGIN
         11: #di := TRUNC(IN := "V".r_big, ENO => #ok);
         12: #i := UDINT_TO_INT(IN := "V".udi_max, ENO => #ok);
         13: #r := SQRT(IN := SQRT(IN := "V".r_m1), ENO => #ok);
+        14: #i := MUX(K := "V".i_100, IN0 := "V".i_1, IN1 := "V".i_2, INELSE := "V".i_7, ENO => #ok);
+        15: #i := MUX(K := "V".i_1, IN0 := "V".i_1, IN1 := "V".i_2, INELSE := "V".i_7, ENO => #ok);
+        16: #i := MUX(K := "V".i_2, IN0 := "V".i_1, IN1 := "V".i_2, ENO => #ok);
     END_CASE;
     #Eno := #ok;
 END_FUNCTION
@@ -445,5 +449,8 @@ ENO_ROWS = [
     ('"Eno"(mode := 11)', "Bool", False, ENO_SOURCE + "; 3E38 is outside DInt"),
     ('"Eno"(mode := 12)', "Bool", False, ENO_SOURCE + "; a UDInt outside Int"),
     ('"Eno"(mode := 13)', "Bool", False, ENO_SOURCE + "; an invalid (NaN) result, whatever the input", True),
+    ('"Eno"(mode := 14)', "Bool", False, ENO_SOURCE + "; MUX: K selects no input (INELSE given)", True),
+    ('"Eno"(mode := 15)', "Bool", True, ENO_SOURCE),
+    ('"Eno"(mode := 16)', "Bool", False, ENO_SOURCE + "; MUX: K selects no input"),
 ]
 FAMILIES.append(_family("eno", ENO_ROWS, ENO_EXTRA))
