@@ -35,7 +35,10 @@ class Settings:
     host: str = "127.0.0.1"
     """Bind address; loopback unless an operator opts in to remote access."""
     port: int = 9000
-    """TCP port, as T-IA Connect's default."""
+    """TCP port, as T-IA Connect's default; ``serve`` without a port takes the next free one up to 9100."""
+    instance_registry: bool = True
+    """``serve`` records itself in T-IA Connect's instance registry (``%APPDATA%\\FeelAutomCorp\\T-IA-Connect\\
+    instances.json``), where the vendor's client finds a server on another port, and removes itself on exit."""
     backend: BackendName = "fake"
     """``fake`` (in-process TIA model) or ``openness`` (TIA Portal over pythonnet, Windows only)."""
     tia_version: str = "V19"
