@@ -37,6 +37,9 @@ def _settings(args: argparse.Namespace) -> Settings:
         farm_state_url=getattr(args, "farm_state", None),
         farm_path_map=tuple(getattr(args, "farm_path_map", None) or ()) or None,
         log_level=getattr(args, "log_level", None),
+        oauth_issuer=getattr(args, "oauth_issuer", None),
+        oauth_audience=getattr(args, "oauth_audience", None),
+        oauth_jwks_url=getattr(args, "oauth_jwks_url", None),
     )
 
 
@@ -48,7 +51,8 @@ def _export_env(settings: Settings) -> None:
     os.environ["ENGINEERING_API_PORT"] = str(settings.port)
     for name, value in (("FARM_URL", settings.farm_url), ("FARM_STATE_URL", settings.farm_state_url),
                         ("FARM_PATH_MAP", ",".join(settings.farm_path_map)), ("DB", settings.db),
-                        ("LOG_LEVEL", settings.log_level)):
+                        ("LOG_LEVEL", settings.log_level), ("OAUTH_ISSUER", settings.oauth_issuer),
+                        ("OAUTH_AUDIENCE", settings.oauth_audience), ("OAUTH_JWKS_URL", settings.oauth_jwks_url)):
         if value:
             os.environ[f"ENGINEERING_API_{name}"] = value
     os.environ[SERVE_PID_VARIABLE] = str(os.getpid())
@@ -116,6 +120,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if problem is not None:
             print(f"error: {problem}\nrun 'engineering-api doctor --backend openness' for the fixes", file=sys.stderr)
             return 2
+    from engineering_api.runtime.oauth import OAuthConfig
+
+    try:
+        OAuthConfig.from_settings(settings)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     explicit_port = getattr(args, "port", None) is not None or "ENGINEERING_API_PORT" in os.environ
     try:
         port = choose_port(settings.host, settings.port, explicit=explicit_port)
@@ -443,6 +454,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="bind address (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default: 9000, or the next free one up to 9100 when 9000 is "
                        "taken and no port was given)")
+    serve.add_argument("--oauth-issuer", metavar="URL", help="accept OAuth 2.0 access tokens (JWT) of this issuer "
+                       "on the runtime API (https://, or http:// on loopback); its keys by OpenID discovery")
+    serve.add_argument("--oauth-audience", metavar="AUD", help="the aud an access token must carry (needed with "
+                       "--oauth-issuer)")
+    serve.add_argument("--oauth-jwks-url", metavar="URL", help="the issuer's JWKS, when it publishes no discovery "
+                       "document")
     serve.add_argument("--db", metavar="POSTGRES_URL", help="keep jobs, keys, audit and state in PostgreSQL "
                        "(postgresql://user:password@host/db) instead of <data-dir>/engineering-api.sqlite3")
     serve.add_argument("--farm", metavar="BROKER_URL", help="farm mode: send backend work to agents through this "
