@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 from litestar import Litestar, Router
-from litestar.datastructures import State
+from litestar.datastructures import ResponseHeader, State
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.config.cors import CORSConfig
 from litestar.middleware import DefineMiddleware
@@ -283,6 +283,9 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         exception_handlers=_exception_handlers(services),
         request_class=TiaRequest,
         request_max_body_size=settings.max_body_bytes,
+        # RFC 6797: only over HTTPS served here (a proxy that terminates TLS sets its own)
+        response_headers=[ResponseHeader(name="Strict-Transport-Security", value=f"max-age={settings.hsts_seconds}")]
+        if settings.tls_cert_file and settings.hsts_seconds > 0 else None,
         cors_config=cors,
         debug=settings.debug,
         # The process's log is the CLI's (``--log-level``, lib/observability.configure_logging), and unhandled errors

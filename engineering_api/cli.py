@@ -37,6 +37,9 @@ def _settings(args: argparse.Namespace) -> Settings:
         farm_state_url=getattr(args, "farm_state", None),
         farm_path_map=tuple(getattr(args, "farm_path_map", None) or ()) or None,
         log_level=getattr(args, "log_level", None),
+        tls_cert_file=getattr(args, "tls_cert", None),
+        tls_key_file=getattr(args, "tls_key", None),
+        hsts_seconds=getattr(args, "hsts_seconds", None),
         oauth_issuer=getattr(args, "oauth_issuer", None),
         oauth_audience=getattr(args, "oauth_audience", None),
         oauth_jwks_url=getattr(args, "oauth_jwks_url", None),
@@ -52,7 +55,9 @@ def _export_env(settings: Settings) -> None:
     for name, value in (("FARM_URL", settings.farm_url), ("FARM_STATE_URL", settings.farm_state_url),
                         ("FARM_PATH_MAP", ",".join(settings.farm_path_map)), ("DB", settings.db),
                         ("LOG_LEVEL", settings.log_level), ("OAUTH_ISSUER", settings.oauth_issuer),
-                        ("OAUTH_AUDIENCE", settings.oauth_audience), ("OAUTH_JWKS_URL", settings.oauth_jwks_url)):
+                        ("OAUTH_AUDIENCE", settings.oauth_audience), ("OAUTH_JWKS_URL", settings.oauth_jwks_url),
+                        ("TLS_CERT_FILE", settings.tls_cert_file), ("TLS_KEY_FILE", settings.tls_key_file),
+                        ("HSTS_SECONDS", str(settings.hsts_seconds) if settings.hsts_seconds else "")):
         if value:
             os.environ[f"ENGINEERING_API_{name}"] = value
     os.environ[SERVE_PID_VARIABLE] = str(os.getpid())
@@ -127,6 +132,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    tls = _tls_files(settings)
+    if isinstance(tls, str):
+        print(f"error: {tls}", file=sys.stderr)
+        return 2
     explicit_port = getattr(args, "port", None) is not None or "ENGINEERING_API_PORT" in os.environ
     try:
         port = choose_port(settings.host, settings.port, explicit=explicit_port)
@@ -153,11 +162,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
     print(keys_message(settings, created))
     mode = f"farm {settings.farm_url}" if settings.farm_url else f"backend {settings.backend}"
-    print(f"engineering-api on http://{settings.host}:{settings.port} ({mode}, data {settings.data_dir})")
-    print(f"Swagger UI: http://{settings.host}:{settings.port}/swagger")
+    scheme = "https" if tls else "http"
+    print(f"engineering-api on {scheme}://{settings.host}:{settings.port} ({mode}, data {settings.data_dir})")
+    print(f"Swagger UI: {scheme}://{settings.host}:{settings.port}/swagger")
     _export_env(settings)
     from granian import Granian
-    from granian.constants import Interfaces
+    from granian.constants import Interfaces, SSLProtocols
 
     registry = _register_instance(settings)
     pruning = instance_registry.keep_pruned(registry, REGISTRY_PRUNE_S) if registry else None
@@ -167,6 +177,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             interface=Interfaces.ASGI,
             # A worker still busy (a request waiting on a long TIA call) STOP_GRACE_SECONDS after Ctrl+C is killed.
             workers=1, log_access=False, workers_kill_timeout=int(STOP_GRACE_SECONDS),
+            # TLS 1.2 and up: ERPs and SCADA clients on older runtimes do not all speak 1.3 (granian's default minimum)
+            ssl_cert=tls[0] if tls else None, ssl_key=tls[1] if tls else None, ssl_protocol_min=SSLProtocols.tls12,
         ).serve()
     finally:
         if pruning is not None:
@@ -177,6 +189,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _tls_files(settings: Settings) -> tuple[Path, Path] | None | str:
+    """The certificate and key files to serve HTTPS with, None for plain HTTP, or why they cannot be used."""
+    if not settings.tls_cert_file and not settings.tls_key_file:
+        return None
+    if not (settings.tls_cert_file and settings.tls_key_file):
+        return ("HTTPS needs both a certificate and its key (--tls-cert and --tls-key, or "
+                "ENGINEERING_API_TLS_CERT_FILE and ENGINEERING_API_TLS_KEY_FILE)")
+    files = (Path(settings.tls_cert_file).resolve(), Path(settings.tls_key_file).resolve())
+    for path in files:
+        try:
+            head = path.read_bytes()[:4096]
+        except OSError as exc:
+            return f"cannot read {path}: {exc.strerror}"
+        if b"-----BEGIN " not in head:
+            return f"{path} is not a PEM file (-----BEGIN ...)"
+    return files
+
+
 def _register_instance(settings: Settings) -> Path | None:
     """Record this server where T-IA Connect's client looks (``instances.json``), unless turned off."""
     if not settings.instance_registry:
@@ -184,7 +214,8 @@ def _register_instance(settings: Settings) -> Path | None:
     host = "127.0.0.1" if settings.host in ("0.0.0.0", "") else settings.host  # bind-all: reach it on loopback
     host = "[::1]" if host == "::" else f"[{host}]" if ":" in host else host
     try:
-        path = instance_registry.register(settings.port, f"http://{host}:{settings.port}")
+        scheme = "https" if settings.tls_cert_file else "http"
+        path = instance_registry.register(settings.port, f"{scheme}://{host}:{settings.port}")
     except OSError as exc:  # the server runs all the same; the client then finds it only by its configured URL
         print(f"warning: cannot write the instance registry: {exc.strerror}: {exc.filename}", file=sys.stderr)
         return None
@@ -454,6 +485,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="bind address (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default: 9000, or the next free one up to 9100 when 9000 is "
                        "taken and no port was given)")
+    serve.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS with this certificate chain (with --tls-key); "
+                       "kill -HUP <pid> reads renewed files")
+    serve.add_argument("--tls-key", metavar="PEM", help="the certificate's private key")
+    serve.add_argument("--hsts-seconds", type=int, metavar="N", help="with HTTPS, send Strict-Transport-Security "
+                       "max-age=N (default: not sent)")
     serve.add_argument("--oauth-issuer", metavar="URL", help="accept OAuth 2.0 access tokens (JWT) of this issuer "
                        "on the runtime API (https://, or http:// on loopback); its keys by OpenID discovery")
     serve.add_argument("--oauth-audience", metavar="AUD", help="the aud an access token must carry (needed with "

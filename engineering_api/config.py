@@ -39,6 +39,13 @@ class Settings:
     instance_registry: bool = True
     """``serve`` records itself in T-IA Connect's instance registry (``%APPDATA%\\FeelAutomCorp\\T-IA-Connect\\
     instances.json``), where the vendor's client finds a server on another port, and removes itself on exit."""
+    tls_cert_file: str = ""
+    """``serve`` speaks HTTPS with this certificate chain (PEM); with :attr:`tls_key_file`. The port then answers no
+    plain HTTP. A renewed certificate is read at ``kill -HUP <serve pid>`` (docs/cli.md, "HTTPS")."""
+    tls_key_file: str = ""
+    """The private key (PEM) of :attr:`tls_cert_file`."""
+    hsts_seconds: int = 0
+    """With HTTPS, ``Strict-Transport-Security: max-age=<this>`` on every answer (RFC 6797); 0: not sent."""
     oauth_issuer: str = ""
     """The runtime API accepts OAuth 2.0 access tokens (JWT) of this issuer besides its own login tokens; empty: none.
     HTTPS, or plain HTTP on a loopback address (docs/runtime-api.md, "OAuth 2.0 access tokens")."""
