@@ -45,6 +45,7 @@ class Issuer:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
+                body: dict[str, Any]
                 if self.path == "/.well-known/openid-configuration":
                     issuer.fetches["discovery"] += 1
                     body = {"issuer": issuer.url, "jwks_uri": f"{issuer.url}/keys"}
@@ -72,7 +73,7 @@ class Issuer:
         key: dict[str, Any] = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.keys[kid].public_key()))
         return {**key, "kid": kid, "use": "sig", "alg": "RS256"}
 
-    def token(self, scope: str = "runtime.read", kid: str = "k1", **claims: Any) -> str:
+    def token(self, scope: str | None = "runtime.read", kid: str = "k1", **claims: Any) -> str:
         now = int(time.time())
         body = {"iss": self.url, "aud": AUDIENCE, "sub": "erp-service", "iat": now, "nbf": now, "exp": now + 600,
                 "scope": scope, **claims}
@@ -157,7 +158,7 @@ def test_bad_tokens_are_401_with_rfc6750_and_change_nothing(client: Any, admin_h
         "another audience": issuer.token("runtime.admin", aud="api://someone-else"),
         "another issuer": issuer.token("runtime.admin", iss="https://evil.example"),
         "signature is not valid": jwt.encode(claims, other, algorithm="RS256", headers={"kid": "k1"}),
-        "algorithm 'none'": jwt.encode(claims, None, algorithm="none"),
+        "algorithm 'none'": jwt.encode(claims, None, algorithm="none"),  # type: ignore[arg-type]
         "algorithm 'HS256'": _hmac_signed(claims, public_pem),
         "has no sub claim": issuer.token("runtime.admin", sub=None),
         "key the issuer does not publish": jwt.encode(claims, other, algorithm="RS256", headers={"kid": "gone"}),
