@@ -28,6 +28,7 @@ from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.tables import runtime_push_outbox as outbox
 from engineering_api.runtime.tag_logging import format_ms, parse_time
 from engineering_api.runtime.pushes import PushStore
+from engineering_api.runtime.pushes_mqtt import is_mqtt, publish
 from engineering_api.runtime.pushes_schedule import (
     Period, attach, detach, last_boundary, period_ending, periods_between, trigger_for,
 )
@@ -338,6 +339,9 @@ class Outbox:
             except ValidationError as exc:
                 self._finish(row, "failed", None, f"payload not rendered: {exc.code}: {exc.message}", None, attempts)
                 return
+        if is_mqtt(push.view.target.url):
+            self._publish(push, row, payload, attempts)
+            return
         code, error, wait = self._send(push, payload, int(row["period_end"]))
         if code is not None and 200 <= code < 300:
             self._finish(row, "delivered", code, None, payload, attempts)
@@ -346,6 +350,29 @@ class Outbox:
         else:
             self._finish(row, "failed", code, _redact(error or f"HTTP {code}", push), payload, attempts)
         self._audit(push, row, code)
+
+    def _publish(self, push: StoredPush, row: Any, payload: str, attempts: int) -> None:
+        """An MQTT target's attempt: delivered on the broker's PUBACK (no HTTP code to keep)."""
+        target = push.view.target
+        certificate = target.auth_type == "certificate"
+        outcome = publish(
+            target.url, payload.encode("utf-8"), username=target.username if target.auth_type == "basic" else None,
+            password=push.secret if target.auth_type == "basic" else None,
+            certificate=target.client_certificate if certificate else None,
+            private_key=push.secret if certificate else None, ca_certificate=target.ca_certificate,
+            client_id=f"engineering-api-push-{push.push_id}", timeout=target.timeout_seconds,
+        )
+        if outcome.acknowledged:
+            self._finish(row, "delivered", None, None, payload, attempts)
+        elif outcome.retry:
+            self._retry(row, attempts, None, _redact(outcome.error or "not published", push), payload)
+        else:
+            self._finish(row, "failed", None, _redact(outcome.error or "not published", push), payload, attempts)
+        self._services.audit.record(
+            method="PUBLISH", path=f"/api/runtime/pushes/{push.push_id}/deliveries/{row['id']}",
+            status=200 if outcome.acknowledged else 502, key_id=None, role=None, client="scheduler", job_id=None,
+            via="scheduler",
+        )
 
     def _send(self, push: StoredPush, payload: str, end_ms: int) -> tuple[int | None, str | None, int]:
         """(status or None without an answer, error text, seconds the target's Retry-After asks to wait)."""
