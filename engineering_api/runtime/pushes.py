@@ -25,6 +25,7 @@ from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.secret_box import SecretBox
 from engineering_api.runtime.kv_records import KeyedRecords
+from engineering_api.runtime.oauth import check_issuer_url
 from engineering_api.runtime.pushes_mqtt import MQTT_SCHEMES, check_mqtt_target, is_mqtt
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ class PushAuth(CamelStruct):
     or ``certificate`` (MQTT over TLS with a client certificate, as AWS IoT Core needs: ``certificate`` and
     ``privateKey`` in PEM)."""
 
-    type: Literal["none", "bearer", "basic", "header", "certificate"] = "none"
+    type: Literal["none", "bearer", "basic", "header", "certificate", "awsSigV4"] = "none"
     token: Annotated[str, msgspec.Meta(max_length=4000, pattern=r"^[\x20-\x7e]*$")] | None = None
     header_name: _HeaderName | None = None
     username: Annotated[str, msgspec.Meta(max_length=200, pattern=r"^[^:\x00-\x1f]*$")] | None = None
@@ -74,6 +75,15 @@ class PushAuth(CamelStruct):
     """The client certificate (chain), PEM; shown back as ``clientCertificateSet``."""
     private_key: _Pem | None = None
     """The client certificate's private key, PEM, unencrypted."""
+    access_key_id: Annotated[str, msgspec.Meta(pattern=r"^[A-Z0-9]{16,128}$")] | None = None
+    """``awsSigV4``: the IAM access key id (shown back)."""
+    secret_access_key: Annotated[str, msgspec.Meta(min_length=16, max_length=128, pattern=r"^[\x21-\x7e]+$")] | None = (
+        None)
+    """``awsSigV4``: the secret access key (write-only, stored encrypted)."""
+    region: Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9-]{1,32}$")] | None = None
+    """``awsSigV4``: the AWS region of the endpoint (``eu-central-1``)."""
+    service: Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9-]{1,64}$")] | None = None
+    """``awsSigV4``: the signing name of the service (``execute-api`` for API Gateway, ``iotdevicegateway``...)."""
 
 
 class PushTarget(CamelStruct):
@@ -117,6 +127,10 @@ class TargetView(CamelStruct):
     client_certificate: str | None = None
     """The client certificate (PEM; public), for ``certificate`` auth."""
     ca_certificate: str | None = None
+    access_key_id: str | None = None
+    region: str | None = None
+    service: str | None = None
+    """``awsSigV4``: the access key id, region and service name (the secret access key only as ``secretSet``)."""
 
 
 class PushDefinition(CamelStruct):
@@ -173,6 +187,8 @@ def _check_target(target: PushTarget) -> None:
     if target.auth.type == "certificate" or target.ca_certificate:
         raise ValidationError("Client certificates and caCertificate are for mqtts:// targets.",
                               code="PUSH_TARGET_INVALID")
+    if target.auth.type == "awsSigV4":
+        _check_aws(target)
     reserved = sorted(h for h in target.headers if h.lower() in RESERVED_HEADERS)
     if reserved:
         raise ValidationError(f"The push sets {', '.join(reserved)} itself; leave it out of target.headers.",
@@ -187,6 +203,17 @@ def _check_target(target: PushTarget) -> None:
         if not name or name in RESERVED_HEADERS - {"authorization"} or name in {h.lower() for h in target.headers}:
             raise ValidationError("Header auth needs a headerName that is neither set by the push (Authorization "
                                   "aside) nor in target.headers.", code="PUSH_TARGET_INVALID")
+
+
+def _check_aws(target: PushTarget) -> None:
+    auth = target.auth
+    if not (auth.access_key_id and auth.region and auth.service):
+        raise ValidationError("awsSigV4 needs accessKeyId, region and service (and secretAccessKey when first set).",
+                              code="PUSH_TARGET_INVALID")
+    try:
+        check_issuer_url(target.url, "An AWS-signed target")  # https, or loopback for a local test endpoint
+    except ValueError as exc:
+        raise ValidationError(str(exc), code="PUSH_TARGET_INVALID") from None
 
 
 def _view(raw: dict[str, object]) -> PushDefinition:
@@ -233,7 +260,8 @@ class PushStore:
             if any(i != push_id and str(r["name"]).lower() == given.name.lower() for i, r in every.items()):
                 raise ValidationError(f"A push is already named {given.name!r}.", code="PUSH_NAME_TAKEN")
             given_secret = auth.password if auth.type == "basic" else "" if auth.type == "none" else \
-                auth.private_key if auth.type == "certificate" else auth.token
+                auth.private_key if auth.type == "certificate" else \
+                auth.secret_access_key if auth.type == "awsSigV4" else auth.token
             token = (old or {}).get("secretToken")
             old_target = (old or {}).get("target") or {}
             if given_secret is not None:
@@ -244,6 +272,8 @@ class PushStore:
             if auth.type == "certificate" and token is None:
                 raise ValidationError("certificate auth needs the client certificate's privateKey (PEM).",
                                       code="PUSH_TARGET_INVALID")
+            if auth.type == "awsSigV4" and token is None:
+                raise ValidationError("awsSigV4 needs the secretAccessKey.", code="PUSH_TARGET_INVALID")
             pid = push_id or uuid.uuid4().hex[:12]
             now = utc_now()
             raw: dict[str, object] = {
@@ -255,7 +285,9 @@ class PushStore:
                            "headerName": auth.header_name if auth.type == "header" else None,
                            "secretSet": token is not None, "timeoutSeconds": given.target.timeout_seconds,
                            "clientCertificate": auth.certificate if auth.type == "certificate" else None,
-                           "caCertificate": given.target.ca_certificate},
+                           "caCertificate": given.target.ca_certificate,
+                           **({"accessKeyId": auth.access_key_id, "region": auth.region, "service": auth.service}
+                              if auth.type == "awsSigV4" else {})},
                 "secretToken": token, "createdAt": (old or {}).get("createdAt") or now, "updatedAt": now,
             }
             every[pid] = raw
