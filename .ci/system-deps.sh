@@ -11,6 +11,8 @@
 #   the --db postgresql:// tests    | initdb (the tests start their own cluster)           | postgresql
 #   the browser tests               | chromium and chromedriver (Selenium drives them)     | chromium chromium-driver
 #   the shell completion tests      | zsh and fish (each shell reads its generated script) | zsh fish
+#   the MQTT push tests             | mosquitto (the tests start their own broker, never   | mosquitto
+#                                   | the system service)                                  |
 set -u
 missing=()
 purposes=()
@@ -28,6 +30,7 @@ need "command -v redis-server" "the farm tests" redis-server
 need "command -v initdb || ls /usr/lib/postgresql/*/bin/initdb" "the --db postgresql tests" postgresql
 need "command -v chromium && command -v chromedriver" "the browser tests" chromium chromium-driver
 need "command -v zsh && command -v fish" "the shell completion tests" zsh fish
+need "command -v mosquitto || test -x /usr/sbin/mosquitto" "the MQTT push tests" mosquitto
 [ ${#missing[@]} -eq 0 ] && exit 0
 for_what=$(IFS=,; echo "${purposes[*]}" | sed 's/,/, /g')
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 from litestar import Litestar, Router
-from litestar.datastructures import State
+from litestar.datastructures import ResponseHeader, State
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.config.cors import CORSConfig
 from litestar.middleware import DefineMiddleware
@@ -76,11 +76,13 @@ from engineering_api.push import signalr_routes, stop_push
 from engineering_api.runtime.formats import XmlResponseMiddleware
 from engineering_api.runtime.service import start_runtime_monitor, stop_runtime_monitor
 from engineering_api.runtime.opcua_servers import stop_opcua_servers
+from engineering_api.runtime.pulls_runner import start_pulls, stop_pulls
 from engineering_api.runtime.pushes_outbox import start_pushes, stop_pushes
 from engineering_api.runtime import ROUTES as RUNTIME_ROUTES
 from engineering_api.runtime.actions import RUNTIME_OPERATIONS
 from engineering_api.runtime.connection_calls import CONNECTION_OPERATIONS
 from engineering_api.runtime.opcua_calls import OPCUA_OPERATIONS
+from engineering_api.runtime.pulls_calls import PULL_OPERATIONS
 from engineering_api.runtime.pushes_calls import PUSH_OPERATIONS
 from engineering_api.runtime.user_calls import USER_OPERATIONS
 from engineering_api.runtime.on_worker import APP_LOOP
@@ -117,6 +119,7 @@ def registry() -> OperationRegistry:
         *sourcecontrol.OPERATIONS, *pipelines.OPERATIONS, *health.OPERATIONS, *reflection.OPERATIONS,
         *security.OPERATIONS, *hmi.OPERATIONS, *library.OPERATIONS, *global_library.OPERATIONS, *FARM_OPERATIONS,
         *RUNTIME_OPERATIONS, *USER_OPERATIONS, *CONNECTION_OPERATIONS, *OPCUA_OPERATIONS, *PUSH_OPERATIONS,
+        *PULL_OPERATIONS,
         *system_calls.CALLS, *key_calls.CALLS, *discovery_calls.CALLS, *health.CALLS, *compat_calls.CALLS,
         *assistant_calls.CALLS,
     )
@@ -238,9 +241,11 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         async with running(services), mcp.run():
             start_runtime_monitor(services)  # alarms and logging go on after a restart
             start_pushes(services)  # pending deliveries of scheduled pushes go out after a restart too
+            start_pulls(services)  # pulls with an interval fetch again
             try:
                 yield
             finally:
+                stop_pulls(services)
                 stop_pushes(services)
                 stop_runtime_monitor(services)
                 await stop_push(services)
@@ -283,6 +288,9 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         exception_handlers=_exception_handlers(services),
         request_class=TiaRequest,
         request_max_body_size=settings.max_body_bytes,
+        # RFC 6797: only over HTTPS served here (a proxy that terminates TLS sets its own)
+        response_headers=[ResponseHeader(name="Strict-Transport-Security", value=f"max-age={settings.hsts_seconds}")]
+        if settings.tls_cert_file and settings.hsts_seconds > 0 else None,
         cors_config=cors,
         debug=settings.debug,
         # The process's log is the CLI's (``--log-level``, lib/observability.configure_logging), and unhandled errors

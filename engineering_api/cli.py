@@ -4,6 +4,7 @@ test | completion``."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import json
 import os
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from engineering_api.asgi import SERVE_PID_VARIABLE, STOP_GRACE_SECONDS
 from engineering_api.config import LOG_LEVELS, Settings
 from engineering_api.db_cli import cmd_db, keys_message
+from engineering_api.lib import instance_registry
 from engineering_api.lib.private_files import loose_modes, make_private_dir
 
 if TYPE_CHECKING:
@@ -35,6 +37,12 @@ def _settings(args: argparse.Namespace) -> Settings:
         farm_state_url=getattr(args, "farm_state", None),
         farm_path_map=tuple(getattr(args, "farm_path_map", None) or ()) or None,
         log_level=getattr(args, "log_level", None),
+        tls_cert_file=getattr(args, "tls_cert", None),
+        tls_key_file=getattr(args, "tls_key", None),
+        hsts_seconds=getattr(args, "hsts_seconds", None),
+        oauth_issuer=getattr(args, "oauth_issuer", None),
+        oauth_audience=getattr(args, "oauth_audience", None),
+        oauth_jwks_url=getattr(args, "oauth_jwks_url", None),
     )
 
 
@@ -46,7 +54,10 @@ def _export_env(settings: Settings) -> None:
     os.environ["ENGINEERING_API_PORT"] = str(settings.port)
     for name, value in (("FARM_URL", settings.farm_url), ("FARM_STATE_URL", settings.farm_state_url),
                         ("FARM_PATH_MAP", ",".join(settings.farm_path_map)), ("DB", settings.db),
-                        ("LOG_LEVEL", settings.log_level)):
+                        ("LOG_LEVEL", settings.log_level), ("OAUTH_ISSUER", settings.oauth_issuer),
+                        ("OAUTH_AUDIENCE", settings.oauth_audience), ("OAUTH_JWKS_URL", settings.oauth_jwks_url),
+                        ("TLS_CERT_FILE", settings.tls_cert_file), ("TLS_KEY_FILE", settings.tls_key_file),
+                        ("HSTS_SECONDS", str(settings.hsts_seconds) if settings.hsts_seconds else "")):
         if value:
             os.environ[f"ENGINEERING_API_{name}"] = value
     os.environ[SERVE_PID_VARIABLE] = str(os.getpid())
@@ -68,6 +79,36 @@ def check_port_free(host: str, port: int) -> None:
         probe.bind((host, port))
 
 
+REGISTRY_PRUNE_S = 5.0
+"""How often a serving process drops dead servers' entries from the instance registry."""
+FALLBACK_PORTS = range(9000, 9101)
+"""Ports ``serve`` tries, in order from the configured one, when no port was given and that one is taken (as
+T-IA Connect's server does: 9000-9100)."""
+
+
+def choose_port(host: str, port: int, *, explicit: bool) -> int:
+    """The port to serve on: ``port`` when free; when taken and not ``explicit``, the next free one of
+    :data:`FALLBACK_PORTS`.
+
+    Raises:
+        OSError: ``port`` is taken and was given explicitly (or lies outside the range), or every port of the range
+            is taken.
+    """
+    candidates = [port] if explicit or port not in FALLBACK_PORTS else list(range(port, FALLBACK_PORTS.stop))
+    failure: OSError | None = None
+    for candidate in candidates:
+        try:
+            check_port_free(host, candidate)
+        except OSError as exc:
+            failure = failure or exc
+            continue
+        return candidate
+    assert failure is not None
+    if len(candidates) > 1:
+        raise OSError(failure.errno, f"{failure.strerror} (and so is every port up to {FALLBACK_PORTS.stop - 1})")
+    raise failure
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the API with granian (chosen by measurement, see bench/README.md)."""
     from sqlalchemy.exc import SQLAlchemyError
@@ -84,11 +125,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if problem is not None:
             print(f"error: {problem}\nrun 'engineering-api doctor --backend openness' for the fixes", file=sys.stderr)
             return 2
+    from engineering_api.runtime.oauth import OAuthConfig
+
     try:
-        check_port_free(settings.host, settings.port)
+        OAuthConfig.from_settings(settings)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    tls = _tls_files(settings)
+    if isinstance(tls, str):
+        print(f"error: {tls}", file=sys.stderr)
+        return 2
+    explicit_port = getattr(args, "port", None) is not None or "ENGINEERING_API_PORT" in os.environ
+    try:
+        port = choose_port(settings.host, settings.port, explicit=explicit_port)
     except OSError as exc:
         print(f"error: cannot listen on {settings.host}:{settings.port}: {exc.strerror}", file=sys.stderr)
         return 2
+    if port != settings.port:
+        print(f"port {settings.port} is taken: serving on {port} (the next free one of {FALLBACK_PORTS.start}-"
+              f"{FALLBACK_PORTS.stop - 1}; T-IA Connect's client finds it in its instance registry)")
+        settings = replace(settings, port=port)
     try:
         make_private_dir(settings.data_dir)
         db = Database(settings.database_target, data_dir=settings.data_dir)
@@ -105,19 +162,65 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
     print(keys_message(settings, created))
     mode = f"farm {settings.farm_url}" if settings.farm_url else f"backend {settings.backend}"
-    print(f"engineering-api on http://{settings.host}:{settings.port} ({mode}, data {settings.data_dir})")
-    print(f"Swagger UI: http://{settings.host}:{settings.port}/swagger")
+    scheme = "https" if tls else "http"
+    print(f"engineering-api on {scheme}://{settings.host}:{settings.port} ({mode}, data {settings.data_dir})")
+    print(f"Swagger UI: {scheme}://{settings.host}:{settings.port}/swagger")
     _export_env(settings)
     from granian import Granian
-    from granian.constants import Interfaces
+    from granian.constants import Interfaces, SSLProtocols
 
-    Granian(
-        "engineering_api.asgi:create", factory=True, address=settings.host, port=settings.port,
-        interface=Interfaces.ASGI,
-        # A worker still busy (a request waiting on a long TIA call) STOP_GRACE_SECONDS after Ctrl+C is killed.
-        workers=1, log_access=False, workers_kill_timeout=int(STOP_GRACE_SECONDS),
-    ).serve()
+    registry = _register_instance(settings)
+    pruning = instance_registry.keep_pruned(registry, REGISTRY_PRUNE_S) if registry else None
+    try:
+        Granian(
+            "engineering_api.asgi:create", factory=True, address=settings.host, port=settings.port,
+            interface=Interfaces.ASGI,
+            # A worker still busy (a request waiting on a long TIA call) STOP_GRACE_SECONDS after Ctrl+C is killed.
+            workers=1, log_access=False, workers_kill_timeout=int(STOP_GRACE_SECONDS),
+            # TLS 1.2 and up: ERPs and SCADA clients on older runtimes do not all speak 1.3 (granian's default minimum)
+            ssl_cert=tls[0] if tls else None, ssl_key=tls[1] if tls else None, ssl_protocol_min=SSLProtocols.tls12,
+        ).serve()
+    finally:
+        if pruning is not None:
+            pruning.set()
+        if registry is not None:
+            with contextlib.suppress(OSError):
+                instance_registry.unregister(path=registry)
     return 0
+
+
+def _tls_files(settings: Settings) -> tuple[Path, Path] | None | str:
+    """The certificate and key files to serve HTTPS with, None for plain HTTP, or why they cannot be used."""
+    if not settings.tls_cert_file and not settings.tls_key_file:
+        return None
+    if not (settings.tls_cert_file and settings.tls_key_file):
+        return ("HTTPS needs both a certificate and its key (--tls-cert and --tls-key, or "
+                "ENGINEERING_API_TLS_CERT_FILE and ENGINEERING_API_TLS_KEY_FILE)")
+    files = (Path(settings.tls_cert_file).resolve(), Path(settings.tls_key_file).resolve())
+    for path in files:
+        try:
+            head = path.read_bytes()[:4096]
+        except OSError as exc:
+            return f"cannot read {path}: {exc.strerror}"
+        if b"-----BEGIN " not in head:
+            return f"{path} is not a PEM file (-----BEGIN ...)"
+    return files
+
+
+def _register_instance(settings: Settings) -> Path | None:
+    """Record this server where T-IA Connect's client looks (``instances.json``), unless turned off."""
+    if not settings.instance_registry:
+        return None
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "") else settings.host  # bind-all: reach it on loopback
+    host = "[::1]" if host == "::" else f"[{host}]" if ":" in host else host
+    try:
+        scheme = "https" if settings.tls_cert_file else "http"
+        path = instance_registry.register(settings.port, f"{scheme}://{host}:{settings.port}")
+    except OSError as exc:  # the server runs all the same; the client then finds it only by its configured URL
+        print(f"warning: cannot write the instance registry: {exc.strerror}: {exc.filename}", file=sys.stderr)
+        return None
+    print(f"instance registry: {path}")
+    return path
 
 
 def cmd_agent(args: argparse.Namespace) -> int:
@@ -380,7 +483,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the server")
     common(serve)
     serve.add_argument("--host", help="bind address (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port (default 9000)")
+    serve.add_argument("--port", type=int, help="port (default: 9000, or the next free one up to 9100 when 9000 is "
+                       "taken and no port was given)")
+    serve.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS with this certificate chain (with --tls-key); "
+                       "kill -HUP <pid> reads renewed files")
+    serve.add_argument("--tls-key", metavar="PEM", help="the certificate's private key")
+    serve.add_argument("--hsts-seconds", type=int, metavar="N", help="with HTTPS, send Strict-Transport-Security "
+                       "max-age=N (default: not sent)")
+    serve.add_argument("--oauth-issuer", metavar="URL", help="accept OAuth 2.0 access tokens (JWT) of this issuer "
+                       "on the runtime API (https://, or http:// on loopback); its keys by OpenID discovery")
+    serve.add_argument("--oauth-audience", metavar="AUD", help="the aud an access token must carry (needed with "
+                       "--oauth-issuer)")
+    serve.add_argument("--oauth-jwks-url", metavar="URL", help="the issuer's JWKS, when it publishes no discovery "
+                       "document")
     serve.add_argument("--db", metavar="POSTGRES_URL", help="keep jobs, keys, audit and state in PostgreSQL "
                        "(postgresql://user:password@host/db) instead of <data-dir>/engineering-api.sqlite3")
     serve.add_argument("--farm", metavar="BROKER_URL", help="farm mode: send backend work to agents through this "

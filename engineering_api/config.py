@@ -35,7 +35,35 @@ class Settings:
     host: str = "127.0.0.1"
     """Bind address; loopback unless an operator opts in to remote access."""
     port: int = 9000
-    """TCP port, as T-IA Connect's default."""
+    """TCP port, as T-IA Connect's default; ``serve`` without a port takes the next free one up to 9100."""
+    instance_registry: bool = True
+    """``serve`` records itself in T-IA Connect's instance registry (``%APPDATA%\\FeelAutomCorp\\T-IA-Connect\\
+    instances.json``), where the vendor's client finds a server on another port, and removes itself on exit."""
+    tls_cert_file: str = ""
+    """``serve`` speaks HTTPS with this certificate chain (PEM); with :attr:`tls_key_file`. The port then answers no
+    plain HTTP. A renewed certificate is read at ``kill -HUP <serve pid>`` (docs/cli.md, "HTTPS")."""
+    tls_key_file: str = ""
+    """The private key (PEM) of :attr:`tls_cert_file`."""
+    hsts_seconds: int = 0
+    """With HTTPS, ``Strict-Transport-Security: max-age=<this>`` on every answer (RFC 6797); 0: not sent."""
+    oauth_issuer: str = ""
+    """The runtime API accepts OAuth 2.0 access tokens (JWT) of this issuer besides its own login tokens; empty: none.
+    HTTPS, or plain HTTP on a loopback address (docs/runtime-api.md, "OAuth 2.0 access tokens")."""
+    oauth_audience: str = ""
+    """The ``aud`` an access token must carry (this API's identifier at the identity provider); needed with an
+    issuer."""
+    oauth_jwks_url: str = ""
+    """Where the issuer publishes its keys (JWKS); empty: found through the issuer's OpenID discovery document."""
+    oauth_read_scope: str = "runtime.read"
+    """The token scope (or app role) that grants the runtime role ``read``."""
+    oauth_write_scope: str = "runtime.write"
+    """The token scope (or app role) that grants the runtime role ``write``."""
+    oauth_alarm_ack_scope: str = "runtime.alarmAck"
+    """The token scope (or app role) that grants the runtime role ``alarmAck``."""
+    oauth_admin_scope: str = "runtime.admin"
+    """The token scope (or app role) that grants the runtime role ``admin``."""
+    oauth_leeway_seconds: int = 60
+    """Clock skew allowed on a token's ``exp`` and ``nbf``."""
     backend: BackendName = "fake"
     """``fake`` (in-process TIA model) or ``openness`` (TIA Portal over pythonnet, Windows only)."""
     tia_version: str = "V19"

@@ -43,6 +43,12 @@ TEST_HOST = "testserver.local"
 settings accept this one too, as an operator's allowedHosts would."""
 config.DEFAULT_ALLOWED_HOSTS = (*config.LOOPBACK_HOSTS, TEST_HOST)
 
+# `serve` records itself in T-IA Connect's instance registry under APPDATA (or ~/AppData/Roaming): the servers the
+# suite starts write into a folder of this run, never the user's real registry, and it goes with the run.
+_APPDATA = tempfile.TemporaryDirectory(prefix="engineering-api-appdata-")
+os.environ["APPDATA"] = _APPDATA.name
+atexit.register(_APPDATA.cleanup)
+
 CPU = "6ES7 516-3AN02-0AB0"
 """CPU 1516-3 PN/DP (S7-1500), firmware up to V3.1."""
 IM = "6ES7 155-6AU01-0BN0"

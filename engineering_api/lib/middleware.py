@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
-
+import anyio.to_thread
 from litestar import Response
 from litestar.enums import ScopeType
 
@@ -242,9 +242,10 @@ class GuardMiddleware:
                 str(scope.get("path_params", {}).get("subscriptionId", "")), ticket, needed, client,
                 settings.rate_limit_per_minute, settings.auth_failures_per_minute)
         else:
-            answer = runtime_of(services).check_bearer(
-                authorization, needed, client, settings.rate_limit_per_minute, settings.auth_failures_per_minute
-            )
+            check = functools.partial(runtime_of(services).check_bearer, authorization, needed, client,
+                                      settings.rate_limit_per_minute, settings.auth_failures_per_minute)
+            # an OAuth access token (a JWT: two dots) may fetch its issuer's keys, which must not stall the loop
+            answer = await anyio.to_thread.run_sync(check) if (authorization or "").count(".") == 2 else check()
         if not isinstance(answer, Refusal):
             return answer
         method, path = scope["method"], scope["path"]

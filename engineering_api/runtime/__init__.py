@@ -11,12 +11,13 @@ from __future__ import annotations
 from engineering_api.runtime.connection_routes import ConnectionController
 from engineering_api.runtime.event_routes import EVENT_ROUTES
 from engineering_api.runtime.opcua_routes import OpcUaServerController
+from engineering_api.runtime.pulls_routes import PULL_ROUTES
 from engineering_api.runtime.pushes_routes import PUSH_ROUTES
 from engineering_api.runtime.routes import ROUTES as _TAG_ROUTES
 from engineering_api.runtime.service import RuntimeService, runtime_of
 
-ROUTES = (*_TAG_ROUTES, OpcUaServerController, ConnectionController, *EVENT_ROUTES, *PUSH_ROUTES)
+ROUTES = (*_TAG_ROUTES, OpcUaServerController, ConnectionController, *EVENT_ROUTES, *PUSH_ROUTES, *PULL_ROUTES)
 """Every runtime API controller: users, sessions and tags (routes.py); OPC UA servers; connections; alarms,
-history, subscriptions; pushes."""
+history, subscriptions; pushes; pulls."""
 
 __all__ = ("ROUTES", "RuntimeService", "runtime_of")

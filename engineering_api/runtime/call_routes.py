@@ -16,6 +16,7 @@ from engineering_api.lib.responses import problem_responses
 from engineering_api.runtime.actions import RUNTIME_OPERATIONS, call_context
 from engineering_api.runtime.connection_calls import CONNECTION_OPERATIONS
 from engineering_api.runtime.opcua_calls import OPCUA_OPERATIONS
+from engineering_api.runtime.pulls_calls import PULL_OPERATIONS
 from engineering_api.runtime.pushes_calls import PUSH_OPERATIONS
 from engineering_api.runtime.service import principal_of, runtime_of
 from engineering_api.runtime.user_calls import USER_OPERATIONS
@@ -45,7 +46,7 @@ def bearer_responses(role: str | None, *, body: bool = False, params: bool = Fal
 
 _CALLS: dict[str, Operation[Any, Any]] = {
     call.name: call for call in (*RUNTIME_OPERATIONS, *USER_OPERATIONS, *CONNECTION_OPERATIONS, *OPCUA_OPERATIONS,
-                                     *PUSH_OPERATIONS)}
+                                     *PUSH_OPERATIONS, *PULL_OPERATIONS)}
 
 
 def _declared_call(name: str) -> Operation[Any, Any]:

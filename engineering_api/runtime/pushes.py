@@ -25,6 +25,8 @@ from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.secret_box import SecretBox
 from engineering_api.runtime.kv_records import KeyedRecords
+from engineering_api.runtime.oauth import check_issuer_url
+from engineering_api.runtime.pushes_mqtt import MQTT_SCHEMES, check_mqtt_target, is_mqtt
 
 if TYPE_CHECKING:
     from engineering_api.services import Services
@@ -52,17 +54,36 @@ class PushSchedule(CamelStruct):
     """IANA name (``Europe/Berlin``): boundaries follow its daylight-saving changes."""
 
 
-class PushAuth(CamelStruct):
-    """How the push authenticates: ``bearer`` (``token``), ``basic`` (``username``, ``password``) or ``header``
-    (``token`` in the header ``headerName``, such as an ``APIKey`` header, or ``Authorization`` with a whole value
-    such as ``SharedAccessSignature sr=...`` for an Azure IoT Hub)."""
+_Pem = Annotated[str, msgspec.Meta(max_length=20_000, pattern=r"^-----BEGIN [A-Z0-9 ]+-----")]
 
-    type: Literal["none", "bearer", "basic", "header"] = "none"
+
+class PushAuth(CamelStruct):
+    """How the push authenticates: ``bearer`` (``token``), ``basic`` (``username``, ``password``; on MQTT the
+    broker's user name and password), ``header`` (``token`` in the header ``headerName``, such as an ``APIKey``
+    header, or ``Authorization`` with a whole value such as ``SharedAccessSignature sr=...`` for an Azure IoT Hub)
+    or ``certificate`` (MQTT over TLS with a client certificate, as AWS IoT Core needs: ``certificate`` and
+    ``privateKey`` in PEM)."""
+
+    type: Literal["none", "bearer", "basic", "header", "certificate", "awsSigV4"] = "none"
     token: Annotated[str, msgspec.Meta(max_length=4000, pattern=r"^[\x20-\x7e]*$")] | None = None
     header_name: _HeaderName | None = None
     username: Annotated[str, msgspec.Meta(max_length=200, pattern=r"^[^:\x00-\x1f]*$")] | None = None
     password: Annotated[str, msgspec.Meta(max_length=1000)] | None = None
-    """``token``/``password``: write-only, stored encrypted. Omit (null) on an update to keep the stored one."""
+    """``token``/``password``/``privateKey``: write-only, stored encrypted. Omit (null) on an update to keep the
+    stored one."""
+    certificate: _Pem | None = None
+    """The client certificate (chain), PEM; shown back as ``clientCertificateSet``."""
+    private_key: _Pem | None = None
+    """The client certificate's private key, PEM, unencrypted."""
+    access_key_id: Annotated[str, msgspec.Meta(pattern=r"^[A-Z0-9]{16,128}$")] | None = None
+    """``awsSigV4``: the IAM access key id (shown back)."""
+    secret_access_key: Annotated[str, msgspec.Meta(min_length=16, max_length=128, pattern=r"^[\x21-\x7e]+$")] | None = (
+        None)
+    """``awsSigV4``: the secret access key (write-only, stored encrypted)."""
+    region: Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9-]{1,32}$")] | None = None
+    """``awsSigV4``: the AWS region of the endpoint (``eu-central-1``)."""
+    service: Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9-]{1,64}$")] | None = None
+    """``awsSigV4``: the signing name of the service (``execute-api`` for API Gateway, ``iotdevicegateway``...)."""
 
 
 class PushTarget(CamelStruct):
@@ -74,6 +95,9 @@ class PushTarget(CamelStruct):
         default_factory=dict)
     auth: PushAuth = msgspec.field(default_factory=PushAuth)
     timeout_seconds: Annotated[float, msgspec.Meta(ge=0.5, le=120)] = 10.0
+    ca_certificate: _Pem | None = None
+    """``mqtts://`` only: the CA certificate(s) the broker's certificate must chain to, PEM, instead of the system's
+    trust store (a plant's own broker; AWS IoT Core's Amazon Root CA 1 where the system lacks it)."""
 
 
 class PushInput(CamelStruct):
@@ -100,6 +124,13 @@ class TargetView(CamelStruct):
     header_name: str | None
     secret_set: bool
     timeout_seconds: float
+    client_certificate: str | None = None
+    """The client certificate (PEM; public), for ``certificate`` auth."""
+    ca_certificate: str | None = None
+    access_key_id: str | None = None
+    region: str | None = None
+    service: str | None = None
+    """``awsSigV4``: the access key id, region and service name (the secret access key only as ``secretSet``)."""
 
 
 class PushDefinition(CamelStruct):
@@ -129,16 +160,19 @@ class StoredPush:
         return self.view.push_id
 
 
-def check_url(url: str) -> None:
-    """Only http and https; no user info in the URL (use ``auth``). Raises ValidationError (``PUSH_TARGET_INVALID``)."""
+def check_url(url: str, schemes: tuple[str, ...] = ("http", "https")) -> None:
+    """Only ``schemes``; no user info in the URL (use ``auth``). Raises ValidationError (``PUSH_TARGET_INVALID``)."""
     try:
         parts = urllib.parse.urlsplit(url)
         host = parts.hostname
-        httpx.URL(url)  # what will send it must take it too
+        _ = parts.port  # raises ValueError for a port out of range
+        if parts.scheme.lower() in ("http", "https"):
+            httpx.URL(url)  # what will send it must take it too
     except (ValueError, httpx.InvalidURL):
         raise ValidationError(f"The target URL {url!r} is not a valid URL.", code="PUSH_TARGET_INVALID") from None
-    if parts.scheme.lower() not in ("http", "https") or not host:
-        raise ValidationError(f"The target URL must be http:// or https:// with a host, not {url!r}.",
+    if parts.scheme.lower() not in schemes or not host:
+        shown = " or ".join(f"{s}://" for s in schemes)
+        raise ValidationError(f"The target URL must be {shown} with a host, not {url!r}.",
                               code="PUSH_TARGET_INVALID")
     if parts.username is not None or parts.password is not None:
         raise ValidationError("Put credentials in target.auth, not in the URL (a URL is shown and logged).",
@@ -146,7 +180,15 @@ def check_url(url: str) -> None:
 
 
 def _check_target(target: PushTarget) -> None:
-    check_url(target.url)
+    check_url(target.url, ("http", "https", *MQTT_SCHEMES))
+    if is_mqtt(target.url):
+        check_mqtt_target(target)
+        return
+    if target.auth.type == "certificate" or target.ca_certificate:
+        raise ValidationError("Client certificates and caCertificate are for mqtts:// targets.",
+                              code="PUSH_TARGET_INVALID")
+    if target.auth.type == "awsSigV4":
+        _check_aws(target)
     reserved = sorted(h for h in target.headers if h.lower() in RESERVED_HEADERS)
     if reserved:
         raise ValidationError(f"The push sets {', '.join(reserved)} itself; leave it out of target.headers.",
@@ -161,6 +203,17 @@ def _check_target(target: PushTarget) -> None:
         if not name or name in RESERVED_HEADERS - {"authorization"} or name in {h.lower() for h in target.headers}:
             raise ValidationError("Header auth needs a headerName that is neither set by the push (Authorization "
                                   "aside) nor in target.headers.", code="PUSH_TARGET_INVALID")
+
+
+def _check_aws(target: PushTarget) -> None:
+    auth = target.auth
+    if not (auth.access_key_id and auth.region and auth.service):
+        raise ValidationError("awsSigV4 needs accessKeyId, region and service (and secretAccessKey when first set).",
+                              code="PUSH_TARGET_INVALID")
+    try:
+        check_issuer_url(target.url, "An AWS-signed target")  # https, or loopback for a local test endpoint
+    except ValueError as exc:
+        raise ValidationError(str(exc), code="PUSH_TARGET_INVALID") from None
 
 
 def _view(raw: dict[str, object]) -> PushDefinition:
@@ -206,7 +259,9 @@ class PushStore:
             old = self._records.one(push_id, every) if push_id else None
             if any(i != push_id and str(r["name"]).lower() == given.name.lower() for i, r in every.items()):
                 raise ValidationError(f"A push is already named {given.name!r}.", code="PUSH_NAME_TAKEN")
-            given_secret = auth.password if auth.type == "basic" else "" if auth.type == "none" else auth.token
+            given_secret = auth.password if auth.type == "basic" else "" if auth.type == "none" else \
+                auth.private_key if auth.type == "certificate" else \
+                auth.secret_access_key if auth.type == "awsSigV4" else auth.token
             token = (old or {}).get("secretToken")
             old_target = (old or {}).get("target") or {}
             if given_secret is not None:
@@ -214,6 +269,11 @@ class PushStore:
             elif not isinstance(old_target, dict) or old_target.get("url") != given.target.url or \
                     old_target.get("authType") != auth.type:
                 token = None  # a secret is for one endpoint: never send it to another it was not entered for
+            if auth.type == "certificate" and token is None:
+                raise ValidationError("certificate auth needs the client certificate's privateKey (PEM).",
+                                      code="PUSH_TARGET_INVALID")
+            if auth.type == "awsSigV4" and token is None:
+                raise ValidationError("awsSigV4 needs the secretAccessKey.", code="PUSH_TARGET_INVALID")
             pid = push_id or uuid.uuid4().hex[:12]
             now = utc_now()
             raw: dict[str, object] = {
@@ -223,7 +283,11 @@ class PushStore:
                            "headers": dict(given.target.headers), "authType": auth.type,
                            "username": auth.username if auth.type == "basic" else None,
                            "headerName": auth.header_name if auth.type == "header" else None,
-                           "secretSet": token is not None, "timeoutSeconds": given.target.timeout_seconds},
+                           "secretSet": token is not None, "timeoutSeconds": given.target.timeout_seconds,
+                           "clientCertificate": auth.certificate if auth.type == "certificate" else None,
+                           "caCertificate": given.target.ca_certificate,
+                           **({"accessKeyId": auth.access_key_id, "region": auth.region, "service": auth.service}
+                              if auth.type == "awsSigV4" else {})},
                 "secretToken": token, "createdAt": (old or {}).get("createdAt") or now, "updatedAt": now,
             }
             every[pid] = raw

@@ -27,7 +27,9 @@ from engineering_api.backend.errors import NotFoundError, ValidationError
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.tables import runtime_push_outbox as outbox
 from engineering_api.runtime.tag_logging import format_ms, parse_time
+from engineering_api.runtime.aws_sigv4 import sign
 from engineering_api.runtime.pushes import PushStore
+from engineering_api.runtime.pushes_mqtt import is_mqtt, publish
 from engineering_api.runtime.pushes_schedule import (
     Period, attach, detach, last_boundary, period_ending, periods_between, trigger_for,
 )
@@ -135,6 +137,16 @@ def _auth_header(push: StoredPush) -> tuple[str, str, str] | None:
     if target.auth_type == "header" and target.header_name and push.secret:
         return target.header_name, push.secret, "***"
     return None
+
+
+def _signed(push: StoredPush, headers: dict[str, str], body: bytes) -> dict[str, str]:
+    """``headers`` signed with AWS Signature Version 4 when the push's auth is ``awsSigV4``, else as they are."""
+    target = push.view.target
+    if target.auth_type != "awsSigV4" or not push.secret:
+        return headers
+    return sign(target.method, target.url, headers, body, access_key_id=target.access_key_id or "",
+                secret_access_key=push.secret, region=target.region or "", service=target.service or "",
+                now=dt.datetime.now(dt.UTC))
 
 
 def _redact(text: str, push: StoredPush) -> str:
@@ -250,6 +262,9 @@ class Outbox:
         # Rendered as a delivery queued now would render it: a period that ended more than ON_TIME_MS ago cannot use
         # a tag's live value, so the dry run fails with PUSH_VALUE_UNKNOWN exactly where that delivery would.
         payload = self._render(push, start_ms, end_ms, live=_now_ms() - end_ms <= ON_TIME_MS)
+        headers = _signed(push, headers, payload.encode("utf-8"))  # AWS: signed as sent, the signature not shown
+        if push.view.target.auth_type == "awsSigV4" and "Authorization" in headers:
+            headers["Authorization"] = headers["Authorization"].rsplit("Signature=", 1)[0] + "Signature=***"
         return DryRun(period_start=format_ms(start_ms), period_end=format_ms(end_ms),
                       idempotency_key=idempotency_key(push_id, end_ms), content_type=headers["Content-Type"],
                       payload=payload, url=push.view.target.url, headers=headers)
@@ -338,6 +353,9 @@ class Outbox:
             except ValidationError as exc:
                 self._finish(row, "failed", None, f"payload not rendered: {exc.code}: {exc.message}", None, attempts)
                 return
+        if is_mqtt(push.view.target.url):
+            self._publish(push, row, payload, attempts)
+            return
         code, error, wait = self._send(push, payload, int(row["period_end"]))
         if code is not None and 200 <= code < 300:
             self._finish(row, "delivered", code, None, payload, attempts)
@@ -347,6 +365,29 @@ class Outbox:
             self._finish(row, "failed", code, _redact(error or f"HTTP {code}", push), payload, attempts)
         self._audit(push, row, code)
 
+    def _publish(self, push: StoredPush, row: Any, payload: str, attempts: int) -> None:
+        """An MQTT target's attempt: delivered on the broker's PUBACK (no HTTP code to keep)."""
+        target = push.view.target
+        certificate = target.auth_type == "certificate"
+        outcome = publish(
+            target.url, payload.encode("utf-8"), username=target.username if target.auth_type == "basic" else None,
+            password=push.secret if target.auth_type == "basic" else None,
+            certificate=target.client_certificate if certificate else None,
+            private_key=push.secret if certificate else None, ca_certificate=target.ca_certificate,
+            client_id=f"engineering-api-push-{push.push_id}", timeout=target.timeout_seconds,
+        )
+        if outcome.acknowledged:
+            self._finish(row, "delivered", None, None, payload, attempts)
+        elif outcome.retry:
+            self._retry(row, attempts, None, _redact(outcome.error or "not published", push), payload)
+        else:
+            self._finish(row, "failed", None, _redact(outcome.error or "not published", push), payload, attempts)
+        self._services.audit.record(
+            method="PUBLISH", path=f"/api/runtime/pushes/{push.push_id}/deliveries/{row['id']}",
+            status=200 if outcome.acknowledged else 502, key_id=None, role=None, client="scheduler", job_id=None,
+            via="scheduler",
+        )
+
     def _send(self, push: StoredPush, payload: str, end_ms: int) -> tuple[int | None, str | None, int]:
         """(status or None without an answer, error text, seconds the target's Retry-After asks to wait)."""
         import httpx
@@ -355,9 +396,10 @@ class Outbox:
         try:
             # no proxies from the environment: an ERP on site is reached directly; redirects are not followed, so
             # the secret never goes to a host it was not entered for
+            body = payload.encode("utf-8")
+            headers = _signed(push, self._headers(push, end_ms), body)
             with httpx.Client(timeout=target.timeout_seconds, follow_redirects=False, trust_env=False) as client:
-                response = client.request(target.method, target.url, content=payload.encode("utf-8"),
-                                          headers=self._headers(push, end_ms))
+                response = client.request(target.method, target.url, content=body, headers=headers)
         except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:  # ValueError: a header httpx cannot encode
             return None, f"{type(exc).__name__}: {exc}", 0
         if 200 <= response.status_code < 300:

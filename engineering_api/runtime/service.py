@@ -21,6 +21,7 @@ from engineering_api.runtime.connections import ConnectionStore, SwitchedSource
 from engineering_api.runtime.alarms import AlarmService
 from engineering_api.runtime.tag_logging import DatabaseHistoryStore, TagLoggingService
 from engineering_api.runtime.monitor import RuntimeMonitor
+from engineering_api.runtime.oauth import OAuthConfig, OAuthRefused, OAuthValidator, looks_like_jwt
 from engineering_api.runtime.on_worker import WorkerBackend
 from engineering_api.runtime.simulated import SimulatedSource
 from engineering_api.runtime.subscriptions import SubscriptionHub
@@ -95,6 +96,9 @@ class RuntimeService:
         self.failures_by_user = TokenBuckets()
         self.failures_by_address = TokenBuckets()
         self.requests_by_token = TokenBuckets()
+        oauth = OAuthConfig.from_settings(services.settings)
+        self.oauth = OAuthValidator(oauth) if oauth is not None else None
+        """Access tokens of the plant's identity provider, when an issuer is configured (runtime.oauth)."""
         # alarms, history and subscriptions of the simulated CPU the source serves (engineering_api.runtime.monitor)
         self.hub = SubscriptionHub()
         self.alarms = AlarmService(services.db, on_change=self.hub.on_alarm)
@@ -185,6 +189,9 @@ class RuntimeService:
         """
         address = client or ""
         scheme, _, token = (authorization or "").strip().partition(" ")
+        if scheme.lower() == "bearer" and self.oauth is not None and looks_like_jwt(token.strip()):
+            return self._check_access_token(self.oauth, token.strip(), needed, address, requests_per_minute,
+                                            failures_per_minute)
         principal = self.users.principal(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
         if principal is None:
             blocked = self._blocked(address, failures_per_minute)
@@ -194,6 +201,29 @@ class RuntimeService:
             return Refusal(401, "UNAUTHORIZED", "A runtime bearer token is required (Authorization: Bearer <token> "
                                                 "from POST /api/runtime/auth/login)", _CHALLENGE)
         return self._admit(principal, needed, address, requests_per_minute, failures_per_minute)
+
+    def _check_access_token(
+        self, oauth: OAuthValidator, token: str, needed: str, address: str, requests_per_minute: int,
+        failures_per_minute: int,
+    ) -> RuntimePrincipal | Refusal:
+        """:meth:`check_bearer` for an OAuth 2.0 access token of the configured issuer (RFC 6750's answers)."""
+        try:
+            principal = oauth.principal(token)
+        except OAuthRefused as refused:
+            blocked = self._blocked(address, failures_per_minute)
+            if blocked is not None:
+                return blocked
+            self._limiter.auth_failures.take(address, failures_per_minute)
+            return Refusal(refused.status, "UNAUTHORIZED", refused.description,
+                           {"www-authenticate": refused.challenge})
+        answer = self._admit(principal, needed, address, requests_per_minute, failures_per_minute)
+        if isinstance(answer, Refusal) and answer.status == 403:
+            scope = oauth.config.scope_of(needed)
+            insufficient = OAuthRefused(403, "insufficient_scope", f"The access token lacks the scope {scope}", scope)
+            return Refusal(403, "FORBIDDEN", f"This operation needs the scope {scope!r} (runtime role {needed}); "
+                                             "ask the identity provider's administrator to grant it",
+                           {"www-authenticate": insufficient.challenge}, caller=answer.caller)
+        return answer
 
     def check_ticket(
         self, subscription_id: str, ticket: str, needed: str, client: str | None, requests_per_minute: int,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import ssl
 import subprocess
 import sys
 import time
@@ -58,30 +60,47 @@ class Served:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
 
-def serve(data_dir: Path, *options: str) -> Iterator[Served]:
+_SERVING = re.compile(rb"engineering-api on https?://127\.0\.0\.1:(\d+) ")
+
+
+def serve(data_dir: Path, *options: str, own_port: bool = True, env: dict[str, str] | None = None,
+          ca: Path | None = None) -> Iterator[Served]:
     """Start ``engineering-api serve`` (with ``options``, e.g. ``--farm URL``) and yield it once ``GET /api/health``
-    answers; stop it afterwards if needed."""
+    answers; stop it afterwards if needed.
+
+    ``own_port``: pass ``--port`` with a free port; else give none, and read the one the server chose from what it
+    prints. ``env``: variables added to the process's environment. ``ca``: the server speaks HTTPS (``options``
+    name its certificate) signed by this CA.
+    """
     settings = Settings.from_env(data_dir=data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.database_path)
     _, admin_key = ApiKeyStore(db).create("realclient-admin", "admin")
     db.close()
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ENGINEERING_API_")}
-    log = data_dir.parent / f"serve-{port}.log"
+    port = free_port() if own_port else 0
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("ENGINEERING_API_")} | (env or {})
+    log = data_dir.parent / f"serve-{data_dir.name}-{port}.log"
     with log.open("wb") as out:
         process = subprocess.Popen(  # our own console script
-            [_executable(), "serve", "--data-dir", str(data_dir), "--port", str(port), "--backend", "fake", *options],
-            stdout=out, stderr=subprocess.STDOUT, env=env,
+            [_executable(), "serve", "--data-dir", str(data_dir), *(["--port", str(port)] if own_port else []),
+             "--backend", "fake", *options],
+            stdout=out, stderr=subprocess.STDOUT, env=environ,
         )
-    served = Served(process=process, base=f"http://127.0.0.1:{port}", data_dir=data_dir, admin_key=admin_key, log=log)
+    scheme = "https" if ca else "http"
+    trust = ssl.create_default_context(cafile=str(ca)) if ca else True
+    served = Served(process=process, base=f"{scheme}://127.0.0.1:{port}", data_dir=data_dir, admin_key=admin_key,
+                    log=log)
     try:
         deadline = time.monotonic() + START_TIMEOUT_S
         while True:
             if process.poll() is not None:
                 raise AssertionError(f"engineering-api serve exited with {process.returncode}:\n{served.output()}")
+            if not port and (chosen := _SERVING.search(log.read_bytes())) is not None:
+                port = int(chosen.group(1))
+                served.base = f"{scheme}://127.0.0.1:{port}"
             try:
-                if httpx.get(f"{served.base}/api/health", timeout=2).status_code == 200:
+                if port and httpx.get(f"{served.base}/api/health", timeout=2,
+                                      verify=trust).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass

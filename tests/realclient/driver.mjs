@@ -4,6 +4,8 @@
 // report: per call, pass/fail and why. Our code; the client's files are never copied into this repository.
 //
 //   node driver.mjs --check                      resolve the client and esbuild, bundle; exit 0, or 3 + reason
+//   node driver.mjs --discover                   print the client's discoverRunningInstance() as JSON (it reads
+//                                                APPDATA's instances.json as the extension does)
 //   node driver.mjs --base-url URL --admin-key K --workspace DIR --report OUT.json
 //
 // Environment: TIA_CONNECT_CLIENT_DIR (a checkout with src/api); default: HEAD of the mirror's bare repository
@@ -59,7 +61,7 @@ function parseArgs(argv) {
         const arg = argv[i];
         if (!arg.startsWith('--')) { continue; }
         const name = arg.slice(2);
-        if (name === 'check') { args.check = true; continue; }
+        if (name === 'check' || name === 'discover') { args[name] = true; continue; }
         args[name] = argv[++i];
     }
     return args;
@@ -189,6 +191,11 @@ async function main() {
         console.log(`ok: client from ${client.source}${client.commit ? ` (${client.commit})` : ''}, esbuild ${ESBUILD_VERSION}`);
         fs.rmSync(scratch, { recursive: true, force: true });
         return;
+    }
+    if (args.discover) {
+        console.log(JSON.stringify(loaded.modules.serverDetector.discoverRunningInstance()));
+        fs.rmSync(scratch, { recursive: true, force: true });
+        process.exit(0);
     }
     for (const required of ['base-url', 'admin-key', 'workspace', 'remote', 'report']) {
         if (!args[required]) { console.error(`missing --${required}`); process.exit(2); }

@@ -1,0 +1,214 @@
+"""Inbound pulls: data an ERP, a weather service or any HTTP(S) source has, written to runtime tags.
+
+A pull has a source (an http(s) URL fetched with GET, with headers and the same auth kinds as a push), an optional
+interval, a mapping (tag -> field path in the JSON or XML document, :mod:`.pulls_mapping`), and may accept the
+document from the ERP itself: ``POST /api/runtime/pulls/{pullId}/webhook`` with a runtime user's (or an OAuth
+client's) bearer token holding the ``write`` role. Definitions are kept in the service database (``kv`` rows under
+``runtime.pulls.``); the source's token or password is stored encrypted with its own key file, never returned
+(``secretSet``) and never logged.
+"""
+
+from __future__ import annotations
+
+import builtins
+import threading
+import uuid
+from typing import TYPE_CHECKING, Annotated
+
+import msgspec
+
+from engineering_api.backend.errors import ValidationError
+from engineering_api.lib.db import KeyValueStore
+from engineering_api.lib.schema import CamelStruct, utc_now
+from engineering_api.lib.secret_box import SecretBox
+from engineering_api.runtime.kv_records import KeyedRecords
+from engineering_api.runtime.pulls_mapping import check_path
+from engineering_api.runtime.pushes import RESERVED_HEADERS, PushAuth, check_url
+
+if TYPE_CHECKING:
+    from engineering_api.services import Services
+
+__all__ = ("KEY_FILE", "PullDefinition", "PullInput", "PullMapping", "PullSource", "PullStore", "SourceView")
+
+KEY_FILE = "runtime-pull-secret.key"
+_Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f]+$")]
+_HeaderName = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")]
+_HeaderValue = Annotated[str, msgspec.Meta(max_length=2000, pattern=r"^[\x20-\x7e]*$")]
+
+
+class PullSource(CamelStruct):
+    """Where the document is fetched (GET): an http(s) URL, extra headers and auth (as a push's target)."""
+
+    url: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+    headers: Annotated[dict[_HeaderName, _HeaderValue], msgspec.Meta(max_length=50)] = msgspec.field(
+        default_factory=dict)
+    auth: PushAuth = msgspec.field(default_factory=PushAuth)
+    timeout_seconds: Annotated[float, msgspec.Meta(ge=0.5, le=120)] = 10.0
+
+
+class PullMapping(CamelStruct):
+    """One runtime tag and the document field its value comes from."""
+
+    tag: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+    path: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+    """``order.lines[0].qty`` (a leading ``$.`` allowed); in XML the root element first, ``@attr`` for attributes."""
+
+
+class PullInput(CamelStruct):
+    """A pull definition as created or replaced."""
+
+    name: _Name
+    mapping: Annotated[list[PullMapping], msgspec.Meta(min_length=1, max_length=1000)]
+    source: PullSource | None = None
+    """Needed for a scheduled or run-now pull; a webhook-only pull has none."""
+    interval_seconds: Annotated[int, msgspec.Meta(ge=10, le=7 * 86400)] | None = None
+    """Fetch the source every this many seconds; null: only on ``run`` and webhook."""
+    accept_webhook: bool = False
+    """Whether the ERP may post the document to ``.../webhook`` (bearer token with the runtime role write)."""
+    enabled: bool = True
+
+
+class SourceView(CamelStruct):
+    """The source as shown: the secret only as ``secretSet``."""
+
+    url: str
+    headers: dict[str, str]
+    auth_type: str
+    username: str | None
+    header_name: str | None
+    secret_set: bool
+    timeout_seconds: float
+
+
+class PullDefinition(CamelStruct):
+    """A pull definition as shown (never its secret), with its last run's outcome."""
+
+    pull_id: str
+    name: str
+    mapping: list[PullMapping]
+    source: SourceView | None
+    interval_seconds: int | None
+    accept_webhook: bool
+    enabled: bool
+    created_at: str
+    updated_at: str
+    last_run_at: str | None = None
+    last_status: str | None = None
+    last_error: str | None = None
+
+
+def _check(given: PullInput) -> None:
+    for item in given.mapping:
+        check_path(item.path)
+    tags = [m.tag for m in given.mapping]
+    duplicates = sorted({t for t in tags if tags.count(t) > 1})
+    if duplicates:
+        raise ValidationError(f"The mapping names {', '.join(duplicates)} more than once.",
+                              code="PULL_MAPPING_INVALID")
+    if given.source is None:
+        if given.interval_seconds is not None:
+            raise ValidationError("A pull with an interval needs a source to fetch.", code="PULL_SOURCE_INVALID")
+        if not given.accept_webhook:
+            raise ValidationError("A pull needs a source, or acceptWebhook: true (the ERP posts the document).",
+                                  code="PULL_SOURCE_INVALID")
+        return
+    try:
+        check_url(given.source.url)
+    except ValidationError as exc:
+        raise ValidationError(exc.message.replace("target", "source"), code="PULL_SOURCE_INVALID") from None
+    auth = given.source.auth
+    reserved = sorted(h for h in given.source.headers if h.lower() in RESERVED_HEADERS)
+    if reserved:
+        raise ValidationError(f"The pull sets {', '.join(reserved)} itself; leave it out of source.headers.",
+                              code="PULL_SOURCE_INVALID")
+    if auth.type == "basic" and not auth.username:
+        raise ValidationError("Basic auth needs a username.", code="PULL_SOURCE_INVALID")
+    if auth.type == "header" and not auth.header_name:
+        raise ValidationError("Header auth needs a headerName.", code="PULL_SOURCE_INVALID")
+
+
+def _view(raw: dict[str, object]) -> PullDefinition:
+    shown = {k: v for k, v in raw.items() if k != "secretToken"}
+    return msgspec.convert(shown, PullDefinition)
+
+
+class PullStore:
+    """Pull definitions and their last outcome in the service database; secrets encrypted with their own key."""
+
+    def __init__(self, services: Services) -> None:
+        self._records = KeyedRecords(KeyValueStore(services.db, "runtime.pulls."), "definitions",
+                                     noun="pull definition", not_found_code="PULL_NOT_FOUND")
+        self._secrets = SecretBox(services.settings.data_dir, KEY_FILE)
+        self._lock = threading.Lock()
+
+    def list(self) -> list[PullDefinition]:
+        return sorted((_view(raw) for raw in self._records.all().values()), key=lambda p: p.name.lower())
+
+    def get(self, pull_id: str) -> PullDefinition:
+        """Raises NotFoundError (``PULL_NOT_FOUND``)."""
+        return _view(self._records.one(pull_id))
+
+    def secret(self, pull_id: str) -> str | None:
+        """The source's decrypted token or password, for fetching (Raises NotFoundError)."""
+        token = self._records.one(pull_id).get("secretToken")
+        return self._secrets.decrypt(token) if isinstance(token, str) else None
+
+    def ids(self) -> builtins.list[str]:
+        return list(self._records.all())
+
+    def save(self, given: PullInput, pull_id: str | None = None) -> PullDefinition:
+        """Create (no id) or replace a definition; an omitted token/password keeps the stored one for the same URL.
+
+        The caller checks the mapping's tags first. Raises ValidationError (``PULL_MAPPING_INVALID``,
+        ``PULL_SOURCE_INVALID``, ``PULL_NAME_TAKEN``), NotFoundError (``PULL_NOT_FOUND``).
+        """
+        _check(given)
+        with self._lock:
+            every = self._records.all()
+            old = self._records.one(pull_id, every) if pull_id else None
+            if any(i != pull_id and str(r["name"]).lower() == given.name.lower() for i, r in every.items()):
+                raise ValidationError(f"A pull is already named {given.name!r}.", code="PULL_NAME_TAKEN")
+            token = (old or {}).get("secretToken")
+            source = given.source
+            old_source = (old or {}).get("source") or {}
+            if source is None:
+                token = None
+            else:
+                auth = source.auth
+                given_secret = auth.password if auth.type == "basic" else "" if auth.type == "none" else auth.token
+                if given_secret is not None:
+                    token = self._secrets.encrypt(given_secret) if given_secret else None
+                elif not isinstance(old_source, dict) or old_source.get("url") != source.url or \
+                        old_source.get("authType") != auth.type:
+                    token = None  # a secret is for one endpoint: never send it to another it was not entered for
+            pid = pull_id or uuid.uuid4().hex[:12]
+            now = utc_now()
+            raw: dict[str, object] = {
+                "pullId": pid, "name": given.name, "mapping": msgspec.to_builtins(given.mapping),
+                "source": None if source is None else {
+                    "url": source.url, "headers": dict(source.headers), "authType": source.auth.type,
+                    "username": source.auth.username if source.auth.type == "basic" else None,
+                    "headerName": source.auth.header_name if source.auth.type == "header" else None,
+                    "secretSet": token is not None, "timeoutSeconds": source.timeout_seconds},
+                "intervalSeconds": given.interval_seconds, "acceptWebhook": given.accept_webhook,
+                "enabled": given.enabled, "secretToken": token,
+                "createdAt": (old or {}).get("createdAt") or now, "updatedAt": now,
+                "lastRunAt": (old or {}).get("lastRunAt"), "lastStatus": (old or {}).get("lastStatus"),
+                "lastError": (old or {}).get("lastError"),
+            }
+            every[pid] = raw
+            self._records.write(every)
+            return _view(raw)
+
+    def record_outcome(self, pull_id: str, at: str, status: str, error: str | None) -> None:
+        """Keep a run's outcome on its definition (a pull deleted meanwhile is left deleted)."""
+        with self._lock:
+            every = self._records.all()
+            if pull_id in every:
+                every[pull_id].update(lastRunAt=at, lastStatus=status, lastError=error)
+                self._records.write(every)
+
+    def delete(self, pull_id: str) -> PullDefinition:
+        """Raises NotFoundError (``PULL_NOT_FOUND``)."""
+        with self._lock:
+            return _view(self._records.remove(pull_id))

@@ -1,0 +1,166 @@
+"""How a pulled document becomes tag values: its parsing (JSON or XML), the field paths of a mapping, and each
+value's check against its tag's data type, all before anything is written.
+
+A path names one field: ``order.lines[0].qty``, a leading ``$.`` allowed (JSONPath's root). In an XML document the
+root element is the path's first step, child elements are fields, repeated children a list, ``@name`` an attribute
+and an element's text its value: ``<order id="7"><qty>5</qty></order>`` has ``order.@id`` = ``"7"`` and ``order.qty``
+= ``"5"``. XML is parsed without DTDs, entities or network access (``defusedxml``'s rules through lxml's options).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+
+from engineering_api.backend.errors import ValidationError
+
+__all__ = ("MAX_DOCUMENT_BYTES", "WRITABLE_TYPES", "MappingError", "check_path", "coerce", "extract", "parse")
+
+MAX_DOCUMENT_BYTES = 1_000_000
+"""A pulled or posted document larger than this is refused (an ERP order is a few KB)."""
+
+_STEP = re.compile(r"(@?[A-Za-z_][\w\-]*)|\[(\d{1,6})\]")
+_INTEGER_RANGES = {
+    "SInt": (-(2**7), 2**7 - 1), "Int": (-(2**15), 2**15 - 1), "DInt": (-(2**31), 2**31 - 1),
+    "LInt": (-(2**63), 2**63 - 1), "USInt": (0, 2**8 - 1), "UInt": (0, 2**16 - 1), "UDInt": (0, 2**32 - 1),
+    "ULInt": (0, 2**64 - 1), "Byte": (0, 2**8 - 1), "Word": (0, 2**16 - 1), "DWord": (0, 2**32 - 1),
+    "LWord": (0, 2**64 - 1),
+}
+"""Ranges from the data types' definitions (STEP 7 help, "Integers" and "Bit strings")."""
+_REAL_LIMIT = {"Real": 3.402823e38, "LReal": 1.7976931348623157e308}
+WRITABLE_TYPES = frozenset({"Bool", *_INTEGER_RANGES, *_REAL_LIMIT, "String", "WString"})
+"""Tag types a mapping may write: each value is checked here before any is written, so a run writes all or none."""
+
+
+@dataclass(frozen=True, slots=True)
+class MappingError(Exception):
+    """One field that cannot be written: which, and why."""
+
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.reason}"
+
+
+def check_path(path: str) -> tuple[str | int, ...]:
+    """The steps of a field path (Raises ValidationError ``PULL_MAPPING_INVALID``)."""
+    text = path[2:] if path.startswith("$.") else path
+    steps: list[str | int] = []
+    position = 0
+    while position < len(text) or not steps:
+        if steps and text[position] == ".":
+            position += 1
+        match = _STEP.match(text, position)
+        if match is None:
+            raise ValidationError(f"Field path {path!r}: unexpected {text[position:position + 10]!r} at {position} "
+                                  "(steps are names, @attributes and [index], e.g. order.lines[0].qty)",
+                                  code="PULL_MAPPING_INVALID")
+        steps.append(match.group(1) if match.group(1) else int(match.group(2)))
+        position = match.end()
+    return tuple(steps)
+
+
+def _xml_value(element: Any) -> Any:
+    children = list(element)
+    if not children and not element.attrib:
+        return element.text or ""
+    value: dict[str, Any] = {f"@{k}": v for k, v in element.attrib.items()}
+    for child in children:
+        if not isinstance(child.tag, str):
+            continue  # comments and processing instructions
+        converted = _xml_value(child)
+        if child.tag in value:
+            existing = value[child.tag]
+            value[child.tag] = [*existing, converted] if isinstance(existing, list) else [existing, converted]
+        else:
+            value[child.tag] = converted
+    if not children and element.text and element.text.strip():
+        value["#text"] = element.text
+    return value
+
+
+def parse(raw: bytes, content_type: str) -> Any:
+    """The document as JSON values (XML converted as the module says).
+
+    Raises:
+        MappingError: ``$`` (the whole document) too large, not UTF-8 JSON, not well-formed XML, or with a DTD.
+    """
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        raise MappingError("$", f"the document is larger than {MAX_DOCUMENT_BYTES} bytes")
+    kind = content_type.split(";", 1)[0].strip().lower()
+    if kind.endswith("xml") or kind.endswith("+xml") or (not kind and raw.lstrip()[:1] == b"<"):
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+        try:
+            root = etree.fromstring(raw, parser)
+        except etree.XMLSyntaxError as exc:
+            raise MappingError("$", f"not well-formed XML ({exc.msg})") from None
+        if root.getroottree().docinfo.doctype:
+            raise MappingError("$", "an XML document with a DTD is refused")
+        return {root.tag: _xml_value(root)}
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise MappingError("$", f"not JSON ({str(exc)[:80]})") from None
+
+
+def extract(document: Any, path: str) -> Any:
+    """The value at ``path`` (Raises MappingError naming the path: a missing field, an index past the end)."""
+    value = document
+    for step in check_path(path):
+        if isinstance(step, int):
+            if not isinstance(value, list) or step >= len(value):
+                raise MappingError(path, f"there is no item [{step}]")
+            value = value[step]
+        else:
+            if not isinstance(value, dict) or step not in value:
+                raise MappingError(path, f"there is no field {step!r}")
+            value = value[step]
+    if isinstance(value, dict) and set(value) == {"#text"} | {k for k in value if k.startswith("@")}:
+        value = value.get("#text", "")
+    if isinstance(value, (dict, list)):
+        raise MappingError(path, "the field is an object or a list, not a value")
+    return value
+
+
+def coerce(value: Any, data_type: str, field: str) -> Any:
+    """``value`` as the tag's type takes it (XML text converted), or MappingError naming ``field``."""
+    text = value.strip() if isinstance(value, str) else value
+    if data_type == "Bool":
+        if isinstance(text, bool):
+            return text
+        if text in (0, 1, "0", "1", "true", "false", "TRUE", "FALSE", "True", "False"):
+            return str(text).lower() in ("1", "true")
+        raise MappingError(field, f"{value!r} is not a Bool (true, false, 1 or 0)")
+    if data_type in _INTEGER_RANGES:
+        low, high = _INTEGER_RANGES[data_type]
+        if isinstance(text, bool) or isinstance(text, float) and not text.is_integer():
+            raise MappingError(field, f"{value!r} is not a whole number for {data_type}")
+        try:
+            whole = int(text)
+        except (TypeError, ValueError):
+            raise MappingError(field, f"{value!r} is not a whole number for {data_type}") from None
+        if not low <= whole <= high:
+            raise MappingError(field, f"{whole} is outside {data_type}'s range {low}..{high}")
+        return whole
+    if data_type in _REAL_LIMIT:
+        try:
+            real = float(text) if not isinstance(text, bool) else math.nan
+        except (TypeError, ValueError):
+            real = math.nan
+        if not math.isfinite(real) or abs(real) > _REAL_LIMIT[data_type]:
+            raise MappingError(field, f"{value!r} is not a finite number for {data_type}")
+        return real
+    if data_type in ("String", "WString"):
+        if isinstance(value, (dict, list)) or value is None:
+            raise MappingError(field, f"{value!r} is not a text")
+        shown = value if isinstance(value, str) else json.dumps(value)
+        if data_type == "String" and (len(shown) > 254 or any(ord(c) > 255 for c in shown)):
+            raise MappingError(field, "a String holds at most 254 characters of Latin-1 (use a WString tag)")
+        return shown
+    raise MappingError(field, f"tags of type {data_type} cannot be written by a pull")

@@ -1,0 +1,286 @@
+"""Running a pull: fetch (with retries) or take the posted document, map every field, then write all tags at once.
+
+A run writes all of its tags or none: every field is extracted and checked against its tag's type first
+(:mod:`.pulls_mapping`), and one failure fails the run, naming each field that failed, with nothing written. The
+values then go to the PLC in one bulk write (one cycle); should the PLC still refuse an item (a download changed the
+tag since), the run is ``Partial`` and names it. Each run is logged (the newest :data:`RUNS_KEPT` per pull) and its
+outcome kept on the definition (``lastRunAt``, ``lastStatus``, ``lastError``).
+
+Fetching retries what may pass (no answer, 429, 5xx) up to :data:`ATTEMPTS` times with a short backoff; a 4xx is
+final. Nothing the source answers is logged or stored but its status code: a body may hold anything.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import threading
+import time
+import uuid
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import msgspec
+
+from engineering_api.backend.errors import EngineeringError, NotFoundError, ValidationError
+from engineering_api.lib.db import KeyValueStore
+from engineering_api.lib.schema import CamelStruct, utc_now
+from engineering_api.runtime.pulls import PullDefinition, PullStore
+from engineering_api.runtime.pulls_mapping import MAX_DOCUMENT_BYTES, WRITABLE_TYPES, MappingError, coerce, \
+    extract, parse
+from engineering_api.runtime.simulated import canonical_name
+from engineering_api.runtime.sources import TagWrite
+
+if TYPE_CHECKING:
+    from engineering_api.runtime.service import RuntimeService
+    from engineering_api.services import Services
+
+__all__ = ("ATTEMPTS", "RUNS_KEPT", "PullRun", "PullRunner", "WrittenValue", "pulls_of", "start_pulls",
+           "stop_pulls")
+
+logger = logging.getLogger(__name__)
+ATTEMPTS = 3
+RUNS_KEPT = 50
+_BACKOFF_S = 0.5
+_NOTE = "runtime.pulls"
+_JOB_PREFIX = "pull:"
+
+
+class WrittenValue(CamelStruct):
+    """A tag a run wrote, with the value it wrote."""
+
+    tag: str
+    value: Any
+
+
+class PullRun(CamelStruct):
+    """One run: what started it, its outcome, the tags it wrote or why it wrote none."""
+
+    run_id: str
+    pull_id: str
+    trigger: str
+    """``schedule``, ``run`` (an admin's run-now) or ``webhook``."""
+    started_at: str
+    finished_at: str
+    status: str
+    """``Succeeded``, ``Failed`` (nothing written) or ``Partial`` (the PLC refused some items)."""
+    attempts: int = 0
+    http_status: int | None = None
+    written: list[WrittenValue] = msgspec.field(default_factory=list)
+    error: str | None = None
+    failed_fields: list[str] = msgspec.field(default_factory=list)
+    """The field paths (or tags) that failed, for a mapping failure."""
+
+
+class _RunFailed(Exception):  # a run's failure, recorded as its outcome
+    def __init__(self, message: str, *, fields: list[str] | None = None, http_status: int | None = None,
+                 attempts: int = 0) -> None:
+        super().__init__(message)
+        self.fields = fields or []
+        self.http_status = http_status
+        self.attempts = attempts
+
+
+class PullRunner:
+    """The app's pulls: their store, runs, run log and schedule."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.store = PullStore(services)
+        self._log = KeyValueStore(services.db, "runtime.pulls.runs.")
+        self._lock = threading.Lock()
+
+    # ----- checks ----------------------------------------------------------------------------------------------
+    def check_tags(self, runtime: RuntimeService, mapping: list[Any]) -> None:
+        """Every mapped tag is released, writable and of a type a pull writes (when the PLC answers now).
+
+        Raises ValidationError (``PULL_MAPPING_INVALID``) naming each tag that is not.
+        """
+        try:
+            released = {canonical_name(t.name): t for t in runtime.source.browse()}
+        except EngineeringError:
+            return  # no PLC to ask now: each run checks its tags
+        problems = [problem for item in mapping if (problem := _tag_problem(released, item.tag))]
+        if problems:
+            raise ValidationError("The mapping cannot be written: " + "; ".join(problems) + ".",
+                                  code="PULL_MAPPING_INVALID")
+
+    # ----- runs ------------------------------------------------------------------------------------------------
+    def run(self, runtime: RuntimeService, pull_id: str, trigger: str, document: bytes | None = None,
+            content_type: str = "") -> PullRun:
+        """Run the pull now (fetch unless ``document`` is given) and log it (Raises NotFoundError)."""
+        definition = self.store.get(pull_id)
+        started, attempts, http_status = utc_now(), 0, None
+        written: list[WrittenValue] = []
+        try:
+            if document is None:
+                document, content_type, attempts, http_status = self._fetch(definition)
+            status, error, failed, written = self._apply(runtime, definition, document, content_type)
+        except _RunFailed as failure:
+            status, error, failed = "Failed", str(failure), failure.fields
+            http_status = failure.http_status or http_status
+            attempts = failure.attempts or attempts
+        run = PullRun(run_id=uuid.uuid4().hex[:12], pull_id=pull_id, trigger=trigger, started_at=started,
+                      finished_at=utc_now(), status=status, attempts=attempts, http_status=http_status,
+                      written=written, error=error, failed_fields=failed)
+        self._keep(run)
+        if status != "Succeeded":
+            logger.warning("pull %s (%s): %s: %s", definition.name, trigger, status, error)
+        return run
+
+    def runs(self, pull_id: str, limit: int) -> list[PullRun]:
+        """The run log, newest first (Raises NotFoundError)."""
+        self.store.get(pull_id)
+        raw = self._log.get(pull_id) or []
+        return [msgspec.convert(r, PullRun) for r in raw[:limit]]
+
+    def forget(self, pull_id: str) -> None:
+        self._log.delete(pull_id)
+
+    def _keep(self, run: PullRun) -> None:
+        with self._lock:
+            kept = self._log.get(run.pull_id) or []
+            self._log.set(run.pull_id, [msgspec.to_builtins(run), *kept][:RUNS_KEPT])
+        self.store.record_outcome(run.pull_id, run.finished_at, run.status, run.error)
+
+    def _fetch(self, definition: PullDefinition) -> tuple[bytes, str, int, int | None]:
+        source = definition.source
+        if source is None:
+            raise _RunFailed("This pull has no source to fetch; the ERP posts its document to the webhook.")
+        headers = {"Accept": "application/json, application/xml;q=0.9", **source.headers}
+        secret = self.store.secret(definition.pull_id)
+        if source.secret_set and secret is None:
+            raise _RunFailed("The source's secret can no longer be decrypted (its key file was replaced); enter it "
+                             "again")
+        if source.auth_type == "bearer" and secret:
+            headers["Authorization"] = f"Bearer {secret}"
+        elif source.auth_type == "basic":
+            raw = f"{source.username}:{secret or ''}".encode()
+            headers["Authorization"] = "Basic " + base64.b64encode(raw).decode("ascii")
+        elif source.auth_type == "header" and source.header_name and secret is not None:
+            headers[source.header_name] = secret
+        last, status = "no attempt", None
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                with httpx.Client(timeout=source.timeout_seconds, follow_redirects=False) as client, \
+                        client.stream("GET", source.url, headers=headers) as answer:
+                    status = answer.status_code
+                    if status == 200:
+                        body = b""
+                        for chunk in answer.iter_bytes():
+                            body += chunk
+                            if len(body) > MAX_DOCUMENT_BYTES:
+                                raise _RunFailed(f"The source's document is larger than {MAX_DOCUMENT_BYTES} bytes",
+                                                 http_status=status, attempts=attempt)
+                        return body, answer.headers.get("content-type", ""), attempt, status
+                    last = f"the source answered HTTP {status}"
+                    if status != 429 and status < 500:
+                        raise _RunFailed(f"{last} (not retried: fix the URL or the credentials)", http_status=status,
+                                         attempts=attempt)
+            except httpx.HTTPError as exc:
+                last = f"the source could not be reached ({type(exc).__name__})"
+                status = None
+            if attempt < ATTEMPTS:
+                time.sleep(_BACKOFF_S * 2 ** (attempt - 1))
+        raise _RunFailed(f"{last}, {ATTEMPTS} attempts", http_status=status, attempts=ATTEMPTS)
+
+    def _apply(self, runtime: RuntimeService, definition: PullDefinition, document: bytes, content_type: str
+               ) -> tuple[str, str | None, list[str], list[WrittenValue]]:
+        try:
+            parsed = parse(document, content_type)
+        except MappingError as exc:
+            raise _RunFailed(str(exc), fields=[exc.field]) from None
+        try:
+            released = {canonical_name(t.name): t for t in runtime.source.browse()}
+        except EngineeringError as exc:
+            raise _RunFailed(f"The PLC cannot be written now: {exc.message}") from None
+        values: list[WrittenValue] = []
+        problems: list[MappingError] = []
+        for item in definition.mapping:
+            tag = released.get(canonical_name(item.tag))
+            problem = _tag_problem(released, item.tag)
+            if problem or tag is None:
+                problems.append(MappingError(item.tag, problem or "unknown tag"))
+                continue
+            try:
+                values.append(WrittenValue(tag=tag.name, value=coerce(extract(parsed, item.path), tag.data_type,
+                                                                      item.path)))
+            except MappingError as exc:
+                problems.append(exc)
+        if problems:
+            raise _RunFailed("Nothing was written: " + "; ".join(str(p) for p in problems),
+                             fields=[p.field for p in problems])
+        try:
+            results = runtime.source.write([TagWrite(name=v.tag, value=v.value) for v in values])
+        except EngineeringError as exc:
+            raise _RunFailed(f"The PLC refused the write: {exc.message}") from None
+        refused = [r for r in results if r.error is not None]
+        if not refused:
+            return "Succeeded", None, [], values
+        done = {r.name for r in results if r.error is None}
+        text = "; ".join(f"{r.name}: {r.error.description}" for r in refused if r.error is not None)
+        return "Partial", f"The PLC refused: {text}", [r.name for r in refused], [v for v in values if v.tag in done]
+
+    # ----- schedule --------------------------------------------------------------------------------------------
+    def schedule(self, definition: PullDefinition) -> None:
+        """(Re)schedule a pull's interval on the app's scheduler, or drop it (no interval, disabled)."""
+        scheduler = self.services.scheduler
+        if scheduler is None:
+            return
+        job_id = _JOB_PREFIX + definition.pull_id
+        if scheduler.get_job(job_id) is not None:
+            scheduler.remove_job(job_id)
+        if definition.enabled and definition.interval_seconds and definition.source is not None:
+            scheduler.add_job(self._scheduled, "interval", seconds=definition.interval_seconds,
+                              args=[definition.pull_id], id=job_id, replace_existing=True, coalesce=True,
+                              max_instances=1)
+
+    def unschedule(self, pull_id: str) -> None:
+        scheduler = self.services.scheduler
+        if scheduler is not None and scheduler.get_job(_JOB_PREFIX + pull_id) is not None:
+            scheduler.remove_job(_JOB_PREFIX + pull_id)
+
+    def _scheduled(self, pull_id: str) -> None:
+        from engineering_api.runtime.service import runtime_of  # the service module imports the runtime's parts
+
+        try:
+            self.run(runtime_of(self.services), pull_id, "schedule")
+        except NotFoundError:
+            self.unschedule(pull_id)  # deleted meanwhile
+        except Exception:  # a scheduler thread must not die: the next interval tries again
+            logger.exception("pull %s: the scheduled run failed", pull_id)
+
+
+def _tag_problem(released: dict[str, Any], name: str) -> str | None:
+    tag = released.get(canonical_name(name))
+    if tag is None:
+        return f"{name}: unknown or not released (accessible from HMI/OPC UA/Web API)"
+    if not tag.writable:
+        return f"{name}: read-only (not writable from HMI/OPC UA/Web API)"
+    if tag.data_type not in WRITABLE_TYPES:
+        return f"{name}: its type {tag.data_type} is not one a pull writes ({', '.join(sorted(WRITABLE_TYPES))})"
+    return None
+
+
+def pulls_of(services: Services) -> PullRunner:
+    """The app's pulls, made on first use."""
+    runner = services.notes.get(_NOTE)
+    if runner is None:
+        runner = services.notes.setdefault(_NOTE, PullRunner(services))
+    assert isinstance(runner, PullRunner)
+    return runner
+
+
+def start_pulls(services: Services) -> None:
+    """At app start (scheduler running): schedule the enabled pulls with an interval."""
+    runner = pulls_of(services)
+    for definition in runner.store.list():
+        runner.schedule(definition)
+
+
+def stop_pulls(services: Services) -> None:
+    """At app stop: nothing to keep; the scheduler's shutdown ends the intervals."""
+    runner = services.notes.get(_NOTE)
+    if isinstance(runner, PullRunner):
+        for pull_id in runner.store.ids():
+            runner.unschedule(pull_id)

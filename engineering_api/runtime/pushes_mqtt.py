@@ -1,0 +1,143 @@
+"""Push targets on MQTT brokers: ``mqtt://host:port/topic`` and ``mqtts://host:port/topic`` (TLS), QoS 1.
+
+The seeds name "IoT hubs or AWS/Azure endpoints": a plant's broker (Mosquitto, HiveMQ, EMQX) takes a user name and
+password (``basic`` auth); AWS IoT Core takes MQTT over TLS on port 8883 with an X.509 client certificate
+(``certificate`` auth; AWS IoT Core Developer Guide, "Device communication protocols" and "X.509 client
+certificates"). A payload is published once per attempt with QoS 1 (MQTT 3.1.1 section 4.3.2: delivered at least
+once, confirmed by PUBACK); the outbox retries an attempt that got no PUBACK. The push's ``Idempotency-Key`` cannot
+travel as a header in MQTT 3.1.1: a receiver that must book a shift once reads ``${idempotencyKey}`` from the
+payload template.
+
+paho-mqtt is the client (the Eclipse project's, the field's reference client).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import ssl
+import tempfile
+import threading
+import urllib.parse
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from engineering_api.backend.errors import ValidationError
+
+if TYPE_CHECKING:
+    from engineering_api.runtime.pushes import PushTarget
+
+__all__ = ("MQTT_SCHEMES", "Published", "check_mqtt_target", "is_mqtt", "publish")
+
+MQTT_SCHEMES = ("mqtt", "mqtts")
+_DEFAULT_PORTS = {"mqtt": 1883, "mqtts": 8883}  # IANA's registered MQTT ports
+_FINAL_CONNACK = frozenset({"Bad user name or password", "Not authorized", "Client identifier not valid",
+                            "Unsupported protocol version"})
+
+
+def is_mqtt(url: str) -> bool:
+    """Whether ``url`` names an MQTT broker (``mqtt://`` or ``mqtts://``)."""
+    return urllib.parse.urlsplit(url).scheme.lower() in MQTT_SCHEMES
+
+
+def _topic(url: str) -> str:
+    return urllib.parse.unquote(urllib.parse.urlsplit(url).path.lstrip("/"))
+
+
+def check_mqtt_target(target: PushTarget) -> None:
+    """An MQTT target: a topic without wildcards, auth the broker can take. Raises ValidationError
+    (``PUSH_TARGET_INVALID``)."""
+    parts = urllib.parse.urlsplit(target.url)
+    topic = _topic(target.url)
+    if not topic or "+" in topic or "#" in topic or "\x00" in topic or len(topic.encode()) > 65535:
+        raise ValidationError(f"An MQTT target names its topic as the URL's path, without wildcards (+ #): "
+                              f"mqtt://broker:1883/plant/line1/shift, not {target.url!r}.", code="PUSH_TARGET_INVALID")
+    if parts.query or parts.fragment:
+        raise ValidationError("An MQTT target has no query or fragment.", code="PUSH_TARGET_INVALID")
+    auth = target.auth.type
+    if auth in ("bearer", "header"):
+        raise ValidationError("MQTT takes basic (the broker's user name and password), certificate (TLS client "
+                              "certificate) or none.", code="PUSH_TARGET_INVALID")
+    secure = parts.scheme.lower() == "mqtts"
+    if auth == "certificate" and not secure:
+        raise ValidationError("A client certificate needs mqtts:// (TLS).", code="PUSH_TARGET_INVALID")
+    if auth == "certificate" and not target.auth.certificate:
+        raise ValidationError("certificate auth needs the client certificate (PEM) each time it is saved.",
+                              code="PUSH_TARGET_INVALID")
+    if target.ca_certificate and not secure:
+        raise ValidationError("caCertificate is for mqtts:// targets.", code="PUSH_TARGET_INVALID")
+    if target.headers:
+        raise ValidationError("An MQTT 3.1.1 message has no headers: put what the receiver needs in the payload.",
+                              code="PUSH_TARGET_INVALID")
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """An attempt's outcome: acknowledged by the broker, or why not and whether a retry may help."""
+
+    acknowledged: bool
+    retry: bool = False
+    error: str | None = None
+
+
+def _tls_context(ca_certificate: str | None, certificate: str | None, private_key: str | None,
+                 scratch: str) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    if ca_certificate:
+        context.load_verify_locations(cadata=ca_certificate)
+    if certificate and private_key:
+        # ssl loads a client certificate from files only: a private folder of this attempt, removed after it
+        cert_file, key_file = os.path.join(scratch, "client.pem"), os.path.join(scratch, "client.key")
+        for path, text in ((cert_file, certificate), (key_file, private_key)):
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "w", encoding="ascii") as out:
+                out.write(text)
+        context.load_cert_chain(cert_file, key_file)
+    return context
+
+
+def publish(url: str, payload: bytes, *, username: str | None, password: str | None, certificate: str | None,
+            private_key: str | None, ca_certificate: str | None, client_id: str, timeout: float) -> Published:
+    """Publish ``payload`` to the URL's topic with QoS 1 and wait for the broker's PUBACK (at most ``timeout``)."""
+    import paho.mqtt.client as mqtt
+
+    parts = urllib.parse.urlsplit(url)
+    scheme = parts.scheme.lower()
+    connected = threading.Event()
+    refusal: list[str] = []
+
+    def on_connect(_client: object, _data: object, _flags: object, reason: object, _properties: object) -> None:
+        if getattr(reason, "is_failure", False):
+            refusal.append(str(reason))
+        connected.set()
+
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv311)
+    client.on_connect = on_connect
+    if username is not None:
+        client.username_pw_set(username, password or None)
+    with tempfile.TemporaryDirectory(prefix="engineering-api-mqtt-") as scratch:
+        try:
+            if scheme == "mqtts":
+                client.tls_set_context(_tls_context(ca_certificate, certificate, private_key, scratch))
+            client.connect(parts.hostname or "", parts.port or _DEFAULT_PORTS[scheme], keepalive=max(int(timeout), 5))
+        except ssl.SSLError as exc:  # a certificate the broker refuses, or a broker this one cannot trust
+            return Published(False, retry=False, error=f"TLS: {exc.reason or exc}")
+        except (OSError, ValueError) as exc:
+            return Published(False, retry=True, error=f"the broker could not be reached ({type(exc).__name__})")
+        client.loop_start()
+        try:
+            if not connected.wait(timeout):
+                return Published(False, retry=True, error="the broker did not answer CONNECT")
+            if refusal:
+                final = refusal[0] in _FINAL_CONNACK
+                return Published(False, retry=not final, error=f"the broker refused the connection: {refusal[0]}")
+            info = client.publish(_topic(url), payload, qos=1)
+            with contextlib.suppress(RuntimeError, ValueError):
+                info.wait_for_publish(timeout)
+            if not info.is_published():
+                return Published(False, retry=True, error="no PUBACK from the broker in time")
+            return Published(True)
+        finally:
+            client.disconnect()
+            client.loop_stop()

@@ -1,0 +1,217 @@
+"""Pushes to MQTT brokers, against a real Mosquitto the test starts on loopback with two listeners: one with user
+names and passwords, one with TLS that requires a client certificate (AWS IoT Core's way: X.509 client certificate,
+port 8883, TLS 1.2). A subscriber on the broker receives each shift report once it is acknowledged (QoS 1); a wrong
+password fails the delivery for good, an unreachable broker is retried; the private key and password never show."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import getpass
+import ipaddress
+import json
+import os
+import shutil
+import socket
+import subprocess
+import threading
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import time_machine
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from engineering_api.config import Settings
+from tests.api.test_runtime_pushes import PUSHES, _admin, _deliveries, _log_shift, _push, _resend_shift
+from tests.bounds import HANG_GUARD_S, until
+from tests.conftest import assert_error, data, served
+from tests.ports import free_port
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+MOSQUITTO = shutil.which("mosquitto") or ("/usr/sbin/mosquitto" if os.path.exists("/usr/sbin/mosquitto") else None)
+USER, PASSWORD = "line1", "broker-pass-7731"
+TOPIC = "plant/line1/shift"
+_NOW = dt.datetime.now(dt.UTC)
+
+
+def _pem(obj: Any) -> str:
+    if isinstance(obj, x509.Certificate):
+        return obj.public_bytes(serialization.Encoding.PEM).decode()
+    return str(obj.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                 serialization.NoEncryption()).decode())
+
+
+def _certificate(subject: str, issuer: tuple[x509.Certificate, Any] | None, *, server: bool = False
+                 ) -> tuple[x509.Certificate, Any]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
+    builder = (x509.CertificateBuilder().subject_name(name).public_key(key.public_key())
+               .issuer_name(issuer[0].subject if issuer else name).serial_number(x509.random_serial_number())
+               .not_valid_before(_NOW - dt.timedelta(days=1)).not_valid_after(_NOW + dt.timedelta(days=30))
+               .add_extension(x509.BasicConstraints(ca=issuer is None, path_length=None), critical=True))
+    if server:
+        builder = builder.add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(
+            "127.0.0.1"))]), critical=False)
+    if issuer is not None:
+        usage = ExtendedKeyUsageOID.SERVER_AUTH if server else ExtendedKeyUsageOID.CLIENT_AUTH
+        builder = builder.add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
+    return builder.sign(issuer[1] if issuer else key, hashes.SHA256()), key
+
+
+class Broker:
+    """Mosquitto on two loopback ports (passwords; TLS with client certificates) and a subscriber to the topic."""
+
+    def __init__(self, folder: Path) -> None:
+        self.ca = _certificate("plant test CA", None)
+        self.client = _certificate("line1-device", self.ca)
+        server = _certificate("127.0.0.1", self.ca, server=True)
+        for name, text in (("ca.pem", _pem(self.ca[0])), ("server.pem", _pem(server[0])),
+                           ("server.key", _pem(server[1]))):
+            (folder / name).write_text(text)
+        subprocess.run(["mosquitto_passwd", "-b", "-c", str(folder / "passwd"), USER, PASSWORD], check=True,
+                       capture_output=True)
+        self.plain, self.tls = free_port(), free_port()
+        (folder / "mosquitto.conf").write_text(
+            # as root Mosquitto drops to the user "mosquitto", who cannot read this test's private folder
+            f"user {getpass.getuser()}\nper_listener_settings true\n"
+            f"listener {self.plain} 127.0.0.1\nallow_anonymous false\npassword_file {folder / 'passwd'}\n"
+            f"listener {self.tls} 127.0.0.1\ncafile {folder / 'ca.pem'}\ncertfile {folder / 'server.pem'}\n"
+            f"keyfile {folder / 'server.key'}\nrequire_certificate true\nuse_identity_as_username true\n"
+            "tls_version tlsv1.2\n")
+        assert MOSQUITTO is not None
+        self.log = folder / "mosquitto.log"
+        with self.log.open("wb") as out:
+            self.process = subprocess.Popen([MOSQUITTO, "-c", str(folder / "mosquitto.conf")], stdout=out,
+                                            stderr=subprocess.STDOUT)
+        for port in (self.plain, self.tls):
+            until(functools.partial(self._up, port), f"mosquitto on {port}")
+            assert self.process.poll() is None, self.log.read_text()
+        self.received: list[dict[str, Any]] = []
+        self._subscribe()
+
+    def _up(self, port: int) -> bool:
+        """Listening on ``port``, or ended (then the caller shows its log)."""
+        return self.process.poll() is not None or self._listening(port)
+
+    @staticmethod
+    def _listening(port: int) -> bool:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        except OSError:
+            return False
+        return True
+
+    def _subscribe(self) -> None:
+        import paho.mqtt.client as mqtt
+
+        subscribed = threading.Event()
+        self.subscriber = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="test-subscriber")
+        self.subscriber.username_pw_set(USER, PASSWORD)
+        self.subscriber.on_connect = lambda c, *_: c.subscribe(TOPIC, qos=1)
+        self.subscriber.on_subscribe = lambda *_: subscribed.set()
+        self.subscriber.on_message = lambda _c, _d, m: self.received.append(json.loads(m.payload))
+        self.subscriber.connect("127.0.0.1", self.plain)
+        self.subscriber.loop_start()
+        assert subscribed.wait(HANG_GUARD_S), "the subscriber did not subscribe"
+
+    def stop(self) -> None:
+        self.subscriber.loop_stop()
+        self.process.terminate()
+        self.process.wait(HANG_GUARD_S)
+
+
+@pytest.fixture
+def broker(tmp_path: Path) -> Iterator[Broker]:
+    if MOSQUITTO is None or shutil.which("mosquitto_passwd") is None:
+        reason = "mosquitto is not installed (Debian package mosquitto; make system-deps installs it)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    running = Broker(tmp_path)
+    yield running
+    running.stop()
+
+
+def _delivered(client: Any, headers: dict[str, str], push_id: str) -> dict[str, Any]:
+    found: dict[str, Any] = until(lambda: [d for d in _deliveries(client, headers, push_id)
+                                           if d["status"] != "pending" or d["lastError"]], "a delivery outcome")[0]
+    return found
+
+
+def test_shift_reports_reach_a_broker_by_password_and_by_client_certificate(tmp_path: Path, broker: Broker) -> None:
+    with time_machine.travel(dt.datetime(2026, 1, 5, 14, 0, tzinfo=dt.UTC), tick=True):
+        with served(Settings.from_env(data_dir=tmp_path / "data")) as client:
+            headers = _admin(tmp_path / "data")
+            _log_shift(client, headers)
+            by_password = _push("", name="To broker", target={
+                "url": f"mqtt://127.0.0.1:{broker.plain}/{TOPIC}",
+                "auth": {"type": "basic", "username": USER, "password": PASSWORD}})
+            push = data(client.post(PUSHES, json=by_password, headers=headers), 201)
+            assert PASSWORD not in json.dumps(push) and push["target"]["secretSet"] is True
+            _resend_shift(client, headers, push["pushId"])
+            done = _delivered(client, headers, push["pushId"])
+            assert done["status"] == "delivered" and done["responseCode"] is None, done
+            until(lambda: broker.received, "the report at the subscriber")
+            assert broker.received[0]["produced"] == 420 and broker.received[0]["note"] == "line 1 (To broker)"
+
+            # AWS IoT Core's way: TLS and an X.509 client certificate, the broker's CA given
+            by_certificate = _push("", name="To IoT core", target={
+                "url": f"mqtts://127.0.0.1:{broker.tls}/{TOPIC}", "caCertificate": _pem(broker.ca[0]),
+                "auth": {"type": "certificate", "certificate": _pem(broker.client[0]),
+                         "privateKey": _pem(broker.client[1])}})
+            push = data(client.post(PUSHES, json=by_certificate, headers=headers), 201)
+            shown = client.get(f"{PUSHES}/{push['pushId']}", headers=headers).text
+            assert "PRIVATE KEY" not in shown and '"secretSet":true' in shown
+            _resend_shift(client, headers, push["pushId"])
+            assert _delivered(client, headers, push["pushId"])["status"] == "delivered"
+            until(lambda: len(broker.received) == 2, "the TLS report at the subscriber")
+            assert broker.received[1]["note"] == "line 1 (To IoT core)"
+
+
+def test_a_refused_login_fails_and_an_unreachable_broker_is_retried(tmp_path: Path, broker: Broker) -> None:
+    with time_machine.travel(dt.datetime(2026, 1, 5, 14, 0, tzinfo=dt.UTC), tick=True):
+        with served(Settings.from_env(data_dir=tmp_path / "data")) as client:
+            headers = _admin(tmp_path / "data")
+            _log_shift(client, headers)
+            wrong = _push("", name="Wrong password", target={
+                "url": f"mqtt://127.0.0.1:{broker.plain}/{TOPIC}",
+                "auth": {"type": "basic", "username": USER, "password": "not-the-password"}})
+            push = data(client.post(PUSHES, json=wrong, headers=headers), 201)
+            _resend_shift(client, headers, push["pushId"])
+            failed = _delivered(client, headers, push["pushId"])
+            assert failed["status"] == "failed" and failed["attempts"] == 1, failed
+            assert "refused the connection" in failed["lastError"] and "not-the-password" not in failed["lastError"]
+
+            closed = free_port()
+            away = _push("", name="Broker away", target={"url": f"mqtt://127.0.0.1:{closed}/{TOPIC}"})
+            push = data(client.post(PUSHES, json=away, headers=headers), 201)
+            _resend_shift(client, headers, push["pushId"])
+            retried = _delivered(client, headers, push["pushId"])
+            assert retried["status"] == "pending" and "could not be reached" in retried["lastError"], retried
+            assert broker.received == []
+
+
+@pytest.mark.parametrize(("target", "words"), [
+    ({"url": "mqtt://127.0.0.1:1883/plant/+/shift"}, "without wildcards"),
+    ({"url": "mqtt://127.0.0.1:1883/"}, "without wildcards"),
+    ({"url": "mqtt://127.0.0.1:1883/t", "auth": {"type": "bearer", "token": "x"}}, "MQTT takes basic"),
+    ({"url": "mqtt://127.0.0.1:1883/t", "auth": {"type": "certificate", "certificate": "-----BEGIN CERTIFICATE-----",
+                                                 "privateKey": "-----BEGIN PRIVATE KEY-----"}}, "needs mqtts://"),
+    ({"url": "mqtts://127.0.0.1:8883/t", "auth": {"type": "certificate",
+                                                  "certificate": "-----BEGIN CERTIFICATE-----"}}, "privateKey"),
+    ({"url": "mqtt://127.0.0.1:1883/t", "headers": {"X-Plant": "P1"}}, "no headers"),
+    ({"url": "https://erp.local/x", "caCertificate": "-----BEGIN CERTIFICATE-----"}, "for mqtts://"),
+])
+def test_mqtt_targets_that_cannot_work_are_refused(client: Any, admin_headers: dict[str, str], target: dict[str, Any],
+                                                  words: str) -> None:
+    body = _push("", target=target, template='{"end": "${periodEnd}"}')  # no history needed
+    refused = client.post(PUSHES, json=body, headers=admin_headers)
+    assert_error(refused, 422, "PUSH_TARGET_INVALID")
+    assert words in refused.json()["message"], refused.json()
+    assert data(client.get(PUSHES, headers=admin_headers)) == []

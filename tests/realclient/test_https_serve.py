@@ -1,0 +1,135 @@
+"""``engineering-api serve`` speaks HTTPS itself: a certificate the test makes (its own CA, a leaf for 127.0.0.1),
+checked by a real TLS client (httpx with that CA as its only trust); the port answers no plain HTTP; HSTS is sent
+when asked; a renewed certificate is served after ``kill -HUP``; a missing key or a file that is not PEM stops the
+start with its reason."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import ipaddress
+import os
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import httpx
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from tests.bounds import HANG_GUARD_S
+from tests.realclient.conftest import serve
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePrivateKey
+
+_NOW = datetime.datetime.now(datetime.UTC)
+
+
+def _name(common: str) -> x509.Name:
+    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common)])
+
+
+def _ca() -> tuple[x509.Certificate, EllipticCurvePrivateKey]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (x509.CertificateBuilder().subject_name(_name("test plant CA")).issuer_name(_name("test plant CA"))
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(_NOW - datetime.timedelta(days=1)).not_valid_after(_NOW + datetime.timedelta(days=30))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False,
+                                         data_encipherment=False, key_agreement=False, key_cert_sign=True,
+                                         crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
+            .sign(key, hashes.SHA256()))
+    return cert, key
+
+
+def _leaf(ca: tuple[x509.Certificate, EllipticCurvePrivateKey], cert_file: Path, key_file: Path) -> int:
+    """A server certificate for 127.0.0.1 signed by ``ca``, written as PEM; returns its serial number."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    serial = x509.random_serial_number()
+    cert = (x509.CertificateBuilder().subject_name(_name("127.0.0.1")).issuer_name(ca[0].subject)
+            .public_key(key.public_key()).serial_number(serial)
+            .not_valid_before(_NOW - datetime.timedelta(days=1)).not_valid_after(_NOW + datetime.timedelta(days=7))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                           critical=False)
+            .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            .sign(ca[1], hashes.SHA256()))
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    os.chmod(key_file, 0o600)
+    return serial
+
+
+def _served_serial(port: int, ca_file: Path) -> int:
+    context = ssl.create_default_context(cafile=str(ca_file))
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as raw, \
+            context.wrap_socket(raw, server_hostname="127.0.0.1") as tls:
+        der = tls.getpeercert(binary_form=True)
+    assert der is not None
+    return x509.load_der_x509_certificate(der).serial_number
+
+
+def test_serve_speaks_https_with_hsts_and_reads_a_renewed_certificate(tmp_path: Path) -> None:
+    ca = _ca()
+    ca_file = tmp_path / "ca.pem"
+    ca_file.write_bytes(ca[0].public_bytes(serialization.Encoding.PEM))
+    cert_file, key_file = tmp_path / "server.pem", tmp_path / "server.key"
+    first_serial = _leaf(ca, cert_file, key_file)
+    options = ("--tls-cert", str(cert_file), "--tls-key", str(key_file), "--hsts-seconds", "31536000")
+    appdata = {"APPDATA": str(tmp_path / "appdata")}
+    trust = ssl.create_default_context(cafile=str(ca_file))
+    with contextlib.contextmanager(serve)(tmp_path / "data", *options, ca=ca_file, env=appdata) as served:
+        port = int(served.base.rsplit(":", 1)[1])
+        health = httpx.get(f"{served.base}/api/health", verify=trust, timeout=HANG_GUARD_S)
+        assert health.status_code == 200 and health.headers["strict-transport-security"] == "max-age=31536000"
+        assert "engineering-api on https://127.0.0.1" in served.output()
+        # an authenticated call over TLS, as an ERP would make it
+        keys = httpx.get(f"{served.base}/api/projects", headers={"X-API-Key": served.admin_key}, verify=trust,
+                         timeout=HANG_GUARD_S)
+        assert keys.status_code == 200, keys.text
+        # a client that does not trust the CA is refused by TLS, and plain HTTP gets no HTTP answer at all
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(f"{served.base}/api/health", timeout=HANG_GUARD_S)
+        with pytest.raises(httpx.HTTPError):
+            httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=HANG_GUARD_S)
+        assert _served_serial(port, ca_file) == first_serial
+
+        # renewal: new files in place, SIGHUP to the serving process, the new certificate is served
+        renewed = _leaf(ca, cert_file, key_file)
+        served.process.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + HANG_GUARD_S
+        while True:
+            try:
+                if _served_serial(port, ca_file) == renewed:
+                    break
+            except OSError:
+                pass  # the worker is being replaced
+            assert time.monotonic() < deadline, f"the renewed certificate was not served:\n{served.output()}"
+            time.sleep(0.2)
+        assert httpx.get(f"{served.base}/api/health", verify=trust, timeout=HANG_GUARD_S).status_code == 200
+
+
+def test_tls_settings_that_cannot_work_stop_the_start(tmp_path: Path) -> None:
+    cert_file, key_file = tmp_path / "server.pem", tmp_path / "server.key"
+    _leaf(_ca(), cert_file, key_file)
+    not_pem = tmp_path / "server.der"
+    not_pem.write_bytes(b"\x30\x82\x01\x0a")
+    script = str(Path(sys.executable).with_name("engineering-api"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ENGINEERING_API_")}
+    for options, reason in (((("--tls-cert", str(cert_file)),), "needs both a certificate and its key"),
+                            ((("--tls-cert", str(not_pem)), ("--tls-key", str(key_file))), "is not a PEM file"),
+                            ((("--tls-cert", str(cert_file)), ("--tls-key", str(tmp_path / "none.key"))),
+                             "cannot read")):
+        flat = [part for pair in options for part in pair]
+        run = subprocess.run([script, "serve", "--data-dir", str(tmp_path / "data"), "--port", "0", *flat],
+                             capture_output=True, text=True, timeout=HANG_GUARD_S, env=env, check=False)
+        assert run.returncode == 2 and reason in run.stderr, (flat, run.stderr)
