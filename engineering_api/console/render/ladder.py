@@ -192,6 +192,7 @@ class _Layout:
         for node in self.nodes.values():
             if isinstance(node.item, Call):  # TIA draws a call's EN and ENO, wired or not
                 self._add_pin(node.uid, "en", False)
+            if "en" in node.inputs:  # and a box's ENO beside its EN, wired or not
                 self._add_pin(node.uid, "eno", True)
             # TIA draws EN and ENO on a box's top row, the other pins in the instruction's order.
             item = node.item
@@ -489,11 +490,12 @@ class _Layout:
             anchor = self._operand_anchor(node, named[0].name)
             if named[0].name not in node.drawn_operands:
                 segments.append((anchor, node.pin(named[0].name)))
-        elif len(named) == 1 and any(isinstance(e, OpenCon) for e in ends):
+        elif len(named) == 1 and any(isinstance(e, OpenCon) for e in ends):  # a pin left open: a short stub
             node = self.nodes[named[0].uid]
             px, py = node.pin(named[0].name)
             step = _OPEN_STUB if named[0].name in node.outputs else -_OPEN_STUB
-            segments.append(((px, py), (px + step, py)))
+            return (f'<g class="wire" data-wire="{uid}"><path class="stub" '
+                    f'd="{_path([((px, py), (px + step, py))])}"/></g>')
         path = f'<path d="{_path(segments)}"/>{_joints(segments)}' if segments else ""
         return f'<g class="wire" data-wire="{uid}">{path}</g>'
 

@@ -8,6 +8,8 @@ template values (``SrcType``, ``DestType``); the editor titles it with the instr
 
 from __future__ import annotations
 
+import re
+
 from simatic_xml.flgnet import AutomaticTyped, Call, Part, PartInstance
 from simatic_xml.template_value import TemplateValue
 from simatic_xml.xmlnode import XmlNode
@@ -75,8 +77,13 @@ def pin_rank(item: Part | Call | XmlNode, pin: str) -> int:
     name = pin.lower()
     if name in ("en", "eno"):
         return -1
-    order = _PIN_ORDER.get(item.name, ()) if isinstance(item, Part) else ()
-    return order.index(name) if name in order else len(order)
+    if not isinstance(item, Part):
+        return 0  # a call's parameters stay in their declared order
+    order = _PIN_ORDER.get(item.name, ())
+    if name in order:
+        return order.index(name)
+    numbered = re.fullmatch(r"[a-z]+(\d+)", name)  # IN1, IN2, ... IN10 of a box that takes more inputs
+    return len(order) + (int(numbered.group(1)) if numbered else 0)
 
 
 def pin_label(item: Part | Call | XmlNode, pin: str) -> str:
