@@ -20,7 +20,7 @@ from engineering_api.console.render.ladder_layout import Box, Net, Placement, ro
 from engineering_api.console.render.ladder_words import (
     COILS, COMPARATORS, CONTACTS, instance_text, pin_label, pin_rank, title, type_line,
 )
-from engineering_api.console.render.operands import Operand, operand_of
+from engineering_api.console.render.operands import CELL_CHARS, Operand, operand_lines, operand_of
 from engineering_api.console.render.svg_lines import joints_svg as _joints
 from engineering_api.console.render.svg_lines import n as _n
 from engineering_api.console.render.svg_lines import path_data as _path
@@ -47,7 +47,8 @@ MARGIN = 14
 _MONITORED_OUTPUTS = {"TON": ("ET",), "TOF": ("ET",), "TP": ("ET",), "TONR": ("ET",), "CTU": ("CV",),
                       "CTD": ("CV",), "CTUD": ("CV",)}
 """The outputs of IEC timers and counters whose values monitoring writes at the pin (their instance's members)."""
-_SYMBOL_W = 56
+_CELL_W = CELL_CHARS * CHAR_W + 8
+"""The width of a contact's or coil's cell."""
 _SYMBOLS = ("contact", "coil", "compare")
 
 
@@ -222,12 +223,11 @@ class _Layout:
         if node.kind in _SYMBOLS:
             above = [self._pin_operand(node.uid, p) for p, at in node.drawn_operands.items() if at == "above"]
             below = [self._pin_operand(node.uid, p) for p, at in node.drawn_operands.items() if at == "below"]
-            widest = max((len(t.text) for t in above + below), default=0)
-            node.width = max(_SYMBOL_W, widest * CHAR_W + 8)
-            lines_above = sum(2 if t.address else 1 for t in above)
+            node.width = _CELL_W  # one width for every contact and coil; a long operand wraps above it
+            lines_above = sum(len(operand_lines(t.text)) + (1 if t.address else 0) for t in above)
             node.mid = LINE * lines_above + 16
             inside = LINE if node.kind == "compare" else 0  # the compared type, under the relation
-            node.height = node.mid + 16 + inside + LINE * len(below)
+            node.height = node.mid + 16 + inside + LINE * sum(len(operand_lines(t.text)) for t in below)
             return
         if node.kind == "join":
             node.width = 12
@@ -236,11 +236,11 @@ class _Layout:
         labels_in = [pin_label(item, p) for p in node.pin_rows()]
         labels_out = [pin_label(item, p) for p in node.outputs]
         pin_text = max(map(len, labels_in), default=0) + max(map(len, labels_out), default=0)
-        assigned = [len(self._pin_operand(node.uid, p).text) for p in node.drawn_operands]
-        words = max(len(title(item, self.lad)), len(type_line(item)), *assigned)
+        assigned = [operand_lines(self._pin_operand(node.uid, p).text) for p in node.drawn_operands]
+        words = max(len(title(item, self.lad)), len(type_line(item)), *(len(line) for t in assigned for line in t))
         node.width = max(72, words * CHAR_W + 16, pin_text * CHAR_W + 24)
         node.height = node.header() + pins * ROW + 4
-        node.above = LINE * ((1 if instance_text(item) else 0) + len(node.drawn_operands))
+        node.above = LINE * ((1 if instance_text(item) else 0) + sum(len(lines) for lines in assigned))
 
     def _pin_operand(self, uid: str, pin: str) -> Operand:
         for access_uid, pins in self.operand_pins.items():
@@ -370,8 +370,9 @@ class _Layout:
             parts.append(f'<text class="box-type" x="{_n(x + w / 2)}" y="{_n(y + 16 + LINE)}">{escape(types)}</text>')
         line_y = y - 4
         for pin in node.drawn_operands:  # the assigned operand, above the box (and above it the instance)
-            parts.append(self._operand_text(self._pin_operand(node.uid, pin).text, x + w / 2, line_y, -13)
-                         + _pin_mark(pin, node.pin(pin)))
+            text = self._pin_operand(node.uid, pin).text
+            line_y -= LINE * (len(operand_lines(text)) - 1)
+            parts.append(self._operand_text(text, x + w / 2, line_y, -13) + _pin_mark(pin, node.pin(pin)))
             line_y -= LINE
         instance = instance_text(item)
         if instance:
@@ -428,22 +429,29 @@ class _Layout:
         line_y = node.y + 12
         for pin, place in node.drawn_operands.items():
             operand = self._pin_operand(node.uid, pin)
+            lines = len(operand_lines(operand.text))
             if place == "below":  # TIA writes an edge memory bit and a comparator's IN2 below the symbol
-                parts.append(self._operand_text(operand.text, cx, below_y, 13))
-                below_y += LINE
+                parts.append(self._operand_text(operand.text, cx, below_y, 13 + LINE * (lines - 1)))
+                below_y += LINE * lines
                 continue
             if operand.address:
                 parts.append(f'<text class="address" x="{_n(cx)}" y="{_n(line_y)}">{escape(operand.address)}</text>')
                 line_y += LINE
             parts.append(self._operand_text(operand.text, cx, line_y, -13))
-            line_y += LINE
+            line_y += LINE * lines
         parts.append("</g>")
         return "".join(parts)
 
     @staticmethod
     def _operand_text(text: str, x: float, y: float, value_dy: int) -> str:
-        return (f'<g data-operand="{escape(text)}" data-value-dy="{value_dy}"><text class="operand" x="{_n(x)}" '
-                f'y="{_n(y)}">{escape(text)}</text></g>')
+        """An operand over the lines of its cell, the first at ``y`` (monitoring writes the value ``value_dy``
+        from it); a wrapped or cut name keeps its whole text in the tooltip."""
+        lines = operand_lines(text)
+        tooltip = f"<title>{escape(text)}</title>" if "".join(lines) != text else ""
+        drawn = "".join(f'<text class="operand" x="{_n(x)}" y="{_n(y + LINE * number)}">{escape(line)}</text>'
+                        for number, line in enumerate(lines))
+        return f'<g data-operand="{escape(text)}" data-value-dy="{value_dy}">{tooltip}{drawn}</g>'
+
 
     def _access_svg(self, uid: str, access: FlgAccess | XmlNode, placed: set[str]) -> str:
         operand = operand_of(access, self.addresses)
