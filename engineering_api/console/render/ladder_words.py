@@ -2,14 +2,14 @@
 
 SimaticML names a box by its instruction's XML name (``Normalize``, ``InRange``, ``Move``) with the data types as
 template values (``SrcType``, ``DestType``); the editor titles it with the instruction's mnemonic (``NORM_X``,
-``IN_RANGE``, ``MOVE``) and writes the types below (``Int to Real``). Pins are written upper case on instructions
-(``EN``, ``IN1``, ``MIN``); a call's own parameters keep their declared spelling, its EN and ENO are upper case.
+``IN_RANGE``, ``MOVE``) and writes the types below (``Int to Real``). Pins are named as
+:mod:`engineering_api.rules.instruction_pins` says (``EN``, ``IN1``, ``MIN``, ``JogForward``); a call's own
+parameters keep their declared spelling, its EN and ENO are upper case.
 """
 
 from __future__ import annotations
 
-import re
-
+from engineering_api.rules.instruction_pins import pin_name, pin_position
 from simatic_xml.flgnet import AutomaticTyped, Call, Part, PartInstance
 from simatic_xml.template_value import TemplateValue
 from simatic_xml.xmlnode import XmlNode
@@ -60,37 +60,19 @@ def type_line(item: Part | Call | XmlNode) -> str:
     return source or destination or values.get("Type", "")
 
 
-_PIN_ORDER = {
-    "TON": ("en", "in", "pt", "eno", "q", "et"), "TOF": ("en", "in", "pt", "eno", "q", "et"),
-    "TP": ("en", "in", "pt", "eno", "q", "et"), "TONR": ("en", "in", "r", "pt", "eno", "q", "et"),
-    "CTU": ("en", "cu", "r", "pv", "eno", "q", "cv"), "CTD": ("en", "cd", "ld", "pv", "eno", "q", "cv"),
-    "CTUD": ("en", "cu", "cd", "r", "ld", "pv", "eno", "qu", "qd", "cv"),
-    "Rs": ("r", "s1", "q"), "Sr": ("s", "r1", "q"),
-    "InRange": ("pre", "min", "val", "max", "out"), "OutRange": ("pre", "min", "val", "max", "out"),
-    "Normalize": ("en", "min", "value", "max", "eno", "out"), "Scale_X": ("en", "min", "value", "max", "eno", "out"),
-}
-"""The pin order of instructions whose export may list wires in another order (the instruction's declaration)."""
-
-
 def pin_rank(item: Part | Call | XmlNode, pin: str) -> int:
-    """Where ``pin`` goes among its part's pins: EN and ENO first, then the instruction's declared order."""
-    name = pin.lower()
-    if name in ("en", "eno"):
-        return -1
-    if not isinstance(item, Part):
-        return 0  # a call's parameters stay in their declared order
-    order = _PIN_ORDER.get(item.name, ())
-    if name in order:
-        return order.index(name)
-    numbered = re.fullmatch(r"[a-z]+(\d+)", name)  # IN1, IN2, ... IN10 of a box that takes more inputs
-    return len(order) + (int(numbered.group(1)) if numbered else 0)
+    """Where ``pin`` goes among its part's pins: EN and ENO first, then the instruction's declared order (a call's
+    parameters stay in their declared order)."""
+    if isinstance(item, Part):
+        return pin_position(item.name, pin)
+    return -1 if pin.lower() in ("en", "eno") else 0
 
 
 def pin_label(item: Part | Call | XmlNode, pin: str) -> str:
-    """A pin as the editor writes it."""
-    if isinstance(item, Call) and pin.lower() not in ("en", "eno"):
-        return pin
-    return pin.upper()
+    """A pin as the editor writes it: a call's parameters as declared, an instruction's as its catalogue says."""
+    if isinstance(item, Part):
+        return pin_name(item.name, pin)
+    return pin.upper() if pin.lower() in ("en", "eno") else pin
 
 
 def instance_text(item: Part | Call | XmlNode) -> str | None:
