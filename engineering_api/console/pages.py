@@ -13,6 +13,7 @@ from engineering_api.backend.errors import EngineeringError, NoProjectOpenError
 from engineering_api.console.auth import audit, sessions_of
 from engineering_api.console.calls import run
 from engineering_api.console.render.block import block_view
+from engineering_api.console.render.monitor import plain_message
 from engineering_api.console.render.structure import MemberRow
 from engineering_api.domain.source_lines import to_block_lines
 from engineering_api.console.session import COOKIE
@@ -34,7 +35,7 @@ def page(request: Request[Any, Any, Any], name: str, status: int = 200, **contex
 
 
 def failed(request: Request[Any, Any, Any], exc: EngineeringError, title: str) -> Template:
-    return page(request, "error.html", status_for(exc), title=title, error=exc.message, code=exc.code)
+    return page(request, "error.html", status_for(exc), title=title, error=plain_message(exc.message), code=exc.code)
 
 
 @get("/", opt={"console_public": True}, include_in_schema=False)

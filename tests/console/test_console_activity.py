@@ -44,13 +44,33 @@ def test_stop_needs_the_confirmation_rest_needs_and_the_monitor_pushes_live_valu
         _monitor_and_stop(client, live.headers("admin"), live.keys["engineer"])
 
 
+def _first_event(client: Any, url: str) -> dict[str, Any]:
+    with client.stream("GET", url) as stream:
+        for line in stream.iter_lines():
+            if line.startswith("data:"):
+                return dict(json.loads(line[5:]))
+    return {}
+
+
 def _monitor_and_stop(client: Any, h: dict[str, str], key: str) -> None:
     data(client.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=h))
     data(client.post("/api/projects/devices/actions/add-sync", json={"orderNumber": CPU, "name": "PLC_1"}, headers=h))
     _engineering(client, h)
-    data(client.post(f"{DEVICE}/actions/download-sync", json={"startAfterDownload": True}, headers=h))
-    data(client.post("/api/simulation/connect", json={"instanceName": "Line1_PLC"}, headers=h))
     sign_in(client, key)
+    # the monitor offers the download and the connection as buttons, and names no REST route
+    monitor = "/console/devices/PLC_1/blocks/FB_Motor/monitor"
+    page = client.get(monitor).text
+    assert 'id="monitor-download"' in page and "/api/" not in page.replace('data-events="', "")
+    assert _first_event(client, f"{monitor}/events?instance=Motor1_DB") == {
+        "error": "No simulation instance is connected."}
+    downloaded = client.post("/console/devices/PLC_1/download", follow_redirects=False, data={
+        "_csrf_token": csrf_of(page), "startAfterDownload": "yes", "next": monitor})
+    assert downloaded.status_code == 303 and downloaded.headers["location"] == monitor
+    page = client.get(monitor).text
+    assert "<option>Line1_PLC</option>" in page
+    connected = client.post("/console/simulation/connect", follow_redirects=False, data={
+        "_csrf_token": csrf_of(page), "instanceName": "Line1_PLC", "next": "//elsewhere.example/"})
+    assert connected.status_code == 303 and connected.headers["location"] == "/console/plc"  # only console pages
     plc = client.get("/console/plc").text
     assert 'id="stop-PLC_1"' in plc and "Run" in plc
     token = csrf_of(plc)
@@ -63,12 +83,7 @@ def _monitor_and_stop(client: Any, h: dict[str, str], key: str) -> None:
 
     page = client.get("/console/devices/PLC_1/blocks/FB_Motor/monitor").text
     assert 'data-events="/console/devices/PLC_1/blocks/FB_Motor/monitor/events?instance=Motor1_DB"' in page
-    with client.stream("GET", "/console/devices/PLC_1/blocks/FB_Motor/monitor/events?instance=Motor1_DB") as stream:
-        first: dict[str, Any] = {}
-        for line in stream.iter_lines():
-            if line.startswith("data:"):
-                first = json.loads(line[5:])
-                break
+    first = _first_event(client, "/console/devices/PLC_1/blocks/FB_Motor/monitor/events?instance=Motor1_DB")
     assert first["operands"]["#Start"] == "TRUE" and first["operands"]["#StartDelay.ET"].startswith("T#")
     assert "#StartDelay.ET = T#" in first["lines"]["n1-l1"]
 

@@ -130,6 +130,20 @@ def test_power_flow_of_a_rung_follows_the_operands_and_the_timer() -> None:
     assert tag_name("#x", None) is None  # an FC's local has no address to read
 
 
+def test_contacts_coils_and_boxes_take_the_state_of_the_flow_they_pass_and_messages_lose_rest_routes() -> None:
+    from engineering_api.console.render.monitor import flow_states, part_states, plain_message
+
+    values = {'"Start"': False, "#Timer.Q": False}
+    parts = part_states(_net(RUNG), flow_states(_net(RUNG), values.get))
+    # the negated contact passes (TRUE, green); the timer's Q and so the coil are FALSE (blue)
+    assert parts == {"24": True, "25": False, "27": False}
+    values.update({'"Start"': True})
+    assert part_states(_net(RUNG), flow_states(_net(RUNG), values.get))["24"] is False
+    assert plain_message("No simulation instance is connected (POST /api/simulation/connect).") == \
+        "No simulation instance is connected."
+    assert plain_message("The tag (a Bool) is read-only.") == "The tag (a Bool) is read-only."
+
+
 def test_a_changed_rung_marks_only_the_parts_that_differ_not_the_uids() -> None:
     from engineering_api.console.render.diff import marked_network, part_signatures, scl_line_diff
 

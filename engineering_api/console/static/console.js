@@ -42,8 +42,9 @@ document.addEventListener("DOMContentLoaded", () => {
   source.onerror = () => source.close();
 });
 
-// Monitoring: values pushed over SSE are shown at the end of SCL lines and beside LAD/FBD operands; wires with a
-// known signal state are drawn as TIA does (TRUE green solid, FALSE blue dashed).
+// Monitoring: values pushed over SSE are shown at the end of SCL lines and beside LAD/FBD operands; wires, contacts,
+// coils and boxes with a known signal state are drawn as TIA does (TRUE green solid, FALSE blue dashed), and so is
+// a TRUE or FALSE value.
 document.addEventListener("DOMContentLoaded", () => {
   const panel = document.querySelector("#monitor[data-events]");
   if (!panel) return;
@@ -71,7 +72,20 @@ document.addEventListener("DOMContentLoaded", () => {
         label.setAttribute("y", String(Number(anchor.getAttribute("y")) + Number(element.dataset.valueDy || 12)));
         element.appendChild(label);
       }
-      if (label) label.textContent = shown;
+      if (label) {
+        label.textContent = shown;
+        label.classList.toggle("true", shown === "TRUE");
+        label.classList.toggle("false", shown === "FALSE");
+      }
+    }
+    for (const [network, parts] of Object.entries(data.parts || {})) {
+      const svg = document.querySelector("#network-" + network + " svg");
+      if (!svg) continue;
+      for (const part of svg.querySelectorAll("g.part[data-part]")) {
+        const state = parts[part.dataset.part];
+        part.classList.toggle("on", state === true);
+        part.classList.toggle("off", state === false);
+      }
     }
     for (const [network, wires] of Object.entries(data.wires)) {
       const svg = document.querySelector("#network-" + network + " svg");
