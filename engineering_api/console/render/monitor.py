@@ -175,9 +175,9 @@ def part_states(net: FlgNet, wires: Mapping[str, bool]) -> dict[str, bool]:
     states: dict[str, bool] = {}
     coils = {p.uid for p in net.parts or () if isinstance(p, Part) and p.name in _PASS and p.uid}
     for wire in net.wires or ():
-        state = wires.get(wire.uid) if isinstance(wire, Wire) and wire.uid else None
-        if state is None:
+        if not isinstance(wire, Wire) or not wire.uid or wire.uid not in wires:
             continue
+        state = wires[wire.uid]
         source = wire.connections[0] if wire.connections else None
         if isinstance(source, NameCon) and source.name.lower() in _FLOW_OUT and source.uid not in coils:
             rank = _FLOW_OUT.index(source.name.lower())
