@@ -162,3 +162,27 @@ def test_the_console_page_links_each_use_to_its_network_and_escapes_names(client
     form = client.get("/console/devices/PLC_1/cross-references")
     assert form.status_code == 200 and 'id="xref-name"' in form.text
     assert "/console/devices/PLC_1/cross-references" in client.get("/console/project").text
+
+
+def test_the_index_reads_each_document_once_until_it_changes(client, program, monkeypatch):
+    """Work counted, not timed: a second query parses nothing; after one block changes, only that block."""
+    from engineering_api.domain import cross_references
+
+    parsed: list[bytes] = []
+    real = cross_references.parse_bytes
+
+    def counted(xml: bytes) -> Any:
+        parsed.append(xml)
+        return real(xml)
+
+    monkeypatch.setattr(cross_references, "parse_bytes", counted)
+    cross_references.document_index.cache_clear()
+    first = _xref(client, program, "DB_Data.Count")
+    objects = len(parsed)
+    assert objects >= 5
+    assert _xref(client, program, "DB_Data.Count") == first and _xref(client, program, "Tag_3")["usageCount"] == 1
+    assert len(parsed) == objects
+    changed = {**OB, "overwrite": True, "networks": [*OB["networks"], {"scl": '"DB_Data".Count := 0;'}]}
+    data(client.post("/api/devices/PLC_1/blocks", json=changed, headers=program))
+    after = _xref(client, program, "DB_Data.Count")
+    assert len(parsed) == objects + 1 and after["usageCount"] == first["usageCount"] + 1
