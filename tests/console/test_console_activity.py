@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from typing import Any
 
 import httpx
@@ -104,10 +106,20 @@ def test_history_and_a_diff_of_two_commits(client, admin_headers, cpu, make_key)
     history = client.get("/console/history").text
     assert first["sha"] in history and second["sha"] in history and 'id="compare-button"' in history
     page = client.get("/console/history/diff", params={"from": first["sha"], "to": second["sha"]}).text
-    assert 'data-object="FB_Motor"' in page and 'data-state="changed"' in page
+    # the summary lists the changed network and draws nothing; the network is drawn when opened
+    assert 'data-object="FB_Motor"' in page and 'data-network="1"' in page and "data-diff" not in page
+    source = re.search(r'data-src="([^"]+)"', page)
+    assert source is not None
+    page = client.get(html.unescape(source.group(1))).text
+    assert "<html" not in page and 'data-state="changed"' in page
     assert '<span class="line removed" data-diff="removed"><span class="ln">-</span>#Speed := 1;</span>' in page
     assert '<span class="line added" data-diff="added"><span class="ln">+</span>#Speed := 2;</span>' in page
     assert 'data-diff="same"><span class="ln"> </span>#Speed := #Speed + 1;' in page
+    full = client.get(html.unescape(source.group(1)).replace("&fragment=true", ""))
+    assert full.status_code == 200 and "<html" in full.text and 'data-object-path="' in full.text
+    missing = client.get("/console/history/diff/network", params={"from": first["sha"], "to": second["sha"],
+                                                                 "path": "Nowhere.xml", "network": 1})
+    assert missing.status_code == 404
 
 
 def test_unit_tests_run_as_a_job_and_each_case_shows_its_assertions(client, admin_headers, cpu, make_key):

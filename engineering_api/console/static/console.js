@@ -99,3 +99,26 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   source.onerror = () => { status.textContent = "disconnected"; };
 });
+
+// A diff lists its changed networks; each one is drawn when it is opened (the page itself draws nothing).
+document.addEventListener("DOMContentLoaded", () => {
+  for (const details of document.querySelectorAll("details[data-src]")) {
+    details.addEventListener("toggle", async () => {
+      if (!details.open || details.dataset.loaded) return;
+      details.dataset.loaded = "loading";
+      const holder = details.querySelector("p") || details;
+      try {
+        const answer = await fetch(details.dataset.src, { credentials: "same-origin" });
+        if (!answer.ok) throw new Error(String(answer.status));
+        const drawn = document.createElement("div");
+        drawn.className = "drawn";
+        drawn.innerHTML = await answer.text();  // the console's own escaped template
+        holder.replaceWith(drawn);
+        details.dataset.loaded = "yes";
+      } catch (error) {
+        holder.append(" (could not be loaded: " + error.message + ")");
+        delete details.dataset.loaded;
+      }
+    });
+  }
+});
