@@ -273,3 +273,9 @@ def test_graph_is_a_chart_from_the_initial_step_with_its_branches() -> None:
     assert alternatives == {b.decode() for b in begins}
     jumps = [e for e in r134a.iter() if e.get("class") == "graph-jump"]
     assert jumps and all(j.get("href", "").startswith("#step-") for j in jumps)
+    # compact, as TIA's sequence view: every condition and every action table opens on demand, none inline
+    for element in r134a.iter():
+        if element.tag == "svg" or (element.tag == "table" and "actions" in (element.get("class") or "")):
+            assert any(a.tag == "details" for a in element.iterancestors()), element.tag
+    transitions = [e for e in r134a.iter() if e.get("class") == "graph-trans"]
+    assert transitions and all(t.find("details") is not None for t in transitions if t.find(".//svg") is not None)
