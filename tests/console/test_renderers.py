@@ -139,6 +139,8 @@ def test_contacts_coils_and_boxes_take_the_state_of_the_flow_they_pass_and_messa
     assert parts == {"24": True, "25": False, "27": False}
     values.update({'"Start"': True})
     assert part_states(_net(RUNG), flow_states(_net(RUNG), values.get))["24"] is False
+    # a contact shows whether it is closed, whatever flows to it (only its operand's wire is known here)
+    assert part_states(_net(RUNG), {"31": False}) == {"24": True}
     assert plain_message("No simulation instance is connected (POST /api/simulation/connect).") == \
         "No simulation instance is connected."
     assert plain_message("The tag (a Bool) is read-only.") == "The tag (a Bool) is read-only."

@@ -171,9 +171,15 @@ _FLOW_OUT = ("out", "eno", "q")
 
 def part_states(net: FlgNet, wires: Mapping[str, bool]) -> dict[str, bool]:
     """Part UId -> the signal state TIA's monitor draws it in, from the states of its wires (:func:`flow_states`):
-    a contact or box by the power flow it passes on (its ``out``, ENO or Q), a coil by the flow into it."""
+    a contact by whether it is closed (its operand's state, inverted when negated: TIA's program status draws a
+    fulfilled element solid green and one not fulfilled dashed blue, and a contact is fulfilled when closed, as we
+    read it; not checked against TIA), else by the flow it passes on; a box by the flow it passes on (its ``out``,
+    ENO or Q); a coil by the flow into it."""
     states: dict[str, bool] = {}
     coils = {p.uid for p in net.parts or () if isinstance(p, Part) and p.name in _PASS and p.uid}
+    negated = {p.uid for p in net.parts or () if isinstance(p, Part) and p.uid
+               and any(isinstance(i, Negated) and i.name == "operand" for i in p.items)}
+    closed: dict[str, bool] = {}
     for wire in net.wires or ():
         if not isinstance(wire, Wire) or not wire.uid or wire.uid not in wires:
             continue
@@ -186,6 +192,10 @@ def part_states(net: FlgNet, wires: Mapping[str, bool]) -> dict[str, bool]:
         for end in wire.connections[1:]:
             if isinstance(end, NameCon) and end.uid in coils and end.name == "in":
                 states[end.uid] = state
+            if isinstance(source, IdentCon) and isinstance(end, NameCon) and end.name == "operand":
+                closed[end.uid] = state != (end.uid in negated)
+    contacts = {p.uid for p in net.parts or () if isinstance(p, Part) and p.name in _CONTACTS and p.uid}
+    states.update({uid: state for uid, state in closed.items() if uid in contacts})
     return states
 
 
