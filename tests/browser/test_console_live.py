@@ -144,6 +144,9 @@ def test_a_diff_between_two_commits(live: Live, browser: Any) -> None:
     until("the commits", lambda: len(browser.find_elements(By.CSS_SELECTOR, "tr[data-sha]")) >= 2)
     browser.find_element(By.ID, "compare-button").click()
     block = until("the changed block", lambda: browser.find_elements(By.CSS_SELECTOR, "[data-object=FB_Motor]"))[0]
+    assert not block.find_elements(By.CSS_SELECTOR, "[data-diff]")  # the summary draws nothing
+    block.find_element(By.CSS_SELECTOR, "details[data-src] summary").click()  # opening loads the network
+    until("the opened network", lambda: block.find_elements(By.CSS_SELECTOR, "[data-diff=removed]"))
     removed = [e.text for e in block.find_elements(By.CSS_SELECTOR, "[data-diff=removed]")]
     added = [e.text for e in block.find_elements(By.CSS_SELECTOR, "[data-diff=added]")]
     assert any("T#3" in line.upper() for line in removed) and any("T#5" in line.upper() for line in added)

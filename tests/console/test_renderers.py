@@ -281,3 +281,22 @@ def test_graph_is_a_chart_from_the_initial_step_with_its_branches() -> None:
             assert any(a.tag == "details" for a in element.iterancestors()), element.tag
     transitions = [e for e in r134a.iter() if e.get("class") == "graph-trans"]
     assert transitions and all(t.find("details") is not None for t in transitions if t.find(".//svg") is not None)
+
+
+def test_an_auto_box_shows_the_type_its_operands_give_it() -> None:
+    from engineering_api.console.render.block import block_view
+    from engineering_api.console.render.operand_types import auto_type
+    from tests.simatic_xml.sxml_corpus import CORPUS, load
+
+    # the checker's rule: the wider operand wins, a literal takes the others' type, an unknown one leaves Auto
+    assert auto_type(["#a", "1"], {"#a": "Int"}) == "Int"
+    assert auto_type(["#a", "#b"], {"#a": "Int", "#b": "Real"}) == "Real"
+    assert auto_type(['"Tag"', "#a"], {"#a": "Int"}) is None
+    assert auto_type(["#s", "#a"], {"#s": '"UDT_X"', "#a": "Int"}) is None
+    if not CORPUS.is_dir():
+        return
+    # DRV_Flow network 2: ADD (Auto) of #Status (Int, declared in its Static section) and 1
+    view = block_view(load(CORPUS / "fb" / "Tayoriko_DRV_Flow.xml"))
+    drawn = etree.fromstring(view.networks[1].html.encode())
+    types = {t.text for t in drawn.iter("{http://www.w3.org/2000/svg}text") if t.get("class") == "box-type"}
+    assert "Auto (Int)" in types and "Auto" not in types

@@ -18,8 +18,9 @@ from html import escape
 
 from engineering_api.console.render.ladder_layout import Box, Net, Placement, route
 from engineering_api.console.render.ladder_words import (
-    COILS, COMPARATORS, CONTACTS, instance_text, pin_label, pin_rank, title, type_line,
+    COILS, COMPARATORS, CONTACTS, instance_text, is_auto, pin_label, pin_rank, title, type_line,
 )
+from engineering_api.console.render.operand_types import auto_type
 from engineering_api.console.render.operands import CELL_CHARS, Operand, operand_lines, operand_of
 from engineering_api.console.render.svg_lines import joints_svg as _joints
 from engineering_api.console.render.svg_lines import n as _n
@@ -77,6 +78,8 @@ class _Node:
     order: int = 0
     pin_y: dict[str, float] = field(default_factory=dict)
     """A join's inputs sit on the lines of the branches they close (set once the branches are placed)."""
+    types: str = ""
+    """The data types under the title (:func:`type_line`, an ``Auto`` box's with the type it resolved to)."""
 
     def offset(self, name: str) -> tuple[float, float]:
         """Where a wire meets pin ``name``, from the node's top left corner."""
@@ -103,7 +106,7 @@ class _Node:
 
     def header(self) -> float:
         """The title's height: one line, two with the data types."""
-        return HEADER + (LINE if type_line(self.item) else 0)
+        return HEADER + (LINE if self.types else 0)
 
     def pin(self, name: str) -> tuple[float, float]:
         """Where a wire meets pin ``name``."""
@@ -130,8 +133,10 @@ _OPEN_STUB = 16
 class _Layout:
     """Places the nodes and operands of one network, then writes the SVG."""
 
-    def __init__(self, net: FlgNet, language: str, addresses: Mapping[str, str] | None) -> None:
+    def __init__(self, net: FlgNet, language: str, addresses: Mapping[str, str] | None,
+                 types: Mapping[str, str] | None = None) -> None:
         self.net = net
+        self.types = types or {}
         self.lad = language.upper() == "LAD"
         self.addresses = addresses or {}
         self.accesses: dict[str, FlgAccess | XmlNode] = {}
@@ -203,6 +208,12 @@ class _Layout:
 
     def _shape(self, node: _Node) -> None:
         item = node.item
+        resolved = None
+        if is_auto(item):
+            inputs = [self._pin_operand(node.uid, p).text for p in node.inputs
+                      if p.lower() not in ("en", "pre") and self._has_operand(node.uid, p)]
+            resolved = auto_type(inputs, self.types) if inputs else None
+        node.types = type_line(item, resolved)
         name = item.name if isinstance(item, Part) else ""
         with_operand = {pin for pin in node.inputs if self._has_operand(node.uid, pin)}
         if self.lad and name in CONTACTS:
@@ -237,7 +248,7 @@ class _Layout:
         labels_out = [pin_label(item, p) for p in node.outputs]
         pin_text = max(map(len, labels_in), default=0) + max(map(len, labels_out), default=0)
         assigned = [operand_lines(self._pin_operand(node.uid, p).text) for p in node.drawn_operands]
-        words = max(len(title(item, self.lad)), len(type_line(item)), *(len(line) for t in assigned for line in t))
+        words = max(len(title(item, self.lad)), len(node.types), *(len(line) for t in assigned for line in t))
         node.width = max(72, words * CHAR_W + 16, pin_text * CHAR_W + 24)
         node.height = node.header() + pins * ROW + 4
         node.above = LINE * ((1 if instance_text(item) else 0) + sum(len(lines) for lines in assigned))
@@ -365,7 +376,7 @@ class _Layout:
         parts = [f'<g class="part box" data-part="{uid}" data-name="{name}">',
                  f'<rect class="body" x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}" rx="2"/>',
                  f'<text class="box-name" x="{_n(x + w / 2)}" y="{_n(y + 16)}">{escape(title(item, self.lad))}</text>']
-        types = type_line(item)
+        types = node.types
         if types:
             parts.append(f'<text class="box-type" x="{_n(x + w / 2)}" y="{_n(y + 16 + LINE)}">{escape(types)}</text>')
         line_y = y - 4
@@ -423,7 +434,7 @@ class _Layout:
             parts.append(f'<text class="marker" x="{_n(cx)}" y="{_n(mid + 4)}">{escape(marker)}</text>')
         below_y = mid + 25
         if node.kind == "compare":  # the compared type under the relation, as TIA writes it
-            parts.append(f'<text class="box-type" x="{_n(cx)}" y="{_n(below_y)}">{escape(type_line(item))}</text>')
+            parts.append(f'<text class="box-type" x="{_n(cx)}" y="{_n(below_y)}">{escape(node.types)}</text>')
             below_y += LINE
         parts += [_pin_mark(p, node.pin(p)) for p in node.inputs + node.outputs]
         line_y = node.y + 12
@@ -508,6 +519,8 @@ class _Layout:
         return f'<g class="wire" data-wire="{uid}">{path}</g>'
 
 
-def draw_network(net: FlgNet, language: str, addresses: Mapping[str, str] | None = None) -> LadderPicture:
-    """The SVG of one LAD or FBD network (``language``: ``LAD``, ``FBD`` or a variant such as ``F_LAD``)."""
-    return _Layout(net, "LAD" if "LAD" in language.upper() else "FBD", addresses).draw()
+def draw_network(net: FlgNet, language: str, addresses: Mapping[str, str] | None = None,
+                 types: Mapping[str, str] | None = None) -> LadderPicture:
+    """The SVG of one LAD or FBD network (``language``: ``LAD``, ``FBD`` or a variant such as ``F_LAD``);
+    ``types``: operand as written -> its data type, for the type an ``Auto`` box resolves to."""
+    return _Layout(net, "LAD" if "LAD" in language.upper() else "FBD", addresses, types).draw()

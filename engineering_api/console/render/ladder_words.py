@@ -14,8 +14,8 @@ from simatic_xml.flgnet import AutomaticTyped, Call, Part, PartInstance
 from simatic_xml.template_value import TemplateValue
 from simatic_xml.xmlnode import XmlNode
 
-__all__ = ("COMPARATORS", "CONTACTS", "COILS", "FBD_LABELS", "instance_text", "pin_label", "pin_rank", "title",
-           "type_line")
+__all__ = ("COMPARATORS", "CONTACTS", "COILS", "FBD_LABELS", "instance_text", "is_auto", "pin_label", "pin_rank",
+           "title", "type_line")
 
 CONTACTS = {"Contact": "", "PContact": "P", "NContact": "N", "PBox": "P", "NBox": "N"}
 """LAD parts drawn as contacts, with the letter inside the symbol (notes §6)."""
@@ -47,13 +47,20 @@ def title(item: Part | Call | XmlNode, lad: bool) -> str:
     return _MNEMONICS.get(item.name, item.name.upper())
 
 
-def type_line(item: Part | Call | XmlNode) -> str:
-    """The data types under the title: ``Int``, ``Int to Real``, ``Auto`` (a type TIA determines from the wiring)."""
+def is_auto(item: Part | Call | XmlNode) -> bool:
+    """Whether the box's type is ``Auto`` (``<AutomaticTyped Name="SrcType"/>``): TIA determines it from the wiring."""
+    return isinstance(item, Part) and any(isinstance(i, AutomaticTyped) and i.name == "SrcType" for i in item.items)
+
+
+def type_line(item: Part | Call | XmlNode, resolved: str | None = None) -> str:
+    """The data types under the title: ``Int``, ``Int to Real``, ``Auto`` (a type TIA determines from the wiring;
+    ``Auto (Int)`` with the type its operands give it, ``resolved``)."""
     if not isinstance(item, Part):
         return ""
     values = {i.name: i.value for i in item.items if isinstance(i, TemplateValue)}
     automatic = {i.name for i in item.items if isinstance(i, AutomaticTyped)}
-    source = values.get("SrcType") or ("Auto" if "SrcType" in automatic else "")
+    auto = f"Auto ({resolved})" if resolved else "Auto"
+    source = values.get("SrcType") or (auto if "SrcType" in automatic else "")
     destination = values.get("DestType") or ("Auto" if "DestType" in automatic else "")
     if source and destination:
         return f"{source} to {destination}"
