@@ -1,5 +1,6 @@
 """Contacts and coils take one fixed-width cell, as in TIA's editor; a long operand wraps over at most three lines
-above (or below) its element, at its dots and indexes where it can, and keeps its whole name in the tooltip."""
+above (or below) its element, or upwards beside a box pin, at its dots and indexes where it can, and keeps its
+whole name in the tooltip."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ def test_a_long_operand_breaks_after_its_dots() -> None:
 
 
 @pytest.mark.skipif(not FILES, reason="the SimaticML corpus (../shared/corpus/simaticml) is not here")
-def test_every_corpus_contact_and_coil_has_one_width_and_operand_lines_fit_it() -> None:
+def test_every_corpus_contact_and_coil_has_one_width_and_every_operand_line_fits_a_cell() -> None:
     widths: set[str] = set()
     too_long: list[str] = []
     for path in FILES:
@@ -55,6 +56,7 @@ def test_every_corpus_contact_and_coil_has_one_width_and_operand_lines_fit_it() 
                 if "contact" in classes or "coil" in classes:
                     cell = group.find(f"{_SVG}rect")
                     widths.add(cell.get("width") or "" if cell is not None else "none")
-                    too_long += [f"{path.name} {where}: {t.text}" for t in group.iter(f"{_SVG}text")
-                                 if "operand" in (t.get("class") or "") and len(t.text or "") > CELL_CHARS]
+            # every operand's lines, at a symbol or beside a box pin (those wrap upwards, their row grows)
+            too_long += [f"{path.name} {where}: {t.text}" for t in root.iter(f"{_SVG}text")
+                         if "operand" in (t.get("class") or "").split() and len(t.text or "") > CELL_CHARS]
     assert len(widths) == 1 and too_long == []

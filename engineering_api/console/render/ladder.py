@@ -80,6 +80,8 @@ class _Node:
     """A join's inputs sit on the lines of the branches they close (set once the branches are placed)."""
     types: str = ""
     """The data types under the title (:func:`type_line`, an ``Auto`` box's with the type it resolved to)."""
+    row_lines: list[int] = field(default_factory=list)
+    """Per pin row of a box, the lines of the longest operand beside it (a row grows to hold them)."""
 
     def offset(self, name: str) -> tuple[float, float]:
         """Where a wire meets pin ``name``, from the node's top left corner."""
@@ -94,11 +96,16 @@ class _Node:
             if name in self.outputs:
                 return self.width, 0
             return 0, self.pin_y.get(name, 0)
-        top = self.header() + ROW / 2
         if name in self.outputs:
-            return self.width, top + self.outputs.index(name) * ROW
+            return self.width, self.row_y(self.outputs.index(name))
         rows = self.pin_rows()
-        return 0, top + (rows.index(name) if name in rows else 0) * ROW
+        return 0, self.row_y(rows.index(name) if name in rows else 0)
+
+    def row_y(self, index: int) -> float:
+        """The line of pin row ``index``: rows whose operands wrap are taller, their pin on the last line."""
+        extra = [LINE * (lines - 1) for lines in self.row_lines]
+        before = sum(extra[:index]) + (extra[index] if index < len(extra) else 0)
+        return self.header() + ROW / 2 + index * ROW + before
 
     def pin_rows(self) -> list[str]:
         """The input pins written at the box's left side."""
@@ -250,8 +257,15 @@ class _Layout:
         assigned = [operand_lines(self._pin_operand(node.uid, p).text) for p in node.drawn_operands]
         words = max(len(title(item, self.lad)), len(node.types), *(len(line) for t in assigned for line in t))
         node.width = max(72, words * CHAR_W + 16, pin_text * CHAR_W + 24)
-        node.height = node.header() + pins * ROW + 4
+        node.row_lines = [self._row_lines(node, index) for index in range(pins)]
+        node.height = node.header() + pins * ROW + LINE * (sum(node.row_lines) - pins) + 4
         node.above = LINE * ((1 if instance_text(item) else 0) + sum(len(lines) for lines in assigned))
+
+    def _row_lines(self, node: _Node, index: int) -> int:
+        """The lines of the longest operand beside pin row ``index`` of a box (its input's or its output's)."""
+        pins = [side[index] for side in (node.pin_rows(), node.outputs) if index < len(side)]
+        return max((len(operand_lines(self._pin_operand(node.uid, p).text)) for p in pins
+                    if self._has_operand(node.uid, p)), default=1)
 
     def _pin_operand(self, uid: str, pin: str) -> Operand:
         for access_uid, pins in self.operand_pins.items():
@@ -265,8 +279,8 @@ class _Layout:
         if node.kind in (*_SYMBOLS, "join"):
             return 0
         pins = node.outputs if outputs else node.pin_rows()
-        widest = max((len(self._pin_operand(node.uid, p).text) for p in pins if self._has_operand(node.uid, p)),
-                     default=0)
+        widest = max((len(line) for p in pins if self._has_operand(node.uid, p)
+                      for line in operand_lines(self._pin_operand(node.uid, p).text)), default=0)
         room = widest * CHAR_W + 14 if widest else 0
         if any((node.uid, p) in self.open_pins or (node.uid, p) not in self.wired for p in pins):
             room = max(room, _OPEN_STUB + 4)
@@ -486,9 +500,13 @@ class _Layout:
         output = pin in node.outputs
         side = "start" if output else "end"
         tx = px + 12 if output else px - 12
+        lines = operand_lines(operand.text)  # wrapped upwards: the last line on the pin's line
+        if not tooltip and "".join(lines) != operand.text:
+            tooltip = f"<title>{escape(operand.text)}</title>"
+        drawn = "".join(f'<text class="operand {side}" x="{_n(tx)}" y="{_n(py - 3 - LINE * (len(lines) - 1 - k))}">'
+                        f"{escape(line)}</text>" for k, line in enumerate(lines))
         return (f'<g class="part operand" data-part="{uid_text}" data-operand="{escape(operand.text)}">'
-                f'<text class="operand {side}" x="{_n(tx)}" '
-                f'y="{_n(py - 3)}">{escape(operand.text)}</text>{tooltip}{anchor}</g>')
+                f"{drawn}{tooltip}{anchor}</g>")
 
     @staticmethod
     def _operand_anchor(node: _Node, pin: str) -> tuple[float, float]:
