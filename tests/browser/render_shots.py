@@ -59,7 +59,13 @@ def _monitored(net: FlgNet, language: str) -> str:
             group.set("class", " ".join([*classes, "on" if state else "off"]))
         operand = group.get("data-operand")
         text = group.find(f"{_SVG}text")
-        if operand in values and text is not None:
+        lines = [t for t in group.iter(f"{_SVG}text") if "operand" in (t.get("class") or "").split()]
+        if operand in values and lines and "operand" in classes:  # beside a box pin: after its last line
+            value = etree.SubElement(lines[-1], f"{_SVG}tspan")
+            value.set("class", f"value {'true' if values[operand] else 'false'}")
+            value.text = "TRUE" if values[operand] else "FALSE"
+            lines[-1].text = (lines[-1].text or "") + " "
+        elif operand in values and text is not None:
             label = etree.SubElement(group, f"{_SVG}text")
             shown = "TRUE" if values[operand] else "FALSE"
             label.set("class", f"value {shown.lower()}")

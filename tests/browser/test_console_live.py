@@ -104,6 +104,16 @@ def test_monitoring_a_ton_in_lad_draws_the_power_flow(live: Live, browser: Any) 
     assert browser.execute_script(style, "on") == ["rgb(29, 127, 54)", "none"]
     off = browser.execute_script(style, "off")
     assert off[0] == "rgb(31, 79, 191)" and off[1] != "none"
+    # on the symbols too: the closed contact solid green, the coil behind the running delay dashed blue; a TRUE
+    # value written green, not in the colour of FALSE
+    symbol = ("const p = document.querySelector('#network-1 g.part.' + arguments[0] + ' .sym');"
+              "const s = getComputedStyle(p); return [s.stroke, s.strokeDasharray];")
+    until("the parts' states", lambda: browser.find_elements(By.CSS_SELECTOR, "#network-1 g.part.coil.off"))
+    assert browser.execute_script(symbol, "contact.on") == ["rgb(29, 127, 54)", "none"]
+    coil = browser.execute_script(symbol, "coil.off")
+    assert coil[0] == "rgb(31, 79, 191)" and coil[1] != "none"
+    true_fill = "return getComputedStyle(document.querySelector('#network-1 .value.true')).fill"
+    assert browser.execute_script(true_fill) == "rgb(29, 127, 54)"
     with _api(live) as api:
         data(api.post(f"{INSTANCE}/actions/step", json={"milliseconds": 2500}))
     until("the flow after the delay", lambda: "wire off" not in browser.execute_script(wires))

@@ -63,8 +63,16 @@ document.addEventListener("DOMContentLoaded", () => {
     for (const element of document.querySelectorAll("svg [data-operand]")) {
       const shown = data.operands[element.dataset.operand];
       if (shown === undefined) continue;
-      let label = element.querySelector("text.value");
+      let label = element.querySelector(".value");
       const anchor = element.querySelector("text");
+      const texts = element.querySelectorAll("text.operand");
+      if (!label && anchor && element.classList.contains("operand") && texts.length) {
+        // beside a box pin: the value follows the operand on its last line (rows are one line apart)
+        const last = texts[texts.length - 1];
+        label = document.createElementNS("http://www.w3.org/2000/svg", "tspan");
+        label.setAttribute("class", "value");
+        last.append(" ", label);
+      }
       if (!label && anchor) {
         label = document.createElementNS("http://www.w3.org/2000/svg", "text");
         label.setAttribute("class", "value");
