@@ -9,7 +9,8 @@ follow the pins that feed them, so the wires between two columns keep their orde
 that needs a vertical (a branch opening, a closing, a change of row) gets its own track, ordered so that no two
 wires meet or cross: a wire turns before another when its line in from the left would cross the other's vertical,
 and after it when one of its lines out to the right would. A wire from the power rail uses the rail itself as its
-vertical.
+vertical. Where wires still cross (shapes the corpus does not hold), the parts are ordered again by what feeds
+them and the drawing with fewer crossings is kept.
 
 :func:`route` takes the parts' sizes and pin offsets (relative to the part's top left corner) and answers each
 part's position and each wire's segments, all square.
@@ -173,13 +174,16 @@ class _Router:
                     found.append((pin, index))
         return found
 
-    def _rank_items(self) -> None:
+    def _rank_items(self, from_left_only: bool = False) -> None:
         """The top-to-bottom order of each column's items, from the right: an item goes where the pin it feeds
         goes among the pins of the next column (a part's pins top to bottom, the parts in that order), so the
         wires between two columns keep their order and none crosses another. Parts that feed nothing on their
         right (coils) take the order of the pins that feed them."""
         from_left = self._rank_from_left()
         self.rank: dict[int, tuple[float, ...]] = {}
+        if from_left_only:
+            self.rank = from_left
+            return
         for column in range(self.count - 1, -1, -1):
             for item in self.items[column]:
                 fed = [self._sink_rank(pin) for pin in self._sinks_of(item, column)]
@@ -410,7 +414,26 @@ def route(boxes: Mapping[str, Box], nets: Sequence[Net], *, top: float, rail_x: 
     known = [n for n in known if n.sinks]
     columns = _columns(boxes, known, last_column)
     forward = [n for n in known if all(columns[s[0]] > (columns[n.source[0]] if n.source else -1) for s in n.sinks)]
-    router = _Router(boxes, forward, columns, top, rail_x)
-    router._rank_items()
-    router.place_rows()
-    return router.place_columns(start)
+    best: tuple[int, Placement] | None = None
+    for from_left_only in (False, True):  # by the pins fed (TIA's look); where wires still cross, by the feeds
+        router = _Router(boxes, forward, columns, top, rail_x)
+        router._rank_items(from_left_only)
+        router.place_rows()
+        placement = router.place_columns(start)
+        crossings = _crossings(placement.segments)
+        if best is None or crossings < best[0]:
+            best = (crossings, placement)
+        if crossings == 0:
+            break
+    assert best is not None
+    return best[1]
+
+
+def _crossings(segments: Mapping[str, list[tuple[Point, Point]]]) -> int:
+    """How often a horizontal of one wire passes through a vertical of another, neither ending there."""
+    horizontals = [(uid, s) for uid, lines in segments.items() for s in lines if abs(s[0][1] - s[1][1]) < 0.01]
+    verticals = [(uid, s) for uid, lines in segments.items() for s in lines
+                 if abs(s[0][0] - s[1][0]) < 0.01 and abs(s[0][1] - s[1][1]) >= 0.01]
+    return sum(1 for uid, ((x1, y), (x2, _)) in horizontals for other, ((x, y1), (_, y2)) in verticals
+               if other != uid and min(x1, x2) + 0.01 < x < max(x1, x2) - 0.01
+               and min(y1, y2) + 0.01 < y < max(y1, y2) - 0.01)
