@@ -25,7 +25,7 @@ from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from engineering_api.console import auth, git_log, jobs, pages, plc, runtime_page, tests_page, xref_page
+from engineering_api.console import auth, git_log, jobs, pages, plc, runtime_page, tags_page, tests_page, xref_page
 from engineering_api.console.compression import COMPRESSED, compression_config
 from engineering_api.lib.encoded_paths import segment
 
@@ -92,7 +92,7 @@ def console_routes() -> list[Any]:
                         pages.compile_block, pages.udt_page, pages.download_simaticml, pages.download_scl,
                         *jobs.ROUTES, *plc.ROUTES,
                         *git_log.ROUTES, *tests_page.ROUTES, *runtime_page.ROUTES,
-                        *xref_page.ROUTES],
+                        *xref_page.ROUTES, *tags_page.ROUTES],
         guards=[auth.console_guard],
         middleware=[DefineMiddleware(CSRFMiddleware, config=csrf)],
         # public to the REST guard (no X-API-Key here): console_guard authenticates by session and audits changes

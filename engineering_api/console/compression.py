@@ -1,10 +1,13 @@
-"""Gzip for the console's pages when the browser asks for it (``Accept-Encoding: gzip``): a block page of many
-networks is hundreds of kilobytes of SVG, which gzip shrinks several times over.
+"""Gzip when the client asks for it (``Accept-Encoding: gzip``): the console's pages (a block page of many networks
+is hundreds of kilobytes of SVG, which gzip shrinks several times over) and large REST answers (a block's
+``…/content`` is its whole SimaticML, 700 KB for a big LAD block).
 
 Litestar's :class:`~litestar.config.compression.CompressionConfig` is app-wide; its middleware here compresses
-only routes whose ``opt`` holds :data:`COMPRESSED` (the console's router and assets). The REST, MCP and runtime
-routes keep their bytes as they are (the runtime's XML conversion reads their bodies after the handler), and
-server-sent event streams are never compressed: gzip would hold each event back until enough data followed.
+routes whose ``opt`` holds :data:`COMPRESSED` (the console's router and assets) and REST answers under ``/api/``
+of at least :data:`REST_MINIMUM` bytes whose length is known (a streamed download keeps its bytes). The runtime
+routes (``/api/runtime``) and MCP keep their bytes as they are (the runtime's XML conversion reads their bodies
+after the handler), and server-sent event streams are never compressed: gzip would hold each event back until
+enough data followed.
 """
 
 from __future__ import annotations
@@ -19,15 +22,29 @@ if TYPE_CHECKING:
     from litestar.enums import CompressionEncoding
     from litestar.types import Message, Receive, Scope, Send
 
-__all__ = ("COMPRESSED", "compression_config")
+__all__ = ("COMPRESSED", "REST_MINIMUM", "compression_config")
 
 COMPRESSED = "console_compressed"
 """The ``opt`` key of the routes whose responses are compressed when the client accepts it."""
+REST_MINIMUM = 16 * 1024
+"""A REST answer smaller than this is sent as it is: gzip saves little on it and costs a round of work."""
+_REST = "/api/"
+_UNCOMPRESSED_REST = ("/api/runtime",)
+"""REST routes whose bodies are rewritten after the handler (the runtime API's XML answers)."""
+
+
+def _rest(scope: Scope) -> bool:
+    """A REST request whose answer may be compressed: the client takes gzip (checked here first, so a client
+    that does not pays nothing for the compression middleware)."""
+    path = str(scope.get("path") or "")
+    if not path.startswith(_REST) or path.startswith(_UNCOMPRESSED_REST):
+        return False
+    return any(name == b"accept-encoding" and b"gzip" in value for name, value in scope["headers"])
 
 
 class _ConsoleCompression(CompressionMiddleware):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["route_handler"].opt.get(COMPRESSED):
+        if scope["route_handler"].opt.get(COMPRESSED) or _rest(scope):
             await super().__call__(scope, receive, send)
         else:
             await self.app(scope, receive, send)
@@ -37,18 +54,22 @@ class _ConsoleCompression(CompressionMiddleware):
         scope: Scope,
     ) -> Send:
         compressing = super().create_compression_send_wrapper(send, compression_encoding, scope)
-        streaming = False
+        rest = not scope["route_handler"].opt.get(COMPRESSED)
+        plain = False
 
         async def send_wrapper(message: Message) -> None:
-            nonlocal streaming
+            nonlocal plain
             if message["type"] == "http.response.start":
-                content_type = MutableScopeHeaders(message).get("content-type") or ""
-                streaming = content_type.startswith("text/event-stream")
-            await (send if streaming else compressing)(message)
+                headers = MutableScopeHeaders(message)
+                plain = (headers.get("content-type") or "").startswith("text/event-stream")
+                if rest and not plain:
+                    length = headers.get("content-length") or ""
+                    plain = not length.isdigit() or int(length) < REST_MINIMUM
+            await (send if plain else compressing)(message)
 
         return send_wrapper
 
 
 def compression_config() -> CompressionConfig:
-    """The app's compression: gzip, for the console's routes only (see the module)."""
+    """The app's compression: gzip, for the console's routes and large REST answers (see the module)."""
     return CompressionConfig(backend="gzip", gzip_compress_level=6, middleware_class=_ConsoleCompression)

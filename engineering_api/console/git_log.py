@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Request, get
 from litestar.params import FromQuery
 from litestar.response import Template
 
-from engineering_api.backend.errors import EngineeringError, NoProjectOpenError
+from engineering_api.backend.errors import EngineeringError, NoProjectOpenError, NotFoundError
 from engineering_api.console.calls import run
 from engineering_api.console.pages import failed, page
 from engineering_api.console.render.diff import block_diff
@@ -20,7 +21,7 @@ from simatic_xml import SimaticMLError, parse_bytes
 
 __all__ = ("ROUTES",)
 
-_NETWORK = re.compile(r"^#(\d+)")
+_NETWORK = re.compile(r"^#(\d+)(.*)$")
 
 
 @get("/console/history", include_in_schema=False)
@@ -44,7 +45,8 @@ async def _document(request: Request[Any, Any, Any], sha: str, path: str) -> Any
 
 @get("/console/history/diff", include_in_schema=False)
 async def diff_page(request: Request[Any, Any, Any], from_: FromQuery[str] = "", to: FromQuery[str] = "") -> Template:
-    """Each object changed between two commits, with what the semantic compare found and where."""
+    """Each object changed between two commits with what the semantic compare found: a summary, its changed
+    networks listed; a network is drawn only when opened (:func:`diff_network`), so a large diff stays quick."""
     fields = {"from": request.query_params.get("from") or from_ or None, "to": to or None}
     try:
         result = await run(services_of(request), principal_of(request), "vcs.diff", **fields)
@@ -52,15 +54,32 @@ async def diff_page(request: Request[Any, Any, Any], from_: FromQuery[str] = "",
         return failed(request, exc, "Diff")
     objects = []
     for item in result.get("objects", []):
-        changed = {int(m.group(1)) for m in map(_NETWORK.match, item.get("networksChanged", [])) if m}
-        networks = []
-        if item["path"].endswith(".xml"):  # blocks, types, tag tables: what parses as SimaticML is drawn
-            old = await _document(request, result["fromSha"], item["path"]) if item["status"] != "Added" else None
-            new = await _document(request, result["toSha"], item["path"]) if item["status"] != "Removed" else None
-            if old is not None or new is not None:
-                networks = block_diff(old, new, changed)
-        objects.append({"object": item, "networks": networks})
+        networks = [(int(m.group(1)), m.group(2).strip()) for m in map(_NETWORK.match, item.get("networksChanged", []))
+                    if m]
+        drawable = item["path"].endswith(".xml")  # blocks, types, tag tables: what parses as SimaticML is drawn
+        objects.append({"object": item, "networks": networks, "drawable": drawable,
+                        "link": _network_link(result["fromSha"], result["toSha"], item["path"])})
     return page(request, "diff.html", diff=result, objects=objects)
 
 
-ROUTES = [history_page, diff_page]
+def _network_link(before: str, after: str, path: str) -> str:
+    return "/console/history/diff/network?" + urlencode({"from": before, "to": after, "path": path})
+
+
+@get("/console/history/diff/network", include_in_schema=False)
+async def diff_network(request: Request[Any, Any, Any], to: FromQuery[str], path: FromQuery[str],
+                       network: FromQuery[int] = 0, fragment: FromQuery[bool] = False) -> Template:
+    """One object's network (``network``; 0: every network that differs) before and after, SCL as a line diff and
+    LAD/FBD drawn with the parts only one side has marked; ``fragment``: the drawing alone, for the summary page."""
+    before = request.query_params.get("from") or ""
+    old = await _document(request, before, path)
+    new = await _document(request, to, path)
+    if old is None and new is None:
+        return failed(request, NotFoundError(f"{path!r} is SimaticML in neither commit", code="NOT_FOUND"), "Diff")
+    # one network the summary listed as changed, or (0) the networks of an object only one commit has
+    networks = [n for n in block_diff(old, new, {network}, only=network or None) if n.state != "same"]
+    return page(request, "diff_fragment.html" if fragment else "diff_network.html", path=path, networks=networks,
+                before=before, after=to)
+
+
+ROUTES = [history_page, diff_page, diff_network]

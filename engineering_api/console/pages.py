@@ -13,6 +13,7 @@ from engineering_api.backend.errors import EngineeringError, NoProjectOpenError
 from engineering_api.console.auth import audit, sessions_of
 from engineering_api.console.calls import run
 from engineering_api.console.render.block import block_view
+from engineering_api.console.render.monitor import plain_message
 from engineering_api.console.render.structure import MemberRow
 from engineering_api.domain.source_lines import to_block_lines
 from engineering_api.console.session import COOKIE
@@ -34,7 +35,7 @@ def page(request: Request[Any, Any, Any], name: str, status: int = 200, **contex
 
 
 def failed(request: Request[Any, Any, Any], exc: EngineeringError, title: str) -> Template:
-    return page(request, "error.html", status_for(exc), title=title, error=exc.message, code=exc.code)
+    return page(request, "error.html", status_for(exc), title=title, error=plain_message(exc.message), code=exc.code)
 
 
 @get("/", opt={"console_public": True}, include_in_schema=False)
@@ -79,12 +80,14 @@ async def project_page(request: Request[Any, Any, Any], q: FromQuery[str] = "") 
                  portal=portal)
 
 
-async def _addresses(request: Request[Any, Any, Any], device: str) -> dict[str, str]:
+async def _tags(request: Request[Any, Any, Any], device: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The PLC's global tags: name -> address, and name -> data type (none when the tags cannot be read)."""
     try:
         tags = await run(services_of(request), principal_of(request), "tags.list-all", deviceName=device)
     except EngineeringError:
-        return {}
-    return {t["name"]: t["logicalAddress"] for t in tags if t.get("logicalAddress")}
+        return {}, {}
+    return ({t["name"]: t["logicalAddress"] for t in tags if t.get("logicalAddress")},
+            {t["name"]: t["dataType"] for t in tags if t.get("dataType")})
 
 
 async def block_with(request: Request[Any, Any, Any], device: str, block: str, *,
@@ -97,9 +100,9 @@ async def block_with(request: Request[Any, Any, Any], device: str, block: str, *
                             blockName=block)
     except EngineeringError as exc:
         return failed(request, exc, f"Block {block}")
+    addresses, tag_types = await _tags(request, device)
     try:
-        view = block_view(parse_bytes(content["rawXml"].encode("utf-8")), await _addresses(request, device),
-                          diagnostics)
+        view = block_view(parse_bytes(content["rawXml"].encode("utf-8")), addresses, diagnostics, tag_types)
     except SimaticMLError as exc:
         return page(request, "error.html", 422, title=f"Block {block}", error=str(exc), code="SIMATICML")
     return page(request, "block.html", device=device, block=content, view=view, diagnostics=diagnostics,

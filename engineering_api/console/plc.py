@@ -17,7 +17,9 @@ from engineering_api.backend.errors import EngineeringError
 from engineering_api.console.auth import audit
 from engineering_api.console.calls import run
 from engineering_api.console.pages import block_with, failed, page
-from engineering_api.console.render.monitor import call_outputs, flow_states, plan_for, scl_operands
+from engineering_api.console.render.monitor import (
+    call_outputs, flow_states, part_states, plain_message, plan_for, scl_operands,
+)
 from engineering_api.lib.encoded_paths import segment
 from engineering_api.lib.responses import status_for
 from engineering_api.lib.security import principal_of
@@ -41,7 +43,7 @@ async def _plcs(request: Request[Any, Any, Any]) -> list[dict[str, Any]]:
         try:
             entry["status"] = await run(services, principal, "devices.cpu.status", deviceName=name)
         except EngineeringError as exc:
-            entry["statusError"] = exc.message
+            entry["statusError"] = plain_message(exc.message)
         try:
             entry["forceTables"] = await run(services, principal, "force-tables.list", deviceName=name)
         except EngineeringError as exc:
@@ -60,18 +62,29 @@ async def plc_page(request: Request[Any, Any, Any]) -> Template:
     return page(request, "plc.html", plcs=plcs)
 
 
+def _back(wanted: object) -> str:
+    """Where a form returns to: the console page it names (a path of this console only), else the PLC page."""
+    if isinstance(wanted, str) and wanted.startswith("/console/") and "//" not in wanted and "\\" not in wanted:
+        return wanted
+    return "/console/plc"
+
+
 async def _act(request: Request[Any, Any, Any], title: str, operation: str, *, confirmable: bool = False,
-               **fields: Any) -> Any:
-    """Run a change from a form; ``confirmable``: the operation takes REST's ``confirm`` (the form's checkbox)."""
+               checkboxes: tuple[str, ...] = (), **fields: Any) -> Any:
+    """Run a change from a form; ``confirmable``: the operation takes REST's ``confirm`` (the form's checkbox);
+    ``checkboxes``: other yes/no fields of the operation the form sets. Returns to the form's ``next`` page."""
+    form = await request.form()
     if confirmable:
-        fields["confirm"] = (await request.form()).get("confirm") == "yes"
+        fields["confirm"] = form.get("confirm") == "yes"
+    for name in checkboxes:
+        fields[name] = form.get(name) == "yes"
     try:
         await run(services_of(request), principal_of(request), operation, **fields)
     except EngineeringError as exc:
         audit(request, status_for(exc))
         return failed(request, exc, title)
     audit(request, 200)
-    return Redirect("/console/plc", status_code=303)
+    return Redirect(_back(form.get("next")), status_code=303)
 
 
 @post("/console/devices/{device:str}/cpu/start", include_in_schema=False, status_code=303)
@@ -107,6 +120,29 @@ async def _instance_of(request: Request[Any, Any, Any], device: str, block: str,
     return next((b["name"] for b in blocks if b.get("instanceOf") == block), None)
 
 
+@post("/console/simulation/connect", include_in_schema=False, status_code=303)
+async def simulation_connect(request: Request[Any, Any, Any]) -> Any:
+    """Connect the console's monitoring to a simulated PLC instance (the form's ``instanceName``)."""
+    name = (await request.form()).get("instanceName")
+    return await _act(request, "Connect", "simulation.connect", instanceName=name if isinstance(name, str) else None)
+
+
+@post("/console/devices/{device:str}/download", include_in_schema=False, status_code=303)
+async def device_download(request: Request[Any, Any, Any], device: FromPath[str]) -> Any:
+    """Compile the PLC's software and download it; a CPU in RUN is stopped only when the form says so."""
+    return await _act(request, f"Download {device}", "devices.download", checkboxes=("stopCpu", "startAfterDownload"),
+                      deviceName=device)
+
+
+async def _instances(request: Request[Any, Any, Any]) -> list[str]:
+    """The simulated PLC instances one can connect to (none when the simulation cannot be asked)."""
+    try:
+        found = await run(services_of(request), principal_of(request), "simulation.instances.list")
+    except EngineeringError:
+        return []
+    return [item["name"] for item in found if isinstance(item, dict) and item.get("name")]
+
+
 @get("/console/devices/{device:str}/blocks/{block:str}/monitor", include_in_schema=False)
 async def monitor_page(request: Request[Any, Any, Any], device: FromPath[str], block: FromPath[str],
                        instance: FromQuery[str] = "") -> Template:
@@ -114,7 +150,10 @@ async def monitor_page(request: Request[Any, Any, Any], device: FromPath[str], b
     db = await _instance_of(request, device, block, instance)
     url = f"/console/devices/{segment(device)}/blocks/{segment(block)}/monitor/events" + (
         f"?instance={segment(db)}" if db else "")
-    return await block_with(request, device, block, monitor={"url": url, "instance": db})
+    here = f"/console/devices/{segment(device)}/blocks/{segment(block)}/monitor" + (
+        f"?instance={segment(instance)}" if instance else "")
+    return await block_with(request, device, block, monitor={"url": url, "instance": db, "here": here,
+                                                             "instances": await _instances(request)})
 
 
 def _shown(value: Any, data_type: str | None) -> str:
@@ -160,18 +199,21 @@ async def monitor_events(request: Request[Any, Any, Any], device: FromPath[str],
                 values = {o: r.get("value") for o, r in zip(operands, read) if not r.get("error")}
                 types = {o: r.get("dataType") for o, r in zip(operands, read)}
                 shown = {o: _shown(v, types.get(o)) for o, v in values.items()}
+                wires = {str(n): flow_states(net, values.get, instance or None) for n, net in nets.items()}
                 message = {
                     "operands": shown,
                     "lines": {f"n{n}-l{line}": "  ".join(f"{o} = {shown[o]}" for o in names if o in shown)
                               for n, by_line in lines.items() for line, names in by_line.items()},
-                    "wires": {str(n): flow_states(net, values.get, instance or None) for n, net in nets.items()},
+                    "wires": wires,
+                    "parts": {n: part_states(nets[int(n)], states) for n, states in wires.items()},
                 }
             except EngineeringError as exc:
-                message = {"error": exc.message}
+                message = {"error": plain_message(exc.message)}
             yield ServerSentEventMessage(data=msgspec.json.encode(message).decode(), event="values")
             await asyncio.sleep(PUSH_SECONDS)
 
     return ServerSentEvent(stream())
 
 
-ROUTES = [plc_page, cpu_start, cpu_stop, force_start, force_stop, monitor_page, monitor_events]
+ROUTES = [plc_page, cpu_start, cpu_stop, force_start, force_stop, simulation_connect, device_download, monitor_page,
+          monitor_events]

@@ -26,8 +26,10 @@ Absolute operands (``%M0.0``) name no object and are not listed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from engineering_api.backend import errors as e
@@ -38,8 +40,8 @@ from simatic_xml import SimaticMLError, parse_bytes
 from simatic_xml.model import Document
 from simatic_xml.xmlnode import XmlNode
 
-__all__ = ("OPERATIONS", "CrossReferenceQuery", "ObjectCrossReferences", "Usage", "parse_object_path",
-           "usages_in")
+__all__ = ("OPERATIONS", "CrossReferenceQuery", "ObjectCrossReferences", "Usage", "document_index",
+           "parse_object_path", "usages_in")
 
 SECTION = "Blocks"
 
@@ -193,6 +195,19 @@ def usages_in(doc: Document) -> list[Usage]:
     return found
 
 
+@lru_cache(maxsize=4096)
+def document_index(xml: bytes) -> tuple[tuple[Usage, ...], Mapping[int, str]] | None:
+    """The uses and network titles of one exported document, or None when it is not SimaticML. Kept per document
+    content: a query after a program change reads again only the objects that changed (the others' exports are the
+    same bytes), so the index is built once per change of each object and serves every query, REST's and the
+    console's."""
+    try:
+        doc = parse_bytes(xml)
+    except SimaticMLError:
+        return None
+    return tuple(usages_in(doc)), MappingProxyType(_network_titles(doc))
+
+
 # ----- naming an object ----------------------------------------------------------------------------------------
 _PART = re.compile(r'"((?:[^"]|"")*)"|([^."\[]+)|(\[[^\]]*\])|(\.)')
 
@@ -298,12 +313,11 @@ def _cross_references(ctx: OperationContext, data: CrossReferenceQuery) -> Objec
     wanted = _fold(path)
     usages: list[dict[str, Any]] = []
     for obj in sorted(objects, key=lambda o: o.name.casefold()):
-        try:
-            doc = parse_bytes(ctx.backend.program.export_program_object(device, obj.name))
-        except SimaticMLError:
+        index = document_index(ctx.backend.program.export_program_object(device, obj.name))
+        if index is None:
             continue  # a document the checkers refuse is reported by them; it names nothing here
-        titles = _network_titles(doc)
-        for use in usages_in(doc):
+        uses, titles = index
+        for use in uses:
             if _fold(use.path[:len(wanted)]) != wanted:
                 continue
             # SCL calls an instance DB by its name (``"DB_Motor"(…)``): reported as Instance, like a LAD call's DB

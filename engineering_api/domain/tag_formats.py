@@ -7,6 +7,10 @@ Value, Comment``. Reading is tolerant: header names match case- and blank-insens
 booleans or ``TRUE``/``False``/``1``/``0`` text, and a sheet named otherwise is found by its header.
 CSV: the tag columns, comma- or semicolon-separated (detected from the header), UTF-8 with or without
 BOM (Windows-1252 as a fallback). JSON: ``{"tags": [...], "userConstants": [...]}`` or a list of tags.
+SimaticML: a tag table as TIA exports it (``SW.Tags.PlcTagTable`` with its ``SW.Tags.PlcTag`` and
+``SW.Tags.PlcUserConstant`` objects: ``Name``, ``DataTypeName``, ``LogicalAddress`` or ``Value``, the ``Comment``
+text, ``ExternalAccessible``/``ExternalVisible``/``ExternalWritable``, true when absent as in TIA's export); its
+rows' Path is the table's name.
 
 Every problem found while reading is a row error ``{row, column, reason}``; the row numbers are the
 spreadsheet's (header = 1) or the 1-based item number in JSON. No web imports here.
@@ -39,6 +43,7 @@ __all__ = (
     "read_csv",
     "read_json",
     "read_json_items",
+    "read_simaticml",
     "read_xlsx",
     "write_csv",
     "write_json",
@@ -355,6 +360,49 @@ def read_json(path: str | Path) -> ParsedTags:
         constants = [c if not isinstance(c, dict) or any(_key(k) == "path" for k in c) else {**c, "path": table}
                      for c in constants]
     return read_json_items(tags, constants)
+
+
+_EXTERNAL = (("ExternalVisible", "hmivisible"), ("ExternalAccessible", "hmiaccessible"),
+             ("ExternalWritable", "hmiwriteable"))
+"""The SimaticML attributes of a tag's HMI flags, with the column they fill."""
+
+
+def read_simaticml(xml: bytes) -> ParsedTags:
+    """Rows from a tag table exported as SimaticML (the table's name as every row's Path): the same rows the other
+    formats give, so the same checks apply.
+
+    Raises:
+        ValueError: not SimaticML, or not a tag table.
+    """
+    from simatic_xml import SimaticMLError, parse_bytes
+    from simatic_xml.objects import PlcTagTable
+
+    try:
+        document = parse_bytes(xml)
+    except SimaticMLError as exc:
+        raise ValueError(f"not SimaticML: {exc}") from None
+    table = document.object
+    if not isinstance(table, PlcTagTable):
+        raise ValueError(f"holds a {type(table).__name__}, not a tag table (SW.Tags.PlcTagTable)")
+    path = table.name or ""
+    tags: list[dict[str, Any]] = []
+    for tag in table.tags:
+        item: dict[str, Any] = {"name": tag.name or "", "datatype": tag.data_type or "",
+                                "logicaladdress": tag.logical_address or "", "comment": _comment(tag), "path": path}
+        for attribute, column in _EXTERNAL:
+            flag = tag.attr(attribute)
+            item[column] = True if flag is None else flag
+        tags.append(item)
+    constants = [{"name": c.name or "", "datatype": c.typed_attr("DataTypeName", str) or "", "value": c.value or "",
+                  "comment": _comment(c), "path": path} for c in table.user_constants]
+    return read_json_items(tags, constants)
+
+
+def _comment(item: Any) -> str:
+    texts = item.comment
+    if texts is None:
+        return ""
+    return texts.text("en-US") or next((i.text for i in texts.items if i.text), "") or ""
 
 
 def _flag_text(value: bool) -> str:

@@ -104,6 +104,16 @@ def test_monitoring_a_ton_in_lad_draws_the_power_flow(live: Live, browser: Any) 
     assert browser.execute_script(style, "on") == ["rgb(29, 127, 54)", "none"]
     off = browser.execute_script(style, "off")
     assert off[0] == "rgb(31, 79, 191)" and off[1] != "none"
+    # on the symbols too: the closed contact solid green, the coil behind the running delay dashed blue; a TRUE
+    # value written green, not in the colour of FALSE
+    symbol = ("const p = document.querySelector('#network-1 g.part.' + arguments[0] + ' .sym');"
+              "const s = getComputedStyle(p); return [s.stroke, s.strokeDasharray];")
+    until("the parts' states", lambda: browser.find_elements(By.CSS_SELECTOR, "#network-1 g.part.coil.off"))
+    assert browser.execute_script(symbol, "contact.on") == ["rgb(29, 127, 54)", "none"]
+    coil = browser.execute_script(symbol, "coil.off")
+    assert coil[0] == "rgb(31, 79, 191)" and coil[1] != "none"
+    true_fill = "return getComputedStyle(document.querySelector('#network-1 .value.true')).fill"
+    assert browser.execute_script(true_fill) == "rgb(29, 127, 54)"
     with _api(live) as api:
         data(api.post(f"{INSTANCE}/actions/step", json={"milliseconds": 2500}))
     until("the flow after the delay", lambda: "wire off" not in browser.execute_script(wires))
@@ -144,6 +154,9 @@ def test_a_diff_between_two_commits(live: Live, browser: Any) -> None:
     until("the commits", lambda: len(browser.find_elements(By.CSS_SELECTOR, "tr[data-sha]")) >= 2)
     browser.find_element(By.ID, "compare-button").click()
     block = until("the changed block", lambda: browser.find_elements(By.CSS_SELECTOR, "[data-object=FB_Motor]"))[0]
+    assert not block.find_elements(By.CSS_SELECTOR, "[data-diff]")  # the summary draws nothing
+    block.find_element(By.CSS_SELECTOR, "details[data-src] summary").click()  # opening loads the network
+    until("the opened network", lambda: block.find_elements(By.CSS_SELECTOR, "[data-diff=removed]"))
     removed = [e.text for e in block.find_elements(By.CSS_SELECTOR, "[data-diff=removed]")]
     added = [e.text for e in block.find_elements(By.CSS_SELECTOR, "[data-diff=added]")]
     assert any("T#3" in line.upper() for line in removed) and any("T#5" in line.upper() for line in added)

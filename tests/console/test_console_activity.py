@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from typing import Any
 
 import httpx
@@ -44,13 +46,33 @@ def test_stop_needs_the_confirmation_rest_needs_and_the_monitor_pushes_live_valu
         _monitor_and_stop(client, live.headers("admin"), live.keys["engineer"])
 
 
+def _first_event(client: Any, url: str) -> dict[str, Any]:
+    with client.stream("GET", url) as stream:
+        for line in stream.iter_lines():
+            if line.startswith("data:"):
+                return dict(json.loads(line[5:]))
+    return {}
+
+
 def _monitor_and_stop(client: Any, h: dict[str, str], key: str) -> None:
     data(client.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=h))
     data(client.post("/api/projects/devices/actions/add-sync", json={"orderNumber": CPU, "name": "PLC_1"}, headers=h))
     _engineering(client, h)
-    data(client.post(f"{DEVICE}/actions/download-sync", json={"startAfterDownload": True}, headers=h))
-    data(client.post("/api/simulation/connect", json={"instanceName": "Line1_PLC"}, headers=h))
     sign_in(client, key)
+    # the monitor offers the download and the connection as buttons, and names no REST route
+    monitor = "/console/devices/PLC_1/blocks/FB_Motor/monitor"
+    page = client.get(monitor).text
+    assert 'id="monitor-download"' in page and "/api/" not in page.replace('data-events="', "")
+    assert _first_event(client, f"{monitor}/events?instance=Motor1_DB") == {
+        "error": "No simulation instance is connected."}
+    downloaded = client.post("/console/devices/PLC_1/download", follow_redirects=False, data={
+        "_csrf_token": csrf_of(page), "startAfterDownload": "yes", "next": monitor})
+    assert downloaded.status_code == 303 and downloaded.headers["location"] == monitor
+    page = client.get(monitor).text
+    assert "<option>Line1_PLC</option>" in page
+    connected = client.post("/console/simulation/connect", follow_redirects=False, data={
+        "_csrf_token": csrf_of(page), "instanceName": "Line1_PLC", "next": "//elsewhere.example/"})
+    assert connected.status_code == 303 and connected.headers["location"] == "/console/plc"  # only console pages
     plc = client.get("/console/plc").text
     assert 'id="stop-PLC_1"' in plc and "Run" in plc
     token = csrf_of(plc)
@@ -63,12 +85,7 @@ def _monitor_and_stop(client: Any, h: dict[str, str], key: str) -> None:
 
     page = client.get("/console/devices/PLC_1/blocks/FB_Motor/monitor").text
     assert 'data-events="/console/devices/PLC_1/blocks/FB_Motor/monitor/events?instance=Motor1_DB"' in page
-    with client.stream("GET", "/console/devices/PLC_1/blocks/FB_Motor/monitor/events?instance=Motor1_DB") as stream:
-        first: dict[str, Any] = {}
-        for line in stream.iter_lines():
-            if line.startswith("data:"):
-                first = json.loads(line[5:])
-                break
+    first = _first_event(client, "/console/devices/PLC_1/blocks/FB_Motor/monitor/events?instance=Motor1_DB")
     assert first["operands"]["#Start"] == "TRUE" and first["operands"]["#StartDelay.ET"].startswith("T#")
     assert "#StartDelay.ET = T#" in first["lines"]["n1-l1"]
 
@@ -89,10 +106,20 @@ def test_history_and_a_diff_of_two_commits(client, admin_headers, cpu, make_key)
     history = client.get("/console/history").text
     assert first["sha"] in history and second["sha"] in history and 'id="compare-button"' in history
     page = client.get("/console/history/diff", params={"from": first["sha"], "to": second["sha"]}).text
-    assert 'data-object="FB_Motor"' in page and 'data-state="changed"' in page
+    # the summary lists the changed network and draws nothing; the network is drawn when opened
+    assert 'data-object="FB_Motor"' in page and 'data-network="1"' in page and "data-diff" not in page
+    source = re.search(r'data-src="([^"]+)"', page)
+    assert source is not None
+    page = client.get(html.unescape(source.group(1))).text
+    assert "<html" not in page and 'data-state="changed"' in page
     assert '<span class="line removed" data-diff="removed"><span class="ln">-</span>#Speed := 1;</span>' in page
     assert '<span class="line added" data-diff="added"><span class="ln">+</span>#Speed := 2;</span>' in page
     assert 'data-diff="same"><span class="ln"> </span>#Speed := #Speed + 1;' in page
+    full = client.get(html.unescape(source.group(1)).replace("&fragment=true", ""))
+    assert full.status_code == 200 and "<html" in full.text and 'data-object-path="' in full.text
+    missing = client.get("/console/history/diff/network", params={"from": first["sha"], "to": second["sha"],
+                                                                 "path": "Nowhere.xml", "network": 1})
+    assert missing.status_code == 404
 
 
 def test_unit_tests_run_as_a_job_and_each_case_shows_its_assertions(client, admin_headers, cpu, make_key):

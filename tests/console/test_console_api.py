@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+from lxml import etree
+
 from tests.console.conftest import corpus_file, csrf_of, sign_in
 from tests.conftest import data
 
@@ -78,6 +82,9 @@ def test_project_tree_block_views_compile_diagnostics_and_downloads(client, admi
     project = client.get("/console/project").text
     assert "Line1" in project and "PLC_1" in project
     assert "/console/devices/PLC_1/blocks/Block_3" in project and "FC_Broken" in project
+    # a name and its kind are two words to a reader, a screen reader and the clipboard (not "Block_3FC")
+    text = "".join(etree.fromstring(project.encode(), etree.HTMLParser()).itertext())
+    assert re.search(r"Block_3\s+FC \d+, LAD", text) and "Block_3FC" not in text
     lad = client.get("/console/devices/PLC_1/blocks/Block_3").text
     assert ('<svg class="network lad"' in lad and 'data-part="26"' in lad
             and "&#34;Tag_1&#34;" in lad.replace("&quot;", "&#34;"))

@@ -162,3 +162,43 @@ def test_the_console_page_links_each_use_to_its_network_and_escapes_names(client
     form = client.get("/console/devices/PLC_1/cross-references")
     assert form.status_code == 200 and 'id="xref-name"' in form.text
     assert "/console/devices/PLC_1/cross-references" in client.get("/console/project").text
+
+
+def test_tag_tables_and_tags_have_pages_with_where_they_are_used(client, program, make_key):
+    sign_in(client, make_key("viewer")["X-API-Key"])
+    table = "/console/devices/PLC_1/tag-tables/Default%20tag%20table"
+    assert f'href="{table}"' in client.get("/console/project").text  # the tree's tag tables are links
+    listed = client.get(table)
+    assert listed.status_code == 200 and 'data-tag="Tag_3"' in listed.text
+    assert 'href="/console/devices/PLC_1/tags/Tag_3"' in listed.text and "%Q0.3" in listed.text
+    tag = client.get("/console/devices/PLC_1/tags/Tag_3")
+    assert tag.status_code == 200 and ">Bool<" in tag.text and ">%Q0.3<" in tag.text
+    # where-used: Block_3's coil writes it in network 1, linked to the network
+    assert 'href="/console/devices/PLC_1/blocks/Block_3#network-1"' in tag.text and ">Write<" in tag.text
+    missing = client.get("/console/devices/PLC_1/tags/%3Cb%3ENope%3C%2Fb%3E")
+    assert missing.status_code == 404 and "<b>Nope</b>" not in missing.text
+    assert client.get("/console/devices/PLC_1/tag-tables/Nowhere").status_code == 404
+
+
+def test_the_index_reads_each_document_once_until_it_changes(client, program, monkeypatch):
+    """Work counted, not timed: a second query parses nothing; after one block changes, only that block."""
+    from engineering_api.domain import cross_references
+
+    parsed: list[bytes] = []
+    real = cross_references.parse_bytes
+
+    def counted(xml: bytes) -> Any:
+        parsed.append(xml)
+        return real(xml)
+
+    monkeypatch.setattr(cross_references, "parse_bytes", counted)
+    cross_references.document_index.cache_clear()
+    first = _xref(client, program, "DB_Data.Count")
+    objects = len(parsed)
+    assert objects >= 5
+    assert _xref(client, program, "DB_Data.Count") == first and _xref(client, program, "Tag_3")["usageCount"] == 1
+    assert len(parsed) == objects
+    changed = {**OB, "overwrite": True, "networks": [*OB["networks"], {"scl": '"DB_Data".Count := 0;'}]}
+    data(client.post("/api/devices/PLC_1/blocks", json=changed, headers=program))
+    after = _xref(client, program, "DB_Data.Count")
+    assert len(parsed) == objects + 1 and after["usageCount"] == first["usageCount"] + 1

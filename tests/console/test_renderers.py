@@ -130,6 +130,22 @@ def test_power_flow_of_a_rung_follows_the_operands_and_the_timer() -> None:
     assert tag_name("#x", None) is None  # an FC's local has no address to read
 
 
+def test_contacts_coils_and_boxes_take_the_state_of_the_flow_they_pass_and_messages_lose_rest_routes() -> None:
+    from engineering_api.console.render.monitor import flow_states, part_states, plain_message
+
+    values = {'"Start"': False, "#Timer.Q": False}
+    parts = part_states(_net(RUNG), flow_states(_net(RUNG), values.get))
+    # the negated contact passes (TRUE, green); the timer's Q and so the coil are FALSE (blue)
+    assert parts == {"24": True, "25": False, "27": False}
+    values.update({'"Start"': True})
+    assert part_states(_net(RUNG), flow_states(_net(RUNG), values.get))["24"] is False
+    # a contact shows whether it is closed, whatever flows to it (only its operand's wire is known here)
+    assert part_states(_net(RUNG), {"31": False}) == {"24": True}
+    assert plain_message("No simulation instance is connected (POST /api/simulation/connect).") == \
+        "No simulation instance is connected."
+    assert plain_message("The tag (a Bool) is read-only.") == "The tag (a Bool) is read-only."
+
+
 def test_a_changed_rung_marks_only_the_parts_that_differ_not_the_uids() -> None:
     from engineering_api.console.render.diff import marked_network, part_signatures, scl_line_diff
 
@@ -259,3 +275,28 @@ def test_graph_is_a_chart_from_the_initial_step_with_its_branches() -> None:
     assert alternatives == {b.decode() for b in begins}
     jumps = [e for e in r134a.iter() if e.get("class") == "graph-jump"]
     assert jumps and all(j.get("href", "").startswith("#step-") for j in jumps)
+    # compact, as TIA's sequence view: every condition and every action table opens on demand, none inline
+    for element in r134a.iter():
+        if element.tag == "svg" or (element.tag == "table" and "actions" in (element.get("class") or "")):
+            assert any(a.tag == "details" for a in element.iterancestors()), element.tag
+    transitions = [e for e in r134a.iter() if e.get("class") == "graph-trans"]
+    assert transitions and all(t.find("details") is not None for t in transitions if t.find(".//svg") is not None)
+
+
+def test_an_auto_box_shows_the_type_its_operands_give_it() -> None:
+    from engineering_api.console.render.block import block_view
+    from engineering_api.console.render.operand_types import auto_type
+    from tests.simatic_xml.sxml_corpus import CORPUS, load
+
+    # the checker's rule: the wider operand wins, a literal takes the others' type, an unknown one leaves Auto
+    assert auto_type(["#a", "1"], {"#a": "Int"}) == "Int"
+    assert auto_type(["#a", "#b"], {"#a": "Int", "#b": "Real"}) == "Real"
+    assert auto_type(['"Tag"', "#a"], {"#a": "Int"}) is None
+    assert auto_type(["#s", "#a"], {"#s": '"UDT_X"', "#a": "Int"}) is None
+    if not CORPUS.is_dir():
+        return
+    # DRV_Flow network 2: ADD (Auto) of #Status (Int, declared in its Static section) and 1
+    view = block_view(load(CORPUS / "fb" / "Tayoriko_DRV_Flow.xml"))
+    drawn = etree.fromstring(view.networks[1].html.encode())
+    types = {t.text for t in drawn.iter("{http://www.w3.org/2000/svg}text") if t.get("class") == "box-type"}
+    assert "Auto (Int)" in types and "Auto" not in types

@@ -12,7 +12,7 @@ from engineering_api.console.render.ladder import draw_network
 from simatic_xml import flgnet, graph
 from simatic_xml.flgnet import FlgNet, NameCon, Part, Powerrail, Wire
 from tests.console.ladder_gen import random_network
-from tests.console.topology import differences, drawn_topology, expected_topology, symbol_faults
+from tests.console.topology import differences, drawn_topology, expected_topology, layout_faults, symbol_faults
 from tests.simatic_xml.sxml_corpus import corpus_paths, load
 
 FILES = [p for p in corpus_paths() if b"<FlgNet" in p.read_bytes()]
@@ -38,11 +38,11 @@ def _networks(path: Path) -> list[tuple[str, FlgNet, str]]:
 
 
 def topology_faults(net: FlgNet, language: str) -> list[str]:
-    """Every difference between what the drawing of ``net`` joins and what the XML joins, and every coil drawn
-    otherwise than as a coil."""
+    """Every difference between what the drawing of ``net`` joins and what the XML joins, every coil drawn
+    otherwise than as a coil, and every crossing, output on a box's EN/ENO row and wire end beside its pin."""
     picture = draw_network(net, language)
     return differences(drawn_topology(picture.svg), expected_topology(net, language)) + \
-        symbol_faults(picture.svg, net, language)
+        symbol_faults(picture.svg, net, language) + layout_faults(picture.svg)
 
 
 @pytest.mark.skipif(not FILES, reason="the SimaticML corpus (../shared/corpus/simaticml) is not here")
@@ -54,16 +54,36 @@ def test_every_corpus_network_is_drawn_joined_as_its_xml(path: Path) -> None:
 
 SEEDS = range(150)
 
+GENERATED_CROSSINGS = {"LAD": 65, "FBD": 42}
+"""A ceiling on the crossings left in the generated networks (there are none in the corpus): 17 of 150 (LAD) and
+6 of 50 (FBD) networks, in shapes the generator makes and the corpus does not hold, such as a box whose EN shares
+its wire with parallel branches while another of its inputs comes from the rail (seeds 9, 23), or a box's outputs
+passing below a second box that a lower branch feeds from below (seed 38). It was 1,389 and 724 before the parts
+of a column were ordered by the pins they feed."""
+
+
+def _generated_faults(seeds: range, language: str) -> tuple[dict[int, list[str]], int]:
+    faults: dict[int, list[str]] = {}
+    crossings = 0
+    for seed in seeds:
+        found = topology_faults(random_network(seed), language)
+        crossings += sum(1 for fault in found if fault.startswith("wires cross"))
+        if other := [fault for fault in found if not fault.startswith("wires cross")]:
+            faults[seed] = other[:4]
+    return faults, crossings
+
 
 def test_generated_networks_are_drawn_joined_as_their_xml() -> None:
-    faults = {seed: found[:4] for seed in SEEDS if (found := topology_faults(random_network(seed), "LAD"))}
+    faults, crossings = _generated_faults(SEEDS, "LAD")
     assert faults == {}
+    assert crossings <= GENERATED_CROSSINGS["LAD"]
 
 
 def test_generated_networks_drawn_as_fbd_boxes_are_joined_as_their_xml() -> None:
     """The same networks in FBD: every part a box, an OR a box of its own (not a closing of branches)."""
-    faults = {seed: found[:4] for seed in SEEDS[:50] if (found := topology_faults(random_network(seed), "FBD"))}
+    faults, crossings = _generated_faults(SEEDS[:50], "FBD")
     assert faults == {}
+    assert crossings <= GENERATED_CROSSINGS["FBD"]
 
 
 def _svg(body: str) -> str:
@@ -123,3 +143,33 @@ def test_the_checker_finds_a_coil_drawn_as_a_box() -> None:
                  'height="30"/></g>')
     assert symbol_faults(boxed, net, "LAD") == ["22 (TrCoil) is not drawn as a coil"]
     assert symbol_faults(draw_network(net, "LAD").svg, net, "LAD") == []
+
+
+def test_the_checker_finds_a_crossing_but_not_a_branch() -> None:
+    crossing = _svg(_PINS + '<g class="wire"><path d="M0 0 H50 V40 H100"/></g>'
+                    '<g class="wire"><path d="M0 40 H30 V20 H70 V0 H100"/></g>')
+    assert [f for f in layout_faults(crossing) if "cross" in f] == ["wires cross at (50, 20)"]
+    branch = _svg(_PINS + '<g class="wire"><path d="M0 0 H100 M50 0 V40 H100"/>'
+                  '<circle class="joint" cx="50" cy="0" r="2.5"/></g>')
+    assert layout_faults(branch) == []
+
+
+def test_the_checker_finds_an_output_on_the_eno_row_and_a_box_without_eno() -> None:
+    box = ('<g class="part box" data-part="b" data-name="Add">'
+           '<rect class="body" x="100" y="-10" width="40" height="80"/>'
+           '<circle class="pin" data-pin="en" cx="100" cy="0" r="0"/><circle class="pin" data-pin="in1" cx="100" '
+           'cy="24" r="0"/><circle class="pin" data-pin="{first}" cx="140" cy="0" r="0"/>{eno}</g>')
+    wrong = _svg(box.format(first="out", eno=""))
+    assert layout_faults(wrong) == ["b (Add) has EN but no ENO", "b (Add): output out on the EN/ENO row"]
+    right = _svg(box.format(first="eno", eno='<circle class="pin" data-pin="out" cx="140" cy="24" r="0"/>'))
+    assert layout_faults(right) == []
+
+
+def test_the_checker_finds_a_wire_that_misses_its_pin_and_allows_an_open_stub() -> None:
+    missed = _svg(_PINS + '<g class="wire"><path d="M0 0 H98"/></g>')  # 2 px short: the topology reads it joined
+    assert layout_faults(missed) == ["a wire end at (98, 0) misses the pin at (100.0, 0.0)"]
+    assert drawn_topology(missed).groups["a:out"] == {"a:out", "b:in"}
+    stub = _svg(_PINS + '<g class="wire"><path class="stub" d="M0 0 H16"/></g>')
+    assert layout_faults(stub) == []
+    loose = _svg(_PINS + '<g class="wire"><path d="M16 0 H40"/></g>')
+    assert layout_faults(loose) == ["a wire end at (16, 0) ends on nothing", "a wire end at (40, 0) ends on nothing"]

@@ -26,7 +26,8 @@ from lxml import etree
 
 from simatic_xml.flgnet import FlgNet, IdentCon, NameCon, Part, Powerrail, Wire
 
-__all__ = ("LAD_COILS", "Topology", "differences", "drawn_topology", "expected_topology", "symbol_faults")
+__all__ = ("LAD_COILS", "Topology", "differences", "drawn_topology", "expected_topology", "layout_faults",
+           "symbol_faults")
 
 LAD_COILS = frozenset({"Coil", "SCoil", "RCoil", "PCoil", "NCoil", "SetCoil", "ResetCoil", "TrCoil", "IlCoil",
                        "SvCoil"})
@@ -182,6 +183,10 @@ def _float(element: etree._Element, name: str) -> float:
     return float(element.get(name) or 0)
 
 
+def _line(element: etree._Element) -> Segment:
+    return (_float(element, "x1"), _float(element, "y1")), (_float(element, "x2"), _float(element, "y2"))
+
+
 def drawn_topology(svg: str) -> Topology:
     """What the picture joins, from its geometry."""
     root = etree.fromstring(svg.encode())
@@ -199,8 +204,7 @@ def drawn_topology(svg: str) -> Topology:
         if tag == "path" and "wire" in owner_classes:
             segments += _path_segments(element.get("d") or "")
         elif tag == "line" and ("join" in owner_classes or "rail" in classes):
-            line = ((_float(element, "x1"), _float(element, "y1")), (_float(element, "x2"), _float(element, "y2")))
-            (rails if "rail" in classes else segments).append(line)
+            (rails if "rail" in classes else segments).append(_line(element))
         elif tag == "rect" and "body" in classes:
             box = (_float(element, "x"), _float(element, "y"), _float(element, "width"), _float(element, "height"))
             boxes.append((owner.get("data-part") or "", box))
@@ -281,3 +285,100 @@ def symbol_faults(svg: str, net: FlgNet, language: str) -> list[str]:
         if boxes or len(arcs) < 2:
             found.append(f"{uid} ({group.get('data-name')}) is not drawn as a coil")
     return found
+
+
+def _wire_lines(root: etree._Element) -> tuple[list[tuple[Segment, bool]], list[Segment], list[Point], list[Point]]:
+    """(segment, whether it is an open stub) of every wire and closing line, the rail, the dots, the pins."""
+    lines: list[tuple[Segment, bool]] = []
+    rails: list[Segment] = []
+    dots: list[Point] = []
+    pins: list[Point] = []
+    for element in root.iter():
+        tag = etree.QName(element).localname
+        classes = (element.get("class") or "").split()
+        parent = element.getparent()
+        owner_classes = ((parent if parent is not None else element).get("class") or "").split()
+        if tag == "path" and "wire" in owner_classes:
+            stub = "stub" in classes or "stub" in owner_classes
+            lines += [(segment, stub) for segment in _path_segments(element.get("d") or "")]
+        elif tag == "line" and "join" in owner_classes:
+            lines.append((_line(element), False))
+        elif tag == "line" and "rail" in classes:
+            rails.append(_line(element))
+        elif tag == "circle" and "joint" in classes:
+            dots.append((_float(element, "cx"), _float(element, "cy")))
+        elif tag == "circle" and "pin" in classes:
+            pins.append((_float(element, "cx"), _float(element, "cy")))
+    return lines, rails, dots, pins
+
+
+def _exactly_on(point: Point, segment: Segment) -> bool:
+    (x1, y1), (x2, y2) = segment
+    return (min(x1, x2) - EPS <= point[0] <= max(x1, x2) + EPS and min(y1, y2) - EPS <= point[1] <= max(y1, y2) + EPS
+            and (abs(x1 - x2) < EPS or abs(y1 - y2) < EPS))
+
+
+def _crossings(lines: list[Segment], dots: list[Point]) -> list[str]:
+    """A horizontal and a vertical that pass through each other (neither ends there) where no dot joins them."""
+    horizontals = [s for s in lines if abs(s[0][1] - s[1][1]) < EPS and abs(s[0][0] - s[1][0]) >= EPS]
+    verticals = [s for s in lines if abs(s[0][0] - s[1][0]) < EPS and abs(s[0][1] - s[1][1]) >= EPS]
+    found = []
+    for horizontal in horizontals:
+        left, right, y, _ = _bounds(horizontal)
+        for vertical in verticals:
+            x, _, top, bottom = _bounds(vertical)
+            if left + NEAR < x < right - NEAR and top + NEAR < y < bottom - NEAR \
+                    and not any(abs(d[0] - x) < EPS and abs(d[1] - y) < EPS for d in dots):
+                found.append(f"wires cross at ({x:g}, {y:g})")
+    return found
+
+
+def _missed_pins(lines: list[tuple[Segment, bool]], rails: list[Segment], pins: list[Point]) -> list[str]:
+    """Every end of a wire that lands on no pin, no other line and no rail: beside a pin (within a few pixels) it
+    missed the pin; an open stub's far end is open on purpose."""
+    found = []
+    for index, (segment, stub) in enumerate(lines):
+        for number, end in enumerate(segment):
+            if any(abs(end[0] - p[0]) < EPS and abs(end[1] - p[1]) < EPS for p in pins):
+                continue
+            if stub and number == 1:
+                continue
+            if any(other != index and _exactly_on(end, line) for other, (line, _) in enumerate(lines)) \
+                    or any(_exactly_on(end, rail) for rail in rails):
+                continue
+            near = [p for p in pins if abs(end[0] - p[0]) < 3 * NEAR and abs(end[1] - p[1]) < 3 * NEAR]
+            found.append(f"a wire end at ({end[0]:g}, {end[1]:g}) " + (f"misses the pin at {near[0]}" if near
+                                                                       else "ends on nothing"))
+    return found
+
+
+def _eno_row(root: etree._Element) -> list[str]:
+    """A box with EN draws ENO on EN's row, and no other output there (TIA: the first row is EN/ENO's, the data
+    outputs start on the next row)."""
+    found = []
+    for group in root.iter("{*}g"):
+        if "box" not in (group.get("class") or "").split():
+            continue
+        body = next((e for e in group if etree.QName(e).localname == "rect"), None)
+        if body is None:
+            continue
+        right = _float(body, "x") + _float(body, "width")
+        marks = {(e.get("data-pin") or "").lower(): (_float(e, "cx"), _float(e, "cy")) for e in group
+                 if etree.QName(e).localname == "circle" and "pin" in (e.get("class") or "").split()}
+        if "en" not in marks:
+            continue
+        uid = group.get("data-part")
+        if "eno" not in marks:
+            found.append(f"{uid} ({group.get('data-name')}) has EN but no ENO")
+        for name, (x, y) in marks.items():
+            if name != "eno" and abs(x - right) < EPS and abs(y - marks["en"][1]) < EPS:
+                found.append(f"{uid} ({group.get('data-name')}): output {name} on the EN/ENO row")
+    return found
+
+
+def layout_faults(svg: str) -> list[str]:
+    """What TIA's editor never draws: two wires crossing, a data output on a box's EN/ENO row, a wire that ends
+    beside its pin or on nothing."""
+    root = etree.fromstring(svg.encode())
+    lines, rails, dots, pins = _wire_lines(root)
+    return _crossings([s for s, _ in lines], dots) + _eno_row(root) + _missed_pins(lines, rails, pins)

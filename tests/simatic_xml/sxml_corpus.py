@@ -5,6 +5,7 @@ The documents are shared: tests that change one must work on ``copy.deepcopy`` o
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -13,7 +14,9 @@ from simatic_xml import Document, read_file
 from simatic_xml.model import NetworkSource, SwObject
 from simatic_xml.xmlnode import XmlNode
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml"
+CORPUS = Path(os.environ.get("SIMATICML_CORPUS")
+              or Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml")
+"""``../shared/corpus/simaticml`` beside the checkout, or ``$SIMATICML_CORPUS`` (a worktree sits deeper)."""
 
 
 @lru_cache(maxsize=None)

@@ -9,6 +9,7 @@ from typing import Any
 from engineering_api.console.render.ladder import draw_network
 from engineering_api.console.render.operands import operand_of
 from engineering_api.console.render.scl import code_html
+from engineering_api.console.render.operand_types import local_types
 from engineering_api.console.render.structure import MemberRow, graph_html, member_rows
 from simatic_xml import SimaticMLError, flgnet, graph, stl, tokens_to_text
 from simatic_xml.model import Document
@@ -66,7 +67,8 @@ def stl_text(statements: Iterable[stl.StlStatement]) -> str:
 
 
 def _network(index: int, unit: Any, block_language: str, addresses: Mapping[str, str] | None,
-             diagnostics: Mapping[int, Mapping[int, list[dict[str, Any]]]]) -> NetworkView:
+             diagnostics: Mapping[int, Mapping[int, list[dict[str, Any]]]],
+             types: Mapping[str, str] | None = None) -> NetworkView:
     language = unit.programming_language or block_language
     view = NetworkView(index, _text(unit.title), _text(unit.comment), language, "unknown", "")
     source = unit.network_source
@@ -77,7 +79,7 @@ def _network(index: int, unit: Any, block_language: str, addresses: Mapping[str,
     anchor = f"n{index}"
     try:
         if body.tag == "FlgNet":
-            picture = draw_network(flgnet.from_xml(body), language, addresses)
+            picture = draw_network(flgnet.from_xml(body), language, addresses, types)
             view.kind, view.html = "ladder", picture.svg
             view.parts_drawn, view.wires_drawn = picture.parts_drawn, picture.wires_drawn
         elif body.tag == "StructuredText":
@@ -107,8 +109,9 @@ def diagnostics_by_line(diagnostics: Iterable[Mapping[str, Any]]) -> dict[int, d
 
 
 def block_view(doc: Document, addresses: Mapping[str, str] | None = None,
-               diagnostics: Iterable[Mapping[str, Any]] = ()) -> BlockView:
-    """The view of a block, UDT or DB document; ``addresses`` maps global tags to their addresses."""
+               diagnostics: Iterable[Mapping[str, Any]] = (), tag_types: Mapping[str, str] | None = None) -> BlockView:
+    """The view of a block, UDT or DB document; ``addresses`` maps global tags to their addresses, ``tag_types``
+    to their data types (with the interface's, for the type an ``Auto`` box resolves to)."""
     obj = doc.object
     language = getattr(obj, "programming_language", None) or ""
     view = BlockView(
@@ -116,9 +119,12 @@ def block_view(doc: Document, addresses: Mapping[str, str] | None = None,
         language=language, number=getattr(obj, "number", None), title=_text(obj.title), comment=_text(obj.comment),
     )
     grouped = diagnostics_by_line(diagnostics)
-    for index, unit in enumerate(getattr(obj, "compile_units", None) or [], start=1):
-        view.networks.append(_network(index, unit, language, addresses, grouped))
     interface = getattr(obj, "interface", None)
+    types = {f'"{name}"': datatype for name, datatype in (tag_types or {}).items()}
+    for section in interface.sections.sections if interface is not None else ():
+        types.update(local_types(section.members))
+    for index, unit in enumerate(getattr(obj, "compile_units", None) or [], start=1):
+        view.networks.append(_network(index, unit, language, addresses, grouped, types))
     if interface is not None:
         view.members = member_rows(interface.sections)
     return view

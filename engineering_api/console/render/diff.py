@@ -97,11 +97,15 @@ def _text_of(body: XmlNode | None) -> str | None:
     return None
 
 
-def block_diff(old: Document | None, new: Document | None, changed: set[int]) -> list[NetworkDiff]:
-    """Network by network; ``changed`` are the (1-based) networks the semantic compare found changed."""
+def block_diff(old: Document | None, new: Document | None, changed: set[int],
+               only: int | None = None) -> list[NetworkDiff]:
+    """Network by network; ``changed`` are the (1-based) networks the semantic compare found changed; ``only``:
+    that network alone (the others are not drawn)."""
     old_units, new_units = _units(old), _units(new)
     out: list[NetworkDiff] = []
     for index in range(1, max(len(old_units), len(new_units)) + 1):
+        if only is not None and index != only:
+            continue
         before = old_units[index - 1] if index <= len(old_units) else None
         after = new_units[index - 1] if index <= len(new_units) else None
         unit = after or before

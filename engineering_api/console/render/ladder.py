@@ -18,9 +18,10 @@ from html import escape
 
 from engineering_api.console.render.ladder_layout import Box, Net, Placement, route
 from engineering_api.console.render.ladder_words import (
-    COILS, COMPARATORS, CONTACTS, instance_text, pin_label, pin_rank, title, type_line,
+    COILS, COMPARATORS, CONTACTS, instance_text, is_auto, pin_label, pin_rank, title, type_line,
 )
-from engineering_api.console.render.operands import Operand, operand_of
+from engineering_api.console.render.operand_types import auto_type
+from engineering_api.console.render.operands import CELL_CHARS, Operand, operand_lines, operand_of
 from engineering_api.console.render.svg_lines import joints_svg as _joints
 from engineering_api.console.render.svg_lines import n as _n
 from engineering_api.console.render.svg_lines import path_data as _path
@@ -47,7 +48,8 @@ MARGIN = 14
 _MONITORED_OUTPUTS = {"TON": ("ET",), "TOF": ("ET",), "TP": ("ET",), "TONR": ("ET",), "CTU": ("CV",),
                       "CTD": ("CV",), "CTUD": ("CV",)}
 """The outputs of IEC timers and counters whose values monitoring writes at the pin (their instance's members)."""
-_SYMBOL_W = 56
+_CELL_W = CELL_CHARS * CHAR_W + 8
+"""The width of a contact's or coil's cell."""
 _SYMBOLS = ("contact", "coil", "compare")
 
 
@@ -76,6 +78,10 @@ class _Node:
     order: int = 0
     pin_y: dict[str, float] = field(default_factory=dict)
     """A join's inputs sit on the lines of the branches they close (set once the branches are placed)."""
+    types: str = ""
+    """The data types under the title (:func:`type_line`, an ``Auto`` box's with the type it resolved to)."""
+    row_lines: list[int] = field(default_factory=list)
+    """Per pin row of a box, the lines of the longest operand beside it (a row grows to hold them)."""
 
     def offset(self, name: str) -> tuple[float, float]:
         """Where a wire meets pin ``name``, from the node's top left corner."""
@@ -90,11 +96,16 @@ class _Node:
             if name in self.outputs:
                 return self.width, 0
             return 0, self.pin_y.get(name, 0)
-        top = self.header() + ROW / 2
         if name in self.outputs:
-            return self.width, top + self.outputs.index(name) * ROW
+            return self.width, self.row_y(self.outputs.index(name))
         rows = self.pin_rows()
-        return 0, top + (rows.index(name) if name in rows else 0) * ROW
+        return 0, self.row_y(rows.index(name) if name in rows else 0)
+
+    def row_y(self, index: int) -> float:
+        """The line of pin row ``index``: rows whose operands wrap are taller, their pin on the last line."""
+        extra = [LINE * (lines - 1) for lines in self.row_lines]
+        before = sum(extra[:index]) + (extra[index] if index < len(extra) else 0)
+        return self.header() + ROW / 2 + index * ROW + before
 
     def pin_rows(self) -> list[str]:
         """The input pins written at the box's left side."""
@@ -102,7 +113,7 @@ class _Node:
 
     def header(self) -> float:
         """The title's height: one line, two with the data types."""
-        return HEADER + (LINE if type_line(self.item) else 0)
+        return HEADER + (LINE if self.types else 0)
 
     def pin(self, name: str) -> tuple[float, float]:
         """Where a wire meets pin ``name``."""
@@ -129,8 +140,10 @@ _OPEN_STUB = 16
 class _Layout:
     """Places the nodes and operands of one network, then writes the SVG."""
 
-    def __init__(self, net: FlgNet, language: str, addresses: Mapping[str, str] | None) -> None:
+    def __init__(self, net: FlgNet, language: str, addresses: Mapping[str, str] | None,
+                 types: Mapping[str, str] | None = None) -> None:
         self.net = net
+        self.types = types or {}
         self.lad = language.upper() == "LAD"
         self.addresses = addresses or {}
         self.accesses: dict[str, FlgAccess | XmlNode] = {}
@@ -192,6 +205,7 @@ class _Layout:
         for node in self.nodes.values():
             if isinstance(node.item, Call):  # TIA draws a call's EN and ENO, wired or not
                 self._add_pin(node.uid, "en", False)
+            if "en" in node.inputs:  # and a box's ENO beside its EN, wired or not
                 self._add_pin(node.uid, "eno", True)
             # TIA draws EN and ENO on a box's top row, the other pins in the instruction's order.
             item = node.item
@@ -201,6 +215,12 @@ class _Layout:
 
     def _shape(self, node: _Node) -> None:
         item = node.item
+        resolved = None
+        if is_auto(item):
+            inputs = [self._pin_operand(node.uid, p).text for p in node.inputs
+                      if p.lower() not in ("en", "pre") and self._has_operand(node.uid, p)]
+            resolved = auto_type(inputs, self.types) if inputs else None
+        node.types = type_line(item, resolved)
         name = item.name if isinstance(item, Part) else ""
         with_operand = {pin for pin in node.inputs if self._has_operand(node.uid, pin)}
         if self.lad and name in CONTACTS:
@@ -221,12 +241,11 @@ class _Layout:
         if node.kind in _SYMBOLS:
             above = [self._pin_operand(node.uid, p) for p, at in node.drawn_operands.items() if at == "above"]
             below = [self._pin_operand(node.uid, p) for p, at in node.drawn_operands.items() if at == "below"]
-            widest = max((len(t.text) for t in above + below), default=0)
-            node.width = max(_SYMBOL_W, widest * CHAR_W + 8)
-            lines_above = sum(2 if t.address else 1 for t in above)
+            node.width = _CELL_W  # one width for every contact and coil; a long operand wraps above it
+            lines_above = sum(len(operand_lines(t.text)) + (1 if t.address else 0) for t in above)
             node.mid = LINE * lines_above + 16
             inside = LINE if node.kind == "compare" else 0  # the compared type, under the relation
-            node.height = node.mid + 16 + inside + LINE * len(below)
+            node.height = node.mid + 16 + inside + LINE * sum(len(operand_lines(t.text)) for t in below)
             return
         if node.kind == "join":
             node.width = 12
@@ -235,11 +254,18 @@ class _Layout:
         labels_in = [pin_label(item, p) for p in node.pin_rows()]
         labels_out = [pin_label(item, p) for p in node.outputs]
         pin_text = max(map(len, labels_in), default=0) + max(map(len, labels_out), default=0)
-        assigned = [len(self._pin_operand(node.uid, p).text) for p in node.drawn_operands]
-        words = max(len(title(item, self.lad)), len(type_line(item)), *assigned)
+        assigned = [operand_lines(self._pin_operand(node.uid, p).text) for p in node.drawn_operands]
+        words = max(len(title(item, self.lad)), len(node.types), *(len(line) for t in assigned for line in t))
         node.width = max(72, words * CHAR_W + 16, pin_text * CHAR_W + 24)
-        node.height = node.header() + pins * ROW + 4
-        node.above = LINE * ((1 if instance_text(item) else 0) + len(node.drawn_operands))
+        node.row_lines = [self._row_lines(node, index) for index in range(pins)]
+        node.height = node.header() + pins * ROW + LINE * (sum(node.row_lines) - pins) + 4
+        node.above = LINE * ((1 if instance_text(item) else 0) + sum(len(lines) for lines in assigned))
+
+    def _row_lines(self, node: _Node, index: int) -> int:
+        """The lines of the longest operand beside pin row ``index`` of a box (its input's or its output's)."""
+        pins = [side[index] for side in (node.pin_rows(), node.outputs) if index < len(side)]
+        return max((len(operand_lines(self._pin_operand(node.uid, p).text)) for p in pins
+                    if self._has_operand(node.uid, p)), default=1)
 
     def _pin_operand(self, uid: str, pin: str) -> Operand:
         for access_uid, pins in self.operand_pins.items():
@@ -253,8 +279,8 @@ class _Layout:
         if node.kind in (*_SYMBOLS, "join"):
             return 0
         pins = node.outputs if outputs else node.pin_rows()
-        widest = max((len(self._pin_operand(node.uid, p).text) for p in pins if self._has_operand(node.uid, p)),
-                     default=0)
+        widest = max((len(line) for p in pins if self._has_operand(node.uid, p)
+                      for line in operand_lines(self._pin_operand(node.uid, p).text)), default=0)
         room = widest * CHAR_W + 14 if widest else 0
         if any((node.uid, p) in self.open_pins or (node.uid, p) not in self.wired for p in pins):
             room = max(room, _OPEN_STUB + 4)
@@ -364,13 +390,14 @@ class _Layout:
         parts = [f'<g class="part box" data-part="{uid}" data-name="{name}">',
                  f'<rect class="body" x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}" rx="2"/>',
                  f'<text class="box-name" x="{_n(x + w / 2)}" y="{_n(y + 16)}">{escape(title(item, self.lad))}</text>']
-        types = type_line(item)
+        types = node.types
         if types:
             parts.append(f'<text class="box-type" x="{_n(x + w / 2)}" y="{_n(y + 16 + LINE)}">{escape(types)}</text>')
         line_y = y - 4
         for pin in node.drawn_operands:  # the assigned operand, above the box (and above it the instance)
-            parts.append(self._operand_text(self._pin_operand(node.uid, pin).text, x + w / 2, line_y, -13)
-                         + _pin_mark(pin, node.pin(pin)))
+            text = self._pin_operand(node.uid, pin).text
+            line_y -= LINE * (len(operand_lines(text)) - 1)
+            parts.append(self._operand_text(text, x + w / 2, line_y, -13) + _pin_mark(pin, node.pin(pin)))
             line_y -= LINE
         instance = instance_text(item)
         if instance:
@@ -421,28 +448,35 @@ class _Layout:
             parts.append(f'<text class="marker" x="{_n(cx)}" y="{_n(mid + 4)}">{escape(marker)}</text>')
         below_y = mid + 25
         if node.kind == "compare":  # the compared type under the relation, as TIA writes it
-            parts.append(f'<text class="box-type" x="{_n(cx)}" y="{_n(below_y)}">{escape(type_line(item))}</text>')
+            parts.append(f'<text class="box-type" x="{_n(cx)}" y="{_n(below_y)}">{escape(node.types)}</text>')
             below_y += LINE
         parts += [_pin_mark(p, node.pin(p)) for p in node.inputs + node.outputs]
         line_y = node.y + 12
         for pin, place in node.drawn_operands.items():
             operand = self._pin_operand(node.uid, pin)
+            lines = len(operand_lines(operand.text))
             if place == "below":  # TIA writes an edge memory bit and a comparator's IN2 below the symbol
-                parts.append(self._operand_text(operand.text, cx, below_y, 13))
-                below_y += LINE
+                parts.append(self._operand_text(operand.text, cx, below_y, 13 + LINE * (lines - 1)))
+                below_y += LINE * lines
                 continue
             if operand.address:
                 parts.append(f'<text class="address" x="{_n(cx)}" y="{_n(line_y)}">{escape(operand.address)}</text>')
                 line_y += LINE
             parts.append(self._operand_text(operand.text, cx, line_y, -13))
-            line_y += LINE
+            line_y += LINE * lines
         parts.append("</g>")
         return "".join(parts)
 
     @staticmethod
     def _operand_text(text: str, x: float, y: float, value_dy: int) -> str:
-        return (f'<g data-operand="{escape(text)}" data-value-dy="{value_dy}"><text class="operand" x="{_n(x)}" '
-                f'y="{_n(y)}">{escape(text)}</text></g>')
+        """An operand over the lines of its cell, the first at ``y`` (monitoring writes the value ``value_dy``
+        from it); a wrapped or cut name keeps its whole text in the tooltip."""
+        lines = operand_lines(text)
+        tooltip = f"<title>{escape(text)}</title>" if "".join(lines) != text else ""
+        drawn = "".join(f'<text class="operand" x="{_n(x)}" y="{_n(y + LINE * number)}">{escape(line)}</text>'
+                        for number, line in enumerate(lines))
+        return f'<g data-operand="{escape(text)}" data-value-dy="{value_dy}">{tooltip}{drawn}</g>'
+
 
     def _access_svg(self, uid: str, access: FlgAccess | XmlNode, placed: set[str]) -> str:
         operand = operand_of(access, self.addresses)
@@ -466,9 +500,13 @@ class _Layout:
         output = pin in node.outputs
         side = "start" if output else "end"
         tx = px + 12 if output else px - 12
+        lines = operand_lines(operand.text)  # wrapped upwards: the last line on the pin's line
+        if not tooltip and "".join(lines) != operand.text:
+            tooltip = f"<title>{escape(operand.text)}</title>"
+        drawn = "".join(f'<text class="operand {side}" x="{_n(tx)}" y="{_n(py - 3 - LINE * (len(lines) - 1 - k))}">'
+                        f"{escape(line)}</text>" for k, line in enumerate(lines))
         return (f'<g class="part operand" data-part="{uid_text}" data-operand="{escape(operand.text)}">'
-                f'<text class="operand {side}" x="{_n(tx)}" '
-                f'y="{_n(py - 3)}">{escape(operand.text)}</text>{tooltip}{anchor}</g>')
+                f"{drawn}{tooltip}{anchor}</g>")
 
     @staticmethod
     def _operand_anchor(node: _Node, pin: str) -> tuple[float, float]:
@@ -489,15 +527,18 @@ class _Layout:
             anchor = self._operand_anchor(node, named[0].name)
             if named[0].name not in node.drawn_operands:
                 segments.append((anchor, node.pin(named[0].name)))
-        elif len(named) == 1 and any(isinstance(e, OpenCon) for e in ends):
+        elif len(named) == 1 and any(isinstance(e, OpenCon) for e in ends):  # a pin left open: a short stub
             node = self.nodes[named[0].uid]
             px, py = node.pin(named[0].name)
             step = _OPEN_STUB if named[0].name in node.outputs else -_OPEN_STUB
-            segments.append(((px, py), (px + step, py)))
+            return (f'<g class="wire" data-wire="{uid}"><path class="stub" '
+                    f'd="{_path([((px, py), (px + step, py))])}"/></g>')
         path = f'<path d="{_path(segments)}"/>{_joints(segments)}' if segments else ""
         return f'<g class="wire" data-wire="{uid}">{path}</g>'
 
 
-def draw_network(net: FlgNet, language: str, addresses: Mapping[str, str] | None = None) -> LadderPicture:
-    """The SVG of one LAD or FBD network (``language``: ``LAD``, ``FBD`` or a variant such as ``F_LAD``)."""
-    return _Layout(net, "LAD" if "LAD" in language.upper() else "FBD", addresses).draw()
+def draw_network(net: FlgNet, language: str, addresses: Mapping[str, str] | None = None,
+                 types: Mapping[str, str] | None = None) -> LadderPicture:
+    """The SVG of one LAD or FBD network (``language``: ``LAD``, ``FBD`` or a variant such as ``F_LAD``);
+    ``types``: operand as written -> its data type, for the type an ``Auto`` box resolves to."""
+    return _Layout(net, "LAD" if "LAD" in language.upper() else "FBD", addresses, types).draw()

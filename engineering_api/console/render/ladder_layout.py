@@ -3,10 +3,14 @@
 The flow runs left to right in columns (a part's column is one past its furthest predecessor). A wire that skips
 columns runs on its own row through them (a pass-through slot that no part shares), so it never crosses a part;
 a part is placed so that its first wired input lies on the line of the wire that feeds it, which puts series
-parts on one line and branches below, as in TIA's editor. Between two columns each wire that needs a vertical
-(a branch opening, a closing, a change of row) gets its own track, ordered so that no two wires meet: a wire whose
-source sits on the row of another wire's sink turns before the other one does. A wire from the power rail uses the
-rail itself as its vertical.
+parts on one line and branches below, as in TIA's editor. Top to bottom, a column's parts follow the pins they
+feed in the next column (a box's pins in their order, an OR's inputs IN1 first) and the coils that end the rung
+follow the pins that feed them, so the wires between two columns keep their order. Between two columns each wire
+that needs a vertical (a branch opening, a closing, a change of row) gets its own track, ordered so that no two
+wires meet or cross: a wire turns before another when its line in from the left would cross the other's vertical,
+and after it when one of its lines out to the right would. A wire from the power rail uses the rail itself as its
+vertical. Where wires still cross (shapes the corpus does not hold), the parts are ordered again by what feeds
+them and the drawing with fewer crossings is kept.
 
 :func:`route` takes the parts' sizes and pin offsets (relative to the part's top left corner) and answers each
 part's position and each wire's segments, all square.
@@ -170,6 +174,71 @@ class _Router:
                     found.append((pin, index))
         return found
 
+    def _rank_items(self, from_left_only: bool = False) -> None:
+        """The top-to-bottom order of each column's items, from the right: an item goes where the pin it feeds
+        goes among the pins of the next column (a part's pins top to bottom, the parts in that order), so the
+        wires between two columns keep their order and none crosses another. Parts that feed nothing on their
+        right (coils) take the order of the pins that feed them."""
+        from_left = self._rank_from_left()
+        self.rank: dict[int, tuple[float, ...]] = {}
+        if from_left_only:
+            self.rank = from_left
+            return
+        for column in range(self.count - 1, -1, -1):
+            for item in self.items[column]:
+                fed = [self._sink_rank(pin) for pin in self._sinks_of(item, column)]
+                fed += [self.rank[id(slot)] for net in self._nets_from(item)
+                        if (slot := self.passing.get((net, column + 1))) is not None]
+                self.rank[id(item)] = min(fed) if fed else from_left[id(item)]
+
+    def _rank_from_left(self) -> dict[int, tuple[float, ...]]:
+        """The order of the parts that feed nothing on their right (the coils that end the rung): that of the
+        pins that feed them, so a coil under another one is fed from a lower pin."""
+        rank: dict[int, tuple[float, ...]] = {}
+        for column, items in enumerate(self.items):
+            for item in items:
+                if item.box is None:
+                    source = self.nets[item.net].source
+                    before = self.passing.get((item.net, column - 1))
+                    if before is not None:
+                        rank[id(item)] = rank[id(before)]
+                    elif source is not None:
+                        rank[id(item)] = self._source_rank(rank, source)
+                    else:
+                        rank[id(item)] = (-1.0,)
+                    continue
+                fed = []
+                for pin, net in self._feeds(item.box.uid):
+                    slot = self.passing.get((net, column - 1))
+                    source = self.nets[net].source
+                    if slot is not None:
+                        fed.append((*rank[id(slot)], item.box.inputs.get(pin, 0)))
+                    elif source is not None:
+                        fed.append(self._source_rank(rank, source))
+                rank[id(item)] = min(fed) if fed else (float(item.box.order),)
+        return rank
+
+    def _source_rank(self, rank: Mapping[int, tuple[float, ...]], source: Pin) -> tuple[float, ...]:
+        return (*rank[id(self.box_item[source[0]])], self.boxes[source[0]].outputs.get(source[1], 0))
+
+    def _nets_from(self, item: _Item) -> list[int]:
+        """The wires that leave ``item`` on its right: a part's outputs, or the wire of a pass-through slot."""
+        if item.box is None:
+            return [item.net]
+        uid = item.box.uid
+        return [index for index, net in enumerate(self.nets) if net.source is not None and net.source[0] == uid]
+
+    def _sinks_of(self, item: _Item, column: int) -> list[Pin]:
+        """The input pins in ``column + 1`` that ``item`` (a part, or a wire's pass-through slot) feeds."""
+        return [sink for net in self._nets_from(item) for sink in self.nets[net].sinks
+                if self.columns.get(sink[0]) == column + 1]
+
+    def _sink_rank(self, pin: Pin) -> tuple[float, ...]:
+        box = self.boxes[pin[0]]
+        # a join's inputs are numbered top to bottom (IN1 the upper branch), their rows are set by the branches
+        order = list(box.inputs).index(pin[1]) if box.join and pin[1] in box.inputs else 0
+        return (*self.rank[id(self.box_item[pin[0]])], order if box.join else box.inputs.get(pin[1], 0))
+
     def place_rows(self) -> None:
         """Rows column by column; then again with each wire from the rail on one straight row (the lowest it
         took), so that it does not step down across the branches of the columns it passes."""
@@ -188,7 +257,7 @@ class _Router:
                 item.wanted = self._wanted(item, column)
                 if item.box is None and item.net in rail_rows:
                     item.last, item.wanted = True, rail_rows[item.net]
-            items.sort(key=lambda i: (i.last, i.wanted, i.box is None, i.box.order if i.box else i.net))
+            items.sort(key=lambda i: (self.rank[id(i)], i.wanted, i.box is None, i.box.order if i.box else i.net))
             free = -math.inf
             for item in items:
                 reach_above = item.box.above if item.box else PASS_HALF
@@ -277,12 +346,19 @@ class _Router:
             return {}
         needing = [(n, left, rights) for n, left, rights in self.channels[column]
                    if not (len(rights) == 1 and abs(rights[0] - left) < 0.01)]
-        # A net whose left row is another's right row turns first (left of it), or their lines would meet.
+        # Net n turns before (left of) net m when n's line in from the left would otherwise meet m's vertical
+        # (n's left row is one of m's rows, or lies within m's span), and after it when one of n's lines out to the
+        # right lies within m's span.
         after: dict[int, set[int]] = {n: set() for n, _, _ in needing}
-        for n, left, _ in needing:
-            for m, _, rights in needing:
-                if m != n and any(abs(r - left) < 0.01 for r in rights):
+        for n, left, rights in needing:
+            for m, m_left, m_rights in needing:
+                if m == n:
+                    continue
+                low, high = min(m_left, *m_rights), max(m_left, *m_rights)
+                if any(abs(r - left) < 0.01 for r in m_rights) or low + 0.01 < left < high - 0.01:
                     after[m].add(n)
+                elif any(low + 0.01 < r < high - 0.01 for r in rights):
+                    after[n].add(m)
         order: dict[int, int] = {}
         pending = sorted(needing, key=lambda entry: entry[1])
         while pending:
@@ -338,6 +414,26 @@ def route(boxes: Mapping[str, Box], nets: Sequence[Net], *, top: float, rail_x: 
     known = [n for n in known if n.sinks]
     columns = _columns(boxes, known, last_column)
     forward = [n for n in known if all(columns[s[0]] > (columns[n.source[0]] if n.source else -1) for s in n.sinks)]
-    router = _Router(boxes, forward, columns, top, rail_x)
-    router.place_rows()
-    return router.place_columns(start)
+    best: tuple[int, Placement] | None = None
+    for from_left_only in (False, True):  # by the pins fed (TIA's look); where wires still cross, by the feeds
+        router = _Router(boxes, forward, columns, top, rail_x)
+        router._rank_items(from_left_only)
+        router.place_rows()
+        placement = router.place_columns(start)
+        crossings = _crossings(placement.segments)
+        if best is None or crossings < best[0]:
+            best = (crossings, placement)
+        if crossings == 0:
+            break
+    assert best is not None
+    return best[1]
+
+
+def _crossings(segments: Mapping[str, list[tuple[Point, Point]]]) -> int:
+    """How often a horizontal of one wire passes through a vertical of another, neither ending there."""
+    horizontals = [(uid, s) for uid, lines in segments.items() for s in lines if abs(s[0][1] - s[1][1]) < 0.01]
+    verticals = [(uid, s) for uid, lines in segments.items() for s in lines
+                 if abs(s[0][0] - s[1][0]) < 0.01 and abs(s[0][1] - s[1][1]) >= 0.01]
+    return sum(1 for uid, ((x1, y), (x2, _)) in horizontals for other, ((x, y1), (_, y2)) in verticals
+               if other != uid and min(x1, x2) + 0.01 < x < max(x1, x2) - 0.01
+               and min(y1, y2) + 0.01 < y < max(y1, y2) - 0.01)

@@ -2,18 +2,20 @@
 
 SimaticML names a box by its instruction's XML name (``Normalize``, ``InRange``, ``Move``) with the data types as
 template values (``SrcType``, ``DestType``); the editor titles it with the instruction's mnemonic (``NORM_X``,
-``IN_RANGE``, ``MOVE``) and writes the types below (``Int to Real``). Pins are written upper case on instructions
-(``EN``, ``IN1``, ``MIN``); a call's own parameters keep their declared spelling, its EN and ENO are upper case.
+``IN_RANGE``, ``MOVE``) and writes the types below (``Int to Real``). Pins are named as
+:mod:`engineering_api.rules.instruction_pins` says (``EN``, ``IN1``, ``MIN``, ``JogForward``); a call's own
+parameters keep their declared spelling, its EN and ENO are upper case.
 """
 
 from __future__ import annotations
 
+from engineering_api.rules.instruction_pins import pin_name, pin_position
 from simatic_xml.flgnet import AutomaticTyped, Call, Part, PartInstance
 from simatic_xml.template_value import TemplateValue
 from simatic_xml.xmlnode import XmlNode
 
-__all__ = ("COMPARATORS", "CONTACTS", "COILS", "FBD_LABELS", "instance_text", "pin_label", "pin_rank", "title",
-           "type_line")
+__all__ = ("COMPARATORS", "CONTACTS", "COILS", "FBD_LABELS", "instance_text", "is_auto", "pin_label", "pin_rank",
+           "title", "type_line")
 
 CONTACTS = {"Contact": "", "PContact": "P", "NContact": "N", "PBox": "P", "NBox": "N"}
 """LAD parts drawn as contacts, with the letter inside the symbol (notes §6)."""
@@ -45,45 +47,39 @@ def title(item: Part | Call | XmlNode, lad: bool) -> str:
     return _MNEMONICS.get(item.name, item.name.upper())
 
 
-def type_line(item: Part | Call | XmlNode) -> str:
-    """The data types under the title: ``Int``, ``Int to Real``, ``Auto`` (a type TIA determines from the wiring)."""
+def is_auto(item: Part | Call | XmlNode) -> bool:
+    """Whether the box's type is ``Auto`` (``<AutomaticTyped Name="SrcType"/>``): TIA determines it from the wiring."""
+    return isinstance(item, Part) and any(isinstance(i, AutomaticTyped) and i.name == "SrcType" for i in item.items)
+
+
+def type_line(item: Part | Call | XmlNode, resolved: str | None = None) -> str:
+    """The data types under the title: ``Int``, ``Int to Real``, ``Auto`` (a type TIA determines from the wiring;
+    ``Auto (Int)`` with the type its operands give it, ``resolved``)."""
     if not isinstance(item, Part):
         return ""
     values = {i.name: i.value for i in item.items if isinstance(i, TemplateValue)}
     automatic = {i.name for i in item.items if isinstance(i, AutomaticTyped)}
-    source = values.get("SrcType") or ("Auto" if "SrcType" in automatic else "")
+    auto = f"Auto ({resolved})" if resolved else "Auto"
+    source = values.get("SrcType") or (auto if "SrcType" in automatic else "")
     destination = values.get("DestType") or ("Auto" if "DestType" in automatic else "")
     if source and destination:
         return f"{source} to {destination}"
     return source or destination or values.get("Type", "")
 
 
-_PIN_ORDER = {
-    "TON": ("en", "in", "pt", "eno", "q", "et"), "TOF": ("en", "in", "pt", "eno", "q", "et"),
-    "TP": ("en", "in", "pt", "eno", "q", "et"), "TONR": ("en", "in", "r", "pt", "eno", "q", "et"),
-    "CTU": ("en", "cu", "r", "pv", "eno", "q", "cv"), "CTD": ("en", "cd", "ld", "pv", "eno", "q", "cv"),
-    "CTUD": ("en", "cu", "cd", "r", "ld", "pv", "eno", "qu", "qd", "cv"),
-    "Rs": ("r", "s1", "q"), "Sr": ("s", "r1", "q"),
-    "InRange": ("pre", "min", "val", "max", "out"), "OutRange": ("pre", "min", "val", "max", "out"),
-    "Normalize": ("en", "min", "value", "max", "eno", "out"), "Scale_X": ("en", "min", "value", "max", "eno", "out"),
-}
-"""The pin order of instructions whose export may list wires in another order (the instruction's declaration)."""
-
-
 def pin_rank(item: Part | Call | XmlNode, pin: str) -> int:
-    """Where ``pin`` goes among its part's pins: EN and ENO first, then the instruction's declared order."""
-    name = pin.lower()
-    if name in ("en", "eno"):
-        return -1
-    order = _PIN_ORDER.get(item.name, ()) if isinstance(item, Part) else ()
-    return order.index(name) if name in order else len(order)
+    """Where ``pin`` goes among its part's pins: EN and ENO first, then the instruction's declared order (a call's
+    parameters stay in their declared order)."""
+    if isinstance(item, Part):
+        return pin_position(item.name, pin)
+    return -1 if pin.lower() in ("en", "eno") else 0
 
 
 def pin_label(item: Part | Call | XmlNode, pin: str) -> str:
-    """A pin as the editor writes it."""
-    if isinstance(item, Call) and pin.lower() not in ("en", "eno"):
-        return pin
-    return pin.upper()
+    """A pin as the editor writes it: a call's parameters as declared, an instruction's as its catalogue says."""
+    if isinstance(item, Part):
+        return pin_name(item.name, pin)
+    return pin.upper() if pin.lower() in ("en", "eno") else pin
 
 
 def instance_text(item: Part | Call | XmlNode) -> str | None:

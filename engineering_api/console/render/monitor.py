@@ -9,6 +9,7 @@ and drawn as it is offline.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -17,7 +18,8 @@ from simatic_xml.flgnet import FlgAccess, FlgNet, IdentCon, NameCon, Negated, Pa
 from simatic_xml.scl.errors import SclSyntaxError
 from simatic_xml.scl.lexer import tokenize
 
-__all__ = ("MonitorPlan", "call_outputs", "flow_states", "plan_for", "scl_operands", "tag_name")
+__all__ = ("MonitorPlan", "call_outputs", "flow_states", "part_states", "plan_for", "plain_message", "scl_operands",
+           "tag_name")
 
 _CONTACTS = frozenset({"Contact", "PContact", "NContact"})
 _PASS = frozenset({"Coil", "SCoil", "RCoil", "PCoil", "NCoil", "Assignment", "SetCoil", "ResetCoil"})
@@ -161,6 +163,50 @@ def flow_states(net: FlgNet, value_of: Callable[[str], object], instance: str | 
         return state
 
     return {w.uid: s for w in wires if w.uid and (s := wire_state(w)) is not None}
+
+
+_FLOW_OUT = ("out", "eno", "q")
+"""The output whose signal state a part is drawn in: a contact's power flow out, a box's ENO (else its Q)."""
+
+
+def part_states(net: FlgNet, wires: Mapping[str, bool]) -> dict[str, bool]:
+    """Part UId -> the signal state TIA's monitor draws it in, from the states of its wires (:func:`flow_states`):
+    a contact by whether it is closed (its operand's state, inverted when negated: TIA's program status draws a
+    fulfilled element solid green and one not fulfilled dashed blue, and a contact is fulfilled when closed, as we
+    read it; not checked against TIA), else by the flow it passes on; a box by the flow it passes on (its ``out``,
+    ENO or Q); a coil by the flow into it."""
+    states: dict[str, bool] = {}
+    coils = {p.uid for p in net.parts or () if isinstance(p, Part) and p.name in _PASS and p.uid}
+    negated = {p.uid for p in net.parts or () if isinstance(p, Part) and p.uid
+               and any(isinstance(i, Negated) and i.name == "operand" for i in p.items)}
+    closed: dict[str, bool] = {}
+    for wire in net.wires or ():
+        if not isinstance(wire, Wire) or not wire.uid or wire.uid not in wires:
+            continue
+        state = wires[wire.uid]
+        source = wire.connections[0] if wire.connections else None
+        if isinstance(source, NameCon) and source.name.lower() in _FLOW_OUT and source.uid not in coils:
+            rank = _FLOW_OUT.index(source.name.lower())
+            if rank == 0 or source.uid not in states:
+                states[source.uid] = state
+        for end in wire.connections[1:]:
+            if isinstance(end, NameCon) and end.uid in coils and end.name == "in":
+                states[end.uid] = state
+            if isinstance(source, IdentCon) and isinstance(end, NameCon) and end.name == "operand":
+                closed[end.uid] = state != (end.uid in negated)
+    contacts = {p.uid for p in net.parts or () if isinstance(p, Part) and p.name in _CONTACTS and p.uid}
+    states.update({uid: state for uid, state in closed.items() if uid in contacts})
+    return states
+
+
+_ROUTE_HINT = re.compile(r"\s*\((?:[^()]*?\b)?(?:GET|POST|PUT|PATCH|DELETE) /api/[^()]*\)")
+"""A hint in an error message that names a REST route ("(POST /api/simulation/connect)"): the console offers the
+action as a button instead."""
+
+
+def plain_message(message: str) -> str:
+    """An error message as the console shows it: without the REST routes it names."""
+    return _ROUTE_HINT.sub("", message)
 
 
 def plan_for(nets: Mapping[int, FlgNet], scl: Mapping[int, str], instance: str | None,

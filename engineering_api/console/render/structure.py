@@ -1,4 +1,7 @@
-"""GRAPH sequences (steps and transitions, their conditions drawn as LAD/FBD) and interface member trees as HTML."""
+"""GRAPH sequences (steps and transitions, their conditions drawn as LAD/FBD) and interface member trees as HTML.
+
+A sequence is drawn compact, as TIA's sequence view: one line per step and per transition, branches side by side;
+a step's actions and a transition's condition open on demand (``<details>``)."""
 
 from __future__ import annotations
 
@@ -60,8 +63,10 @@ class _GraphWriter:
             rows = "".join(
                 f"<tr><td>{escape(a.qualifier or '')}</td><td>{escape(a.event or '')}</td>"
                 f"<td><code>{escape(''.join(a.tokens).strip())}</code></td></tr>" for a in step.actions.actions)
-            actions = (f'<table class="actions"><caption class="muted">Actions</caption><tr><th scope="col">Qualifier'
-                       f'</th><th scope="col">Event</th><th scope="col">Action</th></tr>{rows}</table>')
+            count = len(step.actions.actions)
+            actions = (f'<details class="actions"><summary>{count} action{"s" if count != 1 else ""}</summary>'
+                       f'<table class="actions"><tr><th scope="col">Qualifier</th><th scope="col">Event</th>'
+                       f'<th scope="col">Action</th></tr>{rows}</table></details>')
         times = ", ".join(t for t in (f"max {step.maximum_step_time}" if step.maximum_step_time else "",
                                       f"warn {step.warning_time}" if step.warning_time else "") if t)
         return (f'<div class="graph-step{init}" id="step-{escape(step.number)}" data-step="{escape(step.number)}">'
@@ -75,7 +80,13 @@ class _GraphWriter:
         return (f'<div class="graph-trans" data-transition="{escape(transition.number)}">'
                 f"<strong>T{escape(transition.number)}</strong> {escape(transition.name)}"
                 f'{f"<p class=comment>{escape(comment)}</p>" if comment else ""}'
-                f"{self.net(transition.net, transition.programming_language)}</div>")
+                f"{self.condition(transition)}</div>")
+
+    def condition(self, transition: Transition) -> str:
+        """A transition's condition, shown on demand: the chart keeps one line per transition, as TIA's sequence
+        view does (the condition is edited in the single-step view)."""
+        drawn = self.net(transition.net, transition.programming_language)
+        return f'<details class="condition"><summary>Condition</summary>{drawn}</details>' if drawn else ""
 
 
 _Key = tuple[str, str]

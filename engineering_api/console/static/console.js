@@ -42,8 +42,9 @@ document.addEventListener("DOMContentLoaded", () => {
   source.onerror = () => source.close();
 });
 
-// Monitoring: values pushed over SSE are shown at the end of SCL lines and beside LAD/FBD operands; wires with a
-// known signal state are drawn as TIA does (TRUE green solid, FALSE blue dashed).
+// Monitoring: values pushed over SSE are shown at the end of SCL lines and beside LAD/FBD operands; wires, contacts,
+// coils and boxes with a known signal state are drawn as TIA does (TRUE green solid, FALSE blue dashed), and so is
+// a TRUE or FALSE value.
 document.addEventListener("DOMContentLoaded", () => {
   const panel = document.querySelector("#monitor[data-events]");
   if (!panel) return;
@@ -62,8 +63,16 @@ document.addEventListener("DOMContentLoaded", () => {
     for (const element of document.querySelectorAll("svg [data-operand]")) {
       const shown = data.operands[element.dataset.operand];
       if (shown === undefined) continue;
-      let label = element.querySelector("text.value");
+      let label = element.querySelector(".value");
       const anchor = element.querySelector("text");
+      const texts = element.querySelectorAll("text.operand");
+      if (!label && anchor && element.classList.contains("operand") && texts.length) {
+        // beside a box pin: the value follows the operand on its last line (rows are one line apart)
+        const last = texts[texts.length - 1];
+        label = document.createElementNS("http://www.w3.org/2000/svg", "tspan");
+        label.setAttribute("class", "value");
+        last.append(" ", label);
+      }
       if (!label && anchor) {
         label = document.createElementNS("http://www.w3.org/2000/svg", "text");
         label.setAttribute("class", "value");
@@ -71,7 +80,20 @@ document.addEventListener("DOMContentLoaded", () => {
         label.setAttribute("y", String(Number(anchor.getAttribute("y")) + Number(element.dataset.valueDy || 12)));
         element.appendChild(label);
       }
-      if (label) label.textContent = shown;
+      if (label) {
+        label.textContent = shown;
+        label.classList.toggle("true", shown === "TRUE");
+        label.classList.toggle("false", shown === "FALSE");
+      }
+    }
+    for (const [network, parts] of Object.entries(data.parts || {})) {
+      const svg = document.querySelector("#network-" + network + " svg");
+      if (!svg) continue;
+      for (const part of svg.querySelectorAll("g.part[data-part]")) {
+        const state = parts[part.dataset.part];
+        part.classList.toggle("on", state === true);
+        part.classList.toggle("off", state === false);
+      }
     }
     for (const [network, wires] of Object.entries(data.wires)) {
       const svg = document.querySelector("#network-" + network + " svg");
@@ -84,4 +106,27 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
   source.onerror = () => { status.textContent = "disconnected"; };
+});
+
+// A diff lists its changed networks; each one is drawn when it is opened (the page itself draws nothing).
+document.addEventListener("DOMContentLoaded", () => {
+  for (const details of document.querySelectorAll("details[data-src]")) {
+    details.addEventListener("toggle", async () => {
+      if (!details.open || details.dataset.loaded) return;
+      details.dataset.loaded = "loading";
+      const holder = details.querySelector("p") || details;
+      try {
+        const answer = await fetch(details.dataset.src, { credentials: "same-origin" });
+        if (!answer.ok) throw new Error(String(answer.status));
+        const drawn = document.createElement("div");
+        drawn.className = "drawn";
+        drawn.innerHTML = await answer.text();  // the console's own escaped template
+        holder.replaceWith(drawn);
+        details.dataset.loaded = "yes";
+      } catch (error) {
+        holder.append(" (could not be loaded: " + error.message + ")");
+        delete details.dataset.loaded;
+      }
+    });
+  }
 });

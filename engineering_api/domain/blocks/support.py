@@ -50,9 +50,13 @@ def parse_document(data: bytes, source: str) -> Document:
 
 def require_block(doc: Document, source: str) -> Document:
     if not isinstance(doc.object, Block):
+        routes = {"SW.Tags.PlcTagTable": "POST /api/devices/{deviceName}/tag-tables/actions/import-simaticml-sync",
+                  "SW.Types.PlcStruct": "POST /api/devices/{deviceName}/udts with xml"}
+        route = routes.get(doc.object.element)
         raise e.ValidationError(
-            f"{source} holds a {doc.object.element}, not a program block (PLC data types and tag tables have "
-            "their own routes).", code="NOT_A_BLOCK",
+            f"{source} holds a {doc.object.element}, not a program block (" + (
+                f"import it with {route})." if route else "PLC data types and tag tables have their own routes)."),
+            code="NOT_A_BLOCK",
         )
     return doc
 

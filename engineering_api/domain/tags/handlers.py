@@ -22,6 +22,7 @@ from engineering_api.domain.tags.schemas import (
     FolderInput,
     ImportFileInput,
     ImportJsonInput,
+    ImportSimaticmlInput,
     TableRef,
     TagExportResult,
     UpdateConstantInput,
@@ -131,6 +132,43 @@ def json_parsed(d: ImportJsonInput) -> tuple[tag_formats.ParsedTags, str]:
         raise e.ValidationError("nothing to import: give tags (or userConstants) or a filePath",
                                 code="VALIDATION_FAILED")
     return parsed, source
+
+
+def simaticml_parsed(d: ImportSimaticmlInput) -> tuple[tag_formats.ParsedTags, str]:
+    """The rows of a SimaticML tag-table import (inline or a file) and where they came from.
+
+    Raises:
+        ValidationError: ``VALIDATION_FAILED`` (neither or both given), ``INVALID_TAG_FILE`` (not a tag table).
+    """
+    if (d.xml is None) == (d.file_path is None):
+        raise e.ValidationError("give the exported tag table as xml or as filePath (one of them)",
+                                code="VALIDATION_FAILED")
+    source = Path(d.file_path).name if d.file_path else "xml"
+    raw = Path(d.file_path).read_bytes() if d.file_path else (d.xml or "").encode("utf-8")
+    try:
+        return tag_formats.read_simaticml(raw), source
+    except ValueError as exc:
+        raise e.ValidationError(f"{source} {exc}", code="INVALID_TAG_FILE") from None
+
+
+def simaticml_targets(d: ImportSimaticmlInput) -> list[SnapshotTarget]:
+    """The table the import writes: ``tableName``, else the one the export names (read again: a snapshot is taken
+    before the handler runs)."""
+    if d.table_name:
+        return [SnapshotTarget(d.device_name, "tag_table", d.table_name)]
+    try:
+        parsed, _ = simaticml_parsed(d)
+    except e.ValidationError:
+        return []
+    tables = {row.table_name or DEFAULT_TABLE for row in parsed.tags} | {
+        row.table_name or DEFAULT_TABLE for row in parsed.constants}
+    return [SnapshotTarget(d.device_name, "tag_table", name) for name in sorted(tables)]
+
+
+def import_simaticml(ctx: OperationContext, d: ImportSimaticmlInput) -> TagImportResult:
+    parsed, source = simaticml_parsed(d)
+    return _import(ctx, d.device_name, parsed, source, table=d.table_name or DEFAULT_TABLE,
+                   follow_path=d.table_name is None, overwrite=d.overwrite)
 
 
 def file_importer(reader: Any, kind: str) -> Any:

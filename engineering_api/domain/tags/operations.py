@@ -25,7 +25,9 @@ from engineering_api.domain.tags.handlers import (
     file_importer,
     folder_path_of,
     import_json,
+    import_simaticml,
     json_targets,
+    simaticml_targets,
     first_given,
     tag_spec,
     table_target,
@@ -41,6 +43,7 @@ from engineering_api.domain.tags.schemas import (
     FolderInput,
     ImportFileInput,
     ImportJsonInput,
+    ImportSimaticmlInput,
     RenameTableInput,
     TableRef,
     TagExportResult,
@@ -66,6 +69,7 @@ _WRITE_ERRORS = (e.NotFoundError, e.ValidationError, e.AlreadyExistsError, *_NEE
 XLSX = (".xlsx",)
 CSV = (".csv",)
 JSON = (".json",)
+XML = (".xml",)
 
 _TAG_EXAMPLE = {"name": "Pump1_Run", "dataType": "Bool", "logicalAddress": "%Q0.0", "comment": "Pump 1 running"}
 
@@ -261,6 +265,18 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         files={"file_path": FileRule(extensions=JSON, must_exist=True, allow_directory=False)},
         example={"tableName": "IO", "tags": [_TAG_EXAMPLE]}, errors=_WRITE_ERRORS, snapshot_targets=json_targets,
         destructive=True, preview=p.preview_json_import,
+    ),
+    Operation(
+        name="tags.import-simaticml", summary="Import a tag table exported by TIA as SimaticML.", section=SECTION,
+        handler=import_simaticml, input=ImportSimaticmlInput, output=TagImportResult,
+        route=RouteSpec("POST", BASE + "/tag-tables/actions/import-simaticml-sync"),
+        async_route=RouteSpec("POST", BASE + "/tag-tables/actions/import-simaticml"), long_running=True,
+        files={"file_path": FileRule(extensions=XML, must_exist=True, allow_directory=False)},
+        example={"filePath": "imports/Default tag table.xml"}, errors=_WRITE_ERRORS,
+        snapshot_targets=simaticml_targets, destructive=True, preview=p.preview_simaticml_import,
+        description="The document a tag table's Export writes (SW.Tags.PlcTagTable): its tags and user constants "
+                    "go to the table it names (created when missing) or to tableName, with the checks of the "
+                    "CSV, Excel and JSON imports; all or nothing.",
     ),
     _file_import("csv", tag_formats.read_csv, "CSV", CSV, "Import tags from a CSV file."),
     _file_import("xlsx", tag_formats.read_xlsx, "Excel", XLSX, "Import tags from an Excel file.",

@@ -20,6 +20,7 @@ from engineering_api.domain.tags.handlers import (
     folder_path_of,
     json_parsed,
     refuse_unreadable,
+    simaticml_parsed,
 )
 from engineering_api.domain.tags.schemas import DEFAULT_TABLE
 from engineering_api.jobs.preview import PlannedChange, Preview, file_change, names, plan, plural
@@ -27,6 +28,7 @@ from engineering_api.jobs.preview import PlannedChange, Preview, file_change, na
 if TYPE_CHECKING:
     from engineering_api.backend.areas.tags import TagTableInfo
     from engineering_api.domain.tags.schemas import (
+        ImportSimaticmlInput,
         ConstantRef,
         ExportFileInput,
         FolderInput,
@@ -185,6 +187,13 @@ def preview_json_import(ctx: OperationContext, d: ImportJsonInput) -> Preview:
     parsed, source = json_parsed(d)
     return _import_preview(ctx, d.device_name, parsed, source, table=d.table_name or DEFAULT_TABLE, follow_path=True,
                            overwrite=d.overwrite)
+
+
+def preview_simaticml_import(ctx: OperationContext, d: ImportSimaticmlInput) -> Preview:
+    """tags.import-simaticml."""
+    parsed, source = simaticml_parsed(d)
+    return _import_preview(ctx, d.device_name, parsed, source, table=d.table_name or DEFAULT_TABLE,
+                           follow_path=d.table_name is None, overwrite=d.overwrite)
 
 
 def preview_file_import(reader: Any, kind: str) -> Any:

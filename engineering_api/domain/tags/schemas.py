@@ -132,6 +132,19 @@ class ImportJsonInput(DeviceRef):
     overwrite: bool = False
 
 
+class ImportSimaticmlInput(DeviceRef):
+    """A tag table exported by TIA as SimaticML (``SW.Tags.PlcTagTable``): inline (``xml``) or a file inside the
+    roots (``filePath``). Its tags and user constants go to the table the export names (created when missing),
+    or to ``tableName``."""
+
+    xml: str | None = None
+    """The exported document's text."""
+    file_path: str | None = None
+    table_name: str | None = None
+    """Import into this table instead of the one the export names."""
+    overwrite: bool = False
+
+
 class ImportFileInput(TableRef):
     """A CSV or Excel file inside the roots, imported into the table of the route.
 
