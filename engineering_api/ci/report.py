@@ -32,6 +32,8 @@ from . import EXIT_CLEAN, EXIT_FINDINGS, FORMATS
 from .xml_lines import place
 
 if TYPE_CHECKING:
+    from collections import Counter
+
     from .sarif import Suppressed
 
 __all__ = ("FORMATS", "emit", "exit_code", "github_line", "text_line", "to_json", "to_junit")
@@ -156,13 +158,15 @@ def github_line(d: Diagnostic) -> str:
 
 def emit(diagnostics: Iterable[Diagnostic], files: Sequence[str], fmt: str, out: IO[str],
          *, command: str = "check", cap: int = DIAGNOSTIC_CAP, programs: Sequence[dict[str, object]] | None = None,
-         suppressed: Sequence[Suppressed] = (), root: Path | None = None, docs_url: str | None = None) -> None:
+         suppressed: Sequence[Suppressed] = (), root: Path | None = None, docs_url: str | None = None,
+         known: Counter[str] | None = None) -> None:
     """Write the diagnostics of a run over ``files`` in format ``fmt`` (one of :data:`FORMATS`).
 
     Every error is listed; warnings and notes up to ``cap`` findings in all (chosen by severity, see
     :func:`simatic_xml.diagnostics.capped`), then one ``TOO_MANY_DIAGNOSTICS`` warning says what was left out,
     in every format; the summary counts all of them. ``sarif`` also lists the ``suppressed`` findings (with their
-    reasons) and gives URIs relative to ``root`` (default: the working directory).
+    reasons) and gives URIs relative to ``root`` (default: the working directory); ``known``, a baseline's
+    fingerprints, gives each SARIF result its ``baselineState``.
     """
     diagnostics = list(diagnostics)
     listed = capped(diagnostics, cap)
@@ -183,7 +187,7 @@ def emit(diagnostics: Iterable[Diagnostic], files: Sequence[str], fmt: str, out:
         from .sarif import to_sarif
 
         log = to_sarif(listed, suppressed, root=root or Path.cwd(), version=api_version(), docs_url=docs_url,
-                       files=files)
+                       files=files, known=known)
         json.dump(log, out, indent=2)
         out.write("\n")
     elif fmt == "github":
