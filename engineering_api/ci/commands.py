@@ -16,6 +16,8 @@ from typing import IO, TYPE_CHECKING, Iterator, Sequence
 
 from simatic_xml.diagnostics import MISSING_CODES, Diagnostic
 
+from engineering_api.lib.printable import printable
+
 from . import EXIT_USAGE, FORMATS
 from .baseline import BaselineError, read_baseline, split
 from .config import CheckConfig, ConfigError, apply_config, load_config
@@ -62,7 +64,7 @@ def _missing(parser: argparse.ArgumentParser) -> None:
 
 
 def usage_error(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
+    print(printable(f"error: {message}"), file=sys.stderr)  # it may quote a path or a name from outside
     return EXIT_USAGE
 
 

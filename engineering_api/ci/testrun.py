@@ -13,7 +13,9 @@ any sub-folders) and test files, ``*.test.json``: each one case, or a list of ca
 It prints a line per failed case (``file:line: error: test "…": … [TEST_FAILED]``, naming the step, the tag, the
 actual and the expected value and what to do) and a summary, and writes ``--junit`` (one testcase per case, the
 server's JUnit report; per file when the program did not compile) and ``--sarif`` (every finding, the checkers'
-SARIF). Exit 0 when every case passed, 1 when one failed or errored, a test file is not valid, or the program did
+SARIF). Every name and message it prints or writes has its control characters escaped (a test file is text from
+outside); a test file nested deeper than :data:`MAX_DEPTH` levels is ``TEST_FILE_INVALID``. Exit 0 when every case
+passed, 1 when one failed or errored, a test file is not valid, or the program did
 not compile or load, 2 on a usage error (no such folder, no test file, no case matching ``--pattern``).
 """
 
@@ -32,6 +34,7 @@ from simatic_xml.errors import VersionError
 from simatic_xml.versions import normalize_version
 
 from engineering_api.backend.errors import EngineeringError
+from engineering_api.lib.printable import printable
 
 from . import EXIT_CLEAN, EXIT_FINDINGS
 from .commands import usage_error
@@ -113,6 +116,24 @@ def _invalid(path: str, line: int, problem: str) -> Diagnostic:
                               "PLC unit tests)", line=line, file=path, code="TEST_FILE_INVALID")
 
 
+MAX_DEPTH = 32
+"""The deepest nesting of arrays and objects a test file may have: a case needs six levels (list, case, steps,
+step, assert, expectation); deeper input is refused before the case checks walk it (each level one call)."""
+_TOO_DEEP = f"its arrays and objects are nested more than {MAX_DEPTH} levels deep"
+
+
+def _too_deep(value: object) -> bool:
+    """Does ``value`` nest arrays and objects more than :data:`MAX_DEPTH` levels (walked without recursion)?"""
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, (list, dict)):
+            if depth > MAX_DEPTH:
+                return True
+            pending += [(child, depth + 1) for child in (item.values() if isinstance(item, dict) else item)]
+    return False
+
+
 def read_test_file(path: str, harness: CaseHarness) -> tuple[list[_Case], list[Diagnostic]]:
     """The valid cases of one test file, and a ``TEST_FILE_INVALID`` finding per problem (the file's JSON, or a
     case, at the line of its name)."""
@@ -123,6 +144,10 @@ def read_test_file(path: str, harness: CaseHarness) -> tuple[list[_Case], list[D
         return [], [_invalid(path, 0, f"cannot read it: {getattr(exc, 'strerror', None) or exc}")]
     except json.JSONDecodeError as exc:
         return [], [_invalid(path, exc.lineno, f"JSON syntax: {exc.msg} (line {exc.lineno}, column {exc.colno})")]
+    except RecursionError:  # the parser recursed once per nested array or object
+        return [], [_invalid(path, 1, _TOO_DEEP)]
+    if _too_deep(raw):
+        return [], [_invalid(path, 1, _TOO_DEEP)]
     items = raw if isinstance(raw, list) else [raw]
     cases: list[_Case] = []
     problems: list[Diagnostic] = []
@@ -271,7 +296,7 @@ def _write(outcome: _Run, args: argparse.Namespace) -> int:
     if outcome.suite is not None:
         print(_summary(outcome.suite))
     else:
-        print(f"PLC tests NOT RUN: {outcome.not_run}")
+        print(printable(f"PLC tests NOT RUN: {outcome.not_run}"))
     try:
         if args.junit:
             junit = outcome.junit or to_junit(kept, files, COMMAND).encode()
