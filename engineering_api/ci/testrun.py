@@ -25,6 +25,7 @@ import argparse
 import json
 import re
 import tempfile
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -35,9 +36,11 @@ from simatic_xml.versions import normalize_version
 
 from engineering_api.backend.errors import EngineeringError
 from engineering_api.lib.printable import printable
+from engineering_api.rules.coverage import Recorder, recording
 
 from . import EXIT_CLEAN, EXIT_FINDINGS
 from .commands import usage_error
+from .coverage_report import by_block, cobertura, text_lines
 from .config import CheckConfig, ConfigError, apply_config, load_config
 from .paths import SCL_SUFFIXES, XML_SUFFIXES, UsageError, collect
 from .program import check_files
@@ -61,7 +64,7 @@ _SERVER_ONLY = ("url", "api_key", "instance")
 SKIPPED = frozenset({"NOT_SIMATICML", "NOT_SCL", "UNSUPPORTED_OBJECT"})
 """Codes of the check that say it skipped a file (other XML of a repository, an object it does not read): the run
 does not load those files either."""
-_OFFLINE_ONLY = ("sarif", "tia_version")
+_OFFLINE_ONLY = ("sarif", "tia_version", "coverage")
 
 
 class CaseHarness(Protocol):
@@ -91,6 +94,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "errors, invalid test files) as SARIF 2.1.0 to FILE")
     parser.add_argument("--tia-version", metavar="V", help="with FOLDER: the TIA version of the scratch project "
                         "(V16 … V21, default: the settings' tia-version, else V19); newer documents are errors")
+    parser.add_argument("--coverage", metavar="FILE", help="with FOLDER: write which statements, branches and "
+                        "networks of the program the tests ran as Cobertura XML to FILE, and a line per block to the "
+                        "report")
 
 
 def usage_problem(args: argparse.Namespace) -> str | None:
@@ -241,6 +247,8 @@ class _Run:
     junit: bytes | None = None
     not_run: str = "no valid test case (the errors above)"
     """Why no case ran, when none did."""
+    coverage: Recorder | None = None
+    """What the cases ran of the program, with ``--coverage``."""
 
 
 def _files(folder: str, config: CheckConfig) -> tuple[list[str], list[str]]:
@@ -268,7 +276,9 @@ def _run_cases(args: argparse.Namespace, outcome: _Run, program: list[str], case
                make_backend: Callable[[Path], EngineeringBackend]) -> None:
     """Load, compile and download the ``program``'s files, then run ``cases``; results and findings into
     ``outcome``."""
-    with tempfile.TemporaryDirectory(prefix="engineering-api-test-run-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="engineering-api-test-run-") as scratch, \
+            (recording() if args.coverage else nullcontext()) as recorder:
+        outcome.coverage = recorder
         backend, plc = load_plc(lambda: make_backend(Path(scratch) / "data"), program,
                                 Path(scratch) / "projects", device=args.device or "PLC_1")
         try:
@@ -293,6 +303,9 @@ def _write(outcome: _Run, args: argparse.Namespace) -> int:
     for d in kept:
         if d.severity in ("Error", "Warning"):
             print(text_line(d))
+    blocks = by_block(outcome.coverage, outcome.sources) if outcome.coverage is not None else []
+    for line in text_lines(blocks):
+        print(line)
     if outcome.suite is not None:
         print(_summary(outcome.suite))
     else:
@@ -301,6 +314,11 @@ def _write(outcome: _Run, args: argparse.Namespace) -> int:
         if args.junit:
             junit = outcome.junit or to_junit(kept, files, COMMAND).encode()
             Path(args.junit).write_bytes(junit)
+        if args.coverage:
+            from engineering_api.lib.version import api_version
+
+            Path(args.coverage).write_text(cobertura(blocks, root=outcome.config.root, package=args.device or "PLC_1",
+                                                     version=api_version()), encoding="utf-8")
         if args.sarif:
             from engineering_api.lib.version import api_version
 
