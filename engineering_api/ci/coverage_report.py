@@ -21,9 +21,9 @@ from typing import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from engineering_api.lib.printable import printable
-from engineering_api.rules.coverage import Point, Recorder
+from engineering_api.rules.coverage import NETWORK, Point, Recorder
 
-from .xml_lines import file_line
+from .xml_lines import file_line, textless_network
 
 __all__ = ("BlockCoverage", "by_block", "cobertura", "text_lines")
 
@@ -83,10 +83,13 @@ def by_block(recorder: Recorder, sources: Sequence[str]) -> list[BlockCoverage]:
         file, offset = files.get(point.block.lower(), (None, 0))
         block = blocks.setdefault(point.block.lower(), BlockCoverage(point.block, file))
         line = _line(point, file, offset)
-        if point.branch is None:
+        if point.label == NETWORK and point.network is not None:
+            block.networks[point.network] = hits > 0
+            if file and file.lower().endswith(".xml") and textless_network(file, point.network):
+                # LAD/FBD: no statement has a line of its own; the network is one, on its CompileUnit's line
+                block.statements[file_line(file, point.network, None) or 1].append(hits)
+        elif point.branch is None:
             block.statements[line].append(hits)
-            if point.network is not None:
-                block.networks[point.network] = block.networks.get(point.network, False) or hits > 0
         else:
             block.branches[line].append((point.label, hits))
     return list(blocks.values())

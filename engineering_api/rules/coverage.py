@@ -16,7 +16,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-__all__ = ("Point", "Recorder", "active", "recording")
+__all__ = ("NETWORK", "Point", "Recorder", "active", "recording")
+
+NETWORK = "NETWORK"
+"""The label of a network's own point (line 0): counted each time the network runs, whatever its language."""
 
 
 @dataclass(frozen=True)

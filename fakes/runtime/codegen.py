@@ -405,6 +405,7 @@ class BlockGen(CallGen, CoverageHooks):
     def network_body(self, net: Any) -> None:
         self.network = net.index
         self.pos = (net.index, None)
+        self.cover_network(net.index)
         language = (net.language or "SCL").upper().removeprefix("F_")
         if net.flgnet is None and language == "SCL":
             self.body(net.statements)

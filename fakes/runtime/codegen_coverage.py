@@ -2,15 +2,16 @@
 (:mod:`engineering_api.rules.coverage`), nothing otherwise.
 
 Each hook emits one line, ``_cov[i] += 1``, where ``_cov`` is the recording's hit list bound into the program's
-namespace: before each statement, at the start of each branch body of an ``IF`` or ``CASE``, and in an ``ELSE``
-the generator adds when the source has none (so the path where no condition held is counted too).
+namespace: at the start of each network, before each statement, at the start of each branch body of an ``IF`` or
+``CASE``, and in an ``ELSE`` the generator adds when the source has none (so the path where no condition held is
+counted too).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from engineering_api.rules.coverage import Point, active
+from engineering_api.rules.coverage import NETWORK, Point, active
 
 __all__ = ("CoverageHooks",)
 
@@ -34,6 +35,10 @@ class CoverageHooks:
         if self.ctx.ns.get("_cov") is not recorder.hits:
             self.ctx.ns["_cov"] = recorder.hits
         self.emit(f"_cov[{recorder.add(point)}] += 1")
+
+    def cover_network(self, index: int) -> None:
+        """Count network ``index`` (a LAD/FBD network has no statement lines of its own: this says it ran)."""
+        self._counter(Point(self.block_name, index, 0, None, NETWORK))
 
     def cover_statement(self, s: Any) -> None:
         """Count statement ``s`` (a REGION is not one: its statements are)."""

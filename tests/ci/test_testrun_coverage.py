@@ -132,4 +132,6 @@ def test_an_export_and_a_corpus_fb_are_reported_on_their_files(repository: Path)
     report = ET.parse(repository / "coverage.xml").getroot()
     files = {c.get("name"): c.get("filename") for c in report.iter("class")}
     assert files["FirstOrderFilter"] == "plc/FirstOrderFilter.scl" and files["Main"] == "plc/Main.scl"
+    assert files["Denormalisation"] == "plc/Denormalisation.xml"  # FBD: its network, on its CompileUnit's line
+    assert "coverage [Denormalisation] plc/Denormalisation.xml: statements 1/1 (100%)" in out
     assert "coverage [FirstOrderFilter] plc/FirstOrderFilter.scl: statements " in out
