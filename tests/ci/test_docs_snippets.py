@@ -69,7 +69,9 @@ def test_every_pinned_release_in_the_docs_exists() -> None:
 
 def _blocks(text: str, languages: tuple[str, ...]) -> list[str]:
     """The fenced code blocks of a Markdown page in these languages (a fence opens and closes a block)."""
-    blocks, language, lines = [], None, []
+    blocks: list[str] = []
+    lines: list[str] = []
+    language: str | None = None
     for line in text.splitlines():
         if line.startswith("```"):
             if language is None:
