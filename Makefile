@@ -15,7 +15,7 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test,bench,lint]"
+	$(BIN)/python -m pip install --quiet -e ".[server,test,bench,lint]"
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import anyio.to_thread
 from litestar._openapi.plugin import OpenAPIPlugin  # the app's own document cache; Litestar exports no other name
 
+from engineering_api.lib.openapi_requests import optional_request_defaults
 from engineering_api.lib.schema import CamelStruct
 
 if TYPE_CHECKING:
@@ -31,8 +32,8 @@ def openapi_document(app: Litestar) -> dict[str, Any]:
     concurrent first requests wait for one build instead of starting several.
     """
     plugin = app.plugins.get(OpenAPIPlugin)
-    with _BUILDING:  # uncontended once built: the plugin keeps the document
-        return plugin.provide_openapi_schema()
+    with _BUILDING:  # uncontended once built: the plugin keeps the document, which /schema/openapi.json serves
+        return optional_request_defaults(plugin.provide_openapi_schema())
 
 
 async def openapi_document_ready(app: Litestar) -> dict[str, Any]:

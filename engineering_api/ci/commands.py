@@ -1,8 +1,9 @@
 """``scl check``, ``simaticml check`` and ``plc check``: each has ``add_arguments(parser)`` and ``run(args)``.
 
-All take files and directories (walked recursively), ``--format text|json|junit|github|sarif``, ``--output`` and
-``--config`` (the repository's settings, :mod:`.config`, found from the working directory without it), and exit 0
-(no error), 1 (errors found) or 2 (usage: a path that does not exist, a bad option or setting).
+All take files and directories (walked recursively), ``--format text|json|junit|github|sarif``, ``--output``,
+``--baseline`` (:mod:`.baseline`) and ``--config`` (the repository's settings, :mod:`.config`, found from the
+working directory without it), and exit 0 (no error), 1 (errors found) or 2 (usage: a path that does not exist, a
+bad option or setting).
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from typing import IO, TYPE_CHECKING, Iterator, Sequence
 
 from simatic_xml.diagnostics import MISSING_CODES, Diagnostic
 
+from engineering_api.lib.printable import printable
+
 from . import EXIT_USAGE, FORMATS
+from .baseline import BaselineError, read_baseline, split
 from .config import CheckConfig, ConfigError, apply_config, load_config
 from .paths import SCL_SUFFIXES, UNREAD_SUFFIXES, XML_SUFFIXES, UsageError, collect, unread_files
 from .progress import progress
@@ -38,6 +42,9 @@ def _common(parser: argparse.ArgumentParser, what: str) -> None:
                         "(default: the nearest pyproject.toml or engineering-api.toml up to the repository root)")
     parser.add_argument("--docs-url", metavar="URL", help="with --format sarif: the address of "
                         "docs/diagnostic-codes.md, linked from each rule (helpUri)")
+    parser.add_argument("--baseline", metavar="FILE", help="a SARIF report of an earlier run (--format sarif): "
+                        "its findings are known and do not fail this run; only new ones are listed (SARIF keeps "
+                        "every finding, each with its baselineState)")
 
 
 def _family(parser: argparse.ArgumentParser) -> None:
@@ -57,7 +64,7 @@ def _missing(parser: argparse.ArgumentParser) -> None:
 
 
 def usage_error(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
+    print(printable(f"error: {message}"), file=sys.stderr)  # it may quote a path or a name from outside
     return EXIT_USAGE
 
 
@@ -97,15 +104,26 @@ def finish(args: argparse.Namespace, diagnostics: Sequence[Diagnostic], files: S
     kept, suppressed = apply_config(config, diagnostics)
     if getattr(args, "allow_missing", False):
         _downgrade_missing(kept)
-    code = exit_code(kept)
+    new, known, accepted = kept, None, list[Diagnostic]()
+    if getattr(args, "baseline", None):
+        try:
+            known = read_baseline(args.baseline)
+        except BaselineError as exc:
+            return usage_error(str(exc))
+        new, accepted = split(kept, known, root=config.root, files=files)
+    code = exit_code(new)
     try:
         with _out(getattr(args, "output", None)) as out:
-            emit(kept, files, args.format, out, command=command, programs=programs, suppressed=suppressed,
-                 root=config.root, docs_url=args.docs_url or config.docs_url)
+            emit(kept if args.format == "sarif" else new, files, args.format, out, command=command,
+                 programs=programs, suppressed=suppressed, root=config.root, docs_url=args.docs_url or config.docs_url,
+                 known=known)
     except BrokenPipeError:  # the reader of standard output left (| head): not a usage error, cli.main ends quietly
         raise
     except OSError as exc:
         return usage_error(f"{args.output}: {exc.strerror or exc}")
+    if accepted:
+        print(f"{len(accepted)} finding(s) known to the baseline {args.baseline} not listed; they do not fail the run",
+              file=sys.stderr)
     return code
 
 

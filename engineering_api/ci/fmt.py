@@ -1,11 +1,13 @@
 """``engineering-api scl fmt``: write SCL sources as TIA Portal writes them on export.
 
-    engineering-api scl fmt [--check] [--diff] PATHS...
+    engineering-api scl fmt [--check] [--diff] [--tia-version V] [--config FILE] PATHS...
 
 PATHS are SCL sources (``.scl``, ``.db``, ``.udt``) or directories holding them (walked recursively). Each
 file is rewritten in place with :func:`simatic_xml.scl_format.format_source` (atomically: a crash leaves the
 old file or the new one, never half of one). ``--check`` writes nothing and exits 1 when a file would change,
 naming it; ``--diff`` writes nothing and prints a unified diff of each change (with ``--check`` also exit 1).
+The layout is the one of the project's TIA version (``--tia-version``, else the settings' ``tia-version``); without
+either, each block's own indentation chooses TIA V13's or the later one.
 
 A source the formatter leaves alone (classic STEP 7 SCL, text that does not parse) is named with the reason on
 standard error and does not fail the run; nor does a binary file in a directory (a TIA project folder's SQLite
@@ -25,11 +27,14 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from simatic_xml.errors import VersionError
 from simatic_xml.scl_format import format_source
+from simatic_xml.versions import normalize_version
 
 from . import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE
 from engineering_api.rules.compiler.check import binary_source
 
+from .config import ConfigError, load_config
 from .paths import SCL_SUFFIXES, UsageError, collect
 
 __all__ = ("add_arguments", "run")
@@ -43,6 +48,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="write nothing; exit 1 naming each file that would change")
     parser.add_argument("--diff", action="store_true",
                         help="write nothing; print a unified diff of each change")
+    parser.add_argument("--tia-version", metavar="V", help="the layout of this TIA version (V13 … V21; default: the "
+                        "settings' tia-version, else each block's own indentation decides)")
+    parser.add_argument("--config", metavar="FILE", help="read the settings ([tool.engineering-api]) from FILE "
+                        "(default: the nearest pyproject.toml or engineering-api.toml)")
 
 
 @dataclass(slots=True)
@@ -101,11 +110,25 @@ def _diff(path: str, old: str, new: str) -> str:
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
+def _layout_version(wanted: str | None) -> str | None:
+    """The TIA version whose layout is written: V13 (whose layout differs, though no import targets it any more) or
+    a version the project may have.
+
+    Raises:
+        VersionError: an unknown version.
+    """
+    if not wanted:
+        return None
+    return "V13" if wanted.strip().upper().replace(" ", "") in ("V13", "V13SP1") else normalize_version(wanted)
+
+
 def run(args: argparse.Namespace) -> int:
     """Format the sources; the exit status (0, 1 or 2)."""
     try:
         files = collect(args.paths, SCL_SUFFIXES)
-    except UsageError as exc:
+        config = load_config(Path(args.config) if args.config else None)
+        version = _layout_version(args.tia_version or config.tia_version)
+    except (UsageError, ConfigError, VersionError) as exc:
         _note(f"error: {exc}")
         return EXIT_USAGE
     write = not (args.check or args.diff)
@@ -114,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
         text = _read(path, tally)
         if text is None:
             continue
-        result = format_source(text)
+        result = format_source(text, version)
         if result.refused is not None:
             _note(f"{path}: left alone: {result.refused}")
             tally.left_alone += 1

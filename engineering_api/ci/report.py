@@ -28,10 +28,14 @@ from xml.sax.saxutils import escape, quoteattr
 
 from simatic_xml.diagnostics import DIAGNOSTIC_CAP, Diagnostic, capped, cut_counts
 
+from engineering_api.lib.printable import printable
+
 from . import EXIT_CLEAN, EXIT_FINDINGS, FORMATS
 from .xml_lines import place
 
 if TYPE_CHECKING:
+    from collections import Counter
+
     from .sarif import Suppressed
 
 __all__ = ("FORMATS", "emit", "exit_code", "github_line", "text_line", "to_json", "to_junit")
@@ -58,7 +62,8 @@ def text_line(d: Diagnostic) -> str:
     """``file:line:column: severity: [block] network N: message [CODE]`` (parts that are unknown left out).
 
     For a finding in a SimaticML block the line is the file's (see :func:`.xml_lines.place`), without a column, and the
-    network part says the line and column in the network's text: ``network 3, line 2, column 11:``.
+    network part says the line and column in the network's text: ``network 3, line 2, column 11:``. Control
+    characters (of a file or test name, a message quoting the input) are escaped: one finding, one clean line.
     """
     line, column, network = place(d)
     where = f"{d.file}:" if d.file else ""
@@ -68,7 +73,7 @@ def text_line(d: Diagnostic) -> str:
     block = f"[{d.block}] " if d.block else ""
     network = f"{network}: " if network else ""
     message = " ".join(d.message.split())  # one finding, one line
-    return f"{head}{d.severity.lower()}: {block}{network}{message} [{d.code}]"
+    return printable(f"{head}{d.severity.lower()}: {block}{network}{message} [{d.code}]")
 
 
 def _summary(files: int, errors: int, warnings: int, failed: int) -> str:
@@ -107,9 +112,10 @@ def to_junit(diagnostics: Sequence[Diagnostic], files: Sequence[str], command: s
     for name, ds in groups.items():
         errors = [d for d in ds if d.severity == "Error"]
         warnings = [d for d in ds if d.severity == "Warning"]
+        name = printable(name)  # XML 1.0 holds no control character, not even as a reference
         lines.append(f'    <testcase classname={quoteattr(command)} name={quoteattr(name)} file={quoteattr(name)}>')
         if errors:
-            message = f"{len(errors)} error(s)" + (f", first: {errors[0].message}" if errors else "")
+            message = printable(f"{len(errors)} error(s)" + (f", first: {errors[0].message}" if errors else ""))
             body = escape("\n".join(text_line(d) for d in errors))
             lines.append(f'      <failure message={quoteattr(message)} type="{errors[0].code}">{body}</failure>')
         if warnings:
@@ -139,7 +145,7 @@ def github_line(d: Diagnostic) -> str:
     line, column, network = place(d)
     props = []
     if d.file:
-        props.append(f"file={_escape_property(d.file)}")
+        props.append(f"file={_escape_property(printable(d.file))}")
     if line:
         props.append(f"line={line}")
         if column:
@@ -150,19 +156,22 @@ def github_line(d: Diagnostic) -> str:
         where.append(f"[{d.block}]")
     if network:
         where.append(f"{network}:")
-    message = " ".join([*where, d.message])
+    # line breaks stay (the runner shows them, escaped as %0A); every other control character is escaped
+    message = "\n".join(printable(part) for part in " ".join([*where, d.message]).splitlines())
     return f"::{_GITHUB_LEVEL.get(d.severity, 'notice')} {','.join(props)}::{_escape_data(message)}"
 
 
 def emit(diagnostics: Iterable[Diagnostic], files: Sequence[str], fmt: str, out: IO[str],
          *, command: str = "check", cap: int = DIAGNOSTIC_CAP, programs: Sequence[dict[str, object]] | None = None,
-         suppressed: Sequence[Suppressed] = (), root: Path | None = None, docs_url: str | None = None) -> None:
+         suppressed: Sequence[Suppressed] = (), root: Path | None = None, docs_url: str | None = None,
+         known: Counter[str] | None = None) -> None:
     """Write the diagnostics of a run over ``files`` in format ``fmt`` (one of :data:`FORMATS`).
 
     Every error is listed; warnings and notes up to ``cap`` findings in all (chosen by severity, see
     :func:`simatic_xml.diagnostics.capped`), then one ``TOO_MANY_DIAGNOSTICS`` warning says what was left out,
     in every format; the summary counts all of them. ``sarif`` also lists the ``suppressed`` findings (with their
-    reasons) and gives URIs relative to ``root`` (default: the working directory).
+    reasons) and gives URIs relative to ``root`` (default: the working directory); ``known``, a baseline's
+    fingerprints, gives each SARIF result its ``baselineState``.
     """
     diagnostics = list(diagnostics)
     listed = capped(diagnostics, cap)
@@ -183,7 +192,7 @@ def emit(diagnostics: Iterable[Diagnostic], files: Sequence[str], fmt: str, out:
         from .sarif import to_sarif
 
         log = to_sarif(listed, suppressed, root=root or Path.cwd(), version=api_version(), docs_url=docs_url,
-                       files=files)
+                       files=files, known=known)
         json.dump(log, out, indent=2)
         out.write("\n")
     elif fmt == "github":

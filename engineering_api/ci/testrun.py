@@ -13,7 +13,9 @@ any sub-folders) and test files, ``*.test.json``: each one case, or a list of ca
 It prints a line per failed case (``file:line: error: test "…": … [TEST_FAILED]``, naming the step, the tag, the
 actual and the expected value and what to do) and a summary, and writes ``--junit`` (one testcase per case, the
 server's JUnit report; per file when the program did not compile) and ``--sarif`` (every finding, the checkers'
-SARIF). Exit 0 when every case passed, 1 when one failed or errored, a test file is not valid, or the program did
+SARIF). Every name and message it prints or writes has its control characters escaped (a test file is text from
+outside); a test file nested deeper than :data:`MAX_DEPTH` levels is ``TEST_FILE_INVALID``. Exit 0 when every case
+passed, 1 when one failed or errored, a test file is not valid, or the program did
 not compile or load, 2 on a usage error (no such folder, no test file, no case matching ``--pattern``).
 """
 
@@ -23,6 +25,7 @@ import argparse
 import json
 import re
 import tempfile
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -32,9 +35,12 @@ from simatic_xml.errors import VersionError
 from simatic_xml.versions import normalize_version
 
 from engineering_api.backend.errors import EngineeringError
+from engineering_api.lib.printable import printable
+from engineering_api.rules.coverage import Recorder, recording
 
 from . import EXIT_CLEAN, EXIT_FINDINGS
 from .commands import usage_error
+from .coverage_report import by_block, cobertura, text_lines
 from .config import CheckConfig, ConfigError, apply_config, load_config
 from .paths import SCL_SUFFIXES, XML_SUFFIXES, UsageError, collect
 from .program import check_files
@@ -58,7 +64,7 @@ _SERVER_ONLY = ("url", "api_key", "instance")
 SKIPPED = frozenset({"NOT_SIMATICML", "NOT_SCL", "UNSUPPORTED_OBJECT"})
 """Codes of the check that say it skipped a file (other XML of a repository, an object it does not read): the run
 does not load those files either."""
-_OFFLINE_ONLY = ("sarif", "tia_version")
+_OFFLINE_ONLY = ("sarif", "tia_version", "coverage")
 
 
 class CaseHarness(Protocol):
@@ -88,6 +94,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "errors, invalid test files) as SARIF 2.1.0 to FILE")
     parser.add_argument("--tia-version", metavar="V", help="with FOLDER: the TIA version of the scratch project "
                         "(V16 … V21, default: the settings' tia-version, else V19); newer documents are errors")
+    parser.add_argument("--coverage", metavar="FILE", help="with FOLDER: write which statements, branches and "
+                        "networks of the program the tests ran as Cobertura XML to FILE, and a line per block to the "
+                        "report")
 
 
 def usage_problem(args: argparse.Namespace) -> str | None:
@@ -113,6 +122,24 @@ def _invalid(path: str, line: int, problem: str) -> Diagnostic:
                               "PLC unit tests)", line=line, file=path, code="TEST_FILE_INVALID")
 
 
+MAX_DEPTH = 32
+"""The deepest nesting of arrays and objects a test file may have: a case needs six levels (list, case, steps,
+step, assert, expectation); deeper input is refused before the case checks walk it (each level one call)."""
+_TOO_DEEP = f"its arrays and objects are nested more than {MAX_DEPTH} levels deep"
+
+
+def _too_deep(value: object) -> bool:
+    """Does ``value`` nest arrays and objects more than :data:`MAX_DEPTH` levels (walked without recursion)?"""
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, (list, dict)):
+            if depth > MAX_DEPTH:
+                return True
+            pending += [(child, depth + 1) for child in (item.values() if isinstance(item, dict) else item)]
+    return False
+
+
 def read_test_file(path: str, harness: CaseHarness) -> tuple[list[_Case], list[Diagnostic]]:
     """The valid cases of one test file, and a ``TEST_FILE_INVALID`` finding per problem (the file's JSON, or a
     case, at the line of its name)."""
@@ -123,6 +150,10 @@ def read_test_file(path: str, harness: CaseHarness) -> tuple[list[_Case], list[D
         return [], [_invalid(path, 0, f"cannot read it: {getattr(exc, 'strerror', None) or exc}")]
     except json.JSONDecodeError as exc:
         return [], [_invalid(path, exc.lineno, f"JSON syntax: {exc.msg} (line {exc.lineno}, column {exc.colno})")]
+    except RecursionError:  # the parser recursed once per nested array or object
+        return [], [_invalid(path, 1, _TOO_DEEP)]
+    if _too_deep(raw):
+        return [], [_invalid(path, 1, _TOO_DEEP)]
     items = raw if isinstance(raw, list) else [raw]
     cases: list[_Case] = []
     problems: list[Diagnostic] = []
@@ -216,6 +247,8 @@ class _Run:
     junit: bytes | None = None
     not_run: str = "no valid test case (the errors above)"
     """Why no case ran, when none did."""
+    coverage: Recorder | None = None
+    """What the cases ran of the program, with ``--coverage``."""
 
 
 def _files(folder: str, config: CheckConfig) -> tuple[list[str], list[str]]:
@@ -243,7 +276,9 @@ def _run_cases(args: argparse.Namespace, outcome: _Run, program: list[str], case
                make_backend: Callable[[Path], EngineeringBackend]) -> None:
     """Load, compile and download the ``program``'s files, then run ``cases``; results and findings into
     ``outcome``."""
-    with tempfile.TemporaryDirectory(prefix="engineering-api-test-run-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="engineering-api-test-run-") as scratch, \
+            (recording() if args.coverage else nullcontext()) as recorder:
+        outcome.coverage = recorder
         backend, plc = load_plc(lambda: make_backend(Path(scratch) / "data"), program,
                                 Path(scratch) / "projects", device=args.device or "PLC_1")
         try:
@@ -268,14 +303,22 @@ def _write(outcome: _Run, args: argparse.Namespace) -> int:
     for d in kept:
         if d.severity in ("Error", "Warning"):
             print(text_line(d))
+    blocks = by_block(outcome.coverage, outcome.sources) if outcome.coverage is not None else []
+    for line in text_lines(blocks):
+        print(line)
     if outcome.suite is not None:
         print(_summary(outcome.suite))
     else:
-        print(f"PLC tests NOT RUN: {outcome.not_run}")
+        print(printable(f"PLC tests NOT RUN: {outcome.not_run}"))
     try:
         if args.junit:
             junit = outcome.junit or to_junit(kept, files, COMMAND).encode()
             Path(args.junit).write_bytes(junit)
+        if args.coverage:
+            from engineering_api.lib.version import api_version
+
+            Path(args.coverage).write_text(cobertura(blocks, root=outcome.config.root, package=args.device or "PLC_1",
+                                                     version=api_version()), encoding="utf-8")
         if args.sarif:
             from engineering_api.lib.version import api_version
 

@@ -30,7 +30,7 @@ from engineering_api.backend.errors import (
     ValidationError,
 )
 from engineering_api.lib.paths import PathNotFoundError, PathRejectedError
-from engineering_api.lib.security import Role
+from engineering_api.lib.roles import Role
 from simatic_xml.cancel import CancelToken
 
 if TYPE_CHECKING:

@@ -6,7 +6,6 @@ hashing before the lookup also means the comparison never touches the secret its
 
 from __future__ import annotations
 
-import enum
 import hashlib
 import logging
 import os
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import bindparam, func, select
 
 from engineering_api.backend.errors import ConflictError, InsufficientStorageError, NotFoundError, ValidationError
+from engineering_api.lib.roles import Role
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.shared_mark import SharedMark
 from engineering_api.lib.tables import api_keys
@@ -48,27 +48,6 @@ _USED = api_keys.update().where(api_keys.c.key_id == bindparam("key")).values(la
 """Keys remembered as verified at most; past it a key is looked up on each use (there are never that many)."""
 
 
-class Role(str, enum.Enum):
-    """What a key may do; each role includes the ones below it."""
-
-    VIEWER = "viewer"
-    """Reads only."""
-    ENGINEER = "engineer"
-    """Project changes, jobs, downloads."""
-    ADMIN = "admin"
-    """Settings, keys, security, audit."""
-
-    @property
-    def rank(self) -> int:
-        """Order of privilege."""
-        return _RANK[self]
-
-    def allows(self, required: Role) -> bool:
-        """Whether this role includes ``required``."""
-        return _RANK[self] >= _RANK[required]  # the guard asks on every request: no property calls
-
-
-_RANK = {Role.VIEWER: 0, Role.ENGINEER: 1, Role.ADMIN: 2}
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING, Optional
 from lsprotocol import types
 from simatic_xml.scl import ast as A
 
-from engineering_api.rules.compiler.types import display
-
 from . import hover
 from .fixes import fixes
 from .guard import guarded
@@ -171,12 +169,9 @@ def _regions(body: list[A.Stmt], text: Text) -> list[types.DocumentSymbol]:
 
 
 def _type_text(node: A.TypeNode) -> str:
-    if isinstance(node, A.ElementaryType):
-        return node.spelling or node.name
-    if isinstance(node, A.NamedType):
-        return f'"{node.name}"' if node.quoted else node.name
-    if isinstance(node, A.ArrayType):
-        return f"Array[..] of {_type_text(node.element)}"
+    """The outline's one-line type: as declared (``Array[1..2] of Real``), a struct as ``Struct``."""
     if isinstance(node, A.StructType):
         return "Struct"
-    return display(None)
+    if isinstance(node, A.ArrayType) and isinstance(node.element, A.StructType):
+        return hover.declared_type(node).split("\n", 1)[0]
+    return hover.declared_type(node)

@@ -1,4 +1,5 @@
-"""``textDocument/formatting``: TIA's layout, by the formatter ``scl fmt`` uses.
+"""``textDocument/formatting``: TIA's layout, by the formatter ``scl fmt`` uses, of the workspace's TIA version
+(its settings' ``tia-version``; without one, the layout each block's indentation shows).
 
 :func:`simatic_xml.scl_format.format_source` answers a whole-document edit; a source the formatter refuses
 (``refused``: the reason, e.g. classic STEP 7 SCL) is left as it is, the reason shown to the user.
@@ -27,7 +28,7 @@ def register(server: SclLanguageServer) -> None:
     def formatting(ls: SclLanguageServer, params: types.DocumentFormattingParams) -> list[types.TextEdit]:
         def answer() -> list[types.TextEdit]:
             doc = ls.workspace.get_text_document(params.text_document.uri)
-            result = format_source(doc.source)
+            result = format_source(doc.source, ls.project.config.tia_version)  # the workspace's TIA version
             if result.refused:
                 ls.window_show_message(types.ShowMessageParams(types.MessageType.Info,
                                                                f"Not formatted: {result.refused}"))

@@ -1,23 +1,30 @@
 """What hover shows: a variable's declaration, type, section and comment; a system instruction's signature, CPU
-families and citation (the catalog of :mod:`simatic_xml.system_types`, which the checker reads); a block's
-interface."""
+families and citation (the catalog of :mod:`simatic_xml.system_types`, which the checker reads), or for the
+typed functions (``SQRT``, ``LIMIT``, ``MIN``...) their parameters and result as the checker's table
+(:data:`~engineering_api.rules.compiler.builtins.FUNCTIONS`) types them; a block's interface.
+
+A local's type is shown as its declaration writes it (``Array[1..2] of Real``, a ``Struct`` with its members),
+not as the checker's type summary (``Array of Real``).
+"""
 
 from __future__ import annotations
 
 import os
 from typing import Optional
 
+from simatic_xml.generate.errors import SpecError
+from simatic_xml.generate.from_scl import type_text
 from simatic_xml.scl import ast as A
 from simatic_xml.system_types import Instruction, lookup, lookup_instruction
 
-from engineering_api.rules.compiler.builtins import conversion
+from engineering_api.rules.compiler.builtins import FUNCTIONS, conversion
 from engineering_api.rules.compiler.program import BlockDef
 from engineering_api.rules.compiler.signatures import FAMILIES
 from engineering_api.rules.compiler.types import NamedT, Var, display
 
 from .symbols import Model, Target
 
-__all__ = ("describe", "instruction_text", "interface_text")
+__all__ = ("declared_type", "describe", "function_text", "instruction_text", "interface_text")
 
 _SECTION_ORDER = ("Input", "Output", "InOut", "Static", "Temp", "Constant", "Return", "None")
 
@@ -45,6 +52,42 @@ def instruction_text(instruction: Instruction) -> str:
     return "\n\n".join(lines)
 
 
+_KINDS = {"num": "ANY_NUM", "bool": "Bool", "int": "ANY_INT", "real": "ANY_REAL", "any": "ANY", "same": "T",
+          "out": "ANY (output)"}
+_RESULTS = {"real": "Real (LReal when an argument is LReal)", "same": "T (the common type of the T arguments)",
+            "first": "the type of the first argument", None: "the type of the assignment's target"}
+
+
+def function_text(name: str) -> Optional[str]:
+    """The signature of a typed function of the checker's table (``SQRT``, ``LIMIT``...), or None."""
+    spec = FUNCTIONS.get(name.upper())
+    if spec is None:
+        return None
+    params, result = spec[0], spec[1]
+    rows = [f"{param} : {_KINDS.get(kind, kind)};" for param, kind in params]
+    if len(spec) > 2:
+        rows.append(f"{spec[2]}n : T;  // more inputs, numbered on")
+    shown = _RESULTS.get(result, result.title() if result else "")
+    text = _code("\n".join([f"{name.upper()} : {shown}", *("    " + r for r in rows)]))
+    return text + (f"\n\n**{name.upper()}**, instruction (the checker types its arguments and result as above; "
+                   "T: one type for all the T arguments)")
+
+
+def declared_type(node: A.TypeNode, indent: str = "") -> str:
+    """A declared type as the source writes it: bounds of arrays, the members of a ``Struct``."""
+    if isinstance(node, A.StructType):
+        rows = [f"{indent}    {m.name} : {declared_type(m.type, indent + '    ')};" for m in node.members]
+        return "\n".join(["Struct", *rows, f"{indent}END_STRUCT"])
+    if isinstance(node, A.ArrayType) and isinstance(node.element, A.StructType):
+        head = type_text(A.ArrayType(line=node.line, col=node.col, dims=node.dims,
+                                     element=A.ElementaryType(line=0, col=0, name="", spelling="")))
+        return head.removesuffix(" of ") + " of " + declared_type(node.element, indent)
+    try:
+        return type_text(node)
+    except SpecError:
+        return display(None)
+
+
 def interface_text(obj: BlockDef, where: str = "") -> str:
     """A block's or type's interface, section by section, as a source declares it."""
     kinds = {"FB": "FUNCTION_BLOCK", "FC": "FUNCTION", "OB": "ORGANIZATION_BLOCK", "DB": "DATA_BLOCK", "UDT": "TYPE"}
@@ -64,11 +107,10 @@ def interface_text(obj: BlockDef, where: str = "") -> str:
 
 
 def _comment(model: Model, block: A.Block, name: str) -> Optional[str]:
-    for section in block.sections:
-        for decl in section.decls:
-            if decl.name.lower() == name:
-                return decl.comment or (" ".join(decl.comments) if decl.comments else None)
-    return None
+    decl = _declaration(block, name)
+    if decl is None:
+        return None
+    return decl.comment or (" ".join(decl.comments) if decl.comments else None)
 
 
 def _call_of(block: A.Block, node: A.Node) -> Optional[A.Call]:
@@ -78,10 +120,19 @@ def _call_of(block: A.Block, node: A.Node) -> Optional[A.Call]:
     return None
 
 
+def _declaration(block: A.Block, name: str) -> Optional[A.VarDecl]:
+    for section in block.sections:
+        for decl in section.decls:
+            if decl.name.lower() == name.lower():
+                return decl
+    return None
+
+
 def _var_text(model: Model, var: Var, target: Target, block: A.Block) -> str:
     prefix = "#" if target.kind == "local" else ""
     shown = f'"{var.name}"' if target.kind == "global" else f"{prefix}{var.name}"
-    lines = [_code(f"{shown} : {display(var.type)}")]
+    decl = _declaration(block, target.name) if target.kind == "local" else None
+    lines = [_code(f"{shown} : {declared_type(decl.type) if decl is not None else display(var.type)}")]
     where = {"local": f'a local of "{block.name}"', "global": "a PLC tag" if var.section == "Tag" else
              "a user constant", "member": f'a member of "{target.owner}"'}[target.kind]
     lines.append(f"Section: {var.section} ({where})")
@@ -116,6 +167,9 @@ def describe(model: Model, node: A.Node, block: A.Block, target: Optional[Target
         instruction = lookup_instruction(node.name)
         if instruction is not None:
             return instruction_text(instruction)
+        function = function_text(node.name)
+        if function is not None:
+            return function
         converts = conversion(node.name.upper())
         if converts is not None:
             return (_code(f"{node.name}(IN := ...) : {converts[1].title()}") + f"\n\n**{node.name}**: converts "

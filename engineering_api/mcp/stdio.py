@@ -20,7 +20,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import anyio
 
 if TYPE_CHECKING:
     from engineering_api.lib.security import Principal
@@ -59,6 +58,8 @@ def run(args: argparse.Namespace) -> int:
         if not key:
             print(f"engineering-api mcp: --url needs an API key (--api-key or {KEY_VARIABLE})", file=sys.stderr)
             return 2
+        import anyio  # here: every command's parser imports this module, and the checker's install has no anyio
+
         from engineering_api.mcp.bridge import bridge
 
         return anyio.run(bridge, _with_selection(args.url, args), key)
@@ -88,6 +89,8 @@ def _in_process(args: argparse.Namespace, key: str | None) -> int:
     except ValidationError as exc:
         print(f"engineering-api mcp: {exc.message}", file=sys.stderr)
         return 2
+    import anyio
+
     anyio.run(_serve_in_process, services, principal, set(categories) if categories else None, profile)
     return 0
 

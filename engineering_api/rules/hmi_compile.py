@@ -36,7 +36,7 @@ from typing import Literal
 from dataclasses import dataclass, field
 
 from engineering_api.backend.models import CompileMessage, CompileResult, CompileState, DiagnosticInfo
-from engineering_api.rules.hmi_render import item_tags, screen_items_deep
+from engineering_api.rules.hmi_items import item_tags, screen_items_deep
 from simatic_xml import hmi as sx
 from simatic_xml.hmi_lists import script_code
 

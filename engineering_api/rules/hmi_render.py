@@ -46,6 +46,7 @@ from engineering_api.rules.hmi_draw import (
     int_of,
     to_png,
 )
+from engineering_api.rules.hmi_items import animation_tag, item_tags, screen_items_deep, tag_name
 from engineering_api.rules.hmi_unified_lists import ListEntry
 from simatic_xml import hmi as sx
 
@@ -55,43 +56,6 @@ __all__ = ("NO_VALUE", "TextListEntry", "format_value", "item_picture", "item_ta
 
 NO_VALUE = "###"
 """What an I/O field shows when its tag's value cannot be read (no simulated PLC, internal tag, read error)."""
-def tag_name(link: str) -> str:
-    """An HMI tag reference as a name: TIA may write it quoted (``"Motor_speed"``)."""
-    text = link.strip()
-    return text[1:-1] if len(text) > 1 and text[0] == text[-1] == '"' else text
-
-
-def _animation_tag(animation: sx.HmiObject) -> str | None:
-    for trigger in animation.objects("Hmi.Dynamic.TagElementTrigger"):
-        tag = trigger.link("Tag")
-        if tag:
-            return tag_name(tag)
-    return None
-
-
-def item_tags(item: sx.HmiObject) -> list[str]:
-    """The HMI tags an item uses: the one its ``ProcessValue`` shows and those its appearance animations
-    (``Hmi.Dynamic.RangeAppearanceAnimation`` → ``TagElementTrigger``) watch."""
-    shown = sx.item_tag(item)
-    tags = [tag_name(shown)] if shown else []
-    tags += [t for t in (_animation_tag(a) for a in item.objects("Hmi.Dynamic.RangeAppearanceAnimation")) if t]
-    return tags
-
-
-def screen_items_deep(screen: sx.HmiObject, *, visible_only: bool = False) -> list[sx.HmiObject]:
-    """The screen's items, layer by layer, with each group's members after the group (``visible_only``: leave out
-    the members of a group whose ``Visible`` is false, as Runtime hides them with it)."""
-    items, pending = [], list(sx.screen_items(screen))
-    while pending:
-        item = pending.pop(0)
-        items.append(item)
-        hidden = visible_only and (item.attr("Visible") or "true").lower() == "false"
-        if item.element == "Hmi.Screen.Group" and not hidden:
-            pending[:0] = [m for m in item.objects() if m.element.startswith("Hmi.Screen.")
-                           and m.element != "Hmi.Screen.Property"]
-    return items
-
-
 def _number(value: Any) -> float | None:
     if isinstance(value, bool):
         return float(value)
@@ -104,7 +68,7 @@ def _appearance(item: sx.HmiObject, values: Mapping[str, Any]) -> dict[str, str]
     """The colours an appearance animation gives the item for its tag's current value: the first ``Hmi.Dynamic.Range``
     whose ``LowerLimit``..``UpperLimit`` holds it sets ``BackColor``/``ForeColor`` (none without a value)."""
     for animation in item.objects("Hmi.Dynamic.RangeAppearanceAnimation"):
-        tag = _animation_tag(animation)
+        tag = animation_tag(animation)
         value = _number(values.get(tag.lower())) if tag else None
         if value is None:
             continue

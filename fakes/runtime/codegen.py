@@ -27,6 +27,7 @@ from simatic_xml.scl import ast as A
 from .codegen_cache import MemberCache, contains_type, has_barrier
 from .codegen_calls import CallGen
 from .codegen_context import CodeImage, Context, LocalVar, TagRef, ident, new_code_image
+from .codegen_coverage import CoverageHooks
 from .codegen_convert import py_literal, wrap_src
 from .codegen_expr import Typer
 from .errors import UnsupportedInstructionError
@@ -46,7 +47,7 @@ _COMBINED = frozenset({"+=", "-=", "*=", "/="})
 """Combined assignments, each the assignment of its operation."""
 
 
-class BlockGen(CallGen):
+class BlockGen(CallGen, CoverageHooks):
     """Generates one block's function."""
 
     def __init__(self, ctx: Context, bd: Any) -> None:
@@ -177,6 +178,7 @@ class BlockGen(CallGen):
     def stmt(self, s: Any) -> None:
         if type(s) not in (A.Region,):
             self.pos = (self.network, s.line)
+            self.cover_statement(s)
         method = getattr(self, "s_" + type(s).__name__.lower(), None)
         if method is None:
             self.emit(self.unsupported_src(type(s).__name__))
@@ -241,7 +243,8 @@ class BlockGen(CallGen):
 
     def s_if(self, s: A.If) -> None:
         opened = 0
-        for i, br in enumerate(s.branches):
+        for index, br in enumerate(s.branches):
+            i = index  # 0 again below when an ELSIF opens a nested IF
             cond = self.cond(br.cond)
             if i and self.pre:  # an ELSIF whose condition calls an FC: evaluate it only when reached
                 self.emit("else:")
@@ -251,13 +254,17 @@ class BlockGen(CallGen):
             self.flush_pre()
             self.emit(f"{'elif' if i else 'if'} {cond}:")
             self.indent += 1
+            self.cover_branch(s.line, index, "ELSIF" if index else "IF")
             self.body(br.body)
             self.indent -= 1
         if s.else_body:
             self.emit("else:")
             self.indent += 1
+            self.cover_branch(s.line, len(s.branches), "ELSE")
             self.body(s.else_body)
             self.indent -= 1
+        else:
+            self.cover_implicit_else(s.line, len(s.branches))
         self.indent -= opened
 
     def s_case(self, s: A.Case) -> None:
@@ -279,15 +286,19 @@ class BlockGen(CallGen):
                 tests.append(f"{sel} in ({', '.join(singles)})")
             self.emit(f"{'elif' if i else 'if'} {' or '.join(tests) or 'False'}:")
             self.indent += 1
+            self.cover_branch(s.line, i, "CASE")
             self.body(br.body)
             self.indent -= 1
         if s.else_body:
             if s.branches:
                 self.emit("else:")
                 self.indent += 1
+            self.cover_branch(s.line, len(s.branches), "ELSE")
             self.body(s.else_body)
             if s.branches:
                 self.indent -= 1
+        elif s.branches:
+            self.cover_implicit_else(s.line, len(s.branches))
 
     def s_for(self, s: A.For) -> None:
         vt = self.target_type(s.var)
@@ -404,6 +415,7 @@ class BlockGen(CallGen):
     def network_body(self, net: Any) -> None:
         self.network = net.index
         self.pos = (net.index, None)
+        self.cover_network(net.index)
         language = (net.language or "SCL").upper().removeprefix("F_")
         if net.flgnet is None and language == "SCL":
             self.body(net.statements)

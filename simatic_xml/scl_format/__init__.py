@@ -14,8 +14,9 @@ comments, pragmas, regions, strings and the author's own indentation stay as wri
 
 Two generations of TIA's layout occur in the exports: TIA V13 writes the sections at column 0 with members two
 blanks deeper (onnoeberhard/plc-seven-segment-display, "TIA V13"); later versions write sections three blanks
-deep and members three more. A block whose first section starts at column 0 keeps the V13 layout; every other
-block gets the later one.
+deep and members three more. Given the project's TIA version (``scl fmt`` and the language server read the
+repository's ``tia-version`` setting), the formatter writes that version's layout; without one, a block whose first
+section starts at column 0 keeps the V13 layout and every other block gets the later one.
 
 A source TIA cannot have written is left alone with the reason in ``refused``: classic STEP 7 SCL (numbered
 blocks such as ``FUNCTION_BLOCK FB105``, ``CONST`` sections, ...) and text that does not parse. A line the
@@ -93,8 +94,10 @@ def _refusal(text: str, with_comments: list[Token]) -> str | None:
     return None
 
 
-def format_source(text: str) -> FormatResult:
-    """``text`` (a whole ``.scl``, ``.db`` or ``.udt`` source) in TIA's export layout."""
+def format_source(text: str, tia_version: str | None = None) -> FormatResult:
+    """``text`` (a whole ``.scl``, ``.db`` or ``.udt`` source) in TIA's export layout: the one of ``tia_version``
+    (``V13``, or ``V14`` and later) when the project's version is known, else the one the block's indentation
+    shows."""
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     body = text[len(bom):]
     newline = "\r\n" if "\r\n" in body else "\n"
@@ -106,6 +109,6 @@ def format_source(text: str) -> FormatResult:
     reason = _refusal(plain, toks)
     if reason is not None:
         return FormatResult(text, False, reason)
-    lines = relayout(plain, toks)
+    lines = relayout(plain, toks, tia_version)
     out = bom + newline.join(lines)
     return FormatResult(out, out != text)

@@ -61,8 +61,11 @@ def _blocks(sig: list[Token]) -> list[_Block]:
     return blocks
 
 
-def _profile(lines: list[str], first: int, last: int) -> Profile:
-    """TIA V13's layout when the first section of the block starts at column 0, else the later one."""
+def _profile(lines: list[str], first: int, last: int, version: str | None = None) -> Profile:
+    """The layout of TIA ``version`` (``V13``: V13's, later ones the later); without one, TIA V13's when the first
+    section of the block starts at column 0, else the later one."""
+    if version is not None:
+        return Profile.V13 if version.upper() == "V13" else Profile.CURRENT
     for number in range(first, last + 1):
         text = lines[number - 1]
         word = text.strip().split(" ", 1)[0].upper()
@@ -71,9 +74,9 @@ def _profile(lines: list[str], first: int, last: int) -> Profile:
     return Profile.CURRENT
 
 
-def relayout(text: str, toks: list[Token]) -> list[str]:
-    """The lines of ``text`` (``\\n``-separated, no BOM) in TIA's layout; ``toks`` from ``tokenize(text,
-    keep_comments=True)``."""
+def relayout(text: str, toks: list[Token], version: str | None = None) -> list[str]:
+    """The lines of ``text`` (``\\n``-separated, no BOM) in TIA's layout (of TIA ``version``; None: as each
+    block's own indentation says); ``toks`` from ``tokenize(text, keep_comments=True)``."""
     lines = text.split("\n")
     by_line: dict[int, list[Token]] = {}
     for tok in toks:
@@ -90,7 +93,7 @@ def relayout(text: str, toks: list[Token]) -> list[str]:
         out.extend(lines[done:start - 1])
         close_line = block.closer.line
         decl_end = block.begin.line if block.begin is not None else close_line
-        profile = _profile(lines, start, decl_end)
+        profile = _profile(lines, start, decl_end, version)
         if block.opener.kind == "TYPE" or block.begin is None:
             out.extend(declaration_lines(text, lines, by_line, (start, close_line), profile))
         else:

@@ -1,5 +1,7 @@
 """What a pipeline plugs in: the GitHub Action's and the GitLab template's check scripts run as their runners would run
-them, the Dockerfile passes hadolint, and ``python -m build`` makes an sdist and a wheel that ``twine check`` passes.
+them, their install lines run in a clean environment without git (python:3.12-slim has none), the Dockerfile passes
+hadolint and makes its data folder for its user, and ``python -m build`` makes an sdist and a wheel that ``twine
+check`` passes.
 
 No container builder runs on this machine (no Docker daemon), so the image is linted, not built.
 """
@@ -119,6 +121,82 @@ def test_the_gitlab_template_fails_on_errors_and_writes_junit(tmp_path: Path, so
         assert "FC_Tags.scl:7:" in junit and "FC_Tags.scl:7:" in done.stdout
 
 
+# ------------------------------------------------------------------------------- installs on the runners' images
+def _copy_checkout(target: Path) -> Path:
+    """The files git tracks (what a clone or an Action checkout holds), copied to ``target``."""
+    listed = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-z"], capture_output=True, check=True)
+    for name in filter(None, listed.stdout.decode().split("\0")):
+        if (ROOT / name).is_file():  # a file deleted but not yet committed is listed too
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, target / name)
+    return target
+
+
+def _bare_image(tmp_path: Path, name: str) -> tuple[Path, dict[str, str]]:
+    """A fresh venv (pip only) and the environment of an image without git: PATH holds the venv and a shell."""
+    venv = tmp_path / name
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    tools = tmp_path / f"{name}-tools"
+    tools.mkdir()
+    for tool in ("sh", "bash"):
+        found = shutil.which(tool)
+        assert found is not None
+        (tools / tool).symlink_to(found)
+    path = f"{venv / 'bin'}{os.pathsep}{tools}"
+    assert shutil.which("git", path=path) is None
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHON"))}
+    return venv, {**env, "PATH": path, "PIP_NO_COMPILE": "0", "PIP_QUIET": "1"}
+
+
+def _installed(venv: Path) -> list[str]:
+    listed = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "list", "--format", "json"],
+                            capture_output=True, text=True, check=True, timeout=120)
+    return sorted(d["name"] for d in json.loads(listed.stdout))
+
+
+@pytest.mark.parametrize("source, status", [(BROKEN, 1)])
+def test_the_gitlab_job_installs_from_a_package_index_without_git_and_checks(tmp_path: Path, source: str,
+                                                                              status: int) -> None:
+    """The template's own lines on python:3.12-slim's terms: the checker's wheel published to a package index (a
+    PEP 503 folder here, as GitLab's registry serves one), no git on PATH, at most 15 distributions installed."""
+    checkout = _copy_checkout(tmp_path / "checkout")
+    wheels = tmp_path / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
+                    "--wheel-dir", str(wheels), str(checkout)], check=True, timeout=600)
+    wheel = next(wheels.glob("engineering_api-*.whl"))
+    project = tmp_path / "index" / "engineering-api"
+    project.mkdir(parents=True)
+    (project / "index.html").write_text(f'<a href="{wheel.as_uri()}">{wheel.name}</a>\n')
+    template = yaml.safe_load((ROOT / "ci" / "gitlab" / "engineering-api.gitlab-ci.yml").read_text())
+    variables = {name: str(value) for name, value in template["variables"].items()}
+    assert "git+" not in json.dumps(template)
+    variables["ENGINEERING_API_INDEX_URL"] = (tmp_path / "index").as_uri()
+    venv, env = _bare_image(tmp_path, "slim")
+    repo = _checkout(tmp_path, source)
+    install, *script = template[".engineering-api-check"]["script"]
+    done = subprocess.run(["sh", "-e", "-c", install], cwd=repo, env={**env, **variables}, capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    installed = _installed(venv)
+    assert "engineering-api" in installed and len(installed) <= 15, installed
+    done = subprocess.run(["bash", "-e", "-c", "\n".join(script)], cwd=repo, env={**env, **variables},
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == status and "FC_Tags.scl:7:" in done.stdout, done.stdout + done.stderr
+
+
+def test_the_action_installs_the_checker_from_its_own_checkout(tmp_path: Path) -> None:
+    """The Action's install step, ``pip install`` of the Action's checkout (no git, no index of ours)."""
+    action = _action()
+    step = next(s for s in action["runs"]["steps"] if s.get("name") == "Install engineering-api")
+    checkout = _copy_checkout(tmp_path / "action")
+    venv, env = _bare_image(tmp_path, "runner")
+    done = subprocess.run(["bash", "-e", "-c", step["run"]], env={**env, "ACTION_PATH": str(checkout)},
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout + done.stderr
+    installed = _installed(venv)
+    assert len(installed) <= 15 and "litestar" not in installed, installed
+
+
 # ----------------------------------------------------------------------------------------- container, packaging
 def test_the_dockerfile_passes_hadolint_and_runs_the_cli_as_a_user() -> None:
     done = subprocess.run([_tool("hadolint"), str(ROOT / "Dockerfile")], capture_output=True, text=True, timeout=120)
@@ -127,6 +205,24 @@ def test_the_dockerfile_passes_hadolint_and_runs_the_cli_as_a_user() -> None:
     assert 'ENTRYPOINT ["engineering-api"]' in text
     users = re.findall(r"^USER (\S+)$", text, flags=re.MULTILINE)
     assert users and users[-1].split(":")[0] not in ("root", "0")
+
+
+def test_the_image_makes_its_data_folder_for_its_user() -> None:
+    """The documented volume (``-v engineering-api-var:/home/engineer/var``) is a folder of the image, owned by the
+    user the server runs as: Docker copies a new named volume's content and owner from the image's folder, and
+    creates a folder the image lacks as root, which the user then cannot write."""
+    text = (ROOT / "Dockerfile").read_text()
+    final = text[text.rindex("\nFROM "):]
+    data = re.search(r"ENGINEERING_API_DATA_DIR=(\S+)", final)
+    user = re.findall(r"^USER (\S+)$", final, flags=re.MULTILINE)[-1]
+    assert data and user
+    folder, (uid, _, gid) = data.group(1), user.partition(":")
+    before_user = final[:final.index(f"USER {user}")]
+    made = re.search(rf"install -d -o {uid} -g {gid or uid}(?: -m \d+)? {re.escape(folder)}\b", before_user)
+    assert made, f"{folder} is not created for {user} before USER"
+    volumes = re.findall(r"^VOLUME (.+)$", final, flags=re.MULTILINE)
+    assert any(folder in json.loads(v) for v in volumes)
+    assert f"{folder}" in (ROOT / "Dockerfile").read_text().split("FROM", 1)[0]  # the documented run line
 
 
 def test_build_makes_an_sdist_and_a_wheel_that_twine_check_passes(tmp_path: Path) -> None:

@@ -44,8 +44,8 @@ def _places(log: dict[str, Any]) -> list[tuple[str, int, int | None, str]]:
     for result in log["runs"][0]["results"]:
         physical = result["locations"][0]["physicalLocation"] if result.get("locations") else {}
         region = physical.get("region")
-        if region is None:  # a finding without a file line (text: "file: error: …" or no file at all)
-            continue
+        if region is None or result.get("properties", {}).get("placement"):
+            continue  # a finding without a line of its own (text: "file: error: …"), placed on its block or file
         found.append((unquote(physical["artifactLocation"]["uri"]), region.get("startLine", 0),
                       region.get("startColumn"),
                       result["ruleId"]))
@@ -135,8 +135,10 @@ def test_a_finding_without_a_file_goes_on_its_blocks_file_or_the_first_file(tmp_
                 Diagnostic("y", block=None, code="MISSING_TYPE", severity="Warning")]
     log = _valid(to_sarif(findings, [], root=tmp_path, version="0", files=files))
     placed = [r["locations"][0]["physicalLocation"] for r in log["runs"][0]["results"]]
-    assert placed == [{"artifactLocation": {"uri": "b/Main.xml", "uriBaseId": "SRCROOT"}},
-                      {"artifactLocation": {"uri": "a/Other.xml", "uriBaseId": "SRCROOT"}}]
+    # the files are gone: each result goes on its file's first line, and says so
+    assert placed == [{"artifactLocation": {"uri": "b/Main.xml", "uriBaseId": "SRCROOT"}, "region": {"startLine": 1}},
+                      {"artifactLocation": {"uri": "a/Other.xml", "uriBaseId": "SRCROOT"}, "region": {"startLine": 1}}]
+    assert [r["properties"]["placement"] for r in log["runs"][0]["results"]] == ["file", "file"]
     assert log["runs"][0]["results"][1]["message"]["text"].endswith("placed on the first file checked)")
 
 

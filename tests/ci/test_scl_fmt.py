@@ -114,3 +114,22 @@ def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 def test_check_passes_on_a_repository_of_tia_exports(tmp_path: Path) -> None:
     shutil.copytree(CORPUS / "d-ani__SCL-UnitTesting", tmp_path / "repo")
     assert main(["scl", "fmt", "--check", str(tmp_path / "repo")]) == 0
+
+
+COLUMN_0 = 'FUNCTION_BLOCK "F"\nVAR_INPUT\na : Int;\nEND_VAR\nBEGIN\n#a := 1;\nEND_FUNCTION_BLOCK\n'
+
+
+@pytest.mark.parametrize("setting, option, section", [
+    ("V19", [], "   VAR_INPUT\n      a : Int;\n   END_VAR"),  # the settings' version: TIA V14+'s layout
+    ("V19", ["--tia-version", "V13"], "VAR_INPUT\n  a : Int;\nEND_VAR"),  # the command line wins
+    (None, [], "VAR_INPUT\n  a : Int;\nEND_VAR"),  # no version known: the block's own look (column 0: V13)
+])
+def test_the_projects_tia_version_chooses_the_layout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      setting: str | None, option: list[str], section: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()
+    if setting:
+        (tmp_path / "pyproject.toml").write_text(f'[tool.engineering-api]\ntia-version = "{setting}"\n')
+    (tmp_path / "F.scl").write_text(COLUMN_0)
+    assert main(["scl", "fmt", *option, "F.scl"]) == 0
+    assert section in (tmp_path / "F.scl").read_text()

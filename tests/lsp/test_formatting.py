@@ -55,3 +55,22 @@ def test_a_classic_step7_source_is_not_formatted(tmp_path: Path) -> None:
             assert await formatted(client, path, text) == []
 
     asyncio.run(run())
+
+
+TYPED_AT_COLUMN_0 = 'FUNCTION_BLOCK "F"\nVAR_INPUT\na : Int;\nEND_VAR\nBEGIN\n#a := 1;\nEND_FUNCTION_BLOCK\n'
+"""A source typed without indentation: TIA V13's layout by its look, but a V19 workspace's is the later one."""
+
+
+@pytest.mark.parametrize("version, section", [("V19", "   VAR_INPUT\n      a : Int;"),
+                                              ("V13", "VAR_INPUT\n  a : Int;")])
+def test_the_workspaces_tia_version_chooses_the_layout(tmp_path: Path, version: str, section: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(f'[tool.engineering-api]\ntia-version = "{version}"\n')
+    (tmp_path / ".git").mkdir()
+
+    async def run() -> None:
+        async with session(tmp_path) as client:
+            path = tmp_path / "F.scl"
+            path.write_text(TYPED_AT_COLUMN_0, encoding="utf-8")
+            assert section in apply(TYPED_AT_COLUMN_0, await formatted(client, path, TYPED_AT_COLUMN_0))
+
+    asyncio.run(run())

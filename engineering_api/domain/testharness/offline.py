@@ -22,7 +22,7 @@ from engineering_api.lib.paths import PathPolicy
 from engineering_api.lib.schema import utc_now
 
 from . import CreateTestInput, select_cases
-from .junit import junit_xml
+from .junit_report import junit_xml
 from .models import TestCaseInfo
 from .results import CaseResult
 from .runner import Simulator, run_case, suite
