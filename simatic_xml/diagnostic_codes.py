@@ -150,11 +150,32 @@ _TABLE: tuple[tuple[str, str, tuple[Severity, ...], str], ...] = (
      "Two blocks of one file have the same name (in two files it is a `DUPLICATE_NAME` warning: a PLC holds the one "
      "imported into it)."),
     ("NUMBER_IN_USE", "Names and numbers", _E, "A block number is used by two blocks of the same kind."),
+    ("OB_NUMBER", "Names and numbers", _E,
+     "An organization block's number is not one its event class allows (OB 1, 20-23, 30-38, 40-47, 100 or 123-32767 "
+     "for their classes; 82, 83, 86 for theirs)."),
+    ("BLOCK_NUMBER", "Names and numbers", _EW,
+     "An FB, FC or DB is numbered outside 1 to 65535 (an error), or a DB past its CPU family's last data block "
+     "number (a warning: the data sheets' limits were not found to quote)."),
+    ("TAG_INVALID", "Names and numbers", _E,
+     "A PLC tag of a tag table breaks TIA's rules for tags: an illegal name, or an address whose access width does "
+     "not fit its data type, a bit number above 7, a data block address or the I/O access `:P`."),
+    ("TAG_DUPLICATE", "Names and numbers", _E,
+     "Two PLC tags of the PLC's tag tables have one name (names are unique across all tag tables of a CPU)."),
+    ("TAG_OVERLAP", "Names and numbers", _W,
+     "Two PLC tags share memory (TIA accepts it and marks the overlap; no page stating an error was found)."),
+    ("TAG_ADDRESS_RANGE", "Names and numbers", _W,
+     "A tag's address lies past the input, output or bit memory area of the CPU family (a warning: the area sizes "
+     "are the data sheets' as known here, not quoted from a Siemens page)."),
     ("FLGNET_TYPE", "LAD/FBD networks", _E, "A bit instruction's operand is not a Bool."),
     ("FLGNET_PIN_TYPE", "LAD/FBD networks", _E,
      "An operand does not fit the data type of a box's pin or of a called block's parameter."),
     ("FLGNET_WIRE", "LAD/FBD networks", _E, "A wire connects to a part that does not exist."),
     ("FLGNET_SLICE", "LAD/FBD networks", _E, "A bit slice is outside its operand's bits."),
+    ("FLGNET_UID", "LAD/FBD networks", _E,
+     "Two elements of one LAD/FBD network carry one UId, by which wires name the element they end at."),
+    ("FLGNET_CARDINALITY", "LAD/FBD networks", _E,
+     "A wire ends at a numbered pin (`in3`, `out2`) of an extensible box beyond the number of pins its `Card` "
+     "declares."),
     ("FLGNET_LABEL", "LAD/FBD networks", _E, "A jump names a label the block does not define."),
     ("FLGNET_OPERAND", "LAD/FBD networks", _E, "A contact or coil has no operand."),
     ("STL_LABEL", "LAD/FBD networks", _E, "An STL jump names a label the block does not declare."),
@@ -268,6 +289,15 @@ _TEMPLATES: dict[str, str] = {
     "DUPLICATE_NAME": 'The name "{name}" is declared more than once.',
     "DUPLICATE_BLOCK": 'The block name "{name}" already exists.',
     "NUMBER_IN_USE": 'The block number {cls} {number} is already used by "{other}".',
+    "OB_NUMBER": 'The number {number} is not allowed for an organization block of the type "{type}" (allowed: '
+                 '{allowed}).',
+    "BLOCK_NUMBER": "The block number {cls} {number} is outside 1 to {last}{where}.",
+    "TAG_INVALID": 'The PLC tag "{name}": {reason}',
+    "TAG_DUPLICATE": 'The tag name "{name}" is already used in the tag table "{table}"; names are unique across all '
+                     'tag tables of the PLC.',
+    "TAG_OVERLAP": 'The address {address} of the tag "{name}" overlaps {other_address} of the tag "{other}".',
+    "TAG_ADDRESS_RANGE": 'The address {address} of the tag "{name}" lies past the {area} area of an {family} CPU '
+                         '(bytes 0 to {last}).',
     "GOTO_LABEL": 'The jump label "{label}" is not defined in the block.',
     "EXIT_OUTSIDE_LOOP": "EXIT is only permitted inside a FOR, WHILE or REPEAT loop.",
     "CONTINUE_OUTSIDE_LOOP": "CONTINUE is only permitted inside a FOR, WHILE or REPEAT loop.",
@@ -277,6 +307,8 @@ _TEMPLATES: dict[str, str] = {
     "FLGNET_TYPE": 'The operand "{name}" of data type "{type}" does not fit the instruction "{part}" (Bool required).',
     "FLGNET_PIN_TYPE": 'Implicit conversion of the data type "{src}" into the data type "{dst}" is not possible at the '
                        'pin "{pin}" of the instruction "{part}" (operand {name}).',
+    "FLGNET_UID": "The UId {uid} names two elements of the network; each element needs a UId of its own.",
+    "FLGNET_CARDINALITY": 'The instruction "{part}" has {card} numbered pins (Card); the pin "{pin}" is beyond them.',
     "FLGNET_WIRE": 'A wire of network {network} connects to a part that does not exist (UId {uid}).',
     "NETWORK_SYNTAX": "Syntax error: {message}",
     "NETWORK_NOT_CHECKED": "The network was not checked: {reason}.",

@@ -18,6 +18,7 @@ __all__ = (
     "AddressError",
     "OverlapIndex",
     "check_address",
+    "footprint",
     "parse_address",
     "system_type_size",
 )
@@ -179,7 +180,7 @@ def system_type_size(upper: str) -> str | None:
     return None
 
 
-def _footprint(address: Address, data_type: str) -> list[tuple[str, int, int]]:
+def footprint(address: Address, data_type: str) -> list[tuple[str, int, int]]:
     """``(area, byte, bitmask)`` for every byte the tag occupies."""
     if address.area in "TC":
         return [(address.area, address.byte, 0xFF)]
@@ -204,7 +205,7 @@ class OverlapIndex:
     def add(self, name: str, address: Address, data_type: str) -> list[tuple[str, str]]:
         """Record a tag; returns ``(other tag, its address)`` for every earlier tag it overlaps."""
         hits: dict[str, str] = {}
-        for area, byte, mask in _footprint(address, data_type):
+        for area, byte, mask in footprint(address, data_type):
             slot = self._bytes.setdefault((area, byte), [])
             for other_mask, other, other_text in slot:
                 if other_mask & mask and other != name:
