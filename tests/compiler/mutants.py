@@ -17,12 +17,13 @@ from pathlib import Path
 
 from lxml import etree
 
+from engineering_api.rules.compiler.program import BlockDef, Program
 from simatic_xml import parse_bytes
 from simatic_xml.diagnostics import Diagnostic
 from simatic_xml.objects import is_auto_numbered
 
-__all__ = ("INT_RANGES", "Mutant", "block_number_mutants", "flgnet_mutants", "run_mutants", "scl_declaration_mutants",
-           "tag_table_mutants", "verdict", "xml_declaration_mutants")
+__all__ = ("INT_RANGES", "Mutant", "block_number_mutants", "flgnet_mutants", "run_mutants", "scl_access_mutants",
+           "scl_arrow_mutants", "scl_declaration_mutants", "tag_table_mutants", "verdict", "xml_declaration_mutants")
 
 INT_RANGES = {
     "SInt": (-128, 127), "Int": (-32768, 32767), "DInt": (-(2**31), 2**31 - 1), "LInt": (-(2**63), 2**63 - 1),
@@ -371,3 +372,131 @@ def block_number_mutants(path: Path) -> Iterator[Mutant]:
         return
     for number, code in ((65536, "BLOCK_NUMBER"), (65535, None)):
         yield Mutant("block number", path, numbered(number), line, code)
+
+
+_BEGIN = re.compile(r"^[ \t]*BEGIN[ \t]*(?://[^\n]*)?\n", re.IGNORECASE | re.MULTILINE)
+_INTEGER_DECL = re.compile(r"^[ \t]*([A-Za-z_]\w*)[ \t]*(?:\{[^}\n]*\})?[ \t]*:[ \t]*(Int|DInt|SInt|UInt|USInt|UDInt)"
+                           r"[ \t]*(?::=[^;\n]*)?;", re.IGNORECASE | re.MULTILINE)
+
+
+def _in_struct(before: str) -> bool:
+    """Whether a declaration after ``before`` is a member of a STRUCT (more STRUCTs opened than closed)."""
+    return len(re.findall(r"\bSTRUCT\b", before, re.IGNORECASE)) > len(re.findall(r"\bEND_STRUCT\b", before,
+                                                                                     re.IGNORECASE))
+
+
+def scl_access_mutants(path: Path, text: str) -> Iterator[Mutant]:
+    """The access mutants of an SCL source's first code block: a statement after its BEGIN reading an element of a
+    name (``#x.mut_m``) or an index (``#x[0]``) of one of its integer tags, neither of which an Int has (control:
+    the same comparison of the tag itself)."""
+    begin = _BEGIN.search(text)
+    if begin is None:
+        return
+    heads = _BLOCK_HEAD.findall(text, 0, begin.start())
+    if not heads or heads[-1].upper() not in ("FUNCTION", "FUNCTION_BLOCK", "ORGANIZATION_BLOCK"):
+        return
+    start = max(m.start() for m in _BLOCK_HEAD.finditer(text, 0, begin.start()))
+    declared = [m for m in _INTEGER_DECL.finditer(text, start, begin.start())
+                if "CONSTANT" not in text[start:m.start()].upper().rsplit("VAR", 1)[-1][:30]
+                and not _in_struct(text[start:m.start()])]
+    if not declared:
+        return
+    name = declared[0].group(1)
+    at = begin.end()
+    line = text.count("\n", 0, at) + 1
+    for family, statement, code in (("member access", f"IF #{name}.mut_m THEN\n   ;\nEND_IF;", "UNKNOWN_MEMBER"),
+                                    ("index access", f"IF #{name}[0] = 0 THEN\n   ;\nEND_IF;", "INDEX_NOT_ARRAY"),
+                                    ("index access", f"IF #{name} = 0 THEN\n   ;\nEND_IF;", None)):
+        yield Mutant(family, path, (text[:at] + statement + "\n" + text[at:]).encode("utf-8"), line, code)
+
+
+_CALL = re.compile(r'(?:"(?P<quoted>[^"\n]+)"|#(?P<local>[A-Za-z_]\w*))[ \t]*\((?P<args>[^();]*)\)[ \t]*;')
+_CODE_BLOCK_HEAD = re.compile(r'^[ \t]*(?:FUNCTION_BLOCK|FUNCTION|ORGANIZATION_BLOCK)[ \t]+"?([^"\s:]+)"?',
+                              re.IGNORECASE | re.MULTILINE)
+_ARG = re.compile(r"(?P<name>[A-Za-z_]\w*)\s*(?P<op>:=|=>)")
+
+
+def scl_arrow_mutants(path: Path, text: str, per_file: int = 6) -> Iterator[Mutant]:
+    """The arrow mutants of an SCL source's calls of its own FBs and FCs (by name, by instance DB or by a
+    multi-instance of the file's FB), at the argument's line: an input or in/out assigned with ``=>``, an output with
+    ``:=`` (TIA: ``:=`` for inputs and in/outs, ``=>`` for outputs; STEP 7 help, "Calling function blocks in
+    SCL")."""
+    from engineering_api.rules.compiler.check import Source, load
+
+    program = load([Source(str(path), text.encode("utf-8"))], closed=False).program
+    made = 0
+    for call in _CALL.finditer(text):
+        if made >= per_file:
+            return
+        callee = _callee(program, call, text)
+        if callee is None:
+            continue
+        for arg in _ARG.finditer(call.group("args")):
+            member = callee.vars.get(arg.group("name").lower())
+            if member is None or member.section not in ("Input", "Output", "InOut"):
+                continue
+            wrong = ":=" if member.section == "Output" else "=>"
+            if arg.group("op") == wrong:
+                continue
+            at = call.start("args") + arg.start("op")
+            made += 1
+            yield Mutant("assignment arrow", path, (text[:at] + wrong + text[at + 2:]).encode("utf-8"),
+                         text.count("\n", 0, at) + 1, "WRONG_PARAMETER")
+            break
+
+
+def _callee(program: Program, call: re.Match[str], text: str) -> BlockDef | None:
+    """The FB or FC of the file a call runs: ``"FC"(...)``, ``"InstanceDB"(...)`` of the file's FB, or ``#inst(...)``
+    of a multi-instance declared of the file's FB in the calling block."""
+    blocks = program.blocks
+    if call.group("quoted"):
+        found = blocks.get(call.group("quoted").lower())
+        if found is not None and found.kind == "DB" and found.instance_of:
+            found = blocks.get(found.instance_of.lower())
+        return found if found is not None and found.kind in ("FB", "FC") else None
+    heads = list(_CODE_BLOCK_HEAD.finditer(text, 0, call.start()))
+    caller = blocks.get(heads[-1].group(1).lower()) if heads else None
+    member = caller.vars.get(call.group("local").lower()) if caller is not None else None
+    kind = getattr(member, "type", None)
+    name = getattr(kind, "name", None)
+    found = blocks.get(name.lower()) if isinstance(name, str) else None
+    return found if found is not None and found.kind == "FB" else None
+
+
+def rates(corpus: Path) -> dict[str, tuple[int, int, int, int]]:
+    """Family -> (mutants refused as expected, mutants, controls accepted, controls) over every corpus file: the
+    figures ``docs/simaticml-scl.md`` reports (``.venv/bin/python -m tests.compiler.mutants``)."""
+    from engineering_api.rules.compiler.check import source_text
+
+    xml = sorted((corpus / "simaticml").rglob("*.xml"))
+    scl = sorted(p for p in (corpus / "scl").rglob("*") if p.suffix.lower() in (".scl", ".db", ".udt"))
+    texts = {p: source_text(p.read_bytes()) for p in scl}
+    runs = [
+        {p: list(xml_declaration_mutants(p, per_family=8)) for p in xml},
+        {p: list(scl_declaration_mutants(p, texts[p])) for p in scl},
+        {p: list(tag_table_mutants(p)) for p in xml if p.parent.name == "tagtable"},
+        {p: list(flgnet_mutants(p)) for p in xml},
+        {p: list(block_number_mutants(p)) for p in xml},
+        {p: list(scl_access_mutants(p, texts[p])) for p in scl},
+        {p: list(scl_arrow_mutants(p, texts[p])) for p in scl},
+    ]
+    from engineering_api.rules.compiler.check import Source, check_sources
+
+    out: dict[str, list[int]] = {}
+    for mutants in runs:
+        for path, made in mutants.items():
+            original = check_sources([Source(str(path), path.read_bytes())])
+            if any(d.code in ("SYNTAX_ERROR", "CLASSIC_SCL") for d in original):
+                continue
+            for mutant in made:
+                row = out.setdefault(mutant.family, [0, 0, 0, 0])
+                slot = 0 if mutant.refused else 2
+                row[slot + 1] += 1
+                row[slot] += verdict(mutant, original, check_sources([Source(str(path), mutant.data)])) is None
+    return {family: (a, b, c, d) for family, (a, b, c, d) in sorted(out.items())}
+
+
+if __name__ == "__main__":
+    for family, (refused, made, accepted, controls) in rates(
+            Path(__file__).resolve().parents[2].parent / "shared" / "corpus").items():
+        print(f"| {family} | {refused}/{made} | {f'{accepted}/{controls}' if controls else '-'} |")

@@ -1,8 +1,10 @@
-"""LAD/FBD structure and block numbers, on generated mutants of every corpus export (before, none of these was
-refused): a wire given the UId of another element of its network, an extensible box wired past its Card, a wire
-end naming no element (``FLGNET_WIRE``, the existing rule, at the wire's line), an OB numbered outside its event
-class's numbers, an FB/FC/DB numbered 65536. Controls: the highest legal numbers (OB 32767 and 123, block 65535).
-No corpus export gets one of these findings, for either CPU family."""
+"""LAD/FBD structure, block numbers and SCL accesses and arrows, on generated mutants of every corpus file (before,
+none of these was refused but the arrows of calls of blocks): a wire given the UId of another element of its
+network, an extensible box wired past its Card, a wire end naming no element (``FLGNET_WIRE``, the existing rule, at
+the wire's line), an OB numbered outside its event class's numbers, an FB/FC/DB numbered 65536, an element of a
+name or an index of an Int, an input given ``=>`` or an output ``:=``. Controls: the highest legal numbers (OB 32767
+and 123, block 65535), the Int compared itself. No corpus export gets one of the new findings, for either CPU
+family."""
 
 from __future__ import annotations
 
@@ -64,3 +66,46 @@ def test_data_block_numbers_per_family() -> None:
     assert [f[:2] for f in number_findings("DB", 61000, None, "S7-1500")] == [("BLOCK_NUMBER", "Warning")]
     assert [f[:2] for f in number_findings("FC", 0, None)] == [("BLOCK_NUMBER", "Error")]
     assert number_findings("FB", 65535, None, "S7-1500") == []
+
+
+SCL = sorted(p for p in (CORPUS.parent / "scl").rglob("*") if p.suffix.lower() in (".scl", ".db", ".udt")) \
+    if CORPUS.is_dir() else []
+
+
+@corpus
+def test_access_mutants_are_refused_at_their_statement() -> None:
+    """An element of a name or an index of an Int (before: no finding, the access was left untyped)."""
+    from engineering_api.rules.compiler.check import source_text
+    from tests.compiler.mutants import scl_access_mutants
+
+    counts, problems = run_mutants({path: list(scl_access_mutants(path, source_text(path.read_bytes())))
+                                    for path in SCL})
+    assert not problems, "\n".join(problems[:20])
+    assert counts[("member access", True)] >= 50 and counts[("index access", True)] >= 50, counts
+    assert counts[("index access", False)] >= 50, counts
+
+
+@corpus
+def test_arrow_mutants_are_refused_at_their_argument() -> None:
+    """An input given ``=>`` or an output given ``:=`` in a call of the file's own FB or FC (the rule was there; the
+    generator proves it on every such call of the corpus)."""
+    from engineering_api.rules.compiler.check import source_text
+    from tests.compiler.mutants import scl_arrow_mutants
+
+    counts, problems = run_mutants({path: list(scl_arrow_mutants(path, source_text(path.read_bytes())))
+                                    for path in SCL})
+    assert not problems, "\n".join(problems[:20])
+    assert counts[("assignment arrow", True)] >= 20, counts
+
+
+@pytest.mark.parametrize("call,refused", [
+    ("#x := LIMIT(MN := 0, IN := #x, MX := 5);", False), ("#x := LIMIT(MN => 0, IN := #x, MX := 5);", True),
+    ("#x := MIN(IN1 := #x, IN2 => 3);", True), ("#x := INT_TO_DINT(IN => #x);", True),
+    ("#x := MAX(IN1 := #x, IN2 := 3, ENO := #b);", True), ("#x := MAX(IN1 := #x, IN2 := 3, ENO => #b);", False),
+])
+def test_an_instructions_arrow_fits_its_parameter(call: str, refused: bool) -> None:
+    """Before, a system instruction's named argument was read whatever its arrow (LIMIT(MN => 0) passed)."""
+    text = f'FUNCTION "F" : Void\nVAR_TEMP\n   x : Int;\n   b : Bool;\nEND_VAR\nBEGIN\n   {call}\nEND_FUNCTION\n'
+    found = [d.code for d in check_sources([Source("f.scl", text.encode())]) if d.severity == "Error"
+             and d.code != "TYPE_MISMATCH"]  # INT_TO_DINT into an Int: not this rule
+    assert found == (["WRONG_PARAMETER"] if refused else []), found
