@@ -330,6 +330,8 @@ _VARIANTS: tuple[tuple[str, str, str], ...] = (
     # with its own definitions; a PLC holds only the one imported into it (engineering_api.rules.compiler.check).
     ("DUPLICATE_NAME_ACROSS_FILES", "DUPLICATE_NAME",
      '"{name}" is also defined in {other}; a PLC holds only one of them (each file is checked with its own).'),
+    # A user constant of a tag table broken as a tag can be (engineering_api.rules.compiler.tag_tables).
+    ("TAG_INVALID_CONSTANT", "TAG_INVALID", 'The user constant "{name}": {reason}'),
 )
 
 MESSAGES = MappingProxyType({

@@ -297,6 +297,17 @@ def tag_table_mutants(path: Path, per_family: int = 6) -> Iterator[Mutant]:
                     break
             words.append((tag, int(word.group(2))))
 
+    for constant in (el for el in root.iter() if _local(el) == "SW.Tags.PlcUserConstant"):
+        fields = {_local(el): el for el in constant.iter() if _local(el) in ("DataTypeName", "Value")}
+        kind_text = fields["DataTypeName"].text if "DataTypeName" in fields else None
+        if kind_text in INT_RANGES and "Value" in fields and made["constant value"] < per_family:
+            made["constant value"] += 1
+            value, old = fields["Value"], fields["Value"].text
+            for number, code in ((INT_RANGES[kind_text][1] + 1, "TAG_INVALID"), (INT_RANGES[kind_text][1], None)):
+                value.text = str(number)
+                yield Mutant("constant value", path, _serialise(root, data), constant.sourceline or 0, code)
+            value.text = old
+
 
 def flgnet_mutants(path: Path, per_family: int = 3) -> Iterator[Mutant]:
     """The structural mutants of a block export's LAD/FBD networks (GRAPH conditions and safety networks too),
@@ -342,6 +353,7 @@ def flgnet_mutants(path: Path, per_family: int = 3) -> Iterator[Mutant]:
                 first.set("UId", "99999")
                 yield Mutant("flgnet wire end", path, _serialise(root, data), wires[0].sourceline or 0, "FLGNET_WIRE")
                 first.set("UId", old)
+
 
 
 _OB_FREE = {"ProgramCycle", "TimeDelayInterrupt", "CyclicInterrupt", "HardwareInterrupt", "Startup"}

@@ -1,7 +1,8 @@
 """Tag tables are checked (before, no command read a tag's address, name or uniqueness): generated mutants of every
 corpus tag table are refused at the tag's line (a Bool on a word address, bit number 8, a data block address, a
-name with a quote, a name another tag has in other letter case), a word moved one byte into another is a warning,
-and bit 7 of a free byte (the last bit number) adds nothing. No corpus tag table gets a finding."""
+name with a quote, a name another tag has in other letter case, a user constant one past its type's range), a word
+moved one byte into another is a warning, and bit 7 of a free byte (the last bit number) and a constant at its
+type's last value add nothing. No corpus tag table gets a finding."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ def test_tag_table_mutants_are_refused_at_their_tag() -> None:
                    "tag overlap"):
         assert counts[(family, True)] > 0, family
     assert counts[("tag bit number", False)] > 0
+    assert counts[("constant value", True)] > 0 and counts[("constant value", False)] > 0, counts
 
 
 def test_a_name_is_unique_across_the_plcs_tag_tables(tmp_path: Path) -> None:

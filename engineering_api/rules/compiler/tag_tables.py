@@ -31,7 +31,7 @@ from simatic_xml.diagnostic_codes import message
 from simatic_xml.diagnostics import Diagnostic
 
 from engineering_api.rules.addresses import AddressError, OverlapIndex, footprint, parse_address
-from engineering_api.rules.tags import FieldError, check_tag
+from engineering_api.rules.tags import FieldError, check_constant, check_tag
 
 if TYPE_CHECKING:
     from simatic_xml.model import Document
@@ -45,12 +45,14 @@ AREA_BYTES: dict[str, dict[str, int]] = {
 """Bytes of the input, output and bit memory areas per CPU family (see the module docstring)."""
 _AREA_NAMES = {"I": "input", "Q": "output", "M": "bit memory"}
 _SIMATICML_TAG = re.compile(rb"<SW\.Tags\.PlcTag\b.*?<Name>([^<]*)</Name>", re.DOTALL)
+_SIMATICML_CONSTANT = re.compile(rb"<SW\.Tags\.PlcUserConstant\b.*?<Name>([^<]*)</Name>", re.DOTALL)
 _EDITOR_TAG = re.compile(rb"<Tag\b[^>]*>\s*([^<]*?)\s*</Tag>")
 
 
 @dataclass(frozen=True)
 class TableTag:
-    """One tag of a tag table, where it is: its file and line, and its table's name."""
+    """One tag (or, with ``value`` set, user constant) of a tag table, where it is: its file and line, and its
+    table's name."""
 
     name: str
     data_type: str
@@ -58,6 +60,8 @@ class TableTag:
     table: str
     file: Optional[str]
     line: int
+    value: Optional[str] = None
+    """A user constant's value (None: a tag)."""
 
 
 def _lines(data: bytes, pattern: re.Pattern[bytes]) -> dict[str, int]:
@@ -77,8 +81,11 @@ def simaticml_table_tags(doc: Document, data: bytes, file: Optional[str]) -> lis
     if not isinstance(table, PlcTagTable):
         return []
     lines = _lines(data, _SIMATICML_TAG)
+    constants = _lines(data, _SIMATICML_CONSTANT)
     return [TableTag(tag.name or "", tag.data_type or "", tag.logical_address or "", table.name or "", file,
-                     lines.get(tag.name or "", 0)) for tag in table.tags]
+                     lines.get(tag.name or "", 0)) for tag in table.tags] + [
+        TableTag(const.name or "", str(const.attr("DataTypeName") or ""), "", table.name or "", file,
+                 constants.get(const.name or "", 0), const.value or "") for const in table.user_constants]
 
 
 def editor_table_tags(tables: Iterable[object], data: bytes, file: Optional[str]) -> list[TableTag]:
@@ -115,6 +122,10 @@ def tag_findings(tags: Iterable[TableTag], udts: Iterable[str], *, cpu_family: O
             if mine:
                 out.append(finding(tag, "TAG_DUPLICATE", name=tag.name, table=first.table))
             continue
+        if tag.value is not None:
+            if mine:
+                _constant(tag, out)
+            continue
         if not tag.address:
             continue  # no address to judge or place
         try:
@@ -139,6 +150,17 @@ def tag_findings(tags: Iterable[TableTag], udts: Iterable[str], *, cpu_family: O
             out.append(finding(tag, "TAG_ADDRESS_RANGE", "Warning", name=tag.name, address=address.text,
                                 area=_AREA_NAMES[address.area], family=cpu_family, last=size - 1))
     return out
+
+
+def _constant(constant: TableTag, out: list[Diagnostic]) -> None:
+    """A user constant by the REST API's rules (:func:`engineering_api.rules.tags.check_constant`: a legal name,
+    a data type a constant can have, a value of that type in its range)."""
+    try:
+        check_constant(constant.name, constant.data_type, constant.value or "")
+    except FieldError as exc:
+        if exc.code != "UNKNOWN_DATA_TYPE":
+            out.append(Diagnostic(message("TAG_INVALID_CONSTANT", name=constant.name, reason=exc.reason),
+                                  constant.line, 0, None, "Error", constant.file, "TAG_INVALID"))
 
 
 def _clashes(mine: tuple[set[tuple[str, int, int]], str],
