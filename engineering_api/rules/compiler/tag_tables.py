@@ -30,6 +30,7 @@ from xml.sax.saxutils import unescape
 from simatic_xml.diagnostic_codes import message
 from simatic_xml.diagnostics import Diagnostic
 
+from engineering_api.rules.plc_values import AREA_SIZES
 from engineering_api.rules.addresses import AddressError, OverlapIndex, footprint, parse_address
 from engineering_api.rules.tags import FieldError, check_constant, check_tag
 
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 __all__ = ("AREA_BYTES", "TableTag", "editor_table_tags", "simaticml_table_tags", "tag_findings")
 
 AREA_BYTES: dict[str, dict[str, int]] = {
-    "S7-1500": {"I": 32768, "Q": 32768, "M": 16384},
+    "S7-1500": dict(AREA_SIZES),  # the S7-1500 areas the simulated CPU and the watch tables use
     "S7-1200": {"I": 1024, "Q": 1024, "M": 8192},
 }
 """Bytes of the input, output and bit memory areas per CPU family (see the module docstring)."""
