@@ -312,7 +312,8 @@ def tag_table_mutants(path: Path, per_family: int = 6) -> Iterator[Mutant]:
 def flgnet_mutants(path: Path, per_family: int = 3) -> Iterator[Mutant]:
     """The structural mutants of a block export's LAD/FBD networks (GRAPH conditions and safety networks too),
     each at the changed element's line: a wire given the UId of an element of its network, an extensible box whose
-    Card is lowered below a pin a wire uses, a wire end naming a UId no element has."""
+    Card is lowered below a pin a wire uses, a wire end naming a UId no element has, a wire to a pin of a call that
+    its CallInfo does not list."""
     data = path.read_bytes()
     if b"FlgNet" not in data:
         return
@@ -345,6 +346,16 @@ def flgnet_mutants(path: Path, per_family: int = 3) -> Iterator[Mutant]:
                     yield Mutant("flgnet cardinality", path, _serialise(root, data), wire.sourceline or 0,
                                  "FLGNET_CARDINALITY")
                     card.text = declared
+        calls = {uid for uid, el in elements.items() if _local(el) == "Call"}
+        pin = next(((wire, end) for wire in wires for end in wire if _local(end) == "NameCon"
+                    and end.get("UId") in calls and end.get("Name", "").lower() not in ("en", "eno")), None)
+        if pin is not None and made["flgnet call pin"] < per_family:
+            made["flgnet call pin"] += 1
+            wire, end = pin
+            name = end.get("Name", "")
+            end.set("Name", "mut_pin")
+            yield Mutant("flgnet call pin", path, _serialise(root, data), wire.sourceline or 0, "FLGNET_PIN")
+            end.set("Name", name)
         if wires and made["flgnet wire end"] < per_family:
             first = next((e for e in wires[0] if _local(e) == "NameCon"), None)
             if first is not None:

@@ -1,6 +1,6 @@
 """LAD/FBD structure, block numbers and SCL accesses and arrows, on generated mutants of every corpus file (before,
 none of these was refused but the arrows of calls of blocks): a wire given the UId of another element of its
-network, an extensible box wired past its Card, a wire end naming no element (``FLGNET_WIRE``, the existing rule, at
+network, an extensible box wired past its Card, a wire to a pin a call does not list, a wire end naming no element (``FLGNET_WIRE``, the existing rule, at
 the wire's line), an OB numbered outside its event class's numbers, an FB/FC/DB numbered 65536, an element of a
 name or an index of an Int, an input given ``=>`` or an output ``:=``. Controls: the highest legal numbers (OB 32767
 and 123, block 65535), the Int compared itself. No corpus export gets one of the new findings, for either CPU
@@ -18,7 +18,7 @@ from tests.compiler.mutants import block_number_mutants, flgnet_mutants, run_mut
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml"
 XML = sorted(CORPUS.rglob("*.xml")) if CORPUS.is_dir() else []
-NEW_CODES = frozenset(["FLGNET_UID", "FLGNET_CARDINALITY", "OB_NUMBER", "BLOCK_NUMBER"])
+NEW_CODES = frozenset(["FLGNET_UID", "FLGNET_CARDINALITY", "FLGNET_PIN", "OB_NUMBER", "BLOCK_NUMBER"])
 
 corpus = pytest.mark.skipif(not XML, reason="../shared/corpus is not there")
 
@@ -37,6 +37,7 @@ def test_flgnet_mutants_are_refused_at_their_element() -> None:
     assert not problems, "\n".join(problems[:20])
     assert counts[("flgnet uid", True)] >= 50 and counts[("flgnet wire end", True)] >= 50, counts
     assert counts[("flgnet cardinality", True)] >= 20, counts
+    assert counts[("flgnet call pin", True)] >= 10, counts
 
 
 @corpus

@@ -9,6 +9,9 @@ every UId names one element, and an extensible box is wired within its declared 
 * ``FLGNET_CARDINALITY`` (Error): a wire to ``inN``/``outN`` of a box whose ``<TemplateValue Name="Card"
   Type="Cardinality">`` declares fewer (Add, Mul, AND/OR boxes, Move's outputs, Calc): the box has only those pins.
   In every corpus export (455 such wires) the pins wired lie within the box's Card.
+* ``FLGNET_PIN`` (Error): a wire to a pin of a call (``<Call>``) that its ``<CallInfo>`` does not list: the export
+  lists every parameter of the called FB or FC (``<Parameter Name Section Type>``), and EN/ENO, so a pin it does not
+  list names no parameter. Every wire to a call in the corpus's exports names one of them.
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ def _uids(net: FlgNet) -> Iterator[tuple[str, int]]:
 
 def structure_findings(net: FlgNet) -> list[tuple[int, str, dict[str, object]]]:
     """``(line, code, message fields)`` of each structural fault of ``net`` (see the module docstring)."""
-    from simatic_xml.flgnet import NameCon, Part, Wire
+    from simatic_xml.flgnet import Call, NameCon, Part, Wire
     from simatic_xml.template_value import TemplateValue
 
     out: list[tuple[int, str, dict[str, object]]] = []
@@ -69,8 +72,13 @@ def structure_findings(net: FlgNet) -> list[tuple[int, str, dict[str, object]]]:
             declared = next((v.value for v in item.items if isinstance(v, TemplateValue) and v.name == "Card"), None)
             if declared is not None and declared.isdigit():
                 cards[item.uid] = item, int(declared)
+    calls = {item.uid: item for item in net.parts or () if isinstance(item, Call) and item.uid}
     for wire in net.wires or ():
         for end in wire.connections if isinstance(wire, Wire) else ():
+            if isinstance(end, NameCon) and end.uid in calls:
+                call = calls[end.uid]
+                if end.name.lower() not in ("en", "eno") and all(p.name != end.name for p in call.parameters):
+                    found(wire.line, "FLGNET_PIN", pin=end.name, part=call.name)
             if not isinstance(end, NameCon) or end.uid not in cards:
                 continue
             part, card = cards[end.uid]
