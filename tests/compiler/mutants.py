@@ -347,11 +347,11 @@ def flgnet_mutants(path: Path, per_family: int = 3) -> Iterator[Mutant]:
                                  "FLGNET_CARDINALITY")
                     card.text = declared
         calls = {uid for uid, el in elements.items() if _local(el) == "Call"}
-        pin = next(((wire, end) for wire in wires for end in wire if _local(end) == "NameCon"
-                    and end.get("UId") in calls and end.get("Name", "").lower() not in ("en", "eno")), None)
-        if pin is not None and made["flgnet call pin"] < per_family:
+        call_pin = next(((wire, end) for wire in wires for end in wire if _local(end) == "NameCon"
+                         and end.get("UId") in calls and end.get("Name", "").lower() not in ("en", "eno")), None)
+        if call_pin is not None and made["flgnet call pin"] < per_family:
             made["flgnet call pin"] += 1
-            wire, end = pin
+            wire, end = call_pin
             name = end.get("Name", "")
             end.set("Name", "mut_pin")
             yield Mutant("flgnet call pin", path, _serialise(root, data), wire.sourceline or 0, "FLGNET_PIN")

@@ -1,10 +1,10 @@
 """LAD/FBD structure, block numbers and SCL accesses and arrows, on generated mutants of every corpus file (before,
 none of these was refused but the arrows of calls of blocks): a wire given the UId of another element of its
-network, an extensible box wired past its Card, a wire to a pin a call does not list, a wire end naming no element (``FLGNET_WIRE``, the existing rule, at
-the wire's line), an OB numbered outside its event class's numbers, an FB/FC/DB numbered 65536, an element of a
-name or an index of an Int, an input given ``=>`` or an output ``:=``. Controls: the highest legal numbers (OB 32767
-and 123, block 65535), the Int compared itself. No corpus export gets one of the new findings, for either CPU
-family."""
+network, an extensible box wired past its Card, a wire to a pin a call does not list, a wire end naming no element
+(``FLGNET_WIRE``, the existing rule, at the wire's line), an OB numbered outside its event class's numbers, an
+FB/FC/DB numbered 65536, an element of a name or an index of an Int, an input given ``=>`` or an output ``:=``.
+Controls: the highest legal numbers (OB 32767 and 123, block 65535), the Int compared itself. No corpus export gets
+one of the new findings, for either CPU family."""
 
 from __future__ import annotations
 
