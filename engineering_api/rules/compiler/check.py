@@ -20,7 +20,11 @@ Source rules (a git repository of TIA exports also holds other XML: project file
   parameters, HMI) is skipped with a Warning ``UNSUPPORTED_OBJECT``;
 * an SCL source that does not parse is an Error ``SYNTAX_ERROR`` (``CLASSIC_SCL`` for STEP 7 classic SCL);
 * an SCL source's declarations are read as TIA's generation from source reads them (``INVALID_DECLARATION``:
-  start values, String lengths, array bounds), so a check refuses what ``scl build`` refuses.
+  start values, String lengths, array bounds), so a check refuses what ``scl build`` refuses; a SimaticML block's or
+  UDT's interface meets the same rules (:mod:`simatic_xml.generate.declarations`, read by :mod:`.project`);
+* the tags and user constants of every tag table read are judged together (:mod:`.tag_tables`: each by the tag API's
+  rules, names unique across the tables, overlaps, the CPU family's areas), and each block's number by its kind
+  (:mod:`.block_numbers`).
 """
 
 from __future__ import annotations
@@ -309,7 +313,6 @@ def identity_findings(loaded: Loaded, wanted: Collection[Optional[str]] | None =
             for code, severity, fields in number_findings(blk.kind, blk.number, blk.ob_type, program.cpu_family):
                 out.append(Diagnostic(message(code, **fields), blk.line, blk.col, blk.name, severity, where, code))
         other = numbers.setdefault((blk.kind, blk.number), blk)
-        where = file_of.get(id(blk))
         if other is not blk and id(blk) not in loaded.auto_numbered and (wanted is None or where in wanted):
             out.append(Diagnostic(
                 message("NUMBER_IN_USE", cls=blk.kind, number=blk.number, other=other.name), blk.line,
