@@ -127,9 +127,11 @@ _TABLE: tuple[tuple[str, str, tuple[Severity, ...], str], ...] = (
     ("INVALID_DECLARATION", "Data types", _E,
      "A declaration TIA's generation from source refuses: a start value that is no value of its data type, a String "
      "or WString length or array bounds outside their limits, a Variant outside Input, InOut and Temp; every check "
-     "reports it, as `scl build` does."),
+     "reports it, as `scl build` does, in SCL sources and in SimaticML interfaces alike (at the member's line)."),
     ("SLICE_RANGE", "Data types", _E,
      "A slice (.%X, .%B, .%W, .%D, .%L) reaches past the bits of its tag's data type."),
+    ("INDEX_NOT_ARRAY", "Data types", _E,
+     "An operand that is no ARRAY (an elementary tag, a STRUCT, a PLC data type) is given an index."),
     ("INDEX_DIMENSIONS", "Data types", _E, "An array is indexed with more or fewer indexes than it has dimensions."),
     ("CASE_SELECTOR", "Data types", _E, "A CASE expression is not of an integer or bit-string data type."),
     ("CASE_LABEL", "Data types", _E, "A CASE label is not a constant of the CASE expression's data type."),
@@ -150,11 +152,34 @@ _TABLE: tuple[tuple[str, str, tuple[Severity, ...], str], ...] = (
      "Two blocks of one file have the same name (in two files it is a `DUPLICATE_NAME` warning: a PLC holds the one "
      "imported into it)."),
     ("NUMBER_IN_USE", "Names and numbers", _E, "A block number is used by two blocks of the same kind."),
+    ("OB_NUMBER", "Names and numbers", _E,
+     "An organization block's number is not one its event class allows (OB 1, 20-23, 30-38, 40-47, 100 or 123-32767 "
+     "for their classes; 82, 83, 86 for theirs)."),
+    ("BLOCK_NUMBER", "Names and numbers", _EW,
+     "An FB, FC or DB is numbered outside 1 to 65535 (an error), or a DB past its CPU family's last data block "
+     "number (a warning: the data sheets' limits were not found to quote)."),
+    ("TAG_INVALID", "Names and numbers", _E,
+     "A PLC tag of a tag table breaks TIA's rules for tags: an illegal name, or an address whose access width does "
+     "not fit its data type, a bit number above 7, a data block address or the I/O access `:P`."),
+    ("TAG_DUPLICATE", "Names and numbers", _E,
+     "Two PLC tags of the PLC's tag tables have one name (names are unique across all tag tables of a CPU)."),
+    ("TAG_OVERLAP", "Names and numbers", _W,
+     "Two PLC tags share memory (TIA accepts it and marks the overlap; no page stating an error was found)."),
+    ("TAG_ADDRESS_RANGE", "Names and numbers", _W,
+     "A tag's address lies past the input, output or bit memory area of the CPU family (a warning: the area sizes "
+     "are the data sheets' as known here, not quoted from a Siemens page)."),
     ("FLGNET_TYPE", "LAD/FBD networks", _E, "A bit instruction's operand is not a Bool."),
     ("FLGNET_PIN_TYPE", "LAD/FBD networks", _E,
      "An operand does not fit the data type of a box's pin or of a called block's parameter."),
     ("FLGNET_WIRE", "LAD/FBD networks", _E, "A wire connects to a part that does not exist."),
     ("FLGNET_SLICE", "LAD/FBD networks", _E, "A bit slice is outside its operand's bits."),
+    ("FLGNET_UID", "LAD/FBD networks", _E,
+     "Two elements of one LAD/FBD network carry one UId, by which wires name the element they end at."),
+    ("FLGNET_PIN", "LAD/FBD networks", _E,
+     "A wire ends at a pin of a call of a block that the call's parameters (its `CallInfo`) do not list."),
+    ("FLGNET_CARDINALITY", "LAD/FBD networks", _E,
+     "A wire ends at a numbered pin (`in3`, `out2`) of an extensible box beyond the number of pins its `Card` "
+     "declares."),
     ("FLGNET_LABEL", "LAD/FBD networks", _E, "A jump names a label the block does not define."),
     ("FLGNET_OPERAND", "LAD/FBD networks", _E, "A contact or coil has no operand."),
     ("STL_LABEL", "LAD/FBD networks", _E, "An STL jump names a label the block does not declare."),
@@ -253,6 +278,7 @@ _TEMPLATES: dict[str, str] = {
     "LITERAL_RANGE": 'The value {value} is outside the range of the data type "{type}".',
     "INDEX_RANGE": "The index {value} is outside the bounds {low}..{high} of the array.",
     "SLICE_RANGE": 'The slice "{slice}" is outside the {bits} bits of the data type "{type}".',
+    "INDEX_NOT_ARRAY": 'The operand {name} of data type "{type}" is no ARRAY and takes no index.',
     "INDEX_DIMENSIONS": "{count} indexes for an array of {dims} dimension(s).",
     "INDEX_TYPE": 'The array index must be of an integer data type, not "{src}".',
     "CASE_SELECTOR": 'The CASE expression must be of an integer or bit-string data type, not "{src}".',
@@ -268,6 +294,15 @@ _TEMPLATES: dict[str, str] = {
     "DUPLICATE_NAME": 'The name "{name}" is declared more than once.',
     "DUPLICATE_BLOCK": 'The block name "{name}" already exists.',
     "NUMBER_IN_USE": 'The block number {cls} {number} is already used by "{other}".',
+    "OB_NUMBER": 'The number {number} is not allowed for an organization block of the type "{type}" (allowed: '
+                 '{allowed}).',
+    "BLOCK_NUMBER": "The block number {cls} {number} is outside 1 to {last}{where}.",
+    "TAG_INVALID": 'The PLC tag "{name}": {reason}',
+    "TAG_DUPLICATE": 'The tag name "{name}" is already used in the tag table "{table}"; names are unique across all '
+                     'tag tables of the PLC.',
+    "TAG_OVERLAP": 'The address {address} of the tag "{name}" overlaps {other_address} of the tag "{other}".',
+    "TAG_ADDRESS_RANGE": 'The address {address} of the tag "{name}" lies past the {area} area of an {family} CPU '
+                         '(bytes 0 to {last}).',
     "GOTO_LABEL": 'The jump label "{label}" is not defined in the block.',
     "EXIT_OUTSIDE_LOOP": "EXIT is only permitted inside a FOR, WHILE or REPEAT loop.",
     "CONTINUE_OUTSIDE_LOOP": "CONTINUE is only permitted inside a FOR, WHILE or REPEAT loop.",
@@ -277,6 +312,9 @@ _TEMPLATES: dict[str, str] = {
     "FLGNET_TYPE": 'The operand "{name}" of data type "{type}" does not fit the instruction "{part}" (Bool required).',
     "FLGNET_PIN_TYPE": 'Implicit conversion of the data type "{src}" into the data type "{dst}" is not possible at the '
                        'pin "{pin}" of the instruction "{part}" (operand {name}).',
+    "FLGNET_UID": "The UId {uid} names two elements of the network; each element needs a UId of its own.",
+    "FLGNET_PIN": 'The call of "{part}" has no pin "{pin}": it is no parameter of the called block.',
+    "FLGNET_CARDINALITY": 'The instruction "{part}" has {card} numbered pins (Card); the pin "{pin}" is beyond them.',
     "FLGNET_WIRE": 'A wire of network {network} connects to a part that does not exist (UId {uid}).',
     "NETWORK_SYNTAX": "Syntax error: {message}",
     "NETWORK_NOT_CHECKED": "The network was not checked: {reason}.",
@@ -295,6 +333,8 @@ _VARIANTS: tuple[tuple[str, str, str], ...] = (
     # with its own definitions; a PLC holds only the one imported into it (engineering_api.rules.compiler.check).
     ("DUPLICATE_NAME_ACROSS_FILES", "DUPLICATE_NAME",
      '"{name}" is also defined in {other}; a PLC holds only one of them (each file is checked with its own).'),
+    # A user constant of a tag table broken as a tag can be (engineering_api.rules.compiler.tag_tables).
+    ("TAG_INVALID_CONSTANT", "TAG_INVALID", 'The user constant "{name}": {reason}'),
 )
 
 MESSAGES = MappingProxyType({

@@ -69,6 +69,9 @@ class Member:
     sections: Sections | None = None
     subelements: list[Subelement] = field(default_factory=list)
     start_value: StartValue | None = None
+    line: int = field(default=0, compare=False, repr=False)
+    """The line of the ``<Member>`` in the document it was read from (0: built, not read); not part of its
+    meaning: a finding about the member points there."""
 
     @property
     def is_array(self) -> bool:

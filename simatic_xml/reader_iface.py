@@ -129,7 +129,7 @@ _BUILD_FIELDWISE = all(
     getattr(cls, "__slots__", None) == fields and not hasattr(cls, "__post_init__")
     for cls, fields in (
         (Member, ("name", "datatype", "version", "remanence", "accessibility", "informative", "extra", "attributes",
-                  "comment", "members", "sections", "subelements", "start_value")),
+                  "comment", "members", "sections", "subelements", "start_value", "line")),
         (MemberAttribute, ("kind", "name", "value", "system_defined", "informative", "extra")),
         (StartValue, ("value", "informative", "extra")),
         (Subelement, ("path", "start_value", "comment")),
@@ -151,8 +151,9 @@ def _member(el: _El, ns: str, names: _Names, parent: str) -> Member:
             member.attributes = member.comment = member.sections = member.start_value = None
             member.members = []
             member.subelements = []
+            member.line = el.sourceline or 0
         else:
-            member = Member(items[0][1], items[1][1])
+            member = Member(items[0][1], items[1][1], line=el.sourceline or 0)
         if len(items) > 2:
             for key, value in items[2:]:
                 if key == "Remanence":
@@ -168,7 +169,7 @@ def _member(el: _El, ns: str, names: _Names, parent: str) -> Member:
     else:
         attrib = dict(items)
         try:
-            member = Member(attrib.pop("Name"), attrib.pop("Datatype"))
+            member = Member(attrib.pop("Name"), attrib.pop("Datatype"), line=el.sourceline or 0)
         except KeyError:
             raise SchemaError("Member needs Name and Datatype", f"{parent}/Member") from None
         if attrib:

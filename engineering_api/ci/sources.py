@@ -53,6 +53,8 @@ def merge(pieces: Iterable[Loaded], *, cpu_family: Optional[str] = None) -> Load
         merged.documents.update(piece.documents)
         merged.auto_numbered |= piece.auto_numbered
         merged.lines += piece.lines
+        merged.scl += piece.scl  # the sources whose declarations the check reads as generation does
+        merged.tags += piece.tags  # the tag tables' tags, judged together
         for bd in _objects(piece):
             merged.file_of[id(bd)] = piece.file_of.get(id(bd), piece.files[0] if piece.files else "")
             program.add(bd)

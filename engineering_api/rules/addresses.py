@@ -5,6 +5,10 @@ words (``%QW4``) and double words (``%MD100``); S7 timers and counters (``%T5``,
 Counter tags. The operand size must fit the data type (a Bool needs a bit, an Int a word ...). Data
 block addresses (``%DB1.DBX0.0``), peripheral suffixes (``:P``) and local data (``%L``) never go in a
 tag table. Overlaps between tags are allowed (TIA warns): :class:`OverlapIndex` finds them.
+
+The text is read by the one grammar of absolute addresses (:mod:`simatic_xml.absolute_addresses`, which the SCL
+checker, the generator and the watch tables use too), blanks, case and a missing ``%`` tolerated; a tag table adds its
+own limits (no data block, ``:P`` or ``%L`` address, no 8-byte access letter, bytes up to :data:`MAX_BYTE`).
 """
 
 from __future__ import annotations
@@ -12,21 +16,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from simatic_xml.absolute_addresses import InvalidAddressError, parse_absolute_address
+
 __all__ = (
     "SIZE_OF_TYPE",
     "Address",
     "AddressError",
     "OverlapIndex",
     "check_address",
+    "footprint",
     "parse_address",
     "system_type_size",
 )
 
-_ADDRESS = re.compile(r"%?\s*([IQMEA])\s*(?:(\d+)\.(\d+)|([BWD]?)\s*(\d+)(?:\.(\d+))?)\Z", re.IGNORECASE)
-_TIMER = re.compile(r"%?\s*([TCZ])\s*(\d+)\Z", re.IGNORECASE)
 _DB = re.compile(r"%?\s*(DB\d+|DI\d+)\b|%?\s*DB[XBWD]", re.IGNORECASE)
-_GERMAN = {"E": "I", "A": "Q"}
-"""German mnemonics (E = input, A = output) are accepted and written in English, as TIA's English UI shows them."""
 
 SIZE_OF_TYPE: dict[str, str] = {}
 """Upper-case data type -> the operand size it needs: ``X`` (bit), ``B``, ``W``, ``D`` or ``L`` (8 bytes)."""
@@ -105,26 +108,22 @@ def parse_address(text: str) -> Address:
         raise AddressError(f"'{raw}': the peripheral suffix ':P' is used in the program, not in the tag table")
     if raw.lstrip("%").strip()[:1].upper() == "L":
         raise AddressError(f"'{raw}': local data (%L) cannot be addressed in a tag table")
-    timer = _TIMER.match(raw)
-    if timer:
-        area = timer.group(1).upper()
-        return Address("C" if area == "Z" else area, "X", int(timer.group(2)))
-    m = _ADDRESS.match(raw)
-    if m is None:
-        raise AddressError(f"'{raw}' is not an address such as %I0.0, %Q1.7, %M10.3, %IB2, %QW4 or %MD100")
-    area = _GERMAN.get(m.group(1).upper(), m.group(1).upper())
-    if m.group(2) is not None:
-        byte, bit = int(m.group(2)), int(m.group(3))
-        if bit > 7:
-            raise AddressError(f"'{raw}': the bit number must be 0 to 7")
-        size = "X"
-    else:
-        if m.group(6) is not None or not m.group(4):
-            raise AddressError(f"'{raw}' is not an address such as %I0.0, %Q1.7, %M10.3, %IB2, %QW4 or %MD100")
-        byte, bit, size = int(m.group(5)), 0, m.group(4).upper()
-    if byte > MAX_BYTE:
-        raise AddressError(f"'{raw}': byte {byte} is beyond the address range (0 to {MAX_BYTE})")
-    return Address(area, size, byte, bit)
+    # The one grammar of absolute addresses (simatic_xml.absolute_addresses), as written without blanks and with
+    # its "%"; a tag table's own limits on top: no 8-byte access letter, bytes up to MAX_BYTE.
+    spelled = "%" + re.sub(r"\s+", "", raw).lstrip("%").upper()
+    try:
+        parsed = parse_absolute_address(spelled)
+    except InvalidAddressError as exc:
+        raise AddressError(f"'{raw}' is not an address such as %I0.0, %Q1.7, %M10.3, %IB2, %QW4 or %MD100 "
+                           f"({exc.reason})") from None
+    if parsed.area in ("T", "C"):
+        return Address(parsed.area, "X", parsed.byte)
+    if parsed.size == "L":
+        raise AddressError(f"'{raw}' is not an address such as %I0.0, %Q1.7, %M10.3, %IB2, %QW4 or %MD100 (an "
+                           "8-byte tag is given its first byte: %MB10)")
+    if parsed.byte > MAX_BYTE:
+        raise AddressError(f"'{raw}': byte {parsed.byte} is beyond the address range (0 to {MAX_BYTE})")
+    return Address(parsed.area, parsed.size, parsed.byte, parsed.bit or 0)
 
 
 def check_address(text: str, data_type: str, *, structured: bool = False) -> Address:
@@ -179,7 +178,7 @@ def system_type_size(upper: str) -> str | None:
     return None
 
 
-def _footprint(address: Address, data_type: str) -> list[tuple[str, int, int]]:
+def footprint(address: Address, data_type: str) -> list[tuple[str, int, int]]:
     """``(area, byte, bitmask)`` for every byte the tag occupies."""
     if address.area in "TC":
         return [(address.area, address.byte, 0xFF)]
@@ -204,7 +203,7 @@ class OverlapIndex:
     def add(self, name: str, address: Address, data_type: str) -> list[tuple[str, str]]:
         """Record a tag; returns ``(other tag, its address)`` for every earlier tag it overlaps."""
         hits: dict[str, str] = {}
-        for area, byte, mask in _footprint(address, data_type):
+        for area, byte, mask in footprint(address, data_type):
             slot = self._bytes.setdefault((area, byte), [])
             for other_mask, other, other_text in slot:
                 if other_mask & mask and other != name:

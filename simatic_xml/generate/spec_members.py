@@ -13,7 +13,8 @@ from .errors import SpecError
 from .names import check_member_name
 
 __all__ = (
-    "GRAPH_RESERVED", "HMI_SECTIONS", "RETAIN_SECTIONS", "SECTIONS_BY_TYPE", "MemberSpec", "check_start_value",
+    "GRAPH_RESERVED", "HMI_SECTIONS", "RETAIN_SECTIONS", "SECTIONS_BY_TYPE", "MemberSpec", "check_declaration",
+    "check_start_value",
     "check_unique", "parse_interface", "spec_object", "start_value_text", "texts", "unknown_keys",
 )
 
@@ -157,6 +158,32 @@ def check_start_value(value: str, datatype: str, path: str) -> None:
             raise SpecError(path, f"{value!r} is not a {datatype} literal such as T#5s")
 
 
+def check_declaration(datatype_text: object, start: str | None, section: str, path: str, *, nested: bool = False,
+                      lenient: bool = True) -> str:
+    """The declaration rules every declaration meets wherever it is written (an SCL source, a JSON spec, a
+    SimaticML block interface, a DB's or UDT's member with its start value): its data type is one TIA knows
+    (String/WString lengths, array bounds in order, at most 6 dimensions: :func:`normalize_datatype`), a Variant
+    stands only in Input, InOut or Temp, a constant is of an elementary type, a start value is a value of its
+    elementary type inside its range (:func:`check_start_value`; a named constant, ``#C`` or ``"C"``, is resolved by
+    TIA) and a Struct has none. Returns TIA's spelling of the data type; raises :class:`SpecError` at ``path``
+    (``.dataType``/``.startValue``/``.members``). ``lenient``: TIA's source and export rules (constant bounds,
+    ``Array[*]``, unknown unquoted names left to the checker's ``UNKNOWN_TYPE``)."""
+    datatype = normalize_datatype(datatype_text, f"{path}.dataType", struct_ok=nested, lenient=lenient)
+    struct_like = datatype == "Struct" or datatype.endswith(" of Struct")
+    if nested and not struct_like:
+        raise SpecError(f"{path}.members", "nested members need dataType Struct")
+    if datatype == "Variant" and section not in ("Input", "InOut", "Temp"):
+        raise SpecError(f"{path}.dataType", "Variant is only allowed in Input, InOut and Temp")
+    if start is not None and not (lenient and start.lstrip("+-").startswith(("#", '"'))):
+        check_start_value(start, datatype, f"{path}.startValue")  # a named constant is resolved by TIA
+    if start is not None and datatype == "Struct":
+        raise SpecError(f"{path}.startValue", "a Struct has no start value; give its members start values")
+    if section == "Constant" and (datatype in ("Struct", "Variant") or datatype.startswith(("Array", '"'))
+                                  or is_system_instance(datatype)):
+        raise SpecError(f"{path}.dataType", "constants must have an elementary type")
+    return datatype
+
+
 def _parse_members(items: object, path: str, block_type: str, section: str, lenient: bool = False) -> list[MemberSpec]:
     if not isinstance(items, list):
         raise SpecError(path, "must be a list of members")
@@ -166,15 +193,11 @@ def _parse_members(items: object, path: str, block_type: str, section: str, leni
         item = spec_object(item, mpath, "a member", _MEMBER_KEYS)
         name = check_member_name(item.get("name"), f"{mpath}.name")
         nested = item.get("members")
-        datatype = normalize_datatype(item.get("dataType", "Struct" if nested else None), f"{mpath}.dataType",
-                                      struct_ok=nested is not None, lenient=lenient)
-        struct_like = datatype == "Struct" or datatype.endswith(" of Struct")
+        start = start_value_text(item.get("startValue"), f"{mpath}.startValue")
+        datatype = check_declaration(item.get("dataType", "Struct" if nested else None), start, section, mpath,
+                                     nested=nested is not None, lenient=lenient)
         if datatype == "Struct" and not nested and not lenient:
             raise SpecError(f"{mpath}.members", "a Struct needs at least one member")
-        if nested is not None and not struct_like:
-            raise SpecError(f"{mpath}.members", "nested members need dataType Struct")
-        if datatype == "Variant" and section not in ("Input", "InOut", "Temp"):
-            raise SpecError(f"{mpath}.dataType", "Variant is only allowed in Input, InOut and Temp")
         retain = _bool(item, "retain", False, mpath)
         if retain and section not in RETAIN_SECTIONS.get(block_type, ()):
             raise SpecError(f"{mpath}.retain", f"members of {block_type} section {section} cannot be retentive")
@@ -182,20 +205,12 @@ def _parse_members(items: object, path: str, block_type: str, section: str, leni
         setpoint = _bool(item, "setpoint", False, mpath)
         if section not in HMI_SECTIONS and (not all(flags.values()) or setpoint) and not lenient:
             raise SpecError(mpath, f"HMI flags and setpoint do not apply to {section} members")
-        start = start_value_text(item.get("startValue"), f"{mpath}.startValue")
-        if start is not None and not (lenient and start.lstrip("+-").startswith(("#", '"'))):
-            check_start_value(start, datatype, f"{mpath}.startValue")  # a named constant is resolved by TIA
         if start is not None and section == "Temp" and not lenient:
             raise SpecError(f"{mpath}.startValue", "Temp members have no start value")
-        if start is not None and datatype == "Struct":
-            raise SpecError(f"{mpath}.startValue", "a Struct has no start value; give its members start values")
         # TIA's source import accepts a VAR CONSTANT declaration without a value (the corpus's Tayoriko
         # Indirect_* and komatic1 Robot sources are marked accept); the JSON API keeps asking for one.
         if section == "Constant" and start is None and not lenient:
             raise SpecError(f"{mpath}.startValue", "a constant needs a value")
-        if section == "Constant" and (datatype in ("Struct", "Variant") or datatype.startswith(("Array", '"'))
-                                      or is_system_instance(datatype)):
-            raise SpecError(f"{mpath}.dataType", "constants must have an elementary type")
         # A system FB type is a multi-instance in Static/InOut; in a UDT (section None) or a DB it is plain
         # data (TIA accepts TON_TIME members of PLC data types: d-ani STR_UnitTest.udt, lopez valveControl).
         if is_system_instance(datatype) and section not in ("Static", "InOut", "None") and not lenient:

@@ -113,7 +113,9 @@ def test_missing_udt_and_fb_of_an_instance() -> None:
           "interface": {"Static": [{"name": "u", "dataType": '"UDT_Gone"'}]}, "networks": [{"scl": ";"}]}
     sw = PlcSoftware()
     sw.blocks["FB_X"] = _obj(fb)
-    assert _descriptions(compile_software(sw, "PLC_1")) == ['Data type "UDT_Gone" not defined.']
+    member = sw.blocks["FB_X"].xml.split(b'<Member Name="u"')[0].count(b"\n") + 1  # the finding is at its member
+    assert _descriptions(compile_software(sw, "PLC_1")) == [f'line {member}, column 0: Data type "UDT_Gone" not '
+                                                            'defined.']
 
 
 # A single-instance DB of an IEC timer as TIA exports it (OfSystemLibElement): its own interface lists

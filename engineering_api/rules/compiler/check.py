@@ -20,7 +20,11 @@ Source rules (a git repository of TIA exports also holds other XML: project file
   parameters, HMI) is skipped with a Warning ``UNSUPPORTED_OBJECT``;
 * an SCL source that does not parse is an Error ``SYNTAX_ERROR`` (``CLASSIC_SCL`` for STEP 7 classic SCL);
 * an SCL source's declarations are read as TIA's generation from source reads them (``INVALID_DECLARATION``:
-  start values, String lengths, array bounds), so a check refuses what ``scl build`` refuses.
+  start values, String lengths, array bounds), so a check refuses what ``scl build`` refuses; a SimaticML block's or
+  UDT's interface meets the same rules (:mod:`simatic_xml.generate.declarations`, read by :mod:`.project`);
+* the tags and user constants of every tag table read are judged together (:mod:`.tag_tables`: each by the tag API's
+  rules, names unique across the tables, overlaps, the CPU family's areas), and each block's number by its kind
+  (:mod:`.block_numbers`).
 """
 
 from __future__ import annotations
@@ -42,9 +46,11 @@ from simatic_xml.scl.errors import ClassicSclNotSupportedError, SclSyntaxError
 from simatic_xml.tag_editor import is_tag_editor_root, read_tag_editor_xml, root_name
 
 from . import checker
+from .block_numbers import number_findings
 from .export_lines import declaration_line
 from .program import BlockDef, Program, from_block
 from .project import add_tag_table, add_tags, block_def_from_document
+from .tag_tables import TableTag, editor_table_tags, simaticml_table_tags, tag_findings
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -96,6 +102,8 @@ class Loaded:
     """``id(BlockDef)`` of objects taken from another program of the run (``engineering_api.ci.program``)."""
     scl: list[tuple[Optional[str], str, SourceFile]] = field(default_factory=list)
     """Each SCL source that parsed, with its text: :func:`check` reads its declarations as generation does."""
+    tags: list[TableTag] = field(default_factory=list)
+    """The tags of the tag tables read, in order: :func:`check` judges them together (:mod:`.tag_tables`)."""
 
     def finding(self, path: Optional[str], text: str, code: str, *, severity: str = "Error") -> None:
         """Note a finding about a whole file (one that could not be read, or was skipped)."""
@@ -209,6 +217,7 @@ def _load_xml(loaded: Loaded, path: str, data: bytes, target: Optional[float]) -
     obj = doc.object
     if isinstance(obj, PlcTagTable):
         add_tag_table(loaded.program, doc)
+        loaded.tags += simaticml_table_tags(doc, data, path)
         loaded.documents[path] = data
         return
     if not isinstance(obj, (Block, PlcStruct)):
@@ -230,6 +239,7 @@ def _load_tag_editor_xml(loaded: Loaded, path: str, data: bytes) -> None:
     except SimaticMLError as exc:
         loaded.finding(path, f"The tag table export cannot be read: {exc}", "INVALID_TAG_TABLE")
         return
+    loaded.tags += editor_table_tags(tables, data, path)
     for table in tables:
         add_tags(loaded.program, ((tag.name, tag.data_type) for tag in table.tags),
                  ((const.name, const.data_type) for const in table.constants))
@@ -298,8 +308,11 @@ def identity_findings(loaded: Loaded, wanted: Collection[Optional[str]] | None =
     for blk in program.blocks.values():
         if blk.number is None or id(blk) in loaded.borrowed:
             continue
-        other = numbers.setdefault((blk.kind, blk.number), blk)
         where = file_of.get(id(blk))
+        if id(blk) not in loaded.auto_numbered and (wanted is None or where in wanted):
+            for code, severity, fields in number_findings(blk.kind, blk.number, blk.ob_type, program.cpu_family):
+                out.append(Diagnostic(message(code, **fields), blk.line, blk.col, blk.name, severity, where, code))
+        other = numbers.setdefault((blk.kind, blk.number), blk)
         if other is not blk and id(blk) not in loaded.auto_numbered and (wanted is None or where in wanted):
             out.append(Diagnostic(
                 message("NUMBER_IN_USE", cls=blk.kind, number=blk.number, other=other.name), blk.line,
@@ -336,6 +349,9 @@ def check(loaded: Loaded, *, info: bool = False, only: Optional[Collection[Optio
 
     out = [d for d in loaded.diagnostics if wanted(d.file)]
     out += identity_findings(loaded, only)
+    if loaded.tags:
+        out += tag_findings(loaded.tags, [t.name for t in program.types.values()], cpu_family=program.cpu_family,
+                            wanted=None if only is None else set(only))
     declarations = _declaration_errors(loaded, wanted)
     # A file that defines a name another file defines too sees its own definitions (its calls were written
     # against them); the copies are checked too, after the objects of the first file.

@@ -375,6 +375,15 @@ class CallChecks(CheckContext):
             return False
         return True
 
+    def arrow_fits(self, a: A.Arg, param: str, output: bool, callee: str) -> None:
+        """A named argument of a system instruction is assigned as its parameter's direction wants: ``=>`` for an
+        output (ENO, MOVE_BLK's OUT), ``:=`` for an input (STEP 7 help, "Calling ... in SCL": the same rule as for a
+        block's parameters, ``WRONG_PARAMETER``)."""
+        if output and a.op != "=>":
+            self.err(a, "WRONG_PARAMETER", param=param, callee=callee, section="output", op="=>")
+        elif not output and a.op == "=>":
+            self.err(a, "WRONG_PARAMETER", param=param, callee=callee, section="input", op=":=")
+
     def typed_function(self, e: A.Call, name: str, spec: FunctionSpec) -> SclType:
         params = spec[0]
         result = spec[1]
@@ -402,6 +411,7 @@ class CallChecks(CheckContext):
                     continue
                 pname, kind = match
                 supplied.add(pname)
+                self.arrow_fits(a, pname, kind == "out" or pname == "ENO", name)
             if kind == "out" or a.op == "=>":
                 self.lvalue(a.value)
                 continue
@@ -446,6 +456,8 @@ class CallChecks(CheckContext):
         for a in e.args:
             if a.name is not None and a.name.upper() not in ("IN", "EN", "ENO"):
                 self.err(a, "UNKNOWN_PARAMETER", param=a.name, callee=name)
+            elif a.name is not None:
+                self.arrow_fits(a, a.name.upper(), a.name.upper() == "ENO", name)
             if a.op == "=>":
                 self.lvalue(a.value)
                 continue

@@ -60,6 +60,12 @@ _ARITH = frozenset(["+", "-", "*", "/", "**", "MOD"])
 _COMPARE = frozenset(["=", "<>", "<", ">", "<=", ">="])
 _LOGIC = frozenset(["AND", "OR", "XOR", "&"])
 _GENERIC_INDEX = frozenset(["VARIANT", "ANY"])
+_NO_PARTS = frozenset(["BOOL", "BYTE", "WORD", "DWORD", "LWORD", "SINT", "INT", "DINT", "LINT", "USINT", "UINT",
+                       "UDINT", "ULINT", "REAL", "LREAL", "TIME", "LTIME", "S5TIME", "DATE", "TIME_OF_DAY",
+                       "LTIME_OF_DAY", "CHAR", "WCHAR", "STRING", "WSTRING"])
+"""Elementary types, which have no elements a name or (but for a STRING's characters) an index reaches: only a
+STRUCT, a PLC data type, an instance (STEP 7 help, "Structured data types") and DTL have named elements, only an
+ARRAY takes an index ("ARRAY"); bits, bytes and words are reached by slices (``.%X0``)."""
 _TIMEISH = frozenset(["TIME", "LTIME", "TIME_OF_DAY", "LTIME_OF_DAY", "DATE", "DATE_AND_TIME", "LDT", "S5TIME", "DTL"])
 
 
@@ -221,6 +227,9 @@ class ExpressionChecks(CheckContext):
         """The type of member ``e.name`` of a base of type ``bt`` (the base already checked)."""
         members = self.members_of(bt)
         if members is None:
+            if (isinstance(bt, str) and bt in _NO_PARTS) or type(bt) is ArrayT:  # an Int, an ARRAY: no named elements
+                self.err(e, "UNKNOWN_MEMBER", name=e.name, type=display(bt) if isinstance(bt, str) else "Array",
+                         member=e.name)
             return None
         v = members.get(e.name.lower())
         if v is None:
@@ -260,6 +269,10 @@ class ExpressionChecks(CheckContext):
             return "CHAR"
         if bt == "WSTRING":
             return "WCHAR"
+        if (isinstance(bt, str) and bt in _NO_PARTS) or type(bt) is StructT or (
+                type(bt) is NamedT and bt.name.lower() in self.p.types):
+            # only an ARRAY (and a STRING's characters) takes an index (STEP 7 help, "ARRAY"; "STRING")
+            self.err(e, "INDEX_NOT_ARRAY", name=_owner(e.base, None), type=_shown(bt))
         return None
 
     def e_slice(self, e: A.Slice) -> SclType:
@@ -399,6 +412,13 @@ _EXPR: dict[type[object], _ExprRule] = {
     A.Address: ExpressionChecks.e_address, A.Paren: ExpressionChecks.e_paren, A.UnaryOp: ExpressionChecks.e_unary,
     A.BinaryOp: ExpressionChecks.e_binary, A.Call: ExpressionChecks.e_call,
 }
+
+
+def _shown(t: SclType) -> str:
+    """A type as a message names it: TIA's spelling of an elementary type, a PLC data type's name, or Struct."""
+    if isinstance(t, str):
+        return display(t)
+    return t.name if type(t) is NamedT else "Struct"
 
 
 def _owner(base: A.Expr, bt: SclType) -> str:

@@ -130,6 +130,10 @@ class FlgNetChecks(CheckContext):
     def flgnet(self, net: FlgNet) -> None:
         from simatic_xml.flgnet import Call as FCall
         from simatic_xml.flgnet import FlgAccess, IdentCon, NameCon, Part, Wire
+
+        from .flgnet_structure import structure_findings
+        for line, code, fields in structure_findings(net):
+            self.err_line(code, line, "Error", **fields)
         accesses: dict[str | None, FlgAccess] = {}
         parts: dict[str | None, Part | FCall] = {}
         other: set[str] = set()  # UIds of parts the typed view keeps as XML: they exist, they are just not checked

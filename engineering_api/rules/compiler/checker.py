@@ -59,6 +59,9 @@ class BlockChecker(StatementChecks, ExpressionChecks, CallChecks, StlChecks):
                 seen[key] = v
         for issue in self.b.named_types:
             self.check_type_name(issue)
+        for found in self.b.invalid_declarations:  # the declaration rules an SCL source's declarations meet
+            self.out.append(Diagnostic(found.message, found.line, found.column, self.b.name, found.severity, self.path,
+                                       found.code))
 
     def check_type_name(self, issue: TypeIssue | A.TypeLabel) -> None:
         key = issue.name.lower()

@@ -16,11 +16,12 @@ _DECLARATION_CODES = frozenset(["MISSING_TYPE", "UNKNOWN_TYPE", "DUPLICATE_NAME"
 
 def declaration_line(data: bytes, code: str, message: str) -> int:
     """The file line of what a finding about a block's declarations or identity names, in its export ``data``
-    (0 when it is not found): ``NUMBER_IN_USE`` the block's ``<Number>``, ``DUPLICATE_NAME`` the second
+    (0 when it is not found): ``NUMBER_IN_USE``, ``OB_NUMBER`` and ``BLOCK_NUMBER`` the block's ``<Number>``,
+    ``DUPLICATE_NAME`` the second
     ``<Member Name=…>`` of that name (or the block's ``<Name>``), ``MISSING_TYPE``/``UNKNOWN_TYPE`` the first
     member whose ``Datatype`` is that type. The name is the first quoted one of the message (each of these messages
     names its object first: ``Data type "UDT_Missing" not defined.``)."""
-    if code == "NUMBER_IN_USE":
+    if code in ("NUMBER_IN_USE", "OB_NUMBER", "BLOCK_NUMBER"):
         return _line_of(data, [b"<Number>"])
     found = _QUOTED.search(message) if code in _DECLARATION_CODES else None
     if found is None:

@@ -16,12 +16,13 @@ from .builtins import is_system_type_name
 from .types import ELEMENTARY, ArrayT, NamedT, SclType, StructT, Var, canonical, split_top_level
 
 if TYPE_CHECKING:
+    from simatic_xml.diagnostics import Diagnostic
     from simatic_xml.flgnet import FlgNet
     from simatic_xml.interface import Member, Sections
     from simatic_xml.stl import StlStatement
 
 __all__ = ["BlockDef", "Network", "Program", "TypeIssue", "access_root", "from_source", "literal_int",
-           "type_from_node", "type_from_text"]
+           "place_issues", "type_from_node", "type_from_text"]
 
 KIND_OF = {"FUNCTION_BLOCK": "FB", "FUNCTION": "FC", "ORGANIZATION_BLOCK": "OB", "DATA_BLOCK": "DB", "TYPE": "UDT"}
 
@@ -78,6 +79,9 @@ class BlockDef:
     ob_type: str | None = None
     """An OB's type as its SimaticML export names it (``<SecondaryType>``: ProgramCycle, Startup...); None for
     other blocks and for an SCL source, whose OB type only a fixed number tells (``builtins.ob_start_info``)."""
+    invalid_declarations: list[Diagnostic] = field(default_factory=list)
+    """A SimaticML interface's declarations that break the declaration rules an SCL source's meet
+    (:func:`simatic_xml.generate.declarations.interface_declaration_errors`), each at its member's line."""
     iec_check: bool = DEFAULT_IEC_CHECK
     """The block's IEC check (stricter implicit conversions, :mod:`simatic_xml.conversions`): SimaticML's
     ``<IsIECCheckEnabled>``; an SCL source block has it off unless it carries ``S7_IECCheck := 'TRUE'``."""
@@ -327,6 +331,14 @@ def _text_bounds(text: str, dims: int) -> tuple[tuple[int, int] | None, ...]:
     return tuple(out)
 
 
+def place_issues(issues: list[TypeIssue] | None, start: int, line: int) -> None:
+    """The issues found from ``start`` on that have no line yet are at ``line`` (the SimaticML ``<Member>`` whose
+    data type named them: a finding about a type points at the member using it)."""
+    for issue in issues[start:] if issues is not None else ():
+        if not issue.line:
+            issue.line = line
+
+
 def type_from_text(text: str, members: Sequence[Member] | None = None, issues: list[TypeIssue] | None = None,
                    sections: Sections | None = None, version: str | None = None) -> SclType:
     """``Int``, ``"UDT"``, ``Array[0..9] of Int``, ``String[20]``, ``Struct`` (with ``members``)...
@@ -359,9 +371,11 @@ def type_from_text(text: str, members: Sequence[Member] | None = None, issues: l
     if upper == "STRUCT":
         out: dict[str, Var] = {}
         for mem in members or ():
+            before = len(issues) if issues is not None else 0
             out.setdefault(mem.name.lower(),
                            Var(mem.name, type_from_text(mem.datatype, mem.members, issues, mem.sections,
                                                         mem.version)))
+            place_issues(issues, before, mem.line)
         return StructT(out)
     m = _STRLEN.match(s)
     if m:

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 from simatic_xml import parse_bytes, tokens_to_text
 from simatic_xml.conversions import iec_check_of
 from simatic_xml.errors import SimaticMLError, UnsupportedConstructError
+from simatic_xml.generate.declarations import interface_declaration_errors
 from simatic_xml.objects import OB, Block, PlcStruct, PlcTagTable
 from simatic_xml.scl import SclSyntaxError, parse_statements
 
-from .program import BlockDef, Network, Program, TypeIssue, type_from_text
+from .program import BlockDef, Network, Program, TypeIssue, place_issues, type_from_text
 from .types import Var
 
 if TYPE_CHECKING:
@@ -86,10 +87,13 @@ def block_def_from_document(doc: Document, obj: ProgramObject) -> BlockDef:
     interface = sw.interface if isinstance(sw, (Block, PlcStruct)) else None
     issues = bd.named_types
     if interface is not None:
+        bd.invalid_declarations = interface_declaration_errors(interface, block=bd.name)
         for section in interface.sections.sections:
             for mem in section.members:
+                before = len(issues)
                 v = Var(mem.name, type_from_text(mem.datatype, mem.members, issues, mem.sections, mem.version),
                         section.name)
+                place_issues(issues, before, mem.line)
                 if section.name == "Return":
                     bd.return_type = v.type
                     v = Var(sw.name or obj.name, v.type, "Return")
@@ -103,8 +107,9 @@ def block_def_from_document(doc: Document, obj: ProgramObject) -> BlockDef:
         _name_the_array_this(bd)
     if obj.kind == "InstanceDB" and obj.instance_of:
         bd.instance_of = obj.instance_of
-        if b"OfSystemLibElement" not in obj.xml:
-            issues.append(TypeIssue(obj.instance_of, True, 0, 0))
+        if b"OfSystemLibElement" not in obj.xml:  # the FB of the instance: at the DB's <InstanceOfName>
+            at = obj.xml.find(b"<InstanceOfName")
+            issues.append(TypeIssue(obj.instance_of, True, obj.xml.count(b"\n", 0, at) + 1 if at >= 0 else 0, 0))
     block_lang = obj.language or ""
     for index, cu in enumerate(sw.compile_units if isinstance(sw, Block) else (), 1):
         ns = cu.network_source

@@ -1,0 +1,88 @@
+"""The structure of a LAD/FBD network (a ``FlgNet``, also those of GRAPH and safety blocks), before its types:
+every UId names one element, and an extensible box is wired within its declared number of pins.
+
+* ``FLGNET_UID`` (Error): two elements of one network carry one UId. A wire end names its element by UId alone
+  (``<IdentCon UId>``, ``<NameCon UId Name>``), so a second element of that UId makes the network's wiring
+  ambiguous. Every FlgNet TIA exported (the corpus's 449, GRAPH conditions and safety networks included; see the
+  project's SimaticML note, "UId rules") numbers its Access, Part, Call, Instance, TemplateValue, OpenCon and Wire
+  elements with distinct UIds.
+* ``FLGNET_CARDINALITY`` (Error): a wire to ``inN``/``outN`` of a box whose ``<TemplateValue Name="Card"
+  Type="Cardinality">`` declares fewer (Add, Mul, AND/OR boxes, Move's outputs, Calc): the box has only those pins.
+  In every corpus export (455 such wires) the pins wired lie within the box's Card.
+* ``FLGNET_PIN`` (Error): a wire to a pin of a call (``<Call>``) that its ``<CallInfo>`` does not list: the export
+  lists every parameter of the called FB or FC (``<Parameter Name Section Type>``), and EN/ENO, so a pin it does not
+  list names no parameter. Every wire to a call in the corpus's exports names one of them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Iterator
+
+if TYPE_CHECKING:
+    from simatic_xml.flgnet import FlgNet
+
+__all__ = ("structure_findings",)
+
+_NUMBERED_PIN = re.compile(r"(in|out)(\d+)\Z")
+
+
+def _uids(net: FlgNet) -> Iterator[tuple[str, int]]:
+    """Every UId of the network's elements, each with the line of the element carrying it (or of its part)."""
+    from simatic_xml.flgnet import Call, FlgAccess, OpenCon, Part, PartInstance, Wire
+    from simatic_xml.template_value import TemplateValue
+
+    for item in net.parts or ():
+        if isinstance(item, (FlgAccess, Part, Call)):
+            if item.uid:
+                yield item.uid, item.line
+            children = item.items if isinstance(item, Part) else [item.instance] if isinstance(item, Call) else []
+            for child in children:
+                if isinstance(child, (PartInstance, TemplateValue)) and child.uid:
+                    yield child.uid, item.line
+        elif item.attrs.get("UId"):
+            yield item.attrs["UId"], item.line
+    for wire in net.wires or ():
+        if isinstance(wire, Wire):
+            if wire.uid:
+                yield wire.uid, wire.line
+            for end in wire.connections:
+                if isinstance(end, OpenCon):
+                    yield end.uid, wire.line
+
+
+def structure_findings(net: FlgNet) -> list[tuple[int, str, dict[str, object]]]:
+    """``(line, code, message fields)`` of each structural fault of ``net`` (see the module docstring)."""
+    from simatic_xml.flgnet import Call, NameCon, Part, Wire
+    from simatic_xml.template_value import TemplateValue
+
+    out: list[tuple[int, str, dict[str, object]]] = []
+
+    def found(line: int, code: str, **fields: object) -> None:
+        out.append((line, code, fields))
+
+    seen: set[str] = set()
+    for uid, line in _uids(net):
+        if uid in seen:
+            found(line, "FLGNET_UID", uid=uid)
+        seen.add(uid)
+    cards: dict[str, tuple[Part, int]] = {}
+    for item in net.parts or ():
+        if isinstance(item, Part) and item.uid:
+            declared = next((v.value for v in item.items if isinstance(v, TemplateValue) and v.name == "Card"), None)
+            if declared is not None and declared.isdigit():
+                cards[item.uid] = item, int(declared)
+    calls = {item.uid: item for item in net.parts or () if isinstance(item, Call) and item.uid}
+    for wire in net.wires or ():
+        for end in wire.connections if isinstance(wire, Wire) else ():
+            if isinstance(end, NameCon) and end.uid in calls:
+                call = calls[end.uid]
+                if end.name.lower() not in ("en", "eno") and all(p.name != end.name for p in call.parameters):
+                    found(wire.line, "FLGNET_PIN", pin=end.name, part=call.name)
+            if not isinstance(end, NameCon) or end.uid not in cards:
+                continue
+            part, card = cards[end.uid]
+            numbered = _NUMBERED_PIN.match(end.name)
+            if numbered and int(numbered.group(2)) > card:
+                found(wire.line, "FLGNET_CARDINALITY", pin=end.name, part=part.name, card=card)
+    return out

@@ -1,0 +1,71 @@
+"""The declaration rules of a SimaticML interface: the rules an SCL source's declarations meet
+(:func:`~.spec_members.check_declaration`, the one copy), applied to every member of every section of a block's or
+PLC data type's export, a DB's and a UDT's members with their start values and an array's element start values.
+
+TIA refuses the same declaration however it arrives: an SCL source's ``s : String[300];`` is refused by "generate
+blocks from source", the same member in a DB export by the import or the compile (STEP 7 help, "STRING" and
+"Valid values for data types"; Siemens, "Data types" of the S7-1200/S7-1500 programming guideline, 81318674).
+Each finding is an ``INVALID_DECLARATION`` at the line of the ``<Member>`` it is about, worded as the SCL
+source's (``start value: 70000 is out of range for Int (-32768..32767)``).
+
+Not judged: a member of a system type's expanded interface (``<Sections>`` inside a member: TIA's own), a start
+value TIA marks ``Informative`` (a copy of the FB's or UDT's, judged there), a start value naming a constant.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..diagnostics import Diagnostic
+from .errors import SpecError
+from .spec_members import check_declaration
+
+if TYPE_CHECKING:
+    from ..interface import Interface, Member
+
+__all__ = ("interface_declaration_errors",)
+
+_PARTS = {"dataType": "data type", "startValue": "start value", "members": "members"}
+
+
+def interface_declaration_errors(interface: Interface, *, block: str | None = None,
+                                 file: str | None = None) -> list[Diagnostic]:
+    """Every ``INVALID_DECLARATION`` of ``interface`` (a SimaticML block's or UDT's), each at its member's line."""
+    out: list[Diagnostic] = []
+    for section in interface.sections.sections:
+        for member in section.members:
+            _member(member, section.name, member.name, out, block, file)
+    return out
+
+
+def _member(member: Member, section: str, path: str, out: list[Diagnostic], block: str | None,
+            file: str | None) -> None:
+    if section == "Return" and member.datatype.strip().upper() == "VOID":
+        return  # an FC without a function value
+    start = member.start_value
+    value = start.value if start is not None and not start.informative else None
+    try:
+        datatype = check_declaration(member.datatype, value, section, path, nested=bool(member.members))
+    except SpecError as exc:
+        out.append(_diagnostic(exc, member.line, block, file))
+        return
+    if member.sections is not None:
+        return  # a system type's interface as TIA exported it inside the member
+    element = datatype.split(" of ", 1)[1] if datatype.startswith("Array[") and " of " in datatype else None
+    for sub in member.subelements if element is not None else ():
+        sub_value = sub.start_value
+        if sub_value is None or sub_value.informative:
+            continue
+        try:
+            check_declaration(element, sub_value.value, section, f"{path}[{sub.path}]")
+        except SpecError as exc:
+            out.append(_diagnostic(exc, member.line, block, file))
+            break  # one finding per member: an array of wrong start values is one fault
+    for nested in member.members:
+        _member(nested, section, f"{path}.{nested.name}", out, block, file)
+
+
+def _diagnostic(exc: SpecError, line: int, block: str | None, file: str | None) -> Diagnostic:
+    part = exc.field.rsplit(".", 1)[-1]
+    return Diagnostic(f"{_PARTS.get(part, part)}: {exc.reason}", line, 0, block=block, file=file,
+                      code="INVALID_DECLARATION")

@@ -1,0 +1,112 @@
+"""LAD/FBD structure, block numbers and SCL accesses and arrows, on generated mutants of every corpus file (before,
+none of these was refused but the arrows of calls of blocks): a wire given the UId of another element of its
+network, an extensible box wired past its Card, a wire to a pin a call does not list, a wire end naming no element
+(``FLGNET_WIRE``, the existing rule, at the wire's line), an OB numbered outside its event class's numbers, an
+FB/FC/DB numbered 65536, an element of a name or an index of an Int, an input given ``=>`` or an output ``:=``.
+Controls: the highest legal numbers (OB 32767 and 123, block 65535), the Int compared itself. No corpus export gets
+one of the new findings, for either CPU family."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engineering_api.rules.compiler.block_numbers import number_findings
+from engineering_api.rules.compiler.check import Source, check_sources
+from tests.compiler.mutants import block_number_mutants, flgnet_mutants, run_mutants
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml"
+XML = sorted(CORPUS.rglob("*.xml")) if CORPUS.is_dir() else []
+NEW_CODES = frozenset(["FLGNET_UID", "FLGNET_CARDINALITY", "FLGNET_PIN", "OB_NUMBER", "BLOCK_NUMBER"])
+
+corpus = pytest.mark.skipif(not XML, reason="../shared/corpus is not there")
+
+
+@corpus
+@pytest.mark.parametrize("family", [None, "S7-1200", "S7-1500"])
+def test_no_corpus_export_gets_a_structure_or_number_finding(family: str | None) -> None:
+    found = [(path.name, d.code) for path in XML
+             for d in check_sources([Source(str(path), path.read_bytes())], cpu_family=family) if d.code in NEW_CODES]
+    assert not found, found[:5]
+
+
+@corpus
+def test_flgnet_mutants_are_refused_at_their_element() -> None:
+    counts, problems = run_mutants({path: list(flgnet_mutants(path)) for path in XML})
+    assert not problems, "\n".join(problems[:20])
+    assert counts[("flgnet uid", True)] >= 50 and counts[("flgnet wire end", True)] >= 50, counts
+    assert counts[("flgnet cardinality", True)] >= 20, counts
+    assert counts[("flgnet call pin", True)] >= 10, counts
+
+
+@corpus
+def test_block_number_mutants_are_refused_at_the_number() -> None:
+    counts, problems = run_mutants({path: list(block_number_mutants(path)) for path in XML})
+    assert not problems, "\n".join(problems[:20])
+    assert counts[("block number", True)] >= 20 and counts[("block number", False)] >= 20, counts
+    assert counts[("ob number", True)] > 0 and counts[("ob number", False)] > 0, counts
+
+
+@pytest.mark.parametrize("ob_type,number,refused", [
+    ("ProgramCycle", 1, False), ("ProgramCycle", 2, True), ("ProgramCycle", 122, True), ("ProgramCycle", 123, False),
+    ("ProgramCycle", 32767, False), ("ProgramCycle", 32768, True), ("CyclicInterrupt", 38, False),
+    ("CyclicInterrupt", 39, True), ("HardwareInterrupt", 47, False), ("HardwareInterrupt", 48, True),
+    ("Startup", 100, False), ("Startup", 101, True), ("TimeDelayInterrupt", 24, True),
+    ("DiagnosticErrorInterrupt", 82, False), ("DiagnosticErrorInterrupt", 123, True),
+    ("TimeError", 80, False), ("TimeError", 5000, False),  # a class whose range was not found stated: not judged
+])
+def test_ob_numbers_by_event_class(ob_type: str, number: int, refused: bool) -> None:
+    assert bool(number_findings("OB", number, ob_type)) == refused
+
+
+def test_data_block_numbers_per_family() -> None:
+    assert number_findings("DB", 59999, None, "S7-1200") == []
+    assert [f[:2] for f in number_findings("DB", 60000, None, "S7-1200")] == [("BLOCK_NUMBER", "Warning")]
+    assert number_findings("DB", 60999, None, "S7-1500") == []
+    assert [f[:2] for f in number_findings("DB", 61000, None, "S7-1500")] == [("BLOCK_NUMBER", "Warning")]
+    assert [f[:2] for f in number_findings("FC", 0, None)] == [("BLOCK_NUMBER", "Error")]
+    assert number_findings("FB", 65535, None, "S7-1500") == []
+
+
+SCL = sorted(p for p in (CORPUS.parent / "scl").rglob("*") if p.suffix.lower() in (".scl", ".db", ".udt")) \
+    if CORPUS.is_dir() else []
+
+
+@corpus
+def test_access_mutants_are_refused_at_their_statement() -> None:
+    """An element of a name or an index of an Int (before: no finding, the access was left untyped)."""
+    from engineering_api.rules.compiler.check import source_text
+    from tests.compiler.mutants import scl_access_mutants
+
+    counts, problems = run_mutants({path: list(scl_access_mutants(path, source_text(path.read_bytes())))
+                                    for path in SCL})
+    assert not problems, "\n".join(problems[:20])
+    assert counts[("member access", True)] >= 50 and counts[("index access", True)] >= 50, counts
+    assert counts[("index access", False)] >= 50, counts
+
+
+@corpus
+def test_arrow_mutants_are_refused_at_their_argument() -> None:
+    """An input given ``=>`` or an output given ``:=`` in a call of the file's own FB or FC (the rule was there; the
+    generator proves it on every such call of the corpus)."""
+    from engineering_api.rules.compiler.check import source_text
+    from tests.compiler.mutants import scl_arrow_mutants
+
+    counts, problems = run_mutants({path: list(scl_arrow_mutants(path, source_text(path.read_bytes())))
+                                    for path in SCL})
+    assert not problems, "\n".join(problems[:20])
+    assert counts[("assignment arrow", True)] >= 20, counts
+
+
+@pytest.mark.parametrize("call,refused", [
+    ("#x := LIMIT(MN := 0, IN := #x, MX := 5);", False), ("#x := LIMIT(MN => 0, IN := #x, MX := 5);", True),
+    ("#x := MIN(IN1 := #x, IN2 => 3);", True), ("#x := INT_TO_DINT(IN => #x);", True),
+    ("#x := MAX(IN1 := #x, IN2 := 3, ENO := #b);", True), ("#x := MAX(IN1 := #x, IN2 := 3, ENO => #b);", False),
+])
+def test_an_instructions_arrow_fits_its_parameter(call: str, refused: bool) -> None:
+    """Before, a system instruction's named argument was read whatever its arrow (LIMIT(MN => 0) passed)."""
+    text = f'FUNCTION "F" : Void\nVAR_TEMP\n   x : Int;\n   b : Bool;\nEND_VAR\nBEGIN\n   {call}\nEND_FUNCTION\n'
+    found = [d.code for d in check_sources([Source("f.scl", text.encode())]) if d.severity == "Error"
+             and d.code != "TYPE_MISMATCH"]  # INT_TO_DINT into an Int: not this rule
+    assert found == (["WRONG_PARAMETER"] if refused else []), found
