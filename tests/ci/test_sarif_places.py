@@ -76,18 +76,10 @@ def test_every_result_over_the_corpus_has_a_region_and_a_fingerprint(corpus_log:
     assert len(set(prints)) == len(prints)  # the n-th of equal findings is told apart by its ":n"
 
 
-EXPORTS_UNPLACED = ("MISSING_TYPE of instance DBs and of arrays with constant bounds carries no line of its element "
-                    "yet: the checker's lines (simatic_xml, rules/compiler) are another change's work; the report "
-                    "places them on their block's declaration meanwhile")
-
-
-@pytest.mark.parametrize("corpus_log", [pytest.param("simaticml", marks=pytest.mark.xfail(strict=True,
-                                                                                         reason=EXPORTS_UNPLACED)),
-                                        "scl"], indirect=True)
+@pytest.mark.parametrize("corpus_log", ["simaticml", "scl"], indirect=True)
 def test_every_result_over_the_corpus_is_on_its_own_line(corpus_log: dict[str, Any]) -> None:
     placed = Counter(r["ruleId"] for r in _results(corpus_log)
                      if r.get("properties", {}).get("placement") and r["ruleId"] not in NOT_OWN_LINE)
-    assert set(placed) <= {"MISSING_TYPE"}  # what the xfail names, and nothing else
     assert not placed, placed
 
 
