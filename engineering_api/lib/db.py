@@ -10,14 +10,18 @@ so running them on the event loop thread costs less than hopping to a thread poo
 from __future__ import annotations
 
 import json
+import logging
 import re
 import sqlite3
+import sys
 import threading
-from collections.abc import Mapping
-from contextlib import contextmanager
+import time
+from collections.abc import Callable, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import quote
 
 from sqlalchemy import bindparam, create_engine, event, inspect, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -25,7 +29,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, InvalidRequestError
 from sqlalchemy.pool import StaticPool
 
-from engineering_api.backend.errors import InsufficientStorageError, is_storage_full
+from engineering_api.backend.errors import DatabaseUnavailableError, InsufficientStorageError, is_storage_full
 from engineering_api.lib.private_files import make_private_file
 from engineering_api.lib.tables import kv
 
@@ -35,7 +39,10 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, CursorResult, Dialect, Engine, Executable, Select, Table
     from sqlalchemy.sql.dml import UpdateBase
 
-__all__ = ("Database", "KeyValueStore", "Prepared", "Record", "Result", "Transaction", "engine_url", "is_postgres")
+__all__ = ("RECONNECT_PAUSE_S", "Database", "KeyValueStore", "Prepared", "Record", "Result", "Transaction",
+           "engine_url", "is_postgres", "unreachable_reason")
+
+logger = logging.getLogger(__name__)
 
 
 def is_postgres(target: Path | str) -> bool:
@@ -194,11 +201,58 @@ def _pyformat(sql: str) -> str:
                    for index, part in enumerate(parts))
 
 
+_CONNECT_TIMEOUT_S = 5
+"""psycopg's bound on making a connection to a PostgreSQL server that does not answer."""
+RECONNECT_PAUSE_S = 1.0
+"""After a failed reconnect, calls answer 503 at once for this long before the next attempt."""
+_SQLITE_HEADER = b"SQLite format 3\x00"
+"""The first 16 bytes of every SQLite database file (https://www.sqlite.org/fileformat.html#the_database_header)."""
+_SQLITE_UNREACHABLE = frozenset({10, 11, 14, 26})
+"""SQLite's primary result codes that say the file cannot be used: SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_CANTOPEN and
+SQLITE_NOTADB (https://www.sqlite.org/rescode.html). SQLITE_FULL is a full disk (507), not an absent database."""
+_T = TypeVar("_T")
+
+
+def unreachable_reason(exc: BaseException) -> str | None:
+    """The driver's words when ``exc`` says the database cannot be reached (a lost connection, a server shutting
+    down, starting up or refusing connections, an unreadable SQLite file), else None (any other error)."""
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated:
+            return _first_line(exc.orig if exc.orig is not None else exc)
+        if exc.orig is not None:
+            exc = exc.orig
+    if isinstance(exc, sqlite3.Error):
+        code = getattr(exc, "sqlite_errorcode", None)
+        return str(exc) if code is not None and code & 0xFF in _SQLITE_UNREACHABLE else None
+    psycopg = sys.modules.get("psycopg")
+    if psycopg is None:
+        return None
+    if isinstance(exc, psycopg.InterfaceError):  # the connection is closed
+        return _first_line(exc)
+    if isinstance(exc, psycopg.OperationalError):
+        # no SQLSTATE: the connection failed or died; class 08: connection exception; 57P: the server is shutting
+        # down or starting up (https://www.postgresql.org/docs/current/errcodes-appendix.html)
+        state = getattr(exc, "sqlstate", None)
+        if state is None or state.startswith(("08", "57P")):
+            return _first_line(exc)
+    return None
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
 class Database:
     """A thread-safe wrapper over one connection: a SQLite file, or PostgreSQL for a ``postgresql://`` URL.
 
     The methods take a Core statement, or ad-hoc SQL (tests, one-off reads) with ``?`` placeholders, which must be
     valid SQL on the dialect it runs on: nothing is translated but the placeholders.
+
+    A database that goes away (PostgreSQL restarted or stopped, the SQLite file unreadable) does not break the node
+    for good: the lost connection is dropped and a new one made on the next call (at most one attempt per
+    :data:`RECONNECT_PAUSE_S`, so a database that stays away costs no connect per request). A read is sent once
+    more on the new connection; a write is not (it may have been applied before the connection died). While no
+    connection can be made every call raises :class:`DatabaseUnavailableError` (503 ``DATABASE_UNAVAILABLE``).
     """
 
     def __init__(self, target: Path | str, *, migrate: bool = True, data_dir: Path | None = None) -> None:
@@ -208,6 +262,7 @@ class Database:
 
         Raises:
             InsufficientStorageError: the disk (or the database) is full, so its tables cannot be made.
+            DatabaseUnavailableError: the database cannot be reached (or its file cannot be read).
             MigrationError: the schema could not be brought up to date (the database is left as it was).
         """
         self.postgres = is_postgres(target)
@@ -215,21 +270,24 @@ class Database:
         self._path = None if self.postgres else str(target)
         self._lock = threading.RLock()
         self._engines: list[Engine] = []
+        self._connected = False
+        self._retry_at = 0.0
+        self._outage: str | None = None
+        """Why the database could not be reached, while it cannot (the health check's reason)."""
+        self._identity: tuple[int, int] | None = None
+        """The SQLite file's (device, inode) when it was opened: another file at the path is not this database."""
         if self.postgres:
-            self.engine: Engine = create_engine(engine_url(target), poolclass=StaticPool)
+            url = engine_url(target)
+            # a server that does not answer (a paused host) must not hold a request for the OS's minutes-long bound
+            connect_args = {} if "connect_timeout=" in url else {"connect_timeout": _CONNECT_TIMEOUT_S}
+            self.engine: Engine = create_engine(url, poolclass=StaticPool, connect_args=connect_args)
         else:
             if str(target) != ":memory:":
                 make_private_file(Path(target))
-            # sqlite3.connect looked up here, when a connection is made (the full-disk tests wrap it)
-            self.engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(
-                str(target), check_same_thread=False, isolation_level=None), poolclass=StaticPool)
+            self.engine = create_engine("sqlite://", creator=self._sqlite_connection, poolclass=StaticPool)
             event.listen(self.engine, "connect", _sqlite_pragmas)
         with self._lock, self._full_disk_named():
-            self._conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-            self._cursor = self.driver_connection.cursor()  # the prepared statements' (Prepared)
-            if not self.postgres:
-                # change_mark runs on every authenticated request: a cursor of its own skips SQLAlchemy's layers.
-                self._mark_cursor = self.driver_connection.cursor()
+            self._connect()
         if migrate:
             from engineering_api.lib.migrate import upgrade
 
@@ -240,6 +298,134 @@ class Database:
                 self.close()  # the caller gets no database to close
                 raise
 
+    def _sqlite_connection(self) -> sqlite3.Connection:
+        # sqlite3.connect looked up here, when a connection is made (the full-disk tests wrap it). Once the
+        # database exists, a new connection opens it read-write but never creates it: a file deleted under a
+        # running node answers "unavailable", not an empty database without tables.
+        path = str(self._path)
+        if self._identity is None or path == ":memory:":
+            return sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        return sqlite3.connect(f"file:{quote(path)}?mode=rw", uri=True, check_same_thread=False,
+                               isolation_level=None)
+
+    def _connect(self) -> None:
+        """Make the shared connection and its cursors (the caller holds the lock)."""
+        conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        self._conn = conn
+        driver: Any = conn.connection.dbapi_connection
+        self._cursor = driver.cursor()  # the prepared statements' (Prepared)
+        if not self.postgres:
+            # change_mark runs on every authenticated request: a cursor of its own skips SQLAlchemy's layers.
+            self._mark_cursor = driver.cursor()
+            file = self.file
+            if file is not None:
+                found = file.stat()
+                self._identity = (found.st_dev, found.st_ino)
+        self._connected = True
+        if self._outage is not None:
+            logger.warning("the database is reachable again")
+            self._outage = None
+
+    def _ensure_connected(self) -> None:
+        """A connection to use, made again after a loss (the caller holds the lock).
+
+        Raises:
+            DatabaseUnavailableError: no connection could be made (now, or in the last RECONNECT_PAUSE_S).
+        """
+        if self._connected:
+            return
+        if time.monotonic() < self._retry_at:
+            raise self._unavailable()
+        try:
+            self._connect()
+        except Exception as exc:
+            reason = unreachable_reason(exc)
+            if reason is None:
+                raise
+            self._retry_at = time.monotonic() + RECONNECT_PAUSE_S
+            self._note_outage(reason)
+            raise self._unavailable() from exc
+
+    def _note_outage(self, reason: str) -> None:
+        if self._outage is None:  # logged once an outage, not once a request
+            logger.warning("the database cannot be reached: %s", reason)
+        self._outage = reason
+
+    def _lost(self, reason: str) -> None:
+        """Drop the shared connection after ``reason`` showed it dead; the next call makes a new one."""
+        self._note_outage(reason)
+        self._connected = False
+        with suppress(Exception):  # it is dead: closing it may fail as well
+            self._conn.invalidate()
+        with suppress(Exception):
+            self._conn.close()
+        with suppress(Exception):
+            self.engine.dispose()
+
+    def _unavailable(self, write_lost: bool = False) -> DatabaseUnavailableError:
+        kind = "PostgreSQL database" if self.postgres else "SQLite database file"
+        if write_lost:
+            message = (f"The connection to the service's {kind} was lost during a write: the change may not have "
+                       "been recorded. The node reconnects by itself; check the state before retrying.")
+        else:
+            message = (f"The service's {kind} cannot be reached: nothing was read or written. The node reconnects "
+                       "by itself once it is back; retry later (GET /api/health says when).")
+        return DatabaseUnavailableError(message, details={"database": "postgresql" if self.postgres else "sqlite"})
+
+    def _guarded(self, action: Callable[[], _T], *, read: bool) -> _T:
+        """``action`` on the shared connection (the caller holds the lock); a read is run once more on a new
+        connection when the first one turns out to be dead.
+
+        Raises:
+            DatabaseUnavailableError: the database cannot be reached (for a write: it was lost during the write).
+        """
+        for attempt in (1, 2):
+            self._ensure_connected()
+            try:
+                return action()
+            except Exception as exc:
+                reason = unreachable_reason(exc)
+                if reason is None:
+                    raise
+                self._lost(reason)
+                if not read or attempt == 2:
+                    raise self._unavailable(write_lost=not read) from exc
+        raise AssertionError("unreachable")  # the loop returns or raises
+
+    def probe(self) -> str | None:
+        """Why the database cannot be used now, or None when it can (the health check's question).
+
+        PostgreSQL answers a ``SELECT 1`` (reconnecting first if needed). A SQLite connection reads its pages from
+        its cache and an open file handle, so it does not notice its file being overwritten, replaced or removed:
+        the file at the path is checked to still be this database's and to start with SQLite's header. A file
+        that fails the check drops the connection, so the requests that follow answer 503 until it is readable.
+        """
+        with self._lock:
+            file = self.file
+            if file is not None and self._connected:
+                reason = self._file_fault(file)
+                if reason is not None:
+                    self._lost(reason)
+            try:
+                self._guarded(lambda: _run(self._conn, self._cursor, "SELECT 1"), read=True)
+            except DatabaseUnavailableError:
+                return (f"the database cannot be reached ({'PostgreSQL' if self.postgres else 'SQLite'}); the node "
+                        "reconnects by itself")
+            return None
+
+    def _file_fault(self, file: Path) -> str | None:
+        try:
+            found = file.stat()
+            with file.open("rb") as handle:
+                header = handle.read(len(_SQLITE_HEADER))
+        except OSError as exc:
+            return f"the database file cannot be read: {exc.strerror or exc}"
+        if (found.st_dev, found.st_ino) != self._identity:
+            return "the database file was replaced by another file"
+        if header != _SQLITE_HEADER:
+            return "the database file does not start with SQLite's header"
+        return None
+
     @property
     def driver_connection(self) -> Any:
         """The driver's own connection under the shared one (``sqlite3.Connection`` or psycopg's), for tests that
@@ -249,18 +435,21 @@ class Database:
     @property
     def connection(self) -> Connection:
         """The shared connection (for the migrations; hold :meth:`locked` while using it)."""
-        return self._conn
+        with self._lock:
+            self._ensure_connected()
+            return self._conn
 
     @contextmanager
     def locked(self) -> Iterator[Connection]:
         """The shared connection, for this thread alone inside the block."""
         with self._lock:
+            self._ensure_connected()
             yield self._conn
 
     def has_table(self, table: str) -> bool:
         """Whether ``table`` exists."""
         with self._lock:
-            return bool(inspect(self._conn).has_table(table))
+            return self._guarded(lambda: bool(inspect(self._conn).has_table(table)), read=True)
 
     def execute(self, statement: Executable | str | Prepared,
                 params: Sequence[Any] | Mapping[str, Any] | None = None) -> int:
@@ -268,9 +457,10 @@ class Database:
 
         Raises:
             InsufficientStorageError: the disk (or the database) is full; nothing was written.
+            DatabaseUnavailableError: the database cannot be reached.
         """
         with self._lock, self._full_disk_named():
-            return _run(self._conn, self._cursor, statement, params).rowcount
+            return self._guarded(lambda: _run(self._conn, self._cursor, statement, params).rowcount, read=False)
 
     def insert(self, statement: Executable | str | Prepared,
                 params: Sequence[Any] | Mapping[str, Any] | None = None) -> int:
@@ -278,21 +468,31 @@ class Database:
 
         Raises:
             InsufficientStorageError: the disk (or the database) is full; nothing was written.
+            DatabaseUnavailableError: the database cannot be reached.
         """
         with self._lock, self._full_disk_named():
-            return int(_run(self._conn, self._cursor, statement, params).lastrowid or 0)
+            return int(self._guarded(lambda: _run(self._conn, self._cursor, statement, params).lastrowid or 0,
+                                     read=False))
 
     def one(self, statement: Executable | str | Prepared,
             params: Sequence[Any] | Mapping[str, Any] | None = None) -> Record | None:
-        """The first row, or None."""
+        """The first row, or None.
+
+        Raises:
+            DatabaseUnavailableError: the database cannot be reached (after one more try on a new connection).
+        """
         with self._lock:
-            return _run(self._conn, self._cursor, statement, params).fetchone()
+            return self._guarded(lambda: _run(self._conn, self._cursor, statement, params).fetchone(), read=True)
 
     def all(self, statement: Executable | str | Prepared,
             params: Sequence[Any] | Mapping[str, Any] | None = None) -> list[Record]:
-        """All rows."""
+        """All rows.
+
+        Raises:
+            DatabaseUnavailableError: the database cannot be reached (after one more try on a new connection).
+        """
         with self._lock:
-            return _run(self._conn, self._cursor, statement, params).fetchall()
+            return self._guarded(lambda: _run(self._conn, self._cursor, statement, params).fetchall(), read=True)
 
     @property
     def file(self) -> Path | None:
@@ -306,7 +506,8 @@ class Database:
         if self.postgres:
             return None
         with self._lock:
-            return int(self._mark_cursor.execute("PRAGMA data_version").fetchone()[0])
+            return self._guarded(lambda: int(self._mark_cursor.execute("PRAGMA data_version").fetchone()[0]),
+                                 read=True)
 
     @contextmanager
     def _full_disk_named(self) -> Iterator[None]:
@@ -322,15 +523,33 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
-        """BEGIN (IMMEDIATE on SQLite: the write lock first) … COMMIT, rolled back on error."""
+        """BEGIN (IMMEDIATE on SQLite: the write lock first) … COMMIT, rolled back on error.
+
+        Raises:
+            DatabaseUnavailableError: the database cannot be reached, or was lost inside the transaction (then
+                nothing of it was committed) or during its COMMIT (then it may have been).
+        """
         with self._lock, self._full_disk_named():
-            self._conn.exec_driver_sql("BEGIN" if self.postgres else "BEGIN IMMEDIATE")
+            self._guarded(lambda: self._conn.exec_driver_sql("BEGIN" if self.postgres else "BEGIN IMMEDIATE"),
+                          read=True)  # nothing written yet: a BEGIN on a dead connection may be sent again
+            conn = self._conn
             try:
-                yield Transaction(self._conn, self._cursor)
-            except BaseException:
-                self._conn.exec_driver_sql("ROLLBACK")
+                yield Transaction(conn, self._cursor)
+            except BaseException as exc:
+                reason = unreachable_reason(exc) if isinstance(exc, Exception) else None
+                if reason is not None:  # the server drops an open transaction with its connection
+                    self._lost(reason)
+                    raise self._unavailable() from exc
+                conn.exec_driver_sql("ROLLBACK")
                 raise
-            self._conn.exec_driver_sql("COMMIT")
+            try:
+                conn.exec_driver_sql("COMMIT")
+            except Exception as exc:
+                reason = unreachable_reason(exc)
+                if reason is None:
+                    raise
+                self._lost(reason)
+                raise self._unavailable(write_lost=True) from exc
 
     def upsert(self, table: Table, values: dict[str, Any], keys: Sequence[str]) -> int:
         """Insert ``values``, or update the row with the same ``keys`` (``INSERT … ON CONFLICT DO UPDATE``, which
@@ -347,7 +566,7 @@ class Database:
         inserted = statement.on_conflict_do_nothing(index_elements=list(keys)).returning(
             *(table.c[name] for name in keys))
         with self._lock, self._full_disk_named():
-            return len(_run(self._conn, self._cursor, inserted).fetchall())
+            return len(self._guarded(lambda: _run(self._conn, self._cursor, inserted).fetchall(), read=False))
 
     def second_engine(self) -> Engine:
         """An engine of its own on the same database, for a user that runs its own transactions on other threads
@@ -362,10 +581,12 @@ class Database:
     def close(self) -> None:
         """Close the connection."""
         with self._lock:
-            if not self.postgres:
-                self._mark_cursor.close()
-            self._cursor.close()
-            self._conn.close()
+            if self._connected:
+                if not self.postgres:
+                    self._mark_cursor.close()
+                self._cursor.close()
+                self._conn.close()
+            self._connected = False
             for engine in (self.engine, *self._engines):
                 engine.dispose()
 
