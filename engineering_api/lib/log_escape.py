@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 __all__ = ("EscapedLogRecord", "escape_controls", "install")
 
@@ -45,6 +46,24 @@ class EscapedLogRecord(logging.LogRecord):
 
 
 def install() -> None:
-    """Make every log record of this process an :class:`EscapedLogRecord` (kept if another factory is set)."""
-    if logging.getLogRecordFactory() is logging.LogRecord:
+    """Make every log record of this process an :class:`EscapedLogRecord`, whatever factory is in place: a
+    factory set before (``engineering-api serve`` adds the request id to every record before it builds the app)
+    is wrapped, and its plain records become escaped ones; one set after wraps this one."""
+    current = logging.getLogRecordFactory()
+    if current is logging.LogRecord:
         logging.setLogRecordFactory(EscapedLogRecord)
+        return
+    if current is EscapedLogRecord or getattr(current, _MARK, False):
+        return
+
+    def escaping(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = current(*args, **kwargs)
+        if type(record) is logging.LogRecord:  # a subclass of its own is left as it is: it formats itself
+            record.__class__ = EscapedLogRecord
+        return record
+
+    setattr(escaping, _MARK, True)  # a mark on a function, read by getattr above
+    logging.setLogRecordFactory(escaping)
+
+
+_MARK = "escapes_controls"
