@@ -13,12 +13,10 @@ import json
 import logging
 import re
 import sqlite3
-import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
@@ -26,21 +24,22 @@ from urllib.parse import quote
 from sqlalchemy import bindparam, create_engine, event, inspect, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import DBAPIError, InvalidRequestError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 
 from engineering_api.backend.errors import DatabaseUnavailableError, InsufficientStorageError, is_storage_full
+from engineering_api.lib.db_faults import unreachable_reason
+from engineering_api.lib.db_statements import Form, Prepared, Record, Result
 from engineering_api.lib.private_files import make_private_file
 from engineering_api.lib.tables import kv
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
-    from sqlalchemy import Connection, CursorResult, Dialect, Engine, Executable, Select, Table
-    from sqlalchemy.sql.dml import UpdateBase
+    from sqlalchemy import Connection, Engine, Executable, Table
 
 __all__ = ("RECONNECT_PAUSE_S", "Database", "KeyValueStore", "Prepared", "Record", "Result", "Transaction",
-           "engine_url", "is_postgres", "unreachable_reason")
+           "engine_url", "is_postgres")
 
 logger = logging.getLogger(__name__)
 
@@ -57,100 +56,7 @@ def engine_url(target: Path | str) -> str:
     return f"sqlite:///{target}"
 
 
-class Record(dict[str, Any]):
-    """A row by column name or by position, as ``sqlite3.Row`` answers: ``tuple(row)`` is its values, as it was
-    when the stores read ``sqlite3.Row`` (``keys()`` gives the names)."""
-
-    def __getitem__(self, key: Any) -> Any:
-        if isinstance(key, int):
-            return list(self.values())[key]
-        return super().__getitem__(key)
-
-    def __iter__(self) -> Iterator[Any]:  # sqlite3.Row's iteration: the values
-        return iter(self.values())
-
-
-class Result:
-    """What callers read from an executed statement: rows, ``rowcount`` and the new row's key (``lastrowid``)."""
-
-    def __init__(self, rowcount: int, lastrowid: int | None, rows: list[Record]) -> None:
-        self.rowcount = rowcount
-        self.lastrowid = lastrowid
-        self._rows = rows
-
-    @classmethod
-    def of(cls, result: CursorResult[Any]) -> Result:
-        lastrowid = None
-        if result.context.isinsert and not result.context.executemany:
-            try:
-                key = result.inserted_primary_key
-            except InvalidRequestError:  # an INSERT … RETURNING answers its rows instead (insert_new)
-                key = None
-            lastrowid = key[0] if key and isinstance(key[0], int) else None
-        return cls(result.rowcount, lastrowid, [Record(row) for row in result.mappings()] if result.returns_rows
-                   else [])
-
-    def fetchone(self) -> Record | None:
-        return self._rows[0] if self._rows else None
-
-    def fetchall(self) -> list[Record]:
-        return self._rows
-
-    def __iter__(self) -> Iterator[Record]:
-        return iter(self._rows)
-
-
-@dataclass(frozen=True, slots=True)
-class _Form:
-    """A prepared statement's SQL for one dialect and one set of parameter names."""
-
-    sql: str
-    order: tuple[str, ...] | None
-    """The parameters' order for a positional driver (sqlite3's ``?``); None: by name (psycopg's ``%(name)s``)."""
-    fixed: dict[str, Any]
-    """Values the statement binds itself (``column == 5``)."""
-    returning: bool
-    """The SQL ends in ``RETURNING`` the new row's key (PostgreSQL's INSERT)."""
-    is_insert: bool
-
-
-class Prepared:
-    """A Core statement compiled once per dialect (and set of parameter names), then run on the driver's own cursor.
-
-    SQLAlchemy's execution (the statement's cache key, its execution context, the result's metadata) costs about
-    45 Python calls a statement; the job path runs seven per job. A prepared statement costs a few: for the hot
-    statements of the stores (jobs, audit, settings). A statement whose columns need a type's conversion on the way
-    in or out (none of the hot ones) runs through SQLAlchemy as any other."""
-
-    __slots__ = ("_forms", "statement")
-
-    def __init__(self, statement: Select[Any] | UpdateBase) -> None:
-        self.statement = statement
-        self._forms: dict[tuple[str, frozenset[str]], _Form | None] = {}
-
-    def form(self, dialect: Dialect, names: frozenset[str]) -> _Form | None:
-        """The compiled form for ``names``; None when a column needs SQLAlchemy's conversions."""
-        key = (dialect.name, names)
-        try:
-            return self._forms[key]
-        except KeyError:
-            form = self._forms[key] = _compile(self.statement, dialect, names)
-            return form
-
-
-def _compile(statement: Select[Any] | UpdateBase, dialect: Dialect, names: frozenset[str]) -> _Form | None:
-    compiled: Any = statement.compile(dialect=dialect, column_keys=sorted(names))
-    binds = compiled.binds.values()
-    outputs = [column.type for column in getattr(statement, "selected_columns", ())]
-    if any(bind.type.dialect_impl(dialect).bind_processor(dialect) is not None for bind in binds) or any(
-            kind.dialect_impl(dialect).result_processor(dialect, None) is not None for kind in outputs):
-        return None
-    fixed = {name: bind.effective_value for name, bind in compiled.binds.items() if not bind.required}
-    return _Form(compiled.string, tuple(compiled.positiontup) if compiled.positiontup is not None else None, fixed,
-                 bool(compiled.effective_returning), bool(compiled.isinsert))
-
-
-def _run_prepared(cursor: Any, form: _Form, params: Mapping[str, Any]) -> Result:
+def _run_prepared(cursor: Any, form: Form, params: Mapping[str, Any]) -> Result:
     values = {**form.fixed, **params} if form.fixed else params
     cursor.execute(form.sql, [values[name] for name in form.order] if form.order is not None else values)
     if form.returning:
@@ -207,39 +113,7 @@ RECONNECT_PAUSE_S = 1.0
 """After a failed reconnect, calls answer 503 at once for this long before the next attempt."""
 _SQLITE_HEADER = b"SQLite format 3\x00"
 """The first 16 bytes of every SQLite database file (https://www.sqlite.org/fileformat.html#the_database_header)."""
-_SQLITE_UNREACHABLE = frozenset({10, 11, 14, 26})
-"""SQLite's primary result codes that say the file cannot be used: SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_CANTOPEN and
-SQLITE_NOTADB (https://www.sqlite.org/rescode.html). SQLITE_FULL is a full disk (507), not an absent database."""
 _T = TypeVar("_T")
-
-
-def unreachable_reason(exc: BaseException) -> str | None:
-    """The driver's words when ``exc`` says the database cannot be reached (a lost connection, a server shutting
-    down, starting up or refusing connections, an unreadable SQLite file), else None (any other error)."""
-    if isinstance(exc, DBAPIError):
-        if exc.connection_invalidated:
-            return _first_line(exc.orig if exc.orig is not None else exc)
-        if exc.orig is not None:
-            exc = exc.orig
-    if isinstance(exc, sqlite3.Error):
-        code = getattr(exc, "sqlite_errorcode", None)
-        return str(exc) if code is not None and code & 0xFF in _SQLITE_UNREACHABLE else None
-    psycopg = sys.modules.get("psycopg")
-    if psycopg is None:
-        return None
-    if isinstance(exc, psycopg.InterfaceError):  # the connection is closed
-        return _first_line(exc)
-    if isinstance(exc, psycopg.OperationalError):
-        # no SQLSTATE: the connection failed or died; class 08: connection exception; 57P: the server is shutting
-        # down or starting up (https://www.postgresql.org/docs/current/errcodes-appendix.html)
-        state = getattr(exc, "sqlstate", None)
-        if state is None or state.startswith(("08", "57P")):
-            return _first_line(exc)
-    return None
-
-
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 class Database:
