@@ -112,3 +112,20 @@ def test_every_logger_escapes_in_a_served_process(tmp_path: Path, server_log: io
             logging.getLogger(name).warning(f"{source}: x\r\n{FORGED}")
     log = server_log.getvalue()
     assert _forged_lines(log) == [] and log.count(FORGED) == 6, log
+
+
+def test_an_exceptions_message_in_a_traceback_cannot_forge_a_log_line(tmp_path: Path,
+                                                                       server_log: io.StringIO) -> None:
+    """``logger.exception`` of an error that carries outside text (a target's answer) keeps the traceback's own
+    lines and escapes the text, in the exception and in the one it was raised from."""
+    with _served(tmp_path):
+        try:
+            try:
+                raise ValueError(f"answer: x\n{FORGED}")
+            except ValueError as inner:
+                raise RuntimeError(f"delivery failed\r\n{FORGED}") from inner
+        except RuntimeError:
+            logging.getLogger("engineering_api.runtime.pushes_outbox").exception("push outbox: delivery round failed")
+    log = server_log.getvalue()
+    assert "Traceback (most recent call last):" in log and "delivery failed\\r\\n" + FORGED in log, log
+    assert "answer: x\\n" + FORGED in log and _forged_lines(log) == []
