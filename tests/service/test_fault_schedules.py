@@ -2,7 +2,8 @@
 among a client's requests, and every answer the client got is then checked against what is stored.
 
 The faults: PostgreSQL stopped fast, stopped immediately (crash recovery), or its backend killed; SQLite's disk
-full; SQLite's file overwritten; a checked folder given a FIFO, a link to a device or a link out of it. The rule
+full; SQLite's file overwritten; a checked folder given a FIFO, a link to a device or a link out of it; a push
+target down or answering errors before its final answer. The rule
 checked for the database: an answer 201 is stored; an answer that says nothing was written (503
 ``DATABASE_UNAVAILABLE``, 507) is not; a 503 that says a write was cut off may be either; nothing else (a 500)
 is ever answered. For the folder: the check finishes, reads only the folder's regular files and says what it left
@@ -176,3 +177,51 @@ def test_hostile_folder_entries_on_a_seeded_schedule(tmp_path: Path, seed: int) 
     assert report["files"] == len(good) and "SECRET_SEEDED" not in done.stdout + done.stderr
     for entry in hostile:
         assert f"{entry}: not read:" in done.stderr, (entry, done.stderr)
+
+
+@pytest.mark.parametrize("seed", range(SEEDS))
+def test_a_push_target_failing_on_a_seeded_schedule(tmp_path: Path, seed: int) -> None:
+    """The target is down or answers an error at each attempt the seed picks, until a final answer (200 delivers,
+    400 refuses); every attempt the outbox records was made, the target got each request it records, and a
+    delivery is recorded delivered exactly when the target answered 200, once."""
+    import datetime as dt
+
+    import time_machine
+
+    from engineering_api.runtime.pushes_outbox import outbox_of
+    from tests.api.test_runtime_pushes import PUSHES, Receiver, _deliveries, _log_shift, _push, _resend_shift
+
+    rng = random.Random(seed)
+    script: list[int | str] = [rng.choice(["down", 500, 503, 429]) for _ in range(rng.randint(0, 4))]
+    script.append(rng.choice([200, 400]))
+    receiver = Receiver()
+    try:
+        with time_machine.travel(dt.datetime(2026, 1, 5, 14, 0, tzinfo=dt.UTC), tick=True) as clock, \
+                served(Settings.from_env(data_dir=tmp_path)) as client:
+            headers = _admin(tmp_path)
+            _log_shift(client, headers)
+            push_id = data(client.post(PUSHES, json=_push(receiver.url), headers=headers), 201)["pushId"]
+            for attempt, answer in enumerate(script, start=1):
+                if answer == "down":
+                    receiver.stop()
+                else:
+                    if receiver._server is None:
+                        receiver.start()
+                    receiver.script = [int(answer)]
+                if attempt == 1:
+                    _resend_shift(client, headers, push_id)
+                else:  # the retry's time comes
+                    [waiting] = _deliveries(client, headers, push_id)
+                    due = dt.datetime.fromisoformat(waiting["nextAttemptAt"].replace("Z", "+00:00"))
+                    clock.move_to(due + dt.timedelta(seconds=1))
+                    outbox_of(client.app.state.services).wake()  # its thread sleeps by the wall clock
+                [delivery] = until(lambda n=attempt: [d for d in _deliveries(client, headers, push_id)
+                                                      if d["attempts"] == n], f"attempt {attempt}")
+            [delivery] = _deliveries(client, headers, push_id)
+    finally:
+        receiver.stop()
+    final = script[-1]
+    assert delivery["attempts"] == len(script), (script, delivery)
+    assert delivery["status"] == ("delivered" if final == 200 else "failed"), (script, delivery)
+    assert delivery["responseCode"] == final
+    assert [r["status"] for r in receiver.requests] == [a for a in script if a != "down"], (script, receiver.requests)
