@@ -192,7 +192,8 @@ def test_a_push_target_failing_on_a_seeded_schedule(tmp_path: Path, seed: int) -
     from tests.api.test_runtime_pushes import PUSHES, Receiver, _deliveries, _log_shift, _push, _resend_shift
 
     rng = random.Random(seed)
-    script: list[int | str] = [rng.choice(["down", 500, 503, 429]) for _ in range(rng.randint(0, 4))]
+    failures: list[int | str] = ["down", 500, 503, 429]
+    script = [rng.choice(failures) for _ in range(rng.randint(0, 4))]
     script.append(rng.choice([200, 400]))
     receiver = Receiver()
     try:
@@ -215,8 +216,10 @@ def test_a_push_target_failing_on_a_seeded_schedule(tmp_path: Path, seed: int) -
                     due = dt.datetime.fromisoformat(waiting["nextAttemptAt"].replace("Z", "+00:00"))
                     clock.move_to(due + dt.timedelta(seconds=1))
                     outbox_of(client.app.state.services).wake()  # its thread sleeps by the wall clock
-                [delivery] = until(lambda n=attempt: [d for d in _deliveries(client, headers, push_id)
-                                                      if d["attempts"] == n], f"attempt {attempt}")
+                def made(n: int = attempt) -> list[dict[str, Any]]:
+                    return [d for d in _deliveries(client, headers, push_id) if d["attempts"] == n]
+
+                until(made, f"attempt {attempt}")
             [delivery] = _deliveries(client, headers, push_id)
     finally:
         receiver.stop()
