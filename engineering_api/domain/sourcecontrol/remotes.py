@@ -16,7 +16,7 @@ import pygit2
 
 from engineering_api.backend import errors as e
 from engineering_api.domain.sourcecontrol import pending
-from engineering_api.domain.sourcecontrol.apply import apply_tree, require_clean
+from engineering_api.domain.sourcecontrol.apply import require_clean
 from engineering_api.domain.sourcecontrol.repo import head_commit, open_repo
 from engineering_api.domain.sourcecontrol.schemas import RemoteInput, RemoteNameInput, VcsMessage, VcsRemoteInfo
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
@@ -201,16 +201,9 @@ def pull(ctx: OperationContext, data: RemoteNameInput) -> VcsMessage:
             "(POST /api/source-control/merge).", code="PULL_NEEDS_MERGE",
         )
     current = require_clean(ctx, repo)
-    # the project is saved with the pulled objects before the branch moves: a death in between is settled by the
+    # the branch moves once the project is saved with the pulled objects; a death in between is settled by the
     # next call (pending.settle), so the project and HEAD are both old or both new
-    pending.begin(repo, branch, theirs.id)
-    try:
-        changes = apply_tree(ctx, repo, current, theirs.tree)
-    except e.EngineeringError:  # refused and compensated: the project is as it was
-        pending.done(repo)
-        raise
-    pending.move_branch(repo, branch, theirs.id)
-    pending.done(repo)
+    changes, _ = pending.bring_in(ctx, repo, current, theirs.tree, pending.move(branch, theirs))
     return VcsMessage(
         message=f"Pulled '{remote.name}/{branch}' ({str(theirs.id)[:7]}); {len(changes)} object(s) brought into the "
                 "project.",
