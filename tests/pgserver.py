@@ -9,6 +9,7 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -45,13 +46,16 @@ class PostgresServer:
         return ["runuser", "-u", "postgres", "--", *argv] if os.geteuid() == 0 else argv
 
     def start(self) -> None:
+        """Make the cluster (the first time) and start the server; returns once it takes connections."""
         assert self.bin is not None
         data = self.workdir / "data"
         self.workdir.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:
             shutil.chown(self.workdir, "postgres", "postgres")
-        subprocess.run(self._as_owner([str(self.bin / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-                                       "--no-sync", "-E", "UTF8"]), check=True, capture_output=True)
+        if not data.exists():
+            subprocess.run(self._as_owner([str(self.bin / "initdb"), "-D", str(data), "-U", "postgres",
+                                           "--auth=trust", "--no-sync", "-E", "UTF8"]), check=True,
+                           capture_output=True)
         self.process = subprocess.Popen(
             self._as_owner([str(self.bin / "postgres"), "-D", str(data), "-p", str(self.port), "-h", "127.0.0.1",
                             "-k", str(self.workdir), "-c", "fsync=off"]),
@@ -68,8 +72,22 @@ class PostgresServer:
                 time.sleep(0.1)
         raise RuntimeError("postgres did not start")
 
-    def stop(self) -> None:
+    def stop(self, how: signal.Signals = signal.SIGINT) -> None:
+        """Stop the server: SIGINT (fast, the default: the clients' connections are ended, as ``pg_ctl restart -m
+        fast`` does), SIGTERM (smart: after every client has left) or SIGQUIT (immediate: no checkpoint, crash
+        recovery on the next start)."""
         if self.process is not None:
-            self.process.terminate()
+            # the postmaster itself: runuser (as root) passes SIGTERM on but not SIGINT or SIGQUIT
+            pid_file = self.workdir / "data" / "postmaster.pid"
+            postmaster = int(pid_file.read_text().split()[0]) if pid_file.exists() else None
+            if postmaster is None:
+                self.process.send_signal(how)
+            else:
+                os.kill(postmaster, how)
             self.process.wait(HANG_GUARD_S)
             self.process = None
+
+    def restart(self, how: signal.Signals = signal.SIGINT) -> None:
+        """Stop the server ``how`` and start it again on the same port and data."""
+        self.stop(how)
+        self.start()

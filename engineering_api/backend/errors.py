@@ -15,6 +15,7 @@ __all__ = (
     "AlreadyExistsError",
     "BusyError",
     "ConflictError",
+    "DatabaseUnavailableError",
     "EngineeringError",
     "InsufficientStorageError",
     "LockedError",
@@ -107,6 +108,13 @@ class PortalUnavailableError(EngineeringError):
     """No TIA Portal is attached or the portal stopped answering."""
 
     default_code = "PORTAL_UNAVAILABLE"
+
+
+class DatabaseUnavailableError(EngineeringError):
+    """The service's own database cannot be reached (a PostgreSQL restart, an unreadable SQLite file): nothing
+    was read or written; the node reconnects by itself once the database is back."""
+
+    default_code = "DATABASE_UNAVAILABLE"
 
 
 class OperationTimeoutError(EngineeringError):

@@ -32,6 +32,7 @@ from simatic_xml.scl_format import format_source
 from simatic_xml.versions import normalize_version
 
 from . import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE
+from engineering_api.lib.file_walk import read_regular
 from engineering_api.rules.compiler.check import binary_source
 
 from .config import ConfigError, load_config
@@ -67,9 +68,14 @@ def _note(message: str) -> None:
 
 
 def _read(path: str, tally: _Tally) -> str | None:
-    """The file's text, or None after saying why it is not formatted."""
+    """The file's text, or None after saying why it is not formatted. A symbolic link is left alone: rewriting
+    its target would write where the command was not pointed (a link in a repository may lead anywhere)."""
+    if os.path.islink(path):
+        _note(f"{path}: left alone: a symbolic link (format the file it points to where it is)")
+        tally.left_alone += 1
+        return None
     try:
-        data = Path(path).read_bytes()
+        data = read_regular(path)
     except OSError as exc:
         _note(f"error: {path}: cannot be read: {exc.strerror or exc}")
         tally.failed += 1
@@ -89,9 +95,9 @@ def _read(path: str, tally: _Tally) -> str | None:
 
 
 def _write(path: str, text: str) -> None:
-    """``text`` into ``path`` through a file beside it, so a crash never leaves half a source (a symbolic link
-    stays one: its target is rewritten)."""
-    target = Path(path).resolve()
+    """``text`` into ``path`` through a file beside it, so a crash never leaves half a source. ``path`` is no
+    symbolic link (:func:`_read` leaves links alone); one put there since is replaced, never written through."""
+    target = Path(path)
     handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".fmt", dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as out:

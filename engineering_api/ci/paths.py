@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Iterable, Sequence
 
 from simatic_xml.diagnostics import Diagnostic
 
+from engineering_api.lib.file_walk import refusal, walk_files
+from engineering_api.lib.log_escape import escape_controls
 from engineering_api.rules.compiler.check import SCL_SUFFIXES
 
 __all__ = (
@@ -22,20 +25,18 @@ UNREAD_SUFFIXES = frozenset({".s7dcl", ".s7res"})
 (westcowboy2019/V20@7a67532): program files the check commands do not read, so they say so instead of passing
 a mostly unchecked program as clean."""
 
-# Folders no TIA export lives in; walking them costs time and finds copies (a venv, git objects).
-_SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "__pycache__"})
-
-
 class UsageError(Exception):
     """A path that does not exist or holds no file to check: the command exits 2."""
 
 
 def collect(paths: Iterable[str], suffixes: Iterable[str]) -> list[str]:
-    """Files to check: a named file is taken whatever its suffix; a directory gives, recursively, the files
-    whose suffix (case-insensitive: ``MB_Poll.SCL``) is in ``suffixes``, sorted by path.
+    """Files to check: a named file is taken whatever its suffix; a directory gives, recursively, the regular
+    files whose suffix (case-insensitive: ``MB_Poll.SCL``) is in ``suffixes``, sorted by path. A link that leaves
+    the directory, a FIFO, a device or an oversized file is left out with a note on stderr
+    (:mod:`engineering_api.lib.file_walk`).
 
     Raises:
-        UsageError: a path does not exist, or nothing to check was found.
+        UsageError: a path does not exist, is not a regular file or directory, or nothing to check was found.
     """
     wanted = {s.lower() for s in suffixes}
     out: list[str] = []
@@ -43,10 +44,16 @@ def collect(paths: Iterable[str], suffixes: Iterable[str]) -> list[str]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(_walk(path, wanted))
+            walked = walk_files(path, lambda name: os.path.splitext(name)[1].lower() in wanted)
+            for skipped in walked.skipped:
+                print(escape_controls(f"note: {skipped.path}: not read: {skipped.reason}"), file=sys.stderr)
+            found = walked.files
             if not found:
                 raise UsageError(f"{raw}: no {'/'.join(sorted(wanted))} file in this directory")
-        elif path.is_file():
+        elif os.path.lexists(raw):
+            refused = refusal(raw)
+            if refused is not None:
+                raise UsageError(f"{raw}: {refused}")
             found = [str(path)]
         else:
             raise UsageError(f"{raw}: no such file or directory")
@@ -72,14 +79,6 @@ def unread_files(files: Sequence[str]) -> tuple[list[str], list[Diagnostic]]:
                                  "blocks as SimaticML (.xml) or SCL sources to check them.", file=path,
                                  severity="Warning", code="NOT_CHECKED"))
     return kept, unread
-
-
-def _walk(root: Path, wanted: set[str]) -> Iterable[str]:
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if d not in _SKIP_DIRS]
-        for name in filenames:
-            if os.path.splitext(name)[1].lower() in wanted:
-                yield os.path.join(dirpath, name)
 
 
 def by_suffix(files: Sequence[str], suffixes: Iterable[str]) -> list[str]:

@@ -14,6 +14,7 @@ from typing import Iterable, Iterator, Mapping, Optional
 
 from simatic_xml.diagnostics import Diagnostic
 
+from engineering_api.lib.file_walk import read_regular
 from engineering_api.rules.compiler import check as entry
 from engineering_api.rules.compiler.check import Loaded, Source
 
@@ -118,7 +119,6 @@ def read_sources(files: Iterable[str], texts: Optional[Mapping[str, bytes]] = No
             yield Source(path, texts[path])
             continue
         try:
-            with open(path, "rb") as handle:
-                yield Source(path, handle.read())
+            yield Source(path, read_regular(path))
         except OSError as exc:
             yield Source(path, None, exc.strerror or str(exc))

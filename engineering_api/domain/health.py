@@ -44,7 +44,8 @@ SECTION = "Health & Status"
 
 
 class Health(CamelStruct):
-    """Liveness and whether TIA is reachable."""
+    """Liveness, whether TIA is reachable and whether the service's own database is: ``Degraded`` (with the
+    ``reasons``) when the worker does not answer or the database cannot be reached."""
 
     status: str
     api_version: str
@@ -52,7 +53,9 @@ class Health(CamelStruct):
     portal_connected: bool
     project_open: bool
     worker_responsive: bool
+    database_reachable: bool
     started_at: str
+    reasons: list[str] = []
 
 
 class VersionInfo(CamelStruct):
@@ -115,10 +118,14 @@ async def health(request: Request[Any, Any, Any]) -> Response[GetHealthResponse]
             responsive, connected, project_open = True, status.connected, status.project_open
     except Exception:  # a stuck worker (or an unreachable farm) must not make the health check hang
         responsive, connected, project_open = False, False, False
+    reasons = [] if responsive else ["the TIA worker does not answer"]
+    database_fault = services.db.probe()  # a load balancer must see a node whose database is gone
+    if database_fault is not None:
+        reasons.append(database_fault)
     body = Health(
-        status="Healthy" if responsive else "Degraded", api_version=api_version(), backend=services.backend.name,
+        status="Degraded" if reasons else "Healthy", api_version=api_version(), backend=services.backend.name,
         portal_connected=connected, project_open=project_open, worker_responsive=responsive,
-        started_at=services.started_at,
+        database_reachable=database_fault is None, started_at=services.started_at, reasons=reasons,
     )
     return ok(body, "API is running")
 

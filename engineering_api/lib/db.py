@@ -10,32 +10,38 @@ so running them on the event loop thread costs less than hopping to a thread poo
 from __future__ import annotations
 
 import json
+import logging
 import re
 import sqlite3
 import threading
-from collections.abc import Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Mapping
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import quote
 
 from sqlalchemy import bindparam, create_engine, event, inspect, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import DBAPIError, InvalidRequestError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 
-from engineering_api.backend.errors import InsufficientStorageError, is_storage_full
+from engineering_api.backend.errors import DatabaseUnavailableError, InsufficientStorageError, is_storage_full
+from engineering_api.lib.db_faults import unreachable_reason
+from engineering_api.lib.db_statements import Form, Prepared, Record, Result
 from engineering_api.lib.private_files import make_private_file
 from engineering_api.lib.tables import kv
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
-    from sqlalchemy import Connection, CursorResult, Dialect, Engine, Executable, Select, Table
-    from sqlalchemy.sql.dml import UpdateBase
+    from sqlalchemy import Connection, Engine, Executable, Table
 
-__all__ = ("Database", "KeyValueStore", "Prepared", "Record", "Result", "Transaction", "engine_url", "is_postgres")
+__all__ = ("RECONNECT_PAUSE_S", "Database", "KeyValueStore", "Prepared", "Record", "Result", "Transaction",
+           "engine_url", "is_postgres")
+
+logger = logging.getLogger(__name__)
 
 
 def is_postgres(target: Path | str) -> bool:
@@ -50,100 +56,7 @@ def engine_url(target: Path | str) -> str:
     return f"sqlite:///{target}"
 
 
-class Record(dict[str, Any]):
-    """A row by column name or by position, as ``sqlite3.Row`` answers: ``tuple(row)`` is its values, as it was
-    when the stores read ``sqlite3.Row`` (``keys()`` gives the names)."""
-
-    def __getitem__(self, key: Any) -> Any:
-        if isinstance(key, int):
-            return list(self.values())[key]
-        return super().__getitem__(key)
-
-    def __iter__(self) -> Iterator[Any]:  # sqlite3.Row's iteration: the values
-        return iter(self.values())
-
-
-class Result:
-    """What callers read from an executed statement: rows, ``rowcount`` and the new row's key (``lastrowid``)."""
-
-    def __init__(self, rowcount: int, lastrowid: int | None, rows: list[Record]) -> None:
-        self.rowcount = rowcount
-        self.lastrowid = lastrowid
-        self._rows = rows
-
-    @classmethod
-    def of(cls, result: CursorResult[Any]) -> Result:
-        lastrowid = None
-        if result.context.isinsert and not result.context.executemany:
-            try:
-                key = result.inserted_primary_key
-            except InvalidRequestError:  # an INSERT … RETURNING answers its rows instead (insert_new)
-                key = None
-            lastrowid = key[0] if key and isinstance(key[0], int) else None
-        return cls(result.rowcount, lastrowid, [Record(row) for row in result.mappings()] if result.returns_rows
-                   else [])
-
-    def fetchone(self) -> Record | None:
-        return self._rows[0] if self._rows else None
-
-    def fetchall(self) -> list[Record]:
-        return self._rows
-
-    def __iter__(self) -> Iterator[Record]:
-        return iter(self._rows)
-
-
-@dataclass(frozen=True, slots=True)
-class _Form:
-    """A prepared statement's SQL for one dialect and one set of parameter names."""
-
-    sql: str
-    order: tuple[str, ...] | None
-    """The parameters' order for a positional driver (sqlite3's ``?``); None: by name (psycopg's ``%(name)s``)."""
-    fixed: dict[str, Any]
-    """Values the statement binds itself (``column == 5``)."""
-    returning: bool
-    """The SQL ends in ``RETURNING`` the new row's key (PostgreSQL's INSERT)."""
-    is_insert: bool
-
-
-class Prepared:
-    """A Core statement compiled once per dialect (and set of parameter names), then run on the driver's own cursor.
-
-    SQLAlchemy's execution (the statement's cache key, its execution context, the result's metadata) costs about
-    45 Python calls a statement; the job path runs seven per job. A prepared statement costs a few: for the hot
-    statements of the stores (jobs, audit, settings). A statement whose columns need a type's conversion on the way
-    in or out (none of the hot ones) runs through SQLAlchemy as any other."""
-
-    __slots__ = ("_forms", "statement")
-
-    def __init__(self, statement: Select[Any] | UpdateBase) -> None:
-        self.statement = statement
-        self._forms: dict[tuple[str, frozenset[str]], _Form | None] = {}
-
-    def form(self, dialect: Dialect, names: frozenset[str]) -> _Form | None:
-        """The compiled form for ``names``; None when a column needs SQLAlchemy's conversions."""
-        key = (dialect.name, names)
-        try:
-            return self._forms[key]
-        except KeyError:
-            form = self._forms[key] = _compile(self.statement, dialect, names)
-            return form
-
-
-def _compile(statement: Select[Any] | UpdateBase, dialect: Dialect, names: frozenset[str]) -> _Form | None:
-    compiled: Any = statement.compile(dialect=dialect, column_keys=sorted(names))
-    binds = compiled.binds.values()
-    outputs = [column.type for column in getattr(statement, "selected_columns", ())]
-    if any(bind.type.dialect_impl(dialect).bind_processor(dialect) is not None for bind in binds) or any(
-            kind.dialect_impl(dialect).result_processor(dialect, None) is not None for kind in outputs):
-        return None
-    fixed = {name: bind.effective_value for name, bind in compiled.binds.items() if not bind.required}
-    return _Form(compiled.string, tuple(compiled.positiontup) if compiled.positiontup is not None else None, fixed,
-                 bool(compiled.effective_returning), bool(compiled.isinsert))
-
-
-def _run_prepared(cursor: Any, form: _Form, params: Mapping[str, Any]) -> Result:
+def _run_prepared(cursor: Any, form: Form, params: Mapping[str, Any]) -> Result:
     values = {**form.fixed, **params} if form.fixed else params
     cursor.execute(form.sql, [values[name] for name in form.order] if form.order is not None else values)
     if form.returning:
@@ -194,11 +107,26 @@ def _pyformat(sql: str) -> str:
                    for index, part in enumerate(parts))
 
 
+_CONNECT_TIMEOUT_S = 5
+"""psycopg's bound on making a connection to a PostgreSQL server that does not answer."""
+RECONNECT_PAUSE_S = 1.0
+"""After a failed reconnect, calls answer 503 at once for this long before the next attempt."""
+_SQLITE_HEADER = b"SQLite format 3\x00"
+"""The first 16 bytes of every SQLite database file (https://www.sqlite.org/fileformat.html#the_database_header)."""
+_T = TypeVar("_T")
+
+
 class Database:
     """A thread-safe wrapper over one connection: a SQLite file, or PostgreSQL for a ``postgresql://`` URL.
 
     The methods take a Core statement, or ad-hoc SQL (tests, one-off reads) with ``?`` placeholders, which must be
     valid SQL on the dialect it runs on: nothing is translated but the placeholders.
+
+    A database that goes away (PostgreSQL restarted or stopped, the SQLite file unreadable) does not break the node
+    for good: the lost connection is dropped and a new one made on the next call (at most one attempt per
+    :data:`RECONNECT_PAUSE_S`, so a database that stays away costs no connect per request). A read is sent once
+    more on the new connection; a write is not (it may have been applied before the connection died). While no
+    connection can be made every call raises :class:`DatabaseUnavailableError` (503 ``DATABASE_UNAVAILABLE``).
     """
 
     def __init__(self, target: Path | str, *, migrate: bool = True, data_dir: Path | None = None) -> None:
@@ -208,6 +136,7 @@ class Database:
 
         Raises:
             InsufficientStorageError: the disk (or the database) is full, so its tables cannot be made.
+            DatabaseUnavailableError: the database cannot be reached (or its file cannot be read).
             MigrationError: the schema could not be brought up to date (the database is left as it was).
         """
         self.postgres = is_postgres(target)
@@ -215,21 +144,24 @@ class Database:
         self._path = None if self.postgres else str(target)
         self._lock = threading.RLock()
         self._engines: list[Engine] = []
+        self._connected = False
+        self._retry_at = 0.0
+        self._outage: str | None = None
+        """Why the database could not be reached, while it cannot (the health check's reason)."""
+        self._identity: tuple[int, int] | None = None
+        """The SQLite file's (device, inode) when it was opened: another file at the path is not this database."""
         if self.postgres:
-            self.engine: Engine = create_engine(engine_url(target), poolclass=StaticPool)
+            url = engine_url(target)
+            # a server that does not answer (a paused host) must not hold a request for the OS's minutes-long bound
+            connect_args = {} if "connect_timeout=" in url else {"connect_timeout": _CONNECT_TIMEOUT_S}
+            self.engine: Engine = create_engine(url, poolclass=StaticPool, connect_args=connect_args)
         else:
             if str(target) != ":memory:":
                 make_private_file(Path(target))
-            # sqlite3.connect looked up here, when a connection is made (the full-disk tests wrap it)
-            self.engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(
-                str(target), check_same_thread=False, isolation_level=None), poolclass=StaticPool)
+            self.engine = create_engine("sqlite://", creator=self._sqlite_connection, poolclass=StaticPool)
             event.listen(self.engine, "connect", _sqlite_pragmas)
         with self._lock, self._full_disk_named():
-            self._conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-            self._cursor = self.driver_connection.cursor()  # the prepared statements' (Prepared)
-            if not self.postgres:
-                # change_mark runs on every authenticated request: a cursor of its own skips SQLAlchemy's layers.
-                self._mark_cursor = self.driver_connection.cursor()
+            self._connect()
         if migrate:
             from engineering_api.lib.migrate import upgrade
 
@@ -240,6 +172,134 @@ class Database:
                 self.close()  # the caller gets no database to close
                 raise
 
+    def _sqlite_connection(self) -> sqlite3.Connection:
+        # sqlite3.connect looked up here, when a connection is made (the full-disk tests wrap it). Once the
+        # database exists, a new connection opens it read-write but never creates it: a file deleted under a
+        # running node answers "unavailable", not an empty database without tables.
+        path = str(self._path)
+        if self._identity is None or path == ":memory:":
+            return sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        return sqlite3.connect(f"file:{quote(path)}?mode=rw", uri=True, check_same_thread=False,
+                               isolation_level=None)
+
+    def _connect(self) -> None:
+        """Make the shared connection and its cursors (the caller holds the lock)."""
+        conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        self._conn = conn
+        driver: Any = conn.connection.dbapi_connection
+        self._cursor = driver.cursor()  # the prepared statements' (Prepared)
+        if not self.postgres:
+            # change_mark runs on every authenticated request: a cursor of its own skips SQLAlchemy's layers.
+            self._mark_cursor = driver.cursor()
+            file = self.file
+            if file is not None:
+                found = file.stat()
+                self._identity = (found.st_dev, found.st_ino)
+        self._connected = True
+        if self._outage is not None:
+            logger.warning("the database is reachable again")
+            self._outage = None
+
+    def _ensure_connected(self) -> None:
+        """A connection to use, made again after a loss (the caller holds the lock).
+
+        Raises:
+            DatabaseUnavailableError: no connection could be made (now, or in the last RECONNECT_PAUSE_S).
+        """
+        if self._connected:
+            return
+        if time.monotonic() < self._retry_at:
+            raise self._unavailable()
+        try:
+            self._connect()
+        except Exception as exc:
+            reason = unreachable_reason(exc)
+            if reason is None:
+                raise
+            self._retry_at = time.monotonic() + RECONNECT_PAUSE_S
+            self._note_outage(reason)
+            raise self._unavailable() from exc
+
+    def _note_outage(self, reason: str) -> None:
+        if self._outage is None:  # logged once an outage, not once a request
+            logger.warning("the database cannot be reached: %s", reason)
+        self._outage = reason
+
+    def _lost(self, reason: str) -> None:
+        """Drop the shared connection after ``reason`` showed it dead; the next call makes a new one."""
+        self._note_outage(reason)
+        self._connected = False
+        with suppress(Exception):  # it is dead: closing it may fail as well
+            self._conn.invalidate()
+        with suppress(Exception):
+            self._conn.close()
+        with suppress(Exception):
+            self.engine.dispose()
+
+    def _unavailable(self, write_lost: bool = False) -> DatabaseUnavailableError:
+        kind = "PostgreSQL database" if self.postgres else "SQLite database file"
+        if write_lost:
+            message = (f"The connection to the service's {kind} was lost during a write: the change may not have "
+                       "been recorded. The node reconnects by itself; check the state before retrying.")
+        else:
+            message = (f"The service's {kind} cannot be reached: nothing was read or written. The node reconnects "
+                       "by itself once it is back; retry later (GET /api/health says when).")
+        return DatabaseUnavailableError(message, details={"database": "postgresql" if self.postgres else "sqlite"})
+
+    def _guarded(self, action: Callable[[], _T], *, read: bool) -> _T:
+        """``action`` on the shared connection (the caller holds the lock); a read is run once more on a new
+        connection when the first one turns out to be dead.
+
+        Raises:
+            DatabaseUnavailableError: the database cannot be reached (for a write: it was lost during the write).
+        """
+        for attempt in (1, 2):
+            self._ensure_connected()
+            try:
+                return action()
+            except Exception as exc:
+                reason = unreachable_reason(exc)
+                if reason is None:
+                    raise
+                self._lost(reason)
+                if not read or attempt == 2:
+                    raise self._unavailable(write_lost=not read) from exc
+        raise AssertionError("unreachable")  # the loop returns or raises
+
+    def probe(self) -> str | None:
+        """Why the database cannot be used now, or None when it can (the health check's question).
+
+        PostgreSQL answers a ``SELECT 1`` (reconnecting first if needed). A SQLite connection reads its pages from
+        its cache and an open file handle, so it does not notice its file being overwritten, replaced or removed:
+        the file at the path is checked to still be this database's and to start with SQLite's header. A file
+        that fails the check drops the connection, so the requests that follow answer 503 until it is readable.
+        """
+        with self._lock:
+            file = self.file
+            if file is not None and self._connected:
+                reason = self._file_fault(file)
+                if reason is not None:
+                    self._lost(reason)
+            try:
+                self._guarded(lambda: _run(self._conn, self._cursor, "SELECT 1"), read=True)
+            except DatabaseUnavailableError:
+                return (f"the database cannot be reached ({'PostgreSQL' if self.postgres else 'SQLite'}); the node "
+                        "reconnects by itself")
+            return None
+
+    def _file_fault(self, file: Path) -> str | None:
+        try:
+            found = file.stat()
+            with file.open("rb") as handle:
+                header = handle.read(len(_SQLITE_HEADER))
+        except OSError as exc:
+            return f"the database file cannot be read: {exc.strerror or exc}"
+        if (found.st_dev, found.st_ino) != self._identity:
+            return "the database file was replaced by another file"
+        if header != _SQLITE_HEADER:
+            return "the database file does not start with SQLite's header"
+        return None
+
     @property
     def driver_connection(self) -> Any:
         """The driver's own connection under the shared one (``sqlite3.Connection`` or psycopg's), for tests that
@@ -249,18 +309,21 @@ class Database:
     @property
     def connection(self) -> Connection:
         """The shared connection (for the migrations; hold :meth:`locked` while using it)."""
-        return self._conn
+        with self._lock:
+            self._ensure_connected()
+            return self._conn
 
     @contextmanager
     def locked(self) -> Iterator[Connection]:
         """The shared connection, for this thread alone inside the block."""
         with self._lock:
+            self._ensure_connected()
             yield self._conn
 
     def has_table(self, table: str) -> bool:
         """Whether ``table`` exists."""
         with self._lock:
-            return bool(inspect(self._conn).has_table(table))
+            return self._guarded(lambda: bool(inspect(self._conn).has_table(table)), read=True)
 
     def execute(self, statement: Executable | str | Prepared,
                 params: Sequence[Any] | Mapping[str, Any] | None = None) -> int:
@@ -268,9 +331,10 @@ class Database:
 
         Raises:
             InsufficientStorageError: the disk (or the database) is full; nothing was written.
+            DatabaseUnavailableError: the database cannot be reached.
         """
         with self._lock, self._full_disk_named():
-            return _run(self._conn, self._cursor, statement, params).rowcount
+            return self._guarded(lambda: _run(self._conn, self._cursor, statement, params).rowcount, read=False)
 
     def insert(self, statement: Executable | str | Prepared,
                 params: Sequence[Any] | Mapping[str, Any] | None = None) -> int:
@@ -278,21 +342,31 @@ class Database:
 
         Raises:
             InsufficientStorageError: the disk (or the database) is full; nothing was written.
+            DatabaseUnavailableError: the database cannot be reached.
         """
         with self._lock, self._full_disk_named():
-            return int(_run(self._conn, self._cursor, statement, params).lastrowid or 0)
+            return int(self._guarded(lambda: _run(self._conn, self._cursor, statement, params).lastrowid or 0,
+                                     read=False))
 
     def one(self, statement: Executable | str | Prepared,
             params: Sequence[Any] | Mapping[str, Any] | None = None) -> Record | None:
-        """The first row, or None."""
+        """The first row, or None.
+
+        Raises:
+            DatabaseUnavailableError: the database cannot be reached (after one more try on a new connection).
+        """
         with self._lock:
-            return _run(self._conn, self._cursor, statement, params).fetchone()
+            return self._guarded(lambda: _run(self._conn, self._cursor, statement, params).fetchone(), read=True)
 
     def all(self, statement: Executable | str | Prepared,
             params: Sequence[Any] | Mapping[str, Any] | None = None) -> list[Record]:
-        """All rows."""
+        """All rows.
+
+        Raises:
+            DatabaseUnavailableError: the database cannot be reached (after one more try on a new connection).
+        """
         with self._lock:
-            return _run(self._conn, self._cursor, statement, params).fetchall()
+            return self._guarded(lambda: _run(self._conn, self._cursor, statement, params).fetchall(), read=True)
 
     @property
     def file(self) -> Path | None:
@@ -306,7 +380,8 @@ class Database:
         if self.postgres:
             return None
         with self._lock:
-            return int(self._mark_cursor.execute("PRAGMA data_version").fetchone()[0])
+            return self._guarded(lambda: int(self._mark_cursor.execute("PRAGMA data_version").fetchone()[0]),
+                                 read=True)
 
     @contextmanager
     def _full_disk_named(self) -> Iterator[None]:
@@ -322,15 +397,33 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
-        """BEGIN (IMMEDIATE on SQLite: the write lock first) … COMMIT, rolled back on error."""
+        """BEGIN (IMMEDIATE on SQLite: the write lock first) … COMMIT, rolled back on error.
+
+        Raises:
+            DatabaseUnavailableError: the database cannot be reached, or was lost inside the transaction (then
+                nothing of it was committed) or during its COMMIT (then it may have been).
+        """
         with self._lock, self._full_disk_named():
-            self._conn.exec_driver_sql("BEGIN" if self.postgres else "BEGIN IMMEDIATE")
+            self._guarded(lambda: self._conn.exec_driver_sql("BEGIN" if self.postgres else "BEGIN IMMEDIATE"),
+                          read=True)  # nothing written yet: a BEGIN on a dead connection may be sent again
+            conn = self._conn
             try:
-                yield Transaction(self._conn, self._cursor)
-            except BaseException:
-                self._conn.exec_driver_sql("ROLLBACK")
+                yield Transaction(conn, self._cursor)
+            except BaseException as exc:
+                reason = unreachable_reason(exc) if isinstance(exc, Exception) else None
+                if reason is not None:  # the server drops an open transaction with its connection
+                    self._lost(reason)
+                    raise self._unavailable() from exc
+                conn.exec_driver_sql("ROLLBACK")
                 raise
-            self._conn.exec_driver_sql("COMMIT")
+            try:
+                conn.exec_driver_sql("COMMIT")
+            except Exception as exc:
+                reason = unreachable_reason(exc)
+                if reason is None:
+                    raise
+                self._lost(reason)
+                raise self._unavailable(write_lost=True) from exc
 
     def upsert(self, table: Table, values: dict[str, Any], keys: Sequence[str]) -> int:
         """Insert ``values``, or update the row with the same ``keys`` (``INSERT … ON CONFLICT DO UPDATE``, which
@@ -347,7 +440,7 @@ class Database:
         inserted = statement.on_conflict_do_nothing(index_elements=list(keys)).returning(
             *(table.c[name] for name in keys))
         with self._lock, self._full_disk_named():
-            return len(_run(self._conn, self._cursor, inserted).fetchall())
+            return len(self._guarded(lambda: _run(self._conn, self._cursor, inserted).fetchall(), read=False))
 
     def second_engine(self) -> Engine:
         """An engine of its own on the same database, for a user that runs its own transactions on other threads
@@ -362,10 +455,12 @@ class Database:
     def close(self) -> None:
         """Close the connection."""
         with self._lock:
-            if not self.postgres:
-                self._mark_cursor.close()
-            self._cursor.close()
-            self._conn.close()
+            if self._connected:
+                if not self.postgres:
+                    self._mark_cursor.close()
+                self._cursor.close()
+                self._conn.close()
+            self._connected = False
             for engine in (self.engine, *self._engines):
                 engine.dispose()
 

@@ -6,10 +6,17 @@ file is then renamed ``runtime-history.sqlite.imported`` (kept, never read again
 copy runs in revision ``0004`` (the data dir of the node that upgrades the database) and, for the data dir of a
 node that finds the database upgraded already (a second node on one PostgreSQL), when its runtime starts. The
 rename follows the commit: a copy rolled back leaves the file where it was, to be copied at the next attempt.
+
+A process that dies between the commit and the rename would find the file again at its next start and copy it a
+second time; so the copy records, in its own transaction, the file it copied (:func:`copy_once`: its rows' count,
+first and last rowid and sums, with its size and mtime for the operator, in the ``kv`` table), and a file whose
+record is there is only renamed. The record goes by what the file holds, not by its bytes: opening a file a crash
+left with a ``-wal`` recovers it and changes its bytes, never its rows.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 from contextlib import closing
@@ -24,7 +31,7 @@ if TYPE_CHECKING:
 
     from engineering_api.lib.db import Database
 
-__all__ = ("IMPORTED_SUFFIX", "LEGACY_FILE", "adopt", "copy_rows", "found", "retire")
+__all__ = ("IMPORTED_SUFFIX", "LEGACY_FILE", "adopt", "copy_once", "copy_rows", "found", "retire")
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +40,9 @@ IMPORTED_SUFFIX = ".imported"
 _BATCH = 20_000
 _HISTORY = sa.table("runtime_history", sa.column("tag"), sa.column("t"), sa.column("value"))
 """The table as revision 0004 made it (not :mod:`engineering_api.lib.tables`, which may change after it)."""
+_KV = sa.table("kv", sa.column("name"), sa.column("value"))
+"""The key-value table of revision 0001, where the import of a file is recorded."""
+_RECORD_PREFIX = "legacy-history-import:"
 
 
 def found(data_dir: Path | None) -> Path | None:
@@ -58,9 +68,39 @@ def copy_rows(conn: Connection, path: Path) -> int:
     return copied
 
 
-def retire(path: Path, copied: int) -> None:
-    """Rename the copied file (after the copy's commit), so it is not copied again."""
+def _contents(path: Path) -> dict[str, object] | None:
+    """What identifies the file's rows (None: it has no ``samples`` table), read by SQLite's aggregates."""
+    with closing(sqlite3.connect(str(path))) as old:
+        if old.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'samples'").fetchone() is None:
+            return None
+        count, first, last, times, values = old.execute(
+            "SELECT count(*), min(rowid), max(rowid), total(t), total(value) FROM samples").fetchone()
+    return {"rows": count, "firstRowid": first, "lastRowid": last, "sumT": times, "sumValue": values}
+
+
+def copy_once(conn: Connection, path: Path) -> int | None:
+    """Copy ``path`` as :func:`copy_rows` does and record the import in the same transaction; None, copying
+    nothing, when the import of this file is recorded already (the process died before it was renamed)."""
+    contents = _contents(path)
+    if contents is None:
+        return 0
+    key = _RECORD_PREFIX + json.dumps(contents, sort_keys=True)
+    if conn.execute(sa.select(_KV.c.value).where(_KV.c.name == key)).first() is not None:
+        logger.warning("%s was imported already (its rows are in runtime_history); it is only renamed now", path)
+        return None
+    copied = copy_rows(conn, path)
+    found_file = path.stat()
+    conn.execute(_KV.insert().values(name=key, value=json.dumps(
+        {"file": str(path), "size": found_file.st_size, "mtimeNs": found_file.st_mtime_ns, "copied": copied})))
+    return copied
+
+
+def retire(path: Path, copied: int | None) -> None:
+    """Rename the copied file (after the copy's commit), so it is not copied again (``copied`` None: it had been
+    copied by an earlier start)."""
     path.rename(path.with_name(path.name + IMPORTED_SUFFIX))
+    if copied is None:
+        return
     logger.warning("%d logged tag value(s) moved from %s into the service database (table runtime_history); the "
                    "file is kept as %s%s", copied, path, path.name, IMPORTED_SUFFIX)
 
@@ -71,6 +111,6 @@ def adopt(db: Database, data_dir: Path) -> int:
     if path is None:
         return 0
     with db.transaction(), db.locked() as conn:
-        copied = copy_rows(conn, path)
+        copied = copy_once(conn, path)
     retire(path, copied)
-    return copied
+    return copied or 0

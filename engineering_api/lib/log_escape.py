@@ -3,14 +3,17 @@
 A request path, a header or an object name can hold ``%0A`` (a line feed) or ``%00``; logged as they are, a path
 like ``/console/static/x%0AINFO - forged`` writes a second, forged line into the server log. Rather than escape at
 every call site, :func:`install` sets a log record factory for the process: every record's message is escaped when
-it is formatted, whichever logger or handler formats it. A traceback (``exc_info``) keeps its lines: handlers add it
-after the message.
+it is formatted, whichever logger or handler formats it. A traceback (``exc_info``) keeps its own lines, but the
+messages of its exceptions are escaped as well: an exception can carry outside text (a target's answer, a remote's
+error) into ``logger.exception``.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import traceback
+from typing import Any
 
 __all__ = ("EscapedLogRecord", "escape_controls", "install")
 
@@ -37,6 +40,9 @@ class EscapedLogRecord(logging.LogRecord):
 
     def getMessage(self) -> str:  # the logging module's name
         message = super().getMessage()
+        if self.exc_info and self.exc_info[1] is not None and not self.exc_text:
+            # the formatter asks for the message first, then formats the traceback unless exc_text is set
+            self.exc_text = _escaped_traceback(self.exc_info[1])
         if self.args is None:
             # A QueueHandler's prepared copy (logging.handlers.QueueHandler.prepare): its message is the line the
             # queue's formatter made from the original record, already escaped, plus the traceback's own lines.
@@ -44,7 +50,45 @@ class EscapedLogRecord(logging.LogRecord):
         return escape_controls(message)
 
 
+def _escaped_traceback(error: BaseException) -> str:
+    """The traceback logging would write, each exception's message (and notes) escaped; its frames as they are."""
+    formatted = traceback.TracebackException.from_exception(error)
+    seen: set[int] = set()
+    pending = [formatted]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        text = getattr(current, "_str", None)  # CPython's exception text, formatted as it is
+        if isinstance(text, str):
+            setattr(current, "_str", escape_controls(text))  # a private attribute mypy does not know
+        notes = getattr(current, "__notes__", None)
+        if isinstance(notes, list):
+            current.__notes__ = [escape_controls(str(note)) for note in notes]
+        pending += [c for c in (current.__cause__, current.__context__) if c is not None]
+    return "".join(formatted.format()).rstrip("\n")
+
+
 def install() -> None:
-    """Make every log record of this process an :class:`EscapedLogRecord` (kept if another factory is set)."""
-    if logging.getLogRecordFactory() is logging.LogRecord:
+    """Make every log record of this process an :class:`EscapedLogRecord`, whatever factory is in place: a
+    factory set before (``engineering-api serve`` adds the request id to every record before it builds the app)
+    is wrapped, and its plain records become escaped ones; one set after wraps this one."""
+    current = logging.getLogRecordFactory()
+    if current is logging.LogRecord:
         logging.setLogRecordFactory(EscapedLogRecord)
+        return
+    if current is EscapedLogRecord or getattr(current, _MARK, False):
+        return
+
+    def escaping(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = current(*args, **kwargs)
+        if type(record) is logging.LogRecord:  # a subclass of its own is left as it is: it formats itself
+            record.__class__ = EscapedLogRecord
+        return record
+
+    setattr(escaping, _MARK, True)  # a mark on a function, read by getattr above
+    logging.setLogRecordFactory(escaping)
+
+
+_MARK = "escapes_controls"

@@ -20,7 +20,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
-from engineering_api.backend.errors import EngineeringError
+from engineering_api.backend.errors import EngineeringError, InsufficientStorageError
 from engineering_api.lib.tables import metadata
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
 
-__all__ = ("MigratedDatabase", "MigrationError", "SchemaState", "head", "state", "upgrade", "upgrade_to")
+__all__ = ("MigratedDatabase", "MigrationError", "SchemaState", "head", "known", "state", "upgrade", "upgrade_to")
 
 _SCRIPTS = "engineering_api:migrations"
 _LOCK_KEY = 0x656E6761  # PostgreSQL advisory lock id of the schema ("enga")
@@ -45,6 +45,9 @@ class MigratedDatabase(Protocol):
     postgres: bool
     data_dir: Path | None
     """The node's data dir, whose per-node files of older releases a revision may copy in (None: not known)."""
+
+    @property
+    def file(self) -> Path | None: ...
 
     def locked(self) -> ContextManager[Connection]: ...
 
@@ -71,10 +74,18 @@ class SchemaState:
     def up_to_date(self) -> bool:
         return self.current == self.head
 
+    @property
+    def newer(self) -> bool:
+        """The recorded revision is none this build knows: a newer release wrote it."""
+        return self.current is not None and not known(self.current)
+
     def describe(self) -> str:
         """One line for an operator (``engineering-api db current``)."""
         if self.up_to_date:
             return f"{self.current} (head): the schema is current"
+        if self.newer:
+            return (f"{self.current}: newer than this build, whose newest revision is {self.head}; this build cannot "
+                    "use the database: run the release that upgraded it (or a newer one)")
         if self.current is None:
             if self.unversioned_tables:
                 return (f"none recorded: tables of a release before migrations; `engineering-api db upgrade` (or the "
@@ -101,6 +112,14 @@ def head() -> str:
     found = _scripts(_SCRIPTS).get_current_head()
     assert found is not None  # the package ships its revisions
     return found
+
+
+def known(revision: str) -> bool:
+    """Whether ``revision`` is one of this build's."""
+    try:
+        return _scripts(_SCRIPTS).get_revision(revision) is not None
+    except Exception:  # alembic's "no such revision" (a CommandError or ResolutionError, by version)
+        return False
 
 
 def state(db: MigratedDatabase) -> SchemaState:
@@ -133,12 +152,22 @@ def upgrade_to(db: MigratedDatabase, target: str) -> SchemaState:
             if db.postgres:
                 conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_LOCK_KEY})")
             before = MigrationContext.configure(conn).get_current_revision()
+            if before is not None and before != target and not known(before):
+                raise _NewerSchema(before)
             if before != target:
                 _run(conn, target, {"data_dir": db.data_dir, "after_commit": after_commit})
+        except _NewerSchema:
+            conn.exec_driver_sql("ROLLBACK")
+            raise MigrationError(
+                f"the database schema is at revision {before}, newer than this build (its newest is {head()}): a "
+                "newer release upgraded it, and this one cannot use it; nothing was changed. Run that release (or a "
+                "newer one).", code="SCHEMA_NEWER_THAN_BUILD", details={"from": before, "to": target}) from None
         except Exception as exc:
             conn.exec_driver_sql("ROLLBACK")
             if _is_full(exc):
-                raise
+                where = "the PostgreSQL database" if db.postgres else (db.file or "the database")
+                raise InsufficientStorageError.at(
+                    where, f"the schema upgrade from {before or 'an empty database'} to {target}") from exc
             raise MigrationError(
                 f"the database schema could not be upgraded from {before or 'its unversioned state'} to {target}: "
                 f"{type(exc).__name__}: {exc}; the database was left as it was",
@@ -164,6 +193,10 @@ def _run(conn: Connection, target: str, attributes: dict[str, Any]) -> None:
                             fn=lambda revision, _context: script._upgrade_revs(target, revision)) as environment:
         environment.configure(connection=conn, target_metadata=metadata, transactional_ddl=False)
         environment.run_migrations()
+
+
+class _NewerSchema(Exception):
+    """The recorded revision is none of this build's (raised and turned into MigrationError inside the lock)."""
 
 
 def _is_full(exc: BaseException) -> bool:

@@ -61,6 +61,7 @@ _STATUS: dict[type[domain.EngineeringError], int] = {
     domain.PermissionDeniedError: 403,
     domain.NotSupportedError: 501,
     domain.PortalUnavailableError: 503,
+    domain.DatabaseUnavailableError: 503,
     domain.OperationTimeoutError: 504,
     domain.OperationCanceledError: 409,
     domain.InsufficientStorageError: 507,

@@ -11,6 +11,7 @@ that is not is a ``MISSING_*`` error, and with the settings ``scl check`` finds 
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Optional
@@ -22,14 +23,15 @@ from engineering_api.ci.config import CheckConfig, ConfigError, load_config
 from engineering_api.ci.grouping import plc_groups
 from engineering_api.ci.paths import SCL_SUFFIXES, XML_SUFFIXES
 from engineering_api.ci.program import load
+from engineering_api.lib.file_walk import refusal, walk_files
 from engineering_api.rules.compiler.check import Loaded
 from engineering_api.ci.sources import Segments, check_segments, merge
 
 __all__ = ("CONTEXT_SUFFIXES", "Project", "exports")
 
+logger = logging.getLogger(__name__)
 XLSX_SUFFIXES = frozenset({".xlsx"})
 CONTEXT_SUFFIXES = SCL_SUFFIXES | XML_SUFFIXES | XLSX_SUFFIXES
-_SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "__pycache__"})
 MAX_CONTEXT_BYTES = 20 * 1024 * 1024
 """A file larger than this is no export TIA writes (its largest block sources are some hundred kB): not read as
 context, so one stray dump cannot stall every check."""
@@ -71,14 +73,12 @@ class Project:
         return self._files
 
     def _walk(self) -> list[str]:
+        # regular files only, no link out of the workspace (a FIFO or a link to /dev/zero would hang the server)
         assert self.root is not None
-        found = []
-        for folder, dirs, names in os.walk(self.root):
-            dirs[:] = [d for d in dirs if d not in _SKIP_DIRS]
-            for name in names:
-                if os.path.splitext(name)[1].lower() in CONTEXT_SUFFIXES:
-                    found.append(os.path.join(folder, name))
-        return self.config.keep(found)
+        walked = walk_files(self.root, lambda name: os.path.splitext(name)[1].lower() in CONTEXT_SUFFIXES)
+        for skipped in walked.skipped:
+            logger.info("workspace file %s not read: %s", skipped.path, skipped.reason)
+        return self.config.keep(walked.files)
 
     def changed(self, path: str) -> None:
         """The file at ``path`` was created, changed or deleted on disk."""
@@ -87,7 +87,7 @@ class Project:
             return
         inside = path.startswith(str(self.root) + os.sep)
         wanted = (inside and os.path.isfile(path) and os.path.splitext(path)[1].lower() in CONTEXT_SUFFIXES
-                  and not self.config.excluded(path))
+                  and refusal(path, os.path.realpath(self.root)) is None and not self.config.excluded(path))
         if wanted and path not in self._files:
             self._files = sorted([*self._files, path])
         elif not wanted and path in self._files:
@@ -111,6 +111,8 @@ class Project:
             size = os.path.getsize(path)
         except OSError:
             size = 0
+        if self.root is not None and refusal(path, os.path.realpath(self.root)) is not None:
+            return Loaded(load([], cpu_family=self.cpu_family).program, [path])
         if size > MAX_CONTEXT_BYTES or os.path.splitext(path)[1].lower() in XLSX_SUFFIXES:
             return _tag_workbook(path, self.cpu_family) if size <= MAX_CONTEXT_BYTES else Loaded(
                 load([], cpu_family=self.cpu_family).program, [path])

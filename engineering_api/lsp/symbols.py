@@ -16,6 +16,7 @@ from typing import Iterator, Optional
 from simatic_xml.scl import ast as A
 
 from engineering_api.ci.paths import SCL_SUFFIXES
+from engineering_api.lib.file_walk import read_regular
 from engineering_api.rules.compiler.check import Loaded
 from engineering_api.rules.compiler.program import BlockDef
 from engineering_api.rules.compiler.types import ArrayT, NamedT, SclType, Var, display
@@ -227,8 +228,7 @@ def _in_file(path: str, name: str, data: Optional[bytes] = None) -> Optional[Pla
         return None
     if data is None:
         try:
-            with open(path, "rb") as handle:
-                data = handle.read()
+            data = read_regular(path)
         except OSError:
             return Place(path, 0, 0)
     text = data.decode("utf-8", "replace")

@@ -4,6 +4,10 @@
   every request the client sends is answered with a JSON-RPC error naming the cause (the SDK's client otherwise
   shows only "Server returned an error response"), until the client closes stdin.
 * When stdin closes, the requests already relayed are answered first; then the bridge exits.
+* Nothing follows ``initialize`` to the server before its answer came back: the streamable HTTP transport sends
+  each request on a task of its own and stamps it with the session id it holds at that moment, so a client that
+  writes ``initialize``, ``notifications/initialized`` and ``tools/list`` at once (editors and assistants do) would
+  otherwise race the session into existence and hear ``Missing session ID``.
 """
 
 from __future__ import annotations
@@ -108,6 +112,8 @@ async def _relay(local_read: Any, local_write: Any, remote_read: Any, remote_wri
     """Ids of the client's requests relayed and not answered yet."""
     stdin_open = True
     done = anyio.Event()
+    opening: dict[str, Any] = {}
+    """The id of the ``initialize`` relayed (under "id") and the event its answer sets (under "answered")."""
 
     def settle() -> None:
         if not stdin_open and not waiting:
@@ -122,6 +128,9 @@ async def _relay(local_read: Any, local_write: Any, remote_read: Any, remote_wri
             if isinstance(item.message, types.JSONRPCRequest):
                 waiting.add(item.message.id)
             await remote_write.send(item)
+            if isinstance(item.message, types.JSONRPCRequest) and item.message.method == "initialize":
+                opening.update(id=item.message.id, answered=anyio.Event())
+                await opening["answered"].wait()  # the session exists (or was refused) before anything follows
         stdin_open = False
         settle()
 
@@ -133,6 +142,8 @@ async def _relay(local_read: Any, local_write: Any, remote_read: Any, remote_wri
             await local_write.send(item)
             if isinstance(item.message, (types.JSONRPCResponse, types.JSONRPCError)):
                 waiting.discard(item.message.id)
+                if opening and item.message.id == opening["id"]:
+                    opening["answered"].set()
                 settle()
         done.set()  # the server ended the session: nothing more will be answered
 

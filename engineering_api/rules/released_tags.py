@@ -3,7 +3,11 @@
 A PLC tag's and a DB member's ``ExternalAccessible`` releases it, ``ExternalWritable`` lets it be written (only a
 released leaf is writable). Both default to true, as in TIA, which writes a flag into SimaticML only when it differs
 from the default. A DB member is released only when every member on its path is; a path may go below what the XML
-lists (the members of a UDT or system type), and those inherit the last listed member's flags.
+lists (the members of a UDT or system type), and those inherit the last listed member's flags. Of a system FB's
+multi-instance (a ``Program_Alarm``, a ``TON_TIME``) only its call's parameters are released
+(:func:`instance_parameters`): the S7-1500 serves them as nodes of their own; the instance's internal statics
+(``SD_0``, ``SIG_Edge_History``, ``INIT_FB_State`` of a Program_Alarm) are no tags. The released-tag list of a
+simulated PLC, its OPC UA server and the import of a project's tags all answer from this one rule.
 
 The input is what both adapters have: the program's leaves as the CPU lists them (name and data type, in the
 PLC's order; the fake's tag list, PLCSIM Advanced's ``STagInfo``) and the SimaticML documents of its DBs and PLC
@@ -17,11 +21,12 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.runtime_values import SimReleasedTag
+from simatic_xml.system_types import Member, call_interface, lookup
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-__all__ = ("attribute_flag", "member_flags", "quoted_name", "released_tags")
+__all__ = ("attribute_flag", "instance_parameters", "member_flags", "quoted_name", "released_tags")
 
 _SEGMENT = re.compile(r'"((?:[^"]|"")*)"|([^."\[\]]+)|(\[[^\]]*\])|(\.)')
 
@@ -69,17 +74,33 @@ def _children(member: Any) -> list[Any]:
     return []
 
 
+def instance_parameters(data_type: str) -> tuple[Member, ...] | None:
+    """The released members of a multi-instance of ``data_type``, when that is a system FB's instance type: its
+    call's parameters (each typed as the instance holds it); None for any other type."""
+    found = lookup(data_type.strip().strip('"'))
+    if found is None or found.kind != "instance":
+        return None
+    return call_interface(found)
+
+
 def _walk(members: list[Any], path: list[str]) -> tuple[bool, bool]:
     """(accessible, writable) of a member path: every member found on the way must allow it. The path may go
-    below what the XML lists (a UDT's or system type's members): those inherit the last member's flags."""
+    below what the XML lists (a UDT's or system type's members): those inherit the last member's flags; below a
+    system FB's multi-instance, only its parameters are released."""
     accessible = writable = True
-    for part in path:
+    for depth, part in enumerate(path):
         key = part.lower()
         member = next((m for m in members if m.name.lower() == key), None)
         if member is None:
             break
         a, w = member_flags(member)
         accessible, writable = accessible and a, writable and w
+        parameters = instance_parameters(member.datatype or "")
+        if parameters is not None:
+            below = path[depth + 1:depth + 2]
+            if not below or below[0].lower() not in {p.name.lower() for p in parameters}:
+                return False, False  # the instance itself, or one of its internal statics
+            break
         members = _children(member)
     return accessible, writable and accessible
 

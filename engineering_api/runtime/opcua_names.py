@@ -8,17 +8,25 @@ a PLC tag, ``ns=3;s="DB"."arr"[2]`` for an array element. The simulated PLC's se
 (case included), as the names are spelled in the program.
 
 Data types follow the PLCopen mapping of IEC 61131-3 types to OPC UA built-in types (OPC 30000, Table 27), which
-the S7-1500 uses for elementary types; S7's ``Time`` is a signed 32-bit count of milliseconds, so Int32.
+the S7-1500 uses for elementary types; S7's ``Time`` is a signed 32-bit count of milliseconds, so Int32. ``LDT``
+(nanoseconds since 1970) is an OPC UA ``DateTime`` (S7-1500 Communication function manual A5E03735815-AF, 12/2017,
+§9.1 table 9-1 "SIMATIC and OPC UA data types"; table 9-3 of the 05/2021 edition lists LDT - DateTime for server
+methods too); DateTime counts 100 ns ticks, Python's datetime microseconds, so a value read through OPC UA keeps
+the LDT's microseconds.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 __all__ = (
-    "S7_NAMESPACE", "S7_NAMESPACE_INDEX", "node_identifier", "node_path", "variant_type_name", "variant_value",
+    "S7_NAMESPACE", "S7_NAMESPACE_INDEX", "node_identifier", "node_path", "plc_value", "variant_type_name",
+    "variant_value",
 )
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 S7_NAMESPACE = "http://www.siemens.com/simatic-s7-opcua"
 S7_NAMESPACE_INDEX = 3
@@ -30,7 +38,7 @@ _VARIANT_TYPES = {
     "usint": "Byte", "uint": "UInt16", "udint": "UInt32", "ulint": "UInt64",
     "byte": "Byte", "word": "UInt16", "dword": "UInt32", "lword": "UInt64",
     "real": "Float", "lreal": "Double", "time": "Int32", "ltime": "Int64",
-    "string": "String", "wstring": "String", "char": "String", "wchar": "String",
+    "string": "String", "wstring": "String", "char": "String", "wchar": "String", "ldt": "DateTime",
 }
 
 
@@ -84,6 +92,12 @@ def variant_value(type_name: str, value: Any) -> Any:
     """
     if type_name == "String":
         return "" if value is None else str(value)
+    if type_name == "DateTime":
+        if isinstance(value, datetime):
+            return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{value!r} is not an LDT (nanoseconds since 1970)")
+        return _EPOCH + timedelta(microseconds=value // 1000)
     if type_name == "Boolean":
         if not isinstance(value, bool | int):
             raise TypeError(f"{value!r} is not a Boolean")
@@ -99,3 +113,13 @@ def variant_value(type_name: str, value: Any) -> Any:
 
 def _quote(member: str) -> str:
     return '"' + member.replace('"', '""') + '"'
+
+
+def plc_value(value: Any) -> Any:
+    """A value an OPC UA client wrote, as the PLC holds it: a DateTime as an LDT's nanoseconds since 1970; any
+    other value as it is."""
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        delta = aware - _EPOCH
+        return (delta.days * 86_400 + delta.seconds) * 1_000_000_000 + delta.microseconds * 1000
+    return value

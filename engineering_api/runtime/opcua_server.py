@@ -32,6 +32,7 @@ from engineering_api.runtime.opcua_names import (
     S7_NAMESPACE,
     S7_NAMESPACE_INDEX,
     node_path,
+    plc_value,
     variant_type_name,
     variant_value,
 )
@@ -261,7 +262,7 @@ class SimulatedOpcUaServer:
         name = self._names.get(node.nodeid)
         if name is None:
             raise _WriteRefused(ua.StatusCodes.BadNodeIdUnknown)
-        given = value.Value.Value if value.Value is not None else None
+        given = plc_value(value.Value.Value) if value.Value is not None else None
         try:
             result = self._source.write([TagWrite(name, given)])[0]
         except EngineeringError as exc:
@@ -376,6 +377,8 @@ def _initial(variant: ua.VariantType) -> Any:
         return False
     if variant in (ua.VariantType.Float, ua.VariantType.Double):
         return 0.0
+    if variant == ua.VariantType.DateTime:
+        return variant_value("DateTime", 0)
     return "" if variant == ua.VariantType.String else 0
 
 

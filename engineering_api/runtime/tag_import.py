@@ -23,10 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.errors import EngineeringError
 from engineering_api.lib.schema import CamelStruct
-from engineering_api.rules.released_tags import attribute_flag, member_flags
+from engineering_api.rules.released_tags import attribute_flag, instance_parameters, member_flags
 from engineering_api.runtime.plc_links import TagMapping
 from engineering_api.runtime.opcua_names import node_identifier, variant_type_name
-from simatic_xml.system_types import SystemType, call_interface, lookup
 
 if TYPE_CHECKING:
     from engineering_api.backend.port import EngineeringBackend
@@ -130,7 +129,7 @@ class _Walk:
             for index in range(low, high + 1):
                 self.leaf(f"{name}[{index}]", element, released, writable)
             self.even()
-        elif self.kind == "opcua" and _instance_type(data_type) is not None:
+        elif self.kind == "opcua" and instance_parameters(data_type) is not None:
             self.instance(name, data_type, released, writable)
         else:
             self.leaf(name, data_type, released, writable)
@@ -138,12 +137,12 @@ class _Walk:
     def instance(self, name: str, data_type: str, released: bool, writable: bool) -> None:
         """A multi-instance of a system FB (Program_Alarm, TON_TIME): its parameters are nodes of their own on the
         S7-1500's OPC UA server (``"Tank_DB"."HighLevel"."SIG"``), as the runtime serves them as tags; the
-        instance's internal statics are not."""
-        system = _instance_type(data_type)
-        assert system is not None
+        instance's internal statics are not (the one rule: :func:`instance_parameters`)."""
+        parameters = instance_parameters(data_type)
+        assert parameters is not None
         if not released:
             return
-        for parameter in call_interface(system):
+        for parameter in parameters:
             self.add(f"{name}.{parameter.name}", parameter.data_type, writable, None, "")
 
     def leaf(self, name: str, data_type: str, released: bool, writable: bool) -> None:
@@ -165,12 +164,6 @@ class _Walk:
             self.skipped.append(SkippedTag(name=name, reason=why_not))
         else:
             self.tags.append(TagMapping(name=name, data_type=data_type, writable=writable, address=address))
-
-
-def _instance_type(data_type: str) -> SystemType | None:
-    """The system FB instance type ``data_type`` names, or None."""
-    found = lookup(data_type.strip().strip('"'))
-    return found if found is not None and found.kind == "instance" else None
 
 
 def released_project_tags(backend: EngineeringBackend, device: str, kind: str,

@@ -243,4 +243,41 @@ def test_a_program_alarm_instance_is_imported_by_its_members(client: TestClient[
     skipped = {s["name"]: s["reason"] for s in answer["skipped"]}
     assert '"Tank_DB".highLevel' not in skipped
     assert "Variant" in skipped['"Tank_DB".highLevel.SD_1']  # each member it cannot map is named with its reason
-    assert '"Tank_DB".highLevel.TIMESTAMP' in set(types) | set(skipped)
+    # LDT is an OPC UA DateTime (S7-1500 Communication function manual A5E03735815-AF, table 9-1): a tag, not skipped
+    assert types['"Tank_DB".highLevel.TIMESTAMP'] == "LDT" and '"Tank_DB".highLevel.TIMESTAMP' not in skipped
+    node = next(t["nodeId"] for t in answer["tags"] if t["name"] == '"Tank_DB".highLevel.TIMESTAMP')
+    assert node == 'ns=3;s="Tank_DB"."highLevel"."TIMESTAMP"'
+
+
+def test_the_released_list_the_opcua_server_and_the_import_agree_on_a_program_alarm(
+        client: TestClient[Any], admin_headers: Headers, cpu: dict[str, Any]) -> None:
+    """One rule (rules.released_tags.instance_parameters): the simulated PLC's released-tag list, the nodes its
+    OPC UA server serves and the import name the same members of the instance. Before, the list showed its internal
+    statics (SD_0, SIG_Edge_History, INIT_FB_State) read-write, the server served two of them, and the import
+    dropped all three without a word; its LDT TIMESTAMP was skipped."""
+    from tests.api.test_runtime_auth import RT, login, make_user
+    from tests.api.test_runtime_e2e import download_line
+
+    h = admin_headers
+    download_line(client, h, (), ALARM)
+    make_user(client, h, "board", ["read"])
+    board = login(client, "board")
+    instance = '"Tank_DB".highLevel'
+    listed = {t["name"] for t in data(client.get(f"{RT}/tags", headers=board))["tags"]
+              if t["name"].startswith(instance + ".")}
+    assert {f"{instance}.{member}" for member in ("SD_0", "SIG_Edge_History", "INIT_FB_State")}.isdisjoint(listed)
+    server = data(client.put(f"{RT}/opcua-servers/Line", json={}, headers=h), 201)
+    try:
+        made = data(client.post(f"{RT}/connections", json={"name": "Line over OPC UA", "kind": "opcua",
+                                                          "endpointUrl": server["endpointUrl"]}, headers=h), 201)
+        answer = data(client.post(f"{RT}/connections/{made['connectionId']}/tags/import", json={"device": "PLC_1"},
+                                  headers=h))
+        imported = {t["name"] for t in answer["tags"] if t["name"].startswith(instance + ".")}
+        skipped = {s["name"] for s in answer["skipped"] if s["name"].startswith(instance + ".")}
+        assert imported | skipped == listed and not imported & skipped
+        assert f"{instance}.TIMESTAMP" in imported and f"{instance}.SIG" in imported
+        data(client.put(f"{RT}/tag-source", json={"source": "connections"}, headers=h))
+        values = data(client.post(f"{RT}/tags/values", json={"tagNames": sorted(imported)}, headers=board))
+        assert [(v["name"], v["quality"]) for v in values] == [(name, "Good") for name in sorted(imported)], values
+    finally:
+        client.delete(f"{RT}/opcua-servers/Line", headers=h)

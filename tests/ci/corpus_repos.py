@@ -1,14 +1,16 @@
-"""The shared corpus as the repositories it came from: each file linked at its path in its repository.
+"""The shared corpus as the repositories it came from: each file copied to its path in its repository.
 
 ``../shared/corpus/scl`` keeps a repository's folders; ``../shared/corpus/simaticml`` files by kind. Both
 ``SOURCES.tsv`` give ``repo`` and ``path_in_repo``, so a repository's SCL sources and SimaticML exports are put
-back together (symbolic links, nothing copied) and ``plc check`` runs on the folder as a user's CI would.
+back together and ``plc check`` runs on the folder as a user's CI would. Copies, not symbolic links: the commands
+follow no link that leaves the folder they check (engineering_api.lib.file_walk), and a command that writes
+(``scl fmt``) can never reach the corpus.
 """
 
 from __future__ import annotations
 
 import csv
-import os
+import shutil
 from collections import defaultdict
 from pathlib import Path
 
@@ -35,13 +37,13 @@ def repositories() -> dict[str, list[tuple[Path, str, str]]]:
 
 
 def build_repository(files: list[tuple[Path, str, str]], into: Path) -> dict[str, str]:
-    """Link the files at their paths below ``into``; linked path -> verdict."""
+    """Copy the files to their paths below ``into``; copied path -> verdict."""
     verdicts: dict[str, str] = {}
     for source, in_repo, verdict in files:
         target = into / in_repo
         target.parent.mkdir(parents=True, exist_ok=True)
         if not target.exists():
-            os.symlink(source, target)
+            shutil.copyfile(source, target)
         verdicts[str(target)] = verdict
     return verdicts
 

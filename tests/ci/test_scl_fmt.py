@@ -47,13 +47,21 @@ def test_fmt_rewrites_in_place_and_a_second_run_changes_nothing(tmp_path: Path,
     assert [p.name for p in tmp_path.iterdir()] == ["Motor.scl"]  # no temporary file left
 
 
-def test_a_symbolic_link_stays_one(tmp_path: Path) -> None:
-    real = _source(tmp_path, "real/Motor.scl", BAD_LAYOUT)
-    link = tmp_path / "Motor.scl"
-    link.symlink_to(real)
-    assert main(["scl", "fmt", str(link)]) == 0
-    assert link.is_symlink()
-    assert real.read_bytes() == TIA_LAYOUT.encode("utf-8")
+def test_a_symbolic_link_is_never_written_through(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A link (named, or met in a folder: git stores links, so a pull request can carry one to any file) is left
+    alone: formatting writes only the files the command was pointed at, never where a link leads."""
+    outside = _source(tmp_path, "outside/Motor.scl", BAD_LAYOUT)
+    inside = _source(tmp_path, "repo/Real.scl", BAD_LAYOUT)
+    for name, target in (("Motor.scl", outside), ("Same.scl", inside)):
+        (tmp_path / "repo" / name).symlink_to(target)
+    assert main(["scl", "fmt", str(tmp_path / "repo" / "Motor.scl")]) == 0
+    assert "left alone: a symbolic link" in capsys.readouterr().err
+    assert main(["scl", "fmt", str(tmp_path / "repo")]) == 0
+    err = capsys.readouterr().err
+    assert "Motor.scl: not read: a link to a file outside the folder" in err and "1 file(s) reformatted" in err
+    assert outside.read_bytes() == BAD_LAYOUT.encode("utf-8")
+    assert (tmp_path / "repo" / "Motor.scl").is_symlink() and (tmp_path / "repo" / "Same.scl").is_symlink()
+    assert inside.read_bytes() == TIA_LAYOUT.encode("utf-8")  # the file itself, met in the walk
 
 
 def test_check_names_what_would_change_and_writes_nothing(tmp_path: Path,

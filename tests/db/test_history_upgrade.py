@@ -52,3 +52,45 @@ def test_an_unreadable_history_file_stops_the_upgrade_and_keeps_everything(tmp_p
     assert state(db).current == "0003" and not db.has_table("runtime_history")
     db.close()
     assert history.read_bytes() == before, "the file is where it was, to be copied once it can be read"
+
+
+class _Death(Exception):
+    """The process ends here: after the copy's commit, before the file's rename."""
+
+
+@pytest.mark.parametrize("where", ["db upgrade", "runtime start"])
+def test_a_death_between_the_commit_and_the_rename_does_not_import_the_file_twice(
+        tmp_path: Path, target: Target, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    """Before: the next start found the file again and copied every value a second time, silently."""
+    from engineering_api.config import Settings
+    from engineering_api.lib import legacy_history
+    from tests.conftest import served
+    from tests.db.history_file import assert_history_answers
+
+    data_dir = tmp_path / "node"
+    database = _at_0003(data_dir, target)
+    history = write_history_file(data_dir)
+    if where == "runtime start":  # a second node: the schema is at head already, its runtime adopts the file
+        Database(database).close()
+    real_retire = legacy_history.retire
+
+    def dies(_path: Path, _copied: int | None) -> None:
+        raise _Death
+
+    monkeypatch.setattr(legacy_history, "retire", dies)
+    with pytest.raises(_Death):
+        if where == "db upgrade":
+            cli.main(["db", "upgrade", "--data-dir", str(data_dir),
+                      *(["--db", str(database)] if is_postgres(database) else [])])
+        else:
+            legacy_history.adopt(Database(database), data_dir)
+    assert history.exists(), "the file was not renamed: the next start meets it again"
+    monkeypatch.setattr(legacy_history, "retire", real_retire)
+    settings = Settings.from_env(data_dir=data_dir, db=str(database) if is_postgres(database) else None)
+    with served(settings) as client:
+        admin = {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
+        assert_history_answers(client, admin)  # each value once, in its order
+    db = Database(database)
+    assert len(db.all(select(runtime_history.c.id))) == len(SAMPLES)
+    db.close()
+    assert not history.exists() and history.with_name("runtime-history.sqlite.imported").is_file()

@@ -96,3 +96,24 @@ def test_the_stdio_config_names_the_data_directory_absolutely(live: Live, tmp_pa
     monkeypatch.chdir(tmp_path)
     relative = client_configs("http://127.0.0.1:9000", Path("var"))["stdio"]["content"]["args"]
     assert relative[relative.index("--data-dir") + 1] == str(tmp_path.resolve() / "var")
+
+
+@pytest.mark.parametrize("round_", range(4))
+def test_a_client_writing_everything_at_once_gets_its_tools_from_a_fresh_bridge(live: Live, round_: int) -> None:
+    """initialize, notifications/initialized and tools/list written in one go, stdin closed at once: every request
+    is answered, and tools/list by the session initialize opened (before, on some starts, -32600 Missing session
+    ID: the list went out before the session existed)."""
+    process = _bridge(live, live.keys["engineer"])
+    batch = [_INITIALIZE, {"jsonrpc": "2.0", "method": "notifications/initialized"},
+             {"jsonrpc": "2.0", "id": 2, "method": "tools/list"},
+             {"jsonrpc": "2.0", "id": 3, "method": "ping"}]
+    try:
+        out, errors = process.communicate(b"".join((json.dumps(m) + "\n").encode() for m in batch), timeout=_BOUND_S)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    answers = {a["id"]: a for a in map(json.loads, out.decode().splitlines())}
+    assert sorted(answers) == [1, 2, 3], (answers, errors.decode())
+    assert "error" not in answers[2] and answers[2]["result"]["tools"], answers[2]
+    assert answers[3].get("result") == {}, answers[3]
+    assert process.returncode == 0, errors.decode()

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 import pygit2
 
 from engineering_api.backend import errors as e
-from engineering_api.domain.sourcecontrol.apply import apply_tree, planned_changes, require_clean
+from engineering_api.domain.sourcecontrol import pending
+from engineering_api.domain.sourcecontrol.apply import planned_changes, require_clean
 from engineering_api.domain.sourcecontrol.export import HARDWARE
-from engineering_api.domain.sourcecontrol.repo import head_commit, open_repo, sync_worktree
+from engineering_api.domain.sourcecontrol.repo import head_commit, open_repo
 from engineering_api.domain.sourcecontrol.schemas import BranchInput, VcsBranchInfo, VcsFileChange, VcsMessage
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 
@@ -145,9 +146,7 @@ def checkout(ctx: OperationContext, data: BranchInput) -> VcsMessage:
         ValidationError: an object of the branch cannot be imported.
     """
     repo, branch, current, target, _ = _checkout_plan(ctx, data)
-    changes = apply_tree(ctx, repo, current, target.tree)
-    repo.set_head(branch.name)
-    sync_worktree(repo)
+    changes, _ = pending.bring_in(ctx, repo, current, target.tree, pending.switch(data.branch_name, target))
     return VcsMessage(
         message=f"Switched to branch '{data.branch_name}'; {len(changes)} object(s) brought into the project.",
         details={"branch": data.branch_name, "sha": str(target.id), "changes": [c.file_path for c in changes]},

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 import pygit2
 
 from engineering_api.backend import errors as e
-from engineering_api.domain.sourcecontrol.apply import apply_tree, require_clean
+from engineering_api.domain.sourcecontrol import pending
+from engineering_api.domain.sourcecontrol.apply import require_clean
 from engineering_api.domain.sourcecontrol.branches import check_branch_name
 from engineering_api.domain.sourcecontrol.export import parse_path
-from engineering_api.domain.sourcecontrol.repo import head_commit, open_repo, signature, sync_worktree, tree_at
+from engineering_api.domain.sourcecontrol.repo import head_commit, open_repo, tree_at
 from engineering_api.domain.sourcecontrol.schemas import BranchInput, VcsMessage
 
 if TYPE_CHECKING:
@@ -76,9 +77,7 @@ def merge(ctx: OperationContext, data: BranchInput) -> VcsMessage:
         return VcsMessage(message=f"Already up to date with '{data.branch_name}'.", details={"sha": str(head.id)})
     current = require_clean(ctx, repo)
     if repo.descendant_of(other.id, head.id):
-        changes = apply_tree(ctx, repo, current, other.tree)
-        repo.references.create(f"refs/heads/{branch}", other.id, force=True)
-        sync_worktree(repo)
+        changes, _ = pending.bring_in(ctx, repo, current, other.tree, pending.move(branch, other))
         return VcsMessage(
             message=f"Fast-forwarded '{branch}' to '{data.branch_name}' ({str(other.id)[:7]}); "
                     f"{len(changes)} object(s) brought into the project.",
@@ -109,13 +108,10 @@ def merge(ctx: OperationContext, data: BranchInput) -> VcsMessage:
     for path, oid in merged.items():
         index.add(pygit2.IndexEntry(path, oid, pygit2.enums.FileMode.BLOB))
     tree = tree_at(repo, index.write_tree(repo))
-    changes = apply_tree(ctx, repo, current, tree)
-    sig = signature(repo)
-    oid = repo.create_commit("HEAD", sig, sig, f"Merge branch '{data.branch_name}' into {branch}\n", tree.id,
-                             [head.id, other.id])
-    sync_worktree(repo)
+    changes, made = pending.bring_in(ctx, repo, current, tree, pending.commit(
+        branch, tree, [head.id, other.id], f"Merge branch '{data.branch_name}' into {branch}\n"))
     return VcsMessage(
-        message=f"Merged '{data.branch_name}' into '{branch}' ({str(oid)[:7]}); {len(changes)} object(s) brought "
+        message=f"Merged '{data.branch_name}' into '{branch}' ({str(made)[:7]}); {len(changes)} object(s) brought "
                 "into the project.",
-        details={"sha": str(oid), "fastForward": False, "changes": [c.file_path for c in changes]},
+        details={"sha": str(made), "fastForward": False, "changes": [c.file_path for c in changes]},
     )

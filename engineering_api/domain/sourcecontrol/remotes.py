@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 import pygit2
 
 from engineering_api.backend import errors as e
-from engineering_api.domain.sourcecontrol.apply import apply_tree, require_clean
-from engineering_api.domain.sourcecontrol.repo import head_commit, open_repo, sync_worktree
+from engineering_api.domain.sourcecontrol import pending
+from engineering_api.domain.sourcecontrol.apply import require_clean
+from engineering_api.domain.sourcecontrol.repo import head_commit, open_repo
 from engineering_api.domain.sourcecontrol.schemas import RemoteInput, RemoteNameInput, VcsMessage, VcsRemoteInfo
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.paths import PathNotFoundError, PathRejectedError
@@ -200,11 +201,9 @@ def pull(ctx: OperationContext, data: RemoteNameInput) -> VcsMessage:
             "(POST /api/source-control/merge).", code="PULL_NEEDS_MERGE",
         )
     current = require_clean(ctx, repo)
-    changes = apply_tree(ctx, repo, current, theirs.tree)
-    repo.references.create(f"refs/heads/{branch}", theirs.id, force=True)
-    if repo.head_is_unborn:
-        repo.set_head(f"refs/heads/{branch}")
-    sync_worktree(repo)
+    # the branch moves once the project is saved with the pulled objects; a death in between is settled by the
+    # next call (pending.settle), so the project and HEAD are both old or both new
+    changes, _ = pending.bring_in(ctx, repo, current, theirs.tree, pending.move(branch, theirs))
     return VcsMessage(
         message=f"Pulled '{remote.name}/{branch}' ({str(theirs.id)[:7]}); {len(changes)} object(s) brought into the "
                 "project.",

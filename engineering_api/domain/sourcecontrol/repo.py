@@ -21,10 +21,13 @@ from engineering_api.domain.sourcecontrol.locks import recover_stale_locks
 from engineering_api.lib.paths import safe_file_stem
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from engineering_api.jobs.operations import OperationContext
 
 __all__ = (
-    "DEFAULT_BRANCH", "author", "blob_data", "build_tree", "head_commit", "open_repo", "repo_dir", "resolve_commit",
+    "DEFAULT_BRANCH", "author", "blob_data", "build_tree", "head_commit", "on_open", "open_repo", "repo_dir",
+    "resolve_commit",
     "sync_worktree", "tree_at", "tree_diff",
 )
 
@@ -55,6 +58,16 @@ def repo_dir(ctx: OperationContext) -> Path:
     return Path(ctx.settings.data_dir) / "source-control" / f"{safe_file_stem(name)}-{digest}"
 
 
+_ON_OPEN: list[Callable[[OperationContext, pygit2.Repository], None]] = []
+"""What :func:`open_repo` runs on every repository it opens (a registry at the bottom: the modules that settle
+what a dead process left register here, see :mod:`.pending`)."""
+
+
+def on_open(settle: Callable[[OperationContext, pygit2.Repository], None]) -> None:
+    """Run ``settle`` on every repository :func:`open_repo` opens, before the caller uses it."""
+    _ON_OPEN.append(settle)
+
+
 @overload
 def open_repo(ctx: OperationContext, *, required: Literal[True] = ...) -> pygit2.Repository: ...
 @overload
@@ -70,7 +83,10 @@ def open_repo(ctx: OperationContext, *, required: bool = True) -> pygit2.Reposit
     folder = repo_dir(ctx)
     if (folder / ".git").is_dir():
         recover_stale_locks(folder / ".git")  # a kill -9 mid-write must not block every later call
-        return pygit2.Repository(str(folder))
+        repo = pygit2.Repository(str(folder))
+        for settle in _ON_OPEN:
+            settle(ctx, repo)
+        return repo
     if required:
         raise e.ConflictError(
             "Source control is not initialized for the open project; call POST /api/source-control/init first.",

@@ -2,7 +2,8 @@
 node), so every node on one PostgreSQL shares it.
 
 The data dir's history file, when the upgrade knows the data dir (``serve``, ``db upgrade``), is copied in within
-this revision's transaction and renamed after the commit (:mod:`engineering_api.lib.legacy_history`).
+this revision's transaction, with a record of the import (so a death before the rename does not copy it again), and
+renamed after the commit (:mod:`engineering_api.lib.legacy_history`).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def upgrade() -> None:
     attributes: dict[str, Any] = context.config.attributes
     path = legacy_history.found(attributes.get("data_dir"))
     if path is not None:
-        copied = legacy_history.copy_rows(op.get_bind(), path)
+        copied = legacy_history.copy_once(op.get_bind(), path)
         attributes["after_commit"].append(lambda: legacy_history.retire(path, copied))
 
 

@@ -1,0 +1,138 @@
+"""A pull, a merge or a checkout cut short at any moment leaves the project and HEAD in step (issue 68 item 10): both
+at the old commit, or both at the new one. The fault schedule stops the change at each point between its first and
+last write (the process' death simulated by an error nothing in it handles, so nothing after it runs and nothing
+saves the project), then a new process opens the project and asks for its status.
+
+Before: a death after the project was saved and before the branch moved reopened the project holding the pulled
+objects with HEAD at the old commit; status listed the remote's changes as the user's own."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from engineering_api.domain.sourcecontrol import apply, pending
+from tests.api.test_source_control import FB_PATH, SC, git, needs_git, put_block
+from tests.conftest import CPU
+from tests.service.conftest import make_client
+from tests.service.test_pull_durable import _commit, _data
+
+
+class _Death(Exception):
+    """The process ends here."""
+
+
+def _dies_after(real: Any) -> Any:
+    def run(*args: Any, **kwargs: Any) -> Any:
+        real(*args, **kwargs)
+        raise _Death
+
+    return run
+
+
+def _dies_before(_real: Any) -> Any:
+    def run(*_args: Any, **_kwargs: Any) -> Any:
+        raise _Death
+
+    return run
+
+
+POINTS = {
+    # point: (module, attribute, wrapper, whether the new commit is what the next process sees)
+    "before the project changes": (pending, "_begin", _dies_after, False),
+    "after the import, before the save": (apply, "_import", _dies_after, False),
+    "after the save, before HEAD moves": (pending, "_carry_out", _dies_before, True),
+    "after HEAD moved, before the record goes": (pending, "_done", _dies_before, True),
+}
+
+
+@needs_git
+@pytest.mark.parametrize("point", list(POINTS))
+def test_a_pull_cut_short_leaves_project_and_head_both_old_or_both_new(tmp_path: Path, point: str) -> None:
+    module, attribute, wrapper, pulled = POINTS[point]
+    data_dir = tmp_path / "var"
+    bare, other = data_dir / "workspace" / "repos" / "line1.git", tmp_path / "other"
+    with make_client(data_dir) as first:
+        admin = {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
+        project = _data(first.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=admin))
+        _data(first.post("/api/projects/devices/actions/add-sync", json={"orderNumber": CPU, "name": "PLC_1"},
+                         headers=admin))
+        _data(first.post(f"{SC}/init", headers=admin))
+        put_block(first, admin, "FB_Motor", "#Speed := 1;")
+        _commit(first, admin, "one")
+        _data(first.post("/api/projects/actions/save-sync", headers=admin))
+        old = _data(first.get(f"{SC}/log", headers=admin))[0]["sha"]
+        git("init", "-q", "--bare", "-b", "main", str(bare))
+        _data(first.post(f"{SC}/remotes", json={"Name": "origin", "Url": "repos/line1.git"}, headers=admin))
+        _data(first.post(f"{SC}/push", json={}, headers=admin))
+        git("clone", "-q", str(bare), str(other))
+        fb = other / FB_PATH
+        fb.write_text(re.sub(r">1</ConstantValue>", ">7</ConstantValue>", fb.read_text("utf-8-sig"), count=1),
+                      "utf-8-sig")
+        git("-c", "user.name=Other", "-c", "user.email=o@x", "commit", "-q", "-am", "speed 7", cwd=other)
+        git("push", "-q", "origin", "main", cwd=other)
+        new = git("rev-parse", "HEAD", cwd=other).strip()
+        with pytest.MonkeyPatch.context() as faults:
+            faults.setattr(module, attribute, wrapper(getattr(module, attribute)))
+            assert first.post(f"{SC}/pull", json={}, headers=admin).status_code == 500
+    with make_client(data_dir) as second:
+        _data(second.post("/api/projects/actions/open-sync", json={"path": project["path"]}, headers=admin))
+        status = _data(second.get(f"{SC}/status", headers=admin))
+        head = _data(second.get(f"{SC}/log", headers=admin))[0]["sha"]
+        source = _data(second.get("/api/devices/PLC_1/blocks/FB_Motor/source", headers=admin))["sourceText"]
+        assert status["changedFilesCount"] == 0, status
+        assert (head, "#Speed := 7;" in source) == ((new, True) if pulled else (old, False)), (head, source)
+        # and the pull can be done (again): the remote's commit is HEAD and the project's
+        _data(second.post(f"{SC}/pull", json={}, headers=admin))
+        assert _data(second.get(f"{SC}/log", headers=admin))[0]["sha"] == new
+        assert _data(second.get(f"{SC}/status", headers=admin))["changedFilesCount"] == 0
+
+
+def _speed_7_on(client: Any, admin: dict[str, str], branch: str) -> None:
+    """``branch`` made from HEAD, checked out, its FB_Motor's speed 7 committed; then back on main."""
+    _data(client.post(f"{SC}/branches", json={"BranchName": branch}, headers=admin))
+    _data(client.post(f"{SC}/branches/checkout", json={"BranchName": branch}, headers=admin))
+    put_block(client, admin, "FB_Motor", "#Speed := 7;")
+    _commit(client, admin, "speed 7")
+    _data(client.post(f"{SC}/branches/checkout", json={"BranchName": "main"}, headers=admin))
+
+
+@needs_git
+@pytest.mark.parametrize("point", ["after the import, before the save", "after the save, before HEAD moves"])
+@pytest.mark.parametrize("operation", ["merge", "checkout"])
+def test_a_merge_or_checkout_cut_short_leaves_project_and_head_in_step(tmp_path: Path, operation: str,
+                                                                       point: str) -> None:
+    module, attribute, wrapper, moved = POINTS[point]
+    data_dir = tmp_path / "var"
+    with make_client(data_dir) as first:
+        admin = {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
+        project = _data(first.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=admin))
+        _data(first.post("/api/projects/devices/actions/add-sync", json={"orderNumber": CPU, "name": "PLC_1"},
+                         headers=admin))
+        _data(first.post(f"{SC}/init", headers=admin))
+        put_block(first, admin, "FB_Motor", "#Speed := 1;")
+        _commit(first, admin, "one")
+        _speed_7_on(first, admin, "feature")
+        if operation == "merge":  # main moves on too, so the merge makes a commit of two parents
+            put_block(first, admin, "FB_Pump", "#Speed := 3;", number=2)
+            _commit(first, admin, "pump")
+        _data(first.post("/api/projects/actions/save-sync", headers=admin))
+        old = _data(first.get(f"{SC}/log", headers=admin))[0]["sha"]
+        with pytest.MonkeyPatch.context() as faults:
+            faults.setattr(module, attribute, wrapper(getattr(module, attribute)))
+            path = f"{SC}/merge" if operation == "merge" else f"{SC}/branches/checkout"
+            assert first.post(path, json={"BranchName": "feature"}, headers=admin).status_code == 500
+    with make_client(data_dir) as second:
+        _data(second.post("/api/projects/actions/open-sync", json={"path": project["path"]}, headers=admin))
+        status = _data(second.get(f"{SC}/status", headers=admin))
+        log = _data(second.get(f"{SC}/log", headers=admin))
+        source = _data(second.get("/api/devices/PLC_1/blocks/FB_Motor/source", headers=admin))["sourceText"]
+        assert status["changedFilesCount"] == 0, status
+        assert ("#Speed := 7;" in source) == moved, source
+        if operation == "merge":
+            assert (log[0]["sha"] != old and log[0]["message"].startswith("Merge branch 'feature'")) == moved, log
+        else:
+            assert status["branch"] == ("feature" if moved else "main"), status
