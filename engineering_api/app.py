@@ -315,7 +315,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     app.asgi_handler = keep_encoded_slashes(app.asgi_handler)  # before routing: see lib/encoded_paths.py
     # outermost: every request, routed or not, gets its id, its access log line and its count
     install_request_id_records()
-    app.asgi_handler = observe_requests(app.asgi_handler, settings, [metrics.observe])
+    app.asgi_handler = observe_requests(app.asgi_handler, settings, metrics.observe)
     return app
 
 
