@@ -26,10 +26,10 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from engineering_api.console import auth, git_log, jobs, pages, plc, runtime_page, tests_page, xref_page
-from engineering_api.console.compression import COMPRESSED, compression_config
+from engineering_api.console.compression import console_compression
 from engineering_api.lib.encoded_paths import segment
 
-__all__ = ("POLICY", "compression_config", "console_routes", "template_config")
+__all__ = ("POLICY", "console_routes", "template_config")
 
 _HERE = Path(__file__).parent
 
@@ -94,9 +94,9 @@ def console_routes() -> list[Any]:
                         *git_log.ROUTES, *tests_page.ROUTES, *runtime_page.ROUTES,
                         *xref_page.ROUTES],
         guards=[auth.console_guard],
-        middleware=[DefineMiddleware(CSRFMiddleware, config=csrf)],
+        middleware=[DefineMiddleware(CSRFMiddleware, config=csrf), console_compression()],
         # public to the REST guard (no X-API-Key here): console_guard authenticates by session and audits changes
-        opt={"public": True, "audit": False, COMPRESSED: True},
+        opt={"public": True, "audit": False},
         response_headers=_HEADERS,
         exception_handlers={NotAuthorizedException: _signed_out, PermissionDeniedException: _refused,
                             TooManyRequestsException: _refused},
@@ -104,7 +104,7 @@ def console_routes() -> list[Any]:
     )
     assets = create_static_files_router(
         path="/console/static", directories=[_HERE / "static"], include_in_schema=False,
-        opt={"public": True, COMPRESSED: True},
+        opt={"public": True}, middleware=[console_compression()],
         name="console-assets",
     )
     return [router, assets]

@@ -1,10 +1,11 @@
 """Gzip for the console's pages when the browser asks for it (``Accept-Encoding: gzip``): a block page of many
 networks is hundreds of kilobytes of SVG, which gzip shrinks several times over.
 
-Litestar's :class:`~litestar.config.compression.CompressionConfig` is app-wide; its middleware here compresses
-only routes whose ``opt`` holds :data:`COMPRESSED` (the console's router and assets). The REST, MCP and runtime
-routes keep their bytes as they are (the runtime's XML conversion reads their bodies after the handler), and
-server-sent event streams are never compressed: gzip would hold each event back until enough data followed.
+Litestar's :class:`~litestar.config.compression.CompressionConfig` would be app-wide, a middleware layer on every
+route; :func:`console_compression` is a middleware of the console's router and assets only. The REST, MCP and
+runtime routes keep their bytes as they are (the runtime's XML conversion reads their bodies after the handler) and
+pay nothing for it, and server-sent event streams are never compressed: gzip would hold each event back until
+enough data followed.
 """
 
 from __future__ import annotations
@@ -13,25 +14,17 @@ from typing import TYPE_CHECKING, Literal
 
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import MutableScopeHeaders
+from litestar.middleware import DefineMiddleware
 from litestar.middleware.compression import CompressionMiddleware
 
 if TYPE_CHECKING:
     from litestar.enums import CompressionEncoding
-    from litestar.types import Message, Receive, Scope, Send
+    from litestar.types import Message, Scope, Send
 
-__all__ = ("COMPRESSED", "compression_config")
-
-COMPRESSED = "console_compressed"
-"""The ``opt`` key of the routes whose responses are compressed when the client accepts it."""
+__all__ = ("console_compression",)
 
 
 class _ConsoleCompression(CompressionMiddleware):
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["route_handler"].opt.get(COMPRESSED):
-            await super().__call__(scope, receive, send)
-        else:
-            await self.app(scope, receive, send)
-
     def create_compression_send_wrapper(
         self, send: Send, compression_encoding: Literal[CompressionEncoding.BROTLI, CompressionEncoding.GZIP] | str,
         scope: Scope,
@@ -49,6 +42,6 @@ class _ConsoleCompression(CompressionMiddleware):
         return send_wrapper
 
 
-def compression_config() -> CompressionConfig:
-    """The app's compression: gzip, for the console's routes only (see the module)."""
-    return CompressionConfig(backend="gzip", gzip_compress_level=6, middleware_class=_ConsoleCompression)
+def console_compression() -> DefineMiddleware:
+    """The console's compression: gzip when the client accepts it (see the module)."""
+    return DefineMiddleware(_ConsoleCompression, config=CompressionConfig(backend="gzip", gzip_compress_level=6))

@@ -25,10 +25,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from litestar.enums import ScopeType
 
+from engineering_api.lib.encoded_paths import INVALID_PATH_MESSAGE, path_refused
 from engineering_api.lib.forwarded import client_address
+from engineering_api.lib.responses import send_problem
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
 
     from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
@@ -65,14 +67,14 @@ current_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "engineering_api_request_id", default=None)
 """The id of the request being served (None outside a request)."""
 
-_new_ids: Iterator[str] = iter(())
+_id_prefix = ""
+_id_numbers = itertools.count(1)
 
 
 def _start_ids() -> None:
     """A new prefix and counter: at import, and in a forked child (which must not repeat its parent's ids)."""
-    global _new_ids
-    prefix = os.urandom(8).hex()
-    _new_ids = (f"{prefix}{number:016x}" for number in itertools.count(1))
+    global _id_prefix, _id_numbers
+    _id_prefix, _id_numbers = os.urandom(8).hex(), itertools.count(1)
 
 
 _start_ids()
@@ -87,7 +89,7 @@ def request_id_from(headers: Any) -> str:
             if _WELL_FORMED.fullmatch(value):
                 return str(value.decode("ascii"))
             break
-    return next(_new_ids)
+    return f"{_id_prefix}{next(_id_numbers):016x}"
 
 
 def well_formed_request_id(value: str) -> bool:
@@ -175,7 +177,8 @@ def observe_requests(
     """``app`` with request ids, the access log (when ``settings.access_log`` is ``json``) and ``observe`` called
     with each HTTP request's method, route template (after routing: :func:`route_of`), status and duration in
     seconds (:meth:`engineering_api.lib.metrics.Metrics.observe`). Nothing is computed for an access log that is
-    off."""
+    off. The path is checked here too, before routing (:func:`engineering_api.lib.encoded_paths.path_refused`):
+    one wrapper around Litestar's handler, not one per concern."""
     access = _access_logger() if settings.access_log == "json" else None
     clock = time.perf_counter
     set_id, reset_id = current_request_id.set, current_request_id.reset
@@ -198,7 +201,11 @@ def observe_requests(
             await send(message)
 
         try:
-            await app(scope, receive, answer)
+            raw_path = scope.get("raw_path")
+            if (raw_path is None or b"%" in raw_path) and path_refused(scope):  # most paths hold no escape
+                await send_problem(answer, 400, "INVALID_PATH", INVALID_PATH_MESSAGE, "")
+            else:
+                await app(scope, receive, answer)
         finally:
             elapsed = clock() - started
             reset_id(token)
