@@ -455,6 +455,11 @@ class JobManager:
         Raises:
             NotFoundError: unknown (or already swept) job.
         """
+        live = self._live.get(job_id)
+        if live is not None:  # a job of this process: its record as it ended (the one written), not read back
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(live.done.wait(), timeout)
+            return live.record
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(self._ended(job_id), timeout)
         return self.get(job_id)

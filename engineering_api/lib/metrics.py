@@ -202,14 +202,20 @@ class Metrics:
                                    "by operation", ["operation"], buckets=_JOB_BUCKETS, registry=self.registry)
         self._job_run = Histogram("engineering_api_job_duration_seconds", "How long ended jobs ran, by operation and "
                                   "final state", ["operation", "state"], buckets=_JOB_BUCKETS, registry=self.registry)
+        self._job_handles: dict[tuple[str, str], tuple[Histogram, Histogram]] = {}
+        """The labelled job histograms of each (operation, final state), resolved once."""
         self.observe = self.requests.observe
         """Count one request: ``observe(method, route template, status, seconds)`` (called by
         :func:`engineering_api.lib.observability.observe_requests` for every HTTP request)."""
 
     def job_ended(self, operation: str, state: str, waited: float, ran: float) -> None:
         """Observe one ended job (a listener of :meth:`engineering_api.jobs.manager.JobManager.on_ended`)."""
-        self._job_wait.labels(operation).observe(waited)
-        self._job_run.labels(operation, state).observe(ran)
+        handles = self._job_handles.get((operation, state))
+        if handles is None:  # operations and states are the registry's: a bounded map
+            handles = self._job_handles[(operation, state)] = (self._job_wait.labels(operation),
+                                                               self._job_run.labels(operation, state))
+        handles[0].observe(waited)
+        handles[1].observe(ran)
 
     def add_scraped(self, read: Callable[[], Iterable[Metric]]) -> None:
         """Families ``read`` builds at each scrape from figures kept elsewhere."""
