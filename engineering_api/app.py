@@ -234,6 +234,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        mcp.start_warming()  # in a thread, while the portal and the scheduler start
         async with running(services), mcp.run():
             start_runtime_monitor(services)  # alarms and logging go on after a restart
             start_pushes(services)  # pending deliveries of scheduled pushes go out after a restart too
