@@ -57,6 +57,8 @@ def test_every_find_tools_answer_fits_its_budget(tmp_path: Path) -> None:
             assert re.search(rf"^{re.escape(hit['name'])}\(", text, re.M), (query, hit["name"])
         if found:
             assert "inputSchema" in found[0], query  # the best hit can be called at once
+    print(f"find_tools answers: {len(sizes)} queries, largest {max(sizes.values())} B, median "
+          f"{sorted(sizes.values())[len(sizes) // 2]} B")
     too_large = {query: size for query, size in sizes.items() if size > FIND_ANSWER_BYTES}
     assert not too_large, too_large
     assert max(sizes.values()) > FIND_ANSWER_BYTES // 2  # broad queries fill it: hits are not dropped for nothing
