@@ -42,6 +42,11 @@ def engineering_app() -> Litestar:
 
 
 async def _guard_passthrough(self, scope, receive, send):
+    from engineering_api.lib.middleware import request_services
+
+    # What a listing's handler reads instead of a request; without it every read answered 500, and the what-if
+    # timed the error path.
+    request_services.set(self.services)
     await self.app(scope, receive, send)
 
 

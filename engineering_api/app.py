@@ -24,7 +24,7 @@ from engineering_api.compose import create_backend
 from engineering_api.config import Settings
 from engineering_api.docs import openapi_document_built
 from engineering_api.lib.field_docs import DocumentedStructSchemas
-from engineering_api.console import compression_config, console_routes, template_config
+from engineering_api.console import console_routes, template_config
 from engineering_api.domain import (
     blockgen, blocks, catalog, compile, cross_references, designspec, devices, health, hmi, instances,
     online, projects, reflection, security, simulation, snapshots, tags, testharness, types, watch_tables,
@@ -47,7 +47,6 @@ from engineering_api.domain.system import SystemController, saved_settings
 from engineering_api.domain.testharness.junit import JunitController
 from engineering_api.farm.operations import OPERATIONS as FARM_OPERATIONS
 from engineering_api.snapshots import create_snapshot_service, schedule_snapshot_cleanup
-from engineering_api.lib.encoded_paths import keep_encoded_slashes
 from engineering_api.lib import log_escape
 from engineering_api.lib.private_files import make_private_dir
 from engineering_api.jobs.controllers import JobController
@@ -238,6 +237,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        mcp.start_warming()  # in a thread, while the portal and the scheduler start
         async with running(services), mcp.run():
             start_runtime_monitor(services)  # alarms and logging go on after a restart
             start_pushes(services)  # pending deliveries of scheduled pushes go out after a restart too
@@ -279,7 +279,6 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             metrics_route,
         ],
         template_config=template_config(),
-        compression_config=compression_config(),  # gzip for the console's pages only (console/compression.py)
         lifespan=[lifespan],
         # field docstrings as OpenAPI property descriptions; the request span when tracing is on
         plugins=[DocumentedStructSchemas(), *([request_span_plugin()] if settings.tracing else [])],
@@ -320,10 +319,9 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         ),
         state=State({"services": services, "mcp": mcp, METRICS: metrics}),
     )
-    app.asgi_handler = keep_encoded_slashes(app.asgi_handler)  # before routing: see lib/encoded_paths.py
-    # outermost: every request, routed or not, gets its id, its access log line and its count
+    # outermost: every request, routed or not, gets its id, its access log line, its count and its path checked
     install_request_id_records()
-    app.asgi_handler = observe_requests(app.asgi_handler, settings, [metrics.observe])
+    app.asgi_handler = observe_requests(app.asgi_handler, settings, metrics.observe)
     return app
 
 

@@ -20,6 +20,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 
+import msgspec
+
 __all__ = ("JOURNAL_NAME", "STAGED_PREFIX", "FolderCommit", "is_transient", "recover", "saved_files")
 
 JOURNAL_NAME = ".engineering-api.journal"
@@ -143,7 +145,7 @@ class FolderCommit:
             "renames": [[self._relative(staged), self._relative(target)] for staged, target in self._renames],
             "deletions": [self._relative(path) for path in self._deletions],
         }
-        self._staged_journal = _stage(self.root, json.dumps(journal, indent=1).encode("utf-8"))
+        self._staged_journal = _stage(self.root, msgspec.json.format(msgspec.json.encode(journal), indent=1))
         _fsync_file(self._staged_journal)
         os.replace(self._staged_journal, self.root / JOURNAL_NAME)
         _fsync_dir(self.root)

@@ -14,6 +14,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from engineering_api.backend.errors import EngineeringError, NotFoundError, ValidationError
 from engineering_api.lib.paths import safe_file_stem
 from fakes.hmi_storage import load_hmi, save_hmi
@@ -63,7 +65,10 @@ def make_folder(folder: Path) -> None:
 
 
 def _dump(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    # msgspec's encoder and formatter: the text json.dumps(data, indent=2, ensure_ascii=False) writes (a float may
+    # be spelt another way, 1e-05 as 0.00001, the same number), without the standard library's Python encoder,
+    # which it uses whenever an indent is asked for: that was most of a save's Python work.
+    return msgspec.json.format(msgspec.json.encode(data), indent=2).decode("utf-8") + "\n"
 
 
 PLC_FOLDER = "PLC"

@@ -4,14 +4,14 @@ A name with a slash (a branch ``feature/rc``, a force table ``Line 1/2``) travel
 ``feature%2Frc``: that is how the console writes it (:func:`segment`) and how T-IA Connect's client sends it
 (``encodeURIComponent(branchName)``). ASGI servers put the percent-decoded path in ``scope["path"]``, so ``%2F``
 becomes a real ``/`` before routing, and ``DELETE /api/source-control/branches/feature%2Frc`` would look for a route
-two segments deep (404). The wrapper :func:`keep_encoded_slashes`, around Litestar's own ASGI handler (before
-routing), rebuilds the path from the undecoded ``raw_path`` with the slash of an encoded segment written as
+two segments deep (404). The check :func:`path_refused`, in the wrapper around Litestar's own ASGI handler
+(before routing), rebuilds the path from the undecoded ``raw_path`` with the slash of an encoded segment written as
 :data:`~engineering_api.lib.segment_slash.SEGMENT_SLASH`, a control character no decoded path can hold (see below),
 so the segment routes as one; the guard middleware then gives the route's handler its parameters with real slashes
 (:func:`restore_slashes`), and an error body or audit row shows the path with ``%2F`` again
 (:func:`~engineering_api.lib.segment_slash.shown_path`).
 
-The same wrapper refuses, with 400 ``INVALID_PATH``, a path whose decoded form holds a control character (``%00``,
+The same check refuses, with 400 ``INVALID_PATH``, a path whose decoded form holds a control character (``%00``,
 ``%0A``...): no route, file or object name of this service takes one (TIA's names exclude them), and a NUL reaching
 the file system would fail deep inside as a 500.
 """
@@ -21,15 +21,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote, unquote
 
-from litestar.enums import ScopeType
-
-from engineering_api.lib.responses import send_problem
 from engineering_api.lib.segment_slash import SEGMENT_SLASH
 
 if TYPE_CHECKING:
-    from litestar.types import ASGIApp, Receive, Scope, Send
+    from litestar.types import HTTPScope, Scope
 
-__all__ = ("keep_encoded_slashes", "restore_slashes", "segment")
+__all__ = ("INVALID_PATH_MESSAGE", "path_refused", "restore_slashes", "segment")
+
+INVALID_PATH_MESSAGE = ("The path holds a control character (such as %00 or %0A), which no route or name of this "
+                        "service takes.")
 
 _KEPT = "encoded_slashes_kept"
 """Scope key set when ``SEGMENT_SLASH`` stands in the path (so only those requests pay for restoring)."""
@@ -55,28 +55,25 @@ def _kept_path(raw_path: bytes) -> str:
 
 
 def restore_slashes(scope: Scope) -> None:
-    """Give the route's path parameters back the slashes :func:`keep_encoded_slashes` set aside."""
-    if cast("dict[str, Any]", scope).get(_KEPT):
+    """Give the route's path parameters back the slashes :func:`path_refused` set aside."""
+    if scope.get(_KEPT):
         params = scope["path_params"]
         scope["path_params"] = {name: value.replace(SEGMENT_SLASH, "/") if isinstance(value, str) else value
                                 for name, value in params.items()}
 
 
-def keep_encoded_slashes(app: ASGIApp) -> ASGIApp:
-    """``app`` with ``%2F`` kept inside its path segment and control characters in a path refused."""
-
-    async def handler(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == ScopeType.HTTP:
-            raw = scope.get("raw_path")
-            # A control character or a slash reaches a segment only through an escape: most paths hold none.
-            if raw is None or b"%" in raw:
-                if not _CONTROLS.isdisjoint(scope["path"]):
-                    await send_problem(send, 400, "INVALID_PATH", "The path holds a control character (such as %00 "
-                                       "or %0A), which no route or name of this service takes.", "")
-                    return
-                if raw is not None and b"%2f" in raw.split(b"?", 1)[0].lower():
-                    scope["path"] = _kept_path(raw)
-                    cast("dict[str, Any]", scope)[_KEPT] = True
-        await app(scope, receive, send)
-
-    return handler
+def path_refused(scope: HTTPScope) -> bool:
+    """Keep a ``%2F`` of ``scope``'s raw path inside its segment (rewriting ``scope["path"]``); True when the path
+    holds a control character instead, and the request must be answered :data:`INVALID_PATH_MESSAGE` (400
+    ``INVALID_PATH``). Called before routing, by the outermost wrapper
+    (:func:`engineering_api.lib.observability.observe_requests`)."""
+    raw = scope.get("raw_path")
+    # A control character or a slash reaches a segment only through an escape: most paths hold none.
+    if raw is not None and b"%" not in raw:
+        return False
+    if not _CONTROLS.isdisjoint(scope["path"]):
+        return True
+    if raw is not None and b"%2f" in raw.split(b"?", 1)[0].lower():
+        scope["path"] = _kept_path(raw)
+        cast("dict[str, Any]", scope)[_KEPT] = True
+    return False

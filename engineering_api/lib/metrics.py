@@ -1,8 +1,11 @@
 """Prometheus metrics at ``GET /metrics`` (the text exposition format, from ``prometheus_client``).
 
 - ``engineering_api_requests_total{method,route,status}`` and
-  ``engineering_api_request_duration_seconds{method,route}``: every HTTP request by route template (never the raw
-  path, which would make one series per project or block name);
+  ``engineering_api_request_duration_seconds{method,route}``: every HTTP request. Every label value comes from a
+  closed set, so no client can add series: the method is one of RFC 9110's (and PATCH, RFC 5789), any other is
+  ``_OTHER`` (as OpenTelemetry's HTTP conventions record it); the route is the route's template (never the raw
+  path, which would make one series per project or block name, ``<unmatched>`` when no route matched); the status
+  is one of the IANA registry's codes (:class:`http.HTTPStatus`), any other ``_OTHER``;
 - ``engineering_api_jobs{operation,state}``: the jobs the database holds, by operation and state, and
   ``engineering_api_job_queue_depth`` (the Pending ones), read at each scrape;
 - ``engineering_api_job_queue_seconds{operation}`` and ``engineering_api_job_duration_seconds{operation,state}``:
@@ -20,36 +23,132 @@ docs/operations.md describes both.
 from __future__ import annotations
 
 import ipaddress
+import time
+from bisect import bisect_left
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from litestar import Request, Response, get
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
+from prometheus_client.utils import floatToGoString
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 
 from engineering_api.lib.forwarded import client_address
 from engineering_api.lib.middleware import request_services
-from engineering_api.lib.observability import route_of
 from engineering_api.lib.responses import error_response
 from engineering_api.lib.security import Role
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
 
-    from litestar.types import HTTPScope
     from prometheus_client.metrics_core import Metric
 
     from engineering_api.config import Settings
     from engineering_api.lib.db import Database
 
-__all__ = ("METRICS_PATH", "STATE_KEY", "Metrics", "client_allowed", "metrics_route")
+__all__ = ("KNOWN_METHODS", "METRICS_PATH", "OTHER", "STATE_KEY", "Metrics", "client_allowed", "metrics_route")
 
 METRICS_PATH = "/metrics"
 STATE_KEY = "metrics"
 """Where an app's :class:`Metrics` sit in the app's state."""
 _BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0)
 """Request latencies from a cached read (about a millisecond) to a synchronous TIA call (a minute or two)."""
+_BUCKET_LABELS = (*(floatToGoString(bound) for bound in _BUCKETS), "+Inf")
+"""The ``le`` labels of the request latency buckets, as ``prometheus_client`` writes them."""
 _JOB_BUCKETS = (0.01, 0.05, 0.1, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0)
 """Job waits and run times, from a fake's save (milliseconds) to a TIA import or download (up to the hour)."""
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"})
+"""The methods recorded by name: RFC 9110's (section 9) and PATCH (RFC 5789); method names are case-sensitive."""
+OTHER = "_OTHER"
+"""The label of a method or status outside its closed set (OpenTelemetry's HTTP semantic conventions)."""
+_METHOD_LABELS = {method: method for method in KNOWN_METHODS}
+_STATUS_LABELS = {int(status): str(int(status)) for status in HTTPStatus}
+
+
+class _Latency:
+    """One (method, route)'s latency histogram: a count per bucket (the last is +Inf) and the sum."""
+
+    __slots__ = ("counts", "total")
+
+    def __init__(self) -> None:
+        self.counts = [0] * (len(_BUCKETS) + 1)
+        self.total = 0.0
+
+
+class _Series:
+    """One (method, route, status)'s request count, its creation time and its (method, route)'s histogram."""
+
+    __slots__ = ("count", "created", "latency")
+
+    def __init__(self, latency: _Latency) -> None:
+        self.count = 0
+        self.created = time.time()
+        self.latency = latency
+
+
+class _RequestCollector:
+    """``engineering_api_requests_total`` and ``engineering_api_request_duration_seconds``, kept as plain numbers.
+
+    A request is observed on the event loop with a dictionary lookup, two additions and a bisection
+    (``prometheus_client``'s labelled metrics take a lock and several calls for each); the families are built from
+    the numbers at each scrape.
+    """
+
+    def __init__(self) -> None:
+        self._by_request: dict[tuple[str, str, int], _Series] = {}
+        """Each series by the request's own (method, route, status), for those whose method and status are in
+        their closed sets: the lookup of every request. Bounded like the labels."""
+        self._series: dict[tuple[str, str, str], _Series] = {}
+        """Each series by its labels."""
+        self._latencies: dict[tuple[str, str], _Latency] = {}
+
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        """Count one request: ``method`` as the client sent it, ``route`` the template that served it (from the
+        app's routes), ``status`` as the app answered."""
+        series = self._by_request.get((method, route, status))
+        if series is None:
+            series = self._labelled(method, route, status)
+        series.count += 1
+        latency = series.latency
+        latency.counts[bisect_left(_BUCKETS, seconds)] += 1
+        latency.total += seconds
+
+    def _labelled(self, method: str, route: str, status: int) -> _Series:
+        """The series of labels not looked up before: an invented method or status counts in the ``_OTHER``
+        series, and is not remembered under its own value (which would let clients grow the map)."""
+        method_label = _METHOD_LABELS.get(method, OTHER)
+        status_label = _STATUS_LABELS.get(status, OTHER)
+        series = self._series.get((method_label, route, status_label))
+        if series is None:
+            latency = self._latencies.get((method_label, route))
+            if latency is None:
+                latency = self._latencies[(method_label, route)] = _Latency()
+            series = self._series[(method_label, route, status_label)] = _Series(latency)
+        if method_label != OTHER and status_label != OTHER:
+            self._by_request[(method, route, status)] = series
+        return series
+
+    def collect(self) -> Iterator[Metric]:
+        requests = CounterMetricFamily("engineering_api_requests", "HTTP requests by method, route template and status",
+                                       labels=["method", "route", "status"])
+        latency = HistogramMetricFamily("engineering_api_request_duration_seconds",
+                                        "HTTP request latency by method and route template", labels=["method", "route"])
+        for labels, series in sorted(self._series.items()):
+            requests.add_metric(list(labels), series.count, created=series.created)
+        for (method, route), histogram in sorted(self._latencies.items()):
+            cumulative, buckets = 0, []
+            for bound, count in zip(_BUCKET_LABELS, list(histogram.counts)):
+                cumulative += count
+                buckets.append((bound, cumulative))
+            latency.add_metric([method, route], buckets, histogram.total)
+        yield requests
+        yield latency
+
+    def describe(self) -> list[Metric]:
+        """Nothing up front (as the other collectors)."""
+        return []
+
+
 
 
 class _JobsCollector:
@@ -96,36 +195,27 @@ class Metrics:
     def __init__(self, database: Callable[[], Database]) -> None:
         """``database``: the service database, asked at each scrape (a test's shared app changes it per test)."""
         self.registry = CollectorRegistry(auto_describe=True)
-        self._requests = Counter("engineering_api_requests", "HTTP requests by method, route template and status",
-                                 ["method", "route", "status"], registry=self.registry)
-        self._latency = Histogram("engineering_api_request_duration_seconds",
-                                  "HTTP request latency by method and route template", ["method", "route"],
-                                  buckets=_BUCKETS, registry=self.registry)
+        self.requests = _RequestCollector()
+        self.registry.register(self.requests)
         self.registry.register(_JobsCollector(database))
         self._job_wait = Histogram("engineering_api_job_queue_seconds", "How long ended jobs waited before they ran, "
                                    "by operation", ["operation"], buckets=_JOB_BUCKETS, registry=self.registry)
         self._job_run = Histogram("engineering_api_job_duration_seconds", "How long ended jobs ran, by operation and "
                                   "final state", ["operation", "state"], buckets=_JOB_BUCKETS, registry=self.registry)
-        self._children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
-        """The labelled counter and histogram of each (method, route template, status): ``labels()`` validates and
-        looks its labels up on every call, which is most of a request's metrics cost; the set is bounded by the
-        routes and statuses."""
-
-    def observe(self, scope: HTTPScope, status: int, seconds: float) -> None:
-        """Count one request (an observer of :func:`engineering_api.lib.observability.observe_requests`)."""
-        key = (scope["method"], route_of(scope), status)
-        children = self._children.get(key)
-        if children is None:
-            method, route, _ = key
-            children = (self._requests.labels(method, route, str(status)), self._latency.labels(method, route))
-            self._children[key] = children
-        children[0].inc()
-        children[1].observe(seconds)
+        self._job_handles: dict[tuple[str, str], tuple[Histogram, Histogram]] = {}
+        """The labelled job histograms of each (operation, final state), resolved once."""
+        self.observe = self.requests.observe
+        """Count one request: ``observe(method, route template, status, seconds)`` (called by
+        :func:`engineering_api.lib.observability.observe_requests` for every HTTP request)."""
 
     def job_ended(self, operation: str, state: str, waited: float, ran: float) -> None:
         """Observe one ended job (a listener of :meth:`engineering_api.jobs.manager.JobManager.on_ended`)."""
-        self._job_wait.labels(operation).observe(waited)
-        self._job_run.labels(operation, state).observe(ran)
+        handles = self._job_handles.get((operation, state))
+        if handles is None:  # operations and states are the registry's: a bounded map
+            handles = self._job_handles[(operation, state)] = (self._job_wait.labels(operation),
+                                                               self._job_run.labels(operation, state))
+        handles[0].observe(waited)
+        handles[1].observe(ran)
 
     def add_scraped(self, read: Callable[[], Iterable[Metric]]) -> None:
         """Families ``read`` builds at each scrape from figures kept elsewhere."""

@@ -1,7 +1,9 @@
 """Request ids and the access log: what ties a request to the job it starts and to the server's log lines.
 
 Every HTTP request gets an id: the client's ``X-Request-ID`` when it is well-formed (1-128 characters of
-``A-Z a-z 0-9 . _ : -``, what proxies and tracing systems send), else a new one. The id is echoed in the
+``A-Z a-z 0-9 . _ : -``, what proxies and tracing systems send), else a new one (32 hex digits: a random prefix
+drawn once per process, then a counter; an id correlates, it grants nothing, so it need not be unguessable, and
+drawing 16 random bytes per request was a system call on every request). The id is echoed in the
 response's ``X-Request-ID``, stored on a job the request starts (``requestId`` on the job), and set on every log
 record made while the request is served (``record.request_id``). With ``accessLog: json`` the server writes one
 JSON line per request to the ``engineering_api.access`` logger: method, route template (never the raw path,
@@ -12,17 +14,20 @@ address (behind a trusted proxy, the address it forwarded: :func:`engineering_ap
 from __future__ import annotations
 
 import contextvars
+import itertools
 import json
 import logging
+import os
 import re
 import sys
 import time
-import uuid
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from litestar.enums import ScopeType
 
+from engineering_api.lib.encoded_paths import INVALID_PATH_MESSAGE, path_refused
 from engineering_api.lib.forwarded import client_address
+from engineering_api.lib.responses import send_problem
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -62,14 +67,29 @@ current_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "engineering_api_request_id", default=None)
 """The id of the request being served (None outside a request)."""
 
+_id_prefix = ""
+_id_numbers = itertools.count(1)
+
+
+def _start_ids() -> None:
+    """A new prefix and counter: at import, and in a forked child (which must not repeat its parent's ids)."""
+    global _id_prefix, _id_numbers
+    _id_prefix, _id_numbers = os.urandom(8).hex(), itertools.count(1)
+
+
+_start_ids()
+os.register_at_fork(after_in_child=_start_ids)
+
+
 def request_id_from(headers: Any) -> str:
-    """The client's well-formed ``X-Request-ID`` from ASGI ``headers``, else a new id (32 hex digits)."""
+    """The client's well-formed ``X-Request-ID`` from ASGI ``headers``, else a new id (32 hex digits, unique in
+    this process and, by its random prefix, across processes)."""
     for name, value in headers:
         if name == _HEADER_NAME:
             if _WELL_FORMED.fullmatch(value):
                 return str(value.decode("ascii"))
             break
-    return uuid.uuid4().hex
+    return f"{_id_prefix}{next(_id_numbers):016x}"
 
 
 def well_formed_request_id(value: str) -> bool:
@@ -152,36 +172,45 @@ def _access_logger() -> logging.Logger:
 
 
 def observe_requests(
-    app: ASGIApp, settings: Settings, observers: list[Callable[[HTTPScope, int, float], None]],
+    app: ASGIApp, settings: Settings, observe: Callable[[str, str, int, float], None],
 ) -> ASGIApp:
-    """``app`` with request ids, the access log (when ``settings.access_log`` is ``json``) and ``observers`` called
-    with each HTTP request's scope (after routing: its ``path_template``), status and duration in seconds."""
+    """``app`` with request ids, the access log (when ``settings.access_log`` is ``json``) and ``observe`` called
+    with each HTTP request's method, route template (after routing: :func:`route_of`), status and duration in
+    seconds (:meth:`engineering_api.lib.metrics.Metrics.observe`). Nothing is computed for an access log that is
+    off. The path is checked here too, before routing (:func:`engineering_api.lib.encoded_paths.path_refused`):
+    one wrapper around Litestar's handler, not one per concern."""
     access = _access_logger() if settings.access_log == "json" else None
+    clock = time.perf_counter
+    set_id, reset_id = current_request_id.set, current_request_id.reset
 
     async def handler(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
         request_id = request_id_from(scope["headers"])
-        token = current_request_id.set(request_id)
-        started = time.perf_counter()
+        echoed = (_HEADER_NAME, request_id.encode())
+        token = set_id(request_id)
+        started = clock()
         status = 500  # what the client gets if the app fails before it answers
 
         async def answer(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", ()), (_HEADER_NAME, request_id.encode())]
+                message["headers"] = [*message.get("headers", ()), echoed]
             await send(message)
 
         try:
-            await app(scope, receive, answer)
+            raw_path = scope.get("raw_path")
+            if (raw_path is None or b"%" in raw_path) and path_refused(scope):  # most paths hold no escape
+                await send_problem(answer, 400, "INVALID_PATH", INVALID_PATH_MESSAGE, "")
+            else:
+                await app(scope, receive, answer)
         finally:
-            elapsed = time.perf_counter() - started
-            current_request_id.reset(token)
+            elapsed = clock() - started
+            reset_id(token)
             http = scope  # an HTTP scope: the check above returned for the others
-            for observer in observers:
-                observer(http, status, elapsed)
+            observe(http["method"], http.get("path_template") or UNMATCHED_ROUTE, status, elapsed)
             if access is not None:
                 access.info(json.dumps({
                     "method": http["method"], "route": route_of(http), "status": status,

@@ -2,17 +2,22 @@
 ``/mcp/messages``, both behind the same guard middleware as the REST routes (key, role, Host/Origin, rate limit).
 
 The app holds an :class:`McpRuntime` from the start: the session registry that ``/mcp/info`` and
-``/mcp/sessions`` read. The MCP SDK (its server, transports and pydantic models: ~0.4 s of CPU to import) is
-imported and built by the first request for a transport (:mod:`engineering_api.mcp.transports`), so a server
-that no MCP client talks to, as a CI job's, starts without it. The streamable-HTTP session manager is then
+``/mcp/sessions`` read. The MCP SDK (its server, transports and pydantic models: ~0.4 s of CPU to import) and the
+tool catalogue (every operation's schemas: about a second of CPU) are loaded in a thread of their own as the app's
+lifespan begins (:meth:`McpRuntime.start_warming`), while the rest of the start runs, and the start ends once they
+are there: the first MCP request, sent as soon as ``/api/health`` answers, waits for no import (it waited 13 s at
+a load of 30, where a vendor client gives its first ``/mcp/sse`` 4 s). The streamable-HTTP session manager is
 started in a task group that the app's lifespan holds, so shutdown stops it and its sessions.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import importlib
+import logging
+import threading
 from typing import TYPE_CHECKING
 
 import anyio
@@ -32,6 +37,8 @@ if TYPE_CHECKING:
 
 __all__ = ("IDLE_TIMEOUT_S", "MAX_SESSIONS_PER_KEY", "McpRuntime")
 
+logger = logging.getLogger(__name__)
+
 IDLE_TIMEOUT_S = 30 * 60.0
 """A session without a request for this long is closed (the SDK's own default for streamable HTTP)."""
 MAX_SESSIONS_PER_KEY = 16
@@ -42,6 +49,15 @@ all are busy. Without it a viewer key could hold thousands (5,000 idle sessions 
 def _load_transports() -> ModuleType:
     """Import the SDK's side (run in a worker thread: the event loop goes on answering meanwhile)."""
     return importlib.import_module("engineering_api.mcp.transports")
+
+
+def _warm(services: Services) -> ModuleType:
+    """The SDK's side imported and the tool catalogue built (and cached on ``services``), off the event loop."""
+    from engineering_api.mcp.tools import tool_catalog
+
+    module = _load_transports()
+    tool_catalog(services)
+    return module
 
 
 class McpRuntime:
@@ -57,19 +73,53 @@ class McpRuntime:
         """The SDK's server and transports, built by the first MCP request (kept across restarts of the app)."""
         self._task_group: TaskGroup | None = None
         self._lock: asyncio.Lock | None = None
+        self._warming: concurrent.futures.Future[ModuleType] | None = None
+
+    def start_warming(self) -> None:
+        """Import the SDK and build the tool catalogue in a thread of their own (once per runtime); :meth:`run`
+        waits for them before the app serves."""
+        if self._warming is not None or self.transports is not None:
+            return
+        warming: concurrent.futures.Future[ModuleType] = concurrent.futures.Future()
+        self._warming = warming
+
+        def warm() -> None:
+            try:
+                warming.set_result(_warm(self.services))
+            except BaseException as exc:  # handed to the lifespan, which logs it; a first request tries again
+                warming.set_exception(exc)
+
+        threading.Thread(target=warm, name="mcp-warm-up", daemon=True).start()
 
     @contextlib.asynccontextmanager
     async def run(self) -> AsyncIterator[None]:
         """One lifespan of the app: holds the task group the streamable-HTTP session manager runs in once the
         first ``/mcp`` request starts it, and stops it (and its sessions) at the end."""
         self._lock = asyncio.Lock()  # one per lifespan: an app may be started again on another event loop
+        self.start_warming()
         async with anyio.create_task_group() as task_group:
             self._task_group = task_group
             try:
+                await self._warmed()
                 yield
             finally:
                 self._task_group = None
                 task_group.cancel_scope.cancel()
+
+    async def _warmed(self) -> None:
+        """Wait for :meth:`start_warming`'s thread, then build the transports and start the session manager: what
+        the first MCP request would otherwise do. A failure is logged; the first request then tries again."""
+        from engineering_api.mcp.tools import catalog_ready
+
+        warming = self._warming
+        try:
+            if warming is not None:
+                await asyncio.wrap_future(warming)
+            await catalog_ready(self.services)  # services started anew (a restart in process) note it again
+            await self.ready(streamable=True)
+        except Exception:
+            self._warming = None
+            logger.exception("MCP could not be loaded at start; the first MCP request tries again")
 
     async def ready(self, *, streamable: bool) -> McpTransports:
         """The SDK's server and transports, built once (two first requests racing wait for the same build), with
@@ -81,7 +131,9 @@ class McpRuntime:
             raise RuntimeError("the MCP transports serve inside the app's lifespan (McpRuntime.run)")
         async with self._lock:
             if self.transports is None:
-                module = await anyio.to_thread.run_sync(_load_transports)
+                warming = self._warming
+                module = await asyncio.wrap_future(warming) if warming is not None and warming.done() \
+                    and warming.exception() is None else await anyio.to_thread.run_sync(_load_transports)
                 self.transports = module.McpTransports(self.services, self.sessions, self._idle_timeout_s,
                                                        self.max_sessions_per_key)
             transports = self.transports

@@ -44,7 +44,15 @@ logger = logging.getLogger(__name__)
 FIND_TOOLS = "find_tools"
 CALL_TOOL = "call_tool"
 _MAX_FOUND = 25
-"""How many tools ``find_tools`` returns at most: enough to choose from, small enough for a model's context."""
+"""How many tools ``find_tools`` ranks at most."""
+FIND_ANSWER_BYTES = 4096
+"""What one ``find_tools`` answer may take on the wire (its JSON-RPC message): about a thousand tokens, paid by an
+assistant on every search. The best hits come with their input schema, the next ones with their name and one-line
+summary only, as many as fit; a hit's schema is one more search away (its name as the query ranks it first)."""
+_FIND_SCHEMAS = 3
+"""The best hits whose input schema a ``find_tools`` answer carries."""
+_FIND_ENVELOPE_BYTES = 400
+"""Kept for what wraps the answer's text and data on the wire (JSON-RPC, the content list, escapes)."""
 
 # Short category slugs for the reference sections (the OpenAPI tags), for ``?categories=`` and find_tools.
 _CATEGORY = {
@@ -106,8 +114,9 @@ def _meta_specs() -> list[ToolSpec]:
     find = ToolSpec(
         name=FIND_TOOLS, category="meta",
         description="Search every tool of this server by words in its name and description (and optionally a "
-                    "category); returns each hit's name, one-line summary and input schema. Use it when the tool "
-                    "you need is not in the list you were given, then run the tool with call_tool.",
+                    "category); returns each hit's name, summary and input schema (the best few; search "
+                    "a name for its). Use it when the tool you need is not in the list you were given, then run "
+                    "the tool with call_tool.",
         input_schema={"type": "object", "properties": {
             "query": {"type": "string", "description": "Words to look for, e.g. 'compile block'."},
             "category": {"type": ["string", "null"], "default": None,
@@ -115,10 +124,12 @@ def _meta_specs() -> list[ToolSpec]:
         }, "required": ["query"]},
         read_only=True, destructive=False, idempotent=True, required_role=Role.VIEWER,
         output_schema={"type": "object", "properties": {"tools": {"type": "array", "items": {
-            "type": "object", "required": ["name", "summary", "inputSchema"], "properties": {
+            "type": "object", "required": ["name", "summary"], "properties": {
                 "name": {"type": "string"}, "category": {"type": "string"}, "summary": {"type": "string"},
                 "readOnly": {"type": "boolean"}, "destructive": {"type": "boolean"},
-                "inputSchema": {"type": "object"}}}}}, "required": ["tools"]},
+                "inputSchema": {"type": "object"}}}},
+            "more": {"type": "integer"}},
+            "required": ["tools"]},
     )
     call = ToolSpec(
         name=CALL_TOOL, category="meta",
@@ -168,13 +179,14 @@ class ToolCatalog:
     def find(self, query: str, category: str | None = None, role: Role | None = None) -> list[ToolSpec]:
         """Tools ranked by how many of the query's words their name, category and description contain."""
         words = [w for w in re.split(r"[^a-z0-9]+", query.lower()) if w]
+        exact = query.strip().lower()  # a tool's own name ranks it first: how a client asks for its schema
         ranked = []
         for spec in self.tools(role, {category} if category else None):
             if spec.operation is None:
                 continue
             name = spec.name.lower()
             text = f"{spec.category} {spec.description}".lower()
-            score = sum(3 if w in name else 1 if w in text else 0 for w in words)
+            score = sum(3 if w in name else 1 if w in text else 0 for w in words) + (1000 if name == exact else 0)
             if score or not words:
                 ranked.append((-score, spec.name, spec))
         ranked.sort(key=lambda item: item[:2])
@@ -281,12 +293,57 @@ def _find(services: Services, arguments: dict[str, Any], principal: Principal) -
         return error_outcome(ValidationError("find_tools needs 'query', a string", code="VALIDATION_FAILED"))
     category = arguments.get("category")
     found = tool_catalog(services).find(query, category if isinstance(category, str) else None, principal.role)
-    items: list[dict[str, Any]] = [{"name": s.name, "category": s.category, "summary": _first_sentence(s.description),
-              "readOnly": s.read_only, "destructive": s.destructive, "inputSchema": s.input_schema} for s in found]
-    text = "\n".join(
-        f"{i['name']}({', '.join(_arguments(i['inputSchema']))}): {i['summary']}" for i in items
-    ) or "No tool matches; try other words."
-    return ToolOutcome(data={"tools": items}, text=text)
+    items: list[dict[str, Any]] = []
+    lines: list[str] = []
+    room = FIND_ANSWER_BYTES - _FIND_ENVELOPE_BYTES
+    for rank, spec in enumerate(found):
+        item: dict[str, Any] = {"name": spec.name, "summary": _first_sentence(spec.description)}
+        if spec.destructive:
+            item["destructive"] = True
+        line = f"{spec.name}({', '.join(_arguments(spec.input_schema))}): {item['summary']}"
+        if rank < _FIND_SCHEMAS:
+            item["inputSchema"] = spec.input_schema
+        cost = _wire_cost(item, line)
+        if cost > room and "inputSchema" in item:  # a large schema: its arguments' names and types only
+            item["inputSchema"] = _brief_schema(spec.input_schema)
+            cost = _wire_cost(item, line)
+        if cost > room and "inputSchema" in item:
+            del item["inputSchema"]
+            cost = _wire_cost(item, line)
+        if cost > room:
+            break
+        room -= cost
+        items.append(item)
+        lines.append(line)
+    data: dict[str, Any] = {"tools": items}
+    if len(items) < len(found):
+        data["more"] = len(found) - len(items)
+        lines.append(f"... {len(found) - len(items)} more: narrow the query or give a category.")
+    return ToolOutcome(data=data, text="\n".join(lines) or "No tool matches; try other words.")
+
+
+def _wire_cost(item: dict[str, Any], line: str) -> int:
+    """The bytes a hit adds to a ``find_tools`` answer: it is there twice (the structured content, and the JSON
+    after the sentence, escaped in a JSON string), and its line in the sentence (escaped too)."""
+    encoded = msgspec.json.encode(item)
+    return len(encoded) + len(msgspec.json.encode(encoded.decode())) + len(msgspec.json.encode(line))
+
+
+def _brief_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with its arguments' names, JSON types and the required ones only (no descriptions, no nested
+    definitions): what a call needs, when the whole schema would not fit a ``find_tools`` answer."""
+    properties: dict[str, Any] = {}
+    for name, prop in (schema.get("properties") or {}).items():
+        kinds = [member.get("type", "object") for member in prop.get("anyOf", ())] if "anyOf" in prop else \
+            [prop.get("type", "object")]
+        flat = sorted({kind for each in kinds for kind in (each if isinstance(each, list) else [each])})
+        properties[name] = {"type": flat[0] if len(flat) == 1 else flat}
+        if "enum" in prop:
+            properties[name]["enum"] = prop["enum"]
+    brief: dict[str, Any] = {"type": "object", "properties": properties}
+    if schema.get("required"):
+        brief["required"] = schema["required"]
+    return brief
 
 
 def _first_sentence(description: str) -> str:

@@ -1,7 +1,9 @@
-"""The first assistant turn builds the tool list (about a second of CPU: every operation's schemas). It must not
-hold the event loop meanwhile: another request, such as the vendor client's 1-second telemetry call, is answered
-while the build is still running. Measured by ordering, not by a clock: the build waits (with a generous bound)
-until a health request has been answered, which can only happen if the loop is free."""
+"""The tool list (about a second of CPU: every operation's schemas) is built while the server starts, in a thread of
+its own (engineering_api.mcp.runtime), so the first assistant turn builds nothing. When it must be built later (the
+build at start failed), the turn that needs it must not hold the event loop meanwhile: another request, such as
+the vendor client's 1-second telemetry call, is answered while the build is still running. Measured by ordering,
+not by a clock: the build waits (with a generous bound) until a health request has been answered, which can only
+happen if the loop is free."""
 
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ def test_another_request_is_answered_while_the_first_turn_builds_the_tool_list(
 
     monkeypatch.setattr(tools_module, "ToolCatalog", slow_catalog)
     monkeypatch.setattr(tools_module, "_BUILT", [])  # built in this test, not taken from an earlier one
+    client.app.state.services.notes.pop("mcp.catalog", None)  # as if the build at start had failed
     with ScriptedProvider() as stub:
         stub.default = say("Hello.")
         body = {"provider": stub.kind, "model": "stub", "baseUrl": stub.base_url, "apiKey": "sk-test"}
@@ -51,3 +54,19 @@ def test_another_request_is_answered_while_the_first_turn_builds_the_tool_list(
     assert health.status_code == 200
     assert seen == {"answeredDuringBuild": True}, "the health request waited for the tool list build"
     assert data(chat["response"])["content"] == "Hello."
+
+
+def test_the_first_turn_after_start_builds_no_tool_list(
+    client, admin_headers, engineer_headers, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_build(operations: Any) -> Any:
+        raise AssertionError("the tool list was built after the start")
+
+    monkeypatch.setattr(tools_module, "ToolCatalog", no_build)
+    monkeypatch.setattr(tools_module, "_BUILT", [])
+    with ScriptedProvider() as stub:
+        stub.default = say("Hello.")
+        body = {"provider": stub.kind, "model": "stub", "baseUrl": stub.base_url, "apiKey": "sk-test"}
+        data(client.put("/api/assistant/settings", json=body, headers=admin_headers))
+        answer = client.post("/api/assistant/chat-sync", json={"message": "hi"}, headers=engineer_headers)
+    assert data(answer)["content"] == "Hello."

@@ -10,7 +10,7 @@ import jsonschema
 import mcp_types as types
 import pytest
 
-from engineering_api.mcp.results import TEXT_BUDGET
+from engineering_api.mcp import results
 from tests.mcp.conftest import Live, structured
 from tests.mcp.test_mcp_transports import all_tools, http_session, session_over
 from tests.scl_frames import start_running_fb
@@ -66,12 +66,14 @@ async def test_a_compile_with_errors_says_so_in_text_and_is_no_tool_error(
     assert _json_after_sentence(text) == data  # the data itself, for a client that forwards only text
 
 
-async def test_a_long_result_is_cut_with_a_link_to_the_whole(live: Live) -> None:
+async def test_a_long_result_is_cut_with_a_link_to_the_whole(live: Live, monkeypatch: pytest.MonkeyPatch) -> None:
+    budget = 1024  # a find_tools answer is kept near 4 KB (mcp.tools.FIND_ANSWER_BYTES): a small budget cuts it
+    monkeypatch.setattr(results, "TEXT_BUDGET", budget)
     async with http_session(live) as session:
         found = await session.call_tool("find_tools", {"query": "create delete list"})
         text = found.content[0].text
-        # find_tools' sentence lists its hits (about 3 KB); the JSON after it stops at the budget
-        assert f"[cut at {TEXT_BUDGET} of" in text and len(text.encode()) < 2 * TEXT_BUDGET
+        # find_tools' sentence lists its hits; the JSON after it stops at the budget
+        assert f"[cut at {budget} of" in text and len(text.encode()) < 4 * budget
         link = next(c for c in found.content if isinstance(c, types.ResourceLink))
         assert str(link.uri).startswith("tia://results/") and str(link.uri) in text
         whole = await session.read_resource(link.uri)

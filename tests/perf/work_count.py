@@ -56,20 +56,33 @@ class WorkCount:
 
     calls: Counter[CodeType] = field(default_factory=Counter)
     edges: Counter[tuple[CodeType | None, CodeType]] = field(default_factory=Counter)
+    builtins: Counter[tuple[CodeType, str]] = field(default_factory=Counter)
+    """Calls of functions written in C (a hash, an encoder, a clock, a system call), by caller and name."""
 
     @property
     def total(self) -> int:
-        """Every counted call."""
+        """Every counted call of a Python function."""
         return sum(self.calls.values())
+
+    @property
+    def builtin_total(self) -> int:
+        """Every counted call of a C function made by a counted Python function."""
+        return sum(self.builtins.values())
 
     def profiler(self) -> Callable[[FrameType, str, Any], None]:
         """A ``sys.setprofile`` function adding to this count (one per thread: counters are not shared)."""
         calls: Counter[CodeType] = Counter()
         edges: Counter[tuple[CodeType | None, CodeType]] = Counter()
+        builtins: Counter[tuple[CodeType, str]] = Counter()
         cache: dict[str, bool] = {}
-        self._parts.append((calls, edges))
+        self._parts.append((calls, edges, builtins))
 
         def profile(frame: FrameType, event: str, arg: Any) -> None:
+            if event == "c_call":
+                code = frame.f_code
+                if not _skipped(code, cache):
+                    builtins[(code, getattr(arg, "__qualname__", None) or repr(arg))] += 1
+                return
             if event != "call":
                 return
             code = frame.f_code
@@ -82,13 +95,15 @@ class WorkCount:
         return profile
 
     def __post_init__(self) -> None:
-        self._parts: list[tuple[Counter[CodeType], Counter[tuple[CodeType | None, CodeType]]]] = []
+        self._parts: list[tuple[Counter[CodeType], Counter[tuple[CodeType | None, CodeType]],
+                                Counter[tuple[CodeType, str]]]] = []
 
     def merge(self) -> WorkCount:
         """Fold every thread's counters into :attr:`calls` and :attr:`edges`."""
-        for calls, edges in self._parts:
+        for calls, edges, builtins in self._parts:
             self.calls.update(calls)
             self.edges.update(edges)
+            self.builtins.update(builtins)
         self._parts.clear()
         return self
 
@@ -101,6 +116,13 @@ class WorkCount:
         for code, count in self.calls.most_common(n):
             by = ", ".join(f"{_where(c) if c else '?'} x{k}" for c, k in callers[code].most_common(3))
             lines.append(f"  {count:6d}  {_where(code)}  <- {by}")
+        return "\n".join(lines)
+
+    def top_builtins(self, n: int = 25) -> str:
+        """The ``n`` most called C functions, each with the Python function calling it."""
+        lines = [f"{self.builtin_total} calls of C functions; top {n} (calls, function <- caller):"]
+        for (caller, name), count in self.builtins.most_common(n):
+            lines.append(f"  {count:6d}  {name}  <- {_where(caller)}")
         return "\n".join(lines)
 
     def by_function(self) -> dict[str, int]:

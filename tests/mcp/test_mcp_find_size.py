@@ -1,0 +1,67 @@
+"""One ``find_tools`` answer fits in :data:`engineering_api.mcp.tools.FIND_ANSWER_BYTES` on the wire (it was 15 KB,
+about 3.8k tokens an assistant paid on every search): the best hits with their input schema, the next ones with
+name and summary, the rest counted; a hit's schema is one search for its name away.
+
+Measured as sent: the JSON-RPC answer's bytes of a session-less ``tools/call`` over streamable HTTP, for a query
+per category, per word of every tool name, and a few broad ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from pathlib import Path
+
+from engineering_api.app import create_app
+from engineering_api.config import Settings
+from engineering_api.mcp.tools import FIND_ANSWER_BYTES, FIND_TOOLS, tool_catalog
+from engineering_api.lib.security import Role
+from tests.perf.work_count import AsgiDriver
+
+HEADERS = {"accept": "application/json, text/event-stream", "mcp-protocol-version": "2026-07-28",
+           "mcp-method": "tools/call", "mcp-name": FIND_TOOLS}
+META = {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientInfo": {"name": "find-size", "version": "1"},
+        "io.modelcontextprotocol/clientCapabilities": {}}
+BROAD = ("", "create delete list", "compile block", "project", "tag table", "watch table create", "a e i o u")
+
+
+async def _answers(tmp_path: Path) -> tuple[dict[str, tuple[int, bytes]], list[str]]:
+    app = create_app(Settings.from_env(data_dir=tmp_path))
+    answers: dict[str, tuple[int, bytes]] = {}
+    async with AsgiDriver(app).running() as driver:
+        key = {"x-api-key": (tmp_path / "api.secret").read_text(encoding="utf-8").strip()}
+        catalog = tool_catalog(app.state.services)
+        names = [spec.name for spec in catalog.tools(Role.ADMIN) if spec.operation is not None]
+        words = {word for name in names for word in re.split(r"[^a-z0-9]+", name) if word}
+        queries = [*BROAD, *sorted(catalog.categories()), *sorted(words), *names[::7]]
+        for number, query in enumerate(queries):
+            call = {"jsonrpc": "2.0", "id": number, "method": "tools/call",
+                    "params": {"name": FIND_TOOLS, "arguments": {"query": query}, "_meta": META}}
+            answers[query] = await driver.call_raw("POST", "/mcp", {**key, **HEADERS}, call)
+    return answers, names
+
+
+def test_every_find_tools_answer_fits_its_budget(tmp_path: Path) -> None:
+    answers, names = asyncio.run(_answers(tmp_path))
+    sizes = {}
+    for query, (status, raw) in answers.items():
+        assert status == 200, (query, raw[:300])
+        result = json.loads(raw)["result"]
+        assert not result["isError"], (query, result)
+        sizes[query] = len(raw)
+        found = result["structuredContent"]["tools"]
+        text = result["content"][0]["text"]
+        for hit in found:  # every hit offered by name and summary, in the text too
+            assert re.search(rf"^{re.escape(hit['name'])}\(", text, re.M), (query, hit["name"])
+        if found:
+            assert "inputSchema" in found[0], query  # the best hit can be called at once
+    print(f"find_tools answers: {len(sizes)} queries, largest {max(sizes.values())} B, median "
+          f"{sorted(sizes.values())[len(sizes) // 2]} B")
+    too_large = {query: size for query, size in sizes.items() if size > FIND_ANSWER_BYTES}
+    assert not too_large, too_large
+    assert max(sizes.values()) > FIND_ANSWER_BYTES // 2  # broad queries fill it: hits are not dropped for nothing
+    for name in names[::7]:  # a tool's schema is one search away: its name ranks it first, with its schema
+        first = json.loads(answers[name][1])["result"]["structuredContent"]["tools"][0]
+        assert first["name"] == name and "inputSchema" in first, (name, first)
