@@ -26,7 +26,7 @@ from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.secret_box import SecretBox
 from engineering_api.runtime.kv_records import KeyedRecords
 from engineering_api.runtime.oauth import check_issuer_url
-from engineering_api.runtime.pushes_mqtt import MQTT_SCHEMES, check_mqtt_target, is_mqtt
+from engineering_api.runtime.pushes_mqtt import MQTT_SCHEMES, is_mqtt, mqtt_topic
 
 if TYPE_CHECKING:
     from engineering_api.services import Services
@@ -182,7 +182,7 @@ def check_url(url: str, schemes: tuple[str, ...] = ("http", "https")) -> None:
 def _check_target(target: PushTarget) -> None:
     check_url(target.url, ("http", "https", *MQTT_SCHEMES))
     if is_mqtt(target.url):
-        check_mqtt_target(target)
+        _check_mqtt_target(target)
         return
     if target.auth.type == "certificate" or target.ca_certificate:
         raise ValidationError("Client certificates and caCertificate are for mqtts:// targets.",
@@ -203,6 +203,33 @@ def _check_target(target: PushTarget) -> None:
         if not name or name in RESERVED_HEADERS - {"authorization"} or name in {h.lower() for h in target.headers}:
             raise ValidationError("Header auth needs a headerName that is neither set by the push (Authorization "
                                   "aside) nor in target.headers.", code="PUSH_TARGET_INVALID")
+
+
+def _check_mqtt_target(target: PushTarget) -> None:
+    """An MQTT target: a topic without wildcards, auth the broker can take. Raises ValidationError
+    (``PUSH_TARGET_INVALID``)."""
+    parts = urllib.parse.urlsplit(target.url)
+    topic = mqtt_topic(target.url)
+    if not topic or "+" in topic or "#" in topic or "\x00" in topic or len(topic.encode()) > 65535:
+        raise ValidationError(f"An MQTT target names its topic as the URL's path, without wildcards (+ #): "
+                              f"mqtt://broker:1883/plant/line1/shift, not {target.url!r}.", code="PUSH_TARGET_INVALID")
+    if parts.query or parts.fragment:
+        raise ValidationError("An MQTT target has no query or fragment.", code="PUSH_TARGET_INVALID")
+    auth = target.auth.type
+    if auth in ("bearer", "header"):
+        raise ValidationError("MQTT takes basic (the broker's user name and password), certificate (TLS client "
+                              "certificate) or none.", code="PUSH_TARGET_INVALID")
+    secure = parts.scheme.lower() == "mqtts"
+    if auth == "certificate" and not secure:
+        raise ValidationError("A client certificate needs mqtts:// (TLS).", code="PUSH_TARGET_INVALID")
+    if auth == "certificate" and not target.auth.certificate:
+        raise ValidationError("certificate auth needs the client certificate (PEM) each time it is saved.",
+                              code="PUSH_TARGET_INVALID")
+    if target.ca_certificate and not secure:
+        raise ValidationError("caCertificate is for mqtts:// targets.", code="PUSH_TARGET_INVALID")
+    if target.headers:
+        raise ValidationError("An MQTT 3.1.1 message has no headers: put what the receiver needs in the payload.",
+                              code="PUSH_TARGET_INVALID")
 
 
 def _check_aws(target: PushTarget) -> None:

@@ -20,14 +20,7 @@ import tempfile
 import threading
 import urllib.parse
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-from engineering_api.backend.errors import ValidationError
-
-if TYPE_CHECKING:
-    from engineering_api.runtime.pushes import PushTarget
-
-__all__ = ("MQTT_SCHEMES", "Published", "check_mqtt_target", "is_mqtt", "publish")
+__all__ = ("MQTT_SCHEMES", "Published", "is_mqtt", "mqtt_topic", "publish")
 
 MQTT_SCHEMES = ("mqtt", "mqtts")
 _DEFAULT_PORTS = {"mqtt": 1883, "mqtts": 8883}  # IANA's registered MQTT ports
@@ -40,35 +33,9 @@ def is_mqtt(url: str) -> bool:
     return urllib.parse.urlsplit(url).scheme.lower() in MQTT_SCHEMES
 
 
-def _topic(url: str) -> str:
+def mqtt_topic(url: str) -> str:
+    """The topic an MQTT target's URL names: its path, without the leading slash."""
     return urllib.parse.unquote(urllib.parse.urlsplit(url).path.lstrip("/"))
-
-
-def check_mqtt_target(target: PushTarget) -> None:
-    """An MQTT target: a topic without wildcards, auth the broker can take. Raises ValidationError
-    (``PUSH_TARGET_INVALID``)."""
-    parts = urllib.parse.urlsplit(target.url)
-    topic = _topic(target.url)
-    if not topic or "+" in topic or "#" in topic or "\x00" in topic or len(topic.encode()) > 65535:
-        raise ValidationError(f"An MQTT target names its topic as the URL's path, without wildcards (+ #): "
-                              f"mqtt://broker:1883/plant/line1/shift, not {target.url!r}.", code="PUSH_TARGET_INVALID")
-    if parts.query or parts.fragment:
-        raise ValidationError("An MQTT target has no query or fragment.", code="PUSH_TARGET_INVALID")
-    auth = target.auth.type
-    if auth in ("bearer", "header"):
-        raise ValidationError("MQTT takes basic (the broker's user name and password), certificate (TLS client "
-                              "certificate) or none.", code="PUSH_TARGET_INVALID")
-    secure = parts.scheme.lower() == "mqtts"
-    if auth == "certificate" and not secure:
-        raise ValidationError("A client certificate needs mqtts:// (TLS).", code="PUSH_TARGET_INVALID")
-    if auth == "certificate" and not target.auth.certificate:
-        raise ValidationError("certificate auth needs the client certificate (PEM) each time it is saved.",
-                              code="PUSH_TARGET_INVALID")
-    if target.ca_certificate and not secure:
-        raise ValidationError("caCertificate is for mqtts:// targets.", code="PUSH_TARGET_INVALID")
-    if target.headers:
-        raise ValidationError("An MQTT 3.1.1 message has no headers: put what the receiver needs in the payload.",
-                              code="PUSH_TARGET_INVALID")
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +99,7 @@ def publish(url: str, payload: bytes, *, username: str | None, password: str | N
             if refusal:
                 final = refusal[0] in _FINAL_CONNACK
                 return Published(False, retry=not final, error=f"the broker refused the connection: {refusal[0]}")
-            info = client.publish(_topic(url), payload, qos=1)
+            info = client.publish(mqtt_topic(url), payload, qos=1)
             with contextlib.suppress(RuntimeError, ValueError):
                 info.wait_for_publish(timeout)
             if not info.is_published():
