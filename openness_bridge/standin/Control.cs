@@ -15,9 +15,11 @@ namespace StandIn.Control
         private static int _nextPid = 7100;
 
         /// <summary>The TIA major version this build plays (its API surface and project files, .ap{Version}): chosen
-        /// with -define:TIA_V17 / TIA_V19 / TIA_V21 (openness_bridge/standin/__init__.py).</summary>
+        /// with -define:TIA_V17 / TIA_V18 / TIA_V19 / TIA_V21 (openness_bridge/standin/__init__.py).</summary>
 #if TIA_V17
         internal const int Played = 17;
+#elif TIA_V18
+        internal const int Played = 18;
 #elif TIA_V21
         internal const int Played = 21;
 #else

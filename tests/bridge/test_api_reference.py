@@ -27,7 +27,7 @@ from tests.bridge.csharp_decls import Declared, standin_declarations
 
 ROOT = Path(__file__).resolve().parents[2]
 STANDIN = ROOT / "openness_bridge" / "standin"
-PLAYED = {version: {PLAYED_DEFINES[version]} for version in ("V17", "V21")}
+PLAYED = {version: set(defines.split(";")) for version, defines in PLAYED_DEFINES.items()}
 """The versions the stand-in is built as whose reference has evidence, with their defines (as ``build_standin``)."""
 
 _CS_TO_STUB = {"string": "str", "object": "object", "bool": "bool", "int": "int", "long": "Int64", "double": "float",
@@ -151,7 +151,7 @@ def bridge_contradictions(ref: ApiReference, version: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("version", sorted(COMPLETE_VERSIONS & set(PLAYED)) + ["V21"])
+@pytest.mark.parametrize("version", ["V17", "V18", "V19", "V20", "V21"])
 def test_the_bridge_names_only_what_the_reference_holds(version: str) -> None:
     found = bridge_contradictions(reference(), version)
     assert found == [], f"the bridge names what {version}'s API lacks, unguarded:\n" + "\n".join(found)
