@@ -22,8 +22,8 @@ from typing import Literal
 
 from engineering_api.backend.errors import NotSupportedError
 
-__all__ = ("BEST_EVIDENCE_BASE", "COMPLETE_VERSIONS", "NOT_IN_VERSION", "REFERENCE_FILE", "ApiReference", "Row", "Status",
-           "reference", "require_member")
+__all__ = ("BEST_EVIDENCE_BASE", "COMPLETE_VERSIONS", "NOT_IN_VERSION", "REFERENCE_FILE", "ApiReference", "Row",
+           "Status", "has_member", "reference", "require_member")
 
 NOT_IN_VERSION = "NOT_IN_THIS_TIA_VERSION"
 REFERENCE_FILE = Path(__file__).parent / "reference" / "openness_api.tsv"
@@ -182,3 +182,9 @@ def require_member(version: str, type_name: str, member: str, operation: str, *,
         code=NOT_IN_VERSION,
         details={"tiaVersion": key, "member": f"{type_name}.{member}", "source": source},
     )
+
+
+def has_member(version: str, type_name: str, member: str) -> bool:
+    """Whether TIA ``version`` may have ``type_name.member``: False where the reference shows it absent (a read then
+    leaves out what the version cannot hold; a change that needs it calls :func:`require_member`)."""
+    return reference().member_status(_version_key(version), type_name, member) != "absent"

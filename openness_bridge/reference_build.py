@@ -15,14 +15,16 @@ show``). Requires ``dnfile`` (the ``test`` extra).
   complete: a member a version's metadata lacks is absent from that version. Where two builds of one version were
   found (V17, V18), a version has what either build has, and each type row names every build that has it.
 * **V20 and V21**: no assembly is public. V21 rows come from the V21 IntelliSense catalogue
-  (``Czarnak/totally-integrated-claude``, ``skills/**/references/*.md``, generated from ``PublicAPI\\V21\\net48\\*.xml``)
-  and ``reference/evidence.tsv`` (hand-written, each fact cited: the V21 manual's exception table, members called by
-  code compiled against V20). That is best evidence: :mod:`openness_bridge.api_reference` gates a V20/V21 member that
-  neither this evidence nor the V19 metadata has (the gate fails closed).
+  (``Czarnak/totally-integrated-claude``, ``skills/**/references/*.md``, generated from
+  ``PublicAPI\\V21\\net48\\*.xml``) and ``reference/evidence.tsv`` (hand-written, each fact cited: the V21 manual's
+  exception table, members called by code compiled against V20). That is best evidence:
+  :mod:`openness_bridge.api_reference` gates a V20/V21 member that neither this evidence nor the V19 metadata has
+  (the gate fails closed).
 
 Only the types the C# stand-ins declare or the bridge names (by simple name, so a type in the wrong namespace
-still finds its real one), their bases and every exception type are kept for the Openness assemblies, every public
-type for PLCSIM Advanced. A member row's ``source`` is empty: it is its type row's.
+still finds its real one), their bases and every exception type are kept of ``Siemens.Engineering``, every public
+type of the smaller assemblies (``Siemens.Engineering.Hmi``, PLCSIM Advanced). A member row's ``source`` is empty:
+it is its type row's.
 """
 
 from __future__ import annotations
@@ -165,7 +167,7 @@ def _metadata_rows(root: Path, wanted: set[str]) -> tuple[set[tuple[str, ...]], 
             info: AssemblyInfo = read_assembly(target)
             listed.append((public.version, public.repository, public.path, commit, info.name, info.version, blob))
             source = f"{public.repository}@{commit[:12]}:{public.path} ({info.name} {info.version})"
-            kept = info.types if public.version == "PLCSIM" else _kept(info.types, wanted)
+            kept = _kept(info.types, wanted) if info.name == "Siemens.Engineering" else info.types
             for t in kept:
                 key = (public.version, t.namespace, t.name)
                 bases, sources = type_sources.setdefault(key, (",".join(t.bases), []))

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from openness_bridge.api_reference import COMPLETE_VERSIONS, ApiReference, reference
+from openness_bridge.api_reference import ApiReference, reference
 from openness_bridge.standin import PLAYED as PLAYED_DEFINES
 from tests.bridge.bridge_names import bridge_uses
 from tests.bridge.csharp_decls import Declared, standin_declarations
@@ -148,7 +148,21 @@ def bridge_contradictions(ref: ApiReference, version: str) -> list[str]:
         statuses = {ref.member_status(version, t, use.name) for t in owner_types}
         if owner_types and statuses == {"absent"}:
             found.append(f"{use.file}:{use.line}: .{use.name} is on none of {sorted(owner_types)} in {version}")
+        elif use.assigned and owner_types and not _settable(ref, version, owner_types, use.name):
+            found.append(f"{use.file}:{use.line}: assigns .{use.name}, read-only on {sorted(owner_types)} in {version}")
     return found
+
+
+def _settable(ref: ApiReference, version: str, owner_types: set[str], member: str) -> bool:
+    """Whether some owner's ``member`` may be assigned in ``version``: a property with a setter there, or one the
+    evidence does not show (unconfirmed)."""
+    for type_name in owner_types:
+        rows = ref.member_rows(version, type_name, member)
+        if not rows and ref.member_status(version, type_name, member) != "absent":
+            return True
+        if any(r.kind == "property" and r.access != "get" for r in rows):
+            return True
+    return False
 
 
 @pytest.mark.parametrize("version", ["V17", "V18", "V19", "V20", "V21"])
@@ -180,18 +194,49 @@ def test_a_type_declares_what_its_stand_in_bases_declare() -> None:
     assert not any(d.namespace == "StandIn.Control" for d in declared.values())
 
 
-def test_every_version_without_evidence_says_why() -> None:
-    """V18-V20 have no stubs: each keeps its wildcard ``unconfirmed`` row with the reason, and its only other rows are
-    members that code compiled against that version calls (present, never absent)."""
+def test_every_version_without_an_assembly_fails_closed() -> None:
+    """V20 and V21 have no public assembly: each keeps its wildcard ``unconfirmed`` row with the reason; a member their
+    own evidence shows is present, one only the V19 metadata shows is unconfirmed (called), and one V19 lacks too is
+    absent (refused): the gate fails closed."""
     ref = reference()
-    for version in ("V18", "V19", "V20"):
-        rows = [r for r in ref.rows if r.version == version]
-        wildcard = [r for r in rows if (r.kind, r.type, r.member) == ("unconfirmed", "*", "*")]
-        assert len(wildcard) == 1 and "no generator stubs" in wildcard[0].value, version
-        assert all(r.kind != "unconfirmed" for r in rows if r not in wildcard), version
-        assert all(f"compiled against {version}" in ref.cite(r) for r in rows if r not in wildcard), version
-        assert ref.member_status(version, "Project", "Archive") == "unconfirmed"  # what the code does not show
-    assert ref.member_status("V20", "PlcBlock", "Export", 2) == "present"
-    assert ref.member_status("V18", "PlcBlockGroup", "Groups") == "present"
+    for version in ("V20", "V21"):
+        wildcard = [r for r in ref.rows
+                    if r.version == version and (r.kind, r.type, r.member) == ("unconfirmed", "*", "*")]
+        assert len(wildcard) == 1 and "fails closed" in wildcard[0].value, version
+        assert ref.member_status(version, "LibraryTypeVersion", "Edit") == "absent"  # in no real V16-V19
+    assert ref.member_status("V20", "PlcBlock", "Export", 2) == "present"  # code compiled against V20
+    assert ref.member_status("V20", "Project", "Archive") == "unconfirmed"  # V19's metadata has it
+    assert ref.member_status("V21", "TiaPortal", "HardwareCatalog") == "unconfirmed"  # V19 has it: called
     assert all(r.value for r in ref.rows if r.kind == "unconfirmed"), "every unconfirmed row gives its reason"
     assert all(ref.cite(r) for r in ref.rows), "every row names its source"
+
+
+def test_the_real_assemblies_settle_each_finding() -> None:
+    """What the real V17-V19 metadata says of each finding of issue 70 (each would fail the checks above if the
+    stand-in or the bridge went back)."""
+    ref = reference()
+    for version in ("V16", "V17", "V18", "V19"):
+        for member in ("Edit", "Release", "Discard"):
+            assert ref.member_status(version, "LibraryTypeVersion", member) == "absent", (version, member)
+        assert ref.member_rows(version, "HmiConnection", "Partner")[0].access == "get", version
+    assert ref.member_status("V17", "HmiSoftware", "ScreenGroups") == "absent"
+    assert ref.member_status("V18", "HmiSoftware", "ScreenGroups") == "present"
+    assert ref.member_status("V18", "HmiSoftware", "Scripts") == "absent"
+    assert ref.member_status("V19", "HmiSoftware", "Scripts") == "present"
+    assert ref.member_status("V17", "TiaPortal", "HardwareCatalog") == "absent"
+    assert ref.member_status("V18", "TiaPortal", "HardwareCatalog") == "present"
+    assert ref.member_status("V19", "MasterSecretConfiguration", "WithPasswordAllDataProtection") == "absent"
+    assert {r.member for r in ref.rows if (r.version, r.type, r.kind) == ("V19", "TiaPortal", "event")} == {
+        "Authentication", "Confirmation", "Disposed", "Notification"}
+    assert ref.member_rows("PLCSIM", "ECPUType", "CPU1511")[0].value == "1511"
+
+
+def test_every_assembly_read_is_recorded() -> None:
+    """Each version's rows name the real assembly they come from, listed with repository, path, commit and version."""
+    listed = (ROOT / "openness_bridge" / "reference" / "assemblies.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    versions = {line.split("\t")[0] for line in listed}
+    assert versions == {"V15.1", "V16", "V17", "V18", "V19", "PLCSIM"}
+    for line in listed:
+        version, repository, path, commit, _, assembly_version, _ = line.split("\t")
+        assert len(commit) == 40 and assembly_version.count(".") == 3
+        assert any(f"{repository}@{commit[:12]}:{path}" in r.source for r in reference().rows if r.version == version)
