@@ -77,8 +77,8 @@ def main(root: Path) -> dict[str, Any]:
         report["imports"] = [_answer(client.post("/api/blockgeneration/generate-and-import",
                                                  json={"spec": spec, "deviceName": "PLC_1"}, headers=h))
                              for spec in (COUNTER, COUNTER_DB)]
-        report["imports"].append(_answer(client.post(f"{DEVICE}/blocks", json={"rawXml": SETTINGS_DB.replace("VERSION", report["version"])},
-                                                     headers=h)))
+        raw = SETTINGS_DB.replace("VERSION", report["version"])
+        report["imports"].append(_answer(client.post(f"{DEVICE}/blocks", json={"rawXml": raw}, headers=h)))
         report["compile"] = _answer(client.post(f"{DEVICE}/actions/compile-software-sync", headers=h))
         exported = client.get(f"{DEVICE}/blocks/CounterDB/export-xml", headers=h)
         report["export"] = exported.status_code == 200 and "SW.Blocks.InstanceDB" in exported.text
