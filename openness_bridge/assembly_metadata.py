@@ -5,8 +5,8 @@ Used by :mod:`openness_bridge.reference_build` to turn the real ``Siemens.Engine
 this module decodes what it leaves as blobs: method and property signatures (ECMA-335 II.23.2) and the constant
 values of enum fields (II.22.9). Only public types reachable from outside (public, or nested public in one) and
 their public members are read. Type names are written the way the reference writes them (the generator stubs'
-style): simple names, ``str``/``int``/``bool``/``float``/``object`` for the C# aliases, generic arguments in
-``[]``, arrays as ``T[]``.
+style): simple names, ``str``/``int``/``bool``/``object`` for the C# aliases (``Double``, ``Single`` by name),
+generic arguments in ``[]``, arrays as ``T[]``.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from typing import Any
 __all__ = ("AssemblyInfo", "TypeInfo", "read_assembly")
 
 _PRIMITIVES = {0x01: "void", 0x02: "bool", 0x03: "Char", 0x04: "SByte", 0x05: "Byte", 0x06: "Int16", 0x07: "UInt16",
-               0x08: "int", 0x09: "UInt32", 0x0A: "Int64", 0x0B: "UInt64", 0x0C: "Single", 0x0D: "float",
+               0x08: "int", 0x09: "UInt32", 0x0A: "Int64", 0x0B: "UInt64", 0x0C: "Single", 0x0D: "Double",
                0x0E: "str", 0x16: "TypedReference", 0x18: "IntPtr", 0x19: "UIntPtr", 0x1C: "object"}
-_ALIASES = {"String": "str", "Int32": "int", "Boolean": "bool", "Object": "object", "Double": "float", "Void": "void"}
+_ALIASES = {"String": "str", "Int32": "int", "Boolean": "bool", "Object": "object", "Void": "void"}
 _CONSTANT_FORMATS = {0x02: "<?", 0x03: "<H", 0x04: "<b", 0x05: "<B", 0x06: "<h", 0x07: "<H", 0x08: "<i", 0x09: "<I",
                      0x0A: "<q", 0x0B: "<Q"}
 
@@ -187,9 +187,11 @@ def read_assembly(path: Path) -> AssemblyInfo:
     """The public surface of the assembly at ``path``."""
     import dnfile  # a generator-time dependency (the test extra); the service never reads assemblies
 
-    pe = dnfile.dnPE(str(path))
-    tables = pe.net.mdtables
-    reader = _Reader(tables, pe.net.metadata)
+    net: Any = dnfile.dnPE(str(path)).net
+    if net is None:
+        raise ValueError(f"{path} is not a .NET assembly")
+    tables: Any = net.mdtables  # dnfile's rows carry decoded columns; their types are checked where they are read
+    reader = _Reader(tables, net.metadata)
     owner = _nested_owner(tables)
     method_rows = tables.MethodDef.rows
     typedefs = tables.TypeDef.rows
@@ -239,7 +241,8 @@ def read_assembly(path: Path) -> AssemblyInfo:
             public_get = getter is not None and getter.Flags.mdPublic
             public_set = setter is not None and setter.Flags.mdPublic
             if public_get or public_set:
-                static = bool((getter or setter).Flags.mdStatic)
+                accessor: Any = getter if getter is not None else setter
+                static = bool(accessor.Flags.mdStatic)
                 info.properties[str(prop.Name)] = (reader.property_type(bytes(prop.Type.value)), public_set, static)
         for number in events.get(index, []):
             event = tables.Event.rows[number - 1]

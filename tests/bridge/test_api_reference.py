@@ -33,7 +33,7 @@ PLAYED = {version: set(defines.split(";")) for version, defines in PLAYED_DEFINE
 _CS_TO_STUB = {"string": "str", "object": "object", "bool": "bool", "int": "int", "long": "Int64", "double": "float",
                "uint": "UInt32", "byte": "Byte", "short": "Int16", "ushort": "UInt16", "ulong": "UInt64",
                "float": "Single", "String": "str", "Boolean": "bool", "Int32": "int", "Object": "object",
-               "Double": "float"}
+               "Double": "float", "sbyte": "SByte", "char": "Char"}
 _PLUMBING = frozenset({"Dispose", "Equals", "GetHashCode", "ToString", "GetType", "GetEnumerator"})
 DISPUTED = {
     ("PlcUserConstant", "Name"): "setter",
@@ -48,9 +48,12 @@ A ``new`` property with a setter would show in the stubs, so one of the two is w
 
 
 def _norm(type_text: str) -> str:
-    """A parameter type as both sources can agree on it: simple names, [] for generic arguments."""
-    text = type_text.strip().replace("<", "[").replace(">", "]").replace(" ", "")
+    """A parameter type as both sources can agree on it: simple names, [] for generic arguments, an array's element
+    type normalised, a by-reference (``out``) parameter as its type."""
+    text = type_text.strip().replace("<", "[").replace(">", "]").replace(" ", "").removesuffix("&")
     text = re.sub(r"\b[\w]+\.", "", text)  # drop namespaces
+    if text.endswith("[]"):
+        return _norm(text[:-2]) + "[]"
     return _CS_TO_STUB.get(text, text)
 
 
@@ -240,3 +243,21 @@ def test_every_assembly_read_is_recorded() -> None:
         version, repository, path, commit, _, assembly_version, _ = line.split("\t")
         assert len(commit) == 40 and assembly_version.count(".") == 3
         assert any(f"{repository}@{commit[:12]}:{path}" in r.source for r in reference().rows if r.version == version)
+
+
+def test_the_plcsim_standin_agrees_with_the_real_plcsim_api() -> None:
+    """PLCSIM Advanced's stand-in against the real API's metadata: members, setters, enum names and numbers (before:
+    143 enum values carried other numbers, e.g. ``ECPUType.CPU1511`` was 1, the real one is 1511)."""
+    declared = standin_declarations(sorted((STANDIN / "plcsim").glob("*.cs")), set())
+    assert declared, "the PLCSIM stand-in's declarations were read"
+    found = contradictions(reference(), "PLCSIM", declared)
+    assert found == [], "the PLCSIM stand-in contradicts the real API:\n" + "\n".join(found)
+
+
+def test_the_plcsim_enums_are_written_from_the_reference() -> None:
+    """``standin/plcsim/Enums.cs`` is what ``reference_build --plcsim-enums`` writes from the committed reference."""
+    from openness_bridge.reference_build import plcsim_enums_source
+
+    rows = [tuple(line.split("\t")) for line in
+            (ROOT / "openness_bridge" / "reference" / "openness_api.tsv").read_text(encoding="utf-8").splitlines()[1:]]
+    assert (STANDIN / "plcsim" / "Enums.cs").read_text(encoding="utf-8") == plcsim_enums_source(rows)
