@@ -199,8 +199,8 @@ namespace Siemens.Engineering
 
         public ProjectComposition Projects { get { Live(); return new ProjectComposition(State); } }
 
-#if !TIA_V17
-        // Not in the V15.1-V17 APIs (generator stubs); listed for V21 (IntelliSense catalogue).
+#if TIA_FROM_V18
+        // From V18 (the real V17 metadata has none; V18 and V19 have it).
         public Siemens.Engineering.HW.HardwareCatalog.HardwareCatalog HardwareCatalog { get { Live(); return new Siemens.Engineering.HW.HardwareCatalog.HardwareCatalog(); } }
 #endif
 
