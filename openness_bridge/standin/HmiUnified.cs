@@ -218,6 +218,8 @@ namespace Siemens.Engineering.HmiUnified.UI.Screens
     }
 }
 
+// Screen groups exist from V18 (the real assemblies' metadata).
+#if TIA_FROM_V18
 namespace Siemens.Engineering.HmiUnified.UI.ScreenGroup
 {
     public sealed class HmiScreenGroup : UnifiedGroup<HmiScreenGroupComposition>
@@ -233,6 +235,7 @@ namespace Siemens.Engineering.HmiUnified.UI.ScreenGroup
             : base(project, state, state.ScreenGroups, parent, p => new HmiScreenGroup(project, state, p)) { }
     }
 }
+#endif
 
 namespace Siemens.Engineering.HmiUnified.HmiTags
 {
@@ -285,6 +288,8 @@ namespace Siemens.Engineering.HmiUnified.HmiTags
         }
     }
 
+#if TIA_FROM_V18
+    // Tag table groups exist from V18 (the real assemblies' metadata).
     public sealed class HmiTagTableGroup : UnifiedGroup<HmiTagTableGroupComposition>
     {
         internal HmiTagTableGroup(Project project, UnifiedState state, string path)
@@ -304,6 +309,7 @@ namespace Siemens.Engineering.HmiUnified.HmiTags
         internal HmiTagTableGroupComposition(Project project, UnifiedState state, string parent)
             : base(project, state, state.TableGroups, parent, p => new HmiTagTableGroup(project, state, p)) { }
     }
+#endif
 }
 
 namespace Siemens.Engineering.HmiUnified.HmiConnections
@@ -341,6 +347,8 @@ namespace Siemens.Engineering.HmiUnified.HmiConnections
     }
 }
 
+// Script modules exist from V19 (the real assemblies' metadata).
+#if TIA_FROM_V19
 namespace Siemens.Engineering.HmiUnified.Scripts
 {
     // Script modules by name; the stand-in's panels have none (their code lives in Export/Import files). The real V19
@@ -361,7 +369,10 @@ namespace Siemens.Engineering.HmiUnified.Scripts
         internal override IEnumerable<HmiScriptModule> Items() { _project.Live(); return _state.ScriptModules.Select(n => new HmiScriptModule(_project, n)); }
     }
 }
+#endif
 
+// Unified text and graphic lists are in no V17-V19 assembly; the V21 catalogue lists them.
+#if TIA_FROM_V21
 namespace Siemens.Engineering.HmiUnified.TextGraphicList
 {
     // Text and graphic lists by name (U7): their entries are not modelled, as no public source shows their members.
@@ -379,3 +390,4 @@ namespace Siemens.Engineering.HmiUnified.TextGraphicList
         internal HmiGraphicListComposition(Project project, List<string> names) : base(new UNames(project, names, "graphic list"), n => new HmiGraphicList(n)) { }
     }
 }
+#endif

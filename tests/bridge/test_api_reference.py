@@ -86,6 +86,8 @@ def contradictions(ref: ApiReference, version: str, declared: list[Declared]) ->
         if d.member in _PLUMBING:
             continue
         if d.kind == "type":
+            if ref.type_status(version, d.type) == "absent":
+                found.append(f"{where}: no such type in {version}'s API")
             namespaces = {t.namespace for t in types}
             if types and d.namespace not in namespaces:
                 found.append(f"{where}: the real {d.type} is in {sorted(namespaces)} ({types[0].source})")
