@@ -1,16 +1,15 @@
 """The stand-ins and the bridge against the reference of the real Openness API (no Mono needed: always runs).
 
-``openness_bridge/reference/openness_api.tsv`` holds what public evidence shows of the real API per version
-(``tests/bridge/reference_build.py``). Here:
+``openness_bridge/reference/openness_api.tsv`` holds the real API per version, read from the real assemblies'
+metadata for V15.1-V19 and PLCSIM Advanced, best evidence for V20/V21 (``openness_bridge/reference_build.py``). Here:
 
-* every public type and member the C# stand-in declares, as built for each version it plays, must not be
-  contradicted by the reference of that version: a member the version lacks, a setter on a read-only property,
-  another namespace, another parameter list, an enum value with another number or none;
-* every (namespace, type) pair and every .NET member the bridge's Python names must exist in each version the
-  reference covers completely, unless the use is guarded (``getattr`` with a default, ``hasattr``, or the version
-  gate ``require_member``).
-
-Where the reference has no evidence (V18-V20; V21 members its catalogue does not list) nothing is asserted.
+* every public type and member the C# stand-ins declare, as built for each version they play (V17, V18, V19, V21;
+  PLCSIM), must not be contradicted by the reference of that version: a type or member the version lacks, a setter
+  on a read-only property, another namespace, another parameter list, an enum value with another number or none;
+* every (namespace, type) pair, every .NET member and every assigned property the bridge's Python names must exist
+  (with a setter) in each claimed version, V17 to V21, unless the use is guarded (``getattr`` with a default,
+  ``hasattr``, or the version gates ``require_member``/``has_member``). V20 and V21 fail closed: a member neither
+  their evidence nor the V19 metadata shows is absent.
 """
 
 from __future__ import annotations
