@@ -81,11 +81,13 @@ def _without(wire: object, names: set[str]) -> object:
         return wire
     result = {key: _without(value, names) for key, value in wire.items()}
     simple = {name.rsplit(".", 1)[-1] for name in names}
-    if simple and isinstance(result.get("members"), list):
-        result["members"] = [m for m in result["members"]
+    members = result.get("members")
+    if simple and isinstance(members, list):
+        result["members"] = [m for m in members
                              if not simple & set(re.findall(r"\w+", str(m.get("signature", ""))))]
-    if isinstance(result.get("types"), list) and "count" in result:
-        result["count"] = len(result["types"])
+    types = result.get("types")
+    if isinstance(types, list) and "count" in result:
+        result["count"] = len(types)
     return result
 
 
