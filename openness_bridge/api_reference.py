@@ -1,9 +1,11 @@
 """The reference of the real Openness API (``reference/openness_api.tsv``), and the bridge's version gates on it.
 
-The reference is built from public evidence of the real assemblies (``tests/bridge/reference_build.py`` says
-which): generator stubs for V15.1, V16 and V17, the V21 IntelliSense catalogue and manual. V18 to V20 have no
-public evidence. A member is ``present`` or ``absent`` only where the evidence is complete for that version (the
-stubs list every public member); otherwise it is ``unconfirmed``, and the bridge calls it and lets TIA answer.
+The reference is built from public evidence of the real assemblies (``openness_bridge/reference_build.py`` says
+which): the metadata of the real ``Siemens.Engineering.dll`` of V15.1 to V19 and of PLCSIM Advanced's API, complete
+for each (a member they lack is ``absent``); for V20 and V21, of which no assembly is public, best evidence (the V21
+IntelliSense catalogue and manual, code compiled against V20). The gate fails closed there: a V20/V21 member that
+evidence does not show is ``unconfirmed`` (called, and TIA answers) when the V19 metadata has it, and ``absent``
+(refused) when V19 lacks it too.
 
 :func:`require_member` is the gate: a member the reference shows absent from the attached TIA version answers 501
 ``NOT_IN_THIS_TIA_VERSION`` naming the version, before anything is changed, instead of a .NET ``AttributeError``
@@ -20,12 +22,16 @@ from typing import Literal
 
 from engineering_api.backend.errors import NotSupportedError
 
-__all__ = ("NOT_IN_VERSION", "REFERENCE_FILE", "ApiReference", "Row", "Status", "reference", "require_member")
+__all__ = ("BEST_EVIDENCE_BASE", "COMPLETE_VERSIONS", "NOT_IN_VERSION", "REFERENCE_FILE", "ApiReference", "Row",
+           "Status", "has_member", "reference", "require_member")
 
 NOT_IN_VERSION = "NOT_IN_THIS_TIA_VERSION"
 REFERENCE_FILE = Path(__file__).parent / "reference" / "openness_api.tsv"
-COMPLETE_VERSIONS = frozenset({"V15.1", "V16", "V17"})
-"""Versions whose evidence lists every public member of a type (generator stubs made by reflection)."""
+COMPLETE_VERSIONS = frozenset({"V15.1", "V16", "V17", "V18", "V19", "PLCSIM"})
+"""Versions whose evidence lists every public member of a type (the real assemblies' metadata)."""
+BEST_EVIDENCE_BASE = {"V20": "V19", "V21": "V19"}
+"""Versions without a public assembly, each with the newest version whose metadata stands in for what their own
+evidence does not show (the gate fails closed: what that version lacks is refused)."""
 
 Status = Literal["present", "absent", "unconfirmed"]
 
@@ -97,10 +103,13 @@ class ApiReference:
         rows = self.member_rows(version, type_name, member)
         if rows and (arity is None or any(_arity(r.signature) in {arity, None} for r in rows)):
             return "present"
-        if (version, type_name, member) in self._gaps or (version, "*", "*") in self._gaps:
+        if (version, type_name, member) in self._gaps:
             return "unconfirmed"
-        if version in COMPLETE_VERSIONS and self.type_rows(version, type_name):
-            return "absent"
+        if version in COMPLETE_VERSIONS:
+            return "absent" if self.type_rows(version, type_name) else "unconfirmed"
+        base = BEST_EVIDENCE_BASE.get(version)
+        if base is not None:
+            return "unconfirmed" if self.member_status(base, type_name, member, arity) == "present" else "absent"
         return "unconfirmed"
 
     def type_status(self, version: str, type_name: str) -> Status:
@@ -108,8 +117,11 @@ class ApiReference:
         the evidence of that version lists every type."""
         if self.type_rows(version, type_name):
             return "present"
-        if version in COMPLETE_VERSIONS and (version, "*", "*") not in self._gaps:
+        if version in COMPLETE_VERSIONS:
             return "absent"
+        base = BEST_EVIDENCE_BASE.get(version)
+        if base is not None:
+            return "unconfirmed" if self.type_status(base, type_name) == "present" else "absent"
         return "unconfirmed"
 
 
@@ -140,6 +152,18 @@ def _version_key(version: str) -> str:
     return "V" + (text.split(".")[0] if not text.startswith("15.1") else "15.1")
 
 
+def _source_of_absence(ref: ApiReference, version: str, type_name: str) -> str:
+    """What shows ``type_name``'s member missing in ``version``: that version's metadata of the type, or, where the
+    version has no assembly, the version whose metadata the gate falls back on."""
+    rows = ref.type_rows(version, type_name)
+    base = BEST_EVIDENCE_BASE.get(version)
+    if base is not None:
+        base_rows = ref.type_rows(base, type_name)
+        fallback = f"no {version} assembly is public and {base}'s metadata lacks it too"
+        return f"{fallback} ({base_rows[0].source})" if base_rows else fallback
+    return rows[0].source if rows else f"{version}'s metadata has no {type_name}"
+
+
 def require_member(version: str, type_name: str, member: str, operation: str, *, arity: int | None = None) -> None:
     """Refuse ``operation`` (501) when the reference shows ``type_name.member`` (a method of ``arity`` parameters,
     when given) absent from TIA ``version``.
@@ -151,10 +175,16 @@ def require_member(version: str, type_name: str, member: str, operation: str, *,
     ref = reference()
     if ref.member_status(key, type_name, member, arity) != "absent":
         return
-    source = ref.type_rows(key, type_name)[0].source
+    source = _source_of_absence(ref, key, type_name)
     raise NotSupportedError(
         f"{operation} needs {type_name}.{member}, which TIA Portal {key}'s Openness API does not have "
         f"(reference: {source}).",
         code=NOT_IN_VERSION,
         details={"tiaVersion": key, "member": f"{type_name}.{member}", "source": source},
     )
+
+
+def has_member(version: str, type_name: str, member: str) -> bool:
+    """Whether TIA ``version`` may have ``type_name.member``: False where the reference shows it absent (a read then
+    leaves out what the version cannot hold; a change that needs it calls :func:`require_member`)."""
+    return reference().member_status(_version_key(version), type_name, member) != "absent"

@@ -7,17 +7,20 @@ chain of inner exceptions, both in the message (for people) and in ``details["op
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from engineering_api.backend.errors import (
     ConflictError,
     EngineeringError,
     NotSupportedError,
+    OperationCanceledError,
     PermissionDeniedError,
     PortalUnavailableError,
+    ValidationError,
 )
 
-__all__ = ("OPENNESS_ACCESS_HINT", "describe", "kind_of", "translate")
+__all__ = ("MEANINGS", "OPENNESS_ACCESS_HINT", "Meaning", "describe", "kind_of", "translate")
 
 OPENNESS_ACCESS_HINT = (
     "TIA Portal refused the Openness connection. Add the Windows user running this service to the local group "
@@ -26,9 +29,63 @@ OPENNESS_ACCESS_HINT = (
     "An unanswered authorization prompt also ends in this error."
 )
 
+
+
+@dataclass(frozen=True, slots=True)
+class Meaning:
+    """What one Openness exception subclass tells the user: its error class and code, and the next step."""
+
+    error: type[EngineeringError]
+    code: str
+    next_step: str
+
+
+MEANINGS: dict[str, Meaning] = {
+    "SimaticMLVersionNotSupportedException": Meaning(
+        ValidationError, "SIMATICML_VERSION_NOT_SUPPORTED",
+        "The document was exported by a TIA Portal version this one cannot import: use an export of this TIA "
+        "version (or an older one it reads), or import it in the TIA version that wrote it."),
+    "MissingProductsException": Meaning(
+        ConflictError, "MISSING_PRODUCTS",
+        "The project uses TIA Portal products (options, hardware support packages) this installation lacks: install "
+        "the products TIA names above, then open it again."),
+    "LicenseNotFoundException": Meaning(
+        ConflictError, "LICENSE_NOT_FOUND",
+        "TIA Portal found no licence for this: check the licence with the Automation License Manager on this "
+        "machine, then repeat the request."),
+    "EngineeringUserAbortException": Meaning(
+        OperationCanceledError, "OPENNESS_USER_ABORTED",
+        "Someone canceled the operation in TIA Portal (a dialog or its progress window); repeat the request."),
+    "EngineeringDelegateInvocationException": Meaning(
+        EngineeringError, "OPENNESS_CALLBACK_FAILED",
+        "An answer this service gave TIA Portal (a confirmation, a download or a credentials callback) failed; the "
+        "inner exception says why."),
+    "EngineeringPasswordPolicyViolationException": Meaning(
+        ValidationError, "PASSWORD_POLICY_VIOLATION",
+        "The password does not meet the project's password policy: choose one that does (the project's user "
+        "management settings list the rules)."),
+    "PasswordPolicySettingsException": Meaning(
+        ValidationError, "PASSWORD_POLICY_SETTINGS_INVALID",
+        "TIA Portal refused the password policy settings: correct them as TIA's message says."),
+    "FunctionRightNotFoundException": Meaning(
+        PermissionDeniedError, "FUNCTION_RIGHT_MISSING",
+        "The project user lacks the function right this needs: grant it in the project's user management (UMAC), "
+        "or sign in as a user who has it."),
+    "EngineeringOutOfMemoryException": Meaning(
+        PortalUnavailableError, "OPENNESS_OUT_OF_MEMORY",
+        "TIA Portal ran out of memory: save your work, restart TIA Portal, and split the operation into smaller "
+        "ones."),
+}
+"""The exception subclasses of the real ``Siemens.Engineering`` (V17-V19 metadata, reference/openness_api.tsv;
+``LicenseNotFoundException`` from V17, ``SimaticMLVersionNotSupportedException``, ``MissingProductsException`` and
+the password-policy ones by V19), each with its own code and next step. All but ``EngineeringOutOfMemoryException``
+(an ``EngineeringException``) derive from ``EngineeringTargetInvocationException``; they are matched before it.
+The out-of-memory answer is a 503 that keeps the session: TIA may still answer once memory is freed."""
+
 _KINDS = (
     # Most specific first: the stand-in and the real assemblies share these names. NonRecoverableException derives
     # from System.Exception, not EngineeringException (15.1/V17 stubs; V21 manual's exception table).
+    *MEANINGS,
     "NonRecoverableException",
     "EngineeringSecurityException",
     "EngineeringObjectDisposedException",
@@ -126,6 +183,9 @@ def translate(
     kind = kind_of(exc)
     message = f"{operation} failed: {_summary(info)}"
     details = {"openness": info, "operation": operation}
+    meaning = MEANINGS.get(kind or "")
+    if meaning is not None:
+        return meaning.error(f"{message} {meaning.next_step}", code=meaning.code, details=details)
     if kind == "EngineeringSecurityException":
         return PermissionDeniedError(f"{message} {OPENNESS_ACCESS_HINT}", code="OPENNESS_ACCESS_DENIED",
                                      details=details)

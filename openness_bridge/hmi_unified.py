@@ -10,6 +10,15 @@
 ``HmiConnection``s (``Partner``, ``CommunicationDriver``). Objects go with ``Delete()``. TIA's rules are checked
 first (:mod:`engineering_api.rules.hmi_unified`, the fake's codes), then the creates run in one ``_change``.
 
+What a version lacks, by the real assemblies' metadata (:mod:`openness_bridge.api_reference`): screen and tag table
+groups (``ScreenGroups``, ``TagTableGroups``) exist from V18 and script modules (``Scripts``) from V19, so an older
+version reads no groups or modules and refuses a folder with 501 ``NOT_IN_THIS_TIA_VERSION``; ``HmiScriptModule`` has
+no ``Delete`` in V19; ``Left``/``Top``/``Width``/``Height`` belong to items with a box (``IHmiBoxFeature``), not to
+every ``HmiScreenItemBase``. ``HmiConnection.Partner``, ``Node`` and ``Station`` are get-only in V17-V19: the partner
+is written through ``SetAttribute("Partner", …)``, the attribute interface every ``IEngineeringObject`` has; whether
+TIA accepts it there is not confirmed, and a refusal answers 501 ``NO_OPENNESS_EQUIVALENT`` with the change rolled
+back.
+
 Script modules (``HmiSoftware.Scripts``, ``HmiScriptModule``) are listed by name: their code is only in the files
 ``Scripts.Export`` writes, whose layout no public source shows, so it reads as ``None`` and writing a module answers
 501 ``NO_OPENNESS_EQUIVALENT``. An item's text is not read or written (it is multilingual markup whose exact shape
@@ -39,6 +48,7 @@ from engineering_api.backend.areas.hmi_unified import (
 )
 from engineering_api.backend.errors import NotFoundError, NotSupportedError, ValidationError
 from engineering_api.rules.hmi_unified import check_delete, merge, subset
+from openness_bridge.api_reference import has_member, require_member
 
 if TYPE_CHECKING:
     from openness_bridge.hmi_access import HmiAccess
@@ -66,11 +76,17 @@ def _events(owner: Any) -> list[UnifiedEvent]:
             for h in owner.EventHandlers]
 
 
+def _box(item: Any, side: str) -> int:
+    """``Left``/``Top``/``Width``/``Height`` of an item with a box (``IHmiBoxFeature``), 0 for one without (a line)."""
+    value = getattr(item, side, None)
+    return 0 if value is None else int(value)
+
+
 def _item(item: Any) -> UnifiedScreenItem:
     binding = item.Dynamizations.Find("ProcessValue")
     tag = str(binding.Tag) if binding is not None and hasattr(binding, "Tag") else ""
-    return UnifiedScreenItem(name=str(item.Name), type=str(item.GetType().Name), left=int(item.Left),
-                             top=int(item.Top), width=int(item.Width), height=int(item.Height), tag=tag,
+    return UnifiedScreenItem(name=str(item.Name), type=str(item.GetType().Name), left=_box(item, "Left"),
+                             top=_box(item, "Top"), width=_box(item, "Width"), height=_box(item, "Height"), tag=tag,
                              events=_events(item))
 
 
@@ -92,18 +108,33 @@ class BridgeHmiUnified(HmiUnifiedPort):
     def __init__(self, access: HmiAccess) -> None:
         self._access, self._session = access, access.session
 
+    def _screens(self, software: Any) -> Iterator[tuple[str, Any]]:
+        """Every screen with its group path; V17 has no screen groups (``HmiSoftware.ScreenGroups`` from V18)."""
+        groups = software.ScreenGroups if has_member(self._session.version, "HmiSoftware", "ScreenGroups") else []
+        return _grouped(software.Screens, groups, "Screens")
+
+    def _tag_tables(self, software: Any) -> Iterator[tuple[str, Any]]:
+        """Every tag table with its group path; V17 has no tag table groups (``TagTableGroups`` from V18)."""
+        groups = (software.TagTableGroups if has_member(self._session.version, "HmiSoftware", "TagTableGroups")
+                  else [])
+        return _grouped(software.TagTables, groups, "TagTables")
+
+    def _modules(self, software: Any) -> list[Any]:
+        """The global script modules; V17 and V18 have no ``HmiSoftware.Scripts``, so none can be listed there."""
+        return list(software.Scripts) if has_member(self._session.version, "HmiSoftware", "Scripts") else []
+
     def _read(self, device: str, software: Any) -> UnifiedHmi:
         screens = [UnifiedScreen(name=str(s.Name), folder=path, width=int(s.Width), height=int(s.Height),
                                  items=[_item(i) for i in s.ScreenItems], events=_events(s))
-                   for path, s in _grouped(software.Screens, software.ScreenGroups, "Screens")]
+                   for path, s in self._screens(software)]
         tables = [UnifiedTagTable(name=str(t.Name), folder=path, tags=[
             UnifiedTag(name=str(x.Name), data_type=_text(x.DataType), connection=_text(x.Connection),
                        plc_tag=_text(x.PlcTag)) for x in t.Tags])
-            for path, t in _grouped(software.TagTables, software.TagTableGroups, "TagTables")]
+            for path, t in self._tag_tables(software)]
         connections = [UnifiedConnection(name=str(c.Name), partner=_text(c.Partner),
                                          communication_driver=_text(c.CommunicationDriver))
                        for c in software.Connections]
-        modules = [UnifiedScriptModule(name=str(m.Name), code=None) for m in software.Scripts]
+        modules = [UnifiedScriptModule(name=str(m.Name), code=None) for m in self._modules(software)]
         # Text and graphic lists: None, not [] (the panel may have some; their entries cannot be read, U7).
         return UnifiedHmi(device_name=device, screens=screens, tag_tables=tables, connections=connections,
                           script_modules=modules, text_lists=None, graphic_lists=None)
@@ -136,7 +167,14 @@ class BridgeHmiUnified(HmiUnifiedPort):
             handler.Script.GlobalDefinitionAreaScriptCode = event.global_definition_area_script_code
 
     def _folder(self, software: Any, groups: str, folder: str) -> Any:
-        """The group composition owner for ``a/b`` (created as needed), or None for the root."""
+        """The group composition owner for ``a/b`` (created as needed), or None for the root.
+
+        Raises:
+            NotSupportedError: ``NOT_IN_THIS_TIA_VERSION`` for a folder where the version has no such groups (V17).
+        """
+        if not folder:
+            return None
+        require_member(self._session.version, "HmiSoftware", groups, f"A folder of {groups.removesuffix('Groups')}s")
         owner = None
         composition = getattr(software, groups)
         for part in folder.split("/") if folder else ():
@@ -145,7 +183,7 @@ class BridgeHmiUnified(HmiUnifiedPort):
         return owner
 
     def _create_screen(self, software: Any, screen: UnifiedScreen, overwrite: bool) -> None:
-        existing = next((s for _, s in _grouped(software.Screens, software.ScreenGroups, "Screens")
+        existing = next((s for _, s in self._screens(software)
                          if str(s.Name).casefold() == screen.name.casefold()), None)
         if existing is not None and overwrite:
             existing.Delete()
@@ -157,7 +195,9 @@ class BridgeHmiUnified(HmiUnifiedPort):
         dynamization = getattr(importlib.import_module(_TAG_DYNAMIZATION), "TagDynamization")
         for item in screen.items:
             created = made.ScreenItems.Create[self._item_type(item.type)](item.name)
-            created.Left, created.Top, created.Width, created.Height = item.left, item.top, item.width, item.height
+            if hasattr(created, "Left"):  # an item with a box (IHmiBoxFeature); a line has none
+                created.Left, created.Top = item.left, item.top
+                created.Width, created.Height = item.width or created.Width, item.height or created.Height
             if item.tag:
                 created.Dynamizations.Create[dynamization]("ProcessValue").Tag = item.tag
             self._add_events(created, item.type, item.events)
@@ -190,11 +230,7 @@ class BridgeHmiUnified(HmiUnifiedPort):
             software = self._access.hmi_software(device)
             merge(self._read(device, software), model, overwrite=overwrite, device=device)  # TIA's checks first
             for connection in model.connections:
-                existing = software.Connections.Find(connection.name)
-                if existing is not None:
-                    existing.Delete()
-                made = software.Connections.Create(connection.name)
-                made.Partner, made.CommunicationDriver = connection.partner, connection.communication_driver
+                self._connect(software, connection)
             for table in model.tag_tables:
                 self._create_tags(software, table, overwrite)
             for screen in model.screens:
@@ -203,10 +239,30 @@ class BridgeHmiUnified(HmiUnifiedPort):
 
         return self._session.change("HmiSoftware.Screens.Create", run, invocation=ValidationError)
 
+    def _connect(self, software: Any, connection: UnifiedConnection) -> None:
+        """Create (or replace) a connection. ``Partner`` has no setter in the real V17-V19 API, so it goes through the
+        attribute interface; a TIA that refuses it there answers NO_OPENNESS_EQUIVALENT (the change rolls back)."""
+        existing = software.Connections.Find(connection.name)
+        if existing is not None:
+            existing.Delete()
+        made = software.Connections.Create(connection.name)
+        made.CommunicationDriver = connection.communication_driver
+        if connection.partner and _text(made.Partner) != connection.partner:
+            try:
+                made.SetAttribute("Partner", connection.partner)
+            except Exception as exc:
+                raise NotSupportedError(
+                    f"TIA refused the partner {connection.partner!r} of connection {connection.name!r}: "
+                    "HmiConnection.Partner is read-only in Openness V17-V19. Connect the panel to the PLC in TIA "
+                    "Portal's network view, then apply the connection without a partner.",
+                    code="NO_OPENNESS_EQUIVALENT", details={"connection": connection.name, "tia": str(exc)}) from exc
+
     def _delete_list(self, device: str, kind: UnifiedKind, name: str) -> None:
         """A text or graphic list by name: ``HmiTextLists``/``HmiGraphicLists.Find(name).Delete()`` (U1, U7)."""
         composition, code = {"textList": ("HmiTextLists", "TEXT_LIST_NOT_FOUND"),
                              "graphicList": ("HmiGraphicLists", "GRAPHIC_LIST_NOT_FOUND")}[kind]
+
+        require_member(self._session.version, "HmiSoftware", composition, f"Deleting a {kind}")
 
         def run() -> None:
             lists = getattr(self._access.hmi_software(device), composition, None)
@@ -225,6 +281,9 @@ class BridgeHmiUnified(HmiUnifiedPort):
         if kind in ("textList", "graphicList"):
             self._delete_list(device, kind, name)
             return
+        if kind == "scriptModule":  # no HmiSoftware.Scripts before V19, and no HmiScriptModule.Delete in V19
+            require_member(self._session.version, "HmiSoftware", "Scripts", "Deleting a script module")
+            require_member(self._session.version, "HmiScriptModule", "Delete", "Deleting a script module")
 
         def run() -> None:
             software = self._access.hmi_software(device)
@@ -233,10 +292,10 @@ class BridgeHmiUnified(HmiUnifiedPort):
                 software.Tags.Find(stored).Delete()
                 return
             walks: dict[str, Callable[[], Iterator[tuple[str, Any]]]] = {
-                "screen": lambda: _grouped(software.Screens, software.ScreenGroups, "Screens"),
-                "tagTable": lambda: _grouped(software.TagTables, software.TagTableGroups, "TagTables"),
+                "screen": lambda: self._screens(software),
+                "tagTable": lambda: self._tag_tables(software),
                 "connection": lambda: (("", c) for c in software.Connections),
-                "scriptModule": lambda: (("", m) for m in software.Scripts)}
+                "scriptModule": lambda: (("", m) for m in self._modules(software))}
             next(o for _, o in walks[kind]() if str(o.Name) == stored).Delete()
 
         self._session.change(f"{kind}.Delete", run, invocation=ValidationError)

@@ -7,6 +7,8 @@ using System.Collections.Generic;
 using System.Linq;
 using StandIn.Control;
 
+// The hardware catalog exists from V18 (the real V17 metadata has none).
+#if TIA_FROM_V18
 namespace Siemens.Engineering.HW.HardwareCatalog
 {
     public sealed class HardwareCatalog
@@ -37,6 +39,7 @@ namespace Siemens.Engineering.HW.HardwareCatalog
         public string TypeIdentifier { get { return "OrderNumber:" + ArticleNumber + "/" + Version; } }
     }
 }
+#endif
 
 namespace StandIn.Control
 {
@@ -102,6 +105,7 @@ namespace StandIn.Control
                 "V2.8", "V2.9", "V3.0", "V3.1", "V4.4", "V4.5", "V4.6");
         }
 
+#if TIA_FROM_V18
         internal static IEnumerable<Siemens.Engineering.HW.HardwareCatalog.CatalogEntry> Find(string text)
         {
             var key = Key(text);
@@ -112,6 +116,7 @@ namespace StandIn.Control
                 .SelectMany(a => a.Versions.Select(v => new Siemens.Engineering.HW.HardwareCatalog.CatalogEntry(a.Number, v, a.Path, a.TypeName, a.Description)))
                 .Where(e => key.Length == 0 || Key(e.ArticleNumber).Contains(key) || Key(e.TypeIdentifier).Contains(key) || Key(e.CatalogPath).Contains(key));
         }
+#endif
 
         /// <summary>"plc", "hmi", "io-device", "module", or null for an article the catalog does not know.</summary>
         internal static string Role(string typeIdentifier)

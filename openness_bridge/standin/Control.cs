@@ -15,9 +15,11 @@ namespace StandIn.Control
         private static int _nextPid = 7100;
 
         /// <summary>The TIA major version this build plays (its API surface and project files, .ap{Version}): chosen
-        /// with -define:TIA_V17 / TIA_V19 / TIA_V21 (openness_bridge/standin/__init__.py).</summary>
+        /// with -define:TIA_V17 / TIA_V18 / TIA_V19 / TIA_V21 (openness_bridge/standin/__init__.py).</summary>
 #if TIA_V17
         internal const int Played = 17;
+#elif TIA_V18
+        internal const int Played = 18;
 #elif TIA_V21
         internal const int Played = 21;
 #else
@@ -85,11 +87,21 @@ namespace StandIn.Control
                 case "NotSupported": exc = new EngineeringNotSupportedException(text, detailText, inner); break;
                 case "Remoting": exc = new System.Runtime.Remoting.RemotingException(text); break;
                 case "ChannelDisposed": exc = new ObjectDisposedException("IpcChannel", text); break;
-                default: throw new ArgumentException("unknown kind " + kind);
+                default: exc = Subclass(kind, text, detailText, inner); break;
             }
             Queue<Exception> queue;
             if (!Armed.TryGetValue(member, out queue)) Armed[member] = queue = new Queue<Exception>();
             queue.Enqueue(exc);
+        }
+
+        /// <summary>An Openness exception subclass by its simple name (e.g. MissingProductsException), as this build's
+        /// version declares it.</summary>
+        private static Exception Subclass(string kind, string text, string detailText, Exception inner)
+        {
+            var type = typeof(Siemens.Engineering.EngineeringException).Assembly.GetType("Siemens.Engineering." + kind);
+            if (type == null || !typeof(Exception).IsAssignableFrom(type)) throw new ArgumentException("unknown kind " + kind);
+            var made = Activator.CreateInstance(type, System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic, null, new object[] { text, detailText, inner }, null);
+            return (Exception)made;
         }
 
         public static void Clear() { Armed.Clear(); }

@@ -157,7 +157,7 @@ namespace Siemens.Engineering.Download
                     if (obj.Element != "SW.Blocks.GlobalDB" && obj.Element != "SW.Blocks.InstanceDB") continue;
                     if (unchanged) continue;
                     DropTags(cpu, obj.Name);
-                    foreach (var member in Members(obj.Xml))
+                    foreach (var member in DataMembers(obj, device.Software.Objects))
                     {
                         cpu.Tags[obj.Name + "." + member.Key] = StartValue(member.Value[0], member.Value[1]);
                         cpu.TagTypes[obj.Name + "." + member.Key] = member.Value[0];
@@ -178,13 +178,30 @@ namespace Siemens.Engineering.Download
                 }
             }
 
-            /// <summary>Elementary members of the Static section: name -> (data type, start value or null).</summary>
-            private static IEnumerable<KeyValuePair<string, string[]>> Members(byte[] xml)
+            private static readonly string[] InstanceSections = { "Input", "Output", "InOut", "Static" };
+            private static readonly string[] GlobalSections = { "Static" };
+
+            /// <summary>What PLCSIM lists of a data block: a global DB's Static members; an instance DB's Input, Output,
+            /// InOut and Static members (TIA exports them in the instance DB's interface, e.g.
+            /// /work/shared/corpus/simaticml/db/nlanderCON_Heater_Control_DB.xml), read from its FB's interface when the
+            /// imported document carries none.</summary>
+            private static IEnumerable<KeyValuePair<string, string[]>> DataMembers(ObjectState obj, IDictionary<string, ObjectState> objects)
             {
+                if (obj.Element != "SW.Blocks.InstanceDB") return Members(obj.Xml, GlobalSections);
+                var own = Members(obj.Xml, InstanceSections).ToList();
+                ObjectState fb;
+                if (own.Count > 0 || obj.InstanceOf == null || !objects.TryGetValue(obj.InstanceOf, out fb)) return own;
+                return Members(fb.Xml, InstanceSections);
+            }
+
+            /// <summary>Elementary members of the given sections: name -> (data type, start value or null).</summary>
+            private static IEnumerable<KeyValuePair<string, string[]>> Members(byte[] xml, string[] sections)
+            {
+                if (xml == null) yield break;  // an object a test made without a document
                 var doc = new System.Xml.XmlDocument { XmlResolver = null };
                 try { using (var stream = new MemoryStream(xml)) doc.Load(stream); }
                 catch (System.Xml.XmlException) { yield break; }
-                foreach (var section in doc.GetElementsByTagName("Section").OfType<System.Xml.XmlElement>().Where(s => s.GetAttribute("Name") == "Static"))
+                foreach (var section in doc.GetElementsByTagName("Section").OfType<System.Xml.XmlElement>().Where(s => sections.Contains(s.GetAttribute("Name"))))
                     foreach (var member in section.ChildNodes.OfType<System.Xml.XmlElement>().Where(m => m.LocalName == "Member"))
                     {
                         var type = member.GetAttribute("Datatype");

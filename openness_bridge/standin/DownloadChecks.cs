@@ -67,7 +67,7 @@ namespace StandIn.Control
             var alarms = cpu.AsksAlarmTexts ? new AlarmTextLibrariesDownload() : null;
             var changed = ChangedDataBlocks(cpu, device);
             var reinit = changed.Count > 0 ? new DataBlockReinitialization(string.Join(", ", changed)) : null;
-            // with a password (WithPassword, and on V19+ WithPasswordAllDataProtection): TIA asks for it
+            // with a password (WithPassword): TIA asks for it
             var master = device.Security.Master != MasterSecretConfiguration.None && device.Security.Master != MasterSecretConfiguration.WithoutPassword
                 ? new PlcMasterSecretPassword() : null;
             foreach (var config in new DownloadConfiguration[] { alarms, reinit, master }.Where(c => c != null))

@@ -72,6 +72,55 @@ namespace Siemens.Engineering
         internal EngineeringNotSupportedException(string text, string detailText, Exception inner) : base(text, detailText, inner) { }
     }
 
+    // The subclasses the real assemblies declare (reference/openness_api.tsv): each version's build has those of its
+    // version. TIA raises them; the stand-in raises one where a test arms it (StandIn.Control.Faults.ArmNext).
+    public class EngineeringDelegateInvocationException : EngineeringTargetInvocationException
+    {
+        internal EngineeringDelegateInvocationException(string text, string detailText, Exception inner) : base(text, detailText, inner) { }
+    }
+
+    public class EngineeringUserAbortException : EngineeringTargetInvocationException
+    {
+        internal EngineeringUserAbortException(string text, string detailText, Exception inner) : base(text, detailText, inner) { }
+    }
+
+    public class FunctionRightNotFoundException : EngineeringTargetInvocationException
+    {
+        internal FunctionRightNotFoundException(string text, string detailText, Exception inner) : base(text, detailText, inner) { }
+    }
+
+    public class EngineeringOutOfMemoryException : EngineeringException
+    {
+        internal EngineeringOutOfMemoryException(string text, string detailText, Exception inner) : base(text, detailText, inner) { }
+    }
+
+    public class LicenseNotFoundException : EngineeringTargetInvocationException
+    {
+        internal LicenseNotFoundException(string text, string detailText, Exception inner) : base(text, detailText, inner) { }
+    }
+
+#if TIA_FROM_V18
+    public class MissingProductsException : EngineeringTargetInvocationException
+    {
+        internal MissingProductsException(string text, string detailText, Exception inner) : base(text, detailText, inner) { }
+    }
+
+    public class SimaticMLVersionNotSupportedException : EngineeringTargetInvocationException
+    {
+        internal SimaticMLVersionNotSupportedException(string text, string detailText, Exception inner) : base(text, detailText, inner) { }
+    }
+
+    public class EngineeringPasswordPolicyViolationException : EngineeringTargetInvocationException
+    {
+        internal EngineeringPasswordPolicyViolationException(string text, string detailText, Exception inner) : base(text, detailText, inner) { }
+    }
+
+    public class PasswordPolicySettingsException : EngineeringTargetInvocationException
+    {
+        internal PasswordPolicySettingsException(string text, string detailText, Exception inner) : base(text, detailText, inner) { }
+    }
+#endif
+
     // TIA Portal has closed or crashed: the session is gone. Not an EngineeringException (15.1 and V17 stubs: base
     // System.Exception; V21 manual's exception table: "TIA Portal closed; restart required"). An
     // EngineeringRuntimeException, by contrast, is an ordinary recoverable error.
@@ -150,8 +199,8 @@ namespace Siemens.Engineering
 
         public ProjectComposition Projects { get { Live(); return new ProjectComposition(State); } }
 
-#if !TIA_V17
-        // Not in the V15.1-V17 APIs (generator stubs); listed for V21 (IntelliSense catalogue).
+#if TIA_FROM_V18
+        // From V18 (the real V17 metadata has none; V18 and V19 have it).
         public Siemens.Engineering.HW.HardwareCatalog.HardwareCatalog HardwareCatalog { get { Live(); return new Siemens.Engineering.HW.HardwareCatalog.HardwareCatalog(); } }
 #endif
 

@@ -16,22 +16,33 @@ namespace Siemens.Engineering.HmiUnified
     {
         internal UnifiedState UState { get { OwnerProject.Live(); return UnifiedState.Of(Device); } }
         public UI.Screens.HmiScreenComposition Screens { get { return new UI.Screens.HmiScreenComposition(OwnerProject, UState, ""); } }
+        // What each version has is read from the real assemblies' metadata (openness_bridge/reference): screen and tag
+        // table groups from V18, script modules from V19, Unified text and graphic lists in no V17-V19 (V21 catalogue).
+#if TIA_FROM_V18
         public UI.ScreenGroup.HmiScreenGroupComposition ScreenGroups { get { return new UI.ScreenGroup.HmiScreenGroupComposition(OwnerProject, UState, ""); } }
+#endif
         public HmiTags.HmiTagTableComposition TagTables { get { return new HmiTags.HmiTagTableComposition(OwnerProject, UState, ""); } }
+#if TIA_FROM_V18
         public HmiTags.HmiTagTableGroupComposition TagTableGroups { get { return new HmiTags.HmiTagTableGroupComposition(OwnerProject, UState, ""); } }
+#endif
         public HmiTags.HmiTagComposition Tags { get { return new HmiTags.HmiTagComposition(OwnerProject, UState, null); } }
         public HmiConnections.HmiConnectionComposition Connections { get { return new HmiConnections.HmiConnectionComposition(OwnerProject, UState); } }
+#if TIA_FROM_V19
         public Scripts.HmiScriptModuleComposition Scripts { get { return new Scripts.HmiScriptModuleComposition(OwnerProject, UState); } }
+#endif
+#if TIA_FROM_V21
         public TextGraphicList.HmiTextListComposition HmiTextLists { get { return new TextGraphicList.HmiTextListComposition(OwnerProject, UState.TextLists); } }
         public TextGraphicList.HmiGraphicListComposition HmiGraphicLists { get { return new TextGraphicList.HmiGraphicListComposition(OwnerProject, UState.GraphicLists); } }
+#endif
     }
 }
 
 namespace Siemens.Engineering.HmiUnified.UI.Enum
 {
-    public enum HmiScreenEventType { Unloaded = 1 }
-    public enum HmiButtonEventType { Tapped = 0, Down = 1, Up = 2 }
-    public enum HmiIOFieldEventType { Tapped = 0 }
+    // Numbers as the real V17-V19 assemblies give them (a subset of their values).
+    public enum HmiScreenEventType { None = 0, Tapped = 1003, Loaded = 1018, Unloaded = 1019 }
+    public enum HmiButtonEventType { None = 0, Tapped = 1003, Down = 1008, Up = 1010 }
+    public enum HmiIOFieldEventType { None = 0, Tapped = 1003 }
 }
 
 namespace Siemens.Engineering.HmiUnified.UI.Dynamization.Script
@@ -128,10 +139,6 @@ namespace Siemens.Engineering.HmiUnified.UI.Base
         internal readonly UScreen Screen;
         internal readonly UItem State;
         internal HmiScreenItemBase(Project project, UScreen screen, UItem state) : base(project, () => state.Name, () => screen.Items.Remove(state)) { Screen = screen; State = state; }
-        public int Left { get { OwnerProject.Live(); return State.Left; } set { OwnerProject.Changed(() => State.Left = value); } }
-        public int Top { get { OwnerProject.Live(); return State.Top; } set { OwnerProject.Changed(() => State.Top = value); } }
-        public uint Width { get { OwnerProject.Live(); return State.Width; } set { OwnerProject.Changed(() => State.Width = value); } }
-        public uint Height { get { OwnerProject.Live(); return State.Height; } set { OwnerProject.Changed(() => State.Height = value); } }
         public Dynamization.DynamizationBaseComposition Dynamizations { get { OwnerProject.Live(); return new Dynamization.DynamizationBaseComposition(OwnerProject, State); } }
 
         internal static HmiScreenItemBase Wrap(Project project, UScreen screen, UItem item)
@@ -160,13 +167,23 @@ namespace Siemens.Engineering.HmiUnified.UI.Base
 
 namespace Siemens.Engineering.HmiUnified.UI.Widgets
 {
-    public sealed class HmiButton : Base.HmiScreenItemBase
+    /// <summary>The box (IHmiBoxFeature) is a widget's, not every screen item's (real V17-V19 metadata).</summary>
+    public abstract class HmiWidgetBase : Base.HmiScreenItemBase
+    {
+        internal HmiWidgetBase(Project project, UScreen screen, UItem state) : base(project, screen, state) { }
+        public int Left { get { OwnerProject.Live(); return State.Left; } set { OwnerProject.Changed(() => State.Left = value); } }
+        public int Top { get { OwnerProject.Live(); return State.Top; } set { OwnerProject.Changed(() => State.Top = value); } }
+        public uint Width { get { OwnerProject.Live(); return State.Width; } set { OwnerProject.Changed(() => State.Width = value); } }
+        public uint Height { get { OwnerProject.Live(); return State.Height; } set { OwnerProject.Changed(() => State.Height = value); } }
+    }
+
+    public sealed class HmiButton : HmiWidgetBase
     {
         internal HmiButton(Project project, UScreen screen, UItem state) : base(project, screen, state) { }
         public Events.HmiButtonEventHandlerComposition EventHandlers { get { OwnerProject.Live(); return new Events.HmiButtonEventHandlerComposition(new UEvents(OwnerProject, State.Events)); } }
     }
 
-    public sealed class HmiIOField : Base.HmiScreenItemBase
+    public sealed class HmiIOField : HmiWidgetBase
     {
         internal HmiIOField(Project project, UScreen screen, UItem state) : base(project, screen, state) { }
         public Events.HmiIOFieldEventHandlerComposition EventHandlers { get { OwnerProject.Live(); return new Events.HmiIOFieldEventHandlerComposition(new UEvents(OwnerProject, State.Events)); } }
@@ -201,6 +218,8 @@ namespace Siemens.Engineering.HmiUnified.UI.Screens
     }
 }
 
+// Screen groups exist from V18 (the real assemblies' metadata).
+#if TIA_FROM_V18
 namespace Siemens.Engineering.HmiUnified.UI.ScreenGroup
 {
     public sealed class HmiScreenGroup : UnifiedGroup<HmiScreenGroupComposition>
@@ -216,6 +235,7 @@ namespace Siemens.Engineering.HmiUnified.UI.ScreenGroup
             : base(project, state, state.ScreenGroups, parent, p => new HmiScreenGroup(project, state, p)) { }
     }
 }
+#endif
 
 namespace Siemens.Engineering.HmiUnified.HmiTags
 {
@@ -268,6 +288,8 @@ namespace Siemens.Engineering.HmiUnified.HmiTags
         }
     }
 
+#if TIA_FROM_V18
+    // Tag table groups exist from V18 (the real assemblies' metadata).
     public sealed class HmiTagTableGroup : UnifiedGroup<HmiTagTableGroupComposition>
     {
         internal HmiTagTableGroup(Project project, UnifiedState state, string path)
@@ -287,6 +309,7 @@ namespace Siemens.Engineering.HmiUnified.HmiTags
         internal HmiTagTableGroupComposition(Project project, UnifiedState state, string parent)
             : base(project, state, state.TableGroups, parent, p => new HmiTagTableGroup(project, state, p)) { }
     }
+#endif
 }
 
 namespace Siemens.Engineering.HmiUnified.HmiConnections
@@ -295,8 +318,19 @@ namespace Siemens.Engineering.HmiUnified.HmiConnections
     {
         internal readonly UConnection State;
         internal HmiConnection(Project project, UnifiedState state, UConnection c) : base(project, () => c.Name, () => state.Connections.Remove(c)) { State = c; }
-        public string Partner { get { OwnerProject.Live(); return State.Partner; } set { OwnerProject.Changed(() => State.Partner = value ?? ""); } }
+        // Get-only in the real V17-V19 metadata, as Node and Station.
+        public string Partner { get { OwnerProject.Live(); return State.Partner; } }
         public string CommunicationDriver { get { OwnerProject.Live(); return State.Driver; } set { OwnerProject.Changed(() => State.Driver = value ?? ""); } }
+
+        /// <summary>IEngineeringObject.SetAttribute (in the real V17-V19 metadata). That TIA accepts "Partner" here is
+        /// an assumption the bridge relies on (openness_bridge/hmi_unified.py); every other name is refused.</summary>
+        public void SetAttribute(string name, object value)
+        {
+            OwnerProject.Live();
+            if (name != "Partner")
+                throw new EngineeringNotSupportedException("The attribute '" + name + "' is not supported.", "HmiConnection '" + State.Name + "' has no writable attribute '" + name + "'.", null);
+            OwnerProject.Changed(() => State.Partner = (value as string) ?? "");
+        }
     }
 
     public sealed class HmiConnectionComposition : UnifiedComposition<HmiConnection>
@@ -313,12 +347,18 @@ namespace Siemens.Engineering.HmiUnified.HmiConnections
     }
 }
 
+// Script modules exist from V19 (the real assemblies' metadata).
+#if TIA_FROM_V19
 namespace Siemens.Engineering.HmiUnified.Scripts
 {
-    // Script modules by name; the stand-in's panels have none (their code lives in Export/Import files).
-    public sealed class HmiScriptModule : UnifiedObject
+    // Script modules by name; the stand-in's panels have none (their code lives in Export/Import files). The real V19
+    // HmiScriptModule has Name but no Delete.
+    public sealed class HmiScriptModule
     {
-        internal HmiScriptModule(Project project, UnifiedState state, string name) : base(project, () => name, () => state.ScriptModules.Remove(name)) { }
+        private readonly Project _project;
+        private readonly string _name;
+        internal HmiScriptModule(Project project, string name) { _project = project; _name = name; }
+        public string Name { get { _project.Live(); return _name; } }
     }
 
     public sealed class HmiScriptModuleComposition : Composition<HmiScriptModule>
@@ -326,10 +366,13 @@ namespace Siemens.Engineering.HmiUnified.Scripts
         private readonly Project _project;
         private readonly UnifiedState _state;
         internal HmiScriptModuleComposition(Project project, UnifiedState state) { _project = project; _state = state; }
-        internal override IEnumerable<HmiScriptModule> Items() { _project.Live(); return _state.ScriptModules.Select(n => new HmiScriptModule(_project, _state, n)); }
+        internal override IEnumerable<HmiScriptModule> Items() { _project.Live(); return _state.ScriptModules.Select(n => new HmiScriptModule(_project, n)); }
     }
 }
+#endif
 
+// Unified text and graphic lists are in no V17-V19 assembly; the V21 catalogue lists them.
+#if TIA_FROM_V21
 namespace Siemens.Engineering.HmiUnified.TextGraphicList
 {
     // Text and graphic lists by name (U7): their entries are not modelled, as no public source shows their members.
@@ -347,3 +390,4 @@ namespace Siemens.Engineering.HmiUnified.TextGraphicList
         internal HmiGraphicListComposition(Project project, List<string> names) : base(new UNames(project, names, "graphic list"), n => new HmiGraphicList(n)) { }
     }
 }
+#endif

@@ -36,6 +36,17 @@ namespace StandIn.Control
         internal IEnumerable<UNamed> All() { return _names.ToList().Select(n => new UNamed(Project, _names, n)); }
     }
 
+    /// <summary>Making a Unified text or graphic list as an engineer does in TIA Portal's editor (tests only): Openness
+    /// shows no Create for them.</summary>
+    public static class UnifiedLists
+    {
+        public static void Add(Siemens.Engineering.HmiUnified.HmiSoftware software, bool graphic, string name)
+        {
+            var state = software.UState;
+            new UNames(software.OwnerProject, graphic ? state.GraphicLists : state.TextLists, graphic ? "graphic list" : "text list").Create(name);
+        }
+    }
+
     /// <summary>An object of a Unified panel kept as a record in the panel's state (a screen, screen item, tag table,
     /// tag, connection or script module): Name and Delete, which Openness declares on each class. Delete removes the
     /// record (and what hangs on it) through <c>remove</c>.</summary>
@@ -57,14 +68,15 @@ namespace StandIn.Control
         public void Delete() { Named.Delete(); }
     }
 
-    /// <summary>A composition of objects kept by name only: Find (ignoring case) and Create, which Openness declares on
-    /// each composition (HmiTextListComposition, HmiGraphicListComposition).</summary>
+    /// <summary>A composition of objects kept by name only: Find (ignoring case), which Openness declares on each
+    /// composition (HmiTextListComposition, HmiGraphicListComposition). No public source shows a Create there (the V21
+    /// catalogue lists none), so lists are made as in TIA Portal's editor: StandIn.Control.UnifiedLists.Add.</summary>
     public abstract class UnifiedNamesComposition<T> : UnifiedComposition<T> where T : UnifiedNamedObject
     {
         private readonly UNames _names;
         private readonly Func<UNamed, T> _wrap;
         internal UnifiedNamesComposition(UNames names, Func<UNamed, T> wrap) : base(names.Project, () => names.All().Select(wrap), o => o.Named.Key) { _names = names; _wrap = wrap; }
-        public T Create(string name) { return _wrap(_names.Create(name)); }
+        internal T Create(string name) { return _wrap(_names.Create(name)); }
     }
 
     internal sealed partial class DeviceState

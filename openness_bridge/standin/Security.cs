@@ -20,12 +20,9 @@ namespace Siemens.Engineering.HW
 {
     public enum PlcProtectionAccessLevel { None, FullAccess, ReadAccess, HMIAccess, NoAccess, FullAccessIncludingFailsafe }
 
-    // Namespace and numbers as in the V17 stubs (Siemens.Engineering.HW: None 0, WithPassword 1, WithoutPassword 2).
-#if TIA_V17
+    // Namespace and numbers as in the real V17-V19 assemblies (Siemens.Engineering.HW: None 0, WithPassword 1,
+    // WithoutPassword 2); none of them has WithPasswordAllDataProtection, nor does the V21 catalogue.
     public enum MasterSecretConfiguration { None = 0, WithPassword = 1, WithoutPassword = 2 }
-#else
-    public enum MasterSecretConfiguration { None = 0, WithPassword = 1, WithoutPassword = 2, WithPasswordAllDataProtection = 3 }
-#endif
 }
 
 namespace Siemens.Engineering.HW.Features

@@ -42,7 +42,7 @@ namespace Siemens.Engineering.SW.Units
         internal PlcUnitSystemGroup(Project project, SoftwareState software) { _project = project; _software = software; }
 
         public PlcUnitComposition Units { get { _project.Live(); return new PlcUnitComposition(_project, _software.Units); } }
-#if !TIA_V17
+#if TIA_FROM_V18
         public PlcSafetyUnitComposition SafetyUnits { get { _project.Live(); return new PlcSafetyUnitComposition(_project, _software.SafetyUnits); } }
 #endif
     }
@@ -58,7 +58,7 @@ namespace Siemens.Engineering.SW.Units
         internal PlcUnit(Project project, List<UnitState> units, UnitState state) : base(project, units, state, "unit") { }
     }
 
-#if !TIA_V17
+#if TIA_FROM_V18
     public sealed class PlcSafetyUnitComposition : NamedComposition<PlcSafetyUnit>
     {
         internal PlcSafetyUnitComposition(Project project, List<UnitState> units)
@@ -117,7 +117,7 @@ namespace StandIn.Control
         /// attribute, and TIA refuses an attribute an object lacks with EngineeringNotSupportedException.</summary>
         internal static object AttributeOf(ObjectState obj, string name, string kind)
         {
-#if !TIA_V17
+#if TIA_FROM_V18
             if (name == "Namespace") return Attribute(obj, "Namespace") ?? "";
 #endif
             throw new Siemens.Engineering.EngineeringNotSupportedException("The attribute '" + name + "' is not supported.", "The " + kind + " '" + obj.Name + "' has no attribute '" + name + "'.", null);

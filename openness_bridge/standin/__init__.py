@@ -23,10 +23,13 @@ __all__ = ("PLAYED", "SOURCES", "STANDIN_VERSION", "StandInUnavailable", "build_
            "plcsim_assembly", "reset_machine", "standin_backend")
 
 SOURCES = Path(__file__).parent
-PLAYED = {"V17": "TIA_V17", "V19": "TIA_V19", "V21": "TIA_V21"}
-"""The TIA versions the stand-in can be built as, with the compile-time define of each. A build exposes only what
-its version has (``#if !TIA_V17`` around what V17 lacks, by openness_bridge/reference): V17 is the oldest the
-bridge claims, V21 the newest; V19 (the default) has no public evidence of its own and plays the newest surface."""
+PLAYED = {"V17": "TIA_V17", "V18": "TIA_V18;TIA_FROM_V18", "V19": "TIA_V19;TIA_FROM_V18;TIA_FROM_V19",
+          "V21": "TIA_V21;TIA_FROM_V18;TIA_FROM_V19;TIA_FROM_V21"}
+"""The TIA versions the stand-in can be built as, with the compile-time defines of each (``;``-separated): its own
+``TIA_V{n}`` and a ``TIA_FROM_V{m}`` for every version it includes. A build exposes only what its version has
+(``#if TIA_FROM_V18`` around what the real V17 metadata lacks, by openness_bridge/reference; the member test,
+tests/bridge/test_api_reference.py, fails on a stand-in row its version's metadata contradicts): V17 is the oldest
+the bridge claims, V21 the newest (best evidence); V19 is the default."""
 STANDIN_VERSION = os.environ.get("ENGINEERING_API_STANDIN_VERSION", "V19")
 """The TIA version the stand-in plays in this process (``StandIn.Control.Machine.Version``): one per process, since
 pythonnet loads one ``Siemens.Engineering`` assembly. ``ENGINEERING_API_STANDIN_VERSION=V17`` picks another."""

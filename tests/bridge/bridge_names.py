@@ -26,6 +26,8 @@ class Use:
     name: str
     namespace: str = ""
     guarded: bool = False
+    assigned: bool = False
+    """Whether the use assigns the member (``obj.Name = value``): the real property must have a setter."""
 
 
 def _constants(tree: ast.Module) -> dict[str, str]:
@@ -52,11 +54,15 @@ def _namespace_of(node: ast.AST, constants: dict[str, str], bound: dict[str, str
     return ""
 
 
+GATES = frozenset({"require_member", "has_member"})
+"""The version gates of :mod:`openness_bridge.api_reference`: a function that calls one for a member may use it."""
+
+
 def _gated(function: ast.AST) -> set[str]:
-    """Members a function gates with ``require_member(version, "Type", "Member", ...)``."""
+    """Members a function gates with ``require_member``/``has_member(version, "Type", "Member", ...)``."""
     gated = set()
     for node in ast.walk(function):
-        if (isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "require_member"
+        if (isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) in GATES
                 and len(node.args) >= 3 and isinstance(node.args[2], ast.Constant)):
             gated.add(str(node.args[2].value))
     return gated
@@ -73,6 +79,7 @@ def _file_uses(path: Path) -> list[Use]:
             owner[id(node)] = function
     gates = {id(f): _gated(f) for f in functions}
     bound: dict[str, str] = {}
+    stored = {id(n) for n in ast.walk(tree) if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store)}
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             namespace = _namespace_of(node.value, constants, {})
@@ -83,7 +90,7 @@ def _file_uses(path: Path) -> list[Use]:
         gated = gates.get(id(enclosing), set()) if enclosing is not None else set()
         if isinstance(node, ast.Attribute) and node.attr[:1].isupper():
             namespace = _namespace_of(node.value, constants, bound)
-            uses.append(Use(path.name, node.lineno, node.attr, namespace, node.attr in gated))
+            uses.append(Use(path.name, node.lineno, node.attr, namespace, node.attr in gated, id(node) in stored))
         elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in {"getattr", "hasattr"}
               and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant)
               and isinstance(node.args[1].value, str)):

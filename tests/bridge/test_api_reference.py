@@ -1,16 +1,15 @@
 """The stand-ins and the bridge against the reference of the real Openness API (no Mono needed: always runs).
 
-``openness_bridge/reference/openness_api.tsv`` holds what public evidence shows of the real API per version
-(``tests/bridge/reference_build.py``). Here:
+``openness_bridge/reference/openness_api.tsv`` holds the real API per version, read from the real assemblies'
+metadata for V15.1-V19 and PLCSIM Advanced, best evidence for V20/V21 (``openness_bridge/reference_build.py``). Here:
 
-* every public type and member the C# stand-in declares, as built for each version it plays, must not be
-  contradicted by the reference of that version: a member the version lacks, a setter on a read-only property,
-  another namespace, another parameter list, an enum value with another number or none;
-* every (namespace, type) pair and every .NET member the bridge's Python names must exist in each version the
-  reference covers completely, unless the use is guarded (``getattr`` with a default, ``hasattr``, or the version
-  gate ``require_member``).
-
-Where the reference has no evidence (V18-V20; V21 members its catalogue does not list) nothing is asserted.
+* every public type and member the C# stand-ins declare, as built for each version they play (V17, V18, V19, V21;
+  PLCSIM), must not be contradicted by the reference of that version: a type or member the version lacks, a setter
+  on a read-only property, another namespace, another parameter list, an enum value with another number or none;
+* every (namespace, type) pair, every .NET member and every assigned property the bridge's Python names must exist
+  (with a setter) in each claimed version, V17 to V21, unless the use is guarded (``getattr`` with a default,
+  ``hasattr``, or the version gates ``require_member``/``has_member``). V20 and V21 fail closed: a member neither
+  their evidence nor the V19 metadata shows is absent.
 """
 
 from __future__ import annotations
@@ -20,20 +19,20 @@ from pathlib import Path
 
 import pytest
 
-from openness_bridge.api_reference import COMPLETE_VERSIONS, ApiReference, reference
+from openness_bridge.api_reference import ApiReference, reference
 from openness_bridge.standin import PLAYED as PLAYED_DEFINES
 from tests.bridge.bridge_names import bridge_uses
 from tests.bridge.csharp_decls import Declared, standin_declarations
 
 ROOT = Path(__file__).resolve().parents[2]
 STANDIN = ROOT / "openness_bridge" / "standin"
-PLAYED = {version: {PLAYED_DEFINES[version]} for version in ("V17", "V21")}
+PLAYED = {version: set(defines.split(";")) for version, defines in PLAYED_DEFINES.items()}
 """The versions the stand-in is built as whose reference has evidence, with their defines (as ``build_standin``)."""
 
 _CS_TO_STUB = {"string": "str", "object": "object", "bool": "bool", "int": "int", "long": "Int64", "double": "float",
                "uint": "UInt32", "byte": "Byte", "short": "Int16", "ushort": "UInt16", "ulong": "UInt64",
                "float": "Single", "String": "str", "Boolean": "bool", "Int32": "int", "Object": "object",
-               "Double": "float"}
+               "Double": "float", "sbyte": "SByte", "char": "Char"}
 _PLUMBING = frozenset({"Dispose", "Equals", "GetHashCode", "ToString", "GetType", "GetEnumerator"})
 DISPUTED = {
     ("PlcUserConstant", "Name"): "setter",
@@ -48,9 +47,12 @@ A ``new`` property with a setter would show in the stubs, so one of the two is w
 
 
 def _norm(type_text: str) -> str:
-    """A parameter type as both sources can agree on it: simple names, [] for generic arguments."""
-    text = type_text.strip().replace("<", "[").replace(">", "]").replace(" ", "")
+    """A parameter type as both sources can agree on it: simple names, [] for generic arguments, an array's element
+    type normalised, a by-reference (``out``) parameter as its type."""
+    text = type_text.strip().replace("<", "[").replace(">", "]").replace(" ", "").removesuffix("&")
     text = re.sub(r"\b[\w]+\.", "", text)  # drop namespaces
+    if text.endswith("[]"):
+        return _norm(text[:-2]) + "[]"
     return _CS_TO_STUB.get(text, text)
 
 
@@ -83,6 +85,8 @@ def contradictions(ref: ApiReference, version: str, declared: list[Declared]) ->
         if d.member in _PLUMBING:
             continue
         if d.kind == "type":
+            if ref.type_status(version, d.type) == "absent":
+                found.append(f"{where}: no such type in {version}'s API")
             namespaces = {t.namespace for t in types}
             if types and d.namespace not in namespaces:
                 found.append(f"{where}: the real {d.type} is in {sorted(namespaces)} ({types[0].source})")
@@ -148,10 +152,24 @@ def bridge_contradictions(ref: ApiReference, version: str) -> list[str]:
         statuses = {ref.member_status(version, t, use.name) for t in owner_types}
         if owner_types and statuses == {"absent"}:
             found.append(f"{use.file}:{use.line}: .{use.name} is on none of {sorted(owner_types)} in {version}")
+        elif use.assigned and owner_types and not _settable(ref, version, owner_types, use.name):
+            found.append(f"{use.file}:{use.line}: assigns .{use.name}, read-only on {sorted(owner_types)} in {version}")
     return found
 
 
-@pytest.mark.parametrize("version", sorted(COMPLETE_VERSIONS & set(PLAYED)) + ["V21"])
+def _settable(ref: ApiReference, version: str, owner_types: set[str], member: str) -> bool:
+    """Whether some owner's ``member`` may be assigned in ``version``: a property with a setter there, or one the
+    evidence does not show (unconfirmed)."""
+    for type_name in owner_types:
+        rows = ref.member_rows(version, type_name, member)
+        if not rows and ref.member_status(version, type_name, member) != "absent":
+            return True
+        if any(r.kind == "property" and r.access != "get" for r in rows):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("version", ["V17", "V18", "V19", "V20", "V21"])
 def test_the_bridge_names_only_what_the_reference_holds(version: str) -> None:
     found = bridge_contradictions(reference(), version)
     assert found == [], f"the bridge names what {version}'s API lacks, unguarded:\n" + "\n".join(found)
@@ -180,18 +198,67 @@ def test_a_type_declares_what_its_stand_in_bases_declare() -> None:
     assert not any(d.namespace == "StandIn.Control" for d in declared.values())
 
 
-def test_every_version_without_evidence_says_why() -> None:
-    """V18-V20 have no stubs: each keeps its wildcard ``unconfirmed`` row with the reason, and its only other rows are
-    members that code compiled against that version calls (present, never absent)."""
+def test_every_version_without_an_assembly_fails_closed() -> None:
+    """V20 and V21 have no public assembly: each keeps its wildcard ``unconfirmed`` row with the reason; a member their
+    own evidence shows is present, one only the V19 metadata shows is unconfirmed (called), and one V19 lacks too is
+    absent (refused): the gate fails closed."""
     ref = reference()
-    for version in ("V18", "V19", "V20"):
-        rows = [r for r in ref.rows if r.version == version]
-        wildcard = [r for r in rows if (r.kind, r.type, r.member) == ("unconfirmed", "*", "*")]
-        assert len(wildcard) == 1 and "no generator stubs" in wildcard[0].value, version
-        assert all(r.kind != "unconfirmed" for r in rows if r not in wildcard), version
-        assert all(f"compiled against {version}" in ref.cite(r) for r in rows if r not in wildcard), version
-        assert ref.member_status(version, "Project", "Archive") == "unconfirmed"  # what the code does not show
-    assert ref.member_status("V20", "PlcBlock", "Export", 2) == "present"
-    assert ref.member_status("V18", "PlcBlockGroup", "Groups") == "present"
+    for version in ("V20", "V21"):
+        wildcard = [r for r in ref.rows
+                    if r.version == version and (r.kind, r.type, r.member) == ("unconfirmed", "*", "*")]
+        assert len(wildcard) == 1 and "fails closed" in wildcard[0].value, version
+        assert ref.member_status(version, "LibraryTypeVersion", "Edit") == "absent"  # in no real V16-V19
+    assert ref.member_status("V20", "PlcBlock", "Export", 2) == "present"  # code compiled against V20
+    assert ref.member_status("V20", "Project", "Archive") == "unconfirmed"  # V19's metadata has it
+    assert ref.member_status("V21", "TiaPortal", "HardwareCatalog") == "unconfirmed"  # V19 has it: called
     assert all(r.value for r in ref.rows if r.kind == "unconfirmed"), "every unconfirmed row gives its reason"
     assert all(ref.cite(r) for r in ref.rows), "every row names its source"
+
+
+def test_the_real_assemblies_settle_each_finding() -> None:
+    """What the real V17-V19 metadata says of each finding of issue 70 (each would fail the checks above if the
+    stand-in or the bridge went back)."""
+    ref = reference()
+    for version in ("V16", "V17", "V18", "V19"):
+        for member in ("Edit", "Release", "Discard"):
+            assert ref.member_status(version, "LibraryTypeVersion", member) == "absent", (version, member)
+        assert ref.member_rows(version, "HmiConnection", "Partner")[0].access == "get", version
+    assert ref.member_status("V17", "HmiSoftware", "ScreenGroups") == "absent"
+    assert ref.member_status("V18", "HmiSoftware", "ScreenGroups") == "present"
+    assert ref.member_status("V18", "HmiSoftware", "Scripts") == "absent"
+    assert ref.member_status("V19", "HmiSoftware", "Scripts") == "present"
+    assert ref.member_status("V17", "TiaPortal", "HardwareCatalog") == "absent"
+    assert ref.member_status("V18", "TiaPortal", "HardwareCatalog") == "present"
+    assert ref.member_status("V19", "MasterSecretConfiguration", "WithPasswordAllDataProtection") == "absent"
+    assert {r.member for r in ref.rows if (r.version, r.type, r.kind) == ("V19", "TiaPortal", "event")} == {
+        "Authentication", "Confirmation", "Disposed", "Notification"}
+    assert ref.member_rows("PLCSIM", "ECPUType", "CPU1511")[0].value == "1511"
+
+
+def test_every_assembly_read_is_recorded() -> None:
+    """Each version's rows name the real assembly they come from, listed with repository, path, commit and version."""
+    listed = (ROOT / "openness_bridge" / "reference" / "assemblies.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    versions = {line.split("\t")[0] for line in listed}
+    assert versions == {"V15.1", "V16", "V17", "V18", "V19", "PLCSIM"}
+    for line in listed:
+        version, repository, path, commit, _, assembly_version, _ = line.split("\t")
+        assert len(commit) == 40 and assembly_version.count(".") == 3
+        assert any(f"{repository}@{commit[:12]}:{path}" in r.source for r in reference().rows if r.version == version)
+
+
+def test_the_plcsim_standin_agrees_with_the_real_plcsim_api() -> None:
+    """PLCSIM Advanced's stand-in against the real API's metadata: members, setters, enum names and numbers (before:
+    143 enum values carried other numbers, e.g. ``ECPUType.CPU1511`` was 1, the real one is 1511)."""
+    declared = standin_declarations(sorted((STANDIN / "plcsim").glob("*.cs")), set())
+    assert declared, "the PLCSIM stand-in's declarations were read"
+    found = contradictions(reference(), "PLCSIM", declared)
+    assert found == [], "the PLCSIM stand-in contradicts the real API:\n" + "\n".join(found)
+
+
+def test_the_plcsim_enums_are_written_from_the_reference() -> None:
+    """``standin/plcsim/Enums.cs`` is what ``reference_build --plcsim-enums`` writes from the committed reference."""
+    from openness_bridge.reference_build import plcsim_enums_source
+
+    rows = [tuple(line.split("\t")) for line in
+            (ROOT / "openness_bridge" / "reference" / "openness_api.tsv").read_text(encoding="utf-8").splitlines()[1:]]
+    assert (STANDIN / "plcsim" / "Enums.cs").read_text(encoding="utf-8") == plcsim_enums_source(rows)

@@ -20,8 +20,9 @@ import pytest
 from tests.bridge.conftest import require_standin
 
 ROOT = Path(__file__).resolve().parents[2]
-PLAYED = ("V17", "V21")
-"""The versions played besides the default V19 (openness_bridge.standin.PLAYED)."""
+PLAYED = ("V17", "V18", "V21")
+"""The versions played besides the default V19 (openness_bridge.standin.PLAYED): the oldest claimed, V18 (its own
+metadata: Unified groups, the catalog, no script modules), and V21 (best evidence)."""
 SUITE_BOUND_S = 1800
 """How long one version's run may take before it is called hung (about a minute of CPU on an idle machine)."""
 _INHERITED = ("PYTEST_XDIST_WORKER", "PYTEST_XDIST_WORKER_COUNT", "PYTEST_XDIST_TESTRUNUID", "PYTEST_CURRENT_TEST",

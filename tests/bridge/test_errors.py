@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from engineering_api.backend import errors as e
-from openness_bridge.errors import OPENNESS_ACCESS_HINT, translate
+from openness_bridge.errors import MEANINGS, OPENNESS_ACCESS_HINT, translate
 from tests.conftest import raises_code
 
 
@@ -101,3 +101,29 @@ def test_other_errors_keep_their_type_and_message() -> None:
     err = translate(ValueError("boom"), "Project.Save")
     assert (type(err), err.code) == (e.EngineeringError, "BRIDGE_ERROR")
     assert "boom" in err.message and err.details["operation"] == "Project.Save"
+
+
+@pytest.mark.parametrize("kind", sorted(MEANINGS))
+def test_each_exception_subclass_has_its_own_code_and_next_step(bridge, project, faults, kind: str) -> None:
+    """The real V19 assembly's EngineeringTargetInvocationException subclasses (and the out-of-memory one) are not a
+    generic refusal: each answers its own code, and the message says what to do next. Before, all of them were
+    ``OPENNESS_REFUSED`` (409) or ``OPENNESS_ERROR``."""
+    meaning = MEANINGS[kind]
+    faults.ArmNext("Project.Save", kind, "TIA says no.", "The reason TIA gives.", None)
+    err = raises_code(meaning.error, meaning.code, bridge.save_project)
+    assert meaning.next_step in err.message and "The reason TIA gives." in err.message
+    assert _openness(err)["type"] == f"Siemens.Engineering.{kind}"
+    assert bridge.session_status().connected is True  # none of them ends the session
+
+
+def test_every_exception_subclass_of_the_real_api_is_mapped() -> None:
+    """Each subclass of ``EngineeringException`` in ``Siemens.Engineering`` of the real V17-V19 metadata has its
+    meaning (the namespace's own: DCC, test suite and multiuser ones belong to options the bridge does not drive)."""
+    from openness_bridge.api_reference import reference
+
+    real = {r.type for r in reference().rows if r.version in {"V17", "V18", "V19"} and r.kind == "type"
+            and r.namespace == "Siemens.Engineering" and r.type.endswith("Exception")}
+    generic = {"EngineeringException", "EngineeringTargetInvocationException", "EngineeringSecurityException",
+               "EngineeringObjectDisposedException", "EngineeringRuntimeException", "EngineeringNotSupportedException",
+               "NonRecoverableException"}
+    assert real - generic == set(MEANINGS)

@@ -37,4 +37,8 @@ def test_the_standin_backend_loads_the_plcsim_standin_after_openness(bridge: Any
     assert api is not None and api.version == "stand-in" and api.path.endswith(API_DLL)
     assert api.runtime.__name__ == "Siemens.Simatic.Simulation.Runtime"
     assert "CPU1516" in api.enum_names("ECPUType")
-    assert api.enum_names("EOperatingMode") == ["Default", "SingleStep", "ExtendedSingleStep", "TimespanSynchronized"]
+    # As the real API (reference/openness_api.tsv, PLCSIM rows) names and numbers them, in the order of their numbers.
+    assert api.enum_names("EOperatingMode") == ["Default", "SingleStep_C", "SingleStep_CT", "TimespanSynchronized_C",
+                                                "SingleStep_P", "TimespanSynchronized_P", "SingleStep_CP",
+                                                "SingleStep_CPT", "TimespanSynchronized_CP", "SingleStep_Bus"]
+    assert int(api.enum("ECPUType", "CPU1511")) == 1511

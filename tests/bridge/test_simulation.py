@@ -175,7 +175,7 @@ def test_profiles_are_json_files_in_the_state_dir(bridge: Any) -> None:
     assert stored["instances"] == [{"name": "A", "cpuType": "CPU1518", "operatingMode": "Default"}]
     with pytest.raises(ValidationError):  # a CPU type this PLCSIM does not know
         bridge.sim_profiles.sim_save_profile("Bad", description="",
-                                             instances=[SimProfileInstance(name="B", cpu_type="CPU1516T")])
+                                             instances=[SimProfileInstance(name="B", cpu_type="CPU1519")])
     assert [i.cpu_type for i in bridge.sim_profiles.sim_apply_profile("Cell")] == ["CPU1518"]
 
 

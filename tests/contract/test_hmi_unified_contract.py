@@ -23,6 +23,7 @@ from engineering_api.backend.areas.hmi_unified import (
 )
 from engineering_api.backend.port import EngineeringBackend
 from tests.conftest import raises_code
+from tests.contract.played import played
 from tests.contract.test_hmi_contract import MTP700, TP700
 from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
 
@@ -115,6 +116,10 @@ def test_screens_and_tag_tables_in_groups(backend: EngineeringBackend, panel: st
     grouped = UnifiedHmi(tag_tables=[UnifiedTagTable(name="Pumps", folder="Plant/Line_1")], screens=[
         UnifiedScreen(name="Pump_1", folder="Plant/Line_1", width=800, height=480),
         UnifiedScreen(name="Pump_2", folder="Plant", width=800, height=480)])
+    if played(backend).lacks("HmiSoftware", "TagTableGroups"):  # groups from V18 (the real assemblies' metadata)
+        played(backend).refuses(backend.hmi_unified.apply_unified_hmi, panel, grouped)
+        assert backend.hmi_unified.read_unified_hmi(panel).screens == []  # nothing was changed
+        return
     backend.hmi_unified.apply_unified_hmi(panel, grouped)
     read = backend.hmi_unified.read_unified_hmi(panel)
     assert {(s.name, s.folder) for s in read.screens} == {("Pump_1", "Plant/Line_1"), ("Pump_2", "Plant")}
@@ -123,6 +128,8 @@ def test_screens_and_tag_tables_in_groups(backend: EngineeringBackend, panel: st
 
 def test_a_new_group_is_an_unsaved_change(backend: EngineeringBackend, panel: str) -> None:
     """Creating a screen or tag table group changes the project as every Create does: saving has something to keep."""
+    if played(backend).lacks("HmiSoftware", "TagTableGroups"):
+        return  # no groups before V18: test_screens_and_tag_tables_in_groups sees the refusal
     backend.hmi_unified.apply_unified_hmi(panel, UnifiedHmi(tag_tables=[UnifiedTagTable(name="Pumps")]))
     backend.save_project()
     assert backend.session_status().has_unsaved_changes is False

@@ -13,6 +13,7 @@ from engineering_api.backend.areas.hmi_resources import HmiGraphicListEntry, Hmi
 from engineering_api.backend.areas.hmi_unified import UnifiedGraphicList, UnifiedHmi, UnifiedKind, UnifiedTextList
 from engineering_api.backend.port import EngineeringBackend
 from engineering_api.domain.hmi_unified_view import text_lists
+from tests.contract.played import played
 from tests.contract.test_hmi_unified_contract import panel  # noqa: F401 - an MTP700 HMI_U beside PLC_1
 from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
 
@@ -46,9 +47,15 @@ def test_text_lists(backend: EngineeringBackend, panel: str) -> None:
         with pytest.raises(e.NotSupportedError) as refused:
             backend.hmi_unified.apply_unified_hmi(panel, UnifiedHmi(text_lists=[STATES]))
         assert refused.value.code == "NO_OPENNESS_EQUIVALENT"
-        software = _bridge_software(backend, panel)  # lists made in TIA Portal
-        software.HmiTextLists.Create("States")
-        software.HmiGraphicLists.Create("Lamp")
+        if played(backend).lacks("HmiSoftware", "HmiTextLists"):  # no Unified lists in Openness before V21
+            for kind in ("textList", "graphicList"):
+                played(backend).refuses(backend.hmi_unified.delete_unified_object, panel, kind, "States")
+            return
+        from StandIn.Control import UnifiedLists  # lists made in TIA Portal's editor: Openness has no Create for them
+
+        software = _bridge_software(backend, panel)
+        UnifiedLists.Add(software, False, "States")
+        UnifiedLists.Add(software, True, "Lamp")
     else:
         assert backend.hmi_unified.read_unified_hmi(panel).text_lists == []
         assert backend.hmi_unified.apply_unified_hmi(panel, UnifiedHmi(text_lists=[STATES])).text_lists == [STATES]

@@ -282,11 +282,12 @@ namespace StandIn.Plcsim
 
         public EOperatingMode OperatingMode
         {
-            get { return (EOperatingMode)Enum.Parse(typeof(EOperatingMode), Cpu.OperatingMode); }
+            get { return (EOperatingMode)Enum.Parse(typeof(EOperatingMode), Cpu.OperatingModeName); }
             set
             {
                 var cpu = Cpu;
-                cpu.OperatingMode = value.ToString();
+                cpu.OperatingModeName = value.ToString();
+                cpu.OperatingMode = cpu.OperatingModeName.Split('_')[0];  // SingleStep_CPT plays SingleStep
                 // Takes effect at the next sync point: a RUN CPU runs freely in Default mode, halts in a stepped one.
                 cpu.Frozen = cpu.OperatingState == "Run" && value != EOperatingMode.Default;
             }

@@ -39,8 +39,10 @@ namespace StandIn.Wire
         // ----- PLCSIM Advanced's view of the instance (plcsim/*.cs) ------------------------------------------
         /// <summary>The id the runtime manager gave the instance at registration.</summary>
         public int Id;
-        /// <summary>EOperatingMode name.</summary>
+        /// <summary>The mode's family: Default, SingleStep or TimespanSynchronized (API 1.0's names).</summary>
         public string OperatingMode = "Default";
+        /// <summary>The EOperatingMode name as set (newer APIs: SingleStep_C, SingleStep_CPT, TimespanSynchronized_P, ...).</summary>
+        public string OperatingModeName = "Default";
         /// <summary>A RUN CPU in a stepped operating mode waits at a synchronization point (PLCSIM's Freeze state);
         /// OperatingState stays "Run" for readers of the wire.</summary>
         public bool Frozen;
