@@ -131,6 +131,12 @@ class FarmBackendBase(EngineeringBackend):
         self.registry = AgentRegistry(config.redis(), config.prefix)
         self._unreachable_until = 0.0
         """``time.monotonic()`` until which agents' leases are not trusted: Redis was unreachable from here."""
+        self.node_lease: Any = None
+        """This node's lease and its look for jobs of lost nodes, once the app has started
+        (:class:`engineering_api.farm.failover.NodeLease`)."""
+        self.node_id = uuid.uuid4().hex
+        """This API node's run: its jobs' journals name it, and its lease in Redis says it is alive
+        (:mod:`engineering_api.farm.failover`), so another node finishes answering them if it dies."""
         self._lapsed_since: dict[tuple[str, str], float] = {}
         """``time.monotonic()`` at which this node first saw an agent instance's lease gone (its reconnect grace
         runs from there)."""
@@ -154,6 +160,10 @@ class FarmBackendBase(EngineeringBackend):
         except RedisError:
             self._note_unreachable()
             return True
+
+    def _note_job(self, job: str, call: dict[str, Any]) -> None:
+        """The job's journal (:meth:`AgentRegistry.note_job_call`), naming this node."""
+        self.registry.note_job_call(job, {**call, "node": self.node_id})
 
     def lapsed(self, agent: str, instance: str) -> bool:
         """``agent``'s instance ``instance`` has no lease now: whether its reconnect grace (``lease_grace_seconds``,
@@ -331,7 +341,7 @@ class FarmBackendBase(EngineeringBackend):
         job = current_job.get()
         if job is not None:  # the job's journal, noted before it is sent: a node that dies at any moment after can
             with contextlib.suppress(RedisError):  # re-attach (Redis away: it cannot; the call still runs)
-                self.registry.note_job_call(job, call)
+                self._note_job(job, call)
         try:
             # argsrepr/kwargsrepr given: Celery would otherwise build a repr of the whole payload for every call
             self.app.send_task(CALL_TASK, args=[method, payload, call_id, "", fence], queue=agent_queue(target.agent),
@@ -361,7 +371,7 @@ class FarmBackendBase(EngineeringBackend):
             if job is not None and message is not None:  # between two calls: what completed so far
                 done = changes_so_far() + ([method] if "error" not in message and not is_read_only(method) else [])
                 with contextlib.suppress(RedisError):
-                    self.registry.note_job_call(job, {"completedCalls": done})
+                    self._note_job(job, {"completedCalls": done})
             # The outcome is the last message an agent posts, and popping it left the list empty (Redis drops
             # it): only a call given up on can leave replies behind.
             if message is None:
@@ -403,7 +413,7 @@ class FarmBackendBase(EngineeringBackend):
             return
         if job is not None:  # it will never run: the journal goes back to what completed before it
             with contextlib.suppress(RedisError):
-                self.registry.note_job_call(job, {"completedCalls": changes_so_far()})
+                self._note_job(job, {"completedCalls": changes_so_far()})
         raise PortalUnavailableError(
             f"The farm broker is unreachable ({exc}); {method} was not sent (or is stopped before it starts). "
             "Check the broker and retry.", code="FARM_BROKER_UNREACHABLE",
@@ -622,7 +632,9 @@ class FarmBackendBase(EngineeringBackend):
         """Nothing is bound to the API node's threads: the portal lives on the agent."""
 
     def close(self) -> None:
-        """The agents keep running; only the broker connection is let go."""
+        """The agents keep running; only the broker connection is let go (and this node's lease stops)."""
+        if self.node_lease is not None:
+            self.node_lease.stop()
         self.app.close()
 
 

@@ -81,7 +81,30 @@ def reattach_jobs(jobs: JobManager, farm: FarmBackendBase) -> int:
                                                 f"agent {call['agent']}")
         watch(jobs, farm, job_id, call)
         count += 1
+    from engineering_api.farm.failover import NodeLease
+
+    farm.node_lease = NodeLease(jobs, farm)
+    farm.node_lease.start()
     return count
+
+
+def settle_orphaned(jobs: JobManager, farm: FarmBackendBase, job_id: str, call: dict[str, Any]) -> None:
+    """A running job whose API node is gone (:mod:`engineering_api.farm.failover`), finished here as its node
+    would have been after a restart: by its whole operation."""
+    if not call.get("callId"):  # stopped between two calls: nothing runs, the journal says what completed
+        if call.get("completedCalls"):
+            _settle(jobs, job_id, call, None)
+            return
+        from engineering_api.jobs.manager import JobError
+
+        jobs.settle_detached(job_id, "Failed", "interrupted: its API node was lost", error=JobError(
+            code="INTERRUPTED", status=503, details={"cause": "API_NODE_STOPPED"},
+            message="The API node running this job was lost between two of its calls; nothing had changed, and the "
+                    "rest of the operation never runs. Retry with a new Idempotency-Key."))
+        return
+    jobs.settle_detached(job_id, "Running", f"re-attached after its API node was lost: {call['method']} runs on "
+                                            f"agent {call['agent']}")
+    watch(jobs, farm, job_id, call)
 
 
 def watch(jobs: JobManager, farm: FarmBackendBase, job_id: str, call: dict[str, Any], *, after_its_end: bool = False

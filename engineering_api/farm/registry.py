@@ -110,7 +110,7 @@ class Holding:
     state: str
     """``none`` (no claim), ``alive``, ``closing`` (being closed after a call given up on), ``gone`` (the agent's
     record expired), ``restarted`` (the agent runs as another instance)."""
-    data_age: float = 3600.0
+    data_age: float = field(default=3600.0, compare=False)
     """Seconds since this Redis's data began (its epoch key was missing: a first start, or a restart or failover
     that lost its data), by Redis' clock: younger than a lease, some agents may not have brought back the claims
     they hold yet."""
