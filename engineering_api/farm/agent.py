@@ -43,7 +43,9 @@ from engineering_api.backend.errors import (
 )
 from engineering_api.backend.lock_holders import register_lock_holder
 from engineering_api.backend.port import AREAS
-from engineering_api.farm.celery_app import CALL_TASK, REQUEST_ID_HEADER, FarmCallFailed, FarmConfig, celery_app
+from engineering_api.farm.celery_app import (
+    CALL_TASK, QUEUED_CALL_EXPIRES_SECONDS, REQUEST_ID_HEADER, FarmCallFailed, FarmConfig, celery_app,
+)
 from engineering_api.farm.codec import AgentCallError, decode, encode, encode_error
 from engineering_api.farm.registry import HEARTBEAT_SECONDS, AgentRecord, AgentRegistry, agent_queue
 from engineering_api.lib.observability import current_request_id, well_formed_request_id
@@ -93,6 +95,10 @@ class AgentRunner:
         self._stop = threading.Event()
         self._highest_token = 0
         """The newest fencing token seen: a call with an older one comes from an ownership that has ended."""
+        self._orphan_since: float | None = None
+        """Since when (monotonic) the open project has been held under no claim (:meth:`_watch_orphan`)."""
+        self.close_orphan: Callable[[int], None] | None = None
+        """Sends this instance a close of the project of the ownership (token) nobody holds (set by the agent)."""
         self._published = time.monotonic()
         """When the record was last published (monotonic: a wall clock stepped back by time sync, a resumed or
         migrated VM, must not stop the heartbeat, nor a step forward make it beat in a burst)."""
@@ -301,9 +307,25 @@ class AgentRunner:
         if restored > 0:
             logger.warning("Redis had lost this agent's claim (restarted without its data?): rebuilt for %s, token "
                            "%s, project %s", self.record.holder, self.record.fence, self.record.open_project)
-        elif restored < 0:
-            logger.warning("Redis had lost this agent's claim and its holder %s holds another agent now: the "
-                           "project %s is held by no session", self.record.holder, self.record.open_project)
+        self._watch_orphan(restored < 0)
+
+    def _watch_orphan(self, orphan: bool) -> None:
+        """A project held under no claim (Redis lost the claim and its holder took another agent meanwhile) for a
+        lease is closed without saving, as its session's end would close it: by a close sent to this instance's
+        own queue with the ownership's token (it runs on the worker thread, fenced like any call), so the agent is
+        free again instead of held by nobody for ever."""
+        fence = self.record.fence
+        if not orphan or fence is None:
+            self._orphan_since = None
+            return
+        now = time.monotonic()
+        if self._orphan_since is None:
+            self._orphan_since = now
+            logger.warning("the project %s (token %s) is held by no session; it is closed without saving in %g s",
+                           self.record.open_project, fence, self.record.lease_seconds)
+        elif now - self._orphan_since >= self.record.lease_seconds and self.close_orphan is not None:
+            self._orphan_since = None  # sent again after another lease if it is still held by nobody then
+            self.close_orphan(fence)
 
     def stop(self) -> None:
         """End the heartbeat thread and withdraw the record."""
@@ -366,10 +388,18 @@ def run_agent(config: FarmConfig, backend: EngineeringBackend, *, name: str | No
     runner = AgentRunner(backend, registry, record, tracing)
     register_lock_holder({"farmAgent": name, "farmInstance": record.instance},
                          lambda lock: _lock_holder_alive(registry, lock))
+    app = celery_app(config)
+
+    def close_orphan(token: int) -> None:
+        app.send_task(CALL_TASK, args=["close_project", {"args": [], "kwargs": {}}, uuid.uuid4().hex, "",
+                                       {"instance": record.instance, "token": token, "closing": True}],
+                      queue=agent_queue(name), expires=QUEUED_CALL_EXPIRES_SECONDS,
+                      argsrepr="('close_project', …)", kwargsrepr="{}")
+
+    runner.close_orphan = close_orphan
     runner._relaunch()
     runner._refresh_project()
     registry.heartbeat(record)
-    app = celery_app(config)
 
     consumer = _consumer_of(app)
 

@@ -133,27 +133,30 @@ def agent_queue(name: str) -> str:
 
 # KEYS[1] the caller's key, KEYS[2] the epoch (when this Redis's data began, its TIME in ms, set where missing);
 # ARGV prefix, caller. One round trip for what the API node asks before every call. Returns {agent, state, claim
-# json, ms since the epoch} ({false, 'none', false, ms} without a claim).
+# json, -1}, or {false, 'none', false, ms since the epoch} without a claim (only then is the epoch read: a caller
+# holding its agent costs Redis no more commands than before).
 _HOLDING = """
-local now = redis.call('TIME')
-local ms = now[1] * 1000 + math.floor(now[2] / 1000)
-local epoch = tonumber(redis.call('GET', KEYS[2]) or '-1')
-if epoch < 0 then
-  redis.call('SET', KEYS[2], ms)
-  epoch = ms
+local function none()
+  local now = redis.call('TIME')
+  local ms = now[1] * 1000 + math.floor(now[2] / 1000)
+  local epoch = tonumber(redis.call('GET', KEYS[2]) or '-1')
+  if epoch < 0 then
+    redis.call('SET', KEYS[2], ms)
+    epoch = ms
+  end
+  return {false, 'none', false, ms - epoch}
 end
-local age = ms - epoch
 local agent = redis.call('GET', KEYS[1])
-if not agent then return {false, 'none', false, age} end
+if not agent then return none() end
 local raw = redis.call('GET', ARGV[1] .. ':claim:' .. agent)
-if not raw then return {false, 'none', false, age} end
+if not raw then return none() end
 local claim = cjson.decode(raw)
-if claim.caller ~= ARGV[2] then return {false, 'none', false, age} end
-if claim.closing then return {agent, 'closing', raw, age} end
+if claim.caller ~= ARGV[2] then return none() end
+if claim.closing then return {agent, 'closing', raw, -1} end
 local record = redis.call('GET', ARGV[1] .. ':agent:' .. agent)
-if not record then return {agent, 'gone', raw, age} end
-if cjson.decode(record).instance ~= claim.instance then return {agent, 'restarted', raw, age} end
-return {agent, 'alive', raw, age}
+if not record then return {agent, 'gone', raw, -1} end
+if cjson.decode(record).instance ~= claim.instance then return {agent, 'restarted', raw, -1} end
+return {agent, 'alive', raw, -1}
 """
 
 # KEYS[1] the claim; ARGV field, value: delete the claim only when that field has that value (compare-and-delete).
@@ -195,25 +198,24 @@ return false
 # name, the claim json ('': no ownership), the lock json, the top token. A heartbeat that finds its own record and
 # claim gone (its lease lapsed, or Redis lost it: a Redis that
 # restarted without its data, a failover to a replica that missed writes) rebuilds the claim and the lock of the
-# project it holds, unless its holder claimed another agent meanwhile (then the project is an orphan: -1), and
-# raises the fence counter above every token the agent has seen, so no new claim gets an old number.
+# project it holds, unless its holder claimed another agent meanwhile, and raises the fence counter above every
+# token the agent has seen, so no new claim gets an old number. A project held under no claim (its holder claimed
+# another agent; the claim gone while the record stayed) is an orphan: -1, at every heartbeat while it lasts.
 _BEAT = """
 local missing = redis.call('EXISTS', KEYS[1]) == 0
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 redis.call('SADD', KEYS[2], ARGV[3])
 local top = tonumber(ARGV[6])
 if top > tonumber(redis.call('GET', KEYS[3]) or '0') then redis.call('SET', KEYS[3], top) end
-if ARGV[4] == '' or not missing then return 0 end
-local restored = 0
-if redis.call('EXISTS', KEYS[4]) == 0 then
-  local holder = redis.call('GET', KEYS[5])
-  if holder and holder ~= ARGV[3] then return -1 end
-  redis.call('SET', KEYS[4], ARGV[4])
-  redis.call('SET', KEYS[5], ARGV[3])
-  restored = 1
-end
-if redis.call('EXISTS', KEYS[6]) == 0 then redis.call('SET', KEYS[6], ARGV[5]) end
-return restored
+if ARGV[4] == '' then return 0 end
+if missing and redis.call('EXISTS', KEYS[6]) == 0 then redis.call('SET', KEYS[6], ARGV[5]) end
+if redis.call('EXISTS', KEYS[4]) == 1 then return 0 end
+if not missing then return -1 end
+local holder = redis.call('GET', KEYS[5])
+if holder and holder ~= ARGV[3] then return -1 end
+redis.call('SET', KEYS[4], ARGV[4])
+redis.call('SET', KEYS[5], ARGV[3])
+return 1
 """
 
 # KEYS[1] the fence counter; ARGV[1] the highest token a live agent has seen. The next token, above it.
@@ -273,8 +275,8 @@ class AgentRegistry:
     # ----- agents ----------------------------------------------------------------------------
     def heartbeat(self, record: AgentRecord) -> int:
         """Publish ``record`` as alive for its lease, in one round trip that also restores what a Redis that lost
-        its data forgot of this agent's ownership (see ``_BEAT``). Returns 1 when the claim was rebuilt, -1 when
-        its holder holds another agent now (the project is an orphan), 0 otherwise."""
+        its data forgot of this agent's ownership (see ``_BEAT``). Returns 1 when the claim was rebuilt, -1 while
+        the project is held under no claim (an orphan), 0 otherwise."""
         record.heartbeat_at = time.time()  # for display: every duration is on Redis' clock or a monotonic one
         agent_key = self._key("agent", record.name)
         owned = record.fence is not None and record.holder is not None and record.open_project is not None
@@ -360,8 +362,7 @@ class AgentRegistry:
         if not agent:
             return Holding(None, "none", int(age) / 1000)
         claim = json.loads(raw)
-        return Holding(Claim(_text(agent) or "", claim["instance"], claim["token"]), _text(state) or "none",
-                       int(age) / 1000)
+        return Holding(Claim(_text(agent) or "", claim["instance"], claim["token"]), _text(state) or "none")
 
     def holds(self, caller: str) -> str | None:
         """The agent ``caller`` holds while that claim is valid (alive, same instance, not closing)."""

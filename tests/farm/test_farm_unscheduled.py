@@ -283,3 +283,27 @@ def test_a_dead_hosts_project_opens_on_another_host_and_the_admin_releases_a_gon
 def _holder(node: TestClient[Any], session: dict[str, str]) -> str:
     agents = data(node.get("/api/farm/agents", headers=session))["agents"]
     return str(next(a["name"] for a in agents if a["heldByYou"]))
+
+
+def test_a_project_redis_forgot_whose_session_moved_on_is_closed_and_its_agent_freed(own_farm):
+    farm = own_farm(2)
+    with farm.node() as node:
+        moved = _session(node, "moved")
+        data(node.post("/api/projects/actions/create-sync", json={"name": "Forgotten"}, headers=moved))
+        held = _holder(node, moved)
+        process = farm.agents.processes[held]
+        process.send_signal(signal.SIGSTOP)  # its heartbeat cannot bring the claim back before the session moves on
+        try:
+            farm.redis.stop()
+            farm.redis.start()  # without its data
+            # the session starts afresh on the other agent (after the node's wait for the agents' heartbeats)
+            data(node.post("/api/projects/actions/create-sync", json={"name": "Elsewhere"}, headers=moved))
+            assert _holder(node, moved) != held
+        finally:
+            process.send_signal(signal.SIGCONT)
+        # the first agent comes back holding a project no session holds: it closes it and is free again
+        until(lambda: (record := farm.registry.agent(held)) is not None and record.open_project is None,
+              "the orphaned project was closed")
+        fresh = _session(node, "fresh")
+        data(node.post("/api/projects/actions/create-sync", json={"name": "Fresh"}, headers=fresh))
+        assert _holder(node, fresh) == held
