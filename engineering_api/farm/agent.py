@@ -100,8 +100,10 @@ class AgentRunner:
         self.close_orphan: Callable[[int], None] | None = None
         """Sends this instance a close of the project of the ownership (token) nobody holds (set by the agent)."""
         self._published = time.monotonic()
-        """When the record was last published (monotonic: a wall clock stepped back by time sync, a resumed or
-        migrated VM, must not stop the heartbeat, nor a step forward make it beat in a burst)."""
+        """When the heartbeat last ran (monotonic: a wall clock stepped back by time sync, a resumed or migrated VM,
+        must not stop the heartbeat, nor a step forward make it beat in a burst). A call's start and end publish
+        the record too, but the heartbeat runs every second all the same: it is what rebuilds a claim Redis lost
+        and notices a project held by nobody, also on an agent whose calls follow each other."""
 
     def run(self, method: str, payload: dict[str, Any], call_id: str, label: str = "",
             fence: dict[str, Any] | None = None, request_id: str | None = None,
@@ -122,7 +124,6 @@ class AgentRunner:
         if outcome is None:
             return None
         self._through_redis(lambda: self.registry.post(call_id, outcome, self.record))  # the agent is idle again
-        self._published = time.monotonic()
         return outcome
 
     @staticmethod
@@ -174,7 +175,6 @@ class AgentRunner:
         if isinstance(token_value, int) and token_value > self.record.top_token:
             self.record.top_token = token_value  # published with the start: a new claim's token is above it
         first, canceled = self._through_redis(lambda: self.registry.start_call(call_id, self.record, mark=mark))
-        self._published = time.monotonic()
         if not first or canceled:
             self.record.current_call = None
         if not first:
@@ -384,6 +384,7 @@ def run_agent(config: FarmConfig, backend: EngineeringBackend, *, name: str | No
     backend.on_worker_thread_started()
     registry = AgentRegistry(config.redis(), config.prefix)
     registry.reset(name)
+    registry.mark_epoch()
     record = AgentRecord(name=name, backend=backend_name, tia_versions=versions, lease_seconds=config.lease_seconds)
     runner = AgentRunner(backend, registry, record, tracing)
     register_lock_holder({"farmAgent": name, "farmInstance": record.instance},

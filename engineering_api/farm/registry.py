@@ -41,6 +41,9 @@ AGENT_TTL_SECONDS = 5.0
 """The default lease: an agent whose record is older than its lease is gone (killed, its host lost, or cut off
 from Redis). An agent's lease is a setting (``--farm-lease-seconds``, ``ENGINEERING_API_FARM_LEASE_SECONDS``);
 each record carries its own (:attr:`AgentRecord.lease_seconds`)."""
+REBUILD_LEASES = 3
+"""For how many leases after Redis' data began (it lost them) an agent's heartbeat rebuilds the claim it holds:
+every live agent beats once a second, so all have by then."""
 KOMBU_UNACKED_KEY = "unacked"
 """Where kombu's Redis transport keeps messages taken and not yet acknowledged (its ``unacked_key`` default)."""
 LOST_MESSAGE_SECONDS = 2.0
@@ -194,27 +197,36 @@ return false
 
 
 # KEYS the record, the set of agent names, the fence counter, the agent's claim, its holder's caller key (or the
-# record's again), the project's lock (or the record's again); ARGV the record json, its lease (ms), the agent's
-# name, the claim json ('': no ownership), the lock json, the top token. A heartbeat that finds its own record and
-# claim gone (its lease lapsed, or Redis lost it: a Redis that
-# restarted without its data, a failover to a replica that missed writes) rebuilds the claim and the lock of the
-# project it holds, unless its holder claimed another agent meanwhile, and raises the fence counter above every
-# token the agent has seen, so no new claim gets an old number. A project held under no claim (its holder claimed
-# another agent; the claim gone while the record stayed) is an orphan: -1, at every heartbeat while it lasts.
+# record's again), the project's lock (or the record's again), the epoch (see _HOLDING); ARGV the record json, its
+# lease (ms), the agent's name, the claim json ('': no ownership), the lock json, the top token, how long (ms)
+# after Redis' data began a lost claim is rebuilt. Every heartbeat keeps the name in the set of agents (a call's
+# start and end write only the record); one that finds its record missing (its lease lapsed, or Redis lost its
+# data) raises the fence counter above every token the agent has seen (no new claim gets an old number). An agent
+# holding a project whose claim is gone rebuilds the claim and the project's lock while Redis' data is young (it
+# lost them: restarted without its append-only file, a failover to a replica that missed writes; an epoch missing
+# is set now), unless its holder claimed another agent meanwhile; otherwise the project is held under no claim, an
+# orphan: -1, at every heartbeat while it lasts.
 _BEAT = """
-local missing = redis.call('EXISTS', KEYS[1]) == 0
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+local missing = not redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'GET')
 redis.call('SADD', KEYS[2], ARGV[3])
-local top = tonumber(ARGV[6])
-if top > tonumber(redis.call('GET', KEYS[3]) or '0') then redis.call('SET', KEYS[3], top) end
-if ARGV[4] == '' then return 0 end
-if missing and redis.call('EXISTS', KEYS[6]) == 0 then redis.call('SET', KEYS[6], ARGV[5]) end
-if redis.call('EXISTS', KEYS[4]) == 1 then return 0 end
-if not missing then return -1 end
+if missing then
+  local top = tonumber(ARGV[6])
+  if top > tonumber(redis.call('GET', KEYS[3]) or '0') then redis.call('SET', KEYS[3], top) end
+end
+if ARGV[4] == '' or redis.call('EXISTS', KEYS[4]) == 1 then return 0 end
+local now = redis.call('TIME')
+local ms = now[1] * 1000 + math.floor(now[2] / 1000)
+local epoch = tonumber(redis.call('GET', KEYS[7]) or '-1')
+if epoch < 0 then
+  redis.call('SET', KEYS[7], ms)
+  epoch = ms
+end
+if ms - epoch >= tonumber(ARGV[7]) then return -1 end
 local holder = redis.call('GET', KEYS[5])
 if holder and holder ~= ARGV[3] then return -1 end
 redis.call('SET', KEYS[4], ARGV[4])
 redis.call('SET', KEYS[5], ARGV[3])
+if redis.call('EXISTS', KEYS[6]) == 0 then redis.call('SET', KEYS[6], ARGV[5]) end
 return 1
 """
 
@@ -263,6 +275,8 @@ class AgentRegistry:
         self._roster_script = redis.register_script(_ROSTER)
         self._beat = redis.register_script(_BEAT)
         self._next_token = redis.register_script(_NEXT_TOKEN)
+        self._mark_epoch = redis.register_script(
+            "local t = redis.call('TIME') redis.call('SET', KEYS[1], t[1] * 1000 + math.floor(t[2] / 1000), 'NX')")
         self._instance_holds = redis.register_script(_HOLDS + "return holds(ARGV[1], ARGV[2], ARGV[3]) and 1 or 0")
 
     def _key(self, *parts: str) -> str:
@@ -285,17 +299,17 @@ class AgentRegistry:
         lock = json.dumps({"agent": record.name, "instance": record.instance, "token": record.fence})
         keys = [agent_key, self._key("agents"), self._key("fence"), self._key("claim", record.name),
                 self._key("caller", record.holder) if owned and record.holder else agent_key,
-                self._key("project", record.open_project) if owned and record.open_project else agent_key]
+                self._key("project", record.open_project) if owned and record.open_project else agent_key,
+                self._key("epoch")]
         args = [json.dumps(asdict(record)), int(record.lease_seconds * 1000), record.name, claim, lock,
-                record.top_token]
+                record.top_token, int(REBUILD_LEASES * record.lease_seconds * 1000)]
         return int(self._beat(keys=keys, args=args))
 
     def _publish(self, target: Any, record: AgentRecord) -> None:
-        """The record, then its name in the set of agents (in this order: a roster read between the two, which
-        drops a name without a record, cannot drop this one)."""
+        """The record, with a call's start or end (its name is kept in the set of agents by the heartbeat, every
+        second: a roster read drops a name only while neither its record nor its claim is there)."""
         record.heartbeat_at = time.time()
         target.set(self._key("agent", record.name), json.dumps(asdict(record)), px=int(record.lease_seconds * 1000))
-        target.sadd(self._key("agents"), record.name)
 
     def withdraw(self, record: AgentRecord) -> None:
         """An agent that stops cleanly removes its record at once (only its own instance's)."""
@@ -405,6 +419,12 @@ class AgentRegistry:
     def confirm_closed(self, agent: str, token: int) -> None:
         """Agent side: the project of the ownership ``token`` is closed; its claim (closing) ends."""
         self._delete_if(keys=[self._key("claim", agent)], args=["token", str(token)])
+
+    def mark_epoch(self) -> None:
+        """Note, by Redis' clock, that this Redis's data began by now when it has no note yet (an agent's start on a
+        new Redis): the node's wait for the agents' heartbeats after a loss of data (:class:`Holding`) then ends a
+        lease after the first agent started, not a lease after the first caller came."""
+        self._mark_epoch(keys=[self._key("epoch")])
 
     def reset(self, agent: str) -> None:
         """An agent that (re)starts holds no project: whatever claim named it is void."""
