@@ -57,8 +57,10 @@ LOCAL_METHODS = frozenset({"on_worker_thread_started", "close"})
 
 logger = logging.getLogger(__name__)
 
-POLL_SECONDS = 0.25
-"""Longest wait for a result before the call's cancel token is looked at again."""
+POLL_SECONDS = 0.5
+"""Longest wait for a result before the call's cancel token is looked at again: each wait is a Redis command
+(``BLPOP``), so a TIA call of a minute costs 120 of them; a cancel reaches the agent within this, well inside
+:data:`CANCEL_GRACE_SECONDS` (it was 0.25 s: the most part of a port call's Redis commands in the 1 s model)."""
 LEASE_CHECK_SECONDS = HEARTBEAT_SECONDS
 """How often a waiting call reads its agent's record (one Redis round trip): as often as the agent writes it, not
 at every wake-up for the token; its lease lasts :data:`~engineering_api.farm.registry.AGENT_TTL_SECONDS`."""
