@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 from redis.exceptions import RedisError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from engineering_api.farm.proxy import FarmBackendBase
     from engineering_api.jobs.manager import JobManager
 
@@ -41,8 +43,11 @@ RUNNING_JOBS_LOOKED_AT = 200
 class NodeLease:
     """This node's lease, and the loop that takes over the jobs of nodes whose lease is gone (a daemon thread)."""
 
-    def __init__(self, jobs: JobManager, farm: FarmBackendBase) -> None:
+    def __init__(self, jobs: JobManager, farm: FarmBackendBase,
+                 settle: Callable[[JobManager, FarmBackendBase, str, dict[str, Any]], None]) -> None:
         self.jobs, self.farm = jobs, farm
+        self.settle = settle
+        """Re-attaches a taken-over job to its call (:func:`engineering_api.farm.reattach.settle_orphaned`)."""
         self._redis = farm.config.redis()
         self._stop = threading.Event()
 
@@ -81,8 +86,6 @@ class NodeLease:
 
 def take_over_orphaned_jobs(lease: NodeLease) -> list[str]:
     """Re-attach every running job whose journal names another node whose lease is gone; returns their ids."""
-    from engineering_api.farm.reattach import settle_orphaned
-
     records, _ = lease.jobs.list(status="Running", limit=RUNNING_JOBS_LOOKED_AT)
     taken = []
     for record in records:
@@ -94,6 +97,6 @@ def take_over_orphaned_jobs(lease: NodeLease) -> list[str]:
         if not lease.take(record.job_id):
             continue
         logger.warning("API node %s is gone: job %s is finished here", node, record.job_id)
-        settle_orphaned(lease.jobs, lease.farm, record.job_id, call)
+        lease.settle(lease.jobs, lease.farm, record.job_id, call)
         taken.append(record.job_id)
     return taken

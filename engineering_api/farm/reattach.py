@@ -83,7 +83,7 @@ def reattach_jobs(jobs: JobManager, farm: FarmBackendBase) -> int:
         count += 1
     from engineering_api.farm.failover import NodeLease
 
-    farm.node_lease = NodeLease(jobs, farm)
+    farm.node_lease = NodeLease(jobs, farm, settle_orphaned)
     farm.node_lease.start()
     return count
 
