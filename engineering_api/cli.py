@@ -36,6 +36,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         db=getattr(args, "db", None),
         farm_state_url=getattr(args, "farm_state", None),
         farm_path_map=tuple(getattr(args, "farm_path_map", None) or ()) or None,
+        farm_lease_seconds=getattr(args, "farm_lease_seconds", None),
+        farm_lease_grace_seconds=getattr(args, "farm_lease_grace_seconds", None),
         log_level=getattr(args, "log_level", None),
         tls_cert_file=getattr(args, "tls_cert", None),
         tls_key_file=getattr(args, "tls_key", None),
@@ -57,7 +59,9 @@ def _export_env(settings: Settings) -> None:
                         ("LOG_LEVEL", settings.log_level), ("OAUTH_ISSUER", settings.oauth_issuer),
                         ("OAUTH_AUDIENCE", settings.oauth_audience), ("OAUTH_JWKS_URL", settings.oauth_jwks_url),
                         ("TLS_CERT_FILE", settings.tls_cert_file), ("TLS_KEY_FILE", settings.tls_key_file),
-                        ("HSTS_SECONDS", str(settings.hsts_seconds) if settings.hsts_seconds else "")):
+                        ("HSTS_SECONDS", str(settings.hsts_seconds) if settings.hsts_seconds else ""),
+                        ("FARM_LEASE_SECONDS", f"{settings.farm_lease_seconds:g}"),
+                        ("FARM_LEASE_GRACE_SECONDS", f"{settings.farm_lease_grace_seconds:g}")):
         if value:
             os.environ[f"ENGINEERING_API_{name}"] = value
     os.environ[SERVE_PID_VARIABLE] = str(os.getpid())
@@ -246,7 +250,9 @@ def cmd_agent(args: argparse.Namespace) -> int:
         return 2
     print(f"engineering-api agent {args.name or '(host name)'}: backend {settings.backend}, TIA {','.join(versions)}, "
           f"data {settings.data_dir}, broker {args.farm}", flush=True)
-    return run_agent(FarmConfig(args.farm, args.farm_state), backend, name=args.name, versions=versions,
+    config = FarmConfig(args.farm, args.farm_state, lease_seconds=settings.farm_lease_seconds,
+                        lease_grace_seconds=settings.farm_lease_grace_seconds)
+    return run_agent(config, backend, name=args.name, versions=versions,
                      backend_name=settings.backend, log_level=settings.log_level,
                      tracing=Tracing.on() if settings.tracing else Tracing.OFF)
 
@@ -481,6 +487,16 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--data-dir", help="data directory (default ./var or ENGINEERING_API_DATA_DIR)")
         p.add_argument("--backend", choices=["fake", "openness"], help="backend (default fake)")
 
+    def lease_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--farm-lease-seconds", type=float, metavar="SECONDS",
+                       help="farm: how long an agent's heartbeat lease lives in Redis (agent), and how long after a "
+                            "Redis restart the node waits for the agents to bring lost claims back (default 5; "
+                            "ENGINEERING_API_FARM_LEASE_SECONDS)")
+        p.add_argument("--farm-lease-grace-seconds", type=float, metavar="SECONDS",
+                       help="farm: how long the node waits for an agent whose lease lapsed to come back as the same "
+                            "instance (keeping its sessions' unsaved work) before AGENT_LOST (default 5; "
+                            "ENGINEERING_API_FARM_LEASE_GRACE_SECONDS)")
+
     serve = sub.add_parser("serve", help="run the server")
     common(serve)
     serve.add_argument("--host", help="bind address (default 127.0.0.1)")
@@ -506,6 +522,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--farm-path-map", metavar="NODE=AGENT", action="append",
                        help="where agents see the shared storage this node sees at NODE (repeatable), e.g. "
                             "/mnt/tia=\\\\filer\\tia for Windows agents")
+    lease_options(serve)
     serve.add_argument("--log-level", choices=LOG_LEVELS, type=str.upper,
                        help="the server's log on stderr, each line with its request id (default: warnings, bare)")
     serve.set_defaults(func=cmd_serve)
@@ -516,6 +533,7 @@ def build_parser() -> argparse.ArgumentParser:
     agent.add_argument("--farm-state", metavar="REDIS_URL", help="Redis for results and heartbeats")
     agent.add_argument("--tia-versions", help="TIA versions this host runs, e.g. V19,V20 (default: the backend's)")
     agent.add_argument("--name", help="agent name (default: the host name); its queue is named after it")
+    lease_options(agent)
     agent.add_argument("--log-level", choices=LOG_LEVELS, type=str.upper,
                        help="the agent's log on stderr; INFO logs every call with its request id (default: warnings)")
     agent.set_defaults(func=cmd_agent)

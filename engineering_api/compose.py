@@ -30,7 +30,9 @@ def create_backend(settings: Settings) -> EngineeringBackend:
         from engineering_api.farm.paths import PathMap
 
         return FarmBackend(FarmConfig(settings.farm_url, settings.farm_state_url,
-                                      outage_grace_seconds=settings.farm_outage_grace_seconds),
+                                      outage_grace_seconds=settings.farm_outage_grace_seconds,
+                                      lease_seconds=settings.farm_lease_seconds,
+                                      lease_grace_seconds=settings.farm_lease_grace_seconds),
                            path_map=PathMap.parse(settings.farm_path_map))
     if settings.backend == "fake":
         from fakes.backend import FakeBackend

@@ -123,6 +123,14 @@ class Settings:
     farm_outage_grace_seconds: float = 30.0
     """After Redis was away, how long a farm's sessions keep agents that have not reported yet, and how long a new
     call waits for Redis before 503 ``FARM_BROKER_UNREACHABLE``."""
+    farm_lease_seconds: float = 5.0
+    """A farm agent's lease: its heartbeat record lives this long in Redis (rewritten every second); an agent
+    silent that long is taken as gone. The API node waits this long after a Redis restart for the agents'
+    heartbeats to bring back the claims a Redis that lost its data forgot."""
+    farm_lease_grace_seconds: float = 5.0
+    """After a farm agent's lease lapsed, how long the API node waits for the same agent instance to come back (a
+    short partition, a connection reset, a paused VM) before its sessions are told 503 ``AGENT_LOST`` and their
+    projects closed: a reconnect within it keeps the session's unsaved work."""
     trust_plc_certificates: bool = False
     """Answer TIA's TLS trust prompt (a CPU presenting a certificate, V17 on) with "trusted" when a call does not say
     (``trustTls``); every answer is reported in the call's result and logged."""

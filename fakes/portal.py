@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.errors import LockedError
+from engineering_api.backend.lock_holders import holder_alive, holder_identity
 from engineering_api.backend.models import PortalInfo
 from engineering_api.lib.schema import utc_now
 from fakes.project_files import LOCK_NAME
@@ -91,6 +92,8 @@ def foreign_holder(folder: Path) -> dict[str, Any] | None:
     lock = _read_lock(folder)
     if lock is None or "process" not in lock or _ours(lock):
         return None  # no lock, ours, or written before locks named their process (one server per folder then)
+    if holder_alive(lock) is False:  # a farm agent's lock, whose instance Redis says no longer holds it (any host)
+        return None
     if lock.get("host") == _HOST and not _process_alive(int(lock.get("process", 0) or 0)):
         return None
     return lock
@@ -104,7 +107,8 @@ def take_lock(folder: Path, pid: int) -> None:
             open one project on shared storage: the file is created exclusively, so only one wins).
     """
     lock_file = folder / LOCK_NAME
-    body = json.dumps({"pid": pid, "host": _HOST, "process": os.getpid(), "openedAt": utc_now()}) + "\n"
+    body = json.dumps({"pid": pid, "host": _HOST, "process": os.getpid(), "openedAt": utc_now(),
+                       **holder_identity()}) + "\n"
     for _ in range(2):
         try:
             fd = os.open(lock_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)

@@ -41,8 +41,11 @@ from engineering_api.backend.errors import (
     OperationCanceledError,
     PortalUnavailableError,
 )
+from engineering_api.backend.lock_holders import register_lock_holder
 from engineering_api.backend.port import AREAS
-from engineering_api.farm.celery_app import CALL_TASK, REQUEST_ID_HEADER, FarmConfig, celery_app
+from engineering_api.farm.celery_app import (
+    CALL_TASK, QUEUED_CALL_EXPIRES_SECONDS, REQUEST_ID_HEADER, FarmCallFailed, FarmConfig, celery_app,
+)
 from engineering_api.farm.codec import AgentCallError, decode, encode, encode_error
 from engineering_api.farm.registry import HEARTBEAT_SECONDS, AgentRecord, AgentRegistry, agent_queue
 from engineering_api.lib.observability import current_request_id, well_formed_request_id
@@ -50,7 +53,7 @@ from engineering_api.lib.tracing import REQUEST_ID_ATTRIBUTE, Tracing
 from simatic_xml.cancel import CancelToken, installed
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from engineering_api.backend.port import EngineeringBackend
 
@@ -75,7 +78,7 @@ def refusal(code: str, message: str, kind: type[EngineeringError] = AgentCallErr
             **details: Any) -> dict[str, Any]:
     """The outcome of a call the agent did not run, as the domain error ``kind`` (so the API node answers with that
     error's status: a call refused for a lost instance is 503 like AGENT_LOST, one from an ended ownership 409)."""
-    return {"error": encode_error(kind(message, code=code, details=details))}
+    return {"error": encode_error(kind(message, code=code, details={**details, "cause": code}))}
 
 
 class AgentRunner:
@@ -92,6 +95,15 @@ class AgentRunner:
         self._stop = threading.Event()
         self._highest_token = 0
         """The newest fencing token seen: a call with an older one comes from an ownership that has ended."""
+        self._orphan_since: float | None = None
+        """Since when (monotonic) the open project has been held under no claim (:meth:`_watch_orphan`)."""
+        self.close_orphan: Callable[[int], None] | None = None
+        """Sends this instance a close of the project of the ownership (token) nobody holds (set by the agent)."""
+        self._published = time.monotonic()
+        """When the heartbeat last ran (monotonic: a wall clock stepped back by time sync, a resumed or migrated VM,
+        must not stop the heartbeat, nor a step forward make it beat in a burst). A call's start and end publish
+        the record too, but the heartbeat runs every second all the same: it is what rebuilds a claim Redis lost
+        and notices a project held by nobody, also on an agent whose calls follow each other."""
 
     def run(self, method: str, payload: dict[str, Any], call_id: str, label: str = "",
             fence: dict[str, Any] | None = None, request_id: str | None = None,
@@ -159,6 +171,9 @@ class AgentRunner:
             return refused
         self.record.current_call = f"{method} {label}".strip()
         mark = f"started {self.record.instance} {uuid.uuid4().hex}"  # this delivery's, kept over retries
+        token_value = fence.get("token")
+        if isinstance(token_value, int) and token_value > self.record.top_token:
+            self.record.top_token = token_value  # published with the start: a new claim's token is above it
         first, canceled = self._through_redis(lambda: self.registry.start_call(call_id, self.record, mark=mark))
         if not first or canceled:
             self.record.current_call = None
@@ -169,7 +184,6 @@ class AgentRunner:
             return None
         if canceled:  # canceled while it waited in the queue: it never started
             return {"error": encode_error(OperationCanceledError(f"{method} was canceled before it started"))}
-        token_value = fence.get("token")
         if isinstance(token_value, int):
             self._highest_token = max(self._highest_token, token_value)
 
@@ -199,7 +213,9 @@ class AgentRunner:
             self._ended(call_id, method, time.monotonic() - started, ok)
         if method in PROJECT_METHODS:
             self._relaunch()
-            conflict = self._hold_project(token_value if isinstance(token_value, int) else None)
+            holder = fence.get("caller")
+            conflict = self._hold_project(token_value if isinstance(token_value, int) else None,
+                                          holder if isinstance(holder, str) else None)
             if conflict is not None:
                 return conflict
             if self.record.fence is None and fence.get("closing") and isinstance(token_value, int):
@@ -218,16 +234,18 @@ class AgentRunner:
         logger.info("call %s %s %s in %.3f s (request %s)", call_id, method, "ended" if ok else "failed", seconds,
                     current_request_id.get())
 
-    def _hold_project(self, token: int | None) -> dict[str, Any] | None:
+    def _hold_project(self, token: int | None, caller: str | None = None) -> dict[str, Any] | None:
         """After a project call: the open project's lock and fence follow the portal. A project another live
-        agent holds is closed again at once (nothing was changed in it yet) and the call answered 409."""
+        agent holds is closed again at once (nothing was changed in it yet) and the call answered 409.
+        ``caller``: the caller of the ownership (kept in the record, so a Redis that lost its data gets the claim
+        back from the heartbeat)."""
         before = self.record.open_project
         self._refresh_project()
         path = self.record.open_project
         if before is not None and before != path:
             self._through_redis(lambda: self.registry.unlock_project(before, self.record))
         if path is None:
-            self.record.fence = None
+            self.record.fence = self.record.holder = None
             return None
         if before != path:
             holder = self._through_redis(lambda: self.registry.lock_project(path, self.record, token))
@@ -235,11 +253,13 @@ class AgentRunner:
                 with contextlib.suppress(Exception):
                     self.backend.close_project()
                 self._refresh_project()
-                self.record.fence = None
+                self.record.fence = self.record.holder = None
                 return refusal("PROJECT_HELD", (
                     f"The project {path} is open on agent {holder['agent']!r} in another session; it was closed "
                     "here again without changes. Retry once that session has closed it."), ConflictError,
                     agent=holder["agent"])
+        if self.record.fence != token or caller is not None:
+            self.record.holder = caller
         self.record.fence = token
         return None
 
@@ -269,17 +289,43 @@ class AgentRunner:
         :data:`IDLE_LOOK_SECONDS` for a call that started, without Redis."""
         while not self._stop.is_set():
             current = self._current
-            due = max(self.record.heartbeat_at + HEARTBEAT_SECONDS - time.time(), 0.0)
+            due = max(self._published + HEARTBEAT_SECONDS - time.monotonic(), 0.0)
             try:
                 if current is not None and not current[1].canceled and due > 0:
                     if self.registry.wait_for_cancel(current[0], due):
                         current[1].cancel(OperationCanceledError("the job was canceled"))
                 elif due > 0:
                     self._stop.wait(min(due, IDLE_LOOK_SECONDS))
-                if time.time() - self.record.heartbeat_at >= HEARTBEAT_SECONDS:
-                    self.registry.heartbeat(self.record)
+                if time.monotonic() - self._published >= HEARTBEAT_SECONDS:
+                    self._beat_once()
             except RedisError:  # Redis restarting: the next beat tries again
                 time.sleep(HEARTBEAT_SECONDS)
+
+    def _beat_once(self) -> None:
+        restored = self.registry.heartbeat(self.record)
+        self._published = time.monotonic()
+        if restored > 0:
+            logger.warning("Redis had lost this agent's claim (restarted without its data?): rebuilt for %s, token "
+                           "%s, project %s", self.record.holder, self.record.fence, self.record.open_project)
+        self._watch_orphan(restored < 0)
+
+    def _watch_orphan(self, orphan: bool) -> None:
+        """A project held under no claim (Redis lost the claim and its holder took another agent meanwhile) for a
+        lease is closed without saving, as its session's end would close it: by a close sent to this instance's
+        own queue with the ownership's token (it runs on the worker thread, fenced like any call), so the agent is
+        free again instead of held by nobody for ever."""
+        fence = self.record.fence
+        if not orphan or fence is None:
+            self._orphan_since = None
+            return
+        now = time.monotonic()
+        if self._orphan_since is None:
+            self._orphan_since = now
+            logger.warning("the project %s (token %s) is held by no session; it is closed without saving in %g s",
+                           self.record.open_project, fence, self.record.lease_seconds)
+        elif now - self._orphan_since >= self.record.lease_seconds and self.close_orphan is not None:
+            self._orphan_since = None  # sent again after another lease if it is still held by nobody then
+            self.close_orphan(fence)
 
     def stop(self) -> None:
         """End the heartbeat thread and withdraw the record."""
@@ -290,6 +336,46 @@ class AgentRunner:
             logger.warning("could not withdraw the agent record", exc_info=True)
 
 
+def _lock_holder_alive(registry: AgentRegistry, lock: Mapping[str, Any]) -> bool | None:
+    """Whether the farm agent instance a project's lock file names still holds the project, by Redis (every host
+    sees it alike); None for a lock that names none, or while Redis does not answer (the lock is trusted then)."""
+    agent, instance = lock.get("farmAgent"), lock.get("farmInstance")
+    if not isinstance(agent, str) or not isinstance(instance, str):
+        return None
+    try:
+        return registry.instance_holds(agent, instance)
+    except RedisError:
+        return None
+
+
+def _consumer_of(app: Any) -> dict[str, Any]:
+    """A holder the worker's consumer is put in once it starts (a consumer bootstep after Celery's events step)."""
+    from celery import bootsteps
+
+    holder: dict[str, Any] = {}
+
+    class KeepConsumer(bootsteps.StartStopStep):
+        requires = ("celery.worker.consumer.events:Events",)
+
+        def start(self, parent: Any) -> None:
+            holder["consumer"] = parent
+
+    app.steps["consumer"].add(KeepConsumer)
+    return holder
+
+
+def _flush_task_events(holder: dict[str, Any]) -> None:
+    """Send the task events the worker buffered (``task-received``, ``task-started``) now, on the worker's thread.
+    Celery's worker buffers task events and flushes them from its event loop, which the solo pool blocks while a
+    call runs: Flower and ``celery events`` saw a running call only once it had ended (``PENDING`` until then)."""
+    dispatcher = getattr(holder.get("consumer"), "event_dispatcher", None)
+    if dispatcher is not None:
+        try:
+            dispatcher.flush()
+        except Exception:  # events are for the operator: never a reason to fail the call
+            logger.warning("could not send the call's task events", exc_info=True)
+
+
 def run_agent(config: FarmConfig, backend: EngineeringBackend, *, name: str | None, versions: list[str],
               backend_name: str, log_level: str | None = None, tracing: Tracing = Tracing.OFF) -> int:
     """Serve port calls until stopped (Ctrl+C or SIGTERM); returns the exit code. ``log_level`` is also the Celery
@@ -298,25 +384,42 @@ def run_agent(config: FarmConfig, backend: EngineeringBackend, *, name: str | No
     backend.on_worker_thread_started()
     registry = AgentRegistry(config.redis(), config.prefix)
     registry.reset(name)
-    record = AgentRecord(name=name, backend=backend_name, tia_versions=versions)
+    registry.mark_epoch()
+    record = AgentRecord(name=name, backend=backend_name, tia_versions=versions, lease_seconds=config.lease_seconds)
     runner = AgentRunner(backend, registry, record, tracing)
+    register_lock_holder({"farmAgent": name, "farmInstance": record.instance},
+                         lambda lock: _lock_holder_alive(registry, lock))
+    app = celery_app(config)
+
+    def close_orphan(token: int) -> None:
+        app.send_task(CALL_TASK, args=["close_project", {"args": [], "kwargs": {}}, uuid.uuid4().hex, "",
+                                       {"instance": record.instance, "token": token, "closing": True}],
+                      queue=agent_queue(name), expires=QUEUED_CALL_EXPIRES_SECONDS,
+                      argsrepr="('close_project', …)", kwargsrepr="{}")
+
+    runner.close_orphan = close_orphan
     runner._relaunch()
     runner._refresh_project()
     registry.heartbeat(record)
-    app = celery_app(config)
+
+    consumer = _consumer_of(app)
 
     def call(task: Any, method: str, payload: dict[str, Any], call_id: str, label: str = "",
              fence: dict[str, Any] | None = None) -> dict[str, Any] | None:
+        _flush_task_events(consumer)
         request_id = task.request.get(REQUEST_ID_HEADER)  # a message header, not an argument: older agents ignore it
         outcome = runner.run(method, payload, call_id, label, fence,
                              request_id if isinstance(request_id, str) else None,
                              task.request.headers)
         if outcome is None:  # delivered again: the first run's outcome stays the stored one
             raise Ignore()
+        if "error" in outcome:  # a failure is FAILURE for Celery's operators (Flower, celery events), with its code
+            raise FarmCallFailed.of(outcome)
         return outcome
 
-    # registered with the app (Celery's decorator is untyped); bound, to read the message's headers
-    app.task(name=CALL_TASK, ignore_result=False, bind=True)(call)
+    # registered with the app (Celery's decorator is untyped); bound, to read the message's headers; a failed call
+    # is an expected outcome of the task (``throws``: logged without a traceback)
+    app.task(name=CALL_TASK, ignore_result=False, bind=True, throws=(FarmCallFailed,))(call)
 
     threading.Thread(target=runner.beat, name="farm-heartbeat", daemon=True).start()
     try:

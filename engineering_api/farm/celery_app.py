@@ -27,16 +27,19 @@ The settings follow Celery's guidance for tasks that must not run twice or be lo
   call (sent, received, started, succeeded or failed, with its runtime) for the farm's operator. A call's
   ``argsrepr`` names its method and call id only, never its payload (project paths, block sources).
 * Each call's message carries the id of the request that caused it in the header :data:`REQUEST_ID_HEADER`.
+* A call that ended in an error is a Celery ``FAILURE`` (:class:`FarmCallFailed`, naming the error's code; an
+  expected exception of the task, so the agent logs no traceback): Flower, ``celery events`` and the result
+  backend tell failures as failures, and the outcome the API node needs is in the exception's arguments.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ("CALL_TASK", "QUEUED_CALL_EXPIRES_SECONDS", "REQUEST_ID_HEADER", "UNSETTLED_STATES", "FarmConfig",
-           "celery_app",
-           "stored_outcome")
+__all__ = ("CALL_TASK", "QUEUED_CALL_EXPIRES_SECONDS", "REQUEST_ID_HEADER", "UNSETTLED_STATES", "FarmCallFailed",
+           "FarmConfig", "celery_app", "stored_outcome")
 
 CALL_TASK = "engineering_api.farm.call"
 """The one task: run a port method on the agent's backend."""
@@ -49,6 +52,29 @@ UNSETTLED_STATES = frozenset({"PENDING", "RECEIVED", "STARTED", "RETRY"})
 """Celery task states of a call that has not ended (queued, taken, or running on its agent)."""
 RESULT_EXPIRES_SECONDS = 24 * 3600
 """How long the result backend keeps a call's outcome."""
+
+
+class FarmCallFailed(Exception):
+    """A farm call that ended in an error, as Celery's task failure: ``args`` are a summary (``CODE: message``,
+    what Flower and ``celery events`` show) and the outcome as JSON (what the API node reads back)."""
+
+    @classmethod
+    def of(cls, outcome: dict[str, Any]) -> FarmCallFailed:
+        error = outcome.get("error") or {}
+        summary = f"{error.get('code') or error.get('type') or 'ERROR'}: {error.get('message', '')}".strip()
+        return cls(summary, json.dumps(outcome))
+
+    @staticmethod
+    def outcome_of(failure: Any) -> dict[str, Any] | None:
+        """The outcome a stored failure carries (None: a failure of another kind, an agent's crash)."""
+        args = getattr(failure, "args", None)
+        if not isinstance(args, tuple) or len(args) != 2 or not isinstance(args[1], str):
+            return None
+        try:
+            outcome = json.loads(args[1])
+        except ValueError:
+            return None
+        return outcome if isinstance(outcome, dict) and "error" in outcome else None
 
 
 @dataclass(frozen=True)
@@ -64,6 +90,14 @@ class FarmConfig:
     outage_grace_seconds: float = 30.0
     """After Redis was unreachable (or restarted), how long agents have to report again before their callers are
     told they are lost, and how long a new call waits for Redis before ``FARM_BROKER_UNREACHABLE``."""
+    lease_seconds: float = 5.0
+    """Agent side: how long its heartbeat record lives in Redis (written every second); gone that long, it is
+    taken as lost. API node side: how long after Redis restarted a caller that holds no agent waits for the
+    agents' heartbeats to bring back the claims a Redis that lost its data forgot."""
+    lease_grace_seconds: float = 5.0
+    """API node side: how long an agent whose lease lapsed may come back as the same instance (a short
+    partition, a connection reset, a paused VM) before its callers are told ``AGENT_LOST`` and their project is
+    closed: a reconnect within it keeps the session's unsaved work."""
 
     @property
     def redis_url(self) -> str:
@@ -112,8 +146,11 @@ def celery_app(config: FarmConfig, *, results: bool = True) -> Any:
 def stored_outcome(app: Any, call_id: str) -> tuple[str, dict[str, Any] | None]:
     """``(state, outcome)`` of a call from the result backend: ``PENDING`` (unknown: queued or never sent),
     ``STARTED`` (its agent runs it), ``SUCCESS`` with the agent's outcome (None when it was a duplicate delivery),
-    ``REVOKED`` (expired or revoked before it started: it never ran), or ``FAILURE``."""
+    ``FAILURE`` with the agent's outcome (an ``error``; None when the agent itself failed), or ``REVOKED``
+    (expired or revoked before it started: it never ran)."""
     meta = app.backend.get_task_meta(call_id)
     state = str(meta.get("status", "PENDING"))
     result = meta.get("result")
+    if state == "FAILURE":
+        return state, FarmCallFailed.outcome_of(result)
     return state, result if state == "SUCCESS" and isinstance(result, dict) else None

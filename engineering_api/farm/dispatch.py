@@ -119,7 +119,8 @@ class FarmWorker:
             raise OutcomeUnknownError(
                 f"{handle.description} did not stop within its timeout on its farm agent; whether it ran is not "
                 "known yet. The caller's project there is closed without saving once the agent is free.",
-                details={**(call or {}), "timeoutSeconds": (exc.details or {}).get("timeoutSeconds")},
+                details={**(call or {}), "timeoutSeconds": (exc.details or {}).get("timeoutSeconds"),
+                         "cause": exc.code},
             ) from exc
 
     def stop(self) -> None:

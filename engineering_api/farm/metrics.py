@@ -49,8 +49,7 @@ def farm_families(registry: AgentRegistry) -> Callable[[], Iterator[Metric]]:
     def read() -> Iterator[Metric]:
         up = GaugeMetricFamily("engineering_api_farm_up", "Whether the farm's Redis answered this scrape")
         try:
-            records = registry.agents()
-            claims = registry.claims()
+            roster = registry.roster()
             drained = registry.drained()
         except RedisError:
             up.add_metric([], 0)
@@ -74,8 +73,9 @@ def farm_families(registry: AgentRegistry) -> Callable[[], Iterator[Metric]]:
                                   "lease (its last heartbeat)", labels=["agent"])
         held = GaugeMetricFamily("engineering_api_farm_agent_held_seconds", "How long each held agent's holder has "
                                  "held it", labels=["agent"])
-        for record in records:
-            claim = claims.get(record.name)
+        for record, _, claim, lease_left in roster:
+            if record is None:
+                continue
             current = _state(record, claim)
             draining.add_metric([record.name], 1 if record.name in drained else 0)
             for each in AGENT_STATES:
@@ -88,7 +88,8 @@ def farm_families(registry: AgentRegistry) -> Callable[[], Iterator[Metric]]:
             calls.add_metric([record.name], record.calls_done)
             errors.add_metric([record.name], record.calls_failed)
             seconds.add_metric([record.name], count_value=record.calls_done, sum_value=record.call_seconds)
-            lease.add_metric([record.name], max(0.0, now - record.heartbeat_at))
+            if lease_left is not None:  # by Redis' own clock (PTTL), never this node's against the agent's
+                lease.add_metric([record.name], max(0.0, record.lease_seconds - lease_left))
         yield from (up, state, draining, holder, calls, errors, seconds, lease, held)
 
     return read

@@ -175,7 +175,8 @@ def _reachable() -> Iterator[None]:
         yield
     except RedisError as exc:
         raise PortalUnavailableError(f"The farm's Redis is unreachable ({exc}); retry when it is back.",
-                                     code="FARM_BROKER_UNREACHABLE") from exc
+                                     code="FARM_BROKER_UNREACHABLE",
+                                     details={"cause": "FARM_BROKER_UNREACHABLE"}) from exc
 
 
 def _agent(ctx: OperationContext, name: str) -> tuple[FarmBackendBase, AgentRecord]:
@@ -198,6 +199,25 @@ def _agent(ctx: OperationContext, name: str) -> tuple[FarmBackendBase, AgentReco
     return farm, record
 
 
+def _agent_or_gone(ctx: OperationContext, name: str) -> tuple[FarmBackendBase, AgentRecord | None, str | None]:
+    """The farm, the named agent's record (None: gone) and the caller its claim names. A gone agent is found
+    while a claim still names it (its host died holding a session's project).
+
+    Raises:
+        NotSupportedError: ``FARM_NOT_CONFIGURED``: the server runs embedded.
+        NotFoundError: ``AGENT_NOT_FOUND``: no live agent of that name and no claim naming one.
+    """
+    farm = _farm(ctx)
+    if farm is not None:
+        with _reachable():
+            claim = farm.registry.claim_record(name)
+            record = farm.registry.agent(name)
+        if record is None and claim is not None:
+            return farm, None, str(claim.get("caller"))
+    farm, record = _agent(ctx, name)
+    return farm, record, None
+
+
 def _admin(record: AgentRecord) -> Claim:
     """An administrator's call to ``record``'s instance: it may end any ownership (see the agent's fences)."""
     from engineering_api.farm.registry import Claim
@@ -211,7 +231,11 @@ def _unsaved(farm: FarmBackendBase, record: AgentRecord) -> bool:
 
 
 def _preview_release(ctx: OperationContext, d: AgentRef) -> Preview:
-    farm, record = _agent(ctx, d.agent_name)
+    farm, record, gone_holder = _agent_or_gone(ctx, d.agent_name)
+    if record is None:
+        return plan(f"Agent {d.agent_name!r} is gone (its lease lapsed): would end the claim of {gone_holder}, so "
+                    "the project it held can be opened on another agent from its last save (its unsaved changes "
+                    "went with the agent).", [])
     with _reachable():
         holder = farm.registry.claimed_by(record.name)
     if record.open_project is None and holder is None:
@@ -225,7 +249,11 @@ def _preview_release(ctx: OperationContext, d: AgentRef) -> Preview:
 
 
 def _release(ctx: OperationContext, d: AgentRef) -> AgentRelease:
-    farm, record = _agent(ctx, d.agent_name)
+    farm, record, _ = _agent_or_gone(ctx, d.agent_name)
+    if record is None:  # gone holding a claim: ending it makes its locks stale (registry ``_HOLDS``) on every host
+        with _reachable():
+            farm.registry.reset(d.agent_name)
+        return AgentRelease(agent_name=d.agent_name, closed_project=None, discarded_unsaved_changes=False)
     unsaved = record.open_project is not None and _unsaved(farm, record)
     if record.open_project is not None:
         farm._send(_admin(record), "close_project", (), {}, None, fence={"override": True})
@@ -286,7 +314,9 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     _agent_action(
         "release", "Give an agent back (admin): close the project a caller left open there, without saving.",
         _release, AgentRelease, "For a caller that went away holding an agent: its project is closed without saving "
-        "(the dry run says whether unsaved changes would be lost) and the agent is free again.",
+        "(the dry run says whether unsaved changes would be lost) and the agent is free again. For an agent that is "
+        "gone (its host died) with a claim still naming it: the claim ends, so its project's lock is stale on every "
+        "host and the project opens elsewhere from its last save.",
         destructive=True, preview=_preview_release,
     ),
     _agent_action(

@@ -57,8 +57,10 @@ LOCAL_METHODS = frozenset({"on_worker_thread_started", "close"})
 
 logger = logging.getLogger(__name__)
 
-POLL_SECONDS = 0.25
-"""Longest wait for a result before the call's cancel token is looked at again."""
+POLL_SECONDS = 0.5
+"""Longest wait for a result before the call's cancel token is looked at again: each wait is a Redis command
+(``BLPOP``), so a TIA call of a minute costs 120 of them; a cancel reaches the agent within this, well inside
+:data:`CANCEL_GRACE_SECONDS` (it was 0.25 s: the most part of a port call's Redis commands in the 1 s model)."""
 LEASE_CHECK_SECONDS = HEARTBEAT_SECONDS
 """How often a waiting call reads its agent's record (one Redis round trip): as often as the agent writes it, not
 at every wake-up for the token; its lease lasts :data:`~engineering_api.farm.registry.AGENT_TTL_SECONDS`."""
@@ -112,7 +114,7 @@ def _lost(agent: str, method: str, why: str, call_id: str | None = None) -> Port
         f"The farm agent {agent!r} {why} while {method} was queued or running; the call did not complete and will "
         "never run (it was addressed to that run of the agent only). The project is as TIA left it: changes since "
         "its last save are lost. Open it again.", code="AGENT_LOST",
-        details={"agent": agent, "method": method, **({"callId": call_id} if call_id else {})},
+        details={"agent": agent, "method": method, **({"callId": call_id} if call_id else {}), "cause": "AGENT_LOST"},
     )
 
 
@@ -131,6 +133,16 @@ class FarmBackendBase(EngineeringBackend):
         self.registry = AgentRegistry(config.redis(), config.prefix)
         self._unreachable_until = 0.0
         """``time.monotonic()`` until which agents' leases are not trusted: Redis was unreachable from here."""
+        self.node_lease: Any = None
+        """This node's lease and its look for jobs of lost nodes, once the app has started
+        (:class:`engineering_api.farm.failover.NodeLease`)."""
+        self.node_id = uuid.uuid4().hex
+        """This API node's run: its jobs' journals name it, and its lease in Redis says it is alive
+        (:mod:`engineering_api.farm.failover`), so another node finishes answering them if it dies."""
+        self._lapsed_since: dict[tuple[str, str], float] = {}
+        """``time.monotonic()`` at which this node first saw an agent instance's lease gone (its reconnect grace
+        runs from there)."""
+
         self.on_outcome_unknown: Callable[[str, dict[str, Any]], Any] | None = None
         """Called with (job id, call) when a job's call ends ``OUTCOME_UNKNOWN``: the app fills in the job's final
         state when the agent reports (:func:`engineering_api.farm.reattach.watch`)."""
@@ -150,6 +162,23 @@ class FarmBackendBase(EngineeringBackend):
         except RedisError:
             self._note_unreachable()
             return True
+
+    def _note_job(self, job: str, call: dict[str, Any]) -> None:
+        """The job's journal (:meth:`AgentRegistry.note_job_call`), naming this node."""
+        self.registry.note_job_call(job, {**call, "node": self.node_id})
+
+    def lapsed(self, agent: str, instance: str) -> bool:
+        """``agent``'s instance ``instance`` has no lease now: whether its reconnect grace (``lease_grace_seconds``,
+        from the moment this node first saw it gone) is over. A paused VM or a short partition brings the same
+        instance back with its project and unsaved work; only then is it lost."""
+        now = time.monotonic()
+        since = self._lapsed_since.setdefault((agent, instance), now)
+        if len(self._lapsed_since) > 1024:  # instances seen gone long ago
+            self._lapsed_since = {k: v for k, v in self._lapsed_since.items() if now - v < 3600}
+        return now - since >= self.config.lease_grace_seconds
+
+    def _back(self, agent: str, instance: str) -> None:
+        self._lapsed_since.pop((agent, instance), None)
 
     def _note_unreachable(self) -> None:
         self._unreachable_until = time.monotonic() + self.config.outage_grace_seconds
@@ -179,17 +208,24 @@ class FarmBackendBase(EngineeringBackend):
         held = self.registry.holding(caller)
         if held.claim is not None:
             if held.state == "alive":
+                self._back(held.claim.agent, held.claim.instance)
                 return held.claim
             if held.state == "closing":
                 raise PortalUnavailableError(
                     f"Your project on farm agent {held.claim.agent!r} is being closed after a call whose outcome "
                     "is unknown (its unsaved changes are lost, as when TIA closes it). Retry in a moment, then open "
-                    "it again.", code="PROJECT_CLOSING", details={"agent": held.claim.agent},
+                    "it again.", code="PROJECT_CLOSING",
+                    details={"agent": held.claim.agent, "cause": "OUTCOME_UNKNOWN"},
                 )
-            if held.state == "gone" and patient and self.in_outage_grace():
+            if held.state == "gone" and patient and (
+                    not self.lapsed(held.claim.agent, held.claim.instance) or self.in_outage_grace()):
                 raise _Wait()
             self.end_session(caller)
             raise _lost(held.claim.agent, method, "was restarted" if held.state == "restarted" else "was lost")
+        if patient and held.data_age < self.config.lease_seconds:
+            # Redis's data began less than a lease ago (it lost them): a claim it forgot comes back with its agent's
+            # next heartbeat; until every agent has beaten, this caller may be one whose claim is not back yet
+            raise _Wait()
         version = kwargs.get("version") if method == "launch_portal" else None
         target = (self.registry.claim(caller, version) if method in CLAIMING_METHODS
                   else self.registry.free_agent(version, exclude))
@@ -203,7 +239,7 @@ class FarmBackendBase(EngineeringBackend):
                     f" or without TIA {version}" if version else "") + (
                     f" or drained for maintenance ({', '.join(drained)})" if drained else "") + ". Retry later, or "
                 "start another agent (engineering-api agent --farm …).",
-                details={"liveAgents": [a.name for a in live], "drainedAgents": drained},
+                details={"liveAgents": [a.name for a in live], "drainedAgents": drained, "cause": "NO_FREE_AGENT"},
             )
         return target
 
@@ -219,7 +255,7 @@ class FarmBackendBase(EngineeringBackend):
         except (OperationalError, RedisError) as exc:  # a broker failure no step above expected: never a 500
             raise OutcomeUnknownError(
                 f"The farm's broker failed during {method} ({type(exc).__name__}: {exc}); whether it ran is not "
-                "known.", details={"method": method},
+                "known.", details={"method": method, "cause": "FARM_BROKER_UNREACHABLE"},
             ) from exc
         except EngineeringError as exc:
             done = changes_so_far()
@@ -239,7 +275,9 @@ class FarmBackendBase(EngineeringBackend):
         target = self._through_outage(lambda patient: self._agent_for(caller, method, kwargs, patient=patient))
         progress = next((a for a in (*args, *kwargs.values()) if callable(a)), None)
         try:
-            result = self._send(target, method, args, kwargs, progress)
+            # the caller goes with its ownership's token: the agent keeps it, so a Redis that lost it gets it back
+            result = self._send(target, method, args, kwargs, progress,
+                                fence={"caller": caller} if target.token is not None else None)
         except OutcomeUnknownError:
             raise
         except EngineeringError as exc:
@@ -278,7 +316,7 @@ class FarmBackendBase(EngineeringBackend):
                 if time.monotonic() > deadline or (token is not None and token.canceled):
                     raise PortalUnavailableError(
                         f"The farm's Redis is unreachable ({exc}); the call was not sent. Check the broker and retry.",
-                        code="FARM_BROKER_UNREACHABLE",
+                        code="FARM_BROKER_UNREACHABLE", details={"cause": "FARM_BROKER_UNREACHABLE"},
                     ) from exc
             time.sleep(POLL_SECONDS)
 
@@ -305,7 +343,7 @@ class FarmBackendBase(EngineeringBackend):
         job = current_job.get()
         if job is not None:  # the job's journal, noted before it is sent: a node that dies at any moment after can
             with contextlib.suppress(RedisError):  # re-attach (Redis away: it cannot; the call still runs)
-                self.registry.note_job_call(job, call)
+                self._note_job(job, call)
         try:
             # argsrepr/kwargsrepr given: Celery would otherwise build a repr of the whole payload for every call
             self.app.send_task(CALL_TASK, args=[method, payload, call_id, "", fence], queue=agent_queue(target.agent),
@@ -322,7 +360,7 @@ class FarmBackendBase(EngineeringBackend):
                            exc_info=True)
             self.app.close()
             self._unsent(call_id, method, job, exc)
-        published_at = time.time()
+        published_at = time.monotonic()
         token = current()
         if token is not None:
             in_flight[id(token)] = call
@@ -335,7 +373,7 @@ class FarmBackendBase(EngineeringBackend):
             if job is not None and message is not None:  # between two calls: what completed so far
                 done = changes_so_far() + ([method] if "error" not in message and not is_read_only(method) else [])
                 with contextlib.suppress(RedisError):
-                    self.registry.note_job_call(job, {"completedCalls": done})
+                    self._note_job(job, {"completedCalls": done})
             # The outcome is the last message an agent posts, and popping it left the list empty (Redis drops
             # it): only a call given up on can leave replies behind.
             if message is None:
@@ -370,16 +408,18 @@ class FarmBackendBase(EngineeringBackend):
         except PortalUnavailableError as unreachable:
             raise OutcomeUnknownError(
                 f"The farm's broker failed while {method} was sent ({exc}) and stayed unreachable: whether the call "
-                "reached it, and will run, is not known.", details={"callId": call_id, "method": method},
+                "reached it, and will run, is not known.",
+                details={"callId": call_id, "method": method, "cause": "FARM_BROKER_UNREACHABLE"},
             ) from unreachable
         if not stopped:
             return
         if job is not None:  # it will never run: the journal goes back to what completed before it
             with contextlib.suppress(RedisError):
-                self.registry.note_job_call(job, {"completedCalls": changes_so_far()})
+                self._note_job(job, {"completedCalls": changes_so_far()})
         raise PortalUnavailableError(
             f"The farm broker is unreachable ({exc}); {method} was not sent (or is stopped before it starts). "
-            "Check the broker and retry.", code="FARM_BROKER_UNREACHABLE", details={"callId": call_id},
+            "Check the broker and retry.", code="FARM_BROKER_UNREACHABLE",
+            details={"callId": call_id, "cause": "FARM_BROKER_UNREACHABLE"},
         ) from exc
 
     def never_started(self, call_id: str) -> bool:
@@ -404,10 +444,10 @@ class FarmBackendBase(EngineeringBackend):
         While Redis is unreachable (the broker restarting) the wait goes on: the agent keeps working and posts
         its outcome when Redis is back, so nothing accepted is lost, and a lease that expired meanwhile is not
         taken as the agent's death until the outage grace has passed. The call's own timeout (its token) still
-        applies. Only a call published before Redis went away (``published_at``, wall clock) can have been lost
-        by it (:meth:`_stranded`).
+        applies. Only a call published before Redis went away (``published_at``, ``time.monotonic()``) can have
+        been lost by it (:meth:`_stranded`).
         """
-        published_at = time.time() if published_at is None else published_at
+        published_at = time.monotonic() if published_at is None else published_at
         token = current()
         canceled_at: float | None = None
         through_outage, missing_since = False, None
@@ -427,13 +467,16 @@ class FarmBackendBase(EngineeringBackend):
                     self._never_run(call_id)  # the agent's token, or its check before starting
                     if not self.registry.call_started(call_id):
                         # Still queued: the flag (set first) keeps it from ever starting, so nothing to wait for.
-                        raise token.reason or PortalUnavailableError(f"{method} was canceled", code="CANCELED")
+                        raise token.reason or PortalUnavailableError(f"{method} was canceled", code="CANCELED",
+                                                                     details={"cause": "CANCELED"})
                 if now - lease_read_at >= LEASE_CHECK_SECONDS or through_outage:
                     lease_read_at = now
                     record = self.registry.agent(target.agent)
                     if record is not None and record.instance != target.instance:
                         return self._agent_gone(call_id, target, method, "was restarted")
-                    if record is None and not self.in_outage_grace():
+                    if record is not None:
+                        self._back(target.agent, target.instance)
+                    elif self.lapsed(target.agent, target.instance) and not self.in_outage_grace():
                         return self._agent_gone(call_id, target, method, "was lost (killed, or its host)")
                 through_outage = through_outage or (now < self._unreachable_until
                                                     and self._restarted_since(published_at))
@@ -488,14 +531,15 @@ class FarmBackendBase(EngineeringBackend):
         this the caller would wait for it without end (found in the fault schedule). The agent posts the reply
         before Celery stores the same outcome, so a reply still on its list says nothing else; it is dropped."""
         state, outcome = self.stored_outcome(call_id)
-        if state != "SUCCESS" or outcome is None:
+        if state not in ("SUCCESS", "FAILURE") or outcome is None:
             return None
         self.registry.forget(call_id)
         return outcome
 
-    def _restarted_since(self, wall: float) -> bool:
-        """Whether the Redis server started after ``wall`` (``time.time()``): what it held then may be lost."""
-        return time.time() - self.registry.uptime() > wall
+    def _restarted_since(self, moment: float) -> bool:
+        """Whether the Redis server started after ``moment`` (``time.monotonic()``: a wall clock stepped meanwhile
+        must not say it did, or did not): what it held then may be lost."""
+        return time.monotonic() - self.registry.uptime() > moment
 
     def _stranded(self, call_id: str, target: Claim, method: str, missing_since: float | None, now: float
                   ) -> float | None:
@@ -518,7 +562,7 @@ class FarmBackendBase(EngineeringBackend):
         raise PortalUnavailableError(
             f"The farm's Redis restarted while {method} was being handed to agent {target.agent!r}, and the broker "
             "connection lost it: it did not run and will not. Retry.", code="FARM_BROKER_UNREACHABLE",
-            details={"agent": target.agent, "method": method, "callId": call_id})
+            details={"agent": target.agent, "method": method, "callId": call_id, "cause": "FARM_BROKER_UNREACHABLE"})
 
     def close_for_nobody(self, target: Claim) -> None:
         """Tell ``target``'s agent instance to close the project of that ownership without saving (as TIA does
@@ -582,7 +626,7 @@ class FarmBackendBase(EngineeringBackend):
         raise OutcomeUnknownError(
             f"{method} did not stop when asked on farm agent {target.agent!r}; whether it ran is not known yet. "
             "Its job keeps the call id; your project there is being closed without saving.",
-            details={"callId": call_id, "agent": target.agent, "method": method},
+            details={"callId": call_id, "agent": target.agent, "method": method, "cause": "CALL_NOT_STOPPED"},
         )
 
     # ----- local ------------------------------------------------------------------------------
@@ -590,7 +634,9 @@ class FarmBackendBase(EngineeringBackend):
         """Nothing is bound to the API node's threads: the portal lives on the agent."""
 
     def close(self) -> None:
-        """The agents keep running; only the broker connection is let go."""
+        """The agents keep running; only the broker connection is let go (and this node's lease stops)."""
+        if self.node_lease is not None:
+            self.node_lease.stop()
         self.app.close()
 
 

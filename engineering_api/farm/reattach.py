@@ -81,7 +81,30 @@ def reattach_jobs(jobs: JobManager, farm: FarmBackendBase) -> int:
                                                 f"agent {call['agent']}")
         watch(jobs, farm, job_id, call)
         count += 1
+    from engineering_api.farm.failover import NodeLease
+
+    farm.node_lease = NodeLease(jobs, farm, settle_orphaned)
+    farm.node_lease.start()
     return count
+
+
+def settle_orphaned(jobs: JobManager, farm: FarmBackendBase, job_id: str, call: dict[str, Any]) -> None:
+    """A running job whose API node is gone (:mod:`engineering_api.farm.failover`), finished here as its node
+    would have been after a restart: by its whole operation."""
+    if not call.get("callId"):  # stopped between two calls: nothing runs, the journal says what completed
+        if call.get("completedCalls"):
+            _settle(jobs, job_id, call, None)
+            return
+        from engineering_api.jobs.manager import JobError
+
+        jobs.settle_detached(job_id, "Failed", "interrupted: its API node was lost", error=JobError(
+            code="INTERRUPTED", status=503, details={"cause": "API_NODE_STOPPED"},
+            message="The API node running this job was lost between two of its calls; nothing had changed, and the "
+                    "rest of the operation never runs. Retry with a new Idempotency-Key."))
+        return
+    jobs.settle_detached(job_id, "Running", f"re-attached after its API node was lost: {call['method']} runs on "
+                                            f"agent {call['agent']}")
+    watch(jobs, farm, job_id, call)
 
 
 def watch(jobs: JobManager, farm: FarmBackendBase, job_id: str, call: dict[str, Any], *, after_its_end: bool = False
@@ -109,7 +132,7 @@ def _fate_now(farm: FarmBackendBase, call: dict[str, Any], missing_since: float 
     """The call's fate if it is known now (else None), and since when it has been missing from the broker."""
     call_id, agent = call["callId"], call["agent"]
     state, outcome = farm.stored_outcome(call_id)
-    if state == "SUCCESS" and outcome is not None:
+    if state in ("SUCCESS", "FAILURE") and outcome is not None:  # the agent's outcome: a result or an error
         message = farm.path_map.to_node(outcome)
         if "error" in message:
             return CallFate("error", decode_error(message["error"], agent=agent)), None
@@ -118,17 +141,18 @@ def _fate_now(farm: FarmBackendBase, call: dict[str, Any], missing_since: float 
     if state == "REVOKED" and not started:  # a revoke of a started call is no news: its agent says how it ends
         return CallFate("error", PortalUnavailableError(
             f"{call['method']} of this job was dropped by its agent before it started (revoked or expired).",
-            code="CANCELED", details={"callId": call_id})), None
+            code="CANCELED", details={"callId": call_id, "cause": "CANCELED"})), None
     if state == "FAILURE":
         return CallFate("unknown"), None
     if not started and time.time() - float(call.get("sentAt", time.time())) > QUEUED_CALL_EXPIRES_SECONDS:
         return _not_run(call, "INTERRUPTED", "it was not sent, or expired in its queue"), None
     record = farm.registry.agent(agent)
-    if (record is None or record.instance != call["instance"]) and not farm.in_outage_grace():
+    gone = farm.lapsed(agent, call["instance"]) if record is None else record.instance != call["instance"]
+    if gone and not farm.in_outage_grace():
         if not started and farm.never_started(call_id):  # fenced: it never runs now (a started one is let be)
             return _not_run(call, "AGENT_LOST", f"agent {agent!r} was lost before it started it"), None
         state, outcome = farm.stored_outcome(call_id)  # it may have ended just before its agent went away
-        return (None, None) if state == "SUCCESS" else (CallFate("unknown"), None)
+        return (None, None) if outcome is not None else (CallFate("unknown"), None)
     if started:
         return None, None
     # neither started nor waiting in its agent's queue: a call noted and never sent (its node stopped in between),
@@ -147,7 +171,7 @@ def _fate_now(farm: FarmBackendBase, call: dict[str, Any], missing_since: float 
 def _not_run(call: dict[str, Any], code: str, why: str) -> CallFate:
     return CallFate("error", PortalUnavailableError(
         f"{call['method']} of this job did not run and never will: {why}.", code=code,
-        details={"callId": call["callId"], "agent": call["agent"]}))
+        details={"callId": call["callId"], "agent": call["agent"], "cause": code}))
 
 
 def _settle_when_known(jobs: JobManager, farm: FarmBackendBase, job_id: str, call: dict[str, Any],
@@ -211,7 +235,8 @@ def verdict(call: dict[str, Any], fate: CallFate | None) -> tuple[str, Engineeri
         return "interrupted by restart after a read", PortalUnavailableError(
             f"The API node stopped during this operation, after its read {method} completed: nothing was changed, "
             "and the rest of the operation never runs. Retry with a new Idempotency-Key.", code="INTERRUPTED",
-            details={"callId": call["callId"], "agent": call["agent"], "completedCalls": []})
+            details={"callId": call["callId"], "agent": call["agent"], "completedCalls": [],
+                     "cause": "API_NODE_STOPPED"})
     done = [*earlier, *([method] if fate is not None and fate.kind == "ran" and changing else [])]
     what = ("between two of its calls" if fate is None else
             f"while {method} ran on agent {call['agent']!r}, which "
@@ -224,7 +249,7 @@ def verdict(call: dict[str, Any], fate: CallFate | None) -> tuple[str, Engineeri
         + ". Look at the project before you retry.",
         details={"completedCalls": done, **({"callId": call["callId"], "agent": call["agent"], "method": method,
                                              "callOutcome": fate.kind} if fate is not None else {}),
-                 **({"cause": fate.error.code} if fate is not None and fate.error is not None else {})})
+                 "cause": fate.error.code if fate is not None and fate.error is not None else "API_NODE_STOPPED"})
     return "outcome unknown: the operation ran in part", error
 
 

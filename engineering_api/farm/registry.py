@@ -38,7 +38,12 @@ __all__ = ("AGENT_TTL_SECONDS", "HEARTBEAT_SECONDS", "AgentRecord", "AgentRegist
 HEARTBEAT_SECONDS = 1.0
 """How often an agent rewrites its record."""
 AGENT_TTL_SECONDS = 5.0
-"""An agent whose record is older than this is gone (killed, or its host lost)."""
+"""The default lease: an agent whose record is older than its lease is gone (killed, its host lost, or cut off
+from Redis). An agent's lease is a setting (``--farm-lease-seconds``, ``ENGINEERING_API_FARM_LEASE_SECONDS``);
+each record carries its own (:attr:`AgentRecord.lease_seconds`)."""
+REBUILD_LEASES = 3
+"""For how many leases after Redis' data began (it lost them) an agent's heartbeat rebuilds the claim it holds:
+every live agent beats once a second, so all have by then."""
 KOMBU_UNACKED_KEY = "unacked"
 """Where kombu's Redis transport keeps messages taken and not yet acknowledged (its ``unacked_key`` default)."""
 LOST_MESSAGE_SECONDS = 2.0
@@ -75,6 +80,14 @@ class AgentRecord:
     """The time its calls ran, summed (with :attr:`calls_done`: the mean call duration)."""
     last_call: dict[str, Any] | None = None
     """The last call that ended: ``method``, ``endedAt`` (epoch seconds), ``seconds``, ``ok``, ``requestId``."""
+    lease_seconds: float = AGENT_TTL_SECONDS
+    """How long this record lives in Redis after each heartbeat (its lease)."""
+    holder: str | None = None
+    """The caller of the ownership :attr:`fence` (from the call that opened the project): with the instance, the
+    project and the token, what a Redis that lost its data needs to rebuild the claim
+    (:meth:`AgentRegistry.heartbeat`)."""
+    top_token: int = 0
+    """The newest fencing token this instance has seen (it refuses older ones): a new claim's token is above it."""
 
     @property
     def queue(self) -> str:
@@ -100,6 +113,10 @@ class Holding:
     state: str
     """``none`` (no claim), ``alive``, ``closing`` (being closed after a call given up on), ``gone`` (the agent's
     record expired), ``restarted`` (the agent runs as another instance)."""
+    data_age: float = field(default=3600.0, compare=False)
+    """Seconds since this Redis's data began (its epoch key was missing: a first start, or a restart or failover
+    that lost its data), by Redis' clock: younger than a lease, some agents may not have brought back the claims
+    they hold yet."""
 
 
 _RECORD_FIELDS = frozenset(f.name for f in fields(AgentRecord))
@@ -117,20 +134,32 @@ def agent_queue(name: str) -> str:
     return f"engineering-api.agent.{name}"
 
 
-# KEYS[1] the caller's key; ARGV prefix, caller. One round trip for what the API node asks before every call.
-# Returns {agent, state, claim json} ({false, 'none', false} without a claim).
+# KEYS[1] the caller's key, KEYS[2] the epoch (when this Redis's data began, its TIME in ms, set where missing);
+# ARGV prefix, caller. One round trip for what the API node asks before every call. Returns {agent, state, claim
+# json, -1}, or {false, 'none', false, ms since the epoch} without a claim (only then is the epoch read: a caller
+# holding its agent costs Redis no more commands than before).
 _HOLDING = """
+local function none()
+  local now = redis.call('TIME')
+  local ms = now[1] * 1000 + math.floor(now[2] / 1000)
+  local epoch = tonumber(redis.call('GET', KEYS[2]) or '-1')
+  if epoch < 0 then
+    redis.call('SET', KEYS[2], ms)
+    epoch = ms
+  end
+  return {false, 'none', false, ms - epoch}
+end
 local agent = redis.call('GET', KEYS[1])
-if not agent then return {false, 'none', false} end
+if not agent then return none() end
 local raw = redis.call('GET', ARGV[1] .. ':claim:' .. agent)
-if not raw then return {false, 'none', false} end
+if not raw then return none() end
 local claim = cjson.decode(raw)
-if claim.caller ~= ARGV[2] then return {false, 'none', false} end
-if claim.closing then return {agent, 'closing', raw} end
+if claim.caller ~= ARGV[2] then return none() end
+if claim.closing then return {agent, 'closing', raw, -1} end
 local record = redis.call('GET', ARGV[1] .. ':agent:' .. agent)
-if not record then return {agent, 'gone', raw} end
-if cjson.decode(record).instance ~= claim.instance then return {agent, 'restarted', raw} end
-return {agent, 'alive', raw}
+if not record then return {agent, 'gone', raw, -1} end
+if cjson.decode(record).instance ~= claim.instance then return {agent, 'restarted', raw, -1} end
+return {agent, 'alive', raw, -1}
 """
 
 # KEYS[1] the claim; ARGV field, value: delete the claim only when that field has that value (compare-and-delete).
@@ -140,24 +169,77 @@ if raw and tostring(cjson.decode(raw)[ARGV[1]]) == ARGV[2] then return redis.cal
 return 0
 """
 
-# KEYS[1] the project's lock; ARGV lock json, prefix. Take it unless a live instance of another holder has it.
-_LOCK = """
+# Whether agent ``name``'s instance ``instance`` still holds what it holds: its lease is live, or it lapsed and its
+# session's claim (not closing) still names that instance: it may come back within the node's grace, with the
+# project and its unsaved work. A closing claim, no claim, or another instance: it holds nothing any more.
+_HOLDS = """
+local function holds(prefix, name, instance)
+  local record = redis.call('GET', prefix .. ':agent:' .. name)
+  if record then return cjson.decode(record).instance == instance end
+  local claim = redis.call('GET', prefix .. ':claim:' .. name)
+  if not claim then return false end
+  local c = cjson.decode(claim)
+  return c.instance == instance and not c.closing
+end
+"""
+
+# KEYS[1] the project's lock; ARGV lock json, prefix. Take it unless another instance that still holds it has it.
+_LOCK = _HOLDS + """
 local raw = redis.call('GET', KEYS[1])
 if raw then
   local held = cjson.decode(raw)
   local mine = cjson.decode(ARGV[1])
-  if held.instance ~= mine.instance then
-    local record = redis.call('GET', ARGV[2] .. ':agent:' .. held.agent)
-    if record and cjson.decode(record).instance == held.instance then return raw end
-  end
+  if held.instance ~= mine.instance and holds(ARGV[2], held.agent, held.instance) then return raw end
 end
 redis.call('SET', KEYS[1], ARGV[1])
 return false
 """
 
 
+# KEYS the record, the set of agent names, the fence counter, the agent's claim, its holder's caller key (or the
+# record's again), the project's lock (or the record's again), the epoch (see _HOLDING); ARGV the record json, its
+# lease (ms), the agent's name, the claim json ('': no ownership), the lock json, the top token, how long (ms)
+# after Redis' data began a lost claim is rebuilt. Every heartbeat keeps the name in the set of agents (a call's
+# start and end write only the record); one that finds its record missing (its lease lapsed, or Redis lost its
+# data) raises the fence counter above every token the agent has seen (no new claim gets an old number). An agent
+# holding a project whose claim is gone rebuilds the claim and the project's lock while Redis' data is young (it
+# lost them: restarted without its append-only file, a failover to a replica that missed writes; an epoch missing
+# is set now), unless its holder claimed another agent meanwhile; otherwise the project is held under no claim, an
+# orphan: -1, at every heartbeat while it lasts.
+_BEAT = """
+local missing = not redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'GET')
+redis.call('SADD', KEYS[2], ARGV[3])
+if missing then
+  local top = tonumber(ARGV[6])
+  if top > tonumber(redis.call('GET', KEYS[3]) or '0') then redis.call('SET', KEYS[3], top) end
+end
+if ARGV[4] == '' or redis.call('EXISTS', KEYS[4]) == 1 then return 0 end
+local now = redis.call('TIME')
+local ms = now[1] * 1000 + math.floor(now[2] / 1000)
+local epoch = tonumber(redis.call('GET', KEYS[7]) or '-1')
+if epoch < 0 then
+  redis.call('SET', KEYS[7], ms)
+  epoch = ms
+end
+if ms - epoch >= tonumber(ARGV[7]) then return -1 end
+local holder = redis.call('GET', KEYS[5])
+if holder and holder ~= ARGV[3] then return -1 end
+redis.call('SET', KEYS[4], ARGV[4])
+redis.call('SET', KEYS[5], ARGV[3])
+if redis.call('EXISTS', KEYS[6]) == 0 then redis.call('SET', KEYS[6], ARGV[5]) end
+return 1
+"""
+
+# KEYS[1] the fence counter; ARGV[1] the highest token a live agent has seen. The next token, above it.
+_NEXT_TOKEN = """
+local floor = tonumber(ARGV[1])
+if floor > tonumber(redis.call('GET', KEYS[1]) or '0') then redis.call('SET', KEYS[1], floor) end
+return redis.call('INCR', KEYS[1])
+"""
+
 # KEYS[1] the set of agent names; ARGV[1] prefix. For each name, flat: the name, its record and its claim (false
-# when none). A name with neither (an agent stopped for good, its claim ended) leaves the set.
+# when none) and what is left of its lease in ms (Redis' own clock: PTTL, negative without a record). A name with
+# neither (an agent stopped for good, its claim ended) leaves the set.
 _ROSTER = """
 local out = {}
 for _, name in ipairs(redis.call('SMEMBERS', KEYS[1])) do
@@ -167,6 +249,7 @@ for _, name in ipairs(redis.call('SMEMBERS', KEYS[1])) do
     table.insert(out, name)
     table.insert(out, record)
     table.insert(out, claim)
+    table.insert(out, redis.call('PTTL', ARGV[1] .. ':agent:' .. name))
   else
     redis.call('SREM', KEYS[1], name)
   end
@@ -190,6 +273,11 @@ class AgentRegistry:
         self._delete_if = redis.register_script(_DELETE_IF)
         self._lock = redis.register_script(_LOCK)
         self._roster_script = redis.register_script(_ROSTER)
+        self._beat = redis.register_script(_BEAT)
+        self._next_token = redis.register_script(_NEXT_TOKEN)
+        self._mark_epoch = redis.register_script(
+            "local t = redis.call('TIME') redis.call('SET', KEYS[1], t[1] * 1000 + math.floor(t[2] / 1000), 'NX')")
+        self._instance_holds = redis.register_script(_HOLDS + "return holds(ARGV[1], ARGV[2], ARGV[3]) and 1 or 0")
 
     def _key(self, *parts: str) -> str:
         return ":".join((self._prefix, *parts))
@@ -199,18 +287,29 @@ class AgentRegistry:
         return float(self._redis.info("server").get("uptime_in_seconds", 0))
 
     # ----- agents ----------------------------------------------------------------------------
-    def heartbeat(self, record: AgentRecord) -> None:
-        """Publish ``record`` as alive for the next :data:`AGENT_TTL_SECONDS`."""
-        pipe = self._redis.pipeline(transaction=False)
-        self._publish(pipe, record)
-        pipe.execute()
+    def heartbeat(self, record: AgentRecord) -> int:
+        """Publish ``record`` as alive for its lease, in one round trip that also restores what a Redis that lost
+        its data forgot of this agent's ownership (see ``_BEAT``). Returns 1 when the claim was rebuilt, -1 while
+        the project is held under no claim (an orphan), 0 otherwise."""
+        record.heartbeat_at = time.time()  # for display: every duration is on Redis' clock or a monotonic one
+        agent_key = self._key("agent", record.name)
+        owned = record.fence is not None and record.holder is not None and record.open_project is not None
+        claim = json.dumps({"caller": record.holder, "instance": record.instance, "token": record.fence,
+                            "closing": False, "at": time.time(), "rebuilt": True}) if owned else ""
+        lock = json.dumps({"agent": record.name, "instance": record.instance, "token": record.fence})
+        keys = [agent_key, self._key("agents"), self._key("fence"), self._key("claim", record.name),
+                self._key("caller", record.holder) if owned and record.holder else agent_key,
+                self._key("project", record.open_project) if owned and record.open_project else agent_key,
+                self._key("epoch")]
+        args = [json.dumps(asdict(record)), int(record.lease_seconds * 1000), record.name, claim, lock,
+                record.top_token, int(REBUILD_LEASES * record.lease_seconds * 1000)]
+        return int(self._beat(keys=keys, args=args))
 
     def _publish(self, target: Any, record: AgentRecord) -> None:
-        """The record, then its name in the set of agents (in this order: a roster read between the two, which
-        drops a name without a record, cannot drop this one)."""
+        """The record, with a call's start or end (its name is kept in the set of agents by the heartbeat, every
+        second: a roster read drops a name only while neither its record nor its claim is there)."""
         record.heartbeat_at = time.time()
-        target.set(self._key("agent", record.name), json.dumps(asdict(record)), px=int(AGENT_TTL_SECONDS * 1000))
-        target.sadd(self._key("agents"), record.name)
+        target.set(self._key("agent", record.name), json.dumps(asdict(record)), px=int(record.lease_seconds * 1000))
 
     def withdraw(self, record: AgentRecord) -> None:
         """An agent that stops cleanly removes its record at once (only its own instance's)."""
@@ -220,9 +319,15 @@ class AgentRegistry:
 
     def _roster(self) -> list[tuple[AgentRecord | None, str, dict[str, Any] | None]]:
         """Every known agent by name: its record (None: not alive) and its claim as stored, in one round trip."""
+        return [(record, name, claim) for record, name, claim, _ in self.roster()]
+
+    def roster(self) -> list[tuple[AgentRecord | None, str, dict[str, Any] | None, float | None]]:
+        """Every known agent by name: its record (None: not alive), its claim as stored, and the seconds left of
+        its lease by Redis' own clock (``PTTL``; None without a record), in one round trip."""
         flat = self._roster_script(keys=[self._key("agents")], args=[self._prefix])
-        roster = [(_record(raw) if raw is not None else None, _text(name) or "", json.loads(claim) if claim else None)
-                  for name, raw, claim in zip(flat[::3], flat[1::3], flat[2::3])]
+        roster = [(_record(raw) if raw is not None else None, _text(name) or "", json.loads(claim) if claim else None,
+                   int(left) / 1000 if raw is not None and int(left) >= 0 else None)
+                  for name, raw, claim, left in zip(flat[::4], flat[1::4], flat[2::4], flat[3::4])]
         return sorted(roster, key=lambda entry: entry[1])
 
     def agents(self) -> list[AgentRecord]:
@@ -266,9 +371,10 @@ class AgentRegistry:
 
     def holding(self, caller: str) -> Holding:
         """What ``caller``'s claim is worth now, in one round trip (asked before every call the node forwards)."""
-        agent, state, raw = self._holding(keys=[self._key("caller", caller)], args=[self._prefix, caller])
+        agent, state, raw, age = self._holding(keys=[self._key("caller", caller), self._key("epoch")],
+                                               args=[self._prefix, caller])
         if not agent:
-            return Holding(None, "none")
+            return Holding(None, "none", int(age) / 1000)
         claim = json.loads(raw)
         return Holding(Claim(_text(agent) or "", claim["instance"], claim["token"]), _text(state) or "none")
 
@@ -284,12 +390,15 @@ class AgentRegistry:
         if held.claim is not None and held.state == "alive":
             return held.claim
         drained = self.drained()
-        for record, _, claimed in self._roster():
+        roster = self._roster()
+        # Above every token a live agent has seen: after Redis lost its data, its counter starts again below them.
+        floor = max((max(r.top_token, r.fence or 0) for r, _, _ in roster if r is not None), default=0)
+        for record, _, claimed in roster:
             if record is None or (version is not None and version not in record.tia_versions):
                 continue
             if record.name in drained or record.open_project is not None or claimed is not None:
                 continue
-            token = int(self._redis.incr(self._key("fence")))
+            token = int(self._next_token(keys=[self._key("fence")], args=[floor]))
             value = json.dumps({"caller": caller, "instance": record.instance, "token": token, "closing": False,
                                 "at": time.time()})
             if self._redis.set(self._key("claim", record.name), value, nx=True):
@@ -310,6 +419,12 @@ class AgentRegistry:
     def confirm_closed(self, agent: str, token: int) -> None:
         """Agent side: the project of the ownership ``token`` is closed; its claim (closing) ends."""
         self._delete_if(keys=[self._key("claim", agent)], args=["token", str(token)])
+
+    def mark_epoch(self) -> None:
+        """Note, by Redis' clock, that this Redis's data began by now when it has no note yet (an agent's start on a
+        new Redis): the node's wait for the agents' heartbeats after a loss of data (:class:`Holding`) then ends a
+        lease after the first agent started, not a lease after the first caller came."""
+        self._mark_epoch(keys=[self._key("epoch")])
 
     def reset(self, agent: str) -> None:
         """An agent that (re)starts holds no project: whatever claim named it is void."""
@@ -347,6 +462,11 @@ class AgentRegistry:
         value = json.dumps({"agent": record.name, "instance": record.instance, "token": token})
         held = self._lock(keys=[self._key("project", path)], args=[value, self._prefix])
         return json.loads(held) if held else None
+
+    def instance_holds(self, agent: str, instance: str) -> bool:
+        """Whether ``agent``'s instance ``instance`` still holds its project (``_HOLDS``): a lock file it wrote on
+        any host is honoured while it does, and stale once it does not."""
+        return bool(self._instance_holds(keys=[], args=[self._prefix, agent, instance]))
 
     def unlock_project(self, path: str, record: AgentRecord) -> None:
         """Agent side: ``path`` is closed here."""

@@ -137,9 +137,11 @@ class ApiNode:
     """``engineering-api serve --farm`` as a process of its own, so a test can crash it (SIGKILL to its process
     group: the server and its worker at once) and start it again on the same data directory."""
 
-    def __init__(self, data_dir: Path, redis_url: str) -> None:
+    def __init__(self, data_dir: Path, redis_url: str, args: tuple[str, ...] = ()) -> None:
         self.data_dir = data_dir
         self.redis_url = redis_url
+        self.args = args
+        """More options of ``serve`` (``--db postgresql://…`` for nodes that share a database)."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
@@ -150,7 +152,7 @@ class ApiNode:
 
         self.process = subprocess.Popen(
             [sys.executable, "-m", "engineering_api.cli", "serve", "--farm", self.redis_url, "--data-dir",
-             str(self.data_dir), "--port", str(self.port)], stdout=subprocess.DEVNULL,
+             str(self.data_dir), "--port", str(self.port), *self.args], stdout=subprocess.DEVNULL,
             stderr=(self.data_dir / "serve.log").open("ab"), env={**os.environ, "PYTHONUNBUFFERED": "1"},
             start_new_session=True)
         deadline = time.monotonic() + AGENT_START_SECONDS

@@ -51,9 +51,10 @@ class _Registry:
         self._passed(seconds)
         return self.stopped
 
-    def heartbeat(self, record: AgentRecord) -> None:
+    def heartbeat(self, record: AgentRecord) -> int:
         self.trips["heartbeat"] += 1
         record.heartbeat_at = self.clock["now"]
+        return 0  # nothing rebuilt
 
 
 def _beat(monkeypatch: pytest.MonkeyPatch, cancel_at: float | None) -> tuple[_Registry, CancelToken]:

@@ -4,7 +4,10 @@ Three agents, a persistent Redis and an API node (its own process) run; two sess
 compile and save their own project over HTTP and record every answer. A schedule drawn from a seed kills an
 agent (SIGKILL, back after a while or at once, as a service wrapper does), stops Redis for a few seconds,
 crashes the API node while an agent runs a call and starts it again (an import whose answer was lost is retried
-with its Idempotency-Key), or times a running job out (its revoke reaches the idle third agent too). The run lasts
+with its Idempotency-Key), or times a running job out (its revoke reaches the idle third agent too); since issue 69
+also steps the agents' wall clocks back or forward for a while, restarts Redis **without its data**, and cuts one
+agent off (SIGSTOP: a partition, a paused VM) for up to a few seconds past its lease. Each agent is a TIA host
+of its own (its project locks name ``host-<name>``), so a killed agent is a dead host. The run lasts
 ``--farm-fault-seconds`` (60 s by default); the seed is printed, and ``--farm-fault-seed`` replays it. Afterwards, with
 every participant back, these must hold:
 
@@ -21,6 +24,9 @@ The checks are exact; the waits are bounded waits on events. The pauses of the s
 from __future__ import annotations
 
 import random
+import shutil
+import signal
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -251,13 +257,17 @@ class Run:
                     self.violations.append(f"{record.open_project} open in the portal session {session} holds")
 
 
+FAULTS = ("kill", "fast restart", "redis", "api node", "timeout", "clock", "redis empty", "partition")
+ROOT = Path(__file__).resolve().parents[2]
+
+
 def _fault_schedule(run: Run, rng: random.Random, seconds: float) -> list[str]:
     """Inject faults until ``seconds`` have passed; returns what was done."""
     done: list[str] = []
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         run.stop.wait(rng.uniform(2.0, 5.0))
-        fault = rng.choice(["kill", "fast restart", "redis", "api node", "timeout"])
+        fault = rng.choice(FAULTS)
         names = sorted(run.agents.processes)
         if fault == "kill" and names:
             name = rng.choice(names)
@@ -277,6 +287,21 @@ def _fault_schedule(run: Run, rng: random.Random, seconds: float) -> list[str]:
             run.node.start()
         elif fault == "timeout":
             run.time_out_a_job()
+        elif fault == "clock":  # every agent host's wall clock stepped back or forward, then set right again
+            clock = run.agents.root / "clock"
+            clock.write_text(f"{rng.choice((-1, 1)) * rng.uniform(300.0, 900.0):.0f}")
+            time.sleep(rng.uniform(1.0, 8.0))
+            clock.write_text("0")
+        elif fault == "redis empty":  # restarted without its append-only file: claims, fences, queues gone
+            run.redis.stop()
+            for kept in run.redis.workdir.glob("appendonly*"):
+                shutil.rmtree(kept) if kept.is_dir() else kept.unlink()
+            run.redis.start(persistent=True)
+        elif fault == "partition" and names:  # no heartbeat, no call for a while; back as the same instance
+            process = run.agents.processes[rng.choice(names)]
+            process.send_signal(signal.SIGSTOP)
+            time.sleep(rng.uniform(1.0, 8.0))
+            process.send_signal(signal.SIGCONT)
         done.append(fault)
     return done
 
@@ -323,6 +348,9 @@ def farm_under_faults(tmp_path: Path) -> Iterator[Run]:
 
     require_redis()
     redis, agents = persistent_farm(tmp_path)
+    # agents whose wall clock the schedule steps, each a host of its own (tests/farm/stepped_clock_agent.py)
+    agents.command = [sys.executable, str(ROOT / "tests" / "farm" / "stepped_clock_agent.py"), "0"]
+    agents.env = {"STEPPED_CLOCK_FILE": str(agents.root / "clock"), "HOST_PER_AGENT": "1"}
     node = ApiNode(tmp_path / "node", redis.url)
     run: Run | None = None
     try:

@@ -111,7 +111,7 @@ def _farm(monkeypatch, registry, lost: set[str]):
     backend.registry = registry
     sent: list[tuple[str, str]] = []
 
-    def send(target, method, args, kwargs, progress):
+    def send(target, method, args, kwargs, progress, *, fence=None):  # the fence names the caller of a claim
         agent = target.agent
         sent.append((agent, method))
         if agent in lost:
