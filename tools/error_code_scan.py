@@ -1,0 +1,264 @@
+"""Every API error code the product's source raises, read from its syntax tree.
+
+An API error code is the ``code`` of a problem response (``engineering_api.lib.responses``) and of the domain
+error behind it. The source names one in these ways, and the scan reads each:
+
+- ``SomeError(..., code="X")`` where ``SomeError`` is :class:`~engineering_api.backend.errors.EngineeringError` or
+  a subclass (the product's own subclasses are found by their ``class`` lines);
+- ``default_code = "X"`` in the body of such a class;
+- ``error_body(status, "X", ...)``, ``error_response(status, "X", ...)`` and ``send_problem(send, status, "X", ...)``;
+- ``JobError(code="X", status=...)``, ``ToolOutcome(code="X", status=...)`` and ``ToolCallRecord(code="X")``
+  (a failed job, an MCP tool's error, the assistant's record of a tool call carry the same codes);
+- ``ClientException(..., extra={"code": "X"})``, ``_bad_request("X", ...)`` (400) and any other ``{"code": "X"}``
+  literal (MCP error data);
+- module constants ``SOMETHING_CODE = "X"`` and the values of ``_HTTP_CODES`` (the codes of plain HTTP errors).
+
+A code built at run time (``code=f"..."``, ``code=variable``) cannot be read here; the runtime guard of
+``engineering_api.lib.error_codes`` names those in tests. ``python -m tools.error_code_scan`` prints the codes
+the source raises that :data:`engineering_api.lib.error_codes.ERROR_CODES` does not declare (exit 1 if any);
+``--stub`` prints a first table line for each (:func:`stub`) to review and paste into
+``engineering_api/lib/error_code_table.py``.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import re
+import sys
+import textwrap
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from engineering_api.lib.error_codes import ErrorCode
+
+__all__ = ("PACKAGES", "ROOT", "RaisedCode", "entry_line", "main", "missing_codes", "raised_codes", "stub")
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("engineering_api", "fakes", "openness_bridge", "simatic_xml")
+_CODE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")
+_CARRIERS = frozenset({"JobError", "ToolOutcome", "ToolCallRecord"})
+"""Records that carry an error code to a client outside a problem response: a failed job's ``error``, an MCP
+tool's error result, the assistant's record of a tool call."""
+
+
+@dataclass(frozen=True, slots=True)
+class RaisedCode:
+    """One place a code is raised: the code, ``file:line``, and the status it answers with when the scan can tell
+    (None: a domain error class outside the mapped tree, or a status not written as a number)."""
+
+    code: str
+    where: str
+    status: int | None
+    raiser: str
+    message: str = ""
+    """The message raised with it, placeholders shown as ``…`` (empty when not written at the raise)."""
+
+
+def _sources() -> list[tuple[str, ast.Module]]:
+    out = []
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            out.append((str(path.relative_to(ROOT)), ast.parse(path.read_text(encoding="utf-8"))))
+    return out
+
+
+def _name(node: ast.expr) -> str:
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def _error_classes(modules: list[tuple[str, ast.Module]]) -> dict[str, str]:
+    """Each EngineeringError subclass of the product -> the class of ``engineering_api.backend.errors`` it
+    derives from (by name, across modules; names are unique enough in this tree, and the test checks the count)."""
+    from engineering_api.backend import errors
+
+    known = {name: name for name in dir(errors)
+             if isinstance(getattr(errors, name), type) and issubclass(getattr(errors, name), errors.EngineeringError)}
+    parents: dict[str, str] = {}
+    for _, module in modules:
+        for node in ast.walk(module):
+            if isinstance(node, ast.ClassDef) and node.bases:
+                parents.setdefault(node.name, _name(node.bases[0]))
+    changed = True
+    while changed:
+        changed = False
+        for name, parent in parents.items():
+            if name not in known and parent in known:
+                known[name] = known[parent]
+                changed = True
+    return known
+
+
+def _status_of(error_class: str) -> int | None:
+    from engineering_api.backend import errors
+    from engineering_api.lib.responses import status_for
+
+    cls = getattr(errors, error_class, None)
+    return status_for(cls("")) if isinstance(cls, type) else None
+
+
+def _text(node: ast.expr | None, constants: dict[str, str]) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):
+        return constants.get(node.id)
+    return None
+
+
+def _message(node: ast.expr | None) -> str:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(str(v.value) if isinstance(v, ast.Constant) else "…" for v in node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _message(node.left) + _message(node.right)
+    return ""
+
+
+def _number(node: ast.expr | None) -> int | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, int) else None
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def _dict_code(node: ast.expr | None) -> ast.expr | None:
+    if isinstance(node, ast.Dict):
+        for key, value in zip(node.keys, node.values, strict=True):
+            if isinstance(key, ast.Constant) and key.value == "code":
+                return value
+    return None
+
+
+def _scan_module(path: str, module: ast.Module, classes: dict[str, str]) -> list[RaisedCode]:
+    constants = {target.id: node.value.value for node in module.body if isinstance(node, ast.Assign)
+                 and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+                 for target in node.targets if isinstance(target, ast.Name)}
+    found: list[RaisedCode] = []
+
+    def add(code: str | None, node: ast.AST, status: int | None, raiser: str) -> None:
+        if code is not None and _CODE.match(code):
+            said = ""
+            if isinstance(node, ast.Call):
+                said = _message(node.args[0] if callee in classes and node.args else _keyword(node, "detail"))
+                if callee in ("error_body", "error_response", "send_problem"):
+                    said = _message(node.args[3 if callee == "send_problem" else 2]) if len(node.args) > (
+                        3 if callee == "send_problem" else 2) else ""
+                elif callee in _CARRIERS:
+                    said = _message(_keyword(node, "message") or _keyword(node, "text") or _keyword(node, "summary"))
+                elif callee == "_bad_request" and len(node.args) > 1:
+                    said = _message(node.args[1])
+            found.append(RaisedCode(code, f"{path}:{getattr(node, 'lineno', 0)}", status, raiser, said))
+
+    for node in ast.walk(module):
+        callee = _name(node.func) if isinstance(node, ast.Call) else ""
+        if isinstance(node, ast.ClassDef) and node.name in classes:
+            for statement in node.body:
+                if (isinstance(statement, ast.Assign) and any(_name(t) == "default_code" for t in statement.targets)):
+                    add(_text(statement.value, constants), statement, _status_of(classes[node.name]), node.name)
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            target = node.targets[0].id
+            if target.endswith("_CODE") and target != "_CODE":
+                add(_text(node.value, constants), node, None, target)
+            elif target == "_HTTP_CODES" and isinstance(node.value, ast.Dict):
+                for key, value in zip(node.value.keys, node.value.values, strict=True):
+                    add(_text(value, constants), value, _number(key), "HTTPException")
+        elif isinstance(node, ast.Call):
+            if callee in classes:
+                add(_text(_keyword(node, "code"), constants), node, _status_of(classes[callee]), callee)
+            elif callee in _CARRIERS:
+                add(_text(_keyword(node, "code"), constants), node, _number(_keyword(node, "status")), callee)
+            elif callee in ("error_body", "error_response") and len(node.args) >= 2:
+                add(_text(node.args[1], constants), node, _number(node.args[0]), callee)
+            elif callee == "send_problem" and len(node.args) >= 3:
+                add(_text(node.args[2], constants), node, _number(node.args[1]), callee)
+            elif callee == "_bad_request" and node.args:
+                add(_text(node.args[0], constants), node, 400, callee)
+            elif callee == "ClientException":
+                status = _number(_keyword(node, "status_code")) or 400
+                add(_text(_dict_code(_keyword(node, "extra")), constants), node, status, callee)
+        elif isinstance(node, ast.Dict):
+            add(_text(_dict_code(node), constants) if _dict_code(node) is not None
+                and not isinstance(_dict_code(node), ast.Name) else None, node, None, "data")
+    return found
+
+
+@functools.cache
+def raised_codes() -> dict[str, tuple[RaisedCode, ...]]:
+    """Every code the product's source raises -> the places, in file order."""
+    modules = _sources()
+    classes = _error_classes(modules)
+    by_code: dict[str, list[RaisedCode]] = defaultdict(list)
+    for path, module in modules:
+        if path.startswith("simatic_xml/"):  # the ground floor raises no API errors; its codes are diagnostics
+            continue
+        seen: set[tuple[str, str]] = set()
+        for raised in _scan_module(path, module, classes):
+            if (raised.code, raised.where) not in seen:
+                seen.add((raised.code, raised.where))
+                by_code[raised.code].append(raised)
+    return {code: tuple(places) for code, places in sorted(by_code.items())}
+
+
+def missing_codes() -> dict[str, tuple[RaisedCode, ...]]:
+    """The codes the source raises that the registry does not declare, with where."""
+    from engineering_api.lib.error_codes import ERROR_CODES
+
+    return {code: places for code, places in raised_codes().items() if code not in ERROR_CODES}
+
+
+def _title(code: str) -> str:
+    words = code.lower().split("_")
+    return " ".join([words[0].capitalize(), *words[1:]])
+
+
+def stub(code: str, places: tuple[RaisedCode, ...]) -> str:
+    """A first table line for ``code``, from where it is raised: its most frequent status (the others as
+    ``also``), a title from its name and its first raise's message as the meaning. Review both before committing:
+    the meaning must say what the code means to a client, not one occurrence."""
+    counted: dict[int, int] = {}
+    for place in places:
+        if place.status is not None:
+            counted[place.status] = counted.get(place.status, 0) + 1
+    statuses = sorted(counted, key=lambda s: (-counted[s], s)) or [0]
+    said = max((p.message for p in places), key=lambda m: len(m.replace("…", "").strip()), default="")
+    meaning = " ".join(said.split())
+    meaning = meaning[:1].upper() + meaning[1:] if meaning else f"Raised at {places[0].where}."
+    from engineering_api.lib.error_codes import ErrorCode
+
+    return entry_line(ErrorCode(code, statuses[0], _title(code), meaning, tuple(sorted(statuses[1:]))))
+
+
+def entry_line(entry: ErrorCode) -> str:
+    """``entry`` as a line (or lines, wrapped at 120 characters) of the table module."""
+    also = f", also={entry.also!r}" if entry.also else ""
+    head = f"    E({entry.code!r}, {entry.status}, {entry.title!r},"
+    line = f"{head} {entry.meaning!r}{also}),"
+    if len(line) <= 120:
+        return line
+    pieces = textwrap.wrap(entry.meaning, 92, drop_whitespace=False) or [""]
+    return "\n".join([head, *(f"      {piece!r}" for piece in pieces[:-1]), f"      {pieces[-1]!r}{also}),"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    missing = missing_codes() if "--all" not in args else raised_codes()
+    for code, places in missing.items():
+        if "--stub" in args or "--all" in args:
+            print(stub(code, places))
+            continue
+        statuses = sorted({p.status for p in places if p.status is not None})
+        print(f"{code}\t{'/'.join(map(str, statuses)) or '?'}\t{places[0].where}\t{places[0].raiser}")
+    if missing and "--all" not in args:
+        print(f"{len(missing)} codes raised but not declared in engineering_api/lib/error_codes.py", file=sys.stderr)
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
