@@ -3,7 +3,7 @@
 For one read request (``GET /api/projects/devices``), one job round trip (``POST /api/projects/actions/save``,
 then ``GET /api/jobs/{id}?wait=30``), one MCP read tool call (``tools/call blocks_list`` over streamable HTTP,
 session-less) and one refused write (no key: 401, counted on the client's audit row), the Python function calls
-made in process are counted (:mod:`tests.perf.work_count`) and held against ``work_budget.json``. A count more than
+made in process are counted (:mod:`tools.work_count`) and held against ``work_budget.json``. A count more than
 10% over its budget fails, with the most called functions and their callers. Raising a budget is a reviewed
 change: the commit says why the extra work is worth it. A count far under its budget is printed, so the budget can
 be lowered with it.
@@ -25,7 +25,7 @@ import pytest
 
 from engineering_api.app import create_app
 from engineering_api.config import Settings
-from tests.perf.work_count import AsgiDriver, WorkCount, counting, counting_on
+from tools.work_count import AsgiDriver, WorkCount, counting, counting_on
 from tests.bounds import HANG_GUARD_S
 
 __all__ = ()
