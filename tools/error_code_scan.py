@@ -5,7 +5,10 @@ error behind it. The source names one in these ways, and the scan reads each:
 
 - ``SomeError(..., code="X")`` where ``SomeError`` is :class:`~engineering_api.backend.errors.EngineeringError` or
   a subclass (the product's own subclasses are found by their ``class`` lines);
-- ``default_code = "X"`` in the body of such a class;
+- ``default_code = "X"`` in the body of such a class; ``code=TABLE[key]`` (each value of a module's dict
+  ``TABLE``); ``(SomeError, "X")`` pairs (tables that map a foreign error to ours);
+- ``helper(..., "X")`` where ``helper`` passes that parameter on as ``code=`` to such a class (``refusal``,
+  ``table_not_found``...), and the parameter's default;
 - ``error_body(status, "X", ...)``, ``error_response(status, "X", ...)`` and ``send_problem(send, status, "X", ...)``;
 - ``JobError(code="X", status=...)``, ``ToolOutcome(code="X", status=...)`` and ``ToolCallRecord(code="X")``
   (a failed job, an MCP tool's error, the assistant's record of a tool call carry the same codes);
@@ -136,10 +139,44 @@ def _dict_code(node: ast.expr | None) -> ast.expr | None:
     return None
 
 
-def _scan_module(path: str, module: ast.Module, classes: dict[str, str]) -> list[RaisedCode]:
+def _forwarders(modules: list[tuple[str, ast.Module]], classes: dict[str, str]) -> dict[str, tuple[int, str, str]]:
+    """Functions that pass one of their parameters on as the ``code=`` of an error class -> (the parameter's
+    position, its name, the error class): ``refusal(code, message)``, ``table_not_found``... A call of one with a
+    literal code raises that code; so does the parameter's default."""
+    found: dict[str, tuple[int, str, str]] = {}
+    for _, module in modules:
+        for node in ast.walk(module):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            params = [a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)]
+            for call in ast.walk(node):
+                if isinstance(call, ast.Call) and _name(call.func) in classes:
+                    value = _keyword(call, "code")
+                    if isinstance(value, ast.Name) and value.id in params:
+                        found.setdefault(node.name, (params.index(value.id) - (params[0] in ("self", "cls")),
+                                                     value.id, _name(call.func)))
+    return found
+
+
+def _parameter_default(module: ast.Module, function: str, parameter: str) -> ast.expr | None:
+    for node in ast.walk(module):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == function:
+            positional = [*node.args.posonlyargs, *node.args.args]
+            defaults = dict(zip([a.arg for a in positional][len(positional) - len(node.args.defaults):],
+                                node.args.defaults, strict=True))
+            defaults |= {a.arg: d for a, d in zip(node.args.kwonlyargs, node.args.kw_defaults, strict=True) if d}
+            return defaults.get(parameter)
+    return None
+
+
+def _scan_module(path: str, module: ast.Module, classes: dict[str, str],
+                 forwarders: dict[str, tuple[int, str, str]] | None = None) -> list[RaisedCode]:
     constants = {target.id: node.value.value for node in module.body if isinstance(node, ast.Assign)
                  and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
                  for target in node.targets if isinstance(target, ast.Name)}
+    tables = {target.id: node.value for node in module.body if isinstance(node, ast.Assign)
+              and isinstance(node.value, ast.Dict) for target in node.targets if isinstance(target, ast.Name)}
+    forwarders = forwarders or {}
     found: list[RaisedCode] = []
 
     def add(code: str | None, node: ast.AST, status: int | None, raiser: str) -> None:
@@ -171,7 +208,15 @@ def _scan_module(path: str, module: ast.Module, classes: dict[str, str]) -> list
                     add(_text(value, constants), value, _number(key), "HTTPException")
         elif isinstance(node, ast.Call):
             if callee in classes:
-                add(_text(_keyword(node, "code"), constants), node, _status_of(classes[callee]), callee)
+                code = _keyword(node, "code")
+                if isinstance(code, ast.Subscript) and isinstance(code.value, ast.Name) and code.value.id in tables:
+                    for value in tables[code.value.id].values:  # code=_NOT_FOUND[kind]: each value of the table
+                        add(_text(value, constants), node, _status_of(classes[callee]), callee)
+                add(_text(code, constants), node, _status_of(classes[callee]), callee)
+            elif callee in forwarders:
+                index, parameter, error_class = forwarders[callee]
+                bound = _keyword(node, parameter) or (node.args[index] if 0 <= index < len(node.args) else None)
+                add(_text(bound, constants), node, _status_of(classes[error_class]), callee)
             elif callee in _CARRIERS:
                 add(_text(_keyword(node, "code"), constants), node, _number(_keyword(node, "status")), callee)
             elif callee in ("error_body", "error_response") and len(node.args) >= 2:
@@ -183,6 +228,12 @@ def _scan_module(path: str, module: ast.Module, classes: dict[str, str]) -> list
             elif callee == "ClientException":
                 status = _number(_keyword(node, "status_code")) or 400
                 add(_text(_dict_code(_keyword(node, "extra")), constants), node, status, callee)
+        elif isinstance(node, ast.Tuple) and len(node.elts) == 2 and _name(node.elts[0]) in classes:
+            add(_text(node.elts[1], constants), node, _status_of(classes[_name(node.elts[0])]), _name(node.elts[0]))
+        elif isinstance(node, ast.FunctionDef) and node.name in forwarders:
+            index, parameter, error_class = forwarders[node.name]
+            add(_text(_parameter_default(module, node.name, parameter), constants), node,
+                _status_of(classes[error_class]), node.name)
         elif isinstance(node, ast.Dict):
             add(_text(_dict_code(node), constants) if _dict_code(node) is not None
                 and not isinstance(_dict_code(node), ast.Name) else None, node, None, "data")
@@ -194,12 +245,13 @@ def raised_codes() -> dict[str, tuple[RaisedCode, ...]]:
     """Every code the product's source raises -> the places, in file order."""
     modules = _sources()
     classes = _error_classes(modules)
+    forwarders = _forwarders(modules, classes)
     by_code: dict[str, list[RaisedCode]] = defaultdict(list)
     for path, module in modules:
         if path.startswith("simatic_xml/"):  # the ground floor raises no API errors; its codes are diagnostics
             continue
         seen: set[tuple[str, str]] = set()
-        for raised in _scan_module(path, module, classes):
+        for raised in _scan_module(path, module, classes, forwarders):
             if (raised.code, raised.where) not in seen:
                 seen.add((raised.code, raised.where))
                 by_code[raised.code].append(raised)

@@ -128,6 +128,9 @@ TABLE: tuple[E, ...] = (
     E('CONNECTION_NOT_FOUND', 422, 'Connection not found',
       'The connection does not exist (or the device has none): 404 when the URL names it, 422 when '
       'the body refers to it.', also=(404,)),
+    E('CONSTANT_EXISTS', 409, 'Constant exists',
+      "A user constant or tag of that name already exists in the PLC's tag tables (names are unique"
+      ' across them).'),
     E('CONSTANT_NOT_FOUND', 404, 'Constant not found', "The user constant '…' was not found in the tag table '…'."),
     E('CONTENT_AND_PATH', 400, 'Content and path',
       'Send only one of …: the file comes either from a path inside the file roots or inline, not '
@@ -139,6 +142,9 @@ TABLE: tuple[E, ...] = (
       'The CPU "…" is in RUN. A download stops it; send {"stopCpu": true} to confirm the stop (and '
       '"startAfterDownload": true to start it again afterwards).'),
     E('CPU_NOT_RUNNING', 409, 'CPU not running', 'The CPU "…" is not in RUN (it is …). Set it to RUN first.'),
+    E('CPU_STATE', 422, 'CPU state',
+      "The simulated CPU's state does not allow reading or forcing the watch table's operands now; "
+      'the message says which state is needed.'),
     E('CPU_STOPPED_BY_ERROR', 409, 'CPU stopped by error',
       'The CPU "…" stayed in STOP after Run(): its startup failed. Read its diagnostic buffer in '
       'TIA Portal (Online & diagnostics), fix the program, download and run again.'),
@@ -212,6 +218,8 @@ TABLE: tuple[E, ...] = (
     E('FORCE_TABLE_EXISTS', 409, 'Force table exists',
       "The PLC already has its force table '…'; a CPU has exactly one force table. Add entries to "
       'it, or delete it first.'),
+    E('FORCE_TABLE_NOT_FOUND', 404, 'Force table not found',
+      'The PLC has no force table of that name (a watch table of that name does not count).'),
     E('FORCING_ACTIVE', 409, 'Forcing active',
       "The force table '…' is forcing … in the CPU. Stop forcing first, or send stopForcing=true to"
       ' remove its forces and delete it.'),
@@ -297,6 +305,7 @@ TABLE: tuple[E, ...] = (
     E('INVALID_DEVICE', 422, 'Invalid device', 'A station is restored under its own name; leave deviceName out.'),
     E('INVALID_FIELD', 422, 'Invalid field',
       'NewName renames a device pasted from a device master copy; objects keep their names.'),
+    E('INVALID_FILTER', 422, 'Invalid filter', 'The Openness reference search filter is empty or too long.'),
     E('INVALID_FOLDER', 422, 'Invalid folder',
       "'…' is not a usable folder path: …. Choose other names (a path looks like 'Motors/Pumps')."),
     E('INVALID_HOST_HEADER', 400, 'Invalid host header', 'Host … is not a host name or address with an optional port'),
@@ -342,6 +351,7 @@ TABLE: tuple[E, ...] = (
       'The tag file is not a CSV or Excel tag file this API reads; the message says why.'),
     E('INVALID_TIME', 422, 'Invalid time', 'A time is not an ISO 8601 date-time.'),
     E('INVALID_TIME_RANGE', 422, 'Invalid time range', "The time range's end (to) is not after its start (from)."),
+    E('INVALID_TYPE_NAME', 422, 'Invalid type name', 'The Openness type name is empty, too long or not a type name.'),
     E('INVALID_UNIFIED_DOCUMENT', 422, 'Invalid unified document',
       'The WinCC Unified document has no part of the kind being imported (screens, tags, scripts, '
       '...).'),
@@ -545,6 +555,9 @@ TABLE: tuple[E, ...] = (
       "TIA's reason."),
     E('OPENNESS_RUNTIME_ERROR', 500, 'Openness runtime error',
       'TIA Openness failed inside the portal (EngineeringRuntimeException).'),
+    E('OPERAND_NOT_LOADED', 409, 'Operand not loaded',
+      'A watch table operand is not in the program loaded into the simulated CPU; download the '
+      'program first.'),
     E('OPERATION_NOT_FOUND', 404, 'Operation not found', 'Unknown operation …; GET /api/command/list lists them'),
     E('ORIGIN_NOT_ALLOWED', 403, 'Origin not allowed',
       "The request's Origin header is not one of the allowed origins (corsOrigins)."),
@@ -563,6 +576,8 @@ TABLE: tuple[E, ...] = (
     E('PASSWORD_REQUIRED', 422, 'Password required',
       "The protection level '…' needs a password for … (TIA requires the password of the "
       'unprotected row as soon as the CPU is protected).'),
+    E('PATH_IS_A_FILE', 422, 'Path is a file',
+      'A file stands where the path needs a folder (the path itself or one of its parents).'),
     E('PATH_OR_CONTENT_REQUIRED', 400, 'Path or content required',
       'Send … (a file inside the file roots) or the file itself as … (text) or … (binary).'),
     E('PATH_REJECTED', 422, 'Path rejected',
@@ -723,12 +738,18 @@ TABLE: tuple[E, ...] = (
       'server through engineering_api.asgi:create) on a POSIX system; stop it where it was started.'),
     E('SIGNALR_CONNECTION_NOT_FOUND', 404, 'Signalr connection not found',
       'No such SignalR connection (aborted, or expired because it was not polled); negotiate again'),
+    E('SIMULATION_ERROR', 409, 'Simulation error',
+      'The simulated PLC refused the call with an error this API has no more specific code for; the'
+      ' message carries its reason.'),
     E('SIMULATION_SUPPORT_DISABLED', 409, 'Simulation support disabled',
       'The project "…" does not support simulation, so it cannot be downloaded to PLCSIM. Enable '
       '"Support simulation during block compilation" in the project properties (POST '
       '/api/projects/actions/simulation-support {"enabled": true}) and download again.'),
     E('SIM_BAD_STEP', 422, 'Simulation bad step', 'Give either a number of cycles or a time in milliseconds.'),
     E('SIM_BATCH_SIZE', 422, 'Simulation batch size', 'A batch holds 1..… tags (got …).'),
+    E('SIM_COMMUNICATION_INTERFACE', 409, 'Simulation communication interface',
+      "PLCSIM Advanced's communication interface is wrong or not available for the instance "
+      '(WrongCommunicationInterface, CommunicationInterfaceNotAvailable).'),
     E('SIM_CPU_TYPE_READ_ONLY', 422, 'Simulation CPU type read only',
       'The CPU type of "…" is … and cannot be changed; create a new instance for another CPU type.'),
     E('SIM_ENGINE_UNAVAILABLE', 501, 'Simulation engine unavailable',
@@ -750,6 +771,9 @@ TABLE: tuple[E, ...] = (
     E('SIM_INVALID_ARGUMENT', 422, 'Simulation invalid argument',
       'An argument of a simulation call is not valid (instance name, address, value, range); the '
       'message names it.'),
+    E('SIM_INVALID_OPERATING_STATE', 409, 'Simulation invalid operating state',
+      'The PLCSIM Advanced instance is in an operating state that does not allow the call '
+      '(InvalidOperatingState).'),
     E('SIM_IP_IN_USE', 409, 'Simulation IP in use', 'Two interfaces cannot have the same IP address.'),
     E('SIM_LEGACY_NOT_SUPPORTED', 501, 'Simulation legacy not supported',
       'Legacy S7-PLCSIM projects (.plc, S7-300/400) cannot be imported: PLCSIM Advanced simulates '
@@ -759,6 +783,8 @@ TABLE: tuple[E, ...] = (
       'program from the TIA project instead.'),
     E('SIM_NOT_CONNECTED', 409, 'Simulation not connected',
       'No simulation instance is connected (POST /api/simulation/connect).'),
+    E('SIM_NO_LICENSE', 409, 'Simulation no license',
+      'No PLCSIM Advanced license is available (LicenseNotFound, NoLicenseAvailable).'),
     E('SIM_PROFILE_EXISTS', 409, 'Simulation profile exists',
       'The profile "…" exists; send overwrite=true to replace it.'),
     E('SIM_PROFILE_INVALID', 422, 'Simulation profile invalid', 'The profile "…" is damaged (…); save it again.'),
@@ -769,6 +795,13 @@ TABLE: tuple[E, ...] = (
     E('SIM_TAG_LIST_NOT_UP_TO_DATE', 409, 'Simulation tag list not up to date',
       'The tag list of "…" is out of date after a download. Refresh it (POST '
       '/api/simulation/tags/refresh) or connect again.'),
+    E('SIM_TAG_NOT_FOUND', 404, 'Simulation tag not found',
+      'The simulated PLC has no tag of that name (DoesNotExist): list its tags, or download the '
+      'program that declares it.'),
+    E('SIM_TAG_NOT_SUPPORTED', 422, 'Simulation tag not supported',
+      "The simulated PLC cannot read or write this tag's data type (NotSupported)."),
+    E('SIM_TAG_TYPE_MISMATCH', 422, 'Simulation tag type mismatch',
+      "The value's type does not match the tag's data type (TypeMismatch)."),
     E('SIM_TIMEOUT', 409, 'Simulation timeout',
       'The simulation instance did not reach the wanted state within the time limit.'),
     E('SNAPSHOT_MISMATCH', 422, 'Snapshot mismatch', "The snapshot '…' is of … '…' on '…', not of '…'."),
@@ -786,6 +819,9 @@ TABLE: tuple[E, ...] = (
     E('TAG_EXISTS', 409, 'Tag exists',
       "The tag '…' exists in the tag table '…' of '…' (HMI tag names are unique in the device)."),
     E('TAG_NAME_TAKEN', 422, 'Tag name taken', 'The runtime tag … is mapped twice.'),
+    E('TAG_NOT_FORCEABLE', 422, 'Tag not forceable',
+      'The tag cannot be forced: an S7-1500 forces only inputs and outputs (peripheral %I…:P, '
+      '%Q…:P).'),
     E('TAG_NOT_FOUND', 404, 'Tag not found',
       'The tag does not exist in the named tag table or PLC: 404 when the URL names it, 422 when '
       'the body refers to it.', also=(422,)),
@@ -855,6 +891,9 @@ TABLE: tuple[E, ...] = (
       'The project has unsaved changes and TIA Portal archives only a saved project, so '
       'allowUnsaved cannot be honoured here: send saveFirst: true (or save with POST '
       '/api/projects/actions/save) and archive again.'),
+    E('UNSUPPORTED_GRAPHIC', 422, 'Unsupported graphic',
+      'The graphic is not one TIA takes as a project graphic (its format or content); the message '
+      'says why.'),
     E('UNSUPPORTED_MEDIA_TYPE', 415, 'Unsupported media type',
       "The request body's Content-Type is not one this route reads."),
     E('UNSUPPORTED_OBJECT', 422, 'Unsupported object',
@@ -882,6 +921,8 @@ TABLE: tuple[E, ...] = (
     E('VERSION_NOT_LOADED', 422, 'Version not loaded',
       'This service loaded the Openness API of TIA Portal …; launching … needs the service '
       'restarted for that version.'),
+    E('WATCH_TABLE_NOT_FOUND', 404, 'Watch table not found',
+      'The PLC has no watch table of that name (a force table of that name does not count).'),
     E('WEAK_PASSWORD', 422, 'Weak password', 'A runtime password has …..… characters'),
     E('WHITELIST_NOT_ELEVATED', 403, 'Whitelist not elevated',
       'Writing HKLM\\… was refused: whitelisting needs the service to run elevated (as '
