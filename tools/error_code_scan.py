@@ -14,6 +14,9 @@ error behind it. The source names one in these ways, and the scan reads each:
   (a failed job, an MCP tool's error, the assistant's record of a tool call carry the same codes);
 - ``ClientException(..., extra={"code": "X"})``, ``_bad_request("X", ...)`` (400) and any other ``{"code": "X"}``
   literal (MCP error data);
+- ``FieldError(column, "X", ...)``, ``Refusal(status, "X", ...)``, ``ItemError("X", ..., status)``,
+  ``failed_reading(tag, "X", ..., status)``, a keyword ``something_code="X"``, ``code = "X" if ... else "Y"`` and
+  ``("ForeignName", "X", status)`` triples (a client library's error mapped to ours);
 - module constants ``SOMETHING_CODE = "X"`` and the values of ``_HTTP_CODES`` (the codes of plain HTTP errors).
 
 A code built at run time (``code=f"..."``, ``code=variable``) cannot be read here; the runtime guard of
@@ -43,6 +46,10 @@ __all__ = ("PACKAGES", "ROOT", "RaisedCode", "entry_line", "main", "missing_code
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("engineering_api", "fakes", "openness_bridge", "simatic_xml")
 _CODE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")
+_POSITIONAL = {"FieldError": (1, None), "Refusal": (1, 0), "ItemError": (0, 2), "failed_reading": (1, 3)}
+"""Records that carry a code positionally -> (the code's position, the status's position or None): a tag field's
+breach (422 once raised), a runtime refusal, one item's failure in a runtime bulk call (the whole answer's code
+when the call names one item)."""
 _CARRIERS = frozenset({"JobError", "ToolOutcome", "ToolCallRecord"})
 """Records that carry an error code to a client outside a problem response: a failed job's ``error``, an MCP
 tool's error result, the assistant's record of a tool call."""
@@ -201,18 +208,31 @@ def _scan_module(path: str, module: ast.Module, classes: dict[str, str],
                     add(_text(statement.value, constants), statement, _status_of(classes[node.name]), node.name)
         elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             target = node.targets[0].id
-            if target.endswith("_CODE") and target != "_CODE":
+            if target == "code" and isinstance(node.value, ast.IfExp):  # code = "A" if ... else "B"
+                for branch in (node.value.body, node.value.orelse):
+                    add(_text(branch, constants), node, None, "code")
+            elif target == "code":  # code = "A", raised below
+                add(_text(node.value, constants), node, None, "code")
+            elif target.endswith("_CODE") and target != "_CODE":
                 add(_text(node.value, constants), node, None, target)
             elif target == "_HTTP_CODES" and isinstance(node.value, ast.Dict):
                 for key, value in zip(node.value.keys, node.value.values, strict=True):
                     add(_text(value, constants), value, _number(key), "HTTPException")
         elif isinstance(node, ast.Call):
+            for keyword in node.keywords:
+                if keyword.arg and keyword.arg.endswith("_code"):  # not_found_code="PUSH_NOT_FOUND"
+                    add(_text(keyword.value, constants), node, None, callee)
             if callee in classes:
                 code = _keyword(node, "code")
                 if isinstance(code, ast.Subscript) and isinstance(code.value, ast.Name) and code.value.id in tables:
                     for value in tables[code.value.id].values:  # code=_NOT_FOUND[kind]: each value of the table
                         add(_text(value, constants), node, _status_of(classes[callee]), callee)
                 add(_text(code, constants), node, _status_of(classes[callee]), callee)
+            elif callee in _POSITIONAL:
+                at, status_at = _POSITIONAL[callee]
+                status = _number(node.args[status_at]) if status_at is not None and len(node.args) > status_at else None
+                add(_text(node.args[at], constants) if len(node.args) > at else None, node, status or 422
+                    if callee == "FieldError" else status, callee)
             elif callee in forwarders:
                 index, parameter, error_class = forwarders[callee]
                 bound = _keyword(node, parameter) or (node.args[index] if 0 <= index < len(node.args) else None)
@@ -228,6 +248,9 @@ def _scan_module(path: str, module: ast.Module, classes: dict[str, str],
             elif callee == "ClientException":
                 status = _number(_keyword(node, "status_code")) or 400
                 add(_text(_dict_code(_keyword(node, "extra")), constants), node, status, callee)
+        elif isinstance(node, ast.Tuple) and len(node.elts) == 3 and _number(node.elts[2]) is not None and (
+                isinstance(node.elts[0], ast.Constant) and isinstance(node.elts[0].value, str)):
+            add(_text(node.elts[1], constants), node, _number(node.elts[2]), "table")  # (foreign name, code, status)
         elif isinstance(node, ast.Tuple) and len(node.elts) == 2 and _name(node.elts[0]) in classes:
             add(_text(node.elts[1], constants), node, _status_of(classes[_name(node.elts[0])]), _name(node.elts[0]))
         elif isinstance(node, ast.FunctionDef) and node.name in forwarders:
@@ -260,9 +283,9 @@ def raised_codes() -> dict[str, tuple[RaisedCode, ...]]:
 
 def missing_codes() -> dict[str, tuple[RaisedCode, ...]]:
     """The codes the source raises that the registry does not declare, with where."""
-    from engineering_api.lib.error_codes import ERROR_CODES
+    from engineering_api.lib.error_codes import is_declared
 
-    return {code: places for code, places in raised_codes().items() if code not in ERROR_CODES}
+    return {code: places for code, places in raised_codes().items() if not is_declared(code)}
 
 
 def _title(code: str) -> str:

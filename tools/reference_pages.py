@@ -147,7 +147,10 @@ def error_codes_page() -> str:
              f"`{type_uri('EXAMPLE_CODE').removesuffix(slug('EXAMPLE_CODE'))}<slug>`, the code in lower case with "
              "hyphens; the slug is the anchor of the code's entry below (`TAG_NOT_FOUND`: "
              f"`{type_uri('TAG_NOT_FOUND')}`, entry `#{slug('TAG_NOT_FOUND')}`). A plain HTTP error without a code of "
-             "its own carries `HTTP_<status>`. A meaning shows the message the server words, `…` marking what each "
+             "its own carries `HTTP_<status>`; a firmware the project's TIA version cannot configure answers 422 "
+             "`FIRMWARE_REQUIRES_<version>` (the lowest TIA version that can, `FIRMWARE_REQUIRES_V19`); a 422 that "
+             "refuses generating blocks from a source may carry the first finding's diagnostic code "
+             "(`docs/diagnostic-codes.md`). A meaning shows the message the server words, `…` marking what each "
              "occurrence fills in. To add a code, declare it in `engineering_api/lib/error_code_table.py`."]
     by_status: dict[int, list[str]] = {}
     for info in sorted(ERROR_CODES.values(), key=lambda i: i.code):

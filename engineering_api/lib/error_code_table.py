@@ -35,6 +35,9 @@ class ErrorCode:
 E = ErrorCode
 
 TABLE: tuple[E, ...] = (
+    E('ADDRESS_NOT_ALLOWED', 422, 'Address not allowed',
+      'A PLC tag cannot have a data block address (%DB…); TIA takes only I, Q and M addresses for a'
+      ' tag.'),
     E('AGENT_CALL_FAILED', 500, 'Agent call failed',
       "A farm agent's call failed with an error the server does not know as a domain error; the "
       "message carries the agent's."),
@@ -120,6 +123,9 @@ TABLE: tuple[E, ...] = (
     E('CONNECTION_EXISTS', 409, 'Connection exists',
       'An HMI connection of that name exists in the device; send overwrite=true to replace it '
       "(TIA's ImportOptions.Override)."),
+    E('CONNECTION_FAILED', 503, 'Connection failed',
+      "The PLC a runtime connection names did not answer; its items fail, the other connections' "
+      'items still answer.'),
     E('CONNECTION_INVALID', 422, 'Connection invalid',
       'SecurityMode None goes with securityPolicy None, Sign or SignAndEncrypt with Basic256Sha256.'),
     E('CONNECTION_IN_USE', 409, 'Connection in use',
@@ -288,6 +294,9 @@ TABLE: tuple[E, ...] = (
       'Unknown access level …. Known: … (or full, read, hmi, none).'),
     E('INVALID_ACTION', 422, 'Invalid action',
       "The action the request names is not one of the route's actions; the message lists them."),
+    E('INVALID_ADDRESS', 422, 'Invalid address',
+      "The tag's logical address is not one TIA takes for its data type (area, byte and bit, "
+      'width).'),
     E('INVALID_ALARM_DEFINITION', 422, 'Invalid alarm definition',
       'An alarm definition lacks a field its kind needs (discrete: tag; analog: tag and limit; '
       'program: source).'),
@@ -302,6 +311,7 @@ TABLE: tuple[E, ...] = (
     E('INVALID_CONTINUATION_POINT', 422, 'Invalid continuation point',
       'ContinuationPoint names a tag the runtime no longer has (a new program was downloaded); '
       'start again without it'),
+    E('INVALID_CREDENTIALS', 401, 'Invalid credentials', 'Wrong runtime user name or password.'),
     E('INVALID_DEVICE', 422, 'Invalid device', 'A station is restored under its own name; leave deviceName out.'),
     E('INVALID_FIELD', 422, 'Invalid field',
       'NewName renames a device pasted from a device master copy; objects keep their names.'),
@@ -366,6 +376,8 @@ TABLE: tuple[E, ...] = (
     E('INVALID_XML', 400, 'Invalid XML', 'The body is not XML this API reads: …'),
     E('IN_WORK_VERSION_EXISTS', 409, 'In work version exists',
       "'…' in '…' is the test instance of the in-work version …; release or discard it first."),
+    E('JOB_FAILED', 500, 'Job failed',
+      "An MCP tool's job failed without an error of its own; the message carries the job's."),
     E('JOB_FINISHED', 409, 'Job finished',
       'The job has already ended (completed, failed or canceled), so it cannot be canceled or '
       'changed.'),
@@ -663,6 +675,7 @@ TABLE: tuple[E, ...] = (
       "'…' and '…/…' have diverged; merge '…/…' (POST /api/source-control/merge)."),
     E('PUSH_DELIVERY_NOT_FOUND', 404, 'Push delivery not found', 'The push has no delivery for that period.'),
     E('PUSH_NAME_TAKEN', 422, 'Push name taken', 'Another push already has that name.'),
+    E('PUSH_NOT_FOUND', 404, 'Push not found', 'No push definition with that ID.'),
     E('PUSH_PERIOD_INVALID', 422, 'Push period invalid', 'PeriodEnd is in the future; that period has not ended.'),
     E('PUSH_REJECTED', 409, 'Push rejected',
       "The remote '…' has commits on '…' that this repository lacks; pull first."),
@@ -711,6 +724,9 @@ TABLE: tuple[E, ...] = (
     E('RUNTIME_USER_NOT_FOUND', 404, 'Runtime user not found', 'No runtime user with that ID.'),
     E('SCHEMA_MIGRATION_FAILED', 500, 'Schema migration failed',
       'The database schema could not be brought to this version; nothing was served from it.'),
+    E('SCL_SYNTAX_ERROR', 422, 'SCL syntax error',
+      "The SCL source sent for generation does not parse; the message gives the first error's "
+      'block, line and column.'),
     E('SCREEN_EXISTS', 409, 'Screen exists',
       "A screen of that name exists in the HMI device; send overwrite=true to replace it (TIA's "
       'ImportOptions.Override).'),
@@ -825,6 +841,9 @@ TABLE: tuple[E, ...] = (
     E('TAG_NOT_FOUND', 404, 'Tag not found',
       'The tag does not exist in the named tag table or PLC: 404 when the URL names it, 422 when '
       'the body refers to it.', also=(422,)),
+    E('TAG_NOT_WRITABLE', 403, 'Tag not writable',
+      'The tag is released read-only (not writable from HMI/OPC UA/Web API), or the PLC refused the'
+      ' write.'),
     E('TAG_TABLE_EXISTS', 409, 'Tag table exists', "The tag table '…' already exists."),
     E('TAG_TABLE_NOT_FOUND', 404, 'Tag table not found', "The tag table '…' was not found in '…'."),
     E('TEMPLATE_NOT_FOUND', 404, 'Template not found', "No template '…' (templates: …)."),
@@ -859,6 +878,8 @@ TABLE: tuple[E, ...] = (
     E('TOO_MANY_FAILED_AUTHENTICATIONS', 429, 'Too many failed authentications',
       'More than … failed authentications a minute from this address; retry after … s with a valid '
       'X-API-Key'),
+    E('TOO_MANY_LOGIN_FAILURES', 429, 'Too many login failures',
+      'Too many failed logins from this client; Retry-After says when to try again.'),
     E('TOO_MANY_POINTS', 422, 'Too many points', 'More than … intervals; choose a longer interval or a shorter range.'),
     E('TOO_MANY_ROLES', 422, 'Too many roles', 'A project user would have more roles than TIA allows.'),
     E('TOO_MANY_USERS', 422, 'Too many users', 'A project has at most … users besides Anonymous.'),
@@ -871,6 +892,7 @@ TABLE: tuple[E, ...] = (
       "The test instance '…' in '…' is inconsistent; compile it before releasing."),
     E('TYPE_IN_USE', 409, 'Type in use', "The PLC data type '…' is used by …; delete those first or pass force=true."),
     E('TYPE_IS_DEPENDENCY', 409, 'Type is dependency', "The types … use '…'; delete them first."),
+    E('TYPE_MISMATCH', 422, 'Type mismatch', "The value does not fit the tag's data type (type or range)."),
     E('TYPE_NOT_FOUND', 404, 'Type not found', "No Openness type is named '…' in the loaded assemblies.…"),
     E('TYPE_VERSION_CONFLICT', 409, 'Type version conflict',
       "The target library's type '…' has another version …; a released version never changes."),
@@ -884,6 +906,8 @@ TABLE: tuple[E, ...] = (
     E('UNIFIED_NOT_SUPPORTED', 501, 'Unified not supported',
       "'…' is a WinCC Unified panel (…). Unified objects have no SimaticML in Openness (they are an"
       ' object model, served by the Unified routes and documents).'),
+    E('UNKNOWN_DATA_TYPE', 422, 'Unknown data type',
+      'The data type is neither an elementary TIA type nor a PLC data type (UDT) of the PLC.'),
     E('UNKNOWN_FIRMWARE', 422, 'Unknown firmware', '… has no firmware … in the hardware catalog (known: …).'),
     E('UNKNOWN_HUB', 422, 'Unknown hub', 'Hub … could not be resolved; this server has …'),
     E('UNKNOWN_TOOL', 404, 'Unknown tool', 'The MCP tool name is not known; find_tools searches the tools.'),

@@ -24,8 +24,8 @@ from engineering_api.lib.error_code_table import TABLE, ErrorCode
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-__all__ = ("ERROR_CODES", "HTTP_FAMILY", "ErrorCode", "is_declared", "note_code", "slug", "take_undeclared",
-           "type_uri")
+__all__ = ("ERROR_CODES", "FIRMWARE_FAMILY", "HTTP_FAMILY", "ErrorCode", "is_declared", "is_diagnostic",
+           "note_code", "slug", "take_undeclared", "type_uri")
 
 logger = logging.getLogger(__name__)
 
@@ -40,9 +40,24 @@ ERROR_CODES: Mapping[str, ErrorCode] = MappingProxyType({entry.code: entry for e
 _undeclared: set[str] = set()
 
 
+FIRMWARE_FAMILY = re.compile(r"^FIRMWARE_REQUIRES_V[0-9]+(?:_[A-Z0-9]+)*$")
+"""``FIRMWARE_REQUIRES_<version>`` (422): the project's TIA version cannot configure that firmware; the code names
+the lowest TIA version that can (``FIRMWARE_REQUIRES_V19``), the details the firmware that would do."""
+
+
+def is_diagnostic(code: str) -> bool:
+    """Whether ``code`` is a diagnostic code (``docs/diagnostic-codes.md``): a 422 that refuses generation from a
+    source carries the first finding's code (``BLOCK_TOO_LARGE``, ``MISSING_TAG``)."""
+    from simatic_xml.diagnostic_codes import CODES
+
+    return code in CODES
+
+
 def is_declared(code: str) -> bool:
-    """Whether ``code`` is declared (or is an ``HTTP_<status>`` code)."""
-    return code in ERROR_CODES or HTTP_FAMILY.match(code) is not None
+    """Whether ``code`` is declared: in the table, an ``HTTP_<status>`` or ``FIRMWARE_REQUIRES_<version>`` code,
+    or a diagnostic code."""
+    return (code in ERROR_CODES or HTTP_FAMILY.match(code) is not None or FIRMWARE_FAMILY.match(code) is not None
+            or is_diagnostic(code))
 
 
 def note_code(code: str) -> None:
