@@ -263,6 +263,20 @@ def _scan_module(path: str, module: ast.Module, classes: dict[str, str],
     return found
 
 
+def _ground_floor_codes(path: str, module: ast.Module) -> list[RaisedCode]:
+    """The ground floor raises no API errors, but the class-level ``code = "X"`` of its exceptions
+    (``BlockTooLargeError``) goes out as the code of the domain error the layers above raise for them."""
+    found = []
+    for node in ast.walk(module):
+        if isinstance(node, ast.ClassDef) and node.name.endswith("Error"):
+            for statement in node.body:
+                if (isinstance(statement, ast.Assign) and [_name(t) for t in statement.targets] == ["code"]
+                        and isinstance(statement.value, ast.Constant) and isinstance(statement.value.value, str)
+                        and _CODE.match(statement.value.value)):
+                    found.append(RaisedCode(statement.value.value, f"{path}:{statement.lineno}", None, node.name))
+    return found
+
+
 @functools.cache
 def raised_codes() -> dict[str, tuple[RaisedCode, ...]]:
     """Every code the product's source raises -> the places, in file order."""
@@ -271,10 +285,9 @@ def raised_codes() -> dict[str, tuple[RaisedCode, ...]]:
     forwarders = _forwarders(modules, classes)
     by_code: dict[str, list[RaisedCode]] = defaultdict(list)
     for path, module in modules:
-        if path.startswith("simatic_xml/"):  # the ground floor raises no API errors; its codes are diagnostics
-            continue
         seen: set[tuple[str, str]] = set()
-        for raised in _scan_module(path, module, classes, forwarders):
+        for raised in (_ground_floor_codes(path, module) if path.startswith("simatic_xml/")
+                       else _scan_module(path, module, classes, forwarders)):
             if (raised.code, raised.where) not in seen:
                 seen.add((raised.code, raised.where))
                 by_code[raised.code].append(raised)

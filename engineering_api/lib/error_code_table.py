@@ -96,6 +96,9 @@ TABLE: tuple[E, ...] = (
       "The block '…' was not found. A block in a software unit's namespace is named Namespace.Name:"
       ' use ….'),
     E('BLOCK_NUMBER_IN_USE', 409, 'Block number in use', "The block number … … is already used by '…'."),
+    E('BLOCK_TOO_LARGE', 422, 'Block too large',
+      "The block is over TIA's size limit for one block; nothing was imported or generated. Split "
+      'it into smaller blocks; the details give the size and the limit.'),
     E('BODY_TOO_LARGE', 413, 'Body too large',
       'The request body is larger than the server accepts; nothing ran (an Idempotency-Key stays '
       'free).'),
