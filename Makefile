@@ -35,8 +35,8 @@ lint: $(STAMP)
 # Pages generated from the code and data (the architecture diagram, the CLI reference, the route table, the diagnostic
 # codes, the Openness member table); tests fail when they differ.
 docs: $(STAMP)
-	$(BIN)/python -m tests.lib.architecture
-	$(BIN)/python -m tests.lib.reference_pages
+	$(BIN)/python -m tools.architecture
+	$(BIN)/python -m tools.reference_pages
 
 # --dist loadgroup: tests marked xdist_group("farm") share one worker (one broker and one set of agents). Three
 # workers on two cores: the farm's worker mostly waits (on agents, leases and restarts), and a third keeps both

@@ -1,6 +1,6 @@
 """Where does an MCP tool call's server time go? An in-process breakdown, no server, no sockets, no client.
 
-The app is called straight through ASGI on one event loop (``tests/perf/work_count.py``'s driver), one request at
+The app is called straight through ASGI on one event loop (``tools/work_count.py``'s driver), one request at
 a time, after a project ``B`` with a CPU ``PLC_1`` and ``--blocks`` FCs was created through REST:
 
 * ``rest``       — ``GET /api/devices/PLC_1/blocks`` (the route the tool maps to)
@@ -39,7 +39,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from mcp_overhead import _fc  # bench/ is first on sys.path: this script's folder
-from tests.perf.work_count import AsgiDriver, WorkCount, counting, counting_on
+from tools.work_count import AsgiDriver, WorkCount, counting, counting_on
 
 __all__ = ()
 

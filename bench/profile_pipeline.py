@@ -28,7 +28,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from tests.perf.work_count import AsgiDriver  # the repository root, put on sys.path above
+from tools.work_count import AsgiDriver  # the repository root, put on sys.path above
 
 
 class _Answer:

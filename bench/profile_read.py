@@ -39,7 +39,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.perf.work_count import AsgiDriver  # the repository root, put on sys.path above
+from tools.work_count import AsgiDriver  # the repository root, put on sys.path above
 
 READ_PATH = "/api/projects/devices"
 

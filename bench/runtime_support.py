@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fakes.runtime.image import build_image
-from tests.runtime.helpers import software_from_scl
+from tools.plc_software import software_from_scl
 
 __all__ = ("ok", "running_program")
 

@@ -5,7 +5,7 @@
 The program: an OB1 of ``--statements`` SCL statements (Int/DInt/Real arithmetic on a global DB,
 comparisons, IF/ELSIF, CASE, tags on %I/%Q/%M, array elements) that also calls ``--instances``
 instance DBs of an FB with an IEC timer, an edge and 15 statements of its own. It is generated as SCL
-text, turned into real SimaticML blocks (``tests.runtime.helpers.software_from_scl``), compiled and
+text, turned into real SimaticML blocks (``tools.plc_software.software_from_scl``), compiled and
 built into a program image (``fakes.runtime.image.build_image``). Each round runs ``--scans`` OB1
 calls with advancing virtual time; the best round counts (a busy 2-core machine only slows rounds
 down). The figure judged is scans per CPU second of this process (``time.process_time``), which other
@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from fakes.runtime.image import build_image  # noqa: E402 - needs the sys.path insert above
 from fakes.runtime.memory import Memory  # noqa: E402 - needs the sys.path insert above
 from scan_baseline import PlainOb1  # noqa: E402 - beside this script (bench/ is sys.path[0])
-from tests.runtime.helpers import Rt, software_from_scl  # noqa: E402 - needs the sys.path insert above
+from tools.plc_software import Rt, software_from_scl  # noqa: E402 - needs the sys.path insert above
 
 RESULTS = ROOT / "bench" / "results"
 TARGET = 5_000

@@ -14,7 +14,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -411,3 +411,18 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         loaded = sys.modules.get(module)
         if loaded is not None and hasattr(loaded, handler):
             atexit.unregister(getattr(loaded, handler))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
+    """A test fails when the server answered it with an error code not declared in
+    ``engineering_api/lib/error_code_table.py`` (the problem-response writer notes each code it sends)."""
+    from engineering_api.lib.error_codes import take_undeclared
+
+    take_undeclared()
+    result = yield
+    undeclared = take_undeclared()
+    if undeclared:
+        raise AssertionError(f"answered with error codes not declared in engineering_api/lib/error_code_table.py: "
+                             f"{sorted(undeclared)} (python -m tools.error_code_scan --stub drafts their lines)")
+    return result

@@ -1,7 +1,7 @@
 """The service's OpenAPI document as Schemathesis loads it, for the fuzzing modules (the service-wide gate and the
 runtime routes' fuzzing).
 
-The document is the one built once per process for every test that reads it (:mod:`tests.lib.openapi_document`:
+The document is the one built once per process for every test that reads it (:mod:`tools.openapi_document`:
 building an app and its document is most of the cost), and the modules
 load it through :func:`schemathesis.pytest.from_fixture`: the schema and its cases (the coverage phase makes
 them when a test is built) are made when the test runs, in the one xdist worker that runs it, not at collection
@@ -17,7 +17,7 @@ from typing import Any
 import schemathesis
 from schemathesis.schemas import BaseSchema
 
-from tests.lib.openapi_document import openapi_document
+from tools.openapi_document import openapi_document
 
 __all__ = ("fuzz_schema",)
 

@@ -25,6 +25,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from engineering_api.backend import errors as domain
+from engineering_api.lib.error_codes import note_code, type_uri
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.segment_slash import shown_path
 
@@ -134,12 +135,13 @@ def error_body(
     status: int, code: str, message: str, *, instance: str = "", details: dict[str, Any] | None = None,
     errors: list[dict[str, Any]] | None = None, job_id: str | None = None,
 ) -> ErrorBody:
-    """Build an error body."""
+    """Build an error body (its code noted against the registry, :func:`~engineering_api.lib.error_codes.note_code`)."""
+    note_code(code)
     return ErrorBody(
         success=False,
         message=message,
         code=code,
-        type=f"urn:engineering-api:error:{code.lower().replace('_', '-')}",
+        type=type_uri(code),
         title=_TITLES.get(status, "Error"),
         status=status,
         detail=message,

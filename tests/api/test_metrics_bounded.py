@@ -2,7 +2,7 @@
 families comes from a closed set. Methods outside RFC 9110 (and PATCH) count as ``_OTHER`` (OpenTelemetry's HTTP
 conventions), paths as their route template or ``<unmatched>``, statuses as the IANA registry's codes.
 
-The requests go straight through ASGI (``tests.perf.work_count.AsgiDriver``, from 127.0.0.1, a metrics client by
+The requests go straight through ASGI (``tools.work_count.AsgiDriver``, from 127.0.0.1, a metrics client by
 default): thousands of them take a second or two.
 """
 
@@ -18,7 +18,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.lib.metrics import KNOWN_METHODS, OTHER, Metrics
-from tests.perf.work_count import AsgiDriver
+from tools.work_count import AsgiDriver
 
 REQUEST_FAMILIES = ("engineering_api_requests", "engineering_api_request_duration_seconds")
 PATHS = ("/api/health", "/api/jobs/{}", "/api/projects/{}/x", "/{}", "/console/{}", "/mcp/{}", "/metrics/{}",

@@ -73,7 +73,7 @@ def runtime_fuzz_schema() -> BaseSchema:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient[Any], dict[str, str]]]:
     engine = pytest.importorskip("fakes.runtime.image", reason="the simulated PLC engine has not landed")
-    from tests.runtime.helpers import software_from_scl
+    from tools.plc_software import software_from_scl
 
     data_dir = tmp_path_factory.mktemp("runtime-fuzz")
     with TestClient(create_app(Settings.from_env(data_dir=data_dir)), raise_server_exceptions=False) as client:

@@ -152,7 +152,7 @@ def test_the_document_lists_the_key_and_its_answers_on_each_runtime_change() -> 
     """The guard reads the header, not the handler: the OpenAPI document still names it, and the guard's answers,
     on the route of every runtime call that changes something, and on no read (a bulk read is a POST)."""
     from engineering_api.app import registry
-    from tests.lib.openapi_document import openapi_document
+    from tools.openapi_document import openapi_document
 
     paths = openapi_document()["paths"]
     calls = registry().runtime_calls()

@@ -44,7 +44,7 @@ TAGS = [{"name": "Start", "address": "%I0.0", "dataType": "Bool"}]
 @pytest.fixture(scope="module")
 def image() -> ProgramImage:
     engine = pytest.importorskip("fakes.runtime.image", reason="the simulated PLC engine has not landed")
-    from tests.runtime.helpers import software_from_scl
+    from tools.plc_software import software_from_scl
 
     return engine.build_image(software_from_scl(PROGRAM, TAGS), "PLC_1")
 
@@ -214,7 +214,7 @@ def test_runtime_routes_refuse_without_a_token(client: TestClient[Any], admin_he
 def test_plc_tags_are_released_by_their_own_flags(image: ProgramImage) -> None:
     """A PLC tag's ExternalAccessible/ExternalWritable, as TIA exports them in the tag table, decide too."""
     from fakes.runtime.image import build_image
-    from tests.runtime.helpers import software_from_scl
+    from tools.plc_software import software_from_scl
 
     from fakes.runtime_values_ops import released_tags
 

@@ -54,7 +54,7 @@ TAGS = [{"name": "Start", "address": "%I0.0", "dataType": "Bool"},
 @pytest.fixture(scope="module")
 def image() -> ProgramImage:
     engine = pytest.importorskip("fakes.runtime.image", reason="the simulated PLC engine has not landed")
-    from tests.runtime.helpers import software_from_scl
+    from tools.plc_software import software_from_scl
 
     return engine.build_image(software_from_scl(PROGRAM, TAGS, ob_types={"Init": ("Startup", 100, None)}), "PLC_1")
 

@@ -74,7 +74,7 @@ def backend(tmp_path: Path) -> Iterator[Any]:
     pytest.importorskip("fakes.runtime.image", reason="the simulation engine (fakes.runtime.image) has not landed")
     from fakes.backend import FakeBackend
     from fakes.runtime.image import build_image
-    from tests.runtime.helpers import software_from_scl
+    from tools.plc_software import software_from_scl
 
     fake = FakeBackend(tmp_path / "state")
     fake.on_worker_thread_started()

@@ -23,7 +23,7 @@ import pytest
 
 from tests.ci.kept_dirs import kept_dir, tree_digest
 from tests.conftest import skip_or_fail
-from tests.lib.openapi_document import openapi_text
+from tools.openapi_document import openapi_text
 from tests.realclient.conftest import serve
 
 if TYPE_CHECKING:

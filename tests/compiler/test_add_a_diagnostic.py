@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from simatic_xml.diagnostic_codes import CODES
-from tests.lib.diagnostic_code_scan import produced_codes
+from tools.diagnostic_code_scan import produced_codes
 
 ROOT = Path(__file__).resolve().parents[2]
 HOW_TO = ROOT / "docs" / "add-a-diagnostic.md"
@@ -62,7 +62,7 @@ NOT_NAMED_BY_A_TEST: frozenset[str] = frozenset()
 """Codes outside the compiler's rules that no test names yet: each is a test still to write beside its producer."""
 
 _DECLARATION_TESTS = frozenset({"tests/compiler/test_add_a_diagnostic.py", "tests/lib/test_diagnostic_codes.py",
-                                "tests/lib/diagnostic_code_scan.py"})
+                                "tools/diagnostic_code_scan.py"})
 
 
 def _codes_named_by_tests() -> set[str]:

@@ -238,7 +238,7 @@ RUNTIME = [
 
 @pytest.mark.parametrize(("value", "source", "target"), RUNTIME, ids=[f"{s}-{t}-{v}" for v, s, t in RUNTIME])
 def test_the_runtime_converts_as_the_table_says(value, source: str, target: str) -> None:
-    from tests.runtime.helpers import Sim
+    from tools.plc_software import Sim
 
     assert implicit(source, target, iec_check=False)
     text = (f'DATA_BLOCK "D"\nVAR\n  s : {_RT_DECL[source]};\n  t : {_RT_DECL[target]};\nEND_VAR\nBEGIN\n'

@@ -9,7 +9,7 @@ from pathlib import Path
 from engineering_api.ci.program import check_files
 from engineering_api.rules.compiler import check_source
 from simatic_xml.diagnostic_codes import CODES, message
-from tests.lib import reference_pages
+from tools import reference_pages
 
 _CASES = Path(__file__).resolve().parents[1] / "realcode" / "cases"
 
@@ -48,7 +48,7 @@ def test_the_compiler_readme_table_is_the_registry_view() -> None:
 
 
 def test_the_compiler_readme_lists_every_code_the_compiler_produces() -> None:
-    from tests.lib.diagnostic_code_scan import produced_codes
+    from tools.diagnostic_code_scan import produced_codes
 
     compiler = {code for code, files in produced_codes().items()
                 if any(f.startswith("engineering_api/rules/compiler/") for f in files)}

@@ -27,7 +27,7 @@ from fakes.runtime.cpu import IpSuite, OperatingMode
 from tests.conftest import raises_code
 from tests.contract.conftest import CPU, HMI
 from tests.contract.played import played
-from tests.runtime.helpers import software_from_scl
+from tools.plc_software import software_from_scl
 
 if TYPE_CHECKING:
     from engineering_api.backend.port import EngineeringBackend

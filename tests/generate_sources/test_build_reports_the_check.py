@@ -14,7 +14,7 @@ import pytest
 from engineering_api.ci.paths import SCL_SUFFIXES, collect
 from engineering_api.cli import main
 from tests.file_reads import reads_of
-from tests.lib.diagnostic_code_scan import produced_codes
+from tools.diagnostic_code_scan import produced_codes
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
 REPOSITORIES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir()) if CORPUS.is_dir() else []

@@ -5,8 +5,8 @@ from __future__ import annotations
 from engineering_api.rules.compiler.check import Source, check_sources
 from simatic_xml.diagnostic_codes import CODES, GROUPS, MESSAGES, message
 from simatic_xml.diagnostics import MISSING_CODES
-from tests.lib import reference_pages
-from tests.lib.diagnostic_code_scan import produced_codes
+from tools import reference_pages
+from tools.diagnostic_code_scan import produced_codes
 
 
 def test_every_produced_code_is_registered() -> None:

@@ -140,7 +140,7 @@ def test_adapters_never_import_each_other() -> None:
 
 
 def test_the_architecture_page_shows_todays_imports() -> None:
-    from tests.lib import architecture
+    from tools import architecture
 
     page = architecture.PAGE.read_text(encoding="utf-8")
     assert architecture.page_with(page, architecture.diagram()) == page, "run make docs and commit docs/architecture.md"

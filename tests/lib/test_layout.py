@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.lib import layout
-from tests.lib.architecture import page_with
+from tools import layout
+from tools.architecture import page_with
 from tests.lib.test_layering import ALLOWED, files
 
 

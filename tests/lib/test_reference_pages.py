@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.lib import reference_pages
+from tools import reference_pages
 
 
 def test_the_cli_reference_lists_every_command() -> None:

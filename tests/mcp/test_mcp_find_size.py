@@ -17,7 +17,7 @@ from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.mcp.tools import FIND_ANSWER_BYTES, FIND_TOOLS, tool_catalog
 from engineering_api.lib.security import Role
-from tests.perf.work_count import AsgiDriver
+from tools.work_count import AsgiDriver
 
 HEADERS = {"accept": "application/json, text/event-stream", "mcp-protocol-version": "2026-07-28",
            "mcp-method": "tools/call", "mcp-name": FIND_TOOLS}

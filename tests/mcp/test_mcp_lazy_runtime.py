@@ -18,7 +18,7 @@ from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.mcp import runtime as runtime_module
 from engineering_api.mcp import transports as transports_module
-from tests.perf.work_count import AsgiDriver
+from tools.work_count import AsgiDriver
 from tests.bounds import HANG_GUARD_S
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,7 +35,7 @@ from pathlib import Path
 from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.mcp import runtime, tools
-from tests.perf.work_count import AsgiDriver
+from tools.work_count import AsgiDriver
 
 loaded_by = []
 warm = runtime._warm

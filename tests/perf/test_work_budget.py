@@ -5,7 +5,7 @@ then ``GET /api/jobs/{id}?wait=30``), one MCP read tool call (``tools/call block
 session-less) and one refused write (no key: 401, counted on the client's audit row), the calls made in process
 from the ASGI entry to the last byte (the guard and every other middleware, routing, the handler, error handling,
 the encoding, the metrics and request id, and the TIA worker thread's share) are counted
-(:mod:`tests.perf.work_count`) and held against ``work_budget.json``: calls of Python functions, and calls of C
+(:mod:`tools.work_count`) and held against ``work_budget.json``: calls of Python functions, and calls of C
 functions made by them (a hash, an encoder, a clock, a system call such as ``os.urandom``: cheap Python, costly
 work). A count more than 10% over its budget fails, with the most called functions and their callers. Raising a
 budget is a reviewed change: the commit says why the extra work is worth it. A count far under its budget is
@@ -28,7 +28,7 @@ import pytest
 
 from engineering_api.app import create_app
 from engineering_api.config import Settings
-from tests.perf.work_count import AsgiDriver, WorkCount, counting, counting_on
+from tools.work_count import AsgiDriver, WorkCount, counting, counting_on
 from tests.bounds import HANG_GUARD_S
 
 __all__ = ()

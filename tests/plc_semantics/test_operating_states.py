@@ -85,7 +85,7 @@ TABLE = "function manual A5E03461664-AC, Table 2-1"
 @pytest.fixture(scope="module")
 def image() -> ProgramImage:
     from fakes.runtime.image import build_image
-    from tests.runtime.helpers import software_from_scl
+    from tools.plc_software import software_from_scl
 
     return build_image(software_from_scl(PROGRAM, TAGS, ob_types={"Init": ("Startup", 100, None)}), "PLC_1")
 

@@ -17,7 +17,7 @@ from fakes.runtime.image import build_image
 from simatic_xml.generate import generate_xml, tag_table_xml
 from simatic_xml.scl import parse_statements
 
-from .helpers import VERSION, Rt, Sim, software_from_scl, software_of_export
+from tools.plc_software import VERSION, Rt, Sim, software_from_scl, software_of_export
 
 DATA = Path(__file__).parent / "data"
 """The input documents of these tests, kept as files like the exports they stand for."""

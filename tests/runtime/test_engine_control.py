@@ -7,7 +7,7 @@ import pytest
 
 from fakes.runtime.errors import PlcRuntimeError, UnsupportedInstructionError
 
-from .helpers import Sim
+from tools.plc_software import Sim
 
 _TYPES = """
 TYPE "Point"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from fakes.runtime.layout import LayoutBuilder
 
-from .helpers import Sim
+from tools.plc_software import Sim
 
 
 def test_bounds_of_arrays() -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from fakes.runtime.values import exact_in_real, to_real32
 
-from .helpers import Sim
+from tools.plc_software import Sim
 
 _DB = """
 DATA_BLOCK "D"

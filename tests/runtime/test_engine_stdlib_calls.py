@@ -14,7 +14,7 @@ import pytest
 from fakes.program import PlcSoftware, read_object
 from fakes.runtime.stdlib import system_fb_for
 
-from .helpers import VERSION, Sim, software_from_scl
+from tools.plc_software import VERSION, Sim, software_from_scl
 
 
 # ------------------------------------------------------------------------------------------ functions

@@ -16,7 +16,7 @@ from fakes.runtime.image import ObEntry, build_image
 from fakes.runtime.memory import Memory
 from fakes.runtime.values import PlcArray
 
-from .helpers import Sim, software_from_scl, software_of_export
+from tools.plc_software import Sim, software_from_scl, software_of_export
 
 _PROGRAM = """
 TYPE "Limits"

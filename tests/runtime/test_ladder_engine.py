@@ -9,7 +9,7 @@ from fakes.program import PlcSoftware, read_object
 from fakes.runtime.image import build_image
 from simatic_xml.generate import generate_xml, parse_spec
 
-from .helpers import VERSION, Rt
+from tools.plc_software import VERSION, Rt
 
 _INTERFACE = {
     "Input": [{"name": "start", "dataType": "Bool"}, {"name": "stop", "dataType": "Bool"},

@@ -15,7 +15,7 @@ from fakes.runtime.codegen import BlockGen
 from fakes.runtime.errors import PlcRuntimeError
 from fakes.runtime.values import PlcArray
 
-from .helpers import Sim
+from tools.plc_software import Sim
 
 _TAGS = [{"name": "In_0", "address": "%I0.0", "dataType": "Bool"},
          {"name": "Out_1", "address": "%Q0.1", "dataType": "Bool"},

@@ -10,7 +10,7 @@ from collections import Counter
 from types import FrameType
 from typing import Any
 
-from .helpers import Sim
+from tools.plc_software import Sim
 
 _PROGRAM = """
 FUNCTION_BLOCK "FB_Unit"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import Sim
+from tools.plc_software import Sim
 
 _PROGRAM = """
 TYPE "Pos"

@@ -8,7 +8,7 @@ from simatic_xml.generate import generate_xml, parse_spec
 from simatic_xml.generate.from_scl import source_to_specs
 from simatic_xml.scl import parse as parse_scl
 
-from .helpers import Sim
+from tools.plc_software import Sim
 
 SOURCE = """DATA_BLOCK "Comm"
 { S7_Optimized_Access := 'TRUE' }

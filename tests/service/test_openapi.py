@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.lib.openapi_document import openapi_document
+from tools.openapi_document import openapi_document
 
 if TYPE_CHECKING:
     from litestar.testing import TestClient

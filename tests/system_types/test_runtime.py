@@ -7,7 +7,7 @@ import pytest
 from fakes.runtime.errors import UnsupportedInstructionError
 from fakes.runtime.stdlib import SYSTEM_FBS
 from simatic_xml.system_types import call_interface, lookup
-from tests.runtime.helpers import Sim
+from tools.plc_software import Sim
 
 _COUNTER = '''
 FUNCTION_BLOCK "Cnt"

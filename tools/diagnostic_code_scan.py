@@ -24,7 +24,7 @@ from pathlib import Path
 
 __all__ = ("PRODUCERS", "produced_codes")
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 PRODUCERS = ("simatic_xml", "engineering_api", "fakes", "openness_bridge")
 """The packages whose source is read."""
 _CODE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^[A-Z]{4,}$")

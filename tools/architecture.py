@@ -1,7 +1,7 @@
 """The package picture of ``docs/architecture.md``, drawn from the code's imports.
 
-``python -m tests.lib.architecture`` rewrites the diagram between the markers of that page, and the package table
-of ``docs/layout.md`` (:mod:`tests.lib.layout`); ``make docs`` runs it. ``test_layering.py`` and ``test_layout.py``
+``python -m tools.architecture`` rewrites the diagram between the markers of that page, and the package table
+of ``docs/layout.md`` (:mod:`tools.layout`); ``make docs`` runs it. ``test_layering.py`` and ``test_layout.py``
 fail when a page and the code differ. Units and layers are those of the layer table
 (:data:`tests.lib.test_layering.ALLOWED`); an arrow is "imports", labelled with the number of importing files.
 """
@@ -72,7 +72,7 @@ def page_with(text: str, picture: str, *, begin: str = BEGIN, end: str = END) ->
 
 
 def main() -> int:
-    from tests.lib import layout  # it draws on this module's floors and markers
+    from tools import layout  # it draws on this module's floors and markers
 
     PAGE.write_text(page_with(PAGE.read_text(encoding="utf-8"), diagram()), encoding="utf-8")
     print(f"wrote {PAGE.relative_to(ROOT)}")

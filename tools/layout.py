@@ -1,7 +1,7 @@
 """The package table of ``docs/layout.md``, drawn from the layer table and the packages' own docstrings.
 
-``python -m tests.lib.layout`` rewrites the table between the markers of that page (``make docs`` runs it, through
-:mod:`tests.lib.architecture`); ``test_layout.py`` fails when the page and the code differ. One row per unit of the
+``python -m tools.layout`` rewrites the table between the markers of that page (``make docs`` runs it, through
+:mod:`tools.architecture`); ``test_layout.py`` fails when the page and the code differ. One row per unit of the
 layer table (:data:`tests.lib.test_layering.ALLOWED`), floor by floor as the architecture picture draws them, each
 followed by its sub-packages: where it is, what its docstring says it is, and what it may import.
 """
@@ -15,7 +15,7 @@ import re
 import sys
 from pathlib import Path
 
-from tests.lib.architecture import FLOORS, page_with
+from tools.architecture import FLOORS, page_with
 from tests.lib.test_layering import ABOVE_THE_PORT, ALLOWED, ANYTHING, ROOT, files
 
 PAGE = ROOT / "docs" / "layout.md"

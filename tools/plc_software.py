@@ -1,6 +1,6 @@
 """Test helpers for the simulated PLC: build a real ``PlcSoftware`` from SCL source text.
 
-    from tests.runtime.helpers import software_from_scl
+    from tools.plc_software import software_from_scl
 
     sw = software_from_scl('''
         FUNCTION_BLOCK "FB_Count"

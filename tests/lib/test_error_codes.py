@@ -1,0 +1,102 @@
+"""The registry of API error codes (``engineering_api/lib/error_code_table.py``) and the source agree: every code
+the product raises is declared, with the status it is raised with; every declared code is still raised; the
+problem-response writer notes an undeclared code; the page for clients is the table's."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from engineering_api.lib import error_codes
+from engineering_api.lib.error_code_table import TABLE
+from engineering_api.lib.responses import error_body
+from tools import error_code_scan, reference_pages
+
+
+def test_every_raised_code_is_declared() -> None:
+    raised = error_code_scan.raised_codes()
+    assert len(raised) > 400  # the scan reads the raises
+    missing = {code: [p.where for p in places[:2]] for code, places in error_code_scan.missing_codes().items()}
+    assert not missing, ("codes raised but not declared: add each to engineering_api/lib/error_code_table.py "
+                         f"(python -m tools.error_code_scan --stub drafts the lines): {missing}")
+
+
+BUILT_AT_RUN_TIME: dict[str, str] = {
+    code: "the HMI resource import and export build `<KIND>_EXISTS` / `<KIND>_NOT_FOUND` from the resource kind "
+          "(engineering_api/rules/hmi_resources.py HMI_RESOURCE_KINDS, engineering_api/domain/hmi.py labels)"
+    for code in ("CONNECTION_EXISTS", "GRAPHIC_LIST_EXISTS", "GRAPHIC_LIST_NOT_FOUND", "SCREEN_EXISTS",
+                 "SCRIPT_EXISTS", "TEXT_LIST_EXISTS", "TEXT_LIST_NOT_FOUND")
+}
+"""Declared codes no literal in the source names, with where they are built (the scan cannot read them; the
+runtime guard in tests/conftest.py catches one that is built but not declared)."""
+
+
+def test_the_codes_built_at_run_time_are_built_from_these_kinds() -> None:
+    from engineering_api.rules.hmi_resources import HMI_RESOURCE_KINDS
+
+    built = {f"{kind.code}_{suffix}" for kind in HMI_RESOURCE_KINDS.values() for suffix in ("EXISTS", "NOT_FOUND")}
+    built |= {f"{label.upper().replace(' ', '_')}_EXISTS" for label in ("screen", "tag table", "connection")}
+    assert built <= set(error_codes.ERROR_CODES), sorted(built - set(error_codes.ERROR_CODES))
+    assert set(BUILT_AT_RUN_TIME) <= built
+
+
+def test_every_declared_code_is_raised() -> None:
+    stale = sorted(set(error_codes.ERROR_CODES) - set(error_code_scan.raised_codes()) - set(BUILT_AT_RUN_TIME))
+    assert not stale, f"declared but raised nowhere any more; remove them from the table: {stale}"
+
+
+def test_each_code_is_declared_once_in_order() -> None:
+    codes = [entry.code for entry in TABLE]
+    assert codes == sorted(set(codes)), "the table holds each code once, in alphabetical order"
+    assert all(re.fullmatch(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)*", code) for code in codes)
+
+
+def test_each_raise_answers_a_declared_status() -> None:
+    wrong = [f"{code} {place.status} at {place.where}"
+             for code, places in error_code_scan.raised_codes().items()
+             for place in places
+             if place.status is not None and code in error_codes.ERROR_CODES
+             and place.status not in (error_codes.ERROR_CODES[code].status, *error_codes.ERROR_CODES[code].also)]
+    assert not wrong, f"raised with a status its declaration does not name: {wrong[:10]}"
+
+
+def test_a_second_status_is_explained_and_used() -> None:
+    raised = error_code_scan.raised_codes()
+    for entry in TABLE:
+        if entry.also:
+            statuses = {p.status for p in raised[entry.code]}
+            assert set(entry.also) <= statuses, f"{entry.code}: also={entry.also} but raised with {statuses}"
+            assert any(str(s) in entry.meaning for s in entry.also) or "404 when" in entry.meaning or (
+                "answers" in entry.meaning), f"{entry.code}: the meaning says when it answers {entry.also}"
+
+
+def test_titles_and_meanings_are_written() -> None:
+    for entry in TABLE:
+        assert entry.title and entry.title[0].isupper(), entry.code
+        assert len(entry.meaning.replace("…", "").strip()) >= 15, f"{entry.code}: a meaning a client can act on"
+        assert "Raised at" not in entry.meaning, f"{entry.code}: the stub's placeholder was not reviewed"
+
+
+def test_the_writer_notes_an_undeclared_code() -> None:
+    error_codes.take_undeclared()
+    body = error_body(404, "TAG_NOT_FOUND", "no tag")
+    assert error_codes.take_undeclared() == frozenset()
+    assert body.type == "urn:engineering-api:error:tag-not-found" == error_codes.type_uri("TAG_NOT_FOUND")
+    error_body(418, "NO_SUCH_CODE_ANYWHERE", "made up")
+    assert error_codes.take_undeclared() == {"NO_SUCH_CODE_ANYWHERE"}  # taken here, so this test itself passes
+    error_body(406, "HTTP_406", "plain HTTP error")
+    assert error_codes.take_undeclared() == frozenset()
+
+
+@pytest.mark.parametrize("code", ["ROUTE_NOT_FOUND", "VALIDATION_FAILED"])
+def test_a_problem_type_names_its_page_entry(code: str) -> None:
+    page = reference_pages.ERROR_CODES_PAGE.read_text(encoding="utf-8")
+    slug = error_codes.type_uri(code).rsplit(":", 1)[1]
+    assert f'<a id="{slug}"></a>`{code}`' in page
+
+
+def test_the_error_code_page_matches_the_table() -> None:
+    page = reference_pages.ERROR_CODES_PAGE.read_text(encoding="utf-8") if (
+        reference_pages.ERROR_CODES_PAGE.exists()) else ""
+    assert page == reference_pages.error_codes_page(), "run make docs and commit docs/error-codes.md"

@@ -1,0 +1,352 @@
+"""Every API error code the product's source raises, read from its syntax tree.
+
+An API error code is the ``code`` of a problem response (``engineering_api.lib.responses``) and of the domain
+error behind it. The source names one in these ways, and the scan reads each:
+
+- ``SomeError(..., code="X")`` where ``SomeError`` is :class:`~engineering_api.backend.errors.EngineeringError` or
+  a subclass (the product's own subclasses are found by their ``class`` lines);
+- ``default_code = "X"`` in the body of such a class; ``code=TABLE[key]`` (each value of a module's dict
+  ``TABLE``); ``(SomeError, "X")`` pairs (tables that map a foreign error to ours);
+- ``helper(..., "X")`` where ``helper`` passes that parameter on as ``code=`` to such a class (``refusal``,
+  ``table_not_found``...), and the parameter's default;
+- ``error_body(status, "X", ...)``, ``error_response(status, "X", ...)`` and ``send_problem(send, status, "X", ...)``;
+- ``JobError(code="X", status=...)``, ``ToolOutcome(code="X", status=...)`` and ``ToolCallRecord(code="X")``
+  (a failed job, an MCP tool's error, the assistant's record of a tool call carry the same codes);
+- ``ClientException(..., extra={"code": "X"})``, ``_bad_request("X", ...)`` (400) and any other ``{"code": "X"}``
+  literal (MCP error data);
+- ``FieldError(column, "X", ...)``, ``Refusal(status, "X", ...)``, ``ItemError("X", ..., status)``,
+  ``failed_reading(tag, "X", ..., status)``, a keyword ``something_code="X"``, ``code = "X" if ... else "Y"`` and
+  ``("ForeignName", "X", status)`` triples (a client library's error mapped to ours);
+- module constants ``SOMETHING_CODE = "X"`` and the values of ``_HTTP_CODES`` (the codes of plain HTTP errors).
+
+A code built at run time (``code=f"..."``, ``code=variable``) cannot be read here; the runtime guard of
+``engineering_api.lib.error_codes`` names those in tests. ``python -m tools.error_code_scan`` prints the codes
+the source raises that :data:`engineering_api.lib.error_codes.ERROR_CODES` does not declare (exit 1 if any);
+``--stub`` prints a first table line for each (:func:`stub`) to review and paste into
+``engineering_api/lib/error_code_table.py``.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import re
+import sys
+import textwrap
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from engineering_api.lib.error_codes import ErrorCode
+
+__all__ = ("PACKAGES", "ROOT", "RaisedCode", "entry_line", "main", "missing_codes", "raised_codes", "stub")
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("engineering_api", "fakes", "openness_bridge", "simatic_xml")
+_CODE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")
+_POSITIONAL = {"FieldError": (1, None), "Refusal": (1, 0), "ItemError": (0, 2), "failed_reading": (1, 3)}
+"""Records that carry a code positionally -> (the code's position, the status's position or None): a tag field's
+breach (422 once raised), a runtime refusal, one item's failure in a runtime bulk call (the whole answer's code
+when the call names one item)."""
+_CARRIERS = frozenset({"JobError", "ToolOutcome", "ToolCallRecord"})
+"""Records that carry an error code to a client outside a problem response: a failed job's ``error``, an MCP
+tool's error result, the assistant's record of a tool call."""
+
+
+@dataclass(frozen=True, slots=True)
+class RaisedCode:
+    """One place a code is raised: the code, ``file:line``, and the status it answers with when the scan can tell
+    (None: a domain error class outside the mapped tree, or a status not written as a number)."""
+
+    code: str
+    where: str
+    status: int | None
+    raiser: str
+    message: str = ""
+    """The message raised with it, placeholders shown as ``…`` (empty when not written at the raise)."""
+
+
+def _sources() -> list[tuple[str, ast.Module]]:
+    out = []
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            out.append((str(path.relative_to(ROOT)), ast.parse(path.read_text(encoding="utf-8"))))
+    return out
+
+
+def _name(node: ast.expr) -> str:
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def _error_classes(modules: list[tuple[str, ast.Module]]) -> dict[str, str]:
+    """Each EngineeringError subclass of the product -> the class of ``engineering_api.backend.errors`` it
+    derives from (by name, across modules; names are unique enough in this tree, and the test checks the count)."""
+    from engineering_api.backend import errors
+
+    known = {name: name for name in dir(errors)
+             if isinstance(getattr(errors, name), type) and issubclass(getattr(errors, name), errors.EngineeringError)}
+    parents: dict[str, str] = {}
+    for _, module in modules:
+        for node in ast.walk(module):
+            if isinstance(node, ast.ClassDef) and node.bases:
+                parents.setdefault(node.name, _name(node.bases[0]))
+    changed = True
+    while changed:
+        changed = False
+        for name, parent in parents.items():
+            if name not in known and parent in known:
+                known[name] = known[parent]
+                changed = True
+    return known
+
+
+def _status_of(error_class: str) -> int | None:
+    from engineering_api.backend import errors
+    from engineering_api.lib.responses import status_for
+
+    cls = getattr(errors, error_class, None)
+    return status_for(cls("")) if isinstance(cls, type) else None
+
+
+def _text(node: ast.expr | None, constants: dict[str, str]) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):
+        return constants.get(node.id)
+    return None
+
+
+def _message(node: ast.expr | None) -> str:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(str(v.value) if isinstance(v, ast.Constant) else "…" for v in node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _message(node.left) + _message(node.right)
+    return ""
+
+
+def _number(node: ast.expr | None) -> int | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, int) else None
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def _dict_code(node: ast.expr | None) -> ast.expr | None:
+    if isinstance(node, ast.Dict):
+        for key, value in zip(node.keys, node.values, strict=True):
+            if isinstance(key, ast.Constant) and key.value == "code":
+                return value
+    return None
+
+
+def _forwarders(modules: list[tuple[str, ast.Module]], classes: dict[str, str]) -> dict[str, tuple[int, str, str]]:
+    """Functions that pass one of their parameters on as the ``code=`` of an error class -> (the parameter's
+    position, its name, the error class): ``refusal(code, message)``, ``table_not_found``... A call of one with a
+    literal code raises that code; so does the parameter's default."""
+    found: dict[str, tuple[int, str, str]] = {}
+    for _, module in modules:
+        for node in ast.walk(module):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            params = [a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)]
+            for call in ast.walk(node):
+                if isinstance(call, ast.Call) and _name(call.func) in classes:
+                    value = _keyword(call, "code")
+                    if isinstance(value, ast.Name) and value.id in params:
+                        found.setdefault(node.name, (params.index(value.id) - (params[0] in ("self", "cls")),
+                                                     value.id, _name(call.func)))
+    return found
+
+
+def _parameter_default(module: ast.Module, function: str, parameter: str) -> ast.expr | None:
+    for node in ast.walk(module):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == function:
+            positional = [*node.args.posonlyargs, *node.args.args]
+            defaults = dict(zip([a.arg for a in positional][len(positional) - len(node.args.defaults):],
+                                node.args.defaults, strict=True))
+            defaults |= {a.arg: d for a, d in zip(node.args.kwonlyargs, node.args.kw_defaults, strict=True) if d}
+            return defaults.get(parameter)
+    return None
+
+
+def _scan_module(path: str, module: ast.Module, classes: dict[str, str],
+                 forwarders: dict[str, tuple[int, str, str]] | None = None) -> list[RaisedCode]:
+    constants = {target.id: node.value.value for node in module.body if isinstance(node, ast.Assign)
+                 and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+                 for target in node.targets if isinstance(target, ast.Name)}
+    tables = {target.id: node.value for node in module.body if isinstance(node, ast.Assign)
+              and isinstance(node.value, ast.Dict) for target in node.targets if isinstance(target, ast.Name)}
+    forwarders = forwarders or {}
+    found: list[RaisedCode] = []
+
+    def add(code: str | None, node: ast.AST, status: int | None, raiser: str) -> None:
+        if code is not None and _CODE.match(code):
+            said = ""
+            if isinstance(node, ast.Call):
+                said = _message(node.args[0] if callee in classes and node.args else _keyword(node, "detail"))
+                if callee in ("error_body", "error_response", "send_problem"):
+                    said = _message(node.args[3 if callee == "send_problem" else 2]) if len(node.args) > (
+                        3 if callee == "send_problem" else 2) else ""
+                elif callee in _CARRIERS:
+                    said = _message(_keyword(node, "message") or _keyword(node, "text") or _keyword(node, "summary"))
+                elif callee == "_bad_request" and len(node.args) > 1:
+                    said = _message(node.args[1])
+            found.append(RaisedCode(code, f"{path}:{getattr(node, 'lineno', 0)}", status, raiser, said))
+
+    for node in ast.walk(module):
+        callee = _name(node.func) if isinstance(node, ast.Call) else ""
+        if isinstance(node, ast.ClassDef) and node.name in classes:
+            for statement in node.body:
+                if (isinstance(statement, ast.Assign) and any(_name(t) == "default_code" for t in statement.targets)):
+                    add(_text(statement.value, constants), statement, _status_of(classes[node.name]), node.name)
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            target = node.targets[0].id
+            if target == "code" and isinstance(node.value, ast.IfExp):  # code = "A" if ... else "B"
+                for branch in (node.value.body, node.value.orelse):
+                    add(_text(branch, constants), node, None, "code")
+            elif target == "code":  # code = "A", raised below
+                add(_text(node.value, constants), node, None, "code")
+            elif target.endswith("_CODE") and target != "_CODE":
+                add(_text(node.value, constants), node, None, target)
+            elif target == "_HTTP_CODES" and isinstance(node.value, ast.Dict):
+                for key, value in zip(node.value.keys, node.value.values, strict=True):
+                    add(_text(value, constants), value, _number(key), "HTTPException")
+        elif isinstance(node, ast.Call):
+            for keyword in node.keywords:
+                if keyword.arg and keyword.arg.endswith("_code"):  # not_found_code="PUSH_NOT_FOUND"
+                    add(_text(keyword.value, constants), node, None, callee)
+            if callee in classes:
+                code = _keyword(node, "code")
+                if isinstance(code, ast.Subscript) and isinstance(code.value, ast.Name) and code.value.id in tables:
+                    for value in tables[code.value.id].values:  # code=_NOT_FOUND[kind]: each value of the table
+                        add(_text(value, constants), node, _status_of(classes[callee]), callee)
+                add(_text(code, constants), node, _status_of(classes[callee]), callee)
+            elif callee in _POSITIONAL:
+                at, status_at = _POSITIONAL[callee]
+                status = _number(node.args[status_at]) if status_at is not None and len(node.args) > status_at else None
+                add(_text(node.args[at], constants) if len(node.args) > at else None, node, status or 422
+                    if callee == "FieldError" else status, callee)
+            elif callee in forwarders:
+                index, parameter, error_class = forwarders[callee]
+                bound = _keyword(node, parameter) or (node.args[index] if 0 <= index < len(node.args) else None)
+                add(_text(bound, constants), node, _status_of(classes[error_class]), callee)
+            elif callee in _CARRIERS:
+                add(_text(_keyword(node, "code"), constants), node, _number(_keyword(node, "status")), callee)
+            elif callee in ("error_body", "error_response") and len(node.args) >= 2:
+                add(_text(node.args[1], constants), node, _number(node.args[0]), callee)
+            elif callee == "send_problem" and len(node.args) >= 3:
+                add(_text(node.args[2], constants), node, _number(node.args[1]), callee)
+            elif callee == "_bad_request" and node.args:
+                add(_text(node.args[0], constants), node, 400, callee)
+            elif callee == "ClientException":
+                status = _number(_keyword(node, "status_code")) or 400
+                add(_text(_dict_code(_keyword(node, "extra")), constants), node, status, callee)
+        elif isinstance(node, ast.Tuple) and len(node.elts) == 3 and _number(node.elts[2]) is not None and (
+                isinstance(node.elts[0], ast.Constant) and isinstance(node.elts[0].value, str)):
+            add(_text(node.elts[1], constants), node, _number(node.elts[2]), "table")  # (foreign name, code, status)
+        elif isinstance(node, ast.Tuple) and len(node.elts) == 2 and _name(node.elts[0]) in classes:
+            add(_text(node.elts[1], constants), node, _status_of(classes[_name(node.elts[0])]), _name(node.elts[0]))
+        elif isinstance(node, ast.FunctionDef) and node.name in forwarders:
+            index, parameter, error_class = forwarders[node.name]
+            add(_text(_parameter_default(module, node.name, parameter), constants), node,
+                _status_of(classes[error_class]), node.name)
+        elif isinstance(node, ast.Dict):
+            add(_text(_dict_code(node), constants) if _dict_code(node) is not None
+                and not isinstance(_dict_code(node), ast.Name) else None, node, None, "data")
+    return found
+
+
+def _ground_floor_codes(path: str, module: ast.Module) -> list[RaisedCode]:
+    """The ground floor raises no API errors, but the class-level ``code = "X"`` of its exceptions
+    (``BlockTooLargeError``) goes out as the code of the domain error the layers above raise for them."""
+    found = []
+    for node in ast.walk(module):
+        if isinstance(node, ast.ClassDef) and node.name.endswith("Error"):
+            for statement in node.body:
+                if (isinstance(statement, ast.Assign) and [_name(t) for t in statement.targets] == ["code"]
+                        and isinstance(statement.value, ast.Constant) and isinstance(statement.value.value, str)
+                        and _CODE.match(statement.value.value)):
+                    found.append(RaisedCode(statement.value.value, f"{path}:{statement.lineno}", None, node.name))
+    return found
+
+
+@functools.cache
+def raised_codes() -> dict[str, tuple[RaisedCode, ...]]:
+    """Every code the product's source raises -> the places, in file order."""
+    modules = _sources()
+    classes = _error_classes(modules)
+    forwarders = _forwarders(modules, classes)
+    by_code: dict[str, list[RaisedCode]] = defaultdict(list)
+    for path, module in modules:
+        seen: set[tuple[str, str]] = set()
+        for raised in (_ground_floor_codes(path, module) if path.startswith("simatic_xml/")
+                       else _scan_module(path, module, classes, forwarders)):
+            if (raised.code, raised.where) not in seen:
+                seen.add((raised.code, raised.where))
+                by_code[raised.code].append(raised)
+    return {code: tuple(places) for code, places in sorted(by_code.items())}
+
+
+def missing_codes() -> dict[str, tuple[RaisedCode, ...]]:
+    """The codes the source raises that the registry does not declare, with where."""
+    from engineering_api.lib.error_codes import is_declared
+
+    return {code: places for code, places in raised_codes().items() if not is_declared(code)}
+
+
+def _title(code: str) -> str:
+    words = code.lower().split("_")
+    return " ".join([words[0].capitalize(), *words[1:]])
+
+
+def stub(code: str, places: tuple[RaisedCode, ...]) -> str:
+    """A first table line for ``code``, from where it is raised: its most frequent status (the others as
+    ``also``), a title from its name and its first raise's message as the meaning. Review both before committing:
+    the meaning must say what the code means to a client, not one occurrence."""
+    counted: dict[int, int] = {}
+    for place in places:
+        if place.status is not None:
+            counted[place.status] = counted.get(place.status, 0) + 1
+    statuses = sorted(counted, key=lambda s: (-counted[s], s)) or [0]
+    said = max((p.message for p in places), key=lambda m: len(m.replace("…", "").strip()), default="")
+    meaning = " ".join(said.split())
+    meaning = meaning[:1].upper() + meaning[1:] if meaning else f"Raised at {places[0].where}."
+    from engineering_api.lib.error_codes import ErrorCode
+
+    return entry_line(ErrorCode(code, statuses[0], _title(code), meaning, tuple(sorted(statuses[1:]))))
+
+
+def entry_line(entry: ErrorCode) -> str:
+    """``entry`` as a line (or lines, wrapped at 120 characters) of the table module."""
+    also = f", also={entry.also!r}" if entry.also else ""
+    head = f"    E({entry.code!r}, {entry.status}, {entry.title!r},"
+    line = f"{head} {entry.meaning!r}{also}),"
+    if len(line) <= 120:
+        return line
+    pieces = textwrap.wrap(entry.meaning, 92, drop_whitespace=False) or [""]
+    return "\n".join([head, *(f"      {piece!r}" for piece in pieces[:-1]), f"      {pieces[-1]!r}{also}),"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    missing = missing_codes() if "--all" not in args else raised_codes()
+    for code, places in missing.items():
+        if "--stub" in args or "--all" in args:
+            print(stub(code, places))
+            continue
+        statuses = sorted({p.status for p in places if p.status is not None})
+        print(f"{code}\t{'/'.join(map(str, statuses)) or '?'}\t{places[0].where}\t{places[0].raiser}")
+    if missing and "--all" not in args:
+        print(f"{len(missing)} codes raised but not declared in engineering_api/lib/error_codes.py", file=sys.stderr)
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
