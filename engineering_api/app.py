@@ -24,7 +24,7 @@ from engineering_api.compose import create_backend
 from engineering_api.config import Settings
 from engineering_api.docs import openapi_document_built
 from engineering_api.lib.field_docs import DocumentedStructSchemas
-from engineering_api.console import console_routes, template_config
+from engineering_api.console import compression_config, console_routes, template_config
 from engineering_api.domain import (
     blockgen, blocks, catalog, compile, cross_references, designspec, devices, health, hmi, instances,
     online, projects, reflection, security, simulation, snapshots, tags, testharness, types, watch_tables,
@@ -279,6 +279,9 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             metrics_route,
         ],
         template_config=template_config(),
+        # gzip when asked: the console's pages and REST answers of 16 KiB or more (console/compression.py); one layer
+        # that passes everything else straight through
+        compression_config=compression_config(),
         lifespan=[lifespan],
         # field docstrings as OpenAPI property descriptions; the request span when tracing is on
         plugins=[DocumentedStructSchemas(), *([request_span_plugin()] if settings.tracing else [])],
