@@ -249,6 +249,26 @@ class Case:
         return self.operation + (f"[{self.label}]" if self.label else "")
 
 
+_TAG_TABLE_EXPORT = """<?xml version="1.0" encoding="utf-8"?>
+<Document>
+  <Engineering version="V19" />
+  <SW.Tags.PlcTagTable ID="0">
+    <AttributeList><Name>Motors</Name></AttributeList>
+    <ObjectList>
+      <SW.Tags.PlcTag ID="1" CompositionName="Tags">
+        <AttributeList>
+          <DataTypeName>Bool</DataTypeName>
+          <LogicalAddress>%Q0.1</LogicalAddress>
+          <Name>Pump1_Run</Name>
+        </AttributeList>
+      </SW.Tags.PlcTag>
+    </ObjectList>
+  </SW.Tags.PlcTagTable>
+</Document>
+"""
+"""The table Motors as TIA exports a tag table (the shape of the corpus' tagtable/*.xml), with one tag it holds."""
+
+
 def _export(path: str, body: dict[str, Any]) -> Setup:
     """Write a file through an export route first, so the case finds it (and may overwrite it)."""
     def setup(client: TestClient[Any], h: Headers, _: Path) -> None:
@@ -473,6 +493,8 @@ CASES: list[Case] = [
          "tags": [{"name": "Pump1_Run", "dataType": "Bool", "logicalAddress": "%Q0.1"},
                   {"name": "Pump2_Run", "dataType": "Bool", "logicalAddress": "%Q0.2"}]},
          expect=[("overwrite", "tag", "Pump1_Run")], summary="overwriting 'Pump1_Run'"),
+    Case("tags.import-simaticml", "POST", f"{DEV}/tag-tables/actions/import-simaticml-sync",
+         body={"xml": _TAG_TABLE_EXPORT, "overwrite": True}, expect=[("overwrite", "tag", "Pump1_Run")]),
     Case("tags.import-csv", "POST", f"{DEV}/tag-tables/Motors/actions/import-csv-sync",
          setup=_export(f"{DEV}/tag-tables/Motors/actions/export-csv-sync", {"exportPath": "t/tags.csv"}),
          body={"filePath": "t/tags.csv", "overwrite": True}, expect=[("overwrite", "tag", "Pump1_Run")]),

@@ -1,6 +1,7 @@
-"""A tag table exported by TIA as SimaticML, imported over REST (``POST …/tag-tables/actions/import-simaticml-sync``)
-with the checks of the CSV, Excel and JSON imports: every tag table of the corpus arrives with its tags and user
-constants as the export lists them; bad documents and bad rows are a clear 422 and change nothing."""
+"""A tag table exported by TIA as SimaticML, imported over REST (tags.import-simaticml:
+``POST …/tag-tables/actions/import-simaticml-sync``) with the checks of the CSV, Excel and JSON imports: every tag
+table of the corpus arrives with its tags and user constants as the export lists them; bad documents and bad rows
+are a clear 422 and change nothing."""
 
 from __future__ import annotations
 
