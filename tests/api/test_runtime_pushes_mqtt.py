@@ -76,6 +76,17 @@ class Broker:
             (folder / name).write_text(text)
         subprocess.run(["mosquitto_passwd", "-b", "-c", str(folder / "passwd"), USER, PASSWORD], check=True,
                        capture_output=True)
+        self.received: list[dict[str, Any]] = []
+        # free_port() only says a port was free a moment ago: another process of the suite may take it before
+        # Mosquitto binds it (then the subscriber meets a stranger), so a start that does not end subscribed is
+        # tried again on new ports
+        for _ in range(3):
+            if self._start(folder) and self._subscribe():
+                return
+            self.stop()
+        raise AssertionError(f"Mosquitto did not start with a subscriber in 3 tries:\n{self.log.read_text()}")
+
+    def _start(self, folder: Path) -> bool:
         self.plain, self.tls = free_port(), free_port()
         (folder / "mosquitto.conf").write_text(
             # as root Mosquitto drops to the user "mosquitto", who cannot read this test's private folder
@@ -89,11 +100,10 @@ class Broker:
         with self.log.open("wb") as out:
             self.process = subprocess.Popen([MOSQUITTO, "-c", str(folder / "mosquitto.conf")], stdout=out,
                                             stderr=subprocess.STDOUT)
+        self.subscriber: Any = None
         for port in (self.plain, self.tls):
             until(functools.partial(self._up, port), f"mosquitto on {port}")
-            assert self.process.poll() is None, self.log.read_text()
-        self.received: list[dict[str, Any]] = []
-        self._subscribe()
+        return self.process.poll() is None
 
     def _up(self, port: int) -> bool:
         """Listening on ``port``, or ended (then the caller shows its log)."""
@@ -107,21 +117,26 @@ class Broker:
             return False
         return True
 
-    def _subscribe(self) -> None:
+    def _subscribe(self) -> bool:
         import paho.mqtt.client as mqtt
 
         subscribed = threading.Event()
-        self.subscriber = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="test-subscriber")
-        self.subscriber.username_pw_set(USER, PASSWORD)
-        self.subscriber.on_connect = lambda c, *_: c.subscribe(TOPIC, qos=1)
-        self.subscriber.on_subscribe = lambda *_: subscribed.set()
-        self.subscriber.on_message = lambda _c, _d, m: self.received.append(json.loads(m.payload))
-        self.subscriber.connect("127.0.0.1", self.plain)
-        self.subscriber.loop_start()
-        assert subscribed.wait(HANG_GUARD_S), "the subscriber did not subscribe"
+        subscriber = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="test-subscriber")
+        subscriber.username_pw_set(USER, PASSWORD)
+        subscriber.on_connect = lambda c, *_: c.subscribe(TOPIC, qos=1)
+        subscriber.on_subscribe = lambda *_: subscribed.set()
+        subscriber.on_message = lambda _c, _d, m: self.received.append(json.loads(m.payload))
+        self.subscriber = subscriber
+        try:
+            subscriber.connect("127.0.0.1", self.plain)
+        except OSError:
+            return False
+        subscriber.loop_start()
+        return subscribed.wait(HANG_GUARD_S / 4) and self.process.poll() is None
 
     def stop(self) -> None:
-        self.subscriber.loop_stop()
+        if self.subscriber is not None:
+            self.subscriber.loop_stop()
         self.process.terminate()
         self.process.wait(HANG_GUARD_S)
 
