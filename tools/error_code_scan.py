@@ -228,6 +228,9 @@ def _scan_module(path: str, module: ast.Module, classes: dict[str, str],
                     for value in tables[code.value.id].values:  # code=_NOT_FOUND[kind]: each value of the table
                         add(_text(value, constants), node, _status_of(classes[callee]), callee)
                 add(_text(code, constants), node, _status_of(classes[callee]), callee)
+            elif callee == "Meaning" and len(node.args) >= 2 and _name(node.args[0]) in classes:
+                # the bridge's meanings of Openness exception subclasses: (error class, code, next step)
+                add(_text(node.args[1], constants), node, _status_of(classes[_name(node.args[0])]), callee)
             elif callee in _POSITIONAL:
                 at, status_at = _POSITIONAL[callee]
                 status = _number(node.args[status_at]) if status_at is not None and len(node.args) > status_at else None

@@ -235,6 +235,9 @@ TABLE: tuple[E, ...] = (
     E('FORCING_ACTIVE', 409, 'Forcing active',
       "The force table '…' is forcing … in the CPU. Stop forcing first, or send stopForcing=true to"
       ' remove its forces and delete it.'),
+    E('FUNCTION_RIGHT_MISSING', 403, 'Function right missing',
+      "The project user lacks the function right this needs (FunctionRightNotFoundException); grant it in "
+      "the project's user management (UMAC) or sign in as a user who has it."),
     E('GRAPHIC_EXISTS', 409, 'Graphic exists', "The project graphic '…' exists. Send overwrite=true to replace it."),
     E('GRAPHIC_LIST_EXISTS', 409, 'Graphic list exists',
       'A graphic list of that name exists in the HMI device; send overwrite=true to replace it '
@@ -415,6 +418,9 @@ TABLE: tuple[E, ...] = (
       "The project library has no HMI type '…' (HMI types: …)"),
     E('LIBRARY_VERSION_MISMATCH', 422, 'Library version mismatch',
       "The library '…' is a TIA Portal … library; this portal is …. …"),
+    E('LICENSE_NOT_FOUND', 409, 'License not found',
+      "TIA Portal found no licence for this (LicenseNotFoundException); check the licence with the "
+      "Automation License Manager, then repeat the request."),
     E('LOCAL_KEY_DISABLED', 404, 'Local key disabled',
       'The local key is off; an admin turns it on with PUT /api/settings/compatibility '
       '{"localKeyEnabled": true}'),
@@ -446,6 +452,9 @@ TABLE: tuple[E, ...] = (
       '(docs/operations.md)'),
     E('MISSING_FIELD', 422, 'Missing field',
       'A field the request needs for this action is missing; the message names it.'),
+    E('MISSING_PRODUCTS', 409, 'Missing products',
+      "The project uses TIA Portal products (options, hardware support packages) this installation lacks "
+      "(MissingProductsException); install them, then open it again."),
     E('NAME_MISMATCH', 422, 'Name mismatch',
       "The document defines '…', not '…'; a UDT keeps its name when updated (rename it instead)."),
     E('NEWER_VERSION', 422, 'Newer version',
@@ -562,17 +571,26 @@ TABLE: tuple[E, ...] = (
     E('OPENNESS_ACCESS_DENIED', 403, 'Openness access denied',
       'TIA Openness refused access (EngineeringSecurityException): the user running the server is '
       'not in the Siemens TIA Openness group, or the object is protected.'),
+    E('OPENNESS_CALLBACK_FAILED', 500, 'Openness callback failed',
+      "An answer this service gave TIA Portal (a confirmation, a download or a credentials callback) failed "
+      "(EngineeringDelegateInvocationException); the inner exception says why."),
     E('OPENNESS_ERROR', 500, 'Openness error',
       'TIA Openness raised an EngineeringException the bridge has no more specific code for.'),
     E('OPENNESS_NOT_SUPPORTED', 501, 'Openness not supported',
       'TIA Openness says the object does not support this (EngineeringNotSupportedException).'),
     E('OPENNESS_OBJECT_DISPOSED', 409, 'Openness object disposed',
       '… The object went away (closed or deleted in TIA Portal) and could not be found again.'),
+    E('OPENNESS_OUT_OF_MEMORY', 503, 'Openness out of memory',
+      "TIA Portal ran out of memory (EngineeringOutOfMemoryException); save, restart TIA Portal and split "
+      "the operation. The session is kept."),
     E('OPENNESS_REFUSED', 500, 'Openness refused',
       'TIA Openness refused the call (EngineeringTargetInvocationException); the message carries '
       "TIA's reason."),
     E('OPENNESS_RUNTIME_ERROR', 500, 'Openness runtime error',
       'TIA Openness failed inside the portal (EngineeringRuntimeException).'),
+    E('OPENNESS_USER_ABORTED', 409, 'Openness user aborted',
+      "Someone canceled the operation in TIA Portal, a dialog or its progress window "
+      "(EngineeringUserAbortException); repeat the request."),
     E('OPERAND_NOT_LOADED', 409, 'Operand not loaded',
       'A watch table operand is not in the program loaded into the simulated CPU; download the '
       'program first.'),
@@ -591,6 +609,12 @@ TABLE: tuple[E, ...] = (
     E('PASSWORD_NOT_SET', 404, 'Password not set', "'…' has no display password."),
     E('PASSWORD_OR_REMOVE', 422, 'Password or remove',
       'Send either "password" (to set it) or "remove": true (to remove it).'),
+    E('PASSWORD_POLICY_SETTINGS_INVALID', 422, 'Password policy settings invalid',
+      "TIA Portal refused the password policy settings (PasswordPolicySettingsException); correct them as "
+      "its message says."),
+    E('PASSWORD_POLICY_VIOLATION', 422, 'Password policy violation',
+      "The password does not meet the project's password policy "
+      "(EngineeringPasswordPolicyViolationException); choose one that does."),
     E('PASSWORD_REQUIRED', 422, 'Password required',
       "The protection level '…' needs a password for … (TIA requires the password of the "
       'unprotected row as soon as the CPU is protected).'),
@@ -775,6 +799,9 @@ TABLE: tuple[E, ...] = (
       'server through engineering_api.asgi:create) on a POSIX system; stop it where it was started.'),
     E('SIGNALR_CONNECTION_NOT_FOUND', 404, 'Signalr connection not found',
       'No such SignalR connection (aborted, or expired because it was not polled); negotiate again'),
+    E('SIMATICML_VERSION_NOT_SUPPORTED', 422, 'SimaticML version not supported',
+      "The document was exported by a TIA Portal version this one cannot import "
+      "(SimaticMLVersionNotSupportedException); use an export of this version or an older one it reads."),
     E('SIMULATION_ERROR', 409, 'Simulation error',
       'The simulated PLC refused the call with an error this API has no more specific code for; the'
       ' message carries its reason.'),

@@ -21,7 +21,7 @@ import pytest
 
 from engineering_api.lib.openapi_requests import optional_request_defaults
 from tests.ci.kept_dirs import kept_dir
-from tests.lib.openapi_document import openapi_document, openapi_text
+from tools.openapi_document import openapi_document, openapi_text
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOLS = ["openapi-typescript@7.13.0", "typescript@5.9.3"]
