@@ -15,12 +15,16 @@ from __future__ import annotations
 
 import contextlib
 import os
+import selectors
 import ssl
 import tempfile
 import threading
+import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
-__all__ = ("MQTT_SCHEMES", "Published", "is_mqtt", "mqtt_topic", "publish")
+from typing import Any
+__all__ = ("MQTT_SCHEMES", "Published", "is_mqtt", "mqtt_topic", "publish", "run_loop")
 
 MQTT_SCHEMES = ("mqtt", "mqtts")
 _DEFAULT_PORTS = {"mqtt": 1883, "mqtts": 8883}  # IANA's registered MQTT ports
@@ -92,19 +96,51 @@ def publish(url: str, payload: bytes, *, username: str | None, password: str | N
             return Published(False, retry=False, error=f"TLS: {exc.reason or exc}")
         except (OSError, ValueError) as exc:
             return Published(False, retry=True, error=f"the broker could not be reached ({type(exc).__name__})")
-        client.loop_start()
+        deadline = time.monotonic() + timeout
         try:
-            if not connected.wait(timeout):
+            run_loop(client, connected.is_set, deadline)
+            if not connected.is_set():
                 return Published(False, retry=True, error="the broker did not answer CONNECT")
             if refusal:
                 final = refusal[0] in _FINAL_CONNACK
                 return Published(False, retry=not final, error=f"the broker refused the connection: {refusal[0]}")
             info = client.publish(mqtt_topic(url), payload, qos=1)
-            with contextlib.suppress(RuntimeError, ValueError):
-                info.wait_for_publish(timeout)
+            run_loop(client, info.is_published, deadline)
             if not info.is_published():
                 return Published(False, retry=True, error="no PUBACK from the broker in time")
             return Published(True)
         finally:
             client.disconnect()
-            client.loop_stop()
+            run_loop(client, lambda: client.socket() is None, time.monotonic() + 2)  # the DISCONNECT goes out
+
+
+def run_loop(client: Any, done: Callable[[], bool], deadline: float) -> None:
+    """paho's network loop until ``done()`` or ``deadline`` (``time.monotonic()``), on the system's selector (epoll).
+
+    paho's own loop (``loop_start``, ``loop_forever``) waits in ``select.select``, which fails for a socket whose
+    file descriptor is 1024 or more ("filedescriptor out of range in select()"); a server holding many files and
+    connections gets such sockets. paho's external-loop calls (``loop_read``, ``loop_write``, ``loop_misc``) do the
+    protocol; only the waiting is ours.
+    """
+    with selectors.DefaultSelector() as selector:
+        watched: Any = None
+        while not done() and time.monotonic() < deadline:
+            sock = client.socket()
+            if sock is None:
+                return
+            events = selectors.EVENT_READ | (selectors.EVENT_WRITE if client.want_write() else 0)
+            if watched is not sock:
+                if watched is not None:
+                    with contextlib.suppress(KeyError, ValueError):
+                        selector.unregister(watched)
+                selector.register(sock, events)
+                watched = sock
+            else:
+                selector.modify(sock, events)
+            for _key, mask in selector.select(timeout=min(0.2, max(deadline - time.monotonic(), 0))):
+                if mask & selectors.EVENT_READ:
+                    client.loop_read()
+                if mask & selectors.EVENT_WRITE and client.socket() is not None:
+                    client.loop_write()
+            if client.socket() is not None:
+                client.loop_misc()

@@ -15,6 +15,7 @@ import shutil
 import socket
 import subprocess
 import threading
+import time
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -25,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from engineering_api.config import Settings
+from engineering_api.runtime.pushes_mqtt import publish, run_loop
 from tests.api.test_runtime_pushes import PUSHES, _admin, _deliveries, _log_shift, _push, _resend_shift
 from tests.bounds import HANG_GUARD_S, until
 from tests.conftest import assert_error, data, served
@@ -131,12 +133,15 @@ class Broker:
             subscriber.connect("127.0.0.1", self.plain)
         except OSError:
             return False
-        subscriber.loop_start()
+        # the product's loop (epoll), not paho's select(): the suite's worker holds more than 1024 files by now
+        self._stopped = threading.Event()
+        threading.Thread(target=run_loop, args=(subscriber, self._stopped.is_set, time.monotonic() + 3600),
+                         daemon=True).start()
         return subscribed.wait(HANG_GUARD_S / 4) and self.process.poll() is None
 
     def stop(self) -> None:
         if self.subscriber is not None:
-            self.subscriber.loop_stop()
+            self._stopped.set()
         self.process.terminate()
         self.process.wait(HANG_GUARD_S)
 
@@ -230,3 +235,25 @@ def test_mqtt_targets_that_cannot_work_are_refused(client: Any, admin_headers: d
     assert_error(refused, 422, "PUSH_TARGET_INVALID")
     assert words in refused.json()["message"], refused.json()
     assert data(client.get(PUSHES, headers=admin_headers)) == []
+
+
+def test_a_publish_from_a_process_holding_many_files(broker: Broker) -> None:
+    """A server holds many files and connections: its MQTT socket's descriptor is then 1024 or more, where paho's
+    own loop (select.select) fails. The publish waits on the system's selector instead."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1200:
+        pytest.skip(f"this process may open only {hard} files")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1200), hard))
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    try:
+        outcome = publish(f"mqtt://127.0.0.1:{broker.plain}/{TOPIC}", b'{"note": "many files"}', username=USER,
+                          password=PASSWORD, certificate=None, private_key=None, ca_certificate=None,
+                          client_id="engineering-api-many-files", timeout=HANG_GUARD_S)
+    finally:
+        for descriptor in held:
+            os.close(descriptor)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    assert outcome.acknowledged, outcome
+    until(lambda: {"note": "many files"} in broker.received, "the message at the subscriber")
