@@ -23,7 +23,7 @@ from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.secret_box import SecretBox
 from engineering_api.runtime.kv_records import KeyedRecords
 from engineering_api.runtime.pulls_mapping import check_path
-from engineering_api.runtime.pushes import RESERVED_HEADERS, PushAuth, check_url
+from engineering_api.runtime.pushes import RESERVED_HEADERS, PushAuth, check_url, kept_secret
 
 if TYPE_CHECKING:
     from engineering_api.services import Services
@@ -168,19 +168,8 @@ class PullStore:
             old = self._records.one(pull_id, every) if pull_id else None
             if any(i != pull_id and str(r["name"]).lower() == given.name.lower() for i, r in every.items()):
                 raise ValidationError(f"A pull is already named {given.name!r}.", code="PULL_NAME_TAKEN")
-            token = (old or {}).get("secretToken")
             source = given.source
-            old_source = (old or {}).get("source") or {}
-            if source is None:
-                token = None
-            else:
-                auth = source.auth
-                given_secret = auth.password if auth.type == "basic" else "" if auth.type == "none" else auth.token
-                if given_secret is not None:
-                    token = self._secrets.encrypt(given_secret) if given_secret else None
-                elif not isinstance(old_source, dict) or old_source.get("url") != source.url or \
-                        old_source.get("authType") != auth.type:
-                    token = None  # a secret is for one endpoint: never send it to another it was not entered for
+            token = None if source is None else kept_secret(self._secrets, source.auth, source.url, old, "source")
             pid = pull_id or uuid.uuid4().hex[:12]
             now = utc_now()
             raw: dict[str, object] = {

@@ -15,7 +15,7 @@ import threading
 import urllib.parse
 import uuid
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import httpx
 import msgspec
@@ -31,7 +31,8 @@ from engineering_api.runtime.pushes_mqtt import MQTT_SCHEMES, is_mqtt, mqtt_topi
 if TYPE_CHECKING:
     from engineering_api.services import Services
 
-__all__ = ("PushAuth", "PushDefinition", "PushInput", "PushSchedule", "PushStore", "PushTarget", "StoredPush")
+__all__ = ("PushAuth", "PushDefinition", "PushInput", "PushSchedule", "PushStore", "PushTarget", "StoredPush",
+           "kept_secret")
 
 KEY_FILE = "runtime-push-secret.key"
 RESERVED_HEADERS = frozenset({"authorization", "idempotency-key", "content-type", "content-length", "host",
@@ -243,6 +244,21 @@ def _check_aws(target: PushTarget) -> None:
         raise ValidationError(str(exc), code="PUSH_TARGET_INVALID") from None
 
 
+def kept_secret(secrets: SecretBox, auth: PushAuth, url: str, old: dict[str, Any] | None, place: str) -> str | None:
+    """The encrypted secret to store for ``auth`` at ``url`` (a push's target or a pull's source): the one given
+    (none for ``none``), else the stored one while ``url`` and the auth type are those it was entered for (``old``:
+    the stored record, ``place``: the key of its target or source). A secret is for one endpoint: never send it to
+    another it was not entered for."""
+    given = {"none": "", "basic": auth.password, "certificate": auth.private_key,
+             "awsSigV4": auth.secret_access_key}.get(auth.type, auth.token)
+    if given is not None:
+        return secrets.encrypt(given) if given else None
+    stored = (old or {}).get(place)
+    token = (old or {}).get("secretToken")
+    same = isinstance(stored, dict) and stored.get("url") == url and stored.get("authType") == auth.type
+    return token if same and isinstance(token, str) else None
+
+
 def _view(raw: dict[str, object]) -> PushDefinition:
     shown = {k: v for k, v in raw.items() if k not in ("secretToken", "targetRaw")}
     return msgspec.convert(shown, PushDefinition)
@@ -286,16 +302,7 @@ class PushStore:
             old = self._records.one(push_id, every) if push_id else None
             if any(i != push_id and str(r["name"]).lower() == given.name.lower() for i, r in every.items()):
                 raise ValidationError(f"A push is already named {given.name!r}.", code="PUSH_NAME_TAKEN")
-            given_secret = auth.password if auth.type == "basic" else "" if auth.type == "none" else \
-                auth.private_key if auth.type == "certificate" else \
-                auth.secret_access_key if auth.type == "awsSigV4" else auth.token
-            token = (old or {}).get("secretToken")
-            old_target = (old or {}).get("target") or {}
-            if given_secret is not None:
-                token = self._secrets.encrypt(given_secret) if given_secret else None
-            elif not isinstance(old_target, dict) or old_target.get("url") != given.target.url or \
-                    old_target.get("authType") != auth.type:
-                token = None  # a secret is for one endpoint: never send it to another it was not entered for
+            token = kept_secret(self._secrets, auth, given.target.url, old, "target")
             if auth.type == "certificate" and token is None:
                 raise ValidationError("certificate auth needs the client certificate's privateKey (PEM).",
                                       code="PUSH_TARGET_INVALID")
