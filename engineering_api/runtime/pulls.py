@@ -121,6 +121,9 @@ def _check(given: PullInput) -> None:
     if reserved:
         raise ValidationError(f"The pull sets {', '.join(reserved)} itself; leave it out of source.headers.",
                               code="PULL_SOURCE_INVALID")
+    if auth.type in ("certificate", "awsSigV4"):
+        raise ValidationError(f"A pull fetches with none, bearer, basic or header auth, not {auth.type}.",
+                              code="PULL_SOURCE_INVALID")
     if auth.type == "basic" and not auth.username:
         raise ValidationError("Basic auth needs a username.", code="PULL_SOURCE_INVALID")
     if auth.type == "header" and not auth.header_name:

@@ -163,7 +163,12 @@ def test_bad_definitions_are_refused_and_change_nothing(client: Any, admin_heade
         assert message in refused.json()["message"], refused.json()
     for source, code in (({"url": "ftp://127.0.0.1/x"}, "PULL_SOURCE_INVALID"),
                          ({"url": "http://user:pw@127.0.0.1/x"}, "PULL_SOURCE_INVALID"),
-                         ({"url": erp.url, "auth": {"type": "basic", "password": "x"}}, "PULL_SOURCE_INVALID")):
+                         ({"url": erp.url, "auth": {"type": "basic", "password": "x"}}, "PULL_SOURCE_INVALID"),
+                         # push-only auth kinds: a pull would fetch without them
+                         ({"url": erp.url, "auth": {"type": "awsSigV4", "accessKeyId": "AKIAEXAMPLEPLANT01",
+                                                    "secretAccessKey": "zQ9tR2wX7vB4nM8kL1pS6dF3gH5jK0aE",
+                                                    "region": "eu-central-1", "service": "execute-api"}},
+                          "PULL_SOURCE_INVALID")):
         assert_error(client.post(PULLS, json=definition(erp, source=source), headers=h), 422, code)
     assert_error(client.post(PULLS, json=definition(erp, source=None), headers=h), 422, "PULL_SOURCE_INVALID")
     assert data(client.get(PULLS, headers=h)) == []
