@@ -34,7 +34,8 @@ from .errors import UnsupportedInstructionError
 from .layout import Slot, make_value
 from .values import default_value, is_int_type
 
-__all__ = ("BlockGen", "CodeImage", "Context", "LocalVar", "TagRef", "generate_program", "new_code_image")
+__all__ = ("BlockGen", "CodeImage", "Context", "LocalVar", "TagRef", "eno_writers", "generate_program",
+           "new_code_image")
 
 _FILE = "<plc:{}>"
 _ALL_SECTIONS = ("Input", "Output", "InOut", "Static", "Temp", "Constant", "Return")
@@ -63,7 +64,10 @@ class BlockGen(CallGen, CoverageHooks):
         self.loops: list[tuple[str, Any]] = []
         self.dbs: dict[str, str] = {}
         self.areas: dict[str, str] = {}
-        self.uses_eno = False
+        key = bd.name.lower()
+        self.auto_eno = key in ctx.auto_eno
+        self.reports_eno = key in ctx.eno_blocks
+        self.uses_eno = self.reports_eno
         self.uses_real32 = False
         self.timers_called: set[str] = set()
         self._tmp = 0
@@ -402,6 +406,11 @@ class BlockGen(CallGen, CoverageHooks):
         self.emit(self.unsupported_src("GOTO"))
 
     def return_stmt(self) -> str:
+        """The return; a block whose ENO may be FALSE reports it to its caller in ``rt.eno`` first."""
+        report = "rt.eno = _eno; " if self.reports_eno else ""
+        return report + self._return_value()
+
+    def _return_value(self) -> str:
         if self.bd.kind != "FC":
             return "return"
         outs = [lv for lv in self.locals.values() if lv.section == "Output"] + [
@@ -479,6 +488,18 @@ def _plain_path(e: Any) -> bool:
     while type(e) is A.Member:
         e = e.base
     return type(e) is A.Name
+
+
+def eno_writers(blocks: list) -> frozenset[str]:
+    """Lower-case names of the FBs and FCs whose SCL assigns their own ``ENO`` (STEP 7 help "EN/ENO mechanism":
+    an SCL block may assign its ENO, which its caller's ``ENO => x`` receives)."""
+    found = set()
+    for bd in blocks:
+        if bd.kind in ("FB", "FC") and any(
+                type(node) is A.Assign and type(node.target) is A.Name and node.target.name.upper() == "ENO"
+                for net in bd.networks for stmt in net.statements for node in A.walk(stmt)):
+            found.add(bd.name.lower())
+    return frozenset(found)
 
 
 def generate_program(ctx: Context, blocks: list) -> CodeImage:

@@ -123,10 +123,17 @@ class CallGen(ExprGen):
         else:
             return [self.unsupported_src(plan[1])]
         if args.eno is not None and not (kind == "func" and args.eno_done):
-            lines += self.store(args.eno, "True")
+            lines += self.store(args.eno, self.block_eno(plan[1]) if kind in ("fc", "fb") else "True")
         if args.en is not None:
-            return [f"if {self.value(args.en)}:"] + ["    " + x for x in lines]
+            # EN FALSE: the instruction or block does not run and its ENO is FALSE (STEP 7 help, "EN/ENO mechanism")
+            skipped = ["else:", *("    " + x for x in self.store(args.eno, "False"))] if args.eno is not None else []
+            return [f"if {self.value(args.en)}:"] + ["    " + x for x in lines] + skipped
         return lines
+
+    def block_eno(self, callee: Any) -> str:
+        """What a call's ``ENO => x`` of user block ``callee`` receives: the ENO the block reported when it
+        returned, where it may be FALSE (it writes ENO or sets it automatically), else TRUE."""
+        return "rt.eno" if callee.name.lower() in self.ctx.eno_blocks else "True"
 
     def call_expr(self, call: A.Call) -> tuple[str, Any, bool]:
         plan = self.plan(call)
@@ -142,7 +149,12 @@ class CallGen(ExprGen):
             lines, result = self.fc_call(plan[1], args)
             self.pre.extend(lines)
             if args.eno is not None:
-                self.pre.extend(self.store(args.eno, "True"))
+                eno = self.block_eno(plan[1])
+                if not lines and eno != "True":  # the call runs before its ENO is read
+                    res = self.tmp("_r")
+                    self.pre.append(f"{res} = {result}")
+                    result = res
+                self.pre.extend(self.store(args.eno, eno))
             return result, plan[1].return_type, False
         return self.unsupported_src(plan[1] if plan[0] == "unsupported" else "FB call in an expression"), None, False
 
@@ -381,7 +393,9 @@ class CallGen(ExprGen):
             values.append(repr(f'"{self.block_name}"'))
         values += [("None" if n is None else converted[i] if i in converted else self.load(n) if i in by_ref
                     else self.value(n)) for i, n in enumerate(nodes)]
-        rule = (eno_rule(name, types, result, names) if args.eno is not None and args.en is None and out is None
+        # a string instruction's OUT is the string it is assigned to: its maximum length is the target's
+        eno_result = target if isinstance(target, str) and target.startswith(("STRING", "WSTRING")) else result
+        rule = (eno_rule(name, types, eno_result, names) if args.eno is not None and args.en is None and out is None
                 else None)
         if rule is not None:  # the actuals and the result into locals, then the ENO the instruction reports
             names_ = [self.tmp("_ea") for _ in values]

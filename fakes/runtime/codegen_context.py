@@ -102,6 +102,12 @@ class Context:
     constants: dict[str, Any]
     interfaces: dict[str, Any]
     code: CodeImage
+    auto_eno: frozenset[str] = frozenset()
+    """Lower-case names of the blocks with "Set ENO automatically" (``<SetENOAutomatically>``): an integer
+    operation's overflow or a division by zero in them resets the block's ENO (:mod:`.codegen`)."""
+    eno_blocks: frozenset[str] = frozenset()
+    """Lower-case names of the blocks whose ENO may be FALSE (they write ``ENO`` or set it automatically): they
+    report it in ``rt.eno`` when they return, and a call's ``ENO => x`` reads it."""
 
     def __post_init__(self) -> None:
         self.ns = self.code.ns

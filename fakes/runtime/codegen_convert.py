@@ -37,8 +37,32 @@ def _fits(src_t: Any, dst_t: str) -> bool:
     return dlo <= lo and hi <= dhi
 
 
+_OVERFLOW_TYPES = frozenset(["SINT", "INT", "DINT", "LINT", "USINT", "UINT", "UDINT", "ULINT", "TIME", "LTIME"])
+"""The types whose operations overflow (bit strings take the bits; dates and times of day are not computed on)."""
+
+
 class ConvertGen:
     """The conversions of the block generator (base of :class:`.codegen_expr.ExprGen`)."""
+
+    auto_eno = False
+    """The block has "Set ENO automatically": an operation's overflow, or an integer division by zero, resets its
+    ENO (the Python local ``_eno``) on top of its usual result."""
+
+    def wrap_raw(self, src: str, t: str) -> str:
+        """An operation's result ``src`` inside its integer type ``t``; in a block with "Set ENO automatically" a
+        result outside it also resets the block's ENO (STEP 7 help, "EN/ENO mechanism" and block property "Set ENO
+        automatically": an arithmetic overflow is an error of the block's processing)."""
+        if not self.auto_eno or t not in _OVERFLOW_TYPES:
+            return wrap_src(src, t)
+        low, high = INT_RANGES[t]
+        return f"(_x if {low} <= (_x := {src}) <= {high} else _w_{t}((_eno := False) or _x))"
+
+    def divisor(self, src: str) -> str:
+        """An integer division's divisor: in a block with "Set ENO automatically" a 0 resets the block's ENO (the
+        quotient is 0 either way, :func:`.rtlib._idiv`)."""
+        if not self.auto_eno:
+            return src
+        return f"(_dv if (_dv := {src}) else ((_eno := False) or 0))"
 
     def unsupported_src(self, name: str) -> str:  # pragma: no cover - implemented by BlockGen
         raise NotImplementedError
@@ -47,7 +71,7 @@ class ConvertGen:
         """``src`` inside its type: an integer wrapped, a Real computed in double precision rounded to single (an
         S7-1500 computes Real in IEEE 754 single precision, so each operation's result is a single)."""
         if raw and is_int_type(t):
-            return wrap_src(src, t)
+            return self.wrap_raw(src, t)
         if raw and t == "REAL":
             return self.single(src)
         return src
@@ -81,14 +105,14 @@ class ConvertGen:
             if not raw and _fits(st, dt):
                 return src
             if raw and st != dt and is_int_type(st):
-                src = wrap_src(src, st)
+                src = self.wrap_raw(src, st)
                 if _fits(st, dt):
                     return src
             if not (is_int_type(st) or st in (INT_LIT, BIT_LIT)):
                 # A value of no known integer type (an instruction typed by its untyped literals, SCALE_X(MIN :=
                 # 0, MAX := 27648)): it may hold a fraction, so it is rounded half to even into the type (_w_*).
                 return f"_w_{dt}({src})"
-            return wrap_src(src, dt)
+            return self.wrap_raw(src, dt) if raw and st == dt else wrap_src(src, dt)
         if dt == "REAL":
             value, rounded = self.real_value(src, st, raw)
             return value if rounded else real32_src(value)

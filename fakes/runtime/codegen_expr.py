@@ -214,9 +214,9 @@ class ExprGen(ConvertGen):
         if op in ("/", "MOD") and rs.isdigit() and int(rs) > 0:
             return _div_const(op, ls, int(rs), t)
         if op == "/":
-            return f"_idiv({ls}, {rs})", t, True
+            return f"_idiv({ls}, {self.divisor(rs)})", t, True
         if op == "MOD":
-            return f"_imod({ls}, {rs})", t, False
+            return f"_imod({ls}, {self.divisor(rs)})", t, False
         if op == "**":
             return f"_expt({ls}, {rs})", "LREAL", False
         return self.unsupported_src(f"operator {op}"), t, False
@@ -474,7 +474,11 @@ class ExprGen(ConvertGen):
     def assign_src(self, target: Any, value: Any, typed: tuple[str, Any, bool] | None = None) -> str:
         """Source of ``value`` (or of the generated ``typed`` = (source, type, raw)) converted for ``target``."""
         if typed is None and type(value) is A.Call:  # an instruction may take its type from the target
-            self.target_of_call = (value, self.target_type(target))
+            tt = self.target_type(target)
+            slot = self.slot_of(target)
+            if tt in ("STRING", "WSTRING") and slot is not None and slot.kind == "elem":
+                tt = f"{tt}[{slot.length}]"  # a string instruction's OUT: its maximum length (ENO)
+            self.target_of_call = (value, tt)
         src, st, raw = typed or self.expr(value)
         self.target_of_call = None
         out = self.convert(src, st, raw, self.target_type(target), value)

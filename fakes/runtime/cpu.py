@@ -54,7 +54,7 @@ MAX_STEP_CYCLES = 1_000_000
 class RuntimeContext(Generic[ImageT]):
     """What the generated code sees of the CPU (see README, "Runtime context")."""
 
-    __slots__ = ("cpu", "cycle", "first_scan", "memory", "now_ns")
+    __slots__ = ("cpu", "cycle", "eno", "first_scan", "memory", "now_ns")
 
     def __init__(self, cpu: SimulatedCpu[ImageT], memory: Memory) -> None:
         self.cpu = cpu
@@ -62,6 +62,8 @@ class RuntimeContext(Generic[ImageT]):
         self.now_ns = cpu.now_ns
         self.first_scan = False
         self.cycle = 0
+        self.eno = True
+        """The ENO of the user block that returned last, where it may be FALSE (``Context.eno_blocks``)."""
 
 
 @dataclass

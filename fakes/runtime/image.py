@@ -19,7 +19,7 @@ from engineering_api.rules.compiler.project import program_from_software
 from simatic_xml import parse_bytes
 from simatic_xml.errors import SimaticMLError
 
-from .codegen import CodeImage, Context, TagRef, generate_program, new_code_image
+from .codegen import CodeImage, Context, TagRef, eno_writers, generate_program, new_code_image
 from .cpu_image import ObEntry
 from .errors import ImageError
 from .layout import LayoutBuilder, Slot, copy_slot, is_system_type, make_value
@@ -259,8 +259,11 @@ def build_image(software: PlcSoftware, device: str, run: CompileRun | None = Non
             db_slots[key] = _db_slot(builder, obj, secs)
             db_names[key] = obj.name
     code = new_code_image()
-    ctx = Context(program, builder, db_slots, tags, constants, interfaces, code)
+    auto_eno = frozenset(key for key, (obj, sw, _s) in parsed.items()
+                         if obj.kind in ("FB", "FC") and sw is not None and sw.attr("SetENOAutomatically") is True)
     blocks = [bd for bd in program.blocks.values() if bd.kind in ("FB", "FC", "OB")]
+    ctx = Context(program, builder, db_slots, tags, constants, interfaces, code, auto_eno,
+                  auto_eno | eno_writers(blocks))
     for bd in blocks:
         _add_unread_networks(bd, parsed.get(bd.name.lower()))
     generate_program(ctx, blocks)

@@ -12,6 +12,11 @@ An instruction without a rule here reports ENO TRUE (docs/simulated-plc.md, sema
   infinite, an invalid floating-point number (STEP 7 help SQRT: negative input; LN: input <= 0; EXP: overflow).
 * LIMIT: ENO FALSE when MN > MX (STEP 7 help LIMIT: "the value at MN is greater than the value at MX").
 * MUX: ENO FALSE when K selects no input, with or without INELSE (STEP 7 help MUX).
+* String instructions (S7-1200 System Manual A5E02486680-AG, 03/2014, 8.2.4 and A5E02486680-02, 11/2009, 6.2,
+  the ENO table of each): CONCAT, INSERT and REPLACE whose result is longer than OUT's maximum length (the
+  characters are copied up to it); LEFT, RIGHT and MID with L (or P) <= 0 or L longer than OUT; MID with P beyond
+  IN's maximum length; INSERT with P < 0 or beyond IN1; DELETE and REPLACE with L < 0, P <= 0, P beyond IN, or fewer
+  than L characters after P. FIND reports TRUE (not found is 0, no error).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from collections.abc import Callable
 
 from simatic_xml.conversions import round_half_even
 
+from .stdlib_core import string_cap
 from .values import INT_RANGES
 
 __all__ = ("eno_rule",)
@@ -57,6 +63,30 @@ def _conversion(name: str, src: str | None, dst: str | None) -> Rule | None:
     return None
 
 
+def _string(name: str, arg_types: tuple[str | None, ...], result: str | None) -> Rule | None:
+    """The ENO of a string instruction: the table of its conditions (module docstring)."""
+    out_cap = string_cap(result if result and result.startswith(("STRING", "WSTRING")) else None)
+    if name.startswith("CONCAT"):
+        return lambda *values: sum(len(v) for v in values[:-1]) <= out_cap
+    if name in ("LEFT", "RIGHT"):
+        return lambda _s, n, _r: 0 < n <= out_cap
+    if name == "MID":
+        in_cap = string_cap(arg_types[0]) if arg_types else 254
+        return lambda _s, n, p, _r: 0 < n <= out_cap and 0 < p <= in_cap
+    if name == "INSERT":
+        return lambda s, ins, p, _r: 0 <= p <= len(s) and len(s) + len(ins) <= out_cap
+    if name == "DELETE":
+        return lambda s, n, p, _r: n >= 0 and 0 < p <= len(s) and p - 1 + n <= len(s)
+    if name == "REPLACE":
+        return lambda s, new, n, p, _r: (n >= 0 and 0 < p <= len(s) and p - 1 + n <= len(s)
+                                         and len(s) - n + len(new) <= out_cap)
+    return None
+
+
+_STRINGS = frozenset(["CONCAT", "CONCAT_STRING", "CONCAT_WSTRING", "LEFT", "RIGHT", "MID", "INSERT", "DELETE",
+                      "REPLACE"])
+
+
 def eno_rule(name: str, arg_types: tuple[str | None, ...], result: str | None,
              names: tuple[str, ...] | list[str] = ()) -> Rule | None:
     """The ENO predicate of instruction ``name`` for these argument and result types (``names``: the formal name
@@ -68,6 +98,8 @@ def eno_rule(name: str, arg_types: tuple[str | None, ...], result: str | None,
         return lambda *values: not isinstance(values[-1], float) or math.isfinite(values[-1])
     if name == "LIMIT" and len(arg_types) == 3:
         return lambda mn, _value, mx, _r: mn <= mx
+    if name in _STRINGS:
+        return _string(name, arg_types, result)
     if name == "MUX" and len(arg_types) >= 2:
         count = len(arg_types) - 1 - (list(names[-1:]) == ["INELSE"])
         return lambda k, *_rest: 0 <= k < count

@@ -58,6 +58,9 @@ class Family:
     program: str
     """SCL source of the whole program (DBs, FBs, OB "Main")."""
     cases: tuple[Case, ...]
+    auto_eno: str = ""
+    """SCL source of blocks that have "Set ENO automatically": built into SimaticML (``scl build``, the attribute
+    then set), as a TIA export carries the block property; an SCL source has no place for it."""
 
     def checks(self) -> list[tuple[Case, int, Check]]:
         return [(case, index, check) for case in self.cases for index, step in enumerate(case.steps, 1)
@@ -107,6 +110,8 @@ def _run(family: Family) -> Outcome:
         Path(folder, "family.test.json").write_text(json.dumps(_test_file(family)), encoding="utf-8")
         out, err = io.StringIO(), io.StringIO()
         with redirect_stdout(out), redirect_stderr(err):
+            if family.auto_eno:
+                _build_auto_eno(family.auto_eno, Path(folder))
             main(["test", "run", folder])
     text = out.getvalue() + err.getvalue()
     failed: dict[tuple[str, int, str], str] = {}
@@ -120,6 +125,20 @@ def _run(family: Family) -> Outcome:
         for case in family.cases:
             errors[case.name] = text[-2000:]
     return Outcome(failed, errors, text)
+
+
+def _build_auto_eno(source: str, folder: Path) -> None:
+    """``source``'s blocks as SimaticML in ``folder``, each with ``<SetENOAutomatically>true``."""
+    with tempfile.TemporaryDirectory(prefix="plc-semantics-src-") as src:
+        Path(src, "auto_eno.scl").write_text(source, encoding="utf-8")
+        built = Path(folder, "auto_eno")
+        if main(["scl", "build", src, "--out", str(built)]) != 0:
+            raise AssertionError(f"scl build failed for:\n{source}")
+    for path in built.glob("*.xml"):
+        text = path.read_text(encoding="utf-8")
+        flag = "<SetENOAutomatically>false</SetENOAutomatically>"
+        assert flag in text, path
+        path.write_text(text.replace(flag, "<SetENOAutomatically>true</SetENOAutomatically>"), encoding="utf-8")
 
 
 _OUTCOMES: dict[str, Outcome] = {}

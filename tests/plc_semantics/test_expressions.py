@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from tests.plc_semantics.families import FAMILIES
+from tests.plc_semantics.families_eno import ENO_FAMILIES
 from tests.plc_semantics.harness import Case, Check, Family, run_family
 
-CHECKS = [(family, case, step, check) for family in FAMILIES for case, step, check in family.checks()]
+CHECKS = [(family, case, step, check) for family in [*FAMILIES, *ENO_FAMILIES] for case, step, check in family.checks()]
 
 
 @pytest.mark.parametrize(("family", "case", "step", "check"), CHECKS, ids=[c[3].name for c in CHECKS])
