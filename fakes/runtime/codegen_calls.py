@@ -25,7 +25,7 @@ from .errors import UnsupportedInstructionError
 from . import stdlib
 from .layout import Slot, system_fb
 from .stdlib_eno import eno_rule
-from .stdlib_fbs import INSTANCE, system_fb_for
+from .stdlib_fbs import INSTANCE, system_fb_for, update_referenced_timer
 from .values import default_value, is_int_type
 
 __all__ = ("CallGen",)
@@ -37,6 +37,9 @@ _TARGET_TYPED = frozenset(["SHL", "SHR", "ROL", "ROR"])
 """Instructions whose data type, in an assignment, is the target's (IN is converted into it)."""
 _BLOCK_MOVES = {"MOVE_BLK": "move", "UMOVE_BLK": "move", "FILL_BLK": "fill", "UFILL_BLK": "fill"}
 _INSTRUCTION_CALLS = INSTANCE_INSTRUCTIONS
+_REFERENCED = ("TON", "TOF", "TP")
+"""The timers a reference to Q or ET updates (the manual's sentence names TP, TON and TOF; TONR is left out)."""
+_TIMER_ALIASES = frozenset(["IEC_TIMER", "IEC_LTIMER"])
 """Instructions called on an instance of a system type (the catalog's ``instructions``): ``#t.TON(...)``,
 ``#c.CTU(...)``."""
 
@@ -113,6 +116,8 @@ class CallGen(ExprGen):
             lines = self.fb_call(plan[1], plan[2], args)
         elif kind == "sysfb":
             lines = self.sysfb_call(plan[1], plan[2], plan[3], args)
+            if plan[2] in _INSTRUCTION_CALLS and plan[1] is not None and plan[1].name.startswith(_REFERENCED):
+                lines.append(f"{plan[3]}['_fn'] = {plan[1].name!r}")  # #t.TP(...): what a reference runs
             if args.en is None and self.indent == 0:  # called whenever the block runs (not in an IF or a loop)
                 self.timers_called.add(plan[3])
         elif kind == "move":
@@ -307,12 +312,19 @@ class CallGen(ExprGen):
         11/2011, 7.2 "Timers": the timer's Q and ET are updated when the instruction is called and when Q or ET
         is referenced; practitioner reports say the same of S7-1500 CPUs): the timer's run with its stored IN and
         PT before the read. Skipped where this block called the same instance before (same virtual time: the
-        update changes nothing), and for IEC_TIMER statics, whose instruction is only known at the call."""
+        update changes nothing). An IEC_TIMER static runs by the instruction it was last called with (its ``_fn``,
+        :func:`.stdlib_fbs.update_referenced_timer`). Every path to the timer comes here: a DB's, an instance's or a
+        multi-instance's member, an array element."""
         slot = self.slot_of(base)
         if slot is None or slot.kind != "sysfb":
             return
+        if (slot.type or "").upper() in _TIMER_ALIASES:
+            inst = self.load(base)
+            if inst not in self.timers_called:
+                self.pre.append(f"{self.ctx.bind('_timer_ref', update_referenced_timer)}(rt, {inst})")
+            return
         fb = system_fb_for(slot.type or "")
-        if fb is None or fb.body is None or not fb.name.startswith(("TON", "TOF", "TP")):
+        if fb is None or fb.body is None or not fb.name.startswith(_REFERENCED):
             return
         inst = self.load(base)
         if inst in self.timers_called:

@@ -29,7 +29,7 @@ from simatic_xml.system_types import call_interface, lookup
 
 from .values import INT_RANGES
 
-__all__ = ("INSTANCE", "SYSTEM_FBS", "TYPE_ALIASES", "SystemFb", "system_fb_for")
+__all__ = ("INSTANCE", "SYSTEM_FBS", "TYPE_ALIASES", "SystemFb", "system_fb_for", "update_referenced_timer")
 
 Run = Callable[[Any, dict[str, Any]], None]
 """``run(rt, inst)``: one call of a system FB on its instance dict."""
@@ -38,7 +38,9 @@ INSTANCE = "_sfb"
 """The name a system FB's body (:attr:`SystemFb.body`) gives its instance dict; its own locals start with ``_sf_``."""
 
 _UNIT_NS = {"TIME": 1_000_000, "LTIME": 1}
-_TIMER_PRIVATE = {"_in": False, "_run": False, "_start": 0, "_acc": 0, "_pt": 0}
+_TIMER_PRIVATE = {"_in": False, "_run": False, "_start": 0, "_acc": 0, "_pt": 0, "_fn": ""}
+"""``_fn``: the timer instruction an IEC_TIMER/IEC_LTIMER static was last called with (``#t.TP(...)``), so that a
+reference to its Q or ET updates it by that instruction (:func:`update_referenced_timer`)."""
 _COUNTER_PRIVATE = {"_cu": False, "_cd": False}
 
 
@@ -389,3 +391,11 @@ def system_fb_for(type_name: str, instruction: str | None = None) -> SystemFb | 
         if kind in _Q_MEMBER and "QU" in base.members:
             return _ON_COUNTER_STRUCT.get(kind + suffix)
     return SYSTEM_FBS.get(kind + suffix)
+
+
+def update_referenced_timer(rt: Any, inst: dict[str, Any]) -> None:
+    """A reference to Q or ET of an IEC_TIMER/IEC_LTIMER static: the timer runs with its stored inputs by the
+    instruction it was last called with (none yet: nothing to update). See ``codegen_calls.update_on_reference``."""
+    name = inst.get("_fn")
+    if name:
+        SYSTEM_FBS[name].run(rt, inst)

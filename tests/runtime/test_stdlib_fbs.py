@@ -66,7 +66,7 @@ def test_members_agree_with_the_checkers_view_of_the_instructions() -> None:
 def test_new_instance_holds_members_at_defaults_and_private_keys() -> None:
     inst = SYSTEM_FBS["TON_TIME"].new_instance()
     assert inst == {"IN": False, "PT": 0, "Q": False, "ET": 0, "_in": False, "_run": False, "_start": 0, "_acc": 0,
-                    "_pt": 0}
+                    "_pt": 0, "_fn": ""}  # _fn: the instruction an IEC_TIMER static was called with
     assert inst is not SYSTEM_FBS["TON_TIME"].new_instance()
     # TON as a type name holds TIA's statics too (exported: STATE, STIME, ATIME)
     assert set(SYSTEM_FBS["TON"].new_instance()) >= {"IN", "PT", "Q", "ET", "STATE", "STIME", "ATIME"}
