@@ -79,6 +79,11 @@ class PlcSoftware:
     """Watch and force tables share one folder tree and one name space."""
     folders: dict[str, set[str]] = field(default_factory=lambda: {c: set() for c in CATEGORIES})
     """Folder paths (``a/b``) per category, including empty ones; parents are listed too."""
+    retentive_marker_bytes: int = 0
+    """How many bit memory bytes from %MB0 are retentive: the "Retain" setting of TIA's PLC tags editor ("Number of
+    memory bytes starting at MB0"; S7-1500 function manual "Structure and use of the CPU memory", A5E03461664-AC,
+    2.4.1). No TIA export carries it (the tag table exports in the corpus have no such element); the default 0 is the
+    CPU's. The program image takes it at download (:func:`fakes.runtime.image.build_image`)."""
 
     def __deepcopy__(self, memo: dict[int, object]) -> PlcSoftware:
         # The transaction copy before each change: the tables' keys are names (immutable, shared) and their values

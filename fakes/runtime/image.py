@@ -23,7 +23,7 @@ from .codegen import CodeImage, Context, TagRef, eno_writers, generate_program, 
 from .cpu_image import ObEntry
 from .errors import ImageError
 from .layout import LayoutBuilder, Slot, copy_slot, is_system_type, make_value
-from .memory import Memory
+from .memory import AREA_SIZES, Memory
 from .symbols import Accessor, TagInfo, resolve, tag_list
 from .values import clone, parse_text
 
@@ -54,6 +54,8 @@ class ProgramImage:
     db_names: dict[str, str]
     tags: dict[str, TagRef]
     warnings: list[str]
+    retentive_markers: int = 0
+    """The bit memory bytes from %MB0 that are retentive (the PLC's "Retain" setting; ``PlcSoftware``)."""
 
     def __post_init__(self) -> None:
         self._templates = {key: make_value(slot) for key, slot in self.db_slots.items()}
@@ -61,9 +63,11 @@ class ProgramImage:
                               if (fn := self.code.functions.get(ob.name.lower())) is not None}
         self.retain_paths = [(key, path) for key, slot in self.db_slots.items() for path in _retained(slot, ())]
 
-    def new_memory(self, retentive_markers: int = 0) -> Memory:
-        """A memory with every DB at its start values (I/Q/M zero)."""
-        mem = Memory(retentive_markers, list(self.retain_paths))
+    def new_memory(self, retentive_markers: int | None = None) -> Memory:
+        """A memory with every DB at its start values (I/Q/M zero); the first ``retentive_markers`` bytes of %M
+        retentive (default: the program's setting)."""
+        count = self.retentive_markers if retentive_markers is None else retentive_markers
+        mem = Memory(count, list(self.retain_paths))
         mem.dbs = {key: clone(value) for key, value in self._templates.items()}
         return mem
 
@@ -272,4 +276,13 @@ def build_image(software: PlcSoftware, device: str, run: CompileRun | None = Non
     objects = {o.name: o.xml for o in software.all()}
     digests = {name: hashlib.sha256(xml).hexdigest() for name, xml in objects.items()}
     return ProgramImage(obs=obs, digests=digests, objects=objects, code=code, db_slots=db_slots, db_names=db_names,
-                        tags=tags, warnings=list(code.warnings))
+                        tags=tags, warnings=list(code.warnings), retentive_markers=_retentive_markers(software, device))
+
+
+def _retentive_markers(software: PlcSoftware, device: str) -> int:
+    """The PLC's retentive bit memory bytes; one the %M area cannot hold is an error of the software."""
+    count = getattr(software, "retentive_marker_bytes", 0)
+    if not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= AREA_SIZES["M"]:
+        raise ImageError(f"The retentive bit memory of {device} ({count!r} bytes from MB0) must be a whole number "
+                         f"from 0 to {AREA_SIZES['M']}, the size of the bit memory area.", [])
+    return count

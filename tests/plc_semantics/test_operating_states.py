@@ -170,3 +170,50 @@ def test_ob100_runs_once_per_startup_and_the_first_cycle_sees_fresh_values(sim: 
         assert (values['"Data".starts'], values['"Data".kept_starts']) == (1, startup), TABLE
         assert (values['"Data".cycles'], values["Counter"], values['"Data".t.ET']) == (2, 2, 10), TABLE
         _stop_run(sim, engineer)
+
+
+RETAIN = ("function manual A5E03461664-AC, 2.4.1 Table 2-1 (bit memory configured retentive: retained at STOP -> "
+          "STARTUP and POWER ON, initialised by a memory reset); the number of retentive memory bytes from MB0 is the "
+          "PLC tags' 'Retain' setting")
+RETENTIVE_BYTES = 12
+"""%MB0..%MB11 retentive: "Counter" (%MW10) is in it, "Beyond" (%MW12) is not."""
+
+
+@pytest.fixture
+def retentive_plc(sim: TestClient[Any], engineer: Headers) -> str:
+    from fakes.runtime.image import build_image
+    from tools.plc_software import software_from_scl
+
+    software = software_from_scl(PROGRAM, [*TAGS, {"name": "Beyond", "address": "%MW12", "dataType": "Int"}],
+                                 ob_types={"Init": ("Startup", 100, None)})
+    software.retentive_marker_bytes = RETENTIVE_BYTES
+    create(sim, engineer, "Sim", operatingMode="SingleStep")
+    act(sim, engineer, "Sim", "power-on")
+    sim.app.state.services.backend.plcsim.get("Sim").load(build_image(software, "PLC_1"), device="PLC_1")
+    data(sim.post(f"{SIM}/start", json={"instanceName": "Sim"}, headers=engineer))
+    return "Sim"
+
+
+@pytest.mark.parametrize(("transition", "counter"), [(_stop_run, 1234), (_power_cycle, 1234), (_memory_reset, 0)],
+                         ids=["STOP -> RUN", "POWER OFF/ON", "memory reset"])
+def test_retentive_bit_memory_follows_the_plcs_retain_setting(sim: TestClient[Any], engineer: Headers,
+                                                              viewer: Headers, retentive_plc: str,
+                                                              transition: Callable[[Any, Headers], None],
+                                                              counter: int) -> None:
+    _run_a_while(sim, engineer)
+    data(sim.put(_tag("Beyond"), json={"value": 99}, headers=engineer))
+    transition(sim, engineer)
+    after = {name: data(sim.get(_tag(name), headers=viewer))["value"] for name in ("Counter", "Beyond")}
+    assert after == {"Counter": counter, "Beyond": 0}, RETAIN
+
+
+def test_a_retentive_range_beyond_the_bit_memory_is_refused() -> None:
+    from fakes.runtime.errors import ImageError
+    from fakes.runtime.image import build_image
+    from tools.plc_software import software_from_scl
+
+    software = software_from_scl(PROGRAM, TAGS, ob_types={"Init": ("Startup", 100, None)})
+    for wrong in (-1, 16 * 1024 + 1):
+        software.retentive_marker_bytes = wrong
+        with pytest.raises(ImageError, match="retentive bit memory"):
+            build_image(software, "PLC_1")
