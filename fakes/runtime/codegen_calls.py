@@ -407,8 +407,7 @@ class CallGen(ExprGen):
                     else self.value(n)) for i, n in enumerate(nodes)]
         # a string instruction's OUT is the string it is assigned to: its maximum length is the target's
         eno_result = target if isinstance(target, str) and target.startswith(("STRING", "WSTRING")) else result
-        rule = (eno_rule(name, types, eno_result, names) if args.eno is not None and args.en is None and out is None
-                else None)
+        rule = eno_rule(name, types, eno_result, names) if args.eno is not None and args.en is None else None
         if rule is not None:  # the actuals and the result into locals, then the ENO the instruction reports
             names_ = [self.tmp("_ea") for _ in values]
             self.pre.extend(f"{n} = {v}" for n, v in zip(names_, values))

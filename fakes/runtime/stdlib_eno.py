@@ -17,6 +17,8 @@ An instruction without a rule here reports ENO TRUE (docs/simulated-plc.md, sema
   characters are copied up to it); LEFT, RIGHT and MID with L (or P) <= 0 or L longer than OUT; MID with P beyond
   IN's maximum length; INSERT with P < 0 or beyond IN1; DELETE and REPLACE with L < 0, P <= 0, P beyond IN, or fewer
   than L characters after P. FIND reports TRUE (not found is 0, no error).
+* S_CONV from text to a number: ENO FALSE when the text does not start with a number or the integer is outside OUT's
+  type (S7-1200 System Manual A5E02486680-05, Tables 8-32 and 8-33).
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from collections.abc import Callable
 
 from simatic_xml.conversions import round_half_even
 
-from .stdlib_core import string_cap
+from .stdlib_core import INTEGERS, string_cap
+from .stdlib_strings import text_is_number
 from .values import INT_RANGES
 
 __all__ = ("eno_rule",)
@@ -100,6 +103,9 @@ def eno_rule(name: str, arg_types: tuple[str | None, ...], result: str | None,
         return lambda mn, _value, mx, _r: mn <= mx
     if name in _STRINGS:
         return _string(name, arg_types, result)
+    if name == "S_CONV" and (arg_types[0] or "").startswith(("STRING", "WSTRING")) and (
+            result in INTEGERS or result in _FLOATS):
+        return lambda text, _r: text_is_number(text, result)
     if name == "MUX" and len(arg_types) >= 2:
         count = len(arg_types) - 1 - (list(names[-1:]) == ["INELSE"])
         return lambda k, *_rest: 0 <= k < count

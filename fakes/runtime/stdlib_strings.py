@@ -27,7 +27,7 @@ from typing import Any
 from .stdlib_core import INTEGERS, register, string_cap
 from .values import INT_RANGES, to_real32
 
-__all__ = ("number_parser", "number_to_text")
+__all__ = ("number_parser", "number_to_text", "text_is_number")
 
 
 # ------------------------------------------------------------------------------------- number <-> text
@@ -73,6 +73,20 @@ def _parse_real(text: str) -> float:
         return 0.0
     value = float(f"{whole or '0'}.{frac or '0'}")
     return -value if m.group(1) == "-" else value
+
+
+_NUMBER_START = re.compile(r"\s*[+-]?(\d|\.\d)")
+
+
+def text_is_number(text: str, t: str | None) -> bool:
+    """Whether S_CONV reads a value of type ``t`` from ``text`` without an error (ENO TRUE): a number at its start
+    (after blanks and one sign), an integer inside ``t``'s range (S7-1200 System Manual A5E02486680-05, Table 8-33:
+    "12345" into a SInt, "A123", "" and "++123" are errors; "00123AB" and "123.45" read 123)."""
+    if t in INTEGERS:
+        value = _parse_int(text)
+        low, high = INT_RANGES[t]
+        return value is not None and low <= value <= high
+    return _NUMBER_START.match(text) is not None
 
 
 def number_parser(t: str | None) -> Callable[[str], Any] | None:

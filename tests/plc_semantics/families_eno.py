@@ -110,10 +110,12 @@ SUBSTRING = (STRINGS_AG + ", LEFT/RIGHT/MID ENO table: L or P <= 0, P beyond IN'
 EDIT = (STRINGS_02 + ": P beyond IN1, P within IN1 but fewer than L characters left, L < 0 or P <= 0, result "
         "longer than OUT")
 
+S_CONV = "S7-1200 System Manual A5E02486680-05 (11/2011), S_CONV, Tables 8-32 (ENO status) and 8-33 (examples)"
+
 STRING_EXTRA = """
 FUNCTION "StrEno" : Bool
 VAR_INPUT mode : Int; END_VAR
-VAR_TEMP ok : Bool; s : String[10]; s4 : String[4]; p : Int; END_VAR
+VAR_TEMP ok : Bool; s : String[10]; s4 : String[4]; p : Int; si : SInt; r : Real; END_VAR
 BEGIN
     #ok := TRUE;
     CASE #mode OF
@@ -135,6 +137,14 @@ BEGIN
         16: #s := REPLACE(IN1 := "V".s_hello, IN2 := 'XY', L := 3, P := 4, ENO => #ok);
         17: #s4 := REPLACE(IN1 := "V".s_hello, IN2 := 'XY', L := 1, P := 1, ENO => #ok);
         18: #p := FIND(IN1 := "V".s_hello, IN2 := 'z', ENO => #ok);
+        19: S_CONV(IN := '12345', OUT => #si, ENO => #ok);
+        20: S_CONV(IN := 'A123', OUT => #p, ENO => #ok);
+        21: S_CONV(IN := '', OUT => #p, ENO => #ok);
+        22: S_CONV(IN := '++123', OUT => #p, ENO => #ok);
+        23: S_CONV(IN := '00123AB', OUT => #p, ENO => #ok);
+        24: S_CONV(IN := '-00456', OUT => #p, ENO => #ok);
+        25: S_CONV(IN := 'x1.5', OUT => #r, ENO => #ok);
+        26: S_CONV(IN := '1.23e-4', OUT => #r, ENO => #ok);
     END_CASE;
     #StrEno := #ok;
 END_FUNCTION
@@ -159,6 +169,14 @@ STRING_ROWS = [
     ('"StrEno"(mode := 16)', "Bool", False, EDIT + "; REPLACE: fewer than L characters after P"),
     ('"StrEno"(mode := 17)', "Bool", False, EDIT + "; REPLACE: 6 characters into a String[4]"),
     ('"StrEno"(mode := 18)', "Bool", True, STRINGS_AG + ", FIND: a pattern not found is 0, not an error"),
+    ('"StrEno"(mode := 19)', "Bool", False, S_CONV + ": '12345' into a SInt"),
+    ('"StrEno"(mode := 20)', "Bool", False, S_CONV + ": 'A123'"),
+    ('"StrEno"(mode := 21)', "Bool", False, S_CONV + ": ''"),
+    ('"StrEno"(mode := 22)', "Bool", False, S_CONV + ": '++123'"),
+    ('"StrEno"(mode := 23)', "Bool", True, S_CONV + ": '00123AB' reads 123"),
+    ('"StrEno"(mode := 24)', "Bool", True, S_CONV + ": '-00456'"),
+    ('"StrEno"(mode := 25)', "Bool", False, S_CONV + ": a text that starts with no number, into a Real", True),
+    ('"StrEno"(mode := 26)', "Bool", True, S_CONV + ": '1.23e-4' into a Real reads 1.23"),
 ]
 
 ENO_FAMILIES: list[Family] = [
