@@ -113,13 +113,14 @@ def _interface_only(block: Any) -> Any:
 class Rt:
     """The runtime context the CPU hands to every call (README "Runtime context")."""
 
-    __slots__ = ("cycle", "first_scan", "memory", "now_ns")
+    __slots__ = ("cycle", "eno", "first_scan", "memory", "now_ns")
 
     def __init__(self, memory: Any) -> None:
         self.memory = memory
         self.now_ns = 0
         self.first_scan = True
         self.cycle = 0
+        self.eno = True  # the ENO a user block reports to its caller (fakes.runtime.codegen)
 
 
 class Sim:
