@@ -407,7 +407,10 @@ class CallGen(ExprGen):
                     else self.value(n)) for i, n in enumerate(nodes)]
         # a string instruction's OUT is the string it is assigned to: its maximum length is the target's
         eno_result = target if isinstance(target, str) and target.startswith(("STRING", "WSTRING")) else result
-        rule = eno_rule(name, types, eno_result, names) if args.eno is not None and args.en is None else None
+        # the instruction's ENO matters where the call writes it, and in a block with "Set ENO automatically", whose
+        # ENO an instruction's error resets as an operation's overflow does (ConvertGen.wrap_raw)
+        wanted = (args.eno is not None or self.auto_eno) and args.en is None
+        rule = eno_rule(name, types, eno_result, names) if wanted else None
         if rule is not None:  # the actuals and the result into locals, then the ENO the instruction reports
             names_ = [self.tmp("_ea") for _ in values]
             self.pre.extend(f"{n} = {v}" for n, v in zip(names_, values))
@@ -415,8 +418,14 @@ class CallGen(ExprGen):
             self.pre.append(f"{res} = {ref}({', '.join(names_)})")
             check = self.ctx.bind(f"_ENO_{name}", rule, unique=True)
             args_ = [n for n, v in zip(names_, values) if v != "rt"]
-            self.pre.extend(self.store(args.eno, f"{check}({', '.join([*args_, res])})"))
-            args.eno_done = True
+            ok = f"{check}({', '.join([*args_, res])})"
+            if self.auto_eno:
+                flag = self.tmp("_ok")
+                self.pre += [f"{flag} = {ok}", f"if not {flag}: _eno = False"]
+                ok = flag
+            if args.eno is not None:
+                self.pre.extend(self.store(args.eno, ok))
+                args.eno_done = True
             return res, result, out
         return f"{ref}({', '.join(values)})", result, out
 

@@ -14,8 +14,8 @@ EN_ENO = ("STEP 7 help (TIA Portal, S7-1200/S7-1500), 'EN/ENO mechanism': an SCL
           "which its caller receives; with EN FALSE the block does not run and ENO is FALSE (Chinese rendering of "
           "the page: whsf66.com/post/4018.html)")
 AUTO_ENO = ("STEP 7 help, block property 'Set ENO automatically' (SCL, S7-1200/S7-1500): an error in the block's "
-            "processing (an arithmetic overflow, an integer division by 0) resets its ENO; without the property "
-            "only an assignment to ENO does (no Siemens page found in our search corpora)")
+            "processing (an arithmetic overflow, an integer division by 0, an instruction's error) resets its ENO; "
+            "without the property only an assignment to ENO does (no Siemens page found in our search corpora)")
 
 AUTO_BLOCKS = """
 FUNCTION "AddAuto" : Int
@@ -28,6 +28,18 @@ FUNCTION "DivAuto" : Int
 VAR_INPUT a : Int; b : Int; END_VAR
 BEGIN
     #DivAuto := #a / #b;
+END_FUNCTION
+
+FUNCTION "ConvAuto" : Int
+VAR_INPUT r : Real; END_VAR
+BEGIN
+    #ConvAuto := REAL_TO_INT(#r);
+END_FUNCTION
+
+FUNCTION "MidAuto" : String
+VAR_INPUT p : Int; END_VAR
+BEGIN
+    #MidAuto := MID(IN := 'Hello', L := 2, P := #p);
 END_FUNCTION
 
 FUNCTION_BLOCK "MulAuto"
@@ -62,7 +74,7 @@ END_DATA_BLOCK
 
 FUNCTION "BlockEno" : Bool
 VAR_INPUT mode : Int; END_VAR
-VAR_TEMP ok : Bool; i : Int; END_VAR
+VAR_TEMP ok : Bool; i : Int; s : String; END_VAR
 BEGIN
     #ok := TRUE;
     CASE #mode OF
@@ -78,6 +90,10 @@ BEGIN
         10: "MulDb"(EN := "V".x_f, a := "V".di_7, b := 2, ENO => #ok);
         11: #i := "AddAuto"(a := "V".i_min, b := "V".i_m1, ENO => #ok);
         12: #i := "DivAuto"(a := "V".i_min, b := "V".i_m1, ENO => #ok);
+        13: #i := "ConvAuto"(r := "V".r_40000, ENO => #ok);
+        14: #i := "ConvAuto"(r := "V".r_25, ENO => #ok);
+        15: #s := "MidAuto"(p := 0, ENO => #ok);
+        16: #s := "MidAuto"(p := 2, ENO => #ok);
     END_CASE;
     #BlockEno := #ok;
 END_FUNCTION
@@ -96,6 +112,10 @@ BLOCK_ROWS = [
     ('"BlockEno"(mode := 10)', "Bool", False, EN_ENO + "; EN FALSE"),
     ('"BlockEno"(mode := 11)', "Bool", False, AUTO_ENO + "; -32768 + -1 overflows Int", True),
     ('"BlockEno"(mode := 12)', "Bool", False, AUTO_ENO + "; -32768 / -1 overflows Int", True),
+    ('"BlockEno"(mode := 13)', "Bool", False, AUTO_ENO + "; an instruction's error (REAL_TO_INT of 40000.0)", True),
+    ('"BlockEno"(mode := 14)', "Bool", True, AUTO_ENO),
+    ('"BlockEno"(mode := 15)', "Bool", False, AUTO_ENO + "; an instruction's error (MID with P = 0)", True),
+    ('"BlockEno"(mode := 16)', "Bool", True, AUTO_ENO),
     ('"AddAuto"(a := "V".i_max, b := "V".i_1)', "Int", -32768,
      "Int data type: the result wraps around whatever ENO says (S7-1200 System Manual A5E02486680-05, 7.4 Math)"),
     ('"DivAuto"(a := "V".i_7, b := "V".i_0)', "Int", 0,
