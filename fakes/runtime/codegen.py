@@ -220,6 +220,7 @@ class BlockGen(CallGen, CoverageHooks):
             return src
         self.uses_real32 = True
         self.pre.append(f"_R32[0] = {src}")
+        self.check_finite("_R32[0]")
         if _plain_path(target):  # nothing runs between reading the scratch and the store
             return "_R32[0]"
         var = self.tmp("_v")  # a local: a call in the target's subscripts may use the scratch too
@@ -233,7 +234,14 @@ class BlockGen(CallGen, CoverageHooks):
         var = self.tmp("_v")
         self.pre.append(f"_R32[0] = {src}")
         self.pre.append(f"{var} = _R32[0]")
+        self.check_finite(var)
         return var
+
+    def check_finite(self, var: str) -> None:
+        """In a block with "Set ENO automatically": a Real operation's invalid result (NaN, inf: an overflow, a
+        division by 0) resets the block's ENO."""
+        if self.auto_eno:
+            self.pre.append(f"if not _isfinite({var}): _eno = False")
 
     def s_callstmt(self, s: A.CallStmt) -> None:
         lines = self.call_stmt(s.call)

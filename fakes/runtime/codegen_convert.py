@@ -74,6 +74,8 @@ class ConvertGen:
             return self.wrap_raw(src, t)
         if raw and t == "REAL":
             return self.single(src)
+        if raw and t == "LREAL" and self.auto_eno:  # an invalid result (NaN, inf) resets the block's ENO
+            return f"(_lr if _isfinite(_lr := {src}) else ((_eno := False) or _lr))"
         return src
 
     def single(self, src: str) -> str:

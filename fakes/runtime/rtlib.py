@@ -101,6 +101,7 @@ def namespace() -> dict[str, Any]:
         "_strset": _strset, "_oob": _oob, "_unsupported": _unsupported, "_raise": _raise, "_hung": _hung,
         "_step0": _step0, "_clone": clone,
         "_r32": to_real32, "_LOOP_LIMIT": LOOP_LIMIT, "_fp": _F32.pack, "_fu": _F32.unpack,
+        "_isfinite": math.isfinite,
     }
     for t in INT_RANGES:
         w = wrapper(t)

@@ -42,6 +42,26 @@ BEGIN
     #MidAuto := MID(IN := 'Hello', L := 2, P := #p);
 END_FUNCTION
 
+FUNCTION "RealDivAuto" : Real
+VAR_INPUT a : Real; b : Real; END_VAR
+BEGIN
+    #RealDivAuto := #a / #b;
+END_FUNCTION
+
+FUNCTION "RealMulAuto" : Real
+VAR_INPUT a : Real; b : Real; END_VAR
+VAR_TEMP x : Real; END_VAR
+BEGIN
+    #x := #a * #b;
+    #RealMulAuto := #x;
+END_FUNCTION
+
+FUNCTION "LRealMulAuto" : LReal
+VAR_INPUT a : LReal; b : LReal; END_VAR
+BEGIN
+    #LRealMulAuto := #a * #b + 1.0;
+END_FUNCTION
+
 FUNCTION_BLOCK "MulAuto"
 VAR_INPUT a : DInt; b : DInt; END_VAR
 VAR_OUTPUT p : DInt; END_VAR
@@ -74,7 +94,7 @@ END_DATA_BLOCK
 
 FUNCTION "BlockEno" : Bool
 VAR_INPUT mode : Int; END_VAR
-VAR_TEMP ok : Bool; i : Int; s : String; END_VAR
+VAR_TEMP ok : Bool; i : Int; s : String; r : Real; lr : LReal; END_VAR
 BEGIN
     #ok := TRUE;
     CASE #mode OF
@@ -94,6 +114,11 @@ BEGIN
         14: #i := "ConvAuto"(r := "V".r_25, ENO => #ok);
         15: #s := "MidAuto"(p := 0, ENO => #ok);
         16: #s := "MidAuto"(p := 2, ENO => #ok);
+        17: #r := "RealDivAuto"(a := "V".r_1, b := "V".r_0, ENO => #ok);
+        18: #r := "RealDivAuto"(a := "V".r_1, b := "V".r_4, ENO => #ok);
+        19: #r := "RealMulAuto"(a := "V".r_big, b := "V".r_4, ENO => #ok);
+        20: #lr := "LRealMulAuto"(a := "V".lr_1e300, b := "V".lr_1e300, ENO => #ok);
+        21: #lr := "LRealMulAuto"(a := "V".lr_25, b := "V".lr_25, ENO => #ok);
     END_CASE;
     #BlockEno := #ok;
 END_FUNCTION
@@ -116,6 +141,11 @@ BLOCK_ROWS = [
     ('"BlockEno"(mode := 14)', "Bool", True, AUTO_ENO),
     ('"BlockEno"(mode := 15)', "Bool", False, AUTO_ENO + "; an instruction's error (MID with P = 0)", True),
     ('"BlockEno"(mode := 16)', "Bool", True, AUTO_ENO),
+    ('"BlockEno"(mode := 17)', "Bool", False, AUTO_ENO + "; a Real division by 0 (inf)", True),
+    ('"BlockEno"(mode := 18)', "Bool", True, AUTO_ENO),
+    ('"BlockEno"(mode := 19)', "Bool", False, AUTO_ENO + "; 3E38 * 4.0 overflows Real (inf)", True),
+    ('"BlockEno"(mode := 20)', "Bool", False, AUTO_ENO + "; 1E300 * 1E300 overflows LReal (inf)", True),
+    ('"BlockEno"(mode := 21)', "Bool", True, AUTO_ENO),
     ('"AddAuto"(a := "V".i_max, b := "V".i_1)', "Int", -32768,
      "Int data type: the result wraps around whatever ENO says (S7-1200 System Manual A5E02486680-05, 7.4 Math)"),
     ('"DivAuto"(a := "V".i_7, b := "V".i_0)', "Int", 0,
