@@ -81,6 +81,9 @@ TABLES_FOLDER = "Watch and force tables"
 FOLDERS_FILE = "folders.json"
 COMPILE_STATE_FILE = "compile-state.json"
 """What TIA keeps of the last compile of each object (:func:`_compile_state`): consistency survives a reopen."""
+RETAIN_FILE = "retain.json"
+"""The PLC's "Retain" setting (``{"retentiveMarkerBytes": n}``, :attr:`PlcSoftware.retentive_marker_bytes`), written
+when it is not the default 0."""
 
 
 def _folder_component(part: str) -> str:
@@ -137,6 +140,10 @@ def _save_software(device: Device, device_dir: Path, commit: FolderCommit) -> No
             path = root / COMPILE_STATE_FILE
             commit.write(path, _dump(state))
             wanted.add(path)
+        if software.retentive_marker_bytes:
+            path = root / RETAIN_FILE
+            commit.write(path, _dump({"retentiveMarkerBytes": software.retentive_marker_bytes}))
+            wanted.add(path)
     commit.delete_stale(root, wanted)
 
 
@@ -173,6 +180,11 @@ def _load_software(device: Device, device_dir: Path, version: str) -> None:
             software.folders.setdefault(category, set()).update(folders)
     if (root / COMPILE_STATE_FILE).is_file():
         _apply_compile_state(software, json.loads((root / COMPILE_STATE_FILE).read_text(encoding="utf-8")))
+    if (root / RETAIN_FILE).is_file():
+        saved = json.loads((root / RETAIN_FILE).read_text(encoding="utf-8"))
+        count = saved.get("retentiveMarkerBytes", 0) if isinstance(saved, dict) else 0
+        # a number the download refuses stays as saved (fakes.runtime.image says why), not silently replaced here
+        software.retentive_marker_bytes = count if isinstance(count, int) and not isinstance(count, bool) else 0
 
 
 def _compile_state(objects: list[ProgramObject]) -> dict[str, dict[str, dict[str, Any]]]:

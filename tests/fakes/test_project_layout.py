@@ -250,3 +250,12 @@ def test_a_killed_retrieve_is_cleaned_up_at_start_up(
     assert list((workspace / SCRATCH_FOLDER).iterdir()) == []
     assert all(path.is_file() for path in keep)
     assert "left by an interrupted run" in logged and left[0] in logged
+
+
+def test_the_plcs_retain_setting_survives_a_reopen(project_file: Path) -> None:
+    """The retentive bit memory bytes from MB0 (docs/simulated-plc.md, operating states) are saved with the PLC."""
+    project = load_project(project_file)
+    assert _plc_software(project).retentive_marker_bytes == 0
+    _plc_software(project).retentive_marker_bytes = 64
+    save_project(project)
+    assert _plc_software(load_project(project_file)).retentive_marker_bytes == 64
