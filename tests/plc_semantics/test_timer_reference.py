@@ -63,6 +63,8 @@ DATA_BLOCK "G"
       it : IEC_TIMER;
       q_global : Bool;
       et_global : Time;
+      tons : Array[1..2] of TON_TIME;
+      q_tons : Bool;
    END_VAR
 BEGIN
 END_DATA_BLOCK
@@ -73,7 +75,9 @@ BEGIN
     "HolderDb"(call := "G".call);
     IF "G".call THEN
         "G".it.TOF(IN := "G".tin, PT := T#500ms);
+        "G".tons[2](IN := TRUE, PT := T#500ms);
     END_IF;
+    "G".q_tons := "G".tons[2].Q;
     "G".q_global := "G".it.Q;
     "G".et_global := "G".it.ET;
 END_ORGANIZATION_BLOCK
@@ -99,7 +103,8 @@ CASES = (
             _c("multi-instance TON read from its caller: Q", '"HolderDb".q_multi', True),
             _c("multi-instance TON read from its caller: ET", '"HolderDb".et_multi', 500),
             _c("IEC_TIMER in a global DB, TOF: Q falls", '"G".q_global', False),
-            _c("IEC_TIMER in a global DB, TOF: ET", '"G".et_global', 500))),
+            _c("IEC_TIMER in a global DB, TOF: ET", '"G".et_global', 500),
+            _c("array of TON_TIME in a global DB: Q", '"G".q_tons', True))),
     )),
 )
 FAMILY = Family("timer references", PROGRAM, CASES)
