@@ -59,7 +59,7 @@ class FakeSimTags(SimTagsPort):
     def __init__(self, plcsim: SimulationRuntime) -> None:
         self._plcsim = plcsim
 
-    def sim_list_tags(self, filter: str | None = None, instance: str | None = None) -> SimTagList:
+    def list_tags(self, filter: str | None = None, instance: str | None = None) -> SimTagList:
         with sim_errors():
             cpu = _sim_cpu(self._plcsim, instance)
             _check_fresh(cpu)
@@ -70,19 +70,19 @@ class FakeSimTags(SimTagsPort):
         tags = [SimTagInfo(name=i.name, data_type=i.data_type, address=i.address) for i in infos]
         return SimTagList(instance=cpu.name, count=len(tags), tags=tags)
 
-    def sim_refresh_tags(self, instance: str | None = None) -> SimTagList:
+    def refresh_tags(self, instance: str | None = None) -> SimTagList:
         cpu = cpu_of(self._plcsim, instance)
         cpu.tags_stale = False
-        return self.sim_list_tags(instance=cpu.name)
+        return self.list_tags(instance=cpu.name)
 
-    def sim_read_tag(self, name: str, instance: str | None = None) -> SimTagValue:
+    def read_tag(self, name: str, instance: str | None = None) -> SimTagValue:
         with sim_errors():
             cpu = _sim_cpu(self._plcsim, instance)
             check_cpu_access(cpu, None, "read")
             _check_fresh(cpu)
             return _value(cpu.read(name))
 
-    def sim_write_tag(
+    def write_tag(
         self, name: str, value: Any, instance: str | None = None, *, password: str | None = None, as_hmi: bool = False,
     ) -> SimTagValue:
         with sim_errors():
@@ -111,14 +111,14 @@ class FakeSimTags(SimTagsPort):
                                             quality=tag.quality, timestamp=tag.timestamp))
         return results
 
-    def sim_batch_read(
+    def batch_read(
         self, names: list[str], instance: str | None = None, *, password: str | None = None,
     ) -> list[SimTagResult]:
         if names:  # an empty batch needs no access check: _batch refuses it
             check_cpu_access(cpu_of(self._plcsim, instance), password, "read")
         return self._batch(instance, names, lambda cpu, name: cpu.read(name), str)
 
-    def sim_batch_write(
+    def batch_write(
         self, items: list[SimTagWrite], instance: str | None = None, *, password: str | None = None,
         as_hmi: bool = False,
     ) -> list[SimTagResult]:

@@ -59,9 +59,9 @@ def keys(shared: TestClient[Litestar]) -> dict[str, Headers]:
 def fake_simulation(services: Services, monkeypatch: pytest.MonkeyPatch) -> FakeSim:
     """A fake simulation on the app's backend (instance attributes shadow the port methods)."""
     fake = FakeSim()
-    for name in ("sim_instance_state", "sim_run", "sim_step", "sim_memory_reset", "sim_clear_forces"):
+    for name in ("instance_state", "run", "step", "memory_reset", "clear_forces"):
         monkeypatch.setattr(services.backend.simulation, name, getattr(fake, name), raising=False)
-    for name in ("sim_refresh_tags", "sim_read_tag", "sim_write_tag"):
+    for name in ("refresh_tags", "read_tag", "write_tag"):
         monkeypatch.setattr(services.backend.sim_tags, name, getattr(fake, name), raising=False)
     return fake
 

@@ -32,9 +32,9 @@ def simulate_plc_1(bridge: Any) -> None:
     bridge.devices.configure_network("PLC_1", ip_address="192.168.0.1", subnet_mask="255.255.255.0", interface=None,
                              subnet=None, router_address=None)
     bridge.set_simulation_support(True)
-    bridge.simulation.sim_create_instance("Sim_A", operating_mode="SingleStep")
-    bridge.simulation.sim_set_instance_network("Sim_A", [SimIpSuite(ip_address="192.168.0.1")])
-    bridge.simulation.sim_power_on("Sim_A")
+    bridge.simulation.create_instance("Sim_A", operating_mode="SingleStep")
+    bridge.simulation.set_instance_network("Sim_A", [SimIpSuite(ip_address="192.168.0.1")])
+    bridge.simulation.power_on("Sim_A")
 
 
 def cpu(name: str = "Sim_A") -> Any:
@@ -65,7 +65,7 @@ def test_go_online_applies_the_plcsim_route_and_waits_for_online(plc: Any) -> No
 
 def test_go_online_to_a_silent_address_says_so(plc: Any) -> None:
     # named, but at another address
-    plc.simulation.sim_set_instance_network("Sim_A", [SimIpSuite(ip_address="192.168.0.99")])
+    plc.simulation.set_instance_network("Sim_A", [SimIpSuite(ip_address="192.168.0.99")])
     with pytest.raises(ConflictError) as failed:
         plc.online.go_online("PLC_1", instance_name="Sim_A")
     assert (failed.value.code, failed.value.details["onlineState"]) == ("ONLINE_FAILED", "NotReachable")
@@ -156,8 +156,8 @@ def test_upload_and_load_start_values_have_no_openness_equivalent(plc: Any) -> N
 
 
 def test_a_download_refreshes_the_connected_instances_tag_list(plc: Any) -> None:
-    plc.simulation.sim_connect("Sim_A")
+    plc.simulation.connect("Sim_A")
     load_scl(plc, SCL)
     plc.online.download("PLC_1")
     # As on the fake: the downloaded program's tags are listed at once, no refresh asked of the client.
-    assert "Data.count" in [t.name for t in plc.sim_tags.sim_list_tags().tags]
+    assert "Data.count" in [t.name for t in plc.sim_tags.list_tags().tags]

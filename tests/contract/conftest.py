@@ -166,8 +166,8 @@ def plc(backend: EngineeringBackend, project: m.ProjectInfo) -> m.DeviceInfo:
 @pytest.fixture
 def powered_instance(backend: EngineeringBackend) -> str:
     """A simulation instance ``SIM`` (CPU 1516, SingleStep: nothing runs between calls), powered on."""
-    backend.simulation.sim_create_instance("SIM", "CPU1516", "SingleStep")
-    backend.simulation.sim_power_on("SIM")
+    backend.simulation.create_instance("SIM", "CPU1516", "SingleStep")
+    backend.simulation.power_on("SIM")
     return "SIM"
 
 

@@ -1,9 +1,9 @@
 """The online port: binding a device to a simulated CPU, online sessions and their end, the CPU's state,
 and download/compare, on every adapter.
 
-The contract tests use the port only: instances through ``sim_create_instance``/``sim_set_instance_network``/
-``sim_power_on`` (operating mode SingleStep, so no program runs between calls), state through ``online_status``/
-``cpu_status``/``sim_instance_state``, values through ``sim_write_tag``/``sim_read_tag``.
+The contract tests use the port only: instances through ``create_instance``/``set_instance_network``/
+``power_on`` (operating mode SingleStep, so no program runs between calls), state through ``online_status``/
+``cpu_status``/``instance_state``, values through ``write_tag``/``read_tag``.
 
 The helpers above them serve the fake's own tests (``tests/fakes/test_online_fake.py``) and the API tests: a small
 stand-in program image (:class:`StubImage`) keeps those rules apart from the PLC engine; ``stub_build`` turns a
@@ -135,11 +135,11 @@ BRIDGE_PENDING: dict[str, str] = {}
 
 def instance(backend: EngineeringBackend, name: str, ip: str | None = None, *, on: bool = True) -> None:
     """A registered instance in SingleStep mode (nothing runs between calls), with an IP address if given."""
-    backend.simulation.sim_create_instance(name, operating_mode="SingleStep")
+    backend.simulation.create_instance(name, operating_mode="SingleStep")
     if ip is not None:
-        backend.simulation.sim_set_instance_network(name, [SimIpSuite(ip_address=ip)])
+        backend.simulation.set_instance_network(name, [SimIpSuite(ip_address=ip)])
     if on:
-        backend.simulation.sim_power_on(name)
+        backend.simulation.power_on(name)
 
 
 @pytest.fixture
@@ -205,9 +205,9 @@ def test_a_rolled_back_change_keeps_the_session_closing_the_project_ends_it(plc:
 def test_deleting_the_device_or_powering_off_ends_the_session(plc: Any) -> None:
     instance(plc, "Sim_A", "192.168.0.1")
     plc.online.go_online("PLC_1")
-    plc.simulation.sim_power_off("Sim_A")
+    plc.simulation.power_off("Sim_A")
     assert plc.online.online_status("PLC_1").online is False
-    plc.simulation.sim_power_on("Sim_A")
+    plc.simulation.power_on("Sim_A")
     plc.online.go_online("PLC_1")
     plc.devices.delete_device("PLC_1")
     plc.devices.add_device(CPU, None, "PLC_1")
@@ -224,14 +224,14 @@ def test_download_reports_progress_and_keeps_unchanged_data_blocks(plc: Any) -> 
     assert steps == [10, 40, 70, 100]
     assert (first.error_count, first.instance_name, first.operating_state) == (0, "Sim_A", "Stop")
     assert first.reinitialised_data_blocks == ["Data"] and first.object_count == 2
-    assert plc.simulation.sim_instance_state("Sim_A").device == "PLC_1"
+    assert plc.simulation.instance_state("Sim_A").device == "PLC_1"
     assert plc.online.cpu_status("PLC_1").loaded_device == "PLC_1"
-    plc.sim_tags.sim_refresh_tags("Sim_A")  # as PLCSIM Advanced: the tag list is out of date after a download
-    plc.sim_tags.sim_write_tag("Data.count", 7, instance="Sim_A")
+    plc.sim_tags.refresh_tags("Sim_A")  # as PLCSIM Advanced: the tag list is out of date after a download
+    plc.sim_tags.write_tag("Data.count", 7, instance="Sim_A")
     again = plc.online.download("PLC_1")
     assert again.reinitialised_data_blocks == []
-    plc.sim_tags.sim_refresh_tags("Sim_A")
-    assert plc.sim_tags.sim_read_tag("Data.count", instance="Sim_A").value == 7
+    plc.sim_tags.refresh_tags("Sim_A")
+    assert plc.sim_tags.read_tag("Data.count", instance="Sim_A").value == 7
     compared = plc.online.compare_online("PLC_1")
     assert (compared.identical, compared.identical_count, compared.loaded_device) == (True, 2, "PLC_1")
 
@@ -252,7 +252,7 @@ def test_download_needs_simulation_support_and_a_powered_instance(plc: Any) -> N
     raises_code(ConflictError, "INSTANCE_OFF", plc.online.download, "PLC_1")
     plc.set_simulation_support(False)
     raises_code(ConflictError, "SIMULATION_SUPPORT_DISABLED", plc.online.download, "PLC_1")
-    assert plc.simulation.sim_instance_state("Sim_A").device is None
+    assert plc.simulation.instance_state("Sim_A").device is None
 
 
 def test_stop_and_download_refuse_a_running_cpu_without_confirmation(plc: Any) -> None:
@@ -266,7 +266,7 @@ def test_stop_and_download_refuse_a_running_cpu_without_confirmation(plc: Any) -
         assert plc.online.cpu_status("PLC_1").operating_state == "Run"
     result = plc.online.download("PLC_1", stop_cpu=True)
     assert (result.stopped_cpu, result.started_cpu, result.operating_state) == (True, False, "Stop")
-    assert plc.simulation.sim_instance_state("Sim_A").operating_state == "Stop"
+    assert plc.simulation.instance_state("Sim_A").operating_state == "Stop"
     restarted = plc.online.download("PLC_1", start_after_download=True)
     assert (restarted.started_cpu, restarted.operating_state) == (True, "Run")
     stopped = plc.online.stop_cpu("PLC_1", confirm=True)
