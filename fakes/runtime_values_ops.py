@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from engineering_api.backend.areas.runtime_values import SimMonitoredItem
     from engineering_api.backend.areas.simulation_models import SimTagWrite
-    from fakes.runtime.cpu import SimulatedCpu, TagValue
+    from fakes.runtime.cpu import SimulatedCpu, TagReading
     from fakes.runtime.manager import SimulationRuntime
 
 __all__ = ("FakeRuntimeValues", "released_tags")
@@ -86,7 +86,7 @@ class FakeRuntimeValues(RuntimeValuesPort):
         return released_tags(cpu.image)
 
     def _hmi_batch(self, instance: str, items: list[Any], what: str,
-                   one: Callable[[SimulatedCpu, Any], TagValue], name_of: Callable[[Any], str]) -> SimScanRead:
+                   one: Callable[[SimulatedCpu, Any], TagReading], name_of: Callable[[Any], str]) -> SimScanRead:
         if not items or len(items) > HMI_BATCH_LIMIT:
             raise ValidationError(f"A batch holds 1..{HMI_BATCH_LIMIT} tags (got {len(items)}).",
                                   code="SIM_BATCH_SIZE")

@@ -23,7 +23,7 @@ from fakes.simulation_ops import cpu_of, sim_errors
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from fakes.runtime.cpu import TagValue
+    from fakes.runtime.cpu import TagReading
     from fakes.runtime.manager import SimulationRuntime
 
 __all__ = ("BATCH_LIMIT", "FakeSimTags")
@@ -37,7 +37,7 @@ def _sim_cpu(plcsim: SimulationRuntime, instance: str | None) -> SimulatedCpu:
     return plcsim.connected_cpu() if instance is None else plcsim.get(instance)
 
 
-def _value(tag: TagValue) -> SimTagValue:
+def _value(tag: TagReading) -> SimTagValue:
     return SimTagValue(name=tag.name, value=tag.value, data_type=tag.data_type, quality=tag.quality,
                        timestamp=tag.timestamp)
 
@@ -91,7 +91,7 @@ class FakeSimTags(SimTagsPort):
             _check_fresh(cpu)
             return _value(cpu.write(name, value))
 
-    def _batch(self, instance: str | None, items: list[Any], one: Callable[[SimulatedCpu, Any], TagValue],
+    def _batch(self, instance: str | None, items: list[Any], one: Callable[[SimulatedCpu, Any], TagReading],
                name_of: Callable[[Any], str]) -> list[SimTagResult]:
         if not items or len(items) > BATCH_LIMIT:
             raise ValidationError(f"A batch holds 1..{BATCH_LIMIT} tags (got {len(items)}).", code="SIM_BATCH_SIZE")
