@@ -17,7 +17,7 @@ from engineering_api.backend.areas.runtime_values import SimMonitoredItem
 from engineering_api.backend.areas.simulation_models import SimTagWrite
 from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupportedError, ValidationError
 from tests.conftest import raises_code
-from tests.contract.test_online_contract import instance, load_scl, plc  # noqa: F401 - plc: a project with PLC_1
+from tests.contract.test_online_contract import instance, load_scl
 
 if TYPE_CHECKING:
     from engineering_api.backend.port import EngineeringBackend
@@ -100,11 +100,11 @@ END_ORGANIZATION_BLOCK
 """Elementary members only: the bridge's stand-in loads no struct, array or PLC tag into PLCSIM's tag list."""
 
 
-def test_released_tags_of_a_downloaded_program(plc: EngineeringBackend) -> None:
-    load_scl(plc, RELEASED_SCL)
-    instance(plc, "Sim_A", "192.168.0.1")
-    plc.online.download("PLC_1")
-    released = {t.name: (t.data_type, t.writable) for t in plc.runtime_values.released_tags("Sim_A")}
+def test_released_tags_of_a_downloaded_program(online_plc: EngineeringBackend) -> None:
+    load_scl(online_plc, RELEASED_SCL)
+    instance(online_plc, "Sim_A", "192.168.0.1")
+    online_plc.online.download("PLC_1")
+    released = {t.name: (t.data_type, t.writable) for t in online_plc.runtime_values.released_tags("Sim_A")}
     # a dict, not a list: the stand-in lists PLCSIM's tags by name, not in the PLC's order
     assert released == {'"Line".count': ("Int", True), '"Line".limit': ("Int", False), '"Line".speed': ("Real", True),
                         '"Hidden".on': ("Bool", True)}
