@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 
 from engineering_api.backend.errors import ConflictError, NoProjectOpenError
-from tests.bridge.test_online import plc  # noqa: F401 - PLC_1 at 192.168.0.1, Sim_A powered on at that address
 from tests.conftest import raises_code
 from tests.contract.test_online_contract import load_scl
 from tests.contract.test_runtime_values_contract import RELEASED_SCL
@@ -25,11 +24,11 @@ def _released(bridge: Any) -> dict[str, bool]:
 
 
 @pytest.fixture
-def downloaded(plc: Any) -> Any:
+def downloaded(online_plc: Any) -> Any:
     """RELEASED_SCL downloaded from PLC_1 to Sim_A."""
-    load_scl(plc, RELEASED_SCL)
-    plc.online.download("PLC_1")
-    return plc
+    load_scl(online_plc, RELEASED_SCL)
+    online_plc.online.download("PLC_1")
+    return online_plc
 
 
 def test_the_flags_are_the_projects_at_the_download(downloaded: Any) -> None:
