@@ -109,8 +109,7 @@ def shared_app(settings: Settings) -> Iterator[Litestar]:
     entry = _SHARED_APPS.get(key)
     if entry is None:
         current = _CurrentServices(services)
-        entry = _SHARED_APPS[key] = (create_app(settings, services=current), current,
-                                     [False])  # type: ignore[arg-type]  # the services proxy forwards every attribute of Services
+        entry = _SHARED_APPS[key] = (create_app(settings, services=current), current, [False])  # type: ignore[arg-type]  # the services proxy forwards every attribute of Services
     built, current, busy = entry
     if busy[0]:
         yield create_app(settings, services=services)

@@ -22,7 +22,8 @@ def _module_name(path: Path) -> str:
 def test_no_test_module_imports_another_modules_fixture() -> None:
     paths = sorted(TESTS.rglob("*.py"))
     fixtures = {_module_name(path): {node.name for node in ast.parse(path.read_text(encoding="utf-8")).body
-                                     if _is_fixture(node)} for path in paths}
+                                     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _is_fixture(node)}
+                for path in paths}
     found = []
     for path in paths:
         if path.name == "conftest.py":
