@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from lsprotocol import types  # noqa: E402
 
-from tests.lsp.client import Session, session  # noqa: E402 - needs the sys.path insert above
+from tools.lsp_client import Session, session  # noqa: E402 - needs the sys.path insert above
 
 SUFFIXES = (".scl", ".db", ".udt")
 

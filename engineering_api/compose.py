@@ -3,7 +3,7 @@
 Which adapter a process runs (the fake, the Openness bridge, or a farm's agents) is chosen here and nowhere else;
 the app, the command line and the farm agent ask this module for it. The other packages see only the port
 (:class:`~engineering_api.backend.port.EngineeringBackend`), so the layering test can hold every other module of
-``engineering_api`` to "no adapter imports" (``tests/lib/test_layering.py``). Adapters are imported inside the
+``engineering_api`` to "no adapter imports" (the table in ``tools/layering.py``). Adapters are imported inside the
 functions so that a process loads only the one it runs (a farm agent starts without the web layer, the fake
 without pythonnet).
 """

@@ -162,8 +162,8 @@ class FakeBackend(EngineeringBackend):
         self.simulation = FakeSimulation(self.plcsim)
         self.sim_tags = FakeSimTags(self.plcsim)
         self.sim_profiles = FakeSimProfiles(self.plcsim, calls=SimInstanceCalls(
-            instances=self.simulation.sim_list_instances, create=self.simulation.sim_create_instance,
-            set_network=self.simulation.sim_set_instance_network, delete=self.plcsim.delete))
+            instances=self.simulation.list_instances, create=self.simulation.create_instance,
+            set_network=self.simulation.set_instance_network, delete=self.plcsim.delete))
         self.runtime_values = FakeRuntimeValues(self.plcsim)
         self.compile = FakeCompile(session)
         self.online = FakeOnline(

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from engineering_api.backend.areas.runtime_values import SimMonitoredItem
     from engineering_api.backend.areas.simulation_models import SimTagWrite
-    from fakes.runtime.cpu import SimulatedCpu, TagValue
+    from fakes.runtime.cpu import SimulatedCpu, TagReading
     from fakes.runtime.manager import SimulationRuntime
 
 __all__ = ("FakeRuntimeValues", "released_tags")
@@ -80,13 +80,13 @@ class FakeRuntimeValues(RuntimeValuesPort):
             raise ConflictError(f'The instance "{cpu.name}" is powered off. Power it on first.', code="INSTANCE_OFF")
         return cpu
 
-    def sim_released_tags(self, instance: str) -> list[SimReleasedTag]:
+    def released_tags(self, instance: str) -> list[SimReleasedTag]:
         cpu = self._powered(instance)
         check_cpu_access(cpu, None, "read")
         return released_tags(cpu.image)
 
     def _hmi_batch(self, instance: str, items: list[Any], what: str,
-                   one: Callable[[SimulatedCpu, Any], TagValue], name_of: Callable[[Any], str]) -> SimScanRead:
+                   one: Callable[[SimulatedCpu, Any], TagReading], name_of: Callable[[Any], str]) -> SimScanRead:
         if not items or len(items) > HMI_BATCH_LIMIT:
             raise ValidationError(f"A batch holds 1..{HMI_BATCH_LIMIT} tags (got {len(items)}).",
                                   code="SIM_BATCH_SIZE")
@@ -109,19 +109,19 @@ class FakeRuntimeValues(RuntimeValuesPort):
                                            timestamp=stamp))
             return SimScanRead(instance=cpu.name, operating_state=str(cpu.state), scan_time=stamp, values=values)
 
-    def sim_clock(self, instance: str) -> str:
+    def clock(self, instance: str) -> str:
         cpu = self._powered(instance)
         with cpu.lock:
             return _scan_time(cpu)
 
-    def sim_hmi_read(self, names: list[str], instance: str) -> SimScanRead:
+    def hmi_read(self, names: list[str], instance: str) -> SimScanRead:
         return self._hmi_batch(instance, names, "read", lambda cpu, name: cpu.read(name), str)
 
-    def sim_hmi_write(self, items: list[SimTagWrite], instance: str) -> SimScanRead:
+    def hmi_write(self, items: list[SimTagWrite], instance: str) -> SimScanRead:
         return self._hmi_batch(instance, items, "hmi-write", lambda cpu, item: cpu.write(item.name, item.value),
                                lambda item: item.name)
 
-    def sim_set_monitored_items(self, instance: str, items: list[SimMonitoredItem]) -> None:
+    def set_monitored_items(self, instance: str, items: list[SimMonitoredItem]) -> None:
         for item in items:
             if item.sampling_ms < 0 or (item.deadband is not None and item.deadband < 0):
                 raise ValidationError(f"Monitored item {item.item_id}: the sampling interval and deadband must not "
@@ -130,7 +130,7 @@ class FakeRuntimeValues(RuntimeValuesPort):
         with cpu.lock:
             cpu.events.set_items([Monitored(i.item_id, i.name, i.sampling_ms, i.deadband) for i in items])
 
-    def sim_drain_events(self, instance: str) -> SimRuntimeEvents:
+    def drain_events(self, instance: str) -> SimRuntimeEvents:
         cpu = self._cpu(instance)
         with runtime_errors(), cpu.lock:
             samples, edges, dropped = cpu.events.drain(cpu)

@@ -34,10 +34,10 @@ class FakeSimProfiles(SimProfilesPort):
         self._plcsim = plcsim
         self._calls = calls
 
-    def sim_list_profiles(self) -> list[SimProfile]:
+    def list_profiles(self) -> list[SimProfile]:
         return [profile_out(p) for p in self._plcsim.profiles()]
 
-    def sim_save_profile(
+    def save_profile(
         self, name: str, *, description: str, instances: list[SimProfileInstance], overwrite: bool = False,
     ) -> SimProfile:
         check_profile(name, instances, [p.name for p in self._plcsim.profiles()], overwrite)
@@ -46,12 +46,12 @@ class FakeSimProfiles(SimProfilesPort):
             saved = self._plcsim.save_profile(Profile(name, description, raw))
         return profile_out(saved)
 
-    def sim_get_profile(self, file_name: str) -> SimProfile:
+    def get_profile(self, file_name: str) -> SimProfile:
         with sim_errors(not_found=(NotFoundError, "SIM_PROFILE_NOT_FOUND")):
             return profile_out(self._plcsim.profile(file_name))
 
-    def sim_apply_profile(self, file_name: str) -> list[SimInstanceInfo]:
-        profile = self.sim_get_profile(file_name)
+    def apply_profile(self, file_name: str) -> list[SimInstanceInfo]:
+        profile = self.get_profile(file_name)
         created = apply_profile(
             profile, owner_of=lambda ip: getattr(self._plcsim.by_ip(ip), "name", None),
             create=lambda item: self._calls.create(item.name, item.cpu_type, item.operating_mode),
@@ -59,7 +59,7 @@ class FakeSimProfiles(SimProfilesPort):
         by_name = {i.name.lower(): i for i in self._calls.instances()}
         return [by_name[name.lower()] for name in created]
 
-    def sim_import_legacy(self, source: Path | None) -> SimInstanceInfo:
+    def import_legacy(self, source: Path | None) -> SimInstanceInfo:
         raise NotSupportedError(
             "Legacy S7-PLCSIM projects (.plc) are a Windows binary format that the simulated runtime cannot read. "
             "Create an instance (POST /api/simulation/instances/create or a profile) and download the program from "

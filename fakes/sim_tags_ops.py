@@ -23,7 +23,7 @@ from fakes.simulation_ops import cpu_of, sim_errors
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from fakes.runtime.cpu import TagValue
+    from fakes.runtime.cpu import TagReading
     from fakes.runtime.manager import SimulationRuntime
 
 __all__ = ("BATCH_LIMIT", "FakeSimTags")
@@ -37,7 +37,7 @@ def _sim_cpu(plcsim: SimulationRuntime, instance: str | None) -> SimulatedCpu:
     return plcsim.connected_cpu() if instance is None else plcsim.get(instance)
 
 
-def _value(tag: TagValue) -> SimTagValue:
+def _value(tag: TagReading) -> SimTagValue:
     return SimTagValue(name=tag.name, value=tag.value, data_type=tag.data_type, quality=tag.quality,
                        timestamp=tag.timestamp)
 
@@ -59,7 +59,7 @@ class FakeSimTags(SimTagsPort):
     def __init__(self, plcsim: SimulationRuntime) -> None:
         self._plcsim = plcsim
 
-    def sim_list_tags(self, filter: str | None = None, instance: str | None = None) -> SimTagList:
+    def list_tags(self, filter: str | None = None, instance: str | None = None) -> SimTagList:
         with sim_errors():
             cpu = _sim_cpu(self._plcsim, instance)
             _check_fresh(cpu)
@@ -70,19 +70,19 @@ class FakeSimTags(SimTagsPort):
         tags = [SimTagInfo(name=i.name, data_type=i.data_type, address=i.address) for i in infos]
         return SimTagList(instance=cpu.name, count=len(tags), tags=tags)
 
-    def sim_refresh_tags(self, instance: str | None = None) -> SimTagList:
+    def refresh_tags(self, instance: str | None = None) -> SimTagList:
         cpu = cpu_of(self._plcsim, instance)
         cpu.tags_stale = False
-        return self.sim_list_tags(instance=cpu.name)
+        return self.list_tags(instance=cpu.name)
 
-    def sim_read_tag(self, name: str, instance: str | None = None) -> SimTagValue:
+    def read_tag(self, name: str, instance: str | None = None) -> SimTagValue:
         with sim_errors():
             cpu = _sim_cpu(self._plcsim, instance)
             check_cpu_access(cpu, None, "read")
             _check_fresh(cpu)
             return _value(cpu.read(name))
 
-    def sim_write_tag(
+    def write_tag(
         self, name: str, value: Any, instance: str | None = None, *, password: str | None = None, as_hmi: bool = False,
     ) -> SimTagValue:
         with sim_errors():
@@ -91,7 +91,7 @@ class FakeSimTags(SimTagsPort):
             _check_fresh(cpu)
             return _value(cpu.write(name, value))
 
-    def _batch(self, instance: str | None, items: list[Any], one: Callable[[SimulatedCpu, Any], TagValue],
+    def _batch(self, instance: str | None, items: list[Any], one: Callable[[SimulatedCpu, Any], TagReading],
                name_of: Callable[[Any], str]) -> list[SimTagResult]:
         if not items or len(items) > BATCH_LIMIT:
             raise ValidationError(f"A batch holds 1..{BATCH_LIMIT} tags (got {len(items)}).", code="SIM_BATCH_SIZE")
@@ -111,14 +111,14 @@ class FakeSimTags(SimTagsPort):
                                             quality=tag.quality, timestamp=tag.timestamp))
         return results
 
-    def sim_batch_read(
+    def batch_read(
         self, names: list[str], instance: str | None = None, *, password: str | None = None,
     ) -> list[SimTagResult]:
         if names:  # an empty batch needs no access check: _batch refuses it
             check_cpu_access(cpu_of(self._plcsim, instance), password, "read")
         return self._batch(instance, names, lambda cpu, name: cpu.read(name), str)
 
-    def sim_batch_write(
+    def batch_write(
         self, items: list[SimTagWrite], instance: str | None = None, *, password: str | None = None,
         as_hmi: bool = False,
     ) -> list[SimTagResult]:

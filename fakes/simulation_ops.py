@@ -123,7 +123,7 @@ class FakeSimulation(SimulationPort):
         if self._plcsim.connected == cpu.name:
             cpu.tags_stale = False
 
-    def sim_runtime_config(self) -> SimRuntimeConfig:
+    def runtime_config(self) -> SimRuntimeConfig:
         sim = self._plcsim
         return SimRuntimeConfig(network_mode=sim.network_mode, port=sim.port, max_instances=MAX_INSTANCES,
                                 api_version=API_VERSION, network_modes=list(NETWORK_MODES))
@@ -139,7 +139,7 @@ class FakeSimulation(SimulationPort):
         )
 
     # ----- runtime manager ----------------------------------------------------------------------
-    def sim_runtime_status(self) -> SimRuntimeStatus:
+    def runtime_status(self) -> SimRuntimeStatus:
         sim = self._plcsim
         return SimRuntimeStatus(
             running=sim.running, api_version=API_VERSION, api_available=_engine_available(), port=sim.port,
@@ -147,11 +147,11 @@ class FakeSimulation(SimulationPort):
             engine=_ENGINE,
         )
 
-    def sim_start_runtime(self) -> SimRuntimeStatus:
+    def start_runtime(self) -> SimRuntimeStatus:
         self._plcsim.start()
-        return self.sim_runtime_status()
+        return self.runtime_status()
 
-    def sim_update_runtime_config(self, *, network_mode: str | None, port: int | None) -> SimRuntimeConfig:
+    def update_runtime_config(self, *, network_mode: str | None, port: int | None) -> SimRuntimeConfig:
         sim = self._plcsim
         if network_mode is not None and network_mode != sim.network_mode:
             if network_mode not in NETWORK_MODES:
@@ -162,28 +162,28 @@ class FakeSimulation(SimulationPort):
                 raise ConflictError(f"Power off every instance before changing the network mode ({', '.join(powered)} "
                                     "are on).", code="SIM_INSTANCES_RUNNING")
         if port is not None:
-            self.sim_set_port(port)
+            self.set_port(port)
         if network_mode is not None:
             sim.network_mode = network_mode
-        return self.sim_runtime_config()
+        return self.runtime_config()
 
-    def sim_set_port(self, port: int | None) -> SimRuntimeConfig:
+    def set_port(self, port: int | None) -> SimRuntimeConfig:
         with sim_errors():
             self._plcsim.set_port(port)
-        return self.sim_runtime_config()
+        return self.runtime_config()
 
-    def sim_status(self) -> SimStatus:
+    def status(self) -> SimStatus:
         sim = self._plcsim
         return SimStatus(
             runtime_manager_running=sim.running, api_version=API_VERSION, api_available=_engine_available(),
-            registered_instances=self.sim_list_instances(), connected_instance=sim.connected,
+            registered_instances=self.list_instances(), connected_instance=sim.connected,
         )
 
     # ----- instances ----------------------------------------------------------------------------
-    def sim_list_instances(self) -> list[SimInstanceInfo]:
+    def list_instances(self) -> list[SimInstanceInfo]:
         return [self._info(cpu) for cpu in list(self._plcsim.instances.values())]
 
-    def sim_create_instance(
+    def create_instance(
         self, name: str, cpu_type: str = "CPU1500_Unspecified", operating_mode: str | None = None,
     ) -> SimInstanceInfo:
         mode = OperatingMode(check_mode(operating_mode)) if operating_mode is not None else None
@@ -193,29 +193,29 @@ class FakeSimulation(SimulationPort):
             cpu.set_mode(mode)
         return self._info(cpu)
 
-    def sim_delete_instance(self, instance: str) -> SimInstanceInfo:
+    def delete_instance(self, instance: str) -> SimInstanceInfo:
         cpu = self._cpu(instance)
         info = self._info(cpu)
         with sim_errors():
             self._plcsim.delete(cpu.name)
         return info
 
-    def sim_power_on(self, instance: str) -> SimInstanceState:
+    def power_on(self, instance: str) -> SimInstanceState:
         return self._transition(instance, lambda cpu: cpu.power_on())
 
-    def sim_power_off(self, instance: str, *, confirm: bool = False) -> SimInstanceState:
+    def power_off(self, instance: str, *, confirm: bool = False) -> SimInstanceState:
         return self._transition(instance, self._confirmed(SimulatedCpu.power_off, confirm, "powering it off"))
 
-    def sim_run(self, instance: str | None) -> SimInstanceState:
+    def run(self, instance: str | None) -> SimInstanceState:
         return self._transition(instance, self._start)
 
-    def sim_stop(self, instance: str | None, *, confirm: bool = False) -> SimInstanceState:
+    def stop(self, instance: str | None, *, confirm: bool = False) -> SimInstanceState:
         return self._transition(instance, self._confirmed(SimulatedCpu.stop, confirm, "stopping it"))
 
-    def sim_memory_reset(self, instance: str | None, *, confirm: bool = False) -> SimInstanceState:
+    def memory_reset(self, instance: str | None, *, confirm: bool = False) -> SimInstanceState:
         return self._transition(instance, self._confirmed(SimulatedCpu.memory_reset, confirm, "a memory reset"))
 
-    def sim_clear_forces(self, instance: str | None) -> list[str]:
+    def clear_forces(self, instance: str | None) -> list[str]:
         with sim_errors():
             cpu = self._sim_cpu(instance)
             if cpu.state == OperatingState.OFF:
@@ -223,10 +223,10 @@ class FakeSimulation(SimulationPort):
                                     code="INSTANCE_OFF")
             return cpu.unforce()
 
-    def sim_instance_state(self, instance: str | None) -> SimInstanceState:
+    def instance_state(self, instance: str | None) -> SimInstanceState:
         return self._state(self._cpu(instance))
 
-    def sim_instance_config(self, instance: str) -> SimInstanceConfig:
+    def instance_config(self, instance: str) -> SimInstanceConfig:
         cpu = self._cpu(instance)
         config = cpu.config
         return SimInstanceConfig(
@@ -235,7 +235,7 @@ class FakeSimulation(SimulationPort):
             communication_interface=cpu.communication_interface,
         )
 
-    def sim_update_instance_config(
+    def update_instance_config(
         self, instance: str, *, operating_mode: str | None = None, cycle_time_ms: float | None = None,
         min_cycle_time_ms: float | None = None, scale_factor: float | None = None, cpu_type: str | None = None,
     ) -> SimInstanceConfig:
@@ -254,23 +254,23 @@ class FakeSimulation(SimulationPort):
             config.scale_factor = config.scale_factor if scale_factor is None else scale_factor
         if mode is not None and mode != cpu.config.mode:
             cpu.set_mode(mode)
-        return self.sim_instance_config(cpu.name)
+        return self.instance_config(cpu.name)
 
-    def sim_instance_network(self, instance: str) -> SimNetworkConfig:
+    def instance_network(self, instance: str) -> SimNetworkConfig:
         cpu = self._cpu(instance)
         suites = [SimIpSuite(ip_address=s.ip_address, subnet_mask=s.subnet_mask, default_gateway=s.default_gateway,
                              interface=s.interface) for s in cpu.ip_suites]
         return SimNetworkConfig(name=cpu.name, communication_interface=cpu.communication_interface, ip_suites=suites)
 
-    def sim_set_instance_network(self, instance: str, suites: list[SimIpSuite]) -> SimNetworkConfig:
+    def set_instance_network(self, instance: str, suites: list[SimIpSuite]) -> SimNetworkConfig:
         cpu = self._cpu(instance)
         check_suites(suites)
         with sim_errors(exists=(ConflictError, "SIM_IP_IN_USE")):
             self._plcsim.set_network(cpu.name, [IpSuite(s.interface, s.ip_address, s.subnet_mask, s.default_gateway)
                                                    for s in suites])
-        return self.sim_instance_network(cpu.name)
+        return self.instance_network(cpu.name)
 
-    def sim_step(self, instance: str | None, cycles: int | None = None,
+    def step(self, instance: str | None, cycles: int | None = None,
                  milliseconds: float | None = None) -> SimStepResult:
         with sim_errors():
             cpu = self._sim_cpu(instance)
@@ -278,7 +278,7 @@ class FakeSimulation(SimulationPort):
         return SimStepResult(instance=cpu.name, cycles=result.cycles, virtual_time_ms=result.virtual_time_ms,
                              operating_state=result.state, stopped=result.state != OperatingState.RUN)
 
-    def sim_diagnostics(self, instance: str, limit: int | None = None) -> SimDiagnostics:
+    def diagnostics(self, instance: str, limit: int | None = None) -> SimDiagnostics:
         cpu = self._cpu(instance)
         with cpu.lock:
             entries = list(reversed(cpu.diagnostics))
@@ -287,24 +287,24 @@ class FakeSimulation(SimulationPort):
                               entries=entries if limit is None else entries[:max(limit, 0)])
 
     # ----- connection and session ---------------------------------------------------------------
-    def sim_connect(self, instance: str) -> SimConnection:
+    def connect(self, instance: str) -> SimConnection:
         with sim_errors():
             cpu = self._plcsim.connect(instance)
         return SimConnection(connected=True, connected_instance=cpu.name, operating_state=str(cpu.state),
                              tags_up_to_date=not cpu.tags_stale)
 
-    def sim_disconnect(self) -> SimConnection:
+    def disconnect(self) -> SimConnection:
         self._plcsim.disconnect()
         return SimConnection(connected=False, connected_instance=None)
 
-    def sim_start_session(self, instance: str) -> SimSessionState:
+    def start_session(self, instance: str) -> SimSessionState:
         with sim_errors():
             cpu = self._plcsim.connect(instance)
             cpu.power_on()
             self._start(cpu)
         return self._session()
 
-    def sim_stop_session(self, *, confirm: bool = False) -> SimSessionState:
+    def stop_session(self, *, confirm: bool = False) -> SimSessionState:
         with sim_errors():
             cpu = self._plcsim.connected_cpu()
             require_stop_confirmed(cpu.name, in_run=cpu.state == OperatingState.RUN, confirm=confirm,
@@ -314,5 +314,5 @@ class FakeSimulation(SimulationPort):
         self._plcsim.disconnect()
         return self._session()
 
-    def sim_session_state(self) -> SimSessionState:
+    def session_state(self) -> SimSessionState:
         return self._session()

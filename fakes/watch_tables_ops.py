@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
     from engineering_api.backend.areas.watch_tables import EntrySpec
     from fakes.program import PlcSoftware
-    from fakes.runtime.cpu import TagValue
+    from fakes.runtime.cpu import TagReading
     from fakes.runtime_errors import Overrides
     from fakes.session import FakeSession
 
@@ -72,10 +72,10 @@ class OnlineCpu(Protocol):
     def lock(self) -> AbstractContextManager[object]:
         """Held while the forces are replaced, so no scan sees half of them."""
 
-    def read(self, name: str) -> TagValue:
+    def read(self, name: str) -> TagReading:
         """An operand's live value."""
 
-    def force(self, name: str, value: Any) -> TagValue:
+    def force(self, name: str, value: Any) -> TagReading:
         """Force an input or output."""
 
     def unforce(self, name: str | None = None) -> list[str]:

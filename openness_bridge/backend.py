@@ -204,22 +204,22 @@ class _OpennessSession(EngineeringBackend):
         self.simulation = BridgeSimulation(plcsim)
         self.sim_tags = BridgeSimTags(plcsim)
         self.sim_profiles = BridgeSimProfiles(plcsim, state_dir=state_dir, calls=SimInstanceCalls(
-            instances=self.simulation.sim_list_instances, create=self.simulation.sim_create_instance,
-            set_network=self.simulation.sim_set_instance_network, delete=self.simulation.sim_delete_instance))
+            instances=self.simulation.list_instances, create=self.simulation.create_instance,
+            set_network=self.simulation.set_instance_network, delete=self.simulation.delete_instance))
         self.runtime_values = BridgeRuntimeValues(
             plcsim, session,
-            batch_read=self.sim_tags.sim_batch_read,
-            batch_write=self.sim_tags.sim_batch_write,
+            batch_read=self.sim_tags.batch_read,
+            batch_write=self.sim_tags.batch_write,
             data_documents=self.program.data_documents,
         )
         self.online = BridgeOnline(
             session,
-            binding=OnlineBinding(session, sim_instances=self.simulation.sim_list_instances),
+            binding=OnlineBinding(session, sim_instances=self.simulation.list_instances),
             compile_software=self.compile.compile_software,
-            sim_state=self.simulation.sim_instance_state,
-            sim_diagnostics=self.simulation.sim_diagnostics,
-            sim_run=self.simulation.sim_run,
-            sim_stop=functools.partial(self.simulation.sim_stop, confirm=True),
+            sim_state=self.simulation.instance_state,
+            diagnostics=self.simulation.diagnostics,
+            run=self.simulation.run,
+            stop=functools.partial(self.simulation.stop, confirm=True),
             sim_refresh_after_download=self.simulation.refresh_after_download,
         )
         self.devices = BridgeDevices(

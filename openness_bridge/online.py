@@ -80,26 +80,26 @@ class BridgeOnline(OnlinePort):
         session: the Openness session (calls, the open project, a device's PLC item and software, services).
         binding: the providers of a device's CPU and its binding to a PLCSIM Advanced instance.
         compile_software: the compile area's compile of a PLC's software, by device name.
-        sim_state: the simulation area's ``sim_instance_state``, by instance name.
-        sim_diagnostics: the simulation area's ``sim_diagnostics``, by instance name.
-        sim_run: the simulation area's ``sim_run``, by instance name.
-        sim_stop: the simulation area's ``sim_stop``, confirmed (this area asks for the confirmation itself).
+        sim_state: the simulation area's ``instance_state``, by instance name.
+        diagnostics: the simulation area's ``diagnostics``, by instance name.
+        run: the simulation area's ``run``, by instance name.
+        stop: the simulation area's ``stop``, confirmed (this area asks for the confirmation itself).
         sim_refresh_after_download: the simulation area's ``refresh_after_download``, by instance name.
     """
 
     def __init__(
         self, session: BridgeSession, *, binding: OnlineBinding, compile_software: Callable[[str], CompileResult],
-        sim_state: Callable[[str], SimInstanceState], sim_diagnostics: Callable[[str], SimDiagnostics],
-        sim_run: Callable[[str], SimInstanceState], sim_stop: Callable[[str], SimInstanceState],
+        sim_state: Callable[[str], SimInstanceState], diagnostics: Callable[[str], SimDiagnostics],
+        run: Callable[[str], SimInstanceState], stop: Callable[[str], SimInstanceState],
         sim_refresh_after_download: Callable[[str], None],
     ) -> None:
         self._session = session
         self._binding = binding
         self._compile_software = compile_software
         self._sim_state = sim_state
-        self._sim_diagnostics = sim_diagnostics
-        self._sim_run = sim_run
-        self._sim_stop = sim_stop
+        self._sim_diagnostics = diagnostics
+        self._sim_run = run
+        self._sim_stop = stop
         self._sim_refresh_after_download = sim_refresh_after_download
 
     # ----- online sessions -----------------------------------------------------------------------

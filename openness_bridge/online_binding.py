@@ -5,7 +5,7 @@ and the route to PLCSIM is ``Configuration.Modes.Find("PN/IE").PcInterfaces.Find
 the device's configured addresses are that target interface's ``Addresses``.
 
 Which instance is meant (``engineering_api.backend.areas.online``: by IP, by name, the only one without an IP)
-is decided here with the bridge's own PLCSIM Advanced methods (``sim_list_instances``), because Openness only
+is decided here with the bridge's own PLCSIM Advanced methods (``list_instances``), because Openness only
 says where it connects, not which PLCSIM instance answers; TIA then reaches that instance over the "PLCSIM" PC
 interface by the device's address (or, for an instance without one, as the only Softbus instance).
 """
@@ -35,7 +35,7 @@ class OnlineBinding:
 
     Args:
         session: the Openness session (calls, the open project, a device's PLC item and software, services).
-        sim_instances: the simulation area's ``sim_list_instances``, to bind a device to an instance.
+        sim_instances: the simulation area's ``list_instances``, to bind a device to an instance.
     """
 
     def __init__(self, session: BridgeSession, *, sim_instances: Callable[[], list[SimInstanceInfo]]) -> None:

@@ -58,8 +58,8 @@ class BridgeRuntimeValues(RuntimeValuesPort):
         plcsim: PLCSIM Advanced over the backend's session, which the simulation area shares (its connected
             instance): PLCSIM calls with their errors translated, instances and their records.
         session: the Openness session, to read the released-tag flags from the open project.
-        batch_read: the simulation-tags area's ``sim_batch_read(names, instance)``.
-        batch_write: the simulation-tags area's ``sim_batch_write(items, instance)``.
+        batch_read: the simulation-tags area's ``batch_read(names, instance)``.
+        batch_write: the simulation-tags area's ``batch_write(items, instance)``.
         data_documents: the SimaticML of a PLC's tag tables and data blocks (``PlcTagTable.Export``,
             ``PlcBlock.Export``), by device name; runs inside an Openness call.
     """
@@ -120,7 +120,7 @@ class BridgeRuntimeValues(RuntimeValuesPort):
 
         return self._plcsim.call("IInstance.TagInfos", run)
 
-    def sim_released_tags(self, instance: str) -> list[SimReleasedTag]:
+    def released_tags(self, instance: str) -> list[SimReleasedTag]:
         """The leaves of the program in PLCSIM (named as TIA names them: ``"Data".count``, ``"Start"``), released by
         the flags of that PLC in the open project.
 
@@ -160,19 +160,19 @@ class BridgeRuntimeValues(RuntimeValuesPort):
         record.released = (key, released)
         return list(released)
 
-    def sim_clock(self, instance: str) -> str:
+    def clock(self, instance: str) -> str:
         return self._sim_clock(instance)[1]
 
-    def sim_hmi_read(self, names: list[str], instance: str) -> SimScanRead:
+    def hmi_read(self, names: list[str], instance: str) -> SimScanRead:
         return self._sim_scan(instance, lambda: self._batch_read(names, instance))
 
-    def sim_hmi_write(self, items: list[SimTagWrite], instance: str) -> SimScanRead:
+    def hmi_write(self, items: list[SimTagWrite], instance: str) -> SimScanRead:
         return self._sim_scan(instance, lambda: self._batch_write(items, instance))
 
-    def sim_set_monitored_items(self, instance: str, items: list[SimMonitoredItem]) -> None:
+    def set_monitored_items(self, instance: str, items: list[SimMonitoredItem]) -> None:
         self._plcsim.call("IInstance", lambda api: self._plcsim.target(api, instance))
         _no_equivalent("the bridge does not sample values at the end of PLCSIM's cycles")
 
-    def sim_drain_events(self, instance: str) -> SimRuntimeEvents:
+    def drain_events(self, instance: str) -> SimRuntimeEvents:
         self._plcsim.call("IInstance", lambda api: self._plcsim.target(api, instance))
         _no_equivalent("Program_Alarm events are not reported through PLCSIM Advanced's API")

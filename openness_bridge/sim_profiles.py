@@ -46,7 +46,7 @@ T = TypeVar("T")
 
 
 class BridgeSimProfiles(SimProfilesPort):
-    """The simulation-profiles area of the bridge (and ``sim_import_legacy``); the profiles are the bridge's own
+    """The simulation-profiles area of the bridge (and ``import_legacy``); the profiles are the bridge's own
     files, applied through the simulation area.
 
     Args:
@@ -73,11 +73,11 @@ class BridgeSimProfiles(SimProfilesPort):
                 raise NotFoundError(exc.message, code="SIM_PROFILE_NOT_FOUND") from None
             raise ValidationError(exc.message, code="SIM_INVALID_ARGUMENT") from None
 
-    def sim_list_profiles(self) -> list[SimProfile]:
+    def list_profiles(self) -> list[SimProfile]:
         store = self._sim_profiles(self._plcsim.require_api())
         return [profile_out(p) for p in self._sim_profile_call(store.list)]
 
-    def sim_save_profile(
+    def save_profile(
         self, name: str, *, description: str, instances: list[SimProfileInstance], overwrite: bool = False,
     ) -> SimProfile:
         store = self._sim_profiles(self._plcsim.require_api())
@@ -86,12 +86,12 @@ class BridgeSimProfiles(SimProfilesPort):
         saved = self._sim_profile_call(lambda: store.save(Profile(name, description, profile_raw(instances))))
         return profile_out(saved)
 
-    def sim_get_profile(self, file_name: str) -> SimProfile:
+    def get_profile(self, file_name: str) -> SimProfile:
         store = self._sim_profiles(self._plcsim.require_api())
         return profile_out(self._sim_profile_call(lambda: store.get(file_name)))
 
-    def sim_apply_profile(self, file_name: str) -> list[SimInstanceInfo]:
-        profile = self.sim_get_profile(file_name)
+    def apply_profile(self, file_name: str) -> list[SimInstanceInfo]:
+        profile = self.get_profile(file_name)
         owners = {ip: info.name for info in self._calls.instances() for ip in info.ip_addresses}
         created = apply_profile(
             profile, owner_of=owners.get,
@@ -100,7 +100,7 @@ class BridgeSimProfiles(SimProfilesPort):
         wanted = {n.lower() for n in created}
         return [i for i in self._calls.instances() if i.name.lower() in wanted]
 
-    def sim_import_legacy(self, source: Path | None) -> SimInstanceInfo:
+    def import_legacy(self, source: Path | None) -> SimInstanceInfo:
         raise NotSupportedError(
             "Legacy S7-PLCSIM projects (.plc, S7-300/400) cannot be imported: PLCSIM Advanced simulates only "
             "S7-1500 and ET 200SP CPUs and its API (SimulationRuntimeManager, IInstance) has no call that reads a "

@@ -187,11 +187,11 @@ class BridgeSimTags(SimTagsPort):
         self._sim_symbolic(inst, lambda: inst.Write(symbol, data))
         return self._sim_read_one(inst, name)
 
-    def sim_read_tag(self, name: str, instance: str | None = None) -> SimTagValue:
+    def read_tag(self, name: str, instance: str | None = None) -> SimTagValue:
         return self._plcsim.call("IInstance.Read",
                                  lambda api: self._sim_read_one(self._plcsim.target(api, instance), name))
 
-    def sim_write_tag(
+    def write_tag(
         self, name: str, value: Any, instance: str | None = None, *, password: str | None = None, as_hmi: bool = False,
     ) -> SimTagValue:
         # PLCSIM Advanced's IInstance.Write takes no password: its API is local and not subject to the CPU's access
@@ -225,24 +225,24 @@ class BridgeSimTags(SimTagsPort):
 
         return self._plcsim.call(operation, run)
 
-    def sim_batch_read(
+    def batch_read(
         self, names: list[str], instance: str | None = None, *, password: str | None = None,
     ) -> list[SimTagResult]:
-        # As sim_write_tag: PLCSIM Advanced's API has no password, so password is not used.
+        # As write_tag: PLCSIM Advanced's API has no password, so password is not used.
         return self._sim_batch("IInstance.Read", instance, names, lambda api, inst,
                                name: self._sim_read_one(inst, name), str)
 
-    def sim_batch_write(
+    def batch_write(
         self, items: list[SimTagWrite], instance: str | None = None, *, password: str | None = None,
         as_hmi: bool = False,
     ) -> list[SimTagResult]:
-        # As sim_write_tag: PLCSIM Advanced's API has no password, so password and as_hmi are not used.
+        # As write_tag: PLCSIM Advanced's API has no password, so password and as_hmi are not used.
         return self._sim_batch("IInstance.Write", instance, items,
                            lambda api, inst, item: self._sim_write_one(api, inst, item.name, item.value),
                            lambda i: i.name)
 
     # ----- the tag list ---------------------------------------------------------------------------
-    def sim_list_tags(self, filter: str | None = None, instance: str | None = None) -> SimTagList:
+    def list_tags(self, filter: str | None = None, instance: str | None = None) -> SimTagList:
         def run(api: PlcsimApi) -> SimTagList:
             inst = self._plcsim.target(api, instance)
             if not self._plcsim.record(inst).tags_loaded:
@@ -261,7 +261,7 @@ class BridgeSimTags(SimTagsPort):
             raise ConflictError(f'The instance "{inst.Name}" is powered off; PLCSIM reads the tag list from a '
                                 "running instance. Power it on first.", code="INSTANCE_OFF")
 
-    def sim_refresh_tags(self, instance: str | None = None) -> SimTagList:
+    def refresh_tags(self, instance: str | None = None) -> SimTagList:
         def run(api: PlcsimApi) -> SimTagList:
             inst = self._plcsim.target(api, instance)
             self._sim_require_on_for_tags(inst)

@@ -77,26 +77,26 @@ class BridgeSimulation(SimulationPort):
 
     def __init__(self, plcsim: PlcsimAccess) -> None:
         self._plcsim = plcsim
-        self._runtime = SimulationRuntimeOperations(plcsim, list_instances=self.sim_list_instances)
+        self._runtime = SimulationRuntimeOperations(plcsim, list_instances=self.list_instances)
 
     # ----- the runtime manager (a part) -----------------------------------------------------------
-    def sim_runtime_status(self) -> SimRuntimeStatus:
-        return self._runtime.sim_runtime_status()
+    def runtime_status(self) -> SimRuntimeStatus:
+        return self._runtime.runtime_status()
 
-    def sim_start_runtime(self) -> SimRuntimeStatus:
-        return self._runtime.sim_start_runtime()
+    def start_runtime(self) -> SimRuntimeStatus:
+        return self._runtime.start_runtime()
 
-    def sim_runtime_config(self) -> SimRuntimeConfig:
-        return self._runtime.sim_runtime_config()
+    def runtime_config(self) -> SimRuntimeConfig:
+        return self._runtime.runtime_config()
 
-    def sim_update_runtime_config(self, *, network_mode: str | None, port: int | None) -> SimRuntimeConfig:
-        return self._runtime.sim_update_runtime_config(network_mode=network_mode, port=port)
+    def update_runtime_config(self, *, network_mode: str | None, port: int | None) -> SimRuntimeConfig:
+        return self._runtime.update_runtime_config(network_mode=network_mode, port=port)
 
-    def sim_set_port(self, port: int | None) -> SimRuntimeConfig:
-        return self._runtime.sim_set_port(port)
+    def set_port(self, port: int | None) -> SimRuntimeConfig:
+        return self._runtime.set_port(port)
 
-    def sim_status(self) -> SimStatus:
-        return self._runtime.sim_status()
+    def status(self) -> SimStatus:
+        return self._runtime.status()
 
     # ----- instances ----------------------------------------------------------------------------
     def refresh_after_download(self, instance: str) -> None:
@@ -112,7 +112,7 @@ class BridgeSimulation(SimulationPort):
         except Exception:  # the download itself succeeded; a stale list is refreshed on next access
             return
 
-    def sim_list_instances(self) -> list[SimInstanceInfo]:
+    def list_instances(self) -> list[SimInstanceInfo]:
         return self._plcsim.call("SimulationRuntimeManager.RegisteredInstanceInfo",
                                  lambda api: [self._plcsim.info(i) for i in self._plcsim.all_instances(api)])
 
@@ -125,7 +125,7 @@ class BridgeSimulation(SimulationPort):
                                   f'(it has {", ".join(names)}).', code="SIM_INVALID_ARGUMENT")
         return api.enum("EOperatingMode", chosen)
 
-    def sim_create_instance(
+    def create_instance(
         self, name: str, cpu_type: str = "CPU1500_Unspecified", operating_mode: str | None = None,
     ) -> SimInstanceInfo:
         def run(api: PlcsimApi) -> SimInstanceInfo:
@@ -161,7 +161,7 @@ class BridgeSimulation(SimulationPort):
 
         return self._plcsim.call("SimulationRuntimeManager.RegisterInstance", run)
 
-    def sim_delete_instance(self, instance: str) -> SimInstanceInfo:
+    def delete_instance(self, instance: str) -> SimInstanceInfo:
         def run(api: PlcsimApi) -> SimInstanceInfo:
             inst = self._plcsim.instance(api, instance)
             state = str(inst.OperatingState)
@@ -200,14 +200,14 @@ class BridgeSimulation(SimulationPort):
         self._plcsim.virtual_ms(inst, record)
         record.note("PowerOn", "Power on; the CPU is in STOP." + (f" PLCSIM warned: {code}." if code != "OK" else ""))
 
-    def sim_power_on(self, instance: str) -> SimInstanceState:
+    def power_on(self, instance: str) -> SimInstanceState:
         return self._sim_transition("IInstance.PowerOn", instance, self._sim_power_on)
 
     def _sim_require_confirmed(self, inst: Any, confirm: bool, action: str) -> None:
         require_stop_confirmed(str(inst.Name), in_run=str(inst.OperatingState) in _IN_RUN, confirm=confirm,
                                action=action)
 
-    def sim_power_off(self, instance: str, *, confirm: bool = False) -> SimInstanceState:
+    def power_off(self, instance: str, *, confirm: bool = False) -> SimInstanceState:
         def off(api: PlcsimApi, inst: Any) -> None:
             self._sim_require_confirmed(inst, confirm, "powering it off")
             if str(inst.OperatingState) != "Off":
@@ -234,7 +234,7 @@ class BridgeSimulation(SimulationPort):
                                 details={"block": None, "network": None, "line": None})
         record.note("Startup", "STOP to RUN.")
 
-    def sim_run(self, instance: str | None) -> SimInstanceState:
+    def run(self, instance: str | None) -> SimInstanceState:
         return self._sim_transition("IInstance.Run", instance, self._sim_start)
 
     def _sim_stop(self, api: PlcsimApi, inst: Any, reason: str = "Stop requested.") -> None:
@@ -243,7 +243,7 @@ class BridgeSimulation(SimulationPort):
             inst.Stop(TIMEOUT_MS)
             self._plcsim.record(inst).note("Stop", reason)
 
-    def sim_stop(self, instance: str | None, *, confirm: bool = False) -> SimInstanceState:
+    def stop(self, instance: str | None, *, confirm: bool = False) -> SimInstanceState:
         def stop(api: PlcsimApi, inst: Any) -> None:
             self._sim_require_on(inst)
             self._sim_require_confirmed(inst, confirm, "stopping it")
@@ -251,7 +251,7 @@ class BridgeSimulation(SimulationPort):
 
         return self._sim_transition("IInstance.Stop", instance, stop)
 
-    def sim_memory_reset(self, instance: str | None, *, confirm: bool = False) -> SimInstanceState:
+    def memory_reset(self, instance: str | None, *, confirm: bool = False) -> SimInstanceState:
         def reset(api: PlcsimApi, inst: Any) -> None:
             self._sim_require_on(inst)
             self._sim_require_confirmed(inst, confirm, "a memory reset")
@@ -260,16 +260,16 @@ class BridgeSimulation(SimulationPort):
 
         return self._sim_transition("IInstance.MemoryReset", instance, reset)
 
-    def sim_clear_forces(self, instance: str | None) -> list[str]:
+    def clear_forces(self, instance: str | None) -> list[str]:
         # PLCSIM Advanced's API neither lists nor removes forces, and Openness cannot stop forcing (watch_tables.py):
         # the instance state reports none, so a test run never asks for this here.
         raise NotSupportedError(
             "Removing forces: PLCSIM Advanced's API has no forces and Openness cannot stop forcing. Stop forcing in "
             "TIA Portal's force table editor, online with the CPU.", code="NO_OPENNESS_EQUIVALENT",
-            details={"method": "sim_clear_forces"},
+            details={"method": "clear_forces"},
         )
 
-    def sim_instance_state(self, instance: str | None) -> SimInstanceState:
+    def instance_state(self, instance: str | None) -> SimInstanceState:
         return self._sim_transition("IInstance.OperatingState", instance, lambda api, inst: None)
 
     def _sim_config(self, inst: Any) -> SimInstanceConfig:
@@ -280,11 +280,11 @@ class BridgeSimulation(SimulationPort):
             communication_interface=str(inst.CommunicationInterface),
         )
 
-    def sim_instance_config(self, instance: str) -> SimInstanceConfig:
+    def instance_config(self, instance: str) -> SimInstanceConfig:
         return self._plcsim.call("IInstance.OperatingMode",
                                  lambda api: self._sim_config(self._plcsim.instance(api, instance)))
 
-    def sim_update_instance_config(
+    def update_instance_config(
         self, instance: str, *, operating_mode: str | None = None, cycle_time_ms: float | None = None,
         min_cycle_time_ms: float | None = None, scale_factor: float | None = None, cpu_type: str | None = None,
     ) -> SimInstanceConfig:
@@ -324,11 +324,11 @@ class BridgeSimulation(SimulationPort):
         return SimNetworkConfig(name=str(inst.Name), communication_interface=str(inst.CommunicationInterface),
                                 ip_suites=suites)
 
-    def sim_instance_network(self, instance: str) -> SimNetworkConfig:
+    def instance_network(self, instance: str) -> SimNetworkConfig:
         return self._plcsim.call("IInstance.ControllerIPSuite4",
                                  lambda api: self._sim_network(self._plcsim.instance(api, instance)))
 
-    def sim_set_instance_network(self, instance: str, suites: list[SimIpSuite]) -> SimNetworkConfig:
+    def set_instance_network(self, instance: str, suites: list[SimIpSuite]) -> SimNetworkConfig:
         def run(api: PlcsimApi) -> SimNetworkConfig:
             inst = self._plcsim.instance(api, instance)
             check_suites(suites)
@@ -350,7 +350,7 @@ class BridgeSimulation(SimulationPort):
 
         return self._plcsim.call("IInstance.SetIPSuite", run)
 
-    def sim_step(self, instance: str | None, cycles: int | None = None,
+    def step(self, instance: str | None, cycles: int | None = None,
                  milliseconds: float | None = None) -> SimStepResult:
         def run(api: PlcsimApi) -> SimStepResult:
             inst = self._plcsim.target(api, instance)
@@ -397,7 +397,7 @@ class BridgeSimulation(SimulationPort):
 
         return self._plcsim.call("IInstance.RunToNextSyncPoint", run)
 
-    def sim_diagnostics(self, instance: str, limit: int | None = None) -> SimDiagnostics:
+    def diagnostics(self, instance: str, limit: int | None = None) -> SimDiagnostics:
         def run(api: PlcsimApi) -> SimDiagnostics:
             # PLCSIM Advanced's API has no call that reads the CPU's diagnostic buffer: this is the bridge's log of
             # what it did to the instance (power, RUN/STOP, MRES, steps that ended in STOP).
@@ -416,7 +416,7 @@ class BridgeSimulation(SimulationPort):
             self._plcsim.load_tags(inst)
         return inst
 
-    def sim_connect(self, instance: str) -> SimConnection:
+    def connect(self, instance: str) -> SimConnection:
         def run(api: PlcsimApi) -> SimConnection:
             inst = self._sim_connect(api, instance)
             return SimConnection(connected=True, connected_instance=str(inst.Name),
@@ -425,7 +425,7 @@ class BridgeSimulation(SimulationPort):
 
         return self._plcsim.call("IInstance.UpdateTagList", run)
 
-    def sim_disconnect(self) -> SimConnection:
+    def disconnect(self) -> SimConnection:
         self._plcsim.state.connected = None
         return SimConnection(connected=False, connected_instance=None)
 
@@ -449,7 +449,7 @@ class BridgeSimulation(SimulationPort):
             self._plcsim.state.connected = None
             return SimSessionState(connected=False, connected_instance=None, running=False)
 
-    def sim_start_session(self, instance: str) -> SimSessionState:
+    def start_session(self, instance: str) -> SimSessionState:
         def run(api: PlcsimApi) -> None:
             inst = self._sim_connect(api, instance)
             self._sim_power_on(api, inst)
@@ -458,7 +458,7 @@ class BridgeSimulation(SimulationPort):
         self._plcsim.call("IInstance.Run", run)
         return self._sim_session()
 
-    def sim_stop_session(self, *, confirm: bool = False) -> SimSessionState:
+    def stop_session(self, *, confirm: bool = False) -> SimSessionState:
         def run(api: PlcsimApi) -> None:
             inst = self._plcsim.target(api, None)
             self._sim_require_confirmed(inst, confirm, "stopping the session")
@@ -469,7 +469,7 @@ class BridgeSimulation(SimulationPort):
         self._plcsim.call("IInstance.Stop", run)
         return self._sim_session()
 
-    def sim_session_state(self) -> SimSessionState:
+    def session_state(self) -> SimSessionState:
         return self._sim_session()
 
 

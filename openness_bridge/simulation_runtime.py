@@ -38,7 +38,7 @@ class SimulationRuntimeOperations:
 
     Args:
         plcsim: PLCSIM Advanced as the simulation area reaches it.
-        list_instances: the simulation area's ``sim_list_instances()``, for the overall status.
+        list_instances: the simulation area's ``list_instances()``, for the overall status.
     """
 
     def __init__(self, plcsim: PlcsimAccess, *, list_instances: Callable[[], list[SimInstanceInfo]]) -> None:
@@ -51,7 +51,7 @@ class SimulationRuntimeOperations:
         mode = getattr(api.manager, "NetworkMode", None)
         return str(mode) if mode is not None else "Softbus"
 
-    def sim_runtime_status(self) -> SimRuntimeStatus:
+    def runtime_status(self) -> SimRuntimeStatus:
         api = self._plcsim.api
         if api is None:
             return SimRuntimeStatus(running=False, api_version="", api_available=False, port=None,
@@ -68,14 +68,14 @@ class SimulationRuntimeOperations:
                                     network_mode="Softbus", instance_count=0, max_instances=MAX_INSTANCES,
                                     engine=f"S7-PLCSIM Advanced (API {api.version}, {api.path})")
 
-    def sim_start_runtime(self) -> SimRuntimeStatus:
+    def start_runtime(self) -> SimRuntimeStatus:
         def run(api: PlcsimApi) -> SimRuntimeStatus:
             if not api.manager.IsRuntimeManagerAvailable:
                 # The API connects to the Runtime Manager process; it cannot start it.
                 raise ConflictError("The PLCSIM Advanced Runtime Manager is not running and its API cannot start "
                                     "it: start S7-PLCSIM Advanced on this machine, then retry.",
                                     code="SIM_RUNTIME_STOPPED")
-            return self.sim_runtime_status()
+            return self.runtime_status()
 
         return self._plcsim.call("SimulationRuntimeManager.IsRuntimeManagerAvailable", run)
 
@@ -84,10 +84,10 @@ class SimulationRuntimeOperations:
                                 max_instances=MAX_INSTANCES, api_version=_version(int(api.manager.Version)),
                                 network_modes=list(NETWORK_MODES))
 
-    def sim_runtime_config(self) -> SimRuntimeConfig:
+    def runtime_config(self) -> SimRuntimeConfig:
         return self._plcsim.call("SimulationRuntimeManager.Port", self._sim_runtime_config)
 
-    def sim_update_runtime_config(self, *, network_mode: str | None, port: int | None) -> SimRuntimeConfig:
+    def update_runtime_config(self, *, network_mode: str | None, port: int | None) -> SimRuntimeConfig:
         def run(api: PlcsimApi) -> SimRuntimeConfig:
             if network_mode is not None and network_mode != self._sim_network_mode(api):
                 if network_mode not in NETWORK_MODES:
@@ -121,15 +121,15 @@ class SimulationRuntimeOperations:
                 api.manager.ClosePort()
             api.manager.OpenPort(port)
 
-    def sim_set_port(self, port: int | None) -> SimRuntimeConfig:
+    def set_port(self, port: int | None) -> SimRuntimeConfig:
         def run(api: PlcsimApi) -> SimRuntimeConfig:
             self._sim_open_port(api, port)
             return self._sim_runtime_config(api)
 
         return self._plcsim.call("SimulationRuntimeManager.OpenPort", run)
 
-    def sim_status(self) -> SimStatus:
-        runtime = self.sim_runtime_status()
+    def status(self) -> SimStatus:
+        runtime = self.runtime_status()
         try:
             instances = self._list_instances() if runtime.running else []
         except EngineeringError:  # "never raises"

@@ -35,6 +35,7 @@ from simatic_xml.interface import Interface
 from simatic_xml.objects import Block, PlcStruct
 from simatic_xml.sw_base import SwObject
 from tests.bounds import HANG_GUARD_S
+from tests.pgserver import PostgresServer, postgres_binaries
 
 pytest_plugins = ("tests.collection_guard",)  # items sharing a node id stop the run
 
@@ -426,3 +427,99 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
         raise AssertionError(f"answered with error codes not declared in engineering_api/lib/error_code_table.py: "
                              f"{sorted(undeclared)} (python -m tools.error_code_scan --stub drafts their lines)")
     return result
+
+
+@pytest.fixture
+def plc(client: Any, admin_headers: dict[str, str], cpu: Any, services: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """PLC_1 at 192.168.0.10 with the counter program, simulation support on, its powered-on instance."""
+    from tests.api.test_download_api import _scl
+    from tests.contract.test_online_contract import SCL, make_instance, use_stub_engine
+
+    simulation = services.backend.plcsim
+    use_stub_engine(simulation, monkeypatch)
+    assert configure(client, admin_headers, "PLC_1", "192.168.0.10").status_code == 200
+    _scl(client, admin_headers, SCL)
+    data(client.post("/api/projects/actions/simulation-support", json={"enabled": True}, headers=admin_headers))
+    return make_instance(simulation, "Sim_PLC_1", "192.168.0.10")
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One PostgreSQL cluster for the test process (a fresh schema per test: :func:`fresh_db`)."""
+    import shutil
+
+    if postgres_binaries() is None:
+        reason = "PostgreSQL tests need Debian's postgresql package (initdb, postgres)"
+        skip_or_fail(reason, "the PostgreSQL tests")
+    # Not under pytest's tmp dir: as root, the cluster runs as the postgres user, who cannot enter root's 0700 dirs.
+    workdir = Path(tempfile.mkdtemp(prefix="engineering-api-pg-"))
+    server = PostgresServer(workdir)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture
+def fresh_db(postgres: PostgresServer) -> str:
+    import psycopg
+
+    with psycopg.connect(postgres.url, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+    return postgres.url
+
+
+@pytest.fixture
+def viewer(keys: dict[str, Headers]) -> Headers:
+    return keys["viewer"]
+
+
+@pytest.fixture
+def engineer(keys: dict[str, Headers]) -> Headers:
+    return keys["engineer"]
+
+
+_SPAN_EXPORTERS: list[Any] = []
+"""The one in-memory exporter :func:`spans` adds to the process's tracer provider (OpenTelemetry keeps the first
+provider set, so the exporter is attached once per process)."""
+
+
+@pytest.fixture
+def spans() -> Iterator[Any]:
+    """The process's tracer provider, an SDK one, writing to an in-memory exporter too; emptied around the test."""
+    from opentelemetry import trace
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    if not isinstance(trace.get_tracer_provider(), TracerProvider):
+        trace.set_tracer_provider(TracerProvider())
+    provider = trace.get_tracer_provider()
+    if isinstance(provider, TracerProvider) and not _SPAN_EXPORTERS:
+        _SPAN_EXPORTERS.append(InMemorySpanExporter())
+        provider.add_span_processor(SimpleSpanProcessor(_SPAN_EXPORTERS[0]))
+    exporter = _SPAN_EXPORTERS[0]
+    exporter.clear()
+    yield exporter
+    exporter.clear()
+
+
+@pytest.fixture(scope="module")
+def node_ready() -> str:
+    """node, the client's source and esbuild are there (else skip with the driver's reason)."""
+    import subprocess
+
+    from tests.realclient.test_vendor_client import CHECK_TIMEOUT_S, DRIVER, _node
+
+    node = _node()
+    check = subprocess.run([node, str(DRIVER), "--check"], capture_output=True, text=True, timeout=CHECK_TIMEOUT_S,
+                           check=False)
+    if check.returncode == 3:
+        reason = check.stdout.strip() or "the vendor client cannot be loaded"
+        print(reason)
+        pytest.skip(reason)
+    assert check.returncode == 0, check.stdout + check.stderr
+    return node

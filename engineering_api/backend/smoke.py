@@ -140,7 +140,7 @@ def smoke(backend: EngineeringBackend, backend_name: str, *, scratch_root: Path 
         return f"{_DEVICE} is {'online' if status.online else 'offline'}"
 
     def instances() -> str:
-        found = backend.simulation.sim_list_instances()
+        found = backend.simulation.list_instances()
         return f"{len(found)} instance(s)" + (f": {', '.join(i.name for i in found[:5])}" if found else "")
 
     try:

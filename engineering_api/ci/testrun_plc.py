@@ -152,8 +152,8 @@ def load_plc(make_backend: Callable[[], EngineeringBackend], files: Sequence[str
         if not plc.ready or not _compile(backend, plc):
             return backend, plc
         step = "downloading the program to the simulated PLC"
-        backend.simulation.sim_create_instance(plc.instance, _SIM_CPU, operating_mode=STEPPED)
-        backend.simulation.sim_power_on(plc.instance)
+        backend.simulation.create_instance(plc.instance, _SIM_CPU, operating_mode=STEPPED)
+        backend.simulation.power_on(plc.instance)
         backend.online.download(device, instance_name=plc.instance, start_after_download=True)
     except EngineeringError as exc:
         plc.diagnostics.append(_failed(None, step, exc))

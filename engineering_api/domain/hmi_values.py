@@ -9,8 +9,8 @@ glossary "Tag"). The server runs no HMI Runtime, so an HMI tag has a value when 
 the powered-on simulated instance the PLC's program was downloaded to (``SimInstanceInfo.device``). The values
 are read through the port's runtime-values methods (the same PLCSim API both adapters serve), one
 batch per instance, so the tags of one PLC come from the same cycle. They are read as an HMI client reads
-(``sim_hmi_read``: the CPU's protection must allow HMI access) and only where the downloaded program releases the
-PLC tag to HMI (``sim_released_tags``; an adapter that cannot tell skips that check).
+(``hmi_read``: the CPU's protection must allow HMI access) and only where the downloaded program releases the
+PLC tag to HMI (``released_tags``; an adapter that cannot tell skips that check).
 
 Each value says where it came from (``plc``, ``instance``, ``plcTag``) or why it has none (``error.code``):
 ``INTERNAL_TAG``, ``CONNECTION_NOT_FOUND``, ``NO_PARTNER``, ``PLC_NOT_SIMULATED``, ``SIMULATION_UNAVAILABLE``,
@@ -77,7 +77,7 @@ def _failed(tag: HmiTagInfo, code: str, message: str, plc: str | None = None) ->
 def _instances(ctx: OperationContext) -> tuple[dict[str, str], str | None]:
     """Powered-on PLCSim instances by the lower-case name of the PLC downloaded to them, or why there are none."""
     try:
-        listed = ctx.backend.simulation.sim_list_instances()
+        listed = ctx.backend.simulation.list_instances()
     except e.EngineeringError as exc:
         return {}, exc.message
     found: dict[str, str] = {}
@@ -97,7 +97,7 @@ def _released(ctx: OperationContext, instance: str) -> set[str] | None:
     cannot tell (``NotSupportedError``). The Openness bridge tells from the flags in the open project, since
     PLCSIM Advanced's tag list does not carry them."""
     try:
-        return {_plain(t.name) for t in ctx.backend.runtime_values.sim_released_tags(instance)}
+        return {_plain(t.name) for t in ctx.backend.runtime_values.released_tags(instance)}
     except e.NotSupportedError:
         return None
 
@@ -111,7 +111,7 @@ def _read_batch(ctx: OperationContext, instance: str,
     out: list[tuple[Any, str, str, ValueProblem | None]] = []
     for start in range(0, len(names), _BATCH):
         for name, read in zip(names[start:start + _BATCH],
-                              ctx.backend.runtime_values.sim_hmi_read(names[start:start + _BATCH], instance).values,
+                              ctx.backend.runtime_values.hmi_read(names[start:start + _BATCH], instance).values,
                               strict=True):
             if read.error is not None:
                 out.append((None, "Bad", read.timestamp,

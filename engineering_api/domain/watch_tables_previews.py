@@ -134,7 +134,7 @@ def _online_forces(ctx: OperationContext, device: str) -> tuple[str, str, dict[s
     if not status.online or status.instance_name is None:
         raise e.ConflictError(f"The device '{device}' is offline. Go online with its CPU first; forcing acts on "
                               "the online CPU.", code="DEVICE_OFFLINE")
-    state = ctx.backend.simulation.sim_instance_state(status.instance_name)
+    state = ctx.backend.simulation.instance_state(status.instance_name)
     return status.instance_name, state.operating_state, dict(state.forces)
 
 

@@ -78,7 +78,7 @@ class _Wait(Exception):  # a signal inside the outage loop, never raised out of 
 
 _READ_PREFIXES = ("list_", "get_", "find_", "search_", "read_", "openness_", "catalog_")
 _READ_SUFFIXES = ("_status", "_overview", "_info", "_diagnostics", "_history", "_state", "_config", "_tree", "_summary")
-_READ_NAMES = frozenset({"installed_versions", "diagnostics", "list_portals"})
+_READ_NAMES = frozenset({"installed_versions", "diagnostics", "list_portals", "status"})
 _READS_DESPITE_THEIR_NAME = frozenset({"open_projects"})
 """Reads whose name holds a changing word (``open_projects`` lists the open projects)."""
 _CHANGING_WORDS = frozenset({

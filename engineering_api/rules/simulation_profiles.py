@@ -64,11 +64,11 @@ class SimInstanceCalls:
     """The simulation area's instance calls an adapter's profiles area applies a profile through."""
 
     instances: Callable[[], list[SimInstanceInfo]]
-    """``sim_list_instances()``: the registered instances, to find an address in use and to report the new ones."""
+    """``list_instances()``: the registered instances, to find an address in use and to report the new ones."""
     create: Callable[[str, str, str | None], SimInstanceInfo]
-    """``sim_create_instance(name, cpu_type, operating_mode)``."""
+    """``create_instance(name, cpu_type, operating_mode)``."""
     set_network: Callable[[str, list[SimIpSuite]], object]
-    """``sim_set_instance_network(instance, suites)``."""
+    """``set_instance_network(instance, suites)``."""
     delete: Callable[[str], object]
     """Unregisters an instance by name (undoing a partly applied profile)."""
 

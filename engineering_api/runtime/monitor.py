@@ -91,7 +91,7 @@ class RuntimeMonitor:
                 self._poll(polled, self.items())
                 return
             try:
-                instances = self._backend.simulation.sim_list_instances()
+                instances = self._backend.simulation.list_instances()
             except EngineeringError:
                 return
             try:
@@ -106,10 +106,10 @@ class RuntimeMonitor:
                 key = f"{info.name}#{info.id}"  # an instance deleted and created again has new (empty) items
                 try:
                     if self._installed.get(key) != encoded:
-                        self._backend.runtime_values.sim_set_monitored_items(info.name, items)
+                        self._backend.runtime_values.set_monitored_items(info.name, items)
                         self._installed[key] = encoded
                     # the others' queues must not grow
-                    drained = self._backend.runtime_values.sim_drain_events(info.name)
+                    drained = self._backend.runtime_values.drain_events(info.name)
                 except NotSupportedError:
                     unsampled = unsampled or info.name == served
                     continue
@@ -124,7 +124,7 @@ class RuntimeMonitor:
                 return
             if events is not None and served is not None:
                 try:  # only released tags reach runtime users, whatever an admin asked to log or watch
-                    released = {canonical_name(t.name) for t in self._backend.runtime_values.sim_released_tags(served)}
+                    released = {canonical_name(t.name) for t in self._backend.runtime_values.released_tags(served)}
                 except EngineeringError:
                     released = set()
                 self._dispatch(events, released)

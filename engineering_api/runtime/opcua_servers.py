@@ -113,7 +113,7 @@ class OpcUaServers:
             server.stop()
 
     def _instance_name(self, instance: str) -> str:
-        instances = self._backend.simulation.sim_list_instances()
+        instances = self._backend.simulation.list_instances()
         found: str | None = next((i.name for i in instances if i.name.lower() == instance.strip().lower()), None)
         if found is None:
             raise NotFoundError(f'No simulated PLC "{instance}".', code="SIM_INSTANCE_NOT_FOUND")

@@ -58,13 +58,13 @@ class SimulatedSource:
             ConflictError: several are powered on and none is connected (``RUNTIME_PLC_AMBIGUOUS``).
         """
         backend = self._backend
-        runtime = backend.simulation.sim_runtime_status()
+        runtime = backend.simulation.runtime_status()
         if not runtime.api_available:
             raise NotSupportedError("The runtime API reads this server's simulated PLCs, and this backend has no "
                                     "simulated PLC engine.", code="RUNTIME_SOURCE_UNAVAILABLE")
         if not runtime.running:
             raise RuntimeNotRunningError("The PLCSim runtime manager is stopped, so no PLC runtime is running.")
-        instances = backend.simulation.sim_list_instances()
+        instances = backend.simulation.list_instances()
         powered = [i for i in instances if i.operating_state != _POWERED_OFF]
         if self._instance is not None:  # one instance's own server (the OPC UA server of a simulated PLC)
             pinned = next((i for i in powered if i.name.lower() == self._instance.lower()), None)
@@ -85,7 +85,7 @@ class SimulatedSource:
         return powered[0].name
 
     def _released(self, instance: str) -> dict[str, RuntimeTag]:
-        tags = self._backend.runtime_values.sim_released_tags(instance)
+        tags = self._backend.runtime_values.released_tags(instance)
         cached = self._by_name
         if cached is not None and cached[0] is tags:  # an adapter that keeps the list per program gives it again
             return cached[1]
@@ -104,12 +104,12 @@ class SimulatedSource:
         released = self._released(instance)
         known = [released.get(canonical_name(n)) for n in names]
         wanted = [t.name for t in known if t is not None]
-        scan = self._backend.runtime_values.sim_hmi_read(wanted, instance) if wanted else None
+        scan = self._backend.runtime_values.hmi_read(wanted, instance) if wanted else None
         return _merge(names, known, scan, None)
 
     def now(self) -> str:
         """The served CPU's clock (its virtual time while stepped)."""
-        return self._backend.runtime_values.sim_clock(self.instance())
+        return self._backend.runtime_values.clock(self.instance())
 
     def write(self, items: list[TagWrite]) -> list[TagReading]:
         """Each item written in order within one pause between scans, answered with the value read back."""
@@ -118,7 +118,7 @@ class SimulatedSource:
         known = [released.get(canonical_name(i.name)) for i in items]
         writes = [SimTagWrite(name=t.name, value=i.value) for t, i in zip(known, items, strict=True)
                   if t is not None and t.writable]
-        scan = self._backend.runtime_values.sim_hmi_write(writes, instance) if writes else None
+        scan = self._backend.runtime_values.hmi_write(writes, instance) if writes else None
         return _merge([i.name for i in items], known, scan, items)
 
 

@@ -24,7 +24,9 @@ from typing_extensions import TypeVar
 from engineering_api.backend.areas.simulation_models import SimDiagnosticEntry
 from engineering_api.lib.schema import utc_now
 
-from .cpu_types import CpuStateError, IpSuite, OperatingMode, OperatingState, ScanStats, StepResult, TagError, TagValue
+from .cpu_types import (
+    CpuStateError, IpSuite, OperatingMode, OperatingState, ScanStats, StepResult, TagError, TagReading,
+)
 from .errors import PlcRuntimeError
 from .events import CpuEvents
 from .events import plain as _plain
@@ -38,7 +40,7 @@ if TYPE_CHECKING:
 # have always found them.
 __all__ = (
     "RUNNER_STOP_GRACE", "CpuStateError", "ImageT", "IpSuite", "OperatingMode", "OperatingState",
-    "RuntimeContext", "ScanStats", "SimulatedCpu", "StepResult", "TagError", "TagValue",
+    "RuntimeContext", "ScanStats", "SimulatedCpu", "StepResult", "TagError", "TagReading",
 )
 
 ImageT = TypeVar("ImageT", bound="CpuImage", default="ProgramImage")
@@ -378,7 +380,7 @@ class SimulatedCpu(Generic[ImageT]):
             self._stop_runner()
 
     # ----- tags -----------------------------------------------------------------------------------
-    def read(self, name: str) -> TagValue:
+    def read(self, name: str) -> TagReading:
         """Raises TagError (InstanceNotRunning, DoesNotExist, NotSupported)."""
         with self.lock:
             accessor = self._accessor(name)
@@ -386,9 +388,9 @@ class SimulatedCpu(Generic[ImageT]):
                 value = accessor.get()
             except (TypeError, ValueError) as exc:
                 raise TagError("NotSupported", str(exc)) from exc
-            return TagValue(name, _plain(value), accessor.data_type, "Good", utc_now())
+            return TagReading(name, _plain(value), accessor.data_type, "Good", utc_now())
 
-    def write(self, name: str, value: Any) -> TagValue:
+    def write(self, name: str, value: Any) -> TagReading:
         """Raises TagError (InstanceNotRunning, DoesNotExist, TypeMismatch)."""
         with self.lock:
             accessor = self._accessor(name)
@@ -397,7 +399,7 @@ class SimulatedCpu(Generic[ImageT]):
             except (TypeError, ValueError) as exc:
                 raise TagError("TypeMismatch", f"{name} ({accessor.data_type}): {exc}") from exc
             self._apply_forces()
-            return TagValue(name, _plain(accessor.get()), accessor.data_type, "Good", utc_now())
+            return TagReading(name, _plain(accessor.get()), accessor.data_type, "Good", utc_now())
 
     def _accessor(self, name: str) -> TagAccessor:
         if self.memory is None:
@@ -408,7 +410,7 @@ class SimulatedCpu(Generic[ImageT]):
             raise TagError("DoesNotExist", f'The tag "{name}" does not exist in the loaded program.') from exc
 
     # ----- forces ---------------------------------------------------------------------------------
-    def force(self, name: str, value: Any) -> TagValue:
+    def force(self, name: str, value: Any) -> TagReading:
         """Force an input or output (S7-1500 forces I/O only); the value holds until :meth:`unforce`.
 
         Raises:
@@ -427,7 +429,7 @@ class SimulatedCpu(Generic[ImageT]):
                 raise TagError("TypeMismatch", f"{name} ({accessor.data_type}): {exc}") from exc
             self._forces[name.lower()] = _Force(name, accessor.get(), accessor)
             self._log("Force", f"Force set: {name} = {_plain(accessor.get())}.")
-            return TagValue(name, _plain(accessor.get()), accessor.data_type, "Good", utc_now())
+            return TagReading(name, _plain(accessor.get()), accessor.data_type, "Good", utc_now())
 
     def unforce(self, name: str | None = None) -> list[str]:
         """Remove one force (or all with ``None``); returns the names no longer forced."""

@@ -11,7 +11,7 @@ from typing import Any
 
 __all__ = (
     "CpuStateError", "IpSuite", "OperatingMode", "OperatingState", "ScanStats", "StepResult",
-    "TagError", "TagValue",
+    "TagError", "TagReading",
 )
 
 
@@ -54,7 +54,10 @@ class TagError(Exception):
 
 
 @dataclass(slots=True)
-class TagValue:
+class TagReading:
+    """What the simulated CPU answers for one tag read (PLCSIM Advanced's read result); the runtime API's wire
+    record is :class:`engineering_api.runtime.schemas.TagValue`."""
+
     name: str
     value: Any
     data_type: str

@@ -5,16 +5,10 @@ export, PLCSIM instance, download, online compare, CPU state and tag values; the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 from litestar.testing import TestClient
 
-from engineering_api.app import create_app, create_services
-from engineering_api.config import Settings
-from tests.bridge.conftest import require_standin
 from tests.conftest import assert_error, configure, data
 from tests.contract.conftest import CPU
 
@@ -24,19 +18,6 @@ UDT = {"blockType": "UDT", "name": "UDT_Motor",
        "interface": {"None": [{"name": "Speed", "dataType": "Real"}, {"name": "Running", "dataType": "Bool"}]}}
 DB = {"blockType": "GlobalDB", "name": "Data", "number": 1,
       "interface": {"Static": [{"name": "count", "dataType": "Int"}, {"name": "motor", "dataType": '"UDT_Motor"'}]}}
-
-
-@pytest.fixture
-def bridge_client(tmp_path: Path) -> Iterator[tuple[TestClient[Any], dict[str, str]]]:
-    """The service over the Openness bridge (stand-in), with its admin key."""
-    require_standin()
-    from openness_bridge.standin import standin_backend
-
-    settings = Settings.from_env(data_dir=tmp_path, backend="openness")
-    services = create_services(settings, backend=standin_backend(tmp_path / "bridge-state"))
-    with TestClient(create_app(settings, services=services)) as client:
-        key = settings.secret_path.read_text(encoding="utf-8").strip()
-        yield client, {"X-API-Key": key}
 
 
 def test_a_pipeline_drives_the_bridge_through_http(bridge_client: tuple[TestClient[Any], dict[str, str]]) -> None:

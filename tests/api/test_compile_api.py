@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.api.test_download_api import plc  # noqa: F401 - fixture: a PLC with the stub program engine
 from tests.conftest import HMI, add_device, assert_error, data, run_job
 
 D = "/api/devices/PLC_1"

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from tests.conftest import assert_error, configure, data, job_error, run_job
-from tests.contract.test_online_contract import SCL, make_instance, use_stub_engine
+from tests.contract.test_online_contract import SCL, make_instance
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -24,17 +24,6 @@ EXTRA = 'FUNCTION "Extra" : Void\nBEGIN\n    ;\nEND_FUNCTION\n'
 def _scl(client: Any, headers: dict[str, str], text: str, name: str = "prog.scl") -> None:
     data(client.post(f"{BASE}/external-sources/import-and-generate", json={"SourceName": name, "SclContent": text},
                      headers=headers))
-
-
-@pytest.fixture
-def plc(client: Any, admin_headers: dict[str, str], cpu: Any, services: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """PLC_1 at 192.168.0.10 with the counter program, simulation support on, its powered-on instance."""
-    simulation = services.backend.plcsim
-    use_stub_engine(simulation, monkeypatch)
-    assert configure(client, admin_headers, "PLC_1", "192.168.0.10").status_code == 200
-    _scl(client, admin_headers, SCL)
-    data(client.post("/api/projects/actions/simulation-support", json={"enabled": True}, headers=admin_headers))
-    return make_instance(simulation, "Sim_PLC_1", "192.168.0.10")
 
 
 def test_download_needs_simulation_support_and_a_powered_on_instance(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from litestar.testing import TestClient
 
 from simatic_xml import hmi as sx
@@ -14,13 +13,6 @@ from tests.conftest import Headers, add_device, assert_error, data
 TP700 = "6AV2 124-0GC01-0AX0"
 MTP700 = "6AV2 128-3GB06-0AX1"
 HMI = "/api/devices/HMI_1/hmi"
-
-
-@pytest.fixture
-def h(admin_headers: Headers, cpu: dict[str, Any], client: TestClient[Any]) -> Headers:
-    """Admin headers; the project has PLC_1 and a TP700 Comfort ``HMI_1``."""
-    add_device(client, admin_headers, TP700, "HMI_1")
-    return admin_headers
 
 
 def write(workspace: Path, name: str, doc: sx.HmiDocument | bytes) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
-from tests.api.test_hmi_api import HMI, MTP700, h  # noqa: F401 - h: a project with PLC_1 and HMI_1
+from tests.api.test_hmi_api import HMI, MTP700
 from tests.conftest import Headers, add_device, assert_error, data
 
 SVG = (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="8" height="8">'

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 
 from engineering_api.lib.forwarded import client_address
-from tests.api.test_request_ids import access_lines  # noqa: F401 - a fixture
 from tests.peer_client import client_from
 
 PROXY = "127.0.0.1"

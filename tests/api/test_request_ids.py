@@ -16,7 +16,6 @@ from litestar.testing import TestClient
 from engineering_api.app import create_app, create_services
 from engineering_api.config import Settings
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
-from engineering_api.lib.observability import ACCESS_LOGGER
 from tests.conftest import data, start_job, wait_job
 
 HEX_ID = 32
@@ -31,17 +30,6 @@ class _Records(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.records.append(record)
-
-
-@pytest.fixture
-def access_lines() -> Iterator[list[logging.LogRecord]]:
-    handler = _Records()
-    logger = logging.getLogger(ACCESS_LOGGER)
-    logger.addHandler(handler)
-    try:
-        yield handler.records
-    finally:
-        logger.removeHandler(handler)
 
 
 def _logs_a_line(context: OperationContext, data: None) -> dict[str, str]:

@@ -64,12 +64,6 @@ def _iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
-@pytest.fixture
-def line(client: Any, admin_headers: Headers, cpu: dict[str, Any]) -> Headers:
-    """The program downloaded to a running SingleStep instance with 1 s cycles; the admin key's headers."""
-    return download_line(client, admin_headers)
-
-
 def download_line(client: Any, h: Headers) -> Headers:
     """PLC_1 (already in the project) gets the program, downloaded to a running SingleStep instance "Line" with 1 s
     cycles; runtime users ``operator`` (read, write, alarmAck) and ``board`` (read). Answers ``h``."""

@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 from tests.api.test_runtime_auth import RT, login, make_user
-from tests.api.test_runtime_connections import CONN, OpcUaTestServer, opcua_server  # noqa: F401  # the fixture
+from tests.api.test_runtime_connections import CONN, OpcUaTestServer
 from tests.conftest import data
 
 Headers = dict[str, str]

@@ -22,7 +22,6 @@ from tests.bounds import HANG_GUARD_S
 from tests.conftest import assert_error, data
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from pathlib import Path
 
     from litestar.testing import TestClient
@@ -99,12 +98,6 @@ def runtime_users(client: TestClient[Any], admin_headers: Headers) -> dict[str, 
     make_user(client, admin_headers, "reader", ["read"])
     make_user(client, admin_headers, "writer", ["read", "write"])
     return {"reader": login(client, "reader"), "writer": login(client, "writer")}
-
-
-@pytest.fixture
-def opcua_server() -> Iterator[OpcUaTestServer]:
-    with OpcUaTestServer() as server:
-        yield server
 
 
 def test_connections_keep_passwords_write_only_and_encrypted(client: TestClient[Any], admin_headers: Headers,

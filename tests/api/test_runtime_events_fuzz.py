@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-from tests.api.test_runtime_fuzz import answers_as_documented, load_runtime_schema, runtime_schema, served
+from tests.api.test_runtime_fuzz import answers_as_documented, load_runtime_schema, runtime_schema
 
 if TYPE_CHECKING:
     from litestar.testing import TestClient
     from schemathesis import Case
     from schemathesis.schemas import BaseSchema
 
-__all__ = ("runtime_fuzz_schema", "served")  # served: the tag routes' fuzzing's running PLC and runtime admin
+__all__ = ("runtime_fuzz_schema",)
 
 
 @pytest.fixture(scope="module")
@@ -31,5 +31,6 @@ schema = runtime_schema(r"^/api/runtime/(alarms/|history/?$|subscriptions)")
 @schema.parametrize()
 @settings(max_examples=6, derandomize=True, database=None, deadline=None,
           phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
-def test_runtime_event_route_answers_as_documented(case: Case, served: tuple[TestClient[Any], dict[str, str]]) -> None:
-    answers_as_documented(case, served, handler_reached=False)  # some 401s are the route's own (no such stream)
+def test_runtime_event_route_answers_as_documented(case: Case, fuzz_served: tuple[TestClient[Any], dict[str,
+                                                                                                        str]]) -> None:
+    answers_as_documented(case, fuzz_served, handler_reached=False)  # some 401s are the route's own (no such stream)

@@ -11,7 +11,6 @@ from engineering_api.app import create_app
 from engineering_api.config import Settings
 from simatic_xml.safe import parse_untrusted
 from tests.api.test_runtime_auth import RT, login, make_user
-from tests.api.test_runtime_tags import image, plc, users  # noqa: F401  # fixtures
 from tests.conftest import assert_error, data
 
 if TYPE_CHECKING:
@@ -26,7 +25,7 @@ def xml(response: Any) -> Any:
     return parse_untrusted(response.content).getroot()
 
 
-def test_xml_bodies_for_values_and_errors(client: TestClient[Any], plc: str,
+def test_xml_bodies_for_values_and_errors(client: TestClient[Any], running_plc: str,
                                          users: dict[str, Headers]) -> None:
     reader = users["reader"]
     answer = client.post(f"{RT}/tags/values", json={"tagNames": ['"Motor_DB".limit', '"Motor_DB".nope']},

@@ -21,15 +21,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from engineering_api.app import create_app
-from engineering_api.config import Settings
-from tests.api.test_runtime_auth import login, make_user
-from tests.api.test_runtime_tags import PROGRAM, TAGS
-from tests.conftest import data
 from tests.openapi_fuzz import fuzz_schema
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
 
     from schemathesis import Case
     from schemathesis.pytest.lazy import LazySchema
@@ -70,24 +65,6 @@ def runtime_fuzz_schema() -> BaseSchema:
     return load_runtime_schema(_known_tags)
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient[Any], dict[str, str]]]:
-    engine = pytest.importorskip("fakes.runtime.image", reason="the simulated PLC engine has not landed")
-    from tools.plc_software import software_from_scl
-
-    data_dir = tmp_path_factory.mktemp("runtime-fuzz")
-    with TestClient(create_app(Settings.from_env(data_dir=data_dir)), raise_server_exceptions=False) as client:
-        admin = {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
-        data(client.post("/api/simulation/instances/create", json={"name": "Fz", "operatingMode": "SingleStep"},
-                         headers=admin))
-        data(client.post("/api/simulation/instances/Fz/power-on", headers=admin))
-        image = engine.build_image(software_from_scl(PROGRAM, TAGS), "PLC_1")
-        client.app.state.services.backend.plcsim.get("Fz").load(image, device="PLC_1")
-        data(client.post("/api/simulation/start", json={"instanceName": "Fz"}, headers=admin))
-        make_user(client, admin, "fuzzer", ["admin"])
-        yield client, login(client, "fuzzer")
-
-
 def no_server_error(ctx: Any, response: Any, case: Case) -> None:
     """Nothing >= 500 (the PLC runs and the routes have no 501)."""
     if response.status_code >= 500:
@@ -97,15 +74,15 @@ def no_server_error(ctx: Any, response: Any, case: Case) -> None:
 @schema.parametrize()
 @settings(max_examples=6, derandomize=True, database=None, deadline=None,
           phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
-def test_runtime_route_answers_as_documented(case: Case, served: tuple[TestClient[Any], dict[str, str]]) -> None:
-    answers_as_documented(case, served, handler_reached=True)
+def test_runtime_route_answers_as_documented(case: Case, fuzz_served: tuple[TestClient[Any], dict[str, str]]) -> None:
+    answers_as_documented(case, fuzz_served, handler_reached=True)
 
 
-def answers_as_documented(case: Case, served: tuple[TestClient[Any], dict[str, str]], *,
+def answers_as_documented(case: Case, fuzz_served: tuple[TestClient[Any], dict[str, str]], *,
                           handler_reached: bool) -> None:
     """Send ``case`` with the runtime user's token and check the answer; ``handler_reached``: a request with the
     token must get past the guard (not 401)."""
-    client, bearer = served
+    client, bearer = fuzz_served
     kwargs = case.as_transport_kwargs(base_url="http://testserver.local", headers=bearer)
     request: dict[str, Any] = {"method": kwargs["method"], "url": kwargs["url"], "headers": kwargs.get("headers"),
                                "params": kwargs.get("params") or None}

@@ -17,7 +17,7 @@ from engineering_api.config import Settings
 from engineering_api.lib.idempotency import REPLAYED_HEADER, IdempotencyKeys, request_hash
 from engineering_api.lib.tables import idempotency_keys
 from tests.api.test_runtime_auth import PASSWORD, RT
-from tests.api.test_runtime_tags import image, plc, users, value_path  # noqa: F401  # fixtures
+from tests.api.test_runtime_tags import value_path
 from tests.conftest import assert_error, data, served
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def _audited(services: Services, path: str) -> list[tuple[int, str]]:
     return [(r["status"], r["outcome"]) for r in rows]
 
 
-def test_a_retried_tag_write_with_the_same_key_writes_once(client: TestClient[Any], plc: str,
+def test_a_retried_tag_write_with_the_same_key_writes_once(client: TestClient[Any], running_plc: str,
                                                            engineer_headers: Headers,
                                                            users: dict[str, Headers]) -> None:
     writer = {**users["writer"], "Idempotency-Key": "write-count-1"}

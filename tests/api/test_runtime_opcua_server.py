@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from asyncua import Client, ua
 
-from tests.api.test_runtime_tags import SIM, image, plc, users, value_path  # noqa: F401  # fixtures
+from tests.api.test_runtime_tags import SIM, value_path
 from tests.conftest import assert_error, data
 from tests.bounds import HANG_GUARD_S
 
@@ -36,10 +36,10 @@ def with_client(url: str, work: Any) -> Any:
 
 
 @pytest.fixture
-def server(client: TestClient[Any], admin_headers: Headers, plc: str) -> Iterator[dict[str, Any]]:
-    info = data(client.put(f"{SERVERS}/{plc}", json={}, headers=admin_headers), 201)
+def server(client: TestClient[Any], admin_headers: Headers, running_plc: str) -> Iterator[dict[str, Any]]:
+    info = data(client.put(f"{SERVERS}/{running_plc}", json={}, headers=admin_headers), 201)
     yield info
-    client.delete(f"{SERVERS}/{plc}", headers=admin_headers)
+    client.delete(f"{SERVERS}/{running_plc}", headers=admin_headers)
 
 
 def test_asyncua_client_reads_and_writes_a_running_instance(

@@ -25,8 +25,6 @@ from engineering_api.runtime.pushes_outbox import outbox_of
 from engineering_api.runtime.service import runtime_of
 from tests.conftest import assert_error, data, served
 from tests.scheduler_log import scheduler_log, watch_schedulers
-from tests.api.test_runtime_tags import image, plc  # noqa: F401  # a simulated CPU running a program
-from tests.service.test_postgres_db import fresh_db, postgres  # noqa: F401  # the PostgreSQL fixtures
 from tests.bounds import until
 
 if TYPE_CHECKING:
@@ -89,13 +87,6 @@ class Receiver:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    made = Receiver()
-    yield made
-    made.stop()
 
 
 def _admin(data_dir: Path) -> Headers:
@@ -443,7 +434,7 @@ def test_the_outbox_works_on_postgres_too(fresh_db: str, tmp_path: Path, receive
 
 
 def test_value_placeholders_read_the_running_plc_and_unreleased_tags_are_refused(
-    client: TestClient[Litestar], admin_headers: Headers, plc: str, monkeypatch: pytest.MonkeyPatch,
+    client: TestClient[Litestar], admin_headers: Headers, running_plc: str, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     hourly = {"cron": "0 * * * *", "timezone": "UTC"}
     secret = _push("http://10.0.0.5/erp", schedule=hourly, template='{"s": "${value(\\"Motor_DB\\".secret)}"}')

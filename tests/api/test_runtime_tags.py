@@ -7,13 +7,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-import pytest
 
-from tests.api.test_runtime_auth import RT, login, make_user
+from tests.api.test_runtime_auth import RT
 from tests.conftest import assert_error, data
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
 
     from litestar.testing import TestClient
 
@@ -41,42 +39,12 @@ END_ORGANIZATION_BLOCK
 TAGS = [{"name": "Start", "address": "%I0.0", "dataType": "Bool"}]
 
 
-@pytest.fixture(scope="module")
-def image() -> ProgramImage:
-    engine = pytest.importorskip("fakes.runtime.image", reason="the simulated PLC engine has not landed")
-    from tools.plc_software import software_from_scl
-
-    return engine.build_image(software_from_scl(PROGRAM, TAGS), "PLC_1")
-
-
-@pytest.fixture
-def plc(client: TestClient[Any], engineer_headers: Headers, image: ProgramImage) -> Iterator[str]:
-    """An instance ``Rt`` in SingleStep mode with the program, powered on, connected, in RUN."""
-    data(client.post(f"{SIM}/instances/create", json={"name": "Rt", "operatingMode": "SingleStep"},
-                     headers=engineer_headers))
-    data(client.post(f"{SIM}/instances/Rt/power-on", headers=engineer_headers))
-    runtime = client.app.state.services.backend.plcsim
-    runtime.get("Rt").load(image, device="PLC_1")
-    data(client.post(f"{SIM}/start", json={"instanceName": "Rt"}, headers=engineer_headers))
-    yield "Rt"
-    runtime.disconnect()
-    for cpu in list(runtime.instances.values()):
-        cpu.power_off()
-        runtime.delete(cpu.name)
-
-
-@pytest.fixture
-def users(client: TestClient[Any], admin_headers: Headers) -> dict[str, Headers]:
-    make_user(client, admin_headers, "reader", ["read"])
-    make_user(client, admin_headers, "writer", ["read", "write"])
-    return {"reader": login(client, "reader"), "writer": login(client, "writer")}
-
-
 def value_path(name: str) -> str:
     return f"{RT}/tags/{quote(name, safe='')}/value"
 
 
-def test_list_shows_released_tags_only_and_pages(client: TestClient[Any], plc: str, users: dict[str, Headers]) -> None:
+def test_list_shows_released_tags_only_and_pages(client: TestClient[Any], running_plc: str,
+                                                 users: dict[str, Headers]) -> None:
     reader = users["reader"]
     page = data(client.get(f"{RT}/tags", headers=reader))
     names = [t["name"] for t in page["tags"]]
@@ -98,7 +66,7 @@ def test_list_shows_released_tags_only_and_pages(client: TestClient[Any], plc: s
     assert_error(client.get(f"{RT}/tags?limit=0", headers=reader), 422)
 
 
-def test_read_one_value_with_quality_and_timestamp(client: TestClient[Any], plc: str, engineer_headers: Headers,
+def test_read_one_value_with_quality_and_timestamp(client: TestClient[Any], running_plc: str, engineer_headers: Headers,
                                                    users: dict[str, Headers]) -> None:
     data(client.post(f"{SIM}/instances/Rt/actions/step", json={"cycles": 3}, headers=engineer_headers))
     value = data(client.get(value_path('"Motor_DB".count'), headers=users["reader"]))
@@ -112,7 +80,7 @@ def test_read_one_value_with_quality_and_timestamp(client: TestClient[Any], plc:
     assert_error(client.get(value_path("%MW10"), headers=users["reader"]), 404, "TAG_NOT_FOUND")
 
 
-def test_bulk_read_answers_200_with_a_per_item_error(client: TestClient[Any], plc: str,
+def test_bulk_read_answers_200_with_a_per_item_error(client: TestClient[Any], running_plc: str,
                                                      users: dict[str, Headers]) -> None:
     body = {"tagNames": ['"Motor_DB".speed', '"Motor_DB".unknown', '"Start"', '"Motor_DB".secret']}
     results = data(client.post(f"{RT}/tags/values", json=body, headers=users["reader"]))
@@ -124,7 +92,7 @@ def test_bulk_read_answers_200_with_a_per_item_error(client: TestClient[Any], pl
     assert_error(client.post(f"{RT}/tags/values", json={"tagNames": []}, headers=users["reader"]), 422)
 
 
-def test_bulk_read_takes_tag_names_and_still_the_first_spelling(client: TestClient[Any], plc: str,
+def test_bulk_read_takes_tag_names_and_still_the_first_spelling(client: TestClient[Any], running_plc: str,
                                                                 users: dict[str, Headers]) -> None:
     """``tagNames`` as everywhere else on the wire; ``names`` (the body's first spelling) still reads; one list."""
     legacy = data(client.post(f"{RT}/tags/values", json={"names": ['"Start"']}, headers=users["reader"]))
@@ -135,7 +103,8 @@ def test_bulk_read_takes_tag_names_and_still_the_first_spelling(client: TestClie
         assert "tagNames" in answer.text
 
 
-def test_writes_need_the_write_role_and_a_writable_tag(client: TestClient[Any], plc: str, engineer_headers: Headers,
+def test_writes_need_the_write_role_and_a_writable_tag(client: TestClient[Any], running_plc: str,
+                                                       engineer_headers: Headers,
                                                         users: dict[str, Headers]) -> None:
     denied = assert_error(client.put(value_path('"Motor_DB".speed'), json={"value": 12.5}, headers=users["reader"]),
                           403, "FORBIDDEN")
@@ -163,7 +132,7 @@ def test_writes_need_the_write_role_and_a_writable_tag(client: TestClient[Any], 
     assert [v["value"] for v in values] == [True, 8, 100]
 
 
-def test_writes_are_audited_with_the_runtime_user(client: TestClient[Any], plc: str, admin_headers: Headers,
+def test_writes_are_audited_with_the_runtime_user(client: TestClient[Any], running_plc: str, admin_headers: Headers,
                                                   users: dict[str, Headers]) -> None:
     data(client.put(value_path('"Motor_DB".speed'), json={"value": 3.0}, headers=users["writer"]))
     client.put(value_path('"Motor_DB".speed'), json={"value": 4.0}, headers=users["reader"])
@@ -189,7 +158,7 @@ def test_no_running_plc_is_503(client: TestClient[Any], engineer_headers: Header
         client.app.state.services.backend.plcsim.delete("Off")
 
 
-def test_stop_makes_values_uncertain(client: TestClient[Any], plc: str, engineer_headers: Headers,
+def test_stop_makes_values_uncertain(client: TestClient[Any], running_plc: str, engineer_headers: Headers,
                                      users: dict[str, Headers]) -> None:
     data(client.post(f"{SIM}/instances/Rt/stop", json={"confirm": True}, headers=engineer_headers))
     value = data(client.get(value_path('"Motor_DB".count'), headers=users["reader"]))

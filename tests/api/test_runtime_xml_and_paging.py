@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.api.test_runtime_alarms_history import LEVEL, _step, line  # noqa: F401  # the fixture
+from tests.api.test_runtime_alarms_history import LEVEL, _step
 from tests.api.test_runtime_auth import RT, login
 from tests.conftest import assert_error, data
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from litestar.testing import TestClient
 
-from tests.api.test_bridge_over_http import bridge_client  # noqa: F401 - the service over the stand-in
 from tests.conftest import assert_error, data
 from tests.contract.conftest import CPU
 

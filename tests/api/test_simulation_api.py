@@ -13,7 +13,6 @@ import pytest
 from litestar.testing import TestClient
 
 from engineering_api.config import Settings
-from tests.api.roles import engineer, viewer  # noqa: F401 - fixtures
 from tests.conftest import assert_error, data, served
 
 if TYPE_CHECKING:

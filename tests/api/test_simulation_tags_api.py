@@ -9,7 +9,6 @@ from urllib.parse import quote
 import pytest
 
 from tests.api import test_simulation_api as base
-from tests.api.roles import engineer, viewer  # noqa: F401 - fixtures
 from tests.conftest import assert_error, data
 
 if TYPE_CHECKING:

@@ -14,13 +14,12 @@ from litestar.testing import TestClient
 
 from engineering_api.app import create_app
 from engineering_api.config import Settings
-from tests.api.roles import engineer, viewer  # noqa: F401 - fixtures
 from tests.api.test_testharness_runner import MOTOR_STEPS, START, FakeSim
 from tests.conftest import assert_error, data, job_error, run_job, start_job, wait_job
 from tests.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
 
     from litestar import Litestar
 
@@ -31,37 +30,12 @@ TESTS = "/api/testharness/tests"
 MOTOR = {"name": "Motor starts", "deviceName": "PLC_1", "steps": MOTOR_STEPS}
 
 
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient[Litestar]]:
-    """One app for the module (building an app costs ~2 s); :func:`api` empties the harness between tests."""
-    app = create_app(Settings.from_env(data_dir=tmp_path_factory.mktemp("harness")))
-    with TestClient(app) as client:
-        yield client
-
-
-@pytest.fixture
-def api(shared: TestClient[Litestar]) -> TestClient[Litestar]:
-    """The shared client, with no test case and no run stored."""
-    state = shared.app.state.services.jobs.state
-    for run_id in state.get("testharness:runs") or []:
-        state.delete(f"testharness:run:{run_id}")
-    state.delete("testharness:runs")
-    state.delete("testharness:cases")
-    return shared
-
-
-@pytest.fixture(scope="module")
-def keys(shared: TestClient[Litestar]) -> dict[str, Headers]:
-    services: Services = shared.app.state.services
-    return {role: {"X-API-Key": services.keys.create(f"harness-{role}", role)[1]} for role in ("viewer", "engineer")}
-
-
 def fake_simulation(services: Services, monkeypatch: pytest.MonkeyPatch) -> FakeSim:
     """A fake simulation on the app's backend (instance attributes shadow the port methods)."""
     fake = FakeSim()
-    for name in ("sim_instance_state", "sim_run", "sim_step", "sim_memory_reset", "sim_clear_forces"):
+    for name in ("instance_state", "run", "step", "memory_reset", "clear_forces"):
         monkeypatch.setattr(services.backend.simulation, name, getattr(fake, name), raising=False)
-    for name in ("sim_refresh_tags", "sim_read_tag", "sim_write_tag"):
+    for name in ("refresh_tags", "read_tag", "write_tag"):
         monkeypatch.setattr(services.backend.sim_tags, name, getattr(fake, name), raising=False)
     return fake
 

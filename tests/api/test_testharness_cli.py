@@ -11,8 +11,7 @@ from lxml import etree
 
 from engineering_api.cli import build_parser
 from engineering_api.ci import testrun_server as cli
-from tests.api.roles import engineer, viewer  # noqa: F401 - fixtures
-from tests.api.test_testharness import api, create, fake_simulation, keys, shared  # noqa: F401
+from tests.api.test_testharness import create, fake_simulation
 from tests.api.test_testharness_client_format import XSD
 from tests.api.test_testharness_runner import FakeSim
 from tests.conftest import data

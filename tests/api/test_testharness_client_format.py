@@ -46,10 +46,6 @@ def sim(api: TestClient[Litestar], monkeypatch: pytest.MonkeyPatch) -> FakeSim:
     return fake_simulation(api.app.state.services, monkeypatch)
 
 
-from tests.api.roles import engineer, viewer  # noqa: E402,F401  (fixtures)
-from tests.api.test_testharness import api, keys, shared  # noqa: E402,F401  (fixtures)
-
-
 def test_the_client_format_is_stored_in_the_one_model(api: TestClient[Litestar], engineer: Headers,
                                                       viewer: Headers) -> None:
     made = data(create(api, engineer, CLIENT_CASE))

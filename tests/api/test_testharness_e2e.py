@@ -78,11 +78,11 @@ def backend(tmp_path: Path) -> Iterator[Any]:
 
     fake = FakeBackend(tmp_path / "state")
     fake.on_worker_thread_started()
-    fake.simulation.sim_create_instance("PLC_1_SIM", "CPU1516")
-    fake.simulation.sim_power_on("PLC_1_SIM")
-    fake.simulation.sim_connect("PLC_1_SIM")
+    fake.simulation.create_instance("PLC_1_SIM", "CPU1516")
+    fake.simulation.power_on("PLC_1_SIM")
+    fake.simulation.connect("PLC_1_SIM")
     fake.plcsim.get("PLC_1_SIM").load(build_image(software_from_scl(SCL), "PLC_1"), device="PLC_1")
-    fake.simulation.sim_update_instance_config("PLC_1_SIM", operating_mode="SingleStep")
+    fake.simulation.update_instance_config("PLC_1_SIM", operating_mode="SingleStep")
     yield fake
     fake.close()
 
@@ -147,8 +147,8 @@ def motor_program_with_its_test(client: httpx.Client, h: Headers) -> None:
 def test_a_downloaded_program_is_tested_through_http(client: TestClient[Litestar], admin_headers: Headers,
                                                      cpu: dict[str, Any]) -> None:
     missing = _missing_routes(client.app)
-    if missing or not hasattr(client.app.state.services.backend.simulation, "sim_step"):
-        reason = f"simulation routes not served yet: {', '.join(missing) or 'backend has no sim_step'}"
+    if missing or not hasattr(client.app.state.services.backend.simulation, "step"):
+        reason = f"simulation routes not served yet: {', '.join(missing) or 'backend has no step'}"
         print(reason)
         pytest.skip(reason)
     h = admin_headers

@@ -67,7 +67,7 @@ class FakeSim:
         self.on_step: Any = None
         """Called before each step (tests use it to cancel or to block)."""
 
-    def sim_instance_state(self, instance: str | None) -> SimInstanceState:
+    def instance_state(self, instance: str | None) -> SimInstanceState:
         self.calls.append(("state", instance))
         return SimInstanceState(
             name=instance or "SIM", operating_state=self.state, operating_mode=self.mode, virtual_time_ms=self.now_ms,
@@ -76,14 +76,14 @@ class FakeSim:
             forces=dict(self.forces),
         )
 
-    def sim_memory_reset(self, instance: str | None, *, confirm: bool = False) -> SimInstanceState:
+    def memory_reset(self, instance: str | None, *, confirm: bool = False) -> SimInstanceState:
         self.calls.append(("reset", instance))
         assert confirm or self.state != "Run"
         self.state = "Stop"
         self.tags = {name: list(tag) for name, tag in self.start_values.items()}
-        return self.sim_instance_state(instance)
+        return self.instance_state(instance)
 
-    def sim_clear_forces(self, instance: str | None) -> list[str]:
+    def clear_forces(self, instance: str | None) -> list[str]:
         self.calls.append(("unforce", instance))
         removed = list(self.forces)
         self.forces.clear()
@@ -94,23 +94,23 @@ class FakeSim:
         self.last_error = SimDiagnosticEntry(sequence=1, timestamp="t", virtual_time_ms=self.now_ms,
                                              event="ProgrammingError", message=message, block="FB_Motor")
 
-    def sim_run(self, instance: str | None) -> SimInstanceState:
+    def run(self, instance: str | None) -> SimInstanceState:
         self.calls.append(("run", instance))
         if self.startup_fails:
             self._fault("STOP caused by a programming error in the startup OB.")
             raise ConflictError("The startup stopped the CPU.", code="CPU_STOPPED_BY_ERROR")
         self.state = "Run"
-        return self.sim_instance_state(instance)
+        return self.instance_state(instance)
 
-    def sim_stop(self, instance: str | None) -> SimInstanceState:
+    def stop(self, instance: str | None) -> SimInstanceState:
         self.state = "Stop"
-        return self.sim_instance_state(instance)
+        return self.instance_state(instance)
 
-    def sim_refresh_tags(self, instance: str | None = None) -> None:
+    def refresh_tags(self, instance: str | None = None) -> None:
         self.calls.append(("refresh", instance))
         self.tags_stale = False
 
-    def sim_read_tag(self, name: str, instance: str | None = None) -> SimTagValue:
+    def read_tag(self, name: str, instance: str | None = None) -> SimTagValue:
         self.calls.append(("read", instance))
         if self.tags_stale:
             raise ConflictError("The tag list is out of date.", code="SIM_TAG_LIST_NOT_UP_TO_DATE")
@@ -119,16 +119,16 @@ class FakeSim:
         value, data_type = self.tags[name]
         return SimTagValue(name=name, value=value, data_type=data_type, quality="Good", timestamp="t")
 
-    def sim_write_tag(self, name: str, value: Any, instance: str | None = None) -> SimTagValue:
+    def write_tag(self, name: str, value: Any, instance: str | None = None) -> SimTagValue:
         self.calls.append(("write", instance))
         if name not in self.tags:
             raise NotFoundError(f'The tag "{name}" does not exist in the loaded program.', code="SIM_TAG_NOT_FOUND")
         if self.tags[name][1] == "Bool" and not isinstance(value, bool):
             raise ValidationError(f'"{name}" (Bool): {value!r} is not a Bool.', code="SIM_TAG_TYPE_MISMATCH")
         self.tags[name][0] = value
-        return self.sim_read_tag(name, instance)
+        return self.read_tag(name, instance)
 
-    def sim_step(self, instance: str | None, cycles: int | None = None,
+    def step(self, instance: str | None, cycles: int | None = None,
                  milliseconds: float | None = None) -> SimStepResult:
         self.calls.append(("step", instance))
         if self.on_step is not None:

@@ -5,15 +5,11 @@ call, farm call, agent) are in tests/farm/test_farm_operator.py."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from litestar.testing import TestClient
-from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from engineering_api.app import create_app
@@ -23,22 +19,6 @@ from tests.conftest import data, served, start_job, wait_job
 
 _EXPORTER = InMemorySpanExporter()
 _ATTACHED: list[TracerProvider] = []
-
-
-@pytest.fixture
-def spans() -> Iterator[InMemorySpanExporter]:
-    """The process's tracer provider, an SDK one, writing to this exporter too. OpenTelemetry keeps the first
-    provider set, and this module may be loaded twice (by pytest, and by a module that imports this fixture), so
-    each copy's exporter is added to whatever provider is there, once."""
-    if not isinstance(trace.get_tracer_provider(), TracerProvider):
-        trace.set_tracer_provider(TracerProvider())
-    provider = trace.get_tracer_provider()
-    if isinstance(provider, TracerProvider) and not _ATTACHED:
-        provider.add_span_processor(SimpleSpanProcessor(_EXPORTER))
-        _ATTACHED.append(provider)
-    _EXPORTER.clear()
-    yield _EXPORTER
-    _EXPORTER.clear()
 
 
 def _admin(client: TestClient[Any]) -> dict[str, str]:

@@ -67,3 +67,16 @@ def plc(bridge: Any, tmp_path: Any) -> Any:
     bridge.create_project(tmp_path, "Line1", author="", comment="")
     bridge.devices.add_device(CPU, None, "PLC_1")
     return bridge
+
+
+@pytest.fixture
+def online_plc(bridge: Any, tmp_path: Path) -> Any:
+    """A project with simulation support, PLC_1 at 192.168.0.1 and the powered-on instance Sim_A at that address."""
+    from tests.bridge.test_online import simulate_plc_1
+    from tests.contract.conftest import CPU
+
+    bridge.launch_portal(with_ui=False, version="V19")
+    bridge.create_project(tmp_path, "Line", author="", comment="")
+    bridge.devices.add_device(CPU, None, "PLC_1")
+    simulate_plc_1(bridge)
+    return bridge

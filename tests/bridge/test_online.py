@@ -4,7 +4,6 @@ result tree, refusals keeping TIA's detail text, and what has no Openness equiva
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -13,18 +12,7 @@ import pytest
 from engineering_api.backend.areas.simulation_models import SimIpSuite
 from engineering_api.backend.errors import ConflictError, NotSupportedError
 from tests.conftest import raises_code
-from tests.contract.conftest import CPU
 from tests.contract.test_online_contract import SCL, load_scl
-
-
-@pytest.fixture
-def plc(bridge: Any) -> Any:
-    """A project with simulation support, PLC_1 at 192.168.0.1 and the powered-on instance Sim_A at that address."""
-    bridge.launch_portal(with_ui=False, version="V19")
-    bridge.create_project(Path(tempfile.mkdtemp()), "Line", author="", comment="")
-    bridge.devices.add_device(CPU, None, "PLC_1")
-    simulate_plc_1(bridge)
-    return bridge
 
 
 def simulate_plc_1(bridge: Any) -> None:
@@ -32,9 +20,9 @@ def simulate_plc_1(bridge: Any) -> None:
     bridge.devices.configure_network("PLC_1", ip_address="192.168.0.1", subnet_mask="255.255.255.0", interface=None,
                              subnet=None, router_address=None)
     bridge.set_simulation_support(True)
-    bridge.simulation.sim_create_instance("Sim_A", operating_mode="SingleStep")
-    bridge.simulation.sim_set_instance_network("Sim_A", [SimIpSuite(ip_address="192.168.0.1")])
-    bridge.simulation.sim_power_on("Sim_A")
+    bridge.simulation.create_instance("Sim_A", operating_mode="SingleStep")
+    bridge.simulation.set_instance_network("Sim_A", [SimIpSuite(ip_address="192.168.0.1")])
+    bridge.simulation.power_on("Sim_A")
 
 
 def cpu(name: str = "Sim_A") -> Any:
@@ -53,111 +41,113 @@ def provider(bridge: Any, service: str) -> Any:
                                                 getattr(namespace, service)))
 
 
-def test_go_online_applies_the_plcsim_route_and_waits_for_online(plc: Any) -> None:
-    online = provider(plc, "OnlineProvider")
+def test_go_online_applies_the_plcsim_route_and_waits_for_online(online_plc: Any) -> None:
+    online = provider(online_plc, "OnlineProvider")
     assert str(online.State) == "Offline"
-    status = plc.online.go_online("PLC_1")
+    status = online_plc.online.go_online("PLC_1")
     assert (status.online, status.instance_name) == (True, "Sim_A")
     assert str(online.State) == "Online"  # GoOnline answered Connecting; the bridge polled until Online
-    target = plc._call("test", lambda: plc.online._binding.plcsim_target(online.Configuration, "PLC_1"))
+    target = online_plc._call("test", lambda: online_plc.online._binding.plcsim_target(online.Configuration, "PLC_1"))
     assert (str(target.Name), [str(a.Address) for a in target.Addresses]) == ("1 X1", ["192.168.0.1"])
 
 
-def test_go_online_to_a_silent_address_says_so(plc: Any) -> None:
+def test_go_online_to_a_silent_address_says_so(online_plc: Any) -> None:
     # named, but at another address
-    plc.simulation.sim_set_instance_network("Sim_A", [SimIpSuite(ip_address="192.168.0.99")])
+    online_plc.simulation.set_instance_network("Sim_A", [SimIpSuite(ip_address="192.168.0.99")])
     with pytest.raises(ConflictError) as failed:
-        plc.online.go_online("PLC_1", instance_name="Sim_A")
+        online_plc.online.go_online("PLC_1", instance_name="Sim_A")
     assert (failed.value.code, failed.value.details["onlineState"]) == ("ONLINE_FAILED", "NotReachable")
 
 
-def test_a_refused_go_online_keeps_tias_detail_text(plc: Any, faults: Any) -> None:
+def test_a_refused_go_online_keeps_tias_detail_text(online_plc: Any, faults: Any) -> None:
     faults.ArmNext("OnlineProvider.GoOnline", "TargetInvocation", "Error when calling method 'GoOnline'.",
                    "The module is protected by a password.", "access denied")
     with pytest.raises(ConflictError) as refused:
-        plc.online.go_online("PLC_1")
+        online_plc.online.go_online("PLC_1")
     assert "protected by a password" in str(refused.value)
-    assert plc.online.online_status("PLC_1").online is False
+    assert online_plc.online.online_status("PLC_1").online is False
 
 
-def test_the_download_provider_is_cached_and_fetched_again_after_a_reopen(plc: Any) -> None:
-    load_scl(plc, SCL)
-    plc.online.download("PLC_1")
-    (cached,) = plc.online._binding._download_providers.values()
-    plc.online.download("PLC_1")
-    assert next(iter(plc.online._binding._download_providers.values())) is cached  # the same proxy, reused
-    path = Path(plc.save_project().path)
-    plc.close_project()
-    plc.open_project(path)
-    assert plc.online.download("PLC_1").object_count == 2  # the stale proxy was dropped, a fresh one fetched
+def test_the_download_provider_is_cached_and_fetched_again_after_a_reopen(online_plc: Any) -> None:
+    load_scl(online_plc, SCL)
+    online_plc.online.download("PLC_1")
+    (cached,) = online_plc.online._binding._download_providers.values()
+    online_plc.online.download("PLC_1")
+    assert next(iter(online_plc.online._binding._download_providers.values())) is cached  # the same proxy, reused
+    path = Path(online_plc.save_project().path)
+    online_plc.close_project()
+    online_plc.open_project(path)
+    assert online_plc.online.download("PLC_1").object_count == 2  # the stale proxy was dropped, a fresh one fetched
 
 
-def test_the_delegates_stop_and_start_only_when_asked(plc: Any) -> None:
-    load_scl(plc, SCL)
-    plc.online.start_cpu("PLC_1")
-    result = plc.online.download("PLC_1", stop_cpu=True)
+def test_the_delegates_stop_and_start_only_when_asked(online_plc: Any) -> None:
+    load_scl(online_plc, SCL)
+    online_plc.online.start_cpu("PLC_1")
+    result = online_plc.online.download("PLC_1", stop_cpu=True)
     assert (result.stopped_cpu, cpu().OperatingState) == (True, "Stop")  # StopModules answered StopAll
-    assert plc.online.download("PLC_1", start_after_download=True).operating_state == "Run"  # StartModules: StartModule
+    assert online_plc.online.download("PLC_1",
+                                      start_after_download=True).operating_state == "Run"  # StartModules: StartModule
     assert cpu().OperatingState == "Run"
     assert (cpu().Device, sorted(cpu().Blocks.Keys)) == ("PLC_1", ["Data", "Main"])
 
 
-def test_tia_refusing_a_running_cpu_is_a_failed_download(plc: Any) -> None:
-    load_scl(plc, SCL)
-    plc.online.download("PLC_1")
-    original = plc.online._answers
+def test_tia_refusing_a_running_cpu_is_a_failed_download(online_plc: Any) -> None:
+    load_scl(online_plc, SCL)
+    online_plc.online.download("PLC_1")
+    original = online_plc.online._answers
     # a delegate saying "no"
-    plc.online._answers = lambda _stop, start, unanswered, *pw: original(False, start, unanswered, *pw)
-    plc.online.start_cpu("PLC_1")
-    refused = raises_code(ConflictError, "DOWNLOAD_FAILED", plc.online.download, "PLC_1", stop_cpu=True)
+    online_plc.online._answers = lambda _stop, start, unanswered, *pw: original(False, start, unanswered, *pw)
+    online_plc.online.start_cpu("PLC_1")
+    refused = raises_code(ConflictError, "DOWNLOAD_FAILED", online_plc.online.download, "PLC_1", stop_cpu=True)
     assert "not stopped" in str(refused.details["messages"])  # nested DownloadResultMessages kept
     assert cpu().OperatingState == "Run"
 
 
-def test_a_download_fault_keeps_detail_text_and_loads_nothing(plc: Any, faults: Any) -> None:
-    load_scl(plc, SCL)
+def test_a_download_fault_keeps_detail_text_and_loads_nothing(online_plc: Any, faults: Any) -> None:
+    load_scl(online_plc, SCL)
     faults.ArmNext("DownloadProvider.Download", "TargetInvocation", "The download failed.",
                    "The connection to the module was interrupted.", None)
     with pytest.raises(ConflictError) as refused:
-        plc.online.download("PLC_1")
+        online_plc.online.download("PLC_1")
     assert "interrupted" in str(refused.value)
     assert cpu().Blocks.Count == 0
 
 
-def test_tia_itself_refuses_a_plcsim_download_without_simulation_support(plc: Any) -> None:
-    load_scl(plc, SCL)
-    plc.set_simulation_support(False)
-    plc.online._require_simulation_support = lambda _device: None  # past the bridge's own check, TIA says no
+def test_tia_itself_refuses_a_plcsim_download_without_simulation_support(online_plc: Any) -> None:
+    load_scl(online_plc, SCL)
+    online_plc.set_simulation_support(False)
+    online_plc.online._require_simulation_support = lambda _device: None  # past the bridge's own check, TIA says no
     with pytest.raises(ConflictError) as refused:
-        plc.online.download("PLC_1")
+        online_plc.online.download("PLC_1")
     assert "Support simulation during block compilation" in str(refused.value)
     assert cpu().Device is None
 
 
-def test_compare_walks_the_result_tree(plc: Any) -> None:
-    load_scl(plc, SCL)
-    plc.online.download("PLC_1")
+def test_compare_walks_the_result_tree(online_plc: Any) -> None:
+    load_scl(online_plc, SCL)
+    online_plc.online.download("PLC_1")
     cpu().Blocks["Ghost"] = "0" * 16  # only in the CPU
     cpu().Blocks["Main"] = "1" * 16  # changed in the CPU
-    result = plc.online.compare_online("PLC_1")
+    result = online_plc.online.compare_online("PLC_1")
     assert (result.identical, result.only_online, result.different,
             result.identical_count) == (False, ["Ghost"], ["Main"], 1)
     assert {e.name: e.kind for e in result.entries} == {"Data": "GlobalDB", "Ghost": "Unknown", "Main": "OB"}
 
 
-def test_upload_and_load_start_values_have_no_openness_equivalent(plc: Any) -> None:
-    upload = raises_code(NotSupportedError, "NO_OPENNESS_EQUIVALENT", plc.online.upload, "PLC_1")
+def test_upload_and_load_start_values_have_no_openness_equivalent(online_plc: Any) -> None:
+    upload = raises_code(NotSupportedError, "NO_OPENNESS_EQUIVALENT", online_plc.online.upload, "PLC_1")
     assert "StationUpload" in str(upload)
-    raises_code(ConflictError, "NOT_ONLINE", plc.online.load_start_values, "PLC_1", "Data")
-    plc.online.go_online("PLC_1")
-    start_values = raises_code(NotSupportedError, "NO_OPENNESS_EQUIVALENT", plc.online.load_start_values, "PLC_1",
+    raises_code(ConflictError, "NOT_ONLINE", online_plc.online.load_start_values, "PLC_1", "Data")
+    online_plc.online.go_online("PLC_1")
+    start_values = raises_code(NotSupportedError, "NO_OPENNESS_EQUIVALENT", online_plc.online.load_start_values,
+                               "PLC_1",
                                "Data")
     assert "ValueService" in str(start_values)
 
 
-def test_a_download_refreshes_the_connected_instances_tag_list(plc: Any) -> None:
-    plc.simulation.sim_connect("Sim_A")
-    load_scl(plc, SCL)
-    plc.online.download("PLC_1")
+def test_a_download_refreshes_the_connected_instances_tag_list(online_plc: Any) -> None:
+    online_plc.simulation.connect("Sim_A")
+    load_scl(online_plc, SCL)
+    online_plc.online.download("PLC_1")
     # As on the fake: the downloaded program's tags are listed at once, no refresh asked of the client.
-    assert "Data.count" in [t.name for t in plc.sim_tags.sim_list_tags().tags]
+    assert "Data.count" in [t.name for t in online_plc.sim_tags.list_tags().tags]

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 
 from engineering_api.backend.errors import ConflictError, NoProjectOpenError
-from tests.bridge.test_online import plc  # noqa: F401 - PLC_1 at 192.168.0.1, Sim_A powered on at that address
 from tests.conftest import raises_code
 from tests.contract.test_online_contract import load_scl
 from tests.contract.test_runtime_values_contract import RELEASED_SCL
@@ -21,15 +20,15 @@ from tests.contract.test_runtime_values_contract import RELEASED_SCL
 
 def _released(bridge: Any) -> dict[str, bool]:
     """Released leaf -> writable."""
-    return {t.name: t.writable for t in bridge.runtime_values.sim_released_tags("Sim_A")}
+    return {t.name: t.writable for t in bridge.runtime_values.released_tags("Sim_A")}
 
 
 @pytest.fixture
-def downloaded(plc: Any) -> Any:
+def downloaded(online_plc: Any) -> Any:
     """RELEASED_SCL downloaded from PLC_1 to Sim_A."""
-    load_scl(plc, RELEASED_SCL)
-    plc.online.download("PLC_1")
-    return plc
+    load_scl(online_plc, RELEASED_SCL)
+    online_plc.online.download("PLC_1")
+    return online_plc
 
 
 def test_the_flags_are_the_projects_at_the_download(downloaded: Any) -> None:
@@ -55,17 +54,17 @@ def test_a_db_the_project_no_longer_has_releases_nothing(downloaded: Any) -> Non
 def test_a_new_download_is_listed_without_a_refresh(downloaded: Any) -> None:
     load_scl(downloaded, RELEASED_SCL.replace("speed : Real;", "speed : Real;\n      total : DInt;"))
     downloaded.online.download("PLC_1")  # Sim_A is not connected, so nothing refreshed its tag list
-    assert downloaded.simulation.sim_instance_state("Sim_A").tags_up_to_date is False
+    assert downloaded.simulation.instance_state("Sim_A").tags_up_to_date is False
     assert _released(downloaded)['"Line".total'] is True
-    assert downloaded.simulation.sim_instance_state("Sim_A").tags_up_to_date is True  # UpdateTagList, as PLCSIM needs
+    assert downloaded.simulation.instance_state("Sim_A").tags_up_to_date is True  # UpdateTagList, as PLCSIM needs
 
 
 def test_without_the_plc_in_an_open_project_it_refuses(downloaded: Any) -> None:
     downloaded.devices.delete_device("PLC_1")
-    missing = raises_code(ConflictError, "PROGRAM_NOT_IN_PROJECT", downloaded.runtime_values.sim_released_tags, "Sim_A")
+    missing = raises_code(ConflictError, "PROGRAM_NOT_IN_PROJECT", downloaded.runtime_values.released_tags, "Sim_A")
     assert '"PLC_1"' in missing.message
     downloaded.close_project()
-    raises_code(NoProjectOpenError, "NO_PROJECT_OPEN", downloaded.runtime_values.sim_released_tags, "Sim_A")
+    raises_code(NoProjectOpenError, "NO_PROJECT_OPEN", downloaded.runtime_values.released_tags, "Sim_A")
 
 
 def test_the_runtime_apis_simulated_source_serves_a_plcsim_instance(downloaded: Any) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.bounds import HANG_GUARD_S
-from tests.lsp.client import session
+from tools.lsp_client import session
 
 CLI = str(Path(sys.executable).with_name("engineering-api"))
 SECRET = "AKIA_SECRET_TOKEN_42"

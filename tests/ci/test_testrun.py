@@ -96,22 +96,6 @@ def _places(log: dict[str, Any]) -> list[tuple[str, int, str]]:
     return found
 
 
-@pytest.fixture
-def repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A checkout (the working directory) whose ``plc`` folder holds the program and ``tests/filter.test.json``."""
-    if not CORPUS.is_dir():
-        pytest.fail(f"the corpus is not at {CORPUS}")
-    plc = tmp_path / "plc"
-    (plc / "tests").mkdir(parents=True)
-    shutil.copy(FILTER, plc / "FirstOrderFilter.scl")
-    shutil.copy(DENORMALISATION, plc / "Denormalisation.xml")
-    (plc / "Main.scl").write_text(MAIN, encoding="utf-8")
-    (plc / "tests" / "filter.test.json").write_text(json.dumps(CASES, indent=2), encoding="utf-8")
-    (tmp_path / ".git").mkdir()
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 def _line_of(path: Path, text: str) -> int:
     return next(number for number, line in enumerate(path.read_text().splitlines(), 1) if text in line)
 

@@ -16,7 +16,6 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from engineering_api.cli import main
-from tests.ci.test_testrun import repository  # noqa: F401 - a fixture, used by name below
 
 LIMITER = """FUNCTION_BLOCK "Limiter"
 { S7_Optimized_Access := 'TRUE' }

@@ -21,6 +21,10 @@ from tests.contract.played import Played, played
 CPU = "6ES7 516-3AN02-0AB0"
 IM = "6ES7 155-6AU01-0BN0"
 HMI = "6AV2 124-0GC01-0AX0"
+TP700 = HMI
+"""A TP700 Comfort panel."""
+MTP700 = "6AV2 128-3GB06-0AX1"
+"""An MTP700 Unified Comfort panel."""
 DI = "6ES7 521-1BH00-0AB0"
 UNKNOWN_ARTICLE = "6ES7 999-9ZZ99-0AB0"
 
@@ -158,16 +162,18 @@ def project(backend: EngineeringBackend, portal: m.PortalInfo, root: Path) -> m.
 
 
 @pytest.fixture
-def plc(backend: EngineeringBackend, project: m.ProjectInfo) -> m.DeviceInfo:
-    """A CPU ``PLC_1`` in ``project`` (a module that needs another set-up defines its own ``plc``)."""
-    return backend.devices.add_device(CPU, None, "PLC_1")
+def plc(backend: EngineeringBackend, project: m.ProjectInfo) -> str:
+    """A CPU ``PLC_1`` in ``project``; its device name (the online modules' CPU with an address and simulation
+    support is :func:`online_plc`)."""
+    backend.devices.add_device(CPU, None, "PLC_1")
+    return "PLC_1"
 
 
 @pytest.fixture
 def powered_instance(backend: EngineeringBackend) -> str:
     """A simulation instance ``SIM`` (CPU 1516, SingleStep: nothing runs between calls), powered on."""
-    backend.simulation.sim_create_instance("SIM", "CPU1516", "SingleStep")
-    backend.simulation.sim_power_on("SIM")
+    backend.simulation.create_instance("SIM", "CPU1516", "SingleStep")
+    backend.simulation.power_on("SIM")
     return "SIM"
 
 
@@ -177,3 +183,29 @@ def root(tmp_path: Path) -> Path:
     path = tmp_path / "workspace"
     path.mkdir()
     return path
+
+
+@pytest.fixture
+def online_plc(backend: EngineeringBackend, root: Path) -> EngineeringBackend:
+    """A portal, a project with simulation support, a CPU PLC_1 at 192.168.0.1."""
+    backend.launch_portal(with_ui=False, version=None)
+    backend.create_project(root, "Line", author="", comment="")
+    backend.devices.add_device(CPU, None, "PLC_1")
+    backend.devices.configure_network("PLC_1", ip_address="192.168.0.1", subnet_mask="255.255.255.0", interface=None,
+                              subnet=None, router_address=None)
+    backend.set_simulation_support(True)
+    return backend
+
+
+@pytest.fixture
+def panel(backend: EngineeringBackend, plc: str) -> str:
+    """A TP700 Comfort ``HMI_1`` beside PLC_1."""
+    backend.devices.add_device(TP700, None, "HMI_1")
+    return "HMI_1"
+
+
+@pytest.fixture
+def unified_panel(backend: EngineeringBackend, plc: str) -> str:
+    """An MTP700 Unified Comfort ``HMI_U`` beside PLC_1."""
+    backend.devices.add_device(MTP700, None, "HMI_U")
+    return "HMI_U"

@@ -361,7 +361,7 @@ def _objects(backend: EngineeringBackend) -> list[m.ProgramObjectInfo]:
             if (o.kind, o.name) != ("TagTable", "Default tag table")]
 
 
-def test_import_list_and_export_program_objects(backend: EngineeringBackend, plc: m.DeviceInfo, tia: Played) -> None:
+def test_import_list_and_export_program_objects(backend: EngineeringBackend, plc: str, tia: Played) -> None:
     second, second_name = _second_table(tia)
     reports = backend.program.import_program_documents(
         "PLC_1",
@@ -391,7 +391,7 @@ def test_import_list_and_export_program_objects(backend: EngineeringBackend, plc
                 [_corpus_table("fseenig_Falhas.xml")], overwrite=False)
 
 
-def test_program_objects_survive_save_and_reopen(backend: EngineeringBackend, plc: m.DeviceInfo,
+def test_program_objects_survive_save_and_reopen(backend: EngineeringBackend, plc: str,
                                                  project: m.ProjectInfo, tia: Played) -> None:
     backend.program.import_program_documents("PLC_1", [_udt(tia, "UDT_State", "u.xml"), _fb(tia)], overwrite=False)
     before = backend.program.export_program_object("PLC_1", "FB_Motor")
@@ -401,7 +401,7 @@ def test_program_objects_survive_save_and_reopen(backend: EngineeringBackend, pl
     assert backend.program.export_program_object("PLC_1", "FB_Motor") == before
 
 
-def test_unsaved_program_changes_are_discarded_on_close(backend: EngineeringBackend, plc: m.DeviceInfo,
+def test_unsaved_program_changes_are_discarded_on_close(backend: EngineeringBackend, plc: str,
                                                         project: m.ProjectInfo, tia: Played) -> None:
     backend.save_project()
     backend.program.import_program_documents("PLC_1", [_udt(tia, "UDT_State", "u.xml")], overwrite=False)
@@ -410,20 +410,20 @@ def test_unsaved_program_changes_are_discarded_on_close(backend: EngineeringBack
     assert [o.name for o in _objects(backend)] == ["Main"]  # the OB1 the PLC came with
 
 
-def test_missing_type_makes_the_block_inconsistent(backend: EngineeringBackend, plc: m.DeviceInfo, tia: Played) -> None:
+def test_missing_type_makes_the_block_inconsistent(backend: EngineeringBackend, plc: str, tia: Played) -> None:
     backend.program.import_program_documents("PLC_1", [_fb(tia, udt="UDT_Nowhere")], overwrite=False)
     (info,) = [o for o in _objects(backend) if o.name == "FB_Motor"]
     assert not info.consistent and info.missing_types == ["UDT_Nowhere"]
 
 
-def test_existing_name_needs_overwrite(backend: EngineeringBackend, plc: m.DeviceInfo, tia: Played) -> None:
+def test_existing_name_needs_overwrite(backend: EngineeringBackend, plc: str, tia: Played) -> None:
     backend.program.import_program_documents("PLC_1", [_fb(tia)], overwrite=False)
     with pytest.raises(e.AlreadyExistsError):
         backend.program.import_program_documents("PLC_1", [_fb(tia)], overwrite=False)
     backend.program.import_program_documents("PLC_1", [_fb(tia)], overwrite=True)
 
 
-def test_blocks_and_plc_data_types_share_one_namespace(backend: EngineeringBackend, plc: m.DeviceInfo,
+def test_blocks_and_plc_data_types_share_one_namespace(backend: EngineeringBackend, plc: str,
                                                        tia: Played) -> None:
     """A PLC data type may not take a block's name, nor a block a type's (case-insensitive); nothing changes."""
     backend.program.import_program_documents("PLC_1", [_udt(tia, "UDT_State", "u.xml"), _fb(tia)], overwrite=False)
@@ -442,7 +442,7 @@ def _manual(doc: m.ProgramDocument) -> m.ProgramDocument:
     return m.ProgramDocument(source=doc.source, data=data)
 
 
-def test_block_number_used_once_per_block_type(backend: EngineeringBackend, plc: m.DeviceInfo, tia: Played) -> None:
+def test_block_number_used_once_per_block_type(backend: EngineeringBackend, plc: str, tia: Played) -> None:
     backend.program.import_program_documents("PLC_1", [_fb(tia)], overwrite=False)
     with pytest.raises(e.ConflictError):
         backend.program.import_program_documents("PLC_1", [_manual(_fb(tia, name="FB_Other", number=1))],
@@ -451,7 +451,7 @@ def test_block_number_used_once_per_block_type(backend: EngineeringBackend, plc:
     backend.program.import_program_documents("PLC_1", [_idb(tia, "DB1", "FB_Motor", 1, "db.xml")], overwrite=False)
 
 
-def test_an_automatically_numbered_block_gets_a_free_number(backend: EngineeringBackend, plc: m.DeviceInfo,
+def test_an_automatically_numbered_block_gets_a_free_number(backend: EngineeringBackend, plc: str,
                                                             tia: Played) -> None:
     # A V19 export without <AutoNumber> (default values left out) is numbered automatically: TIA's default.
     udt = _udt(tia, "UDT_State", "UDT_State.xml")
@@ -464,7 +464,7 @@ def test_an_automatically_numbered_block_gets_a_free_number(backend: Engineering
 
 
 def test_importing_the_same_automatically_numbered_blocks_again_keeps_their_numbers(
-        backend: EngineeringBackend, plc: m.DeviceInfo, tia: Played) -> None:
+        backend: EngineeringBackend, plc: str, tia: Played) -> None:
     """Blocks generated from a source all carry a placeholder number with AutoNumber: importing them again with
     overwrite gives each the lowest free number where the block it replaces holds none, so a pipeline that
     regenerates the same source does not renumber the program (and churn every export in its repository)."""
@@ -477,12 +477,12 @@ def test_importing_the_same_automatically_numbered_blocks_again_keeps_their_numb
         assert {o.name: o.number for o in _objects(backend) if o.kind == "FB"} == first
 
 
-def test_instance_db_needs_its_fb(backend: EngineeringBackend, plc: m.DeviceInfo, tia: Played) -> None:
+def test_instance_db_needs_its_fb(backend: EngineeringBackend, plc: str, tia: Played) -> None:
     raises_code(e.ValidationError, "INSTANCE_OF_MISSING", backend.program.import_program_documents, "PLC_1",
                 [_idb(tia, "DB1", "FB_Missing", 1, "db.xml")], overwrite=False)
 
 
-def test_newer_documents_and_garbage_are_refused(backend: EngineeringBackend, plc: m.DeviceInfo, tia: Played) -> None:
+def test_newer_documents_and_garbage_are_refused(backend: EngineeringBackend, plc: str, tia: Played) -> None:
     raises_code(e.ValidationError, "NEWER_VERSION", backend.program.import_program_documents, "PLC_1",
                 [_fb(tia, version=tia.newer)], overwrite=False)
     # An older TIA's document is taken, also one of a version no export in the corpus has shown (V15).
@@ -498,7 +498,7 @@ def test_newer_documents_and_garbage_are_refused(backend: EngineeringBackend, pl
         )
 
 
-def test_a_failed_batch_imports_nothing_and_reports_per_file(backend: EngineeringBackend, plc: m.DeviceInfo,
+def test_a_failed_batch_imports_nothing_and_reports_per_file(backend: EngineeringBackend, plc: str,
                                                              tia: Played) -> None:
     caught = raises_code(e.ValidationError, "IMPORT_FAILED", backend.program.import_program_documents, "PLC_1",
                          [_udt(tia, "UDT_State", "u.xml"), _doc("<broken", "b.xml")], overwrite=False)

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.port import EngineeringBackend
-from tests.contract.test_hmi_resources_contract import panel  # noqa: F401 - HMI_1 beside PLC_1
-from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
 from tests.conftest import raises_code
 
 BRIDGE_PENDING: dict[str, str] = {}

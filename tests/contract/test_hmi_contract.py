@@ -8,27 +8,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml import hmi as sx
-from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
 from tests.conftest import raises_code
+from tests.contract.conftest import MTP700
 from tests.contract.played import Played
 
 BRIDGE_PENDING: dict[str, str] = {}
 """Tests that do not run on the Openness bridge yet, with the reason."""
-
-TP700 = "6AV2 124-0GC01-0AX0"
-MTP700 = "6AV2 128-3GB06-0AX1"
-
-
-@pytest.fixture
-def panel(backend: EngineeringBackend, plc: str) -> str:
-    """A TP700 Comfort ``HMI_1`` beside PLC_1."""
-    backend.devices.add_device(TP700, None, "HMI_1")
-    return "HMI_1"
 
 
 def connection(tia: Played, name: str = "HMI_Connection_1") -> bytes:

@@ -9,8 +9,6 @@ from engineering_api.backend import errors as e
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml import hmi as sx
 from tests.conftest import raises_code
-from tests.contract.test_hmi_contract import panel  # noqa: F401 - a TP700 ``HMI_1`` beside PLC_1
-from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
 from tests.contract.played import Played
 
 

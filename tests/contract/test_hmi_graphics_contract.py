@@ -9,8 +9,6 @@ from engineering_api.backend import errors as e
 from engineering_api.backend.port import EngineeringBackend
 from tests.api.test_hmi_graphics_api import SVG, png
 from tests.conftest import raises_code
-from tests.contract.test_hmi_contract import panel  # noqa: F401 - a TP700 ``HMI_1`` beside PLC_1
-from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
 
 
 def test_import_export_delete(backend: EngineeringBackend, panel: str) -> None:

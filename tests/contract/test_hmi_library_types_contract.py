@@ -21,8 +21,7 @@ from simatic_xml import hmi_lists as hl
 from tests.conftest import raises_code
 from tests.contract.conftest import HMI, IM
 from tests.contract.played import Played
-from tests.contract.test_hmi_unified_contract import MTP700
-from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
+from tests.contract.conftest import MTP700
 
 _BRIDGE = ("makes and changes a VBScript type: Openness cannot make one of a project object (create_library_type "
            "answers 501 NO_OPENNESS_EQUIVALENT, tested below) and the stand-in's seeded types are read-only")

@@ -16,8 +16,6 @@ from engineering_api.domain.hmi_tree import ScreenRef
 from engineering_api.domain.hmi_values import device_tags, read_values
 from simatic_xml import hmi as sx
 from tests.contract.test_hmi_contract import connection
-from tests.contract.test_hmi_resources_contract import panel  # noqa: F401 - HMI_1 beside PLC_1
-from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
 from tests.contract.played import Played
 
 if TYPE_CHECKING:

@@ -15,7 +15,6 @@ from engineering_api.backend import errors as e
 from engineering_api.backend.port import EngineeringBackend
 from tests.conftest import raises_code
 from tests.contract.conftest import HMI, IM
-from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
 
 if TYPE_CHECKING:
     from engineering_api.backend.areas.security import ProtectionInfo

@@ -7,7 +7,6 @@ as the main contract suite (only the fake today).
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +16,7 @@ from engineering_api.backend import models as m
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml.generate import generate_xml
 from tests.conftest import raises_code
-from tests.contract.conftest import IM, open_plc_project
+from tests.contract.conftest import IM
 from tests.contract.played import Played
 
 BRIDGE_PENDING: dict[str, str] = {
@@ -25,11 +24,6 @@ BRIDGE_PENDING: dict[str, str] = {
         "needs a compiler verdict: the Openness stand-in does not compile, so nothing becomes consistent again"),
 }
 """Tests that cannot run on the bridge (test name -> reason); every other test runs on both adapters."""
-
-
-@pytest.fixture
-def plc(backend: EngineeringBackend, root: Path) -> str:
-    return open_plc_project(backend, root, "Line1")
 
 
 def udt(tia: Played, name: str, *members: tuple[str, str], version: str | None = None) -> bytes:

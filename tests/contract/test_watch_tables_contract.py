@@ -21,7 +21,6 @@ from simatic_xml.watchtables import WatchForceTable, table_to_bytes
 from tests.conftest import raises_code
 from tests.contract.conftest import IM
 from tests.contract.played import Played
-from tests.contract.test_types_contract import plc  # noqa: F401 - a project with PLC_1
 
 BRIDGE_PENDING: dict[str, str] = {}
 """Every test here runs on the Openness bridge too (forcing asserts NO_OPENNESS_EQUIVALENT there)."""

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from tests.pgserver import PostgresServer
-from tests.service.test_postgres_db import postgres  # noqa: F401  # the session's PostgreSQL server
 
 Target = Callable[[Path], "Path | str"]
 """Given a data dir, the database to use with it: its SQLite file, or a fresh PostgreSQL database."""

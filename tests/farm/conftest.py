@@ -67,9 +67,9 @@ def give_back(redis_url: str) -> None:
             target = Claim(record.name, record.instance, record.fence)
             if record.open_project is not None:
                 attempt(target, "close_project")
-            for instance in attempt(target, "simulation.sim_list_instances") or []:
-                attempt(target, "simulation.sim_power_off", instance.name, confirm=True)
-                attempt(target, "simulation.sim_delete_instance", instance.name)
+            for instance in attempt(target, "simulation.list_instances") or []:
+                attempt(target, "simulation.power_off", instance.name, confirm=True)
+                attempt(target, "simulation.delete_instance", instance.name)
             backend.registry.reset(record.name)
         connection = redis_client(redis_url)
         for key in connection.scan_iter(match="engineering-api:farm:caller:*"):

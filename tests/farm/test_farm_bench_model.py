@@ -39,7 +39,7 @@ time.sleep = sleep
 model.install(60.0)
 backend = FakeBackend(Path("state"))
 for name, call in (("open_projects", backend.open_projects),
-                   ("simulation.sim_list_instances", backend.simulation.sim_list_instances),
+                   ("simulation.list_instances", backend.simulation.list_instances),
                    ("catalog.catalog_cache_status", backend.catalog.catalog_cache_status)):
     del waited[:]
     try:

@@ -50,9 +50,9 @@ def own_farm(tmp_path: Path) -> Iterator[tuple[FarmBackendBase, Agents, RedisSer
 
 
 def _queue_create(farm: FarmBackendBase, claim: Any, call_id: str, instance: str) -> None:
-    """Send ``sim_create_instance(instance)`` to ``claim``'s agent under ``call_id``, as the API node sends a call."""
+    """Send ``create_instance(instance)`` to ``claim``'s agent under ``call_id``, as the API node sends a call."""
     fence = {"instance": claim.instance, "token": claim.token}
-    farm.app.send_task(CALL_TASK, args=["simulation.sim_create_instance", {"args": encode([instance]), "kwargs": {}},
+    farm.app.send_task(CALL_TASK, args=["simulation.create_instance", {"args": encode([instance]), "kwargs": {}},
                                         call_id, "", fence], queue=agent_queue(claim.agent), task_id=call_id)
 
 
@@ -62,7 +62,7 @@ def _awaiting(farm: FarmBackendBase, claim: Any, call_id: str) -> tuple[threadin
 
     def wait() -> None:
         try:
-            answers.append(farm._await(call_id, claim, "simulation.sim_create_instance", None))
+            answers.append(farm._await(call_id, claim, "simulation.create_instance", None))
         except EngineeringError as exc:
             answers.append(exc)
 
@@ -103,7 +103,7 @@ def test_a_call_the_broker_lost_in_a_redis_restart_is_answered_not_run_and_never
     state, outcome = until(lambda: (s := farm.stored_outcome(call_id))[0] not in UNSETTLED_STATES and s,
                            "the agent reached the returned message")
     assert state == "REVOKED" or "error" in outcome, outcome
-    names = [i.name for i in farm._send(claim, "simulation.sim_list_instances", (), {}, None)]
+    names = [i.name for i in farm._send(claim, "simulation.list_instances", (), {}, None)]
     assert "Lost" not in names, "the call answered as not run did not run"
 
 
@@ -167,8 +167,8 @@ def test_an_operation_whose_later_call_the_broker_lost_is_not_answered_not_run(o
     farm.app.send_task = send_task
 
     def operation() -> None:  # two changing port calls, as the import's generate and keep-the-source
-        farm.simulation.sim_create_instance("First")
-        farm.simulation.sim_create_instance("Second")
+        farm.simulation.create_instance("First")
+        farm.simulation.create_instance("Second")
 
     def restart_once_lost() -> None:
         lost_sent.wait(WAIT)
@@ -186,7 +186,7 @@ def test_an_operation_whose_later_call_the_broker_lost_is_not_answered_not_run(o
         worker.stop()
     assert answer.value.code == "OUTCOME_UNKNOWN", answer.value
     assert answer.value.details["cause"] == "FARM_BROKER_UNREACHABLE"
-    assert answer.value.details["completedCalls"] == ["simulation.sim_create_instance"]
+    assert answer.value.details["completedCalls"] == ["simulation.create_instance"]
     claim = farm.registry.holding("partial").claim
-    names = [i.name for i in farm._send(claim, "simulation.sim_list_instances", (), {}, None)]
+    names = [i.name for i in farm._send(claim, "simulation.list_instances", (), {}, None)]
     assert "First" in names and "Second" not in names, names

@@ -35,7 +35,7 @@ def _running_step(client: Any, caller: dict[str, str], project: str, answers: li
     deadline = time.monotonic() + HANG_GUARD_S
     while time.monotonic() < deadline:
         record = _agent_with(client, caller, project)
-        if (record["currentCall"] or "").startswith("simulation.sim_step"):
+        if (record["currentCall"] or "").startswith("simulation.step"):
             return record
         time.sleep(0.02)
     raise AssertionError(f"the step never started on the agent: {[a.text[:200] for a in answers]}")

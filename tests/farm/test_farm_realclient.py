@@ -11,9 +11,7 @@ import pytest
 
 from tests.farm.conftest import give_back
 from tests.realclient.conftest import Served, serve
-from tests.realclient.test_vendor_client import node_ready, run_vendor_client
-
-__all__ = ("node_ready",)  # the fixture, imported so this module can use it
+from tests.realclient.test_vendor_client import run_vendor_client
 
 pytestmark = pytest.mark.xdist_group("farm")
 

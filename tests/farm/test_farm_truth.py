@@ -78,21 +78,21 @@ def test_an_agent_restarted_at_once_is_a_new_instance_and_its_caller_hears_it_at
     as_caller("case2", lambda: farm.create_project(Path(workspace), "Quick", author="", comment=""))
     held = farm.registry.holding("case2").claim
     assert held is not None
-    for queued in (("simulation.sim_create_instance", ("S2",), {"operating_mode": "SingleStep"}),
-                   ("simulation.sim_power_on", ("S2",), {}),
-                 ("simulation.sim_run", ("S2",), {})):
+    for queued in (("simulation.create_instance", ("S2",), {"operating_mode": "SingleStep"}),
+                   ("simulation.power_on", ("S2",), {}),
+                 ("simulation.run", ("S2",), {})):
         farm._send(held, queued[0], queued[1], queued[2], None)
     answers: list[BaseException | Any] = []
 
     def step() -> None:
         try:
-            answers.append(as_caller("case2", lambda: farm.simulation.sim_step("S2", cycles=1_000_000)))
+            answers.append(as_caller("case2", lambda: farm.simulation.step("S2", cycles=1_000_000)))
         except BaseException as exc:  # recorded for the assertions
             answers.append(exc)
 
     stepping = threading.Thread(target=step)
     stepping.start()
-    until(lambda: answers or (farm.registry.agent(held.agent).current_call or "").startswith("simulation.sim_step"),
+    until(lambda: answers or (farm.registry.agent(held.agent).current_call or "").startswith("simulation.step"),
           "the step started")
     assert not answers, f"the step ended before the agent was killed: {answers}"
     agents.kill(held.agent)
@@ -116,7 +116,7 @@ def test_redis_away_longer_than_a_lease_loses_no_call_and_no_agent(client, farm_
     stepping = threading.Thread(target=lambda: answers.append(
         client.post("/api/simulation/instances/S3/actions/step", json={"cycles": 1_000_000}, headers=caller)))
     stepping.start()
-    until(lambda: answers or any((a["currentCall"] or "").startswith("simulation.sim_step")
+    until(lambda: answers or any((a["currentCall"] or "").startswith("simulation.step")
                                  for a in data(client.get("/api/farm/agents", headers=caller))["agents"]),
           "the step started")
     assert not answers, answers[0].text
@@ -246,12 +246,12 @@ def test_a_call_delivered_twice_runs_once(farm):
     payload = {"args": encode(["Once"]), "kwargs": {}}
     fence = {"instance": target.instance, "token": None}
     for _ in range(2):  # what a broker's redelivery after a lost ack looks like to the agent
-        farm.app.send_task(CALL_TASK, args=["simulation.sim_create_instance", payload, call_id, "", fence],
+        farm.app.send_task(CALL_TASK, args=["simulation.create_instance", payload, call_id, "", fence],
                            queue=agent_queue(target.agent), task_id=call_id)
     first = farm.registry.next_message(call_id, WAIT)
     assert first is not None and "result" in first, first
     # Calls of one agent run in order: once this one answers, the second delivery has been dealt with.
-    names = [i.name for i in farm._send(target, "simulation.sim_list_instances", (), {}, None)]
+    names = [i.name for i in farm._send(target, "simulation.list_instances", (), {}, None)]
     assert names.count("Once") == 1
     assert farm.registry.next_message(call_id, 0.5) is None, "no second outcome: it did not run again"
     assert farm.stored_outcome(call_id)[1] == first, "the stored outcome is the first run's"
@@ -362,7 +362,7 @@ def test_a_publish_that_failed_after_reaching_the_broker_is_answered_not_run_and
     process.send_signal(signal.SIGSTOP)  # the agent does not take the message before the answer (deterministic)
     try:
         with pytest.raises(EngineeringError) as answer:
-            farm._send(target, "simulation.sim_create_instance", ("Unsent",), {}, None)
+            farm._send(target, "simulation.create_instance", ("Unsent",), {}, None)
     finally:
         process.send_signal(signal.SIGCONT)
         farm.app.send_task = real_send
@@ -370,7 +370,7 @@ def test_a_publish_that_failed_after_reaching_the_broker_is_answered_not_run_and
     state, outcome = until(lambda: (s := farm.stored_outcome(sent[0]))[0] not in UNSETTLED_STATES and s,
                            "the agent reached the message")
     assert state == "REVOKED" or "error" in outcome, outcome
-    names = [i.name for i in farm._send(target, "simulation.sim_list_instances", (), {}, None)]
+    names = [i.name for i in farm._send(target, "simulation.list_instances", (), {}, None)]
     assert "Unsent" not in names, "answered not sent, and it did not run"
 
 
@@ -386,8 +386,8 @@ def test_a_publish_that_failed_inside_kombu_is_answered_not_run_and_the_next_cal
     farm.app.send_task = send_task
     try:
         with pytest.raises(EngineeringError) as answer:
-            farm._send(target, "simulation.sim_create_instance", ("Broken",), {}, None)
+            farm._send(target, "simulation.create_instance", ("Broken",), {}, None)
     finally:
         farm.app.send_task = real_send
     assert answer.value.code == "FARM_BROKER_UNREACHABLE", answer.value
-    assert "Broken" not in [i.name for i in farm._send(target, "simulation.sim_list_instances", (), {}, None)]
+    assert "Broken" not in [i.name for i in farm._send(target, "simulation.list_instances", (), {}, None)]

@@ -29,7 +29,7 @@ from abc import ABC
 from typing import TYPE_CHECKING
 
 from engineering_api.backend.port import AREAS
-from tests.lib.test_layering import ROOT
+from tools.layering import ROOT
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 
-from tests.lib.test_layering import OURS, ROOT
+from tools.layering import OURS, ROOT
 
 DOMAIN = ROOT / "engineering_api" / "domain"
 SCANNED = ("engineering_api", "fakes", "openness_bridge", "bench", "tests")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from engineering_api.backend.port import AREAS
-from tests.lib.test_layering import ROOT
+from tools.layering import ROOT
 
 GLOSSARY = ROOT / "docs" / "glossary.md"
 _FOLDERS = ("engineering_api/backend/areas", "fakes", "openness_bridge")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tools import layout
 from tools.architecture import page_with
-from tests.lib.test_layering import ALLOWED, files
+from tools.layering import ALLOWED, files
 
 
 def test_the_layout_page_shows_todays_packages() -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from engineering_api.ci.paths import SCL_SUFFIXES
 from engineering_api.cli import main
-from tests.lsp.client import session
+from tools.lsp_client import session
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "scl"
 SOURCES = sorted(p for p in CORPUS.rglob("*") if p.suffix.lower() in SCL_SUFFIXES) if CORPUS.is_dir() else []

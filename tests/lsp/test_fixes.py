@@ -8,7 +8,7 @@ from typing import Sequence
 
 from lsprotocol import types
 
-from tests.lsp.client import Session, session
+from tools.lsp_client import Session, session
 
 FC = '''FUNCTION "Scale" : Void
 { S7_Optimized_Access := 'TRUE' }

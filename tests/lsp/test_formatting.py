@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from lsprotocol import types
 
-from tests.lsp.client import Session, session
+from tools.lsp_client import Session, session
 from tests.lsp.test_fixes import apply
 from tests.scl_format.corpus import CORPUS, by_style, mutate_layout
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from tests.lsp.client import session
+from tools.lsp_client import session
 from tests.lsp.test_navigation import at, hover
 from tests.lsp.test_workspace import needs_corpus, plc
 

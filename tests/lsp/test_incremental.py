@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.lsp.client import session
+from tools.lsp_client import session
 from tests.lsp.test_corpus_diagnostics import CORPUS, SEVERITY, expected_start, scl_check
 
 DOORLOCK = CORPUS / "lopez-dev__Siemens-SCL-Source-Files" / "DoorLock" / "DoorLock.scl"

@@ -9,7 +9,7 @@ from typing import Any, Awaitable, Callable
 
 from lsprotocol import types
 
-from tests.lsp.client import Session, session
+from tools.lsp_client import Session, session
 from tests.lsp.test_workspace import needs_corpus, plc
 
 CONVEYOR = '''FUNCTION_BLOCK "Conveyor"

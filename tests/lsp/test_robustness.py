@@ -9,7 +9,7 @@ from pathlib import Path
 from lsprotocol import types
 
 from engineering_api.lsp.session import MAX_DOCUMENT_CHARS
-from tests.lsp.client import Session, session
+from tools.lsp_client import Session, session
 
 GOOD = 'FUNCTION "Ok" : Void\nVAR_TEMP\n  a : Int;\nEND_VAR\nBEGIN\n  #a := 1;\nEND_FUNCTION\n'
 

@@ -14,7 +14,7 @@ from lsprotocol import types
 
 from engineering_api.backend.areas.tags import TagInfo
 from engineering_api.domain.tag_formats import write_xlsx
-from tests.lsp.client import session
+from tools.lsp_client import session
 
 SIMATICML = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "simaticml"
 TAG_TABLE = SIMATICML / "tagtable" / "fseenig_Falhas.xml"  # TIA's export: FALHA_24VDC : Bool among others

@@ -7,7 +7,6 @@ import asyncio
 from typing import Any
 
 from engineering_api.mcp.tools import call_tool, tool_catalog
-from tests.api.test_download_api import plc  # noqa: F401 - the fixture: PLC_1 with a program and its instance
 from tests.conftest import assert_error
 
 

@@ -12,7 +12,6 @@ import pytest
 from engineering_api.mcp.results import TEXT_BUDGET, ResultStore
 from engineering_api.mcp.server import to_result
 from engineering_api.mcp.tools import call_tool
-from tests.api.test_download_api import plc  # noqa: F401 - the fixture: PLC_1 with a program and its instance
 from tests.conftest import data
 
 

@@ -46,20 +46,6 @@ def _node() -> str:
     return node
 
 
-@pytest.fixture(scope="module")
-def node_ready() -> str:
-    """node, the client's source and esbuild are there (else skip with the driver's reason)."""
-    node = _node()
-    check = subprocess.run([node, str(DRIVER), "--check"], capture_output=True, text=True, timeout=CHECK_TIMEOUT_S,
-                           check=False)
-    if check.returncode == 3:
-        reason = check.stdout.strip() or "the vendor client cannot be loaded"
-        print(reason)
-        pytest.skip(reason)
-    assert check.returncode == 0, check.stdout + check.stderr
-    return node
-
-
 @pytest.fixture
 def served(tmp_path: Path, node_ready: str) -> Iterator[Served]:
     yield from serve(tmp_path / "data")

@@ -20,7 +20,6 @@ from engineering_api.config import Settings
 from tests.bounds import until
 from tests.conftest import assert_error, data, served
 from tests.pgserver import PostgresServer
-from tests.service.test_postgres_db import fresh_db, postgres  # noqa: F401  # the session's PostgreSQL server
 
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 

@@ -76,12 +76,12 @@ def test_only_reads_are_judged_read_only():
     from engineering_api.farm.proxy import is_read_only
 
     for read in ("list_blocks", "get_block", "session_status", "project_overview", "catalog_search",
-                 "simulation.sim_status",
+                 "simulation.status",
                  "reflection.openness_types", "security.security_summary"):
         assert is_read_only(read), read
-    for change in ("simulation.sim_update_instance_config", "catalog_cache_build", "delete_block",
+    for change in ("simulation.update_instance_config", "catalog_cache_build", "delete_block",
                    "import_program_documents",
-                   "get_watch_force_table", "open_project", "sim_tags.sim_write_tag", "compile_software",
+                   "get_watch_force_table", "open_project", "sim_tags.write_tag", "compile_software",
                    "watch_tables.get_watch_force_table", "security.create_umac_user"):
         assert not is_read_only(change), change
 
@@ -133,8 +133,8 @@ def test_a_change_or_a_read_of_a_held_project_is_never_run_again(monkeypatch):
 
     backend, sent = _farm(monkeypatch, _Registry(), lost={"a1"})
     with pytest.raises(PortalUnavailableError):
-        backend.simulation.sim_create_instance("S")
-    assert sent == [("a1", "simulation.sim_create_instance")]
+        backend.simulation.create_instance("S")
+    assert sent == [("a1", "simulation.create_instance")]
     backend, sent = _farm(monkeypatch, _Registry(held="a1"), lost={"a1"})
     with pytest.raises(PortalUnavailableError):
         backend.blocks.list_blocks("PLC_1")

@@ -33,7 +33,6 @@ from tests.bounds import HANG_GUARD_S, until
 from tests.conftest import data, served
 from tests.full_disk import disk_full
 from tests.pgserver import PostgresServer
-from tests.service.test_postgres_db import fresh_db, postgres  # noqa: F401  # the session's PostgreSQL server
 
 SEEDS = int(os.environ.get("FAULT_SEEDS", "2"))
 STEPS = 12

@@ -3,9 +3,6 @@ a restart. The statements are SQLAlchemy Core over one schema (engineering_api.l
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,34 +10,7 @@ import pytest
 from engineering_api.config import Settings
 from engineering_api.lib.db import Database, KeyValueStore
 from engineering_api.lib.tables import audit, kv
-from tests.conftest import data, run_job, served, skip_or_fail
-from tests.pgserver import PostgresServer, postgres_binaries
-
-
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[PostgresServer]:
-    if postgres_binaries() is None:
-        reason = "PostgreSQL tests need Debian's postgresql package (initdb, postgres)"
-        skip_or_fail(reason, "the PostgreSQL tests")
-    # Not under pytest's tmp dir: as root, the cluster runs as the postgres user, who cannot enter root's 0700 dirs.
-    workdir = Path(tempfile.mkdtemp(prefix="engineering-api-pg-"))
-    server = PostgresServer(workdir)
-    try:
-        server.start()
-        yield server
-    finally:
-        server.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
-
-
-@pytest.fixture
-def fresh_db(postgres: PostgresServer) -> str:
-    import psycopg
-
-    with psycopg.connect(postgres.url, autocommit=True) as conn:
-        conn.execute("DROP SCHEMA public CASCADE")
-        conn.execute("CREATE SCHEMA public")
-    return postgres.url
+from tests.conftest import data, run_job, served
 
 
 def test_the_database_speaks_both(fresh_db):

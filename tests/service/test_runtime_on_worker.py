@@ -36,18 +36,18 @@ def test_a_held_areas_calls_are_queued_to_the_worker_too(client, admin):
     services = client.app.state.services
     fake = services.backend
     ran_on_worker: list[bool] = []
-    original = fake.simulation.sim_list_instances
+    original = fake.simulation.list_instances
 
     def spied() -> object:
         ran_on_worker.append(on_a_worker_thread())
         return original()
 
-    fake.simulation.sim_list_instances = spied
+    fake.simulation.list_instances = spied
     try:
         result: list[object] = []
-        thread = threading.Thread(target=lambda: result.append(WorkerBackend(services).simulation.sim_list_instances()))
+        thread = threading.Thread(target=lambda: result.append(WorkerBackend(services).simulation.list_instances()))
         thread.start()
         thread.join(HANG_GUARD_S)
     finally:
-        del fake.simulation.sim_list_instances
+        del fake.simulation.list_instances
     assert ran_on_worker == [True] and result == [original()]

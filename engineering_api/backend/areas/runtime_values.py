@@ -10,7 +10,7 @@ instance's own clock that virtual time drives), not the moment it was read.
 
 Monitored items follow OPC UA's: a sampling interval (0: every cycle) and an absolute deadband (None: report every
 sample). The adapter queues a sample at the end of each cycle that passes them, and the program's alarm events
-(``Program_Alarm`` edges) as they happen; :meth:`RuntimeValuesPort.sim_drain_events` hands both over in scan order.
+(``Program_Alarm`` edges) as they happen; :meth:`RuntimeValuesPort.drain_events` hands both over in scan order.
 """
 
 from __future__ import annotations
@@ -120,7 +120,7 @@ class RuntimeValuesPort(ABC):
     """Runtime access to one PLCSIM instance, named explicitly (no connected-instance default here)."""
 
     @abstractmethod
-    def sim_released_tags(self, instance: str) -> list[SimReleasedTag]:
+    def released_tags(self, instance: str) -> list[SimReleasedTag]:
         """Every released leaf of the program downloaded to ``instance``, in the PLC's order; none before a
         download. The rule is :mod:`engineering_api.rules.released_tags`. The fake reads the flags from the program
         as downloaded; the Openness bridge from that PLC in the open project (PLCSIM Advanced's tag list does not
@@ -133,7 +133,7 @@ class RuntimeValuesPort(ABC):
         """
 
     @abstractmethod
-    def sim_clock(self, instance: str) -> str:
+    def clock(self, instance: str) -> str:
         """The instance's clock now, as UTC (what values read now carry; the virtual time of a stepped CPU), so a
         runtime client's acknowledgement is stamped on the CPU's clock like the alarms it acknowledges.
 
@@ -143,7 +143,7 @@ class RuntimeValuesPort(ABC):
         """
 
     @abstractmethod
-    def sim_hmi_read(self, names: list[str], instance: str) -> SimScanRead:
+    def hmi_read(self, names: list[str], instance: str) -> SimScanRead:
         """Read tags between two cycles as an HMI client: one value per name, each with its own error.
 
         Raises:
@@ -154,15 +154,15 @@ class RuntimeValuesPort(ABC):
         """
 
     @abstractmethod
-    def sim_hmi_write(self, items: list[SimTagWrite], instance: str) -> SimScanRead:
+    def hmi_write(self, items: list[SimTagWrite], instance: str) -> SimScanRead:
         """Write tags in order between two cycles as an HMI client; each answers the value read back.
 
         Raises:
-            as :meth:`sim_hmi_read` (``CPU_ACCESS_DENIED`` when HMI access is not enough to write).
+            as :meth:`hmi_read` (``CPU_ACCESS_DENIED`` when HMI access is not enough to write).
         """
 
     @abstractmethod
-    def sim_set_monitored_items(self, instance: str, items: list[SimMonitoredItem]) -> None:
+    def set_monitored_items(self, instance: str, items: list[SimMonitoredItem]) -> None:
         """Replace the instance's monitored items (an empty list ends monitoring); queued samples of items no longer
         monitored are dropped.
 
@@ -173,11 +173,11 @@ class RuntimeValuesPort(ABC):
         """
 
     @abstractmethod
-    def sim_drain_events(self, instance: str) -> SimRuntimeEvents:
+    def drain_events(self, instance: str) -> SimRuntimeEvents:
         """Hand over (and forget) the samples and program alarm events queued since the last call.
 
         Raises:
             NotFoundError: no such instance.
-            NotSupportedError: as :meth:`sim_set_monitored_items`.
+            NotSupportedError: as :meth:`set_monitored_items`.
         """
 

@@ -34,19 +34,19 @@ class SimulationPort(ABC):
 
     # ----- runtime manager ----------------------------------------------------------------------
     @abstractmethod
-    def sim_runtime_status(self) -> SimRuntimeStatus:
+    def runtime_status(self) -> SimRuntimeStatus:
         """Whether the runtime manager runs, its API version, port and instance count. Never raises."""
 
     @abstractmethod
-    def sim_start_runtime(self) -> SimRuntimeStatus:
+    def start_runtime(self) -> SimRuntimeStatus:
         """Start the runtime manager (nothing to do when it runs)."""
 
     @abstractmethod
-    def sim_runtime_config(self) -> SimRuntimeConfig:
+    def runtime_config(self) -> SimRuntimeConfig:
         """Network mode and remote port of the runtime manager."""
 
     @abstractmethod
-    def sim_update_runtime_config(self, *, network_mode: str | None, port: int | None) -> SimRuntimeConfig:
+    def update_runtime_config(self, *, network_mode: str | None, port: int | None) -> SimRuntimeConfig:
         """Change the network mode and/or open the remote port (``None`` keeps a value).
 
         Raises:
@@ -55,7 +55,7 @@ class SimulationPort(ABC):
         """
 
     @abstractmethod
-    def sim_set_port(self, port: int | None) -> SimRuntimeConfig:
+    def set_port(self, port: int | None) -> SimRuntimeConfig:
         """Open the runtime manager's remote port (``None`` closes it).
 
         Raises:
@@ -63,16 +63,16 @@ class SimulationPort(ABC):
         """
 
     @abstractmethod
-    def sim_status(self) -> SimStatus:
+    def status(self) -> SimStatus:
         """Runtime manager, registered instances and the connected one. Never raises."""
 
     # ----- instances ----------------------------------------------------------------------------
     @abstractmethod
-    def sim_list_instances(self) -> list[SimInstanceInfo]:
+    def list_instances(self) -> list[SimInstanceInfo]:
         """Registered instances, in creation order."""
 
     @abstractmethod
-    def sim_create_instance(
+    def create_instance(
         self, name: str, cpu_type: str = "CPU1500_Unspecified", operating_mode: str | None = None,
     ) -> SimInstanceInfo:
         """Register a new instance (powered off, nothing downloaded).
@@ -86,7 +86,7 @@ class SimulationPort(ABC):
         """
 
     @abstractmethod
-    def sim_delete_instance(self, instance: str) -> SimInstanceInfo:
+    def delete_instance(self, instance: str) -> SimInstanceInfo:
         """Unregister a powered-off instance; returns it as it was.
 
         Raises:
@@ -95,7 +95,7 @@ class SimulationPort(ABC):
         """
 
     @abstractmethod
-    def sim_power_on(self, instance: str) -> SimInstanceState:
+    def power_on(self, instance: str) -> SimInstanceState:
         """Power on: the CPU boots into STOP with start values (retentive data kept). Idempotent.
 
         Raises:
@@ -103,7 +103,7 @@ class SimulationPort(ABC):
         """
 
     @abstractmethod
-    def sim_power_off(self, instance: str, *, confirm: bool = False) -> SimInstanceState:
+    def power_off(self, instance: str, *, confirm: bool = False) -> SimInstanceState:
         """Power off: non-retentive data is lost. Idempotent. A CPU in RUN is only powered off with ``confirm``.
 
         Raises:
@@ -112,7 +112,7 @@ class SimulationPort(ABC):
         """
 
     @abstractmethod
-    def sim_run(self, instance: str | None) -> SimInstanceState:
+    def run(self, instance: str | None) -> SimInstanceState:
         """STOP to RUN: startup OBs run, then cycles (free-running in Default mode). Idempotent in RUN.
 
         Raises:
@@ -122,7 +122,7 @@ class SimulationPort(ABC):
         """
 
     @abstractmethod
-    def sim_stop(self, instance: str | None, *, confirm: bool = False) -> SimInstanceState:
+    def stop(self, instance: str | None, *, confirm: bool = False) -> SimInstanceState:
         """RUN to STOP, only with ``confirm`` (as ``stop_cpu``). Idempotent in STOP.
 
         Raises:
@@ -131,7 +131,7 @@ class SimulationPort(ABC):
         """
 
     @abstractmethod
-    def sim_memory_reset(self, instance: str | None, *, confirm: bool = False) -> SimInstanceState:
+    def memory_reset(self, instance: str | None, *, confirm: bool = False) -> SimInstanceState:
         """MRES: STOP, every value back to its start value, retentive data cleared; the program stays.
 
         A CPU in RUN is only reset with ``confirm`` (the reset stops it).
@@ -142,7 +142,7 @@ class SimulationPort(ABC):
         """
 
     @abstractmethod
-    def sim_clear_forces(self, instance: str | None) -> list[str]:
+    def clear_forces(self, instance: str | None) -> list[str]:
         """Remove every force the instance's CPU holds (a memory reset keeps them, as on an S7-1500); returns the
         operands no longer forced. A PLC unit test starts from a clean state with it.
 
@@ -153,7 +153,7 @@ class SimulationPort(ABC):
         """
 
     @abstractmethod
-    def sim_instance_state(self, instance: str | None) -> SimInstanceState:
+    def instance_state(self, instance: str | None) -> SimInstanceState:
         """Operating state, mode, virtual time, scan-time statistics, last programming error.
 
         Raises:
@@ -161,7 +161,7 @@ class SimulationPort(ABC):
         """
 
     @abstractmethod
-    def sim_instance_config(self, instance: str) -> SimInstanceConfig:
+    def instance_config(self, instance: str) -> SimInstanceConfig:
         """Operating mode, cycle time, scale factor and CPU type of an instance.
 
         Raises:
@@ -169,7 +169,7 @@ class SimulationPort(ABC):
         """
 
     @abstractmethod
-    def sim_update_instance_config(
+    def update_instance_config(
         self, instance: str, *, operating_mode: str | None = None, cycle_time_ms: float | None = None,
         min_cycle_time_ms: float | None = None, scale_factor: float | None = None, cpu_type: str | None = None,
     ) -> SimInstanceConfig:
@@ -182,7 +182,7 @@ class SimulationPort(ABC):
         """
 
     @abstractmethod
-    def sim_instance_network(self, instance: str) -> SimNetworkConfig:
+    def instance_network(self, instance: str) -> SimNetworkConfig:
         """IP suites of an instance.
 
         Raises:
@@ -190,7 +190,7 @@ class SimulationPort(ABC):
         """
 
     @abstractmethod
-    def sim_set_instance_network(self, instance: str, suites: list[SimIpSuite]) -> SimNetworkConfig:
+    def set_instance_network(self, instance: str, suites: list[SimIpSuite]) -> SimNetworkConfig:
         """Replace the IP suites (an empty list goes back to Softbus).
 
         Raises:
@@ -200,7 +200,7 @@ class SimulationPort(ABC):
         """
 
     @abstractmethod
-    def sim_step(self, instance: str | None, cycles: int | None = None,
+    def step(self, instance: str | None, cycles: int | None = None,
                  milliseconds: float | None = None) -> SimStepResult:
         """Advance virtual time by ``cycles`` cycles or ``milliseconds`` (exactly one of them).
 
@@ -214,7 +214,7 @@ class SimulationPort(ABC):
         """
 
     @abstractmethod
-    def sim_diagnostics(self, instance: str, limit: int | None = None) -> SimDiagnostics:
+    def diagnostics(self, instance: str, limit: int | None = None) -> SimDiagnostics:
         """The diagnostic buffer, newest first (at most ``limit`` entries).
 
         Raises:
@@ -223,7 +223,7 @@ class SimulationPort(ABC):
 
     # ----- connection and session ---------------------------------------------------------------
     @abstractmethod
-    def sim_connect(self, instance: str) -> SimConnection:
+    def connect(self, instance: str) -> SimConnection:
         """Make ``instance`` the one the tag methods act on; its tag list is refreshed.
 
         Raises:
@@ -231,11 +231,11 @@ class SimulationPort(ABC):
         """
 
     @abstractmethod
-    def sim_disconnect(self) -> SimConnection:
+    def disconnect(self) -> SimConnection:
         """Forget the connected instance (nothing to do when none is)."""
 
     @abstractmethod
-    def sim_start_session(self, instance: str) -> SimSessionState:
+    def start_session(self, instance: str) -> SimSessionState:
         """Connect to ``instance``, power it on when off, and set it to RUN.
 
         Raises:
@@ -244,7 +244,7 @@ class SimulationPort(ABC):
         """
 
     @abstractmethod
-    def sim_stop_session(self, *, confirm: bool = False) -> SimSessionState:
+    def stop_session(self, *, confirm: bool = False) -> SimSessionState:
         """Set the connected instance to STOP and disconnect (it stays powered on); a CPU in RUN needs ``confirm``.
 
         Raises:
@@ -253,7 +253,7 @@ class SimulationPort(ABC):
         """
 
     @abstractmethod
-    def sim_session_state(self) -> SimSessionState:
+    def session_state(self) -> SimSessionState:
         """The connected instance and whether it runs. Never raises."""
 
 
@@ -263,7 +263,7 @@ class SimTagsPort(ABC):
     Every method runs on the TIA worker thread; docstrings name the domain errors raised."""
 
     @abstractmethod
-    def sim_list_tags(self, filter: str | None = None, instance: str | None = None) -> SimTagList:
+    def list_tags(self, filter: str | None = None, instance: str | None = None) -> SimTagList:
         """Leaves of the tag list; ``filter`` is a case-insensitive substring or a ``*``/``?`` pattern.
 
         Raises:
@@ -273,7 +273,7 @@ class SimTagsPort(ABC):
         """
 
     @abstractmethod
-    def sim_refresh_tags(self, instance: str | None = None) -> SimTagList:
+    def refresh_tags(self, instance: str | None = None) -> SimTagList:
         """Read the tag list again after a download (PLCSIM's ``UpdateTagList``).
 
         Raises:
@@ -282,7 +282,7 @@ class SimTagsPort(ABC):
         """
 
     @abstractmethod
-    def sim_read_tag(self, name: str, instance: str | None = None) -> SimTagValue:
+    def read_tag(self, name: str, instance: str | None = None) -> SimTagValue:
         """Read one tag: a tag name, ``"DB".member[1]`` or an absolute address (``%IW2``).
 
         Raises:
@@ -291,11 +291,11 @@ class SimTagsPort(ABC):
                 (``INSTANCE_OFF``).
             ValidationError: the value cannot be represented (``SIM_TAG_NOT_SUPPORTED``).
             PermissionDeniedError: ``CPU_ACCESS_DENIED``: the CPU is protected with "no access" (reads need HMI
-                access; a password can be sent with :meth:`sim_batch_read`).
+                access; a password can be sent with :meth:`batch_read`).
         """
 
     @abstractmethod
-    def sim_write_tag(
+    def write_tag(
         self, name: str, value: Any, instance: str | None = None, *, password: str | None = None, as_hmi: bool = False,
     ) -> SimTagValue:
         """Write one tag; returns the value as stored (wrapped or rounded to the tag's type).
@@ -305,13 +305,13 @@ class SimTagsPort(ABC):
 
         Raises:
             NotFoundError: no such instance, or no such tag (``SIM_TAG_NOT_FOUND``).
-            ConflictError: as :meth:`sim_read_tag`.
+            ConflictError: as :meth:`read_tag`.
             ValidationError: the value does not fit the tag's type (``SIM_TAG_TYPE_MISMATCH``).
             PermissionDeniedError: ``CPU_ACCESS_DENIED`` (the CPU's protection refuses the write).
         """
 
     @abstractmethod
-    def sim_batch_read(
+    def batch_read(
         self, names: list[str], instance: str | None = None, *, password: str | None = None,
     ) -> list[SimTagResult]:
         """Read several tags; one result per name, in order, each with its own error (never raised).
@@ -324,14 +324,14 @@ class SimTagsPort(ABC):
         """
 
     @abstractmethod
-    def sim_batch_write(
+    def batch_write(
         self, items: list[SimTagWrite], instance: str | None = None, *, password: str | None = None,
         as_hmi: bool = False,
     ) -> list[SimTagResult]:
         """Write several tags in order; one result per item, each with its own error (never raised).
 
         Raises:
-            PermissionDeniedError: ``CPU_ACCESS_DENIED``, as :meth:`sim_write_tag`, before anything is written.
+            PermissionDeniedError: ``CPU_ACCESS_DENIED``, as :meth:`write_tag`, before anything is written.
             NotFoundError: no such instance.
             ConflictError: no instance connected.
             ValidationError: no items, or more than the batch limit (``SIM_BATCH_SIZE``).
@@ -344,7 +344,7 @@ class SimProfilesPort(ABC):
     the TIA worker thread; docstrings name the domain errors raised."""
 
     @abstractmethod
-    def sim_list_profiles(self) -> list[SimProfile]:
+    def list_profiles(self) -> list[SimProfile]:
         """Saved profiles, by name.
 
         Raises:
@@ -352,10 +352,10 @@ class SimProfilesPort(ABC):
         """
 
     @abstractmethod
-    def sim_save_profile(
+    def save_profile(
         self, name: str, *, description: str, instances: list[SimProfileInstance], overwrite: bool = False,
     ) -> SimProfile:
-        """Save a set of instance definitions (nothing is created; see :meth:`sim_apply_profile`).
+        """Save a set of instance definitions (nothing is created; see :meth:`apply_profile`).
 
         Raises:
             ValidationError: a bad profile name, CPU type, operating mode or address; duplicate or too many
@@ -364,7 +364,7 @@ class SimProfilesPort(ABC):
         """
 
     @abstractmethod
-    def sim_get_profile(self, file_name: str) -> SimProfile:
+    def get_profile(self, file_name: str) -> SimProfile:
         """One profile by name (with or without ``.json``).
 
         Raises:
@@ -373,7 +373,7 @@ class SimProfilesPort(ABC):
         """
 
     @abstractmethod
-    def sim_apply_profile(self, file_name: str) -> list[SimInstanceInfo]:
+    def apply_profile(self, file_name: str) -> list[SimInstanceInfo]:
         """Create the profile's instances, with their modes and addresses; all or none.
 
         Raises:
@@ -384,7 +384,7 @@ class SimProfilesPort(ABC):
         """
 
     @abstractmethod
-    def sim_import_legacy(self, source: Path | None) -> SimInstanceInfo:
+    def import_legacy(self, source: Path | None) -> SimInstanceInfo:
         """Import a legacy S7-PLCSIM project as an instance.
 
         Raises:

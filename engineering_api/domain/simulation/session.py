@@ -62,21 +62,21 @@ def _instance_name(d: ConnectInput) -> str:
 
 
 def _connect(ctx: OperationContext, d: ConnectInput) -> SimConnection:
-    return ctx.backend.simulation.sim_connect(_instance_name(d))
+    return ctx.backend.simulation.connect(_instance_name(d))
 
 
 def _start(ctx: OperationContext, d: ConnectInput) -> SimSessionState:
-    return ctx.backend.simulation.sim_start_session(_instance_name(d))
+    return ctx.backend.simulation.start_session(_instance_name(d))
 
 
 def _legacy(ctx: OperationContext, d: LegacyImportInput) -> SimInstanceInfo:
     from pathlib import Path
 
-    return ctx.backend.sim_profiles.sim_import_legacy(Path(d.file_path) if d.file_path else None)
+    return ctx.backend.sim_profiles.import_legacy(Path(d.file_path) if d.file_path else None)
 
 
 def _preview_stop(ctx: OperationContext, d: StopConfirmInput) -> Preview:
-    session = ctx.backend.simulation.sim_session_state()
+    session = ctx.backend.simulation.session_state()
     if not session.connected or session.connected_instance is None:
         raise e.ConflictError("No simulation instance is connected (POST /api/simulation/connect).",
                               code="SIM_NOT_CONNECTED")
@@ -95,7 +95,7 @@ def _preview_stop(ctx: OperationContext, d: StopConfirmInput) -> Preview:
 def _preview_save_profile(ctx: OperationContext, d: ProfileInput) -> Preview:
     from engineering_api.rules.simulation_profiles import check_profile
 
-    existing = [p.name for p in ctx.backend.sim_profiles.sim_list_profiles()]
+    existing = [p.name for p in ctx.backend.sim_profiles.list_profiles()]
     check_profile(d.name, d.instances, existing, d.overwrite)
     old = next((p for p in existing if p.lower() == d.name.lower()), None)
     if old is not None:
@@ -115,7 +115,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="simulation.disconnect", summary="Disconnect from the current PLCSim Advanced instance.", section=SECTION,
-        handler=lambda ctx, _: ctx.backend.simulation.sim_disconnect(), input=None, output=SimConnection,
+        handler=lambda ctx, _: ctx.backend.simulation.disconnect(), input=None, output=SimConnection,
         route=RouteSpec("POST", f"{BASE}/disconnect"),
     ),
     Operation(
@@ -128,39 +128,39 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         name="simulation.stop",
         summary="Stop the current simulation session: STOP the connected CPU and disconnect. A CPU in RUN needs "
                 "confirm=true.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.simulation.sim_stop_session(confirm=d.confirm),
+        section=SECTION, handler=lambda ctx, d: ctx.backend.simulation.stop_session(confirm=d.confirm),
         input=StopConfirmInput, output=SimSessionState, route=RouteSpec("POST", f"{BASE}/stop"),
         errors=(e.ConflictError,), example={"confirm": True}, description=STOP_CONFIRM_RULE,
         destructive=True, preview=_preview_stop,
     ),
     read("simulation.state", SECTION, "Get the current simulation state including connection and running status.",
-         f"{BASE}/state", lambda ctx, _: ctx.backend.simulation.sim_session_state(), None, SimSessionState),
+         f"{BASE}/state", lambda ctx, _: ctx.backend.simulation.session_state(), None, SimSessionState),
     read("simulation.tags.list", SECTION,
          "List all available simulation tags from the connected instance (filter: substring or pattern).", TAGS,
-         lambda ctx, d: ctx.backend.sim_tags.sim_list_tags(d.filter, d.instance_name), TagListInput, SimTagList,
+         lambda ctx, d: ctx.backend.sim_tags.list_tags(d.filter, d.instance_name), TagListInput, SimTagList,
          errors=_TAG),
     Operation(
         name="simulation.tags.refresh", summary="Refresh the tag list from the connected PLCSim instance.",
         section=SECTION,
-        handler=lambda ctx, d: ctx.backend.sim_tags.sim_refresh_tags(d.instance_name), input=TagTarget,
+        handler=lambda ctx, d: ctx.backend.sim_tags.refresh_tags(d.instance_name), input=TagTarget,
         output=SimTagList, route=RouteSpec("POST", f"{TAGS}/refresh"), errors=(e.NotFoundError, e.ConflictError),
     ),
     Operation(
         name="simulation.tags.read", summary="Read the current value of a specific simulation tag.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.sim_tags.sim_read_tag(d.tag_name, d.instance_name), input=TagRef,
+        handler=lambda ctx, d: ctx.backend.sim_tags.read_tag(d.tag_name, d.instance_name), input=TagRef,
         output=SimTagValue, route=RouteSpec("GET", f"{TAGS}/{{tagName}}"), mutating=False, errors=_TAG,
         client_routes=(RouteSpec("GET", "/api/simulation/plcsim/tags/{tagName}"),),
     ),
     Operation(
         name="simulation.tags.write", summary="Write a value to a specific simulation tag.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.sim_tags.sim_write_tag(
+        handler=lambda ctx, d: ctx.backend.sim_tags.write_tag(
             d.tag_name, d.value, d.instance_name, password=d.password, as_hmi=d.as_hmi), input=TagWriteInput,
         output=SimTagValue, route=RouteSpec("PUT", f"{TAGS}/{{tagName}}"), errors=_TAG, example={"value": True},
         client_routes=(RouteSpec("POST", "/api/simulation/plcsim/tags/{tagName}"),),
     ),
     Operation(
         name="simulation.tags.batch-read", summary="Read multiple simulation tags in a single request.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.sim_tags.sim_batch_read(
+        section=SECTION, handler=lambda ctx, d: ctx.backend.sim_tags.batch_read(
             d.tag_names, d.instance_name, password=d.password),
         input=BatchReadInput, output=list[SimTagResult], route=RouteSpec("POST", f"{TAGS}/batch-read"),
         mutating=False, role=Role.VIEWER, errors=_BATCH, description=_BATCH_NOTE,
@@ -168,20 +168,20 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="simulation.tags.batch-write", summary="Write values to multiple simulation tags in a single request.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.sim_tags.sim_batch_write(
+        section=SECTION, handler=lambda ctx, d: ctx.backend.sim_tags.batch_write(
             d.tags, d.instance_name, password=d.password, as_hmi=d.as_hmi),
         input=BatchWriteInput, output=list[SimTagResult], route=RouteSpec("POST", f"{TAGS}/batch-write"),
         errors=_BATCH, description=_BATCH_NOTE,
         example={"tags": [{"name": "Start", "value": True}, {"name": '"Motor_DB".Setpoint', "value": 1500}]},
     ),
     read("simulation.profiles.list", SECTION, "List all saved simulation profiles.", f"{BASE}/profiles",
-         lambda ctx, _: ctx.backend.sim_profiles.sim_list_profiles(), None, list[SimProfile],
+         lambda ctx, _: ctx.backend.sim_profiles.list_profiles(), None, list[SimProfile],
          errors=(e.ValidationError,)),
     Operation(
         name="simulation.profiles.create",
         summary="Create a new simulation profile with instance definitions (saved; apply it to create them).",
         section=SECTION, input=ProfileInput, output=SimProfile, route=RouteSpec("POST", f"{BASE}/profiles"),
-        handler=lambda ctx, d: ctx.backend.sim_profiles.sim_save_profile(
+        handler=lambda ctx, d: ctx.backend.sim_profiles.save_profile(
             d.name, description=d.description, instances=d.instances, overwrite=d.overwrite),
         errors=(e.ValidationError, e.AlreadyExistsError),
         example={"name": "Line1", "description": "Two CPUs of line 1", "instances": [
@@ -189,12 +189,12 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         destructive=True, preview=_preview_save_profile,
     ),
     read("simulation.profiles.get", SECTION, "Get details of a specific simulation profile.",
-         f"{BASE}/profiles/{{fileName}}", lambda ctx, d: ctx.backend.sim_profiles.sim_get_profile(d.file_name),
+         f"{BASE}/profiles/{{fileName}}", lambda ctx, d: ctx.backend.sim_profiles.get_profile(d.file_name),
          ProfileRef, SimProfile, errors=(e.NotFoundError, e.ValidationError)),
     Operation(
         name="simulation.profiles.apply",
         summary="Extension: create the instances of a saved profile (all or none).", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.sim_profiles.sim_apply_profile(d.file_name), input=ProfileRef,
+        handler=lambda ctx, d: ctx.backend.sim_profiles.apply_profile(d.file_name), input=ProfileRef,
         output=list[SimInstanceInfo], route=RouteSpec("POST", f"{BASE}/profiles/{{fileName}}/actions/apply"),
         errors=(e.NotFoundError, e.AlreadyExistsError, e.ConflictError, e.NotSupportedError),
         description="Not a T-IA Connect route. Instances get the profile's CPU type, operating mode and address; "

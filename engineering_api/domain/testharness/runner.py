@@ -52,20 +52,20 @@ _SYMBOLS = {
 class SimulationApi(Protocol):
     """The simulation-area methods of the backend port a run uses (``instance`` None: the connected one)."""
 
-    def sim_step(self, instance: str | None, cycles: int | None = None,
+    def step(self, instance: str | None, cycles: int | None = None,
                  milliseconds: float | None = None) -> SimStepResult: ...
-    def sim_instance_state(self, instance: str | None) -> SimInstanceState: ...
-    def sim_run(self, instance: str | None) -> SimInstanceState: ...
-    def sim_memory_reset(self, instance: str | None, *, confirm: bool = False) -> SimInstanceState: ...
-    def sim_clear_forces(self, instance: str | None) -> list[str]: ...
+    def instance_state(self, instance: str | None) -> SimInstanceState: ...
+    def run(self, instance: str | None) -> SimInstanceState: ...
+    def memory_reset(self, instance: str | None, *, confirm: bool = False) -> SimInstanceState: ...
+    def clear_forces(self, instance: str | None) -> list[str]: ...
 
 
 class SimTagsApi(Protocol):
     """The simulation-tags methods of the backend port a run uses."""
 
-    def sim_read_tag(self, name: str, instance: str | None = None) -> SimTagValue: ...
-    def sim_write_tag(self, name: str, value: Any, instance: str | None = None) -> SimTagValue: ...
-    def sim_refresh_tags(self, instance: str | None = None) -> Any: ...
+    def read_tag(self, name: str, instance: str | None = None) -> SimTagValue: ...
+    def write_tag(self, name: str, value: Any, instance: str | None = None) -> SimTagValue: ...
+    def refresh_tags(self, instance: str | None = None) -> Any: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +163,7 @@ def _label(instance: str | None) -> str:
 
 
 def _stop_reason(sim: Simulator, instance: str) -> str:
-    error = sim.instances.sim_instance_state(instance).last_error
+    error = sim.instances.instance_state(instance).last_error
     return error.message if error is not None else "read the instance's diagnostic buffer for the cause."
 
 
@@ -179,7 +179,7 @@ def _prepare(sim: Simulator, case: TestCase, instance: str | None, started: set[
     Returns its name (the connected one's when ``instance`` is None: a later change of the connected instance
     must not move the case), whether the state was reset, and whether the instance runs freely.
     """
-    info = sim.instances.sim_instance_state(instance)
+    info = sim.instances.instance_state(instance)
     name = info.name
     if info.operating_state == STOP and not case.start_cpu and name not in (started or ()):
         raise _CaseError(f'{_label(name)} is in STOP. Start the CPU, or set "startCpu": true in the case.',
@@ -190,11 +190,11 @@ def _prepare(sim: Simulator, case: TestCase, instance: str | None, started: set[
     reset = not case.keep_state
     if reset:
         if info.forces:  # a memory reset keeps forces (as an S7-1500 does): remove them first
-            sim.instances.sim_clear_forces(name)
-        sim.instances.sim_memory_reset(name, confirm=True)
+            sim.instances.clear_forces(name)
+        sim.instances.memory_reset(name, confirm=True)
     if reset or info.operating_state == STOP:
-        sim.instances.sim_run(name)
-        info = sim.instances.sim_instance_state(name)
+        sim.instances.run(name)
+        info = sim.instances.instance_state(name)
         if info.operating_state != RUN:
             raise _CaseError(f"{_label(name)} did not go to RUN: {_stop_reason(sim, name)}", "CPU_STOPPED")
     free = info.operating_mode == FREE_RUNNING
@@ -206,7 +206,7 @@ def _prepare(sim: Simulator, case: TestCase, instance: str | None, started: set[
             "FREE_RUNNING",
         )
     if not info.tags_up_to_date:
-        sim.tags.sim_refresh_tags(name)  # after a download, as a PLCSIM client calls UpdateTagList
+        sim.tags.refresh_tags(name)  # after a download, as a PLCSIM client calls UpdateTagList
     if started is not None:
         started.add(name)
     return name, reset, free
@@ -224,20 +224,20 @@ def _execute(ctx: OperationContext, sim: Simulator, step: TestStep, instance: st
              where: str, assertions: list[AssertionResult]) -> None:
     """Writes, then the cycles or time, then the expectations (appended to ``assertions`` as they are read)."""
     for write in step.write:
-        sim.tags.sim_write_tag(write.tag, write.value, instance=instance)
+        sim.tags.write_tag(write.tag, write.value, instance=instance)
     stepped = None
     if step.cycles is not None or step.advance_ms is not None:
-        stepped = sim.instances.sim_step(instance, cycles=step.cycles, milliseconds=step.advance_ms)
+        stepped = sim.instances.step(instance, cycles=step.cycles, milliseconds=step.advance_ms)
     elif step.wait_ms:
         if free:
             _wait(ctx, step.wait_ms)
         else:  # a stepped instance's time only passes when stepped: waitMs is that much virtual time
-            stepped = sim.instances.sim_step(instance, milliseconds=step.wait_ms)
+            stepped = sim.instances.step(instance, milliseconds=step.wait_ms)
     if stepped is not None and stepped.stopped:
         raise _CaseError(f"{_label(instance)} went to STOP during {where}: {_stop_reason(sim, instance)}",
                          "CPU_STOPPED")
     for expect in step.expect:
-        read = sim.tags.sim_read_tag(expect.tag, instance=instance)
+        read = sim.tags.read_tag(expect.tag, instance=instance)
         assertions.append(evaluate(expect, read.value, read.data_type))
 
 

@@ -17,7 +17,7 @@ from pygls.protocol import default_converter
 from pytest_lsp.client import LanguageClient
 from pytest_lsp.protocol import LanguageClientProtocol
 
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 __all__ = ("SERVER", "Session", "session")
 
