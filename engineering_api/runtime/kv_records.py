@@ -1,4 +1,4 @@
-"""Records by id kept together as one JSON object in a key-value row: the runtime's connections and pushes.
+"""Records by id kept together as one JSON object in a key-value row: the runtime's connections, pushes and pulls.
 
 There are a few dozen of them at most, so a change reads, edits and writes the whole row; the store that owns
 the row holds its lock around a change.
@@ -6,14 +6,27 @@ the row holds its lock around a change.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import builtins
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from engineering_api.backend.errors import NotFoundError
+from engineering_api.lib.db import KeyValueStore
+from engineering_api.lib.secret_box import SecretBox
 
 if TYPE_CHECKING:
-    from engineering_api.lib.db import KeyValueStore
+    from engineering_api.services import Services
 
-__all__ = ("KeyedRecords",)
+__all__ = ("KeyedRecords", "SecretRecordStore")
+
+
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+ViewT = TypeVar("ViewT", bound=_Named)
 
 
 class KeyedRecords:
@@ -48,3 +61,28 @@ class KeyedRecords:
         del every[record_id]
         self.write(every)
         return raw
+
+
+class SecretRecordStore(Generic[ViewT]):
+    """Named definitions in the service database, each holding at most one secret (``secretToken``) encrypted with
+    the store's own key file; a client sees a definition through ``view``, which leaves the secret out."""
+
+    def __init__(self, services: Services, *, prefix: str, key_file: str, noun: str, not_found_code: str,
+                 view: Callable[[dict[str, Any]], ViewT]) -> None:
+        self._records = KeyedRecords(KeyValueStore(services.db, prefix), "definitions", noun=noun,
+                                     not_found_code=not_found_code)
+        self._secrets = SecretBox(services.settings.data_dir, key_file)
+        self._lock = threading.Lock()
+        self._view = view
+
+    def list(self) -> builtins.list[ViewT]:
+        """Every definition, by name (case-insensitive)."""
+        return sorted((self._view(raw) for raw in self._records.all().values()), key=lambda v: v.name.lower())
+
+    def ids(self) -> builtins.list[str]:
+        return builtins.list(self._records.all())
+
+    def _secret_of(self, raw: dict[str, Any]) -> str | None:
+        """A stored definition's decrypted secret (``None`` when it keeps none)."""
+        token = raw.get("secretToken")
+        return self._secrets.decrypt(token) if isinstance(token, str) else None

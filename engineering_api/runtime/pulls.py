@@ -10,18 +10,14 @@ client's) bearer token holding the ``write`` role. Definitions are kept in the s
 
 from __future__ import annotations
 
-import builtins
-import threading
 import uuid
 from typing import TYPE_CHECKING, Annotated
 
 import msgspec
 
 from engineering_api.backend.errors import ValidationError
-from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.schema import CamelStruct, utc_now
-from engineering_api.lib.secret_box import SecretBox
-from engineering_api.runtime.kv_records import KeyedRecords
+from engineering_api.runtime.kv_records import SecretRecordStore
 from engineering_api.runtime.pulls_mapping import check_path
 from engineering_api.runtime.pushes import RESERVED_HEADERS, PushAuth, check_url, kept_secret
 
@@ -135,17 +131,12 @@ def _view(raw: dict[str, object]) -> PullDefinition:
     return msgspec.convert(shown, PullDefinition)
 
 
-class PullStore:
+class PullStore(SecretRecordStore[PullDefinition]):
     """Pull definitions and their last outcome in the service database; secrets encrypted with their own key."""
 
     def __init__(self, services: Services) -> None:
-        self._records = KeyedRecords(KeyValueStore(services.db, "runtime.pulls."), "definitions",
-                                     noun="pull definition", not_found_code="PULL_NOT_FOUND")
-        self._secrets = SecretBox(services.settings.data_dir, KEY_FILE)
-        self._lock = threading.Lock()
-
-    def list(self) -> list[PullDefinition]:
-        return sorted((_view(raw) for raw in self._records.all().values()), key=lambda p: p.name.lower())
+        super().__init__(services, prefix="runtime.pulls.", key_file=KEY_FILE, noun="pull definition",
+                         not_found_code="PULL_NOT_FOUND", view=_view)
 
     def get(self, pull_id: str) -> PullDefinition:
         """Raises NotFoundError (``PULL_NOT_FOUND``)."""
@@ -153,11 +144,7 @@ class PullStore:
 
     def secret(self, pull_id: str) -> str | None:
         """The source's decrypted token or password, for fetching (Raises NotFoundError)."""
-        token = self._records.one(pull_id).get("secretToken")
-        return self._secrets.decrypt(token) if isinstance(token, str) else None
-
-    def ids(self) -> builtins.list[str]:
-        return list(self._records.all())
+        return self._secret_of(self._records.one(pull_id))
 
     def save(self, given: PullInput, pull_id: str | None = None) -> PullDefinition:
         """Create (no id) or replace a definition; an omitted token/password keeps the stored one for the same URL.

@@ -10,8 +10,6 @@ never logged.
 
 from __future__ import annotations
 
-import builtins
-import threading
 import urllib.parse
 import uuid
 from dataclasses import dataclass, field
@@ -21,10 +19,9 @@ import httpx
 import msgspec
 
 from engineering_api.backend.errors import ValidationError
-from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.secret_box import SecretBox
-from engineering_api.runtime.kv_records import KeyedRecords
+from engineering_api.runtime.kv_records import SecretRecordStore
 from engineering_api.runtime.oauth import check_issuer_url
 from engineering_api.runtime.pushes_mqtt import MQTT_SCHEMES, is_mqtt, mqtt_topic
 
@@ -264,20 +261,12 @@ def _view(raw: dict[str, object]) -> PushDefinition:
     return msgspec.convert(shown, PushDefinition)
 
 
-class PushStore:
+class PushStore(SecretRecordStore[PushDefinition]):
     """Push definitions in the service database; secrets encrypted with their own key file."""
 
     def __init__(self, services: Services) -> None:
-        self._records = KeyedRecords(KeyValueStore(services.db, "runtime.pushes."), "definitions",
-                                     noun="push definition", not_found_code="PUSH_NOT_FOUND")
-        self._secrets = SecretBox(services.settings.data_dir, KEY_FILE)
-        self._lock = threading.Lock()
-
-    def list(self) -> list[PushDefinition]:
-        return sorted((_view(raw) for raw in self._records.all().values()), key=lambda p: p.name.lower())
-
-    def ids(self) -> builtins.list[str]:
-        return list(self._records.all())
+        super().__init__(services, prefix="runtime.pushes.", key_file=KEY_FILE, noun="push definition",
+                         not_found_code="PUSH_NOT_FOUND", view=_view)
 
     def get(self, push_id: str) -> PushDefinition:
         """Raises NotFoundError (``PUSH_NOT_FOUND``)."""
@@ -286,8 +275,7 @@ class PushStore:
     def open(self, push_id: str) -> StoredPush:
         """The definition with its secret, for rendering and sending (Raises NotFoundError ``PUSH_NOT_FOUND``)."""
         raw = self._records.one(push_id)
-        token = raw.get("secretToken")
-        return StoredPush(_view(raw), self._secrets.decrypt(token) if isinstance(token, str) else None)
+        return StoredPush(_view(raw), self._secret_of(raw))
 
     def save(self, given: PushInput, push_id: str | None = None) -> PushDefinition:
         """Create (no id) or replace a definition; an omitted token/password keeps the stored one for the same URL.

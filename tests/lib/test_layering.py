@@ -1,15 +1,5 @@
-"""The packages' layers, checked on their imports against one written table (``ALLOWED``).
-
-Read from the ground up: ``simatic_xml`` (SimaticML and SCL) imports nothing of ours; ``engineering_api.lib`` and
-``config`` are plumbing; ``engineering_api.backend`` is the port (its areas, models and errors) and
-``engineering_api.rules`` the TIA rules every adapter applies; the two adapters, ``fakes`` and ``openness_bridge``,
-build on those and never on each other or on the service layer above them. The service layer (``jobs``,
-``services``, ``domain``, ``runtime``, ``farm``…) sees the port, never an adapter; only the composition root
-(``engineering_api.compose``) names an adapter. The entry points (``app``, ``cli``, ``asgi``, ``mcp``) sit on top.
-
-Every import counts: top level, inside a function, under ``TYPE_CHECKING``. ``KNOWN_EXCEPTIONS`` lists the
-imports that break the table today, file by file, to be removed; a new one fails, and so does a listed one that
-is gone (delete its line).
+"""The packages' imports checked against the written layer table (``tools/layering.py``, ``ALLOWED``, whose
+docstring reads the floors from the ground up); ``KNOWN_EXCEPTIONS`` there lists the imports that break it today.
 """
 
 from __future__ import annotations
