@@ -2,8 +2,8 @@
 
 * :mod:`.operations`: the declaration (:class:`~.operations.Operation`), its input and file rules, and the one
   registry (:class:`~.operations.OperationRegistry`);
-* :mod:`.routes`: the routes of an engineering operation built from its declaration (a read, or a ``-sync``
-  and 202 pair with a job), with ``dryRun``, ``Idempotency-Key`` and files over HTTP (:mod:`.transfer`);
+* :mod:`.route_shape` and :mod:`.routes`: the routes of an engineering operation built from its declaration (a read,
+  or a ``-sync`` and 202 pair with a job), with ``dryRun``, ``Idempotency-Key`` and files over HTTP (:mod:`.transfer`);
 * :mod:`.call_routes`: what the route of an inline call (a runtime or service call) takes from its declaration;
 * :mod:`.manager`: running operations on the TIA worker and keeping their jobs in the service database;
 * :mod:`.preview`: the dry run of a destructive operation;
@@ -13,4 +13,4 @@ The package imports none of its modules here, so importing one (``engineering_ap
 domain modules declare their calls with) loads no routes or manager.
 """
 
-__all__ = ("call_routes", "controllers", "manager", "operations", "preview", "routes", "transfer")
+__all__ = ("call_routes", "controllers", "manager", "operations", "preview", "route_shape", "routes", "transfer")
