@@ -204,6 +204,10 @@ class Operation(Generic[InputT, OutputT]):
     declaration (:mod:`engineering_api.jobs.call_routes`)."""
     public: bool = False
     """Route option: callable without a key (health, ping, the documentation's sections); only for a read."""
+    route_id: str = ""
+    """Set for a service call whose route is built from this declaration (a read without input,
+    :func:`~engineering_api.jobs.call_routes.build_call_routes`): the route's OpenAPI operation id, the name
+    T-IA Connect's client knows it by (``GetApiVersion``); its answer is documented as ``<route_id>Response``."""
 
     @property
     def required_role(self) -> Role:

@@ -70,7 +70,8 @@ def _serve_it(call: Operation[Any, Any]) -> str:
         return (f'its route in a controller of the runtime API (engineering_api/runtime/routes.py, event_routes.py, '
                 f'connection_routes.py, opcua_routes.py or pushes_routes.py) takes **declared("{call.name}") and '
                 f'runs run_call(request, "{call.name}", data) (engineering_api/runtime/call_routes.py)')
-    return ("its route beside its module's controller takes **declared_route(CALL) and runs "
+    return ("a read without input names its route_id in its service_call(...) and gets its route built; any other "
+            "route beside its module's controller takes **declared_route(CALL) and runs "
             "run_inline(request, CALL, data) (engineering_api/jobs/call_routes.py)")
 
 
@@ -376,3 +377,17 @@ def test_the_how_to_names_files_that_exist() -> None:
 def test_a_route_of_an_undeclared_runtime_call_is_refused_naming_where_to_declare_it() -> None:
     with pytest.raises(LookupError, match=r"no runtime call 'runtime\.nope'.*engineering_api/runtime/call_routes\.py"):
         declared("runtime.nope")
+
+
+def test_a_service_call_route_is_built_only_for_a_read_without_input() -> None:
+    from engineering_api.jobs.call_routes import build_call_routes, service_call
+
+    built = service_call("a.read", "GET /api/a", "A read", lambda _services, _data: 1, section="S", route_id="GetA")
+    (route,) = build_call_routes([built, service_call("a.other", "GET /api/b", "Not built", section="S")])
+    assert route.paths == {"/api/a"} and route.operation_id == "GetA" and route.opt == built.route_options()
+    for refused in (service_call("a.input", "GET /api/c", "Input", lambda _s, _d: 1, dict, section="S", route_id="C"),
+                    service_call("a.change", "POST /api/d", "Change", lambda _s, _d: 1, section="S", route_id="D",
+                                 mutating=True),
+                    service_call("a.own", "GET /api/e", "Its route's own", section="S", route_id="E")):
+        with pytest.raises(ValueError, match="write its route by hand"):
+            build_call_routes([refused])
