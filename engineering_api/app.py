@@ -52,6 +52,7 @@ from engineering_api.lib.private_files import make_private_dir
 from engineering_api.jobs.controllers import JobController
 from engineering_api.jobs.manager import JobManager
 from engineering_api.jobs.operations import OperationRegistry
+from engineering_api.jobs.call_routes import build_call_routes
 from engineering_api.jobs.routes import build_handlers
 from engineering_api.lib.audit import AuditLog
 from engineering_api.lib.db import Database
@@ -271,6 +272,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             FilesController,
             CompatController,
             JunitController,
+            # after the controllers: Litestar merges a route into a controller's path only in this order
+            *build_call_routes(services.operations.service_calls()),
             *mcp_transport_routes(),
             *signalr_routes(),
             *RUNTIME_ROUTES,

@@ -319,9 +319,6 @@ def _keep(context: OperationContext, event: TelemetryEvent) -> TelemetryAccepted
     return TelemetryAccepted(accepted=True, stored=settings.telemetry_store)
 
 
-class GetLicenseFeaturesResponse(Envelope[LicenseFeatures]): ...
-
-
 class PostClientEventResponse(Envelope[TelemetryAccepted]): ...
 
 
@@ -329,9 +326,6 @@ class ListClientEventsResponse(Envelope[StoredEvents]): ...
 
 
 class ClearClientEventsResponse(Envelope[EventsCleared]): ...
-
-
-class GetCompatibilitySettingsResponse(Envelope[CompatSettings]): ...
 
 
 class PutCompatibilitySettingsResponse(Envelope[CompatSettings]): ...
@@ -342,7 +336,8 @@ _EVENTS, _COMPAT_SETTINGS = "/api/telemetry/client-events", "/api/settings/compa
 _call = partial(service_call, section=SECTION, no_mcp_tool=_CLIENT_ROUTE)
 
 LICENSE = _call("license.features", "GET /api/license/features", "The licence's features", _license,
-                output=LicenseFeatures)
+                output=LicenseFeatures, route_id="GetLicenseFeatures",
+                description="The licence: none is needed, so the edition is ``open`` with every feature enabled.")
 # Not a change by the registry's measure (so not audited, see the module's docstring): a kept event is its own record.
 EVENT_POST = _call("telemetry.events.post", f"POST {_EVENTS}", "Accept a client telemetry event", None, TelemetryEvent,
                    TelemetryAccepted, handler=_keep)
@@ -353,7 +348,8 @@ EVENTS_CLEAR = _call("telemetry.events.clear", f"DELETE {_EVENTS}", "Delete ever
                      lambda services, _: EventsCleared(deleted=_compat_of(services).clear()), output=EventsCleared,
                      role=Role.ADMIN, mutating=True)
 SETTINGS_GET = _call("compat.settings.get", f"GET {_COMPAT_SETTINGS}", "The local-key and telemetry settings",
-                     lambda services, _: _compat_of(services).settings(), output=CompatSettings, role=Role.ADMIN)
+                     lambda services, _: _compat_of(services).settings(), output=CompatSettings, role=Role.ADMIN,
+                     route_id="GetCompatibilitySettings", description="The local-key and telemetry settings.")
 SETTINGS_PUT = _call("compat.settings.put", f"PUT {_COMPAT_SETTINGS}", "Change the local-key and telemetry settings",
                      lambda services, update: _compat_of(services).save(update), CompatSettingsUpdate, CompatSettings,
                      role=Role.ADMIN, mutating=True)
@@ -368,11 +364,6 @@ class CompatController(Controller):
     """Licence, telemetry and local key, as T-IA Connect clients call them."""
 
     tags = [SECTION]
-
-    @get("/api/license/features", operation_id="GetLicenseFeatures", **declared_route(LICENSE))
-    async def license_features(self, request: Request[Any, Any, Any]) -> Response[GetLicenseFeaturesResponse]:
-        """The licence: none is needed, so the edition is ``open`` with every feature enabled."""
-        return ok(run_inline(request, LICENSE, None))
 
     @post(_EVENTS, operation_id="PostClientEvent", status_code=200, **declared_route(EVENT_POST, body=True))
     async def client_event(self, request: Request[Any, Any, Any], data: JSONBody[TelemetryEvent]
@@ -395,12 +386,6 @@ class CompatController(Controller):
         """Delete every kept telemetry event."""
         cleared = run_inline(request, EVENTS_CLEAR, None)
         return ok(cleared, f"{cleared.deleted} event(s) deleted")
-
-    @get(_COMPAT_SETTINGS, operation_id="GetCompatibilitySettings", **declared_route(SETTINGS_GET))
-    async def get_settings(self, request: Request[Any, Any, Any]
-                           ) -> Response[GetCompatibilitySettingsResponse]:
-        """The local-key and telemetry settings."""
-        return ok(run_inline(request, SETTINGS_GET, None))
 
     @put(_COMPAT_SETTINGS, operation_id="PutCompatibilitySettings", **declared_route(SETTINGS_PUT, body=True))
     async def put_settings(self, request: Request[Any, Any, Any], data: JSONBody[CompatSettingsUpdate]

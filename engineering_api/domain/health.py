@@ -23,7 +23,7 @@ from litestar.params import FromPath
 
 from engineering_api.domain.catalog import CATALOG_IMAGE, FindInput
 from engineering_api.backend.errors import NotFoundError, NotSupportedError
-from engineering_api.jobs.call_routes import declared_route, run_inline, service_call
+from engineering_api.jobs.call_routes import declared_route, service_call
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.responses import Envelope, ok, problem_responses
@@ -78,12 +78,6 @@ class Pong(CamelStruct):
 class GetHealthResponse(Envelope[Health]): ...
 
 
-class PingResponse(Envelope[Pong]): ...
-
-
-class GetApiVersionResponse(Envelope[VersionInfo]): ...
-
-
 def _version(services: Services, _data: None) -> VersionInfo:
     return VersionInfo(api_version=api_version(), product="engineering-api", backend=services.backend.name,
                        compatible_with="T-IA Connect REST clients")
@@ -94,9 +88,11 @@ _OF_THE_SESSION = "an MCP client sees the server through its session (the MCP pi
 _call = partial(service_call, section=SECTION, no_mcp_tool=_OF_THE_SESSION)
 HEALTH = _call("health.get", "GET /api/health", "Quick health check", public=True)
 PING = _call("health.ping", "GET /api/health/ping", "Ping", lambda _services, _data: Pong(pong=True, time=utc_now()),
-             output=Pong, public=True)
+             output=Pong, public=True, route_id="Ping", description="Ping: the server answers. No key needed.",
+             message=lambda _: "pong")
 VERSION = _call("instance.version", "GET /api/instance/version", "The API server's version", _version,
-                output=VersionInfo, no_mcp_tool="MCP's initialize answers the server's version")
+                output=VersionInfo, no_mcp_tool="MCP's initialize answers the server's version",
+                route_id="GetApiVersion", description="The API server's version.")
 CALLS = (HEALTH, PING, VERSION)
 """The health calls, declared once (service calls of the registry)."""
 
@@ -130,18 +126,6 @@ async def health(request: Request[Any, Any, Any]) -> Response[GetHealthResponse]
     return ok(body, "API is running")
 
 
-@get("/api/health/ping", operation_id="Ping", tags=[SECTION], **declared_route(PING))
-async def ping(request: Request[Any, Any, Any]) -> Response[PingResponse]:
-    """Ping: the server answers. No key needed."""
-    return ok(run_inline(request, PING, None), "pong")
-
-
-@get("/api/instance/version", operation_id="GetApiVersion", tags=[SECTION], **declared_route(VERSION))
-async def instance_version(request: Request[Any, Any, Any]) -> Response[GetApiVersionResponse]:
-    """The API server's version."""
-    return ok(run_inline(request, VERSION, None))
-
-
 @get(
     "/api/catalog/images/{orderNumber:str}", operation_id="GetCatalogImage", tags=["Devices"],
     media_type="image/svg+xml",
@@ -154,7 +138,7 @@ async def catalog_image(request: Request[Any, Any, Any], orderNumber: FromPath[s
     return Response(content=data, media_type=media_type, headers={"Cache-Control": "max-age=86400"})
 
 
-ROUTES = (health, ping, instance_version, catalog_image)
+ROUTES = (health, catalog_image)
 
 
 # ----- stopping the server ---------------------------------------------------------------------------------------

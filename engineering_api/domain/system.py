@@ -203,7 +203,9 @@ _HEADLESS = "a file dialog on the host, which a headless server has not"
 _call = partial(service_call, section=SECTION)
 
 SETTINGS_GET = _call("system.settings.get", "GET /api/settings", "Current server settings",
-                     lambda services, _: settings_view(services), no_mcp_tool=_ADMIN_ONLY, role=Role.ADMIN)
+                     lambda services, _: settings_view(services), no_mcp_tool=_ADMIN_ONLY, role=Role.ADMIN,
+                     route_id="GetSettings",
+                     description="Current server settings, including the security configuration.")
 # its route reads the raw body (to name each field that is not changeable) and the Host the request came through
 SETTINGS_SAVE = _call("system.settings.save", "POST /api/settings", "Save server settings", no_mcp_tool=_ADMIN_ONLY,
                       role=Role.ADMIN, mutating=True, errors=(ConflictError, ValidationError))
@@ -217,7 +219,8 @@ AUDIT = _call("system.audit", "GET /api/audit", "Audit records of mutating calls
               no_mcp_tool=_ADMIN_ONLY, role=Role.ADMIN)
 BROWSE_FILE, BROWSE_PROJECT, BROWSE_FOLDER = (
     _call(f"system.browse-{kind}", f"GET /api/system/browse-{kind}", f"A {kind} dialog on the host (501)",
-          _browse(kind), no_mcp_tool=_HEADLESS, errors=(NotSupportedError,))
+          _browse(kind), no_mcp_tool=_HEADLESS, errors=(NotSupportedError,), route_id=f"Browse{kind.title()}",
+          description=f"A {kind} dialog on the host: not available on a headless server (501).")
     for kind in ("file", "project", "folder"))
 CALLS = (SETTINGS_GET, SETTINGS_SAVE, DOCS, DOC_SECTIONS, DOC_SECTION, DOC_SEARCH, AUDIT, BROWSE_FILE, BROWSE_PROJECT,
          BROWSE_FOLDER)
@@ -228,11 +231,6 @@ class SystemController(Controller):
     """Server settings, documentation and audit."""
 
     tags = [SECTION]
-
-    @get("/api/settings", operation_id="GetSettings", **declared_route(SETTINGS_GET))
-    async def get_settings(self, request: Request[Any, Any, Any]) -> Response[Any]:
-        """Current server settings, including the security configuration."""
-        return ok(run_inline(request, SETTINGS_GET, None))
 
     @post("/api/settings", operation_id="SaveSettings", status_code=200, **declared_route(SETTINGS_SAVE, body=True))
     async def save_settings(self, request: Request[Any, Any, Any], data: JSONBody[SettingsUpdate]) -> Response[Any]:
@@ -299,21 +297,6 @@ class SystemController(Controller):
         """
         query = AuditQuery(limit=limit, before=before, key_id=key_id, path_prefix=path_prefix, outcome=outcome)
         return ok(run_inline(request, AUDIT, query))
-
-    @get("/api/system/browse-file", operation_id="BrowseFile", **declared_route(BROWSE_FILE))
-    async def browse_file(self, request: Request[Any, Any, Any]) -> Response[Any]:
-        """A file dialog on the host: not available on a headless server (501)."""
-        return ok(run_inline(request, BROWSE_FILE, None))
-
-    @get("/api/system/browse-project", operation_id="BrowseProject", **declared_route(BROWSE_PROJECT))
-    async def browse_project(self, request: Request[Any, Any, Any]) -> Response[Any]:
-        """A project dialog on the host: not available on a headless server (501)."""
-        return ok(run_inline(request, BROWSE_PROJECT, None))
-
-    @get("/api/system/browse-folder", operation_id="BrowseFolder", **declared_route(BROWSE_FOLDER))
-    async def browse_folder(self, request: Request[Any, Any, Any]) -> Response[Any]:
-        """A folder dialog on the host: not available on a headless server (501)."""
-        return ok(run_inline(request, BROWSE_FOLDER, None))
 
 
 def _headless(kind: str) -> NotSupportedError:

@@ -1,5 +1,6 @@
-"""How a hand-written route serves an inline call: its options from the declaration (:func:`declared_route`) and
-its handler (:func:`run_inline`).
+"""How a route serves an inline call: built from the declaration (:func:`build_call_routes`, a service call's read
+without input), or hand-written, with its options from the declaration (:func:`declared_route`) and its handler
+(:func:`run_inline`).
 
 An inline call (a runtime call or a service call, :attr:`~engineering_api.jobs.operations.Operation.is_inline_call`)
 is declared once, as an :class:`~engineering_api.jobs.operations.Operation` of the one registry, and its route keeps
@@ -13,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast, get_args
 
+from litestar import Request, Response, get
 from litestar.enums import ParamType
 from litestar.openapi.spec import OpenAPIType, Schema
 from litestar.openapi.spec import Operation as OpenAPIOperation
@@ -22,20 +24,20 @@ from engineering_api.jobs.operations import HttpMethod, Operation, OperationCont
 from engineering_api.lib.idempotency import (
     IN_FLIGHT_CODE, KEY_HEADER, MAX_KEY_LENGTH, OUTCOME_UNKNOWN_CODE, REPLAYED_HEADER, REUSED_CODE,
 )
-from engineering_api.lib.responses import BODY_TOO_LARGE, problem_responses
+from engineering_api.lib.responses import BODY_TOO_LARGE, envelope_type, ok, problem_responses
 from engineering_api.lib.security import Principal, Role
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
-    from litestar import Request
+    from litestar.handlers import HTTPRouteHandler
 
     from engineering_api.backend.errors import EngineeringError
     from engineering_api.services import Services
 
 __all__ = (
-    "KEYED_ANSWERS", "KeyedCallOperation", "declared_route", "inline_context", "key_caller", "run_inline",
-    "service_call", "services_in",
+    "KEYED_ANSWERS", "KeyedCallOperation", "build_call_routes", "declared_route", "inline_context", "key_caller",
+    "run_inline", "service_call", "services_in",
 )
 
 _METHODS = frozenset(get_args(HttpMethod))
@@ -109,13 +111,15 @@ def service_call(
     name: str, route: str, summary: str, run: Callable[[Services, Any], Any] | None = None,
     input_type: type[Any] | None = None, output: Any = None, *, section: str, no_mcp_tool: str = "",
     role: Role | None = None, mutating: bool = False, errors: tuple[type[EngineeringError], ...] = (),
-    public: bool = False, handler: Callable[[OperationContext, Any], Any] | None = None,
+    public: bool = False, handler: Callable[[OperationContext, Any], Any] | None = None, route_id: str = "",
+    description: str = "", message: Callable[[Any], str] | None = None,
 ) -> Operation[Any, Any]:
     """A call of the server itself as an operation, at ``route`` (``"GET /api/settings"``): ``run(services, input)``
     is its handler (``handler`` when it needs its caller, :attr:`OperationContext.principal`), or neither when only
     its route serves it (:func:`served_by_its_route`). A read needs a viewer key and a change an engineer's unless
     ``role`` says otherwise; ``public`` needs none. A module binds its ``section`` (and a shared ``no_mcp_tool``)
-    with :func:`functools.partial`.
+    with :func:`functools.partial`. A read without input that names its ``route_id`` gets its route built
+    (:func:`build_call_routes`), with ``description`` as its OpenAPI text and ``message`` the answer's message.
 
     Raises:
         ValueError: ``route`` is not a method and a path.
@@ -129,7 +133,7 @@ def service_call(
         name=name, summary=summary, section=section, handler=handler, input=input_type, output=output,
         route=RouteSpec(cast("Any", method), path),
         role=role, errors=errors, mutating=mutating, needs_tia=False, service=True, public=public,
-        no_mcp_tool=no_mcp_tool,
+        no_mcp_tool=no_mcp_tool, route_id=route_id, description=description, message=message,
     )
 
 
@@ -150,3 +154,34 @@ def services_in(context: OperationContext) -> Services:
     if context.services is None:  # not an isinstance check: a test may hand the app a proxy of its services
         raise TypeError("a service call ran without the app's services")
     return cast("Services", context.services)
+
+
+def _read_route(call: Operation[Any, Any]) -> HTTPRouteHandler:
+    """The route of the service call ``call``, a read without input: it runs the declared handler in the name of the
+    request's API key and answers its result, documented as ``<route_id>Response``.
+
+    Raises:
+        ValueError: the call takes input, is no ``GET``, or only a route of its own can serve it.
+    """
+    spec = call.route
+    if spec is None or spec.method != "GET" or call.input is not None or call.handler is served_by_its_route:
+        raise ValueError(f"service call {call.name!r}: only a GET without input and with a handler gets its route "
+                         "built from its declaration; write its route by hand (docs/add-an-api-call.md)")
+    answer: Any = Response[Any] if call.output is None else Response[envelope_type(call.output,  # type: ignore[misc]
+                                                                                   f"{call.route_id}Response")]
+    message = call.message
+
+    async def handler(request: Request[Any, Any, Any]) -> Response[Any]:
+        result = run_inline(request, call, None)
+        return ok(result) if message is None else ok(result, message(result))
+
+    handler.__annotations__ = {"request": Request[Any, Any, Any], "return": answer}
+    handler.__name__ = call.route_id
+    handler.__doc__ = call.description or call.summary
+    return get(spec.path, operation_id=call.route_id, summary=call.summary, tags=[call.section],
+               **declared_route(call))(handler)
+
+
+def build_call_routes(calls: Iterable[Operation[Any, Any]]) -> list[HTTPRouteHandler]:
+    """The routes of the service calls among ``calls`` that name their ``route_id`` (:func:`service_call`)."""
+    return [_read_route(call) for call in calls if call.route_id]

@@ -10,8 +10,9 @@ say how its caller authenticates (:attr:`~Operation.auth`). The registry keeps s
 (:meth:`OperationRegistry.runtime_calls`), so execute-sync, discovery and the engineering MCP tools never run one.
 A call of the server itself (its settings, keys, audit, documentation, health, the assistant) is a third kind, a
 service call (:attr:`~Operation.service`), kept apart in the same way (:meth:`OperationRegistry.service_calls`).
-Runtime and service calls are the inline calls: their routes are written by hand and take their options, security
-and documented answers from the declaration (:mod:`engineering_api.jobs.call_routes`).
+Runtime and service calls are the inline calls: their routes take their options, security and documented answers
+from the declaration, and are written by hand, except a service call's read without input, whose route is built
+from it (:mod:`engineering_api.jobs.call_routes`).
 """
 
 from __future__ import annotations
@@ -200,10 +201,14 @@ class Operation(Generic[InputT, OutputT]):
     service: bool = False
     """Set for a call of the server itself (its settings, keys, audit, documentation, health, the assistant, the
     client-compatibility routes): like a runtime call, it runs inline off the TIA worker, against the app's services
-    (:attr:`OperationContext.services`), and its route is written by hand and takes its options from this
-    declaration (:mod:`engineering_api.jobs.call_routes`)."""
+    (:attr:`OperationContext.services`), and its route takes its options from this declaration; a read without
+    input that names its :attr:`route_id` has its route built from it (:mod:`engineering_api.jobs.call_routes`)."""
     public: bool = False
     """Route option: callable without a key (health, ping, the documentation's sections); only for a read."""
+    route_id: str = ""
+    """Set for a service call whose route is built from this declaration (a read without input,
+    :func:`~engineering_api.jobs.call_routes.build_call_routes`): the route's OpenAPI operation id, the name
+    T-IA Connect's client knows it by (``GetApiVersion``); its answer is documented as ``<route_id>Response``."""
 
     @property
     def required_role(self) -> Role:
@@ -217,7 +222,7 @@ class Operation(Generic[InputT, OutputT]):
 
     @property
     def is_inline_call(self) -> bool:
-        """Whether this call runs inline off the TIA worker with a hand-written route: a runtime or a service call."""
+        """Whether this call runs inline off the TIA worker, with a route of its own: a runtime or a service call."""
         return self.is_runtime_call or self.service
 
     def route_options(self) -> dict[str, Any]:

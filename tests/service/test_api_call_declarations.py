@@ -5,6 +5,7 @@ docs/add-an-api-call.md is the how-to; each test here names the file its failure
 
 from __future__ import annotations
 
+import ast
 import importlib
 import pkgutil
 import re
@@ -69,7 +70,8 @@ def _serve_it(call: Operation[Any, Any]) -> str:
         return (f'its route in a controller of the runtime API (engineering_api/runtime/routes.py, event_routes.py, '
                 f'connection_routes.py, opcua_routes.py or pushes_routes.py) takes **declared("{call.name}") and '
                 f'runs run_call(request, "{call.name}", data) (engineering_api/runtime/call_routes.py)')
-    return ("its route beside its module's controller takes **declared_route(CALL) and runs "
+    return ("a read without input names its route_id in its service_call(...) and gets its route built; any other "
+            "route beside its module's controller takes **declared_route(CALL) and runs "
             "run_inline(request, CALL, data) (engineering_api/jobs/call_routes.py)")
 
 
@@ -172,19 +174,100 @@ def test_every_operation_is_an_mcp_tool_or_says_why_not() -> None:
 
 
 UNTESTED: frozenset[str] = frozenset({
-    "blockgeneration.generate-graph-only", "blocks.export-prodiag", "blocks.folders.create", "blocks.members.add",
-    "blocks.members.update", "blocks.networks.add", "blocks.snapshot.create", "blocks.tree", "constants.system",
-    "constants.user", "devices.online.status", "external-sources.folders.create", "force-tables.entries.add",
-    "history.snapshots.content", "hmi.screens.details", "hmi.screens.folders.create", "hmi.tags.values",
-    "hmi.text-lists.xml", "libraries.global.archive", "libraries.global.master-copies.create",
-    "libraries.global.master-copies.folders.create", "libraries.global.master-copies.instantiate",
-    "libraries.global.master-copies.list", "libraries.global.open", "libraries.global.save",
-    "libraries.global.tree", "library.master-copies.folders.create", "library.master-copies.instantiate",
-    "library.types.set-default", "security.password.set", "tag-tables.export-xml", "tag-tables.folders.create",
-    "tag-tables.rename", "tag-tables.tree", "udts.folders.create", "udts.tree",
-    "watch-force-tables.folders.create", "watch-tables.get",
+    "blockgeneration.generate-graph-only", "blocks.snapshot.create", "hmi.screens.folders.create", "hmi.tags.values",
 })
 """Operations that no test names, by operation name, route or MCP tool name: the ledger may only shrink."""
+
+
+UNKNOWN = "\x00"
+"""Stands for a part of a built URL the gate cannot resolve (a test's variable): it may be any one path segment."""
+
+
+def _module_constants(tree: ast.Module) -> dict[str, str]:
+    """The module's string constants by name: ``D = "/api/devices/PLC_1"`` (or ``A, B = "/a", "/b"``), and f-strings
+    or sums made only of constants defined above them (``RT = f"{BASE}/runtime"``)."""
+    constants: dict[str, str] = {}
+    for node in tree.body:
+        pairs: list[tuple[ast.expr, ast.expr]] = []
+        if isinstance(node, ast.AnnAssign) and node.value is not None:
+            pairs.append((node.target, node.value))
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+            if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) and len(target.elts) == len(value.elts):
+                pairs += zip(target.elts, value.elts, strict=True)
+            else:
+                pairs.append((target, value))
+        for target, value in pairs:
+            text = _text_of(value, constants) if isinstance(target, ast.Name) else None
+            if isinstance(target, ast.Name) and text is not None and UNKNOWN not in text:
+                constants[target.id] = text
+    return constants
+
+
+def _text_of(node: ast.expr, constants: dict[str, str]) -> str | None:
+    """The text a string expression builds, with :data:`UNKNOWN` for each part that is no known constant; None for
+    an expression that is no string."""
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else None
+    if isinstance(node, ast.Name):
+        return constants.get(node.id)
+    if isinstance(node, ast.JoinedStr):
+        parts = []
+        for value in node.values:
+            if isinstance(value, ast.FormattedValue):
+                known = _text_of(value.value, constants) if value.format_spec is None else None
+                parts.append(UNKNOWN if known is None else known)
+            else:
+                parts.append(_text_of(value, constants) or "")
+        return "".join(parts)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _text_of(node.left, constants), _text_of(node.right, constants)
+        if left is None and right is None:
+            return None
+        return (UNKNOWN if left is None else left) + (UNKNOWN if right is None else right)
+    return None
+
+
+HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
+
+
+def _method_of_calls(tree: ast.Module) -> dict[int, str]:
+    """The method a URL expression is sent with, by the expression's ``id``: ``client.post(url)``, or a call that
+    names the method in a string argument (``run_job(client, "GET", url)``)."""
+    methods: dict[int, str] = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        method = node.func.attr.upper() if isinstance(node.func, ast.Attribute) else ""
+        named = [str(arg.value) for arg in node.args if isinstance(arg, ast.Constant) and arg.value in HTTP_METHODS]
+        method = method if method in HTTP_METHODS else named[0] if len(named) == 1 else ""
+        if method:
+            methods.update((id(arg), method) for arg in node.args)
+    return methods
+
+
+def urls_built_in(source: str) -> set[tuple[str, str]]:
+    """Every string a test module writes or builds (literals, f-strings, sums), with its module-level string
+    constants resolved (``f"{D}/tags/find"`` after ``D = "/api/devices/PLC_1"`` is ``/api/devices/PLC_1/tags/find``),
+    and the method it is sent with where a call says so (else ``""``: any)."""
+    tree = ast.parse(source)
+    constants = _module_constants(tree)
+    methods = _method_of_calls(tree)
+    built = ((_text_of(node, constants), methods.get(id(node), "")) for node in ast.walk(tree)
+             if isinstance(node, (ast.Constant, ast.JoinedStr, ast.BinOp, ast.Name)))
+    return {(text, method) for text, method in built if text and "/" in text}
+
+
+def _route_pattern(path: str) -> re.Pattern[str]:
+    """A route's path as built by a test: each parameter any one segment, then the end, a query or a fragment."""
+    return re.compile("^" + re.sub(r"\\\{[^}]*\\\}", "[^/?#]+", re.escape(path)) + r"/?(?:[?#].*)?$")
+
+
+def _built_by_tests(op: Operation[Any, Any], urls: set[tuple[str, str]]) -> bool:
+    """Whether a test builds one of the operation's routes and sends it with the route's method (or one the gate
+    cannot tell); a part it cannot resolve counts as a path parameter."""
+    patterns = [(spec.method, _route_pattern(spec.path)) for spec, _ in op.routes()]
+    return any(method in ("", sent) and pattern.match(url) for url, sent in urls for method, pattern in patterns)
 
 
 def _named_in_tests(op: Operation[Any, Any], text: str) -> bool:
@@ -192,7 +275,7 @@ def _named_in_tests(op: Operation[Any, Any], text: str) -> bool:
     if op.name in text or any(tool in text for tool in tools):
         return True
     for spec, _ in op.routes():
-        # the path, or its tail after /api/<area> (tests build paths from a prefix: f"{RT}/alarm-definitions")
+        # the path, or its tail after /api/<area> (a prefix the gate cannot resolve: a fixture's, a parameter's)
         tail = "/" + spec.path.split("/", 3)[-1] if spec.path.count("/") > 2 else spec.path
         for path in (spec.path, tail):
             if re.search(re.sub(r"\\\{[^}]*\\\}", r"[^\"'/ ]+", re.escape(path)), text):
@@ -200,14 +283,43 @@ def _named_in_tests(op: Operation[Any, Any], text: str) -> bool:
     return False
 
 
-def test_every_operation_is_called_by_a_test() -> None:
-    text = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in (ROOT / "tests").rglob("*.py")
-                     if p.name != Path(__file__).name)
-    untested = {op.name for op in _all_operations() if not _named_in_tests(op, text)}
+@pytest.fixture(name="test_sources", scope="module")
+def fx_test_sources() -> dict[Path, str]:
+    return {p: p.read_text(encoding="utf-8", errors="replace") for p in (ROOT / "tests").rglob("*.py")
+            if p.name != Path(__file__).name}
+
+
+def test_every_operation_is_called_by_a_test(test_sources: dict[Path, str]) -> None:
+    text = "\n".join(test_sources.values())
+    urls = {url for source in test_sources.values() for url in urls_built_in(source)}
+    untested = {op.name for op in _all_operations()
+                if not _named_in_tests(op, text) and not _built_by_tests(op, urls)}
     new = sorted(untested - UNTESTED)
-    assert not new, f"operations no test calls (by name, route or MCP tool): {new}; add a test under tests/api"
+    assert not new, (f"operations no test calls: {new}; add a test under tests/api that calls it by its route (a "
+                     "literal or an f-string; module-level string constants in it are resolved, as in "
+                     "f\"{D}/tags/find\"), its operation name or its MCP tool name")
     tested_now = sorted(UNTESTED - untested)
     assert not tested_now, f"these are tested now: remove them from UNTESTED: {tested_now}"
+
+
+def test_the_coverage_gate_resolves_how_tests_build_a_url() -> None:
+    source = ('D = "/api/devices/PLC_1"\nRT: str = f"{D}/runtime"\nBASE = "/api" + "/projects"\n'
+              'S, T = f"{D}/sim", "/api/tags"\n'
+              'def test(client, name):\n    client.get(f"{D}/tags/find?name=x")\n    client.get(f"{RT}/alarms")\n'
+              '    client.post(BASE + "/open")\n    client.get(f"{D}/blocks/{name}")\n    client.put(S)\n'
+              '    run_job(client, "DELETE", T)\n')
+    urls = urls_built_in(source)
+    assert {("/api/devices/PLC_1/tags/find?name=x", "GET"), ("/api/devices/PLC_1/runtime/alarms", "GET"),
+            ("/api/projects/open", "POST"), ("/api/devices/PLC_1/blocks/\x00", "GET"),
+            ("/api/devices/PLC_1/runtime", ""), ("/api/devices/PLC_1/sim", "PUT"), ("/api/tags", "DELETE")} <= urls
+    find = Operation(name="tags.find", summary="s", section="s", handler=served_by_its_route, input=None,
+                     output=None, route=RouteSpec("GET", "/api/devices/{deviceName}/tags/find"), mutating=False)
+    block = Operation(name="blocks.get", summary="s", section="s", handler=served_by_its_route, input=None,
+                      output=None, route=RouteSpec("GET", "/api/devices/{deviceName}/blocks/{blockName}"),
+                      mutating=False)
+    assert _built_by_tests(find, urls) and _built_by_tests(block, urls)
+    assert not _built_by_tests(find, {("/api/devices/PLC_1/tags/find-all", ""), ("/api/devices/tags/find", ""),
+                                      ("/api/devices/PLC_1/tags/find", "POST")})
 
 
 def test_runtime_calls_are_kept_apart_in_the_one_registry() -> None:
@@ -265,3 +377,17 @@ def test_the_how_to_names_files_that_exist() -> None:
 def test_a_route_of_an_undeclared_runtime_call_is_refused_naming_where_to_declare_it() -> None:
     with pytest.raises(LookupError, match=r"no runtime call 'runtime\.nope'.*engineering_api/runtime/call_routes\.py"):
         declared("runtime.nope")
+
+
+def test_a_service_call_route_is_built_only_for_a_read_without_input() -> None:
+    from engineering_api.jobs.call_routes import build_call_routes, service_call
+
+    built = service_call("a.read", "GET /api/a", "A read", lambda _services, _data: 1, section="S", route_id="GetA")
+    (route,) = build_call_routes([built, service_call("a.other", "GET /api/b", "Not built", section="S")])
+    assert route.paths == {"/api/a"} and route.operation_id == "GetA" and route.opt == built.route_options()
+    for refused in (service_call("a.input", "GET /api/c", "Input", lambda _s, _d: 1, dict, section="S", route_id="C"),
+                    service_call("a.change", "POST /api/d", "Change", lambda _s, _d: 1, section="S", route_id="D",
+                                 mutating=True),
+                    service_call("a.own", "GET /api/e", "Its route's own", section="S", route_id="E")):
+        with pytest.raises(ValueError, match="write its route by hand"):
+            build_call_routes([refused])

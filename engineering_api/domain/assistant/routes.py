@@ -92,9 +92,6 @@ class StopAssistantResponse(Envelope[StopResult]): ...
 class ListAssistantModelsResponse(Envelope[ModelList]): ...
 
 
-class GetAssistantSettingsResponse(Envelope[AssistantSettingsView]): ...
-
-
 class PutAssistantSettingsResponse(Envelope[AssistantSettingsView]): ...
 
 
@@ -152,7 +149,8 @@ MODELS = _call("assistant.models", "POST /api/assistant/models", "The provider's
                role=Role.ENGINEER, mutating=True, errors=(NotSupportedError, PermissionDeniedError, ValidationError))
 SETTINGS_GET = _call("assistant.settings.get", f"GET {_SETTINGS}", "The assistant's model provider",
                      lambda services, _: settings_store(services).view(), output=AssistantSettingsView,
-                     role=Role.ADMIN)
+                     role=Role.ADMIN, route_id="GetAssistantSettings",
+                     description="The assistant's model provider (the API key only as apiKeySet).")
 SETTINGS_PUT = _call("assistant.settings.put", f"PUT {_SETTINGS}", "Set the assistant's model provider",
                      lambda services, data: settings_store(services).save(data), AssistantSettingsInput,
                      AssistantSettingsView, role=Role.ADMIN, mutating=True, errors=(ValidationError,))
@@ -252,12 +250,6 @@ class AssistantController(Controller):
         return ok(ModelList(
             provider=config.provider, base_url=config.base_url, current=current,
             models=[ModelInfoView(id=m.id, name=m.name, owned_by=m.owned_by) for m in found]))
-
-    @get(_SETTINGS, operation_id="GetAssistantSettings", **declared_route(SETTINGS_GET))
-    async def get_settings(self, request: Request[Any, Any, Any]
-                           ) -> Response[GetAssistantSettingsResponse]:
-        """The assistant's model provider (the API key only as apiKeySet)."""
-        return ok(run_inline(request, SETTINGS_GET, None))
 
     @put(_SETTINGS, operation_id="PutAssistantSettings", **declared_route(SETTINGS_PUT, body=True))
     async def put_settings(self, request: Request[Any, Any, Any], data: JSONBody[AssistantSettingsInput]

@@ -1,0 +1,327 @@
+"""What one route of an operation takes, read once from its declaration: a :class:`RouteShape`.
+
+A shape says where each input field comes from (the path, the query string, the JSON body), which of the
+route's options it takes (``dryRun``, ``download``, ``Idempotency-Key``), the request body's Struct and the answer's
+envelope. :mod:`engineering_api.jobs.routes` builds the route's handler from it; :meth:`RouteShape.parameters` is the
+one place that turns the shape into the keyword parameters Litestar reads (names, annotations, defaults), and
+:meth:`RouteShape.values` the one place that turns the arguments Litestar passes back into the operation's input.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import msgspec
+from litestar import Response
+from litestar.openapi.spec import Example, Reference
+from litestar.params import Body, FromPath, HeaderParameter, KwargDefinition, Parameter, QueryParameter
+
+from engineering_api.jobs.preview import Preview
+from engineering_api.jobs.transfer import DOWNLOAD_DOC, TransferPlan
+from engineering_api.lib.idempotency import KEY_HEADER, MAX_KEY_LENGTH
+from engineering_api.lib.responses import envelope_type
+from engineering_api.lib.schema import CamelStruct
+
+if TYPE_CHECKING:
+    from engineering_api.jobs.operations import Operation, RouteSpec
+
+__all__ = (
+    "DOWNLOAD_ARG", "DRY_RUN_ARG", "DRY_RUN_DOC", "IDEMPOTENCY_DOC", "IDEMPOTENCY_PARAMETER", "InputField",
+    "JobAccepted", "REQUIRED", "RouteShape", "dry_run_route", "operation_id", "route_path",
+)
+
+_PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
+# A route's annotations are values Litestar reads, made from an operation's fields: subscripted through Any, as
+# mypy cannot check a type expression built from a value.
+_ANNOTATED: Any = typing.Annotated
+_FROM_PATH: Any = FromPath
+_RESPONSE: Any = Response
+REQUIRED: Any = object()
+"""The default of a parameter the request must carry (:meth:`RouteShape.parameters`)."""
+DRY_RUN_ARG = "q__dry_run"
+"""The keyword the route's ``dryRun`` query value arrives in (two underscores: no input field is named so)."""
+DOWNLOAD_ARG = "q__download"
+"""The keyword of the ``download`` query value."""
+_KEY_ARG = "h__idempotency_key"
+_BODY_ARG = "data"
+IDEMPOTENCY_DOC = (
+    "A key of the caller's choosing for this request: a retry with the same key (after a lost answer) gets the "
+    "first call's outcome, from its job, and the work is not done again; the same key with another request "
+    "answers 422 IDEMPOTENCY_KEY_REUSED; an empty key answers 400 INVALID_IDEMPOTENCY_KEY."
+)
+IDEMPOTENCY_PARAMETER = HeaderParameter(
+    name=KEY_HEADER, required=False, max_length=MAX_KEY_LENGTH, description=IDEMPOTENCY_DOC,
+)
+"""The documented header of every route that changes something or runs a job."""
+_READ_KEY = HeaderParameter(
+    name=KEY_HEADER, required=False, max_length=MAX_KEY_LENGTH,
+    description="Accepted as on every -sync route; this call changes nothing, so a retry simply asks again.",
+)
+DRY_RUN_DOC = (
+    "Dry run: answer 200 with what the call would do (data: Preview; the objects it would delete, stop, replace or "
+    "overwrite) and change nothing. Needs the operation's normal role."
+)
+
+
+class JobAccepted(CamelStruct):
+    """``data`` of a 202 answer."""
+
+    job_id: str
+    status: str
+    operation: str
+    status_url: str
+    events_url: str
+
+
+class InputField(NamedTuple):
+    """An input field of an operation: its wire name, msgspec's view of it and its type."""
+
+    wire: str
+    info: msgspec.structs.FieldInfo
+    hint: Any
+
+    @property
+    def query_arg(self) -> str:
+        """The keyword its query value arrives in (``q_<field>``: a field named like ``request`` cannot clash)."""
+        return f"q_{self.info.name}"
+
+
+def operation_id(operation: Operation[Any, Any], is_async: bool) -> str:
+    """``projects.create`` → ``ProjectsCreate`` / ``ProjectsCreateAsync``."""
+    base = "".join(part[:1].upper() + part[1:] for part in re.split(r"[._-]", operation.name))
+    return base + ("Async" if is_async else "")
+
+
+def route_path(spec: RouteSpec) -> str:
+    """The route's path as Litestar declares it, each parameter a string (``{deviceName:str}``)."""
+    return _PARAM.sub(lambda m: "{" + m.group(1) + ":str}", spec.path)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def _input_fields(operation: Operation[Any, Any]) -> list[InputField]:
+    if operation.input is None:
+        return []
+    hints = typing.get_type_hints(operation.input)
+    return [InputField(_camel(f.name), f, hints[f.name]) for f in msgspec.structs.fields(operation.input)]
+
+
+def dry_run_route(operation: Operation[Any, Any]) -> bool:
+    """Whether the operation's routes take the generic ``dryRun``: destructive, with a preview, and no ``dryRun``
+    field of its own."""
+    if not operation.destructive or operation.preview is None:
+        return False
+    return not any(field.info.name == "dry_run" for field in _input_fields(operation))
+
+
+def _present(hint: Any) -> Any:
+    """``hint`` without ``None``: a path segment is always there, though the input field may be optional for the
+    operation's other routes (``remoteName`` defaults to origin in a push body). A nullable path parameter makes
+    openapi-python-client skip the endpoint."""
+    args = typing.get_args(hint)
+    if typing.get_origin(hint) not in (typing.Union, types.UnionType) or type(None) not in args:
+        return hint
+    kept = tuple(arg for arg in args if arg is not type(None))
+    return kept[0] if len(kept) == 1 else typing.Union[kept]
+
+
+@dataclass(frozen=True)
+class _SchemaExtra(KwargDefinition):
+    """Schema overrides for a return annotation (hashed by identity: Litestar hashes annotations, and
+    ``schema_extra`` is a dict)."""
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
+def _either(first: type[msgspec.Struct], second: type[msgspec.Struct]) -> Any:
+    """``first | second``, documented as ``anyOf`` of the two component schemas."""
+    refs = [Reference(ref=f"#/components/schemas/{t.__name__}") for t in (first, second)]
+    return typing.Annotated[first | second, _SchemaExtra(schema_extra={"one_of": None, "any_of": refs})]
+
+
+@dataclass(frozen=True)
+class RouteShape:
+    """One route of an operation: where its input comes from and which options it takes."""
+
+    operation: Operation[Any, Any]
+    spec: RouteSpec
+    is_async: bool
+    path_fields: tuple[InputField, ...]
+    """Input fields in the path, by wire name."""
+    context: tuple[str, ...]
+    """Path parameters of a client path that are no input fields (:attr:`Operation.client_path_context`)."""
+    query_fields: tuple[InputField, ...]
+    """The other input fields of a GET or DELETE route, from the query string."""
+    also_query: tuple[InputField, ...]
+    """Body fields a POST/PUT route also reads from the query string, winning over the body
+    (:attr:`Operation.query`)."""
+    body_fields: tuple[InputField, ...]
+    """The input fields of a POST/PUT/PATCH route's JSON body."""
+    body_type: type[msgspec.Struct] | None
+    """The body's Struct (input fields, ``dryRun``, inline files); None for a route without a body."""
+    body_required: bool
+    dry_run: bool
+    """The route takes ``dryRun`` (:func:`dry_run_route`)."""
+    plan: TransferPlan
+    """The files it takes inline or answers (:mod:`engineering_api.jobs.transfer`)."""
+    takes_key: bool
+    """It documents the ``Idempotency-Key`` header: every change, every job, every ``-sync`` twin."""
+    stages_files: bool
+    """A call stages files (inline uploads, export targets; a download always has exports)."""
+    plain_read: bool
+    """A read without input, files or job (a listing): nothing to gather, build, confine or look for."""
+
+    @classmethod
+    def of(cls, operation: Operation[Any, Any], spec: RouteSpec, is_async: bool) -> RouteShape:
+        """The shape of ``spec``, a route of ``operation`` (async: the one answering 202).
+
+        Raises:
+            ValueError: a path parameter is neither an input field nor a documented client path context.
+        """
+        path_names = set(_PARAM.findall(spec.path))
+        fields = _input_fields(operation)
+        by_wire = {field.wire: field for field in fields}
+        unknown = path_names - set(by_wire)
+        context = unknown & set(operation.client_path_context)
+        if unknown - context:
+            raise ValueError(
+                f"{operation.name}: path parameters {unknown - context} are not fields of {operation.input}")
+        rest = [field for field in fields if field.wire not in path_names]
+        from_query = spec.method in ("GET", "DELETE")
+        dry_run = dry_run_route(operation)
+        has_body = not from_query and bool(rest or dry_run)
+        body_fields = tuple(rest) if has_body else ()
+        plan = TransferPlan.of(operation, is_async=is_async, has_body=has_body)
+        return cls(
+            operation=operation, spec=spec, is_async=is_async,
+            path_fields=tuple(by_wire[name] for name in sorted(path_names - context)),
+            context=tuple(sorted(context)),
+            query_fields=tuple(rest) if from_query else (),
+            also_query=tuple(f for f in rest if f.info.name in operation.query) if has_body else (),
+            body_fields=body_fields,
+            body_type=_body_struct(operation, body_fields, dry_run=dry_run, plan=plan) if has_body else None,
+            body_required=any(f.info.required and f.info.name not in operation.query for f in body_fields),
+            dry_run=dry_run, plan=plan,
+            takes_key=operation.mutating or operation.long_running or spec.path.endswith("-sync"),
+            stages_files=bool(plan.inline or plan.exports),
+            plain_read=(operation.input is None and not operation.files and not operation.mutating
+                        and not operation.long_running and not is_async and not dry_run
+                        and not (plan.inline or plan.exports)),
+        )
+
+    def envelope(self) -> type[msgspec.Struct]:
+        """The success answer's envelope: the operation's output, or for the async route the accepted job."""
+        out_type = JobAccepted if self.is_async else self.operation.output
+        return envelope_type(out_type, f"{operation_id(self.operation, self.is_async)}Response")
+
+    def answer_annotation(self) -> Any:
+        """The handler's return annotation: the envelope, or for a dry run of the direct route the envelope or the
+        Preview's, both documented (as anyOf: a Preview is also a valid ``dict[str, Any]`` result, so oneOf would
+        reject it for matching both)."""
+        envelope = self.envelope()
+        if self.dry_run and not self.is_async:
+            return _RESPONSE[_either(envelope, envelope_type(Preview, "PreviewResponse"))]
+        return _RESPONSE[envelope]
+
+    def parameters(self) -> list[tuple[str, Any, Any]]:
+        """The handler's keyword parameters after ``request``, in the documented order: (name, annotation,
+        default; :data:`REQUIRED` when the request must carry it)."""
+        operation = self.operation
+        found: list[tuple[str, Any, Any]] = [
+            (field.wire, _FROM_PATH[_present(field.hint)], REQUIRED) for field in self.path_fields]
+        found += [(wire, typing.Annotated[str, FromPath, Parameter(description=operation.client_path_context[wire])],
+                   REQUIRED) for wire in self.context]  # documented and accepted, not used
+        for field in self.query_fields:
+            default = REQUIRED if field.info.required else (
+                field.info.default if field.info.default is not msgspec.NODEFAULT else None)
+            found.append((field.query_arg, _ANNOTATED[field.hint, QueryParameter(name=field.wire,
+                                                                                 required=field.info.required)],
+                          default))
+        found += [(field.query_arg, _ANNOTATED[field.hint | None, QueryParameter(name=field.wire, required=False)],
+                   None) for field in self.also_query]
+        if self.body_type is not None:
+            examples = [Example(summary=operation.summary, value=operation.example)] if operation.example else None
+            marker = Body(description=self.body_type.__doc__, examples=examples)
+            body = self.body_type if self.body_required else self.body_type | None
+            found.append((_BODY_ARG, _ANNOTATED[body, marker], REQUIRED if self.body_required else None))
+        if self.dry_run:  # in the query string on every method (DELETE has no body), and in the body of POST/PUT too
+            found.append((DRY_RUN_ARG, typing.Annotated[
+                bool | None, QueryParameter(name="dryRun", required=False, description=DRY_RUN_DOC)], None))
+        if self.plan.download:
+            found.append((DOWNLOAD_ARG, typing.Annotated[
+                bool | None, QueryParameter(name="download", required=False, description=DOWNLOAD_DOC)], None))
+        if self.takes_key:
+            keyed = operation.mutating or operation.long_running
+            found.append((_KEY_ARG, typing.Annotated[str | None, IDEMPOTENCY_PARAMETER if keyed else _READ_KEY],
+                          None))
+        return found
+
+    def values(self, arguments: dict[str, Any]) -> dict[str, Any]:
+        """The operation's input values (by encoded name) from the arguments Litestar passed (by
+        :meth:`parameters`' names)."""
+        values: dict[str, Any] = {}
+        for field in self.path_fields:
+            values[field.info.encode_name] = arguments[field.wire]
+        for field in self.query_fields:
+            value = arguments.get(field.query_arg)
+            if value is not None:
+                values[field.info.encode_name] = value
+        body = arguments.get(_BODY_ARG)
+        if body is not None:
+            values.update({field.info.encode_name: getattr(body, field.info.name) for field in self.body_fields})
+        for field in self.also_query:
+            value = arguments.get(field.query_arg)
+            if value is not None:
+                values[field.info.encode_name] = value
+            elif values.get(field.info.encode_name) is None:
+                values.pop(field.info.encode_name, None)
+        return values
+
+    @staticmethod
+    def asks_dry_run(arguments: dict[str, Any]) -> bool:
+        """Whether the request to a route that takes ``dryRun`` asks for a dry run (in the query or the body)."""
+        return bool(arguments.get(DRY_RUN_ARG) or getattr(arguments.get(_BODY_ARG), "dry_run", None))
+
+
+
+def _body_struct(
+    operation: Operation[Any, Any], body_fields: tuple[InputField, ...], *, dry_run: bool, plan: TransferPlan,
+) -> type[msgspec.Struct]:
+    spec: list[Any] = []
+    optional = plan.optional_paths
+    for _, info, hint in body_fields:
+        if info.name in operation.query or info.name in optional:
+            # From the query string instead, inline content, or a download's temporary target; checked later.
+            spec.append((info.name, hint | None, None))
+        elif info.required:
+            spec.append((info.name, hint))
+        else:
+            default = (
+                info.default
+                if info.default is not msgspec.NODEFAULT
+                else msgspec.field(default_factory=info.default_factory)
+            )
+            spec.append((info.name, hint, default))
+    if dry_run:
+        spec.append(("dry_run", bool | None, None))
+    spec += plan.body_fields()
+    struct = msgspec.defstruct(
+        f"{operation_id(operation, False)}Request", spec, kw_only=True, rename="camel", forbid_unknown_fields=False,
+    )
+    doc = ((operation.input.__doc__ or "").strip() if operation.input is not None else "") or None
+    if dry_run:
+        doc = f"{doc or ''}\n\ndryRun: {DRY_RUN_DOC}".strip()
+    if plan.body_doc():
+        doc = f"{doc or ''}\n\n{plan.body_doc()}".strip()
+    struct.__doc__ = doc
+    struct.__field_docs_of__ = operation.input  # type: ignore[attr-defined]  # lib/field_docs reads the fields there
+    return struct
+
