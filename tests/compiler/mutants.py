@@ -214,16 +214,34 @@ _SCL_CASES = (
 )
 
 
+_TYPE_WORDS = ("Byte", "String", "Time", "Counter", "Real", "Void", "Date", "Int", "Word", "Char")
+_STATEMENT_WORDS = ("case", "IF", "WHILE", "Of", "RETURN", "TRUE", "NOT", "REGION", "DTL")
+
+
+def _reserved_cases(text: str, index: int) -> list[tuple[str, str, bool]]:
+    """A data type keyword as a member's name, unquoted (refused) and quoted (control), and a statement keyword or
+    DTL unquoted (control: TIA's exports write them so; :mod:`simatic_xml.generate.source_names`), each a word
+    the source declares no member of (``index`` picks among them, so that the corpus sees every word)."""
+    def free(words: tuple[str, ...]) -> str | None:
+        unused = [w for w in words if not re.search(rf"(?im)^\s*\"?{w}\"?\s*[:{{,]", text)]
+        return unused[index % len(unused)] if unused else None
+
+    word, statement = free(_TYPE_WORDS), free(_STATEMENT_WORDS)
+    cases = [("reserved name", f"{word} : Int;", True), ("reserved name", f'"{word}" : Int;', False)] if word else []
+    return cases + ([("reserved name", f"{statement} : Int;", False)] if statement else [])
+
+
 def scl_declaration_mutants(path: Path, text: str) -> Iterator[Mutant]:
     """The declaration mutants of an SCL source: a new member after its first static ``VAR`` line (a name no source
-    uses), one past TIA's limit and at it; a Variant there."""
+    uses), one past TIA's limit and at it; a Variant there; a data type keyword as a name (and the controls of
+    :func:`_reserved_cases`)."""
     found = _DECLARATION.search(text)
     if found is None:
         return
     at = found.end()
     line = text.count("\n", 0, at) + 1
     indent = found.group(1) + "   "
-    for family, declaration, refused in _SCL_CASES:
+    for family, declaration, refused in (*_SCL_CASES, *_reserved_cases(text, len(text))):
         mutated = text[:at] + indent + declaration + "\n" + text[at:]
         yield Mutant(family, path, mutated.encode("utf-8"), line, "INVALID_DECLARATION" if refused else None)
     heads = _BLOCK_HEAD.findall(text, 0, at)

@@ -47,6 +47,7 @@ def test_scl_declaration_mutants_are_refused_alike_by_scl_check_and_the_editor()
                              for path in SCL})
     assert not problems, "\n".join(problems[:20])
     assert sum(n for (_, refused), n in counts.items() if refused) >= 300, counts
+    assert counts[("reserved name", True)] >= 50 and counts[("reserved name", False)] >= 100, counts
 
     editor = Project(None)
     differ = []
