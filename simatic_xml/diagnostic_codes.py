@@ -176,7 +176,8 @@ _TABLE: tuple[tuple[str, str, tuple[Severity, ...], str], ...] = (
     ("FLGNET_UID", "LAD/FBD networks", _E,
      "Two elements of one LAD/FBD network carry one UId, by which wires name the element they end at."),
     ("FLGNET_PIN", "LAD/FBD networks", _E,
-     "A wire ends at a pin of a call of a block that the call's parameters (its `CallInfo`) do not list."),
+     "A wire ends at a pin of a call of a block that the call's parameters (its `CallInfo`) do not list, or at a "
+     "pin a basic instruction's box (Contact, Coil, Add, Move, a comparator, SR/RS, ...) does not have."),
     ("FLGNET_CARDINALITY", "LAD/FBD networks", _E,
      "A wire ends at a numbered pin (`in3`, `out2`) of an extensible box beyond the number of pins its `Card` "
      "declares."),
@@ -313,7 +314,7 @@ _TEMPLATES: dict[str, str] = {
     "FLGNET_PIN_TYPE": 'Implicit conversion of the data type "{src}" into the data type "{dst}" is not possible at the '
                        'pin "{pin}" of the instruction "{part}" (operand {name}).',
     "FLGNET_UID": "The UId {uid} names two elements of the network; each element needs a UId of its own.",
-    "FLGNET_PIN": 'The call of "{part}" has no pin "{pin}": it is no parameter of the called block.',
+    "FLGNET_PIN": 'The box "{part}" has no pin "{pin}": it is no parameter of the called block or instruction.',
     "FLGNET_CARDINALITY": 'The instruction "{part}" has {card} numbered pins (Card); the pin "{pin}" is beyond them.',
     "FLGNET_WIRE": 'A wire of network {network} connects to a part that does not exist (UId {uid}).',
     "NETWORK_SYNTAX": "Syntax error: {message}",

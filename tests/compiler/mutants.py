@@ -18,6 +18,7 @@ from pathlib import Path
 from lxml import etree
 
 from engineering_api.rules.compiler.program import BlockDef, Program
+from engineering_api.rules.instruction_pins import BASIC_PINS, basic_pin
 from simatic_xml import parse_bytes
 from simatic_xml.diagnostics import Diagnostic
 from simatic_xml.objects import is_auto_numbered
@@ -327,11 +328,15 @@ def tag_table_mutants(path: Path, per_family: int = 6) -> Iterator[Mutant]:
             value.text = old
 
 
+_FOREIGN_PINS = ("in1", "in", "en", "pre", "operand", "value")
+"""Pins of one basic instruction that another lacks (a mutant names a pin its box does not have)."""
+
+
 def flgnet_mutants(path: Path, per_family: int = 3) -> Iterator[Mutant]:
     """The structural mutants of a block export's LAD/FBD networks (GRAPH conditions and safety networks too),
     each at the changed element's line: a wire given the UId of an element of its network, an extensible box whose
     Card is lowered below a pin a wire uses, a wire end naming a UId no element has, a wire to a pin of a call that
-    its CallInfo does not list."""
+    its CallInfo does not list, a wire to a pin a basic instruction's box does not have (another box's pin)."""
     data = path.read_bytes()
     if b"FlgNet" not in data:
         return
@@ -373,6 +378,17 @@ def flgnet_mutants(path: Path, per_family: int = 3) -> Iterator[Mutant]:
             name = end.get("Name", "")
             end.set("Name", "mut_pin")
             yield Mutant("flgnet call pin", path, _serialise(root, data), wire.sourceline or 0, "FLGNET_PIN")
+            end.set("Name", name)
+        basic = next(((wire, end) for wire in wires for end in wire if _local(end) == "NameCon"
+                      and _local(elements.get(end.get("UId", ""), wire)) == "Part"
+                      and elements[end.get("UId", "")].get("Name") in BASIC_PINS), None)
+        if basic is not None and made["flgnet basic pin"] < per_family:
+            made["flgnet basic pin"] += 1
+            wire, end = basic
+            name = end.get("Name", "")
+            instruction = elements[end.get("UId", "")].get("Name", "")
+            end.set("Name", next(p for p in _FOREIGN_PINS if not basic_pin(instruction, p)))
+            yield Mutant("flgnet basic pin", path, _serialise(root, data), wire.sourceline or 0, "FLGNET_PIN")
             end.set("Name", name)
         if wires and made["flgnet wire end"] < per_family:
             first = next((e for e in wires[0] if _local(e) == "NameCon"), None)
