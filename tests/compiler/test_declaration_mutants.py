@@ -92,6 +92,10 @@ def test_the_rest_compile_refuses_an_imported_db_with_a_start_value_out_of_range
     imported = client.post("/api/devices/PLC_1/blocks/actions/import-sync", json={"importFilePath": "db.xml"},
                            headers=admin_headers)
     assert imported.status_code in (200, 201), imported.text
+    # imported, as TIA imports a block its compile refuses; the answer says what the compile will refuse, at the
+    # member's line of the document sent (before: no diagnostics)
+    found = [(d["line"], d["code"]) for d in data(imported)["reports"][0]["diagnostics"]]
+    assert found == [(mutant.line, "INVALID_DECLARATION")], imported.text
     result = data(client.post("/api/devices/PLC_1/actions/compile-software-sync", headers=admin_headers))
 
     def leaves(node: dict[str, Any]) -> list[str]:
