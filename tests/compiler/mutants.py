@@ -445,7 +445,8 @@ def _in_struct(before: str) -> bool:
 def scl_access_mutants(path: Path, text: str) -> Iterator[Mutant]:
     """The access mutants of an SCL source's first code block: a statement after its BEGIN reading an element of a
     name (``#x.mut_m``) or an index (``#x[0]``) of one of its integer tags, neither of which an Int has (control:
-    the same comparison of the tag itself)."""
+    the same comparison of the tag itself), the bit past its width (``#x.%X16`` of an Int; control: ``%X15``) and
+    the byte past it (``%B2``; control: ``%B1``)."""
     begin = _BEGIN.search(text)
     if begin is None:
         return
@@ -459,12 +460,23 @@ def scl_access_mutants(path: Path, text: str) -> Iterator[Mutant]:
     if not declared:
         return
     name = declared[0].group(1)
+    width = _WIDTHS[declared[0].group(2).upper()]
     at = begin.end()
     line = text.count("\n", 0, at) + 1
-    for family, statement, code in (("member access", f"IF #{name}.mut_m THEN\n   ;\nEND_IF;", "UNKNOWN_MEMBER"),
-                                    ("index access", f"IF #{name}[0] = 0 THEN\n   ;\nEND_IF;", "INDEX_NOT_ARRAY"),
-                                    ("index access", f"IF #{name} = 0 THEN\n   ;\nEND_IF;", None)):
+    cases = [("member access", f"IF #{name}.mut_m THEN\n   ;\nEND_IF;", "UNKNOWN_MEMBER"),
+             ("index access", f"IF #{name}[0] = 0 THEN\n   ;\nEND_IF;", "INDEX_NOT_ARRAY"),
+             ("index access", f"IF #{name} = 0 THEN\n   ;\nEND_IF;", None),
+             ("slice access", f"IF #{name}.%X{width} THEN\n   ;\nEND_IF;", "SLICE_RANGE"),
+             ("slice access", f"IF #{name}.%X{width - 1} THEN\n   ;\nEND_IF;", None)]
+    if width >= 16:  # a byte slice of a type of more than one byte (STEP 7 help, "Slice access")
+        cases += [("slice access", f"IF #{name}.%B{width // 8} = 0 THEN\n   ;\nEND_IF;", "SLICE_RANGE"),
+                  ("slice access", f"IF #{name}.%B{width // 8 - 1} = 0 THEN\n   ;\nEND_IF;", None)]
+    for family, statement, code in cases:
         yield Mutant(family, path, (text[:at] + statement + "\n" + text[at:]).encode("utf-8"), line, code)
+
+
+_WIDTHS = {"SINT": 8, "USINT": 8, "INT": 16, "UINT": 16, "DINT": 32, "UDINT": 32}
+"""The bits of the integer types (STEP 7 help, "Integers")."""
 
 
 _CALL = re.compile(r'(?:"(?P<quoted>[^"\n]+)"|#(?P<local>[A-Za-z_]\w*))[ \t]*\((?P<args>[^();]*)\)[ \t]*;')
@@ -473,33 +485,55 @@ _CODE_BLOCK_HEAD = re.compile(r'^[ \t]*(?:FUNCTION_BLOCK|FUNCTION|ORGANIZATION_B
 _ARG = re.compile(r"(?P<name>[A-Za-z_]\w*)\s*(?P<op>:=|=>)")
 
 
-def scl_arrow_mutants(path: Path, text: str, per_file: int = 6) -> Iterator[Mutant]:
+_DIRECTION = {"Input": "input", "Output": "output", "InOut": "in/out"}
+
+
+def scl_arrow_mutants(path: Path, text: str, per_file: int = 9) -> Iterator[Mutant]:
     """The arrow mutants of an SCL source's calls of its own FBs and FCs (by name, by instance DB or by a
-    multi-instance of the file's FB), at the argument's line: an input or in/out assigned with ``=>``, an output with
-    ``:=`` (TIA: ``:=`` for inputs and in/outs, ``=>`` for outputs; STEP 7 help, "Calling function blocks in
-    SCL")."""
+    multi-instance of the file's FB) and of its multi-instances of system FBs (TON, CTU, R_TRIG...), at the
+    argument's line, one of each direction per call: an input or in/out assigned with ``=>``, an output with ``:=``
+    (TIA: ``:=`` for inputs and in/outs, ``=>`` for outputs; STEP 7 help, "Calling function blocks in SCL"). A
+    system FB's in/outs are left alone (TIA's own sources give an instruction's Variant in/out ``=>``)."""
     from engineering_api.rules.compiler.check import Source, load
 
     program = load([Source(str(path), text.encode("utf-8"))], closed=False).program
     made = 0
     for call in _CALL.finditer(text):
-        if made >= per_file:
-            return
-        callee = _callee(program, call, text)
-        if callee is None:
-            continue
+        sections = _parameters(program, call, text)
+        done: set[str] = set()
         for arg in _ARG.finditer(call.group("args")):
-            member = callee.vars.get(arg.group("name").lower())
-            if member is None or member.section not in ("Input", "Output", "InOut"):
+            section = sections.get(arg.group("name").lower())
+            if made >= per_file:
+                return
+            if section not in _DIRECTION or section in done:
                 continue
-            wrong = ":=" if member.section == "Output" else "=>"
+            wrong = ":=" if section == "Output" else "=>"
             if arg.group("op") == wrong:
                 continue
             at = call.start("args") + arg.start("op")
             made += 1
-            yield Mutant("assignment arrow", path, (text[:at] + wrong + text[at + 2:]).encode("utf-8"),
-                         text.count("\n", 0, at) + 1, "WRONG_PARAMETER")
-            break
+            done.add(section)
+            yield Mutant(f"assignment arrow ({_DIRECTION[section]})", path,
+                         (text[:at] + wrong + text[at + 2:]).encode("utf-8"), text.count("\n", 0, at) + 1,
+                         "WRONG_PARAMETER")
+
+
+def _parameters(program: Program, call: re.Match[str], text: str) -> dict[str, str]:
+    """Parameter (lower case) -> section of what ``call`` runs: a block of the file (:func:`_callee`) or a system FB
+    a multi-instance of the calling block is of (its inputs and outputs); empty for anything else."""
+    from engineering_api.rules.compiler.check_flgnet import system_box_members
+
+    callee = _callee(program, call, text)
+    if callee is not None:
+        return {name: var.section for name, var in callee.vars.items()}
+    if not call.group("local"):
+        return {}
+    heads = list(_CODE_BLOCK_HEAD.finditer(text, 0, call.start()))
+    caller = program.blocks.get(heads[-1].group(1).lower()) if heads else None
+    member = caller.vars.get(call.group("local").lower()) if caller is not None else None
+    kind = getattr(getattr(member, "type", None), "name", None)
+    members = system_box_members(kind) if isinstance(kind, str) else None
+    return {name: var.section for name, var in (members or {}).items() if var.section in ("Input", "Output")}
 
 
 def _callee(program: Program, call: re.Match[str], text: str) -> BlockDef | None:

@@ -92,7 +92,8 @@ SCL = sorted(p for p in (CORPUS.parent / "scl").rglob("*") if p.suffix.lower() i
 
 @corpus
 def test_access_mutants_are_refused_at_their_statement() -> None:
-    """An element of a name or an index of an Int (before: no finding, the access was left untyped)."""
+    """An element of a name or an index of an Int (before: no finding, the access was left untyped); a bit or byte
+    slice one past the integer's width (controls: the last bit and byte)."""
     from engineering_api.rules.compiler.check import source_text
     from tests.compiler.mutants import scl_access_mutants
 
@@ -101,19 +102,22 @@ def test_access_mutants_are_refused_at_their_statement() -> None:
     assert not problems, "\n".join(problems[:20])
     assert counts[("member access", True)] >= 50 and counts[("index access", True)] >= 50, counts
     assert counts[("index access", False)] >= 50, counts
+    assert counts[("slice access", True)] >= 100 and counts[("slice access", False)] >= 100, counts
 
 
 @corpus
 def test_arrow_mutants_are_refused_at_their_argument() -> None:
-    """An input given ``=>`` or an output given ``:=`` in a call of the file's own FB or FC (the rule was there; the
-    generator proves it on every such call of the corpus)."""
+    """An input or in/out given ``=>`` or an output given ``:=`` in a call of the file's own FB or FC or of a
+    multi-instance of a system FB (the rule was there; the generator proves it on the corpus's calls)."""
     from engineering_api.rules.compiler.check import source_text
     from tests.compiler.mutants import scl_arrow_mutants
 
     counts, problems = run_mutants({path: list(scl_arrow_mutants(path, source_text(path.read_bytes())))
                                     for path in SCL})
     assert not problems, "\n".join(problems[:20])
-    assert counts[("assignment arrow", True)] >= 20, counts
+    assert counts[("assignment arrow (input)", True)] >= 40, counts
+    assert counts[("assignment arrow (output)", True)] >= 10 and counts[("assignment arrow (in/out)", True)] >= 5, \
+        counts
 
 
 @pytest.mark.parametrize("call,refused", [
