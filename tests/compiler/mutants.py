@@ -591,3 +591,64 @@ if __name__ == "__main__":
     for family, (refused, made, accepted, controls) in rates(
             Path(__file__).resolve().parents[2].parent / "shared" / "corpus").items():
         print(f"| {family} | {refused}/{made} | {f'{accepted}/{controls}' if controls else '-'} |")
+
+
+def _watch_table(kind: str, entries: list[tuple[str, str | None]]) -> bytes:
+    """A SimaticML watch (``Watch``) or force (``Force``) table of ``(operand, value)`` entries, one element a line
+    (the form :mod:`simatic_xml.watchtables` reads)."""
+    value = "ModifyValue" if kind == "Watch" else "ForceValue"
+    rows = []
+    for index, (operand, given) in enumerate(entries, 1):
+        text = operand.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
+        rows.append(f'      <SW.WatchAndForceTables.Plc{kind}TableEntry ID="{index:X}" CompositionName="Entries">'
+                    f"<AttributeList><Name>{text}</Name>"
+                    + (f"<{value}>{given}</{value}>" if given is not None else "")
+                    + f"</AttributeList></SW.WatchAndForceTables.Plc{kind}TableEntry>")
+    return ('<?xml version="1.0" encoding="utf-8"?>\n<Document>\n  <Engineering version="V18" />\n'
+            f'  <SW.WatchAndForceTables.Plc{kind}Table ID="0">\n    <AttributeList><Name>Mut_{kind}</Name>'
+            "</AttributeList>\n    <ObjectList>\n" + "\n".join(rows)
+            + f"\n    </ObjectList>\n  </SW.WatchAndForceTables.Plc{kind}Table>\n</Document>\n").encode("utf-8")
+
+
+def watch_table_mutants(path: Path, per_family: int = 4) -> Iterator[tuple[bytes, Mutant]]:
+    """Watch and force table mutants over a corpus tag table's tags, each ``(the clean table, the mutant)``, the
+    table at ``path.with_suffix('.watch.xml')`` and checked with the tag table: a watch table of the tags' names
+    is clean, and one entry changed is refused at its line: a bit address's bit 8 (control: bit 7), an Int tag's
+    modify value one past its range (control: its last value), an element of an Int tag's name, a force entry of a
+    bit memory tag (control: an input or output tag)."""
+    data = path.read_bytes()
+    root = etree.fromstring(data, _parser())
+    tags = [(f["Name"].text or "", f["DataTypeName"].text or "", f["LogicalAddress"].text or "")
+            for el in root.iter() if _local(el) == "SW.Tags.PlcTag" for f in [_tag_fields(el)]
+            if {"Name", "DataTypeName", "LogicalAddress"} <= set(f) and '"' not in (f["Name"].text or "")]
+    if not tags:
+        return
+    target = path.with_suffix(".watch.xml")
+    watch: list[tuple[str, str | None]] = [(f'"{name}"', None) for name, _, _ in tags]
+    clean = _watch_table("Watch", watch)
+    made: Counter[str] = Counter()
+
+    def changed(kind: str, entries: list[tuple[str, str | None]], at: int, family: str, code: str | None) -> Mutant:
+        return Mutant(family, target, _watch_table(kind, entries), 7 + at, code)
+
+    for index, (name, kind, address) in enumerate(tags):
+        bit = _TAG_ADDRESS.match(address)
+        if bit and made["watch address"] < per_family:
+            made["watch address"] += 1
+            for number, code in ((8, "WATCH_OPERAND"), (7, None)):
+                entries = watch[:index] + [(f"%{bit.group(1)}{bit.group(2)}.{number}", None)] + watch[index + 1:]
+                yield clean, changed("Watch", entries, index, "watch address", code)
+        if kind == "Int" and made["watch value"] < per_family:
+            made["watch value"] += 1
+            for value, code in ((32768, "WATCH_VALUE"), (32767, None)):
+                entries = watch[:index] + [(f'"{name}"', str(value))] + watch[index + 1:]
+                yield clean, changed("Watch", entries, index, "watch value", code)
+        if kind == "Int" and made["watch member"] < per_family:
+            made["watch member"] += 1
+            entries = watch[:index] + [(f'"{name}".mut_m', None)] + watch[index + 1:]
+            yield clean, changed("Watch", entries, index, "watch member", "WATCH_OPERAND")
+        area = address[1:2] if address.startswith("%") else ""
+        if area in ("M", "I", "Q") and made[f"force {area in ('I', 'Q')}"] < per_family:
+            made[f"force {area in ('I', 'Q')}"] += 1
+            yield _watch_table("Force", []), Mutant("force area", target, _watch_table("Force", [(f'"{name}"', None)]),
+                                                    7, "WATCH_NOT_FORCEABLE" if area == "M" else None)
