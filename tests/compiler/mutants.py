@@ -24,7 +24,8 @@ from simatic_xml.diagnostics import Diagnostic
 from simatic_xml.objects import is_auto_numbered
 
 __all__ = ("INT_RANGES", "Mutant", "block_number_mutants", "flgnet_mutants", "run_mutants", "scl_access_mutants",
-           "scl_arrow_mutants", "scl_declaration_mutants", "tag_table_mutants", "verdict", "xml_declaration_mutants")
+           "scl_arrow_mutants", "scl_declaration_mutants", "tag_table_mutants", "verdict", "watch_table_mutants",
+           "xml_declaration_mutants")
 
 INT_RANGES = {
     "SInt": (-128, 127), "Int": (-32768, 32767), "DInt": (-(2**31), 2**31 - 1), "LInt": (-(2**63), 2**63 - 1),
@@ -584,13 +585,16 @@ def rates(corpus: Path) -> dict[str, tuple[int, int, int, int]]:
                 slot = 0 if mutant.refused else 2
                 row[slot + 1] += 1
                 row[slot] += verdict(mutant, original, check_sources([Source(str(path), mutant.data)])) is None
+    for table in (p for p in xml if p.parent.name == "tagtable"):
+        source = Source(str(table), table.read_bytes())
+        for clean, mutant in watch_table_mutants(table):
+            row = out.setdefault(mutant.family, [0, 0, 0, 0])
+            slot = 0 if mutant.refused else 2
+            row[slot + 1] += 1
+            original = check_sources([source, Source(str(mutant.path), clean)])
+            row[slot] += verdict(mutant, original, check_sources([source, Source(str(mutant.path), mutant.data)])) \
+                is None
     return {family: (a, b, c, d) for family, (a, b, c, d) in sorted(out.items())}
-
-
-if __name__ == "__main__":
-    for family, (refused, made, accepted, controls) in rates(
-            Path(__file__).resolve().parents[2].parent / "shared" / "corpus").items():
-        print(f"| {family} | {refused}/{made} | {f'{accepted}/{controls}' if controls else '-'} |")
 
 
 def _watch_table(kind: str, entries: list[tuple[str, str | None]]) -> bytes:
@@ -652,3 +656,9 @@ def watch_table_mutants(path: Path, per_family: int = 4) -> Iterator[tuple[bytes
             made[f"force {area in ('I', 'Q')}"] += 1
             yield _watch_table("Force", []), Mutant("force area", target, _watch_table("Force", [(f'"{name}"', None)]),
                                                     7, "WATCH_NOT_FORCEABLE" if area == "M" else None)
+
+
+if __name__ == "__main__":
+    for family, (refused, made, accepted, controls) in rates(
+            Path(__file__).resolve().parents[2].parent / "shared" / "corpus").items():
+        print(f"| {family} | {refused}/{made} | {f'{accepted}/{controls}' if controls else '-'} |")
