@@ -168,6 +168,13 @@ _TABLE: tuple[tuple[str, str, tuple[Severity, ...], str], ...] = (
     ("TAG_ADDRESS_RANGE", "Names and numbers", _W,
      "A tag's address lies past the input, output or bit memory area of the CPU family (a warning: the area sizes "
      "are the data sheets' as known here, not quoted from a Siemens page)."),
+    ("WATCH_OPERAND", "Names and numbers", _E,
+     "A watch or force table entry names an operand TIA cannot monitor: a malformed or out-of-area address, a "
+     "member its data block does not have, a block that is no data block."),
+    ("WATCH_NOT_FORCEABLE", "Names and numbers", _E,
+     "A force table entry is no input or output (an S7-1500 forces only %I and %Q and tags at those addresses)."),
+    ("WATCH_VALUE", "Names and numbers", _E,
+     "A watch table's modify value or a force table's force value is no value of its operand's data type."),
     ("FLGNET_TYPE", "LAD/FBD networks", _E, "A bit instruction's operand is not a Bool."),
     ("FLGNET_PIN_TYPE", "LAD/FBD networks", _E,
      "An operand does not fit the data type of a box's pin or of a called block's parameter."),
@@ -176,7 +183,8 @@ _TABLE: tuple[tuple[str, str, tuple[Severity, ...], str], ...] = (
     ("FLGNET_UID", "LAD/FBD networks", _E,
      "Two elements of one LAD/FBD network carry one UId, by which wires name the element they end at."),
     ("FLGNET_PIN", "LAD/FBD networks", _E,
-     "A wire ends at a pin of a call of a block that the call's parameters (its `CallInfo`) do not list."),
+     "A wire ends at a pin of a call of a block that the call's parameters (its `CallInfo`) do not list, or at a "
+     "pin a basic instruction's box (Contact, Coil, Add, Move, a comparator, SR/RS, ...) does not have."),
     ("FLGNET_CARDINALITY", "LAD/FBD networks", _E,
      "A wire ends at a numbered pin (`in3`, `out2`) of an extensible box beyond the number of pins its `Card` "
      "declares."),
@@ -313,7 +321,10 @@ _TEMPLATES: dict[str, str] = {
     "FLGNET_PIN_TYPE": 'Implicit conversion of the data type "{src}" into the data type "{dst}" is not possible at the '
                        'pin "{pin}" of the instruction "{part}" (operand {name}).',
     "FLGNET_UID": "The UId {uid} names two elements of the network; each element needs a UId of its own.",
-    "FLGNET_PIN": 'The call of "{part}" has no pin "{pin}": it is no parameter of the called block.',
+    "WATCH_OPERAND": "{problem}",
+    "WATCH_NOT_FORCEABLE": "The operand {operand} cannot be forced: an S7-1500 forces only inputs and outputs.",
+    "WATCH_VALUE": "The value {value} does not fit the operand {operand}: {problem}",
+    "FLGNET_PIN": 'The box "{part}" has no pin "{pin}": it is no parameter of the called block or instruction.',
     "FLGNET_CARDINALITY": 'The instruction "{part}" has {card} numbered pins (Card); the pin "{pin}" is beyond them.',
     "FLGNET_WIRE": 'A wire of network {network} connects to a part that does not exist (UId {uid}).',
     "NETWORK_SYNTAX": "Syntax error: {message}",

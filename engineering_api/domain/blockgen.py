@@ -15,6 +15,7 @@ import msgspec
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import ProgramDocument, ProgramImportReport
 from engineering_api.domain.common import DeviceRef, read
+from engineering_api.domain.import_findings import import_checked
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec, open_projects_if_any
 from engineering_api.jobs.preview import PlannedChange, Preview, kind_of, names, object_detail, plan, plural
 from engineering_api.lib.schema import CamelStruct
@@ -194,8 +195,8 @@ def import_documents(
             order = dependency_order([(source, data) for source, data, _ in documents], strict=False)
     except SimaticMLError as exc:
         raise spec_failure(exc) from None
-    reports = ctx.backend.program.import_program_documents(
-        device,
+    reports = import_checked(
+        ctx, device,
         [ProgramDocument(source=s, data=by_source[s][0], folder=by_source[s][1]) for s in order],
         overwrite=overwrite,
     )
@@ -228,7 +229,7 @@ def _import_only(ctx: OperationContext, data: ImportOnlyInput) -> list[ProgramIm
         document = ProgramDocument(source=path.name, data=path.read_bytes())
     else:
         document = ProgramDocument(source="xml", data=(data.xml or "").encode("utf-8"))
-    return ctx.backend.program.import_program_documents(data.device_name, [document], overwrite=data.overwrite)
+    return import_checked(ctx, data.device_name, [document], overwrite=data.overwrite)
 
 
 def _bulk_import(ctx: OperationContext, data: BulkImportInput) -> BulkImportResult:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ("PIN_LABELS", "PIN_ORDER", "pin_name", "pin_position")
+__all__ = ("BASIC_PINS", "EXTENSIBLE_PINS", "PIN_LABELS", "PIN_ORDER", "basic_pin", "pin_name", "pin_position")
 
 PIN_ORDER: dict[str, tuple[str, ...]] = {
     "TON": ("en", "in", "pt", "eno", "q", "et"), "TOF": ("en", "in", "pt", "eno", "q", "et"),
@@ -56,3 +56,61 @@ def pin_name(instruction: str, pin: str) -> str:
     if label is not None:
         return label
     return pin.upper() if pin.islower() or pin.lower() in ("en", "eno") else pin
+
+
+def _pins(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_BIT_LOGIC = _pins("in operand out")
+_EDGE = _pins("pre bit operand out")
+_EDGE_COIL = _pins("in bit operand out")
+_COMPARE = _pins("pre in1 in2 out")
+_MATH = _pins("en in1 in2 out eno")
+_UNARY = _pins("en in out eno")
+_RANGE = _pins("pre min in max out")
+_SCALE = _pins("en min value max out eno")
+
+BASIC_PINS: dict[str, frozenset[str]] = {
+    "Contact": _BIT_LOGIC, "Coil": _BIT_LOGIC, "SCoil": _BIT_LOGIC, "RCoil": _BIT_LOGIC, "Not": _pins("in out"),
+    "PContact": _EDGE, "NContact": _EDGE, "PCoil": _EDGE_COIL, "NCoil": _EDGE_COIL,
+    "PBox": _pins("in bit out"), "NBox": _pins("in bit out"),
+    "Sr": _pins("s r1 operand q"), "Rs": _pins("r s1 operand q"),
+    "Eq": _COMPARE, "Ne": _COMPARE, "Gt": _COMPARE, "Ge": _COMPARE, "Lt": _COMPARE, "Le": _COMPARE,
+    "InRange": _RANGE, "OutRange": _RANGE,
+    "Sub": _MATH, "Div": _MATH, "Mod": _MATH,
+    "Convert": _UNARY, "Round": _UNARY, "Trunc": _UNARY, "Ceil": _UNARY, "Floor": _UNARY,
+    "Normalize": _SCALE, "Scale_X": _SCALE,
+    "Add": _pins("en out eno"), "Mul": _pins("en out eno"), "Calc": _pins("en out eno"), "Move": _pins("en in eno"),
+    "A": _pins("out"), "O": _pins("out"), "X": _pins("out"),
+}
+"""Basic LAD/FBD instruction (its SimaticML ``<Part Name>``) -> the pins its box has, as the export names them.
+Read from every wire of the shared corpus's exports (TIA V14-V21): Contact in/operand/out (677 boxes), Coil 210,
+Eq/Ne/Gt/Ge/Lt/Le pre/in1/in2/out 314, O and A in1..in9 and out 119, Move en/in/eno/out1 100, PContact and NContact
+pre/bit/operand/out 16, Rs r/s1/operand 4, Sr s/r1/operand 1, Add/Sub/Mul/Div en/in1/in2/out/eno 30, Convert and
+Round en/in/out/eno 3, InRange/OutRange pre/min/in/max/out 14, Normalize/Scale_X en/min/value/max/out/eno 4, PBox
+and NBox in/bit/out 4, PCoil in/bit/operand 4, Not in/out 2. Completed by the pins the STEP 7 help draws that no
+corpus wire uses: a coil's out (coils in series), SR's and RS's Q, Mod as Div, Trunc/Ceil/Floor as Round. No
+published schema lists an instruction's pins (the SimaticML LAD/FBD schema names a pin by a string), so the
+exports are the source. An instruction not listed (GRAPH's coils, a system FB's box, judged by its parameters in
+:mod:`engineering_api.rules.compiler.check_flgnet`) is not judged by this table."""
+
+EXTENSIBLE_PINS: dict[str, str] = {"Add": "in", "Mul": "in", "Calc": "in", "A": "in", "O": "in", "X": "in",
+                                   "Move": "out"}
+"""Extensible boxes -> the stem of their numbered pins (``in1``, ``in2``, … up to the box's ``Card``; Move's
+``out1``, …): the box's other pins are in :data:`BASIC_PINS`."""
+
+_NUMBERED_PIN = re.compile(r"([a-z]+)([1-9]\d*)")
+
+
+def basic_pin(instruction: str, pin: str) -> bool | None:
+    """Whether the basic instruction's box has ``pin`` (a numbered pin of an extensible box whatever its number:
+    the box's Card bounds it); None for an instruction :data:`BASIC_PINS` does not list."""
+    pins = BASIC_PINS.get(instruction)
+    if pins is None:
+        return None
+    name = pin.lower()
+    numbered = _NUMBERED_PIN.fullmatch(name)
+    if numbered and EXTENSIBLE_PINS.get(instruction) == numbered.group(1):
+        return True
+    return name in pins

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from engineering_api.backend.areas.watch_tables import EntrySpec
     from engineering_api.rules.compiler.project import Software
 
-__all__ = ("LABEL", "Operand", "Resolver", "check_rows", "merge_rows", "plc_value", "row_flag",
+__all__ = ("LABEL", "Operand", "Resolver", "check_rows", "merge_rows", "operand_root", "plc_value", "row_flag",
            "table_row")
 
 LABEL = {WATCH_TABLE: "watch table", FORCE_TABLE: "force table"}
@@ -73,19 +73,29 @@ class Resolver:
     listing of no tables, or of tables of absolute addresses only).
     """
 
-    def __init__(self, software: Software) -> None:
+    def __init__(self, software: Software | None) -> None:
         self._software = software
         self._cache: dict[str, Operand] = {}
+
+    @classmethod
+    def for_program(cls, program: Program, tags: dict[str, str | None]) -> Resolver:
+        """A resolver over a program view already read (the check's) and its tags' addresses (lower name ->
+        address), for the check commands' watch and force tables."""
+        resolver = cls(None)
+        resolver.__dict__.update(program=program, tags=tags)  # the cached properties, given
+        return resolver
 
     @cached_property
     def program(self) -> Program:
         """The compiler's view of the PLC's blocks, types and tags."""
+        assert self._software is not None, "a resolver for_program has its program"
         return program_from_software(self._software)
 
     @cached_property
     def tags(self) -> dict[str, str | None]:
         """Tag name (lower case) -> its logical address, first name wins."""
         tags: dict[str, str | None] = {}
+        assert self._software is not None, "a resolver for_program has its tags"
         for stored in self._software.tag_tables.values():
             for tag in getattr(parse_bytes(stored.xml).object, "tags", ()):
                 if tag.name:
@@ -140,6 +150,19 @@ class Resolver:
             found if isinstance(found, str) and found in ELEMENTARY else None,
             tag_address if node is root else None, absolute.area if absolute is not None else None,
         )
+
+
+def operand_root(operand: str) -> str | None:
+    """The tag or data block a symbolic operand starts from (``"Motor_DB".Running`` -> ``Motor_DB``); None for an
+    absolute address or text that is no operand."""
+    base, _ = split_peripheral(operand)
+    if base.startswith("%"):
+        return None
+    try:
+        root = _root(parse_expression(base))
+    except SclSyntaxError:
+        return None
+    return root.name if root is not None else None
 
 
 def _root(node: A.Expr) -> A.Name | None:

@@ -30,6 +30,7 @@ from ..model import Document
 from ..system_constants import is_system_constant
 from ..tag_editor import is_tag_editor_root, read_tag_editor_xml, root_name
 from .errors import SpecError
+from .source_names import reserved_name_errors
 from .spec import BlockSpec, MemberSpec
 
 if TYPE_CHECKING:
@@ -323,7 +324,7 @@ def declaration_errors(source: SclSource, text: str, file: str | None, *, known_
     from .from_scl import source_to_specs
 
     fbs, udts = set(known_fbs), set(known_udts)
-    out: list[Diagnostic] = []
+    out = reserved_name_errors(source, file)
     for block in source.blocks:
         locations: dict[str, dict[str, tuple[int, int]]] = {}
         try:
@@ -354,6 +355,7 @@ def generate_source(text: str, *, file: str | None = None, version: str | None =
         source = parse(text, file)
     except SclError as exc:
         return SourceResult([], capped(_syntax_errors(text, file, exc)))
+    diagnostics.extend(reserved_name_errors(source, file))
     locations: dict[str, dict[str, tuple[int, int]]] = {}
     notes: list[tuple[str, int, int, str, str]] = []
     known_fbs = set(context.fbs) | {b.name for b in source.blocks if b.kind == "FUNCTION_BLOCK"}

@@ -23,6 +23,8 @@ from simatic_xml.interface import Member
 from simatic_xml.model import FB, FC, OB, Block, Document, GlobalDB, InstanceDB, PlcStruct
 from simatic_xml.scl_text import tokens_to_text
 
+from .source_names import needs_quotes
+
 __all__ = ("SourceRefused", "document_to_scl", "interface_spec", "member_spec", "network_texts")
 
 _SECTION_KEYWORD = {"Input": "VAR_INPUT", "Output": "VAR_OUTPUT", "InOut": "VAR_IN_OUT", "Static": "VAR",
@@ -141,7 +143,10 @@ def _decl(member: Member, depth: int, *, db: bool) -> list[str]:
 
 
 def _name(name: str) -> str:
-    return name if name.replace("_", "a").isalnum() and not name[0].isdigit() else f'"{name}"'
+    """A member's name as TIA's source export writes it: quoted when it is no identifier or a data type keyword
+    (:mod:`.source_names`)."""
+    plain = name.replace("_", "a").isalnum() and not name[0].isdigit() and not needs_quotes(name)
+    return name if plain else f'"{name}"'
 
 
 def _sections(doc: Document, *, db: bool) -> list[str]:

@@ -369,16 +369,26 @@ WATCH_TABLE = ROOT / "tests" / "simatic_xml" / "data" / "watch_table.xml"
 """A PLC watch table exported as SimaticML: an object of a kind the checks do not read."""
 
 
-def test_plc_check_skips_an_object_it_does_not_read_with_a_warning(repo: Path):
+def test_plc_check_reads_a_watch_table(repo: Path):
+    """A watch table is read and its entries judged (tests/compiler/test_watch_table_mutants.py); this one's are
+    clean (before: skipped with UNSUPPORTED_OBJECT)."""
     table = repo / "PLC_1" / "Watch and force tables" / "Motor_Watch.xml"
     table.parent.mkdir()
     table.write_bytes(WATCH_TABLE.read_bytes())
     code, doc = as_json("plc", "check", str(repo))
     assert code == 0, doc
-    assert [(d["code"], d["severity"], d["file"], d["message"]) for d in doc["diagnostics"]
-            if d["code"] != "NOT_SIMATICML"] == [
-        ("UNSUPPORTED_OBJECT", "Warning", str(table),
-         "<SW.WatchAndForceTables.PlcWatchTable> is no block, PLC data type or tag table; skipped.")]
+    assert [d for d in doc["diagnostics"] if d["file"] == str(table)] == []
+
+
+def test_plc_check_skips_an_object_it_does_not_read_with_a_warning(repo: Path):
+    other = repo / "PLC_1" / "Technology objects" / "Axis.xml"
+    other.parent.mkdir()
+    other.write_bytes(WATCH_TABLE.read_bytes().replace(b"SW.WatchAndForceTables.PlcWatchTable",
+                                                       b"SW.TechnologicalObjects.Axis"))
+    code, doc = as_json("plc", "check", str(repo))
+    assert code == 0, doc
+    assert [(d["code"], d["severity"], d["file"]) for d in doc["diagnostics"] if d["code"] != "NOT_SIMATICML"] == [
+        ("UNSUPPORTED_OBJECT", "Warning", str(other))]
 
 
 def test_a_source_that_cannot_be_read_is_a_read_error(repo: Path):

@@ -18,12 +18,14 @@ from pathlib import Path
 from lxml import etree
 
 from engineering_api.rules.compiler.program import BlockDef, Program
+from engineering_api.rules.instruction_pins import BASIC_PINS, basic_pin
 from simatic_xml import parse_bytes
 from simatic_xml.diagnostics import Diagnostic
 from simatic_xml.objects import is_auto_numbered
 
 __all__ = ("INT_RANGES", "Mutant", "block_number_mutants", "flgnet_mutants", "run_mutants", "scl_access_mutants",
-           "scl_arrow_mutants", "scl_declaration_mutants", "tag_table_mutants", "verdict", "xml_declaration_mutants")
+           "scl_arrow_mutants", "scl_declaration_mutants", "tag_table_mutants", "verdict", "watch_table_mutants",
+           "xml_declaration_mutants")
 
 INT_RANGES = {
     "SInt": (-128, 127), "Int": (-32768, 32767), "DInt": (-(2**31), 2**31 - 1), "LInt": (-(2**63), 2**63 - 1),
@@ -214,16 +216,34 @@ _SCL_CASES = (
 )
 
 
+_TYPE_WORDS = ("Byte", "String", "Time", "Counter", "Real", "Void", "Date", "Int", "Word", "Char")
+_STATEMENT_WORDS = ("case", "IF", "WHILE", "Of", "RETURN", "TRUE", "NOT", "REGION", "DTL")
+
+
+def _reserved_cases(text: str, index: int) -> list[tuple[str, str, bool]]:
+    """A data type keyword as a member's name, unquoted (refused) and quoted (control), and a statement keyword or
+    DTL unquoted (control: TIA's exports write them so; :mod:`simatic_xml.generate.source_names`), each a word
+    the source declares no member of (``index`` picks among them, so that the corpus sees every word)."""
+    def free(words: tuple[str, ...]) -> str | None:
+        unused = [w for w in words if not re.search(rf"(?im)^\s*\"?{w}\"?\s*[:{{,]", text)]
+        return unused[index % len(unused)] if unused else None
+
+    word, statement = free(_TYPE_WORDS), free(_STATEMENT_WORDS)
+    cases = [("reserved name", f"{word} : Int;", True), ("reserved name", f'"{word}" : Int;', False)] if word else []
+    return cases + ([("reserved name", f"{statement} : Int;", False)] if statement else [])
+
+
 def scl_declaration_mutants(path: Path, text: str) -> Iterator[Mutant]:
     """The declaration mutants of an SCL source: a new member after its first static ``VAR`` line (a name no source
-    uses), one past TIA's limit and at it; a Variant there."""
+    uses), one past TIA's limit and at it; a Variant there; a data type keyword as a name (and the controls of
+    :func:`_reserved_cases`)."""
     found = _DECLARATION.search(text)
     if found is None:
         return
     at = found.end()
     line = text.count("\n", 0, at) + 1
     indent = found.group(1) + "   "
-    for family, declaration, refused in _SCL_CASES:
+    for family, declaration, refused in (*_SCL_CASES, *_reserved_cases(text, len(text))):
         mutated = text[:at] + indent + declaration + "\n" + text[at:]
         yield Mutant(family, path, mutated.encode("utf-8"), line, "INVALID_DECLARATION" if refused else None)
     heads = _BLOCK_HEAD.findall(text, 0, at)
@@ -309,11 +329,15 @@ def tag_table_mutants(path: Path, per_family: int = 6) -> Iterator[Mutant]:
             value.text = old
 
 
+_FOREIGN_PINS = ("in1", "in", "en", "pre", "operand", "value")
+"""Pins of one basic instruction that another lacks (a mutant names a pin its box does not have)."""
+
+
 def flgnet_mutants(path: Path, per_family: int = 3) -> Iterator[Mutant]:
     """The structural mutants of a block export's LAD/FBD networks (GRAPH conditions and safety networks too),
     each at the changed element's line: a wire given the UId of an element of its network, an extensible box whose
     Card is lowered below a pin a wire uses, a wire end naming a UId no element has, a wire to a pin of a call that
-    its CallInfo does not list."""
+    its CallInfo does not list, a wire to a pin a basic instruction's box does not have (another box's pin)."""
     data = path.read_bytes()
     if b"FlgNet" not in data:
         return
@@ -355,6 +379,17 @@ def flgnet_mutants(path: Path, per_family: int = 3) -> Iterator[Mutant]:
             name = end.get("Name", "")
             end.set("Name", "mut_pin")
             yield Mutant("flgnet call pin", path, _serialise(root, data), wire.sourceline or 0, "FLGNET_PIN")
+            end.set("Name", name)
+        basic = next(((wire, end) for wire in wires for end in wire if _local(end) == "NameCon"
+                      and _local(elements.get(end.get("UId", ""), wire)) == "Part"
+                      and elements[end.get("UId", "")].get("Name") in BASIC_PINS), None)
+        if basic is not None and made["flgnet basic pin"] < per_family:
+            made["flgnet basic pin"] += 1
+            wire, end = basic
+            name = end.get("Name", "")
+            instruction = elements[end.get("UId", "")].get("Name", "")
+            end.set("Name", next(p for p in _FOREIGN_PINS if not basic_pin(instruction, p)))
+            yield Mutant("flgnet basic pin", path, _serialise(root, data), wire.sourceline or 0, "FLGNET_PIN")
             end.set("Name", name)
         if wires and made["flgnet wire end"] < per_family:
             first = next((e for e in wires[0] if _local(e) == "NameCon"), None)
@@ -411,7 +446,8 @@ def _in_struct(before: str) -> bool:
 def scl_access_mutants(path: Path, text: str) -> Iterator[Mutant]:
     """The access mutants of an SCL source's first code block: a statement after its BEGIN reading an element of a
     name (``#x.mut_m``) or an index (``#x[0]``) of one of its integer tags, neither of which an Int has (control:
-    the same comparison of the tag itself)."""
+    the same comparison of the tag itself), the bit past its width (``#x.%X16`` of an Int; control: ``%X15``) and
+    the byte past it (``%B2``; control: ``%B1``)."""
     begin = _BEGIN.search(text)
     if begin is None:
         return
@@ -425,12 +461,23 @@ def scl_access_mutants(path: Path, text: str) -> Iterator[Mutant]:
     if not declared:
         return
     name = declared[0].group(1)
+    width = _WIDTHS[declared[0].group(2).upper()]
     at = begin.end()
     line = text.count("\n", 0, at) + 1
-    for family, statement, code in (("member access", f"IF #{name}.mut_m THEN\n   ;\nEND_IF;", "UNKNOWN_MEMBER"),
-                                    ("index access", f"IF #{name}[0] = 0 THEN\n   ;\nEND_IF;", "INDEX_NOT_ARRAY"),
-                                    ("index access", f"IF #{name} = 0 THEN\n   ;\nEND_IF;", None)):
+    cases = [("member access", f"IF #{name}.mut_m THEN\n   ;\nEND_IF;", "UNKNOWN_MEMBER"),
+             ("index access", f"IF #{name}[0] = 0 THEN\n   ;\nEND_IF;", "INDEX_NOT_ARRAY"),
+             ("index access", f"IF #{name} = 0 THEN\n   ;\nEND_IF;", None),
+             ("slice access", f"IF #{name}.%X{width} THEN\n   ;\nEND_IF;", "SLICE_RANGE"),
+             ("slice access", f"IF #{name}.%X{width - 1} THEN\n   ;\nEND_IF;", None)]
+    if width >= 16:  # a byte slice of a type of more than one byte (STEP 7 help, "Slice access")
+        cases += [("slice access", f"IF #{name}.%B{width // 8} = 0 THEN\n   ;\nEND_IF;", "SLICE_RANGE"),
+                  ("slice access", f"IF #{name}.%B{width // 8 - 1} = 0 THEN\n   ;\nEND_IF;", None)]
+    for family, statement, code in cases:
         yield Mutant(family, path, (text[:at] + statement + "\n" + text[at:]).encode("utf-8"), line, code)
+
+
+_WIDTHS = {"SINT": 8, "USINT": 8, "INT": 16, "UINT": 16, "DINT": 32, "UDINT": 32}
+"""The bits of the integer types (STEP 7 help, "Integers")."""
 
 
 _CALL = re.compile(r'(?:"(?P<quoted>[^"\n]+)"|#(?P<local>[A-Za-z_]\w*))[ \t]*\((?P<args>[^();]*)\)[ \t]*;')
@@ -439,33 +486,55 @@ _CODE_BLOCK_HEAD = re.compile(r'^[ \t]*(?:FUNCTION_BLOCK|FUNCTION|ORGANIZATION_B
 _ARG = re.compile(r"(?P<name>[A-Za-z_]\w*)\s*(?P<op>:=|=>)")
 
 
-def scl_arrow_mutants(path: Path, text: str, per_file: int = 6) -> Iterator[Mutant]:
+_DIRECTION = {"Input": "input", "Output": "output", "InOut": "in/out"}
+
+
+def scl_arrow_mutants(path: Path, text: str, per_file: int = 9) -> Iterator[Mutant]:
     """The arrow mutants of an SCL source's calls of its own FBs and FCs (by name, by instance DB or by a
-    multi-instance of the file's FB), at the argument's line: an input or in/out assigned with ``=>``, an output with
-    ``:=`` (TIA: ``:=`` for inputs and in/outs, ``=>`` for outputs; STEP 7 help, "Calling function blocks in
-    SCL")."""
+    multi-instance of the file's FB) and of its multi-instances of system FBs (TON, CTU, R_TRIG...), at the
+    argument's line, one of each direction per call: an input or in/out assigned with ``=>``, an output with ``:=``
+    (TIA: ``:=`` for inputs and in/outs, ``=>`` for outputs; STEP 7 help, "Calling function blocks in SCL"). A
+    system FB's in/outs are left alone (TIA's own sources give an instruction's Variant in/out ``=>``)."""
     from engineering_api.rules.compiler.check import Source, load
 
     program = load([Source(str(path), text.encode("utf-8"))], closed=False).program
     made = 0
     for call in _CALL.finditer(text):
-        if made >= per_file:
-            return
-        callee = _callee(program, call, text)
-        if callee is None:
-            continue
+        sections = _parameters(program, call, text)
+        done: set[str] = set()
         for arg in _ARG.finditer(call.group("args")):
-            member = callee.vars.get(arg.group("name").lower())
-            if member is None or member.section not in ("Input", "Output", "InOut"):
+            section = sections.get(arg.group("name").lower())
+            if made >= per_file:
+                return
+            if section not in _DIRECTION or section in done:
                 continue
-            wrong = ":=" if member.section == "Output" else "=>"
+            wrong = ":=" if section == "Output" else "=>"
             if arg.group("op") == wrong:
                 continue
             at = call.start("args") + arg.start("op")
             made += 1
-            yield Mutant("assignment arrow", path, (text[:at] + wrong + text[at + 2:]).encode("utf-8"),
-                         text.count("\n", 0, at) + 1, "WRONG_PARAMETER")
-            break
+            done.add(section)
+            yield Mutant(f"assignment arrow ({_DIRECTION[section]})", path,
+                         (text[:at] + wrong + text[at + 2:]).encode("utf-8"), text.count("\n", 0, at) + 1,
+                         "WRONG_PARAMETER")
+
+
+def _parameters(program: Program, call: re.Match[str], text: str) -> dict[str, str]:
+    """Parameter (lower case) -> section of what ``call`` runs: a block of the file (:func:`_callee`) or a system FB
+    a multi-instance of the calling block is of (its inputs and outputs); empty for anything else."""
+    from engineering_api.rules.compiler.check_flgnet import system_box_members
+
+    callee = _callee(program, call, text)
+    if callee is not None:
+        return {name: var.section for name, var in callee.vars.items()}
+    if not call.group("local"):
+        return {}
+    heads = list(_CODE_BLOCK_HEAD.finditer(text, 0, call.start()))
+    caller = program.blocks.get(heads[-1].group(1).lower()) if heads else None
+    member = caller.vars.get(call.group("local").lower()) if caller is not None else None
+    kind = getattr(getattr(member, "type", None), "name", None)
+    members = system_box_members(kind) if isinstance(kind, str) else None
+    return {name: var.section for name, var in (members or {}).items() if var.section in ("Input", "Output")}
 
 
 def _callee(program: Program, call: re.Match[str], text: str) -> BlockDef | None:
@@ -516,7 +585,77 @@ def rates(corpus: Path) -> dict[str, tuple[int, int, int, int]]:
                 slot = 0 if mutant.refused else 2
                 row[slot + 1] += 1
                 row[slot] += verdict(mutant, original, check_sources([Source(str(path), mutant.data)])) is None
+    for table in (p for p in xml if p.parent.name == "tagtable"):
+        source = Source(str(table), table.read_bytes())
+        for clean, mutant in watch_table_mutants(table):
+            row = out.setdefault(mutant.family, [0, 0, 0, 0])
+            slot = 0 if mutant.refused else 2
+            row[slot + 1] += 1
+            original = check_sources([source, Source(str(mutant.path), clean)])
+            row[slot] += verdict(mutant, original, check_sources([source, Source(str(mutant.path), mutant.data)])) \
+                is None
     return {family: (a, b, c, d) for family, (a, b, c, d) in sorted(out.items())}
+
+
+def _watch_table(kind: str, entries: list[tuple[str, str | None]]) -> bytes:
+    """A SimaticML watch (``Watch``) or force (``Force``) table of ``(operand, value)`` entries, one element a line
+    (the form :mod:`simatic_xml.watchtables` reads)."""
+    value = "ModifyValue" if kind == "Watch" else "ForceValue"
+    rows = []
+    for index, (operand, given) in enumerate(entries, 1):
+        text = operand.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
+        rows.append(f'      <SW.WatchAndForceTables.Plc{kind}TableEntry ID="{index:X}" CompositionName="Entries">'
+                    f"<AttributeList><Name>{text}</Name>"
+                    + (f"<{value}>{given}</{value}>" if given is not None else "")
+                    + f"</AttributeList></SW.WatchAndForceTables.Plc{kind}TableEntry>")
+    return ('<?xml version="1.0" encoding="utf-8"?>\n<Document>\n  <Engineering version="V18" />\n'
+            f'  <SW.WatchAndForceTables.Plc{kind}Table ID="0">\n    <AttributeList><Name>Mut_{kind}</Name>'
+            "</AttributeList>\n    <ObjectList>\n" + "\n".join(rows)
+            + f"\n    </ObjectList>\n  </SW.WatchAndForceTables.Plc{kind}Table>\n</Document>\n").encode("utf-8")
+
+
+def watch_table_mutants(path: Path, per_family: int = 4) -> Iterator[tuple[bytes, Mutant]]:
+    """Watch and force table mutants over a corpus tag table's tags, each ``(the clean table, the mutant)``, the
+    table at ``path.with_suffix('.watch.xml')`` and checked with the tag table: a watch table of the tags' names
+    is clean, and one entry changed is refused at its line: a bit address's bit 8 (control: bit 7), an Int tag's
+    modify value one past its range (control: its last value), an element of an Int tag's name, a force entry of a
+    bit memory tag (control: an input or output tag)."""
+    data = path.read_bytes()
+    root = etree.fromstring(data, _parser())
+    tags = [(f["Name"].text or "", f["DataTypeName"].text or "", f["LogicalAddress"].text or "")
+            for el in root.iter() if _local(el) == "SW.Tags.PlcTag" for f in [_tag_fields(el)]
+            if {"Name", "DataTypeName", "LogicalAddress"} <= set(f) and '"' not in (f["Name"].text or "")]
+    if not tags:
+        return
+    target = path.with_suffix(".watch.xml")
+    watch: list[tuple[str, str | None]] = [(f'"{name}"', None) for name, _, _ in tags]
+    clean = _watch_table("Watch", watch)
+    made: Counter[str] = Counter()
+
+    def changed(kind: str, entries: list[tuple[str, str | None]], at: int, family: str, code: str | None) -> Mutant:
+        return Mutant(family, target, _watch_table(kind, entries), 7 + at, code)
+
+    for index, (name, kind, address) in enumerate(tags):
+        bit = _TAG_ADDRESS.match(address)
+        if bit and made["watch address"] < per_family:
+            made["watch address"] += 1
+            for number, code in ((8, "WATCH_OPERAND"), (7, None)):
+                entries = watch[:index] + [(f"%{bit.group(1)}{bit.group(2)}.{number}", None)] + watch[index + 1:]
+                yield clean, changed("Watch", entries, index, "watch address", code)
+        if kind == "Int" and made["watch value"] < per_family:
+            made["watch value"] += 1
+            for value, code in ((32768, "WATCH_VALUE"), (32767, None)):
+                entries = watch[:index] + [(f'"{name}"', str(value))] + watch[index + 1:]
+                yield clean, changed("Watch", entries, index, "watch value", code)
+        if kind == "Int" and made["watch member"] < per_family:
+            made["watch member"] += 1
+            entries = watch[:index] + [(f'"{name}".mut_m', None)] + watch[index + 1:]
+            yield clean, changed("Watch", entries, index, "watch member", "WATCH_OPERAND")
+        area = address[1:2] if address.startswith("%") else ""
+        if area in ("M", "I", "Q") and made[f"force {area in ('I', 'Q')}"] < per_family:
+            made[f"force {area in ('I', 'Q')}"] += 1
+            yield _watch_table("Force", []), Mutant("force area", target, _watch_table("Force", [(f'"{name}"', None)]),
+                                                    7, "WATCH_NOT_FORCEABLE" if area == "M" else None)
 
 
 if __name__ == "__main__":

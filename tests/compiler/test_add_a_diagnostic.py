@@ -39,6 +39,9 @@ SHOWN_ELSEWHERE = {
     "TAG_INVALID": "tests/compiler/mutants.py",
     "TAG_DUPLICATE": "tests/compiler/test_tag_table_mutants.py",
     "TAG_OVERLAP": "tests/compiler/mutants.py",
+    "WATCH_OPERAND": "tests/compiler/test_watch_table_mutants.py",
+    "WATCH_NOT_FORCEABLE": "tests/compiler/test_watch_table_mutants.py",
+    "WATCH_VALUE": "tests/compiler/test_watch_table_mutants.py",
     "TAG_ADDRESS_RANGE": "tests/compiler/test_tag_table_mutants.py",
 }
 """Compiler codes no seeded source shows (a note, a file-level finding, a program of several files), with the test

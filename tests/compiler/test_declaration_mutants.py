@@ -47,6 +47,7 @@ def test_scl_declaration_mutants_are_refused_alike_by_scl_check_and_the_editor()
                              for path in SCL})
     assert not problems, "\n".join(problems[:20])
     assert sum(n for (_, refused), n in counts.items() if refused) >= 300, counts
+    assert counts[("reserved name", True)] >= 50 and counts[("reserved name", False)] >= 100, counts
 
     editor = Project(None)
     differ = []
@@ -91,6 +92,10 @@ def test_the_rest_compile_refuses_an_imported_db_with_a_start_value_out_of_range
     imported = client.post("/api/devices/PLC_1/blocks/actions/import-sync", json={"importFilePath": "db.xml"},
                            headers=admin_headers)
     assert imported.status_code in (200, 201), imported.text
+    # imported, as TIA imports a block its compile refuses; the answer says what the compile will refuse, at the
+    # member's line of the document sent (before: no diagnostics)
+    found = [(d["line"], d["code"]) for d in data(imported)["reports"][0]["diagnostics"]]
+    assert found == [(mutant.line, "INVALID_DECLARATION")], imported.text
     result = data(client.post("/api/devices/PLC_1/actions/compile-software-sync", headers=admin_headers))
 
     def leaves(node: dict[str, Any]) -> list[str]:

@@ -1,6 +1,7 @@
 """LAD/FBD structure, block numbers and SCL accesses and arrows, on generated mutants of every corpus file (before,
 none of these was refused but the arrows of calls of blocks): a wire given the UId of another element of its
-network, an extensible box wired past its Card, a wire to a pin a call does not list, a wire end naming no element
+network, an extensible box wired past its Card, a wire to a pin a call does not list or a basic box does not have
+(before: not judged), a wire end naming no element
 (``FLGNET_WIRE``, the existing rule, at the wire's line), an OB numbered outside its event class's numbers, an
 FB/FC/DB numbered 65536, an element of a name or an index of an Int, an input given ``=>`` or an output ``:=``.
 Controls: the highest legal numbers (OB 32767 and 123, block 65535), the Int compared itself. No corpus export gets
@@ -38,6 +39,22 @@ def test_flgnet_mutants_are_refused_at_their_element() -> None:
     assert counts[("flgnet uid", True)] >= 50 and counts[("flgnet wire end", True)] >= 50, counts
     assert counts[("flgnet cardinality", True)] >= 20, counts
     assert counts[("flgnet call pin", True)] >= 10, counts
+    assert counts[("flgnet basic pin", True)] >= 50, counts  # before: a basic box's pins were not judged
+
+
+@pytest.mark.parametrize("part,pin,has", [
+    ("Contact", "operand", True), ("Contact", "en", False), ("Coil", "out", True), ("Eq", "pre", True),
+    ("Eq", "en", False), ("Add", "in7", True), ("Add", "in", False), ("Add", "in0", False), ("Move", "out3", True),
+    ("Move", "in1", False), ("Sr", "r1", True), ("Sr", "s1", False), ("Rs", "s1", True), ("PContact", "bit", True),
+    ("Convert", "in", True), ("Convert", "in1", False), ("O", "in9", True), ("O", "en", False),
+    ("Normalize", "value", True), ("TON", "IN", None), ("TrCoil", "in", None),
+])
+def test_the_basic_pin_catalogue(part: str, pin: str, has: bool | None) -> None:
+    """Boundaries of the pins read from the corpus: numbered pins of an extensible box from 1 (its Card bounds them
+    above), a pin of another instruction refused, an instruction not listed (a system FB, GRAPH) not judged."""
+    from engineering_api.rules.instruction_pins import basic_pin
+
+    assert basic_pin(part, pin) is has
 
 
 @corpus
@@ -75,7 +92,8 @@ SCL = sorted(p for p in (CORPUS.parent / "scl").rglob("*") if p.suffix.lower() i
 
 @corpus
 def test_access_mutants_are_refused_at_their_statement() -> None:
-    """An element of a name or an index of an Int (before: no finding, the access was left untyped)."""
+    """An element of a name or an index of an Int (before: no finding, the access was left untyped); a bit or byte
+    slice one past the integer's width (controls: the last bit and byte)."""
     from engineering_api.rules.compiler.check import source_text
     from tests.compiler.mutants import scl_access_mutants
 
@@ -84,19 +102,22 @@ def test_access_mutants_are_refused_at_their_statement() -> None:
     assert not problems, "\n".join(problems[:20])
     assert counts[("member access", True)] >= 50 and counts[("index access", True)] >= 50, counts
     assert counts[("index access", False)] >= 50, counts
+    assert counts[("slice access", True)] >= 100 and counts[("slice access", False)] >= 100, counts
 
 
 @corpus
 def test_arrow_mutants_are_refused_at_their_argument() -> None:
-    """An input given ``=>`` or an output given ``:=`` in a call of the file's own FB or FC (the rule was there; the
-    generator proves it on every such call of the corpus)."""
+    """An input or in/out given ``=>`` or an output given ``:=`` in a call of the file's own FB or FC or of a
+    multi-instance of a system FB (the rule was there; the generator proves it on the corpus's calls)."""
     from engineering_api.rules.compiler.check import source_text
     from tests.compiler.mutants import scl_arrow_mutants
 
     counts, problems = run_mutants({path: list(scl_arrow_mutants(path, source_text(path.read_bytes())))
                                     for path in SCL})
     assert not problems, "\n".join(problems[:20])
-    assert counts[("assignment arrow", True)] >= 20, counts
+    assert counts[("assignment arrow (input)", True)] >= 40, counts
+    assert counts[("assignment arrow (output)", True)] >= 10 and counts[("assignment arrow (in/out)", True)] >= 5, \
+        counts
 
 
 @pytest.mark.parametrize("call,refused", [

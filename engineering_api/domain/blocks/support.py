@@ -13,6 +13,7 @@ from engineering_api.backend.models import ProgramDocument
 from engineering_api.domain.blockgen import spec_failure, target_for
 from engineering_api.domain.blocks.schemas import BlockSpecInput, BlockWriteResult, FolderInput
 from engineering_api.domain.common import NEEDS_PLC
+from engineering_api.domain.import_findings import import_checked
 from engineering_api.jobs.operations import OperationContext
 from engineering_api.lib.paths import safe_file_stem
 from simatic_xml import SimaticMLError, parse_bytes, to_bytes
@@ -69,8 +70,8 @@ def read_block(ctx: OperationContext, device: str, name: str) -> tuple[BlockInfo
 
 def write_block(ctx: OperationContext, device: str, name: str, data: bytes, *, folder: str,
            overwrite: bool) -> BlockWriteResult:
-    reports = ctx.backend.program.import_program_documents(
-        device, [ProgramDocument(source=f"{name}.xml", data=data, folder=folder)], overwrite=overwrite)
+    reports = import_checked(ctx, device, [ProgramDocument(source=f"{name}.xml", data=data, folder=folder)],
+                             overwrite=overwrite)
     written = reports[0].name or name
     try:
         block = ctx.backend.blocks.get_block(device, written)

@@ -16,7 +16,8 @@ Source rules (a git repository of TIA exports also holds other XML: project file
 * an ``.xml`` source whose root is none of those is skipped with a Warning ``NOT_SIMATICML``, a binary
   ``.scl``/``.db``/``.udt`` file (a TIA project's SQLite ``XRef.db``) with a Warning ``NOT_SCL``;
 * a ``<Document>`` that cannot be read is an Error ``INVALID_SIMATICML``;
-* a SimaticML object that is no block, PLC data type or tag table (watch tables, technology objects'
+* a watch or force table's entries are judged by the REST tables' operand rules (:mod:`.watch_table_check`);
+* a SimaticML object that is no block, PLC data type, tag table or watch or force table (technology objects'
   parameters, HMI) is skipped with a Warning ``UNSUPPORTED_OBJECT``;
 * an SCL source that does not parse is an Error ``SYNTAX_ERROR`` (``CLASSIC_SCL`` for STEP 7 classic SCL);
 * an SCL source's declarations are read as TIA's generation from source reads them (``INVALID_DECLARATION``:
@@ -44,6 +45,7 @@ from simatic_xml.objects import (Block, InstanceDB, PlcStruct, PlcTagTable, Tech
 from simatic_xml.scl import parse
 from simatic_xml.scl.errors import ClassicSclNotSupportedError, SclSyntaxError
 from simatic_xml.tag_editor import is_tag_editor_root, read_tag_editor_xml, root_name
+from simatic_xml.watchtables import TABLE_ELEMENTS
 
 from . import checker
 from .block_numbers import number_findings
@@ -51,6 +53,7 @@ from .export_lines import declaration_line
 from .program import BlockDef, Program, from_block
 from .project import add_tag_table, add_tags, block_def_from_document
 from .tag_tables import TableTag, editor_table_tags, simaticml_table_tags, tag_findings
+from .watch_table_check import watch_table_findings
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -104,6 +107,8 @@ class Loaded:
     """Each SCL source that parsed, with its text: :func:`check` reads its declarations as generation does."""
     tags: list[TableTag] = field(default_factory=list)
     """The tags of the tag tables read, in order: :func:`check` judges them together (:mod:`.tag_tables`)."""
+    watch_tables: list[tuple[str, bytes]] = field(default_factory=list)
+    """The watch and force table exports read: :func:`check` judges their entries (:mod:`.watch_table_check`)."""
 
     def finding(self, path: Optional[str], text: str, code: str, *, severity: str = "Error") -> None:
         """Note a finding about a whole file (one that could not be read, or was skipped)."""
@@ -218,6 +223,10 @@ def _load_xml(loaded: Loaded, path: str, data: bytes, target: Optional[float]) -
     if isinstance(obj, PlcTagTable):
         add_tag_table(loaded.program, doc)
         loaded.tags += simaticml_table_tags(doc, data, path)
+        loaded.documents[path] = data
+        return
+    if obj.element in TABLE_ELEMENTS.values():
+        loaded.watch_tables.append((path, data))
         loaded.documents[path] = data
         return
     if not isinstance(obj, (Block, PlcStruct)):
@@ -352,6 +361,8 @@ def check(loaded: Loaded, *, info: bool = False, only: Optional[Collection[Optio
     if loaded.tags:
         out += tag_findings(loaded.tags, [t.name for t in program.types.values()], cpu_family=program.cpu_family,
                             wanted=None if only is None else set(only))
+    if loaded.watch_tables:
+        out += watch_table_findings(loaded.watch_tables, program, loaded.tags, wanted)
     declarations = _declaration_errors(loaded, wanted)
     # A file that defines a name another file defines too sees its own definitions (its calls were written
     # against them); the copies are checked too, after the objects of the first file.

@@ -11,13 +11,18 @@ every UId names one element, and an extensible box is wired within its declared 
   In every corpus export (455 such wires) the pins wired lie within the box's Card.
 * ``FLGNET_PIN`` (Error): a wire to a pin of a call (``<Call>``) that its ``<CallInfo>`` does not list: the export
   lists every parameter of the called FB or FC (``<Parameter Name Section Type>``), and EN/ENO, so a pin it does not
-  list names no parameter. Every wire to a call in the corpus's exports names one of them.
+  list names no parameter. Every wire to a call in the corpus's exports names one of them. The same for a basic
+  instruction's box (Contact, Coil, Add, Move, the comparators, SR/RS, the edge instructions, Convert, ...): a pin
+  its box does not have (:data:`engineering_api.rules.instruction_pins.BASIC_PINS`, read from the corpus's wires).
+  A system FB's box (TON, CTU, MC_POWER) is judged by its parameters (``UNKNOWN_PARAMETER``).
 """
 
 from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING, Iterator
+
+from engineering_api.rules.instruction_pins import BASIC_PINS, basic_pin
 
 if TYPE_CHECKING:
     from simatic_xml.flgnet import FlgNet
@@ -73,12 +78,15 @@ def structure_findings(net: FlgNet) -> list[tuple[int, str, dict[str, object]]]:
             if declared is not None and declared.isdigit():
                 cards[item.uid] = item, int(declared)
     calls = {item.uid: item for item in net.parts or () if isinstance(item, Call) and item.uid}
+    basic = {item.uid: item for item in net.parts or () if isinstance(item, Part) and item.name in BASIC_PINS}
     for wire in net.wires or ():
         for end in wire.connections if isinstance(wire, Wire) else ():
             if isinstance(end, NameCon) and end.uid in calls:
                 call = calls[end.uid]
                 if end.name.lower() not in ("en", "eno") and all(p.name != end.name for p in call.parameters):
                     found(wire.line, "FLGNET_PIN", pin=end.name, part=call.name)
+            if isinstance(end, NameCon) and end.uid in basic and not basic_pin(basic[end.uid].name, end.name):
+                found(wire.line, "FLGNET_PIN", pin=end.name, part=basic[end.uid].name)
             if not isinstance(end, NameCon) or end.uid not in cards:
                 continue
             part, card = cards[end.uid]

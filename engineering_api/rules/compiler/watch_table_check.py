@@ -1,0 +1,80 @@
+"""Watch and force table exports in the check: each entry's operand by the rules the REST watch and force tables
+apply (:class:`engineering_api.rules.watch_operands.Resolver`: an absolute address by the one absolute-address
+grammar and the CPU's areas, a symbolic operand typed by the compiler's checker against the program's tags and data
+blocks), each finding at the line of its entry's element.
+
+* ``WATCH_OPERAND`` (Error): an operand TIA cannot monitor: a malformed or out-of-area address (``%I0.8``,
+  ``%MW70000``), a member a data block does not have, a block that is no data block, ``:P`` of bit memory. A symbolic
+  operand whose tag or data block is in none of the checked files is not judged (the PLC's other objects are not
+  there to read).
+* ``WATCH_NOT_FORCEABLE`` (Error): a force table entry outside the inputs and outputs: an S7-1500 forces only
+  ``%I``/``%Q`` (peripheral ``:P`` included) and tags at those addresses (S7-1500 system manual, "Forcing").
+* ``WATCH_VALUE`` (Error): a modify or force value that is no value of the operand's type, or outside its range.
+
+The SimaticML form of a table is the one :mod:`simatic_xml.watchtables` reads (no export of one is in the shared
+corpus; the entry elements agree with the watch table samples of public Openness tools).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Callable, Iterable, Optional
+
+from simatic_xml.diagnostic_codes import message
+from simatic_xml.diagnostics import Diagnostic
+from simatic_xml.errors import SimaticMLError
+from simatic_xml.watchtables import FORCE, read_table
+
+if TYPE_CHECKING:
+    from .program import Program
+    from .tag_tables import TableTag
+
+__all__ = ("watch_table_findings",)
+
+_ENTRY = re.compile(rb"<SW\.WatchAndForceTables\.Plc(?:Watch|Force)TableEntry\b")
+
+
+def watch_table_findings(tables: Iterable[tuple[str, bytes]], program: Program, tags: Iterable[TableTag],
+                         wanted: Callable[[Optional[str]], bool]) -> list[Diagnostic]:
+    """The findings of each watch or force table export ``(file, bytes)`` (see the module docstring)."""
+    from engineering_api.rules.watch_operands import Resolver, operand_root, plc_value
+
+    addresses: dict[str, str | None] = {}
+    for tag in tags:
+        addresses.setdefault(tag.name.lower(), tag.address)
+    resolve = Resolver.for_program(program, addresses)
+    out: list[Diagnostic] = []
+    for path, data in tables:
+        if not wanted(path):
+            continue
+        try:
+            table = read_table(data)
+        except SimaticMLError as exc:
+            out.append(Diagnostic(f"The watch or force table cannot be read: {exc}", 0, 0, file=path,
+                                  code="INVALID_SIMATICML"))
+            continue
+        lines = [data.count(b"\n", 0, m.start()) + 1 for m in _ENTRY.finditer(data)]
+        value_name = "ForceValue" if table.kind == FORCE else "ModifyValue"
+        for index, entry in enumerate(table.entries):
+            line = lines[index] if index < len(lines) else 0
+
+            def found(code: str, **fields: object) -> None:
+                out.append(Diagnostic(message(code, **fields), line, 0, block=table.name, file=path, code=code))
+
+            root = operand_root(entry.operand) if entry.operand else None
+            if not entry.operand or (root is not None and root.lower() not in addresses
+                                     and root.lower() not in program.blocks):
+                continue  # a tag or data block of none of the checked files
+            operand = resolve(entry.operand)
+            if operand.problem is not None:
+                found("WATCH_OPERAND", problem=operand.problem)
+                continue
+            if table.kind == FORCE and operand.area not in ("I", "Q"):
+                found("WATCH_NOT_FORCEABLE", operand=entry.operand)
+            value = entry.get(value_name)
+            if value is not None and operand.canonical is not None:
+                try:
+                    plc_value(value, operand.canonical)
+                except (TypeError, ValueError) as exc:
+                    found("WATCH_VALUE", operand=entry.operand, value=value, problem=str(exc))
+    return out
