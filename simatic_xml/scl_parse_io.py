@@ -24,7 +24,8 @@ _ADDRESS_AREA = {"I": "Input", "Q": "Output", "M": "Memory"}
 
 @dataclass(slots=True)
 class Lexeme:
-    """One lexeme of SCL text: its kind (a group name of the lexer: ``ws``, ``ident``, ``op``...), text and offset."""
+    """One lexeme of SCL text: its kind (``ws``, ``nl``, ``ident``, ``op``..., from a front-end token or the blanks
+    between two), text and offset."""
 
     kind: str
     text: str

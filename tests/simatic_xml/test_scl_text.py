@@ -156,7 +156,7 @@ def test_generated_network_survives_a_document_round_trip():
 @pytest.mark.parametrize(
     "text",
     [
-        "CASE #state OF\n    1..3:\n        #x := 'it''s $'ok$'';\n    ELSE\n        #x := WSTRING#'w';\nEND_CASE;",
+        "CASE #state OF\n    1..3:\n        #x := 'it$'s $'ok$'';\n    ELSE\n        #x := WSTRING#'w';\nEND_CASE;",
         "#r := #a ** 2.5E-3 + REAL#1.0 - T#-1s2ms + 2#1010_1010 + 16#FF;",
         "#b := #w.%X3 AND NOT #arr[#i, 2].flag;",
         "FOR #i := 0 TO 10 BY 2 DO\n    #sum += #i;\nEND_FOR;",
