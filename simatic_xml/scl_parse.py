@@ -18,7 +18,7 @@ from collections.abc import Collection
 
 from .cancel import checkpoint
 from .errors import GenerationNotSupportedError, SclSyntaxError
-from .scl_parse_io import SPACING as _SPACING, TYPE_TESTS, IoAndTypeLabels
+from .scl_parse_io import SPACING as _SPACING, IoAndTypeLabels, tree_facts
 from .scl_parse_io import Lexeme as _Lex
 from .scl_context import KEYWORDS, ST_NAMESPACE, SclContext, call_key
 from .renumber import renumber_network
@@ -207,8 +207,9 @@ class _Parser(IoAndTypeLabels):
         if version not in ST_NAMESPACE:
             raise SclSyntaxError(f"unknown StructuredText version {version!r} (v3 or v4)")
         self.text = text
-        _statements, tokens = parse_network(text)  # the front end's verdict first: the writer lays out valid SCL only
+        statements, tokens = parse_network(text)  # the front end's verdict first: the writer lays out valid SCL only
         self.lx = _lex(text, tokens)
+        self.facts = tree_facts(text, statements)
         self.i = 0
         self.ns = ST_NAMESPACE[version]
         self.v4 = version == "v4"
@@ -216,9 +217,6 @@ class _Parser(IoAndTypeLabels):
         self.templates = {name: list(occ) for name, occ in ctx.templates.items()}
         self.prev: _Lex | None = None  # previous significant lexeme (None after an operand too)
         self.after_operand = False
-        self.cases: list[bool] = []  # open CASE statements, innermost last: True for CASE TypeOf(...) OF
-        self.type_label_list = False  # inside `Real, LReal:` of a CASE TypeOf, after a comma
-        self.type_test_end = -1  # index of the ')' that closed the last TypeOf(...)/TypeOfElements(...)
 
     # -- helpers
     def el(self, tag: str, attrs: dict[str, str] | None = None, children: list[XmlNode] | None = None,
@@ -288,7 +286,7 @@ class _Parser(IoAndTypeLabels):
             return
         elif kind == "qident":
             self.i += 1
-            if self.at_type_label():  # a PLC data type ("UDT_Motor":) as a CASE TypeOf label
+            if self.at_type_label(lx):  # a PLC data type ("UDT_Motor":) as a CASE TypeOf label
                 out.extend(self.type_label(lx))
                 return
             out.extend(self.parse_global(lx, lx.text[1:-1], quoted=True))
@@ -315,8 +313,6 @@ class _Parser(IoAndTypeLabels):
             self.operand()
             return
         else:  # op, slice
-            if lx.text == ":":
-                self.type_label_list = False  # a label list ends with its ':'
             out.append(self.el("Token", {"Text": lx.text}))
             self.significant(lx)
         self.i += 1
@@ -456,21 +452,14 @@ class _Parser(IoAndTypeLabels):
         word = lx.text
         upper = word.upper()
         if upper in KEYWORDS:
-            if upper == "CASE":
-                selector = self.next_significant()
-                self.cases.append(selector is not None and selector.kind == "ident"
-                                  and selector.text.upper() in TYPE_TESTS)
-            elif upper == "END_CASE" and self.cases:
-                self.cases.pop()
             self.significant(lx)
             return [self.el("Token", {"Text": word})]
-        if self.at_type_label():
+        if self.at_type_label(lx):
             return self.type_label(lx)
         if upper in _LITERAL_WORDS:
             self.operand()
             return [self.constant("LiteralConstant", word)]
-        if self.next_is_op(":", 0) and self.lx[self.i].pos == lx.pos + len(word) and not (
-                self.after_expression_operator() and self.periphery_follows(lx)):
+        if lx.pos in self.facts.jump_labels:
             self.i += 1
             self.significant(self.lx[self.i - 1])
             label = self.el("Label", {"Name": word}, [self.el("Token", {"Text": ":"})])
@@ -499,8 +488,6 @@ class _Parser(IoAndTypeLabels):
                 call.children.extend(template_value_to_xml(tv, self.ns) for tv in tvs)
             self.operand()
             self.parse_args(call)
-            if upper in TYPE_TESTS:
-                self.type_test_end = self.i - 1  # its ')': a word compared with it is a data type
             return [self.el("Access", {"Scope": "Call"}, [call])]
         return self.parse_global(lx, word, quoted=False)
 

@@ -11,6 +11,7 @@ import pytest
 from simatic_xml.errors import GenerationNotSupportedError, SclSyntaxError
 from simatic_xml.generate.from_source import generate_source
 from simatic_xml.scl import parse_statements, tokenize
+from simatic_xml.scl_context import SclContext
 from simatic_xml.scl_text import text_to_tokens, tokens_to_text
 
 from tests.simatic_xml.sxml_corpus import CORPUS, bodies
@@ -107,3 +108,18 @@ def test_one_verdict_on_mutants_of_every_corpus_scl_network() -> None:
             checked += 1
             refused += expected is not None
     assert checked >= 100 and refused >= checked // 3  # the mutants exercise the refusing side
+
+
+def test_the_writer_takes_labels_from_the_syntax_tree() -> None:
+    """A bare word labelling a CASE branch is a CASE label, not a jump label (the writer's own reading wrote
+    ``Access Scope="Label"`` for ``xboMyInput1A:`` in the corpus's BjAlvestad FB_MyTestFB_A.scl); a jump label and
+    a GOTO target stay labels, a data type labelling a CASE TypeOf branch stays a plain token."""
+    context = SclContext()
+    context.local_names.update({"sel", "y"})
+    text = ("CASE #x OF\n    sel:\n        #y := 1;\nEND_CASE;\nStart:\n#y := 2;\nGOTO Start;\n"
+            "CASE TypeOf(#v) OF\n    Real:\n        #y := 3;\nEND_CASE;\n")
+    body = text_to_tokens(text, context=context)
+    assert [n.attrs["Name"] for n in body.iter("Label")] == ["Start", "Start"]
+    assert [c.attrs["Name"] for c in body.iter("Component")][:2] == ["x", "sel"]
+    assert any(n.tag == "Token" and n.attrs.get("Text") == "Real" for n in body.iter())
+    assert tokens_to_text(body) == text.replace(" sel:", " #sel:")  # a local written without '#' reads back with it
