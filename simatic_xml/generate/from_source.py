@@ -139,7 +139,7 @@ def _spec_diagnostic(exc: SimaticMLError, block: str, file: str | None,
 
 
 def _blank(text: str) -> str:
-    from ..scl_parse import blank_block_comments
+    from ..scl_blanking import blank_block_comments
 
     text = blank_block_comments(text, regions=True)
     return re.sub(r"\.#", ". ", text) if ".#" in text else text
