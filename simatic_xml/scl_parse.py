@@ -145,7 +145,6 @@ class _Parser(IoAndTypeLabels):
         self.facts = tree_facts(text, statements)
         self.i = 0
         self.ns = ST_NAMESPACE[version]
-        self.v4 = version == "v4"
         self.ctx = ctx
         self.templates = {name: list(occ) for name, occ in ctx.templates.items()}
         self.prev: _Lex | None = None  # previous significant lexeme (None after an operand too)
@@ -368,7 +367,7 @@ class _Parser(IoAndTypeLabels):
         if key in self.ctx.calls:
             target = self.ctx.calls[key]
         else:
-            target = ("FC", None) if scope == "GlobalVariable" and self.v4 else None
+            target = ("FC", None) if scope == "GlobalVariable" else None
         if target is None:
             call = self.el("Instruction")
             self.parse_args(call)

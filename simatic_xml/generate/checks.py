@@ -92,7 +92,7 @@ def check_networks(spec: BlockSpec) -> None:
                     message = f"operand #{name} is not declared in the block interface"
                     found(path, f"line {line}: {message}", message, "UNDECLARED", i + 1, line, column)
             try:  # the front end's parse, then the tokens (one grammar: text_to_tokens parses first)
-                context = scl_context(spec, net, "v4")
+                context = scl_context(spec, net)
                 tokens = text_to_tokens(net.body, version="v4", context=context)
                 net.checked = CheckedScl(net.body, "v4", context, tokens)  # the builder's parse, if it is the same
             except SclError as exc:
