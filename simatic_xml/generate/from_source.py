@@ -344,7 +344,7 @@ def generate_source(text: str, *, file: str | None = None, version: str | None =
     from ..scl import parse
     from ..writer import to_bytes
     from .builder import build_document
-    from .from_scl import source_to_specs
+    from .from_scl import source_callees, source_to_specs
 
     context = context or SourceContext()
     if text.startswith("\ufeff"):
@@ -358,11 +358,12 @@ def generate_source(text: str, *, file: str | None = None, version: str | None =
     notes: list[tuple[str, int, int, str, str]] = []
     known_fbs = set(context.fbs) | {b.name for b in source.blocks if b.kind == "FUNCTION_BLOCK"}
     known_udts = set(context.udts) | {b.name for b in source.blocks if b.kind == "TYPE"}
+    callees = source_callees(source, known_fbs)
     specs: list[dict[str, Any]] = []
     for block in source.blocks:  # block by block, so an error in one does not hide those of the others
         single = replace(source, blocks=[block])
         try:
-            specs.extend(source_to_specs(single, text, known_fbs=known_fbs, known_udts=known_udts,
+            specs.extend(source_to_specs(single, text, known_fbs=known_fbs, known_udts=known_udts, callees=callees,
                                          locations=locations, notes=notes))
         except SimaticMLError as exc:
             diagnostics.append(_spec_diagnostic(exc, block.name, file, locations.get(block.name, {})))

@@ -8,6 +8,7 @@ import pytest
 from lxml import etree
 
 from simatic_xml.generate import generate_xml
+from simatic_xml.generate.from_source import generate_source
 from simatic_xml.scl_text import tokens_to_text
 from simatic_xml.xmlnode import XmlNode, from_lxml
 
@@ -84,3 +85,41 @@ def test_a_system_instance_call_is_written_as_tia_exports_it(version: str) -> No
     expected = _exported("mking2203_plcBlock_SCL_FB_EMPTY_ADAPTER.xml", "#WaitTimeRelieve")
     assert [shape[0] for shape in expected[:2]] == ["Access", "Access"]  # the instance, then the nameless call
     assert _call_elements(body, "#WaitTimeRelieve") == expected
+
+
+_SOURCE = '''FUNCTION_BLOCK "LBP_OpUnitComm"
+VAR_INPUT
+    Config : Int;
+END_VAR
+BEGIN
+    ;
+END_FUNCTION_BLOCK
+FUNCTION "LBP_MainBP" : Void
+BEGIN
+    ;
+END_FUNCTION
+DATA_BLOCK "LBP_OpUnitComm_DB"
+"LBP_OpUnitComm"
+BEGIN
+END_DATA_BLOCK
+ORGANIZATION_BLOCK "Main"
+BEGIN
+    "LBP_OpUnitComm_DB"(Config := "LBP_ConfigData");
+    LBP_MainBP();
+END_ORGANIZATION_BLOCK
+'''
+
+
+@needs_corpus
+@pytest.mark.parametrize("version", ["V16", "V20"])
+def test_scl_build_calls_the_sources_own_instance_db_and_fc_as_tia_exports_them(version: str) -> None:
+    """An instance DB of the source's FB is called as that FB, a FUNCTION (also written without quotes) as an FC:
+    the calls of Fwaldt's Main.xml (V20), generated from a source declaring those blocks."""
+    result = generate_source(_SOURCE, file="Main.scl", version=version)
+    assert not [d for d in result.diagnostics if d.severity == "Error"], result.diagnostics
+    xml = next(b.xml for b in result.blocks if b.name == "Main")
+    root = etree.fromstring(xml)
+    body = from_lxml(next(el for el in root.iter() if isinstance(el.tag, str)
+                          and etree.QName(el).localname == "StructuredText"))
+    for start in ('"LBP_OpUnitComm_DB"', "LBP_MainBP"):
+        assert _call_elements(body, start) == _exported("Fwaldt_Main.xml", start)
