@@ -72,7 +72,7 @@ def _spec(statements: int) -> dict[str, Any]:
 
 def _tokens(statements: int) -> Callable[[], object]:
     spec = parse_spec(_spec(3))
-    context = scl_context(spec, spec.networks[0], "v4")
+    context = scl_context(spec, spec.networks[0])
     body = _body(statements)
     return lambda: text_to_tokens(body, version="v4", context=context)
 

@@ -14,7 +14,9 @@ What is refused with :class:`VersionError` (the target cannot express it, or the
   GRAPH in V20, ProDiag ``BlockTypeSupervisions`` outside V17, technology-object ``Parameters`` outside V18);
 * a GRAPH network between different Graph namespace versions (v1/v5/v6 differ structurally and the
   differences are not documented);
-* StructuredText v4 → v3 with ``CallInfo``/``Instance``/``Label`` (v3 writes calls differently);
+* StructuredText v4 → v3 with a jump ``Label`` (no v3 export holding one was seen); calls are kept: user-block
+  calls are ``CallInfo`` and system-FB instance calls the nameless ``Instruction`` in both versions
+  (../shared/notes/simaticml.md §7);
 * StructuredText v3 → v4 with ``LineComment`` carrying the v3-only ``Inserted``/``NoClosingBracket``
   attributes (the nameless-``Instruction`` multi-instance call form occurs in both, so it is kept);
 * FlgNet v5 → v4 with ``Labels`` (added in v5);
@@ -229,9 +231,10 @@ def _check_transition(root: XmlNode, part: str, old: str, new: str, ver: str, wh
     if part == "NetworkSource/StructuredText":
         if (old, new) == ("v4", "v3"):
             for node in root.iter():
-                if node.tag in ("CallInfo", "Instance", "Label"):
+                if node.tag == "Label":
                     raise VersionError(
-                        f"{where}: SCL <{node.tag}> (StructuredText/v4) has no StructuredText/v3 form; target is {ver}"
+                        f"{where}: SCL jump label <{node.tag}> (StructuredText/v4): no StructuredText/v3 export "
+                        f"holding one is known; target is {ver}"
                     )
         elif (old, new) == ("v3", "v4"):
             for node in root.iter():

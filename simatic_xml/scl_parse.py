@@ -1,6 +1,9 @@
-"""SCL text -> StructuredText tokens (the parser behind :func:`simatic_xml.scl_text.text_to_tokens`).
+"""SCL text -> StructuredText tokens (the writer behind :func:`simatic_xml.scl_text.text_to_tokens`).
 
-Not a second front end: :func:`simatic_xml.scl.parse` gives an AST; this keeps the layout TIA's tokens carry.
+Not a second front end: the text is lexed and parsed by :mod:`simatic_xml.scl` (:func:`~simatic_xml.scl.parse_network`),
+so a network has one verdict, the checker's; what is refused here is valid SCL whose SimaticML form is unknown
+(:class:`GenerationNotSupportedError`). This writer lays the front end's tokens out as TIA's StructuredText, with
+the blanks, line breaks and comments between them that TIA's tokens keep.
 
 The token stream is flat except where TIA nests: operands (``Access`` > ``Symbol`` > ``Component``),
 array indexes inside their ``Component``, calls (``Access Scope="Call"`` > ``Instruction``/``CallInfo``
@@ -15,157 +18,101 @@ from collections.abc import Collection
 
 from .cancel import checkpoint
 from .errors import GenerationNotSupportedError, SclSyntaxError
-from .scl_parse_io import SPACING as _SPACING, TYPE_TESTS, IoAndTypeLabels
+from .scl_parse_io import SPACING as _SPACING, IoAndTypeLabels, tree_facts
 from .scl_parse_io import Lexeme as _Lex
 from .scl_context import KEYWORDS, ST_NAMESPACE, SclContext, call_key
 from .renumber import renumber_network
-from .scl.lexer import DOC_COMMENT as _DOC_COMMENT
+from .scl.lexer import KEYWORDS as _FRONT_KEYWORDS, Token as _Token
+from .scl.parser import parse_network
 from .template_value import template_value_to_xml
 from .xmlnode import XmlNode
 
-__all__ = ("KEYWORDS", "blank_block_comments", "block_comment_end", "parse_scl")
+__all__ = ("KEYWORDS", "parse_scl")
 
-_LEX = re.compile(
-    r"""
-    (?P<nl>\n+)
-  | (?P<ws>[ \t]+)
-  | (?P<comment>//[^\n]*)
-  | (?P<block>\(\*|/\*)
-  | (?P<local>\#(?:"[^"\n]*"|[^\W\d]\w*))
-  | (?P<qident>"[^"\n]*")
-  | (?P<pointer>[Pp]\#[ \t]*(?:DB\d+\.DBX[ \t]*|DI\d+\.DIX[ \t]*|[IQEAMLVPiqeamlvp][ \t]*)?\d+\.[0-7](?![\d.])
-      (?:[ \t]+[^\W\d]\w*[ \t]+\d+(?![\w.\#]))?)
-  | (?P<typed>[^\W\d]\w*\#(?:'(?:[^'$\n]|\$.)*'|-?[A-Za-z0-9_.:#+\-]*[A-Za-z0-9_]))
-  | (?P<radix>[0-9]+\#[0-9A-Fa-f_]+)
-  | (?P<number>[0-9][0-9_]*(?:\.[0-9][0-9_]*)?(?:[eE][+\-]?[0-9]+)?)
-  | (?P<string>'(?:[^'$\n]|\$.)*')
-  | (?P<slice>%[XBWDxbwd][0-9]+)
-  | (?P<address>%(?:[Dd][Bb][0-9]+\.[Dd][Bb][XBWDLxbwdl]?[0-9]+(?:\.[0-9]+)?|[A-Za-z]+[0-9]+(?:\.[0-9]+)?)
-      (?::[Pp](?![\w]))?)
-  | (?P<ident>[^\W\d]\w*)
-  | (?P<op>:=|=>|<=|>=|<>|\+=|-=|\*=|/=|\*\*|\.\.|[-+*/=<>()\[\],;:.&])
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-
-_BLANKS = re.compile(r"[ \t]+")
+_GAP = re.compile(r"(?P<nl>\n+)|(?P<ws>[ \t]+)")
 _LITERAL_WORDS = frozenset({"TRUE", "FALSE", "NULL"})
 """Words written as a LiteralConstant; NULL, the null reference, as TIA V20 exports it (Fwaldt/EssaisGit_TiaPortalV20
 FB_OPC_AxisManagement.xml:12137: ``<ConstantValue>NULL</ConstantValue>``, no ConstantType)."""
 
+# The front end's token kinds (simatic_xml.scl.lexer) as the writer's lexeme kinds; keywords and words are "ident".
+_KIND = {"LOCAL": "local", "QIDENT": "qident", "POINTER": "pointer", "TYPED": "typed", "TIME": "typed",
+         "DATETIME": "typed", "BASED": "radix", "INT": "number", "REAL": "number", "STRING": "string",
+         "IDENT": "ident", **{keyword: "ident" for keyword in _FRONT_KEYWORDS}}
+_WRITER_OPS = frozenset(":= => <= >= <> += -= *= /= ** .. - + * / = < > ( ) [ ] , ; : . &".split())
+_SLICE = re.compile(r"%[XBWDxbwd][0-9]+\Z")
 
-def _lex(text: str) -> list[_Lex]:
+
+def _lex(text: str, tokens: list[_Token]) -> list[_Lex]:
+    """The writer's lexemes: the front end's tokens of ``text`` (comments in place) with the blanks and line
+    breaks between them, which TIA's tokens keep; one lexer, so the writer reads what the checks read."""
     out: list[_Lex] = []
     pos = 0
-    after_region = False
-    while pos < len(text):
+    k = 0
+    n = len(tokens)
+    while k < n:
         if not len(out) & 1023:  # every 1024 lexemes: a timed-out call stops here
             checkpoint()
-        if after_region:
+        tok = tokens[k]
+        k += 1
+        if tok.kind == "EOF":
+            break
+        _gap(text, pos, tok.pos, out)
+        pos = tok.pos + len(tok.text)
+        kind = tok.kind
+        if kind == "COMMENT":
+            if tok.text.startswith("(/*"):
+                raise _error(text, tok.pos, "a documentation comment (/* ... */) is valid SCL, but this generator "
+                                            "does not know how TIA writes it in SimaticML, so it cannot build this "
+                                            "block; write it as a (* ... *) comment, or generate the block from the "
+                                            "source in TIA (external source)", GenerationNotSupportedError)
+            out.append(_Lex("comment" if tok.text.startswith("//") else "block", tok.text, tok.pos))
+        elif kind in ("REGION", "END_REGION"):
+            out.append(_Lex("ident", tok.text, tok.pos))
             # REGION's name is free text up to the end of the line, and so is what follows END_REGION: TIA
             # exports `END_REGION ;` as END_REGION, a blank and <Text>;</Text> (TurboLouis/TestRepo), and a
             # source may close a region with its name again, apostrophes and all (SsiAmjad/Test Rech_Cir.scl).
-            after_region = False
-            match_ws = _BLANKS.match(text, pos)
-            if match_ws:
-                out.append(_Lex("ws", match_ws.group(), pos))
-                pos = match_ws.end()
-                end = text.find("\n", pos)
-                end = len(text) if end < 0 else end
-                if end > pos:
-                    out.append(_Lex("regiontext", text[pos:end], pos))
-                    pos = end
-                continue
-        if text.startswith("(/*", pos) and _DOC_COMMENT.match(text, pos):
-            raise _error(text, pos, "a documentation comment (/* ... */) is valid SCL, but this generator does not "
-                                    "know how TIA writes it in SimaticML, so it cannot build this block; write it "
-                                    "as a (* ... *) comment, or generate the block from the source in TIA "
-                                    "(external source)", GenerationNotSupportedError)
-        m = _LEX.match(text, pos)
-        if m is None:
-            if text.startswith(_REFERENCE_OPS, pos):
-                raise _reference_error(text, pos)
-            raise _error(text, pos, f"unexpected character {text[pos]!r}")
-        kind = m.lastgroup or ""
-        if kind == "block":
-            end = block_comment_end(text, pos)
-            if end < 0:
-                raise _error(text, pos, "block comment is not closed")
-            out.append(_Lex(kind, text[pos:end], pos))
-            pos = end
-            continue
-        out.append(_Lex(kind, m.group(), pos))
-        if kind == "ident" and m.group().upper() in ("REGION", "END_REGION"):
-            after_region = True
-        pos = m.end()
+            blanks = _GAP.match(text, pos)
+            if blanks is not None and blanks.lastgroup == "ws":
+                out.append(_Lex("ws", blanks.group(), pos))
+                line_end = text.find("\n", blanks.end())
+                line_end = len(text) if line_end < 0 else line_end
+                if line_end > blanks.end():
+                    out.append(_Lex("regiontext", text[blanks.end():line_end], blanks.end()))
+                pos = line_end
+                while k < n and tokens[k].pos < pos:  # the front end's tokens of that text
+                    k += 1
+        elif kind == "ADDR":
+            glued_p = (k + 1 < n and tokens[k].kind == ":" and tokens[k].pos == pos
+                       and tokens[k + 1].text in ("P", "p") and tokens[k + 1].pos == pos + 1)
+            if _SLICE.match(tok.text):
+                out.append(_Lex("slice", tok.text, tok.pos))
+            elif glued_p:  # %IW4:P, the I/O access of an address, is one operand
+                out.append(_Lex("address", text[tok.pos:pos + 2], tok.pos))
+                pos += 2
+                k += 2
+            else:
+                out.append(_Lex("address", tok.text, tok.pos))
+        elif kind in _KIND:
+            out.append(_Lex(_KIND[kind], tok.text, tok.pos))
+        elif kind in _WRITER_OPS:
+            out.append(_Lex("op", tok.text, tok.pos))
+        elif kind in _REFERENCE_OPS:
+            raise _reference_error(text, tok.pos)
+        else:  # TITLE, { }: not in a network's statements
+            raise _error(text, tok.pos, f"unexpected {tok.text!r}")
+    _gap(text, pos, len(text), out)
     return out
 
 
-def block_comment_end(text: str, pos: int) -> int:
-    """End offset of the block comment opening at ``pos`` (``(*`` or ``/*``), or -1 if it is not closed.
-
-    ``(* … *)`` comments nest in TIA's SCL: the shared corpus's ``nested-comment.scl`` (BjAlvestad) and
-    fseenig's ``FC33_Auxiliary_Memories.scl`` hold ``(* (* … *) … *)`` and are marked ``accept``.
-    ``/* … */`` ends at the first ``*/``.
-    """
-    if text.startswith("/*", pos):
-        end = text.find("*/", pos + 2)
-        return -1 if end < 0 else end + 2
-    depth = 0
-    i = pos
-    n = len(text)
-    while i < n:
-        if text.startswith("(*", i):
-            depth += 1
-            i += 2
-        elif text.startswith("*)", i):
-            depth -= 1
-            i += 2
-            if depth == 0:
-                return i
-        else:
-            i += 1
-    return -1
-
-
-_SKIP = re.compile(r"//[^\n]*|'(?:[^'$\n]|\$.)*'|\"[^\"\n]*\"|\(/\*|\(\*|/\*")
-
-
-def blank_block_comments(text: str, *, regions: bool = False, doc_delimiters: bool = False) -> str:
-    """``text`` with its block comments, documentation comments ``(/* */)`` whole (and, with ``regions``, the text after
-    REGION and END_REGION) replaced by blanks, newlines kept, so line and column numbers stay; for checks that look for
-    ``#operands`` in the text."""
-    out: list[str] = []
-    pos = 0
-    i = 0
-    while True:
-        m = _SKIP.search(text, i)
+def _gap(text: str, pos: int, end: int, out: list[_Lex]) -> None:
+    """The blanks and line breaks of ``text[pos:end]`` (between two tokens) as lexemes; any other character there
+    (a carriage return, a no-break space) has no StructuredText form."""
+    while pos < end:
+        m = _GAP.match(text, pos, end)
         if m is None:
-            break
-        if m.group() == "(/*":
-            doc = _DOC_COMMENT.match(text, m.start())
-            if doc is None:  # "(" opening an expression that starts with a /* */ comment
-                i = m.start() + 1
-                continue
-            out.append(text[pos:m.start()])
-            blanked = re.sub(r"[^\n]", " ", doc.group())
-            # doc_delimiters: a documentation comment stays one, empty (what a parser of it must see)
-            out.append("(/*" + blanked[3:-3] + "*/)" if doc_delimiters else blanked)
-            pos = i = doc.end()
-        elif m.group() in ("(*", "/*"):
-            end = block_comment_end(text, m.start())
-            end = len(text) if end < 0 else end
-            out.append(text[pos:m.start()])
-            out.append(re.sub(r"[^\n]", " ", text[m.start():end]))
-            pos = i = end
-        else:
-            i = m.end()
-    out.append(text[pos:])
-    result = "".join(out)
-    if regions:
-        result = re.sub(r"(?im)^(\s*(?:END_)?REGION\b)([^\n]*)", lambda m: m.group(1) + " " * len(m.group(2)),
-                        result)
-    return result
+            raise _error(text, pos, f"unexpected character {text[pos]!r}")
+        out.append(_Lex(m.lastgroup or "", m.group(), pos))
+        pos = m.end()
 
 
 _REFERENCE_OPS = ("^", "?=")
@@ -193,17 +140,15 @@ class _Parser(IoAndTypeLabels):
         if version not in ST_NAMESPACE:
             raise SclSyntaxError(f"unknown StructuredText version {version!r} (v3 or v4)")
         self.text = text
-        self.lx = _lex(text)
+        statements, tokens = parse_network(text)  # the front end's verdict first: the writer lays out valid SCL only
+        self.lx = _lex(text, tokens)
+        self.facts = tree_facts(text, statements)
         self.i = 0
         self.ns = ST_NAMESPACE[version]
-        self.v4 = version == "v4"
         self.ctx = ctx
         self.templates = {name: list(occ) for name, occ in ctx.templates.items()}
         self.prev: _Lex | None = None  # previous significant lexeme (None after an operand too)
         self.after_operand = False
-        self.cases: list[bool] = []  # open CASE statements, innermost last: True for CASE TypeOf(...) OF
-        self.type_label_list = False  # inside `Real, LReal:` of a CASE TypeOf, after a comma
-        self.type_test_end = -1  # index of the ')' that closed the last TypeOf(...)/TypeOfElements(...)
 
     # -- helpers
     def el(self, tag: str, attrs: dict[str, str] | None = None, children: list[XmlNode] | None = None,
@@ -273,7 +218,7 @@ class _Parser(IoAndTypeLabels):
             return
         elif kind == "qident":
             self.i += 1
-            if self.at_type_label():  # a PLC data type ("UDT_Motor":) as a CASE TypeOf label
+            if self.at_type_label(lx):  # a PLC data type ("UDT_Motor":) as a CASE TypeOf label
                 out.extend(self.type_label(lx))
                 return
             out.extend(self.parse_global(lx, lx.text[1:-1], quoted=True))
@@ -300,8 +245,6 @@ class _Parser(IoAndTypeLabels):
             self.operand()
             return
         else:  # op, slice
-            if lx.text == ":":
-                self.type_label_list = False  # a label list ends with its ':'
             out.append(self.el("Token", {"Text": lx.text}))
             self.significant(lx)
         self.i += 1
@@ -424,7 +367,7 @@ class _Parser(IoAndTypeLabels):
         if key in self.ctx.calls:
             target = self.ctx.calls[key]
         else:
-            target = ("FC", None) if scope == "GlobalVariable" and self.v4 else None
+            target = ("FC", None) if scope == "GlobalVariable" else None
         if target is None:
             call = self.el("Instruction")
             self.parse_args(call)
@@ -441,21 +384,14 @@ class _Parser(IoAndTypeLabels):
         word = lx.text
         upper = word.upper()
         if upper in KEYWORDS:
-            if upper == "CASE":
-                selector = self.next_significant()
-                self.cases.append(selector is not None and selector.kind == "ident"
-                                  and selector.text.upper() in TYPE_TESTS)
-            elif upper == "END_CASE" and self.cases:
-                self.cases.pop()
             self.significant(lx)
             return [self.el("Token", {"Text": word})]
-        if self.at_type_label():
+        if self.at_type_label(lx):
             return self.type_label(lx)
         if upper in _LITERAL_WORDS:
             self.operand()
             return [self.constant("LiteralConstant", word)]
-        if self.next_is_op(":", 0) and self.lx[self.i].pos == lx.pos + len(word) and not (
-                self.after_expression_operator() and self.periphery_follows(lx)):
+        if lx.pos in self.facts.jump_labels:
             self.i += 1
             self.significant(self.lx[self.i - 1])
             label = self.el("Label", {"Name": word}, [self.el("Token", {"Text": ":"})])
@@ -484,8 +420,6 @@ class _Parser(IoAndTypeLabels):
                 call.children.extend(template_value_to_xml(tv, self.ns) for tv in tvs)
             self.operand()
             self.parse_args(call)
-            if upper in TYPE_TESTS:
-                self.type_test_end = self.i - 1  # its ')': a word compared with it is a data type
             return [self.el("Access", {"Scope": "Call"}, [call])]
         return self.parse_global(lx, word, quoted=False)
 

@@ -1,5 +1,6 @@
 """The operand forms of :mod:`simatic_xml.scl_parse` that no corpus export shows (issue 13): the I/O access
-``"tag":P`` / ``%IW4:P``, absolute I/Q/M addresses, and data types labelling ``CASE TypeOf(...) OF``.
+``"tag":P`` / ``%IW4:P``, absolute I/Q/M addresses, and data types labelling ``CASE TypeOf(...) OF``; and
+:class:`TreeFacts`, what the writer takes from the front end's syntax tree rather than guess from the tokens.
 
 A mixin of ``scl_parse._Parser``: it relies on the parser's cursor (``lx``, ``i``, ``peek``, ``prev``), its
 element factory ``el`` and ``error``, and on ``component``/``operand``/``significant``. The parser's
@@ -8,15 +9,16 @@ element factory ``el`` and ``error``, and on ``component``/``operand``/``signifi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .absolute_addresses import InvalidAddressError, parse_absolute_address
 from .errors import GenerationNotSupportedError, SclSyntaxError
-from .scl.parse_expr import TYPE_TESTS
+from .scl import ast as A
 from .xmlnode import XmlNode
 
-__all__ = ("SPACING", "TYPE_TESTS", "IoAndTypeLabels", "Lexeme")
+__all__ = ("SPACING", "IoAndTypeLabels", "Lexeme", "TreeFacts", "tree_facts")
 
 SPACING = frozenset({"ws", "nl", "comment", "block"})
 _ADDRESS_AREA = {"I": "Input", "Q": "Output", "M": "Memory"}
@@ -24,11 +26,41 @@ _ADDRESS_AREA = {"I": "Input", "Q": "Output", "M": "Memory"}
 
 @dataclass(slots=True)
 class Lexeme:
-    """One lexeme of SCL text: its kind (a group name of the lexer: ``ws``, ``ident``, ``op``...), text and offset."""
+    """One lexeme of SCL text: its kind (``ws``, ``nl``, ``ident``, ``op``..., from a front-end token or the blanks
+    between two), text and offset."""
 
     kind: str
     text: str
     pos: int
+
+
+@dataclass(frozen=True, slots=True)
+class TreeFacts:
+    """Where the front end's syntax tree puts a name that the tokens alone leave open, by text offset: a data type
+    (``CASE TypeOf(#v) OF Real:``, ``TypeOf(#v) = Real``), a jump label (``Start:``, not a CASE label), the I/O
+    access of a tag (``"tag":P``)."""
+
+    type_labels: frozenset[int]
+    jump_labels: frozenset[int]
+    periphery: frozenset[int]
+
+
+def tree_facts(text: str, statements: list[A.Stmt]) -> TreeFacts:
+    """The :class:`TreeFacts` of a network's parsed ``statements`` (``text`` turns their line/column into offsets)."""
+    starts = [0]
+    starts.extend(m.end() for m in re.finditer("\n", text))
+    type_labels: set[int] = set()
+    jump_labels: set[int] = set()
+    periphery: set[int] = set()
+    for statement in statements:
+        for node in A.walk(statement):
+            if isinstance(node, A.TypeLabel):
+                type_labels.add(starts[node.line - 1] + node.col - 1)
+            elif isinstance(node, A.Label):
+                jump_labels.add(starts[node.line - 1] + node.col - 1)
+            elif isinstance(node, A.Name) and node.periphery:
+                periphery.add(starts[node.line - 1] + node.col - 1)
+    return TreeFacts(frozenset(type_labels), frozenset(jump_labels), frozenset(periphery))
 
 
 class IoAndTypeLabels:
@@ -38,9 +70,7 @@ class IoAndTypeLabels:
     lx: list[Lexeme]
     i: int
     prev: Lexeme | None
-    cases: list[bool]
-    type_label_list: bool
-    type_test_end: int
+    facts: TreeFacts
 
     if TYPE_CHECKING:  # the parser's helpers this part calls (``scl_parse._Parser`` defines them)
         def peek(self, k: int = 0) -> Lexeme | None: ...
@@ -54,20 +84,8 @@ class IoAndTypeLabels:
         def significant(self, lx: Lexeme) -> None: ...
 
     def periphery_follows(self, lx: Lexeme) -> bool:
-        """``"tag":P`` -- ``:P`` glued to the tag: its I/O access. Not right after ``OF``, where a glued
-        ``"C":P := 1`` is a CASE label and a statement (the SCL parser reads it the same way)."""
-        colon, letter = self.peek(), self.peek(1)
-        if colon is None or letter is None or colon.kind != "op" or colon.text != ":" or letter.text not in ("P", "p"):
-            return False
-        if letter.kind != "ident" or colon.pos != lx.pos + len(lx.text) or letter.pos != colon.pos + 1:
-            return False
-        return not (self.prev is not None and self.prev.kind == "ident" and self.prev.text.upper() == "OF")
-
-    def after_expression_operator(self) -> bool:
-        """Inside an expression or a parameter list (after ``:=``, ``=>``, ``(``, ``,`` or an operator): a bare
-        ``word:P`` there is an I/O access, never a jump label."""
-        prev = self.prev
-        return prev is not None and prev.kind == "op" and prev.text not in (";", ":", ")", "]")
+        """``"tag":P``: the front end read ``:P`` after this name as its I/O access (glued, not a CASE label)."""
+        return lx.pos in self.facts.periphery
 
     def absolute_address(self, lx: Lexeme) -> XmlNode:
         """``%IW4``, ``%Q0.1``, ``%MD8``, ``%IW4:P``, ``%DB7.DBW2`` as ``Access Scope="Address"`` (the element the
@@ -101,52 +119,10 @@ class IoAndTypeLabels:
         attrs = {"Area": area, "Type": data_type, "BitOffset": str(address.bit_offset)}
         return self.el("Access", {"Scope": "Address"}, [self.el("Address", attrs)])
 
-    def next_significant(self, k: int = 0) -> Lexeme | None:
-        while (lx := self.peek(k)) is not None and lx.kind in SPACING:
-            k += 1
-        return lx
-
-    def at_type_label(self) -> bool:
-        """The word just read (``self.i`` is past it) is a data type: compared with a type test
-        (``TypeOf(#v) = Real``, ``Int <> TypeOfElements(#v)``), or labelling a branch of ``CASE TypeOf(...)``:
-        in label position (after ``OF``, a statement's ``;``, ``END_REGION`` or a label list's ``,``) and
-        followed by ``:`` or ``,``."""
-        if self.compared_with_type_test():
-            return True
-        if not (self.cases and self.cases[-1]):
-            return False
-        prev = self.prev
-        in_position = self.type_label_list or (prev is not None and (
-            (prev.kind == "op" and prev.text == ";")
-            or (prev.kind == "ident" and prev.text.upper() in ("OF", "END_REGION"))))
-        after = self.next_significant()
-        return in_position and after is not None and after.kind == "op" and after.text in (":", ",")
-
-    def compared_with_type_test(self) -> bool:
-        """``TypeOf(...) = word`` (the call's ``)`` at ``type_test_end``) or ``word <> TypeOf(...)``; the word is
-        no type test itself (``TypeOf(#a) = TypeOf(#b)``)."""
-        if self.lx[self.i - 1].text.upper() in TYPE_TESTS:
-            return False
-        k = self.i - 2
-        while k >= 0 and self.lx[k].kind in SPACING:
-            k -= 1
-        if k >= 0 and self.lx[k].kind == "op" and self.lx[k].text in ("=", "<>"):
-            k -= 1
-            while k >= 0 and self.lx[k].kind in SPACING:
-                k -= 1
-            if k >= 0 and k == self.type_test_end:
-                return True
-        j = 0
-        while (lx := self.peek(j)) is not None and lx.kind in SPACING:
-            j += 1
-        if lx is None or lx.kind != "op" or lx.text not in ("=", "<>"):
-            return False
-        j += 1
-        while (lx := self.peek(j)) is not None and lx.kind in SPACING:
-            j += 1
-        call = self.peek(j + 1)
-        return (lx is not None and lx.kind == "ident" and lx.text.upper() in TYPE_TESTS
-                and call is not None and call.kind == "op" and call.text == "(")
+    def at_type_label(self, lx: Lexeme) -> bool:
+        """The word ``lx`` is a data type: the front end read it as a CASE TypeOf label or compared with a type
+        test (``TypeOf(#v) = Real``)."""
+        return lx.pos in self.facts.type_labels
 
     def type_label(self, lx: Lexeme) -> list[XmlNode]:
         """A data type as a CASE TypeOf label or compared with a type test. No TIA export in the corpus or the
@@ -154,8 +130,5 @@ class IoAndTypeLabels:
         as a plain ``Token``, as TIA writes the other words of the SCL grammar, followed by the ordinary
         ``:``/``,`` tokens. A jump label (``Access Scope="Label"``) or a tag (``GlobalVariable``) would be wrong:
         the label is a data type, not a jump target or an operand."""
-        if self.cases and self.cases[-1] and not self.compared_with_type_test():
-            after = self.next_significant()
-            self.type_label_list = after is not None and after.text == ","
         self.significant(lx)
         return [self.el("Token", {"Text": lx.text})]

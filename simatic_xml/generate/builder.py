@@ -437,7 +437,7 @@ def _compile_unit(block: BlockSpec, net: NetworkSpec, index: int, ver: str, cult
     if net.kind == "scl":
         ns = namespace_for("NetworkSource/StructuredText", ver)
         st = ns.rsplit("/", 1)[1]
-        context = scl_context(block, net, st, global_constants)
+        context = scl_context(block, net, global_constants)
         body = net.take_checked(st, context) or text_to_tokens(net.body, version=st, context=context)
         language = "SCL"
     elif net.kind in ("lad", "fbd"):

@@ -69,7 +69,6 @@ def check_networks(spec: BlockSpec) -> None:
     from .ladder import build_flgnet
     from .graphgen import build_graph
     from .operands import Operands
-    from ..scl import parse_statements
     from ..scl.limits import check_block_size
     from ..scl_text import text_to_tokens
 
@@ -92,9 +91,8 @@ def check_networks(spec: BlockSpec) -> None:
                 if ops.member(name) is None:
                     message = f"operand #{name} is not declared in the block interface"
                     found(path, f"line {line}: {message}", message, "UNDECLARED", i + 1, line, column)
-            try:
-                parse_statements(net.body)
-                context = scl_context(spec, net, "v4")
+            try:  # the front end's parse, then the tokens (one grammar: text_to_tokens parses first)
+                context = scl_context(spec, net)
                 tokens = text_to_tokens(net.body, version="v4", context=context)
                 net.checked = CheckedScl(net.body, "v4", context, tokens)  # the builder's parse, if it is the same
             except SclError as exc:

@@ -37,7 +37,8 @@ from simatic_xml.scl import ast as A
 from .datatypes import ELEMENTARY, SYSTEM_ELEMENTARY, SYSTEM_FB_TYPES, catalog_type
 from .errors import SpecError
 
-__all__ = ("EXPORT_TAB_KEY", "body_location", "expr_text", "source_to_specs", "type_text", "without_export_tab")
+__all__ = ("EXPORT_TAB_KEY", "body_location", "expr_text", "source_callees", "source_to_specs", "type_text",
+           "without_export_tab")
 
 Locations = dict[str, dict[str, tuple[int, int]]]
 """Block name -> spec field path -> (line, column) in the source, filled while generating."""
@@ -315,14 +316,41 @@ def _header(block: A.Block, spec: dict[str, Any]) -> None:
         spec["number"] = block.number
 
 
+def source_callees(source: A.SourceFile, fbs: set[str]) -> dict[str, dict[str, str]]:
+    """The source's own callable globals as ``calls`` hints: an instance DB of a user FB (``DATA_BLOCK "DB_M"
+    "FB_M"``) is called as that FB, a FUNCTION as an FC. TIA writes either call as a ``CallInfo`` naming the block
+    type (and the FB), the instance or FC as a global ``Instance`` (Fwaldt Main.xml, V20: ``"LBP_OpUnitComm_DB"(…)``
+    is ``CallInfo BlockType="FB" Name="LBP_OpUnitComm"``, ``LBP_MainBP();`` is ``CallInfo BlockType="FC"``)."""
+    out: dict[str, dict[str, str]] = {}
+    for block in source.blocks:
+        if block.kind == "FUNCTION":
+            out[block.name] = {"blockType": "FC"}
+        elif block.kind == "DATA_BLOCK" and isinstance(block.type, A.NamedType) and block.type.name in fbs:
+            out[block.name] = {"blockType": "FB", "block": block.type.name}
+    return out
+
+
+def _called_globals(block: A.Block) -> list[str]:
+    """The names a block's code calls directly as a global or a bare word (``"DB_M"(…)``, ``FC_X()``)."""
+    names: list[str] = []
+    for statement in block.body:
+        for node in A.walk(statement):
+            if isinstance(node, A.Call) and isinstance(node.callee, A.Name) and node.callee.scope in ("global",
+                                                                                                      "bare"):
+                names.append(node.callee.name)
+    return names
+
+
 def source_to_specs(source: A.SourceFile, text: str, *, known_fbs: set[str] | frozenset[str] = frozenset(),
                     known_udts: set[str] | frozenset[str] = frozenset(), locations: Locations | None = None,
-                    notes: Notes | None = None) -> list[dict[str, Any]]:
+                    notes: Notes | None = None, callees: dict[str, dict[str, str]] | None = None
+                    ) -> list[dict[str, Any]]:
     """One spec per block of the source, in source order.
 
     ``known_fbs``/``known_udts`` name FBs and UDTs outside the source, so ``DATA_BLOCK "x" "T"`` is an
     instance DB of FB ``T`` or a DB of UDT ``T``. A type known as neither is taken as an FB (instance DBs
-    are the common case; the caller reports the missing block).
+    are the common case; the caller reports the missing block). ``callees``: what a called global is
+    (:func:`source_callees` of the whole source when ``source`` holds one of its blocks; by default this source's).
 
     Raises:
         SpecError: a construct the block spec cannot hold (the reason names the line).
@@ -331,6 +359,7 @@ def source_to_specs(source: A.SourceFile, text: str, *, known_fbs: set[str] | fr
     fbs = {b.name for b in source.blocks if b.kind == "FUNCTION_BLOCK"} | set(known_fbs)
     udts = {b.name for b in source.blocks if b.kind == "TYPE"} | set(known_udts)
     walk = _Walk(fbs | udts, locations, notes)
+    callees = source_callees(source, fbs) if callees is None else callees
     specs = []
     for block in source.blocks:
         block_type = _KINDS.get(block.kind)
@@ -399,6 +428,9 @@ def source_to_specs(source: A.SourceFile, text: str, *, known_fbs: set[str] | fr
         body, tab = without_export_tab(body)
         if body.strip():
             spec["networks"] = [{"scl": body}]
+            calls = {name: callees[name] for name in _called_globals(block) if name in callees}
+            if calls:
+                spec["networks"][0]["calls"] = calls
             walk.locations.setdefault(block.name, {})["networks[0]"] = (line, col)
             if tab:
                 walk.locations[block.name][EXPORT_TAB_KEY] = (1, 0)

@@ -140,7 +140,7 @@ def _spec_diagnostic(exc: SimaticMLError, block: str, file: str | None,
 
 
 def _blank(text: str) -> str:
-    from ..scl_parse import blank_block_comments
+    from ..scl_blanking import blank_block_comments
 
     text = blank_block_comments(text, regions=True)
     return re.sub(r"\.#", ". ", text) if ".#" in text else text
@@ -345,7 +345,7 @@ def generate_source(text: str, *, file: str | None = None, version: str | None =
     from ..scl import parse
     from ..writer import to_bytes
     from .builder import build_document
-    from .from_scl import source_to_specs
+    from .from_scl import source_callees, source_to_specs
 
     context = context or SourceContext()
     if text.startswith("\ufeff"):
@@ -360,11 +360,12 @@ def generate_source(text: str, *, file: str | None = None, version: str | None =
     notes: list[tuple[str, int, int, str, str]] = []
     known_fbs = set(context.fbs) | {b.name for b in source.blocks if b.kind == "FUNCTION_BLOCK"}
     known_udts = set(context.udts) | {b.name for b in source.blocks if b.kind == "TYPE"}
+    callees = source_callees(source, known_fbs)
     specs: list[dict[str, Any]] = []
     for block in source.blocks:  # block by block, so an error in one does not hide those of the others
         single = replace(source, blocks=[block])
         try:
-            specs.extend(source_to_specs(single, text, known_fbs=known_fbs, known_udts=known_udts,
+            specs.extend(source_to_specs(single, text, known_fbs=known_fbs, known_udts=known_udts, callees=callees,
                                          locations=locations, notes=notes))
         except SimaticMLError as exc:
             diagnostics.append(_spec_diagnostic(exc, block.name, file, locations.get(block.name, {})))

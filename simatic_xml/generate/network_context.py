@@ -36,9 +36,13 @@ OB_INPUTS: dict[str, list[tuple[str, str, str]]] = {
 """OB type -> its event inputs as (name, data type, comment), as TIA declares them in the OB's Input section."""
 
 
-def scl_context(block: BlockSpec, net: NetworkSpec, st_version: str, global_constants: Collection[str] = ()
-                ) -> SclContext:
-    """What the SCL text does not say: constants, multi-instance calls, and the ``calls`` hints."""
+def scl_context(block: BlockSpec, net: NetworkSpec, global_constants: Collection[str] = ()) -> SclContext:
+    """What the SCL text does not say: constants, multi-instance calls, and the ``calls`` hints.
+
+    The call form is the callee's, in every StructuredText version: a user block's call is a ``CallInfo``
+    (V20, Fwaldt ``Main.xml``; V16 and V18 exports hold the same, ../shared/notes/simaticml.md §7), the call of a
+    system FB's instance (``TON_TIME``, ``R_TRIG``) the nameless ``Instruction`` after the instance (V16,
+    mking2203 ``SCL_FB_EMPTY_ADAPTER.xml``; V20, Fwaldt ``FB_DigitalInput.xml``)."""
     ctx = SclContext()
     ctx.global_constants.update(global_constants)
     for m in block.sections.get("Constant", []):
@@ -52,8 +56,5 @@ def scl_context(block: BlockSpec, net: NetworkSpec, st_version: str, global_cons
             if is_system_instance(m.datatype) or m.datatype.startswith('"'):
                 ctx.calls[m.name] = None
     for name, (kind, fb) in net.calls.items():
-        if st_version == "v3":
-            ctx.calls[name] = None
-        else:
-            ctx.calls[name] = (kind, fb)
+        ctx.calls[name] = (kind, fb)
     return ctx

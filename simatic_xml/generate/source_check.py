@@ -37,7 +37,7 @@ def for_network_checks(spec: BlockSpec) -> BlockSpec:
     not operands of the block interface."""
     from dataclasses import replace
 
-    from ..scl_parse import blank_block_comments
+    from ..scl_blanking import blank_block_comments
 
     nets = [_checked_text(n, ob_inputs(spec, hashed_members(blank_block_comments(n.body, regions=True,
                                                                                doc_delimiters=True))))

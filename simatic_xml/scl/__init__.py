@@ -11,9 +11,9 @@ and ``plc check`` use) builds on its AST.
 from . import ast
 from .errors import ClassicSclNotSupportedError, SclError, SclSyntaxError
 from .lexer import Token, tokenize
-from .parser import parse, parse_expression, parse_file, parse_statements, read_source
+from .parser import parse, parse_expression, parse_file, parse_network, parse_statements, read_source
 
 __all__ = [
-    "ast", "parse", "parse_expression", "parse_file", "parse_statements", "read_source", "tokenize", "Token",
-    "SclError", "SclSyntaxError", "ClassicSclNotSupportedError",
+    "ast", "parse", "parse_expression", "parse_file", "parse_network", "parse_statements", "read_source", "tokenize",
+    "Token", "SclError", "SclSyntaxError", "ClassicSclNotSupportedError",
 ]

@@ -16,7 +16,7 @@ from .lexer import Token, tokenize
 from .parse_decl import SECTION_KINDS, DeclParser
 from .parse_stmt import comment_texts
 
-__all__ = ["parse", "parse_file", "Parser", "read_source"]
+__all__ = ["parse", "parse_file", "parse_network", "Parser", "read_source"]
 
 _OPENERS = {
     "FUNCTION_BLOCK": "END_FUNCTION_BLOCK",
@@ -36,10 +36,11 @@ _STRAY = {
 
 
 class Parser(DeclParser):
-    def __init__(self, text: str, path: str | None = None) -> None:
+    def __init__(self, text: str, path: str | None = None, tokens: list[Token] | None = None) -> None:
+        """``tokens``: the text's significant tokens when the caller has lexed it already (else it is lexed here)."""
         self.text = text
         self.path = path
-        toks = tokenize(text)
+        toks = tokenize(text) if tokens is None else list(tokens)
         toks += [toks[-1], toks[-1], toks[-1]]  # look-ahead never runs off the end
         self.toks = toks
         self.i = 0
@@ -306,7 +307,21 @@ def parse_statements(text: str) -> list[A.Stmt]:
     Raises:
         SclSyntaxError: with line and column relative to ``text``.
     """
-    p = Parser(text)
+    return _statements(Parser(text))
+
+
+def parse_network(text: str) -> tuple[list[A.Stmt], list[Token]]:
+    """:func:`parse_statements`, and the text's tokens with its comments in place (kind ``COMMENT``): what the
+    StructuredText writer (:mod:`simatic_xml.scl_parse`) lays out, so a network is lexed once and has one verdict.
+
+    Raises:
+        SclSyntaxError: with line and column relative to ``text``.
+    """
+    tokens = tokenize(text, keep_comments=True)
+    return _statements(Parser(text, tokens=[t for t in tokens if t.kind != "COMMENT"])), tokens
+
+
+def _statements(p: Parser) -> list[A.Stmt]:
     try:
         body = p.parse_statements()
     except RecursionError:

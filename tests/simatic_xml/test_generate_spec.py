@@ -536,7 +536,9 @@ def test_scl_call_hints() -> None:
     assert [(n.attrs.get("BlockType"), n.attrs.get("Name")) for n in v19.iter("CallInfo")] == [("FB", "FB_M"),
                                                                                                ("FC", None)]
     v18 = network_body(block(build_document(spec, "V18")).compile_units[0])
-    assert not list(v18.iter("CallInfo"))  # V16–V18 write the nameless-Instruction form
+    # one call form in every version (test_call_form_per_version.py compares it with TIA's exports)
+    assert [(n.attrs.get("BlockType"), n.attrs.get("Name")) for n in v18.iter("CallInfo")] == [("FB", "FB_M"),
+                                                                                               ("FC", None)]
     for version in VERSIONS:
         roundtrip(spec, version)
     bad = copy.deepcopy(spec)

@@ -79,7 +79,7 @@ def test_retarget_drops_empty_namespace_below_v18():
 @pytest.mark.parametrize(
     ("file", "target", "message"),
     [
-        ("ob/Fwaldt_Main.xml", "V18", "CallInfo"),
+        ("fc/Czarnak_MHJ-PLC-Lab-Function-S71200.xml", "V18", "jump label"),
         # Older documents outside the target's import scope (TIA imports Vxx-3..Vxx): refused with the rule.
         ("fb/Gildej31_GF7_V17.xml", "V21", "GRAPH .*SIMATIC ML versioning"),
         ("fb/mking2203_GraphJump.xml", "V19", "GRAPH .*exported by V14 SP1"),
@@ -162,3 +162,14 @@ def test_qualified_name_of_a_software_unit_block():
     assert (doc.object.name, doc.object.qualified_name) == ("Pump", "Plant.Pump")
     attributes(doc.object)["Namespace"] = ""
     assert doc.object.qualified_name == "Pump"
+
+
+@needs_corpus
+def test_user_block_calls_keep_their_callinfo_in_structured_text_v3():
+    """Fwaldt's V20 OB1 calls an FB and FCs (CallInfo); V16 and V18 exports write user-block calls the same way
+    (../shared/notes/simaticml.md §7), so a V18 target keeps them under StructuredText/v3."""
+    doc = read_file(CORPUS / "ob/Fwaldt_Main.xml")
+    before = to_bytes(doc).count(b"<CallInfo")
+    data = to_bytes(retarget(doc, "V18"))
+    assert before >= 3 and data.count(b"<CallInfo") == before
+    assert NS + "NetworkSource/StructuredText/v3" in _namespaces(data)
