@@ -12,7 +12,7 @@ from typing import Any
 import msgspec
 import pytest
 
-from engineering_api.app import create_app
+from engineering_api.app import create_app, registry
 from engineering_api.config import Settings
 from engineering_api.mcp import tool_types
 from engineering_api.mcp.profiles import CORE
@@ -27,8 +27,8 @@ def _built(spec: Any) -> bool:
     return "input_schema" in spec.__dict__ and "output_schema" in spec.__dict__
 
 
-def test_the_catalogue_builds_no_schema(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    services = create_app(Settings.from_env(data_dir=tmp_path)).state.services
+def test_the_catalogue_builds_no_schema(monkeypatch: pytest.MonkeyPatch) -> None:
+    operations = registry()
     schemas: list[object] = []
     real = msgspec.json.schema
 
@@ -37,7 +37,7 @@ def test_the_catalogue_builds_no_schema(tmp_path: Path, monkeypatch: pytest.Monk
         return real(*args, **kwargs)
 
     monkeypatch.setattr(msgspec.json, "schema", counted)
-    catalog = ToolCatalog(services.operations)
+    catalog = ToolCatalog(operations)
     specs = catalog.tools()
     assert len(specs) > 300 and schemas == [] and not any(_built(spec) for spec in specs)
     # asked for, each is what it always was: the Struct's schema at the root, a confirm flag on destructive tools
@@ -46,9 +46,8 @@ def test_the_catalogue_builds_no_schema(tmp_path: Path, monkeypatch: pytest.Monk
     assert delete.input_schema is delete.input_schema  # built once
 
 
-def test_a_listing_builds_missing_schemas_off_the_event_loop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    services = create_app(Settings.from_env(data_dir=tmp_path)).state.services
-    specs = ToolCatalog(services.operations).tools()[:20]
+def test_a_listing_builds_missing_schemas_off_the_event_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    specs = ToolCatalog(registry()).tools()[:20]
     threads: list[str] = []
     real = tool_types.ToolSpec.__dict__["input_schema"].func
 
