@@ -18,7 +18,8 @@ keeps the ratios fair on a noisy machine.
     .venv/bin/python bench/overhead.py [--server granian] [--duration 5] [--rounds 3]
 
 Writes ``bench/results/overhead.json``. Exits 1 on errors (failed requests, a server that does not
-start), never because a target is missed: the read target (read/bare >= 0.6 by req/s) is printed.
+start), never because a target is missed: the read target (read/bare >= 0.8 by req/s and by server CPU, issue
+71) is printed.
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ from benchlib import (
     write_results
 )
 
-READ_TARGET = 0.6
+READ_TARGET = 0.8
+"""read/bare, by req/s and by server CPU per request (issue 71; it was 0.6)."""
 TERMINAL = {"Completed", "Failed", "Canceled"}
 READ_PATH = "/api/projects/devices"
 
@@ -269,8 +271,8 @@ def main(argv: list[str] | None = None) -> int:
     print_ratios(names, ratios, cpu_ratios, per_round, disturbance, width=max(len(name) for name in names),
                  unit="req/s", rounds_heading="req/s per round")
     print("(server-CPU ratio = server CPU per bare request / per measured request or round trip)")
-    met = ratios["read/bare"] >= READ_TARGET
-    print(f"\nread target (read/bare >= {READ_TARGET}): {'met' if met else 'NOT met'} "
+    met = ratios["read/bare"] >= READ_TARGET and cpu_ratios["read/bare"] >= READ_TARGET
+    print(f"\nread target (read/bare >= {READ_TARGET} by req/s and by server CPU): {'met' if met else 'NOT met'} "
           f"(req/s ratio {ratios['read/bare']:.3f}, server-CPU ratio {cpu_ratios['read/bare']:.3f})")
 
     path = write_results("overhead.json", {

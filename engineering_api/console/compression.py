@@ -20,7 +20,7 @@ from litestar.middleware.compression import CompressionMiddleware
 
 if TYPE_CHECKING:
     from litestar.enums import CompressionEncoding
-    from litestar.types import Message, Receive, Scope, Send
+    from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = ("COMPRESSED", "REST_MINIMUM", "compression_config")
 
@@ -39,15 +39,14 @@ def _rest(scope: Scope) -> bool:
     path = str(scope.get("path") or "")
     if not path.startswith(_REST) or path.startswith(_UNCOMPRESSED_REST):
         return False
-    return any(name == b"accept-encoding" and b"gzip" in value for name, value in scope["headers"])
+    for name, value in scope["headers"]:  # a loop, not any(<generator>): a generator is a call per header
+        if name == b"accept-encoding" and b"gzip" in value:
+            return True
+    return False
 
 
-class _ConsoleCompression(CompressionMiddleware):
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["route_handler"].opt.get(COMPRESSED) or _rest(scope):
-            await super().__call__(scope, receive, send)
-        else:
-            await self.app(scope, receive, send)
+class _Gzip(CompressionMiddleware):
+    """Litestar's gzip, with the console's choice of what stays plain (:meth:`create_compression_send_wrapper`)."""
 
     def create_compression_send_wrapper(
         self, send: Send, compression_encoding: Literal[CompressionEncoding.BROTLI, CompressionEncoding.GZIP] | str,
@@ -70,6 +69,28 @@ class _ConsoleCompression(CompressionMiddleware):
         return send_wrapper
 
 
+class _ConsoleCompression:
+    """The app's compression layer (``CompressionConfig.middleware_class``): a request that cannot be compressed
+    goes straight to the route; the others through :class:`_Gzip`.
+
+    Not a subclass of Litestar's middleware: every subclass of its ``AbstractMiddleware`` has its call wrapped in a
+    check of exclusion patterns and scopes (three calls on every request of every route), which this layer, with
+    no exclusions, does not need before it knows whether to compress."""
+
+    __slots__ = ("_gzip", "app")
+
+    def __init__(self, app: ASGIApp, config: CompressionConfig) -> None:
+        self.app = app
+        self._gzip = _Gzip(app=app, config=config)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and (scope["route_handler"].opt.get(COMPRESSED) or _rest(scope)):
+            await self._gzip(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+
 def compression_config() -> CompressionConfig:
     """The app's compression: gzip, for the console's routes and large REST answers (see the module)."""
-    return CompressionConfig(backend="gzip", gzip_compress_level=6, middleware_class=_ConsoleCompression)
+    return CompressionConfig(backend="gzip", gzip_compress_level=6,
+                             middleware_class=_ConsoleCompression)  # type: ignore[arg-type]  # see the class

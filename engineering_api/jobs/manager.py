@@ -176,6 +176,9 @@ class JobManager:
         self._ended_listeners: list[Callable[[JobRecord, float, float], None]] = []
         self.tracing = Tracing.OFF
         """Set by the app when tracing is on: each job runs in a span of its own."""
+        self._read_context: OperationContext | None = None
+        """The context of the reads run in turn on the event loop (:meth:`run_inline`), made once: such a read runs to
+        its end with no timeout, nothing cancels its token, and nothing outside it sees the context."""
         self._slow_reads: dict[str, int] = {}
         """Reads by their slow runs in a row (:data:`INLINE_READ_MAX_SECONDS`); at :data:`INLINE_READ_STRIKES` they
         always hop to the worker."""
@@ -204,12 +207,14 @@ class JobManager:
         A read of an adapter that allows it (:attr:`EngineeringBackend.reads_off_worker`) runs right here when the
         worker is idle, in turn with the worker's calls (:meth:`TiaWorker.run_if_idle`): the hop to the worker
         thread and back cost more than the read itself."""
-        context = self._context()
         if not operation.needs_tia:
-            return await asyncio.wait_for(asyncio.to_thread(operation.handler, context, data),
+            return await asyncio.wait_for(asyncio.to_thread(operation.handler, self._context(), data),
                                           timeout=self.settings.call_timeout_seconds)
         if (not operation.mutating and not operation.files and self._backend.reads_off_worker
                 and self._slow_reads.get(operation.name, 0) < INLINE_READ_STRIKES):
+            context = self._read_context
+            if context is None or context.settings is not self.settings or context.operations is not self.operations:
+                context = self._read_context = self._context()
             # No file fields, so _handle's check of export targets has nothing to refuse: without a snapshot to
             # take, the handler is all that runs.
             # A partial, not a lambda: called from C, it adds no Python frame of its own to every read.
@@ -226,6 +231,7 @@ class JobManager:
                 elif operation.name in self._slow_reads:
                     del self._slow_reads[operation.name]
                 return result
+        context = self._context()  # its own: the worker's watchdog sets the token of a call that timed out
         return await self._worker.call(
             self.tracing.carrying(carrying_request_id(lambda: self._handle(operation, context, data))),
             timeout=self.settings.call_timeout_seconds,

@@ -26,12 +26,12 @@ from engineering_api.lib.segment_slash import SEGMENT_SLASH
 if TYPE_CHECKING:
     from litestar.types import HTTPScope, Scope
 
-__all__ = ("INVALID_PATH_MESSAGE", "path_refused", "restore_slashes", "segment")
+__all__ = ("INVALID_PATH_MESSAGE", "SLASHES_KEPT", "path_refused", "restore_slashes", "segment")
 
 INVALID_PATH_MESSAGE = ("The path holds a control character (such as %00 or %0A), which no route or name of this "
                         "service takes.")
 
-_KEPT = "encoded_slashes_kept"
+SLASHES_KEPT = "encoded_slashes_kept"
 """Scope key set when ``SEGMENT_SLASH`` stands in the path (so only those requests pay for restoring)."""
 _CONTROLS = frozenset(map(chr, (*range(0x20), 0x7F)))
 
@@ -56,7 +56,7 @@ def _kept_path(raw_path: bytes) -> str:
 
 def restore_slashes(scope: Scope) -> None:
     """Give the route's path parameters back the slashes :func:`path_refused` set aside."""
-    if scope.get(_KEPT):
+    if scope.get(SLASHES_KEPT):
         params = scope["path_params"]
         scope["path_params"] = {name: value.replace(SEGMENT_SLASH, "/") if isinstance(value, str) else value
                                 for name, value in params.items()}
@@ -75,5 +75,5 @@ def path_refused(scope: HTTPScope) -> bool:
         return True
     if raw is not None and b"%2f" in raw.split(b"?", 1)[0].lower():
         scope["path"] = _kept_path(raw)
-        cast("dict[str, Any]", scope)[_KEPT] = True
+        cast("dict[str, Any]", scope)[SLASHES_KEPT] = True
     return False

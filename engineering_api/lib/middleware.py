@@ -22,7 +22,7 @@ from litestar.enums import ScopeType
 from engineering_api.backend.errors import InsufficientStorageError
 from engineering_api.lib.audit import AuditLog
 from engineering_api.lib.caller import DEFAULT_SESSION, SESSION_HEADER, caller_id, current_caller
-from engineering_api.lib.encoded_paths import restore_slashes
+from engineering_api.lib.encoded_paths import SLASHES_KEPT, restore_slashes
 from engineering_api.lib.forwarded import apply_forwarded_proto, client_address
 from engineering_api.lib.idempotency import REPLAYED_HEADER, run_keyed
 from engineering_api.lib.responses import send_problem
@@ -86,11 +86,13 @@ class GuardMiddleware:
         if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
-        restore_slashes(scope)
+        if SLASHES_KEPT in scope:  # a path with an escaped slash (rare): checked here, not by a call per request
+            restore_slashes(scope)
         services = self.services
         request_services.set(services)
         settings = services.settings
-        apply_forwarded_proto(scope, settings.trusted_proxies)
+        if settings.trusted_proxies:
+            apply_forwarded_proto(scope, settings.trusted_proxies)
         host, origin, presented, session = _wanted_headers(scope["headers"])
         method = scope["method"]
         mutating = method not in _READ_METHODS

@@ -3,10 +3,11 @@
 
 The app holds an :class:`McpRuntime` from the start: the session registry that ``/mcp/info`` and
 ``/mcp/sessions`` read. The MCP SDK (its server, transports and pydantic models: ~0.4 s of CPU to import) and the
-tool catalogue (every operation's schemas: about a second of CPU) are loaded in a thread of their own as the app's
-lifespan begins (:meth:`McpRuntime.start_warming`), while the rest of the start runs, and the start ends once they
-are there: the first MCP request, sent as soon as ``/api/health`` answers, waits for no import (it waited 13 s at
-a load of 30, where a vendor client gives its first ``/mcp/sse`` 4 s). The streamable-HTTP session manager is
+tool catalogue (names, descriptions and roles: ~10 ms; each tool's schemas are built on first use) are loaded in a
+thread of their own as the app's lifespan begins (:meth:`McpRuntime.start_warming`), while the rest of the start
+runs, and the start ends once they are there; the same thread then builds the default profile's schemas. The
+first MCP request, sent as soon as ``/api/health`` answers, waits for no import (it waited 13 s at a load of 30,
+where a vendor client gives its first ``/mcp/sse`` 4 s). The streamable-HTTP session manager is
 started in a task group that the app's lifespan holds, so shutdown stops it and its sessions.
 """
 
@@ -60,6 +61,15 @@ def _warm(services: Services) -> ModuleType:
     return module
 
 
+def _warm_schemas(services: Services) -> None:
+    """The schemas of the default profile's tools built, which a client's first ``tools/list`` sends: after the
+    start, on the warm-up thread (a few dozen of the catalogue's 350; the others are built when first asked for)."""
+    from engineering_api.mcp.profiles import CORE
+    from engineering_api.mcp.tools import build_schemas, tool_catalog
+
+    build_schemas(tool_catalog(services).tools(profile=CORE))
+
+
 class McpRuntime:
     """The MCP session registry of one app, and its SDK server and transports once an MCP client comes."""
 
@@ -88,6 +98,11 @@ class McpRuntime:
                 warming.set_result(_warm(self.services))
             except BaseException as exc:  # handed to the lifespan, which logs it; a first request tries again
                 warming.set_exception(exc)
+                return
+            try:
+                _warm_schemas(self.services)
+            except Exception:  # a schema that cannot be built fails its tools/list the same way
+                logger.exception("the MCP tools' schemas could not be built ahead")
 
         threading.Thread(target=warm, name="mcp-warm-up", daemon=True).start()
 

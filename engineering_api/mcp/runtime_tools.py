@@ -15,6 +15,7 @@ what it would get.
 from __future__ import annotations
 
 import asyncio
+import functools
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -23,7 +24,7 @@ from engineering_api.backend.errors import EngineeringError, ValidationError
 from engineering_api.lib.responses import status_for
 from engineering_api.lib.field_docs import plain
 from engineering_api.mcp.results import headline
-from engineering_api.mcp.tool_types import ToolOutcome, ToolSpec, error_outcome, input_schema
+from engineering_api.mcp.tool_types import ToolOutcome, ToolSpec, error_outcome, fixed, input_schema
 from engineering_api.runtime.actions import call_context
 from engineering_api.runtime.users import RuntimeRole
 
@@ -64,12 +65,12 @@ def runtime_tool_specs(calls: Iterable[Operation[Any, Any]]) -> list[ToolSpec]:
     return [
         ToolSpec(
             name=action.name.replace(".", "_"), category=CATEGORY, description=_description(action),
-            input_schema=input_schema(action.input, _CONFIRM if action.preview else None),
+            input_schema_of=functools.partial(input_schema, action.input, _CONFIRM if action.preview else None),
             read_only=not action.mutating, destructive=action.destructive,
             # reading, writing a value and acknowledging leave the same state when repeated (a second
             # acknowledgement is refused, the alarm stays acknowledged)
             idempotent=True, required_role=action.required_role, operation=action,
-            output_schema={"type": "object"},  # the runtime API's answers are objects (lists come wrapped)
+            output_schema_of=fixed({"type": "object"}),  # the runtime API's answers are objects (lists come wrapped)
         )
         for action in calls if not action.no_mcp_tool
     ]

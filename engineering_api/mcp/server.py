@@ -23,7 +23,7 @@ from engineering_api.mcp.direct_calls import direct_tool_calls
 from engineering_api.mcp.profiles import CORE, select
 from engineering_api.mcp.results import ResultStore, result_store, result_uri, text_body
 from engineering_api.mcp.tools import (
-    CALL_TOOL, FIND_TOOLS, ToolOutcome, ToolSpec, call_tool, catalog_ready, tool_catalog,
+    CALL_TOOL, FIND_TOOLS, ToolOutcome, ToolSpec, call_tool, catalog_ready, schemas_ready, tool_catalog,
 )
 
 if TYPE_CHECKING:
@@ -161,7 +161,7 @@ def create_mcp_server(
             start = int(cursor) if cursor else 0
         except ValueError:
             raise MCPError(types.INVALID_PARAMS, f"invalid cursor {cursor!r}") from None
-        page = tools[start:start + PAGE_SIZE]
+        page = await schemas_ready(tools[start:start + PAGE_SIZE])
         following = start + PAGE_SIZE
         return types.ListToolsResult(tools=[_tool(s) for s in page],
                                      next_cursor=str(following) if following < len(tools) else None)

@@ -6,6 +6,7 @@ calls) builds its specs without importing the dispatcher.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -16,29 +17,54 @@ from engineering_api.lib.field_docs import document
 from engineering_api.lib.responses import status_for
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from engineering_api.jobs.operations import Operation
     from engineering_api.lib.security import Role
 
-__all__ = ("ToolOutcome", "ToolSpec", "error_outcome", "input_schema")
+__all__ = ("ToolOutcome", "ToolSpec", "error_outcome", "fixed", "input_schema")
 
 
-@dataclass(frozen=True)
+def fixed(schema: dict[str, Any] | None) -> Callable[[], dict[str, Any] | None]:
+    """A schema source for a schema written out (a meta tool's)."""
+    return lambda: schema
+
+
+@dataclass(frozen=True, eq=False)
 class ToolSpec:
-    """One tool as clients see it."""
+    """One tool as clients see it.
+
+    Its schemas are built on first use (:attr:`input_schema`, :attr:`output_schema`), not with the catalogue:
+    building all of them is about a second of CPU (msgspec's schemas and the fields' docstrings of 350 operations),
+    which every server start paid, though a client reads a profile's few dozen and a pipeline none."""
 
     name: str
     category: str
     description: str
-    input_schema: dict[str, Any]
+    input_schema_of: Callable[[], dict[str, Any] | None]
+    """Builds :attr:`input_schema` (never returns None for it)."""
     read_only: bool
     destructive: bool
     idempotent: bool
     required_role: Role
-    output_schema: dict[str, Any] | None = None
-    """The JSON schema of the call's ``structuredContent`` (MCP's ``outputSchema``)."""
+    output_schema_of: Callable[[], dict[str, Any] | None] = fixed(None)
+    """Builds :attr:`output_schema`."""
     operation: Operation[Any, Any] | None = None
     """The registry operation the tool runs (a runtime call for the runtime API's tools,
     :mod:`engineering_api.mcp.runtime_tools`); None for the meta tools."""
+
+    @functools.cached_property
+    def input_schema(self) -> dict[str, Any]:
+        """The JSON schema of the tool's arguments (MCP's ``inputSchema``)."""
+        schema = self.input_schema_of()
+        if schema is None:
+            raise TypeError(f"tool {self.name} has no input schema")
+        return schema
+
+    @functools.cached_property
+    def output_schema(self) -> dict[str, Any] | None:
+        """The JSON schema of the call's ``structuredContent`` (MCP's ``outputSchema``)."""
+        return self.output_schema_of()
 
 
 @dataclass

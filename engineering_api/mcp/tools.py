@@ -9,6 +9,7 @@ route. MCP (and the AI assistant) call :func:`call_tool`; the transports only ad
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 import threading
@@ -25,7 +26,7 @@ from engineering_api.mcp.profiles import ALL, in_profile
 from engineering_api.mcp.results import headline, output_schema
 from engineering_api.mcp.route_names import RouteNames
 from engineering_api.mcp.runtime_tools import run_runtime_tool, runtime_tool_specs
-from engineering_api.mcp.tool_types import ToolOutcome, ToolSpec, error_outcome, input_schema
+from engineering_api.mcp.tool_types import ToolOutcome, ToolSpec, error_outcome, fixed, input_schema
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -35,8 +36,8 @@ if TYPE_CHECKING:
     from engineering_api.services import Services
 
 __all__ = (
-    "CALL_TOOL", "FIND_TOOLS", "ToolCatalog", "ToolOutcome", "ToolSpec", "call_tool", "catalog_ready", "tool_catalog",
-    "tool_name",
+    "CALL_TOOL", "FIND_TOOLS", "ToolCatalog", "ToolOutcome", "ToolSpec", "build_schemas", "call_tool", "catalog_ready",
+    "schemas_ready", "tool_catalog", "tool_name",
 )
 
 logger = logging.getLogger(__name__)
@@ -101,12 +102,13 @@ def _spec(operation: Operation[Any, Any]) -> ToolSpec:
         operation.async_route.method if operation.async_route is not None else "POST")
     return ToolSpec(
         name=tool_name(operation), category=_category(operation.section),
-        description=_description(operation, destructive), input_schema=_input_schema(operation, destructive),
+        description=_description(operation, destructive),
+        input_schema_of=functools.partial(_input_schema, operation, destructive),
         read_only=not operation.mutating, destructive=destructive,
         # Reads, PUTs (set to a value) and DELETEs (gone stays gone) leave the same state when repeated.
         idempotent=not operation.mutating or method in ("PUT", "DELETE"),
         required_role=operation.required_role, operation=operation,
-        output_schema=output_schema(operation.output, destructive),
+        output_schema_of=functools.partial(output_schema, operation.output, destructive),
     )
 
 
@@ -117,31 +119,31 @@ def _meta_specs() -> list[ToolSpec]:
                     "category); returns each hit's name, summary and input schema (the best few; search "
                     "a name for its). Use it when the tool you need is not in the list you were given, then run "
                     "the tool with call_tool.",
-        input_schema={"type": "object", "properties": {
+        input_schema_of=fixed({"type": "object", "properties": {
             "query": {"type": "string", "description": "Words to look for, e.g. 'compile block'."},
             "category": {"type": ["string", "null"], "default": None,
                          "description": "Only tools of this category (blocks, tags, projects, ...)."},
-        }, "required": ["query"]},
+        }, "required": ["query"]}),
         read_only=True, destructive=False, idempotent=True, required_role=Role.VIEWER,
-        output_schema={"type": "object", "properties": {"tools": {"type": "array", "items": {
+        output_schema_of=fixed({"type": "object", "properties": {"tools": {"type": "array", "items": {
             "type": "object", "required": ["name", "summary"], "properties": {
                 "name": {"type": "string"}, "category": {"type": "string"}, "summary": {"type": "string"},
                 "readOnly": {"type": "boolean"}, "destructive": {"type": "boolean"},
                 "inputSchema": {"type": "object"}}}},
             "more": {"type": "integer"}},
-            "required": ["tools"]},
+            "required": ["tools"]}),
     )
     call = ToolSpec(
         name=CALL_TOOL, category="meta",
         description="Run any tool of this server by name, including tools not in the current list (find them "
                     "with find_tools). Same rules as calling the tool directly: role, confirm for destructive "
                     "tools, audit.",
-        input_schema={"type": "object", "properties": {
+        input_schema_of=fixed({"type": "object", "properties": {
             "name": {"type": "string", "description": "The tool name, e.g. blocks_list."},
             "arguments": {"type": "object", "default": {}, "description": "The tool's arguments."},
-        }, "required": ["name"]},
+        }, "required": ["name"]}),
         read_only=False, destructive=False, idempotent=False, required_role=Role.VIEWER,
-        output_schema={"type": "object"},  # the called tool's result, whichever it is
+        output_schema_of=fixed({"type": "object"}),  # the called tool's result, whichever it is
     )
     return [find, call]
 
@@ -154,8 +156,12 @@ class ToolCatalog:
         self._specs = [*(_spec(op) for op in operations), *runtime_tool_specs(operations.runtime_calls())]
         self._by_name = {spec.name: spec for spec in [*self._meta, *self._specs]}
         self._categories = sorted({spec.category for spec in self._specs})
-        self.routes = RouteNames(self._specs)
-        """Errors name the tool serving a route they mention, not the route."""
+
+    @functools.cached_property
+    def routes(self) -> RouteNames:
+        """Errors name the tool serving a route they mention, not the route. Built by the first tool call (a
+        pattern per route: a fifth of what the catalogue cost when it was built with it)."""
+        return RouteNames(self._specs)
 
     def categories(self) -> list[str]:
         """Every category, sorted."""
@@ -215,8 +221,9 @@ def _catalog_of(operations: OperationRegistry) -> ToolCatalog:
 def tool_catalog(services: Services) -> ToolCatalog:
     """The catalog of ``services.operations``, cached on the services.
 
-    Building it costs about a second of CPU (every operation's schemas): code on the event loop awaits
-    :func:`catalog_ready` first, so that this only ever returns the cached catalog there.
+    Building it costs ~10 ms of CPU (each tool's schemas are built on first use, :class:`ToolSpec`); code on the
+    event loop awaits :func:`catalog_ready` first all the same, so that this only ever returns the cached catalog
+    there.
     """
     catalog = services.notes.get("mcp.catalog")
     if catalog is None:
@@ -244,6 +251,20 @@ async def catalog_ready(services: Services) -> ToolCatalog:
             services.notes.pop("mcp.catalog.building", None)  # a failed build is tried again by the next caller
     catalog = services.notes.setdefault("mcp.catalog", built)
     return catalog
+
+
+async def schemas_ready(specs: list[ToolSpec]) -> list[ToolSpec]:
+    """``specs``, with their schemas built: in a worker thread when one is not built yet (``?tools=all`` lists 350,
+    about a second of CPU the first time, which on the event loop would stall every other request)."""
+    if any("input_schema" not in spec.__dict__ or "output_schema" not in spec.__dict__ for spec in specs):
+        await asyncio.to_thread(build_schemas, specs)
+    return specs
+
+
+def build_schemas(specs: list[ToolSpec]) -> None:
+    """Build the schemas of ``specs`` (each once; off the event loop)."""
+    for spec in specs:
+        _ = spec.input_schema, spec.output_schema
 
 
 async def call_tool(

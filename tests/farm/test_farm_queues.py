@@ -22,8 +22,15 @@ def test_every_agent_consumes_only_its_own_queue(farm, agents):
     names = set(agents.processes)
     until(lambda: {w.partition("@")[0] for w in farm.app.control.inspect(timeout=1.0).ping() or {}} >= names,
           "every agent's worker listens")
-    active = farm.app.control.inspect(timeout=5.0).active_queues() or {}
-    consumed = {worker.partition("@")[0]: sorted(q["name"] for q in queues) for worker, queues in active.items()}
+
+    def every_agents_queues() -> dict[str, list[str]] | None:
+        # A broadcast collects the replies that come within its window: on a busy machine an agent answers after
+        # it, so the question is asked again until every agent has answered (one window was 5 s, and missed).
+        active = farm.app.control.inspect(timeout=1.0).active_queues() or {}
+        consumed = {worker.partition("@")[0]: sorted(q["name"] for q in queues) for worker, queues in active.items()}
+        return consumed if names <= consumed.keys() else None
+
+    consumed = until(every_agents_queues, "every agent's queues")
     assert {name: consumed.get(name) for name in names} == {name: [agent_queue(name)] for name in names}
 
 

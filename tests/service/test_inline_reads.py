@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -143,3 +144,47 @@ def test_a_plain_read_answers_what_run_operation_answers(client: TestClient, mon
     assert answer.content == sent.body and b"PLC_1" in sent.body
     # the request's id (engineering_api.lib.observability) is added around the handler's answer
     assert [h for h in answer.headers.raw if h[0] != b"x-request-id"] == sent.headers
+
+
+def test_inline_reads_share_one_context_that_nothing_cancels(client: TestClient) -> None:
+    """A read run in turn on the event loop reuses one context (made again when the settings change); a read that
+    queues to the worker gets its own, so a timeout's cancel of that call's token never reaches later reads."""
+    from engineering_api.jobs.operations import Operation, OperationContext
+
+    services: Services = client.app.state.services
+    jobs = services.jobs
+    seen: list[OperationContext] = []
+
+    def record(context: OperationContext, _: None) -> str:
+        seen.append(context)
+        return "read"
+
+    read: Operation[None, str] = Operation(name="test.read", summary="", section="", handler=record, input=None,
+                                           output=str, mutating=False)
+
+    async def scenario() -> None:
+        assert await jobs.run_inline(read, None) == "read"
+        assert await jobs.run_inline(read, None) == "read"
+        assert seen[0] is seen[1] and not seen[0].cancel_requested
+        release, started = threading.Event(), threading.Event()
+
+        def busy() -> None:
+            started.set()
+            release.wait(HANG_GUARD_S)
+
+        call = asyncio.ensure_future(services.worker.call(busy, timeout=HANG_GUARD_S))
+        await asyncio.to_thread(started.wait, HANG_GUARD_S)
+        queued = asyncio.ensure_future(jobs.run_inline(read, None))  # the worker is busy: this read queues
+        await asyncio.sleep(0)
+        release.set()
+        await call
+        assert await queued == "read" and seen[2] is not seen[0]
+        seen[2].request_cancel()  # what the watchdog does to a call that timed out
+        assert await jobs.run_inline(read, None) == "read" and seen[3] is seen[0] and not seen[3].cancel_requested
+        jobs.settings = dataclasses.replace(services.settings)  # as PUT /api/settings replaces them
+        assert await jobs.run_inline(read, None) == "read"
+        assert seen[4] is not seen[0] and seen[4].settings is jobs.settings
+
+    with client.portal() as portal:
+        portal.call(scenario)
+

@@ -21,7 +21,7 @@ from engineering_api.domain.assistant.providers import Item, ToolDef, complete
 from engineering_api.domain.assistant.schema import ChatResult, PendingAction, TokenUsage, ToolCallRecord
 from engineering_api.lib.redact import redacted
 from engineering_api.mcp.results import TEXT_BUDGET
-from engineering_api.mcp.tools import CALL_TOOL, call_tool, catalog_ready, tool_catalog
+from engineering_api.mcp.tools import CALL_TOOL, call_tool, catalog_ready, schemas_ready, tool_catalog
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -62,7 +62,7 @@ async def tools_for(services: Services, principal: Principal, message: str) -> l
     """The meta tools plus the tools of the default and mentioned categories the caller's role may run."""
     catalog = await catalog_ready(services)  # the first turn builds it, off the event loop
     specs = catalog.tools(principal.role, _categories(message, catalog.categories()))
-    return specs[:_MAX_TOOLS]
+    return await schemas_ready(specs[:_MAX_TOOLS])  # the first turn builds those not built, off the event loop
 
 
 def _tool_def(spec: ToolSpec) -> ToolDef:
