@@ -1,7 +1,8 @@
 """Seeded fault schedules for the node's dependencies: each seed picks a fault and the moments it starts and ends
 among a client's requests, and every answer the client got is then checked against what is stored.
 
-The faults: PostgreSQL stopped fast, stopped immediately (crash recovery), or its backend killed; SQLite's disk
+The faults: PostgreSQL stopped fast, stopped immediately (crash recovery), its backend killed, or silent (a
+proxy in between stops passing bytes on); SQLite's disk
 full; SQLite's file overwritten; a checked folder given a FIFO, a link to a device or a link out of it; a push
 target down, answering errors, silent or answering a byte at a time before its final answer. The rule
 checked for the database: an answer 201 is stored; an answer that says nothing was written (503
@@ -34,7 +35,9 @@ from tests.bounds import HANG_GUARD_S, until
 from tests.conftest import data, served
 from tests.full_disk import disk_full
 from tests.pgserver import PostgresServer
+from tests.service.test_database_silence import silent_proxy  # noqa: F401  # a proxy that can go silent
 from tests.service.test_postgres_db import fresh_db, postgres  # noqa: F401  # the session's PostgreSQL server
+from tests.silent_proxy import SilentProxy
 
 SEEDS = int(os.environ.get("FAULT_SEEDS", "2"))
 STEPS = 12
@@ -109,6 +112,29 @@ def test_postgres_faults_on_a_seeded_schedule(fresh_db: str, postgres: PostgresS
             if postgres.process is None:
                 postgres.start()
         _check(client, headers, answers, felt=fault != "backend killed")  # a read is retried: it may pass unseen
+
+
+@pytest.mark.parametrize("seed", range(SEEDS))
+def test_a_silent_postgres_on_a_seeded_schedule(silent_proxy: tuple[SilentProxy, str], tmp_path: Path,
+                                                seed: int) -> None:
+    """PostgreSQL goes silent (a proxy in between stops passing bytes on: a paused host, a partition) and comes
+    back: every answer within the bounds (engineering_api.lib.db_watch, shortened here), and checked as above."""
+    proxy, url = silent_proxy
+    start, end = _schedule(seed * 13 + 7)
+    with served(Settings.from_env(data_dir=tmp_path, db=url)) as client:
+        headers = _admin(tmp_path)
+
+        def on_step(step: int) -> None:
+            if step == start:
+                proxy.pause()
+            elif step == end:
+                proxy.resume()
+
+        try:
+            answers = _requests(client, headers, seed, on_step)
+        finally:
+            proxy.resume()
+        _check(client, headers, answers, felt=True)
 
 
 @pytest.mark.parametrize("seed", range(SEEDS))
