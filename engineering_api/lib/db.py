@@ -399,8 +399,9 @@ class Database:
             raise InsufficientStorageError.at(where, "the database record") from exc
 
     @contextmanager
-    def transaction(self) -> Iterator[Transaction]:
-        """BEGIN (IMMEDIATE on SQLite: the write lock first) … COMMIT, rolled back on error.
+    def transaction(self, *, bounded: bool = True) -> Iterator[Transaction]:
+        """BEGIN (IMMEDIATE on SQLite: the write lock first) … COMMIT, rolled back on error. ``bounded=False``
+        exempts a transaction that may rightly run long (a one-time copy of a history file) from the 10 s bound.
 
         Raises:
             DatabaseUnavailableError: the database cannot be reached, or was lost inside the transaction (then
@@ -410,7 +411,7 @@ class Database:
             self._guarded(lambda: self._conn.exec_driver_sql("BEGIN" if self.postgres else "BEGIN IMMEDIATE"),
                           read=True)  # nothing written yet: a BEGIN on a dead connection may be sent again
             conn = self._conn
-            watch = self._watch
+            watch = self._watch if bounded else None
             if watch is not None:  # the transaction as a whole is bounded, from its BEGIN to its COMMIT
                 watch.busy_since = time.monotonic()
             try:
