@@ -29,7 +29,7 @@ from sqlalchemy.pool import StaticPool
 from engineering_api.backend.errors import DatabaseUnavailableError, InsufficientStorageError, is_storage_full
 from engineering_api.lib.db_faults import unreachable_reason
 from engineering_api.lib.db_statements import Prepared, Record, Result, Transaction, run
-from engineering_api.lib.db_watch import StatementWatch, postgres_connect_args
+from engineering_api.lib.db_watch import StatementWatch, postgres_connect_args, watch_engine
 from engineering_api.lib.private_files import make_private_file
 from engineering_api.lib.tables import kv
 
@@ -457,9 +457,11 @@ class Database:
         """An engine of its own on the same database, for a user that runs its own transactions on other threads
         (APScheduler's job store); disposed with this database."""
         if self.postgres:
-            # its own pool: a connection checked out within 10 s, every wait on the server bounded as above
+            # its own pool: a connection checked out within 10 s; its statements and pre-pings watched as well
             engine = create_engine(self.engine.url, pool_pre_ping=True, pool_timeout=10,
                                    connect_args=postgres_connect_args(str(self.engine.url)))
+            if self._watch is not None:
+                watch_engine(engine, self._watch)
         else:
             engine = create_engine(engine_url(self._path or ":memory:"), connect_args={"check_same_thread": False})
         self._engines.append(engine)

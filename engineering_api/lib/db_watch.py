@@ -20,9 +20,13 @@ import logging
 import socket
 import threading
 import time
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 __all__ = ("CHECK_INTERVAL_S", "CONNECT_TIMEOUT_S", "STATEMENT_BOUND_S", "TCP_BOUNDS", "StatementWatch",
-           "postgres_connect_args")
+           "postgres_connect_args", "watch_engine")
 
 logger = logging.getLogger(__name__)
 
@@ -64,12 +68,26 @@ class StatementWatch:
         """Whether the watch cut the connection of the running statement (read and reset by the database)."""
         self.cuts = 0
         """How many statements were cut since the start."""
+        self._slots: dict[int, tuple[int, float]] = {}
+        """Statements of other connections (a pool's, :func:`watch_engine`): key -> (socket, start)."""
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="database statement watch", daemon=True)
         self._thread.start()
 
+    def enter(self, key: int, fd: int) -> None:
+        """A statement of another connection (socket ``fd``) starts; ``key`` names it for :meth:`leave`."""
+        self._slots[key] = (fd, time.monotonic())
+
+    def leave(self, key: int) -> None:
+        self._slots.pop(key, None)
+
     def _run(self) -> None:
         while not self._stop.wait(CHECK_INTERVAL_S):
+            now = time.monotonic()
+            for key, slot in list(self._slots.items()):
+                if now - slot[1] > self.bound and self._slots.get(key) == slot:
+                    self._slots.pop(key, None)
+                    self._cut(slot[0])
             started = self.busy_since
             if started is None or time.monotonic() - started <= self.bound:
                 continue
@@ -77,16 +95,19 @@ class StatementWatch:
             if fd is None or self.busy_since != started:  # it ended meanwhile
                 continue
             self.cut = True
-            self.cuts += 1
-            logger.error("the PostgreSQL server gave no answer within %.0f s: its connection is cut", self.bound)
+            self._cut(fd)
+
+    def _cut(self, fd: int) -> None:
+        self.cuts += 1
+        logger.error("the PostgreSQL server gave no answer within %.0f s: its connection is cut", self.bound)
+        try:
+            cut = socket.socket(fileno=fd)
             try:
-                cut = socket.socket(fileno=fd)
-                try:
-                    cut.shutdown(socket.SHUT_RDWR)
-                finally:
-                    cut.detach()  # the descriptor stays the driver's, to close
-            except OSError as exc:  # closed meanwhile
-                logger.debug("the cut found no socket: %s", exc)
+                cut.shutdown(socket.SHUT_RDWR)
+            finally:
+                cut.detach()  # the descriptor stays the driver's, to close
+        except OSError as exc:  # closed meanwhile
+            logger.debug("the cut found no socket: %s", exc)
 
     def reason(self) -> str:
         """The outage reason of a cut statement."""
@@ -95,3 +116,34 @@ class StatementWatch:
     def close(self) -> None:
         """End the thread."""
         self._stop.set()
+
+
+def watch_engine(engine: Engine, watch: StatementWatch) -> None:
+    """Bound every statement on ``engine``'s pooled PostgreSQL connections, and the pool's pre-ping, by ``watch``
+    (a pool's connections are used by several threads at once: each statement has a slot of its own)."""
+    from sqlalchemy import event
+
+    def before(_conn: Any, cursor: Any, *_: Any) -> None:
+        watch.enter(id(cursor), cursor.connection.pgconn.socket)
+
+    def after(_conn: Any, cursor: Any, *_: Any) -> None:
+        watch.leave(id(cursor))
+
+    def failed(context: Any) -> None:
+        if context.cursor is not None:
+            watch.leave(id(context.cursor))
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    event.listen(engine, "handle_error", failed)
+    ping = engine.dialect.do_ping
+
+    def bounded_ping(dbapi_connection: Any) -> bool:
+        key = id(dbapi_connection)
+        watch.enter(key, dbapi_connection.pgconn.socket)
+        try:
+            return bool(ping(dbapi_connection))
+        finally:
+            watch.leave(key)
+
+    engine.dialect.do_ping = bounded_ping  # type: ignore[method-assign]

@@ -103,3 +103,34 @@ def test_a_transaction_on_a_silent_server_is_cut_and_reported_as_possibly_lost(s
         until(lambda: db.probe() is None, "the database to answer again")
     finally:
         db.close()
+
+
+def test_the_schedules_engine_is_bounded_on_a_silent_server_too(silent_proxy, tmp_path: Path):
+    """APScheduler's job store has a pool of its own (Database.second_engine): its statements and its pre-ping
+    are cut at the bound as well, so neither the scheduler's thread nor a request creating a schedule waits for
+    as long as the server is silent; once it answers, the pool serves again."""
+    from sqlalchemy import text
+
+    from engineering_api.lib.db import Database
+
+    proxy, url = silent_proxy
+    db = Database(url)
+    try:
+        engine = db.second_engine()
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT 1")).scalar() == 1
+        proxy.pause()
+
+        def statement() -> str:
+            try:
+                with engine.connect() as conn:
+                    conn.execute(text("SELECT 1"))
+            except Exception as exc:  # the pool's error: the connection was cut
+                return type(exc).__name__
+            return "answered"
+
+        assert _answer(statement) != "answered"
+        proxy.resume()
+        until(lambda: statement() == "answered", "the schedules' pool to serve again")
+    finally:
+        db.close()
