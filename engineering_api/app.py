@@ -54,7 +54,7 @@ from engineering_api.jobs.manager import JobManager
 from engineering_api.jobs.operations import OperationRegistry
 from engineering_api.jobs.call_routes import build_call_routes
 from engineering_api.jobs.routes import build_handlers
-from engineering_api.lib.audit import AuditLog
+from engineering_api.lib.audit import AuditLog, audit_families
 from engineering_api.lib.db import Database
 from engineering_api.lib.metrics import STATE_KEY as METRICS, Metrics, metrics_route
 from engineering_api.lib.idempotency import IdempotencyKeys
@@ -338,6 +338,7 @@ def _observe_parts(metrics: Metrics, services: Services, mcp: McpRuntime, tracin
     services.jobs.on_ended(lambda job, waited, ran: metrics.job_ended(job.operation, job.status, waited, ran))
     metrics.add_scraped(mcp_families(mcp.sessions))
     metrics.add_scraped(runtime_families(services))
+    metrics.add_scraped(audit_families(lambda: services.audit))
     if services.backend.name == "farm":
         from engineering_api.farm.metrics import farm_families  # farm mode only: redis is loaded then
         from engineering_api.farm.proxy import FarmBackendBase

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
 
-from engineering_api.lib import db as db_module
+from engineering_api.lib import db_statements
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -57,7 +57,7 @@ def disk_full(db: Database) -> Iterator[None]:
         if _writes(statement):
             raise sqlite_full()
 
-    sent_prepared = db_module._run_prepared
+    sent_prepared = db_statements.run_prepared
 
     def refuse_prepared(cursor: Any, form: Any, params: Any) -> Any:
         # prepared statements go to the driver's cursor, past SQLAlchemy's events
@@ -66,9 +66,9 @@ def disk_full(db: Database) -> Iterator[None]:
         return sent_prepared(cursor, form, params)
 
     event.listen(db.engine, "before_cursor_execute", refuse)
-    db_module._run_prepared = refuse_prepared
+    db_statements.run_prepared = refuse_prepared
     try:
         yield
     finally:
-        db_module._run_prepared = sent_prepared
+        db_statements.run_prepared = sent_prepared
         event.remove(db.engine, "before_cursor_execute", refuse)

@@ -5,6 +5,13 @@ Refusals a client can repeat without limit are counted, not written one row each
 calls. The first such refusal of a client address (and key) with a status writes a row; later ones within
 :data:`COUNT_WINDOW_S` of it add to that row's ``count`` and move its ``lastAt``. The row's method and path are
 the first refusal's.
+
+A mutating call's record is never silently lost: it is written before the call runs (:meth:`AuditLog.begin`; a
+call whose record cannot be written is refused and does not run), and completed after the answer was sent
+(:meth:`AuditLog.finish`). A completion the database refuses then (it went away, or the disk filled, during the
+call) cannot change the answer any more: it is logged as an error, counted
+(``engineering_api_audit_unfinished_total``) and kept, and written by the next audited call once the database
+takes records again; until then the record says ``started``. docs/operations.md states the rule.
 """
 
 from __future__ import annotations
@@ -14,20 +21,23 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from sqlalchemy import bindparam, func, select
 
-from engineering_api.backend.errors import InsufficientStorageError
+from engineering_api.backend.errors import DatabaseUnavailableError, InsufficientStorageError
 from engineering_api.lib.db import Prepared
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.segment_slash import shown_path
 from engineering_api.lib.tables import audit
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
+
+    from prometheus_client.metrics_core import Metric
 
     from engineering_api.lib.db import Database
 
-__all__ = ("COUNT_WINDOW_S", "STARTED", "AuditLog", "AuditPage", "AuditRecord")
+__all__ = ("COUNT_WINDOW_S", "MAX_UNFINISHED", "STARTED", "AuditLog", "AuditPage", "AuditRecord", "audit_families")
 
 COUNT_WINDOW_S = 60.0
 """How long one counted row takes further refusals of the same client, key and status."""
@@ -43,6 +53,10 @@ _COUNT_ONE_MORE = Prepared(audit.update().where(audit.c.id == bindparam("record"
 """Prepared too: a client without a valid key can send refusals as fast as it likes, each one counted."""
 _MAX_OPEN_COUNTS = 10_000
 """Past this many open counted rows, the expired ones are forgotten (they stay in the table)."""
+MAX_UNFINISHED = 10_000
+"""Completions kept while the database refuses them; past this many the oldest is given up (its record stays
+``started``, logged): a node cut off from its database for long must not grow without bound."""
+_UNAVAILABLE = (DatabaseUnavailableError, InsufficientStorageError)
 
 
 class AuditRecord(CamelStruct):
@@ -99,6 +113,10 @@ class AuditLog:
         self._lock = threading.Lock()
         self._open_counts: dict[tuple[str | None, str | None, int], tuple[int, float]] = {}
         """(client, key id, status) -> (row id, monotonic time the row was written)."""
+        self._unfinished: dict[int, dict[str, object]] = {}
+        """Record id -> the completion the database refused, oldest first."""
+        self.unfinished_total = 0
+        """How many completions the database refused since the start (the metric)."""
 
     def record(
         self, *, method: str, path: str, status: int, key_id: str | None, role: str | None, client: str | None,
@@ -119,17 +137,59 @@ class AuditLog:
 
         Raises:
             InsufficientStorageError: the record could not be written (a full disk).
+            DatabaseUnavailableError: the database cannot be reached (or was lost while the record was written).
         """
-        return self._db.insert(_INSERT, {
+        record_id = self._db.insert(_INSERT, {
             "at": utc_now(), "key_id": key_id, "role": role, "client": client, "method": method,
             "path": shown_path(path), "status": 0, "outcome": STARTED, "job_id": None, "via": via,
             "session_id": session_id})
+        if self._unfinished:  # the database takes records again
+            self._complete_unfinished()
+        return record_id
 
-    def finish(self, record_id: int, *, status: int, job_id: str | None, outcome: str | None = None) -> None:
-        """Complete a record written by :meth:`begin` with how the call ended. When this cannot be written, the
-        record stays :data:`STARTED`: the change it stands for is still on record."""
-        self._db.execute(_FINISH, {"record": record_id, "status": status, "outcome": outcome or outcome_for(status),
-                                   "job_id": job_id})
+    def finish(self, record_id: int, *, status: int, job_id: str | None, outcome: str | None = None,
+               call: str = "") -> None:
+        """Complete a record written by :meth:`begin` with how the call ended (``call``: its method and path, for
+        the log). Never raises: the answer has been sent. A completion the database refuses is logged, counted and
+        kept for the next audited call (the module's rule); the record says :data:`STARTED` meanwhile."""
+        values = {"record": record_id, "status": status, "outcome": outcome or outcome_for(status), "job_id": job_id}
+        try:
+            self._db.execute(_FINISH, values)
+        except _UNAVAILABLE as exc:
+            self._keep(record_id, values, f"{call or 'call'}: {exc.message}")
+        except Exception:  # a defect: nothing would see an exception raised after the answer
+            logger.exception("audit record %s of %s could not be completed", record_id, call or "a call")
+            self._keep(record_id, values, "an unexpected error")
+
+    def _keep(self, record_id: int, values: dict[str, object], why: str) -> None:
+        with self._lock:
+            self.unfinished_total += 1
+            if len(self._unfinished) >= MAX_UNFINISHED:
+                given_up = next(iter(self._unfinished))
+                del self._unfinished[given_up]
+                logger.error("audit record %s stays 'started': more than %d completions wait for the database",
+                             given_up, MAX_UNFINISHED)
+            self._unfinished[record_id] = values
+        logger.error("audit record %s could not be completed (%s); it says 'started' until the database takes it",
+                     record_id, why)
+
+    def _complete_unfinished(self) -> None:
+        """Write the kept completions, oldest first; stop at the first the database refuses again."""
+        with self._lock:
+            waiting = list(self._unfinished.items())
+        for record_id, values in waiting:
+            try:
+                self._db.execute(_FINISH, values)
+            except _UNAVAILABLE:
+                return
+            with self._lock:
+                self._unfinished.pop(record_id, None)
+            logger.warning("audit record %s completed after the database came back", record_id)
+
+    @property
+    def unfinished(self) -> int:
+        """How many completions wait for the database now."""
+        return len(self._unfinished)
 
     def count_refusal(
         self, *, method: str, path: str, status: int, key_id: str | None, role: str | None, client: str | None
@@ -139,8 +199,8 @@ class AuditLog:
         A refusal changed nothing, so on a full disk only its count is lost (logged), never the answer."""
         try:
             self._count(method=method, path=path, status=status, key_id=key_id, role=role, client=client)
-        except InsufficientStorageError:
-            logger.warning("refusal %s of %s %s not counted: the disk is full", status, method, path)
+        except _UNAVAILABLE as exc:
+            logger.warning("refusal %s of %s %s not counted: %s", status, method, path, exc.message)
 
     def _count(
         self, *, method: str, path: str, status: int, key_id: str | None, role: str | None, client: str | None
@@ -181,3 +241,17 @@ class AuditLog:
         next_before = records[-1].id if len(rows) > limit and records else None
         return AuditPage(records=records, total=int(total_row["n"]) if total_row else 0, next_before=next_before)
 
+
+
+def audit_families(audit_of: Callable[[], AuditLog]) -> Callable[[], Iterator[Metric]]:
+    """The figures of the audit ``audit_of()`` gives at each scrape, for ``/metrics``
+    (:meth:`engineering_api.lib.metrics.Metrics.add_scraped`)."""
+
+    def read() -> Iterator[Metric]:
+        audit = audit_of()
+        yield CounterMetricFamily("engineering_api_audit_unfinished", "Audit records whose completion the database "
+                                  "refused after the call was answered", value=audit.unfinished_total)
+        yield GaugeMetricFamily("engineering_api_audit_unfinished_waiting", "Audit record completions kept until "
+                                "the database takes them", value=audit.unfinished)
+
+    return read

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import sqlite3
 import threading
 import time
@@ -29,7 +28,8 @@ from sqlalchemy.pool import StaticPool
 
 from engineering_api.backend.errors import DatabaseUnavailableError, InsufficientStorageError, is_storage_full
 from engineering_api.lib.db_faults import unreachable_reason
-from engineering_api.lib.db_statements import Form, Prepared, Record, Result
+from engineering_api.lib.db_statements import Prepared, Record, Result, Transaction, run
+from engineering_api.lib.db_watch import StatementWatch, postgres_connect_args, watch_engine
 from engineering_api.lib.private_files import make_private_file
 from engineering_api.lib.tables import kv
 
@@ -56,61 +56,9 @@ def engine_url(target: Path | str) -> str:
     return f"sqlite:///{target}"
 
 
-def _run_prepared(cursor: Any, form: Form, params: Mapping[str, Any]) -> Result:
-    values = {**form.fixed, **params} if form.fixed else params
-    cursor.execute(form.sql, [values[name] for name in form.order] if form.order is not None else values)
-    if form.returning:
-        return Result(cursor.rowcount, cursor.fetchone()[0], [])
-    if cursor.description is None:
-        # sqlite3's cursor knows the new rowid; psycopg's has no lastrowid (PostgreSQL says it by RETURNING)
-        return Result(cursor.rowcount, getattr(cursor, "lastrowid", None) if form.is_insert else None, [])
-    names = [column[0] for column in cursor.description]
-    return Result(cursor.rowcount, None, [Record(zip(names, row)) for row in cursor.fetchall()])
-
-
-class Transaction:
-    """The connection inside :meth:`Database.transaction`: ``execute`` as outside it, all in one transaction."""
-
-    def __init__(self, conn: Connection, cursor: Any) -> None:
-        self._conn = conn
-        self._cursor = cursor
-
-    def execute(self, statement: Executable | str | Prepared,
-                params: Sequence[Any] | Mapping[str, Any] | None = None) -> Result:
-        return _run(self._conn, self._cursor, statement, params)
-
-
-def _run(conn: Connection, cursor: Any, statement: Executable | str | Prepared,
-         params: Sequence[Any] | Mapping[str, Any] | None = None) -> Result:
-    if isinstance(statement, Prepared):
-        named: Mapping[str, Any] = params if isinstance(params, Mapping) else {}
-        form = statement.form(conn.dialect, frozenset(named))
-        if form is not None:
-            return _run_prepared(cursor, form, named)
-        statement = statement.statement
-    if isinstance(statement, str):
-        if conn.dialect.name == "postgresql":
-            statement = _pyformat(statement)
-        return Result.of(conn.exec_driver_sql(statement, tuple(params) if isinstance(params, (list, tuple))
-                                              else params or ()))
-    return Result.of(conn.execute(statement, dict(params) if params else None))
-
-
-_QUOTED = re.compile(r"('(?:[^']|'')*')")
-
-
-def _pyformat(sql: str) -> str:
-    """Ad-hoc SQL's ``?`` placeholders as psycopg's ``%s`` (a literal ``%`` doubled), quoted text left alone. Only
-    the placeholders: the SQL itself must be valid on both (the stores use Core statements)."""
-    parts = _QUOTED.split(sql)
-    return "".join(part.replace("%", "%%") if index % 2 else part.replace("%", "%%").replace("?", "%s")
-                   for index, part in enumerate(parts))
-
-
-_CONNECT_TIMEOUT_S = 5
-"""psycopg's bound on making a connection to a PostgreSQL server that does not answer."""
 RECONNECT_PAUSE_S = 1.0
-"""After a failed reconnect, calls answer 503 at once for this long before the next attempt."""
+"""After a failed reconnect, calls answer 503 at once for this long before the next attempt (SQLite), or until a
+thread of its own, trying once a pause, has made a new connection (PostgreSQL)."""
 _SQLITE_HEADER = b"SQLite format 3\x00"
 """The first 16 bytes of every SQLite database file (https://www.sqlite.org/fileformat.html#the_database_header)."""
 _T = TypeVar("_T")
@@ -127,6 +75,12 @@ class Database:
     :data:`RECONNECT_PAUSE_S`, so a database that stays away costs no connect per request). A read is sent once
     more on the new connection; a write is not (it may have been applied before the connection died). While no
     connection can be made every call raises :class:`DatabaseUnavailableError` (503 ``DATABASE_UNAVAILABLE``).
+
+    Every wait for PostgreSQL is bounded (:mod:`engineering_api.lib.db_watch`): a connection is given 5 s, a
+    statement or a transaction 10 s, after which its connection is cut as lost. After the first failed reconnect,
+    the next ones are made by a thread of their own (:meth:`_reconnect_in_background`), so while the server stays
+    silent no request waits for a connection that cannot be made: each answers 503 at once. A thread waiting for
+    the shared connection waits at most for the bounded statement of the thread that holds it.
     """
 
     def __init__(self, target: Path | str, *, migrate: bool = True, data_dir: Path | None = None) -> None:
@@ -150,11 +104,13 @@ class Database:
         """Why the database could not be reached, while it cannot (the health check's reason)."""
         self._identity: tuple[int, int] | None = None
         """The SQLite file's (device, inode) when it was opened: another file at the path is not this database."""
+        self._watch: StatementWatch | None = None
+        self._reconnector: threading.Thread | None = None
+        self._closed = threading.Event()
         if self.postgres:
             url = engine_url(target)
-            # a server that does not answer (a paused host) must not hold a request for the OS's minutes-long bound
-            connect_args = {} if "connect_timeout=" in url else {"connect_timeout": _CONNECT_TIMEOUT_S}
-            self.engine: Engine = create_engine(url, poolclass=StaticPool, connect_args=connect_args)
+            self.engine: Engine = create_engine(url, poolclass=StaticPool, connect_args=postgres_connect_args(url))
+            self._watch = StatementWatch()
         else:
             if str(target) != ":memory:":
                 make_private_file(Path(target))
@@ -184,10 +140,16 @@ class Database:
 
     def _connect(self) -> None:
         """Make the shared connection and its cursors (the caller holds the lock)."""
-        conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        self._install(self.engine.connect())
+
+    def _install(self, conn: Connection) -> None:
+        """Use ``conn`` as the shared connection (the caller holds the lock)."""
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
         self._conn = conn
         driver: Any = conn.connection.dbapi_connection
         self._cursor = driver.cursor()  # the prepared statements' (Prepared)
+        if self._watch is not None:
+            self._watch.fd = driver.pgconn.socket
         if not self.postgres:
             # change_mark runs on every authenticated request: a cursor of its own skips SQLAlchemy's layers.
             self._mark_cursor = driver.cursor()
@@ -208,7 +170,7 @@ class Database:
         """
         if self._connected:
             return
-        if time.monotonic() < self._retry_at:
+        if self._reconnector is not None or time.monotonic() < self._retry_at:
             raise self._unavailable()
         try:
             self._connect()
@@ -218,7 +180,32 @@ class Database:
                 raise
             self._retry_at = time.monotonic() + RECONNECT_PAUSE_S
             self._note_outage(reason)
+            if self.postgres and not self._closed.is_set():
+                # a silent server costs each attempt the whole connect timeout: not on a request's time
+                self._reconnector = threading.Thread(target=self._reconnect_in_background,
+                                                     name="database reconnect", daemon=True)
+                self._reconnector.start()
             raise self._unavailable() from exc
+
+    def _reconnect_in_background(self) -> None:
+        """Try a new connection once every :data:`RECONNECT_PAUSE_S` until one is made or the database closed;
+        calls answer 503 at once meanwhile."""
+        try:
+            while not self._closed.wait(RECONNECT_PAUSE_S):
+                try:
+                    conn = self.engine.connect()
+                except Exception as exc:
+                    reason = unreachable_reason(exc)
+                    self._note_outage(reason or f"{type(exc).__name__}: {exc}")
+                    continue
+                with self._lock:
+                    if self._closed.is_set():
+                        conn.close()
+                    else:
+                        self._install(conn)
+                return
+        finally:
+            self._reconnector = None
 
     def _note_outage(self, reason: str) -> None:
         if self._outage is None:  # logged once an outage, not once a request
@@ -227,6 +214,10 @@ class Database:
 
     def _lost(self, reason: str) -> None:
         """Drop the shared connection after ``reason`` showed it dead; the next call makes a new one."""
+        watch = self._watch
+        if watch is not None and watch.cut:
+            watch.cut = False
+            reason = watch.reason()
         self._note_outage(reason)
         self._connected = False
         with suppress(Exception):  # it is dead: closing it may fail as well
@@ -253,17 +244,28 @@ class Database:
         Raises:
             DatabaseUnavailableError: the database cannot be reached (for a write: it was lost during the write).
         """
+        watch = self._watch
         for attempt in (1, 2):
             self._ensure_connected()
+            outer = None
+            if watch is not None:  # a statement inside a watched transaction keeps the transaction's start
+                outer = watch.busy_since
+                watch.busy_since = outer or time.monotonic()
             try:
                 return action()
             except Exception as exc:
                 reason = unreachable_reason(exc)
                 if reason is None:
                     raise
+                if outer is not None:  # the transaction around it was cut: not a read to send again
+                    self._lost(reason)
+                    raise self._unavailable(write_lost=True) from exc
                 self._lost(reason)
                 if not read or attempt == 2:
                     raise self._unavailable(write_lost=not read) from exc
+            finally:
+                if watch is not None:
+                    watch.busy_since = outer
         raise AssertionError("unreachable")  # the loop returns or raises
 
     def probe(self) -> str | None:
@@ -281,10 +283,11 @@ class Database:
                 if reason is not None:
                     self._lost(reason)
             try:
-                self._guarded(lambda: _run(self._conn, self._cursor, "SELECT 1"), read=True)
+                self._guarded(lambda: run(self._conn, self._cursor, "SELECT 1"), read=True)
             except DatabaseUnavailableError:
-                return (f"the database cannot be reached ({'PostgreSQL' if self.postgres else 'SQLite'}); the node "
-                        "reconnects by itself")
+                why = f": {self._outage}" if self._outage else ""
+                return (f"the database cannot be reached ({'PostgreSQL' if self.postgres else 'SQLite'}{why}); the "
+                        "node reconnects by itself")
             return None
 
     def _file_fault(self, file: Path) -> str | None:
@@ -334,7 +337,7 @@ class Database:
             DatabaseUnavailableError: the database cannot be reached.
         """
         with self._lock, self._full_disk_named():
-            return self._guarded(lambda: _run(self._conn, self._cursor, statement, params).rowcount, read=False)
+            return self._guarded(lambda: run(self._conn, self._cursor, statement, params).rowcount, read=False)
 
     def insert(self, statement: Executable | str | Prepared,
                 params: Sequence[Any] | Mapping[str, Any] | None = None) -> int:
@@ -345,7 +348,7 @@ class Database:
             DatabaseUnavailableError: the database cannot be reached.
         """
         with self._lock, self._full_disk_named():
-            return int(self._guarded(lambda: _run(self._conn, self._cursor, statement, params).lastrowid or 0,
+            return int(self._guarded(lambda: run(self._conn, self._cursor, statement, params).lastrowid or 0,
                                      read=False))
 
     def one(self, statement: Executable | str | Prepared,
@@ -356,7 +359,7 @@ class Database:
             DatabaseUnavailableError: the database cannot be reached (after one more try on a new connection).
         """
         with self._lock:
-            return self._guarded(lambda: _run(self._conn, self._cursor, statement, params).fetchone(), read=True)
+            return self._guarded(lambda: run(self._conn, self._cursor, statement, params).fetchone(), read=True)
 
     def all(self, statement: Executable | str | Prepared,
             params: Sequence[Any] | Mapping[str, Any] | None = None) -> list[Record]:
@@ -366,7 +369,7 @@ class Database:
             DatabaseUnavailableError: the database cannot be reached (after one more try on a new connection).
         """
         with self._lock:
-            return self._guarded(lambda: _run(self._conn, self._cursor, statement, params).fetchall(), read=True)
+            return self._guarded(lambda: run(self._conn, self._cursor, statement, params).fetchall(), read=True)
 
     @property
     def file(self) -> Path | None:
@@ -396,8 +399,9 @@ class Database:
             raise InsufficientStorageError.at(where, "the database record") from exc
 
     @contextmanager
-    def transaction(self) -> Iterator[Transaction]:
-        """BEGIN (IMMEDIATE on SQLite: the write lock first) … COMMIT, rolled back on error.
+    def transaction(self, *, bounded: bool = True) -> Iterator[Transaction]:
+        """BEGIN (IMMEDIATE on SQLite: the write lock first) … COMMIT, rolled back on error. ``bounded=False``
+        exempts a transaction that may rightly run long (a one-time copy of a history file) from the 10 s bound.
 
         Raises:
             DatabaseUnavailableError: the database cannot be reached, or was lost inside the transaction (then
@@ -407,23 +411,30 @@ class Database:
             self._guarded(lambda: self._conn.exec_driver_sql("BEGIN" if self.postgres else "BEGIN IMMEDIATE"),
                           read=True)  # nothing written yet: a BEGIN on a dead connection may be sent again
             conn = self._conn
+            watch = self._watch if bounded else None
+            if watch is not None:  # the transaction as a whole is bounded, from its BEGIN to its COMMIT
+                watch.busy_since = time.monotonic()
             try:
-                yield Transaction(conn, self._cursor)
-            except BaseException as exc:
-                reason = unreachable_reason(exc) if isinstance(exc, Exception) else None
-                if reason is not None:  # the server drops an open transaction with its connection
-                    self._lost(reason)
-                    raise self._unavailable() from exc
-                conn.exec_driver_sql("ROLLBACK")
-                raise
-            try:
-                conn.exec_driver_sql("COMMIT")
-            except Exception as exc:
-                reason = unreachable_reason(exc)
-                if reason is None:
+                try:
+                    yield Transaction(conn, self._cursor)
+                except BaseException as exc:
+                    reason = unreachable_reason(exc) if isinstance(exc, Exception) else None
+                    if reason is not None:  # the server drops an open transaction with its connection
+                        self._lost(reason)
+                        raise self._unavailable() from exc
+                    conn.exec_driver_sql("ROLLBACK")
                     raise
-                self._lost(reason)
-                raise self._unavailable(write_lost=True) from exc
+                try:
+                    conn.exec_driver_sql("COMMIT")
+                except Exception as exc:
+                    reason = unreachable_reason(exc)
+                    if reason is None:
+                        raise
+                    self._lost(reason)
+                    raise self._unavailable(write_lost=True) from exc
+            finally:
+                if watch is not None:
+                    watch.busy_since = None
 
     def upsert(self, table: Table, values: dict[str, Any], keys: Sequence[str]) -> int:
         """Insert ``values``, or update the row with the same ``keys`` (``INSERT … ON CONFLICT DO UPDATE``, which
@@ -440,13 +451,17 @@ class Database:
         inserted = statement.on_conflict_do_nothing(index_elements=list(keys)).returning(
             *(table.c[name] for name in keys))
         with self._lock, self._full_disk_named():
-            return len(self._guarded(lambda: _run(self._conn, self._cursor, inserted).fetchall(), read=False))
+            return len(self._guarded(lambda: run(self._conn, self._cursor, inserted).fetchall(), read=False))
 
     def second_engine(self) -> Engine:
         """An engine of its own on the same database, for a user that runs its own transactions on other threads
         (APScheduler's job store); disposed with this database."""
         if self.postgres:
-            engine = create_engine(self.engine.url, pool_pre_ping=True)
+            # its own pool: a connection checked out within 10 s; its statements and pre-pings watched as well
+            engine = create_engine(self.engine.url, pool_pre_ping=True, pool_timeout=10,
+                                   connect_args=postgres_connect_args(str(self.engine.url)))
+            if self._watch is not None:
+                watch_engine(engine, self._watch)
         else:
             engine = create_engine(engine_url(self._path or ":memory:"), connect_args={"check_same_thread": False})
         self._engines.append(engine)
@@ -454,6 +469,9 @@ class Database:
 
     def close(self) -> None:
         """Close the connection."""
+        self._closed.set()
+        if self._watch is not None:
+            self._watch.close()
         with self._lock:
             if self._connected:
                 if not self.postgres:

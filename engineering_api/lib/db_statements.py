@@ -1,19 +1,23 @@
 """The statements of :mod:`engineering_api.lib.db`: what a call answers (:class:`Result` of :class:`Record` rows) and
-the hot statements compiled once per dialect (:class:`Prepared`)."""
+the hot statements compiled once per dialect (:class:`Prepared`), and how a statement of any kind runs on a
+connection (:func:`run`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import InvalidRequestError
 
 if TYPE_CHECKING:
-    from sqlalchemy import CursorResult, Dialect, Select
+    from collections.abc import Sequence
+
+    from sqlalchemy import Connection, CursorResult, Dialect, Executable, Select
     from sqlalchemy.sql.dml import UpdateBase
 
-__all__ = ("Form", "Prepared", "Record", "Result")
+__all__ = ("Form", "Prepared", "Record", "Result", "Transaction", "run")
 
 
 class Record(dict[str, Any]):
@@ -107,3 +111,54 @@ def _compile(statement: Select[Any] | UpdateBase, dialect: Dialect, names: froze
     fixed = {name: bind.effective_value for name, bind in compiled.binds.items() if not bind.required}
     return Form(compiled.string, tuple(compiled.positiontup) if compiled.positiontup is not None else None, fixed,
                  bool(compiled.effective_returning), bool(compiled.isinsert))
+
+
+def run_prepared(cursor: Any, form: Form, params: Mapping[str, Any]) -> Result:
+    values = {**form.fixed, **params} if form.fixed else params
+    cursor.execute(form.sql, [values[name] for name in form.order] if form.order is not None else values)
+    if form.returning:
+        return Result(cursor.rowcount, cursor.fetchone()[0], [])
+    if cursor.description is None:
+        # sqlite3's cursor knows the new rowid; psycopg's has no lastrowid (PostgreSQL says it by RETURNING)
+        return Result(cursor.rowcount, getattr(cursor, "lastrowid", None) if form.is_insert else None, [])
+    names = [column[0] for column in cursor.description]
+    return Result(cursor.rowcount, None, [Record(zip(names, row)) for row in cursor.fetchall()])
+
+
+class Transaction:
+    """The connection inside :meth:`Database.transaction`: ``execute`` as outside it, all in one transaction."""
+
+    def __init__(self, conn: Connection, cursor: Any) -> None:
+        self._conn = conn
+        self._cursor = cursor
+
+    def execute(self, statement: Executable | str | Prepared,
+                params: Sequence[Any] | Mapping[str, Any] | None = None) -> Result:
+        return run(self._conn, self._cursor, statement, params)
+
+
+def run(conn: Connection, cursor: Any, statement: Executable | str | Prepared,
+         params: Sequence[Any] | Mapping[str, Any] | None = None) -> Result:
+    if isinstance(statement, Prepared):
+        named: Mapping[str, Any] = params if isinstance(params, Mapping) else {}
+        form = statement.form(conn.dialect, frozenset(named))
+        if form is not None:
+            return run_prepared(cursor, form, named)
+        statement = statement.statement
+    if isinstance(statement, str):
+        if conn.dialect.name == "postgresql":
+            statement = _pyformat(statement)
+        return Result.of(conn.exec_driver_sql(statement, tuple(params) if isinstance(params, (list, tuple))
+                                              else params or ()))
+    return Result.of(conn.execute(statement, dict(params) if params else None))
+
+
+_QUOTED = re.compile(r"('(?:[^']|'')*')")
+
+
+def _pyformat(sql: str) -> str:
+    """Ad-hoc SQL's ``?`` placeholders as psycopg's ``%s`` (a literal ``%`` doubled), quoted text left alone. Only
+    the placeholders: the SQL itself must be valid on both (the stores use Core statements)."""
+    parts = _QUOTED.split(sql)
+    return "".join(part.replace("%", "%%") if index % 2 else part.replace("%", "%%").replace("?", "%s")
+                   for index, part in enumerate(parts))

@@ -110,7 +110,7 @@ def adopt(db: Database, data_dir: Path) -> int:
     path = found(data_dir)
     if path is None:
         return 0
-    with db.transaction(), db.locked() as conn:
+    with db.transaction(bounded=False), db.locked() as conn:  # a large file may take long to copy
         copied = copy_once(conn, path)
     retire(path, copied)
     return copied or 0

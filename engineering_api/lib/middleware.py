@@ -19,7 +19,7 @@ import anyio.to_thread
 from litestar import Response
 from litestar.enums import ScopeType
 
-from engineering_api.backend.errors import InsufficientStorageError
+from engineering_api.backend.errors import DatabaseUnavailableError, InsufficientStorageError
 from engineering_api.lib.audit import AuditLog
 from engineering_api.lib.caller import DEFAULT_SESSION, SESSION_HEADER, caller_id, current_caller
 from engineering_api.lib.encoded_paths import SLASHES_KEPT, restore_slashes
@@ -149,6 +149,10 @@ class GuardMiddleware:
         except InsufficientStorageError as exc:
             await send_problem(send, 507, exc.code, exc.message, path, details=exc.details)
             return
+        except DatabaseUnavailableError as exc:
+            await send_problem(send, 503, exc.code, "The call was not run: its audit record could not be written. "
+                               + exc.message, path, details=exc.details)
+            return
         captured: dict[str, Any] = {"status": 500, "job_id": None, "replayed": False}
 
         async def capture(message: Message) -> None:
@@ -172,11 +176,9 @@ class GuardMiddleware:
                 outcome = "dry run" if captured["status"] < 400 else "dry run failed"
             elif captured["replayed"]:
                 outcome = "replayed"
-            try:
-                services.audit.finish(record_id, status=captured["status"], job_id=captured["job_id"], outcome=outcome)
-            except InsufficientStorageError:  # the record stays "started": the change is on record all the same
-                logger.warning("audit record %s of %s %s could not be completed: the disk is full", record_id,
-                               method, path)
+            # never raises: a completion the database refuses is logged, counted and written later (audit's rule)
+            services.audit.finish(record_id, status=captured["status"], job_id=captured["job_id"], outcome=outcome,
+                                  call=f"{method} {path}")
 
     async def _keyed(self, store: IdempotencyKeys, operation: str, max_body: int, scope: Scope, receive: Receive,
                      send: Send) -> None:
@@ -225,9 +227,9 @@ class GuardMiddleware:
                 method=method, path=path, status=status, key_id=principal.key_id if principal else None,
                 role=_audit_role(principal), client=client, job_id=job_id, outcome=outcome,
             )
-        except InsufficientStorageError:
-            logger.warning("audit record of the refused %s %s (%s) not written: the disk is full", method, path,
-                           status)
+        except (InsufficientStorageError, DatabaseUnavailableError) as exc:
+            logger.warning("audit record of the refused %s %s (%s) not written: %s", method, path, status,
+                           exc.message)
 
     async def _bearer(self, scope: HTTPScope, send: Send, needed: str, mutating: bool, client: str | None) -> Any:
         """The runtime user of the request's bearer token with the runtime role ``needed``, or None once the

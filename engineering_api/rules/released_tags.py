@@ -17,6 +17,8 @@ tag tables (other documents are ignored). A leaf names its DB or PLC tag first, 
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +28,7 @@ from simatic_xml.system_types import Member, call_interface, lookup
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-__all__ = ("attribute_flag", "instance_parameters", "member_flags", "quoted_name", "released_tags")
+__all__ = ("attribute_flag", "instance_parameters", "leaf_access", "member_flags", "quoted_name", "released_tags")
 
 _SEGMENT = re.compile(r'"((?:[^"]|"")*)"|([^."\[\]]+)|(\[[^\]]*\])|(\.)')
 
@@ -76,11 +78,29 @@ def _children(member: Any) -> list[Any]:
 
 def instance_parameters(data_type: str) -> tuple[Member, ...] | None:
     """The released members of a multi-instance of ``data_type``, when that is a system FB's instance type: its
-    call's parameters (each typed as the instance holds it); None for any other type."""
-    found = lookup(data_type.strip().strip('"'))
+    call's parameters, each named and typed as the instance holds it; None for any other type.
+
+    The name matters: an OPC UA node id is case-sensitive, and the instance's spelling is the CPU's. MC_Reset's
+    instruction documents ``ErrorID`` while its instance holds ``ErrorId``, as TIA writes it in the calls it
+    exports (corpus ``fb/Amadeusz97_CentralShifter.xml``)."""
+    return _instance_parameters(data_type.strip().strip('"').upper())
+
+
+@functools.cache
+def _instance_parameters(key: str) -> tuple[Member, ...] | None:
+    found = lookup(key)
     if found is None or found.kind != "instance":
         return None
-    return call_interface(found)
+    held = {member.name.lower(): member.name for member in found.members}
+    return tuple(dataclasses.replace(parameter, name=held.get(parameter.name.lower(), parameter.name))
+                 for parameter in call_interface(found))
+
+
+def leaf_access(members: list[Any], name: str) -> tuple[bool, bool]:
+    """(released, writable) of the leaf ``name`` (``"DB".a.b[3]``) of the DB whose interface members are
+    ``members``: the one decision the released-tag list (:func:`released_tags`), the simulated OPC UA server (which
+    serves that list) and the runtime tag import all take."""
+    return _walk(members, _path(name)[1:])
 
 
 def _walk(members: list[Any], path: list[str]) -> tuple[bool, bool]:

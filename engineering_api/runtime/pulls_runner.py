@@ -72,6 +72,10 @@ class PullRun(CamelStruct):
     """The field paths (or tags) that failed, for a mapping failure."""
 
 
+class _SlowAnswer(Exception):
+    """A source's document did not arrive within the source's timeout (an attempt, retried)."""
+
+
 class _RunFailed(Exception):  # a run's failure, recorded as its outcome
     def __init__(self, message: str, *, fields: list[str] | None = None, http_status: int | None = None,
                  attempts: int = 0) -> None:
@@ -161,6 +165,9 @@ class PullRunner:
             headers[source.header_name] = secret
         last, status = "no attempt", None
         for attempt in range(1, ATTEMPTS + 1):
+            # httpx's timeout bounds each read; the document as a whole is bounded here (a source sending a byte
+            # a second would otherwise hold the run until MAX_DOCUMENT_BYTES)
+            deadline = time.monotonic() + source.timeout_seconds
             try:
                 with httpx.Client(timeout=source.timeout_seconds, follow_redirects=False) as client, \
                         client.stream("GET", source.url, headers=headers) as answer:
@@ -172,6 +179,8 @@ class PullRunner:
                             if len(body) > MAX_DOCUMENT_BYTES:
                                 raise _RunFailed(f"The source's document is larger than {MAX_DOCUMENT_BYTES} bytes",
                                                  http_status=status, attempts=attempt)
+                            if time.monotonic() > deadline:
+                                raise _SlowAnswer
                         return body, answer.headers.get("content-type", ""), attempt, status
                     last = f"the source answered HTTP {status}"
                     if status != 429 and status < 500:
@@ -180,6 +189,8 @@ class PullRunner:
             except httpx.HTTPError as exc:
                 last = f"the source could not be reached ({type(exc).__name__})"
                 status = None
+            except _SlowAnswer:
+                last = f"the source's document took longer than the timeout ({source.timeout_seconds:g} s)"
             if attempt < ATTEMPTS:
                 time.sleep(_BACKOFF_S * 2 ** (attempt - 1))
         raise _RunFailed(f"{last}, {ATTEMPTS} attempts", http_status=status, attempts=ATTEMPTS)

@@ -6,7 +6,9 @@ first attempt and kept, so every retry sends the same body with the same ``Idemp
 push and period): an ERP that honours the header books a shift once however often it is sent. A row stays
 ``pending`` until the target answers 2xx (``delivered``); a connection error, 408, 425, 429 or 5xx is retried after
 10 s, 20 s, 40 s ... (or the target's ``Retry-After`` seconds if longer), at most an hour; another 4xx or a 3xx is
-``failed`` (re-send by hand). Pending rows are picked
+``failed`` (re-send by hand). Each attempt is bounded by the push's ``timeoutSeconds``: for connecting, for each
+read, and for the answer as a whole (a 2xx ends the attempt at its status line; a refusal's body is read until the
+bound; a status line and headers sent a byte at a time are bounded per read only). Pending rows are picked
 up again after a restart. Delivery errors are stored and logged with the target's secret and header values
 redacted; outcomes are audited (``via: scheduler``).
 """
@@ -398,16 +400,17 @@ class Outbox:
             # the secret never goes to a host it was not entered for
             body = payload.encode("utf-8")
             headers = _signed(push, self._headers(push, end_ms), body)
-            with httpx.Client(timeout=target.timeout_seconds, follow_redirects=False, trust_env=False) as client:
-                response = client.request(target.method, target.url, content=body, headers=headers)
+            with httpx.Client(timeout=target.timeout_seconds, follow_redirects=False, trust_env=False) as client, \
+                    client.stream(target.method, target.url, content=body, headers=headers) as response:
+                if 200 <= response.status_code < 300:  # the target took it: its body is not needed
+                    return response.status_code, None, 0
+                text = _bounded_text(response, time.monotonic() + target.timeout_seconds)
         except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:  # ValueError: a header httpx cannot encode
             return None, f"{type(exc).__name__}: {exc}", 0
-        if 200 <= response.status_code < 300:
-            return response.status_code, None, 0
         retry_after = response.headers.get("retry-after", "").strip()
         wait = int(retry_after) if retry_after.isascii() and retry_after.isdigit() else 0  # seconds; a date: ignored
         # the whole answer: it is redacted before it is cut short, so no piece of a secret stays at the cut
-        return response.status_code, f"HTTP {response.status_code}: {response.text}", wait
+        return response.status_code, f"HTTP {response.status_code}: {text}", wait
 
     def _retry(self, row: Any, attempts: int, code: int | None, error: str, payload: str | None,
                wait: int = 0) -> None:
@@ -433,6 +436,27 @@ class Outbox:
             method=push.view.target.method, path=f"/api/runtime/pushes/{push.push_id}/deliveries/{row['id']}",
             status=code or 502, key_id=None, role=None, client="scheduler", job_id=None, via="scheduler",
         )
+
+
+_ERROR_BODY_BYTES = 65_536
+"""How much of a refusal's body is read for the record (the stored error is cut shorter after redaction)."""
+
+
+def _bounded_text(response: Any, deadline: float) -> str:
+    """The start of a refusal's body, read until ``deadline``: httpx's timeout bounds each read, not the answer, so
+    a target that sends a byte a second would otherwise hold the delivery thread for as long as it likes."""
+    chunks: list[bytes] = []
+    size = 0
+    cut = ""
+    for chunk in response.iter_bytes():
+        chunks.append(chunk)
+        size += len(chunk)
+        if size >= _ERROR_BODY_BYTES:
+            break
+        if time.monotonic() > deadline:
+            cut = " (the answer was cut: it took longer than the push's timeout)"
+            break
+    return b"".join(chunks)[:_ERROR_BODY_BYTES].decode(response.encoding or "utf-8", errors="replace") + cut
 
 
 def outbox_of(services: Services) -> Outbox:

@@ -2,9 +2,11 @@
 
 Read through the port: the PLC's tags (``list_all_tags``: their "accessible/writable from HMI/OPC UA/Web API"
 flags and absolute addresses) and its global DBs (``export_program_object``: SimaticML with the members' flags
-and the block's memory layout). A tag or member is released when TIA's ``ExternalAccessible`` is set on it and on
-every member above it (absent means set), and for OPC UA when its DB is "accessible from OPC UA"
-(``DBAccessibleFromOPCUA``); it is writable when ``ExternalWritable`` is set too.
+and the block's memory layout). Whether a DB member is released and writable is decided by the rule the
+released-tag list and the OPC UA server use (:func:`engineering_api.rules.released_tags.leaf_access`: TIA's
+``ExternalAccessible`` on it and on every member above it, ``ExternalWritable`` too for writing, a system FB
+multi-instance's parameters only); for OPC UA its DB must also be "accessible from OPC UA"
+(``DBAccessibleFromOPCUA``).
 
 For OPC UA every released elementary leaf, and every parameter of a system FB multi-instance (Program_Alarm's SIG,
 TIMESTAMP, Error, Status...), maps to ``ns=3;s=<its name as the S7-1500 spells it>``. For S7, PLC tags
@@ -23,14 +25,14 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.errors import EngineeringError
 from engineering_api.lib.schema import CamelStruct
-from engineering_api.rules.released_tags import attribute_flag, instance_parameters, member_flags
+from engineering_api.rules.released_tags import attribute_flag, instance_parameters, leaf_access
 from engineering_api.runtime.plc_links import TagMapping
 from engineering_api.runtime.opcua_names import node_identifier, variant_type_name
 
 if TYPE_CHECKING:
     from engineering_api.backend.port import EngineeringBackend
 
-__all__ = ("ImportedTags", "SkippedTag", "released_project_tags")
+__all__ = ("ImportedTags", "SkippedTag", "db_walk", "released_project_tags")
 
 _ARRAY = re.compile(r"^Array\s*\[\s*(-?\d+)\s*\.\.\s*(-?\d+)\s*\]\s+of\s+(.+)$", re.IGNORECASE)
 _STRING = re.compile(r"^(W?String)(?:\s*\[\s*(\d+)\s*\])?$", re.IGNORECASE)
@@ -69,6 +71,10 @@ class _Walk:
     kind: str
     namespace: int
     db_number: int | None
+    top: list[Any] = field(default_factory=list)
+    """The DB's interface members, from which the rule decides each leaf's access."""
+    db_released: bool = True
+    """For OPC UA: the DB's "accessible from OPC UA"."""
     byte: int = 0
     bit: int = 0
     lost: str | None = None
@@ -110,48 +116,57 @@ class _Walk:
         return address
 
     # ----- members ------------------------------------------------------------------------------------
-    def members(self, members: list[Any], prefix: str, released: bool, writable: bool) -> None:
+    def members(self, members: list[Any], prefix: str) -> None:
         for member in members:
-            accessible, member_writable = member_flags(member)
-            self.member(member, f"{prefix}.{member.name}", released and accessible,
-                        writable and member_writable and accessible)
+            self.member(member, f"{prefix}.{member.name}")
 
-    def member(self, member: Any, name: str, released: bool, writable: bool) -> None:
+    def member(self, member: Any, name: str) -> None:
         data_type = member.datatype.strip()
         array = _ARRAY.match(data_type)
         if data_type.lower() == "struct" and member.members:
             self.even()
-            self.members(list(member.members), name, released, writable)
+            self.members(list(member.members), name)
             self.even()
         elif array:
             low, high, element = int(array.group(1)), int(array.group(2)), array.group(3).strip()
             self.even()
             for index in range(low, high + 1):
-                self.leaf(f"{name}[{index}]", element, released, writable)
+                self.leaf(f"{name}[{index}]", element)
             self.even()
-        elif self.kind == "opcua" and instance_parameters(data_type) is not None:
-            self.instance(name, data_type, released, writable)
+        elif instance_parameters(data_type) is not None:
+            self.instance(name, data_type)
         else:
-            self.leaf(name, data_type, released, writable)
+            self.leaf(name, data_type)
 
-    def instance(self, name: str, data_type: str, released: bool, writable: bool) -> None:
+    def access(self, name: str) -> tuple[bool, bool]:
+        """(released, writable) of the DB's leaf ``name``: the rule's, and the DB's own OPC UA switch."""
+        released, writable = leaf_access(self.top, name)
+        return released and self.db_released, writable and self.db_released
+
+    def instance(self, name: str, data_type: str) -> None:
         """A multi-instance of a system FB (Program_Alarm, TON_TIME): its parameters are nodes of their own on the
         S7-1500's OPC UA server (``"Tank_DB"."HighLevel"."SIG"``), as the runtime serves them as tags; the
         instance's internal statics are not (the one rule: :func:`instance_parameters`)."""
         parameters = instance_parameters(data_type)
         assert parameters is not None
-        if not released:
+        found = [(parameter, *self.access(f"{name}.{parameter.name}")) for parameter in parameters]
+        if self.kind == "s7":  # its size in the standard layout is not known here: named, with what it costs
+            if self.lost is None:
+                self.lost = f"the size of {name} ({data_type}) is not known, so no later member has an address"
+            if any(released for _, released, _ in found):
+                self.skipped.append(SkippedTag(name=name, reason=self.lost))
             return
-        for parameter in parameters:
-            self.add(f"{name}.{parameter.name}", parameter.data_type, writable, None, "")
+        for parameter, released, writable in found:
+            if released:
+                self.add(f"{name}.{parameter.name}", parameter.data_type, writable, None, "")
 
-    def leaf(self, name: str, data_type: str, released: bool, writable: bool) -> None:
+    def leaf(self, name: str, data_type: str) -> None:
         address = self.place(data_type) if self.kind == "s7" and self.lost is None else None
         if self.kind == "s7" and address is None and self.lost is None:
             self.lost = f"the size of {name} ({data_type}) is not known, so no later member has an address"
-        if not released:
-            return
-        self.add(name, data_type, writable, address, self.lost or f"{data_type} has no S7 address here")
+        released, writable = self.access(name)
+        if released:
+            self.add(name, data_type, writable, address, self.lost or f"{data_type} has no S7 address here")
 
     def add(self, name: str, data_type: str, writable: bool, address: str | None, why_not: str) -> None:
         if self.kind == "opcua":
@@ -194,15 +209,7 @@ def released_project_tags(backend: EngineeringBackend, device: str, kind: str,
             out.skipped.append(SkippedTag(name=f'"{block.name}"', reason="optimized block access: its members "
                                           "have no absolute addresses (use an OPC UA connection)"))
             continue
-        walk = _Walk(kind, namespace, obj.number if obj.number is not None else block.number)
-        # "DB accessible from OPC UA" is the S7-1500 OPC UA server's own switch; PUT/GET does not look at it
-        released = attribute_flag(obj.attr("DBAccessibleFromOPCUA")) if kind == "opcua" else True
-        # A global DB has one section (Static); an instance DB the FB's Input, Output, InOut and Static, in that
-        # order, which is all its data; in the standard layout each section starts on an even byte.
-        for section in obj.interface.sections.sections:
-            if section.name in _DATA_SECTIONS:
-                walk.even()
-                walk.members(list(section.members), f'"{block.name}"', released, True)
+        walk = db_walk(obj, block.name, kind, namespace, obj.number if obj.number is not None else block.number)
         out.tags += walk.tags
         out.skipped += walk.skipped
     for tag in backend.tags.list_all_tags(device):
@@ -212,6 +219,20 @@ def released_project_tags(backend: EngineeringBackend, device: str, kind: str,
         out.add(f'"{tag.name}"', tag.data_type, tag.hmi_writeable, address,
                 f"{tag.logical_address or 'no address'} is not an address S7 communication reads")
     return _checked(out, kind)
+
+
+def db_walk(db: Any, name: str, kind: str, namespace: int = 3, number: int | None = None) -> _Walk:
+    """The tags of one DB (a parsed SimaticML DB with an interface) named ``name``, and what was skipped."""
+    # A global DB has one section (Static); an instance DB the FB's Input, Output, InOut and Static, in that
+    # order, which is all its data; in the standard layout each section starts on an even byte.
+    sections = [section for section in db.interface.sections.sections if section.name in _DATA_SECTIONS]
+    walk = _Walk(kind, namespace, number, top=[m for section in sections for m in section.members],
+                 # "DB accessible from OPC UA" is the S7-1500 OPC UA server's own switch; PUT/GET does not look at it
+                 db_released=attribute_flag(db.attr("DBAccessibleFromOPCUA")) if kind == "opcua" else True)
+    for section in sections:
+        walk.even()
+        walk.members(list(section.members), f'"{name}"')
+    return walk
 
 
 def _layout(backend: EngineeringBackend, device: str, db: Any) -> str:

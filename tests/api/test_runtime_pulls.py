@@ -190,3 +190,45 @@ def test_bad_definitions_are_refused_and_change_nothing(client: Any, admin_heade
     data(client.delete(f"{RT}/pulls/{pid}", headers=h))
     assert scheduler.get_job(f"pull:{pull['pullId']}") is None
     assert_error(client.get(f"{RT}/pulls/{pid}", headers=h), 404, "PULL_NOT_FOUND")
+
+
+def test_a_source_sending_its_document_a_byte_at_a_time_is_cut_at_its_timeout(
+        client: Any, admin_headers: Headers, cpu: dict[str, Any]) -> None:
+    """httpx's timeout bounds each read, not the document: a source that answers 200 and then a byte every 50 ms
+    held the run (a synchronous request) until MAX_DOCUMENT_BYTES. Now each attempt ends at the source's
+    timeoutSeconds and the run fails after its attempts, naming why; nothing is written."""
+    stop = threading.Event()
+
+    class Dribble(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "1000000")
+            self.end_headers()
+            try:
+                while not stop.wait(0.05):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+            except OSError:  # the runner gave up
+                pass
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Dribble)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        h = admin_headers
+        download_line(client, h)
+        url = f"http://127.0.0.1:{server.server_address[1]}/api/orders/current"
+        body = {"name": "Slow", "source": {"url": url, "timeoutSeconds": 0.5},
+                "mapping": [{"tag": SETPOINT, "path": "$.order.setpoint"}]}
+        pid = data(client.post(PULLS, json=body, headers=h), 201)["pullId"]
+        run = data(client.post(f"{RT}/pulls/{pid}/actions/run", headers=h))
+        assert run["status"] == "Failed" and "took longer than the timeout" in run["error"], run
+        assert run["written"] == []
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()

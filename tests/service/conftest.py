@@ -10,10 +10,16 @@ from litestar.testing import TestClient
 from engineering_api.app import create_app
 from engineering_api.config import Settings
 from tests.conftest import served
+from tests.silent_proxy import SilentProxy
+
+SILENCE_BOUND_S = 1.0
+"""The statement bound in the silent-database tests (10 s in service): the rule, not the figure, is under test."""
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
+
+    from tests.pgserver import PostgresServer
 
 
 def make_client(data_dir: Path, **overrides: Any) -> TestClient:
@@ -43,3 +49,15 @@ def key_for(client: TestClient, role: str) -> dict[str, str]:
     return {"X-API-Key": secret}
 
 
+@pytest.fixture
+def silent_proxy(fresh_db: str, postgres: PostgresServer,
+                 monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[SilentProxy, str]]:
+    from engineering_api.lib import db_watch
+
+    monkeypatch.setattr(db_watch, "STATEMENT_BOUND_S", SILENCE_BOUND_S)
+    proxy = SilentProxy(postgres.port)
+    try:
+        yield proxy, f"postgresql://postgres@127.0.0.1:{proxy.port}/postgres?connect_timeout=1"
+    finally:
+        proxy.resume()
+        proxy.close()

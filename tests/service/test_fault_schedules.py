@@ -1,9 +1,10 @@
 """Seeded fault schedules for the node's dependencies: each seed picks a fault and the moments it starts and ends
 among a client's requests, and every answer the client got is then checked against what is stored.
 
-The faults: PostgreSQL stopped fast, stopped immediately (crash recovery), or its backend killed; SQLite's disk
+The faults: PostgreSQL stopped fast, stopped immediately (crash recovery), its backend killed, or silent (a
+proxy in between stops passing bytes on); SQLite's disk
 full; SQLite's file overwritten; a checked folder given a FIFO, a link to a device or a link out of it; a push
-target down or answering errors before its final answer. The rule
+target down, answering errors, silent or answering a byte at a time before its final answer. The rule
 checked for the database: an answer 201 is stored; an answer that says nothing was written (503
 ``DATABASE_UNAVAILABLE``, 507) is not; a 503 that says a write was cut off may be either; nothing else (a 500)
 is ever answered. For the folder: the check finishes, reads only the folder's regular files and says what it left
@@ -22,6 +23,7 @@ import resource
 import signal
 import subprocess
 import sys
+import threading
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,7 @@ from tests.bounds import HANG_GUARD_S, until
 from tests.conftest import data, served
 from tests.full_disk import disk_full
 from tests.pgserver import PostgresServer
+from tests.silent_proxy import SilentProxy
 
 SEEDS = int(os.environ.get("FAULT_SEEDS", "2"))
 STEPS = 12
@@ -107,6 +110,29 @@ def test_postgres_faults_on_a_seeded_schedule(fresh_db: str, postgres: PostgresS
             if postgres.process is None:
                 postgres.start()
         _check(client, headers, answers, felt=fault != "backend killed")  # a read is retried: it may pass unseen
+
+
+@pytest.mark.parametrize("seed", range(SEEDS))
+def test_a_silent_postgres_on_a_seeded_schedule(silent_proxy: tuple[SilentProxy, str], tmp_path: Path,
+                                                seed: int) -> None:
+    """PostgreSQL goes silent (a proxy in between stops passing bytes on: a paused host, a partition) and comes
+    back: every answer within the bounds (engineering_api.lib.db_watch, shortened here), and checked as above."""
+    proxy, url = silent_proxy
+    start, end = _schedule(seed * 13 + 7)
+    with served(Settings.from_env(data_dir=tmp_path, db=url)) as client:
+        headers = _admin(tmp_path)
+
+        def on_step(step: int) -> None:
+            if step == start:
+                proxy.pause()
+            elif step == end:
+                proxy.resume()
+
+        try:
+            answers = _requests(client, headers, seed, on_step)
+        finally:
+            proxy.resume()
+        _check(client, headers, answers, felt=True)
 
 
 @pytest.mark.parametrize("seed", range(SEEDS))
@@ -227,3 +253,107 @@ def test_a_push_target_failing_on_a_seeded_schedule(tmp_path: Path, seed: int) -
     assert delivery["status"] == ("delivered" if final == 200 else "failed"), (script, delivery)
     assert delivery["responseCode"] == final
     assert [r["status"] for r in receiver.requests] == [a for a in script if a != "down"], (script, receiver.requests)
+
+
+class _HangingTarget:
+    """An HTTP target whose answer to each request is the next of its script: ``silent`` (reads the request, never
+    answers), ``dribble <status>`` (a status line, then a body a byte at a time that never ends) or a status."""
+
+    def __init__(self, script: list[str]) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.script = list(script)
+        self.requests: list[str] = []
+        self.release = threading.Event()
+        target = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                answer = target.script.pop(0) if target.script else "200"
+                target.requests.append(answer)
+                if answer == "silent":
+                    target.release.wait(HANG_GUARD_S)
+                    return
+                status = int(answer.split()[-1])
+                self.send_response(status)
+                if answer.startswith("dribble"):
+                    self.send_header("Content-Length", "1000000")
+                    self.end_headers()
+                    try:
+                        while not target.release.wait(0.05):
+                            self.wfile.write(b"x")
+                            self.wfile.flush()
+                    except OSError:  # the client gave up: as it should
+                        pass
+                    return
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/erp/shift"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.parametrize("seed", range(SEEDS))
+def test_a_hanging_push_target_on_a_seeded_schedule(tmp_path: Path, seed: int) -> None:
+    """A target that accepts and never answers, or answers a byte at a time, costs an attempt at most the push's
+    timeout (each read, and the answer as a whole): the attempt is recorded as failed and retried, the final
+    answer decides, and the target got each attempt the outbox recorded. Before, a refusal dribbled a byte at a
+    time held the delivery thread (and every other push behind it) for as long as the target kept sending."""
+    import datetime as dt
+
+    import time_machine
+
+    from engineering_api.runtime.pushes_outbox import outbox_of
+    from tests.api.test_runtime_pushes import PUSHES, _deliveries, _log_shift, _push, _resend_shift
+
+    rng = random.Random(1000 + seed)
+    script = [rng.choice(["silent", "dribble 500", "503"]) for _ in range(rng.randint(1, 3))]
+    script[rng.randrange(len(script))] = rng.choice(["silent", "dribble 500"])  # at least one hang
+    script.append(rng.choice(["200", "dribble 200", "400"]))
+    target = _HangingTarget(script)
+    try:
+        with time_machine.travel(dt.datetime(2026, 1, 5, 14, 0, tzinfo=dt.UTC), tick=True) as clock, \
+                served(Settings.from_env(data_dir=tmp_path)) as client:
+            headers = _admin(tmp_path)
+            _log_shift(client, headers)
+            body = _push(target.url)
+            body["target"]["timeoutSeconds"] = 1
+            push_id = data(client.post(PUSHES, json=body, headers=headers), 201)["pushId"]
+            for attempt in range(1, len(script) + 1):
+                if attempt == 1:
+                    _resend_shift(client, headers, push_id)
+                else:
+                    [waiting] = _deliveries(client, headers, push_id)
+                    due = dt.datetime.fromisoformat(waiting["nextAttemptAt"].replace("Z", "+00:00"))
+                    clock.move_to(due + dt.timedelta(seconds=1))
+                    outbox_of(client.app.state.services).wake()
+
+                def made(n: int = attempt) -> list[dict[str, Any]]:
+                    return [d for d in _deliveries(client, headers, push_id) if d["attempts"] == n]
+
+                [recorded] = until(made, f"attempt {attempt} ({script[attempt - 1]}) to be recorded")
+                answer = script[attempt - 1]
+                if attempt < len(script):
+                    assert recorded["status"] == "pending", (script, recorded)
+                    assert recorded["responseCode"] == (None if answer == "silent" else int(answer.split()[-1]))
+                    if answer == "dribble 500":
+                        assert "cut" in recorded["lastError"], recorded
+            [delivery] = _deliveries(client, headers, push_id)
+    finally:
+        target.close()
+    final = script[-1]
+    assert delivery["status"] == ("failed" if final == "400" else "delivered"), (script, delivery)
+    assert delivery["attempts"] == len(script) == len(target.requests), (script, target.requests)
+    assert delivery["responseCode"] == int(final.split()[-1])

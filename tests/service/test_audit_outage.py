@@ -1,0 +1,102 @@
+"""The audit of a mutating call when the database goes away during the call (engineering_api.lib.audit).
+
+The record is written before the call runs and completed after its answer was sent. A database that dies in
+between can no longer change the answer: the completion is logged as an error, counted in
+``engineering_api_audit_unfinished_total``, kept, and written by the next audited call once the database is back.
+Before, the completion's error went up after the answer (the server logged a traceback, a test client raised it)
+and the record stayed ``started`` for good. A call whose record cannot be written at all does not run (503).
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from engineering_api.config import Settings
+from tests.bounds import until
+from tests.conftest import assert_error, data, served
+from tests.pgserver import PostgresServer
+
+pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+
+RT = "/api/runtime/users"
+
+
+def _user(name: str) -> dict[str, Any]:
+    return {"username": name, "password": "correct horse battery", "roles": ["read"]}
+
+
+def _metric(client: Any, headers: dict[str, str], name: str) -> float:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    for family in text_string_to_metric_families(client.get("/metrics", headers=headers).text):
+        for sample in family.samples:
+            if sample.name == name:
+                return float(sample.value)
+    raise AssertionError(f"{name} is not in /metrics")
+
+
+def test_an_audit_completion_on_a_dead_database_is_logged_counted_and_written_once_it_is_back(
+        fresh_db: str, postgres: PostgresServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture):
+    settings = Settings.from_env(data_dir=tmp_path, db=fresh_db, metrics_role="admin")
+    with served(settings) as client:
+        _, secret = client.app.state.services.keys.create("audit", "admin")
+        headers = {"X-API-Key": secret}
+        audit = client.app.state.services.audit
+        complete = audit.finish
+
+        def database_dies_before(*args: Any, **kwargs: Any) -> None:
+            monkeypatch.setattr(audit, "finish", complete)  # once
+            postgres.stop(signal.SIGINT)  # fast shutdown: the node's connection is ended under it
+            complete(*args, **kwargs)
+
+        monkeypatch.setattr(audit, "finish", database_dies_before)
+        try:
+            with caplog.at_level(logging.ERROR, logger="engineering_api.lib.audit"):
+                answer = client.post(RT, json=_user("ran"), headers=headers)
+            assert answer.status_code == 201, answer.text  # the call ran and said so: its answer stands
+            assert any("could not be completed" in r.getMessage() and f"POST {RT}" in r.getMessage()
+                       for r in caplog.records if r.levelno == logging.ERROR), caplog.text
+        finally:
+            if postgres.process is None:
+                postgres.start()
+        until(lambda: client.get("/api/health").json()["data"]["status"] == "Healthy", "the node to be healthy")
+        assert _metric(client, headers, "engineering_api_audit_unfinished_total") == 1
+        assert _metric(client, headers, "engineering_api_audit_unfinished_waiting") == 1
+        started = data(client.get("/api/audit", params={"outcome": "started"}, headers=headers))["records"]
+        assert [(r["method"], r["path"]) for r in started] == [("POST", RT)]
+        # the next audited call writes the kept completion
+        data(client.post(RT, json=_user("next"), headers=headers), 201)
+        records = data(client.get("/api/audit", params={"pathPrefix": RT}, headers=headers))["records"]
+        assert [(r["status"], r["outcome"]) for r in records] == [(201, "succeeded"), (201, "succeeded")], records
+        assert _metric(client, headers, "engineering_api_audit_unfinished_waiting") == 0
+        assert {u["username"] for u in data(client.get(RT, headers=headers))} >= {"ran", "next"}
+
+
+def test_a_call_whose_audit_record_cannot_be_written_does_not_run(fresh_db: str, postgres: PostgresServer,
+                                                                   tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    with served(Settings.from_env(data_dir=tmp_path, db=fresh_db)) as client:
+        _, secret = client.app.state.services.keys.create("audit", "admin")
+        headers = {"X-API-Key": secret}
+        audit = client.app.state.services.audit
+        write = audit.begin
+
+        def database_dies_before(**kwargs: Any) -> int:
+            monkeypatch.setattr(audit, "begin", write)
+            postgres.stop(signal.SIGINT)
+            return write(**kwargs)
+
+        monkeypatch.setattr(audit, "begin", database_dies_before)
+        try:
+            refused = client.post(RT, json=_user("never"), headers=headers)
+        finally:
+            postgres.start()
+        body = assert_error(refused, 503, "DATABASE_UNAVAILABLE")
+        assert "not run" in body["message"], body
+        until(lambda: client.get(RT, headers=headers).status_code == 200, "the node to serve again")
+        assert "never" not in {u["username"] for u in data(client.get(RT, headers=headers))}
