@@ -5,7 +5,8 @@ and a tag read of the instance DB's member; then what each version lacks by the 
 
 Before this test: ``GET /api/simulation/tags/CounterDB.count`` was 404 after the download (the stand-in listed only the
 members an instance DB's own document names), library type editing answered 500 on V19 and V21, and a Unified
-connection with a partner was a 500 (``HmiConnection.Partner`` has no setter in the real API).
+connection with a partner was a 500 (``HmiConnection.Partner`` has no setter in the real API); then it was written
+through ``SetAttribute("Partner", …)``, which no source confirms, and is now refused (501) unless TIA holds it.
 """
 
 from __future__ import annotations
@@ -68,7 +69,12 @@ def test_the_first_session_ends_with_a_tag_read(version: str, tmp_path: Path) ->
             assert version in answer["message"], answer
         else:
             assert answer["status"] == 200, answer
-    # HmiConnection.Partner is get-only in the real V17-V19 API: written through SetAttribute, never a 500.
+    # HmiConnection.Partner is get-only in the real V17-V19 API and Create takes only a name: a partner TIA does not
+    # hold is 501 before anything changes (no screen either); once TIA holds it, the connection is kept.
+    unconnected = report["unconnected"]
+    assert (unconnected["status"], unconnected["code"]) == (501, "NO_OPENNESS_EQUIVALENT"), unconnected
+    assert "network view" in unconnected["message"]
+    assert "Overview" not in report["unconnectedScreens"]
     assert report["unified"]["status"] == 200, report["unified"]
     assert report["connections"] == [{"name": "HMI_Connection_1", "partner": "PLC_1",
                                       "communicationDriver": "SIMATIC S7 1500"}]

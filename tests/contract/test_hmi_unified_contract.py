@@ -30,8 +30,14 @@ from tests.contract.test_types_contract import plc  # noqa: F401 - a project wit
 
 @pytest.fixture
 def panel(backend: EngineeringBackend, plc: str) -> str:
-    """An MTP700 Unified Comfort ``HMI_U`` beside PLC_1."""
+    """An MTP700 Unified Comfort ``HMI_U`` beside PLC_1, connected to it (``HMI_Connection_1``) in TIA's network
+    view where the adapter is the bridge: Openness cannot set a connection's partner (``HmiConnection.Partner`` is
+    get-only), so the bridge keeps only a partner TIA already holds."""
     backend.devices.add_device(MTP700, None, "HMI_U")
+    if backend.name == "openness":
+        from StandIn.Control import NetworkView  # the stand-in; a real TIA needs the panel connected by hand
+
+        NetworkView.ConnectPanel("HMI_U", "HMI_Connection_1", "PLC_1")
     return "HMI_U"
 
 
@@ -49,7 +55,7 @@ def model() -> UnifiedHmi:
 
 def test_a_new_panel_and_a_round_trip(backend: EngineeringBackend, panel: str) -> None:
     new = backend.hmi_unified.read_unified_hmi(panel)
-    assert [t.name for t in new.tag_tables] == ["Default tag table"] and new.screens == [] and new.connections == []
+    assert [t.name for t in new.tag_tables] == ["Default tag table"] and new.screens == []
     done = backend.hmi_unified.apply_unified_hmi(panel, model())
     assert [s.name for s in done.screens] == ["Overview"] and [t.name for t in done.tag_tables] == ["Motor"]
     read = backend.hmi_unified.read_unified_hmi(panel)
