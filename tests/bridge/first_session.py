@@ -1,5 +1,6 @@
-"""The first Windows session, through HTTP, on the stand-in built as one TIA version (run as a script in a process of
-its own: pythonnet loads one ``Siemens.Engineering`` per process). Prints one JSON report on its last line.
+"""The first Windows session, through HTTP, on the stand-in build this process loaded (walked by
+tests/bridge/test_first_session.py; run as a script, ``ENGINEERING_API_STANDIN_VERSION=V18 python -m
+tests.bridge.first_session DIR``, it prints the report as JSON on its last line).
 
 The walk: ``doctor --smoke``'s calls, portal, project, a CPU, an SCL FB and its instance DB (SimaticML generated from
 a spec) and a global DB as raw SimaticML, compile, export, a PLCSIM Advanced instance, download, and a tag read of the
