@@ -248,6 +248,7 @@ class _OpennessSession(EngineeringBackend):
         self._thread = threading.get_ident()
         self._portal = None
         self._owned.clear()
+        self.events.abandon()
 
     def _on_worker(self) -> None:
         if self._thread is None:

@@ -131,11 +131,12 @@ class PortalEvents:
         if any(s.portal is portal for s in self._subscriptions):
             return
         subscription = _Subscription(portal, pid)
-        handlers: list[tuple[str, Callable[[Any, Any], None]]] = [
+        answers: list[tuple[str, Callable[[Any, Any], None]]] = [
             ("Confirmation", self._on_confirmation), ("Notification", self._on_notification),
             ("Disposed", lambda _sender, _e: self._on_disposed(pid))]
         if has_member(self._version, "TiaPortal", "Authentication"):
-            handlers.append(("Authentication", self._on_authentication))
+            answers.append(("Authentication", self._on_authentication))
+        handlers = [(name, self._while_watched(subscription, answer)) for name, answer in answers]
         for name, handler in handlers:
             event = getattr(portal, name)
             event += handler
@@ -144,6 +145,22 @@ class PortalEvents:
         self._subscriptions.append(subscription)
         with self._lock:
             self._ended.discard(pid)
+
+    def _while_watched(
+        self, subscription: _Subscription, answer: Callable[[Any, Any], None],
+    ) -> Callable[[Any, Any], None]:
+        """``answer``, ignoring what a connection the session abandoned still raises (:meth:`abandon`)."""
+
+        def handler(sender: Any, e: Any) -> None:
+            if any(s is subscription for s in self._subscriptions):
+                answer(sender, e)
+
+        return handler
+
+    def abandon(self) -> None:
+        """Forget every subscription without touching its connection (proxies of an abandoned worker thread are
+        not called); what those connections still raise is ignored."""
+        self._subscriptions = []
 
     def release(self, portal: Any) -> None:
         """Unsubscribe from ``portal`` (before the session disposes it itself, which raises ``Disposed``)."""

@@ -124,3 +124,16 @@ def test_authentication_is_answered_with_the_stored_credentials_and_never_shows_
 ])
 def test_the_safe_choice_declines_whatever_declines(offered: tuple[str, ...], answer: str | None) -> None:
     assert safe_choice(offered) == answer
+
+
+def test_a_connection_of_an_abandoned_worker_thread_records_nothing(bridge: Any, tmp_path: Path) -> None:
+    """After the worker thread is replaced the session attaches again; the old connection still hears TIA's events,
+    which are ignored (not recorded twice)."""
+    from StandIn.Control import Dialogs
+
+    bridge.launch_portal(with_ui=False, version=None)
+    bridge.create_project(tmp_path, "Line1", author="", comment="")
+    bridge.on_worker_thread_started()  # a new worker: the launched portal's TiaPortal is dropped, not disposed
+    Dialogs.ArmNotification("Project.Save", "Save", "Saved.", "", 1)
+    bridge.save_project()  # attaches again by pid
+    assert [d["kind"] for d in bridge.events.recent()] == ["notification"]
