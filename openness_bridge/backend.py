@@ -69,6 +69,7 @@ from openness_bridge.online import BridgeOnline
 from openness_bridge.online_binding import OnlineBinding
 from openness_bridge.pending import pending_methods
 from openness_bridge.plc_software import namespace, plc_item, service
+from openness_bridge.portal_events import PortalEvents
 from openness_bridge.projects import BridgeProjects
 from openness_bridge.runtime_values import BridgeRuntimeValues
 from openness_bridge.scratch import ScratchFolders
@@ -150,6 +151,8 @@ class _OpennessSession(EngineeringBackend):
         self._started: dict[int, str] = {}
         self.scratch = scratch = ScratchFolders(api, scratch_dir)
         """Where the files of Openness' exports and imports are staged."""
+        self.events = PortalEvents(api.engineering, api.version)
+        """TIA's own events on the attached portal, answered and recorded."""
         session = BridgeSession(
             api=api,
             call=self._call,
@@ -164,6 +167,7 @@ class _OpennessSession(EngineeringBackend):
             export_bytes=scratch.export_bytes,
             import_bytes=scratch.import_bytes,
             scratch=scratch.folder,
+            events=self.events,
         )
         self.catalog = BridgeCatalog(self._call, portal=self._connection, attached_pid=lambda: self._pid,
                                      version=lambda: self.version)
@@ -244,6 +248,7 @@ class _OpennessSession(EngineeringBackend):
         self._thread = threading.get_ident()
         self._portal = None
         self._owned.clear()
+        self.events.abandon()
 
     def _on_worker(self) -> None:
         if self._thread is None:
@@ -265,21 +270,29 @@ class _OpennessSession(EngineeringBackend):
     ) -> T:
         """Run ``fn`` (Openness calls) with the error rules of the bridge."""
         self._on_worker()
-        for attempt in (1, 2):
-            try:
-                return fn()
-            except EngineeringError:
-                raise
-            except Exception as exc:  # .NET exceptions arrive as Python exceptions
-                kind = kind_of(exc)
-                if kind == "EngineeringObjectDisposedException" and attempt == 1:
-                    # A stale proxy: everything is re-resolved from the portal inside fn(), so retry once.
-                    self._portal = None
-                    continue
-                if kind == "NonRecoverableException":
-                    self._portal = None  # rebuilt on the next request by attaching to self._pid again
-                raise translate(exc, operation, invocation=invocation) from exc
-        raise AssertionError("unreachable")
+        mark, outer = self.events.mark(), self.events.operation
+        self.events.operation = outer or operation
+        try:
+            for attempt in (1, 2):
+                try:
+                    return fn()
+                except EngineeringError:
+                    raise
+                except Exception as exc:  # .NET exceptions arrive as Python exceptions
+                    pid = self._pid
+                    if self._forget_ended():
+                        raise self.events.annotate(self.events.session_ended(pid or 0), mark) from exc
+                    kind = kind_of(exc)
+                    if kind == "EngineeringObjectDisposedException" and attempt == 1:
+                        # A stale proxy: everything is re-resolved from the portal inside fn(), so retry once.
+                        self._portal = None
+                        continue
+                    if kind == "NonRecoverableException":
+                        self._portal = None  # rebuilt on the next request by attaching to self._pid again
+                    raise self.events.annotate(translate(exc, operation, invocation=invocation), mark) from exc
+            raise AssertionError("unreachable")
+        finally:
+            self.events.operation = outer
 
     def _change(
         self, operation: str, fn: Callable[[], T], *, invocation: type[EngineeringError] = ConflictError,
@@ -317,14 +330,31 @@ class _OpennessSession(EngineeringBackend):
     def _process(self, pid: int) -> Any | None:
         return next((p for p in self._processes() if int(p.Id) == pid), None)
 
+    def _forget_ended(self) -> bool:
+        """Drop the connection TIA ended (``TiaPortal.Disposed``); True when it did."""
+        pid = self._pid
+        if not self.events.ended(pid):
+            return False
+        self._owned.pop(pid or 0, None)
+        self._portal, self._pid = None, None
+        return True
+
+    def _watched(self, portal: Any, pid: int) -> Any:
+        """``portal``, its events answered and recorded (:mod:`openness_bridge.portal_events`)."""
+        self.events.watch(portal, pid)
+        return portal
+
     def _connection(self) -> Any:
         """The attached ``TiaPortal``; attaches again by pid after a lost connection or a new thread."""
+        pid = self._pid
+        if self._forget_ended():
+            raise self.events.session_ended(pid or 0)
         if self._portal is not None:
             return self._portal
         if self._pid is not None:
             process = self._process(self._pid)
             if process is not None:
-                self._portal = self._owned.get(self._pid) or process.Attach()
+                self._portal = self._watched(self._owned.get(self._pid) or process.Attach(), self._pid)
                 return self._portal
             self._pid = None
         raise PortalUnavailableError(
@@ -421,6 +451,7 @@ class _OpennessSession(EngineeringBackend):
         ])
 
     def _attached_alive(self) -> int | None:
+        self._forget_ended()
         if self._pid is not None and self._process(self._pid) is None:
             self._pid, self._portal = None, None
         return self._pid
@@ -448,7 +479,7 @@ class _OpennessSession(EngineeringBackend):
             portal = self._api.engineering.TiaPortal(mode.WithUserInterface if with_ui else mode.WithoutUserInterface)
             process = portal.GetCurrentProcess()
             pid = int(process.Id)
-            self._owned[pid], self._portal, self._pid = portal, portal, pid
+            self._owned[pid], self._portal, self._pid = portal, self._watched(portal, pid), pid
             self._started[pid] = _now()
             return self._portal_info(process, True)
 
@@ -464,7 +495,7 @@ class _OpennessSession(EngineeringBackend):
                 raise ConflictError(f"Already attached to TIA Portal (pid {current}); detach first.",
                                     code="ALREADY_ATTACHED")
             if current != pid or self._portal is None:
-                self._portal = self._owned.get(pid) or process.Attach()
+                self._portal = self._watched(self._owned.get(pid) or process.Attach(), pid)
                 self._pid = pid
             return self._portal_info(process, True)
 
@@ -477,6 +508,7 @@ class _OpennessSession(EngineeringBackend):
             if int(info.pid) not in self._owned:
                 # An attached connection is released. The TiaPortal that launched a portal is kept instead: whether
                 # disposing it closes that portal is not documented, and detach must leave the portal running.
+                self.events.release(portal)  # our own Dispose is no lost session
                 portal.Dispose()
             self._portal, self._pid = None, None
             return info
@@ -515,6 +547,7 @@ class _OpennessSession(EngineeringBackend):
                 "projectDevices": int(project.Devices.Count) if project is not None else 0,
                 "opennessState": "Attached",
                 "launchedByThisService": int(process.Id) in self._owned,
+                "dialogs": self.events.recent(),
             }
 
         return self._call("TiaPortal.GetCurrentProcess", run)

@@ -14,10 +14,11 @@ What a version lacks, by the real assemblies' metadata (:mod:`openness_bridge.ap
 groups (``ScreenGroups``, ``TagTableGroups``) exist from V18 and script modules (``Scripts``) from V19, so an older
 version reads no groups or modules and refuses a folder with 501 ``NOT_IN_THIS_TIA_VERSION``; ``HmiScriptModule`` has
 no ``Delete`` in V19; ``Left``/``Top``/``Width``/``Height`` belong to items with a box (``IHmiBoxFeature``), not to
-every ``HmiScreenItemBase``. ``HmiConnection.Partner``, ``Node`` and ``Station`` are get-only in V17-V19: the partner
-is written through ``SetAttribute("Partner", …)``, the attribute interface every ``IEngineeringObject`` has; whether
-TIA accepts it there is not confirmed, and a refusal answers 501 ``NO_OPENNESS_EQUIVALENT`` with the change rolled
-back.
+every ``HmiScreenItemBase``. ``HmiConnection.Partner``, ``Node`` and ``Station`` are get-only in V17-V19 and
+``HmiConnectionComposition.Create`` takes only a name: no public source shows how Openness sets a connection's
+partner, so a connection with a partner is applied only where TIA already has it with that partner (it is kept, its
+driver set); any other answers 501 ``NO_OPENNESS_EQUIVALENT`` before anything changes (connect the panel to the PLC
+in TIA's network view first). A connection without a partner is created as before.
 
 Script modules (``HmiSoftware.Scripts``, ``HmiScriptModule``) are listed by name: their code is only in the files
 ``Scripts.Export`` writes, whose layout no public source shows, so it reads as ``None`` and writing a module answers
@@ -33,6 +34,8 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from engineering_api.backend.areas.hmi_unified import (
     HmiUnifiedPort,
@@ -88,6 +91,26 @@ def _item(item: Any) -> UnifiedScreenItem:
     return UnifiedScreenItem(name=str(item.Name), type=str(item.GetType().Name), left=_box(item, "Left"),
                              top=_box(item, "Top"), width=_box(item, "Width"), height=_box(item, "Height"), tag=tag,
                              events=_events(item))
+
+
+def _require_partner_held(software: Any, connection: UnifiedConnection) -> None:
+    """Refuse ``connection`` when it names a partner TIA does not already hold for it (one it holds is kept). That
+    partner cannot be written: ``HmiConnection.Partner`` is get-only in the real V17-V19 metadata (``Node`` and
+    ``Station`` too) and ``HmiConnectionComposition.Create(name)`` takes no partner: 501 NO_OPENNESS_EQUIVALENT."""
+    if not connection.partner:
+        return
+    existing = software.Connections.Find(connection.name)
+    held = "" if existing is None else _text(existing.Partner)
+    if held == connection.partner:
+        return
+    raise NotSupportedError(
+        f"The connection {connection.name!r} to {connection.partner!r} cannot be made through Openness: "
+        "HmiConnection.Partner is read-only in TIA Portal's Openness API and HmiConnectionComposition.Create takes "
+        "only a name. Connect the panel to the PLC in TIA Portal's network view (TIA then makes the connection with "
+        "its partner), then apply again: a connection whose partner TIA already has is kept. Nothing was changed.",
+        code="NO_OPENNESS_EQUIVALENT",
+        details={"connection": connection.name, "partner": connection.partner, "tiaPartner": held},
+    )
 
 
 def _no_lists() -> NotSupportedError:
@@ -228,8 +251,15 @@ class BridgeHmiUnified(HmiUnifiedPort):
 
         def run() -> UnifiedHmi:
             software = self._access.hmi_software(device)
-            merge(self._read(device, software), model, overwrite=overwrite, device=device)  # TIA's checks first
-            for connection in model.connections:
+            current = self._read(device, software)
+            # A connection TIA holds as asked (its partner made in the network view) is already there: not new.
+            held = {c.name.casefold(): c for c in current.connections}
+            fresh = [c for c in model.connections if not (c.partner and held.get(c.name.casefold()) == c)]
+            checked = msgspec.structs.replace(model, connections=fresh)
+            merge(current, checked, overwrite=overwrite, device=device)  # TIA's checks first
+            for connection in fresh:  # before any change
+                _require_partner_held(software, connection)
+            for connection in fresh:
                 self._connect(software, connection)
             for table in model.tag_tables:
                 self._create_tags(software, table, overwrite)
@@ -240,22 +270,17 @@ class BridgeHmiUnified(HmiUnifiedPort):
         return self._session.change("HmiSoftware.Screens.Create", run, invocation=ValidationError)
 
     def _connect(self, software: Any, connection: UnifiedConnection) -> None:
-        """Create (or replace) a connection. ``Partner`` has no setter in the real V17-V19 API, so it goes through the
-        attribute interface; a TIA that refuses it there answers NO_OPENNESS_EQUIVALENT (the change rolls back)."""
+        """Create (or replace) a connection without a partner, or set the driver of the one TIA already has with the
+        requested partner (:func:`_require_partner_held` refused every other before anything changed)."""
         existing = software.Connections.Find(connection.name)
+        if connection.partner:
+            if str(existing.CommunicationDriver) != connection.communication_driver:
+                existing.CommunicationDriver = connection.communication_driver
+            return
         if existing is not None:
             existing.Delete()
         made = software.Connections.Create(connection.name)
         made.CommunicationDriver = connection.communication_driver
-        if connection.partner and _text(made.Partner) != connection.partner:
-            try:
-                made.SetAttribute("Partner", connection.partner)
-            except Exception as exc:
-                raise NotSupportedError(
-                    f"TIA refused the partner {connection.partner!r} of connection {connection.name!r}: "
-                    "HmiConnection.Partner is read-only in Openness V17-V19. Connect the panel to the PLC in TIA "
-                    "Portal's network view, then apply the connection without a partner.",
-                    code="NO_OPENNESS_EQUIVALENT", details={"connection": connection.name, "tia": str(exc)}) from exc
 
     def _delete_list(self, device: str, kind: UnifiedKind, name: str) -> None:
         """A text or graphic list by name: ``HmiTextLists``/``HmiGraphicLists.Find(name).Delete()`` (U1, U7)."""

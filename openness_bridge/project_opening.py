@@ -7,10 +7,11 @@ Openness shape (the V16 and V17 API stubs of github:Repsay/siemens-tia-openness-
 UMAC is required", and the callee fills in ``UmacCredentials.Name``, ``.Type`` (``UmacUserType.Project``/``Global``)
 and ``.SetPassword(SecureString)``.
 
-The bridge always passes a delegate (on an API that has one). It answers with the caller's credentials, or, when
-there are none, with nothing, so TIA refuses; either way it remembers that TIA asked, which tells a protected
-project (403 ``PROJECT_CREDENTIALS_REQUIRED`` / ``PROJECT_CREDENTIALS_REFUSED``) from any other refusal. The password
-goes into a ``SecureString`` and nowhere else: not into messages, details or logs.
+The bridge always passes a delegate (on an API that has one), and from V17 answers TIA's
+``TiaPortal.Authentication`` event with the same credentials (:mod:`openness_bridge.portal_events`). It answers
+with the caller's credentials, or, when there are none, with nothing, so TIA refuses; either way it remembers that
+TIA asked, which tells a protected project (403 ``PROJECT_CREDENTIALS_REQUIRED`` / ``PROJECT_CREDENTIALS_REFUSED``)
+from any other refusal. The password goes into a ``SecureString`` and nowhere else: not into messages, details or logs.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from openness_bridge.security import secure_string
 
 if TYPE_CHECKING:
     from engineering_api.backend.models import ProjectCredentials
+    from openness_bridge.portal_events import PortalEvents
 
 __all__ = ("UmacAnswer", "opened")
 
@@ -46,16 +48,22 @@ class UmacAnswer:
         return None if kind is None else kind(self._answer)
 
     def _answer(self, umac: Any) -> None:
+        self.fill(umac)
+
+    def fill(self, umac: Any) -> str | None:
+        """Fill in ``umac`` (a ``UmacCredentials``: TIA asked, through the delegate or the ``Authentication`` event);
+        returns the user answered with, or None when there are no credentials or they could not be set."""
         self.asked = True
         credentials = self._credentials
         if credentials is None:
-            return
+            return None
         try:
             umac.Name = credentials.user
             umac.Type = getattr(self._engineering.UmacUserType, credentials.user_type)
             umac.SetPassword(secure_string(credentials.password))
         except Exception:  # never let a Python error cross into TIA's open; TIA then refuses
-            pass
+            return None
+        return credentials.user
 
     def refused(self, project: str) -> PermissionDeniedError | None:
         """The 403 for a refused open of ``project`` when TIA asked for credentials, else None (another refusal)."""
@@ -75,8 +83,11 @@ class UmacAnswer:
         )
 
 
-def opened(answer: UmacAnswer, project: str, open_call: Any) -> Any:
-    """``open_call(delegate)`` (an Openness open or retrieve); a refusal after TIA asked for credentials is the 403."""
+def opened(answer: UmacAnswer, project: str, open_call: Any, events: PortalEvents | None = None) -> Any:
+    """``open_call(delegate)`` (an Openness open or retrieve); a refusal after TIA asked for credentials is the 403.
+    While it runs, ``events`` answers TIA's ``Authentication`` event with the same credentials."""
+    if events is not None:
+        events.authenticating(answer)
     try:
         return open_call(answer.delegate())
     except Exception as exc:
@@ -84,3 +95,6 @@ def opened(answer: UmacAnswer, project: str, open_call: Any) -> Any:
         if refusal is None:
             raise
         raise refusal from exc
+    finally:
+        if events is not None:
+            events.authenticating(None)

@@ -176,7 +176,8 @@ class BridgeProjects:
             open_call = projects.OpenWithUpgrade if upgrading else projects.Open
             answer = UmacAnswer(self._session.api.engineering, credentials)
             return self._info(opened(answer, path.stem,
-                                     lambda umac: open_call(file, umac) if umac else open_call(file)))
+                                     lambda umac: open_call(file, umac) if umac else open_call(file),
+                                     self._session.events))
 
         return self._session.call("Projects.Open", run, invocation=ValidationError)
 
@@ -303,7 +304,8 @@ class BridgeProjects:
             answer = UmacAnswer(self._session.api.engineering, credentials)
             try:
                 project = opened(answer, archive.stem,
-                                 lambda umac: retrieve(source, target, umac) if umac else retrieve(source, target))
+                                 lambda umac: retrieve(source, target, umac) if umac else retrieve(source, target),
+                                 self._session.events)
             except BaseException:
                 if created:
                     shutil.rmtree(target_directory, ignore_errors=True)  # a refused archive leaves nothing behind

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from engineering_api.backend.errors import EngineeringError
     from openness_bridge.loader import OpennessApi
+    from openness_bridge.portal_events import PortalEvents
 
 __all__ = ("BridgeSession", "OpennessChange", "OpennessRunner")
 
@@ -71,6 +72,8 @@ class BridgeSession:
     folder; returns what Import returns."""
     scratch: Callable[[str], AbstractContextManager[Path]]
     """``with scratch(purpose) as folder``: a fresh, empty folder for one file exchange with TIA, removed on exit."""
+    events: PortalEvents
+    """TIA's ``Confirmation``, ``Notification``, ``Disposed`` and ``Authentication`` events: answered, recorded."""
 
     @property
     def version(self) -> str:

@@ -659,6 +659,9 @@ TABLE: tuple[E, ...] = (
     E('PORTAL_CONNECTION_LOST', 503, 'Portal connection lost',
       '… The connection to TIA Portal was lost; the session will attach again on the next request.'),
     E('PORTAL_NOT_FOUND', 404, 'Portal not found', 'No TIA Portal process with pid … is running.'),
+    E('PORTAL_SESSION_ENDED', 503, 'Portal session ended',
+      'TIA Portal (pid …) ended this Openness session (TiaPortal.Disposed: the portal was closed). Launch a'
+      ' portal or attach to a running one, then open the project again.'),
     E('PORTAL_UNAVAILABLE', 503, 'Portal unavailable',
       'No TIA Portal is attached, or it stopped answering; retry when a portal is attached.'),
     E('PRODIAG_NOT_AVAILABLE', 501, 'ProDiag not available',

@@ -36,6 +36,7 @@ namespace StandIn.Control
             Version = Played;
             ProcessHandleDisposals = 0;
             Faults.Clear();
+            Dialogs.Clear();
             Calls.Clear();
             CompilerScript.Clear();
             LibraryTypes.Clear();
@@ -108,6 +109,7 @@ namespace StandIn.Control
 
         internal static void Check(string member)
         {
+            Dialogs.Show(member);
             Queue<Exception> queue;
             if (Armed.TryGetValue(member, out queue) && queue.Count > 0) throw queue.Dequeue();
         }

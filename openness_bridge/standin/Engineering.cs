@@ -181,9 +181,10 @@ namespace Siemens.Engineering
         {
             Faults.Check("TiaPortal..ctor");
             State = Machine.Launch(mode);
+            Dialogs.Connections.Add(this);
         }
 
-        internal TiaPortal(PortalProcessState state) { State = state; }
+        internal TiaPortal(PortalProcessState state) { State = state; Dialogs.Connections.Add(this); }
 
         public static IList<TiaPortalProcess> GetProcesses()
         {
@@ -216,7 +217,15 @@ namespace Siemens.Engineering
 
         // Releases this connection only. Whether disposing the TiaPortal that started TIA also closes TIA is
         // not shown by the public sources, so the bridge does not rely on it either way.
-        public void Dispose() { _disposed = true; }
+        // Disposed is raised when the object is disposed (this connection) or the portal is closed
+        // (StandIn.Control.Dialogs.CloseByUser); a crashed process raises nothing.
+        public void Dispose()
+        {
+            if (_disposed) return;
+            _disposed = true;
+            Dialogs.Connections.Remove(this);
+            RaiseDisposed();
+        }
 
         private void Live()
         {

@@ -318,19 +318,11 @@ namespace Siemens.Engineering.HmiUnified.HmiConnections
     {
         internal readonly UConnection State;
         internal HmiConnection(Project project, UnifiedState state, UConnection c) : base(project, () => c.Name, () => state.Connections.Remove(c)) { State = c; }
-        // Get-only in the real V17-V19 metadata, as Node and Station.
+        // Get-only in the real V17-V19 metadata, as Node and Station; HmiConnectionComposition.Create takes only a
+        // name. TIA sets the partner when the panel is connected to a PLC in its network view
+        // (StandIn.Control.NetworkView.ConnectPanel plays that).
         public string Partner { get { OwnerProject.Live(); return State.Partner; } }
         public string CommunicationDriver { get { OwnerProject.Live(); return State.Driver; } set { OwnerProject.Changed(() => State.Driver = value ?? ""); } }
-
-        /// <summary>IEngineeringObject.SetAttribute (in the real V17-V19 metadata). That TIA accepts "Partner" here is
-        /// an assumption the bridge relies on (openness_bridge/hmi_unified.py); every other name is refused.</summary>
-        public void SetAttribute(string name, object value)
-        {
-            OwnerProject.Live();
-            if (name != "Partner")
-                throw new EngineeringNotSupportedException("The attribute '" + name + "' is not supported.", "HmiConnection '" + State.Name + "' has no writable attribute '" + name + "'.", null);
-            OwnerProject.Changed(() => State.Partner = (value as string) ?? "");
-        }
     }
 
     public sealed class HmiConnectionComposition : UnifiedComposition<HmiConnection>
@@ -391,3 +383,25 @@ namespace Siemens.Engineering.HmiUnified.TextGraphicList
     }
 }
 #endif
+
+namespace StandIn.Control
+{
+    /// <summary>Test control: what an engineer does in TIA Portal's network view, outside Openness.</summary>
+    public static class NetworkView
+    {
+        /// <summary>Connect the Unified panel <paramref name="panel"/> of the open project to the PLC
+        /// <paramref name="partner"/>: TIA makes (or keeps) the connection <paramref name="connection"/> with that partner
+        /// and the S7-1500 driver.</summary>
+        public static void ConnectPanel(string panel, string connection, string partner)
+        {
+            var process = Machine.Processes.First(p => p.Alive && p.Project != null);
+            var device = process.Project.Devices.First(d => d.Name == panel);
+            var state = UnifiedState.Of(device);
+            var found = state.Connections.FirstOrDefault(c => c.Name == connection);
+            if (found == null) state.Connections.Add(found = new UConnection { Name = connection });
+            found.Partner = partner;
+            found.Driver = "SIMATIC S7 1500";
+            process.Project.Modified = true;
+        }
+    }
+}

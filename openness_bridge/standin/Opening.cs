@@ -161,10 +161,9 @@ namespace StandIn.Control
 
         private static void Authenticate(ProjectState state, UmacDelegate umac)
         {
-            if (umac == null)
+            var credentials = Dialogs.Authenticate(umac);  // TiaPortal.Authentication first (V17 on), then the delegate
+            if (credentials.Name == null)
                 throw new EngineeringTargetInvocationException("The project cannot be opened.", "The project is protected: user authentication (UMAC) is needed.", null);
-            var credentials = new UmacCredentials();
-            umac(credentials);
             var user = credentials.Type == UmacUserType.Project
                 ? state.Umac.Users.FirstOrDefault(u => string.Equals(u.Name, credentials.Name, StringComparison.OrdinalIgnoreCase))
                 : null;  // the stand-in has no UMAC server for global users

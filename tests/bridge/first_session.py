@@ -1,10 +1,12 @@
-"""The first Windows session, through HTTP, on the stand-in built as one TIA version (run as a script in a process of
-its own: pythonnet loads one ``Siemens.Engineering`` per process). Prints one JSON report on its last line.
+"""The first Windows session, through HTTP, on the stand-in build this process loaded (walked by
+tests/bridge/test_first_session.py; run as a script, ``ENGINEERING_API_STANDIN_VERSION=V18 python -m
+tests.bridge.first_session DIR``, it prints the report as JSON on its last line).
 
 The walk: ``doctor --smoke``'s calls, portal, project, a CPU, an SCL FB and its instance DB (SimaticML generated from
 a spec) and a global DB as raw SimaticML, compile, export, a PLCSIM Advanced instance, download, and a tag read of the
 instance DB's member. Then what the version lacks, each through its HTTP route: the hardware catalog, library type
-editing, WinCC Unified groups; and a Unified connection with a partner.
+editing, WinCC Unified groups; and a Unified connection with a partner, refused until the panel is connected to the
+PLC in TIA's network view (Openness cannot set ``HmiConnection.Partner``), then kept.
 """
 
 from __future__ import annotations
@@ -106,8 +108,16 @@ def main(root: Path) -> dict[str, Any]:
         document["connections"] = [{"name": "HMI_Connection_1", "partner": "PLC_1",
                                     "communicationDriver": "SIMATIC S7 1500"}]
         grouped.write_text(json.dumps(document), encoding="utf-8")
-        report["unified"] = _answer(client.post("/api/devices/HMI_U/hmi/unified/actions/import",
-                                                json={"importFilePath": str(grouped)}, headers=h))
+        unified = {"importFilePath": str(grouped)}
+        report["unconnected"] = _answer(client.post("/api/devices/HMI_U/hmi/unified/actions/import", json=unified,
+                                                    headers=h))
+        read = _answer(client.get("/api/devices/HMI_U/hmi/unified", headers=h))["data"] or {}
+        report["unconnectedScreens"] = [s["name"] for s in read.get("screens", [])]
+        from StandIn.Control import NetworkView  # the engineer connects the panel to PLC_1 in TIA's network view
+
+        NetworkView.ConnectPanel("HMI_U", "HMI_Connection_1", "PLC_1")
+        report["unified"] = _answer(client.post("/api/devices/HMI_U/hmi/unified/actions/import", json=unified,
+                                                headers=h))
         read = _answer(client.get("/api/devices/HMI_U/hmi/unified", headers=h))["data"] or {}
         report["connections"] = read.get("connections")
     return report

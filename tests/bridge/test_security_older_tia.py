@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from engineering_api.backend.errors import ValidationError
 from openness_bridge.loader import OpennessApi
 from openness_bridge.security import BridgeSecurity
+from openness_bridge.portal_events import PortalEvents
 from openness_bridge.session import BridgeSession
 from tests.conftest import raises_code
 
@@ -51,6 +52,7 @@ def _older_tia(version: str = "V16") -> BridgeSecurity:
         service=lambda obj,
         kind: SimpleNamespace(PlcProtectionAccessLevel="FullAccess") if kind is ACCESS_LEVELS else None,
         namespace=_namespace, scratch=_no_scratch, portal=lambda: None,
+        events=PortalEvents(api.engineering, version),
     ))
 
 

@@ -206,6 +206,12 @@ def panel(backend: EngineeringBackend, plc: str) -> str:
 
 @pytest.fixture
 def unified_panel(backend: EngineeringBackend, plc: str) -> str:
-    """An MTP700 Unified Comfort ``HMI_U`` beside PLC_1."""
+    """An MTP700 Unified Comfort ``HMI_U`` beside PLC_1, connected to it (``HMI_Connection_1``) in TIA's network
+    view where the adapter is the bridge: Openness cannot set a connection's partner (``HmiConnection.Partner`` is
+    get-only), so the bridge keeps only a partner TIA already holds."""
     backend.devices.add_device(MTP700, None, "HMI_U")
+    if backend.name == "openness":
+        from StandIn.Control import NetworkView  # the stand-in; a real TIA needs the panel connected by hand
+
+        NetworkView.ConnectPanel("HMI_U", "HMI_Connection_1", "PLC_1")
     return "HMI_U"

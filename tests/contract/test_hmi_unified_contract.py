@@ -40,7 +40,7 @@ def model() -> UnifiedHmi:
 
 def test_a_new_panel_and_a_round_trip(backend: EngineeringBackend, unified_panel: str) -> None:
     new = backend.hmi_unified.read_unified_hmi(unified_panel)
-    assert [t.name for t in new.tag_tables] == ["Default tag table"] and new.screens == [] and new.connections == []
+    assert [t.name for t in new.tag_tables] == ["Default tag table"] and new.screens == []
     done = backend.hmi_unified.apply_unified_hmi(unified_panel, model())
     assert [s.name for s in done.screens] == ["Overview"] and [t.name for t in done.tag_tables] == ["Motor"]
     read = backend.hmi_unified.read_unified_hmi(unified_panel)
