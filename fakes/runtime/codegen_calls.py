@@ -149,9 +149,18 @@ class CallGen(ExprGen):
                 return self.unsupported_src(f"{plan[1]} as a value"), None, False
             if args.eno is not None and not args.eno_done:
                 self.pre.extend(self.store(args.eno, "True"))
+            if args.en is not None:  # EN FALSE: not run, ENO FALSE, the type's default value (as for an FC below)
+                res = self.tmp("_r")
+                skipped = [f"{res} = {default_value(t if isinstance(t, str) else None)!r}",
+                           *(self.store(args.eno, "False") if args.eno is not None else [])]
+                self.pre.extend([f"if {self.value(args.en)}:", f"    {res} = {src}",
+                                 "else:", *("    " + x for x in skipped)])
+                return res, t, False
             return src, t, False
         if plan[0] == "fc":
             lines, result = self.fc_call(plan[1], args)
+            if args.en is not None:
+                return self._fc_expr_enabled(plan[1], args, lines, result), plan[1].return_type, False
             self.pre.extend(lines)
             if args.eno is not None:
                 eno = self.block_eno(plan[1])
@@ -162,6 +171,18 @@ class CallGen(ExprGen):
                 self.pre.extend(self.store(args.eno, eno))
             return result, plan[1].return_type, False
         return self.unsupported_src(plan[1] if plan[0] == "unsupported" else "FB call in an expression"), None, False
+
+    def _fc_expr_enabled(self, fc: Any, args: _Args, lines: list[str], result: str) -> str:
+        """An FC called inside an expression with ``EN :=``: when EN is FALSE it does not run and its ENO is FALSE
+        (STEP 7 help "EN/ENO mechanism", as for a call statement); its function value is then the return type's
+        default (0, FALSE, ''), as IEC 61131-3 peers document (thin: no Siemens page on the value was found)."""
+        res = self.tmp("_r")
+        ret = fc.return_type if isinstance(fc.return_type, str) else None
+        ran = [*lines, f"{res} = {result}", *(self.store(args.eno, self.block_eno(fc)) if args.eno is not None else [])]
+        skipped = [f"{res} = {default_value(ret)!r}", *(self.store(args.eno, "False") if args.eno is not None else [])]
+        self.pre.extend([f"if {self.value(args.en)}:", *("    " + x for x in ran),
+                         "else:", *("    " + x for x in skipped)])
+        return res
 
     # ---------------------------------------------------------------- what is called
     def plan(self, call: A.Call) -> tuple:

@@ -13,6 +13,9 @@ __all__ = ("ENO_FAMILIES",)
 EN_ENO = ("STEP 7 help (TIA Portal, S7-1200/S7-1500), 'EN/ENO mechanism': an SCL block may assign its own ENO, "
           "which its caller receives; with EN FALSE the block does not run and ENO is FALSE (Chinese rendering of "
           "the page: whsf66.com/post/4018.html)")
+EN_EXPR = (EN_ENO + "; inside an expression too: EN FALSE, so the FC does not run (its in/out n stays 0); "
+           "its function value is then the return type's default, 0, as IEC 61131-3 peers document (no Siemens "
+           "page on the value found)")
 AUTO_ENO = ("STEP 7 help, block property 'Set ENO automatically' (SCL, S7-1200/S7-1500): an error in the block's "
             "processing (an arithmetic overflow, an integer division by 0, an instruction's error) resets its ENO; "
             "without the property only an assignment to ENO does (no Siemens page found in our search corpora)")
@@ -119,8 +122,31 @@ BEGIN
         19: #r := "RealMulAuto"(a := "V".r_big, b := "V".r_4, ENO => #ok);
         20: #lr := "LRealMulAuto"(a := "V".lr_1e300, b := "V".lr_1e300, ENO => #ok);
         21: #lr := "LRealMulAuto"(a := "V".lr_25, b := "V".lr_25, ENO => #ok);
+        22: #i := "AddPlain"(EN := "V".x_f, a := "V".i_7, b := "V".i_1, ENO => #ok) + 1;
+        23: #i := "AddPlain"(EN := TRUE, a := "V".i_7, b := "V".i_1, ENO => #ok) + 1;
     END_CASE;
     #BlockEno := #ok;
+END_FUNCTION
+
+FUNCTION "Counts" : Int
+VAR_IN_OUT n : Int; END_VAR
+BEGIN
+    #n := #n + 1;
+    #Counts := 5;
+END_FUNCTION
+
+FUNCTION "EnInExpression" : Int
+VAR_INPUT mode : Int; END_VAR
+VAR_TEMP n : Int; v : Int; END_VAR
+BEGIN
+    #n := 0;
+    CASE #mode OF
+        1: #v := "Counts"(EN := "V".x_f, n := #n) + 1;
+        2: #v := "Counts"(EN := TRUE, n := #n) + 1;
+        3: #v := ABS(EN := "V".x_f, IN := -7) + 1;
+        4: #v := ABS(EN := TRUE, IN := -7) + 1;
+    END_CASE;
+    #EnInExpression := #n * 100 + #v;
 END_FUNCTION
 """
 
@@ -146,6 +172,12 @@ BLOCK_ROWS = [
     ('"BlockEno"(mode := 19)', "Bool", False, AUTO_ENO + "; 3E38 * 4.0 overflows Real (inf)", True),
     ('"BlockEno"(mode := 20)', "Bool", False, AUTO_ENO + "; 1E300 * 1E300 overflows LReal (inf)", True),
     ('"BlockEno"(mode := 21)', "Bool", True, AUTO_ENO),
+    ('"BlockEno"(mode := 22)', "Bool", False, EN_ENO + "; an FC called inside an expression with EN FALSE"),
+    ('"BlockEno"(mode := 23)', "Bool", True, EN_ENO + "; an FC called inside an expression with EN TRUE"),
+    ('"EnInExpression"(mode := 1)', "Int", 1, EN_EXPR, True),
+    ('"EnInExpression"(mode := 2)', "Int", 106, EN_ENO + "; EN TRUE: the FC runs (n + 1) and returns 5"),
+    ('"EnInExpression"(mode := 3)', "Int", 1, EN_EXPR.replace("the FC", "ABS"), True),
+    ('"EnInExpression"(mode := 4)', "Int", 8, EN_ENO + "; EN TRUE: ABS(-7) = 7"),
     ('"AddAuto"(a := "V".i_max, b := "V".i_1)', "Int", -32768,
      "Int data type: the result wraps around whatever ENO says (S7-1200 System Manual A5E02486680-05, 7.4 Math)"),
     ('"DivAuto"(a := "V".i_7, b := "V".i_0)', "Int", 0,
