@@ -430,6 +430,8 @@ class CallGen(ExprGen):
                     else self.value(n)) for i, n in enumerate(nodes)]
         # a string instruction's OUT is the string it is assigned to: its maximum length is the target's
         eno_result = target if isinstance(target, str) and target.startswith(("STRING", "WSTRING")) else result
+        if out is not None and result in ("STRING", "WSTRING") and (slot := self.slot_of(out)) is not None:
+            eno_result = f"{result}[{slot.length}]"  # OUT => s: the declared maximum length of s
         # the instruction's ENO matters where the call writes it, and in a block with "Set ENO automatically", whose
         # ENO an instruction's error resets as an operation's overflow does (ConvertGen.wrap_raw)
         wanted = (args.eno is not None or self.auto_eno) and args.en is None

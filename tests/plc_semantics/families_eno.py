@@ -194,6 +194,9 @@ EDIT = (STRINGS_02 + ": P beyond IN1, P within IN1 but fewer than L characters l
 
 S_CONV = "S7-1200 System Manual A5E02486680-05 (11/2011), S_CONV, Tables 8-32 (ENO status) and 8-33 (examples)"
 
+S_CONV_TEXT = (S_CONV.replace("Tables 8-32 (ENO status) and 8-33 (examples)", "Table 8-32 (ENO status)") +
+               " from a number to text: ENO 0 when OUT's maximum length cannot hold the characters")
+
 STRING_EXTRA = """
 FUNCTION "StrEno" : Bool
 VAR_INPUT mode : Int; END_VAR
@@ -227,6 +230,11 @@ BEGIN
         24: S_CONV(IN := '-00456', OUT => #p, ENO => #ok);
         25: S_CONV(IN := 'x1.5', OUT => #r, ENO => #ok);
         26: S_CONV(IN := '1.23e-4', OUT => #r, ENO => #ok);
+        27: S_CONV(IN := "V".i_m1, OUT => #s4, ENO => #ok);
+        28: S_CONV(IN := "V".i_min, OUT => #s4, ENO => #ok);
+        29: S_CONV(IN := "V".i_max, OUT => #s, ENO => #ok);
+        30: S_CONV(IN := "V".r_25, OUT => #s4, ENO => #ok);
+        31: S_CONV(IN := "V".r_25, OUT => #s, ENO => #ok);
     END_CASE;
     #StrEno := #ok;
 END_FUNCTION
@@ -259,6 +267,12 @@ STRING_ROWS = [
     ('"StrEno"(mode := 24)', "Bool", True, S_CONV + ": '-00456'"),
     ('"StrEno"(mode := 25)', "Bool", False, S_CONV + ": a text that starts with no number, into a Real", True),
     ('"StrEno"(mode := 26)', "Bool", True, S_CONV + ": '1.23e-4' into a Real reads 1.23"),
+    ('"StrEno"(mode := 27)', "Bool", True, S_CONV_TEXT + ": Int -1 is '-1' in a String[4]"),
+    ('"StrEno"(mode := 28)', "Bool", False, S_CONV_TEXT + ": Int -32768 is 6 characters, OUT holds 4"),
+    ('"StrEno"(mode := 29)', "Bool", True, S_CONV_TEXT + ": Int 32767 is ' 32767' in a String[10]"),
+    ('"StrEno"(mode := 30)', "Bool", False, S_CONV_TEXT + ": Real 2.5 is ' 2.500000E+0', 12 characters", True),
+    ('"StrEno"(mode := 31)', "Bool", False, S_CONV_TEXT + ": ' 2.500000E+0' is 12 characters, a String[10] too short",
+     True),
 ]
 
 ENO_FAMILIES: list[Family] = [
