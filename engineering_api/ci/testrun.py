@@ -10,6 +10,9 @@ any sub-folders) and test files, ``*.test.json``: each one case, or a list of ca
    (:mod:`.testrun_plc`), so every ``cycles``, ``advanceMs`` and ``waitMs`` is virtual time;
 3. runs the selected cases (``--pattern``, ``--device``) with the server's runner, each from a clean PLC state.
 
+A case may also name the PLC's retentive bit memory (:data:`RETENTIVE_MEMORY_FIELD`), a setting of the downloaded
+program that step 2 applies, so the cases of one run name one size.
+
 It prints a line per failed case (``file:line: error: test "…": … [TEST_FAILED]``, naming the step, the tag, the
 actual and the expected value and what to do) and a summary, and writes ``--junit`` (one testcase per case, the
 server's JUnit report; per file when the program did not compile) and ``--sarif`` (every finding, the checkers'
