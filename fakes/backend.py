@@ -531,6 +531,12 @@ class FakeBackend(EngineeringBackend):
             project.simulation_support = enabled
         return self._project_info(project)
 
+    def set_retentive_memory_bytes(self, device: str, count: int) -> None:
+        """The PLC's retentive bit memory, TIA's "Retain" setting of the PLC tags (``count`` bytes from MB0; the
+        download checks the %M area holds them). No port member: Openness and the exports do not carry it."""
+        with self._change() as project:
+            self._software(project, device)[1].retentive_marker_bytes = count
+
     def index_project(self) -> IndexResult:
         project = self._project()
         counts = {

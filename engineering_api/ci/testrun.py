@@ -10,6 +10,9 @@ any sub-folders) and test files, ``*.test.json``: each one case, or a list of ca
    (:mod:`.testrun_plc`), so every ``cycles``, ``advanceMs`` and ``waitMs`` is virtual time;
 3. runs the selected cases (``--pattern``, ``--device``) with the server's runner, each from a clean PLC state.
 
+A case may also name the PLC's retentive bit memory (:data:`RETENTIVE_MEMORY_FIELD`), a setting of the downloaded
+program that step 2 applies, so the cases of one run name one size.
+
 It prints a line per failed case (``file:line: error: test "…": … [TEST_FAILED]``, naming the step, the tag, the
 actual and the expected value and what to do) and a summary, and writes ``--junit`` (one testcase per case, the
 server's JUnit report; per file when the program did not compile) and ``--sarif`` (every finding, the checkers'
@@ -36,6 +39,7 @@ from simatic_xml.versions import normalize_version
 
 from engineering_api.backend.errors import EngineeringError
 from engineering_api.lib.printable import printable
+from engineering_api.rules.plc_values import AREA_SIZES
 from engineering_api.rules.coverage import Recorder, recording
 
 from . import EXIT_CLEAN, EXIT_FINDINGS
@@ -83,6 +87,8 @@ class _Case:
     case: dict[str, Any]
     file: str
     line: int
+    retentive_memory_bytes: int | None = None
+    """The PLC's retentive bit memory (:data:`RETENTIVE_MEMORY_FIELD`) the case asks for, None when it names none."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -125,6 +131,10 @@ def _invalid(path: str, line: int, problem: str) -> Diagnostic:
 MAX_DEPTH = 32
 """The deepest nesting of arrays and objects a test file may have: a case needs six levels (list, case, steps,
 step, assert, expectation); deeper input is refused before the case checks walk it (each level one call)."""
+RETENTIVE_MEMORY_FIELD = "retentiveMemoryBytes"
+"""A case field of ``test run`` only: how many bytes of bit memory from MB0 are retentive, TIA's "Retain" setting of
+the PLC tags (no export carries it). It is the downloaded program's setting, so every case of a run that names it
+names the same number."""
 _TOO_DEEP = f"its arrays and objects are nested more than {MAX_DEPTH} levels deep"
 
 
@@ -164,12 +174,48 @@ def read_test_file(path: str, harness: CaseHarness) -> tuple[list[_Case], list[D
             if isinstance(name, str) else None
         start = found.end() if found else start
         line = _line(text, found.start()) if found else 1
+        label = f'case "{name}"' if isinstance(name, str) else f"case {number}"
+        retain: int | None = None
+        if isinstance(item, dict) and RETENTIVE_MEMORY_FIELD in item:
+            item = dict(item)
+            retain = item.pop(RETENTIVE_MEMORY_FIELD)
+            problem = _retain_problem(retain)
+            if problem:
+                problems.append(_invalid(path, line, f"{label}: {problem}"))
+                continue
         try:
-            cases.append(_Case(harness.check(item), path, line))
+            cases.append(_Case(harness.check(item), path, line, retain))
         except EngineeringError as exc:
-            label = f'case "{name}"' if isinstance(name, str) else f"case {number}"
             problems.append(_invalid(path, line, f"{label}: {exc.message}"))
     return cases, problems
+
+
+def _retain_problem(value: object) -> str | None:
+    """Why ``value`` is no retentive bit memory size of the simulated CPU (a whole number of bytes its %M holds)."""
+    size = AREA_SIZES["M"]
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= size:
+        return None
+    return (f"{RETENTIVE_MEMORY_FIELD} is {json.dumps(value)}: it must be a whole number of bytes from 0 to {size}, "
+            f"the CPU's bit memory (MB0 to MB{size - 1})")
+
+
+def _one_retain_setting(cases: list[_Case], problems: list[Diagnostic]) -> tuple[list[_Case], int]:
+    """``cases`` less those naming another retentive bit memory size than the first that names one (a
+    ``TEST_FILE_INVALID`` each, into ``problems``: one program is downloaded for the run), and that size (0 when
+    none names one)."""
+    first = next((c for c in cases if c.retentive_memory_bytes is not None), None)
+    if first is None:
+        return cases, 0
+    kept = []
+    for case in cases:
+        if case.retentive_memory_bytes in (None, first.retentive_memory_bytes):
+            kept.append(case)
+        else:
+            problems.append(_invalid(case.file, case.line, (
+                f'case "{case.case["name"]}": {RETENTIVE_MEMORY_FIELD} is {case.retentive_memory_bytes}, but '
+                f"{first.file}:{first.line} says {first.retentive_memory_bytes}; the run downloads one program, so "
+                "its cases name one size (run the others apart, in a folder of their own)")))
+    return kept, first.retentive_memory_bytes or 0
 
 
 def _unique(found: list[_Case], before: list[_Case], problems: list[Diagnostic]) -> list[_Case]:
@@ -273,14 +319,15 @@ def _files(folder: str, config: CheckConfig) -> tuple[list[str], list[str]]:
 
 
 def _run_cases(args: argparse.Namespace, outcome: _Run, program: list[str], cases: list[_Case], harness: CaseHarness,
-               make_backend: Callable[[Path], EngineeringBackend]) -> None:
+               make_backend: Callable[[Path], EngineeringBackend], retentive_memory_bytes: int) -> None:
     """Load, compile and download the ``program``'s files, then run ``cases``; results and findings into
     ``outcome``."""
     with tempfile.TemporaryDirectory(prefix="engineering-api-test-run-") as scratch, \
             (recording() if args.coverage else nullcontext()) as recorder:
         outcome.coverage = recorder
         backend, plc = load_plc(lambda: make_backend(Path(scratch) / "data"), program,
-                                Path(scratch) / "projects", device=args.device or "PLC_1")
+                                Path(scratch) / "projects", device=args.device or "PLC_1",
+                                retentive_memory_bytes=retentive_memory_bytes)
         try:
             outcome.findings += plc.diagnostics
             if not plc.ready:
@@ -358,6 +405,7 @@ def run(args: argparse.Namespace, make_backend: Callable[[Path, str], Engineerin
             on = f' of the device "{args.device}"' if args.device else ""
             return usage_error(f'no test case{on} in the test files of {args.folder} matches "{args.pattern}"')
         cases = [by_id[id(c)] for c in chosen]
+    cases, retain = _one_retain_setting(cases, outcome.findings)
     program = check_files(sources, tia_version=version, one_program=True) if sources else [Diagnostic(
         message=f"no program to test: {args.folder} holds no SCL source or SimaticML export", file=tests[0],
         code="TEST_SETUP_FAILED")]
@@ -369,5 +417,6 @@ def run(args: argparse.Namespace, make_backend: Callable[[Path, str], Engineerin
     elif cases:  # the program compiles: run what the test files hold, on the files the check read
         skipped = {d.file for d in program if d.code in SKIPPED}
         loaded = [f for f in sources if f not in skipped]
-        _run_cases(args, outcome, loaded, cases, harness, lambda data_dir: make_backend(data_dir, version))
+        _run_cases(args, outcome, loaded, cases, harness, lambda data_dir: make_backend(data_dir, version),
+                   retain)
     return _write(outcome, args)

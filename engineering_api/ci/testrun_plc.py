@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from simatic_xml.diagnostics import Diagnostic
 from simatic_xml.tag_editor import is_tag_editor_root, read_tag_editor_xml, root_name
@@ -33,12 +33,22 @@ if TYPE_CHECKING:
 
     from engineering_api.backend.port import EngineeringBackend
 
-__all__ = ("SimulatedPlc", "load_plc")
+__all__ = ("RetainSetting", "SimulatedPlc", "load_plc")
 
 _SIM_CPU = "CPU1516"
 """The simulated CPU of the device's article (:data:`SMOKE_CPU`, a CPU 1516-3 PN/DP, in every catalog TIA ships)."""
 STEPPED = "SingleStep"
 """The instance's operating mode: it only cycles when a step asks, so every case runs in virtual time."""
+
+
+@runtime_checkable
+class RetainSetting(Protocol):
+    """A backend that sets a PLC's retentive bit memory (TIA's "Retain" setting of the PLC tags: bytes from MB0).
+
+    Openness exposes no member for it and no export carries it, so the port has none; the in-process TIA model
+    offers this for ``test run``'s ``retentiveMemoryBytes``."""
+
+    def set_retentive_memory_bytes(self, device: str, count: int) -> None: ...
 
 
 @dataclass
@@ -133,10 +143,11 @@ def _without_blocks(backend: EngineeringBackend, device: str) -> None:
 
 
 def load_plc(make_backend: Callable[[], EngineeringBackend], files: Sequence[str], scratch: Path, *,
-             device: str) -> tuple[EngineeringBackend, SimulatedPlc]:
+             device: str, retentive_memory_bytes: int = 0) -> tuple[EngineeringBackend, SimulatedPlc]:
     """A backend whose scratch project's PLC ``device`` holds ``files``, compiled and downloaded to a stepped
-    instance in RUN (see the module); the project is of the backend's default TIA version. The caller closes the
-    backend."""
+    instance in RUN (see the module); the project is of the backend's default TIA version. A non-zero
+    ``retentive_memory_bytes`` is set as the PLC's retentive bit memory before the download. The caller closes
+    the backend."""
     backend = make_backend()
     backend.on_worker_thread_started()  # this thread makes every call
     plc = SimulatedPlc(device=device, instance=f"{device}_SIM")
@@ -151,6 +162,14 @@ def load_plc(make_backend: Callable[[], EngineeringBackend], files: Sequence[str
         _load_files(backend, plc, files, version)
         if not plc.ready or not _compile(backend, plc):
             return backend, plc
+        if retentive_memory_bytes:
+            step = "setting the PLC's retentive bit memory"
+            if not isinstance(backend, RetainSetting):
+                plc.diagnostics.append(Diagnostic(
+                    message=f"{step}: this backend cannot set it (retentiveMemoryBytes needs the in-process "
+                            "simulated PLC)", code="TEST_SETUP_FAILED"))
+                return backend, plc
+            backend.set_retentive_memory_bytes(device, retentive_memory_bytes)
         step = "downloading the program to the simulated PLC"
         backend.simulation.create_instance(plc.instance, _SIM_CPU, operating_mode=STEPPED)
         backend.simulation.power_on(plc.instance)

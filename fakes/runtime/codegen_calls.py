@@ -37,8 +37,10 @@ _TARGET_TYPED = frozenset(["SHL", "SHR", "ROL", "ROR"])
 """Instructions whose data type, in an assignment, is the target's (IN is converted into it)."""
 _BLOCK_MOVES = {"MOVE_BLK": "move", "UMOVE_BLK": "move", "FILL_BLK": "fill", "UFILL_BLK": "fill"}
 _INSTRUCTION_CALLS = INSTANCE_INSTRUCTIONS
-_REFERENCED = ("TON", "TOF", "TP")
-"""The timers a reference to Q or ET updates (the manual's sentence names TP, TON and TOF; TONR is left out)."""
+_REFERENCED = ("TON", "TOF", "TP", "TONR")
+"""The timers a reference to Q or ET updates: "a timer update is performed when and only when" TP, TON, TOF or TONR
+runs or its Q or ELAPSED is referenced (S7-1200 System Manual A5E02486680-05, 7.2, p. 175). A name prefix: the
+system FBs are TON_TIME, TONR_LTIME..."""
 _TIMER_ALIASES = frozenset(["IEC_TIMER", "IEC_LTIMER"])
 """Instructions called on an instance of a system type (the catalog's ``instructions``): ``#t.TON(...)``,
 ``#c.CTU(...)``."""
@@ -149,9 +151,18 @@ class CallGen(ExprGen):
                 return self.unsupported_src(f"{plan[1]} as a value"), None, False
             if args.eno is not None and not args.eno_done:
                 self.pre.extend(self.store(args.eno, "True"))
+            if args.en is not None:  # EN FALSE: not run, ENO FALSE, the type's default value (as for an FC below)
+                res = self.tmp("_r")
+                skipped = [f"{res} = {default_value(t if isinstance(t, str) else None)!r}",
+                           *(self.store(args.eno, "False") if args.eno is not None else [])]
+                self.pre.extend([f"if {self.value(args.en)}:", f"    {res} = {src}",
+                                 "else:", *("    " + x for x in skipped)])
+                return res, t, False
             return src, t, False
         if plan[0] == "fc":
             lines, result = self.fc_call(plan[1], args)
+            if args.en is not None:
+                return self._fc_expr_enabled(plan[1], args, lines, result), plan[1].return_type, False
             self.pre.extend(lines)
             if args.eno is not None:
                 eno = self.block_eno(plan[1])
@@ -162,6 +173,18 @@ class CallGen(ExprGen):
                 self.pre.extend(self.store(args.eno, eno))
             return result, plan[1].return_type, False
         return self.unsupported_src(plan[1] if plan[0] == "unsupported" else "FB call in an expression"), None, False
+
+    def _fc_expr_enabled(self, fc: Any, args: _Args, lines: list[str], result: str) -> str:
+        """An FC called inside an expression with ``EN :=``: when EN is FALSE it does not run and its ENO is FALSE
+        (STEP 7 help "EN/ENO mechanism", as for a call statement); its function value is then the return type's
+        default (0, FALSE, ''), as IEC 61131-3 peers document (thin: no Siemens page on the value was found)."""
+        res = self.tmp("_r")
+        ret = fc.return_type if isinstance(fc.return_type, str) else None
+        ran = [*lines, f"{res} = {result}", *(self.store(args.eno, self.block_eno(fc)) if args.eno is not None else [])]
+        skipped = [f"{res} = {default_value(ret)!r}", *(self.store(args.eno, "False") if args.eno is not None else [])]
+        self.pre.extend([f"if {self.value(args.en)}:", *("    " + x for x in ran),
+                         "else:", *("    " + x for x in skipped)])
+        return res
 
     # ---------------------------------------------------------------- what is called
     def plan(self, call: A.Call) -> tuple:
@@ -407,6 +430,8 @@ class CallGen(ExprGen):
                     else self.value(n)) for i, n in enumerate(nodes)]
         # a string instruction's OUT is the string it is assigned to: its maximum length is the target's
         eno_result = target if isinstance(target, str) and target.startswith(("STRING", "WSTRING")) else result
+        if out is not None and result in ("STRING", "WSTRING") and (slot := self.slot_of(out)) is not None:
+            eno_result = f"{result}[{slot.length}]"  # OUT => s: the declared maximum length of s
         # the instruction's ENO matters where the call writes it, and in a block with "Set ENO automatically", whose
         # ENO an instruction's error resets as an operation's overflow does (ConvertGen.wrap_raw)
         wanted = (args.eno is not None or self.auto_eno) and args.en is None

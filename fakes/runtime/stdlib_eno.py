@@ -18,7 +18,9 @@ An instruction without a rule here reports ENO TRUE (docs/simulated-plc.md, sema
   IN's maximum length; INSERT with P < 0 or beyond IN1; DELETE and REPLACE with L < 0, P <= 0, P beyond IN, or fewer
   than L characters after P. FIND reports TRUE (not found is 0, no error).
 * S_CONV from text to a number: ENO FALSE when the text does not start with a number or the integer is outside OUT's
-  type (S7-1200 System Manual A5E02486680-05, Tables 8-32 and 8-33).
+  type (S7-1200 System Manual A5E02486680-05, Tables 8-32 and 8-33); from a number to text: ENO FALSE when the
+  number's text is longer than OUT's maximum length (Table 8-32: "The OUT parameter maximum string size must be large
+  enough to accept the number of characters").
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from collections.abc import Callable
 from simatic_xml.conversions import round_half_even
 
 from .stdlib_core import INTEGERS, string_cap
-from .stdlib_strings import text_is_number
+from .stdlib_strings import number_to_text, text_is_number
 from .values import INT_RANGES
 
 __all__ = ("eno_rule",)
@@ -106,6 +108,10 @@ def eno_rule(name: str, arg_types: tuple[str | None, ...], result: str | None,
     if name == "S_CONV" and (arg_types[0] or "").startswith(("STRING", "WSTRING")) and (
             result in INTEGERS or result in _FLOATS):
         return lambda text, _r: text_is_number(text, result)
+    if name == "S_CONV" and (result or "").startswith(("STRING", "WSTRING")) and (
+            text := number_to_text(arg_types[0])) is not None:
+        cap = string_cap(result)
+        return lambda value, _r: len(text(value)) <= cap
     if name == "MUX" and len(arg_types) >= 2:
         count = len(arg_types) - 1 - (list(names[-1:]) == ["INELSE"])
         return lambda k, *_rest: 0 <= k < count

@@ -13,6 +13,9 @@ __all__ = ("ENO_FAMILIES",)
 EN_ENO = ("STEP 7 help (TIA Portal, S7-1200/S7-1500), 'EN/ENO mechanism': an SCL block may assign its own ENO, "
           "which its caller receives; with EN FALSE the block does not run and ENO is FALSE (Chinese rendering of "
           "the page: whsf66.com/post/4018.html)")
+EN_EXPR = (EN_ENO + "; inside an expression too: EN FALSE, so the FC does not run (its in/out n stays 0); "
+           "its function value is then the return type's default, 0, as IEC 61131-3 peers document (no Siemens "
+           "page on the value found)")
 AUTO_ENO = ("STEP 7 help, block property 'Set ENO automatically' (SCL, S7-1200/S7-1500): an error in the block's "
             "processing (an arithmetic overflow, an integer division by 0, an instruction's error) resets its ENO; "
             "without the property only an assignment to ENO does (no Siemens page found in our search corpora)")
@@ -119,8 +122,31 @@ BEGIN
         19: #r := "RealMulAuto"(a := "V".r_big, b := "V".r_4, ENO => #ok);
         20: #lr := "LRealMulAuto"(a := "V".lr_1e300, b := "V".lr_1e300, ENO => #ok);
         21: #lr := "LRealMulAuto"(a := "V".lr_25, b := "V".lr_25, ENO => #ok);
+        22: #i := "AddPlain"(EN := "V".x_f, a := "V".i_7, b := "V".i_1, ENO => #ok) + 1;
+        23: #i := "AddPlain"(EN := TRUE, a := "V".i_7, b := "V".i_1, ENO => #ok) + 1;
     END_CASE;
     #BlockEno := #ok;
+END_FUNCTION
+
+FUNCTION "Counts" : Int
+VAR_IN_OUT n : Int; END_VAR
+BEGIN
+    #n := #n + 1;
+    #Counts := 5;
+END_FUNCTION
+
+FUNCTION "EnInExpression" : Int
+VAR_INPUT mode : Int; END_VAR
+VAR_TEMP n : Int; v : Int; END_VAR
+BEGIN
+    #n := 0;
+    CASE #mode OF
+        1: #v := "Counts"(EN := "V".x_f, n := #n) + 1;
+        2: #v := "Counts"(EN := TRUE, n := #n) + 1;
+        3: #v := ABS(EN := "V".x_f, IN := -7) + 1;
+        4: #v := ABS(EN := TRUE, IN := -7) + 1;
+    END_CASE;
+    #EnInExpression := #n * 100 + #v;
 END_FUNCTION
 """
 
@@ -146,6 +172,12 @@ BLOCK_ROWS = [
     ('"BlockEno"(mode := 19)', "Bool", False, AUTO_ENO + "; 3E38 * 4.0 overflows Real (inf)", True),
     ('"BlockEno"(mode := 20)', "Bool", False, AUTO_ENO + "; 1E300 * 1E300 overflows LReal (inf)", True),
     ('"BlockEno"(mode := 21)', "Bool", True, AUTO_ENO),
+    ('"BlockEno"(mode := 22)', "Bool", False, EN_ENO + "; an FC called inside an expression with EN FALSE"),
+    ('"BlockEno"(mode := 23)', "Bool", True, EN_ENO + "; an FC called inside an expression with EN TRUE"),
+    ('"EnInExpression"(mode := 1)', "Int", 1, EN_EXPR, True),
+    ('"EnInExpression"(mode := 2)', "Int", 106, EN_ENO + "; EN TRUE: the FC runs (n + 1) and returns 5"),
+    ('"EnInExpression"(mode := 3)', "Int", 1, EN_EXPR.replace("the FC", "ABS"), True),
+    ('"EnInExpression"(mode := 4)', "Int", 8, EN_ENO + "; EN TRUE: ABS(-7) = 7"),
     ('"AddAuto"(a := "V".i_max, b := "V".i_1)', "Int", -32768,
      "Int data type: the result wraps around whatever ENO says (S7-1200 System Manual A5E02486680-05, 7.4 Math)"),
     ('"DivAuto"(a := "V".i_7, b := "V".i_0)', "Int", 0,
@@ -161,6 +193,9 @@ EDIT = (STRINGS_02 + ": P beyond IN1, P within IN1 but fewer than L characters l
         "longer than OUT")
 
 S_CONV = "S7-1200 System Manual A5E02486680-05 (11/2011), S_CONV, Tables 8-32 (ENO status) and 8-33 (examples)"
+
+S_CONV_TEXT = (S_CONV.replace("Tables 8-32 (ENO status) and 8-33 (examples)", "Table 8-32 (ENO status)") +
+               " from a number to text: ENO 0 when OUT's maximum length cannot hold the characters")
 
 STRING_EXTRA = """
 FUNCTION "StrEno" : Bool
@@ -195,6 +230,11 @@ BEGIN
         24: S_CONV(IN := '-00456', OUT => #p, ENO => #ok);
         25: S_CONV(IN := 'x1.5', OUT => #r, ENO => #ok);
         26: S_CONV(IN := '1.23e-4', OUT => #r, ENO => #ok);
+        27: S_CONV(IN := "V".i_m1, OUT => #s4, ENO => #ok);
+        28: S_CONV(IN := "V".i_min, OUT => #s4, ENO => #ok);
+        29: S_CONV(IN := "V".i_max, OUT => #s, ENO => #ok);
+        30: S_CONV(IN := "V".r_25, OUT => #s4, ENO => #ok);
+        31: S_CONV(IN := "V".r_25, OUT => #s, ENO => #ok);
     END_CASE;
     #StrEno := #ok;
 END_FUNCTION
@@ -227,6 +267,12 @@ STRING_ROWS = [
     ('"StrEno"(mode := 24)', "Bool", True, S_CONV + ": '-00456'"),
     ('"StrEno"(mode := 25)', "Bool", False, S_CONV + ": a text that starts with no number, into a Real", True),
     ('"StrEno"(mode := 26)', "Bool", True, S_CONV + ": '1.23e-4' into a Real reads 1.23"),
+    ('"StrEno"(mode := 27)', "Bool", True, S_CONV_TEXT + ": Int -1 is '-1' in a String[4]"),
+    ('"StrEno"(mode := 28)', "Bool", False, S_CONV_TEXT + ": Int -32768 is 6 characters, OUT holds 4"),
+    ('"StrEno"(mode := 29)', "Bool", True, S_CONV_TEXT + ": Int 32767 is ' 32767' in a String[10]"),
+    ('"StrEno"(mode := 30)', "Bool", False, S_CONV_TEXT + ": Real 2.5 is ' 2.500000E+0', 12 characters", True),
+    ('"StrEno"(mode := 31)', "Bool", False, S_CONV_TEXT + ": ' 2.500000E+0' is 12 characters, a String[10] too short",
+     True),
 ]
 
 ENO_FAMILIES: list[Family] = [

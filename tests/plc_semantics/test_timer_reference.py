@@ -2,8 +2,9 @@
 static (its instruction known only at its call), an element of an array of timers, a multi-instance's timer read
 from outside, a timer in a global DB, through ``engineering-api test run`` in virtual time.
 
-Source: S7-1200 System Manual A5E02486680-05 (11/2011), 7.2 "Timers": Q and ET are updated when the instruction is
-called and when Q or ET is referenced (S7-1500 by practitioner reports). The IEC_TIMER, array and multi-instance
+Source: S7-1200 System Manual A5E02486680-05 (11/2011), 7.2 "Timers", p. 175 (and V4.2 A5E02486680-AK, 8.2, p. 241):
+"a timer update is performed when and only when" a timer instruction (TP, TON, TOF or TONR) runs or its ELAPSED or
+Q member is referenced, so TONR too (S7-1500 by practitioner reports). The IEC_TIMER, array and multi-instance
 paths failed before (a timer not called kept its Q FALSE and its ET 0).
 """
 
@@ -13,7 +14,8 @@ import pytest
 
 from tests.plc_semantics.harness import Case, Check, Family, Step, run_family
 
-REFERENCE = ("S7-1200 System Manual A5E02486680-05, 7.2 Timers: a reference to Q or ET updates the timer; S7-1500 "
+REFERENCE = ("S7-1200 System Manual A5E02486680-05, 7.2 Timers, p. 175: a reference to Q or ET updates the timer "
+             "(TP, TON, TOF or TONR); S7-1500 "
              "by practitioner reports")
 
 PROGRAM = """
@@ -65,6 +67,12 @@ DATA_BLOCK "G"
       et_global : Time;
       tons : Array[1..2] of TON_TIME;
       q_tons : Bool;
+      acc : TONR_TIME;
+      q_acc : Bool;
+      et_acc : Time;
+      it_acc : IEC_TIMER;
+      q_it_acc : Bool;
+      et_it_acc : Time;
    END_VAR
 BEGIN
 END_DATA_BLOCK
@@ -76,7 +84,13 @@ BEGIN
     IF "G".call THEN
         "G".it.TOF(IN := "G".tin, PT := T#500ms);
         "G".tons[2](IN := TRUE, PT := T#500ms);
+        "G".acc(IN := TRUE, R := FALSE, PT := T#500ms);
+        "G".it_acc.TONR(IN := TRUE, R := FALSE, PT := T#500ms);
     END_IF;
+    "G".q_acc := "G".acc.Q;
+    "G".et_acc := "G".acc.ET;
+    "G".q_it_acc := "G".it_acc.Q;
+    "G".et_it_acc := "G".it_acc.ET;
     "G".q_tons := "G".tons[2].Q;
     "G".q_global := "G".it.Q;
     "G".et_global := "G".it.ET;
@@ -104,7 +118,11 @@ CASES = (
             _c("multi-instance TON read from its caller: ET", '"HolderDb".et_multi', 500),
             _c("IEC_TIMER in a global DB, TOF: Q falls", '"G".q_global', False),
             _c("IEC_TIMER in a global DB, TOF: ET", '"G".et_global', 500),
-            _c("array of TON_TIME in a global DB: Q", '"G".q_tons', True))),
+            _c("array of TON_TIME in a global DB: Q", '"G".q_tons', True),
+            _c("TONR_TIME in a global DB: Q", '"G".q_acc', True),
+            _c("TONR_TIME in a global DB: ET", '"G".et_acc', 500),
+            _c("IEC_TIMER called as TONR in a global DB: Q", '"G".q_it_acc', True),
+            _c("IEC_TIMER called as TONR in a global DB: ET", '"G".et_it_acc', 500))),
     )),
 )
 FAMILY = Family("timer references", PROGRAM, CASES)
