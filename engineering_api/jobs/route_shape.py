@@ -313,11 +313,13 @@ def _body_struct(
     if dry_run:
         spec.append(("dry_run", bool | None, None))
     spec += plan.body_fields()
-    # A call without inputs of its own takes nothing but dryRun: a field it would ignore is refused, so a client
-    # that thinks it asked for more ({"save": true} to a close) hears so before the call runs.
+    # A call without inputs of its own takes nothing but dryRun, and an input that forbids unknown fields keeps that
+    # rule on the wire: a field the call would ignore is refused, so a client that thinks it asked for more
+    # ({"save": true} to a close) hears so before the call runs.
+    strict = operation.input.__struct_config__.forbid_unknown_fields if operation.input is not None else True
     struct = msgspec.defstruct(
         f"{operation_id(operation, False)}Request", spec, kw_only=True, rename="camel",
-        forbid_unknown_fields=operation.input is None and not plan.body_fields(),
+        forbid_unknown_fields=strict and not plan.body_fields(),
     )
     doc = ((operation.input.__doc__ or "").strip() if operation.input is not None else "") or None
     if dry_run:

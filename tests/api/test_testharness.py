@@ -256,3 +256,11 @@ def test_cases_and_results_survive_a_restart(client: TestClient[Litestar], engin
     with TestClient(create_app(settings)) as second:
         assert data(second.get(TESTS, headers=viewer)) == ["Motor starts"]
         assert data(second.get("/api/testharness/results", headers=viewer)) == result
+
+
+def test_a_case_field_the_harness_does_not_know_is_refused_not_ignored(api: TestClient[Litestar], engineer: Headers,
+                                                                     viewer: Headers) -> None:
+    refused = create(api, engineer, {**MOTOR, "retentiveMemoryBytes": 16})  # a field of `test run`'s files only
+    assert_error(refused, 422, "VALIDATION_FAILED")
+    assert "retentiveMemoryBytes" in refused.json()["message"]
+    assert data(api.get(TESTS, headers=viewer)) == [], "nothing was stored"

@@ -79,9 +79,10 @@ class TestRef(CamelStruct):
     """Name of the test case (case-insensitive)."""
 
 
-class CreateTestInput(CamelStruct):
+class CreateTestInput(CamelStruct, forbid_unknown_fields=True):
     """A test case as a client sends it (see TestCase for the meaning, convert for the step formats); ``overwrite``
-    replaces a case of the same name instead of answering 409."""
+    replaces a case of the same name instead of answering 409. A field the harness does not know is refused
+    (``retentiveMemoryBytes`` is a field of ``engineering-api test run``'s files only)."""
 
     name: Annotated[str, msgspec.Meta(max_length=100)]
     """Test case name, unique (case-insensitive)."""
