@@ -321,6 +321,7 @@ class AgentRunner:
         now = time.monotonic()
         if self._orphan_since is None:
             self._orphan_since = now
+            self.registry.note_orphan(self.record)  # its session's next call is told, not served elsewhere
             logger.warning("the project %s (token %s) is held by no session; it is closed without saving in %g s",
                            self.record.open_project, fence, self.record.lease_seconds)
         elif now - self._orphan_since >= self.record.lease_seconds and self.close_orphan is not None:

@@ -118,6 +118,16 @@ def _lost(agent: str, method: str, why: str, call_id: str | None = None) -> Port
     )
 
 
+def _forgotten(agent: str, method: str, project: Any) -> PortalUnavailableError:
+    return PortalUnavailableError(
+        f"The farm's Redis lost your session's hold on agent {agent!r} (it restarted without its data, or failed "
+        f"over to a replica that missed it) while that agent was out of reach; the agent then closed your project "
+        f"{project!r} without saving, as no session held it. {method} did not run. Changes since the last save are "
+        "lost: open the project again.", code="AGENT_LOST",
+        details={"agent": agent, "method": method, "project": project, "cause": "FARM_STATE_LOST"},
+    )
+
+
 class FarmBackendBase(EngineeringBackend):
     """The forwarding machinery; :func:`_forwarding` adds one method per port method (:data:`FarmBackend`).
     The type of a farm backend in annotations."""
@@ -222,6 +232,9 @@ class FarmBackendBase(EngineeringBackend):
                 raise _Wait()
             self.end_session(caller)
             raise _lost(held.claim.agent, method, "was restarted" if held.state == "restarted" else "was lost")
+        if held.state == "lost" and held.lost is not None:
+            self.registry.told_lost(caller)
+            raise _forgotten(str(held.lost.get("agent")), method, self.path_map.to_node(held.lost.get("project")))
         if patient and held.data_age < self.config.lease_seconds:
             # Redis's data began less than a lease ago (it lost them): a claim it forgot comes back with its agent's
             # next heartbeat; until every agent has beaten, this caller may be one whose claim is not back yet

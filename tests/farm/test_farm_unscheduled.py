@@ -307,3 +307,44 @@ def test_a_project_redis_forgot_whose_session_moved_on_is_closed_and_its_agent_f
         fresh = _session(node, "fresh")
         data(node.post("/api/projects/actions/create-sync", json={"name": "Fresh"}, headers=fresh))
         assert _holder(node, fresh) == held
+
+
+def _data_age(farm: OwnFarm) -> float:
+    """Seconds since this Redis's data began (its epoch note; 0 before one is written), by Redis' clock."""
+    connection = redis_client(farm.redis.url)
+    epoch = connection.get("engineering-api:farm:epoch")
+    seconds, micros = connection.time()
+    return 0.0 if epoch is None else (seconds * 1000 + micros // 1000 - int(epoch)) / 1000
+
+
+def test_a_session_whose_project_redis_forgot_and_its_agent_closed_is_told_agent_lost_with_the_cause(own_farm):
+    # a lease of 2 s: an agent back later than three leases after Redis lost its data finds its claim not rebuilt
+    farm = own_farm(2, env={"ENGINEERING_API_FARM_LEASE_SECONDS": "2"})
+    with farm.node() as node:
+        forgotten = _session(node, "forgotten")
+        created = data(node.post("/api/projects/actions/create-sync", json={"name": "Forgotten"}, headers=forgotten))
+        data(node.post("/api/projects/actions/save-sync", headers=forgotten))
+        data(node.post(ADD, json={"orderNumber": CPU, "name": "PLC_1"}, headers=forgotten))  # unsaved
+        kept = _session(node, "kept")  # the other agent's session: its heartbeat rebuilds its claim at once
+        data(node.post("/api/projects/actions/create-sync", json={"name": "Kept"}, headers=kept))
+        held = _holder(node, forgotten)
+        process = farm.agents.processes[held]
+        process.send_signal(signal.SIGSTOP)  # out of reach while Redis comes back without its data
+        try:
+            farm.redis.stop()
+            farm.redis.start()
+            until(lambda: _data_age(farm) > 3 * 2 + 0.5, "the time to rebuild a claim is over")
+        finally:
+            process.send_signal(signal.SIGCONT)
+        until(lambda: (record := farm.registry.agent(held)) is not None and record.open_project is None,
+              "the agent closed the project that no claim holds")
+        told = node.get("/api/projects/devices", headers=forgotten)
+        assert told.status_code == 503, told.text
+        answer = told.json()
+        assert answer["code"] == "AGENT_LOST" and answer["details"]["cause"] == "FARM_STATE_LOST", answer
+        assert answer["details"]["agent"] == held
+        # told once; then the project opens again from its last save (the unsaved device is gone)
+        data(node.post("/api/projects/actions/open-sync", json={"path": created["path"]}, headers=forgotten))
+        assert _devices(node, forgotten) == []
+        assert _devices(node, kept) == [], "the other session kept its project"
+
