@@ -149,6 +149,9 @@ class FarmBackendBase(EngineeringBackend):
         self.node_id = uuid.uuid4().hex
         """This API node's run: its jobs' journals name it, and its lease in Redis says it is alive
         (:mod:`engineering_api.farm.failover`), so another node finishes answering them if it dies."""
+        self.jobs_unswept = False
+        """Whether the unfinished jobs of lost API nodes are still to be failed (Redis was away at this node's
+        start: :func:`engineering_api.farm.failover.fail_jobs_of_no_live_node`)."""
         self._lapsed_since: dict[tuple[str, str], float] = {}
         """``time.monotonic()`` at which this node first saw an agent instance's lease gone (its reconnect grace
         runs from there)."""
