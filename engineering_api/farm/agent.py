@@ -46,6 +46,7 @@ from engineering_api.backend.port import AREAS
 from engineering_api.farm.celery_app import (
     CALL_TASK, QUEUED_CALL_EXPIRES_SECONDS, REQUEST_ID_HEADER, FarmCallFailed, FarmConfig, celery_app,
 )
+from engineering_api.farm.celery_heart import CeleryHeart
 from engineering_api.farm.codec import AgentCallError, decode, encode, encode_error
 from engineering_api.farm.registry import HEARTBEAT_SECONDS, AgentRecord, AgentRegistry, agent_queue
 from engineering_api.lib.observability import current_request_id, well_formed_request_id
@@ -99,6 +100,8 @@ class AgentRunner:
         """Since when (monotonic) the open project has been held under no claim (:meth:`_watch_orphan`)."""
         self.close_orphan: Callable[[int], None] | None = None
         """Sends this instance a close of the project of the ownership (token) nobody holds (set by the agent)."""
+        self.celery_heart: CeleryHeart | None = None
+        """Sends the worker's heartbeat events for Celery's monitors (set by the agent)."""
         self._published = time.monotonic()
         """When the heartbeat last ran (monotonic: a wall clock stepped back by time sync, a resumed or migrated VM,
         must not stop the heartbeat, nor a step forward make it beat in a burst). A call's start and end publish
@@ -308,6 +311,8 @@ class AgentRunner:
             logger.warning("Redis had lost this agent's claim (restarted without its data?): rebuilt for %s, token "
                            "%s, project %s", self.record.holder, self.record.fence, self.record.open_project)
         self._watch_orphan(restored < 0)
+        if self.celery_heart is not None:  # Celery's monitors see the agent alive exactly while its lease is
+            self.celery_heart.beat(active=int(self._current is not None), processed=self.record.calls_done)
 
     def _watch_orphan(self, orphan: bool) -> None:
         """A project held under no claim (Redis lost the claim and its holder took another agent meanwhile) for a
@@ -331,6 +336,8 @@ class AgentRunner:
     def stop(self) -> None:
         """End the heartbeat thread and withdraw the record."""
         self._stop.set()
+        if self.celery_heart is not None:
+            self.celery_heart.stop()
         try:
             self.registry.withdraw(self.record)
         except Exception:
@@ -399,6 +406,10 @@ def run_agent(config: FarmConfig, backend: EngineeringBackend, *, name: str | No
                       argsrepr="('close_project', …)", kwargsrepr="{}")
 
     runner.close_orphan = close_orphan
+    from celery.utils.nodenames import host_format
+
+    nodename = host_format(f"{name}@%h")
+    runner.celery_heart = CeleryHeart(app, nodename, config.lease_seconds)
     runner._relaunch()
     runner._refresh_project()
     registry.heartbeat(record)
@@ -425,7 +436,7 @@ def run_agent(config: FarmConfig, backend: EngineeringBackend, *, name: str | No
     threading.Thread(target=runner.beat, name="farm-heartbeat", daemon=True).start()
     try:
         app.worker_main([
-            "worker", "--pool=solo", "--concurrency=1", "-Q", agent_queue(name), "-n", f"{name}@%h",
+            "worker", "--pool=solo", "--concurrency=1", "-Q", agent_queue(name), "-n", nodename,
             f"--loglevel={log_level or 'WARNING'}", "--without-gossip", "--without-mingle", "--without-heartbeat",
         ])
     finally:

@@ -348,3 +348,75 @@ def test_a_session_whose_project_redis_forgot_and_its_agent_closed_is_told_agent
         assert _devices(node, forgotten) == []
         assert _devices(node, kept) == [], "the other session kept its project"
 
+
+
+class _CeleryState:
+    """Celery's own event receiver feeding Celery's own ``State`` (what Flower and ``celery events`` keep)."""
+
+    def __init__(self, url: str) -> None:
+        self.app = celery_app(FarmConfig(url))
+        self.state = self.app.events.State()
+        self._receiver: Any = None
+        self._thread = threading.Thread(target=self._listen, name="celery-state", daemon=True)
+        self._thread.start()
+
+    def _listen(self) -> None:
+        with self.app.connection_for_read() as connection:
+            self._receiver = self.app.events.Receiver(connection, handlers={"*": self.state.event})
+            self._receiver.capture(limit=None, timeout=None, wakeup=False)
+
+    def alive(self, agent: str) -> bool:
+        return any(w.alive for name, w in list(self.state.workers.items()) if name.startswith(f"{agent}@"))
+
+    def last_beat(self, agent: str) -> float:
+        """When the newest heartbeat event of ``agent`` was received (0: none)."""
+        return max((w.heartbeats[-1] for name, w in list(self.state.workers.items())
+                    if name.startswith(f"{agent}@") and w.heartbeats), default=0.0)
+
+    def stop(self) -> None:
+        if self._receiver is not None:
+            self._receiver.should_stop = True
+        self._thread.join(WAIT)
+
+
+def test_celerys_monitors_hold_an_agent_online_while_its_lease_lives_busy_or_not_and_drop_it_paused(own_farm):
+    farm = own_farm(1, "600:devices.add_device", env={"ENGINEERING_API_FARM_LEASE_SECONDS": "2"})
+    name = next(iter(farm.agents.processes))
+    monitor = _CeleryState(farm.redis.url)
+    try:
+        until(lambda: monitor.alive(name), "Celery's State lists the agent online")
+        with farm.node() as node:
+            session = _session(node, "monitored")
+            data(node.post("/api/projects/actions/create-sync", json={"name": "Monitored"}, headers=session))
+            answers: list[Any] = []
+            adding = threading.Thread(target=lambda: answers.append(
+                node.post(ADD, json={"orderNumber": CPU, "name": "PLC_1"}, headers=session)))
+            adding.start()
+            try:
+                until(lambda: ((farm.registry.agent(name) or None) and farm.registry.agent(name).current_call or "")
+                      .startswith("devices.add_device"), "the change runs on the agent")
+                # busy in a long call (the solo pool's loop blocked): online all along, over several expiries
+                for _ in range(3):
+                    last = monitor.last_beat(name)
+
+                    def later(after: float = last) -> bool:
+                        return monitor.last_beat(name) > after
+
+                    until(later, "a heartbeat event during the call")
+                    assert monitor.alive(name), "a busy agent is online"
+                process = farm.agents.processes[name]
+                process.send_signal(signal.SIGSTOP)
+                try:
+                    until(lambda: not monitor.alive(name), "Celery's State drops the paused agent")
+                    until(lambda: farm.registry.agent(name) is None, "the farm's lease lapsed too")
+                finally:
+                    process.send_signal(signal.SIGCONT)
+                until(lambda: monitor.alive(name), "the agent back online in Celery's State")
+            finally:
+                (farm.root / "gate").touch()
+                adding.join(WAIT)
+            assert data(answers[0])["name"] == "PLC_1"
+        farm.agents.stop_all()  # a clean stop: worker-offline
+        until(lambda: not monitor.alive(name), "a stopped agent is offline at once")
+    finally:
+        monitor.stop()
