@@ -33,12 +33,14 @@ if TYPE_CHECKING:
     from engineering_api.farm.proxy import FarmBackendBase
     from engineering_api.jobs.manager import JobManager
 
-__all__ = ("BEAT_SECONDS", "NodeLease", "fail_jobs_of_no_live_node", "jobs_of_no_live_node", "take_over_orphaned_jobs")
+__all__ = ("BEAT_SECONDS", "NodeLease", "fail_jobs_of_no_live_node", "jobs_of_no_live_node",
+           "take_over_orphaned_jobs")
 
 logger = logging.getLogger(__name__)
 
-BEAT_SECONDS = 1.0
-"""How often a node rewrites its lease and looks for running jobs of nodes whose lease is gone."""
+BEAT_SECONDS = 2.0
+"""How often a node rewrites its lease and looks for running jobs of nodes whose lease is gone (at most a third of
+its lease: :meth:`NodeLease.interval`)."""
 TAKEN_OVER_SECONDS = 24 * 3600
 """How long the mark that a node took a job over is kept (a day, as the journal)."""
 RUNNING_JOBS_LOOKED_AT = 200
@@ -68,20 +70,24 @@ class NodeLease:
     def stop(self) -> None:
         self._stop.set()
 
+    @property
+    def interval(self) -> float:
+        return min(BEAT_SECONDS, self.farm.config.lease_seconds / 3)
+
     def beat(self) -> None:
         """The lease, naming the jobs this node runs and counting its beats; the node in the set of nodes."""
         self._beats += 1
         lease = json.dumps({"beat": self._beats, "jobs": self.jobs.supervised()})
-        pipe = self._redis.pipeline(transaction=False)
-        pipe.set(self._key("node", self.farm.node_id), lease, px=int(self.farm.config.lease_seconds * 1000))
-        pipe.sadd(self._key("nodes"), self.farm.node_id)
-        pipe.execute()
+        missing = not self._redis.set(self._key("node", self.farm.node_id), lease,
+                                      px=int(self.farm.config.lease_seconds * 1000), get=True)
+        if missing:  # the first beat, or Redis lost its data: a node that starts finds this one in the set
+            self._redis.sadd(self._key("nodes"), self.farm.node_id)
 
     def alive(self, node: str) -> bool:
         return bool(self._redis.exists(self._key("node", node)))
 
     def _run(self) -> None:
-        while not self._stop.wait(BEAT_SECONDS):
+        while not self._stop.wait(self.interval):
             try:
                 self.beat()
                 if self.farm.jobs_unswept:  # Redis was away at this node's start
@@ -142,7 +148,7 @@ def jobs_of_no_live_node(jobs: JobManager, farm: FarmBackendBase) -> list[str]:
         second = _node_leases(redis, prefix)
         if all(node not in second or second[node][0] > beat for node, (beat, _) in first.items()):
             break
-        time.sleep(BEAT_SECONDS / 4)
+        time.sleep(0.25)
     # a node that lost its lease between the two reads is dead (a node restarted at once leaves its old lease
     # until it expires): what it listed is nobody's
     held = set().union(*(listed | first.get(node, (0, set()))[1] for node, (_, listed) in second.items()))
@@ -166,7 +172,10 @@ def take_over_orphaned_jobs(lease: NodeLease) -> list[str]:
     """Re-attach every running job whose journal names another node whose lease is gone; returns their ids."""
     records, _ = lease.jobs.list(status="Running", limit=RUNNING_JOBS_LOOKED_AT)
     taken = []
+    own = set(lease.jobs.supervised())
     for record in records:
+        if record.job_id in own:  # this node runs it: no Redis command for it
+            continue
         raw = lease._redis.get(lease._key("job", record.job_id))
         call: dict[str, Any] | None = json.loads(raw) if raw is not None else None
         node = call.get("node") if call is not None else None

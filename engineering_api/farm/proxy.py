@@ -58,12 +58,16 @@ LOCAL_METHODS = frozenset({"on_worker_thread_started", "close"})
 logger = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.5
+"""How long a step waits before it tries again while Redis is unreachable or the agents have not reported."""
+REPLY_WAIT_SECONDS = 1.0
 """Longest wait for a result before the call's cancel token is looked at again: each wait is a Redis command
-(``BLPOP``), so a TIA call of a minute costs 120 of them; a cancel reaches the agent within this, well inside
-:data:`CANCEL_GRACE_SECONDS` (it was 0.25 s: the most part of a port call's Redis commands in the 1 s model)."""
-LEASE_CHECK_SECONDS = HEARTBEAT_SECONDS
-"""How often a waiting call reads its agent's record (one Redis round trip): as often as the agent writes it, not
-at every wake-up for the token; its lease lasts :data:`~engineering_api.farm.registry.AGENT_TTL_SECONDS`."""
+(``BLPOP``), so a TIA call of a minute costs 60 of them; a cancel reaches the agent within this, well inside
+:data:`CANCEL_GRACE_SECONDS` (0.25 s, then 0.5 s, were most of a port call's Redis commands in the 1 s model:
+``tests/farm/test_farm_redis_budget.py`` counts them)."""
+LEASE_CHECK_SECONDS = 2 * HEARTBEAT_SECONDS
+"""How often a waiting call reads its agent's record (one Redis command): a lapse is acted on only after the lease
+(:data:`~engineering_api.farm.registry.AGENT_TTL_SECONDS`) and the node's grace, so reading it every other
+heartbeat tells a lost agent at most a second later and halves the reads."""
 NOT_RUN_CODES = frozenset({"AGENT_LOST", "STALE_AGENT_INSTANCE", "STALE_FENCING_TOKEN", "FARM_BROKER_UNREACHABLE",
                            "NO_FREE_AGENT", "PROJECT_CLOSING", "PROJECT_HELD"})
 """The farm's answers that say a call did not run and never will."""
@@ -470,7 +474,7 @@ class FarmBackendBase(EngineeringBackend):
         lease_read_at = time.monotonic()
         while True:
             try:
-                message = self.registry.next_message(call_id, POLL_SECONDS)
+                message = self.registry.next_message(call_id, REPLY_WAIT_SECONDS)
                 if message is not None and "progress" in message:
                     if progress is not None:
                         progress(int(message["progress"][0]), str(message["progress"][1]))

@@ -209,17 +209,18 @@ return false
 # KEYS the record, the set of agent names, the fence counter, the agent's claim, its holder's caller key (or the
 # record's again), the project's lock (or the record's again), the epoch (see _HOLDING); ARGV the record json, its
 # lease (ms), the agent's name, the claim json ('': no ownership), the lock json, the top token, how long (ms)
-# after Redis' data began a lost claim is rebuilt. Every heartbeat keeps the name in the set of agents (a call's
-# start and end write only the record); one that finds its record missing (its lease lapsed, or Redis lost its
-# data) raises the fence counter above every token the agent has seen (no new claim gets an old number). An agent
+# after Redis' data began a lost claim is rebuilt. A heartbeat that finds its record missing (the agent's start,
+# its lease lapsed, or Redis lost its data) puts the name in the set of agents (a roster read drops a name only
+# while neither its record nor its claim is there) and raises the fence counter above every token the agent has
+# seen (no new claim gets an old number). An agent
 # holding a project whose claim is gone rebuilds the claim and the project's lock while Redis' data is young (it
 # lost them: restarted without its append-only file, a failover to a replica that missed writes; an epoch missing
 # is set now), unless its holder claimed another agent meanwhile; otherwise the project is held under no claim, an
 # orphan: -1, at every heartbeat while it lasts.
 _BEAT = """
 local missing = not redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'GET')
-redis.call('SADD', KEYS[2], ARGV[3])
 if missing then
+  redis.call('SADD', KEYS[2], ARGV[3])
   local top = tonumber(ARGV[6])
   if top > tonumber(redis.call('GET', KEYS[3]) or '0') then redis.call('SET', KEYS[3], top) end
 end
@@ -521,13 +522,12 @@ class AgentRegistry:
         key = self._key("call", call_id)
         mark = mark or f"started {uuid.uuid4().hex}"
         pipe = self._redis.pipeline(transaction=False)
-        pipe.set(key, mark, nx=True, ex=24 * 3600)
-        pipe.get(key)
+        pipe.set(key, mark, nx=True, ex=24 * 3600, get=True)  # the mark before: none, or this delivery's own
         pipe.exists(self._key("cancel", call_id))
         if record is not None:
             self._publish(pipe, record)
-        _, stored, canceled, *_ = pipe.execute()
-        return _text(stored) == mark, bool(canceled)
+        before, canceled, *_ = pipe.execute()
+        return before is None or _text(before) == mark, bool(canceled)
 
     def call_held(self, call_id: str, queue: str) -> Literal["queued", "taken"] | None:
         """Where the broker holds the message of ``call_id`` (Celery's task id is in it) for an agent: ``queued``
@@ -571,11 +571,15 @@ class AgentRegistry:
         pipe.expire(self._key("cancel-wake", call_id), 3600)
         pipe.execute()
 
-    def wait_for_cancel(self, call_id: str, timeout: float) -> bool:
+    def wait_for_cancel(self, call_id: str, timeout: float, *, flag: bool = False) -> bool:
         """Agent side: whether the API node asked to stop ``call_id``, waiting up to ``timeout`` seconds for it to
-        ask (one round trip: the wake-up, then the flag, which a node that sends no wake-up sets alone)."""
+        ask (one command: every cancel pushes the wake-up beside its flag, :meth:`request_cancel`). ``flag``: also
+        read the flag, which a node older than the wake-up sets alone (in the same round trip)."""
+        wake = [self._key("cancel-wake", call_id)]
+        if not flag:
+            return bool(self._redis.blpop(wake, timeout=max(timeout, 0.01)))
         pipe = self._redis.pipeline(transaction=False)
-        pipe.blpop([self._key("cancel-wake", call_id)], timeout=max(timeout, 0.01))
+        pipe.blpop(wake, timeout=max(timeout, 0.01))
         pipe.exists(self._key("cancel", call_id))
         woken, flagged = pipe.execute()
         return bool(woken) or bool(flagged)

@@ -7,7 +7,9 @@
    heartbeats rebuild the claims) and never refuses a brand-new session for a token it never had;
 3. an agent cut off from Redis for longer than its lease, shorter than its grace, keeps its session's unsaved work;
 4. Celery tells a running call ``STARTED`` while it runs (Flower, ``celery events``, the result backend) and a
-   failed one ``FAILURE`` with its error code, as the API does.
+   failed one ``FAILURE`` with its error code, as the API does;
+5. a session whose claim Redis lost, and whose project its agent then closed, is told ``AGENT_LOST`` with the cause;
+6. Celery's own event state holds an agent online while its lease lives, busy or not, and drops it paused.
 """
 
 from __future__ import annotations
