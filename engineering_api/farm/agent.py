@@ -104,10 +104,10 @@ class AgentRunner:
         self.close_orphan: Callable[[int], None] | None = None
         """Sends this instance a close of the project of the ownership (token) nobody holds (set by the agent)."""
         self.celery_heart: CeleryHeart | None = None
+        """Sends the worker's heartbeat events for Celery's monitors (set by the agent)."""
         self._waits = 0
         """Heartbeat waits on a running call's cancel wake-up so far (every :data:`FLAG_LOOK_EVERY` th reads the
         flag too)."""
-        """Sends the worker's heartbeat events for Celery's monitors (set by the agent)."""
         self._published = time.monotonic()
         """When the heartbeat last ran (monotonic: a wall clock stepped back by time sync, a resumed or migrated VM,
         must not stop the heartbeat, nor a step forward make it beat in a burst). A call's start and end publish
