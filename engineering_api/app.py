@@ -192,7 +192,14 @@ async def running(services: Services) -> AsyncIterator[None]:
     """Start what serving needs (worker, portal, scheduler) and stop it again: the app's lifespan, and the
     in-process stdio MCP server's."""
     services.started_at = utc_now()
-    interrupted = services.jobs.fail_interrupted()
+    if services.backend.name == "farm":  # several nodes may share the database: not the jobs a live one runs
+        from engineering_api.farm.failover import fail_jobs_of_no_live_node
+        from engineering_api.farm.proxy import FarmBackendBase
+
+        assert isinstance(services.backend, FarmBackendBase)  # the farm backend is the only one named "farm"
+        interrupted = fail_jobs_of_no_live_node(services.jobs, services.backend)
+    else:
+        interrupted = services.jobs.fail_interrupted()
     if interrupted:
         logger.warning("%d job(s) from the previous run were marked Failed (interrupted by restart)", interrupted)
     if services.backend.name == "farm":  # jobs whose calls still run on agents end with their real state
@@ -220,10 +227,12 @@ async def running(services: Services) -> AsyncIterator[None]:
         try:
             pipeline_schedules.detach(services)
             services.scheduler.shutdown(wait=False)
+            own = services.jobs.supervised()
             await services.jobs.shutdown()
             services.worker.stop()
-            # Jobs that could not finish are marked now, not only at the next start, so none stays Running.
-            services.jobs.fail_interrupted()
+            # Jobs that could not finish are marked now, not only at the next start, so none stays Running; a
+            # farm node marks only its own (another node on the database runs the others).
+            services.jobs.fail_interrupted(own if services.backend.name == "farm" else None)
         finally:
             services.backend.close()  # stops free-running simulated CPUs even if a step above failed
 

@@ -46,6 +46,7 @@ from engineering_api.backend.port import AREAS
 from engineering_api.farm.celery_app import (
     CALL_TASK, QUEUED_CALL_EXPIRES_SECONDS, REQUEST_ID_HEADER, FarmCallFailed, FarmConfig, celery_app,
 )
+from engineering_api.farm.celery_heart import CeleryHeart
 from engineering_api.farm.codec import AgentCallError, decode, encode, encode_error
 from engineering_api.farm.registry import HEARTBEAT_SECONDS, AgentRecord, AgentRegistry, agent_queue
 from engineering_api.lib.observability import current_request_id, well_formed_request_id
@@ -70,6 +71,9 @@ PROJECT_METHODS = frozenset({"create_project", "open_project", "close_project", 
 
 IDLE_LOOK_SECONDS = 0.1
 """How often the heartbeat thread of an idle agent looks whether a call has started (to watch for its cancel)."""
+FLAG_LOOK_EVERY = 5
+"""A running call's cancel flag alone (what an API node older than the wake-up sets) is read at every fifth
+heartbeat wait, not at each: one Redis command a second less on a busy agent."""
 OUTCOME_RETRY_SECONDS = 120.0
 """How long an agent keeps trying to hand a finished call's outcome to a Redis that is restarting."""
 
@@ -99,6 +103,11 @@ class AgentRunner:
         """Since when (monotonic) the open project has been held under no claim (:meth:`_watch_orphan`)."""
         self.close_orphan: Callable[[int], None] | None = None
         """Sends this instance a close of the project of the ownership (token) nobody holds (set by the agent)."""
+        self.celery_heart: CeleryHeart | None = None
+        """Sends the worker's heartbeat events for Celery's monitors (set by the agent)."""
+        self._waits = 0
+        """Heartbeat waits on a running call's cancel wake-up so far (every :data:`FLAG_LOOK_EVERY` th reads the
+        flag too)."""
         self._published = time.monotonic()
         """When the heartbeat last ran (monotonic: a wall clock stepped back by time sync, a resumed or migrated VM,
         must not stop the heartbeat, nor a step forward make it beat in a burst). A call's start and end publish
@@ -292,7 +301,8 @@ class AgentRunner:
             due = max(self._published + HEARTBEAT_SECONDS - time.monotonic(), 0.0)
             try:
                 if current is not None and not current[1].canceled and due > 0:
-                    if self.registry.wait_for_cancel(current[0], due):
+                    self._waits += 1
+                    if self.registry.wait_for_cancel(current[0], due, flag=self._waits % FLAG_LOOK_EVERY == 0):
                         current[1].cancel(OperationCanceledError("the job was canceled"))
                 elif due > 0:
                     self._stop.wait(min(due, IDLE_LOOK_SECONDS))
@@ -308,6 +318,8 @@ class AgentRunner:
             logger.warning("Redis had lost this agent's claim (restarted without its data?): rebuilt for %s, token "
                            "%s, project %s", self.record.holder, self.record.fence, self.record.open_project)
         self._watch_orphan(restored < 0)
+        if self.celery_heart is not None:  # Celery's monitors see the agent alive exactly while its lease is
+            self.celery_heart.beat(active=int(self._current is not None), processed=self.record.calls_done)
 
     def _watch_orphan(self, orphan: bool) -> None:
         """A project held under no claim (Redis lost the claim and its holder took another agent meanwhile) for a
@@ -321,6 +333,7 @@ class AgentRunner:
         now = time.monotonic()
         if self._orphan_since is None:
             self._orphan_since = now
+            self.registry.note_orphan(self.record)  # its session's next call is told, not served elsewhere
             logger.warning("the project %s (token %s) is held by no session; it is closed without saving in %g s",
                            self.record.open_project, fence, self.record.lease_seconds)
         elif now - self._orphan_since >= self.record.lease_seconds and self.close_orphan is not None:
@@ -330,6 +343,8 @@ class AgentRunner:
     def stop(self) -> None:
         """End the heartbeat thread and withdraw the record."""
         self._stop.set()
+        if self.celery_heart is not None:
+            self.celery_heart.stop()
         try:
             self.registry.withdraw(self.record)
         except Exception:
@@ -398,6 +413,10 @@ def run_agent(config: FarmConfig, backend: EngineeringBackend, *, name: str | No
                       argsrepr="('close_project', …)", kwargsrepr="{}")
 
     runner.close_orphan = close_orphan
+    from celery.utils.nodenames import host_format
+
+    nodename = host_format(f"{name}@%h")
+    runner.celery_heart = CeleryHeart(app, nodename, config.lease_seconds)
     runner._relaunch()
     runner._refresh_project()
     registry.heartbeat(record)
@@ -424,7 +443,7 @@ def run_agent(config: FarmConfig, backend: EngineeringBackend, *, name: str | No
     threading.Thread(target=runner.beat, name="farm-heartbeat", daemon=True).start()
     try:
         app.worker_main([
-            "worker", "--pool=solo", "--concurrency=1", "-Q", agent_queue(name), "-n", f"{name}@%h",
+            "worker", "--pool=solo", "--concurrency=1", "-Q", agent_queue(name), "-n", nodename,
             f"--loglevel={log_level or 'WARNING'}", "--without-gossip", "--without-mingle", "--without-heartbeat",
         ])
     finally:

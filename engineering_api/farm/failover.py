@@ -11,6 +11,10 @@ and the call's own end, instead of waiting for the dead node to come back.
 
 A job without a journal (no farm call yet, or an embedded operation) says nothing about its node and is left to
 that node's restart (``INTERRUPTED``).
+
+A node's lease also lists the jobs it runs (:meth:`JobManager.supervised`), so a node that starts on a database
+other nodes use fails (``INTERRUPTED``) only the unfinished jobs no live node lists (:func:`jobs_of_no_live_node`),
+never the jobs a live node still runs; a clean stop fails only its own.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from typing import TYPE_CHECKING, Any
 
 from redis.exceptions import RedisError
@@ -28,12 +33,14 @@ if TYPE_CHECKING:
     from engineering_api.farm.proxy import FarmBackendBase
     from engineering_api.jobs.manager import JobManager
 
-__all__ = ("BEAT_SECONDS", "NodeLease", "take_over_orphaned_jobs")
+__all__ = ("BEAT_SECONDS", "NodeLease", "fail_jobs_of_no_live_node", "jobs_of_no_live_node",
+           "take_over_orphaned_jobs")
 
 logger = logging.getLogger(__name__)
 
-BEAT_SECONDS = 1.0
-"""How often a node rewrites its lease and looks for running jobs of nodes whose lease is gone."""
+BEAT_SECONDS = 2.0
+"""How often a node rewrites its lease and looks for running jobs of nodes whose lease is gone (at most a third of
+its lease: :meth:`NodeLease.interval`)."""
 TAKEN_OVER_SECONDS = 24 * 3600
 """How long the mark that a node took a job over is kept (a day, as the journal)."""
 RUNNING_JOBS_LOOKED_AT = 200
@@ -50,6 +57,7 @@ class NodeLease:
         """Re-attaches a taken-over job to its call (:func:`engineering_api.farm.reattach.settle_orphaned`)."""
         self._redis = farm.config.redis()
         self._stop = threading.Event()
+        self._beats = 0
 
     def _key(self, *parts: str) -> str:
         return ":".join((self.farm.config.prefix, *parts))
@@ -62,16 +70,28 @@ class NodeLease:
     def stop(self) -> None:
         self._stop.set()
 
+    @property
+    def interval(self) -> float:
+        return min(BEAT_SECONDS, self.farm.config.lease_seconds / 3)
+
     def beat(self) -> None:
-        self._redis.set(self._key("node", self.farm.node_id), "1", px=int(self.farm.config.lease_seconds * 1000))
+        """The lease, naming the jobs this node runs and counting its beats; the node in the set of nodes."""
+        self._beats += 1
+        lease = json.dumps({"beat": self._beats, "jobs": self.jobs.supervised()})
+        missing = not self._redis.set(self._key("node", self.farm.node_id), lease,
+                                      px=int(self.farm.config.lease_seconds * 1000), get=True)
+        if missing:  # the first beat, or Redis lost its data: a node that starts finds this one in the set
+            self._redis.sadd(self._key("nodes"), self.farm.node_id)
 
     def alive(self, node: str) -> bool:
         return bool(self._redis.exists(self._key("node", node)))
 
     def _run(self) -> None:
-        while not self._stop.wait(BEAT_SECONDS):
+        while not self._stop.wait(self.interval):
             try:
                 self.beat()
+                if self.farm.jobs_unswept:  # Redis was away at this node's start
+                    fail_jobs_of_no_live_node(self.jobs, self.farm)
                 take_over_orphaned_jobs(self)
             except RedisError:  # Redis restarting: the next look tries again
                 continue
@@ -84,11 +104,78 @@ class NodeLease:
                                     ex=TAKEN_OVER_SECONDS))
 
 
+def _node_leases(redis: Any, prefix: str) -> dict[str, tuple[int, set[str]]]:
+    """Every live API node's beat count and the jobs it runs, by node id (a node whose lease is gone leaves the
+    set of nodes)."""
+    nodes = sorted(name.decode() if isinstance(name, bytes) else name for name in redis.smembers(f"{prefix}:nodes"))
+    if not nodes:
+        return {}
+    leases: dict[str, tuple[int, set[str]]] = {}
+    for node, raw in zip(nodes, redis.mget([f"{prefix}:node:{node}" for node in nodes])):
+        if raw is None:
+            redis.srem(f"{prefix}:nodes", node)
+            continue
+        try:
+            lease = json.loads(raw)
+        except ValueError:  # a node of before the lease named its jobs: it says nothing of them
+            lease = {}
+        if isinstance(lease, dict):
+            leases[node] = (int(lease.get("beat", 0)), set(lease.get("jobs", ())))
+        else:
+            leases[node] = (0, set())
+    return leases
+
+
+def jobs_of_no_live_node(jobs: JobManager, farm: FarmBackendBase) -> list[str]:
+    """The unfinished jobs of the database that no live API node runs (at a node's start: its own previous run's,
+    and those of nodes that died), to be failed ``INTERRUPTED`` (:meth:`JobManager.fail_interrupted`).
+
+    A job is written to the database just before its node lists it, so the leases are read twice: once, then
+    again after every live node has beaten since (or lost its lease; at most a lease later). A job that no node
+    still live at the second read listed in either read was run by no live node when the database was read.
+
+    Raises:
+        RedisError: Redis is unreachable (nothing is known of the other nodes).
+    """
+    unfinished = jobs.unfinished()
+    if not unfinished:
+        return []
+    redis, prefix = farm.config.redis(), farm.config.prefix
+    first = _node_leases(redis, prefix)
+    second = first
+    deadline = time.monotonic() + farm.config.lease_seconds + BEAT_SECONDS
+    while first and time.monotonic() < deadline:
+        second = _node_leases(redis, prefix)
+        if all(node not in second or second[node][0] > beat for node, (beat, _) in first.items()):
+            break
+        time.sleep(0.25)
+    # a node that lost its lease between the two reads is dead (a node restarted at once leaves its old lease
+    # until it expires): what it listed is nobody's
+    held = set().union(*(listed | first.get(node, (0, set()))[1] for node, (_, listed) in second.items()))
+    return [job for job in unfinished if job not in held]
+
+
+def fail_jobs_of_no_live_node(jobs: JobManager, farm: FarmBackendBase) -> int:
+    """At a node's start: fail (``INTERRUPTED``) the unfinished jobs no live node runs (:func:`jobs_of_no_live_node`);
+    returns how many. Redis unreachable: none now; the node's lease loop does it once Redis answers."""
+    try:
+        lost = jobs_of_no_live_node(jobs, farm)
+    except RedisError:
+        logger.warning("the farm's Redis is unreachable: the jobs of lost API nodes are failed once it answers")
+        farm.jobs_unswept = True
+        return 0
+    farm.jobs_unswept = False
+    return jobs.fail_interrupted(lost)
+
+
 def take_over_orphaned_jobs(lease: NodeLease) -> list[str]:
     """Re-attach every running job whose journal names another node whose lease is gone; returns their ids."""
     records, _ = lease.jobs.list(status="Running", limit=RUNNING_JOBS_LOOKED_AT)
     taken = []
+    own = set(lease.jobs.supervised())
     for record in records:
+        if record.job_id in own:  # this node runs it: no Redis command for it
+            continue
         raw = lease._redis.get(lease._key("job", record.job_id))
         call: dict[str, Any] | None = json.loads(raw) if raw is not None else None
         node = call.get("node") if call is not None else None

@@ -58,12 +58,16 @@ LOCAL_METHODS = frozenset({"on_worker_thread_started", "close"})
 logger = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.5
+"""How long a step waits before it tries again while Redis is unreachable or the agents have not reported."""
+REPLY_WAIT_SECONDS = 1.0
 """Longest wait for a result before the call's cancel token is looked at again: each wait is a Redis command
-(``BLPOP``), so a TIA call of a minute costs 120 of them; a cancel reaches the agent within this, well inside
-:data:`CANCEL_GRACE_SECONDS` (it was 0.25 s: the most part of a port call's Redis commands in the 1 s model)."""
-LEASE_CHECK_SECONDS = HEARTBEAT_SECONDS
-"""How often a waiting call reads its agent's record (one Redis round trip): as often as the agent writes it, not
-at every wake-up for the token; its lease lasts :data:`~engineering_api.farm.registry.AGENT_TTL_SECONDS`."""
+(``BLPOP``), so a TIA call of a minute costs 60 of them; a cancel reaches the agent within this, well inside
+:data:`CANCEL_GRACE_SECONDS` (0.25 s, then 0.5 s, were most of a port call's Redis commands in the 1 s model:
+``tests/farm/test_farm_redis_budget.py`` counts them)."""
+LEASE_CHECK_SECONDS = 2 * HEARTBEAT_SECONDS
+"""How often a waiting call reads its agent's record (one Redis command): a lapse is acted on only after the lease
+(:data:`~engineering_api.farm.registry.AGENT_TTL_SECONDS`) and the node's grace, so reading it every other
+heartbeat tells a lost agent at most a second later and halves the reads."""
 NOT_RUN_CODES = frozenset({"AGENT_LOST", "STALE_AGENT_INSTANCE", "STALE_FENCING_TOKEN", "FARM_BROKER_UNREACHABLE",
                            "NO_FREE_AGENT", "PROJECT_CLOSING", "PROJECT_HELD"})
 """The farm's answers that say a call did not run and never will."""
@@ -118,6 +122,16 @@ def _lost(agent: str, method: str, why: str, call_id: str | None = None) -> Port
     )
 
 
+def _forgotten(agent: str, method: str, project: Any) -> PortalUnavailableError:
+    return PortalUnavailableError(
+        f"The farm's Redis lost your session's hold on agent {agent!r} (it restarted without its data, or failed "
+        f"over to a replica that missed it) while that agent was out of reach; the agent then closed your project "
+        f"{project!r} without saving, as no session held it. {method} did not run. Changes since the last save are "
+        "lost: open the project again.", code="AGENT_LOST",
+        details={"agent": agent, "method": method, "project": project, "cause": "FARM_STATE_LOST"},
+    )
+
+
 class FarmBackendBase(EngineeringBackend):
     """The forwarding machinery; :func:`_forwarding` adds one method per port method (:data:`FarmBackend`).
     The type of a farm backend in annotations."""
@@ -139,6 +153,9 @@ class FarmBackendBase(EngineeringBackend):
         self.node_id = uuid.uuid4().hex
         """This API node's run: its jobs' journals name it, and its lease in Redis says it is alive
         (:mod:`engineering_api.farm.failover`), so another node finishes answering them if it dies."""
+        self.jobs_unswept = False
+        """Whether the unfinished jobs of lost API nodes are still to be failed (Redis was away at this node's
+        start: :func:`engineering_api.farm.failover.fail_jobs_of_no_live_node`)."""
         self._lapsed_since: dict[tuple[str, str], float] = {}
         """``time.monotonic()`` at which this node first saw an agent instance's lease gone (its reconnect grace
         runs from there)."""
@@ -222,6 +239,9 @@ class FarmBackendBase(EngineeringBackend):
                 raise _Wait()
             self.end_session(caller)
             raise _lost(held.claim.agent, method, "was restarted" if held.state == "restarted" else "was lost")
+        if held.state == "lost" and held.lost is not None:
+            self.registry.told_lost(caller)
+            raise _forgotten(str(held.lost.get("agent")), method, self.path_map.to_node(held.lost.get("project")))
         if patient and held.data_age < self.config.lease_seconds:
             # Redis's data began less than a lease ago (it lost them): a claim it forgot comes back with its agent's
             # next heartbeat; until every agent has beaten, this caller may be one whose claim is not back yet
@@ -454,7 +474,7 @@ class FarmBackendBase(EngineeringBackend):
         lease_read_at = time.monotonic()
         while True:
             try:
-                message = self.registry.next_message(call_id, POLL_SECONDS)
+                message = self.registry.next_message(call_id, REPLY_WAIT_SECONDS)
                 if message is not None and "progress" in message:
                     if progress is not None:
                         progress(int(message["progress"][0]), str(message["progress"][1]))

@@ -44,6 +44,8 @@ each record carries its own (:attr:`AgentRecord.lease_seconds`)."""
 REBUILD_LEASES = 3
 """For how many leases after Redis' data began (it lost them) an agent's heartbeat rebuilds the claim it holds:
 every live agent beats once a second, so all have by then."""
+LOST_NOTE_SECONDS = 24 * 3600
+"""How long a session whose project an agent closed after Redis lost its claim is told so at its next call."""
 KOMBU_UNACKED_KEY = "unacked"
 """Where kombu's Redis transport keeps messages taken and not yet acknowledged (its ``unacked_key`` default)."""
 LOST_MESSAGE_SECONDS = 2.0
@@ -112,11 +114,15 @@ class Holding:
     claim: Claim | None
     state: str
     """``none`` (no claim), ``alive``, ``closing`` (being closed after a call given up on), ``gone`` (the agent's
-    record expired), ``restarted`` (the agent runs as another instance)."""
+    record expired), ``restarted`` (the agent runs as another instance), ``lost`` (no claim: the project of the
+    claim Redis lost was closed by its agent, :attr:`lost`)."""
     data_age: float = field(default=3600.0, compare=False)
     """Seconds since this Redis's data began (its epoch key was missing: a first start, or a restart or failover
     that lost its data), by Redis' clock: younger than a lease, some agents may not have brought back the claims
     they hold yet."""
+    lost: dict[str, Any] | None = field(default=None, compare=False)
+    """State ``lost``: what the agent that closed the caller's project after Redis lost its claim noted
+    (``agent``, ``project``, ``token``; :meth:`AgentRegistry.note_orphan`)."""
 
 
 _RECORD_FIELDS = frozenset(f.name for f in fields(AgentRecord))
@@ -134,10 +140,12 @@ def agent_queue(name: str) -> str:
     return f"engineering-api.agent.{name}"
 
 
-# KEYS[1] the caller's key, KEYS[2] the epoch (when this Redis's data began, its TIME in ms, set where missing);
-# ARGV prefix, caller. One round trip for what the API node asks before every call. Returns {agent, state, claim
-# json, -1}, or {false, 'none', false, ms since the epoch} without a claim (only then is the epoch read: a caller
-# holding its agent costs Redis no more commands than before).
+# KEYS[1] the caller's key, KEYS[2] the epoch (when this Redis's data began, its TIME in ms, set where missing),
+# KEYS[3] the caller's lost-project note (:meth:`AgentRegistry.note_orphan`); ARGV prefix, caller. One round trip
+# for what the API node asks before every call. Returns {agent, state, claim json, -1}, or without a claim {false,
+# 'none', false, ms since the epoch}, or {false, 'lost', note json, ms since the epoch} when an agent closed the
+# project of this caller's claim that Redis had lost (only then are the epoch and the note read: a caller holding
+# its agent costs Redis no more commands than before).
 _HOLDING = """
 local function none()
   local now = redis.call('TIME')
@@ -147,6 +155,8 @@ local function none()
     redis.call('SET', KEYS[2], ms)
     epoch = ms
   end
+  local lost = redis.call('GET', KEYS[3])
+  if lost then return {false, 'lost', lost, ms - epoch} end
   return {false, 'none', false, ms - epoch}
 end
 local agent = redis.call('GET', KEYS[1])
@@ -199,17 +209,18 @@ return false
 # KEYS the record, the set of agent names, the fence counter, the agent's claim, its holder's caller key (or the
 # record's again), the project's lock (or the record's again), the epoch (see _HOLDING); ARGV the record json, its
 # lease (ms), the agent's name, the claim json ('': no ownership), the lock json, the top token, how long (ms)
-# after Redis' data began a lost claim is rebuilt. Every heartbeat keeps the name in the set of agents (a call's
-# start and end write only the record); one that finds its record missing (its lease lapsed, or Redis lost its
-# data) raises the fence counter above every token the agent has seen (no new claim gets an old number). An agent
+# after Redis' data began a lost claim is rebuilt. A heartbeat that finds its record missing (the agent's start,
+# its lease lapsed, or Redis lost its data) puts the name in the set of agents (a roster read drops a name only
+# while neither its record nor its claim is there) and raises the fence counter above every token the agent has
+# seen (no new claim gets an old number). An agent
 # holding a project whose claim is gone rebuilds the claim and the project's lock while Redis' data is young (it
 # lost them: restarted without its append-only file, a failover to a replica that missed writes; an epoch missing
 # is set now), unless its holder claimed another agent meanwhile; otherwise the project is held under no claim, an
 # orphan: -1, at every heartbeat while it lasts.
 _BEAT = """
 local missing = not redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'GET')
-redis.call('SADD', KEYS[2], ARGV[3])
 if missing then
+  redis.call('SADD', KEYS[2], ARGV[3])
   local top = tonumber(ARGV[6])
   if top > tonumber(redis.call('GET', KEYS[3]) or '0') then redis.call('SET', KEYS[3], top) end
 end
@@ -227,6 +238,16 @@ if holder and holder ~= ARGV[3] then return -1 end
 redis.call('SET', KEYS[4], ARGV[4])
 redis.call('SET', KEYS[5], ARGV[3])
 if redis.call('EXISTS', KEYS[6]) == 0 then redis.call('SET', KEYS[6], ARGV[5]) end
+return 1
+"""
+
+# KEYS[1] the holder's caller key, KEYS[2] its lost-project note; ARGV the note json, its lifetime (s). An agent
+# holding a project under no claim notes it for the holder, unless the holder claimed another agent meanwhile (it
+# started afresh, and was answered there): the holder's next call is told its project was lost, not served by a
+# free agent that never had it.
+_NOTE_ORPHAN = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[2])
 return 1
 """
 
@@ -275,6 +296,7 @@ class AgentRegistry:
         self._roster_script = redis.register_script(_ROSTER)
         self._beat = redis.register_script(_BEAT)
         self._next_token = redis.register_script(_NEXT_TOKEN)
+        self._note_orphan = redis.register_script(_NOTE_ORPHAN)
         self._mark_epoch = redis.register_script(
             "local t = redis.call('TIME') redis.call('SET', KEYS[1], t[1] * 1000 + math.floor(t[2] / 1000), 'NX')")
         self._instance_holds = redis.register_script(_HOLDS + "return holds(ARGV[1], ARGV[2], ARGV[3]) and 1 or 0")
@@ -371,9 +393,12 @@ class AgentRegistry:
 
     def holding(self, caller: str) -> Holding:
         """What ``caller``'s claim is worth now, in one round trip (asked before every call the node forwards)."""
-        agent, state, raw, age = self._holding(keys=[self._key("caller", caller), self._key("epoch")],
-                                               args=[self._prefix, caller])
+        agent, state, raw, age = self._holding(
+            keys=[self._key("caller", caller), self._key("epoch"), self._key("lost", caller)],
+            args=[self._prefix, caller])
         if not agent:
+            if _text(state) == "lost":
+                return Holding(None, "lost", int(age) / 1000, lost=json.loads(raw))
             return Holding(None, "none", int(age) / 1000)
         claim = json.loads(raw)
         return Holding(Claim(_text(agent) or "", claim["instance"], claim["token"]), _text(state) or "none")
@@ -405,6 +430,20 @@ class AgentRegistry:
                 self._redis.set(self._key("caller", caller), record.name)
                 return Claim(record.name, record.instance, token)
         return None
+
+    def note_orphan(self, record: AgentRecord) -> bool:
+        """Agent side: the project ``record`` holds has no claim any more (Redis lost it) and is closed without
+        saving; its holder's next call is told so (:class:`Holding` ``lost``), unless the holder claimed another
+        agent meanwhile. Returns whether the note was written."""
+        if record.holder is None:
+            return False
+        note = json.dumps({"agent": record.name, "project": record.open_project, "token": record.fence})
+        return bool(self._note_orphan(keys=[self._key("caller", record.holder), self._key("lost", record.holder)],
+                                      args=[note, LOST_NOTE_SECONDS]))
+
+    def told_lost(self, caller: str) -> None:
+        """API node side: ``caller`` was told its project was lost (it is told once)."""
+        self._redis.delete(self._key("lost", caller))
 
     def mark_closing(self, claim: Claim) -> bool:
         """The caller gave up on a call under ``claim``: nobody may use the agent until it has closed the project
@@ -483,13 +522,12 @@ class AgentRegistry:
         key = self._key("call", call_id)
         mark = mark or f"started {uuid.uuid4().hex}"
         pipe = self._redis.pipeline(transaction=False)
-        pipe.set(key, mark, nx=True, ex=24 * 3600)
-        pipe.get(key)
+        pipe.set(key, mark, nx=True, ex=24 * 3600, get=True)  # the mark before: none, or this delivery's own
         pipe.exists(self._key("cancel", call_id))
         if record is not None:
             self._publish(pipe, record)
-        _, stored, canceled, *_ = pipe.execute()
-        return _text(stored) == mark, bool(canceled)
+        before, canceled, *_ = pipe.execute()
+        return before is None or _text(before) == mark, bool(canceled)
 
     def call_held(self, call_id: str, queue: str) -> Literal["queued", "taken"] | None:
         """Where the broker holds the message of ``call_id`` (Celery's task id is in it) for an agent: ``queued``
@@ -533,11 +571,15 @@ class AgentRegistry:
         pipe.expire(self._key("cancel-wake", call_id), 3600)
         pipe.execute()
 
-    def wait_for_cancel(self, call_id: str, timeout: float) -> bool:
+    def wait_for_cancel(self, call_id: str, timeout: float, *, flag: bool = False) -> bool:
         """Agent side: whether the API node asked to stop ``call_id``, waiting up to ``timeout`` seconds for it to
-        ask (one round trip: the wake-up, then the flag, which a node that sends no wake-up sets alone)."""
+        ask (one command: every cancel pushes the wake-up beside its flag, :meth:`request_cancel`). ``flag``: also
+        read the flag, which a node older than the wake-up sets alone (in the same round trip)."""
+        wake = [self._key("cancel-wake", call_id)]
+        if not flag:
+            return bool(self._redis.blpop(wake, timeout=max(timeout, 0.01)))
         pipe = self._redis.pipeline(transaction=False)
-        pipe.blpop([self._key("cancel-wake", call_id)], timeout=max(timeout, 0.01))
+        pipe.blpop(wake, timeout=max(timeout, 0.01))
         pipe.exists(self._key("cancel", call_id))
         woken, flagged = pipe.execute()
         return bool(woken) or bool(flagged)

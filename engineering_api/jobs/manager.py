@@ -509,11 +509,25 @@ class JobManager:
         self._persist(live.record)
         return live.record
 
-    def fail_interrupted(self) -> int:
-        """At start-up: jobs left Pending or Running by a previous process can never finish."""
+    def fail_interrupted(self, only: builtins.list[str] | None = None) -> int:
+        """At start-up: jobs left Pending or Running by a previous process can never finish. ``only``: just these
+        jobs (several API nodes on one database: the jobs no live node runs, :meth:`supervised`), if unfinished."""
         error = JobError(code="INTERRUPTED", message=_INTERRUPTED, status=503)
-        return self._db.execute(jobs.update().where(jobs.c.status.in_(("Pending", "Running"))).values(
+        if only is not None and not only:
+            return 0
+        unfinished = jobs.c.status.in_(("Pending", "Running"))
+        which = unfinished if only is None else unfinished & jobs.c.job_id.in_(only)
+        return self._db.execute(jobs.update().where(which).values(
             status="Failed", message=_INTERRUPTED, completed_at=utc_now(), error=msgspec.json.encode(error).decode()))
+
+    def unfinished(self) -> builtins.list[str]:
+        """Every job the database holds as Pending or Running, whichever process runs it."""
+        rows = self._db.all(select(jobs.c.job_id).where(jobs.c.status.in_(("Pending", "Running"))))
+        return [row["job_id"] for row in rows]
+
+    def supervised(self) -> builtins.list[str]:
+        """The jobs this process runs (started here and not ended): its share of a database several nodes use."""
+        return builtins.list(self._live)
 
     def interrupted(self) -> builtins.list[str]:  # the class's own list() would shadow the builtin here
         """Jobs :meth:`fail_interrupted` ended (a farm may still find their calls running on agents)."""

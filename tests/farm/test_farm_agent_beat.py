@@ -36,7 +36,7 @@ class _Registry:
         self.trips["cancel"] += 1
         return self._passed(0.0)
 
-    def wait_for_cancel(self, call_id: str, timeout: float) -> bool:
+    def wait_for_cancel(self, call_id: str, timeout: float, *, flag: bool = False) -> bool:
         self.trips["cancel"] += 1
         return self._passed(timeout)
 

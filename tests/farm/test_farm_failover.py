@@ -100,3 +100,42 @@ def _post(http: httpx.Client, url: str, body: Any, headers: dict[str, str]) -> h
         return http.post(url, json=body, headers=headers)
     except httpx.HTTPError:  # the node died under the request, or the bound passed
         return None
+
+
+def test_a_node_starting_on_a_shared_database_leaves_the_jobs_a_live_node_runs(shared_database, tmp_path):
+    require_redis()
+    redis = RedisServer(tmp_path)
+    redis.start()
+    (tmp_path / "agents").mkdir()
+    agents = Agents(redis.url, tmp_path / "agents",
+                    [sys.executable, str(ROOT / "tests" / "farm" / "stepped_clock_agent.py"), "600:devices.add_device"],
+                    env={"TIMED_AGENT_GATE": str(tmp_path / "gate")})
+    restarted, running = (ApiNode(tmp_path / name, redis.url, ("--db", shared_database)) for name in ("a", "b"))
+    http = httpx.Client(timeout=WAIT)
+    try:
+        agents.start(1)
+        restarted.start()
+        running.start()
+        headers = {"X-API-Key": restarted.admin_key, "X-Engineering-Session": "live"}  # one key table
+        answer = http.post(f"{running.url}/api/projects/actions/create-sync", json={"name": "Live"}, headers=headers)
+        assert answer.status_code == 200, answer.text
+        accepted = http.post(f"{running.url}/api/projects/devices/actions/add", json={"orderNumber": CPU,
+                                                                                     "name": "PLC_1"}, headers=headers)
+        assert accepted.status_code == 202, accepted.text
+        job = accepted.json()["data"]["jobId"]
+        until(lambda: (agents_running(redis.url) or "").startswith("devices.add_device"), "the job runs on the agent")
+        restarted.crash()
+        restarted.start()  # on the database the running node shares: its start must not end that node's job
+        seen = http.get(f"{restarted.url}/api/jobs/{job}", headers=headers).json()["data"]
+        # neither failed nor taken over (re-attached as a restarted node's own): the live node answers it
+        assert seen["status"] == "Running" and "re-attached" not in seen["message"] and not seen.get("error"), seen
+        (tmp_path / "gate").touch()
+        ended = until(lambda: (j := http.get(f"{restarted.url}/api/jobs/{job}", headers=headers).json()["data"])
+                      ["status"] not in ("Pending", "Running") and j, "the job ended")
+        assert ended["status"] == "Completed", ended
+    finally:
+        http.close()
+        for node in (restarted, running):
+            node.crash()
+        agents.stop_all()
+        redis.stop()

@@ -7,7 +7,9 @@
    heartbeats rebuild the claims) and never refuses a brand-new session for a token it never had;
 3. an agent cut off from Redis for longer than its lease, shorter than its grace, keeps its session's unsaved work;
 4. Celery tells a running call ``STARTED`` while it runs (Flower, ``celery events``, the result backend) and a
-   failed one ``FAILURE`` with its error code, as the API does.
+   failed one ``FAILURE`` with its error code, as the API does;
+5. a session whose claim Redis lost, and whose project its agent then closed, is told ``AGENT_LOST`` with the cause;
+6. Celery's own event state holds an agent online while its lease lives, busy or not, and drops it paused.
 """
 
 from __future__ import annotations
@@ -307,3 +309,116 @@ def test_a_project_redis_forgot_whose_session_moved_on_is_closed_and_its_agent_f
         fresh = _session(node, "fresh")
         data(node.post("/api/projects/actions/create-sync", json={"name": "Fresh"}, headers=fresh))
         assert _holder(node, fresh) == held
+
+
+def _data_age(farm: OwnFarm) -> float:
+    """Seconds since this Redis's data began (its epoch note; 0 before one is written), by Redis' clock."""
+    connection = redis_client(farm.redis.url)
+    epoch = connection.get("engineering-api:farm:epoch")
+    seconds, micros = connection.time()
+    return 0.0 if epoch is None else (seconds * 1000 + micros // 1000 - int(epoch)) / 1000
+
+
+def test_a_session_whose_project_redis_forgot_and_its_agent_closed_is_told_agent_lost_with_the_cause(own_farm):
+    # a lease of 2 s: an agent back later than three leases after Redis lost its data finds its claim not rebuilt
+    farm = own_farm(2, env={"ENGINEERING_API_FARM_LEASE_SECONDS": "2"})
+    with farm.node() as node:
+        forgotten = _session(node, "forgotten")
+        created = data(node.post("/api/projects/actions/create-sync", json={"name": "Forgotten"}, headers=forgotten))
+        data(node.post("/api/projects/actions/save-sync", headers=forgotten))
+        data(node.post(ADD, json={"orderNumber": CPU, "name": "PLC_1"}, headers=forgotten))  # unsaved
+        kept = _session(node, "kept")  # the other agent's session: its heartbeat rebuilds its claim at once
+        data(node.post("/api/projects/actions/create-sync", json={"name": "Kept"}, headers=kept))
+        held = _holder(node, forgotten)
+        process = farm.agents.processes[held]
+        process.send_signal(signal.SIGSTOP)  # out of reach while Redis comes back without its data
+        try:
+            farm.redis.stop()
+            farm.redis.start()
+            until(lambda: _data_age(farm) > 3 * 2 + 0.5, "the time to rebuild a claim is over")
+        finally:
+            process.send_signal(signal.SIGCONT)
+        until(lambda: (record := farm.registry.agent(held)) is not None and record.open_project is None,
+              "the agent closed the project that no claim holds")
+        told = node.get("/api/projects/devices", headers=forgotten)
+        assert told.status_code == 503, told.text
+        answer = told.json()
+        assert answer["code"] == "AGENT_LOST" and answer["details"]["cause"] == "FARM_STATE_LOST", answer
+        assert answer["details"]["agent"] == held
+        # told once; then the project opens again from its last save (the unsaved device is gone)
+        data(node.post("/api/projects/actions/open-sync", json={"path": created["path"]}, headers=forgotten))
+        assert _devices(node, forgotten) == []
+        assert _devices(node, kept) == [], "the other session kept its project"
+
+
+
+class _CeleryState:
+    """Celery's own event receiver feeding Celery's own ``State`` (what Flower and ``celery events`` keep)."""
+
+    def __init__(self, url: str) -> None:
+        self.app = celery_app(FarmConfig(url))
+        self.state = self.app.events.State()
+        self._receiver: Any = None
+        self._thread = threading.Thread(target=self._listen, name="celery-state", daemon=True)
+        self._thread.start()
+
+    def _listen(self) -> None:
+        with self.app.connection_for_read() as connection:
+            self._receiver = self.app.events.Receiver(connection, handlers={"*": self.state.event})
+            self._receiver.capture(limit=None, timeout=None, wakeup=False)
+
+    def alive(self, agent: str) -> bool:
+        return any(w.alive for name, w in list(self.state.workers.items()) if name.startswith(f"{agent}@"))
+
+    def last_beat(self, agent: str) -> float:
+        """When the newest heartbeat event of ``agent`` was received (0: none)."""
+        return max((w.heartbeats[-1] for name, w in list(self.state.workers.items())
+                    if name.startswith(f"{agent}@") and w.heartbeats), default=0.0)
+
+    def stop(self) -> None:
+        if self._receiver is not None:
+            self._receiver.should_stop = True
+        self._thread.join(WAIT)
+
+
+def test_celerys_monitors_hold_an_agent_online_while_its_lease_lives_busy_or_not_and_drop_it_paused(own_farm):
+    farm = own_farm(1, "600:devices.add_device", env={"ENGINEERING_API_FARM_LEASE_SECONDS": "2"})
+    name = next(iter(farm.agents.processes))
+    monitor = _CeleryState(farm.redis.url)
+    try:
+        until(lambda: monitor.alive(name), "Celery's State lists the agent online")
+        with farm.node() as node:
+            session = _session(node, "monitored")
+            data(node.post("/api/projects/actions/create-sync", json={"name": "Monitored"}, headers=session))
+            answers: list[Any] = []
+            adding = threading.Thread(target=lambda: answers.append(
+                node.post(ADD, json={"orderNumber": CPU, "name": "PLC_1"}, headers=session)))
+            adding.start()
+            try:
+                until(lambda: ((farm.registry.agent(name) or None) and farm.registry.agent(name).current_call or "")
+                      .startswith("devices.add_device"), "the change runs on the agent")
+                # busy in a long call (the solo pool's loop blocked): online all along, over several expiries
+                for _ in range(3):
+                    last = monitor.last_beat(name)
+
+                    def later(after: float = last) -> bool:
+                        return monitor.last_beat(name) > after
+
+                    until(later, "a heartbeat event during the call")
+                    assert monitor.alive(name), "a busy agent is online"
+                process = farm.agents.processes[name]
+                process.send_signal(signal.SIGSTOP)
+                try:
+                    until(lambda: not monitor.alive(name), "Celery's State drops the paused agent")
+                    until(lambda: farm.registry.agent(name) is None, "the farm's lease lapsed too")
+                finally:
+                    process.send_signal(signal.SIGCONT)
+                until(lambda: monitor.alive(name), "the agent back online in Celery's State")
+            finally:
+                (farm.root / "gate").touch()
+                adding.join(WAIT)
+            assert data(answers[0])["name"] == "PLC_1"
+        farm.agents.stop_all()  # a clean stop: worker-offline
+        until(lambda: not monitor.alive(name), "a stopped agent is offline at once")
+    finally:
+        monitor.stop()

@@ -1,0 +1,83 @@
+"""Redis commands per port call, counted (issue 69): one session's calls through the REST API of an API node
+(the app ``serve --farm`` runs) on one agent process whose every call takes at least 1 s (bench/timed_agent.py:
+TIA's work on its host), against a Redis of the test's own. Every command Redis counts (``INFO commandstats``,
+those a Lua script runs included) over the calls, divided by the port calls the agent ran, is held against
+``redis_budget.json``: a count, never a time, so a busy machine changes it little (a call that takes longer than
+its floor polls a little more). Run as a script it prints the count by command, to set or review the budget:
+``python -m tests.farm.test_farm_redis_budget``."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from litestar.testing import TestClient
+
+from engineering_api.app import create_app
+from engineering_api.config import Settings
+from engineering_api.farm.registry import AgentRegistry
+from tests.conftest import CPU, data
+from tests.farm.conftest import require_redis
+from tests.farm.farmlib import Agents, RedisServer, redis_client
+
+pytestmark = pytest.mark.xdist_group("farm")
+
+ROOT = Path(__file__).resolve().parents[2]
+BUDGET = json.loads((Path(__file__).with_name("redis_budget.json")).read_text())
+TOLERANCE = 1.10
+
+
+def _commands(redis: Any) -> dict[str, int]:
+    return {name.removeprefix("cmdstat_"): int(stats["calls"]) for name, stats in redis.info("commandstats").items()}
+
+
+def count(root: Path) -> tuple[float, dict[str, float]]:
+    """Redis commands per port call over one session's work, and by command."""
+    server = RedisServer(root)
+    server.start()
+    (root / "agents").mkdir()
+    agents = Agents(server.url, root / "agents", [sys.executable, str(ROOT / "bench" / "timed_agent.py"), "1"])
+    try:
+        agents.start(1)
+        redis = redis_client(server.url)
+        registry = AgentRegistry(redis)
+        with TestClient(create_app(Settings.from_env(data_dir=root / "node", farm_url=server.url))) as node:
+            secret = node.app.state.services.settings.secret_path.read_text().strip()
+            session = {"X-API-Key": secret, "X-Engineering-Session": "counted"}
+            data(node.post("/api/projects/actions/create-sync", json={"name": "Counted"}, headers=session))
+            data(node.post("/api/projects/devices/actions/add-sync", json={"orderNumber": CPU, "name": "PLC_1"},
+                           headers=session))
+            calls_before = sum(r.calls_done for r in registry.agents())
+            before = _commands(redis)
+            for _ in range(3):
+                data(node.get("/api/projects/devices", headers=session))
+                data(node.post("/api/projects/actions/save-sync", headers=session))
+            after = _commands(redis)
+            calls = sum(r.calls_done for r in registry.agents()) - calls_before
+        used = {name: (after[name] - before.get(name, 0)) / calls for name in after
+                if after[name] > before.get(name, 0) and name not in ("info", "config|resetstat")}
+        return sum(used.values()), used
+    finally:
+        agents.stop_all()
+        server.stop()
+
+
+def test_redis_commands_per_port_call_stay_within_the_budget(tmp_path):
+    require_redis()
+    total, by_command = count(tmp_path)
+    budget = BUDGET["commandsPerPortCall"]
+    assert total <= budget * TOLERANCE, (
+        f"{total:.1f} Redis commands per port call, budget {budget} (+10%): "
+        + ", ".join(f"{name} {n:.2f}" for name, n in sorted(by_command.items(), key=lambda kv: -kv[1])))
+
+
+if __name__ == "__main__":
+    with tempfile.TemporaryDirectory() as workdir:
+        measured, commands = count(Path(workdir))
+    print(f"{measured:.1f} Redis commands per port call")
+    for command, per_call in sorted(commands.items(), key=lambda kv: -kv[1]):
+        print(f"  {command:24} {per_call:6.2f}")
