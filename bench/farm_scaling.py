@@ -57,7 +57,7 @@ from litestar.testing import TestClient  # noqa: E402
 
 from engineering_api.app import create_app  # noqa: E402
 from engineering_api.config import Settings  # noqa: E402
-from tests.farm.farmlib import REDIS, Agents, RedisServer, redis_client  # noqa: E402
+from tools.farm_harness import REDIS, Agents, RedisServer, redis_client  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 CPU = "6ES7 516-3AN02-0AB0"

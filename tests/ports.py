@@ -1,14 +1,5 @@
-"""A free loopback port for a server a test starts (redis, PostgreSQL, ``engineering-api serve``)."""
+"""A free loopback port (:mod:`tools.ports`, shared with the benchmarks), under the name the tests import."""
 
-from __future__ import annotations
-
-import socket
+from tools.ports import free_port
 
 __all__ = ("free_port",)
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on now (the OS picks it)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])

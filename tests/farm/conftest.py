@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from engineering_api.config import Settings
-from tests.farm.farmlib import REDIS, Agents, RedisServer, redis_client
+from tools.farm_harness import REDIS, Agents, RedisServer, redis_client
 from tests.conftest import data, skip_or_fail
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -18,7 +18,7 @@ import pytest
 
 from tests.conftest import CPU, skip_or_fail
 from tests.farm.conftest import require_redis
-from tests.farm.farmlib import Agents, ApiNode, RedisServer
+from tools.farm_harness import Agents, ApiNode, RedisServer
 from tests.farm.test_farm_truth import WAIT, until
 from tests.pgserver import PostgresServer, postgres_binaries
 
@@ -90,7 +90,7 @@ def test_a_retry_through_another_node_gets_the_true_end_of_a_job_whose_node_died
 
 def agents_running(url: str) -> str | None:
     from engineering_api.farm.registry import AgentRegistry
-    from tests.farm.farmlib import redis_client
+    from tools.farm_harness import redis_client
 
     return next((a.current_call for a in AgentRegistry(redis_client(url)).agents() if a.current_call), None)
 

@@ -37,7 +37,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.farm.farmlib import Agents, ApiNode, RedisServer, persistent_farm, redis_client
+from tools.farm_harness import Agents, ApiNode, RedisServer, persistent_farm, redis_client
 from tests.bounds import HANG_GUARD_S
 
 pytestmark = pytest.mark.xdist_group("farm")

@@ -29,7 +29,7 @@ from tests.api.test_metrics import TEST_CLIENT_ADDRESS, _samples, _value
 from tests.bounds import HANG_GUARD_S
 from tests.conftest import assert_error, data
 from tests.farm.conftest import require_redis
-from tests.farm.farmlib import Agents, RedisServer, redis_client
+from tools.farm_harness import Agents, RedisServer, redis_client
 from tests.farm.test_farm_truth import until
 
 pytestmark = pytest.mark.xdist_group("farm")

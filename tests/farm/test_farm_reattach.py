@@ -26,7 +26,7 @@ from engineering_api.farm.celery_app import CALL_TASK
 from engineering_api.farm.codec import encode
 from engineering_api.farm.reattach import watch
 from engineering_api.farm.registry import agent_queue
-from tests.farm.farmlib import ApiNode
+from tools.farm_harness import ApiNode
 from tests.farm.test_farm_truth import WAIT, _Jobs, as_caller, until
 
 pytestmark = pytest.mark.xdist_group("farm")

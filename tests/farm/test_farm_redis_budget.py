@@ -22,7 +22,7 @@ from engineering_api.config import Settings
 from engineering_api.farm.registry import AgentRegistry
 from tests.conftest import CPU, data
 from tests.farm.conftest import require_redis
-from tests.farm.farmlib import Agents, RedisServer, redis_client
+from tools.farm_harness import Agents, RedisServer, redis_client
 
 pytestmark = pytest.mark.xdist_group("farm")
 

@@ -8,7 +8,7 @@ import pytest
 
 from engineering_api.farm.registry import AgentRecord, AgentRegistry, Claim, Holding
 from tests.farm.conftest import require_redis
-from tests.farm.farmlib import RedisServer, redis_client
+from tools.farm_harness import RedisServer, redis_client
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ def test_agents_are_listed_with_versions_and_heartbeat(client, viewer_headers, a
     import datetime as dt
 
     from engineering_api.farm.registry import AGENT_TTL_SECONDS, AgentRegistry
-    from tests.farm.farmlib import redis_client
+    from tools.farm_harness import redis_client
 
     registry = AgentRegistry(redis_client(agents.redis_url))
     listed = _agents(client, viewer_headers)

@@ -29,7 +29,7 @@ from simatic_xml.cancel import CancelToken, installed
 from tests.conftest import assert_error, data, raises_code
 from tests.farm.conftest import start_running_instance
 from tests.bounds import HANG_GUARD_S
-from tests.farm.farmlib import Agents, ApiNode
+from tools.farm_harness import Agents, ApiNode
 
 pytestmark = pytest.mark.xdist_group("farm")
 

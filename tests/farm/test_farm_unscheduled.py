@@ -32,7 +32,7 @@ from engineering_api.farm.celery_app import FarmConfig, celery_app
 from engineering_api.farm.registry import AgentRegistry
 from tests.conftest import CPU, data
 from tests.farm.conftest import require_redis
-from tests.farm.farmlib import Agents, RedisServer, redis_client
+from tools.farm_harness import Agents, RedisServer, redis_client
 from tests.farm.test_farm_truth import WAIT, until
 
 pytestmark = pytest.mark.xdist_group("farm")

@@ -1,5 +1,6 @@
 """The benchmarks and the tools import the product and their own helpers, never the test suite: a test may use a
-tool, not the other way round (``bench/farm_scaling.py`` is the one import left, until the farm's harness moves)."""
+tool, not the other way round (shared helpers live in ``tools/``: the hang guard, free ports, the LSP client, the
+farm harness)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-KNOWN_EXCEPTIONS = {"bench/farm_scaling.py"}
 
 
 def _imports_tests(path: Path) -> bool:
@@ -22,5 +22,4 @@ def _imports_tests(path: Path) -> bool:
 def test_bench_and_tools_never_import_the_tests() -> None:
     found = {str(path.relative_to(ROOT)) for folder in ("bench", "tools")
              for path in sorted((ROOT / folder).rglob("*.py")) if _imports_tests(path)}
-    assert sorted(found - KNOWN_EXCEPTIONS) == [], "move the helper into tools/ and import it from there"
-    assert sorted(KNOWN_EXCEPTIONS - found) == [], "this exception is gone: delete it from KNOWN_EXCEPTIONS"
+    assert sorted(found) == [], "move the helper into tools/ and import it from there"

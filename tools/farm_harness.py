@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.ports import free_port
-from tests.bounds import HANG_GUARD_S
+from tools.ports import free_port
+from tools.bounds import HANG_GUARD_S
 
 __all__ = ("AGENT_START_SECONDS", "REDIS", "Agents", "ApiNode", "RedisServer", "persistent_farm", "redis_client")
 
