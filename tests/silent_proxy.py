@@ -4,11 +4,19 @@ sends, so the client's socket reports nothing). Resumed, it passes on what waite
 
 from __future__ import annotations
 
-import select
+import selectors
 import socket
 import threading
 
 __all__ = ("SilentProxy",)
+
+
+def _readable(sock: socket.socket, timeout: float) -> bool:
+    """Whether ``sock`` has something to read within ``timeout``: on the system's selector, since ``select.select``
+    fails for a descriptor of 1024 or more (a long test process holds that many)."""
+    with selectors.DefaultSelector() as selector:
+        selector.register(sock, selectors.EVENT_READ)
+        return bool(selector.select(timeout))
 
 
 class SilentProxy:
@@ -34,8 +42,7 @@ class SilentProxy:
 
     def _accept(self) -> None:
         while not self._stopped.is_set():
-            ready, _, _ = select.select([self._listener], [], [], 0.1)
-            if not ready:
+            if not _readable(self._listener, 0.1):
                 continue
             try:
                 client, _ = self._listener.accept()
@@ -53,8 +60,7 @@ class SilentProxy:
             while not self._stopped.is_set():
                 if not self._flowing.wait(0.1):
                     continue
-                ready, _, _ = select.select([source], [], [], 0.1)
-                if not ready or not self._flowing.is_set():
+                if not _readable(source, 0.1) or not self._flowing.is_set():
                     continue
                 chunk = source.recv(65536)
                 if not chunk:

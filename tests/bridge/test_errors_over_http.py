@@ -34,7 +34,8 @@ def test_opening_a_project_whose_products_are_missing_says_to_install_them(bridg
     client, h, faults = bridge_client
     data(client.post("/api/instance/actions/launch", json={}, headers=h))
     path = data(client.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=h))["path"]
-    data(client.post("/api/projects/actions/close-sync", json={"save": True}, headers=h))
+    data(client.post("/api/projects/actions/save-sync", headers=h))
+    data(client.post("/api/projects/actions/close-sync", headers=h))
     faults.ArmNext("ProjectComposition.Open", "MissingProductsException", "The project cannot be opened.",
                    "Missing products: SINAMICS Startdrive V19.", None)
     body = assert_error(client.post("/api/projects/actions/open-sync", json={"path": path}, headers=h), 409,

@@ -79,10 +79,9 @@ class TestRef(CamelStruct):
     """Name of the test case (case-insensitive)."""
 
 
-class CreateTestInput(CamelStruct, forbid_unknown_fields=True):
+class CreateTestInput(CamelStruct, forbid_unknown_fields=True):  # an unknown field is refused, not ignored
     """A test case as a client sends it (see TestCase for the meaning, convert for the step formats); ``overwrite``
-    replaces a case of the same name instead of answering 409. A field the harness does not know is refused
-    (``retentiveMemoryBytes`` is a field of ``engineering-api test run``'s files only)."""
+    replaces a case of the same name instead of answering 409."""
 
     name: Annotated[str, msgspec.Meta(max_length=100)]
     """Test case name, unique (case-insensitive)."""
