@@ -102,7 +102,9 @@ _TABLE: tuple[tuple[str, str, tuple[Severity, ...], str], ...] = (
     ("NOT_CALLABLE", "Names that do not resolve", _E, "The called operand is not a block or an instance."),
     ("UNKNOWN_TYPE", "Names that do not resolve", _E, "An unquoted data type is not one TIA knows."),
     ("UNKNOWN_PARAMETER", "Calls and parameters", _E, "A call assigns a parameter the callee does not have."),
-    ("PARAMETER_NOT_SUPPLIED", "Calls and parameters", _E, "A parameter the callee requires is not assigned."),
+    ("PARAMETER_NOT_SUPPLIED", "Calls and parameters", _EW,
+     "A parameter the callee requires is not assigned (a warning for an in/out of a system FB's instance, which "
+     "TIA's own exports leave out)."),
     ("WRONG_PARAMETER", "Calls and parameters", _E,
      "A parameter is assigned with the wrong operator (`:=` for inputs and in/outs, `=>` for outputs)."),
     ("INOUT_OPERAND", "Calls and parameters", _E, "An in/out parameter is given an expression instead of a tag."),
@@ -116,7 +118,8 @@ _TABLE: tuple[tuple[str, str, tuple[Severity, ...], str], ...] = (
     ("SIGNATURE_UNKNOWN", "Calls and parameters", _I,
      "A system instruction's parameters are not known to the offline checker; the call was not checked."),
     ("UNCHECKED_INSTRUCTION", "Calls and parameters", _I,
-     "An instruction was accepted without checking its parameters (JSON output only)."),
+     "A call names an instruction the offline catalogue does not have (an Info: the catalogue is not every "
+     "instruction of every version and library, and a bare name may be a block of another file)."),
     ("TYPE_MISMATCH", "Data types", _E, "A value's data type does not convert implicitly to the target's."),
     ("LITERAL_RANGE", "Data types", _E, "A literal is outside the range of its data type."),
     ("OPERATOR_TYPE", "Data types", _E, "An operator is not defined for its operands' data types."),
@@ -188,6 +191,9 @@ _TABLE: tuple[tuple[str, str, tuple[Severity, ...], str], ...] = (
     ("FLGNET_CARDINALITY", "LAD/FBD networks", _E,
      "A wire ends at a numbered pin (`in3`, `out2`) of an extensible box beyond the number of pins its `Card` "
      "declares."),
+    ("FLGNET_INSTRUCTION", "LAD/FBD networks", _W,
+     "A box names an instruction the offline catalogue does not have (a warning: no published list of TIA's "
+     "LAD/FBD instruction names is complete for every version, GRAPH and safety block)."),
     ("FLGNET_LABEL", "LAD/FBD networks", _E, "A jump names a label the block does not define."),
     ("FLGNET_OPERAND", "LAD/FBD networks", _E, "A contact or coil has no operand."),
     ("STL_LABEL", "LAD/FBD networks", _E, "An STL jump names a label the block does not declare."),
@@ -266,8 +272,9 @@ _TEMPLATES: dict[str, str] = {
     "UNKNOWN_TYPE": 'Data type "{name}" is unknown.',
     "MISSING_BLOCK": 'Block "{name}" not defined.',
     "UNKNOWN_INSTRUCTION": 'Unknown instruction "{name}".',
-    "UNCHECKED_INSTRUCTION": 'Instruction "{name}" is not known to the offline checker; its parameters were not '
-                             'checked.',
+    "UNCHECKED_INSTRUCTION": 'The instruction "{name}" is not in the offline catalogue; TIA refuses a name it does '
+                             'not have, but the catalogue is not complete, so this is a note and the call\'s '
+                             'parameters were not checked.',
     "SIGNATURE_UNKNOWN": 'The parameters of the system instruction "{name}" are not known to the offline checker; '
                          'they were not checked.',
     "MIXED_PARAMETERS": 'The call of "{callee}" mixes arguments with and without formal parameter names; name all of '
@@ -326,6 +333,8 @@ _TEMPLATES: dict[str, str] = {
     "WATCH_VALUE": "The value {value} does not fit the operand {operand}: {problem}",
     "FLGNET_PIN": 'The box "{part}" has no pin "{pin}": it is no parameter of the called block or instruction.',
     "FLGNET_CARDINALITY": 'The instruction "{part}" has {card} numbered pins (Card); the pin "{pin}" is beyond them.',
+    "FLGNET_INSTRUCTION": 'The instruction "{part}" is not in the offline catalogue; TIA refuses a name it does '
+                          'not have, but the catalogue is not complete, so this is a warning.',
     "FLGNET_WIRE": 'A wire of network {network} connects to a part that does not exist (UId {uid}).',
     "NETWORK_SYNTAX": "Syntax error: {message}",
     "NETWORK_NOT_CHECKED": "The network was not checked: {reason}.",

@@ -21,7 +21,7 @@ from .errors import SpecError
 from .spec_members import check_declaration
 
 if TYPE_CHECKING:
-    from ..interface import Interface, Member
+    from ..interface import Interface, Member, StartValue
 
 __all__ = ("interface_declaration_errors",)
 
@@ -38,12 +38,20 @@ def interface_declaration_errors(interface: Interface, *, block: str | None = No
     return out
 
 
+def _judged(start: StartValue | None) -> str | None:
+    """The start value text the declaration rules judge: None for none, for an ``Informative`` copy and for a named
+    constant, which an export writes as ``<StartValue ConstantName="#ERR_NOERRROR" />`` with no text (TIA V17:
+    Siemens' LCamHdl library, TurboLouis/TestRepo ``FB10032_CalcCam.xml``)."""
+    if start is None or start.informative or "ConstantName" in start.extra:
+        return None
+    return start.value
+
+
 def _member(member: Member, section: str, path: str, out: list[Diagnostic], block: str | None,
             file: str | None) -> None:
     if section == "Return" and member.datatype.strip().upper() == "VOID":
         return  # an FC without a function value
-    start = member.start_value
-    value = start.value if start is not None and not start.informative else None
+    value = _judged(member.start_value)
     try:
         datatype = check_declaration(member.datatype, value, section, path, nested=bool(member.members))
     except SpecError as exc:
@@ -53,11 +61,11 @@ def _member(member: Member, section: str, path: str, out: list[Diagnostic], bloc
         return  # a system type's interface as TIA exported it inside the member
     element = datatype.split(" of ", 1)[1] if datatype.startswith("Array[") and " of " in datatype else None
     for sub in member.subelements if element is not None else ():
-        sub_value = sub.start_value
-        if sub_value is None or sub_value.informative:
+        sub_value = _judged(sub.start_value)
+        if sub_value is None:
             continue
         try:
-            check_declaration(element, sub_value.value, section, f"{path}[{sub.path}]")
+            check_declaration(element, sub_value, section, f"{path}[{sub.path}]")
         except SpecError as exc:
             out.append(_diagnostic(exc, member.line, block, file))
             break  # one finding per member: an array of wrong start values is one fault

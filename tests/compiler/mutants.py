@@ -337,7 +337,8 @@ def flgnet_mutants(path: Path, per_family: int = 3) -> Iterator[Mutant]:
     """The structural mutants of a block export's LAD/FBD networks (GRAPH conditions and safety networks too),
     each at the changed element's line: a wire given the UId of an element of its network, an extensible box whose
     Card is lowered below a pin a wire uses, a wire end naming a UId no element has, a wire to a pin of a call that
-    its CallInfo does not list, a wire to a pin a basic instruction's box does not have (another box's pin)."""
+    its CallInfo does not list, a wire to a pin a basic instruction's box does not have (another box's pin), a box
+    renamed to an instruction TIA does not have."""
     data = path.read_bytes()
     if b"FlgNet" not in data:
         return
@@ -391,6 +392,14 @@ def flgnet_mutants(path: Path, per_family: int = 3) -> Iterator[Mutant]:
             end.set("Name", next(p for p in _FOREIGN_PINS if not basic_pin(instruction, p)))
             yield Mutant("flgnet basic pin", path, _serialise(root, data), wire.sourceline or 0, "FLGNET_PIN")
             end.set("Name", name)
+        part = next((el for el in elements.values() if _local(el) == "Part"), None)
+        if part is not None and made["flgnet instruction"] < per_family:
+            made["flgnet instruction"] += 1
+            name = part.get("Name", "")
+            part.set("Name", name + "Qz")  # no TIA instruction ends so (none of the catalogue's names does)
+            yield Mutant("flgnet instruction", path, _serialise(root, data), part.sourceline or 0,
+                         "FLGNET_INSTRUCTION")
+            part.set("Name", name)
         if wires and made["flgnet wire end"] < per_family:
             first = next((e for e in wires[0] if _local(e) == "NameCon"), None)
             if first is not None:

@@ -35,6 +35,7 @@ SHOWN_ELSEWHERE = {
     "FLGNET_UID": "tests/compiler/test_structure_mutants.py",
     "FLGNET_CARDINALITY": "tests/compiler/test_structure_mutants.py",
     "FLGNET_PIN": "tests/compiler/test_structure_mutants.py",
+    "FLGNET_INSTRUCTION": "tests/compiler/test_structure_mutants.py",
     "FLGNET_WIRE": "tests/compiler/test_structure_mutants.py",
     "TAG_INVALID": "tests/compiler/mutants.py",
     "TAG_DUPLICATE": "tests/compiler/test_tag_table_mutants.py",

@@ -19,7 +19,8 @@ from tests.compiler.mutants import block_number_mutants, flgnet_mutants, run_mut
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml"
 XML = sorted(CORPUS.rglob("*.xml")) if CORPUS.is_dir() else []
-NEW_CODES = frozenset(["FLGNET_UID", "FLGNET_CARDINALITY", "FLGNET_PIN", "OB_NUMBER", "BLOCK_NUMBER"])
+NEW_CODES = frozenset(["FLGNET_UID", "FLGNET_CARDINALITY", "FLGNET_PIN", "FLGNET_INSTRUCTION", "OB_NUMBER",
+                       "BLOCK_NUMBER"])
 
 corpus = pytest.mark.skipif(not XML, reason="../shared/corpus is not there")
 
@@ -40,6 +41,7 @@ def test_flgnet_mutants_are_refused_at_their_element() -> None:
     assert counts[("flgnet cardinality", True)] >= 20, counts
     assert counts[("flgnet call pin", True)] >= 10, counts
     assert counts[("flgnet basic pin", True)] >= 50, counts  # before: a basic box's pins were not judged
+    assert counts[("flgnet instruction", True)] >= 80, counts  # before: a box's name was not judged
 
 
 @pytest.mark.parametrize("part,pin,has", [
@@ -131,3 +133,15 @@ def test_an_instructions_arrow_fits_its_parameter(call: str, refused: bool) -> N
     found = [d.code for d in check_sources([Source("f.scl", text.encode())]) if d.severity == "Error"
              and d.code != "TYPE_MISMATCH"]  # INT_TO_DINT into an Int: not this rule
     assert found == (["WRONG_PARAMETER"] if refused else []), found
+
+
+@pytest.mark.parametrize("name,known", [
+    ("Contact", True), ("contact", True), ("TrCoil", True), ("TON", True), ("MC_Power", True), ("WWW", True),
+    ("MOVE_BLK_VARIANT", True), ("FDBACK", True), ("ContactQz", False), ("TONX", False), ("", False),
+])
+def test_the_instruction_name_catalogue(name: str, known: bool) -> None:
+    """A box's name is known by the catalogue in any case (the export writes MC_POWER, the help MC_Power); a name
+    no instruction has is not (a warning, FLGNET_INSTRUCTION: the catalogue is not complete)."""
+    from engineering_api.rules.compiler.flgnet_structure import known_part
+
+    assert known_part(name) is known

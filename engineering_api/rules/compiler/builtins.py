@@ -164,7 +164,10 @@ KNOWN_INSTRUCTIONS = frozenset(
      "GetStationInfo", "SET_TIMEZONE", "TIME_TCK", "SET_CLKS", "LGF_", "RANDOM", "CTRL_HSC", "CTRL_PWM", "CTRL_PTO",
      "SHL", "SHR", "ROL", "ROR", "SIN", "COS", "TAN", "ASIN", "ACOS", "ATAN", "SQRT", "SQR", "EXP", "LN", "LOG", "ABS",
      "MIN", "MAX", "LIMIT", "SEL", "MUX", "DEMUX", "ROUND", "TRUNC", "CEIL", "FLOOR", "FRAC", "EXPT", "NEG", "T_ADD",
-     "T_SUB", "T_DIFF", "T_COMBINE", "T_CONV", "S_MOVE", "MOVE", "CONVERT", "BCD16_TO_INT", "RD_TIME"]
+     "T_SUB", "T_DIFF", "T_COMBINE", "T_CONV", "S_MOVE", "MOVE", "CONVERT", "BCD16_TO_INT", "RD_TIME",
+     # the classic clock instructions a corpus source calls (lopez-dev Buffer.scl; STEP 7 help, "READ_CLK: Read
+     # time-of-day", and the IEC date functions DT_TOD, DT_DAY of the S7-300/400 standard library)
+     "READ_CLK", "DT_TOD", "DT_DAY"]
 )
 KNOWN_INSTRUCTIONS = KNOWN_INSTRUCTIONS | frozenset(i.name for i in all_instructions())
 KNOWN_UPPER = frozenset(n.upper() for n in KNOWN_INSTRUCTIONS)

@@ -68,7 +68,10 @@ def _must_be_supplied(v: Var, fc: bool) -> bool:
     POINTER, ANY...) holds only a reference to the actual parameter and must be supplied. (Secondary source
     citing Siemens' system manual: industrialmonitordirect.com, "S7-1200/1500 TIA Portal InOut parameter compiler
     error fix"; real code: TIA exports call PID_Compact without its Int in/out ``Mode``, and
-    leszczuk/Tia_Portal_Weze StolyDoCiecia calls an FB without its Int in/out ``iLicznikCiec``.)"""
+    leszczuk/Tia_Portal_Weze StolyDoCiecia calls an FB without its Int in/out ``iLicznikCiec``.) A system FB's
+    in/out left out is reported as a warning only (:meth:`CallChecks.check_params`): TIA's V17 export of a library
+    calls a WRREC multi-instance without its Variant in/out RECORD, ``#WRREC_Function(REQ := FALSE);``
+    (TurboLouis/TestRepo@d5c02c09, ``FB10370_IoLinkDevice.scl``), which the rule above would refuse."""
     if v.section in ("Input", "Output"):
         return fc
     if v.section != "InOut":
@@ -132,7 +135,7 @@ class CallChecks(CheckContext):
         name = self.instance_type(callee.base, bt)
         iface = instruction_on(name, up)
         if iface is not None:
-            return self.check_params(e, iface.members, up, fc=False, ret="VOID")
+            return self.check_params(e, iface.members, up, fc=False, ret="VOID", system=True)
         if type(bt) is StructT and (name.upper() in SYSTEM_FBS or name.upper() in SYSTEM_TYPES):
             bt = NamedT(name, False)  # name the system type in the message, not "Struct"
         # no such instruction on this type: a member of that name (a user FB's static) or unknown-member
@@ -175,10 +178,11 @@ class CallChecks(CheckContext):
                 return self.check_params(e, blk.call_members(), blk.name, fc=False, ret="VOID")
             sys_fb = SYSTEM_FBS.get(t.name.upper())
             if sys_fb is not None:
-                return self.check_params(e, sys_fb.members, t.name, fc=False, ret="VOID")
+                return self.check_params(e, sys_fb.members, t.name, fc=False, ret="VOID", system=True)
             sig = fb_signature(t.name, self.p.cpu_family)
             if sig is not None:
-                return self.check_params(e, sig.members, t.name, fc=False, ret="VOID", optional=sig.optional)
+                return self.check_params(e, sig.members, t.name, fc=False, ret="VOID", optional=sig.optional,
+                                         system=True)
             return self.args_only(e, t.name)
         if isinstance(t, str) and t not in ("VARIANT", "ANY", "DB_ANY"):
             self.err(e.callee, "NOT_CALLABLE", name=name, type=display(t))
@@ -214,9 +218,9 @@ class CallChecks(CheckContext):
         return self.args_only(e)
 
     def check_params(self, e: A.Call, members: dict[str, Var], callee: str, *, fc: bool, ret: SclType,
-                     optional: frozenset[str] = frozenset()) -> SclType:
-        """The actual parameters of a call of a block or system FB with the interface ``members``; a name in
-        ``optional`` (lower case) may be left out whatever its section."""
+                     optional: frozenset[str] = frozenset(), system: bool = False) -> SclType:
+        """The actual parameters of a call of a block or system FB (``system``) with the interface ``members``; a
+        name in ``optional`` (lower case) may be left out whatever its section."""
         args = e.args
         if len(args) == 1 and args[0].name is None:
             params = [v for v in members.values() if v.section in ("Input", "InOut")]
@@ -242,7 +246,8 @@ class CallChecks(CheckContext):
             self.check_argument(a, p, callee)
         for v in members.values():
             if v.name.lower() not in given and v.name.lower() not in optional and _must_be_supplied(v, fc):
-                self.err(e, "PARAMETER_NOT_SUPPLIED", param=v.name, callee=callee)
+                severity = "Warning" if system and v.section == "InOut" else "Error"
+                self.err(e, "PARAMETER_NOT_SUPPLIED", severity, param=v.name, callee=callee)
         return ret
 
     def check_argument(self, a: A.Arg, p: Var, callee: str) -> None:

@@ -133,7 +133,7 @@ class FlgNetChecks(CheckContext):
 
         from .flgnet_structure import structure_findings
         for line, code, fields in structure_findings(net):
-            self.err_line(code, line, "Error", **fields)
+            self.err_line(code, line, "Warning" if code == "FLGNET_INSTRUCTION" else "Error", **fields)
         accesses: dict[str | None, FlgAccess] = {}
         parts: dict[str | None, Part | FCall] = {}
         other: set[str] = set()  # UIds of parts the typed view keeps as XML: they exist, they are just not checked

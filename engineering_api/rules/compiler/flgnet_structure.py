@@ -15,6 +15,14 @@ every UId names one element, and an extensible box is wired within its declared 
   instruction's box (Contact, Coil, Add, Move, the comparators, SR/RS, the edge instructions, Convert, ...): a pin
   its box does not have (:data:`engineering_api.rules.instruction_pins.BASIC_PINS`, read from the corpus's wires).
   A system FB's box (TON, CTU, MC_POWER) is judged by its parameters (``UNKNOWN_PARAMETER``).
+* ``FLGNET_INSTRUCTION`` (Warning): a ``<Part Name>`` that no instruction of the offline catalogue has: the basic
+  boxes of :data:`~engineering_api.rules.instruction_pins.BASIC_PINS`, the GRAPH coils and safety boxes the corpus
+  exports use, and every instruction of the system catalogue (:mod:`simatic_xml.system_types`, with the names of
+  :data:`~.builtins.KNOWN_INSTRUCTIONS`). TIA refuses a name it does not have, but the SimaticML LAD/FBD schema
+  names a part by a free string and Siemens publishes no list of every part name (per version, per CPU family,
+  for GRAPH and F-blocks, for libraries' versioned instructions), so the catalogue is not complete for any block
+  kind and the finding is a warning that says so, never an error (a false error on valid TIA code is the worst
+  defect).
 """
 
 from __future__ import annotations
@@ -24,12 +32,33 @@ from typing import TYPE_CHECKING, Iterator
 
 from engineering_api.rules.instruction_pins import BASIC_PINS, basic_pin
 
+from .builtins import KNOWN_UPPER, SYSTEM_FBS
+
 if TYPE_CHECKING:
     from simatic_xml.flgnet import FlgNet
 
-__all__ = ("structure_findings",)
+__all__ = ("known_part", "structure_findings")
 
 _NUMBERED_PIN = re.compile(r"(in|out)(\d+)\Z")
+
+_EXPORTED_PARTS = frozenset(n.upper() for n in (
+    # GRAPH's coils in a step's or transition's network (the corpus's GRAPH exports, V16-V19)
+    "TrCoil", "SvCoil", "IlCoil",
+    # safety boxes of the F-system library in the corpus's F-block exports
+    "FDBACK", "ESTOP1", "ACK_GL",
+    # the S7-1200's web server instruction (STEP 7 help, "WWW: Synchronizing user-defined web pages"), in a corpus OB
+    "WWW",
+    # basic boxes beyond the corpus (STEP 7 help: "INC: Increment", "DEC: Decrement", "JMP: Jump if RLO = 1",
+    # "JMPN: Jump if RLO = 0", "RET"; the word logic boxes AND, OR, XOR, which TIA V17 exports as And and Or:
+    # TurboLouis/TestRepo@d5c02c09)
+    "Inc", "Dec", "Jump", "JumpNot", "Label", "Return", "And", "Or", "Xor"))
+_KNOWN_PARTS = (frozenset(n.upper() for n in BASIC_PINS) | _EXPORTED_PARTS | KNOWN_UPPER
+                | frozenset(n.upper() for n in SYSTEM_FBS))
+
+
+def known_part(name: str) -> bool:
+    """Whether the offline catalogue knows the LAD/FBD instruction ``name`` (a ``<Part Name>``, any case)."""
+    return name.upper() in _KNOWN_PARTS
 
 
 def _uids(net: FlgNet) -> Iterator[tuple[str, int]]:
@@ -73,6 +102,8 @@ def structure_findings(net: FlgNet) -> list[tuple[int, str, dict[str, object]]]:
         seen.add(uid)
     cards: dict[str, tuple[Part, int]] = {}
     for item in net.parts or ():
+        if isinstance(item, Part) and not known_part(item.name):
+            found(item.line, "FLGNET_INSTRUCTION", part=item.name)
         if isinstance(item, Part) and item.uid:
             declared = next((v.value for v in item.items if isinstance(v, TemplateValue) and v.name == "Card"), None)
             if declared is not None and declared.isdigit():

@@ -270,7 +270,7 @@ def assignable(src: SclType, dst: SclType, iec_check: bool = False) -> bool:
         return verdict is not None and verdict[1 if iec_check else 0]
     if isinstance(dst, NamedT):
         if isinstance(src, NamedT):
-            return src.name.lower() == dst.name.lower() or _extends(src, dst)
+            return src.name.lower() == dst.name.lower() or _technology_objects(src, dst)
         if src == "DB_ANY" and is_technology_object(dst):
             return True
         return not isinstance(src, str)  # a struct into a UDT: not checked member by member
@@ -291,23 +291,15 @@ def is_technology_object(t: SclType) -> bool:
     return isinstance(t, NamedT) and not t.quoted and t.name.upper().startswith("TO_")
 
 
-_TO_BASE = {"TO_SYNCHRONOUSAXIS": "TO_POSITIONINGAXIS", "TO_POSITIONINGAXIS": "TO_SPEEDAXIS", "TO_SPEEDAXIS": "TO_AXIS"}
-"""Each axis technology object extends the one it names: a synchronous axis is a positioning axis, which is a
-speed axis. Where a TO_SpeedAxis is expected (an Input or an InOut), TIA takes a positioning or synchronous axis:
-Siemens' LConSMC library passes its TO_PositioningAxis/TO_SynchronousAxis in/out to the TO_SpeedAxis in/out of
-"LConSMC_EnableInterface" (TIA V17 export: TurboLouis/TestRepo ``LConSMC_SectionalDrivePos.scl:627``)."""
-
-
-def _extends(src: NamedT, dst: NamedT) -> bool:
-    """Is technology object type ``src`` a kind of ``dst`` (:data:`_TO_BASE`)?"""
-    if src.quoted or dst.quoted:
-        return False
-    base, target = src.name.upper(), dst.name.upper()
-    while base in _TO_BASE:
-        base = _TO_BASE[base]
-        if base == target:
-            return True
-    return False
+def _technology_objects(src: NamedT, dst: NamedT) -> bool:
+    """Does TIA take technology object ``src`` where technology object ``dst`` is declared? Always: which TO a
+    parameter gets, the instruction checks when it runs (as for a DB_ANY, :func:`is_technology_object`). Siemens'
+    motion libraries, exported by TIA V17 (TurboLouis/TestRepo at d5c02c09), pass a TO_LeadingAxisProxy, a TO_Cam or
+    a TO_SynchronousAxis to MC_RESET's TO_Object ``Axis`` (``LAnyAxis_UnpubResetProxy.scl``), a TO_ExternalEncoder
+    to MC_HOME's TO_Axis (``LAnyAxis_UnpubHomeExtEncoder.scl``), a TO_Axis and a TO_ExternalEncoder to a
+    TO_PositioningAxis ``Master`` (``LAxisCtrl_SyncAxisCamming.scl``), and (LConSMC) a TO_PositioningAxis to a
+    TO_SpeedAxis in/out."""
+    return is_technology_object(src) and is_technology_object(dst)
 
 
 _BIT_LENGTH = {**_SIZE, "BOOL": 1, "REAL": 32, "LREAL": 64, "S5TIME": 16, "TIME": 32, "LTIME": 64, "DATE": 16,

@@ -1,0 +1,55 @@
+"""Mutation generator for the instruction names of SCL sources: a call of a catalogue instruction renamed to a
+name TIA does not have (the LAD/FBD boxes' renaming is :func:`tests.compiler.mutants.flgnet_mutants`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from engineering_api.rules.compiler.builtins import FUNCTIONS
+from engineering_api.rules.compiler.signatures import fc_signature
+from tests.compiler.mutants import Mutant
+
+__all__ = ("UNKNOWN_SUFFIX", "scl_instruction_mutants")
+
+UNKNOWN_SUFFIX = "Qz"
+"""Appended to an instruction's name: no TIA instruction's name ends so (none of the catalogue's names does)."""
+
+_BARE_CALL = re.compile(r"(?<![#\"'.\w])([A-Za-z_]\w*)[ \t]*\(")
+_BEGIN = re.compile(r"^[ \t]*BEGIN\b", re.IGNORECASE | re.MULTILINE)
+_END_BLOCK = re.compile(r"^[ \t]*END_(?:FUNCTION_BLOCK|FUNCTION|ORGANIZATION_BLOCK)\b", re.IGNORECASE | re.MULTILINE)
+
+
+def _code_lines(text: str) -> Iterator[tuple[int, int, int]]:
+    """``(start, end, line)`` of every code line of the source's blocks (between BEGIN and END_...), without a
+    comment or a string (so that a match is a call, not text)."""
+    for begin in _BEGIN.finditer(text):
+        end = _END_BLOCK.search(text, begin.end())
+        stop = end.start() if end else len(text)
+        at = text.index("\n", begin.end()) + 1 if "\n" in text[begin.end():stop] else stop
+        while at < stop:
+            nl = text.find("\n", at, stop)
+            nl = stop if nl < 0 else nl
+            body = text[at:nl]
+            if not any(mark in body for mark in ("//", "(*", "*)", "'", "REGION")):
+                yield at, nl, text.count("\n", 0, at) + 1
+            at = nl + 1
+
+
+def scl_instruction_mutants(path: Path, text: str, per_file: int = 3) -> Iterator[Mutant]:
+    """Up to ``per_file`` calls of catalogue instructions (``MAX(...)``, ``CONCAT(...)``, ``RD_SYS_T(...)``), each
+    with a signature in the catalogue, renamed to a name TIA does not have, at the call's line
+    (``UNCHECKED_INSTRUCTION``, an Info)."""
+    made = 0
+    for start, end, line in _code_lines(text):
+        for call in _BARE_CALL.finditer(text, start, end):
+            upper = call.group(1).upper()
+            if upper not in FUNCTIONS and fc_signature(upper) is None:
+                continue  # a name without a signature has its own note (SIGNATURE_UNKNOWN), which a renaming loses
+            renamed = text[:call.end(1)] + UNKNOWN_SUFFIX + text[call.end(1):]
+            yield Mutant("scl instruction", path, renamed.encode("utf-8"), line, "UNCHECKED_INSTRUCTION")
+            made += 1
+            break
+        if made >= per_file:
+            return
