@@ -523,3 +523,17 @@ def node_ready() -> str:
         pytest.skip(reason)
     assert check.returncode == 0, check.stdout + check.stderr
     return node
+
+
+@pytest.fixture
+def bridge_client(tmp_path: Path) -> Iterator[tuple[TestClient[Any], dict[str, str]]]:
+    """The service over the Openness bridge (the C# stand-in), with its admin key; the stand-in's control classes
+    (``StandIn.Control``) can be imported once it runs."""
+    from openness_bridge.standin import standin_backend
+    from tests.bridge.conftest import require_standin
+
+    require_standin()
+    settings = Settings.from_env(data_dir=tmp_path, backend="openness")
+    services = create_services(settings, backend=standin_backend(tmp_path / "bridge-state"))
+    with TestClient(create_app(settings, services=services), base_url="http://127.0.0.1") as client:
+        yield client, {"X-API-Key": settings.secret_path.read_text(encoding="utf-8").strip()}

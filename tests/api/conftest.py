@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from engineering_api.app import create_app, create_services
+from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.lib.observability import ACCESS_LOGGER
 from engineering_api.services import Services
@@ -22,7 +21,6 @@ from tests.api.test_runtime_auth import login, make_user
 from tests.api.test_runtime_connections import OpcUaTestServer
 from tests.api.test_runtime_pushes import Receiver
 from tests.api.test_runtime_tags import PROGRAM, SIM, TAGS
-from tests.bridge.conftest import require_standin
 from tests.conftest import Headers, add_device, data
 
 if TYPE_CHECKING:
@@ -113,19 +111,6 @@ def receiver() -> Iterator[Receiver]:
 def line(client: Any, admin_headers: Headers, cpu: dict[str, Any]) -> Headers:
     """The program downloaded to a running SingleStep instance with 1 s cycles; the admin key's headers."""
     return download_line(client, admin_headers)
-
-
-@pytest.fixture
-def bridge_client(tmp_path: Path) -> Iterator[tuple[TestClient[Any], dict[str, str]]]:
-    """The service over the Openness bridge (stand-in), with its admin key."""
-    require_standin()
-    from openness_bridge.standin import standin_backend
-
-    settings = Settings.from_env(data_dir=tmp_path, backend="openness")
-    services = create_services(settings, backend=standin_backend(tmp_path / "bridge-state"))
-    with TestClient(create_app(settings, services=services)) as client:
-        key = settings.secret_path.read_text(encoding="utf-8").strip()
-        yield client, {"X-API-Key": key}
 
 
 @pytest.fixture(scope="module")

@@ -3,35 +3,24 @@ real V19 assembly's subclasses): its own status and code, and a message that nam
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from litestar.testing import TestClient
 
-from engineering_api.app import create_app, create_services
-from engineering_api.config import Settings
-from tests.bridge.conftest import require_standin
 from tests.conftest import assert_error, data
 
 
 @pytest.fixture
-def bridge_client(tmp_path: Path) -> Iterator[tuple[TestClient[Any], dict[str, str], Any]]:
+def faulted(bridge_client: tuple[TestClient[Any], dict[str, str]]) -> tuple[TestClient[Any], dict[str, str], Any]:
     """The service over the bridge (stand-in), its admin key, and ``StandIn.Control.Faults``."""
-    require_standin()
-    from openness_bridge.standin import standin_backend
-
-    settings = Settings.from_env(data_dir=tmp_path, backend="openness")
-    services = create_services(settings, backend=standin_backend(tmp_path / "bridge-state"))
     from StandIn.Control import Faults
 
-    with TestClient(create_app(settings, services=services), base_url="http://127.0.0.1") as client:
-        yield client, {"X-API-Key": settings.secret_path.read_text(encoding="utf-8").strip()}, Faults
+    return (*bridge_client, Faults)
 
 
-def test_opening_a_project_whose_products_are_missing_says_to_install_them(bridge_client: Any) -> None:
-    client, h, faults = bridge_client
+def test_opening_a_project_whose_products_are_missing_says_to_install_them(faulted: Any) -> None:
+    client, h, faults = faulted
     data(client.post("/api/instance/actions/launch", json={}, headers=h))
     path = data(client.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=h))["path"]
     data(client.post("/api/projects/actions/save-sync", headers=h))

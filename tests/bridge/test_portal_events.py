@@ -4,17 +4,13 @@ recorded, ``Disposed`` ends the session with a clear next step, ``Authentication
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from litestar.testing import TestClient
 
-from engineering_api.app import create_app, create_services
-from engineering_api.config import Settings
 from openness_bridge.portal_events import safe_choice
-from tests.bridge.conftest import require_standin
 from tests.conftest import assert_error, data
 
 YES, NO, OK, RETRY, IGNORE = 2, 64, 1, 16, 32
@@ -23,17 +19,11 @@ SECRET = "Commissioning24-s3cret"
 
 
 @pytest.fixture
-def service(tmp_path: Path) -> Iterator[tuple[TestClient[Any], dict[str, str], Any]]:
+def service(bridge_client: tuple[TestClient[Any], dict[str, str]]) -> tuple[TestClient[Any], dict[str, str], Any]:
     """The service over the bridge (stand-in), its admin key, and ``StandIn.Control.Dialogs``."""
-    require_standin()
-    from openness_bridge.standin import standin_backend
-
-    settings = Settings.from_env(data_dir=tmp_path, backend="openness")
-    services = create_services(settings, backend=standin_backend(tmp_path / "bridge-state"))
     from StandIn.Control import Dialogs
 
-    with TestClient(create_app(settings, services=services), base_url="http://127.0.0.1") as client:
-        yield client, {"X-API-Key": settings.secret_path.read_text(encoding="utf-8").strip()}, Dialogs
+    return (*bridge_client, Dialogs)
 
 
 def _project(client: TestClient[Any], h: dict[str, str]) -> str:
