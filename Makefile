@@ -56,7 +56,7 @@ test: $(STAMP) system-deps
 	[ $$tests -eq 0 ] && [ $$typed -eq 0 ]
 
 # The suite on a loaded machine: `make test` with BUSY (default 6) CPU-bound loops beside it (.ci/busy), as on a
-# busy CI runner. Tests wait for events, never for time; tests/bounds.py holds the one hang guard.
+# busy CI runner. Tests wait for events, never for time; tools/bounds.py holds the one hang guard.
 BUSY ?= 6
 test-busy: $(STAMP)
 	BUSY=$(BUSY) bash .ci/busy $(MAKE) test

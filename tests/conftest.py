@@ -34,7 +34,7 @@ from simatic_xml import parse_bytes
 from simatic_xml.interface import Interface
 from simatic_xml.objects import Block, PlcStruct
 from simatic_xml.sw_base import SwObject
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 from tests.pgserver import PostgresServer, postgres_binaries
 
 pytest_plugins = ("tests.collection_guard",)  # items sharing a node id stop the run

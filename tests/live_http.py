@@ -10,7 +10,7 @@ import functools
 
 import httpx
 
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 __all__ = ("delete", "get", "post", "put")
 

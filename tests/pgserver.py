@@ -14,8 +14,8 @@ import subprocess
 import time
 from pathlib import Path
 
-from tests.ports import free_port
-from tests.bounds import HANG_GUARD_S
+from tools.ports import free_port
+from tools.bounds import HANG_GUARD_S
 
 __all__ = ("PostgresServer", "postgres_binaries")
 

@@ -22,7 +22,7 @@ from apscheduler.events import (
 )
 
 import engineering_api.app
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:
     import datetime as dt

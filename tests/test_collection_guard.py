@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 from tests.collection_guard import shared_node_ids
 
 REPO = Path(__file__).resolve().parents[1]

@@ -16,7 +16,7 @@ from cryptography.fernet import Fernet
 
 from tests.assistant_stub import ScriptedProvider, error, say, tools
 from tests.conftest import CPU, assert_error, data
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 SETTINGS = "/api/assistant/settings"
 CHAT = "/api/assistant/chat-sync"  # waits for the answer; /api/assistant/chat returns at once (test_signalr)

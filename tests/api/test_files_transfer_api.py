@@ -15,7 +15,7 @@ import pytest
 from litestar.testing import TestClient
 
 from tests.api.test_tags_files_api import plc_tags_workbook
-from tests.bounds import until
+from tools.bounds import until
 from tests.conftest import Headers, assert_error, configure, data, run_job, wait_job
 from tests.contract.test_online_contract import SCL, make_instance, use_stub_engine
 

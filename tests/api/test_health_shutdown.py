@@ -13,7 +13,7 @@ import pytest
 
 from engineering_api.domain import health
 from tests.conftest import assert_error, data, job_error, run_job
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -7,7 +7,7 @@ import threading
 
 
 from tests.conftest import CPU, assert_error, data, job_error, run_job, start_job, wait_job
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 
 def test_get_job(client, engineer_headers, project):

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from engineering_api.config import Settings
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 _SCRIPT = """
 import logging

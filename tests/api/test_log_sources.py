@@ -25,7 +25,7 @@ from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.lib.observability import configure_logging
 from tests.api.test_runtime_pushes import PUSHES, _admin, _deliveries, _log_shift, _push, _resend_shift
-from tests.bounds import until
+from tools.bounds import until
 from tests.conftest import data
 
 FORGED = "2026-11-27 03:00:00,000 WARNING engineering_api.security [-] admin key rotated by operator"

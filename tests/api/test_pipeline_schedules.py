@@ -13,7 +13,7 @@ from litestar.testing import TestClient
 from engineering_api.config import Settings
 from tests.conftest import data, served
 from tests.scheduler_log import scheduler_clock, scheduler_log
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -11,7 +11,7 @@ import pytest
 
 from simatic_xml.cancel import checkpoint
 from tests.conftest import assert_error, data, job_error, start_job, wait_job
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:
     from litestar import Litestar

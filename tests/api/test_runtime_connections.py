@@ -18,7 +18,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from engineering_api.runtime.opcua_server import free_port
 from tests.api.test_runtime_auth import RT, login, make_user
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 from tests.conftest import assert_error, data
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from tests.api.test_runtime_alarms_history import LEVEL, running_plant
 from tests.api.test_runtime_auth import RT, login
 from tests.api.test_runtime_pushes import PUSHES, Receiver, _deliveries
 from tests.conftest import assert_error, data, served
-from tests.bounds import until
+from tools.bounds import until
 
 pytest.importorskip("fakes.runtime.image", reason="the simulated PLC engine (fakes.runtime.image) is not present")
 

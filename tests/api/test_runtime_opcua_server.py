@@ -11,7 +11,7 @@ from asyncua import Client, ua
 
 from tests.api.test_runtime_tags import SIM, value_path
 from tests.conftest import assert_error, data
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

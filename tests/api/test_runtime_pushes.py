@@ -25,7 +25,7 @@ from engineering_api.runtime.pushes_outbox import outbox_of
 from engineering_api.runtime.service import runtime_of
 from tests.conftest import assert_error, data, served
 from tests.scheduler_log import scheduler_log, watch_schedulers
-from tests.bounds import until
+from tools.bounds import until
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -28,9 +28,9 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from engineering_api.config import Settings
 from engineering_api.runtime.pushes_mqtt import publish, run_loop
 from tests.api.test_runtime_pushes import PUSHES, _admin, _deliveries, _log_shift, _push, _resend_shift
-from tests.bounds import HANG_GUARD_S, until
+from tools.bounds import HANG_GUARD_S, until
 from tests.conftest import assert_error, data, served
-from tests.ports import free_port
+from tools.ports import free_port
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -17,7 +17,7 @@ from litestar.testing import TestClient
 from engineering_api.services import Services
 from simatic_xml.generate import tag_table_xml
 from tests.conftest import Headers, assert_error, data, job_error, run_job
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 SC = "/api/source-control"
 needs_git = pytest.mark.skipif(

@@ -16,7 +16,7 @@ from engineering_api.app import create_app
 from engineering_api.config import Settings
 from tests.api.test_testharness_runner import MOTOR_STEPS, START, FakeSim
 from tests.conftest import assert_error, data, job_error, run_job, start_job, wait_job
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -10,7 +10,7 @@ import pytest
 
 from engineering_api.backend.errors import OperationTimeoutError
 from engineering_api.backend.worker import TiaWorker
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 
 def test_calls_run_on_the_worker_thread_and_nowhere_else(bridge) -> None:

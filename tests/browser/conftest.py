@@ -14,8 +14,8 @@ import httpx
 import pytest
 from tests.api.test_testharness_e2e import motor_program_with_its_test
 from tests.conftest import skip_or_fail
-from tests import bounds
-from tests.bounds import HANG_GUARD_S
+from tools import bounds
+from tools.bounds import HANG_GUARD_S
 
 __all__ = ("line1_with_the_motor_program", "require_browser", "until")
 
@@ -87,7 +87,7 @@ def _chromium_class() -> Any:
 
 
 def until(what: str, check: Callable[[], Any], timeout: float = HANG_GUARD_S) -> Any:
-    """The first truthy answer of ``check()`` (what the browser shows), as :func:`tests.bounds.until` waits."""
+    """The first truthy answer of ``check()`` (what the browser shows), as :func:`tools.bounds.until` waits."""
     return bounds.until(check, f"the browser to get {what}", timeout=timeout, every=0.1)
 
 

@@ -20,7 +20,7 @@ from engineering_api.config import Settings
 from tests.browser.conftest import until
 from tests.console.conftest import corpus_file
 from tests.mcp.conftest import Live, live_server
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 SHOTS = Path(os.environ.get("CONSOLE_SCREENSHOTS") or tempfile.mkdtemp(prefix="console-shots-"))
 """Where the screenshots go: ``CONSOLE_SCREENSHOTS=docs/console`` refreshes the README's; a test run alone does not

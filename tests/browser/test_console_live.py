@@ -17,7 +17,7 @@ from tests.browser.conftest import until
 from tests.browser.test_console import SHOTS, _problems, _sign_in
 from tests.conftest import CPU, data
 from tests.mcp.conftest import Live, live_server
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 
 LAMP = {"blockType": "FB", "name": "FB_Lamp", "number": 20, "language": "LAD",

@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from engineering_api.config import Settings
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 from tests.browser.conftest import line1_with_the_motor_program, until
 from tests.console.conftest import corpus_file
 from tests.conftest import data, skip_or_fail

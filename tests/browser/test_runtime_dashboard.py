@@ -22,7 +22,7 @@ from tests.api.test_runtime_auth import PASSWORD, RT, login
 from tests.conftest import data
 from tests.browser.conftest import until
 from tests.mcp.conftest import Live, live_server
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 HERE = Path(__file__).parent
 

@@ -13,7 +13,7 @@ from engineering_api.config import Settings
 from tests import live_http
 from tests.browser.conftest import until
 from tests.mcp.conftest import Live, live_server
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ import pytest
 
 from engineering_api.cli import main
 from simatic_xml.generate import generate_xml, parse_spec
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 DATA = Path(__file__).parent / "data"
 """The input documents of these tests, kept as files like the exports they stand for."""

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 from tools.lsp_client import session
 
 CLI = str(Path(sys.executable).with_name("engineering-api"))

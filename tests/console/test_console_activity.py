@@ -15,7 +15,7 @@ from tests.api.test_source_control import SC, commit, put_block
 from tests.console.conftest import csrf_of, sign_in
 from tests.conftest import CPU, data
 from tests.mcp.conftest import live_server
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 
 def test_a_compile_job_is_shown_with_its_result_and_cannot_be_canceled_once_ended(client, admin_headers, cpu,

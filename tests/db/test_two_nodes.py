@@ -24,7 +24,7 @@ from engineering_api.lib.security import ApiKeyStore
 from engineering_api.lib.tables import pipeline_schedules
 from tests.api.test_runtime_auth import login
 from tests.conftest import data, served
-from tests.bounds import until
+from tools.bounds import until
 from tests.db.conftest import Target
 from tests.db.history_file import SAMPLES, assert_history_answers, raw_values, write_history_file
 from tests.scheduler_log import scheduler_clock, scheduler_log

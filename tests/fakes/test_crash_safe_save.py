@@ -27,7 +27,7 @@ from fakes.project_commit import JOURNAL_NAME, STAGED_PREFIX
 from fakes.project_files import load_project, save_project
 from simatic_xml.generate import generate_xml
 from tests.contract.conftest import CPU
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")]
 

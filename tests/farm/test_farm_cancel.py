@@ -11,7 +11,7 @@ import pytest
 from engineering_api.backend.errors import OperationCanceledError
 from engineering_api.farm import FarmBackend, FarmConfig
 from simatic_xml.cancel import CancelToken, installed
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 pytestmark = pytest.mark.xdist_group("farm")
 

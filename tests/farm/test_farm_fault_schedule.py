@@ -38,7 +38,7 @@ import httpx
 import pytest
 
 from tools.farm_harness import Agents, ApiNode, RedisServer, persistent_farm, redis_client
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 pytestmark = pytest.mark.xdist_group("farm")
 

@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import assert_error, data
 from tests.farm.conftest import start_running_instance
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 pytestmark = pytest.mark.xdist_group("farm")
 

@@ -26,7 +26,7 @@ from engineering_api.farm.celery_app import CALL_TASK, FarmConfig, celery_app
 from engineering_api.farm.registry import AgentRecord, AgentRegistry
 from engineering_api.lib.tracing import REQUEST_ID_ATTRIBUTE, Tracing
 from tests.api.test_metrics import TEST_CLIENT_ADDRESS, _samples, _value
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 from tests.conftest import assert_error, data
 from tests.farm.conftest import require_redis
 from tools.farm_harness import Agents, RedisServer, redis_client

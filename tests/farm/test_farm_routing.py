@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import assert_error, data
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 pytestmark = pytest.mark.xdist_group("farm")
 

@@ -28,7 +28,7 @@ from engineering_api.farm.registry import AgentRecord, Claim
 from simatic_xml.cancel import CancelToken, installed
 from tests.conftest import assert_error, data, raises_code
 from tests.farm.conftest import start_running_instance
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 from tools.farm_harness import Agents, ApiNode
 
 pytestmark = pytest.mark.xdist_group("farm")

@@ -15,7 +15,7 @@ from engineering_api.backend.models import ProgramDocument
 from simatic_xml import parse_bytes
 from simatic_xml.objects import DB, PlcStruct
 from simatic_xml.generate import import_order
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 REPO = Path(__file__).resolve().parents[2]
 UDT_EXPORT = next(p for p in (REPO.parent / "shared" / "corpus" / "simaticml" / "udt",

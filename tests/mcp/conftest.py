@@ -21,8 +21,8 @@ from engineering_api.config import Settings
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.services import Services
-from tests.ports import free_port
-from tests.bounds import HANG_GUARD_S
+from tools.ports import free_port
+from tools.bounds import HANG_GUARD_S
 
 START_TIMEOUT_S = HANG_GUARD_S
 

@@ -19,7 +19,7 @@ from engineering_api.config import Settings
 from engineering_api.mcp import runtime as runtime_module
 from engineering_api.mcp import transports as transports_module
 from tools.work_count import AsgiDriver
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 ROOT = Path(__file__).resolve().parents[2]
 INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize",

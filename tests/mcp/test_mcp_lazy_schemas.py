@@ -18,7 +18,7 @@ from engineering_api.mcp import tool_types
 from engineering_api.mcp.profiles import CORE
 from engineering_api.mcp.tools import ToolCatalog, schemas_ready, tool_catalog
 from tools.work_count import AsgiDriver
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 __all__ = ()
 

@@ -17,7 +17,7 @@ from tests.api.test_runtime_auth import RT, login
 from tests.conftest import data
 from tests.mcp.conftest import Live, hints, structured
 from tests.mcp.test_mcp_transports import all_tools, http_session
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 pytestmark = pytest.mark.anyio
 

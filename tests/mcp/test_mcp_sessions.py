@@ -22,7 +22,7 @@ from engineering_api.mcp.runtime import MAX_SESSIONS_PER_KEY
 from engineering_api.mcp.sessions import McpSession, SessionRegistry
 from tests import live_http
 from tests.mcp.conftest import Live
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 pytestmark = pytest.mark.anyio
 

@@ -24,7 +24,7 @@ from mcp.client.streamable_http import streamable_http_client
 
 from tests import live_http
 from tests.mcp.conftest import Live, hints, structured
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 DATA = Path(__file__).parent / "data"
 """The SCL source these tests import, as a file."""

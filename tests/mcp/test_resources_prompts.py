@@ -20,7 +20,7 @@ from engineering_api.mcp import prompts, resources
 from engineering_api.mcp.tools import tool_catalog
 from tests.mcp.conftest import Live, structured
 from tests.mcp.test_mcp_transports import SCL, http_session, stdio_session
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 pytestmark = pytest.mark.anyio
 

@@ -29,7 +29,7 @@ import pytest
 from engineering_api.app import create_app
 from engineering_api.config import Settings
 from tools.work_count import AsgiDriver, WorkCount, counting, counting_on
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 __all__ = ()
 

@@ -12,7 +12,7 @@ import pytest
 
 from engineering_api.push import hub_of
 from tests.conftest import assert_error, data, start_job
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 CONNECTION_DATA = json.dumps([{"name": "jobhub"}, {"name": "assistanthub"}])
 

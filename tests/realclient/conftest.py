@@ -17,8 +17,8 @@ import httpx
 from engineering_api.config import Settings
 from engineering_api.lib.db import Database
 from engineering_api.lib.security import ApiKeyStore
-from tests.ports import free_port
-from tests.bounds import HANG_GUARD_S
+from tools.ports import free_port
+from tools.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 from tests.realclient.conftest import serve
 
 if TYPE_CHECKING:

@@ -24,7 +24,7 @@ import pytest
 
 from engineering_api.cli import FALLBACK_PORTS
 from engineering_api.lib.instance_registry import registry_path
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 from tests.realclient.conftest import serve
 
 if TYPE_CHECKING:

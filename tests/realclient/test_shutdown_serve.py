@@ -11,7 +11,7 @@ import pytest
 
 from engineering_api.config import Settings
 from tests.realclient.conftest import serve
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -14,7 +14,7 @@ from fakes.runtime.cpu import CpuStateError, OperatingMode, OperatingState, Simu
 from fakes.runtime.cpu_image import ObEntry, ProgramContext
 from fakes.runtime.errors import PlcRuntimeError
 from fakes.runtime.memory import Memory
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 ObCode = Callable[[Memory, ProgramContext], None]
 """An OB of the stand-in program: a Python function of (memory, rt)."""

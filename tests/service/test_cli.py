@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.full_disk import FullDiskConnection
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 CORPUS = SHARED / "corpus"

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from engineering_api.config import Settings
-from tests.bounds import until
+from tools.bounds import until
 from tests.conftest import assert_error, data, served
 from tests.pgserver import PostgresServer
 

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from engineering_api.config import Settings
-from tests.bounds import HANG_GUARD_S, until
+from tools.bounds import HANG_GUARD_S, until
 from tests.conftest import assert_error, data, served
 
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")

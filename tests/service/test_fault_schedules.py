@@ -31,7 +31,7 @@ from typing import Any
 import pytest
 
 from engineering_api.config import Settings
-from tests.bounds import HANG_GUARD_S, until
+from tools.bounds import HANG_GUARD_S, until
 from tests.conftest import data, served
 from tests.full_disk import disk_full
 from tests.pgserver import PostgresServer

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from engineering_api.backend.worker import TiaWorker, on_a_worker_thread
 from tests.conftest import CPU
 from tests.service.conftest import key_for
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:
     from concurrent.futures import Future

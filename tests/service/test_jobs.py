@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from tests.conftest import wait_job
 from tests.service.conftest import make_client
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from engineering_api.lib.db import Database
 from engineering_api.lib.security import ApiKeyStore, Role
 from tests.service.conftest import key_for
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ports import free_port
+from tools.ports import free_port
 
 NOBODY = 65534
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 
 def test_the_runtime_reaches_the_port_through_the_worker_and_never_deadlocks_on_it(client, admin):

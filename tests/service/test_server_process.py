@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 
 from engineering_api import cli
-from tests.ports import free_port
-from tests.bounds import HANG_GUARD_S
+from tools.ports import free_port
+from tools.bounds import HANG_GUARD_S
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="process groups and SIGKILL are POSIX")
 

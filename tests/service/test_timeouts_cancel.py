@@ -25,7 +25,7 @@ from simatic_xml.cancel import Canceled, CancelToken, checkpoint, current, insta
 from simatic_xml.generate import generate_xml
 from simatic_xml.scl.limits import MAX_STATEMENTS
 from tests.conftest import CPU, wait_job
-from tests.bounds import HANG_GUARD_S
+from tools.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:
     from collections.abc import Callable
