@@ -78,10 +78,12 @@ class NodeLease:
         """The lease, naming the jobs this node runs and counting its beats; the node in the set of nodes."""
         self._beats += 1
         lease = json.dumps({"beat": self._beats, "jobs": self.jobs.supervised()})
-        missing = not self._redis.set(self._key("node", self.farm.node_id), lease,
-                                      px=int(self.farm.config.lease_seconds * 1000), get=True)
-        if missing:  # the first beat, or Redis lost its data: a node that starts finds this one in the set
-            self._redis.sadd(self._key("nodes"), self.farm.node_id)
+        # The node joins the set at every beat (one round trip with the lease): a reader that found its lease
+        # lapsed and removes it from the set cannot leave a live node out for good.
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.set(self._key("node", self.farm.node_id), lease, px=int(self.farm.config.lease_seconds * 1000))
+        pipe.sadd(self._key("nodes"), self.farm.node_id)
+        pipe.execute()
 
     def alive(self, node: str) -> bool:
         return bool(self._redis.exists(self._key("node", node)))
@@ -91,7 +93,7 @@ class NodeLease:
             try:
                 self.beat()
                 if self.farm.jobs_unswept:  # Redis was away at this node's start
-                    fail_jobs_of_no_live_node(self.jobs, self.farm)
+                    fail_jobs_of_no_live_node(self.jobs, self.farm, self._redis)
                 take_over_orphaned_jobs(self)
             except RedisError:  # Redis restarting: the next look tries again
                 continue
@@ -104,10 +106,12 @@ class NodeLease:
                                     ex=TAKEN_OVER_SECONDS))
 
 
-def _node_leases(redis: Any, prefix: str) -> dict[str, tuple[int, set[str]]]:
-    """Every live API node's beat count and the jobs it runs, by node id (a node whose lease is gone leaves the
-    set of nodes)."""
-    nodes = sorted(name.decode() if isinstance(name, bytes) else name for name in redis.smembers(f"{prefix}:nodes"))
+def _node_leases(redis: Any, prefix: str, asking: str) -> dict[str, tuple[int, set[str]]]:
+    """Every other live API node's beat count and the jobs it runs, by node id (a node whose lease is gone leaves
+    the set of nodes; ``asking``, the node that reads, is left out: it knows its own jobs and cannot wait for its
+    own beat)."""
+    nodes = sorted(name for name in (raw.decode() if isinstance(raw, bytes) else raw
+                                     for raw in redis.smembers(f"{prefix}:nodes")) if name != asking)
     if not nodes:
         return {}
     leases: dict[str, tuple[int, set[str]]] = {}
@@ -126,10 +130,11 @@ def _node_leases(redis: Any, prefix: str) -> dict[str, tuple[int, set[str]]]:
     return leases
 
 
-def jobs_of_no_live_node(jobs: JobManager, farm: FarmBackendBase) -> list[str]:
+def jobs_of_no_live_node(jobs: JobManager, farm: FarmBackendBase, redis: Any | None = None) -> list[str]:
     """The unfinished jobs of the database that no live API node runs (at a node's start: its own previous run's,
     and those of nodes that died), to be failed ``INTERRUPTED`` (:meth:`JobManager.fail_interrupted`).
 
+    The jobs this node runs are never lost; ``redis`` is a client of the farm's Redis to reuse (a new one otherwise).
     A job is written to the database just before its node lists it, so the leases are read twice: once, then
     again after every live node has beaten since (or lost its lease; at most a lease later). A job that no node
     still live at the second read listed in either read was run by no live node when the database was read.
@@ -137,15 +142,16 @@ def jobs_of_no_live_node(jobs: JobManager, farm: FarmBackendBase) -> list[str]:
     Raises:
         RedisError: Redis is unreachable (nothing is known of the other nodes).
     """
-    unfinished = jobs.unfinished()
+    own = set(jobs.supervised())  # this node runs them (none at its start)
+    unfinished = [job for job in jobs.unfinished() if job not in own]
     if not unfinished:
         return []
-    redis, prefix = farm.config.redis(), farm.config.prefix
-    first = _node_leases(redis, prefix)
+    redis, prefix = redis if redis is not None else farm.config.redis(), farm.config.prefix
+    first = _node_leases(redis, prefix, farm.node_id)
     second = first
     deadline = time.monotonic() + farm.config.lease_seconds + BEAT_SECONDS
     while first and time.monotonic() < deadline:
-        second = _node_leases(redis, prefix)
+        second = _node_leases(redis, prefix, farm.node_id)
         if all(node not in second or second[node][0] > beat for node, (beat, _) in first.items()):
             break
         time.sleep(0.25)
@@ -155,11 +161,11 @@ def jobs_of_no_live_node(jobs: JobManager, farm: FarmBackendBase) -> list[str]:
     return [job for job in unfinished if job not in held]
 
 
-def fail_jobs_of_no_live_node(jobs: JobManager, farm: FarmBackendBase) -> int:
+def fail_jobs_of_no_live_node(jobs: JobManager, farm: FarmBackendBase, redis: Any | None = None) -> int:
     """At a node's start: fail (``INTERRUPTED``) the unfinished jobs no live node runs (:func:`jobs_of_no_live_node`);
     returns how many. Redis unreachable: none now; the node's lease loop does it once Redis answers."""
     try:
-        lost = jobs_of_no_live_node(jobs, farm)
+        lost = jobs_of_no_live_node(jobs, farm, redis)
     except RedisError:
         logger.warning("the farm's Redis is unreachable: the jobs of lost API nodes are failed once it answers")
         farm.jobs_unswept = True
