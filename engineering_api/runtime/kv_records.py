@@ -82,6 +82,15 @@ class SecretRecordStore(Generic[ViewT]):
     def ids(self) -> builtins.list[str]:
         return builtins.list(self._records.all())
 
+    def get(self, record_id: str) -> ViewT:
+        """Raises NotFoundError (the store's not-found code)."""
+        return self._view(self._records.one(record_id))
+
+    def delete(self, record_id: str) -> ViewT:
+        """Raises NotFoundError (the store's not-found code)."""
+        with self._lock:
+            return self._view(self._records.remove(record_id))
+
     def _secret_of(self, raw: dict[str, Any]) -> str | None:
         """A stored definition's decrypted secret (``None`` when it keeps none)."""
         token = raw.get("secretToken")

@@ -138,10 +138,6 @@ class PullStore(SecretRecordStore[PullDefinition]):
         super().__init__(services, prefix="runtime.pulls.", key_file=KEY_FILE, noun="pull definition",
                          not_found_code="PULL_NOT_FOUND", view=_view)
 
-    def get(self, pull_id: str) -> PullDefinition:
-        """Raises NotFoundError (``PULL_NOT_FOUND``)."""
-        return _view(self._records.one(pull_id))
-
     def secret(self, pull_id: str) -> str | None:
         """The source's decrypted token or password, for fetching (Raises NotFoundError)."""
         return self._secret_of(self._records.one(pull_id))
@@ -187,7 +183,3 @@ class PullStore(SecretRecordStore[PullDefinition]):
                 every[pull_id].update(lastRunAt=at, lastStatus=status, lastError=error)
                 self._records.write(every)
 
-    def delete(self, pull_id: str) -> PullDefinition:
-        """Raises NotFoundError (``PULL_NOT_FOUND``)."""
-        with self._lock:
-            return _view(self._records.remove(pull_id))

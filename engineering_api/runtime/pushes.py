@@ -268,10 +268,6 @@ class PushStore(SecretRecordStore[PushDefinition]):
         super().__init__(services, prefix="runtime.pushes.", key_file=KEY_FILE, noun="push definition",
                          not_found_code="PUSH_NOT_FOUND", view=_view)
 
-    def get(self, push_id: str) -> PushDefinition:
-        """Raises NotFoundError (``PUSH_NOT_FOUND``)."""
-        return self.open(push_id).view
-
     def open(self, push_id: str) -> StoredPush:
         """The definition with its secret, for rendering and sending (Raises NotFoundError ``PUSH_NOT_FOUND``)."""
         raw = self._records.one(push_id)
@@ -316,7 +312,3 @@ class PushStore(SecretRecordStore[PushDefinition]):
             self._records.write(every)
             return _view(raw)
 
-    def delete(self, push_id: str) -> PushDefinition:
-        """Raises NotFoundError (``PUSH_NOT_FOUND``)."""
-        with self._lock:
-            return _view(self._records.remove(push_id))
