@@ -39,7 +39,7 @@ from simatic_xml.versions import normalize_version
 
 from engineering_api.backend.errors import EngineeringError
 from engineering_api.lib.printable import printable
-from engineering_api.rules.plc_values import AREA_SIZES
+from engineering_api.rules.plc_values import AREA_SIZES, is_retentive_marker_size
 from engineering_api.rules.coverage import Recorder, recording
 
 from . import EXIT_CLEAN, EXIT_FINDINGS
@@ -192,9 +192,9 @@ def read_test_file(path: str, harness: CaseHarness) -> tuple[list[_Case], list[D
 
 def _retain_problem(value: object) -> str | None:
     """Why ``value`` is no retentive bit memory size of the simulated CPU (a whole number of bytes its %M holds)."""
-    size = AREA_SIZES["M"]
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= size:
+    if is_retentive_marker_size(value):
         return None
+    size = AREA_SIZES["M"]
     return (f"{RETENTIVE_MEMORY_FIELD} is {json.dumps(value)}: it must be a whole number of bytes from 0 to {size}, "
             f"the CPU's bit memory (MB0 to MB{size - 1})")
 

@@ -16,14 +16,19 @@ from typing import Any
 from simatic_xml.conversions import round_half_even
 
 __all__ = (
-    "AREA_SIZES", "BITS", "INT_RANGES", "default_value", "from_json", "is_int_type", "literal_value", "parse_text",
-    "to_real32",
-    "wrap",
+    "AREA_SIZES", "BITS", "INT_RANGES", "default_value", "from_json", "is_int_type", "is_retentive_marker_size",
+    "literal_value", "parse_text", "to_real32", "wrap",
 )
 
 
 AREA_SIZES = {"I": 32 * 1024, "Q": 32 * 1024, "M": 16 * 1024}
 """Bytes of the process images and bit memory of the S7-1500 CPUs this service models (%I, %Q, %M)."""
+
+
+def is_retentive_marker_size(value: object) -> bool:
+    """Whether ``value`` is a retentive bit memory size the CPU holds: a whole number of bytes from MB0, at most the
+    %M area (the PLC tags' "Retain" setting)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= AREA_SIZES["M"]
 
 INT_RANGES: dict[str, tuple[int, int]] = {
     "SINT": (-0x80, 0x7F), "INT": (-0x8000, 0x7FFF), "DINT": (-0x8000_0000, 0x7FFF_FFFF),

@@ -16,6 +16,7 @@ from engineering_api.rules.addresses import AddressError, parse_address
 from engineering_api.rules.compiler.program import Network
 from engineering_api.rules.compiler.plc_compile import compile_software
 from engineering_api.rules.compiler.project import program_from_software
+from engineering_api.rules.plc_values import is_retentive_marker_size
 from simatic_xml import parse_bytes
 from simatic_xml.errors import SimaticMLError
 
@@ -281,8 +282,8 @@ def build_image(software: PlcSoftware, device: str, run: CompileRun | None = Non
 
 def _retentive_markers(software: PlcSoftware, device: str) -> int:
     """The PLC's retentive bit memory bytes; one the %M area cannot hold is an error of the software."""
-    count = getattr(software, "retentive_marker_bytes", 0)
-    if not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= AREA_SIZES["M"]:
+    count = software.retentive_marker_bytes
+    if not is_retentive_marker_size(count):
         raise ImageError(f"The retentive bit memory of {device} ({count!r} bytes from MB0) must be a whole number "
                          f"from 0 to {AREA_SIZES['M']}, the size of the bit memory area.", [])
     return count
