@@ -48,7 +48,9 @@ KEPT = 50
 """How many recorded dialogs the diagnostics list."""
 DECLINING = ("Cancel", "No", "NoToAll", "Abort")
 """The answers that change nothing, in the order the policy prefers them."""
-_CHOICE_NAMES = ("Ok", "Yes", "YesToAll", "Abort", "Retry", "Ignore", "No", "NoToAll", "Cancel")
+_CHOICE_FLAGS = {"Ok": 1, "Yes": 2, "YesToAll": 4, "Abort": 8, "Retry": 16, "Ignore": 32, "No": 64, "NoToAll": 128,
+                 "Cancel": 256}
+"""``ConfirmationChoices`` as the real API numbers its flags, in its order."""
 
 
 class CredentialsAnswer(Protocol):
@@ -88,9 +90,7 @@ def safe_choice(offered: tuple[str, ...]) -> str | None:
 def _offered(choices: Any) -> tuple[str, ...]:
     """The names set in a ``ConfirmationChoices`` mask (its numbers are the real API's flags)."""
     mask = int(choices)
-    flags = {"Ok": 1, "Yes": 2, "YesToAll": 4, "Abort": 8, "Retry": 16, "Ignore": 32, "No": 64, "NoToAll": 128,
-             "Cancel": 256}
-    return tuple(name for name in _CHOICE_NAMES if mask & flags[name])
+    return tuple(name for name, flag in _CHOICE_FLAGS.items() if mask & flag)
 
 
 def _text(value: Any) -> str:

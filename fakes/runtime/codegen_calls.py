@@ -37,13 +37,14 @@ _TARGET_TYPED = frozenset(["SHL", "SHR", "ROL", "ROR"])
 """Instructions whose data type, in an assignment, is the target's (IN is converted into it)."""
 _BLOCK_MOVES = {"MOVE_BLK": "move", "UMOVE_BLK": "move", "FILL_BLK": "fill", "UFILL_BLK": "fill"}
 _INSTRUCTION_CALLS = INSTANCE_INSTRUCTIONS
+"""Instructions called on an instance of a system type (the catalog's ``instructions``): ``#t.TON(...)``,
+``#c.CTU(...)``."""
 _REFERENCED = ("TON", "TOF", "TP", "TONR")
 """The timers a reference to Q or ET updates: "a timer update is performed when and only when" TP, TON, TOF or TONR
 runs or its Q or ELAPSED is referenced (S7-1200 System Manual A5E02486680-05, 7.2, p. 175). A name prefix: the
 system FBs are TON_TIME, TONR_LTIME..."""
 _TIMER_ALIASES = frozenset(["IEC_TIMER", "IEC_LTIMER"])
-"""Instructions called on an instance of a system type (the catalog's ``instructions``): ``#t.TON(...)``,
-``#c.CTU(...)``."""
+"""The timer types whose instance a program calls by an instruction's name (``#t.TOF(...)``)."""
 
 
 def _instruction_fb(type_name: str, instruction: str) -> Any:
