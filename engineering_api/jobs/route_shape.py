@@ -113,12 +113,12 @@ def _input_fields(operation: Operation[Any, Any]) -> list[InputField]:
     return [InputField(_camel(f.name), f, hints[f.name]) for f in msgspec.structs.fields(operation.input)]
 
 
-def dry_run_route(operation: Operation[Any, Any]) -> bool:
+def dry_run_route(operation: Operation[Any, Any], fields: list[InputField] | None = None) -> bool:
     """Whether the operation's routes take the generic ``dryRun``: destructive, with a preview, and no ``dryRun``
-    field of its own."""
+    field of its own (``fields``: its input fields, when the caller has read them already)."""
     if not operation.destructive or operation.preview is None:
         return False
-    return not any(field.info.name == "dry_run" for field in _input_fields(operation))
+    return not any(field.info.name == "dry_run" for field in fields or _input_fields(operation))
 
 
 def _present(hint: Any) -> Any:
@@ -196,7 +196,7 @@ class RouteShape:
                 f"{operation.name}: path parameters {unknown - context} are not fields of {operation.input}")
         rest = [field for field in fields if field.wire not in path_names]
         from_query = spec.method in ("GET", "DELETE")
-        dry_run = dry_run_route(operation)
+        dry_run = dry_run_route(operation, fields)
         has_body = not from_query and bool(rest or dry_run)
         body_fields = tuple(rest) if has_body else ()
         plan = TransferPlan.of(operation, is_async=is_async, has_body=has_body)
