@@ -93,6 +93,7 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
     from engineering_api.backend.port import EngineeringBackend
+    from engineering_api.farm.proxy import FarmBackendBase
 
 __all__ = ("create_app", "create_backend", "create_services", "registry", "running")
 
@@ -187,27 +188,33 @@ def _end_revoked_sessions(services: Services) -> None:
         logger.warning("farm session sweep: Redis is unreachable; trying again at the next sweep")
 
 
+def _farm_of(services: Services) -> FarmBackendBase | None:
+    """The farm backend, when the service runs on one."""
+    if services.backend.name != "farm":
+        return None
+    from engineering_api.farm.proxy import FarmBackendBase
+
+    assert isinstance(services.backend, FarmBackendBase)  # the farm backend is the only one named "farm"
+    return services.backend
+
+
 @asynccontextmanager
 async def running(services: Services) -> AsyncIterator[None]:
     """Start what serving needs (worker, portal, scheduler) and stop it again: the app's lifespan, and the
     in-process stdio MCP server's."""
     services.started_at = utc_now()
-    if services.backend.name == "farm":  # several nodes may share the database: not the jobs a live one runs
+    farm = _farm_of(services)
+    if farm is not None:  # several nodes may share the database: not the jobs a live one runs
         from engineering_api.farm.failover import fail_jobs_of_no_live_node
-        from engineering_api.farm.proxy import FarmBackendBase
+        from engineering_api.farm.reattach import reattach_jobs
 
-        assert isinstance(services.backend, FarmBackendBase)  # the farm backend is the only one named "farm"
-        interrupted = fail_jobs_of_no_live_node(services.jobs, services.backend)
+        interrupted = fail_jobs_of_no_live_node(services.jobs, farm)
     else:
         interrupted = services.jobs.fail_interrupted()
     if interrupted:
         logger.warning("%d job(s) from the previous run were marked Failed (interrupted by restart)", interrupted)
-    if services.backend.name == "farm":  # jobs whose calls still run on agents end with their real state
-        from engineering_api.farm.proxy import FarmBackendBase
-        from engineering_api.farm.reattach import reattach_jobs
-
-        assert isinstance(services.backend, FarmBackendBase)  # the farm backend is the only one named "farm"
-        reattach_jobs(services.jobs, services.backend)
+    if farm is not None:  # jobs whose calls still run on agents end with their real state
+        reattach_jobs(services.jobs, farm)
     settled = settle_interrupted(services.jobs.state, lambda job_id: _job_running(services, job_id))
     if settled:
         logger.warning("%d pipeline execution(s) from the previous run were settled as Failed (interrupted by "
@@ -232,7 +239,7 @@ async def running(services: Services) -> AsyncIterator[None]:
             services.worker.stop()
             # Jobs that could not finish are marked now, not only at the next start, so none stays Running; a
             # farm node marks only its own (another node on the database runs the others).
-            services.jobs.fail_interrupted(own if services.backend.name == "farm" else None)
+            services.jobs.fail_interrupted(own if farm is not None else None)
         finally:
             services.backend.close()  # stops free-running simulated CPUs even if a step above failed
 
