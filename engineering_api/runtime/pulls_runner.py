@@ -28,6 +28,7 @@ from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.runtime.pulls import PullDefinition, PullStore
 from engineering_api.runtime.pulls_mapping import MAX_DOCUMENT_BYTES, WRITABLE_TYPES, MappingError, coerce, \
     extract, parse
+from engineering_api.runtime.pushes import read_bounded
 from engineering_api.runtime.simulated import canonical_name
 from engineering_api.runtime.sources import TagWrite
 
@@ -173,14 +174,12 @@ class PullRunner:
                         client.stream("GET", source.url, headers=headers) as answer:
                     status = answer.status_code
                     if status == 200:
-                        body = b""
-                        for chunk in answer.iter_bytes():
-                            body += chunk
-                            if len(body) > MAX_DOCUMENT_BYTES:
-                                raise _RunFailed(f"The source's document is larger than {MAX_DOCUMENT_BYTES} bytes",
-                                                 http_status=status, attempts=attempt)
-                            if time.monotonic() > deadline:
-                                raise _SlowAnswer
+                        body, in_time = read_bounded(answer, MAX_DOCUMENT_BYTES, deadline)
+                        if len(body) > MAX_DOCUMENT_BYTES:
+                            raise _RunFailed(f"The source's document is larger than {MAX_DOCUMENT_BYTES} bytes",
+                                             http_status=status, attempts=attempt)
+                        if not in_time:
+                            raise _SlowAnswer
                         return body, answer.headers.get("content-type", ""), attempt, status
                     last = f"the source answered HTTP {status}"
                     if status != 429 and status < 500:

@@ -30,7 +30,7 @@ from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.tables import runtime_push_outbox as outbox
 from engineering_api.runtime.tag_logging import format_ms, parse_time
 from engineering_api.runtime.aws_sigv4 import sign
-from engineering_api.runtime.pushes import PushStore
+from engineering_api.runtime.pushes import PushStore, read_bounded
 from engineering_api.runtime.pushes_mqtt import is_mqtt, publish
 from engineering_api.runtime.pushes_schedule import (
     Period, attach, detach, last_boundary, period_ending, periods_between, trigger_for,
@@ -443,20 +443,10 @@ _ERROR_BODY_BYTES = 65_536
 
 
 def _bounded_text(response: Any, deadline: float) -> str:
-    """The start of a refusal's body, read until ``deadline``: httpx's timeout bounds each read, not the answer, so
-    a target that sends a byte a second would otherwise hold the delivery thread for as long as it likes."""
-    chunks: list[bytes] = []
-    size = 0
-    cut = ""
-    for chunk in response.iter_bytes():
-        chunks.append(chunk)
-        size += len(chunk)
-        if size >= _ERROR_BODY_BYTES:
-            break
-        if time.monotonic() > deadline:
-            cut = " (the answer was cut: it took longer than the push's timeout)"
-            break
-    return b"".join(chunks)[:_ERROR_BODY_BYTES].decode(response.encoding or "utf-8", errors="replace") + cut
+    """The start of a refusal's body, read until ``deadline`` (:func:`read_bounded`)."""
+    body, in_time = read_bounded(response, _ERROR_BODY_BYTES - 1, deadline)
+    cut = "" if in_time else " (the answer was cut: it took longer than the push's timeout)"
+    return body[:_ERROR_BODY_BYTES].decode(response.encoding or "utf-8", errors="replace") + cut
 
 
 def outbox_of(services: Services) -> Outbox:
