@@ -36,8 +36,8 @@ if TYPE_CHECKING:
     from engineering_api.backend.areas.watch_tables import EntrySpec
     from engineering_api.rules.compiler.project import Software
 
-__all__ = ("LABEL", "Operand", "Resolver", "check_rows", "merge_rows", "operand_root", "plc_value", "row_flag",
-           "table_row")
+__all__ = ("LABEL", "Operand", "Resolver", "check_rows", "entry_problems", "merge_rows", "operand_root", "plc_value",
+           "row_flag", "table_row")
 
 LABEL = {WATCH_TABLE: "watch table", FORCE_TABLE: "force table"}
 """How messages name each kind of table."""
@@ -217,23 +217,38 @@ def table_row(kind: str, spec: EntrySpec, operand: Operand) -> Row:
     return Row(spec.name.strip(), attributes)
 
 
+def entry_problems(resolve: Resolver, operand_text: str, value: str | None, *,
+                   force: bool) -> list[tuple[str, str]]:
+    """What TIA refuses in one watch or force table entry, the one rule for the REST tables and the checked files:
+    ``("operand", problem)`` alone, or ``("force", "")`` (a force table forces only inputs and outputs) and/or
+    ``("value", problem)`` (the value is none of the operand's type)."""
+    operand = resolve(operand_text)
+    if operand.problem is not None:
+        return [("operand", operand.problem)]
+    found: list[tuple[str, str]] = []
+    if force and operand.area not in ("I", "Q"):
+        found.append(("force", ""))
+    if value is not None and operand.canonical is not None:
+        try:
+            plc_value(value, operand.canonical)
+        except (TypeError, ValueError) as exc:
+            found.append(("value", str(exc)))
+    return found
+
+
 def check_rows(resolve: Resolver, kind: str, rows: list[Row], *, allow_invalid: bool) -> None:
     """Refuse rows TIA would not take (all problems listed at once; nothing is stored on error)."""
     invalid, unforceable, bad_values = [], [], []
     value_name = "ModifyValue" if kind == WATCH_TABLE else "ForceValue"
     for row in rows:
-        operand = resolve(row.operand)
-        if operand.problem is not None:
-            invalid.append({"operand": row.operand, "problem": operand.problem})
-            continue
-        if kind == FORCE_TABLE and operand.area not in ("I", "Q"):
-            unforceable.append(row.operand)
         value = row.get(value_name)
-        if value is not None and operand.canonical is not None:
-            try:
-                plc_value(value, operand.canonical)
-            except (TypeError, ValueError) as exc:
-                bad_values.append({"operand": row.operand, "value": value, "problem": str(exc)})
+        for problem_kind, problem in entry_problems(resolve, row.operand, value, force=kind == FORCE_TABLE):
+            if problem_kind == "operand":
+                invalid.append({"operand": row.operand, "problem": problem})
+            elif problem_kind == "force":
+                unforceable.append(row.operand)
+            else:
+                bad_values.append({"operand": row.operand, "value": value, "problem": problem})
     if unforceable:
         raise ValidationError(
             f"{', '.join(unforceable)} cannot be forced: an S7-1500 forces only inputs and outputs "

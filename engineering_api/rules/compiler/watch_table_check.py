@@ -37,7 +37,7 @@ _ENTRY = re.compile(rb"<SW\.WatchAndForceTables\.Plc(?:Watch|Force)TableEntry\b"
 def watch_table_findings(tables: Iterable[tuple[str, bytes]], program: Program, tags: Iterable[TableTag],
                          wanted: Callable[[Optional[str]], bool]) -> list[Diagnostic]:
     """The findings of each watch or force table export ``(file, bytes)`` (see the module docstring)."""
-    from engineering_api.rules.watch_operands import Resolver, operand_root, plc_value
+    from engineering_api.rules.watch_operands import Resolver, entry_problems, operand_root
 
     addresses: dict[str, str | None] = {}
     for tag in tags:
@@ -65,16 +65,12 @@ def watch_table_findings(tables: Iterable[tuple[str, bytes]], program: Program, 
             if not entry.operand or (root is not None and root.lower() not in addresses
                                      and root.lower() not in program.blocks):
                 continue  # a tag or data block of none of the checked files
-            operand = resolve(entry.operand)
-            if operand.problem is not None:
-                found("WATCH_OPERAND", problem=operand.problem)
-                continue
-            if table.kind == FORCE and operand.area not in ("I", "Q"):
-                found("WATCH_NOT_FORCEABLE", operand=entry.operand)
             value = entry.get(value_name)
-            if value is not None and operand.canonical is not None:
-                try:
-                    plc_value(value, operand.canonical)
-                except (TypeError, ValueError) as exc:
-                    found("WATCH_VALUE", operand=entry.operand, value=value, problem=str(exc))
+            for problem_kind, problem in entry_problems(resolve, entry.operand, value, force=table.kind == FORCE):
+                if problem_kind == "operand":
+                    found("WATCH_OPERAND", problem=problem)
+                elif problem_kind == "force":
+                    found("WATCH_NOT_FORCEABLE", operand=entry.operand)
+                else:
+                    found("WATCH_VALUE", operand=entry.operand, value=value, problem=problem)
     return out
