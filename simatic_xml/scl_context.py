@@ -1,5 +1,5 @@
 """What SCL text and the StructuredText token stream share, below both converters (:mod:`simatic_xml.scl_text`
-renders tokens as text, :mod:`simatic_xml.scl_parse` parses text into tokens): the facts text does not say
+renders tokens as text, :mod:`simatic_xml.scl_parse` writes text's syntax tree as tokens): the facts text does not say
 (:class:`SclContext`), the namespaces, SCL's keywords and the lookup key of a called operand.
 """
 

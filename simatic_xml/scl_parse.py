@@ -1,121 +1,82 @@
 """SCL text -> StructuredText tokens (the writer behind :func:`simatic_xml.scl_text.text_to_tokens`).
 
-Not a second front end: the text is lexed and parsed by :mod:`simatic_xml.scl` (:func:`~simatic_xml.scl.parse_network`),
-so a network has one verdict, the checker's; what is refused here is valid SCL whose SimaticML form is unknown
-(:class:`GenerationNotSupportedError`). This writer lays the front end's tokens out as TIA's StructuredText, with
-the blanks, line breaks and comments between them that TIA's tokens keep.
+A walk of the front end's syntax tree: the text is lexed and parsed once, by :mod:`simatic_xml.scl`
+(:func:`~simatic_xml.scl.parse_network`), so the grammar lives there and a network has one verdict, the checker's;
+what is refused here is valid SCL whose SimaticML form is unknown (:class:`GenerationNotSupportedError`).
 
-The token stream is flat except where TIA nests: operands (``Access`` > ``Symbol`` > ``Component``),
-array indexes inside their ``Component``, calls (``Access Scope="Call"`` > ``Instruction``/``CallInfo``
-> ``Parameter``/``NamelessParameter``) and labels. Whitespace inside a parameter before ``:=`` belongs to
-the parameter; whitespace after its value belongs to the call, as in every corpus export.
+The writer visits the statements and expressions in source order. What TIA nests comes from the tree: operands
+(``Access`` > ``Symbol`` > ``Component``, array indexes inside their ``Component``), constants, calls
+(``Access Scope="Call"`` > ``Instruction``/``CallInfo`` > ``Parameter``/``NamelessParameter``) and labels.
+Everything between two such nodes (keywords, operators, punctuation) is a flat ``Token``, as TIA writes it,
+and the blanks, line breaks and comments between tokens are laid out where the tokens' positions put them:
+whitespace inside a parameter before ``:=`` belongs to the parameter, whitespace after its value to the call,
+as in every corpus export.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
 
 from .cancel import checkpoint
 from .errors import GenerationNotSupportedError, SclSyntaxError
-from .scl_parse_io import SPACING as _SPACING, IoAndTypeLabels, tree_facts
-from .scl_parse_io import Lexeme as _Lex
-from .scl_context import KEYWORDS, ST_NAMESPACE, SclContext, call_key
 from .renumber import renumber_network
-from .scl.lexer import KEYWORDS as _FRONT_KEYWORDS, Token as _Token
+from .scl import ast as A
+from .scl.lexer import Token as _Token
 from .scl.parser import parse_network
+from .scl_context import KEYWORDS, ST_NAMESPACE, SclContext, call_key
+from .scl_parse_io import StElements, position_error
 from .template_value import template_value_to_xml
 from .xmlnode import XmlNode
 
 __all__ = ("KEYWORDS", "parse_scl")
 
-_GAP = re.compile(r"(?P<nl>\n+)|(?P<ws>[ \t]+)")
+_GAP = re.compile(r"(\n+)|[ \t]+")
+_BLANKS = re.compile(r"[ \t]+")
+_ODD_BLANK = re.compile("[\r\f\v\ufeff\u00a0]")
+"""Blanks the front end's lexer skips that have no StructuredText form (a carriage return, a no-break space)."""
 _LITERAL_WORDS = frozenset({"TRUE", "FALSE", "NULL"})
 """Words written as a LiteralConstant; NULL, the null reference, as TIA V20 exports it (Fwaldt/EssaisGit_TiaPortalV20
 FB_OPC_AxisManagement.xml:12137: ``<ConstantValue>NULL</ConstantValue>``, no ConstantType)."""
-
-# The front end's token kinds (simatic_xml.scl.lexer) as the writer's lexeme kinds; keywords and words are "ident".
-_KIND = {"LOCAL": "local", "QIDENT": "qident", "POINTER": "pointer", "TYPED": "typed", "TIME": "typed",
-         "DATETIME": "typed", "BASED": "radix", "INT": "number", "REAL": "number", "STRING": "string",
-         "IDENT": "ident", **{keyword: "ident" for keyword in _FRONT_KEYWORDS}}
-_WRITER_OPS = frozenset(":= => <= >= <> += -= *= /= ** .. - + * / = < > ( ) [ ] , ; : . &".split())
-_SLICE = re.compile(r"%[XBWDxbwd][0-9]+\Z")
+_TYPED = frozenset({"TYPED", "TIME", "DATETIME"})
+"""Token kinds written as a TypedConstant (``INT#5``, ``T#1s``, ``DT#…``); other literals are LiteralConstants."""
+_NUMBERS = frozenset({"INT", "REAL", "BASED"})
+_POSTFIX = (A.Member, A.Index, A.Slice, A.Call, A.Deref)
+_REFERENCE_OPS = frozenset({"^", "?="})
 
 
-def _lex(text: str, tokens: list[_Token]) -> list[_Lex]:
-    """The writer's lexemes: the front end's tokens of ``text`` (comments in place) with the blanks and line
-    breaks between them, which TIA's tokens keep; one lexer, so the writer reads what the checks read."""
-    out: list[_Lex] = []
-    pos = 0
-    k = 0
-    n = len(tokens)
-    while k < n:
-        if not len(out) & 1023:  # every 1024 lexemes: a timed-out call stops here
-            checkpoint()
-        tok = tokens[k]
-        k += 1
-        if tok.kind == "EOF":
-            break
-        _gap(text, pos, tok.pos, out)
-        pos = tok.pos + len(tok.text)
+def _region_text_end(text: str, pos: int) -> tuple[int, int] | None:
+    """REGION's name is free text up to the end of the line, and so is what follows END_REGION: TIA exports
+    ``END_REGION ;`` as END_REGION, a blank and ``<Text>;</Text>`` (TurboLouis/TestRepo), and a source may close a
+    region with its name again, apostrophes and all (SsiAmjad/Test Rech_Cir.scl). After the word at ``pos``: the
+    end of its blanks and of its line, or None when no blank follows it."""
+    blanks = _BLANKS.match(text, pos)
+    if blanks is None:
+        return None
+    line_end = text.find("\n", blanks.end())
+    return blanks.end(), len(text) if line_end < 0 else line_end
+
+
+def _refuse_unwritable(text: str, tokens: list[_Token]) -> None:
+    """Refuse, at the first one in the text, what the front end accepts but has no known StructuredText form."""
+    odd_blanks = _ODD_BLANK.search(text) is not None
+    end = 0
+    for tok in tokens:
+        if tok.pos < end:  # in a REGION's text
+            continue
+        if odd_blanks and (odd := _ODD_BLANK.search(text, end, tok.pos)) is not None:
+            raise position_error(text, odd.start(), f"unexpected character {odd.group()!r}")
         kind = tok.kind
-        if kind == "COMMENT":
-            if tok.text.startswith("(/*"):
-                raise _error(text, tok.pos, "a documentation comment (/* ... */) is valid SCL, but this generator "
-                                            "does not know how TIA writes it in SimaticML, so it cannot build this "
-                                            "block; write it as a (* ... *) comment, or generate the block from the "
-                                            "source in TIA (external source)", GenerationNotSupportedError)
-            out.append(_Lex("comment" if tok.text.startswith("//") else "block", tok.text, tok.pos))
-        elif kind in ("REGION", "END_REGION"):
-            out.append(_Lex("ident", tok.text, tok.pos))
-            # REGION's name is free text up to the end of the line, and so is what follows END_REGION: TIA
-            # exports `END_REGION ;` as END_REGION, a blank and <Text>;</Text> (TurboLouis/TestRepo), and a
-            # source may close a region with its name again, apostrophes and all (SsiAmjad/Test Rech_Cir.scl).
-            blanks = _GAP.match(text, pos)
-            if blanks is not None and blanks.lastgroup == "ws":
-                out.append(_Lex("ws", blanks.group(), pos))
-                line_end = text.find("\n", blanks.end())
-                line_end = len(text) if line_end < 0 else line_end
-                if line_end > blanks.end():
-                    out.append(_Lex("regiontext", text[blanks.end():line_end], blanks.end()))
-                pos = line_end
-                while k < n and tokens[k].pos < pos:  # the front end's tokens of that text
-                    k += 1
-        elif kind == "ADDR":
-            glued_p = (k + 1 < n and tokens[k].kind == ":" and tokens[k].pos == pos
-                       and tokens[k + 1].text in ("P", "p") and tokens[k + 1].pos == pos + 1)
-            if _SLICE.match(tok.text):
-                out.append(_Lex("slice", tok.text, tok.pos))
-            elif glued_p:  # %IW4:P, the I/O access of an address, is one operand
-                out.append(_Lex("address", text[tok.pos:pos + 2], tok.pos))
-                pos += 2
-                k += 2
-            else:
-                out.append(_Lex("address", tok.text, tok.pos))
-        elif kind in _KIND:
-            out.append(_Lex(_KIND[kind], tok.text, tok.pos))
-        elif kind in _WRITER_OPS:
-            out.append(_Lex("op", tok.text, tok.pos))
-        elif kind in _REFERENCE_OPS:
+        if kind == "COMMENT" and tok.text.startswith("(/*"):
+            raise position_error(text, tok.pos, "a documentation comment (/* ... */) is valid SCL, but this "
+                                                "generator does not know how TIA writes it in SimaticML, so it cannot "
+                                                "build this block; write it as a (* ... *) comment, or generate the "
+                                                "block from the source in TIA (external source)",
+                                 GenerationNotSupportedError)
+        if kind in _REFERENCE_OPS:
             raise _reference_error(text, tok.pos)
-        else:  # TITLE, { }: not in a network's statements
-            raise _error(text, tok.pos, f"unexpected {tok.text!r}")
-    _gap(text, pos, len(text), out)
-    return out
-
-
-def _gap(text: str, pos: int, end: int, out: list[_Lex]) -> None:
-    """The blanks and line breaks of ``text[pos:end]`` (between two tokens) as lexemes; any other character there
-    (a carriage return, a no-break space) has no StructuredText form."""
-    while pos < end:
-        m = _GAP.match(text, pos, end)
-        if m is None:
-            raise _error(text, pos, f"unexpected character {text[pos]!r}")
-        out.append(_Lex(m.lastgroup or "", m.group(), pos))
-        pos = m.end()
-
-
-_REFERENCE_OPS = ("^", "?=")
+        end = tok.pos + len(tok.text)
+        if kind in ("REGION", "END_REGION") and (region := _region_text_end(text, end)) is not None:
+            end = region[1]
 
 
 def _reference_error(text: str, pos: int) -> SclSyntaxError:
@@ -124,366 +85,332 @@ def _reference_error(text: str, pos: int) -> SclSyntaxError:
     StructuredText is not known: the block is refused by name, never written in a guessed form TIA might refuse
     on import."""
     what = "dereferencing a reference ('^')" if text[pos] == "^" else "an assignment attempt ('?=')"
-    return _error(text, pos, f"{what} is valid SCL, but this generator does not know how TIA writes it in "
-                             "SimaticML, so it cannot build this block; generate the block from the source in TIA "
-                             "(external source) instead", GenerationNotSupportedError)
+    return position_error(text, pos, f"{what} is valid SCL, but this generator does not know how TIA writes it in "
+                                     "SimaticML, so it cannot build this block; generate the block from the source "
+                                     "in TIA (external source) instead", GenerationNotSupportedError)
 
 
-def _error(text: str, pos: int, message: str, kind: type[SclSyntaxError] = SclSyntaxError) -> SclSyntaxError:
-    line = text.count("\n", 0, pos) + 1
-    column = pos - (text.rfind("\n", 0, pos) + 1) + 1
-    return kind(message, line, column)
+class _Writer:
+    """One network: the front end's tree walked in source order, its tokens laid out up to ``done``."""
 
-
-class _Parser(IoAndTypeLabels):
     def __init__(self, text: str, version: str, ctx: SclContext) -> None:
         if version not in ST_NAMESPACE:
             raise SclSyntaxError(f"unknown StructuredText version {version!r} (v3 or v4)")
+        self.statements, self.tokens = parse_network(text)  # the front end's verdict first: valid SCL only
+        _refuse_unwritable(text, self.tokens)
         self.text = text
-        statements, tokens = parse_network(text)  # the front end's verdict first: the writer lays out valid SCL only
-        self.lx = _lex(text, tokens)
-        self.facts = tree_facts(text, statements)
-        self.i = 0
-        self.ns = ST_NAMESPACE[version]
+        self.st = StElements(ST_NAMESPACE[version], ctx)
         self.ctx = ctx
         self.templates = {name: list(occ) for name, occ in ctx.templates.items()}
-        self.prev: _Lex | None = None  # previous significant lexeme (None after an operand too)
-        self.after_operand = False
+        self.next = 0  # index of the first token not laid out
+        self.done = 0  # text offset laid out so far
+        self.minus = False  # a unary '-' glued to a number waits for it: TIA writes "-5" as one constant
 
-    # -- helpers
-    def el(self, tag: str, attrs: dict[str, str] | None = None, children: list[XmlNode] | None = None,
-           text: str | None = None) -> XmlNode:
-        return XmlNode(tag, self.ns, attrs or {}, children or [], text)
+    def write(self) -> XmlNode:
+        body = self.st.el("StructuredText")
+        out = body.children
+        for statement in self.statements:
+            self.node(out, statement)
+        self.flush(out, len(self.tokens) - 1)  # up to EOF
+        self.gap(out, len(self.text))
+        return body
 
-    def peek(self, k: int = 0) -> _Lex | None:
-        j = self.i + k
-        return self.lx[j] if 0 <= j < len(self.lx) else None
+    # -- layout: the tokens between the tree's nodes, and the blanks, line breaks and comments between tokens
+    def gap(self, out: list[XmlNode], end: int) -> None:
+        """The blanks and line breaks from ``done`` to ``end`` (between two tokens)."""
+        text, pos = self.text, self.done
+        while pos < end:
+            m = _GAP.match(text, pos, end)
+            assert m is not None  # _refuse_unwritable let only blanks, tabs and line breaks through
+            out.append(self.st.num("Blank" if m.lastindex is None else "NewLine", m.end() - pos))
+            pos = m.end()
+        self.done = max(self.done, end)
 
-    def next_is_op(self, text: str, k: int = 1) -> bool:
-        """Is lexeme i+k the operator ``text``, directly adjacent to lexeme i+k-1?"""
-        cur, nxt = self.peek(k - 1), self.peek(k)
-        return (
-            cur is not None and nxt is not None and nxt.kind == "op" and nxt.text == text
-            and nxt.pos == cur.pos + len(cur.text)
-        )
-
-    def num(self, tag: str, n: int) -> XmlNode:
-        attrs = {"Num": str(n)} if n > 1 or self.ctx.explicit_num_one else {}
-        return self.el(tag, attrs)
-
-    def error(self, lx: _Lex | None, message: str, kind: type[SclSyntaxError] = SclSyntaxError) -> SclSyntaxError:
-        return _error(self.text, lx.pos if lx else len(self.text), message, kind)
-
-    def operand(self) -> None:
-        self.prev = None
-        self.after_operand = True
-
-    def significant(self, lx: _Lex) -> None:
-        self.prev = lx
-        self.after_operand = False
-
-    # -- sequences
-    def parse_seq(self, stops: frozenset[str]) -> list[XmlNode]:
-        out: list[XmlNode] = []
-        depth = 0
-        while (lx := self.peek()) is not None:
-            checkpoint()  # once per item: a timed-out call stops here
-            if lx.kind == "op":
-                if depth == 0 and lx.text in stops:
-                    break
-                if lx.text in ("(", "["):
-                    depth += 1
-                elif lx.text in (")", "]") and depth > 0:
-                    depth -= 1
-            self.parse_item(out)
-        return out
-
-    def parse_item(self, out: list[XmlNode]) -> None:
-        lx = self.lx[self.i]
-        kind = lx.kind
-        if kind == "nl":
-            out.append(self.num("NewLine", len(lx.text)))
-        elif kind == "ws":
-            out.append(self.num("Blank", len(lx.text)))
-        elif kind == "comment":
-            out.append(self.el("LineComment", dict(self.ctx.line_comment_attrs),
-                               [self.el("Text", text=lx.text[2:] or None)]))
-        elif kind == "block":
-            out.append(self.block_comment(lx.text))
-        elif kind == "regiontext":
-            out.append(self.el("Text", text=lx.text))
-        elif kind == "local":
-            self.i += 1
-            out.extend(self.parse_local(lx))
-            return
-        elif kind == "qident":
-            self.i += 1
-            if self.at_type_label(lx):  # a PLC data type ("UDT_Motor":) as a CASE TypeOf label
-                out.extend(self.type_label(lx))
-                return
-            out.extend(self.parse_global(lx, lx.text[1:-1], quoted=True))
-            return
-        elif kind == "ident":
-            self.i += 1
-            out.extend(self.parse_ident(lx))
-            return
-        elif kind in ("number", "radix", "string", "pointer"):  # P#DB1.DBX0.0 BYTE 4: a LiteralConstant (TIA V20)
-            out.append(self.constant("LiteralConstant", lx.text))
-            self.operand()
-        elif kind == "typed":
-            out.append(self.constant("TypedConstant", lx.text))
-            self.operand()
-        elif kind == "address" or (kind == "slice" and not (self.prev is not None and self.prev.text == "."
-                                                            and self.prev.kind == "op")):
-            # a slice selector (%X3) is one only after a '.': as an operand it is read, and refused, as an address
-            out.append(self.absolute_address(lx))
-            self.operand()
-        elif kind == "op" and lx.text == "-" and self.unary_position() and (after := self.peek(1)) is not None \
-                and after.kind in ("number", "radix") and after.pos == lx.pos + 1:
-            self.i += 2
-            out.append(self.constant("LiteralConstant", "-" + self.lx[self.i - 1].text))
-            self.operand()
-            return
-        else:  # op, slice
-            out.append(self.el("Token", {"Text": lx.text}))
-            self.significant(lx)
-        self.i += 1
-
-    def block_comment(self, text: str) -> XmlNode:
-        """``(* … *)`` / ``/* … */`` as a ``Comment`` element: its lines as ``Text``, line breaks as
-        ``NewLine`` (``Num`` for several). No export in the shared corpus holds a block comment, so this
-        shape is the StructuredText schema's ``Comment`` element as third-party readers of TIA exports
-        render it (``<Comment><Text>…</Text></Comment>``), not a verified export."""
-        inner = text[2:-2].replace("\t", " ")  # tabs become blanks, as everywhere in the token stream
-        node = self.el("Comment")
-        for piece in re.split(r"(\n+)", inner):
-            if not piece:
+    def flush(self, out: list[XmlNode], stop: int) -> None:
+        """Lay out the tokens before index ``stop`` as they stand: comments, and the keywords, operators and
+        punctuation the tree holds no node for, each a ``Token``."""
+        tokens, st = self.tokens, self.st
+        while self.next < stop:
+            tok = tokens[self.next]
+            self.next += 1
+            if tok.pos < self.done:  # in a REGION's text
                 continue
-            if piece.startswith("\n"):
-                node.children.append(self.num("NewLine", len(piece)))
+            self.gap(out, tok.pos)
+            self.done = tok.pos + len(tok.text)
+            if tok.kind == "COMMENT":
+                out.append(st.line_comment(tok.text[2:]) if tok.text.startswith("//") else st.block_comment(tok.text))
+                continue
+            out.append(st.token(tok.text))
+            if tok.kind in ("REGION", "END_REGION") and (region := _region_text_end(self.text, self.done)):
+                blank_end, line_end = region
+                out.append(st.num("Blank", blank_end - self.done))
+                if line_end > blank_end:
+                    out.append(st.el("Text", text=self.text[blank_end:line_end]))
+                self.done = line_end
+
+    def lead(self, out: list[XmlNode], node: A.Node) -> None:
+        """Lay out everything before ``node``'s first token (``node`` starts at its line and column)."""
+        tokens, j = self.tokens, self.next
+        while tokens[j].line != node.line or tokens[j].col != node.col or tokens[j].kind == "COMMENT":
+            j += 1
+        self.flush(out, j)
+        self.gap(out, tokens[j].pos)
+
+    def take(self, out: list[XmlNode]) -> _Token:
+        """The next significant token, the comments and blanks before it laid out in ``out``."""
+        tokens, j = self.tokens, self.next
+        while tokens[j].kind == "COMMENT" or tokens[j].pos < self.done:
+            j += 1
+        self.flush(out, j)
+        tok = tokens[j]
+        self.gap(out, tok.pos)
+        self.next = j + 1
+        self.done = tok.pos + len(tok.text)
+        return tok
+
+    def close(self, out: list[XmlNode]) -> None:
+        """The sign that closes a node whose children are written (``)``, ``]``, ``GOTO`` before its label)."""
+        out.append(self.st.token(self.take(out).text))
+
+    # -- the tree
+    def node(self, out: list[XmlNode], node: A.Node) -> None:
+        if isinstance(node, A.Expr):
+            self.expr(out, node)
+            return
+        kind = type(node)
+        if kind is A.Label:  # a jump label, Start: (not a CASE label: that is an expression)
+            checkpoint()
+            self.lead(out, node)
+            label = self.st.el("Label", {"Name": self.take(out).text})
+            self.close(label.children)
+            out.append(self.st.el("Access", {"Scope": "Label"}, [label]))
+        elif kind is A.Goto:
+            checkpoint()
+            self.lead(out, node)
+            self.close(out)
+            target = self.st.el("Label", {"Name": self.take(out).text})
+            out.append(self.st.el("Access", {"Scope": "Label"}, [target]))
+        else:
+            if isinstance(node, A.Stmt):
+                checkpoint()  # once per statement: a timed-out call stops here
+            for child in A.children(node):
+                self.node(out, child)
+
+    def expr(self, out: list[XmlNode], expr: A.Expr) -> None:
+        if isinstance(expr, A.BinaryOp):  # left-deep chains (a + b + c ...) walked without recursion
+            rights: list[A.Expr] = []
+            while isinstance(expr, A.BinaryOp):
+                rights.append(expr.right)
+                expr = expr.left
+            self.expr(out, expr)
+            for right in reversed(rights):
+                self.expr(out, right)
+        elif isinstance(expr, A.Literal):
+            self.literal(out, expr)
+        elif isinstance(expr, A.UnaryOp):
+            if expr.op == "-":
+                self.lead(out, expr)
+                minus, after = self.tokens[self.next], self.tokens[self.next + 1]
+                if after.kind in _NUMBERS and after.pos == minus.pos + 1:
+                    self.next += 1
+                    self.done = after.pos
+                    self.minus = True
+            self.expr(out, expr.operand)
+        elif isinstance(expr, A.Paren):
+            self.expr(out, expr.expr)
+            self.close(out)
+        elif isinstance(expr, A.TypeLabel):
+            self.lead(out, expr)
+            out.append(self.st.type_label(self.take(out).text))
+        else:
+            self.operand(out, expr)
+
+    def literal(self, out: list[XmlNode], literal: A.Literal) -> None:
+        self.lead(out, literal)
+        tok = self.take(out)
+        value = tok.text
+        if tok.kind == "-":  # the front end folds -5 into one literal; TIA writes "-" apart when not glued
+            number = self.tokens[self.next]
+            if number.pos == tok.pos + 1:
+                value = "-" + self.take(out).text
             else:
-                node.children.append(self.el("Text", text=piece))
-        return node
-
-    def unary_position(self) -> bool:
-        if self.after_operand:
-            return False
-        prev = self.prev
-        return prev is None or prev.kind == "ident" or (prev.kind == "op" and prev.text not in (")", "]"))
-
-    def constant(self, scope: str, value: str) -> XmlNode:
-        return self.el("Access", {"Scope": scope},
-                       [self.el("Constant", children=[self.el("ConstantValue", text=value)])])
+                out.append(self.st.token("-"))
+                value = self.take(out).text
+        elif self.minus:
+            value = "-" + value
+            self.minus = False
+        out.append(self.st.constant("TypedConstant" if tok.kind in _TYPED else "LiteralConstant", value))
 
     # -- operands
-    def component(self, name: str, quoted: bool) -> XmlNode:
-        # A name that needs quotes in text may still carry no HasQuotes flag in the tokens.
-        quoted = quoted and name not in self.ctx.unflagged_names
-        kids = [self.el("BooleanAttribute", {"Name": "HasQuotes"}, text="true")] if quoted else []
-        return self.el("Component", {"Name": name}, kids)
+    def operand(self, out: list[XmlNode], expr: A.Expr) -> None:
+        """A name or address with its postfixes (``.member``, ``[index]``, ``.%X3``, a call)."""
+        chain: list[A.Expr] = []
+        while isinstance(expr, _POSTFIX):
+            chain.append(expr)
+            expr = expr.callee if isinstance(expr, A.Call) else expr.base
+        chain.reverse()
+        self.lead(out, expr)
+        tok = self.take(out)
+        if isinstance(expr, A.Address):
+            text = tok.text
+            if expr.periphery:  # %IW4:P, the I/O access of an address, is one operand
+                text += self.take(out).text + self.take(out).text
+            out.append(self.st.absolute_address(text, self.text, tok.pos))
+            self.flat(out, chain)
+        elif isinstance(expr, A.Name):
+            self.named(out, tok, expr.scope, expr.name, expr.periphery, chain)
+        else:  # the front end builds no other operand root
+            raise position_error(self.text, tok.pos, f"unexpected {tok.text!r}")
 
-    def parse_symbol_rest(self, container: XmlNode) -> None:
-        """Continue ``.member``, ``[index]`` and ``.%X3`` after the first component."""
-        last = container.children[-1]
-        while True:
-            if self.next_is_op("[", 0):
-                open_lx = self.lx[self.i]
-                self.i += 1
-                last.children.append(self.el("Token", {"Text": "["}))
-                self.prev = open_lx
-                self.after_operand = False
-                last.children.extend(self.parse_seq(frozenset({"]"})))
-                if self.peek() is None:
-                    raise self.error(open_lx, "unclosed '['")
-                last.children.append(self.el("Token", {"Text": "]"}))
-                self.i += 1
-                continue
-            dot, nxt = self.peek(), self.peek(1)
-            if (
-                dot is not None and nxt is not None and dot.kind == "op" and dot.text == "."
-                and nxt.kind in ("ident", "qident", "slice", "address") and nxt.pos == dot.pos + 1
-                and dot.pos == self.lx[self.i - 1].pos + len(self.lx[self.i - 1].text)
-            ):
-                if nxt.kind == "address":  # .%L0, .%DB1: after a '.' a slice or nothing, as the checker reads it
-                    raise self.error(nxt, f"invalid slice access {nxt.text!r}")
-                self.i += 2
-                container.children.append(self.el("Token", {"Text": "."}))
-                if nxt.kind == "slice":
-                    container.children.append(self.el("Token", {"Text": nxt.text}))
-                    continue
-                quoted = nxt.kind == "qident"
-                last = self.component(nxt.text[1:-1] if quoted else nxt.text, quoted)
-                container.children.append(last)
-                continue
+    def named(self, out: list[XmlNode], tok: _Token, scope: str, name: str, periphery: bool,
+              chain: list[A.Expr]) -> None:
+        """The operand named by ``tok``: ``#local`` (scope ``local``), ``"global"`` or a bare word."""
+        ctx, st = self.ctx, self.st
+        quoted = tok.text.startswith(('"', '#"'))
+        first_call = chain[0] if chain and isinstance(chain[0], A.Call) else None
+        calls_first = first_call is not None
+        if scope == "bare":
+            upper = name.upper()
+            if upper in KEYWORDS or upper in _LITERAL_WORDS:
+                out.append(st.token(name) if upper in KEYWORDS else st.constant("LiteralConstant", name))
+                self.flat(out, chain)
+                return
+            folded = name.casefold()
+            if folded in ctx.local_names and (not calls_first or folded in {k.casefold() for k in ctx.calls}):
+                # A local written without '#': TIA resolves the name against the block interface (sources such as
+                # micom7's leave the '#' out and TIA accepts them), so it is the local itself. Followed by '(' it
+                # is a call of that local only when it is an instance (``LEN(…)`` beside a local ``len`` is the
+                # instruction).
+                scope = "local"
+            elif first_call is not None and ctx.calls.get(name) is None:  # an instruction: LEN(…), SCALE_X(…)
+                call = st.el("Instruction", {"Name": name})
+                occurrences = self.templates.get(name)
+                if occurrences:
+                    values = occurrences.pop(0) if len(occurrences) > 1 else occurrences[0]
+                    call.children.extend(template_value_to_xml(value, st.ns) for value in values)
+                self.arguments(call, first_call)
+                out.append(st.el("Access", {"Scope": "Call"}, [call]))
+                self.flat(out, chain[1:])
+                return
+            elif first_call is not None:  # a block the context knows, called by its bare name
+                symbol = st.el("Symbol", children=[st.component(name, False)])
+                self.call(out, st.el("Access", {"Scope": "GlobalVariable"}, [symbol]), "GlobalVariable", first_call)
+                self.flat(out, chain[1:])
+                return
+            else:
+                scope = "global"
+        if periphery:  # "tag":P
+            self.take(out)
+            self.take(out)
+            out.append(st.periphery(name, quoted))
             return
+        local = scope == "local"
+        constants = ctx.local_constants if local else ctx.global_constants
+        if name in constants and (not chain or calls_first):  # a constant: no member or index follows
+            out.append(st.named_constant("LocalConstant" if local else "GlobalConstant", name))
+            self.flat(out, chain)
+            return
+        variable = "LocalVariable" if local else "GlobalVariable"
+        symbol = st.el("Symbol", children=[st.component(name, quoted)])
+        rest = self.symbol(symbol, chain)
+        access = st.el("Access", {"Scope": variable}, [symbol])
+        if rest < len(chain) and isinstance(called := chain[rest], A.Call):
+            self.call(out, access, variable, called)
+            rest += 1
+        else:
+            out.append(access)
+        self.flat(out, chain[rest:])
 
-    def symbol_access(self, scope: str, name: str, quoted: bool) -> XmlNode:
-        symbol = self.el("Symbol", children=[self.component(name, quoted)])
-        self.parse_symbol_rest(symbol)
-        return self.el("Access", {"Scope": scope}, [symbol])
+    def symbol(self, symbol: XmlNode, chain: list[A.Expr]) -> int:
+        """Continue ``symbol`` with the ``.member``, ``[index]`` and ``.%X3`` of ``chain``; the index of the first
+        postfix that is not part of it (a call, ``.#member``). Layout inside an operand stays there, as TIA exports
+        it (``"HMI DB".ACIDIC ."CYCLE TIME MIN"``: a Blank in the Symbol, ebinchandycheriyil/tia PROCESS.xml)."""
+        st, parts = self.st, symbol.children
+        last = parts[0]
+        for k, postfix in enumerate(chain):
+            if isinstance(postfix, A.Index):
+                self.close(last.children)  # [
+                for index in postfix.indices:
+                    if index is not None:
+                        self.expr(last.children, index)
+                self.close(last.children)  # ]
+            elif isinstance(postfix, A.Member) and not postfix.hashed:
+                self.close(parts)  # .
+                last = st.component(postfix.name, postfix.quoted)
+                self.take(parts)
+                parts.append(last)
+            elif isinstance(postfix, A.Slice):
+                self.close(parts)  # .
+                self.close(parts)  # %X3
+            else:
+                return k
+        return len(chain)
 
-    def parse_local(self, lx: _Lex) -> list[XmlNode]:
-        raw = lx.text[1:]
-        quoted = raw.startswith('"')
-        name = raw[1:-1] if quoted else raw
-        return self.constant_or_variable(lx, name, quoted, self.ctx.local_constants, "LocalConstant", "LocalVariable")
+    def flat(self, out: list[XmlNode], chain: list[A.Expr]) -> None:
+        """Postfixes after an operand that TIA's tokens do not nest in it (after a call, after a constant or an
+        address, ``.#member``): their signs as tokens, a member as an operand of its own."""
+        for k, postfix in enumerate(chain):
+            if isinstance(postfix, A.Member):
+                self.close(out)  # .
+                tok = self.take(out)
+                scope = "local" if postfix.hashed else "global" if postfix.quoted else "bare"
+                self.named(out, tok, scope, postfix.name, False, chain[k + 1:])
+                return
+            if isinstance(postfix, A.Index):
+                self.close(out)
+                for index in postfix.indices:
+                    if index is not None:
+                        self.expr(out, index)
+                self.close(out)
+            elif isinstance(postfix, A.Slice):
+                self.close(out)
+                self.close(out)
+            elif isinstance(postfix, A.Call):
+                call = self.st.el("Instruction")
+                self.arguments(call, postfix)
+                out.append(self.st.el("Access", {"Scope": "Call"}, [call]))
 
-    def constant_or_variable(self, lx: _Lex, name: str, quoted: bool, constants: Collection[str],
-                             constant_scope: str, variable_scope: str) -> list[XmlNode]:
-        """A named operand: the constant ``name`` of ``constants`` when nothing follows it (``.``, ``[``), else a
-        variable, perhaps called."""
-        if name in constants and not self.has_continuation_after(lx):
-            self.operand()
-            return [self.el("Access", {"Scope": constant_scope}, [self.el("Constant", {"Name": name})])]
-        access = self.symbol_access(variable_scope, name, quoted)
-        self.operand()
-        return self.maybe_call(access, variable_scope)
-
-    def has_continuation_after(self, lx: _Lex) -> bool:
-        nxt = self.peek()
-        return nxt is not None and nxt.kind == "op" and nxt.text in (".", "[") and nxt.pos == lx.pos + len(lx.text)
-
-    def parse_global(self, lx: _Lex, name: str, quoted: bool) -> list[XmlNode]:
-        if self.periphery_follows(lx):
-            # TIA writes the I/O access as a modifier of the tag's component, as in LAD/FBD networks
-            # (psi-func/ikea_vyatka_sorting "Загрузка.xml": Component Name="K1-333U" SimpleAccessModifier=
-            # "Periphery"); no StructuredText export in the corpus shows it, so the same element is assumed.
-            self.i += 2
-            component = self.component(name, quoted)
-            component.attrs["SimpleAccessModifier"] = "Periphery"
-            self.operand()
-            return [self.el("Access", {"Scope": "GlobalVariable"}, [self.el("Symbol", children=[component])])]
-        return self.constant_or_variable(lx, name, quoted, self.ctx.global_constants, "GlobalConstant",
-                                         "GlobalVariable")
-
-    def maybe_call(self, access: XmlNode, scope: str) -> list[XmlNode]:
-        """An operand directly followed by ``(`` is a call through that instance/block."""
-        prev = self.lx[self.i - 1]
-        nxt = self.peek()
-        if nxt is None or nxt.kind != "op" or nxt.text != "(" or nxt.pos != prev.pos + len(prev.text):
-            return [access]
+    # -- calls
+    def call(self, out: list[XmlNode], access: XmlNode, scope: str, call: A.Call) -> None:
+        """``access`` called: a ``CallInfo`` of the block the context names for it (an FC when it names none for a
+        global), or the nameless ``Instruction`` after the operand."""
+        st = self.st
         symbol = access.children[0]
         key = call_key(symbol.children)
-        if key in self.ctx.calls:
-            target = self.ctx.calls[key]
-        else:
-            target = ("FC", None) if scope == "GlobalVariable" else None
+        target = self.ctx.calls[key] if key in self.ctx.calls else ("FC", None) if scope == "GlobalVariable" else None
         if target is None:
-            call = self.el("Instruction")
-            self.parse_args(call)
-            return [access, self.el("Access", {"Scope": "Call"}, [call])]
+            instruction = st.el("Instruction")
+            self.arguments(instruction, call)
+            out.extend((access, st.el("Access", {"Scope": "Call"}, [instruction])))
+            return
         attrs = {"BlockType": target[0]}
         if target[1] is not None:
             attrs["Name"] = target[1]
-        instance = self.el("Instance", {"Scope": scope}, symbol.children)
-        info = self.el("CallInfo", attrs, [instance])
-        self.parse_args(info)
-        return [self.el("Access", {"Scope": "Call"}, [info])]
+        info = st.el("CallInfo", attrs, [st.el("Instance", {"Scope": scope}, symbol.children)])
+        self.arguments(info, call)
+        out.append(st.el("Access", {"Scope": "Call"}, [info]))
 
-    def parse_ident(self, lx: _Lex) -> list[XmlNode]:
-        word = lx.text
-        upper = word.upper()
-        if upper in KEYWORDS:
-            self.significant(lx)
-            return [self.el("Token", {"Text": word})]
-        if self.at_type_label(lx):
-            return self.type_label(lx)
-        if upper in _LITERAL_WORDS:
-            self.operand()
-            return [self.constant("LiteralConstant", word)]
-        if lx.pos in self.facts.jump_labels:
-            self.i += 1
-            self.significant(self.lx[self.i - 1])
-            label = self.el("Label", {"Name": word}, [self.el("Token", {"Text": ":"})])
-            return [self.el("Access", {"Scope": "Label"}, [label])]
-        if self.prev is not None and self.prev.kind == "ident" and self.prev.text.upper() == "GOTO":
-            self.operand()
-            return [self.el("Access", {"Scope": "Label"}, [self.el("Label", {"Name": word})])]
-        call_follows = self.next_is_op("(", 0) and self.lx[self.i].pos == lx.pos + len(word)
-        if word.casefold() in self.ctx.local_names and (
-                not call_follows or word.casefold() in {k.casefold() for k in self.ctx.calls}):
-            # A local written without '#': TIA resolves the name against the block interface (sources
-            # such as micom7's leave the '#' out and TIA accepts them), so it is the local itself. Followed
-            # by '(' it is a call of that local only when it is an instance (``LEN(…)`` beside a local
-            # ``len`` is the instruction).
-            return self.parse_local(_Lex("local", "#" + word, lx.pos - 1))
-        if self.next_is_op("(", 0) and self.lx[self.i].pos == lx.pos + len(word):
-            if self.ctx.calls.get(word) is not None:
-                access = self.el("Access", {"Scope": "GlobalVariable"},
-                                 [self.el("Symbol", children=[self.component(word, False)])])
-                self.operand()
-                return self.maybe_call(access, "GlobalVariable")
-            call = self.el("Instruction", {"Name": word})
-            occurrences = self.templates.get(word)
-            if occurrences:
-                tvs = occurrences.pop(0) if len(occurrences) > 1 else occurrences[0]
-                call.children.extend(template_value_to_xml(tv, self.ns) for tv in tvs)
-            self.operand()
-            self.parse_args(call)
-            return [self.el("Access", {"Scope": "Call"}, [call])]
-        return self.parse_global(lx, word, quoted=False)
-
-    # -- calls
-    def parse_args(self, call: XmlNode) -> None:
-        """Parse ``( … )`` into ``call``; the current lexeme is the opening parenthesis."""
-        open_lx = self.lx[self.i]
-        self.i += 1
-        call.children.append(self.el("Token", {"Text": "("}))
-        self.significant(open_lx)
-        stops = frozenset({",", ")"})
-        while True:
-            lx = self.peek()
-            if lx is None:
-                raise self.error(open_lx, "unclosed '(' in a call")
-            if lx.kind in _SPACING:
-                self.parse_item(call.children)
-            elif lx.kind == "op" and lx.text in (")", ","):
-                call.children.append(self.el("Token", {"Text": lx.text}))
-                self.significant(lx)
-                self.i += 1
-                if lx.text == ")":
-                    self.operand()
-                    return
-            elif lx.kind in ("ident", "qident") and self.assignment_follows():
-                name = lx.text[1:-1] if lx.kind == "qident" else lx.text
-                param = self.el("Parameter", {"Name": name})
-                self.i += 1
-                while (ahead := self.peek()) is not None and ahead.kind in _SPACING:
-                    self.parse_item(param.children)
-                self.parse_item(param.children)  # := or =>
-                param.children.extend(self.parse_seq(stops))
-                call.children.append(param)
-                call.children.extend(_pop_trailing_spacing(param))
+    def arguments(self, node: XmlNode, call: A.Call) -> None:
+        """``( … )`` into ``node``: a named argument as a ``Parameter`` (the blanks before its ``:=`` inside it),
+        a positional one as a ``NamelessParameter``; the blanks and commas between them belong to the call."""
+        st, kids = self.st, node.children
+        self.close(kids)  # (
+        for arg in call.args:
+            self.lead(kids, arg)
+            if arg.name is None:
+                param = st.el("NamelessParameter")
             else:
-                param = self.el("NamelessParameter", children=self.parse_seq(stops))
-                call.children.append(param)
-                call.children.extend(_pop_trailing_spacing(param))
-
-    def assignment_follows(self) -> bool:
-        k = 1
-        while (lx := self.peek(k)) is not None and lx.kind in ("ws", "nl"):
-            k += 1
-        return lx is not None and lx.kind == "op" and lx.text in (":=", "=>")
-
-    def parse(self) -> XmlNode:
-        body = self.el("StructuredText")
-        while self.peek() is not None:
-            body.children.extend(self.parse_seq(frozenset()))
-            if self.peek() is not None:  # an unmatched closing bracket at top level
-                self.parse_item(body.children)
-        return body
-
-
-def _pop_trailing_spacing(param: XmlNode) -> list[XmlNode]:
-    tail: list[XmlNode] = []
-    while param.children and param.children[-1].tag in ("Blank", "NewLine", "LineComment", "Comment"):
-        tail.insert(0, param.children.pop())
-    return tail
+                self.take(kids)  # the name
+                param = st.el("Parameter", {"Name": arg.name})
+                self.close(param.children)  # := or =>
+            self.expr(param.children, arg.value)
+            kids.append(param)
+        self.close(kids)  # )
 
 
 def parse_scl(text: str, *, version: str, context: SclContext) -> XmlNode:
     """Parse SCL ``text`` into a StructuredText body, UIds numbered from 21 as TIA numbers them."""
-    body = _Parser(text, version, context).parse()
+    body = _Writer(text, version, context).write()
     for node in body.iter():
         if node is body:
             continue

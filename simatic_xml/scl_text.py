@@ -17,7 +17,7 @@ the project; they come from a :class:`SclContext`:
 local variable, a quoted name followed by ``(`` is an FC call (v4) and instructions carry no template.
 
 Block comments ``(* *)`` and ``/* */`` become a ``Comment`` element holding ``Text`` and ``NewLine``
-(no corpus export holds one; see :meth:`simatic_xml.scl_parse._Parser.block_comment`); they read back as
+(no corpus export holds one; see :meth:`simatic_xml.scl_parse_io.StElements.block_comment`); they read back as
 ``(* … *)``. Tabs count as one blank each.
 """
 
