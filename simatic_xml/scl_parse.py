@@ -110,7 +110,10 @@ class _Writer:
         body = self.st.el("StructuredText")
         out = body.children
         for statement in self.statements:
-            self.node(out, statement)
+            try:
+                self.node(out, statement)
+            except RecursionError:  # the walk recurses once per nesting level, as the front end's parser does
+                raise SclSyntaxError("the statements are nested too deeply", statement.line, statement.col) from None
         self.flush(out, len(self.tokens) - 1)  # up to EOF
         self.gap(out, len(self.text))
         return body

@@ -11,7 +11,7 @@ from engineering_api.rules.compiler import check_source
 from simatic_xml.cancel import Canceled, CancelToken, checkpoint, current, installed
 from simatic_xml.generate import generate_xml
 from simatic_xml.generate.checks import scl_locals
-from simatic_xml.scl import parse, tokenize
+from simatic_xml.scl import parse, parse_network, tokenize
 from simatic_xml.scl.limits import (
     MAX_SOURCE_CHARS,
     MAX_STATEMENTS,
@@ -20,6 +20,7 @@ from simatic_xml.scl.limits import (
     check_document_size,
     count_statements,
 )
+from simatic_xml.scl_text import text_to_tokens
 
 STATEMENTS = 200
 
@@ -85,23 +86,38 @@ def test_the_scl_front_end_stops_at_a_checkpoint(work) -> None:
         work()
 
 
+class TripAfter(CancelToken):
+    """A token that trips after ``checks`` checkpoints (a test double: ``left`` counts them down)."""
+
+    __slots__ = ("left",)
+
+    def __init__(self, checks: int) -> None:  # test double
+        self.reason = None
+        self.left = checks
+
+    @property  # checkpoint() reads the flag itself: the double makes it a countdown
+    def _set(self) -> bool:  # type: ignore[override]  # a read-only property over the writable flag
+        self.left -= 1
+        return self.left < 0
+
+
 def test_the_parser_stops_part_way_through_a_long_body() -> None:
     # A token that trips after some checkpoints: the parser stops there, not after the whole text.
-    class TripAfter(CancelToken):
-        __slots__ = ("left",)
-
-        def __init__(self, checks: int) -> None:  # test double
-            self.reason = None
-            self.left = checks
-
-        @property  # checkpoint() reads the flag itself: the double makes it a countdown
-        def _set(self) -> bool:  # type: ignore[override]  # a read-only property over the writable flag
-            self.left -= 1
-            return self.left < 0
-
     token = TripAfter(50)
     with installed(token), pytest.raises(Canceled):
         parse(_source(10_000))
+    assert token.left == -1  # stopped at the first checkpoint after the trip, not 10,000 statements later
+
+
+def test_the_structuredtext_writer_stops_part_way_through_a_long_network() -> None:
+    # The writer walks the front end's tree after the front end has read the text: trip 50 checkpoints into the walk.
+    body = "\n".join(["#x := #x + 1;"] * 10_000)
+    counting = TripAfter(10**9)
+    with installed(counting):
+        parse_network(body)
+    token = TripAfter(10**9 - counting.left + 50)
+    with installed(token), pytest.raises(Canceled):
+        text_to_tokens(body)
     assert token.left == -1  # stopped at the first checkpoint after the trip, not 10,000 statements later
 
 

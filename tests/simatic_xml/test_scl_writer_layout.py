@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pytest
 
+from simatic_xml.errors import SclSyntaxError
 from simatic_xml.scl import tokenize
 from simatic_xml.scl_context import SclContext
 from simatic_xml.scl_text import strip_uids, text_to_tokens, tokens_to_text
@@ -77,3 +78,9 @@ def test_a_call_with_a_blank_before_its_parenthesis_is_a_call() -> None:
     assert [c.tag for c in info.children][:3] == ["Instance", "Blank", "Token"]
     assert [p.attrs["Name"] for p in info.iter("Parameter")] == ["EPICSToPLCLength", "Enable"]
     assert not [n for n in body.iter("Component") if n.attrs["Name"] == "EPICSToPLCLength"]
+
+
+def test_nesting_too_deep_for_the_walk_is_a_syntax_error_not_a_crash() -> None:
+    depth = 300  # far beyond real code; the front end reads it, the walk (a frame or two more per level) gives up
+    with pytest.raises(SclSyntaxError, match="nested too deeply"):
+        text_to_tokens("#a := " + "#b[" * depth + "1" + "]" * depth + ";")
