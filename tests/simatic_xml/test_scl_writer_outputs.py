@@ -20,12 +20,13 @@ import hashlib
 import json
 import sys
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
 
 from simatic_xml.errors import SimaticMLError
-from simatic_xml.generate.from_source import generate_source
+from simatic_xml.generate.from_source import SourceResult, generate_source
 from simatic_xml.model import NetworkSource, SwObject
 from simatic_xml.scl_text import context_from_tokens, text_to_tokens, tokens_to_text
 from simatic_xml.xmlnode import XmlNode
@@ -83,6 +84,12 @@ def _networks(obj: SwObject) -> Iterator[XmlNode]:
             yield from _networks(child)
 
 
+@lru_cache(maxsize=None)
+def _generated(path: Path) -> SourceResult:
+    """The blocks generated from the corpus source ``path`` (shared by the tests: do not change them)."""
+    return generate_source(path.read_text(encoding="utf-8-sig", errors="replace"), file=path.name)
+
+
 def _source_files() -> list[Path]:
     return sorted(p for p in SOURCES.rglob("*") if p.suffix.lower() == ".scl") if SOURCES.is_dir() else []
 
@@ -95,8 +102,7 @@ def outputs() -> dict[str, str]:
         file = param.id.rsplit("#", 1)[0]
         cases.setdefault(f"body:{file}", []).append(_written(param.values[0]))
     for path in _source_files():
-        text = path.read_text(encoding="utf-8-sig", errors="replace")
-        result = generate_source(text, file=path.name)
+        result = _generated(path)
         found: list[XmlNode | str] = [f"{d.code} {d.line}:{d.column}" for d in result.diagnostics]
         for block in result.blocks:
             assert block.document is not None
@@ -124,7 +130,7 @@ def test_a_call_written_with_a_blank_before_its_parenthesis_is_a_call(file: str)
     path = SOURCES / file
     if not path.is_file():
         pytest.skip(f"{path} is not here")
-    result = generate_source(path.read_text(encoding="utf-8-sig", errors="replace"), file=path.name)
+    result = _generated(path)
     calls = [node for block in result.blocks if block.document is not None
              for network in _networks(block.document.object) for node in network.iter()
              if node.tag in ("Instruction", "CallInfo")]
