@@ -100,3 +100,74 @@ def test_a_call_whose_audit_record_cannot_be_written_does_not_run(fresh_db: str,
         assert "not run" in body["message"], body
         until(lambda: client.get(RT, headers=headers).status_code == 200, "the node to serve again")
         assert "never" not in {u["username"] for u in data(client.get(RT, headers=headers))}
+
+
+_MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Mcp-Protocol-Version": "2026-07-28",
+                "Mcp-Method": "tools/call"}
+_MCP_META = {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
+             "io.modelcontextprotocol/clientInfo": {"name": "outage", "version": "1"},
+             "io.modelcontextprotocol/clientCapabilities": {}}
+
+
+def _tool_call(client: Any, headers: dict[str, str], name: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    """One session-less MCP ``tools/call`` over streamable HTTP; the JSON-RPC answer."""
+    answer = client.post("/mcp", headers={**headers, **_MCP_HEADERS, "Mcp-Name": name}, json={
+        "jsonrpc": "2.0", "id": 1, "method": "tools/call",
+        "params": {"name": name, "arguments": arguments, "_meta": _MCP_META}})
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def test_an_mcp_change_whose_audit_record_cannot_be_written_does_not_run_and_says_so(
+        fresh_db: str, postgres: PostgresServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """As on REST: the tool's record is written before it runs; a database that is away refuses the call with
+    DATABASE_UNAVAILABLE (status 503 in the tool's result), and the call does not run. Before, the MCP transport
+    caught a full disk only, so the database's error escaped the tool as an internal error."""
+    with served(Settings.from_env(data_dir=tmp_path, db=fresh_db)) as client:
+        _, secret = client.app.state.services.keys.create("audit", "admin")
+        headers = {"X-API-Key": secret}
+        audit = client.app.state.services.audit
+        write = audit.begin
+
+        def database_dies_before(**kwargs: Any) -> int:
+            monkeypatch.setattr(audit, "begin", write)
+            postgres.stop(signal.SIGINT)
+            return write(**kwargs)
+
+        monkeypatch.setattr(audit, "begin", database_dies_before)
+        try:
+            refused = _tool_call(client, headers, "projects_create", {"name": "Never"})
+        finally:
+            postgres.start()
+        result = refused.get("result")
+        assert result is not None and result["isError"], refused
+        content = result["structuredContent"]
+        assert content["code"] == "DATABASE_UNAVAILABLE" and "not run" in content["message"], content
+        until(lambda: client.get(RT, headers=headers).status_code == 200, "the node to serve again")
+        assert "never" not in {u["username"] for u in data(client.get(RT, headers=headers))}
+        until(lambda: client.get("/api/health").json()["data"]["status"] == "Healthy", "the node to be healthy")
+        assert data(client.get("/api/projects", headers=headers)) == []  # the call did not run
+        ran = _tool_call(client, headers, "projects_create", {"name": "Never"})["result"]
+        assert not ran["isError"], ran  # the same call with its record written runs, and is seen
+        assert [p["name"] for p in data(client.get("/api/projects", headers=headers))] == ["Never"]
+
+
+def test_an_mcp_refusal_stands_when_its_audit_record_cannot_be_written(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch):
+    """A refused tool call changed nothing: a database that cannot take its record loses the record (logged),
+    not the refusal. Before, the MCP transport let the database's error replace the refusal with an internal
+    error."""
+    from engineering_api.backend.errors import DatabaseUnavailableError
+
+    with served(Settings.from_env(data_dir=tmp_path)) as client:
+        services = client.app.state.services
+        _, secret = services.keys.create("viewer", "viewer")
+
+        def away(**_: Any) -> None:
+            raise DatabaseUnavailableError("the database is away")
+
+        monkeypatch.setattr(services.audit, "record", away)
+        refused = _tool_call(client, {"X-API-Key": secret}, "projects_credentials_show", {})
+        result = refused.get("result")
+        assert result is not None and result["isError"], refused
+        assert result["structuredContent"]["code"] == "FORBIDDEN", result
