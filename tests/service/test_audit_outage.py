@@ -78,20 +78,26 @@ def test_an_audit_completion_on_a_dead_database_is_logged_counted_and_written_on
         assert {u["username"] for u in data(client.get(RT, headers=headers))} >= {"ran", "next"}
 
 
+def _stop_the_database_before_the_next_begin(client: Any, postgres: PostgresServer,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The next audited change's record meets a database just stopped (the test starts it again)."""
+    audit = client.app.state.services.audit
+    write = audit.begin
+
+    def database_dies_before(**kwargs: Any) -> int:
+        monkeypatch.setattr(audit, "begin", write)
+        postgres.stop(signal.SIGINT)
+        return write(**kwargs)
+
+    monkeypatch.setattr(audit, "begin", database_dies_before)
+
+
 def test_a_call_whose_audit_record_cannot_be_written_does_not_run(fresh_db: str, postgres: PostgresServer,
                                                                    tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     with served(Settings.from_env(data_dir=tmp_path, db=fresh_db)) as client:
         _, secret = client.app.state.services.keys.create("audit", "admin")
         headers = {"X-API-Key": secret}
-        audit = client.app.state.services.audit
-        write = audit.begin
-
-        def database_dies_before(**kwargs: Any) -> int:
-            monkeypatch.setattr(audit, "begin", write)
-            postgres.stop(signal.SIGINT)
-            return write(**kwargs)
-
-        monkeypatch.setattr(audit, "begin", database_dies_before)
+        _stop_the_database_before_the_next_begin(client, postgres, monkeypatch)
         try:
             refused = client.post(RT, json=_user("never"), headers=headers)
         finally:
@@ -126,15 +132,7 @@ def test_an_mcp_change_whose_audit_record_cannot_be_written_does_not_run_and_say
     with served(Settings.from_env(data_dir=tmp_path, db=fresh_db)) as client:
         _, secret = client.app.state.services.keys.create("audit", "admin")
         headers = {"X-API-Key": secret}
-        audit = client.app.state.services.audit
-        write = audit.begin
-
-        def database_dies_before(**kwargs: Any) -> int:
-            monkeypatch.setattr(audit, "begin", write)
-            postgres.stop(signal.SIGINT)
-            return write(**kwargs)
-
-        monkeypatch.setattr(audit, "begin", database_dies_before)
+        _stop_the_database_before_the_next_begin(client, postgres, monkeypatch)
         try:
             refused = _tool_call(client, headers, "projects_create", {"name": "Never"})
         finally:
