@@ -169,3 +169,36 @@ def test_an_mcp_refusal_stands_when_its_audit_record_cannot_be_written(tmp_path:
         result = refused.get("result")
         assert result is not None and result["isError"], refused
         assert result["structuredContent"]["code"] == "FORBIDDEN", result
+
+
+def test_a_console_change_whose_audit_record_cannot_be_written_does_not_run(
+        fresh_db: str, postgres: PostgresServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The console is a transport too: its guard writes a change's record before the change runs, as REST and MCP
+    do, and a change whose record cannot be written is refused (503) and does not run. Before, the console wrote
+    the record only after the change had run (here the compile started and answered 303: no record was asked for
+    first), so a database away by then answered an error for a change that had started."""
+    from tests.conftest import CPU
+    from tests.console.conftest import csrf_of, sign_in
+
+    with served(Settings.from_env(data_dir=tmp_path, db=fresh_db)) as client:
+        _, secret = client.app.state.services.keys.create("audit", "admin")
+        headers = {"X-API-Key": secret}
+        data(client.post("/api/projects/actions/create-sync", json={"name": "Console"}, headers=headers))
+        data(client.post("/api/projects/devices/actions/add-sync", json={"orderNumber": CPU, "name": "PLC_1"},
+                         headers=headers))
+        assert sign_in(client, secret).status_code == 303
+        token = csrf_of(client.get("/console/plc").text)
+        _stop_the_database_before_the_next_begin(client, postgres, monkeypatch)
+        try:
+            refused = client.post("/console/devices/PLC_1/compile", data={"_csrf_token": token},
+                                  follow_redirects=False)
+        finally:
+            postgres.start()
+        body = assert_error(refused, 503, "DATABASE_UNAVAILABLE")
+        assert "not run" in body["message"], body
+        until(lambda: client.get("/api/health").json()["data"]["status"] == "Healthy", "the node to be healthy")
+        assert client.app.state.services.jobs.list(operation="devices.compile-software") == ([], 0)  # none started
+        started = client.post("/console/devices/PLC_1/compile", data={"_csrf_token": token}, follow_redirects=False)
+        assert started.status_code == 303, started.text  # with its record written, the same change runs
+        records = data(client.get("/api/audit", params={"pathPrefix": "/console/"}, headers=headers))["records"]
+        assert [(r["via"], r["status"], r["outcome"]) for r in records] == [("console", 202, "accepted")], records
