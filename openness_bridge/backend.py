@@ -1,7 +1,9 @@
 """``OpennessBackend``: the backend port over ``Siemens.Engineering`` (real TIA on Windows, the stand-in under Mono).
 
-This module holds the session itself: portals (list, launch, attach, detach, shut down, status, diagnostics). It
-serves projects through :class:`~openness_bridge.projects.BridgeProjects`, the whitelist through
+This module holds the session itself: its worker thread, the error rules of every call (``_call``, ``_change``),
+its status and diagnostics, and the wiring of its areas. It serves portals through
+:class:`~openness_bridge.portals.BridgePortals` (over the attachment, :class:`~openness_bridge.portals.PortalLink`),
+projects through :class:`~openness_bridge.projects.BridgeProjects`, the whitelist through
 :class:`~openness_bridge.whitelist.OpennessWhitelist`, and stages files in
 :class:`~openness_bridge.scratch.ScratchFolders`. Every port area is an object in its own module
 (:mod:`openness_bridge.devices` for devices and networks,
@@ -29,21 +31,14 @@ import os
 import platform
 import sys
 import threading
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from engineering_api.backend.errors import (
     ConflictError,
     EngineeringError,
-    NoProjectOpenError,
-    NotFoundError,
-    PortalUnavailableError,
-    ValidationError,
 )
 from engineering_api.backend.models import (
-    InstalledVersion,
-    PortalInfo,
     SessionStatus,
 )
 from engineering_api.backend.port import EngineeringBackend
@@ -70,6 +65,7 @@ from openness_bridge.online_binding import OnlineBinding
 from openness_bridge.pending import pending_methods
 from openness_bridge.plc_software import namespace, plc_item, service
 from openness_bridge.portal_events import PortalEvents
+from openness_bridge.portals import BridgePortals, PortalLink
 from openness_bridge.projects import BridgeProjects
 from openness_bridge.runtime_values import BridgeRuntimeValues
 from openness_bridge.scratch import ScratchFolders
@@ -92,7 +88,6 @@ from openness_bridge.whitelist import OpennessWhitelist
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from engineering_api.backend.models import PortalMode
     from openness_bridge.loader import Installation, OpennessApi
 
 __all__ = ("OpennessBackend",)
@@ -112,10 +107,6 @@ def _served_by(holder: str, method: Callable[Concatenate[Any, P], R]) -> Callabl
         return method(getattr(self, holder), *args, **kwargs)
 
     return forward
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 class _OpennessSession(EngineeringBackend):
@@ -142,23 +133,20 @@ class _OpennessSession(EngineeringBackend):
         self._state_dir = state_dir
         self._simulation_api = simulation_api
         self._thread: int | None = None
-        self._pid: int | None = None
-        """Pid of the attached portal; survives a lost connection so the session can attach again."""
-        self._portal: Any = None
-        """The ``TiaPortal`` connection, made on the current worker thread."""
-        self._owned: dict[int, Any] = {}
-        """``TiaPortal`` objects of portals this session launched, kept (never disposed) and reused on re-attach."""
-        self._started: dict[int, str] = {}
         self.scratch = scratch = ScratchFolders(api, scratch_dir)
         """Where the files of Openness' exports and imports are staged."""
         self.events = PortalEvents(api.engineering, api.version)
         """TIA's own events on the attached portal, answered and recorded."""
+        self.link = link = PortalLink(api, self.events)
+        """The attached portal (its pid and proxy), through which every area reaches the portal and its project."""
+        self.portals = BridgePortals(link, api=api, installations=installations, call=self._call)
+        """List, launch, attach, detach and shut down portals (the session's portal methods)."""
         session = BridgeSession(
             api=api,
             call=self._call,
             change=self._change,
-            portal=self._connection,
-            project=self._project,
+            portal=link.connection,
+            project=link.project,
             find_device=find_device,
             plc_software=self._plc_software,
             plc_item=self._plc_item,
@@ -169,7 +157,7 @@ class _OpennessSession(EngineeringBackend):
             scratch=scratch.folder,
             events=self.events,
         )
-        self.catalog = BridgeCatalog(self._call, portal=self._connection, attached_pid=lambda: self._pid,
+        self.catalog = BridgeCatalog(self._call, portal=link.connection, attached_pid=lambda: link.pid,
                                      version=lambda: self.version)
         self.reflection = BridgeReflection(session)
         self.security = BridgeSecurity(session)
@@ -230,8 +218,8 @@ class _OpennessSession(EngineeringBackend):
             session, article=self.catalog.article_facts, compile_result=compile_result, scratch=scratch.folder,
         )
         self.projects = BridgeProjects(
-            session, portal=self._connection, open_project=self._open_project, processes=self._processes,
-            attached_pid=lambda: self._pid, device_info=self.devices.device_info, network=self.devices.network,
+            session, portal=link.connection, open_project=link.open_project, processes=link.processes,
+            attached_pid=lambda: link.pid, device_info=self.devices.device_info, network=self.devices.network,
         )
         """Create, open, save, close, archive, retrieve and read projects (the session's project methods)."""
         self.whitelist = OpennessWhitelist(installations)
@@ -246,8 +234,7 @@ class _OpennessSession(EngineeringBackend):
 
             ctypes.windll.ole32.CoInitializeEx(None, 0)  # COINIT_MULTITHREADED
         self._thread = threading.get_ident()
-        self._portal = None
-        self._owned.clear()
+        self.link.drop()
         self.events.abandon()
 
     def _on_worker(self) -> None:
@@ -260,10 +247,7 @@ class _OpennessSession(EngineeringBackend):
             )
 
     def close(self) -> None:
-        # Drop the connections without Dispose: disposing a launched portal's TiaPortal would end that portal,
-        # and the port says processes stay running.
-        self._portal = None
-        self._owned.clear()
+        self.link.drop()
 
     def _call(
         self, operation: str, fn: Callable[[], T], *, invocation: type[EngineeringError] = ConflictError
@@ -279,16 +263,16 @@ class _OpennessSession(EngineeringBackend):
                 except EngineeringError:
                     raise
                 except Exception as exc:  # .NET exceptions arrive as Python exceptions
-                    pid = self._pid
-                    if self._forget_ended():
+                    pid = self.link.pid
+                    if self.link.forget_ended():
                         raise self.events.annotate(self.events.session_ended(pid or 0), mark) from exc
                     kind = kind_of(exc)
                     if kind == "EngineeringObjectDisposedException" and attempt == 1:
                         # A stale proxy: everything is re-resolved from the portal inside fn(), so retry once.
-                        self._portal = None
+                        self.link.portal = None
                         continue
                     if kind == "NonRecoverableException":
-                        self._portal = None  # rebuilt on the next request by attaching to self._pid again
+                        self.link.portal = None  # rebuilt on the next request by attaching to link.pid again
                     raise self.events.annotate(translate(exc, operation, invocation=invocation), mark) from exc
             raise AssertionError("unreachable")
         finally:
@@ -307,8 +291,8 @@ class _OpennessSession(EngineeringBackend):
         """
 
         def guarded() -> T:
-            portal = self._connection()
-            persistence = target() if target is not None else self._project()
+            portal = self.link.connection()
+            persistence = target() if target is not None else self.link.project()
             access = portal.ExclusiveAccess(f"engineering-api: {operation}")
             try:
                 transaction = access.Transaction(persistence, operation)
@@ -322,56 +306,6 @@ class _OpennessSession(EngineeringBackend):
                 access.Dispose()
 
         return self._call(operation, guarded, invocation=invocation)
-
-    # ----- helpers ---------------------------------------------------------------------------
-    def _processes(self) -> list[Any]:
-        return list(self._api.engineering.TiaPortal.GetProcesses())
-
-    def _process(self, pid: int) -> Any | None:
-        return next((p for p in self._processes() if int(p.Id) == pid), None)
-
-    def _forget_ended(self) -> bool:
-        """Drop the connection TIA ended (``TiaPortal.Disposed``); True when it did."""
-        pid = self._pid
-        if not self.events.ended(pid):
-            return False
-        self._owned.pop(pid or 0, None)
-        self._portal, self._pid = None, None
-        return True
-
-    def _watched(self, portal: Any, pid: int) -> Any:
-        """``portal``, its events answered and recorded (:mod:`openness_bridge.portal_events`)."""
-        self.events.watch(portal, pid)
-        return portal
-
-    def _connection(self) -> Any:
-        """The attached ``TiaPortal``; attaches again by pid after a lost connection or a new thread."""
-        pid = self._pid
-        if self._forget_ended():
-            raise self.events.session_ended(pid or 0)
-        if self._portal is not None:
-            return self._portal
-        if self._pid is not None:
-            process = self._process(self._pid)
-            if process is not None:
-                self._portal = self._watched(self._owned.get(self._pid) or process.Attach(), self._pid)
-                return self._portal
-            self._pid = None
-        raise PortalUnavailableError(
-            "No TIA Portal is attached. Launch one (POST /api/instance/actions/launch) or attach to a running "
-            "one (POST /api/instance/actions/attach).",
-            code="NO_PORTAL_ATTACHED",
-        )
-
-    def _open_project(self) -> Any | None:
-        projects = list(self._connection().Projects)
-        return projects[0] if projects else None
-
-    def _project(self) -> Any:
-        project = self._open_project()
-        if project is None:
-            raise NoProjectOpenError("No project is open in the attached TIA Portal.")
-        return project
 
     @property
     def version(self) -> str:
@@ -390,29 +324,7 @@ class _OpennessSession(EngineeringBackend):
     def _plc_software(self, project: Any, name: str) -> Any:
         return self._plc_item(project, name)[1]
 
-    def _mode(self, process: Any) -> PortalMode:
-        # TiaPortalMode has these two members.
-        return "WithUserInterface" if str(process.Mode.ToString()) == "WithUserInterface" else "WithoutUserInterface"
-
-    def _portal_info(self, process: Any, attached: bool) -> PortalInfo:
-        project = process.ProjectPath
-        return PortalInfo(
-            pid=int(process.Id), version=self.version, mode=self._mode(process),
-            started_at=self._started.get(int(process.Id), ""),
-            project_name=Path(str(project.FullName)).stem if project is not None else None,
-            project_path=str(project.FullName) if project is not None else None, attached=attached,
-        )
-
     # ----- health and portals ----------------------------------------------------------------
-    def installed_versions(self) -> list[InstalledVersion]:
-        return [
-            InstalledVersion(
-                version=i.version, install_path=i.install_path, openness_available=Path(i.assemblies[0]).is_file(),
-                assembly_path=i.assemblies[0],
-            )
-            for i in self._installations
-        ]
-
     def diagnostics(self) -> dict[str, object]:
         return {
             "backend": self.name,
@@ -422,7 +334,7 @@ class _OpennessSession(EngineeringBackend):
                 "resolvedByHandler": list(self._api.resolved),
             },
             "installations": [i.version for i in self._installations],
-            "attachedPid": self._pid,
+            "attachedPid": self.link.pid,
             "workerThread": threading.current_thread().name,
             "notYetImplemented": "see openness_bridge/pending.py",
         }
@@ -430,129 +342,29 @@ class _OpennessSession(EngineeringBackend):
     def session_status(self) -> SessionStatus:
         self._on_worker()  # a call from another thread is a programming error, not a disconnected session
         try:
-            portal = self._connection()
+            portal = self.link.connection()
             process = portal.GetCurrentProcess()
-            project = self._open_project()
+            project = self.link.open_project()
             return SessionStatus(
                 connected=True, backend=self.name, pid=int(process.Id), version=self.version,
-                mode=self._mode(process),
+                mode=self.link.mode(process),
                 project_open=project is not None, project_name=str(project.Name) if project is not None else None,
                 project_path=str(project.Path.FullName) if project is not None else None,
                 has_unsaved_changes=bool(project.IsModified) if project is not None else False,
             )
         except Exception as exc:  # "never raises" is the port's contract
             if kind_of(exc) == "NonRecoverableException":
-                self._portal = None
+                self.link.portal = None
             return SessionStatus(connected=False, backend=self.name)
 
-    def list_portals(self) -> list[PortalInfo]:
-        return self._call("TiaPortal.GetProcesses", lambda: [
-            self._portal_info(p, int(p.Id) == self._pid) for p in self._processes()
-        ])
-
-    def _attached_alive(self) -> int | None:
-        self._forget_ended()
-        if self._pid is not None and self._process(self._pid) is None:
-            self._pid, self._portal = None, None
-        return self._pid
-
-    def launch_portal(self, *, with_ui: bool, version: str | None) -> PortalInfo:
-        def run() -> PortalInfo:
-            if self._attached_alive() is not None:
-                raise ConflictError(
-                    f"Already attached to TIA Portal (pid {self._pid}); detach or shut it down first.",
-                    code="ALREADY_ATTACHED",
-                )
-            installed = [i.version for i in self._installations]
-            if version is not None and version not in installed:
-                raise ValidationError(
-                    f"TIA Portal {version} is not installed (installed: {', '.join(installed) or 'none'}).",
-                    code="VERSION_NOT_INSTALLED",
-                )
-            if version is not None and version != self.version:
-                raise ValidationError(
-                    f"This service loaded the Openness API of TIA Portal {self.version}; launching {version} needs "
-                    "the service restarted for that version.",
-                    code="VERSION_NOT_LOADED",
-                )
-            mode = self._api.engineering.TiaPortalMode
-            portal = self._api.engineering.TiaPortal(mode.WithUserInterface if with_ui else mode.WithoutUserInterface)
-            process = portal.GetCurrentProcess()
-            pid = int(process.Id)
-            self._owned[pid], self._portal, self._pid = portal, self._watched(portal, pid), pid
-            self._started[pid] = _now()
-            return self._portal_info(process, True)
-
-        return self._call("new TiaPortal", run)
-
-    def attach_portal(self, pid: int) -> PortalInfo:
-        def run() -> PortalInfo:
-            process = self._process(pid)
-            if process is None:
-                raise NotFoundError(f"No TIA Portal process with pid {pid} is running.", code="PORTAL_NOT_FOUND")
-            current = self._attached_alive()
-            if current is not None and current != pid:
-                raise ConflictError(f"Already attached to TIA Portal (pid {current}); detach first.",
-                                    code="ALREADY_ATTACHED")
-            if current != pid or self._portal is None:
-                self._portal = self._watched(self._owned.get(pid) or process.Attach(), pid)
-                self._pid = pid
-            return self._portal_info(process, True)
-
-        return self._call("TiaPortalProcess.Attach", run)
-
-    def detach_portal(self) -> PortalInfo:
-        def run() -> PortalInfo:
-            portal = self._connection()
-            info = self._portal_info(portal.GetCurrentProcess(), False)
-            if int(info.pid) not in self._owned:
-                # An attached connection is released. The TiaPortal that launched a portal is kept instead: whether
-                # disposing it closes that portal is not documented, and detach must leave the portal running.
-                self.events.release(portal)  # our own Dispose is no lost session
-                portal.Dispose()
-            self._portal, self._pid = None, None
-            return info
-
-        return self._call("TiaPortal.Dispose", run)
-
-    def shutdown_portal(self) -> PortalInfo:
-        def run() -> PortalInfo:
-            portal = self._connection()
-            pid = int(portal.GetCurrentProcess().Id)
-            process = self._process(pid)
-            if process is None:
-                raise PortalUnavailableError(f"TIA Portal pid {pid} is not running any more.",
-                                             code="NO_PORTAL_ATTACHED")
-            info = self._portal_info(process, False)
-            project = self._open_project()
-            if project is not None:
-                project.Close()  # without saving, as the port says
-            # The one deliberate Dispose of a process handle: it "performs a close of the process" (15.1 API
-            # reference); everywhere else handles from GetProcesses() are left alone.
-            process.Dispose()
-            self._owned.pop(pid, None)
-            self._portal, self._pid = None, None
-            return info
-
-        return self._call("TiaPortalProcess.Dispose", run)
-
-    def portal_process_diagnostics(self) -> dict[str, object]:
-        def run() -> dict[str, object]:
-            process = self._connection().GetCurrentProcess()
-            project = self._open_project()
-            return {
-                "pid": int(process.Id), "version": self.version, "mode": self._mode(process),
-                "startedAt": self._started.get(int(process.Id), ""),
-                "projectOpen": project is not None,
-                "projectDevices": int(project.Devices.Count) if project is not None else 0,
-                "opennessState": "Attached",
-                "launchedByThisService": int(process.Id) in self._owned,
-                "dialogs": self.events.recent(),
-            }
-
-        return self._call("TiaPortal.GetCurrentProcess", run)
-
-    # ----- projects and the whitelist: the port's methods, written once where the work is ----------------
+    # ----- portals, projects and the whitelist: the port's methods, written once where the work is --------------
+    installed_versions = _served_by("portals", BridgePortals.installed_versions)
+    list_portals = _served_by("portals", BridgePortals.list_portals)
+    launch_portal = _served_by("portals", BridgePortals.launch_portal)
+    attach_portal = _served_by("portals", BridgePortals.attach_portal)
+    detach_portal = _served_by("portals", BridgePortals.detach_portal)
+    shutdown_portal = _served_by("portals", BridgePortals.shutdown_portal)
+    portal_process_diagnostics = _served_by("portals", BridgePortals.portal_process_diagnostics)
     open_projects = _served_by("projects", BridgeProjects.open_projects)
     create_project = _served_by("projects", BridgeProjects.create_project)
     open_project = _served_by("projects", BridgeProjects.open_project)

@@ -32,7 +32,7 @@ Sources: docs/openness-members.md, section "HMI Unified".
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -93,14 +93,14 @@ def _item(item: Any) -> UnifiedScreenItem:
                              events=_events(item))
 
 
-def _require_partner_held(software: Any, connection: UnifiedConnection) -> None:
-    """Refuse ``connection`` when it names a partner TIA does not already hold for it (one it holds is kept). That
-    partner cannot be written: ``HmiConnection.Partner`` is get-only in the real V17-V19 metadata (``Node`` and
-    ``Station`` too) and ``HmiConnectionComposition.Create(name)`` takes no partner: 501 NO_OPENNESS_EQUIVALENT."""
+def _require_partner_held(connection: UnifiedConnection, existing: UnifiedConnection | None) -> None:
+    """Refuse ``connection`` when it names a partner TIA does not already hold for it (``existing``: the connection
+    of that name as just read; one it holds is kept). That partner cannot be written: ``HmiConnection.Partner`` is
+    get-only in the real V17-V19 metadata (``Node`` and ``Station`` too) and ``HmiConnectionComposition.Create(name)``
+    takes no partner: 501 NO_OPENNESS_EQUIVALENT."""
     if not connection.partner:
         return
-    existing = software.Connections.Find(connection.name)
-    held = "" if existing is None else _text(existing.Partner)
+    held = "" if existing is None else existing.partner
     if held == connection.partner:
         return
     raise NotSupportedError(
@@ -146,7 +146,8 @@ class BridgeHmiUnified(HmiUnifiedPort):
         """The global script modules; V17 and V18 have no ``HmiSoftware.Scripts``, so none can be listed there."""
         return list(software.Scripts) if has_member(self._session.version, "HmiSoftware", "Scripts") else []
 
-    def _read(self, device: str, software: Any) -> UnifiedHmi:
+    def _read(self, device: str, software: Any, connections: Iterable[Any] | None = None) -> UnifiedHmi:
+        """The panel as TIA holds it; ``connections``: its ``HmiConnection``s when the caller has them already."""
         screens = [UnifiedScreen(name=str(s.Name), folder=path, width=int(s.Width), height=int(s.Height),
                                  items=[_item(i) for i in s.ScreenItems], events=_events(s))
                    for path, s in self._screens(software)]
@@ -156,7 +157,7 @@ class BridgeHmiUnified(HmiUnifiedPort):
             for path, t in self._tag_tables(software)]
         connections = [UnifiedConnection(name=str(c.Name), partner=_text(c.Partner),
                                          communication_driver=_text(c.CommunicationDriver))
-                       for c in software.Connections]
+                       for c in (software.Connections if connections is None else connections)]
         modules = [UnifiedScriptModule(name=str(m.Name), code=None) for m in self._modules(software)]
         # Text and graphic lists: None, not [] (the panel may have some; their entries cannot be read, U7).
         return UnifiedHmi(device_name=device, screens=screens, tag_tables=tables, connections=connections,
@@ -251,16 +252,19 @@ class BridgeHmiUnified(HmiUnifiedPort):
 
         def run() -> UnifiedHmi:
             software = self._access.hmi_software(device)
-            current = self._read(device, software)
-            # A connection TIA holds as asked (its partner made in the network view) is already there: not new.
+            # The connections are read once, and found by name as TIA compares them (case-insensitively, as the
+            # checks of rules.hmi_unified do): not asked for again with Find, whose case rule Openness does not state.
+            tia = {str(c.Name).casefold(): c for c in software.Connections}
+            current = self._read(device, software, tia.values())
             held = {c.name.casefold(): c for c in current.connections}
+            # A connection TIA holds as asked (its partner made in the network view) is already there: not new.
             fresh = [c for c in model.connections if not (c.partner and held.get(c.name.casefold()) == c)]
             checked = msgspec.structs.replace(model, connections=fresh)
             merge(current, checked, overwrite=overwrite, device=device)  # TIA's checks first
             for connection in fresh:  # before any change
-                _require_partner_held(software, connection)
+                _require_partner_held(connection, held.get(connection.name.casefold()))
             for connection in fresh:
-                self._connect(software, connection)
+                self._connect(software, connection, tia.get(connection.name.casefold()))
             for table in model.tag_tables:
                 self._create_tags(software, table, overwrite)
             for screen in model.screens:
@@ -269,11 +273,12 @@ class BridgeHmiUnified(HmiUnifiedPort):
 
         return self._session.change("HmiSoftware.Screens.Create", run, invocation=ValidationError)
 
-    def _connect(self, software: Any, connection: UnifiedConnection) -> None:
+    def _connect(self, software: Any, connection: UnifiedConnection, existing: Any | None) -> None:
         """Create (or replace) a connection without a partner, or set the driver of the one TIA already has with the
-        requested partner (:func:`_require_partner_held` refused every other before anything changed)."""
-        existing = software.Connections.Find(connection.name)
+        requested partner (``existing``, :func:`_require_partner_held` refused every other before anything
+        changed)."""
         if connection.partner:
+            assert existing is not None  # held with its partner, else refused
             if str(existing.CommunicationDriver) != connection.communication_driver:
                 existing.CommunicationDriver = connection.communication_driver
             return

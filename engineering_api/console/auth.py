@@ -18,7 +18,7 @@ from litestar.response import Redirect, Template
 from engineering_api.console.session import COOKIE, SessionStore
 from engineering_api.lib.forwarded import client_address
 from engineering_api.lib.middleware import required_role
-from engineering_api.lib.security import Principal, Role
+from engineering_api.lib.security import Role
 from engineering_api.services import services_of
 
 if TYPE_CHECKING:
@@ -33,6 +33,8 @@ _SESSIONS = "console.sessions"
 CSRF_COOKIE = "console_csrf"
 """The cookie of Litestar's CSRF middleware (configured in :mod:`engineering_api.console`)."""
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_RECORD = "audit_record"
+"""Where the guard keeps the id of a change's audit record for :func:`audit` (the request's state)."""
 
 
 def sessions_of(services: Services) -> SessionStore:
@@ -81,13 +83,26 @@ def console_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseR
     if needed is not None and not principal.role.allows(needed):
         raise PermissionDeniedException(
             f"This needs the {needed.value} role; you signed in with a {principal.role.value} key")
+    if method not in _SAFE_METHODS and handler.opt.get("console_audit") is not False:
+        # As on REST: a change's record is written before it runs, and one whose record cannot be written does
+        # not run (AuditLog.begin raises DatabaseUnavailableError or InsufficientStorageError, saying so).
+        connection.state[_RECORD] = services.audit.begin(
+            method=method, path=connection.url.path, key_id=principal.key_id, role=principal.role.value,
+            client=_client(connection), via="console", session_id=session.session_id)
 
 
 def audit(request: Request[Any, Any, Any], status: int, *, job_id: str | None = None,
-          principal: Principal | None = None, outcome: str | None = None) -> None:
-    """Record a console change (or refused change) in the one audit log, like a REST call."""
-    who = principal or request.scope.get("user")
-    services_of(request).audit.record(
+          outcome: str | None = None) -> None:
+    """Complete the record of a console change with how it ended (the guard wrote it before the change ran), or
+    record a refused change, like a REST call; never raises, as the answer is decided (AuditLog's rule)."""
+    services = services_of(request)
+    record_id = request.state.pop(_RECORD, None)
+    if record_id is not None:
+        services.audit.finish(record_id, status=status, job_id=job_id, outcome=outcome,
+                              call=f"{request.method} {request.url.path}")
+        return
+    who = request.scope.get("user")
+    services.audit.record_refusal(
         method=request.method, path=request.url.path, status=status, key_id=who.key_id if who else None,
         role=who.role.value if who else None, client=_client(request), job_id=job_id, via="console",
         session_id=request.scope.get("auth") if isinstance(request.scope.get("auth"), str) else None,
@@ -124,7 +139,7 @@ async def sign_in(request: Request[Any, Any, Any]) -> Any:
     return response
 
 
-@post("/console/signout", status_code=303, opt={"console_role": "viewer"})
+@post("/console/signout", status_code=303, opt={"console_role": "viewer", "console_audit": False})
 async def sign_out(request: Request[Any, Any, Any]) -> Redirect:
     """End the session on the server (the cookie is worthless after) and clear it in the browser."""
     sessions_of(services_of(request)).revoke(request.cookies.get(COOKIE))

@@ -87,7 +87,8 @@ def _read(runtime: Any, tag: str, minutes: int) -> tuple[list[Any], list[str], s
     return alarms, logged, chosen, trend, error
 
 
-@post("/console/runtime/signin", include_in_schema=False, status_code=303, opt={"console_role": "viewer"})
+@post("/console/runtime/signin", include_in_schema=False, status_code=303,
+      opt={"console_role": "viewer", "console_audit": False})  # a sign-in, not a change: only refusals recorded
 async def runtime_sign_in(request: Request[Any, Any, Any]) -> Any:
     """Sign in as a runtime user for this console session (its token stays on the server)."""
     form = await request.form()

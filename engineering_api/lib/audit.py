@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
@@ -37,7 +38,8 @@ if TYPE_CHECKING:
 
     from engineering_api.lib.db import Database
 
-__all__ = ("COUNT_WINDOW_S", "MAX_UNFINISHED", "STARTED", "AuditLog", "AuditPage", "AuditRecord", "audit_families")
+__all__ = ("COUNT_WINDOW_S", "MAX_UNFINISHED", "NOT_WRITTEN", "STARTED", "AuditLog", "AuditPage", "AuditRecord",
+           "audit_families")
 
 COUNT_WINDOW_S = 60.0
 """How long one counted row takes further refusals of the same client, key and status."""
@@ -56,7 +58,10 @@ _MAX_OPEN_COUNTS = 10_000
 MAX_UNFINISHED = 10_000
 """Completions kept while the database refuses them; past this many the oldest is given up (its record stays
 ``started``, logged): a node cut off from its database for long must not grow without bound."""
-_UNAVAILABLE = (DatabaseUnavailableError, InsufficientStorageError)
+NOT_WRITTEN = (DatabaseUnavailableError, InsufficientStorageError)
+"""What :meth:`AuditLog.begin` raises when a change's record cannot be written (the database is away, or full):
+every transport answers it as the error it is (REST 503 or 507, a tool's error result with the same code and
+status), and the change does not run."""
 
 
 class AuditRecord(CamelStruct):
@@ -128,6 +133,16 @@ class AuditLog:
             "path": shown_path(path), "status": status, "outcome": outcome or outcome_for(status), "job_id": job_id,
             "via": via, "session_id": session_id})
 
+    def record_refusal(
+        self, *, method: str, path: str, status: int, key_id: str | None, role: str | None, client: str | None,
+        job_id: str | None = None, via: str = "rest", session_id: str | None = None, outcome: str | None = None,
+    ) -> None:
+        """Append the record of a refused call, already answered: it changed nothing, so a database that cannot
+        take the record (away, or full) loses only the record (logged), never the answer."""
+        with _logged_if_not_written(f"audit record of the refused {method} {path} ({status})"):
+            self.record(method=method, path=path, status=status, key_id=key_id, role=role, client=client,
+                        job_id=job_id, via=via, session_id=session_id, outcome=outcome)
+
     def begin(
         self, *, method: str, path: str, key_id: str | None, role: str | None, client: str | None,
         via: str = "rest", session_id: str | None = None,
@@ -136,13 +151,19 @@ class AuditLog:
         :meth:`finish`. A change must not run when this raises: it would have no audit record.
 
         Raises:
-            InsufficientStorageError: the record could not be written (a full disk).
-            DatabaseUnavailableError: the database cannot be reached (or was lost while the record was written).
+            InsufficientStorageError: the record could not be written (a full disk); the message says the call
+                was not run.
+            DatabaseUnavailableError: the database cannot be reached (or was lost while the record was written);
+                the message says the call was not run.
         """
-        record_id = self._db.insert(_INSERT, {
-            "at": utc_now(), "key_id": key_id, "role": role, "client": client, "method": method,
-            "path": shown_path(path), "status": 0, "outcome": STARTED, "job_id": None, "via": via,
-            "session_id": session_id})
+        try:
+            record_id = self._db.insert(_INSERT, {
+                "at": utc_now(), "key_id": key_id, "role": role, "client": client, "method": method,
+                "path": shown_path(path), "status": 0, "outcome": STARTED, "job_id": None, "via": via,
+                "session_id": session_id})
+        except NOT_WRITTEN as exc:  # the database's words ("may not have been recorded") are about the record
+            raise type(exc)(f"The call was not run: its audit record could not be written. {exc.message}",
+                            code=exc.code, details=exc.details) from exc
         if self._unfinished:  # the database takes records again
             self._complete_unfinished()
         return record_id
@@ -155,7 +176,7 @@ class AuditLog:
         values = {"record": record_id, "status": status, "outcome": outcome or outcome_for(status), "job_id": job_id}
         try:
             self._db.execute(_FINISH, values)
-        except _UNAVAILABLE as exc:
+        except NOT_WRITTEN as exc:
             self._keep(record_id, values, f"{call or 'call'}: {exc.message}")
         except Exception:  # a defect: nothing would see an exception raised after the answer
             logger.exception("audit record %s of %s could not be completed", record_id, call or "a call")
@@ -180,7 +201,7 @@ class AuditLog:
         for record_id, values in waiting:
             try:
                 self._db.execute(_FINISH, values)
-            except _UNAVAILABLE:
+            except NOT_WRITTEN:
                 return
             with self._lock:
                 self._unfinished.pop(record_id, None)
@@ -197,10 +218,8 @@ class AuditLog:
         """Count a refusal: a new row for the first of a client, key and status in a window, else ``count + 1``.
 
         A refusal changed nothing, so on a full disk only its count is lost (logged), never the answer."""
-        try:
+        with _logged_if_not_written(f"count of the refused {method} {path} ({status})"):
             self._count(method=method, path=path, status=status, key_id=key_id, role=role, client=client)
-        except _UNAVAILABLE as exc:
-            logger.warning("refusal %s of %s %s not counted: %s", status, method, path, exc.message)
 
     def _count(
         self, *, method: str, path: str, status: int, key_id: str | None, role: str | None, client: str | None
@@ -241,6 +260,15 @@ class AuditLog:
         next_before = records[-1].id if len(rows) > limit and records else None
         return AuditPage(records=records, total=int(total_row["n"]) if total_row else 0, next_before=next_before)
 
+
+
+@contextmanager
+def _logged_if_not_written(what: str) -> Iterator[None]:
+    """A record the database cannot take inside the block is logged as lost, not raised."""
+    try:
+        yield
+    except NOT_WRITTEN as exc:
+        logger.warning("%s not written: %s", what, exc.message)
 
 
 def audit_families(audit_of: Callable[[], AuditLog]) -> Callable[[], Iterator[Metric]]:

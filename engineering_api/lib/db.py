@@ -29,7 +29,7 @@ from sqlalchemy.pool import StaticPool
 from engineering_api.backend.errors import DatabaseUnavailableError, InsufficientStorageError, is_storage_full
 from engineering_api.lib.db_faults import unreachable_reason
 from engineering_api.lib.db_statements import Prepared, Record, Result, Transaction, run
-from engineering_api.lib.db_watch import StatementWatch, postgres_connect_args, watch_engine
+from engineering_api.lib.db_watch import STATEMENT_BOUND_S, StatementWatch, postgres_connect_args, watch_engine
 from engineering_api.lib.private_files import make_private_file
 from engineering_api.lib.tables import kv
 
@@ -38,8 +38,8 @@ if TYPE_CHECKING:
 
     from sqlalchemy import Connection, Engine, Executable, Table
 
-__all__ = ("RECONNECT_PAUSE_S", "Database", "KeyValueStore", "Prepared", "Record", "Result", "Transaction",
-           "engine_url", "is_postgres")
+__all__ = ("POOL_CHECKOUT_S", "RECONNECT_PAUSE_S", "Database", "KeyValueStore", "Prepared", "Record", "Result",
+           "Transaction", "engine_url", "is_postgres")
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +59,11 @@ def engine_url(target: Path | str) -> str:
 RECONNECT_PAUSE_S = 1.0
 """After a failed reconnect, calls answer 503 at once for this long before the next attempt (SQLite), or until a
 thread of its own, trying once a pause, has made a new connection (PostgreSQL)."""
+POOL_CHECKOUT_S = STATEMENT_BOUND_S
+"""How long a user of :meth:`Database.second_engine` (the schedules' job store) waits for a connection of its
+pool on PostgreSQL: a connection goes back to the pool once its statements end, and each is cut after
+:data:`~engineering_api.lib.db_watch.STATEMENT_BOUND_S`, so a longer wait is a pool held by a stuck server, not a
+busy one (docs/operations.md, "PostgreSQL silent")."""
 _SQLITE_HEADER = b"SQLite format 3\x00"
 """The first 16 bytes of every SQLite database file (https://www.sqlite.org/fileformat.html#the_database_header)."""
 _T = TypeVar("_T")
@@ -245,7 +250,8 @@ class Database:
             DatabaseUnavailableError: the database cannot be reached (for a write: it was lost during the write).
         """
         watch = self._watch
-        for attempt in (1, 2):
+        resend = read
+        while True:
             self._ensure_connected()
             outer = None
             if watch is not None:  # a statement inside a watched transaction keeps the transaction's start
@@ -257,16 +263,14 @@ class Database:
                 reason = unreachable_reason(exc)
                 if reason is None:
                     raise
-                if outer is not None:  # the transaction around it was cut: not a read to send again
-                    self._lost(reason)
-                    raise self._unavailable(write_lost=True) from exc
                 self._lost(reason)
-                if not read or attempt == 2:
-                    raise self._unavailable(write_lost=not read) from exc
+                inside_transaction = outer is not None  # the transaction around it was cut: nothing to send again
+                if inside_transaction or not resend:
+                    raise self._unavailable(write_lost=inside_transaction or not read) from exc
+                resend = False
             finally:
                 if watch is not None:
                     watch.busy_since = outer
-        raise AssertionError("unreachable")  # the loop returns or raises
 
     def probe(self) -> str | None:
         """Why the database cannot be used now, or None when it can (the health check's question).
@@ -457,8 +461,8 @@ class Database:
         """An engine of its own on the same database, for a user that runs its own transactions on other threads
         (APScheduler's job store); disposed with this database."""
         if self.postgres:
-            # its own pool: a connection checked out within 10 s; its statements and pre-pings watched as well
-            engine = create_engine(self.engine.url, pool_pre_ping=True, pool_timeout=10,
+            # its own pool: a connection checked out within POOL_CHECKOUT_S; its statements and pre-pings watched
+            engine = create_engine(self.engine.url, pool_pre_ping=True, pool_timeout=POOL_CHECKOUT_S,
                                    connect_args=postgres_connect_args(str(self.engine.url)))
             if self._watch is not None:
                 watch_engine(engine, self._watch)

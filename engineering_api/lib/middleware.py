@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextvars
 import functools
-import logging
 import re
 import time
 from dataclasses import dataclass
@@ -19,13 +18,12 @@ import anyio.to_thread
 from litestar import Response
 from litestar.enums import ScopeType
 
-from engineering_api.backend.errors import DatabaseUnavailableError, InsufficientStorageError
-from engineering_api.lib.audit import AuditLog
+from engineering_api.lib.audit import NOT_WRITTEN, AuditLog
 from engineering_api.lib.caller import DEFAULT_SESSION, SESSION_HEADER, caller_id, current_caller
 from engineering_api.lib.encoded_paths import SLASHES_KEPT, restore_slashes
 from engineering_api.lib.forwarded import apply_forwarded_proto, client_address
 from engineering_api.lib.idempotency import REPLAYED_HEADER, run_keyed
-from engineering_api.lib.responses import send_problem
+from engineering_api.lib.responses import send_problem, status_for
 from engineering_api.lib.security import Principal, Role
 
 if TYPE_CHECKING:
@@ -41,7 +39,6 @@ if TYPE_CHECKING:
 
 __all__ = ("GuardMiddleware", "host_name", "request_services", "required_role", "unknown_route_handler")
 
-logger = logging.getLogger(__name__)
 
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 REPLAYED = REPLAYED_HEADER.lower().encode()
@@ -146,12 +143,8 @@ class GuardMiddleware:
                 method=method, path=path, key_id=principal.key_id if principal else None,
                 role=_audit_role(principal), client=client_addr,
             )
-        except InsufficientStorageError as exc:
-            await send_problem(send, 507, exc.code, exc.message, path, details=exc.details)
-            return
-        except DatabaseUnavailableError as exc:
-            await send_problem(send, 503, exc.code, "The call was not run: its audit record could not be written. "
-                               + exc.message, path, details=exc.details)
+        except NOT_WRITTEN as exc:  # the change does not run; the message says so
+            await send_problem(send, status_for(exc), exc.code, exc.message, path, details=exc.details)
             return
         captured: dict[str, Any] = {"status": 500, "job_id": None, "replayed": False}
 
@@ -222,14 +215,10 @@ class GuardMiddleware:
     ) -> None:
         if not mutating:
             return
-        try:  # a refusal, already answered: it changed nothing, so a full disk loses only its record
-            audit.record(
-                method=method, path=path, status=status, key_id=principal.key_id if principal else None,
-                role=_audit_role(principal), client=client, job_id=job_id, outcome=outcome,
-            )
-        except (InsufficientStorageError, DatabaseUnavailableError) as exc:
-            logger.warning("audit record of the refused %s %s (%s) not written: %s", method, path, status,
-                           exc.message)
+        audit.record_refusal(
+            method=method, path=path, status=status, key_id=principal.key_id if principal else None,
+            role=_audit_role(principal), client=client, job_id=job_id, outcome=outcome,
+        )
 
     async def _bearer(self, scope: HTTPScope, send: Send, needed: str, mutating: bool, client: str | None) -> Any:
         """The runtime user of the request's bearer token with the runtime role ``needed``, or None once the

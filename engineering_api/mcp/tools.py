@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import logging
 import re
 import threading
 from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from engineering_api.backend.errors import EngineeringError, InsufficientStorageError, ValidationError
+from engineering_api.backend.errors import EngineeringError, ValidationError
+from engineering_api.lib.audit import NOT_WRITTEN
 from engineering_api.jobs.operations import confine_files, operation_input
 from engineering_api.lib.security import Role
 from engineering_api.lib.paths import PathNotFoundError, PathRejectedError
@@ -40,7 +40,6 @@ __all__ = (
     "schemas_ready", "tool_catalog", "tool_name",
 )
 
-logger = logging.getLogger(__name__)
 
 FIND_TOOLS = "find_tools"
 CALL_TOOL = "call_tool"
@@ -301,7 +300,7 @@ async def call_tool(
         try:
             record_id = services.audit.begin(method="TOOL", path=spec.name, key_id=principal.key_id,
                                              role=principal.role.value, client=None, via=via, session_id=session_id)
-        except InsufficientStorageError as exc:
+        except NOT_WRITTEN as exc:  # as on REST: the change does not run, and the error says so
             return error_outcome(exc)
     outcome = catalog.routes.outcome(await _run(services, spec, arguments, principal, progress))
     _audit(services, spec, outcome, principal, via, session_id, record_id)
@@ -454,14 +453,12 @@ def _audit(
 ) -> None:
     # As on REST: changes and refusals are audited, plain reads are not.
     word = "dry run" if outcome.preview else None
-    try:
-        if record_id is not None:
-            services.audit.finish(record_id, status=outcome.status, job_id=outcome.job_id, outcome=word)
-        elif outcome.status == 403:
-            services.audit.record(
-                method="TOOL", path=spec.name, status=outcome.status, key_id=principal.key_id,
-                role=principal.role.value, client=None, job_id=outcome.job_id, via=via, session_id=session_id,
-                outcome=word,
-            )
-    except InsufficientStorageError:  # a change stays on record as started; a refusal changed nothing
-        logger.warning("audit record of tool %s not completed: the disk is full", spec.name)
+    if record_id is not None:  # never raises: a completion the database refuses is kept (audit's rule)
+        services.audit.finish(record_id, status=outcome.status, job_id=outcome.job_id, outcome=word,
+                              call=f"tool {spec.name}")
+    elif outcome.status == 403:
+        services.audit.record_refusal(
+            method="TOOL", path=spec.name, status=outcome.status, key_id=principal.key_id,
+            role=principal.role.value, client=None, job_id=outcome.job_id, via=via, session_id=session_id,
+            outcome=word,
+        )

@@ -28,9 +28,24 @@ from simatic_xml.system_types import Member, call_interface, lookup
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-__all__ = ("attribute_flag", "instance_parameters", "leaf_access", "member_flags", "quoted_name", "released_tags")
+__all__ = ("DB_TOP", "Access", "attribute_flag", "instance_parameters", "leaf_access", "member_access", "member_flags",
+           "member_segment", "quoted_name", "released_tags")
 
+Access = tuple[bool, bool]
+"""(released, writable) of a member; writable only when released."""
+DB_TOP: Access = (True, True)
+"""The access above a DB's top members: each member's own flags decide."""
 _SEGMENT = re.compile(r'"((?:[^"]|"")*)"|([^."\[\]]+)|(\[[^\]]*\])|(\.)')
+_PLAIN_SEGMENT = re.compile(r'[^."\[\]]+')
+
+
+def member_segment(name: str) -> str:
+    """A member's name as one segment of a leaf's name: as it is when it reads back as one, else in TIA's quotes,
+    as SCL writes such a member (``"compr. air release 1"``, a GRAPH step of corpus
+    ``fb/mking2203_plcBlock_GRAPH_FB_R134a_GRAPH.xml``), so its dots are not read as levels."""
+    if _PLAIN_SEGMENT.fullmatch(name) and name == name.strip():
+        return name
+    return '"' + name.replace('"', '""') + '"'
 
 
 def quoted_name(name: str) -> str:
@@ -68,6 +83,15 @@ def member_flags(member: Any) -> tuple[bool, bool]:
     return accessible, writable
 
 
+def member_access(above: Access, member: Any) -> Access:
+    """The access of ``member`` below a member (or the DB's top, :data:`DB_TOP`) whose access is ``above``: its own
+    ``ExternalAccessible`` and ``ExternalWritable`` and every member's on the way must allow it. A walk down a DB
+    carries it member by member (the runtime tag import), instead of looking each leaf up from the top."""
+    accessible, writable = member_flags(member)
+    accessible = above[0] and accessible
+    return accessible, above[1] and writable and accessible
+
+
 def _children(member: Any) -> list[Any]:
     if member.members:
         return list(member.members)
@@ -96,25 +120,24 @@ def _instance_parameters(key: str) -> tuple[Member, ...] | None:
                  for parameter in call_interface(found))
 
 
-def leaf_access(members: list[Any], name: str) -> tuple[bool, bool]:
+def leaf_access(members: list[Any], name: str) -> Access:
     """(released, writable) of the leaf ``name`` (``"DB".a.b[3]``) of the DB whose interface members are
-    ``members``: the one decision the released-tag list (:func:`released_tags`), the simulated OPC UA server (which
-    serves that list) and the runtime tag import all take."""
+    ``members``: the one decision the released-tag list (:func:`released_tags`) and the simulated OPC UA server
+    (which serves that list) take; the runtime tag import takes it member by member (:func:`member_access`)."""
     return _walk(members, _path(name)[1:])
 
 
-def _walk(members: list[Any], path: list[str]) -> tuple[bool, bool]:
+def _walk(members: list[Any], path: list[str]) -> Access:
     """(accessible, writable) of a member path: every member found on the way must allow it. The path may go
     below what the XML lists (a UDT's or system type's members): those inherit the last member's flags; below a
     system FB's multi-instance, only its parameters are released."""
-    accessible = writable = True
+    access = DB_TOP
     for depth, part in enumerate(path):
         key = part.lower()
         member = next((m for m in members if m.name.lower() == key), None)
         if member is None:
             break
-        a, w = member_flags(member)
-        accessible, writable = accessible and a, writable and w
+        access = member_access(access, member)
         parameters = instance_parameters(member.datatype or "")
         if parameters is not None:
             below = path[depth + 1:depth + 2]
@@ -122,7 +145,7 @@ def _walk(members: list[Any], path: list[str]) -> tuple[bool, bool]:
                 return False, False  # the instance itself, or one of its internal statics
             break
         members = _children(member)
-    return accessible, writable and accessible
+    return access
 
 
 def _objects(documents: Iterable[bytes]) -> tuple[dict[str, list[Any]], dict[str, tuple[bool, bool]]]:

@@ -3,7 +3,8 @@
 Read through the port: the PLC's tags (``list_all_tags``: their "accessible/writable from HMI/OPC UA/Web API"
 flags and absolute addresses) and its global DBs (``export_program_object``: SimaticML with the members' flags
 and the block's memory layout). Whether a DB member is released and writable is decided by the rule the
-released-tag list and the OPC UA server use (:func:`engineering_api.rules.released_tags.leaf_access`: TIA's
+released-tag list and the OPC UA server use (:mod:`engineering_api.rules.released_tags`, carried down the walk
+by its ``member_access``: TIA's
 ``ExternalAccessible`` on it and on every member above it, ``ExternalWritable`` too for writing, a system FB
 multi-instance's parameters only); for OPC UA its DB must also be "accessible from OPC UA"
 (``DBAccessibleFromOPCUA``).
@@ -25,7 +26,14 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.errors import EngineeringError
 from engineering_api.lib.schema import CamelStruct
-from engineering_api.rules.released_tags import attribute_flag, instance_parameters, leaf_access
+from engineering_api.rules.released_tags import (
+    DB_TOP,
+    Access,
+    attribute_flag,
+    instance_parameters,
+    member_access,
+    member_segment,
+)
 from engineering_api.runtime.plc_links import TagMapping
 from engineering_api.runtime.opcua_names import node_identifier, variant_type_name
 
@@ -71,8 +79,6 @@ class _Walk:
     kind: str
     namespace: int
     db_number: int | None
-    top: list[Any] = field(default_factory=list)
-    """The DB's interface members, from which the rule decides each leaf's access."""
     db_released: bool = True
     """For OPC UA: the DB's "accessible from OPC UA"."""
     byte: int = 0
@@ -116,55 +122,56 @@ class _Walk:
         return address
 
     # ----- members ------------------------------------------------------------------------------------
-    def members(self, members: list[Any], prefix: str) -> None:
+    def members(self, members: list[Any], prefix: str, above: Access = DB_TOP) -> None:
+        """``members`` below a member (or the DB's top) whose access is ``above``: each one's access is decided
+        once, here, and carried to the leaves below it."""
         for member in members:
-            self.member(member, f"{prefix}.{member.name}")
+            self.member(member, f"{prefix}.{member_segment(member.name)}", member_access(above, member))
 
-    def member(self, member: Any, name: str) -> None:
+    def member(self, member: Any, name: str, access: Access) -> None:
         data_type = member.datatype.strip()
         array = _ARRAY.match(data_type)
         if data_type.lower() == "struct" and member.members:
             self.even()
-            self.members(list(member.members), name)
+            self.members(list(member.members), name, access)
             self.even()
-        elif array:
+        elif array:  # its elements have the array's access
             low, high, element = int(array.group(1)), int(array.group(2)), array.group(3).strip()
             self.even()
             for index in range(low, high + 1):
-                self.leaf(f"{name}[{index}]", element)
+                self.leaf(f"{name}[{index}]", element, access)
             self.even()
         elif instance_parameters(data_type) is not None:
-            self.instance(name, data_type)
+            self.instance(name, data_type, access)
         else:
-            self.leaf(name, data_type)
+            self.leaf(name, data_type, access)
 
-    def access(self, name: str) -> tuple[bool, bool]:
-        """(released, writable) of the DB's leaf ``name``: the rule's, and the DB's own OPC UA switch."""
-        released, writable = leaf_access(self.top, name)
-        return released and self.db_released, writable and self.db_released
+    def released(self, access: Access) -> Access:
+        """(released, writable) of a leaf with the rule's ``access``, after the DB's own OPC UA switch."""
+        return access[0] and self.db_released, access[1] and self.db_released
 
-    def instance(self, name: str, data_type: str) -> None:
+    def instance(self, name: str, data_type: str, access: Access) -> None:
         """A multi-instance of a system FB (Program_Alarm, TON_TIME): its parameters are nodes of their own on the
         S7-1500's OPC UA server (``"Tank_DB"."HighLevel"."SIG"``), as the runtime serves them as tags; the
         instance's internal statics are not (the one rule: :func:`instance_parameters`)."""
         parameters = instance_parameters(data_type)
         assert parameters is not None
-        found = [(parameter, *self.access(f"{name}.{parameter.name}")) for parameter in parameters]
+        released, writable = self.released(access)  # each parameter has the instance's access
         if self.kind == "s7":  # its size in the standard layout is not known here: named, with what it costs
             if self.lost is None:
                 self.lost = f"the size of {name} ({data_type}) is not known, so no later member has an address"
-            if any(released for _, released, _ in found):
+            if released and parameters:
                 self.skipped.append(SkippedTag(name=name, reason=self.lost))
             return
-        for parameter, released, writable in found:
-            if released:
+        if released:
+            for parameter in parameters:
                 self.add(f"{name}.{parameter.name}", parameter.data_type, writable, None, "")
 
-    def leaf(self, name: str, data_type: str) -> None:
+    def leaf(self, name: str, data_type: str, access: Access) -> None:
         address = self.place(data_type) if self.kind == "s7" and self.lost is None else None
         if self.kind == "s7" and address is None and self.lost is None:
             self.lost = f"the size of {name} ({data_type}) is not known, so no later member has an address"
-        released, writable = self.access(name)
+        released, writable = self.released(access)
         if released:
             self.add(name, data_type, writable, address, self.lost or f"{data_type} has no S7 address here")
 
@@ -226,7 +233,7 @@ def db_walk(db: Any, name: str, kind: str, namespace: int = 3, number: int | Non
     # A global DB has one section (Static); an instance DB the FB's Input, Output, InOut and Static, in that
     # order, which is all its data; in the standard layout each section starts on an even byte.
     sections = [section for section in db.interface.sections.sections if section.name in _DATA_SECTIONS]
-    walk = _Walk(kind, namespace, number, top=[m for section in sections for m in section.members],
+    walk = _Walk(kind, namespace, number,
                  # "DB accessible from OPC UA" is the S7-1500 OPC UA server's own switch; PUT/GET does not look at it
                  db_released=attribute_flag(db.attr("DBAccessibleFromOPCUA")) if kind == "opcua" else True)
     for section in sections:

@@ -133,10 +133,16 @@ class CallGen(ExprGen):
         if args.eno is not None and not (kind == "func" and args.eno_done):
             lines += self.store(args.eno, self.block_eno(plan[1]) if kind in ("fc", "fb") else "True")
         if args.en is not None:
-            # EN FALSE: the instruction or block does not run and its ENO is FALSE (STEP 7 help, "EN/ENO mechanism")
-            skipped = ["else:", *("    " + x for x in self.store(args.eno, "False"))] if args.eno is not None else []
-            return [f"if {self.value(args.en)}:"] + ["    " + x for x in lines] + skipped
+            return self._enabled(args, lines, [])
         return lines
+
+    def _enabled(self, args: _Args, ran: list[str], not_run: list[str]) -> list[str]:
+        """``ran`` when the call's EN is TRUE; else ``not_run`` and ENO FALSE: with EN FALSE the instruction or block
+        does not run and its ENO is FALSE (STEP 7 help, "EN/ENO mechanism"). The one place the EN-false code is
+        written, for a call statement and a call in an expression."""
+        skipped = [*not_run, *(self.store(args.eno, "False") if args.eno is not None else [])]
+        return [f"if {self.value(args.en)}:", *("    " + x for x in ran),
+                *(["else:", *("    " + x for x in skipped)] if skipped else [])]
 
     def block_eno(self, callee: Any) -> str:
         """What a call's ``ENO => x`` of user block ``callee`` receives: the ENO the block reported when it
@@ -154,10 +160,8 @@ class CallGen(ExprGen):
                 self.pre.extend(self.store(args.eno, "True"))
             if args.en is not None:  # EN FALSE: not run, ENO FALSE, the type's default value (as for an FC below)
                 res = self.tmp("_r")
-                skipped = [f"{res} = {default_value(t if isinstance(t, str) else None)!r}",
-                           *(self.store(args.eno, "False") if args.eno is not None else [])]
-                self.pre.extend([f"if {self.value(args.en)}:", f"    {res} = {src}",
-                                 "else:", *("    " + x for x in skipped)])
+                self.pre.extend(self._enabled(args, [f"{res} = {src}"],
+                                              [f"{res} = {default_value(t if isinstance(t, str) else None)!r}"]))
                 return res, t, False
             return src, t, False
         if plan[0] == "fc":
@@ -182,9 +186,7 @@ class CallGen(ExprGen):
         res = self.tmp("_r")
         ret = fc.return_type if isinstance(fc.return_type, str) else None
         ran = [*lines, f"{res} = {result}", *(self.store(args.eno, self.block_eno(fc)) if args.eno is not None else [])]
-        skipped = [f"{res} = {default_value(ret)!r}", *(self.store(args.eno, "False") if args.eno is not None else [])]
-        self.pre.extend([f"if {self.value(args.en)}:", *("    " + x for x in ran),
-                         "else:", *("    " + x for x in skipped)])
+        self.pre.extend(self._enabled(args, ran, [f"{res} = {default_value(ret)!r}"]))
         return res
 
     # ---------------------------------------------------------------- what is called

@@ -61,7 +61,7 @@ namespace StandIn.Control
     public abstract class UnifiedComposition<T> : LookupComposition<T> where T : class
     {
         internal UnifiedComposition(Siemens.Engineering.Project project, Func<IEnumerable<T>> all, Func<T, string> name) : base(project, all, name) { }
-        public T Find(string name) { return Lookup(name, StringComparison.OrdinalIgnoreCase); }
+        public T Find(string name) { Calls.Count(GetType().Name + ".Find"); return Lookup(name, StringComparison.OrdinalIgnoreCase); }
 
         /// <summary>The end of a Create: <paramref name="record"/> added to <paramref name="records"/> after the Unified
         /// name rule (UnifiedState.Unique, <paramref name="kind"/> in its message), the project marked modified. The

@@ -114,5 +114,5 @@ def test_rename_refuses_the_name_of_a_tag_table(plc: Any) -> None:
     # Blocks, PLC data types and tag tables share one namespace per PLC: the tag tables are walked as well.
     plc.program.import_program_documents("PLC_1", [_doc(FC)], overwrite=False)
     plc._change("add a tag table",
-                lambda: plc._plc_software(plc._project(), "PLC_1").TagTableGroup.TagTables.Create("Motors"))
+                lambda: plc._plc_software(plc.link.project(), "PLC_1").TagTableGroup.TagTables.Create("Motors"))
     raises_code(e.AlreadyExistsError, "OBJECT_EXISTS", plc.blocks.rename_block, "PLC_1", "FC_A", "MOTORS")

@@ -24,7 +24,7 @@ def test_a_broken_channel_is_portal_unavailable_and_the_session_is_rebuilt(bridg
     faults.ArmNext("TiaPortal.Access", kind, "The IPC channel is closed.", "", None)
     err = raises_code(e.PortalUnavailableError, "PORTAL_CONNECTION_LOST", bridge.open_projects)
     assert "The IPC channel is closed." in err.message
-    assert bridge._portal is None  # dropped: the next request attaches again
+    assert bridge.link.portal is None  # dropped: the next request attaches again
     assert bridge.open_projects() == []
     assert bridge.session_status().pid == pid
 
@@ -34,4 +34,4 @@ def test_an_openness_exception_keeps_its_own_family(bridge: Any, machine: Any, f
     bridge.attach_portal(machine.StartInteractive())
     faults.ArmNext("TiaPortal.Access", "Runtime", "An invalid cast.", "", None)
     raises_code(e.EngineeringError, "OPENNESS_RUNTIME_ERROR", bridge.open_projects)
-    assert bridge._portal is not None
+    assert bridge.link.portal is not None

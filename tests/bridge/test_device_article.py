@@ -14,7 +14,7 @@ from tests.contract.conftest import CPU, IM
 
 
 def test_the_station_has_a_system_type_identifier_and_the_cpu_item_the_article(plc: Any) -> None:
-    identifiers = plc._call("read the station", lambda: _identifiers(plc._project().Devices.Find("PLC_1")))
+    identifiers = plc._call("read the station", lambda: _identifiers(plc.link.project().Devices.Find("PLC_1")))
     assert identifiers == ("System:Device.S71500", "System:Rack.S71500", f"OrderNumber:{CPU}", "CPU")
 
 

@@ -22,7 +22,7 @@ STATION = "S7-1500/ET200MP station_1"
 def station(plc: Any) -> Any:
     """``plc`` plus a station named as TIA's UI names one, whose CPU item is "PLC_9"."""
     plc._change("a station made in TIA's UI",
-                lambda: plc._project().Devices.CreateWithItem(f"OrderNumber:{CPU}/V3.0", "PLC_9", STATION))
+                lambda: plc.link.project().Devices.CreateWithItem(f"OrderNumber:{CPU}/V3.0", "PLC_9", STATION))
     return plc
 
 
@@ -59,7 +59,7 @@ def _head_name(bridge: Any, station: str) -> str:
     from openness_bridge.device_lookup import find_device, head_item
 
     def read() -> str:
-        head = head_item(find_device(bridge._project(), station))
+        head = head_item(find_device(bridge.link.project(), station))
         assert head is not None
         return str(head.Name)
 

@@ -176,7 +176,7 @@ def test_online_sees_the_ethernet_addresses_in_interface_order(bridge: Any, pid:
         # What online binding reads: the configured addresses of the CPU's PLCSIM target interface.
         return bridge._call("ConfigurationTargetInterface.Addresses",
                             lambda: bridge.online._binding.device_addresses(
-                                bridge.online._binding.online_provider(bridge._project(), "PLC_1"), "PLC_1"))
+                                bridge.online._binding.online_provider(bridge.link.project(), "PLC_1"), "PLC_1"))
 
     bridge.devices.configure_network(
         "PLC_1", ip_address="10.0.0.1", subnet_mask="255.255.255.0", interface="PROFINET interface_2", subnet="Cell",

@@ -80,11 +80,11 @@ def test_runtime_exception_is_an_error_of_its_own_and_keeps_the_session(bridge, 
     """EngineeringRuntimeException is recoverable (V21 manual's exception table): no 503, no re-attach."""
     pid = machine.StartInteractive()
     bridge.attach_portal(pid)
-    portal = bridge._portal
+    portal = bridge.link.portal
     faults.ArmNext("TiaPortal.Access", "Runtime", "Specified cast is not valid.", "", None)
     err = raises_code(e.EngineeringError, "OPENNESS_RUNTIME_ERROR", bridge.open_projects)
     assert type(err) is e.EngineeringError and "Specified cast is not valid." in err.message
-    assert bridge._portal is portal  # the session was kept
+    assert bridge.link.portal is portal  # the session was kept
     assert bridge.open_projects() == []
 
 

@@ -37,7 +37,7 @@ def provider(bridge: Any, service: str) -> Any:
     online = bridge.online
     namespace = online._binding.online_namespace(service.replace("Provider", ""))
     return bridge._call("test",
-                        lambda: bridge._service(online._binding.cpu_item(bridge._project(), "PLC_1"),
+                        lambda: bridge._service(online._binding.cpu_item(bridge.link.project(), "PLC_1"),
                                                 getattr(namespace, service)))
 
 

@@ -20,7 +20,7 @@ def project(bridge: Any, tmp_path: Path) -> Any:
 
 def test_a_failing_step_rolls_every_earlier_step_back(project: Any) -> None:
     def two_devices_then_fail() -> None:
-        devices = project._project().Devices
+        devices = project.link.project().Devices
         devices.CreateWithItem(f"OrderNumber:{CPU}", "PLC_1", "PLC_1")
         devices.CreateWithItem(f"OrderNumber:{IM}", "IO_1", "IO_1")
         raise ConflictError("step three refused", code="TEST")
@@ -39,14 +39,14 @@ def test_a_committed_change_stays_and_the_access_is_released(project: Any) -> No
 
 def test_an_openness_failure_inside_rolls_back_with_its_cause(project: Any, faults: Any) -> None:
     def setting_then_device() -> None:
-        project._project().IsSimulationDuringBlockCompilationEnabled = True
-        project._project().Devices.CreateWithItem(f"OrderNumber:{CPU}", "PLC_1", "PLC_1")
+        project.link.project().IsSimulationDuringBlockCompilationEnabled = True
+        project.link.project().Devices.CreateWithItem(f"OrderNumber:{CPU}", "PLC_1", "PLC_1")
 
     faults.ArmNext("DeviceComposition.CreateWithItem", "TargetInvocation", "Creating failed.", "Slot occupied.", None)
     with pytest.raises(EngineeringError) as info:
         project._change("setting and device", setting_then_device)
     assert "Slot occupied." in info.value.message
-    assert project.devices.list_devices() == [] and not project._project().IsSimulationDuringBlockCompilationEnabled
+    assert project.devices.list_devices() == [] and not project.link.project().IsSimulationDuringBlockCompilationEnabled
 
 
 @pytest.mark.parametrize("member", ["Save", "Close", "Archive"])
@@ -62,8 +62,8 @@ def test_what_tia_refuses_inside_a_transaction_is_refused_and_changes_nothing(pr
     project.save_project()
 
     def device_then(step: str) -> None:
-        project._project().Devices.CreateWithItem(f"OrderNumber:{CPU}", "PLC_1", "PLC_1")
-        calls[step](project._project())
+        project.link.project().Devices.CreateWithItem(f"OrderNumber:{CPU}", "PLC_1", "PLC_1")
+        calls[step](project.link.project())
 
     with pytest.raises(EngineeringError) as info:
         project._change(f"a device, then {member}", lambda: device_then(member))

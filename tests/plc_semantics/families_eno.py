@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from tests.plc_semantics.families import INPUTS
 from tests.plc_semantics.harness import Family, expression_family
+from tests.scl_frames import instance_db
 
 __all__ = ("ENO_FAMILIES",)
 
@@ -89,12 +90,7 @@ BEGIN
     #SetsEno := #a;
 END_FUNCTION
 
-DATA_BLOCK "MulDb"
-{ S7_Optimized_Access := 'TRUE' }
-"MulAuto"
-BEGIN
-END_DATA_BLOCK
-
+""" + instance_db("MulDb", "MulAuto") + """
 FUNCTION "BlockEno" : Bool
 VAR_INPUT mode : Int; END_VAR
 VAR_TEMP ok : Bool; i : Int; s : String; r : Real; lr : LReal; END_VAR

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from engineering_api.cli import main
+from tests.scl_frames import global_db, main_ob
 
 __all__ = ("Case", "Check", "Family", "Outcome", "Step", "expression_family", "run_family")
 
@@ -159,32 +160,13 @@ def expression_family(name: str, rows: list[tuple[str, str, Any, str]] | list[tu
     members of a global DB ``"V"`` (with start values) that expressions read, so they are computed at run time.
     ``extra`` is more SCL (FBs, UDTs) the expressions need.
     """
-    decls = "\n".join(f"      c{i} : {row[1]};" for i, row in enumerate(rows))
-    body = "\n".join(f'    "R".c{i} := {row[0]};' for i, row in enumerate(rows))
-    program = f"""{extra}
-DATA_BLOCK "V"
-{{ S7_Optimized_Access := 'TRUE' }}
-   VAR
-      dummy : Bool;
-{inputs}
-   END_VAR
-BEGIN
-END_DATA_BLOCK
-
-DATA_BLOCK "R"
-{{ S7_Optimized_Access := 'TRUE' }}
-   VAR
-{decls}
-   END_VAR
-BEGIN
-END_DATA_BLOCK
-
-ORGANIZATION_BLOCK "Main"
-{{ S7_Optimized_Access := 'TRUE' }}
-BEGIN
-{body}
-END_ORGANIZATION_BLOCK
-"""
+    read = [inputs.strip().rstrip(";")] if inputs.strip() else []
+    program = "\n".join((
+        extra,
+        global_db("V", "dummy : Bool", *read),
+        global_db("R", *(f"c{i} : {row[1]}" for i, row in enumerate(rows))),
+        main_ob(*(f'"R".c{i} := {row[0]};' for i, row in enumerate(rows))),
+    ))
     checks = tuple(Check(f"{name}[{i}] {row[0]}", f'"R".c{i}', row[2], row[3], thin=len(row) > 4 and bool(row[4]))
                    for i, row in enumerate(rows))
     return Family(name, program, (Case(name, (Step(cycles=1, checks=checks),)),))

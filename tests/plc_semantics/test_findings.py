@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests.plc_semantics.harness import Case, Check, Family, Step, run_family
+from tests.scl_frames import global_db, main_ob
 
 INT = "Int data type: a 16-bit integer holds no fraction (S7-1200 System Manual A5E02486680-05, 11/2011, 3.4.1)"
 SCALE_X = ("S7-1200 System Manual A5E02486680-05, 11/2011, Table 7-53 SCALE_X: MIN, MAX and OUT have the same "
@@ -23,57 +24,33 @@ SHR = ("practitioner report of a real S7-1500 (issue 66): SHR(IN := DInt -1, N :
 GETBLOCKNAME = "practitioner report of a real S7-1500 (issue 66): the TIA monitor shows the name with its quotes"
 REAL = "Real data type: IEEE 754 single precision (S7-1500, STEP 7 help: Real, 32 bits); each operation rounds"
 
-PROGRAM = """
-DATA_BLOCK "IO"
-{ S7_Optimized_Access := 'TRUE' }
-   VAR
-      raw : Int;
-      norm : Real;
-      half : Int;
-      rest : Int;
-      wide : DInt;
-      lt1 : LTime;
-      lt2 : LTime;
-      lt3 : LTime;
-      lt4 : LTime;
-      lt5 : LTime;
-      d1 : Date;
-      d2 : Date;
-      di : DInt := -1;
-      dw : DWord;
-      r1 : Real := 0.1;
-      r2 : Real := 0.2;
-      sum : Bool;
-      name : String;
-   END_VAR
-BEGIN
-END_DATA_BLOCK
-
-FUNCTION "Unit_FC_Add" : Void
+PROGRAM = "\n".join((
+    global_db("IO", "raw : Int", "norm : Real", "half : Int", "rest : Int", "wide : DInt",
+              "lt1 : LTime", "lt2 : LTime", "lt3 : LTime", "lt4 : LTime", "lt5 : LTime", "d1 : Date", "d2 : Date",
+              "di : DInt := -1", "dw : DWord", "r1 : Real := 0.1", "r2 : Real := 0.2", "sum : Bool", "name : String"),
+    """FUNCTION "Unit_FC_Add" : Void
 BEGIN
     "IO".name := GetBlockName();
 END_FUNCTION
-
-ORGANIZATION_BLOCK "Main"
-{ S7_Optimized_Access := 'TRUE' }
-BEGIN
-    "IO".raw := SCALE_X(MIN := 0, VALUE := "IO".norm, MAX := 27648);
-    %QW64 := "IO".raw;
-    "IO".half := "IO".raw / 2;
-    "IO".rest := "IO".raw MOD 2;
-    "IO".wide := "IO".raw;
-    "IO".lt1 := LT#1ms500us;
-    "IO".lt2 := LT#7ns;
-    "IO".lt3 := LT#1s + LT#1ns;
-    "IO".lt4 := LT#1us;
-    "IO".lt5 := "IO".lt4 + T#1ms;
-    "IO".d1 := D#2024-02-28 + T#1d;
-    "IO".d2 := D#2024-03-01 - T#1d;
-    "IO".dw := SHR(IN := "IO".di, N := 31);
-    "IO".sum := "IO".r1 + "IO".r2 = 0.3;
-    "Unit_FC_Add"();
-END_ORGANIZATION_BLOCK
-"""
+""",
+    main_ob(
+        '"IO".raw := SCALE_X(MIN := 0, VALUE := "IO".norm, MAX := 27648);',
+        '%QW64 := "IO".raw;',
+        '"IO".half := "IO".raw / 2;',
+        '"IO".rest := "IO".raw MOD 2;',
+        '"IO".wide := "IO".raw;',
+        '"IO".lt1 := LT#1ms500us;',
+        '"IO".lt2 := LT#7ns;',
+        '"IO".lt3 := LT#1s + LT#1ns;',
+        '"IO".lt4 := LT#1us;',
+        '"IO".lt5 := "IO".lt4 + T#1ms;',
+        '"IO".d1 := D#2024-02-28 + T#1d;',
+        '"IO".d2 := D#2024-03-01 - T#1d;',
+        '"IO".dw := SHR(IN := "IO".di, N := 31);',
+        '"IO".sum := "IO".r1 + "IO".r2 = 0.3;',
+        '"Unit_FC_Add"();',
+    ),
+))
 
 CHECKS = (
     Check("SCALE_X into Int rounds", '"IO".raw', 9215, SCALE_X),

@@ -7,32 +7,13 @@ Before this work every case after a STOP errored with ``CPU_IN_STOP`` unless it 
 from __future__ import annotations
 
 from tests.plc_semantics.harness import Case, Check, Family, Step, run_family
+from tests.scl_frames import global_db, main_ob, organization_block
 
-PROGRAM = """
-DATA_BLOCK "D"
-{ S7_Optimized_Access := 'TRUE' }
-   VAR
-      idx : Int;
-      arr : Array[0..3] of Int;
-      count : Int := 5;
-      boots : Int;
-   END_VAR
-BEGIN
-END_DATA_BLOCK
-
-ORGANIZATION_BLOCK "Startup"
-{ S7_Optimized_Access := 'TRUE' }
-BEGIN
-    "D".boots := "D".boots + 1;
-END_ORGANIZATION_BLOCK
-
-ORGANIZATION_BLOCK "Main"
-{ S7_Optimized_Access := 'TRUE' }
-BEGIN
-    "D".arr["D".idx] := 1;
-    "D".count := "D".count + 1;
-END_ORGANIZATION_BLOCK
-"""
+PROGRAM = "\n".join((
+    global_db("D", "idx : Int", "arr : Array[0..3] of Int", "count : Int := 5", "boots : Int"),
+    organization_block("Startup", '"D".boots := "D".boots + 1;'),
+    main_ob('"D".arr["D".idx] := 1;', '"D".count := "D".count + 1;'),
+))
 DOC = "docs/simulated-plc.md, PLC unit tests: each case starts from a clean PLC state"
 CLEAN = (Check("start value, one cycle", '"D".count', 6, DOC), Check("OB100 ran once", '"D".boots', 1, DOC))
 FAMILY = Family("isolation", PROGRAM, (

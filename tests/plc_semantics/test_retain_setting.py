@@ -23,30 +23,13 @@ from typing import Any
 import pytest
 
 from engineering_api.cli import main
+from tests.scl_frames import global_db, main_ob, organization_block
 
-PROGRAM = """
-DATA_BLOCK "D"
-{ S7_Optimized_Access := 'TRUE' }
-   VAR
-      idx : Int;
-      arr : Array[0..3] of Int;
-      seen : Int;
-   END_VAR
-BEGIN
-END_DATA_BLOCK
-
-ORGANIZATION_BLOCK "Startup"
-{ S7_Optimized_Access := 'TRUE' }
-BEGIN
-    "D".seen := %MW10;
-END_ORGANIZATION_BLOCK
-
-ORGANIZATION_BLOCK "Main"
-{ S7_Optimized_Access := 'TRUE' }
-BEGIN
-    "D".arr["D".idx] := 1;
-END_ORGANIZATION_BLOCK
-"""
+PROGRAM = "\n".join((
+    global_db("D", "idx : Int", "arr : Array[0..3] of Int", "seen : Int"),
+    organization_block("Startup", '"D".seen := %MW10;'),
+    main_ob('"D".arr["D".idx] := 1;'),
+))
 TABLE = "A5E03461664-AC 2.4.1 Table 2-1: retentive bit memory retained at STOP -> STARTUP, the rest initialised"
 
 

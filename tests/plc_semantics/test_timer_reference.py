@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 
 from tests.plc_semantics.harness import Case, Check, Family, Step, run_family
+from tests.scl_frames import global_db, instance_db, main_ob
 
 REFERENCE = ("S7-1200 System Manual A5E02486680-05, 7.2 Timers, p. 175: a reference to Q or ET updates the timer "
              "(TP, TON, TOF or TONR); S7-1500 "
@@ -51,51 +52,28 @@ BEGIN
     #et_multi := #inner.tt.ET;
 END_FUNCTION_BLOCK
 
-DATA_BLOCK "HolderDb"
-{ S7_Optimized_Access := 'TRUE' }
-"Holder"
-BEGIN
-END_DATA_BLOCK
-
-DATA_BLOCK "G"
-{ S7_Optimized_Access := 'TRUE' }
-   VAR
-      call : Bool := TRUE;
-      tin : Bool := TRUE;
-      it : IEC_TIMER;
-      q_global : Bool;
-      et_global : Time;
-      tons : Array[1..2] of TON_TIME;
-      q_tons : Bool;
-      acc : TONR_TIME;
-      q_acc : Bool;
-      et_acc : Time;
-      it_acc : IEC_TIMER;
-      q_it_acc : Bool;
-      et_it_acc : Time;
-   END_VAR
-BEGIN
-END_DATA_BLOCK
-
-ORGANIZATION_BLOCK "Main"
-{ S7_Optimized_Access := 'TRUE' }
-BEGIN
-    "HolderDb"(call := "G".call);
-    IF "G".call THEN
-        "G".it.TOF(IN := "G".tin, PT := T#500ms);
-        "G".tons[2](IN := TRUE, PT := T#500ms);
-        "G".acc(IN := TRUE, R := FALSE, PT := T#500ms);
-        "G".it_acc.TONR(IN := TRUE, R := FALSE, PT := T#500ms);
-    END_IF;
-    "G".q_acc := "G".acc.Q;
-    "G".et_acc := "G".acc.ET;
-    "G".q_it_acc := "G".it_acc.Q;
-    "G".et_it_acc := "G".it_acc.ET;
-    "G".q_tons := "G".tons[2].Q;
-    "G".q_global := "G".it.Q;
-    "G".et_global := "G".it.ET;
-END_ORGANIZATION_BLOCK
-"""
+""" + "\n".join((
+    instance_db("HolderDb", "Holder"),
+    global_db("G", "call : Bool := TRUE", "tin : Bool := TRUE", "it : IEC_TIMER", "q_global : Bool", "et_global : Time",
+              "tons : Array[1..2] of TON_TIME", "q_tons : Bool", "acc : TONR_TIME", "q_acc : Bool", "et_acc : Time",
+              "it_acc : IEC_TIMER", "q_it_acc : Bool", "et_it_acc : Time"),
+    main_ob(
+        '"HolderDb"(call := "G".call);',
+        'IF "G".call THEN',
+        '   "G".it.TOF(IN := "G".tin, PT := T#500ms);',
+        '   "G".tons[2](IN := TRUE, PT := T#500ms);',
+        '   "G".acc(IN := TRUE, R := FALSE, PT := T#500ms);',
+        '   "G".it_acc.TONR(IN := TRUE, R := FALSE, PT := T#500ms);',
+        'END_IF;',
+        '"G".q_acc := "G".acc.Q;',
+        '"G".et_acc := "G".acc.ET;',
+        '"G".q_it_acc := "G".it_acc.Q;',
+        '"G".et_it_acc := "G".it_acc.ET;',
+        '"G".q_tons := "G".tons[2].Q;',
+        '"G".q_global := "G".it.Q;',
+        '"G".et_global := "G".it.ET;',
+    ),
+))
 
 
 def _c(name: str, tag: str, expected: object) -> Check:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import pytest
 
 from tests.plc_semantics.harness import Case, Check, Family, Step, run_family
+from tests.scl_frames import global_db, main_ob
 
 PT_LATCH = "S7-1200 System Manual A5E02486680-05, Table 7-19: changing PT has no effect while the timer runs"
 TONR_PT = "S7-1200 System Manual A5E02486680-05, Table 7-19: TONR's PT change takes effect when the timer resumes"
@@ -28,43 +29,37 @@ RT_PT = ("STEP 7 help RESET_TIMER/PRESET_TIMER; S7-1200 System Manual A5E0248668
          "resets ET and Q, PT sets the preset at once")
 CTUD = "S7-300/400 System and Standard Functions A5E00739858-01, 25.6 SFB 2 CTUD; S7-1200 System Manual, Table 7-26"
 
-PROGRAM = """
-DATA_BLOCK "T"
-{ S7_Optimized_Access := 'TRUE' }
-   VAR
-      ton : TON_TIME; ton_in : Bool; ton_pt : Time := T#1s;
-      tof : TOF_TIME; tof_in : Bool; tof_pt : Time := T#1s;
-      tp : TP_TIME; tp_in : Bool; tp_pt : Time := T#1s;
-      tonr : TONR_TIME; tonr_in : Bool; tonr_r : Bool; tonr_pt : Time := T#1s;
-      ref : TON_TIME; ref_call : Bool := TRUE; ref_q : Bool; ref_et : Time;
-      c : CTUD_INT; cu : Bool; cd : Bool; ld : Bool; r : Bool; pv : Int := 3;
-      p : TON_TIME; p_in : Bool; p_reset : Bool; p_preset : Bool;
-   END_VAR
-BEGIN
-END_DATA_BLOCK
-
-ORGANIZATION_BLOCK "Main"
-{ S7_Optimized_Access := 'TRUE' }
-BEGIN
-    "T".ton(IN := "T".ton_in, PT := "T".ton_pt);
-    "T".tof(IN := "T".tof_in, PT := "T".tof_pt);
-    "T".tp(IN := "T".tp_in, PT := "T".tp_pt);
-    "T".tonr(IN := "T".tonr_in, R := "T".tonr_r, PT := "T".tonr_pt);
-    IF "T".ref_call THEN
-        "T".ref(IN := TRUE, PT := T#500ms);
-    END_IF;
-    "T".ref_q := "T".ref.Q;
-    "T".ref_et := "T".ref.ET;
-    "T".c(CU := "T".cu, CD := "T".cd, R := "T".r, LD := "T".ld, PV := "T".pv);
-    "T".p(IN := "T".p_in, PT := T#1s);
-    IF "T".p_reset THEN
-        RESET_TIMER("T".p);
-    END_IF;
-    IF "T".p_preset THEN
-        PRESET_TIMER(PT := T#100ms, TIMER := "T".p);
-    END_IF;
-END_ORGANIZATION_BLOCK
-"""
+PROGRAM = "\n".join((
+    global_db(
+        "T",
+        "ton : TON_TIME; ton_in : Bool; ton_pt : Time := T#1s",
+        "tof : TOF_TIME; tof_in : Bool; tof_pt : Time := T#1s",
+        "tp : TP_TIME; tp_in : Bool; tp_pt : Time := T#1s",
+        "tonr : TONR_TIME; tonr_in : Bool; tonr_r : Bool; tonr_pt : Time := T#1s",
+        "ref : TON_TIME; ref_call : Bool := TRUE; ref_q : Bool; ref_et : Time",
+        "c : CTUD_INT; cu : Bool; cd : Bool; ld : Bool; r : Bool; pv : Int := 3",
+        "p : TON_TIME; p_in : Bool; p_reset : Bool; p_preset : Bool",
+    ),
+    main_ob(
+        '"T".ton(IN := "T".ton_in, PT := "T".ton_pt);',
+        '"T".tof(IN := "T".tof_in, PT := "T".tof_pt);',
+        '"T".tp(IN := "T".tp_in, PT := "T".tp_pt);',
+        '"T".tonr(IN := "T".tonr_in, R := "T".tonr_r, PT := "T".tonr_pt);',
+        'IF "T".ref_call THEN',
+        '   "T".ref(IN := TRUE, PT := T#500ms);',
+        'END_IF;',
+        '"T".ref_q := "T".ref.Q;',
+        '"T".ref_et := "T".ref.ET;',
+        '"T".c(CU := "T".cu, CD := "T".cd, R := "T".r, LD := "T".ld, PV := "T".pv);',
+        '"T".p(IN := "T".p_in, PT := T#1s);',
+        'IF "T".p_reset THEN',
+        '   RESET_TIMER("T".p);',
+        'END_IF;',
+        'IF "T".p_preset THEN',
+        '   PRESET_TIMER(PT := T#100ms, TIMER := "T".p);',
+        'END_IF;',
+    ),
+))
 
 
 def _c(name: str, tag: str, expected: object, source: str, thin: bool = False) -> Check:

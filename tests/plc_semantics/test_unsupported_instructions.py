@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from engineering_api.cli import main
+from tests.scl_frames import global_db, main_ob
 
 CALLS = {
     "STRG_VAL": "STRG_VAL(IN := '123', FORMAT := W#16#0000, P := \"D\".p, OUT => \"D\".v);",
@@ -24,26 +25,8 @@ CALLS = {
 
 
 def _program(call: str) -> str:
-    return f"""
-DATA_BLOCK "D"
-{{ S7_Optimized_Access := 'TRUE' }}
-   VAR
-      p : UInt := 1;
-      v : Int := 7;
-      s : String[10];
-      run : Bool;
-   END_VAR
-BEGIN
-END_DATA_BLOCK
-
-ORGANIZATION_BLOCK "Main"
-{{ S7_Optimized_Access := 'TRUE' }}
-BEGIN
-    IF "D".run THEN
-        {call}
-    END_IF;
-END_ORGANIZATION_BLOCK
-"""
+    return "\n".join((global_db("D", "p : UInt := 1", "v : Int := 7", "s : String[10]", "run : Bool"),
+                       main_ob('IF "D".run THEN', f"   {call}", "END_IF;")))
 
 
 @pytest.mark.parametrize("name", sorted(CALLS))

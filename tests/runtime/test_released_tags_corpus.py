@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from engineering_api.rules.released_tags import instance_parameters, leaf_access, released_tags
+from engineering_api.rules.released_tags import instance_parameters, leaf_access, member_segment, released_tags
 from engineering_api.runtime.opcua_names import variant_type_name
 from engineering_api.runtime.tag_import import db_walk
 from simatic_xml import SimaticMLError, parse_bytes
@@ -36,9 +36,9 @@ def _documents() -> list[Path]:
 
 
 def _cpu_leaves(members: list[Any], prefix: str, out: list[tuple[str, str]]) -> None:
-    """The leaves below ``members`` as a CPU's tag list names them."""
+    """The leaves below ``members`` as a CPU's tag list names them (a member whose name holds a dot quoted)."""
     for member in members:
-        name, data_type = f"{prefix}.{member.name}", (member.datatype or "").strip()
+        name, data_type = f"{prefix}.{member_segment(member.name)}", (member.datatype or "").strip()
         array = _ARRAY.match(data_type)
         system = lookup(data_type.strip('"')) if data_type else None
         if member.members and not array:

@@ -91,13 +91,16 @@ def test_the_schedules_engine_is_bounded_on_a_silent_server_too(silent_proxy, tm
     are cut at the bound as well, so neither the scheduler's thread nor a request creating a schedule waits for
     as long as the server is silent; once it answers, the pool serves again."""
     from sqlalchemy import text
+    from sqlalchemy.pool import QueuePool
 
-    from engineering_api.lib.db import Database
+    from engineering_api.lib.db import POOL_CHECKOUT_S, Database
 
     proxy, url = silent_proxy
     db = Database(url)
     try:
         engine = db.second_engine()
+        pool = engine.pool
+        assert isinstance(pool, QueuePool) and pool.timeout() == POOL_CHECKOUT_S  # one bounded statement at most
         with engine.connect() as conn:
             assert conn.execute(text("SELECT 1")).scalar() == 1
         proxy.pause()
