@@ -33,6 +33,7 @@ from engineering_api.config import LOOPBACK_HOSTS
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.tables import client_events
 from engineering_api.jobs.call_routes import declared_route, run_inline, service_call, services_in
+from engineering_api.jobs.operations import CallRoute
 from engineering_api.lib.responses import Envelope, ok
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.security import Role
@@ -336,7 +337,7 @@ _EVENTS, _COMPAT_SETTINGS = "/api/telemetry/client-events", "/api/settings/compa
 _call = partial(service_call, section=SECTION, no_mcp_tool=_CLIENT_ROUTE)
 
 LICENSE = _call("license.features", "GET /api/license/features", "The licence's features", _license,
-                output=LicenseFeatures, route_id="GetLicenseFeatures",
+                output=LicenseFeatures, built_route=CallRoute("GetLicenseFeatures"),
                 description="The licence: none is needed, so the edition is ``open`` with every feature enabled.")
 # Not a change by the registry's measure (so not audited, see the module's docstring): a kept event is its own record.
 EVENT_POST = _call("telemetry.events.post", f"POST {_EVENTS}", "Accept a client telemetry event", None, TelemetryEvent,
@@ -349,7 +350,8 @@ EVENTS_CLEAR = _call("telemetry.events.clear", f"DELETE {_EVENTS}", "Delete ever
                      role=Role.ADMIN, mutating=True)
 SETTINGS_GET = _call("compat.settings.get", f"GET {_COMPAT_SETTINGS}", "The local-key and telemetry settings",
                      lambda services, _: _compat_of(services).settings(), output=CompatSettings, role=Role.ADMIN,
-                     route_id="GetCompatibilitySettings", description="The local-key and telemetry settings.")
+                     built_route=CallRoute("GetCompatibilitySettings"),
+                     description="The local-key and telemetry settings.")
 SETTINGS_PUT = _call("compat.settings.put", f"PUT {_COMPAT_SETTINGS}", "Change the local-key and telemetry settings",
                      lambda services, update: _compat_of(services).save(update), CompatSettingsUpdate, CompatSettings,
                      role=Role.ADMIN, mutating=True)

@@ -45,9 +45,9 @@ if TYPE_CHECKING:
     from engineering_api.lib.security import Principal
 
 __all__ = (
-    "FileRule", "HttpMethod", "OpenProjectsSource", "Operation", "OperationContext", "OperationRegistry", "RouteAuth",
-    "RouteSpec", "SnapshotTaker", "SnapshotTarget", "confine_files", "open_projects_if_any", "operation_input",
-    "refuse_project_folder", "refuse_project_targets", "served_by_its_route", "server_made",
+    "CallRoute", "FileRule", "HttpMethod", "OpenProjectsSource", "Operation", "OperationContext", "OperationRegistry",
+    "RouteAuth", "RouteSpec", "SnapshotTaker", "SnapshotTarget", "confine_files", "open_projects_if_any",
+    "operation_input", "refuse_project_folder", "refuse_project_targets", "served_by_its_route", "server_made",
 )
 
 InputT = TypeVar("InputT")
@@ -64,6 +64,25 @@ class RouteSpec:
 
     method: HttpMethod
     path: str
+
+
+@dataclass(frozen=True)
+class CallRoute:
+    """How the route built from an inline call's declaration looks to a client
+    (:func:`~engineering_api.jobs.call_routes.build_call_routes`), where its other fields do not say it: the
+    operation's summary, description, errors, roles and success message are the call's own."""
+
+    route_id: str
+    """The OpenAPI operation id, the name T-IA Connect's client knows the route by (``GetApiVersion``)."""
+    answer: type[msgspec.Struct] | None = None
+    """The success envelope, a named schema shared by the calls answering the same record
+    (``class RuntimeUserResponse(Envelope[RuntimeUser])``); None: ``<route_id>Response`` of the call's output."""
+    status_code: int = 200
+    """The success status (201 for a creation)."""
+    body: type[msgspec.Struct] | None = None
+    """The JSON body when it is not the call's input: its fields and the path's make the input
+    (``PATCH .../users/{userId}`` takes ``RuntimeUserChange``, the call ``RuntimeUserEdit``). None: a POST, PUT or
+    PATCH takes the input itself."""
 
 
 @dataclass(frozen=True)
@@ -202,13 +221,13 @@ class Operation(Generic[InputT, OutputT]):
     """Set for a call of the server itself (its settings, keys, audit, documentation, health, the assistant, the
     client-compatibility routes): like a runtime call, it runs inline off the TIA worker, against the app's services
     (:attr:`OperationContext.services`), and its route takes its options from this declaration; a read without
-    input that names its :attr:`route_id` has its route built from it (:mod:`engineering_api.jobs.call_routes`)."""
+    input that names its :attr:`built_route` has its route built from it (:mod:`engineering_api.jobs.call_routes`)."""
     public: bool = False
     """Route option: callable without a key (health, ping, the documentation's sections); only for a read."""
-    route_id: str = ""
-    """Set for a service call whose route is built from this declaration (a read without input,
-    :func:`~engineering_api.jobs.call_routes.build_call_routes`): the route's OpenAPI operation id, the name
-    T-IA Connect's client knows it by (``GetApiVersion``); its answer is documented as ``<route_id>Response``."""
+    built_route: CallRoute | None = None
+    """Set for an inline call whose route is built from this declaration
+    (:func:`~engineering_api.jobs.call_routes.build_call_routes`): what a client knows the route by that the other
+    fields do not say (its OpenAPI operation id, the answer's schema name, the success status)."""
 
     @property
     def required_role(self) -> Role:

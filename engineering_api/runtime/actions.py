@@ -21,7 +21,7 @@ from engineering_api.backend.errors import (
     ValidationError,
 )
 from engineering_api.jobs.call_routes import inline_context
-from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
+from engineering_api.jobs.operations import CallRoute, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, names, plural
 from engineering_api.lib.security import Role
 from engineering_api.lib.schema import CamelStruct, utc_now
@@ -174,9 +174,12 @@ def runtime_call(
     name: str, summary: str, input_type: type[CamelStruct], output: Any, runtime_role: RuntimeRole,
     run: Callable[[RuntimeService, Any, str], Any], route: RouteSpec, errors: tuple[type[EngineeringError], ...] = (),
     *, mutating: bool = False, preview: Callable[[RuntimeService, Any], Preview] | None = None, no_mcp_tool: str = "",
+    built_route: CallRoute | None = None, description: str = "", message: Callable[[Any], str] | None = None,
 ) -> Operation[Any, Any]:
     """One call of the runtime API as an operation: a bearer route unless it needs the runtime's admin role, which
-    an engineering admin key holds (as for runtime users and settings)."""
+    an engineering admin key holds (as for runtime users and settings). One that names its ``built_route`` gets its
+    route built (:func:`engineering_api.runtime.call_routes.build_runtime_routes`), with ``description`` as its
+    OpenAPI text and ``message`` the answer's."""
     admin = runtime_role is RuntimeRole.ADMIN
     return Operation(
         name=name, summary=summary, section=SECTION, handler=_on_runtime(run), input=input_type, output=output,
@@ -184,6 +187,7 @@ def runtime_call(
         role=KEY_ROLE_FOR[runtime_role], errors=errors, mutating=mutating, needs_tia=False,
         destructive=preview is not None, preview=_previewed(preview) if preview is not None else None,
         runtime_role=runtime_role.value, auth="apiKey" if admin else "bearer", no_mcp_tool=no_mcp_tool,
+        built_route=built_route, description=description, message=message,
     )
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from litestar import Request
 
-from engineering_api.jobs.call_routes import KEYED_ANSWERS, declared_route, key_caller
+from engineering_api.jobs.call_routes import KEYED_ANSWERS, build_call_route, declared_route, key_caller
 from engineering_api.lib.responses import problem_responses
 from engineering_api.runtime.actions import RUNTIME_OPERATIONS, call_context
 from engineering_api.runtime.connection_calls import CONNECTION_OPERATIONS
@@ -22,10 +22,12 @@ from engineering_api.runtime.service import principal_of, runtime_of
 from engineering_api.runtime.user_calls import USER_OPERATIONS
 
 if TYPE_CHECKING:
+    from litestar.handlers import HTTPRouteHandler
+
     from engineering_api.jobs.operations import Operation
     from engineering_api.runtime.service import RuntimeService
 
-__all__ = ("BEARER", "bearer_responses", "declared", "run_call", "runtime_from")
+__all__ = ("BEARER", "bearer_responses", "build_runtime_routes", "declared", "run_call", "runtime_from")
 
 BEARER: list[dict[str, list[str]]] = [{"RuntimeBearer": []}]
 BEARER_ANSWERS = {
@@ -73,9 +75,23 @@ def declared(name: str, *, body: bool = False, params: bool = False) -> dict[str
 def run_call(request: Request[Any, Any, Any], name: str, data: Any) -> Any:
     """Run the runtime call ``name`` with ``data`` as its MCP tool does, in the name of the request's caller (the
     runtime user of a bearer route, else the API key)."""
-    call = _declared_call(name)
+    return _run(request, _declared_call(name), data)
+
+
+def _run(request: Request[Any, Any, Any], call: Operation[Any, Any], data: Any) -> Any:
     caller = principal_of(request.scope).username if call.auth == "bearer" else key_caller(request)
     return call.handler(call_context(request.app.state.services, caller), data)
+
+
+def _options(call: Operation[Any, Any], body: bool, params: bool) -> dict[str, Any]:
+    return declared(call.name, body=body, params=params)
+
+
+def build_runtime_routes() -> list[HTTPRouteHandler]:
+    """The routes of the runtime calls that name their built route (:func:`~engineering_api.runtime.actions.
+    runtime_call`): each runs in a worker thread (a call reaches the PLC or the runtime's files)."""
+    return [build_call_route(call, _options, _run, blocking=True) for call in _CALLS.values()
+            if call.built_route is not None]
 
 
 def runtime_from(request: Request[Any, Any, Any]) -> RuntimeService:

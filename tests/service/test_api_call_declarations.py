@@ -17,7 +17,8 @@ import pytest
 
 import engineering_api
 from engineering_api.app import registry
-from engineering_api.jobs.operations import Operation, OperationRegistry, RouteSpec, served_by_its_route
+from engineering_api.lib.schema import CamelStruct
+from engineering_api.jobs.operations import CallRoute, Operation, OperationRegistry, RouteSpec, served_by_its_route
 from engineering_api.mcp.tools import ToolCatalog
 from engineering_api.runtime.actions import KEY_ROLE_FOR, RUNTIME_OPERATIONS
 from engineering_api.runtime.call_routes import declared
@@ -379,15 +380,33 @@ def test_a_route_of_an_undeclared_runtime_call_is_refused_naming_where_to_declar
         declared("runtime.nope")
 
 
-def test_a_service_call_route_is_built_only_for_a_read_without_input() -> None:
+def test_a_call_route_is_built_only_when_its_path_and_body_make_its_input() -> None:
     from engineering_api.jobs.call_routes import build_call_routes, service_call
 
-    built = service_call("a.read", "GET /api/a", "A read", lambda _services, _data: 1, section="S", route_id="GetA")
+    class Named(CamelStruct):
+        device_name: str
+        comment: str = ""
+
+    class Comment(CamelStruct):
+        comment: str
+
+    def call(name: str, route: str, input_type: Any = None, **options: Any) -> Operation[Any, Any]:
+        options.setdefault("built_route", CallRoute(name.title().replace(".", "")))
+        return service_call(name, route, name, lambda _s, _d: 1, input_type, section="S", **options)
+
+    built = call("a.read", "GET /api/a")
     (route,) = build_call_routes([built, service_call("a.other", "GET /api/b", "Not built", section="S")])
-    assert route.paths == {"/api/a"} and route.operation_id == "GetA" and route.opt == built.route_options()
-    for refused in (service_call("a.input", "GET /api/c", "Input", lambda _s, _d: 1, dict, section="S", route_id="C"),
-                    service_call("a.change", "POST /api/d", "Change", lambda _s, _d: 1, section="S", route_id="D",
-                                 mutating=True),
-                    service_call("a.own", "GET /api/e", "Its route's own", section="S", route_id="E")):
-        with pytest.raises(ValueError, match="write its route by hand"):
-            build_call_routes([refused])
+    assert route.paths == {"/api/a"} and route.operation_id == "ARead" and route.opt == built.route_options()
+    (with_path,) = build_call_routes([call("a.path", "PUT /api/a/{deviceName}", Named, mutating=True,
+                                           built_route=CallRoute("APath", body=Comment))])
+    assert with_path.paths == {"/api/a/{deviceName:str}"} and "idempotent" in with_path.opt
+    refused = {
+        "is no field": call("a.unknown", "GET /api/c/{other}", Named),
+        "nothing gives deviceName": call("a.missing", "GET /api/d", Named),
+        "needs a Struct of its own": call("a.both", "PUT /api/e/{deviceName}", Named, mutating=True),
+        "only a call with a route, a handler": service_call("a.own", "GET /api/f", "Its route's own", section="S",
+                                                            built_route=CallRoute("F")),
+    }
+    for reason, declaration in refused.items():
+        with pytest.raises(ValueError, match=reason):
+            build_call_routes([declaration])

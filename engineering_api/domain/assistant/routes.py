@@ -31,7 +31,7 @@ from engineering_api.domain.assistant.settings import (
     DEFAULT_BASE_URLS, AssistantSettingsInput, AssistantSettingsView, ProviderConfig, settings_store,
 )
 from engineering_api.jobs.call_routes import declared_route, run_inline, service_call, services_in
-from engineering_api.jobs.operations import OperationContext
+from engineering_api.jobs.operations import CallRoute, OperationContext
 from engineering_api.jobs.routes import IDEMPOTENCY_PARAMETER
 from engineering_api.lib.responses import Envelope, error_response, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct, utc_now
@@ -149,7 +149,7 @@ MODELS = _call("assistant.models", "POST /api/assistant/models", "The provider's
                role=Role.ENGINEER, mutating=True, errors=(NotSupportedError, PermissionDeniedError, ValidationError))
 SETTINGS_GET = _call("assistant.settings.get", f"GET {_SETTINGS}", "The assistant's model provider",
                      lambda services, _: settings_store(services).view(), output=AssistantSettingsView,
-                     role=Role.ADMIN, route_id="GetAssistantSettings",
+                     role=Role.ADMIN, built_route=CallRoute("GetAssistantSettings"),
                      description="The assistant's model provider (the API key only as apiKeySet).")
 SETTINGS_PUT = _call("assistant.settings.put", f"PUT {_SETTINGS}", "Set the assistant's model provider",
                      lambda services, data: settings_store(services).save(data), AssistantSettingsInput,
