@@ -24,11 +24,12 @@ if TYPE_CHECKING:
     from litestar.handlers import HTTPRouteHandler
 
 ROUTES: tuple[type[Controller] | HTTPRouteHandler, ...] = (
-    *build_runtime_routes(), *_TAG_ROUTES, OpcUaServerController, ConnectionController, *EVENT_ROUTES, *PUSH_ROUTES,
-    *PULL_ROUTES,
+    *_TAG_ROUTES, OpcUaServerController, ConnectionController, *EVENT_ROUTES, *PUSH_ROUTES, *PULL_ROUTES,
+    *build_runtime_routes(),
 )
-"""Every runtime API route: those built from their calls' declarations (:mod:`.call_routes`), then the controllers
-of the rest: users, sessions and tags (routes.py); OPC UA servers; connections; alarms, history, subscriptions;
-pushes; pulls."""
+"""Every runtime API route: the controllers of the routes written by hand (sessions and tags, routes.py; OPC UA
+servers; connections; alarms, history, subscriptions; pushes; pulls), then those built from their calls'
+declarations (:mod:`.call_routes`). In this order: a controller registered after a route of its path would bring
+that path a second OPTIONS handler, which Litestar refuses."""
 
 __all__ = ("ROUTES", "RuntimeService", "runtime_of")

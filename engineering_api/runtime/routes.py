@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any
 
-from litestar import Controller, Request, Response, get, post, put
+from litestar import Controller, Request, Response, get, post
 from litestar.params import JSONBody, QueryParameter
 
 from engineering_api.lib.forwarded import client_address
@@ -19,15 +19,15 @@ from engineering_api.lib.schema import CamelStruct
 from engineering_api.runtime.actions import (
     SECTION, TagNamesRead, TagPageQuery,
 )
-from engineering_api.runtime.call_routes import BEARER, bearer_responses, declared, run_call, runtime_from
+from engineering_api.runtime.answers import RuntimeTagListResponse, RuntimeTagValuesResponse
+from engineering_api.runtime.call_routes import (
+    BEARER, bearer_responses, declared, run_call, run_call_off_loop, runtime_from,
+)
 from engineering_api.runtime.schemas import (
     BulkRead,
-    BulkWrite,
     CurrentUser,
     LoginAnswer,
     LoginRequest,
-    TagList,
-    TagValueResult,
 )
 from engineering_api.runtime.service import LoginRefused, principal_of
 
@@ -45,12 +45,6 @@ class RuntimeLoginResponse(Envelope[LoginAnswer]): ...
 
 
 class RuntimeCurrentUserResponse(Envelope[CurrentUser]): ...
-
-
-class RuntimeTagListResponse(Envelope[TagList]): ...
-
-
-class RuntimeTagValuesResponse(Envelope[list[TagValueResult]]): ...
 
 
 class LoggedOut(CamelStruct):
@@ -124,19 +118,12 @@ class RuntimeTagController(Controller):
         query = TagPageQuery(limit=limit, continuation_point=continuationPoint)
         return ok(run_call(request, "runtime.tags.list", query))
 
-    @post("/tags/values", operation_id="ReadRuntimeTagValues", sync_to_thread=True, status_code=200,
+    @post("/tags/values", operation_id="ReadRuntimeTagValues", status_code=200,
           **declared("runtime.tags.read", body=True))
-    def read_values(self, request: Request[Any, Any, Any],
+    async def read_values(self, request: Request[Any, Any, Any],
                     data: JSONBody[BulkRead]) -> Response[RuntimeTagValuesResponse]:
         """Read tags in bulk from one PLC cycle: 200 with one result per name, each with its own error."""
-        return ok(run_call(request, "runtime.tags.read", TagNamesRead(tag_names=data.wanted)))
-
-    @put("/tags/values", operation_id="WriteRuntimeTagValues", sync_to_thread=True,
-         **declared("runtime.tags.write", body=True))
-    def write_values(self, request: Request[Any, Any, Any],
-                     data: JSONBody[BulkWrite]) -> Response[RuntimeTagValuesResponse]:
-        """Write tags in bulk, in order: 200 with one result per item (the value read back, or its error)."""
-        return ok(run_call(request, "runtime.tags.write", data))
+        return ok(await run_call_off_loop(request, "runtime.tags.read", TagNamesRead(tag_names=data.wanted)))
 
 
 ROUTES = (RuntimeAuthController, RuntimeTagController)
