@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 __all__ = (
     "CallRoute", "FileRule", "HttpMethod", "OpenProjectsSource", "Operation", "OperationContext", "OperationRegistry",
     "RouteAuth", "RouteSpec", "SnapshotTaker", "SnapshotTarget", "confine_files", "open_projects_if_any",
-    "operation_input", "refuse_project_folder", "refuse_project_targets", "served_by_its_route", "server_made",
+    "operation_input", "read", "refuse_project_folder", "refuse_project_targets", "served_by_its_route", "server_made",
 )
 
 InputT = TypeVar("InputT")
@@ -286,6 +286,19 @@ class Operation(Generic[InputT, OutputT]):
             yield spec, False
         for spec in self.client_async_routes:
             yield spec, True
+
+
+def read(name: str, section: str, summary: str, path: str, handler: Callable[[OperationContext, Any], Any],
+         input: Any, output: Any, *, errors: tuple[type[EngineeringError], ...] = (), description: str = "",
+         example: dict[str, Any] | None = None, async_path: str | None = None, role: Role | None = None,
+         needs_tia: bool = True, client_routes: tuple[RouteSpec, ...] = ()) -> Operation[Any, Any]:
+    """An operation that only reads, at ``GET <path>``: the one way a read is declared. It needs the viewer role
+    unless ``role`` says otherwise, is not audited and runs without a job; ``async_path`` adds its ``GET`` twin that
+    answers 202 with a job (a long listing), ``needs_tia`` false a read of the service's own state."""
+    return Operation(name=name, summary=summary, section=section, handler=handler, input=input, output=output,
+                     route=RouteSpec("GET", path), mutating=False, errors=errors, description=description,
+                     example=example, async_route=None if async_path is None else RouteSpec("GET", async_path),
+                     role=role, needs_tia=needs_tia, client_routes=client_routes)
 
 
 @dataclass(eq=False, repr=False)  # compared and hashed by identity; no repr of the backend and services

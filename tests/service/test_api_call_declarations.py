@@ -410,3 +410,21 @@ def test_a_call_route_is_built_only_when_its_path_and_body_make_its_input() -> N
     for reason, declaration in refused.items():
         with pytest.raises(ValueError, match=reason):
             build_call_routes([declaration])
+
+
+def test_a_read_is_declared_one_way() -> None:
+    """A ``GET`` that only reads is declared with ``read(...)`` (engineering_api/jobs/operations.py), not as an
+    ``Operation(..., route=RouteSpec("GET", ...), mutating=False)`` of its own."""
+    written_out = []
+    for path in sorted((ROOT / "engineering_api").rglob("*.py")):
+        if path.name == "operations.py" and path.parent.name == "jobs":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Operation"):
+                continue
+            options = {k.arg: k.value for k in node.keywords}
+            route, mutating = options.get("route"), options.get("mutating")
+            if (isinstance(mutating, ast.Constant) and mutating.value is False and isinstance(route, ast.Call)
+                    and route.args and isinstance(route.args[0], ast.Constant) and route.args[0].value == "GET"):
+                written_out.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not written_out, f"declare these reads with read(...) from engineering_api/jobs/operations.py: {written_out}"
