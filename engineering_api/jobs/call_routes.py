@@ -1,12 +1,13 @@
-"""How a route serves an inline call: built from the declaration (:func:`build_call_routes`, a service call's read
-without input), or hand-written, with its options from the declaration (:func:`declared_route`) and its handler
-(:func:`run_inline`).
+"""How a route serves an inline call: built from its declaration (:func:`build_call_route`, for a call that names
+its :attr:`~engineering_api.jobs.operations.Operation.built_route`), or hand-written, with its options from the
+declaration (:func:`declared_route`) and its handler (:func:`run_inline`).
 
 An inline call (a runtime call or a service call, :attr:`~engineering_api.jobs.operations.Operation.is_inline_call`)
-is declared once, as an :class:`~engineering_api.jobs.operations.Operation` of the one registry, and its route keeps
-a hand-written signature (query parameters with their descriptions, the answer's schema name). The route takes from
-the declaration the guard's ``opt`` (role or public, audit, the ``Idempotency-Key`` of a change), the documented
-answers and, for a change, the header's documentation; so a change is audited and keyed like any other.
+is declared once, as an :class:`~engineering_api.jobs.operations.Operation` of the one registry. A built route takes
+its input from the path and the JSON body; a route that reads the query string, converts its input or answers with a
+status of its own is still written by hand. Either takes from the declaration the guard's ``opt`` (role or public,
+audit, the ``Idempotency-Key`` of a change), the documented answers and, for a change, the header's documentation;
+so a change is audited and keyed like any other.
 """
 
 from __future__ import annotations

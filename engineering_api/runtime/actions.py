@@ -2,8 +2,9 @@
 
 Each call of the runtime API (browse, read, write, alarms, history) is an :class:`~engineering_api.jobs.operations.
 Operation` of the one registry, with the runtime role it needs (:attr:`~engineering_api.jobs.operations.Operation.
-runtime_role`), its input Struct and whether it changes the plant. The REST controllers (:mod:`.routes`,
-:mod:`.event_routes`) parse their query strings and paths into the same inputs and call the same functions;
+runtime_role`), its input Struct and whether it changes the plant. The REST routes are built from
+these declarations (:mod:`.call_routes`), or parse their query strings into the same inputs (:mod:`.routes`,
+:mod:`.event_routes`), and call the same functions;
 :mod:`engineering_api.mcp.runtime_tools` turns :data:`RUNTIME_OPERATIONS` into tools. Nothing here knows who calls.
 """
 

@@ -1,8 +1,9 @@
-"""How a runtime API route takes its declaration: its options (:func:`declared`) and its handler (:func:`run_call`).
+"""How a runtime API route takes its declaration: built from it (:func:`build_runtime_routes`, for the calls that
+name their ``built_route``), or hand-written with its options (:func:`declared`) and its handler (:func:`run_call`).
 
-The runtime's routes (:mod:`.routes`, :mod:`.event_routes`, :mod:`.connection_routes`, :mod:`.opcua_routes`,
-:mod:`.pushes_routes`) keep their hand-written signatures (query parameters with their descriptions) and take
-everything else from the runtime call of the one registry that they serve.
+The routes still written by hand (:mod:`.routes`, :mod:`.event_routes`, :mod:`.opcua_routes`, :mod:`.pushes_routes`,
+:mod:`.pulls_routes`) read the query string or convert their input; they take everything else from the runtime call
+of the one registry that they serve.
 """
 
 from __future__ import annotations

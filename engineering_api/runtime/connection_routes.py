@@ -3,8 +3,9 @@
 ``/api/runtime/connections`` (CRUD), ``/api/runtime/connections/{connectionId}/tags`` (GET, PUT replaces the
 connection's mappings, POST ``.../tags/import`` maps a project PLC's released tags), ``/api/runtime/tag-source``
 (GET|PUT ``{source: simulated|connections}``). Engineering admin key, like the runtime users: a connection reaches a
-real PLC. Passwords are write-only. Each route but the import serves a call of
-:data:`~engineering_api.runtime.connection_calls.CONNECTION_OPERATIONS`.
+real PLC. Passwords are write-only. The routes of the calls of
+:data:`~engineering_api.runtime.connection_calls.CONNECTION_OPERATIONS` are built from them; this module holds the one
+that is no call, the import.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 ``GET`` lists them; ``PUT .../{instance}`` starts one for a powered-on PLCSim instance (``{"port": 4840}``, or no
 port: a free one), or restarts it on another port; ``DELETE`` stops it. Each route serves a call of
 :data:`~engineering_api.runtime.opcua_calls.OPCUA_OPERATIONS` (engineering admin key: a server lets any local OPC UA
-client read and write the PLC).
+client read and write the PLC); the list and the stop are built from their declarations, the start is written here
+(it answers 201 or 200, as the server was started or already listening).
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Routes of inbound pulls: ``/api/runtime/pulls`` (CRUD, run-now, the run log) with an engineering admin key, and
 the ERP's webhook with a runtime bearer token holding ``write``. Each serves a call of
-:data:`~engineering_api.runtime.pulls_calls.PULL_OPERATIONS`.
+:data:`~engineering_api.runtime.pulls_calls.PULL_OPERATIONS`; all but the run log (a query) and the webhook (a raw
+document) are built from their declarations.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 Engineering admin key, like runtime connections: a push sends plant data to another system. Secrets (bearer token,
 basic password, header token) are write-only; a dry run shows them redacted. Each route serves a call of
-:data:`~engineering_api.runtime.pushes_calls.PUSH_OPERATIONS`.
+:data:`~engineering_api.runtime.pushes_calls.PUSH_OPERATIONS`; all but the delivery log (a query) are built from their
+declarations.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """The runtime API's calls that are REST-only: runtime users and settings (engineering admin key), one tag by path.
 
 Each is an operation of the one registry like :data:`~engineering_api.runtime.actions.RUNTIME_OPERATIONS`, with why
-it is no MCP tool. The routes (:mod:`engineering_api.runtime.routes`) take their options from these declarations and
-run their handlers.
+it is no MCP tool. Their routes are built from these declarations
+(:func:`engineering_api.runtime.call_routes.build_runtime_routes`).
 """
 
 from __future__ import annotations
