@@ -196,7 +196,7 @@ class _Inputs:
     def of(cls, call: Operation[Any, Any], built: CallRoute) -> _Inputs:
         """Raises:
             ValueError: the path, body and input do not fit (a path parameter or body field that is no input field,
-            a required input field neither gives)."""
+            an input field neither gives)."""
         assert call.route is not None
         method, path = call.route.method, call.route.path
         fields = {f.encode_name: f for f in msgspec.structs.fields(call.input)} if call.input is not None else {}
@@ -206,8 +206,9 @@ class _Inputs:
             body = call.input
         from_body = {f.encode_name for f in msgspec.structs.fields(body)} if body is not None else set()
         problems = [f"{name} is no field of {call.input}" for name in (*names, *from_body) if name not in fields]
-        problems += [f"nothing gives {name}" for name, f in fields.items()
-                     if f.required and name not in names and name not in from_body]
+        # An optional field too: a field neither gives would be one the route drops (a query parameter, which only
+        # a route written by hand reads), not one the caller left out.
+        problems += [f"nothing gives {name}" for name in fields if name not in names and name not in from_body]
         if body is call.input and names:
             problems.append("a body beside path parameters needs a Struct of its own (CallRoute.body)")
         if problems:

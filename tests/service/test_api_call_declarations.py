@@ -429,6 +429,7 @@ def test_a_call_route_is_built_only_when_its_path_and_body_make_its_input() -> N
     refused = {
         "is no field": call("a.unknown", "GET /api/c/{other}", Named),
         "nothing gives deviceName": call("a.missing", "GET /api/d", Named),
+        "nothing gives comment": call("a.query", "GET /api/g/{deviceName}", Named),
         "needs a Struct of its own": call("a.both", "PUT /api/e/{deviceName}", Named, mutating=True),
         "only a call with a route, a handler": service_call("a.own", "GET /api/f", "Its route's own", section="S",
                                                             built_route=CallRoute("F")),
