@@ -144,6 +144,17 @@ def test_every_route_is_an_operation_an_inline_call_or_in_the_hand_written_ledge
     assert dict(hand_written) == HAND_WRITTEN, "routes were folded into operations: shrink HAND_WRITTEN to match"
 
 
+def test_no_route_handler_is_wrapped_for_a_thread_twice(routes: list[tuple[str, str, Any]]) -> None:
+    """Litestar wraps a ``sync_to_thread`` handler each time another handler joins its path: wrapped twice, the route
+    answers a coroutine (500). A hand-written route on a path a built route shares is a coroutine instead
+    (``run_call_off_loop``, docs/add-an-api-call.md)."""
+    from litestar.utils.sync import AsyncCallable
+
+    twice = sorted(f"{method} {path}" for method, path, handler in routes
+                   if isinstance(getattr(handler.fn, "func", None), AsyncCallable))
+    assert not twice, f"routes whose sync_to_thread handler was wrapped twice (make them coroutines): {twice}"
+
+
 def _declared_in_modules() -> dict[str, list[Operation[Any, Any]]]:
     """Operations with a route that a module of engineering_api holds at its top level (alone, or in a tuple or list
     such as its ``OPERATIONS`` or ``CALLS``), by module. An operation without a route (an image a hand-written route
