@@ -38,7 +38,6 @@ from engineering_api.domain import compat as compat_calls
 from engineering_api.domain import discovery as discovery_calls
 from engineering_api.domain import keys as key_calls
 from engineering_api.domain.assistant import routes as assistant_calls
-from engineering_api.domain.keys import KeyController
 from engineering_api.domain import global_library, library, pipelines, sourcecontrol
 from engineering_api.domain.pipelines import schedules as pipeline_schedules
 from engineering_api.domain.pipelines.recovery import settle_interrupted
@@ -281,7 +280,6 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             *build_handlers(services.operations),
             JobController,
             SystemController,
-            KeyController,
             DiscoveryController,
             McpController,
             AssistantController,

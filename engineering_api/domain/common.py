@@ -4,11 +4,11 @@ of a tree, and the form of a plain read."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import FOLDER_NODE
-from engineering_api.jobs.operations import Operation, RouteSpec
+from engineering_api.jobs.operations import read
 from engineering_api.lib.schema import CamelStruct
 
 if TYPE_CHECKING:
@@ -75,12 +75,3 @@ def folder_paths(node: TreeNode) -> list[str]:
             own = [child.path] if child.node_type == FOLDER_NODE else []
             found += [*own, *folder_paths(child)]
     return found
-
-
-def read(name: str, section: str, summary: str, path: str, handler: Any, input: Any, output: Any, *,
-         errors: tuple[type[e.EngineeringError], ...] = (), description: str = "",
-         example: dict[str, Any] | None = None) -> Operation[Any, Any]:
-    """An operation that only reads, at ``GET <path>`` (the viewer role; no audit, no job)."""
-    return Operation(name=name, summary=summary, section=section, handler=handler, input=input, output=output,
-                     route=RouteSpec("GET", path), mutating=False, errors=errors, description=description,
-                     example=example)

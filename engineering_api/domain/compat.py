@@ -23,8 +23,8 @@ from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import msgspec
-from litestar import Controller, Request, Response, delete, get, post, put
-from litestar.params import JSONBody, QueryParameter
+from litestar import Controller, Request, Response, get
+from litestar.params import QueryParameter
 
 from sqlalchemy import func, select
 
@@ -33,6 +33,7 @@ from engineering_api.config import LOOPBACK_HOSTS
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.tables import client_events
 from engineering_api.jobs.call_routes import declared_route, run_inline, service_call, services_in
+from engineering_api.jobs.operations import CallRoute
 from engineering_api.lib.responses import Envelope, ok
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.security import Role
@@ -319,16 +320,7 @@ def _keep(context: OperationContext, event: TelemetryEvent) -> TelemetryAccepted
     return TelemetryAccepted(accepted=True, stored=settings.telemetry_store)
 
 
-class PostClientEventResponse(Envelope[TelemetryAccepted]): ...
-
-
 class ListClientEventsResponse(Envelope[StoredEvents]): ...
-
-
-class ClearClientEventsResponse(Envelope[EventsCleared]): ...
-
-
-class PutCompatibilitySettingsResponse(Envelope[CompatSettings]): ...
 
 
 _CLIENT_ROUTE = "a T-IA Connect client's own call (licence, telemetry, local key), not an agent's"
@@ -336,23 +328,34 @@ _EVENTS, _COMPAT_SETTINGS = "/api/telemetry/client-events", "/api/settings/compa
 _call = partial(service_call, section=SECTION, no_mcp_tool=_CLIENT_ROUTE)
 
 LICENSE = _call("license.features", "GET /api/license/features", "The licence's features", _license,
-                output=LicenseFeatures, route_id="GetLicenseFeatures",
+                output=LicenseFeatures, built_route=CallRoute("GetLicenseFeatures"),
                 description="The licence: none is needed, so the edition is ``open`` with every feature enabled.")
 # Not a change by the registry's measure (so not audited, see the module's docstring): a kept event is its own record.
 EVENT_POST = _call("telemetry.events.post", f"POST {_EVENTS}", "Accept a client telemetry event", None, TelemetryEvent,
-                   TelemetryAccepted, handler=_keep)
+                   TelemetryAccepted, handler=_keep,
+                   built_route=CallRoute("PostClientEvent"),
+                   description="Accept a client telemetry event: dropped, or kept locally when an admin turned that "
+                               "on; never sent on.",
+                   message=lambda answer: "stored" if answer.stored else "accepted and dropped")
 EVENTS_LIST = _call("telemetry.events.list", f"GET {_EVENTS}", "Kept telemetry events",
                     lambda services, query: _compat_of(services).events(query.limit), EventLimit, StoredEvents,
                     role=Role.ADMIN)
 EVENTS_CLEAR = _call("telemetry.events.clear", f"DELETE {_EVENTS}", "Delete every kept telemetry event",
                      lambda services, _: EventsCleared(deleted=_compat_of(services).clear()), output=EventsCleared,
-                     role=Role.ADMIN, mutating=True)
+                     role=Role.ADMIN, mutating=True,
+                     built_route=CallRoute("ClearClientEvents"), description="Delete every kept telemetry event.",
+                     message=lambda cleared: f"{cleared.deleted} event(s) deleted")
 SETTINGS_GET = _call("compat.settings.get", f"GET {_COMPAT_SETTINGS}", "The local-key and telemetry settings",
                      lambda services, _: _compat_of(services).settings(), output=CompatSettings, role=Role.ADMIN,
-                     route_id="GetCompatibilitySettings", description="The local-key and telemetry settings.")
+                     built_route=CallRoute("GetCompatibilitySettings"),
+                     description="The local-key and telemetry settings.")
 SETTINGS_PUT = _call("compat.settings.put", f"PUT {_COMPAT_SETTINGS}", "Change the local-key and telemetry settings",
                      lambda services, update: _compat_of(services).save(update), CompatSettingsUpdate, CompatSettings,
-                     role=Role.ADMIN, mutating=True)
+                     role=Role.ADMIN, mutating=True,
+                     built_route=CallRoute("PutCompatibilitySettings"),
+                     description="Change the local-key and telemetry settings; turning the local key off or changing "
+                                 "its role revokes the key handed out so far.",
+                     message=lambda _settings: "compatibility settings saved")
 # its route reads the client's address, the Host and the forwarding headers, so only the route serves it
 LOCAL_KEY = _call("auth.local-key", "GET /api/auth/local-key", "The local API key, for a client on this machine",
                   None, public=True, errors=(NotFoundError, PermissionDeniedError))
@@ -365,13 +368,6 @@ class CompatController(Controller):
 
     tags = [SECTION]
 
-    @post(_EVENTS, operation_id="PostClientEvent", status_code=200, **declared_route(EVENT_POST, body=True))
-    async def client_event(self, request: Request[Any, Any, Any], data: JSONBody[TelemetryEvent]
-                           ) -> Response[PostClientEventResponse]:
-        """Accept a client telemetry event: dropped, or kept locally when an admin turned that on; never sent on."""
-        answer = run_inline(request, EVENT_POST, data)
-        return ok(answer, "stored" if answer.stored else "accepted and dropped")
-
     @get(_EVENTS, operation_id="ListClientEvents", **declared_route(EVENTS_LIST, params=True))
     async def list_events(
         self, request: Request[Any, Any, Any],
@@ -379,20 +375,6 @@ class CompatController(Controller):
     ) -> Response[ListClientEventsResponse]:
         """Kept telemetry events, newest first (empty unless telemetryStore is on)."""
         return ok(run_inline(request, EVENTS_LIST, EventLimit(limit=limit)))
-
-    @delete(_EVENTS, operation_id="ClearClientEvents", status_code=200, **declared_route(EVENTS_CLEAR))
-    async def clear_events(self, request: Request[Any, Any, Any]
-                           ) -> Response[ClearClientEventsResponse]:
-        """Delete every kept telemetry event."""
-        cleared = run_inline(request, EVENTS_CLEAR, None)
-        return ok(cleared, f"{cleared.deleted} event(s) deleted")
-
-    @put(_COMPAT_SETTINGS, operation_id="PutCompatibilitySettings", **declared_route(SETTINGS_PUT, body=True))
-    async def put_settings(self, request: Request[Any, Any, Any], data: JSONBody[CompatSettingsUpdate]
-                           ) -> Response[PutCompatibilitySettingsResponse]:
-        """Change the local-key and telemetry settings; turning the local key off or changing its role revokes
-        the key handed out so far."""
-        return ok(run_inline(request, SETTINGS_PUT, data), "compatibility settings saved")
 
     @get("/api/auth/local-key", operation_id="GetLocalKey", **declared_route(LOCAL_KEY))
     async def local_key(self, request: Request[Any, Any, Any]) -> Response[LocalKeyAnswer]:

@@ -183,12 +183,9 @@ def _preview_clear_parking_lot(ctx: OperationContext, _: None) -> Preview:
 
 
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
-    Operation(
-        name="devices.list", summary="Devices of the open project.", section=SECTION,
-        handler=lambda ctx, _: ctx.backend.devices.list_devices(), input=None, output=list[DeviceInfo],
-        route=RouteSpec("GET", "/api/projects/devices"), async_route=RouteSpec("GET", "/api/projects/devices/async"),
-        mutating=False, errors=_NEEDS_PROJECT,
-    ),
+    read("devices.list", SECTION, "Devices of the open project.", "/api/projects/devices",
+         lambda ctx, _: ctx.backend.devices.list_devices(), None, list[DeviceInfo], errors=_NEEDS_PROJECT,
+         async_path="/api/projects/devices/async"),
     Operation(
         name="devices.add", summary="Add a device by article number and firmware version.", section=SECTION,
         handler=_add, input=AddDeviceInput,

@@ -40,7 +40,7 @@ from engineering_api.domain.library import (
     preview_delete_type,
     preview_instantiate_type,
 )
-from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
+from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec, read
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.rules.library import LIBRARY_ARCHIVES, LIBRARY_FILES, check_library_name
@@ -194,13 +194,10 @@ def _on(op: Any) -> Any:
 
 
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
-    Operation(
-        name="libraries.global.list", summary="List all global libraries available on the system.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.global_library.list_global_libraries(), input=None,
-        output=list[GlobalLibraryInfo],
-        route=RouteSpec("GET", BASE), mutating=False, errors=(e.PortalUnavailableError,),
-        description="The libraries open in the attached portal, then those opened before (isOpen false).",
-    ),
+    read("libraries.global.list", SECTION, "List all global libraries available on the system.", BASE,
+         lambda ctx, d: ctx.backend.global_library.list_global_libraries(), None, list[GlobalLibraryInfo],
+         errors=(e.PortalUnavailableError,),
+         description="The libraries open in the attached portal, then those opened before (isOpen false)."),
     Operation(
         name="libraries.global.create", summary="Create a new global library.", section=SECTION, handler=_create,
         input=CreateLibraryInput, output=GlobalLibraryInfo, route=RouteSpec("POST", BASE),
@@ -240,19 +237,13 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         example={"libraryName": "Motors", "archivePath": "archives/Motors.zal19", "saveFirst": True},
         description="A zip of the saved library (.zalNN); unsaved changes: 409 UNSAVED_CHANGES unless saveFirst.",
     ),
-    Operation(
-        name="libraries.global.tree", summary="Get the full tree structure of the global library.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.library.library_tree(library=library_name(ctx, d.library_name)),
-        input=LibrarySelector, output=LibraryTreeNode, route=RouteSpec("GET", f"{BASE}/tree"), mutating=False,
-        errors=_READ_ERRORS,
-    ),
-    Operation(
-        name="libraries.global.master-copies.list", summary="List all master copies in the global library.",
-        section=SECTION,
-        handler=lambda ctx, d: ctx.backend.library.list_master_copies(library=library_name(ctx, d.library_name)),
-        input=LibrarySelector, output=list[MasterCopyInfo], route=RouteSpec("GET", f"{BASE}/master-copies"),
-        mutating=False, errors=_READ_ERRORS,
-    ),
+    read("libraries.global.tree", SECTION, "Get the full tree structure of the global library.", f"{BASE}/tree",
+         lambda ctx, d: ctx.backend.library.library_tree(library=library_name(ctx, d.library_name)), LibrarySelector,
+         LibraryTreeNode, errors=_READ_ERRORS),
+    read("libraries.global.master-copies.list", SECTION, "List all master copies in the global library.",
+         f"{BASE}/master-copies",
+         lambda ctx, d: ctx.backend.library.list_master_copies(library=library_name(ctx, d.library_name)),
+         LibrarySelector, list[MasterCopyInfo], errors=_READ_ERRORS),
     Operation(
         name="libraries.global.master-copies.create", summary="Create a new master copy in the global library.",
         section=SECTION,
@@ -289,12 +280,9 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         input=GlobalFolderInput, output=dict[str, str], route=RouteSpec("POST", f"{BASE}/master-copies/folders"),
         errors=_ERRORS, example={"libraryName": "Motors", "folderPath": "Drives/Pumps"},
     ),
-    Operation(
-        name="libraries.global.types.list", summary="List all types in the global library.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.library_types.list_library_types(library=library_name(ctx, d.library_name)),
-        input=LibrarySelector, output=list[LibraryTypeInfo], route=RouteSpec("GET", f"{BASE}/types"), mutating=False,
-        errors=_READ_ERRORS,
-    ),
+    read("libraries.global.types.list", SECTION, "List all types in the global library.", f"{BASE}/types",
+         lambda ctx, d: ctx.backend.library_types.list_library_types(library=library_name(ctx, d.library_name)),
+         LibrarySelector, list[LibraryTypeInfo], errors=_READ_ERRORS),
     Operation(
         name="libraries.global.types.instantiate",
         summary="Instantiate a type from the global library into the project.", section=SECTION,

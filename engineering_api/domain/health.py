@@ -24,7 +24,7 @@ from litestar.params import FromPath
 from engineering_api.domain.catalog import CATALOG_IMAGE, FindInput
 from engineering_api.backend.errors import NotFoundError, NotSupportedError
 from engineering_api.jobs.call_routes import declared_route, service_call
-from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
+from engineering_api.jobs.operations import CallRoute, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.responses import Envelope, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct, utc_now
@@ -88,11 +88,12 @@ _OF_THE_SESSION = "an MCP client sees the server through its session (the MCP pi
 _call = partial(service_call, section=SECTION, no_mcp_tool=_OF_THE_SESSION)
 HEALTH = _call("health.get", "GET /api/health", "Quick health check", public=True)
 PING = _call("health.ping", "GET /api/health/ping", "Ping", lambda _services, _data: Pong(pong=True, time=utc_now()),
-             output=Pong, public=True, route_id="Ping", description="Ping: the server answers. No key needed.",
+             output=Pong, public=True, built_route=CallRoute("Ping"),
+             description="Ping: the server answers. No key needed.",
              message=lambda _: "pong")
 VERSION = _call("instance.version", "GET /api/instance/version", "The API server's version", _version,
                 output=VersionInfo, no_mcp_tool="MCP's initialize answers the server's version",
-                route_id="GetApiVersion", description="The API server's version.")
+                built_route=CallRoute("GetApiVersion"), description="The API server's version.")
 CALLS = (HEALTH, PING, VERSION)
 """The health calls, declared once (service calls of the registry)."""
 

@@ -46,7 +46,7 @@ from engineering_api.domain.hmi_graphics import OPERATIONS as GRAPHIC_OPERATIONS
 from engineering_api.domain.hmi_unified import OPERATIONS as UNIFIED_OPERATIONS
 from engineering_api.domain.hmi_unified import import_part, preview_part, unified_export
 from engineering_api.domain.hmi_unified_view import graphic_lists, panel_kind, scripts, text_lists, unified_or
-from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
+from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec, read
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.schema import CamelStruct
 
@@ -360,23 +360,16 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
                         "the HMI types there are (a PLC type is not one). Made, versioned and deleted through "
                         "/api/project/library/types (a classic panel's VB script becomes a VBScript type).",
         ),
-        Operation(
-            name="hmi.library-types.detailed",
-            summary="Get all HMI library types with full details across all devices.",
-            section=SECTION, handler=_library_types, input=NoInput, output=HmiLibraryTypes,
-            route=RouteSpec("GET", "/api/hmi/library-types/detailed"), mutating=False,
-            errors=(e.NoProjectOpenError, e.PortalUnavailableError),
-            description="The project library's HMI types with their versions and instances; an empty list carries a "
-                        "note saying how one is made.",
-        ),
-        Operation(
-            name="hmi.unified.summary", summary="Get a unified summary of all HMI configurations across devices.",
-            section=SECTION, handler=_summary, input=NoInput, output=HmiSummary,
-            route=RouteSpec("GET", "/api/hmi/unified/summary"), mutating=False,
-            errors=(e.NoProjectOpenError, e.PortalUnavailableError),
-            description="Every HMI device with its kind (classic or unified) and object counts; a device whose HMI "
-                        "cannot be read is listed under 'skipped' with the reason.",
-        ),
+        read("hmi.library-types.detailed", SECTION, "Get all HMI library types with full details across all devices.",
+             "/api/hmi/library-types/detailed", _library_types, NoInput, HmiLibraryTypes,
+             errors=(e.NoProjectOpenError, e.PortalUnavailableError),
+             description="The project library's HMI types with their versions and instances; an empty list carries a "
+                         "note saying how one is made."),
+        read("hmi.unified.summary", SECTION, "Get a unified summary of all HMI configurations across devices.",
+             "/api/hmi/unified/summary", _summary, NoInput, HmiSummary,
+             errors=(e.NoProjectOpenError, e.PortalUnavailableError),
+             description="Every HMI device with its kind (classic or unified) and object counts; a device whose HMI "
+                         "cannot be read is listed under 'skipped' with the reason."),
         panel_read(
             "hmi.unified.tags.tree", "Get the unified HMI tags tree for a specific device.", "unified/tags/tree",
             _unified_tags, HmiDeviceRef, HmiTagTree,
@@ -392,7 +385,7 @@ def _operations() -> tuple[Operation[Any, Any], ...]:
             errors=(*NEEDS_HMI, e.AlreadyExistsError), example={"importFilePath": "export/States.xml"},
             description=f"{text} An existing {label} of that name is replaced only with overwrite=true (TIA's "
                         "ImportOptions.Override)." + (f" A Unified panel takes the Unified JSON document (.json) with "
-                                                      f"its {label}s." if method in _UNIFIED_PARTS else ""),
+                        f"its {label}s." if method in _UNIFIED_PARTS else ""),
             destructive=True, preview=_preview(element, label, kind, listed, method),
         ) for name, path, method, output, element, label, kind, listed, text in imports),
     )

@@ -18,7 +18,7 @@ from engineering_api.backend import errors as e
 from engineering_api.backend.areas.hmi import HmiFolderKind, HmiScreenInfo, HmiTagTableInfo
 from engineering_api.backend.areas.hmi_unified import UnifiedEvent, UnifiedHmi
 from engineering_api.domain.hmi_unified_view import screen_info, tag_tables, unified_or
-from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
+from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec, read
 from engineering_api.lib.schema import CamelStruct
 from simatic_xml import hmi as sx
 
@@ -34,9 +34,8 @@ def panel_read(name: str, summary: str, path: str, handler: Callable[[OperationC
                output: Any, *, description: str = "") -> Operation[Any, Any]:
     """A read of one HMI panel: ``GET {HMI}/{path}`` in the HMI section, refusing as every panel read does
     (:data:`NEEDS_HMI`: no such device, not an HMI panel, not supported for its kind, no project, no portal)."""
-    return Operation(name=name, summary=summary, section=SECTION, handler=handler, input=input, output=output,
-                     route=RouteSpec("GET", f"{HMI}/{path}"), mutating=False, errors=NEEDS_HMI,
-                     description=description)
+    return read(name, SECTION, summary, f"{HMI}/{path}", handler, input, output, errors=NEEDS_HMI,
+                description=description)
 
 
 class HmiDeviceRef(CamelStruct):
@@ -289,11 +288,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         "hmi.tags.tree", "Get the HMI tags tree of a device, by tag table (WinCC Comfort/Advanced).", "tags/tree",
         lambda ctx, d: tag_tree(ctx, d.device_name), HmiDeviceRef, HmiTagTree,
     ),
-    Operation(
-        name="hmi.tags.tree-all", summary="Get a cross-device HMI tags tree (all devices combined).", section=SECTION,
-        handler=tag_forest, input=NoInput, output=HmiTagForest, route=RouteSpec("GET", "/api/hmi/tags/tree"),
-        mutating=False, errors=(e.NoProjectOpenError, e.PortalUnavailableError),
-        description="The tag tree of every HMI device of the open project, classic and Unified; a device whose tags "
-                    "cannot be read is listed under 'skipped' with the reason.",
-    ),
+    read("hmi.tags.tree-all", SECTION, "Get a cross-device HMI tags tree (all devices combined).", "/api/hmi/tags/tree",
+         tag_forest, NoInput, HmiTagForest, errors=(e.NoProjectOpenError, e.PortalUnavailableError),
+         description="The tag tree of every HMI device of the open project, classic and Unified; a device whose tags "
+                     "cannot be read is listed under 'skipped' with the reason."),
 )

@@ -27,7 +27,7 @@ from engineering_api.backend.areas.library import (
     TypeComparison,
     TypeInstantiation,
 )
-from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
+from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec, read
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.rules.library import parse_version, split_master_copy_path
@@ -248,21 +248,13 @@ def preview_instantiate_type(ctx: OperationContext, d: InstantiateTypeInput, lib
 
 
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
-    Operation(
-        name="library.info", summary="Get project library information.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.library.library_info(), input=None, output=LibraryInfo,
-        route=RouteSpec("GET", BASE), mutating=False, errors=_READ_ERRORS,
-    ),
-    Operation(
-        name="library.tree", summary="Get the full project library tree structure including folders and items.",
-        section=SECTION, handler=lambda ctx, d: ctx.backend.library.library_tree(), input=None, output=LibraryTreeNode,
-        route=RouteSpec("GET", f"{BASE}/tree"), mutating=False, errors=_READ_ERRORS,
-    ),
-    Operation(
-        name="library.master-copies.list", summary="List all master copies in the project library.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.library.list_master_copies(), input=None, output=list[MasterCopyInfo],
-        route=RouteSpec("GET", f"{BASE}/master-copies"), mutating=False, errors=_READ_ERRORS,
-    ),
+    read("library.info", SECTION, "Get project library information.", BASE,
+         lambda ctx, d: ctx.backend.library.library_info(), None, LibraryInfo, errors=_READ_ERRORS),
+    read("library.tree", SECTION, "Get the full project library tree structure including folders and items.",
+         f"{BASE}/tree", lambda ctx, d: ctx.backend.library.library_tree(), None, LibraryTreeNode, errors=_READ_ERRORS),
+    read("library.master-copies.list", SECTION, "List all master copies in the project library.",
+         f"{BASE}/master-copies", lambda ctx, d: ctx.backend.library.list_master_copies(), None, list[MasterCopyInfo],
+         errors=_READ_ERRORS),
     Operation(
         name="library.master-copies.create",
         summary="Create a new master copy from an existing block or item in the project.", section=SECTION,
@@ -300,11 +292,9 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         description="Objects keep their names; one that exists is refused (409, TIA's MasterCopyMode.ThrowIfExists). "
                     "A device master copy becomes a new device (newName, default its old name).",
     ),
-    Operation(
-        name="library.types.list", summary="List all library types in the project library.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.library_types.list_library_types(), input=None, output=list[LibraryTypeInfo],
-        route=RouteSpec("GET", f"{BASE}/types"), mutating=False, errors=_READ_ERRORS,
-    ),
+    read("library.types.list", SECTION, "List all library types in the project library.", f"{BASE}/types",
+         lambda ctx, d: ctx.backend.library_types.list_library_types(), None, list[LibraryTypeInfo],
+         errors=_READ_ERRORS),
     Operation(
         name="library.types.instantiate", summary="Instantiate a library type into the project.", section=SECTION,
         handler=lambda ctx, d: ctx.backend.library_types.instantiate_library_type(d.type_name, d.device_name,

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from engineering_api.jobs.operations import Operation, RouteSpec
+from engineering_api.jobs.operations import Operation, read
 from engineering_api.lib.schema import CamelStruct
 
 if TYPE_CHECKING:
@@ -65,10 +65,8 @@ def _list(ctx: OperationContext, _: None) -> list[ProjectFile]:
     return [file for _, file in files[:MAX_FILES]]
 
 
-FILES_OPERATION: Operation[Any, Any] = Operation(
-    name="projects.files", summary="Project files and archives below the file roots, newest first.",
-    section="Project Operations", handler=_list, input=None, output=list[ProjectFile],
-    route=RouteSpec("GET", "/api/projects/files"), mutating=False,
+FILES_OPERATION: Operation[Any, Any] = read(
+    "projects.files", "Project Operations", "Project files and archives below the file roots, newest first.",
+    "/api/projects/files", _list, None, list[ProjectFile],
     description=f"Lists .ap16-.ap21 projects and .zap16-.zap21 archives, at most {MAX_FILES}, searching "
-                f"{MAX_DEPTH} folder levels below each root; hidden folders and the service's data are skipped.",
-)
+                f"{MAX_DEPTH} folder levels below each root; hidden folders and the service's data are skipped.")

@@ -216,11 +216,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         handler=_clear_credentials, input=None, output=StoredCredentialsView,
         route=RouteSpec("DELETE", "/api/projects/credentials"), role=Role.ADMIN,
     ),
-    Operation(
-        name="projects.credentials.show", summary="Which UMAC user is stored (the password only as passwordSet).",
-        section=SECTION, handler=lambda ctx, _: _stored_view(ctx), input=None, output=StoredCredentialsView,
-        route=RouteSpec("GET", "/api/projects/credentials"), role=Role.ADMIN, mutating=False,
-    ),
+    read("projects.credentials.show", SECTION, "Which UMAC user is stored (the password only as passwordSet).",
+         "/api/projects/credentials", lambda ctx, _: _stored_view(ctx), None, StoredCredentialsView, role=Role.ADMIN),
     read("projects.list", SECTION, "Projects open in the attached TIA Portal.", "/api/projects",
          lambda ctx, _: ctx.backend.open_projects(), None, list[ProjectInfo], errors=(e.PortalUnavailableError,)),
     read("projects.overview", SECTION, "Overview of the open project: devices, subnets, state.",

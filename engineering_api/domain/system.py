@@ -15,6 +15,7 @@ from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupp
 from engineering_api.config import LOOPBACK_HOSTS, RUNTIME_SETTING_NAMES, Settings
 from engineering_api.docs import ApiDocs, openapi_document_ready
 from engineering_api.jobs.call_routes import declared_route, run_inline, service_call
+from engineering_api.jobs.operations import CallRoute
 from engineering_api.lib.bounds import PAGE_OFFSET_MAX, RETENTION_DAYS_MAX, RetentionDays, SnapshotsPerObject
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.responses import ok
@@ -204,7 +205,7 @@ _call = partial(service_call, section=SECTION)
 
 SETTINGS_GET = _call("system.settings.get", "GET /api/settings", "Current server settings",
                      lambda services, _: settings_view(services), no_mcp_tool=_ADMIN_ONLY, role=Role.ADMIN,
-                     route_id="GetSettings",
+                     built_route=CallRoute("GetSettings"),
                      description="Current server settings, including the security configuration.")
 # its route reads the raw body (to name each field that is not changeable) and the Host the request came through
 SETTINGS_SAVE = _call("system.settings.save", "POST /api/settings", "Save server settings", no_mcp_tool=_ADMIN_ONLY,
@@ -219,7 +220,8 @@ AUDIT = _call("system.audit", "GET /api/audit", "Audit records of mutating calls
               no_mcp_tool=_ADMIN_ONLY, role=Role.ADMIN)
 BROWSE_FILE, BROWSE_PROJECT, BROWSE_FOLDER = (
     _call(f"system.browse-{kind}", f"GET /api/system/browse-{kind}", f"A {kind} dialog on the host (501)",
-          _browse(kind), no_mcp_tool=_HEADLESS, errors=(NotSupportedError,), route_id=f"Browse{kind.title()}",
+          _browse(kind), no_mcp_tool=_HEADLESS, errors=(NotSupportedError,),
+          built_route=CallRoute(f"Browse{kind.title()}"),
           description=f"A {kind} dialog on the host: not available on a headless server (501).")
     for kind in ("file", "project", "folder"))
 CALLS = (SETTINGS_GET, SETTINGS_SAVE, DOCS, DOC_SECTIONS, DOC_SECTION, DOC_SEARCH, AUDIT, BROWSE_FILE, BROWSE_PROJECT,

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from engineering_api.backend.errors import NotFoundError, NotSupportedError, PortalUnavailableError
-from engineering_api.jobs.operations import Operation, RouteSpec
+from engineering_api.jobs.operations import Operation, RouteSpec, read
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.caller import DEFAULT_SESSION, current_caller
 from engineering_api.lib.schema import CamelStruct
@@ -304,13 +304,10 @@ def _agent_action(
 
 
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
-    Operation(
-        name="farm.agents", summary="The farm's agents: TIA versions, open project, current call and heartbeat.",
-        section=SECTION, handler=_status, input=None, output=FarmStatus,
-        route=RouteSpec("GET", "/api/farm/agents"), mutating=False, needs_tia=False,
-        description="Not a T-IA Connect route. Embedded: mode 'embedded' and no agents. Answers at once, also "
-                    "while the caller's own long call runs on its agent.",
-    ),
+    read("farm.agents", SECTION, "The farm's agents: TIA versions, open project, current call and heartbeat.",
+         "/api/farm/agents", _status, None, FarmStatus, needs_tia=False,
+         description="Not a T-IA Connect route. Embedded: mode 'embedded' and no agents. Answers at once, also "
+                     "while the caller's own long call runs on its agent."),
     _agent_action(
         "release", "Give an agent back (admin): close the project a caller left open there, without saving.",
         _release, AgentRelease, "For a caller that went away holding an agent: its project is closed without saving "

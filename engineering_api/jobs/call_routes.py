@@ -1,26 +1,35 @@
-"""How a route serves an inline call: built from the declaration (:func:`build_call_routes`, a service call's read
-without input), or hand-written, with its options from the declaration (:func:`declared_route`) and its handler
-(:func:`run_inline`).
+"""How a route serves an inline call: built from its declaration (:func:`build_call_route`, for a call that names
+its :attr:`~engineering_api.jobs.operations.Operation.built_route`), or hand-written, with its options from the
+declaration (:func:`declared_route`) and its handler (:func:`run_inline`).
 
 An inline call (a runtime call or a service call, :attr:`~engineering_api.jobs.operations.Operation.is_inline_call`)
-is declared once, as an :class:`~engineering_api.jobs.operations.Operation` of the one registry, and its route keeps
-a hand-written signature (query parameters with their descriptions, the answer's schema name). The route takes from
-the declaration the guard's ``opt`` (role or public, audit, the ``Idempotency-Key`` of a change), the documented
-answers and, for a change, the header's documentation; so a change is audited and keyed like any other.
+is declared once, as an :class:`~engineering_api.jobs.operations.Operation` of the one registry. A built route takes
+its input from the path and the JSON body; a route that reads the query string, converts its input or answers with a
+status of its own is still written by hand. Either takes from the declaration the guard's ``opt`` (role or public,
+audit, the ``Idempotency-Key`` of a change), the documented answers and, for a change, the header's documentation;
+so a change is audited and keyed like any other.
 """
 
 from __future__ import annotations
 
+import re
+import typing
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast, get_args
 
-from litestar import Request, Response, get
+import msgspec
+from litestar import Request, Response, route
+from litestar.concurrency import sync_to_thread
 from litestar.enums import ParamType
 from litestar.openapi.spec import OpenAPIType, Schema
 from litestar.openapi.spec import Operation as OpenAPIOperation
 from litestar.openapi.spec import Parameter as OpenAPIParameter
+from litestar.params import JSONBody
 
-from engineering_api.jobs.operations import HttpMethod, Operation, OperationContext, RouteSpec, served_by_its_route
+from engineering_api.jobs.operations import (
+    CallRoute, HttpMethod, Operation, OperationContext, RouteSpec, served_by_its_route,
+)
 from engineering_api.lib.idempotency import (
     IN_FLIGHT_CODE, KEY_HEADER, MAX_KEY_LENGTH, OUTCOME_UNKNOWN_CODE, REPLAYED_HEADER, REUSED_CODE,
 )
@@ -28,7 +37,7 @@ from engineering_api.lib.responses import BODY_TOO_LARGE, envelope_type, ok, pro
 from engineering_api.lib.security import Principal, Role
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Iterable
 
     from litestar.handlers import HTTPRouteHandler
 
@@ -36,7 +45,8 @@ if TYPE_CHECKING:
     from engineering_api.services import Services
 
 __all__ = (
-    "KEYED_ANSWERS", "KeyedCallOperation", "build_call_routes", "declared_route", "inline_context", "key_caller",
+    "KEYED_ANSWERS", "CallAnswer", "CallBody", "KeyedCallOperation", "RouteOptions", "Runner", "build_call_route",
+    "build_call_routes", "declared_route", "inline_context", "key_caller",
     "run_inline", "service_call", "services_in",
 )
 
@@ -111,14 +121,14 @@ def service_call(
     name: str, route: str, summary: str, run: Callable[[Services, Any], Any] | None = None,
     input_type: type[Any] | None = None, output: Any = None, *, section: str, no_mcp_tool: str = "",
     role: Role | None = None, mutating: bool = False, errors: tuple[type[EngineeringError], ...] = (),
-    public: bool = False, handler: Callable[[OperationContext, Any], Any] | None = None, route_id: str = "",
-    description: str = "", message: Callable[[Any], str] | None = None,
+    public: bool = False, handler: Callable[[OperationContext, Any], Any] | None = None,
+    built_route: CallRoute | None = None, description: str = "", message: Callable[[Any], str] | None = None,
 ) -> Operation[Any, Any]:
     """A call of the server itself as an operation, at ``route`` (``"GET /api/settings"``): ``run(services, input)``
     is its handler (``handler`` when it needs its caller, :attr:`OperationContext.principal`), or neither when only
     its route serves it (:func:`served_by_its_route`). A read needs a viewer key and a change an engineer's unless
     ``role`` says otherwise; ``public`` needs none. A module binds its ``section`` (and a shared ``no_mcp_tool``)
-    with :func:`functools.partial`. A read without input that names its ``route_id`` gets its route built
+    with :func:`functools.partial`. A call that names its ``built_route`` gets its route built
     (:func:`build_call_routes`), with ``description`` as its OpenAPI text and ``message`` the answer's message.
 
     Raises:
@@ -133,7 +143,7 @@ def service_call(
         name=name, summary=summary, section=section, handler=handler, input=input_type, output=output,
         route=RouteSpec(cast("Any", method), path),
         role=role, errors=errors, mutating=mutating, needs_tia=False, service=True, public=public,
-        no_mcp_tool=no_mcp_tool, route_id=route_id, description=description, message=message,
+        no_mcp_tool=no_mcp_tool, built_route=built_route, description=description, message=message,
     )
 
 
@@ -156,32 +166,126 @@ def services_in(context: OperationContext) -> Services:
     return cast("Services", context.services)
 
 
-def _read_route(call: Operation[Any, Any]) -> HTTPRouteHandler:
-    """The route of the service call ``call``, a read without input: it runs the declared handler in the name of the
-    request's API key and answers its result, documented as ``<route_id>Response``.
+CallAnswer = Response[Any]
+"""The answer of a built route's handler. Each route names its envelope for it in its ``signature_namespace``, where
+Litestar resolves the handler's (string) annotations: the handlers are written once, per kind, and no signature is
+assembled at run time."""
+CallBody = Any
+"""The JSON body of a built route's handler, named the same way."""
+_JSON_BODY: Any = JSONBody  # subscripted with a declared Struct: a value mypy cannot check as a type expression
+_PARAM = re.compile(r"\{(\w+)\}")
+
+Runner = Callable[[Request[Any, Any, Any], Operation[Any, Any], Any], Any]
+"""How a built route runs its call in the name of the request's caller (:func:`run_inline`; a runtime call's
+``run_call``)."""
+RouteOptions = Callable[[Operation[Any, Any], bool, bool], dict[str, Any]]
+"""A call's route options (:func:`declared_route`) given whether the route takes a body and parameters."""
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """How a built route makes its call's input from the path's values and the JSON body."""
+
+    input: type[msgspec.Struct] | None
+    path: tuple[tuple[str, str], ...]
+    """(wire name, field name) of each path parameter."""
+    body: type[msgspec.Struct] | None
+    """The body's Struct; the input itself when it is the input's."""
+
+    @classmethod
+    def of(cls, call: Operation[Any, Any], built: CallRoute) -> _Inputs:
+        """Raises:
+            ValueError: the path, body and input do not fit (a path parameter or body field that is no input field,
+            an input field neither gives)."""
+        assert call.route is not None
+        method, path = call.route.method, call.route.path
+        fields = {f.encode_name: f for f in msgspec.structs.fields(call.input)} if call.input is not None else {}
+        names = _PARAM.findall(path)
+        body = built.body
+        if body is None and method not in ("GET", "DELETE") and set(fields) - set(names):
+            body = call.input
+        from_body = {f.encode_name for f in msgspec.structs.fields(body)} if body is not None else set()
+        problems = [f"{name} is no field of {call.input}" for name in (*names, *from_body) if name not in fields]
+        # An optional field too: a field neither gives would be one the route drops (a query parameter, which only
+        # a route written by hand reads), not one the caller left out.
+        problems += [f"nothing gives {name}" for name in fields if name not in names and name not in from_body]
+        if body is call.input and names:
+            problems.append("a body beside path parameters needs a Struct of its own (CallRoute.body)")
+        if problems:
+            raise ValueError(f"{call.name}: {'; '.join(problems)} (docs/add-an-api-call.md)")
+        return cls(call.input, tuple((name, fields[name].name) for name in names), body)
+
+    def path_of(self, path: str) -> str:
+        """``path`` as Litestar declares it, each parameter typed as its input field (``{alarmId:int}``)."""
+        hints = typing.get_type_hints(self.input) if self.path else {}
+        kinds = {wire: "int" if hints[name] is int else "str" for wire, name in self.path}
+        return _PARAM.sub(lambda m: "{%s:%s}" % (m.group(1), kinds[m.group(1)]), path)
+
+    def make(self, path_values: dict[str, Any], body: Any) -> Any:
+        """The call's input: the body itself when it is the input, else the path's values and the body's fields."""
+        if self.input is None or (body is not None and self.body is self.input):
+            return body
+        values = {name: path_values[wire] for wire, name in self.path}
+        if body is not None:
+            values.update({f.name: getattr(body, f.name) for f in msgspec.structs.fields(body)})
+        return self.input(**values)
+
+
+def _handler(call: Operation[Any, Any], built: CallRoute, inputs: _Inputs, run: Runner,
+             blocking: bool) -> Callable[..., Any]:
+    """The handler of a built route, of the kind its body makes it: the call run with its input (``blocking``: in a
+    worker thread), its result in the envelope with the call's message and the declared status.
+
+    The handler is a coroutine that hands the call to a thread itself: Litestar's ``sync_to_thread`` wraps a handler
+    again each time another handler joins its path, so a second method on the path would answer a coroutine."""
+    message, status = call.message, built.status_code
+
+    async def answer(request: Request[Any, Any, Any], body: Any) -> Response[Any]:
+        data = inputs.make(request.path_params, body)
+        result = await sync_to_thread(run, request, call, data) if blocking else run(request, call, data)
+        return ok(result, "OK" if message is None else message(result), status_code=status)
+
+    if inputs.body is not None:
+        async def with_body(request: Request[Any, Any, Any], data: CallBody) -> CallAnswer:
+            return await answer(request, data)
+
+        return with_body
+
+    async def without_body(request: Request[Any, Any, Any]) -> CallAnswer:
+        return await answer(request, None)
+
+    return without_body
+
+
+def build_call_route(call: Operation[Any, Any], options: RouteOptions, run: Runner, *,
+                     blocking: bool) -> HTTPRouteHandler:
+    """The route of the inline call ``call``, built from its declaration and :attr:`Operation.built_route`: its path
+    parameters and JSON body make the input; it runs the call with ``run`` (``blocking``: in a worker thread) and
+    answers its result, documented as the declared envelope.
 
     Raises:
-        ValueError: the call takes input, is no ``GET``, or only a route of its own can serve it.
+        ValueError: the call names no built route, or its path and body do not make its input.
     """
-    spec = call.route
-    if spec is None or spec.method != "GET" or call.input is not None or call.handler is served_by_its_route:
-        raise ValueError(f"service call {call.name!r}: only a GET without input and with a handler gets its route "
-                         "built from its declaration; write its route by hand (docs/add-an-api-call.md)")
-    answer: Any = Response[Any] if call.output is None else Response[envelope_type(call.output,  # type: ignore[misc]
-                                                                                   f"{call.route_id}Response")]
-    message = call.message
+    built, spec = call.built_route, call.route
+    if built is None or spec is None or call.handler is served_by_its_route:
+        raise ValueError(f"inline call {call.name!r}: only a call with a route, a handler and a CallRoute gets its "
+                         "route built from its declaration (docs/add-an-api-call.md)")
+    inputs = _Inputs.of(call, built)
+    answer_type: Any = built.answer or (
+        Any if call.output is None else envelope_type(call.output, f"{built.route_id}Response"))
+    namespace = {"CallAnswer": Response[answer_type], "CallBody": _JSON_BODY[inputs.body]}
+    return route(
+        inputs.path_of(spec.path), http_method=spec.method, operation_id=built.route_id, summary=call.summary,
+        description=call.description or call.summary, tags=[call.section], status_code=built.status_code,
+        signature_namespace=namespace, **options(call, inputs.body is not None, bool(inputs.path)),
+    )(_handler(call, built, inputs, run, blocking))
 
-    async def handler(request: Request[Any, Any, Any]) -> Response[Any]:
-        result = run_inline(request, call, None)
-        return ok(result) if message is None else ok(result, message(result))
 
-    handler.__annotations__ = {"request": Request[Any, Any, Any], "return": answer}
-    handler.__name__ = call.route_id
-    handler.__doc__ = call.description or call.summary
-    return get(spec.path, operation_id=call.route_id, summary=call.summary, tags=[call.section],
-               **declared_route(call))(handler)
+def _service_options(call: Operation[Any, Any], body: bool, params: bool) -> dict[str, Any]:
+    return declared_route(call, body=body, params=params)
 
 
 def build_call_routes(calls: Iterable[Operation[Any, Any]]) -> list[HTTPRouteHandler]:
-    """The routes of the service calls among ``calls`` that name their ``route_id`` (:func:`service_call`)."""
-    return [_read_route(call) for call in calls if call.route_id]
+    """The routes of the service calls among ``calls`` that name their built route (:func:`service_call`)."""
+    return [build_call_route(call, _service_options, run_inline, blocking=False)
+            for call in calls if call.built_route is not None]

@@ -45,9 +45,9 @@ if TYPE_CHECKING:
     from engineering_api.lib.security import Principal
 
 __all__ = (
-    "FileRule", "HttpMethod", "OpenProjectsSource", "Operation", "OperationContext", "OperationRegistry", "RouteAuth",
-    "RouteSpec", "SnapshotTaker", "SnapshotTarget", "confine_files", "open_projects_if_any", "operation_input",
-    "refuse_project_folder", "refuse_project_targets", "served_by_its_route", "server_made",
+    "CallRoute", "FileRule", "HttpMethod", "OpenProjectsSource", "Operation", "OperationContext", "OperationRegistry",
+    "RouteAuth", "RouteSpec", "SnapshotTaker", "SnapshotTarget", "confine_files", "open_projects_if_any",
+    "operation_input", "read", "refuse_project_folder", "refuse_project_targets", "served_by_its_route", "server_made",
 )
 
 InputT = TypeVar("InputT")
@@ -64,6 +64,25 @@ class RouteSpec:
 
     method: HttpMethod
     path: str
+
+
+@dataclass(frozen=True)
+class CallRoute:
+    """How the route built from an inline call's declaration looks to a client
+    (:func:`~engineering_api.jobs.call_routes.build_call_routes`), where its other fields do not say it: the
+    operation's summary, description, errors, roles and success message are the call's own."""
+
+    route_id: str
+    """The OpenAPI operation id, the name T-IA Connect's client knows the route by (``GetApiVersion``)."""
+    answer: type[msgspec.Struct] | None = None
+    """The success envelope, a named schema shared by the calls answering the same record
+    (``class RuntimeUserResponse(Envelope[RuntimeUser])``); None: ``<route_id>Response`` of the call's output."""
+    status_code: int = 200
+    """The success status (201 for a creation)."""
+    body: type[msgspec.Struct] | None = None
+    """The JSON body when it is not the call's input: its fields and the path's make the input
+    (``PATCH .../users/{userId}`` takes ``RuntimeUserChange``, the call ``RuntimeUserEdit``). None: a POST, PUT or
+    PATCH takes the input itself."""
 
 
 @dataclass(frozen=True)
@@ -202,13 +221,13 @@ class Operation(Generic[InputT, OutputT]):
     """Set for a call of the server itself (its settings, keys, audit, documentation, health, the assistant, the
     client-compatibility routes): like a runtime call, it runs inline off the TIA worker, against the app's services
     (:attr:`OperationContext.services`), and its route takes its options from this declaration; a read without
-    input that names its :attr:`route_id` has its route built from it (:mod:`engineering_api.jobs.call_routes`)."""
+    input that names its :attr:`built_route` has its route built from it (:mod:`engineering_api.jobs.call_routes`)."""
     public: bool = False
     """Route option: callable without a key (health, ping, the documentation's sections); only for a read."""
-    route_id: str = ""
-    """Set for a service call whose route is built from this declaration (a read without input,
-    :func:`~engineering_api.jobs.call_routes.build_call_routes`): the route's OpenAPI operation id, the name
-    T-IA Connect's client knows it by (``GetApiVersion``); its answer is documented as ``<route_id>Response``."""
+    built_route: CallRoute | None = None
+    """Set for an inline call whose route is built from this declaration
+    (:func:`~engineering_api.jobs.call_routes.build_call_routes`): what a client knows the route by that the other
+    fields do not say (its OpenAPI operation id, the answer's schema name, the success status)."""
 
     @property
     def required_role(self) -> Role:
@@ -267,6 +286,19 @@ class Operation(Generic[InputT, OutputT]):
             yield spec, False
         for spec in self.client_async_routes:
             yield spec, True
+
+
+def read(name: str, section: str, summary: str, path: str, handler: Callable[[OperationContext, Any], Any],
+         input: Any, output: Any, *, errors: tuple[type[EngineeringError], ...] = (), description: str = "",
+         example: dict[str, Any] | None = None, async_path: str | None = None, role: Role | None = None,
+         needs_tia: bool = True, client_routes: tuple[RouteSpec, ...] = ()) -> Operation[Any, Any]:
+    """An operation that only reads, at ``GET <path>``: the one way a read is declared. It needs the viewer role
+    unless ``role`` says otherwise, is not audited and runs without a job; ``async_path`` adds its ``GET`` twin that
+    answers 202 with a job (a long listing), ``needs_tia`` false a read of the service's own state."""
+    return Operation(name=name, summary=summary, section=section, handler=handler, input=input, output=output,
+                     route=RouteSpec("GET", path), mutating=False, errors=errors, description=description,
+                     example=example, async_route=None if async_path is None else RouteSpec("GET", async_path),
+                     role=role, needs_tia=needs_tia, client_routes=client_routes)
 
 
 @dataclass(eq=False, repr=False)  # compared and hashed by identity; no repr of the backend and services

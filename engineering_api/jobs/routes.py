@@ -266,7 +266,18 @@ async def _run_direct(
 
 def _signed(handler: Handler, shape: RouteShape) -> Handler:
     """``handler`` with the signature and annotations Litestar reads: its shape's parameters after ``request``
-    (none for a listing), and the answer's type."""
+    (none for a listing), and the answer's type.
+
+    The one place a handler's signature is assigned, and why it must be: Litestar (2.25) extracts, validates and
+    documents a query, path or header parameter only when the handler's signature names it (``inspect.signature``,
+    which reads ``__signature__``, PEP 362) and types it (``typing.get_type_hints``, which reads
+    ``__annotations__``). A handler's own ``parameters=`` are neither validated nor documented (tried: ``?limit=abc``
+    against ``Parameter(int, query="limit", ge=1)`` reached the handler, and the OpenAPI entry listed no parameter).
+    An inline call's routes need none of this (:func:`~engineering_api.jobs.call_routes.build_call_route`): their
+    parameters are the same per kind (the request, a body), so one handler per kind is written with string annotations
+    that each route's ``signature_namespace`` resolves. An operation's routes take its input fields from the query
+    by their own names, and ``dryRun``, ``download`` and ``Idempotency-Key`` by its options, so no fixed handler
+    can list them."""
     parameters = [] if shape.plain_read else [
         inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request)]
     parameters += [

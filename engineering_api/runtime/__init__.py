@@ -8,6 +8,9 @@ simulated CPU's monitored items and Program_Alarm events (:mod:`engineering_api.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from engineering_api.runtime.call_routes import build_runtime_routes
 from engineering_api.runtime.connection_routes import ConnectionController
 from engineering_api.runtime.event_routes import EVENT_ROUTES
 from engineering_api.runtime.opcua_routes import OpcUaServerController
@@ -16,8 +19,17 @@ from engineering_api.runtime.pushes_routes import PUSH_ROUTES
 from engineering_api.runtime.routes import ROUTES as _TAG_ROUTES
 from engineering_api.runtime.service import RuntimeService, runtime_of
 
-ROUTES = (*_TAG_ROUTES, OpcUaServerController, ConnectionController, *EVENT_ROUTES, *PUSH_ROUTES, *PULL_ROUTES)
-"""Every runtime API controller: users, sessions and tags (routes.py); OPC UA servers; connections; alarms,
-history, subscriptions; pushes; pulls."""
+if TYPE_CHECKING:
+    from litestar import Controller
+    from litestar.handlers import HTTPRouteHandler
+
+ROUTES: tuple[type[Controller] | HTTPRouteHandler, ...] = (
+    *_TAG_ROUTES, OpcUaServerController, ConnectionController, *EVENT_ROUTES, *PUSH_ROUTES, *PULL_ROUTES,
+    *build_runtime_routes(),
+)
+"""Every runtime API route: the controllers of the routes written by hand (sessions and tags, routes.py; OPC UA
+servers; connections; alarms, history, subscriptions; pushes; pulls), then those built from their calls'
+declarations (:mod:`.call_routes`). In this order: a controller registered after a route of its path would bring
+that path a second OPTIONS handler, which Litestar refuses."""
 
 __all__ = ("ROUTES", "RuntimeService", "runtime_of")

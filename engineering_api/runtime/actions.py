@@ -2,8 +2,9 @@
 
 Each call of the runtime API (browse, read, write, alarms, history) is an :class:`~engineering_api.jobs.operations.
 Operation` of the one registry, with the runtime role it needs (:attr:`~engineering_api.jobs.operations.Operation.
-runtime_role`), its input Struct and whether it changes the plant. The REST controllers (:mod:`.routes`,
-:mod:`.event_routes`) parse their query strings and paths into the same inputs and call the same functions;
+runtime_role`), its input Struct and whether it changes the plant. The REST routes are built from
+these declarations (:mod:`.call_routes`), or parse their query strings into the same inputs (:mod:`.routes`,
+:mod:`.event_routes`), and call the same functions;
 :mod:`engineering_api.mcp.runtime_tools` turns :data:`RUNTIME_OPERATIONS` into tools. Nothing here knows who calls.
 """
 
@@ -21,11 +22,15 @@ from engineering_api.backend.errors import (
     ValidationError,
 )
 from engineering_api.jobs.call_routes import inline_context
-from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
+from engineering_api.jobs.operations import CallRoute, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, names, plural
 from engineering_api.lib.security import Role
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.runtime.alarms import Alarm, AlarmDefinition, AlarmPage, decode_point
+from engineering_api.runtime.answers import (
+    RuntimeAlarmDefinitionResponse, RuntimeAlarmDefinitionsResponse, RuntimeAlarmResponse,
+    RuntimeLoggingSettingResponse, RuntimeLoggingSettingsResponse, RuntimeTagValuesResponse,
+)
 from engineering_api.runtime.tag_logging import (
     MAX_POINTS, HistoryPoint, LoggingSetting, format_ms, parse_interval, parse_time,
 )
@@ -174,9 +179,12 @@ def runtime_call(
     name: str, summary: str, input_type: type[CamelStruct], output: Any, runtime_role: RuntimeRole,
     run: Callable[[RuntimeService, Any, str], Any], route: RouteSpec, errors: tuple[type[EngineeringError], ...] = (),
     *, mutating: bool = False, preview: Callable[[RuntimeService, Any], Preview] | None = None, no_mcp_tool: str = "",
+    built_route: CallRoute | None = None, description: str = "", message: Callable[[Any], str] | None = None,
 ) -> Operation[Any, Any]:
     """One call of the runtime API as an operation: a bearer route unless it needs the runtime's admin role, which
-    an engineering admin key holds (as for runtime users and settings)."""
+    an engineering admin key holds (as for runtime users and settings). One that names its ``built_route`` gets its
+    route built (:func:`engineering_api.runtime.call_routes.build_runtime_routes`), with ``description`` as its
+    OpenAPI text and ``message`` the answer's."""
     admin = runtime_role is RuntimeRole.ADMIN
     return Operation(
         name=name, summary=summary, section=SECTION, handler=_on_runtime(run), input=input_type, output=output,
@@ -184,6 +192,7 @@ def runtime_call(
         role=KEY_ROLE_FOR[runtime_role], errors=errors, mutating=mutating, needs_tia=False,
         destructive=preview is not None, preview=_previewed(preview) if preview is not None else None,
         runtime_role=runtime_role.value, auth="apiKey" if admin else "bearer", no_mcp_tool=no_mcp_tool,
+        built_route=built_route, description=description, message=message,
     )
 
 
@@ -427,7 +436,10 @@ RUNTIME_OPERATIONS: tuple[Operation[Any, Any], ...] = (
           RouteSpec("POST", f"{_AT}/tags/values"), SOURCE_ERRORS),
     _call("runtime.tags.write", "Write values to writable released tags of the running PLC, in order: one result per "
           "item (the value read back, or its error).", BulkWrite, list[TagValueResult], RuntimeRole.WRITE,
-          write_values, RouteSpec("PUT", f"{_AT}/tags/values"), SOURCE_ERRORS, mutating=True, preview=_write_preview),
+          write_values, RouteSpec("PUT", f"{_AT}/tags/values"), SOURCE_ERRORS, mutating=True, preview=_write_preview,
+          built_route=CallRoute("WriteRuntimeTagValues", RuntimeTagValuesResponse),
+          description="Write tags in bulk, in order: 200 with one result per item (the value read back, or its "
+                      "error)."),
     _call("runtime.alarms.current", "List the current alarms (active, or gone but not yet acknowledged), oldest first.",
           AlarmClassQuery, list[Alarm], RuntimeRole.READ, current_alarms, RouteSpec("GET", f"{_AT}/alarms/current")),
     _call("runtime.alarms.archive", "Query the alarm archive (incoming, outgoing, acknowledged) by time range, class "
@@ -435,17 +447,27 @@ RUNTIME_OPERATIONS: tuple[Operation[Any, Any], ...] = (
           RouteSpec("GET", f"{_AT}/alarms/archive"), (ValidationError,)),
     _call("runtime.alarms.acknowledge", "Acknowledge a current alarm.", AlarmAcknowledge, Alarm, RuntimeRole.ALARM_ACK,
           acknowledge, RouteSpec("POST", _AT + "/alarms/{alarmId}/acknowledge"), (NotFoundError, ConflictError),
-          mutating=True),
+          mutating=True,
+          built_route=CallRoute("AcknowledgeRuntimeAlarm", RuntimeAlarmResponse),
+          description="Acknowledge a current alarm (NotFoundError: unknown or no longer current; ConflictError: "
+                      "already acknowledged, or its class needs no acknowledgement).",
+          message=lambda alarm: f"alarm {alarm.alarm_id} acknowledged by {alarm.acknowledged_by}"),
     _call("runtime.history.query", "Query logged tag values: raw, or avg/min/max/count/first/last per interval.",
           HistoryQuery, list[HistorySeries], RuntimeRole.READ, history_series, RouteSpec("GET", f"{_AT}/history"),
           (ValidationError,)),
     _call("runtime.alarm-definitions.list", "List the alarm definitions: tag alarms (discrete, analog) and the texts "
           "and classes of Program_Alarm instances.", NoInput, list[AlarmDefinition], RuntimeRole.ADMIN, _definitions,
-          RouteSpec("GET", f"{_AT}/alarm-definitions")),
+          RouteSpec("GET", f"{_AT}/alarm-definitions"),
+          built_route=CallRoute("ListRuntimeAlarmDefinitions", RuntimeAlarmDefinitionsResponse),
+          description="Every alarm definition by name."),
     _call("runtime.alarm-definitions.create", "Create an alarm definition: a discrete alarm (a bit set), an analog "
           "alarm (a limit with hysteresis) or the text and class of a Program_Alarm instance.", AlarmDefinition,
           AlarmDefinition, RuntimeRole.ADMIN, _create_definition, RouteSpec("POST", f"{_AT}/alarm-definitions"),
-          (ValidationError, AlreadyExistsError), mutating=True),
+          (ValidationError, AlreadyExistsError), mutating=True,
+          built_route=CallRoute("CreateRuntimeAlarmDefinition", RuntimeAlarmDefinitionResponse, 201),
+          description="Create an alarm definition (ValidationError: fields that do not fit its kind; "
+                      "AlreadyExistsError).",
+          message=lambda saved: f"alarm definition {saved.name} created"),
     _call("runtime.alarm-definitions.update", "Replace an alarm definition (named by replaces), which may rename it.",
           AlarmDefinitionEdit, AlarmDefinition, RuntimeRole.ADMIN, _replace_definition,
           RouteSpec("PUT", _AT + "/alarm-definitions/{name}"), (ValidationError, AlreadyExistsError, NotFoundError),
@@ -453,12 +475,20 @@ RUNTIME_OPERATIONS: tuple[Operation[Any, Any], ...] = (
     _call("runtime.alarm-definitions.delete", "Delete an alarm definition; its current alarm goes.",
           AlarmDefinitionName, AlarmDefinition, RuntimeRole.ADMIN, delete_definition,
           RouteSpec("DELETE", _AT + "/alarm-definitions/{name}"), (NotFoundError,), mutating=True,
-          preview=_delete_definition_preview),
+          preview=_delete_definition_preview,
+          built_route=CallRoute("DeleteRuntimeAlarmDefinition", RuntimeAlarmDefinitionResponse),
+          description="Delete an alarm definition; its current alarm goes (NotFoundError).",
+          message=lambda old: f"alarm definition {old.name} deleted"),
     _call("runtime.history.settings.list", "List the logged tags and how each is logged.", NoInput,
-          list[LoggingSetting], RuntimeRole.ADMIN, _logging_settings, RouteSpec("GET", f"{_AT}/history/settings")),
+          list[LoggingSetting], RuntimeRole.ADMIN, _logging_settings, RouteSpec("GET", f"{_AT}/history/settings"),
+          built_route=CallRoute("ListRuntimeLoggingSettings", RuntimeLoggingSettingsResponse),
+          description="Every logged tag and how it is logged."),
     _call("runtime.history.settings.save", "Log a tag cyclically or on change with a deadband (replaces its earlier "
           "setting; logged values stay).", LoggingSetting, LoggingSetting, RuntimeRole.ADMIN, save_logging,
-          RouteSpec("PUT", f"{_AT}/history/settings"), mutating=True),
+          RouteSpec("PUT", f"{_AT}/history/settings"), mutating=True,
+          built_route=CallRoute("SaveRuntimeLoggingSetting", RuntimeLoggingSettingResponse),
+          description="Log a tag cyclically or on change (replaces its earlier setting; logged values stay).",
+          message=lambda saved: f"{saved.tag} is logged ({saved.mode})"),
     _call("runtime.history.settings.remove", "Stop logging a tag; its logged values stay.", LoggedTag, LoggingSetting,
           RuntimeRole.ADMIN, remove_logging, RouteSpec("POST", f"{_AT}/history/settings/actions/remove"),
           (NotFoundError,), mutating=True),

@@ -1,8 +1,9 @@
-"""How a runtime API route takes its declaration: its options (:func:`declared`) and its handler (:func:`run_call`).
+"""How a runtime API route takes its declaration: built from it (:func:`build_runtime_routes`, for the calls that
+name their ``built_route``), or hand-written with its options (:func:`declared`) and its handler (:func:`run_call`).
 
-The runtime's routes (:mod:`.routes`, :mod:`.event_routes`, :mod:`.connection_routes`, :mod:`.opcua_routes`,
-:mod:`.pushes_routes`) keep their hand-written signatures (query parameters with their descriptions) and take
-everything else from the runtime call of the one registry that they serve.
+The routes still written by hand (:mod:`.routes`, :mod:`.event_routes`, :mod:`.opcua_routes`, :mod:`.pushes_routes`,
+:mod:`.pulls_routes`) read the query string or convert their input; they take everything else from the runtime call
+of the one registry that they serve.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from litestar import Request
+from litestar.concurrency import sync_to_thread
 
-from engineering_api.jobs.call_routes import KEYED_ANSWERS, declared_route, key_caller
+from engineering_api.jobs.call_routes import KEYED_ANSWERS, build_call_route, declared_route, key_caller
 from engineering_api.lib.responses import problem_responses
 from engineering_api.runtime.actions import RUNTIME_OPERATIONS, call_context
 from engineering_api.runtime.connection_calls import CONNECTION_OPERATIONS
@@ -22,10 +24,14 @@ from engineering_api.runtime.service import principal_of, runtime_of
 from engineering_api.runtime.user_calls import USER_OPERATIONS
 
 if TYPE_CHECKING:
+    from litestar.handlers import HTTPRouteHandler
+
     from engineering_api.jobs.operations import Operation
     from engineering_api.runtime.service import RuntimeService
 
-__all__ = ("BEARER", "bearer_responses", "declared", "run_call", "runtime_from")
+__all__ = (
+    "BEARER", "bearer_responses", "build_runtime_routes", "declared", "run_call", "run_call_off_loop", "runtime_from",
+)
 
 BEARER: list[dict[str, list[str]]] = [{"RuntimeBearer": []}]
 BEARER_ANSWERS = {
@@ -73,9 +79,29 @@ def declared(name: str, *, body: bool = False, params: bool = False) -> dict[str
 def run_call(request: Request[Any, Any, Any], name: str, data: Any) -> Any:
     """Run the runtime call ``name`` with ``data`` as its MCP tool does, in the name of the request's caller (the
     runtime user of a bearer route, else the API key)."""
-    call = _declared_call(name)
+    return _run(request, _declared_call(name), data)
+
+
+async def run_call_off_loop(request: Request[Any, Any, Any], name: str, data: Any) -> Any:
+    """:func:`run_call` in a worker thread, for a hand-written route on a path that a built route shares: such a
+    route is a coroutine, not ``sync_to_thread`` (see :func:`~engineering_api.jobs.call_routes.build_call_route`)."""
+    return await sync_to_thread(run_call, request, name, data)
+
+
+def _run(request: Request[Any, Any, Any], call: Operation[Any, Any], data: Any) -> Any:
     caller = principal_of(request.scope).username if call.auth == "bearer" else key_caller(request)
     return call.handler(call_context(request.app.state.services, caller), data)
+
+
+def _options(call: Operation[Any, Any], body: bool, params: bool) -> dict[str, Any]:
+    return declared(call.name, body=body, params=params)
+
+
+def build_runtime_routes() -> list[HTTPRouteHandler]:
+    """The routes of the runtime calls that name their built route (:func:`~engineering_api.runtime.actions.
+    runtime_call`): each runs in a worker thread (a call reaches the PLC or the runtime's files)."""
+    return [build_call_route(call, _options, _run, blocking=True) for call in _CALLS.values()
+            if call.built_route is not None]
 
 
 def runtime_from(request: Request[Any, Any, Any]) -> RuntimeService:

@@ -3,8 +3,9 @@
 ``/api/runtime/connections`` (CRUD), ``/api/runtime/connections/{connectionId}/tags`` (GET, PUT replaces the
 connection's mappings, POST ``.../tags/import`` maps a project PLC's released tags), ``/api/runtime/tag-source``
 (GET|PUT ``{source: simulated|connections}``). Engineering admin key, like the runtime users: a connection reaches a
-real PLC. Passwords are write-only. Each route but the import serves a call of
-:data:`~engineering_api.runtime.connection_calls.CONNECTION_OPERATIONS`.
+real PLC. Passwords are write-only. The routes of the calls of
+:data:`~engineering_api.runtime.connection_calls.CONNECTION_OPERATIONS` are built from them; this module holds the one
+that is no call, the import.
 """
 
 from __future__ import annotations
@@ -12,17 +13,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, Response, delete, get, post, put
+from litestar import Controller, Request, Response, post
 from litestar.params import FromPath, JSONBody
 
 from engineering_api.backend.errors import NotFoundError, ValidationError
 from engineering_api.lib.responses import Envelope, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
-from engineering_api.runtime.actions import NoInput
-from engineering_api.runtime.call_routes import declared, run_call, runtime_from
-from engineering_api.runtime.connection_calls import ConnectionEdit, ConnectionId, ConnectionMappings, TagMappings
-from engineering_api.runtime.connections import ConnectionInput, TagSourceChoice
-from engineering_api.runtime.plc_links import RuntimeConnection, TagMapping
+from engineering_api.runtime.call_routes import runtime_from
 from engineering_api.runtime.tag_import import ImportedTags, released_project_tags
 
 __all__ = ("ConnectionController",)
@@ -42,18 +39,6 @@ class TagImport(CamelStruct):
     none is removed. True: they become the connection's only tags; ``removed`` names the ones that went."""
 
 
-class ListRuntimeConnectionsResponse(Envelope[list[RuntimeConnection]]): ...
-
-
-class RuntimeConnectionResponse(Envelope[RuntimeConnection]): ...
-
-
-class RuntimeTagMappingsResponse(Envelope[list[TagMapping]]): ...
-
-
-class RuntimeTagSourceResponse(Envelope[TagSourceChoice]): ...
-
-
 class ImportRuntimeConnectionTagsResponse(Envelope[ImportedTags]): ...
 
 
@@ -62,66 +47,6 @@ class ConnectionController(Controller):
 
     tags = ["Runtime API"]
     path = "/api/runtime"
-
-    @get("/connections", operation_id="ListRuntimeConnections", **declared("runtime.connections.list"))
-    async def list_connections(self, request: Request[Any, Any, Any]) -> Response[ListRuntimeConnectionsResponse]:
-        """Every connection by name; passwords only as ``passwordSet``."""
-        return ok(run_call(request, "runtime.connections.list", NoInput()))
-
-    @post("/connections", operation_id="CreateRuntimeConnection", status_code=201,
-          **declared("runtime.connections.create", body=True))
-    async def create_connection(
-        self, request: Request[Any, Any, Any], data: JSONBody[ConnectionInput],
-    ) -> Response[RuntimeConnectionResponse]:
-        """Add an OPC UA or S7 connection (ValidationError: fields missing for its kind, name taken)."""
-        made = run_call(request, "runtime.connections.create", data)
-        return ok(made, f"runtime connection {made.name} created", status_code=201)
-
-    @get(_ONE, operation_id="GetRuntimeConnection", **declared("runtime.connections.get", params=True))
-    async def get_connection(
-        self, request: Request[Any, Any, Any], connectionId: FromPath[str],
-    ) -> Response[RuntimeConnectionResponse]:
-        """One connection (NotFoundError: CONNECTION_NOT_FOUND)."""
-        return ok(run_call(request, "runtime.connections.get", ConnectionId(connection_id=connectionId)))
-
-    @put(_ONE, operation_id="UpdateRuntimeConnection", **declared("runtime.connections.update", body=True, params=True))
-    async def update_connection(
-        self, request: Request[Any, Any, Any], connectionId: FromPath[str],
-        data: JSONBody[ConnectionInput],
-    ) -> Response[RuntimeConnectionResponse]:
-        """Replace a connection; an omitted password stays for the same endpoint (NotFoundError, ValidationError)."""
-        edit = ConnectionEdit(**msgspec.structs.asdict(data), connection_id=connectionId)
-        saved = run_call(request, "runtime.connections.update", edit)
-        return ok(saved, f"runtime connection {saved.name} saved")
-
-    @delete(_ONE, operation_id="DeleteRuntimeConnection", status_code=200,
-            **declared("runtime.connections.delete", params=True))
-    async def delete_connection(
-        self, request: Request[Any, Any, Any], connectionId: FromPath[str],
-    ) -> Response[RuntimeConnectionResponse]:
-        """Delete a connection and the tags mapped to it (NotFoundError)."""
-        gone = run_call(request, "runtime.connections.delete", ConnectionId(connection_id=connectionId))
-        return ok(gone, f"runtime connection {gone.name} and its tags deleted")
-
-    @get(f"{_ONE}/tags", operation_id="ListRuntimeConnectionTags",
-         **declared("runtime.connections.tags.list", params=True))
-    async def list_mappings(
-        self, request: Request[Any, Any, Any], connectionId: FromPath[str],
-    ) -> Response[RuntimeTagMappingsResponse]:
-        """The runtime tags mapped to a connection (NotFoundError)."""
-        return ok(run_call(request, "runtime.connections.tags.list", ConnectionId(connection_id=connectionId)))
-
-    @put(f"{_ONE}/tags", operation_id="ReplaceRuntimeConnectionTags",
-         **declared("runtime.connections.tags.replace", body=True, params=True))
-    async def replace_mappings(
-        self, request: Request[Any, Any, Any], connectionId: FromPath[str],
-        data: JSONBody[TagMappings],
-    ) -> Response[RuntimeTagMappingsResponse]:
-        """Make these the connection's tags: OPC UA ``nodeId`` or S7 ``address`` plus ``dataType`` (NotFoundError;
-        ValidationError: MAPPING_INVALID, TAG_NAME_TAKEN; nothing changes then)."""
-        new = ConnectionMappings(tags=data.tags, connection_id=connectionId)
-        saved = run_call(request, "runtime.connections.tags.replace", new)
-        return ok(saved, f"{len(saved)} tag(s) mapped")
 
     # Not an operation, by decision: it reads the project PLC through the default engineering session on the TIA
     # worker (the project the admin edits). A runtime call runs off the worker and would read through the runtime's
@@ -147,15 +72,3 @@ class ConnectionController(Controller):
         return ok(ImportedTags(tags=saved, skipped=found.skipped, removed=removed),
                   f"{len(found.tags)} released tag(s) of {data.device} mapped, {len(found.skipped)} left out, "
                   f"{len(removed)} earlier mapping(s) removed")
-
-    @get("/tag-source", operation_id="GetRuntimeTagSource", **declared("runtime.tag-source.get"))
-    async def get_tag_source(self, request: Request[Any, Any, Any]) -> Response[RuntimeTagSourceResponse]:
-        """Where the runtime API's tags come from: simulated PLCs or the mapped real ones."""
-        return ok(run_call(request, "runtime.tag-source.get", NoInput()))
-
-    @put("/tag-source", operation_id="SetRuntimeTagSource", **declared("runtime.tag-source.set", body=True))
-    async def set_tag_source(
-        self, request: Request[Any, Any, Any], data: JSONBody[TagSourceChoice],
-    ) -> Response[RuntimeTagSourceResponse]:
-        """Switch the runtime API's tags between the simulated PLCs and the connections (applies at once)."""
-        return ok(run_call(request, "runtime.tag-source.set", data), f"runtime tags now come from {data.source}")

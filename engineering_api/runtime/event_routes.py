@@ -21,20 +21,22 @@ from engineering_api.backend.errors import NotFoundError
 from engineering_api.lib.responses import Envelope, ok
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.runtime.actions import (
-    AlarmAcknowledge,
     AlarmArchiveQuery,
     AlarmClassQuery,
     AlarmDefinitionEdit,
-    AlarmDefinitionName,
     HistoryQuery,
     HistorySeries,
     LoggedTag,
     SECTION,
-    NoInput,
 )
-from engineering_api.runtime.alarms import Alarm, AlarmDefinition, AlarmPage
+from engineering_api.runtime.alarms import AlarmDefinition
+from engineering_api.runtime.answers import (
+    RuntimeAlarmArchiveResponse, RuntimeAlarmDefinitionResponse, RuntimeAlarmsResponse, RuntimeLoggingSettingResponse,
+)
 from engineering_api.runtime.tag_logging import MAX_POINTS, LoggingSetting
-from engineering_api.runtime.call_routes import BEARER, bearer_responses, declared, run_call, runtime_from
+from engineering_api.runtime.call_routes import (
+    BEARER, bearer_responses, declared, run_call, run_call_off_loop, runtime_from,
+)
 from engineering_api.runtime.service import principal_of
 
 if TYPE_CHECKING:
@@ -71,28 +73,7 @@ class SubscriptionInfo(CamelStruct):
     subscription's stream as the session that made it, while that session lasts (nothing else)."""
 
 
-class RuntimeAlarmsResponse(Envelope[list[Alarm]]): ...
-
-
-class RuntimeAlarmResponse(Envelope[Alarm]): ...
-
-
-class RuntimeAlarmArchiveResponse(Envelope[AlarmPage]): ...
-
-
-class RuntimeAlarmDefinitionsResponse(Envelope[list[AlarmDefinition]]): ...
-
-
-class RuntimeAlarmDefinitionResponse(Envelope[AlarmDefinition]): ...
-
-
 class RuntimeHistoryResponse(Envelope[list[HistorySeries]]): ...
-
-
-class RuntimeLoggingSettingsResponse(Envelope[list[LoggingSetting]]): ...
-
-
-class RuntimeLoggingSettingResponse(Envelope[LoggingSetting]): ...
 
 
 class RuntimeSubscriptionResponse(Envelope[SubscriptionInfo]): ...
@@ -130,49 +111,20 @@ class RuntimeAlarmController(Controller):
                                   continuation_point=continuationPoint)
         return ok(run_call(request, "runtime.alarms.archive", query))
 
-    @post("/{alarmId:int}/acknowledge", operation_id="AcknowledgeRuntimeAlarm", sync_to_thread=True, status_code=200,
-          **declared("runtime.alarms.acknowledge", params=True))
-    def acknowledge(self, request: Request[Any, Any, Any], alarmId: FromPath[int]) -> Response[RuntimeAlarmResponse]:
-        """Acknowledge a current alarm (NotFoundError: unknown or no longer current; ConflictError: already
-        acknowledged, or its class needs no acknowledgement)."""
-        alarm = run_call(request, "runtime.alarms.acknowledge", AlarmAcknowledge(alarm_id=alarmId))
-        return ok(alarm, f"alarm {alarmId} acknowledged by {principal_of(request.scope).username}")
-
-
 class RuntimeAlarmDefinitionController(Controller):
     """Alarm definitions (engineering admin key)."""
 
     tags = [SECTION]
     path = "/api/runtime/alarm-definitions"
 
-    @get("/", operation_id="ListRuntimeAlarmDefinitions", **declared("runtime.alarm-definitions.list"))
-    async def list_definitions(self, request: Request[Any, Any, Any]) -> Response[RuntimeAlarmDefinitionsResponse]:
-        """Every alarm definition by name."""
-        return ok(run_call(request, "runtime.alarm-definitions.list", NoInput()))
-
-    @post("/", operation_id="CreateRuntimeAlarmDefinition", status_code=201, sync_to_thread=True,
-          **declared("runtime.alarm-definitions.create", body=True))
-    def create(self, request: Request[Any, Any, Any],
-               data: JSONBody[AlarmDefinition]) -> Response[RuntimeAlarmDefinitionResponse]:
-        """Create an alarm definition (ValidationError: fields that do not fit its kind; AlreadyExistsError)."""
-        saved = run_call(request, "runtime.alarm-definitions.create", data)
-        return ok(saved, f"alarm definition {saved.name} created", status_code=201)
-
-    @put("/{name:str}", operation_id="UpdateRuntimeAlarmDefinition", sync_to_thread=True,
+    @put("/{name:str}", operation_id="UpdateRuntimeAlarmDefinition",
          **declared("runtime.alarm-definitions.update", body=True, params=True))
-    def update(self, request: Request[Any, Any, Any], name: FromPath[str],
+    async def update(self, request: Request[Any, Any, Any], name: FromPath[str],
                data: JSONBody[AlarmDefinition]) -> Response[RuntimeAlarmDefinitionResponse]:
         """Replace an alarm definition (NotFoundError, ValidationError, AlreadyExistsError: a new name taken)."""
         edit = AlarmDefinitionEdit(**msgspec.structs.asdict(data), replaces=name)
-        saved = run_call(request, "runtime.alarm-definitions.update", edit)
+        saved = await run_call_off_loop(request, "runtime.alarm-definitions.update", edit)
         return ok(saved, f"alarm definition {saved.name} saved")
-
-    @delete("/{name:str}", operation_id="DeleteRuntimeAlarmDefinition", status_code=200, sync_to_thread=True,
-            **declared("runtime.alarm-definitions.delete", params=True))
-    def remove(self, request: Request[Any, Any, Any], name: FromPath[str]) -> Response[RuntimeAlarmDefinitionResponse]:
-        """Delete an alarm definition; its current alarm goes (NotFoundError)."""
-        old = run_call(request, "runtime.alarm-definitions.delete", AlarmDefinitionName(name=name))
-        return ok(old, f"alarm definition {old.name} deleted")
 
 
 class RuntimeHistoryController(Controller):
@@ -205,19 +157,6 @@ class RuntimeHistoryController(Controller):
         query = HistoryQuery(tag_names=_split_tags(tags), from_=from_, to=to, aggregation=aggregation,
                              interval=interval, limit=limit, continuation_point=continuationPoint)
         return ok(run_call(request, "runtime.history.query", query))
-
-    @get("/settings", operation_id="ListRuntimeLoggingSettings", **declared("runtime.history.settings.list"))
-    async def settings(self, request: Request[Any, Any, Any]) -> Response[RuntimeLoggingSettingsResponse]:
-        """Every logged tag and how it is logged."""
-        return ok(run_call(request, "runtime.history.settings.list", NoInput()))
-
-    @put("/settings", operation_id="SaveRuntimeLoggingSetting", sync_to_thread=True,
-         **declared("runtime.history.settings.save", body=True))
-    def save_setting(self, request: Request[Any, Any, Any],
-                     data: JSONBody[LoggingSetting]) -> Response[RuntimeLoggingSettingResponse]:
-        """Log a tag cyclically or on change (replaces its earlier setting; logged values stay)."""
-        saved = run_call(request, "runtime.history.settings.save", data)
-        return ok(saved, f"{saved.tag} is logged ({saved.mode})")
 
     @post("/settings/actions/remove", operation_id="RemoveRuntimeLoggingSetting", status_code=200,
           sync_to_thread=True, **declared("runtime.history.settings.remove", body=True))

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import msgspec
 
 from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupportedError
-from engineering_api.jobs.operations import RouteSpec
+from engineering_api.jobs.operations import CallRoute, RouteSpec
+from engineering_api.lib.responses import Envelope
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.runtime.actions import NoInput, runtime_call
 from engineering_api.runtime.opcua_servers import OpcUaServerInfo, OpcUaServerStart, opcua_servers_of
@@ -61,17 +62,29 @@ def _stop(runtime: RuntimeService, target: SimulatedInstance, _caller: str) -> O
     return opcua_servers_of(runtime.services).stop(target.instance)
 
 
+class ListOpcUaServersResponse(Envelope[list[OpcUaServerInfo]]): ...
+
+
+class OpcUaServerResponse(Envelope[OpcUaServerInfo]): ...
+
+
 _ADMIN = RuntimeRole.ADMIN
 OPCUA_OPERATIONS: tuple[Operation[Any, Any], ...] = (
     runtime_call("runtime.opcua-servers.list", "The running OPC UA servers of simulated PLCs, with their endpoint "
                  "URLs.", NoInput, list[OpcUaServerInfo], _ADMIN, _list, RouteSpec("GET", _SERVERS),
-                 no_mcp_tool=_OPEN_PLC),
+                 no_mcp_tool=_OPEN_PLC,
+                 built_route=CallRoute("ListSimulatedOpcUaServers", ListOpcUaServersResponse),
+                 description="The running OPC UA servers of simulated PLCs, with their endpoint URLs."),
     runtime_call("runtime.opcua-servers.start", "Serve a powered-on simulated PLC over OPC UA on 127.0.0.1 (or "
                  "restart its server on another port).", OpcUaServerTarget, OpcUaServerStarted, _ADMIN, _start,
                  RouteSpec("PUT", _SERVERS + "/{instance}"), (NotFoundError, ConflictError, NotSupportedError),
                  mutating=True, no_mcp_tool=_OPEN_PLC),
     runtime_call("runtime.opcua-servers.stop", "Stop a simulated PLC's OPC UA server; its clients are disconnected.",
                  SimulatedInstance, OpcUaServerInfo, _ADMIN, _stop, RouteSpec("DELETE", _SERVERS + "/{instance}"),
-                 (NotFoundError,), mutating=True, no_mcp_tool=_OPEN_PLC),
+                 (NotFoundError,), mutating=True, no_mcp_tool=_OPEN_PLC,
+                 built_route=CallRoute("StopSimulatedOpcUaServer", OpcUaServerResponse),
+                 description="Stop a simulated PLC's OPC UA server; its clients are disconnected (NotFoundError: "
+                             "none runs).",
+                 message=lambda info: f"OPC UA server of {info.instance} stopped"),
 )
 """Registered by :func:`engineering_api.app.registry` with the other runtime calls."""

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import msgspec
 
 from engineering_api.backend.errors import NotFoundError, ValidationError
-from engineering_api.jobs.operations import RouteSpec
+from engineering_api.jobs.operations import CallRoute, RouteSpec
+from engineering_api.lib.responses import Envelope
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.runtime.actions import NoInput, runtime_call
 from engineering_api.runtime.pulls import PullDefinition, PullInput
@@ -117,25 +118,55 @@ def _webhook(runtime: RuntimeService, posted: PullWebhook, _caller: str) -> Pull
     return run
 
 
+
+class ListRuntimePullsResponse(Envelope[list[PullDefinition]]): ...
+
+
+class RuntimePullResponse(Envelope[PullDefinition]): ...
+
+
+class RuntimePullRunResponse(Envelope[PullRun]): ...
+
+
 _ERRORS = (ValidationError, NotFoundError)
 _ADMIN = RuntimeRole.ADMIN
 PULL_OPERATIONS: tuple[Operation[Any, Any], ...] = (
     runtime_call("runtime.pulls.list", "Every pull definition by name, with its last outcome; secrets only as "
                  "secretSet.", NoInput, list[PullDefinition], _ADMIN, _list, RouteSpec("GET", _PULLS),
-                 no_mcp_tool=_SOURCES),
+                 no_mcp_tool=_SOURCES,
+                 built_route=CallRoute("ListRuntimePulls", ListRuntimePullsResponse),
+                 description="Every pull definition by name, with its last outcome; secrets only as ``secretSet``."),
     runtime_call("runtime.pulls.create", "Add a pull: a source, an interval, a mapping of tags to document fields.",
                  PullInput, PullDefinition, _ADMIN, _create, RouteSpec("POST", _PULLS), _ERRORS, mutating=True,
-                 no_mcp_tool=_SOURCES),
+                 no_mcp_tool=_SOURCES,
+                 built_route=CallRoute("CreateRuntimePull", RuntimePullResponse, 201),
+                 description="Add a pull (ValidationError: PULL_MAPPING_INVALID for a path, or a tag that is "
+                             "unknown, read-only or of a type a pull does not write, PULL_SOURCE_INVALID, "
+                             "PULL_NAME_TAKEN).",
+                 message=lambda saved: f"pull {saved.name} created"),
     runtime_call("runtime.pulls.get", "One pull definition.", PullId, PullDefinition, _ADMIN, _get,
-                 RouteSpec("GET", _ONE), (NotFoundError,), no_mcp_tool=_SOURCES),
+                 RouteSpec("GET", _ONE), (NotFoundError,), no_mcp_tool=_SOURCES,
+                 built_route=CallRoute("GetRuntimePull", RuntimePullResponse),
+                 description="One pull definition (NotFoundError: PULL_NOT_FOUND)."),
     runtime_call("runtime.pulls.update", "Replace a pull; an omitted token/password stays for the same URL and auth "
                  "type.", PullEdit, PullDefinition, _ADMIN, _update, RouteSpec("PUT", _ONE), _ERRORS, mutating=True,
-                 no_mcp_tool=_SOURCES),
+                 no_mcp_tool=_SOURCES,
+                 built_route=CallRoute("UpdateRuntimePull", RuntimePullResponse, body=PullInput),
+                 description="Replace a pull; an omitted token/password stays for the same URL and auth type "
+                             "(errors as create).",
+                 message=lambda saved: f"pull {saved.name} saved"),
     runtime_call("runtime.pulls.delete", "Delete a pull, its interval and its run log.", PullId, PullDefinition,
-                 _ADMIN, _delete, RouteSpec("DELETE", _ONE), (NotFoundError,), mutating=True, no_mcp_tool=_SOURCES),
+                 _ADMIN, _delete, RouteSpec("DELETE", _ONE), (NotFoundError,), mutating=True, no_mcp_tool=_SOURCES,
+                 built_route=CallRoute("DeleteRuntimePull", RuntimePullResponse),
+                 description="Delete a pull, its interval and its run log (NotFoundError).",
+                 message=lambda gone: f"pull {gone.name} deleted"),
     runtime_call("runtime.pulls.run", "Fetch the source now and write the mapped tags (all or none).", PullId, PullRun,
                  _ADMIN, _run, RouteSpec("POST", _ONE + "/actions/run"), _ERRORS, mutating=True,
-                 no_mcp_tool=_SOURCES),
+                 no_mcp_tool=_SOURCES,
+                 built_route=CallRoute("RunRuntimePull", RuntimePullRunResponse),
+                 description="Fetch the source now and write the mapped tags, all or none; the run (``Failed`` with "
+                             "the fields that failed, or the source's status) is in the answer and the run log.",
+                 message=lambda run: f"pull run {run.status}"),
     runtime_call("runtime.pulls.runs.list", "The run log: per run its trigger, status, the tags written or the fields "
                  "that failed.", RunsQuery, list[PullRun], _ADMIN, _runs, RouteSpec("GET", _ONE + "/runs"),
                  (NotFoundError,), no_mcp_tool=_SOURCES),

@@ -19,7 +19,8 @@ from engineering_api.backend.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from engineering_api.jobs.operations import RouteSpec
+from engineering_api.jobs.operations import CallRoute, RouteSpec
+from engineering_api.lib.responses import Envelope
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.runtime.actions import NoInput, runtime_call
 from engineering_api.runtime.pushes import PushDefinition, PushInput
@@ -149,6 +150,28 @@ def _dry_run(runtime: RuntimeService, choice: DryRunChoice, _caller: str) -> Dry
         raise exc.error from None
 
 
+
+class DryRunRequest(CamelStruct):
+    """The period to render; without ``periodEnd``, the last one that ended."""
+
+    period_end: Annotated[str, msgspec.Meta(min_length=1, max_length=64)] | None = None
+
+
+class ListRuntimePushesResponse(Envelope[list[PushDefinition]]): ...
+
+
+class RuntimePushResponse(Envelope[PushDefinition]): ...
+
+
+class ListRuntimePushDeliveriesResponse(Envelope[list[Delivery]]): ...
+
+
+class RuntimePushDeliveryResponse(Envelope[Delivery]): ...
+
+
+class RuntimePushDryRunResponse(Envelope[DryRun]): ...
+
+
 _ERRORS = (ValidationError, NotFoundError)
 _RENDER_ERRORS = (*_ERRORS, RuntimeNotRunningError, RuntimeFaultError, ConflictError, PermissionDeniedError,
                   NotSupportedError)
@@ -156,25 +179,51 @@ _RENDER_ERRORS = (*_ERRORS, RuntimeNotRunningError, RuntimeFaultError, ConflictE
 _ADMIN = RuntimeRole.ADMIN
 PUSH_OPERATIONS: tuple[Operation[Any, Any], ...] = (
     runtime_call("runtime.pushes.list", "Every push definition by name, with its next run; secrets only as secretSet.",
-                 NoInput, list[PushDefinition], _ADMIN, _list, RouteSpec("GET", _PUSHES), no_mcp_tool=_TARGETS),
+                 NoInput, list[PushDefinition], _ADMIN, _list, RouteSpec("GET", _PUSHES), no_mcp_tool=_TARGETS,
+                 built_route=CallRoute("ListRuntimePushes", ListRuntimePushesResponse),
+                 description="Every push definition by name, with its next run; secrets only as ``secretSet``."),
     runtime_call("runtime.pushes.create", "Add a push.", PushInput, PushDefinition, _ADMIN, _create,
-                 RouteSpec("POST", _PUSHES), _ERRORS, mutating=True, no_mcp_tool=_TARGETS),
+                 RouteSpec("POST", _PUSHES), _ERRORS, mutating=True, no_mcp_tool=_TARGETS,
+                 built_route=CallRoute("CreateRuntimePush", RuntimePushResponse, 201),
+                 description="Add a push (ValidationError: PUSH_SCHEDULE_INVALID, PUSH_TEMPLATE_INVALID, "
+                             "PUSH_TAG_UNKNOWN for a tag that is not logged, PUSH_TARGET_INVALID, PUSH_NAME_TAKEN; "
+                             "NotFoundError: PUSH_TAG_UNKNOWN for a value() tag the running PLC does not release).",
+                 message=lambda saved: f"push {saved.name} created"),
     runtime_call("runtime.pushes.get", "One push definition.", PushId, PushDefinition, _ADMIN, _get,
-                 RouteSpec("GET", _ONE), (NotFoundError,), no_mcp_tool=_TARGETS),
+                 RouteSpec("GET", _ONE), (NotFoundError,), no_mcp_tool=_TARGETS,
+                 built_route=CallRoute("GetRuntimePush", RuntimePushResponse),
+                 description="One push definition (NotFoundError: PUSH_NOT_FOUND)."),
     runtime_call("runtime.pushes.update", "Replace a push; an omitted token/password stays for the same URL and auth "
                  "type.", PushEdit, PushDefinition, _ADMIN, _update, RouteSpec("PUT", _ONE), _ERRORS, mutating=True,
-                 no_mcp_tool=_TARGETS),
+                 no_mcp_tool=_TARGETS,
+                 built_route=CallRoute("UpdateRuntimePush", RuntimePushResponse, body=PushInput),
+                 description="Replace a push; an omitted token/password stays for the same URL and auth type "
+                             "(errors as create).",
+                 message=lambda saved: f"push {saved.name} saved"),
     runtime_call("runtime.pushes.delete", "Delete a push, its schedule and its deliveries (pending ones are not sent).",
                  PushId, PushDefinition, _ADMIN, _delete, RouteSpec("DELETE", _ONE), (NotFoundError,), mutating=True,
-                 no_mcp_tool=_TARGETS),
+                 no_mcp_tool=_TARGETS,
+                 built_route=CallRoute("DeleteRuntimePush", RuntimePushResponse),
+                 description="Delete a push, its schedule and its deliveries (pending ones are not sent; "
+                             "NotFoundError).",
+                 message=lambda gone: f"push {gone.name} deleted"),
     runtime_call("runtime.pushes.deliveries.list", "The delivery log: per period its status, attempts, last error and "
                  "the target's response code.", DeliveriesQuery, list[Delivery], _ADMIN, _deliveries,
                  RouteSpec("GET", _ONE + "/deliveries"), (NotFoundError,), no_mcp_tool=_TARGETS),
     runtime_call("runtime.pushes.deliveries.resend", "Queue the period ending at periodEnd for sending (again), with "
                  "the same Idempotency-Key.", ResendChoice, Delivery, _ADMIN, _resend,
-                 RouteSpec("POST", _ONE + "/deliveries/resend"), _ERRORS, mutating=True, no_mcp_tool=_TARGETS),
+                 RouteSpec("POST", _ONE + "/deliveries/resend"), _ERRORS, mutating=True, no_mcp_tool=_TARGETS,
+                 built_route=CallRoute("ResendRuntimePush", RuntimePushDeliveryResponse, 202, body=PeriodChoice),
+                 description="Queue the period ending at ``periodEnd`` for sending (again), with the same "
+                             "Idempotency-Key; a period never queued is added (NotFoundError; ValidationError: "
+                             "PUSH_PERIOD_INVALID, not a past boundary).",
+                 message=lambda queued: f"period ending {queued.period_end} queued"),
     runtime_call("runtime.pushes.dry-run", "Render a period's payload and the headers it would be sent with, without "
                  "sending.", DryRunChoice, DryRun, _ADMIN, _dry_run, RouteSpec("POST", _ONE + "/dry-run"),
-                 _RENDER_ERRORS, no_mcp_tool=_TARGETS),
+                 _RENDER_ERRORS, no_mcp_tool=_TARGETS,
+                 built_route=CallRoute("DryRunRuntimePush", RuntimePushDryRunResponse, body=DryRunRequest),
+                 description="Render a period's payload and the headers it would be sent with, without sending "
+                             "(NotFoundError: push or value() tag; ValidationError: PUSH_PERIOD_INVALID; "
+                             "RuntimeNotRunningError for value() tags)."),
 )
 """Registered by :func:`engineering_api.app.registry` with the other runtime calls."""

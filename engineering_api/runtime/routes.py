@@ -10,67 +10,41 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any
 
-from litestar import Controller, Request, Response, delete, get, patch, post, put
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar import Controller, Request, Response, get, post
+from litestar.params import JSONBody, QueryParameter
 
 from engineering_api.lib.forwarded import client_address
 from engineering_api.lib.responses import Envelope, error_body, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.runtime.actions import (
-    SECTION, NoInput, TagNamesRead, TagPageQuery,
+    SECTION, TagNamesRead, TagPageQuery,
 )
-from engineering_api.runtime.user_calls import (
-    RuntimeUserEdit, RuntimeUserId, TagByName, TagValueWrite,
+from engineering_api.runtime.answers import RuntimeTagListResponse, RuntimeTagValuesResponse
+from engineering_api.runtime.call_routes import (
+    BEARER, bearer_responses, declared, run_call, run_call_off_loop, runtime_from,
 )
-from engineering_api.runtime.call_routes import BEARER, bearer_responses, declared, run_call, runtime_from
 from engineering_api.runtime.schemas import (
     BulkRead,
-    BulkWrite,
     CurrentUser,
     LoginAnswer,
     LoginRequest,
-    NewRuntimeUser,
-    RuntimeUserChange,
-    TagList,
-    TagValue,
-    TagValueResult,
-    ValueWrite,
 )
-from engineering_api.runtime.service import LoginRefused, RuntimeSettings, principal_of
-from engineering_api.runtime.users import RuntimeUser
+from engineering_api.runtime.service import LoginRefused, principal_of
 
 if TYPE_CHECKING:
     pass
 
-__all__ = ("ROUTES", "RuntimeAuthController", "RuntimeTagController", "RuntimeUserController")
+__all__ = ("ROUTES", "RuntimeAuthController", "RuntimeTagController")
 
 def _client(request: Request[Any, Any, Any]) -> str | None:
     """The client's address (behind a trusted proxy, the one it forwarded), for the login limit by address."""
     return client_address(request.scope, request.app.state.services.settings.trusted_proxies)
 
 
-class ListRuntimeUsersResponse(Envelope[list[RuntimeUser]]): ...
-
-
-class RuntimeUserResponse(Envelope[RuntimeUser]): ...
-
-
-class RuntimeSettingsResponse(Envelope[RuntimeSettings]): ...
-
-
 class RuntimeLoginResponse(Envelope[LoginAnswer]): ...
 
 
 class RuntimeCurrentUserResponse(Envelope[CurrentUser]): ...
-
-
-class RuntimeTagListResponse(Envelope[TagList]): ...
-
-
-class RuntimeTagValueResponse(Envelope[TagValue]): ...
-
-
-class RuntimeTagValuesResponse(Envelope[list[TagValueResult]]): ...
 
 
 class LoggedOut(CamelStruct):
@@ -80,63 +54,6 @@ class LoggedOut(CamelStruct):
 # data is always null; declared "LoggedOut or null", since a bare "type": "null" schema makes openapi-generator's
 # python target refuse the whole document.
 class RuntimeLogoutResponse(Envelope[LoggedOut | None]): ...
-
-
-class RuntimeUserController(Controller):
-    """Runtime users and the runtime API's settings, managed with an engineering admin key."""
-
-    tags = [SECTION]
-    path = "/api/runtime"
-
-    @get("/users", operation_id="ListRuntimeUsers", **declared("runtime.users.list"))
-    async def list_users(self, request: Request[Any, Any, Any]) -> Response[ListRuntimeUsersResponse]:
-        """Every runtime user by name; never a password or its hash."""
-        return ok(run_call(request, "runtime.users.list", NoInput()))
-
-    @post("/users", operation_id="CreateRuntimeUser", status_code=201, sync_to_thread=True,
-          **declared("runtime.users.create", body=True))
-    def create_user(self, request: Request[Any, Any, Any],
-                    data: JSONBody[NewRuntimeUser]) -> Response[RuntimeUserResponse]:
-        """Create a runtime user (ValidationError: weak password or bad name; AlreadyExistsError: name taken)."""
-        user = run_call(request, "runtime.users.create", data)
-        return ok(user, f"runtime user {user.username} created", status_code=201)
-
-    @get("/users/{userId:str}", operation_id="GetRuntimeUser", **declared("runtime.users.get", params=True))
-    async def get_user(self, request: Request[Any, Any, Any], userId: FromPath[str]) -> Response[RuntimeUserResponse]:
-        """One runtime user (NotFoundError: no such user)."""
-        return ok(run_call(request, "runtime.users.get", RuntimeUserId(user_id=userId)))
-
-    @patch("/users/{userId:str}", operation_id="UpdateRuntimeUser", sync_to_thread=True,
-           **declared("runtime.users.update", body=True, params=True))
-    def update_user(
-        self, request: Request[Any, Any, Any], userId: FromPath[str], data: JSONBody[RuntimeUserChange],
-    ) -> Response[RuntimeUserResponse]:
-        """Change a user's password and/or roles; ends its sessions (NotFoundError, ValidationError)."""
-        edit = RuntimeUserEdit(user_id=userId, password=data.password, roles=data.roles)
-        user = run_call(request, "runtime.users.update", edit)
-        return ok(user, f"runtime user {user.username} changed; its sessions ended")
-
-    @delete("/users/{userId:str}", operation_id="DeleteRuntimeUser", status_code=200,
-            **declared("runtime.users.delete", params=True))
-    async def delete_user(self, request: Request[Any, Any, Any],
-                          userId: FromPath[str]) -> Response[RuntimeUserResponse]:
-        """Delete a runtime user and end its sessions (NotFoundError: no such user)."""
-        user = run_call(request, "runtime.users.delete", RuntimeUserId(user_id=userId))
-        return ok(user, f"runtime user {user.username} deleted")
-
-    @get("/settings", operation_id="GetRuntimeSettings", **declared("runtime.settings.get"))
-    async def get_settings(self, request: Request[Any, Any, Any]) -> Response[RuntimeSettingsResponse]:
-        """Token lifetime and login failure limits of the runtime API."""
-        return ok(run_call(request, "runtime.settings.get", NoInput()))
-
-    @put("/settings", operation_id="UpdateRuntimeSettings", sync_to_thread=True,
-         **declared("runtime.settings.save", body=True))
-    def put_settings(
-        self, request: Request[Any, Any, Any], data: JSONBody[RuntimeSettings]
-    ) -> Response[RuntimeSettingsResponse]:
-        """Replace the runtime settings; tokens already issued keep their expiry (ValidationError: an
-        engineeringSession on an embedded server, or naming no active API key)."""
-        return ok(run_call(request, "runtime.settings.save", data), "runtime settings saved")
 
 
 class RuntimeAuthController(Controller):
@@ -181,9 +98,6 @@ class RuntimeAuthController(Controller):
         return ok(CurrentUser(user_id=p.user_id, username=p.username, roles=sorted(p.roles), expires_at=p.expires_at))
 
 
-_TAG_PATH = "/tags/{tagName:str}/value"
-
-
 class RuntimeTagController(Controller):
     """Released tags of the PLC runtime and their values."""
 
@@ -204,35 +118,13 @@ class RuntimeTagController(Controller):
         query = TagPageQuery(limit=limit, continuation_point=continuationPoint)
         return ok(run_call(request, "runtime.tags.list", query))
 
-    @get(_TAG_PATH, operation_id="ReadRuntimeTag", sync_to_thread=True,
-         **declared("runtime.tags.value.read", params=True))
-    def read_tag(self, request: Request[Any, Any, Any], tagName: FromPath[str]) -> Response[RuntimeTagValueResponse]:
-        """One released tag's value, quality and timestamp (NotFoundError: unknown or unreleased tag)."""
-        return ok(run_call(request, "runtime.tags.value.read", TagByName(tag_name=tagName)))
-
-    @put(_TAG_PATH, operation_id="WriteRuntimeTag", sync_to_thread=True,
-         **declared("runtime.tags.value.write", body=True, params=True))
-    def write_tag(
-        self, request: Request[Any, Any, Any], tagName: FromPath[str], data: JSONBody[ValueWrite],
-    ) -> Response[RuntimeTagValueResponse]:
-        """Write one writable released tag; answers the value read back (NotFoundError, PermissionDeniedError:
-        read-only tag, ValidationError: wrong type or range)."""
-        return ok(run_call(request, "runtime.tags.value.write", TagValueWrite(tag_name=tagName, value=data.value)))
-
-    @post("/tags/values", operation_id="ReadRuntimeTagValues", sync_to_thread=True, status_code=200,
+    @post("/tags/values", operation_id="ReadRuntimeTagValues", status_code=200,
           **declared("runtime.tags.read", body=True))
-    def read_values(self, request: Request[Any, Any, Any],
+    async def read_values(self, request: Request[Any, Any, Any],
                     data: JSONBody[BulkRead]) -> Response[RuntimeTagValuesResponse]:
         """Read tags in bulk from one PLC cycle: 200 with one result per name, each with its own error."""
-        return ok(run_call(request, "runtime.tags.read", TagNamesRead(tag_names=data.wanted)))
-
-    @put("/tags/values", operation_id="WriteRuntimeTagValues", sync_to_thread=True,
-         **declared("runtime.tags.write", body=True))
-    def write_values(self, request: Request[Any, Any, Any],
-                     data: JSONBody[BulkWrite]) -> Response[RuntimeTagValuesResponse]:
-        """Write tags in bulk, in order: 200 with one result per item (the value read back, or its error)."""
-        return ok(run_call(request, "runtime.tags.write", data))
+        return ok(await run_call_off_loop(request, "runtime.tags.read", TagNamesRead(tag_names=data.wanted)))
 
 
-ROUTES = (RuntimeUserController, RuntimeAuthController, RuntimeTagController)
+ROUTES = (RuntimeAuthController, RuntimeTagController)
 """The runtime API's controllers, for :func:`engineering_api.app.create_app`."""

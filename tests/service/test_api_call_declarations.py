@@ -17,7 +17,8 @@ import pytest
 
 import engineering_api
 from engineering_api.app import registry
-from engineering_api.jobs.operations import Operation, OperationRegistry, RouteSpec, served_by_its_route
+from engineering_api.lib.schema import CamelStruct
+from engineering_api.jobs.operations import CallRoute, Operation, OperationRegistry, RouteSpec, served_by_its_route
 from engineering_api.mcp.tools import ToolCatalog
 from engineering_api.runtime.actions import KEY_ROLE_FOR, RUNTIME_OPERATIONS
 from engineering_api.runtime.call_routes import declared
@@ -55,6 +56,27 @@ HAND_WRITTEN: dict[str, int] = {
 """Routes written by hand, by module: the ledger of what is not (or cannot be) declared as an operation. It may only
 shrink; a new call is an operation (docs/add-an-api-call.md)."""
 
+HAND_WRITTEN_CALLS: dict[str, int] = {
+    # Inline calls whose routes are still written by hand, by module: a GET reading its input from the query string
+    # (the builder takes a path and a JSON body), an input the route converts (comma-separated tags, a raw webhook
+    # document), a status that depends on the answer, or a call only its route can serve (served_by_its_route).
+    "engineering_api.domain.assistant.routes": 4,
+    "engineering_api.domain.compat": 2,
+    "engineering_api.domain.discovery": 2,
+    "engineering_api.domain.health": 1,
+    "engineering_api.domain.system": 6,
+    "engineering_api.runtime.event_routes": 5,
+    "engineering_api.runtime.opcua_routes": 1,
+    "engineering_api.runtime.pulls_routes": 2,
+    "engineering_api.runtime.pushes_routes": 1,
+    "engineering_api.runtime.routes": 2,
+}
+"""The ledger of inline calls (runtime and service calls) whose routes are not built from their declarations
+(:func:`~engineering_api.jobs.call_routes.build_call_route`). It may only shrink: a new call names its
+``built_route`` (docs/add-an-api-call.md)."""
+BUILDER = "engineering_api.jobs.call_routes"
+"""The module of the routes built from their declarations."""
+
 FRAMEWORK = ("litestar.",)
 """Litestar's own routes: the OpenAPI document and static files."""
 
@@ -65,14 +87,11 @@ def _handler_module(handler: Any) -> str:
 
 
 def _serve_it(call: Operation[Any, Any]) -> str:
-    """What a hand-written route of the inline call ``call`` takes from its declaration, and where that is."""
-    if call.is_runtime_call:
-        return (f'its route in a controller of the runtime API (engineering_api/runtime/routes.py, event_routes.py, '
-                f'connection_routes.py, opcua_routes.py or pushes_routes.py) takes **declared("{call.name}") and '
-                f'runs run_call(request, "{call.name}", data) (engineering_api/runtime/call_routes.py)')
-    return ("a read without input names its route_id in its service_call(...) and gets its route built; any other "
-            "route beside its module's controller takes **declared_route(CALL) and runs "
-            "run_inline(request, CALL, data) (engineering_api/jobs/call_routes.py)")
+    """How the inline call ``call`` gets its route, and where that is."""
+    declaration = "runtime_call(...)" if call.is_runtime_call else "service_call(...)"
+    return (f"name built_route=CallRoute(...) in its {declaration} and its route is built from the declaration "
+            "(engineering_api/jobs/call_routes.py); a route still written by hand takes **declared(name) (a runtime "
+            "call, engineering_api/runtime/call_routes.py) or **declared_route(CALL)")
 
 
 def _shape(path: str) -> str:
@@ -97,6 +116,7 @@ def test_every_route_is_an_operation_an_inline_call_or_in_the_hand_written_ledge
         (c.route.method, c.route.path): c for c in (*operations.runtime_calls(), *operations.service_calls())
         if c.route is not None}
     hand_written: Counter[str] = Counter()
+    hand_written_calls: Counter[str] = Counter()
     for method, path, handler in routes:
         module = _handler_module(handler)
         if handler.opt.get("operation") or module.startswith(FRAMEWORK):
@@ -106,8 +126,15 @@ def test_every_route_is_an_operation_an_inline_call_or_in_the_hand_written_ledge
             assert handler.opt == call.route_options(), (
                 f"{method} {path} is the inline call {call.name}: take its options from the declaration: "
                 f"{_serve_it(call)} (docs/add-an-api-call.md)")
+            if module != BUILDER:
+                hand_written_calls[module] += 1
             continue
         hand_written[module] += 1
+    grown_calls = {m: n for m, n in hand_written_calls.items() if n > HAND_WRITTEN_CALLS.get(m, 0)}
+    assert not grown_calls, (f"new hand-written routes of inline calls in {grown_calls}: name the call's "
+                             "built_route=CallRoute(...) in its declaration instead (docs/add-an-api-call.md)")
+    assert dict(hand_written_calls) == HAND_WRITTEN_CALLS, (
+        "routes of inline calls were built from their declarations: shrink HAND_WRITTEN_CALLS to match")
     assert not runtime, "inline calls whose declared route nothing serves: " + "; ".join(
         f"{m} {p} ({call.name}): {_serve_it(call)}" for (m, p), call in sorted(runtime.items())
     ) + " (docs/add-an-api-call.md)"
@@ -115,6 +142,17 @@ def test_every_route_is_an_operation_an_inline_call_or_in_the_hand_written_ledge
     assert not grown, (f"new hand-written routes in {grown}: declare the call as an Operation and add it to "
                        "engineering_api/app.py's registry (docs/add-an-api-call.md)")
     assert dict(hand_written) == HAND_WRITTEN, "routes were folded into operations: shrink HAND_WRITTEN to match"
+
+
+def test_no_route_handler_is_wrapped_for_a_thread_twice(routes: list[tuple[str, str, Any]]) -> None:
+    """Litestar wraps a ``sync_to_thread`` handler each time another handler joins its path: wrapped twice, the route
+    answers a coroutine (500). A hand-written route on a path a built route shares is a coroutine instead
+    (``run_call_off_loop``, docs/add-an-api-call.md)."""
+    from litestar.utils.sync import AsyncCallable
+
+    twice = sorted(f"{method} {path}" for method, path, handler in routes
+                   if isinstance(getattr(handler.fn, "func", None), AsyncCallable))
+    assert not twice, f"routes whose sync_to_thread handler was wrapped twice (make them coroutines): {twice}"
 
 
 def _declared_in_modules() -> dict[str, list[Operation[Any, Any]]]:
@@ -379,15 +417,52 @@ def test_a_route_of_an_undeclared_runtime_call_is_refused_naming_where_to_declar
         declared("runtime.nope")
 
 
-def test_a_service_call_route_is_built_only_for_a_read_without_input() -> None:
+def test_a_call_route_is_built_only_when_its_path_and_body_make_its_input() -> None:
     from engineering_api.jobs.call_routes import build_call_routes, service_call
 
-    built = service_call("a.read", "GET /api/a", "A read", lambda _services, _data: 1, section="S", route_id="GetA")
+    class Named(CamelStruct):
+        device_name: str
+        comment: str = ""
+
+    class Comment(CamelStruct):
+        comment: str
+
+    def call(name: str, route: str, input_type: Any = None, **options: Any) -> Operation[Any, Any]:
+        options.setdefault("built_route", CallRoute(name.title().replace(".", "")))
+        return service_call(name, route, name, lambda _s, _d: 1, input_type, section="S", **options)
+
+    built = call("a.read", "GET /api/a")
     (route,) = build_call_routes([built, service_call("a.other", "GET /api/b", "Not built", section="S")])
-    assert route.paths == {"/api/a"} and route.operation_id == "GetA" and route.opt == built.route_options()
-    for refused in (service_call("a.input", "GET /api/c", "Input", lambda _s, _d: 1, dict, section="S", route_id="C"),
-                    service_call("a.change", "POST /api/d", "Change", lambda _s, _d: 1, section="S", route_id="D",
-                                 mutating=True),
-                    service_call("a.own", "GET /api/e", "Its route's own", section="S", route_id="E")):
-        with pytest.raises(ValueError, match="write its route by hand"):
-            build_call_routes([refused])
+    assert route.paths == {"/api/a"} and route.operation_id == "ARead" and route.opt == built.route_options()
+    (with_path,) = build_call_routes([call("a.path", "PUT /api/a/{deviceName}", Named, mutating=True,
+                                           built_route=CallRoute("APath", body=Comment))])
+    assert with_path.paths == {"/api/a/{deviceName:str}"} and "idempotent" in with_path.opt
+    refused = {
+        "is no field": call("a.unknown", "GET /api/c/{other}", Named),
+        "nothing gives deviceName": call("a.missing", "GET /api/d", Named),
+        "nothing gives comment": call("a.query", "GET /api/g/{deviceName}", Named),
+        "needs a Struct of its own": call("a.both", "PUT /api/e/{deviceName}", Named, mutating=True),
+        "only a call with a route, a handler": service_call("a.own", "GET /api/f", "Its route's own", section="S",
+                                                            built_route=CallRoute("F")),
+    }
+    for reason, declaration in refused.items():
+        with pytest.raises(ValueError, match=reason):
+            build_call_routes([declaration])
+
+
+def test_a_read_is_declared_one_way() -> None:
+    """A ``GET`` that only reads is declared with ``read(...)`` (engineering_api/jobs/operations.py), not as an
+    ``Operation(..., route=RouteSpec("GET", ...), mutating=False)`` of its own."""
+    written_out = []
+    for path in sorted((ROOT / "engineering_api").rglob("*.py")):
+        if path.name == "operations.py" and path.parent.name == "jobs":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Operation"):
+                continue
+            options = {k.arg: k.value for k in node.keywords}
+            route, mutating = options.get("route"), options.get("mutating")
+            if (isinstance(mutating, ast.Constant) and mutating.value is False and isinstance(route, ast.Call)
+                    and route.args and isinstance(route.args[0], ast.Constant) and route.args[0].value == "GET"):
+                written_out.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not written_out, f"declare these reads with read(...) from engineering_api/jobs/operations.py: {written_out}"

@@ -14,7 +14,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, Response, delete, get, post, put
+from litestar import Controller, Request, Response, delete, get, post
 from litestar.params import JSONBody, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
@@ -31,7 +31,7 @@ from engineering_api.domain.assistant.settings import (
     DEFAULT_BASE_URLS, AssistantSettingsInput, AssistantSettingsView, ProviderConfig, settings_store,
 )
 from engineering_api.jobs.call_routes import declared_route, run_inline, service_call, services_in
-from engineering_api.jobs.operations import OperationContext
+from engineering_api.jobs.operations import CallRoute, OperationContext
 from engineering_api.jobs.routes import IDEMPOTENCY_PARAMETER
 from engineering_api.lib.responses import Envelope, error_response, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct, utc_now
@@ -92,12 +92,6 @@ class StopAssistantResponse(Envelope[StopResult]): ...
 class ListAssistantModelsResponse(Envelope[ModelList]): ...
 
 
-class PutAssistantSettingsResponse(Envelope[AssistantSettingsView]): ...
-
-
-class DeleteAssistantSettingsResponse(Envelope[AssistantSettingsView]): ...
-
-
 class HistoryQuery(CamelStruct):
     """Which of the caller's messages: all, or (``only_project``) those of ``project_key``."""
 
@@ -149,13 +143,21 @@ MODELS = _call("assistant.models", "POST /api/assistant/models", "The provider's
                role=Role.ENGINEER, mutating=True, errors=(NotSupportedError, PermissionDeniedError, ValidationError))
 SETTINGS_GET = _call("assistant.settings.get", f"GET {_SETTINGS}", "The assistant's model provider",
                      lambda services, _: settings_store(services).view(), output=AssistantSettingsView,
-                     role=Role.ADMIN, route_id="GetAssistantSettings",
+                     role=Role.ADMIN, built_route=CallRoute("GetAssistantSettings"),
                      description="The assistant's model provider (the API key only as apiKeySet).")
 SETTINGS_PUT = _call("assistant.settings.put", f"PUT {_SETTINGS}", "Set the assistant's model provider",
                      lambda services, data: settings_store(services).save(data), AssistantSettingsInput,
-                     AssistantSettingsView, role=Role.ADMIN, mutating=True, errors=(ValidationError,))
+                     AssistantSettingsView, role=Role.ADMIN, mutating=True, errors=(ValidationError,),
+                     built_route=CallRoute("PutAssistantSettings"),
+                     description="Set the assistant's model provider; the API key is stored encrypted and never shown "
+                                 "again.",
+                     message=lambda _view: "assistant settings saved")
 SETTINGS_DELETE = _call("assistant.settings.delete", f"DELETE {_SETTINGS}", "Remove the provider settings",
-                        _clear_settings, output=AssistantSettingsView, role=Role.ADMIN, mutating=True)
+                        _clear_settings, output=AssistantSettingsView, role=Role.ADMIN, mutating=True,
+                        built_route=CallRoute("DeleteAssistantSettings"),
+                        description="Remove the provider settings and the stored key; the chat answers 501 until "
+                                    "they are set again.",
+                        message=lambda _view: "assistant settings removed")
 CALLS = (HISTORY, HISTORY_CLEAR, STOP, MODELS, SETTINGS_GET, SETTINGS_PUT, SETTINGS_DELETE)
 """The assistant's calls but the chat, declared once (service calls of the registry). The chat's two routes are
 not operations: they answer a Server-Sent Events stream when asked, and keep their own ``Idempotency-Key`` on the
@@ -250,19 +252,6 @@ class AssistantController(Controller):
         return ok(ModelList(
             provider=config.provider, base_url=config.base_url, current=current,
             models=[ModelInfoView(id=m.id, name=m.name, owned_by=m.owned_by) for m in found]))
-
-    @put(_SETTINGS, operation_id="PutAssistantSettings", **declared_route(SETTINGS_PUT, body=True))
-    async def put_settings(self, request: Request[Any, Any, Any], data: JSONBody[AssistantSettingsInput]
-                           ) -> Response[PutAssistantSettingsResponse]:
-        """Set the assistant's model provider; the API key is stored encrypted and never shown again."""
-        return ok(run_inline(request, SETTINGS_PUT, data), "assistant settings saved")
-
-    @delete(_SETTINGS, operation_id="DeleteAssistantSettings", status_code=200, **declared_route(SETTINGS_DELETE))
-    async def delete_settings(self, request: Request[Any, Any, Any]
-                              ) -> Response[DeleteAssistantSettingsResponse]:
-        """Remove the provider settings and the stored key; the chat answers 501 until they are set again."""
-        return ok(run_inline(request, SETTINGS_DELETE, None), "assistant settings removed")
-
 
 @dataclass(frozen=True)
 class _Turn:

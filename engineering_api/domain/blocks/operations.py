@@ -94,13 +94,9 @@ def _folder_operations(prefix: str, path: str, create_summary: str, delete_summa
     )
 
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
-    Operation(
-        name="blocks.list", summary="List all blocks in the device program.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.blocks.list_blocks(d.device_name), input=schemas.DeviceRef,
-        output=list[BlockInfo],
-        route=RouteSpec("GET", BLOCK_PATH), async_route=RouteSpec("GET", f"{BLOCK_PATH}/async"), mutating=False,
-        errors=NEEDS_PLC,
-    ),
+    read("blocks.list", SECTION, "List all blocks in the device program.", BLOCK_PATH,
+         lambda ctx, d: ctx.backend.blocks.list_blocks(d.device_name), schemas.DeviceRef, list[BlockInfo],
+         errors=NEEDS_PLC, async_path=f"{BLOCK_PATH}/async"),
     read("blocks.tree", SECTION, "Get the block tree structure including folders.", f"{BLOCK_PATH}/tree", block_tree,
          schemas.DeviceRef, dict[str, Any], errors=NEEDS_PLC),
     read("blocks.content", SECTION, "Get the full content of a block including its interface and network code.",

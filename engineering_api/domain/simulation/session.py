@@ -145,12 +145,9 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         handler=lambda ctx, d: ctx.backend.sim_tags.refresh_tags(d.instance_name), input=TagTarget,
         output=SimTagList, route=RouteSpec("POST", f"{TAGS}/refresh"), errors=(e.NotFoundError, e.ConflictError),
     ),
-    Operation(
-        name="simulation.tags.read", summary="Read the current value of a specific simulation tag.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.sim_tags.read_tag(d.tag_name, d.instance_name), input=TagRef,
-        output=SimTagValue, route=RouteSpec("GET", f"{TAGS}/{{tagName}}"), mutating=False, errors=_TAG,
-        client_routes=(RouteSpec("GET", "/api/simulation/plcsim/tags/{tagName}"),),
-    ),
+    read("simulation.tags.read", SECTION, "Read the current value of a specific simulation tag.", f"{TAGS}/{{tagName}}",
+         lambda ctx, d: ctx.backend.sim_tags.read_tag(d.tag_name, d.instance_name), TagRef, SimTagValue, errors=_TAG,
+         client_routes=(RouteSpec("GET", "/api/simulation/plcsim/tags/{tagName}"),)),
     Operation(
         name="simulation.tags.write", summary="Write a value to a specific simulation tag.", section=SECTION,
         handler=lambda ctx, d: ctx.backend.sim_tags.write_tag(

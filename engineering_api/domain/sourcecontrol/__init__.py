@@ -17,7 +17,7 @@ from engineering_api.domain.sourcecontrol.schemas import (
     VcsInitResult, VcsLogEntry, VcsSettings,
     VcsStatus,
 )
-from engineering_api.jobs.operations import Operation, RouteSpec
+from engineering_api.jobs.operations import Operation, RouteSpec, read
 
 __all__ = ("OPERATIONS", "SECTION")
 
@@ -44,13 +44,10 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         description="The repository is <data-dir>/source-control/<Project>-<hash>/, a non-bare git repository on "
                     "branch main; nothing is committed until POST /api/source-control/commit.",
     ),
-    Operation(
-        name="vcs.status", summary="Compare the open project with the last commit (which objects changed).",
-        section=SECTION, handler=basics.status, input=None, output=VcsStatus, route=RouteSpec("GET", f"{BASE}/status"),
-        mutating=False, errors=_PROJECT,
-        description="Exports the project as the commit would; isInitialized is false while the project has no "
-                    "repository.",
-    ),
+    read("vcs.status", SECTION, "Compare the open project with the last commit (which objects changed).",
+         f"{BASE}/status", basics.status, None, VcsStatus, errors=_PROJECT,
+         description="Exports the project as the commit would; isInitialized is false while the project has no "
+                     "repository."),
     Operation(
         name="vcs.commit", summary="Export the open project and commit it on the current branch.", section=SECTION,
         handler=basics.commit, input=CommitInput, output=CommitResult,
@@ -59,34 +56,21 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         description="One file per object (SimaticML, AML for hardware), deterministic: an unchanged project "
                     "exports byte-identical files. 409 NOTHING_TO_COMMIT when the project matches HEAD.",
     ),
-    Operation(
-        name="vcs.log", summary="The current branch's commits, newest first.", section=SECTION, handler=basics.log,
-        input=LogInput, output=list[VcsLogEntry], route=RouteSpec("GET", f"{BASE}/log"), mutating=False,
-        errors=(*_REPO, e.ValidationError),
-    ),
-    Operation(
-        name="vcs.file_content", summary="A file of the repository at a commit.", section=SECTION,
-        handler=basics.file_content, input=FileContentInput, output=FileContent,
-        route=RouteSpec("GET", f"{BASE}/file-content"), mutating=False,
-        errors=(*_REPO, e.ValidationError, e.NotFoundError),
-        description="commitSha is a revision, or WORKING for the object as the open project exports it now (the "
-                    "right side of T-IA Connect's diff view).",
-    ),
-    Operation(
-        name="vcs.diff", summary="Compare two commits: text patch, changed files and what changed per object.",
-        section=SECTION, handler=diffs.diff, input=DiffInput, output=VcsDiffResult,
-        route=RouteSpec("GET", f"{BASE}/diff"), mutating=False, errors=(*_REPO, e.ValidationError, e.NotFoundError),
-        description="from and to are revisions (sha, branch, HEAD, HEAD~1; to defaults to HEAD); with neither, HEAD "
-                    "against the open project as a commit would record it now (toSha WORKING: the pending "
-                    "changes, a whole-project export like status). objects[] is the "
-                    "semantic diff per block, type, tag table or station: interface members added, removed or "
-                    "changed, networks whose code changed, and commentsOnly when only comments or titles differ.",
-    ),
-    Operation(
-        name="vcs.config", summary="Whether the open project has a repository, and who commits.", section=SECTION,
-        handler=basics.config, input=None, output=VcsSettings, route=RouteSpec("GET", f"{BASE}/config"),
-        mutating=False, errors=(e.PortalUnavailableError,),
-    ),
+    read("vcs.log", SECTION, "The current branch's commits, newest first.", f"{BASE}/log", basics.log, LogInput,
+         list[VcsLogEntry], errors=(*_REPO, e.ValidationError)),
+    read("vcs.file_content", SECTION, "A file of the repository at a commit.", f"{BASE}/file-content",
+         basics.file_content, FileContentInput, FileContent, errors=(*_REPO, e.ValidationError, e.NotFoundError),
+         description="commitSha is a revision, or WORKING for the object as the open project exports it now (the "
+                     "right side of T-IA Connect's diff view)."),
+    read("vcs.diff", SECTION, "Compare two commits: text patch, changed files and what changed per object.",
+         f"{BASE}/diff", diffs.diff, DiffInput, VcsDiffResult, errors=(*_REPO, e.ValidationError, e.NotFoundError),
+         description="from and to are revisions (sha, branch, HEAD, HEAD~1; to defaults to HEAD); with neither, HEAD "
+                     "against the open project as a commit would record it now (toSha WORKING: the pending "
+                     "changes, a whole-project export like status). objects[] is the "
+                     "semantic diff per block, type, tag table or station: interface members added, removed or "
+                     "changed, networks whose code changed, and commentsOnly when only comments or titles differ."),
+    read("vcs.config", SECTION, "Whether the open project has a repository, and who commits.", f"{BASE}/config",
+         basics.config, None, VcsSettings, errors=(e.PortalUnavailableError,)),
     Operation(
         name="vcs.config.update", summary="Set the commit author of the open project's repository.", section=SECTION,
         handler=basics.set_config, input=ConfigInput, output=VcsSettings, route=RouteSpec("PUT", f"{BASE}/config"),
@@ -94,11 +78,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         description="Written to the repository's own .git/config (user.name, user.email); the service's global git "
                     "configuration is never read.",
     ),
-    Operation(
-        name="vcs.branches.list", summary="Local and remote-tracking branches.", section=SECTION,
-        handler=branches.list_branches, input=None, output=list[VcsBranchInfo],
-        route=RouteSpec("GET", f"{BASE}/branches"), mutating=False, errors=_REPO,
-    ),
+    read("vcs.branches.list", SECTION, "Local and remote-tracking branches.", f"{BASE}/branches",
+         branches.list_branches, None, list[VcsBranchInfo], errors=_REPO),
     Operation(
         name="vcs.branches.create", summary="Create a branch at HEAD (the current branch stays).", section=SECTION,
         handler=branches.create, input=BranchInput, output=VcsBranchInfo, route=RouteSpec("POST", f"{BASE}/branches"),
@@ -133,11 +114,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
                     "[{filePath, deviceName, domain, itemName, ours, theirs}], and nothing changes. A clean merge is "
                     "imported all or nothing and committed with both parents (or fast-forwarded).",
     ),
-    Operation(
-        name="vcs.remotes.list", summary="The remotes (local repositories inside the file roots).", section=SECTION,
-        handler=remotes.list_remotes, input=None, output=list[VcsRemoteInfo], route=RouteSpec("GET", f"{BASE}/remotes"),
-        mutating=False, errors=_REPO,
-    ),
+    read("vcs.remotes.list", SECTION, "The remotes (local repositories inside the file roots).", f"{BASE}/remotes",
+         remotes.list_remotes, None, list[VcsRemoteInfo], errors=_REPO),
     Operation(
         name="vcs.remotes.add", summary="Add a remote: a git repository inside the file roots.", section=SECTION,
         handler=remotes.add, input=RemoteInput, output=VcsRemoteInfo, route=RouteSpec("POST", f"{BASE}/remotes"),

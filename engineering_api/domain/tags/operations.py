@@ -55,6 +55,7 @@ from engineering_api.jobs.operations import (
     FileRule,
     Operation,
     RouteSpec,
+    read,
     SnapshotTarget,
 )
 
@@ -107,29 +108,18 @@ def _constants_list(
     call: str, kind: ConstantKind, summary: str, *, description: str = "",
 ) -> Operation[TableRef, list[ConstantInfo]]:
     """A table's constants of one ``kind`` (``constants.<call>``, route ``…/constants`` for all, else ``…/<kind>``)."""
-    return Operation(
-        name=f"constants.{call}", summary=summary, section=SECTION, description=description,
-        handler=lambda ctx, d: ctx.backend.tag_constants.list_constants(d.device_name, d.table_name, kind),
-        input=TableRef, output=list[ConstantInfo],
-        route=RouteSpec("GET", TABLE + "/constants" + ("" if kind == "all" else f"/{kind}")), mutating=False,
-        errors=_READ_ERRORS,
-    )
+    return read(f"constants.{call}", SECTION, summary, TABLE + "/constants" + ("" if kind == "all" else f"/{kind}"),
+                lambda ctx, d: ctx.backend.tag_constants.list_constants(d.device_name, d.table_name, kind), TableRef,
+                list[ConstantInfo], description=description, errors=_READ_ERRORS)
 
 
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
     # ----- tag tables -------------------------------------------------------------------------
-    Operation(
-        name="tag-tables.list", summary="List tag tables.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.tags.list_tag_tables(d.device_name), input=DeviceRef,
-        output=list[TagTableInfo],
-        route=RouteSpec("GET", BASE + "/tag-tables"), async_route=RouteSpec("GET", BASE + "/tag-tables/async"),
-        mutating=False, errors=_READ_ERRORS,
-    ),
-    Operation(
-        name="tag-tables.tree", summary="Get the tag table tree view including folders.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.tags.tag_table_tree(d.device_name), input=DeviceRef, output=TagTableNode,
-        route=RouteSpec("GET", BASE + "/tag-tables/tree"), mutating=False, errors=_READ_ERRORS,
-    ),
+    read("tag-tables.list", SECTION, "List tag tables.", BASE + "/tag-tables",
+         lambda ctx, d: ctx.backend.tags.list_tag_tables(d.device_name), DeviceRef, list[TagTableInfo],
+         errors=_READ_ERRORS, async_path=BASE + "/tag-tables/async"),
+    read("tag-tables.tree", SECTION, "Get the tag table tree view including folders.", BASE + "/tag-tables/tree",
+         lambda ctx, d: ctx.backend.tags.tag_table_tree(d.device_name), DeviceRef, TagTableNode, errors=_READ_ERRORS),
     Operation(
         name="tag-tables.create", summary="Create a tag table.", section=SECTION,
         handler=lambda ctx,
@@ -173,25 +163,16 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         errors=(e.NotFoundError, e.ConflictError, e.ValidationError, *_NEEDS_PROJECT), snapshot_targets=lambda d: [],
         destructive=True, preview=p.preview_folder_delete,
     ),
-    Operation(
-        name="tag-tables.export-xml", summary="Export tags from a table as XML.", section=SECTION,
-        description="The table's SimaticML (SW.Tags.PlcTagTable) as TIA exports it; data is the XML text.",
-        handler=export_xml, input=TableRef, output=str, route=RouteSpec("GET", TABLE + "/export-xml"),
-        mutating=False, errors=_READ_ERRORS,
-    ),
+    read("tag-tables.export-xml", SECTION, "Export tags from a table as XML.", TABLE + "/export-xml", export_xml,
+         TableRef, str,
+         description="The table's SimaticML (SW.Tags.PlcTagTable) as TIA exports it; data is the XML text.",
+         errors=_READ_ERRORS),
     # ----- tags -------------------------------------------------------------------------------
-    Operation(
-        name="tags.list", summary="Get all tags from a specific tag table.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.tags.list_tags(d.device_name, d.table_name), input=TableRef,
-        output=list[TagInfo],
-        route=RouteSpec("GET", TABLE + "/tags"), async_route=RouteSpec("GET", TABLE + "/tags/async"),
-        mutating=False, errors=_READ_ERRORS,
-    ),
-    Operation(
-        name="tags.list-all", summary="Get all tags across all tables.", section=SECTION,
-        handler=lambda ctx, d: ctx.backend.tags.list_all_tags(d.device_name), input=DeviceRef, output=list[TagInfo],
-        route=RouteSpec("GET", BASE + "/tags/all"), mutating=False, errors=_READ_ERRORS,
-    ),
+    read("tags.list", SECTION, "Get all tags from a specific tag table.", TABLE + "/tags",
+         lambda ctx, d: ctx.backend.tags.list_tags(d.device_name, d.table_name), TableRef, list[TagInfo],
+         errors=_READ_ERRORS, async_path=TABLE + "/tags/async"),
+    read("tags.list-all", SECTION, "Get all tags across all tables.", BASE + "/tags/all",
+         lambda ctx, d: ctx.backend.tags.list_all_tags(d.device_name), DeviceRef, list[TagInfo], errors=_READ_ERRORS),
     Operation(
         name="tags.create", summary="Add a single tag.", section=SECTION,
         description="Into tableName (default: the default tag table). Overlapping addresses are allowed and "
