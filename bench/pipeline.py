@@ -39,6 +39,7 @@ import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 from pathlib import Path
@@ -102,13 +103,26 @@ def _bytecode_env() -> dict[str, str]:
 
 
 def _compile_bytecode() -> None:
-    """Byte-compile the project into :data:`BYTECODE` before the timed start (once; later runs find it)."""
+    """Byte-compile the project, its libraries and the standard library into :data:`BYTECODE` before the timed
+    start (once; later runs find it up to date in about 2 s).
+
+    ``PYTHONPYCACHEPREFIX`` moves every module's bytecode lookup there, the libraries' and the standard library's
+    too: the ``__pycache__`` that ``pip install`` wrote beside them is no longer read. With the project's modules
+    alone compiled, a first run's start compiled ~1,500 library modules from source (4.2 s against 2.3 s the run
+    after, measured 2026-11-27 07:03-07:05)."""
     env = {k: v for k, v in os.environ.items()
            if k != "PYTHONDONTWRITEBYTECODE"} | {"PYTHONPYCACHEPREFIX": str(BYTECODE)}
-    subprocess.run([sys.executable, "-m", "compileall", "-q", "-j", "0",
-                    *(str(ROOT / package)
-                      for package in ("engineering_api", "fakes", "simatic_xml", "openness_bridge")),
-                    str(ROOT / "bench")], env=env, check=True, stdout=subprocess.DEVNULL)
+    paths = sysconfig.get_paths()
+    libraries = sorted({paths["purelib"], paths["platlib"]})
+    # the standard library without its tests (and with the site-packages below it left to the line above)
+    standard = ["-x", r"[/\\](test|tests|idlelib|lib2to3|site-packages)[/\\]", paths["stdlib"]]
+    for targets in ([*(str(ROOT / package) for package in ("engineering_api", "fakes", "simatic_xml",
+                                                            "openness_bridge")), str(ROOT / "bench")],
+                    libraries, standard):
+        # a library file that does not compile (a template, a Python 2 leftover) is not the benchmark's concern
+        subprocess.run([sys.executable, "-m", "compileall", "-q", "-j", "0", *targets], env=env,
+                       check=targets is not libraries and targets is not standard,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def group_cpu(group: int | None) -> float:

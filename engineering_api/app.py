@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 from litestar import Litestar, Router
+from litestar.config.app import AppConfig
 from litestar.datastructures import ResponseHeader, State
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.config.cors import CORSConfig
@@ -105,6 +106,17 @@ DESCRIPTION = (
     "carries `success: false`, `message` and a stable `code`. Long operations answer 202 with `data.jobId`; "
     "poll `GET /api/jobs/{jobId}` or stream `GET /api/jobs/{jobId}/events`, or call the `-sync` twin."
 )
+
+
+class _ServiceApp(MappedLitestar):
+    """The service's Litestar app: without the start's look for OpenTelemetry's middleware."""
+
+    @staticmethod
+    def _patch_opentelemetry_middleware(config: AppConfig) -> AppConfig:
+        # Litestar moves OpenTelemetry's ASGI middleware, when an app lists it as middleware, into its plugin, and
+        # imports that plugin (with ~57 OpenTelemetry modules) at every start to find out. This app never lists
+        # it: its request span comes as the plugin itself (lib/tracing.request_span_plugin, tracing on only).
+        return config
 
 
 def registry() -> OperationRegistry:
@@ -273,7 +285,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     _observe_parts(metrics, services, mcp, Tracing.on() if settings.tracing else Tracing.OFF)
     cors = CORSConfig(allow_origins=list(settings.cors_origins),
                       expose_headers=["Location", "Retry-After", "X-Job-Id"]) if settings.cors_origins else None
-    app = MappedLitestar(
+    app = _ServiceApp(
         route_handlers=[
             *health.ROUTES,
             *HMI_RENDER_ROUTES,

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.lib.schema import utc_now
-from fakes.program import PlcSoftware
+from fakes.program import PlcSoftware, deepcopy_fields, flat_deepcopy
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -58,6 +58,8 @@ class Interface:
     profinet_name: str | None = None
     """PROFINET device name (``plc_1``); derived from the device name when unset."""
 
+    __deepcopy__ = flat_deepcopy  # every field is an immutable value
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name, "type": self.type, "ports": self.ports, "ipAddress": self.ip_address,
@@ -83,6 +85,8 @@ class Module:
     firmware: str
     slot: int
     category: str = ""
+
+    __deepcopy__ = flat_deepcopy  # every field is an immutable value
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -121,6 +125,8 @@ class Device:
     """An HMI panel's software, None until used: a classic panel's screens, tag tables and connections
     (:class:`fakes.hmi.HmiTarget`) or a Unified panel's object model (``UnifiedHmi``, :mod:`fakes.hmi_unified_ops`)."""
     _software: PlcSoftware | None = field(default=None, compare=False, repr=False)
+
+    __deepcopy__ = deepcopy_fields
 
     @property
     def software(self) -> PlcSoftware | None:
@@ -169,6 +175,8 @@ class Subnet:
     name: str
     type: str = "PROFINET"
 
+    __deepcopy__ = flat_deepcopy  # every field is an immutable value
+
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "type": self.type}
 
@@ -195,6 +203,8 @@ class Project(SavedFile):
     graphics: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     """Project graphics by name (:class:`fakes.hmi_graphics_ops.Graphic`); saved under ``Graphics/``."""
     dirty: bool = False
+
+    __deepcopy__ = deepcopy_fields  # the transaction copy before each change
 
     @property
     def suffix(self) -> str:

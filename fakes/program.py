@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import hashlib
 from dataclasses import dataclass, field, replace
+from pathlib import PosixPath, PurePosixPath, PureWindowsPath, WindowsPath
 from typing import TypeVar
 
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
@@ -20,14 +21,14 @@ from engineering_api.rules.program_objects import BLOCK_KINDS, ProgramObject, re
 from simatic_xml import parse_bytes, to_bytes
 
 __all__ = (
-    "BLOCK_KINDS", "PlcSoftware", "ProgramObject", "WatchForceTable", "normalise_folder", "object_file_name",
-    "read_object", "require",
+    "BLOCK_KINDS", "PlcSoftware", "ProgramObject", "WatchForceTable", "deepcopy_fields", "flat_deepcopy",
+    "normalise_folder", "object_file_name", "read_object", "require",
 )
 
 _T = TypeVar("_T")
 
 
-def _flat_deepcopy(self: _T, memo: dict[int, object]) -> _T:
+def flat_deepcopy(self: _T, memo: dict[int, object]) -> _T:
     """``__deepcopy__`` of a dataclass whose fields are all immutable values (str, bytes): a flat copy is a deep
     one. The fake's transactions deep-copy the project before each change, and a PLC holds hundreds of these."""
     clone = object.__new__(type(self))
@@ -36,7 +37,23 @@ def _flat_deepcopy(self: _T, memo: dict[int, object]) -> _T:
     return clone
 
 
-@dataclass
+_IMMUTABLE = frozenset({str, int, float, bool, bytes, type(None), PosixPath, WindowsPath, PurePosixPath,
+                        PureWindowsPath})
+
+
+def deepcopy_fields(self: _T, memo: dict[int, object]) -> _T:
+    """``__deepcopy__`` of an object of the model: its immutable values shared, the others deep-copied. What
+    ``copy.deepcopy`` does, without reducing the object and each of its plain values through the generic walk
+    (the transaction copy before each change walks every device of the project)."""
+    clone = object.__new__(type(self))
+    memo[id(self)] = clone
+    state = clone.__dict__
+    for name, value in self.__dict__.items():
+        state[name] = value if type(value) in _IMMUTABLE else copy.deepcopy(value, memo)
+    return clone
+
+
+@dataclass(frozen=True)
 class ExternalSource:
     """An SCL (or other) source file kept in the PLC's "External source files" folder."""
 
@@ -44,10 +61,10 @@ class ExternalSource:
     text: str
     folder: str = ""
 
-    __deepcopy__ = _flat_deepcopy
+    __deepcopy__ = flat_deepcopy
 
 
-@dataclass
+@dataclass(frozen=True)
 class WatchForceTable:
     """A watch or force table of the "Watch and force tables" folder, kept as its SimaticML document.
 
@@ -60,7 +77,7 @@ class WatchForceTable:
     xml: bytes
     folder: str = ""
 
-    __deepcopy__ = _flat_deepcopy
+    __deepcopy__ = flat_deepcopy
 
 
 CATEGORIES = ("blocks", "types", "tag_tables", "external_sources", "watch_tables")
@@ -86,13 +103,16 @@ class PlcSoftware:
     CPU's. The program image takes it at download (:func:`fakes.runtime.image.build_image`)."""
 
     def __deepcopy__(self, memo: dict[int, object]) -> PlcSoftware:
-        # The transaction copy before each change: the tables' keys are names (immutable, shared) and their values
-        # copy themselves (``__deepcopy__``), so the generic walk's two calls per entry are skipped.
+        # The transaction copy before each change, so a copy in proportion to the program's size, not its content:
+        # the tables are copied and their objects shared. Stored objects are values: a change puts a new object in
+        # the table (``dataclasses.replace``, ``add``, ``TagTableObject.with_table``) and never alters one in place
+        # (a tag table's lazily written XML is a cache of its records), so the copy keeps every object as it was
+        # (tests/fakes/test_transaction_copy.py).
         clone = object.__new__(type(self))
         memo[id(self)] = clone
         for name, value in self.__dict__.items():
             if name in CATEGORIES:
-                clone.__dict__[name] = {key: _copied(item, memo) for key, item in value.items()}
+                clone.__dict__[name] = dict(value)
             elif name == "folders":
                 clone.__dict__[name] = {category: set(paths) for category, paths in value.items()}
             else:
@@ -286,15 +306,6 @@ class PlcSoftware:
         while candidate in used:
             candidate += 1
         return candidate
-
-
-def _copied(item: object, memo: dict[int, object]) -> object:
-    """``copy.deepcopy(item, memo)`` for an object that may define ``__deepcopy__``, without the generic dispatch."""
-    done = memo.get(id(item))
-    if done is not None:
-        return done
-    own = getattr(type(item), "__deepcopy__", None)
-    return own(item, memo) if own is not None else copy.deepcopy(item, memo)
 
 
 def _folder_parts(path: str) -> list[str]:

@@ -256,7 +256,10 @@ class FakeTypes(TypesPort):
                 # compiler's "what changed since the last compile" names exactly the changed UDT.
                 stamp = {o.name: o.interface_hash for o in [*software.types.values(), *software.blocks.values()]}
                 stamp[user.name] = user.interface_hash
-                user.compiled_against = stamp
+                # a new object in the user's place: stored objects are values, shared with the transaction's
+                # copy of the program (PlcSoftware.__deepcopy__)
+                table = software.types if user.category == "types" else software.blocks
+                table[user.name] = replace(user, compiled_against=stamp)
 
     def update_type(self, device: str, name: str, data: bytes) -> TypeUpdateResult:
         return self._guard(device, lambda: self._update_type(device, name, data))

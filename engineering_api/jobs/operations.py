@@ -17,6 +17,7 @@ from it (:mod:`engineering_api.jobs.call_routes`).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Literal, NoReturn, Protocol, TypeVar
@@ -364,11 +365,17 @@ class OperationContext:
             raise OperationCanceledError(str(self.token.reason or "the job was canceled"))
 
 
+@functools.cache
+def _wire_names(struct: type) -> dict[str, str]:
+    """An input Struct's field names to their names on the wire, read once per type: ``msgspec.structs.fields``
+    evaluates the class's annotations at every call, twice per request of an export (one per block)."""
+    return {f.name: f.encode_name for f in msgspec.structs.fields(struct)}
+
+
 def _file_fields(operation: Operation[Any, Any], data: Any) -> Iterator[tuple[str, str, FileRule, Any]]:
     """``(field name, name on the wire, rule, value)`` of each file field the input holds (omitted ones skipped)."""
-    import msgspec
-
-    wire = {f.name: f.encode_name for f in msgspec.structs.fields(type(data))}
+    struct: type = type(data)
+    wire = _wire_names(struct)
     for field_name, rule in operation.files.items():
         value = getattr(data, field_name, None)
         if value is not None:

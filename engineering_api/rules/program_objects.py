@@ -38,9 +38,11 @@ _NUMBER_CLASS = {"OB": "OB", "FB": "FB", "FC": "FC"}
 _QUOTED = re.compile(r'"([^"]+)"')
 
 
-@dataclass
+@dataclass(frozen=True)
 class ProgramObject:
-    """One block, PLC data type or tag table."""
+    """One block, PLC data type or tag table: a value. A change stores a new object (``dataclasses.replace``),
+    which lets the fake's transaction copy share the objects it did not replace (``fakes.program.PlcSoftware``);
+    ``compiled_against`` is replaced whole, never edited."""
 
     kind: str
     """``OB`` … ``TechnologicalInstanceDB``, ``UDT`` or ``TagTable``."""

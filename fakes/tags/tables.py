@@ -201,9 +201,7 @@ class TagTableObject(ProgramObject):
     def from_table(cls, data: TableData, *, version: str, folder: str = "", xml: bytes | None = None) -> TagTableObject:
         """Wrap records (and the XML they were read from, when unchanged)."""
         obj = cls(kind="TagTable", name=data.name, xml=xml or b"", folder=folder)
-        obj._table = data
-        obj._xml = xml
-        obj._version = version
+        obj.__dict__.update(_table=data, _xml=xml, _version=version)  # ProgramObject is frozen: not by setattr
         return obj
 
     @property
@@ -211,21 +209,20 @@ class TagTableObject(ProgramObject):
         """The SimaticML document (written on first read after a change)."""
         xml: bytes | None = self.__dict__.get("_xml")
         if xml is None:
-            xml = self._xml = table_xml(self.table, self.__dict__.get("_version", "V19"))
+            xml = self.__dict__["_xml"] = table_xml(self.table, self.__dict__.get("_version", "V19"))
         return xml
 
     @xml.setter
     def xml(self, value: bytes) -> None:
-        self._xml = value or None
-        self._table = None
+        # only from ProgramObject.__init__ (the object is frozen after it): the records are read from it on use
+        self.__dict__.update(_xml=value or None, _table=None)
 
     @property
     def table(self) -> TableData:
         """The records (read from the XML on first use)."""
         data = self.__dict__.get("_table")
         if data is None:
-            data = read_table(self.__dict__["_xml"], self.name)
-            self._table = data
+            data = self.__dict__["_table"] = read_table(self.__dict__["_xml"], self.name)
         return data
 
     def with_table(self, data: TableData) -> TagTableObject:

@@ -16,7 +16,7 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -83,8 +83,10 @@ def saved(tmp_path_factory: pytest.TempPathFactory) -> Saved:
     pickles, xml = {}, {}
     for state, marker in (("new", 2), ("old", 1)):  # ends saved in the old state
         project = load_project(file)
-        for obj in _blocks(project):
-            obj.xml = _fc(int(obj.name[3:]), marker)
+        software = project.devices["PLC_1"].software
+        assert software is not None
+        for obj in _blocks(project):  # objects are values: each is replaced in its table
+            software.blocks[obj.name] = replace(obj, xml=_fc(int(obj.name[3:]), marker))
         pickles[state] = root / f"{state}.pickle"
         pickles[state].write_bytes(pickle.dumps(project))
         save_project(project)

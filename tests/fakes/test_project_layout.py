@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -113,9 +114,10 @@ def _kill_after_commit(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _change_all(file: Path) -> Project:
     project = load_project(file)
-    for obj in _plc_software(project).all():
+    software = _plc_software(project)
+    for obj in software.all():
         if obj.name.startswith("FC_"):
-            obj.xml = _fc(int(obj.name[3:]), 2)
+            software.blocks[obj.name] = replace(obj, xml=_fc(int(obj.name[3:]), 2))  # objects are values
     return project
 
 
@@ -180,7 +182,7 @@ def test_folder_names_stay_inside_the_project_and_read_back(project_file: Path, 
     software = _plc_software(project)
     # The block "Sub" stays at the top, beside the folder "Sub.xml": its file "Sub.xml" would clash with it.
     for obj, folder in zip((software.blocks[f"FC_{i}"] for i in range(BLOCKS)), FOLDERS, strict=True):
-        obj.folder = folder
+        software.blocks[obj.name] = replace(obj, folder=folder)
     software.folders["blocks"].update(FOLDERS)
     before = {o.name: o.folder for o in software.all()}
     outside = sorted(p for p in tmp_path.rglob("*") if not p.is_relative_to(project_file.parent))

@@ -1,14 +1,15 @@
 """The fake's transactions: a change that fails leaves the project exactly as it was.
 
-The project's copy before a change shares nothing mutable with the live project, even where the program's
-objects copy themselves (``__deepcopy__`` of program objects, external sources, watch tables): a failed change
-that edited any of them in place still rolls back completely.
+The project's copy before a change is in proportion to the program's size, not its content: the program's tables
+are copied and their objects (program objects, external sources, watch tables: values) shared. That holds because a
+change stores new objects and never edits one in place; the objects refuse it (frozen), so no change can reach
+the copy through them.
 """
 
 from __future__ import annotations
 
 import copy
-from dataclasses import fields
+from dataclasses import FrozenInstanceError, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,12 @@ import pytest
 
 from fakes.backend import FakeBackend
 from fakes.model import Project
-from fakes.program import ExternalSource, PlcSoftware, WatchForceTable
+from engineering_api.backend.errors import ValidationError
+from engineering_api.backend.models import ProgramDocument
+from fakes.tags.tables import TableData, TagTableObject
+from fakes.program import CATEGORIES, ExternalSource, PlcSoftware, WatchForceTable
 from engineering_api.rules.program_objects import ProgramObject
+from simatic_xml.generate import generate_xml
 from tests.contract.conftest import open_plc_project
 
 SOURCE = """FUNCTION_BLOCK "FB_Count"
@@ -62,21 +67,67 @@ def backend(tmp_path: Path) -> FakeBackend:
     return fake
 
 
-def test_a_failed_change_that_edited_objects_in_place_rolls_back_completely(backend: FakeBackend) -> None:
+def test_a_failed_change_that_replaced_objects_rolls_back_completely(backend: FakeBackend) -> None:
     before = _state(backend)
     assert before["blocks"]["FB_Count"]["compiled_against"], "the compile recorded what the block was built against"
     with pytest.raises(_Boom), backend._change() as project:
         software = _plc_software(project)
         block = software.blocks["FB_Count"]
-        assert block.compiled_against is not None
-        block.compiled_against["FB_Count"] = "changed"  # in place, inside the shared-looking dict
-        block.needs_compile = True
-        block.xml = b"<changed/>"
-        software.external_sources["count.scl"].text = "changed"
+        software.blocks["FB_Count"] = replace(block, needs_compile=True, xml=b"<changed/>",
+                                              compiled_against={"FB_Count": "changed"})
+        software.external_sources["count.scl"] = ExternalSource("count.scl", "changed")
+        software.blocks["FB_New"] = replace(block, name="FB_New")
         software.folders["blocks"].add("Changed")
-        del software.blocks["FB_Count"]
+        del software.blocks["Main"]
         raise _Boom
     assert _state(backend) == before
+
+
+def test_stored_objects_refuse_edits_in_place(backend: FakeBackend) -> None:
+    software = _plc_software(backend._project())
+    table = TagTableObject.from_table(TableData("Tags"), version="V19")  # its XML is written on first read
+    stored: list[object] = [*software.all(), *software.external_sources.values(), table]
+    assert {type(o).__name__ for o in stored} >= {"ProgramObject", "TagTableObject", "ExternalSource"}
+    for obj in stored:
+        for name in ("name", "folder", "xml" if not isinstance(obj, ExternalSource) else "text"):
+            with pytest.raises(FrozenInstanceError):
+                setattr(obj, name, getattr(obj, name))
+    with pytest.raises(FrozenInstanceError):
+        setattr(WatchForceTable("W", "WatchTable", b"<x/>"), "xml", b"")
+
+
+def test_the_transaction_copy_shares_the_objects_and_not_the_tables(backend: FakeBackend) -> None:
+    software = _plc_software(backend._project())
+    clone = copy.deepcopy(software)
+    for category in CATEGORIES:
+        table, copied = getattr(software, category), getattr(clone, category)
+        assert copied == table and copied is not table
+        assert all(copied[name] is obj for name, obj in table.items())
+    assert clone.folders == software.folders and all(
+        clone.folders[c] is not software.folders[c] for c in software.folders)
+
+
+def _fc(name: str, value: int) -> ProgramDocument:
+    return ProgramDocument(source=f"{name}.xml", data=generate_xml(
+        {"blockType": "FC", "name": name, "language": "SCL", "returnType": "Int",
+         "networks": [{"scl": f"#{name} := {value};"}]}))
+
+
+@pytest.mark.parametrize("broken_at", [0, 2, 4])
+def test_a_batch_failing_at_any_file_leaves_every_block_as_it_was(backend: FakeBackend, broken_at: int) -> None:
+    backend.program.import_program_documents("PLC_1", [_fc(f"FC_{i}", 1) for i in range(4)], overwrite=False)
+    before = _state(backend)
+    exported = {o.name: backend.program.export_program_object("PLC_1", o.name)
+                for o in backend.program.list_program_objects("PLC_1")}
+    # replacements of existing blocks and new ones, with one broken document among them
+    batch = [_fc("FC_1", 2), _fc("FC_3", 2), _fc("FC_New", 1), _fc("FC_0", 2)]
+    batch.insert(broken_at, ProgramDocument(source="broken.xml", data=b"<broken"))
+    with pytest.raises(ValidationError) as caught:
+        backend.program.import_program_documents("PLC_1", batch, overwrite=True)
+    assert caught.value.code == "IMPORT_FAILED"
+    assert _state(backend) == before
+    assert {o.name: backend.program.export_program_object("PLC_1", o.name)
+            for o in backend.program.list_program_objects("PLC_1")} == exported
 
 
 def test_copies_of_program_values_share_nothing_mutable() -> None:

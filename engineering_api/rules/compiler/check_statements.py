@@ -245,7 +245,10 @@ class StatementChecks(CheckContext):
     def s_goto(self, s: A.Goto) -> None:
         """GOTO jumps to a jump label of the same block (STEP 7 help, SCL "GOTO: Jump": "the jump label ... must
         be in the same block"): a label the block's SCL networks do not declare is refused."""
-        if s.label.lower() not in _scl_labels(self.b):
+        labels: set[str] | None = getattr(self, "_jump_labels", None)
+        if labels is None:  # once per block: each GOTO walked every network of it (a state machine has dozens)
+            labels = self._jump_labels = _scl_labels(self.b)
+        if s.label.lower() not in labels:
             self.err(s, "GOTO_LABEL", label=s.label)
 
     def cond(self, e: A.Expr) -> None:

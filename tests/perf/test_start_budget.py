@@ -1,0 +1,92 @@
+"""The server start's work, counted: a regression guard that a busy machine cannot make noisy.
+
+In a fresh interpreter (as ``engineering-api serve``'s worker starts), the app is imported and built by
+``create_app`` (settings from a clean environment, a new data directory: the database made and migrated, every
+route registered). Counted: the modules loaded by the two, and the calls of Python functions ``create_app`` makes
+(``cProfile``'s count, which includes the imports it makes). Held against ``start_budget.json`` with the work budget's
+10% tolerance (``test_work_budget.py``): raising a budget is a reviewed change that says why.
+
+Modules of optional parts the start does not use never load, whatever the budget: the farm's (Celery, kombu,
+Redis), the language server's (pygls, lsprotocol) and, with tracing off, OpenTelemetry (Litestar's app looked for
+OpenTelemetry's middleware at every start, importing its plugin and ~70 modules with it: ``app._ServiceApp``).
+
+The MCP SDK is not in these counts: the lifespan loads it on a thread of its own before ``/api/health`` answers
+(issue 71: the first ``/mcp`` request waits for no import).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.perf.test_work_budget import TOLERANCE
+from tools.bounds import HANG_GUARD_S
+
+__all__ = ()
+
+BUDGET_FILE = Path(__file__).with_name("start_budget.json")
+REPO = Path(__file__).resolve().parents[2]
+NEVER_AT_START = ("celery", "kombu", "redis", "pygls", "lsprotocol", "opentelemetry")
+"""Top-level packages the start must not load (farm, language server, tracing off)."""
+
+_SCRIPT = r"""
+import cProfile, json, logging, pstats, sys
+from pathlib import Path
+logging.disable(logging.WARNING)
+before = set(sys.modules)
+from engineering_api.app import create_app
+from engineering_api.config import Settings
+settings = Settings.from_env(data_dir=Path(sys.argv[1]))
+profile = cProfile.Profile()
+profile.enable()
+app = create_app(settings)
+profile.disable()
+loaded = sorted(set(sys.modules) - before)
+print(json.dumps({"modules": loaded, "create_app_calls": pstats.Stats(profile).total_calls,
+                  "routes": len(app.routes)}))
+"""
+
+
+@pytest.fixture(scope="module")
+def start(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """What one start imported and called (one subprocess for the module's tests)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ENGINEERING_API_")}
+    done = subprocess.run([sys.executable, "-c", _SCRIPT, str(tmp_path_factory.mktemp("start") / "data")],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=HANG_GUARD_S, check=True)
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _budget() -> dict[str, Any]:
+    budget: dict[str, Any] = json.loads(BUDGET_FILE.read_text(encoding="utf-8"))
+    return budget
+
+
+def test_the_start_loads_no_optional_part_it_does_not_use(start: dict[str, Any]) -> None:
+    loaded = {name.split(".")[0] for name in start["modules"]}
+    assert not loaded & set(NEVER_AT_START), sorted(loaded & set(NEVER_AT_START))
+
+
+@pytest.mark.parametrize("count", ["modules", "create_app_calls"])
+def test_the_start_stays_within_its_budget(start: dict[str, Any], count: str) -> None:
+    budget = _budget()[count]
+    measured = len(start["modules"]) if count == "modules" else start["create_app_calls"]
+    assert start["routes"] > 400, "every route is registered at start"
+    if measured < budget * 0.9:
+        print(f"{count}: {measured} is well under its budget {budget}: lower it")
+    assert measured <= budget * TOLERANCE, (
+        f"{count}: {measured} over the budget {budget} (+{(measured / budget - 1) * 100:.0f}%); by package: "
+        + str(sorted(_by_package(start["modules"]).items(), key=lambda kv: -kv[1])[:15]))
+
+
+def _by_package(modules: list[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for name in modules:
+        counts[name.split(".")[0]] = counts.get(name.split(".")[0], 0) + 1
+    return counts
