@@ -137,11 +137,14 @@ class ApiNode:
     """``engineering-api serve --farm`` as a process of its own, so a test can crash it (SIGKILL to its process
     group: the server and its worker at once) and start it again on the same data directory."""
 
-    def __init__(self, data_dir: Path, redis_url: str, args: tuple[str, ...] = ()) -> None:
+    def __init__(self, data_dir: Path, redis_url: str, args: tuple[str, ...] = (),
+                 env: dict[str, str] | None = None) -> None:
         self.data_dir = data_dir
         self.redis_url = redis_url
         self.args = args
         """More options of ``serve`` (``--db postgresql://…`` for nodes that share a database)."""
+        self.env = env or {}
+        """Added to the node's environment (``ENGINEERING_API_FILE_ROOTS``: a workspace the nodes share)."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
@@ -153,7 +156,8 @@ class ApiNode:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "engineering_api.cli", "serve", "--farm", self.redis_url, "--data-dir",
              str(self.data_dir), "--port", str(self.port), *self.args], stdout=subprocess.DEVNULL,
-            stderr=(self.data_dir / "serve.log").open("ab"), env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            stderr=(self.data_dir / "serve.log").open("ab"),
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **self.env},
             start_new_session=True)
         deadline = time.monotonic() + AGENT_START_SECONDS
         with httpx.Client(timeout=5) as http:  # one client: building one per poll cost more CPU than the poll

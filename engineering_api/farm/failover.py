@@ -9,8 +9,15 @@ known, never ``Completed``. A client's retry with the same ``Idempotency-Key`` t
 the database) waits for the job like any retry of a running job, and gets that end within the lease, the look
 and the call's own end, instead of waiting for the dead node to come back.
 
-A job without a journal (no farm call yet, or an embedded operation) says nothing about its node and is left to
-that node's restart (``INTERRUPTED``).
+A job without a journal (its node died before its first farm call) names no node, and no agent ran anything for
+it: a live node fails it (``INTERRUPTED``, cause ``API_NODE_STOPPED``) once no live node's lease listed it in two
+looks between which every live node has beaten (a job is written to the database just before its node lists it).
+
+Only one node finishes a job: whoever takes its mark (``taken-over:<job>``, :func:`take_job`), which a node may
+take from a holder whose lease is gone (a node that took a job over and died too), never from a live one. A node
+that starts takes the mark of every job it fails as interrupted before it fails and re-attaches it, so it never
+fails a job a live node has taken over and is finishing (the client waiting on it would read that transient
+``INTERRUPTED`` as the job's end).
 
 A node's lease also lists the jobs it runs (:meth:`JobManager.supervised`), so a node that starts on a database
 other nodes use fails (``INTERRUPTED``) only the unfinished jobs no live node lists (:func:`jobs_of_no_live_node`),
@@ -33,7 +40,7 @@ if TYPE_CHECKING:
     from engineering_api.farm.proxy import FarmBackendBase
     from engineering_api.jobs.manager import JobManager
 
-__all__ = ("BEAT_SECONDS", "NodeLease", "fail_jobs_of_no_live_node", "jobs_of_no_live_node",
+__all__ = ("BEAT_SECONDS", "NodeLease", "fail_jobs_of_no_live_node", "jobs_of_no_live_node", "take_job",
            "take_over_orphaned_jobs")
 
 logger = logging.getLogger(__name__)
@@ -43,8 +50,14 @@ BEAT_SECONDS = 2.0
 its lease: :meth:`NodeLease.interval`)."""
 TAKEN_OVER_SECONDS = 24 * 3600
 """How long the mark that a node took a job over is kept (a day, as the journal)."""
-RUNNING_JOBS_LOOKED_AT = 200
-"""How many running jobs one look reads (newest first)."""
+_TAKE = """
+local holder = redis.call('GET', KEYS[1])
+if holder and holder ~= ARGV[1] and redis.call('EXISTS', ARGV[3] .. holder) == 1 then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return 1
+"""
+"""Take a job's mark unless a live node (its lease ``<prefix>:node:<id>`` exists) holds it: atomic, so of two
+nodes that find its holder dead only one takes it."""
 
 
 class NodeLease:
@@ -58,6 +71,9 @@ class NodeLease:
         self._redis = farm.config.redis()
         self._stop = threading.Event()
         self._beats = 0
+        self._suspects: dict[str, dict[str, int]] = {}
+        """Unfinished jobs without a journal that no live node listed at the last look, with the beat of every
+        live node then: one still unlisted once each of those nodes has beaten again is nobody's."""
 
     def _key(self, *parts: str) -> str:
         return ":".join((self.farm.config.prefix, *parts))
@@ -102,8 +118,36 @@ class NodeLease:
 
     def take(self, job_id: str) -> bool:
         """Whether this node is the one that takes ``job_id`` over (only one does)."""
-        return bool(self._redis.set(self._key("taken-over", job_id), self.farm.node_id, nx=True,
-                                    ex=TAKEN_OVER_SECONDS))
+        return take_job(self._redis, self.farm, job_id)
+
+    def unlisted(self, jobs: list[str]) -> list[str]:
+        """Of ``jobs`` (unfinished, without a journal, not this node's), those no live node has listed in its lease
+        at this look nor at the previous one, every node live then having beaten since."""
+        if not jobs:
+            self._suspects = {}
+            return []
+        leases = _node_leases(self._redis, self.farm.config.prefix, self.farm.node_id)
+        listed = set().union(*(held for _, held in leases.values()))
+        beats = {node: beat for node, (beat, _) in leases.items()}
+        orphaned, suspects = [], {}
+        for job in jobs:
+            if job in listed:
+                continue
+            before = self._suspects.get(job)
+            if before is not None and all(node not in beats or beats[node] > beat for node, beat in before.items()):
+                orphaned.append(job)
+            else:
+                suspects[job] = before if before is not None else beats
+        self._suspects = suspects
+        return orphaned
+
+
+def take_job(redis: Any, farm: FarmBackendBase, job_id: str) -> bool:
+    """Whether this node now holds ``job_id``'s mark, the right to finish it: free, its own, or held by a node whose
+    lease is gone."""
+    prefix = farm.config.prefix
+    return bool(redis.eval(_TAKE, 1, f"{prefix}:taken-over:{job_id}", farm.node_id, TAKEN_OVER_SECONDS,
+                           f"{prefix}:node:"))
 
 
 def _node_leases(redis: Any, prefix: str, asking: str) -> dict[str, tuple[int, set[str]]]:
@@ -162,10 +206,12 @@ def jobs_of_no_live_node(jobs: JobManager, farm: FarmBackendBase, redis: Any | N
 
 
 def fail_jobs_of_no_live_node(jobs: JobManager, farm: FarmBackendBase, redis: Any | None = None) -> int:
-    """At a node's start: fail (``INTERRUPTED``) the unfinished jobs no live node runs (:func:`jobs_of_no_live_node`);
-    returns how many. Redis unreachable: none now; the node's lease loop does it once Redis answers."""
+    """At a node's start: fail (``INTERRUPTED``) the unfinished jobs no live node runs (:func:`jobs_of_no_live_node`)
+    and whose mark this node takes (:func:`take_job`: none a live node took over and is finishing); returns how
+    many. Redis unreachable: none now; the node's lease loop does it once Redis answers."""
+    redis = redis if redis is not None else farm.config.redis()
     try:
-        lost = jobs_of_no_live_node(jobs, farm, redis)
+        lost = [job for job in jobs_of_no_live_node(jobs, farm, redis) if take_job(redis, farm, job)]
     except RedisError:
         logger.warning("the farm's Redis is unreachable: the jobs of lost API nodes are failed once it answers")
         farm.jobs_unswept = True
@@ -175,21 +221,30 @@ def fail_jobs_of_no_live_node(jobs: JobManager, farm: FarmBackendBase, redis: An
 
 
 def take_over_orphaned_jobs(lease: NodeLease) -> list[str]:
-    """Re-attach every running job whose journal names another node whose lease is gone; returns their ids."""
-    records, _ = lease.jobs.list(status="Running", limit=RUNNING_JOBS_LOOKED_AT)
-    taken = []
+    """Finish every unfinished job of a lost node: re-attach one whose journal names another node whose lease is
+    gone; fail one without a journal that no live node lists (:meth:`NodeLease.unlisted`). Returns their ids."""
     own = set(lease.jobs.supervised())
-    for record in records:
-        if record.job_id in own:  # this node runs it: no Redis command for it
-            continue
-        raw = lease._redis.get(lease._key("job", record.job_id))
+    others = [job for job in lease.jobs.unfinished() if job not in own]  # this node's: no Redis command for them
+    if not others:
+        lease._suspects = {}
+        return []
+    journals = lease._redis.mget([lease._key("job", job) for job in others])
+    taken, unjournaled = [], []
+    for job_id, raw in zip(others, journals):
         call: dict[str, Any] | None = json.loads(raw) if raw is not None else None
-        node = call.get("node") if call is not None else None
-        if call is None or not isinstance(node, str) or node == lease.farm.node_id or lease.alive(node):
+        if call is None:
+            unjournaled.append(job_id)
             continue
-        if not lease.take(record.job_id):
+        node = call.get("node")
+        if not isinstance(node, str) or node == lease.farm.node_id or lease.alive(node):
             continue
-        logger.warning("API node %s is gone: job %s is finished here", node, record.job_id)
-        lease.settle(lease.jobs, lease.farm, record.job_id, call)
-        taken.append(record.job_id)
+        if lease.take(job_id):
+            logger.warning("API node %s is gone: job %s is finished here", node, job_id)
+            lease.settle(lease.jobs, lease.farm, job_id, call)
+            taken.append(job_id)
+    for job_id in lease.unlisted(unjournaled):
+        if lease.take(job_id):
+            logger.warning("job %s runs on no live API node and made no farm call: it is failed here", job_id)
+            lease.settle(lease.jobs, lease.farm, job_id, {})
+            taken.append(job_id)
     return taken

@@ -498,6 +498,9 @@ class FarmBackendBase(EngineeringBackend):
                         self._back(target.agent, target.instance)
                     elif self.lapsed(target.agent, target.instance) and not self.in_outage_grace():
                         return self._agent_gone(call_id, target, method, "was lost (killed, or its host)")
+                    # A restart between two of this node's commands raises nothing here (redis-py silently
+                    # reconnects a pooled connection it finds closed), so the server's uptime is asked too.
+                    through_outage = through_outage or self._restarted_since(published_at)
                 through_outage = through_outage or (now < self._unreachable_until
                                                     and self._restarted_since(published_at))
                 if through_outage:

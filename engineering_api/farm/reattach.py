@@ -90,7 +90,7 @@ def reattach_jobs(jobs: JobManager, farm: FarmBackendBase) -> int:
 
 def settle_orphaned(jobs: JobManager, farm: FarmBackendBase, job_id: str, call: dict[str, Any]) -> None:
     """A running job whose API node is gone (:mod:`engineering_api.farm.failover`), finished here as its node
-    would have been after a restart: by its whole operation."""
+    would have been after a restart: by its whole operation (``call`` is its journal; empty: it made no farm call)."""
     if not call.get("callId"):  # stopped between two calls: nothing runs, the journal says what completed
         if call.get("completedCalls"):
             _settle(jobs, job_id, call, None)
@@ -99,8 +99,8 @@ def settle_orphaned(jobs: JobManager, farm: FarmBackendBase, job_id: str, call: 
 
         jobs.settle_detached(job_id, "Failed", "interrupted: its API node was lost", error=JobError(
             code="INTERRUPTED", status=503, details={"cause": "API_NODE_STOPPED"},
-            message="The API node running this job was lost between two of its calls; nothing had changed, and the "
-                    "rest of the operation never runs. Retry with a new Idempotency-Key."))
+            message="The API node running this job was lost before its first farm call or between two of its calls; "
+                    "nothing had changed, and the rest of the operation never runs. Retry with a new Idempotency-Key."))
         return
     jobs.settle_detached(job_id, "Running", f"re-attached after its API node was lost: {call['method']} runs on "
                                             f"agent {call['agent']}")

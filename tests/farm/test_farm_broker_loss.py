@@ -10,6 +10,7 @@ started nor queued, and its cancel flag keeps it from ever running should the me
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import threading
 import time
@@ -56,13 +57,15 @@ def _queue_create(farm: FarmBackendBase, claim: Any, call_id: str, instance: str
                                         call_id, "", fence], queue=agent_queue(claim.agent), task_id=call_id)
 
 
-def _awaiting(farm: FarmBackendBase, claim: Any, call_id: str) -> tuple[threading.Thread, list[Any]]:
-    """The API node's wait for ``call_id`` in a thread; its list receives the outcome, or the error raised."""
+def _awaiting(farm: FarmBackendBase, claim: Any, call_id: str, published_at: float | None = None
+              ) -> tuple[threading.Thread, list[Any]]:
+    """The API node's wait for ``call_id`` (published at ``published_at``, ``time.monotonic()``; None: now) in a
+    thread; its list receives the outcome, or the error raised."""
     answers: list[Any] = []
 
     def wait() -> None:
         try:
-            answers.append(farm._await(call_id, claim, "simulation.create_instance", None))
+            answers.append(farm._await(call_id, claim, "simulation.create_instance", None, published_at))
         except EngineeringError as exc:
             answers.append(exc)
 
@@ -105,6 +108,29 @@ def test_a_call_the_broker_lost_in_a_redis_restart_is_answered_not_run_and_never
     assert state == "REVOKED" or "error" in outcome, outcome
     names = [i.name for i in farm._send(claim, "simulation.list_instances", (), {}, None)]
     assert "Lost" not in names, "the call answered as not run did not run"
+
+
+def test_a_call_lost_in_a_redis_restart_the_node_never_saw_is_answered_not_run(own_farm):
+    """Redis restarted without its data between two of the API node's commands (fault schedule with two API nodes,
+    seed 4196625832: a call published just before the restart, the node's next command after it): redis-py
+    reconnects a pooled connection it finds closed without raising, so the node saw no outage and waited for
+    the lost call without end, its agent live and idle. The server's uptime says it restarted."""
+    farm, _, server = own_farm
+    claim = farm.registry.claim("lost-unseen")
+    call_id = uuid.uuid4().hex
+    farm.registry.agent(claim.agent)  # the node's pooled connection, open when Redis goes away
+    published_at = time.monotonic()  # published, then lost with the data before the agent took it
+    server.stop()
+    for kept in server.workdir.glob("appendonly*"):  # restarted empty: every queued message gone
+        shutil.rmtree(kept) if kept.is_dir() else kept.unlink()
+    server.start(persistent=True)
+    until(lambda: farm.registry.agent(claim.agent), "the agent's heartbeat is back")
+    assert farm._unreachable_until < time.monotonic(), "the node saw no outage"
+    waiting, answers = _awaiting(farm, claim, call_id, published_at)
+    waiting.join(WAIT)
+    assert answers, "the caller got an answer, not a wait without end"
+    assert isinstance(answers[0], EngineeringError) and answers[0].code == "FARM_BROKER_UNREACHABLE", answers[0]
+    assert farm.registry.cancel_requested(call_id), "made never to run"
 
 
 def test_an_outcome_whose_reply_was_lost_in_a_redis_restart_is_read_from_the_result_backend(own_farm):

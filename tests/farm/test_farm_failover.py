@@ -5,9 +5,8 @@ dead node's lease is gone), instead of waiting for the dead node to come back.""
 
 from __future__ import annotations
 
-import shutil
+import contextlib
 import sys
-import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,11 +15,10 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import CPU, skip_or_fail
+from tests.conftest import CPU
 from tests.farm.conftest import require_redis
 from tools.farm_harness import Agents, ApiNode, RedisServer
 from tests.farm.test_farm_truth import WAIT, until
-from tests.pgserver import PostgresServer, postgres_binaries
 
 pytestmark = pytest.mark.xdist_group("farm")
 
@@ -29,63 +27,100 @@ IMPORT = "/api/devices/PLC_1/external-sources/import-and-generate"
 SOURCE = 'FUNCTION "Fail1" : Int\nVAR_INPUT\n  a : Int;\nEND_VAR\nBEGIN\n  #Fail1 := #a;\nEND_FUNCTION\n'
 
 
-@pytest.fixture
-def shared_database() -> Iterator[str]:
-    if postgres_binaries() is None:
-        skip_or_fail("API node failover needs Debian's postgresql package (initdb, postgres)", "the failover test")
-    workdir = Path(tempfile.mkdtemp(prefix="engineering-api-pg-"))  # the postgres user cannot enter pytest's dirs
-    server = PostgresServer(workdir)
-    try:
-        server.start()
-        yield server.url
-    finally:
-        server.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
-
-
-def test_a_retry_through_another_node_gets_the_true_end_of_a_job_whose_node_died(shared_database, tmp_path):
+@contextlib.contextmanager
+def two_nodes(tmp_path: Path, database: str, gated: str) -> Iterator[tuple[RedisServer, Agents, list[ApiNode]]]:
+    """Redis, one agent whose ``gated`` calls run until the file ``tmp_path / "gate"`` exists, and two API nodes on
+    ``database`` (both up before a job: a node's start looks at the jobs it finds)."""
     require_redis()
     redis = RedisServer(tmp_path)
     redis.start()
     (tmp_path / "agents").mkdir()
-    # the agent's generate call runs until the test opens the gate: the node dies while it runs
     agents = Agents(redis.url, tmp_path / "agents",
-                    [sys.executable, str(ROOT / "tests" / "farm" / "stepped_clock_agent.py"),
-                     "600:blocks.generate_blocks_from_source"], env={"TIMED_AGENT_GATE": str(tmp_path / "gate")})
-    nodes = [ApiNode(tmp_path / name, redis.url, ("--db", shared_database)) for name in ("a", "b")]
-    http = httpx.Client(timeout=WAIT)
+                    [sys.executable, str(ROOT / "tests" / "farm" / "stepped_clock_agent.py"), f"600:{gated}"],
+                    env={"TIMED_AGENT_GATE": str(tmp_path / "gate")})
+    nodes = [ApiNode(tmp_path / name, redis.url, ("--db", database)) for name in ("a", "b")]
     try:
         agents.start(1)
-        for node in nodes:  # both up before the job: a node's start fails the running jobs it finds
+        for node in nodes:
             node.start()
+        yield redis, agents, nodes
+    finally:
+        for node in nodes:
+            node.crash()
+        agents.stop_all()
+        redis.stop()
+
+
+def _project_with_a_cpu(http: httpx.Client, node: ApiNode, headers: dict[str, str]) -> None:
+    for path, body in (("/api/projects/actions/create-sync", {"name": "Failover"}),
+                       ("/api/projects/devices/actions/add-sync", {"orderNumber": CPU, "name": "PLC_1"})):
+        answer = http.post(f"{node.url}{path}", json=body, headers=headers)
+        assert answer.status_code == 200, answer.text
+
+
+def _source(name: str) -> dict[str, str]:
+    return {"SclContent": SOURCE.replace("Fail1", name), "SourceName": name}
+
+
+def test_a_retry_through_another_node_gets_the_true_end_of_a_job_whose_node_died(fresh_db, tmp_path):
+    # the agent's generate call runs until the test opens the gate: the node dies while it runs
+    with two_nodes(tmp_path, fresh_db, "blocks.generate_blocks_from_source") as (redis, _, nodes), \
+            httpx.Client(timeout=WAIT) as http:
         first, survivor = nodes
         headers = {"X-API-Key": first.admin_key, "X-Engineering-Session": "failover"}
-        for path, body in (("/api/projects/actions/create-sync", {"name": "Failover"}),
-                           ("/api/projects/devices/actions/add-sync", {"orderNumber": CPU, "name": "PLC_1"})):
-            answer = http.post(f"{first.url}{path}", json=body, headers=headers)
-            assert answer.status_code == 200, answer.text
+        _project_with_a_cpu(http, first, headers)
         keyed = {**headers, "Idempotency-Key": "import-fail1"}
-        body = {"SclContent": SOURCE, "SourceName": "Fail1"}
         lost: list[Any] = []
-        importing = threading.Thread(target=lambda: lost.append(_post(http, f"{first.url}{IMPORT}", body, keyed)))
+        importing = threading.Thread(target=lambda: lost.append(_post(http, f"{first.url}{IMPORT}", _source("Fail1"),
+                                                                      keyed)))
         importing.start()
         until(lambda: (agents_running(redis.url) or "").startswith("blocks.generate_blocks_from_source"),
               "the import runs on the agent")
         first.crash()  # mid-call: its client loses the connection
         importing.join(WAIT)
         (tmp_path / "gate").touch()  # the call the dead node sent completes on the agent
-        retried = _post(http, f"{survivor.url}{IMPORT}", body, keyed)
+        retried = _post(http, f"{survivor.url}{IMPORT}", _source("Fail1"), keyed)
         assert retried is not None, "the retry through the surviving node was answered within the bound"
         answer = retried.json()
         # the generation ran; the rest of the operation (keeping its source) never did: never a success
         assert retried.status_code == 503 and answer["code"] == "OUTCOME_UNKNOWN", retried.text
         assert answer["details"]["callOutcome"] == "ran", answer
-    finally:
-        http.close()
-        for node in nodes:
-            node.crash()
-        agents.stop_all()
-        redis.stop()
+
+
+def test_a_retry_through_another_node_of_a_job_its_dead_node_never_sent_is_answered_interrupted(fresh_db, tmp_path):
+    """A job that waited behind its session's running call when its node died made no farm call and has no
+    journal: the survivor fails it ``INTERRUPTED`` once no live node lists it (it waited for the dead node's
+    return before, which the schedule found), and its change never runs."""
+    with two_nodes(tmp_path, fresh_db, "blocks.generate_blocks_from_source") as (redis, _, nodes), \
+            httpx.Client(timeout=WAIT) as http:
+        first, survivor = nodes
+        headers = {"X-API-Key": first.admin_key, "X-Engineering-Session": "failover"}
+        _project_with_a_cpu(http, first, headers)
+        running = threading.Thread(target=_post, args=(http, f"{first.url}{IMPORT}", _source("Ran"),
+                                                       {**headers, "Idempotency-Key": "import-ran"}))
+        running.start()
+        until(lambda: (agents_running(redis.url) or "").startswith("blocks.generate_blocks_from_source"),
+              "the first import runs on the agent")
+        waiting_key = {**headers, "Idempotency-Key": "import-waiting"}
+        waiting = threading.Thread(target=_post, args=(http, f"{first.url}{IMPORT}", _source("Waiting"), waiting_key))
+        waiting.start()
+        until(lambda: _jobs(http, survivor, headers, "Pending"), "the second import waits behind the first")
+        first.crash()
+        for thread in (running, waiting):
+            thread.join(WAIT)
+        retried = _post(http, f"{survivor.url}{IMPORT}", _source("Waiting"), waiting_key)
+        assert retried is not None, "the retry through the surviving node was answered within the bound"
+        answer = retried.json()
+        assert retried.status_code == 503 and answer["code"] == "INTERRUPTED", retried.text
+        assert answer["details"]["cause"] == "API_NODE_STOPPED", answer
+        (tmp_path / "gate").touch()
+        blocks = http.get(f"{survivor.url}/api/devices/PLC_1/blocks", headers=headers)
+        assert blocks.status_code == 200, blocks.text
+        assert "Waiting" not in {b["name"] for b in blocks.json()["data"]}, "answered not run, and it never ran"
+
+
+def _jobs(http: httpx.Client, node: ApiNode, headers: dict[str, str], status: str) -> list[Any]:
+    return list(http.get(f"{node.url}/api/jobs", params={"status": status}, headers=headers).json()["data"]["jobs"])
 
 
 def agents_running(url: str) -> str | None:
@@ -102,20 +137,9 @@ def _post(http: httpx.Client, url: str, body: Any, headers: dict[str, str]) -> h
         return None
 
 
-def test_a_node_starting_on_a_shared_database_leaves_the_jobs_a_live_node_runs(shared_database, tmp_path):
-    require_redis()
-    redis = RedisServer(tmp_path)
-    redis.start()
-    (tmp_path / "agents").mkdir()
-    agents = Agents(redis.url, tmp_path / "agents",
-                    [sys.executable, str(ROOT / "tests" / "farm" / "stepped_clock_agent.py"), "600:devices.add_device"],
-                    env={"TIMED_AGENT_GATE": str(tmp_path / "gate")})
-    restarted, running = (ApiNode(tmp_path / name, redis.url, ("--db", shared_database)) for name in ("a", "b"))
-    http = httpx.Client(timeout=WAIT)
-    try:
-        agents.start(1)
-        restarted.start()
-        running.start()
+def test_a_node_starting_on_a_shared_database_leaves_the_jobs_a_live_node_runs(fresh_db, tmp_path):
+    with two_nodes(tmp_path, fresh_db, "devices.add_device") as (redis, _, (restarted, running)), \
+            httpx.Client(timeout=WAIT) as http:
         headers = {"X-API-Key": restarted.admin_key, "X-Engineering-Session": "live"}  # one key table
         answer = http.post(f"{running.url}/api/projects/actions/create-sync", json={"name": "Live"}, headers=headers)
         assert answer.status_code == 200, answer.text
@@ -133,9 +157,3 @@ def test_a_node_starting_on_a_shared_database_leaves_the_jobs_a_live_node_runs(s
         ended = until(lambda: (j := http.get(f"{restarted.url}/api/jobs/{job}", headers=headers).json()["data"])
                       ["status"] not in ("Pending", "Running") and j, "the job ended")
         assert ended["status"] == "Completed", ended
-    finally:
-        http.close()
-        for node in (restarted, running):
-            node.crash()
-        agents.stop_all()
-        redis.stop()

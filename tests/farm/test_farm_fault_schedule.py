@@ -1,21 +1,27 @@
-"""A fault schedule against a whole farm (issue 32): sessions work while agents, Redis and the API node die.
+"""A fault schedule against a whole farm (issue 32): sessions work while agents, Redis and the API nodes die.
 
-Three agents, a persistent Redis and an API node (its own process) run; two sessions each create, import,
-compile and save their own project over HTTP and record every answer. A schedule drawn from a seed kills an
-agent (SIGKILL, back after a while or at once, as a service wrapper does), stops Redis for a few seconds,
-crashes the API node while an agent runs a call and starts it again (an import whose answer was lost is retried
-with its Idempotency-Key), or times a running job out (its revoke reaches the idle third agent too); since issue 69
-also steps the agents' wall clocks back or forward for a while, restarts Redis **without its data**, and cuts one
-agent off (SIGSTOP: a partition, a paused VM) for up to a few seconds past its lease. Each agent is a TIA host
-of its own (its project locks name ``host-<name>``), so a killed agent is a dead host. The run lasts
-``--farm-fault-seconds`` (60 s by default); the seed is printed, and ``--farm-fault-seed`` replays it. Afterwards, with
-every participant back, these must hold:
+Three agents, a persistent Redis and two API nodes (processes of their own, ``serve --farm`` on one PostgreSQL
+and one shared workspace) run; two sessions each create, import, compile and save their own project over HTTP
+and record every answer, sending their requests to both nodes in turn (as a load balancer would; a request a
+node did not answer is retried on the other). A schedule drawn from a seed kills an agent (SIGKILL, back after a
+while or at once, as a service wrapper does), stops Redis for a few seconds, crashes an API node while an agent
+runs a call and starts it again (an import whose answer was lost is retried with its Idempotency-Key), or times a
+running job out (its revoke reaches the idle third agent too); since issue 69 also steps the agents' wall clocks
+back or forward for a while, restarts Redis **without its data**, cuts one agent off (SIGSTOP: a partition, a
+paused VM) for up to a few seconds past its lease, and, once in every run at a seeded step, **kills an API node
+for good** while it serves an import an agent runs: that node stays dead until each import whose answer it took
+with it has been answered, through the surviving node, by a retry with the same Idempotency-Key (the survivor
+takes the dead node's job over; bounded by the hang guard, a violation past it), and only then starts again. Each
+agent is a TIA host of its own (its project locks name ``host-<name>``), so a killed agent is a dead host. The run
+lasts ``--farm-fault-seconds`` (60 s by default); the seed is printed, and ``--farm-fault-seed`` replays it.
+Afterwards, with every participant back, these must hold:
 
 * no project was ever open in two portals, nor in the portal a session other than its own held (sampled
   from the farm's registry all along);
 * every change answered 200 and then saved (a save answered 200) is in the project as saved;
-* no change answered "did not run" (``AGENT_LOST``, stale fence, no agent, broker unreachable, canceled) is in
-  it: a failure was reported only for work that did not run;
+* no change answered "did not run" (``AGENT_LOST``, stale fence, no agent, broker unreachable, canceled,
+  ``INTERRUPTED``) is in it: a failure was reported only for work that did not run;
+* an import whose answer a killed API node took with it was answered through the survivor within the bound;
 * no answer was a 500.
 
 The checks are exact; the waits are bounded waits on events. The pauses of the schedule are its parameters.
@@ -29,7 +35,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,10 +51,13 @@ pytestmark = pytest.mark.xdist_group("farm")
 SESSIONS = 2
 CPU = "6ES7 516-3AN02-0AB0"
 NOT_RUN = frozenset({"AGENT_LOST", "STALE_FENCING_TOKEN", "STALE_AGENT_INSTANCE", "NO_FREE_AGENT",
-                     "FARM_BROKER_UNREACHABLE", "CANCELED", "PROJECT_CLOSING", "PROJECT_HELD"})
-"""Codes that say the call did not run (and will not)."""
-OWNERSHIP_ENDS = NOT_RUN | {"OUTCOME_UNKNOWN", "NO_PROJECT_OPEN", "PROJECT_LOCKED"}
+                     "FARM_BROKER_UNREACHABLE", "CANCELED", "PROJECT_CLOSING", "PROJECT_HELD", "INTERRUPTED"})
+"""Codes that say the call did not run (and will not). ``INTERRUPTED`` is a job whose node stopped before any of
+its changing calls ran (docs/farm.md, *API node crashed or restarted*): nothing changed."""
+OWNERSHIP_ENDS = (NOT_RUN - {"INTERRUPTED"}) | {"OUTCOME_UNKNOWN", "NO_PROJECT_OPEN", "PROJECT_LOCKED"}
 """Answers after which a session no longer has its project open (it opens it again)."""
+NODES = 2
+"""API nodes on the one database; a session's requests go to each in turn."""
 MID_OPERATION_WAIT_SECONDS = 10.0
 """How long a fault that needs a running call waits for one (then it acts as it is, or not at all)."""
 SETTLE_SECONDS = 240.0
@@ -67,6 +76,10 @@ class Session:
     """Changes answered 'did not run', with the code of that answer."""
     is_open: bool = False
     count: int = 0
+    turn: int = 0
+    """How many requests the session sent: the next goes to node ``turn % NODES``."""
+    awaiting: str | None = None
+    """The Idempotency-Key of the import the session waits to be answered (retried until it is)."""
 
     @property
     def project_file(self) -> str:
@@ -84,12 +97,17 @@ def _code(response: httpx.Response) -> str | None:
 class Run:
     """The farm, the sessions and the sampler of one schedule."""
 
-    def __init__(self, node: ApiNode, agents: Agents, redis: RedisServer) -> None:
-        self.node, self.agents, self.redis = node, agents, redis
+    def __init__(self, nodes: list[ApiNode], agents: Agents, redis: RedisServer, workspace: Path) -> None:
+        self.nodes, self.agents, self.redis, self.workspace = nodes, agents, redis, workspace
+        self.admin_key = nodes[0].admin_key  # the first node wrote it; the nodes share the key table
         self.sessions = [Session(f"S{i}") for i in range(SESSIONS)]
         self.stop = threading.Event()
         self.violations: list[str] = []
         self.node_lock = threading.Lock()
+        self.in_flight: list[set[str]] = [set() for _ in nodes]
+        """The sessions each node is serving a request of now (guarded by ``node_lock``)."""
+        self.failovers: list[float] = []
+        """Seconds from a node's kill until every import it took the answer of was answered through the other."""
         self.http = httpx.Client()
         """One client for every request (httpx's pool is thread-safe): a client per request built an SSL context
         each time, tens of milliseconds of CPU per call. A connection the crashed node left is dropped by the pool
@@ -98,17 +116,25 @@ class Run:
     # ----- a session -------------------------------------------------------------------------
     def call(self, session: Session, method: str, path: str, body: Any = None, *, what: str,
              key: str | None = None) -> httpx.Response | None:
-        headers = {"X-API-Key": self.node.admin_key, "X-Engineering-Session": session.name,
+        index = session.turn % len(self.nodes)
+        session.turn += 1
+        node = self.nodes[index]
+        headers = {"X-API-Key": self.admin_key, "X-Engineering-Session": session.name,
                    **({"Idempotency-Key": key} if key else {})}
+        with self.node_lock:
+            self.in_flight[index].add(session.name)
         try:
-            response = self.http.request(method, f"{self.node.url}{path}", json=body, headers=headers, timeout=300)
+            response = self.http.request(method, f"{node.url}{path}", json=body, headers=headers, timeout=300)
         except httpx.HTTPError:  # the API node is down: no answer, so nothing to judge
             session.answers.append((what, 0, None))
             return None
+        finally:
+            with self.node_lock:
+                self.in_flight[index].discard(session.name)
         code = _code(response)
         session.answers.append((what, response.status_code, code))
         if response.status_code == 500:  # with the node's last traceback: a failure must be diagnosable
-            log = (self.node.data_dir / "serve.log").read_text(errors="replace")
+            log = (node.data_dir / "serve.log").read_text(errors="replace")
             self.violations.append(f"{session.name} {what}: 500 {response.text[:300]}\n"
                                    f"{log[log.rfind('Traceback'):][:4000]}")
         return response
@@ -121,6 +147,7 @@ class Run:
         if choice < 0.6:
             session.count += 1
             name = f"F{session.name}_{session.count}"
+            session.awaiting = name
             source = f'FUNCTION "{name}" : Int\nVAR_INPUT\n  a : Int;\nEND_VAR\nBEGIN\n  #{name} := #a;\nEND_FUNCTION\n'
             response = self.call(session, "POST", "/api/devices/PLC_1/external-sources/import-and-generate",
                                  {"SclContent": source, "SourceName": name}, what=f"import {name}", key=name)
@@ -130,6 +157,7 @@ class Run:
                 self.stop.wait(0.5)  # pacing of the retry
                 response = self.call(session, "POST", "/api/devices/PLC_1/external-sources/import-and-generate",
                                      {"SclContent": source, "SourceName": name}, what=f"retry import {name}", key=name)
+            session.awaiting = None
             self.judge(session, response, name)
         elif choice < 0.8:
             self.judge(session, self.call(session, "POST", "/api/devices/PLC_1/actions/compile-sync", {},
@@ -159,8 +187,7 @@ class Run:
             session.unsaved.clear()  # lost with the portal, as TIA loses unsaved changes
 
     def open(self, session: Session) -> None:
-        workspace = self.node.data_dir / "workspace"
-        if (workspace / session.project_file).exists():
+        if (self.workspace / session.project_file).exists():
             response = self.call(session, "POST", "/api/projects/actions/open-sync", {"path": session.project_file},
                                  what="open")
         else:
@@ -194,31 +221,64 @@ class Run:
                 self.stop.wait(0.5)  # pacing before the next open, not a check
 
     # ----- faults that need the node -----------------------------------------------------------
-    def mid_operation(self) -> None:
-        """Return once an agent runs a call (bounded: a schedule that finds none goes on)."""
+    def mid_operation(self, serving: Callable[[], list[int]] = lambda: [0]) -> list[int]:
+        """Return once an agent runs a call while ``serving()`` names nodes (bounded: a schedule that finds none
+        goes on); returns those nodes (none after the bound)."""
         from engineering_api.farm.registry import AgentRegistry
 
         registry = AgentRegistry(redis_client(self.redis.url))
         deadline = time.monotonic() + MID_OPERATION_WAIT_SECONDS
         while time.monotonic() < deadline:
             try:
-                if any(a.current_call for a in registry.agents()):
-                    return
+                nodes = serving()
+                if nodes and any(a.current_call for a in registry.agents()):
+                    return nodes
             except Exception:  # Redis down: look again
                 pass
             time.sleep(0.02)
+        return []
+
+    def importing_nodes(self) -> list[int]:
+        """The nodes serving an import request now."""
+        with self.node_lock:
+            return [index for index, names in enumerate(self.in_flight)
+                    if any(s.awaiting for s in self.sessions if s.name in names)]
+
+    def kill_a_node(self, rng: random.Random) -> None:
+        """SIGKILL an API node that serves an import an agent runs (else a seeded one), keep it dead until every
+        import whose answer it took with it was answered through the other node (a retry with the same
+        Idempotency-Key; bounded by the hang guard: a violation past it), then start it again."""
+        victim = rng.choice(self.mid_operation(self.importing_nodes) or range(len(self.nodes)))
+        with self.node_lock:
+            lost = {s.name: s.awaiting for s in self.sessions if s.name in self.in_flight[victim] and s.awaiting}
+        self.nodes[victim].crash()
+        killed = time.monotonic()
+        pending = dict(lost)
+        while pending and time.monotonic() < killed + HANG_GUARD_S:
+            time.sleep(0.05)
+            pending = {s.name: s.awaiting for s in self.sessions
+                       if s.name in pending and pending[s.name] == s.awaiting}
+        if pending:
+            last = {s.name: s.answers[-4:] for s in self.sessions if s.name in pending}
+            self.violations.append(f"imports {pending} whose answer the killed node {victim} took were not answered "
+                                   f"through the surviving node in {HANG_GUARD_S:g} s: {last}")
+        elif lost:
+            self.failovers.append(round(time.monotonic() - killed, 1))
+        time.sleep(rng.uniform(1.0, 5.0))  # how much longer it stays dead: a schedule parameter
+        self.nodes[victim].start()
 
     def time_out_a_job(self) -> None:
         """What a job's timeout does, with the third agent idle: its call is revoked on every agent and flagged
         for its own (a cancel takes the same path as a timeout: the job's token, then ``_never_run``)."""
-        headers = {"X-API-Key": self.node.admin_key}
+        headers = {"X-API-Key": self.admin_key}
+        node = self.nodes[0]  # every node is up between two faults, and they share the jobs
         deadline = time.monotonic() + MID_OPERATION_WAIT_SECONDS
         while time.monotonic() < deadline:
             try:
-                running = self.http.get(f"{self.node.url}/api/jobs", params={"status": "Running"}, headers=headers,
+                running = self.http.get(f"{node.url}/api/jobs", params={"status": "Running"}, headers=headers,
                                         timeout=30).json()["data"]["jobs"]
                 if running:
-                    self.http.post(f"{self.node.url}/api/jobs/{running[0]['jobId']}/actions/cancel",
+                    self.http.post(f"{node.url}/api/jobs/{running[0]['jobId']}/actions/cancel",
                                    headers=headers, timeout=30)
                     return
             except (httpx.HTTPError, KeyError, ValueError):  # the node restarting: no job to time out now
@@ -257,7 +317,9 @@ class Run:
                     self.violations.append(f"{record.open_project} open in the portal session {session} holds")
 
 
-FAULTS = ("kill", "fast restart", "redis", "api node", "timeout", "clock", "redis empty", "partition")
+FAULTS = ("kill", "fast restart", "redis", "api node", "timeout", "clock", "redis empty", "partition", "node killed")
+NODE_KILLED_BY_STEP = 4
+"""The step (drawn below this) by which every run has killed an API node for good at least once."""
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -265,9 +327,10 @@ def _fault_schedule(run: Run, rng: random.Random, seconds: float) -> list[str]:
     """Inject faults until ``seconds`` have passed; returns what was done."""
     done: list[str] = []
     end = time.monotonic() + seconds
+    node_killed_at = rng.randrange(NODE_KILLED_BY_STEP)
     while time.monotonic() < end:
         run.stop.wait(rng.uniform(2.0, 5.0))
-        fault = rng.choice(FAULTS)
+        fault = "node killed" if len(done) == node_killed_at and "node killed" not in done else rng.choice(FAULTS)
         names = sorted(run.agents.processes)
         if fault == "kill" and names:
             name = rng.choice(names)
@@ -283,8 +346,11 @@ def _fault_schedule(run: Run, rng: random.Random, seconds: float) -> list[str]:
             run.redis.start(persistent=True)
         elif fault == "api node":
             run.mid_operation()  # a restart mid-operation: a job re-attached to its call (issue 48)
-            run.node.crash()
-            run.node.start()
+            node = rng.choice(run.nodes)
+            node.crash()
+            node.start()
+        elif fault == "node killed":  # the other node finishes its jobs; back only once they are answered
+            run.kill_a_node(rng)
         elif fault == "timeout":
             run.time_out_a_job()
         elif fault == "clock":  # every agent host's wall clock stepped back or forward, then set right again
@@ -343,7 +409,7 @@ def _final_check(run: Run) -> None:
 
 
 @pytest.fixture
-def farm_under_faults(tmp_path: Path) -> Iterator[Run]:
+def farm_under_faults(tmp_path: Path, fresh_db: str) -> Iterator[Run]:
     from tests.farm.conftest import require_redis
 
     require_redis()
@@ -351,17 +417,22 @@ def farm_under_faults(tmp_path: Path) -> Iterator[Run]:
     # agents whose wall clock the schedule steps, each a host of its own (tests/farm/stepped_clock_agent.py)
     agents.command = [sys.executable, str(ROOT / "tests" / "farm" / "stepped_clock_agent.py"), "0"]
     agents.env = {"STEPPED_CLOCK_FILE": str(agents.root / "clock"), "HOST_PER_AGENT": "1"}
-    node = ApiNode(tmp_path / "node", redis.url)
+    workspace = tmp_path / "workspace"  # the share every node and agent reaches at one path
+    workspace.mkdir()
+    nodes = [ApiNode(tmp_path / f"node-{index}", redis.url, ("--db", fresh_db),
+                     {"ENGINEERING_API_FILE_ROOTS": str(workspace)}) for index in range(NODES)]
     run: Run | None = None
     try:
         agents.start(3)
-        node.start()
-        run = Run(node, agents, redis)
+        for node in nodes:  # one after the other: the first writes the admin key of the shared key table
+            node.start()
+        run = Run(nodes, agents, redis, workspace)
         yield run
     finally:
         if run is not None:
             run.http.close()
-        node.crash()
+        for node in nodes:
+            node.crash()
         agents.stop_all()
         redis.stop()
 
@@ -385,7 +456,8 @@ def test_the_farm_keeps_its_invariants_under_a_fault_schedule(farm_under_faults,
             thread.join(SETTLE_SECONDS)
         sampler.join(HANG_GUARD_S)
     print(f"seed {seed}: faults {faults}; answers per session "
-          f"{[len(s.answers) for s in run.sessions]}; committed {[len(s.committed) for s in run.sessions]}")
+          f"{[len(s.answers) for s in run.sessions]}; committed {[len(s.committed) for s in run.sessions]}; "
+          f"answered through the surviving node in {run.failovers} s")
     assert not any(t.is_alive() for t in workers), "every session got its last answer"
     _final_check(run)
     assert not run.violations, f"seed {seed}: {run.violations[:10]}"
