@@ -176,14 +176,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     registry = _register_instance(settings)
     pruning = instance_registry.keep_pruned(registry, REGISTRY_PRUNE_S) if registry else None
     try:
-        Granian(
+        _serve_until_stopped(Granian(
             "engineering_api.asgi:create", factory=True, address=settings.host, port=settings.port,
             interface=Interfaces.ASGI,
             # A worker still busy (a request waiting on a long TIA call) STOP_GRACE_SECONDS after Ctrl+C is killed.
             workers=1, log_access=False, workers_kill_timeout=int(STOP_GRACE_SECONDS),
             # TLS 1.2 and up: ERPs and SCADA clients on older runtimes do not all speak 1.3 (granian's default minimum)
             ssl_cert=tls[0] if tls else None, ssl_key=tls[1] if tls else None, ssl_protocol_min=SSLProtocols.tls12,
-        ).serve()
+        ))
     finally:
         if pruning is not None:
             pruning.set()
@@ -192,6 +192,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 instance_registry.unregister(path=registry)
     return 0
 
+
+
+def _serve_until_stopped(server: Any) -> None:
+    """Run granian's main process until it is asked to stop; a Ctrl+C (SIGINT or SIGTERM to the process group) is
+    a clean stop, exit status 0, however the worker's exit and the main process's turn are ordered.
+
+    A terminal's Ctrl+C reaches the main process and its worker at once. Granian's main process counts a worker as
+    crashed (an ``Unexpected exit`` error, exit status 1) when it exits before the main process has marked it as
+    stopped by its parent, which it does only on its way out; on a loaded machine the worker can finish its own
+    graceful stop first. So the interrupt handler marks the workers at once, and an exit status 1 after an
+    interrupt the main process received is the stop that was asked for."""
+    interrupt = server.signal_handler_interrupt
+
+    def on_interrupt(*args: Any, **kwargs: Any) -> None:
+        for worker in server.wrks:
+            worker.interrupt_by_parent = True
+        interrupt(*args, **kwargs)
+
+    server.signal_handler_interrupt = on_interrupt  # granian installs the instance's handler when serve() starts
+    try:
+        server.serve()
+    except SystemExit as exc:
+        if exc.code != 1 or not server.interrupt_signal:
+            raise
 
 def _tls_files(settings: Settings) -> tuple[Path, Path] | None | str:
     """The certificate and key files to serve HTTPS with, None for plain HTTP, or why they cannot be used."""
