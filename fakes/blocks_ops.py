@@ -17,7 +17,7 @@ from simatic_xml import parse_bytes, to_bytes
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from engineering_api.rules.source_generation import ProgramAccess
+    from engineering_api.rules.source_generation import GenerationAccess
     from fakes.program import PlcSoftware, ProgramObject
     from fakes.session import FakeSession
 
@@ -64,7 +64,7 @@ class FakeBlocks(BlocksWithGeneration):
     """
 
     def __init__(self, session: FakeSession, *, refuse_instance_rename: Callable[[str, str], None],
-                 generation: ProgramAccess) -> None:
+                 generation: GenerationAccess) -> None:
         self._session = session
         self._refuse_instance_rename = refuse_instance_rename
         self._generation = generation

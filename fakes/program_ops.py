@@ -11,25 +11,38 @@ from engineering_api.backend.areas.program import ProgramPort
 from engineering_api.backend.errors import EngineeringError, ValidationError
 from engineering_api.backend.models import ProgramImportReport
 from engineering_api.rules.folders import target_folder
+from engineering_api.rules.program_objects import generated_object
+from engineering_api.rules.source_generation import GeneratedDocument
 from fakes.program import read_object, require
 from fakes.types_ops import describe
 from simatic_xml.cancel import checkpoint
 from simatic_xml.scl.limits import BlockTooLargeError, check_document_size
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from engineering_api.backend.models import ProgramDocument, ProgramObjectInfo
+    from engineering_api.rules.program_objects import ProgramObject
     from fakes.session import FakeSession
     from fakes.types_ops import GuardedWrite
 
 __all__ = ("FakeProgram",)
 
 
-def _refuse_oversized(document: ProgramDocument) -> None:
+def _refuse_oversized(document: ProgramDocument | GeneratedDocument) -> None:
     """422 ``BLOCK_TOO_LARGE`` for a document whose SCL is over TIA's block size limit."""
     try:
         check_document_size(document.data, document.source)
     except BlockTooLargeError as exc:
         raise ValidationError(str(exc), code=exc.code, details={**exc.details, "source": document.source}) from None
+
+
+def _read(document: ProgramDocument | GeneratedDocument, version: str) -> ProgramObject:
+    folder = target_folder(document.folder)
+    if isinstance(document, GeneratedDocument) and document.document is not None:
+        return generated_object(document.document, document.data, project_version=version, folder=folder,
+                                source=document.source)
+    return read_object(document.data, project_version=version, folder=folder, source=document.source)
 
 
 class FakeProgram(ProgramPort):
@@ -50,7 +63,16 @@ class FakeProgram(ProgramPort):
     ) -> list[ProgramImportReport]:
         return self._guard(device, lambda: self._import(device, documents, overwrite=overwrite))
 
-    def _import(self, device: str, documents: list[ProgramDocument], *, overwrite: bool) -> list[ProgramImportReport]:
+    def import_generated_documents(
+        self, device: str, documents: list[GeneratedDocument], *, overwrite: bool
+    ) -> list[ProgramImportReport]:
+        """:meth:`import_program_documents` of the blocks "generate blocks from source" wrote, each stored from the
+        model it was written from (:func:`~engineering_api.rules.program_objects.generated_object`): the same
+        objects, without parsing their bytes back (``GenerationAccess.import_generated``)."""
+        return self._guard(device, lambda: self._import(device, documents, overwrite=overwrite))
+
+    def _import(self, device: str, documents: Sequence[ProgramDocument | GeneratedDocument], *,
+                overwrite: bool) -> list[ProgramImportReport]:
         for document in documents:  # before any document is parsed, as TIA refuses an oversized block outright
             _refuse_oversized(document)
         reports: list[ProgramImportReport] = []
@@ -60,10 +82,7 @@ class FakeProgram(ProgramPort):
             for document in documents:
                 checkpoint()  # once per document (the reader has its own): a timed-out import stops and rolls back
                 try:
-                    obj = read_object(
-                        document.data, project_version=project.version, folder=target_folder(document.folder),
-                        source=document.source,
-                    )
+                    obj = _read(document, project.version)
                     software.add(obj, overwrite=overwrite)
                 except EngineeringError as exc:
                     first_error = first_error or exc

@@ -38,7 +38,7 @@ from openness_bridge.units import (
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from engineering_api.rules.source_generation import ProgramAccess
+    from engineering_api.rules.source_generation import GenerationAccess
     from openness_bridge.session import BridgeSession
 
 __all__ = ("BridgeBlocks", "names_in_use", "program_object_names")
@@ -79,7 +79,7 @@ class BridgeBlocks(BlocksWithGeneration):
             through (:func:`engineering_api.rules.source_generation.generate_blocks`).
     """
 
-    def __init__(self, session: BridgeSession, *, generation: ProgramAccess) -> None:
+    def __init__(self, session: BridgeSession, *, generation: GenerationAccess) -> None:
         self._session = session
         self._generation = generation
 

@@ -9,16 +9,20 @@ one place that turns the shape into the keyword parameters Litestar reads (names
 
 from __future__ import annotations
 
+import functools
 import re
 import types
 import typing
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import msgspec
 from litestar import Response
 from litestar.openapi.spec import Example, Reference
-from litestar.params import Body, FromPath, HeaderParameter, KwargDefinition, Parameter, QueryParameter
+from litestar.params import (
+    BodyKwarg, FromPath, HeaderParameter, KwargDefinition, Parameter, PathParameter, QueryParameter,
+)
 
 from engineering_api.jobs.preview import Preview
 from engineering_api.jobs.transfer import DOWNLOAD_DOC, TransferPlan
@@ -27,6 +31,8 @@ from engineering_api.lib.responses import envelope_type
 from engineering_api.lib.schema import CamelStruct
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from engineering_api.jobs.operations import Operation, RouteSpec
 
 __all__ = (
@@ -38,8 +44,49 @@ _PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 # A route's annotations are values Litestar reads, made from an operation's fields: subscripted through Any, as
 # mypy cannot check a type expression built from a value.
 _ANNOTATED: Any = typing.Annotated
-_FROM_PATH: Any = FromPath
 _RESPONSE: Any = Response
+
+
+class _HashedOnce:
+    """Mixed into Litestar's parameter markers: Litestar's hash, without the deep copy it makes for it.
+
+    Python hashes a marker each time an annotation that holds it is built or looked up (typing's caches, Litestar's
+    signature models: some 2,000 times over a start's 400 routes). Litestar's ``KwargDefinition.__hash__`` (2.25)
+    sums the hashes of what iterating ``dataclasses.asdict(self)`` gives, which are the field names: the same value
+    for every marker of a class, got through a deep copy of every field (a body's examples too) at each hash, a
+    tenth of ``create_app``'s calls (issue 71). The value is the same, from the names, once per class
+    (tests/api/test_route_markers.py holds it equal to Litestar's); equality stays Litestar's (by field)."""
+
+    __slots__ = ()
+    _names_hash: typing.ClassVar[int]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        marker: Any = cls  # a Litestar marker's class, which is a dataclass
+        cls._names_hash = sum(hash(field.name) for field in dataclasses.fields(marker))
+
+    def __hash__(self) -> int:
+        return self._names_hash
+
+
+class _Query(_HashedOnce, QueryParameter):
+    """A query parameter's marker (``in: query``)."""
+
+
+class _Header(_HashedOnce, HeaderParameter):
+    """A header parameter's marker (``in: header``)."""
+
+
+class _Path(_HashedOnce, PathParameter):
+    """A path parameter's marker (``in: path``)."""
+
+
+class _Body(_HashedOnce, BodyKwarg):
+    """A JSON request body's marker."""
+
+
+_IN_PATH = _Path()
+"""What ``FromPath`` marks a path segment with (a marker without options)."""
 REQUIRED: Any = object()
 """The default of a parameter the request must carry (:meth:`RouteShape.parameters`)."""
 DRY_RUN_ARG = "q__dry_run"
@@ -53,11 +100,11 @@ IDEMPOTENCY_DOC = (
     "first call's outcome, from its job, and the work is not done again; the same key with another request "
     "answers 422 IDEMPOTENCY_KEY_REUSED; an empty key answers 400 INVALID_IDEMPOTENCY_KEY."
 )
-IDEMPOTENCY_PARAMETER = HeaderParameter(
+IDEMPOTENCY_PARAMETER = _Header(
     name=KEY_HEADER, required=False, max_length=MAX_KEY_LENGTH, description=IDEMPOTENCY_DOC,
 )
 """The documented header of every route that changes something or runs a job."""
-_READ_KEY = HeaderParameter(
+_READ_KEY = _Header(
     name=KEY_HEADER, required=False, max_length=MAX_KEY_LENGTH,
     description="Accepted as on every -sync route; this call changes nothing, so a retry simply asks again.",
 )
@@ -65,6 +112,14 @@ DRY_RUN_DOC = (
     "Dry run: answer 200 with what the call would do (data: Preview; the objects it would delete, stop, replace or "
     "overwrite) and change nothing. Needs the operation's normal role."
 )
+_DRY_RUN: Any = typing.Annotated[bool | None, _Query(name="dryRun", required=False, description=DRY_RUN_DOC)]
+_DOWNLOAD: Any = typing.Annotated[bool | None, _Query(name="download", required=False, description=DOWNLOAD_DOC)]
+
+
+@functools.cache
+def _query(name: str, required: bool) -> _Query:
+    """The marker of the query parameter ``name``: one per name and requiredness, shared by the routes that take it."""
+    return _Query(name=name, required=required)
 
 
 class JobAccepted(CamelStruct):
@@ -106,14 +161,24 @@ def _camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-def _input_fields(operation: Operation[Any, Any]) -> list[InputField]:
-    if operation.input is None:
-        return []
-    hints = typing.get_type_hints(operation.input)
-    return [InputField(_camel(f.name), f, hints[f.name]) for f in msgspec.structs.fields(operation.input)]
+_STRUCT_FIELDS: dict[type[msgspec.Struct], tuple[InputField, ...]] = {}
+"""Input fields by input Struct, read once (an operation has up to four routes, and operations share inputs):
+resolving a Struct's type hints evaluates every annotation's text."""
 
 
-def dry_run_route(operation: Operation[Any, Any], fields: list[InputField] | None = None) -> bool:
+def _input_fields(operation: Operation[Any, Any]) -> tuple[InputField, ...]:
+    struct = operation.input
+    if struct is None:
+        return ()
+    fields = _STRUCT_FIELDS.get(struct)
+    if fields is None:
+        hints = typing.get_type_hints(struct)
+        fields = _STRUCT_FIELDS[struct] = tuple(
+            InputField(_camel(f.name), f, hints[f.name]) for f in msgspec.structs.fields(struct))
+    return fields
+
+
+def dry_run_route(operation: Operation[Any, Any], fields: Sequence[InputField] | None = None) -> bool:
     """Whether the operation's routes take the generic ``dryRun``: destructive, with a preview, and no ``dryRun``
     field of its own (``fields``: its input fields, when the caller has read them already)."""
     if not operation.destructive or operation.preview is None:
@@ -236,28 +301,24 @@ class RouteShape:
         default; :data:`REQUIRED` when the request must carry it)."""
         operation = self.operation
         found: list[tuple[str, Any, Any]] = [
-            (field.wire, _FROM_PATH[_present(field.hint)], REQUIRED) for field in self.path_fields]
+            (field.wire, _ANNOTATED[_present(field.hint), _IN_PATH], REQUIRED) for field in self.path_fields]
         found += [(wire, typing.Annotated[str, FromPath, Parameter(description=operation.client_path_context[wire])],
                    REQUIRED) for wire in self.context]  # documented and accepted, not used
         for field in self.query_fields:
             default = REQUIRED if field.info.required else (
                 field.info.default if field.info.default is not msgspec.NODEFAULT else None)
-            found.append((field.query_arg, _ANNOTATED[field.hint, QueryParameter(name=field.wire,
-                                                                                 required=field.info.required)],
-                          default))
-        found += [(field.query_arg, _ANNOTATED[field.hint | None, QueryParameter(name=field.wire, required=False)],
-                   None) for field in self.also_query]
+            found.append((field.query_arg, _ANNOTATED[field.hint, _query(field.wire, field.info.required)], default))
+        found += [(field.query_arg, _ANNOTATED[field.hint | None, _query(field.wire, False)], None)
+                  for field in self.also_query]
         if self.body_type is not None:
             examples = [Example(summary=operation.summary, value=operation.example)] if operation.example else None
-            marker = Body(description=self.body_type.__doc__, examples=examples)
+            marker = _Body(description=self.body_type.__doc__, examples=examples)
             body = self.body_type if self.body_required else self.body_type | None
             found.append((_BODY_ARG, _ANNOTATED[body, marker], REQUIRED if self.body_required else None))
         if self.dry_run:  # in the query string on every method (DELETE has no body), and in the body of POST/PUT too
-            found.append((DRY_RUN_ARG, typing.Annotated[
-                bool | None, QueryParameter(name="dryRun", required=False, description=DRY_RUN_DOC)], None))
+            found.append((DRY_RUN_ARG, _DRY_RUN, None))
         if self.plan.download:
-            found.append((DOWNLOAD_ARG, typing.Annotated[
-                bool | None, QueryParameter(name="download", required=False, description=DOWNLOAD_DOC)], None))
+            found.append((DOWNLOAD_ARG, _DOWNLOAD, None))
         if self.takes_key:
             keyed = operation.mutating or operation.long_running
             found.append((_KEY_ARG, typing.Annotated[str | None, IDEMPOTENCY_PARAMETER if keyed else _READ_KEY],

@@ -1,7 +1,8 @@
 """A SimaticML program object (block, PLC data type, tag table) as both adapters read it from a document.
 
 :func:`read_object` is the one reading of an imported or exported document: its kind, qualified name, number,
-instance, the named types its interface uses and a digest of that interface, stored in the project's version.
+instance, the named types its interface uses and a digest of that interface, stored in the project's version;
+:func:`generated_object` is that reading of a document the generation built, from its model.
 The fake keeps its program as these objects; the Openness bridge reads TIA's exports through it to answer what
 Openness does not (type users, consistency of callers), so a refusal reads the same on both.
 :func:`type_member` and :func:`multilingual_text` give a PLC data type's members and texts in the port's terms.
@@ -29,8 +30,8 @@ if TYPE_CHECKING:
     from simatic_xml.interface import Member
     from simatic_xml.model import Document
 
-__all__ = ("BLOCK_KINDS", "ProgramObject", "block_not_found", "multilingual_text", "named_types", "plain_new_name",
-           "read_object", "type_member")
+__all__ = ("BLOCK_KINDS", "ProgramObject", "block_not_found", "generated_object", "multilingual_text", "named_types",
+           "plain_new_name", "read_object", "type_member")
 
 BLOCK_KINDS = ("OB", "FB", "FC", "GlobalDB", "InstanceDB", "ArrayDB", "TechnologicalInstanceDB")
 _NUMBER_CLASS = {"OB": "OB", "FB": "FB", "FC": "FC"}
@@ -153,6 +154,33 @@ def read_object(data: bytes, *, project_version: str, folder: str = "", source: 
         doc = parse_bytes(data)
     except SimaticMLError as exc:
         raise ValidationError(f"{source} is not valid SimaticML: {exc}", code="INVALID_SIMATICML") from None
+    return _stored(doc, None, project_version=project_version, folder=folder, source=source)
+
+
+def generated_object(document: Document, data: bytes, *, project_version: str, folder: str = "",
+                     source: str = "document") -> ProgramObject:
+    """The program object :func:`read_object` makes of ``data``, made from ``document``, the model ``data`` was
+    written from (``to_bytes``) by :func:`simatic_xml.generate.build_document`, which renumbers it.
+
+    A document built for the project's version is stored as it is: its bytes are not parsed back, retargeted to the
+    version they are in, renumbered again and written again (a quarter of a generated import's work, issue 71), and
+    ``document`` is left unchanged (the generation shares it). One built for another version is read from
+    ``data``. tests/generate_sources/test_corpus_sources.py holds the two readings equal, field for field, for every
+    block of the corpus's accepted sources.
+
+    Raises:
+        ValidationError: as :func:`read_object`.
+    """
+    if document.engineering_version != project_version:
+        return read_object(data, project_version=project_version, folder=folder, source=source)
+    return _stored(document, data, project_version=project_version, folder=folder, source=source)
+
+
+def _stored(doc: Document, written: bytes | None, *, project_version: str, folder: str, source: str
+            ) -> ProgramObject:
+    """``doc`` as a program object of the project's version. ``written``: ``doc``'s bytes, when it is renumbered
+    and in that version already (then ``doc`` is only read); None: ``doc`` was parsed here, and is retargeted,
+    renumbered and written in place."""
     kind = _kind_of(doc)
     auto_number = is_auto_numbered(doc)  # before retarget: it reads the export's own DocumentInfo
     # A block of a V20 software unit's namespace is known by its qualified name (Conveyor2.Main): that is how every
@@ -161,9 +189,9 @@ def read_object(data: bytes, *, project_version: str, folder: str = "", source: 
     if not name:
         raise ValidationError(f"{source} has no Name attribute.", code="INVALID_SIMATICML")
     check_not_newer(source, doc.engineering_version, project_version)
-    if project_version in GENERATION_TARGETS:
+    if written is None and project_version in GENERATION_TARGETS:
         try:
-            doc = retarget(doc, project_version, in_place=True)  # parsed above: nobody else holds it
+            doc = retarget(doc, project_version, in_place=True)  # parsed by the caller: nobody else holds it
         except SimaticMLError as exc:
             raise ValidationError(
                 f"{source} cannot be stored in a {project_version} project: {exc}", code="VERSION_CANNOT_EXPRESS"
@@ -177,13 +205,15 @@ def read_object(data: bytes, *, project_version: str, folder: str = "", source: 
         )
     number = obj.attr("Number") if isinstance(obj, Block) else None
     interface_hash = _interface_digest(doc)
-    # In place: ``doc`` was parsed (and retargeted) here, so to_bytes(renumber=True)'s defensive copy of every
-    # network tree (a quarter of a big block's import) buys nothing.
-    renumber_document(doc)
+    if written is None:
+        # In place: ``doc`` was parsed (and retargeted) here, so to_bytes(renumber=True)'s defensive copy of every
+        # network tree (a quarter of a big block's import) buys nothing.
+        renumber_document(doc)
+        written = to_bytes(doc)
     return ProgramObject(
         kind=kind,
         name=name,
-        xml=to_bytes(doc),
+        xml=written,
         number=number if isinstance(number, int) else None,
         language=str(obj.attr("ProgrammingLanguage")) if isinstance(obj, Block) and obj.attr("ProgrammingLanguage")
         else None,

@@ -3,7 +3,9 @@
 :func:`generated` reads what the PLC already holds (FBs, UDTs, other blocks, user constants, and tags where a
 global name bounds an array) and generates the source's blocks with :mod:`simatic_xml.generate.from_source`;
 :func:`generate_blocks` then imports them in dependency order, all or nothing, and keeps the blocks that refer to
-objects the PLC lacks inconsistent until they compile, as TIA does. It is the default of the port's
+objects the PLC lacks inconsistent until they compile, as TIA does: through the adapter's
+``import_generated`` when it has one (the fake stores each block from the model it was written from, see
+:class:`GeneratedDocument`), else as SimaticML documents through its program area. It is the default of the port's
 ``generate_blocks_from_source``, so in a farm the whole generation runs on the agent holding the project (one call, the
 source text sent instead of its 50 generated documents), and the API node only relays it.
 
@@ -34,10 +36,13 @@ if TYPE_CHECKING:
     from engineering_api.backend.areas.tags import ConstantInfo, ConstantKind, TagInfo, TagTableInfo
     from engineering_api.backend.models import ProgramImportReport, ProgramObjectInfo
     from simatic_xml.diagnostics import Diagnostic
+    from simatic_xml.model import Document
 
 __all__ = (
     "CompileMarks",
     "ConstantReads",
+    "GeneratedDocument",
+    "GeneratedImport",
     "GenerationAccess",
     "ProgramAccess",
     "ProgramDocuments",
@@ -91,6 +96,30 @@ class ProgramDocuments(Protocol):
                                  overwrite: bool) -> list[ProgramImportReport]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class GeneratedDocument:
+    """A block the generation wrote, to import: its SimaticML (``data``, what an adapter over TIA imports) and the
+    renumbered model it was written from (``document``, shared with the generation: read, never changed; None when
+    the generator kept none, then ``data`` is read)."""
+
+    source: str
+    data: bytes
+    document: Document | None
+    folder: str = ""
+
+    def program_document(self) -> ProgramDocument:
+        """The document as any adapter imports SimaticML (``import_program_documents``)."""
+        return ProgramDocument(source=self.source, data=self.data, folder=self.folder)
+
+
+class GeneratedImport(Protocol):
+    """An adapter's import of generated blocks: ``import_program_documents``' contract (all or nothing, a report
+    per document), the blocks stored from their models instead of parsing their bytes back."""
+
+    def __call__(self, device: str, documents: list[GeneratedDocument], *,
+                 overwrite: bool) -> list[ProgramImportReport]: ...
+
+
 class ProgramAccess(Protocol):
     """The port areas the generation uses (every :class:`~engineering_api.backend.port.EngineeringBackend` holds
     them, with the errors their docstrings name). Named here so that the rules depend on these calls only, not on
@@ -120,12 +149,16 @@ class ProgramAccess(Protocol):
 @dataclass(frozen=True, slots=True)
 class GenerationAccess:
     """A :class:`ProgramAccess` made of an adapter's areas: what an adapter's blocks area is given to generate
-    through (the adapter's own program, compile, tag and constants areas, never the backend itself)."""
+    through (the adapter's own program, compile, tag and constants areas, never the backend itself, so a farm never
+    sends ``import_generated``'s models anywhere)."""
 
     program: ProgramDocuments
     compile: CompileMarks
     tags: TagReads
     tag_constants: ConstantReads
+    import_generated: GeneratedImport | None = None
+    """The adapter's import of generated blocks from their models; None: they are imported as SimaticML through
+    ``program`` (an adapter over TIA hands TIA the bytes anyway)."""
 
 
 def spec_failure(exc: SimaticMLError) -> e.EngineeringError:
@@ -246,7 +279,7 @@ def refuse_existing(objects: list[ProgramObjectInfo], device: str, source_name: 
         )
 
 
-def generate_blocks(backend: ProgramAccess, device: str, source_name: str, text: str, *, version: str,
+def generate_blocks(backend: GenerationAccess, device: str, source_name: str, text: str, *, version: str,
                     overwrite: bool, folder: str, progress: Callable[[int, str], None] | None) -> SourceGeneration:
     """Generate the source's blocks and import them into ``device``; see the port's ``generate_blocks_from_source``."""
     objects = backend.program.list_program_objects(device)  # one listing for the context and the clash check
@@ -260,9 +293,13 @@ def generate_blocks(backend: ProgramAccess, device: str, source_name: str, text:
         order = order_documents([(f"{b.name}.xml", b.document) for b in result.blocks])
     except SimaticMLError as exc:
         raise spec_failure(exc) from None
-    xml = {f"{b.name}.xml": b.xml for b in result.blocks}
-    reports = backend.program.import_program_documents(
-        device, [ProgramDocument(source=s, data=xml[s], folder=folder) for s in order], overwrite=overwrite)
+    by_source = {f"{b.name}.xml": b for b in result.blocks}
+    documents = [GeneratedDocument(s, by_source[s].xml, by_source[s].document, folder) for s in order]
+    if backend.import_generated is not None:
+        reports = backend.import_generated(device, documents, overwrite=overwrite)
+    else:
+        reports = backend.program.import_program_documents(
+            device, [d.program_document() for d in documents], overwrite=overwrite)
     # TIA keeps a block that refers to user objects the PLC lacks inconsistent until it compiles
     missing = sorted({d.block for d in diagnostics if (d.code or "").startswith("MISSING_") and d.block})
     if missing:

@@ -18,7 +18,7 @@ from engineering_api.rules.source_generation import generate_blocks
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from engineering_api.rules.source_generation import ProgramAccess
+    from engineering_api.rules.source_generation import GenerationAccess
 
 __all__ = ("BlockInfo", "BlocksPort", "BlocksWithGeneration", "ExternalSourceInfo", "FolderRemoval", "SourceGeneration")
 
@@ -194,7 +194,7 @@ class BlocksWithGeneration(BlocksPort, ABC):
     (:func:`~engineering_api.rules.source_generation.generate_blocks`), run over the adapter's program, compile and
     tag areas: ``_generation``, which the adapter's constructor sets (never the backend itself)."""
 
-    _generation: ProgramAccess
+    _generation: GenerationAccess
 
     def generate_blocks_from_source(
         self, device: str, source_name: str, text: str, *, version: str, overwrite: bool, folder: str = "",

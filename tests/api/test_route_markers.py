@@ -1,0 +1,39 @@
+"""The parameter markers of every operation's routes (:mod:`engineering_api.jobs.route_shape`) hash as Litestar's
+own markers do: the start computes that hash from the markers' field names instead of Litestar's deep copy
+(issue 71), so a Litestar whose hash reads more than the names fails here, not in a changed route or document."""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from typing import Any
+
+from litestar.params import KwargDefinition
+
+from engineering_api.app import registry
+from engineering_api.jobs.route_shape import RouteShape
+
+
+def _markers() -> list[Any]:
+    found = []
+    for operation in registry():
+        for spec, is_async in operation.routes():
+            for _, annotation, _ in RouteShape.of(operation, spec, is_async).parameters():
+                found += [m for m in typing.get_args(annotation)[1:] if isinstance(m, KwargDefinition)]
+    return found
+
+
+def test_every_route_marker_hashes_as_litestar_hashes_it() -> None:
+    markers = _markers()
+    kinds = {type(m).__name__ for m in markers}
+    assert len(markers) > 400 and {"_Query", "_Header", "_Path", "_Body"} <= kinds, kinds
+    for marker in markers:
+        litestar_class: Any = next(c for c in type(marker).__mro__ if c.__module__ == "litestar.params")
+        litestars = litestar_class(**{f.name: getattr(marker, f.name) for f in dataclasses.fields(marker)})
+        assert hash(marker) == hash(litestars), marker
+
+
+def test_markers_with_other_fields_stay_apart() -> None:
+    """One hash per class: equality (Litestar's, by field) is what tells two markers apart in a set or a cache."""
+    markers = _markers()
+    assert len(set(markers)) == len({(type(m), repr(m)) for m in markers}) > 100
