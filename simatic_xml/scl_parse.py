@@ -234,7 +234,7 @@ class _Writer:
         value = tok.text
         if tok.kind == "-":  # the front end folds -5 into one literal; TIA writes "-" apart when not glued
             number = self.tokens[self.next]
-            if number.pos == tok.pos + 1:
+            if number.kind != "COMMENT" and number.pos == tok.pos + 1:  # a comment glued to "-" is no number
                 value = "-" + self.take(out).text
             else:
                 out.append(self.st.token("-"))

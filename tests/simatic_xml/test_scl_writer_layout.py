@@ -84,3 +84,11 @@ def test_nesting_too_deep_for_the_walk_is_a_syntax_error_not_a_crash() -> None:
     depth = 300  # far beyond real code; the front end reads it, the walk (a frame or two more per level) gives up
     with pytest.raises(SclSyntaxError, match="nested too deeply"):
         text_to_tokens("#a := " + "#b[" * depth + "1" + "]" * depth + ";")
+
+
+@pytest.mark.parametrize("text", [
+    "#a := -(*c*)5;", "#a := -//c\n5;", "#a := 2 ** -(*c*)5;", "#a := #b * -(*c*)1;", "#a := -5;", "#a := - 5;",
+])
+def test_a_comment_after_a_minus_sign_stays_after_it(text: str) -> None:
+    """A comment glued to "-" was taken for the number it precedes: ``-(*c*)5`` read back as ``(*c*)-5``."""
+    assert tokens_to_text(text_to_tokens(text)) == text
