@@ -12,7 +12,6 @@ so a change is audited and keyed like any other.
 
 from __future__ import annotations
 
-import re
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from litestar.params import JSONBody
 from engineering_api.jobs.operations import (
     CallRoute, HttpMethod, Operation, OperationContext, RouteSpec, served_by_its_route,
 )
+from engineering_api.jobs.route_shape import PATH_PARAMETER
 from engineering_api.lib.idempotency import (
     IN_FLIGHT_CODE, KEY_HEADER, MAX_KEY_LENGTH, OUTCOME_UNKNOWN_CODE, REPLAYED_HEADER, REUSED_CODE,
 )
@@ -173,7 +173,6 @@ assembled at run time."""
 CallBody = Any
 """The JSON body of a built route's handler, named the same way."""
 _JSON_BODY: Any = JSONBody  # subscripted with a declared Struct: a value mypy cannot check as a type expression
-_PARAM = re.compile(r"\{(\w+)\}")
 
 Runner = Callable[[Request[Any, Any, Any], Operation[Any, Any], Any], Any]
 """How a built route runs its call in the name of the request's caller (:func:`run_inline`; a runtime call's
@@ -200,7 +199,7 @@ class _Inputs:
         assert call.route is not None
         method, path = call.route.method, call.route.path
         fields = {f.encode_name: f for f in msgspec.structs.fields(call.input)} if call.input is not None else {}
-        names = _PARAM.findall(path)
+        names = PATH_PARAMETER.findall(path)
         body = built.body
         if body is None and method not in ("GET", "DELETE") and set(fields) - set(names):
             body = call.input
@@ -219,7 +218,7 @@ class _Inputs:
         """``path`` as Litestar declares it, each parameter typed as its input field (``{alarmId:int}``)."""
         hints = typing.get_type_hints(self.input) if self.path else {}
         kinds = {wire: "int" if hints[name] is int else "str" for wire, name in self.path}
-        return _PARAM.sub(lambda m: "{%s:%s}" % (m.group(1), kinds[m.group(1)]), path)
+        return PATH_PARAMETER.sub(lambda m: "{%s:%s}" % (m.group(1), kinds[m.group(1)]), path)
 
     def make(self, path_values: dict[str, Any], body: Any) -> Any:
         """The call's input: the body itself when it is the input, else the path's values and the body's fields."""
@@ -227,7 +226,7 @@ class _Inputs:
             return body
         values = {name: path_values[wire] for wire, name in self.path}
         if body is not None:
-            values.update({f.name: getattr(body, f.name) for f in msgspec.structs.fields(body)})
+            values.update(msgspec.structs.asdict(body))  # fields() would build type info on every request
         return self.input(**values)
 
 

@@ -221,8 +221,8 @@ class Operation(Generic[InputT, OutputT]):
     service: bool = False
     """Set for a call of the server itself (its settings, keys, audit, documentation, health, the assistant, the
     client-compatibility routes): like a runtime call, it runs inline off the TIA worker, against the app's services
-    (:attr:`OperationContext.services`), and its route takes its options from this declaration; a read without
-    input that names its :attr:`built_route` has its route built from it (:mod:`engineering_api.jobs.call_routes`)."""
+    (:attr:`OperationContext.services`), and its route takes its options from this declaration; one that names its
+    :attr:`built_route` has its route built from it (:mod:`engineering_api.jobs.call_routes`)."""
     public: bool = False
     """Route option: callable without a key (health, ping, the documentation's sections); only for a read."""
     built_route: CallRoute | None = None

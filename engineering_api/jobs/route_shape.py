@@ -37,10 +37,11 @@ if TYPE_CHECKING:
 
 __all__ = (
     "DOWNLOAD_ARG", "DRY_RUN_ARG", "DRY_RUN_DOC", "IDEMPOTENCY_DOC", "IDEMPOTENCY_PARAMETER", "InputField",
-    "JobAccepted", "REQUIRED", "RouteShape", "dry_run_route", "operation_id", "route_path",
+    "PATH_PARAMETER", "JobAccepted", "REQUIRED", "RouteShape", "dry_run_route", "operation_id", "route_path",
 )
 
-_PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
+PATH_PARAMETER = re.compile(r"\{(\w+)(?::\w+)?\}")
+"""A parameter of a declared path, ``{name}`` or ``{name:type}``: its name is group 1."""
 # A route's annotations are values Litestar reads, made from an operation's fields: subscripted through Any, as
 # mypy cannot check a type expression built from a value.
 _ANNOTATED: Any = typing.Annotated
@@ -153,7 +154,7 @@ def operation_id(operation: Operation[Any, Any], is_async: bool) -> str:
 
 def route_path(spec: RouteSpec) -> str:
     """The route's path as Litestar declares it, each parameter a string (``{deviceName:str}``)."""
-    return _PARAM.sub(lambda m: "{" + m.group(1) + ":str}", spec.path)
+    return PATH_PARAMETER.sub(lambda m: "{" + m.group(1) + ":str}", spec.path)
 
 
 def _camel(name: str) -> str:
@@ -251,7 +252,7 @@ class RouteShape:
         Raises:
             ValueError: a path parameter is neither an input field nor a documented client path context.
         """
-        path_names = set(_PARAM.findall(spec.path))
+        path_names = set(PATH_PARAMETER.findall(spec.path))
         fields = _input_fields(operation)
         by_wire = {field.wire: field for field in fields}
         unknown = path_names - set(by_wire)
