@@ -107,7 +107,7 @@ class PlcSoftware:
         # the tables are copied and their objects shared. Stored objects are values: a change puts a new object in
         # the table (``dataclasses.replace``, ``add``, ``TagTableObject.with_table``) and never alters one in place
         # (a tag table's lazily written XML is a cache of its records), so the copy keeps every object as it was
-        # (tests/fakes/test_transaction_copy.py).
+        # (tests/fakes/test_transactions.py).
         clone = object.__new__(type(self))
         memo[id(self)] = clone
         for name, value in self.__dict__.items():

@@ -250,16 +250,14 @@ class FakeTypes(TypesPort):
 
     def _stamp_users(self, software: PlcSoftware, udt: ProgramObject) -> None:
         # Users never compiled were built against the current definitions: record them before they change.
+        # Every definition as it is now (a superset of what a user depends on), so that the compiler's "what
+        # changed since the last compile" names exactly the changed UDT; stamping a user changes no hash.
+        current = {o.name: o.interface_hash for o in [*software.types.values(), *software.blocks.values()]}
         for user in type_users(software, udt.name):
             if user.compiled_against is None:
-                # Every definition as it is now (a superset of what the user depends on), so that the
-                # compiler's "what changed since the last compile" names exactly the changed UDT.
-                stamp = {o.name: o.interface_hash for o in [*software.types.values(), *software.blocks.values()]}
-                stamp[user.name] = user.interface_hash
                 # a new object in the user's place: stored objects are values, shared with the transaction's
                 # copy of the program (PlcSoftware.__deepcopy__)
-                table = software.types if user.category == "types" else software.blocks
-                table[user.name] = replace(user, compiled_against=stamp)
+                software.table(user.category)[user.name] = replace(user, compiled_against=dict(current))
 
     def update_type(self, device: str, name: str, data: bytes) -> TypeUpdateResult:
         return self._guard(device, lambda: self._update_type(device, name, data))
