@@ -27,7 +27,11 @@ bare_app = Litestar(route_handlers=[bare], openapi_config=None)
 
 
 def engineering_app() -> Litestar:
-    """The service as ``engineering-api`` would serve it, on a throw-away data directory."""
+    """The service as ``engineering-api`` would serve it, on a throw-away data directory; with ``BENCH_TREE`` set,
+    the service of that checkout (an export of another commit: a before/after pair in one run)."""
+    tree = os.environ.get("BENCH_TREE")
+    if tree:
+        sys.path.insert(0, tree)  # before anything of the service is imported
     from engineering_api.app import create_app
     from engineering_api.config import Settings
 
