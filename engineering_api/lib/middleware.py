@@ -146,7 +146,7 @@ class GuardMiddleware:
             principal = services.keys.verify(presented) if presented else None
             retry_after = services.limiter.requests.take(principal.key_id, settings.rate_limit_per_minute) \
                 if principal is not None else 0
-            if principal is None or retry_after or not principal.role.allows(needed):
+            if principal is None or retry_after or principal.role not in rule.allowed:
                 await self._refuse(scope, send, presented, principal, retry_after, needed, mutating,
                                    _client(scope, settings))
                 return
@@ -244,9 +244,11 @@ class GuardMiddleware:
         """The rule of a route and method, worked out on its first request and kept."""
         opt = handler.opt if handler is not None else {}
         runtime_role = opt.get("runtime")
+        needed = None if runtime_role is not None else required_role(method, opt)
         rule = _RouteRule(
             runtime_role=runtime_role,
-            needed=None if runtime_role is not None else required_role(method, opt),
+            needed=needed,
+            allowed=frozenset(role for role in Role if needed is not None and role.allows(needed)),
             audited=opt.get("audit") is not False,
             idempotent=opt.get("idempotent"),
         )
@@ -375,6 +377,8 @@ class _RouteRule:
     """``opt['runtime']``: a runtime route's role for a bearer token (``login`` needs none), else None."""
     needed: Role | None
     """The API key role needed (:func:`required_role`); None on runtime and public routes."""
+    allowed: frozenset[Role]
+    """The roles that include :attr:`needed` (worked out once: every request asks)."""
     audited: bool
     """Whether a mutating call is audited here (an MCP transport's tool calls are audited by the tool layer)."""
     idempotent: str | None
