@@ -25,6 +25,7 @@ from litestar.middleware._internal.exceptions import ExceptionHandlerMiddleware 
 from engineering_api.backend.errors import DatabaseUnavailableError, InsufficientStorageError
 from engineering_api.lib.audit import AuditLog
 from engineering_api.lib.caller import DEFAULT_SESSION, SESSION_HEADER, caller_id, current_caller
+from engineering_api.lib.direct_route import direct_handler
 from engineering_api.lib.encoded_paths import SLASHES_KEPT, restore_slashes
 from engineering_api.lib.forwarded import apply_forwarded_proto, client_address
 from engineering_api.lib.idempotency import REPLAYED_HEADER, run_keyed
@@ -160,7 +161,8 @@ class GuardMiddleware:
         # An MCP transport's POSTs carry tool calls, which the tool layer audits one by one by tool name.
         gzipped = self._gzip if gzip else None
         if not mutating or not rule.audited and rule.idempotent is None:
-            await (gzipped or self._plain)(scope, receive, send)  # no send of ours wraps it: see the class
+            # no send of ours wraps it (see the class); a listing's handler is called directly (lib/direct_route.py)
+            await (gzipped or rule.direct or self._plain)(scope, receive, send)
             return
         app = gzipped or self.app
         if rule.idempotent is not None and services.idempotency is not None:
@@ -249,6 +251,7 @@ class GuardMiddleware:
             runtime_role=runtime_role,
             needed=needed,
             allowed=frozenset(role for role in Role if needed is not None and role.allows(needed)),
+            direct=direct_handler(self._plain, method),
             audited=opt.get("audit") is not False,
             idempotent=opt.get("idempotent"),
         )
@@ -379,6 +382,9 @@ class _RouteRule:
     """The API key role needed (:func:`required_role`); None on runtime and public routes."""
     allowed: frozenset[Role]
     """The roles that include :attr:`needed` (worked out once: every request asks)."""
+    direct: ASGIApp | None
+    """The route's handler called without Litestar's steps around it, when it needs none of them (a listing:
+    :func:`engineering_api.lib.direct_route.direct_handler`), else None."""
     audited: bool
     """Whether a mutating call is audited here (an MCP transport's tool calls are audited by the tool layer)."""
     idempotent: str | None
