@@ -51,7 +51,8 @@ async def _guard_passthrough(self, scope, receive, send):
     # What a listing's handler reads instead of a request; without it every read answered 500, and the what-if
     # timed the error path.
     request_services.set(self.services)
-    await self.app(scope, receive, send)
+    # the route itself, as the guard calls it for a read (without the route's exception layer; no direct call)
+    await getattr(self, "_plain", self.app)(scope, receive, send)
 
 
 async def _inline_on_loop(self, operation, data):
