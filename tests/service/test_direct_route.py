@@ -60,7 +60,8 @@ def synced() -> Response[Any]:
     return ok(None)
 
 
-APP = Litestar([envelope, plain, as_dict, with_param, hooked, headed, synced], openapi_config=None)
+# logging_config=None: Litestar's default would set up the "litestar" logger of the whole test process
+APP = Litestar([envelope, plain, as_dict, with_param, hooked, headed, synced], openapi_config=None, logging_config=None)
 
 
 def _route_app(path: str) -> Any:
