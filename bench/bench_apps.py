@@ -27,7 +27,11 @@ bare_app = Litestar(route_handlers=[bare], openapi_config=None)
 
 
 def engineering_app() -> Litestar:
-    """The service as ``engineering-api`` would serve it, on a throw-away data directory."""
+    """The service as ``engineering-api`` would serve it, on a throw-away data directory; with ``BENCH_TREE`` set,
+    the service of that checkout (an export of another commit: a before/after pair in one run)."""
+    tree = os.environ.get("BENCH_TREE")
+    if tree:
+        sys.path.insert(0, tree)  # before anything of the service is imported
     from engineering_api.app import create_app
     from engineering_api.config import Settings
 
@@ -47,7 +51,8 @@ async def _guard_passthrough(self, scope, receive, send):
     # What a listing's handler reads instead of a request; without it every read answered 500, and the what-if
     # timed the error path.
     request_services.set(self.services)
-    await self.app(scope, receive, send)
+    # the route itself, as the guard calls it for a read (without the route's exception layer; no direct call)
+    await getattr(self, "_plain", self.app)(scope, receive, send)
 
 
 async def _inline_on_loop(self, operation, data):

@@ -15,7 +15,10 @@ same concurrency (``bare_py``), so ``job/bare_py`` compares like with like. Both
 side; with ``--rounds N`` the measurements are interleaved N times and medians are reported, which
 keeps the ratios fair on a noisy machine.
 
-    .venv/bin/python bench/overhead.py [--server granian] [--duration 5] [--rounds 3]
+    .venv/bin/python bench/overhead.py [--server granian] [--duration 5] [--rounds 3] [--compare-tree DIR]
+
+``--compare-tree DIR`` serves the read of another checkout too (``git archive main | tar -x -C DIR``), measured
+in the same interleaved rounds: a before/after pair whose ratios share one machine state (``read@DIR/bare``).
 
 Writes ``bench/results/overhead.json``. Exits 1 on errors (failed requests, a server that does not
 start), never because a target is missed: the read target (read/bare >= 0.8 by req/s and by server CPU, issue
@@ -163,6 +166,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--what-if", action="append", default=[], metavar="PATCHES",
                         help="also measure the read route of an app with these parts patched away, e.g. "
                              "no-hop or no-guard,no-hop (see bench_apps.what_if_patches); repeatable")
+    parser.add_argument("--compare-tree", action="append", default=[], metavar="DIR",
+                        help="also measure the read route of the checkout in DIR (e.g. `git archive main | tar -x -C "
+                             "DIR`), in the same rounds: a before/after pair on one machine state; repeatable")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data directory and server logs")
     args = parser.parse_args(argv)
     client = choose_client(args.client)
@@ -175,14 +181,17 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-overhead-"))
     env = {"ENGINEERING_API_RATE_LIMIT_PER_MINUTE": str(10**9)}
 
-    def app_server(name: str, what_if: str = "") -> tuple[Server, Path]:
+    def app_server(name: str, what_if: str = "", tree: str = "") -> tuple[Server, Path]:
         data_dir = work / f"data-{name}"
         return Server(args.server, "bench_apps:engineering_app", factory=True, log_path=work / f"{name}.log",
-                      loop=args.loop, env={**env, "BENCH_DATA_DIR": str(data_dir), "BENCH_WHAT_IF": what_if}), data_dir
+                      loop=args.loop, env={**env, "BENCH_DATA_DIR": str(data_dir), "BENCH_WHAT_IF": what_if,
+                                           "BENCH_TREE": tree}), data_dir
 
     bare = Server(args.server, "bench_apps:bare_app", log_path=work / "bare.log", loop=args.loop)
     app, data_dir = app_server("app")
     what_ifs = [(f"read[{patches}]", *app_server(f"what-if-{i}", patches)) for i, patches in enumerate(args.what_if)]
+    what_ifs += [(f"read@{Path(tree).name}", *app_server(f"tree-{i}", tree=str(Path(tree).resolve())))
+                 for i, tree in enumerate(args.compare_tree)]
     servers = [bare, app, *(server for _, server, _ in what_ifs)]
     runs: dict[str, list[dict[str, Any]]] = {"bare": [], "read": [], "bare_py": [], "job": []}
     runs.update({label: [] for label, _, _ in what_ifs})
@@ -255,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
                + f" (asyncio, {args.job_concurrency} clients)",
     }
     descriptions.update({label: f"GET {READ_PATH} with {label[5:-1]} patched away ({client})"
+                         if label.startswith("read[") else f"GET {READ_PATH} of the checkout {label[5:]} ({client})"
                          for label, _, _ in what_ifs})
     rows = [
         [label, descriptions[label], f"{rps[label]:.0f}", " / ".join(f"{run['rps']:.0f}" for run in runs[label]),
@@ -280,7 +290,8 @@ def main(argv: list[str] | None = None) -> int:
         "connections": args.connections, "job_concurrency": args.job_concurrency,
         "poll_interval_s": args.poll_interval, "job_wait_s": args.job_wait, "duration_s": args.duration,
         "rounds": args.rounds,
-        "what_if": args.what_if, "environment": environment(), "background_cpu_before": busy,
+        "what_if": args.what_if, "compare_tree": args.compare_tree, "environment": environment(),
+        "background_cpu_before": busy,
         "rps_median": {k: round(v, 1) for k, v in rps.items()},
         "server_cpu_us_per_request": {k: round(v, 1) for k, v in cpu.items()},
         **ratio_results(ratios, cpu_ratios, per_round, disturbance, args.max_foreign, used),

@@ -5,7 +5,8 @@ like the load generator's connections), so the numbers are the application's own
 
 * ``bare``             — ``GET /bare`` of the bare Litestar app (the baseline)
 * ``read``             — ``GET /api/projects/devices`` of the real app, as shipped
-* ``read -guard``      — the same with ``GuardMiddleware`` passed through (no host/key/rate checks)
+* ``read -guard``      — the same with ``GuardMiddleware`` passed through (no host/key/rate checks, and the
+  route served by Litestar: not the listing's handler called directly, engineering_api/lib/direct_route.py)
 * ``read -hop``        — the operation runs on the event loop instead of the TIA worker thread
 * ``read -wait_for``   — ``TiaWorker.wait`` awaits the future directly (no ``wait_for``/``shield``)
 * ``read -guard -hop``  — both removed: what is left is routing, signature, envelope, encoding

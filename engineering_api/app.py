@@ -73,7 +73,7 @@ from engineering_api.lib.staging import remove_stale_staging
 from engineering_api.mcp.routes import McpController, mcp_transport_routes
 from engineering_api.mcp.runtime import McpRuntime
 from engineering_api.push import signalr_routes, stop_push
-from engineering_api.runtime.formats import XmlResponseMiddleware
+from engineering_api.runtime.formats import RUNTIME_PREFIX, XmlResponseMiddleware
 from engineering_api.runtime.service import start_runtime_monitor, stop_runtime_monitor
 from engineering_api.runtime.opcua_servers import stop_opcua_servers
 from engineering_api.runtime.pulls_runner import start_pulls, stop_pulls
@@ -90,7 +90,10 @@ from engineering_api.services import Services
 from engineering_api.swagger import swagger_routes
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Callable
+
+    from litestar.config.compression import CompressionConfig
+    from litestar.types import ASGIApp
 
     from engineering_api.backend.port import EngineeringBackend
     from engineering_api.farm.proxy import FarmBackendBase
@@ -308,14 +311,14 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             metrics_route,
         ],
         template_config=template_config(),
-        # gzip when asked: the console's pages and REST answers of 16 KiB or more (console/compression.py); one layer
-        # that passes everything else straight through
-        compression_config=compression_config(),
         lifespan=[lifespan],
         # field docstrings as OpenAPI property descriptions; the request span when tracing is on
         plugins=[DocumentedStructSchemas(), *([request_span_plugin()] if settings.tracing else [])],
-        # outermost: the guard's refusals of runtime routes are converted to XML too
-        middleware=[DefineMiddleware(XmlResponseMiddleware), DefineMiddleware(GuardMiddleware, services=services)],
+        # The route's one middleware. It makes the other layers and uses each only where it acts: gzip when the
+        # client asks (the console's pages and REST answers of 16 KiB or more, console/compression.py), and the
+        # runtime API's XML answers around the guard itself, so its refusals are converted too.
+        middleware=[DefineMiddleware(GuardMiddleware, services=services, gzip=_gzip_layer(compression_config()),
+                                     converted=(RUNTIME_PREFIX, XmlResponseMiddleware))],
         exception_handlers=_exception_handlers(services),
         request_class=TiaRequest,
         request_max_body_size=settings.max_body_bytes,
@@ -377,6 +380,11 @@ def _observe_parts(metrics: Metrics, services: Services, mcp: McpRuntime, tracin
         for area, port in AREAS.items():
             if hasattr(services.backend, area):
                 trace_port_calls(tracing, getattr(services.backend, area), port, f"{area}.")
+
+
+def _gzip_layer(config: CompressionConfig) -> Callable[[ASGIApp], ASGIApp]:
+    """The app's gzip (``config``'s middleware) made around a route."""
+    return lambda route: config.middleware_class(app=route, config=config)
 
 
 def _exception_handlers(services: Services) -> dict[type[Exception] | int, Any]:

@@ -1,7 +1,9 @@
 """One ASGI middleware for the request guards: Host/Origin check, API key, role, rate limit, audit.
 
 Doing them in one pass keeps the per-request overhead small; a TIA call already costs milliseconds,
-the wrapper around it should cost microseconds.
+the wrapper around it should cost microseconds. It is the route's one layer: the app's gzip and the runtime API's
+XML answers are layers it puts around the route or around itself only for the requests they can change (see
+:class:`GuardMiddleware`), so a plain read passes through no layer but this one.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from urllib.parse import parse_qs
 import anyio.to_thread
 from litestar import Response
 from litestar.enums import ScopeType
+from litestar.middleware._internal.exceptions import ExceptionHandlerMiddleware  # Litestar exports no other name
 
 from engineering_api.lib.audit import NOT_WRITTEN, AuditLog
 from engineering_api.lib.caller import DEFAULT_SESSION, SESSION_HEADER, caller_id, current_caller
+from engineering_api.lib.direct_route import direct_handler
 from engineering_api.lib.encoded_paths import SLASHES_KEPT, restore_slashes
 from engineering_api.lib.forwarded import apply_forwarded_proto, client_address
 from engineering_api.lib.idempotency import REPLAYED_HEADER, run_keyed
@@ -68,10 +72,30 @@ class GuardMiddleware:
 
     Litestar builds one instance per route handler, so nothing here may hold state that must be shared across
     routes: rate limits live on ``services.limiter``.
+
+    It is the route's only middleware, and the other layers are made here, used only where they act:
+
+    * ``gzip``, the app's compression, is put around the route and used only when the client accepts gzip (as a
+      Litestar ``compression_config`` it was a layer every request of every route went through);
+    * ``converted``, ``(path prefix, layer)``, is put around this guard for the requests under the prefix: the
+      runtime API's XML answers (``/api/runtime``), which convert the guard's own refusals too;
+    * Litestar puts its exception layer around the route as soon as a route has middleware, so that an error
+      answer passes through the middleware's ``send`` wrappers. A request whose ``send`` this guard does not wrap
+      (no audit, no ``Idempotency-Key``, no gzip) calls the route under it: an error is answered by the app's own
+      exception layer, with the same handlers (the router names the route's) through the same ``send``.
     """
 
-    def __init__(self, app: ASGIApp, services: Services) -> None:
+    def __init__(self, app: ASGIApp, services: Services, gzip: Callable[[ASGIApp], ASGIApp] | None = None,
+                 converted: tuple[str, Callable[[ASGIApp], ASGIApp]] | None = None) -> None:
         self.app = app
+        """The route under Litestar's exception layer: for every request whose ``send`` is wrapped."""
+        self._plain = app.app if isinstance(app, ExceptionHandlerMiddleware) else app
+        """The route itself: for a request whose ``send`` is not wrapped."""
+        self._gzip_layer = gzip
+        self._gzip = gzip(app) if gzip is not None else None
+        self._converted = converted
+        self._converting: ASGIApp | None = None
+        """``converted``'s layer around a guard of this route, made on the first request under its prefix."""
         self.services = services
         self._rules: dict[str, _RouteRule] = {}
         """What the guard does per method of its one route handler."""
@@ -83,6 +107,10 @@ class GuardMiddleware:
         if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
+        converted = self._converted
+        if converted is not None and scope["path"].startswith(converted[0]):
+            await (self._converting or self._converting_layer())(scope, receive, send)
+            return
         if SLASHES_KEPT in scope:  # a path with an escaped slash (rare): checked here, not by a call per request
             restore_slashes(scope)
         services = self.services
@@ -90,7 +118,7 @@ class GuardMiddleware:
         settings = services.settings
         if settings.trusted_proxies:
             apply_forwarded_proto(scope, settings.trusted_proxies)
-        host, origin, presented, session = _wanted_headers(scope["headers"])
+        host, origin, presented, session, gzip = _wanted_headers(scope["headers"])
         method = scope["method"]
         mutating = method not in _READ_METHODS
 
@@ -116,7 +144,7 @@ class GuardMiddleware:
             principal = services.keys.verify(presented) if presented else None
             retry_after = services.limiter.requests.take(principal.key_id, settings.rate_limit_per_minute) \
                 if principal is not None else 0
-            if principal is None or retry_after or not principal.role.allows(needed):
+            if principal is None or retry_after or principal.role not in rule.allowed:
                 await self._refuse(scope, send, presented, principal, retry_after, needed, mutating,
                                    _client(scope, settings))
                 return
@@ -128,10 +156,15 @@ class GuardMiddleware:
             current_caller.set(DEFAULT_SESSION if session is None
                                else caller_id(principal.key_id, ((SESSION_HEADER, session),)))
         # An MCP transport's POSTs carry tool calls, which the tool layer audits one by one by tool name.
-        app = self.app
-        if mutating and rule.idempotent is not None and services.idempotency is not None:
-            app = functools.partial(self._keyed, services.idempotency, rule.idempotent, settings.max_body_bytes)
-        if not mutating or not rule.audited:
+        gzipped = self._gzip if gzip else None
+        if not mutating or not rule.audited and rule.idempotent is None:
+            # no send of ours wraps it (see the class); a listing's handler is called directly (lib/direct_route.py)
+            await (gzipped or rule.direct or self._plain)(scope, receive, send)
+            return
+        app = gzipped or self.app
+        if rule.idempotent is not None and services.idempotency is not None:
+            app = functools.partial(self._keyed, app, services.idempotency, rule.idempotent, settings.max_body_bytes)
+        if not rule.audited:
             await app(scope, receive, send)
             return
 
@@ -173,9 +206,16 @@ class GuardMiddleware:
             services.audit.finish(record_id, status=captured["status"], job_id=captured["job_id"], outcome=outcome,
                                   call=f"{method} {path}")
 
-    async def _keyed(self, store: IdempotencyKeys, operation: str, max_body: int, scope: Scope, receive: Receive,
-                     send: Send) -> None:
-        await run_keyed(self.app, store, operation, scope, receive, send, max_body=max_body)
+    @staticmethod
+    async def _keyed(app: ASGIApp, store: IdempotencyKeys, operation: str, max_body: int, scope: Scope,
+                     receive: Receive, send: Send) -> None:
+        await run_keyed(app, store, operation, scope, receive, send, max_body=max_body)
+
+    def _converting_layer(self) -> ASGIApp:
+        """``converted``'s layer around a guard of this route without it (made once)."""
+        assert self._converted is not None  # only asked for when there is one
+        self._converting = self._converted[1](GuardMiddleware(self.app, self.services, self._gzip_layer))
+        return self._converting
 
     async def _host_allowed(self, send: Send, settings: Settings, host: str, path: str) -> bool:
         """Whether the Host header names an allowed host; else False once the 400 or 421 has been sent. An
@@ -199,9 +239,12 @@ class GuardMiddleware:
         """The rule of a route and method, worked out on its first request and kept."""
         opt = handler.opt if handler is not None else {}
         runtime_role = opt.get("runtime")
+        needed = None if runtime_role is not None else required_role(method, opt)
         rule = _RouteRule(
             runtime_role=runtime_role,
-            needed=None if runtime_role is not None else required_role(method, opt),
+            needed=needed,
+            allowed=frozenset(role for role in Role if needed is not None and role.allows(needed)),
+            direct=direct_handler(self._plain, method),
             audited=opt.get("audit") is not False,
             idempotent=opt.get("idempotent"),
         )
@@ -326,6 +369,11 @@ class _RouteRule:
     """``opt['runtime']``: a runtime route's role for a bearer token (``login`` needs none), else None."""
     needed: Role | None
     """The API key role needed (:func:`required_role`); None on runtime and public routes."""
+    allowed: frozenset[Role]
+    """The roles that include :attr:`needed` (worked out once: every request asks)."""
+    direct: ASGIApp | None
+    """The route's handler called without Litestar's steps around it, when it needs none of them (a listing:
+    :func:`engineering_api.lib.direct_route.direct_handler`), else None."""
     audited: bool
     """Whether a mutating call is audited here (an MCP transport's tool calls are audited by the tool layer)."""
     idempotent: str | None
@@ -392,10 +440,10 @@ def _ticket(scope: Any) -> str | None:
     return values[0] if values else None
 
 
-def _wanted_headers(raw: Any) -> tuple[str, str | None, str | None, bytes | None]:
+def _wanted_headers(raw: Any) -> tuple[str, str | None, str | None, bytes | None, bool]:
     """Host, Origin, X-API-Key and X-Engineering-Session from the raw header list (ASGI names are lower-case
-    bytes)."""
-    host, origin, key, session = "", None, None, None
+    bytes), and whether an Accept-Encoding names gzip (the gzip layer's own test, made in the same pass)."""
+    host, origin, key, session, gzip = "", None, None, None, False
     for name, value in raw:
         if name == b"host":
             host = value.decode("latin-1")
@@ -405,7 +453,9 @@ def _wanted_headers(raw: Any) -> tuple[str, str | None, str | None, bytes | None
             origin = value.decode("latin-1")
         elif name == SESSION_HEADER:
             session = value
-    return host, origin, key, session
+        elif name == b"accept-encoding" and b"gzip" in value:
+            gzip = True
+    return host, origin, key, session, gzip
 
 
 def _client(scope: Any, settings: Settings) -> str | None:

@@ -1,0 +1,55 @@
+"""A route with nothing for Litestar to do around its handler, called directly by the guard.
+
+Litestar serves a request by making a ``Request``, resolving the handler's guards, ``before_request`` hook and
+arguments, entering an exit stack for its dependencies, calling the handler, then turning its answer into an ASGI
+response through a response handler that applies the layered headers, cookies, ``after_request`` hook and
+background task. A listing (``engineering_api.jobs.routes``: no parameters, no request, an
+:class:`~engineering_api.lib.responses.EnvelopeResponse` back) needs none of it, and those steps cost a fast read
+more than its own work. :func:`direct_handler` gives, for such a route and method, an ASGI app that awaits the
+handler and sends its envelope; for any other route it gives None and Litestar serves it as always. What a client
+sees is the same: the envelope's two messages, and an error raised by the handler answered by the app's exception
+layer (the guard calls this only where it calls the route under Litestar's per-route exception layer). An answer
+that is not an envelope is turned into a response by Litestar's own ``to_response``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from litestar.routes import HTTPRoute
+
+from engineering_api.lib.responses import EnvelopeResponse
+
+if TYPE_CHECKING:
+    from litestar.types import ASGIApp, Method, Receive, Scope, Send
+
+__all__ = ("direct_handler",)
+
+
+def direct_handler(route_app: Any, method: str) -> ASGIApp | None:
+    """An ASGI app calling the handler of ``route_app`` (Litestar's ``HTTPRoute.handle``) for ``method`` directly,
+    or None when Litestar has something to do for it (see the module)."""
+    route = getattr(route_app, "__self__", None)
+    if not isinstance(route, HTTPRoute) or getattr(route_app, "__func__", None) is not HTTPRoute.handle:
+        return None
+    entry = route.route_handler_map.get(cast("Method", method))
+    if entry is None:
+        return None
+    handler, parameters = entry
+    if (parameters.has_kwargs or handler.has_sync_callable or handler.cache or handler.background is not None
+            or handler.resolve_guards() or handler.resolve_before_request() or handler.resolve_after_response()
+            or handler.resolve_response_headers() or handler.resolve_response_cookies()
+            or handler.resolve_return_dto() or any(layer.after_request for layer in handler.ownership_layers)):
+        return None
+    fn = handler.fn
+
+    async def direct(scope: Scope, receive: Receive, send: Send) -> None:
+        answer = await fn()
+        if type(answer) is EnvelopeResponse:
+            await answer.to_asgi_response(scope["litestar_app"], None)(scope, receive, send)
+            return
+        request = handler.resolve_request_class()(scope=scope, receive=receive, send=send)
+        response = await handler.to_response(app=scope["litestar_app"], data=answer, request=request)
+        await response(scope, receive, send)
+
+    return direct
