@@ -37,6 +37,14 @@ def server_log() -> Iterator[io.StringIO]:
     root = logging.getLogger()
     level, handlers, factory = root.level, list(root.handlers), logging.getLogRecordFactory()
     logging.setLogRecordFactory(logging.LogRecord)  # a fresh process: nothing installed yet
+    # ... and no logger configured by an app another test built (Litestar's default logging config keeps the
+    # "litestar" logger's lines to itself): every logger passes its lines up, as in a process serve starts
+    loggers = [logger for logger in logging.root.manager.loggerDict.values() if isinstance(logger, logging.Logger)]
+    kept = [(logger, logger.propagate, logger.disabled, list(logger.handlers)) for logger in loggers]
+    for logger in loggers:
+        logger.propagate, logger.disabled = True, False
+        for handler in [h for h in logger.handlers if not isinstance(h, logging.NullHandler)]:
+            logger.removeHandler(handler)
     configure_logging("INFO")
     buffer = io.StringIO()
     for handler in root.handlers:
@@ -49,6 +57,8 @@ def server_log() -> Iterator[io.StringIO]:
             root.removeHandler(added)
         root.setLevel(level)
         logging.setLogRecordFactory(factory)
+        for logger, propagate, disabled, own in kept:
+            logger.propagate, logger.disabled, logger.handlers[:] = propagate, disabled, own
 
 
 def _served(data_dir: Path) -> TestClient[Litestar]:
