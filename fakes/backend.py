@@ -190,7 +190,7 @@ class FakeBackend(EngineeringBackend):
             refuse_instance_rename=self.library.refuse_instance_rename,
             generation=GenerationAccess(
                 program=self.program, compile=self.compile, tags=self.tags, tag_constants=self.tag_constants,
-                import_generated=self.program.import_generated_documents),
+                import_generated=self.program.import_program_documents),
         )
         hmi_access = HmiAccess(session)
         self.hmi_resources = FakeHmiResources(

@@ -59,16 +59,12 @@ class FakeProgram(ProgramPort):
         self._guard = guard
 
     def import_program_documents(
-        self, device: str, documents: list[ProgramDocument], *, overwrite: bool
+        self, device: str, documents: Sequence[ProgramDocument | GeneratedDocument], *, overwrite: bool
     ) -> list[ProgramImportReport]:
-        return self._guard(device, lambda: self._import(device, documents, overwrite=overwrite))
-
-    def import_generated_documents(
-        self, device: str, documents: list[GeneratedDocument], *, overwrite: bool
-    ) -> list[ProgramImportReport]:
-        """:meth:`import_program_documents` of the blocks "generate blocks from source" wrote, each stored from the
-        model it was written from (:func:`~engineering_api.rules.program_objects.generated_object`): the same
-        objects, without parsing their bytes back (``GenerationAccess.import_generated``)."""
+        """The port's import; also ``GenerationAccess.import_generated``: a block "generate blocks from source"
+        wrote is stored from the model it was written from
+        (:func:`~engineering_api.rules.program_objects.generated_object`), the same object, without parsing its
+        bytes back."""
         return self._guard(device, lambda: self._import(device, documents, overwrite=overwrite))
 
     def _import(self, device: str, documents: Sequence[ProgramDocument | GeneratedDocument], *,
