@@ -31,8 +31,6 @@ from engineering_api.lib.responses import envelope_type
 from engineering_api.lib.schema import CamelStruct
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
     from engineering_api.jobs.operations import Operation, RouteSpec
 
 __all__ = (
@@ -162,29 +160,25 @@ def _camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-_STRUCT_FIELDS: dict[type[msgspec.Struct], tuple[InputField, ...]] = {}
-"""Input fields by input Struct, read once (an operation has up to four routes, and operations share inputs):
-resolving a Struct's type hints evaluates every annotation's text."""
+@functools.cache
+def _struct_fields(struct: type[msgspec.Struct]) -> tuple[InputField, ...]:
+    """An input Struct's fields, read once (an operation has up to four routes, and operations share inputs):
+    resolving a Struct's type hints evaluates every annotation's text."""
+    hints = typing.get_type_hints(struct)
+    return tuple(InputField(_camel(f.name), f, hints[f.name]) for f in msgspec.structs.fields(struct))
 
 
 def _input_fields(operation: Operation[Any, Any]) -> tuple[InputField, ...]:
-    struct = operation.input
-    if struct is None:
-        return ()
-    fields = _STRUCT_FIELDS.get(struct)
-    if fields is None:
-        hints = typing.get_type_hints(struct)
-        fields = _STRUCT_FIELDS[struct] = tuple(
-            InputField(_camel(f.name), f, hints[f.name]) for f in msgspec.structs.fields(struct))
-    return fields
+    struct: type[msgspec.Struct] | None = operation.input  # the declared input, a Struct
+    return () if struct is None else _struct_fields(struct)
 
 
-def dry_run_route(operation: Operation[Any, Any], fields: Sequence[InputField] | None = None) -> bool:
+def dry_run_route(operation: Operation[Any, Any]) -> bool:
     """Whether the operation's routes take the generic ``dryRun``: destructive, with a preview, and no ``dryRun``
-    field of its own (``fields``: its input fields, when the caller has read them already)."""
+    field of its own."""
     if not operation.destructive or operation.preview is None:
         return False
-    return not any(field.info.name == "dry_run" for field in fields or _input_fields(operation))
+    return not any(field.info.name == "dry_run" for field in _input_fields(operation))
 
 
 def _present(hint: Any) -> Any:
@@ -262,7 +256,7 @@ class RouteShape:
                 f"{operation.name}: path parameters {unknown - context} are not fields of {operation.input}")
         rest = [field for field in fields if field.wire not in path_names]
         from_query = spec.method in ("GET", "DELETE")
-        dry_run = dry_run_route(operation, fields)
+        dry_run = dry_run_route(operation)
         has_body = not from_query and bool(rest or dry_run)
         body_fields = tuple(rest) if has_body else ()
         plan = TransferPlan.of(operation, is_async=is_async, has_body=has_body)
