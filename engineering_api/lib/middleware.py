@@ -86,11 +86,13 @@ class GuardMiddleware:
     """
 
     def __init__(self, app: ASGIApp, services: Services, gzip: Callable[[ASGIApp], ASGIApp] | None = None,
-                 converted: tuple[str, Callable[[ASGIApp], ASGIApp]] | None = None) -> None:
+                 converted: tuple[str, Callable[[ASGIApp], ASGIApp]] | None = None, *,
+                 send_wrapped: bool = False) -> None:
         self.app = app
         """The route under Litestar's exception layer: for every request whose ``send`` is wrapped."""
-        self._plain = app.app if isinstance(app, ExceptionHandlerMiddleware) else app
-        """The route itself: for a request whose ``send`` is not wrapped."""
+        self._plain = app if send_wrapped or not isinstance(app, ExceptionHandlerMiddleware) else app.app
+        """The route itself: for a request whose ``send`` is not wrapped (``send_wrapped``: a layer around this
+        guard wraps every request's, so every request keeps the exception layer)."""
         self._gzip_layer = gzip
         self._gzip = gzip(app) if gzip is not None else None
         self._converted = converted
@@ -214,7 +216,10 @@ class GuardMiddleware:
     def _converting_layer(self) -> ASGIApp:
         """``converted``'s layer around a guard of this route without it (made once)."""
         assert self._converted is not None  # only asked for when there is one
-        self._converting = self._converted[1](GuardMiddleware(self.app, self.services, self._gzip_layer))
+        # the converting layer wraps send: an error must pass through it as an answer, so the inner guard keeps the
+        # route's exception layer for every request (an error raised past it would be answered as JSON)
+        self._converting = self._converted[1](
+            GuardMiddleware(self.app, self.services, self._gzip_layer, send_wrapped=True))
         return self._converting
 
     async def _host_allowed(self, send: Send, settings: Settings, host: str, path: str) -> bool:

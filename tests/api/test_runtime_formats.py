@@ -3,6 +3,8 @@ RFC 9457 problem+xml), CORS only for configured origins, and a request budget pe
 
 from __future__ import annotations
 
+import pytest
+
 from typing import TYPE_CHECKING, Any
 
 from litestar.testing import TestClient
@@ -52,6 +54,19 @@ def test_xml_bodies_for_values_and_errors(client: TestClient[Any], running_plc: 
         assert answer.headers["content-type"].startswith("application/json"), accept
     assert data(client.get(f"{RT}/users/current", headers=reader))["username"] == "reader"
 
+
+
+@pytest.mark.parametrize("encoding", ["gzip, deflate", "identity"])
+def test_a_runtime_routes_error_is_xml_whatever_the_client_accepts_as_encoding(
+        client: TestClient[Any], running_plc: str, users: dict[str, Headers], encoding: str) -> None:
+    """The guard calls a route without its exception layer when nothing wraps the request's ``send``; the XML layer
+    around a runtime route does, so its errors must still pass through it (a client without gzip, curl's default,
+    got them as JSON)."""
+    headers = {**users["reader"], **XML, "Accept-Encoding": encoding}
+    for answer in (client.get(f"{RT}/tags/%22Motor_DB%22.nope/value", headers=headers),
+                   client.get(f"{RT}/history", headers=headers)):
+        assert answer.headers["content-type"].startswith("application/problem+xml"), (answer.status_code, answer.text)
+        assert answer.status_code in (404, 422) and answer.headers["vary"] == "Accept"
 
 def test_each_bearer_token_has_its_own_request_budget(client: TestClient[Any], admin_headers: Headers) -> None:
     settings = data(client.get(f"{RT}/settings", headers=admin_headers))
