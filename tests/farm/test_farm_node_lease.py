@@ -5,14 +5,15 @@ looks with a beat of each between."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from engineering_api.farm.failover import (NodeLease, fail_jobs_of_no_live_node, jobs_of_no_live_node, take_job,
-                                           take_over_orphaned_jobs)
+from engineering_api.farm.failover import (HELD, NodeLease, fail_jobs_of_no_live_node, jobs_of_no_live_node,
+                                           take_job, take_over_orphaned_jobs)
 from tools.farm_harness import RedisServer, redis_client
 
 pytestmark = pytest.mark.xdist_group("farm")
@@ -91,3 +92,30 @@ def test_a_job_without_a_journal_is_failed_only_once_no_live_node_listed_it_acro
     listing.beat()
     assert take_over_orphaned_jobs(looking) == ["unlisted"]
     assert settled == [("unlisted", {})], "settled as a job that made no farm call"
+
+
+def test_a_job_taken_over_is_settled_once_across_looks(redis_server: RedisServer) -> None:
+    """A taken-over job is not this node's supervised job and its journal names the lost node until its watch
+    ends: each later look finds it again, and must not settle it again (a second watch, or a look between the
+    watch's end and its clearing of the journal writing the job back to Running)."""
+    settled: list[tuple[str, dict[str, Any]]] = []
+    looking, _, farm = _lease(redis_server, own=[], unfinished=["orphan"], settled=settled)
+    journal = {"node": "node-b", "callId": "c1", "method": "m", "agent": "a", "instance": "i"}
+    looking._redis.set(f"{farm.config.prefix}:job:orphan", json.dumps(journal))  # node-b: no lease, dead
+    looking.beat()
+    assert [take_over_orphaned_jobs(looking) for _ in range(4)] == [["orphan"], [], [], []]
+    assert settled == [("orphan", journal)]
+
+
+def test_a_job_a_starting_node_failed_is_not_settled_again_by_its_looks(redis_server: RedisServer) -> None:
+    """The restart path: the starting node takes the mark of each job it fails, re-attaches it; its lease loop
+    then finds the job (not supervised, its journal naming the node's previous run) and must leave it be."""
+    settled: list[tuple[str, dict[str, Any]]] = []
+    starting, jobs, farm = _lease(redis_server, own=[], unfinished=["lost"], settled=settled)
+    starting._redis.set(f"{farm.config.prefix}:job:lost", json.dumps({"node": "previous-run", "callId": "c1"}))
+    assert fail_jobs_of_no_live_node(jobs, farm, starting._redis) == 1
+    assert take_job(starting._redis, farm, "lost") == HELD, "a taken mark stays this node's"
+    jobs.failed.clear()  # re-attached: Running again, as reattach_jobs leaves it
+    starting.beat()
+    assert [take_over_orphaned_jobs(starting) for _ in range(3)] == [[], [], []]
+    assert settled == []
