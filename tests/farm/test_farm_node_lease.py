@@ -14,6 +14,7 @@ import pytest
 
 from engineering_api.farm.failover import (HELD, NodeLease, fail_jobs_of_no_live_node, jobs_of_no_live_node,
                                            take_job, take_over_orphaned_jobs)
+from engineering_api.farm.reattach import reattach_interrupted
 from tools.farm_harness import RedisServer, redis_client
 
 pytestmark = pytest.mark.xdist_group("farm")
@@ -119,3 +120,30 @@ def test_a_job_a_starting_node_failed_is_not_settled_again_by_its_looks(redis_se
     starting.beat()
     assert [take_over_orphaned_jobs(starting) for _ in range(3)] == [[], [], []]
     assert settled == []
+
+
+def _interrupted(redis_server: RedisServer, node: str, prefix: str, journals: dict[str, dict[str, Any]]
+                 ) -> tuple[NodeLease, list[str]]:
+    """A starting node whose database holds ``journals``' jobs failed as interrupted; the jobs it settles."""
+    lease, jobs, farm = _lease(redis_server, own=[], unfinished=[], node=node, prefix=prefix)
+    settled: list[str] = []
+    jobs.interrupted = lambda: list(journals)
+    jobs.settle_detached = lambda job_id, *_args, **_kwargs: settled.append(job_id)
+    farm.registry = SimpleNamespace(job_call=journals.get)
+    return lease, settled
+
+
+def test_of_two_nodes_starting_together_one_finishes_each_interrupted_job(redis_server: RedisServer) -> None:
+    # stopped between two calls after a change: settled by the journal at once, no watch thread
+    journal = {"node": "previous-run", "completedCalls": ["import_source"]}
+    journals = {f"job-{n}": dict(journal) for n in range(4)}
+    prefix = f"lease-{uuid.uuid4().hex}"
+    node_a, settled_a = _interrupted(redis_server, "node-a", prefix, journals)
+    node_b, settled_b = _interrupted(redis_server, "node-b", prefix, journals)
+    node_a.beat()
+    node_b.beat()  # both started: each beats before it takes marks (reattach_jobs)
+    assert take_job(node_b._redis, node_b.farm, "job-3")  # node-b failed it at its start: its mark
+    reattach_interrupted(node_a.jobs, node_a.farm)
+    reattach_interrupted(node_b.jobs, node_b.farm)
+    assert sorted(settled_a + settled_b) == sorted(journals), "each job finished by one node only"
+    assert settled_b == ["job-3"], "node-a never takes a live node's job"
