@@ -94,7 +94,8 @@ def console_routes() -> list[Any]:
                         *git_log.ROUTES, *tests_page.ROUTES, *runtime_page.ROUTES,
                         *xref_page.ROUTES, *tags_page.ROUTES],
         guards=[auth.console_guard],
-        middleware=[DefineMiddleware(CSRFMiddleware, config=csrf)],
+        # the audit inside the CSRF check: a refused token never reaches the guard, which writes the record
+        middleware=[DefineMiddleware(CSRFMiddleware, config=csrf), auth.audit_completion],
         # public to the REST guard (no X-API-Key here): console_guard authenticates by session and audits changes
         opt={"public": True, "audit": False, COMPRESSED: True},
         response_headers=_HEADERS,

@@ -25,9 +25,11 @@ if TYPE_CHECKING:
     from litestar.connection import ASGIConnection
     from litestar.handlers.base import BaseRouteHandler
 
+    from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
     from engineering_api.services import Services
 
-__all__ = ("CSRF_COOKIE", "audit", "console_guard", "sessions_of", "sign_in", "sign_out")
+__all__ = ("CSRF_COOKIE", "audit", "audit_completion", "console_guard", "sessions_of", "sign_in", "sign_out")
 
 _SESSIONS = "console.sessions"
 CSRF_COOKIE = "console_csrf"
@@ -89,6 +91,32 @@ def console_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseR
         connection.state[_RECORD] = services.audit.begin(
             method=method, path=connection.url.path, key_id=principal.key_id, role=principal.role.value,
             client=_client(connection), via="console", session_id=session.session_id)
+
+
+def audit_completion(app: ASGIApp) -> ASGIApp:
+    """Complete the record of a console change its handler did not complete with :func:`audit` (an unexpected
+    exception, Litestar's 400 for a malformed form), with the status sent, 500 when none was: as the REST
+    middleware does, so no change's record stays "started". It runs outside the route's exception handler, so
+    it sees the status a raised exception was answered with."""
+
+    async def complete(scope: Scope, receive: Receive, send: Send) -> None:
+        sent = {"status": 500}
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                sent["status"] = message["status"]
+            await send(message)
+
+        try:
+            await app(scope, receive, capture)
+        finally:
+            record_id = (scope.get("state") or {}).pop(_RECORD, None)  # the handler's audit() popped it: done
+            if record_id is not None:
+                request: Request[Any, Any, Any] = Request(scope)
+                services_of(request).audit.finish(record_id, status=sent["status"], job_id=None,
+                                                  call=f"{request.method} {request.url.path}")
+
+    return complete
 
 
 def audit(request: Request[Any, Any, Any], status: int, *, job_id: str | None = None,

@@ -40,8 +40,8 @@ if TYPE_CHECKING:
     from engineering_api.farm.proxy import FarmBackendBase
     from engineering_api.jobs.manager import JobManager
 
-__all__ = ("BEAT_SECONDS", "NodeLease", "fail_jobs_of_no_live_node", "jobs_of_no_live_node", "take_job",
-           "take_over_orphaned_jobs")
+__all__ = ("BEAT_SECONDS", "HELD", "TAKEN", "NodeLease", "fail_jobs_of_no_live_node", "jobs_of_no_live_node",
+           "take_job", "take_over_orphaned_jobs")
 
 logger = logging.getLogger(__name__)
 
@@ -52,12 +52,15 @@ TAKEN_OVER_SECONDS = 24 * 3600
 """How long the mark that a node took a job over is kept (a day, as the journal)."""
 _TAKE = """
 local holder = redis.call('GET', KEYS[1])
-if holder and holder ~= ARGV[1] and redis.call('EXISTS', ARGV[3] .. holder) == 1 then return 0 end
+if holder == ARGV[1] then return 2 end
+if holder and redis.call('EXISTS', ARGV[3] .. holder) == 1 then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 return 1
 """
 """Take a job's mark unless a live node (its lease ``<prefix>:node:<id>`` exists) holds it: atomic, so of two
-nodes that find its holder dead only one takes it."""
+nodes that find its holder dead only one takes it. 1: newly taken; 2: this node held it already (it is settling
+the job: a look must not settle it again); 0: a live node holds it."""
+TAKEN, HELD = 1, 2
 
 
 class NodeLease:
@@ -117,8 +120,9 @@ class NodeLease:
                 logger.warning("could not look for jobs of lost API nodes", exc_info=True)
 
     def take(self, job_id: str) -> bool:
-        """Whether this node is the one that takes ``job_id`` over (only one does)."""
-        return take_job(self._redis, self.farm, job_id)
+        """Whether this node takes ``job_id`` over now (only one does, once: a job it took at an earlier look is
+        being settled, its journal still naming the lost node until its watch ends)."""
+        return take_job(self._redis, self.farm, job_id) == TAKEN
 
     def unlisted(self, jobs: list[str]) -> list[str]:
         """Of ``jobs`` (unfinished, without a journal, not this node's), those no live node has listed in its lease
@@ -142,12 +146,12 @@ class NodeLease:
         return orphaned
 
 
-def take_job(redis: Any, farm: FarmBackendBase, job_id: str) -> bool:
-    """Whether this node now holds ``job_id``'s mark, the right to finish it: free, its own, or held by a node whose
-    lease is gone."""
+def take_job(redis: Any, farm: FarmBackendBase, job_id: str) -> int:
+    """Whether this node now holds ``job_id``'s mark, the right to finish it: :data:`TAKEN` (it was free or held by
+    a node whose lease is gone), :data:`HELD` (this node held it already), 0 (a live node holds it)."""
     prefix = farm.config.prefix
-    return bool(redis.eval(_TAKE, 1, f"{prefix}:taken-over:{job_id}", farm.node_id, TAKEN_OVER_SECONDS,
-                           f"{prefix}:node:"))
+    return int(redis.eval(_TAKE, 1, f"{prefix}:taken-over:{job_id}", farm.node_id, TAKEN_OVER_SECONDS,
+                          f"{prefix}:node:"))
 
 
 def _node_leases(redis: Any, prefix: str, asking: str) -> dict[str, tuple[int, set[str]]]:

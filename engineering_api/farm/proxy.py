@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 import time
 import uuid
 from typing import TYPE_CHECKING, Any
@@ -147,6 +148,10 @@ class FarmBackendBase(EngineeringBackend):
         self.registry = AgentRegistry(config.redis(), config.prefix)
         self._unreachable_until = 0.0
         """``time.monotonic()`` until which agents' leases are not trusted: Redis was unreachable from here."""
+        self._server_start: tuple[float, float] | None = None
+        """When the Redis server started (``time.monotonic()`` less its uptime) and when that was read: shared by
+        the waiting calls for :data:`LEASE_CHECK_SECONDS` (one ``INFO`` per node, not per call)."""
+        self._server_start_lock = threading.Lock()
         self.node_lease: Any = None
         """This node's lease and its look for jobs of lost nodes, once the app has started
         (:class:`engineering_api.farm.failover.NodeLease`)."""
@@ -199,6 +204,7 @@ class FarmBackendBase(EngineeringBackend):
 
     def _note_unreachable(self) -> None:
         self._unreachable_until = time.monotonic() + self.config.outage_grace_seconds
+        self._server_start = None  # it may come back restarted: read its start again
 
     def stored_outcome(self, call_id: str) -> tuple[str, dict[str, Any] | None]:
         """A call's state and outcome from Celery's result backend (see :func:`stored_outcome`)."""
@@ -562,7 +568,13 @@ class FarmBackendBase(EngineeringBackend):
     def _restarted_since(self, moment: float) -> bool:
         """Whether the Redis server started after ``moment`` (``time.monotonic()``: a wall clock stepped meanwhile
         must not say it did, or did not): what it held then may be lost."""
-        return time.monotonic() - self.registry.uptime() > moment
+        with self._server_start_lock:  # the calls that look meanwhile wait for this read, not read again
+            known = self._server_start
+            if known is None or time.monotonic() - known[1] >= LEASE_CHECK_SECONDS:
+                # a restart is seen at most an interval late, as an agent's record read every interval is
+                now = time.monotonic()
+                known = self._server_start = (now - self.registry.uptime(), now)
+        return known[0] > moment
 
     def _stranded(self, call_id: str, target: Claim, method: str, missing_since: float | None, now: float
                   ) -> float | None:

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from engineering_api.farm.proxy import FarmBackendBase
     from engineering_api.jobs.manager import JobManager
 
-__all__ = ("POLL_SECONDS", "CallFate", "reattach_jobs", "verdict", "watch")
+__all__ = ("POLL_SECONDS", "CallFate", "reattach_interrupted", "reattach_jobs", "verdict", "watch")
 
 logger = logging.getLogger(__name__)
 
@@ -61,17 +61,39 @@ class CallFate:
 
 
 def reattach_jobs(jobs: JobManager, farm: FarmBackendBase) -> int:
-    """Re-attach every interrupted job whose farm journal is known, and from now on watch every job that ends
-    ``OUTCOME_UNKNOWN``; returns how many were re-attached."""
+    """Re-attach every interrupted job whose farm journal is known and whose mark this node holds, start this
+    node's lease, and from now on watch every job that ends ``OUTCOME_UNKNOWN``; returns how many were
+    re-attached."""
+    from engineering_api.farm.failover import NodeLease
+
     farm.on_outcome_unknown = lambda job_id, call: watch(jobs, farm, job_id, call, after_its_end=True)
+    farm.node_lease = NodeLease(jobs, farm, settle_orphaned)
+    # the lease before the marks: a mark's holder without a lease is dead to a node starting with this one,
+    # which would take the mark back and finish the job too
+    with contextlib.suppress(RedisError):  # Redis away: nothing is re-attached now either
+        farm.node_lease.beat()
+    count = reattach_interrupted(jobs, farm)
+    farm.node_lease.start()
+    return count
+
+
+def reattach_interrupted(jobs: JobManager, farm: FarmBackendBase) -> int:
+    """Re-attach (or settle by its journal) every job failed as interrupted whose mark this node holds or takes
+    (:func:`engineering_api.farm.failover.take_job`): of two nodes that start together and both read the job
+    interrupted, only one finishes it, and never a job a live node took over. Returns how many were re-attached."""
+    from engineering_api.farm.failover import take_job
+
+    redis = farm.config.redis()
     count = 0
     for job_id in jobs.interrupted():
         try:
             call = farm.registry.job_call(job_id)
+            if call is None:
+                continue
+            if not take_job(redis, farm, job_id):  # a live node holds it: that node finishes it
+                continue
         except RedisError:
             logger.warning("cannot re-attach job %s: the farm's Redis is unreachable", job_id)
-            continue
-        if call is None:
             continue
         if not call.get("callId"):  # stopped between two calls: nothing runs, the journal says what completed
             if call.get("completedCalls"):
@@ -81,10 +103,6 @@ def reattach_jobs(jobs: JobManager, farm: FarmBackendBase) -> int:
                                                 f"agent {call['agent']}")
         watch(jobs, farm, job_id, call)
         count += 1
-    from engineering_api.farm.failover import NodeLease
-
-    farm.node_lease = NodeLease(jobs, farm, settle_orphaned)
-    farm.node_lease.start()
     return count
 
 

@@ -125,3 +125,25 @@ def test_a_udt_shows_its_member_tree(client, admin_headers, cpu, make_key):
     assert "/console/devices/PLC_1/udts/UDT_Motor" in client.get("/console/project").text
     page = client.get("/console/devices/PLC_1/udts/UDT_Motor").text
     assert 'data-member="Speed"' in page and "1.5" in page and 'data-member="Running"' in page
+
+
+def test_a_change_that_ends_without_its_handler_auditing_it_is_completed_not_left_started(
+        client, admin_headers, make_key, services, monkeypatch):
+    """The guard writes a change's record before it runs; a handler that raises unexpectedly, or Litestar's 400
+    for a form it cannot read, still completes it with the status sent (500 when the handler broke)."""
+    _seed(client, admin_headers)
+    sign_in(client, make_key("engineer")["X-API-Key"])
+    token = csrf_of(client.get("/console/devices/PLC_1/blocks/FC_Broken").text)
+
+    async def broken(*_args, **_kwargs):
+        raise RuntimeError("a defect, not an engineering error")
+
+    monkeypatch.setattr("engineering_api.console.pages.run", broken)
+    assert client.post("/console/devices/PLC_1/blocks/FC_Broken/compile",
+                       data={"_csrf_token": token}).status_code == 500
+    unreadable = client.post("/console/tests/run", content=b"--x\r\nnot a part",
+                             headers={"content-type": "multipart/form-data; boundary=x", "x-csrftoken": token})
+    assert unreadable.status_code == 400
+    rows = services.db.all("SELECT path, status, outcome FROM audit WHERE via = 'console' ORDER BY rowid")
+    assert [(r["path"].rsplit("/", 1)[-1], r["status"], r["outcome"]) for r in rows] == [
+        ("compile", 500, "failed"), ("run", 400, "failed")], "one record each, completed with the status sent"

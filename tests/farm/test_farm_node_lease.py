@@ -5,14 +5,16 @@ looks with a beat of each between."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from engineering_api.farm.failover import (NodeLease, fail_jobs_of_no_live_node, jobs_of_no_live_node, take_job,
-                                           take_over_orphaned_jobs)
+from engineering_api.farm.failover import (HELD, NodeLease, fail_jobs_of_no_live_node, jobs_of_no_live_node,
+                                           take_job, take_over_orphaned_jobs)
+from engineering_api.farm.reattach import reattach_interrupted
 from tools.farm_harness import RedisServer, redis_client
 
 pytestmark = pytest.mark.xdist_group("farm")
@@ -91,3 +93,57 @@ def test_a_job_without_a_journal_is_failed_only_once_no_live_node_listed_it_acro
     listing.beat()
     assert take_over_orphaned_jobs(looking) == ["unlisted"]
     assert settled == [("unlisted", {})], "settled as a job that made no farm call"
+
+
+def test_a_job_taken_over_is_settled_once_across_looks(redis_server: RedisServer) -> None:
+    """A taken-over job is not this node's supervised job and its journal names the lost node until its watch
+    ends: each later look finds it again, and must not settle it again (a second watch, or a look between the
+    watch's end and its clearing of the journal writing the job back to Running)."""
+    settled: list[tuple[str, dict[str, Any]]] = []
+    looking, _, farm = _lease(redis_server, own=[], unfinished=["orphan"], settled=settled)
+    journal = {"node": "node-b", "callId": "c1", "method": "m", "agent": "a", "instance": "i"}
+    looking._redis.set(f"{farm.config.prefix}:job:orphan", json.dumps(journal))  # node-b: no lease, dead
+    looking.beat()
+    assert [take_over_orphaned_jobs(looking) for _ in range(4)] == [["orphan"], [], [], []]
+    assert settled == [("orphan", journal)]
+
+
+def test_a_job_a_starting_node_failed_is_not_settled_again_by_its_looks(redis_server: RedisServer) -> None:
+    """The restart path: the starting node takes the mark of each job it fails, re-attaches it; its lease loop
+    then finds the job (not supervised, its journal naming the node's previous run) and must leave it be."""
+    settled: list[tuple[str, dict[str, Any]]] = []
+    starting, jobs, farm = _lease(redis_server, own=[], unfinished=["lost"], settled=settled)
+    starting._redis.set(f"{farm.config.prefix}:job:lost", json.dumps({"node": "previous-run", "callId": "c1"}))
+    assert fail_jobs_of_no_live_node(jobs, farm, starting._redis) == 1
+    assert take_job(starting._redis, farm, "lost") == HELD, "a taken mark stays this node's"
+    jobs.failed.clear()  # re-attached: Running again, as reattach_jobs leaves it
+    starting.beat()
+    assert [take_over_orphaned_jobs(starting) for _ in range(3)] == [[], [], []]
+    assert settled == []
+
+
+def _interrupted(redis_server: RedisServer, node: str, prefix: str, journals: dict[str, dict[str, Any]]
+                 ) -> tuple[NodeLease, list[str]]:
+    """A starting node whose database holds ``journals``' jobs failed as interrupted; the jobs it settles."""
+    lease, jobs, farm = _lease(redis_server, own=[], unfinished=[], node=node, prefix=prefix)
+    settled: list[str] = []
+    jobs.interrupted = lambda: list(journals)
+    jobs.settle_detached = lambda job_id, *_args, **_kwargs: settled.append(job_id)
+    farm.registry = SimpleNamespace(job_call=journals.get)
+    return lease, settled
+
+
+def test_of_two_nodes_starting_together_one_finishes_each_interrupted_job(redis_server: RedisServer) -> None:
+    # stopped between two calls after a change: settled by the journal at once, no watch thread
+    journal = {"node": "previous-run", "completedCalls": ["import_source"]}
+    journals = {f"job-{n}": dict(journal) for n in range(4)}
+    prefix = f"lease-{uuid.uuid4().hex}"
+    node_a, settled_a = _interrupted(redis_server, "node-a", prefix, journals)
+    node_b, settled_b = _interrupted(redis_server, "node-b", prefix, journals)
+    node_a.beat()
+    node_b.beat()  # both started: each beats before it takes marks (reattach_jobs)
+    assert take_job(node_b._redis, node_b.farm, "job-3")  # node-b failed it at its start: its mark
+    reattach_interrupted(node_a.jobs, node_a.farm)
+    reattach_interrupted(node_b.jobs, node_b.farm)
+    assert sorted(settled_a + settled_b) == sorted(journals), "each job finished by one node only"
+    assert settled_b == ["job-3"], "node-a never takes a live node's job"

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -81,3 +83,33 @@ if __name__ == "__main__":
     print(f"{measured:.1f} Redis commands per port call")
     for command, per_call in sorted(commands.items(), key=lambda kv: -kv[1]):
         print(f"  {command:24} {per_call:6.2f}")
+
+
+def test_waiting_calls_share_one_read_of_the_servers_start_per_interval(redis_server: RedisServer) -> None:
+    """A waiting call asks whether Redis restarted since it published (``INFO``) every lease check: the node's
+    calls share one read per :data:`LEASE_CHECK_SECONDS`, read again at once after Redis was unreachable."""
+    from engineering_api.farm.celery_app import FarmConfig
+    from engineering_api.farm.proxy import FarmBackend
+
+    backend = FarmBackend(FarmConfig(redis_server.url))
+    reads: list[float] = []
+    uptime = backend.registry.uptime
+
+    def counted_uptime() -> float:
+        reads.append(uptime())
+        return reads[-1]
+
+    backend.registry.uptime = counted_uptime  # type: ignore[method-assign]
+    # INFO's uptime is whole seconds: a moment a few seconds on is after the server's start however it rounds
+    before, after = time.monotonic() - 3600.0, time.monotonic() + 5.0
+    answers: list[bool] = []
+    waiting = [threading.Thread(target=lambda: answers.extend(backend._restarted_since(m) for m in (before, after)))
+               for _ in range(8)]
+    for thread in waiting:
+        thread.start()
+    for thread in waiting:
+        thread.join()
+    assert sorted(answers) == [False] * 8 + [True] * 8, "started since an hour ago, not since later"
+    assert len(reads) == 1, f"{len(reads)} INFO reads for 16 looks of 8 waiting calls within one interval"
+    backend._note_unreachable()  # Redis may come back restarted: its start is read again
+    assert backend._restarted_since(before) and len(reads) == 2

@@ -7,6 +7,7 @@ expression and call rules (``expr``, ``lvalue``, ``call``) of the sibling parts,
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 from typing import Any, TypeVar
 
 from simatic_xml import cancel
@@ -242,13 +243,16 @@ class StatementChecks(CheckContext):
     def s_region(self, s: A.Region) -> None:
         self.body(s.body)
 
+    @cached_property
+    def jump_labels(self) -> set[str]:
+        """The jump labels the block's SCL networks declare, lower case: read once per block (a checker checks one
+        block), as each GOTO walked every network of it (a state machine has dozens)."""
+        return _scl_labels(self.b)
+
     def s_goto(self, s: A.Goto) -> None:
         """GOTO jumps to a jump label of the same block (STEP 7 help, SCL "GOTO: Jump": "the jump label ... must
         be in the same block"): a label the block's SCL networks do not declare is refused."""
-        labels: set[str] | None = getattr(self, "_jump_labels", None)
-        if labels is None:  # once per block: each GOTO walked every network of it (a state machine has dozens)
-            labels = self._jump_labels = _scl_labels(self.b)
-        if s.label.lower() not in labels:
+        if s.label.lower() not in self.jump_labels:
             self.err(s, "GOTO_LABEL", label=s.label)
 
     def cond(self, e: A.Expr) -> None:
