@@ -95,7 +95,15 @@ def test_a_second_node_says_truly_where_the_keys_are(tmp_path: Path, shared: str
                                                      capsys: pytest.CaptureFixture[str],
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     class NoServer:
+        """Granian's server as serve uses it (cli._serve_until_stopped), serving nothing."""
+
+        wrks: list[object] = []
+        interrupt_signal = False
+
         def __init__(self, *_: object, **__: object) -> None:
+            pass
+
+        def signal_handler_interrupt(self, *_: object) -> None:
             pass
 
         def serve(self) -> None:
