@@ -29,6 +29,7 @@ The checks are exact; the waits are bounded waits on events. The pauses of the s
 
 from __future__ import annotations
 
+import collections
 import random
 import shutil
 import signal
@@ -94,6 +95,16 @@ def _code(response: httpx.Response) -> str | None:
     return body.get("code") if isinstance(body, dict) else None
 
 
+def _cause(response: httpx.Response) -> str | None:
+    """``details.cause`` of a problem answer: which fault it tells (docs/farm.md, "one shape")."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    details = body.get("details") if isinstance(body, dict) else None
+    return details.get("cause") if isinstance(details, dict) else None
+
+
 class Run:
     """The farm, the sessions and the sampler of one schedule."""
 
@@ -133,6 +144,8 @@ class Run:
                 self.in_flight[index].discard(session.name)
         code = _code(response)
         session.answers.append((what, response.status_code, code))
+        if response.status_code == 503 and not _cause(response):  # one shape per fault, as a client reads it
+            self.violations.append(f"{session.name} {what}: 503 {code} without details.cause: {response.text[:300]}")
         if response.status_code == 500:  # with the node's last traceback: a failure must be diagnosable
             log = (node.data_dir / "serve.log").read_text(errors="replace")
             self.violations.append(f"{session.name} {what}: 500 {response.text[:300]}\n"
@@ -455,9 +468,11 @@ def test_the_farm_keeps_its_invariants_under_a_fault_schedule(farm_under_faults,
         for thread in workers:
             thread.join(SETTLE_SECONDS)
         sampler.join(HANG_GUARD_S)
+    unavailable = collections.Counter(code for s in run.sessions for _, status, code in s.answers if status == 503)
     print(f"seed {seed}: faults {faults}; answers per session "
           f"{[len(s.answers) for s in run.sessions]}; committed {[len(s.committed) for s in run.sessions]}; "
-          f"answered through the surviving node in {run.failovers} s")
+          f"answered through the surviving node in {run.failovers} s; fault answers (503, each with its cause) "
+          f"{sorted(unavailable.items())}")
     assert not any(t.is_alive() for t in workers), "every session got its last answer"
     _final_check(run)
     assert not run.violations, f"seed {seed}: {run.violations[:10]}"
