@@ -512,7 +512,8 @@ class JobManager:
     def fail_interrupted(self, only: builtins.list[str] | None = None) -> int:
         """At start-up: jobs left Pending or Running by a previous process can never finish. ``only``: just these
         jobs (several API nodes on one database: the jobs no live node runs, :meth:`supervised`), if unfinished."""
-        error = JobError(code="INTERRUPTED", message=_INTERRUPTED, status=503)
+        # the cause a farm's node gives a job its dead node left (farm/reattach.py): one shape for one fault
+        error = JobError(code="INTERRUPTED", message=_INTERRUPTED, status=503, details={"cause": "API_NODE_STOPPED"})
         if only is not None and not only:
             return 0
         unfinished = jobs.c.status.in_(("Pending", "Running"))

@@ -172,6 +172,7 @@ def test_restart_fails_jobs_that_were_running(tmp_path: Path) -> None:
         assert job["status"] == "Failed"
         assert job["message"] == "interrupted by restart"
         assert job["errorCode"] == "INTERRUPTED" and job["error"] == "interrupted by restart"
+        assert job["errorDetails"] == {"cause": "API_NODE_STOPPED"}  # as a farm's surviving node says it
         assert job["completedAt"]
     gate.set()
 
