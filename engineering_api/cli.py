@@ -193,7 +193,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-
 def _serve_until_stopped(server: Any) -> None:
     """Run granian's main process until it is asked to stop; a Ctrl+C (SIGINT or SIGTERM to the process group) is
     a clean stop, exit status 0, however the worker's exit and the main process's turn are ordered.
@@ -216,6 +215,7 @@ def _serve_until_stopped(server: Any) -> None:
     except SystemExit as exc:
         if exc.code != 1 or not server.interrupt_signal:
             raise
+
 
 def _tls_files(settings: Settings) -> tuple[Path, Path] | None | str:
     """The certificate and key files to serve HTTPS with, None for plain HTTP, or why they cannot be used."""
