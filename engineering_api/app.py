@@ -219,7 +219,7 @@ async def running(services: Services) -> AsyncIterator[None]:
     services.started_at = utc_now()
     farm = _farm_of(services)
     if farm is not None:  # several nodes may share the database: not the jobs a live one runs
-        from engineering_api.farm.failover import fail_jobs_of_no_live_node
+        from engineering_api.farm.failover import fail_jobs_of_no_live_node, staging_lease_alive
         from engineering_api.farm.reattach import reattach_jobs
 
         interrupted = fail_jobs_of_no_live_node(services.jobs, farm)
@@ -233,7 +233,8 @@ async def running(services: Services) -> AsyncIterator[None]:
     if settled:
         logger.warning("%d pipeline execution(s) from the previous run were settled as Failed (interrupted by "
                        "restart)", len(settled))
-    remove_stale_staging(services.settings.roots)  # before any job, so none of it is work in progress
+    # before any job of this node; a folder another live node or agent works in names its owner and is kept
+    remove_stale_staging(services.settings.roots, None if farm is None else staging_lease_alive(farm))
     created = ensure_admin_key(services.keys, services.settings.secret_path)
     if created:
         logger.warning("first start: an admin API key was written to %s (mode 0600)", created)

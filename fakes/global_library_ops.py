@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import uuid
 from typing import TYPE_CHECKING
 
 from engineering_api.backend.areas.global_library import GlobalLibraryArchive, GlobalLibraryInfo, GlobalLibraryPort
 from engineering_api.backend.errors import LockedError, ValidationError
 from engineering_api.lib.archives import create_zip
 from engineering_api.lib.schema import utc_now
+from engineering_api.lib.staging import staging_folder
 from engineering_api.rules.library import (
     check_archive_target, check_library_file, check_new_global_library, library_already_open, library_locked,
     library_read_only, library_suffix, library_unsaved,
@@ -158,12 +158,10 @@ class FakeGlobalLibrary(GlobalLibraryPort):
                 raise library_unsaved(library, archiving=True)
             self.save_global_library(library)
         make_folder(target.parent)
-        staging = target.parent / f".archive-{uuid.uuid4().hex}"
-        try:
-            shutil.copytree(lib.folder, staging / lib.folder.name, ignore=shutil.ignore_patterns(LOCK_NAME, ".tmp-*"))
-            count = create_zip(staging, target)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+        with staging_folder(target.parent, "archive") as staging:
+            content = staging / "archive"
+            shutil.copytree(lib.folder, content / lib.folder.name, ignore=shutil.ignore_patterns(LOCK_NAME, ".tmp-*"))
+            count = create_zip(content, target)
         data = target.read_bytes()
         return GlobalLibraryArchive(library_name=library, archive_path=str(target), size_bytes=len(data),
                                     file_count=count, sha256=hashlib.sha256(data).hexdigest())

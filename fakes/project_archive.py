@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import uuid
 from typing import TYPE_CHECKING
 
 from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, ValidationError
 from engineering_api.backend.models import ArchiveInfo
 from engineering_api.lib.archives import ArchiveRejectedError, create_zip, extract_zip
+from engineering_api.lib.staging import staging_folder
 from engineering_api.rules.archive import check_archive_target, unsaved_changes_refused, unsaved_changes_warning
 from fakes.project_commit import recover
 from fakes.project_files import LOCK_NAME, load_project, make_folder, project_version
@@ -58,34 +58,39 @@ def retrieve_archive(archive: Path, target_directory: Path, version: str) -> Pat
         raise NotFoundError(f"The archive '{archive}' was not found.", code="ARCHIVE_NOT_FOUND")
     if not archive.suffix.lower().startswith(".zap"):
         raise ValidationError(f"'{archive.name}' is not a TIA Portal archive (.zap16 … .zap21).", code="NOT_AN_ARCHIVE")
-    staging = target_directory / f".retrieve-{uuid.uuid4().hex}"
     new_target = not target_directory.exists()
     make_folder(target_directory)
     restored = False
     try:
-        try:
-            extract_zip(archive, staging)
-        except ArchiveRejectedError as exc:
-            raise ValidationError(str(exc), code="ARCHIVE_REJECTED") from None
-        tops = [p for p in staging.iterdir() if p.is_dir()]
-        files = [f for top in tops for f in top.glob("*.ap[0-9][0-9]")]
-        if len(tops) != 1 or len(files) != 1:
-            raise ValidationError(f"'{archive.name}' does not contain exactly one project.", code="NOT_AN_ARCHIVE")
-        project_dir = target_directory / tops[0].name
-        if project_dir.exists():
-            raise AlreadyExistsError(f"The target folder '{project_dir}' already exists.", code="PROJECT_EXISTS")
-        file = files[0]
-        held = project_version(file)
-        if held != version:
-            raise ValidationError(
-                f"The archive holds a TIA Portal {held} project; this portal is {version}.",
-                code="PROJECT_VERSION_MISMATCH",
-            )
-        load_project(file)  # refuse a damaged project before it lands in the target folder
-        tops[0].rename(project_dir)
+        with staging_folder(target_directory, "retrieve") as staging:
+            file = _restore_into(archive, staging / "archive", target_directory, version)
         restored = True
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
         if new_target and not restored:
             shutil.rmtree(target_directory, ignore_errors=True)  # a refused archive leaves nothing behind
+    return file
+
+
+def _restore_into(archive: Path, staging: Path, target_directory: Path, version: str) -> Path:
+    """Extract ``archive`` into ``staging``, check it holds one ``version`` project, move that into place."""
+    try:
+        extract_zip(archive, staging)
+    except ArchiveRejectedError as exc:
+        raise ValidationError(str(exc), code="ARCHIVE_REJECTED") from None
+    tops = [p for p in staging.iterdir() if p.is_dir()]
+    files = [f for top in tops for f in top.glob("*.ap[0-9][0-9]")]
+    if len(tops) != 1 or len(files) != 1:
+        raise ValidationError(f"'{archive.name}' does not contain exactly one project.", code="NOT_AN_ARCHIVE")
+    project_dir = target_directory / tops[0].name
+    if project_dir.exists():
+        raise AlreadyExistsError(f"The target folder '{project_dir}' already exists.", code="PROJECT_EXISTS")
+    file = files[0]
+    held = project_version(file)
+    if held != version:
+        raise ValidationError(
+            f"The archive holds a TIA Portal {held} project; this portal is {version}.",
+            code="PROJECT_VERSION_MISMATCH",
+        )
+    load_project(file)  # refuse a damaged project before it lands in the target folder
+    tops[0].rename(project_dir)
     return project_dir / file.name

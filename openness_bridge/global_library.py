@@ -17,13 +17,12 @@ The author and comment of a new library are not written: Openness' ``Create`` ta
 from __future__ import annotations
 
 import hashlib
-import shutil
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.areas.global_library import GlobalLibraryArchive, GlobalLibraryInfo, GlobalLibraryPort
 from engineering_api.backend.errors import EngineeringError, ValidationError
+from engineering_api.lib.staging import staging_folder
 from engineering_api.rules.library import (
     check_archive_target, check_library_file, check_new_global_library, library_already_open, library_file_version,
     library_locked, library_read_only, library_suffix, library_unsaved,
@@ -150,8 +149,7 @@ class BridgeGlobalLibrary(GlobalLibraryPort):
                     raise library_unsaved(library, archiving=True)
                 lib.Save()
             target.parent.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(prefix=".archive-", dir=target.parent))
-            try:
+            with staging_folder(target.parent, "archive") as staging:
                 mode = self._session.namespace("Siemens.Engineering.Library").LibraryArchivationMode
                 lib.Archive(self._session.api.io.DirectoryInfo(str(staging)), target.stem, mode.Compressed)
                 produced = [p for p in staging.iterdir() if p.is_file()]
@@ -159,8 +157,6 @@ class BridgeGlobalLibrary(GlobalLibraryPort):
                     raise EngineeringError(f"GlobalLibrary.Archive wrote {len(produced)} files instead of one.",
                                            code="BRIDGE_ERROR")
                 produced[0].replace(target)
-            finally:
-                shutil.rmtree(staging, ignore_errors=True)
             data = target.read_bytes()
             # TIA's archive format is its own: how many files it holds is not visible from outside (0: unknown).
             return GlobalLibraryArchive(library_name=library, archive_path=str(target), size_bytes=len(data),

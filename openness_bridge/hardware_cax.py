@@ -10,7 +10,6 @@ and imports with ``RetainTiaDevice`` only when nothing clashes.
 from __future__ import annotations
 
 import shutil
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +20,7 @@ from engineering_api.backend.errors import (
     ValidationError,
 )
 from engineering_api.backend.models import HardwareTransfer
+from engineering_api.lib.staging import staging_folder
 from engineering_api.rules.naming import check_device_name
 from openness_bridge.device_lookup import all_devices, find_device
 from openness_bridge.projects import require_folder
@@ -107,8 +107,7 @@ class CaxTransfer:
             if target.exists():
                 raise AlreadyExistsError(f"The file '{target.name}' already exists.", code="FILE_EXISTS")
             target.parent.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
-            try:
+            with staging_folder(target.parent, "export") as staging:
                 aml, log = staging / "hardware.aml", staging / "hardware.log"
                 io = self._session.api.io
                 if not self._cax(project).Export(device, io.FileInfo(str(aml)), io.FileInfo(str(log))):
@@ -117,8 +116,6 @@ class CaxTransfer:
                         code="OPENNESS_REFUSED",
                     )
                 aml.replace(target)
-            finally:
-                shutil.rmtree(staging, ignore_errors=True)
             return HardwareTransfer(path=str(target), devices=[str(device.Name)])
 
         return self._session.call("CaxProvider.Export", run)

@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from engineering_api.lib.staging import staging_folder
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -39,11 +41,15 @@ class ScratchFolders:
         """A fresh, empty folder for one Openness file exchange, removed on exit."""
         if self.root is not None:
             self.root.mkdir(parents=True, exist_ok=True)
-        folder = Path(tempfile.mkdtemp(prefix=f"{purpose}-", dir=self.root))
-        try:
+        if self.root is None:
+            folder = Path(tempfile.mkdtemp(prefix=f"{purpose}-"))
+            try:
+                yield folder
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
+            return
+        with staging_folder(self.root, purpose) as folder:  # the root is shared: the folder names its owner
             yield folder
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
 
     def export_bytes(self, obj: Any, purpose: str = "export") -> bytes:
         """``obj.Export(FileInfo, ExportOptions.WithDefaults)`` (block, UDT, tag or watch table) as bytes."""

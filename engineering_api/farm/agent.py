@@ -50,6 +50,7 @@ from engineering_api.farm.celery_heart import CeleryHeart
 from engineering_api.farm.codec import AgentCallError, decode, encode, encode_error
 from engineering_api.farm.registry import HEARTBEAT_SECONDS, AgentRecord, AgentRegistry, agent_queue
 from engineering_api.lib.observability import current_request_id, well_formed_request_id
+from engineering_api.lib.staging import hold_staging_lease
 from engineering_api.lib.tracing import REQUEST_ID_ATTRIBUTE, Tracing
 from simatic_xml.cancel import CancelToken, installed
 
@@ -402,6 +403,7 @@ def run_agent(config: FarmConfig, backend: EngineeringBackend, *, name: str | No
     registry.mark_epoch()
     record = AgentRecord(name=name, backend=backend_name, tia_versions=versions, lease_seconds=config.lease_seconds)
     runner = AgentRunner(backend, registry, record, tracing)
+    hold_staging_lease(registry.record_key(name), record.instance)  # its staging folders live while its record does
     register_lock_holder({"farmAgent": name, "farmInstance": record.instance},
                          lambda lock: _lock_holder_alive(registry, lock))
     app = celery_app(config)

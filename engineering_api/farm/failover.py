@@ -34,6 +34,8 @@ from typing import TYPE_CHECKING, Any
 
 from redis.exceptions import RedisError
 
+from engineering_api.lib.staging import LeaseAlive, hold_staging_lease
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -41,7 +43,7 @@ if TYPE_CHECKING:
     from engineering_api.jobs.manager import JobManager
 
 __all__ = ("BEAT_SECONDS", "HELD", "TAKEN", "NodeLease", "fail_jobs_of_no_live_node", "jobs_of_no_live_node",
-           "take_job", "take_over_orphaned_jobs")
+           "staging_lease_alive", "take_job", "take_over_orphaned_jobs")
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +74,7 @@ class NodeLease:
         self.settle = settle
         """Re-attaches a taken-over job to its call (:func:`engineering_api.farm.reattach.settle_orphaned`)."""
         self._redis = farm.config.redis()
+        hold_staging_lease(self._key("node", farm.node_id))  # its staging folders live while this lease does
         self._stop = threading.Event()
         self._beats = 0
         self._suspects: dict[str, dict[str, int]] = {}
@@ -252,3 +255,27 @@ def take_over_orphaned_jobs(lease: NodeLease) -> list[str]:
             lease.settle(lease.jobs, lease.farm, job_id, {})
             taken.append(job_id)
     return taken
+
+
+def staging_lease_alive(farm: FarmBackendBase) -> LeaseAlive:
+    """Whether the farm lease a staging folder's owner mark names is live (``lib.staging``): an API node's lease
+    or an agent's record, held by the mark's instance (an agent restarted as another instance left its old
+    folders). Redis away or a record it cannot read: live, so the folder is kept."""
+    redis = farm.config.redis()
+
+    def alive(key: str, instance: str | None) -> bool:
+        try:
+            raw = redis.get(key)
+        except RedisError:
+            return True
+        if raw is None:
+            return False
+        if instance is None:
+            return True
+        try:
+            record = json.loads(raw)
+        except ValueError:
+            return True
+        return not isinstance(record, dict) or record.get("instance") == instance
+
+    return alive

@@ -304,6 +304,10 @@ class AgentRegistry:
     def _key(self, *parts: str) -> str:
         return ":".join((self._prefix, *parts))
 
+    def record_key(self, name: str) -> str:
+        """The Redis key of agent ``name``'s record: its lease (gone when the lease lapses)."""
+        return self._key("agent", name)
+
     def uptime(self) -> float:
         """Seconds since the Redis server started (a restart forgot nothing, but leases expired meanwhile)."""
         return float(self._redis.info("server").get("uptime_in_seconds", 0))
@@ -314,7 +318,7 @@ class AgentRegistry:
         its data forgot of this agent's ownership (see ``_BEAT``). Returns 1 when the claim was rebuilt, -1 while
         the project is held under no claim (an orphan), 0 otherwise."""
         record.heartbeat_at = time.time()  # for display: every duration is on Redis' clock or a monotonic one
-        agent_key = self._key("agent", record.name)
+        agent_key = self.record_key(record.name)
         owned = record.fence is not None and record.holder is not None and record.open_project is not None
         claim = json.dumps({"caller": record.holder, "instance": record.instance, "token": record.fence,
                             "closing": False, "at": time.time(), "rebuilt": True}) if owned else ""
@@ -331,13 +335,13 @@ class AgentRegistry:
         """The record, with a call's start or end (its name is kept in the set of agents by the heartbeat, every
         second: a roster read drops a name only while neither its record nor its claim is there)."""
         record.heartbeat_at = time.time()
-        target.set(self._key("agent", record.name), json.dumps(asdict(record)), px=int(record.lease_seconds * 1000))
+        target.set(self.record_key(record.name), json.dumps(asdict(record)), px=int(record.lease_seconds * 1000))
 
     def withdraw(self, record: AgentRecord) -> None:
         """An agent that stops cleanly removes its record at once (only its own instance's)."""
         current = self.agent(record.name)
         if current is not None and current.instance == record.instance:
-            self._redis.delete(self._key("agent", record.name))
+            self._redis.delete(self.record_key(record.name))
 
     def _roster(self) -> list[tuple[AgentRecord | None, str, dict[str, Any] | None]]:
         """Every known agent by name: its record (None: not alive) and its claim as stored, in one round trip."""
@@ -358,7 +362,7 @@ class AgentRegistry:
 
     def agent(self, name: str) -> AgentRecord | None:
         """One agent's record, or None when it is not alive."""
-        raw = self._redis.get(self._key("agent", name))
+        raw = self._redis.get(self.record_key(name))
         return _record(raw) if raw is not None else None
 
     # ----- draining --------------------------------------------------------------------------

@@ -1,40 +1,100 @@
-"""Start-up cleanup of the staging folders and temporary files a killed run left under the file roots.
+"""Staging folders that name their owner, and the start-up cleanup of what a killed run left under the file roots.
 
 Retrieves, archives and exports work in a staging folder beside their target and remove it when done; a
-``kill -9`` leaves it behind (a retrieve's is as large as the project). Only the exact names the service
-creates are matched, never a user's file; the cleanup runs at start-up, before any job, so no staging folder
-found then belongs to work in progress. Project folders' own staged files are recovered when a project is
-opened (``fakes.project_commit``), not here: their journal may still have to be applied.
+``kill -9`` leaves it behind (a retrieve's is as large as the project). Several processes may share the file
+roots (``serve --farm`` nodes and their agents share a workspace, docs/farm.md), so a starting node must not take
+the folder another one is working in. Each staging folder therefore has an owner mark beside it
+(``<folder>.owner``: host, process id, and the farm lease that proves the process alive to other hosts), written
+*before* the folder exists and removed after it: a folder of this version never exists without its mark.
+
+At start-up a folder is removed only when its owner is gone: a dead process on this host, or on another host a
+farm lease (API node or agent, ``engineering_api.farm``) that has lapsed. An owner on another host without a
+lease, or whose lease cannot be read, is kept: leaking a folder is recoverable, deleting live work is not. A
+folder without a mark was left by a version before the marks and is removed. Temporary files (an archive or a
+tag table being written) cannot carry a mark; a writer keeps touching them, so they are removed once unchanged
+for :data:`TEMPORARY_FILE_GRACE_SECONDS`. Only the exact names the service creates are matched, never a user's
+file. Project folders' own staged files are recovered when a project is opened (``fakes.project_commit``).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
 import shutil
-from collections.abc import Iterable
+import socket
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-__all__ = ("SCRATCH_FOLDER", "is_stale_staging", "remove_stale_staging")
+__all__ = (
+    "SCRATCH_FOLDER", "TEMPORARY_FILE_GRACE_SECONDS", "LeaseAlive", "hold_staging_lease", "is_stale_staging",
+    "pid_alive", "remove_stale_staging", "staging_folder",
+)
 
 logger = logging.getLogger(__name__)
 
 SCRATCH_FOLDER = ".engineering-api-scratch"
 """The Openness bridge's scratch root inside the first file root; everything in it is the service's."""
 
+TEMPORARY_FILE_GRACE_SECONDS = 600.0
+"""How long a temporary file must have stayed unchanged before a starting node takes it for a killed writer's."""
+
+OWNER_SUFFIX = ".owner"
+"""The owner mark's name: the staging folder's name with this suffix, in the same folder."""
+
+LeaseAlive = Callable[[str, "str | None"], bool]
+"""Whether the farm lease ``key`` (a Redis key) is live, and held by ``instance`` when one is named."""
+
 _MKTEMP = r"[a-z0-9_]{8}"
 """The random part ``tempfile.mkstemp``/``mkdtemp`` add."""
 
 _STAGING_FOLDERS = re.compile(
-    rf"^(?:\.(?:retrieve|archive)-[0-9a-f]{{32}}"  # the fake's retrieve and archive staging (uuid4 hex)
-    rf"|\.\.retrieve-[0-9a-f]{{32}}\.{_MKTEMP}\.tmp"  # extract_zip's folder for that staging
-    rf"|\.(?:archive|export)-{_MKTEMP})$"  # the bridge's archive and hardware export staging
+    rf"^(?:\.(?:retrieve|archive|export)-[0-9a-f]{{32}}"  # staging_folder's (uuid4 hex)
+    rf"|\.\.retrieve-[0-9a-f]{{32}}\.{_MKTEMP}\.tmp"  # extract_zip's folder for a retrieve (before the marks)
+    rf"|\.(?:archive|export)-{_MKTEMP})$"  # the bridge's archive and hardware export staging (before the marks)
 )
 _TEMPORARY_FILES = re.compile(
     rf"^(?:\..+\.zap\d{{2}}\.{_MKTEMP}\.tmp"  # create_zip writing an archive
     r"|\..+\.(?:xlsx|json)\.\d+\.tmp)$"  # a tag table export being written (tag_formats._atomic_write)
 )
+
+_HOST = socket.gethostname()
+_lease: tuple[str, str | None] | None = None
+"""This process' farm lease (Redis key, instance), written into every owner mark it makes."""
+
+
+def hold_staging_lease(key: str, instance: str | None = None) -> None:
+    """Name the farm lease that proves this process alive to other hosts (an API node's ``<prefix>:node:<id>``,
+    an agent's record with its instance): marks made from now on carry it."""
+    global _lease
+    _lease = (key, instance)
+
+
+@contextmanager
+def staging_folder(parent: Path, kind: str) -> Iterator[Path]:
+    """A fresh folder ``.<kind>-<uuid hex>`` in ``parent`` with its owner mark beside it; both removed on exit."""
+    folder = parent / f".{kind}-{uuid.uuid4().hex}"
+    mark = folder.with_name(folder.name + OWNER_SUFFIX)
+    owner: dict[str, Any] = {"host": _HOST, "pid": os.getpid()}
+    if _lease is not None:
+        owner["lease"], owner["instance"] = _lease
+    handle = os.open(mark, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(handle, json.dumps(owner).encode())  # one small write: a reader sees all of it or nothing
+    finally:
+        os.close(handle)
+    try:
+        folder.mkdir()
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        mark.unlink(missing_ok=True)  # after the folder: the folder never outlives its mark
 
 
 def is_stale_staging(name: str, *, folder: bool) -> bool:
@@ -42,8 +102,12 @@ def is_stale_staging(name: str, *, folder: bool) -> bool:
     return bool((_STAGING_FOLDERS if folder else _TEMPORARY_FILES).match(name))
 
 
-def remove_stale_staging(roots: Iterable[Path]) -> list[Path]:
-    """Remove staging folders and temporary files left below ``roots`` by a run that was killed; log them.
+def remove_stale_staging(roots: Iterable[Path], lease_alive: LeaseAlive | None = None) -> list[Path]:
+    """Remove staging folders and temporary files below ``roots`` whose owner is gone; log them.
+
+    Args:
+        roots: the file roots.
+        lease_alive: reads a farm lease, for owners on other hosts (None outside a farm: those are kept).
 
     Symbolic links are not followed; a folder that cannot be removed is logged and skipped.
 
@@ -51,23 +115,87 @@ def remove_stale_staging(roots: Iterable[Path]) -> list[Path]:
         What was removed.
     """
     removed: list[Path] = []
+    now = time.time()
     for root in roots:
         for top, folders, files in os.walk(root):
             here = Path(top)
-            if here.name == SCRATCH_FOLDER:
-                folders[:] = [name for name in folders if not _remove(here / name, removed)]
-                files[:] = [name for name in files if not _remove(here / name, removed)]
-                continue
-            folders[:] = [n for n in folders if not (is_stale_staging(n, folder=True) and _remove(here / n, removed))]
+            scratch = here.name == SCRATCH_FOLDER
+            kept: list[str] = []
+            for name in folders:
+                if not (scratch or is_stale_staging(name, folder=True)):
+                    kept.append(name)
+                    continue
+                mark = here / (name + OWNER_SUFFIX)  # never walked into: another owner's work, or gone
+                if _owner_gone(mark, lease_alive, now) and _remove(here / name, removed) and mark.exists():
+                    _remove(mark, removed)
+            folders[:] = kept
             for name in files:
-                if is_stale_staging(name, folder=False):
-                    _remove(here / name, removed)
+                path = here / name
+                folder = name.removesuffix(OWNER_SUFFIX)
+                if folder != name and (scratch or is_stale_staging(folder, folder=True)):
+                    # killed between the mark and its folder, or between their removals
+                    if not (here / folder).exists() and path.exists() and _owner_gone(path, lease_alive, now):
+                        _remove(path, removed)
+                elif (scratch or is_stale_staging(name, folder=False)) and _unchanged_for_grace(path, now):
+                    _remove(path, removed)
     if removed:
         logger.warning(
             "removed %d staging folder(s)/temporary file(s) left by an interrupted run: %s",
             len(removed), ", ".join(str(p) for p in removed),
         )
     return removed
+
+
+def _owner_gone(mark: Path, lease_alive: LeaseAlive | None, now: float) -> bool:
+    """Whether the owner a staging folder's mark names is gone (no mark: a folder of before the marks)."""
+    try:
+        owner = json.loads(mark.read_bytes())
+    except FileNotFoundError:
+        return True
+    except (OSError, ValueError):  # being written this instant, or torn by a kill while written
+        return _unchanged_for_grace(mark, now)
+    if not isinstance(owner, dict):
+        return True
+    if owner.get("host") == _HOST and isinstance(owner.get("pid"), int):
+        return not pid_alive(owner["pid"])
+    lease = owner.get("lease")
+    if isinstance(lease, str) and lease_alive is not None:
+        instance = owner.get("instance")
+        return not lease_alive(lease, instance if isinstance(instance, str) else None)
+    return False  # another host's process without a lease to read: it may be working there
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process ``pid`` runs on this host (a reused pid reads as alive: its folder is kept)."""
+    if pid == os.getpid():
+        return True
+    if sys.platform == "win32":
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return ctypes.GetLastError() == 5  # ERROR_ACCESS_DENIED: it exists, another user's
+        try:
+            code = ctypes.c_ulong()
+            kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+            return code.value == 259  # STILL_ACTIVE
+        finally:
+            kernel32.CloseHandle(handle)
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def _unchanged_for_grace(path: Path, now: float) -> bool:
+    try:
+        return now - path.lstat().st_mtime >= TEMPORARY_FILE_GRACE_SECONDS
+    except OSError:
+        return False
 
 
 def _remove(path: Path, removed: list[Path]) -> bool:

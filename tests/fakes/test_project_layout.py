@@ -12,6 +12,9 @@ import logging
 import os
 import re
 import shutil
+import socket
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -210,7 +213,7 @@ def test_a_folder_saved_by_the_old_writer_still_loads(project_file: Path) -> Non
     assert _plc_software(load_project(project_file)).blocks["FC_1"].folder == "V1.2"
 
 
-def test_a_killed_retrieve_is_cleaned_up_at_start_up(
+def test_a_killed_retrieve_is_cleaned_up_at_start_up_and_a_live_ones_folder_is_not(
     backend: FakeBackend, project_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     settings = Settings.from_env(data_dir=tmp_path / "data")
@@ -225,14 +228,23 @@ def test_a_killed_retrieve_is_cleaned_up_at_start_up(
 
     with monkeypatch.context() as patch:  # a kill while the archive is being extracted: no clean-up runs
         patch.setattr(shutil, "rmtree", lambda *_a, **_k: None)
+        patch.setattr(Path, "unlink", lambda *_a, **_k: None)
         patch.setattr(archives.os, "rename", killed)
         with pytest.raises(Killed):
             backend.retrieve_project(workspace / "P.zap19", workspace / "restored")
-    left = [p.name for p in (workspace / "restored").iterdir()]
-    assert len(left) == 1 and left[0].startswith("..retrieve-") and left[0].endswith(".tmp")
-    (workspace / f".retrieve-{'a' * 32}").mkdir()  # killed after extracting, before the rename
-    (workspace / ".P.zap19.k2j3h4g5.tmp").write_bytes(b"PK")  # killed while writing an archive
-    (workspace / SCRATCH_FOLDER / "export-k2j3h4g5").mkdir(parents=True)  # the bridge's scratch
+    left = sorted(p.name for p in (workspace / "restored").iterdir())
+    assert len(left) == 2 and left[0].startswith(".retrieve-") and left[1] == left[0] + ".owner"
+    mark = workspace / "restored" / left[1]
+    owner = json.loads(mark.read_text(encoding="utf-8"))
+    assert owner == {"host": socket.gethostname(), "pid": os.getpid()}
+    mark.write_text(json.dumps({**owner, "pid": dead_pid()}), encoding="utf-8")  # its process was killed
+    (workspace / "restored" / f"..retrieve-{'b' * 32}.k2j3h4g5.tmp").mkdir()  # extract_zip's, before the marks
+    (workspace / f".retrieve-{'a' * 32}").mkdir()  # killed after extracting, before the marks
+    old_archive = workspace / ".P.zap19.k2j3h4g5.tmp"
+    old_archive.write_bytes(b"PK")  # killed while writing an archive, long ago
+    os.utime(old_archive, (1e9, 1e9))
+    (workspace / ".Q.zap19.k2j3h4g5.tmp").write_bytes(b"PK")  # being written by a live node now
+    (workspace / SCRATCH_FOLDER / "export-k2j3h4g5").mkdir(parents=True)  # the bridge's scratch, before the marks
     keep = [workspace / ".retrieve-notes", workspace / "retrieve-1.tmp", workspace / ".P.zap19.tmp",
             workspace / "restored" / "..retrieve-x.tmp"]
     for path in keep:
@@ -242,16 +254,29 @@ def test_a_killed_retrieve_is_cleaned_up_at_start_up(
     handler = _Records(logging.WARNING)
     staging.logger.addHandler(handler)
     try:
-        with served(settings):
-            pass
+        # another node on this host archives into the shared workspace while this one starts
+        with staging.staging_folder(workspace, "archive") as live, staging.staging_folder(
+                workspace / SCRATCH_FOLDER, "export") as live_scratch:
+            (live / "half-written.zip").write_bytes(b"PK")
+            with served(settings):
+                pass
+            assert (live / "half-written.zip").is_file() and live_scratch.is_dir()
     finally:
         staging.logger.removeHandler(handler)
     logged = "\n".join(record.getMessage() for record in handler.records)
     assert sorted(p.name for p in (workspace / "restored").iterdir()) == ["..retrieve-x.tmp"]
-    assert not (workspace / f".retrieve-{'a' * 32}").exists() and not (workspace / ".P.zap19.k2j3h4g5.tmp").exists()
+    assert not (workspace / f".retrieve-{'a' * 32}").exists() and not old_archive.exists()
+    assert (workspace / ".Q.zap19.k2j3h4g5.tmp").is_file()
     assert list((workspace / SCRATCH_FOLDER).iterdir()) == []
     assert all(path.is_file() for path in keep)
     assert "left by an interrupted run" in logged and left[0] in logged
+
+
+def dead_pid() -> int:
+    """The pid of a process that ran on this host and has ended."""
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
 
 
 def test_the_plcs_retain_setting_survives_a_reopen(project_file: Path) -> None:
