@@ -471,6 +471,16 @@ class Database:
         self._engines.append(engine)
         return engine
 
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return self._closed.is_set()
+
+    def driver_url(self) -> str:
+        """The PostgreSQL URL as psycopg itself takes it (password included: for a connection of our own, never
+        shown)."""
+        return self.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+
     def close(self) -> None:
         """Close the connection."""
         self._closed.set()

@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, func, select
 
-from engineering_api.backend.errors import ConflictError, InsufficientStorageError, NotFoundError, ValidationError
+from engineering_api.backend.errors import (
+    ConflictError,
+    DatabaseUnavailableError,
+    InsufficientStorageError,
+    NotFoundError,
+    ValidationError,
+)
+from engineering_api.lib.key_changes import NOTIFY, KeyChanges
 from engineering_api.lib.roles import Role
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.shared_mark import SharedMark
@@ -89,7 +96,9 @@ class ApiKeyStore:
     database) that a revocation moves once it is committed, whichever process made it (the CLI, another server),
     and this store's own revocations forget every key at once. So a revoked key stops working on the next
     request, and a request with a key in use costs no lookup and no system call. An in-memory database falls back
-    to SQLite's change mark (:meth:`Database.change_mark`); on PostgreSQL every verification reads the table.
+    to SQLite's change mark (:meth:`Database.change_mark`). On PostgreSQL every key change notifies every node in
+    its transaction and each store listens (:class:`~engineering_api.lib.key_changes.KeyChanges`, started by the
+    first verification): a key in use costs no round trip, so a silent server holds no request with one.
     """
 
     def __init__(self, db: Database) -> None:
@@ -99,6 +108,8 @@ class ApiKeyStore:
         self._mark: bytes | int | None = None
         file = db.file
         self._shared = SharedMark(file.with_name(file.name + REVOCATION_MARK_SUFFIX)) if file is not None else None
+        self._changes: KeyChanges | None = None
+        """PostgreSQL's key changes, listened to from the first verification on."""
         self._revocations = 0
         """Revocations through this store: a lookup that overlapped one is not remembered."""
         # key_id -> monotonic time of the last last_used_at write, so a busy key costs one write a minute.
@@ -122,7 +133,7 @@ class ApiKeyStore:
         info = ApiKeyInfo(
             key_id=uuid.uuid4().hex[:12], name=name.strip(), role=role.value, prefix=secret[:10], created_at=utc_now()
         )
-        self._db.execute(api_keys.insert().values(
+        self._changed(api_keys.insert().values(
             key_id=info.key_id, name=info.name, role=info.role, key_hash=_hash(secret), prefix=info.prefix,
             created_at=info.created_at))
         if self._shared is not None:  # not needed for safety (a new key is in no cache), kept for every key change
@@ -132,7 +143,7 @@ class ApiKeyStore:
     def verify(self, secret: str) -> Principal | None:
         """The principal for a presented key, or None when unknown or revoked."""
         digest = hashlib.sha256(secret.encode("utf-8")).hexdigest()  # _hash, in line: every request asks
-        mark = self._shared.read() if self._shared is not None else self._db.change_mark()
+        mark = self._shared.read() if self._shared is not None else self._change_mark()
         if mark != self._mark or mark is None:
             self._verified.clear()
             self._mark = mark
@@ -151,9 +162,31 @@ class ApiKeyStore:
                 self._db.execute(_USED, {"at": utc_now(), "key": principal.key_id})
             except InsufficientStorageError:  # bookkeeping only: a full disk must not refuse a valid key
                 logger.warning("last use of key %s not recorded: the disk is full", principal.key_id)
+            except DatabaseUnavailableError:  # nor a database away, for a key verified before
+                logger.warning("last use of key %s not recorded: the database is unreachable", principal.key_id)
             else:
                 self._last_used_written[principal.key_id] = now
         return principal
+
+    def _change_mark(self) -> bytes | int | None:
+        if not self._db.postgres:
+            return self._db.change_mark()
+        if self._changes is None:
+            self._changes = KeyChanges(self._db.driver_url(), lambda: self._db.closed)
+        return self._changes.mark()
+
+    def _changed(self, statement: Any) -> int:
+        """Run a key change; on PostgreSQL with a notification to every node in its transaction."""
+        if not self._db.postgres:
+            return self._db.execute(statement)
+        before = self._changes.mark() if self._changes is not None else None
+        with self._db.transaction() as tx:
+            changed = tx.execute(statement).rowcount
+            if changed:
+                tx.execute(NOTIFY)
+        if changed and self._changes is not None:
+            self._changes.wait_past(before)
+        return changed
 
     def _forget(self) -> None:
         self._revocations += 1
@@ -177,7 +210,7 @@ class ApiKeyStore:
         other = api_keys.alias("other")
         active_admins = (select(func.count()).select_from(other)
                          .where(other.c.role == "admin", other.c.revoked_at.is_(None)).scalar_subquery())
-        changed = self._db.execute(
+        changed = self._changed(
             api_keys.update()
             .where(c.key_id == key_id, c.revoked_at.is_(None), (c.role != "admin") | (active_admins > 1))
             .values(revoked_at=utc_now())

@@ -26,3 +26,11 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
         conn.execute("DROP SCHEMA public CASCADE")
         conn.execute("CREATE SCHEMA public")
     yield lambda _data_dir: server.url
+
+
+@pytest.fixture
+def shared(target: Target, tmp_path: Path) -> str:
+    """A PostgreSQL database several nodes share (tests parametrized with ``target`` "postgresql" only)."""
+    database = target(tmp_path)
+    assert isinstance(database, str), "nodes share a PostgreSQL database, not a SQLite file"
+    return database

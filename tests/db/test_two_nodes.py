@@ -25,7 +25,6 @@ from engineering_api.lib.tables import pipeline_schedules
 from tests.api.test_runtime_auth import login
 from tests.conftest import data, served
 from tools.bounds import until
-from tests.db.conftest import Target
 from tests.db.history_file import SAMPLES, assert_history_answers, raw_values, write_history_file
 from tests.scheduler_log import scheduler_clock, scheduler_log
 
@@ -37,13 +36,6 @@ NIGHTLY = {"name": "Nightly", "trigger": "schedule",
 
 # Two nodes share a database only on PostgreSQL (a SQLite file is one node's), so these tests run there alone.
 pytestmark = pytest.mark.parametrize("target", ["postgresql"], indirect=True)
-
-
-@pytest.fixture
-def shared(target: Target, tmp_path: Path) -> str:
-    database = target(tmp_path)
-    assert isinstance(database, str), "two nodes share a PostgreSQL database, not a SQLite file"
-    return database
 
 
 def _node(data_dir: Path, database: str) -> AbstractContextManager[TestClient[Litestar]]:

@@ -57,6 +57,26 @@ def test_a_silent_postgres_answers_503_within_the_bound_and_serves_again_after(s
         assert client.app.state.services.db._watch.cuts >= 1
 
 
+def test_a_remembered_key_is_not_looked_up_on_a_silent_server(silent_proxy, tmp_path: Path):
+    """A key in use is remembered until a key changes (engineering_api.lib.key_changes): a call that needs no
+    database answers while PostgreSQL is silent, instead of waiting for the key's lookup to be cut."""
+    proxy, url = silent_proxy
+    with served(Settings.from_env(data_dir=tmp_path, db=url)) as client:
+        services = client.app.state.services
+        _, secret = services.keys.create("silence", "engineer")
+        headers = {"X-API-Key": secret}
+        assert client.get("/api/projects", headers=headers).status_code == 200
+        assert services.keys._changes.connected.wait(HANG_GUARD_S)
+        assert client.get("/api/projects", headers=headers).status_code == 200  # remembered from here on
+        cuts = services.db._watch.cuts
+        proxy.pause()
+        try:
+            assert _answer(lambda: client.get("/api/projects", headers=headers)).status_code == 200
+            assert services.db._watch.cuts == cuts  # no statement waited on the silent server
+        finally:
+            proxy.resume()
+
+
 def test_a_transaction_on_a_silent_server_is_cut_and_reported_as_possibly_lost(silent_proxy, tmp_path: Path):
     """A transaction as a whole is bounded: the one that waits is cut, its caller told it may not be recorded."""
     from engineering_api.backend.errors import DatabaseUnavailableError

@@ -1,0 +1,141 @@
+"""Key changes pushed to every node on one PostgreSQL database, so each can remember the keys it verified.
+
+SQLite has a change mark every process can read (:class:`~engineering_api.lib.shared_mark.SharedMark`);
+PostgreSQL has none a node could read without a round trip. Every key change therefore sends ``NOTIFY`` on
+:data:`CHANNEL` inside its own transaction: PostgreSQL delivers it to every listening connection when, and only
+when, that transaction commits (https://www.postgresql.org/docs/current/sql-notify.html). Each node's key store
+listens on a connection of its own (:class:`KeyChanges`, a daemon thread that makes it and makes it again when it
+is lost) and keeps a mark that moves on every notification, every new connection and every loss. Reading the
+mark first takes whatever notifications have already arrived on the socket (a ``select`` with no wait and a read
+of the buffer: no round trip, so never a wait on a silent server). A node that changes a key waits until its own
+listener has the notification (:meth:`KeyChanges.wait_past`) before it answers: PostgreSQL signals every listener
+at that commit, so the other nodes have it by then and refuse a revoked key from their next request. A change made
+without a listener (the CLI) reaches them within PostgreSQL's delivery time (milliseconds). While a node is not
+listening its mark is None and it remembers no key.
+
+A server that goes silent leaves the listening connection open (nothing can be committed there meanwhile, so the
+remembered keys stay true); a node cut off from a server others still reach loses the connection within the TCP
+bounds of :data:`~engineering_api.lib.db_watch.TCP_BOUNDS`, and forgets its keys then.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import select
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+
+from engineering_api.lib.db_watch import postgres_connect_args
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+__all__ = ("CHANNEL", "DELIVERY_WAIT_S", "NOTIFY", "KeyChanges")
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "engineering_api_keys"
+"""The notification channel of key changes."""
+NOTIFY = f"NOTIFY {CHANNEL}"
+"""Sent inside the transaction of every key change on PostgreSQL."""
+DELIVERY_WAIT_S = 2.0
+"""How long a node that changed a key waits for its own notification at most."""
+_WAIT_S = 1.0
+"""How long the listening thread waits on the socket before it looks whether the database was closed."""
+
+
+class KeyChanges:
+    """Listens for key changes on its own connection to ``url`` (a ``postgresql://`` URL) until ``closed()``."""
+
+    def __init__(self, url: str, closed: Callable[[], bool]) -> None:
+        self._url = url
+        self._closed = closed
+        self._lock = threading.Lock()
+        self._conn: Any = None
+        """The listening psycopg connection, while there is one."""
+        self._mark = 0
+        self.connected = threading.Event()
+        """Set while listening (for tests and the first verification)."""
+        self._thread = threading.Thread(target=self._run, name="key-changes", daemon=True)
+        self._thread.start()
+
+    def mark(self) -> int | None:
+        """A number that moves whenever a key changed (or the listening connection was made or lost): the
+        notifications already on the socket are taken first. None while not listening."""
+        with self._lock:
+            if self._conn is None:
+                return None
+            self._take(self._conn)
+            return self._mark if self._conn is not None else None
+
+    def wait_past(self, mark: int | None, timeout: float = DELIVERY_WAIT_S) -> None:
+        """Wait (at most ``timeout``) until the mark moves past ``mark``: a node that changed a key waits for its
+        own notification, which PostgreSQL signals to every listener at the same commit, so the others have it
+        on their sockets by then too (delivery takes milliseconds, not zero: without the wait a request sent
+        to another node right after the change's answer could come first)."""
+        if mark is None:
+            return
+        deadline = time.monotonic() + timeout
+        while (now := self.mark()) is not None and now == mark and time.monotonic() < deadline:
+            time.sleep(0.002)
+
+    def _take(self, conn: Any) -> None:
+        """Read the notifications already arrived, without waiting (caller holds the lock)."""
+        pgconn = conn.pgconn
+        try:
+            if select.select([pgconn.socket], [], [], 0)[0]:
+                pgconn.consume_input()
+            while pgconn.notifies() is not None:
+                self._mark += 1
+        except Exception as exc:  # the connection broke: what was remembered may be stale
+            logger.warning("stopped listening for key changes (%s); listening again", exc)
+            self._drop()
+
+    def _drop(self) -> None:
+        conn, self._conn = self._conn, None
+        self._mark += 1
+        self.connected.clear()
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                conn.close()
+
+    def _listen(self) -> Any:
+        import psycopg
+
+        conn = psycopg.connect(self._url, autocommit=True, **postgres_connect_args(self._url))  # type: ignore[arg-type]
+        try:
+            conn.execute(f"LISTEN {CHANNEL}")
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _run(self) -> None:
+        while not self._closed():
+            conn = self._conn
+            if conn is None:
+                try:
+                    conn = self._listen()
+                except Exception:  # the database away: the store looks keys up meanwhile
+                    if self._wait():
+                        break
+                    continue
+                with self._lock:
+                    self._conn, self._mark = conn, self._mark + 1
+                    self.connected.set()
+            try:
+                select.select([conn.pgconn.socket], [], [], _WAIT_S)
+            except (OSError, ValueError):
+                pass  # a socket closed meanwhile: taking the notifications says so
+            with self._lock:
+                if self._conn is conn:
+                    self._take(conn)
+        with self._lock:
+            self._drop()
+
+    def _wait(self) -> bool:
+        """Pause before listening again; whether the database was closed meanwhile."""
+        time.sleep(_WAIT_S)
+        return self._closed()
