@@ -14,9 +14,9 @@ import msgspec
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import ProgramDocument, ProgramImportReport
-from engineering_api.domain.common import DeviceRef, read
+from engineering_api.domain.common import DeviceRef
 from engineering_api.domain.import_findings import import_checked
-from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec, open_projects_if_any
+from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec, open_projects_if_any, read
 from engineering_api.jobs.preview import PlannedChange, Preview, kind_of, names, object_detail, plan, plural
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.rules.source_generation import spec_failure

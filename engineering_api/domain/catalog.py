@@ -11,9 +11,8 @@ import msgspec
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import CatalogCacheStatus, CatalogItem, CatalogMatch
-from engineering_api.domain.common import read
 from engineering_api.domain.devices import SECTION
-from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
+from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec, read
 from engineering_api.lib.schema import CamelStruct
 
 __all__ = ("CATALOG_IMAGE", "OPERATIONS", "FindInput", "SearchInput")

@@ -1,6 +1,6 @@
 """What the domain's operations share: the errors of an operation on a PLC's objects, the files they read, the
 inputs that name a PLC, a folder of its trees, or a SimaticML file to import, the file an export wrote, the folders
-of a tree, and the form of a plain read."""
+of a tree. (A plain read's form is ``jobs.operations.read``.)"""
 
 from __future__ import annotations
 
@@ -8,14 +8,13 @@ from typing import TYPE_CHECKING, Protocol
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import FOLDER_NODE
-from engineering_api.jobs.operations import read
 from engineering_api.lib.schema import CamelStruct
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
 __all__ = (
-    "NEEDS_PLC", "XML", "DeviceRef", "ExportedFile", "FileImportInput", "FolderRef", "TreeNode", "folder_paths", "read",
+    "NEEDS_PLC", "XML", "DeviceRef", "ExportedFile", "FileImportInput", "FolderRef", "TreeNode", "folder_paths",
 )
 
 NEEDS_PLC = (e.NotFoundError, e.ValidationError, e.NoProjectOpenError, e.PortalUnavailableError)

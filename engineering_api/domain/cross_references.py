@@ -33,8 +33,8 @@ from types import MappingProxyType
 from typing import Any
 
 from engineering_api.backend import errors as e
-from engineering_api.domain.common import NEEDS_PLC, DeviceRef, read
-from engineering_api.jobs.operations import OperationContext
+from engineering_api.domain.common import NEEDS_PLC, DeviceRef
+from engineering_api.jobs.operations import OperationContext, read
 from engineering_api.lib.schema import CamelStruct
 from simatic_xml import SimaticMLError, parse_bytes
 from simatic_xml.model import Document

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend import errors as e
 from engineering_api.domain.blockgen import BulkImportResult, import_documents, import_preview, spec_failure, target_for
-from engineering_api.domain.common import DeviceRef, read
-from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
+from engineering_api.domain.common import DeviceRef
+from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec, read
 from engineering_api.jobs.preview import PlannedChange, Preview, plan, plural
 from engineering_api.lib.schema import CamelStruct
 from simatic_xml import SimaticMLError

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import (
     CompileResult,
@@ -14,8 +13,7 @@ from engineering_api.backend.models import (
     HardwareTransfer,
     SlotOption,
 )
-from engineering_api.domain.common import read
-from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
+from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec, read
 from engineering_api.jobs.preview import PlannedChange, Preview, kind_of, names, object_detail, plan, plural
 from engineering_api.lib.schema import CamelStruct
 

@@ -7,8 +7,7 @@ from typing import Any
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import InstalledVersion, PortalInfo, SessionStatus, WhitelistEntry
-from engineering_api.domain.common import read
-from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
+from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec, read
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.bounds import ProcessId
 from engineering_api.lib.schema import CamelStruct

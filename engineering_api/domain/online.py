@@ -33,12 +33,13 @@ from engineering_api.backend.areas.online import (
     UploadResult,
 )
 from engineering_api.backend.areas.online_rules import instance_off, simulation_support_disabled
-from engineering_api.domain.common import NEEDS_PLC, DeviceRef, read
+from engineering_api.domain.common import NEEDS_PLC, DeviceRef
 from engineering_api.jobs.operations import (
     FileRule,
     Operation,
     OperationContext,
     RouteSpec,
+    read,
 )
 from engineering_api.jobs.preview import PlannedChange, Preview, kind_of, names, needs_confirmation, plan, plural
 from engineering_api.lib.paths import safe_file_stem

@@ -16,11 +16,10 @@ from engineering_api.backend.models import (
     ProjectOverview,
 )
 from engineering_api.domain import needs_reopen
-from engineering_api.domain.project_files import FILES_OPERATION
-from engineering_api.domain.common import read
-from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec
-from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.domain.project_credentials import ProjectCredentialStore
+from engineering_api.domain.project_files import FILES_OPERATION
+from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec, read
+from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.lib.security import Role
 

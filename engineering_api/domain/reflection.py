@@ -21,8 +21,8 @@ from engineering_api.backend.areas.reflection import (
     TypeList,
     TypeSearchResult,
 )
-from engineering_api.domain.common import NEEDS_PLC, DeviceRef, read
-from engineering_api.jobs.operations import Operation
+from engineering_api.domain.common import NEEDS_PLC, DeviceRef
+from engineering_api.jobs.operations import Operation, read
 from engineering_api.lib.schema import CamelStruct
 
 __all__ = ("OPERATIONS", "SECTION")

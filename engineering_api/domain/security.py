@@ -23,8 +23,8 @@ from engineering_api.backend.areas.security import (
     UmacRole,
     UmacUser,
 )
-from engineering_api.domain.common import NEEDS_PLC, DeviceRef, read
-from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
+from engineering_api.domain.common import NEEDS_PLC, DeviceRef
+from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec, read
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.lib.security import Role

@@ -14,13 +14,13 @@ from typing import Any
 from engineering_api.backend import errors as e
 from engineering_api.domain import types
 from engineering_api.domain.blocks import schemas as blocks
-from engineering_api.domain.common import DeviceRef, read
-from engineering_api.snapshots.service import SnapshotContent, SnapshotDiff, SnapshotRestoreResult, service_for
-from engineering_api.snapshots.store import SnapshotCleanupResult, SnapshotInfo, SnapshotStats
-from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
+from engineering_api.domain.common import DeviceRef
+from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec, read
 from engineering_api.jobs.preview import PlannedChange, Preview, names, plan, plural
 from engineering_api.lib.bounds import RetentionDays, SnapshotsPerObject
 from engineering_api.lib.schema import CamelStruct
+from engineering_api.snapshots.service import SnapshotContent, SnapshotDiff, SnapshotRestoreResult, service_for
+from engineering_api.snapshots.store import SnapshotCleanupResult, SnapshotInfo, SnapshotStats
 
 __all__ = ("OPERATIONS", "SECTION")
 

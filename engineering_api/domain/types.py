@@ -28,9 +28,15 @@ from engineering_api.backend.areas.types import (
 )
 from engineering_api.domain.blockgen import document_object, import_preview, spec_failure, target_for
 from engineering_api.domain.common import (
-    NEEDS_PLC, XML, DeviceRef, ExportedFile, FileImportInput, FolderRef, folder_paths, read,
+    NEEDS_PLC,
+    XML,
+    DeviceRef,
+    ExportedFile,
+    FileImportInput,
+    FolderRef,
+    folder_paths,
 )
-from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec, SnapshotTarget
+from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec, SnapshotTarget, read
 from engineering_api.jobs.preview import PlannedChange, Preview, file_change, names, plan, plural
 from engineering_api.lib.paths import safe_file_stem
 from engineering_api.lib.schema import CamelStruct

@@ -31,7 +31,7 @@ from engineering_api.backend.areas.watch_tables import (
     TableInfo,
 )
 from engineering_api.domain.blocks.support import target_file
-from engineering_api.domain.common import NEEDS_PLC, XML, DeviceRef, read
+from engineering_api.domain.common import NEEDS_PLC, XML, DeviceRef
 from engineering_api.domain.watch_tables_inputs import (
     AddEntriesInput,
     CreateTableInput,
@@ -61,6 +61,7 @@ from engineering_api.jobs.operations import (
     Operation,
     OperationContext,
     RouteSpec,
+    read,
 )
 from engineering_api.lib.security import Role
 

@@ -17,6 +17,8 @@ from engineering_api.domain.blocks import schemas as schemas
 from engineering_api.domain.blocks.handlers import (
     add_networks,
     block_content,
+    block_source,
+    block_tree,
     create_block,
     export_block,
     export_one,
@@ -25,8 +27,6 @@ from engineering_api.domain.blocks.handlers import (
     export_xml,
     import_block,
     load_start_values,
-    block_source,
-    block_tree,
     update_block,
 )
 from engineering_api.domain.blocks.members import (
@@ -42,20 +42,21 @@ from engineering_api.domain.blocks.sources import (
 )
 from engineering_api.domain.blocks.support import (
     BLOCK_PATH,
+    SECTION,
     SOURCE_PATH,
     WRITES,
-    SECTION,
     folder_path_of,
 )
-from engineering_api.domain.common import NEEDS_PLC, XML, read
-from engineering_api.jobs.preview import Preview
+from engineering_api.domain.common import NEEDS_PLC, XML
 from engineering_api.jobs.operations import (
     FileRule,
     Operation,
     OperationContext,
     RouteSpec,
     SnapshotTarget,
+    read,
 )
+from engineering_api.jobs.preview import Preview
 
 
 def _snap(name_of: Any) -> Any:

@@ -23,8 +23,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from engineering_api.backend import errors as e
-from engineering_api.domain.common import read
-from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
+from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec, read
 from engineering_api.jobs.preview import PlannedChange, Preview, plan, plural
 from engineering_api.lib.redact import redacted
 from engineering_api.lib.schema import CamelStruct, utc_now
@@ -34,7 +33,12 @@ from . import schedules
 from .checks import check_schedule, check_steps, check_variables, step_operation
 from .expressions import builtin_values, substitute
 from .models import (
-    MAX_STEPS, NAME, PipelineDefinition, PipelineExecution, PipelineStepInput, PipelineTemplateSummary,
+    MAX_STEPS,
+    NAME,
+    PipelineDefinition,
+    PipelineExecution,
+    PipelineStepInput,
+    PipelineTemplateSummary,
     RunPipelineInput,
     ScheduleSpec,
 )

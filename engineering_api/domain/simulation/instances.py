@@ -19,8 +19,7 @@ from engineering_api.domain.simulation.schemas import (
     RuntimeConfigInput,
     StepInput,
 )
-from engineering_api.domain.common import read
-from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
+from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec, read
 from engineering_api.jobs.preview import (
     PlannedChange,
     Preview,

@@ -34,12 +34,12 @@ from engineering_api.domain.simulation.schemas import (
     TagTarget,
     TagWriteInput,
 )
-from engineering_api.domain.common import read
 from engineering_api.jobs.operations import (
     FileRule,
     Operation,
     OperationContext,
     RouteSpec,
+    read,
 )
 from engineering_api.jobs.preview import PlannedChange, Preview, needs_confirmation, plan
 from engineering_api.lib.security import Role

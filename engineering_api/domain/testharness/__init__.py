@@ -25,8 +25,8 @@ from typing import Annotated, Any
 import msgspec
 
 from engineering_api.backend import errors as e
-from engineering_api.domain.common import DeviceRef, read
-from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
+from engineering_api.domain.common import DeviceRef
+from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec, read
 from engineering_api.jobs.preview import PlannedChange, Preview, plan, plural
 from engineering_api.lib.schema import CamelStruct
 
