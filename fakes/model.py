@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.lib.schema import utc_now
-from fakes.program import PlcSoftware, deepcopy_fields, flat_deepcopy
+from fakes.program import PlcSoftware, deepcopy_fields
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -58,7 +58,7 @@ class Interface:
     profinet_name: str | None = None
     """PROFINET device name (``plc_1``); derived from the device name when unset."""
 
-    __deepcopy__ = flat_deepcopy  # every field is an immutable value
+    __deepcopy__ = deepcopy_fields  # every field is an immutable value: shared
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -86,7 +86,7 @@ class Module:
     slot: int
     category: str = ""
 
-    __deepcopy__ = flat_deepcopy  # every field is an immutable value
+    __deepcopy__ = deepcopy_fields  # every field is an immutable value: shared
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -175,7 +175,7 @@ class Subnet:
     name: str
     type: str = "PROFINET"
 
-    __deepcopy__ = flat_deepcopy  # every field is an immutable value
+    __deepcopy__ = deepcopy_fields  # every field is an immutable value: shared
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "type": self.type}

@@ -21,20 +21,11 @@ from engineering_api.rules.program_objects import BLOCK_KINDS, ProgramObject, re
 from simatic_xml import parse_bytes, to_bytes
 
 __all__ = (
-    "BLOCK_KINDS", "PlcSoftware", "ProgramObject", "WatchForceTable", "deepcopy_fields", "flat_deepcopy",
+    "BLOCK_KINDS", "PlcSoftware", "ProgramObject", "WatchForceTable", "deepcopy_fields",
     "normalise_folder", "object_file_name", "read_object", "require",
 )
 
 _T = TypeVar("_T")
-
-
-def flat_deepcopy(self: _T, memo: dict[int, object]) -> _T:
-    """``__deepcopy__`` of a dataclass whose fields are all immutable values (str, bytes): a flat copy is a deep
-    one. The fake's transactions deep-copy the project before each change, and a PLC holds hundreds of these."""
-    clone = object.__new__(type(self))
-    clone.__dict__.update(self.__dict__)
-    memo[id(self)] = clone
-    return clone
 
 
 _IMMUTABLE = frozenset({str, int, float, bool, bytes, type(None), PosixPath, WindowsPath, PurePosixPath,
@@ -61,8 +52,6 @@ class ExternalSource:
     text: str
     folder: str = ""
 
-    __deepcopy__ = flat_deepcopy
-
 
 @dataclass(frozen=True)
 class WatchForceTable:
@@ -76,8 +65,6 @@ class WatchForceTable:
     """``WatchTable`` or ``ForceTable``."""
     xml: bytes
     folder: str = ""
-
-    __deepcopy__ = flat_deepcopy
 
 
 CATEGORIES = ("blocks", "types", "tag_tables", "external_sources", "watch_tables")

@@ -70,17 +70,6 @@ class ProgramObject:
     """Blocks and types its code used at its last compile: an object that calls one whose compile failed is
     inconsistent too, as in TIA."""
 
-    def __deepcopy__(self, memo: dict[int, object]) -> ProgramObject:
-        # The fake's transactions deep-copy the whole project before each change, and a program holds hundreds of
-        # these: every field is an immutable value except ``compiled_against``, so a flat copy with its own dict is
-        # a deep copy, at a small fraction of the generic per-field walk.
-        clone = object.__new__(type(self))
-        clone.__dict__.update(self.__dict__)
-        if self.compiled_against is not None:
-            clone.__dict__["compiled_against"] = dict(self.compiled_against)
-        memo[id(self)] = clone
-        return clone
-
     @property
     def category(self) -> str:
         """``blocks``, ``types`` or ``tag_tables``."""

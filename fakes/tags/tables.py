@@ -7,8 +7,8 @@ A PLC's ``software.tag_tables`` holds :class:`~fakes.program.ProgramObject` s wh
 ``xml`` (through the simatic_xml model and writer) the first time someone reads it. Tables imported
 as documents are read into records on first use; their original XML is returned until they change.
 
-Records are never mutated; an edit builds a new :class:`TableData`, so a transaction's deep copy of
-the project can share them (see :meth:`TagTableObject.__deepcopy__`).
+Records are never mutated; an edit builds a new :class:`TableData` and a new object, so a transaction's
+copy of the project shares the objects (see :meth:`fakes.program.PlcSoftware.__deepcopy__`).
 """
 
 from __future__ import annotations
@@ -229,11 +229,6 @@ class TagTableObject(ProgramObject):
         """A new object with changed records, same folder and version."""
         return TagTableObject.from_table(data, version=self.__dict__.get("_version", "V19"), folder=self.folder)
 
-    def __deepcopy__(self, memo: dict) -> TagTableObject:
-        # Records and bytes are immutable; the copy shares them.
-        clone = copy.copy(self)
-        memo[id(self)] = clone
-        return clone
 
 
 def table_object(software: PlcSoftware, name: str, version: str) -> TagTableObject | None:

@@ -131,6 +131,8 @@ def test_a_batch_failing_at_any_file_leaves_every_block_as_it_was(backend: FakeB
 
 
 def test_copies_of_program_values_share_nothing_mutable() -> None:
+    """The program's objects need no copy of their own (the transaction copy shares them): Python's generic one is
+    deep."""
     obj = ProgramObject(kind="FB", name="FB_A", xml=b"<x/>", compiled_against={"FB_A": "1"}, calls=("FC_B",))
     clone = copy.deepcopy(obj)
     assert clone == obj and clone is not obj
