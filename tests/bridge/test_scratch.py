@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +20,16 @@ def test_every_exchange_gets_a_fresh_folder_inside_the_root_and_leaves_nothing(
     root = tmp_path / "roots" / ".engineering-api-scratch"
     plc.scratch.root = root
     made: list[Path] = []
-    original = tempfile.mkdtemp
+    original = scratch.staging_folder
 
-    def recording_mkdtemp(prefix: str = "", dir: Path | None = None) -> str:  # tempfile's name
-        folder = original(prefix=prefix, dir=dir)
-        made.append(Path(folder))
-        return folder
+    @contextmanager
+    def recording(parent: Path, kind: str) -> Iterator[Path]:
+        with original(parent, kind) as folder:
+            made.append(folder)
+            assert folder.with_name(folder.name + ".owner").is_file()  # it names its owner (the root is shared)
+            yield folder
 
-    monkeypatch.setattr(scratch.tempfile, "mkdtemp", recording_mkdtemp)
+    monkeypatch.setattr(scratch, "staging_folder", recording)
     spec = {"blockType": "GlobalDB", "name": "Data", "number": 1,
             "interface": {"Static": [{"name": "x", "dataType": "Int"}]}}
     plc.program.import_program_documents("PLC_1", [ProgramDocument(source="d.xml", data=generate_xml(spec, "V19"))],
