@@ -259,7 +259,7 @@ class RouteShape:
         dry_run = dry_run_route(operation)
         has_body = not from_query and bool(rest or dry_run)
         body_fields = tuple(rest) if has_body else ()
-        plan = TransferPlan.of(operation, is_async=is_async, has_body=has_body)
+        plan = TransferPlan.of(operation, fields, is_async=is_async, has_body=has_body)
         return cls(
             operation=operation, spec=spec, is_async=is_async,
             path_fields=tuple(by_wire[name] for name in sorted(path_names - context)),

@@ -42,6 +42,8 @@ from engineering_api.jobs.operations import server_made
 from engineering_api.lib.paths import component_problem
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from litestar import Request
 
     from engineering_api.jobs.operations import FileRule, Operation
@@ -111,16 +113,18 @@ class TransferPlan:
     """Whether this route can answer the written file (the direct route of an operation with an export field)."""
 
     @classmethod
-    def of(cls, operation: Operation[Any, Any], *, is_async: bool, has_body: bool) -> TransferPlan:
-        """The plan of one route.
+    def of(cls, operation: Operation[Any, Any], input_fields: Sequence[tuple[str, msgspec.structs.FieldInfo, Any]],
+           *, is_async: bool, has_body: bool) -> TransferPlan:
+        """The plan of one route; ``input_fields`` are the input's ``(wire name, field, type hint)``, read once per
+        input by the route's shape (``route_shape.InputField``: reading type hints evaluates every annotation).
 
         Raises:
             ValueError: an input field already uses a name the plan adds (``content``, ``download``...).
         """
         if operation.input is None or not operation.files:
             return cls()
-        fields = {f.name: f for f in msgspec.structs.fields(operation.input)}
-        hints = typing.get_type_hints(operation.input)
+        fields = {info.name: info for _, info, _ in input_fields}
+        hints = {info.name: hint for _, info, hint in input_fields}
         readable = [name for name, rule in operation.files.items()
                     if rule.accepts_inline and name in fields and not _is_list(hints[name])]
         inline: list[InlineField] = []
