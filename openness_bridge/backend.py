@@ -157,8 +157,7 @@ class _OpennessSession(EngineeringBackend):
             scratch=scratch.folder,
             events=self.events,
         )
-        self.catalog = BridgeCatalog(self._call, portal=link.connection, attached_pid=lambda: link.pid,
-                                     version=lambda: self.version)
+        self.catalog = BridgeCatalog(self._call, link=link, version=lambda: self.version)
         self.reflection = BridgeReflection(session)
         self.security = BridgeSecurity(session)
         self.watch_tables = BridgeWatchTables(session, access=WatchTableAccess(session))
@@ -218,8 +217,7 @@ class _OpennessSession(EngineeringBackend):
             session, article=self.catalog.article_facts, compile_result=compile_result, scratch=scratch.folder,
         )
         self.projects = BridgeProjects(
-            session, portal=link.connection, open_project=link.open_project, processes=link.processes,
-            attached_pid=lambda: link.pid, device_info=self.devices.device_info, network=self.devices.network,
+            session, link=link, device_info=self.devices.device_info, network=self.devices.network,
         )
         """Create, open, save, close, archive, retrieve and read projects (the session's project methods)."""
         self.whitelist = OpennessWhitelist(installations)

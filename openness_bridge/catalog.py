@@ -26,6 +26,7 @@ from openness_bridge.api_reference import NOT_IN_VERSION, require_member
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from openness_bridge.portals import PortalLink
     from openness_bridge.session import OpennessRunner
 
 __all__ = ("ArticleFacts", "BridgeCatalog", "kind_from_path", "no_catalog", "require_article")
@@ -107,22 +108,20 @@ class BridgeCatalog(CatalogPort):
 
     Args:
         call: the session's Openness call runner.
-        portal: the attached ``TiaPortal`` (attached again after a lost connection). Raises PortalUnavailableError.
-        attached_pid: the pid of the attached portal, or None: what is known about an article is kept per portal.
+        link: the session's attachment: its ``TiaPortal`` (attached again after a lost connection; raises
+            PortalUnavailableError) and pid (or None: what is known about an article is kept per portal).
         version: the TIA version of the loaded API (``V17``): V17 and older have no ``TiaPortal.HardwareCatalog``.
     """
 
-    def __init__(self, call: OpennessRunner, *, portal: Callable[[], Any], attached_pid: Callable[[], int | None],
-                 version: Callable[[], str]) -> None:
+    def __init__(self, call: OpennessRunner, *, link: PortalLink, version: Callable[[], str]) -> None:
         self._call = call
         self._version = version
-        self._portal = portal
-        self._attached_pid = attached_pid
+        self._link = link
         self._memo: dict[tuple[int | None, str], ArticleFacts | None] = {}
 
     def _catalog_find(self, text: str) -> list[Any]:
         require_member(self._version(), "TiaPortal", "HardwareCatalog", "Reading TIA's hardware catalog")
-        return list(self._portal().HardwareCatalog.Find(text))
+        return list(self._link.connection().HardwareCatalog.Find(text))
 
     @staticmethod
     def _by_article(entries: list[Any]) -> dict[str, list[Any]]:
@@ -136,7 +135,7 @@ class BridgeCatalog(CatalogPort):
         ``call``."""
         # Plain data, not proxies: TIA's catalog does not change while a portal runs (new hardware support packages
         # need a restart), and device listings ask once per device.
-        key = (self._attached_pid(), _key(order_number))
+        key = (self._link.pid, _key(order_number))
         if key not in self._memo:
             entries = self._by_article(self._catalog_find(_canonical(order_number))).get(_key(order_number))
             self._memo[key] = self._catalog_facts(entries) if entries else None

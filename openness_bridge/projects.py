@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 
     from engineering_api.backend.models import DeviceInfo, ProjectCredentials
     from openness_bridge.hardware_network import NetworkAccess
+    from openness_bridge.portals import PortalLink
     from openness_bridge.session import BridgeSession
 
 __all__ = ("BridgeProjects", "require_folder", "same_file_key")
@@ -81,24 +82,18 @@ class BridgeProjects:
 
     Args:
         session: the Openness session.
-        portal: the attached ``TiaPortal`` (attached again after a lost connection). Raises PortalUnavailableError.
-        open_project: the portal's open ``Project``, or None.
-        processes: the running ``TiaPortalProcess`` handles (never disposed).
-        attached_pid: the pid of the attached portal, or None.
+        link: the session's attachment: its ``TiaPortal`` (attached again after a lost connection; raises
+            PortalUnavailableError), open ``Project``, the running ``TiaPortalProcess`` handles and the pid.
         device_info: the devices area's view of an Openness ``Device``.
         network: the devices area's network access (subnets and interfaces).
     """
 
     def __init__(
-        self, session: BridgeSession, *, portal: Callable[[], Any], open_project: Callable[[], Any | None],
-        processes: Callable[[], list[Any]], attached_pid: Callable[[], int | None],
-        device_info: Callable[[Any], DeviceInfo], network: NetworkAccess,
+        self, session: BridgeSession, *, link: PortalLink, device_info: Callable[[Any], DeviceInfo],
+        network: NetworkAccess,
     ) -> None:
         self._session = session
-        self._portal = portal
-        self._open_project = open_project
-        self._processes = processes
-        self._attached_pid = attached_pid
+        self._link = link
         self._device_info = device_info
         self._network = network
 
@@ -112,10 +107,11 @@ class BridgeProjects:
 
     # ----- open, create, save, close ----------------------------------------------------------
     def open_projects(self) -> list[ProjectInfo]:
-        return self._session.call("TiaPortal.Projects", lambda: [self._info(p) for p in self._portal().Projects])
+        return self._session.call("TiaPortal.Projects",
+                                  lambda: [self._info(p) for p in self._link.connection().Projects])
 
     def _require_no_project(self) -> None:
-        project = self._open_project()
+        project = self._link.open_project()
         if project is not None:
             raise ConflictError(
                 f"Project '{project.Name}' is already open; TIA Portal can have only one project open. Close it first.",
@@ -132,7 +128,7 @@ class BridgeProjects:
             )
 
         def run() -> ProjectInfo:
-            self._portal()
+            self._link.connection()
             check_project_name(name, self._session.version)
             self._require_no_project()
             require_folder(directory, code="PATH_IS_A_FILE")
@@ -140,7 +136,7 @@ class BridgeProjects:
             if folder.exists():
                 raise AlreadyExistsError(f"The project folder '{folder}' already exists.", code="PROJECT_EXISTS")
             directory.mkdir(parents=True, exist_ok=True)
-            project = self._portal().Projects.Create(self._session.api.io.DirectoryInfo(str(directory)), name)
+            project = self._link.connection().Projects.Create(self._session.api.io.DirectoryInfo(str(directory)), name)
             # The project comment is a MultilingualText (Comment.Items[..].Text); not written in this slice.
             return self._info(project)
 
@@ -150,7 +146,7 @@ class BridgeProjects:
         self, path: Path, *, upgrade: bool = False, credentials: ProjectCredentials | None = None,
     ) -> ProjectInfo:
         def run() -> ProjectInfo:
-            self._portal()
+            self._link.connection()
             suffix = path.suffix.lower()
             if not path.is_file():
                 raise NotFoundError(f"The project file '{path}' was not found.", code="PROJECT_NOT_FOUND")
@@ -159,20 +155,20 @@ class BridgeProjects:
                                       code="NOT_A_PROJECT")
             upgrading = needs_upgrade(path.name, f"V{suffix[3:]}", self._session.version, upgrade=upgrade)
             wanted = same_file_key(path)
-            for process in self._processes():
+            for process in self._link.processes():
                 held = process.ProjectPath
                 if held is not None and same_file_key(Path(
-                    str(held.FullName))) == wanted and int(process.Id) != self._attached_pid():
+                    str(held.FullName))) == wanted and int(process.Id) != self._link.pid:
                     raise LockedError(
                         f"The project '{path.stem}' is already opened by another TIA Portal instance (pid "
                         f"{process.Id}).",
                         code="PROJECT_LOCKED", details={"holderPid": int(process.Id)},
                     )
-            current = self._open_project()
+            current = self._link.open_project()
             if current is not None and same_file_key(Path(str(current.Path.FullName))) == wanted:
                 return self._info(current)
             self._require_no_project()
-            projects, file = self._portal().Projects, self._session.api.io.FileInfo(str(path))
+            projects, file = self._link.connection().Projects, self._session.api.io.FileInfo(str(path))
             open_call = projects.OpenWithUpgrade if upgrading else projects.Open
             answer = UmacAnswer(self._session.api.engineering, credentials)
             return self._info(opened(answer, path.stem,
@@ -281,7 +277,7 @@ class BridgeProjects:
         credentials: ProjectCredentials | None = None,
     ) -> ProjectInfo:
         def run() -> ProjectInfo:
-            self._portal()
+            self._link.connection()
             if not archive.is_file():
                 raise NotFoundError(f"The archive '{archive}' was not found.", code="ARCHIVE_NOT_FOUND")
             suffix = archive.suffix.lower()
@@ -298,7 +294,7 @@ class BridgeProjects:
                 )
             created = not target_directory.exists()
             target_directory.mkdir(parents=True, exist_ok=True)
-            projects, io = self._portal().Projects, self._session.api.io
+            projects, io = self._link.connection().Projects, self._session.api.io
             retrieve = projects.RetrieveWithUpgrade if upgrading else projects.Retrieve
             source, target = io.FileInfo(str(archive)), io.DirectoryInfo(str(target_directory))
             answer = UmacAnswer(self._session.api.engineering, credentials)
