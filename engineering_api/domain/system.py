@@ -14,7 +14,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupportedError, ValidationError
 from engineering_api.config import LOOPBACK_HOSTS, RUNTIME_SETTING_NAMES, Settings
 from engineering_api.docs import ApiDocs, openapi_document_ready
-from engineering_api.jobs.call_routes import declared_route, run_inline, service_call
+from engineering_api.jobs.call_routes import declared_route, service_call
 from engineering_api.jobs.operations import CallRoute
 from engineering_api.lib.bounds import PAGE_OFFSET_MAX, RETENTION_DAYS_MAX, RetentionDays, SnapshotsPerObject
 from engineering_api.lib.db import KeyValueStore
@@ -179,8 +179,8 @@ async def _docs(request: Request[Any, Any, Any]) -> ApiDocs:
 class AuditQuery(CamelStruct):
     """Which audit records to list."""
 
-    limit: int = 100
-    before: int | None = None
+    limit: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 100
+    before: Annotated[int, msgspec.Meta(ge=1, le=PAGE_OFFSET_MAX)] | None = None
     key_id: str | None = None
     path_prefix: str | None = None
     outcome: str | None = None
@@ -217,7 +217,15 @@ DOC_SECTION = _call("system.docs.section", "GET /api/docs/sections/{sectionName}
                     no_mcp_tool=_DOCS_ROUTE, errors=(NotFoundError,))
 DOC_SEARCH = _call("system.docs.search", "GET /api/docs/search", "Search the documentation", no_mcp_tool=_DOCS_ROUTE)
 AUDIT = _call("system.audit", "GET /api/audit", "Audit records of mutating calls", _audit_page, AuditQuery,
-              no_mcp_tool=_ADMIN_ONLY, role=Role.ADMIN)
+              no_mcp_tool=_ADMIN_ONLY, role=Role.ADMIN,
+              built_route=CallRoute("GetAudit", query_docs={
+                  "before": "Return records older than this id",
+                  "outcome": "succeeded, accepted, failed, denied, throttled"}),
+              description="Audit records of mutating calls, newest first, paged with ``before``.\n\n"
+                          "Refusals a client can repeat at will are counted, not recorded one by one: wrong or missing "
+                          "keys (401, any\nmethod), an address past its wrong-key budget (429) and a key's throttled "
+                          "calls (429). Such a record is\nthe first of its client, key and status in a minute; "
+                          "``count`` says how many came, ``lastAt`` when the\nlast did.")
 BROWSE_FILE, BROWSE_PROJECT, BROWSE_FOLDER = (
     _call(f"system.browse-{kind}", f"GET /api/system/browse-{kind}", f"A {kind} dialog on the host (501)",
           _browse(kind), no_mcp_tool=_HEADLESS, errors=(NotSupportedError,),
@@ -276,29 +284,6 @@ class SystemController(Controller):
     ) -> Response[Any]:
         """Search the documentation; returns ``[{section, snippet, relevance}]``."""
         return ok((await _docs(request)).search(q))
-
-    @get("/api/audit", operation_id="GetAudit", **declared_route(AUDIT, params=True))
-    async def audit(
-        self,
-        request: Request[Any, Any, Any],
-        limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
-        before: Annotated[
-            int | None, QueryParameter(ge=1, le=PAGE_OFFSET_MAX, description="Return records older than this id")
-        ] = None,
-        key_id: Annotated[str | None, QueryParameter(name="keyId")] = None,
-        path_prefix: Annotated[str | None, QueryParameter(name="pathPrefix")] = None,
-        outcome: Annotated[str | None,
-                           QueryParameter(description="succeeded, accepted, failed, denied, throttled")] = None,
-    ) -> Response[Any]:
-        """Audit records of mutating calls, newest first, paged with ``before``.
-
-        Refusals a client can repeat at will are counted, not recorded one by one: wrong or missing keys (401, any
-        method), an address past its wrong-key budget (429) and a key's throttled calls (429). Such a record is
-        the first of its client, key and status in a minute; ``count`` says how many came, ``lastAt`` when the
-        last did.
-        """
-        query = AuditQuery(limit=limit, before=before, key_id=key_id, path_prefix=path_prefix, outcome=outcome)
-        return ok(run_inline(request, AUDIT, query))
 
 
 def _headless(kind: str) -> NotSupportedError:

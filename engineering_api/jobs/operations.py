@@ -11,8 +11,8 @@ say how its caller authenticates (:attr:`~Operation.auth`). The registry keeps s
 A call of the server itself (its settings, keys, audit, documentation, health, the assistant) is a third kind, a
 service call (:attr:`~Operation.service`), kept apart in the same way (:meth:`OperationRegistry.service_calls`).
 Runtime and service calls are the inline calls: their routes take their options, security and documented answers
-from the declaration, and are written by hand, except a service call's read without input, whose route is built
-from it (:mod:`engineering_api.jobs.call_routes`).
+from the declaration, and most are built from it (:mod:`engineering_api.jobs.call_routes`); the rest are written by
+hand.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from engineering_api.lib.roles import Role
 from simatic_xml.cancel import CancelToken
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterator, Mapping
     from engineering_api.backend.models import ProjectInfo
     from engineering_api.backend.port import EngineeringBackend
     from engineering_api.config import Settings
@@ -84,6 +84,18 @@ class CallRoute:
     """The JSON body when it is not the call's input: its fields and the path's make the input
     (``PATCH .../users/{userId}`` takes ``RuntimeUserChange``, the call ``RuntimeUserEdit``). None: a POST, PUT or
     PATCH takes the input itself."""
+    query: type[msgspec.Struct] | None = None
+    """The query string's Struct of a GET or DELETE when it is not the call's input (``tags`` comma-separated where
+    the input has a list): :attr:`convert` makes the input from it."""
+    convert: Callable[[Mapping[str, str], Any], Any] | None = None
+    """Makes the call's input from the path's values (by wire name) and the Struct the request gives (its
+    :attr:`body` or :attr:`query`), for a route whose wire is not its input's shape: T-IA Connect's ``tags=a,b``
+    for a list, a path's ``{name}`` for the input's ``replaces``. None: the input is the path's, body's and
+    query's fields."""
+    query_docs: Mapping[str, str] = field(default_factory=dict)
+    """A GET or DELETE takes the input's other fields from the query string, each with its field's bounds, pattern
+    and default; this is the description of each, by wire name, as the route documents it (``limit``: "Tags per
+    page")."""
 
 
 @dataclass(frozen=True)
