@@ -63,6 +63,8 @@ def _constraints(hint: Any) -> dict[str, Any]:
 
 
 CALLS = _query_calls()
+BOUNDED = [call for call in CALLS if any(constraints for _, constraints in _fields(call).values())]
+"""The calls with a query parameter that has a bound."""
 
 
 def test_calls_with_a_query_have_their_routes_built() -> None:
@@ -104,7 +106,7 @@ def _past_bounds(constraints: dict[str, Any]) -> list[str]:
     return values
 
 
-@pytest.mark.parametrize("call", CALLS, ids=lambda call: call.name)
+@pytest.mark.parametrize("call", BOUNDED, ids=lambda call: call.name)
 def test_a_value_past_a_bound_is_refused_naming_the_parameter(
         call: Operation[Any, Any], served: tuple[TestClient[Litestar], Headers, Headers]) -> None:
     client, admin_headers, reader = served
@@ -122,8 +124,6 @@ def test_a_value_past_a_bound_is_refused_naming_the_parameter(
             assert body["code"] == "VALIDATION_FAILED", (wire, value, body)
             assert f"{wire}:" in body["detail"] or f"{info.name}:" in body["detail"], (wire, value, body)
             tried += 1
-    if not any(constraints for _, constraints in _fields(call).values()):
-        pytest.skip(f"{call.name}: no bounded query parameter")
     assert tried
 
 
