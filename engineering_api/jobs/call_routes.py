@@ -14,6 +14,7 @@ is audited and keyed like any other.
 
 from __future__ import annotations
 
+import inspect
 import keyword
 import types
 import typing
@@ -357,9 +358,14 @@ def _handler(call: Operation[Any, Any], built: CallRoute, inputs: _Inputs, run: 
     again each time another handler joins its path, so a second method on the path would answer a coroutine."""
     message, status = call.message, built.status_code
 
+    on_loop = inspect.iscoroutinefunction(call.handler)
+
     async def answer(request: Request[Any, Any, Any], body: Any, arguments: dict[str, Any]) -> Response[Any]:
         data = inputs.make(request.path_params, body, arguments)
-        result = await sync_to_thread(run, request, call, data) if blocking else run(request, call, data)
+        if on_loop:  # a service call that waits on the event loop (the TIA worker with a bound, a generation)
+            result = await run(request, call, data)
+        else:
+            result = await sync_to_thread(run, request, call, data) if blocking else run(request, call, data)
         return ok(result, "OK" if message is None else message(result), status_code=status)
 
     if inputs.body is not None:

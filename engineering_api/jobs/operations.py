@@ -18,6 +18,7 @@ hand.
 from __future__ import annotations
 
 import functools
+import inspect
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Literal, NoReturn, Protocol, TypeVar
@@ -169,7 +170,9 @@ class Operation(Generic[InputT, OutputT]):
     section: str
     """Reference section (OpenAPI tag), e.g. ``Project Operations``."""
     handler: Callable[[OperationContext, InputT], OutputT]
-    """Runs on the TIA worker thread with the validated input."""
+    """Runs on the TIA worker thread with the validated input. A service call's may be a coroutine function, which
+    its built route awaits on the event loop (it waits for the TIA worker with a bound, or for a generation); such a
+    call is no MCP tool."""
     input: type[InputT] | None
     """msgspec Struct of the input (path, query and body fields together)."""
     output: Any
@@ -548,6 +551,9 @@ class OperationRegistry:
                 raise ValueError(f"inline call {operation.name!r} runs off the TIA worker, inline, without files")
             if operation.service and (operation.is_runtime_call or operation.route is None or operation.async_route):
                 raise ValueError(f"service call {operation.name!r} has one route of its own and no runtime role")
+            if inspect.iscoroutinefunction(operation.handler) and not (operation.service and operation.no_mcp_tool):
+                raise ValueError(f"operation {operation.name!r} waits on the event loop: only a service call's route "
+                                 "awaits it, so it says why it is no MCP tool")
             if operation.handler is served_by_its_route and not (operation.service and operation.no_mcp_tool):
                 raise ValueError(f"operation {operation.name!r} is served by its route only: a service call that "
                                  "says why it is no MCP tool")

@@ -147,3 +147,21 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClien
 @pytest.fixture(scope="module")
 def openapi() -> dict[str, Any]:
     return openapi_document()
+
+
+def test_history_tags_are_split_at_commas_outside_quotes() -> None:
+    from engineering_api.runtime.actions import HistoryQueryString
+
+    query = HistoryQueryString(tags='"A,B".x,C,"D"', from_="2026-01-01T00:00:00Z", to="2026-01-02T00:00:00Z").query()
+    assert query.tag_names == ['"A,B".x', "C", '"D"'] and query.limit == 1000 and query.aggregation == "raw"
+
+
+def test_an_assistant_history_query_with_projectkey_keeps_one_conversation_even_an_empty_key(
+        served: tuple[TestClient[Litestar], Headers, Headers]) -> None:
+    from engineering_api.domain.assistant.routes import HistoryFilter
+
+    assert HistoryFilter.query({}, HistoryFilter(project_key="")).only_project
+    assert not HistoryFilter.query({}, HistoryFilter()).only_project
+    client, admin, _ = served
+    for params in ({}, {"projectKey": ""}, {"projectKey": "Line7"}):
+        assert client.get("/api/assistant/history", params=params, headers=admin).json()["data"] == []

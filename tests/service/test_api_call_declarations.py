@@ -58,16 +58,14 @@ HAND_WRITTEN: dict[str, int] = {
 shrink; a new call is an operation (docs/add-an-api-call.md)."""
 
 HAND_WRITTEN_CALLS: dict[str, int] = {
-    # Inline calls whose routes are still written by hand, by module: a GET reading its input from the query string
-    # (the builder takes a path and a JSON body), an input the route converts (comma-separated tags, a raw webhook
-    # document), a status that depends on the answer, or a call only its route can serve (served_by_its_route).
-    "engineering_api.domain.assistant.routes": 2,
-    "engineering_api.domain.compat": 1,
-    "engineering_api.domain.discovery": 2,
-    "engineering_api.domain.health": 1,
-    "engineering_api.domain.system": 5,
-    "engineering_api.runtime.opcua_routes": 1,
-    "engineering_api.runtime.pulls_routes": 1,
+    # Inline calls whose routes are still written by hand, by module: a raw document, a status and answer that depend
+    # on the result, or a call only its route can serve (served_by_its_route: the request itself, the running app).
+    "engineering_api.domain.assistant.routes": 1,  # the models: an optional body, the provider awaited on the loop
+    "engineering_api.domain.compat": 1,  # the local key: the client's address and the Host
+    "engineering_api.domain.discovery": 2,  # the route table and the OpenAPI document of the running app
+    "engineering_api.domain.system": 5,  # settings: the raw body and the Host; the docs: the running app's document
+    "engineering_api.runtime.opcua_routes": 1,  # 201 or 200 as the server was started or already listening
+    "engineering_api.runtime.pulls_routes": 1,  # the webhook: a raw JSON or XML document
 }
 """The ledger of inline calls (runtime and service calls) whose routes are not built from their declarations
 (:func:`~engineering_api.jobs.call_routes.build_call_route`). It may only shrink: a new call names its
@@ -470,3 +468,16 @@ def test_a_read_is_declared_one_way() -> None:
                     and route.args and isinstance(route.args[0], ast.Constant) and route.args[0].value == "GET"):
                 written_out.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not written_out, f"declare these reads with read(...) from engineering_api/jobs/operations.py: {written_out}"
+
+
+def test_a_call_that_waits_on_the_event_loop_is_a_service_call_that_is_no_mcp_tool() -> None:
+    """Its built route awaits its handler on the event loop; an MCP tool would call it as a function."""
+    from engineering_api.jobs.call_routes import service_call
+
+    async def waits(_context: Any, _data: Any) -> int:
+        return 1
+
+    with pytest.raises(ValueError, match="waits on the event loop"):
+        OperationRegistry().add(service_call("a.waits", "GET /api/w", "Waits", handler=waits, section="S"))
+    OperationRegistry().add(service_call("a.waits", "GET /api/w", "Waits", handler=waits, section="S",
+                                         no_mcp_tool="its route awaits it"))

@@ -155,9 +155,21 @@ HISTORY_CLEAR = _call("assistant.history.clear", f"DELETE {_HISTORY}", "Delete y
                       description="Delete your chat history (?projectKey= only that conversation) and its pending "
                                   "confirmations.",
                       message=lambda cleared: f"{cleared.deleted} message(s) deleted")
-# both wait on the event loop (for the generation to stop, for the provider to answer), so only their routes serve them
-STOP = _call("assistant.stop", "POST /api/assistant/stop", "Stop the answer being generated", None,
-             role=Role.VIEWER, mutating=True, errors=(NotFoundError,))
+
+
+async def _stop(context: OperationContext, _data: None) -> StopResult:
+    generation = await conversations(services_in(context)).stop(_caller(context).key_id)
+    return StopResult(stopped=True, project_key=generation.project_key, started_at=generation.started_at)
+
+
+# it waits on the event loop for the generation to stop: its route awaits it
+STOP = _call("assistant.stop", "POST /api/assistant/stop", "Stop the answer being generated", None, handler=_stop,
+             output=StopResult, role=Role.VIEWER, mutating=True, errors=(NotFoundError,),
+             built_route=CallRoute("StopAssistant", StopAssistantResponse),
+             description="Stop the answer the assistant is generating for your key (a running tool's job is "
+                         "cancelled too).",
+             message=lambda _: "stopped")
+# its body is optional (the stored provider), and it waits on the event loop for the provider: only its route serves it
 # a POST whose body may name a provider and its key: audited and keyed like a change, as it always was audited
 MODELS = _call("assistant.models", "POST /api/assistant/models", "The provider's models", None,
                role=Role.ENGINEER, mutating=True, errors=(NotSupportedError, PermissionDeniedError, ValidationError))
@@ -236,14 +248,6 @@ class AssistantController(Controller):
         if turn.first:
             turn.publish_answer(_final(turn.task))
         return ok(result, "stopped" if result.stopped else "OK")
-
-    @post("/api/assistant/stop", operation_id="StopAssistant", status_code=200, **declared_route(STOP))
-    async def stop(self, request: Request[Any, Any, Any]
-                   ) -> Response[StopAssistantResponse]:
-        """Stop the answer the assistant is generating for your key (a running tool's job is cancelled too)."""
-        generation = await conversations(services_of(request)).stop(principal_of(request).key_id)
-        return ok(StopResult(stopped=True, project_key=generation.project_key, started_at=generation.started_at),
-                  "stopped")
 
     @post("/api/assistant/models", operation_id="ListAssistantModels", status_code=200,
           **declared_route(MODELS, body=True, extra=_PROVIDER_FAILED))
