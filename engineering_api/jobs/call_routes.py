@@ -115,10 +115,12 @@ def key_caller(request: Request[Any, Any, Any]) -> str:
 
 def run_inline(request: Request[Any, Any, Any], call: Operation[Any, Any], data: Any) -> Any:
     """Run the service call ``call`` with ``data`` in the name of the request's API key (the context's
-    :attr:`~engineering_api.jobs.operations.OperationContext.principal`; None on a public route)."""
+    :attr:`~engineering_api.jobs.operations.OperationContext.principal`; None on a public route), in the running app
+    (:attr:`~engineering_api.jobs.operations.OperationContext.app`)."""
     context = inline_context(request.app.state.services, key_caller(request))
     key = request.scope.get("user")
     context.principal = key if isinstance(key, Principal) else None
+    context.app = request.app
     return call.handler(context, data)
 
 

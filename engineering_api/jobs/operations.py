@@ -347,6 +347,9 @@ class OperationContext:
     services: object | None = None
     """For an inline call (:attr:`Operation.is_inline_call`): the app's services
     (:func:`engineering_api.jobs.call_routes.services_in` reads them typed)."""
+    app: object | None = None
+    """For a service call run by its route: the running app, whose OpenAPI document and route table some calls
+    read (the documentation's sections); None on MCP, where no such call is a tool."""
 
     def derive(self, token: CancelToken, progress: Callable[[int, str], None] | None) -> OperationContext:
         """A context for one part of this job (a pipeline step): the same backend, state and caller, its own
