@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, Request, Response, get
-from litestar.params import QueryParameter
 
 from sqlalchemy import func, select
 
@@ -32,9 +31,9 @@ from engineering_api.backend.errors import ConflictError, NotFoundError, Permiss
 from engineering_api.config import LOOPBACK_HOSTS
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.tables import client_events
-from engineering_api.jobs.call_routes import declared_route, run_inline, service_call, services_in
+from engineering_api.jobs.call_routes import declared_route, service_call, services_in
 from engineering_api.jobs.operations import CallRoute
-from engineering_api.lib.responses import Envelope, ok
+from engineering_api.lib.responses import Envelope
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.security import Role
 
@@ -300,7 +299,7 @@ def _refuse_non_local(request: Request[Any, Any, Any]) -> None:
 class EventLimit(CamelStruct):
     """How many kept events to list."""
 
-    limit: int = 100
+    limit: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 100
 
 
 def _license(_services: Services, _data: None) -> LicenseFeatures:
@@ -339,7 +338,8 @@ EVENT_POST = _call("telemetry.events.post", f"POST {_EVENTS}", "Accept a client 
                    message=lambda answer: "stored" if answer.stored else "accepted and dropped")
 EVENTS_LIST = _call("telemetry.events.list", f"GET {_EVENTS}", "Kept telemetry events",
                     lambda services, query: _compat_of(services).events(query.limit), EventLimit, StoredEvents,
-                    role=Role.ADMIN)
+                    role=Role.ADMIN, built_route=CallRoute("ListClientEvents", ListClientEventsResponse),
+                    description="Kept telemetry events, newest first (empty unless telemetryStore is on).")
 EVENTS_CLEAR = _call("telemetry.events.clear", f"DELETE {_EVENTS}", "Delete every kept telemetry event",
                      lambda services, _: EventsCleared(deleted=_compat_of(services).clear()), output=EventsCleared,
                      role=Role.ADMIN, mutating=True,
@@ -367,14 +367,6 @@ class CompatController(Controller):
     """Licence, telemetry and local key, as T-IA Connect clients call them."""
 
     tags = [SECTION]
-
-    @get(_EVENTS, operation_id="ListClientEvents", **declared_route(EVENTS_LIST, params=True))
-    async def list_events(
-        self, request: Request[Any, Any, Any],
-        limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
-    ) -> Response[ListClientEventsResponse]:
-        """Kept telemetry events, newest first (empty unless telemetryStore is on)."""
-        return ok(run_inline(request, EVENTS_LIST, EventLimit(limit=limit)))
 
     @get("/api/auth/local-key", operation_id="GetLocalKey", **declared_route(LOCAL_KEY))
     async def local_key(self, request: Request[Any, Any, Any]) -> Response[LocalKeyAnswer]:

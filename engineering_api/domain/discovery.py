@@ -12,6 +12,7 @@ from litestar.params import FromPath
 from engineering_api.docs import openapi_document_ready
 from engineering_api.backend.errors import NotFoundError
 from engineering_api.jobs.call_routes import declared_route, service_call
+from engineering_api.jobs.operations import CallRoute
 from engineering_api.lib.responses import Envelope, ok
 from engineering_api.lib.schema import CamelStruct
 
@@ -37,15 +38,16 @@ class CommandEntry(CamelStruct):
     asynchronous: bool = False
 
 
-def _entries(request: Request[Any, Any, Any]) -> list[CommandEntry]:
-    services: Services = request.app.state.services
+def _entries(app: Any) -> list[CommandEntry]:
+    """Every route of the running ``app`` (read once)."""
+    services: Services = app.state.services
     cached: list[CommandEntry] | None = services.notes.get("commands")
     if cached is not None:
         return cached
     from engineering_api.lib.middleware import required_role
 
     entries = []
-    for route in request.app.routes:
+    for route in app.routes:
         for handler in getattr(route, "route_handlers", ()):
             for method in sorted(handler.http_methods):
                 if method in ("HEAD", "OPTIONS") or not route.path.startswith("/api"):
@@ -86,10 +88,14 @@ class GetCommandInfoResponse(Envelope[CommandInfo]): ...
 
 
 _SECTION = "Discovery"
-# Both read the running app (its routes, its OpenAPI document), so only their routes serve them.
+# Both read the running app (its routes, its OpenAPI document): the list from its route's context
+# (OperationContext.app); the info, at a path of any depth ({route:path}), only from its own route.
 _REST_ONLY = "describes the REST routes; MCP lists its own tools (find_tools)"
 _call = partial(service_call, section=_SECTION, no_mcp_tool=_REST_ONLY)
-LIST = _call("command.list", "GET /api/command/list", "Every API route")
+LIST = _call("command.list", "GET /api/command/list", "Every API route",
+             handler=lambda context, _: _entries(context.app), output=list[CommandEntry],
+             built_route=CallRoute("ListCommands", ListCommandsResponse),
+             description="Every API route with its controller (section), method, role and operation name.")
 INFO = _call("command.info", "GET /api/command/info/{route}", "One route's parameters, body and answers",
              errors=(NotFoundError,))
 CALLS = (LIST, INFO)
@@ -100,11 +106,6 @@ class DiscoveryController(Controller):
     """Self-description of the API."""
 
     tags = [_SECTION]
-
-    @get("/api/command/list", operation_id="ListCommands", **declared_route(LIST))
-    async def list_commands(self, request: Request[Any, Any, Any]) -> Response[ListCommandsResponse]:
-        """Every API route with its controller (section), method, role and operation name."""
-        return ok(_entries(request))
 
     @get("/api/command/info/{route:path}", operation_id="GetCommandInfo", **declared_route(INFO, params=True))
     async def command_info(
@@ -125,7 +126,7 @@ class DiscoveryController(Controller):
                 by_path = path.strip("/") == wanted
                 by_op = operation is not None and any(
                     e.operation == operation.name and e.path == path and e.method == method.upper()
-                    for e in _entries(request)
+                    for e in _entries(request.app)
                 )
                 if by_path or by_op or op["operationId"].lower() == route.strip("/").lower():
                     matches.append({"method": method.upper(), "path": path, **op})

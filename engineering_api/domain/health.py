@@ -1,5 +1,5 @@
-"""Health & Status: health, ping and version (service calls with routes of their own), a catalog article's image,
-and the server's own stop.
+"""Health & Status: health, ping and version (service calls whose routes are built from them), a catalog article's
+image, and the server's own stop.
 
 ``POST /api/health/shutdown`` (T-IA Connect's "Disconnect and stop server" posts it) is an operation: admin only,
 audited, destructive with a ``dryRun`` preview. It answers 202 with a job; the job runs on the TIA worker after the
@@ -23,10 +23,10 @@ from litestar.params import FromPath
 
 from engineering_api.domain.catalog import CATALOG_IMAGE, FindInput
 from engineering_api.backend.errors import NotFoundError, NotSupportedError
-from engineering_api.jobs.call_routes import declared_route, service_call
+from engineering_api.jobs.call_routes import service_call, services_in
 from engineering_api.jobs.operations import CallRoute, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
-from engineering_api.lib.responses import Envelope, ok, problem_responses
+from engineering_api.lib.responses import Envelope, problem_responses
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.security import Role
 from engineering_api.lib.version import api_version
@@ -84,24 +84,12 @@ def _version(services: Services, _data: None) -> VersionInfo:
 
 
 _OF_THE_SESSION = "an MCP client sees the server through its session (the MCP ping and the tools' errors)"
-# its route waits for the TIA worker (or the farm) with a bound, on the event loop, so only the route serves it
 _call = partial(service_call, section=SECTION, no_mcp_tool=_OF_THE_SESSION)
-HEALTH = _call("health.get", "GET /api/health", "Quick health check", public=True)
-PING = _call("health.ping", "GET /api/health/ping", "Ping", lambda _services, _data: Pong(pong=True, time=utc_now()),
-             output=Pong, public=True, built_route=CallRoute("Ping"),
-             description="Ping: the server answers. No key needed.",
-             message=lambda _: "pong")
-VERSION = _call("instance.version", "GET /api/instance/version", "The API server's version", _version,
-                output=VersionInfo, no_mcp_tool="MCP's initialize answers the server's version",
-                built_route=CallRoute("GetApiVersion"), description="The API server's version.")
-CALLS = (HEALTH, PING, VERSION)
-"""The health calls, declared once (service calls of the registry)."""
 
 
-@get("/api/health", operation_id="GetHealth", tags=[SECTION], **declared_route(HEALTH))
-async def health(request: Request[Any, Any, Any]) -> Response[GetHealthResponse]:
-    """Quick health check: the API is up and TIA Portal is reachable. No key needed."""
-    services = request.app.state.services
+async def _health(context: OperationContext, _data: None) -> Health:
+    """The API's health: whether the TIA worker (or the farm) answers, within 2 s, and the database does."""
+    services = services_in(context)
     # A backend that answers for several hosts (a farm) says itself whether they are reachable: asking one of them
     # through the worker would wait behind its running call, and a busy host is a healthy one.
     own_health: Callable[[], tuple[bool, bool, bool]] | None = getattr(services.backend, "reachability", None)
@@ -119,12 +107,27 @@ async def health(request: Request[Any, Any, Any]) -> Response[GetHealthResponse]
     database_fault = services.db.probe()  # a load balancer must see a node whose database is gone
     if database_fault is not None:
         reasons.append(database_fault)
-    body = Health(
+    return Health(
         status="Degraded" if reasons else "Healthy", api_version=api_version(), backend=services.backend.name,
         portal_connected=connected, project_open=project_open, worker_responsive=responsive,
         database_reachable=database_fault is None, started_at=services.started_at, reasons=reasons,
     )
-    return ok(body, "API is running")
+
+
+# it waits for the TIA worker (or the farm) with a bound, on the event loop: its route awaits it
+HEALTH = _call("health.get", "GET /api/health", "Quick health check", handler=_health, output=Health, public=True,
+               built_route=CallRoute("GetHealth", GetHealthResponse),
+               description="Quick health check: the API is up and TIA Portal is reachable. No key needed.",
+               message=lambda _: "API is running")
+PING = _call("health.ping", "GET /api/health/ping", "Ping", lambda _services, _data: Pong(pong=True, time=utc_now()),
+             output=Pong, public=True, built_route=CallRoute("Ping"),
+             description="Ping: the server answers. No key needed.",
+             message=lambda _: "pong")
+VERSION = _call("instance.version", "GET /api/instance/version", "The API server's version", _version,
+                output=VersionInfo, no_mcp_tool="MCP's initialize answers the server's version",
+                built_route=CallRoute("GetApiVersion"), description="The API server's version.")
+CALLS = (HEALTH, PING, VERSION)
+"""The health calls, declared once (service calls of the registry)."""
 
 
 @get(
@@ -139,7 +142,7 @@ async def catalog_image(request: Request[Any, Any, Any], orderNumber: FromPath[s
     return Response(content=data, media_type=media_type, headers={"Cache-Control": "max-age=86400"})
 
 
-ROUTES = (health, catalog_image)
+ROUTES = (catalog_image,)
 
 
 # ----- stopping the server ---------------------------------------------------------------------------------------

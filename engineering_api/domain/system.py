@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import JSONBody
 
 from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupportedError, ValidationError
 from engineering_api.config import LOOPBACK_HOSTS, RUNTIME_SETTING_NAMES, Settings
 from engineering_api.docs import ApiDocs, openapi_document_ready
-from engineering_api.jobs.call_routes import declared_route, run_inline, service_call
-from engineering_api.jobs.operations import CallRoute
+from engineering_api.jobs.call_routes import declared_route, service_call
+from engineering_api.jobs.operations import CallRoute, OperationContext
 from engineering_api.lib.bounds import PAGE_OFFSET_MAX, RETENTION_DAYS_MAX, RetentionDays, SnapshotsPerObject
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.responses import ok
@@ -168,19 +168,48 @@ def _keep_caller_host(request: Request[Any, Any, Any], settings: Settings) -> No
         )
 
 
-async def _docs(request: Request[Any, Any, Any]) -> ApiDocs:
-    services: Services = request.app.state.services
+async def _docs(app: Any) -> ApiDocs:
+    """The documentation of the running ``app``, from its OpenAPI document (built once, off the event loop)."""
+    services: Services = app.state.services
     docs = services.notes.get("docs")
     if docs is None:
-        docs = services.notes["docs"] = ApiDocs.from_openapi(await openapi_document_ready(request.app))
+        docs = services.notes["docs"] = ApiDocs.from_openapi(await openapi_document_ready(app))
     return docs
+
+
+class SectionName(CamelStruct):
+    """A documentation section, by name (case-insensitive)."""
+
+    section_name: str
+
+
+class DocSearch(CamelStruct):
+    """What to look for in the documentation."""
+
+    q: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
+# They read the running app's OpenAPI document, which only a route's context holds (OperationContext.app).
+async def _sections(context: OperationContext, _data: None) -> Any:
+    return (await _docs(context.app)).sections()
+
+
+async def _section(context: OperationContext, name: SectionName) -> Any:
+    section = (await _docs(context.app)).section(name.section_name)
+    if section is None:
+        raise NotFoundError(f"no documentation section {name.section_name!r}", code="SECTION_NOT_FOUND")
+    return section
+
+
+async def _search(context: OperationContext, query: DocSearch) -> Any:
+    return (await _docs(context.app)).search(query.q)
 
 
 class AuditQuery(CamelStruct):
     """Which audit records to list."""
 
-    limit: int = 100
-    before: int | None = None
+    limit: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 100
+    before: Annotated[int, msgspec.Meta(ge=1, le=PAGE_OFFSET_MAX)] | None = None
     key_id: str | None = None
     path_prefix: str | None = None
     outcome: str | None = None
@@ -212,12 +241,25 @@ SETTINGS_SAVE = _call("system.settings.save", "POST /api/settings", "Save server
                       role=Role.ADMIN, mutating=True, errors=(ConflictError, ValidationError))
 DOCS = _call("system.docs", "GET /api/docs", "The whole API documentation as text", no_mcp_tool=_DOCS_ROUTE)
 DOC_SECTIONS = _call("system.docs.sections", "GET /api/docs/sections", "Documentation sections",
-                     no_mcp_tool=_DOCS_ROUTE, public=True)
+                     handler=_sections, no_mcp_tool=_DOCS_ROUTE, public=True,
+                     built_route=CallRoute("ListDocSections"), description="Documentation sections. No key needed.")
 DOC_SECTION = _call("system.docs.section", "GET /api/docs/sections/{sectionName}", "One documentation section",
-                    no_mcp_tool=_DOCS_ROUTE, errors=(NotFoundError,))
-DOC_SEARCH = _call("system.docs.search", "GET /api/docs/search", "Search the documentation", no_mcp_tool=_DOCS_ROUTE)
+                    handler=_section, input_type=SectionName, no_mcp_tool=_DOCS_ROUTE, errors=(NotFoundError,),
+                    built_route=CallRoute("GetDocSection"),
+                    description="One documentation section by name (case-insensitive).")
+DOC_SEARCH = _call("system.docs.search", "GET /api/docs/search", "Search the documentation", handler=_search,
+                   input_type=DocSearch, no_mcp_tool=_DOCS_ROUTE, built_route=CallRoute("SearchDocs"),
+                   description="Search the documentation; returns ``[{section, snippet, relevance}]``.")
 AUDIT = _call("system.audit", "GET /api/audit", "Audit records of mutating calls", _audit_page, AuditQuery,
-              no_mcp_tool=_ADMIN_ONLY, role=Role.ADMIN)
+              no_mcp_tool=_ADMIN_ONLY, role=Role.ADMIN,
+              built_route=CallRoute("GetAudit", query_docs={
+                  "before": "Return records older than this id",
+                  "outcome": "succeeded, accepted, failed, denied, throttled"}),
+              description="Audit records of mutating calls, newest first, paged with ``before``.\n\n"
+                          "Refusals a client can repeat at will are counted, not recorded one by one: wrong or missing "
+                          "keys (401, any\nmethod), an address past its wrong-key budget (429) and a key's throttled "
+                          "calls (429). Such a record is\nthe first of its client, key and status in a minute; "
+                          "``count`` says how many came, ``lastAt`` when the\nlast did.")
 BROWSE_FILE, BROWSE_PROJECT, BROWSE_FOLDER = (
     _call(f"system.browse-{kind}", f"GET /api/system/browse-{kind}", f"A {kind} dialog on the host (501)",
           _browse(kind), no_mcp_tool=_HEADLESS, errors=(NotSupportedError,),
@@ -254,51 +296,7 @@ class SystemController(Controller):
     @get("/api/docs", operation_id="GetDocs", media_type="text/plain", **declared_route(DOCS))
     async def full_docs(self, request: Request[Any, Any, Any]) -> Response[str]:
         """The whole API documentation as one text document (for LLMs and humans)."""
-        return Response(content=(await _docs(request)).full_text(), media_type="text/plain")
-
-    @get("/api/docs/sections", operation_id="ListDocSections", **declared_route(DOC_SECTIONS))
-    async def doc_sections(self, request: Request[Any, Any, Any]) -> Response[Any]:
-        """Documentation sections. No key needed."""
-        return ok((await _docs(request)).sections())
-
-    @get("/api/docs/sections/{sectionName:str}", operation_id="GetDocSection",
-         **declared_route(DOC_SECTION, params=True))
-    async def doc_section(self, request: Request[Any, Any, Any], sectionName: FromPath[str]) -> Response[Any]:
-        """One documentation section by name (case-insensitive)."""
-        section = (await _docs(request)).section(sectionName)
-        if section is None:
-            raise NotFoundError(f"no documentation section {sectionName!r}", code="SECTION_NOT_FOUND")
-        return ok(section)
-
-    @get("/api/docs/search", operation_id="SearchDocs", **declared_route(DOC_SEARCH, params=True))
-    async def doc_search(
-        self, request: Request[Any, Any, Any], q: Annotated[str, QueryParameter(min_length=1, max_length=200)]
-    ) -> Response[Any]:
-        """Search the documentation; returns ``[{section, snippet, relevance}]``."""
-        return ok((await _docs(request)).search(q))
-
-    @get("/api/audit", operation_id="GetAudit", **declared_route(AUDIT, params=True))
-    async def audit(
-        self,
-        request: Request[Any, Any, Any],
-        limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
-        before: Annotated[
-            int | None, QueryParameter(ge=1, le=PAGE_OFFSET_MAX, description="Return records older than this id")
-        ] = None,
-        key_id: Annotated[str | None, QueryParameter(name="keyId")] = None,
-        path_prefix: Annotated[str | None, QueryParameter(name="pathPrefix")] = None,
-        outcome: Annotated[str | None,
-                           QueryParameter(description="succeeded, accepted, failed, denied, throttled")] = None,
-    ) -> Response[Any]:
-        """Audit records of mutating calls, newest first, paged with ``before``.
-
-        Refusals a client can repeat at will are counted, not recorded one by one: wrong or missing keys (401, any
-        method), an address past its wrong-key budget (429) and a key's throttled calls (429). Such a record is
-        the first of its client, key and status in a minute; ``count`` says how many came, ``lastAt`` when the
-        last did.
-        """
-        query = AuditQuery(limit=limit, before=before, key_id=key_id, path_prefix=path_prefix, outcome=outcome)
-        return ok(run_inline(request, AUDIT, query))
+        return Response(content=(await _docs(request.app)).full_text(), media_type="text/plain")
 
 
 def _headless(kind: str) -> NotSupportedError:

@@ -4,16 +4,21 @@ declaration (:func:`declared_route`) and its handler (:func:`run_inline`).
 
 An inline call (a runtime call or a service call, :attr:`~engineering_api.jobs.operations.Operation.is_inline_call`)
 is declared once, as an :class:`~engineering_api.jobs.operations.Operation` of the one registry. A built route takes
-its input from the path and the JSON body; a route that reads the query string, converts its input or answers with a
-status of its own is still written by hand. Either takes from the declaration the guard's ``opt`` (role or public,
-audit, the ``Idempotency-Key`` of a change), the documented answers and, for a change, the header's documentation;
-so a change is audited and keyed like any other.
+its input from the path and the JSON body (a POST, PUT or PATCH) or the query string (a GET or DELETE: each field a
+query parameter with its bounds, pattern and default), or has :attr:`~engineering_api.jobs.operations.CallRoute.
+convert` make it from them. A route that reads the raw request, streams or answers with a status of its own is still
+written by hand. Either takes from the declaration the guard's ``opt`` (role or public, audit, the
+``Idempotency-Key`` of a change), the documented answers and, for a change, the header's documentation; so a change
+is audited and keyed like any other.
 """
 
 from __future__ import annotations
 
+import inspect
+import keyword
+import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast, get_args
 
@@ -24,12 +29,12 @@ from litestar.enums import ParamType
 from litestar.openapi.spec import OpenAPIType, Schema
 from litestar.openapi.spec import Operation as OpenAPIOperation
 from litestar.openapi.spec import Parameter as OpenAPIParameter
-from litestar.params import JSONBody
+from litestar.params import FromPath, JSONBody
 
 from engineering_api.jobs.operations import (
     CallRoute, HttpMethod, Operation, OperationContext, RouteSpec, served_by_its_route,
 )
-from engineering_api.jobs.route_shape import PATH_PARAMETER
+from engineering_api.jobs.route_shape import PATH_PARAMETER, REQUIRED, query_marker, sign
 from engineering_api.lib.idempotency import (
     IN_FLIGHT_CODE, KEY_HEADER, MAX_KEY_LENGTH, OUTCOME_UNKNOWN_CODE, REPLAYED_HEADER, REUSED_CODE,
 )
@@ -110,10 +115,12 @@ def key_caller(request: Request[Any, Any, Any]) -> str:
 
 def run_inline(request: Request[Any, Any, Any], call: Operation[Any, Any], data: Any) -> Any:
     """Run the service call ``call`` with ``data`` in the name of the request's API key (the context's
-    :attr:`~engineering_api.jobs.operations.OperationContext.principal`; None on a public route)."""
+    :attr:`~engineering_api.jobs.operations.OperationContext.principal`; None on a public route), in the running app
+    (:attr:`~engineering_api.jobs.operations.OperationContext.app`)."""
     context = inline_context(request.app.state.services, key_caller(request))
     key = request.scope.get("user")
     context.principal = key if isinstance(key, Principal) else None
+    context.app = request.app
     return call.handler(context, data)
 
 
@@ -172,6 +179,8 @@ Litestar resolves the handler's (string) annotations: the handlers are written o
 assembled at run time."""
 CallBody = Any
 """The JSON body of a built route's handler, named the same way."""
+_ANNOTATED: Any = typing.Annotated  # subscripted with a field's type: a value, as for _JSON_BODY
+_FROM_PATH: Any = FromPath
 _JSON_BODY: Any = JSONBody  # subscripted with a declared Struct: a value mypy cannot check as a type expression
 
 Runner = Callable[[Request[Any, Any, Any], Operation[Any, Any], Any], Any]
@@ -181,77 +190,204 @@ RouteOptions = Callable[[Operation[Any, Any], bool, bool], dict[str, Any]]
 """A call's route options (:func:`declared_route`) given whether the route takes a body and parameters."""
 
 
+_META_OPTIONS = ("gt", "ge", "lt", "le", "multiple_of", "pattern", "min_length", "max_length")
+"""The constraints of a ``msgspec.Meta`` that a query parameter's marker takes by the same names."""
+
+
+def _unconstrained(hint: Any) -> tuple[Any, dict[str, Any]]:
+    """``hint`` without its ``msgspec.Meta`` constraints, and those constraints as a query marker's options.
+
+    Litestar (2.25) validates and documents a parameter's bounds from its marker (``QueryParameter(ge=1)``), and
+    ignores a ``Meta`` in its type in the OpenAPI document; a route that kept the ``Meta`` would lose its bounds
+    there. ``Annotated[str, Meta(max_length=64)] | None`` gives ``str | None`` and ``{"max_length": 64}``."""
+    origin = typing.get_origin(hint)
+    if origin is typing.Annotated:
+        base, *extras = typing.get_args(hint)
+        bare, options = _unconstrained(base)
+        for extra in extras:
+            if isinstance(extra, msgspec.Meta):
+                options.update({name: getattr(extra, name) for name in _META_OPTIONS
+                                if getattr(extra, name) is not None})
+        return bare, options
+    if origin in (typing.Union, types.UnionType):
+        parts, options = [], {}
+        for arg in typing.get_args(hint):
+            bare, found = _unconstrained(arg)
+            parts.append(bare)
+            options.update(found)
+        return typing.Union[tuple(parts)], options
+    return hint, {}
+
+
+def _query_parameters(struct: type[msgspec.Struct], names: tuple[str, ...],
+                      docs: Mapping[str, str]) -> tuple[tuple[str, Any, Any], ...]:
+    """The handler's query parameters for the fields of ``struct`` named ``names`` (by wire name): (keyword,
+    annotation, default), each typed as its field, with its bounds, pattern and the description ``docs`` give."""
+    hints = typing.get_type_hints(struct, include_extras=True)
+    found = []
+    for info in msgspec.structs.fields(struct):
+        if info.encode_name not in names:
+            continue
+        bare, options = _unconstrained(hints[info.name])
+        if info.encode_name in docs:
+            options["description"] = docs[info.encode_name]
+        default = (info.default if info.default is not msgspec.NODEFAULT
+                   else info.default_factory() if info.default_factory is not msgspec.NODEFAULT else REQUIRED)
+        found.append((_keyword(info), _ANNOTATED[bare, query_marker(info.encode_name, **options)], default))
+    return tuple(found)
+
+
+def _keyword(info: msgspec.structs.FieldInfo) -> str:
+    """The handler's keyword for the query parameter of the field ``info``, which Litestar's answer to a bad value
+    names: its wire name (``continuationPoint``), or its field name where that is no keyword a handler can take
+    (``from_`` for ``from``; ``request``, which is the handler's own)."""
+    wire = info.encode_name
+    return info.name if not wire.isidentifier() or keyword.iskeyword(wire) or wire in ("request", "data") else wire
+
+
 @dataclass(frozen=True)
 class _Inputs:
-    """How a built route makes its call's input from the path's values and the JSON body."""
+    """How a built route makes its call's input from the path's values and the JSON body or the query string."""
 
     input: type[msgspec.Struct] | None
     path: tuple[tuple[str, str], ...]
     """(wire name, field name) of each path parameter."""
     body: type[msgspec.Struct] | None
     """The body's Struct; the input itself when it is the input's."""
+    query: tuple[tuple[str, Any, Any], ...] = ()
+    """The handler's query parameters (keyword, annotation, default) of a GET or DELETE: the input's fields the path
+    does not give (:func:`_query_parameters`)."""
+    query_fields: tuple[tuple[str, str], ...] = ()
+    """(keyword, field name) of each query parameter."""
+    convert: Callable[[Mapping[str, str], Any], Any] | None = None
+    """Makes the input from the path's values and the body's or query's Struct (:attr:`CallRoute.convert`)."""
+    given: type[msgspec.Struct] | None = None
+    """The query's Struct when :attr:`convert` makes the input from it."""
 
     @classmethod
     def of(cls, call: Operation[Any, Any], built: CallRoute) -> _Inputs:
         """Raises:
             ValueError: the path, body and input do not fit (a path parameter or body field that is no input field,
-            an input field neither gives)."""
+            an input field neither gives, a query parameter documented that is no input field)."""
         assert call.route is not None
+        if built.convert is not None:
+            return cls._converted(call, built)
         method, path = call.route.method, call.route.path
         fields = {f.encode_name: f for f in msgspec.structs.fields(call.input)} if call.input is not None else {}
         names = PATH_PARAMETER.findall(path)
         body = built.body
-        if body is None and method not in ("GET", "DELETE") and set(fields) - set(names):
+        rest = tuple(name for name in fields if name not in names)
+        from_query = rest if method in ("GET", "DELETE") and body is None else ()
+        if body is None and not from_query and rest:
             body = call.input
         from_body = {f.encode_name for f in msgspec.structs.fields(body)} if body is not None else set()
         problems = [f"{name} is no field of {call.input}" for name in (*names, *from_body) if name not in fields]
-        # An optional field too: a field neither gives would be one the route drops (a query parameter, which only
-        # a route written by hand reads), not one the caller left out.
-        problems += [f"nothing gives {name}" for name in fields if name not in names and name not in from_body]
+        # An optional field too: a field nothing gives would be one the route drops, not one the caller left out.
+        problems += [f"nothing gives {name}" for name in rest if name not in from_body and name not in from_query]
         if body is call.input and names:
             problems.append("a body beside path parameters needs a Struct of its own (CallRoute.body)")
+        query = cls._query(call, built, call.input, from_query, problems)
+        return cls(call.input, tuple((name, fields[name].name) for name in names), body, *query)
+
+    @classmethod
+    def _converted(cls, call: Operation[Any, Any], built: CallRoute) -> _Inputs:
+        """The inputs of a route whose :attr:`CallRoute.convert` makes the call's input: the path's values as they
+        are, and the body's or the query's Struct."""
+        assert call.route is not None
+        names = PATH_PARAMETER.findall(call.route.path)
+        reads_query = call.route.method in ("GET", "DELETE")
+        given = built.query if reads_query else built.body
+        if given is None:
+            raise ValueError(f"{call.name}: a converted input needs the Struct its route takes (CallRoute."
+                             f"{'query' if reads_query else 'body'}) (docs/add-an-api-call.md)")
+        problems: list[str] = []
+        fields = tuple(f.encode_name for f in msgspec.structs.fields(given) if f.encode_name not in names)
+        query = cls._query(call, built, given, fields if reads_query else (), problems)
+        return cls(call.input, tuple((name, name) for name in names), None if reads_query else given, *query,
+                   convert=built.convert, given=given if reads_query else None)
+
+    @staticmethod
+    def _query(call: Operation[Any, Any], built: CallRoute, struct: type[msgspec.Struct] | None,
+               names: tuple[str, ...], problems: list[str]) -> tuple[Any, Any]:
+        """The query parameters of the fields ``names`` of ``struct`` and their (keyword, field name).
+
+        Raises:
+            ValueError: ``problems``, or a documented query parameter the route does not take."""
+        problems += [f"query_docs names {name}, which is no query parameter" for name in built.query_docs
+                     if name not in names]
         if problems:
             raise ValueError(f"{call.name}: {'; '.join(problems)} (docs/add-an-api-call.md)")
-        return cls(call.input, tuple((name, fields[name].name) for name in names), body)
+        if struct is None or not names:
+            return (), ()
+        fields = {f.encode_name: f for f in msgspec.structs.fields(struct)}
+        return (_query_parameters(struct, names, built.query_docs),
+                tuple((_keyword(fields[name]), fields[name].name) for name in names))
+
+    def path_kinds(self) -> dict[str, type[int] | type[str]]:
+        """The type of each path parameter (by wire name): its input field's, ``int`` or ``str``."""
+        hints = typing.get_type_hints(self.input) if self.path and self.input is not None else {}
+        return {wire: int if hints.get(name) is int else str for wire, name in self.path}
 
     def path_of(self, path: str) -> str:
         """``path`` as Litestar declares it, each parameter typed as its input field (``{alarmId:int}``)."""
-        hints = typing.get_type_hints(self.input) if self.path else {}
-        kinds = {wire: "int" if hints[name] is int else "str" for wire, name in self.path}
-        return PATH_PARAMETER.sub(lambda m: "{%s:%s}" % (m.group(1), kinds[m.group(1)]), path)
+        kinds = self.path_kinds()
+        return PATH_PARAMETER.sub(lambda m: "{%s:%s}" % (m.group(1), kinds[m.group(1)].__name__), path)
 
-    def make(self, path_values: dict[str, Any], body: Any) -> Any:
-        """The call's input: the body itself when it is the input, else the path's values and the body's fields."""
+    def make(self, path_values: dict[str, Any], body: Any, arguments: dict[str, Any]) -> Any:
+        """The call's input: the body itself when it is the input, else the path's values, the body's fields and the
+        query parameters' values (``arguments``, by keyword: Litestar has checked each); or what
+        :attr:`convert` makes of them."""
+        queried = {name: arguments[keyword] for keyword, name in self.query_fields}
+        if self.convert is not None:
+            given = body if self.given is None else self.given(**queried)
+            return self.convert({wire: path_values[wire] for wire, _ in self.path}, given)
         if self.input is None or (body is not None and self.body is self.input):
             return body
         values = {name: path_values[wire] for wire, name in self.path}
         if body is not None:
             values.update(msgspec.structs.asdict(body))  # fields() would build type info on every request
+        values.update(queried)
         return self.input(**values)
 
 
-def _handler(call: Operation[Any, Any], built: CallRoute, inputs: _Inputs, run: Runner,
-             blocking: bool) -> Callable[..., Any]:
-    """The handler of a built route, of the kind its body makes it: the call run with its input (``blocking``: in a
-    worker thread), its result in the envelope with the call's message and the declared status.
+def _handler(call: Operation[Any, Any], built: CallRoute, inputs: _Inputs, run: Runner, blocking: bool,
+             answer_type: Any) -> Callable[..., Any]:
+    """The handler of a built route, of the kind its input makes it (a JSON body, query parameters, neither): the
+    call run with its input (``blocking``: in a worker thread), its result in the envelope (``answer_type``) with the
+    call's message and the declared status.
 
     The handler is a coroutine that hands the call to a thread itself: Litestar's ``sync_to_thread`` wraps a handler
     again each time another handler joins its path, so a second method on the path would answer a coroutine."""
     message, status = call.message, built.status_code
 
-    async def answer(request: Request[Any, Any, Any], body: Any) -> Response[Any]:
-        data = inputs.make(request.path_params, body)
-        result = await sync_to_thread(run, request, call, data) if blocking else run(request, call, data)
+    on_loop = inspect.iscoroutinefunction(call.handler)
+
+    async def answer(request: Request[Any, Any, Any], body: Any, arguments: dict[str, Any]) -> Response[Any]:
+        data = inputs.make(request.path_params, body, arguments)
+        if on_loop:  # a service call that waits on the event loop (the TIA worker with a bound, a generation)
+            result = await run(request, call, data)
+        else:
+            result = await sync_to_thread(run, request, call, data) if blocking else run(request, call, data)
         return ok(result, "OK" if message is None else message(result), status_code=status)
 
     if inputs.body is not None:
         async def with_body(request: Request[Any, Any, Any], data: CallBody) -> CallAnswer:
-            return await answer(request, data)
+            return await answer(request, data, {})
 
         return with_body
 
+    if inputs.query:
+        # The query parameters are the input's fields: named at run time, as only a signature names them to Litestar.
+        async def with_query(request: Request[Any, Any, Any], **arguments: Any) -> CallAnswer:
+            return await answer(request, None, arguments)
+
+        # The path's parameters first, as Litestar documents those the signature names, in its order.
+        path = [(wire, _FROM_PATH[kind], REQUIRED) for wire, kind in inputs.path_kinds().items()]
+        sign(with_query, [*path, *inputs.query], Response[answer_type])
+        return with_query
+
     async def without_body(request: Request[Any, Any, Any]) -> CallAnswer:
-        return await answer(request, None)
+        return await answer(request, None, {})
 
     return without_body
 
@@ -276,8 +412,8 @@ def build_call_route(call: Operation[Any, Any], options: RouteOptions, run: Runn
     return route(
         inputs.path_of(spec.path), http_method=spec.method, operation_id=built.route_id, summary=call.summary,
         description=call.description or call.summary, tags=[call.section], status_code=built.status_code,
-        signature_namespace=namespace, **options(call, inputs.body is not None, bool(inputs.path)),
-    )(_handler(call, built, inputs, run, blocking))
+        signature_namespace=namespace, **options(call, inputs.body is not None, bool(inputs.path or inputs.query)),
+    )(_handler(call, built, inputs, run, blocking, answer_type))
 
 
 def _service_options(call: Operation[Any, Any], body: bool, params: bool) -> dict[str, Any]:

@@ -11,13 +11,14 @@ say how its caller authenticates (:attr:`~Operation.auth`). The registry keeps s
 A call of the server itself (its settings, keys, audit, documentation, health, the assistant) is a third kind, a
 service call (:attr:`~Operation.service`), kept apart in the same way (:meth:`OperationRegistry.service_calls`).
 Runtime and service calls are the inline calls: their routes take their options, security and documented answers
-from the declaration, and are written by hand, except a service call's read without input, whose route is built
-from it (:mod:`engineering_api.jobs.call_routes`).
+from the declaration, and most are built from it (:mod:`engineering_api.jobs.call_routes`); the rest are written by
+hand.
 """
 
 from __future__ import annotations
 
 import functools
+import inspect
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Literal, NoReturn, Protocol, TypeVar
@@ -36,7 +37,7 @@ from engineering_api.lib.roles import Role
 from simatic_xml.cancel import CancelToken
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterator, Mapping
     from engineering_api.backend.models import ProjectInfo
     from engineering_api.backend.port import EngineeringBackend
     from engineering_api.config import Settings
@@ -84,6 +85,18 @@ class CallRoute:
     """The JSON body when it is not the call's input: its fields and the path's make the input
     (``PATCH .../users/{userId}`` takes ``RuntimeUserChange``, the call ``RuntimeUserEdit``). None: a POST, PUT or
     PATCH takes the input itself."""
+    query: type[msgspec.Struct] | None = None
+    """The query string's Struct of a GET or DELETE when it is not the call's input (``tags`` comma-separated where
+    the input has a list): :attr:`convert` makes the input from it."""
+    convert: Callable[[Mapping[str, str], Any], Any] | None = None
+    """Makes the call's input from the path's values (by wire name) and the Struct the request gives (its
+    :attr:`body` or :attr:`query`), for a route whose wire is not its input's shape: T-IA Connect's ``tags=a,b``
+    for a list, a path's ``{name}`` for the input's ``replaces``. None: the input is the path's, body's and
+    query's fields."""
+    query_docs: Mapping[str, str] = field(default_factory=dict)
+    """A GET or DELETE takes the input's other fields from the query string, each with its field's bounds, pattern
+    and default; this is the description of each, by wire name, as the route documents it (``limit``: "Tags per
+    page")."""
 
 
 @dataclass(frozen=True)
@@ -157,7 +170,9 @@ class Operation(Generic[InputT, OutputT]):
     section: str
     """Reference section (OpenAPI tag), e.g. ``Project Operations``."""
     handler: Callable[[OperationContext, InputT], OutputT]
-    """Runs on the TIA worker thread with the validated input."""
+    """Runs on the TIA worker thread with the validated input. A service call's may be a coroutine function, which
+    its built route awaits on the event loop (it waits for the TIA worker with a bound, or for a generation); such a
+    call is no MCP tool."""
     input: type[InputT] | None
     """msgspec Struct of the input (path, query and body fields together)."""
     output: Any
@@ -332,6 +347,9 @@ class OperationContext:
     services: object | None = None
     """For an inline call (:attr:`Operation.is_inline_call`): the app's services
     (:func:`engineering_api.jobs.call_routes.services_in` reads them typed)."""
+    app: object | None = None
+    """For a service call run by its route: the running app, whose OpenAPI document and route table some calls
+    read (the documentation's sections); None on MCP, where no such call is a tool."""
 
     def derive(self, token: CancelToken, progress: Callable[[int, str], None] | None) -> OperationContext:
         """A context for one part of this job (a pipeline step): the same backend, state and caller, its own
@@ -536,6 +554,9 @@ class OperationRegistry:
                 raise ValueError(f"inline call {operation.name!r} runs off the TIA worker, inline, without files")
             if operation.service and (operation.is_runtime_call or operation.route is None or operation.async_route):
                 raise ValueError(f"service call {operation.name!r} has one route of its own and no runtime role")
+            if inspect.iscoroutinefunction(operation.handler) and not (operation.service and operation.no_mcp_tool):
+                raise ValueError(f"operation {operation.name!r} waits on the event loop: only a service call's route "
+                                 "awaits it, so it says why it is no MCP tool")
             if operation.handler is served_by_its_route and not (operation.service and operation.no_mcp_tool):
                 raise ValueError(f"operation {operation.name!r} is served by its route only: a service call that "
                                  "says why it is no MCP tool")

@@ -10,6 +10,7 @@ one place that turns the shape into the keyword parameters Litestar reads (names
 from __future__ import annotations
 
 import functools
+import inspect
 import re
 import types
 import typing
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import msgspec
-from litestar import Response
+from litestar import Request, Response
 from litestar.openapi.spec import Example, Reference
 from litestar.params import (
     BodyKwarg, FromPath, HeaderParameter, KwargDefinition, Parameter, PathParameter, QueryParameter,
@@ -31,11 +32,14 @@ from engineering_api.lib.responses import envelope_type
 from engineering_api.lib.schema import CamelStruct
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
     from engineering_api.jobs.operations import Operation, RouteSpec
 
 __all__ = (
     "DOWNLOAD_ARG", "DRY_RUN_ARG", "DRY_RUN_DOC", "IDEMPOTENCY_DOC", "IDEMPOTENCY_PARAMETER", "InputField",
-    "PATH_PARAMETER", "JobAccepted", "REQUIRED", "RouteShape", "dry_run_route", "operation_id", "route_path",
+    "PATH_PARAMETER", "JobAccepted", "REQUIRED", "RouteShape", "dry_run_route", "operation_id", "query_marker",
+    "route_path", "sign",
 )
 
 PATH_PARAMETER = re.compile(r"\{(\w+)(?::\w+)?\}")
@@ -113,6 +117,33 @@ DRY_RUN_DOC = (
 )
 _DRY_RUN: Any = typing.Annotated[bool | None, _Query(name="dryRun", required=False, description=DRY_RUN_DOC)]
 _DOWNLOAD: Any = typing.Annotated[bool | None, _Query(name="download", required=False, description=DOWNLOAD_DOC)]
+
+
+def query_marker(name: str, **options: Any) -> QueryParameter:
+    """The marker of the query parameter ``name`` with its ``options`` (``description``, ``ge``, ``max_length``...:
+    what Litestar validates and documents)."""
+    return _Query(name=name, **options)
+
+
+def sign(handler: Callable[..., Any], parameters: Iterable[tuple[str, Any, Any]], answer: Any, *,
+         request: bool = True) -> None:
+    """Give ``handler`` the signature and annotations Litestar reads: ``request`` (when it takes it), then each of
+    ``parameters`` (name, annotation, default; :data:`REQUIRED` when the request must carry it) as a keyword, and
+    ``answer`` as its return annotation.
+
+    The one way a handler's parameters are named at run time, and why they must be: Litestar (2.25) extracts,
+    validates and documents a query, path or header parameter only when the handler's signature names it
+    (``inspect.signature``, which reads ``__signature__``, PEP 362) and types it (``typing.get_type_hints``, which
+    reads ``__annotations__``). A handler's own ``parameters=`` are neither validated nor documented (tried:
+    ``?limit=abc`` against ``Parameter(int, query="limit", ge=1)`` reached the handler, and the OpenAPI entry listed
+    no parameter)."""
+    signature = [inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request)] if request else []
+    signature += [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation,
+                          default=inspect.Parameter.empty if default is REQUIRED else default)
+        for name, annotation, default in parameters]
+    handler.__signature__ = inspect.Signature(signature)  # type: ignore[attr-defined]  # Litestar reads it there
+    handler.__annotations__ = {**{p.name: p.annotation for p in signature}, "return": answer}
 
 
 @functools.cache

@@ -23,7 +23,6 @@ inline (``content`` / ``contentBase64``) instead of its path.
 
 from __future__ import annotations
 
-import inspect
 import typing
 from typing import TYPE_CHECKING, Any
 
@@ -37,8 +36,8 @@ from engineering_api.jobs.manager import JobRecord
 from engineering_api.jobs.operations import confine_files, operation_input
 from engineering_api.jobs.preview import DRY_RUN_MESSAGE, Preview
 from engineering_api.jobs.route_shape import (
-    DOWNLOAD_ARG, DRY_RUN_DOC, IDEMPOTENCY_DOC, IDEMPOTENCY_PARAMETER, REQUIRED, JobAccepted, RouteShape,
-    dry_run_route, operation_id, route_path,
+    DOWNLOAD_ARG, DRY_RUN_DOC, IDEMPOTENCY_DOC, IDEMPOTENCY_PARAMETER, JobAccepted, RouteShape, dry_run_route,
+    operation_id, route_path, sign,
 )
 from engineering_api.jobs.transfer import FileAnswerOperation, Transfer, wants_file
 from engineering_api.lib.idempotency import KEY_HEADER
@@ -265,27 +264,11 @@ async def _run_direct(
 
 
 def _signed(handler: Handler, shape: RouteShape) -> Handler:
-    """``handler`` with the signature and annotations Litestar reads: its shape's parameters after ``request``
-    (none for a listing), and the answer's type.
-
-    The one place a handler's signature is assigned, and why it must be: Litestar (2.25) extracts, validates and
-    documents a query, path or header parameter only when the handler's signature names it (``inspect.signature``,
-    which reads ``__signature__``, PEP 362) and types it (``typing.get_type_hints``, which reads
-    ``__annotations__``). A handler's own ``parameters=`` are neither validated nor documented (tried: ``?limit=abc``
-    against ``Parameter(int, query="limit", ge=1)`` reached the handler, and the OpenAPI entry listed no parameter).
-    An inline call's routes need none of this (:func:`~engineering_api.jobs.call_routes.build_call_route`): their
-    parameters are the same per kind (the request, a body), so one handler per kind is written with string annotations
-    that each route's ``signature_namespace`` resolves. An operation's routes take its input fields from the query
-    by their own names, and ``dryRun``, ``download`` and ``Idempotency-Key`` by its options, so no fixed handler
-    can list them."""
-    parameters = [] if shape.plain_read else [
-        inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request)]
-    parameters += [
-        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation,
-                          default=inspect.Parameter.empty if default is REQUIRED else default)
-        for name, annotation, default in shape.parameters()]
-    handler.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]  # Litestar reads it there
-    handler.__annotations__ = {**{p.name: p.annotation for p in parameters}, "return": shape.answer_annotation()}
+    """``handler`` with the signature and annotations Litestar reads (:func:`~engineering_api.jobs.route_shape.sign`):
+    its shape's parameters after ``request`` (none for a listing), and the answer's type. An operation's routes take
+    its input fields from the query by their own names, and ``dryRun``, ``download`` and ``Idempotency-Key`` by its
+    options, so no fixed handler can list them."""
+    sign(handler, shape.parameters(), shape.answer_annotation(), request=not shape.plain_read)
     handler.__name__ = operation_id(shape.operation, shape.is_async)
     handler.__doc__ = shape.operation.summary
     handler.__module__ = __name__

@@ -24,19 +24,21 @@ from engineering_api.backend.errors import (
 from engineering_api.jobs.call_routes import inline_context
 from engineering_api.jobs.operations import CallRoute, Operation, OperationContext, RouteSpec
 from engineering_api.jobs.preview import PlannedChange, Preview, names, plural
+from engineering_api.lib.responses import Envelope
 from engineering_api.lib.security import Role
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.runtime.alarms import Alarm, AlarmDefinition, AlarmPage, decode_point
 from engineering_api.runtime.answers import (
-    RuntimeAlarmDefinitionResponse, RuntimeAlarmDefinitionsResponse, RuntimeAlarmResponse,
-    RuntimeLoggingSettingResponse, RuntimeLoggingSettingsResponse, RuntimeTagValuesResponse,
+    RuntimeAlarmArchiveResponse, RuntimeAlarmDefinitionResponse, RuntimeAlarmDefinitionsResponse, RuntimeAlarmResponse,
+    RuntimeAlarmsResponse, RuntimeLoggingSettingResponse, RuntimeLoggingSettingsResponse, RuntimeTagListResponse,
+    RuntimeTagValuesResponse,
 )
 from engineering_api.runtime.tag_logging import (
     MAX_POINTS, HistoryPoint, LoggingSetting, format_ms, parse_interval, parse_time,
 )
 from engineering_api.runtime.tag_logging_paging import Continuation, raw_page
 from engineering_api.runtime.schemas import (
-    BULK_MAX, BulkWrite, ItemErrorOut, RuntimeTagInfo, TagList, TagName, TagValueResult,
+    BULK_MAX, BulkRead, BulkWrite, ItemErrorOut, RuntimeTagInfo, TagList, TagName, TagValueResult,
 )
 from engineering_api.runtime.service import RuntimeService, runtime_of
 from engineering_api.runtime.simulated import canonical_name
@@ -49,15 +51,17 @@ if TYPE_CHECKING:
 
 __all__ = (
     "KEY_ROLE_FOR", "RUNTIME_OPERATIONS", "SECTION", "AlarmAcknowledge", "AlarmArchiveQuery", "AlarmClassQuery",
-    "HistoryQuery", "HistorySeries", "NoInput", "TagNamesRead", "TagPageQuery", "acknowledge", "alarm_archive",
-    "call_context", "current_alarms", "delete_definition", "history_series", "read_values", "reading_result",
-    "remove_logging", "runtime_call", "save_definition", "save_logging", "tag_page", "write_values",
+    "HistoryQuery", "HistoryQueryString", "HistorySeries", "RuntimeHistoryResponse", "NoInput", "TagNamesRead",
+    "TagPageQuery", "acknowledge", "alarm_archive", "call_context", "current_alarms", "delete_definition",
+    "history_series", "read_values", "reading_result", "remove_logging", "runtime_call", "save_definition",
+    "save_logging", "split_tags", "tag_page", "write_values",
 )
 
 SOURCE_ERRORS = (RuntimeNotRunningError, RuntimeFaultError, ConflictError, NotSupportedError, PermissionDeniedError)
 """What any call that reaches the PLC may raise (503 not running, 500 fault, 409, 501, 403 protection level)."""
 _TIME = Annotated[str, msgspec.Meta(max_length=64, description="ISO 8601")]
-_CLASS = Annotated[str, msgspec.Meta(max_length=64, description="Alarm class (Errors, Warnings)")]
+_CLASS_DOC = "Alarm class (Errors, Warnings)"
+_CLASS = Annotated[str, msgspec.Meta(max_length=64, description=_CLASS_DOC)]
 MAX_HISTORY_TAGS = 100
 
 
@@ -123,6 +127,40 @@ class HistoryQuery(CamelStruct):
     """Raw only: a series' ``continuationPoint`` from the previous page of this query; answers that tag's next page."""
 
 
+class HistoryQueryString(CamelStruct):
+    """A history query as ``GET /api/runtime/history`` takes it: the tag names in one comma-separated ``tags``."""
+
+    tags: Annotated[str, msgspec.Meta(min_length=1, max_length=16_384)]
+    from_: Annotated[str, msgspec.Meta(max_length=64)] = msgspec.field(name="from")
+    to: Annotated[str, msgspec.Meta(max_length=64)]
+    aggregation: Literal["raw", "avg", "min", "max", "count", "first", "last"] = "raw"
+    interval: Annotated[str, msgspec.Meta(max_length=32)] | None = None
+    limit: Annotated[int, msgspec.Meta(ge=1, le=MAX_POINTS)] = 1000
+    continuation_point: Annotated[str, msgspec.Meta(max_length=1024)] | None = None
+
+    def query(self) -> HistoryQuery:
+        """The query, with its tag names split."""
+        return HistoryQuery(tag_names=split_tags(self.tags), from_=self.from_, to=self.to,
+                            aggregation=self.aggregation, interval=self.interval, limit=self.limit,
+                            continuation_point=self.continuation_point)
+
+
+def split_tags(text: str) -> list[str]:
+    """Comma-separated names; a comma inside quotes (``"A,B".x``) belongs to the name."""
+    out: list[str] = []
+    current: list[str] = []
+    quoted = False
+    for ch in text:
+        if ch == '"':
+            quoted = not quoted
+        if ch == "," and not quoted:
+            out.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    return [*out, "".join(current)]
+
+
 class HistorySeries(CamelStruct):
     """One tag's values or aggregates."""
 
@@ -132,6 +170,9 @@ class HistorySeries(CamelStruct):
     values: list[HistoryPoint]
     continuation_point: str | None = None
     """Raw values only: more remain in the range; send the query again with this ``continuationPoint``."""
+
+
+class RuntimeHistoryResponse(Envelope[list[HistorySeries]]): ...
 
 
 SECTION = "Runtime API"
@@ -430,10 +471,19 @@ _call = runtime_call
 RUNTIME_OPERATIONS: tuple[Operation[Any, Any], ...] = (
     _call("runtime.tags.list", "List the released tags of the PLC runtime (names, data types, access), paged.",
           TagPageQuery, TagList, RuntimeRole.READ, tag_page, RouteSpec("GET", f"{_AT}/tags"),
-          (*SOURCE_ERRORS, ValidationError)),
+          (*SOURCE_ERRORS, ValidationError),
+          built_route=CallRoute("ListRuntimeTags", RuntimeTagListResponse, query_docs={
+              "limit": "Tags per page", "continuationPoint": "From the previous page's continuationPoint"}),
+          description="Released tags (names, data types, access), paged by limit and continuation point.\n\n"
+                      "Raises RuntimeNotRunningError (503), ValidationError (a continuation point this server did not "
+                      "give)."),
     _call("runtime.tags.read", "Read released tags of the running PLC from one cycle: value, quality and timestamp per "
           "tag, each item with its own error.", TagNamesRead, list[TagValueResult], RuntimeRole.READ, _read,
-          RouteSpec("POST", f"{_AT}/tags/values"), SOURCE_ERRORS),
+          RouteSpec("POST", f"{_AT}/tags/values"), SOURCE_ERRORS,
+          # the body also reads the names under their first spelling (names)
+          built_route=CallRoute("ReadRuntimeTagValues", RuntimeTagValuesResponse, body=BulkRead,
+                                convert=lambda _path, read: TagNamesRead(tag_names=read.wanted)),
+          description="Read tags in bulk from one PLC cycle: 200 with one result per name, each with its own error."),
     _call("runtime.tags.write", "Write values to writable released tags of the running PLC, in order: one result per "
           "item (the value read back, or its error).", BulkWrite, list[TagValueResult], RuntimeRole.WRITE,
           write_values, RouteSpec("PUT", f"{_AT}/tags/values"), SOURCE_ERRORS, mutating=True, preview=_write_preview,
@@ -441,10 +491,19 @@ RUNTIME_OPERATIONS: tuple[Operation[Any, Any], ...] = (
           description="Write tags in bulk, in order: 200 with one result per item (the value read back, or its "
                       "error)."),
     _call("runtime.alarms.current", "List the current alarms (active, or gone but not yet acknowledged), oldest first.",
-          AlarmClassQuery, list[Alarm], RuntimeRole.READ, current_alarms, RouteSpec("GET", f"{_AT}/alarms/current")),
+          AlarmClassQuery, list[Alarm], RuntimeRole.READ, current_alarms, RouteSpec("GET", f"{_AT}/alarms/current"),
+          built_route=CallRoute("ListRuntimeCurrentAlarms", RuntimeAlarmsResponse,
+                                query_docs={"alarmClass": _CLASS_DOC}),
+          description="Alarms that are active, or gone but not yet acknowledged, oldest first."),
     _call("runtime.alarms.archive", "Query the alarm archive (incoming, outgoing, acknowledged) by time range, class "
           "and text, paged.", AlarmArchiveQuery, AlarmPage, RuntimeRole.READ, alarm_archive,
-          RouteSpec("GET", f"{_AT}/alarms/archive"), (ValidationError,)),
+          RouteSpec("GET", f"{_AT}/alarms/archive"), (ValidationError,),
+          built_route=CallRoute("ListRuntimeAlarmArchive", RuntimeAlarmArchiveResponse, query_docs={
+              "from": "ISO 8601, inclusive", "to": "ISO 8601, exclusive", "alarmClass": _CLASS_DOC,
+              "text": "Part of the text or name"}),
+          description="Archived alarm changes (incoming, outgoing, acknowledged) by time range, class and text, "
+                      "paged.\n\nRaises ValidationError (a time that is not ISO 8601, a continuation point this "
+                      "server did not give)."),
     _call("runtime.alarms.acknowledge", "Acknowledge a current alarm.", AlarmAcknowledge, Alarm, RuntimeRole.ALARM_ACK,
           acknowledge, RouteSpec("POST", _AT + "/alarms/{alarmId}/acknowledge"), (NotFoundError, ConflictError),
           mutating=True,
@@ -454,7 +513,20 @@ RUNTIME_OPERATIONS: tuple[Operation[Any, Any], ...] = (
           message=lambda alarm: f"alarm {alarm.alarm_id} acknowledged by {alarm.acknowledged_by}"),
     _call("runtime.history.query", "Query logged tag values: raw, or avg/min/max/count/first/last per interval.",
           HistoryQuery, list[HistorySeries], RuntimeRole.READ, history_series, RouteSpec("GET", f"{_AT}/history"),
-          (ValidationError,)),
+          (ValidationError,),
+          built_route=CallRoute("QueryRuntimeHistory", RuntimeHistoryResponse, query=HistoryQueryString,
+                                convert=lambda _path, given: given.query(), query_docs={
+                                    "tags": "Comma-separated tag names", "from": "ISO 8601, inclusive",
+                                    "to": "ISO 8601, exclusive",
+                                    "aggregation": "raw values, or one aggregate per interval",
+                                    "interval": "Seconds, or with a unit: 30s, 15m, 8h, 1d (needed for aggregates)",
+                                    "limit": "Raw values per tag (a page)",
+                                    "continuationPoint": "A series' continuationPoint from the previous page of this "
+                                                         "query: that tag's next page of raw values"}),
+          description="A tag's logged values (raw) or their avg/min/max/count/first/last per interval, for each tag. "
+                      "Raw values\ncome in pages of ``limit``: a series with more has ``continuationPoint``; send the "
+                      "query again with it.\n\nRaises ValidationError (times, interval, more than 10000 intervals, to "
+                      "before from, a continuation point\nof another query)."),
     _call("runtime.alarm-definitions.list", "List the alarm definitions: tag alarms (discrete, analog) and the texts "
           "and classes of Program_Alarm instances.", NoInput, list[AlarmDefinition], RuntimeRole.ADMIN, _definitions,
           RouteSpec("GET", f"{_AT}/alarm-definitions"),
@@ -471,7 +543,14 @@ RUNTIME_OPERATIONS: tuple[Operation[Any, Any], ...] = (
     _call("runtime.alarm-definitions.update", "Replace an alarm definition (named by replaces), which may rename it.",
           AlarmDefinitionEdit, AlarmDefinition, RuntimeRole.ADMIN, _replace_definition,
           RouteSpec("PUT", _AT + "/alarm-definitions/{name}"), (ValidationError, AlreadyExistsError, NotFoundError),
-          mutating=True),
+          mutating=True,
+          # the path names the definition replaced, the body the new one (which has a name of its own)
+          built_route=CallRoute("UpdateRuntimeAlarmDefinition", RuntimeAlarmDefinitionResponse, body=AlarmDefinition,
+                                convert=lambda path, new: AlarmDefinitionEdit(**msgspec.structs.asdict(new),
+                                                                              replaces=path["name"])),
+          description="Replace an alarm definition (NotFoundError, ValidationError, AlreadyExistsError: a new name "
+                      "taken).",
+          message=lambda saved: f"alarm definition {saved.name} saved"),
     _call("runtime.alarm-definitions.delete", "Delete an alarm definition; its current alarm goes.",
           AlarmDefinitionName, AlarmDefinition, RuntimeRole.ADMIN, delete_definition,
           RouteSpec("DELETE", _AT + "/alarm-definitions/{name}"), (NotFoundError,), mutating=True,
@@ -491,7 +570,12 @@ RUNTIME_OPERATIONS: tuple[Operation[Any, Any], ...] = (
           message=lambda saved: f"{saved.tag} is logged ({saved.mode})"),
     _call("runtime.history.settings.remove", "Stop logging a tag; its logged values stay.", LoggedTag, LoggingSetting,
           RuntimeRole.ADMIN, remove_logging, RouteSpec("POST", f"{_AT}/history/settings/actions/remove"),
-          (NotFoundError,), mutating=True),
+          (NotFoundError,), mutating=True,
+          # the route takes a whole setting, as the client sends back what it listed; only its tag counts
+          built_route=CallRoute("RemoveRuntimeLoggingSetting", RuntimeLoggingSettingResponse, body=LoggingSetting,
+                                convert=lambda _path, setting: LoggedTag(tag=setting.tag)),
+          description="Stop logging ``tag`` (its logged values stay; NotFoundError: not logged).",
+          message=lambda old: f"{old.tag} is no longer logged"),
 )
 """The runtime API's calls that are operations (registered by :func:`engineering_api.app.registry`; their MCP
 tools are :mod:`engineering_api.mcp.runtime_tools`). Users, settings, connections and OPC UA servers are REST-only

@@ -1,9 +1,9 @@
 """How a runtime API route takes its declaration: built from it (:func:`build_runtime_routes`, for the calls that
 name their ``built_route``), or hand-written with its options (:func:`declared`) and its handler (:func:`run_call`).
 
-The routes still written by hand (:mod:`.routes`, :mod:`.event_routes`, :mod:`.opcua_routes`, :mod:`.pushes_routes`,
-:mod:`.pulls_routes`) read the query string or convert their input; they take everything else from the runtime call
-of the one registry that they serve.
+The routes still written by hand answer with a status of their own (:mod:`.opcua_routes`) or read the raw request
+(:mod:`.pulls_routes`); they take everything else from the runtime call of the one registry that they serve. The
+sessions and subscriptions (:mod:`.routes`, :mod:`.event_routes`) are no calls.
 """
 
 from __future__ import annotations

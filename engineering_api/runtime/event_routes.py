@@ -1,42 +1,27 @@
-"""Runtime API routes for alarms, history and SSE subscriptions (``/api/runtime/...``).
+"""Runtime API routes of Server-Sent Events subscriptions (``/api/runtime/subscriptions``): create, stream, end.
 
-Runtime users (bearer token) read alarms (``read``), acknowledge them (``alarmAck``, audited), query history
-(``read``) and subscribe (``read``). Alarm definitions and logging settings are managed with an engineering admin
-key, like the runtime users. Every route pumps the CPU's queues first (:mod:`engineering_api.runtime.monitor`), so
-what a stepped CPU did is in the answer.
+Runtime users (bearer token, ``read``) subscribe to value and alarm changes. The alarms, the history and their
+settings are runtime calls whose routes are built from their declarations
+(:data:`~engineering_api.runtime.actions.RUNTIME_OPERATIONS`). Every route pumps the CPU's queues first
+(:mod:`engineering_api.runtime.monitor`), so what a stepped CPU did is in the answer.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, Response, delete, get, post, put
+from litestar import Controller, Request, Response, delete, get, post
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from engineering_api.backend.errors import NotFoundError
 from engineering_api.lib.responses import Envelope, ok
 from engineering_api.lib.schema import CamelStruct
-from engineering_api.runtime.actions import (
-    AlarmArchiveQuery,
-    AlarmClassQuery,
-    AlarmDefinitionEdit,
-    HistoryQuery,
-    HistorySeries,
-    LoggedTag,
-    SECTION,
-)
-from engineering_api.runtime.alarms import AlarmDefinition
-from engineering_api.runtime.answers import (
-    RuntimeAlarmArchiveResponse, RuntimeAlarmDefinitionResponse, RuntimeAlarmsResponse, RuntimeLoggingSettingResponse,
-)
-from engineering_api.runtime.tag_logging import MAX_POINTS, LoggingSetting
-from engineering_api.runtime.call_routes import (
-    BEARER, bearer_responses, declared, run_call, run_call_off_loop, runtime_from,
-)
+from engineering_api.runtime.actions import SECTION
+from engineering_api.runtime.call_routes import BEARER, bearer_responses, runtime_from
 from engineering_api.runtime.service import principal_of
 
 if TYPE_CHECKING:
@@ -46,7 +31,6 @@ __all__ = ("EVENT_ROUTES",)
 
 RECONNECT_MS = 1000
 """The ``retry:`` a stream suggests to an EventSource: when it ends, reconnect (with Last-Event-ID) after 1 s."""
-_CLASS = Annotated[str | None, QueryParameter(max_length=64, description="Alarm class (Errors, Warnings)")]
 
 
 def _pumped(request: Request[Any, Any, Any]) -> RuntimeService:
@@ -73,114 +57,7 @@ class SubscriptionInfo(CamelStruct):
     subscription's stream as the session that made it, while that session lasts (nothing else)."""
 
 
-class RuntimeHistoryResponse(Envelope[list[HistorySeries]]): ...
-
-
 class RuntimeSubscriptionResponse(Envelope[SubscriptionInfo]): ...
-
-
-class RuntimeAlarmController(Controller):
-    """Current alarms, the archive, acknowledgement."""
-
-    tags = [SECTION]
-    path = "/api/runtime/alarms"
-
-    @get("/current", operation_id="ListRuntimeCurrentAlarms", sync_to_thread=True,
-         **declared("runtime.alarms.current", params=True))
-    def current(self, request: Request[Any, Any, Any], alarmClass: _CLASS = None) -> Response[RuntimeAlarmsResponse]:
-        """Alarms that are active, or gone but not yet acknowledged, oldest first."""
-        return ok(run_call(request, "runtime.alarms.current", AlarmClassQuery(alarm_class=alarmClass)))
-
-    @get("/archive", operation_id="ListRuntimeAlarmArchive", sync_to_thread=True,
-         **declared("runtime.alarms.archive", params=True))
-    def archive(
-        self, request: Request[Any, Any, Any],
-        from_: Annotated[str | None,
-                         QueryParameter(name="from", max_length=64, description="ISO 8601, inclusive")] = None,
-        to: Annotated[str | None, QueryParameter(max_length=64, description="ISO 8601, exclusive")] = None,
-        alarmClass: _CLASS = None,
-        text: Annotated[str | None, QueryParameter(max_length=256, description="Part of the text or name")] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
-        continuationPoint: Annotated[str | None, QueryParameter(max_length=64)] = None,
-    ) -> Response[RuntimeAlarmArchiveResponse]:
-        """Archived alarm changes (incoming, outgoing, acknowledged) by time range, class and text, paged.
-
-        Raises ValidationError (a time that is not ISO 8601, a continuation point this server did not give).
-        """
-        query = AlarmArchiveQuery(from_=from_, to=to, alarm_class=alarmClass, text=text, limit=limit,
-                                  continuation_point=continuationPoint)
-        return ok(run_call(request, "runtime.alarms.archive", query))
-
-class RuntimeAlarmDefinitionController(Controller):
-    """Alarm definitions (engineering admin key)."""
-
-    tags = [SECTION]
-    path = "/api/runtime/alarm-definitions"
-
-    @put("/{name:str}", operation_id="UpdateRuntimeAlarmDefinition",
-         **declared("runtime.alarm-definitions.update", body=True, params=True))
-    async def update(self, request: Request[Any, Any, Any], name: FromPath[str],
-               data: JSONBody[AlarmDefinition]) -> Response[RuntimeAlarmDefinitionResponse]:
-        """Replace an alarm definition (NotFoundError, ValidationError, AlreadyExistsError: a new name taken)."""
-        edit = AlarmDefinitionEdit(**msgspec.structs.asdict(data), replaces=name)
-        saved = await run_call_off_loop(request, "runtime.alarm-definitions.update", edit)
-        return ok(saved, f"alarm definition {saved.name} saved")
-
-
-class RuntimeHistoryController(Controller):
-    """Logged values and their aggregates."""
-
-    tags = [SECTION]
-    path = "/api/runtime/history"
-
-    @get("/", operation_id="QueryRuntimeHistory", sync_to_thread=True, **declared("runtime.history.query", params=True))
-    def query(
-        self, request: Request[Any, Any, Any],
-        tags: Annotated[str, QueryParameter(min_length=1, max_length=16_384, description="Comma-separated tag names")],
-        from_: Annotated[str, QueryParameter(name="from", max_length=64, description="ISO 8601, inclusive")],
-        to: Annotated[str, QueryParameter(max_length=64, description="ISO 8601, exclusive")],
-        aggregation: Annotated[Literal["raw", "avg", "min", "max", "count", "first", "last"], QueryParameter(
-            description="raw values, or one aggregate per interval")] = "raw",
-        interval: Annotated[str | None, QueryParameter(
-            max_length=32, description="Seconds, or with a unit: 30s, 15m, 8h, 1d (needed for aggregates)")] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=MAX_POINTS, description="Raw values per tag (a page)")] = 1000,
-        continuationPoint: Annotated[str | None, QueryParameter(
-            max_length=1024, description="A series' continuationPoint from the previous page of this query: that "
-                                         "tag's next page of raw values")] = None,
-    ) -> Response[RuntimeHistoryResponse]:
-        """A tag's logged values (raw) or their avg/min/max/count/first/last per interval, for each tag. Raw values
-        come in pages of ``limit``: a series with more has ``continuationPoint``; send the query again with it.
-
-        Raises ValidationError (times, interval, more than 10000 intervals, to before from, a continuation point
-        of another query).
-        """
-        query = HistoryQuery(tag_names=_split_tags(tags), from_=from_, to=to, aggregation=aggregation,
-                             interval=interval, limit=limit, continuation_point=continuationPoint)
-        return ok(run_call(request, "runtime.history.query", query))
-
-    @post("/settings/actions/remove", operation_id="RemoveRuntimeLoggingSetting", status_code=200,
-          sync_to_thread=True, **declared("runtime.history.settings.remove", body=True))
-    def remove_setting(self, request: Request[Any, Any, Any],
-                       data: JSONBody[LoggingSetting]) -> Response[RuntimeLoggingSettingResponse]:
-        """Stop logging ``tag`` (its logged values stay; NotFoundError: not logged)."""
-        old = run_call(request, "runtime.history.settings.remove", LoggedTag(tag=data.tag))
-        return ok(old, f"{old.tag} is no longer logged")
-
-
-def _split_tags(text: str) -> list[str]:
-    """Comma-separated names; a comma inside quotes (``"A,B".x``) belongs to the name."""
-    out: list[str] = []
-    current: list[str] = []
-    quoted = False
-    for ch in text:
-        if ch == '"':
-            quoted = not quoted
-        if ch == "," and not quoted:
-            out.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-    return [*out, "".join(current)]
 
 
 class RuntimeSubscriptionController(Controller):
@@ -261,6 +138,5 @@ class RuntimeSubscriptionController(Controller):
         return ok(None, f"subscription {subscriptionId} ended")
 
 
-EVENT_ROUTES = (RuntimeAlarmController, RuntimeAlarmDefinitionController, RuntimeHistoryController,
-                RuntimeSubscriptionController)
-"""The alarm, history and subscription controllers (registered by :mod:`engineering_api.runtime`)."""
+EVENT_ROUTES = (RuntimeSubscriptionController,)
+"""The subscriptions' controller (registered by :mod:`engineering_api.runtime`)."""

@@ -128,6 +128,9 @@ class RuntimePullResponse(Envelope[PullDefinition]): ...
 class RuntimePullRunResponse(Envelope[PullRun]): ...
 
 
+class ListRuntimePullRunsResponse(Envelope[list[PullRun]]): ...
+
+
 _ERRORS = (ValidationError, NotFoundError)
 _ADMIN = RuntimeRole.ADMIN
 PULL_OPERATIONS: tuple[Operation[Any, Any], ...] = (
@@ -169,7 +172,10 @@ PULL_OPERATIONS: tuple[Operation[Any, Any], ...] = (
                  message=lambda run: f"pull run {run.status}"),
     runtime_call("runtime.pulls.runs.list", "The run log: per run its trigger, status, the tags written or the fields "
                  "that failed.", RunsQuery, list[PullRun], _ADMIN, _runs, RouteSpec("GET", _ONE + "/runs"),
-                 (NotFoundError,), no_mcp_tool=_SOURCES),
+                 (NotFoundError,), no_mcp_tool=_SOURCES,
+                 built_route=CallRoute("ListRuntimePullRuns", ListRuntimePullRunsResponse,
+                                       query_docs={"limit": "Runs, newest first"}),
+                 description="The run log: per run its trigger, status, the tags written or the fields that failed."),
     runtime_call("runtime.pulls.webhook", "The ERP posts a pull's document (JSON or XML); the mapped tags are written "
                  "(all or none).", PullWebhook, PullRun, RuntimeRole.WRITE, _webhook,
                  RouteSpec("POST", _ONE + "/webhook"), _ERRORS, mutating=True, no_mcp_tool=_SOURCES),

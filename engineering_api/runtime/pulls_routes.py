@@ -1,28 +1,24 @@
 """Routes of inbound pulls: ``/api/runtime/pulls`` (CRUD, run-now, the run log) with an engineering admin key, and
 the ERP's webhook with a runtime bearer token holding ``write``. Each serves a call of
-:data:`~engineering_api.runtime.pulls_calls.PULL_OPERATIONS`; all but the run log (a query) and the webhook (a raw
-document) are built from their declarations.
+:data:`~engineering_api.runtime.pulls_calls.PULL_OPERATIONS`; all but the webhook (a raw document the route reads
+itself) are built from their declarations.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from litestar import Controller, Request, Response, get, post
-from litestar.params import FromPath, QueryParameter
+from litestar import Controller, Request, Response, post
+from litestar.params import FromPath
 
-from engineering_api.lib.responses import Envelope, ok
+from engineering_api.lib.responses import ok
 from engineering_api.runtime.call_routes import declared, run_call
-from engineering_api.runtime.pulls_calls import PullWebhook, RunsQuery, RuntimePullRunResponse
+from engineering_api.runtime.pulls_calls import PullWebhook, RuntimePullRunResponse
 from engineering_api.runtime.pulls_mapping import MAX_DOCUMENT_BYTES
-from engineering_api.runtime.pulls_runner import PullRun
 
 __all__ = ("PULL_ROUTES", "PullController")
 
 _ONE = "/pulls/{pullId:str}"
-
-
-class ListRuntimePullRunsResponse(Envelope[list[PullRun]]): ...
 
 
 class PullController(Controller):
@@ -30,15 +26,6 @@ class PullController(Controller):
 
     tags = ["Runtime API"]
     path = "/api/runtime"
-
-    @get(f"{_ONE}/runs", operation_id="ListRuntimePullRuns", sync_to_thread=True,
-         **declared("runtime.pulls.runs.list", params=True))
-    def runs(
-        self, request: Request[Any, Any, Any], pullId: FromPath[str],
-        limit: Annotated[int, QueryParameter(ge=1, le=50, description="Runs, newest first")] = 50,
-    ) -> Response[ListRuntimePullRunsResponse]:
-        """The run log: per run its trigger, status, the tags written or the fields that failed."""
-        return ok(run_call(request, "runtime.pulls.runs.list", RunsQuery(pull_id=pullId, limit=limit)))
 
     @post(f"{_ONE}/webhook", operation_id="PostRuntimePullWebhook", status_code=200,
           **declared("runtime.pulls.webhook", body=True, params=True))

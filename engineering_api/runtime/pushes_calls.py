@@ -1,8 +1,8 @@
 """The runtime API's push calls: scheduled pushes of plant data to another system, their delivery log and dry run.
 
 Each is an operation of the one registry like :data:`~engineering_api.runtime.connection_calls.CONNECTION_OPERATIONS`:
-the runtime's admin role, which an engineering admin key holds, and REST-only, with why. The routes
-(:mod:`engineering_api.runtime.pushes_routes`) take their options from these declarations and run their handlers.
+the runtime's admin role, which an engineering admin key holds, and REST-only, with why. Their routes are built from
+these declarations (:func:`~engineering_api.runtime.call_routes.build_runtime_routes`).
 """
 
 from __future__ import annotations
@@ -209,7 +209,11 @@ PUSH_OPERATIONS: tuple[Operation[Any, Any], ...] = (
                  message=lambda gone: f"push {gone.name} deleted"),
     runtime_call("runtime.pushes.deliveries.list", "The delivery log: per period its status, attempts, last error and "
                  "the target's response code.", DeliveriesQuery, list[Delivery], _ADMIN, _deliveries,
-                 RouteSpec("GET", _ONE + "/deliveries"), (NotFoundError,), no_mcp_tool=_TARGETS),
+                 RouteSpec("GET", _ONE + "/deliveries"), (NotFoundError,), no_mcp_tool=_TARGETS,
+                 built_route=CallRoute("ListRuntimePushDeliveries", ListRuntimePushDeliveriesResponse,
+                                       query_docs={"limit": "Periods, newest first"}),
+                 description="The delivery log: per period its status, attempts, last error and the target's "
+                             "response code."),
     runtime_call("runtime.pushes.deliveries.resend", "Queue the period ending at periodEnd for sending (again), with "
                  "the same Idempotency-Key.", ResendChoice, Delivery, _ADMIN, _resend,
                  RouteSpec("POST", _ONE + "/deliveries/resend"), _ERRORS, mutating=True, no_mcp_tool=_TARGETS,

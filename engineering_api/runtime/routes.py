@@ -8,23 +8,21 @@ audited; every write is, with the runtime user as the caller.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import JSONBody, QueryParameter
+from litestar.params import JSONBody
 
 from engineering_api.lib.forwarded import client_address
 from engineering_api.lib.responses import Envelope, error_body, ok, problem_responses
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.runtime.actions import (
-    SECTION, TagNamesRead, TagPageQuery,
+    SECTION,
 )
-from engineering_api.runtime.answers import RuntimeTagListResponse, RuntimeTagValuesResponse
 from engineering_api.runtime.call_routes import (
-    BEARER, bearer_responses, declared, run_call, run_call_off_loop, runtime_from,
+    BEARER, bearer_responses, runtime_from,
 )
 from engineering_api.runtime.schemas import (
-    BulkRead,
     CurrentUser,
     LoginAnswer,
     LoginRequest,
@@ -34,7 +32,7 @@ from engineering_api.runtime.service import LoginRefused, principal_of
 if TYPE_CHECKING:
     pass
 
-__all__ = ("ROUTES", "RuntimeAuthController", "RuntimeTagController")
+__all__ = ("ROUTES", "RuntimeAuthController")
 
 def _client(request: Request[Any, Any, Any]) -> str | None:
     """The client's address (behind a trusted proxy, the one it forwarded), for the login limit by address."""
@@ -98,33 +96,5 @@ class RuntimeAuthController(Controller):
         return ok(CurrentUser(user_id=p.user_id, username=p.username, roles=sorted(p.roles), expires_at=p.expires_at))
 
 
-class RuntimeTagController(Controller):
-    """Released tags of the PLC runtime and their values."""
-
-    tags = [SECTION]
-    path = "/api/runtime"
-
-    @get("/tags", operation_id="ListRuntimeTags", sync_to_thread=True, **declared("runtime.tags.list", params=True))
-    def list_tags(
-        self, request: Request[Any, Any, Any],
-        limit: Annotated[int, QueryParameter(ge=1, le=1000, description="Tags per page")] = 100,
-        continuationPoint: Annotated[str | None, QueryParameter(
-            max_length=4096, description="From the previous page's continuationPoint")] = None,
-    ) -> Response[RuntimeTagListResponse]:
-        """Released tags (names, data types, access), paged by limit and continuation point.
-
-        Raises RuntimeNotRunningError (503), ValidationError (a continuation point this server did not give).
-        """
-        query = TagPageQuery(limit=limit, continuation_point=continuationPoint)
-        return ok(run_call(request, "runtime.tags.list", query))
-
-    @post("/tags/values", operation_id="ReadRuntimeTagValues", status_code=200,
-          **declared("runtime.tags.read", body=True))
-    async def read_values(self, request: Request[Any, Any, Any],
-                    data: JSONBody[BulkRead]) -> Response[RuntimeTagValuesResponse]:
-        """Read tags in bulk from one PLC cycle: 200 with one result per name, each with its own error."""
-        return ok(await run_call_off_loop(request, "runtime.tags.read", TagNamesRead(tag_names=data.wanted)))
-
-
-ROUTES = (RuntimeAuthController, RuntimeTagController)
+ROUTES = (RuntimeAuthController,)
 """The runtime API's controllers, for :func:`engineering_api.app.create_app`."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import inspect
 import pkgutil
 import re
 from collections import Counter
@@ -57,19 +58,14 @@ HAND_WRITTEN: dict[str, int] = {
 shrink; a new call is an operation (docs/add-an-api-call.md)."""
 
 HAND_WRITTEN_CALLS: dict[str, int] = {
-    # Inline calls whose routes are still written by hand, by module: a GET reading its input from the query string
-    # (the builder takes a path and a JSON body), an input the route converts (comma-separated tags, a raw webhook
-    # document), a status that depends on the answer, or a call only its route can serve (served_by_its_route).
-    "engineering_api.domain.assistant.routes": 4,
-    "engineering_api.domain.compat": 2,
-    "engineering_api.domain.discovery": 2,
-    "engineering_api.domain.health": 1,
-    "engineering_api.domain.system": 6,
-    "engineering_api.runtime.event_routes": 5,
-    "engineering_api.runtime.opcua_routes": 1,
-    "engineering_api.runtime.pulls_routes": 2,
-    "engineering_api.runtime.pushes_routes": 1,
-    "engineering_api.runtime.routes": 2,
+    # Inline calls whose routes are still written by hand, by module: a raw document, a status and answer that depend
+    # on the result, or a call only its route can serve (served_by_its_route: the request itself, the running app).
+    "engineering_api.domain.assistant.routes": 1,  # the models: an optional body, the provider awaited on the loop
+    "engineering_api.domain.compat": 1,  # the local key: the client's address and the Host
+    "engineering_api.domain.discovery": 1,  # a route's info: a path of any depth ({route:path})
+    "engineering_api.domain.system": 2,  # settings: the raw body and the Host; the docs as one text (text/plain)
+    "engineering_api.runtime.opcua_routes": 1,  # 201 or 200 as the server was started or already listening
+    "engineering_api.runtime.pulls_routes": 1,  # the webhook: a raw JSON or XML document
 }
 """The ledger of inline calls (runtime and service calls) whose routes are not built from their declarations
 (:func:`~engineering_api.jobs.call_routes.build_call_route`). It may only shrink: a new call names its
@@ -437,10 +433,16 @@ def test_a_call_route_is_built_only_when_its_path_and_body_make_its_input() -> N
     (with_path,) = build_call_routes([call("a.path", "PUT /api/a/{deviceName}", Named, mutating=True,
                                            built_route=CallRoute("APath", body=Comment))])
     assert with_path.paths == {"/api/a/{deviceName:str}"} and "idempotent" in with_path.opt
+    (with_query,) = build_call_routes([call("a.query", "GET /api/g/{deviceName}", Named,
+                                            built_route=CallRoute("AQuery", query_docs={"comment": "A comment"}))])
+    parameters = inspect.signature(with_query.fn).parameters
+    assert list(parameters) == ["request", "deviceName", "comment"] and parameters["comment"].default == ""
     refused = {
         "is no field": call("a.unknown", "GET /api/c/{other}", Named),
-        "nothing gives deviceName": call("a.missing", "GET /api/d", Named),
-        "nothing gives comment": call("a.query", "GET /api/g/{deviceName}", Named),
+        "nothing gives deviceName": call("a.missing", "PUT /api/d", Named, mutating=True,
+                                         built_route=CallRoute("AMissing", body=Comment)),
+        "query_docs names other, which is no query parameter": call(
+            "a.doc", "GET /api/g/{deviceName}", Named, built_route=CallRoute("ADoc", query_docs={"other": "?"})),
         "needs a Struct of its own": call("a.both", "PUT /api/e/{deviceName}", Named, mutating=True),
         "only a call with a route, a handler": service_call("a.own", "GET /api/f", "Its route's own", section="S",
                                                             built_route=CallRoute("F")),
@@ -466,3 +468,16 @@ def test_a_read_is_declared_one_way() -> None:
                     and route.args and isinstance(route.args[0], ast.Constant) and route.args[0].value == "GET"):
                 written_out.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not written_out, f"declare these reads with read(...) from engineering_api/jobs/operations.py: {written_out}"
+
+
+def test_a_call_that_waits_on_the_event_loop_is_a_service_call_that_is_no_mcp_tool() -> None:
+    """Its built route awaits its handler on the event loop; an MCP tool would call it as a function."""
+    from engineering_api.jobs.call_routes import service_call
+
+    async def waits(_context: Any, _data: Any) -> int:
+        return 1
+
+    with pytest.raises(ValueError, match="waits on the event loop"):
+        OperationRegistry().add(service_call("a.waits", "GET /api/w", "Waits", handler=waits, section="S"))
+    OperationRegistry().add(service_call("a.waits", "GET /api/w", "Waits", handler=waits, section="S",
+                                         no_mcp_tool="its route awaits it"))

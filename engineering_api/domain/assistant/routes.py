@@ -14,8 +14,8 @@ from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, Response, delete, get, post
-from litestar.params import JSONBody, QueryParameter
+from litestar import Controller, Request, Response, post
+from litestar.params import JSONBody
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from engineering_api.backend.errors import (
@@ -30,7 +30,7 @@ from engineering_api.domain.assistant.schema import (
 from engineering_api.domain.assistant.settings import (
     DEFAULT_BASE_URLS, AssistantSettingsInput, AssistantSettingsView, ProviderConfig, settings_store,
 )
-from engineering_api.jobs.call_routes import declared_route, run_inline, service_call, services_in
+from engineering_api.jobs.call_routes import declared_route, service_call, services_in
 from engineering_api.jobs.operations import CallRoute, OperationContext
 from engineering_api.jobs.routes import IDEMPOTENCY_PARAMETER
 from engineering_api.lib.responses import Envelope, error_response, ok, problem_responses
@@ -40,7 +40,7 @@ from engineering_api.push.hub import hub_of
 from engineering_api.services import Services, services_of
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Callable
+    from collections.abc import AsyncIterator, Callable, Mapping
 
     from engineering_api.domain.assistant.conversations import Generation
     from engineering_api.lib.security import Principal
@@ -51,8 +51,6 @@ logger = logging.getLogger(__name__)
 SECTION = "AI Assistant"
 _VIEWER = {"role": "viewer"}
 _PROVIDER_FAILED = {502: "The model provider could not be reached or answered an error (ASSISTANT_PROVIDER_FAILED)"}
-_ProjectKey = Annotated[str | None, QueryParameter(
-    name="projectKey", required=False, description="Only the messages of this project key")]
 
 
 class HistoryCleared(CamelStruct):
@@ -99,6 +97,17 @@ class HistoryQuery(CamelStruct):
     only_project: bool = False
 
 
+class HistoryFilter(CamelStruct):
+    """The history's query string: ``projectKey``, present (even empty) to keep one conversation."""
+
+    project_key: str | None = None
+
+    @staticmethod
+    def query(_path: Mapping[str, str], given: HistoryFilter) -> HistoryQuery:
+        """The messages of the project key when the query string names one (an empty one too), else all."""
+        return HistoryQuery(project_key=given.project_key, only_project=given.project_key is not None)
+
+
 def _caller(context: OperationContext) -> Principal:
     if context.principal is None:
         raise TypeError("an assistant call ran without its caller's key")
@@ -131,13 +140,36 @@ _call = partial(service_call, section=SECTION, no_mcp_tool=_OWN)
 
 
 
+_PROJECT_ONLY = {"projectKey": "Only the messages of this project key"}
 HISTORY = _call("assistant.history", f"GET {_HISTORY}", "Your chat history", None, handler=_history,
-                input_type=HistoryQuery, output=list[HistoryEntry])
+                input_type=HistoryQuery, output=list[HistoryEntry],
+                built_route=CallRoute("GetAssistantHistory", GetAssistantHistoryResponse, query=HistoryFilter,
+                                      convert=HistoryFilter.query, query_docs=_PROJECT_ONLY),
+                description="Your chat history, oldest first (the newest 1000 messages); ?projectKey= keeps one "
+                            "conversation.")
 HISTORY_CLEAR = _call("assistant.history.clear", f"DELETE {_HISTORY}", "Delete your chat history", None,
-                      handler=_clear_history, input_type=HistoryQuery, output=HistoryCleared, mutating=True)
-# both wait on the event loop (for the generation to stop, for the provider to answer), so only their routes serve them
-STOP = _call("assistant.stop", "POST /api/assistant/stop", "Stop the answer being generated", None,
-             role=Role.VIEWER, mutating=True, errors=(NotFoundError,))
+                      handler=_clear_history, input_type=HistoryQuery, output=HistoryCleared, mutating=True,
+                      built_route=CallRoute("ClearAssistantHistory", ClearAssistantHistoryResponse,
+                                            query=HistoryFilter, convert=HistoryFilter.query,
+                                            query_docs=_PROJECT_ONLY),
+                      description="Delete your chat history (?projectKey= only that conversation) and its pending "
+                                  "confirmations.",
+                      message=lambda cleared: f"{cleared.deleted} message(s) deleted")
+
+
+async def _stop(context: OperationContext, _data: None) -> StopResult:
+    generation = await conversations(services_in(context)).stop(_caller(context).key_id)
+    return StopResult(stopped=True, project_key=generation.project_key, started_at=generation.started_at)
+
+
+# it waits on the event loop for the generation to stop: its route awaits it
+STOP = _call("assistant.stop", "POST /api/assistant/stop", "Stop the answer being generated", None, handler=_stop,
+             output=StopResult, role=Role.VIEWER, mutating=True, errors=(NotFoundError,),
+             built_route=CallRoute("StopAssistant", StopAssistantResponse),
+             description="Stop the answer the assistant is generating for your key (a running tool's job is "
+                         "cancelled too).",
+             message=lambda _: "stopped")
+# its body is optional (the stored provider), and it waits on the event loop for the provider: only its route serves it
 # a POST whose body may name a provider and its key: audited and keyed like a change, as it always was audited
 MODELS = _call("assistant.models", "POST /api/assistant/models", "The provider's models", None,
                role=Role.ENGINEER, mutating=True, errors=(NotSupportedError, PermissionDeniedError, ValidationError))
@@ -216,30 +248,6 @@ class AssistantController(Controller):
         if turn.first:
             turn.publish_answer(_final(turn.task))
         return ok(result, "stopped" if result.stopped else "OK")
-
-    @get(_HISTORY, operation_id="GetAssistantHistory", **declared_route(HISTORY, params=True))
-    async def history(self, request: Request[Any, Any, Any], project_key: _ProjectKey = None
-                      ) -> Response[GetAssistantHistoryResponse]:
-        """Your chat history, oldest first (the newest 1000 messages); ?projectKey= keeps one conversation."""
-        query = HistoryQuery(project_key=project_key, only_project="projectKey" in request.query_params)
-        return ok(run_inline(request, HISTORY, query))
-
-    @delete(_HISTORY, operation_id="ClearAssistantHistory", status_code=200,
-            **declared_route(HISTORY_CLEAR, params=True))
-    async def clear_history(self, request: Request[Any, Any, Any], project_key: _ProjectKey = None
-                            ) -> Response[ClearAssistantHistoryResponse]:
-        """Delete your chat history (?projectKey= only that conversation) and its pending confirmations."""
-        query = HistoryQuery(project_key=project_key, only_project="projectKey" in request.query_params)
-        cleared = run_inline(request, HISTORY_CLEAR, query)
-        return ok(cleared, f"{cleared.deleted} message(s) deleted")
-
-    @post("/api/assistant/stop", operation_id="StopAssistant", status_code=200, **declared_route(STOP))
-    async def stop(self, request: Request[Any, Any, Any]
-                   ) -> Response[StopAssistantResponse]:
-        """Stop the answer the assistant is generating for your key (a running tool's job is cancelled too)."""
-        generation = await conversations(services_of(request)).stop(principal_of(request).key_id)
-        return ok(StopResult(stopped=True, project_key=generation.project_key, started_at=generation.started_at),
-                  "stopped")
 
     @post("/api/assistant/models", operation_id="ListAssistantModels", status_code=200,
           **declared_route(MODELS, body=True, extra=_PROVIDER_FAILED))
