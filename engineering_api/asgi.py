@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from litestar import Litestar
 
-__all__ = ("SERVE_PID_VARIABLE", "STOP_GRACE_SECONDS", "create")
+__all__ = ("SERVE_PID_VARIABLE", "STOP_GRACE_SECONDS", "create", "hold_full_collections", "start_ended")
 
 SERVE_PID_VARIABLE = "ENGINEERING_API_SERVE_PID"
 """Set by ``engineering-api serve`` to its own pid: the process that started this granian worker."""
@@ -27,7 +27,7 @@ logger = logging.getLogger("engineering_api")
 
 def create() -> Litestar:
     """The app from ``ENGINEERING_API_*`` settings."""
-    thresholds = _hold_full_collections()
+    thresholds = hold_full_collections()
     from engineering_api.app import create_app
     from engineering_api.config import Settings
     from engineering_api.lib.observability import configure_logging
@@ -39,11 +39,11 @@ def create() -> Litestar:
     settings = Settings.from_env()
     configure_logging(settings.log_level)
     app = create_app(settings)
-    app.on_startup.append(lambda: _started(thresholds))  # after the lifespan's start-up: the last of the start
+    app.on_startup.append(lambda: start_ended(thresholds))  # after the lifespan's start-up: the last of the start
     return app
 
 
-def _hold_full_collections() -> tuple[int, int, int]:
+def hold_full_collections() -> tuple[int, int, int]:
     """Hold the garbage collector's full collections for the start; the thresholds to restore after it.
 
     The start (the app's import, ``create_app``, the lifespan) makes ~270,000 objects that live as long as the
@@ -56,7 +56,7 @@ def _hold_full_collections() -> tuple[int, int, int]:
     return thresholds
 
 
-def _started(thresholds: tuple[int, int, int]) -> None:
+def start_ended(thresholds: tuple[int, int, int]) -> None:
     """The start's objects moved to the permanent generation (no full collection traverses them again, as
     no request makes them garbage) and full collections back on."""
     gc.freeze()
