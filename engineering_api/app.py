@@ -17,6 +17,7 @@ from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins.core import MsgspecDIPlugin
 
 from engineering_api.backend.errors import NotFoundError
 from engineering_api.backend.port import AREAS, EngineeringBackend
@@ -93,6 +94,7 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
 
     from litestar.config.compression import CompressionConfig
+    from litestar.plugins import PluginProtocol
     from litestar.types import ASGIApp
 
     from engineering_api.backend.port import EngineeringBackend
@@ -120,6 +122,14 @@ class _ServiceApp(MappedLitestar):
         # imports that plugin (with ~57 OpenTelemetry modules) at every start to find out. This app never lists
         # it: its request span comes as the plugin itself (lib/tracing.request_span_plugin, tracing on only).
         return config
+
+    @staticmethod
+    def _get_default_plugins(plugins: list[PluginProtocol]) -> list[PluginProtocol]:
+        # Litestar adds its pydantic plugins when pydantic is installed and its attrs plugin when attrs is: ~90
+        # modules imported at start (pydantic's models compiled among them), each route's every parameter offered
+        # to them. No route of this app takes or answers a pydantic model or an attrs class (pydantic is the MCP
+        # SDK's, which validates its own messages): msgspec's dependency plugin is the one default it uses.
+        return [*plugins, MsgspecDIPlugin()]
 
 
 def registry() -> OperationRegistry:

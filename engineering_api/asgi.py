@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import signal
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from litestar import Litestar
 
-__all__ = ("SERVE_PID_VARIABLE", "STOP_GRACE_SECONDS", "create")
+__all__ = ("SERVE_PID_VARIABLE", "STOP_GRACE_SECONDS", "create", "hold_full_collections", "start_ended")
 
 SERVE_PID_VARIABLE = "ENGINEERING_API_SERVE_PID"
 """Set by ``engineering-api serve`` to its own pid: the process that started this granian worker."""
@@ -26,6 +27,7 @@ logger = logging.getLogger("engineering_api")
 
 def create() -> Litestar:
     """The app from ``ENGINEERING_API_*`` settings."""
+    thresholds = hold_full_collections()
     from engineering_api.app import create_app
     from engineering_api.config import Settings
     from engineering_api.lib.observability import configure_logging
@@ -36,7 +38,29 @@ def create() -> Litestar:
     # (docs.openapi_document), so a CI job that never reads it never pays for it.
     settings = Settings.from_env()
     configure_logging(settings.log_level)
-    return create_app(settings)
+    app = create_app(settings)
+    app.on_startup.append(lambda: start_ended(thresholds))  # after the lifespan's start-up: the last of the start
+    return app
+
+
+def hold_full_collections() -> tuple[int, int, int]:
+    """Hold the garbage collector's full collections for the start; the thresholds to restore after it.
+
+    The start (the app's import, ``create_app``, the lifespan) makes ~270,000 objects that live as long as the
+    process (modules, route handlers, signature models) and almost no garbage in cycles (20 objects were
+    unreachable after it). Each full collection traverses all of them: 4 of them took ~0.4 s of the start's
+    ~3 s of CPU (measured 2026-11-27 at load 12, ``gc.callbacks``). The young generations are still collected.
+    """
+    thresholds = gc.get_threshold()
+    gc.set_threshold(thresholds[0], thresholds[1], 2**31 - 1)
+    return thresholds
+
+
+def start_ended(thresholds: tuple[int, int, int]) -> None:
+    """The start's objects moved to the permanent generation (no full collection traverses them again, as
+    no request makes them garbage) and full collections back on."""
+    gc.freeze()
+    gc.set_threshold(*thresholds)
 
 
 def _install_stopper() -> None:

@@ -10,16 +10,18 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from cryptography.fernet import Fernet, InvalidToken
-
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from cryptography.fernet import Fernet
 
 __all__ = ("SecretBox", "fernet_for")
 
 
 def fernet_for(data_dir: Path, key_file: str) -> Fernet:
     """The Fernet of ``data_dir/key_file``, making the key on first use (two first users share one key)."""
+    from cryptography.fernet import Fernet  # here: the server's start does not load cryptography
+
     path = data_dir / key_file
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -46,6 +48,8 @@ class SecretBox:
 
     def decrypt(self, token: str) -> str | None:
         """The secret, or None when the key file was replaced (the secret is lost and must be entered again)."""
+        from cryptography.fernet import InvalidToken
+
         try:
             return fernet_for(self._data_dir, self._key_file).decrypt(token.encode()).decode()
         except InvalidToken:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Mapping
-from typing import Any
-
-from PIL import Image, ImageDraw, ImageFont
+from typing import TYPE_CHECKING, Any
 
 from simatic_xml import hmi as sx
+
+if TYPE_CHECKING:
+    from PIL import Image, ImageDraw, ImageFont
 
 __all__ = (
     "BLACK", "GREY", "KIND_DEFAULTS", "MAX_SIDE", "WHITE", "ShiftedDraw", "StyledItem", "check_size", "color_of",
@@ -107,6 +108,8 @@ class StyledItem:
             for entry in font.objects("Hmi.Globalization.FontItem"):
                 size = int_of(entry.attr("FontSize"), size) or size
                 break
+        from PIL import ImageFont  # Pillow is imported by the first drawing, not at the server's start
+
         return ImageFont.load_default(size=max(6, min(size, 200)))
 
 
@@ -157,6 +160,8 @@ def draw_clipped(image: Image.Image, item: StyledItem, paint: Callable[[ShiftedD
     x1c, y1c = min(x1, image.width - 1), min(y1, image.height - 1)
     if x1c < x0c or y1c < y0c:
         return
+    from PIL import ImageDraw
+
     tile = image.crop((x0c, y0c, x1c + 1, y1c + 1))
     draw = ImageDraw.Draw(tile)
     # the item's coordinates shifted into the tile
@@ -198,6 +203,8 @@ def draw_outline(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], labe
     """A grey outline named ``label``: what is drawn for an item there is no drawing for, so nothing on the screen
     silently disappears."""
     draw.rectangle(box, outline=GREY, width=1)
+    from PIL import ImageFont
+
     draw.text((box[0] + 2, box[1] + 2), label, fill=GREY, font=ImageFont.load_default(size=10))
 
 

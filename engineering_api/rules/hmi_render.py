@@ -28,9 +28,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
-
-from PIL import Image, ImageDraw
+from typing import TYPE_CHECKING, Any, Protocol
 
 from engineering_api.rules.hmi_draw import (
     BLACK,
@@ -49,6 +47,9 @@ from engineering_api.rules.hmi_draw import (
 from engineering_api.rules.hmi_items import animation_tag, item_tags, screen_items_deep, tag_name
 from engineering_api.rules.hmi_unified_lists import ListEntry
 from simatic_xml import hmi as sx
+
+if TYPE_CHECKING:
+    from PIL import Image, ImageDraw
 
 __all__ = ("NO_VALUE", "TextListEntry", "format_value", "item_picture", "item_tags", "list_text", "render_screen",
            "screen_items_deep",
@@ -118,6 +119,8 @@ def item_picture(item: sx.HmiObject) -> str | None:
 def _picture(data: bytes, box: tuple[int, int, int, int], stretch: bool) -> Image.Image | None:
     """The image fitted to ``box`` (stretched, or at its own size), or None when it cannot be drawn (SVG and EMF,
     damaged data, or more pixels than a screen may have)."""
+    from PIL import Image
+
     try:
         with Image.open(io.BytesIO(data)) as picture:
             if picture.width > MAX_SIDE or picture.height > MAX_SIDE:
@@ -217,6 +220,8 @@ def render_screen(doc: sx.HmiDocument, values: Mapping[str, Any] | None = None,
     width, height = int_of(root.attr("Width")), int_of(root.attr("Height"))
     check_size(root.name, width, height)
     lowered = {name.lower(): value for name, value in (values or {}).items()}
+    from PIL import Image, ImageDraw  # Pillow is imported by the first drawing, not at the server's start
+
     image = Image.new("RGB", (width, height), color_of(root.attr("BackColor"), WHITE))
     draw = ImageDraw.Draw(image)
     lists = {name.lower(): entries for name, entries in (text_lists or {}).items()}

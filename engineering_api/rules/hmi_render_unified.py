@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PIL import Image, ImageDraw
-
 from engineering_api.rules.hmi_draw import (
     WHITE,
     StyledItem,
@@ -56,6 +54,8 @@ def render_unified_screen(screen: UnifiedScreen, values: Mapping[str, Any] | Non
     width, height = screen.width, screen.height
     check_size(screen.name, width, height)
     lowered = {name.lower(): value for name, value in (values or {}).items()}
+    from PIL import Image, ImageDraw  # Pillow is imported by the first drawing, not at the server's start
+
     image = Image.new("RGB", (width, height), WHITE)
     draw = ImageDraw.Draw(image)
     for item in screen.items:

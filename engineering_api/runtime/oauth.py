@@ -30,11 +30,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-import jwt
-
 from engineering_api.runtime.users import RuntimePrincipal, RuntimeRole
 
 if TYPE_CHECKING:
+    import jwt
+
     from engineering_api.config import Settings
 
 __all__ = ("ASYMMETRIC_ALGORITHMS", "OAuthConfig", "OAuthRefused", "OAuthValidator", "check_issuer_url",
@@ -154,6 +154,8 @@ class OAuthValidator:
         self._keys: jwt.PyJWKClient | None = None
 
     def _key_client(self) -> jwt.PyJWKClient:
+        import jwt  # here, not at the top: the server's start does not load PyJWT and cryptography
+
         with self._lock:
             if self._keys is None:
                 self._keys = jwt.PyJWKClient(self._jwks_url(), cache_keys=True, lifespan=_JWKS_LIFESPAN_S,
@@ -185,6 +187,8 @@ class OAuthValidator:
             OAuthRefused: 401 for a token that fails a check (signature, algorithm, issuer, audience, expiry,
                 not-before, unknown key, keys out of reach).
         """
+        import jwt
+
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:

@@ -19,7 +19,6 @@ import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
-import httpx
 import msgspec
 
 from engineering_api.backend.errors import EngineeringError, NotFoundError, ValidationError
@@ -149,6 +148,8 @@ class PullRunner:
         self.store.record_outcome(run.pull_id, run.finished_at, run.status, run.error)
 
     def _fetch(self, definition: PullDefinition) -> tuple[bytes, str, int, int | None]:
+        import httpx  # here, not at the top: the server's start does not load httpx (with its CLI's rich and pygments)
+
         source = definition.source
         if source is None:
             raise _RunFailed("This pull has no source to fetch; the ERP posts its document to the webhook.")

@@ -16,7 +16,6 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import httpx
 import msgspec
 
 from engineering_api.backend.errors import ValidationError
@@ -27,6 +26,8 @@ from engineering_api.runtime.oauth import check_issuer_url
 from engineering_api.runtime.pushes_mqtt import MQTT_SCHEMES, is_mqtt, mqtt_topic
 
 if TYPE_CHECKING:
+    import httpx
+
     from engineering_api.services import Services
 
 __all__ = ("PushAuth", "PushDefinition", "PushInput", "PushSchedule", "PushStore", "PushTarget", "StoredPush",
@@ -161,6 +162,8 @@ class StoredPush:
 
 def check_url(url: str, schemes: tuple[str, ...] = ("http", "https")) -> None:
     """Only ``schemes``; no user info in the URL (use ``auth``). Raises ValidationError (``PUSH_TARGET_INVALID``)."""
+    import httpx  # here, not at the top: the server's start does not load httpx (with its CLI's rich and pygments)
+
     try:
         parts = urllib.parse.urlsplit(url)
         host = parts.hostname

@@ -1,12 +1,15 @@
-"""The app's kept route map answers what Litestar's property computes from the routes."""
+"""The app's kept route map answers what Litestar's property computes from the routes, and its routing trie,
+built once by the constructor, is the one Litestar builds route by route."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from litestar import Controller, Router, WebSocket, get, post, websocket
+from litestar import Controller, Litestar, Router, WebSocket, asgi, get, post, websocket
 from litestar.params import FromPath
 from litestar.router import Router as PlainRouter
+from litestar.types import Receive, Scope, Send
 
 from engineering_api.lib.route_map import MappedLitestar
 
@@ -55,3 +58,85 @@ def test_registrations_that_merge_replace_and_add_paths_keep_the_map() -> None:
     assert {p: dict(e) for p, e in app.route_handler_method_map.items()} == _computed(app)
     assert {"GET", "POST"} <= set(app.route_handler_method_map["/a"])
     assert app.route_handler_method_map["/sub/a/live"]["websocket"] is not None
+
+
+def _trie(app: Litestar) -> dict[str, Any]:
+    """The app's routing trie and handler index as plain data: every node, its handlers by method (named), its
+    path parameters and flags."""
+    def node(n: Any) -> dict[str, Any]:
+        return {"handlers": {m: (type(t.asgi_app).__name__, str(t.handler)) for m, t in n.asgi_handlers.items()},
+                "params": {m: [p.name for p in ps] for m, ps in n.path_parameters.items()},
+                "flags": (n.is_asgi, n.is_mount, n.is_static, n.is_path_param_node, n.is_path_type, n.path_template),
+                "children": {str(k): node(c) for k, c in n.children.items()}}
+
+    router = app.asgi_router
+    return {"root": node(router.root_route_map_node), "plain": sorted(router._plain_routes),
+            "mounts": sorted(router._mount_routes), "index": sorted(router.route_handler_index),
+            "paths": {name: sorted({r.path for r in routes}) for name, routes in router.route_mapping.items()}}
+
+
+def _handlers() -> list[Any]:
+    @get("/a", sync_to_thread=False)
+    def read_a() -> str:
+        return "a"
+
+    @post("/a", sync_to_thread=False)
+    def write_a() -> str:
+        return "a"
+
+    class Things(Controller):
+        path = "/things"
+
+        @get(sync_to_thread=False)
+        def list_things(self) -> list[str]:
+            return []
+
+        @get("/{name:str}", sync_to_thread=False)
+        def one(self, name: FromPath[str]) -> str:
+            return name
+
+        @post("/{name:str}/files/{rest:path}", sync_to_thread=False)
+        def file(self, name: FromPath[str], rest: FromPath[str]) -> str:
+            return name + rest
+
+    @websocket("/a/live")
+    async def live(socket: WebSocket[Any, Any, Any]) -> None:
+        await socket.accept()
+
+    @asgi("/mounted", is_mount=True, copy_scope=True)
+    async def mounted(scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+    @get("/things/{name:str}/count", sync_to_thread=False)  # after the controller: merged under its path
+    def count(name: FromPath[str]) -> int:
+        return len(name)
+
+    return [read_a, Things, write_a, Router(path="/sub", route_handlers=[live, read_a]), mounted, count]
+
+
+def test_the_trie_built_once_is_litestar_s_built_route_by_route() -> None:
+    once, by_route = MappedLitestar(route_handlers=_handlers()), Litestar(route_handlers=_handlers())
+    assert _trie(once) == _trie(by_route)
+    assert {"/a", "/mounted"} <= set(_trie(once)["root"]["children"]) and "/sub/a/live" in _trie(once)["plain"]
+
+
+def test_a_route_registered_after_the_start_is_routed(app: Any) -> None:
+    @get("/added-after-start/{n:int}", sync_to_thread=False)
+    def added(n: FromPath[int]) -> int:
+        return n
+
+    app.register(added)
+    _, handler, _, params, _ = app.asgi_router._handle_routing("/added-after-start/7", "GET")
+    assert handler is app.route_handler_method_map["/added-after-start/{n:int}"]["GET"] and params == {"n": 7}
+
+
+def test_the_served_app_s_trie_routes_every_path_it_maps(app: Any) -> None:
+    """Each mapped path, its parameters filled with a value of their type, routes to its own handler."""
+    samples = {"str": "x1", "int": "7", "uuid": "00000000-0000-4000-8000-000000000000", "path": "a/b", "float": "1.5"}
+    for path, methods in app.route_handler_method_map.items():
+        concrete = re.sub(r"\{[^:}]+:(\w+)\}", lambda m: samples[m.group(1)], path)
+        for method, handler in methods.items():
+            if method in ("websocket", "asgi"):
+                continue
+            routed = app.asgi_router._handle_routing(concrete, method)[1]
+            assert routed is handler, (path, method)

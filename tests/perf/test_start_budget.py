@@ -8,7 +8,8 @@ route registered). Counted: the modules loaded by the two, and the calls of Pyth
 
 Modules of optional parts the start does not use never load, whatever the budget: the farm's (Celery, kombu,
 Redis), the language server's (pygls, lsprotocol) and, with tracing off, OpenTelemetry (Litestar's app looked for
-OpenTelemetry's middleware at every start, importing its plugin and ~70 modules with it: ``app._ServiceApp``).
+OpenTelemetry's middleware at every start, importing its plugin and ~70 modules with it: ``app._ServiceApp``),
+Litestar's pydantic and attrs plugins, httpx, PyJWT, cryptography and Pillow (see ``NEVER_AT_START``).
 
 The MCP SDK is not in these counts: the lifespan loads it on a thread of its own before ``/api/health`` answers
 (issue 71: the first ``/mcp`` request waits for no import).
@@ -32,8 +33,14 @@ __all__ = ()
 
 BUDGET_FILE = Path(__file__).with_name("start_budget.json")
 REPO = Path(__file__).resolve().parents[2]
-NEVER_AT_START = ("celery", "kombu", "redis", "pygls", "lsprotocol", "opentelemetry")
-"""Top-level packages the start must not load (farm, language server, tracing off)."""
+NEVER_AT_START = ("celery", "kombu", "redis", "pygls", "lsprotocol", "opentelemetry", "pydantic", "attr", "attrs",
+                  "httpx", "jwt", "cryptography", "PIL")
+"""Top-level packages the start must not load: the farm's, the language server's, tracing's when it is off;
+Litestar's pydantic and attrs plugins' (no route takes or answers either: ``app._ServiceApp``; the MCP SDK's
+pydantic is loaded by the lifespan's warm-up, not counted here); httpx, which the runtime API's pulls and pushes
+and the assistant use only when they call out (its import loaded its command line's libraries too); PyJWT and
+cryptography, which the runtime API needs for a bearer token or a stored secret, not to start; Pillow, which
+draws HMI screens."""
 
 _SCRIPT = r"""
 import cProfile, json, logging, pstats, sys

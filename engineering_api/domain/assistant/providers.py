@@ -10,11 +10,12 @@ The conversation is kept provider-neutral (:class:`Item`) and translated per cal
 
 from __future__ import annotations
 
+import importlib
 import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import httpx
+import anyio
 
 from engineering_api.backend.errors import EngineeringError, ValidationError
 from engineering_api.domain.assistant.endpoint import (
@@ -22,6 +23,8 @@ from engineering_api.domain.assistant.endpoint import (
 )
 
 if TYPE_CHECKING:
+    import httpx
+
     from engineering_api.domain.assistant.settings import ProviderConfig
 
 __all__ = ("Item", "ModelInfo", "ProviderFailedError", "Reply", "ToolCall", "ToolDef", "complete", "list_models")
@@ -123,8 +126,10 @@ async def _call(config: ProviderConfig, method: str, url: str, what: str, header
     except ValidationError:
         raise _fail(config, what, None, "the stored API key holds characters an HTTP header cannot carry; an admin "
                                         "enters it again") from None
+    # imported by the first call, on a thread (a first turn holds no other request while it loads), not at start
+    http = await anyio.to_thread.run_sync(importlib.import_module, "httpx")
     try:
-        async with httpx.AsyncClient(timeout=config.timeout_seconds, follow_redirects=False) as client:
+        async with http.AsyncClient(timeout=config.timeout_seconds, follow_redirects=False) as client:
             response = await client.request(method, url, headers=headers, json=body)
     except Exception as exc:  # whatever the HTTP library raises, its text is redacted before use
         raise _fail(config, what, None, f"{type(exc).__name__}: {exc}") from None

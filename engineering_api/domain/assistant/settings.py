@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import msgspec
-from cryptography.fernet import Fernet, InvalidToken
 
 from engineering_api.backend.errors import NotSupportedError
 from engineering_api.domain.assistant.endpoint import check_api_key, check_base_url
@@ -21,6 +20,8 @@ from engineering_api.lib.schema import CamelStruct, utc_now
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from cryptography.fernet import Fernet
 
     from engineering_api.services import Services
 
@@ -157,6 +158,8 @@ class SettingsStore:
         return _fernet(self._data_dir).encrypt(secret.encode()).decode()
 
     def _decrypt(self, token: str) -> str | None:
+        from cryptography.fernet import InvalidToken  # here: the server's start does not load cryptography
+
         try:
             return _fernet(self._data_dir).decrypt(token.encode()).decode()
         except InvalidToken:

@@ -1,0 +1,48 @@
+"""The served start holds the garbage collector's full collections and freezes what it made
+(``engineering_api.asgi``): checked in a fresh interpreter, as a server's worker starts, since both change the
+process's collector."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tools.bounds import HANG_GUARD_S
+
+__all__ = ()
+
+REPO = Path(__file__).resolve().parents[2]
+
+_SCRIPT = r"""
+import gc, json, logging
+logging.disable(logging.WARNING)
+normal = gc.get_threshold()
+full = []
+gc.callbacks.append(lambda phase, info: full.append(1) if phase == "start" and info["generation"] == 2 else None)
+from engineering_api.asgi import create
+from litestar.testing import TestClient
+app = create()
+during = gc.get_threshold()
+full_during_create = len(full)
+with TestClient(app, base_url="http://127.0.0.1") as client:
+    health = client.get("/api/health").status_code
+    after, frozen = gc.get_threshold(), gc.get_freeze_count()
+print(json.dumps({"normal": normal, "during": during, "after": after, "frozen": frozen,
+                  "full_during_create": full_during_create, "health": health}))
+"""
+
+
+def test_the_start_makes_no_full_collection_and_freezes_what_it_made(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ENGINEERING_API_")}
+    env["ENGINEERING_API_DATA_DIR"] = str(tmp_path / "data")
+    done = subprocess.run([sys.executable, "-c", _SCRIPT], cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=HANG_GUARD_S, check=True)
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["health"] == 200
+    assert seen["during"][:2] == seen["normal"][:2] and seen["during"][2] > 10**6  # young generations collected
+    assert seen["full_during_create"] == 0
+    assert seen["after"] == seen["normal"]  # full collections back once the lifespan has started
+    assert seen["frozen"] > 100_000  # the modules, routes and handlers: out of every later full collection
