@@ -19,7 +19,7 @@ import re
 
 from .cancel import checkpoint
 from .errors import GenerationNotSupportedError, SclSyntaxError
-from .renumber import renumber_network
+from .renumber import renumber_walked
 from .scl import ast as A
 from .scl.lexer import Token as _Token
 from .scl.parser import parse_network
@@ -414,12 +414,11 @@ class _Writer:
 def parse_scl(text: str, *, version: str, context: SclContext) -> XmlNode:
     """Parse SCL ``text`` into a StructuredText body, UIds numbered from 21 as TIA numbers them."""
     body = _Writer(text, version, context).write()
-    for node in body.iter():
-        if node is body:
-            continue
+    nodes = body.walk()
+    for node in nodes[1:]:  # the body itself has no UId
         if node.tag == "CallInfo":
             node.attrs = {"UId": "", **node.attrs}  # TIA writes UId first on CallInfo
         else:
             node.attrs["UId"] = ""
-    renumber_network(body)
+    renumber_walked(nodes)  # a StructuredText body: never a Graph
     return body
