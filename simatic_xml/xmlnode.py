@@ -208,10 +208,31 @@ def from_lxml(el: etree._Element) -> XmlNode:
     """Convert an lxml element (and its subtree) to an :class:`XmlNode`.
 
     The tree must have passed :func:`validate_tree` (the reader does this once per document).
+
+    One pass of lxml's own walk (``iterwalk``, in C) with a stack of open nodes: a recursive conversion made
+    three Python calls per element and a list comprehension per parent, most of a compile's reading of its
+    stored blocks (issue 71).
     """
-    tag = el.tag
-    ns, name = split_tag(tag if isinstance(tag, str) else element_tag(el))
-    if len(el):
-        checkpoint()
-        return XmlNode(name, ns, dict(el.attrib), [from_lxml(c) for c in el], None, el.sourceline or 0)
-    return XmlNode(name, ns, dict(el.attrib), [], el.text, el.sourceline or 0)
+    tags = _TAG_CACHE
+    stack: list[XmlNode] = []
+    root: XmlNode | None = None
+    made = 0
+    for event, element in etree.iterwalk(el, events=("start", "end")):
+        if event == "end":
+            stack.pop()
+            continue
+        tag = element.tag
+        ns, name = (tags.get(tag) if isinstance(tag, str) else None) or split_tag(
+            tag if isinstance(tag, str) else element_tag(element))
+        node = XmlNode(name, ns, dict(element.attrib), [], None if len(element) else element.text,
+                       element.sourceline or 0)
+        if stack:
+            stack[-1].children.append(node)
+        else:
+            root = node
+        stack.append(node)
+        made += 1
+        if not made & 1023:  # big network bodies: a timed-out call stops here
+            checkpoint()
+    assert root is not None  # iterwalk starts with the element itself
+    return root
