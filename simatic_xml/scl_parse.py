@@ -138,7 +138,8 @@ class _Writer:
             self.next += 1
             if tok.pos < self.done:  # in a REGION's text
                 continue
-            self.gap(out, tok.pos)
+            if tok.pos > self.done:  # most tokens follow the previous one directly: no call for no gap
+                self.gap(out, tok.pos)
             self.done = tok.pos + len(tok.text)
             if tok.kind == "COMMENT":
                 out.append(st.line_comment(tok.text[2:]) if tok.text.startswith("//") else st.block_comment(tok.text))
@@ -157,7 +158,8 @@ class _Writer:
         while tokens[j].line != node.line or tokens[j].col != node.col or tokens[j].kind == "COMMENT":
             j += 1
         self.flush(out, j)
-        self.gap(out, tokens[j].pos)
+        if tokens[j].pos > self.done:
+            self.gap(out, tokens[j].pos)
 
     def take(self, out: list[XmlNode]) -> _Token:
         """The next significant token, the comments and blanks before it laid out in ``out``."""
@@ -166,7 +168,8 @@ class _Writer:
             j += 1
         self.flush(out, j)
         tok = tokens[j]
-        self.gap(out, tok.pos)
+        if tok.pos > self.done:
+            self.gap(out, tok.pos)
         self.next = j + 1
         self.done = tok.pos + len(tok.text)
         return tok
