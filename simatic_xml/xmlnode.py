@@ -222,8 +222,8 @@ def from_lxml(el: etree._Element) -> XmlNode:
             stack.pop()
             continue
         tag = element.tag
-        ns, name = (tags.get(tag) if isinstance(tag, str) else None) or split_tag(
-            tag if isinstance(tag, str) else element_tag(element))
+        hit = tags.get(tag)  # a comment's or PI's tag is a factory function: never a key, so never a hit
+        ns, name = hit if hit is not None else split_tag(tag if isinstance(tag, str) else element_tag(element))
         node = XmlNode(name, ns, dict(element.attrib), [], None if len(element) else element.text,
                        element.sourceline or 0)
         if stack:
