@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
@@ -284,9 +285,14 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             start_runtime_monitor(services)  # alarms and logging go on after a restart
             start_pushes(services)  # pending deliveries of scheduled pushes go out after a restart too
             start_pulls(services)  # pulls with an interval fetch again
+            # What start-up built (modules, classes, routes, the portal: ~320k objects) lives as long as the app.
+            # Frozen, a full collection no longer walks it: those took half the CPU of the pipeline's import of
+            # 200 blocks (1.1 of 2.4 s, 8 full collections; gc.freeze, docs.python.org/3/library/gc.html).
+            gc.freeze()
             try:
                 yield
             finally:
+                gc.unfreeze()  # the app's objects may be collected again once it stops (tests start many apps)
                 stop_pulls(services)
                 stop_pushes(services)
                 stop_runtime_monitor(services)

@@ -21,7 +21,8 @@ from .errors import SchemaError
 from .model import Document, MultilingualText, NetworkSource, ObjectChild, SwObject
 from .xmlnode import XmlNode, split_tag
 
-__all__ = ("FIRST_UID", "object_ids", "renumber_document", "renumber_ids", "renumber_network", "renumber_uids")
+__all__ = ("FIRST_UID", "object_ids", "renumber_document", "renumber_ids", "renumber_network", "renumber_uids",
+           "renumber_walked")
 
 FIRST_UID = 21
 _REFERENCES = frozenset({"IdentCon", "NameCon"})
@@ -92,13 +93,14 @@ def renumber_network(body: XmlNode) -> None:
     """Renumber one network body (FlgNet, StructuredText, StatementList or Graph) in place."""
     if body.tag == "Graph":
         for node in body.iter("FlgNet"):
-            _renumber(_tree_nodes(node))
+            renumber_walked(node.walk())
     else:
-        _renumber(_tree_nodes(body))
+        renumber_walked(body.walk())
 
 
-def _tree_nodes(body: XmlNode) -> list[_Node]:
-    return [(node.tag, node.attrs, bool(node.children)) for node in body.iter()]
+def renumber_walked(nodes: list[XmlNode]) -> None:
+    """Renumber a network body that is not a Graph, given as ``body.walk()`` (its writer walked it already)."""
+    _renumber([(node.tag, node.attrs, bool(node.children)) for node in nodes])
 
 
 def _element_nodes(body: etree._Element) -> list[_Node] | None:

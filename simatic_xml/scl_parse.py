@@ -19,7 +19,7 @@ import re
 
 from .cancel import checkpoint
 from .errors import GenerationNotSupportedError, SclSyntaxError
-from .renumber import renumber_network
+from .renumber import renumber_walked
 from .scl import ast as A
 from .scl.lexer import Token as _Token
 from .scl.parser import parse_network
@@ -138,7 +138,8 @@ class _Writer:
             self.next += 1
             if tok.pos < self.done:  # in a REGION's text
                 continue
-            self.gap(out, tok.pos)
+            if tok.pos > self.done:  # most tokens follow the previous one directly: no call for no gap
+                self.gap(out, tok.pos)
             self.done = tok.pos + len(tok.text)
             if tok.kind == "COMMENT":
                 out.append(st.line_comment(tok.text[2:]) if tok.text.startswith("//") else st.block_comment(tok.text))
@@ -157,7 +158,8 @@ class _Writer:
         while tokens[j].line != node.line or tokens[j].col != node.col or tokens[j].kind == "COMMENT":
             j += 1
         self.flush(out, j)
-        self.gap(out, tokens[j].pos)
+        if tokens[j].pos > self.done:
+            self.gap(out, tokens[j].pos)
 
     def take(self, out: list[XmlNode]) -> _Token:
         """The next significant token, the comments and blanks before it laid out in ``out``."""
@@ -166,7 +168,8 @@ class _Writer:
             j += 1
         self.flush(out, j)
         tok = tokens[j]
-        self.gap(out, tok.pos)
+        if tok.pos > self.done:
+            self.gap(out, tok.pos)
         self.next = j + 1
         self.done = tok.pos + len(tok.text)
         return tok
@@ -414,12 +417,11 @@ class _Writer:
 def parse_scl(text: str, *, version: str, context: SclContext) -> XmlNode:
     """Parse SCL ``text`` into a StructuredText body, UIds numbered from 21 as TIA numbers them."""
     body = _Writer(text, version, context).write()
-    for node in body.iter():
-        if node is body:
-            continue
+    nodes = body.walk()
+    for node in nodes[1:]:  # the body itself has no UId
         if node.tag == "CallInfo":
             node.attrs = {"UId": "", **node.attrs}  # TIA writes UId first on CallInfo
         else:
             node.attrs["UId"] = ""
-    renumber_network(body)
+    renumber_walked(nodes)  # a StructuredText body: never a Graph
     return body

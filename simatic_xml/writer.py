@@ -42,7 +42,7 @@ from .model import (
 from .writer_iface import interface_lines
 from .writer_tree import sections_node, to_xmlnode
 from .xmlnode import XmlNode, from_lxml, namespace_of
-from .xmltext import ATTR, OUTER_TEXT, escape_attr, escape_inner_text, escape_outer_text
+from .xmltext import ATTR, OUTER_TEXT, escape_inner_text, escape_outer_text
 
 __all__ = ("BOM", "DECLARATION", "lxml_body_text", "to_bytes", "to_xmlnode", "write_file")
 
@@ -277,9 +277,9 @@ def _escape_text(text: str, embedded: bool) -> str:
 def _start_tag(node: XmlNode, parent_ns: str | None) -> str:
     head = node.tag
     if node.ns != parent_ns:
-        head += f' xmlns="{escape_attr(node.ns or "")}"'
+        head += f' xmlns="{ATTR[node.ns or ""]}"'
     for key, value in node.attrs.items():
-        head += f' {key}="{escape_attr(value)}"'
+        head += f' {key}="{ATTR[value]}"'
     return head
 
 

@@ -22,6 +22,7 @@ from .spec_types import BlockSpec, CheckedScl
 __all__ = ("check_networks", "scl_local_positions", "scl_locals")
 
 _STRING_OR_COMMENT = re.compile(r"//[^\n]*|'(?:[^'$\n]|\$.)*'|\"[^\"\n]*\"")
+_NOT_A_LINE_BREAK = re.compile(r"[^\n]")
 _LOCAL = re.compile(r'(?<![\w#])#(?:"([^"\n]+)"|([^\W\d]\w*))')
 
 
@@ -41,7 +42,7 @@ def scl_local_positions(text: str) -> list[tuple[str, int, int]]:
         if m.group().startswith('"') and start > 0 and text[start - 1] == "#":
             continue
         cleaned.append(text[pos:start])
-        cleaned.append(re.sub(r"[^\n]", " ", m.group()))
+        cleaned.append(_NOT_A_LINE_BREAK.sub(" ", m.group()))
         pos = m.end()
     cleaned.append(text[pos:])
     plain = "".join(cleaned)

@@ -460,12 +460,14 @@ def _field_names(cls: type[Node]) -> tuple[str, ...]:
 def children(node: Node) -> list[Node]:
     """The direct child nodes of *node*, in source order."""
     out: list[Node] = []
-    for name in _field_names(type(node)):
+    for name in _FIELDS.get(type(node)) or _field_names(type(node)):
         v = getattr(node, name)
         if isinstance(v, Node):
             out.append(v)
         elif isinstance(v, list):
-            out.extend(x for x in v if isinstance(x, Node))
+            for x in v:
+                if isinstance(x, Node):
+                    out.append(x)
     return out
 
 

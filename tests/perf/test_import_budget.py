@@ -1,0 +1,128 @@
+"""The import's work, counted: the pipeline's heaviest step held to a budget a busy machine cannot make noisy.
+
+A fixed sample of real sources TIA accepted (``/work/shared/corpus/scl``) is imported and generated into blocks
+through the API (``POST /api/devices/{device}/external-sources/import-and-generate``, one request per source, as
+``bench/pipeline.py`` does): d-ani/SCL-UnitTesting's 27 sources (PLC data types, FCs, FBs, an OB, global and
+instance DBs) into one CPU and ess_plcfactory's generated standard library (14 blocks, 27 KB) into another. The
+calls made in process, the request side and the TIA worker thread's (:mod:`tools.work_count`), are held against
+``import_budget.json`` with the work budget's 10% tolerance (``test_work_budget.py``); a count far under its budget
+is printed, so the budget can be lowered with it.
+
+Before the sample, another repository's sources are imported into a third CPU, so lazy compilation and first-use
+caches are filled by sources that are not the sample's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import gc
+import json
+import platform
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from engineering_api.app import create_app
+from engineering_api.config import Settings
+from tests.perf.test_work_budget import TOLERANCE
+from tools.bounds import HANG_GUARD_S
+from tools.work_count import AsgiDriver, WorkCount, counting, counting_on
+
+__all__ = ()
+
+BUDGET_FILE = Path(__file__).with_name("import_budget.json")
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
+if not CORPUS.is_dir():
+    CORPUS = Path("/work/shared/corpus/scl")
+CPU = "6ES7 516-3AN02-0AB0"
+WARM_UP = ("onnoeberhard/plc-seven-segment-display", "PLC_0")
+SAMPLE = (("d-ani/SCL-UnitTesting", "PLC_1"), ("krisztianloki/ess_plcfactory", "PLC_2"))
+"""(repository, CPU): every accepted source of d-ani's; of ess_plcfactory's, its standard library alone."""
+_KIND_ORDER = {".udt": 0, ".scl": 1, ".db": 2}
+"""Types first, then code, then data blocks (an instance DB needs its FB), as ``bench/pipeline.py`` imports."""
+
+
+def _sources(repo: str) -> list[Path]:
+    with open(CORPUS / "SOURCES.tsv", encoding="utf-8", newline="") as handle:
+        rows = [r["local_file"] for r in csv.DictReader(handle, delimiter="\t")
+                if r["repo"] == repo and r["expect"].startswith("accept")]
+    if repo == "krisztianloki/ess_plcfactory":
+        rows = [r for r in rows if "standard" in r]
+    return [CORPUS / r for r in sorted(rows, key=lambda r: (_KIND_ORDER.get(Path(r).suffix, 1), r))]
+
+
+async def _measure(data_dir: Path) -> dict[str, Any]:
+    app = create_app(Settings.from_env(data_dir=data_dir))
+    driver = AsgiDriver(app)
+    async with driver.running():
+        frozen = gc.get_freeze_count()
+        key = {"x-api-key": (data_dir / "api.secret").read_text(encoding="utf-8").strip()}
+        assert (await driver.call("POST", "/api/projects/actions/create-sync", key, {"name": "Budget"}))[0] == 200
+        for device in (WARM_UP[1], *(device for _, device in SAMPLE)):
+            answer = await driver.call("POST", "/api/projects/devices/actions/add-sync", key,
+                                       {"orderNumber": CPU, "name": device})
+            assert answer[0] == 200, answer
+
+        texts = {repo: [(source.name, source.read_text(encoding="utf-8-sig")) for source in _sources(repo)]
+                 for repo, _ in (WARM_UP, *SAMPLE)}  # read before counting: the test's own work is not counted
+
+        async def import_all(repo: str, device: str) -> int:
+            for name, text in texts[repo]:
+                answer = await driver.call("POST", f"/api/devices/{device}/external-sources/import-and-generate",
+                                           key, {"SourceName": name, "SclContent": text})
+                assert answer[0] == 200, (name, answer)
+            status, blocks = await driver.call("GET", f"/api/devices/{device}/blocks", key)
+            assert status == 200, blocks
+            return len(blocks["data"])
+
+        await import_all(*WARM_UP)
+        count = WorkCount()
+        blocks = 0
+        worker = app.state.services.worker
+        async with counting_on(count, lambda fn: worker.call(fn, timeout=HANG_GUARD_S)):
+            with counting(count):
+                for repo, device in SAMPLE:
+                    blocks += await import_all(repo, device)
+    return {"count": count.merge(), "blocks": blocks, "frozen": frozen, "thawed": gc.get_freeze_count()}
+
+
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return asyncio.run(_measure(tmp_path_factory.mktemp("import-budget")))
+
+
+def test_the_sample_is_what_the_budget_was_set_for(measured: dict[str, Any]) -> None:
+    assert measured["blocks"] == json.loads(BUDGET_FILE.read_text(encoding="utf-8"))["blocks"]
+
+
+def test_import_work_stays_within_its_budget(measured: dict[str, Any]) -> None:
+    budget = json.loads(BUDGET_FILE.read_text(encoding="utf-8"))
+    count: WorkCount = measured["count"]
+    for kind, total, top in (("calls", count.total, count.top), ("builtin_calls", count.builtin_total,
+                                                                  count.top_builtins)):
+        allowed = budget[kind]
+        print(f"\nimport of {measured['blocks']} blocks: {total} {kind} (budget {allowed}, "
+              f"Python {platform.python_version()})")
+        if total < allowed * 0.8:
+            print(f"the import makes {allowed - total} {kind} less than its budget: lower it in {BUDGET_FILE.name}")
+        assert total <= allowed * TOLERANCE, (
+            f"the import made {total} {kind}, more than 10% over its budget of {allowed} "
+            f"({BUDGET_FILE.name}; measured with Python {budget['python']}).\n{top(40)}"
+        )
+
+
+def test_start_up_heap_is_frozen_while_serving(measured: dict[str, Any]) -> None:
+    """What start-up built is left out of full collections while the app serves (they took half the import's
+    CPU) and handed back to the collector when it stops."""
+    assert measured["frozen"] > 10_000
+    assert measured["thawed"] == 0
+
+
+if __name__ == "__main__":  # prints the counts, to set or review the budget: python -m tests.perf.test_import_budget
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        result = asyncio.run(_measure(Path(scratch)))
+        print(result["blocks"], "blocks;", result["count"].top(60), result["count"].top_builtins(30), sep="\n")
