@@ -57,9 +57,9 @@ def hold_full_collections() -> tuple[int, int, int]:
 
 
 def start_ended(thresholds: tuple[int, int, int]) -> None:
-    """The start's objects moved to the permanent generation (no full collection traverses them again, as
-    no request makes them garbage) and full collections back on."""
-    gc.freeze()
+    """Full collections back on, after the lifespan's start-up (Litestar enters the lifespan managers before the
+    ``on_startup`` hooks), which froze the start's objects (``app.lifespan``): no full collection traverses them
+    again, as no request makes them garbage."""
     gc.set_threshold(*thresholds)
 
 
