@@ -55,16 +55,16 @@ class _Gzip(CompressionMiddleware):
         async def send_wrapper(message: Message) -> None:
             nonlocal compressing
             if message["type"] == "http.response.start":
-                content_type, length = b"", b""
+                content_type, length = None, None  # the first of each, as a header object reads them
                 for name, value in message.get("headers", ()):  # one pass, no header object per answer
                     name = name.lower()
-                    if name == b"content-type":
+                    if name == b"content-type" and content_type is None:
                         content_type = value
-                    elif name == b"content-length":
+                    elif name == b"content-length" and length is None:
                         length = value
-                plain = content_type.startswith(b"text/event-stream")
+                plain = (content_type or b"").startswith(b"text/event-stream")
                 if rest and not plain:
-                    plain = not length.isdigit() or int(length) < REST_MINIMUM
+                    plain = length is None or not length.isdigit() or int(length) < REST_MINIMUM
                 if not plain:
                     compressing = super(_Gzip, self).create_compression_send_wrapper(
                         send, compression_encoding, scope)
