@@ -14,7 +14,8 @@
 
 (a) and (b) use the same load generator (``wrk`` when installed, else the asyncio client). Because
 (c) can only be driven by a Python client, the bare route is also measured with that client at the
-same concurrency (``bare_py``), so ``job/bare_py`` compares like with like. Both servers run side by
+same concurrency (``bare_py``), so ``job/bare_py`` compares like with like. The job round trips have a
+server of the app of their own, so the read's server has served reads only. The servers run side by
 side; with ``--rounds N`` the measurements are interleaved N times and medians are reported, which
 keeps the ratios fair on a noisy machine.
 
@@ -194,10 +195,13 @@ def main(argv: list[str] | None = None) -> int:
 
     bare = Server(args.server, "bench_apps:bare_app", log_path=work / "bare.log", loop=args.loop)
     app, data_dir = app_server("app")
+    # the job round trips on a server of their own: every read server then serves reads only (thousands of jobs
+    # kept by the server under test, and by no server of a --compare-tree checkout, made the pair unequal)
+    jobs_app, jobs_dir = app_server("jobs")
     what_ifs = [(f"read[{patches}]", *app_server(f"what-if-{i}", patches)) for i, patches in enumerate(args.what_if)]
     what_ifs += [(f"read@{Path(tree).name}", *app_server(f"tree-{i}", tree=str(Path(tree).resolve())))
                  for i, tree in enumerate(args.compare_tree)]
-    servers = [bare, app, *(server for _, server, _ in what_ifs)]
+    servers = [bare, app, jobs_app, *(server for _, server, _ in what_ifs)]
     runs: dict[str, list[dict[str, Any]]] = {"bare": [], "read": [], "read_gzip": [], "bare_py": [], "job": []}
     runs.update({label: [] for label, _, _ in what_ifs})
     tree_gzip = [f"read_gzip{label[4:]}" for label, _, _ in what_ifs if label.startswith("read@")]
@@ -208,6 +212,9 @@ def main(argv: list[str] | None = None) -> int:
         app.start("/api/health")
         key = _wait_for_key(data_dir)
         prepare(app.port, key)
+        jobs_app.start("/api/health")
+        jobs_key = _wait_for_key(jobs_dir)
+        prepare(jobs_app.port, jobs_key)
         reads = [("read", app, key)]
         for label, server, wi_dir in what_ifs:
             server.start("/api/health")
@@ -224,8 +231,8 @@ def main(argv: list[str] | None = None) -> int:
             *((server, wrk_like(label, server, READ_PATH, {"X-API-Key": k})) for label, server, k in reads[:1]),
             (app, wrk_like("read_gzip", app, READ_PATH, {"X-API-Key": key, **GZIP_CLIENT})),
             (bare, lambda **kw: run_python("bare_py", bare.port, "/bare", connections=args.job_concurrency, **kw)),
-            (app, lambda **kw: run_jobs(app.port, key, concurrency=args.job_concurrency,
-                                        poll_interval=args.poll_interval, wait=args.job_wait, **kw)),
+            (jobs_app, lambda **kw: run_jobs(jobs_app.port, jobs_key, concurrency=args.job_concurrency,
+                                             poll_interval=args.poll_interval, wait=args.job_wait, **kw)),
             *((server, wrk_like(label, server, READ_PATH, {"X-API-Key": k})) for label, server, k in reads[1:]),
             # another checkout's read as a gzip client sends it too: a before/after pair for both kinds of client
             *((server, wrk_like(f"read_gzip{label[4:]}", server, READ_PATH, {"X-API-Key": k, **GZIP_CLIENT}))
