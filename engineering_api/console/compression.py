@@ -34,12 +34,6 @@ _UNCOMPRESSED_REST = ("/api/runtime",)
 _GZIP = CompressionEncoding.GZIP
 
 
-def _rest(scope: Scope) -> bool:
-    """A REST request whose answer may be compressed (the runtime API's answers stay as they are, see the module)."""
-    path = str(scope.get("path") or "")
-    return path.startswith(_REST) and not path.startswith(_UNCOMPRESSED_REST)
-
-
 class _Gzip(CompressionMiddleware):
     """Litestar's gzip, with the console's choice of what stays plain (:meth:`create_compression_send_wrapper`)."""
 
@@ -91,8 +85,12 @@ class _ConsoleCompression:
         self._gzip = _Gzip(app=app, config=config)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and (scope["route_handler"].opt.get(COMPRESSED) or _rest(scope)):
-            send = self._gzip.create_compression_send_wrapper(send, _GZIP, scope)
+        if scope["type"] == "http":
+            # the console's routes, and REST answers but the runtime API's (whose bodies are rewritten after it)
+            path = scope.get("path", "")
+            if scope["route_handler"].opt.get(COMPRESSED) or (
+                    path.startswith(_REST) and not path.startswith(_UNCOMPRESSED_REST)):
+                send = self._gzip.create_compression_send_wrapper(send, _GZIP, scope)
         await self.app(scope, receive, send)
 
 
