@@ -2,12 +2,13 @@
 is hundreds of kilobytes of SVG, which gzip shrinks several times over) and large REST answers (a block's
 ``…/content`` is its whole SimaticML, 700 KB for a big LAD block).
 
-Litestar's :class:`~litestar.config.compression.CompressionConfig` is app-wide; its middleware here compresses
-routes whose ``opt`` holds :data:`COMPRESSED` (the console's router and assets) and REST answers under ``/api/``
-of at least :data:`REST_MINIMUM` bytes whose length is known (a streamed download keeps its bytes). The runtime
-routes (``/api/runtime``) and MCP keep their bytes as they are (the runtime's XML conversion reads their bodies
-after the handler), and server-sent event streams are never compressed: gzip would hold each event back until
-enough data followed.
+The layer is a Litestar :class:`~litestar.config.compression.CompressionConfig`'s middleware class, which the
+guard (``engineering_api.lib.middleware``) puts around each route and calls only for a client that accepts gzip.
+It compresses routes whose ``opt`` holds :data:`COMPRESSED` (the console's router and assets) and REST answers
+under ``/api/`` of at least :data:`REST_MINIMUM` bytes whose length is known (a streamed download keeps its
+bytes). The runtime routes (``/api/runtime``) and MCP keep their bytes as they are (the runtime's XML conversion
+reads their bodies after the handler), and server-sent event streams are never compressed: gzip would hold each
+event back until enough data followed.
 """
 
 from __future__ import annotations
@@ -15,11 +16,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal
 
 from litestar.config.compression import CompressionConfig
-from litestar.datastructures import MutableScopeHeaders
+from litestar.enums import CompressionEncoding
 from litestar.middleware.compression import CompressionMiddleware
 
 if TYPE_CHECKING:
-    from litestar.enums import CompressionEncoding
     from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = ("COMPRESSED", "REST_MINIMUM", "compression_config")
@@ -31,18 +31,7 @@ REST_MINIMUM = 16 * 1024
 _REST = "/api/"
 _UNCOMPRESSED_REST = ("/api/runtime",)
 """REST routes whose bodies are rewritten after the handler (the runtime API's XML answers)."""
-
-
-def _rest(scope: Scope) -> bool:
-    """A REST request whose answer may be compressed: the client takes gzip (checked here first, so a client
-    that does not pays nothing for the compression middleware)."""
-    path = str(scope.get("path") or "")
-    if not path.startswith(_REST) or path.startswith(_UNCOMPRESSED_REST):
-        return False
-    for name, value in scope["headers"]:  # a loop, not any(<generator>): a generator is a call per header
-        if name == b"accept-encoding" and b"gzip" in value:
-            return True
-    return False
+_GZIP = CompressionEncoding.GZIP
 
 
 class _Gzip(CompressionMiddleware):
@@ -52,30 +41,42 @@ class _Gzip(CompressionMiddleware):
         self, send: Send, compression_encoding: Literal[CompressionEncoding.BROTLI, CompressionEncoding.GZIP] | str,
         scope: Scope,
     ) -> Send:
-        compressing = super().create_compression_send_wrapper(send, compression_encoding, scope)
         rest = not scope["route_handler"].opt.get(COMPRESSED)
-        plain = False
+        # Litestar's compressing send, made only once the answer's start says it is compressed: making it opens a
+        # gzip stream (a zlib state of some 256 KiB) that a small or streamed answer never uses
+        compressing: Send | None = None
 
         async def send_wrapper(message: Message) -> None:
-            nonlocal plain
+            nonlocal compressing
             if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders(message)
-                plain = (headers.get("content-type") or "").startswith("text/event-stream")
+                content_type, length = None, None  # the first of each, as a header object reads them
+                for name, value in message.get("headers", ()):  # one pass, no header object per answer
+                    name = name.lower()
+                    if name == b"content-type" and content_type is None:
+                        content_type = value
+                    elif name == b"content-length" and length is None:
+                        length = value
+                plain = (content_type or b"").startswith(b"text/event-stream")
                 if rest and not plain:
-                    length = headers.get("content-length") or ""
-                    plain = not length.isdigit() or int(length) < REST_MINIMUM
-            await (send if plain else compressing)(message)
+                    plain = length is None or not length.isdigit() or int(length) < REST_MINIMUM
+                if not plain:
+                    compressing = super(_Gzip, self).create_compression_send_wrapper(
+                        send, compression_encoding, scope)
+            await (compressing or send)(message)
 
         return send_wrapper
 
 
 class _ConsoleCompression:
-    """The app's compression layer (``CompressionConfig.middleware_class``): a request that cannot be compressed
-    goes straight to the route; the others through :class:`_Gzip`.
+    """The app's gzip layer, put by the guard around a route and called only for a client that accepts gzip
+    (``engineering_api.lib.middleware.GuardMiddleware`` reads ``Accept-Encoding`` in its one pass over the
+    headers): a request whose answer cannot be compressed goes straight to the route, the others through
+    :class:`_Gzip`'s ``send``.
 
-    Not a subclass of Litestar's middleware: every subclass of its ``AbstractMiddleware`` has its call wrapped in a
-    check of exclusion patterns and scopes (three calls on every request of every route), which this layer, with
-    no exclusions, does not need before it knows whether to compress."""
+    Not a subclass of Litestar's middleware, and :class:`_Gzip` is not called as one: every subclass of its
+    ``AbstractMiddleware`` has its call wrapped in a check of exclusion patterns and scopes, and its
+    ``CompressionMiddleware`` reads ``Accept-Encoding`` again; this layer has no exclusions, and the guard has
+    already decided."""
 
     __slots__ = ("_gzip", "app")
 
@@ -84,10 +85,13 @@ class _ConsoleCompression:
         self._gzip = _Gzip(app=app, config=config)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and (scope["route_handler"].opt.get(COMPRESSED) or _rest(scope)):
-            await self._gzip(scope, receive, send)
-        else:
-            await self.app(scope, receive, send)
+        if scope["type"] == "http":
+            # the console's routes, and REST answers but the runtime API's (whose bodies are rewritten after it)
+            path = scope.get("path", "")
+            if scope["route_handler"].opt.get(COMPRESSED) or (
+                    path.startswith(_REST) and not path.startswith(_UNCOMPRESSED_REST)):
+                send = self._gzip.create_compression_send_wrapper(send, _GZIP, scope)
+        await self.app(scope, receive, send)
 
 
 def compression_config() -> CompressionConfig:

@@ -9,7 +9,9 @@ more than its own work. :func:`direct_handler` gives, for such a route and metho
 handler and sends its envelope; for any other route it gives None and Litestar serves it as always. What a client
 sees is the same: the envelope's two messages, and an error raised by the handler answered by the app's exception
 layer (the guard calls this only where it calls the route under Litestar's per-route exception layer). An answer
-that is not an envelope is turned into a response by Litestar's own ``to_response``.
+that is not an envelope is turned into a response by Litestar's own ``to_response``. For a client that accepts
+gzip the guard calls it under the app's gzip layer (``engineering_api.console.compression``), which compresses a
+large answer and sends a small one as it is.
 """
 
 from __future__ import annotations

@@ -76,7 +76,9 @@ class GuardMiddleware:
     It is the route's only middleware, and the other layers are made here, used only where they act:
 
     * ``gzip``, the app's compression, is put around the route and used only when the client accepts gzip (as a
-      Litestar ``compression_config`` it was a layer every request of every route went through);
+      Litestar ``compression_config`` it was a layer every request of every route went through); a listing's
+      direct call (lib/direct_route.py) has a gzip layer of its own, so a gzip client's read skips Litestar's
+      steps too;
     * ``converted``, ``(path prefix, layer)``, is put around this guard for the requests under the prefix: the
       runtime API's XML answers (``/api/runtime``), which convert the guard's own refusals too;
     * Litestar puts its exception layer around the route as soon as a route has middleware, so that an error
@@ -160,8 +162,9 @@ class GuardMiddleware:
         # An MCP transport's POSTs carry tool calls, which the tool layer audits one by one by tool name.
         gzipped = self._gzip if gzip else None
         if not mutating or not rule.audited and rule.idempotent is None:
-            # no send of ours wraps it (see the class); a listing's handler is called directly (lib/direct_route.py)
-            await (gzipped or rule.direct or self._plain)(scope, receive, send)
+            # no send of ours wraps it (see the class); a listing's handler is called directly (lib/direct_route.py),
+            # under the gzip layer for a client that accepts gzip (browsers, httpx and the vendor's client do)
+            await ((rule.direct_gzip if gzip else rule.direct) or gzipped or self._plain)(scope, receive, send)
             return
         app = gzipped or self.app
         if rule.idempotent is not None and services.idempotency is not None:
@@ -245,11 +248,13 @@ class GuardMiddleware:
         opt = handler.opt if handler is not None else {}
         runtime_role = opt.get("runtime")
         needed = None if runtime_role is not None else required_role(method, opt)
+        direct = direct_handler(self._plain, method)
         rule = _RouteRule(
             runtime_role=runtime_role,
             needed=needed,
             allowed=frozenset(role for role in Role if needed is not None and role.allows(needed)),
-            direct=direct_handler(self._plain, method),
+            direct=direct,
+            direct_gzip=self._gzip_layer(direct) if direct is not None and self._gzip_layer is not None else None,
             audited=opt.get("audit") is not False,
             idempotent=opt.get("idempotent"),
         )
@@ -379,6 +384,9 @@ class _RouteRule:
     direct: ASGIApp | None
     """The route's handler called without Litestar's steps around it, when it needs none of them (a listing:
     :func:`engineering_api.lib.direct_route.direct_handler`), else None."""
+    direct_gzip: ASGIApp | None
+    """:attr:`direct` under the guard's gzip layer, for a client that accepts gzip (an error raised by the handler
+    passes it unsent, to the app's exception layer as from :attr:`direct`), else None."""
     audited: bool
     """Whether a mutating call is audited here (an MCP transport's tool calls are audited by the tool layer)."""
     idempotent: str | None

@@ -37,45 +37,42 @@ class TokenBuckets:
 
     def take(self, name: str, per_minute: int) -> int:
         """Take a token: 0 when there was one, else the seconds until there is one (nothing taken)."""
-        bucket = self._buckets.get(name)
-        if bucket is None:
-            bucket = self._refilled(name, per_minute)
-        else:  # _refilled's refill, in line: every authenticated request takes a token
-            now = self._clock()
-            tokens = bucket.tokens + (now - bucket.updated) * per_minute / 60.0
-            bucket.tokens = tokens if tokens < per_minute else per_minute
-            bucket.updated = now
-        if bucket.tokens >= 1:
-            bucket.tokens -= 1
-            return 0
-        return _wait(bucket, per_minute)
-
-    def wait(self, name: str, per_minute: int) -> int:
-        """The seconds until a token is available (0: one is), without taking it."""
-        return _wait(self._refilled(name, per_minute), per_minute) if name in self._buckets else 0
-
-    def _refilled(self, name: str, per_minute: int) -> _Bucket:
         now = self._clock()
         bucket = self._buckets.get(name)
         if bucket is None:
             if len(self._buckets) >= _MAX_BUCKETS:
                 self._drop_full(now, per_minute)
             bucket = self._buckets[name] = _Bucket(per_minute, now)
-            return bucket
-        bucket.tokens = min(per_minute, bucket.tokens + (now - bucket.updated) * per_minute / 60.0)
-        bucket.updated = now
-        return bucket
+        else:
+            bucket.tokens, bucket.updated = _refill(bucket, now, per_minute), now
+        if bucket.tokens >= 1:
+            bucket.tokens -= 1
+            return 0
+        return _wait(bucket.tokens, per_minute)
+
+    def wait(self, name: str, per_minute: int) -> int:
+        """The seconds until a token is available (0: one is), without taking it."""
+        bucket = self._buckets.get(name)
+        return 0 if bucket is None else _wait(_refill(bucket, self._clock(), per_minute), per_minute)
 
     def _drop_full(self, now: float, per_minute: int) -> None:
-        full = [n for n, b in self._buckets.items() if b.tokens + (now - b.updated) * per_minute / 60.0 >= per_minute]
+        full = [name for name, bucket in self._buckets.items() if _refill(bucket, now, per_minute) >= per_minute]
         for name in full:
             del self._buckets[name]
 
 
-def _wait(bucket: _Bucket, per_minute: int) -> int:
-    if bucket.tokens >= 1:
+def _refill(bucket: _Bucket, now: float, per_minute: int) -> float:
+    """The tokens ``bucket`` holds at ``now``: those it held, and ``per_minute`` a minute since, at most
+    ``per_minute``."""
+    tokens = bucket.tokens + (now - bucket.updated) * per_minute / 60.0
+    return tokens if tokens < per_minute else per_minute
+
+
+def _wait(tokens: float, per_minute: int) -> int:
+    """The seconds until a bucket holding ``tokens`` holds one (0: it does)."""
+    if tokens >= 1:
         return 0
-    return max(1, math.ceil((1 - bucket.tokens) * 60.0 / per_minute))
+    return max(1, math.ceil((1 - tokens) * 60.0 / per_minute))
 
 
 class RateLimiter:

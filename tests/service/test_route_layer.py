@@ -6,16 +6,19 @@ test_console_compression.py; the XML answers: tests/api/test_runtime_formats.py)
 
 from __future__ import annotations
 
+import gzip
+import json
 from typing import TYPE_CHECKING, Any
 
+import pytest
 from litestar.middleware._internal.exceptions import ExceptionHandlerMiddleware
+from litestar.routes import HTTPRoute
 
 from engineering_api.console import compression
 from engineering_api.lib.metrics import STATE_KEY as METRICS
 from engineering_api.lib.middleware import GuardMiddleware
 
 if TYPE_CHECKING:
-    import pytest
     from litestar import Litestar
     from litestar.testing import TestClient
 
@@ -42,12 +45,14 @@ def test_a_route_has_one_guard_over_the_route_under_its_exception_layer(client: 
         assert not isinstance(route_app._plain, (GuardMiddleware, ExceptionHandlerMiddleware))
 
 
+@pytest.mark.parametrize("encoding", ["identity", "gzip, deflate"])  # curl's and wrk's answer; httpx's
 def test_a_failing_read_is_answered_by_the_apps_exception_layer_as_before(
-    client: TestClient[Litestar], admin: Headers,
+    client: TestClient[Litestar], admin: Headers, encoding: str,
 ) -> None:
     wanted = 'route="/api/projects/devices",status="409"'
     before = _metric(client, wanted)
-    answer = client.get("/api/projects/devices", headers=admin)  # no project open: the handler raises
+    # no project open: the handler raises
+    answer = client.get("/api/projects/devices", headers={**admin, "accept-encoding": encoding})
     assert answer.status_code == 409
     assert answer.headers["content-type"].startswith("application/problem+json")
     assert answer.json()["code"] == "NO_PROJECT_OPEN"
@@ -71,6 +76,36 @@ def test_a_request_without_gzip_never_enters_the_gzip_layer(
     assert entered == []
     asked = client.get("/api/health", headers={**admin, "accept-encoding": "gzip"})
     assert asked.status_code == 200 and entered == ["/api/health"]  # small: it stays plain, but gzip decided
+
+
+def test_a_listing_read_by_a_gzip_client_is_called_directly_and_compressed_when_large(
+    client: TestClient[Litestar], admin: Headers, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Browsers, httpx and the vendor's client send ``Accept-Encoding: gzip``: their listing reads skip Litestar's
+    steps as a plain client's do (lib/direct_route.py), and the gzip layer around the direct call still compresses
+    an answer past its threshold (lowered here, so one device's listing is large)."""
+    client.post("/api/projects/actions/create-sync", json={"name": "Gzip"}, headers=admin)
+    client.post("/api/projects/devices/actions/add-sync", json={"orderNumber": "6ES7 516-3AN02-0AB0",
+                                                                "name": "PLC_1"}, headers=admin)
+    served_by_litestar: list[str] = []
+    original = HTTPRoute._get_response_for_request
+
+    async def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        served_by_litestar.append(self.path)
+        return await original(self, *args, **kwargs)
+
+    monkeypatch.setattr(HTTPRoute, "_get_response_for_request", counted)
+    plain = client.get("/api/projects/devices", headers={**admin, "accept-encoding": "identity"})
+    small = client.get("/api/projects/devices", headers={**admin, "accept-encoding": "gzip, deflate"})
+    assert plain.status_code == small.status_code == 200
+    assert "content-encoding" not in small.headers and small.json()["data"] == plain.json()["data"]
+    monkeypatch.setattr(compression, "REST_MINIMUM", 64)
+    with client.stream("GET", "/api/projects/devices", headers={**admin, "accept-encoding": "gzip, deflate"}) as big:
+        raw = b"".join(big.iter_raw())
+        assert big.status_code == 200 and big.headers["content-encoding"] == "gzip"
+        assert "Accept-Encoding" in big.headers["vary"] and len(big.headers["x-request-id"]) == 32
+    assert json.loads(gzip.decompress(raw))["data"] == plain.json()["data"]
+    assert served_by_litestar == []
 
 
 def test_the_guards_refusal_of_a_runtime_route_is_still_xml(client: TestClient[Litestar]) -> None:

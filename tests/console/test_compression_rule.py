@@ -1,0 +1,86 @@
+"""The gzip layer's rule, over generated answers (engineering_api/console/compression.py): what is compressed for a
+client that accepts gzip is decided from the route, the path and the answer's first ``Content-Type`` and
+``Content-Length`` (header names in any case), as the module says; the answers of real routes:
+tests/console/test_console_compression.py."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import itertools
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from engineering_api.console.compression import COMPRESSED, REST_MINIMUM, compression_config
+
+__all__ = ()
+
+CONFIG = compression_config()
+ROUTES = {  # (path, the route's opt)
+    "console page": ("/console/plc", {COMPRESSED: True}),
+    "REST answer": ("/api/devices/PLC_1/blocks", {}),
+    "runtime answer": ("/api/runtime/tags", {}),
+    "other route": ("/schema/openapi.json", {}),
+}
+TYPES = [b"application/json", b"text/event-stream", b"text/html; charset=utf-8"]
+SIZES = [100, 600, REST_MINIMUM - 1, REST_MINIMUM, 3 * REST_MINIMUM]
+LENGTHS = ["exact", "missing", "not a number", "a second one after the first"]
+
+
+def _expected(route: str, content_type: bytes, size: int, length: str) -> bool:
+    """The module's rule, written out: the console's routes and REST answers (not the runtime's), never an event
+    stream, a REST answer only with a known length of at least REST_MINIMUM; and Litestar's minimum size."""
+    path, opt = ROUTES[route]
+    console = bool(opt.get(COMPRESSED))
+    if not console and not (path.startswith("/api/") and not path.startswith("/api/runtime")):
+        return False
+    if content_type.startswith(b"text/event-stream"):
+        return False
+    if not console and (length in ("missing", "not a number") or size < REST_MINIMUM):
+        return False
+    return size >= CONFIG.minimum_size
+
+
+def _headers(content_type: bytes, size: int, length: str, upper: bool) -> list[tuple[bytes, bytes]]:
+    name = (lambda n: n.upper()) if upper else (lambda n: n)
+    headers = [(name(b"content-type"), content_type)]
+    if length == "not a number":
+        headers.append((name(b"content-length"), b"many"))
+    elif length != "missing":
+        headers.append((name(b"content-length"), str(size).encode()))
+        if length == "a second one after the first":
+            headers.append((name(b"content-length"), b"1"))
+    return headers
+
+
+async def _answer(route: str, headers: list[tuple[bytes, bytes]], body: bytes) -> tuple[dict[str, Any], bytes]:
+    async def route_app(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body, "more_body": False})
+
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    path, opt = ROUTES[route]
+    scope = {"type": "http", "method": "GET", "path": path, "headers": [(b"accept-encoding", b"gzip, deflate")],
+             "route_handler": SimpleNamespace(opt=opt), "state": {}}
+    layer: Any = CONFIG.middleware_class(app=route_app, config=CONFIG)  # the app's own layer, on a bare ASGI scope
+    await layer(scope, None, send)
+    start = sent[0]
+    return {k.decode().lower(): v.decode() for k, v in start["headers"]}, b"".join(m.get("body", b"") for m in sent[1:])
+
+
+@pytest.mark.parametrize(("route", "content_type", "size", "length", "upper"), list(itertools.product(
+    ROUTES, TYPES, SIZES, LENGTHS, (False, True))))
+def test_an_answer_is_compressed_exactly_when_the_rule_says(
+    route: str, content_type: bytes, size: int, length: str, upper: bool,
+) -> None:
+    body = (b"<p>network</p>" * (size // 14 + 1))[:size]
+    headers, sent = asyncio.run(_answer(route, _headers(content_type, size, length, upper), body))
+    compressed = headers.get("content-encoding") == "gzip"
+    assert compressed == _expected(route, content_type, size, length), headers
+    assert (gzip.decompress(sent) if compressed else sent) == body
