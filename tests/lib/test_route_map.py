@@ -120,12 +120,16 @@ def test_the_trie_built_once_is_litestar_s_built_route_by_route() -> None:
     assert {"/a", "/mounted"} <= set(_trie(once)["root"]["children"]) and "/sub/a/live" in _trie(once)["plain"]
 
 
-def test_a_route_registered_after_the_start_is_routed(app: Any) -> None:
+def test_a_route_registered_after_the_start_is_routed() -> None:
+    # Apps of their own: a route registered on the suite's shared app would stay on it for every later test.
     @get("/added-after-start/{n:int}", sync_to_thread=False)
     def added(n: FromPath[int]) -> int:
         return n
 
+    app, by_route = MappedLitestar(route_handlers=_handlers()), Litestar(route_handlers=_handlers())
     app.register(added)
+    by_route.register(added)
+    assert _trie(app) == _trie(by_route)
     _, handler, _, params, _ = app.asgi_router._handle_routing("/added-after-start/7", "GET")
     assert handler is app.route_handler_method_map["/added-after-start/{n:int}"]["GET"] and params == {"n": 7}
 

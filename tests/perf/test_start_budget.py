@@ -40,7 +40,8 @@ Litestar's pydantic and attrs plugins' (no route takes or answers either: ``app.
 pydantic is loaded by the lifespan's warm-up, not counted here); httpx, which the runtime API's pulls and pushes
 and the assistant use only when they call out (its import loaded its command line's libraries too); PyJWT and
 cryptography, which the runtime API needs for a bearer token or a stored secret, not to start; Pillow, which
-draws HMI screens."""
+draws HMI screens. Counted here are the import and ``create_app``: a served process still loads OpenTelemetry and
+cryptography afterwards, on the lifespan's MCP warm-up thread (the MCP SDK imports both)."""
 
 _SCRIPT = r"""
 import cProfile, json, logging, pstats, sys

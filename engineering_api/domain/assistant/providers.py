@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -126,8 +127,9 @@ async def _call(config: ProviderConfig, method: str, url: str, what: str, header
     except ValidationError:
         raise _fail(config, what, None, "the stored API key holds characters an HTTP header cannot carry; an admin "
                                         "enters it again") from None
-    # imported by the first call, on a thread (a first turn holds no other request while it loads), not at start
-    http = await anyio.to_thread.run_sync(importlib.import_module, "httpx")
+    # imported by the first call, on a thread (a first turn holds no other request while it loads), not at start;
+    # later calls find it loaded without taking a worker thread
+    http = sys.modules.get("httpx") or await anyio.to_thread.run_sync(importlib.import_module, "httpx")
     try:
         async with http.AsyncClient(timeout=config.timeout_seconds, follow_redirects=False) as client:
             response = await client.request(method, url, headers=headers, json=body)
