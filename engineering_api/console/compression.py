@@ -95,6 +95,9 @@ class _ConsoleCompression:
 
 
 def compression_config() -> CompressionConfig:
-    """The app's compression: gzip, for the console's routes and large REST answers (see the module)."""
+    """The app's compression: gzip, for the console's routes and large REST answers (see the module).
+
+    Made for the guard, which decides from ``Accept-Encoding`` before it calls the layer: given to Litestar as an
+    app's ``compression_config`` it would compress for clients that do not accept gzip."""
     return CompressionConfig(backend="gzip", gzip_compress_level=6,
                              middleware_class=_ConsoleCompression)  # type: ignore[arg-type]  # see the class

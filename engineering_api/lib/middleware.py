@@ -84,7 +84,9 @@ class GuardMiddleware:
     * Litestar puts its exception layer around the route as soon as a route has middleware, so that an error
       answer passes through the middleware's ``send`` wrappers. A request whose ``send`` this guard does not wrap
       (no audit, no ``Idempotency-Key``, no gzip) calls the route under it: an error is answered by the app's own
-      exception layer, with the same handlers (the router names the route's) through the same ``send``.
+      exception layer, with the same handlers (the router names the route's) through the same ``send``. A
+      listing's direct call skips that layer with or without gzip, so an error its handler raises is answered by
+      the app's exception layer uncompressed (problem answers are far below the compression threshold).
     """
 
     def __init__(self, app: ASGIApp, services: Services, gzip: Callable[[ASGIApp], ASGIApp] | None = None,
