@@ -292,7 +292,10 @@ def _unchanged_for_grace(path: Path, now: float) -> bool:
 
 def _tree_unchanged_for_grace(folder: Path, now: float) -> bool:
     """Whether nothing in a folder without a mark (a version's before the marks, which may still run on another
-    node of a farm being upgraded) changed for the grace: a writer's folder is kept (links are not followed)."""
+    node of a farm being upgraded) changed for the grace: a writer's folder is kept. Links are not followed, the
+    folder's own name neither (``os.walk`` would list a linked folder's target)."""
+    if folder.is_symlink():
+        return _unchanged_for_grace(folder, now)
     for top, _folders, files in os.walk(folder):
         if not all(_unchanged_for_grace(Path(top) / name, now) for name in (".", *files)):
             return False

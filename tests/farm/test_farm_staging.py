@@ -121,6 +121,13 @@ def test_marks_without_folders_folders_without_marks_and_torn_marks(tmp_path: Pa
     legacy = _left(tmp_path, None)  # a version before the marks, killed long ago: removed
     _age(legacy)
     legacy_working = _left(tmp_path, None, kind="archive")  # a version before the marks, still writing: kept
+    user = tmp_path.parent / f"{tmp_path.name}-elsewhere"  # a folder outside, changing all the time
+    user.mkdir()
+    (user / "busy.txt").write_text("x", encoding="utf-8")
+    linked = tmp_path / f".retrieve-{uuid.uuid4().hex}"  # an old link named like a staging folder: judged itself
+    linked.symlink_to(user, target_is_directory=True)
+    past = time.time() - staging.TEMPORARY_FILE_GRACE_SECONDS - 1
+    os.utime(linked, (past, past), follow_symlinks=False)
     orphan_mark = tmp_path / f".archive-{uuid.uuid4().hex}.owner"  # killed between the mark and its folder
     orphan_mark.write_text(json.dumps({"host": socket.gethostname(), "pid": _dead_pid()}), encoding="utf-8")
     live_mark = tmp_path / f".archive-{uuid.uuid4().hex}.owner"  # the folder is made the next instant
@@ -133,12 +140,12 @@ def test_marks_without_folders_folders_without_marks_and_torn_marks(tmp_path: Pa
     old_file, new_file = scratch / "leftover.xml", scratch / "being-read.xml"
     old_file.write_text("x", encoding="utf-8")
     new_file.write_text("x", encoding="utf-8")
-    past = time.time() - staging.TEMPORARY_FILE_GRACE_SECONDS - 1
     os.utime(old_file, (past, past))
 
     removed = remove_stale_staging([tmp_path])
-    assert sorted(removed) == sorted([legacy, orphan_mark, old_file])
+    assert sorted(removed) == sorted([legacy, orphan_mark, old_file, linked])
     assert live_mark.is_file() and torn.is_dir() and new_file.is_file() and legacy_working.is_dir()
+    assert (user / "busy.txt").is_file()
     os.utime(torn.with_name(torn.name + ".owner"), (past, past))  # torn by a kill long ago
     assert torn in remove_stale_staging([tmp_path])
 
