@@ -19,7 +19,6 @@ import hashlib
 import os
 import re
 import shutil
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,6 +43,7 @@ from engineering_api.backend.models import (
 )
 from engineering_api.rules.archive import check_archive_target, unsaved_changes_refused
 from engineering_api.rules.naming import check_project_name
+from engineering_api.lib.staging import staging_folder
 from engineering_api.rules.project_upgrade import needs_upgrade
 from openness_bridge.device_lookup import all_devices
 from openness_bridge.project_opening import UmacAnswer, opened
@@ -252,8 +252,8 @@ class BridgeProjects:
                     raise unsaved_changes_refused(allow_requested=unsaved == "allow")
                 project.Save()
             target.parent.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(prefix=".archive-", dir=target.parent))
-            try:
+            # its owner mark keeps the folder from another node's start-up cleanup while TIA archives into it
+            with staging_folder(target.parent, "archive") as staging:
                 mode = self._session.api.engineering.ProjectArchivationMode.Compressed
                 project.Archive(self._session.api.io.DirectoryInfo(str(staging)), target.stem, mode)
                 produced = [p for p in staging.iterdir() if p.is_file()]
@@ -262,8 +262,6 @@ class BridgeProjects:
                         f"Project.Archive wrote {len(produced)} files instead of one archive.", code="BRIDGE_ERROR"
                     )
                 produced[0].replace(target)
-            finally:
-                shutil.rmtree(staging, ignore_errors=True)
             data = target.read_bytes()
             # The .zap format is TIA's own: how many files it holds is not visible from outside, so 0 ("unknown").
             return ArchiveInfo(

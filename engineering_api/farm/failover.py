@@ -260,8 +260,17 @@ def take_over_orphaned_jobs(lease: NodeLease) -> list[str]:
 def staging_lease_alive(farm: FarmBackendBase) -> LeaseAlive:
     """Whether the farm lease a staging folder's owner mark names is live (``lib.staging``): an API node's lease
     or an agent's record, held by the mark's instance (an agent restarted as another instance left its old
-    folders). Redis away or a record it cannot read: live, so the folder is kept."""
+    folders). Redis away or a record it cannot read: live, so the folder is kept. A missing lease while Redis is
+    in its outage grace (:meth:`FarmBackendBase.in_outage_grace`: just restarted, its leases not yet rewritten by
+    their next beat) says nothing either: the folder is kept. The grace is asked once per cleanup, on the first
+    missing lease."""
     redis = farm.config.redis()
+    grace: list[bool] = []
+
+    def in_grace() -> bool:
+        if not grace:
+            grace.append(farm.in_outage_grace())
+        return grace[0]
 
     def alive(key: str, instance: str | None) -> bool:
         try:
@@ -269,7 +278,7 @@ def staging_lease_alive(farm: FarmBackendBase) -> LeaseAlive:
         except RedisError:
             return True
         if raw is None:
-            return False
+            return in_grace()
         if instance is None:
             return True
         try:

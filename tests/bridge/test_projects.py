@@ -4,11 +4,13 @@ and the history methods that have no Openness equivalent."""
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from engineering_api.backend import errors as e
+from engineering_api.lib.staging import remove_stale_staging
 from tests.conftest import raises_code
 
 CPU = "6ES7 516-3AN02-0AB0"
@@ -31,6 +33,26 @@ def test_archive_goes_through_a_fresh_folder_and_is_not_overwritten(bridge: Any,
     with pytest.raises(e.AlreadyExistsError):
         bridge.archive_project(target)
     raises_code(e.ValidationError, "ARCHIVE_TARGET", bridge.archive_project, Path(project.path).parent / "x.zap19")
+
+
+def test_another_nodes_start_while_tia_archives_keeps_the_staging_folder(bridge: Any, project: Any, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The folder TIA archives into names its owner: a node starting on the shared workspace just as TIA begins
+    (between the folder and ``Project.Archive``) leaves it, and the archive completes."""
+    target = tmp_path / "archives" / "Line1.zap19"
+    api = bridge.projects._session.api
+    io = api.io
+    cleaned: list[list[Path]] = []
+
+    def another_node_starts(path: str) -> Any:
+        cleaned.append(remove_stale_staging([target.parent]))
+        return io.DirectoryInfo(path)
+
+    monkeypatch.setattr(api, "io", SimpleNamespace(DirectoryInfo=another_node_starts, FileInfo=io.FileInfo))
+    info = bridge.archive_project(target)
+    assert cleaned == [[]]  # the cleanup ran while the staging folder existed, and took nothing
+    assert Path(info.archive_path) == target and target.stat().st_size == info.size_bytes
+    assert sorted(p.name for p in target.parent.iterdir()) == ["Line1.zap19"]  # folder and its mark gone
 
 
 def test_archive_with_unsaved_changes_is_refused_as_tia_does(bridge: Any, project: Any, tmp_path: Path) -> None:

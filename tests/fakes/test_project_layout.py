@@ -7,6 +7,7 @@ are written inside the project and read back as they were.
 
 from __future__ import annotations
 
+import ast
 import json
 import logging
 import os
@@ -236,15 +237,22 @@ def test_a_killed_retrieve_is_cleaned_up_at_start_up_and_a_live_ones_folder_is_n
     assert len(left) == 2 and left[0].startswith(".retrieve-") and left[1] == left[0] + ".owner"
     mark = workspace / "restored" / left[1]
     owner = json.loads(mark.read_text(encoding="utf-8"))
-    assert owner == {"host": socket.gethostname(), "pid": os.getpid()}
+    assert {key: owner[key] for key in ("host", "pid", "run")} == {
+        "host": socket.gethostname(), "pid": os.getpid(), "run": staging._run}
     mark.write_text(json.dumps({**owner, "pid": dead_pid()}), encoding="utf-8")  # its process was killed
-    (workspace / "restored" / f"..retrieve-{'b' * 32}.k2j3h4g5.tmp").mkdir()  # extract_zip's, before the marks
-    (workspace / f".retrieve-{'a' * 32}").mkdir()  # killed after extracting, before the marks
+    # a version before the marks made folders without marks: removed once unchanged for the grace
+    unmarked = [workspace / "restored" / f"..retrieve-{'b' * 32}.k2j3h4g5.tmp",  # extract_zip's
+                workspace / f".retrieve-{'a' * 32}",  # killed after extracting
+                workspace / SCRATCH_FOLDER / "export-k2j3h4g5"]  # the bridge's scratch
+    for folder in unmarked:
+        folder.mkdir(parents=True)
+        os.utime(folder, (1e9, 1e9))
+    working_unmarked = workspace / ".archive-k2j3h4g5"  # that version archiving on another node now: kept
+    working_unmarked.mkdir()
     old_archive = workspace / ".P.zap19.k2j3h4g5.tmp"
     old_archive.write_bytes(b"PK")  # killed while writing an archive, long ago
     os.utime(old_archive, (1e9, 1e9))
     (workspace / ".Q.zap19.k2j3h4g5.tmp").write_bytes(b"PK")  # being written by a live node now
-    (workspace / SCRATCH_FOLDER / "export-k2j3h4g5").mkdir(parents=True)  # the bridge's scratch, before the marks
     keep = [workspace / ".retrieve-notes", workspace / "retrieve-1.tmp", workspace / ".P.zap19.tmp",
             workspace / "restored" / "..retrieve-x.tmp"]
     for path in keep:
@@ -268,8 +276,54 @@ def test_a_killed_retrieve_is_cleaned_up_at_start_up_and_a_live_ones_folder_is_n
     assert not (workspace / f".retrieve-{'a' * 32}").exists() and not old_archive.exists()
     assert (workspace / ".Q.zap19.k2j3h4g5.tmp").is_file()
     assert list((workspace / SCRATCH_FOLDER).iterdir()) == []
-    assert all(path.is_file() for path in keep)
+    assert all(path.is_file() for path in keep) and working_unmarked.is_dir()
     assert "left by an interrupted run" in logged and left[0] in logged
+
+
+_TEMP_CREATORS = {"mkdtemp": ("suffix", "prefix"), "mkstemp": ("suffix", "prefix"),
+                  "TemporaryDirectory": ("suffix", "prefix"), "NamedTemporaryFile": ("mode", "buffering")}
+"""tempfile's creators and their leading positional parameters (a creator named elsewhere is read by keyword)."""
+
+
+def _temp_creators() -> list[tuple[str, str, str, str]]:
+    """Every ``tempfile`` creator the service's code calls: (place, creator, prefix, suffix), each f-string field
+    filled with a sample name."""
+    repo = Path(__file__).resolve().parents[2]
+    found: list[tuple[str, str, str, str]] = []
+
+    def text(node: ast.expr | None, default: str) -> str:
+        if node is None or (isinstance(node, ast.Constant) and node.value is None):
+            return default
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.JoinedStr):
+            return "".join(str(part.value) if isinstance(part, ast.Constant) else "Project1" for part in node.values)
+        return "Project1"  # a name computed elsewhere: a sample
+
+    for package in ("engineering_api", "fakes", "openness_bridge"):
+        for source in sorted((repo / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                        and node.func.attr in _TEMP_CREATORS):
+                    continue
+                given = dict(zip(_TEMP_CREATORS[node.func.attr], node.args, strict=False))
+                given.update({k.arg: k.value for k in node.keywords if k.arg is not None})
+                found.append((f"{source.relative_to(repo)}:{node.lineno}", node.func.attr,
+                              text(given.get("prefix"), "tmp"), text(given.get("suffix"), "")))
+    return found
+
+
+def test_every_temporary_folder_the_service_makes_is_one_the_cleanup_leaves_or_names_its_owner() -> None:
+    """The class of the unmarked staging folder: a starting node takes a folder matching the staging names that
+    has no owner mark for one a killed version before the marks left. So no ``tempfile`` creator in the service
+    may make such a name (with any random part): a staging folder comes from ``staging.staging_folder``, which
+    writes its mark first. Temporary *files* may match the temporary-file names (their writer keeps them fresh)."""
+    creators = _temp_creators()
+    assert any(place.startswith("engineering_api/lib/archives.py") for place, *_ in creators)  # the scan reads
+    randoms = ("k2j3h4g5", "ab12cd_3", "________", "00000000")
+    taken = [(place, f"{prefix}{random}{suffix}") for place, _creator, prefix, suffix in creators
+             for random in randoms if staging.is_stale_staging(f"{prefix}{random}{suffix}", folder=True)]
+    assert taken == []
 
 
 def dead_pid() -> int:
