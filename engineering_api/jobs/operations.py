@@ -84,6 +84,9 @@ class CallRoute:
     """The JSON body when it is not the call's input: its fields and the path's make the input
     (``PATCH .../users/{userId}`` takes ``RuntimeUserChange``, the call ``RuntimeUserEdit``). None: a POST, PUT or
     PATCH takes the input itself."""
+    blocking: bool = False
+    """Whether the call may wait (a key change waits for its notification, up to seconds): then it runs in a worker
+    thread, not on the event loop, where other requests would wait with it."""
 
 
 @dataclass(frozen=True)
