@@ -22,6 +22,7 @@ import os
 from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
+import anyio.to_thread
 import msgspec
 from litestar import Controller, Request, Response, get
 
@@ -352,7 +353,7 @@ SETTINGS_GET = _call("compat.settings.get", f"GET {_COMPAT_SETTINGS}", "The loca
 SETTINGS_PUT = _call("compat.settings.put", f"PUT {_COMPAT_SETTINGS}", "Change the local-key and telemetry settings",
                      lambda services, update: _compat_of(services).save(update), CompatSettingsUpdate, CompatSettings,
                      role=Role.ADMIN, mutating=True,
-                     built_route=CallRoute("PutCompatibilitySettings"),
+                     built_route=CallRoute("PutCompatibilitySettings", blocking=True),  # it may revoke the key
                      description="Change the local-key and telemetry settings; turning the local key off or changing "
                                  "its role revokes the key handed out so far.",
                      message=lambda _settings: "compatibility settings saved")
@@ -388,7 +389,8 @@ class CompatController(Controller):
             services.audit.count_refusal(method="GET", path=request.url.path, status=403, key_id=None, role=None,
                                          client=address)
             raise
-        key, created = compat.local_key(settings.local_key_role)
+        # a key change waits for its notification on PostgreSQL: in a worker thread, not on the event loop
+        key, created = await anyio.to_thread.run_sync(compat.local_key, settings.local_key_role)
         services.audit.record(
             method="GET", path=request.url.path, status=200, key_id=key.key_id, role=key.role, client=address,
             job_id=None, outcome="local key created and handed out" if created else "local key handed out",

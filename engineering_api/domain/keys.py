@@ -60,14 +60,15 @@ LIST = _call("security.keys.list", f"GET {_KEYS}", "List API keys", lambda servi
              output=list[ApiKeyInfo], built_route=CallRoute("ListApiKeys"),
              description="Every API key, newest first, revoked ones included; never the secrets.")
 CREATE = _call("security.keys.create", f"POST {_KEYS}", "Create an API key", _create, NewKey, CreatedKey,
-               mutating=True, errors=(ValidationError,), built_route=CallRoute("CreateApiKey", status_code=201),
+               mutating=True, errors=(ValidationError,),
+               built_route=CallRoute("CreateApiKey", status_code=201, blocking=True),
                description="Create a key; the answer holds its secret, shown only this once (a retry with the same "
                            "``Idempotency-Key`` answers the key without it: revoke that key and create another if the "
                            "first answer was lost).",
                message=lambda created: f"key {created.key.key_id} created")
 REVOKE = _call("security.keys.revoke", f"DELETE {_KEYS}/{{keyId}}", "Revoke an API key",
                lambda services, query: services.keys.revoke(query.key_id), KeyId, ApiKeyInfo, mutating=True,
-               errors=(NotFoundError, ConflictError), built_route=CallRoute("RevokeApiKey"),
+               errors=(NotFoundError, ConflictError), built_route=CallRoute("RevokeApiKey", blocking=True),
                description="Revoke a key; every server on this database refuses it from its next request.",
                message=lambda info: f"key {info.key_id} revoked")
 CALLS = (LIST, CREATE, REVOKE)

@@ -421,6 +421,7 @@ def _service_options(call: Operation[Any, Any], body: bool, params: bool) -> dic
 
 
 def build_call_routes(calls: Iterable[Operation[Any, Any]]) -> list[HTTPRouteHandler]:
-    """The routes of the service calls among ``calls`` that name their built route (:func:`service_call`)."""
-    return [build_call_route(call, _service_options, run_inline, blocking=False)
+    """The routes of the service calls among ``calls`` that name their built route (:func:`service_call`), each
+    run on the event loop unless its :attr:`CallRoute.blocking` says it may wait."""
+    return [build_call_route(call, _service_options, run_inline, blocking=call.built_route.blocking)
             for call in calls if call.built_route is not None]

@@ -97,6 +97,9 @@ class CallRoute:
     """A GET or DELETE takes the input's other fields from the query string, each with its field's bounds, pattern
     and default; this is the description of each, by wire name, as the route documents it (``limit``: "Tags per
     page")."""
+    blocking: bool = False
+    """Whether the call may wait (a key change waits for its notification, up to seconds): then it runs in a worker
+    thread, not on the event loop, where other requests would wait with it."""
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from engineering_api.backend.errors import (
     NotFoundError,
     ValidationError,
 )
-from engineering_api.lib.key_changes import NOTIFY, KeyChanges
+from engineering_api.lib.key_changes import KeyChanges
 from engineering_api.lib.roles import Role
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.shared_mark import SharedMark
@@ -55,6 +55,10 @@ _USED = api_keys.update().where(api_keys.c.key_id == bindparam("key")).values(la
 """Keys remembered as verified at most; past it a key is looked up on each use (there are never that many)."""
 
 
+
+
+class _NothingChanged(Exception):
+    """Rolls back a key change that changed no row (a refused revocation): its trigger's notification with it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,9 +100,10 @@ class ApiKeyStore:
     database) that a revocation moves once it is committed, whichever process made it (the CLI, another server),
     and this store's own revocations forget every key at once. So a revoked key stops working on the next
     request, and a request with a key in use costs no lookup and no system call. An in-memory database falls back
-    to SQLite's change mark (:meth:`Database.change_mark`). On PostgreSQL every key change notifies every node in
-    its transaction and each store listens (:class:`~engineering_api.lib.key_changes.KeyChanges`, started by the
-    first verification): a key in use costs no round trip, so a silent server holds no request with one.
+    to SQLite's change mark (:meth:`Database.change_mark`). On PostgreSQL the keys table's trigger notifies every
+    node of each committed key change, whoever made it, and each store listens
+    (:class:`~engineering_api.lib.key_changes.KeyChanges`, started by the first verification): a key in use
+    costs no round trip, so a silent server holds no request with one.
     """
 
     def __init__(self, db: Database) -> None:
@@ -176,16 +181,21 @@ class ApiKeyStore:
         return self._changes.mark()
 
     def _changed(self, statement: Any) -> int:
-        """Run a key change; on PostgreSQL with a notification to every node in its transaction."""
+        """Run a key change. On PostgreSQL the keys table's trigger notifies every node at its commit (migration
+        0006); a statement that changed nothing is rolled back, so it notifies nobody, and a change this store made
+        is answered once its own listener has the notification (or has given up listening)."""
         if not self._db.postgres:
             return self._db.execute(statement)
         before = self._changes.mark() if self._changes is not None else None
-        with self._db.transaction() as tx:
-            changed = tx.execute(statement).rowcount
-            if changed:
-                tx.execute(NOTIFY)
-        if changed and self._changes is not None:
-            self._changes.wait_past(before)
+        try:
+            with self._db.transaction() as tx:
+                changed = tx.execute(statement).rowcount
+                if not changed:
+                    raise _NothingChanged
+        except _NothingChanged:
+            return 0
+        if self._changes is not None and not self._changes.wait_past(before):
+            self._verified.clear()  # the listener missed it: remember nothing until it listens again
         return changed
 
     def _forget(self) -> None:

@@ -156,3 +156,35 @@ def test_unknown_routes_answer_401_without_a_valid_key(client, viewer_headers, m
 def test_a_404_from_a_route_is_still_a_404(client, viewer_headers):
     assert_error(client.get("/api/jobs/unknown", headers=viewer_headers), 404, "JOB_NOT_FOUND")
     assert client.get("/api/health").status_code == 200
+
+
+def test_key_changes_run_off_the_event_loop(app, client, admin_headers, from_address, monkeypatch):
+    """A key change waits for its notification on PostgreSQL (up to seconds): the key routes, the settings that
+    revoke the local key and the local key itself change keys in a worker thread, so no other request waits on the
+    event loop meanwhile (before: each ran on the loop)."""
+    import asyncio
+
+    keys = app.state.services.keys
+    on_loop: list[tuple[str, bool]] = []
+
+    def running_loop() -> bool:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return False
+        return True
+
+    def recorded(name: str, change: Any) -> Any:
+        def run(*args: Any) -> Any:
+            on_loop.append((name, running_loop()))
+            return change(*args)
+        return run
+
+    monkeypatch.setattr(keys, "create", recorded("create", keys.create))
+    monkeypatch.setattr(keys, "revoke", recorded("revoke", keys.revoke))
+    made = data(client.post("/api/security/keys", json={"name": "ci", "role": "viewer"}, headers=admin_headers), 201)
+    data(client.delete(f"/api/security/keys/{made['key']['keyId']}", headers=admin_headers))
+    _settings(client, admin_headers, localKeyEnabled=True)
+    data(client.get("/api/auth/local-key", headers={"Host": "localhost:9000"}))
+    _settings(client, admin_headers, localKeyEnabled=False)  # revokes the local key
+    assert on_loop == [("create", False), ("revoke", False), ("create", False), ("revoke", False)]
