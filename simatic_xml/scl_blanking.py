@@ -1,7 +1,8 @@
-"""SCL text with its block comments (and, on request, REGION names) blanked out, line and column numbers kept: for
-the checks of generation that look for ``#operands`` in a network's text (:mod:`simatic_xml.generate.from_source`,
-:mod:`simatic_xml.generate.source_check`). It reads text that may not lex, so it is no SCL reader: it only knows
-where comments, strings and quoted names start and end.
+"""SCL text with its block comments (and, on request, REGION names, or also its line comments, strings and quoted names)
+blanked out, line and column numbers kept: for the checks of generation that look for ``#operands`` in a network's
+text (:mod:`simatic_xml.generate.from_source`, :mod:`simatic_xml.generate.source_check`,
+:mod:`simatic_xml.generate.checks`). Where a block comment ends is the lexer's rule (``block_comment_end``). It reads
+text that may not lex, so it is no SCL reader: it only knows where comments, strings and quoted names start and end.
 """
 
 from __future__ import annotations
@@ -9,44 +10,34 @@ from __future__ import annotations
 import re
 
 from .scl.lexer import DOC_COMMENT as _DOC_COMMENT
+from .scl.lexer import block_comment_end
 
-__all__ = ("blank_block_comments", "block_comment_end")
+__all__ = ("blank_block_comments", "blank_comments_and_strings", "block_comment_end")
 
-
-def block_comment_end(text: str, pos: int) -> int:
-    """End offset of the block comment opening at ``pos`` (``(*`` or ``/*``), or -1 if it is not closed.
-
-    ``(* … *)`` comments nest in TIA's SCL: the shared corpus's ``nested-comment.scl`` (BjAlvestad) and
-    fseenig's ``FC33_Auxiliary_Memories.scl`` hold ``(* (* … *) … *)`` and are marked ``accept``.
-    ``/* … */`` ends at the first ``*/``.
-    """
-    if text.startswith("/*", pos):
-        end = text.find("*/", pos + 2)
-        return -1 if end < 0 else end + 2
-    depth = 0
-    i = pos
-    n = len(text)
-    while i < n:
-        if text.startswith("(*", i):
-            depth += 1
-            i += 2
-        elif text.startswith("*)", i):
-            depth -= 1
-            i += 2
-            if depth == 0:
-                return i
-        else:
-            i += 1
-    return -1
-
-
+# Where something that is not code may start: a line comment, a string, a quoted name, a documentation comment,
+# a block comment. The one scanner of comments outside the lexer; block comments end by the lexer's rule.
 _SKIP = re.compile(r"//[^\n]*|'(?:[^'$\n]|\$.)*'|\"[^\"\n]*\"|\(/\*|\(\*|/\*")
+_NOT_A_LINE_BREAK = re.compile(r"[^\n]")
 
 
 def blank_block_comments(text: str, *, regions: bool = False, doc_delimiters: bool = False) -> str:
     """``text`` with its block comments, documentation comments ``(/* */)`` whole (and, with ``regions``, the text after
     REGION and END_REGION) replaced by blanks, newlines kept, so line and column numbers stay; for checks that look for
     ``#operands`` in the text."""
+    result = _blank(text, strings=False, doc_delimiters=doc_delimiters)
+    if regions:
+        result = re.sub(r"(?im)^(\s*(?:END_)?REGION\b)([^\n]*)", lambda m: m.group(1) + " " * len(m.group(2)),
+                        result)
+    return result
+
+
+def blank_comments_and_strings(text: str) -> str:
+    """``text`` with every comment (line, block, documentation), string and quoted name blanked, newlines kept; a
+    quoted local (``#"name"``) stays, so what is left holds the ``#operands`` the text uses and nothing else's."""
+    return _blank(text, strings=True, doc_delimiters=False)
+
+
+def _blank(text: str, *, strings: bool, doc_delimiters: bool) -> str:
     out: list[str] = []
     pos = 0
     i = 0
@@ -54,27 +45,28 @@ def blank_block_comments(text: str, *, regions: bool = False, doc_delimiters: bo
         m = _SKIP.search(text, i)
         if m is None:
             break
-        if m.group() == "(/*":
+        found = m.group()
+        if found == "(/*":
             doc = _DOC_COMMENT.match(text, m.start())
             if doc is None:  # "(" opening an expression that starts with a /* */ comment
                 i = m.start() + 1
                 continue
             out.append(text[pos:m.start()])
-            blanked = re.sub(r"[^\n]", " ", doc.group())
+            blanked = _NOT_A_LINE_BREAK.sub(" ", doc.group())
             # doc_delimiters: a documentation comment stays one, empty (what a parser of it must see)
             out.append("(/*" + blanked[3:-3] + "*/)" if doc_delimiters else blanked)
             pos = i = doc.end()
-        elif m.group() in ("(*", "/*"):
+        elif found == "(*" or found == "/*":
             end = block_comment_end(text, m.start())
             end = len(text) if end < 0 else end
             out.append(text[pos:m.start()])
-            out.append(re.sub(r"[^\n]", " ", text[m.start():end]))
+            out.append(_NOT_A_LINE_BREAK.sub(" ", text[m.start():end]))
             pos = i = end
+        elif strings and not (found[0] == '"' and m.start() > 0 and text[m.start() - 1] == "#"):
+            out.append(text[pos:m.start()])
+            out.append(" " * len(found))  # a string, quoted name or line comment holds no line break
+            pos = i = m.end()
         else:
             i = m.end()
     out.append(text[pos:])
-    result = "".join(out)
-    if regions:
-        result = re.sub(r"(?im)^(\s*(?:END_)?REGION\b)([^\n]*)", lambda m: m.group(1) + " " * len(m.group(2)),
-                        result)
-    return result
+    return "".join(out)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterator, cast
 
 from lxml import etree
 
@@ -34,9 +34,19 @@ class XmlNode:
     """The line of the element in the document it was read from (0: built, not read); not part of its meaning."""
 
     def iter(self, tag: str | None = None) -> Iterator[XmlNode]:
-        """Depth-first, document-order walk over this node and its descendants."""
-        nodes = self.walk()
-        return iter(nodes if tag is None else [node for node in nodes if node.tag == tag])
+        """Depth-first, document-order walk over this node and its descendants (lazy: a caller that stops at
+        the first hit walks no further; :meth:`walk` builds the whole list in one call where every node is needed)."""
+        stack = [self]
+        walked = 0
+        while stack:
+            node = stack.pop()
+            walked += 1
+            if not walked & 1023:  # walks of big network bodies are long: a timed-out call stops here
+                checkpoint()
+            if tag is None or node.tag == tag:
+                yield node
+            if node.children:
+                stack.extend(reversed(node.children))
 
     def walk(self) -> list[XmlNode]:
         """This node and its descendants, depth first in document order.
@@ -114,14 +124,18 @@ _TAG_CACHE: dict[str, tuple[str | None, str]] = {}
 def split_tag(tag: str) -> tuple[str | None, str]:
     """``"{uri}Name"`` -> ``("uri", "Name")``; ``"Name"`` -> ``(None, "Name")``."""
     hit = _TAG_CACHE.get(tag)
-    if hit is None:
-        if tag[0] == "{":
-            ns, _, name = tag[1:].partition("}")
-            hit = (ns, name)
-        else:
-            hit = (None, tag)
-        if len(_TAG_CACHE) < 10_000:
-            _TAG_CACHE[tag] = hit
+    return hit if hit is not None else _split_new_tag(tag)
+
+
+def _split_new_tag(tag: str) -> tuple[str | None, str]:
+    """:func:`split_tag` for a tag not in the cache yet (callers looked it up already)."""
+    if tag[0] == "{":
+        ns, _, name = tag[1:].partition("}")
+        hit: tuple[str | None, str] = (ns, name)
+    else:
+        hit = (None, tag)
+    if len(_TAG_CACHE) < 10_000:
+        _TAG_CACHE[tag] = hit
     return hit
 
 
@@ -213,17 +227,21 @@ def from_lxml(el: etree._Element) -> XmlNode:
     three Python calls per element and a list comprehension per parent, most of a compile's reading of its
     stored blocks (issue 71).
     """
-    tags = _TAG_CACHE
+    # Looked up with lxml's tag as it comes (typed as any tag name; a start event's is always a str).
+    tags = cast("dict[object, tuple[str | None, str]]", _TAG_CACHE)
     stack: list[XmlNode] = []
     root: XmlNode | None = None
     made = 0
-    for event, element in etree.iterwalk(el, events=("start", "end")):
+    # "start"/"end" alone skip comments and PIs (while len() counts them, so a leaf's text would be lost):
+    # they are asked for, to be refused.
+    for event, element in etree.iterwalk(el, events=("start", "end", "comment", "pi")):
         if event == "end":
             stack.pop()
             continue
-        tag = element.tag
-        hit = tags.get(tag)  # a comment's or PI's tag is a factory function: never a key, so never a hit
-        ns, name = hit if hit is not None else split_tag(tag if isinstance(tag, str) else element_tag(element))
+        if event != "start":
+            element_tag(element)  # raises: a comment or PI is not SimaticML
+        hit = tags.get(element.tag)
+        ns, name = hit if hit is not None else _split_new_tag(element_tag(element))
         node = XmlNode(name, ns, dict(element.attrib), [], None if len(element) else element.text,
                        element.sourceline or 0)
         if stack:

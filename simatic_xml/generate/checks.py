@@ -16,13 +16,12 @@ import re
 from ..cancel import checkpoint
 from ..diagnostics import Diagnostic, capped
 from ..errors import SclError
+from ..scl_blanking import blank_comments_and_strings
 from .errors import SpecError
 from .spec_types import BlockSpec, CheckedScl
 
 __all__ = ("check_networks", "scl_local_positions", "scl_locals")
 
-_STRING_OR_COMMENT = re.compile(r"//[^\n]*|'(?:[^'$\n]|\$.)*'|\"[^\"\n]*\"")
-_NOT_A_LINE_BREAK = re.compile(r"[^\n]")
 _LOCAL = re.compile(r'(?<![\w#])#(?:"([^"\n]+)"|([^\W\d]\w*))')
 
 
@@ -34,18 +33,7 @@ def scl_locals(text: str) -> list[tuple[str, int]]:
 def scl_local_positions(text: str) -> list[tuple[str, int, int]]:
     """``#names`` used in SCL text (outside comments and strings), with their line and column (of the ``#``)."""
     out = []
-    # Blank out strings, comments and quoted globals, keeping offsets, but keep #"quoted" locals.
-    cleaned = []
-    pos = 0
-    for m in _STRING_OR_COMMENT.finditer(text):
-        start = m.start()
-        if m.group().startswith('"') and start > 0 and text[start - 1] == "#":
-            continue
-        cleaned.append(text[pos:start])
-        cleaned.append(_NOT_A_LINE_BREAK.sub(" ", m.group()))
-        pos = m.end()
-    cleaned.append(text[pos:])
-    plain = "".join(cleaned)
+    plain = blank_comments_and_strings(text)
     # Lines are counted from the previous match on, not from the start: counting from 0 made this quadratic.
     line, counted, line_start = 1, 0, 0
     for m in _LOCAL.finditer(plain):

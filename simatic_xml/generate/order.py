@@ -87,7 +87,7 @@ def dependencies(doc: Document) -> set[str]:
         body = getattr(source, "body", None)
         if body is None:
             continue
-        for node in body.iter():
+        for node in body.walk():  # every node: the list, built in one call
             if node.tag == "CallInfo":
                 if node.attrs.get("Name"):
                     out.add(node.attrs["Name"])

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from .. import cancel
 from .errors import SclSyntaxError
 
-__all__ = ["DOC_COMMENT", "Token", "tokenize", "KEYWORDS"]
+__all__ = ["DOC_COMMENT", "Token", "block_comment_end", "tokenize", "KEYWORDS"]
 
 KEYWORDS = frozenset(
     """
@@ -235,18 +235,32 @@ def _region_header(kind: str, text: str, pos: int, toks: list[Token]) -> bool:
 _NEST = {"(*": re.compile(r"\(\*|\*\)"), "/*": re.compile(r"/\*|\*/")}
 
 
-def _nested_comment(text: str, start: int, line: int, col: int) -> str:
-    """The text of a nested ``(* (* *) *)`` comment starting at *start*."""
-    opener = text[start : start + 2]
+def block_comment_end(text: str, pos: int) -> int:
+    """End offset of the block comment opening at ``pos`` (``(*`` or ``/*``), or -1 if it is not closed.
+
+    The one rule for where a block comment ends, for this lexer and every scanner that blanks comments
+    (:mod:`simatic_xml.scl_blanking`). Comments nest: the shared corpus's ``nested-comment.scl`` (BjAlvestad) and
+    fseenig's ``FC33_Auxiliary_Memories.scl`` hold ``(* (* … *) … *)`` and are marked ``accept``; a ``/*``
+    inside ``/* … */`` opens a nested one the same way.
+    """
+    opener = text[pos : pos + 2]
     depth = 0
-    for m in _NEST[opener].finditer(text, start):
+    for m in _NEST[opener].finditer(text, pos):
         if m.group() == opener:
             depth += 1
         else:
             depth -= 1
             if depth == 0:
-                return text[start : m.end()]
-    raise SclSyntaxError(f"comment {opener!r} is not closed", line, col)
+                return m.end()
+    return -1
+
+
+def _nested_comment(text: str, start: int, line: int, col: int) -> str:
+    """The text of a nested ``(* (* *) *)`` comment starting at *start*."""
+    end = block_comment_end(text, start)
+    if end < 0:
+        raise SclSyntaxError(f"comment {text[start : start + 2]!r} is not closed", line, col)
+    return text[start:end]
 
 
 def iter_with_comments(toks: list[Token]) -> Iterator[Token]:

@@ -29,9 +29,8 @@ that work. So the text is measured instead, with bounds derived from the documen
 
 from __future__ import annotations
 
-import re
-
 from ..errors import SclError
+from ..scl_blanking import blank_comments_and_strings
 
 __all__ = (
     "CODE_BLOCK_MAX_BYTES",
@@ -53,8 +52,6 @@ MAX_STATEMENTS = CODE_BLOCK_MAX_BYTES // MIN_BYTES_PER_STATEMENT
 MAX_SOURCE_CHARS = 8 * CODE_BLOCK_MAX_BYTES
 """4 Mi characters of SCL text per code block."""
 
-# Comments, strings and quoted names may hold ';' that ends nothing. Block comments may span lines.
-_NOT_CODE = re.compile(r"//[^\n]*|\(\*.*?\*\)|/\*.*?\*/|'(?:[^'$\n]|\$.)*'|\"[^\"\n]*\"", re.DOTALL)
 
 
 class BlockTooLargeError(SclError):
@@ -87,7 +84,8 @@ def count_statements(text: str) -> int:
         return 0
     if not any(c in text for c in ("//", "(*", "/*", "'", '"')):
         return text.count(";")
-    return _NOT_CODE.sub("", text).count(";")
+    # Comments (nested ones too), strings and quoted names may hold ';' that ends nothing.
+    return blank_comments_and_strings(text).count(";")
 
 
 def check_block_size(texts: list[str] | str, block: str = "the block") -> None:
