@@ -162,6 +162,21 @@ def test_an_assistant_history_query_with_projectkey_keeps_one_conversation_even_
 
     assert HistoryFilter.query({}, HistoryFilter(project_key="")).only_project
     assert not HistoryFilter.query({}, HistoryFilter()).only_project
+    from engineering_api.domain.assistant.conversations import conversations
+
     client, admin, _ = served
-    for params in ({}, {"projectKey": ""}, {"projectKey": "Line7"}):
-        assert client.get("/api/assistant/history", params=params, headers=admin).json()["data"] == []
+    services = client.app.state.services
+    principal = services.keys.verify(admin["X-API-Key"])
+    assert principal is not None
+    history = conversations(services).history
+    for project_key in (None, "", "Line7"):  # one message with no project key, one with an empty one, one of Line7
+        history.add(principal.key_id, project_key, "user", "x")
+    for params, rows in (({}, 3), ({"projectKey": ""}, 1), ({"projectKey": "Line7"}, 1)):
+        answer = client.get("/api/assistant/history", params=params, headers=admin).json()["data"]
+        assert len(answer) == rows, (params, answer)
+        if params:
+            assert {row.get("projectKey") for row in answer} == {params["projectKey"]}
+    cleared = client.delete("/api/assistant/history?projectKey=", headers=admin)
+    assert cleared.status_code == 200 and cleared.json()["data"]["deleted"] == 1
+    left = client.get("/api/assistant/history", headers=admin).json()["data"]
+    assert sorted(str(row.get("projectKey")) for row in left) == ["Line7", "None"]
