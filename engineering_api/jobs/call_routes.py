@@ -139,11 +139,15 @@ def service_call(
     (:func:`build_call_routes`), with ``description`` as its OpenAPI text and ``message`` the answer's message.
 
     Raises:
-        ValueError: ``route`` is not a method and a path.
+        ValueError: ``route`` is not a method and a path; ``run`` is a coroutine function (``run`` is called as a
+        function, so its answer would be an un-awaited coroutine: an async call takes ``handler=``, which its route
+        awaits on the event loop).
     """
     method, _, path = route.partition(" ")
     if method not in _METHODS or not path.startswith("/"):
         raise ValueError(f"service call {name!r}: {route!r} is not a method and a path")
+    if run is not None and inspect.iscoroutinefunction(run):
+        raise ValueError(f"service call {name!r}: an async call takes handler= (run= is called, not awaited)")
     if handler is None:
         handler = served_by_its_route if run is None else _on_services(run)
     return Operation(
@@ -331,6 +335,8 @@ def _handler(call: Operation[Any, Any], built: CallRoute, inputs: _Inputs, run: 
             result = await run(request, call, data)
         else:
             result = await sync_to_thread(run, request, call, data) if blocking else run(request, call, data)
+            if inspect.isawaitable(result):
+                _refuse_awaitable(call, result)
         return ok(result, "OK" if message is None else message(result), status_code=status)
 
     if inputs.body is not None:
@@ -353,6 +359,17 @@ def _handler(call: Operation[Any, Any], built: CallRoute, inputs: _Inputs, run: 
         return await answer(request, None, {})
 
     return without_body
+
+
+def _refuse_awaitable(call: Operation[Any, Any], result: Any) -> typing.NoReturn:
+    """Raises:
+        TypeError: always: ``call``'s handler is no coroutine function but answered an awaitable ``result`` (a
+        ``lambda`` around an async function), which would otherwise reach the encoder un-awaited. A coroutine is
+        closed first, so Python does not warn later that it was never awaited."""
+    if inspect.iscoroutine(result):
+        result.close()
+    raise TypeError(f"service call {call.name!r}: its handler answered an awaitable; declare the async function "
+                    "itself as its handler= so its route awaits it")
 
 
 def build_call_route(call: Operation[Any, Any], options: RouteOptions, run: Runner, *,
