@@ -157,6 +157,21 @@ def test_history_tags_are_split_at_commas_outside_quotes() -> None:
     assert query.tag_names == ['"A,B".x', "C", '"D"'] and query.limit == 1000 and query.aggregation == "raw"
 
 
+def test_a_history_query_string_takes_the_bounds_of_the_history_query() -> None:
+    """``GET /api/runtime/history``'s query string and the JSON query (MCP, POST) bound each option they share alike:
+    one declaration each, so REST and MCP cannot drift apart (a mutant that changes one alias fails here)."""
+    from engineering_api.runtime.actions import HistoryQuery, HistoryQueryString
+
+    body = typing.get_type_hints(HistoryQuery, include_extras=True)
+    query = typing.get_type_hints(HistoryQueryString, include_extras=True)
+    shared = set(body) & set(query)
+    assert shared == {"from_", "to", "aggregation", "interval", "limit", "continuation_point"}
+    assert {name: query[name] for name in shared} == {name: body[name] for name in shared}
+    defaults = {info.name: info.default for info in msgspec.structs.fields(HistoryQuery)}
+    assert all(defaults[info.name] == info.default for info in msgspec.structs.fields(HistoryQueryString)
+               if info.name in shared)
+
+
 def test_an_assistant_history_query_with_projectkey_keeps_one_conversation_even_an_empty_key(
         served: tuple[TestClient[Litestar], Headers, Headers]) -> None:
     from engineering_api.domain.assistant.routes import HistoryFilter
