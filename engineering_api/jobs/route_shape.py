@@ -17,7 +17,7 @@ import types
 import typing
 import dataclasses
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import msgspec
 from litestar import Request, Response
@@ -121,9 +121,19 @@ _DRY_RUN: Any = typing.Annotated[bool | None, _Query(name="dryRun", required=Fal
 _DOWNLOAD: Any = typing.Annotated[bool | None, _Query(name="download", required=False, description=DOWNLOAD_DOC)]
 
 
+_SCHEMA_BOUNDS = {"ge": "minimum", "le": "maximum", "gt": "exclusive_minimum", "lt": "exclusive_maximum"}
+"""A marker's numeric bound and the OpenAPI schema attribute that documents it."""
+
+
 def query_marker(name: str, **options: Any) -> QueryParameter:
     """The marker of the query parameter ``name`` with its ``options`` (``description``, ``ge``, ``max_length``...:
-    what Litestar validates and documents)."""
+    what Litestar validates and documents).
+
+    Litestar (2.25) copies a marker's bound into the schema only when it is truthy, so ``ge=0`` was validated but
+    not documented; a bound of 0 is written into the schema itself."""
+    zero = {key: 0 for option, key in _SCHEMA_BOUNDS.items() if options.get(option) == 0}
+    if zero:
+        options["schema_extra"] = {**(options.get("schema_extra") or {}), **zero}
     return _Query(name=name, **options)
 
 
@@ -182,7 +192,7 @@ def sign(handler: Callable[..., Any], parameters: Iterable[tuple[str, Any, Any]]
 def _query(name: str, required: bool, bounds: tuple[tuple[str, Any], ...] = ()) -> _Query:
     """The marker of the query parameter ``name`` with its field's ``bounds`` (:func:`unconstrained`): one per name,
     requiredness and bounds, shared by the routes that take it."""
-    return _Query(name=name, required=required, **dict(bounds))
+    return cast("_Query", query_marker(name, required=required, **dict(bounds)))
 
 
 class JobAccepted(CamelStruct):
