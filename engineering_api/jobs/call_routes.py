@@ -15,8 +15,6 @@ is audited and keyed like any other.
 from __future__ import annotations
 
 import inspect
-import keyword
-import types
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -34,7 +32,9 @@ from litestar.params import FromPath, JSONBody
 from engineering_api.jobs.operations import (
     CallRoute, HttpMethod, Operation, OperationContext, RouteSpec, served_by_its_route,
 )
-from engineering_api.jobs.route_shape import PATH_PARAMETER, REQUIRED, query_marker, sign
+from engineering_api.jobs.route_shape import (
+    PATH_PARAMETER, REQUIRED, query_keyword, query_marker, sign, unconstrained,
+)
 from engineering_api.lib.idempotency import (
     IN_FLIGHT_CODE, KEY_HEADER, MAX_KEY_LENGTH, OUTCOME_UNKNOWN_CODE, REPLAYED_HEADER, REUSED_CODE,
 )
@@ -139,11 +139,15 @@ def service_call(
     (:func:`build_call_routes`), with ``description`` as its OpenAPI text and ``message`` the answer's message.
 
     Raises:
-        ValueError: ``route`` is not a method and a path.
+        ValueError: ``route`` is not a method and a path; ``run`` is a coroutine function (``run`` is called as a
+        function, so its answer would be an un-awaited coroutine: an async call takes ``handler=``, which its route
+        awaits on the event loop).
     """
     method, _, path = route.partition(" ")
     if method not in _METHODS or not path.startswith("/"):
         raise ValueError(f"service call {name!r}: {route!r} is not a method and a path")
+    if run is not None and inspect.iscoroutinefunction(run):
+        raise ValueError(f"service call {name!r}: an async call takes handler= (run= is called, not awaited)")
     if handler is None:
         handler = served_by_its_route if run is None else _on_services(run)
     return Operation(
@@ -190,35 +194,6 @@ RouteOptions = Callable[[Operation[Any, Any], bool, bool], dict[str, Any]]
 """A call's route options (:func:`declared_route`) given whether the route takes a body and parameters."""
 
 
-_META_OPTIONS = ("gt", "ge", "lt", "le", "multiple_of", "pattern", "min_length", "max_length")
-"""The constraints of a ``msgspec.Meta`` that a query parameter's marker takes by the same names."""
-
-
-def _unconstrained(hint: Any) -> tuple[Any, dict[str, Any]]:
-    """``hint`` without its ``msgspec.Meta`` constraints, and those constraints as a query marker's options.
-
-    Litestar (2.25) validates and documents a parameter's bounds from its marker (``QueryParameter(ge=1)``), and
-    ignores a ``Meta`` in its type in the OpenAPI document; a route that kept the ``Meta`` would lose its bounds
-    there. ``Annotated[str, Meta(max_length=64)] | None`` gives ``str | None`` and ``{"max_length": 64}``."""
-    origin = typing.get_origin(hint)
-    if origin is typing.Annotated:
-        base, *extras = typing.get_args(hint)
-        bare, options = _unconstrained(base)
-        for extra in extras:
-            if isinstance(extra, msgspec.Meta):
-                options.update({name: getattr(extra, name) for name in _META_OPTIONS
-                                if getattr(extra, name) is not None})
-        return bare, options
-    if origin in (typing.Union, types.UnionType):
-        parts, options = [], {}
-        for arg in typing.get_args(hint):
-            bare, found = _unconstrained(arg)
-            parts.append(bare)
-            options.update(found)
-        return typing.Union[tuple(parts)], options
-    return hint, {}
-
-
 def _query_parameters(struct: type[msgspec.Struct], names: tuple[str, ...],
                       docs: Mapping[str, str]) -> tuple[tuple[str, Any, Any], ...]:
     """The handler's query parameters for the fields of ``struct`` named ``names`` (by wire name): (keyword,
@@ -228,21 +203,13 @@ def _query_parameters(struct: type[msgspec.Struct], names: tuple[str, ...],
     for info in msgspec.structs.fields(struct):
         if info.encode_name not in names:
             continue
-        bare, options = _unconstrained(hints[info.name])
+        bare, options = unconstrained(hints[info.name])
         if info.encode_name in docs:
             options["description"] = docs[info.encode_name]
         default = (info.default if info.default is not msgspec.NODEFAULT
                    else info.default_factory() if info.default_factory is not msgspec.NODEFAULT else REQUIRED)
-        found.append((_keyword(info), _ANNOTATED[bare, query_marker(info.encode_name, **options)], default))
+        found.append((query_keyword(info), _ANNOTATED[bare, query_marker(info.encode_name, **options)], default))
     return tuple(found)
-
-
-def _keyword(info: msgspec.structs.FieldInfo) -> str:
-    """The handler's keyword for the query parameter of the field ``info``, which Litestar's answer to a bad value
-    names: its wire name (``continuationPoint``), or its field name where that is no keyword a handler can take
-    (``from_`` for ``from``; ``request``, which is the handler's own)."""
-    wire = info.encode_name
-    return info.name if not wire.isidentifier() or keyword.iskeyword(wire) or wire in ("request", "data") else wire
 
 
 @dataclass(frozen=True)
@@ -321,7 +288,7 @@ class _Inputs:
             return (), ()
         fields = {f.encode_name: f for f in msgspec.structs.fields(struct)}
         return (_query_parameters(struct, names, built.query_docs),
-                tuple((_keyword(fields[name]), fields[name].name) for name in names))
+                tuple((query_keyword(fields[name]), fields[name].name) for name in names))
 
     def path_kinds(self) -> dict[str, type[int] | type[str]]:
         """The type of each path parameter (by wire name): its input field's, ``int`` or ``str``."""
@@ -368,6 +335,8 @@ def _handler(call: Operation[Any, Any], built: CallRoute, inputs: _Inputs, run: 
             result = await run(request, call, data)
         else:
             result = await sync_to_thread(run, request, call, data) if blocking else run(request, call, data)
+            if inspect.isawaitable(result):
+                _refuse_awaitable(call, result)
         return ok(result, "OK" if message is None else message(result), status_code=status)
 
     if inputs.body is not None:
@@ -390,6 +359,17 @@ def _handler(call: Operation[Any, Any], built: CallRoute, inputs: _Inputs, run: 
         return await answer(request, None, {})
 
     return without_body
+
+
+def _refuse_awaitable(call: Operation[Any, Any], result: Any) -> typing.NoReturn:
+    """Raises:
+        TypeError: always: ``call``'s handler is no coroutine function but answered an awaitable ``result`` (a
+        ``lambda`` around an async function), which would otherwise reach the encoder un-awaited. A coroutine is
+        closed first, so Python does not warn later that it was never awaited."""
+    if inspect.iscoroutine(result):
+        result.close()
+    raise TypeError(f"service call {call.name!r}: its handler answered an awaitable; declare the async function "
+                    "itself as its handler= so its route awaits it")
 
 
 def build_call_route(call: Operation[Any, Any], options: RouteOptions, run: Runner, *,

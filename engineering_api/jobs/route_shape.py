@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import functools
 import inspect
+import keyword
 import re
 import types
 import typing
 import dataclasses
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import msgspec
 from litestar import Request, Response
+from litestar.constants import RESERVED_KWARGS
 from litestar.openapi.spec import Example, Reference
 from litestar.params import (
     BodyKwarg, FromPath, HeaderParameter, KwargDefinition, Parameter, PathParameter, QueryParameter,
@@ -39,7 +41,7 @@ if TYPE_CHECKING:
 __all__ = (
     "DOWNLOAD_ARG", "DRY_RUN_ARG", "DRY_RUN_DOC", "IDEMPOTENCY_DOC", "IDEMPOTENCY_PARAMETER", "InputField",
     "PATH_PARAMETER", "JobAccepted", "REQUIRED", "RouteShape", "dry_run_route", "operation_id", "query_marker",
-    "route_path", "sign",
+    "query_keyword", "route_path", "sign", "unconstrained",
 )
 
 PATH_PARAMETER = re.compile(r"\{(\w+)(?::\w+)?\}")
@@ -119,10 +121,50 @@ _DRY_RUN: Any = typing.Annotated[bool | None, _Query(name="dryRun", required=Fal
 _DOWNLOAD: Any = typing.Annotated[bool | None, _Query(name="download", required=False, description=DOWNLOAD_DOC)]
 
 
+_SCHEMA_BOUNDS = {"ge": "minimum", "le": "maximum", "gt": "exclusive_minimum", "lt": "exclusive_maximum"}
+"""A marker's numeric bound and the OpenAPI schema attribute that documents it."""
+
+
 def query_marker(name: str, **options: Any) -> QueryParameter:
     """The marker of the query parameter ``name`` with its ``options`` (``description``, ``ge``, ``max_length``...:
-    what Litestar validates and documents)."""
+    what Litestar validates and documents).
+
+    Litestar (2.25) copies a marker's bound into the schema only when it is truthy, so ``ge=0`` was validated but
+    not documented; a bound of 0 is written into the schema itself."""
+    zero = {key: 0 for option, key in _SCHEMA_BOUNDS.items() if options.get(option) == 0}
+    if zero:
+        options["schema_extra"] = {**(options.get("schema_extra") or {}), **zero}
     return _Query(name=name, **options)
+
+
+_META_OPTIONS = ("gt", "ge", "lt", "le", "multiple_of", "pattern", "min_length", "max_length")
+"""The constraints of a ``msgspec.Meta`` that a query parameter's marker takes by the same names."""
+
+
+def unconstrained(hint: Any) -> tuple[Any, dict[str, Any]]:
+    """``hint`` without its ``msgspec.Meta`` constraints, and those constraints as a query marker's options
+    (:func:`query_marker`): how a query parameter takes its field's bounds.
+
+    Litestar (2.25) validates and documents a parameter's bounds from its marker (``QueryParameter(ge=1)``), and
+    ignores a ``Meta`` in its type in the OpenAPI document; a route that kept the ``Meta`` would lose its bounds
+    there. ``Annotated[str, Meta(max_length=64)] | None`` gives ``str | None`` and ``{"max_length": 64}``."""
+    origin = typing.get_origin(hint)
+    if origin is typing.Annotated:
+        base, *extras = typing.get_args(hint)
+        bare, options = unconstrained(base)
+        for extra in extras:
+            if isinstance(extra, msgspec.Meta):
+                options.update({name: getattr(extra, name) for name in _META_OPTIONS
+                                if getattr(extra, name) is not None})
+        return bare, options
+    if origin in (typing.Union, types.UnionType):
+        parts, options = [], {}
+        for arg in typing.get_args(hint):
+            bare, found = unconstrained(arg)
+            parts.append(bare)
+            options.update(found)
+        return typing.Union[tuple(parts)], options
+    return hint, {}
 
 
 def sign(handler: Callable[..., Any], parameters: Iterable[tuple[str, Any, Any]], answer: Any, *,
@@ -147,9 +189,10 @@ def sign(handler: Callable[..., Any], parameters: Iterable[tuple[str, Any, Any]]
 
 
 @functools.cache
-def _query(name: str, required: bool) -> _Query:
-    """The marker of the query parameter ``name``: one per name and requiredness, shared by the routes that take it."""
-    return _Query(name=name, required=required)
+def _query(name: str, required: bool, bounds: tuple[tuple[str, Any], ...] = ()) -> _Query:
+    """The marker of the query parameter ``name`` with its field's ``bounds`` (:func:`unconstrained`): one per name,
+    requiredness and bounds, shared by the routes that take it."""
+    return cast("_Query", query_marker(name, required=required, **dict(bounds)))
 
 
 class JobAccepted(CamelStruct):
@@ -168,11 +211,25 @@ class InputField(NamedTuple):
     wire: str
     info: msgspec.structs.FieldInfo
     hint: Any
+    bounds: tuple[tuple[str, Any], ...] = ()
+    """The constraints of its type's ``msgspec.Meta`` (``ge``, ``max_length``...), which a query parameter's marker
+    takes (:func:`unconstrained`): the hint has none."""
 
     @property
     def query_arg(self) -> str:
-        """The keyword its query value arrives in (``q_<field>``: a field named like ``request`` cannot clash)."""
-        return f"q_{self.info.name}"
+        """The keyword its query value arrives in (:func:`query_keyword`)."""
+        return query_keyword(self.info)
+
+
+def query_keyword(info: msgspec.structs.FieldInfo) -> str:
+    """The handler's keyword for the query parameter of the field ``info``, which Litestar's answer to a bad value
+    names (``invalid request: limit: Expected `int` >= 1``): its wire name (``continuationPoint``); its field name
+    where the wire name is no keyword a handler can take (``from_`` for ``from``); ``q_<field>`` where that too is
+    one Litestar reserves for itself (``data``, ``query``, ``request``...: ``litestar.constants.RESERVED_KWARGS``)."""
+    wire = info.encode_name
+    if wire.isidentifier() and not keyword.iskeyword(wire) and wire not in RESERVED_KWARGS:
+        return wire
+    return info.name if info.name not in RESERVED_KWARGS else f"q_{info.name}"
 
 
 def operation_id(operation: Operation[Any, Any], is_async: bool) -> str:
@@ -195,8 +252,14 @@ def _camel(name: str) -> str:
 def _struct_fields(struct: type[msgspec.Struct]) -> tuple[InputField, ...]:
     """An input Struct's fields, read once (an operation has up to four routes, and operations share inputs):
     resolving a Struct's type hints evaluates every annotation's text."""
-    hints = typing.get_type_hints(struct)
-    return tuple(InputField(_camel(f.name), f, hints[f.name]) for f in msgspec.structs.fields(struct))
+    hints, constrained = typing.get_type_hints(struct), typing.get_type_hints(struct, include_extras=True)
+    return tuple(InputField(_camel(f.name), f, hints[f.name], _bounds(constrained[f.name]))
+                 for f in msgspec.structs.fields(struct))
+
+
+def _bounds(hint: Any) -> tuple[tuple[str, Any], ...]:
+    """The constraints of ``hint``'s ``msgspec.Meta`` as (option, value) pairs, hashable for :func:`_query`."""
+    return tuple(sorted(unconstrained(hint)[1].items()))
 
 
 def _input_fields(operation: Operation[Any, Any]) -> tuple[InputField, ...]:
@@ -333,8 +396,9 @@ class RouteShape:
         for field in self.query_fields:
             default = REQUIRED if field.info.required else (
                 field.info.default if field.info.default is not msgspec.NODEFAULT else None)
-            found.append((field.query_arg, _ANNOTATED[field.hint, _query(field.wire, field.info.required)], default))
-        found += [(field.query_arg, _ANNOTATED[field.hint | None, _query(field.wire, False)], None)
+            query = _query(field.wire, field.info.required, field.bounds)
+            found.append((field.query_arg, _ANNOTATED[field.hint, query], default))
+        found += [(field.query_arg, _ANNOTATED[field.hint | None, _query(field.wire, False, field.bounds)], None)
                   for field in self.also_query]
         if self.body_type is not None:
             examples = [Example(summary=operation.summary, value=operation.example)] if operation.example else None
@@ -384,7 +448,7 @@ def _body_struct(
 ) -> type[msgspec.Struct]:
     spec: list[Any] = []
     optional = plan.optional_paths
-    for _, info, hint in body_fields:
+    for info, hint in ((field.info, field.hint) for field in body_fields):
         if info.name in operation.query or info.name in optional:
             # From the query string instead, inline content, or a download's temporary target; checked later.
             spec.append((info.name, hint | None, None))

@@ -60,6 +60,12 @@ __all__ = (
 SOURCE_ERRORS = (RuntimeNotRunningError, RuntimeFaultError, ConflictError, NotSupportedError, PermissionDeniedError)
 """What any call that reaches the PLC may raise (503 not running, 500 fault, 409, 501, 403 protection level)."""
 _TIME = Annotated[str, msgspec.Meta(max_length=64, description="ISO 8601")]
+# A history query's options, shared by its JSON body (MCP, POST) and its query string (GET /api/runtime/history):
+# one bound each, so the two ways of asking cannot drift apart.
+_AGGREGATION = Literal["raw", "avg", "min", "max", "count", "first", "last"]
+_INTERVAL = Annotated[str, msgspec.Meta(max_length=32)]
+_POINTS = Annotated[int, msgspec.Meta(ge=1, le=MAX_POINTS)]
+_CONTINUATION = Annotated[str, msgspec.Meta(max_length=1024)]
 _CLASS_DOC = "Alarm class (Errors, Warnings)"
 _CLASS = Annotated[str, msgspec.Meta(max_length=64, description=_CLASS_DOC)]
 MAX_HISTORY_TAGS = 100
@@ -118,12 +124,12 @@ class HistoryQuery(CamelStruct):
     """Names of the logged tags, 1 to 100."""
     from_: _TIME = msgspec.field(name="from")
     to: _TIME
-    aggregation: Literal["raw", "avg", "min", "max", "count", "first", "last"] = "raw"
-    interval: Annotated[str, msgspec.Meta(max_length=32)] | None = None
+    aggregation: _AGGREGATION = "raw"
+    interval: _INTERVAL | None = None
     """Length of each aggregate's interval: seconds (900) or 30s, 15m, 8h, 1d; needed for every aggregation but raw."""
-    limit: Annotated[int, msgspec.Meta(ge=1, le=MAX_POINTS)] = 1000
+    limit: _POINTS = 1000
     """Raw values per tag (a page)."""
-    continuation_point: Annotated[str, msgspec.Meta(max_length=1024)] | None = None
+    continuation_point: _CONTINUATION | None = None
     """Raw only: a series' ``continuationPoint`` from the previous page of this query; answers that tag's next page."""
 
 
@@ -131,12 +137,12 @@ class HistoryQueryString(CamelStruct):
     """A history query as ``GET /api/runtime/history`` takes it: the tag names in one comma-separated ``tags``."""
 
     tags: Annotated[str, msgspec.Meta(min_length=1, max_length=16_384)]
-    from_: Annotated[str, msgspec.Meta(max_length=64)] = msgspec.field(name="from")
-    to: Annotated[str, msgspec.Meta(max_length=64)]
-    aggregation: Literal["raw", "avg", "min", "max", "count", "first", "last"] = "raw"
-    interval: Annotated[str, msgspec.Meta(max_length=32)] | None = None
-    limit: Annotated[int, msgspec.Meta(ge=1, le=MAX_POINTS)] = 1000
-    continuation_point: Annotated[str, msgspec.Meta(max_length=1024)] | None = None
+    from_: _TIME = msgspec.field(name="from")
+    to: _TIME
+    aggregation: _AGGREGATION = "raw"
+    interval: _INTERVAL | None = None
+    limit: _POINTS = 1000
+    continuation_point: _CONTINUATION | None = None
 
     def query(self) -> HistoryQuery:
         """The query, with its tag names split."""

@@ -3,6 +3,7 @@ query parameters documents each with its field's bounds, pattern, default and de
 value past a bound before the call runs, as its hand-written route did (422 ``VALIDATION_FAILED`` naming the
 parameter).
 
+An operation's route (engineering_api/jobs/routes.py) does the same for its query parameters (RouteShape.parameters).
 The cases are generated from the declarations, so a call added with a query is checked without a line here.
 """
 
@@ -16,7 +17,7 @@ import pytest
 
 from engineering_api.app import registry
 from engineering_api.jobs.operations import Operation
-from engineering_api.jobs.route_shape import PATH_PARAMETER
+from engineering_api.jobs.route_shape import PATH_PARAMETER, InputField, RouteShape
 from tools.openapi_document import openapi_document
 
 if TYPE_CHECKING:
@@ -156,12 +157,86 @@ def test_history_tags_are_split_at_commas_outside_quotes() -> None:
     assert query.tag_names == ['"A,B".x', "C", '"D"'] and query.limit == 1000 and query.aggregation == "raw"
 
 
+def test_a_history_query_string_takes_the_bounds_of_the_history_query() -> None:
+    """``GET /api/runtime/history``'s query string and the JSON query (MCP, POST) bound each option they share alike:
+    one declaration each, so REST and MCP cannot drift apart (a mutant that changes one alias fails here)."""
+    from engineering_api.runtime.actions import HistoryQuery, HistoryQueryString
+
+    body = typing.get_type_hints(HistoryQuery, include_extras=True)
+    query = typing.get_type_hints(HistoryQueryString, include_extras=True)
+    shared = set(body) & set(query)
+    assert shared == {"from_", "to", "aggregation", "interval", "limit", "continuation_point"}
+    assert {name: query[name] for name in shared} == {name: body[name] for name in shared}
+    defaults = {info.name: info.default for info in msgspec.structs.fields(HistoryQuery)}
+    assert all(defaults[info.name] == info.default for info in msgspec.structs.fields(HistoryQueryString)
+               if info.name in shared)
+
+
 def test_an_assistant_history_query_with_projectkey_keeps_one_conversation_even_an_empty_key(
         served: tuple[TestClient[Litestar], Headers, Headers]) -> None:
     from engineering_api.domain.assistant.routes import HistoryFilter
 
     assert HistoryFilter.query({}, HistoryFilter(project_key="")).only_project
     assert not HistoryFilter.query({}, HistoryFilter()).only_project
+    from engineering_api.domain.assistant.conversations import conversations
+
     client, admin, _ = served
-    for params in ({}, {"projectKey": ""}, {"projectKey": "Line7"}):
-        assert client.get("/api/assistant/history", params=params, headers=admin).json()["data"] == []
+    services = client.app.state.services
+    principal = services.keys.verify(admin["X-API-Key"])
+    assert principal is not None
+    history = conversations(services).history
+    for project_key in (None, "", "Line7"):  # one message with no project key, one with an empty one, one of Line7
+        history.add(principal.key_id, project_key, "user", "x")
+    for params, rows in (({}, 3), ({"projectKey": ""}, 1), ({"projectKey": "Line7"}, 1)):
+        answer = client.get("/api/assistant/history", params=params, headers=admin).json()["data"]
+        assert len(answer) == rows, (params, answer)
+        if params:
+            assert {row.get("projectKey") for row in answer} == {params["projectKey"]}
+    cleared = client.delete("/api/assistant/history?projectKey=", headers=admin)
+    assert cleared.status_code == 200 and cleared.json()["data"]["deleted"] == 1
+    left = client.get("/api/assistant/history", headers=admin).json()["data"]
+    assert sorted(str(row.get("projectKey")) for row in left) == ["Line7", "None"]
+
+
+def _operation_query_bounds() -> list[tuple[str, str, InputField, dict[str, str]]]:
+    """(method, path, field, the route's other required query values) of each bounded query parameter of an
+    operation's route (jobs/routes.py): the ``GET``/``DELETE`` input fields and the body fields a POST also reads
+    from the query string."""
+    found: list[tuple[str, str, InputField, dict[str, str]]] = []
+    for operation in registry():
+        for spec, is_async in operation.routes():
+            shape = RouteShape.of(operation, spec, is_async)
+            required = {field.wire: "1" for field in shape.query_fields if field.info.required}
+            found += [(spec.method, spec.path, field, {k: v for k, v in required.items() if k != field.wire})
+                      for field in (*shape.query_fields, *shape.also_query) if field.bounds]
+    return found
+
+
+OPERATION_BOUNDS = _operation_query_bounds()
+
+
+def test_operation_routes_with_bounded_query_parameters_are_found() -> None:
+    named = {(path, field.wire) for _, path, field, _ in OPERATION_BOUNDS}
+    assert {("/api/testharness/runs", "limit"), ("/api/source-control/log", "count"),
+            ("/api/source-control/file-content", "commitSha"), ("/api/source-control/diff", "from")} <= named
+
+
+@pytest.mark.parametrize(("method", "path", "field", "required"), OPERATION_BOUNDS,
+                         ids=lambda value: value.wire if isinstance(value, InputField) else str(value or ""))
+def test_an_operation_routes_query_parameter_documents_and_keeps_its_fields_bounds(
+        method: str, path: str, field: InputField, required: dict[str, str], openapi: dict[str, Any],
+        served: tuple[TestClient[Litestar], Headers, Headers]) -> None:
+    """Its bounds were validated (by the input's conversion) but missing from the OpenAPI document; a value past one
+    is refused before the call runs, naming the parameter as on the wire."""
+    documented = {p["name"]: p for p in openapi["paths"][PATH_PARAMETER.sub(r"{\1}", path)][method.lower()]
+                  ["parameters"] if p["in"] == "query"}
+    constraints = dict(field.bounds)
+    for name, value in constraints.items():  # a bound of 0 too, which Litestar 2.25 leaves out by itself
+        assert documented[field.wire]["schema"][_BOUNDS[name]] == value, (field.wire, name)
+    client, admin, _ = served
+    for value in _past_bounds(constraints):
+        answer = client.request(method, PATH_PARAMETER.sub("x", path), params={**required, field.wire: value},
+                                headers=admin)
+        assert answer.status_code == 422 and answer.json()["code"] == "VALIDATION_FAILED", (value, answer.text)
+        assert f"{field.wire}:" in answer.json()["detail"] or f"{field.info.name}:" in answer.json()["detail"], \
+            answer.text

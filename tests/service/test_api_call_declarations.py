@@ -6,12 +6,15 @@ docs/add-an-api-call.md is the how-to; each test here names the file its failure
 from __future__ import annotations
 
 import ast
+import asyncio
+import functools
 import importlib
 import inspect
 import pkgutil
 import re
 from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -481,3 +484,46 @@ def test_a_call_that_waits_on_the_event_loop_is_a_service_call_that_is_no_mcp_to
         OperationRegistry().add(service_call("a.waits", "GET /api/w", "Waits", handler=waits, section="S"))
     OperationRegistry().add(service_call("a.waits", "GET /api/w", "Waits", handler=waits, section="S",
                                          no_mcp_tool="its route awaits it"))
+
+
+def test_an_async_function_is_refused_as_a_service_calls_run() -> None:
+    """``run=`` is called as a function, so an async one would answer an un-awaited coroutine."""
+    from engineering_api.jobs.call_routes import service_call
+
+    async def waits(_services: Any, _data: Any) -> int:
+        return 1
+
+    with pytest.raises(ValueError, match="an async call takes handler="):
+        service_call("a.waits", "GET /api/w", "Waits", waits, section="S")
+    with pytest.raises(ValueError, match="an async call takes handler="):
+        service_call("a.waits", "GET /api/w", "Waits", functools.partial(waits), section="S")
+
+
+def test_a_built_route_refuses_an_awaitable_its_plain_handler_answers() -> None:
+    """A plain handler that hands back a coroutine (a lambda around an async function) is a declaration error, told
+    as one, not a coroutine given to the encoder; the coroutine is closed, so nothing warns it was never awaited."""
+    from litestar import Litestar
+    from litestar.testing import TestClient
+
+    from engineering_api.jobs.call_routes import build_call_route, declared_route, service_call
+
+    async def later() -> int:
+        return 1
+
+    answered: list[Any] = []
+    context: Any = None  # the handler reads no context
+
+    def handler(_context: Any, _data: Any) -> Any:
+        answered.append(later())
+        return answered[-1]
+
+    call = service_call("a.lambda", "GET /api/l", "Lambda", handler=handler, section="S",
+                        built_route=CallRoute("ALambda"))
+    route = build_call_route(call, lambda c, body, params: declared_route(c, body=body, params=params),
+                             lambda _request, c, data: c.handler(context, data), blocking=False)
+    with pytest.raises(TypeError, match="'a.lambda': its handler answered an awaitable"):
+        handle: Any = route.fn
+        asyncio.run(handle(request=SimpleNamespace(path_params={})))
+    with TestClient(Litestar([route])) as client:
+        assert client.get("/api/l").status_code == 500
+    assert len(answered) == 2 and all(inspect.getcoroutinestate(c) == inspect.CORO_CLOSED for c in answered)
