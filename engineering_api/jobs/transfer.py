@@ -113,18 +113,20 @@ class TransferPlan:
     """Whether this route can answer the written file (the direct route of an operation with an export field)."""
 
     @classmethod
-    def of(cls, operation: Operation[Any, Any], input_fields: Sequence[tuple[str, msgspec.structs.FieldInfo, Any]],
+    def of(cls, operation: Operation[Any, Any],
+           input_fields: Sequence[tuple[str, msgspec.structs.FieldInfo, Any, tuple[tuple[str, Any], ...]]],
            *, is_async: bool, has_body: bool) -> TransferPlan:
-        """The plan of one route; ``input_fields`` are the input's ``(wire name, field, type hint)``, read once per
-        input by the route's shape (``route_shape.InputField``: reading type hints evaluates every annotation).
+        """The plan of one route; ``input_fields`` are the input's ``(wire name, field, type hint, bounds)``, read
+        once per input by the route's shape (``route_shape.InputField``: reading type hints evaluates every
+        annotation).
 
         Raises:
             ValueError: an input field already uses a name the plan adds (``content``, ``download``...).
         """
         if operation.input is None or not operation.files:
             return cls()
-        fields = {info.name: info for _, info, _ in input_fields}
-        hints = {info.name: hint for _, info, hint in input_fields}
+        fields = {info.name: info for _, info, _, _ in input_fields}
+        hints = {info.name: hint for _, info, hint, _ in input_fields}
         readable = [name for name, rule in operation.files.items()
                     if rule.accepts_inline and name in fields and not _is_list(hints[name])]
         inline: list[InlineField] = []

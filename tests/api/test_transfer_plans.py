@@ -41,6 +41,6 @@ def test_each_plan_is_the_one_the_inputs_own_fields_give() -> None:
         if operation.input is None:
             continue
         hints = typing.get_type_hints(operation.input)
-        own = [(info.encode_name, info, hints[info.name]) for info in msgspec.structs.fields(operation.input)]
+        own = [(info.encode_name, info, hints[info.name], ()) for info in msgspec.structs.fields(operation.input)]
         expected = TransferPlan.of(operation, own, is_async=shape.is_async, has_body=shape.body_type is not None)
         assert shape.plan == expected, operation.name

@@ -129,7 +129,7 @@ async def _call(config: ProviderConfig, method: str, url: str, what: str, header
                                         "enters it again") from None
     # imported by the first call, on a thread (a first turn holds no other request while it loads), not at start;
     # later calls find it loaded without taking a worker thread
-    http = sys.modules.get("httpx") or await anyio.to_thread.run_sync(importlib.import_module, "httpx")
+    http: Any = sys.modules.get("httpx") or await anyio.to_thread.run_sync(importlib.import_module, "httpx")
     try:
         async with http.AsyncClient(timeout=config.timeout_seconds, follow_redirects=False) as client:
             response = await client.request(method, url, headers=headers, json=body)
