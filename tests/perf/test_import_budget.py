@@ -19,7 +19,6 @@ import csv
 import gc
 import json
 import platform
-import weakref
 from pathlib import Path
 from typing import Any
 
@@ -119,30 +118,6 @@ def test_start_up_heap_is_frozen_while_serving(measured: dict[str, Any]) -> None
     CPU) and handed back to the collector when it stops."""
     assert measured["frozen"] > 10_000
     assert measured["thawed"] == 0
-
-
-class _Cycle:
-    me: object
-
-
-async def _start_with_garbage(data_dir: Path) -> bool:
-    """Starts an app while an unreachable cycle exists, with automatic collection off so only the start-up
-    can free it; whether it was freed (rather than frozen with the heap) once the app serves."""
-    gc.disable()
-    try:
-        cycle = _Cycle()
-        cycle.me = cycle
-        garbage = weakref.ref(cycle)
-        del cycle
-        async with AsgiDriver(create_app(Settings.from_env(data_dir=data_dir))).running():
-            return garbage() is None
-    finally:
-        gc.enable()
-
-
-def test_start_up_garbage_is_collected_not_frozen(tmp_path: Path) -> None:
-    """The gc docs advise collecting before gc.freeze(): otherwise garbage is kept until the app stops."""
-    assert asyncio.run(_start_with_garbage(tmp_path))
 
 
 if __name__ == "__main__":  # prints the counts, to set or review the budget: python -m tests.perf.test_import_budget
