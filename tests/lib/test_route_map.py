@@ -27,30 +27,9 @@ def test_the_served_app_s_map_is_litestar_s(app: Any) -> None:
 
 
 def test_registrations_that_merge_replace_and_add_paths_keep_the_map() -> None:
-    @get("/a", sync_to_thread=False)
-    def read_a() -> str:
-        return "a"
-
-    @post("/a", sync_to_thread=False)
-    def write_a() -> str:
-        return "a"
-
-    class Things(Controller):
-        path = "/things"
-
-        @get(sync_to_thread=False)
-        def list_things(self) -> list[str]:
-            return []
-
-        @get("/{name:str}", sync_to_thread=False)
-        def one(self, name: FromPath[str]) -> str:
-            return name
-
-    @websocket("/a/live")
-    async def live(socket: WebSocket[Any, Any, Any]) -> None:
-        await socket.accept()
-
-    app = MappedLitestar(route_handlers=[read_a, Things, Router(path="/sub", route_handlers=[live])])
+    made = _made_handlers()
+    read_a, things, write_a, live = made["read_a"], made["Things"], made["write_a"], made["live"]
+    app = MappedLitestar(route_handlers=[read_a, things, Router(path="/sub", route_handlers=[live])])
     before = app.route_handler_method_map
     app.register(write_a)  # the same path: Litestar replaces the route by one with both handlers
     app.register(live)
@@ -75,7 +54,8 @@ def _trie(app: Litestar) -> dict[str, Any]:
             "paths": {name: sorted({r.path for r in routes}) for name, routes in router.route_mapping.items()}}
 
 
-def _handlers() -> list[Any]:
+def _made_handlers() -> dict[str, Any]:
+    """Fresh handlers of every kind the tests register (a handler belongs to the one app that registers it)."""
     @get("/a", sync_to_thread=False)
     def read_a() -> str:
         return "a"
@@ -111,7 +91,13 @@ def _handlers() -> list[Any]:
     def count(name: FromPath[str]) -> int:
         return len(name)
 
-    return [read_a, Things, write_a, Router(path="/sub", route_handlers=[live, read_a]), mounted, count]
+    return {"read_a": read_a, "write_a": write_a, "Things": Things, "live": live, "mounted": mounted, "count": count}
+
+
+def _handlers() -> list[Any]:
+    made = _made_handlers()
+    return [made["read_a"], made["Things"], made["write_a"],
+            Router(path="/sub", route_handlers=[made["live"], made["read_a"]]), made["mounted"], made["count"]]
 
 
 def test_the_trie_built_once_is_litestar_s_built_route_by_route() -> None:
