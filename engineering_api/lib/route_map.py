@@ -21,15 +21,20 @@ from typing import TYPE_CHECKING, Any
 from litestar import Litestar
 from litestar.routes import HTTPRoute, WebSocketRoute
 
+from engineering_api.lib.route_options import OptionsOnce
+
 if TYPE_CHECKING:
+    from litestar.handlers.http_handlers import HTTPRouteHandler
     from litestar.routes import BaseRoute
     from litestar.types import RouteHandlerMapItem
 
 __all__ = ("MappedLitestar",)
 
 
-class MappedLitestar(Litestar):
-    """Litestar whose ``route_handler_method_map`` is kept between lookups (see the module)."""
+class MappedLitestar(Litestar, OptionsOnce):
+    """Litestar whose ``route_handler_method_map`` is kept between lookups (see the module), and whose paths'
+    automatic OPTIONS handlers are cheap to register and name every method of their path
+    (:mod:`engineering_api.lib.route_options`)."""
 
     # Litestar declares __slots__; a subclass without them gets a __dict__ for these two.
     _method_map: dict[str, RouteHandlerMapItem]
@@ -64,6 +69,13 @@ class MappedLitestar(Litestar):
             self._method_map, self._mapped_routes = {}, []
         self._remap()
         return self._method_map
+
+    def _handler_replaced(self, path: str, old: HTTPRouteHandler, new: HTTPRouteHandler) -> None:
+        """A path's automatic OPTIONS handler replaced in its route (``route_options.OptionsOnce``): the route is
+        the same, so :meth:`_remap` would not see it."""
+        entry: Any = self.__dict__.get("_method_map", {}).get(path)
+        if entry is not None and entry.get("OPTIONS") is old:
+            entry["OPTIONS"] = new
 
     def _remap(self) -> None:
         """Recompute the map's entries of the paths whose routes changed since the last call (in route order,
