@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
 from sqlalchemy import bindparam, create_engine, event, inspect, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
@@ -54,6 +53,16 @@ def engine_url(target: Path | str) -> str:
     if is_postgres(target):
         return "postgresql+psycopg://" + str(target).split("://", 1)[1]
     return f"sqlite:///{target}"
+
+
+def _insert(postgres: bool) -> Any:
+    """SQLAlchemy's dialect ``insert`` (with ``ON CONFLICT``): PostgreSQL's is imported only on PostgreSQL, its
+    dialect being ~20 modules a SQLite node does not need."""
+    if not postgres:
+        return sqlite_insert
+    from sqlalchemy.dialects.postgresql import insert
+
+    return insert
 
 
 RECONNECT_PAUSE_S = 1.0
@@ -443,7 +452,7 @@ class Database:
     def upsert(self, table: Table, values: dict[str, Any], keys: Sequence[str]) -> int:
         """Insert ``values``, or update the row with the same ``keys`` (``INSERT … ON CONFLICT DO UPDATE``, which
         both dialects have but SQLAlchemy builds per dialect)."""
-        statement = (pg_insert if self.postgres else sqlite_insert)(table).values(**values)
+        statement = _insert(self.postgres)(table).values(**values)
         changes = {name: statement.excluded[name] for name in values if name not in keys}
         return self.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=changes))
 
@@ -451,7 +460,7 @@ class Database:
         """Insert ``values`` unless a row with the same ``keys`` exists (``ON CONFLICT DO NOTHING``); returns
         how many rows were inserted (0 or 1), counted by ``RETURNING``: psycopg's row count of this statement is
         -1 whether or not it inserted."""
-        statement = (pg_insert if self.postgres else sqlite_insert)(table).values(**values)
+        statement = _insert(self.postgres)(table).values(**values)
         inserted = statement.on_conflict_do_nothing(index_elements=list(keys)).returning(
             *(table.c[name] for name in keys))
         with self._lock, self._full_disk_named():

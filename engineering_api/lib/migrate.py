@@ -11,22 +11,22 @@ failed and why.
 from __future__ import annotations
 
 import functools
+import importlib.util
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ContextManager, Protocol
 
-from alembic.config import Config
-from alembic.runtime.environment import EnvironmentContext
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from engineering_api.backend.errors import EngineeringError, InsufficientStorageError
+from engineering_api.lib import legacy_history
+from engineering_api.lib.schema_snapshot import make_at_head, newest_revision
 from engineering_api.lib.tables import metadata
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from pathlib import Path
-
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
     from sqlalchemy import Connection
 
 
@@ -95,6 +95,8 @@ class SchemaState:
 
 
 def _config(location: str) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", location)
     return config
@@ -104,6 +106,8 @@ def _config(location: str) -> Config:
 def _scripts(location: str) -> ScriptDirectory:
     """The revisions at ``location``, read once per process: reading them (each revision module loaded, the
     revision map built) was most of the cost of opening a new database."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_config(location))
 
 
@@ -124,6 +128,8 @@ def known(revision: str) -> bool:
 
 def state(db: MigratedDatabase) -> SchemaState:
     """Where ``db``'s schema stands, read without changing anything."""
+    from alembic.runtime.migration import MigrationContext
+
     with db.locked() as conn:
         current = MigrationContext.configure(conn).get_current_revision()
         tables = set(inspect(conn).get_table_names())
@@ -133,10 +139,44 @@ def state(db: MigratedDatabase) -> SchemaState:
 def upgrade(db: MigratedDatabase) -> SchemaState:
     """Bring ``db`` to the newest revision, all in one transaction.
 
+    Alembic is imported only when a revision must run: a database at the newest revision is told by one read of
+    ``alembic_version``, and a new SQLite database is made at it from the schema snapshot
+    (:mod:`engineering_api.lib.schema_snapshot`), unless its data dir holds a file an older release left for a
+    revision to copy in.
+
     Raises:
         MigrationError: a revision failed; nothing was changed.
     """
+    migrations = _scripts_dir(_SCRIPTS)
+    newest = newest_revision(migrations)
+    if newest is not None:
+        recorded = _recorded_revision(db)
+        if recorded == newest:
+            return SchemaState(newest, newest, False)
+        if recorded is None and not db.postgres and legacy_history.found(db.data_dir) is None \
+                and make_at_head(db, migrations, newest):
+            return SchemaState(newest, newest, False)
     return upgrade_to(db, head())
+
+
+def _scripts_dir(location: str) -> Path:
+    """The directory of the revisions at ``location`` (Alembic's ``package:path`` form, or a directory)."""
+    package, colon, below = location.partition(":")
+    if not colon:
+        return Path(location)
+    root = importlib.util.find_spec(package)
+    assert root is not None and root.origin is not None, f"the migrations' package {package} is installed"
+    return Path(root.origin).parent / below
+
+
+def _recorded_revision(db: MigratedDatabase) -> str | None:
+    """The revision ``alembic_version`` records (as Alembic reads it; several, or none: None, for Alembic to
+    judge)."""
+    with db.locked() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+    return str(rows[0][0]) if len(rows) == 1 else None
 
 
 def upgrade_to(db: MigratedDatabase, target: str) -> SchemaState:
@@ -145,6 +185,8 @@ def upgrade_to(db: MigratedDatabase, target: str) -> SchemaState:
     Raises:
         MigrationError: a revision failed; nothing was changed.
     """
+    from alembic.runtime.migration import MigrationContext
+
     after_commit: list[Callable[[], None]] = []
     with db.locked() as conn:
         conn.exec_driver_sql("BEGIN" if db.postgres else "BEGIN IMMEDIATE")
@@ -186,6 +228,8 @@ def _run(conn: Connection, target: str, attributes: dict[str, Any]) -> None:
     environment (what an ``env.py`` holds): the revisions come from the cached script directory, not re-read.
     ``attributes`` reach the revisions as ``context.config.attributes``: ``data_dir`` (or None) and
     ``after_commit``, a list of callables run once the upgrade is committed."""
+    from alembic.runtime.environment import EnvironmentContext
+
     script = _scripts(_SCRIPTS)
     config = _config(_SCRIPTS)
     config.attributes.update(attributes)

@@ -34,14 +34,16 @@ __all__ = ()
 BUDGET_FILE = Path(__file__).with_name("start_budget.json")
 REPO = Path(__file__).resolve().parents[2]
 NEVER_AT_START = ("celery", "kombu", "redis", "pygls", "lsprotocol", "opentelemetry", "pydantic", "attr", "attrs",
-                  "httpx", "jwt", "cryptography", "PIL")
+                  "httpx", "jwt", "cryptography", "PIL", "alembic", "mako", "pygments")
 """Top-level packages the start must not load: the farm's, the language server's, tracing's when it is off;
 Litestar's pydantic and attrs plugins' (no route takes or answers either: ``app._ServiceApp``; the MCP SDK's
 pydantic is loaded by the lifespan's warm-up, not counted here); httpx, which the runtime API's pulls and pushes
 and the assistant use only when they call out (its import loaded its command line's libraries too); PyJWT and
 cryptography, which the runtime API needs for a bearer token or a stored secret, not to start; Pillow, which
-draws HMI screens. Counted here are the import and ``create_app``: a served process still loads OpenTelemetry and
-cryptography afterwards, on the lifespan's MCP warm-up thread (the MCP SDK imports both)."""
+draws HMI screens; Alembic (with Mako and Pygments), which runs only when a database is behind the newest
+revision (a new SQLite database is made from the schema snapshot: ``lib/schema_snapshot``). Counted here are the
+import and ``create_app``: a served process still loads OpenTelemetry and cryptography afterwards, on the
+lifespan's MCP warm-up thread (the MCP SDK imports both)."""
 
 _SCRIPT = r"""
 import cProfile, json, logging, pstats, sys
