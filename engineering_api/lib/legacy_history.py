@@ -20,7 +20,7 @@ import json
 import logging
 import sqlite3
 from contextlib import closing
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ContextManager, Protocol
 
 import sqlalchemy as sa
 
@@ -29,9 +29,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy import Connection
 
-    from engineering_api.lib.db import Database
-
-__all__ = ("IMPORTED_SUFFIX", "LEGACY_FILE", "adopt", "copy_once", "copy_rows", "found", "retire")
+__all__ = ("IMPORTED_SUFFIX", "LEGACY_FILE", "AdoptingDatabase", "adopt", "copy_once", "copy_rows", "found", "retire")
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +103,16 @@ def retire(path: Path, copied: int | None) -> None:
                    "file is kept as %s%s", copied, path, path.name, IMPORTED_SUFFIX)
 
 
-def adopt(db: Database, data_dir: Path) -> int:
+class AdoptingDatabase(Protocol):
+    """What :func:`adopt` needs of :class:`engineering_api.lib.db.Database` (named by shape: the database module
+    runs the migrations, whose revision 0004 uses this module, so this module may not import it back)."""
+
+    def transaction(self, *, bounded: bool = True) -> ContextManager[Any]: ...
+
+    def locked(self) -> ContextManager[Connection]: ...
+
+
+def adopt(db: AdoptingDatabase, data_dir: Path) -> int:
     """Copy the data dir's history file into ``db`` (one transaction) and retire it; returns how many values."""
     path = found(data_dir)
     if path is None:

@@ -153,9 +153,11 @@ def upgrade(db: MigratedDatabase) -> SchemaState:
         recorded = _recorded_revision(db)
         if recorded == newest:
             return SchemaState(newest, newest, False)
-        if recorded is None and not db.postgres and legacy_history.found(db.data_dir) is None \
-                and make_at_head(db, migrations, newest):
-            return SchemaState(newest, newest, False)
+        if recorded is None and not db.postgres and legacy_history.found(db.data_dir) is None:
+            with db.locked() as conn:
+                made = make_at_head(conn, migrations, newest)
+            if made:
+                return SchemaState(newest, newest, False)
     return upgrade_to(db, head())
 
 

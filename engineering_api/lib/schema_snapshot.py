@@ -8,7 +8,7 @@ the statements that Alembic's revisions leave in ``sqlite_master``, in their ord
 It is the practice Rails documents for a new database (``db:schema:load``: load the current schema instead of
 replaying every migration). ``tests/db/test_schema_snapshot.py`` makes a database both ways and compares their
 ``sqlite_master`` and rows, and fails when the file is not what the revisions make now; write it again with
-``python -m engineering_api.lib.schema_snapshot``.
+``python -m tools.schema_snapshot``.
 
 Importing Alembic brings Mako and Pygments with it (~110 modules); with the revisions run, that was most of
 opening a new database (~0.08 of 0.084 s of CPU, measured 2026-11-27 at load 11), at every first start.
@@ -17,14 +17,11 @@ opening a new database (~0.08 of 0.084 s of CPU, measured 2026-11-27 at load 11)
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
-
-    from engineering_api.lib.migrate import MigratedDatabase
 
 __all__ = ("MIGRATIONS", "SNAPSHOT_NAME", "make_at_head", "newest_revision", "read_snapshot", "snapshot_of")
 
@@ -73,48 +70,25 @@ def snapshot_of(conn: Connection, revision: str) -> str:
     return _HEADER + revision + "\n" + _SEPARATOR.join(statements) + _SEPARATOR
 
 
-def make_at_head(db: MigratedDatabase, migrations: Path, revision: str) -> bool:
-    """Make the empty SQLite database ``db`` at ``revision`` from ``migrations``' snapshot, in one transaction that
-    holds its write lock; False, changing nothing, when the snapshot is at another revision (or missing) or the
-    database has a table (another process made it meanwhile): Alembic's upgrade then decides."""
+def make_at_head(conn: Connection, migrations: Path, revision: str) -> bool:
+    """Make the empty SQLite database on ``conn`` (autocommit) at ``revision`` from ``migrations``' snapshot, in one
+    transaction that holds its write lock; False, changing nothing, when the snapshot is at another revision (or
+    missing) or the database has a table (another process made it meanwhile): Alembic's upgrade then decides."""
     if not (migrations / SNAPSHOT_NAME).is_file():
         return False
     at, statements = read_snapshot(migrations)
     if at != revision:
         return False
-    with db.locked() as conn:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-        try:
-            if conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar():
-                conn.exec_driver_sql("ROLLBACK")
-                return False
-            for statement in statements:
-                conn.exec_driver_sql(statement)
-            conn.exec_driver_sql("INSERT INTO alembic_version (version_num) VALUES (?)", (revision,))
-        except BaseException:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    try:
+        if conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar():
             conn.exec_driver_sql("ROLLBACK")
-            raise
-        conn.exec_driver_sql("COMMIT")
+            return False
+        for statement in statements:
+            conn.exec_driver_sql(statement)
+        conn.exec_driver_sql("INSERT INTO alembic_version (version_num) VALUES (?)", (revision,))
+    except BaseException:
+        conn.exec_driver_sql("ROLLBACK")
+        raise
+    conn.exec_driver_sql("COMMIT")
     return True
-
-
-def _write() -> None:
-    """Write ``head.sqlite.sql`` from a database that Alembic's revisions migrate, in a temporary directory."""
-    import tempfile
-
-    from engineering_api.lib.db import Database
-    from engineering_api.lib.migrate import head, upgrade_to
-
-    with tempfile.TemporaryDirectory() as scratch:
-        db = Database(Path(scratch) / "schema.sqlite", migrate=False)
-        try:
-            upgrade_to(db, head())
-            with db.locked() as conn:
-                (MIGRATIONS / SNAPSHOT_NAME).write_text(snapshot_of(conn, head()), encoding="utf-8")
-        finally:
-            db.close()
-    print(f"wrote {MIGRATIONS / SNAPSHOT_NAME} at revision {head()}", file=sys.stderr)
-
-
-if __name__ == "__main__":
-    _write()

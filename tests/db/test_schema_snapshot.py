@@ -19,9 +19,10 @@ import pytest
 from engineering_api.lib import migrate
 from engineering_api.lib.db import Database
 from engineering_api.lib.migrate import head, state, upgrade_to
-from engineering_api.lib.schema_snapshot import MIGRATIONS, SNAPSHOT_NAME, newest_revision, read_snapshot, snapshot_of
+from engineering_api.lib.schema_snapshot import MIGRATIONS, SNAPSHOT_NAME, newest_revision, read_snapshot
 from tests.db.history_file import write_history_file
 from tools.bounds import HANG_GUARD_S
+from tools.schema_snapshot import made_snapshot
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -47,16 +48,9 @@ def test_the_newest_revision_read_from_the_files_is_alembic_s() -> None:
     assert newest_revision(MIGRATIONS) == head()
 
 
-def test_the_snapshot_is_what_the_revisions_make_now(tmp_path: Path) -> None:
-    _by_alembic(tmp_path / "alembic.sqlite")
-    db = Database(tmp_path / "alembic.sqlite", migrate=False)
-    try:
-        with db.locked() as conn:
-            made = snapshot_of(conn, head())
-    finally:
-        db.close()
-    assert (MIGRATIONS / SNAPSHOT_NAME).read_text(encoding="utf-8") == made, (
-        "the schema snapshot is out of date: python -m engineering_api.lib.schema_snapshot")
+def test_the_snapshot_is_what_the_revisions_make_now() -> None:
+    assert (MIGRATIONS / SNAPSHOT_NAME).read_text(encoding="utf-8") == made_snapshot(), (
+        "the schema snapshot is out of date: python -m tools.schema_snapshot")
     assert read_snapshot(MIGRATIONS)[0] == head()
 
 
