@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from litestar import Litestar
 from litestar.routes import HTTPRoute, WebSocketRoute
 
-from engineering_api.lib.route_options import OptionsOnce
+from engineering_api.lib.route_options import LeanRegistration
 
 if TYPE_CHECKING:
     from litestar.handlers.http_handlers import HTTPRouteHandler
@@ -31,10 +31,11 @@ if TYPE_CHECKING:
 __all__ = ("MappedLitestar",)
 
 
-class MappedLitestar(Litestar, OptionsOnce):
+class MappedLitestar(Litestar, LeanRegistration):
     """Litestar whose ``route_handler_method_map`` is kept between lookups (see the module), and whose paths'
     automatic OPTIONS handlers are cheap to register and name every method of their path
-    (:mod:`engineering_api.lib.route_options`)."""
+    (:mod:`engineering_api.lib.route_options`), and whose handlers' signatures share their parameters'
+    definitions (:mod:`engineering_api.lib.route_signatures`)."""
 
     # Litestar declares __slots__; a subclass without them gets a __dict__ for these two.
     _method_map: dict[str, RouteHandlerMapItem]
@@ -71,7 +72,7 @@ class MappedLitestar(Litestar, OptionsOnce):
         return self._method_map
 
     def _handler_replaced(self, path: str, old: HTTPRouteHandler, new: HTTPRouteHandler) -> None:
-        """A path's automatic OPTIONS handler replaced in its route (``route_options.OptionsOnce``): the route is
+        """A path's automatic OPTIONS handler replaced in its route (``route_options.LeanRegistration``): the route is
         the same, so :meth:`_remap` would not see it."""
         entry: Any = self.__dict__.get("_method_map", {}).get(path)
         if entry is not None and entry.get("OPTIONS") is old:

@@ -4,7 +4,7 @@ Litestar gives every HTTP path it registers an OPTIONS handler that answers 204 
 ``HTTPRoute.create_options_handler``). Each is a route handler of its own: registering one evaluates its function's
 string annotations, builds a signature model (``msgspec.defstruct``) and a kwargs model, all the same for every
 path. With ~490 paths that was ~560 handlers of the app's ~1,200 and ~20% of ``create_app``'s CPU (measured
-2026-11-27). :class:`OptionsOnce` replaces each with a :class:`_PathOptions` handler, which shares the one
+2026-11-27). :class:`LeanRegistration` replaces each with a :class:`_PathOptions` handler, which shares the one
 parsed signature, signature model and kwargs model when no layer above it declares what would make them differ
 (dependencies, parameters, type decoders, a signature namespace); any that does gets its own, as Litestar makes it.
 
@@ -24,6 +24,8 @@ from litestar.handlers.http_handlers import HTTPRouteHandler
 from litestar.routes import HTTPRoute
 from litestar.types.empty import Empty
 
+from engineering_api.lib.route_signatures import parse_signature
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -34,7 +36,7 @@ if TYPE_CHECKING:
     from litestar.types.internal_types import PathParameterDefinition
     from litestar.utils.signature import ParsedSignature
 
-__all__ = ("OptionsOnce", "is_litestar_options")
+__all__ = ("LeanRegistration", "is_litestar_options")
 
 _LITESTAR_OPTIONS = f"{HTTPRoute.create_options_handler.__qualname__}.<locals>.options_handler"
 """The qualified name of the function Litestar's automatic OPTIONS handlers call."""
@@ -56,9 +58,11 @@ def is_litestar_options(handler: Any) -> bool:
             and getattr(fn, "__qualname__", None) == _LITESTAR_OPTIONS)
 
 
-class OptionsOnce(Router):
+class LeanRegistration(Router):
     """The app's router with each path's automatic OPTIONS handler made for its route as a :class:`_PathOptions`
-    (see the module). Mixed in after ``Litestar``, so ``Litestar.register`` registers the handlers it returns."""
+    (see the module), and every other handler's signature parsed from shared parameters
+    (:mod:`engineering_api.lib.route_signatures`). Mixed in after ``Litestar``, so ``Litestar.register`` registers
+    the handlers it returns."""
 
     __slots__ = ()
 
@@ -72,6 +76,8 @@ class OptionsOnce(Router):
                 if is_litestar_options(handler):
                     handlers[index] = _path_options(route, owner=handler.owner)
                     self._handler_replaced(route.path, handler, handlers[index])
+                else:
+                    parse_signature(handler)
         return routes
 
     def _handler_replaced(self, path: str, old: HTTPRouteHandler, new: HTTPRouteHandler) -> None:
