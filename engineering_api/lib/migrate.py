@@ -155,7 +155,10 @@ def upgrade(db: MigratedDatabase) -> SchemaState:
             return SchemaState(newest, newest, False)
         if recorded is None and not db.postgres and legacy_history.found(db.data_dir) is None:
             with db.locked() as conn:
-                made = make_at_head(conn, migrations, newest)
+                try:
+                    made = make_at_head(conn, migrations, newest)
+                except Exception as exc:  # rolled back: told as a failed upgrade is
+                    raise _failed(db, None, newest, exc) from exc
             if made:
                 return SchemaState(newest, newest, False)
     return upgrade_to(db, head())
@@ -208,14 +211,7 @@ def upgrade_to(db: MigratedDatabase, target: str) -> SchemaState:
                 "newer one).", code="SCHEMA_NEWER_THAN_BUILD", details={"from": before, "to": target}) from None
         except Exception as exc:
             conn.exec_driver_sql("ROLLBACK")
-            if _is_full(exc):
-                where = "the PostgreSQL database" if db.postgres else (db.file or "the database")
-                raise InsufficientStorageError.at(
-                    where, f"the schema upgrade from {before or 'an empty database'} to {target}") from exc
-            raise MigrationError(
-                f"the database schema could not be upgraded from {before or 'its unversioned state'} to {target}: "
-                f"{type(exc).__name__}: {exc}; the database was left as it was",
-                details={"from": before, "to": target}) from exc
+            raise _failed(db, before, target, exc) from exc
         except BaseException:
             conn.exec_driver_sql("ROLLBACK")
             raise
@@ -243,6 +239,18 @@ def _run(conn: Connection, target: str, attributes: dict[str, Any]) -> None:
 
 class _NewerSchema(Exception):
     """The recorded revision is none of this build's (raised and turned into MigrationError inside the lock)."""
+
+
+def _failed(db: MigratedDatabase, before: str | None, target: str, exc: Exception) -> EngineeringError:
+    """What the caller of an upgrade from ``before`` to ``target`` that raised ``exc`` (rolled back) is told."""
+    if _is_full(exc):
+        where = "the PostgreSQL database" if db.postgres else (db.file or "the database")
+        return InsufficientStorageError.at(
+            where, f"the schema upgrade from {before or 'an empty database'} to {target}")
+    return MigrationError(
+        f"the database schema could not be upgraded from {before or 'its unversioned state'} to {target}: "
+        f"{type(exc).__name__}: {exc}; the database was left as it was",
+        details={"from": before, "to": target})
 
 
 def _is_full(exc: BaseException) -> bool:

@@ -16,11 +16,13 @@ from typing import Any
 
 import pytest
 
+from engineering_api import cli
 from engineering_api.lib import migrate
 from engineering_api.lib.db import Database
 from engineering_api.lib.migrate import head, state, upgrade_to
 from engineering_api.lib.schema_snapshot import MIGRATIONS, SNAPSHOT_NAME, newest_revision, read_snapshot
 from tests.db.history_file import write_history_file
+from tests.db.test_migration_messages import full_disk_for_ddl
 from tools.bounds import HANG_GUARD_S
 from tools.schema_snapshot import made_snapshot
 
@@ -126,3 +128,16 @@ def test_the_newest_revision_is_read_only_from_one_line_of_descent(
 def test_migrations_somewhere_else_are_read_there(tmp_path: Path) -> None:
     assert migrate._scripts_dir("engineering_api:migrations") == MIGRATIONS
     assert migrate._scripts_dir(str(tmp_path)) == tmp_path
+
+
+def test_a_full_disk_while_a_new_database_is_made_is_told_as_a_failed_upgrade(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data_dir = tmp_path / "node"
+    with full_disk_for_ddl():
+        assert cli.main(["db", "upgrade", "--data-dir", str(data_dir)]) == 2
+    err = capsys.readouterr().err
+    database = data_dir / "engineering-api.sqlite3"
+    assert err.startswith(f"error: No space left on the device at {database}: the schema upgrade from an empty "
+                          f"database to {head()} could not be written, and nothing was changed."), err
+    with closing(sqlite3.connect(database)) as conn:
+        assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)  # rolled back whole
