@@ -195,6 +195,7 @@ def upgrade_to(db: MigratedDatabase, target: str) -> SchemaState:
     after_commit: list[Callable[[], None]] = []
     with db.locked() as conn:
         conn.exec_driver_sql("BEGIN" if db.postgres else "BEGIN IMMEDIATE")
+        before: str | None = None  # not read yet when the lock or the read itself fails (two recorded revisions)
         try:
             if db.postgres:
                 conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_LOCK_KEY})")

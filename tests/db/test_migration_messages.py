@@ -16,7 +16,7 @@ from sqlalchemy import Engine, event
 
 from engineering_api import cli
 from engineering_api.lib.db import Database
-from engineering_api.lib.migrate import head, state, upgrade_to
+from engineering_api.lib.migrate import MigrationError, head, state, upgrade_to
 from tests.full_disk import sqlite_full
 
 
@@ -83,3 +83,16 @@ def test_a_database_newer_than_the_build_is_said_to_be_newer(tmp_path: Path,
     db = Database(database, migrate=False)
     assert state(db).newer
     db.close()
+
+
+def test_a_revision_that_cannot_be_read_is_a_migration_error(tmp_path: Path) -> None:
+    """Two rows in ``alembic_version`` (a hand edit, a bad restore): Alembic refuses to read the revision, and the
+    open says the upgrade failed and nothing changed. The failure came before the revision was known, and it was an
+    UnboundLocalError."""
+    database = _at_0003(tmp_path / "node")
+    with sqlite3.connect(database) as conn:
+        conn.execute("INSERT INTO alembic_version VALUES ('0002')")
+    with pytest.raises(MigrationError, match="could not be upgraded .* the database was left as it was"):
+        Database(database, data_dir=tmp_path / "node").close()
+    with sqlite3.connect(database) as conn:
+        assert sorted(r[0] for r in conn.execute("SELECT version_num FROM alembic_version")) == ["0002", "0003"]
