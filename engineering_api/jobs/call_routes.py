@@ -50,8 +50,8 @@ if TYPE_CHECKING:
     from engineering_api.services import Services
 
 __all__ = (
-    "KEYED_ANSWERS", "CallAnswer", "CallBody", "KeyedCallOperation", "RouteOptions", "Runner", "build_call_route",
-    "build_call_routes", "declared_route", "inline_context", "key_caller",
+    "KEYED_ANSWERS", "CallAnswer", "CallBody", "CallRequest", "KeyedCallOperation", "RouteOptions", "Runner",
+    "build_call_route", "build_call_routes", "declared_route", "inline_context", "key_caller",
     "run_inline", "service_call", "services_in",
 )
 
@@ -178,11 +178,12 @@ def services_in(context: OperationContext) -> Services:
 
 
 CallAnswer = Response[Any]
-"""The answer of a built route's handler. Each route names its envelope for it in its ``signature_namespace``, where
-Litestar resolves the handler's (string) annotations: the handlers are written once, per kind, and no signature is
-assembled at run time."""
+"""The answer of a built route's handler. Each route names its envelope for it (:func:`_typed`): the handlers are
+written once, per kind, and only their annotations name the route's types."""
 CallBody = Any
 """The JSON body of a built route's handler, named the same way."""
+CallRequest = Request[Any, Any, Any]
+"""The request a built route's handler takes."""
 _ANNOTATED: Any = typing.Annotated  # subscripted with a field's type: a value, as for _JSON_BODY
 _FROM_PATH: Any = FromPath
 _JSON_BODY: Any = JSONBody  # subscripted with a declared Struct: a value mypy cannot check as a type expression
@@ -340,14 +341,14 @@ def _handler(call: Operation[Any, Any], built: CallRoute, inputs: _Inputs, run: 
         return ok(result, "OK" if message is None else message(result), status_code=status)
 
     if inputs.body is not None:
-        async def with_body(request: Request[Any, Any, Any], data: CallBody) -> CallAnswer:
+        async def with_body(request: CallRequest, data: CallBody) -> CallAnswer:
             return await answer(request, data, {})
 
-        return with_body
+        return _typed(with_body, answer_type, _JSON_BODY[inputs.body])
 
     if inputs.query:
         # The query parameters are the input's fields: named at run time, as only a signature names them to Litestar.
-        async def with_query(request: Request[Any, Any, Any], **arguments: Any) -> CallAnswer:
+        async def with_query(request: CallRequest, **arguments: Any) -> CallAnswer:
             return await answer(request, None, arguments)
 
         # The path's parameters first, as Litestar documents those the signature names, in its order.
@@ -355,10 +356,22 @@ def _handler(call: Operation[Any, Any], built: CallRoute, inputs: _Inputs, run: 
         sign(with_query, [*path, *inputs.query], Response[answer_type])
         return with_query
 
-    async def without_body(request: Request[Any, Any, Any]) -> CallAnswer:
+    async def without_body(request: CallRequest) -> CallAnswer:
         return await answer(request, None, {})
 
-    return without_body
+    return _typed(without_body, answer_type)
+
+
+def _typed(handler: Callable[..., Any], answer_type: Any, body: Any = None) -> Callable[..., Any]:
+    """``handler`` with each annotation's text (``CallRequest``, ``CallBody``, ``CallAnswer``) replaced by the object
+    it names on this route: the request, the body's Struct, the answer's envelope (``answer_type``).
+
+    Litestar (2.25, ``litestar/utils/signature.py`` ``get_fn_type_hints``) evaluates a handler's text annotations
+    with ``typing.get_type_hints``, a ``compile()`` per annotation per route (154 of a start's ~3,000, issue 75);
+    annotations that are objects already are taken as they are."""
+    named = {"CallRequest": CallRequest, "CallBody": body, "CallAnswer": Response[answer_type]}
+    handler.__annotations__ = {name: named[text] for name, text in handler.__annotations__.items()}
+    return handler
 
 
 def _refuse_awaitable(call: Operation[Any, Any], result: Any) -> typing.NoReturn:
@@ -388,11 +401,10 @@ def build_call_route(call: Operation[Any, Any], options: RouteOptions, run: Runn
     inputs = _Inputs.of(call, built)
     answer_type: Any = built.answer or (
         Any if call.output is None else envelope_type(call.output, f"{built.route_id}Response"))
-    namespace = {"CallAnswer": Response[answer_type], "CallBody": _JSON_BODY[inputs.body]}
     return route(
         inputs.path_of(spec.path), http_method=spec.method, operation_id=built.route_id, summary=call.summary,
         description=call.description or call.summary, tags=[call.section], status_code=built.status_code,
-        signature_namespace=namespace, **options(call, inputs.body is not None, bool(inputs.path or inputs.query)),
+        **options(call, inputs.body is not None, bool(inputs.path or inputs.query)),
     )(_handler(call, built, inputs, run, blocking, answer_type))
 
 
