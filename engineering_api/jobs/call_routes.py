@@ -326,7 +326,7 @@ def _handler(call: Operation[Any, Any], built: CallRoute, inputs: _Inputs, run: 
 
     The handler is a coroutine that hands the call to a thread itself: Litestar's ``sync_to_thread`` wraps a handler
     again each time another handler joins its path, so a second method on the path would answer a coroutine."""
-    message, status = call.message, built.status_code
+    message, status, media_type = call.message, built.status_code, built.media_type
 
     on_loop = inspect.iscoroutinefunction(call.handler)
 
@@ -338,6 +338,8 @@ def _handler(call: Operation[Any, Any], built: CallRoute, inputs: _Inputs, run: 
             result = await sync_to_thread(run, request, call, data) if blocking else run(request, call, data)
             if inspect.isawaitable(result):
                 _refuse_awaitable(call, result)
+        if media_type is not None:
+            return Response(result, media_type=media_type, status_code=status)
         return ok(result, "OK" if message is None else message(result), status_code=status)
 
     if inputs.body is not None:
@@ -400,10 +402,12 @@ def build_call_route(call: Operation[Any, Any], options: RouteOptions, run: Runn
                          "route built from its declaration (docs/add-an-api-call.md)")
     inputs = _Inputs.of(call, built)
     answer_type: Any = built.answer or (
-        Any if call.output is None else envelope_type(call.output, f"{built.route_id}Response"))
+        Any if call.output is None else call.output if built.media_type
+        else envelope_type(call.output, f"{built.route_id}Response"))
+    media = {} if built.media_type is None else {"media_type": built.media_type}
     return route(
         inputs.path_of(spec.path), http_method=spec.method, operation_id=built.route_id, summary=call.summary,
-        description=call.description or call.summary, tags=[call.section], status_code=built.status_code,
+        description=call.description or call.summary, tags=[call.section], status_code=built.status_code, **media,
         **options(call, inputs.body is not None, bool(inputs.path or inputs.query)),
     )(_handler(call, built, inputs, run, blocking, answer_type))
 
