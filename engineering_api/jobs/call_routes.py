@@ -404,7 +404,7 @@ def build_call_route(call: Operation[Any, Any], options: RouteOptions, run: Runn
     answer_type: Any = built.answer or (
         Any if call.output is None else call.output if built.media_type
         else envelope_type(call.output, f"{built.route_id}Response"))
-    media = {} if built.media_type is None else {"media_type": built.media_type}
+    media: dict[str, Any] = {} if built.media_type is None else {"media_type": built.media_type}
     return route(
         inputs.path_of(spec.path), http_method=spec.method, operation_id=built.route_id, summary=call.summary,
         description=call.description or call.summary, tags=[call.section], status_code=built.status_code, **media,
