@@ -231,6 +231,8 @@ class _Inputs:
     """Makes the input from the path's values and the body's or query's Struct (:attr:`CallRoute.convert`)."""
     given: type[msgspec.Struct] | None = None
     """The query's Struct when :attr:`convert` makes the input from it."""
+    deep: tuple[str, ...] = ()
+    """The path parameter of any depth (:attr:`CallRoute.any_depth`), which the handler takes as text."""
 
     @classmethod
     def of(cls, call: Operation[Any, Any], built: CallRoute) -> _Inputs:
@@ -255,7 +257,8 @@ class _Inputs:
         if body is call.input and names:
             problems.append("a body beside path parameters needs a Struct of its own (CallRoute.body)")
         query = cls._query(call, built, call.input, from_query, problems)
-        return cls(call.input, tuple((name, fields[name].name) for name in names), body, *query)
+        return cls(call.input, tuple((name, fields[name].name) for name in names), body, *query,
+                   deep=cls._deep(call, built, names))
 
     @classmethod
     def _converted(cls, call: Operation[Any, Any], built: CallRoute) -> _Inputs:
@@ -272,7 +275,22 @@ class _Inputs:
         fields = tuple(f.encode_name for f in msgspec.structs.fields(given) if f.encode_name not in names)
         query = cls._query(call, built, given, fields if reads_query else (), problems)
         return cls(call.input, tuple((name, name) for name in names), None if reads_query else given, *query,
-                   convert=built.convert, given=given if reads_query else None)
+                   convert=built.convert, given=given if reads_query else None,
+                   deep=cls._deep(call, built, names))
+
+    @staticmethod
+    def _deep(call: Operation[Any, Any], built: CallRoute, names: list[str]) -> tuple[str, ...]:
+        """The path parameter of any depth, as a tuple (none or one).
+
+        Raises:
+            ValueError: :attr:`CallRoute.any_depth` names no parameter, or not the path's last (Litestar matches a
+            ``path`` parameter to the path's end)."""
+        if built.any_depth is None:
+            return ()
+        if not names or names[-1] != built.any_depth or not call.route or not call.route.path.endswith("}"):
+            raise ValueError(f"{call.name}: any_depth={built.any_depth!r} is not the last segment of its path "
+                             "(docs/add-an-api-call.md)")
+        return (built.any_depth,)
 
     @staticmethod
     def _query(call: Operation[Any, Any], built: CallRoute, struct: type[msgspec.Struct] | None,
@@ -297,15 +315,19 @@ class _Inputs:
         return {wire: int if hints.get(name) is int else str for wire, name in self.path}
 
     def path_of(self, path: str) -> str:
-        """``path`` as Litestar declares it, each parameter typed as its input field (``{alarmId:int}``)."""
-        kinds = self.path_kinds()
-        return PATH_PARAMETER.sub(lambda m: "{%s:%s}" % (m.group(1), kinds[m.group(1)].__name__), path)
+        """``path`` as Litestar declares it, each parameter typed as its input field (``{alarmId:int}``), or
+        ``path`` when it takes any depth (:attr:`deep`: ``{route:path}``)."""
+        kinds = {**{wire: kind.__name__ for wire, kind in self.path_kinds().items()},
+                 **{wire: "path" for wire in self.deep}}
+        return PATH_PARAMETER.sub(lambda m: "{%s:%s}" % (m.group(1), kinds[m.group(1)]), path)
 
     def make(self, path_values: dict[str, Any], body: Any, arguments: dict[str, Any]) -> Any:
         """The call's input: the body itself when it is the input, else the path's values, the body's fields and the
         query parameters' values (``arguments``, by keyword: Litestar has checked each); or what
         :attr:`convert` makes of them."""
         queried = {name: arguments[keyword] for keyword, name in self.query_fields}
+        if self.deep:  # Litestar's path_params hold a deep path as a pathlib.Path; the handler took it as text
+            path_values = {**path_values, **{wire: arguments[wire] for wire in self.deep}}
         if self.convert is not None:
             given = body if self.given is None else self.given(**queried)
             return self.convert({wire: path_values[wire] for wire, _ in self.path}, given)
@@ -348,8 +370,9 @@ def _handler(call: Operation[Any, Any], built: CallRoute, inputs: _Inputs, run: 
 
         return _typed(with_body, answer_type, _JSON_BODY[inputs.body])
 
-    if inputs.query:
-        # The query parameters are the input's fields: named at run time, as only a signature names them to Litestar.
+    if inputs.query or inputs.deep:
+        # The query parameters are the input's fields: named at run time, as only a signature names them to Litestar;
+        # so is a deep path's, which Litestar would otherwise document as its pathlib.Path (format: uri).
         async def with_query(request: CallRequest, **arguments: Any) -> CallAnswer:
             return await answer(request, None, arguments)
 

@@ -100,6 +100,9 @@ class CallRoute:
     blocking: bool = False
     """Whether the call may wait (a key change waits for its notification, up to seconds): then it runs in a worker
     thread, not on the event loop, where other requests would wait with it."""
+    any_depth: str | None = None
+    """The path parameter (its wire name) that takes a path of any depth, slashes included, as text: the last of the
+    path (``route`` of ``/api/command/info/{route}``, Litestar's ``{route:path}``)."""
     media_type: str | None = None
     """The answer's media type when the answer is the call's result itself, not its JSON envelope (``text/plain``:
     the whole documentation as one text). None: the envelope, as JSON."""
