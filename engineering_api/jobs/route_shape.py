@@ -178,7 +178,18 @@ def sign(handler: Callable[..., Any], parameters: Iterable[tuple[str, Any, Any]]
     (``inspect.signature``, which reads ``__signature__``, PEP 362) and types it (``typing.get_type_hints``, which
     reads ``__annotations__``). A handler's own ``parameters=`` are neither validated nor documented (tried:
     ``?limit=abc`` against ``Parameter(int, query="limit", ge=1)`` reached the handler, and the OpenAPI entry listed
-    no parameter)."""
+    no parameter).
+
+    Also tried (issue 75), a written handler ``(request, data, given: Inputs)`` whose query parameters come from a
+    dependency, ``dependencies={"given": Provide(Inputs)}`` with ``Inputs`` a dataclass of
+    ``Annotated[int | None, Parameter(query="limit", ge=1)]`` fields: Litestar documents those parameters as it does
+    a signature's (byte-equal) and validates them, but (1) it resolves dependencies before it parses the handler's
+    own arguments (``litestar/routes/http.py`` line 171, ``resolve_dependencies``, then line 174,
+    ``signature_model.parse_values_from_connection_kwargs``), so a request with a bad body and a bad query value
+    answers the query's error alone where today it lists both; (2) an error names the dependency's field
+    (``continuation_point``), not the parameter (``continuationPoint``); (3) ``Inputs`` would still be made at run
+    time per route from the operation's input fields and options (``dataclasses.make_dataclass``, which compiles
+    an ``__init__`` per class): the assembly moved, not gone."""
     signature = [inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request)] if request else []
     signature += [
         inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation,
