@@ -348,7 +348,7 @@ def _handler(call: Operation[Any, Any], built: CallRoute, inputs: _Inputs, run: 
 
     The handler is a coroutine that hands the call to a thread itself: Litestar's ``sync_to_thread`` wraps a handler
     again each time another handler joins its path, so a second method on the path would answer a coroutine."""
-    message, status, media_type = call.message, built.status_code, built.media_type
+    message, status, media_type, outcome = call.message, built.status_code, built.media_type, built.outcome
 
     on_loop = inspect.iscoroutinefunction(call.handler)
 
@@ -362,7 +362,11 @@ def _handler(call: Operation[Any, Any], built: CallRoute, inputs: _Inputs, run: 
                 _refuse_awaitable(call, result)
         if media_type is not None:
             return Response(result, media_type=media_type, status_code=status)
-        return ok(result, "OK" if message is None else message(result), status_code=status)
+        said = "OK" if message is None else message(result)
+        if outcome is not None:
+            data, answered = outcome(result)
+            return ok(data, said, status_code=answered)
+        return ok(result, said, status_code=status)
 
     if inputs.body is not None:
         async def with_body(request: CallRequest, data: CallBody) -> CallAnswer:

@@ -66,7 +66,6 @@ HAND_WRITTEN_CALLS: dict[str, int] = {
     "engineering_api.domain.assistant.routes": 1,  # the models: an optional body, the provider awaited on the loop
     "engineering_api.domain.compat": 1,  # the local key: the client's address and the Host
     "engineering_api.domain.system": 1,  # settings: the raw body and the Host
-    "engineering_api.runtime.opcua_routes": 1,  # 201 or 200 as the server was started or already listening
     "engineering_api.runtime.pulls_routes": 1,  # the webhook: a raw JSON or XML document
 }
 """The ledger of inline calls (runtime and service calls) whose routes are not built from their declarations
