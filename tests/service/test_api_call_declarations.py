@@ -61,9 +61,10 @@ HAND_WRITTEN: dict[str, int] = {
 shrink; a new call is an operation (docs/add-an-api-call.md)."""
 
 HAND_WRITTEN_CALLS: dict[str, int] = {
-    # Inline calls whose routes are still written by hand, by module: a raw document, a status and answer that depend
-    # on the result, or a call only its route can serve (served_by_its_route: the request itself, the running app).
-    "engineering_api.domain.assistant.routes": 1,  # the models: an optional body, the provider awaited on the loop
+    # Inline calls whose routes are still written by hand, by module: a raw document, or a call only its route can
+    # serve (served_by_its_route: it reads the request itself).
+    # the models: an optional body, and a provider's failure answered 502 by its controller's exception handler
+    "engineering_api.domain.assistant.routes": 1,
     "engineering_api.domain.compat": 1,  # the local key: the client's address and the Host
     "engineering_api.domain.system": 1,  # settings: the raw body and the Host
     "engineering_api.runtime.pulls_routes": 1,  # the webhook: a raw JSON or XML document
