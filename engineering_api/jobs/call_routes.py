@@ -198,13 +198,13 @@ RouteOptions = Callable[[Operation[Any, Any], bool, bool], dict[str, Any]]
 def _query_parameters(struct: type[msgspec.Struct], names: tuple[str, ...],
                       docs: Mapping[str, str]) -> tuple[tuple[str, Any, Any], ...]:
     """The handler's query parameters for the fields of ``struct`` named ``names`` (by wire name): (keyword,
-    annotation, default), each typed as its field, with its bounds, pattern and the description ``docs`` give."""
-    hints = typing.get_type_hints(struct, include_extras=True)
+    annotation, default), each typed as its field (msgspec's type of it, with its ``Meta``: the annotations are
+    evaluated once), with its bounds, pattern and the description ``docs`` give."""
     found = []
     for info in msgspec.structs.fields(struct):
         if info.encode_name not in names:
             continue
-        bare, options = unconstrained(hints[info.name])
+        bare, options = unconstrained(info.type)
         if info.encode_name in docs:
             options["description"] = docs[info.encode_name]
         default = (info.default if info.default is not msgspec.NODEFAULT
