@@ -36,7 +36,6 @@ from engineering_api.domain.assistant import AssistantController
 from engineering_api.domain.files import FilesController
 from engineering_api.domain.hmi_render import ROUTES as HMI_RENDER_ROUTES
 from engineering_api.domain.compat import CompatController
-from engineering_api.domain.discovery import DiscoveryController
 from engineering_api.domain import compat as compat_calls
 from engineering_api.domain import discovery as discovery_calls
 from engineering_api.domain import keys as key_calls
@@ -315,7 +314,6 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             *build_handlers(services.operations),
             JobController,
             SystemController,
-            DiscoveryController,
             McpController,
             AssistantController,
             FilesController,

@@ -6,20 +6,18 @@ import re
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from litestar import Controller, Request, Response, get
-from litestar.params import FromPath
-
 from engineering_api.docs import openapi_document_ready
 from engineering_api.backend.errors import NotFoundError
-from engineering_api.jobs.call_routes import declared_route, service_call
+from engineering_api.jobs.call_routes import service_call
 from engineering_api.jobs.operations import CallRoute
-from engineering_api.lib.responses import Envelope, ok
+from engineering_api.lib.responses import Envelope
 from engineering_api.lib.schema import CamelStruct
 
 if TYPE_CHECKING:
+    from engineering_api.jobs.operations import OperationContext
     from engineering_api.services import Services
 
-__all__ = ("CALLS", "DiscoveryController")
+__all__ = ("CALLS",)
 
 _TYPED_PARAM = re.compile(r"\{(\w+):\w+\}")
 """Litestar's ``{name:str}``; discovery shows the published form ``{name}``, as OpenAPI does."""
@@ -88,8 +86,43 @@ class GetCommandInfoResponse(Envelope[CommandInfo]): ...
 
 
 _SECTION = "Discovery"
-# Both read the running app (its routes, its OpenAPI document): the list from its route's context
-# (OperationContext.app); the info, at a path of any depth ({route:path}), only from its own route.
+
+
+class CommandRoute(CamelStruct):
+    """A route's path (with or without ``/api``), of any depth, or an operation's name or id."""
+
+    route: str
+
+
+async def _command_info(context: OperationContext, given: CommandRoute) -> CommandInfo:
+    """Parameters, body schema and responses of one route (path with or without ``/api``, or an operation)."""
+    route = given.route
+    wanted = route.strip("/")
+    if not wanted.startswith("api/") and "/" in wanted:
+        wanted = "api/" + wanted
+    app: Any = context.app  # set by the route (a service call that reads the running app is no MCP tool)
+    services: Services = app.state.services
+    schema = await openapi_document_ready(app)
+    operation = services.operations.get(route.strip("/"))
+    matches: list[dict[str, Any]] = []
+    for path, item in schema.get("paths", {}).items():
+        for method, op in item.items():
+            if not isinstance(op, dict) or "operationId" not in op:
+                continue
+            by_path = path.strip("/") == wanted
+            by_op = operation is not None and any(
+                e.operation == operation.name and e.path == path and e.method == method.upper()
+                for e in _entries(app)
+            )
+            if by_path or by_op or op["operationId"].lower() == route.strip("/").lower():
+                matches.append({"method": method.upper(), "path": path, **op})
+    if not matches:
+        raise NotFoundError(f"no route or operation matches {route!r}; see GET /api/command/list",
+                            code="COMMAND_NOT_FOUND")
+    return CommandInfo(route=route.strip("/"), operations=matches, components=_components(schema, matches))
+
+
+# Both read the running app (its routes, its OpenAPI document) from their route's context (OperationContext.app).
 _REST_ONLY = "describes the REST routes; MCP lists its own tools (find_tools)"
 _call = partial(service_call, section=_SECTION, no_mcp_tool=_REST_ONLY)
 LIST = _call("command.list", "GET /api/command/list", "Every API route",
@@ -97,43 +130,11 @@ LIST = _call("command.list", "GET /api/command/list", "Every API route",
              built_route=CallRoute("ListCommands", ListCommandsResponse),
              description="Every API route with its controller (section), method, role and operation name.")
 INFO = _call("command.info", "GET /api/command/info/{route}", "One route's parameters, body and answers",
-             errors=(NotFoundError,))
+             errors=(NotFoundError,), handler=_command_info, input_type=CommandRoute, output=CommandInfo,
+             built_route=CallRoute("GetCommandInfo", GetCommandInfoResponse, any_depth="route"),
+             description=_command_info.__doc__ or "")
 CALLS = (LIST, INFO)
 """The discovery calls, declared once (service calls of the registry)."""
-
-
-class DiscoveryController(Controller):
-    """Self-description of the API."""
-
-    tags = [_SECTION]
-
-    @get("/api/command/info/{route:path}", operation_id="GetCommandInfo", **declared_route(INFO, params=True))
-    async def command_info(
-        self, request: Request[Any, Any, Any], route: FromPath[str]
-    ) -> Response[GetCommandInfoResponse]:
-        """Parameters, body schema and responses of one route (path with or without ``/api``, or an operation)."""
-        wanted = route.strip("/")
-        if not wanted.startswith("api/") and "/" in wanted:
-            wanted = "api/" + wanted
-        services: Services = request.app.state.services
-        schema = await openapi_document_ready(request.app)
-        operation = services.operations.get(route.strip("/"))
-        matches: list[dict[str, Any]] = []
-        for path, item in schema.get("paths", {}).items():
-            for method, op in item.items():
-                if not isinstance(op, dict) or "operationId" not in op:
-                    continue
-                by_path = path.strip("/") == wanted
-                by_op = operation is not None and any(
-                    e.operation == operation.name and e.path == path and e.method == method.upper()
-                    for e in _entries(request.app)
-                )
-                if by_path or by_op or op["operationId"].lower() == route.strip("/").lower():
-                    matches.append({"method": method.upper(), "path": path, **op})
-        if not matches:
-            raise NotFoundError(f"no route or operation matches {route!r}; see GET /api/command/list",
-                                code="COMMAND_NOT_FOUND")
-        return ok(CommandInfo(route=route.strip("/"), operations=matches, components=_components(schema, matches)))
 
 
 def _components(schema: dict[str, Any], matches: list[dict[str, Any]]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import msgspec
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response, post
 from litestar.params import JSONBody
 
 from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupportedError, ValidationError
@@ -205,6 +205,10 @@ async def _search(context: OperationContext, query: DocSearch) -> Any:
     return (await _docs(context.app)).search(query.q)
 
 
+async def _full_text(context: OperationContext, _data: None) -> str:
+    return (await _docs(context.app)).full_text()
+
+
 class AuditQuery(CamelStruct):
     """Which audit records to list."""
 
@@ -239,7 +243,9 @@ SETTINGS_GET = _call("system.settings.get", "GET /api/settings", "Current server
 # its route reads the raw body (to name each field that is not changeable) and the Host the request came through
 SETTINGS_SAVE = _call("system.settings.save", "POST /api/settings", "Save server settings", no_mcp_tool=_ADMIN_ONLY,
                       role=Role.ADMIN, mutating=True, errors=(ConflictError, ValidationError))
-DOCS = _call("system.docs", "GET /api/docs", "The whole API documentation as text", no_mcp_tool=_DOCS_ROUTE)
+DOCS = _call("system.docs", "GET /api/docs", "The whole API documentation as text", handler=_full_text, output=str,
+             no_mcp_tool=_DOCS_ROUTE, built_route=CallRoute("GetDocs", media_type="text/plain"),
+             description="The whole API documentation as one text document (for LLMs and humans).")
 DOC_SECTIONS = _call("system.docs.sections", "GET /api/docs/sections", "Documentation sections",
                      handler=_sections, no_mcp_tool=_DOCS_ROUTE, public=True,
                      built_route=CallRoute("ListDocSections"), description="Documentation sections. No key needed.")
@@ -292,11 +298,6 @@ class SystemController(Controller):
         stored.update(changes)
         KeyValueStore(services.db).set("settings", stored)
         return ok(settings_view(services), "settings saved")
-
-    @get("/api/docs", operation_id="GetDocs", media_type="text/plain", **declared_route(DOCS))
-    async def full_docs(self, request: Request[Any, Any, Any]) -> Response[str]:
-        """The whole API documentation as one text document (for LLMs and humans)."""
-        return Response(content=(await _docs(request.app)).full_text(), media_type="text/plain")
 
 
 def _headless(kind: str) -> NotSupportedError:

@@ -50,8 +50,8 @@ if TYPE_CHECKING:
     from engineering_api.services import Services
 
 __all__ = (
-    "KEYED_ANSWERS", "CallAnswer", "CallBody", "KeyedCallOperation", "RouteOptions", "Runner", "build_call_route",
-    "build_call_routes", "declared_route", "inline_context", "key_caller",
+    "KEYED_ANSWERS", "CallAnswer", "CallBody", "CallRequest", "KeyedCallOperation", "RouteOptions", "Runner",
+    "build_call_route", "build_call_routes", "declared_route", "inline_context", "key_caller",
     "run_inline", "service_call", "services_in",
 )
 
@@ -178,11 +178,12 @@ def services_in(context: OperationContext) -> Services:
 
 
 CallAnswer = Response[Any]
-"""The answer of a built route's handler. Each route names its envelope for it in its ``signature_namespace``, where
-Litestar resolves the handler's (string) annotations: the handlers are written once, per kind, and no signature is
-assembled at run time."""
+"""The answer of a built route's handler. Each route names its envelope for it (:func:`_typed`): the handlers are
+written once, per kind, and only their annotations name the route's types."""
 CallBody = Any
 """The JSON body of a built route's handler, named the same way."""
+CallRequest = Request[Any, Any, Any]
+"""The request a built route's handler takes."""
 _ANNOTATED: Any = typing.Annotated  # subscripted with a field's type: a value, as for _JSON_BODY
 _FROM_PATH: Any = FromPath
 _JSON_BODY: Any = JSONBody  # subscripted with a declared Struct: a value mypy cannot check as a type expression
@@ -197,13 +198,13 @@ RouteOptions = Callable[[Operation[Any, Any], bool, bool], dict[str, Any]]
 def _query_parameters(struct: type[msgspec.Struct], names: tuple[str, ...],
                       docs: Mapping[str, str]) -> tuple[tuple[str, Any, Any], ...]:
     """The handler's query parameters for the fields of ``struct`` named ``names`` (by wire name): (keyword,
-    annotation, default), each typed as its field, with its bounds, pattern and the description ``docs`` give."""
-    hints = typing.get_type_hints(struct, include_extras=True)
+    annotation, default), each typed as its field (msgspec's type of it, with its ``Meta``: the annotations are
+    evaluated once), with its bounds, pattern and the description ``docs`` give."""
     found = []
     for info in msgspec.structs.fields(struct):
         if info.encode_name not in names:
             continue
-        bare, options = unconstrained(hints[info.name])
+        bare, options = unconstrained(info.type)
         if info.encode_name in docs:
             options["description"] = docs[info.encode_name]
         default = (info.default if info.default is not msgspec.NODEFAULT
@@ -230,6 +231,8 @@ class _Inputs:
     """Makes the input from the path's values and the body's or query's Struct (:attr:`CallRoute.convert`)."""
     given: type[msgspec.Struct] | None = None
     """The query's Struct when :attr:`convert` makes the input from it."""
+    deep: tuple[str, ...] = ()
+    """The path parameter of any depth (:attr:`CallRoute.any_depth`), which the handler takes as text."""
 
     @classmethod
     def of(cls, call: Operation[Any, Any], built: CallRoute) -> _Inputs:
@@ -254,7 +257,8 @@ class _Inputs:
         if body is call.input and names:
             problems.append("a body beside path parameters needs a Struct of its own (CallRoute.body)")
         query = cls._query(call, built, call.input, from_query, problems)
-        return cls(call.input, tuple((name, fields[name].name) for name in names), body, *query)
+        return cls(call.input, tuple((name, fields[name].name) for name in names), body, *query,
+                   deep=cls._deep(call, built, names))
 
     @classmethod
     def _converted(cls, call: Operation[Any, Any], built: CallRoute) -> _Inputs:
@@ -271,7 +275,22 @@ class _Inputs:
         fields = tuple(f.encode_name for f in msgspec.structs.fields(given) if f.encode_name not in names)
         query = cls._query(call, built, given, fields if reads_query else (), problems)
         return cls(call.input, tuple((name, name) for name in names), None if reads_query else given, *query,
-                   convert=built.convert, given=given if reads_query else None)
+                   convert=built.convert, given=given if reads_query else None,
+                   deep=cls._deep(call, built, names))
+
+    @staticmethod
+    def _deep(call: Operation[Any, Any], built: CallRoute, names: list[str]) -> tuple[str, ...]:
+        """The path parameter of any depth, as a tuple (none or one).
+
+        Raises:
+            ValueError: :attr:`CallRoute.any_depth` names no parameter, or not the path's last (Litestar matches a
+            ``path`` parameter to the path's end)."""
+        if built.any_depth is None:
+            return ()
+        if not names or names[-1] != built.any_depth or not call.route or not call.route.path.endswith("}"):
+            raise ValueError(f"{call.name}: any_depth={built.any_depth!r} is not the last segment of its path "
+                             "(docs/add-an-api-call.md)")
+        return (built.any_depth,)
 
     @staticmethod
     def _query(call: Operation[Any, Any], built: CallRoute, struct: type[msgspec.Struct] | None,
@@ -296,15 +315,19 @@ class _Inputs:
         return {wire: int if hints.get(name) is int else str for wire, name in self.path}
 
     def path_of(self, path: str) -> str:
-        """``path`` as Litestar declares it, each parameter typed as its input field (``{alarmId:int}``)."""
-        kinds = self.path_kinds()
-        return PATH_PARAMETER.sub(lambda m: "{%s:%s}" % (m.group(1), kinds[m.group(1)].__name__), path)
+        """``path`` as Litestar declares it, each parameter typed as its input field (``{alarmId:int}``), or
+        ``path`` when it takes any depth (:attr:`deep`: ``{route:path}``)."""
+        kinds = {**{wire: kind.__name__ for wire, kind in self.path_kinds().items()},
+                 **{wire: "path" for wire in self.deep}}
+        return PATH_PARAMETER.sub(lambda m: "{%s:%s}" % (m.group(1), kinds[m.group(1)]), path)
 
     def make(self, path_values: dict[str, Any], body: Any, arguments: dict[str, Any]) -> Any:
         """The call's input: the body itself when it is the input, else the path's values, the body's fields and the
         query parameters' values (``arguments``, by keyword: Litestar has checked each); or what
         :attr:`convert` makes of them."""
         queried = {name: arguments[keyword] for keyword, name in self.query_fields}
+        if self.deep:  # Litestar's path_params hold a deep path as a pathlib.Path; the handler took it as text
+            path_values = {**path_values, **{wire: arguments[wire] for wire in self.deep}}
         if self.convert is not None:
             given = body if self.given is None else self.given(**queried)
             return self.convert({wire: path_values[wire] for wire, _ in self.path}, given)
@@ -325,7 +348,7 @@ def _handler(call: Operation[Any, Any], built: CallRoute, inputs: _Inputs, run: 
 
     The handler is a coroutine that hands the call to a thread itself: Litestar's ``sync_to_thread`` wraps a handler
     again each time another handler joins its path, so a second method on the path would answer a coroutine."""
-    message, status = call.message, built.status_code
+    message, status, media_type, outcome = call.message, built.status_code, built.media_type, built.outcome
 
     on_loop = inspect.iscoroutinefunction(call.handler)
 
@@ -337,17 +360,24 @@ def _handler(call: Operation[Any, Any], built: CallRoute, inputs: _Inputs, run: 
             result = await sync_to_thread(run, request, call, data) if blocking else run(request, call, data)
             if inspect.isawaitable(result):
                 _refuse_awaitable(call, result)
-        return ok(result, "OK" if message is None else message(result), status_code=status)
+        if media_type is not None:
+            return Response(result, media_type=media_type, status_code=status)
+        said = "OK" if message is None else message(result)
+        if outcome is not None:
+            data, answered = outcome(result)
+            return ok(data, said, status_code=answered)
+        return ok(result, said, status_code=status)
 
     if inputs.body is not None:
-        async def with_body(request: Request[Any, Any, Any], data: CallBody) -> CallAnswer:
+        async def with_body(request: CallRequest, data: CallBody) -> CallAnswer:
             return await answer(request, data, {})
 
-        return with_body
+        return _typed(with_body, answer_type, _JSON_BODY[inputs.body])
 
-    if inputs.query:
-        # The query parameters are the input's fields: named at run time, as only a signature names them to Litestar.
-        async def with_query(request: Request[Any, Any, Any], **arguments: Any) -> CallAnswer:
+    if inputs.query or inputs.deep:
+        # The query parameters are the input's fields: named at run time, as only a signature names them to Litestar;
+        # so is a deep path's, which Litestar would otherwise document as its pathlib.Path (format: uri).
+        async def with_query(request: CallRequest, **arguments: Any) -> CallAnswer:
             return await answer(request, None, arguments)
 
         # The path's parameters first, as Litestar documents those the signature names, in its order.
@@ -355,10 +385,22 @@ def _handler(call: Operation[Any, Any], built: CallRoute, inputs: _Inputs, run: 
         sign(with_query, [*path, *inputs.query], Response[answer_type])
         return with_query
 
-    async def without_body(request: Request[Any, Any, Any]) -> CallAnswer:
+    async def without_body(request: CallRequest) -> CallAnswer:
         return await answer(request, None, {})
 
-    return without_body
+    return _typed(without_body, answer_type)
+
+
+def _typed(handler: Callable[..., Any], answer_type: Any, body: Any = None) -> Callable[..., Any]:
+    """``handler`` with each annotation's text (``CallRequest``, ``CallBody``, ``CallAnswer``) replaced by the object
+    it names on this route: the request, the body's Struct, the answer's envelope (``answer_type``).
+
+    Litestar (2.25, ``litestar/utils/signature.py`` ``get_fn_type_hints``) evaluates a handler's text annotations
+    with ``typing.get_type_hints``, a ``compile()`` per annotation per route (154 of a start's ~3,000, issue 75);
+    annotations that are objects already are taken as they are."""
+    named = {"CallRequest": CallRequest, "CallBody": body, "CallAnswer": Response[answer_type]}
+    handler.__annotations__ = {name: named[text] for name, text in handler.__annotations__.items()}
+    return handler
 
 
 def _refuse_awaitable(call: Operation[Any, Any], result: Any) -> typing.NoReturn:
@@ -387,12 +429,13 @@ def build_call_route(call: Operation[Any, Any], options: RouteOptions, run: Runn
                          "route built from its declaration (docs/add-an-api-call.md)")
     inputs = _Inputs.of(call, built)
     answer_type: Any = built.answer or (
-        Any if call.output is None else envelope_type(call.output, f"{built.route_id}Response"))
-    namespace = {"CallAnswer": Response[answer_type], "CallBody": _JSON_BODY[inputs.body]}
+        Any if call.output is None else call.output if built.media_type
+        else envelope_type(call.output, f"{built.route_id}Response"))
+    media: dict[str, Any] = {} if built.media_type is None else {"media_type": built.media_type}
     return route(
         inputs.path_of(spec.path), http_method=spec.method, operation_id=built.route_id, summary=call.summary,
-        description=call.description or call.summary, tags=[call.section], status_code=built.status_code,
-        signature_namespace=namespace, **options(call, inputs.body is not None, bool(inputs.path or inputs.query)),
+        description=call.description or call.summary, tags=[call.section], status_code=built.status_code, **media,
+        **options(call, inputs.body is not None, bool(inputs.path or inputs.query)),
     )(_handler(call, built, inputs, run, blocking, answer_type))
 
 

@@ -100,6 +100,16 @@ class CallRoute:
     blocking: bool = False
     """Whether the call may wait (a key change waits for its notification, up to seconds): then it runs in a worker
     thread, not on the event loop, where other requests would wait with it."""
+    outcome: Callable[[Any], tuple[Any, int]] | None = None
+    """The answer's ``data`` and status from the call's result, for a call whose status tells what happened (an OPC
+    UA server started: its info and 201; already listening: its info and 200). None: the result, with
+    :attr:`status_code`."""
+    any_depth: str | None = None
+    """The path parameter (its wire name) that takes a path of any depth, slashes included, as text: the last of the
+    path (``route`` of ``/api/command/info/{route}``, Litestar's ``{route:path}``)."""
+    media_type: str | None = None
+    """The answer's media type when the answer is the call's result itself, not its JSON envelope (``text/plain``:
+    the whole documentation as one text). None: the envelope, as JSON."""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from engineering_api.runtime.call_routes import build_runtime_routes
 from engineering_api.runtime.connection_routes import ConnectionController
 from engineering_api.runtime.event_routes import EVENT_ROUTES
-from engineering_api.runtime.opcua_routes import OpcUaServerController
 from engineering_api.runtime.pulls_routes import PULL_ROUTES
 from engineering_api.runtime.routes import ROUTES as _TAG_ROUTES
 from engineering_api.runtime.service import RuntimeService, runtime_of
@@ -23,11 +22,11 @@ if TYPE_CHECKING:
     from litestar.handlers import HTTPRouteHandler
 
 ROUTES: tuple[type[Controller] | HTTPRouteHandler, ...] = (
-    *_TAG_ROUTES, OpcUaServerController, ConnectionController, *EVENT_ROUTES, *PULL_ROUTES,
+    *_TAG_ROUTES, ConnectionController, *EVENT_ROUTES, *PULL_ROUTES,
     *build_runtime_routes(),
 )
-"""Every runtime API route: the controllers of the routes written by hand (sessions and tags, routes.py; OPC UA
-servers; connections; history, subscriptions; the pulls' webhook), then those built from their calls'
+"""Every runtime API route: the controllers of the routes written by hand (sessions and tags, routes.py;
+connections; history, subscriptions; the pulls' webhook), then those built from their calls'
 declarations (:mod:`.call_routes`). In this order: a controller registered after a route of its path would bring
 that path a second OPTIONS handler, which Litestar refuses."""
 

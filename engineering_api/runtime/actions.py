@@ -134,7 +134,12 @@ class HistoryQuery(CamelStruct):
 
 
 class HistoryQueryString(CamelStruct):
-    """A history query as ``GET /api/runtime/history`` takes it: the tag names in one comma-separated ``tags``."""
+    """A history query as ``GET /api/runtime/history`` takes it: the tag names in one comma-separated ``tags``.
+
+    Its other fields are :class:`HistoryQuery`'s, written again with the same types and defaults
+    (tests/api/test_call_query_routes.py holds them equal) rather than inherited from a shared base: a Struct lists its
+    base's fields first, which would move ``tags`` from the first documented query parameter to the last, and
+    ``tagNames`` to the end of the MCP tool's schema, the order a generated client takes its arguments in."""
 
     tags: Annotated[str, msgspec.Meta(min_length=1, max_length=16_384)]
     from_: _TIME = msgspec.field(name="from")
@@ -146,9 +151,8 @@ class HistoryQueryString(CamelStruct):
 
     def query(self) -> HistoryQuery:
         """The query, with its tag names split."""
-        return HistoryQuery(tag_names=split_tags(self.tags), from_=self.from_, to=self.to,
-                            aggregation=self.aggregation, interval=self.interval, limit=self.limit,
-                            continuation_point=self.continuation_point)
+        fields = msgspec.structs.asdict(self)
+        return HistoryQuery(tag_names=split_tags(fields.pop("tags")), **fields)
 
 
 def split_tags(text: str) -> list[str]:

@@ -1,9 +1,9 @@
 """How a runtime API route takes its declaration: built from it (:func:`build_runtime_routes`, for the calls that
 name their ``built_route``), or hand-written with its options (:func:`declared`) and its handler (:func:`run_call`).
 
-The routes still written by hand answer with a status of their own (:mod:`.opcua_routes`) or read the raw request
-(:mod:`.pulls_routes`); they take everything else from the runtime call of the one registry that they serve. The
-sessions and subscriptions (:mod:`.routes`, :mod:`.event_routes`) are no calls.
+The route still written by hand reads the raw request (:mod:`.pulls_routes`, a JSON or XML document); it takes
+everything else from the runtime call of the one registry that it serves. The sessions and subscriptions
+(:mod:`.routes`, :mod:`.event_routes`) are no calls.
 """
 
 from __future__ import annotations

@@ -1,8 +1,11 @@
 """The runtime API's OPC UA server calls: list, start and stop the OPC UA servers of the simulated PLCs.
 
 Operations of the one registry like :data:`~engineering_api.runtime.connection_calls.CONNECTION_OPERATIONS`: the
-runtime's admin role, which an engineering admin key holds, and REST-only, with why. The routes
-(:mod:`engineering_api.runtime.opcua_routes`) take their options from these declarations and run their handlers.
+runtime's admin role, which an engineering admin key holds, and REST-only, with why. Their routes are built from
+these declarations (:func:`~engineering_api.runtime.call_routes.build_runtime_routes`): ``GET`` lists the servers;
+``PUT .../{instance}`` starts one for a powered-on PLCSim instance (``{"port": 4840}``, or no port: a free one), or
+restarts it on another port, and answers 201 or 200 as the server was started or already listening; ``DELETE``
+stops it.
 """
 
 from __future__ import annotations
@@ -58,6 +61,12 @@ def _start(runtime: RuntimeService, target: OpcUaServerTarget, _caller: str) -> 
     return OpcUaServerStarted(server=server, started=started)
 
 
+def _started_message(answer: OpcUaServerStarted) -> str:
+    info = answer.server
+    listening = "listening" if answer.started else "already listening"
+    return f"OPC UA server of {info.instance} {listening} on {info.endpoint_url}"
+
+
 def _stop(runtime: RuntimeService, target: SimulatedInstance, _caller: str) -> OpcUaServerInfo:
     return opcua_servers_of(runtime.services).stop(target.instance)
 
@@ -78,7 +87,12 @@ OPCUA_OPERATIONS: tuple[Operation[Any, Any], ...] = (
     runtime_call("runtime.opcua-servers.start", "Serve a powered-on simulated PLC over OPC UA on 127.0.0.1 (or "
                  "restart its server on another port).", OpcUaServerTarget, OpcUaServerStarted, _ADMIN, _start,
                  RouteSpec("PUT", _SERVERS + "/{instance}"), (NotFoundError, ConflictError, NotSupportedError),
-                 mutating=True, no_mcp_tool=_OPEN_PLC),
+                 mutating=True, no_mcp_tool=_OPEN_PLC,
+                 built_route=CallRoute("StartSimulatedOpcUaServer", OpcUaServerResponse, body=OpcUaServerStart,
+                                       outcome=lambda answer: (answer.server, 201 if answer.started else 200)),
+                 description="Serve a powered-on simulated PLC over OPC UA on 127.0.0.1 (NotFoundError: no such "
+                             "instance;\nConflictError: INSTANCE_OFF, OPCUA_SERVER_FAILED when the port is taken).",
+                 message=_started_message),
     runtime_call("runtime.opcua-servers.stop", "Stop a simulated PLC's OPC UA server; its clients are disconnected.",
                  SimulatedInstance, OpcUaServerInfo, _ADMIN, _stop, RouteSpec("DELETE", _SERVERS + "/{instance}"),
                  (NotFoundError,), mutating=True, no_mcp_tool=_OPEN_PLC,

@@ -1,4 +1,4 @@
-"""The OPC UA servers of the simulated PLCs: which run, and what starts and stops them (routes: :mod:`.opcua_routes`).
+"""The OPC UA servers of the simulated PLCs: which run, and what starts and stops them (calls: :mod:`.opcua_calls`).
 
 ``GET /api/runtime/opcua-servers`` lists them; ``PUT /api/runtime/opcua-servers/{instance}`` starts one for a
 powered-on PLCSim instance (``{"port": 4840}``, or no port: a free one), or restarts it on another port;

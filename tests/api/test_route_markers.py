@@ -11,7 +11,7 @@ from typing import Any
 from litestar.params import KwargDefinition
 
 from engineering_api.app import registry
-from engineering_api.jobs.route_shape import RouteShape
+from engineering_api.jobs.route_shape import RouteShape, unconstrained
 
 
 def _markers() -> list[Any]:
@@ -37,3 +37,23 @@ def test_markers_with_other_fields_stay_apart() -> None:
     """One hash per class: equality (Litestar's, by field) is what tells two markers apart in a set or a cache."""
     markers = _markers()
     assert len(set(markers)) == len({(type(m), repr(m)) for m in markers}) > 100
+
+
+def test_every_input_field_is_typed_as_typing_types_it() -> None:
+    """A route reads its input Struct's annotations once, as msgspec's fields' types (with their extras), and strips
+    the extras itself (``route_shape._without_extras``): each field's type is still what ``typing.get_type_hints``
+    gives without extras, and its bounds those of the type with them, for every field of every operation's routes."""
+    checked = 0
+    for operation in registry():
+        if operation.input is None:
+            continue
+        expected = typing.get_type_hints(operation.input)
+        constrained = typing.get_type_hints(operation.input, include_extras=True)
+        for spec, is_async in operation.routes():
+            shape = RouteShape.of(operation, spec, is_async)
+            for field in (*shape.path_fields, *shape.query_fields, *shape.body_fields):
+                assert field.hint == expected[field.info.name], (operation.name, field.wire)
+                bounds = unconstrained(constrained[field.info.name])[1]
+                assert dict(field.bounds) == bounds, (operation.name, field.wire)
+                checked += 1
+    assert checked > 1000, checked

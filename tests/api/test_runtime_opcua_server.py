@@ -37,7 +37,9 @@ def with_client(url: str, work: Any) -> Any:
 
 @pytest.fixture
 def server(client: TestClient[Any], admin_headers: Headers, running_plc: str) -> Iterator[dict[str, Any]]:
-    info = data(client.put(f"{SERVERS}/{running_plc}", json={}, headers=admin_headers), 201)
+    started = client.put(f"{SERVERS}/{running_plc}", json={}, headers=admin_headers)
+    info = data(started, 201)
+    assert started.json()["message"] == f"OPC UA server of {info['instance']} listening on {info['endpointUrl']}"
     yield info
     client.delete(f"{SERVERS}/{running_plc}", headers=admin_headers)
 
@@ -105,7 +107,9 @@ def test_servers_are_listed_restarted_and_stopped(client: TestClient[Any], admin
                                                   server: dict[str, Any], engineer_headers: Headers) -> None:
     listed = data(client.get(SERVERS, headers=admin_headers))
     assert [s["instance"] for s in listed] == ["Rt"] and listed[0]["endpointUrl"] == server["endpointUrl"]
-    assert data(client.put(f"{SERVERS}/rt", json={}, headers=admin_headers))["port"] == server["port"]
+    again = client.put(f"{SERVERS}/rt", json={}, headers=admin_headers)  # already listening: 200, said so
+    assert data(again)["port"] == server["port"]
+    assert again.json()["message"] == f"OPC UA server of Rt already listening on {server['endpointUrl']}"
     assert_error(client.get(SERVERS, headers=engineer_headers), 403)
     stopped = data(client.delete(f"{SERVERS}/Rt", headers=admin_headers))
     assert stopped["instance"] == "Rt" and data(client.get(SERVERS, headers=admin_headers)) == []

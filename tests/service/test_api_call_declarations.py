@@ -61,13 +61,12 @@ HAND_WRITTEN: dict[str, int] = {
 shrink; a new call is an operation (docs/add-an-api-call.md)."""
 
 HAND_WRITTEN_CALLS: dict[str, int] = {
-    # Inline calls whose routes are still written by hand, by module: a raw document, a status and answer that depend
-    # on the result, or a call only its route can serve (served_by_its_route: the request itself, the running app).
-    "engineering_api.domain.assistant.routes": 1,  # the models: an optional body, the provider awaited on the loop
+    # Inline calls whose routes are still written by hand, by module: a raw document, or a call only its route can
+    # serve (served_by_its_route: it reads the request itself).
+    # the models: an optional body, and a provider's failure answered 502 by its controller's exception handler
+    "engineering_api.domain.assistant.routes": 1,
     "engineering_api.domain.compat": 1,  # the local key: the client's address and the Host
-    "engineering_api.domain.discovery": 1,  # a route's info: a path of any depth ({route:path})
-    "engineering_api.domain.system": 2,  # settings: the raw body and the Host; the docs as one text (text/plain)
-    "engineering_api.runtime.opcua_routes": 1,  # 201 or 200 as the server was started or already listening
+    "engineering_api.domain.system": 1,  # settings: the raw body and the Host
     "engineering_api.runtime.pulls_routes": 1,  # the webhook: a raw JSON or XML document
 }
 """The ledger of inline calls (runtime and service calls) whose routes are not built from their declarations
@@ -440,12 +439,18 @@ def test_a_call_route_is_built_only_when_its_path_and_body_make_its_input() -> N
                                             built_route=CallRoute("AQuery", query_docs={"comment": "A comment"}))])
     parameters = inspect.signature(with_query.fn).parameters
     assert list(parameters) == ["request", "deviceName", "comment"] and parameters["comment"].default == ""
+    (deep,) = build_call_routes([call("a.deep", "GET /api/h/{deviceName}", Named,
+                                      built_route=CallRoute("ADeep", any_depth="deviceName"))])
+    assert deep.paths == {"/api/h/{deviceName:path}"} and list(inspect.signature(deep.fn).parameters)[:2] == [
+        "request", "deviceName"]  # named, so Litestar passes text and documents a string, not its pathlib.Path
     refused = {
         "is no field": call("a.unknown", "GET /api/c/{other}", Named),
         "nothing gives deviceName": call("a.missing", "PUT /api/d", Named, mutating=True,
                                          built_route=CallRoute("AMissing", body=Comment)),
         "query_docs names other, which is no query parameter": call(
             "a.doc", "GET /api/g/{deviceName}", Named, built_route=CallRoute("ADoc", query_docs={"other": "?"})),
+        "is not the last segment": call("a.middle", "GET /api/i/{deviceName}/x", Named,
+                                        built_route=CallRoute("AMiddle", any_depth="deviceName")),
         "needs a Struct of its own": call("a.both", "PUT /api/e/{deviceName}", Named, mutating=True),
         "only a call with a route, a handler": service_call("a.own", "GET /api/f", "Its route's own", section="S",
                                                             built_route=CallRoute("F")),
