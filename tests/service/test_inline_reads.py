@@ -195,3 +195,74 @@ def test_inline_reads_share_one_context_that_nothing_cancels(client: TestClient)
     with client.portal() as portal:
         portal.call(scenario)
 
+
+
+def _timed_reads(client: TestClient, monkeypatch: pytest.MonkeyPatch, work: Any, runs: int) -> tuple[list[bool], int]:
+    """``runs`` inline runs of a read doing ``work``: whether each ran on the calling thread (not the worker), and
+    how often the thread's CPU clock was read meanwhile."""
+    import time
+
+    from engineering_api.jobs.operations import Operation
+
+    jobs = client.app.state.services.jobs
+    on_caller: list[bool] = []
+    clock_reads = 0
+    thread_time = time.thread_time
+
+    def counted() -> float:
+        nonlocal clock_reads
+        clock_reads += 1
+        return thread_time()
+
+    def read(_context: Any, _: None) -> str:
+        on_caller.append(not threading.current_thread().name.startswith("tia-worker"))
+        work()
+        return "read"
+
+    operation: Operation[None, str] = Operation(name="test.timed_read", summary="", section="", handler=read,
+                                                input=None, output=str, mutating=False)
+
+    async def scenario() -> None:
+        for _ in range(runs):
+            assert await jobs.run_inline(operation, None) == "read"
+
+    monkeypatch.setattr(time, "thread_time", counted)
+    with client.portal() as portal:
+        portal.call(scenario)
+    return on_caller, clock_reads
+
+
+def test_a_quick_read_never_reads_the_threads_cpu_clock(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The thread's CPU clock is a system call, dearer than a quick read's bookkeeping: the wall clock, which never
+    reads less, times a quick read."""
+    on_caller, clock_reads = _timed_reads(client, monkeypatch, lambda: None, 20)
+    assert all(on_caller) and clock_reads == 0
+
+
+def test_a_read_slow_by_the_wall_clock_only_stays_on_the_loop(client: TestClient,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read that waits (a busy machine, a sleep) but uses little CPU is not sent to the worker: once the wall
+    clock finds it slow, its CPU time decides."""
+    import time
+
+    sleep = time.sleep
+    on_caller, clock_reads = _timed_reads(client, monkeypatch, lambda: sleep(0.01), 10)
+    assert all(on_caller) and clock_reads > 0
+
+
+def test_a_read_slow_by_its_cpu_time_goes_to_the_worker(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read that uses more CPU than INLINE_READ_MAX_SECONDS runs on the loop until the wall clock found it slow
+    once and its CPU time did INLINE_READ_STRIKES times in a row; then on the worker."""
+    import time
+
+    from engineering_api.jobs.manager import INLINE_READ_MAX_SECONDS, INLINE_READ_STRIKES
+
+    thread_time = time.thread_time
+
+    def burn() -> None:
+        until = thread_time() + 2 * INLINE_READ_MAX_SECONDS
+        while thread_time() < until:
+            pass
+
+    on_caller, _ = _timed_reads(client, monkeypatch, burn, 1 + INLINE_READ_STRIKES + 2)
+    assert on_caller == [True] * (1 + INLINE_READ_STRIKES) + [False, False]
