@@ -77,8 +77,8 @@ class GuardMiddleware:
 
     * ``gzip``, the app's compression, is put around the route and used only when the client accepts gzip (as a
       Litestar ``compression_config`` it was a layer every request of every route went through); a listing's
-      direct call (lib/direct_route.py) has a gzip layer of its own, so a gzip client's read skips Litestar's
-      steps too;
+      direct call (lib/direct_route.py) asks a gzip layer of its own for its answer's ``send``, so a gzip
+      client's read skips Litestar's steps too, and a small answer goes out on the client's own ``send``;
     * ``converted``, ``(path prefix, layer)``, is put around this guard for the requests under the prefix: the
       runtime API's XML answers (``/api/runtime``), which convert the guard's own refusals too;
     * Litestar puts its exception layer around the route as soon as a route has middleware, so that an error
@@ -165,7 +165,7 @@ class GuardMiddleware:
         gzipped = self._gzip if gzip else None
         if not mutating or not rule.audited and rule.idempotent is None:
             # no send of ours wraps it (see the class); a listing's handler is called directly (lib/direct_route.py),
-            # under the gzip layer for a client that accepts gzip (browsers, httpx and the vendor's client do)
+            # with the gzip layer's send for a client that accepts gzip (browsers, httpx and the vendor's client do)
             await ((rule.direct_gzip if gzip else rule.direct) or gzipped or self._plain)(scope, receive, send)
             return
         app = gzipped or self.app
