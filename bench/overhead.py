@@ -5,8 +5,8 @@
     guard middleware, key check, rate limiter, the read (on the event loop while the TIA worker is idle,
     ``TiaWorker.run_if_idle``), the envelope. Sent as wrk and curl send it, without ``Accept-Encoding``;
     ``read_gzip`` is the same read as browsers, httpx and the vendor's client send it
-    (``Accept-Encoding: gzip, deflate``: through the gzip layer, a small answer sent plain). The read target holds
-    for both.
+    (``Accept-Encoding: gzip, deflate``: the gzip layer chooses the answer's send, and a small answer goes out
+    plain on the client's own). The read target holds for both.
 (c) ``job``   — a job round trip: ``POST /api/projects/actions/save`` (202 + ``jobId``), then
     ``GET /api/jobs/{jobId}?wait=30`` (a long poll: one request until the job ends; ``--job-wait 0``
     polls as T-IA Connect's client does) until it is Completed; counted in round trips per second by an

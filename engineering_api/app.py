@@ -27,7 +27,7 @@ from engineering_api.compose import create_backend
 from engineering_api.config import Settings
 from engineering_api.docs import openapi_document_built
 from engineering_api.lib.field_docs import DocumentedStructSchemas
-from engineering_api.console import compression_config, console_routes, template_config
+from engineering_api.console import console_routes, gzip_layer, template_config
 from engineering_api.domain import (
     blockgen, blocks, catalog, compile, cross_references, designspec, devices, health, hmi, instances,
     online, projects, reflection, security, simulation, snapshots, tags, testharness, types, watch_tables,
@@ -91,11 +91,9 @@ from engineering_api.services import Services
 from engineering_api.swagger import swagger_routes
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Callable
+    from collections.abc import AsyncIterator
 
-    from litestar.config.compression import CompressionConfig
     from litestar.plugins import PluginProtocol
-    from litestar.types import ASGIApp
 
     from engineering_api.backend.port import EngineeringBackend
     from engineering_api.farm.proxy import FarmBackendBase
@@ -335,7 +333,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         # The route's one middleware. It makes the other layers and uses each only where it acts: gzip when the
         # client asks (the console's pages and REST answers of 16 KiB or more, console/compression.py), and the
         # runtime API's XML answers around the guard itself, so its refusals are converted too.
-        middleware=[DefineMiddleware(GuardMiddleware, services=services, gzip=_gzip_layer(compression_config()),
+        middleware=[DefineMiddleware(GuardMiddleware, services=services, gzip=gzip_layer(),
                                      converted=(RUNTIME_PREFIX, XmlResponseMiddleware))],
         exception_handlers=_exception_handlers(services),
         request_class=TiaRequest,
@@ -398,11 +396,6 @@ def _observe_parts(metrics: Metrics, services: Services, mcp: McpRuntime, tracin
         for area, port in AREAS.items():
             if hasattr(services.backend, area):
                 trace_port_calls(tracing, getattr(services.backend, area), port, f"{area}.")
-
-
-def _gzip_layer(config: CompressionConfig) -> Callable[[ASGIApp], ASGIApp]:
-    """The app's gzip (``config``'s middleware) made around a route."""
-    return lambda route: config.middleware_class(app=route, config=config)
 
 
 def _exception_handlers(services: Services) -> dict[type[Exception] | int, Any]:

@@ -26,10 +26,10 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from engineering_api.console import auth, git_log, jobs, pages, plc, runtime_page, tags_page, tests_page, xref_page
-from engineering_api.console.compression import COMPRESSED, compression_config
+from engineering_api.console.compression import COMPRESSED, compression_config, gzip_layer
 from engineering_api.lib.encoded_paths import segment
 
-__all__ = ("POLICY", "compression_config", "console_routes", "template_config")
+__all__ = ("POLICY", "compression_config", "console_routes", "gzip_layer", "template_config")
 
 _HERE = Path(__file__).parent
 

@@ -20,9 +20,11 @@ from litestar.enums import CompressionEncoding
 from litestar.middleware.compression import CompressionMiddleware
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
     from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ("COMPRESSED", "REST_MINIMUM", "compression_config")
+__all__ = ("COMPRESSED", "REST_MINIMUM", "compression_config", "gzip_layer")
 
 COMPRESSED = "console_compressed"
 """The ``opt`` key of the routes whose responses are compressed when the client accepts it."""
@@ -46,7 +48,8 @@ class _Gzip(CompressionMiddleware):
         # gzip stream (a zlib state of some 256 KiB) that a small or streamed answer never uses
         compressing: Send | None = None
 
-        async def send_wrapper(message: Message) -> None:
+        def send_wrapper(message: Message) -> Awaitable[None]:
+            # a plain function handing on the chosen send's awaitable: no coroutine of its own per message
             nonlocal compressing
             if message["type"] == "http.response.start":
                 content_type, length = None, None  # the first of each, as a header object reads them
@@ -62,7 +65,7 @@ class _Gzip(CompressionMiddleware):
                 if not plain:
                     compressing = super(_Gzip, self).create_compression_send_wrapper(
                         send, compression_encoding, scope)
-            await (compressing or send)(message)
+            return (compressing or send)(message)
 
         return send_wrapper
 
@@ -71,27 +74,42 @@ class _ConsoleCompression:
     """The app's gzip layer, put by the guard around a route and called only for a client that accepts gzip
     (``engineering_api.lib.middleware.GuardMiddleware`` reads ``Accept-Encoding`` in its one pass over the
     headers): a request whose answer cannot be compressed goes straight to the route, the others through
-    :class:`_Gzip`'s ``send``.
+    :class:`_Gzip`'s ``send``. A listing's direct call (``engineering_api.lib.direct_route``) asks
+    :meth:`answer_send` instead, once its answer's length is known: an answer the rule sends plain then passes
+    no layer at all.
 
     Not a subclass of Litestar's middleware, and :class:`_Gzip` is not called as one: every subclass of its
     ``AbstractMiddleware`` has its call wrapped in a check of exclusion patterns and scopes, and its
     ``CompressionMiddleware`` reads ``Accept-Encoding`` again; this layer has no exclusions, and the guard has
     already decided."""
 
-    __slots__ = ("_gzip", "app")
+    __slots__ = ("_gzip", "_minimum", "app")
 
     def __init__(self, app: ASGIApp, config: CompressionConfig) -> None:
         self.app = app
         self._gzip = _Gzip(app=app, config=config)
+        self._minimum = config.minimum_size
+        """Litestar's own threshold: no answer shorter than this is compressed, on any route."""
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            # the console's routes, and REST answers but the runtime API's (whose bodies are rewritten after it)
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
+        # a plain function handing on the route's awaitable: no coroutine of its own per request
+        return self.app(scope, receive, self.answer_send(scope, send) if scope["type"] == "http" else send)
+
+    def answer_send(self, scope: Scope, send: Send, length: int | None = None) -> Send:
+        """``send`` for an answer to this request that the rule sends plain, else the compressing ``send`` (which
+        decides from the answer's ``Content-Type`` and ``Content-Length``, see the module). ``length``, when
+        known, is the length of the body as sent (none for HEAD) of an answer of JSON: one that stays plain
+        then passes no wrapped ``send`` at all."""
+        if length is not None and length < self._minimum:
+            return send
+        if not scope["route_handler"].opt.get(COMPRESSED):
+            if length is not None and length < REST_MINIMUM:
+                return send
+            # REST answers but the runtime API's (whose bodies are rewritten after the handler)
             path = scope.get("path", "")
-            if scope["route_handler"].opt.get(COMPRESSED) or (
-                    path.startswith(_REST) and not path.startswith(_UNCOMPRESSED_REST)):
-                send = self._gzip.create_compression_send_wrapper(send, _GZIP, scope)
-        await self.app(scope, receive, send)
+            if not path.startswith(_REST) or path.startswith(_UNCOMPRESSED_REST):
+                return send
+        return self._gzip.create_compression_send_wrapper(send, _GZIP, scope)
 
 
 def compression_config() -> CompressionConfig:
@@ -101,3 +119,9 @@ def compression_config() -> CompressionConfig:
     app's ``compression_config`` it would compress for clients that do not accept gzip."""
     return CompressionConfig(backend="gzip", gzip_compress_level=6,
                              middleware_class=_ConsoleCompression)  # type: ignore[arg-type]  # see the class
+
+
+def gzip_layer() -> Callable[[ASGIApp], _ConsoleCompression]:
+    """The app's gzip (:func:`compression_config`) made around a route: what the guard is given."""
+    config = compression_config()
+    return lambda route: _ConsoleCompression(route, config)

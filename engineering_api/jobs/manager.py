@@ -58,7 +58,9 @@ logger = logging.getLogger(__name__)
 INLINE_READ_MAX_SECONDS = 0.002
 """CPU seconds a read may take on the event loop's thread: one that took longer :data:`INLINE_READ_STRIKES` times
 in a row goes to the worker from then on. The loop serves every other request, and a quick read is what skipping
-the hop is for. CPU time, not wall-clock time, so a busy machine does not send quick reads away."""
+the hop is for. CPU time, not wall-clock time, so a busy machine does not send quick reads away; it is read only
+after a run the wall clock found slower than this (the thread's clock is a system call), so a read slow by its CPU
+time goes to the worker after ``1 + INLINE_READ_STRIKES`` runs."""
 _INTERRUPTED = "interrupted by restart"
 # Prepared: compiled once, run on the driver's cursor (every job writes and reads these).
 _INSERT = Prepared(jobs.insert())
@@ -181,7 +183,8 @@ class JobManager:
         its end with no timeout, nothing cancels its token, and nothing outside it sees the context."""
         self._slow_reads: dict[str, int] = {}
         """Reads by their slow runs in a row (:data:`INLINE_READ_MAX_SECONDS`); at :data:`INLINE_READ_STRIKES` they
-        always hop to the worker."""
+        always hop to the worker. 0: slow by the wall clock, so its next run's CPU time is read; a read not here is
+        timed by the wall clock only."""
 
     # ----- running ---------------------------------------------------------------------------
     def on_started(self, listener: Callable[[JobRecord], None]) -> Callable[[], None]:
@@ -211,7 +214,7 @@ class JobManager:
             return await asyncio.wait_for(asyncio.to_thread(operation.handler, self._context(), data),
                                           timeout=self.settings.call_timeout_seconds)
         if (not operation.mutating and not operation.files and self._backend.reads_off_worker
-                and self._slow_reads.get(operation.name, 0) < INLINE_READ_STRIKES):
+                and ((strikes := self._slow_reads.get(operation.name)) is None or strikes < INLINE_READ_STRIKES)):
             context = self._read_context
             if context is None or context.settings is not self.settings or context.operations is not self.operations:
                 context = self._read_context = self._context()
@@ -220,15 +223,19 @@ class JobManager:
             # A partial, not a lambda: called from C, it adds no Python frame of its own to every read.
             run = functools.partial(operation.handler, context, data) if operation.snapshot_targets is None \
                 else functools.partial(self._handle, operation, context, data)
-            started, cpu_started = time.perf_counter(), time.thread_time()
+            # CPU time decides, but the thread's clock is a system call, dearer than the rest of a quick read's
+            # bookkeeping (docs/benchmarks.md): a read is timed by the wall clock, which never reads less than the
+            # CPU time it ran here, and only a read the wall clock found slow has its CPU time read, on its next runs.
+            started = time.perf_counter()
+            cpu_started = time.thread_time() if strikes is not None else 0.0
             ran, result = self._worker.run_if_idle(run, context.token)
             if ran:
-                # CPU time decides, but the thread's clock is a system call: read again only when the wall
-                # clock, never below it, says the read may have been slow.
-                if (time.perf_counter() - started > INLINE_READ_MAX_SECONDS
-                        and time.thread_time() - cpu_started > INLINE_READ_MAX_SECONDS):
-                    self._slow_reads[operation.name] = self._slow_reads.get(operation.name, 0) + 1
-                elif operation.name in self._slow_reads:
+                if strikes is None:
+                    if time.perf_counter() - started > INLINE_READ_MAX_SECONDS:
+                        self._slow_reads[operation.name] = 0
+                elif time.thread_time() - cpu_started > INLINE_READ_MAX_SECONDS:
+                    self._slow_reads[operation.name] = strikes + 1
+                else:
                     del self._slow_reads[operation.name]
                 return result
         context = self._context()  # its own: the worker's watchdog sets the token of a call that timed out

@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
@@ -139,9 +138,11 @@ class AuditLog:
     ) -> None:
         """Append the record of a refused call, already answered: it changed nothing, so a database that cannot
         take the record (away, or full) loses only the record (logged), never the answer."""
-        with _logged_if_not_written(f"audit record of the refused {method} {path} ({status})"):
+        try:
             self.record(method=method, path=path, status=status, key_id=key_id, role=role, client=client,
                         job_id=job_id, via=via, session_id=session_id, outcome=outcome)
+        except NOT_WRITTEN as exc:
+            _not_written("audit record", method, path, status, exc)
 
     def begin(
         self, *, method: str, path: str, key_id: str | None, role: str | None, client: str | None,
@@ -218,8 +219,10 @@ class AuditLog:
         """Count a refusal: a new row for the first of a client, key and status in a window, else ``count + 1``.
 
         A refusal changed nothing, so on a full disk only its count is lost (logged), never the answer."""
-        with _logged_if_not_written(f"count of the refused {method} {path} ({status})"):
+        try:
             self._count(method=method, path=path, status=status, key_id=key_id, role=role, client=client)
+        except NOT_WRITTEN as exc:
+            _not_written("count", method, path, status, exc)
 
     def _count(
         self, *, method: str, path: str, status: int, key_id: str | None, role: str | None, client: str | None
@@ -262,13 +265,11 @@ class AuditLog:
 
 
 
-@contextmanager
-def _logged_if_not_written(what: str) -> Iterator[None]:
-    """A record the database cannot take inside the block is logged as lost, not raised."""
-    try:
-        yield
-    except NOT_WRITTEN as exc:
-        logger.warning("%s not written: %s", what, exc.message)
+def _not_written(what: str, method: str, path: str, status: int,
+                 exc: DatabaseUnavailableError | InsufficientStorageError) -> None:
+    """Log the record of a refusal that the database could not take as lost (a refusal changed nothing: its answer
+    stands). Formatted only then: every refusal passes here when the database takes nothing."""
+    logger.warning("%s of the refused %s %s (%s) not written: %s", what, method, path, status, exc.message)
 
 
 def audit_families(audit_of: Callable[[], AuditLog]) -> Callable[[], Iterator[Metric]]:

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from urllib.parse import quote
 
 from sqlalchemy import bindparam, create_engine, event, inspect, select
@@ -78,6 +78,28 @@ _SQLITE_HEADER = b"SQLite format 3\x00"
 _T = TypeVar("_T")
 
 
+class _FullDiskNamed:
+    """``with`` it: a full disk in the block raised as :class:`InsufficientStorageError` naming the database (a URL's
+    password left out). One per database, used by every statement: it keeps nothing of a block (a generator's
+    context manager made five calls of each statement)."""
+
+    __slots__ = ("_where",)
+
+    def __init__(self, where: str) -> None:
+        self._where = where
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, traceback: Any) -> Literal[False]:
+        if not isinstance(exc, Exception) or isinstance(exc, InsufficientStorageError):
+            return False
+        cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+        if not is_storage_full(cause):
+            return False
+        raise InsufficientStorageError.at(self._where, "the database record") from exc
+
+
 class Database:
     """A thread-safe wrapper over one connection: a SQLite file, or PostgreSQL for a ``postgresql://`` URL.
 
@@ -110,6 +132,7 @@ class Database:
         self.postgres = is_postgres(target)
         self.data_dir = data_dir
         self._path = None if self.postgres else str(target)
+        self._full_disk_named = _FullDiskNamed("the PostgreSQL database" if self.postgres else str(target))
         self._lock = threading.RLock()
         self._engines: list[Engine] = []
         self._connected = False
@@ -130,13 +153,13 @@ class Database:
                 make_private_file(Path(target))
             self.engine = create_engine("sqlite://", creator=self._sqlite_connection, poolclass=StaticPool)
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        with self._lock, self._full_disk_named():
+        with self._lock, self._full_disk_named:
             self._connect()
         if migrate:
             from engineering_api.lib.migrate import upgrade
 
             try:
-                with self._full_disk_named():
+                with self._full_disk_named:
                     upgrade(self)
             except BaseException:
                 self.close()  # the caller gets no database to close
@@ -349,7 +372,7 @@ class Database:
             InsufficientStorageError: the disk (or the database) is full; nothing was written.
             DatabaseUnavailableError: the database cannot be reached.
         """
-        with self._lock, self._full_disk_named():
+        with self._lock, self._full_disk_named:
             return self._guarded(lambda: run(self._conn, self._cursor, statement, params).rowcount, read=False)
 
     def insert(self, statement: Executable | str | Prepared,
@@ -360,7 +383,7 @@ class Database:
             InsufficientStorageError: the disk (or the database) is full; nothing was written.
             DatabaseUnavailableError: the database cannot be reached.
         """
-        with self._lock, self._full_disk_named():
+        with self._lock, self._full_disk_named:
             return int(self._guarded(lambda: run(self._conn, self._cursor, statement, params).lastrowid or 0,
                                      read=False))
 
@@ -400,18 +423,6 @@ class Database:
                                  read=True)
 
     @contextmanager
-    def _full_disk_named(self) -> Iterator[None]:
-        """A full disk as :class:`InsufficientStorageError` naming the database (a URL's password left out)."""
-        try:
-            yield
-        except Exception as exc:
-            cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
-            if isinstance(exc, InsufficientStorageError) or not is_storage_full(cause):
-                raise
-            where = "the PostgreSQL database" if self.postgres else self._path
-            raise InsufficientStorageError.at(where, "the database record") from exc
-
-    @contextmanager
     def transaction(self, *, bounded: bool = True) -> Iterator[Transaction]:
         """BEGIN (IMMEDIATE on SQLite: the write lock first) … COMMIT, rolled back on error. ``bounded=False``
         exempts a transaction that may rightly run long (a one-time copy of a history file) from the 10 s bound.
@@ -420,7 +431,7 @@ class Database:
             DatabaseUnavailableError: the database cannot be reached, or was lost inside the transaction (then
                 nothing of it was committed) or during its COMMIT (then it may have been).
         """
-        with self._lock, self._full_disk_named():
+        with self._lock, self._full_disk_named:
             self._guarded(lambda: self._conn.exec_driver_sql("BEGIN" if self.postgres else "BEGIN IMMEDIATE"),
                           read=True)  # nothing written yet: a BEGIN on a dead connection may be sent again
             conn = self._conn
@@ -463,7 +474,7 @@ class Database:
         statement = _insert(self.postgres)(table).values(**values)
         inserted = statement.on_conflict_do_nothing(index_elements=list(keys)).returning(
             *(table.c[name] for name in keys))
-        with self._lock, self._full_disk_named():
+        with self._lock, self._full_disk_named:
             return len(self._guarded(lambda: run(self._conn, self._cursor, inserted).fetchall(), read=False))
 
     def second_engine(self) -> Engine:

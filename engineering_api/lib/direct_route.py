@@ -10,27 +10,44 @@ handler and sends its envelope; for any other route it gives None and Litestar s
 sees is the same: the envelope's two messages, and an error raised by the handler answered by the app's exception
 layer (the guard calls this only where it calls the route under Litestar's per-route exception layer). An answer
 that is not an envelope is turned into a response by Litestar's own ``to_response``. For a client that accepts
-gzip the guard calls it under the app's gzip layer (``engineering_api.console.compression``), which compresses a
-large answer and sends a small one as it is.
+gzip the guard calls the second app, which sends the handler's answer through the ``send`` the app's gzip layer
+(``engineering_api.console.compression``) chooses for it: an envelope's length is known before it is sent, so a
+small one (most answers: the REST threshold is 16 KiB) goes out as to any other client, with no wrapped ``send``,
+and a large one compressed.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from litestar.routes import HTTPRoute
 
 from engineering_api.lib.responses import EnvelopeResponse
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
     from litestar.types import ASGIApp, Method, Receive, Scope, Send
 
-__all__ = ("direct_handler",)
+__all__ = ("GzipLayer", "direct_handler")
 
 
-def direct_handler(route_app: Any, method: str) -> ASGIApp | None:
+class GzipLayer(Protocol):
+    """The app's gzip layer around one route (``engineering_api.console.compression``), for a client that accepts
+    gzip: an ASGI app, and the ``send`` it would give an answer."""
+
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]: ...
+
+    def answer_send(self, scope: Scope, send: Send, length: int | None = None) -> Send:
+        """``send`` for an answer the layer's rule sends plain, else the compressing ``send``; ``length``: the
+        body's length as sent, when the answer is JSON of a known length."""
+        ...
+
+
+def direct_handler(route_app: Any, method: str, gzip: Callable[[ASGIApp], GzipLayer] | None = None) -> ASGIApp | None:
     """An ASGI app calling the handler of ``route_app`` (Litestar's ``HTTPRoute.handle``) for ``method`` directly,
-    or None when Litestar has something to do for it (see the module)."""
+    or None when Litestar has something to do for it (see the module). With ``gzip`` (the app's gzip layer, made
+    around a route), the app for a client that accepts gzip."""
     route = getattr(route_app, "__self__", None)
     if not isinstance(route, HTTPRoute) or getattr(route_app, "__func__", None) is not HTTPRoute.handle:
         return None
@@ -45,13 +62,32 @@ def direct_handler(route_app: Any, method: str) -> ASGIApp | None:
         return None
     fn = handler.fn
 
+    async def other_answer(answer: Any, scope: Scope, receive: Receive, send: Send) -> None:
+        """An answer that is not an envelope, made a response by Litestar's own ``to_response``."""
+        request = handler.resolve_request_class()(scope=scope, receive=receive, send=send)
+        response = await handler.to_response(app=scope["litestar_app"], data=answer, request=request)
+        await response(scope, receive, send)
+
     async def direct(scope: Scope, receive: Receive, send: Send) -> None:
         answer = await fn()
         if type(answer) is EnvelopeResponse:
             await answer.to_asgi_response(scope["litestar_app"], None)(scope, receive, send)
             return
-        request = handler.resolve_request_class()(scope=scope, receive=receive, send=send)
-        response = await handler.to_response(app=scope["litestar_app"], data=answer, request=request)
-        await response(scope, receive, send)
+        await other_answer(answer, scope, receive, send)
 
-    return direct
+    if gzip is None:
+        return direct
+    layer = gzip(direct)
+
+    async def direct_gzip(scope: Scope, receive: Receive, send: Send) -> None:
+        # The handler first, then the gzip layer's send for its answer: an envelope the rule sends plain (a small
+        # answer: its length is known) passes no wrapped send. An error the handler raises reaches the app's
+        # exception layer as from ``direct``, before any send was wrapped (problem answers are never compressed).
+        answer = await fn()
+        if type(answer) is EnvelopeResponse:
+            sent = layer.answer_send(scope, send, 0 if scope.get("method") == "HEAD" else len(answer.body))
+            await answer.to_asgi_response(scope["litestar_app"], None)(scope, receive, sent)
+            return
+        await other_answer(answer, scope, receive, layer.answer_send(scope, send))
+
+    return direct_gzip

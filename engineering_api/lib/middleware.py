@@ -23,7 +23,7 @@ from litestar.middleware._internal.exceptions import ExceptionHandlerMiddleware 
 
 from engineering_api.lib.audit import NOT_WRITTEN, AuditLog
 from engineering_api.lib.caller import DEFAULT_SESSION, SESSION_HEADER, caller_id, current_caller
-from engineering_api.lib.direct_route import direct_handler
+from engineering_api.lib.direct_route import GzipLayer, direct_handler
 from engineering_api.lib.encoded_paths import SLASHES_KEPT, restore_slashes
 from engineering_api.lib.forwarded import apply_forwarded_proto, client_address
 from engineering_api.lib.idempotency import REPLAYED_HEADER, run_keyed
@@ -77,8 +77,8 @@ class GuardMiddleware:
 
     * ``gzip``, the app's compression, is put around the route and used only when the client accepts gzip (as a
       Litestar ``compression_config`` it was a layer every request of every route went through); a listing's
-      direct call (lib/direct_route.py) has a gzip layer of its own, so a gzip client's read skips Litestar's
-      steps too;
+      direct call (lib/direct_route.py) asks a gzip layer of its own for its answer's ``send``, so a gzip
+      client's read skips Litestar's steps too, and a small answer goes out on the client's own ``send``;
     * ``converted``, ``(path prefix, layer)``, is put around this guard for the requests under the prefix: the
       runtime API's XML answers (``/api/runtime``), which convert the guard's own refusals too;
     * Litestar puts its exception layer around the route as soon as a route has middleware, so that an error
@@ -89,7 +89,7 @@ class GuardMiddleware:
       the app's exception layer uncompressed (problem answers are far below the compression threshold).
     """
 
-    def __init__(self, app: ASGIApp, services: Services, gzip: Callable[[ASGIApp], ASGIApp] | None = None,
+    def __init__(self, app: ASGIApp, services: Services, gzip: Callable[[ASGIApp], GzipLayer] | None = None,
                  converted: tuple[str, Callable[[ASGIApp], ASGIApp]] | None = None, *,
                  send_wrapped: bool = False) -> None:
         self.app = app
@@ -165,7 +165,7 @@ class GuardMiddleware:
         gzipped = self._gzip if gzip else None
         if not mutating or not rule.audited and rule.idempotent is None:
             # no send of ours wraps it (see the class); a listing's handler is called directly (lib/direct_route.py),
-            # under the gzip layer for a client that accepts gzip (browsers, httpx and the vendor's client do)
+            # with the gzip layer's send for a client that accepts gzip (browsers, httpx and the vendor's client do)
             await ((rule.direct_gzip if gzip else rule.direct) or gzipped or self._plain)(scope, receive, send)
             return
         app = gzipped or self.app
@@ -256,7 +256,7 @@ class GuardMiddleware:
             needed=needed,
             allowed=frozenset(role for role in Role if needed is not None and role.allows(needed)),
             direct=direct,
-            direct_gzip=self._gzip_layer(direct) if direct is not None and self._gzip_layer is not None else None,
+            direct_gzip=direct_handler(self._plain, method, self._gzip_layer) if direct and self._gzip_layer else None,
             audited=opt.get("audit") is not False,
             idempotent=opt.get("idempotent"),
         )
@@ -387,8 +387,9 @@ class _RouteRule:
     """The route's handler called without Litestar's steps around it, when it needs none of them (a listing:
     :func:`engineering_api.lib.direct_route.direct_handler`), else None."""
     direct_gzip: ASGIApp | None
-    """:attr:`direct` under the guard's gzip layer, for a client that accepts gzip (an error raised by the handler
-    passes it unsent, to the app's exception layer as from :attr:`direct`), else None."""
+    """:attr:`direct` for a client that accepts gzip: the answer sent through the send the guard's gzip layer
+    chooses for it (a small envelope: the client's own; an error raised by the handler reaches the app's
+    exception layer as from :attr:`direct`), else None."""
     audited: bool
     """Whether a mutating call is audited here (an MCP transport's tool calls are audited by the tool layer)."""
     idempotent: str | None

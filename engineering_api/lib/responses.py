@@ -269,8 +269,11 @@ class EnvelopeResponse(Response[Any]):
     status_code: int
     """Always set here (Litestar's Response allows None for "the handler's default")."""
 
+    body: bytes
+    """The encoded envelope (its length decides whether a gzip client gets it compressed: lib/direct_route.py)."""
+
     def __init__(self, body: bytes, *, status_code: int, headers: dict[str, str] | None) -> None:
-        self._body = body
+        self.body = body
         self.status_code = status_code
         self._extra = headers
 
@@ -279,11 +282,11 @@ class EnvelopeResponse(Response[Any]):
         self, app: Any, request: Any, *, headers: dict[str, str] | None = None, **_: Any
     ) -> ASGIApp:
         merged = {**headers, **(self._extra or {})} if headers else self._extra
-        raw = [(b"content-type", b"application/json"), (b"content-length", str(len(self._body)).encode())]
+        raw = [(b"content-type", b"application/json"), (b"content-length", str(len(self.body)).encode())]
         if merged:
             raw += [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in merged.items()]
         # a partial of the sending coroutine function: one call per answer (an object with __call__ cost two)
-        return partial(_send_envelope, self._body, self.status_code, raw)
+        return partial(_send_envelope, self.body, self.status_code, raw)
 
 
 async def _send_envelope(body: bytes, status: int, headers: list[tuple[bytes, bytes]], scope: Scope,

@@ -84,3 +84,42 @@ def test_an_answer_is_compressed_exactly_when_the_rule_says(
     compressed = headers.get("content-encoding") == "gzip"
     assert compressed == _expected(route, content_type, size, length), headers
     assert (gzip.decompress(sent) if compressed else sent) == body
+
+
+async def _sent(route: str, method: str, body: bytes, length: int | None) -> tuple[list[dict[str, Any]], bool]:
+    """The messages of a JSON answer of exactly known length sent by the layer: through its own call (``length``
+    None) or through :meth:`answer_send` with the length of the body as sent, as a listing's direct call asks it
+    (lib/direct_route.py); and whether the send used was the client's own."""
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append({**message, "headers": list(message.get("headers", ()))} if "headers" in message else message)
+
+    async def route_app(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": list(headers)})
+        await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body, "more_body": False})
+
+    path, opt = ROUTES[route]
+    scope = {"type": "http", "method": method, "path": path, "headers": [(b"accept-encoding", b"gzip")],
+             "route_handler": SimpleNamespace(opt=opt), "state": {}}
+    layer: Any = CONFIG.middleware_class(app=route_app, config=CONFIG)
+    if length is None:
+        await layer(scope, None, send)
+        return sent, False
+    chosen = layer.answer_send(scope, send, length)
+    await route_app(scope, None, chosen)
+    return sent, chosen is send
+
+
+@pytest.mark.parametrize(("route", "method", "size"), list(itertools.product(
+    ROUTES, ("GET", "HEAD"), [*SIZES, CONFIG.minimum_size - 1, CONFIG.minimum_size])))
+def test_an_answer_of_known_length_is_sent_as_the_layer_sends_it_and_a_plain_one_unwrapped(
+    route: str, method: str, size: int,
+) -> None:
+    body = (b'{"data":"' + b"x" * size)[:size]
+    through_layer, _ = asyncio.run(_sent(route, method, body, None))
+    asked, unwrapped = asyncio.run(_sent(route, method, body, 0 if method == "HEAD" else size))
+    assert asked == through_layer
+    compressed = any(name == b"content-encoding" for name, _ in through_layer[0]["headers"])
+    assert unwrapped == (not compressed)  # an answer the rule sends plain passes no wrapped send

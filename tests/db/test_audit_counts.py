@@ -4,7 +4,11 @@ driver's own cursor)."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from engineering_api.lib.audit import AuditLog
 from engineering_api.lib.db import Database
@@ -28,5 +32,34 @@ def test_refusals_are_counted_on_one_row(tmp_path: Path, target: Target) -> None
         assert first.last_at is not None and first.last_at >= first.at
         assert records["10.0.0.2"].count == 1
         assert log.page().total == 2
+    finally:
+        db.close()
+
+
+def test_a_refusal_the_database_cannot_take_is_logged_as_lost_not_raised(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A refusal changed nothing: a database away (or full) loses its record or count, logged with the call and
+    the database's reason, and the refusal's answer stands (nothing is raised to the guard)."""
+    from engineering_api.backend.errors import DatabaseUnavailableError, InsufficientStorageError
+
+    db = Database(tmp_path / "audit.db", data_dir=tmp_path)
+    try:
+        log = AuditLog(db)
+        for error in (DatabaseUnavailableError("the database is away"), InsufficientStorageError("the disk is full")):
+            def refuse(*_: Any, **__: Any) -> int:
+                raise error
+
+            db.insert = refuse  # type: ignore[method-assign]  # this database takes nothing from here on
+            db.execute = refuse  # type: ignore[method-assign]
+            caplog.clear()
+            with caplog.at_level(logging.WARNING, logger="engineering_api.lib.audit"):
+                log.count_refusal(method="POST", path="/api/projects/actions/save", status=401, key_id=None,
+                                  role=None, client="127.0.0.1")
+                log.record_refusal(method="DELETE", path="/api/keys/k1", status=403, key_id="k2", role="viewer",
+                                   client="127.0.0.1")
+            assert [record.getMessage() for record in caplog.records] == [
+                f"count of the refused POST /api/projects/actions/save (401) not written: {error.message}",
+                f"audit record of the refused DELETE /api/keys/k1 (403) not written: {error.message}",
+            ]
     finally:
         db.close()

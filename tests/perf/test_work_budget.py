@@ -3,14 +3,14 @@
 For one read request (``GET /api/projects/devices``, from a client that does not accept gzip, as curl and wrk, and
 from one that does, as browsers, httpx and the vendor's client), one job round trip (``POST
 /api/projects/actions/save``, then ``GET /api/jobs/{id}?wait=30``), one MCP read tool call (``tools/call
-blocks_list`` over streamable HTTP, session-less) and one refused write (no key: 401, counted on the client's audit
-row), the calls made in process from the ASGI entry to the last byte (the guard and every other middleware, routing,
-the handler, error handling, the encoding, the metrics and request id, and the TIA worker thread's share) are
-counted (:mod:`tools.work_count`) and held against ``work_budget.json``: calls of Python functions, and calls of C
-functions made by them (a hash, an encoder, a clock, a system call such as ``os.urandom``: cheap Python, costly
-work). A count more than 10% over its budget fails, with the most called functions and their callers. Raising a
-budget is a reviewed change: the commit says why the extra work is worth it. A count far under its budget is
-printed, so the budget can be lowered with it.
+blocks_list`` over streamable HTTP, session-less), one refused write (no key: 401, counted on the client's audit
+row) and one health check (``GET /api/health``, as httpx sends it), the calls made in process from the ASGI entry to
+the last byte (the guard and every other middleware, routing, the handler, error handling, the encoding, the metrics
+and request id, and the TIA worker thread's share) are counted (:mod:`tools.work_count`) and held against
+``work_budget.json``: calls of Python functions, and calls of C functions made by them (a hash, an encoder, a clock,
+a system call such as ``os.urandom``: cheap Python, costly work). A count more than 10% over its budget fails, with
+the most called functions and their callers. Raising a budget is a reviewed change: the commit says why the extra
+work is worth it. A count far under its budget is printed, so the budget can be lowered with it.
 
 Counts depend on the Python and library versions (``work_budget.json`` names the ones measured); they do not
 depend on the machine's load.
@@ -82,8 +82,11 @@ async def _measure(data_dir: Path) -> dict[str, WorkCount]:
         async def refused() -> None:  # a write without a key: 401, counted on its client's audit row
             _expect(await driver.call("POST", "/api/projects/actions/save-sync", {}, {}), 401)
 
+        async def health() -> None:  # a monitor's or a client's health check, as httpx sends it (public, no key)
+            assert _expect(await driver.call("GET", "/api/health", GZIP))["data"]["apiVersion"]
+
         for name, action in (("read", read), ("read_gzip", read_gzip), ("job", job), ("mcp_read", mcp_read),
-                             ("refused", refused)):
+                             ("refused", refused), ("health", health)):
             for _ in range(3):  # first calls fill caches, compile lazily, write last_used_at
                 await action()
             count = WorkCount()
@@ -103,7 +106,7 @@ def _budget() -> dict[str, Any]:
     return json.loads(BUDGET_FILE.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("path", ["read", "read_gzip", "job", "mcp_read", "refused"])
+@pytest.mark.parametrize("path", ["read", "read_gzip", "job", "mcp_read", "refused", "health"])
 def test_work_stays_within_its_budget(counts: dict[str, WorkCount], path: str) -> None:
     budget = _budget()
     count = counts[path]

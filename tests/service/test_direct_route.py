@@ -5,11 +5,13 @@ answer, and no direct call for a route Litestar has work for (parameters, hooks,
 from __future__ import annotations
 
 import asyncio
+import gzip
 from typing import TYPE_CHECKING, Any
 
 from litestar import Litestar, Response, get
 from litestar.datastructures import ResponseHeader
 
+from engineering_api.console.compression import REST_MINIMUM, gzip_layer
 from engineering_api.lib.direct_route import direct_handler
 from engineering_api.lib.responses import ok
 
@@ -60,15 +62,35 @@ def synced() -> Response[Any]:
     return ok(None)
 
 
+BIG = "x" * REST_MINIMUM
+"""Past the gzip layer's threshold for REST answers."""
+
+
+@get("/api/big")
+async def big_envelope() -> Response[Any]:
+    return ok(BIG)
+
+
+@get("/api/big-plain")
+async def big_plain() -> Response[Any]:
+    return Response({"data": BIG})
+
+
+@get("/api/small")
+async def small_envelope() -> Response[Any]:
+    return ok("small")
+
+
 # logging_config=None: Litestar's default would set up the "litestar" logger of the whole test process
-APP = Litestar([envelope, plain, as_dict, with_param, hooked, headed, synced], openapi_config=None, logging_config=None)
+APP = Litestar([envelope, plain, as_dict, with_param, hooked, headed, synced, big_envelope, big_plain, small_envelope],
+               openapi_config=None, logging_config=None)
 
 
 def _route_app(path: str) -> Any:
     return APP.asgi_router.handle_routing(path=path, method="GET")[0]
 
 
-def _answer(asgi: Any, path: str) -> list[dict[str, Any]]:
+def _answer(asgi: Any, path: str, headers: tuple[tuple[bytes, bytes], ...] = ()) -> list[dict[str, Any]]:
     sent: list[dict[str, Any]] = []
 
     async def receive() -> dict[str, Any]:
@@ -78,12 +100,17 @@ def _answer(asgi: Any, path: str) -> list[dict[str, Any]]:
         sent.append(message)
 
     scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(), "query_string": b"",
-             "headers": [(b"host", b"localhost")], "litestar_app": APP, "app": APP, "state": {}, "path_params": {},
-             "http_version": "1.1", "scheme": "http", "root_path": "", "client": ("127.0.0.1", 1)}
+             "headers": [(b"host", b"localhost"), *headers], "litestar_app": APP, "app": APP, "state": {},
+             "path_params": {}, "http_version": "1.1", "scheme": "http", "root_path": "", "client": ("127.0.0.1", 1),
+             "route_handler": APP.asgi_router.handle_routing(path=path, method="GET")[1]}
     asyncio.run(asgi(scope, receive, send))
+    compressed = any(name.lower() == b"content-encoding" for name, _ in sent[0]["headers"])
     for message in sent:  # the envelope's timestamp is the only part that may differ between two answers
         if message["type"] == "http.response.body":
-            message["body"] = message["body"].split(b',"timestamp"')[0]
+            body = gzip.decompress(message["body"]) if compressed else message["body"]
+            message["body"] = body.split(b',"timestamp"')[0]
+    if compressed:  # the compressed length follows the timestamp's digits
+        sent[0]["headers"] = [(n, b"?" if n.lower() == b"content-length" else v) for n, v in sent[0]["headers"]]
     return sent
 
 
@@ -93,6 +120,22 @@ def test_a_listings_direct_answer_is_litestars_answer() -> None:
         direct = direct_handler(route, "GET")
         assert direct is not None, path
         assert _answer(direct, path) == _answer(route, path), path
+
+
+def test_a_gzip_clients_direct_answer_is_the_gzip_layers_answer() -> None:
+    """For a client that accepts gzip, a listing's direct call answers what the app's gzip layer made around
+    Litestar's route answers: compressed past the REST threshold (an envelope or any other answer), plain below it
+    and off the REST paths."""
+    layer = gzip_layer()
+    accepts = ((b"accept-encoding", b"gzip, deflate"),)
+    for path in ("/envelope", "/plain", "/dict", "/api/big", "/api/big-plain", "/api/small"):
+        route = _route_app(path)
+        direct = direct_handler(route, "GET", layer)
+        assert direct is not None, path
+        answer = _answer(direct, path, accepts)
+        assert answer == _answer(layer(route), path, accepts), path
+        compressed = any(name == b"content-encoding" for name, _ in answer[0]["headers"])
+        assert compressed == path.startswith("/api/big"), path
 
 
 def test_routes_litestar_has_work_for_are_not_called_directly() -> None:

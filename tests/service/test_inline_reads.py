@@ -195,3 +195,79 @@ def test_inline_reads_share_one_context_that_nothing_cancels(client: TestClient)
     with client.portal() as portal:
         portal.call(scenario)
 
+
+
+def _timed_reads(client: TestClient, monkeypatch: pytest.MonkeyPatch, work: Any, runs: int,
+                 wall_step: float) -> tuple[list[bool], int]:
+    """``runs`` inline runs of a read doing ``work``, the wall clock of the manager moving ``wall_step`` seconds from
+    one reading to the next (so no busy machine decides for the test): whether each ran on the calling thread (not
+    the worker), and how often the thread's CPU clock was read meanwhile."""
+    import time
+    from types import SimpleNamespace
+
+    from engineering_api.jobs import manager
+    from engineering_api.jobs.operations import Operation
+
+    jobs = client.app.state.services.jobs
+    on_caller: list[bool] = []
+    clock_reads = 0
+    wall = [0.0]
+
+    def perf_counter() -> float:
+        wall[0] += wall_step
+        return wall[0]
+
+    def thread_time() -> float:
+        nonlocal clock_reads
+        clock_reads += 1
+        return time.thread_time()
+
+    def read(_context: Any, _: None) -> str:
+        on_caller.append(not threading.current_thread().name.startswith("tia-worker"))
+        work()
+        return "read"
+
+    operation: Operation[None, str] = Operation(name="test.timed_read", summary="", section="", handler=read,
+                                                input=None, output=str, mutating=False)
+
+    async def scenario() -> None:
+        for _ in range(runs):
+            assert await jobs.run_inline(operation, None) == "read"
+
+    clocks = {name: getattr(time, name) for name in dir(time) if not name.startswith("_")}
+    monkeypatch.setattr(manager, "time", SimpleNamespace(**{**clocks, "perf_counter": perf_counter,
+                                                            "thread_time": thread_time}))
+    with client.portal() as portal:
+        portal.call(scenario)
+    return on_caller, clock_reads
+
+
+def test_a_quick_read_never_reads_the_threads_cpu_clock(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The thread's CPU clock is a system call, dearer than a quick read's bookkeeping: the wall clock, which never
+    reads less, times a quick read."""
+    on_caller, clock_reads = _timed_reads(client, monkeypatch, lambda: None, 20, wall_step=0.0)
+    assert all(on_caller) and clock_reads == 0
+
+
+def test_a_read_slow_by_the_wall_clock_only_stays_on_the_loop(client: TestClient,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read that waits (a busy machine, a sleep) but uses little CPU is not sent to the worker: once the wall
+    clock finds it slow, its CPU time decides."""
+    on_caller, clock_reads = _timed_reads(client, monkeypatch, lambda: None, 10, wall_step=1.0)
+    assert all(on_caller) and clock_reads > 0
+
+
+def test_a_read_slow_by_its_cpu_time_goes_to_the_worker(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read that uses more CPU than INLINE_READ_MAX_SECONDS runs on the loop until the wall clock found it slow
+    once and its CPU time did INLINE_READ_STRIKES times in a row; then on the worker."""
+    import time
+
+    from engineering_api.jobs.manager import INLINE_READ_MAX_SECONDS, INLINE_READ_STRIKES
+
+    def burn() -> None:
+        until = time.thread_time() + 2 * INLINE_READ_MAX_SECONDS
+        while time.thread_time() < until:
+            pass
+
+    on_caller, _ = _timed_reads(client, monkeypatch, burn, 1 + INLINE_READ_STRIKES + 2, wall_step=1.0)
+    assert on_caller == [True] * (1 + INLINE_READ_STRIKES) + [False, False]
