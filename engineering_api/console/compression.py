@@ -36,6 +36,12 @@ _UNCOMPRESSED_REST = ("/api/runtime",)
 _GZIP = CompressionEncoding.GZIP
 
 
+def _rest_plain(length: int | None) -> bool:
+    """Whether a REST answer of ``length`` bytes is sent as it is: a small one (:data:`REST_MINIMUM`), or one whose
+    length is not known (a streamed download keeps its bytes)."""
+    return length is None or length < REST_MINIMUM
+
+
 class _Gzip(CompressionMiddleware):
     """Litestar's gzip, with the console's choice of what stays plain (:meth:`create_compression_send_wrapper`)."""
 
@@ -61,7 +67,7 @@ class _Gzip(CompressionMiddleware):
                         length = value
                 plain = (content_type or b"").startswith(b"text/event-stream")
                 if rest and not plain:
-                    plain = length is None or not length.isdigit() or int(length) < REST_MINIMUM
+                    plain = _rest_plain(int(length) if length is not None and length.isdigit() else None)
                 if not plain:
                     compressing = super(_Gzip, self).create_compression_send_wrapper(
                         send, compression_encoding, scope)
@@ -103,7 +109,7 @@ class _ConsoleCompression:
         if length is not None and length < self._minimum:
             return send
         if not scope["route_handler"].opt.get(COMPRESSED):
-            if length is not None and length < REST_MINIMUM:
+            if length is not None and _rest_plain(length):
                 return send
             # REST answers but the runtime API's (whose bodies are rewritten after the handler)
             path = scope.get("path", "")

@@ -58,9 +58,10 @@ logger = logging.getLogger(__name__)
 INLINE_READ_MAX_SECONDS = 0.002
 """CPU seconds a read may take on the event loop's thread: one that took longer :data:`INLINE_READ_STRIKES` times
 in a row goes to the worker from then on. The loop serves every other request, and a quick read is what skipping
-the hop is for. CPU time, not wall-clock time, so a busy machine does not send quick reads away; it is read only
-after a run the wall clock found slower than this (the thread's clock is a system call), so a read slow by its CPU
-time goes to the worker after ``1 + INLINE_READ_STRIKES`` runs."""
+the hop is for. CPU time, not wall-clock time alone, so a busy machine does not send quick reads away: a run is slow
+when both clocks pass this. The CPU clock is read only after a run the wall clock found slower than this (the
+thread's clock is a system call), so a read slow by its CPU time goes to the worker after
+``1 + INLINE_READ_STRIKES`` runs."""
 _INTERRUPTED = "interrupted by restart"
 # Prepared: compiled once, run on the driver's cursor (every job writes and reads these).
 _INSERT = Prepared(jobs.insert())
@@ -226,6 +227,9 @@ class JobManager:
             # CPU time decides, but the thread's clock is a system call, dearer than the rest of a quick read's
             # bookkeeping (docs/benchmarks.md): a read is timed by the wall clock, which never reads less than the
             # CPU time it ran here, and only a read the wall clock found slow has its CPU time read, on its next runs.
+            # A strike needs both clocks over the bound, the wall clock asked first: a quick run skips the system
+            # call, and a thread clock that moves by the scheduler's tick (~15.6 ms on Windows) cannot strike a
+            # quick read that merely crossed a tick.
             started = time.perf_counter()
             cpu_started = time.thread_time() if strikes is not None else 0.0
             ran, result = self._worker.run_if_idle(run, context.token)
@@ -233,7 +237,8 @@ class JobManager:
                 if strikes is None:
                     if time.perf_counter() - started > INLINE_READ_MAX_SECONDS:
                         self._slow_reads[operation.name] = 0
-                elif time.thread_time() - cpu_started > INLINE_READ_MAX_SECONDS:
+                elif time.perf_counter() - started > INLINE_READ_MAX_SECONDS \
+                        and time.thread_time() - cpu_started > INLINE_READ_MAX_SECONDS:
                     self._slow_reads[operation.name] = strikes + 1
                 else:
                     del self._slow_reads[operation.name]

@@ -5,12 +5,13 @@ arguments, entering an exit stack for its dependencies, calling the handler, the
 response through a response handler that applies the layered headers, cookies, ``after_request`` hook and
 background task. A listing (``engineering_api.jobs.routes``: no parameters, no request, an
 :class:`~engineering_api.lib.responses.EnvelopeResponse` back) needs none of it, and those steps cost a fast read
-more than its own work. :func:`direct_handler` gives, for such a route and method, an ASGI app that awaits the
+more than its own work. :func:`direct_handlers` gives, for such a route and method, an ASGI app that awaits the
 handler and sends its envelope; for any other route it gives None and Litestar serves it as always. What a client
 sees is the same: the envelope's two messages, and an error raised by the handler answered by the app's exception
 layer (the guard calls this only where it calls the route under Litestar's per-route exception layer). An answer
-that is not an envelope is turned into a response by Litestar's own ``to_response``. For a client that accepts
-gzip the guard calls the second app, which sends the handler's answer through the ``send`` the app's gzip layer
+that is not an envelope is turned into a response by Litestar's own ``to_response``. Given the guard's gzip layer,
+it gives a second app, worked out by the same one check; for a client that accepts gzip the guard calls it, and it
+sends the handler's answer through the ``send`` the app's gzip layer
 (``engineering_api.console.compression``) chooses for it: an envelope's length is known before it is sent, so a
 small one (most answers: the REST threshold is 16 KiB) goes out as to any other client, with no wrapped ``send``,
 and a large one compressed.
@@ -25,11 +26,11 @@ from litestar.routes import HTTPRoute
 from engineering_api.lib.responses import EnvelopeResponse
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
+    from collections.abc import Awaitable
 
     from litestar.types import ASGIApp, Method, Receive, Scope, Send
 
-__all__ = ("GzipLayer", "direct_handler")
+__all__ = ("GzipLayer", "direct_handlers")
 
 
 class GzipLayer(Protocol):
@@ -44,10 +45,12 @@ class GzipLayer(Protocol):
         ...
 
 
-def direct_handler(route_app: Any, method: str, gzip: Callable[[ASGIApp], GzipLayer] | None = None) -> ASGIApp | None:
+def direct_handlers(route_app: Any, method: str,
+                    gzip: GzipLayer | None = None) -> tuple[ASGIApp, ASGIApp | None] | None:
     """An ASGI app calling the handler of ``route_app`` (Litestar's ``HTTPRoute.handle``) for ``method`` directly,
-    or None when Litestar has something to do for it (see the module). With ``gzip`` (the app's gzip layer, made
-    around a route), the app for a client that accepts gzip."""
+    with the app doing so for a client that accepts gzip when ``gzip`` (the app's gzip layer around the route: only
+    its :meth:`~GzipLayer.answer_send` is asked) is given, else None; or None when Litestar has something to do for
+    the route (see the module)."""
     route = getattr(route_app, "__self__", None)
     if not isinstance(route, HTTPRoute) or getattr(route_app, "__func__", None) is not HTTPRoute.handle:
         return None
@@ -76,8 +79,7 @@ def direct_handler(route_app: Any, method: str, gzip: Callable[[ASGIApp], GzipLa
         await other_answer(answer, scope, receive, send)
 
     if gzip is None:
-        return direct
-    layer = gzip(direct)
+        return direct, None
 
     async def direct_gzip(scope: Scope, receive: Receive, send: Send) -> None:
         # The handler first, then the gzip layer's send for its answer: an envelope the rule sends plain (a small
@@ -85,9 +87,9 @@ def direct_handler(route_app: Any, method: str, gzip: Callable[[ASGIApp], GzipLa
         # exception layer as from ``direct``, before any send was wrapped (problem answers are never compressed).
         answer = await fn()
         if type(answer) is EnvelopeResponse:
-            sent = layer.answer_send(scope, send, 0 if scope.get("method") == "HEAD" else len(answer.body))
+            sent = gzip.answer_send(scope, send, 0 if scope.get("method") == "HEAD" else len(answer.body))
             await answer.to_asgi_response(scope["litestar_app"], None)(scope, receive, sent)
             return
-        await other_answer(answer, scope, receive, layer.answer_send(scope, send))
+        await other_answer(answer, scope, receive, gzip.answer_send(scope, send))
 
-    return direct_gzip
+    return direct, direct_gzip

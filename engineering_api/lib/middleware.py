@@ -23,7 +23,7 @@ from litestar.middleware._internal.exceptions import ExceptionHandlerMiddleware 
 
 from engineering_api.lib.audit import NOT_WRITTEN, AuditLog
 from engineering_api.lib.caller import DEFAULT_SESSION, SESSION_HEADER, caller_id, current_caller
-from engineering_api.lib.direct_route import GzipLayer, direct_handler
+from engineering_api.lib.direct_route import GzipLayer, direct_handlers
 from engineering_api.lib.encoded_paths import SLASHES_KEPT, restore_slashes
 from engineering_api.lib.forwarded import apply_forwarded_proto, client_address
 from engineering_api.lib.idempotency import REPLAYED_HEADER, run_keyed
@@ -77,7 +77,7 @@ class GuardMiddleware:
 
     * ``gzip``, the app's compression, is put around the route and used only when the client accepts gzip (as a
       Litestar ``compression_config`` it was a layer every request of every route went through); a listing's
-      direct call (lib/direct_route.py) asks a gzip layer of its own for its answer's ``send``, so a gzip
+      direct call (lib/direct_route.py) asks this guard's gzip layer for its answer's ``send``, so a gzip
       client's read skips Litestar's steps too, and a small answer goes out on the client's own ``send``;
     * ``converted``, ``(path prefix, layer)``, is put around this guard for the requests under the prefix: the
       runtime API's XML answers (``/api/runtime``), which convert the guard's own refusals too;
@@ -250,13 +250,14 @@ class GuardMiddleware:
         opt = handler.opt if handler is not None else {}
         runtime_role = opt.get("runtime")
         needed = None if runtime_role is not None else required_role(method, opt)
-        direct = direct_handler(self._plain, method)
+        # one check of the route for both clients; a gzip client's asks the guard's own gzip layer for its send
+        direct, direct_gzip = direct_handlers(self._plain, method, self._gzip) or (None, None)
         rule = _RouteRule(
             runtime_role=runtime_role,
             needed=needed,
             allowed=frozenset(role for role in Role if needed is not None and role.allows(needed)),
             direct=direct,
-            direct_gzip=direct_handler(self._plain, method, self._gzip_layer) if direct and self._gzip_layer else None,
+            direct_gzip=direct_gzip,
             audited=opt.get("audit") is not False,
             idempotent=opt.get("idempotent"),
         )
@@ -385,7 +386,7 @@ class _RouteRule:
     """The roles that include :attr:`needed` (worked out once: every request asks)."""
     direct: ASGIApp | None
     """The route's handler called without Litestar's steps around it, when it needs none of them (a listing:
-    :func:`engineering_api.lib.direct_route.direct_handler`), else None."""
+    :func:`engineering_api.lib.direct_route.direct_handlers`), else None."""
     direct_gzip: ASGIApp | None
     """:attr:`direct` for a client that accepts gzip: the answer sent through the send the guard's gzip layer
     chooses for it (a small envelope: the client's own; an error raised by the handler reaches the app's

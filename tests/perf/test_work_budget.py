@@ -22,6 +22,7 @@ import asyncio
 import json
 import platform
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,9 @@ __all__ = ()
 BUDGET_FILE = Path(__file__).with_name("work_budget.json")
 TOLERANCE = 1.10
 """A count may exceed its budget by 10% (an unrelated library update, one more check) before the guard fails."""
+COUNT_TRIES = 5
+"""Counts of an answer that took another path than the budgeted one (a health check that found the worker slow to
+answer: Degraded) before the guard fails: each such answer is counted again."""
 CPU = "6ES7 516-3AN02-0AB0"
 GZIP = {"accept-encoding": "gzip, deflate"}
 MCP_HEADERS = {"accept": "application/json, text/event-stream", "mcp-protocol-version": "2026-07-28",
@@ -82,17 +86,30 @@ async def _measure(data_dir: Path) -> dict[str, WorkCount]:
         async def refused() -> None:  # a write without a key: 401, counted on its client's audit row
             _expect(await driver.call("POST", "/api/projects/actions/save-sync", {}, {}), 401)
 
-        async def health() -> None:  # a monitor's or a client's health check, as httpx sends it (public, no key)
-            assert _expect(await driver.call("GET", "/api/health", GZIP))["data"]["apiVersion"]
+        async def health() -> bool:  # a monitor's or a client's health check, as httpx sends it (public, no key)
+            answer = _expect(await driver.call("GET", "/api/health", GZIP))["data"]
+            assert answer["apiVersion"]
+            return bool(answer["workerResponsive"])
 
-        for name, action in (("read", read), ("read_gzip", read_gzip), ("job", job), ("mcp_read", mcp_read),
-                             ("refused", refused), ("health", health)):
+        actions: tuple[tuple[str, Callable[[], Awaitable[bool | None]]], ...] = (
+            ("read", read), ("read_gzip", read_gzip), ("job", job), ("mcp_read", mcp_read), ("refused", refused),
+            ("health", health))
+        for name, action in actions:
             for _ in range(3):  # first calls fill caches, compile lazily, write last_used_at
                 await action()
-            count = WorkCount()
-            async with counting_on(count, lambda fn: services.worker.call(fn, timeout=HANG_GUARD_S)):
-                with counting(count):
-                    await action()
+            for _ in range(COUNT_TRIES):
+                count = WorkCount()
+                async with counting_on(count, lambda fn: services.worker.call(fn, timeout=HANG_GUARD_S)):
+                    with counting(count):
+                        counted_path = await action() is not False
+                if counted_path:
+                    break
+                # The answer took the other path (a busy machine: the health check's 2 s wait for the worker ran
+                # out). Let the worker finish the abandoned call before the next count, which must not see it.
+                await services.worker.call(lambda: None, timeout=HANG_GUARD_S)
+            else:
+                pytest.fail(f"{name} never took its budgeted path in {COUNT_TRIES} tries (the worker never answered "
+                            "the health check within its 2 s)")
             counts[name] = count.merge()
     return counts
 

@@ -12,7 +12,7 @@ from litestar import Litestar, Response, get
 from litestar.datastructures import ResponseHeader
 
 from engineering_api.console.compression import REST_MINIMUM, gzip_layer
-from engineering_api.lib.direct_route import direct_handler
+from engineering_api.lib.direct_route import direct_handlers
 from engineering_api.lib.responses import ok
 
 if TYPE_CHECKING:
@@ -117,9 +117,9 @@ def _answer(asgi: Any, path: str, headers: tuple[tuple[bytes, bytes], ...] = ())
 def test_a_listings_direct_answer_is_litestars_answer() -> None:
     for path in ("/envelope", "/plain", "/dict"):
         route = _route_app(path)
-        direct = direct_handler(route, "GET")
-        assert direct is not None, path
-        assert _answer(direct, path) == _answer(route, path), path
+        direct = direct_handlers(route, "GET")
+        assert direct is not None and direct[1] is None, path  # no gzip layer given, no gzip client's app
+        assert _answer(direct[0], path) == _answer(route, path), path
 
 
 def test_a_gzip_clients_direct_answer_is_the_gzip_layers_answer() -> None:
@@ -130,10 +130,11 @@ def test_a_gzip_clients_direct_answer_is_the_gzip_layers_answer() -> None:
     accepts = ((b"accept-encoding", b"gzip, deflate"),)
     for path in ("/envelope", "/plain", "/dict", "/api/big", "/api/big-plain", "/api/small"):
         route = _route_app(path)
-        direct = direct_handler(route, "GET", layer)
-        assert direct is not None, path
-        answer = _answer(direct, path, accepts)
-        assert answer == _answer(layer(route), path, accepts), path
+        gzipped = layer(route)
+        direct = direct_handlers(route, "GET", gzipped)
+        assert direct is not None and direct[1] is not None, path
+        answer = _answer(direct[1], path, accepts)
+        assert answer == _answer(gzipped, path, accepts), path
         compressed = any(name == b"content-encoding" for name, _ in answer[0]["headers"])
         assert compressed == path.startswith("/api/big"), path
 
@@ -141,15 +142,15 @@ def test_a_gzip_clients_direct_answer_is_the_gzip_layers_answer() -> None:
 def test_routes_litestar_has_work_for_are_not_called_directly() -> None:
     for path in ("/param/{name:str}", "/hooked", "/headed", "/synced"):
         concrete = path.replace("{name:str}", "x")
-        assert direct_handler(_route_app(concrete), "GET") is None, path
-    assert direct_handler(_route_app("/envelope"), "POST") is None  # no handler for the method
-    assert direct_handler(lambda scope, receive, send: None, "GET") is None  # not a route's handle
+        assert direct_handlers(_route_app(concrete), "GET", gzip_layer()(_route_app(concrete))) is None, path
+    assert direct_handlers(_route_app("/envelope"), "POST") is None  # no handler for the method
+    assert direct_handlers(lambda scope, receive, send: None, "GET") is None  # not a route's handle
 
 
 def test_the_apps_listing_routes_are_called_directly(client: TestClient[Litestar], admin: Headers) -> None:
     guard = client.app.asgi_router.handle_routing(path="/api/projects/devices", method="GET")[0]
     assert client.get("/api/projects/devices", headers=admin).status_code == 409  # no project: the rule is made
-    assert guard._rules["GET"].direct is not None
+    assert guard._rules["GET"].direct is not None and guard._rules["GET"].direct_gzip is not None
     job = client.app.asgi_router.handle_routing(path="/api/jobs/abc", method="GET")[0]
     client.get("/api/jobs/abc", headers=admin)
     assert job._rules["GET"].direct is None  # a path parameter: Litestar extracts it

@@ -13,6 +13,7 @@ from tests.service.conftest import key_for
 from tools.bounds import HANG_GUARD_S
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from concurrent.futures import Future
 
     import pytest
@@ -198,9 +199,10 @@ def test_inline_reads_share_one_context_that_nothing_cancels(client: TestClient)
 
 
 def _timed_reads(client: TestClient, monkeypatch: pytest.MonkeyPatch, work: Any, runs: int,
-                 wall_step: float) -> tuple[list[bool], int]:
+                 wall_step: float | Sequence[float], cpu_step: float | None = None) -> tuple[list[bool], int]:
     """``runs`` inline runs of a read doing ``work``, the wall clock of the manager moving ``wall_step`` seconds from
-    one reading to the next (so no busy machine decides for the test): whether each ran on the calling thread (not
+    one reading to the next (so no busy machine decides for the test; a sequence gives each run's step) and its
+    thread's CPU clock ``cpu_step`` seconds (the real clock when None): whether each ran on the calling thread (not
     the worker), and how often the thread's CPU clock was read meanwhile."""
     import time
     from types import SimpleNamespace
@@ -212,15 +214,21 @@ def _timed_reads(client: TestClient, monkeypatch: pytest.MonkeyPatch, work: Any,
     on_caller: list[bool] = []
     clock_reads = 0
     wall = [0.0]
+    cpu = [0.0]
+    steps = [wall_step] * runs if isinstance(wall_step, (int, float)) else list(wall_step)
+    run = 0
 
     def perf_counter() -> float:
-        wall[0] += wall_step
+        wall[0] += steps[run]
         return wall[0]
 
     def thread_time() -> float:
         nonlocal clock_reads
         clock_reads += 1
-        return time.thread_time()
+        if cpu_step is None:
+            return time.thread_time()
+        cpu[0] += cpu_step
+        return cpu[0]
 
     def read(_context: Any, _: None) -> str:
         on_caller.append(not threading.current_thread().name.startswith("tia-worker"))
@@ -231,7 +239,8 @@ def _timed_reads(client: TestClient, monkeypatch: pytest.MonkeyPatch, work: Any,
                                                 input=None, output=str, mutating=False)
 
     async def scenario() -> None:
-        for _ in range(runs):
+        nonlocal run
+        for run in range(runs):
             assert await jobs.run_inline(operation, None) == "read"
 
     clocks = {name: getattr(time, name) for name in dir(time) if not name.startswith("_")}
@@ -255,6 +264,22 @@ def test_a_read_slow_by_the_wall_clock_only_stays_on_the_loop(client: TestClient
     clock finds it slow, its CPU time decides."""
     on_caller, clock_reads = _timed_reads(client, monkeypatch, lambda: None, 10, wall_step=1.0)
     assert all(on_caller) and clock_reads > 0
+
+
+def test_a_read_quick_by_the_wall_clock_takes_no_strike_from_a_coarse_cpu_clock(
+        client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A strike needs both clocks over the bound. On Windows the thread's CPU clock moves by the scheduler's tick
+    (~15.6 ms): a quick read that crosses a tick reads as slow by its CPU time alone, and must not be sent to the
+    worker for that. The wall clock is asked first, so a quick run does not read the CPU clock at its end."""
+    from engineering_api.jobs.manager import INLINE_READ_MAX_SECONDS, INLINE_READ_STRIKES
+
+    runs = 1 + INLINE_READ_STRIKES + 2
+    on_caller, clock_reads = _timed_reads(client, monkeypatch, lambda: None, runs,
+                                          wall_step=[1.0] + [0.0] * (runs - 1), cpu_step=1.0)
+    assert 1.0 > INLINE_READ_MAX_SECONDS
+    # The first run is slow by the wall clock; the second reads the CPU clock as it starts, then is quick by the
+    # wall clock, so its record is cleared and the rest time nothing but the wall clock.
+    assert all(on_caller) and clock_reads == 1
 
 
 def test_a_read_slow_by_its_cpu_time_goes_to_the_worker(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
