@@ -6,12 +6,16 @@ networks as statement ASTs, LAD/FBD networks as typed FlgNets, GRAPH conditions,
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from simatic_xml import parse_bytes, tokens_to_text
 from simatic_xml.conversions import iec_check_of
 from simatic_xml.errors import SimaticMLError, UnsupportedConstructError
 from simatic_xml.generate.declarations import interface_declaration_errors
+from simatic_xml.member_lines import place_member_lines
 from simatic_xml.objects import OB, Block, PlcStruct, PlcTagTable
 from simatic_xml.scl import SclSyntaxError, parse_statements
 
@@ -27,7 +31,8 @@ if TYPE_CHECKING:
     from simatic_xml.xmlnode import XmlNode
 
 __all__ = ["OBJECT_KINDS", "CompiledSoftware", "Software", "add_tag_table", "add_tags", "block_def_from_document",
-           "graph_networks", "program_from_software"]
+           "graph_networks", "program_from_software", "remember_written", "renumbered_view",
+           "view_from_model"]
 
 
 class Software(Protocol):
@@ -52,14 +57,132 @@ OBJECT_KINDS = {"OB": "OB", "FB": "FB", "FC": "FC", "GlobalDB": "DB", "InstanceD
 _FLG = frozenset(["LAD", "FBD", "F_LAD", "F_FBD"])
 
 
+ReadKey = tuple[bytes, str, str, "int | None", "str | None", "str | None"]
+"""What :func:`block_def_from_document` reads of a stored object: its SimaticML, kind, name, number, language and
+instance; equal keys read alike."""
+
+
+class _Reads:
+    """Program views of stored objects, by :data:`ReadKey`, up to ``budget`` bytes of their SimaticML (the
+    least recently used go first).
+
+    A view is what the object says alone, before any check: the compiler fills ``BlockDef.uses`` as it walks a
+    block, and a download adds placeholders for the networks it cannot run, so each reader gets its own shell
+    (:meth:`get`) around the shared reading (interface, networks' syntax trees), which nothing changes."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget, self.size = budget, 0
+        self._views: OrderedDict[ReadKey, BlockDef] = OrderedDict()
+        self._lock = threading.Lock()  # the TIA worker compiles; a language server or check may read on another
+
+    def get(self, key: ReadKey) -> BlockDef | None:
+        with self._lock:
+            view = self._views.get(key)
+            if view is None:
+                return None
+            self._views.move_to_end(key)
+        return _shell(view)
+
+    def peek(self, key: ReadKey) -> BlockDef | None:
+        """The shared view itself (to derive another from), not a reader's shell."""
+        with self._lock:
+            return self._views.get(key)
+
+    def put(self, key: ReadKey, view: BlockDef) -> None:
+        if len(key[0]) > self.budget:
+            return
+        with self._lock:
+            if key in self._views:
+                return
+            self._views[key] = view
+            self.size += len(key[0])
+            while self.size > self.budget:
+                old, _ = self._views.popitem(last=False)
+                self.size -= len(old[0])
+
+    def clear(self) -> None:
+        with self._lock:
+            self._views.clear()
+            self.size = 0
+
+
+_READS = _Reads(64 * 1024 * 1024)
+"""The process's read views: 64 MiB of SimaticML (a 200-block pipeline's PLCs hold ~5 MB)."""
+
+
+def _shell(view: BlockDef) -> BlockDef:
+    """A reader's own copy of a shared view: what a check or a download changes (``uses``, the network list) is
+    its own; the rest is shared."""
+    return replace(view, uses=set(), networks=list(view.networks))
+
+
+def _read_key(obj: ProgramObject) -> ReadKey:
+    return (obj.xml, obj.kind, obj.name, obj.number, obj.language, obj.instance_of)
+
+
 def _parsed_def(obj: ProgramObject) -> BlockDef:
+    """``obj``'s program view: read once per content (:class:`_Reads`), then shared by every compile (the check
+    itself runs each time, against the program as it is then)."""
+    key = _read_key(obj)
+    known = _READS.get(key)
+    if known is not None:
+        return known
     try:
         doc = parse_bytes(obj.xml)
     except SimaticMLError as exc:  # stored objects were validated on import; be safe anyway
         bd = BlockDef(obj.name, OBJECT_KINDS[obj.kind], obj.number)
         bd.networks.append(Network(None, "XML", error=(str(exc), 0, 0)))
         return bd
+    view = block_def_from_document(doc, obj)
+    _READS.put(key, view)
+    return _shell(view)
+
+
+def view_from_model(obj: ProgramObject, doc: Document) -> BlockDef | None:
+    """``obj``'s program view read from ``doc``, the model its SimaticML was written from (a generated block, stored
+    from its model): a quarter of the work of reading it from its bytes. None where that reading could differ
+    from a read of the bytes.
+
+    The view is the one a read of the bytes gives, line for line: the members get the lines of their ``<Member>``
+    in ``obj.xml`` (:func:`~simatic_xml.member_lines.place_member_lines`). Only a block whose networks are all
+    SCL is read so: the findings of a LAD/FBD, STL or GRAPH network point at the lines of its elements, which a
+    built model does not have. tests/generate_sources/test_corpus_sources.py holds the two readings equal for every
+    block of the corpus's accepted sources.
+    """
+    if obj.kind not in OBJECT_KINDS:
+        return None
+    sw = doc.object
+    for unit in sw.compile_units if isinstance(sw, Block) else ():
+        source = unit.network_source
+        body = source.body if source is not None else None
+        if body is not None and body.tag != "StructuredText":
+            return None
+    interface = sw.interface if isinstance(sw, (Block, PlcStruct)) else None
+    if interface is not None and not place_member_lines(interface, obj.xml):
+        return None
     return block_def_from_document(doc, obj)
+
+
+def remember_written(obj: ProgramObject, doc: Document) -> bool:
+    """Keep ``obj``'s program view read from ``doc`` (:func:`view_from_model`) for the compiles to come.
+
+    Returns:
+        Whether it was kept (else the first compile reads the bytes).
+    """
+    view = view_from_model(obj, doc)
+    if view is None:
+        return False
+    _READS.put(_read_key(obj), view)
+    return True
+
+
+def renumbered_view(before: ProgramObject, after: ProgramObject) -> None:
+    """``after`` is ``before`` with another number, its ``<Number>`` element rewritten in place (a generated block
+    renumbered as it is imported, ``fakes.program``): the view read of ``before``, if any, with that number is
+    ``after``'s (a view reads the number from the object, not from its document, and the rewrite moves no line)."""
+    view = _READS.peek(_read_key(before))
+    if view is not None:
+        _READS.put(_read_key(after), replace(view, number=after.number))
 
 
 def _name_the_array_this(bd: BlockDef) -> None:
