@@ -169,10 +169,13 @@ def remember_written(obj: ProgramObject, doc: Document) -> bool:
     Returns:
         Whether it was kept (else the first compile reads the bytes).
     """
+    key = _read_key(obj)
+    if _READS.peek(key) is not None:  # the same block again (one source generated into two PLCs)
+        return True
     view = view_from_model(obj, doc)
     if view is None:
         return False
-    _READS.put(_read_key(obj), view)
+    _READS.put(key, view)
     return True
 
 
@@ -237,13 +240,15 @@ def block_def_from_document(doc: Document, obj: ProgramObject) -> BlockDef:
     for index, cu in enumerate(sw.compile_units if isinstance(sw, Block) else (), 1):
         ns = cu.network_source
         body = ns.body if ns is not None else None
-        if body is None:
+        if ns is None or body is None:
             continue
         lang = cu.programming_language or block_lang
         if lang in ("SCL", "F_SCL") or body.tag == "StructuredText":
             try:
                 text = tokens_to_text(body)
-                bd.networks.append(Network(index, "SCL", parse_statements(text)))
+                written = ns.written_from  # a generated body: the parse it was written from, if of this text
+                statements = written[1] if written is not None and written[0] == text else parse_statements(text)
+                bd.networks.append(Network(index, "SCL", statements))
             except SclSyntaxError as err:
                 bd.networks.append(Network(index, "SCL", error=(err.message, err.line, err.col)))
             except UnsupportedConstructError as exc:  # valid SimaticML this tool does not read: not TIA's error
