@@ -167,7 +167,6 @@ def create_zip(source_dir: Path, target_file: Path, *, top: str | None = None,
             # a name refused is refused as extract_zip would refuse the whole member name.
             problem = component_problem(name)
             if problem is not None:
-                _member_path(member)  # raises, with the reason of the first name refused
                 raise ArchiveRejectedError(f"member {member!r}: {problem}")
             mode = os.lstat(path).st_mode
             if stat.S_ISDIR(mode):

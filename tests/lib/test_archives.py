@@ -213,7 +213,7 @@ def test_a_top_folder_and_skipped_names_give_the_bytes_of_archiving_a_filtered_c
 
 
 @pytest.mark.parametrize("parts", [("CON.txt",), ("sub", "deeper", "aux.xml"), ("sub", "a:b"), ("sub", "name. "),
-                                   ("sub", "deeper", "tab\there")])
+                                   ("sub", "deeper", "tab\there"), ("sub", "a\\b")])
 def test_a_name_extract_zip_would_refuse_is_refused_with_its_whole_member_name(tmp_path: Path, parts: tuple[str, ...]
                                                                                ) -> None:
     """Each name is judged once, as it is walked; the refusal names the member as extract_zip's would."""
