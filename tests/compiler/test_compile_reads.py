@@ -23,6 +23,8 @@ from simatic_xml.generate.from_source import generate_source
 from simatic_xml.model import Block, NetworkSource
 from tests.fakes.test_generated_import import _backend as _new_backend  # a fake with an open project and PLC_1
 
+pytestmark = pytest.mark.usefixtures("fresh_program_views")  # the parses counted are this test's own
+
 AXIS = 'TYPE "UDT_Axis"\nSTRUCT\n  speed : Real := 1.5;\n  limits : Array[0..1] of Int;\nEND_STRUCT;\nEND_TYPE\n'
 AXIS_WITHOUT_SPEED = AXIS.replace("  speed : Real := 1.5;\n", "")
 USERS = "\n".join((
