@@ -189,3 +189,24 @@ def test_a_generated_body_s_statements_are_taken_only_for_the_text_it_reads_as()
     assert unit.attributes is not None
     unit.attributes["NetworkSource"] = NetworkSource(source.body, written_from=("#count := 0;", []))
     assert view_from_model(obj, block.document) == read
+
+
+def test_a_failure_reading_the_view_at_import_keeps_nothing_and_the_import_stands(
+        backend: FakeBackend, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """Reading a generated block's view at its import is an optimisation: whatever it raises, the import succeeds as
+    before, nothing is kept, and the first compile reads the block from its bytes."""
+    def broken(doc: Any, obj: Any) -> BlockDef:
+        raise RuntimeError("forced")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(project, "block_def_from_document", broken)
+        with caplog.at_level("DEBUG", logger=project.__name__):
+            _generate(backend, "axis.udt", AXIS)
+            _generate(backend, "twice.scl", TWICE)
+            _generate(backend, "users.scl", USERS)
+    assert project._READS.size == 0 and not project._READS._views
+    assert sum("was not kept at its import" in r.getMessage() for r in caplog.records) == 5  # one per block
+    parsed = _counting_parses(monkeypatch)
+    result = _verdict(backend)["result"]
+    assert result.state == "Success", _errors(result)
+    assert len(parsed) == 1 + 5, "Main and each generated block are read from their bytes at the first compile"

@@ -6,6 +6,7 @@ networks as statement ASTs, LAD/FBD networks as typed FlgNets, GRAPH conditions,
 """
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from dataclasses import replace
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
 __all__ = ["OBJECT_KINDS", "CompiledSoftware", "Software", "add_tag_table", "add_tags", "block_def_from_document",
            "graph_networks", "program_from_software", "remember_written", "renumbered_view",
            "view_from_model"]
+
+logger = logging.getLogger(__name__)
 
 
 class Software(Protocol):
@@ -168,13 +171,20 @@ def view_from_model(obj: ProgramObject, doc: Document) -> BlockDef | None:
 def remember_written(obj: ProgramObject, doc: Document) -> bool:
     """Keep ``obj``'s program view read from ``doc`` (:func:`view_from_model`) for the compiles to come.
 
+    An optimisation of the import that calls it: any failure of the reading keeps nothing (logged at debug) and
+    never fails the import, whose block is then read from its bytes at its first compile, as without it.
+
     Returns:
         Whether it was kept (else the first compile reads the bytes).
     """
     key = _read_key(obj)
     if _READS.peek(key) is not None:  # the same block again (one source generated into two PLCs)
         return True
-    view = view_from_model(obj, doc)
+    try:
+        view = view_from_model(obj, doc)
+    except Exception:  # whatever the reading raises, the import stands and the compile reads the bytes
+        logger.debug("the program view of %r was not kept at its import", obj.name, exc_info=True)
+        return False
     if view is None:
         return False
     _READS.put(key, view)
