@@ -151,7 +151,8 @@ def test_the_shared_views_stay_as_read_through_a_compile_and_a_download_image(ba
     build_image(software, "PLC_1", run)
     objects = [*software.types.values(), *software.blocks.values()]
     for obj in objects:
-        view = project._READS._views[project._read_key(obj)]
+        view = project._READS.peek(project._read_key(obj))
+        assert view is not None, obj.name
         assert view == block_def_from_document(parse_bytes(obj.xml), obj), obj.name
         assert view.uses == set(), obj.name
     assert run.program is not None
@@ -159,16 +160,57 @@ def test_the_shared_views_stay_as_read_through_a_compile_and_a_download_image(ba
         "fb_axis": ["UDT_Axis"], "fc_use": ["FC_Twice"], "idb_axis": ["FB_Axis", "UDT_Axis"]}
 
 
-def test_the_views_are_bounded_by_the_bytes_they_were_read_from() -> None:
+def test_the_views_are_bounded_by_what_each_is_charged() -> None:
     reads = project._Reads(100)
     view = BlockDef("B", "FC")
     for n in range(5):
-        reads.put((bytes(40) + bytes([n]), "FC", f"B{n}", None, None, None), view)
+        reads.put((bytes(40) + bytes([n]), "FC", f"B{n}", None, None, None), view, 40)
     assert reads.size <= 100 and len(reads._views) == 2
     assert reads.get((bytes(40) + bytes([4]), "FC", "B4", None, None, None)) is not None
     assert reads.get((bytes(40) + bytes([0]), "FC", "B0", None, None, None)) is None
-    reads.put((bytes(101), "FC", "Big", None, None, None), view)
-    assert reads.get((bytes(101), "FC", "Big", None, None, None)) is None
+    reads.put((bytes(10), "FC", "Big", None, None, None), view, 101)
+    assert reads.get((bytes(10), "FC", "Big", None, None, None)) is None
+
+
+SIMATICML = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml"  # beside the work tree
+
+
+@pytest.mark.skipif(not SIMATICML.is_dir(), reason="the shared corpus is not there")
+def test_the_budget_bounds_the_memory_the_views_and_their_keys_keep() -> None:
+    """Filled with the corpus's LAD/FBD exports (the views weighing most per byte) read from files, the cache keeps at
+    most its budget of memory as tracemalloc counts it: the views and the SimaticML their keys hold alive."""
+    import gc
+    import tracemalloc
+
+    from engineering_api.backend.errors import ValidationError
+    from engineering_api.rules.program_objects import read_object
+
+    files = sorted((SIMATICML / "fb").glob("*.xml")) + sorted((SIMATICML / "fc").glob("*.xml"))
+    budget = 1024 * 1024
+    gc.collect()
+    tracemalloc.start()
+    try:
+        reads = project._Reads(budget)
+        kept = charged = 0
+        for path in files:
+            if charged > 2 * budget:
+                break
+            try:
+                obj = read_object(path.read_bytes(), project_version="V21")
+            except ValidationError:  # an export of another version than V21 reads
+                continue
+            if obj.language not in ("LAD", "FBD"):
+                continue
+            key = project._read_key(obj)
+            reads.put(key, block_def_from_document(parse_bytes(obj.xml), obj), project.view_cost(key))
+            kept, charged = kept + 1, charged + project.view_cost(key)
+            del obj, key
+        gc.collect()
+        held, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(reads._views) < kept, "the sample fills the budget"
+    assert held <= budget * 1.1, f"{held} bytes held for a budget of {budget} (charged {reads.size})"
 
 
 def test_a_generated_body_s_statements_are_taken_only_for_the_text_it_reads_as() -> None:

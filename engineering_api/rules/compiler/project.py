@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = ["OBJECT_KINDS", "CompiledSoftware", "Software", "add_tag_table", "add_tags", "block_def_from_document",
            "graph_networks", "program_from_software", "remember_written", "renumbered_view",
-           "view_from_model"]
+           "view_cost", "view_from_model"]
 
 logger = logging.getLogger(__name__)
 
@@ -65,9 +65,28 @@ ReadKey = tuple[bytes, str, str, "int | None", "str | None", "str | None"]
 instance; equal keys read alike."""
 
 
+_VIEW_PER_BYTE = {"LAD": 3.0, "FBD": 3.0, "F_LAD": 3.0, "F_FBD": 3.0, "GRAPH": 2.0, "STL": 4.5, "SCL": 0.9}
+"""Memory a program view keeps per byte of the SimaticML it was read from, by the block's language (measured
+2026-11-27 with tracemalloc from the parse on, the document dropped: LAD/FBD 2.44 times over 37 corpus exports,
+1.79 MB, single blocks up to 3.43, so charged 3.0: the heavier first ten held 1.16 times a 2.5 charge; GRAPH 1.85
+over 3; STL 4.33 over 2; SCL 0.87 over the 210 SCL blocks the accepted corpus sources generate, 9.76 MB, at most
+1.30, read from their bytes)."""
+_DATA_VIEW_PER_BYTE = 1.0
+"""The same for a data block, a type or a block with no network: 0.18 over 34 corpus exports (1.56 MB), 0.97 over
+the 167 that the corpus sources generate (small objects: a view's fixed part weighs more)."""
+
+
+def view_cost(key: ReadKey) -> int:
+    """The memory, in bytes, a view read of ``key`` keeps in :class:`_Reads`: the key's SimaticML, which the entry
+    holds alive (a closed project's too), and the view's estimate (:data:`_VIEW_PER_BYTE`)."""
+    language = key[4]
+    per_byte = _VIEW_PER_BYTE.get(language.upper(), _DATA_VIEW_PER_BYTE) if language else _DATA_VIEW_PER_BYTE
+    return int(len(key[0]) * (1 + per_byte))
+
+
 class _Reads:
-    """Program views of stored objects, by :data:`ReadKey`, up to ``budget`` bytes of their SimaticML (the
-    least recently used go first).
+    """Program views of stored objects, by :data:`ReadKey`, up to ``budget`` bytes of memory as each entry is charged
+    (:func:`view_cost`; the least recently used go first).
 
     A view is what the object says alone, before any check: the compiler fills ``BlockDef.uses`` as it walks a
     block, and a download adds placeholders for the networks it cannot run, so each reader gets its own shell
@@ -75,33 +94,35 @@ class _Reads:
 
     def __init__(self, budget: int) -> None:
         self.budget, self.size = budget, 0
-        self._views: OrderedDict[ReadKey, BlockDef] = OrderedDict()
+        self._views: OrderedDict[ReadKey, tuple[BlockDef, int]] = OrderedDict()
         self._lock = threading.Lock()  # the TIA worker compiles; a language server or check may read on another
 
     def get(self, key: ReadKey) -> BlockDef | None:
         with self._lock:
-            view = self._views.get(key)
-            if view is None:
+            entry = self._views.get(key)
+            if entry is None:
                 return None
             self._views.move_to_end(key)
-        return _shell(view)
+        return _shell(entry[0])
 
     def peek(self, key: ReadKey) -> BlockDef | None:
         """The shared view itself (to derive another from), not a reader's shell."""
         with self._lock:
-            return self._views.get(key)
+            entry = self._views.get(key)
+        return None if entry is None else entry[0]
 
-    def put(self, key: ReadKey, view: BlockDef) -> None:
-        if len(key[0]) > self.budget:
+    def put(self, key: ReadKey, view: BlockDef, cost: int) -> None:
+        """Keep ``view`` of ``key``, charged ``cost`` bytes (:func:`view_cost`) against the budget."""
+        if cost > self.budget:
             return
         with self._lock:
             if key in self._views:
                 return
-            self._views[key] = view
-            self.size += len(key[0])
+            self._views[key] = (view, cost)
+            self.size += cost
             while self.size > self.budget:
-                old, _ = self._views.popitem(last=False)
-                self.size -= len(old[0])
+                _, (_, freed) = self._views.popitem(last=False)
+                self.size -= freed
 
     def clear(self) -> None:
         with self._lock:
@@ -109,10 +130,10 @@ class _Reads:
             self.size = 0
 
 
-_READS = _Reads(32 * 1024 * 1024)
-"""The process's read views: of up to 32 MiB of SimaticML, which they take about 0.9 times of memory again (276
-corpus blocks: 6.6 MB of SimaticML, 5.8 MB of views); a 200-block pipeline's PLCs hold ~5 MB. A program bigger than
-that is read from its bytes as before, at each compile."""
+_READS = _Reads(64 * 1024 * 1024)
+"""The process's read views: 64 MiB as charged (:func:`view_cost`), e.g. 16 MiB of LAD/FBD or ~34 MiB of SCL
+SimaticML; a 200-block pipeline's PLCs hold ~5 MB of SimaticML. A program bigger than that is read from its bytes
+as before, at each compile."""
 
 
 def _shell(view: BlockDef) -> BlockDef:
@@ -139,7 +160,7 @@ def _parsed_def(obj: ProgramObject) -> BlockDef:
         bd.networks.append(Network(None, "XML", error=(str(exc), 0, 0)))
         return bd
     view = block_def_from_document(doc, obj)
-    _READS.put(key, view)
+    _READS.put(key, view, view_cost(key))
     return _shell(view)
 
 
@@ -187,7 +208,7 @@ def remember_written(obj: ProgramObject, doc: Document) -> bool:
         return False
     if view is None:
         return False
-    _READS.put(key, view)
+    _READS.put(key, view, view_cost(key))
     return True
 
 
@@ -197,7 +218,8 @@ def renumbered_view(before: ProgramObject, after: ProgramObject) -> None:
     ``after``'s (a view reads the number from the object, not from its document, and the rewrite moves no line)."""
     view = _READS.peek(_read_key(before))
     if view is not None:
-        _READS.put(_read_key(after), replace(view, number=after.number))
+        key = _read_key(after)
+        _READS.put(key, replace(view, number=after.number), view_cost(key))
 
 
 def _name_the_array_this(bd: BlockDef) -> None:
