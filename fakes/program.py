@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
 from engineering_api.lib.paths import safe_file_stem
+from engineering_api.rules.compiler.project import renumbered_view
 from engineering_api.rules.folders import folder_parts
 from engineering_api.rules.program_objects import BLOCK_KINDS, ProgramObject, read_object
 from simatic_xml import parse_bytes, to_bytes
@@ -314,7 +315,9 @@ def _renumbered(obj: ProgramObject, number: int) -> ProgramObject:
     # instead of parsing and writing the whole document again (the same bytes either way).
     written = f"<Number>{obj.number}</Number>".encode()
     if obj.number is not None and obj.xml.count(b"<Number>") == 1 and obj.xml.count(written) == 1:
-        return replace(obj, number=number, xml=obj.xml.replace(written, f"<Number>{number}</Number>".encode()))
+        renumbered = replace(obj, number=number, xml=obj.xml.replace(written, f"<Number>{number}</Number>".encode()))
+        renumbered_view(obj, renumbered)  # the compiler's view read at its import: the same but for the number
+        return renumbered
     doc = parse_bytes(obj.xml)
     # the number came from the AttributeList, so it is there; rewriting the key keeps its place in the list
     doc.object.attributes = {**(doc.object.attributes or {}), "Number": number}

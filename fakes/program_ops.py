@@ -11,6 +11,7 @@ from engineering_api.backend.areas.program import ProgramPort
 from engineering_api.backend.errors import EngineeringError, ValidationError
 from engineering_api.backend.models import ProgramImportReport
 from engineering_api.rules.folders import target_folder
+from engineering_api.rules.compiler.project import remember_written
 from engineering_api.rules.program_objects import generated_object
 from engineering_api.rules.source_generation import GeneratedDocument
 from fakes.program import read_object, require
@@ -40,8 +41,11 @@ def _refuse_oversized(document: ProgramDocument | GeneratedDocument) -> None:
 def _read(document: ProgramDocument | GeneratedDocument, version: str) -> ProgramObject:
     folder = target_folder(document.folder)
     if isinstance(document, GeneratedDocument) and document.document is not None:
-        return generated_object(document.document, document.data, project_version=version, folder=folder,
-                                source=document.source)
+        obj = generated_object(document.document, document.data, project_version=version, folder=folder,
+                               source=document.source)
+        if obj.xml is document.data:  # stored from the model: its program view is read from it for the compile
+            remember_written(obj, document.document)
+        return obj
     return read_object(document.data, project_version=version, folder=folder, source=document.source)
 
 

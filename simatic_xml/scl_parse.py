@@ -28,7 +28,7 @@ from .scl_parse_io import StElements, position_error
 from .template_value import template_value_to_xml
 from .xmlnode import XmlNode
 
-__all__ = ("KEYWORDS", "parse_scl")
+__all__ = ("KEYWORDS", "parse_scl", "parse_scl_statements")
 
 _GAP = re.compile(r"(\n+)|[ \t]+")
 _BLANKS = re.compile(r"[ \t]+")
@@ -416,7 +416,14 @@ class _Writer:
 
 def parse_scl(text: str, *, version: str, context: SclContext) -> XmlNode:
     """Parse SCL ``text`` into a StructuredText body, UIds numbered from 21 as TIA numbers them."""
-    body = _Writer(text, version, context).write()
+    return parse_scl_statements(text, version=version, context=context)[0]
+
+
+def parse_scl_statements(text: str, *, version: str, context: SclContext) -> tuple[XmlNode, list[A.Stmt]]:
+    """:func:`parse_scl`, and the statements of ``text`` the body was written from (the front end's parse,
+    :func:`~simatic_xml.scl.parse_statements` of ``text``)."""
+    writer = _Writer(text, version, context)
+    body = writer.write()
     nodes = body.walk()
     for node in nodes[1:]:  # the body itself has no UId
         if node.tag == "CallInfo":
@@ -424,4 +431,4 @@ def parse_scl(text: str, *, version: str, context: SclContext) -> XmlNode:
         else:
             node.attrs["UId"] = ""
     renumber_walked(nodes)  # a StructuredText body: never a Graph
-    return body
+    return body, writer.statements

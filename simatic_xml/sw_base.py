@@ -14,12 +14,15 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
-from typing import ClassVar, TypeVar, Union
+from typing import TYPE_CHECKING, ClassVar, TypeVar, Union
 
 from lxml import etree
 
 from .interface import Interface
 from .xmlnode import XmlNode, from_lxml, local_name
+
+if TYPE_CHECKING:
+    from .scl.ast import Stmt
 
 __all__ = (
     "BOOL_ATTRIBUTES",
@@ -119,11 +122,19 @@ class NetworkSource:
     :func:`simatic_xml.writer.lxml_body_text`). This keeps read-check-write pipelines fast.
     """
 
-    __slots__ = ("_body", "_element")
+    __slots__ = ("_body", "_element", "_written_from")
 
-    def __init__(self, body: XmlNode | None = None, *, element: etree._Element | None = None) -> None:
+    def __init__(self, body: XmlNode | None = None, *, element: etree._Element | None = None,
+                 written_from: tuple[str, list[Stmt]] | None = None) -> None:
         self._body = body
         self._element = element
+        self._written_from = written_from
+
+    @property
+    def written_from(self) -> tuple[str, list[Stmt]] | None:
+        """A generated SCL body's text and the front end's parse of it (its statements), which the body was
+        written from; None for a body read from a document or changed since."""
+        return self._written_from
 
     @property
     def body(self) -> XmlNode | None:
@@ -137,6 +148,7 @@ class NetworkSource:
     def body(self, value: XmlNode | None) -> None:
         self._body = value
         self._element = None
+        self._written_from = None
 
     @property
     def lazy_element(self) -> etree._Element | None:

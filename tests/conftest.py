@@ -28,6 +28,7 @@ from engineering_api.app import create_app, create_services
 from engineering_api.backend.errors import EngineeringError
 from engineering_api.config import Settings
 from engineering_api.lib.db import Database
+from engineering_api.rules.compiler import project as compiler_project
 from engineering_api.services import Services
 from fakes.backend import FakeBackend
 from simatic_xml import parse_bytes
@@ -159,6 +160,16 @@ def _seed_database(settings: Settings) -> None:
 def app(settings: Settings) -> Iterator[Litestar]:
     with shared_app(settings) as built:
         yield built
+
+
+@pytest.fixture
+def fresh_program_views() -> Iterator[None]:
+    """The process's program views (``rules/compiler/project._READS``) empty at the test's start and end: a test that
+    counts what a compile reads counts its own compiles, not what an earlier test (in any fake: equal bytes share a
+    view) left behind, and leaves nothing to a later one."""
+    compiler_project._READS.clear()
+    yield
+    compiler_project._READS.clear()
 
 
 @pytest.fixture

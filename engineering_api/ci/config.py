@@ -31,6 +31,7 @@ from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from simatic_xml.diagnostic_codes import describe
 from simatic_xml.diagnostics import Diagnostic
+from simatic_xml.scl.lexer import source_lines
 
 from .paths import SCL_SUFFIXES
 
@@ -167,12 +168,12 @@ class _Lines:
     """The lines of SCL sources, read once each when a finding needs them."""
 
     def __init__(self, texts: Optional[Mapping[str, str]] = None) -> None:
-        self._files: dict[str, list[str]] = {path: text.splitlines() for path, text in (texts or {}).items()}
+        self._files: dict[str, list[str]] = {path: source_lines(text) for path, text in (texts or {}).items()}
 
     def line(self, file: str, number: int) -> str:
         if file not in self._files:
             try:
-                self._files[file] = Path(file).read_text(encoding="utf-8-sig", errors="replace").splitlines()
+                self._files[file] = source_lines(Path(file).read_text(encoding="utf-8-sig", errors="replace"))
             except OSError:
                 self._files[file] = []
         lines = self._files[file]

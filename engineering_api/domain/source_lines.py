@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from engineering_api.backend.errors import EngineeringError
+from simatic_xml.scl.lexer import source_lines
 
 if TYPE_CHECKING:
     from engineering_api.backend.models import CompileResult
@@ -32,7 +33,7 @@ def body_starts(text: str) -> dict[str, int]:
     """Block name -> the number of its ``BEGIN`` line in an SCL source (the body's line 1 is the next one)."""
     starts: dict[str, int] = {}
     current: str | None = None
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(source_lines(text), 1):  # numbered as the compiler numbers them
         declared = _DECLARATION.match(line)
         if declared:
             current = (declared.group(1) or declared.group(2)).replace('""', '"')

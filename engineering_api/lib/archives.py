@@ -158,11 +158,17 @@ def create_zip(source_dir: Path, target_file: Path, *, top: str | None = None,
         if skip is not None:
             dirnames[:] = [name for name in dirnames if not skip(name)]  # not walked either
             filenames = [name for name in filenames if not skip(name)]
+        inside = here.relative_to(source).as_posix()
+        folder = prefix if inside == "." else f"{prefix}{inside}/"
         for name in dirnames + filenames:
             path = here / name
-            member = prefix + path.relative_to(source).as_posix()
-            _member_path(member)
-            mode = path.lstat().st_mode
+            member = folder + name
+            # The folders above were judged as they were walked (and ``top`` before): only the new name is, and
+            # a name refused is refused as extract_zip would refuse the whole member name.
+            problem = component_problem(name)
+            if problem is not None:
+                raise ArchiveRejectedError(f"member {member!r}: {problem}")
+            mode = os.lstat(path).st_mode
             if stat.S_ISDIR(mode):
                 entries.append((member + "/", None))
             elif stat.S_ISREG(mode):

@@ -38,7 +38,7 @@ from ..model import (
     NetworkSource, OB, ObjectChild, PlcStruct, Product,
 )
 from ..renumber import renumber_document
-from ..scl_text import text_to_tokens
+from ..scl_text import tokens_and_statements
 from ..versions import DOCUMENT_INFO_VERSIONS, GENERATION_TARGETS, namespace_for, normalize_version, version_index
 from .. import flgnet, graph
 from ..writer import to_bytes
@@ -438,11 +438,13 @@ def _compile_unit(block: BlockSpec, net: NetworkSpec, index: int, ver: str, cult
         ns = namespace_for("NetworkSource/StructuredText", ver)
         st = ns.rsplit("/", 1)[1]
         context = scl_context(block, net, global_constants)
-        body = net.take_checked(st, context) or text_to_tokens(net.body, version=st, context=context)
+        body, statements = net.take_checked(st, context) or tokens_and_statements(net.body, version=st,
+                                                                                  context=context)
+        source = NetworkSource(body, written_from=(net.body, statements))
         language = "SCL"
     elif net.kind in ("lad", "fbd"):
         ns = namespace_for("NetworkSource/FlgNet", ver)
-        body = flgnet.to_xml(build_flgnet(net.body, net.kind.upper(), Operands(block), path), ns)
+        source = NetworkSource(flgnet.to_xml(build_flgnet(net.body, net.kind.upper(), Operands(block), path), ns))
         language = net.kind.upper()
     else:
         ns = namespace_for("NetworkSource/Graph", ver)
@@ -452,12 +454,12 @@ def _compile_unit(block: BlockSpec, net: NetworkSpec, index: int, ver: str, cult
         if gnet.post_operations is not None:
             gnet.post_operations = set_namespace(gnet.post_operations, ns)
         gnet.alarms_settings = alarms_settings(ns)
-        body = graph.to_xml(gnet, ns)
+        source = NetworkSource(graph.to_xml(gnet, ns))
         language = "GRAPH"
     cu = CompileUnit(
         element=CompileUnit.ELEMENT,
         composition_name="CompileUnits",
-        attributes={"NetworkSource": NetworkSource(body), "ProgrammingLanguage": language},
+        attributes={"NetworkSource": source, "ProgrammingLanguage": language},
         children=[_mlt("Comment", net.comment, cultures), _mlt("Title", net.title, cultures)],
     )
     return cu

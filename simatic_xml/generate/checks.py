@@ -59,7 +59,7 @@ def check_networks(spec: BlockSpec) -> None:
     from .graphgen import build_graph
     from .operands import Operands
     from ..scl.limits import check_block_size
-    from ..scl_text import text_to_tokens
+    from ..scl_text import tokens_and_statements
 
     # TIA's size limit for one block, on the text of all its SCL networks, before any of it is parsed.
     check_block_size([net.body for net in spec.networks if net.kind == "scl"], spec.name or "the block")
@@ -82,8 +82,8 @@ def check_networks(spec: BlockSpec) -> None:
                     found(path, f"line {line}: {message}", message, "UNDECLARED", i + 1, line, column)
             try:  # the front end's parse, then the tokens (one grammar: text_to_tokens parses first)
                 context = scl_context(spec, net)
-                tokens = text_to_tokens(net.body, version="v4", context=context)
-                net.checked = CheckedScl(net.body, "v4", context, tokens)  # the builder's parse, if it is the same
+                tokens, statements = tokens_and_statements(net.body, version="v4", context=context)
+                net.checked = CheckedScl(net.body, "v4", context, tokens, statements)  # the builder's, if the same
             except SclError as exc:
                 found(path, str(exc), exc.message, getattr(exc, "code", None) or "SYNTAX_ERROR", i + 1, exc.line or 0,
                       exc.col or 0)

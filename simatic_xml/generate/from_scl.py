@@ -33,6 +33,7 @@ import re
 from typing import Any
 
 from simatic_xml.scl import ast as A
+from simatic_xml.scl.lexer import source_lines
 
 from .datatypes import ELEMENTARY, SYSTEM_ELEMENTARY, SYSTEM_FB_TYPES, catalog_type
 from .errors import SpecError
@@ -61,6 +62,7 @@ _OB_BY_NAME = {"main": "ProgramCycle", "program cycle": "ProgramCycle", "startup
 _OB_BY_NUMBER = {1: "ProgramCycle", 100: "Startup", 82: "DiagnosticErrorInterrupt", 83: "PullOrPlugOfModules",
                  86: "RackOrStationFailure", **{n: "CyclicInterrupt" for n in range(30, 39)}}
 _BEGIN = re.compile(r"^\s*BEGIN\b", re.IGNORECASE)
+_END_VAR = re.compile(r"^\s*END_VAR\b", re.IGNORECASE)
 _GENERIC = frozenset({"ANY", "POINTER", "BLOCK_FC", "BLOCK_FB", "BLOCK_DB", "VOID", "DB_ANY", "OB_ANY", "HW_ANY",
                       "REMOTE", "ANY_POINTER"})
 _END = re.compile(r"^\s*END_(FUNCTION_BLOCK|FUNCTION|ORGANIZATION_BLOCK|DATA_BLOCK)\b", re.IGNORECASE)
@@ -206,19 +208,24 @@ def _sections(block: A.Block, block_type: str, walk: _Walk) -> dict[str, list[di
 
 
 def body_location(block: A.Block, lines: list[str]) -> tuple[str, int, int]:
-    """The statement text between BEGIN and END_..., verbatim, with the file line and column where it starts."""
+    """The statement text between BEGIN and END_..., verbatim, with the file line and column where it starts.
+
+    A block without BEGIN (TIA imports code that follows the declarations directly: ESS PLCFactory's sources in the
+    corpus, ``krisztianloki__ess_plcfactory/…/PLCFactory_external_source_TIAv15.1.scl``) has its statements after
+    its last ``END_VAR``. ``lines``: the source's lines as the parser numbers them (:func:`source_lines`)."""
     start = max([block.line] + [s.line for s in block.sections] + [d.line for s in block.sections for d in s.decls])
-    begin = None
-    for index in range(start - 1, min(block.end_line, len(lines))):
-        if _BEGIN.match(lines[index]):
-            begin = index
-            break
+    last = min(block.end_line, len(lines))
+    begin = next((index for index in range(start - 1, last) if _BEGIN.match(lines[index])), None)
+    opener = _BEGIN
+    if begin is None and block.sections and block.body:
+        begin = next((index for index in range(start - 1, last) if _END_VAR.match(lines[index])), None)
+        opener = _END_VAR
     if begin is None:
         return "", 0, 0
     end = block.end_line - 1
     while end > begin and not _END.match(lines[end]):
         end -= 1
-    m = re.match(r"^\s*BEGIN\b", lines[begin], flags=re.IGNORECASE)
+    m = opener.match(lines[begin])
     after = lines[begin][m.end():] if m else lines[begin]
     if after.strip():
         body, line, col = [after] + lines[begin + 1:end], begin + 1, (m.end() if m else 0) + 1
@@ -355,7 +362,7 @@ def source_to_specs(source: A.SourceFile, text: str, *, known_fbs: set[str] | fr
     Raises:
         SpecError: a construct the block spec cannot hold (the reason names the line).
     """
-    lines = text.splitlines()
+    lines = source_lines(text)  # numbered as the parser numbers its nodes' lines
     fbs = {b.name for b in source.blocks if b.kind == "FUNCTION_BLOCK"} | set(known_fbs)
     udts = {b.name for b in source.blocks if b.kind == "TYPE"} | set(known_udts)
     walk = _Walk(fbs | udts, locations, notes)
@@ -426,6 +433,9 @@ def source_to_specs(source: A.SourceFile, text: str, *, known_fbs: set[str] | fr
             spec["interface"] = interface
         body, line, col = body_location(block, lines)
         body, tab = without_export_tab(body)
+        if block.body and not body.strip():  # never an empty success for a body that was not written
+            raise SpecError(f"source.{block.name}", f"line {block.line}: the statements of the block could not be "
+                            "taken from the source text")
         if body.strip():
             spec["networks"] = [{"scl": body}]
             calls = {name: callees[name] for name in _called_globals(block) if name in callees}

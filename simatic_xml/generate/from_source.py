@@ -286,6 +286,24 @@ _BLOCK_START = re.compile(r"^[ \t]*(FUNCTION_BLOCK|FUNCTION|ORGANIZATION_BLOCK|D
                           re.IGNORECASE | re.MULTILINE)
 
 
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+"""Characters XML 1.0 cannot hold (its ``Char`` production): a SimaticML document cannot carry them, written raw or
+as a character reference, so a source holding one (in a comment or a string, where the lexer takes any character)
+cannot be generated into a readable block."""
+
+
+def _unwritable(text: str, file: str | None) -> Diagnostic | None:
+    """The error for the first character of ``text`` SimaticML cannot hold, at its line and column; None if none."""
+    found = _NOT_IN_XML.search(text)
+    if found is None:
+        return None
+    at = found.start()
+    line_start = text.rfind("\n", 0, at) + 1
+    return Diagnostic(f"the character U+{ord(found.group()):04X} cannot be written into SimaticML (XML 1.0 has no "
+                      "such character)", text.count("\n", 0, at) + 1, at - line_start + 1, file=file,
+                      code="SYNTAX_ERROR")
+
+
 def _syntax_diagnostic(exc: SclError, file: str | None, offset: int = 0) -> Diagnostic:
     code = getattr(exc, "code",
                    None) or ("CLASSIC_SCL" if type(exc).__name__ == "ClassicSclNotSupportedError" else "SYNTAX_ERROR")
@@ -350,6 +368,9 @@ def generate_source(text: str, *, file: str | None = None, version: str | None =
     context = context or SourceContext()
     if text.startswith("\ufeff"):
         text = text[1:]
+    unwritable = _unwritable(text, file)
+    if unwritable is not None:
+        return SourceResult([], [unwritable])
     diagnostics: list[Diagnostic] = []
     try:
         source = parse(text, file)

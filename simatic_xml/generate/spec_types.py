@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from .spec_members import MemberSpec
 
 if TYPE_CHECKING:
+    from ..scl.ast import Stmt
     from ..scl_context import SclContext
     from ..xmlnode import XmlNode
 
@@ -33,8 +34,9 @@ class NetworkSpec:
     the builder takes instead of parsing the text again when it asks for the same parse (not copied by
     ``dataclasses.replace``: a copy with another body has no parse)."""
 
-    def take_checked(self, version: str, context: SclContext) -> XmlNode | None:
-        """The check's parse of ``body`` if it is the one ``version`` and ``context`` give (else None); once."""
+    def take_checked(self, version: str, context: SclContext) -> tuple[XmlNode, list[Stmt]] | None:
+        """The check's parse of ``body`` (tokens, statements) if it is the one ``version`` and ``context`` give
+        (else None); once."""
         checked, self.checked = self.checked, None
         if checked is None or checked.version != version or checked.text != self.body:
             return None
@@ -45,7 +47,7 @@ class NetworkSpec:
             return None
         if replace(context, global_constants=checked.context.global_constants) != checked.context:
             return None
-        return checked.body
+        return checked.body, checked.statements
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,8 @@ class CheckedScl:
     version: str
     context: SclContext
     body: XmlNode
+    statements: list[Stmt]
+    """The front end's parse of ``text``, which ``body`` was written from."""
 
 
 @dataclass(slots=True)

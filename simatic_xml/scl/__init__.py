@@ -10,10 +10,11 @@ and ``plc check`` use) builds on its AST.
 """
 from . import ast
 from .errors import ClassicSclNotSupportedError, SclError, SclSyntaxError
-from .lexer import Token, tokenize
+from .lexer import Token, source_lines, tokenize
 from .parser import parse, parse_expression, parse_file, parse_network, parse_statements, read_source
 
 __all__ = [
-    "ast", "parse", "parse_expression", "parse_file", "parse_network", "parse_statements", "read_source", "tokenize",
+    "ast", "parse", "parse_expression", "parse_file", "parse_network", "parse_statements", "read_source",
+    "source_lines", "tokenize",
     "Token", "SclError", "SclSyntaxError", "ClassicSclNotSupportedError",
 ]

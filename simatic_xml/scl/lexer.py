@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from .. import cancel
 from .errors import SclSyntaxError
 
-__all__ = ["DOC_COMMENT", "Token", "block_comment_end", "tokenize", "KEYWORDS"]
+__all__ = ["DOC_COMMENT", "Token", "block_comment_end", "source_lines", "tokenize", "KEYWORDS"]
 
 KEYWORDS = frozenset(
     """
@@ -46,6 +46,16 @@ KEYWORDS = frozenset(
     AND OR XOR NOT MOD TRUE FALSE
     """.split()
 )
+
+
+def source_lines(text: str) -> list[str]:
+    """The lines of an SCL text as :func:`tokenize` numbers them: line ``n`` of a token is ``source_lines(text)[n-1]``.
+
+    A line ends at ``\n`` (the ``\r`` of a CRLF, which 31 corpus sources use, belongs to its end and is not
+    kept). Nothing else ends a line: ``str.splitlines()`` also splits at ``\v \f \x1c \x1d \x1e \x85 \u2028
+    \u2029`` and a lone ``\r``, which the lexer reads as blanks or as text of a comment or string on the same line;
+    numbering lines so shifted every line after one of them, and a block's body taken by those numbers was lost."""
+    return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
 
 
 @dataclass(slots=True, eq=False)

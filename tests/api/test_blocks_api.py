@@ -169,6 +169,20 @@ def test_export_xml_of_what_is_not_a_block(env):
     assert_error(env.get("/api/devices/NOPE/blocks/X/export-xml"), 404, "DEVICE_NOT_FOUND")
 
 
+@pytest.mark.parametrize(("device", "name", "code"), [
+    ("PLC_1", "UDT_Motor", "BLOCK_NOT_FOUND"), ("PLC_1", "Default tag table", "BLOCK_NOT_FOUND"),
+    ("PLC_1", "Nope", "BLOCK_NOT_FOUND"), ("NOPE", "X", "DEVICE_NOT_FOUND"),
+])
+def test_an_export_file_of_what_is_not_a_block_is_refused_and_writes_nothing(env, device, name, code):
+    """The export reads the object's SimaticML once and asks for the block only when that is no block's."""
+    _program(env)
+    written = data(env.post(f"{B}/actions/export-sync", {"blockName": "DB_Motor", "exportPath": "ok.xml"}))
+    assert Path(written["path"]).read_bytes().count(b"<SW.Blocks.InstanceDB") == 1
+    assert_error(env.post(f"/api/devices/{device}/blocks/actions/export-sync",
+                          {"blockName": name, "exportPath": "refused.xml"}), 404, code)
+    assert not (env.root / "refused.xml").exists()
+
+
 def test_create_minimal_tia_body(env):
     result = data(env.post(B, {"BlockType": "FB", "Name": "FB_New", "Language": "SCL"}))
     assert result["block"]["name"] == "FB_New" and result["block"]["blockType"] == "FB"

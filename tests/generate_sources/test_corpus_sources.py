@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from engineering_api.backend.models import ProgramDocument
+from engineering_api.rules.compiler.project import OBJECT_KINDS, block_def_from_document, view_from_model
 from engineering_api.rules.program_objects import generated_object, read_object
 from simatic_xml import parse_bytes
 from simatic_xml.generate.from_source import SourceContext, context_from_files, generate_source, iter_files, read_text
@@ -81,6 +82,13 @@ def _stored_alike(blocks: list[GeneratedBlock], version: str) -> None:
         from_model = generated_object(block.document, block.xml, project_version=version, source=block.name)
         assert from_model == read_object(block.xml, project_version=version, source=block.name), block.name
         assert from_model.xml is block.xml
+        if from_model.kind in OBJECT_KINDS:  # the compiler's view of it, read from the model, is its bytes' view
+            view = view_from_model(from_model, block.document)
+            assert view is not None, block.name
+            read = block_def_from_document(parse_bytes(block.xml), from_model)
+            assert view == read, block.name
+            # the lines findings point at (TypeIssue and Diagnostic compare them, said here for the reader)
+            assert [(i.name, i.line) for i in view.named_types] == [(i.name, i.line) for i in read.named_types]
 
 
 OTHER_VERSIONS_SAMPLE = 6

@@ -210,3 +210,19 @@ def test_a_top_folder_and_skipped_names_give_the_bytes_of_archiving_a_filtered_c
     assert create_zip(project, direct, top="Named",
                       skip=lambda name: name == "lock" or name.startswith(".tmp-")) == count == 6
     assert direct.read_bytes() == from_copy.read_bytes()
+
+
+@pytest.mark.parametrize("parts", [("CON.txt",), ("sub", "deeper", "aux.xml"), ("sub", "a:b"), ("sub", "name. "),
+                                   ("sub", "deeper", "tab\there"), ("sub", "a\\b")])
+def test_a_name_extract_zip_would_refuse_is_refused_with_its_whole_member_name(tmp_path: Path, parts: tuple[str, ...]
+                                                                               ) -> None:
+    """Each name is judged once, as it is walked; the refusal names the member as extract_zip's would."""
+    project = make_project(tmp_path / "p")
+    bad = project.joinpath(*parts)
+    bad.parent.mkdir(parents=True, exist_ok=True)
+    bad.write_bytes(b"x")
+    member = "/".join(("Top", *parts))
+    with pytest.raises(ArchiveRejectedError) as refused:
+        create_zip(project, tmp_path / "p.zap19", top="Top")
+    assert str(refused.value).startswith(f"member {member!r}: "), refused.value
+    assert_nothing_left(tmp_path / "p.zap19")

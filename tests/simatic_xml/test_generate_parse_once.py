@@ -6,6 +6,7 @@ import pytest
 
 from simatic_xml import scl_parse, scl_text
 from simatic_xml.generate.from_source import generate_source
+from simatic_xml.scl.ast import Stmt
 from simatic_xml.scl_context import SclContext
 from simatic_xml.xmlnode import XmlNode
 
@@ -28,15 +29,16 @@ END_FUNCTION_BLOCK
 @pytest.fixture(name="parses")
 def fx_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     texts: list[str] = []
-    parse = scl_parse.parse_scl
+    parse = scl_parse.parse_scl_statements
 
-    def counted(text: str, *, version: str, context: SclContext) -> XmlNode:
+    def counted(text: str, *, version: str, context: SclContext) -> tuple[XmlNode, list[Stmt]]:
         texts.append(text)
         return parse(text, version=version, context=context)
 
-    # Every caller's name for the parser: scl_text imports it by name, others reach it through its module.
-    monkeypatch.setattr(scl_parse, "parse_scl", counted)
-    monkeypatch.setattr(scl_text, "parse_scl", counted)
+    # Every caller's name for the parser: scl_text imports it by name, others (parse_scl too) reach it through its
+    # module.
+    monkeypatch.setattr(scl_parse, "parse_scl_statements", counted)
+    monkeypatch.setattr(scl_text, "parse_scl_statements", counted)
     return texts
 
 

@@ -152,8 +152,7 @@ def add_networks(ctx: OperationContext, data: NetworksInput) -> BlockWriteResult
 
 # ----- export / import ---------------------------------------------------------------------------
 def export_block(ctx: OperationContext, data: ExportInput) -> FileWritten:
-    ctx.backend.blocks.get_block(data.device_name, data.block_name)
-    xml = ctx.backend.program.export_program_object(data.device_name, data.block_name)
+    xml = _block_xml(ctx, data.device_name, data.block_name)
     target = target_file(data.export_path, data.block_name, ".xml", data.overwrite)
     target.write_bytes(xml)
     return FileWritten(block_name=data.block_name, path=str(target), size=len(xml))
@@ -167,17 +166,22 @@ def import_block(ctx: OperationContext, data: ImportInput) -> BlockWriteResult:
                   overwrite=data.overwrite)
 
 
-def export_xml(ctx: OperationContext, data: BlockRef) -> str:
-    # One port call where the export is a block's (a farm sends each call to an agent); get_block only when it
-    # is not, for the block routes' own error (BLOCK_NOT_FOUND for a UDT or tag table of that name, or none).
+def _block_xml(ctx: OperationContext, device: str, name: str) -> bytes:
+    """A block's SimaticML. One port call where the export is a block's (a farm sends each call to an agent; the
+    block's description, which get_block builds, is not needed); get_block only when it is not, for the block
+    routes' own error (BLOCK_NOT_FOUND for a UDT or tag table of that name, or none)."""
     try:
-        xml = ctx.backend.program.export_program_object(data.device_name, data.block_name)
+        xml = ctx.backend.program.export_program_object(device, name)
     except e.NotFoundError:
-        ctx.backend.blocks.get_block(data.device_name, data.block_name)
+        ctx.backend.blocks.get_block(device, name)
         raise
     if b"<SW.Blocks." not in xml:
-        ctx.backend.blocks.get_block(data.device_name, data.block_name)
-    return xml.decode("utf-8-sig")
+        ctx.backend.blocks.get_block(device, name)
+    return xml
+
+
+def export_xml(ctx: OperationContext, data: BlockRef) -> str:
+    return _block_xml(ctx, data.device_name, data.block_name).decode("utf-8-sig")
 
 
 def block_source(ctx: OperationContext, data: BlockRef) -> SourceText:

@@ -6,12 +6,17 @@ networks as statement ASTs, LAD/FBD networks as typed FlgNets, GRAPH conditions,
 """
 from __future__ import annotations
 
+import logging
+import threading
+from collections import OrderedDict
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from simatic_xml import parse_bytes, tokens_to_text
 from simatic_xml.conversions import iec_check_of
 from simatic_xml.errors import SimaticMLError, UnsupportedConstructError
 from simatic_xml.generate.declarations import interface_declaration_errors
+from simatic_xml.member_lines import place_member_lines
 from simatic_xml.objects import OB, Block, PlcStruct, PlcTagTable
 from simatic_xml.scl import SclSyntaxError, parse_statements
 
@@ -27,7 +32,10 @@ if TYPE_CHECKING:
     from simatic_xml.xmlnode import XmlNode
 
 __all__ = ["OBJECT_KINDS", "CompiledSoftware", "Software", "add_tag_table", "add_tags", "block_def_from_document",
-           "graph_networks", "program_from_software"]
+           "graph_networks", "program_from_software", "remember_written", "renumbered_view",
+           "view_cost", "view_from_model"]
+
+logger = logging.getLogger(__name__)
 
 
 class Software(Protocol):
@@ -52,14 +60,166 @@ OBJECT_KINDS = {"OB": "OB", "FB": "FB", "FC": "FC", "GlobalDB": "DB", "InstanceD
 _FLG = frozenset(["LAD", "FBD", "F_LAD", "F_FBD"])
 
 
+ReadKey = tuple[bytes, str, str, "int | None", "str | None", "str | None"]
+"""What :func:`block_def_from_document` reads of a stored object: its SimaticML, kind, name, number, language and
+instance; equal keys read alike."""
+
+
+_VIEW_PER_BYTE = {"LAD": 3.0, "FBD": 3.0, "F_LAD": 3.0, "F_FBD": 3.0, "GRAPH": 2.0, "STL": 4.5, "SCL": 0.9}
+"""Memory a program view keeps per byte of the SimaticML it was read from, by the block's language (measured
+2026-11-27 with tracemalloc from the parse on, the document dropped: LAD/FBD 2.44 times over 37 corpus exports,
+1.79 MB, single blocks up to 3.43, so charged 3.0: the heavier first ten held 1.16 times a 2.5 charge; GRAPH 1.85
+over 3; STL 4.33 over 2; SCL 0.87 over the 210 SCL blocks the accepted corpus sources generate, 9.76 MB, at most
+1.30, read from their bytes)."""
+_DATA_VIEW_PER_BYTE = 1.0
+"""The same for a data block, a type or a block with no network: 0.18 over 34 corpus exports (1.56 MB), 0.97 over
+the 167 that the corpus sources generate (small objects: a view's fixed part weighs more)."""
+
+
+def view_cost(key: ReadKey) -> int:
+    """The memory, in bytes, a view read of ``key`` keeps in :class:`_Reads`: the key's SimaticML, which the entry
+    holds alive (a closed project's too), and the view's estimate (:data:`_VIEW_PER_BYTE`)."""
+    language = key[4]
+    per_byte = _VIEW_PER_BYTE.get(language.upper(), _DATA_VIEW_PER_BYTE) if language else _DATA_VIEW_PER_BYTE
+    return int(len(key[0]) * (1 + per_byte))
+
+
+class _Reads:
+    """Program views of stored objects, by :data:`ReadKey`, up to ``budget`` bytes of memory as each entry is charged
+    (:func:`view_cost`; the least recently used go first).
+
+    A view is what the object says alone, before any check: the compiler fills ``BlockDef.uses`` as it walks a
+    block, and a download adds placeholders for the networks it cannot run, so each reader gets its own shell
+    (:meth:`get`) around the shared reading (interface, networks' syntax trees), which nothing changes."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget, self.size = budget, 0
+        self._views: OrderedDict[ReadKey, tuple[BlockDef, int]] = OrderedDict()
+        self._lock = threading.Lock()  # the TIA worker compiles; a language server or check may read on another
+
+    def get(self, key: ReadKey) -> BlockDef | None:
+        with self._lock:
+            entry = self._views.get(key)
+            if entry is None:
+                return None
+            self._views.move_to_end(key)
+        return _shell(entry[0])
+
+    def peek(self, key: ReadKey) -> BlockDef | None:
+        """The shared view itself (to derive another from), not a reader's shell."""
+        with self._lock:
+            entry = self._views.get(key)
+        return None if entry is None else entry[0]
+
+    def put(self, key: ReadKey, view: BlockDef, cost: int) -> None:
+        """Keep ``view`` of ``key``, charged ``cost`` bytes (:func:`view_cost`) against the budget."""
+        if cost > self.budget:
+            return
+        with self._lock:
+            if key in self._views:
+                return
+            self._views[key] = (view, cost)
+            self.size += cost
+            while self.size > self.budget:
+                _, (_, freed) = self._views.popitem(last=False)
+                self.size -= freed
+
+    def clear(self) -> None:
+        with self._lock:
+            self._views.clear()
+            self.size = 0
+
+
+_READS = _Reads(64 * 1024 * 1024)
+"""The process's read views: 64 MiB as charged (:func:`view_cost`), e.g. 16 MiB of LAD/FBD or ~34 MiB of SCL
+SimaticML; a 200-block pipeline's PLCs hold ~5 MB of SimaticML. A program bigger than that is read from its bytes
+as before, at each compile."""
+
+
+def _shell(view: BlockDef) -> BlockDef:
+    """A reader's own copy of a shared view: what a check or a download changes (``uses``, the network list) is
+    its own; the rest is shared."""
+    return replace(view, uses=set(), networks=list(view.networks))
+
+
+def _read_key(obj: ProgramObject) -> ReadKey:
+    return (obj.xml, obj.kind, obj.name, obj.number, obj.language, obj.instance_of)
+
+
 def _parsed_def(obj: ProgramObject) -> BlockDef:
+    """``obj``'s program view: read once per content (:class:`_Reads`), then shared by every compile (the check
+    itself runs each time, against the program as it is then)."""
+    key = _read_key(obj)
+    known = _READS.get(key)
+    if known is not None:
+        return known
     try:
         doc = parse_bytes(obj.xml)
     except SimaticMLError as exc:  # stored objects were validated on import; be safe anyway
         bd = BlockDef(obj.name, OBJECT_KINDS[obj.kind], obj.number)
         bd.networks.append(Network(None, "XML", error=(str(exc), 0, 0)))
         return bd
+    view = block_def_from_document(doc, obj)
+    _READS.put(key, view, view_cost(key))
+    return _shell(view)
+
+
+def view_from_model(obj: ProgramObject, doc: Document) -> BlockDef | None:
+    """``obj``'s program view read from ``doc``, the model its SimaticML was written from (a generated block, stored
+    from its model): a quarter of the work of reading it from its bytes. None where that reading could differ
+    from a read of the bytes.
+
+    The view is the one a read of the bytes gives, line for line: the members get the lines of their ``<Member>``
+    in ``obj.xml`` (:func:`~simatic_xml.member_lines.place_member_lines`). Only a block whose networks are all
+    SCL is read so: the findings of a LAD/FBD, STL or GRAPH network point at the lines of its elements, which a
+    built model does not have. tests/generate_sources/test_corpus_sources.py holds the two readings equal for every
+    block of the corpus's accepted sources.
+    """
+    if obj.kind not in OBJECT_KINDS:
+        return None
+    sw = doc.object
+    for unit in sw.compile_units if isinstance(sw, Block) else ():
+        source = unit.network_source
+        body = source.body if source is not None else None
+        if body is not None and body.tag != "StructuredText":
+            return None
+    interface = sw.interface if isinstance(sw, (Block, PlcStruct)) else None
+    if interface is not None and not place_member_lines(interface, obj.xml):
+        return None
     return block_def_from_document(doc, obj)
+
+
+def remember_written(obj: ProgramObject, doc: Document) -> bool:
+    """Keep ``obj``'s program view read from ``doc`` (:func:`view_from_model`) for the compiles to come.
+
+    An optimisation of the import that calls it: any failure of the reading keeps nothing (logged at debug) and
+    never fails the import, whose block is then read from its bytes at its first compile, as without it.
+
+    Returns:
+        Whether it was kept (else the first compile reads the bytes).
+    """
+    key = _read_key(obj)
+    if _READS.peek(key) is not None:  # the same block again (one source generated into two PLCs)
+        return True
+    try:
+        view = view_from_model(obj, doc)
+    except Exception:  # whatever the reading raises, the import stands and the compile reads the bytes
+        logger.debug("the program view of %r was not kept at its import", obj.name, exc_info=True)
+        return False
+    if view is None:
+        return False
+    _READS.put(key, view, view_cost(key))
+    return True
+
+
+def renumbered_view(before: ProgramObject, after: ProgramObject) -> None:
+    """``after`` is ``before`` with another number, its ``<Number>`` element rewritten in place (a generated block
+    renumbered as it is imported, ``fakes.program``): the view read of ``before``, if any, with that number is
+    ``after``'s (a view reads the number from the object, not from its document, and the rewrite moves no line)."""
+    view = _READS.peek(_read_key(before))
+    if view is not None:
+        key = _read_key(after)
+        _READS.put(key, replace(view, number=after.number), view_cost(key))
 
 
 def _name_the_array_this(bd: BlockDef) -> None:
@@ -114,13 +274,15 @@ def block_def_from_document(doc: Document, obj: ProgramObject) -> BlockDef:
     for index, cu in enumerate(sw.compile_units if isinstance(sw, Block) else (), 1):
         ns = cu.network_source
         body = ns.body if ns is not None else None
-        if body is None:
+        if ns is None or body is None:
             continue
         lang = cu.programming_language or block_lang
         if lang in ("SCL", "F_SCL") or body.tag == "StructuredText":
             try:
                 text = tokens_to_text(body)
-                bd.networks.append(Network(index, "SCL", parse_statements(text)))
+                written = ns.written_from  # a generated body: the parse it was written from, if of this text
+                statements = written[1] if written is not None and written[0] == text else parse_statements(text)
+                bd.networks.append(Network(index, "SCL", statements))
             except SclSyntaxError as err:
                 bd.networks.append(Network(index, "SCL", error=(err.message, err.line, err.col)))
             except UnsupportedConstructError as exc:  # valid SimaticML this tool does not read: not TIA's error
