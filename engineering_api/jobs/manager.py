@@ -452,12 +452,21 @@ class JobManager:
         return records, int(total["n"]) if total else 0
 
     async def wait(self, job_id: str, timeout: float | None = None) -> JobRecord:
-        """Wait until the job ends (or ``timeout`` passes) and return it."""
+        """Wait until the job ends (or ``timeout`` passes) and return it as its record holds it (a result in its
+        JSON form, as :meth:`get` reads it back once the job is no longer live)."""
+        live = self._live.get(job_id)
         try:
             await asyncio.wait_for(self._ended(job_id), timeout)
         except asyncio.TimeoutError:
             raise OperationTimeoutError(f"job {job_id} is still running", details={"jobId": job_id}) from None
-        return self.get(job_id)
+        record = live.record if live is not None and live.done.is_set() else None
+        if record is None or record.status != "Completed":  # a failure's details are read back as stored too
+            return self.get(job_id)
+        # A job of this process completed and its row was written from live.record: it is not read back (a -sync
+        # call waits here for every job it runs); the result takes the JSON form the row holds.
+        if record.result is None:
+            return record
+        return msgspec.structs.replace(record, result=msgspec.json.decode(msgspec.json.encode(record.result)))
 
     async def _ended(self, job_id: str) -> None:
         """Returns once the job has ended: a job of this process by its event; one no process supervises (a farm

@@ -32,7 +32,7 @@ from engineering_api.backend.errors import (
     PortalUnavailableError,
     ValidationError,
 )
-from engineering_api.lib.paths import PathNotFoundError, PathRejectedError
+from engineering_api.lib.paths import PathNotFoundError, PathRejectedError, is_within, real_path
 from engineering_api.lib.roles import Role
 from simatic_xml.cancel import CancelToken
 
@@ -496,7 +496,8 @@ def refuse_project_targets(operation: Operation[Any, Any], data: Any, backend: O
     if not operation.files or data is None:
         return
     targets = [
-        (sent_as, Path(value).resolve()) for _, sent_as, rule, value in _file_fields(operation, data) if rule.writes
+        (sent_as, real_path(Path(value))) for _, sent_as, rule, value in _file_fields(operation, data)
+        if rule.writes
     ]
     if targets:
         refuse_project_folder(backend, targets)
@@ -511,9 +512,9 @@ def refuse_project_folder(backend: OpenProjectsSource, targets: list[tuple[str, 
             (then nobody can tell whether the target is safe, so nothing is written).
     """
     # No portal or no project: nothing to protect, and the handler reports why it cannot run.
-    folders = [Path(project.path).resolve().parent for project in open_projects_if_any(backend)]
+    folders = [real_path(Path(project.path)).parent for project in open_projects_if_any(backend)]
     for sent_as, target in targets:
-        inside = next((folder for folder in folders if target.is_relative_to(folder)), None)
+        inside = next((folder for folder in folders if is_within(target, folder)), None)
         if inside is not None:
             reason = f"the target is inside the open project's folder '{inside.name}', whose files TIA manages"
             raise ValidationError(

@@ -7,6 +7,8 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
+import pytest
+
 from tests.conftest import wait_job
 from tests.service.conftest import make_client
 from tools.bounds import HANG_GUARD_S
@@ -62,6 +64,28 @@ def test_sync_twin_runs_the_same_operation_as_a_recorded_job(client: TestClient,
     job = client.get(f"/api/jobs/{response.headers['x-job-id']}", headers=admin).json()["data"]
     assert job["operation"] == "projects.create" and job["status"] == "Completed"
     assert job["result"] == response.json()["data"]
+
+
+def test_a_sync_twin_answers_its_completed_record_without_reading_it_back(
+    client: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    jobs = client.app.state.services.jobs
+    read_back: list[str] = []
+    get = jobs.get
+
+    def counted_get(job_id: str) -> Any:
+        read_back.append(job_id)
+        return get(job_id)
+
+    monkeypatch.setattr(jobs, "get", counted_get)
+    response = client.post("/api/projects/actions/create-sync", json={"name": "Stored"}, headers=admin)
+    assert response.status_code == 200, response.text
+    assert read_back == []
+    monkeypatch.undo()
+    job = client.get(f"/api/jobs/{response.headers['x-job-id']}", headers=admin).json()["data"]
+    assert job["status"] == "Completed" and job["result"] == response.json()["data"]
+    failed = client.post("/api/projects/actions/create-sync", json={"name": "bad:name"}, headers=admin)
+    assert failed.status_code == 422 and failed.json()["code"] == "INVALID_NAME"  # a failure is read back as stored
 
 
 def test_idempotency_key_returns_the_same_job(client: TestClient, admin: dict[str, str]) -> None:
