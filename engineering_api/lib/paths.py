@@ -40,7 +40,7 @@ _CONTROL_CHAR = re.compile("[\x00-\x1f\x7f]")
 """The C0 control characters and DEL: what a name or path may not hold."""
 _SUSPECT_CHAR = re.compile('[\x00-\x1f\x7f/\\\\:<>"|?*]')
 """Any character :func:`component_problem` refuses in a name: control characters, separators, ``:`` and
-:data:`_FORBIDDEN_CHARS` (tests/lib/test_paths.py holds the two to the same characters)."""
+:data:`_FORBIDDEN_CHARS` (tests/lib/test_paths_exact.py holds the two to the same characters)."""
 
 
 class PathRejectedError(ValueError):
