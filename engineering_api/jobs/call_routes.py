@@ -17,7 +17,7 @@ from __future__ import annotations
 import inspect
 import typing
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast, get_args
 
 import msgspec
@@ -213,6 +213,14 @@ def _query_parameters(struct: type[msgspec.Struct], names: tuple[str, ...],
     return tuple(found)
 
 
+def _kinds(fields: Mapping[str, msgspec.structs.FieldInfo], path: tuple[tuple[str, str], ...]
+           ) -> dict[str, type[int] | type[str]]:
+    """The type of each path parameter (by wire name) of ``path`` ((wire name, field name) pairs): its field's in
+    ``fields`` (by field name), without its ``Meta``, ``int`` or ``str``. The fields' types are msgspec's, which
+    route building has read already: no annotation is evaluated again."""
+    return {wire: int if name in fields and unconstrained(fields[name].type)[0] is int else str for wire, name in path}
+
+
 @dataclass(frozen=True)
 class _Inputs:
     """How a built route makes its call's input from the path's values and the JSON body or the query string."""
@@ -233,6 +241,9 @@ class _Inputs:
     """The query's Struct when :attr:`convert` makes the input from it."""
     deep: tuple[str, ...] = ()
     """The path parameter of any depth (:attr:`CallRoute.any_depth`), which the handler takes as text."""
+    path_kinds: Mapping[str, type[int] | type[str]] = field(default_factory=dict)
+    """The type of each path parameter (by wire name): its input field's, ``int`` or ``str`` (:func:`_kinds`): read
+    once, as the route's path and its handler's signature both take it."""
 
     @classmethod
     def of(cls, call: Operation[Any, Any], built: CallRoute) -> _Inputs:
@@ -257,8 +268,9 @@ class _Inputs:
         if body is call.input and names:
             problems.append("a body beside path parameters needs a Struct of its own (CallRoute.body)")
         query = cls._query(call, built, call.input, from_query, problems)
-        return cls(call.input, tuple((name, fields[name].name) for name in names), body, *query,
-                   deep=cls._deep(call, built, names))
+        from_path = tuple((name, fields[name].name) for name in names)
+        return cls(call.input, from_path, body, *query, deep=cls._deep(call, built, names),
+                   path_kinds=_kinds({f.name: f for f in fields.values()}, from_path))
 
     @classmethod
     def _converted(cls, call: Operation[Any, Any], built: CallRoute) -> _Inputs:
@@ -274,9 +286,11 @@ class _Inputs:
         problems: list[str] = []
         fields = tuple(f.encode_name for f in msgspec.structs.fields(given) if f.encode_name not in names)
         query = cls._query(call, built, given, fields if reads_query else (), problems)
-        return cls(call.input, tuple((name, name) for name in names), None if reads_query else given, *query,
+        path = tuple((name, name) for name in names)
+        inputs = {f.name: f for f in msgspec.structs.fields(call.input)} if names and call.input is not None else {}
+        return cls(call.input, path, None if reads_query else given, *query,
                    convert=built.convert, given=given if reads_query else None,
-                   deep=cls._deep(call, built, names))
+                   deep=cls._deep(call, built, names), path_kinds=_kinds(inputs, path))
 
     @staticmethod
     def _deep(call: Operation[Any, Any], built: CallRoute, names: list[str]) -> tuple[str, ...]:
@@ -309,15 +323,10 @@ class _Inputs:
         return (_query_parameters(struct, names, built.query_docs),
                 tuple((query_keyword(fields[name]), fields[name].name) for name in names))
 
-    def path_kinds(self) -> dict[str, type[int] | type[str]]:
-        """The type of each path parameter (by wire name): its input field's, ``int`` or ``str``."""
-        hints = typing.get_type_hints(self.input) if self.path and self.input is not None else {}
-        return {wire: int if hints.get(name) is int else str for wire, name in self.path}
-
     def path_of(self, path: str) -> str:
         """``path`` as Litestar declares it, each parameter typed as its input field (``{alarmId:int}``), or
         ``path`` when it takes any depth (:attr:`deep`: ``{route:path}``)."""
-        kinds = {**{wire: kind.__name__ for wire, kind in self.path_kinds().items()},
+        kinds = {**{wire: kind.__name__ for wire, kind in self.path_kinds.items()},
                  **{wire: "path" for wire in self.deep}}
         return PATH_PARAMETER.sub(lambda m: "{%s:%s}" % (m.group(1), kinds[m.group(1)]), path)
 
@@ -368,27 +377,38 @@ def _handler(call: Operation[Any, Any], built: CallRoute, inputs: _Inputs, run: 
             return ok(data, said, status_code=answered)
         return ok(result, said, status_code=status)
 
-    if inputs.body is not None:
+    if inputs.body is not None and not inputs.path:
         async def with_body(request: CallRequest, data: CallBody) -> CallAnswer:
             return await answer(request, data, {})
 
         return _typed(with_body, answer_type, _JSON_BODY[inputs.body])
 
-    if inputs.query or inputs.deep:
-        # The query parameters are the input's fields: named at run time, as only a signature names them to Litestar;
-        # so is a deep path's, which Litestar would otherwise document as its pathlib.Path (format: uri).
-        async def with_query(request: CallRequest, **arguments: Any) -> CallAnswer:
-            return await answer(request, None, arguments)
+    if inputs.body is None and not (inputs.query or inputs.deep):
+        async def without_body(request: CallRequest) -> CallAnswer:
+            return await answer(request, None, {})
 
-        # The path's parameters first, as Litestar documents those the signature names, in its order.
-        path = [(wire, _FROM_PATH[kind], REQUIRED) for wire, kind in inputs.path_kinds().items()]
-        sign(with_query, [*path, *inputs.query], Response[answer_type])
-        return with_query
+        return _typed(without_body, answer_type)
 
-    async def without_body(request: CallRequest) -> CallAnswer:
-        return await answer(request, None, {})
+    # The path's parameters first, as Litestar documents those the signature names, in its order. A handler names
+    # each (by signature) beside a body or query parameters: building the OpenAPI document adds a path parameter the
+    # signature does not name to the handler's parsed parameters (Litestar 2.25, litestar/_openapi/parameters.py
+    # lines 226-250), which its signature model collects a bad request's errors over: a bad body then answered a
+    # second, bogus error naming the path parameter (issue 75).
+    path = [(wire, _FROM_PATH[kind], REQUIRED) for wire, kind in inputs.path_kinds.items()]
+    if inputs.body is not None:
+        async def with_body_at_path(request: CallRequest, data: CallBody, **_path: Any) -> CallAnswer:
+            return await answer(request, data, {})
 
-    return _typed(without_body, answer_type)
+        sign(with_body_at_path, [*path, ("data", _JSON_BODY[inputs.body], REQUIRED)], Response[answer_type])
+        return with_body_at_path
+
+    # The query parameters are the input's fields: named at run time, as only a signature names them to Litestar; so
+    # is a deep path's, which Litestar would otherwise document as its pathlib.Path (format: uri).
+    async def with_query(request: CallRequest, **arguments: Any) -> CallAnswer:
+        return await answer(request, None, arguments)
+
+    sign(with_query, [*path, *inputs.query], Response[answer_type])
+    return with_query
 
 
 def _typed(handler: Callable[..., Any], answer_type: Any, body: Any = None) -> Callable[..., Any]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from litestar import Request
-from litestar.concurrency import sync_to_thread
 
 from engineering_api.jobs.call_routes import KEYED_ANSWERS, build_call_route, declared_route, key_caller
 from engineering_api.lib.responses import problem_responses
@@ -30,7 +29,7 @@ if TYPE_CHECKING:
     from engineering_api.runtime.service import RuntimeService
 
 __all__ = (
-    "BEARER", "bearer_responses", "build_runtime_routes", "declared", "run_call", "run_call_off_loop", "runtime_from",
+    "BEARER", "bearer_responses", "build_runtime_routes", "declared", "run_call", "runtime_from",
 )
 
 BEARER: list[dict[str, list[str]]] = [{"RuntimeBearer": []}]
@@ -80,12 +79,6 @@ def run_call(request: Request[Any, Any, Any], name: str, data: Any) -> Any:
     """Run the runtime call ``name`` with ``data`` as its MCP tool does, in the name of the request's caller (the
     runtime user of a bearer route, else the API key)."""
     return _run(request, _declared_call(name), data)
-
-
-async def run_call_off_loop(request: Request[Any, Any, Any], name: str, data: Any) -> Any:
-    """:func:`run_call` in a worker thread, for a hand-written route on a path that a built route shares: such a
-    route is a coroutine, not ``sync_to_thread`` (see :func:`~engineering_api.jobs.call_routes.build_call_route`)."""
-    return await sync_to_thread(run_call, request, name, data)
 
 
 def _run(request: Request[Any, Any, Any], call: Operation[Any, Any], data: Any) -> Any:
