@@ -22,6 +22,7 @@ from litestar.middleware.compression import CompressionMiddleware
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
+    from litestar.handlers import BaseRouteHandler
     from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = ("COMPRESSED", "REST_MINIMUM", "compression_config", "gzip_layer")
@@ -101,16 +102,22 @@ class _ConsoleCompression:
         # a plain function handing on the route's awaitable: no coroutine of its own per request
         return self.app(scope, receive, self.answer_send(scope, send) if scope["type"] == "http" else send)
 
+    def plain_below(self, route_handler: BaseRouteHandler) -> int:
+        """The length under which an answer of JSON on ``route_handler``'s route is sent plain: Litestar's threshold
+        on the console's routes, else :data:`REST_MINIMUM` too (:func:`_rest_plain`'s rule for a known length).
+        Asked once per route by a listing's direct call, which then needs no call per answer."""
+        if route_handler.opt.get(COMPRESSED):
+            return self._minimum
+        return max(self._minimum, REST_MINIMUM)
+
     def answer_send(self, scope: Scope, send: Send, length: int | None = None) -> Send:
         """``send`` for an answer to this request that the rule sends plain, else the compressing ``send`` (which
         decides from the answer's ``Content-Type`` and ``Content-Length``, see the module). ``length``, when
         known, is the length of the body as sent (none for HEAD) of an answer of JSON: one that stays plain
         then passes no wrapped ``send`` at all."""
-        if length is not None and length < self._minimum:
+        if length is not None and length < self.plain_below(scope["route_handler"]):
             return send
         if not scope["route_handler"].opt.get(COMPRESSED):
-            if length is not None and _rest_plain(length):
-                return send
             # REST answers but the runtime API's (whose bodies are rewritten after the handler)
             path = scope.get("path", "")
             if not path.startswith(_REST) or path.startswith(_UNCOMPRESSED_REST):

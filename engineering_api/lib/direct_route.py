@@ -28,6 +28,7 @@ from engineering_api.lib.responses import EnvelopeResponse
 if TYPE_CHECKING:
     from collections.abc import Awaitable
 
+    from litestar.handlers import BaseRouteHandler
     from litestar.types import ASGIApp, Method, Receive, Scope, Send
 
 __all__ = ("GzipLayer", "direct_handlers")
@@ -42,6 +43,11 @@ class GzipLayer(Protocol):
     def answer_send(self, scope: Scope, send: Send, length: int | None = None) -> Send:
         """``send`` for an answer the layer's rule sends plain, else the compressing ``send``; ``length``: the
         body's length as sent, when the answer is JSON of a known length."""
+        ...
+
+    def plain_below(self, route_handler: BaseRouteHandler) -> int:
+        """The length under which an answer of JSON on the route of ``route_handler`` is sent plain: what
+        :meth:`answer_send` decides for such a length, worked out once per route."""
         ...
 
 
@@ -80,14 +86,17 @@ def direct_handlers(route_app: Any, method: str,
 
     if gzip is None:
         return direct, None
+    plain_below = gzip.plain_below(handler)
 
     async def direct_gzip(scope: Scope, receive: Receive, send: Send) -> None:
         # The handler first, then the gzip layer's send for its answer: an envelope the rule sends plain (a small
-        # answer: its length is known) passes no wrapped send. An error the handler raises reaches the app's
-        # exception layer as from ``direct``, before any send was wrapped (problem answers are never compressed).
+        # answer, the layer's length asked once for the route above; a HEAD answer, with no body) goes out on the
+        # client's own send, with no call to the layer. An error the handler raises reaches the app's exception
+        # layer as from ``direct``, before any send was wrapped (problem answers are never compressed).
         answer = await fn()
         if type(answer) is EnvelopeResponse:
-            sent = gzip.answer_send(scope, send, 0 if scope.get("method") == "HEAD" else len(answer.body))
+            length = 0 if scope.get("method") == "HEAD" else len(answer.body)
+            sent = send if length < plain_below else gzip.answer_send(scope, send, length)
             await answer.to_asgi_response(scope["litestar_app"], None)(scope, receive, sent)
             return
         await other_answer(answer, scope, receive, gzip.answer_send(scope, send))

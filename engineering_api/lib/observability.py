@@ -206,7 +206,8 @@ def observe_requests(
 
         try:
             raw_path = scope.get("raw_path")
-            if (raw_path is None or b"%" in raw_path) and path_refused(scope):  # most paths hold no escape
+            # most paths hold no escape; find, not `in` (which raises and clears a TypeError: lib/middleware.py)
+            if (raw_path is None or raw_path.find(b"%") >= 0) and path_refused(scope):
                 await send_problem(answer, 400, "INVALID_PATH", INVALID_PATH_MESSAGE, "")
             else:
                 await app(scope, receive, answer)

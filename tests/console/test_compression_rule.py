@@ -123,3 +123,28 @@ def test_an_answer_of_known_length_is_sent_as_the_layer_sends_it_and_a_plain_one
     assert asked == through_layer
     compressed = any(name == b"content-encoding" for name, _ in through_layer[0]["headers"])
     assert unwrapped == (not compressed)  # an answer the rule sends plain passes no wrapped send
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_the_length_a_route_sends_plain_is_the_rule_s_own(route: str) -> None:
+    """``plain_below``, asked once per route by a listing's direct call instead of :meth:`answer_send` per answer,
+    never sends plain an answer of JSON the layer compresses: below it the layer gives the client's own send, and on
+    a route whose answers are compressed it gives a wrapped one from there on (every length around each threshold)."""
+    path, opt = ROUTES[route]
+    handler = SimpleNamespace(opt=opt)
+
+    async def send(message: Any) -> None: ...
+
+    async def route_app(scope: Any, receive: Any, send: Any) -> None: ...
+
+    layer: Any = CONFIG.middleware_class(app=route_app, config=CONFIG)
+    below = layer.plain_below(handler)
+
+    scope = {"type": "http", "method": "GET", "path": path, "route_handler": handler}
+    for length in sorted({0, 1, *(n + d for n in (CONFIG.minimum_size, REST_MINIMUM, below) for d in (-1, 0, 1)),
+                          *SIZES}):
+        chosen = layer.answer_send(scope, send, length)
+        if length < below:  # the module's rule written out (_expected) sends it plain too
+            assert chosen is send and not _expected(route, b"application/json", length, "exact"), length
+        elif _expected(route, b"application/json", length, "exact"):
+            assert chosen is not send, length
