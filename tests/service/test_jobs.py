@@ -81,11 +81,13 @@ def test_a_sync_twin_answers_its_completed_record_without_reading_it_back(
     response = client.post("/api/projects/actions/create-sync", json={"name": "Stored"}, headers=admin)
     assert response.status_code == 200, response.text
     assert read_back == []
+    # a job that failed on the worker is read back as stored: a second project while one is open
+    failed = client.post("/api/projects/actions/create-sync", json={"name": "Second"}, headers=admin)
+    assert failed.status_code == 409 and failed.json()["code"] == "PROJECT_ALREADY_OPEN", failed.text
+    assert read_back == [failed.headers["x-job-id"]]
     monkeypatch.undo()
     job = client.get(f"/api/jobs/{response.headers['x-job-id']}", headers=admin).json()["data"]
     assert job["status"] == "Completed" and job["result"] == response.json()["data"]
-    failed = client.post("/api/projects/actions/create-sync", json={"name": "bad:name"}, headers=admin)
-    assert failed.status_code == 422 and failed.json()["code"] == "INVALID_NAME"  # a failure is read back as stored
 
 
 def test_idempotency_key_returns_the_same_job(client: TestClient, admin: dict[str, str]) -> None:
