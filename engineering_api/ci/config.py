@@ -33,6 +33,8 @@ from simatic_xml.diagnostic_codes import describe
 from simatic_xml.diagnostics import Diagnostic
 from simatic_xml.scl.lexer import source_lines
 
+from engineering_api.rules.compiler.check import source_text
+
 from .paths import SCL_SUFFIXES
 
 __all__ = ("UNSILENCEABLE", "CheckConfig", "ConfigError", "apply_config", "find_config", "load_config")
@@ -173,7 +175,7 @@ class _Lines:
     def line(self, file: str, number: int) -> str:
         if file not in self._files:
             try:
-                self._files[file] = source_lines(Path(file).read_text(encoding="utf-8-sig", errors="replace"))
+                self._files[file] = source_lines(source_text(Path(file).read_bytes()))
             except OSError:
                 self._files[file] = []
         lines = self._files[file]

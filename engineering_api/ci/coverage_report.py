@@ -21,6 +21,7 @@ from typing import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from engineering_api.lib.printable import printable
+from engineering_api.rules.compiler.check import source_text
 from engineering_api.rules.coverage import NETWORK, Point, Recorder
 
 from .xml_lines import file_line, textless_network
@@ -59,7 +60,7 @@ def _declared_in(sources: Sequence[str]) -> dict[str, tuple[str, int]]:
             found.setdefault(Path(path).stem.lower(), (path, 0))
             continue
         try:
-            text = Path(path).read_text(encoding="utf-8-sig", errors="replace")
+            text = source_text(Path(path).read_bytes())  # as the checker read it: a lone \r ends no line
         except OSError:
             continue
         for match in _HEADER.finditer(text):

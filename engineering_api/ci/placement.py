@@ -15,7 +15,9 @@ from pathlib import Path
 
 from lxml import etree
 
+from engineering_api.rules.compiler.check import source_text
 from simatic_xml.safe import parse_untrusted
+from simatic_xml.scl import source_lines
 from simatic_xml.xmlnode import local_name
 
 __all__ = ("fallback_line", "line_text")
@@ -47,7 +49,7 @@ def _fallback(path: str, block: str, mtime_ns: int, size: int) -> tuple[int, str
     if path.lower().endswith(".xml"):
         return _xml_line(path, block)
     try:
-        text = Path(path).read_text(encoding="utf-8-sig", errors="replace")
+        text = source_text(Path(path).read_bytes())
     except OSError:
         return 1, "file"
     for match in _HEADER.finditer(text):
@@ -77,7 +79,13 @@ def _xml_line(path: str, block: str) -> tuple[int, str]:
 
 
 def line_text(path: str, line: int) -> str:
-    """Line ``line`` (1-based) of the file ``path`` with its blanks collapsed; '' when there is none."""
+    """Line ``line`` (1-based) of the file ``path`` with its blanks collapsed; '' when there is none.
+
+    Lines are numbered as the findings number them: the SCL lexer and lxml's ``sourceline`` both end a line at
+    ``\n`` only (:func:`simatic_xml.scl.source_lines`); ``str.splitlines()`` also ends one at ``\x85``, ``\u2028``,
+    ``\f`` and others, and reading the file as text (universal newlines) ends one at a lone ``\r``: either put the
+    text of a later line into the fingerprint of a finding below such a character. The file is decoded as the
+    checker decodes it (:func:`~engineering_api.rules.compiler.check.source_text`)."""
     version = _stat(path)
     lines = _lines(path, *version) if version else ()
     return " ".join(lines[line - 1].split()) if 1 <= line <= len(lines) else ""
@@ -86,6 +94,6 @@ def line_text(path: str, line: int) -> str:
 @lru_cache(maxsize=64)
 def _lines(path: str, mtime_ns: int, size: int) -> tuple[str, ...]:
     try:
-        return tuple(Path(path).read_text(encoding="utf-8-sig", errors="replace").splitlines())
+        return tuple(source_lines(source_text(Path(path).read_bytes())))
     except OSError:
         return ()

@@ -156,3 +156,13 @@ def test_config_option_names_the_file(repo: Path) -> None:
     assert _run("scl", "check", ".", "--config", "lenient.toml")[0] == 0
     with pytest.raises(ConfigError):
         load_config(repo / "missing.toml")
+
+
+@pytest.mark.parametrize("character", ("\r", "\x85", "\u2028", "\f"), ids=lambda c: f"U+{ord(c):04X}")
+def test_noqa_is_read_on_the_findings_own_line_below_a_character_no_line_ends_at(repo: Path, character: str) -> None:
+    """The checker ends SCL lines at ``\\n`` only; the ``// noqa`` lookup read the file as text, whose universal
+    newlines end a line at a lone ``\\r`` too, and found the comment on the line above the finding."""
+    text = BROKEN_TAG.format(noqa="  // noqa: UNDECLARED legacy tag").replace("VAR_TEMP\n", f"VAR_TEMP (* a{character}b *)\n")
+    (repo / "FC_Tags.scl").write_bytes(text.encode())
+    code, report = _json("scl", "check", ".")
+    assert code == 0 and report["diagnostics"] == []

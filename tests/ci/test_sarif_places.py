@@ -162,3 +162,43 @@ def test_a_baseline_that_cannot_be_used_is_a_usage_error(tmp_path: Path, monkeyp
         (tmp_path / "b.sarif").write_text(content)
     code, _, err = _run("scl", "check", "FC.scl", "--baseline", "b.sarif")
     assert code == 2 and message in err, err
+
+
+BREAKS_SPLITLINES_ONLY = ("\x85", "\u2028", "\u2029", "\v", "\f", "\x1c", "\x1d", "\x1e", "\r")
+"""Characters at which ``str.splitlines()`` ends a line and neither the SCL lexer nor lxml's ``sourceline`` does."""
+
+
+@pytest.mark.parametrize("character", BREAKS_SPLITLINES_ONLY, ids=lambda c: f"U+{ord(c):04X}")
+def test_a_finding_below_a_character_only_splitlines_breaks_at_keeps_its_fingerprint(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, character: str) -> None:
+    """The fingerprint holds the text of the finding's own line, numbered as the checker numbers lines: a comment
+    above holding such a character moved it to a later line's text."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "src").mkdir()
+    source = tmp_path / "src" / "FC_Tags.scl"
+    prints = []
+    for text in (SOURCE, SOURCE.replace("VAR_TEMP\n", f"VAR_TEMP (* a{character}b *)\n")):
+        source.write_bytes(text.encode())
+        _, _, _, results = _check(tmp_path)
+        found = [r for r in results if "missing" in r["message"]["text"]]
+        assert [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in found] == [7], results
+        prints.append(found[0]["partialFingerprints"])
+    assert prints[0] == prints[1]
+
+
+@pytest.mark.parametrize("character", ("\x85", "\u2028", "\u2029", "\r"), ids=lambda c: f"U+{ord(c):04X}")
+def test_a_lines_text_in_an_export_is_the_line_lxml_names(tmp_path: Path, character: str) -> None:
+    """Characters XML 1.0 allows (``\\v``, ``\\f``, ``\\x1c``-``\\x1e`` it does not) in a comment of an export."""
+    from lxml import etree
+
+    from engineering_api.ci.placement import line_text
+    from simatic_xml.generate import generate_xml
+
+    spec = {"blockType": "FC", "name": "FC_Lines", "language": "SCL", "networks": [{"scl": "RETURN;"}]}
+    text = generate_xml(spec, "V19").decode("utf-8")
+    head, rest = text.split("\n", 1)
+    path = tmp_path / "FC_Lines.xml"
+    path.write_bytes(f"{head}\n<!-- a{character}b -->\n{rest}".encode())
+    root = etree.parse(str(path)).getroot()
+    for element in root.iter("{*}Name", "{*}ProgrammingLanguage"):
+        assert element.text and element.text in line_text(str(path), element.sourceline or 0)

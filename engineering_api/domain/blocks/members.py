@@ -21,6 +21,7 @@ from simatic_xml.generate.to_scl import interface_spec
 from simatic_xml.interface import Section
 from simatic_xml.model import Document
 from simatic_xml.objects import Block, PlcStruct
+from simatic_xml.scl import source_lines
 from simatic_xml.scl_text import tokens_to_text
 
 __all__ = (
@@ -97,7 +98,7 @@ def _usages(doc: Document, name: str) -> list[str]:
         if body is None:
             continue
         if body.tag == "StructuredText":
-            for number, line in enumerate(tokens_to_text(body).splitlines(), start=1):
+            for number, line in enumerate(source_lines(tokens_to_text(body)), start=1):
                 if pattern.search(line):
                     found.append(f"network {index}, line {number}: {line.strip()}")
             continue
