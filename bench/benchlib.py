@@ -101,7 +101,8 @@ class Server:
         self.stop()
 
     def start(self, probe_path: str = "/", timeout: float = 30.0) -> None:
-        """Start the server and wait until it answers HTTP on its port."""
+        """Start the server and wait until it answers HTTP on its port: probed every 10 ms, so a start is timed
+        to within that (probed every 100 ms, a start read on average 50 ms longer than it took)."""
         self._log = open(self.log_path, "wb") if self.log_path else subprocess.DEVNULL
         self.proc = subprocess.Popen(self.cmd, env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
@@ -116,7 +117,7 @@ class Server:
                     return
             except OSError:
                 pass
-            time.sleep(0.1)
+            time.sleep(0.01)
         self.stop()
         raise RuntimeError(f"{self.server} did not answer on port {self.port} within {timeout:g} s")
 
