@@ -8,10 +8,17 @@ holds :data:`CACHE_SIZE` entries, and long strings (comments) are never kept.
 
 from __future__ import annotations
 
+import re
+
 __all__ = (
-    "ATTR", "CACHE_SIZE", "INNER_TEXT", "LONGEST_KEPT", "OUTER_TEXT", "escape_attr", "escape_inner_text",
-    "escape_outer_text",
+    "ATTR", "CACHE_SIZE", "INNER_TEXT", "LONGEST_KEPT", "NOT_IN_XML", "OUTER_TEXT", "escape_attr",
+    "escape_inner_text", "escape_outer_text",
 )
+
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+"""Characters XML 1.0 cannot hold (its ``Char`` production, https://www.w3.org/TR/xml/#charsets): a SimaticML
+document cannot carry them, written raw or as a character reference, so a text holding one cannot be written
+into a readable document (escaping cannot help: ``&#xB;`` is not well-formed either)."""
 
 CACHE_SIZE = 16384
 """Entries per table before it is cleared."""

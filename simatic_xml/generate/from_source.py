@@ -29,6 +29,7 @@ from ..errors import SclError, SimaticMLError
 from ..model import Document
 from ..system_constants import is_system_constant
 from ..tag_editor import is_tag_editor_root, read_tag_editor_xml, root_name
+from ..xmltext import NOT_IN_XML
 from .errors import SpecError
 from .source_names import reserved_name_errors
 from .spec import BlockSpec, MemberSpec
@@ -286,15 +287,9 @@ _BLOCK_START = re.compile(r"^[ \t]*(FUNCTION_BLOCK|FUNCTION|ORGANIZATION_BLOCK|D
                           re.IGNORECASE | re.MULTILINE)
 
 
-_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-"""Characters XML 1.0 cannot hold (its ``Char`` production): a SimaticML document cannot carry them, written raw or
-as a character reference, so a source holding one (in a comment or a string, where the lexer takes any character)
-cannot be generated into a readable block."""
-
-
 def _unwritable(text: str, file: str | None) -> Diagnostic | None:
     """The error for the first character of ``text`` SimaticML cannot hold, at its line and column; None if none."""
-    found = _NOT_IN_XML.search(text)
+    found = NOT_IN_XML.search(text)  # in a comment or a string, where the lexer takes any character
     if found is None:
         return None
     at = found.start()

@@ -66,6 +66,7 @@ from .names import check_block_name, check_header_field
 from .spec_members import (SECTIONS_BY_TYPE, MemberSpec, parse_interface, start_value_text, texts, spec_object,
                            unknown_keys)
 from .spec_types import BlockSpec, CheckedScl, NetworkSpec
+from ..xmltext import NOT_IN_XML
 
 __all__ = (
     "BLOCK_TYPES",
@@ -119,6 +120,24 @@ def _opt_str(data: dict[str, Any], key: str, path: str) -> str | None:
     return value
 
 
+def _refuse_unwritable(value: object, path: str) -> None:
+    """Raise :class:`SpecError` at the first text of a spec (a key or a value, at any depth) holding a character
+    SimaticML cannot carry (:data:`~simatic_xml.xmltext.NOT_IN_XML`): it was written into a document no reader
+    accepts, TIA's import included."""
+    if isinstance(value, str):
+        found = NOT_IN_XML.search(value)
+        if found is not None:
+            raise SpecError(path, f"the character U+{ord(found.group()):04X} at position {found.start() + 1} cannot "
+                                  "be written into SimaticML (XML 1.0 has no such character)")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_unwritable(key, path)
+            _refuse_unwritable(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_unwritable(item, f"{path}[{index}]")
+
+
 def parse_spec(data: object, *, source: bool = False) -> BlockSpec:
     """Parse and validate a spec dict; :class:`SpecError` names the first bad field.
 
@@ -132,6 +151,8 @@ def parse_spec(data: object, *, source: bool = False) -> BlockSpec:
     """
     if not isinstance(data, dict):
         raise SpecError("", "a spec must be a JSON object")
+    if not source:  # a source's whole text was checked before it was parsed (from_source)
+        _refuse_unwritable(data, "")
     unknown_keys(data, _TOP_KEYS, "")
     raw_type = data.get("blockType")
     if not isinstance(raw_type, str) or raw_type.strip().upper() not in _BLOCK_TYPE_ALIASES:

@@ -382,3 +382,31 @@ def test_every_template_round_trips_through_the_model(client, admin_headers, ser
         assert exported == BOM + block["xml"].encode("utf-8"), template
         assert parse_bytes(exported).engineering_version == version
     assert len(templates) == (6 if version in ("V17", "V18", "V21") else 5)
+
+
+NOT_XML_CHARACTERS = ("\x00", "\x08", "\x0b", "\x0c", "\x1c", "\x1f", "\ufffe", "\uffff")
+"""A sample of the characters XML 1.0's ``Char`` production leaves out, each class of it (JSON cannot carry a lone
+surrogate into a Python text the API reads)."""
+TEXTS_OF_A_SPEC = [
+    (FC_SCL, ("networks", 0, "scl"), "networks[0].scl"),
+    (FC_SCL, ("networks", 0, "title"), "networks[0].title"),
+    (FB_LAD, ("networks", 0, "lad", 0, 1, "contact"), "networks[0].lad[0][1].contact"),
+    (GLOBAL_DB, ("interface", "Static", 0, "startValue"), "interface.Static[0].startValue"),
+    (UDT, ("interface", "None", 1, "name"), "interface.None[1].name"),
+]
+
+
+@pytest.mark.parametrize("character", NOT_XML_CHARACTERS, ids=lambda c: f"U+{ord(c):04X}")
+@pytest.mark.parametrize(("spec", "where", "field"), TEXTS_OF_A_SPEC, ids=[t[2] for t in TEXTS_OF_A_SPEC])
+def test_a_spec_text_holding_a_character_xml_cannot_carry_is_refused_where_it_is(shared, spec, where, field,
+                                                                                   character):
+    """Each such character in any text of a spec was written into SimaticML that no reader (TIA's import included)
+    accepts; it is refused with the field it is in."""
+    spec = copy.deepcopy(spec)
+    holder = spec
+    for step in where[:-1]:
+        holder = holder[step]
+    holder[where[-1]] = f"{holder[where[-1]]}{character}"
+    body = assert_error(generate(shared.client, shared.headers, {"spec": spec}), 422, "INVALID_SPEC")
+    assert body["details"]["field"] == field
+    assert f"U+{ord(character):04X}" in body["message"] and "XML 1.0" in body["message"]

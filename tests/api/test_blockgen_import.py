@@ -57,6 +57,10 @@ def test_generate_and_import_errors(client, engineer_headers, admin_headers, ser
     assert_error(post_import(client, engineer_headers, {"prompt": "a motor", "deviceName": "PLC_1"}), 501,
                  "PROMPT_NOT_SUPPORTED")
     assert_error(post_import(client, engineer_headers, {"spec": FC_SCL}), 422)  # deviceName is required
+    # a text XML 1.0 cannot carry was imported as a document no reader (TIA's import included) accepts
+    bad = assert_error(post_import(client, engineer_headers, {**body, "spec": spec_with(FC_SCL, comment="a\x0bb")}),
+                       422, "INVALID_SPEC")
+    assert bad["details"]["field"] == "comment" and "U+000B" in bad["message"]
     assert program_objects(services) == {}
 
 
