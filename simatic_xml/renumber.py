@@ -17,7 +17,6 @@ from typing import Protocol
 
 from lxml import etree
 
-from .cancel import checkpoint
 from .errors import SchemaError
 from .model import Document, MultilingualText, NetworkSource, ObjectChild, SwObject
 from .xmlnode import XmlNode, split_tag
@@ -95,14 +94,15 @@ def renumber_network(body: XmlNode) -> None:
     if body.tag == "Graph":
         for node in body.iter("FlgNet"):
             renumber_walked(node.walk())
-    elif body.tag == "FlgNet":
-        renumber_walked(body.walk())
     else:
-        _renumber_in_order(body)
+        renumber_walked(body.walk())
 
 
 def renumber_walked(nodes: list[XmlNode]) -> None:
-    """Renumber a network body that is not a Graph, given as ``body.walk()`` (its writer walked it already)."""
+    """Renumber a network body that is not a Graph, given as ``body.walk()`` (its writer walked it already).
+
+    Outside a FlgNet the nodes are numbered as they come (:func:`_renumber`'s rule), without a tuple per element
+    (issue 71)."""
     if nodes[0].tag == "FlgNet":
         _renumber_flgnet([(node.tag, node.attrs, bool(node.children)) for node in nodes])
         return
@@ -115,30 +115,6 @@ def renumber_walked(nodes: list[XmlNode]) -> None:
             next_uid += 1
             if scl and node.tag == "Constant":
                 next_uid += 1 if node.children else 2  # TIA's hidden UIds, as in _renumber
-
-
-def _renumber_in_order(body: XmlNode) -> None:
-    """:func:`_renumber` of a body numbered in document order (not a FlgNet, not a Graph), in the walk itself.
-
-    Writing a generated block renumbers its bodies; a walk into a list and a tuple per element, then a loop over
-    them, was most of that (issue 71)."""
-    next_uid = FIRST_UID
-    scl = body.tag == "StructuredText"
-    stack = [body]
-    walked = 0
-    while stack:
-        node = stack.pop()
-        attrs = node.attrs
-        if "UId" in attrs:
-            attrs["UId"] = str(next_uid)
-            next_uid += 1
-            if scl and node.tag == "Constant":
-                next_uid += 1 if node.children else 2  # TIA's hidden UIds, as in _renumber
-        if node.children:
-            stack += reversed(node.children)
-        walked += 1
-        if not walked & 1023:  # big network bodies: a timed-out call stops here
-            checkpoint()
 
 
 def _element_nodes(body: etree._Element) -> list[_Node] | None:
