@@ -61,6 +61,7 @@ class XmlNode:
         if self.children:
             _walk_children(self.children, out, 0)
         return out
+
     def find(self, tag: str) -> XmlNode | None:
         """The first direct child named ``tag``."""
         for child in self.children:
@@ -89,8 +90,8 @@ class XmlNode:
 
 
 _RECURSION_DEPTH = 100
-"""How deep :meth:`XmlNode.walk` recurses before it goes on with a stack (SCL bodies nest ~10 levels, a
-GRAPH network ~20)."""
+"""How deep :meth:`XmlNode.walk` recurses before it goes on with a stack (the deepest network bodies of the
+corpus's exports and generated sources: 13 levels in SCL, 14 in GRAPH, 9 in LAD/FBD)."""
 
 
 def _walk_children(children: list[XmlNode], out: list[XmlNode], depth: int) -> None:
