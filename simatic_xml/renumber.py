@@ -99,8 +99,22 @@ def renumber_network(body: XmlNode) -> None:
 
 
 def renumber_walked(nodes: list[XmlNode]) -> None:
-    """Renumber a network body that is not a Graph, given as ``body.walk()`` (its writer walked it already)."""
-    _renumber([(node.tag, node.attrs, bool(node.children)) for node in nodes])
+    """Renumber a network body that is not a Graph, given as ``body.walk()`` (its writer walked it already).
+
+    Outside a FlgNet the nodes are numbered as they come (:func:`_renumber`'s rule), without a tuple per element
+    (issue 71)."""
+    if nodes[0].tag == "FlgNet":
+        _renumber_flgnet([(node.tag, node.attrs, bool(node.children)) for node in nodes])
+        return
+    next_uid = FIRST_UID
+    scl = nodes[0].tag == "StructuredText"
+    for node in nodes:
+        attrs = node.attrs
+        if "UId" in attrs:
+            attrs["UId"] = str(next_uid)
+            next_uid += 1
+            if scl and node.tag == "Constant":
+                next_uid += 1 if node.children else 2  # TIA's hidden UIds, as in _renumber
 
 
 def _element_nodes(body: etree._Element) -> list[_Node] | None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import copy
 import re
 from pathlib import Path
+from typing import Iterator
 
 from lxml import etree
 
@@ -42,7 +43,7 @@ from .model import (
 from .writer_iface import interface_lines
 from .writer_tree import sections_node, to_xmlnode
 from .xmlnode import XmlNode, from_lxml, namespace_of
-from .xmltext import ATTR, OUTER_TEXT, escape_inner_text, escape_outer_text
+from .xmltext import ATTR, INNER_TEXT, OUTER_TEXT, escape_inner_text, escape_outer_text
 
 __all__ = ("BOM", "DECLARATION", "lxml_body_text", "to_bytes", "to_xmlnode", "write_file")
 
@@ -340,6 +341,53 @@ def _emit(
         return
     out.append(f"{pad}<{head}>")
     checkpoint()  # once per element with children: writing a big block is long, a timed-out call stops here
-    for child in kids:
-        _emit(child, depth + 1, node.ns, lay, "", embedded)
+    _emit_children(node, depth + 1, lay, embedded)
     out.append(f"{'  ' * depth}</{node.tag}>")
+
+
+def _emit_children(parent: XmlNode, depth: int, lay: _Layout, embedded: bool) -> None:
+    """:func:`_emit` of ``parent``'s children, one line per element, in one loop over the subtree.
+
+    The ~400 elements of a network body made a recursive call, a start-tag call and an escape call each: most
+    of writing a generated block (issue 71). Elements that are laid out otherwise (an embedded document, a
+    compact member) go through :func:`_emit`, as before.
+    """
+    out = lay.out
+    append = out.append
+    compact = lay.compact_members and embedded
+    escaped = INNER_TEXT if embedded else OUTER_TEXT
+    # The open elements above the one being written: (their remaining children, depth, namespace, pad, end tag).
+    frames: list[tuple[Iterator[XmlNode], int, str | None, str, str]] = []
+    children = iter(parent.children)
+    ns = parent.ns
+    pad = "  " * depth
+    opened = 0
+    while True:
+        for node in children:
+            tag = node.tag
+            kids = node.children
+            if kids and ((compact and tag == "Member" and kids[0].tag == "AttributeList")
+                         or (tag in _EMBEDDING_PARENTS and len(kids) == 1
+                             and (kids[0].ns != node.ns or tag == "ParameterData"))):
+                _emit(node, depth, ns, lay, "", embedded)
+                continue
+            head = tag if node.ns == ns else f'{tag} xmlns="{ATTR[node.ns or ""]}"'
+            for key, value in node.attrs.items():
+                head += f' {key}="{ATTR[value]}"'
+            if not kids:
+                text = node.text
+                append(f"{pad}<{head}>{escaped[text]}</{tag}>" if text else f"{pad}<{head} />")
+                continue
+            append(f"{pad}<{head}>")
+            opened += 1
+            if not opened & 255:  # writing a big block is long: a timed-out call stops here
+                checkpoint()
+            frames.append((children, depth, ns, pad, f"{pad}</{tag}>"))
+            children, ns, depth = iter(kids), node.ns, depth + 1
+            pad = "  " * depth
+            break
+        else:  # this element's children are written: close it, go on with its siblings
+            if not frames:
+                return
+            children, depth, ns, pad, end = frames.pop()
+            append(end)

@@ -188,7 +188,8 @@ def _stored(doc: Document, written: bytes | None, *, project_version: str, folde
     obj = doc.object
     interface = getattr(obj, "interface", None)
     members = [m for s in interface.sections.sections for m in s.members] if interface else []
-    if kind in ("UDT", "FB") and name in named_types(members):
+    uses = named_types(members)
+    if kind in ("UDT", "FB") and name in uses:
         raise ValidationError(
             f"{source}: '{name}' contains itself; TIA refuses recursive data types.", code="RECURSIVE_TYPE"
         )
@@ -209,7 +210,7 @@ def _stored(doc: Document, written: bytes | None, *, project_version: str, folde
         folder=folder,
         instance_of=str(obj.attr("InstanceOfName")) if isinstance(obj, InstanceDB) and obj.attr("InstanceOfName")
         else None,
-        uses_types=tuple(sorted(named_types(members) - {name})),
+        uses_types=tuple(sorted(uses - {name})),
         auto_number=auto_number,
         interface_hash=interface_hash,
     )

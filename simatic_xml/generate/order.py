@@ -25,7 +25,7 @@ from ..errors import SimaticMLError
 from ..interface import Interface, Member, Sections
 from ..model import Document, SwObject
 from ..reader import parse_bytes
-from ..xmlnode import local_name
+from ..xmlnode import XmlNode, local_name
 from .errors import SpecError
 
 __all__ = ("dependencies", "import_order", "order_documents", "rank")
@@ -87,29 +87,51 @@ def dependencies(doc: Document) -> set[str]:
         body = getattr(source, "body", None)
         if body is None:
             continue
-        for node in body.walk():  # every node: the list, built in one call
-            if node.tag == "CallInfo":
-                if node.attrs.get("Name"):
-                    out.add(node.attrs["Name"])
-                inst_node = node.find("Instance")
-                if inst_node is not None and inst_node.attrs.get("Scope") == "GlobalVariable":
-                    comp = inst_node.find("Component")
-                    if comp is not None:
-                        out.add(comp.attrs.get("Name", ""))
-            for prev, cur in zip(node.children, node.children[1:]):
-                if (
-                    cur.tag == "Access"
-                    and cur.attrs.get("Scope") == "Call"
-                    and prev.tag == "Access"
-                    and prev.attrs.get("Scope") == "GlobalVariable"
-                ):
-                    symbol = prev.find("Symbol")
-                    comp = symbol.find("Component") if symbol is not None else None
-                    if comp is not None:
-                        out.add(comp.attrs.get("Name", ""))
+        _call_names(body, out)
     out.discard(obj.name or "")
     out.discard("")
     return out
+
+
+def _call_names(body: XmlNode, out: set[str]) -> None:
+    """:func:`dependencies`' walk of a network body's generic tree, in any order (``out`` is a set).
+
+    One loop over each element's children serves both needs (a ``CallInfo``, and an ``Access`` of scope ``Call``
+    after a global one): a walk into a list, then a pair of sibling lists per element, was most of ordering a
+    generated source's blocks (issue 71)."""
+    stack = [body]
+    walked = 0
+    while stack:
+        node = stack.pop()
+        walked += 1
+        if not walked & 1023:  # walks of big network bodies are long: a timed-out call stops here
+            checkpoint()
+        if node.tag == "CallInfo":
+            if node.attrs.get("Name"):
+                out.add(node.attrs["Name"])
+            inst_node = node.find("Instance")
+            if inst_node is not None and inst_node.attrs.get("Scope") == "GlobalVariable":
+                comp = inst_node.find("Component")
+                if comp is not None:
+                    out.add(comp.attrs.get("Name", ""))
+        kids = node.children
+        if not kids:
+            continue
+        stack += kids
+        global_before = False  # the previous child is an Access of scope GlobalVariable
+        previous = node
+        for cur in kids:
+            if cur.tag != "Access":
+                global_before = False
+                continue
+            scope = cur.attrs.get("Scope")
+            if scope == "Call" and global_before:
+                symbol = previous.find("Symbol")
+                comp = symbol.find("Component") if symbol is not None else None
+                if comp is not None:
+                    out.add(comp.attrs.get("Name", ""))
+            global_before = scope == "GlobalVariable"
+            previous = cur
 
 
 def _lxml_call_names(body: etree._Element, out: set[str]) -> None:
@@ -170,19 +192,21 @@ def order_documents(documents: list[tuple[str, Document | None]]) -> list[str]:
         if doc is not None and doc.object.name:
             by_block.setdefault(doc.object.name.casefold(), []).append(i)
 
+    groups: dict[int, list[int]] = {}
+    for i, _, doc in parsed:
+        groups.setdefault(rank(doc) if doc is not None else 6, []).append(i)
+
     deps: dict[int, set[int]] = {}
     for i, _, doc in parsed:
         wanted: set[int] = set()
-        if doc is not None:
+        # Only a document of the same rank can be wanted first: a document alone in its rank (a source of one
+        # block, most of them) needs no dependency scan of its networks.
+        if doc is not None and len(groups[rank(doc)]) > 1:
             for dep in dependencies(doc):
                 for j in by_block.get(dep.casefold(), ()):
                     if j != i and (other := parsed[j][2]) is not None and rank(other) == rank(doc):
                         wanted.add(j)
         deps[i] = wanted
-
-    groups: dict[int, list[int]] = {}
-    for i, _, doc in parsed:
-        groups.setdefault(rank(doc) if doc is not None else 6, []).append(i)
     order: list[int] = []
     for key in sorted(groups):
         order.extend(_stable_topo(groups[key], deps))

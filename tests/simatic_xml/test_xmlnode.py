@@ -8,6 +8,7 @@ is tested on generated trees: a comment or PI at every position of each, against
 from __future__ import annotations
 
 import random
+import sys
 from typing import Iterator
 
 import pytest
@@ -95,3 +96,33 @@ def test_iter_stops_at_the_first_hit() -> None:
     hit = next(tree.iter("Component"), None)
     assert hit is not None and hit.text == "first"
     assert next(XmlNode("Root", children=[XmlNode("Component")]).iter(), None) is not None
+
+
+def _stack_walk(root: XmlNode) -> list[XmlNode]:
+    """Document order as a stack of single nodes gives it (the walk's reference)."""
+    out, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        stack.extend(reversed(node.children))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_walk_is_document_order_on_generated_trees(seed: int) -> None:
+    rng = random.Random(seed)
+    nodes = [XmlNode("Root")]
+    for index in range(rng.randint(1, 600)):
+        parent = rng.choice(nodes[-10:] if rng.random() < 0.8 else nodes)  # deep runs and wide ones
+        nodes.append(XmlNode(f"N{index}"))
+        parent.children.append(nodes[-1])
+    assert [id(n) for n in nodes[0].walk()] == [id(n) for n in _stack_walk(nodes[0])]
+
+
+def test_walk_goes_deeper_than_the_interpreters_recursion_limit() -> None:
+    root = deepest = XmlNode("Root")
+    for index in range(sys.getrecursionlimit() * 3):
+        child = XmlNode(f"N{index}", children=[XmlNode("Leaf")])
+        deepest.children.append(child)
+        deepest = child
+    assert [id(n) for n in root.walk()] == [id(n) for n in _stack_walk(root)]

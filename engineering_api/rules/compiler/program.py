@@ -348,6 +348,9 @@ def type_from_text(text: str, members: Sequence[Member] | None = None, issues: l
     is typed from it (:func:`_exported_system_type`). ``version`` is the member's ``Version=``: TIA writes it on
     members of its library types only (user types are quoted and unversioned), so an unquoted versioned name the
     checker does not know is TIA's type, untyped here, not an UNKNOWN_TYPE."""
+    known = _ELEMENTARY_TEXTS.get(text)
+    if known is not None:
+        return known
     s = text.strip()
     if s.startswith('"') and s.endswith('"') and len(s) > 1:
         if issues is not None:
@@ -379,10 +382,10 @@ def type_from_text(text: str, members: Sequence[Member] | None = None, issues: l
         return StructT(out)
     m = _STRLEN.match(s)
     if m:
-        return m.group(1).upper()
+        return _elementary(text, m.group(1).upper())
     c = canonical(s)
     if c in ELEMENTARY:
-        return c
+        return _elementary(text, c)
     if sections is not None and not is_system_type_name(s):
         return _exported_system_type(sections, issues)
     if version is not None:
@@ -390,6 +393,18 @@ def type_from_text(text: str, members: Sequence[Member] | None = None, issues: l
     if issues is not None:
         issues.append(TypeIssue(s, False, 0, 0))
     return NamedT(s, False)
+
+
+_ELEMENTARY_TEXTS: dict[str, str] = {}
+"""A data type's text -> its elementary type (``Int``, ``STRING``), as :func:`type_from_text` reads it: a text
+that names an elementary type is typed from the text alone (not the members, sections or version passed with
+it), so it is read once; an interface's members name the same few types (issue 71)."""
+
+
+def _elementary(text: str, typed: str) -> str:
+    if len(_ELEMENTARY_TEXTS) < 4096:
+        _ELEMENTARY_TEXTS[text] = typed
+    return typed
 
 
 def _exported_system_type(sections: Sections, issues: list[TypeIssue] | None) -> StructT:
