@@ -12,6 +12,7 @@ from engineering_api.rules.compiler import program
 from engineering_api.rules.compiler.program import TypeIssue, type_from_text
 from simatic_xml import parse_bytes
 from simatic_xml.interface import Member, Section, Sections
+from simatic_xml.xmltext import CACHE_SIZE
 
 CORPUS = Path("/work/shared/corpus/simaticml")
 
@@ -36,20 +37,39 @@ LOOK_ALIKES = ["Int", " Int ", "int", "INT", "String[20]", "WString [ 5 ]", "Str
 WITH = [Member("a", "Int"), Member("b", "Bool")]
 
 
-@pytest.mark.parametrize("extra", [{}, {"members": WITH}, {"version": "1.0"},
-                                   {"sections": Sections([Section("None", [Member("x", "Int")])])}])
-def test_a_remembered_reading_is_the_reading(extra: dict[str, object]) -> None:
+EXTRAS = [{}, {"members": WITH}, {"version": "1.0"}, {"sections": Sections([Section("None", [Member("x", "Int")])])}]
+
+
+@pytest.mark.parametrize("filled_with", EXTRAS, ids=["plain", "members", "version", "sections"])
+def test_a_remembered_reading_is_the_reading(filled_with: dict[str, object]) -> None:
+    """Remembered under one context (``filled_with``), read under each other: what a fresh reading under that
+    context gives, issues included."""
     texts = _corpus_types() + LOOK_ALIKES
     assert len(texts) > 100
     for text in texts:
-        program._ELEMENTARY_TEXTS.clear()
-        fresh_issues: list[TypeIssue] = []
-        fresh = type_from_text(text, issues=fresh_issues, **extra)  # type: ignore[arg-type]
-        again_issues: list[TypeIssue] = []
-        again = type_from_text(text, issues=again_issues, **extra)  # type: ignore[arg-type]  # remembered now
-        assert (again, again_issues) == (fresh, fresh_issues), text
+        for read_with in EXTRAS:
+            program._ELEMENTARY_TEXTS.clear()
+            fresh_issues: list[TypeIssue] = []
+            fresh = type_from_text(text, issues=fresh_issues, **read_with)  # type: ignore[arg-type]
+            program._ELEMENTARY_TEXTS.clear()
+            type_from_text(text, issues=[], **filled_with)  # type: ignore[arg-type]  # remembered now, or not
+            again_issues: list[TypeIssue] = []
+            again = type_from_text(text, issues=again_issues, **read_with)  # type: ignore[arg-type]
+            assert (again, again_issues) == (fresh, fresh_issues), (text, filled_with, read_with)
     program._ELEMENTARY_TEXTS.clear()
     for text in texts:
-        type_from_text(text, **extra)  # type: ignore[arg-type]
+        type_from_text(text, **filled_with)  # type: ignore[arg-type]
     assert {"Int", " Int ", "String[20]"} <= program._ELEMENTARY_TEXTS.keys()  # the remembered path really ran
     assert not {"Struct", '"Int"', "Array[0..1] of Int", "Unknown_Type"} & program._ELEMENTARY_TEXTS.keys()
+
+
+def test_a_long_type_text_is_not_kept_and_a_full_table_starts_again() -> None:
+    program._ELEMENTARY_TEXTS.clear()
+    long_text = "String[" + "1" * 100_000 + "]"
+    type_from_text(long_text)
+    assert long_text not in program._ELEMENTARY_TEXTS
+    for n in range(CACHE_SIZE + 10):
+        type_from_text(f"String[{n}]")
+    assert 0 < len(program._ELEMENTARY_TEXTS) <= CACHE_SIZE
+    assert f"String[{CACHE_SIZE + 9}]" in program._ELEMENTARY_TEXTS
+    program._ELEMENTARY_TEXTS.clear()

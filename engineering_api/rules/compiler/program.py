@@ -11,6 +11,7 @@ from simatic_xml.scl import ast as A
 
 from simatic_xml.conversions import DEFAULT_IEC_CHECK, iec_check_of_attributes
 from simatic_xml.system_constants import is_system_constant
+from simatic_xml.xmltext import CACHE_SIZE, LONGEST_KEPT
 
 from .builtins import is_system_type_name
 from .types import ELEMENTARY, ArrayT, NamedT, SclType, StructT, Var, canonical, split_top_level
@@ -402,7 +403,11 @@ it), so it is read once; an interface's members name the same few types (issue 7
 
 
 def _elementary(text: str, typed: str) -> str:
-    if len(_ELEMENTARY_TEXTS) < 4096:
+    # bounded as simatic_xml.xmltext's tables are: a long text (``String[<2 MB>]``) is not kept for the process's
+    # life, and a full table starts again rather than stop learning
+    if len(text) <= LONGEST_KEPT and type(text) is str:
+        if len(_ELEMENTARY_TEXTS) >= CACHE_SIZE:
+            _ELEMENTARY_TEXTS.clear()
         _ELEMENTARY_TEXTS[text] = typed
     return typed
 
