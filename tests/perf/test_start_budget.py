@@ -11,8 +11,10 @@ Redis), the language server's (pygls, lsprotocol) and, with tracing off, OpenTel
 OpenTelemetry's middleware at every start, importing its plugin and ~70 modules with it: ``app._ServiceApp``),
 Litestar's pydantic and attrs plugins, httpx, PyJWT, cryptography and Pillow (see ``NEVER_AT_START``).
 
-The MCP SDK is not in these counts: the lifespan loads it on a thread of its own before ``/api/health`` answers
-(issue 71: the first ``/mcp`` request waits for no import).
+The MCP warm-up is counted apart (``mcp_warm_up_modules``, ``mcp_warm_up_calls``): the lifespan runs it on a
+thread of its own before ``/api/health`` answers (issue 71: the first ``/mcp`` request waits for no import), and
+it is the start's largest part (the MCP SDK's import, ~0.5 s of CPU: its pydantic models), so what it loads and
+calls is held to a budget of its own, here run on the main thread after ``create_app`` (the same work).
 """
 
 from __future__ import annotations
@@ -58,8 +60,15 @@ profile.enable()
 app = create_app(settings)
 profile.disable()
 loaded = sorted(set(sys.modules) - before)
+from engineering_api.mcp import runtime
+warm_up, before_warm_up = cProfile.Profile(), set(sys.modules)
+warm_up.enable()
+runtime._warm(app.state.services)  # the warm-up thread's work: the SDK's side imported, the catalogue built,
+runtime._warm_schemas(app.state.services)  # then the default profile's schemas
+warm_up.disable()
 print(json.dumps({"modules": loaded, "create_app_calls": pstats.Stats(profile).total_calls,
-                  "routes": len(app.routes)}))
+                  "routes": len(app.routes), "mcp_warm_up_modules": len(set(sys.modules) - before_warm_up),
+                  "mcp_warm_up_calls": pstats.Stats(warm_up).total_calls}))
 """
 
 
@@ -83,10 +92,10 @@ def test_the_start_loads_no_optional_part_it_does_not_use(start: dict[str, Any])
     assert not loaded & set(NEVER_AT_START), sorted(loaded & set(NEVER_AT_START))
 
 
-@pytest.mark.parametrize("count", ["modules", "create_app_calls"])
+@pytest.mark.parametrize("count", ["modules", "create_app_calls", "mcp_warm_up_modules", "mcp_warm_up_calls"])
 def test_the_start_stays_within_its_budget(start: dict[str, Any], count: str) -> None:
     budget = _budget()[count]
-    measured = len(start["modules"]) if count == "modules" else start["create_app_calls"]
+    measured = len(start["modules"]) if count == "modules" else start[count]
     assert start["routes"] > 400, "every route is registered at start"
     if measured < budget * 0.9:
         print(f"{count}: {measured} is well under its budget {budget}: lower it")
