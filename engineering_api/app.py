@@ -290,6 +290,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             # per start. Start-up leaves ~100 unreachable objects, or, served, where the collector is held for the
             # whole start (asgi.hold_collections), its ~116,000 objects of cyclic garbage (~2 MB).
             gc.freeze()
+            mcp.start_ended()  # the MCP warm-up's schemas are built from now on, not beside the start's last steps
             try:
                 yield
             finally:
