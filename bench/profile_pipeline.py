@@ -107,9 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     cpu0, started = time.process_time(), time.perf_counter()
     if not args.no_profile:
         start_profile.enable()
-    from engineering_api.asgi import hold_full_collections, start_ended  # the garbage collector as serve's start
+    from engineering_api.asgi import hold_collections, start_ended  # the garbage collector as serve's start
 
-    thresholds = hold_full_collections()
+    thresholds = hold_collections()
     from engineering_api.app import create_app
     from engineering_api.config import Settings
     imported = time.perf_counter()

@@ -285,10 +285,12 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             # What start-up built (modules, classes, routes, the portal: ~320k objects) lives as long as the app.
             # Frozen, a full collection no longer walks it: those took half the CPU of the pipeline's import of
             # 200 blocks (1.1 of 2.4 s, 8 full collections; gc.freeze, docs.python.org/3/library/gc.html).
-            # No collection first, though the gc docs advise one: start-up leaves ~100 unreachable objects, and a
-            # full collection walks the whole heap, which in a process that starts many apps (the test suite's
-            # OpenAPI gate starts one per operation) cost ~0.65 s per start.
+            # No collection first, though the gc docs advise one: a full collection walks the whole heap, which in
+            # a process that starts many apps (the test suite's OpenAPI gate starts one per operation) cost ~0.65 s
+            # per start. Start-up leaves ~100 unreachable objects, or, served, where the collector is held for the
+            # whole start (asgi.hold_collections), its ~116,000 objects of cyclic garbage (~2 MB).
             gc.freeze()
+            mcp.start_ended()  # the MCP warm-up's schemas are built from now on, not beside the start's last steps
             try:
                 yield
             finally:

@@ -74,7 +74,7 @@ class LeanRegistration(Router):
             handlers = route.route_handlers
             for index, handler in enumerate(handlers):
                 if is_litestar_options(handler):
-                    handlers[index] = _path_options(route, owner=handler.owner)
+                    handlers[index] = _path_options(route, handler)
                     self._handler_replaced(route.path, handler, handlers[index])
                 else:
                     parse_signature(handler)
@@ -84,14 +84,23 @@ class LeanRegistration(Router):
         """``new`` serves ``path`` in place of ``old`` (for a subclass that keeps what the routes map)."""
 
 
-def _path_options(route: HTTPRoute, owner: Any) -> _PathOptions:
+def _path_options(route: HTTPRoute, replaced: HTTPRouteHandler) -> _PathOptions:
     """Litestar's OPTIONS handler of ``route``, as a :class:`_PathOptions` with the owner (the layers it takes
-    guards, middleware and options from) of the one it replaces."""
-    answer = route.create_options_handler(route.path).fn  # Litestar's function, answering this route's methods
+    guards, middleware and options from) of ``replaced``, the one it replaces."""
+    answer = replaced.fn
+    if _route_of(answer) is not route:  # made for the route this one replaced, or a router's: made again for this one
+        answer = route.create_options_handler(route.path).fn  # Litestar's function, answering this route's methods
     handler = cast("_PathOptions", _PathOptions(path=route.path, http_method=[HttpMethod.OPTIONS],
                                                 include_in_schema=False, sync_to_thread=False)(answer))
-    handler.owner = owner
+    handler.owner = replaced.owner
     return handler
+
+
+def _route_of(answer: Callable[..., Any]) -> object:
+    """The route whose methods Litestar's OPTIONS function ``answer`` names: the one its closure holds (3 of 4
+    handlers Litestar made are for the very route being registered, and their function is kept)."""
+    cells: tuple[Any, ...] = getattr(answer, "__closure__", None) or ()
+    return cells[0].cell_contents if len(cells) == 1 else None
 
 
 class _PathOptions(HTTPRouteHandler):

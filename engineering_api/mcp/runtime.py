@@ -5,7 +5,8 @@ The app holds an :class:`McpRuntime` from the start: the session registry that `
 ``/mcp/sessions`` read. The MCP SDK (its server, transports and pydantic models: ~0.4 s of CPU to import) and the
 tool catalogue (names, descriptions and roles: ~10 ms; each tool's schemas are built on first use) are loaded in a
 thread of their own as the app's lifespan begins (:meth:`McpRuntime.start_warming`), while the rest of the start
-runs, and the start ends once they are there; the same thread then builds the default profile's schemas. The
+runs, and the start ends once they are there; once it has ended (:meth:`McpRuntime.start_ended`), the same
+thread builds the default profile's schemas. The
 first MCP request, sent as soon as ``/api/health`` answers, waits for no import (it waited 13 s at a load of 30,
 where a vendor client gives its first ``/mcp/sse`` 4 s). The streamable-HTTP session manager is
 started in a task group that the app's lifespan holds, so shutdown stops it and its sessions.
@@ -84,6 +85,12 @@ class McpRuntime:
         self._task_group: TaskGroup | None = None
         self._lock: asyncio.Lock | None = None
         self._warming: concurrent.futures.Future[ModuleType] | None = None
+        self._start_ended = threading.Event()
+
+    def start_ended(self) -> None:
+        """The app's start-up is over (``/api/health`` answers from now on): the warm-up thread may build the
+        default profile's schemas. Built earlier, they took the interpreter from the start's last steps."""
+        self._start_ended.set()
 
     def start_warming(self) -> None:
         """Import the SDK and build the tool catalogue in a thread of their own (once per runtime); :meth:`run`
@@ -99,6 +106,9 @@ class McpRuntime:
             except BaseException as exc:  # handed to the lifespan, which logs it; a first request tries again
                 warming.set_exception(exc)
                 return
+            # After the start: ~70 ms of CPU (msgspec's schemas, the field docstrings read from their modules'
+            # source), which under one interpreter lock would run beside the start's last steps and delay its end.
+            self._start_ended.wait()
             try:
                 _warm_schemas(self.services)
             except Exception:  # a schema that cannot be built fails its tools/list the same way
@@ -118,6 +128,7 @@ class McpRuntime:
                 await self._warmed()
                 yield
             finally:
+                self._start_ended.set()  # a start-up that failed ends too: the warm-up thread does not wait on
                 self._task_group = None
                 task_group.cancel_scope.cancel()
 

@@ -14,6 +14,7 @@ import pytest
 
 from engineering_api.app import create_app, registry
 from engineering_api.config import Settings
+from engineering_api.mcp import runtime as runtime_module
 from engineering_api.mcp import tool_types
 from engineering_api.mcp.profiles import CORE
 from engineering_api.mcp.tools import ToolCatalog, schemas_ready, tool_catalog
@@ -77,3 +78,32 @@ def test_the_warm_up_builds_the_core_profiles_schemas_after_the_start(tmp_path: 
             assert core and all(_built(spec) for spec in core)
 
     asyncio.run(scenario())
+
+
+def test_the_warm_up_builds_the_schemas_only_once_the_start_has_ended(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Built beside the start's last steps, the schemas (~70 ms of CPU) took the interpreter lock from them."""
+    events: list[str] = []
+    ended, build = runtime_module.McpRuntime.start_ended, runtime_module._warm_schemas
+
+    def recorded_end(self: runtime_module.McpRuntime) -> None:
+        events.append("start ended")
+        ended(self)
+
+    def recorded_build(services: Any) -> None:
+        events.append("schemas")
+        build(services)
+
+    monkeypatch.setattr(runtime_module.McpRuntime, "start_ended", recorded_end)
+    monkeypatch.setattr(runtime_module, "_warm_schemas", recorded_build)
+
+    async def scenario() -> None:
+        app = create_app(Settings.from_env(data_dir=tmp_path))
+        async with AsgiDriver(app).running():
+            for thread in threading.enumerate():
+                if thread.name == "mcp-warm-up":
+                    thread.join(HANG_GUARD_S)
+            assert all(_built(spec) for spec in tool_catalog(app.state.services).tools(profile=CORE))
+
+    asyncio.run(scenario())
+    assert events[:2] == ["start ended", "schemas"]

@@ -1,4 +1,4 @@
-"""The served start holds the garbage collector's full collections and freezes what it made
+"""The served start holds the garbage collector (no collection at all) and freezes what it made
 (``engineering_api.asgi``): checked in a fresh interpreter, as a server's worker starts, since both change the
 process's collector."""
 
@@ -20,29 +20,32 @@ _SCRIPT = r"""
 import gc, json, logging
 logging.disable(logging.WARNING)
 normal = gc.get_threshold()
-full = []
-gc.callbacks.append(lambda phase, info: full.append(1) if phase == "start" and info["generation"] == 2 else None)
 from engineering_api.asgi import create
 from litestar.testing import TestClient
+collections = []
+def held(phase, info):  # a collection while the start holds the collector: an explicit one
+    if phase == "start" and gc.get_threshold()[0] == 0:
+        collections.append(info["generation"])
+gc.callbacks.append(held)
 app = create()
 during = gc.get_threshold()
-full_during_create = len(full)
 with TestClient(app, base_url="http://127.0.0.1") as client:
-    health = client.get("/api/health").status_code
     after, frozen = gc.get_threshold(), gc.get_freeze_count()
+    health = client.get("/api/health").status_code
 print(json.dumps({"normal": normal, "during": during, "after": after, "frozen": frozen,
-                  "full_during_create": full_during_create, "health": health}))
+                  "collections_held": collections, "health": health}))
 """
 
 
-def test_the_start_makes_no_full_collection_and_freezes_what_it_made(tmp_path: Path) -> None:
+def test_the_start_makes_no_collection_and_freezes_what_it_made(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ENGINEERING_API_")}
     env["ENGINEERING_API_DATA_DIR"] = str(tmp_path / "data")
     done = subprocess.run([sys.executable, "-c", _SCRIPT], cwd=REPO, env=env, capture_output=True, text=True,
                           timeout=HANG_GUARD_S, check=True)
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert seen["health"] == 200
-    assert seen["during"][:2] == seen["normal"][:2] and seen["during"][2] > 10**6  # young generations collected
-    assert seen["full_during_create"] == 0
+    # no collection while the app is imported and built and its lifespan starts: automatic ones are held (~600 young
+    # ones took ~0.11 s of the start's CPU before), and nothing collects explicitly
+    assert seen["during"][0] == 0 and seen["collections_held"] == []
     assert seen["after"] == seen["normal"]  # full collections back once the lifespan has started
     assert seen["frozen"] > 100_000  # the modules, routes and handlers: out of every later full collection

@@ -12,35 +12,13 @@ from engineering_api.domain.sourcecontrol.basics import changes_between, check_r
 from engineering_api.domain.sourcecontrol.diffs import object_diffs
 from engineering_api.domain.sourcecontrol.export import HARDWARE, FileRef, parse_path
 from engineering_api.domain.sourcecontrol.repo import head_commit, open_repo, resolve_commit, tree_at, tree_diff
-from engineering_api.domain.sourcecontrol.schemas import ObjectDiff, RestoreInput, VcsFileChange
+from engineering_api.domain.sourcecontrol.schemas import ExportPreview, RestoreInput, RestoreResult
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
-from engineering_api.lib.schema import CamelStruct
 
 if TYPE_CHECKING:
     from engineering_api.jobs.operations import OperationContext
 
-__all__ = ("ExportPreview", "RestoreResult", "export_preview", "restore", "restore_preview")
-
-
-class ExportPreview(CamelStruct):
-    """What committing now would record: the changed files and, per object, what changed."""
-
-    base_sha: str | None
-    changed_files_count: int
-    changes: list[VcsFileChange]
-    objects: list[ObjectDiff]
-
-
-class RestoreResult(CamelStruct):
-    """The object brought back."""
-
-    commit_sha: str
-    file_path: str
-    device_name: str
-    domain: str
-    item_name: str
-    action: str
-    """``replaced`` (it existed) or ``created``."""
+__all__ = ("export_preview", "restore", "restore_preview")
 
 
 def export_preview(ctx: OperationContext, _: None) -> ExportPreview:

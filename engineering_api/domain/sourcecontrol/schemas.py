@@ -10,9 +10,9 @@ from engineering_api.backend.models import ObjectChangeDetail
 from engineering_api.lib.schema import CamelStruct
 
 __all__ = (
-    "BranchInput", "CommitInput", "ConfigInput", "CommitResult", "DiffInput", "FileContent", "FileContentInput",
-    "LogInput",
-    "ObjectDiff", "RemoteInput", "RemoteNameInput", "RestoreInput", "VcsBranchInfo", "VcsDiffFile",
+    "BranchInput", "CommitInput", "ConfigInput", "CommitResult", "DiffInput", "ExportPreview", "FileContent",
+    "FileContentInput", "LogInput",
+    "ObjectDiff", "RemoteInput", "RemoteNameInput", "RestoreInput", "RestoreResult", "VcsBranchInfo", "VcsDiffFile",
     "VcsDiffResult", "VcsFileChange", "VcsInitResult", "VcsLogEntry", "VcsMessage", "VcsRemoteInfo", "VcsSettings",
     "VcsStatus",
 )
@@ -220,3 +220,24 @@ class RestoreInput(CamelStruct):
     """The commit to restore the file from: a sha, branch name, HEAD or HEAD~1."""
     file_path: RepoPath
     device_name: RefName | None = None
+
+
+class ExportPreview(CamelStruct):
+    """What committing now would record: the changed files and, per object, what changed."""
+
+    base_sha: str | None
+    changed_files_count: int
+    changes: list[VcsFileChange]
+    objects: list[ObjectDiff]
+
+
+class RestoreResult(CamelStruct):
+    """The object brought back."""
+
+    commit_sha: str
+    file_path: str
+    device_name: str
+    domain: str
+    item_name: str
+    action: str
+    """``replaced`` (it existed) or ``created``."""
