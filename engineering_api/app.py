@@ -278,28 +278,31 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         mcp.start_warming()  # in a thread, while the portal and the scheduler start
-        async with running(services), mcp.run():
-            start_runtime_monitor(services)  # alarms and logging go on after a restart
-            start_pushes(services)  # pending deliveries of scheduled pushes go out after a restart too
-            start_pulls(services)  # pulls with an interval fetch again
-            # What start-up built (modules, classes, routes, the portal: ~320k objects) lives as long as the app.
-            # Frozen, a full collection no longer walks it: those took half the CPU of the pipeline's import of
-            # 200 blocks (1.1 of 2.4 s, 8 full collections; gc.freeze, docs.python.org/3/library/gc.html).
-            # No collection first, though the gc docs advise one: a full collection walks the whole heap, which in
-            # a process that starts many apps (the test suite's OpenAPI gate starts one per operation) cost ~0.65 s
-            # per start. Start-up leaves ~100 unreachable objects, or, served, where the collector is held for the
-            # whole start (asgi.hold_collections), its ~116,000 objects of cyclic garbage (~2 MB).
-            gc.freeze()
-            mcp.start_ended()  # the MCP warm-up's schemas are built from now on, not beside the start's last steps
-            try:
-                yield
-            finally:
-                gc.unfreeze()  # the app's objects may be collected again once it stops (tests start many apps)
-                stop_pulls(services)
-                stop_pushes(services)
-                stop_runtime_monitor(services)
-                await stop_push(services)
-                stop_opcua_servers(services)
+        try:
+            async with running(services), mcp.run():
+                start_runtime_monitor(services)  # alarms and logging go on after a restart
+                start_pushes(services)  # pending deliveries of scheduled pushes go out after a restart too
+                start_pulls(services)  # pulls with an interval fetch again
+                # What start-up built (modules, classes, routes, the portal: ~320k objects) lives as long as the app.
+                # Frozen, a full collection no longer walks it: those took half the CPU of the pipeline's import of
+                # 200 blocks (1.1 of 2.4 s, 8 full collections; gc.freeze, docs.python.org/3/library/gc.html).
+                # No collection first, though the gc docs advise one: a full collection walks the whole heap, which in
+                # a process that starts many apps (the test suite's OpenAPI gate starts one per operation) cost ~0.65 s
+                # per start. Start-up leaves ~100 unreachable objects, or, served, where the collector is held for the
+                # whole start (asgi.hold_collections), its ~116,000 objects of cyclic garbage (~2 MB).
+                gc.freeze()
+                mcp.start_ended()  # the MCP warm-up's schemas are built from now on, not beside the start's last steps
+                try:
+                    yield
+                finally:
+                    gc.unfreeze()  # the app's objects may be collected again once it stops (tests start many apps)
+                    stop_pulls(services)
+                    stop_pushes(services)
+                    stop_runtime_monitor(services)
+                    await stop_push(services)
+                    stop_opcua_servers(services)
+        finally:
+            mcp.start_ended()  # a start that failed ends too: the warm-up thread never waits for good
 
     # The MCP runtime belongs to the app (its sessions live as long as the app serves), like the route handlers.
     mcp = McpRuntime(services)

@@ -36,9 +36,13 @@ def create() -> Litestar:
     _install_stopper()
     # The OpenAPI document is not built here: the first request that needs it builds it off the event loop
     # (docs.openapi_document), so a CI job that never reads it never pays for it.
-    settings = Settings.from_env()
-    configure_logging(settings.log_level)
-    app = create_app(settings)
+    try:
+        settings = Settings.from_env()
+        configure_logging(settings.log_level)
+        app = create_app(settings)
+    except BaseException:
+        start_ended(thresholds)  # a start that failed leaves the collector as it found it
+        raise
     app.on_startup.append(lambda: start_ended(thresholds))  # after the lifespan's start-up: the last of the start
     return app
 
@@ -57,16 +61,34 @@ def hold_collections() -> tuple[int, int, int]:
     frozen with the rest instead of freed. Collecting it before the freeze would cost more than it saves (one
     collection of the young generations then walks every object the start made: ~0.15 s).
     """
-    thresholds = gc.get_threshold()
-    gc.set_threshold(0)  # no automatic collection (docs.python.org/3/library/gc.html#gc.set_threshold)
-    return thresholds
+    global _held
+    with _held_lock:
+        _held += 1
+        if _held == 1:  # the first hold keeps the thresholds; a second start in the process must not keep (0, ...)
+            _kept.append(gc.get_threshold())
+            gc.set_threshold(0)  # no automatic collection (docs.python.org/3/library/gc.html#gc.set_threshold)
+        return _kept[-1]
 
 
 def start_ended(thresholds: tuple[int, int, int]) -> None:
     """The collector back on, after the lifespan's start-up (Litestar enters the lifespan managers before the
     ``on_startup`` hooks), which froze the start's objects (``app.lifespan``): no collection traverses them again,
-    as no request makes them garbage."""
-    gc.set_threshold(*thresholds)
+    as no request makes them garbage. With several starts held at once, the last to end restores the thresholds
+    the first found; an end without a hold changes nothing."""
+    global _held
+    with _held_lock:
+        if _held == 0:
+            return
+        _held -= 1
+        if _held == 0:
+            gc.set_threshold(*_kept.pop())
+
+
+_held = 0
+"""Starts holding the collector now."""
+_kept: list[tuple[int, int, int]] = []
+"""The thresholds the first of them found."""
+_held_lock = threading.Lock()
 
 
 def _install_stopper() -> None:

@@ -128,7 +128,6 @@ class McpRuntime:
                 await self._warmed()
                 yield
             finally:
-                self._start_ended.set()  # a start-up that failed ends too: the warm-up thread does not wait on
                 self._task_group = None
                 task_group.cancel_scope.cancel()
 

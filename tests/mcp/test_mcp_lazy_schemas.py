@@ -107,3 +107,28 @@ def test_the_warm_up_builds_the_schemas_only_once_the_start_has_ended(
 
     asyncio.run(scenario())
     assert events[:2] == ["start ended", "schemas"]
+
+
+def test_a_start_that_fails_leaves_no_warm_up_thread_waiting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The warm-up thread waits for the start's end before it builds the schemas; a start that failed before the
+    MCP runtime ran (the admin key could not be written: a full disk) left it waiting for good, holding the app's
+    services (database, backend, worker)."""
+    import engineering_api.app as app_module
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(app_module, "ensure_admin_key", full_disk)
+    before = set(threading.enumerate())
+
+    async def scenario() -> None:
+        app = create_app(Settings.from_env(data_dir=tmp_path))
+        with pytest.raises(BaseException):  # how a lifespan's failure surfaces is Litestar's
+            async with AsgiDriver(app).running():
+                pass
+
+    asyncio.run(scenario())
+    warm_ups = [t for t in set(threading.enumerate()) - before if t.name == "mcp-warm-up"]
+    for thread in warm_ups:
+        thread.join(HANG_GUARD_S)
+    assert not any(thread.is_alive() for thread in warm_ups)

@@ -49,3 +49,44 @@ def test_the_start_makes_no_collection_and_freezes_what_it_made(tmp_path: Path) 
     assert seen["during"][0] == 0 and seen["collections_held"] == []
     assert seen["after"] == seen["normal"]  # full collections back once the lifespan has started
     assert seen["frozen"] > 100_000  # the modules, routes and handlers: out of every later full collection
+
+
+_FAILED_AND_TWICE = r"""
+import gc, json, logging
+logging.disable(logging.CRITICAL)
+normal = gc.get_threshold()
+from engineering_api import asgi
+import engineering_api.app as app_module
+def refused(*args, **kwargs):
+    raise ValueError("settings refused")
+real = app_module.create_app
+app_module.create_app = refused
+try:
+    asgi.create()
+except ValueError:
+    pass
+after_failure = gc.get_threshold()
+app_module.create_app = real
+first, second = asgi.hold_collections(), asgi.hold_collections()  # two starts at once in one process
+asgi.start_ended(second)
+one_ended = gc.get_threshold()
+asgi.start_ended(first)
+both_ended = gc.get_threshold()
+asgi.start_ended(first)  # a second on_startup of the same app (a restarted app) changes nothing
+print(json.dumps({"normal": normal, "after_failure": after_failure, "one_ended": one_ended,
+                  "both_ended": both_ended, "again": gc.get_threshold()}))
+"""
+
+
+def test_a_failed_start_and_two_starts_at_once_leave_the_collector_as_they_found_it(tmp_path: Path) -> None:
+    """A start whose app could not be built gave the collector back no thresholds (automatic collection off for the
+    rest of the process); of two starts held at once, the second kept (0, ...) and whichever ended last left
+    collection off for good."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ENGINEERING_API_")}
+    env["ENGINEERING_API_DATA_DIR"] = str(tmp_path / "data")
+    done = subprocess.run([sys.executable, "-c", _FAILED_AND_TWICE], cwd=REPO, env=env, capture_output=True,
+                          text=True, timeout=HANG_GUARD_S, check=True)
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["after_failure"] == seen["normal"]
+    assert seen["one_ended"][0] == 0  # the other start still holds it
+    assert seen["both_ended"] == seen["again"] == seen["normal"]
