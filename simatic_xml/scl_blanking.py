@@ -8,6 +8,7 @@ text that may not lex, so it is no SCL reader: it only knows where comments, str
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .scl.lexer import DOC_COMMENT as _DOC_COMMENT
 from .scl.lexer import block_comment_end
@@ -20,6 +21,14 @@ _SKIP = re.compile(r"//[^\n]*|'(?:[^'$\n]|\$.)*'|\"[^\"\n]*\"|\(/\*|\(\*|/\*")
 _NOT_A_LINE_BREAK = re.compile(r"[^\n]")
 
 
+_SEEN = 32
+"""Texts whose blanked form is kept. The blanking is a function of the text alone (and the flags), so a kept result
+is only ever served for the same text: a source's network is blanked by the operand check of generation, the copy
+the network checks read, the block size limit and the network checks themselves (issue 71: 483 scans for 139
+networks of the pipeline's import)."""
+
+
+@lru_cache(maxsize=_SEEN)
 def blank_block_comments(text: str, *, regions: bool = False, doc_delimiters: bool = False) -> str:
     """``text`` with its block comments, documentation comments ``(/* */)`` whole (and, with ``regions``, the text after
     REGION and END_REGION) replaced by blanks, newlines kept, so line and column numbers stay; for checks that look for
@@ -31,6 +40,7 @@ def blank_block_comments(text: str, *, regions: bool = False, doc_delimiters: bo
     return result
 
 
+@lru_cache(maxsize=_SEEN)
 def blank_comments_and_strings(text: str) -> str:
     """``text`` with every comment (line, block, documentation), string and quoted name blanked, newlines kept; a
     quoted local (``#"name"``) stays, so what is left holds the ``#operands`` the text uses and nothing else's."""

@@ -55,7 +55,13 @@ def source_lines(text: str) -> list[str]:
     kept). Nothing else ends a line: ``str.splitlines()`` also splits at ``\v \f \x1c \x1d \x1e \x85 \u2028
     \u2029`` and a lone ``\r``, which the lexer reads as blanks or as text of a comment or string on the same line;
     numbering lines so shifted every line after one of them, and a block's body taken by those numbers was lost."""
-    return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
+    if "\r" not in text:  # most sources: nothing to take off
+        return text.split("\n")
+    # "\r\n" -> "\n" takes one "\r" off each line that ends with one ("x\r\r\n" keeps "x\r"), in C
+    lines = text.replace("\r\n", "\n").split("\n")
+    if lines[-1].endswith("\r"):  # the last line, which no "\n" ends
+        lines[-1] = lines[-1][:-1]
+    return lines
 
 
 @dataclass(slots=True, eq=False)

@@ -188,3 +188,28 @@ def test_comments_and_strings_in_real_scl_sources_change_no_verdict(local_file: 
     for mutant in _mutants(text, begin[0] if begin else 0, rng):
         assert _operand_names(mutant) == _operand_names(text)
         assert _source_verdict(mutant) == verdict, mutant
+
+
+def test_a_blanked_text_is_served_for_that_text_only() -> None:
+    """The blanking of a text is kept for the next scan of the same text (a network is blanked by the operand check,
+    the size limit and the network checks): a kept result is never served for another text, nor for other flags."""
+    from simatic_xml.scl_blanking import blank_comments_and_strings
+
+    def blanks(part: str) -> str:
+        return " " * len(part)
+
+    first = "#a := 1; (* #b *) // #c\nREGION x #d\n'#e' \"#f\""
+    other = first.replace("#b", "#g")
+    code, comment, line_comment = "#a := 1; ", "(* #b *)", " // #c"
+    region, string, quoted = "\nREGION x #d\n", "'#e'", ' "#f"'
+    assert first == code + comment + line_comment + region + string + quoted
+    plain = code + blanks(comment) + " " + blanks(line_comment[1:]) + region + blanks(string) + " " + blanks(quoted[1:])
+    assert blank_comments_and_strings(first) == plain
+    assert blank_comments_and_strings(other) == plain  # another text: its own scan, alike by the rule
+    assert blank_comments_and_strings("#x") == "#x" and blank_comments_and_strings("#y") == "#y"
+    assert blank_block_comments(first) == code + blanks(comment) + first[len(code + comment):]
+    regions = code + blanks(comment) + line_comment + "\nREGION" + blanks(" x #d") + "\n" + string + quoted
+    assert blank_block_comments(first, regions=True) == regions
+    assert blank_block_comments(other, regions=True) == regions
+    assert blank_block_comments(first) != regions  # the flags are part of what is kept
+    assert blank_block_comments("(* #q *)#z") == blanks("(* #q *)") + "#z"
