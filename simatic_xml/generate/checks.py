@@ -12,13 +12,17 @@ Every network is checked and every finding kept: the :class:`SpecError` raised n
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from ..cancel import checkpoint
 from ..diagnostics import Diagnostic, capped
 from ..errors import SclError
 from ..scl_blanking import blank_comments_and_strings
 from .errors import SpecError
-from .spec_types import BlockSpec, CheckedScl
+from .spec_types import BlockSpec, CheckedScl, NetworkSpec
+
+if TYPE_CHECKING:
+    from ..scl_context import SclContext
 
 __all__ = ("check_networks", "scl_local_positions", "scl_locals")
 
@@ -44,6 +48,24 @@ def scl_local_positions(text: str) -> list[tuple[str, int, int]]:
         counted = m.start()
         out.append((m.group(1) or m.group(2), line, m.start() - line_start + 1))
     return out
+
+
+def _parsed_as_written(net: NetworkSpec, context: SclContext) -> bool:
+    """Parse the text of a network whose checked copy has its block comments blanked, and keep the parse for the
+    builder; False (nothing kept) when it does not parse.
+
+    Blanking a comment the lexer reads as one leaves the significant tokens as they are, so where the network's own
+    text parses, the copy parses too: one parse serves the check and the build. Where it does not (an unclosed
+    comment, which the blanking takes to the end of the text), the copy is parsed as before, for the check's
+    verdict and position."""
+    from ..scl_text import tokens_and_statements
+
+    try:
+        tokens, statements = tokens_and_statements(net.body, version="v4", context=context)
+    except SclError:
+        return False
+    net.checked = CheckedScl(net.body, "v4", context, tokens, statements)
+    return True
 
 
 def check_networks(spec: BlockSpec) -> None:
@@ -82,8 +104,10 @@ def check_networks(spec: BlockSpec) -> None:
                     found(path, f"line {line}: {message}", message, "UNDECLARED", i + 1, line, column)
             try:  # the front end's parse, then the tokens (one grammar: text_to_tokens parses first)
                 context = scl_context(spec, net)
-                tokens, statements = tokens_and_statements(net.body, version="v4", context=context)
-                net.checked = CheckedScl(net.body, "v4", context, tokens, statements)  # the builder's, if the same
+                written = net.comments_blanked_from
+                if written is None or not _parsed_as_written(written, context):
+                    tokens, statements = tokens_and_statements(net.body, version="v4", context=context)
+                    net.checked = CheckedScl(net.body, "v4", context, tokens, statements)  # the builder's, if the same
             except SclError as exc:
                 found(path, str(exc), exc.message, getattr(exc, "code", None) or "SYNTAX_ERROR", i + 1, exc.line or 0,
                       exc.col or 0)

@@ -48,7 +48,15 @@ def for_network_checks(spec: BlockSpec) -> BlockSpec:
 
 def _checked_text(net: NetworkSpec, text: str) -> NetworkSpec:
     """The network with ``text`` to check: itself where nothing was blanked, so that the check's parse of its
-    text is kept for the builder (:attr:`NetworkSpec.checked`)."""
+    text is kept for the builder (:attr:`NetworkSpec.checked`); else a copy, which names the network where only
+    its block comments were blanked (:attr:`NetworkSpec.comments_blanked_from`)."""
     from dataclasses import replace
 
-    return net if text == net.body else replace(net, body=text)
+    from ..scl_blanking import blank_block_comments
+
+    if text == net.body:
+        return net
+    copy = replace(net, body=text)
+    if text == blank_block_comments(net.body, doc_delimiters=True):
+        copy.comments_blanked_from = net
+    return copy

@@ -6,6 +6,7 @@ import pytest
 
 from simatic_xml import scl_parse, scl_text
 from simatic_xml.generate.from_source import generate_source
+from simatic_xml.generate.spec_types import NetworkSpec
 from simatic_xml.scl.ast import Stmt
 from simatic_xml.scl_context import SclContext
 from simatic_xml.xmlnode import XmlNode
@@ -53,10 +54,63 @@ def test_a_network_the_check_reads_as_written_is_parsed_once(parses: list[str]) 
     assert len(parses) == 1
 
 
-def test_a_network_whose_check_text_is_blanked_is_parsed_again_for_the_build(parses: list[str]) -> None:
+def test_a_network_whose_check_text_has_its_block_comments_blanked_is_parsed_once(parses: list[str]) -> None:
+    """Blanking a comment leaves the significant tokens: the network's own text is parsed, for the check and the
+    build (it was parsed twice, the blanked text for the check and the text for the build)."""
     xml = _generate("(* #step in a block comment is no operand *)\n  ")
-    assert len(parses) == 2 and parses[0] != parses[1]
+    assert len(parses) == 1 and "(* #step in a block comment" in parses[0]
     assert b"#step in a block comment" in xml
+
+
+def test_a_network_whose_check_text_is_blanked_otherwise_is_parsed_again_for_the_build(parses: list[str]) -> None:
+    xml = _generate("REGION #step in a region name is no operand\n  END_REGION\n  ")
+    assert len(parses) == 2 and parses[0] != parses[1]
+    assert b"#step in a region name" in xml
+
+
+COMMENTS = ("(* #undeclared_x *)", "(* a\n  b *)", "/* #c */", "(* (* nested #n *) *)", "(*\r#r*)",
+            "(/* a doc comment */)", "(* unclosed", "REGION r (* #c *)\n  END_REGION\n  ", "x := (* #c *) 1;",
+            "// (* in a line comment\n  ", "'(* in a string *)';")
+"""Block comments put into real code: every kind, one left open, one on a REGION line (the region's text there),
+one in an expression, ``(*`` in a line comment and in a string (no comment), one that is no statement."""
+
+
+def _outcome(text: str) -> tuple[list[tuple[str, bytes]], list[str]]:
+    result = generate_source(text, file="mutant.scl", version="V19")
+    return [(b.name, b.xml) for b in result.blocks], [repr(d) for d in result.diagnostics]
+
+
+def test_one_parse_of_a_commented_network_changes_no_verdict_and_no_byte(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The class: a seeded sample of accepted corpus sources, each comment of :data:`COMMENTS` put at a statement's
+    end: what is generated (every byte) and every diagnostic are those of the two parses (blanked text for the
+    check, text for the build)."""
+    import random
+
+    from simatic_xml.generate import checks
+    from tests.generate_sources.test_corpus_sources import ACCEPTED, CORPUS
+
+    rng = random.Random(71)
+    sources = [(CORPUS / name).read_text(encoding="utf-8-sig") for name in rng.sample(ACCEPTED, 5)]
+    sources.append(_FB.format(comment=""))
+    mutants = []
+    for text in sources:
+        ends = [i for i, c in enumerate(text) if c == ";" and text[i + 1:i + 2] in ("\n", "\r")]
+        for comment in COMMENTS:
+            at = ends[rng.randrange(len(ends))] + 1 if ends else len(text)
+            mutants.append(text[:at] + " " + comment + text[at:])
+    parsed_as_written: list[bool] = []
+    shortcut = checks._parsed_as_written
+
+    def recorded(net: NetworkSpec, context: SclContext) -> bool:
+        parsed_as_written.append(shortcut(net, context))
+        return parsed_as_written[-1]
+
+    monkeypatch.setattr(checks, "_parsed_as_written", recorded)
+    once = [_outcome(text) for text in mutants]
+    assert True in parsed_as_written and False in parsed_as_written  # both ways were taken
+    monkeypatch.setattr(checks, "_parsed_as_written", lambda net, context: False)  # the two parses
+    assert once == [_outcome(text) for text in mutants]
+    assert any(blocks for blocks, _ in once) and any(not blocks for blocks, _ in once)
 
 
 def test_a_build_for_another_structured_text_version_parses_again(parses: list[str]) -> None:
