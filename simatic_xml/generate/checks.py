@@ -22,6 +22,7 @@ from .errors import SpecError
 from .spec_types import BlockSpec, CheckedScl, NetworkSpec
 
 if TYPE_CHECKING:
+    from ..scl.lexer import Token
     from ..scl_context import SclContext
 
 __all__ = ("check_networks", "scl_local_positions", "scl_locals")
@@ -50,21 +51,38 @@ def scl_local_positions(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
-def _parsed_as_written(net: NetworkSpec, context: SclContext) -> bool:
-    """Parse the text of a network whose checked copy has its block comments blanked, and keep the parse for the
-    builder; False (nothing kept) when it does not parse.
+def _significant(tokens: list[Token]) -> list[tuple[str, str, int]]:
+    """The tokens the parser reads, as far as a REGION name can change them: no comments, no region names (``TEXT``)
+    and no ``;`` after END_REGION, which the parser takes or leaves (``REGION`` and ``END_REGION`` take an optional
+    name, ``END_REGION`` an optional ``;``)."""
+    out: list[tuple[str, str, int]] = []
+    for tok in tokens:
+        kind = tok.kind
+        if kind == "COMMENT" or kind == "TEXT" or (kind == ";" and out and out[-1][0] == "END_REGION"):
+            continue
+        out.append((kind, tok.text, tok.pos))
+    return out
 
-    Blanking a comment the lexer reads as one leaves the significant tokens as they are, so where the network's own
-    text parses, the copy parses too: one parse serves the check and the build. Where it does not (an unclosed
-    comment, which the blanking takes to the end of the text), the copy is parsed as before, for the check's
-    verdict and position."""
-    from ..scl_text import tokens_and_statements
+
+def _parsed_as_written(copy: NetworkSpec, net: NetworkSpec, context: SclContext) -> bool:
+    """Parse the text of ``net``, whose checked ``copy`` has its block comments and REGION names blanked, and keep
+    the parse for the builder; False (nothing kept) when it does not parse or the copy reads otherwise.
+
+    Blanking a comment the lexer reads as one, or a REGION's name, leaves the tokens the parser reads as they are,
+    where the lexer reads the word as that REGION (``Region := 1;`` at a line's start is an assignment, blanked
+    after ``Region`` a REGION). When the two texts have those same tokens (:func:`_significant`, lengths and
+    positions kept by the blanking) and the network's text parses, the copy parses too: one parse serves the check
+    and the build. Otherwise the copy is parsed as before, for the check's verdict and position."""
+    from ..scl.lexer import tokenize
+    from ..scl_parse import parse_scl_tokens
 
     try:
-        tokens, statements = tokens_and_statements(net.body, version="v4", context=context)
+        body, statements, tokens = parse_scl_tokens(net.body, version="v4", context=context)
+        if _significant(tokens) != _significant(tokenize(copy.body)):
+            return False
     except SclError:
         return False
-    net.checked = CheckedScl(net.body, "v4", context, tokens, statements)
+    net.checked = CheckedScl(net.body, "v4", context, body, statements)
     return True
 
 
@@ -104,8 +122,8 @@ def check_networks(spec: BlockSpec) -> None:
                     found(path, f"line {line}: {message}", message, "UNDECLARED", i + 1, line, column)
             try:  # the front end's parse, then the tokens (one grammar: text_to_tokens parses first)
                 context = scl_context(spec, net)
-                written = net.comments_blanked_from
-                if written is None or not _parsed_as_written(written, context):
+                written = net.blanked_from
+                if written is None or not _parsed_as_written(net, written, context):
                     tokens, statements = tokens_and_statements(net.body, version="v4", context=context)
                     net.checked = CheckedScl(net.body, "v4", context, tokens, statements)  # the builder's, if the same
             except SclError as exc:
