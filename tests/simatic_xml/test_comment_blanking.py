@@ -213,3 +213,21 @@ def test_a_blanked_text_is_served_for_that_text_only() -> None:
     assert blank_block_comments(other, regions=True) == regions
     assert blank_block_comments(first) != regions  # the flags are part of what is kept
     assert blank_block_comments("(* #q *)#z") == blanks("(* #q *)") + "#z"
+
+
+def test_region_names_are_blanked_by_the_rule_of_whole_lines() -> None:
+    """The REGION and END_REGION lines' names, blanked line by line, are those of the rule that let a line's leading
+    blanks run on over the next lines (``^\\s*``, quadratic in a long blanked comment): 20,000 seeded texts of
+    line ends, blanks (the odd ones too), REGION words in any case, words that are no REGION and code."""
+    import re
+
+    rule = re.compile(r"(?im)^(\s*(?:END_)?REGION\b)([^\n]*)")
+    parts = ("\n", " ", "\t", "\r", "\x85", "\u2028", "\f", "REGION", "end_region", "Region", "REGION_x", "x", ";",
+             "(* c *)", "#a")
+    rng = random.Random(71)
+    for _ in range(20_000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randrange(1, 10)))
+        expected = rule.sub(lambda m: m.group(1) + " " * len(m.group(2)), blank_block_comments(text))
+        assert blank_block_comments(text, regions=True) == expected, repr(text)
+    long_comment = "(*" + " \n" * 20_000 + "*)\nREGION name\nEND_REGION\n"
+    assert blank_block_comments(long_comment, regions=True).endswith("\nREGION     \nEND_REGION\n")
