@@ -90,11 +90,11 @@ COMMENTS = ("(* #undeclared_x *)", "(* a\n  b *)", "/* #c */", "(* (* nested #n 
             "(/* a doc comment */)", "(* unclosed", "REGION r (* #c *)\n  END_REGION\n  ", "x := (* #c *) 1;",
             "// (* in a line comment\n  ", "'(* in a string *)';", "\nREGION #r // c\n  END_REGION ; ;\n",
             "\nREGION\nEND_REGION;\n", "\nEND_REGION #e\n", "\nREGION := 1;\n", "\nRegion.x := 1;\n",
-            "\nREGION a\nEND_REGION ; ;\n")
+            "\nREGION a\nEND_REGION ; ;\n", "\nREGION a\nEND_REGION ; #x := 1;\n")
 """Block comments and REGION lines put into real code: every kind of comment, one left open, one on a REGION line
 (the region's text there), one in an expression, ``(*`` in a line comment and in a string (no comment); regions
-with and without names, a stray END_REGION, REGION and Region as names, a second ``;`` after ``END_REGION ;`` on
-its line (blanked with the name: the copy reads otherwise)."""
+with and without names, a stray END_REGION, REGION and Region as names, a second ``;`` and code after ``END_REGION ;``
+on its line (blanked with the name: the copy reads otherwise)."""
 
 
 def _outcome(text: str) -> tuple[list[tuple[str, bytes]], list[str]]:
