@@ -12,6 +12,7 @@ Every network is checked and every finding kept: the :class:`SpecError` raised n
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..cancel import checkpoint
@@ -37,6 +38,13 @@ def scl_locals(text: str) -> list[tuple[str, int]]:
 
 def scl_local_positions(text: str) -> list[tuple[str, int, int]]:
     """``#names`` used in SCL text (outside comments and strings), with their line and column (of the ``#``)."""
+    return list(_local_positions(text))
+
+
+@lru_cache(maxsize=32)
+def _local_positions(text: str) -> tuple[tuple[str, int, int], ...]:
+    """:func:`scl_local_positions`, kept by text: generation's operand check and the network checks scan the same
+    blanked text of a network (a function of the text alone, so a kept result is only served for that text)."""
     out = []
     plain = blank_comments_and_strings(text)
     # Lines are counted from the previous match on, not from the start: counting from 0 made this quadratic.
@@ -48,7 +56,7 @@ def scl_local_positions(text: str) -> list[tuple[str, int, int]]:
             line_start = plain.rfind("\n", counted, m.start()) + 1
         counted = m.start()
         out.append((m.group(1) or m.group(2), line, m.start() - line_start + 1))
-    return out
+    return tuple(out)
 
 
 def _significant(tokens: list[Token]) -> list[tuple[str, str, int]]:

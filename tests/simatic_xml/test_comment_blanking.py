@@ -231,3 +231,13 @@ def test_region_names_are_blanked_by_the_rule_of_whole_lines() -> None:
         assert blank_block_comments(text, regions=True) == expected, repr(text)
     long_comment = "(*" + " \n" * 20_000 + "*)\nREGION name\nEND_REGION\n"
     assert blank_block_comments(long_comment, regions=True).endswith("\nREGION     \nEND_REGION\n")
+
+
+def test_the_operands_of_a_text_are_kept_for_that_text_only() -> None:
+    """A network's ``#operands`` are found once for the operand check and the network checks; each caller gets its
+    own list, and another text its own operands."""
+    first = scl_local_positions("#a := #b; // #c\n#d := 1;")
+    assert first == [("a", 1, 1), ("b", 1, 7), ("d", 2, 1)]
+    first.clear()
+    assert scl_local_positions("#a := #b; // #c\n#d := 1;") == [("a", 1, 1), ("b", 1, 7), ("d", 2, 1)]
+    assert scl_local_positions("#a := #b; // #c\n#e := 1;") == [("a", 1, 1), ("b", 1, 7), ("e", 2, 1)]
