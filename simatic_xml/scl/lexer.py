@@ -150,9 +150,12 @@ def tokenize(text: str, keep_comments: bool = False) -> list[Token]:
     pos = 0
     n = len(text)
     checkpoint = cancel.checkpoint
+    until_checkpoint = 0
     while pos < n:
-        if not len(toks) & 1023:  # every 1024 tokens (and at the start): a timed-out call stops here
+        if not until_checkpoint:  # at the start and every 1024 matches: a timed-out call stops here
             checkpoint()
+            until_checkpoint = 1024
+        until_checkpoint -= 1
         m = match(text, pos)
         if m is None:  # never: the last alternative (BAD) takes any character that is not a blank
             raise SclSyntaxError("unexpected text", line, pos - line_start + 1)
