@@ -33,15 +33,20 @@ the network checks read, the block size limit and the network checks themselves 
 networks of the pipeline's import)."""
 
 
-@lru_cache(maxsize=_SEEN)
 def blank_block_comments(text: str, *, regions: bool = False, doc_delimiters: bool = False) -> str:
     """``text`` with its block comments, documentation comments ``(/* */)`` whole (and, with ``regions``, the text after
     REGION and END_REGION) replaced by blanks, newlines kept, so line and column numbers stay; for checks that look for
     ``#operands`` in the text."""
-    result = _blank(text, strings=False, doc_delimiters=doc_delimiters)
-    if regions:
-        result = _REGION_LINE.sub(lambda m: m.group(1) + " " * len(m.group(2)), result)
-    return result
+    # A text without a documentation comment is blanked alike either way: one kept result serves both.
+    return _blanked_comments(text, regions, doc_delimiters and "(/*" in text)
+
+
+@lru_cache(maxsize=_SEEN)
+def _blanked_comments(text: str, regions: bool, doc_delimiters: bool) -> str:
+    if regions:  # the REGION lines of the text with its comments blanked (kept for the callers without regions)
+        return _REGION_LINE.sub(lambda m: m.group(1) + " " * len(m.group(2)),
+                                _blanked_comments(text, False, doc_delimiters))
+    return _blank(text, strings=False, doc_delimiters=doc_delimiters)
 
 
 @lru_cache(maxsize=_SEEN)

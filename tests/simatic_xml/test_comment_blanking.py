@@ -241,3 +241,14 @@ def test_the_operands_of_a_text_are_kept_for_that_text_only() -> None:
     first.clear()
     assert scl_local_positions("#a := #b; // #c\n#d := 1;") == [("a", 1, 1), ("b", 1, 7), ("d", 2, 1)]
     assert scl_local_positions("#a := #b; // #c\n#e := 1;") == [("a", 1, 1), ("b", 1, 7), ("e", 2, 1)]
+
+
+def test_a_documentation_comment_is_kept_empty_only_when_asked() -> None:
+    """One kept blanking serves a text without a documentation comment whatever ``doc_delimiters`` says; a text with
+    one keeps its delimiters only when asked (the network checks parse it as one)."""
+    plain = "#a := 1; (* x *)\nREGION r\n"
+    assert blank_block_comments(plain, doc_delimiters=True) == blank_block_comments(plain)
+    assert blank_block_comments(plain, regions=True, doc_delimiters=True) == blank_block_comments(plain, regions=True)
+    doc = "(/* #doc */)\n#a := 1;"
+    assert blank_block_comments(doc, doc_delimiters=True) == "(/*" + " " * 6 + "*/)\n#a := 1;"
+    assert blank_block_comments(doc) == " " * 12 + "\n#a := 1;"
