@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from ..cancel import checkpoint
 from ..diagnostics import Diagnostic, capped
 from ..errors import SclError
+from ..scl.lexer import KEYWORDS
 from ..scl_blanking import blank_comments_and_strings
 from .errors import SpecError
 from .spec_types import BlockSpec, CheckedScl, NetworkSpec
@@ -59,16 +60,21 @@ def _local_positions(text: str) -> tuple[tuple[str, int, int], ...]:
     return tuple(out)
 
 
-def _significant(tokens: list[Token]) -> list[tuple[str, str, int]]:
-    """The tokens the parser reads, as far as a REGION name can change them: no comments, no region names (``TEXT``)
-    and no ``;`` after END_REGION, which the parser takes or leaves (``REGION`` and ``END_REGION`` take an optional
-    name, ``END_REGION`` an optional ``;``)."""
+def _significant(tokens: list[Token], *, hashed_as_read: bool = False) -> list[tuple[str, str, int]]:
+    """The tokens the parser reads, as far as the checks' blanking can change them: no comments, no region names
+    (``TEXT``) and no ``;`` after END_REGION, which the parser takes or leaves (``REGION`` and ``END_REGION`` take an
+    optional name, ``END_REGION`` an optional ``;``). With ``hashed_as_read``, the ``#b`` of a member ``a.#b`` as the
+    checks read it, ``a. b``: the word (a keyword's kind or ``IDENT``) or quoted name one place on; after ``.`` the
+    parser takes any of them as the member's name, as it takes ``#b``."""
     out: list[tuple[str, str, int]] = []
     for tok in tokens:
-        kind = tok.kind
+        kind, text, pos = tok.kind, tok.text, tok.pos
         if kind == "COMMENT" or kind == "TEXT" or (kind == ";" and out and out[-1][0] == "END_REGION"):
             continue
-        out.append((kind, tok.text, tok.pos))
+        if hashed_as_read and kind == "LOCAL" and out and out[-1][0] == "." and out[-1][2] + 1 == pos:
+            text, pos = text[1:], pos + 1
+            kind = "QIDENT" if text[:1] == '"' else text.upper() if text.upper() in KEYWORDS else "IDENT"
+        out.append((kind, text, pos))
     return out
 
 
@@ -78,15 +84,16 @@ def _parsed_as_written(copy: NetworkSpec, net: NetworkSpec, context: SclContext)
 
     Blanking a comment the lexer reads as one, or a REGION's name, leaves the tokens the parser reads as they are,
     where the lexer reads the word as that REGION (``Region := 1;`` at a line's start is an assignment, blanked
-    after ``Region`` a REGION). When the two texts have those same tokens (:func:`_significant`, lengths and
-    positions kept by the blanking) and the network's text parses, the copy parses too: one parse serves the check
-    and the build. Otherwise the copy is parsed as before, for the check's verdict and position."""
+    after ``Region`` a REGION); ``a.#b`` read ``a. b`` is a member either way. When the two texts have those same
+    tokens (:func:`_significant`, lengths and positions kept by the blanking) and the network's text parses, the
+    copy parses too: one parse serves the check and the build. Otherwise the copy is parsed as before, for the
+    check's verdict and position."""
     from ..scl.lexer import tokenize
     from ..scl_parse import parse_scl_tokens
 
     try:
         body, statements, tokens = parse_scl_tokens(net.body, version="v4", context=context)
-        if _significant(tokens) != _significant(tokenize(copy.body)):
+        if _significant(tokens, hashed_as_read=True) != _significant(tokenize(copy.body)):
             return False
     except SclError:
         return False

@@ -49,13 +49,14 @@ def _checked_text(net: NetworkSpec, blanked: str, spec: BlockSpec) -> NetworkSpe
     """The network to check, its text with comments and REGION names blanked (``blanked``), then ``a.#b`` and an OB's
     event inputs: itself where nothing was blanked, so that the check's parse of its text is kept for the builder
     (:attr:`NetworkSpec.checked`); else a copy, which names the network where only comments and REGION names were
-    blanked (:attr:`NetworkSpec.blanked_from`)."""
+    blanked and ``a.#b`` read ``a. b`` (:attr:`NetworkSpec.blanked_from`)."""
     from dataclasses import replace
 
-    text = ob_inputs(spec, hashed_members(blanked))
+    members_read = hashed_members(blanked)
+    text = ob_inputs(spec, members_read)
     if text == net.body:
         return net
     copy = replace(net, body=text)
-    if text == blanked:
+    if text == members_read:
         copy.blanked_from = net
     return copy

@@ -77,24 +77,36 @@ def test_a_region_word_that_is_no_region_parses_the_checked_text_as_before(parse
     assert [d.code for d in result.diagnostics if d.severity == "Error"] == ["SYNTAX_ERROR"]
 
 
-def test_a_member_written_a_dot_hash_name_is_parsed_again_for_the_build(parses: list[str]) -> None:
-    """``a.#b`` is read ``a. b`` by the check: another token, so the check parses the copy and the build the text."""
+def test_a_member_written_a_dot_hash_name_is_parsed_once(parses: list[str]) -> None:
+    """``a.#b`` is read ``a. b`` by the check: a member either way, so the network's text serves both."""
     text = _FB.format(comment="#s.#x := 1;\n  ").replace("total : Int;", "total : Int;\n  s : Struct x : Int; "
                                                                            "END_STRUCT;")
     result = generate_source(text, file="Counter.scl")
     assert result.ok, result.diagnostics
-    assert len(parses) == 2 and "#s.#x" not in parses[0] and "#s.#x" in parses[1]
+    assert len(parses) == 1 and "#s.#x" in parses[0]
+
+
+def test_an_ob_s_event_input_read_as_a_word_is_parsed_again_for_the_build(parses: list[str]) -> None:
+    """An OB's ``#IO_State`` is read `` IO_State`` by the check, which may be a keyword (``#END_IF``): the check
+    parses its copy, the build the text."""
+    text = ('ORGANIZATION_BLOCK "Diag"\nVAR_TEMP t : Int; END_VAR\nBEGIN\n  IF #IO_State = 0 THEN #t := 1; END_IF;\n'
+            'END_ORGANIZATION_BLOCK\n')
+    result = generate_source(text, file="Diag.scl")
+    assert len(parses) == 2 and "#IO_State" not in parses[0] and "#IO_State" in parses[1], result.diagnostics
 
 
 COMMENTS = ("(* #undeclared_x *)", "(* a\n  b *)", "/* #c */", "(* (* nested #n *) *)", "(*\r#r*)",
             "(/* a doc comment */)", "(* unclosed", "REGION r (* #c *)\n  END_REGION\n  ", "x := (* #c *) 1;",
             "// (* in a line comment\n  ", "'(* in a string *)';", "\nREGION #r // c\n  END_REGION ; ;\n",
             "\nREGION\nEND_REGION;\n", "\nEND_REGION #e\n", "\nREGION := 1;\n", "\nRegion.x := 1;\n",
-            "\nREGION a\nEND_REGION ; ;\n", "\nREGION a\nEND_REGION ; #x := 1;\n")
+            "\nREGION a\nEND_REGION ; ;\n", "\nREGION a\nEND_REGION ; #x := 1;\n", "#s.#x := 1;",
+            "#s.#END_IF := #s.#\"q r\";", "#a[1..#n] := 0;", "#s.#Region := 1;", "x := 'a.#b';", "#s.#TITLE := 1;",
+            "#s. #x := 1;", "#s.#x.#y[#i].#z := #s.#x;")
 """Block comments and REGION lines put into real code: every kind of comment, one left open, one on a REGION line
 (the region's text there), one in an expression, ``(*`` in a line comment and in a string (no comment); regions
 with and without names, a stray END_REGION, REGION and Region as names, a second ``;`` and code after ``END_REGION ;``
-on its line (blanked with the name: the copy reads otherwise)."""
+on its line (blanked with the name: the copy reads otherwise); members written ``a.#b`` (keywords, quoted, REGION
+and TITLE as names, in a string, after ``..``)."""
 
 
 def _outcome(text: str) -> tuple[list[tuple[str, bytes]], list[str]]:
