@@ -95,8 +95,11 @@ def test_a_body_that_cannot_be_taken_from_the_text_is_an_error_not_an_empty_bloc
     text = 'FUNCTION "FC_W" : Int\nVAR_INPUT v : Int; END_VAR\nBEGIN\n  #FC_W := #v;\nEND_FUNCTION\n'
     from simatic_xml.scl import lexer
 
-    monkeypatch.setattr(from_scl, "source_lines", lambda text: ["" for _ in text.split("\n")])
-    monkeypatch.setattr(lexer, "source_lines", from_scl.source_lines)  # generate_source splits once for its blocks
+    def lost(text: str) -> list[str]:
+        return ["" for _ in text.split("\n")]
+
+    monkeypatch.setattr(from_scl, "source_lines", lost)
+    monkeypatch.setattr(lexer, "source_lines", lost)  # generate_source splits once for its blocks
     with pytest.raises(SpecError, match="statements of the block could not be taken"):
         source_to_specs(parse(text), text)
     result = generate_source(text, file="w.scl", version="V19")
