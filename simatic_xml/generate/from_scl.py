@@ -441,7 +441,8 @@ def source_to_specs(source: A.SourceFile, text: str, *, known_fbs: set[str] | fr
                             "taken from the source text")
         if body.strip():
             spec["networks"] = [{"scl": body}]
-            calls = {name: callees[name] for name in _called_globals(block) if name in callees}
+            # the walk only finds names of callees: a source with none (most hold one block) is not walked
+            calls = {name: callees[name] for name in _called_globals(block) if name in callees} if callees else {}
             if calls:
                 spec["networks"][0]["calls"] = calls
             walk.locations.setdefault(block.name, {})["networks[0]"] = (line, col)
