@@ -8,6 +8,7 @@ text that may not lex, so it is no SCL reader: it only knows where comments, str
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .scl.lexer import DOC_COMMENT as _DOC_COMMENT
 from .scl.lexer import block_comment_end
@@ -18,19 +19,37 @@ __all__ = ("blank_block_comments", "blank_comments_and_strings", "block_comment_
 # a block comment. The one scanner of comments outside the lexer; block comments end by the lexer's rule.
 _SKIP = re.compile(r"//[^\n]*|'(?:[^'$\n]|\$.)*'|\"[^\"\n]*\"|\(/\*|\(\*|/\*")
 _NOT_A_LINE_BREAK = re.compile(r"[^\n]")
+_REGION_LINE = re.compile(r"(?im)^([^\S\n]*(?:END_)?REGION\b)([^\n]*)")
+"""A REGION or END_REGION line: the word after the blanks that start the line, and the rest of the line (its name).
+The blanks stop at the line's end: ``\\s*`` ran on over the next lines' blanks from every line start of a blanked
+comment and back again, quadratic in a long one (the 30 % of the pipeline's import in its network checks that was
+not parsing); the line after them starts a match of its own, so the same names are blanked."""
+
+
+_SEEN = 32
+"""Texts whose blanked form is kept. The blanking is a function of the text alone (and the flags), so a kept result
+is only ever served for the same text: a source's network is blanked by the operand check of generation, the copy
+the network checks read, the block size limit and the network checks themselves (issue 71: 483 scans for 139
+networks of the pipeline's import)."""
 
 
 def blank_block_comments(text: str, *, regions: bool = False, doc_delimiters: bool = False) -> str:
     """``text`` with its block comments, documentation comments ``(/* */)`` whole (and, with ``regions``, the text after
     REGION and END_REGION) replaced by blanks, newlines kept, so line and column numbers stay; for checks that look for
     ``#operands`` in the text."""
-    result = _blank(text, strings=False, doc_delimiters=doc_delimiters)
-    if regions:
-        result = re.sub(r"(?im)^(\s*(?:END_)?REGION\b)([^\n]*)", lambda m: m.group(1) + " " * len(m.group(2)),
-                        result)
-    return result
+    # A text without a documentation comment is blanked alike either way: one kept result serves both.
+    return _blanked_comments(text, regions, doc_delimiters and "(/*" in text)
 
 
+@lru_cache(maxsize=_SEEN)
+def _blanked_comments(text: str, regions: bool, doc_delimiters: bool) -> str:
+    if regions:  # the REGION lines of the text with its comments blanked (kept for the callers without regions)
+        return _REGION_LINE.sub(lambda m: m.group(1) + " " * len(m.group(2)),
+                                _blanked_comments(text, False, doc_delimiters))
+    return _blank(text, strings=False, doc_delimiters=doc_delimiters)
+
+
+@lru_cache(maxsize=_SEEN)
 def blank_comments_and_strings(text: str) -> str:
     """``text`` with every comment (line, block, documentation), string and quoted name blanked, newlines kept; a
     quoted local (``#"name"``) stays, so what is left holds the ``#operands`` the text uses and nothing else's."""

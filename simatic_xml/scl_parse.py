@@ -28,7 +28,7 @@ from .scl_parse_io import StElements, position_error
 from .template_value import template_value_to_xml
 from .xmlnode import XmlNode
 
-__all__ = ("KEYWORDS", "parse_scl", "parse_scl_statements")
+__all__ = ("KEYWORDS", "parse_scl", "parse_scl_statements", "parse_scl_tokens")
 
 _GAP = re.compile(r"(\n+)|[ \t]+")
 _BLANKS = re.compile(r"[ \t]+")
@@ -42,6 +42,10 @@ _TYPED = frozenset({"TYPED", "TIME", "DATETIME"})
 _NUMBERS = frozenset({"INT", "REAL", "BASED"})
 _POSTFIX = (A.Member, A.Index, A.Slice, A.Call, A.Deref)
 _REFERENCE_OPS = frozenset({"^", "?="})
+_IN_REGION_TEXT = frozenset({"TEXT", "COMMENT", ";"})
+"""What the lexer may find in the rest of a REGION or END_REGION line that TIA writes as the region's ``Text``: its
+name, a ``//`` comment, the ``;`` of ``END_REGION ;`` (TurboLouis/TestRepo). Code the lexer reads there (``END_REGION
+; #x := 1;``) would be written as text and lost: such a line is refused (it made the writer run off its tokens)."""
 
 
 def _region_text_end(text: str, pos: int) -> tuple[int, int] | None:
@@ -62,6 +66,11 @@ def _refuse_unwritable(text: str, tokens: list[_Token]) -> None:
     end = 0
     for tok in tokens:
         if tok.pos < end:  # in a REGION's text
+            if tok.kind not in _IN_REGION_TEXT:
+                raise position_error(text, tok.pos, "code after END_REGION on the same line: the rest of an "
+                                                    "END_REGION line is written as the region's text (as TIA exports "
+                                                    "'END_REGION ;'), which would lose the code; put the code on a "
+                                                    "line of its own", GenerationNotSupportedError)
             continue
         if odd_blanks and (odd := _ODD_BLANK.search(text, end, tok.pos)) is not None:
             raise position_error(text, odd.start(), f"unexpected character {odd.group()!r}")
@@ -422,6 +431,17 @@ def parse_scl(text: str, *, version: str, context: SclContext) -> XmlNode:
 def parse_scl_statements(text: str, *, version: str, context: SclContext) -> tuple[XmlNode, list[A.Stmt]]:
     """:func:`parse_scl`, and the statements of ``text`` the body was written from (the front end's parse,
     :func:`~simatic_xml.scl.parse_statements` of ``text``)."""
+    body, statements, _ = parse_scl_tokens(text, version=version, context=context)
+    return body, statements
+
+
+def parse_scl_tokens(text: str, *, version: str, context: SclContext
+                     ) -> tuple[XmlNode, list[A.Stmt], list[_Token]]:
+    """:func:`parse_scl_statements`, and the front end's tokens of ``text`` (comments in place) they were made from.
+
+    Raises:
+        SclSyntaxError: as :func:`parse_scl`.
+    """
     writer = _Writer(text, version, context)
     body = writer.write()
     nodes = body.walk()
@@ -431,4 +451,4 @@ def parse_scl_statements(text: str, *, version: str, context: SclContext) -> tup
         else:
             node.attrs["UId"] = ""
     renumber_walked(nodes)  # a StructuredText body: never a Graph
-    return body, writer.statements
+    return body, writer.statements, writer.tokens

@@ -12,13 +12,20 @@ Every network is checked and every finding kept: the :class:`SpecError` raised n
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from ..cancel import checkpoint
 from ..diagnostics import Diagnostic, capped
 from ..errors import SclError
+from ..scl.lexer import KEYWORDS
 from ..scl_blanking import blank_comments_and_strings
 from .errors import SpecError
-from .spec_types import BlockSpec, CheckedScl
+from .spec_types import BlockSpec, CheckedScl, NetworkSpec
+
+if TYPE_CHECKING:
+    from ..scl.lexer import Token
+    from ..scl_context import SclContext
 
 __all__ = ("check_networks", "scl_local_positions", "scl_locals")
 
@@ -32,6 +39,13 @@ def scl_locals(text: str) -> list[tuple[str, int]]:
 
 def scl_local_positions(text: str) -> list[tuple[str, int, int]]:
     """``#names`` used in SCL text (outside comments and strings), with their line and column (of the ``#``)."""
+    return list(_local_positions(text))
+
+
+@lru_cache(maxsize=32)
+def _local_positions(text: str) -> tuple[tuple[str, int, int], ...]:
+    """:func:`scl_local_positions`, kept by text: generation's operand check and the network checks scan the same
+    blanked text of a network (a function of the text alone, so a kept result is only served for that text)."""
     out = []
     plain = blank_comments_and_strings(text)
     # Lines are counted from the previous match on, not from the start: counting from 0 made this quadratic.
@@ -43,7 +57,48 @@ def scl_local_positions(text: str) -> list[tuple[str, int, int]]:
             line_start = plain.rfind("\n", counted, m.start()) + 1
         counted = m.start()
         out.append((m.group(1) or m.group(2), line, m.start() - line_start + 1))
+    return tuple(out)
+
+
+def _significant(tokens: list[Token], *, hashed_as_read: bool = False) -> list[tuple[str, str, int]]:
+    """The tokens the parser reads, as far as the checks' blanking can change them: no comments, no region names
+    (``TEXT``) and no ``;`` after END_REGION, which the parser takes or leaves (``REGION`` and ``END_REGION`` take an
+    optional name, ``END_REGION`` an optional ``;``). With ``hashed_as_read``, the ``#b`` of a member ``a.#b`` as the
+    checks read it, ``a. b``: the word (a keyword's kind or ``IDENT``) or quoted name one place on; after ``.`` the
+    parser takes any of them as the member's name, as it takes ``#b``."""
+    out: list[tuple[str, str, int]] = []
+    for tok in tokens:
+        kind, text, pos = tok.kind, tok.text, tok.pos
+        if kind == "COMMENT" or kind == "TEXT" or (kind == ";" and out and out[-1][0] == "END_REGION"):
+            continue
+        if hashed_as_read and kind == "LOCAL" and out and out[-1][0] == "." and out[-1][2] + 1 == pos:
+            text, pos = text[1:], pos + 1
+            kind = "QIDENT" if text[:1] == '"' else text.upper() if text.upper() in KEYWORDS else "IDENT"
+        out.append((kind, text, pos))
     return out
+
+
+def _parsed_as_written(copy: NetworkSpec, net: NetworkSpec, context: SclContext) -> bool:
+    """Parse the text of ``net``, whose checked ``copy`` has its block comments and REGION names blanked, and keep
+    the parse for the builder; False (nothing kept) when it does not parse or the copy reads otherwise.
+
+    Blanking a comment the lexer reads as one, or a REGION's name, leaves the tokens the parser reads as they are,
+    where the lexer reads the word as that REGION (``Region := 1;`` at a line's start is an assignment, blanked
+    after ``Region`` a REGION); ``a.#b`` read ``a. b`` is a member either way. When the two texts have those same
+    tokens (:func:`_significant`, lengths and positions kept by the blanking) and the network's text parses, the
+    copy parses too: one parse serves the check and the build. Otherwise the copy is parsed as before, for the
+    check's verdict and position."""
+    from ..scl.lexer import tokenize
+    from ..scl_parse import parse_scl_tokens
+
+    try:
+        body, statements, tokens = parse_scl_tokens(net.body, version="v4", context=context)
+        if _significant(tokens, hashed_as_read=True) != _significant(tokenize(copy.body)):
+            return False
+    except SclError:
+        return False
+    net.checked = CheckedScl(net.body, "v4", context, body, statements)
+    return True
 
 
 def check_networks(spec: BlockSpec) -> None:
@@ -82,8 +137,10 @@ def check_networks(spec: BlockSpec) -> None:
                     found(path, f"line {line}: {message}", message, "UNDECLARED", i + 1, line, column)
             try:  # the front end's parse, then the tokens (one grammar: text_to_tokens parses first)
                 context = scl_context(spec, net)
-                tokens, statements = tokens_and_statements(net.body, version="v4", context=context)
-                net.checked = CheckedScl(net.body, "v4", context, tokens, statements)  # the builder's, if the same
+                written = net.blanked_from
+                if written is None or not _parsed_as_written(net, written, context):
+                    tokens, statements = tokens_and_statements(net.body, version="v4", context=context)
+                    net.checked = CheckedScl(net.body, "v4", context, tokens, statements)  # the builder's, if the same
             except SclError as exc:
                 found(path, str(exc), exc.message, getattr(exc, "code", None) or "SYNTAX_ERROR", i + 1, exc.line or 0,
                       exc.col or 0)

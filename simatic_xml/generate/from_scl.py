@@ -350,19 +350,22 @@ def _called_globals(block: A.Block) -> list[str]:
 
 def source_to_specs(source: A.SourceFile, text: str, *, known_fbs: set[str] | frozenset[str] = frozenset(),
                     known_udts: set[str] | frozenset[str] = frozenset(), locations: Locations | None = None,
-                    notes: Notes | None = None, callees: dict[str, dict[str, str]] | None = None
-                    ) -> list[dict[str, Any]]:
+                    notes: Notes | None = None, callees: dict[str, dict[str, str]] | None = None,
+                    lines: list[str] | None = None) -> list[dict[str, Any]]:
     """One spec per block of the source, in source order.
 
     ``known_fbs``/``known_udts`` name FBs and UDTs outside the source, so ``DATA_BLOCK "x" "T"`` is an
     instance DB of FB ``T`` or a DB of UDT ``T``. A type known as neither is taken as an FB (instance DBs
     are the common case; the caller reports the missing block). ``callees``: what a called global is
     (:func:`source_callees` of the whole source when ``source`` holds one of its blocks; by default this source's).
+    ``lines``: :func:`~simatic_xml.scl.lexer.source_lines` of ``text``, when the caller has them (a source generated
+    block by block splits its text once).
 
     Raises:
         SpecError: a construct the block spec cannot hold (the reason names the line).
     """
-    lines = source_lines(text)  # numbered as the parser numbers its nodes' lines
+    if lines is None:
+        lines = source_lines(text)  # numbered as the parser numbers its nodes' lines
     fbs = {b.name for b in source.blocks if b.kind == "FUNCTION_BLOCK"} | set(known_fbs)
     udts = {b.name for b in source.blocks if b.kind == "TYPE"} | set(known_udts)
     walk = _Walk(fbs | udts, locations, notes)
@@ -438,7 +441,8 @@ def source_to_specs(source: A.SourceFile, text: str, *, known_fbs: set[str] | fr
                             "taken from the source text")
         if body.strip():
             spec["networks"] = [{"scl": body}]
-            calls = {name: callees[name] for name in _called_globals(block) if name in callees}
+            # the walk only finds names of callees: a source with none (most hold one block) is not walked
+            calls = {name: callees[name] for name in _called_globals(block) if name in callees} if callees else {}
             if calls:
                 spec["networks"][0]["calls"] = calls
             walk.locations.setdefault(block.name, {})["networks[0]"] = (line, col)

@@ -358,6 +358,7 @@ def generate_source(text: str, *, file: str | None = None, version: str | None =
     from ..scl import parse
     from ..writer import to_bytes
     from .builder import build_document
+    from ..scl.lexer import source_lines
     from .from_scl import source_callees, source_to_specs
 
     context = context or SourceContext()
@@ -377,12 +378,13 @@ def generate_source(text: str, *, file: str | None = None, version: str | None =
     known_fbs = set(context.fbs) | {b.name for b in source.blocks if b.kind == "FUNCTION_BLOCK"}
     known_udts = set(context.udts) | {b.name for b in source.blocks if b.kind == "TYPE"}
     callees = source_callees(source, known_fbs)
+    lines = source_lines(text)  # split once for all the blocks
     specs: list[dict[str, Any]] = []
     for block in source.blocks:  # block by block, so an error in one does not hide those of the others
         single = replace(source, blocks=[block])
         try:
             specs.extend(source_to_specs(single, text, known_fbs=known_fbs, known_udts=known_udts, callees=callees,
-                                         locations=locations, notes=notes))
+                                         locations=locations, notes=notes, lines=lines))
         except SimaticMLError as exc:
             diagnostics.append(_spec_diagnostic(exc, block.name, file, locations.get(block.name, {})))
     for noted, line, col, code, message in notes:

@@ -39,16 +39,24 @@ def for_network_checks(spec: BlockSpec) -> BlockSpec:
 
     from ..scl_blanking import blank_block_comments
 
-    nets = [_checked_text(n, ob_inputs(spec, hashed_members(blank_block_comments(n.body, regions=True,
-                                                                               doc_delimiters=True))))
+    nets = [_checked_text(n, blank_block_comments(n.body, regions=True, doc_delimiters=True), spec)
             if n.kind == "scl" else n
             for n in spec.networks]
     return replace(spec, networks=nets)
 
 
-def _checked_text(net: NetworkSpec, text: str) -> NetworkSpec:
-    """The network with ``text`` to check: itself where nothing was blanked, so that the check's parse of its
-    text is kept for the builder (:attr:`NetworkSpec.checked`)."""
+def _checked_text(net: NetworkSpec, blanked: str, spec: BlockSpec) -> NetworkSpec:
+    """The network to check, its text with comments and REGION names blanked (``blanked``), then ``a.#b`` and an OB's
+    event inputs: itself where nothing was blanked, so that the check's parse of its text is kept for the builder
+    (:attr:`NetworkSpec.checked`); else a copy, which names the network where only comments and REGION names were
+    blanked and ``a.#b`` read ``a. b`` (:attr:`NetworkSpec.blanked_from`)."""
     from dataclasses import replace
 
-    return net if text == net.body else replace(net, body=text)
+    members_read = hashed_members(blanked)
+    text = ob_inputs(spec, members_read)
+    if text == net.body:
+        return net
+    copy = replace(net, body=text)
+    if text == members_read:
+        copy.blanked_from = net
+    return copy

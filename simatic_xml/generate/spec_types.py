@@ -33,6 +33,12 @@ class NetworkSpec:
     """SCL only: the token parse the network check made of ``body`` (:func:`.checks.check_networks`), which
     the builder takes instead of parsing the text again when it asks for the same parse (not copied by
     ``dataclasses.replace``: a copy with another body has no parse)."""
+    blanked_from: NetworkSpec | None = field(default=None, init=False, compare=False, repr=False)
+    """SCL only, on the copy the network checks read of a source's network (:mod:`.source_check`): the network
+    itself when the copy's text is its text with block comments and REGION names blanked and ``a.#b`` read ``a. b``,
+    and nothing else (an OB's event inputs are left to the copy). Where
+    both texts have the same significant tokens (:func:`.checks.check_networks`), the check parses the network's own
+    text and keeps it for the builder (:attr:`checked`) instead of parsing two texts."""
 
     def take_checked(self, version: str, context: SclContext) -> tuple[XmlNode, list[Stmt]] | None:
         """The check's parse of ``body`` (tokens, statements) if it is the one ``version`` and ``context`` give

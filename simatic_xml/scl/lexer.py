@@ -55,7 +55,13 @@ def source_lines(text: str) -> list[str]:
     kept). Nothing else ends a line: ``str.splitlines()`` also splits at ``\v \f \x1c \x1d \x1e \x85 \u2028
     \u2029`` and a lone ``\r``, which the lexer reads as blanks or as text of a comment or string on the same line;
     numbering lines so shifted every line after one of them, and a block's body taken by those numbers was lost."""
-    return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
+    if "\r" not in text:  # most sources: nothing to take off
+        return text.split("\n")
+    # "\r\n" -> "\n" takes one "\r" off each line that ends with one ("x\r\r\n" keeps "x\r"), in C
+    lines = text.replace("\r\n", "\n").split("\n")
+    if lines[-1].endswith("\r"):  # the last line, which no "\n" ends
+        lines[-1] = lines[-1][:-1]
+    return lines
 
 
 @dataclass(slots=True, eq=False)
@@ -144,9 +150,12 @@ def tokenize(text: str, keep_comments: bool = False) -> list[Token]:
     pos = 0
     n = len(text)
     checkpoint = cancel.checkpoint
+    until_checkpoint = 0
     while pos < n:
-        if not len(toks) & 1023:  # every 1024 tokens (and at the start): a timed-out call stops here
+        if not until_checkpoint:  # at the start and every 1024 matches: a timed-out call stops here
             checkpoint()
+            until_checkpoint = 1024
+        until_checkpoint -= 1
         m = match(text, pos)
         if m is None:  # never: the last alternative (BAD) takes any character that is not a blank
             raise SclSyntaxError("unexpected text", line, pos - line_start + 1)

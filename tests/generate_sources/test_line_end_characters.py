@@ -93,7 +93,13 @@ def test_a_body_that_cannot_be_taken_from_the_text_is_an_error_not_an_empty_bloc
     from simatic_xml.generate import from_scl
 
     text = 'FUNCTION "FC_W" : Int\nVAR_INPUT v : Int; END_VAR\nBEGIN\n  #FC_W := #v;\nEND_FUNCTION\n'
-    monkeypatch.setattr(from_scl, "source_lines", lambda text: ["" for _ in text.split("\n")])
+    from simatic_xml.scl import lexer
+
+    def lost(text: str) -> list[str]:
+        return ["" for _ in text.split("\n")]
+
+    monkeypatch.setattr(from_scl, "source_lines", lost)
+    monkeypatch.setattr(lexer, "source_lines", lost)  # generate_source splits once for its blocks
     with pytest.raises(SpecError, match="statements of the block could not be taken"):
         source_to_specs(parse(text), text)
     result = generate_source(text, file="w.scl", version="V19")
@@ -120,3 +126,18 @@ def test_a_finding_s_source_line_is_counted_as_the_compiler_counts() -> None:
     text = 'FUNCTION "FC_W" : Int // a\u2028b\x85c\nVAR_INPUT v : Int; END_VAR\nBEGIN\n  #FC_W := #v;\nEND_FUNCTION\n'
     begin = next(t for t in tokenize(text) if t.kind == "BEGIN")
     assert body_starts(text) == {"FC_W": begin.line} == {"FC_W": 3}
+
+
+def test_source_lines_takes_one_carriage_return_off_each_line_and_nothing_else() -> None:
+    """The rule (a line ends at ``\\n``; the ``\\r`` of a CRLF belongs to its end), against every text of up to seven
+    characters of ``a``, ``\\r`` and ``\\n``: the lines split in C (a text without ``\\r`` as it is, else with each
+    ``\\r\\n`` made ``\\n``) are those of the rule, ``x\\r\\r\\n`` keeping one ``\\r`` and a last ``\\r`` taken off."""
+    import itertools
+
+    def rule(text: str) -> list[str]:
+        return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
+
+    for size in range(8):
+        for chars in itertools.product("a\r\n", repeat=size):
+            text = "".join(chars)
+            assert source_lines(text) == rule(text), repr(text)

@@ -188,3 +188,67 @@ def test_comments_and_strings_in_real_scl_sources_change_no_verdict(local_file: 
     for mutant in _mutants(text, begin[0] if begin else 0, rng):
         assert _operand_names(mutant) == _operand_names(text)
         assert _source_verdict(mutant) == verdict, mutant
+
+
+def test_a_blanked_text_is_served_for_that_text_only() -> None:
+    """The blanking of a text is kept for the next scan of the same text (a network is blanked by the operand check,
+    the size limit and the network checks): a kept result is never served for another text, nor for other flags."""
+    from simatic_xml.scl_blanking import blank_comments_and_strings
+
+    def blanks(part: str) -> str:
+        return " " * len(part)
+
+    first = "#a := 1; (* #b *) // #c\nREGION x #d\n'#e' \"#f\""
+    other = first.replace("#b", "#g")
+    code, comment, line_comment = "#a := 1; ", "(* #b *)", " // #c"
+    region, string, quoted = "\nREGION x #d\n", "'#e'", ' "#f"'
+    assert first == code + comment + line_comment + region + string + quoted
+    plain = code + blanks(comment) + " " + blanks(line_comment[1:]) + region + blanks(string) + " " + blanks(quoted[1:])
+    assert blank_comments_and_strings(first) == plain
+    assert blank_comments_and_strings(other) == plain  # another text: its own scan, alike by the rule
+    assert blank_comments_and_strings("#x") == "#x" and blank_comments_and_strings("#y") == "#y"
+    assert blank_block_comments(first) == code + blanks(comment) + first[len(code + comment):]
+    regions = code + blanks(comment) + line_comment + "\nREGION" + blanks(" x #d") + "\n" + string + quoted
+    assert blank_block_comments(first, regions=True) == regions
+    assert blank_block_comments(other, regions=True) == regions
+    assert blank_block_comments(first) != regions  # the flags are part of what is kept
+    assert blank_block_comments("(* #q *)#z") == blanks("(* #q *)") + "#z"
+
+
+def test_region_names_are_blanked_by_the_rule_of_whole_lines() -> None:
+    """The REGION and END_REGION lines' names, blanked line by line, are those of the rule that let a line's leading
+    blanks run on over the next lines (``^\\s*``, quadratic in a long blanked comment): 20,000 seeded texts of
+    line ends, blanks (the odd ones too), REGION words in any case, words that are no REGION and code."""
+    import re
+
+    rule = re.compile(r"(?im)^(\s*(?:END_)?REGION\b)([^\n]*)")
+    parts = ("\n", " ", "\t", "\r", "\x85", "\u2028", "\f", "REGION", "end_region", "Region", "REGION_x", "x", ";",
+             "(* c *)", "#a")
+    rng = random.Random(71)
+    for _ in range(20_000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randrange(1, 10)))
+        expected = rule.sub(lambda m: m.group(1) + " " * len(m.group(2)), blank_block_comments(text))
+        assert blank_block_comments(text, regions=True) == expected, repr(text)
+    long_comment = "(*" + " \n" * 20_000 + "*)\nREGION name\nEND_REGION\n"
+    assert blank_block_comments(long_comment, regions=True).endswith("\nREGION     \nEND_REGION\n")
+
+
+def test_the_operands_of_a_text_are_kept_for_that_text_only() -> None:
+    """A network's ``#operands`` are found once for the operand check and the network checks; each caller gets its
+    own list, and another text its own operands."""
+    first = scl_local_positions("#a := #b; // #c\n#d := 1;")
+    assert first == [("a", 1, 1), ("b", 1, 7), ("d", 2, 1)]
+    first.clear()
+    assert scl_local_positions("#a := #b; // #c\n#d := 1;") == [("a", 1, 1), ("b", 1, 7), ("d", 2, 1)]
+    assert scl_local_positions("#a := #b; // #c\n#e := 1;") == [("a", 1, 1), ("b", 1, 7), ("e", 2, 1)]
+
+
+def test_a_documentation_comment_is_kept_empty_only_when_asked() -> None:
+    """One kept blanking serves a text without a documentation comment whatever ``doc_delimiters`` says; a text with
+    one keeps its delimiters only when asked (the network checks parse it as one)."""
+    plain = "#a := 1; (* x *)\nREGION r\n"
+    assert blank_block_comments(plain, doc_delimiters=True) == blank_block_comments(plain)
+    assert blank_block_comments(plain, regions=True, doc_delimiters=True) == blank_block_comments(plain, regions=True)
+    doc = "(/* #doc */)\n#a := 1;"
+    assert blank_block_comments(doc, doc_delimiters=True) == "(/*" + " " * 6 + "*/)\n#a := 1;"
+    assert blank_block_comments(doc) == " " * 12 + "\n#a := 1;"

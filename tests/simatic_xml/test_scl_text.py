@@ -255,3 +255,24 @@ def test_eno_and_the_scopes_not_read_here():
     with pytest.raises(SchemaError) as unknown:
         tokens_to_text(el("StructuredText", {}, el("Access", {"Scope": "Nonsense"}, el("Constant", {"Name": "T"}))))
     assert not isinstance(unknown.value, UnsupportedConstructError)
+
+
+@pytest.mark.parametrize("line", ["END_REGION ; #x := 1;", "END_REGION ; ; #x := 2;", "END_REGION ;   #x := #y;"])
+def test_code_after_end_region_on_its_line_is_refused_by_name(line: str) -> None:
+    """The rest of an END_REGION line is the region's text (as TIA exports ``END_REGION ;``) while the lexer reads
+    code after its ``;``: the writer ran off its tokens (an IndexError out of generation); it refuses, at the code."""
+    from simatic_xml.errors import GenerationNotSupportedError
+    from simatic_xml.generate.from_source import generate_source
+
+    text = f"REGION a\n  #y := 0;\n{line}\n"
+    with pytest.raises(GenerationNotSupportedError, match="code after END_REGION on the same line") as caught:
+        text_to_tokens(text)
+    assert (caught.value.line, caught.value.col) == (3, line.index("#") + 1)
+    source = f'FUNCTION_BLOCK "F"\nVAR x : Int; y : Int; END_VAR\nBEGIN\n{text}END_FUNCTION_BLOCK\n'
+    result = generate_source(source, file="f.scl", version="V19")
+    assert not result.ok and not result.blocks
+    assert any("code after END_REGION" in d.message for d in result.diagnostics), result.diagnostics
+    assert text_to_tokens(text.replace(line, "END_REGION ;")) is not None  # the line TIA exports is written
+    if line == "END_REGION ; #x := 1;":  # glued to its ';', END_REGION has no region text: the code is written
+        glued = text_to_tokens(text.replace(line, "END_REGION; #x := 1;"))
+        assert any(n.attrs.get("Name") == "x" for n in glued.iter("Component"))
