@@ -13,7 +13,7 @@ from functools import lru_cache
 from .scl.lexer import DOC_COMMENT as _DOC_COMMENT
 from .scl.lexer import block_comment_end
 
-__all__ = ("blank_block_comments", "blank_comments_and_strings", "block_comment_end")
+__all__ = ("LONGEST_KEPT", "blank_block_comments", "blank_comments_and_strings", "block_comment_end")
 
 # Where something that is not code may start: a line comment, a string, a quoted name, a documentation comment,
 # a block comment. The one scanner of comments outside the lexer; block comments end by the lexer's rule.
@@ -31,6 +31,10 @@ _SEEN = 32
 is only ever served for the same text: a source's network is blanked by the operand check of generation, the copy
 the network checks read, the block size limit and the network checks themselves (issue 71: 483 scans for 139
 networks of the pipeline's import)."""
+LONGEST_KEPT = 100_000
+"""The longest text whose blanked form is kept (a network's SCL rarely holds more than a few thousand characters):
+a text up to the request limit (8 MB), refused for its size after it was blanked to count its statements, is not
+kept after its request (32 of them held ~0.5 GB)."""
 
 
 def blank_block_comments(text: str, *, regions: bool = False, doc_delimiters: bool = False) -> str:
@@ -41,19 +45,31 @@ def blank_block_comments(text: str, *, regions: bool = False, doc_delimiters: bo
     return _blanked_comments(text, regions, doc_delimiters and "(/*" in text)
 
 
-@lru_cache(maxsize=_SEEN)
 def _blanked_comments(text: str, regions: bool, doc_delimiters: bool) -> str:
+    return (_blanked_comments_kept if len(text) <= LONGEST_KEPT else _blank_comments)(text, regions, doc_delimiters)
+
+
+def _blank_comments(text: str, regions: bool, doc_delimiters: bool) -> str:
     if regions:  # the REGION lines of the text with its comments blanked (kept for the callers without regions)
         return _REGION_LINE.sub(lambda m: m.group(1) + " " * len(m.group(2)),
                                 _blanked_comments(text, False, doc_delimiters))
     return _blank(text, strings=False, doc_delimiters=doc_delimiters)
 
 
-@lru_cache(maxsize=_SEEN)
+_blanked_comments_kept = lru_cache(maxsize=_SEEN)(_blank_comments)
+
+
 def blank_comments_and_strings(text: str) -> str:
     """``text`` with every comment (line, block, documentation), string and quoted name blanked, newlines kept; a
     quoted local (``#"name"``) stays, so what is left holds the ``#operands`` the text uses and nothing else's."""
+    return _blank_all(text) if len(text) > LONGEST_KEPT else _blanked_all_kept(text)
+
+
+def _blank_all(text: str) -> str:
     return _blank(text, strings=True, doc_delimiters=False)
+
+
+_blanked_all_kept = lru_cache(maxsize=_SEEN)(_blank_all)
 
 
 def _blank(text: str, *, strings: bool, doc_delimiters: bool) -> str:

@@ -71,6 +71,12 @@ def _refuse_unwritable(text: str, tokens: list[_Token]) -> None:
                                                     "END_REGION line is written as the region's text (as TIA exports "
                                                     "'END_REGION ;'), which would lose the code; put the code on a "
                                                     "line of its own", GenerationNotSupportedError)
+            if tok.pos + len(tok.text) > end:
+                raise position_error(text, tok.pos, "a comment opened after END_REGION on its line ends on a later "
+                                                    "line: the rest of an END_REGION line is written as the region's "
+                                                    "text, which cannot hold the lines after it; close the comment on "
+                                                    "that line or start it on a line of its own",
+                                     GenerationNotSupportedError)
             continue
         if odd_blanks and (odd := _ODD_BLANK.search(text, end, tok.pos)) is not None:
             raise position_error(text, odd.start(), f"unexpected character {odd.group()!r}")

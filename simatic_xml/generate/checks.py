@@ -19,7 +19,7 @@ from ..cancel import checkpoint
 from ..diagnostics import Diagnostic, capped
 from ..errors import SclError
 from ..scl.lexer import KEYWORDS
-from ..scl_blanking import blank_comments_and_strings
+from ..scl_blanking import LONGEST_KEPT, blank_comments_and_strings
 from .errors import SpecError
 from .spec_types import BlockSpec, CheckedScl, NetworkSpec
 
@@ -39,7 +39,7 @@ def scl_locals(text: str) -> list[tuple[str, int]]:
 
 def scl_local_positions(text: str) -> list[tuple[str, int, int]]:
     """``#names`` used in SCL text (outside comments and strings), with their line and column (of the ``#``)."""
-    return list(_local_positions(text))
+    return list((_local_positions if len(text) <= LONGEST_KEPT else _local_positions.__wrapped__)(text))
 
 
 @lru_cache(maxsize=32)

@@ -276,3 +276,22 @@ def test_code_after_end_region_on_its_line_is_refused_by_name(line: str) -> None
     if line == "END_REGION ; #x := 1;":  # glued to its ';', END_REGION has no region text: the code is written
         glued = text_to_tokens(text.replace(line, "END_REGION; #x := 1;"))
         assert any(n.attrs.get("Name") == "x" for n in glued.iter("Component"))
+
+
+@pytest.mark.parametrize("line", ["END_REGION ; (* a\n b *)\n  #x := 2;", "END_REGION ;(* a\n b *) #x := 3;"])
+def test_a_comment_after_end_region_ending_lines_later_is_refused_by_name(line: str) -> None:
+    """A block comment opened in the rest of an END_REGION line (the region's text) and closed on a later line:
+    the writer stopped on an assertion (an AssertionError out of generation); it refuses, at the comment."""
+    from simatic_xml.errors import GenerationNotSupportedError
+    from simatic_xml.generate.from_source import generate_source
+
+    text = f"REGION a\n  #y := 0;\n{line}\n"
+    with pytest.raises(GenerationNotSupportedError, match="comment opened after END_REGION") as caught:
+        text_to_tokens(text)
+    assert (caught.value.line, caught.value.col) == (3, line.index("(*") + 1)
+    source = f'FUNCTION_BLOCK "F"\nVAR x : Int; y : Int; END_VAR\nBEGIN\n{text}END_FUNCTION_BLOCK\n'
+    result = generate_source(source, file="f.scl", version="V19")
+    assert not result.ok and not result.blocks
+    assert any("comment opened after END_REGION" in d.message for d in result.diagnostics), result.diagnostics
+    # closed on its line, the comment is the region's text, written as before
+    assert text_to_tokens("REGION a\n  #y := 0;\nEND_REGION ; (* a b *)\n") is not None
