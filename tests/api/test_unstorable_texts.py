@@ -18,17 +18,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 import msgspec
 import pytest
 from litestar.testing import TestClient
 
 from engineering_api.app import create_app, registry
+from engineering_api.backend.errors import ValidationError
 from engineering_api.config import Settings
 from engineering_api.jobs.operations import Operation
-from engineering_api.rules.project_texts import ProjectTexts, refuse_unstorable_texts, unstorable_text
-from engineering_api.backend.errors import ValidationError
-from simatic_xml.safe import parse_untrusted
+from engineering_api.rules.project_texts import (ProjectTexts, refuse_unstorable_texts, unstorable_reason,
+                                                 unstorable_text)
+from simatic_xml.safe import XmlSyntaxError, parse_untrusted
 from tests.api.test_hmi_api import MTP700
 from tests.conftest import data
 
@@ -327,3 +329,20 @@ def test_every_character_outside_xml_is_found_at_any_depth(character: str) -> No
 @pytest.mark.parametrize("text", ["plain", "tab\there", "line\nbreak\r\n", "é€😀", "\ud7ff\ue000\ufffd"])
 def test_texts_xml_carries_pass(text: str) -> None:
     assert unstorable_text({"k": [text]}) is None
+
+
+def test_the_rule_refuses_exactly_what_an_xml_parser_refuses() -> None:
+    """libxml2 (the parser the fake reads its project with) is the outside reference: every code point of the Basic
+    Multilingual Plane outside the surrogates, and a sample above it, is refused by the rule exactly when a
+    document holding it as text does not parse."""
+    refused_by_parser, refused_by_rule = [], []
+    for code_point in [*range(0xD800), *range(0xE000, 0x10000), 0x10000, 0x1F600, 0x10FFFF]:
+        character = chr(code_point)
+        try:
+            parse_untrusted(f"<a>{escape(character)}</a>".encode())  # & and < as markup writes them
+        except XmlSyntaxError:
+            refused_by_parser.append(code_point)
+        if unstorable_reason(character) is not None:
+            refused_by_rule.append(code_point)
+    assert refused_by_rule == refused_by_parser
+    assert len(refused_by_rule) == 31  # U+0000-U+0008, U+000B, U+000C, U+000E-U+001F, U+FFFE, U+FFFF
