@@ -49,7 +49,7 @@ from engineering_api.rules.hmi_unified import (
     merge,
     read_document,
 )
-from engineering_api.rules.project_texts import ProjectTexts
+from engineering_api.rules.project_texts import ProjectTexts, refuse_unstorable_texts
 
 __all__ = ("OPERATIONS", "import_part", "preview_part", "unified_export")
 
@@ -147,8 +147,13 @@ def unified_export(model: UnifiedHmi, part: str, name: str) -> HmiExport:
 
 
 def _part_of(path: Path, part: str | None) -> UnifiedHmi:
-    """The document at ``path``; with ``part`` only that kind of object (which it must have)."""
+    """The document at ``path``; with ``part`` only that kind of object (which it must have).
+
+    Its texts are refused as a request's are (:mod:`engineering_api.rules.project_texts`): the routes that make the
+    same objects refuse them.
+    """
     document = read_document(path.read_bytes(), path.name)
+    refuse_unstorable_texts(document)
     if part is None:
         return document
     if not getattr(document, part):

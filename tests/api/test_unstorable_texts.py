@@ -13,6 +13,7 @@ outside the class.
 from __future__ import annotations
 
 import copy
+import json
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -159,7 +160,8 @@ class Served:
     reported: dict[str, Any]
     """The reported case (:func:`_reported_case`), on the reopened project."""
     file_rows: dict[str, Any]
-    """A tag table's CSV import with such a character in a row (:func:`_file_rows`)."""
+    """A tag table's CSV import and a Unified panel's document import with such a character in a text
+    (:func:`_file_rows`)."""
 
 
 def _reported_case(client: TestClient[Any], h: dict[str, str]) -> dict[str, Any]:
@@ -186,14 +188,21 @@ def _reported_case(client: TestClient[Any], h: dict[str, str]) -> dict[str, Any]
 
 
 def _file_rows(client: TestClient[Any], h: dict[str, str], root: Path) -> dict[str, Any]:
-    """A tag import's rows come from a file (CSV, XLSX, JSON), not the request's own texts: the second row's comment
-    holds U+000B, as a cell with a line break in it does."""
+    """Texts from a file, not the request: a tag import's rows (CSV, XLSX, JSON), where the second row's comment
+    holds U+000B, as a cell with a line break in it does, and a Unified panel's exchange document."""
     (root / "tags.csv").write_text("Name,Data Type,Logical Address,Comment\nStop,Bool,%I0.1,ok\n"
                                    "Run,Bool,%Q0.0,motor\u000bruns\n", encoding="utf-8")
     table = "/api/devices/PLC_1/tag-tables/Default%20tag%20table"
     before = data(client.get(f"{table}/tags", headers=h))
     answer = client.post(f"{table}/actions/import-csv-sync", json={"filePath": "tags.csv"}, headers=h)
-    return {"answer": answer.json(), "unchanged": data(client.get(f"{table}/tags", headers=h)) == before}
+    hmi = "/api/devices/HMI_U/hmi"
+    screen = {"name": "Imported", "items": [{"name": "Start", "type": "HmiButton", "text": "Start\u000bnow"}]}
+    (root / "hmi.json").write_text(json.dumps({"format": "engineering-api.hmi-unified", "formatVersion": 1,
+                                               "deviceName": "HMI_U", "screens": [screen]}), encoding="utf-8")
+    screens = data(client.get(f"{hmi}/screens", headers=h))
+    document = client.post(f"{hmi}/unified/actions/import", json={"importFilePath": "hmi.json"}, headers=h)
+    return {"answer": answer.json(), "unchanged": data(client.get(f"{table}/tags", headers=h)) == before,
+            "document": document.json(), "screens unchanged": data(client.get(f"{hmi}/screens", headers=h)) == screens}
 
 
 @pytest.fixture(scope="module")
@@ -287,6 +296,13 @@ def test_a_file_row_holding_it_is_refused_at_its_row_and_column(served: Served) 
     assert answer["code"] == "IMPORT_ROWS_INVALID", answer
     assert [(row["row"], row["column"]) for row in answer["details"]["rows"]] == [(3, "Comment")]
     assert "U+000B" in answer["details"]["rows"][0]["reason"] and served.file_rows["unchanged"]
+
+
+def test_a_unified_document_holding_it_is_refused_at_its_field(served: Served) -> None:
+    """The routes that make a Unified panel's objects refuse such a text; its exchange document does too."""
+    answer = served.file_rows["document"]
+    assert answer["code"] == "UNSTORABLE_CHARACTER", answer
+    assert answer["details"]["field"] == "screens[0].items[0].text" and served.file_rows["screens unchanged"]
 
 
 def _nested_project_texts(struct_type: Any, seen: set[Any]) -> Iterator[str]:
