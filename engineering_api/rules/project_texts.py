@@ -38,33 +38,47 @@ def _checked_fields(struct_type: type[msgspec.Struct]) -> tuple[tuple[str, str],
                  if field.name not in unchecked)
 
 
-def _where(path: str, step: str) -> str:
-    return f"{path}.{step}" if path else step
+def _first(value: Any) -> tuple[list[str], int, str] | None:
+    """The first unstorable character in ``value``: (the steps to its text, innermost first; its 1-based position;
+    the character), or None. The steps are only made for a hit: a request without one costs a search per text."""
+    if isinstance(value, str):
+        found = NOT_IN_XML.search(value)
+        return None if found is None else ([], found.start() + 1, found.group())
+    if isinstance(value, msgspec.Struct):
+        for name, wire_name in _checked_fields(type(value)):
+            hit = _first(getattr(value, name))
+            if hit is not None:
+                hit[0].append(f".{wire_name}")
+                return hit
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            hit = _first(item)
+            if hit is not None:
+                hit[0].append(f"[{index}]")
+                return hit
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            hit = _first(key)  # a key is named by the path of its object
+            if hit is None:
+                hit = _first(item)
+                if hit is not None:
+                    hit[0].append(f".{key}")
+            if hit is not None:
+                return hit
+    return None
 
 
 def unstorable_text(value: Any, path: str = "") -> tuple[str, int, str] | None:
     """The first text in ``value`` (a text, a Struct, a list or a dict, keys included, at any depth) holding a
-    character XML 1.0 cannot carry, as (its field on the wire, the 1-based position, the character); None if none.
+    character XML 1.0 cannot carry, as (its field on the wire below ``path``, the 1-based position, the character);
+    None if none.
     """
-    if isinstance(value, str):
-        found = NOT_IN_XML.search(value)
-        return None if found is None else (path, found.start() + 1, found.group())
-    if isinstance(value, msgspec.Struct):
-        for name, wire_name in _checked_fields(type(value)):
-            hit = unstorable_text(getattr(value, name), _where(path, wire_name))
-            if hit is not None:
-                return hit
-    elif isinstance(value, (list, tuple)):
-        for index, item in enumerate(value):
-            hit = unstorable_text(item, f"{path}[{index}]")
-            if hit is not None:
-                return hit
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            hit = unstorable_text(key, path) or unstorable_text(item, _where(path, str(key)))
-            if hit is not None:
-                return hit
-    return None
+    hit = _first(value)
+    if hit is None:
+        return None
+    steps, position, character = hit
+    where = path + "".join(reversed(steps))
+    return (where[1:] if not path and where.startswith(".") else where), position, character
 
 
 def _why(character: str, position: int) -> str:
