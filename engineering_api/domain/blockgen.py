@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import msgspec
 
@@ -20,6 +20,7 @@ from engineering_api.jobs.operations import FileRule, Operation, OperationContex
 from engineering_api.jobs.preview import PlannedChange, Preview, kind_of, names, object_detail, plan, plural
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.rules.source_generation import spec_failure
+from engineering_api.rules.project_texts import ProjectTexts
 from simatic_xml import Document, SimaticMLError, parse_bytes
 from simatic_xml.generate import generate_xml, list_templates, parse_spec, template_spec
 from simatic_xml.generate import import_order as dependency_order
@@ -37,12 +38,16 @@ _NEEDS_PLC = (e.NotFoundError, e.ValidationError, e.AlreadyExistsError, e.Confli
 XML = (".xml",)
 
 
-class GenerateInput(CamelStruct):
+class GenerateInput(ProjectTexts):
     """A block spec, or a shipped template with parameters, and the TIA version to generate for.
 
     ``prompt`` (a natural-language description) is refused (501): the assistant or an MCP client turns prose
     into a spec.
     """
+
+    unchecked_texts: ClassVar[frozenset[str]] = frozenset({"spec", "parameters"})
+    """The spec's texts (and a template's, made from its parameters) are checked where it is parsed: INVALID_SPEC
+    at their field."""
 
     spec: dict[str, Any] | None = None
     """The block as a spec: {blockType, name, language, interface, networks...} (the templates show examples)."""

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Protocol
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import FOLDER_NODE
 from engineering_api.lib.schema import CamelStruct
+from engineering_api.rules.project_texts import ProjectTexts
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -23,7 +24,7 @@ XML = (".xml",)
 """The file kind of a SimaticML import."""
 
 
-class DeviceRef(CamelStruct):
+class DeviceRef(ProjectTexts):
     """A PLC by name."""
 
     device_name: str

@@ -15,6 +15,7 @@ from engineering_api.domain.common import DeviceRef
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec, read
 from engineering_api.jobs.preview import PlannedChange, Preview, plan, plural
 from engineering_api.lib.schema import CamelStruct
+from engineering_api.rules.project_texts import ProjectTexts
 from simatic_xml import SimaticMLError
 from simatic_xml.generate import SpecError, design_to_specs, parse_spec
 
@@ -27,7 +28,7 @@ SECTION = "Design Spec"
 _STATE_KEY = "design-spec"
 
 
-class DesignInput(CamelStruct):
+class DesignInput(ProjectTexts):
     """A whole design: ``io`` (I/O list), ``modules`` (equipment modules from templates), ``interlocks``.
 
     A natural-language ``prompt`` is refused (501): the assistant or an MCP client turns prose into a design.
@@ -39,7 +40,7 @@ class DesignInput(CamelStruct):
     """A design in prose; refused with 501, since an assistant turns prose into a design."""
 
 
-class SeparateDesignInput(CamelStruct):
+class SeparateDesignInput(ProjectTexts):
     """The same design in parts: inputs and outputs (I/O lists), logic (modules, interlocks), configuration."""
 
     inputs: list[dict[str, Any]] = []
@@ -65,7 +66,7 @@ class ImportDesignInput(DeviceRef):
     overwrite: bool = False
 
 
-class DesignFromBodyInput(CamelStruct):
+class DesignFromBodyInput(ProjectTexts):
     """A design to generate from directly; with ``deviceName`` the result is imported too."""
 
     design: dict[str, Any] | None = None

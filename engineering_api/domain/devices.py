@@ -15,7 +15,7 @@ from engineering_api.backend.models import (
 )
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec, read
 from engineering_api.jobs.preview import PlannedChange, Preview, kind_of, names, object_detail, plan, plural
-from engineering_api.lib.schema import CamelStruct
+from engineering_api.rules.project_texts import ProjectTexts
 
 __all__ = ("OPERATIONS", "SECTION", "software_changes")
 
@@ -26,7 +26,7 @@ AML = (".aml", ".xml")
 _NEEDS_PROJECT = (e.NoProjectOpenError, e.PortalUnavailableError)
 
 
-class AddDeviceInput(CamelStruct):
+class AddDeviceInput(ProjectTexts):
     """A device from the catalog: article number, optional firmware (newest when omitted), name (when omitted,
     TIA's default: ``PLC_1``, ``HMI_1``, ``IO device_1``..., the first number free)."""
 
@@ -52,7 +52,7 @@ def _add(ctx: OperationContext, d: AddDeviceInput) -> DeviceInfo:
     return ctx.backend.devices.add_device(d.order_number, d.version, name)
 
 
-class DeviceRef(CamelStruct):
+class DeviceRef(ProjectTexts):
     """A device by name."""
 
     device_name: str
@@ -90,7 +90,7 @@ class ExportHardwareInput(DeviceRef):
     export_path: str
 
 
-class ImportHardwareInput(CamelStruct):
+class ImportHardwareInput(ProjectTexts):
     """The AML file to read."""
 
     import_file_path: str

@@ -42,8 +42,8 @@ from engineering_api.domain.library import (
 )
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec, read
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
-from engineering_api.lib.schema import CamelStruct
 from engineering_api.rules.library import LIBRARY_ARCHIVES, LIBRARY_FILES, check_library_name
+from engineering_api.rules.project_texts import ProjectTexts
 
 __all__ = ("OPERATIONS", "library_name")
 
@@ -52,13 +52,13 @@ _READ_ERRORS = (e.NotFoundError, e.ValidationError, e.PortalUnavailableError)
 _ERRORS = (*_READ_ERRORS, e.AlreadyExistsError, e.ConflictError, e.LockedError, e.NoProjectOpenError)
 
 
-class LibrarySelector(CamelStruct, kw_only=True):
+class LibrarySelector(ProjectTexts, kw_only=True):
     """An open global library; may be left out while exactly one is open."""
 
     library_name: str | None = None
 
 
-class CreateLibraryInput(CamelStruct, kw_only=True):
+class CreateLibraryInput(ProjectTexts, kw_only=True):
     """A new global library ``directory/name/name.alNN``; ``directory`` defaults to the first file root."""
 
     name: str
@@ -68,7 +68,7 @@ class CreateLibraryInput(CamelStruct, kw_only=True):
     comment: str = ""
 
 
-class OpenLibraryInput(CamelStruct, kw_only=True):
+class OpenLibraryInput(ProjectTexts, kw_only=True):
     """A global library file (``.al16`` … ``.al21``) inside the file roots."""
 
     path: str

@@ -20,6 +20,7 @@ from engineering_api.backend.areas.hmi_unified import UnifiedEvent, UnifiedHmi
 from engineering_api.domain.hmi_unified_view import screen_info, tag_tables, unified_or
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec, read
 from engineering_api.lib.schema import CamelStruct
+from engineering_api.rules.project_texts import ProjectTexts
 from simatic_xml import hmi as sx
 
 __all__ = ("NEEDS_HMI", "OPERATIONS", "SECTION", "FolderNode", "HmiDeviceRef", "folder_tree", "list_folders",
@@ -38,7 +39,7 @@ def panel_read(name: str, summary: str, path: str, handler: Callable[[OperationC
                 description=description)
 
 
-class HmiDeviceRef(CamelStruct):
+class HmiDeviceRef(ProjectTexts):
     """An HMI panel by name; what asks or answers about one panel extends it."""
 
     device_name: str

@@ -49,6 +49,7 @@ from engineering_api.rules.hmi_unified import (
     merge,
     read_document,
 )
+from engineering_api.rules.project_texts import ProjectTexts, refuse_unstorable_texts
 
 __all__ = ("OPERATIONS", "import_part", "preview_part", "unified_export")
 
@@ -58,7 +59,7 @@ _PARTS = {"screens": ("screen", "SCREEN_NOT_FOUND"), "tag_tables": ("tag table",
           "graphic_lists": ("graphic list", "GRAPHIC_LIST_NOT_FOUND")}
 
 
-class CreateScreenInput(UnifiedScreen, kw_only=True):
+class CreateScreenInput(UnifiedScreen, ProjectTexts, kw_only=True):
     """A screen with its items and events; width and height 0 take the panel's."""
 
     device_name: str
@@ -82,14 +83,14 @@ class CreateTagInput(HmiDeviceRef, kw_only=True):
     overwrite: bool = False
 
 
-class CreateConnectionInput(UnifiedConnection, kw_only=True):
+class CreateConnectionInput(UnifiedConnection, ProjectTexts, kw_only=True):
     """A connection to a partner PLC."""
 
     device_name: str
     overwrite: bool = False
 
 
-class CreateScriptInput(UnifiedScriptModule, kw_only=True):
+class CreateScriptInput(UnifiedScriptModule, ProjectTexts, kw_only=True):
     """A global JavaScript module."""
 
     device_name: str
@@ -146,8 +147,13 @@ def unified_export(model: UnifiedHmi, part: str, name: str) -> HmiExport:
 
 
 def _part_of(path: Path, part: str | None) -> UnifiedHmi:
-    """The document at ``path``; with ``part`` only that kind of object (which it must have)."""
+    """The document at ``path``; with ``part`` only that kind of object (which it must have).
+
+    Its texts are refused as a request's are (:mod:`engineering_api.rules.project_texts`): the routes that make the
+    same objects refuse them.
+    """
     document = read_document(path.read_bytes(), path.name)
+    refuse_unstorable_texts(document)
     if part is None:
         return document
     if not getattr(document, part):

@@ -29,8 +29,8 @@ from engineering_api.backend.areas.library import (
 )
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec, read
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
-from engineering_api.lib.schema import CamelStruct
 from engineering_api.rules.library import parse_version, split_master_copy_path
+from engineering_api.rules.project_texts import ProjectTexts
 
 __all__ = (
     "OPERATIONS", "SECTION", "CreateMasterCopyInput", "InstantiateMasterCopyInput", "InstantiateTypeInput",
@@ -45,7 +45,7 @@ _ERRORS = (*_READ_ERRORS, e.ValidationError, e.AlreadyExistsError, e.ConflictErr
 VERSION_ACTIONS = ("create", "edit", "release", "discard")
 
 
-class CreateMasterCopyInput(CamelStruct, kw_only=True):
+class CreateMasterCopyInput(ProjectTexts, kw_only=True):
     """A master copy of a block, PLC data type or tag table (``objectName``), or of the whole device (no object)."""
 
     device_name: str
@@ -57,20 +57,20 @@ class CreateMasterCopyInput(CamelStruct, kw_only=True):
     """A master copy folder that exists (``Motors/Pumps``); empty: the root."""
 
 
-class MasterCopyRef(CamelStruct):
+class MasterCopyRef(ProjectTexts):
     """A master copy by path (``Folder\\Name``) or by name."""
 
     mc_path: str
     """The master copy's path (Folder/Name) or, when the name is unique, its name."""
 
 
-class MasterCopyFolderInput(CamelStruct):
+class MasterCopyFolderInput(ProjectTexts):
     """A folder path below "Master copies" (``a/b`` creates both)."""
 
     folder_path: str
 
 
-class InstantiateMasterCopyInput(CamelStruct, kw_only=True):
+class InstantiateMasterCopyInput(ProjectTexts, kw_only=True):
     """Paste a master copy: PLC objects into ``deviceName``; a device master copy as a new device (``newName``)."""
 
     master_copy: str
@@ -79,7 +79,7 @@ class InstantiateMasterCopyInput(CamelStruct, kw_only=True):
     new_name: str | None = None
 
 
-class VersionInput(CamelStruct, kw_only=True):
+class VersionInput(ProjectTexts, kw_only=True):
     """``create`` a type from a FB/FC/UDT of a PLC or a VB script of a classic HMI panel (deviceName, objectName),
     ``edit`` it (a new in-work version, its test instance in deviceName), ``release`` the in-work version (optional
     versionNumber) or ``discard`` it."""
@@ -97,7 +97,7 @@ class VersionInput(CamelStruct, kw_only=True):
     folder: str = ""
 
 
-class TypeRef(CamelStruct):
+class TypeRef(ProjectTexts):
     """A library type by name."""
 
     type_name: str

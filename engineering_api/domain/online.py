@@ -17,7 +17,7 @@ then sends only ``{"Scope": "Software"}``; that call gets TIA's pre-selected ans
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import msgspec
 
@@ -81,6 +81,9 @@ class StopInput(BoundCpuInput, kw_only=True):
 
 class DownloadInput(BoundCpuInput, kw_only=True):
     """Confirmations for a download: stop a CPU in RUN, start it afterwards (both default false)."""
+
+    unchecked_texts: ClassVar[frozenset[str]] = frozenset({"password", "plc_master_secret_password"})
+    """Answers to the CPU, never stored (:class:`~engineering_api.rules.project_texts.ProjectTexts`)."""
 
     stop_cpu: bool = False
     """Stop a CPU in RUN to download (TIA asks before it does)."""

@@ -22,6 +22,7 @@ from engineering_api.jobs.operations import FileRule, Operation, OperationContex
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.lib.security import Role
+from engineering_api.rules.project_texts import ProjectTexts
 
 __all__ = ("OPERATIONS", "close_changes")
 
@@ -30,7 +31,7 @@ PROJECT_FILES = tuple(f".ap{v}" for v in range(16, 22))
 ARCHIVES = tuple(f".zap{v}" for v in range(16, 22))
 
 
-class CreateProjectInput(CamelStruct):
+class CreateProjectInput(ProjectTexts):
     """A new project ``directory/name/name.apNN``; ``directory`` defaults to the first file root."""
 
     name: str

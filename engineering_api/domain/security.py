@@ -12,7 +12,7 @@ decide who may download to and write into a CPU, which is more than an engineer'
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.areas.security import (
@@ -26,9 +26,9 @@ from engineering_api.backend.areas.security import (
 from engineering_api.domain.common import NEEDS_PLC, DeviceRef
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec, read
 from engineering_api.jobs.preview import PlannedChange, Preview, plan
-from engineering_api.lib.schema import CamelStruct
 from engineering_api.lib.security import Role
 from engineering_api.rules import cpu_protection as cp
+from engineering_api.rules.project_texts import ProjectTexts
 
 __all__ = ("OPERATIONS", "SECTION")
 
@@ -38,6 +38,9 @@ DEVICE = "/api/devices/{deviceName}/security"
 
 class PasswordInput(DeviceRef, kw_only=True):
     """A password for one access level above the selected one (``FullAccess``, ``ReadAccess``, ``HMIAccess``...)."""
+
+    unchecked_texts: ClassVar[frozenset[str]] = frozenset({"password"})
+    """Stored hashed, not as written (:class:`~engineering_api.rules.project_texts.ProjectTexts`)."""
 
     access_level: str
     """The access level the password opens: FullAccessIncludingFailsafe, FullAccess, ReadAccess, HMIAccess or NoAccess
@@ -56,6 +59,9 @@ class DeletePasswordInput(DeviceRef, kw_only=True):
 class DisplayPasswordInput(DeviceRef, kw_only=True):
     """The CPU display's password; ``remove: true`` (without a password) removes it."""
 
+    unchecked_texts: ClassVar[frozenset[str]] = frozenset({"password"})
+    """Stored hashed, not as written (:class:`~engineering_api.rules.project_texts.ProjectTexts`)."""
+
     password: str | None = None
     remove: bool = False
     """True removes the display's password (send no password with it)."""
@@ -63,6 +69,9 @@ class DisplayPasswordInput(DeviceRef, kw_only=True):
 
 class MasterSecretInput(DeviceRef, kw_only=True):
     """``protect`` (password), ``change`` (password = current, newPassword), ``unprotect`` (password), ``reset``."""
+
+    unchecked_texts: ClassVar[frozenset[str]] = frozenset({"password", "new_password"})
+    """Stored hashed, not as written (:class:`~engineering_api.rules.project_texts.ProjectTexts`)."""
 
     action: str = "protect"
     """What to do with the PLC master secret: protect, change, unprotect or reset (default protect)."""
@@ -74,6 +83,9 @@ class MasterSecretInput(DeviceRef, kw_only=True):
 class ConfigureInput(DeviceRef, kw_only=True):
     """The protection level to select and passwords per level (``{"FullAccess": "...", "ReadAccess": "..."}``)."""
 
+    unchecked_texts: ClassVar[frozenset[str]] = frozenset({"passwords"})
+    """Stored hashed, not as written (:class:`~engineering_api.rules.project_texts.ProjectTexts`)."""
+
     protection_level: str
     """The access level to select for the CPU: FullAccessIncludingFailsafe, FullAccess, ReadAccess, HMIAccess or
     NoAccess (or full, read, hmi, none)."""
@@ -82,8 +94,11 @@ class ConfigureInput(DeviceRef, kw_only=True):
     one."""
 
 
-class CreateUserInput(CamelStruct, kw_only=True):
+class CreateUserInput(ProjectTexts, kw_only=True):
     """A new project user: name, password (8..120 characters, a letter and a digit) and role names."""
+
+    unchecked_texts: ClassVar[frozenset[str]] = frozenset({"password"})
+    """Stored hashed, not as written (:class:`~engineering_api.rules.project_texts.ProjectTexts`)."""
 
     name: str
     """Name of the new project (UMAC) user."""

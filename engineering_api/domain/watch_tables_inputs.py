@@ -9,6 +9,7 @@ from __future__ import annotations
 from engineering_api.backend.areas.watch_tables import EntrySpec
 from engineering_api.domain.common import DeviceRef, FileImportInput, FolderRef
 from engineering_api.lib.schema import CamelStruct
+from engineering_api.rules.project_texts import ProjectTexts
 
 __all__ = ("AddEntriesInput", "CreateTableInput", "DeleteFolderInput", "DeleteTableInput", "ExportTableInput",
            "FolderInput", "ImportTableInput", "RemoveEntriesInput", "StartForcingInput", "TableExportResult",
@@ -21,7 +22,7 @@ class TableRef(DeviceRef, kw_only=True):
     table_name: str
 
 
-class _Entries(CamelStruct, kw_only=True):
+class _Entries(ProjectTexts, kw_only=True):
     """Entries to add: ``entries`` and/or ``tags`` (operands only, default settings)."""
 
     entries: list[EntrySpec] = []

@@ -966,6 +966,10 @@ TABLE: tuple[E, ...] = (
       'The project has unsaved changes and TIA Portal archives only a saved project, so '
       'allowUnsaved cannot be honoured here: send saveFirst: true (or save with POST '
       '/api/projects/actions/save) and archive again.'),
+    E('UNSTORABLE_CHARACTER', 422, 'Unstorable character',
+      'A text of the request (details.field) holds a character XML 1.0 cannot carry (details.character, such as'
+      ' U+000B, the vertical tab Word and spreadsheets put for a line break in a cell); TIA stores a project\'s'
+      ' texts as XML, so nothing was changed. Remove the character or use a line break.'),
     E('UNSUPPORTED_GRAPHIC', 422, 'Unsupported graphic',
       'The graphic is not one TIA takes as a project graphic (its format or content); the message '
       'says why.'),

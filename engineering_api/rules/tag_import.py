@@ -2,7 +2,8 @@
 
 An :class:`ImportPlan` takes the rows (already parsed from JSON/CSV/XLSX) against what the PLC holds and the rows
 before them: the table each row goes to (planning the tables to create; a Path column names the group too), its
-fields (:func:`engineering_api.rules.tags.check_tag` / ``check_constant``), its name (unique in the file and in the
+texts (none may hold a character the project cannot store, :mod:`engineering_api.rules.project_texts`), its fields
+(:func:`engineering_api.rules.tags.check_tag` / ``check_constant``), its name (unique in the file and in the
 PLC unless an overwrite replaces an object of the same kind in the same table), and the address overlaps a tag
 causes. An adapter writes only a plan without refused rows (:meth:`ImportPlan.check_rows`), all or nothing.
 """
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from engineering_api.backend.areas.tags import RowError, TagImportResult, TagWarning
 from engineering_api.backend.errors import NotFoundError, ValidationError
+from engineering_api.rules.project_texts import unstorable_reason
 from engineering_api.rules.tags import FieldError, check_constant, check_table_name, check_tag
 
 if TYPE_CHECKING:
@@ -27,6 +29,9 @@ __all__ = ("CONSTANTS_SHEET", "MAX_ROW_ERRORS", "MAX_WARNINGS", "TAGS_SHEET", "I
 MAX_ROW_ERRORS = 1000
 MAX_WARNINGS = 200
 TAGS_SHEET, CONSTANTS_SHEET = "PLC Tags", "User Constants"
+_TEXT_COLUMNS = (("name", "Name"), ("table_name", "Path"), ("data_type", "Data Type"),
+                 ("logical_address", "Logical Address"), ("value", "Value"), ("comment", "Comment"))
+"""A row's texts (attribute, column), each of which the project must be able to store."""
 
 TagT = TypeVar("TagT")
 ConstantT = TypeVar("ConstantT")
@@ -139,6 +144,12 @@ class ImportPlan(Generic[TagT, ConstantT]):
         if target is None:
             self.refuse(item.row, "Path", self.bad_tables.get(self.fold(wanted), "bad tag table name"), wanted, sheet)
             return None
+        for attribute, column in _TEXT_COLUMNS:
+            text = getattr(item, attribute, None)
+            reason = unstorable_reason(text) if isinstance(text, str) else None
+            if reason is not None:
+                self.refuse(item.row, column, reason, text, sheet)
+                return None
         try:
             checked = check()
         except FieldError as exc:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
+
+import msgspec
 
 from engineering_api.backend.areas.blocks import BlockInfo
 from engineering_api.backend.models import ProgramImportReport
 from engineering_api.lib.bounds import UDInt, UInt
 from engineering_api.domain.common import DeviceRef
 from engineering_api.lib.schema import CamelStruct
+from engineering_api.rules.project_texts import ProjectTexts
 
 
 # ----- inputs ------------------------------------------------------------------------------------
@@ -18,7 +21,7 @@ class BlockRef(DeviceRef):
     block_name: str
 
 
-class BlockSpecInput(CamelStruct):
+class BlockSpecInput(ProjectTexts):
     """A JSON block spec (see ``simatic_xml.generate``) given flat, or as ``spec``, or the SimaticML as ``rawXml``.
 
     T-IA's minimal ``{BlockType, Name, Language}`` is a spec too.
@@ -70,6 +73,10 @@ class BlockSpecInput(CamelStruct):
     """The block as SimaticML, instead of a spec."""
 
 
+BlockSpecInput.unchecked_texts = frozenset(field.name for field in msgspec.structs.fields(BlockSpecInput))
+"""The spec's texts are checked where it is parsed (INVALID_SPEC at their field), rawXml's where it is read."""
+
+
 class CreateBlockInput(BlockSpecInput, kw_only=True):
     """A new block: a spec (or rawXml), the folder to put it in, and whether to replace a block of that name."""
 
@@ -117,7 +124,7 @@ class NetworksInput(BlockRef):
     """The networks to append after the block's last one, each an object with a title and one of scl, lad or fbd."""
 
 
-class MemberSettings(CamelStruct):
+class MemberSettings(ProjectTexts):
     """The settings of an interface member in the spec's member form."""
 
     data_type: str | None = None
@@ -178,6 +185,10 @@ class FolderInput(DeviceRef):
 class SourceTextInput(DeviceRef):
     """An external source from text."""
 
+    unchecked_texts: ClassVar[frozenset[str]] = frozenset({"text"})
+    """An external source is kept as the file it is, not as XML; generating blocks from it refuses a character XML
+    cannot carry with SCL_SYNTAX_ERROR at its line and column."""
+
     name: str
     """Name of the new external source, e.g. Motor.scl."""
     text: str
@@ -211,6 +222,10 @@ class GenerateInput(SourceRef):
 
 class ImportAndGenerateInput(DeviceRef):
     """SCL text to keep as an external source and generate into blocks (T-IA: ``{SclContent, SourceName}``)."""
+
+    unchecked_texts: ClassVar[frozenset[str]] = frozenset({"scl_content"})
+    """Generating blocks from the source refuses a character XML cannot carry with SCL_SYNTAX_ERROR at its line and
+    column."""
 
     scl_content: str
     """The SCL source text: one or more blocks, types and data blocks, as TIA's external sources hold them."""

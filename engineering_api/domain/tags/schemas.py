@@ -12,6 +12,7 @@ from engineering_api.backend.areas.tags import (
 )
 from engineering_api.domain.common import DeviceRef
 from engineering_api.lib.schema import CamelStruct
+from engineering_api.rules.project_texts import ProjectTexts
 
 __all__ = (
     "DEFAULT_TABLE",
@@ -68,14 +69,14 @@ class FolderInput(DeviceRef):
     parent_path: str | None = None
 
 
-class CreateTagInput(TagSpec, kw_only=True):
+class CreateTagInput(TagSpec, ProjectTexts, kw_only=True):
     """A tag for a table (the default tag table when ``tableName`` is omitted)."""
 
     device_name: str
     table_name: str = DEFAULT_TABLE
 
 
-class UpdateTagInput(TagUpdate, kw_only=True):
+class UpdateTagInput(TagUpdate, ProjectTexts, kw_only=True):
     """Changes to a tag; ``name`` is accepted for ``newName`` (T-IA Connect clients send the full tag)."""
 
     device_name: str
@@ -91,14 +92,14 @@ class TagRef(TableRef):
     tag_name: str
 
 
-class CreateConstantInput(ConstantSpec, kw_only=True):
+class CreateConstantInput(ConstantSpec, ProjectTexts, kw_only=True):
     """A user constant for a table."""
 
     device_name: str
     table_name: str
 
 
-class UpdateConstantInput(ConstantUpdate, kw_only=True):
+class UpdateConstantInput(ConstantUpdate, ProjectTexts, kw_only=True):
     """Changes to a user constant; ``name`` is accepted for ``newName``."""
 
     device_name: str
