@@ -42,6 +42,8 @@ from engineering_api.lib.tables import ROWID, jobs
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
 
+    from sqlalchemy import ColumnElement
+
     from engineering_api.backend.port import EngineeringBackend
     from engineering_api.backend.worker import CallHandle, TiaWorker
     from engineering_api.config import Settings
@@ -71,6 +73,12 @@ _PERSIST = Prepared(jobs.update().where(jobs.c.job_id == bindparam("id")).values
 _BY_ID = Prepared(select(jobs).where(jobs.c.job_id == bindparam("id")))
 DETACHED_POLL_SECONDS = 0.25
 """How often a wait on a job no process supervises (re-attached by a farm) looks at its record."""
+PROGRESS_WRITE_DELAY_SECONDS = DETACHED_POLL_SECONDS
+"""How long a job's progress (its start included) may wait before its record is written: the progress of that time
+is written once, as it then stands, and a job that ends before is written once, as it ended. This process answers
+from the job's live record, so the delay shows only to another node reading the database, which looks this often
+(:data:`DETACHED_POLL_SECONDS`), and to a restart, which fails a Pending job as it fails a Running one. Most jobs
+(a ``-sync`` export) end sooner, so their record is written twice (accepted, ended), not three times."""
 INLINE_READ_STRIKES = 3
 """Slow runs in a row before a read stops running inline (a first run may be slow for once: caches fill)."""
 
@@ -146,6 +154,10 @@ class _Live:
     """When it left the queue (monotonic), for the metrics' queue wait and run time."""
     trace_context: Any = None
     """The trace context of the request that started it (tracing on): the job's span is its child."""
+    unwritten: asyncio.TimerHandle | None = None
+    """The pending write of its progress (:data:`PROGRESS_WRITE_DELAY_SECONDS`), None when its record is written."""
+    result_json: str | None = None
+    """The result as its record stores it (JSON), once it completed."""
 
 
 def _error_of(exc: BaseException, job_id: str) -> JobError:
@@ -381,8 +393,15 @@ class JobManager:
             changes.update(status="Running", started_at=utc_now())
             live.running_since = time.monotonic()
         live.record = msgspec.structs.replace(record, **changes)
-        self._persist(live.record)
+        if live.unwritten is None:
+            live.unwritten = asyncio.get_running_loop().call_later(
+                PROGRESS_WRITE_DELAY_SECONDS, self._write_progress, live)
         asyncio.ensure_future(self._notify(live))
+
+    def _write_progress(self, live: _Live) -> None:
+        live.unwritten = None
+        if not live.record.terminal:
+            self._persist(live.record)
 
     async def _finish(
         self, live: _Live, status: JobStatus, *, message: str, result: Any = None, error: JobError | None = None
@@ -398,7 +417,10 @@ class JobManager:
             started_at=record.started_at or (utc_now() if status != "Canceled" else None),
             completed_at=utc_now(),
         )
-        self._persist(live.record)
+        if live.unwritten is not None:  # the end is written instead, with the progress it holds
+            live.unwritten.cancel()
+            live.unwritten = None
+        live.result_json = self._persist(live.record)
         live.done.set()
         await self._notify(live)
         self._live.pop(record.job_id, None)
@@ -414,12 +436,15 @@ class JobManager:
         async with live.changed:
             live.changed.notify_all()
 
-    def _persist(self, record: JobRecord) -> None:
+    def _persist(self, record: JobRecord) -> str | None:
+        """Write ``record`` over its row; returns the result as the row holds it (JSON), None without one."""
+        result = msgspec.json.encode(record.result).decode() if record.result is not None else None
         self._db.execute(_PERSIST, {
             "id": record.job_id, "status": record.status, "progress": record.progress, "message": record.message,
-            "result": msgspec.json.encode(record.result).decode() if record.result is not None else None,
+            "result": result,
             "error": msgspec.json.encode(record.failure).decode() if record.failure is not None else None,
             "started_at": record.started_at, "completed_at": record.completed_at})
+        return result
 
     # ----- reading ---------------------------------------------------------------------------
     def get(self, job_id: str) -> JobRecord:
@@ -442,7 +467,7 @@ class JobManager:
         """Jobs newest first, filtered, with the total count."""
         where = []
         if status:
-            where.append(jobs.c.status == status)
+            where.append(self._status_is(status))
         if operation:
             where.append(jobs.c.operation == operation)
         total = self._db.one(select(func.count().label("n")).select_from(jobs).where(*where))
@@ -450,6 +475,20 @@ class JobManager:
                             .limit(limit).offset(offset))
         records = [self._live[r["job_id"]].record if r["job_id"] in self._live else _record_of(r) for r in rows]
         return records, int(total["n"]) if total else 0
+
+    def _status_is(self, status: str) -> ColumnElement[bool]:
+        """The jobs whose status is ``status``: a job of this process by its live record, whose progress may not be
+        written yet (:data:`PROGRESS_WRITE_DELAY_SECONDS`), the others by their rows."""
+        condition: ColumnElement[bool] = jobs.c.status == status
+        if not self._live:
+            return condition
+        others = [job_id for job_id, live in self._live.items() if live.record.status != status]
+        matching = [job_id for job_id, live in self._live.items() if live.record.status == status]
+        if others:
+            condition = condition & jobs.c.job_id.not_in(others)
+        if matching:
+            condition = condition | jobs.c.job_id.in_(matching)
+        return condition
 
     async def wait(self, job_id: str, timeout: float | None = None) -> JobRecord:
         """Wait until the job ends (or ``timeout`` passes) and return it as its record holds it (a result in its
@@ -464,9 +503,9 @@ class JobManager:
             return self.get(job_id)
         # A job of this process completed and its row was written from live.record: it is not read back (a -sync
         # call waits here for every job it runs); the result takes the JSON form the row holds.
-        if record.result is None:
+        if live is None or live.result_json is None:
             return record
-        return msgspec.structs.replace(record, result=msgspec.json.decode(msgspec.json.encode(record.result)))
+        return msgspec.structs.replace(record, result=msgspec.json.decode(live.result_json))
 
     async def _ended(self, job_id: str) -> None:
         """Returns once the job has ended: a job of this process by its event; one no process supervises (a farm

@@ -9,6 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from sqlalchemy import select
+
+from engineering_api.jobs import manager
+from engineering_api.lib.tables import jobs
 from tests.conftest import wait_job
 from tests.service.conftest import make_client
 from tools.bounds import HANG_GUARD_S
@@ -262,3 +266,80 @@ def test_an_unexpected_failure_does_not_leak_its_cause(client: TestClient, admin
     assert "/srv/secret" not in json.dumps(job)
     sync = client.post("/api/projects/actions/save-sync", headers=admin)
     assert sync.status_code == 500 and "/srv/secret" not in sync.text
+
+
+def _job_writes(client: TestClient) -> list[str]:
+    """The statements on the jobs table sent from now on (SQLite's trace), the list filled as they run."""
+    sent: list[str] = []
+    client.app.state.services.db.driver_connection.set_trace_callback(
+        lambda sql: sent.append(sql.split(" ", 1)[0]) if " jobs" in sql and not sql.startswith("SELECT") else None)
+    return sent
+
+
+def test_a_job_that_ends_before_its_progress_is_due_is_written_twice(
+    client: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Accepted and ended: a -sync job's start is not written on its own, its end holds it (startedAt, progress)."""
+    monkeypatch.setattr(manager, "PROGRESS_WRITE_DELAY_SECONDS", HANG_GUARD_S)  # the job surely ends before
+    writes = _job_writes(client)
+    try:
+        response = client.post("/api/projects/actions/create-sync", json={"name": "Twice"}, headers=admin)
+    finally:
+        client.app.state.services.db.driver_connection.set_trace_callback(None)
+    assert response.status_code == 200, response.text
+    assert writes == ["INSERT", "UPDATE"]
+    job = client.get(f"/api/jobs/{response.headers['x-job-id']}", headers=admin).json()["data"]
+    assert job["status"] == "Completed" and job["progress"] == 100 and job["message"] == "completed"
+    assert job["createdAt"] <= job["startedAt"] <= job["completedAt"]
+    assert job["result"] == response.json()["data"]
+
+
+def _running(client: TestClient, admin: dict[str, str]) -> tuple[str, threading.Event]:
+    """A save job held Running (as this process sees it) until the returned gate is set."""
+    _create_project(client, admin)
+    gate = _block(client, "save_project")
+    job_id = client.post("/api/projects/actions/save", headers=admin).json()["data"]["jobId"]
+    deadline = time.monotonic() + HANG_GUARD_S
+    while client.get(f"/api/jobs/{job_id}", headers=admin).json()["data"]["status"] != "Running":
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    return job_id, gate
+
+
+def _row_status(client: TestClient, job_id: str) -> str:
+    return str(client.app.state.services.db.one(select(jobs.c.status).where(jobs.c.job_id == job_id))["status"])
+
+
+def test_a_running_job_is_listed_by_its_live_status_before_its_progress_is_written(
+    client: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(manager, "PROGRESS_WRITE_DELAY_SECONDS", HANG_GUARD_S)  # not due while this test looks
+    job_id, gate = _running(client, admin)
+    assert _row_status(client, job_id) == "Pending"  # not written yet
+    running = client.get("/api/jobs?status=Running", headers=admin).json()["data"]
+    assert [j["jobId"] for j in running["jobs"]] == [job_id] and running["total"] == 1
+    pending = client.get("/api/jobs?status=Pending", headers=admin).json()["data"]
+    assert pending["jobs"] == [] and pending["total"] == 0
+    completed = client.get("/api/jobs?status=Completed", headers=admin).json()["data"]
+    assert [j["operation"] for j in completed["jobs"]] == ["projects.create"]  # rows of ended jobs as before
+    gate.set()
+    assert wait_job(client, job_id, admin)["status"] == "Completed"
+    assert _row_status(client, job_id) == "Completed"
+    assert client.get("/api/jobs?status=Running", headers=admin).json()["data"]["total"] == 0
+
+
+def test_a_running_job_has_its_progress_written_when_due(
+    client: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another node, or the next start, reads a job that runs on as Running, with its start time."""
+    monkeypatch.setattr(manager, "PROGRESS_WRITE_DELAY_SECONDS", 0.0)
+    job_id, gate = _running(client, admin)
+    deadline = time.monotonic() + HANG_GUARD_S
+    while _row_status(client, job_id) != "Running":
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    row = client.app.state.services.db.one(select(jobs.c.started_at, jobs.c.progress).where(jobs.c.job_id == job_id))
+    assert row["started_at"] == client.get(f"/api/jobs/{job_id}", headers=admin).json()["data"]["startedAt"]
+    gate.set()
+    assert wait_job(client, job_id, admin)["status"] == "Completed"
+    assert _row_status(client, job_id) == "Completed"
