@@ -146,7 +146,9 @@ class _Live:
     record: JobRecord
     context: OperationContext
     done: asyncio.Event = field(default_factory=asyncio.Event)
-    changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set at its next change (:meth:`JobManager._notify`, which puts a new one in its place for the change after):
+    no lock and no task per change, which a condition would take even with nobody watching."""
     handle: CallHandle[Any] | None = None
     task: asyncio.Task[None] | None = None
     accepted: float = field(default_factory=time.monotonic)
@@ -396,7 +398,7 @@ class JobManager:
         if live.unwritten is None:
             live.unwritten = asyncio.get_running_loop().call_later(
                 PROGRESS_WRITE_DELAY_SECONDS, self._write_progress, live)
-        asyncio.ensure_future(self._notify(live))
+        self._notify(live)
 
     def _write_progress(self, live: _Live) -> None:
         live.unwritten = None
@@ -422,7 +424,7 @@ class JobManager:
             live.unwritten = None
         live.result_json = self._persist(live.record)
         live.done.set()
-        await self._notify(live)
+        self._notify(live)
         self._live.pop(record.job_id, None)
         ended = time.monotonic()
         running_since = live.running_since or ended
@@ -432,9 +434,11 @@ class JobManager:
             except Exception:  # a metric must not fail the job it counts
                 logger.exception("job end listener failed for job %s", record.job_id)
 
-    async def _notify(self, live: _Live) -> None:
-        async with live.changed:
-            live.changed.notify_all()
+    @staticmethod
+    def _notify(live: _Live) -> None:
+        """Wake whoever follows the job's changes (:meth:`events`)."""
+        changed, live.changed = live.changed, asyncio.Event()
+        changed.set()
 
     def _persist(self, record: JobRecord) -> str | None:
         """Write ``record`` over its row; returns the result as the row holds it (JSON), None without one."""
@@ -540,8 +544,7 @@ class JobManager:
         live = self._live.get(job_id)
         last = (record.status, record.progress, record.message)
         while live is not None and not live.record.terminal:
-            async with live.changed:
-                await live.changed.wait()
+            await live.changed.wait()  # nothing runs between the check above and this wait: no change is missed
             now = live.record
             if (now.status, now.progress, now.message) != last:
                 last = (now.status, now.progress, now.message)
