@@ -355,6 +355,8 @@ class JobManager:
         job = current_job.set(live.record.job_id)
         request = current_request_id.set(live.record.request_id)  # the job's log records name its request
         try:
+            if not self.tracing.enabled:  # no span to open: not even the context manager's generator
+                return self._handle(operation, live.context, data)
             with self.tracing.span(f"job {operation.name}", {REQUEST_ID_ATTRIBUTE: live.record.request_id,
                                                              "engineering_api.job_id": live.record.job_id},
                                    live.trace_context):
