@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import functools
 import logging
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -156,8 +157,12 @@ class _Live:
     """When it left the queue (monotonic), for the metrics' queue wait and run time."""
     trace_context: Any = None
     """The trace context of the request that started it (tracing on): the job's span is its child."""
+    loop: asyncio.AbstractEventLoop | None = None
+    """The event loop that supervises it."""
     unwritten: asyncio.TimerHandle | None = None
-    """The pending write of its progress (:data:`PROGRESS_WRITE_DELAY_SECONDS`), None when its record is written."""
+    """The pending write of its progress (:data:`PROGRESS_WRITE_DELAY_SECONDS`), None when none is due."""
+    followers: int = 0
+    """How many :meth:`JobManager.events` follow it: only then does its start wake the event loop."""
     result_json: str | None = None
     """The result as its record stores it (JSON), once it completed."""
 
@@ -184,6 +189,8 @@ class JobManager:
         self.settings = settings
         self._paths = paths
         self._live: dict[str, _Live] = {}
+        self._record_lock = threading.Lock()
+        """Held to replace a live record from the worker thread (its start) or against it (a cancel request)."""
         self.state = KeyValueStore(db, prefix="state:")
         self.snapshots: SnapshotTaker | None = None
         """Set by the app when history is enabled; called before operations that declare targets."""
@@ -327,7 +334,9 @@ class JobManager:
             "message": record.message, "input": encoded_input, "created_at": record.created_at, "key_id": key_id,
             "idempotency_key": idempotency_key, "request_id": record.request_id})
         loop = asyncio.get_running_loop()
-        live = _Live(record=record, context=self._context(), trace_context=self.tracing.context())
+        live = _Live(record=record, context=self._context(), trace_context=self.tracing.context(), loop=loop)
+        # Its start is written when due, if it has not ended by then (the worker marks it Running, :meth:`_started`).
+        live.unwritten = loop.call_later(PROGRESS_WRITE_DELAY_SECONDS, self._write_progress, live)
 
         def progress(percent: int, message: str) -> None:
             loop.call_soon_threadsafe(self._on_progress, live, percent, message)
@@ -350,7 +359,7 @@ class JobManager:
 
     def _execute(self, live: _Live, operation: Operation[Any, Any], data: Any) -> Any:
         # On the worker thread: the job is Running from here on.
-        live.context.progress(0, "running")
+        self._started(live)
         live.context.check_canceled()
         job = current_job.set(live.record.job_id)
         request = current_request_id.set(live.record.request_id)  # the job's log records name its request
@@ -388,6 +397,31 @@ class JobManager:
         else:
             await self._finish(live, "Completed", message="completed", result=msgspec.to_builtins(result))
 
+    def _started(self, live: _Live) -> None:
+        """Mark the job Running, on the worker thread as it starts it. The event loop is woken only for who follows
+        the job or for a write of its start that is due (the job waited in the queue that long): a job that ends
+        quickly, unwatched, costs the loop no turn of its own before its end (each turn is a hop from this thread and
+        a wait for the interpreter lock while the job runs)."""
+        with self._record_lock:
+            record = live.record
+            if record.status != "Pending":
+                return
+            live.running_since = time.monotonic()
+            live.record = msgspec.structs.replace(record, status="Running", progress=0, message="running",
+                                                  started_at=utc_now())
+        # Read after the record was replaced: a follower or a timer that this misses reads the record after it.
+        if (live.followers or live.unwritten is None) and live.loop is not None:
+            live.loop.call_soon_threadsafe(self._changed, live)
+
+    def _changed(self, live: _Live) -> None:
+        """On the event loop: the record changed; wake its followers and have the change written when due."""
+        if live.record.terminal:
+            return
+        if live.unwritten is None:
+            live.unwritten = asyncio.get_running_loop().call_later(
+                PROGRESS_WRITE_DELAY_SECONDS, self._write_progress, live)
+        self._notify(live)
+
     def _on_progress(self, live: _Live, percent: int, message: str) -> None:
         record = live.record
         if record.terminal:
@@ -397,15 +431,13 @@ class JobManager:
             changes.update(status="Running", started_at=utc_now())
             live.running_since = time.monotonic()
         live.record = msgspec.structs.replace(record, **changes)
-        if live.unwritten is None:
-            live.unwritten = asyncio.get_running_loop().call_later(
-                PROGRESS_WRITE_DELAY_SECONDS, self._write_progress, live)
-        self._notify(live)
+        self._changed(live)
 
     def _write_progress(self, live: _Live) -> None:
-        live.unwritten = None
-        if not live.record.terminal:
-            self._persist(live.record)
+        live.unwritten = None  # first: a start the worker marks after this line is sent to _changed by _started
+        record = live.record
+        if not record.terminal and record.status != "Pending":  # still queued: its row says so already
+            self._persist(record)
 
     async def _finish(
         self, live: _Live, status: JobStatus, *, message: str, result: Any = None, error: JobError | None = None
@@ -545,12 +577,18 @@ class JobManager:
         yield record
         live = self._live.get(job_id)
         last = (record.status, record.progress, record.message)
-        while live is not None and not live.record.terminal:
-            await live.changed.wait()  # nothing runs between the check above and this wait: no change is missed
-            now = live.record
-            if (now.status, now.progress, now.message) != last:
-                last = (now.status, now.progress, now.message)
-                yield now
+        if live is not None:
+            live.followers += 1  # from here on its start wakes the loop (_started)
+            try:
+                while not (now := live.record).terminal:
+                    if (now.status, now.progress, now.message) != last:  # a start marked before it was followed
+                        last = (now.status, now.progress, now.message)
+                        yield now
+                        continue
+                    # nothing runs between the check above and this wait: no change is missed
+                    await live.changed.wait()
+            finally:
+                live.followers -= 1
         final = self.get(job_id)
         if (final.status, final.progress, final.message) != last:
             yield final
@@ -570,7 +608,8 @@ class JobManager:
         live.context.request_cancel()
         if live.handle is not None and live.handle.cancel():
             return live.record
-        live.record = msgspec.structs.replace(live.record, message="cancel requested")
+        with self._record_lock:  # the worker may be marking its start
+            live.record = msgspec.structs.replace(live.record, message="cancel requested")
         self._persist(live.record)
         return live.record
 

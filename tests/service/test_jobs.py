@@ -343,3 +343,44 @@ def test_a_running_job_has_its_progress_written_when_due(
     gate.set()
     assert wait_job(client, job_id, admin)["status"] == "Completed"
     assert _row_status(client, job_id) == "Completed"
+
+
+def test_a_job_that_ends_unwatched_takes_no_turn_of_the_event_loop_at_its_start(
+    client: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The worker marks it Running itself; the loop hears of the job at its end only (one hop, not two)."""
+    _create_project(client, admin)
+    monkeypatch.setattr(manager, "PROGRESS_WRITE_DELAY_SECONDS", HANG_GUARD_S)  # its start is not due for a write
+    jobs_ = client.app.state.services.jobs
+    woken: list[str] = []
+    changed = jobs_._changed
+    monkeypatch.setattr(jobs_, "_changed", lambda live: (woken.append(live.record.status), changed(live)))
+    response = client.post("/api/projects/actions/save-sync", headers=admin)  # a job that reports no progress
+    assert response.status_code == 200, response.text
+    assert woken == []
+    job = client.get(f"/api/jobs/{response.headers['x-job-id']}", headers=admin).json()["data"]
+    assert job["status"] == "Completed" and job["createdAt"] <= job["startedAt"] <= job["completedAt"]
+
+
+def test_a_follower_sees_the_start_of_a_job_that_was_queued_when_it_began_to_follow(
+    client: TestClient, admin: dict[str, str],
+) -> None:
+    _create_project(client, admin)
+    saving, closing = _block(client, "save_project"), _block(client, "close_project")
+    running = client.post("/api/projects/actions/save", headers=admin).json()["data"]["jobId"]
+    queued = client.post("/api/projects/actions/close", headers=admin).json()["data"]["jobId"]
+    jobs_ = client.app.state.services.jobs
+    seen: list[str] = []
+
+    async def follow() -> None:  # on the app's event loop, as the events route follows a job
+        async for record in jobs_.events(queued):
+            seen.append(record.status)
+            if seen == ["Pending"]:
+                saving.set()  # the queued job starts now, and waits in close_project
+            elif seen == ["Pending", "Running"]:
+                closing.set()
+
+    client.blocking_portal.call(follow)
+    assert seen == ["Pending", "Running", "Completed"]
+    assert wait_job(client, running, admin)["status"] == "Completed"
+    assert jobs_.get(queued).status == "Completed"
