@@ -207,6 +207,30 @@ def test_restart_fails_jobs_that_were_running(tmp_path: Path) -> None:
     gate.set()
 
 
+def test_a_job_whose_start_was_not_written_yet_is_failed_by_the_next_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A process that dies within a job's first 0.25 s leaves its row Pending: the next start fails it as it fails a
+    Running one, never reading it as completed."""
+    monkeypatch.setattr(manager, "PROGRESS_WRITE_DELAY_SECONDS", HANG_GUARD_S)
+    data_dir = tmp_path / "var"
+    with make_client(data_dir) as first:
+        admin = {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
+        _create_project(first, admin, "Early")
+        gate = _block(first, "save_project")
+        job_id = first.post("/api/projects/actions/save", headers=admin).json()["data"]["jobId"]
+        deadline = time.monotonic() + HANG_GUARD_S
+        while first.get(f"/api/jobs/{job_id}", headers=admin).json()["data"]["status"] != "Running":
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        assert _row_status(first, job_id) == "Pending"
+    with make_client(data_dir) as second:
+        job = second.get(f"/api/jobs/{job_id}", headers=admin).json()["data"]
+        assert job["status"] == "Failed" and job["errorCode"] == "INTERRUPTED"
+        assert job["message"] == "interrupted by restart" and job["completedAt"]
+    gate.set()
+
+
 def test_a_call_past_its_timeout_answers_504_and_the_worker_recovers(tmp_path: Path) -> None:
     with make_client(tmp_path / "var", call_timeout_seconds=0.3) as client:
         admin = {"X-API-Key": (tmp_path / "var" / "api.secret").read_text().strip()}
