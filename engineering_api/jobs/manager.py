@@ -335,13 +335,9 @@ class JobManager:
             "idempotency_key": idempotency_key, "request_id": record.request_id})
         loop = asyncio.get_running_loop()
         live = _Live(record=record, context=self._context(), trace_context=self.tracing.context(), loop=loop)
-        # Its start is written when due, if it has not ended by then (the worker marks it Running, :meth:`_started`).
+        # Its start is written when due, if it has not ended by then (the worker marks it Running, :meth:`_progressed`).
         live.unwritten = loop.call_later(PROGRESS_WRITE_DELAY_SECONDS, self._write_progress, live)
-
-        def progress(percent: int, message: str) -> None:
-            loop.call_soon_threadsafe(self._on_progress, live, percent, message)
-
-        live.context.on_progress = progress
+        live.context.on_progress = functools.partial(self._progressed, live)
         live.context.principal, live.context.job_id = principal, record.job_id
         live.context.run_nested = self._run_nested
         self._live[record.job_id] = live
@@ -359,7 +355,7 @@ class JobManager:
 
     def _execute(self, live: _Live, operation: Operation[Any, Any], data: Any) -> Any:
         # On the worker thread: the job is Running from here on.
-        self._started(live)
+        live.context.progress(0, "running")
         live.context.check_canceled()
         job = current_job.set(live.record.job_id)
         request = current_request_id.set(live.record.request_id)  # the job's log records name its request
@@ -397,18 +393,21 @@ class JobManager:
         else:
             await self._finish(live, "Completed", message="completed", result=msgspec.to_builtins(result))
 
-    def _started(self, live: _Live) -> None:
-        """Mark the job Running, on the worker thread as it starts it. The event loop is woken only for who follows
-        the job or for a write of its start that is due (the job waited in the queue that long): a job that ends
-        quickly, unwatched, costs the loop no turn of its own before its end (each turn is a hop from this thread and
-        a wait for the interpreter lock while the job runs)."""
+    def _progressed(self, live: _Live, percent: int, message: str) -> None:
+        """The job's progress, on the thread that runs it (the worker), its start included (``progress(0,
+        "running")``): the live record is replaced here, and the event loop is woken only for who follows the job or
+        for a write of its progress that is due. A job that ends quickly, unwatched, costs the loop no turn of its own
+        before its end (each turn is a hop from this thread and a wait for the interpreter lock while the job runs),
+        and a long one no turn per report."""
         with self._record_lock:
             record = live.record
-            if record.status != "Pending":
+            if record.terminal:
                 return
-            live.running_since = time.monotonic()
-            live.record = msgspec.structs.replace(record, status="Running", progress=0, message="running",
-                                                  started_at=utc_now())
+            changes: dict[str, Any] = {"progress": percent, "message": message or record.message}
+            if record.status == "Pending":
+                changes.update(status="Running", started_at=utc_now())
+                live.running_since = time.monotonic()
+            live.record = msgspec.structs.replace(record, **changes)
         # Read after the record was replaced: a follower or a timer that this misses reads the record after it.
         if (live.followers or live.unwritten is None) and live.loop is not None:
             live.loop.call_soon_threadsafe(self._changed, live)
@@ -422,19 +421,8 @@ class JobManager:
                 PROGRESS_WRITE_DELAY_SECONDS, self._write_progress, live)
         self._notify(live)
 
-    def _on_progress(self, live: _Live, percent: int, message: str) -> None:
-        record = live.record
-        if record.terminal:
-            return
-        changes: dict[str, Any] = {"progress": percent, "message": message or record.message}
-        if record.status == "Pending":
-            changes.update(status="Running", started_at=utc_now())
-            live.running_since = time.monotonic()
-        live.record = msgspec.structs.replace(record, **changes)
-        self._changed(live)
-
     def _write_progress(self, live: _Live) -> None:
-        live.unwritten = None  # first: a start the worker marks after this line is sent to _changed by _started
+        live.unwritten = None  # first: progress the worker reports after this line is sent to _changed by _progressed
         record = live.record
         if not record.terminal and record.status != "Pending":  # still queued: its row says so already
             self._persist(record)
@@ -442,17 +430,18 @@ class JobManager:
     async def _finish(
         self, live: _Live, status: JobStatus, *, message: str, result: Any = None, error: JobError | None = None
     ) -> None:
-        record = live.record
-        live.record = msgspec.structs.replace(
-            record,
-            status=status,
-            progress=100 if status == "Completed" else record.progress,
-            message=message,
-            result=result,
-            **_error_fields(error),
-            started_at=record.started_at or (utc_now() if status != "Canceled" else None),
-            completed_at=utc_now(),
-        )
+        with self._record_lock:  # a thread the handler started may still report progress
+            record = live.record
+            live.record = msgspec.structs.replace(
+                record,
+                status=status,
+                progress=100 if status == "Completed" else record.progress,
+                message=message,
+                result=result,
+                **_error_fields(error),
+                started_at=record.started_at or (utc_now() if status != "Canceled" else None),
+                completed_at=utc_now(),
+            )
         if live.unwritten is not None:  # the end is written instead, with the progress it holds
             live.unwritten.cancel()
             live.unwritten = None
@@ -578,7 +567,7 @@ class JobManager:
         live = self._live.get(job_id)
         last = (record.status, record.progress, record.message)
         if live is not None:
-            live.followers += 1  # from here on its start wakes the loop (_started)
+            live.followers += 1  # from here on its progress wakes the loop (_progressed)
             try:
                 while not (now := live.record).terminal:
                     if (now.status, now.progress, now.message) != last:  # a start marked before it was followed

@@ -372,7 +372,8 @@ def test_a_running_job_has_its_progress_written_when_due(
 def test_a_job_that_ends_unwatched_takes_no_turn_of_the_event_loop_at_its_start(
     client: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The worker marks it Running itself; the loop hears of the job at its end only (one hop, not two)."""
+    """The worker marks it Running and records its progress itself; the loop hears of the job at its end only (one
+    hop, not one more for its start and one per report)."""
     _create_project(client, admin)
     monkeypatch.setattr(manager, "PROGRESS_WRITE_DELAY_SECONDS", HANG_GUARD_S)  # its start is not due for a write
     jobs_ = client.app.state.services.jobs
@@ -381,6 +382,8 @@ def test_a_job_that_ends_unwatched_takes_no_turn_of_the_event_loop_at_its_start(
     monkeypatch.setattr(jobs_, "_changed", lambda live: (woken.append(live.record.status), changed(live)))
     response = client.post("/api/projects/actions/save-sync", headers=admin)  # a job that reports no progress
     assert response.status_code == 200, response.text
+    archived = client.post("/api/projects/actions/archive-sync", json={"archivePath": "quiet.zap19"}, headers=admin)
+    assert archived.status_code == 200, archived.text  # a job that reports its progress (10%, "archiving project")
     assert woken == []
     job = client.get(f"/api/jobs/{response.headers['x-job-id']}", headers=admin).json()["data"]
     assert job["status"] == "Completed" and job["createdAt"] <= job["startedAt"] <= job["completedAt"]
