@@ -379,7 +379,12 @@ def test_a_job_that_ends_unwatched_takes_no_turn_of_the_event_loop_at_its_start(
     jobs_ = client.app.state.services.jobs
     woken: list[str] = []
     changed = jobs_._changed
-    monkeypatch.setattr(jobs_, "_changed", lambda live: (woken.append(live.record.status), changed(live)))
+
+    def counted(live: Any) -> None:
+        woken.append(live.record.status)
+        changed(live)
+
+    monkeypatch.setattr(jobs_, "_changed", counted)
     response = client.post("/api/projects/actions/save-sync", headers=admin)  # a job that reports no progress
     assert response.status_code == 200, response.text
     archived = client.post("/api/projects/actions/archive-sync", json={"archivePath": "quiet.zap19"}, headers=admin)
