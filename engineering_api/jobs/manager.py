@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import functools
 import logging
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -42,6 +43,8 @@ from engineering_api.lib.tables import ROWID, jobs
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
 
+    from sqlalchemy import ColumnElement
+
     from engineering_api.backend.port import EngineeringBackend
     from engineering_api.backend.worker import CallHandle, TiaWorker
     from engineering_api.config import Settings
@@ -71,6 +74,12 @@ _PERSIST = Prepared(jobs.update().where(jobs.c.job_id == bindparam("id")).values
 _BY_ID = Prepared(select(jobs).where(jobs.c.job_id == bindparam("id")))
 DETACHED_POLL_SECONDS = 0.25
 """How often a wait on a job no process supervises (re-attached by a farm) looks at its record."""
+PROGRESS_WRITE_DELAY_SECONDS = DETACHED_POLL_SECONDS
+"""How long a job's progress (its start included) may wait before its record is written: the progress of that time
+is written once, as it then stands, and a job that ends before is written once, as it ended. This process answers
+from the job's live record, so the delay shows only to another node reading the database, which looks this often
+(:data:`DETACHED_POLL_SECONDS`), and to a restart, which fails a Pending job as it fails a Running one. Most jobs
+(a ``-sync`` export) end sooner, so their record is written twice (accepted, ended), not three times."""
 INLINE_READ_STRIKES = 3
 """Slow runs in a row before a read stops running inline (a first run may be slow for once: caches fill)."""
 
@@ -138,7 +147,9 @@ class _Live:
     record: JobRecord
     context: OperationContext
     done: asyncio.Event = field(default_factory=asyncio.Event)
-    changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set at its next change (:meth:`JobManager._notify`, which puts a new one in its place for the change after):
+    no lock and no task per change, which a condition would take even with nobody watching."""
     handle: CallHandle[Any] | None = None
     task: asyncio.Task[None] | None = None
     accepted: float = field(default_factory=time.monotonic)
@@ -146,6 +157,14 @@ class _Live:
     """When it left the queue (monotonic), for the metrics' queue wait and run time."""
     trace_context: Any = None
     """The trace context of the request that started it (tracing on): the job's span is its child."""
+    loop: asyncio.AbstractEventLoop | None = None
+    """The event loop that supervises it."""
+    unwritten: asyncio.TimerHandle | None = None
+    """The pending write of its progress (:data:`PROGRESS_WRITE_DELAY_SECONDS`), None when none is due."""
+    followers: int = 0
+    """How many :meth:`JobManager.events` follow it: only then does its start wake the event loop."""
+    result_json: str | None = None
+    """The result as its record stores it (JSON), once it completed."""
 
 
 def _error_of(exc: BaseException, job_id: str) -> JobError:
@@ -170,6 +189,8 @@ class JobManager:
         self.settings = settings
         self._paths = paths
         self._live: dict[str, _Live] = {}
+        self._record_lock = threading.Lock()
+        """Held to replace a live record from the worker thread (its start) or against it (a cancel request)."""
         self.state = KeyValueStore(db, prefix="state:")
         self.snapshots: SnapshotTaker | None = None
         """Set by the app when history is enabled; called before operations that declare targets."""
@@ -313,12 +334,10 @@ class JobManager:
             "message": record.message, "input": encoded_input, "created_at": record.created_at, "key_id": key_id,
             "idempotency_key": idempotency_key, "request_id": record.request_id})
         loop = asyncio.get_running_loop()
-        live = _Live(record=record, context=self._context(), trace_context=self.tracing.context())
-
-        def progress(percent: int, message: str) -> None:
-            loop.call_soon_threadsafe(self._on_progress, live, percent, message)
-
-        live.context.on_progress = progress
+        live = _Live(record=record, context=self._context(), trace_context=self.tracing.context(), loop=loop)
+        # Its start is written when due, if it has not ended by then (the worker marks it Running, :meth:`_progressed`).
+        live.unwritten = loop.call_later(PROGRESS_WRITE_DELAY_SECONDS, self._write_progress, live)
+        live.context.on_progress = functools.partial(self._progressed, live)
         live.context.principal, live.context.job_id = principal, record.job_id
         live.context.run_nested = self._run_nested
         self._live[record.job_id] = live
@@ -341,6 +360,8 @@ class JobManager:
         job = current_job.set(live.record.job_id)
         request = current_request_id.set(live.record.request_id)  # the job's log records name its request
         try:
+            if not self.tracing.enabled:  # no span to open: not even the context manager's generator
+                return self._handle(operation, live.context, data)
             with self.tracing.span(f"job {operation.name}", {REQUEST_ID_ATTRIBUTE: live.record.request_id,
                                                              "engineering_api.job_id": live.record.job_id},
                                    live.trace_context):
@@ -372,35 +393,61 @@ class JobManager:
         else:
             await self._finish(live, "Completed", message="completed", result=msgspec.to_builtins(result))
 
-    def _on_progress(self, live: _Live, percent: int, message: str) -> None:
-        record = live.record
-        if record.terminal:
+    def _progressed(self, live: _Live, percent: int, message: str) -> None:
+        """The job's progress, on the thread that runs it (the worker), its start included (``progress(0,
+        "running")``): the live record is replaced here, and the event loop is woken only for who follows the job or
+        for a write of its progress that is due. A job that ends quickly, unwatched, costs the loop no turn of its own
+        before its end (each turn is a hop from this thread and a wait for the interpreter lock while the job runs),
+        and a long one no turn per report."""
+        with self._record_lock:
+            record = live.record
+            if record.terminal:
+                return
+            changes: dict[str, Any] = {"progress": percent, "message": message or record.message}
+            if record.status == "Pending":
+                changes.update(status="Running", started_at=utc_now())
+                live.running_since = time.monotonic()
+            live.record = msgspec.structs.replace(record, **changes)
+        # Read after the record was replaced: a follower or a timer that this misses reads the record after it.
+        if (live.followers or live.unwritten is None) and live.loop is not None:
+            live.loop.call_soon_threadsafe(self._changed, live)
+
+    def _changed(self, live: _Live) -> None:
+        """On the event loop: the record changed; wake its followers and have the change written when due."""
+        if live.record.terminal:
             return
-        changes: dict[str, Any] = {"progress": percent, "message": message or record.message}
-        if record.status == "Pending":
-            changes.update(status="Running", started_at=utc_now())
-            live.running_since = time.monotonic()
-        live.record = msgspec.structs.replace(record, **changes)
-        self._persist(live.record)
-        asyncio.ensure_future(self._notify(live))
+        if live.unwritten is None:
+            live.unwritten = asyncio.get_running_loop().call_later(
+                PROGRESS_WRITE_DELAY_SECONDS, self._write_progress, live)
+        self._notify(live)
+
+    def _write_progress(self, live: _Live) -> None:
+        live.unwritten = None  # first: progress the worker reports after this line is sent to _changed by _progressed
+        record = live.record
+        if not record.terminal and record.status != "Pending":  # still queued: its row says so already
+            self._persist(record)
 
     async def _finish(
         self, live: _Live, status: JobStatus, *, message: str, result: Any = None, error: JobError | None = None
     ) -> None:
-        record = live.record
-        live.record = msgspec.structs.replace(
-            record,
-            status=status,
-            progress=100 if status == "Completed" else record.progress,
-            message=message,
-            result=result,
-            **_error_fields(error),
-            started_at=record.started_at or (utc_now() if status != "Canceled" else None),
-            completed_at=utc_now(),
-        )
-        self._persist(live.record)
+        with self._record_lock:  # a thread the handler started may still report progress
+            record = live.record
+            live.record = msgspec.structs.replace(
+                record,
+                status=status,
+                progress=100 if status == "Completed" else record.progress,
+                message=message,
+                result=result,
+                **_error_fields(error),
+                started_at=record.started_at or (utc_now() if status != "Canceled" else None),
+                completed_at=utc_now(),
+            )
+        if live.unwritten is not None:  # the end is written instead, with the progress it holds
+            live.unwritten.cancel()
+            live.unwritten = None
+        live.result_json = self._persist(live.record)
         live.done.set()
-        await self._notify(live)
+        self._notify(live)
         self._live.pop(record.job_id, None)
         ended = time.monotonic()
         running_since = live.running_since or ended
@@ -410,16 +457,21 @@ class JobManager:
             except Exception:  # a metric must not fail the job it counts
                 logger.exception("job end listener failed for job %s", record.job_id)
 
-    async def _notify(self, live: _Live) -> None:
-        async with live.changed:
-            live.changed.notify_all()
+    @staticmethod
+    def _notify(live: _Live) -> None:
+        """Wake whoever follows the job's changes (:meth:`events`)."""
+        changed, live.changed = live.changed, asyncio.Event()
+        changed.set()
 
-    def _persist(self, record: JobRecord) -> None:
+    def _persist(self, record: JobRecord) -> str | None:
+        """Write ``record`` over its row; returns the result as the row holds it (JSON), None without one."""
+        result = msgspec.json.encode(record.result).decode() if record.result is not None else None
         self._db.execute(_PERSIST, {
             "id": record.job_id, "status": record.status, "progress": record.progress, "message": record.message,
-            "result": msgspec.json.encode(record.result).decode() if record.result is not None else None,
+            "result": result,
             "error": msgspec.json.encode(record.failure).decode() if record.failure is not None else None,
             "started_at": record.started_at, "completed_at": record.completed_at})
+        return result
 
     # ----- reading ---------------------------------------------------------------------------
     def get(self, job_id: str) -> JobRecord:
@@ -442,7 +494,7 @@ class JobManager:
         """Jobs newest first, filtered, with the total count."""
         where = []
         if status:
-            where.append(jobs.c.status == status)
+            where.append(self._status_is(status))
         if operation:
             where.append(jobs.c.operation == operation)
         total = self._db.one(select(func.count().label("n")).select_from(jobs).where(*where))
@@ -450,6 +502,20 @@ class JobManager:
                             .limit(limit).offset(offset))
         records = [self._live[r["job_id"]].record if r["job_id"] in self._live else _record_of(r) for r in rows]
         return records, int(total["n"]) if total else 0
+
+    def _status_is(self, status: str) -> ColumnElement[bool]:
+        """The jobs whose status is ``status``: a job of this process by its live record, whose progress may not be
+        written yet (:data:`PROGRESS_WRITE_DELAY_SECONDS`), the others by their rows."""
+        condition: ColumnElement[bool] = jobs.c.status == status
+        if not self._live:
+            return condition
+        others = [job_id for job_id, live in self._live.items() if live.record.status != status]
+        matching = [job_id for job_id, live in self._live.items() if live.record.status == status]
+        if others:
+            condition = condition & jobs.c.job_id.not_in(others)
+        if matching:
+            condition = condition | jobs.c.job_id.in_(matching)
+        return condition
 
     async def wait(self, job_id: str, timeout: float | None = None) -> JobRecord:
         """Wait until the job ends (or ``timeout`` passes) and return it as its record holds it (a result in its
@@ -464,9 +530,9 @@ class JobManager:
             return self.get(job_id)
         # A job of this process completed and its row was written from live.record: it is not read back (a -sync
         # call waits here for every job it runs); the result takes the JSON form the row holds.
-        if record.result is None:
+        if live is None or live.result_json is None:
             return record
-        return msgspec.structs.replace(record, result=msgspec.json.decode(msgspec.json.encode(record.result)))
+        return msgspec.structs.replace(record, result=msgspec.json.decode(live.result_json))
 
     async def _ended(self, job_id: str) -> None:
         """Returns once the job has ended: a job of this process by its event; one no process supervises (a farm
@@ -500,13 +566,18 @@ class JobManager:
         yield record
         live = self._live.get(job_id)
         last = (record.status, record.progress, record.message)
-        while live is not None and not live.record.terminal:
-            async with live.changed:
-                await live.changed.wait()
-            now = live.record
-            if (now.status, now.progress, now.message) != last:
-                last = (now.status, now.progress, now.message)
-                yield now
+        if live is not None:
+            live.followers += 1  # from here on its progress wakes the loop (_progressed)
+            try:
+                while not (now := live.record).terminal:
+                    if (now.status, now.progress, now.message) != last:  # a start marked before it was followed
+                        last = (now.status, now.progress, now.message)
+                        yield now
+                        continue
+                    # nothing runs between the check above and this wait: no change is missed
+                    await live.changed.wait()
+            finally:
+                live.followers -= 1
         final = self.get(job_id)
         if (final.status, final.progress, final.message) != last:
             yield final
@@ -526,7 +597,8 @@ class JobManager:
         live.context.request_cancel()
         if live.handle is not None and live.handle.cancel():
             return live.record
-        live.record = msgspec.structs.replace(live.record, message="cancel requested")
+        with self._record_lock:  # the worker may be marking its start
+            live.record = msgspec.structs.replace(live.record, message="cancel requested")
         self._persist(live.record)
         return live.record
 

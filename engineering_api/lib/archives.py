@@ -150,7 +150,8 @@ def create_zip(source_dir: Path, target_file: Path, *, top: str | None = None,
         raise ValueError("the archive must not be written inside the directory being archived")
 
     prefix = f"{top}/" if top else ""
-    entries: list[tuple[str, Path | None]] = [(prefix, None)] if top else []
+    # (member, file or None for a folder, its size)
+    entries: list[tuple[str, str | None, int]] = [(prefix, None, 0)] if top else []
     if top:
         _member_path(top)
     for dirpath, dirnames, filenames in os.walk(source, followlinks=False):
@@ -161,18 +162,19 @@ def create_zip(source_dir: Path, target_file: Path, *, top: str | None = None,
         inside = here.relative_to(source).as_posix()
         folder = prefix if inside == "." else f"{prefix}{inside}/"
         for name in dirnames + filenames:
-            path = here / name
+            path = os.path.join(dirpath, name)
             member = folder + name
             # The folders above were judged as they were walked (and ``top`` before): only the new name is, and
             # a name refused is refused as extract_zip would refuse the whole member name.
             problem = component_problem(name)
             if problem is not None:
                 raise ArchiveRejectedError(f"member {member!r}: {problem}")
-            mode = os.lstat(path).st_mode
+            found = os.lstat(path)
+            mode = found.st_mode
             if stat.S_ISDIR(mode):
-                entries.append((member + "/", None))
+                entries.append((member + "/", None, 0))
             elif stat.S_ISREG(mode):
-                entries.append((member, path))
+                entries.append((member, path, found.st_size))
             else:
                 kind = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
                 raise ArchiveRejectedError(f"{member!r} in the source is {kind}")
@@ -182,7 +184,7 @@ def create_zip(source_dir: Path, target_file: Path, *, top: str | None = None,
     try:
         with os.fdopen(fd, "wb") as raw:
             with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
-                for member, file_path in entries:
+                for member, file_path, size in entries:
                     info = zipfile.ZipInfo(member, date_time=_FIXED_DATE)
                     info.create_system = 3  # Unix, so external_attr means the same on every host
                     if file_path is None:
@@ -191,8 +193,12 @@ def create_zip(source_dir: Path, target_file: Path, *, top: str | None = None,
                         continue
                     info.external_attr = (stat.S_IFREG | 0o644) << 16
                     info.compress_type = zipfile.ZIP_DEFLATED  # at zlib's default level
-                    info.file_size = file_path.stat().st_size  # lets zipfile pick ZIP64 when needed
-                    with file_path.open("rb") as src, zf.open(info, "w") as dst:
+                    if size <= _CHUNK:  # most project files: read whole and written in one go (the same bytes)
+                        with open(file_path, "rb") as src:
+                            zf.writestr(info, src.read())
+                        continue
+                    info.file_size = size  # lets zipfile pick ZIP64 when needed
+                    with open(file_path, "rb") as src, zf.open(info, "w") as dst:
                         shutil.copyfileobj(src, dst, _CHUNK)
             raw.flush()
             os.fsync(raw.fileno())

@@ -63,3 +63,23 @@ def test_a_failed_sync_commits_nothing(tmp_path: Path, monkeypatch: pytest.Monke
         commit.commit()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.xml"]
     assert (tmp_path / "kept.xml").read_text() == "old"
+
+
+def test_staged_files_are_made_as_mkstemp_makes_them_and_a_commit_leaves_no_journal(tmp_path: Path) -> None:
+    """Private (0600) and exclusive, as ``tempfile.mkstemp`` made them before: the saved files keep that mode."""
+    import tempfile
+
+    fd, reference = tempfile.mkstemp(dir=tmp_path)
+    os.close(fd)
+    with FolderCommit(tmp_path / "project") as commit:
+        for index in range(5):
+            commit.write(tmp_path / "project" / "a" / "b" / f"file{index}.xml", f"content {index}")
+        commit.commit()
+    saved = sorted((tmp_path / "project").rglob("*.xml"))
+    assert [p.read_text() for p in saved] == [f"content {i}" for i in range(5)]
+    assert {p.stat().st_mode & 0o777 for p in saved} == {Path(reference).stat().st_mode & 0o777}
+    assert sorted(p.name for p in (tmp_path / "project").iterdir()) == ["a"]  # no journal, no staged file
+    with FolderCommit(tmp_path / "project") as commit:  # deletions only
+        commit.delete(saved[0])
+        commit.commit()
+    assert sorted(p.name for p in (tmp_path / "project" / "a" / "b").iterdir()) == [p.name for p in saved[1:]]

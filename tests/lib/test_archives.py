@@ -226,3 +226,38 @@ def test_a_name_extract_zip_would_refuse_is_refused_with_its_whole_member_name(t
         create_zip(project, tmp_path / "p.zap19", top="Top")
     assert str(refused.value).startswith(f"member {member!r}: "), refused.value
     assert_nothing_left(tmp_path / "p.zap19")
+
+
+def _streamed_zip(source: Path, target: Path, top: str) -> None:
+    """The archive create_zip documents, written the plain way: every file streamed through ``ZipFile.open``."""
+    members = sorted([(f"{top}/", None)] + [
+        (f"{top}/{p.relative_to(source).as_posix()}" + ("/" if p.is_dir() else ""), p if p.is_file() else None)
+        for p in source.rglob("*")])
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+        for member, path in members:
+            info = zipfile.ZipInfo(member, date_time=(1980, 1, 1, 0, 0, 0))
+            info.create_system = 3
+            if path is None:
+                info.external_attr = (stat.S_IFDIR | 0o755) << 16 | 0x10
+                zf.writestr(info, b"")
+                continue
+            info.external_attr = (stat.S_IFREG | 0o644) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.file_size = path.stat().st_size
+            with path.open("rb") as src, zf.open(info, "w") as dst:
+                dst.write(src.read())
+
+
+@pytest.mark.parametrize("chunk", [1024, 1024 * 1024])
+def test_a_file_read_whole_or_streamed_gives_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int,
+) -> None:
+    """Files up to a chunk are read whole and written in one go, larger ones streamed: the archive is the same."""
+    monkeypatch.setattr("engineering_api.lib.archives._CHUNK", chunk)
+    project = make_project(tmp_path / "src")  # 200 kB of noise: streamed at the smaller chunk, whole at the larger
+    (project / "empty.txt").write_bytes(b"")
+    (project / "exact").write_bytes(b"x" * chunk)
+    ours, plain = tmp_path / "ours.zap19", tmp_path / "plain.zap19"
+    create_zip(project, ours, top="Project1")
+    _streamed_zip(project, plain, "Project1")
+    assert ours.read_bytes() == plain.read_bytes()

@@ -9,6 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from sqlalchemy import select
+
+from engineering_api.jobs import manager
+from engineering_api.lib.tables import jobs
 from tests.conftest import wait_job
 from tests.service.conftest import make_client
 from tools.bounds import HANG_GUARD_S
@@ -203,6 +207,30 @@ def test_restart_fails_jobs_that_were_running(tmp_path: Path) -> None:
     gate.set()
 
 
+def test_a_job_whose_start_was_not_written_yet_is_failed_by_the_next_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A process that dies within a job's first 0.25 s leaves its row Pending: the next start fails it as it fails a
+    Running one, never reading it as completed."""
+    monkeypatch.setattr(manager, "PROGRESS_WRITE_DELAY_SECONDS", HANG_GUARD_S)
+    data_dir = tmp_path / "var"
+    with make_client(data_dir) as first:
+        admin = {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
+        _create_project(first, admin, "Early")
+        gate = _block(first, "save_project")
+        job_id = first.post("/api/projects/actions/save", headers=admin).json()["data"]["jobId"]
+        deadline = time.monotonic() + HANG_GUARD_S
+        while first.get(f"/api/jobs/{job_id}", headers=admin).json()["data"]["status"] != "Running":
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        assert _row_status(first, job_id) == "Pending"
+    with make_client(data_dir) as second:
+        job = second.get(f"/api/jobs/{job_id}", headers=admin).json()["data"]
+        assert job["status"] == "Failed" and job["errorCode"] == "INTERRUPTED"
+        assert job["message"] == "interrupted by restart" and job["completedAt"]
+    gate.set()
+
+
 def test_a_call_past_its_timeout_answers_504_and_the_worker_recovers(tmp_path: Path) -> None:
     with make_client(tmp_path / "var", call_timeout_seconds=0.3) as client:
         admin = {"X-API-Key": (tmp_path / "var" / "api.secret").read_text().strip()}
@@ -262,3 +290,129 @@ def test_an_unexpected_failure_does_not_leak_its_cause(client: TestClient, admin
     assert "/srv/secret" not in json.dumps(job)
     sync = client.post("/api/projects/actions/save-sync", headers=admin)
     assert sync.status_code == 500 and "/srv/secret" not in sync.text
+
+
+def _job_writes(client: TestClient) -> list[str]:
+    """The statements on the jobs table sent from now on (SQLite's trace), the list filled as they run."""
+    sent: list[str] = []
+    client.app.state.services.db.driver_connection.set_trace_callback(
+        lambda sql: sent.append(sql.split(" ", 1)[0]) if " jobs" in sql and not sql.startswith("SELECT") else None)
+    return sent
+
+
+def test_a_job_that_ends_before_its_progress_is_due_is_written_twice(
+    client: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Accepted and ended: a -sync job's start is not written on its own, its end holds it (startedAt, progress)."""
+    monkeypatch.setattr(manager, "PROGRESS_WRITE_DELAY_SECONDS", HANG_GUARD_S)  # the job surely ends before
+    writes = _job_writes(client)
+    try:
+        response = client.post("/api/projects/actions/create-sync", json={"name": "Twice"}, headers=admin)
+    finally:
+        client.app.state.services.db.driver_connection.set_trace_callback(None)
+    assert response.status_code == 200, response.text
+    assert writes == ["INSERT", "UPDATE"]
+    job = client.get(f"/api/jobs/{response.headers['x-job-id']}", headers=admin).json()["data"]
+    assert job["status"] == "Completed" and job["progress"] == 100 and job["message"] == "completed"
+    assert job["createdAt"] <= job["startedAt"] <= job["completedAt"]
+    assert job["result"] == response.json()["data"]
+
+
+def _running(client: TestClient, admin: dict[str, str]) -> tuple[str, threading.Event]:
+    """A save job held Running (as this process sees it) until the returned gate is set."""
+    _create_project(client, admin)
+    gate = _block(client, "save_project")
+    job_id = client.post("/api/projects/actions/save", headers=admin).json()["data"]["jobId"]
+    deadline = time.monotonic() + HANG_GUARD_S
+    while client.get(f"/api/jobs/{job_id}", headers=admin).json()["data"]["status"] != "Running":
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    return job_id, gate
+
+
+def _row_status(client: TestClient, job_id: str) -> str:
+    return str(client.app.state.services.db.one(select(jobs.c.status).where(jobs.c.job_id == job_id))["status"])
+
+
+def test_a_running_job_is_listed_by_its_live_status_before_its_progress_is_written(
+    client: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(manager, "PROGRESS_WRITE_DELAY_SECONDS", HANG_GUARD_S)  # not due while this test looks
+    job_id, gate = _running(client, admin)
+    assert _row_status(client, job_id) == "Pending"  # not written yet
+    running = client.get("/api/jobs?status=Running", headers=admin).json()["data"]
+    assert [j["jobId"] for j in running["jobs"]] == [job_id] and running["total"] == 1
+    pending = client.get("/api/jobs?status=Pending", headers=admin).json()["data"]
+    assert pending["jobs"] == [] and pending["total"] == 0
+    completed = client.get("/api/jobs?status=Completed", headers=admin).json()["data"]
+    assert [j["operation"] for j in completed["jobs"]] == ["projects.create"]  # rows of ended jobs as before
+    gate.set()
+    assert wait_job(client, job_id, admin)["status"] == "Completed"
+    assert _row_status(client, job_id) == "Completed"
+    assert client.get("/api/jobs?status=Running", headers=admin).json()["data"]["total"] == 0
+
+
+def test_a_running_job_has_its_progress_written_when_due(
+    client: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another node, or the next start, reads a job that runs on as Running, with its start time."""
+    monkeypatch.setattr(manager, "PROGRESS_WRITE_DELAY_SECONDS", 0.0)
+    job_id, gate = _running(client, admin)
+    deadline = time.monotonic() + HANG_GUARD_S
+    while _row_status(client, job_id) != "Running":
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    row = client.app.state.services.db.one(select(jobs.c.started_at, jobs.c.progress).where(jobs.c.job_id == job_id))
+    assert row["started_at"] == client.get(f"/api/jobs/{job_id}", headers=admin).json()["data"]["startedAt"]
+    gate.set()
+    assert wait_job(client, job_id, admin)["status"] == "Completed"
+    assert _row_status(client, job_id) == "Completed"
+
+
+def test_a_job_that_ends_unwatched_takes_no_turn_of_the_event_loop_at_its_start(
+    client: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The worker marks it Running and records its progress itself; the loop hears of the job at its end only (one
+    hop, not one more for its start and one per report)."""
+    _create_project(client, admin)
+    monkeypatch.setattr(manager, "PROGRESS_WRITE_DELAY_SECONDS", HANG_GUARD_S)  # its start is not due for a write
+    jobs_ = client.app.state.services.jobs
+    woken: list[str] = []
+    changed = jobs_._changed
+
+    def counted(live: Any) -> None:
+        woken.append(live.record.status)
+        changed(live)
+
+    monkeypatch.setattr(jobs_, "_changed", counted)
+    response = client.post("/api/projects/actions/save-sync", headers=admin)  # a job that reports no progress
+    assert response.status_code == 200, response.text
+    archived = client.post("/api/projects/actions/archive-sync", json={"archivePath": "quiet.zap19"}, headers=admin)
+    assert archived.status_code == 200, archived.text  # a job that reports its progress (10%, "archiving project")
+    assert woken == []
+    job = client.get(f"/api/jobs/{response.headers['x-job-id']}", headers=admin).json()["data"]
+    assert job["status"] == "Completed" and job["createdAt"] <= job["startedAt"] <= job["completedAt"]
+
+
+def test_a_follower_sees_the_start_of_a_job_that_was_queued_when_it_began_to_follow(
+    client: TestClient, admin: dict[str, str],
+) -> None:
+    _create_project(client, admin)
+    saving, closing = _block(client, "save_project"), _block(client, "close_project")
+    running = client.post("/api/projects/actions/save", headers=admin).json()["data"]["jobId"]
+    queued = client.post("/api/projects/actions/close", headers=admin).json()["data"]["jobId"]
+    jobs_ = client.app.state.services.jobs
+    seen: list[str] = []
+
+    async def follow() -> None:  # on the app's event loop, as the events route follows a job
+        async for record in jobs_.events(queued):
+            seen.append(record.status)
+            if seen == ["Pending"]:
+                saving.set()  # the queued job starts now, and waits in close_project
+            elif seen == ["Pending", "Running"]:
+                closing.set()
+
+    client.blocking_portal.call(follow)
+    assert seen == ["Pending", "Running", "Completed"]
+    assert wait_job(client, running, admin)["status"] == "Completed"
+    assert jobs_.get(queued).status == "Completed"

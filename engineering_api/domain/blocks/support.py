@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
+from stat import S_ISDIR
 from typing import Any
 
 import msgspec
@@ -177,6 +180,10 @@ def source_of(doc: Document) -> str:
         ) from None
 
 
+_NOTHING_THERE = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
+"""The errors of a look at a path that pathlib takes for "nothing there" (``pathlib._IGNORED_ERRNOS``)."""
+
+
 def export_target(path: str, name: str, ext: str, overwrite: bool) -> Path:
     """The file an export of ``name`` to ``path`` (a folder, or the file itself) writes; a dry run's answer too.
 
@@ -184,9 +191,11 @@ def export_target(path: str, name: str, ext: str, overwrite: bool) -> Path:
         AlreadyExistsError: ``FILE_EXISTS``: the file exists and ``overwrite`` is off.
     """
     target = Path(path)
-    if target.is_dir():
+    found = _stat_or_none(target)  # the Path: a trailing separator dropped, as is_dir and exists looked
+    if found is not None and S_ISDIR(found.st_mode):
         target = target / (safe_file_stem(name) + ext)
-    if target.exists() and not overwrite:
+        found = _stat_or_none(target)
+    if found is not None and not overwrite:
         raise e.AlreadyExistsError(
             f"The file '{target.name}' already exists; TIA does not overwrite (send overwrite: true).",
             code="FILE_EXISTS"
@@ -194,10 +203,24 @@ def export_target(path: str, name: str, ext: str, overwrite: bool) -> Path:
     return target
 
 
+def _stat_or_none(path: str | Path) -> os.stat_result | None:
+    """What ``os.stat`` says of ``path``, None where nothing is found there: where ``Path.exists`` and ``Path.is_dir``
+    answer False (any other error is raised, as they raise it)."""
+    try:
+        return os.stat(path)
+    except OSError as exc:
+        if exc.errno in _NOTHING_THERE:
+            return None
+        raise
+    except ValueError:  # a name the OS cannot take (a NUL)
+        return None
+
+
 def target_file(path: str, name: str, ext: str, overwrite: bool) -> Path:
-    """:func:`export_target`, its folder created."""
+    """:func:`export_target`, its folder created (one look where it exists, as it mostly does)."""
     target = export_target(path, name, ext, overwrite)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not os.path.isdir(target.parent):
+        target.parent.mkdir(parents=True, exist_ok=True)
     return target
 
 
