@@ -162,7 +162,8 @@ def test_config_option_names_the_file(repo: Path) -> None:
 def test_noqa_is_read_on_the_findings_own_line_below_a_character_no_line_ends_at(repo: Path, character: str) -> None:
     """The checker ends SCL lines at ``\\n`` only; the ``// noqa`` lookup read the file as text, whose universal
     newlines end a line at a lone ``\\r`` too, and found the comment on the line above the finding."""
-    text = BROKEN_TAG.format(noqa="  // noqa: UNDECLARED legacy tag").replace("VAR_TEMP\n", f"VAR_TEMP (* a{character}b *)\n")
+    text = BROKEN_TAG.format(noqa="  // noqa: UNDECLARED legacy tag")
+    text = text.replace("VAR_TEMP\n", f"VAR_TEMP (* a{character}b *)\n")
     (repo / "FC_Tags.scl").write_bytes(text.encode())
     code, report = _json("scl", "check", ".")
     assert code == 0 and report["diagnostics"] == []
