@@ -7,7 +7,8 @@ be opened again (PROJECT_DAMAGED). The class: each mutating engineering operatio
 registry the OpenAPI document is built from, gets U+000B put into each string of its example body; the answer must
 be a 4xx naming that field, and the project must still save, close and open. Runtime and simulation value writes
 (PLC data, not project texts), git, pipelines, snapshots, the test harness, the farm and the portal's own calls are
-outside the class.
+outside the class. The rule is made where a change is given its input, so a read taking the same input (a device, a
+block, an object by name) answers as for any other name, and no reply is ever checked.
 """
 
 from __future__ import annotations
