@@ -34,6 +34,7 @@ from engineering_api.domain.hmi_tree import (
     HMI,
     SECTION,
     FolderNode,
+    HmiDevice,
     HmiDeviceRef,
     HmiTagTree,
     NoInput,
@@ -91,7 +92,7 @@ class ScriptFolderNode(FolderNode):
     folders: list[ScriptFolderNode] = []
 
 
-class HmiScriptTree(HmiDeviceRef):
+class HmiScriptTree(HmiDevice):
     """A panel's VB scripts as TIA's project tree shows them (Scripts > VB scripts)."""
 
     script_count: int
@@ -105,7 +106,7 @@ class HmiScriptContent(HmiScriptInfo, kw_only=True):
     content: str
 
 
-class HmiProjectGraphics(HmiDeviceRef):
+class HmiProjectGraphics(HmiDevice):
     """The project graphics, with the device asked through."""
 
     graphics: list[HmiProjectGraphicInfo] = []
@@ -118,7 +119,7 @@ class HmiLibraryTypes(CamelStruct):
     note: str = ""
 
 
-class HmiDeviceSummary(HmiDeviceRef):
+class HmiDeviceSummary(HmiDevice):
     """One HMI device: its kind and how many objects of each sort it has."""
 
     kind: str

@@ -23,8 +23,8 @@ from engineering_api.lib.schema import CamelStruct
 from engineering_api.rules.project_texts import ProjectTexts
 from simatic_xml import hmi as sx
 
-__all__ = ("NEEDS_HMI", "OPERATIONS", "SECTION", "FolderNode", "HmiDeviceRef", "folder_tree", "list_folders",
-           "list_screens", "list_tag_tables", "panel_read")
+__all__ = ("NEEDS_HMI", "OPERATIONS", "SECTION", "FolderNode", "HmiDevice", "HmiDeviceRef", "folder_tree",
+           "list_folders", "list_screens", "list_tag_tables", "panel_read")
 
 SECTION = "HMI Screens"
 HMI = "/api/devices/{deviceName}/hmi"
@@ -39,10 +39,15 @@ def panel_read(name: str, summary: str, path: str, handler: Callable[[OperationC
                 description=description)
 
 
-class HmiDeviceRef(ProjectTexts):
-    """An HMI panel by name; what asks or answers about one panel extends it."""
+class HmiDevice(CamelStruct):
+    """An HMI panel by name; what answers about one panel extends it."""
 
     device_name: str
+
+
+class HmiDeviceRef(HmiDevice, ProjectTexts):
+    """An HMI panel by name, asked for; what asks about one panel extends it (an answer extends :class:`HmiDevice`:
+    a reply is never a request's input)."""
 
 
 class ScreenRef(HmiDeviceRef):
@@ -57,7 +62,7 @@ class FolderInput(HmiDeviceRef, kw_only=True):
     folder_path: str
 
 
-class FolderCreated(HmiDeviceRef):
+class FolderCreated(HmiDevice):
     """The folder as stored."""
 
     folder_path: str
@@ -89,14 +94,14 @@ class TagFolderNode(FolderNode):
     folders: list[TagFolderNode] = []
 
 
-class HmiScreenTree(HmiDeviceRef):
+class HmiScreenTree(HmiDevice):
     """A panel's screens as TIA's project tree shows them."""
 
     screen_count: int
     root: ScreenFolderNode
 
 
-class HmiTagTree(HmiDeviceRef):
+class HmiTagTree(HmiDevice):
     """A panel's HMI tags, by tag table, as TIA's project tree shows them."""
 
     tag_table_count: int
@@ -104,7 +109,7 @@ class HmiTagTree(HmiDeviceRef):
     root: TagFolderNode
 
 
-class SkippedDevice(HmiDeviceRef):
+class SkippedDevice(HmiDevice):
     """An HMI device the cross-device tree leaves out, and why."""
 
     code: str

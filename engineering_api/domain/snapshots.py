@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
+
 from engineering_api.backend import errors as e
 from engineering_api.domain import types
 from engineering_api.domain.blocks import schemas as blocks
@@ -68,6 +70,12 @@ class TakeUdtInput(types.UdtRef):
 
     comment: str | None = None
     author: str | None = None
+
+
+for _take_input in (TakeBlockInput, TakeTableInput, TakeUdtInput):
+    # A snapshot is kept by the server (its store's SQLite), not in the project: a comment or author holding any
+    # character is stored as it is, and the object is named as a read names it.
+    _take_input.unchecked_texts = frozenset(field.name for field in msgspec.structs.fields(_take_input))
 
 
 class SnapshotRef(CamelStruct):

@@ -30,7 +30,9 @@ from engineering_api.backend.errors import (
     ValidationError,
     is_storage_full,
 )
-from engineering_api.jobs.operations import OperationContext, confine_files, refuse_project_targets
+from engineering_api.jobs.operations import (
+    OperationContext, confine_files, refuse_project_targets, refuse_unstorable_input,
+)
 from engineering_api.lib.caller import current_job
 from engineering_api.lib.db import KeyValueStore, Prepared
 from engineering_api.lib.observability import carrying_request_id, current_request_id
@@ -232,6 +234,8 @@ class JobManager:
         A read of an adapter that allows it (:attr:`EngineeringBackend.reads_off_worker`) runs right here when the
         worker is idle, in turn with the worker's calls (:meth:`TiaWorker.run_if_idle`): the hop to the worker
         thread and back cost more than the read itself."""
+        if operation.mutating:  # every way in to a change passes here or through start, whoever decoded the input
+            refuse_unstorable_input(operation, data)
         if not operation.needs_tia:
             return await asyncio.wait_for(asyncio.to_thread(operation.handler, self._context(), data),
                                           timeout=self.settings.call_timeout_seconds)
@@ -309,8 +313,10 @@ class JobManager:
         """Record a Pending job and queue it; an idempotency key seen before returns that job.
 
         Raises:
-            ValidationError: the key was used before for another operation or other input.
+            ValidationError: the key was used before for another operation or other input; ``UNSTORABLE_CHARACTER``: a
+                text of a change's input cannot be stored in the project.
         """
+        refuse_unstorable_input(operation, data)
         key_id = principal.key_id if principal else None
         # Secrets (a download's CPU password) are never stored: the recorded input has them replaced.
         encoded_input = redacted_json(data) if data is not None else None

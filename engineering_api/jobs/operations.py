@@ -34,6 +34,7 @@ from engineering_api.backend.errors import (
 )
 from engineering_api.lib.paths import PathNotFoundError, PathRejectedError, is_within, real_path
 from engineering_api.lib.roles import Role
+from engineering_api.rules.project_texts import ProjectTexts, refuse_unstorable_texts
 from simatic_xml.cancel import CancelToken
 
 if TYPE_CHECKING:
@@ -49,7 +50,8 @@ if TYPE_CHECKING:
 __all__ = (
     "CallRoute", "FileRule", "HttpMethod", "OpenProjectsSource", "Operation", "OperationContext", "OperationRegistry",
     "RouteAuth", "RouteSpec", "SnapshotTaker", "SnapshotTarget", "confine_files", "open_projects_if_any",
-    "operation_input", "read", "refuse_project_folder", "refuse_project_targets", "served_by_its_route", "server_made",
+    "operation_input", "read", "refuse_project_folder", "refuse_project_targets", "refuse_unstorable_input",
+    "served_by_its_route", "server_made",
 )
 
 InputT = TypeVar("InputT")
@@ -427,6 +429,18 @@ def operation_input(operation: Operation[Any, Any], values: dict[str, Any], *, w
         raise ValidationError(f"invalid {what}: {exc}", code="VALIDATION_FAILED") from None
 
 
+def refuse_unstorable_input(operation: Operation[Any, Any], data: Any) -> None:
+    """Refuse the input of an operation that changes the project when a text of it cannot be stored there
+    (:mod:`engineering_api.rules.project_texts`); a read's input, and any other, is left alone: a read stores nothing,
+    so it answers as it would for any other name.
+
+    Raises:
+        ValidationError: ``UNSTORABLE_CHARACTER`` (422) at the field.
+    """
+    if operation.mutating and isinstance(data, ProjectTexts):
+        refuse_unstorable_texts(data)
+
+
 def confine_files(operation: Operation[Any, Any], data: Any, paths: PathPolicy) -> Any:
     """Resolve the operation's file fields inside the roots, replacing them with absolute paths.
 
@@ -437,7 +451,10 @@ def confine_files(operation: Operation[Any, Any], data: Any, paths: PathPolicy) 
     Raises:
         ValidationError: a path is empty, outside the roots or otherwise refused (422).
         NotFoundError: a file that must exist does not (404).
+        ValidationError: ``UNSTORABLE_CHARACTER``: a text the project cannot store (:func:`refuse_unstorable_input`),
+            refused before the paths are looked at: it is what the path is named with that is wrong.
     """
+    refuse_unstorable_input(operation, data)
     if not operation.files or data is None:
         return data
     import msgspec

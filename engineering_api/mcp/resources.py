@@ -248,6 +248,8 @@ async def _run(
         data = msgspec.convert(arguments, operation.input, str_keys=True) if operation.input else None
     except msgspec.ValidationError as exc:
         raise ResourceNotFound(f"{address} ({exc})") from None
+    except EngineeringError as exc:  # a rule of the input's own (a read's is never the project-texts rule)
+        raise ResourceNotFound(f"{address or name} ({exc.code}: {exc.message})") from None
     try:
         return await services.jobs.run_inline(operation, data)
     except NotFoundError as exc:

@@ -9,8 +9,11 @@ break inside a cell, so engineers paste it) was stored, then written into a docu
 project could not be opened again. Escaping cannot help (``&#xB;`` is not well-formed either), so such a text is
 refused at the request that brings it, naming the field, the character and its position, before anything changes.
 
-:class:`ProjectTexts` is the base of every request input whose texts go into the project: decoding it (a route's
-body, an MCP tool's arguments, a pipeline step, ``execute-sync``) checks every text in it, at any depth.
+:class:`ProjectTexts` marks a request input whose texts go into the project. The check is made where an operation
+that changes the project is given its input (``engineering_api.jobs.operations.refuse_unstorable_input``: a route's
+body, an MCP tool's arguments, a pipeline step, ``execute-sync``, the console), not when such an input is decoded:
+a read takes the same inputs (a device, a block by name) and answers as it did (a name no object has is not found),
+and a reply is never checked.
 """
 
 from __future__ import annotations
@@ -109,17 +112,14 @@ def refuse_unstorable_texts(value: Any, path: str = "") -> None:
 
 
 class ProjectTexts(CamelStruct):
-    """Base of a request input whose texts go into the project: decoding one refuses a text the project cannot
-    store (:func:`refuse_unstorable_texts`), so the request changes nothing.
+    """Base of a request input whose texts go into the project: an operation that changes the project refuses a text
+    in it the project cannot store (:func:`refuse_unstorable_texts`) before it runs, so the request changes nothing.
+    A read taking the same input, and any reply, is left alone.
 
     A field whose texts another rule already refuses with a more precise answer (an SCL source's SCL_SYNTAX_ERROR at
     its line and column, a block spec's INVALID_SPEC at its field) is named in :attr:`unchecked_texts`, and so is
-    one not stored as written (a password is stored hashed). An input of this kind is never nested in another: a
-    nested one would name its field without the path to it.
+    one not stored as written (a password is stored hashed).
     """
 
     unchecked_texts: ClassVar[frozenset[str]] = frozenset()
     """Attributes (snake_case) this rule leaves alone."""
-
-    def __post_init__(self) -> None:
-        refuse_unstorable_texts(self)

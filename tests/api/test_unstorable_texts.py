@@ -7,7 +7,8 @@ be opened again (PROJECT_DAMAGED). The class: each mutating engineering operatio
 registry the OpenAPI document is built from, gets U+000B put into each string of its example body; the answer must
 be a 4xx naming that field, and the project must still save, close and open. Runtime and simulation value writes
 (PLC data, not project texts), git, pipelines, snapshots, the test harness, the farm and the portal's own calls are
-outside the class.
+outside the class. The rule is made where a change is given its input, so a read taking the same input (a device, a
+block, an object by name) answers as for any other name, and no reply is ever checked.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from litestar.testing import TestClient
 from engineering_api.app import create_app, registry
 from engineering_api.backend.errors import ValidationError
 from engineering_api.config import Settings
-from engineering_api.jobs.operations import Operation
+from engineering_api.jobs.operations import Operation, refuse_unstorable_input
 from engineering_api.rules.project_texts import (ProjectTexts, refuse_unstorable_texts, unstorable_reason,
                                                  unstorable_text)
 from simatic_xml.safe import XmlSyntaxError, parse_untrusted
@@ -162,6 +163,8 @@ class Served:
     file_rows: dict[str, Any]
     """A tag table's CSV import and a Unified panel's document import with such a character in a text
     (:func:`_file_rows`)."""
+    reads: dict[str, Any]
+    """Reads and a change outside the project given such a character (:func:`_outside`)."""
 
 
 def _reported_case(client: TestClient[Any], h: dict[str, str]) -> dict[str, Any]:
@@ -205,6 +208,17 @@ def _file_rows(client: TestClient[Any], h: dict[str, str], root: Path) -> dict[s
             "document": document.json(), "screens unchanged": data(client.get(f"{hmi}/screens", headers=h)) == screens}
 
 
+def _outside(client: TestClient[Any], h: dict[str, str]) -> dict[str, Any]:
+    """A search by a name no object has (a read stores nothing: not found, as for any other name), a block snapshot
+    whose comment holds U+000B (kept by the server, not in the project), and a panel's tag tree."""
+    route = registry()._by_name["history.blocks.snapshot"].route
+    assert route is not None
+    snapshot = client.post(_path(route.path, "PLC_1"), json={"comment": "line1\u000bline2"}, headers=h)
+    return {"search": client.get("/api/devices/PLC_1/cross-references?objectName=Mo%0Btor", headers=h).json(),
+            "snapshot": snapshot.json(), "snapshot status": snapshot.status_code,
+            "tree": client.get("/api/devices/HMI_U/hmi/tags/tree", headers=h).status_code}
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     data_dir = tmp_path_factory.mktemp("texts")
@@ -246,7 +260,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         read_back = {name: blocks.read_external_source("PLC_1", name) for name in kept} if reopened[-1] == 200 else {}
         opened = reopened[-1] == 200  # else each case still reports its own answer
         yield Served(outcomes, reopened, kept, read_back, _reported_case(client, h) if opened else {},
-                     _file_rows(client, h, settings.roots[0]) if opened else {})
+                     _file_rows(client, h, settings.roots[0]) if opened else {}, _outside(client, h) if opened else {})
 
 
 CASES = [(op.name, field) for op in OPERATIONS for field, _ in _cases(op)]
@@ -265,7 +279,8 @@ source's own check refuses the character at its line and column): it reads back 
 @pytest.mark.parametrize(("operation", "field"), CASES, ids=[f"{o}:{f}" for o, f in CASES])
 def test_a_text_the_project_cannot_store_is_refused_at_its_field(served: Served, operation: str, field: str) -> None:
     outcome = served.outcomes[operation, field]
-    if field in SECRETS:
+    if field in SECRETS:  # the call's own answer, never a failure of the server, and the text is not repeated
+        assert outcome.status < 500 and BAD not in outcome.message, outcome
         return
     if (operation, field) in KEPT_AS_WRITTEN:
         assert outcome.status == 200 and served.kept and served.read_back == served.kept
@@ -305,16 +320,6 @@ def test_a_unified_document_holding_it_is_refused_at_its_field(served: Served) -
     assert answer["details"]["field"] == "screens[0].items[0].text" and served.file_rows["screens unchanged"]
 
 
-def _nested_project_texts(struct_type: Any, seen: set[Any]) -> Iterator[str]:
-    for field in msgspec.structs.fields(struct_type):
-        for inner in _struct_types(field.type):
-            if issubclass(inner, ProjectTexts):
-                yield f"{struct_type.__name__}.{field.name}"
-            if inner not in seen:
-                seen.add(inner)
-                yield from _nested_project_texts(inner, seen)
-
-
 def _struct_types(tp: Any) -> Iterator[type[msgspec.Struct]]:
     if isinstance(tp, type) and issubclass(tp, msgspec.Struct):
         yield tp
@@ -322,12 +327,61 @@ def _struct_types(tp: Any) -> Iterator[type[msgspec.Struct]]:
         yield from _struct_types(arg)
 
 
-def test_no_input_nests_another_that_checks_its_own_texts() -> None:
-    """A nested one would be decoded, and refuse, first: its field would be named without the path to it."""
-    assert [where for op in OPERATIONS for where in _nested_project_texts(op.input, set())] == []
+def _request_inputs_in(tp: Any, seen: set[Any]) -> Iterator[str]:
+    """The ProjectTexts types ``tp`` holds at any depth."""
+    for inner in _struct_types(tp):
+        if inner in seen:
+            continue
+        seen.add(inner)
+        if issubclass(inner, ProjectTexts):
+            yield inner.__name__
+        for field in msgspec.structs.fields(inner):
+            yield from _request_inputs_in(field.type, seen)
 
 
-def test_every_operation_of_the_class_has_texts_checked_at_decoding() -> None:
+ALL_OPERATIONS = sorted(registry()._by_name.values(), key=lambda op: op.name)
+
+
+def test_no_operation_answers_with_a_request_input() -> None:
+    """A reply is never checked: no output holds a ProjectTexts at any depth (a panel's tag tree once did, and a
+    saved tag holding U+000B made the tree answer 422)."""
+    assert [(op.name, name) for op in ALL_OPERATIONS for name in _request_inputs_in(op.output, set())] == []
+
+
+def _with_bad_texts(input_type: type[Any]) -> Any:
+    """``input_type`` with U+000B in each required text, or None when it needs more than texts."""
+    try:
+        return msgspec.convert({field.encode_name: BAD for field in msgspec.structs.fields(input_type)
+                                if field.required}, input_type)
+    except msgspec.ValidationError:
+        return None
+
+
+def test_a_read_input_is_left_alone_and_a_change_is_refused() -> None:
+    """The rule is where a change is given its input, not in the input's class: a read taking the same input (a
+    device, a block by name) is left alone."""
+    reads = [(op, given) for op in ALL_OPERATIONS if not op.mutating and op.input is not None
+             and issubclass(op.input, ProjectTexts) and (given := _with_bad_texts(op.input)) is not None]
+    assert len(reads) > 40  # the DeviceRef, HmiDeviceRef and library families
+    for op, given in reads:
+        refuse_unstorable_input(op, given)  # no error
+    changes = [(op, given) for op in OPERATIONS if (given := _with_bad_texts(op.input)) is not None  # type: ignore[arg-type]
+               and unstorable_text(given) is not None]
+    assert len(changes) > 40
+    for op, given in changes:
+        with pytest.raises(ValidationError) as raised:
+            refuse_unstorable_input(op, given)
+        assert raised.value.code == "UNSTORABLE_CHARACTER", op.name
+
+
+def test_a_read_answers_as_for_any_name_and_a_snapshot_keeps_its_comment(served: Served) -> None:
+    reads = served.reads
+    assert reads["search"]["code"] == "OBJECT_NOT_FOUND", reads
+    assert reads["snapshot status"] == 200 and reads["snapshot"]["data"]["comment"] == "line1\u000bline2", reads
+    assert reads["tree"] == 200
+
+
+def test_every_operation_of_the_class_has_texts_checked_before_it_runs() -> None:
     """The class is closed by its rule, not one route at a time: each input is a ProjectTexts."""
     assert [op.name for op in OPERATIONS if not issubclass(op.input, ProjectTexts)] == []  # type: ignore[arg-type]
 

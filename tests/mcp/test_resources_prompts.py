@@ -163,7 +163,9 @@ async def test_unknown_or_missing_resources_are_protocol_errors(live: Live) -> N
     async with http_session(live) as session:
         await _fresh_project(session, "McpMissing", with_program=False)
         for address in ("tia://nothing/here", "file:///etc/passwd", "tia://devices/PLC_1/blocks/NoSuchBlock/scl",
-                        "tia://devices/NOPE/blocks", "tia://jobs/0000"):
+                        "tia://devices/NOPE/blocks", "tia://jobs/0000",
+                        # a name no TIA object can have (U+000B) is not found, as on a read's route
+                        "tia://devices/PLC_1/blocks/FB%0B1/scl", "tia://devices/PL%0BC_1/blocks"):
             with pytest.raises(MCPError) as caught:
                 await session.read_resource(address)
             assert caught.value.error.code == -32602 and "resource not found" in caught.value.error.message, address

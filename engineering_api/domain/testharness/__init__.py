@@ -20,7 +20,7 @@ runs the cases declared for a PLC. ``GET /api/testharness/results`` is the newes
 from __future__ import annotations
 
 import fnmatch
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import msgspec
 
@@ -145,6 +145,9 @@ class RunInput(CamelStruct):
 
 class DeviceRunInput(DeviceRef):
     """Run every case whose ``deviceName`` is this PLC; ``instanceName`` overrides each case's instance."""
+
+    unchecked_texts: ClassVar[frozenset[str]] = frozenset({"device_name", "instance_name"})
+    """A run stores nothing in the project (its results are the server's): the names are looked up as a read's."""
 
     instance_name: str | None = None
 
