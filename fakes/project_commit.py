@@ -218,18 +218,27 @@ class FolderCommit:
         relative = text[len(self._prefix):]
         if os.sep != "/":
             relative = relative.replace(os.sep, "/")
-        _inside(self.root, relative)
+        _plain_parts(relative)
         return relative
 
 
 def _inside(root: Path, relative: object) -> Path:
     """``root / relative`` for a journal entry, refusing anything that could leave the folder."""
+    return root.joinpath(*_plain_parts(relative))
+
+
+def _plain_parts(relative: object) -> list[str]:
+    """The names of a journal entry, refusing anything that could leave the folder (no Python call per name: every
+    path a save writes passes here)."""
     if not isinstance(relative, str) or not relative or relative.startswith("/") or "\\" in relative:
         raise ValueError(f"journal entry {relative!r} is not a relative path")
     parts = relative.split("/")
-    if any(part in ("", ".", "..") for part in parts):
+    if not _NOT_A_NAME.isdisjoint(parts):
         raise ValueError(f"journal entry {relative!r} is not a plain relative path")
-    return root.joinpath(*parts)
+    return parts
+
+
+_NOT_A_NAME = frozenset({"", ".", ".."})
 
 
 def _apply(root: Path, journal: object) -> None:
