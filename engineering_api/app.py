@@ -306,7 +306,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
 
     # The MCP runtime belongs to the app (its sessions live as long as the app serves), like the route handlers.
     mcp = McpRuntime(services)
-    metrics = Metrics(lambda: services.db)
+    metrics = Metrics(lambda: services.db, lambda: services.jobs.live_records())
     _observe_parts(metrics, services, mcp, Tracing.on() if settings.tracing else Tracing.OFF)
     cors = CORSConfig(allow_origins=list(settings.cors_origins),
                       expose_headers=["Location", "Retry-After", "X-Job-Id"]) if settings.cors_origins else None

@@ -139,10 +139,15 @@ class FolderCommit:
         self.abort()
 
     def write(self, path: Path, content: str | bytes) -> None:
-        """Stage ``content`` for ``path``; a file that already holds it is left alone."""
+        """Stage ``content`` for ``path``; a file that already holds it is left alone.
+
+        Raises:
+            ValueError: ``path`` is not plainly below the root (:meth:`_relative`); :meth:`delete` likewise.
+        """
         data = content.encode("utf-8") if isinstance(content, str) else content
         if path.is_file() and path.read_bytes() == data:
             return
+        self._relative(path)  # refused before anything is staged (its folder made), not only at the commit
         folder = path.parent
         if folder not in self._folders:
             folder.mkdir(parents=True, exist_ok=True)
@@ -151,6 +156,7 @@ class FolderCommit:
 
     def delete(self, path: Path) -> None:
         """Delete the file or folder ``path`` when the commit is applied."""
+        self._relative(path)
         self._deletions.append(path)
 
     def delete_stale(self, base: Path, wanted: Container[Path]) -> None:
@@ -199,22 +205,40 @@ class FolderCommit:
         self._renames, self._deletions, self._staged_journal = [], [], None
 
     def _relative(self, path: Path) -> str:
-        """``path`` (below the root: the commit's own paths) relative to the root, as the journal writes it."""
+        """``path`` (below the root: the commit's own paths) relative to the root, as the journal writes it.
+
+        Raises:
+            ValueError: ``path`` is not plainly below the root (``a/../..`` included): the commit is applied from
+                these paths as a replay applies the journal, so they pass the replay's check (:func:`_inside`)
+                here, before the commit point, or the folder could be changed outside its root.
+        """
         text = str(path)
         if not text.startswith(self._prefix):
             raise ValueError(f"'{path}' is not below '{self.root}'")
         relative = text[len(self._prefix):]
-        return relative.replace(os.sep, "/") if os.sep != "/" else relative
+        if os.sep != "/":
+            relative = relative.replace(os.sep, "/")
+        _plain_parts(relative)
+        return relative
 
 
 def _inside(root: Path, relative: object) -> Path:
     """``root / relative`` for a journal entry, refusing anything that could leave the folder."""
+    return root.joinpath(*_plain_parts(relative))
+
+
+def _plain_parts(relative: object) -> list[str]:
+    """The names of a journal entry, refusing anything that could leave the folder (no Python call per name: every
+    path a save writes passes here)."""
     if not isinstance(relative, str) or not relative or relative.startswith("/") or "\\" in relative:
         raise ValueError(f"journal entry {relative!r} is not a relative path")
     parts = relative.split("/")
-    if any(part in ("", ".", "..") for part in parts):
+    if not _NOT_A_NAME.isdisjoint(parts):
         raise ValueError(f"journal entry {relative!r} is not a plain relative path")
-    return root.joinpath(*parts)
+    return parts
+
+
+_NOT_A_NAME = frozenset({"", ".", ".."})
 
 
 def _apply(root: Path, journal: object) -> None:

@@ -160,7 +160,7 @@ class _Live:
     trace_context: Any = None
     """The trace context of the request that started it (tracing on): the job's span is its child."""
     loop: asyncio.AbstractEventLoop | None = None
-    """The event loop that supervises it."""
+    """The event loop that supervises it; None once :meth:`JobManager.shutdown` stopped supervising it."""
     unwritten: asyncio.TimerHandle | None = None
     """The pending write of its progress (:data:`PROGRESS_WRITE_DELAY_SECONDS`), None when none is due."""
     followers: int = 0
@@ -415,12 +415,13 @@ class JobManager:
                 live.running_since = time.monotonic()
             live.record = msgspec.structs.replace(record, **changes)
         # Read after the record was replaced: a follower or a timer that this misses reads the record after it.
-        if (live.followers or live.unwritten is None) and live.loop is not None:
-            live.loop.call_soon_threadsafe(self._changed, live)
+        loop = live.loop  # read once: shutdown() clears it
+        if (live.followers or live.unwritten is None) and loop is not None:
+            loop.call_soon_threadsafe(self._changed, live)
 
     def _changed(self, live: _Live) -> None:
         """On the event loop: the record changed; wake its followers and have the change written when due."""
-        if live.record.terminal:
+        if live.record.terminal or live.loop is None:  # ended, or no longer supervised (shutdown)
             return
         if live.unwritten is None:
             live.unwritten = asyncio.get_running_loop().call_later(
@@ -509,14 +510,22 @@ class JobManager:
         records = [self._live[r["job_id"]].record if r["job_id"] in self._live else _record_of(r) for r in rows]
         return records, int(total["n"]) if total else 0
 
+    def live_records(self) -> dict[str, JobRecord]:
+        """This process's unended jobs by id, each as its live record holds it: the truth for their status, which
+        their rows may not show yet (a start is written after :data:`PROGRESS_WRITE_DELAY_SECONDS`, a job that ends
+        sooner is never written Running). Whoever counts or filters jobs by status reads these over the rows
+        (:meth:`list`, the metrics' job counts)."""
+        return {job_id: live.record for job_id, live in self._live.items()}
+
     def _status_is(self, status: str) -> ColumnElement[bool]:
-        """The jobs whose status is ``status``: a job of this process by its live record, whose progress may not be
-        written yet (:data:`PROGRESS_WRITE_DELAY_SECONDS`), the others by their rows."""
+        """The jobs whose status is ``status``: a job of this process by its live record (:meth:`live_records`),
+        the others by their rows."""
         condition: ColumnElement[bool] = jobs.c.status == status
-        if not self._live:
+        live = self.live_records()
+        if not live:
             return condition
-        others = [job_id for job_id, live in self._live.items() if live.record.status != status]
-        matching = [job_id for job_id, live in self._live.items() if live.record.status == status]
+        others = [job_id for job_id, record in live.items() if record.status != status]
+        matching = [job_id for job_id, record in live.items() if record.status == status]
         if others:
             condition = condition & jobs.c.job_id.not_in(others)
         if matching:
@@ -531,14 +540,14 @@ class JobManager:
             await asyncio.wait_for(self._ended(job_id), timeout)
         except asyncio.TimeoutError:
             raise OperationTimeoutError(f"job {job_id} is still running", details={"jobId": job_id}) from None
-        record = live.record if live is not None and live.done.is_set() else None
-        if record is None or record.status != "Completed":  # a failure's details are read back as stored too
+        # A job live here when the wait began has ended by its event (_ended): its record is the one written.
+        if live is None or live.record.status != "Completed":  # a failure's details are read back as stored too
             return self.get(job_id)
         # A job of this process completed and its row was written from live.record: it is not read back (a -sync
         # call waits here for every job it runs); the result takes the JSON form the row holds.
-        if live is None or live.result_json is None:
-            return record
-        return msgspec.structs.replace(record, result=msgspec.json.decode(live.result_json))
+        if live.result_json is None:
+            return live.record
+        return msgspec.structs.replace(live.record, result=msgspec.json.decode(live.result_json))
 
     async def _ended(self, job_id: str) -> None:
         """Returns once the job has ended: a job of this process by its event; one no process supervises (a farm
@@ -653,6 +662,12 @@ class JobManager:
     async def shutdown(self) -> None:
         """Stop supervising; jobs still running are left for ``fail_interrupted`` on the next start."""
         for live in list(self._live.values()):
+            # A pending progress write would land after fail_interrupted marked the row Failed (a loop that outlives
+            # the app, as an in-process restart's, still runs its timers): it is dropped with the supervision.
+            live.loop = None  # and no later progress schedules another (_progressed, _changed)
+            if live.unwritten is not None:
+                live.unwritten.cancel()
+                live.unwritten = None
             if live.task is not None:
                 live.task.cancel()
 

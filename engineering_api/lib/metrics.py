@@ -26,27 +26,30 @@ import ipaddress
 import time
 from bisect import bisect_left
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from litestar import Request, Response, get
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
 from prometheus_client.utils import floatToGoString
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
+from sqlalchemy import func, select
 
 from engineering_api.lib.forwarded import client_address
 from engineering_api.lib.middleware import request_services
 from engineering_api.lib.responses import error_response
 from engineering_api.lib.security import Role
+from engineering_api.lib.tables import jobs
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator, Mapping
 
     from prometheus_client.metrics_core import Metric
 
     from engineering_api.config import Settings
     from engineering_api.lib.db import Database
 
-__all__ = ("KNOWN_METHODS", "METRICS_PATH", "OTHER", "STATE_KEY", "Metrics", "client_allowed", "metrics_route")
+__all__ = ("KNOWN_METHODS", "METRICS_PATH", "OTHER", "STATE_KEY", "LiveJob", "Metrics", "client_allowed",
+           "metrics_route")
 
 METRICS_PATH = "/metrics"
 STATE_KEY = "metrics"
@@ -151,22 +154,43 @@ class _RequestCollector:
 
 
 
-class _JobsCollector:
-    """``engineering_api_jobs{operation,state}``, counted in the database at each scrape."""
+class LiveJob(Protocol):
+    """What the job counts read of a job this process runs (a :class:`~engineering_api.jobs.manager.JobRecord`)."""
 
-    def __init__(self, database: Callable[[], Database]) -> None:
+    @property
+    def operation(self) -> str: ...
+
+    @property
+    def status(self) -> str: ...
+
+
+class _JobsCollector:
+    """``engineering_api_jobs{operation,state}``, counted at each scrape: the jobs this process runs by their live
+    records (their rows may still say Pending, :meth:`~engineering_api.jobs.manager.JobManager.live_records`), the
+    others by their rows in the database."""
+
+    def __init__(self, database: Callable[[], Database], live: Callable[[], Mapping[str, LiveJob]]) -> None:
         self._database = database
+        self._live = live
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         family = GaugeMetricFamily("engineering_api_jobs", "Jobs the service holds, by operation and state "
                                    "(state Pending: the queue's depth)", labels=["operation", "state"])
         depth = GaugeMetricFamily("engineering_api_job_queue_depth", "Jobs waiting for the TIA worker (Pending)")
-        rows = self._database().all("SELECT operation, status, COUNT(*) AS n FROM jobs GROUP BY operation, status")
-        pending = 0
-        for row in rows:
-            family.add_metric([row["operation"], row["status"]], int(row["n"]))
-            pending += int(row["n"]) if row["status"] == "Pending" else 0
-        depth.add_metric([], pending)
+        live = self._live()
+        counted = select(jobs.c.operation, jobs.c.status, func.count().label("n")).group_by(jobs.c.operation,
+                                                                                             jobs.c.status)
+        if live:
+            counted = counted.where(jobs.c.job_id.not_in(list(live)))
+        counts: dict[tuple[str, str], int] = {}
+        for row in self._database().all(counted):
+            counts[(row["operation"], row["status"])] = int(row["n"])
+        for record in live.values():
+            key = (record.operation, record.status)
+            counts[key] = counts.get(key, 0) + 1
+        for (operation, status), n in sorted(counts.items()):
+            family.add_metric([operation, status], n)
+        depth.add_metric([], sum(n for (_, status), n in counts.items() if status == "Pending"))
         yield family
         yield depth
 
@@ -192,12 +216,13 @@ class _Scraped:
 class Metrics:
     """One app's metrics registry and the observer that counts its requests."""
 
-    def __init__(self, database: Callable[[], Database]) -> None:
-        """``database``: the service database, asked at each scrape (a test's shared app changes it per test)."""
+    def __init__(self, database: Callable[[], Database], live_jobs: Callable[[], Mapping[str, LiveJob]]) -> None:
+        """``database``: the service database, asked at each scrape (a test's shared app changes it per test);
+        ``live_jobs``: the jobs this process runs by id, whose live status counts over their rows'."""
         self.registry = CollectorRegistry(auto_describe=True)
         self.requests = _RequestCollector()
         self.registry.register(self.requests)
-        self.registry.register(_JobsCollector(database))
+        self.registry.register(_JobsCollector(database, live_jobs))
         self._job_wait = Histogram("engineering_api_job_queue_seconds", "How long ended jobs waited before they ran, "
                                    "by operation", ["operation"], buckets=_JOB_BUCKETS, registry=self.registry)
         self._job_run = Histogram("engineering_api_job_duration_seconds", "How long ended jobs ran, by operation and "

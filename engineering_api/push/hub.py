@@ -155,6 +155,8 @@ class PushHub:
         self._by_token[connection.token] = connection
         if "jobhub" in hubs and self._unsubscribe is None:
             self._unsubscribe = self.services.jobs.on_started(self._job_started)
+            # Rows, not live statuses: a job of this process keeps its row Pending or Running until its end is
+            # written (its start may not be yet, JobManager.live_records), so either way it is followed.
             for row in self.services.db.all(select(jobs.c.job_id).where(jobs.c.status.in_(("Pending", "Running")))):
                 self._follow(row["job_id"])
         return connection

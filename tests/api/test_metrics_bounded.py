@@ -80,7 +80,7 @@ def test_invented_methods_and_paths_add_no_series(tmp_path: Path) -> None:
 
 
 def test_a_status_outside_the_registry_counts_as_other() -> None:
-    metrics = Metrics(lambda: None)  # type: ignore[arg-type, return-value]  # no scrape of the jobs here
+    metrics = Metrics(lambda: None, dict)  # type: ignore[arg-type, return-value]  # no scrape of the jobs here
     metrics.observe("GET", "/api/health", 200, 0.002)
     metrics.observe("GET", "/api/health", 299, 0.002)
     metrics.observe("get", "/api/health", 200, 0.002)

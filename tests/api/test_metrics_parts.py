@@ -4,16 +4,21 @@ server in tests/mcp/test_mcp_metrics.py, the farm's in tests/farm/test_farm_oper
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from litestar.testing import TestClient
 
 from engineering_api.app import create_app
 from engineering_api.config import Settings
+from engineering_api.jobs import manager
 from engineering_api.runtime.service import runtime_of
 from tests.api.test_metrics import TEST_CLIENT_ADDRESS, _samples, _value
 from tests.conftest import data, start_job, wait_job
+from tests.service.test_jobs import _block
+from tools.bounds import HANG_GUARD_S
 
 
 def _watched(tmp_path: Path) -> TestClient[Any]:
@@ -41,6 +46,36 @@ def test_ended_jobs_have_their_queue_wait_and_run_time_and_the_queue_its_depth(t
             "INSERT INTO jobs(job_id, operation, status, progress, message, created_at) VALUES (?,?,?,?,?,?)",
             ("queued-1", "projects.save", "Pending", 0, "queued", "2026-11-25T00:00:00Z"))
         assert _value(_samples(client), "engineering_api_job_queue_depth") == 1
+
+
+def test_a_running_job_whose_row_still_says_pending_is_counted_running(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # Its start is written only after PROGRESS_WRITE_DELAY_SECONDS (held here): until then, and for good when the
+    # job ends sooner, the row says Pending; the counts take the live record of a job this process runs.
+    monkeypatch.setattr(manager, "PROGRESS_WRITE_DELAY_SECONDS", HANG_GUARD_S)
+    with _watched(tmp_path) as client:
+        admin = {"X-API-Key": client.app.state.services.settings.secret_path.read_text().strip()}
+        data(client.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=admin))
+        gate = _block(client, "save_project")
+        try:
+            job_id = start_job(client, "POST", "/api/projects/actions/save", admin)
+            deadline = time.monotonic() + HANG_GUARD_S
+            while data(client.get(f"/api/jobs/{job_id}", headers=admin))["status"] != "Running":
+                assert time.monotonic() < deadline, "the job never started"
+                time.sleep(0.005)
+            row = client.app.state.services.db.one("SELECT status FROM jobs WHERE job_id = ?", (job_id,))
+            assert row is not None and row["status"] == "Pending"  # the case under test: the row lags
+            samples = _samples(client)
+            assert _value(samples, "engineering_api_job_queue_depth") == 0
+            assert _value(samples, "engineering_api_jobs", operation="projects.save", state="Running") == 1
+            assert not [s for s in samples["engineering_api_jobs"]
+                        if s.labels == {"operation": "projects.save", "state": "Pending"}]
+        finally:
+            gate.set()
+        wait_job(client, job_id, admin)
+        samples = _samples(client)
+        assert _value(samples, "engineering_api_jobs", operation="projects.save", state="Completed") == 1
+        assert not [s for s in samples["engineering_api_jobs"] if s.labels["state"] in ("Pending", "Running")]
 
 
 def test_push_deliveries_are_counted_by_state(tmp_path: Path) -> None:

@@ -83,3 +83,30 @@ def test_staged_files_are_made_as_mkstemp_makes_them_and_a_commit_leaves_no_jour
         commit.delete(saved[0])
         commit.commit()
     assert sorted(p.name for p in (tmp_path / "project" / "a" / "b").iterdir()) == [p.name for p in saved[1:]]
+
+
+@pytest.mark.parametrize("step", ["write", "delete"])
+@pytest.mark.parametrize("escape", [("a", "..", "..", "outside"), ("..", "outside"), ("a", "..", "inside.xml")])
+def test_a_path_that_is_not_plainly_below_the_root_is_refused_before_the_commit_point(
+    tmp_path: Path, step: str, escape: tuple[str, ...],
+) -> None:
+    """The commit is applied from its own paths as a replay applies the journal: what the replay refuses (``..``,
+    even one that stays inside) is refused before the journal is written, and nothing outside the root changes."""
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "kept.xml").write_text("old")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "other.xml").write_text("theirs")
+    (root / "inside.xml").write_text("old")
+    target = root.joinpath(*escape)
+    with pytest.raises(ValueError, match="not a plain relative path"), FolderCommit(root) as commit:
+        commit.write(root / "kept.xml", "new")
+        if step == "write":
+            commit.write(target / "file.xml" if escape[-1] == "outside" else target, "escaped")
+        else:
+            commit.delete(target)
+        commit.commit()
+    assert sorted(p.name for p in root.iterdir()) == ["inside.xml", "kept.xml"]  # no journal, no staged file
+    assert (root / "kept.xml").read_text() == "old" and (root / "inside.xml").read_text() == "old"
+    assert sorted(p.name for p in (tmp_path / "outside").iterdir()) == ["other.xml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["outside", "project"]

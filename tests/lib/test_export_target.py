@@ -4,6 +4,7 @@ a trailing separator)."""
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -57,3 +58,36 @@ def test_a_missing_folder_is_made_and_an_existing_one_kept(tmp_path: Path) -> No
     (tmp_path / "kept" / "other.txt").write_text("stays")
     assert target_file(str(tmp_path / "kept"), "FC 1", ".xml", False) == tmp_path / "kept" / "FC 1.xml"
     assert (tmp_path / "kept" / "other.txt").read_text() == "stays"
+
+
+def _windows_error(code: int, winerror: int) -> OSError:
+    """An OSError as Windows raises it: the C runtime's errno and the system's own code."""
+    error = OSError(code, os.strerror(code))
+    error.winerror = winerror  # type: ignore[attr-defined]  # set by the interpreter on Windows only
+    return error
+
+
+# CPython 3.11's pathlib._IGNORED_WINERRORS: not ready (21), invalid name (123), a link to itself (1921); errno EINVAL
+# as the C runtime maps the last two (ENOENT would pass as "nothing there" whatever the code).
+@pytest.mark.parametrize("winerror", [21, 123, 1921])
+def test_a_windows_error_pathlib_takes_for_nothing_there_is_nothing_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, winerror: int,
+) -> None:
+    def refused(path: object, *args: object, **kwargs: object) -> os.stat_result:
+        raise _windows_error(errno.EINVAL, winerror)
+
+    monkeypatch.setattr(os, "stat", refused)  # pathlib's look (Path.stat) is os.stat too: both see the error
+    path = str(tmp_path / "COM1:bad" / "FC_1.xml")
+    assert export_target(path, "FC_1", ".xml", False) == Path(path) == _by_pathlib(path, "FC_1", ".xml", False)
+
+
+def test_another_windows_error_is_raised_as_pathlib_raises_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def denied(path: object, *args: object, **kwargs: object) -> os.stat_result:
+        raise _windows_error(errno.EACCES, 5)  # ERROR_ACCESS_DENIED
+
+    monkeypatch.setattr(os, "stat", denied)
+    path = str(tmp_path / "FC_1.xml")
+    with pytest.raises(PermissionError):
+        _by_pathlib(path, "FC_1", ".xml", False)
+    with pytest.raises(PermissionError):
+        export_target(path, "FC_1", ".xml", False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -416,3 +417,24 @@ def test_a_follower_sees_the_start_of_a_job_that_was_queued_when_it_began_to_fol
     assert seen == ["Pending", "Running", "Completed"]
     assert wait_job(client, running, admin)["status"] == "Completed"
     assert jobs_.get(queued).status == "Completed"
+
+
+def test_shutdown_drops_a_pending_progress_write_and_schedules_none_after(
+    client: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A loop that outlives the app (an in-process restart) would otherwise write Running over the row the stop
+    marks Failed INTERRUPTED."""
+    monkeypatch.setattr(manager, "PROGRESS_WRITE_DELAY_SECONDS", HANG_GUARD_S)
+    job_id, gate = _running(client, admin)
+    jobs_ = client.app.state.services.jobs
+    live = jobs_._live[job_id]
+    pending = live.unwritten
+    assert pending is not None
+    client.blocking_portal.call(jobs_.shutdown)
+    assert pending.cancelled() and live.unwritten is None
+    assert jobs_.fail_interrupted([job_id]) == 1
+    live.context.progress(50, "still running")  # a report the worker makes after the stop
+    client.blocking_portal.call(asyncio.sleep, 0)  # the loop runs what the report scheduled, if anything
+    assert live.unwritten is None
+    gate.set()
+    assert _row_status(client, job_id) == "Failed"

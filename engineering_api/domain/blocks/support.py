@@ -182,6 +182,10 @@ def source_of(doc: Document) -> str:
 
 _NOTHING_THERE = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
 """The errors of a look at a path that pathlib takes for "nothing there" (``pathlib._IGNORED_ERRNOS``)."""
+_NOTHING_THERE_ON_WINDOWS = frozenset({21, 123, 1921})
+"""And the Windows errors it takes so (CPython 3.11's ``pathlib._IGNORED_WINERRORS``): ERROR_NOT_READY (a drive
+that is not ready), ERROR_INVALID_NAME (a name Windows refuses, bpo-35306), ERROR_CANT_RESOLVE_FILENAME (a link
+that points to itself, Windows' ELOOP)."""
 
 
 def export_target(path: str, name: str, ext: str, overwrite: bool) -> Path:
@@ -204,12 +208,13 @@ def export_target(path: str, name: str, ext: str, overwrite: bool) -> Path:
 
 
 def _stat_or_none(path: str | Path) -> os.stat_result | None:
-    """What ``os.stat`` says of ``path``, None where nothing is found there: where ``Path.exists`` and ``Path.is_dir``
-    answer False (any other error is raised, as they raise it)."""
+    """What ``os.stat`` says of ``path``, None where ``Path.exists`` and ``Path.is_dir`` answer False: nothing there,
+    a looping link, a name the system refuses, a drive that is not ready (pathlib's ``_ignore_error``); any other
+    error is raised, as they raise it."""
     try:
         return os.stat(path)
     except OSError as exc:
-        if exc.errno in _NOTHING_THERE:
+        if exc.errno in _NOTHING_THERE or getattr(exc, "winerror", None) in _NOTHING_THERE_ON_WINDOWS:
             return None
         raise
     except ValueError:  # a name the OS cannot take (a NUL)
