@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -70,9 +71,7 @@ def test_the_warm_up_builds_the_core_profiles_schemas_after_the_start(tmp_path: 
     async def scenario() -> None:
         app = create_app(Settings.from_env(data_dir=tmp_path))
         async with AsgiDriver(app).running():
-            for thread in threading.enumerate():
-                if thread.name == "mcp-warm-up":
-                    thread.join(HANG_GUARD_S)
+            _join_warm_ups(threading.enumerate())
             catalog = tool_catalog(app.state.services)
             core = catalog.tools(profile=CORE)
             assert core and all(_built(spec) for spec in core)
@@ -100,9 +99,7 @@ def test_the_warm_up_builds_the_schemas_only_once_the_start_has_ended(
     async def scenario() -> None:
         app = create_app(Settings.from_env(data_dir=tmp_path))
         async with AsgiDriver(app).running():
-            for thread in threading.enumerate():
-                if thread.name == "mcp-warm-up":
-                    thread.join(HANG_GUARD_S)
+            _join_warm_ups(threading.enumerate())
             assert all(_built(spec) for spec in tool_catalog(app.state.services).tools(profile=CORE))
 
     asyncio.run(scenario())
@@ -128,7 +125,13 @@ def test_a_start_that_fails_leaves_no_warm_up_thread_waiting(tmp_path: Path, mon
                 pass
 
     asyncio.run(scenario())
-    warm_ups = [t for t in set(threading.enumerate()) - before if t.name == "mcp-warm-up"]
+    warm_ups = _join_warm_ups(set(threading.enumerate()) - before)
+    assert not any(thread.is_alive() for thread in warm_ups)
+
+
+def _join_warm_ups(threads: Iterable[threading.Thread]) -> list[threading.Thread]:
+    """The MCP warm-up threads among ``threads``, each waited for (up to the hang guard)."""
+    warm_ups = [thread for thread in threads if thread.name == "mcp-warm-up"]
     for thread in warm_ups:
         thread.join(HANG_GUARD_S)
-    assert not any(thread.is_alive() for thread in warm_ups)
+    return warm_ups

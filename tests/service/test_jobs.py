@@ -190,13 +190,7 @@ def test_restart_fails_jobs_that_were_running(tmp_path: Path) -> None:
     data_dir = tmp_path / "var"
     with make_client(data_dir) as first:
         admin = {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
-        _create_project(first, admin, "Restart")
-        gate = _block(first, "save_project")
-        job_id = first.post("/api/projects/actions/save", headers=admin).json()["data"]["jobId"]
-        deadline = time.monotonic() + HANG_GUARD_S
-        while first.get(f"/api/jobs/{job_id}", headers=admin).json()["data"]["status"] != "Running":
-            assert time.monotonic() < deadline
-            time.sleep(0.01)
+        job_id, gate = _running(first, admin, "Restart")
     # The process "died" with the job running; the next start must not leave it hanging.
     with make_client(data_dir) as second:
         job = second.get(f"/api/jobs/{job_id}", headers=admin).json()["data"]
@@ -217,13 +211,7 @@ def test_a_job_whose_start_was_not_written_yet_is_failed_by_the_next_start(
     data_dir = tmp_path / "var"
     with make_client(data_dir) as first:
         admin = {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
-        _create_project(first, admin, "Early")
-        gate = _block(first, "save_project")
-        job_id = first.post("/api/projects/actions/save", headers=admin).json()["data"]["jobId"]
-        deadline = time.monotonic() + HANG_GUARD_S
-        while first.get(f"/api/jobs/{job_id}", headers=admin).json()["data"]["status"] != "Running":
-            assert time.monotonic() < deadline
-            time.sleep(0.01)
+        job_id, gate = _running(first, admin, "Early")
         assert _row_status(first, job_id) == "Pending"
     with make_client(data_dir) as second:
         job = second.get(f"/api/jobs/{job_id}", headers=admin).json()["data"]
@@ -319,9 +307,9 @@ def test_a_job_that_ends_before_its_progress_is_due_is_written_twice(
     assert job["result"] == response.json()["data"]
 
 
-def _running(client: TestClient, admin: dict[str, str]) -> tuple[str, threading.Event]:
+def _running(client: TestClient, admin: dict[str, str], project: str = "Jobs") -> tuple[str, threading.Event]:
     """A save job held Running (as this process sees it) until the returned gate is set."""
-    _create_project(client, admin)
+    _create_project(client, admin, project)
     gate = _block(client, "save_project")
     job_id = client.post("/api/projects/actions/save", headers=admin).json()["data"]["jobId"]
     deadline = time.monotonic() + HANG_GUARD_S

@@ -257,21 +257,28 @@ def test_eno_and_the_scopes_not_read_here():
     assert not isinstance(unknown.value, UnsupportedConstructError)
 
 
-@pytest.mark.parametrize("line", ["END_REGION ; #x := 1;", "END_REGION ; ; #x := 2;", "END_REGION ;   #x := #y;"])
-def test_code_after_end_region_on_its_line_is_refused_by_name(line: str) -> None:
-    """The rest of an END_REGION line is the region's text (as TIA exports ``END_REGION ;``) while the lexer reads
-    code after its ``;``: the writer ran off its tokens (an IndexError out of generation); it refuses, at the code."""
+def _refused_after_end_region(line: str, message: str, at: str) -> str:
+    """The text of a region ending with ``line``: refused by the writer and by generation, with ``message``, at the
+    first ``at`` of ``line`` (the region is on lines 1-3); returned for the caller's other checks."""
     from simatic_xml.errors import GenerationNotSupportedError
     from simatic_xml.generate.from_source import generate_source
 
     text = f"REGION a\n  #y := 0;\n{line}\n"
-    with pytest.raises(GenerationNotSupportedError, match="code after END_REGION on the same line") as caught:
+    with pytest.raises(GenerationNotSupportedError, match=message) as caught:
         text_to_tokens(text)
-    assert (caught.value.line, caught.value.col) == (3, line.index("#") + 1)
+    assert (caught.value.line, caught.value.col) == (3, line.index(at) + 1)
     source = f'FUNCTION_BLOCK "F"\nVAR x : Int; y : Int; END_VAR\nBEGIN\n{text}END_FUNCTION_BLOCK\n'
     result = generate_source(source, file="f.scl", version="V19")
     assert not result.ok and not result.blocks
-    assert any("code after END_REGION" in d.message for d in result.diagnostics), result.diagnostics
+    assert any(message in d.message for d in result.diagnostics), result.diagnostics
+    return text
+
+
+@pytest.mark.parametrize("line", ["END_REGION ; #x := 1;", "END_REGION ; ; #x := 2;", "END_REGION ;   #x := #y;"])
+def test_code_after_end_region_on_its_line_is_refused_by_name(line: str) -> None:
+    """The rest of an END_REGION line is the region's text (as TIA exports ``END_REGION ;``) while the lexer reads
+    code after its ``;``: the writer ran off its tokens (an IndexError out of generation); it refuses, at the code."""
+    text = _refused_after_end_region(line, "code after END_REGION on the same line", "#")
     assert text_to_tokens(text.replace(line, "END_REGION ;")) is not None  # the line TIA exports is written
     if line == "END_REGION ; #x := 1;":  # glued to its ';', END_REGION has no region text: the code is written
         glued = text_to_tokens(text.replace(line, "END_REGION; #x := 1;"))
@@ -282,16 +289,6 @@ def test_code_after_end_region_on_its_line_is_refused_by_name(line: str) -> None
 def test_a_comment_after_end_region_ending_lines_later_is_refused_by_name(line: str) -> None:
     """A block comment opened in the rest of an END_REGION line (the region's text) and closed on a later line:
     the writer stopped on an assertion (an AssertionError out of generation); it refuses, at the comment."""
-    from simatic_xml.errors import GenerationNotSupportedError
-    from simatic_xml.generate.from_source import generate_source
-
-    text = f"REGION a\n  #y := 0;\n{line}\n"
-    with pytest.raises(GenerationNotSupportedError, match="comment opened after END_REGION") as caught:
-        text_to_tokens(text)
-    assert (caught.value.line, caught.value.col) == (3, line.index("(*") + 1)
-    source = f'FUNCTION_BLOCK "F"\nVAR x : Int; y : Int; END_VAR\nBEGIN\n{text}END_FUNCTION_BLOCK\n'
-    result = generate_source(source, file="f.scl", version="V19")
-    assert not result.ok and not result.blocks
-    assert any("comment opened after END_REGION" in d.message for d in result.diagnostics), result.diagnostics
+    _refused_after_end_region(line, "comment opened after END_REGION", "(*")
     # closed on its line, the comment is the region's text, written as before
     assert text_to_tokens("REGION a\n  #y := 0;\nEND_REGION ; (* a b *)\n") is not None
