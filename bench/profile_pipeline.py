@@ -107,9 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     cpu0, started = time.process_time(), time.perf_counter()
     if not args.no_profile:
         start_profile.enable()
-    from engineering_api.asgi import hold_collections, start_ended  # the garbage collector as serve's start
+    from engineering_api.asgi import hold_collections  # the garbage collector as serve's start
 
-    thresholds = hold_collections()
+    start_ended = hold_collections()
     from engineering_api.app import create_app
     from engineering_api.config import Settings
     imported = time.perf_counter()
@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     asyncio.set_event_loop(loop)
     span = AsgiDriver(app).running()
     loop.run_until_complete(span.__aenter__())
-    start_ended(thresholds)
+    start_ended()
     ready = time.perf_counter()
     start_cpu = time.process_time() - cpu0
     try:

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from litestar import Litestar
 
-__all__ = ("SERVE_PID_VARIABLE", "STOP_GRACE_SECONDS", "YOUNG_COLLECTION_EVERY", "create", "hold_collections",
-           "start_ended")
+__all__ = ("SERVE_PID_VARIABLE", "STOP_GRACE_SECONDS", "YOUNG_COLLECTION_EVERY", "StartEnded", "create",
+           "hold_collections")
 
 SERVE_PID_VARIABLE = "ENGINEERING_API_SERVE_PID"
 """Set by ``engineering-api serve`` to its own pid: the process that started this granian worker."""
@@ -28,7 +28,7 @@ logger = logging.getLogger("engineering_api")
 
 def create() -> Litestar:
     """The app from ``ENGINEERING_API_*`` settings."""
-    thresholds = hold_collections()
+    start_ended = hold_collections()
     from engineering_api.app import create_app
     from engineering_api.config import Settings
     from engineering_api.lib.observability import configure_logging
@@ -42,14 +42,14 @@ def create() -> Litestar:
         configure_logging(settings.log_level)
         app = create_app(settings)
     except BaseException:
-        start_ended(thresholds, serving=False)  # a start that failed leaves the collector as it found it
+        start_ended(serving=False)  # a start that failed leaves the collector as it found it
         raise
-    app.on_startup.append(lambda: start_ended(thresholds))  # after the lifespan's start-up: the last of the start
+    app.on_startup.append(lambda: start_ended())  # after the lifespan's start-up: the last of the start
     return app
 
 
-def hold_collections() -> tuple[int, int, int]:
-    """Hold the garbage collector for the start; the thresholds to restore after it.
+def hold_collections() -> StartEnded:
+    """Hold the garbage collector for the start; the start's end (:class:`StartEnded`) to call once it is over.
 
     The start (the app's import, ``create_app``, the lifespan with the MCP warm-up) makes ~370,000 objects the
     collector tracks; ~260,000 of them live as long as the process (modules, route handlers, signature models) and
@@ -68,7 +68,7 @@ def hold_collections() -> tuple[int, int, int]:
         if _held == 1:  # the first hold keeps the thresholds; a second start in the process must not keep (0, ...)
             _kept.append(gc.get_threshold())
             gc.set_threshold(0)  # no automatic collection (docs.python.org/3/library/gc.html#gc.set_threshold)
-        return _kept[-1]
+    return StartEnded()
 
 
 YOUNG_COLLECTION_EVERY = 10_000
@@ -81,20 +81,27 @@ unchanged (200 MB); measured 2026-11-27 16:50, load 2-4, runs alternated. Garbag
 most that many allocations before it is freed."""
 
 
-def start_ended(thresholds: tuple[int, int, int], *, serving: bool = True) -> None:
-    """The collector back on, after the lifespan's start-up (Litestar enters the lifespan managers before the
-    ``on_startup`` hooks), which froze the start's objects (``app.lifespan``): no collection traverses them again,
-    as no request makes them garbage. With several starts held at once, the last to end restores the thresholds
-    the first found (a serving app's young generation collected every :data:`YOUNG_COLLECTION_EVERY` allocations
-    at most); an end without a hold changes nothing."""
-    global _held
-    with _held_lock:
-        if _held == 0:
-            return
-        _held -= 1
-        if _held == 0:
-            young, middle, old = _kept.pop()
-            gc.set_threshold(max(young, YOUNG_COLLECTION_EVERY) if serving else young, middle, old)
+class StartEnded:
+    """The end of one start's hold (:func:`hold_collections`): the collector back on, after the lifespan's start-up
+    (Litestar enters the lifespan managers before the ``on_startup`` hooks), which froze the start's objects
+    (``app.lifespan``): no collection traverses them again, as no request makes them garbage. With several starts
+    held at once, the last to end restores the thresholds the first found (a serving app's young generation
+    collected every :data:`YOUNG_COLLECTION_EVERY` allocations at most). Each hold ends once: a second call (an app
+    started again runs its ``on_startup`` hooks again) changes nothing, and cannot end another start's hold."""
+
+    def __init__(self) -> None:
+        self._ended = False
+
+    def __call__(self, *, serving: bool = True) -> None:
+        global _held
+        with _held_lock:
+            if self._ended:
+                return
+            self._ended = True
+            _held -= 1
+            if _held == 0:
+                young, middle, old = _kept.pop()
+                gc.set_threshold(max(young, YOUNG_COLLECTION_EVERY) if serving else young, middle, old)
 
 
 _held = 0
