@@ -11,6 +11,7 @@ import anyio.to_thread
 from litestar._openapi.plugin import OpenAPIPlugin  # the app's own document cache; Litestar exports no other name
 
 from engineering_api.lib.openapi_requests import optional_request_defaults
+from engineering_api.lib.route_map import MappedLitestar
 from engineering_api.lib.schema import CamelStruct
 
 if TYPE_CHECKING:
@@ -33,6 +34,8 @@ def openapi_document(app: Litestar) -> dict[str, Any]:
     """
     plugin = app.plugins.get(OpenAPIPlugin)
     with _BUILDING:  # uncontended once built: the plugin keeps the document, which /schema/openapi.json serves
+        if isinstance(app, MappedLitestar):  # the generation changes handlers' parameters: their models first
+            app.signature_models_made()
         return optional_request_defaults(plugin.provide_openapi_schema())
 
 

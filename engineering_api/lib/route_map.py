@@ -10,6 +10,9 @@ Litestar's ``Litestar.register`` also rebuilds its routing trie after each route
 every route so far and validating the whole trie again: ~500 walks at start, 136,000 node validations, ~10% of
 ``create_app``'s CPU (measured 2026-11-27). :class:`MappedLitestar` builds the trie once, from every route the
 constructor registered; a route registered later is added to it as Litestar does.
+
+Each handler's signature model is made by its first request, not as it is registered
+(:mod:`engineering_api.lib.route_signatures`).
 """
 
 from __future__ import annotations
@@ -22,11 +25,15 @@ from litestar import Litestar
 from litestar.routes import HTTPRoute, WebSocketRoute
 
 from engineering_api.lib.route_options import LeanRegistration
+from engineering_api.lib.route_signatures import model_later, models_made
 
 if TYPE_CHECKING:
     from litestar.handlers.http_handlers import HTTPRouteHandler
+    from litestar.openapi.spec import OpenAPI
     from litestar.routes import BaseRoute
     from litestar.types import RouteHandlerMapItem
+
+    from engineering_api.lib.route_signatures import ModelLater
 
 __all__ = ("MappedLitestar",)
 
@@ -42,9 +49,12 @@ class MappedLitestar(Litestar, LeanRegistration):
     _mapped_routes: list[BaseRoute]
     """The routes the map was made from, in order."""
     _trie_later: bool
+    _models_later: list[ModelLater]
+    """The handlers of the registration under way whose signature models wait for their first request."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._trie_later = True  # the constructor's registrations: the trie is built once, below
+        self._models_later = []
         try:
             super().__init__(*args, **kwargs)
         finally:
@@ -52,16 +62,40 @@ class MappedLitestar(Litestar, LeanRegistration):
         self.asgi_router.construct_routing_trie()
 
     def register(self, value: Any) -> None:  # type: ignore[override]  # as Litestar.register
-        """Litestar's registration; while the constructor registers, without rebuilding the routing trie."""
-        if not self._trie_later:
-            super().register(value)
-            return
+        """Litestar's registration, without the handlers' signature models (made by their first requests); while
+        the constructor registers, without rebuilding the routing trie."""
         router = self.asgi_router
-        self.asgi_router = _TrieLater(router)  # type: ignore[assignment]  # what register reads of the router
+        if self._trie_later:
+            self.asgi_router = _TrieLater(router)  # type: ignore[assignment]  # what register reads of the router
         try:
             super().register(value)
         finally:
             self.asgi_router = router
+            for later in self._models_later:
+                later.end()
+            self._models_later.clear()
+
+    def _handler_parsed(self, handler: HTTPRouteHandler) -> None:
+        """Litestar's kwargs model of ``handler`` made from its parsed signature alone (``model_later``)."""
+        later = model_later(handler)
+        if later is not None:
+            self._models_later.append(later)
+
+    def signature_models_made(self) -> None:
+        """Every handler's signature model made, as Litestar's OpenAPI generation needs before it runs
+        (``route_signatures.models_made``): ``openapi_schema`` and ``update_openapi_schema`` call it, as does
+        ``docs.openapi_document``, which builds the document the app serves."""
+        models_made(self.routes)
+
+    @property
+    def openapi_schema(self) -> OpenAPI:
+        """Litestar's document, built after every handler's signature model (:meth:`signature_models_made`)."""
+        self.signature_models_made()
+        return super().openapi_schema
+
+    def update_openapi_schema(self) -> None:
+        self.signature_models_made()
+        super().update_openapi_schema()
 
     @property
     def route_handler_method_map(self) -> dict[str, RouteHandlerMapItem]:

@@ -78,10 +78,15 @@ class LeanRegistration(Router):
                     self._handler_replaced(route.path, handler, handlers[index])
                 else:
                     parse_signature(handler)
+                    self._handler_parsed(handler)
         return routes
 
     def _handler_replaced(self, path: str, old: HTTPRouteHandler, new: HTTPRouteHandler) -> None:
         """``new`` serves ``path`` in place of ``old`` (for a subclass that keeps what the routes map)."""
+
+    def _handler_parsed(self, handler: HTTPRouteHandler) -> None:
+        """``handler``'s signature is parsed; Litestar makes its kwargs model next (for a subclass that lets it do
+        so without the signature model: ``route_signatures.model_later``)."""
 
 
 def _path_options(route: HTTPRoute, replaced: HTTPRouteHandler) -> _PathOptions:

@@ -8,6 +8,17 @@ Request``, the jobs' query markers, ``Idempotency-Key``, ...): :func:`parse_sign
 process and builds the handler's ``ParsedSignature`` from them, as ``ParsedSignature.from_signature`` does.
 Measured 2026-11-27 at load 13: ``create_app`` 0.488 -> 0.435 s of CPU.
 
+Each handler's signature model (a ``msgspec`` Struct that validates a request's parameters,
+``SignatureModel.create``) is made when its first request is served, not as the app registers it
+(:func:`model_later`): registering reads only the parsed parameters and data DTO the model would hold (for the
+kwargs model), and a pipeline's requests reach a dozen of the ~560 handlers. Made at registration, the models were
+~15% of ``create_app``'s CPU (0.05-0.07 s, ``py-spy`` samples, 2026-11-27). Litestar's own property makes the
+model on first use, from the same layers; ``tests/lib/test_route_signatures.py`` makes every handler's. One
+thing changes a handler's parsed parameters after registration: Litestar's OpenAPI generation adds the path
+parameters a handler does not take to them (``_openapi/parameters.py``), and a model made from those would require
+them in every request (422). So the models not made yet are made before the document is built
+(:func:`models_made`).
+
 A field definition is an immutable description of a parameter, the same for every handler that has that
 parameter; ``tests/lib/test_route_signatures.py`` compares every served handler's parsed signature with the one
 Litestar makes itself.
@@ -17,7 +28,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from inspect import Signature
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from litestar.types.empty import Empty
 from litestar.typing import FieldDefinition
@@ -26,11 +37,13 @@ from litestar.utils.signature import ParsedSignature, get_fn_type_hints
 from litestar.utils.typing import expand_type_var_in_type_hint
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from inspect import Parameter
 
     from litestar.handlers.http_handlers import HTTPRouteHandler
+    from litestar.routes import BaseRoute
 
-__all__ = ("parse_signature",)
+__all__ = ("ModelLater", "model_later", "models_made", "parse_signature")
 
 _fields: dict[tuple[str, int, int], tuple[Any, Any, FieldDefinition]] = {}
 """Field definitions by parameter name and the identities of its annotation and default (both kept in the value,
@@ -64,3 +77,48 @@ def _field(parameter: Parameter, hints: dict[str, Any]) -> FieldDefinition:
     made = FieldDefinition.from_parameter(parameter, hints)  # raises, as Litestar's parsing would, without one
     _fields[key] = (annotation, parameter.default, made)
     return made
+
+
+class ModelLater:
+    """Stands for a handler's signature model while the app registers the handler: what Litestar's kwargs model
+    reads of the model then (``KwargsModel.create_for_signature_model``: its fields and data DTO), read from the
+    handler as ``SignatureModel.create`` would. Taken away once the registration is over (:meth:`end`), so the
+    handler's ``signature_model`` makes the real one when its first request needs it."""
+
+    __slots__ = ("_handler",)
+
+    def __init__(self, handler: HTTPRouteHandler) -> None:
+        self._handler = handler
+
+    @property
+    def _fields(self) -> dict[str, FieldDefinition]:
+        return self._handler.parsed_fn_signature.parameters
+
+    @property
+    def _data_dto(self) -> Any:
+        return self._handler.resolve_data_dto()
+
+    def end(self) -> None:
+        """The registration is over: the handler makes its model on first use (unless it has one already)."""
+        if self._handler._signature_model is self:
+            self._handler._signature_model = Empty
+
+
+def model_later(handler: HTTPRouteHandler) -> ModelLater | None:
+    """Let ``handler`` be registered without its signature model (see the module); None when it has one. The
+    caller ends the stand-in (:meth:`ModelLater.end`) once the app has registered the handler."""
+    if handler._signature_model is not Empty:
+        return None
+    later = ModelLater(handler)
+    handler._signature_model = cast("Any", later)
+    return later
+
+
+def models_made(routes: Iterable[BaseRoute]) -> None:
+    """Every signature model of the handlers of ``routes`` made now, from the parameters they were registered with:
+    called before Litestar's OpenAPI generation adds path parameters to them (see the module). A first request
+    served meanwhile (the document is built in a thread) makes its handler's model from the same parameters, as
+    the generation changes none before every model is made."""
+    for route in routes:
+        for handler in getattr(route, "route_handlers", ()):
+            _ = handler.signature_model  # Litestar's property makes and keeps it

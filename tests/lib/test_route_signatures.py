@@ -1,5 +1,6 @@
 """Every served handler's parsed signature, built from shared parameter definitions
-(``engineering_api.lib.route_signatures``), is the one Litestar makes of the handler's function itself.
+(``engineering_api.lib.route_signatures``), is the one Litestar makes of the handler's function itself; its
+signature model is made by its first request, the one Litestar made at registration, and validates that request.
 
 Compared on an app of the test's own, before it serves anything: Litestar's OpenAPI generation adds the path
 parameters a handler does not take to that handler's parsed parameters (``_openapi/parameters.py``), so a served
@@ -7,6 +8,15 @@ app's handlers no longer match their functions."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
+import msgspec
+import pytest
+from litestar import Litestar
+from litestar._signature import SignatureModel
+from litestar.testing import TestClient
+from litestar.types.empty import Empty
 from litestar.utils.helpers import unwrap_partial
 from litestar.utils.signature import ParsedSignature
 from litestar.utils.sync import AsyncCallable
@@ -14,6 +24,7 @@ from litestar.utils.sync import AsyncCallable
 from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.lib.route_options import is_litestar_options
+from tests.conftest import assert_error
 
 
 def test_every_handler_s_parsed_signature_is_the_one_litestar_makes(settings: Settings) -> None:
@@ -28,3 +39,68 @@ def test_every_handler_s_parsed_signature_is_the_one_litestar_makes(settings: Se
         assert handler.parsed_fn_signature == litestar_s, handler
         parameters += handler.parsed_fn_signature.parameters.values()
     assert len({id(field) for field in parameters}) < len(parameters) / 3  # made once per distinct parameter
+
+
+def _handlers(app: Litestar) -> list[Any]:
+    return list({id(h): h for route in app.routes for h in getattr(route, "route_handlers", ())
+                 if not is_litestar_options(h)}.values())
+
+
+def _fields(model: type[SignatureModel]) -> list[tuple[str, Any, Any]]:
+    return [(f.name, f.type, f.default) for f in msgspec.structs.fields(model)]
+
+
+def test_every_handler_s_signature_model_waits_for_its_first_use_and_is_the_one_litestar_makes(
+        settings: Settings) -> None:
+    """Registered, no handler has its signature model yet (~560 msgspec Structs: ~15% of ``create_app``); each
+    is made on first use, by Litestar's property, with the fields of the model Litestar makes at registration."""
+    handlers = _handlers(create_app(settings))
+    assert len(handlers) > 500
+    assert [h for h in handlers if h._signature_model is not Empty] == []
+    for handler in handlers:
+        made = handler.signature_model
+        assert issubclass(made, SignatureModel) and made._fields is handler.parsed_fn_signature.parameters
+        registered = SignatureModel.create(  # what Litestar's registration made: its property's own call
+            dependency_name_set=handler.dependency_name_set, fn=handler.fn,
+            parsed_signature=handler.parsed_fn_signature, data_dto=handler.resolve_data_dto(),
+            type_decoders=handler.resolve_type_decoders())
+        assert _fields(made) == _fields(registered), handler
+        assert handler.signature_model is made  # made once
+
+
+def test_a_handler_s_first_request_is_validated_by_the_model_it_makes(settings: Settings) -> None:
+    """A first request with a bad parameter is refused as before (422, nothing run); a good one is served."""
+    app = create_app(settings)
+    with TestClient(app) as client:
+        key = {"X-API-Key": settings.secret_path.read_text(encoding="utf-8").strip()}
+        handler = app.route_handler_method_map["/api/jobs"]["GET"]
+        assert handler._signature_model is Empty
+        body = assert_error(client.get("/api/jobs", params={"limit": "many"}, headers=key), 422, "VALIDATION_FAILED")
+        assert body["errors"] == [{"message": "Expected `int`, got `str`", "key": "limit", "source": "query"}]
+        assert handler._signature_model is not Empty
+        assert_error(client.get("/api/jobs", params={"limit": "0"}, headers=key), 422, "VALIDATION_FAILED")
+        assert client.get("/api/jobs", params={"limit": "5"}, headers=key).status_code == 200
+
+
+@pytest.mark.parametrize("built_by", ["GET /schema/openapi.json", "app.openapi_schema"])
+def test_a_handler_first_requested_after_the_openapi_document_takes_the_parameters_it_was_registered_with(
+        settings: Settings, built_by: str) -> None:
+    """Litestar's OpenAPI generation adds the path parameters a handler does not take (``keyId`` of ``DELETE
+    /api/security/keys/{keyId}``: the handler reads it from the request) to its parsed parameters; a model made from
+    those required them in the request's arguments, and the first request after the document answered 422."""
+    app = create_app(settings)
+    with TestClient(app) as client:
+        key = {"X-API-Key": settings.secret_path.read_text(encoding="utf-8").strip()}
+        handler = app.route_handler_method_map["/api/security/keys/{keyId:str}"]["DELETE"]
+        registered = dict(handler.parsed_fn_signature.parameters)
+        assert "keyId" not in registered and handler._signature_model is Empty
+        if built_by == "app.openapi_schema":
+            assert app.openapi_schema.paths
+        else:
+            assert client.get("/schema/openapi.json").status_code == 200
+        assert "keyId" in handler.parsed_fn_signature.parameters  # Litestar's generation added it
+        assert_error(client.delete("/api/security/keys/no-such-key", headers=key), 404)
+        assert list(msgspec.structs.fields(handler.signature_model)) == list(
+            msgspec.structs.fields(SignatureModel.create(
+                dependency_name_set=set(), fn=handler.fn, parsed_signature=replace(
+                    handler.parsed_fn_signature, parameters=registered), type_decoders=[])))
