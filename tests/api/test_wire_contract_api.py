@@ -143,3 +143,24 @@ def test_async_routes_refuse_bad_input_before_queueing_a_job(client, engineer_he
     before = data(client.get("/api/jobs", headers=engineer_headers))["total"]
     assert_error(client.post(path, json=body, headers=engineer_headers), status)
     assert data(client.get("/api/jobs", headers=engineer_headers))["total"] == before
+
+
+def test_every_operation_route_matches_the_keys_of_its_own_body_struct(app):
+    """A route made from an operation finds its body's key map at its first request with a body, from its data
+    parameter (``lib/request._body_keys``), not from a map made for each route at start: it is the map of the
+    route's body Struct, nested Structs and literal values included."""
+    from engineering_api.jobs.route_shape import RouteShape, route_path
+    from engineering_api.lib.request import _body_keys
+    from engineering_api.lib.schema import key_normaliser
+
+    handlers = app.route_handler_method_map
+    checked = 0
+    for operation in app.state.services.operations:
+        for spec, is_async in operation.routes():
+            shape = RouteShape.of(operation, spec, is_async)
+            if shape.body_type is None:
+                continue
+            handler = handlers[route_path(spec)][spec.method]
+            assert _body_keys(handler) == key_normaliser(shape.body_type), (spec.method, spec.path)
+            checked += 1
+    assert checked > 200
