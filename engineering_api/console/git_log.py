@@ -14,7 +14,6 @@ from litestar.response import Template
 from engineering_api.backend.errors import EngineeringError, NoProjectOpenError, NotFoundError
 from engineering_api.console.calls import run
 from engineering_api.console.pages import failed, page
-from engineering_api.console.render.diff import block_diff
 from engineering_api.lib.security import principal_of
 from engineering_api.services import services_of
 from simatic_xml import SimaticMLError, parse_bytes
@@ -76,6 +75,8 @@ async def diff_network(request: Request[Any, Any, Any], to: FromQuery[str], path
     new = await _document(request, to, path)
     if old is None and new is None:
         return failed(request, NotFoundError(f"{path!r} is SimaticML in neither commit", code="NOT_FOUND"), "Diff")
+    from engineering_api.console.render.diff import block_diff  # the drawing's modules: by the first diff drawn
+
     # one network the summary listed as changed, or (0) the networks of an object only one commit has
     networks = [n for n in block_diff(old, new, {network}, only=network or None) if n.state != "same"]
     return page(request, "diff_fragment.html" if fragment else "diff_network.html", path=path, networks=networks,

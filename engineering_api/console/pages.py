@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from litestar.enums import MediaType
 from litestar import Request, Response, get, post
@@ -12,15 +12,16 @@ from litestar.response import Redirect, Template
 from engineering_api.backend.errors import EngineeringError, NoProjectOpenError
 from engineering_api.console.auth import audit, sessions_of
 from engineering_api.console.calls import run
-from engineering_api.console.render.block import block_view
 from engineering_api.console.render.monitor import plain_message
-from engineering_api.console.render.structure import MemberRow
 from engineering_api.domain.source_lines import to_block_lines
 from engineering_api.console.session import COOKIE
 from engineering_api.lib.responses import status_for
 from engineering_api.lib.security import Role, principal_of
 from engineering_api.services import services_of
 from simatic_xml import SimaticMLError, parse_bytes
+
+if TYPE_CHECKING:
+    from engineering_api.console.render.structure import MemberRow
 
 __all__ = ("block_page", "block_with", "compile_block", "download_scl", "download_simaticml", "failed", "landing",
            "page",
@@ -101,6 +102,8 @@ async def block_with(request: Request[Any, Any, Any], device: str, block: str, *
     except EngineeringError as exc:
         return failed(request, exc, f"Block {block}")
     addresses, tag_types = await _tags(request, device)
+    from engineering_api.console.render.block import block_view  # the drawing's modules: by the first block page
+
     try:
         view = block_view(parse_bytes(content["rawXml"].encode("utf-8")), addresses, diagnostics, tag_types)
     except SimaticMLError as exc:
@@ -133,6 +136,8 @@ async def compile_block(request: Request[Any, Any, Any], device: FromPath[str], 
 
 
 def _udt_rows(members: list[dict[str, Any]], prefix: str, depth: int, out: list[MemberRow]) -> None:
+    from engineering_api.console.render.structure import MemberRow  # loaded by the first block or UDT page
+
     for member in members:
         path = prefix + member["name"]
         out.append(MemberRow(path=path, name=member["name"], datatype=member["dataType"],

@@ -37,7 +37,9 @@ BUDGET_FILE = Path(__file__).with_name("start_budget.json")
 REPO = Path(__file__).resolve().parents[2]
 NEVER_AT_START = ("celery", "kombu", "redis", "pygls", "lsprotocol", "opentelemetry", "pydantic", "attr", "attrs",
                   "httpx", "jwt", "cryptography", "PIL", "alembic", "mako", "pygments", "jinja2", "markupsafe",
-                  "pygit2", "sqlalchemy.dialects.postgresql")
+                  "pygit2", "sqlalchemy.dialects.postgresql", "engineering_api.console.render.block",
+                  "engineering_api.console.render.diff", "engineering_api.console.render.ladder",
+                  "engineering_api.console.render.structure")
 """Packages (with every module under them) the start must not load: the farm's, the language server's, tracing's
 when it is off; Litestar's pydantic and attrs plugins' (no route takes or answers either: ``app._ServiceApp``; the
 MCP SDK's pydantic is loaded by the lifespan's warm-up, not counted here); httpx, which the runtime API's pulls and
@@ -47,7 +49,8 @@ draws HMI screens; Alembic (with Mako and Pygments), which runs only when a data
 revision (a new SQLite database is made from the schema snapshot: ``lib/schema_snapshot``); Jinja, which renders
 the console's pages (``console._ConsoleTemplates``); pygit2, which source control's calls use
 (``domain.sourcecontrol._later``); SQLAlchemy's PostgreSQL dialect with its drivers, on a SQLite server (a
-``postgresql_*`` keyword on a table loaded it: ``lib/tables``). Counted here are the import and ``create_app``: a
+``postgresql_*`` keyword on a table loaded it: ``lib/tables``); the console's drawing of blocks (LAD/FBD, GRAPH,
+SCL, diffs), which its first block, UDT or diff page loads (``console.pages``, ``console.git_log``). Counted here are the import and ``create_app``: a
 served process still loads OpenTelemetry and cryptography afterwards, on the lifespan's MCP warm-up thread (the
 MCP SDK imports both)."""
 
