@@ -50,9 +50,9 @@ revision (a new SQLite database is made from the schema snapshot: ``lib/schema_s
 the console's pages (``console._ConsoleTemplates``); pygit2, which source control's calls use
 (``domain.sourcecontrol._later``); SQLAlchemy's PostgreSQL dialect with its drivers, on a SQLite server (a
 ``postgresql_*`` keyword on a table loaded it: ``lib/tables``); the console's drawing of blocks (LAD/FBD, GRAPH,
-SCL, diffs), which its first block, UDT or diff page loads (``console.pages``, ``console.git_log``). Counted here are the import and ``create_app``: a
-served process still loads OpenTelemetry and cryptography afterwards, on the lifespan's MCP warm-up thread (the
-MCP SDK imports both)."""
+SCL, diffs), which its first block, UDT or diff page loads (``console.pages``, ``console.git_log``). Counted here
+are the import and ``create_app``: a served process still loads OpenTelemetry and cryptography afterwards, on the
+lifespan's MCP warm-up thread (the MCP SDK imports both)."""
 
 _SCRIPT = r"""
 import cProfile, json, logging, pstats, sys
