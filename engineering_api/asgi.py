@@ -32,6 +32,7 @@ def create() -> Litestar:
     from engineering_api.app import create_app
     from engineering_api.config import Settings
     from engineering_api.lib.observability import configure_logging
+    from engineering_api.mcp.runtime import load_sdk_ahead
 
     _exit_with_serve()
     _install_stopper()
@@ -40,6 +41,7 @@ def create() -> Litestar:
     try:
         settings = Settings.from_env()
         configure_logging(settings.log_level)
+        load_sdk_ahead()  # while create_app waits on the new database's writes (mcp.runtime.load_sdk_ahead)
         app = create_app(settings)
     except BaseException:
         start_ended(serving=False)  # a start that failed leaves the collector as it found it
