@@ -12,7 +12,8 @@ Each handler's signature model (a ``msgspec`` Struct that validates a request's 
 ``SignatureModel.create``) is made when its first request is served, not as the app registers it
 (:func:`model_later`): registering reads only the parsed parameters and data DTO the model would hold (for the
 kwargs model), and a pipeline's requests reach a dozen of the ~560 handlers. Made at registration, the models were
-~15% of ``create_app``'s CPU (0.05-0.07 s, ``py-spy`` samples, 2026-11-27). Litestar's own property makes the
+~20% of ``create_app``'s CPU (~0.075 s: ``create_app`` 0.39 -> 0.30 s with the body key maps of
+``jobs.routes``, medians of 7 paired starts, ``time.process_time``, 2026-11-27 19:01). Litestar's own property makes the
 model on first use, from the same layers; ``tests/lib/test_route_signatures.py`` makes every handler's. One
 thing changes a handler's parsed parameters after registration: Litestar's OpenAPI generation adds the path
 parameters a handler does not take to them (``_openapi/parameters.py``), and a model made from those would require
