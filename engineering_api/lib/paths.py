@@ -133,11 +133,16 @@ def real_path(path: Path) -> Path:
     """``path.resolve()``: the absolute path with every symbolic link (and junction) on it followed.
 
     The service resolves each request path, its root and the data directory on every call, and most of them
-    hold no link at all: for an absolute POSIX path without ``..`` (one :meth:`Path.resolve` made, a configured
-    root, a request path joined to a root) each name on it is looked at once (``lstat``) and, if none is a
-    link, the path is its own resolution: :func:`os.path.realpath` would join the same names back together
-    (a name that does not exist is kept as it is there too). Otherwise, and on Windows, ``path.resolve()``
-    answers.
+    hold no link at all. For an absolute POSIX path without ``..`` (one :meth:`Path.resolve` made, a configured
+    root, a request path joined to a root) that exists, the kernel says where it leads: opened with ``O_PATH``
+    (every link on it followed, nothing read), the name ``/proc/self/fd`` gives the opened object is its
+    resolution, so a path that names itself there holds no link and is its own resolution (a path holding a link
+    names something else: a link back to itself could not be opened). That is four system calls, whatever the
+    depth: a -sync export resolved six paths one name at a time, ~28 ``lstat`` calls and as many ``stat_result``
+    objects, ~7.5% of its served instructions (callgrind, 2026-11-27). A path that does not exist yet (an export's
+    target) has its folder resolved that way and its last name looked at (``lstat``); without ``/proc``, or where
+    the folder does not exist either, each name on it is looked at once (:func:`_walk`). A path that holds a link,
+    and every path on Windows, is ``path.resolve()``'s.
 
     Raises:
         OSError, RuntimeError: as ``path.resolve()`` (only where a link is followed: a loop).
@@ -145,6 +150,52 @@ def real_path(path: Path) -> Path:
     parts = path.parts
     if os.name != "posix" or not parts or parts[0] != "/" or ".." in parts:
         return path.resolve()
+    if _O_PATH is None:
+        return _walk(path, parts)
+    text = str(path)
+    seen = _opened_as(text)
+    if seen is not None:
+        return path if seen == text else path.resolve()
+    folder = text.rpartition("/")[0] or "/"  # the path is absolute and normal: its folder, without a call more
+    seen = _opened_as(folder) if folder != text else None
+    if seen is None:  # nothing there either (or not to be looked at): name by name, as realpath does
+        return _walk(path, parts)
+    if seen != folder:
+        return path.resolve()
+    try:
+        if S_ISLNK(os.lstat(text).st_mode):  # a dangling link, or one made since
+            return path.resolve()
+    except OSError:  # as realpath: a name that cannot be looked at is taken for no link
+        pass
+    return path
+
+
+_O_PATH: int | None = getattr(os, "O_PATH", None) if os.path.isdir("/proc/self/fd") else None
+"""``O_PATH | O_CLOEXEC`` where the kernel has it and ``/proc`` names open files (Linux), else None."""
+if _O_PATH is not None:
+    _O_PATH |= os.O_CLOEXEC
+
+
+def _opened_as(text: str) -> str | None:
+    """The path the kernel resolves ``text`` to (every link on it followed), or None when it cannot be opened (it
+    does not exist, a link on it dangles or loops, a folder on it may not be searched) or named."""
+    assert _O_PATH is not None  # only called where it is set
+    try:
+        handle = os.open(text, _O_PATH)
+    except OSError:
+        return None
+    try:
+        return os.readlink(f"/proc/self/fd/{handle}")
+    except OSError:  # a name longer than the kernel names
+        return None
+    finally:
+        os.close(handle)
+
+
+def _walk(path: Path, parts: tuple[str, ...]) -> Path:
+    """:func:`real_path` one name at a time: each name on ``path`` is looked at once (``lstat``) and, if none is a
+    link, the path is its own resolution: :func:`os.path.realpath` would join the same names back together (a
+    name that does not exist is kept as it is there too)."""
     prefix = ""
     for name in parts[1:]:
         prefix += "/" + name
