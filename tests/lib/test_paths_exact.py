@@ -146,7 +146,7 @@ def test_real_path_asks_the_kernel_once_or_looks_at_each_name_once(tmp_path: Pat
 
     if paths._O_PATH is not None:
         assert real_paths(target.parent, target) == [target.parent, target]
-        assert seen == [str(target)]  # an existing folder: no name looked at; a missing file: its last name only
+        assert seen == []  # the kernel says where an existing folder leads, and os.access that the file is not there
         seen.clear()
     monkeypatch.setattr(paths, "_O_PATH", None)  # no /proc: each name once
     assert real_paths(target) == [target]
