@@ -156,7 +156,7 @@ def real_path(path: Path) -> Path:
     text = str(path)
     # os.access answers whether anything is there without an exception when nothing is (an OSError with its file
     # name costs ~4,000 instructions; an export's target is not there yet)
-    if os.access(text, os.F_OK):  # every link on it followed
+    if os.access(text, os.F_OK, effective_ids=True):  # every link on it followed
         seen = _opened_as(text)
         if seen is not None:
             return path if seen == text else path.resolve()
@@ -166,15 +166,17 @@ def real_path(path: Path) -> Path:
         return _walk(path, parts)
     if seen != folder:
         return path.resolve()
-    if os.access(text, os.F_OK, follow_symlinks=False):  # there, but not where it leads: a dangling link (or made
-        return _walk(path, parts)  # since): name by name
+    if os.access(text, os.F_OK, effective_ids=True, follow_symlinks=False):  # there, but not where it leads: a
+        # dangling link (or one made since): name by name
+        return _walk(path, parts)
     return path
 
 
 _O_PATH: int | None = getattr(os, "O_PATH", None) if (
-    os.path.isdir("/proc/self/fd") and os.access in os.supports_follow_symlinks) else None
+    os.path.isdir("/proc/self/fd") and os.access in os.supports_follow_symlinks
+    and os.access in os.supports_effective_ids) else None
 """``O_PATH | O_CLOEXEC`` where the kernel has it, ``/proc`` names open files and ``os.access`` can look at a link
-itself (Linux), else None."""
+itself with the process's effective ids, as ``lstat`` looks (Linux), else None."""
 if _O_PATH is not None:
     _O_PATH |= os.O_CLOEXEC
 
