@@ -330,9 +330,10 @@ class PathPolicy:
             resolved = real_path(base.joinpath(*parts))
         except (OSError, RuntimeError, ValueError) as exc:  # symlink loops, odd file systems
             raise reject(f"path cannot be resolved ({exc.__class__.__name__})") from None
-        if self._root_of(resolved) is None:
+        real_roots = [real_path(root) for root in self.roots]  # each resolved once for both checks
+        if self._root_of(resolved, real_roots) is None:
             raise reject("path escapes the allowed roots")
-        if self._is_private(resolved):
+        if self._is_private(resolved, real_roots):
             raise reject("path points into the service's data directory (database, keys, staging)")
 
         if extensions is not None:
@@ -368,8 +369,9 @@ class PathPolicy:
             raise PathRejectedError(str(path), "path escapes the allowed roots")
         return resolved.relative_to(root).as_posix() or "."
 
-    def _is_private(self, resolved: Path) -> bool:
-        real_roots = [real_path(root) for root in self.roots]
+    def _is_private(self, resolved: Path, real_roots: list[Path]) -> bool:
+        """Whether ``resolved`` lies in a private folder and in no root carved out of it (``real_roots``: the roots,
+        resolved)."""
         for folder in self.private:
             private = real_path(folder)
             if not is_within(resolved, private):
@@ -380,9 +382,9 @@ class PathPolicy:
                 return True
         return False
 
-    def _root_of(self, resolved: Path) -> Path | None:
-        for root in self.roots:
-            real_root = real_path(root)
+    def _root_of(self, resolved: Path, real_roots: list[Path] | None = None) -> Path | None:
+        """The root (resolved) ``resolved`` lies in, or None (``real_roots``: the roots resolved already)."""
+        for real_root in real_roots if real_roots is not None else (real_path(root) for root in self.roots):
             if is_within(resolved, real_root):
                 return real_root
         return None
