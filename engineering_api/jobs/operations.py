@@ -28,6 +28,7 @@ import msgspec
 from engineering_api.backend.errors import (
     EngineeringError,
     NoProjectOpenError,
+    NotFoundError,
     OperationCanceledError,
     PortalUnavailableError,
     ValidationError,
@@ -441,12 +442,18 @@ def refuse_unstorable_input(operation: Operation[Any, Any], data: Any) -> None:
         refuse_unstorable_texts(data)
 
 
-def confine_files(operation: Operation[Any, Any], data: Any, paths: PathPolicy) -> Any:
+def confine_files(operation: Operation[Any, Any], data: Any, paths: PathPolicy, *,
+                  texts_checked_next: bool = False) -> Any:
     """Resolve the operation's file fields inside the roots, replacing them with absolute paths.
 
     An omitted (``null``) field stays omitted; an empty one is refused like any unusable path, since ``""``
     would otherwise name the server's working directory. A temporary file the server made for the call
     (:func:`server_made`) is kept as it is.
+
+    ``texts_checked_next``: the caller hands the input straight on to
+    :meth:`~engineering_api.jobs.manager.JobManager.start` or :meth:`~engineering_api.jobs.manager.JobManager.
+    run_inline`, which refuse an unstorable text themselves: the texts are then checked here only when a path is
+    refused (so that the text's refusal still comes first), not twice for every change (a REST route's).
 
     Raises:
         ValidationError: a path is empty, outside the roots or otherwise refused (422).
@@ -454,13 +461,20 @@ def confine_files(operation: Operation[Any, Any], data: Any, paths: PathPolicy) 
         ValidationError: ``UNSTORABLE_CHARACTER``: a text the project cannot store (:func:`refuse_unstorable_input`),
             refused before the paths are looked at: it is what the path is named with that is wrong.
     """
-    refuse_unstorable_input(operation, data)
+    if not texts_checked_next:
+        refuse_unstorable_input(operation, data)
     if not operation.files or data is None:
         return data
-    import msgspec
+    try:
+        return _confined(operation, data, paths)
+    except (NotFoundError, ValidationError):
+        if texts_checked_next:  # the text's refusal first, as without the flag
+            refuse_unstorable_input(operation, data)
+        raise
 
-    from engineering_api.backend.errors import NotFoundError
 
+def _confined(operation: Operation[Any, Any], data: Any, paths: PathPolicy) -> Any:
+    """:func:`confine_files`'s resolution of the file fields of ``data`` (which has some)."""
     def resolve(value: str, field: str, rule: FileRule) -> str:
         if value in _SERVER_MADE:  # made by the server for this call (see server_made), already inside a root
             return value

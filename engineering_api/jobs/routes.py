@@ -107,7 +107,8 @@ async def _execute(
 
     A change sent with an ``Idempotency-Key`` runs as a recorded job even when it is short, as on the async route:
     a retry with the same key answers that job's outcome instead of doing the work again."""
-    data = confine_files(operation, data, services.paths)
+    # start and run_inline refuse an unstorable text: checked once, here only before a refused path
+    data = confine_files(operation, data, services.paths, texts_checked_next=True)
     # A short read never runs as a job, so it does not look for the key: parsing the headers into Litestar's Headers
     # would cost a read several microseconds.
     idempotency_key = idempotency_key_of(request) if operation.mutating or operation.long_running else None
@@ -147,7 +148,7 @@ async def _download(
     transfer: Transfer, asked: str,
 ) -> Response[Any]:
     """Run the export, then answer the file it wrote (a failure answers its problem JSON as usual)."""
-    before = transfer.before(confine_files(operation, data, services.paths))
+    before = transfer.before(confine_files(operation, data, services.paths, texts_checked_next=True))
     result, _, failed, headers = await _execute(services, operation, data, request, transfer.track_job)
     if failed is not None:
         return failed
@@ -159,7 +160,7 @@ async def _start_job(
     transfer: Transfer | None, _asked: str | None,
 ) -> Response[Any]:
     """The async route's answer: 202 with the job it started (a download's form is the direct route's)."""
-    data = confine_files(operation, data, services.paths)
+    data = confine_files(operation, data, services.paths, texts_checked_next=True)  # start checks the texts
     job: JobRecord = await services.jobs.start(
         operation, data, principal=request.scope.get("user"),
         idempotency_key=idempotency_key_of(request),

@@ -157,11 +157,12 @@ class AuditLog:
             DatabaseUnavailableError: the database cannot be reached (or was lost while the record was written);
                 the message says the call was not run.
         """
+        values = {"at": utc_now(), "key_id": key_id, "role": role, "client": client, "method": method,
+                  "path": shown_path(path), "status": 0, "outcome": STARTED, "via": via}
+        if session_id is not None:  # else NULL, as job_id: sqlite3 adapts a None it is given (two exceptions made
+            values["session_id"] = session_id  # and cleared, ~2,000 instructions each); a REST call has neither
         try:
-            record_id = self._db.insert(_INSERT, {
-                "at": utc_now(), "key_id": key_id, "role": role, "client": client, "method": method,
-                "path": shown_path(path), "status": 0, "outcome": STARTED, "job_id": None, "via": via,
-                "session_id": session_id})
+            record_id = self._db.insert(_INSERT, values)
         except NOT_WRITTEN as exc:  # the database's words ("may not have been recorded") are about the record
             raise type(exc)(f"The call was not run: its audit record could not be written. {exc.message}",
                             code=exc.code, details=exc.details) from exc

@@ -29,9 +29,10 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, Protocol
 
 from litestar import Request, Response, get
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.utils import floatToGoString
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
+from prometheus_client.samples import Sample
 from sqlalchemy import func, select
 
 from engineering_api.lib.forwarded import client_address
@@ -60,6 +61,7 @@ _BUCKET_LABELS = (*(floatToGoString(bound) for bound in _BUCKETS), "+Inf")
 """The ``le`` labels of the request latency buckets, as ``prometheus_client`` writes them."""
 _JOB_BUCKETS = (0.01, 0.05, 0.1, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0)
 """Job waits and run times, from a fake's save (milliseconds) to a TIA import or download (up to the hour)."""
+_JOB_BUCKET_LABELS = (*(floatToGoString(bound) for bound in _JOB_BUCKETS), "+Inf")
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"})
 """The methods recorded by name: RFC 9110's (section 9) and PATCH (RFC 5789); method names are case-sensitive."""
 OTHER = "_OTHER"
@@ -154,6 +156,67 @@ class _RequestCollector:
 
 
 
+class _Timed:
+    """One labelled histogram of job times: a count per bucket of :data:`_JOB_BUCKETS` (the last is +Inf), the sum and
+    when the series began (``prometheus_client`` writes it as the ``_created`` gauge)."""
+
+    __slots__ = ("counts", "created", "total")
+
+    def __init__(self) -> None:
+        self.counts = [0] * (len(_JOB_BUCKETS) + 1)
+        self.total = 0.0
+        self.created = time.time()
+
+    def add(self, seconds: float) -> None:
+        self.counts[bisect_left(_JOB_BUCKETS, seconds)] += 1  # the first bound >= seconds, as Histogram.observe
+        self.total += seconds
+
+
+class _JobTimes:
+    """``engineering_api_job_queue_seconds{operation}`` and ``engineering_api_job_duration_seconds{operation,state}``,
+    kept as plain numbers as the request histograms are (:class:`_RequestCollector`): a ``prometheus_client``
+    ``Histogram`` took a lock and a dozen calls per observation, two per ended job on the event loop (each ``-sync``
+    call's). Each scrape writes them as that ``Histogram`` did, ``_created`` gauges included
+    (``tests/api/test_metrics_parts.py`` compares the two expositions)."""
+
+    def __init__(self) -> None:
+        self._waits: dict[tuple[str, ...], _Timed] = {}
+        self._runs: dict[tuple[str, ...], _Timed] = {}
+        """By labels, in the order first seen (operations and states are the registry's: bounded maps)."""
+
+    def observe(self, operation: str, state: str, waited: float, ran: float) -> None:
+        waits = self._waits.get((operation,))
+        if waits is None:
+            waits = self._waits[(operation,)] = _Timed()
+        waits.add(waited)
+        runs = self._runs.get((operation, state))
+        if runs is None:
+            runs = self._runs[(operation, state)] = _Timed()
+        runs.add(ran)
+
+    def collect(self) -> Iterator[Metric]:
+        yield _histogram("engineering_api_job_queue_seconds", "How long ended jobs waited before they ran, by "
+                         "operation", ["operation"], self._waits)
+        yield _histogram("engineering_api_job_duration_seconds", "How long ended jobs ran, by operation and final "
+                         "state", ["operation", "state"], self._runs)
+
+    def describe(self) -> list[Metric]:
+        """Nothing up front (as the other collectors)."""
+        return []
+
+
+def _histogram(name: str, documentation: str, labels: list[str], series: dict[tuple[str, ...], _Timed]) -> Metric:
+    family = HistogramMetricFamily(name, documentation, labels=labels)
+    for values, timed in list(series.items()):
+        cumulative, buckets = 0, []
+        for bound, count in zip(_JOB_BUCKET_LABELS, list(timed.counts)):
+            cumulative += count
+            buckets.append((bound, cumulative))
+        family.add_metric(list(values), buckets, timed.total)
+        family.samples.append(Sample(f"{name}_created", dict(zip(labels, values)), timed.created))
+    return family
+
+
 class LiveJob(Protocol):
     """What the job counts read of a job this process runs (a :class:`~engineering_api.jobs.manager.JobRecord`)."""
 
@@ -223,24 +286,15 @@ class Metrics:
         self.requests = _RequestCollector()
         self.registry.register(self.requests)
         self.registry.register(_JobsCollector(database, live_jobs))
-        self._job_wait = Histogram("engineering_api_job_queue_seconds", "How long ended jobs waited before they ran, "
-                                   "by operation", ["operation"], buckets=_JOB_BUCKETS, registry=self.registry)
-        self._job_run = Histogram("engineering_api_job_duration_seconds", "How long ended jobs ran, by operation and "
-                                  "final state", ["operation", "state"], buckets=_JOB_BUCKETS, registry=self.registry)
-        self._job_handles: dict[tuple[str, str], tuple[Histogram, Histogram]] = {}
-        """The labelled job histograms of each (operation, final state), resolved once."""
+        self._jobs_ended = _JobTimes()
+        self.registry.register(self._jobs_ended)
         self.observe = self.requests.observe
         """Count one request: ``observe(method, route template, status, seconds)`` (called by
         :func:`engineering_api.lib.observability.observe_requests` for every HTTP request)."""
 
     def job_ended(self, operation: str, state: str, waited: float, ran: float) -> None:
         """Observe one ended job (a listener of :meth:`engineering_api.jobs.manager.JobManager.on_ended`)."""
-        handles = self._job_handles.get((operation, state))
-        if handles is None:  # operations and states are the registry's: a bounded map
-            handles = self._job_handles[(operation, state)] = (self._job_wait.labels(operation),
-                                                               self._job_run.labels(operation, state))
-        handles[0].observe(waited)
-        handles[1].observe(ran)
+        self._jobs_ended.observe(operation, state, waited, ran)
 
     def add_scraped(self, read: Callable[[], Iterable[Metric]]) -> None:
         """Families ``read`` builds at each scrape from figures kept elsewhere."""

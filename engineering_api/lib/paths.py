@@ -133,11 +133,17 @@ def real_path(path: Path) -> Path:
     """``path.resolve()``: the absolute path with every symbolic link (and junction) on it followed.
 
     The service resolves each request path, its root and the data directory on every call, and most of them
-    hold no link at all: for an absolute POSIX path without ``..`` (one :meth:`Path.resolve` made, a configured
-    root, a request path joined to a root) each name on it is looked at once (``lstat``) and, if none is a
-    link, the path is its own resolution: :func:`os.path.realpath` would join the same names back together
-    (a name that does not exist is kept as it is there too). Otherwise, and on Windows, ``path.resolve()``
-    answers.
+    hold no link at all. For an absolute POSIX path without ``..`` (one :meth:`Path.resolve` made, a configured
+    root, a request path joined to a root) that exists, the kernel says where it leads: opened with ``O_PATH``
+    (every link on it followed, nothing read), the name ``/proc/self/fd`` gives the opened object is its
+    resolution, so a path that names itself there holds no link and is its own resolution (a path holding a link
+    names something else: a link back to itself could not be opened). That is five system calls whatever the depth,
+    where a -sync export resolved six paths one name at a time: ~28 ``lstat`` calls and as many ``stat_result``
+    objects, ~7.5% of its served instructions (callgrind, 2026-11-27). A path that does not exist yet (an export's
+    target) has its folder resolved that way and its last name looked at (``os.access``, which follows no link
+    there: a dangling link is there, and nothing there raises no exception). Without ``/proc``, where the folder
+    does not exist either, or where the last name is a link that leads nowhere, each name on the path is looked at
+    once (:func:`_walk`). A path that holds a link, and every path on Windows, is ``path.resolve()``'s.
 
     Raises:
         OSError, RuntimeError: as ``path.resolve()`` (only where a link is followed: a loop).
@@ -145,6 +151,56 @@ def real_path(path: Path) -> Path:
     parts = path.parts
     if os.name != "posix" or not parts or parts[0] != "/" or ".." in parts:
         return path.resolve()
+    if _O_PATH is None:
+        return _walk(path, parts)
+    text = str(path)
+    # os.access answers whether anything is there without an exception when nothing is (an OSError with its file
+    # name costs ~4,000 instructions; an export's target is not there yet)
+    if os.access(text, os.F_OK, effective_ids=True):  # every link on it followed
+        seen = _opened_as(text)
+        if seen is not None:
+            return path if seen == text else path.resolve()
+    folder = text.rpartition("/")[0] or "/"  # the path is absolute and normal: its folder, without a call more
+    seen = _opened_as(folder) if folder != text else None
+    if seen is None:  # nothing there either (or not to be looked at): name by name, as realpath does
+        return _walk(path, parts)
+    if seen != folder:
+        return path.resolve()
+    if os.access(text, os.F_OK, effective_ids=True, follow_symlinks=False):  # there, but not where it leads: a
+        # dangling link (or one made since): name by name
+        return _walk(path, parts)
+    return path
+
+
+_O_PATH: int | None = getattr(os, "O_PATH", None) if (
+    os.path.isdir("/proc/self/fd") and os.access in os.supports_follow_symlinks
+    and os.access in os.supports_effective_ids) else None
+"""``O_PATH | O_CLOEXEC`` where the kernel has it, ``/proc`` names open files and ``os.access`` can look at a link
+itself with the process's effective ids, as ``lstat`` looks (Linux), else None."""
+if _O_PATH is not None:
+    _O_PATH |= os.O_CLOEXEC
+
+
+def _opened_as(text: str) -> str | None:
+    """The path the kernel resolves ``text`` to (every link on it followed), or None when it cannot be opened (it
+    does not exist, a link on it dangles or loops, a folder on it may not be searched) or named."""
+    assert _O_PATH is not None  # only called where it is set
+    try:
+        handle = os.open(text, _O_PATH)
+    except OSError:
+        return None
+    try:
+        return os.readlink(f"/proc/self/fd/{handle}")
+    except OSError:  # a name longer than the kernel names
+        return None
+    finally:
+        os.close(handle)
+
+
+def _walk(path: Path, parts: tuple[str, ...]) -> Path:
+    """:func:`real_path` one name at a time: each name on ``path`` is looked at once (``lstat``) and, if none is a
+    link, the path is its own resolution: :func:`os.path.realpath` would join the same names back together (a
+    name that does not exist is kept as it is there too)."""
     prefix = ""
     for name in parts[1:]:
         prefix += "/" + name
@@ -274,9 +330,10 @@ class PathPolicy:
             resolved = real_path(base.joinpath(*parts))
         except (OSError, RuntimeError, ValueError) as exc:  # symlink loops, odd file systems
             raise reject(f"path cannot be resolved ({exc.__class__.__name__})") from None
-        if self._root_of(resolved) is None:
+        real_roots = [real_path(root) for root in self.roots]  # each resolved once for both checks
+        if self._root_of(resolved, real_roots) is None:
             raise reject("path escapes the allowed roots")
-        if self._is_private(resolved):
+        if self._is_private(resolved, real_roots):
             raise reject("path points into the service's data directory (database, keys, staging)")
 
         if extensions is not None:
@@ -312,8 +369,9 @@ class PathPolicy:
             raise PathRejectedError(str(path), "path escapes the allowed roots")
         return resolved.relative_to(root).as_posix() or "."
 
-    def _is_private(self, resolved: Path) -> bool:
-        real_roots = [real_path(root) for root in self.roots]
+    def _is_private(self, resolved: Path, real_roots: list[Path]) -> bool:
+        """Whether ``resolved`` lies in a private folder and in no root carved out of it (``real_roots``: the roots,
+        resolved)."""
         for folder in self.private:
             private = real_path(folder)
             if not is_within(resolved, private):
@@ -324,9 +382,9 @@ class PathPolicy:
                 return True
         return False
 
-    def _root_of(self, resolved: Path) -> Path | None:
-        for root in self.roots:
-            real_root = real_path(root)
+    def _root_of(self, resolved: Path, real_roots: list[Path] | None = None) -> Path | None:
+        """The root (resolved) ``resolved`` lies in, or None (``real_roots``: the roots resolved already)."""
+        for real_root in real_roots if real_roots is not None else (real_path(root) for root in self.roots):
             if is_within(resolved, real_root):
                 return real_root
         return None

@@ -100,3 +100,39 @@ def test_the_pump_lag_is_there_while_the_runtime_pump_runs(tmp_path: Path) -> No
         runtime_of(client.app.state.services).monitor.pump()  # the first pump starts the background one
         lag = _value(_samples(client), "engineering_api_runtime_pump_lag_seconds")
         assert lag >= 0
+
+
+def test_the_job_histograms_write_what_prometheus_clients_histogram_writes() -> None:
+    """The job times are kept as plain numbers (``lib/metrics.py`` ``_JobTimes``); their exposition is the one a
+    ``prometheus_client`` ``Histogram`` with the same name, labels and buckets writes for the same observations, on
+    and between the bucket bounds, over a few operations and states in any order (the ``_created`` times aside)."""
+    import random
+    import re
+
+    from prometheus_client import CollectorRegistry, Histogram, generate_latest
+
+    from engineering_api.lib import metrics as metrics_module
+
+    rng = random.Random(52)  # bounded, reproducible
+    ours = metrics_module._JobTimes()
+    theirs = CollectorRegistry(auto_describe=True)
+    waits = Histogram("engineering_api_job_queue_seconds", "How long ended jobs waited before they ran, by operation",
+                      ["operation"], buckets=metrics_module._JOB_BUCKETS, registry=theirs)
+    runs = Histogram("engineering_api_job_duration_seconds", "How long ended jobs ran, by operation and final state",
+                     ["operation", "state"], buckets=metrics_module._JOB_BUCKETS, registry=theirs)
+    times = [*metrics_module._JOB_BUCKETS, 0.0, 5000.0, *(rng.uniform(0, 4000) for _ in range(40))]
+    for _ in range(300):
+        operation = rng.choice(["blocks.export", "projects.save", "devices.download"])
+        state = rng.choice(["Completed", "Failed", "Canceled"])
+        waited, ran = rng.choice(times), rng.choice(times)
+        ours.observe(operation, state, waited, ran)
+        waits.labels(operation).observe(waited)
+        runs.labels(operation, state).observe(ran)
+    mine = CollectorRegistry(auto_describe=True)
+    mine.register(ours)
+
+    def shown(registry: CollectorRegistry) -> str:
+        return re.sub(r"(_created\{[^}]*\}) \S+", r"\1 T", generate_latest(registry).decode())
+
+    assert shown(mine) == shown(theirs)
+    assert "_created{" in shown(mine)

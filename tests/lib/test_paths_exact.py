@@ -84,10 +84,8 @@ def _real(path: Path) -> tuple[str, object]:
         return "raised", type(exc)
 
 
-@pytest.mark.skipif(os.name != "posix", reason="the lstat walk serves POSIX paths; elsewhere it is Path.resolve")
-def test_real_path_is_path_resolve_over_generated_trees(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)  # the relative paths below start here
-    top = tmp_path / "top"
+def _tree(top: Path) -> list[str]:
+    """A file tree with links of every kind under ``top``; the names to build paths from."""
     (top / "dir" / "deep").mkdir(parents=True)
     (top / "other").mkdir()
     (top / "dir" / "file.xml").write_text("x")
@@ -99,8 +97,24 @@ def test_real_path_is_path_resolve_over_generated_trees(tmp_path: Path, monkeypa
     (top / "loop_a").symlink_to(top / "loop_b")
     (top / "loop_b").symlink_to(top / "loop_a")
     (top / "other" / "to_other_dir").symlink_to(top / "dir" / "deep")
-    names = ["dir", "deep", "file.xml", "to_dir", "to_dir_relative", "to_file", "up", "dangling", "loop_a",
-             "other", "to_other_dir", "missing", "..", ".", "new.xml"]
+    (top / "self").symlink_to(top / "self")
+    return ["dir", "deep", "file.xml", "to_dir", "to_dir_relative", "to_file", "up", "dangling", "loop_a", "self",
+            "other", "to_other_dir", "missing", "..", ".", "new.xml"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the kernel's answer and the lstat walk serve POSIX paths; elsewhere "
+                                               "it is Path.resolve")
+@pytest.mark.parametrize("kernel", [True, False], ids=["kernel", "walk"])
+def test_real_path_is_path_resolve_over_generated_trees(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        kernel: bool) -> None:
+    """Both ways: the kernel's resolution of an opened path (Linux), and the walk where ``/proc`` is not there."""
+    if kernel and paths._O_PATH is None:
+        pytest.skip("no O_PATH and /proc/self/fd here")
+    if not kernel:
+        monkeypatch.setattr(paths, "_O_PATH", None)
+    monkeypatch.chdir(tmp_path)  # the relative paths below start here
+    top = tmp_path / "top"
+    names = _tree(top)
     generator = random.Random(71)
     checked = 0
     for _ in range(1_500):
@@ -113,19 +127,29 @@ def test_real_path_is_path_resolve_over_generated_trees(tmp_path: Path, monkeypa
 
 
 @pytest.mark.skipif(os.name != "posix", reason="the lstat walk serves POSIX paths")
-def test_real_path_looks_at_each_name_once_without_realpath(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_real_path_asks_the_kernel_once_or_looks_at_each_name_once(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "a" / "b").mkdir(parents=True)
+    target = tmp_path / "a" / "b" / "c.xml"
     seen: list[str] = []
     lstat = os.lstat
 
-    def counted(path: str) -> os.stat_result:
+    def counted(path: str, *args: object, **kwargs: object) -> os.stat_result:
         seen.append(path)
-        return lstat(path)
+        return lstat(path, *args, **kwargs)  # type: ignore[arg-type]  # os.lstat's own arguments
 
-    monkeypatch.setattr(paths.os, "lstat", counted)
-    monkeypatch.setattr(paths.os.path, "realpath", lambda *_a, **_k: pytest.fail("realpath called"))
-    target = tmp_path / "a" / "b" / "c.xml"
-    assert real_path(target) == target
+    def real_paths(*paths_: Path) -> list[Path]:
+        with monkeypatch.context() as patched:  # undone before pytest looks at files again
+            patched.setattr(paths.os, "lstat", counted)
+            patched.setattr(paths.os.path, "realpath", lambda *_a, **_k: pytest.fail("realpath called"))
+            return [real_path(path) for path in paths_]
+
+    if paths._O_PATH is not None:
+        assert real_paths(target.parent, target) == [target.parent, target]
+        assert seen == []  # the kernel says where an existing folder leads, and os.access that the file is not there
+        seen.clear()
+    monkeypatch.setattr(paths, "_O_PATH", None)  # no /proc: each name once
+    assert real_paths(target) == [target]
     assert len(seen) == len(target.parts) - 1
 
 
