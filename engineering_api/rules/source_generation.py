@@ -50,6 +50,7 @@ __all__ = (
     "device_context",
     "generate_blocks",
     "generated",
+    "is_word_of",
     "refuse_existing",
     "spec_failure",
 )
@@ -57,8 +58,9 @@ __all__ = (
 _QUOTED = re.compile(r'"([^"]+)"')
 _GLOBAL_BOUND = re.compile(r'\.\.\s*"|\[\s*"', re.IGNORECASE)
 _NAME = re.compile(r"[^\W\d]\w*")
-_DEFINED = re.compile(r'\b(?:FUNCTION_BLOCK|FUNCTION|DATA_BLOCK|ORGANIZATION_BLOCK|TYPE)\s+"([^"]+)"')
-"""The names the source's own blocks and types get (not the PLC's tags or constants)."""
+_DEFINED = re.compile(r'(?=[FDOT])\b(?:FUNCTION_BLOCK|FUNCTION|DATA_BLOCK|ORGANIZATION_BLOCK|TYPE)\s+"([^"]+)"')
+"""The names the source's own blocks and types get (not the PLC's tags or constants). The lookahead lets the
+search skip to the letters the keywords start with (half the time of trying ``\\b`` at every position)."""
 
 
 class TagReads(Protocol):
@@ -178,6 +180,32 @@ def spec_failure(exc: SimaticMLError) -> e.EngineeringError:
     return e.ValidationError(str(exc), code="INVALID_SPEC")
 
 
+def is_word_of(text: str, name: str) -> bool:
+    """Whether ``name`` is one of the words of ``text`` (``_NAME.findall(text)``: each run of word characters from
+    its first that is no digit, as the scan finds them), without making them all: a word is where ``name`` stands
+    with no word character after it and, before it, digits alone back to a character that is none (or the text's
+    start). A word character is what ``\\w`` matches (``str.isalnum()`` or ``_``), a digit what ``\\d`` does
+    (``str.isdecimal()``). Making every word of a source to look up the PLC's few FBs and UDTs was ~1.4% of
+    generating the pipeline's sources (issue 71)."""
+    if _NAME.fullmatch(name) is None:
+        return False
+    at = text.find(name)
+    while at >= 0:
+        after = at + len(name)
+        if after == len(text) or not _is_word_char(text[after]):
+            before = at
+            while before and text[before - 1].isdecimal():
+                before -= 1
+            if not before or not _is_word_char(text[before - 1]):
+                return True
+        at = text.find(name, at + 1)
+    return False
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
 def device_context(backend: ProgramAccess, device: str, text: str, objects: list[ProgramObjectInfo]
                    ) -> SourceContext:
     """What the PLC already holds (``objects``, its program listing): FBs (with their interface when an instance
@@ -185,12 +213,16 @@ def device_context(backend: ProgramAccess, device: str, text: str, objects: list
     into the project are not reported as missing."""
     context = SourceContext()
     quoted = _QUOTED.findall(text)
-    wanted = set(quoted) | set(_NAME.findall(text))  # quoted or not
+    named = set(quoted)
+
+    def wanted(name: str) -> bool:  # quoted or not
+        return name in named or is_word_of(text, name)
+
     for obj in objects:
         if obj.kind == "FB":
-            context.fbs[obj.name] = _object_spec(backend, device, obj.name) if obj.name in wanted else None
+            context.fbs[obj.name] = _object_spec(backend, device, obj.name) if wanted(obj.name) else None
         elif obj.kind in ("UDT", "PlcStruct", "PlcType"):
-            context.udts[obj.name] = _object_spec(backend, device, obj.name) if obj.name in wanted else None
+            context.udts[obj.name] = _object_spec(backend, device, obj.name) if wanted(obj.name) else None
         else:
             context.names.add(obj.name)
     known = {obj.name.casefold() for obj in objects} | {name.casefold() for name in _DEFINED.findall(text)}
