@@ -37,7 +37,7 @@ from ..model import (
     MultilingualTextItem,
     NetworkSource, OB, ObjectChild, PlcStruct, Product,
 )
-from ..renumber import renumber_document
+from ..renumber import renumber_ids, renumber_network
 from ..scl_text import tokens_and_statements
 from ..versions import DOCUMENT_INFO_VERSIONS, GENERATION_TARGETS, namespace_for, normalize_version, version_index
 from .. import flgnet, graph
@@ -166,7 +166,7 @@ def build_document(spec: dict[str, Any] | BlockSpec, version: str | None = None,
             ],
         )
     doc = Document(ver, obj, info)
-    renumber_document(doc)
+    renumber_ids(doc)  # the networks' UIds are numbered as each is built (_compile_unit)
     return doc
 
 
@@ -440,11 +440,14 @@ def _compile_unit(block: BlockSpec, net: NetworkSpec, index: int, ver: str, cult
         context = scl_context(block, net, global_constants)
         body, statements = net.take_checked(st, context) or tokens_and_statements(net.body, version=st,
                                                                                   context=context)
+        # numbered by its writer (scl_parse.parse_scl_tokens) as renumber_network numbers it: not walked again
         source = NetworkSource(body, written_from=(net.body, statements))
         language = "SCL"
     elif net.kind in ("lad", "fbd"):
         ns = namespace_for("NetworkSource/FlgNet", ver)
-        source = NetworkSource(flgnet.to_xml(build_flgnet(net.body, net.kind.upper(), Operands(block), path), ns))
+        built = flgnet.to_xml(build_flgnet(net.body, net.kind.upper(), Operands(block), path), ns)
+        renumber_network(built)
+        source = NetworkSource(built)
         language = net.kind.upper()
     else:
         ns = namespace_for("NetworkSource/Graph", ver)
@@ -454,7 +457,9 @@ def _compile_unit(block: BlockSpec, net: NetworkSpec, index: int, ver: str, cult
         if gnet.post_operations is not None:
             gnet.post_operations = set_namespace(gnet.post_operations, ns)
         gnet.alarms_settings = alarms_settings(ns)
-        source = NetworkSource(graph.to_xml(gnet, ns))
+        built = graph.to_xml(gnet, ns)
+        renumber_network(built)
+        source = NetworkSource(built)
         language = "GRAPH"
     cu = CompileUnit(
         element=CompileUnit.ELEMENT,

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from .. import cancel
 from .errors import SclSyntaxError
 
-__all__ = ["DOC_COMMENT", "Token", "block_comment_end", "source_lines", "tokenize", "KEYWORDS"]
+__all__ = ["DOC_COMMENT", "Token", "block_comment_end", "lexes_alike", "source_lines", "tokenize", "KEYWORDS"]
 
 KEYWORDS = frozenset(
     """
@@ -137,107 +137,134 @@ def tokenize(text: str, keep_comments: bool = False) -> list[Token]:
     With ``keep_comments`` the comment tokens are also placed inline in the
     returned list (kind ``COMMENT``); they are always attached to ``pre`` of the
     next significant token.
+
+    One pass of :data:`_MASTER` over the text (``finditer``: the pattern matches at every position the scan reaches,
+    blanks included, so each match starts where the last ended); the scan starts again only where a token is not
+    what the pattern matched (a REGION's name, a nested comment).
     """
     toks: list[Token] = []
     append = toks.append
     line = 1
     line_start = 0
-    pending = None
+    pending: list[Token] | None = None
+    word_kinds: dict[str, str] = {}  # this text's words: their kind (a keyword's or IDENT), upper-cased once
+    word_kind = word_kinds.get
     kw_get = _KW.get
     ops = _OPS
     kinds = _KINDS
-    match = _MASTER.match
-    pos = 0
     n = len(text)
     checkpoint = cancel.checkpoint
     until_checkpoint = 0
-    while pos < n:
-        if not until_checkpoint:  # at the start and every 1024 matches: a timed-out call stops here
-            checkpoint()
-            until_checkpoint = 1024
-        until_checkpoint -= 1
-        m = match(text, pos)
-        if m is None:  # never: the last alternative (BAD) takes any character that is not a blank
-            raise SclSyntaxError("unexpected text", line, pos - line_start + 1)
-        idx = m.lastindex
-        if idx is None:  # trailing blanks
-            break
-        if idx == _NL:
-            line += 1
-            pos = line_start = m.end()
-            continue
-        tok_text = m.group(idx)
-        pos = m.end()
-        start = pos - len(tok_text)
-        if idx == _WORD:
-            kind = kw_get(tok_text.upper(), "IDENT")
-            if (kind == "REGION" or kind == "END_REGION") and not _region_header(kind, text, pos, toks):
-                kind = "IDENT"
-            elif kind == "REGION" or kind == "END_REGION":
-                append(Token(kind, tok_text, line, start - line_start + 1, start, pending))
-                pending = None
-                end = text.find("\n", pos)
-                if end < 0:
-                    end = n
-                raw = text[pos:end]
-                cpos = raw.find("//")
-                body = raw if cpos < 0 else raw[:cpos]
-                name = body.strip()
-                if name[:1] == ";":  # END_REGION ;
-                    continue
-                if name:
-                    off = pos + len(body) - len(body.lstrip())
-                    append(Token("TEXT", name, line, off - line_start + 1, off))
-                if cpos >= 0:
-                    pos += cpos  # the // comment is lexed normally
-                else:
-                    pos = end
+    matches: Iterator[re.Match[str]] | None = _MASTER.finditer(text)
+    while matches is not None:
+        scan, matches = matches, None
+        for m in scan:
+            if not until_checkpoint:  # at the start and every 1024 matches: a timed-out call stops here
+                checkpoint()
+                until_checkpoint = 1024
+            until_checkpoint -= 1
+            idx = m.lastindex
+            if idx == _NL:
+                line += 1
+                line_start = m.end()
                 continue
-        elif idx == _OP:
-            kind = ops.get(tok_text) or ops.setdefault(tok_text, tok_text)
-        elif idx == _LOCAL:
-            kind = "LOCAL"
-        elif _LC <= idx <= _DC:
-            if (idx == _BC or idx == _CC) and tok_text[:2] in tok_text[2:]:
-                tok_text = _nested_comment(text, start, line, start - line_start + 1)
-                pos = start + len(tok_text)
-            tok = Token("COMMENT", tok_text, line, start - line_start + 1, start)
-            if pending is None:
-                pending = [tok]
+            if idx is None:  # trailing blanks
+                break
+            start, pos = m.span(idx)  # the token ends where the match does
+            tok_text = text[start:pos]
+            if idx == _WORD:
+                kind = word_kind(tok_text)
+                if kind is None:
+                    kind = word_kinds[tok_text] = kw_get(tok_text.upper(), "IDENT")
+                if kind == "REGION" or kind == "END_REGION":
+                    if not _region_header(kind, text, pos, toks):
+                        kind = "IDENT"
+                    else:
+                        append(Token(kind, tok_text, line, start - line_start + 1, start, pending))
+                        pending = None
+                        end = text.find("\n", pos)
+                        if end < 0:
+                            end = n
+                        raw = text[pos:end]
+                        cpos = raw.find("//")
+                        body = raw if cpos < 0 else raw[:cpos]
+                        name = body.strip()
+                        if name[:1] != ";":  # END_REGION ;
+                            if name:
+                                off = pos + len(body) - len(body.lstrip())
+                                append(Token("TEXT", name, line, off - line_start + 1, off))
+                            # the // comment is lexed normally: the scan goes on from it, or from the line's end
+                            matches = _MASTER.finditer(text, pos + cpos if cpos >= 0 else end)
+                            break
+                        continue
+            elif idx == _OP:
+                kind = ops.get(tok_text) or ops.setdefault(tok_text, tok_text)
+            elif idx == _LOCAL:
+                kind = "LOCAL"
+            elif _LC <= idx <= _DC:
+                nested = (idx == _BC or idx == _CC) and tok_text[:2] in tok_text[2:]
+                if nested:
+                    tok_text = _nested_comment(text, start, line, start - line_start + 1)
+                tok = Token("COMMENT", tok_text, line, start - line_start + 1, start)
+                if pending is None:
+                    pending = [tok]
+                else:
+                    pending.append(tok)
+                if keep_comments:
+                    append(tok)
+                if idx != _LC:
+                    nl = tok_text.count("\n")
+                    if nl:
+                        line += nl
+                        line_start = start + tok_text.rfind("\n") + 1
+                if nested:  # the nested comment ends after the match: the scan goes on from its end
+                    matches = _MASTER.finditer(text, start + len(tok_text))
+                    break
+                continue
+            elif idx == _TITLE:
+                kind = "TITLE"
+                tok_text = tok_text[tok_text.index("=") + 1 :].strip()
+            elif idx == _UNCLOSED:
+                raise SclSyntaxError(
+                    f"comment {tok_text!r} is not closed", line, start - line_start + 1
+                )
+            elif idx == _BAD - 1:
+                raise SclSyntaxError(f"invalid constant {tok_text!r}", line, start - line_start + 1)
+            elif idx == _BAD:
+                col = start - line_start + 1
+                if tok_text == "'":
+                    raise SclSyntaxError("string constant is not closed on this line", line, col)
+                if tok_text == '"':
+                    raise SclSyntaxError("quoted name is not closed on this line", line, col)
+                if tok_text == "#":
+                    raise SclSyntaxError("'#' must be followed by a local name", line, col)
+                raise SclSyntaxError(f"unexpected character {tok_text!r}", line, col)
             else:
-                pending.append(tok)
-            if keep_comments:
-                append(tok)
-            if idx != _LC:
-                nl = tok_text.count("\n")
-                if nl:
-                    line += nl
-                    line_start = start + tok_text.rfind("\n") + 1
-            continue
-        elif idx == _TITLE:
-            kind = "TITLE"
-            tok_text = tok_text[tok_text.index("=") + 1 :].strip()
-        elif idx == _UNCLOSED:
-            raise SclSyntaxError(
-                f"comment {tok_text!r} is not closed", line, start - line_start + 1
-            )
-        elif idx == _BAD - 1:
-            raise SclSyntaxError(f"invalid constant {tok_text!r}", line, start - line_start + 1)
-        elif idx == _BAD:
-            col = start - line_start + 1
-            if tok_text == "'":
-                raise SclSyntaxError("string constant is not closed on this line", line, col)
-            if tok_text == '"':
-                raise SclSyntaxError("quoted name is not closed on this line", line, col)
-            if tok_text == "#":
-                raise SclSyntaxError("'#' must be followed by a local name", line, col)
-            raise SclSyntaxError(f"unexpected character {tok_text!r}", line, col)
-        else:
-            kind = kinds[idx]
-        append(Token(kind, tok_text, line, start - line_start + 1, start, pending))
-        pending = None
+                kind = kinds[idx]
+            append(Token(kind, tok_text, line, start - line_start + 1, start, pending))
+            pending = None
     append(Token("EOF", "", line, n - line_start + 1, n, pending))
     return toks
+
+
+def lexes_alike(text: str, other: str) -> bool:
+    """Whether ``other`` is ``text`` or ``text`` with tabs written as blanks where no token holds them: then the two
+    have the same tokens at the same lines, columns and offsets, so the same parse.
+
+    A tab and a blank are one character each and alike to the lexer between tokens (both blanks, also where it looks
+    past a REGION or a TITLE's ``=``, and a REGION name or TITLE value is stripped of both); only inside a token's
+    text (a comment, a string, a quoted name, a REGION name, a ``P#`` pointer) do they differ, so ``text`` is lexed
+    to see that none holds a tab. TIA writes a tab of a network's text as a blank (``Blank``), so the text read back
+    from a body generated from a source with tabs is ``other`` (:mod:`engineering_api.rules.compiler.project`)."""
+    if text == other:
+        return True
+    if len(text) != len(other) or text.replace("\t", " ") != other:
+        return False
+    try:
+        tokens = tokenize(text, keep_comments=True)
+    except SclSyntaxError:
+        return False
+    return not any("\t" in tok.text for tok in tokens)
 
 
 def _region_header(kind: str, text: str, pos: int, toks: list[Token]) -> bool:

@@ -1,0 +1,90 @@
+"""Texts that differ only by tabs written as blanks between tokens lex alike (``lexes_alike``), checked against the
+lexer and the parser over the corpus's SCL sources.
+
+The compiler's view of a generated SCL network reuses the parse the network was written from when the text read back
+from the network lexes alike (TIA writes a tab of a network's text as a blank, issue 71): that is only right where
+the two texts' parses are the same, which this test holds over every corpus source with tabs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from simatic_xml.scl.errors import SclError
+from simatic_xml.scl.lexer import lexes_alike
+from simatic_xml.scl.parser import parse
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
+if not CORPUS.is_dir():
+    CORPUS = Path("/work/shared/corpus/scl")
+
+
+def _sources_with_tabs() -> list[tuple[str, str]]:
+    out = []
+    for path in sorted(CORPUS.rglob("*")):
+        if path.suffix.lower() in (".scl", ".udt", ".db"):
+            text = path.read_bytes().decode("utf-8-sig", "replace")
+            if "\t" in text:
+                out.append((path.relative_to(CORPUS).as_posix(), text))
+    return out
+
+
+def test_corpus_sources_with_tabs_written_as_blanks_parse_alike_where_they_lex_alike() -> None:
+    alike = differ = 0
+    for file, text in _sources_with_tabs():
+        blanked = text.replace("\t", " ")
+        if not lexes_alike(text, blanked):
+            differ += 1  # a tab in a comment, string or name: the parse is made again
+            continue
+        alike += 1
+        try:
+            expected = repr(parse(text, file))
+        except SclError as exc:
+            with pytest.raises(SclError) as again:
+                parse(blanked, file)
+            assert (again.value.line, again.value.col, again.value.message) == (exc.line, exc.col, exc.message)
+            continue
+        assert repr(parse(blanked, file)) == expected, file
+    assert alike >= 20 and differ >= 1, (alike, differ)
+
+
+@pytest.mark.parametrize("inside", ["// a\tcomment", "(* a\tcomment *)", "/* a\tcomment */", "'a\tstring'",
+                                    '"a\tname"', "REGION a\tname", "TITLE = a\ttitle"])
+def test_a_tab_inside_a_token_does_not_lex_alike(inside: str) -> None:
+    text = f"#x := 1;\t{inside}\n"
+    assert not lexes_alike(text, text.replace("\t", " "))
+
+
+def test_tabs_between_tokens_lex_alike_and_nothing_else_does() -> None:
+    assert lexes_alike("IF #a THEN\n\t#b := 1;\nEND_IF;", "IF #a THEN\n #b := 1;\nEND_IF;")
+    assert lexes_alike("REGION\tname\t\n#b := 1;\nEND_REGION", "REGION name \n#b := 1;\nEND_REGION")
+    assert lexes_alike("#a := 1;", "#a := 1;")
+    assert not lexes_alike("#a := 1;", "#a := 2;")
+    assert not lexes_alike("#a\t:= 1;", "#a  := 1;")  # not one blank for one tab
+    assert not lexes_alike("#a\t:= 'x", "#a := 'x")  # text the lexer refuses
+
+
+def test_the_compiler_view_of_a_generated_block_with_tabs_reuses_the_parse_it_was_written_from(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A block generated from a source indented with tabs is read back with blanks for its tabs: its compiler
+    view takes the statements it was written from (no second parse), the view a read of its bytes gives."""
+    from engineering_api.rules.compiler import project
+    from engineering_api.rules.program_objects import generated_object
+    from simatic_xml import parse_bytes
+    from simatic_xml.generate.from_source import generate_source
+
+    text = ("FUNCTION \"Tabbed\" : Void\nVAR_INPUT\n\ta : Int;\nEND_VAR\nVAR_TEMP\n\tt : Int;\nEND_VAR\nBEGIN\n"
+            "\tIF #a > 0 THEN\t// positive\n\t\t#t := #a;\n\tEND_IF;\nEND_FUNCTION\n")
+    block = generate_source(text, file="Tabbed.scl", version="V19").blocks[0]
+    assert block.document is not None
+    stored = generated_object(block.document, block.xml, project_version="V19", source="Tabbed.scl")
+    read = project.block_def_from_document(parse_bytes(block.xml), stored)
+
+    def no_second_parse(text: str) -> object:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(project, "parse_statements", no_second_parse)
+    view = project.block_def_from_document(block.document, stored)
+    assert view == read and view.networks[0].statements
