@@ -634,15 +634,32 @@ class JobManager:
 
     def fail_interrupted(self, only: builtins.list[str] | None = None) -> int:
         """At start-up: jobs left Pending or Running by a previous process can never finish. ``only``: just these
-        jobs (several API nodes on one database: the jobs no live node runs, :meth:`supervised`), if unfinished."""
-        # the cause a farm's node gives a job its dead node left (farm/reattach.py): one shape for one fault
-        error = JobError(code="INTERRUPTED", message=_INTERRUPTED, status=503, details={"cause": "API_NODE_STOPPED"})
+        jobs (several API nodes on one database: the jobs no live node runs, :meth:`supervised`), if unfinished.
+
+        Each is failed with what is known of it. A job still Pending never ran (its start is written before its
+        operation runs, :meth:`_progressed`), and one whose operation changes nothing (a read) changed nothing:
+        ``INTERRUPTED``. One that ran an operation that changes the project on this node's own adapter may have
+        changed it before the stop: ``OUTCOME_UNKNOWN``, as a pipeline's step that was running is settled
+        (domain/pipelines/recovery.py). A farm node's job changes the project only through agents' calls, which its
+        journal re-attaches and settles with what is known (farm/reattach.py): ``INTERRUPTED`` until then."""
         if only is not None and not only:
             return 0
+        # the cause a farm's node gives a job its dead node left (farm/reattach.py): one shape for one fault
+        cause = {"cause": "API_NODE_STOPPED"}
+        interrupted = JobError(code="INTERRUPTED", message=_INTERRUPTED, status=503, details=cause)
+        unknown = JobError(code="OUTCOME_UNKNOWN", message=f"{_INTERRUPTED} after it started: it may have changed the "
+                           "project before the stop; check its effect before retrying", status=503, details=cause)
         unfinished = jobs.c.status.in_(("Pending", "Running"))
         which = unfinished if only is None else unfinished & jobs.c.job_id.in_(only)
-        return self._db.execute(jobs.update().where(which).values(
-            status="Failed", message=_INTERRUPTED, completed_at=utc_now(), error=msgspec.json.encode(error).decode()))
+        ended = {"status": "Failed", "message": _INTERRUPTED, "completed_at": utc_now()}
+        count = 0
+        if self._backend.name != "farm":
+            reads = [operation.name for operation in self.operations or () if not operation.mutating]
+            count = self._db.execute(jobs.update().where(which, jobs.c.status == "Running",
+                                                         jobs.c.operation.not_in(reads))
+                                     .values(**ended, error=msgspec.json.encode(unknown).decode()))
+        return count + self._db.execute(jobs.update().where(which).values(
+            **ended, error=msgspec.json.encode(interrupted).decode()))
 
     def unfinished(self) -> builtins.list[str]:
         """Every job the database holds as Pending or Running, whichever process runs it."""

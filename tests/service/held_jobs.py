@@ -8,7 +8,8 @@ they are where the step holds them, and then waits to be killed:
   accepted and never started;
 - ``started``: a save job just started, with its progress never due for a write
   (:data:`~engineering_api.jobs.manager.PROGRESS_WRITE_DELAY_SECONDS` past any wait): the state of a job in its first
-  0.25 s.
+  0.25 s;
+- ``read``: a job of a read (the devices' list) that has started.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from tools.bounds import HANG_GUARD_S
 
 __all__ = ("ENTERED", "STEPS")
 
-STEPS = ("progressed", "started")
+STEPS = ("progressed", "started", "read")
 
 
 ENTERED = threading.Event()
@@ -62,7 +63,8 @@ def main(data_dir: Path, step: str) -> None:
             return services.db.one(select(jobs.c.status, jobs.c.progress).where(jobs.c.job_id == job_id))
 
         def accepted(path: str, body: Any = None) -> str:
-            answer = client.post(path, json=body, headers=key)
+            answer = client.post(path, json=body, headers=key) if path.startswith("/api/projects/actions/") \
+                else client.get(path, headers=key)
             assert answer.status_code == 202, answer.text
             return str(answer.json()["data"]["jobId"])
 
@@ -73,11 +75,16 @@ def main(data_dir: Path, step: str) -> None:
             queued = accepted("/api/projects/actions/save")
             _until("the archive's progress write", lambda: row(archive)["progress"] == 10)
             ready = {"progressed": archive, "queued": queued}
-        else:
+        elif step == "started":
             services.backend.save_project = _held
             save = accepted("/api/projects/actions/save")
             _until("the save's start", ENTERED.is_set)
             ready = {"started": save, "startedAt": services.jobs.get(save).started_at}
+        else:
+            services.backend.devices.list_devices = _held
+            read = accepted("/api/projects/devices/async")
+            _until("the read's start", ENTERED.is_set)
+            ready = {"read": read}
         print(json.dumps(ready), flush=True)
         threading.Event().wait()
 

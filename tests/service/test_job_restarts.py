@@ -1,10 +1,12 @@
 """What a restart says of the jobs of a process that died (SIGKILL) with them at each step: accepted and never
-started, started with no progress written yet (a job's first 0.25 s), running with its progress written.
+started, started with no progress written yet (a job's first 0.25 s), running with its progress written; and of a
+read that had started.
 
 The dying process is a real one (:mod:`tests.service.held_jobs`: the service on a data directory, its jobs held
 where the step needs them); the next start is an app on the same directory, read through the API. A job that never
-ran reads Failed ``INTERRUPTED`` with no start time; one that ran reads Failed ``INTERRUPTED`` with the start time
-it had (it may have changed something: a start time says it ran)."""
+ran reads Failed ``INTERRUPTED`` with no start time (nothing changed); a change that ran reads Failed
+``OUTCOME_UNKNOWN`` with the start time it had (it may have changed the project before the stop); a read that ran
+changed nothing: ``INTERRUPTED`` with its start time."""
 
 from __future__ import annotations
 
@@ -53,9 +55,10 @@ def _after_restart(data_dir: Path, *job_ids: str) -> list[dict[str, Any]]:
     return [answer.json()["data"] for answer in answers]
 
 
-def _interrupted(job: dict[str, Any]) -> None:
-    assert job["status"] == "Failed" and job["errorCode"] == "INTERRUPTED", job
+def _failed(job: dict[str, Any], code: str) -> None:
+    assert job["status"] == "Failed" and job["errorCode"] == code, job
     assert job["message"] == "interrupted by restart" and job["completedAt"], job
+    assert job["errorDetails"] == {"cause": "API_NODE_STOPPED"}, job
 
 
 def test_a_job_killed_in_its_first_moments_reads_back_with_its_start(tmp_path: Path) -> None:
@@ -64,7 +67,7 @@ def test_a_job_killed_in_its_first_moments_reads_back_with_its_start(tmp_path: P
     data_dir = tmp_path / "var"
     held = _killed_at(data_dir, "started")
     [job] = _after_restart(data_dir, held["started"])
-    _interrupted(job)
+    _failed(job, "OUTCOME_UNKNOWN")
     assert job["startedAt"] == held["startedAt"] and job["startedAt"], job
 
 
@@ -72,7 +75,15 @@ def test_a_job_killed_after_its_progress_was_written_and_one_killed_while_queued
     data_dir = tmp_path / "var"
     held = _killed_at(data_dir, "progressed")
     running, queued = _after_restart(data_dir, held["progressed"], held["queued"])
-    _interrupted(running)
+    _failed(running, "OUTCOME_UNKNOWN")
     assert running["startedAt"] and running["progress"] == 10, running
-    _interrupted(queued)
+    _failed(queued, "INTERRUPTED")
     assert queued["startedAt"] is None and queued["progress"] == 0, queued  # it never ran: true
+
+
+def test_a_read_killed_while_it_ran_changed_nothing(tmp_path: Path) -> None:
+    data_dir = tmp_path / "var"
+    held = _killed_at(data_dir, "read")
+    [job] = _after_restart(data_dir, held["read"])
+    _failed(job, "INTERRUPTED")
+    assert job["operation"] == "devices.list" and job["startedAt"], job
