@@ -13,6 +13,9 @@ energy_meter_read.xml: ``%DB7.DBW2 := %DB7.DBW0;``). ``:P``, the I/O access, is 
 (S7-1200 System Manual, "Data storage, memory areas, I/O and addressing"). ``%T<n>`` and ``%C<n>`` (``%Z<n>`` in
 German mnemonics) are the S5 timers and counters of the Access schema's ``Timer``/``Counter`` areas, and a bare
 ``%DB<n>`` names a data block: no source shows TIA refusing these, so they parse, with no access size.
+
+Every character of an address is one of these ASCII letters and digits or ``%``, ``.``, ``:``: a control character
+(``%\x0bQ0.0``), a digit of another script or a blank is refused where it stands, never skipped.
 """
 
 from __future__ import annotations
@@ -28,8 +31,8 @@ ADDRESS_SIZE_TYPES = {"X": "Bool", "B": "Byte", "W": "Word", "D": "DWord", "L": 
 _SHAPE = re.compile(
     r"%(?:DB(?P<block>\d+)(?:\.(?P<member>[A-Z]+)(?P<member_byte>\d+)(?:\.(?P<member_bit>\d+))?)?"
     r"|(?P<letters>[A-Z]+)(?P<byte>\d+)(?:\.(?P<bit>\d+))?)(?P<periphery>:P)?\Z",
-    re.IGNORECASE,
-)
+    re.IGNORECASE | re.ASCII,  # ASCII: a digit of another script (int() reads it) or a letter whose upper case is
+)  # an area letter ('ı' -> 'I') is no part of an address
 _MEMORY_AREAS = {"I": "I", "Q": "Q", "M": "M", "E": "I", "A": "Q"}
 """Area letters as written -> the area (German mnemonics E/A are inputs/outputs)."""
 _NUMBERED_AREAS = {"T": "T", "C": "C", "Z": "C"}

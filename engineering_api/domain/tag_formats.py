@@ -109,6 +109,13 @@ def _text(value: Any) -> str:
     return str(value).strip() if not isinstance(value, str) else value.strip()
 
 
+def _address_text(value: Any) -> str:
+    """A logical address cell as the address rule reads it: only spaces around it are dropped. Other blanks (a tab,
+    a line feed, a control character) are no part of an address, and the rule refuses them
+    (:func:`engineering_api.rules.addresses.parse_address`) rather than the import trimming them away."""
+    return value.strip(" ") if isinstance(value, str) else _text(value)
+
+
 def _tag_rows(rows: Iterator[tuple[Any, ...]], columns: dict[str, int], first_row: int, sheet: str,
               out: ParsedTags) -> None:
     name_i = columns["name"]
@@ -148,7 +155,7 @@ def _tag_rows(rows: Iterator[tuple[Any, ...]], columns: dict[str, int], first_ro
                     bad = True
         name_text = _text(name)
         type_text = _text(data_type)
-        address_text = _text(address)
+        address_text = _address_text(address)
         for text, key in ((name_text, "name"), (type_text, "datatype"), (address_text, "logicaladdress")):
             if not text:
                 errors.append(RowError(row=row_number, column=_LABEL[key], reason="the cell is empty", sheet=sheet))
@@ -298,7 +305,7 @@ def read_json_items(tags: list[Any], constants: list[Any]) -> ParsedTags:
             continue
         values = {_key(k): v for k, v in item.items() if _key(k)}
         name, data_type = _text(values.get("name")), _text(values.get("datatype"))
-        address = _text(values.get("logicaladdress"))
+        address = _address_text(values.get("logicaladdress"))
         bad = False
         for text, key in ((name, "name"), (data_type, "datatype"), (address, "logicaladdress")):
             if not text:

@@ -77,11 +77,12 @@ _BY_ID = Prepared(select(jobs).where(jobs.c.job_id == bindparam("id")))
 DETACHED_POLL_SECONDS = 0.25
 """How often a wait on a job no process supervises (re-attached by a farm) looks at its record."""
 PROGRESS_WRITE_DELAY_SECONDS = DETACHED_POLL_SECONDS
-"""How long a job's progress (its start included) may wait before its record is written: the progress of that time
-is written once, as it then stands, and a job that ends before is written once, as it ended. This process answers
-from the job's live record, so the delay shows only to another node reading the database, which looks this often
-(:data:`DETACHED_POLL_SECONDS`), and to a restart, which fails a Pending job as it fails a Running one. Most jobs
-(a ``-sync`` export) end sooner, so their record is written twice (accepted, ended), not three times."""
+"""How long a running job's progress may wait before its record is written: the progress of that time is written
+once, as it then stands, and a job that ends before is written once, as it ended. This process answers from the
+job's live record, so the delay shows only to another node reading the database, which looks this often
+(:data:`DETACHED_POLL_SECONDS`). The start is not delayed: the worker writes it before the operation runs
+(:meth:`JobManager._progressed`), so a row still Pending after the process died is a job that never ran, and a restart
+fails it with no start time (:meth:`JobManager.fail_interrupted`)."""
 INLINE_READ_STRIKES = 3
 """Slow runs in a row before a read stops running inline (a first run may be slow for once: caches fill)."""
 
@@ -163,6 +164,9 @@ class _Live:
     """The event loop that supervises it; None once :meth:`JobManager.shutdown` stopped supervising it."""
     unwritten: asyncio.TimerHandle | None = None
     """The pending write of its progress (:data:`PROGRESS_WRITE_DELAY_SECONDS`), None when none is due."""
+    written: JobRecord | None = None
+    """The record as its row was last written while it ran (its start, then its progress): a change wakes no write
+    of a row that holds it already."""
     followers: int = 0
     """How many :meth:`JobManager.events` follow it: only then does its start wake the event loop."""
     result_json: str | None = None
@@ -341,7 +345,8 @@ class JobManager:
             "idempotency_key": idempotency_key, "request_id": record.request_id})
         loop = asyncio.get_running_loop()
         live = _Live(record=record, context=self._context(), trace_context=self.tracing.context(), loop=loop)
-        # Its start is written when due, if it has not ended by then (the worker marks it Running, :meth:`_progressed`).
+        # Its progress is written when due, if it has not ended by then; its start is written by the worker as it
+        # marks it Running (:meth:`_progressed`).
         live.unwritten = loop.call_later(PROGRESS_WRITE_DELAY_SECONDS, self._write_progress, live)
         live.context.on_progress = functools.partial(self._progressed, live)
         live.context.principal, live.context.job_id = principal, record.job_id
@@ -404,16 +409,24 @@ class JobManager:
         "running")``): the live record is replaced here, and the event loop is woken only for who follows the job or
         for a write of its progress that is due. A job that ends quickly, unwatched, costs the loop no turn of its own
         before its end (each turn is a hop from this thread and a wait for the interpreter lock while the job runs),
-        and a long one no turn per report."""
+        and a long one no turn per report.
+
+        The start is written here, before the operation runs: a process that dies at any later moment leaves the row
+        Running with its start time, and one that dies before leaves it Pending, a job that never ran. The record
+        lock is held over the write, so an end (:meth:`_finish`, which takes the lock first) is written after it."""
         with self._record_lock:
             record = live.record
             if record.terminal:
                 return
             changes: dict[str, Any] = {"progress": percent, "message": message or record.message}
-            if record.status == "Pending":
+            if record.status != "Pending":
+                live.record = msgspec.structs.replace(record, **changes)
+            else:  # written first: a write that fails fails the job before its operation runs, as still Pending
                 changes.update(status="Running", started_at=utc_now())
+                started = msgspec.structs.replace(record, **changes)
+                self._persist(started)
+                live.record = live.written = started
                 live.running_since = time.monotonic()
-            live.record = msgspec.structs.replace(record, **changes)
         # Read after the record was replaced: a follower or a timer that this misses reads the record after it.
         loop = live.loop  # read once: shutdown() clears it
         if (live.followers or live.unwritten is None) and loop is not None:
@@ -423,7 +436,7 @@ class JobManager:
         """On the event loop: the record changed; wake its followers and have the change written when due."""
         if live.record.terminal or live.loop is None:  # ended, or no longer supervised (shutdown)
             return
-        if live.unwritten is None:
+        if live.unwritten is None and live.record is not live.written:
             live.unwritten = asyncio.get_running_loop().call_later(
                 PROGRESS_WRITE_DELAY_SECONDS, self._write_progress, live)
         self._notify(live)
@@ -431,7 +444,9 @@ class JobManager:
     def _write_progress(self, live: _Live) -> None:
         live.unwritten = None  # first: progress the worker reports after this line is sent to _changed by _progressed
         record = live.record
-        if not record.terminal and record.status != "Pending":  # still queued: its row says so already
+        if not record.terminal and record.status != "Pending" and record is not live.written:  # a queued job's row
+            # says so already, a started one's holds its start until it reports progress
+            live.written = record
             self._persist(record)
 
     async def _finish(
@@ -512,8 +527,8 @@ class JobManager:
 
     def live_records(self) -> dict[str, JobRecord]:
         """This process's unended jobs by id, each as its live record holds it: the truth for their status, which
-        their rows may not show yet (a start is written after :data:`PROGRESS_WRITE_DELAY_SECONDS`, a job that ends
-        sooner is never written Running). Whoever counts or filters jobs by status reads these over the rows
+        their rows may not show yet (progress is written after :data:`PROGRESS_WRITE_DELAY_SECONDS`, a start just
+        before the operation runs). Whoever counts or filters jobs by status reads these over the rows
         (:meth:`list`, the metrics' job counts)."""
         return {job_id: live.record for job_id, live in self._live.items()}
 
@@ -619,15 +634,32 @@ class JobManager:
 
     def fail_interrupted(self, only: builtins.list[str] | None = None) -> int:
         """At start-up: jobs left Pending or Running by a previous process can never finish. ``only``: just these
-        jobs (several API nodes on one database: the jobs no live node runs, :meth:`supervised`), if unfinished."""
-        # the cause a farm's node gives a job its dead node left (farm/reattach.py): one shape for one fault
-        error = JobError(code="INTERRUPTED", message=_INTERRUPTED, status=503, details={"cause": "API_NODE_STOPPED"})
+        jobs (several API nodes on one database: the jobs no live node runs, :meth:`supervised`), if unfinished.
+
+        Each is failed with what is known of it. A job still Pending never ran (its start is written before its
+        operation runs, :meth:`_progressed`), and one whose operation changes nothing (a read) changed nothing:
+        ``INTERRUPTED``. One that ran an operation that changes the project on this node's own adapter may have
+        changed it before the stop: ``OUTCOME_UNKNOWN``, as a pipeline's step that was running is settled
+        (domain/pipelines/recovery.py). A farm node's job changes the project only through agents' calls, which its
+        journal re-attaches and settles with what is known (farm/reattach.py): ``INTERRUPTED`` until then."""
         if only is not None and not only:
             return 0
+        # the cause a farm's node gives a job its dead node left (farm/reattach.py): one shape for one fault
+        cause = {"cause": "API_NODE_STOPPED"}
+        interrupted = JobError(code="INTERRUPTED", message=_INTERRUPTED, status=503, details=cause)
+        unknown = JobError(code="OUTCOME_UNKNOWN", message=f"{_INTERRUPTED} after it started: it may have changed the "
+                           "project before the stop; check its effect before retrying", status=503, details=cause)
         unfinished = jobs.c.status.in_(("Pending", "Running"))
         which = unfinished if only is None else unfinished & jobs.c.job_id.in_(only)
-        return self._db.execute(jobs.update().where(which).values(
-            status="Failed", message=_INTERRUPTED, completed_at=utc_now(), error=msgspec.json.encode(error).decode()))
+        ended = {"status": "Failed", "message": _INTERRUPTED, "completed_at": utc_now()}
+        count = 0
+        if self._backend.name != "farm":
+            reads = [operation.name for operation in self.operations or () if not operation.mutating]
+            count = self._db.execute(jobs.update().where(which, jobs.c.status == "Running",
+                                                         jobs.c.operation.not_in(reads))
+                                     .values(**ended, error=msgspec.json.encode(unknown).decode()))
+        return count + self._db.execute(jobs.update().where(which).values(
+            **ended, error=msgspec.json.encode(interrupted).decode()))
 
     def unfinished(self) -> builtins.list[str]:
         """Every job the database holds as Pending or Running, whichever process runs it."""

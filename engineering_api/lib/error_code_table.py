@@ -296,8 +296,9 @@ TABLE: tuple[E, ...] = (
     E('INTERFACE_NOT_FOUND', 404, 'Interface not found', "The device '…' has no interface '…' (it has: …)."),
     E('INTERNAL_ERROR', 500, 'Internal error', 'An unexpected server error (a bug); the server log has the details.'),
     E('INTERRUPTED', 503, 'Interrupted',
-      'The API node stopped during this operation, after its read … completed: nothing was changed,'
-      ' and the rest of the operation never runs. Retry with a new Idempotency-Key.'),
+      'The API node stopped before this operation changed anything: it never ran (the job has no '
+      'startedAt), it only reads, or only its read … completed; the rest of the operation never runs. '
+      'Retry with a new Idempotency-Key.'),
     E('INTERVAL_REQUIRED', 422, 'Interval required', 'Aggregation=… needs an interval (seconds, or 15m, 8h...).'),
     E('INVALID_ACCESS_LEVEL', 422, 'Invalid access level',
       'Unknown access level …. Known: … (or full, read, hmi, none).'),
@@ -599,8 +600,8 @@ TABLE: tuple[E, ...] = (
       "The request's Origin header is not one of the allowed origins (corsOrigins)."),
     E('OTHER_PROJECT', 409, 'Other project', "The snapshot belongs to the project '…', which is not the open project."),
     E('OUTCOME_UNKNOWN', 503, 'Outcome unknown',
-      'The call was sent to an agent, but its outcome is not known (the agent or the broker went '
-      'away); check its effect before retrying.'),
+      'The call was sent to an agent, or the change had started on an API node, but its outcome is '
+      'not known (the agent, the broker or the node went away); check its effect before retrying.'),
     E('PASSWORDS_NOT_DISTINCT', 422, 'Passwords not distinct',
       'Two access levels cannot have the same password (nor the display password).'),
     E('PASSWORD_LEVEL_NOT_PROTECTED', 422, 'Password level not protected',

@@ -7,8 +7,11 @@ block addresses (``%DB1.DBX0.0``), peripheral suffixes (``:P``) and local data (
 tag table. Overlaps between tags are allowed (TIA warns): :class:`OverlapIndex` finds them.
 
 The text is read by the one grammar of absolute addresses (:mod:`simatic_xml.absolute_addresses`, which the SCL
-checker, the generator and the watch tables use too), blanks, case and a missing ``%`` tolerated; a tag table adds its
-own limits (no data block, ``:P`` or ``%L`` address, no 8-byte access letter, bytes up to :data:`MAX_BYTE`).
+checker, the generator and the watch tables use too), blanks (spaces), case and a missing ``%`` tolerated; a tag table
+adds its own limits (no data block, ``:P`` or ``%L`` address, no 8-byte access letter, bytes up to :data:`MAX_BYTE`).
+Nothing else is tolerated: a character no address has (a control character such as ``%\x0bQ0.0``, a tab, a digit
+of another script) is refused on its own, not skipped as a blank, whoever asks (the CI checker on an exported tag
+table, a tag table imported from a spreadsheet, the API).
 """
 
 from __future__ import annotations
@@ -29,7 +32,9 @@ __all__ = (
     "system_type_size",
 )
 
-_DB = re.compile(r"%?\s*(DB\d+|DI\d+)\b|%?\s*DB[XBWD]", re.IGNORECASE)
+_DB = re.compile(r"%? *(DB\d+|DI\d+)\b|%? *DB[XBWD]", re.IGNORECASE | re.ASCII)
+_SPELLING = re.compile(r"[%.:A-Z0-9 ]+", re.IGNORECASE | re.ASCII)
+"""The characters an address is written with, the tolerated blanks (spaces) among them."""
 
 SIZE_OF_TYPE: dict[str, str] = {}
 """Upper-case data type -> the operand size it needs: ``X`` (bit), ``B``, ``W``, ``D`` or ``L`` (8 bytes)."""
@@ -75,7 +80,7 @@ class Address:
             object.__setattr__(self, "text", text)
 
 
-_CANONICAL = re.compile(r"%([IQM])(?:(0|[1-9]\d{0,4})\.([0-7])|([BWD])(0|[1-9]\d{0,4}))\Z")
+_CANONICAL = re.compile(r"%([IQM])(?:(0|[1-9]\d{0,4})\.([0-7])|([BWD])(0|[1-9]\d{0,4}))\Z", re.ASCII)
 """The spelling TIA writes; most addresses of an import are already in it, so they skip the tolerant parse."""
 
 
@@ -96,9 +101,12 @@ def parse_address(text: str) -> Address:
             number = int(byte)
             if number <= MAX_BYTE:
                 return Address(area, size, number, 0, text)
-    raw = text.strip()
+    raw = text.strip(" ")
     if not raw:
         raise AddressError("the address is empty")
+    if _SPELLING.fullmatch(raw) is None:
+        raise AddressError(f"{raw!r} is not an address such as %I0.0, %Q1.7, %M10.3, %IB2, %QW4 or %MD100 (it holds a "
+                           "character no address has; only spaces may stand between its parts)")
     if _DB.match(raw):
         raise AddressError(
             f"'{raw}' is a data block address; a PLC tag table only holds inputs (%I), outputs (%Q), bit memory (%M), "
@@ -106,11 +114,11 @@ def parse_address(text: str) -> Address:
         )
     if raw.upper().endswith(":P"):
         raise AddressError(f"'{raw}': the peripheral suffix ':P' is used in the program, not in the tag table")
-    if raw.lstrip("%").strip()[:1].upper() == "L":
+    if raw.lstrip("%").lstrip(" ")[:1].upper() == "L":
         raise AddressError(f"'{raw}': local data (%L) cannot be addressed in a tag table")
     # The one grammar of absolute addresses (simatic_xml.absolute_addresses), as written without blanks and with
     # its "%"; a tag table's own limits on top: no 8-byte access letter, bytes up to MAX_BYTE.
-    spelled = "%" + re.sub(r"\s+", "", raw).lstrip("%").upper()
+    spelled = "%" + raw.replace(" ", "").lstrip("%").upper()
     try:
         parsed = parse_absolute_address(spelled)
     except InvalidAddressError as exc:

@@ -191,32 +191,37 @@ def test_restart_fails_jobs_that_were_running(tmp_path: Path) -> None:
     with make_client(data_dir) as first:
         admin = {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
         job_id, gate = _running(first, admin, "Restart")
-    # The process "died" with the job running; the next start must not leave it hanging.
+    # The process "died" with the job running; the next start must not leave it hanging. A save that had started
+    # may have changed the project before the stop: its outcome is unknown, not "nothing changed".
     with make_client(data_dir) as second:
         job = second.get(f"/api/jobs/{job_id}", headers=admin).json()["data"]
         assert job["status"] == "Failed"
         assert job["message"] == "interrupted by restart"
-        assert job["errorCode"] == "INTERRUPTED" and job["error"] == "interrupted by restart"
+        assert job["errorCode"] == "OUTCOME_UNKNOWN" and job["error"].startswith("interrupted by restart after it")
         assert job["errorDetails"] == {"cause": "API_NODE_STOPPED"}  # as a farm's surviving node says it
-        assert job["completedAt"]
+        assert job["completedAt"] and job["startedAt"]
     gate.set()
 
 
-def test_a_job_whose_start_was_not_written_yet_is_failed_by_the_next_start(
+def test_a_job_that_started_has_its_start_in_its_row_before_it_runs_and_the_next_start_keeps_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A process that dies within a job's first 0.25 s leaves its row Pending: the next start fails it as it fails a
-    Running one, never reading it as completed."""
+    """A process that dies within a job's first 0.25 s (before any progress is due) left its row Pending with no
+    start, so the next start failed a job that had run as one that never started. The worker writes the start before
+    the operation runs; its progress still waits for PROGRESS_WRITE_DELAY_SECONDS."""
     monkeypatch.setattr(manager, "PROGRESS_WRITE_DELAY_SECONDS", HANG_GUARD_S)
     data_dir = tmp_path / "var"
     with make_client(data_dir) as first:
         admin = {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
         job_id, gate = _running(first, admin, "Early")
-        assert _row_status(first, job_id) == "Pending"
+        started = first.get(f"/api/jobs/{job_id}", headers=admin).json()["data"]["startedAt"]
+        row = first.app.state.services.db.one(select(jobs.c.status, jobs.c.started_at).where(jobs.c.job_id == job_id))
+        assert (row["status"], row["started_at"]) == ("Running", started) and started
     with make_client(data_dir) as second:
         job = second.get(f"/api/jobs/{job_id}", headers=admin).json()["data"]
-        assert job["status"] == "Failed" and job["errorCode"] == "INTERRUPTED"
+        assert job["status"] == "Failed" and job["errorCode"] == "OUTCOME_UNKNOWN"  # it ran: it may have saved
         assert job["message"] == "interrupted by restart" and job["completedAt"]
+        assert job["startedAt"] == started
     gate.set()
 
 
@@ -289,10 +294,11 @@ def _job_writes(client: TestClient) -> list[str]:
     return sent
 
 
-def test_a_job_that_ends_before_its_progress_is_due_is_written_twice(
+def test_a_job_that_ends_before_its_progress_is_due_is_written_accepted_started_and_ended(
     client: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Accepted and ended: a -sync job's start is not written on its own, its end holds it (startedAt, progress)."""
+    """Its start is written before it runs (a restart must know it ran), its progress not on its own: its end holds
+    it (startedAt, progress)."""
     monkeypatch.setattr(manager, "PROGRESS_WRITE_DELAY_SECONDS", HANG_GUARD_S)  # the job surely ends before
     writes = _job_writes(client)
     try:
@@ -300,7 +306,7 @@ def test_a_job_that_ends_before_its_progress_is_due_is_written_twice(
     finally:
         client.app.state.services.db.driver_connection.set_trace_callback(None)
     assert response.status_code == 200, response.text
-    assert writes == ["INSERT", "UPDATE"]
+    assert writes == ["INSERT", "UPDATE", "UPDATE"]
     job = client.get(f"/api/jobs/{response.headers['x-job-id']}", headers=admin).json()["data"]
     assert job["status"] == "Completed" and job["progress"] == 100 and job["message"] == "completed"
     assert job["createdAt"] <= job["startedAt"] <= job["completedAt"]
@@ -323,12 +329,12 @@ def _row_status(client: TestClient, job_id: str) -> str:
     return str(client.app.state.services.db.one(select(jobs.c.status).where(jobs.c.job_id == job_id))["status"])
 
 
-def test_a_running_job_is_listed_by_its_live_status_before_its_progress_is_written(
+def test_a_running_job_is_listed_as_running_before_its_progress_is_written(
     client: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(manager, "PROGRESS_WRITE_DELAY_SECONDS", HANG_GUARD_S)  # not due while this test looks
     job_id, gate = _running(client, admin)
-    assert _row_status(client, job_id) == "Pending"  # not written yet
+    assert _row_status(client, job_id) == "Running"  # its start, written before it ran
     running = client.get("/api/jobs?status=Running", headers=admin).json()["data"]
     assert [j["jobId"] for j in running["jobs"]] == [job_id] and running["total"] == 1
     pending = client.get("/api/jobs?status=Pending", headers=admin).json()["data"]

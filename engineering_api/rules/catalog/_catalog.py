@@ -24,8 +24,17 @@ from importlib import resources
 from typing import Any
 from xml.sax.saxutils import escape
 
-ORDER_NUMBER_RE = re.compile(r"^(?:6ES7|6AV2|6GK7|6EP1|6AG1|6AV6|6ES5) \d{3}-[0-9A-Z]{5}-[0-9A-Z]{4}$")
-TYPE_ORDER_NUMBER_RE = re.compile(r"^(?:6ES7|6AV2|6GK7|6EP1|6AG1|6AV6|6ES5) \d{3}-[0-9A-Z]{5}-[0-9A-Za-z]{4}$")
+ORDER_NUMBER_RE = re.compile(r"(?:6ES7|6AV2|6GK7|6EP1|6AG1|6AV6|6ES5) \d{3}-[0-9A-Z]{5}-[0-9A-Z]{4}\Z", re.ASCII)
+TYPE_ORDER_NUMBER_RE = re.compile(r"(?:6ES7|6AV2|6GK7|6EP1|6AG1|6AV6|6ES5) \d{3}-[0-9A-Z]{5}-[0-9A-Za-z]{4}\Z",
+                                  re.ASCII)
+_WRITTEN_ORDER_NUMBER = re.compile(
+    r"[1-9][A-Z]{2}[0-9](?: *-? *)[0-9]{3}(?: *-? *)[0-9A-Z]{5}(?: *-? *)[0-9A-Z]{4}", re.IGNORECASE | re.ASCII)
+"""An article number as a client may write it: Siemens' MLFB (SN 01030; its syntax as Siemens' Norm MicroService
+validates it, https://developer.siemens.com/microservice-norm/numbers/mlfb.html: a digit 1-9, two letters and a
+digit, then the data positions) in SIMATIC's 16 positions ``6ES7 516-3AN02-0AB0``, its separators (the blank after
+position 4, the hyphens between the blocks) optional or spaced, in either case (``6ES7516-3AN02-0AB0`` is how Siemens'
+manuals often write it; ``0AXx`` is a wildcard of a type identifier). Nothing else: a control character, a tab or a
+digit of another script is no part of a number, so a number holding one is not found rather than read without it."""
 FIRMWARE_RE = re.compile(r"^(?:V\d+\.\d+|\d+\.\d+\.\d+\.\d+)$")
 URL_RE = re.compile(r"^https?://\S+$")
 DEVICE_KINDS = frozenset({"plc", "hmi", "io-device", "module"})
@@ -68,11 +77,11 @@ def normalize_order_number(text: str) -> str:
 
 def _split_type_identifier(text: str) -> tuple[str, str | None]:
     """Split ``OrderNumber:<number>/<version>`` (prefix and version optional) into number and version."""
-    value = text.strip()
+    value = text.strip(" ")  # blanks only: a control character is not trimmed away (_WRITTEN_ORDER_NUMBER)
     if value.lower().startswith("ordernumber:"):
         value = value[len("ordernumber:"):]
     number, sep, version = value.partition("/")
-    return number.strip(), (version.strip() or None) if sep else None
+    return number.strip(" "), (version.strip(" ") or None) if sep else None
 
 
 @dataclass(frozen=True)
@@ -312,8 +321,11 @@ class HardwareCatalog:
         return len(self._entries)
 
     def find(self, order_number: str) -> CatalogEntry | None:
-        """Exact lookup, tolerant of spacing, case, an ``OrderNumber:`` prefix and a ``/version`` suffix."""
+        """Exact lookup, tolerant of spacing, case, an ``OrderNumber:`` prefix and a ``/version`` suffix; a text that is
+        no article number as written (:data:`_WRITTEN_ORDER_NUMBER`) finds nothing."""
         number, _ = _split_type_identifier(order_number)
+        if _WRITTEN_ORDER_NUMBER.fullmatch(number) is None:
+            return None
         return self._by_number.get(normalize_order_number(number))
 
     def resolve(self, order_number: str, version: str | None = None, *,
@@ -336,7 +348,7 @@ class HardwareCatalog:
         found = self.find(number)
         if found is None:
             raise UnknownArticleError(
-                f"unknown article number '{order_number}': not in the hardware catalog "
+                f"unknown article number {order_number!r}: not in the hardware catalog "
                 f"({len(self._entries)} entries); search the catalog for similar numbers"
             )
         wanted = version if version is not None else embedded
