@@ -453,7 +453,9 @@ def confine_files(operation: Operation[Any, Any], data: Any, paths: PathPolicy, 
     ``texts_checked_next``: the caller hands the input straight on to
     :meth:`~engineering_api.jobs.manager.JobManager.start` or :meth:`~engineering_api.jobs.manager.JobManager.
     run_inline`, which refuse an unstorable text themselves: the texts are then checked here only when a path is
-    refused (so that the text's refusal still comes first), not twice for every change (a REST route's).
+    refused (so that the text's refusal still comes first), not twice for every change (a REST route's). Such a
+    caller that refuses something of the request's own before handing the input on (a blank ``Idempotency-Key``)
+    checks the texts first itself.
 
     Raises:
         ValidationError: a path is empty, outside the roots or otherwise refused (422).

@@ -33,7 +33,7 @@ from litestar.openapi.spec import Operation as OpenAPIOperation
 
 from engineering_api.backend.errors import OperationCanceledError
 from engineering_api.jobs.manager import JobRecord
-from engineering_api.jobs.operations import confine_files, operation_input
+from engineering_api.jobs.operations import confine_files, operation_input, refuse_unstorable_input
 from engineering_api.jobs.preview import DRY_RUN_MESSAGE, Preview
 from engineering_api.jobs.route_shape import (
     DOWNLOAD_ARG, DRY_RUN_DOC, IDEMPOTENCY_DOC, IDEMPOTENCY_PARAMETER, JobAccepted, RouteShape, dry_run_route,
@@ -97,21 +97,48 @@ def _responses(shape: RouteShape) -> dict[int, ResponseSpec]:
     return responses
 
 
+def _key_after_texts(request: Request[Any, Any, Any], operation: Operation[Any, Any], data: Any) -> str | None:
+    """The request's ``Idempotency-Key`` (:func:`idempotency_key_of`), read once the input's file fields are confined.
+
+    What a change's input holds is refused before anything of the request's own (as it is before a refused path):
+    :meth:`~engineering_api.jobs.manager.JobManager.start` and ``run_inline`` check its texts after this, so a blank
+    key checks them here before it is refused.
+
+    Raises:
+        ValidationError: ``UNSTORABLE_CHARACTER``: a text the project cannot store, sent with a blank key.
+        ClientException: 400 ``INVALID_IDEMPOTENCY_KEY`` for a blank key.
+    """
+    try:
+        return idempotency_key_of(request)
+    except ClientException:
+        refuse_unstorable_input(operation, data)
+        raise
+
+
+def _ready(
+    services: Services, operation: Operation[Any, Any], data: Any, request: Request[Any, Any, Any]
+) -> tuple[Any, str | None]:
+    """A direct call's input with its file fields confined, and its ``Idempotency-Key`` (None for a short read)."""
+    # start and run_inline refuse an unstorable text: checked once, here only before a refused path or a blank key
+    data = confine_files(operation, data, services.paths, texts_checked_next=True)
+    # A short read never runs as a job, so it does not look for the key: parsing the headers into Litestar's Headers
+    # would cost a read several microseconds.
+    if not (operation.mutating or operation.long_running):
+        return data, None
+    return data, _key_after_texts(request, operation, data)
+
+
 async def _execute(
-    services: Services, operation: Operation[Any, Any], data: Any, request: Request[Any, Any, Any],
+    services: Services, operation: Operation[Any, Any], ready: tuple[Any, str | None], request: Request[Any, Any, Any],
     on_job: Callable[[str], None] | None = None,
 ) -> tuple[Any, str, Response[Any] | None, dict[str, str]]:
     """Run an operation through its direct route semantics: its result and success message, or the error answer of
     its failed job, and the headers of the answer (``X-Job-Id`` when it ran as a job, reported to ``on_job`` as soon
-    as it starts).
+    as it starts). ``ready``: the input and key as :func:`_ready` gives them.
 
     A change sent with an ``Idempotency-Key`` runs as a recorded job even when it is short, as on the async route:
     a retry with the same key answers that job's outcome instead of doing the work again."""
-    # start and run_inline refuse an unstorable text: checked once, here only before a refused path
-    data = confine_files(operation, data, services.paths, texts_checked_next=True)
-    # A short read never runs as a job, so it does not look for the key: parsing the headers into Litestar's Headers
-    # would cost a read several microseconds.
-    idempotency_key = idempotency_key_of(request) if operation.mutating or operation.long_running else None
+    data, idempotency_key = ready
     if not operation.long_running and not (idempotency_key and operation.mutating):
         result = await services.jobs.run_inline(operation, data)
         return result, operation.success_message(result), None, {}
@@ -137,7 +164,8 @@ async def run_operation(
     on_job: Callable[[str], None] | None = None,
 ) -> Response[Any]:
     """Run an operation through its direct route semantics and build the response."""
-    result, message, failed, headers = await _execute(services, operation, data, request, on_job)
+    ready = _ready(services, operation, data, request)
+    result, message, failed, headers = await _execute(services, operation, ready, request, on_job)
     if failed is not None:
         return failed
     return ok(result, message, headers=headers or None)
@@ -147,9 +175,12 @@ async def _download(
     services: Services, operation: Operation[Any, Any], data: Any, request: Request[Any, Any, Any],
     transfer: Transfer, asked: str,
 ) -> Response[Any]:
-    """Run the export, then answer the file it wrote (a failure answers its problem JSON as usual)."""
-    before = transfer.before(confine_files(operation, data, services.paths, texts_checked_next=True))
-    result, _, failed, headers = await _execute(services, operation, data, request, transfer.track_job)
+    """Run the export, then answer the file it wrote (a failure answers its problem JSON as usual).
+
+    The input is made ready (:func:`_ready`: its refusals first) before the targets are looked at."""
+    ready = _ready(services, operation, data, request)
+    before = transfer.before(ready[0])
+    result, _, failed, headers = await _execute(services, operation, ready, request, transfer.track_job)
     if failed is not None:
         return failed
     return transfer.answer(before, asked, result, headers)
@@ -163,7 +194,7 @@ async def _start_job(
     data = confine_files(operation, data, services.paths, texts_checked_next=True)  # start checks the texts
     job: JobRecord = await services.jobs.start(
         operation, data, principal=request.scope.get("user"),
-        idempotency_key=idempotency_key_of(request),
+        idempotency_key=_key_after_texts(request, operation, data),
     )
     if transfer is not None:
         transfer.track_job(job.job_id)

@@ -27,6 +27,7 @@ import typing
 import uuid
 import zipfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -219,28 +220,23 @@ def wants_file(request: Request[Any, Any, Any], download: bool | None) -> str | 
 def _accepted_file_type(request: Request[Any, Any, Any]) -> str | None:
     """The file type the request's (first) ``Accept`` header matches best, None when that is JSON or there is none.
 
-    Read from the raw headers and remembered per header value: clients send one or two (httpx and curl ``*/*``),
-    and parsing one (Litestar's ``Accept``: a ``MediaTypeHeader`` per offered type) was a twentieth of a served
-    ``-sync`` export's CPU on the event loop (``cProfile`` with ``time.thread_time`` in the served process)."""
+    Read from the raw headers (:func:`_file_type_accepted`)."""
     for name, value in request.scope["headers"]:
         if name == b"accept":
-            break
-    else:
-        return None
-    try:
-        return _FILE_TYPE_BY_ACCEPT[value]
-    except KeyError:
-        pass
-    best = Accept(value.decode("latin-1")).best_match([*_JSON_TYPES, *FILE_MEDIA_TYPES])
-    asked = best if best in FILE_MEDIA_TYPES else None
-    if len(_FILE_TYPE_BY_ACCEPT) < _ACCEPTS_KEPT:  # bounded: a client may send a new value with every request
-        _FILE_TYPE_BY_ACCEPT[value] = asked
-    return asked
+            return _file_type_accepted(value)
+    return None
 
 
-_FILE_TYPE_BY_ACCEPT: dict[bytes, str | None] = {}
-""":func:`_accepted_file_type`'s answer by ``Accept`` value (the raw header)."""
-_ACCEPTS_KEPT = 64
+@lru_cache(maxsize=64)
+def _file_type_accepted(accept: bytes) -> str | None:
+    """:func:`_accepted_file_type` of one raw ``Accept`` value.
+
+    Remembered for the values sent last: clients send one or two (httpx and curl ``*/*``), and parsing one (Litestar's
+    ``Accept``: a ``MediaTypeHeader`` per offered type) was a twentieth of a served ``-sync`` export's CPU on the event
+    loop (``cProfile`` with ``time.thread_time`` in the served process). Bounded and least recently used first out: a
+    client sending a new value with every request neither grows the map nor keeps the common values out of it."""
+    best = Accept(accept.decode("latin-1")).best_match([*_JSON_TYPES, *FILE_MEDIA_TYPES])
+    return best if best in FILE_MEDIA_TYPES else None
 
 
 def _media_type(request: Request[Any, Any, Any], path: Path, asked: str) -> str:

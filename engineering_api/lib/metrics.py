@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from litestar import Request, Response, get
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client import metrics as prometheus_metrics
 from prometheus_client.utils import floatToGoString
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.samples import Sample
@@ -70,14 +71,33 @@ _METHOD_LABELS = {method: method for method in KNOWN_METHODS}
 _STATUS_LABELS = {int(status): str(int(status)) for status in HTTPStatus}
 
 
-class _Latency:
-    """One (method, route)'s latency histogram: a count per bucket (the last is +Inf) and the sum."""
+class _Buckets:
+    """One labelled histogram kept as plain numbers: a count per bucket of its bounds (the last is +Inf), the sum and
+    when the series began (the job histograms write it as ``prometheus_client``'s ``Histogram`` did, the ``_created``
+    gauge)."""
 
-    __slots__ = ("counts", "total")
+    __slots__ = ("counts", "created", "total")
 
-    def __init__(self) -> None:
-        self.counts = [0] * (len(_BUCKETS) + 1)
+    def __init__(self, bounds: tuple[float, ...]) -> None:
+        self.counts = [0] * (len(bounds) + 1)
         self.total = 0.0
+        self.created = time.time()
+
+    def add_to(self, family: HistogramMetricFamily, labels: list[str], bound_labels: tuple[str, ...]) -> None:
+        """Add this series to ``family`` as ``prometheus_client``'s ``Histogram`` writes it: cumulative buckets labelled
+        ``bound_labels`` (its bounds as that ``Histogram`` writes them), the count and the sum."""
+        cumulative, buckets = 0, []
+        for bound, count in zip(bound_labels, list(self.counts)):
+            cumulative += count
+            buckets.append((bound, cumulative))
+        family.add_metric(labels, buckets, self.total)
+
+
+def _created_series() -> bool:
+    """Whether the ``_created`` series are written: ``prometheus_client``'s own switch, so they are left out exactly
+    when its metrics leave them out (``PROMETHEUS_DISABLE_CREATED_SERIES`` set to ``true``, ``1`` or ``t`` when it was
+    imported, or ``disable_created_metrics()``), read at each scrape as its metrics read it."""
+    return bool(prometheus_metrics._use_created)
 
 
 class _Series:
@@ -85,7 +105,7 @@ class _Series:
 
     __slots__ = ("count", "created", "latency")
 
-    def __init__(self, latency: _Latency) -> None:
+    def __init__(self, latency: _Buckets) -> None:
         self.count = 0
         self.created = time.time()
         self.latency = latency
@@ -105,7 +125,7 @@ class _RequestCollector:
         their closed sets: the lookup of every request. Bounded like the labels."""
         self._series: dict[tuple[str, str, str], _Series] = {}
         """Each series by its labels."""
-        self._latencies: dict[tuple[str, str], _Latency] = {}
+        self._latencies: dict[tuple[str, str], _Buckets] = {}
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         """Count one request: ``method`` as the client sent it, ``route`` the template that served it (from the
@@ -127,7 +147,7 @@ class _RequestCollector:
         if series is None:
             latency = self._latencies.get((method_label, route))
             if latency is None:
-                latency = self._latencies[(method_label, route)] = _Latency()
+                latency = self._latencies[(method_label, route)] = _Buckets(_BUCKETS)
             series = self._series[(method_label, route, status_label)] = _Series(latency)
         if method_label != OTHER and status_label != OTHER:
             self._by_request[(method, route, status)] = series
@@ -138,14 +158,11 @@ class _RequestCollector:
                                        labels=["method", "route", "status"])
         latency = HistogramMetricFamily("engineering_api_request_duration_seconds",
                                         "HTTP request latency by method and route template", labels=["method", "route"])
+        created = _created_series()
         for labels, series in sorted(self._series.items()):
-            requests.add_metric(list(labels), series.count, created=series.created)
+            requests.add_metric(list(labels), series.count, created=series.created if created else None)
         for (method, route), histogram in sorted(self._latencies.items()):
-            cumulative, buckets = 0, []
-            for bound, count in zip(_BUCKET_LABELS, list(histogram.counts)):
-                cumulative += count
-                buckets.append((bound, cumulative))
-            latency.add_metric([method, route], buckets, histogram.total)
+            histogram.add_to(latency, [method, route], _BUCKET_LABELS)
         yield requests
         yield latency
 
@@ -156,43 +173,29 @@ class _RequestCollector:
 
 
 
-class _Timed:
-    """One labelled histogram of job times: a count per bucket of :data:`_JOB_BUCKETS` (the last is +Inf), the sum and
-    when the series began (``prometheus_client`` writes it as the ``_created`` gauge)."""
-
-    __slots__ = ("counts", "created", "total")
-
-    def __init__(self) -> None:
-        self.counts = [0] * (len(_JOB_BUCKETS) + 1)
-        self.total = 0.0
-        self.created = time.time()
-
-    def add(self, seconds: float) -> None:
-        self.counts[bisect_left(_JOB_BUCKETS, seconds)] += 1  # the first bound >= seconds, as Histogram.observe
-        self.total += seconds
-
-
 class _JobTimes:
     """``engineering_api_job_queue_seconds{operation}`` and ``engineering_api_job_duration_seconds{operation,state}``,
     kept as plain numbers as the request histograms are (:class:`_RequestCollector`): a ``prometheus_client``
     ``Histogram`` took a lock and a dozen calls per observation, two per ended job on the event loop (each ``-sync``
-    call's). Each scrape writes them as that ``Histogram`` did, ``_created`` gauges included
-    (``tests/api/test_metrics_parts.py`` compares the two expositions)."""
+    call's). Each scrape writes them as that ``Histogram`` did, ``_created`` gauges included unless they are turned off
+    (:func:`_created_series`; ``tests/api/test_metrics_parts.py`` compares the two expositions)."""
 
     def __init__(self) -> None:
-        self._waits: dict[tuple[str, ...], _Timed] = {}
-        self._runs: dict[tuple[str, ...], _Timed] = {}
+        self._waits: dict[tuple[str, ...], _Buckets] = {}
+        self._runs: dict[tuple[str, ...], _Buckets] = {}
         """By labels, in the order first seen (operations and states are the registry's: bounded maps)."""
 
     def observe(self, operation: str, state: str, waited: float, ran: float) -> None:
         waits = self._waits.get((operation,))
         if waits is None:
-            waits = self._waits[(operation,)] = _Timed()
-        waits.add(waited)
+            waits = self._waits[(operation,)] = _Buckets(_JOB_BUCKETS)
+        waits.counts[bisect_left(_JOB_BUCKETS, waited)] += 1  # the first bound >= the time, as Histogram.observe
+        waits.total += waited
         runs = self._runs.get((operation, state))
         if runs is None:
-            runs = self._runs[(operation, state)] = _Timed()
-        runs.add(ran)
+            runs = self._runs[(operation, state)] = _Buckets(_JOB_BUCKETS)
+        runs.counts[bisect_left(_JOB_BUCKETS, ran)] += 1
+        runs.total += ran
 
     def collect(self) -> Iterator[Metric]:
         yield _histogram("engineering_api_job_queue_seconds", "How long ended jobs waited before they ran, by "
@@ -205,15 +208,13 @@ class _JobTimes:
         return []
 
 
-def _histogram(name: str, documentation: str, labels: list[str], series: dict[tuple[str, ...], _Timed]) -> Metric:
+def _histogram(name: str, documentation: str, labels: list[str], series: dict[tuple[str, ...], _Buckets]) -> Metric:
     family = HistogramMetricFamily(name, documentation, labels=labels)
+    created = _created_series()
     for values, timed in list(series.items()):
-        cumulative, buckets = 0, []
-        for bound, count in zip(_JOB_BUCKET_LABELS, list(timed.counts)):
-            cumulative += count
-            buckets.append((bound, cumulative))
-        family.add_metric(list(values), buckets, timed.total)
-        family.samples.append(Sample(f"{name}_created", dict(zip(labels, values)), timed.created))
+        timed.add_to(family, list(values), _JOB_BUCKET_LABELS)
+        if created:
+            family.samples.append(Sample(f"{name}_created", dict(zip(labels, values)), timed.created))
     return family
 
 

@@ -55,8 +55,22 @@ def test_no_accept_asks_for_no_file() -> None:
     assert transfer.wants_file(_request(b"application/xml"), False) is None
 
 
-def test_the_values_kept_are_bounded() -> None:
-    for n in range(transfer._ACCEPTS_KEPT * 3):
+def test_the_values_kept_are_bounded_and_a_common_one_stays_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A client sending a new value with every request neither grows what is kept nor keeps ``*/*`` (httpx's and
+    curl's) out of it: after any number of them it is parsed once, then answered from what is kept."""
+    parsed: list[str] = []
+
+    def counted(value: str) -> Accept:
+        parsed.append(value)
+        return Accept(value)
+
+    monkeypatch.setattr(transfer, "Accept", counted)
+    kept = transfer._file_type_accepted
+    kept.cache_clear()
+    for n in range(64 * 3):
         value = f"application/xml;q=0.{n % 9 + 1}, text/x-{n}".encode()
         assert transfer._accepted_file_type(_request(value)) == "application/xml"
-    assert len(transfer._FILE_TYPE_BY_ACCEPT) <= transfer._ACCEPTS_KEPT
+    for _ in range(3):
+        assert transfer._accepted_file_type(_request(b"*/*")) is None
+    assert parsed.count("*/*") == 1
+    assert kept.cache_info().maxsize == 64 and kept.cache_info().currsize <= 64

@@ -256,6 +256,26 @@ def test_oversized_inline_content_is_413(client: TestClient[Any], engineer_heade
     assert _tags(client, engineer_headers) == [] and _leftovers(workspace) == []
 
 
+def test_a_download_confines_its_file_fields_once(client: TestClient[Any], engineer_headers: Headers, block: str,
+                                                  workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The targets are looked at and the export runs with the one confined input (resolving the paths again gave the
+    same paths, at a second walk of the roots)."""
+    from engineering_api.jobs import routes
+
+    confined: list[str] = []
+
+    def counted(operation: Any, *args: Any, **kwargs: Any) -> Any:
+        confined.append(operation.name)
+        return confine_files(operation, *args, **kwargs)
+
+    confine_files = routes.confine_files
+    monkeypatch.setattr(routes, "confine_files", counted)
+    answer = client.post(f"{B}/actions/export-sync", params={"download": "true"},
+                         json={"blockName": block, "exportPath": "once/FC_Scale.xml"}, headers=engineer_headers)
+    assert answer.status_code == 200 and answer.content == (workspace / "once" / "FC_Scale.xml").read_bytes()
+    assert confined == ["blocks.export"]
+
+
 def test_path_tricks_are_still_refused(client: TestClient[Any], engineer_headers: Headers, block: str,
                                        workspace: Path) -> None:
     export = f"{B}/actions/export-sync"

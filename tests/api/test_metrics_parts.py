@@ -4,6 +4,9 @@ server in tests/mcp/test_mcp_metrics.py, the farm's in tests/farm/test_farm_oper
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -102,8 +105,8 @@ def test_the_pump_lag_is_there_while_the_runtime_pump_runs(tmp_path: Path) -> No
         assert lag >= 0
 
 
-def test_the_job_histograms_write_what_prometheus_clients_histogram_writes() -> None:
-    """The job times are kept as plain numbers (``lib/metrics.py`` ``_JobTimes``); their exposition is the one a
+def _job_expositions() -> tuple[str, str]:
+    """The exposition of the job times kept as plain numbers (``lib/metrics.py`` ``_JobTimes``) and the one a
     ``prometheus_client`` ``Histogram`` with the same name, labels and buckets writes for the same observations, on
     and between the bucket bounds, over a few operations and states in any order (the ``_created`` times aside)."""
     import random
@@ -134,5 +137,32 @@ def test_the_job_histograms_write_what_prometheus_clients_histogram_writes() -> 
     def shown(registry: CollectorRegistry) -> str:
         return re.sub(r"(_created\{[^}]*\}) \S+", r"\1 T", generate_latest(registry).decode())
 
-    assert shown(mine) == shown(theirs)
-    assert "_created{" in shown(mine)
+    return shown(mine), shown(theirs)
+
+
+def test_the_job_histograms_write_what_prometheus_clients_histogram_writes() -> None:
+    mine, theirs = _job_expositions()
+    assert mine == theirs
+    assert "_created{" in mine
+
+
+def test_without_created_series_they_are_left_out_as_prometheus_client_leaves_them_out() -> None:
+    """``PROMETHEUS_DISABLE_CREATED_SERIES=true`` (read by ``prometheus_client`` as it is imported, hence a process
+    of its own): the job histograms and the request counter write no ``_created`` series, as its metrics write none."""
+    script = (
+        "from prometheus_client import CollectorRegistry, generate_latest\n"
+        "from engineering_api.lib.metrics import _RequestCollector\n"
+        "from tests.api.test_metrics_parts import _job_expositions\n"
+        "requests = _RequestCollector()\n"
+        "requests.observe('GET', '/api/health', 200, 0.01)\n"
+        "registry = CollectorRegistry()\n"
+        "registry.register(requests)\n"
+        "mine, theirs = _job_expositions()\n"
+        "print(mine == theirs, '_created' in mine, '_created' in generate_latest(registry).decode(),\n"
+        "      'engineering_api_requests_total{' in generate_latest(registry).decode())\n"
+    )
+    env = {**os.environ, "PROMETHEUS_DISABLE_CREATED_SERIES": "True"}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
+                          timeout=HANG_GUARD_S, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "False", "False", "True"]

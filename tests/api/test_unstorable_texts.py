@@ -416,3 +416,31 @@ def test_the_rule_refuses_exactly_what_an_xml_parser_refuses() -> None:
             refused_by_rule.append(code_point)
     assert refused_by_rule == refused_by_parser
     assert len(refused_by_rule) == 31  # U+0000-U+0008, U+000B, U+000C, U+000E-U+001F, U+FFFE, U+FFFF
+
+
+BLOCK_ACTIONS = "/api/devices/PLC_1/blocks/actions"
+BAD_TAG = {"deviceName": "PLC_1", "tableName": "Default tag table", "name": "Start", "dataType": "Bool",
+           "logicalAddress": "%I0.0", "comment": f"a{BAD}b"}
+BLANK_KEY_CALLS = {
+    "import-sync": (f"{BLOCK_ACTIONS}/import-sync", {}, {"importFilePath": "b.xml", "folder": f"a{BAD}b"}),
+    "import (async)": (f"{BLOCK_ACTIONS}/import", {}, {"importFilePath": "b.xml", "folder": f"a{BAD}b"}),
+    "execute-sync": ("/api/jobs/execute-sync", {}, {"operation": "tags.create", "parameters": BAD_TAG}),
+    "export-sync download to a folder": (f"{BLOCK_ACTIONS}/export-sync", {"download": "true"},
+                                         {"blockName": f"F{BAD}B", "exportPath": "out"}),
+}
+"""Calls that would run with their paths fine, each with a text the project cannot store."""
+
+
+@pytest.mark.parametrize("call", list(BLANK_KEY_CALLS))
+def test_a_text_is_refused_before_a_blank_idempotency_key(client: TestClient[Any], admin_headers: dict[str, str],
+                                                          cpu: dict[str, Any], workspace: Path, call: str) -> None:
+    """What the input holds is refused first, as for a refused path: the header is the request's, not the change's
+    (a blank key alone answers 400 ``INVALID_IDEMPOTENCY_KEY``)."""
+    (workspace / "b.xml").write_text("<x/>", encoding="utf-8")
+    (workspace / "out").mkdir()
+    path, params, body = BLANK_KEY_CALLS[call]
+    answer = client.post(path, params=params, json=body, headers={**admin_headers, "Idempotency-Key": " "})
+    assert answer.status_code == 422 and answer.json()["code"] == "UNSTORABLE_CHARACTER", answer.text
+    fine = json.loads(json.dumps(body).replace("\\u000b", ""))
+    answer = client.post(path, params=params, json=fine, headers={**admin_headers, "Idempotency-Key": " "})
+    assert answer.status_code == 400 and answer.json()["code"] == "INVALID_IDEMPOTENCY_KEY", answer.text
