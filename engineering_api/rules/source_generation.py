@@ -15,15 +15,13 @@ shape of :class:`simatic_xml.diagnostics.Diagnostic`, lines and columns in the s
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import ProgramDocument, SourceGeneration
+from engineering_api.lib.collector import collections_held
 from simatic_xml import SimaticMLError
 from simatic_xml.diagnostics import wire_list
 from simatic_xml.generate import SpecError, SpecVersionError
@@ -50,7 +48,6 @@ __all__ = (
     "ProgramAccess",
     "ProgramDocuments",
     "TagReads",
-    "collector_held",
     "device_context",
     "generate_blocks",
     "generated",
@@ -288,7 +285,8 @@ def generated(backend: ProgramAccess, device: str, source_name: str, text: str, 
     """
     context = device_context(backend, device, text, objects)
     try:
-        result = generate_source(text, file=source_name, version=version, context=context)
+        with collections_held():
+            result = generate_source(text, file=source_name, version=version, context=context)
     except SimaticMLError as exc:  # the target version cannot express the source (GRAPH, V16 …)
         failure = spec_failure(exc)
         failure.message = f"{source_name}: {failure.message}"
@@ -315,38 +313,17 @@ def refuse_existing(objects: list[ProgramObjectInfo], device: str, source_name: 
         )
 
 
-@contextmanager
-def collector_held() -> Iterator[None]:
-    """The garbage collector held while one source is generated and imported, and let go after.
-
-    Generating a source builds its syntax trees, specs, network bodies and documents, which live until the call
-    ends: each collection of the young generations during the call walked them again, ~10% of the CPU of the
-    pipeline's import (43 young and 3 middle collections for its 84 sources at the served app's threshold of
-    10,000, ``engineering_api.asgi``; measured 2026-11-27 with ``gc.callbacks``). Held, the garbage in reference
-    cycles the call makes waits for its end, when the next allocation past the threshold collects it. A collector
-    that is off already (another thread's generation, the process's own choice) is left as it is, and only the
-    hold that turned it off turns it on again."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def generate_blocks(backend: GenerationAccess, device: str, source_name: str, text: str, *, version: str,
                     overwrite: bool, folder: str, progress: Callable[[int, str], None] | None) -> SourceGeneration:
-    """Generate the source's blocks and import them into ``device``; see the port's ``generate_blocks_from_source``
-    (the collector held, :func:`collector_held`)."""
-    with collector_held():
-        return _generate_blocks(backend, device, source_name, text, version=version, overwrite=overwrite,
-                                folder=folder, progress=progress)
+    """Generate the source's blocks and import them into ``device``; see the port's ``generate_blocks_from_source``.
 
-
-def _generate_blocks(backend: GenerationAccess, device: str, source_name: str, text: str, *, version: str,
-                     overwrite: bool, folder: str, progress: Callable[[int, str], None] | None) -> SourceGeneration:
+    The in-process work (generating, ordering, an in-process adapter's import) holds the garbage collector
+    (:func:`engineering_api.lib.collector.collections_held`): it builds syntax trees, specs, network bodies and
+    documents that live until it ends, and each collection of the young generations walked them again, ~10% of the
+    CPU of the pipeline's import (43 young and 3 middle collections for its 84 sources at the served app's
+    threshold of 10,000, ``engineering_api.asgi``; measured 2026-11-27 with ``gc.callbacks``). The adapter's calls
+    that may wait on TIA for minutes (the listing, the exports, the import of SimaticML) are not held: a thread the
+    worker's watchdog abandons there must not leave the process without automatic collection."""
     objects = backend.program.list_program_objects(device)  # one listing for the context and the clash check
     result, diagnostics = generated(backend, device, source_name, text, version=version, objects=objects)
     names = [b.name for b in result.blocks]
@@ -354,15 +331,16 @@ def _generate_blocks(backend: GenerationAccess, device: str, source_name: str, t
         refuse_existing(objects, device, source_name, names)
     if progress is not None:
         progress(50, f"importing {len(names)} blocks")
-    try:
-        order = order_documents([(f"{b.name}.xml", b.document) for b in result.blocks])
-    except SimaticMLError as exc:
-        raise spec_failure(exc) from None
-    by_source = {f"{b.name}.xml": b for b in result.blocks}
-    documents = [GeneratedDocument(s, by_source[s].xml, by_source[s].document, folder) for s in order]
-    if backend.import_generated is not None:
-        reports = backend.import_generated(device, documents, overwrite=overwrite)
-    else:
+    with collections_held():
+        try:
+            order = order_documents([(f"{b.name}.xml", b.document) for b in result.blocks])
+        except SimaticMLError as exc:
+            raise spec_failure(exc) from None
+        by_source = {f"{b.name}.xml": b for b in result.blocks}
+        documents = [GeneratedDocument(s, by_source[s].xml, by_source[s].document, folder) for s in order]
+        if backend.import_generated is not None:  # the adapter's in-process model
+            reports = backend.import_generated(device, documents, overwrite=overwrite)
+    if backend.import_generated is None:
         reports = backend.program.import_program_documents(
             device, [d.program_document() for d in documents], overwrite=overwrite)
     # TIA keeps a block that refers to user objects the PLC lacks inconsistent until it compiles
