@@ -16,6 +16,7 @@ shape of :class:`simatic_xml.diagnostics.Diagnostic`, lines and columns in the s
 from __future__ import annotations
 
 import re
+from functools import partial
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -48,12 +49,14 @@ __all__ = (
     "ProgramAccess",
     "ProgramDocuments",
     "TagReads",
+    "WORD_SET_FROM",
     "device_context",
     "generate_blocks",
     "generated",
     "is_word_of",
     "refuse_existing",
     "spec_failure",
+    "words_of",
 )
 
 _QUOTED = re.compile(r'"([^"]+)"')
@@ -207,6 +210,28 @@ def _is_word_char(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
+WORD_SET_FROM = 40
+"""From this many names to look up in one text, the text's words are made once (``_NAME.findall``) and the names
+looked up in them, instead of :func:`is_word_of` searching the text for each: that search costs about as much as
+making the words for every 30-110 names, over a corpus source of 1,400 characters as over the largest (357,000),
+and for 2,000 names over the largest the searches took 246 ms of CPU against 7 ms (24 names: 3.5 ms either
+way). Measured 2026-11-27 19:51 UTC, load ~1.7, ``time.process_time`` medians of 5-7, names absent from the text
+and names among its words."""
+
+
+def words_of(text: str, names: int) -> Callable[[str], bool]:
+    """Whether a name is one of the words of ``text`` (:func:`is_word_of`), for ``names`` names to look up: made
+    the cheaper way for that many (:data:`WORD_SET_FROM`)."""
+    if names >= WORD_SET_FROM:
+        return set(_NAME.findall(text)).__contains__
+    return partial(is_word_of, text)
+
+
+_UDT_KINDS = ("UDT", "PlcStruct", "PlcType")
+_SPEC_KINDS = ("FB", *_UDT_KINDS)
+"""The kinds of program object whose spec a source that names them takes from the PLC."""
+
+
 def device_context(backend: ProgramAccess, device: str, text: str, objects: list[ProgramObjectInfo]
                    ) -> SourceContext:
     """What the PLC already holds (``objects``, its program listing): FBs (with their interface when an instance
@@ -215,14 +240,15 @@ def device_context(backend: ProgramAccess, device: str, text: str, objects: list
     context = SourceContext()
     quoted = _QUOTED.findall(text)
     named = set(quoted)
+    is_word = words_of(text, sum(obj.kind in _SPEC_KINDS for obj in objects))
 
     def wanted(name: str) -> bool:  # quoted or not
-        return name in named or is_word_of(text, name)
+        return name in named or is_word(name)
 
     for obj in objects:
         if obj.kind == "FB":
             context.fbs[obj.name] = _object_spec(backend, device, obj.name) if wanted(obj.name) else None
-        elif obj.kind in ("UDT", "PlcStruct", "PlcType"):
+        elif obj.kind in _UDT_KINDS:
             context.udts[obj.name] = _object_spec(backend, device, obj.name) if wanted(obj.name) else None
         else:
             context.names.add(obj.name)
