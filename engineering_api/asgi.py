@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import signal
 import threading
 import time
 from typing import TYPE_CHECKING
+
+from engineering_api.lib import collector
 
 if TYPE_CHECKING:
     from litestar import Litestar
@@ -64,13 +65,7 @@ def hold_collections() -> StartEnded:
     frozen with the rest instead of freed. Collecting it before the freeze would cost more than it saves (one
     collection of the young generations then walks every object the start made: ~0.15 s).
     """
-    global _held
-    with _held_lock:
-        _held += 1
-        if _held == 1:  # the first hold keeps the thresholds; a second start in the process must not keep (0, ...)
-            _kept.append(gc.get_threshold())
-            gc.set_threshold(0)  # no automatic collection (docs.python.org/3/library/gc.html#gc.set_threshold)
-    return StartEnded()
+    return StartEnded(collector.hold_collections())
 
 
 YOUNG_COLLECTION_EVERY = 10_000
@@ -86,31 +81,18 @@ most that many allocations before it is freed."""
 class StartEnded:
     """The end of one start's hold (:func:`hold_collections`): the collector back on, after the lifespan's start-up
     (Litestar enters the lifespan managers before the ``on_startup`` hooks), which froze the start's objects
-    (``app.lifespan``): no collection traverses them again, as no request makes them garbage. With several starts
-    held at once, the last to end restores the thresholds the first found (a serving app's young generation
-    collected every :data:`YOUNG_COLLECTION_EVERY` allocations at most). Each hold ends once: a second call (an app
-    started again runs its ``on_startup`` hooks again) changes nothing, and cannot end another start's hold."""
+    (``app.lifespan``): no collection traverses them again, as no request makes them garbage. The hold is one of the
+    process's counted holds (:mod:`engineering_api.lib.collector`: another start, a source's generation): the last
+    to end restores the thresholds the first found, a serving app's young generation collected every
+    :data:`YOUNG_COLLECTION_EVERY` allocations at most once this start has ended. Each hold ends once: a second
+    call (an app started again runs its ``on_startup`` hooks again) changes nothing, and cannot end another
+    hold."""
 
-    def __init__(self) -> None:
-        self._ended = False
+    def __init__(self, end: collector.HoldEnd) -> None:
+        self._end = end
 
     def __call__(self, *, serving: bool = True) -> None:
-        global _held
-        with _held_lock:
-            if self._ended:
-                return
-            self._ended = True
-            _held -= 1
-            if _held == 0:
-                young, middle, old = _kept.pop()
-                gc.set_threshold(max(young, YOUNG_COLLECTION_EVERY) if serving else young, middle, old)
-
-
-_held = 0
-"""Starts holding the collector now."""
-_kept: list[tuple[int, int, int]] = []
-"""The thresholds the first of them found."""
-_held_lock = threading.Lock()
+        self._end(young_at_least=YOUNG_COLLECTION_EVERY if serving else 0)
 
 
 def _install_stopper() -> None:

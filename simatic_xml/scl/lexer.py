@@ -249,7 +249,9 @@ def tokenize(text: str, keep_comments: bool = False) -> list[Token]:
 
 def lexes_alike(text: str, other: str) -> bool:
     """Whether ``other`` is ``text`` or ``text`` with tabs written as blanks where no token holds them: then the two
-    have the same tokens at the same lines, columns and offsets, so the same parse.
+    have the same tokens at the same lines, columns and offsets, so the same statements (:func:`parse_statements
+    <simatic_xml.scl.parser.parse_statements>`, what a network holds). Not the same parse of a whole source:
+    a block's header values (``AUTHOR : Some<tab>One``) are sliced from the text, tabs and all.
 
     A tab and a blank are one character each and alike to the lexer between tokens (both blanks, also where it looks
     past a REGION or a TITLE's ``=``, and a REGION name or TITLE value is stripped of both); only inside a token's

@@ -1,20 +1,27 @@
-"""Generating a source holds the garbage collector for the call (``collector_held``): no collection walks the call's
-trees while it builds them, and the collector is on again after it, whether the source generated or was refused."""
+"""Generating a source holds the garbage collector's automatic collections for its in-process work
+(``engineering_api.lib.collector``): no collection walks the trees while they are built, the adapter's calls that
+may wait on TIA are never held, and a generation's hold overlaps the served start's (or another generation's), the
+collector collecting again when the last ends."""
 
 from __future__ import annotations
 
+import dataclasses
 import gc
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from engineering_api.asgi import YOUNG_COLLECTION_EVERY, hold_collections
 from engineering_api.backend.errors import EngineeringError
-from engineering_api.backend.models import SourceGeneration
 from engineering_api.backend.port import EngineeringBackend
+from engineering_api.lib.collector import collections_held
+from engineering_api.lib.collector import hold_collections as hold
 from engineering_api.rules import source_generation
-from engineering_api.rules.source_generation import collector_held
+from simatic_xml.generate.from_source import generate_source
+from tools.bounds import HANG_GUARD_S
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
 if not CORPUS.is_dir():
@@ -24,6 +31,10 @@ BIG = (CORPUS / "krisztianloki__ess_plcfactory/output/git-repo/spk-000cdl_cryo-p
        / "PLCFactory_external_source_TIAv15.1.scl")
 """A generated PLC's source (~90 blocks): thousands of young collections' worth of objects at Python's default
 threshold."""
+FB = ('FUNCTION_BLOCK "Motor"\nVAR_INPUT\n run : Bool;\nEND_VAR\nBEGIN\nEND_FUNCTION_BLOCK\n')
+USES_FB = ('DATA_BLOCK "MotorDb"\n"Motor"\nBEGIN\nEND_DATA_BLOCK\n'
+           'FUNCTION "F" : Void\nVAR_TEMP\n t : Int;\nEND_VAR\nBEGIN\n#t := 1;\nEND_FUNCTION\n')
+NORMAL = (700, 10, 10)
 
 
 @pytest.fixture
@@ -41,7 +52,7 @@ def backend(tmp_path: Path) -> Iterator[EngineeringBackend]:
 @pytest.fixture
 def collections() -> Iterator[list[int]]:
     """The generations collected while the test runs, at Python's default threshold (a collection every 700
-    allocations), the collector on."""
+    allocations), the collector on; its state as it was after the test, whatever the test left."""
     seen: list[int] = []
 
     def note(phase: str, info: dict[str, int]) -> None:
@@ -50,55 +61,147 @@ def collections() -> Iterator[list[int]]:
 
     was_enabled, threshold = gc.isenabled(), gc.get_threshold()
     gc.enable()
-    gc.set_threshold(700, 10, 10)
+    gc.set_threshold(*NORMAL)
     gc.callbacks.append(note)
     try:
         yield seen
     finally:
         gc.callbacks.remove(note)
         gc.set_threshold(*threshold)
-        if not was_enabled:
-            gc.disable()
+        gc.enable() if was_enabled else gc.disable()
 
 
-def test_a_generation_collects_nothing_until_it_ends(backend: EngineeringBackend, collections: list[int],
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    ends: list[int] = []
-    generate = source_generation._generate_blocks
+def held() -> bool:
+    return gc.get_threshold()[0] == 0
 
-    def noted(*args: Any, **kwargs: Any) -> SourceGeneration:
+
+def test_generating_collects_nothing_until_the_trees_are_built(backend: EngineeringBackend, collections: list[int],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    spans: list[tuple[int, bool]] = []
+    generate = generate_source
+
+    def noted(*args: Any, **kwargs: Any) -> Any:
+        before = len(collections)
         done = generate(*args, **kwargs)
-        ends.append(len(collections))  # the collections made up to the work's end, inside the hold
+        spans.append((len(collections) - before, held()))
         return done
 
-    monkeypatch.setattr(source_generation, "_generate_blocks", noted)
+    monkeypatch.setattr(source_generation, "generate_source", noted)
     text = BIG.read_text(encoding="utf-8-sig")
     done = backend.blocks.generate_blocks_from_source("PLC_1", BIG.name, text, version="V19", overwrite=True)
     assert len(done.blocks) > 50
-    assert ends == [0]
-    assert gc.isenabled()
+    assert spans == [(0, True)]
+    assert gc.get_threshold() == NORMAL and gc.isenabled()
     for _ in range(1000):  # the garbage the call left is collected as soon as allocations go on
         [[]]
     assert collections
 
 
-def test_the_collector_is_on_again_after_a_refused_source(backend: EngineeringBackend,
-                                                         collections: list[int]) -> None:
+class _Program:
+    """The fake's program area as an adapter over TIA uses it (no in-process import), noting whether the collector
+    is held in each call, the import blocking until ``release``."""
+
+    def __init__(self, program: Any) -> None:
+        self._program = program
+        self.calls: list[tuple[str, bool]] = []
+        self.importing, self.release = threading.Event(), threading.Event()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._program, name)
+
+    def list_program_objects(self, device: str) -> Any:
+        self.calls.append(("list", held()))
+        return self._program.list_program_objects(device)
+
+    def export_program_object(self, device: str, name: str) -> Any:
+        self.calls.append(("export", held()))
+        return self._program.export_program_object(device, name)
+
+    def import_program_documents(self, device: str, documents: Any, *, overwrite: bool) -> Any:
+        self.calls.append(("import", held()))
+        self.importing.set()
+        assert self.release.wait(HANG_GUARD_S)
+        return self._program.import_program_documents(device, documents, overwrite=overwrite)
+
+
+def test_the_calls_that_wait_on_tia_are_not_held(backend: EngineeringBackend, collections: list[int]) -> None:
+    """A TIA call may take minutes, and a thread the worker's watchdog abandons in it never ends its hold: while one
+    blocks, another thread finds automatic collection on."""
+    backend.blocks.generate_blocks_from_source("PLC_1", "fb.scl", FB, version="V19", overwrite=True)
+    blocks: Any = backend.blocks
+    program = _Program(blocks._generation.program)
+    blocks._generation = dataclasses.replace(blocks._generation, program=program, import_generated=None)
+    done: list[Any] = []
+    worker = threading.Thread(target=lambda: done.append(blocks.generate_blocks_from_source(
+        "PLC_1", "uses.scl", USES_FB, version="V19", overwrite=True)))
+    worker.start()
+    try:
+        assert program.importing.wait(HANG_GUARD_S)
+        assert not held() and gc.isenabled()  # while the generation's thread waits on the import
+    finally:
+        program.release.set()
+        worker.join(HANG_GUARD_S)
+    assert done and sorted(done[0].blocks) == ["F", "MotorDb"]
+    assert program.calls == [("list", False), ("export", False), ("import", False)]
+    assert gc.get_threshold() == NORMAL
+
+
+def test_a_generation_and_the_start_overlapping_hold_until_the_last_ends(backend: EngineeringBackend,
+                                                                       collections: list[int]) -> None:
+    """The start's hold ends while a generation's thread is in its held import: collection stays held until the
+    generation's ends, and then comes back with the served threshold the start's end asked for."""
+    blocks: Any = backend.blocks
+    real = blocks._generation.import_generated
+    importing, release = threading.Event(), threading.Event()
+
+    def blocking_import(*args: Any, **kwargs: Any) -> Any:
+        importing.set()
+        assert release.wait(HANG_GUARD_S)
+        return real(*args, **kwargs)
+
+    blocks._generation = dataclasses.replace(blocks._generation, import_generated=blocking_import)
+    start_ended = hold_collections()
+    worker = threading.Thread(target=lambda: blocks.generate_blocks_from_source(
+        "PLC_1", "fb.scl", FB, version="V19", overwrite=True))
+    worker.start()
+    try:
+        assert importing.wait(HANG_GUARD_S)
+        start_ended()
+        assert held()  # the generation still holds it
+    finally:
+        release.set()
+        worker.join(HANG_GUARD_S)
+    assert gc.get_threshold() == (YOUNG_COLLECTION_EVERY, *NORMAL[1:])
+    assert gc.isenabled()
+
+
+def test_overlapping_holds_end_in_any_order(collections: list[int]) -> None:
+    first = hold()
+    with collections_held():
+        second = hold()
+        first()
+        first()  # a hold ends once: a second end cannot end another
+        assert held()
+    assert held()
+    second()
+    assert gc.get_threshold() == NORMAL
+    start_failed = hold_collections()
+    with collections_held():
+        start_failed(serving=False)
+    assert gc.get_threshold() == NORMAL  # a failed start restores what it found
+
+
+def test_the_collector_collects_again_after_a_refused_source(backend: EngineeringBackend,
+                                                             collections: list[int]) -> None:
     with pytest.raises(EngineeringError):
         backend.blocks.generate_blocks_from_source("PLC_1", "bad.scl", "FUNCTION f : VOID\nBEGIN\n#x := ;\n",
                                                    version="V19", overwrite=True)
-    assert gc.isenabled()
+    assert gc.get_threshold() == NORMAL and gc.isenabled()
 
 
 def test_a_collector_that_is_off_stays_off(collections: list[int]) -> None:
     gc.disable()
-    with collector_held():
-        assert not gc.isenabled()
+    with collections_held():
+        assert held()
     assert not gc.isenabled()
-    gc.enable()
-    with collector_held():
-        assert not gc.isenabled()
-        with collector_held():  # nested: the inner hold leaves the outer one's collector as it is
-            pass
-        assert not gc.isenabled()
-    assert gc.isenabled()
+    assert gc.get_threshold() == NORMAL
