@@ -8,8 +8,10 @@ import contextlib
 import functools
 import json
 import os
+import signal
 import socket
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -200,38 +202,52 @@ def _serve_until_stopped(server: Any) -> None:
     A terminal's Ctrl+C reaches the main process and its worker at once. Granian's main process counts a worker as
     crashed (an ``Unexpected exit`` error, exit status 1) when it sees the worker's exit before its interrupt handler
     has marked the worker as stopped by its parent. On a loaded machine that happens in two orders: the worker
-    finishes its graceful stop before the main process's turn, and the main process's handler runs late. Python runs
-    a handler on the main thread once its C-level handler has run, and the kernel hands a signal for the process to
-    any of its threads (granian's worker watch, the instance registry's pruning): one the scheduler holds back leaves
-    the main process's stop ahead of it, its serve loop ended by the watch (exit status 1 seen once in 23 loaded runs,
-    2026-11-27). So the interrupt handler marks the workers at once, and an exit status 1 is the stop that was asked
-    for when the main process had its interrupt or when every worker it lost ended with status 0: a worker ends so
-    only after its graceful stop, which it makes when it is told to (SIGINT or SIGTERM); a crashed or killed worker
-    ends otherwise, and stays a failure."""
+    finishes its graceful stop before the main process's turn, and the main process's handler runs late (Python
+    runs it on the main thread after its C-level handler, and the kernel hands a signal for the process to any of
+    its threads, granian's worker watch among them: exit status 1 seen once in 23 loaded runs, 2026-11-27). So the
+    interrupt handler marks the workers at once, and an exit status 1 is the stop that was asked for when the main
+    process heard an interrupt (:func:`_interrupt_heard`, which lets a late one arrive) and every worker it lost
+    ended with status 0, as one does after its graceful stop. A worker stopped alone (a person's ``kill`` of its
+    pid, an out-of-memory killer's SIGTERM) or killed outright stays a failure: nobody asked the server to stop,
+    and a supervisor that restarts a failed service must restart it."""
     interrupt = server.signal_handler_interrupt
-    workers: dict[int, Any] = {}
+    stopped: list[Any] = []
 
     def on_interrupt(*args: Any, **kwargs: Any) -> None:
         for worker in server.wrks:
             worker.interrupt_by_parent = True
         interrupt(*args, **kwargs)
 
-    spawn = server._spawn_worker
+    shutdown = server.shutdown
 
-    def spawned(*args: Any, **kwargs: Any) -> Any:
-        worker = spawn(*args, **kwargs)
-        workers[worker.idx] = worker
-        return worker
+    def on_shutdown(*args: Any, **kwargs: Any) -> None:
+        stopped[:] = server.wrks  # granian empties its list of workers as it stops them
+        shutdown(*args, **kwargs)
 
     server.signal_handler_interrupt = on_interrupt  # granian installs the instance's handler when serve() starts
-    server._spawn_worker = spawned
+    server.shutdown = on_shutdown
     try:
         server.serve()
     except SystemExit as exc:
-        lost = [workers.get(index) for index in server.interrupt_children]
-        stopped = bool(lost) and all(getattr(getattr(worker, "inner", None), "exitcode", None) == 0 for worker in lost)
-        if exc.code != 1 or not (server.interrupt_signal or stopped):
+        lost = [worker for worker in stopped if worker.idx in server.interrupt_children]
+        if exc.code != 1 or not all(worker.inner.exitcode == 0 for worker in lost) or not _interrupt_heard(server):
             raise
+
+
+_LATE_INTERRUPT_WAIT_SECONDS = 2.0
+"""How long a stopping ``serve`` waits for an interrupt sent to it and delivered to none of its threads yet."""
+
+
+def _interrupt_heard(server: Any) -> bool:
+    """Whether granian's main process was sent an interrupt (SIGINT, SIGTERM), its handler run first if it is still
+    on its way: one the kernel holds for the process (to be delivered to whichever thread runs next) is waited for
+    while it is pending, and one whose C-level handler has run has its Python handler run on this thread before the
+    next bytecode."""
+    if hasattr(signal, "sigpending"):  # POSIX
+        deadline = time.monotonic() + _LATE_INTERRUPT_WAIT_SECONDS
+        while signal.sigpending() & {signal.SIGINT, signal.SIGTERM} and time.monotonic() < deadline:
+            time.sleep(0.01)
+    return bool(server.interrupt_signal)
 
 
 def _tls_files(settings: Settings) -> tuple[Path, Path] | None | str:

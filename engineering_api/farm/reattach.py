@@ -3,8 +3,9 @@
 The node keeps jobs in its database; the agents keep working while it is away. Each job notes in Redis, before
 each farm call it sends, its *journal* (:meth:`AgentRegistry.note_job_call`): the call it waits on (if any) and
 the changing calls of its operation that completed before it. Each call's outcome is kept by Celery's result
-backend under its task id. At start-up the node marks unfinished jobs Failed (``INTERRUPTED``) as an embedded
-server does; for each such job with a journal it then settles the job by the whole operation, never by one call:
+backend under its task id. At start-up the node marks unfinished jobs Failed ``INTERRUPTED`` (an embedded server,
+whose own adapter ran the job, fails a started change ``OUTCOME_UNKNOWN`` instead); for each such job with a journal
+it then settles the job by the whole operation, never by one call:
 
 * an operation stops where its node stopped: the steps after the noted call never ran, so a re-attached job is
   never Completed (its result would be one call's, not the operation's);

@@ -161,7 +161,8 @@ class _Live:
     trace_context: Any = None
     """The trace context of the request that started it (tracing on): the job's span is its child."""
     loop: asyncio.AbstractEventLoop | None = None
-    """The event loop that supervises it; None once :meth:`JobManager.shutdown` stopped supervising it."""
+    """The event loop that supervises it; None once :meth:`JobManager.shutdown` stopped supervising it (set under the
+    record lock: a job still queued then never starts, :meth:`JobManager._progressed`)."""
     unwritten: asyncio.TimerHandle | None = None
     """The pending write of its progress (:data:`PROGRESS_WRITE_DELAY_SECONDS`), None when none is due."""
     written: JobRecord | None = None
@@ -413,11 +414,19 @@ class JobManager:
 
         The start is written here, before the operation runs: a process that dies at any later moment leaves the row
         Running with its start time, and one that dies before leaves it Pending, a job that never ran. The record
-        lock is held over the write, so an end (:meth:`_finish`, which takes the lock first) is written after it."""
+        lock is held over the write, so an end (:meth:`_finish`, which takes the lock first) is written after it, and
+        so is a stop (:meth:`shutdown`): a job the worker took after the stop was decided is not started, since its row
+        is about to be failed as one that never ran (:meth:`fail_interrupted`), and a start written after that would
+        make it Running again with its operation running on a stopped server.
+
+        Raises:
+            OperationCanceledError: the job had not started when its supervision stopped."""
         with self._record_lock:
             record = live.record
             if record.terminal:
                 return
+            if record.status == "Pending" and live.loop is None:
+                raise OperationCanceledError(f"job {record.job_id} was not started: the server is stopping")
             changes: dict[str, Any] = {"progress": percent, "message": message or record.message}
             if record.status != "Pending":
                 live.record = msgspec.structs.replace(record, **changes)
@@ -692,11 +701,12 @@ class JobManager:
                                                     jobs.c.completed_at < cutoff))
 
     async def shutdown(self) -> None:
-        """Stop supervising; jobs still running are left for ``fail_interrupted`` on the next start."""
+        """Stop supervising; jobs still running are left for ``fail_interrupted``, and jobs still queued never start."""
         for live in list(self._live.values()):
             # A pending progress write would land after fail_interrupted marked the row Failed (a loop that outlives
             # the app, as an in-process restart's, still runs its timers): it is dropped with the supervision.
-            live.loop = None  # and no later progress schedules another (_progressed, _changed)
+            with self._record_lock:  # a start being written ends first; one not yet written never is (_progressed)
+                live.loop = None  # and no later progress schedules another (_progressed, _changed)
             if live.unwritten is not None:
                 live.unwritten.cancel()
                 live.unwritten = None

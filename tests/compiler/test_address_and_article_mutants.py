@@ -26,6 +26,9 @@ from simatic_xml.absolute_addresses import InvalidAddressError, parse_absolute_a
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 CONTROL = tuple(chr(c) for c in range(0xA0) if unicodedata.category(chr(c)) == "Cc")
 """C0, DEL and C1: the 65 control characters (Unicode has no other character of category Cc)."""
+FORMAT = ("\u00ad", "\u200b", "\u200e", "\u2060", "\ufeff")
+"""Invisible format characters (Unicode category Cf): a soft hyphen, a zero-width space, a left-to-right mark, a
+word joiner, a byte order mark."""
 _LOGICAL_ADDRESS = re.compile(rb"<LogicalAddress>([^<]+)</LogicalAddress>")
 _SOURCE_ADDRESS = re.compile(rb"(?<![.\w])%(?:DB\d+\.DB[XBWDL]\d+(?:\.\d+)?|[A-Za-z]{1,3}\d+(?:\.\d+)?)(?::P)?")
 """An absolute address in an SCL source or a SimaticML token (``.%X7``, a slice of a tag, is none)."""
@@ -118,8 +121,16 @@ def test_every_catalog_and_corpus_article_number_is_found_as_written() -> None:
         entry = catalog.find(number)
         assert entry is not None, number
         for spelled in (number.lower(), number.replace(" ", "").replace("-", ""), f"OrderNumber:{number}/V1.0",
-                        number.replace(" ", " - ")):
-            assert catalog.find(spelled) is entry, spelled
+                        number.replace(" ", " - "), *_written_separators(number)):
+            assert catalog.find(spelled) is entry, ascii(spelled)
+
+
+def _written_separators(number: str) -> tuple[str, ...]:
+    """``number`` with the separators a client's text holds for SIMATIC's blank and hyphens: a no-break space (a
+    spreadsheet's, a web page's), a non-breaking hyphen and an en-dash (a word processor's), a dot, an underscore
+    (a file or variable name's)."""
+    return (number.replace(" ", "\u00a0"), number.replace("-", "\u2011"), number.replace("-", "\u2013"),
+            number.replace(" ", ".").replace("-", "."), number.replace(" ", "_").replace("-", "_"))
 
 
 def test_an_article_number_with_a_foreign_character_is_not_found() -> None:
@@ -127,6 +138,9 @@ def test_an_article_number_with_a_foreign_character_is_not_found() -> None:
     found = [mutant for number in _article_numbers() for mutant in _mutants(number) if catalog.find(mutant)]
     found += [f"OrderNumber:{mutant}/V3.1" for mutant in _mutants("6ES7 516-3AN02-0AB0")
               if catalog.find(f"OrderNumber:{mutant}/V3.1")]
+    number = "6ES7 516-3AN02-0AB0"  # an invisible format character (category Cf) is no separator either
+    found += [mutant for i in range(len(number) + 1) for c in FORMAT
+              if catalog.find(mutant := number[:i] + c + number[i:])]
     assert not found, [ascii(m) for m in found[:20]]
     with pytest.raises(UnknownArticleError, match=re.escape("'6\\x0bES7 516-3AN02-0AB0'")):
         catalog.resolve("6\x0bES7 516-3AN02-0AB0")

@@ -15,6 +15,7 @@ import os
 import select
 import signal
 import subprocess
+import threading
 import sys
 from pathlib import Path
 from typing import Any
@@ -87,3 +88,38 @@ def test_a_read_killed_while_it_ran_changed_nothing(tmp_path: Path) -> None:
     [job] = _after_restart(data_dir, held["read"])
     _failed(job, "INTERRUPTED")
     assert job["operation"] == "devices.list" and job["startedAt"], job
+
+
+def test_a_job_the_worker_took_as_the_server_stopped_stays_one_that_never_ran(tmp_path: Path) -> None:
+    """The worker took a queued job and the server stopped before it wrote the job's start: the stop failed the row
+    ``INTERRUPTED`` with no start time, and that stays true: the start is not written after it, and the operation
+    does not run on a stopped server."""
+    data_dir = tmp_path / "var"
+    taken, release, past = threading.Event(), threading.Event(), threading.Event()
+    saves: list[str] = []
+    with make_client(data_dir) as client:
+        services = client.app.state.services
+        key = {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
+        assert client.post("/api/projects/actions/create-sync", json={"name": "Late"}, headers=key).status_code == 200
+        progressed = services.jobs._progressed
+
+        def held(live: Any, percent: int, message: str) -> None:
+            if live.record.status == "Pending":  # the worker took the job: held just before its start is written
+                taken.set()
+                release.wait(HANG_GUARD_S)
+                try:
+                    progressed(live, percent, message)
+                finally:
+                    past.set()
+            else:
+                progressed(live, percent, message)
+
+        services.jobs._progressed = held  # bound into the job's context as it is accepted
+        services.backend.save_project = lambda *args, **kwargs: saves.append("save")
+        job_id = client.post("/api/projects/actions/save", headers=key).json()["data"]["jobId"]
+        assert taken.wait(HANG_GUARD_S)
+    release.set()  # the server has stopped: the worker goes on to the start
+    assert past.wait(HANG_GUARD_S)
+    [job] = _after_restart(data_dir, job_id)
+    _failed(job, "INTERRUPTED")
+    assert job["startedAt"] is None and not saves, (job, saves)

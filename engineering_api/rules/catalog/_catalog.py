@@ -17,6 +17,7 @@ import difflib
 import functools
 import json
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -27,14 +28,6 @@ from xml.sax.saxutils import escape
 ORDER_NUMBER_RE = re.compile(r"(?:6ES7|6AV2|6GK7|6EP1|6AG1|6AV6|6ES5) \d{3}-[0-9A-Z]{5}-[0-9A-Z]{4}\Z", re.ASCII)
 TYPE_ORDER_NUMBER_RE = re.compile(r"(?:6ES7|6AV2|6GK7|6EP1|6AG1|6AV6|6ES5) \d{3}-[0-9A-Z]{5}-[0-9A-Za-z]{4}\Z",
                                   re.ASCII)
-_WRITTEN_ORDER_NUMBER = re.compile(
-    r"[1-9][A-Z]{2}[0-9](?: *-? *)[0-9]{3}(?: *-? *)[0-9A-Z]{5}(?: *-? *)[0-9A-Z]{4}", re.IGNORECASE | re.ASCII)
-"""An article number as a client may write it: Siemens' MLFB (SN 01030; its syntax as Siemens' Norm MicroService
-validates it, https://developer.siemens.com/microservice-norm/numbers/mlfb.html: a digit 1-9, two letters and a
-digit, then the data positions) in SIMATIC's 16 positions ``6ES7 516-3AN02-0AB0``, its separators (the blank after
-position 4, the hyphens between the blocks) optional or spaced, in either case (``6ES7516-3AN02-0AB0`` is how Siemens'
-manuals often write it; ``0AXx`` is a wildcard of a type identifier). Nothing else: a control character, a tab or a
-digit of another script is no part of a number, so a number holding one is not found rather than read without it."""
 FIRMWARE_RE = re.compile(r"^(?:V\d+\.\d+|\d+\.\d+\.\d+\.\d+)$")
 URL_RE = re.compile(r"^https?://\S+$")
 DEVICE_KINDS = frozenset({"plc", "hmi", "io-device", "module"})
@@ -75,9 +68,19 @@ def normalize_order_number(text: str) -> str:
     return re.sub(r"[^0-9A-Za-z]", "", text).upper()
 
 
+def _holds_foreign_character(text: str) -> bool:
+    """Whether ``text`` holds a character no article number has, whatever separates its blocks: a control or an
+    invisible format character (Unicode categories Cc, Cf), or a letter or digit outside ASCII (a digit of another
+    script, a Cyrillic letter that looks Latin). Lookup drops every character but letters and digits
+    (:func:`normalize_order_number`), so without this ``6\\x0bES7 516-3AN02-0AB0`` would find the CPU; any other
+    separator a client writes (a no-break space, a non-breaking hyphen, an en-dash, a dot) is dropped as a blank or
+    a hyphen is, and the exact match on what remains decides."""
+    return any(unicodedata.category(ch) in ("Cc", "Cf") or (ch.isalnum() and not ch.isascii()) for ch in text)
+
+
 def _split_type_identifier(text: str) -> tuple[str, str | None]:
     """Split ``OrderNumber:<number>/<version>`` (prefix and version optional) into number and version."""
-    value = text.strip(" ")  # blanks only: a control character is not trimmed away (_WRITTEN_ORDER_NUMBER)
+    value = text.strip(" ")  # blanks only: a control character is not trimmed away (_holds_foreign_character)
     if value.lower().startswith("ordernumber:"):
         value = value[len("ordernumber:"):]
     number, sep, version = value.partition("/")
@@ -321,10 +324,10 @@ class HardwareCatalog:
         return len(self._entries)
 
     def find(self, order_number: str) -> CatalogEntry | None:
-        """Exact lookup, tolerant of spacing, case, an ``OrderNumber:`` prefix and a ``/version`` suffix; a text that is
-        no article number as written (:data:`_WRITTEN_ORDER_NUMBER`) finds nothing."""
+        """Exact lookup, tolerant of spacing, case, an ``OrderNumber:`` prefix and a ``/version`` suffix; a text
+        holding a character no article number has (:func:`_holds_foreign_character`) finds nothing."""
         number, _ = _split_type_identifier(order_number)
-        if _WRITTEN_ORDER_NUMBER.fullmatch(number) is None:
+        if _holds_foreign_character(number):
             return None
         return self._by_number.get(normalize_order_number(number))
 
