@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+import anyio
+import anyio.to_thread
 import msgspec
 import pytest
 from litestar import Litestar
@@ -23,6 +25,8 @@ from litestar.utils.sync import AsyncCallable
 
 from engineering_api.app import create_app
 from engineering_api.config import Settings
+from engineering_api.docs import openapi_document_ready
+from engineering_api.lib.route_map import MappedLitestar
 from engineering_api.lib.route_options import is_litestar_options
 from tests.conftest import assert_error
 
@@ -50,22 +54,46 @@ def _fields(model: type[SignatureModel]) -> list[tuple[str, Any, Any]]:
     return [(f.name, f.type, f.default) for f in msgspec.structs.fields(model)]
 
 
+def _by_route(app: Litestar) -> dict[tuple[str, str], Any]:
+    return {(route.path, method): h for route in app.routes for h in getattr(route, "route_handlers", ())
+            if not is_litestar_options(h) for method in sorted(h.http_methods)}
+
+
 def test_every_handler_s_signature_model_waits_for_its_first_use_and_is_the_one_litestar_makes(
-        settings: Settings) -> None:
+        settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     """Registered, no handler has its signature model yet (~560 msgspec Structs: ~15% of ``create_app``); each
-    is made on first use, by Litestar's property, with the fields of the model Litestar makes at registration."""
-    handlers = _handlers(create_app(settings))
-    assert len(handlers) > 500
-    assert [h for h in handlers if h._signature_model is not Empty] == []
-    for handler in handlers:
+    is made on first use, by Litestar's property, with the fields of the model Litestar makes at registration (an
+    app whose registration is left to Litestar, beside)."""
+    lazy = _by_route(create_app(settings))
+    with monkeypatch.context() as patched:
+        patched.setattr(MappedLitestar, "_handler_parsed", lambda self, handler: None)
+        eager = _by_route(create_app(settings))
+    assert len(lazy) > 500 and lazy.keys() == eager.keys()
+    assert [h for h in lazy.values() if h._signature_model is not Empty] == []
+    assert [h for h in eager.values() if h._signature_model is Empty] == []
+    for route, handler in lazy.items():
         made = handler.signature_model
         assert issubclass(made, SignatureModel) and made._fields is handler.parsed_fn_signature.parameters
-        registered = SignatureModel.create(  # what Litestar's registration made: its property's own call
-            dependency_name_set=handler.dependency_name_set, fn=handler.fn,
-            parsed_signature=handler.parsed_fn_signature, data_dto=handler.resolve_data_dto(),
-            type_decoders=handler.resolve_type_decoders())
-        assert _fields(made) == _fields(registered), handler
+        assert _fields(made) == _fields(eager[route].signature_model), route
         assert handler.signature_model is made  # made once
+
+
+def test_the_served_document_s_models_are_made_on_the_event_loop_before_its_thread_runs(
+        settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The document is built in a thread, where Litestar's generation adds path parameters to handlers: a first
+    request's model made on the loop meanwhile, from half-changed parameters, would refuse its route until restart.
+    Every model is made on the loop first, so the thread finds none left to make."""
+    app = create_app(settings)
+    unmade: list[list[Any]] = []
+    real = anyio.to_thread.run_sync
+
+    async def run_sync(function: Any, *args: Any, **kwargs: Any) -> Any:
+        unmade.append([h for h in _by_route(app).values() if h._signature_model is Empty])
+        return await real(function, *args, **kwargs)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", run_sync)
+    anyio.run(openapi_document_ready, app)
+    assert unmade == [[]]
 
 
 def test_a_handler_s_first_request_is_validated_by_the_model_it_makes(settings: Settings) -> None:
