@@ -98,6 +98,9 @@ def test_a_second_node_says_truly_where_the_keys_are(tmp_path: Path, shared: str
         def signal_handler_interrupt(self, *_: object) -> None:
             pass
 
+        def shutdown(self, *_: object) -> None:
+            pass
+
         def serve(self) -> None:
             pass
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import json
 import os
-import select
+import selectors
 import signal
 import subprocess
-import threading
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,9 @@ def _killed_at(data_dir: Path, step: str) -> dict[str, Any]:
                                    stdout=subprocess.PIPE, stderr=errors, start_new_session=True)
     try:
         assert process.stdout is not None
-        ready, _, _ = select.select([process.stdout], [], [], HANG_GUARD_S)
+        with selectors.DefaultSelector() as selector:  # select.select fails for descriptors >= 1024
+            selector.register(process.stdout, selectors.EVENT_READ)
+            ready = selector.select(HANG_GUARD_S)
         line = process.stdout.readline() if ready else b""
         assert line, f"the held process said nothing within {HANG_GUARD_S} s:\n{log.read_text()}"
         return dict(json.loads(line))
