@@ -248,29 +248,18 @@ def test_ctrl_c_is_a_clean_stop_when_the_worker_stops_before_the_main_process_ac
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds the worker with Linux ps")
-def test_a_worker_stopped_alone_is_a_failure_though_it_stopped_gracefully(servers, tmp_path: Path) -> None:
-    """A SIGTERM to the worker alone (a person's ``kill`` of its pid, an out-of-memory killer) stops it gracefully,
-    exit status 0, but nobody asked the server to stop: its main process never heard an interrupt, and ``serve``
-    ends with 1, so a supervisor that restarts a failed service restarts it."""
+@pytest.mark.parametrize("sent", [signal.SIGTERM, signal.SIGKILL], ids=["stopped-alone", "crashed"])
+def test_a_worker_that_ends_unasked_is_a_failure(servers, tmp_path: Path, sent: signal.Signals) -> None:
+    """A worker that ends while nobody asked the server to stop is a failure, exit status 1, so a supervisor that
+    restarts a failed service restarts it: one stopped alone by SIGTERM (a person's ``kill`` of its pid, an
+    out-of-memory killer) stops gracefully, exit status 0, but its main process never heard an interrupt; one that
+    did not stop on request (SIGKILL: -9, as the kernel's out-of-memory killer ends it) crashed. The main process
+    stops and says so."""
     server = _serve(servers, tmp_path / "var", free_port())
     server.wait_healthy()
     workers = _children(server.process.pid)
     assert workers, "granian started no worker process"
     for pid in workers:
-        os.kill(pid, signal.SIGTERM)
-    assert _exit_status(server) == 1, server.log.read_text()
-    assert "Unexpected exit from worker-1" in server.log.read_text()
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds the worker with Linux ps")
-def test_a_worker_that_crashes_stays_a_failure(servers, tmp_path: Path) -> None:
-    """What a worker that did not stop on request ends with (SIGKILL: -9, as the kernel's out-of-memory killer ends
-    it) is a crash: the main process stops and says so, exit status 1."""
-    server = _serve(servers, tmp_path / "var", free_port())
-    server.wait_healthy()
-    workers = _children(server.process.pid)
-    assert workers, "granian started no worker process"
-    for pid in workers:
-        os.kill(pid, signal.SIGKILL)
+        os.kill(pid, sent)
     assert _exit_status(server) == 1, server.log.read_text()
     assert "Unexpected exit from worker-1" in server.log.read_text()
