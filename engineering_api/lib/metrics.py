@@ -186,16 +186,16 @@ class _JobTimes:
         """By labels, in the order first seen (operations and states are the registry's: bounded maps)."""
 
     def observe(self, operation: str, state: str, waited: float, ran: float) -> None:
-        waits = self._waits.get((operation,))
-        if waits is None:
-            waits = self._waits[(operation,)] = _Buckets(_JOB_BUCKETS)
-        waits.counts[bisect_left(_JOB_BUCKETS, waited)] += 1  # the first bound >= the time, as Histogram.observe
-        waits.total += waited
-        runs = self._runs.get((operation, state))
-        if runs is None:
-            runs = self._runs[(operation, state)] = _Buckets(_JOB_BUCKETS)
-        runs.counts[bisect_left(_JOB_BUCKETS, ran)] += 1
-        runs.total += ran
+        self._count(self._waits, (operation,), waited)
+        self._count(self._runs, (operation, state), ran)
+
+    @staticmethod
+    def _count(series: dict[tuple[str, ...], _Buckets], labels: tuple[str, ...], seconds: float) -> None:
+        buckets = series.get(labels)
+        if buckets is None:
+            buckets = series[labels] = _Buckets(_JOB_BUCKETS)
+        buckets.counts[bisect_left(_JOB_BUCKETS, seconds)] += 1  # the first bound >= the time, as Histogram.observe
+        buckets.total += seconds
 
     def collect(self) -> Iterator[Metric]:
         yield _histogram("engineering_api_job_queue_seconds", "How long ended jobs waited before they ran, by "
