@@ -117,9 +117,9 @@ def model_later(handler: HTTPRouteHandler) -> ModelLater | None:
 
 def models_made(routes: Iterable[BaseRoute]) -> None:
     """Every signature model of the handlers of ``routes`` made now, from the parameters they were registered with:
-    called before Litestar's OpenAPI generation adds path parameters to them (see the module). A first request
-    served meanwhile (the document is built in a thread) makes its handler's model from the same parameters, as
-    the generation changes none before every model is made."""
+    called before Litestar's OpenAPI generation adds path parameters to them (see the module). A served app makes
+    them on its event loop before the document's thread starts (``docs.openapi_document_ready``), so no first
+    request on the loop makes a model while the generation changes parameters."""
     for route in routes:
         for handler in getattr(route, "route_handlers", ()):
             _ = handler.signature_model  # Litestar's property makes and keeps it
