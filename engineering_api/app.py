@@ -153,8 +153,10 @@ def _worker_for(settings: Settings, backend: EngineeringBackend) -> Any:
     # Embedded: one thread for the one portal. A farm: one per caller, each caller's portal being on an agent.
     if settings.farm_url:
         from engineering_api.farm import FarmWorker
+        from engineering_api.farm.proxy import FarmBackendBase
 
-        return FarmWorker(backend.on_worker_thread_started)
+        watch_unknown = backend.watch_unknown if isinstance(backend, FarmBackendBase) else None
+        return FarmWorker(backend.on_worker_thread_started, watch_unknown)
     return TiaWorker(backend.on_worker_thread_started)
 
 

@@ -42,8 +42,12 @@ def bound_caller() -> str | None:
 class FarmWorker:
     """Duck-types :class:`TiaWorker`: routes each call to the worker of the request's caller."""
 
-    def __init__(self, on_thread_start: Callable[[], None] | None = None) -> None:
+    def __init__(self, on_thread_start: Callable[[], None] | None = None,
+                 on_outcome_unknown: Callable[[str, dict[str, Any]], None] | None = None) -> None:
+        """``on_outcome_unknown(job, call)``: a job's thread was given up on while it waited on ``call``
+        (:meth:`~engineering_api.farm.proxy.FarmBackendBase.watch_unknown`)."""
         self._on_thread_start = on_thread_start
+        self._on_outcome_unknown = on_outcome_unknown
         self._workers: dict[str, TiaWorker] = {}
         self._owners: weakref.WeakKeyDictionary[CallHandle[Any], TiaWorker] = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
@@ -109,18 +113,22 @@ class FarmWorker:
                 did not stop the call, so whether it ran is not known (never a 504 that says nothing was kept).
         """
         worker = self._owners.get(handle) or self._worker()
-        call = in_flight.get(id(handle.token))
+        waited_on = in_flight.get(id(handle.token))
         try:
             return await worker.wait(handle, timeout=timeout)
         except OperationTimeoutError as exc:
-            call = in_flight.get(id(handle.token)) or call
+            waited_on = in_flight.get(id(handle.token)) or waited_on
             if not (exc.details or {}).get("workerRestarted"):
                 raise
+            if waited_on is not None and waited_on.job is not None and self._on_outcome_unknown is not None:
+                # The thread given up on may still hear the call's reply before it gives up on the agent itself
+                # (then nothing else would settle the job): the job's end is filled in from here too.
+                self._on_outcome_unknown(waited_on.job, waited_on.call)
             raise OutcomeUnknownError(
                 f"{handle.description} did not stop within its timeout on its farm agent; whether it ran is not "
                 "known yet. The caller's project there is closed without saving once the agent is free.",
-                details={**(call or {}), "timeoutSeconds": (exc.details or {}).get("timeoutSeconds"),
-                         "cause": exc.code},
+                details={**(waited_on.call if waited_on is not None else {}),
+                         "timeoutSeconds": (exc.details or {}).get("timeoutSeconds"), "cause": exc.code},
             ) from exc
 
     def stop(self) -> None:

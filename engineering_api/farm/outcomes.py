@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from engineering_api.backend.errors import PortalUnavailableError
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-__all__ = ("OutcomeUnknownError", "changes_so_far", "in_flight", "note_change", "operation_scope")
+__all__ = ("InFlight", "OutcomeUnknownError", "changes_so_far", "in_flight", "note_change", "operation_scope")
 
 
 class OutcomeUnknownError(PortalUnavailableError):
@@ -26,9 +26,17 @@ class OutcomeUnknownError(PortalUnavailableError):
     default_code = "OUTCOME_UNKNOWN"
 
 
-in_flight: dict[int, dict[str, Any]] = {}
+class InFlight(NamedTuple):
+    """A farm call a port call waits on: the job that sent it (None outside a job) and its journal entry."""
+
+    job: str | None
+    call: dict[str, Any]
+
+
+in_flight: dict[int, InFlight] = {}
 """The farm call each running port call is waiting on, by the ``id`` of its cancel token: the worker that gives
-up on a stuck thread (:class:`~engineering_api.farm.dispatch.FarmWorker`) names the call in its answer."""
+up on a stuck thread (:class:`~engineering_api.farm.dispatch.FarmWorker`) names the call in its answer and has the
+job's end filled in when the agent reports."""
 
 _operation = threading.local()
 

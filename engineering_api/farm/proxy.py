@@ -36,7 +36,7 @@ from engineering_api.farm.celery_app import (
 )
 from engineering_api.farm.codec import decode, decode_error, encode
 from engineering_api.farm.dispatch import bound_caller
-from engineering_api.farm.outcomes import OutcomeUnknownError, changes_so_far, in_flight, note_change
+from engineering_api.farm.outcomes import InFlight, OutcomeUnknownError, changes_so_far, in_flight, note_change
 from engineering_api.farm.paths import PathMap
 from engineering_api.farm.registry import HEARTBEAT_SECONDS, AgentRegistry, Claim, agent_queue
 from engineering_api.lib.caller import DEFAULT_SESSION, current_job
@@ -389,7 +389,7 @@ class FarmBackendBase(EngineeringBackend):
         published_at = time.monotonic()
         token = current()
         if token is not None:
-            in_flight[id(token)] = call
+            in_flight[id(token)] = InFlight(job, call)
         message = None
         try:
             message = self._await(call_id, target, method, progress, published_at)
@@ -549,9 +549,16 @@ class FarmBackendBase(EngineeringBackend):
         """The calling job is about to end ``OUTCOME_UNKNOWN`` at this call: its final state is filled in when the
         agent reports (:func:`engineering_api.farm.reattach.watch`)."""
         job = current_job.get()
-        if job is not None and self.on_outcome_unknown is not None:
-            self.on_outcome_unknown(job, {"callId": call_id, "agent": target.agent, "instance": target.instance,
-                                          "method": method, "completedCalls": changes_so_far()})
+        if job is not None:
+            self.watch_unknown(job, {"callId": call_id, "agent": target.agent, "instance": target.instance,
+                                     "method": method, "completedCalls": changes_so_far()})
+
+    def watch_unknown(self, job: str, call: dict[str, Any]) -> None:
+        """``job`` ends ``OUTCOME_UNKNOWN`` at ``call`` (its journal entry): have its final state filled in when
+        the call's agent reports. Every path that answers so calls this (the thread that gave up on the agent, the
+        worker that gave up on that thread), whichever comes first: one watch per job and call."""
+        if self.on_outcome_unknown is not None:
+            self.on_outcome_unknown(job, call)
 
     def _stored_reply(self, call_id: str) -> dict[str, Any] | None:
         """After a Redis outage: the outcome of a call that ended, from Celery's result backend. ``next_message``

@@ -131,10 +131,21 @@ def watch(jobs: JobManager, farm: FarmBackendBase, job_id: str, call: dict[str, 
     """Settle ``job_id`` with the real end of ``call`` once it is known (a daemon thread). ``after_its_end``: for
     a job that is about to end ``OUTCOME_UNKNOWN``; its final state is filled in after that, when the agent
     reports."""
-    thread = threading.Thread(target=_settle_when_known, args=(jobs, farm, job_id, call, after_its_end), daemon=True,
-                              name=f"farm-reattach-{job_id[:8]}")
+    key = (job_id, str(call.get("callId")))
+    with _watching_lock:
+        thread = _watching.get(key)
+        if thread is not None:  # told twice (the thread that gave up on the agent, the worker that gave up on it)
+            return thread
+        thread = threading.Thread(target=_settle_when_known, args=(jobs, farm, job_id, call, after_its_end, key),
+                                  daemon=True, name=f"farm-reattach-{job_id[:8]}")
+        _watching[key] = thread
     thread.start()
     return thread
+
+
+_watching: dict[tuple[str, str], threading.Thread] = {}
+"""The watches running, by job and call id: one per job and call."""
+_watching_lock = threading.Lock()
 
 
 def _unsettled(jobs: JobManager, job_id: str) -> bool:
@@ -194,7 +205,16 @@ def _not_run(call: dict[str, Any], code: str, why: str) -> CallFate:
 
 
 def _settle_when_known(jobs: JobManager, farm: FarmBackendBase, job_id: str, call: dict[str, Any],
-                       after_its_end: bool) -> None:
+                       after_its_end: bool, key: tuple[str, str]) -> None:
+    try:
+        _settle_when_known_now(jobs, farm, job_id, call, after_its_end)
+    finally:
+        with _watching_lock:
+            _watching.pop(key, None)
+
+
+def _settle_when_known_now(jobs: JobManager, farm: FarmBackendBase, job_id: str, call: dict[str, Any],
+                           after_its_end: bool) -> None:
     missing_since: float | None = None
     answered_unknown_at: float | None = None
     while True:
@@ -231,8 +251,8 @@ def _replaced(farm: FarmBackendBase, call: dict[str, Any]) -> bool:
 def _settle_if_waiting(jobs: JobManager, job_id: str, call: dict[str, Any], fate: CallFate, after_its_end: bool
                        ) -> None:
     deadline = time.monotonic() + 60.0
-    while after_its_end and not jobs.get(job_id).terminal and time.monotonic() < deadline:  # its end not written yet
-        time.sleep(POLL_SECONDS)
+    while after_its_end and not jobs.end_written(job_id) and time.monotonic() < deadline:
+        time.sleep(POLL_SECONDS)  # settled before its end is written, the end would be written over the settling
     if _unsettled(jobs, job_id):
         _settle(jobs, job_id, call, fate)
 

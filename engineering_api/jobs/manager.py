@@ -684,6 +684,16 @@ class JobManager:
         rows = self._db.all(select(jobs.c.job_id).where(jobs.c.status == "Failed", jobs.c.message == _INTERRUPTED))
         return [row["job_id"] for row in rows]
 
+    def end_written(self, job_id: str) -> bool:
+        """Whether the job's end is on record: ended, and no longer supervised here (:meth:`_finish` writes the
+        end before it lets the job go; its live record says ended a moment before that)."""
+        if job_id in self._live:
+            return False
+        try:
+            return self.get(job_id).terminal
+        except NotFoundError:  # swept meanwhile
+            return True
+
     def settle_detached(self, job_id: str, status: JobStatus, message: str, *, result: Any = None,
                         error: JobError | None = None) -> None:
         """Set the state of a job no process supervises any more (re-attached by a farm after a restart)."""

@@ -11,9 +11,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -211,14 +212,15 @@ def test_an_api_node_restarted_mid_job_reattaches_it_and_it_ends_with_what_is_kn
         node.crash()
 
 
-def test_a_job_that_ended_outcome_unknown_gets_its_real_state_when_the_agent_reports(slow_farm, tmp_path):
+def _ended_outcome_unknown(farm: FarmBackendBase, data_dir: Path) -> Iterator[tuple[Any, Callable[[], dict[str, Any]]]]:
+    """An API node on ``farm`` whose jobs time out after 1 s; yields its settings and the job status of a project
+    create that ended ``OUTCOME_UNKNOWN`` (its call still runs on the agent)."""
     from litestar.testing import TestClient
 
     from engineering_api.app import create_app
     from engineering_api.config import Settings
 
-    farm, _ = slow_farm
-    settings = Settings.from_env(data_dir=tmp_path / "node", farm_url=farm.config.broker_url, job_timeout_seconds=1)
+    settings = Settings.from_env(data_dir=data_dir, farm_url=farm.config.broker_url, job_timeout_seconds=1)
     with TestClient(create_app(settings)) as client:
         headers = {"X-API-Key": settings.secret_path.read_text().strip()}
         job_id = data(client.post("/api/projects/actions/create", json={"name": "Late", "path": "."},
@@ -229,10 +231,37 @@ def test_a_job_that_ended_outcome_unknown_gets_its_real_state_when_the_agent_rep
 
         first = until(lambda: (s := status())["status"] in ("Completed", "Failed", "Canceled") and s, "it ended")
         assert first["status"] == "Failed" and first["errorCode"] == "OUTCOME_UNKNOWN", first
-        final = until(lambda: "callOutcome" in ((s := status())["errorDetails"] or {}) and s, "the agent's report")
-        # the call completed; the operation stopped at it (its node gave up), so it stays unknown, naming the change
-        assert final["errorDetails"]["callOutcome"] == "ran", final
-        assert final["errorDetails"]["completedCalls"] == ["create_project"], final
+        yield settings, status
+
+
+def _settled_as_ran(status: Callable[[], dict[str, Any]]) -> None:
+    final = until(lambda: "callOutcome" in ((s := status())["errorDetails"] or {}) and s, "the agent's report")
+    # the call completed; the operation stopped at it (its node gave up), so it stays unknown, naming the change
+    assert final["status"] == "Failed" and final["errorCode"] == "OUTCOME_UNKNOWN", final
+    assert final["errorDetails"]["callOutcome"] == "ran", final
+    assert final["errorDetails"]["completedCalls"] == ["create_project"], final
+
+
+def test_a_job_that_ended_outcome_unknown_gets_its_real_state_when_the_agent_reports(slow_farm, tmp_path):
+    farm, _ = slow_farm
+    with contextlib.contextmanager(_ended_outcome_unknown)(farm, tmp_path / "node") as (settings, status):
+        _settled_as_ran(status)
+        assert (settings.roots[0] / "Late" / "Late.ap19").exists()
+
+
+def test_a_job_whose_call_replies_before_its_thread_gives_up_on_the_agent_gets_its_real_state(
+        timed_farm, tmp_path, monkeypatch):
+    """The job's worker gives up on its thread (timeout and unwind grace: 2 s here) before the thread gives up on
+    the agent (CANCEL_GRACE_SECONDS after the cancel). The call's reply can reach the thread in between (seen on a
+    loaded CI machine): the thread then hears an end and never gives up, so the worker must have the job's end
+    filled in. Here the thread never gives up; the call ends (its gate) once the job has ended."""
+    from engineering_api.farm import proxy
+
+    monkeypatch.setattr(proxy, "CANCEL_GRACE_SECONDS", 3600.0)
+    farm, _ = timed_farm("3600:create_project")
+    with contextlib.contextmanager(_ended_outcome_unknown)(farm, tmp_path / "node") as (settings, status):
+        (tmp_path / "gate").touch()
+        _settled_as_ran(status)
         assert (settings.roots[0] / "Late" / "Late.ap19").exists()
 
 
