@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from engineering_api.backend.errors import OperationTimeoutError
 from engineering_api.backend.worker import CallHandle, TiaWorker
-from engineering_api.farm.outcomes import OutcomeUnknownError, in_flight, operation_scope
+from engineering_api.farm.outcomes import Operation, OutcomeUnknownError, operation_scope
 from engineering_api.lib.caller import DEFAULT_SESSION, current_caller
 
 if TYPE_CHECKING:
@@ -49,7 +49,8 @@ class FarmWorker:
         self._on_thread_start = on_thread_start
         self._on_outcome_unknown = on_outcome_unknown
         self._workers: dict[str, TiaWorker] = {}
-        self._owners: weakref.WeakKeyDictionary[CallHandle[Any], TiaWorker] = weakref.WeakKeyDictionary()
+        self._owners: weakref.WeakKeyDictionary[CallHandle[Any], tuple[TiaWorker, Operation]] = \
+            weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
         self._closed = False
 
@@ -88,13 +89,14 @@ class FarmWorker:
         if self._closed:
             raise RuntimeError("worker is stopped")
         worker = self._worker()
+        state = Operation()
 
         def operation() -> T:
-            with operation_scope():
+            with operation_scope(state):
                 return fn()
 
         handle = worker.submit(operation, description=description, token=token)
-        self._owners[handle] = worker
+        self._owners[handle] = (worker, state)
         return handle
 
     async def call(
@@ -112,22 +114,22 @@ class FarmWorker:
             OutcomeUnknownError: the call timed out and its thread, waiting on an agent, did not unwind: the agent
                 did not stop the call, so whether it ran is not known (never a 504 that says nothing was kept).
         """
-        worker = self._owners.get(handle) or self._worker()
-        waited_on = in_flight.get(id(handle.token))
+        worker, state = self._owners.get(handle) or (self._worker(), None)
         try:
             return await worker.wait(handle, timeout=timeout)
         except OperationTimeoutError as exc:
-            waited_on = in_flight.get(id(handle.token)) or waited_on
             if not (exc.details or {}).get("workerRestarted"):
                 raise
-            if waited_on is not None and waited_on.job is not None and self._on_outcome_unknown is not None:
+            sent = state.last_call if state is not None else None
+            if sent is not None and sent.job is not None and self._on_outcome_unknown is not None:
                 # The thread given up on may still hear the call's reply before it gives up on the agent itself
-                # (then nothing else would settle the job): the job's end is filled in from here too.
-                self._on_outcome_unknown(waited_on.job, waited_on.call)
+                # (then nothing else would settle the job), or has just heard it: the job's end is filled in from
+                # the call's real end either way.
+                self._on_outcome_unknown(sent.job, sent.call)
             raise OutcomeUnknownError(
                 f"{handle.description} did not stop within its timeout on its farm agent; whether it ran is not "
                 "known yet. The caller's project there is closed without saving once the agent is free.",
-                details={**(waited_on.call if waited_on is not None else {}),
+                details={**(sent.call if sent is not None else {}),
                          "timeoutSeconds": (exc.details or {}).get("timeoutSeconds"), "cause": exc.code},
             ) from exc
 

@@ -3,13 +3,15 @@
 An operation may make several port calls (an import generates the blocks, then keeps the source): a later call
 that did not run does not make the whole operation one that did not run. The farm's worker runs each operation in
 an :func:`operation_scope` that notes the changing calls that completed, so the proxy can answer such a partial
-run ``OUTCOME_UNKNOWN`` instead of a "did not run" code.
+run ``OUTCOME_UNKNOWN`` instead of a "did not run" code, and the last farm call it sent, so the worker that gives up
+on its thread can name that call.
 """
 
 from __future__ import annotations
 
 import contextlib
 import threading
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from engineering_api.backend.errors import PortalUnavailableError
@@ -17,7 +19,8 @@ from engineering_api.backend.errors import PortalUnavailableError
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-__all__ = ("InFlight", "OutcomeUnknownError", "changes_so_far", "in_flight", "note_change", "operation_scope")
+__all__ = ("InFlight", "Operation", "OutcomeUnknownError", "changes_so_far", "note_change", "note_sent",
+           "operation_scope")
 
 
 class OutcomeUnknownError(PortalUnavailableError):
@@ -27,39 +30,52 @@ class OutcomeUnknownError(PortalUnavailableError):
 
 
 class InFlight(NamedTuple):
-    """A farm call a port call waits on: the job that sent it (None outside a job) and its journal entry."""
+    """A farm call an operation sent: the job that sent it (None outside a job) and its journal entry."""
 
     job: str | None
     call: dict[str, Any]
 
 
-in_flight: dict[int, InFlight] = {}
-"""The farm call each running port call is waiting on, by the ``id`` of its cancel token: the worker that gives
-up on a stuck thread (:class:`~engineering_api.farm.dispatch.FarmWorker`) names the call in its answer and has the
-job's end filled in when the agent reports."""
+@dataclass
+class Operation:
+    """One operation on a farm worker's thread, as far as its farm calls go."""
+
+    changes: list[str] = field(default_factory=list)
+    """The changing port calls that completed, in order."""
+    last_call: InFlight | None = None
+    """The last farm call it sent (kept after its reply: the worker that gives up on the thread names it, and has
+    the job's end filled in from its real end, whether it still runs or has just ended)."""
+
 
 _operation = threading.local()
 
 
 @contextlib.contextmanager
-def operation_scope() -> Iterator[list[str]]:
-    """One operation on this thread: the changing port calls that completed in it, in order."""
-    outer = getattr(_operation, "changes", None)
-    changes: list[str] = []
-    _operation.changes = changes
+def operation_scope(operation: Operation) -> Iterator[Operation]:
+    """``operation`` runs on this thread (:class:`~engineering_api.farm.dispatch.FarmWorker`)."""
+    outer = getattr(_operation, "current", None)
+    _operation.current = operation
     try:
-        yield changes
+        yield operation
     finally:
-        _operation.changes = outer
+        _operation.current = outer
 
 
 def note_change(method: str) -> None:
     """A changing port call of the running operation completed (outside a scope: nothing to note)."""
-    changes = getattr(_operation, "changes", None)
-    if changes is not None:
-        changes.append(method)
+    operation = getattr(_operation, "current", None)
+    if operation is not None:
+        operation.changes.append(method)
+
+
+def note_sent(job: str | None, call: dict[str, Any]) -> None:
+    """The running operation sent ``call`` (outside a scope: nothing to note)."""
+    operation = getattr(_operation, "current", None)
+    if operation is not None:
+        operation.last_call = InFlight(job, call)
 
 
 def changes_so_far() -> list[str]:
     """The changing port calls the running operation completed so far (none outside a scope)."""
-    return list(getattr(_operation, "changes", None) or ())
+    operation = getattr(_operation, "current", None)
+    return list(operation.changes) if operation is not None else []

@@ -36,7 +36,7 @@ from engineering_api.farm.celery_app import (
 )
 from engineering_api.farm.codec import decode, decode_error, encode
 from engineering_api.farm.dispatch import bound_caller
-from engineering_api.farm.outcomes import InFlight, OutcomeUnknownError, changes_so_far, in_flight, note_change
+from engineering_api.farm.outcomes import OutcomeUnknownError, changes_so_far, note_change, note_sent
 from engineering_api.farm.paths import PathMap
 from engineering_api.farm.registry import HEARTBEAT_SECONDS, AgentRegistry, Claim, agent_queue
 from engineering_api.lib.caller import DEFAULT_SESSION, current_job
@@ -367,6 +367,7 @@ class FarmBackendBase(EngineeringBackend):
         call = {"callId": call_id, "agent": target.agent, "instance": target.instance, "method": method,
                 "sentAt": time.time(), "completedCalls": changes_so_far()}
         job = current_job.get()
+        note_sent(job, call)  # before it is sent: a worker that gives up on this thread from now on names it
         if job is not None:  # the job's journal, noted before it is sent: a node that dies at any moment after can
             with contextlib.suppress(RedisError):  # re-attach (Redis away: it cannot; the call still runs)
                 self._note_job(job, call)
@@ -377,7 +378,7 @@ class FarmBackendBase(EngineeringBackend):
                                argsrepr=f"({method!r}, …, {call_id!r})", kwargsrepr="{}",
                                headers=self._headers())
         except (OperationalError, RedisError) as exc:  # the broker stayed away through the publish retries
-            self._unsent(call_id, method, job, exc)
+            self._unsent(call_id, target, method, job, exc)
         except Exception as exc:  # kombu's own failure after a broker restart: never a 500
             # Seen in a fault schedule (seed 1113078639): after a Redis restart, a pooled producer's channel was
             # closed under it (AttributeError in kombu's Redis transport, which kombu does not retry). The pool
@@ -385,17 +386,12 @@ class FarmBackendBase(EngineeringBackend):
             logger.warning("publishing %s failed inside kombu; the broker connections are renewed", call_id,
                            exc_info=True)
             self.app.close()
-            self._unsent(call_id, method, job, exc)
+            self._unsent(call_id, target, method, job, exc)
         published_at = time.monotonic()
-        token = current()
-        if token is not None:
-            in_flight[id(token)] = InFlight(job, call)
         message = None
         try:
             message = self._await(call_id, target, method, progress, published_at)
         finally:
-            if token is not None:
-                in_flight.pop(id(token), None)
             if job is not None and message is not None:  # between two calls: what completed so far
                 done = changes_so_far() + ([method] if "error" not in message and not is_read_only(method) else [])
                 with contextlib.suppress(RedisError):
@@ -420,7 +416,7 @@ class FarmBackendBase(EngineeringBackend):
         self.tracing.inject(headers)
         return headers or None
 
-    def _unsent(self, call_id: str, method: str, job: str | None, exc: Exception) -> None:
+    def _unsent(self, call_id: str, target: Claim, method: str, job: str | None, exc: Exception) -> None:
         """A publish that failed may still have reached the broker (its answer lost): the call is made never to
         run before it is answered as not sent. Returns when it had started after all (then it is waited for).
 
@@ -432,6 +428,7 @@ class FarmBackendBase(EngineeringBackend):
         try:
             stopped = self._through_outage(lambda _: self.never_started(call_id))
         except PortalUnavailableError as unreachable:
+            self._watch_unknown(call_id, target, method)  # its journal was noted before the send
             raise OutcomeUnknownError(
                 f"The farm's broker failed while {method} was sent ({exc}) and stayed unreachable: whether the call "
                 "reached it, and will run, is not known.",

@@ -49,7 +49,8 @@ logger = logging.getLogger(__name__)
 POLL_SECONDS = 0.5
 """How often a re-attached job's call is looked up in the result backend."""
 LATE_REPORT_SECONDS = 3600.0
-"""How long a job answered ``OUTCOME_UNKNOWN`` for a started call of a lost agent waits for that agent's report."""
+"""How long a job answered ``OUTCOME_UNKNOWN`` waits for its call's agent to report (a lost agent, from the answer;
+a call that did not stop, from the job's end); the answer stays after that."""
 
 
 @dataclass(frozen=True)
@@ -127,24 +128,21 @@ def settle_orphaned(jobs: JobManager, farm: FarmBackendBase, job_id: str, call: 
 
 
 def watch(jobs: JobManager, farm: FarmBackendBase, job_id: str, call: dict[str, Any], *, after_its_end: bool = False
-          ) -> threading.Thread:
+          ) -> None:
     """Settle ``job_id`` with the real end of ``call`` once it is known (a daemon thread). ``after_its_end``: for
     a job that is about to end ``OUTCOME_UNKNOWN``; its final state is filled in after that, when the agent
     reports."""
-    key = (job_id, str(call.get("callId")))
+    key = (id(jobs), job_id, str(call.get("callId")))
     with _watching_lock:
-        thread = _watching.get(key)
-        if thread is not None:  # told twice (the thread that gave up on the agent, the worker that gave up on it)
-            return thread
-        thread = threading.Thread(target=_settle_when_known, args=(jobs, farm, job_id, call, after_its_end, key),
-                                  daemon=True, name=f"farm-reattach-{job_id[:8]}")
-        _watching[key] = thread
-    thread.start()
-    return thread
+        if key in _watching:  # told twice (the thread that gave up on the agent, the worker that gave up on it)
+            return
+        _watching.add(key)
+    threading.Thread(target=_settle_when_known, args=(jobs, farm, job_id, call, after_its_end, key), daemon=True,
+                     name=f"farm-reattach-{job_id[:8]}").start()
 
 
-_watching: dict[tuple[str, str], threading.Thread] = {}
-"""The watches running, by job and call id: one per job and call."""
+_watching: set[tuple[int, str, str]] = set()
+"""The watches running, by job manager, job and call id: one per job and call."""
 _watching_lock = threading.Lock()
 
 
@@ -205,18 +203,20 @@ def _not_run(call: dict[str, Any], code: str, why: str) -> CallFate:
 
 
 def _settle_when_known(jobs: JobManager, farm: FarmBackendBase, job_id: str, call: dict[str, Any],
-                       after_its_end: bool, key: tuple[str, str]) -> None:
+                       after_its_end: bool, key: tuple[int, str, str]) -> None:
     try:
         _settle_when_known_now(jobs, farm, job_id, call, after_its_end)
     finally:
         with _watching_lock:
-            _watching.pop(key, None)
+            _watching.discard(key)
 
 
 def _settle_when_known_now(jobs: JobManager, farm: FarmBackendBase, job_id: str, call: dict[str, Any],
                            after_its_end: bool) -> None:
     missing_since: float | None = None
     answered_unknown_at: float | None = None
+    # a job that ended OUTCOME_UNKNOWN keeps that answer if its call's end stays unknown (its Redis away for good)
+    gives_up_at = time.monotonic() + LATE_REPORT_SECONDS if after_its_end else None
     while True:
         try:
             fate, missing_since = _fate_now(farm, call, missing_since)
@@ -233,6 +233,8 @@ def _settle_when_known_now(jobs: JobManager, farm: FarmBackendBase, job_id: str,
         if answered_unknown_at is not None and (time.monotonic() - answered_unknown_at > LATE_REPORT_SECONDS
                                                 or _replaced(farm, call)):
             return  # the agent that ran it is gone for good: the answer stays OUTCOME_UNKNOWN
+        if gives_up_at is not None and time.monotonic() > gives_up_at:
+            return
         time.sleep(POLL_SECONDS)
     _settle_if_waiting(jobs, job_id, call, fate, after_its_end)
     with contextlib.suppress(RedisError):

@@ -64,3 +64,30 @@ def test_a_wait_out_of_range_is_refused(client: TestClient, admin_headers: dict[
     for wait in ("61", "-1", "soon"):
         assert_error(client.get(f"/api/jobs/{job_id}", params={"wait": wait}, headers=admin_headers), 422)
     assert_error(client.get("/api/jobs/nope", params={"wait": 1}, headers=admin_headers), 404, "JOB_NOT_FOUND")
+
+
+def test_a_job_s_end_is_written_only_once_it_is_on_record(
+    client: TestClient, services: Services, admin_headers: dict[str, str], project: Any,
+    gate: tuple[threading.Event, threading.Event], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``end_written`` (what a farm's watch waits for before it settles a job over its end): false while the end is
+    being written, though the job's live record already says it ended; a settling written then would be written
+    over by the end."""
+    opened, entered = gate
+    job_id = start_job(client, "POST", "/api/projects/actions/save", admin_headers)
+    assert entered.wait(HANG_GUARD_S)
+    persist = services.jobs._persist
+    while_writing: list[tuple[bool, bool]] = []
+
+    def persist_seen(record: Any) -> Any:
+        if record.job_id == job_id and record.terminal:
+            while_writing.append((services.jobs.get(job_id).terminal, services.jobs.end_written(job_id)))
+        return persist(record)
+
+    monkeypatch.setattr(services.jobs, "_persist", persist_seen)
+    assert not services.jobs.end_written(job_id), "running"
+    opened.set()
+    assert data(client.get(f"/api/jobs/{job_id}", params={"wait": 30}, headers=admin_headers))["status"] == "Completed"
+    assert while_writing == [(True, False)], "ended in its live record, not yet on record"
+    assert services.jobs.end_written(job_id)
+    assert services.jobs.end_written("no-such-job"), "swept: nothing left to write over"
