@@ -19,7 +19,7 @@ import re
 
 from .cancel import checkpoint
 from .errors import GenerationNotSupportedError, SclSyntaxError
-from .renumber import renumber_walked
+from .renumber import number_new_structured_text
 from .scl import ast as A
 from .scl.lexer import Token as _Token
 from .scl.parser import parse_network
@@ -450,11 +450,5 @@ def parse_scl_tokens(text: str, *, version: str, context: SclContext
     """
     writer = _Writer(text, version, context)
     body = writer.write()
-    nodes = body.walk()
-    for node in nodes[1:]:  # the body itself has no UId
-        if node.tag == "CallInfo":
-            node.attrs = {"UId": "", **node.attrs}  # TIA writes UId first on CallInfo
-        else:
-            node.attrs["UId"] = ""
-    renumber_walked(nodes)  # a StructuredText body: never a Graph
+    number_new_structured_text(body.walk())
     return body, writer.statements, writer.tokens
