@@ -77,40 +77,43 @@ class FakeProgram(ProgramPort):
             _refuse_oversized(document)
         reports: list[ProgramImportReport] = []
         first_error: EngineeringError | None = None
-        with self._session.change() as project:
-            _, software = self._session.software(project, device)
-            for document in documents:
-                checkpoint()  # once per document (the reader has its own): a timed-out import stops and rolls back
-                try:
-                    obj = _read(document, project.version)
-                    software.add(obj, overwrite=overwrite)
-                except EngineeringError as exc:
-                    first_error = first_error or exc
-                    reports.append(
-                        ProgramImportReport(source=document.source, status="Failed", message=exc.message, code=exc.code)
-                    )
-                else:
-                    reports.append(
-                        ProgramImportReport(
-                            source=document.source, status="Imported", name=obj.name, kind=obj.kind,
-                            message=f"{obj.kind} '{obj.name}' imported",
-                        )
-                    )
-            if first_error is not None:
-                if len(documents) == 1:
-                    raise first_error
-                failed = sum(1 for r in reports if r.status == "Failed")
-                for index, report in enumerate(reports):
-                    if report.status == "Imported":
-                        reports[index] = ProgramImportReport(
-                            source=report.source, status="NotImported", name=report.name, kind=report.kind,
-                            message="not imported because another document failed (the import is all or nothing)",
-                        )
-                raise ValidationError(
-                    f"{failed} of {len(documents)} documents could not be imported; nothing was imported.",
-                    code="IMPORT_FAILED",
-                    details={"files": msgspec.to_builtins(reports)},
+        # In the guard's transaction (GuardedWrite: one transaction, undone on any error), not in one of its own: a
+        # second transaction inside it copied the whole project again for each import, and undid nothing the
+        # guard's does not (an error here leaves the guard's call too).
+        project = self._session.project()
+        _, software = self._session.software(project, device)
+        for document in documents:
+            checkpoint()  # once per document (the reader has its own): a timed-out import stops and rolls back
+            try:
+                obj = _read(document, project.version)
+                software.add(obj, overwrite=overwrite)
+            except EngineeringError as exc:
+                first_error = first_error or exc
+                reports.append(
+                    ProgramImportReport(source=document.source, status="Failed", message=exc.message, code=exc.code)
                 )
+            else:
+                reports.append(
+                    ProgramImportReport(
+                        source=document.source, status="Imported", name=obj.name, kind=obj.kind,
+                        message=f"{obj.kind} '{obj.name}' imported",
+                    )
+                )
+        if first_error is not None:
+            if len(documents) == 1:
+                raise first_error
+            failed = sum(1 for r in reports if r.status == "Failed")
+            for index, report in enumerate(reports):
+                if report.status == "Imported":
+                    reports[index] = ProgramImportReport(
+                        source=report.source, status="NotImported", name=report.name, kind=report.kind,
+                        message="not imported because another document failed (the import is all or nothing)",
+                    )
+            raise ValidationError(
+                f"{failed} of {len(documents)} documents could not be imported; nothing was imported.",
+                code="IMPORT_FAILED",
+                details={"files": msgspec.to_builtins(reports)},
+            )
         return reports
 
     def list_program_objects(self, device: str) -> list[ProgramObjectInfo]:

@@ -21,8 +21,8 @@ from .errors import SchemaError
 from .model import Document, MultilingualText, NetworkSource, ObjectChild, SwObject
 from .xmlnode import XmlNode, split_tag
 
-__all__ = ("FIRST_UID", "object_ids", "renumber_document", "renumber_ids", "renumber_network", "renumber_uids",
-           "renumber_walked")
+__all__ = ("FIRST_UID", "number_new_structured_text", "object_ids", "renumber_document", "renumber_ids",
+           "renumber_network", "renumber_uids", "renumber_walked")
 
 FIRST_UID = 21
 _REFERENCES = frozenset({"IdentCon", "NameCon"})
@@ -115,6 +115,25 @@ def renumber_walked(nodes: list[XmlNode]) -> None:
             next_uid += 1
             if scl and node.tag == "Constant":
                 next_uid += 1 if node.children else 2  # TIA's hidden UIds, as in _renumber
+
+
+def number_new_structured_text(nodes: list[XmlNode]) -> None:
+    """Give the elements of a StructuredText body just built (``body.walk()``; none has a UId yet) their UIds, as
+    :func:`renumber_walked` numbers them, each written as TIA writes it: last among its attributes, first on
+    ``CallInfo``.
+
+    One loop that adds and numbers, where adding an empty UId to each element and then numbering them walked the
+    body twice (issue 71)."""
+    next_uid = FIRST_UID
+    for node in nodes[1:]:  # the body itself has no UId
+        tag = node.tag
+        if tag == "CallInfo":
+            node.attrs = {"UId": str(next_uid), **node.attrs}
+        else:
+            node.attrs["UId"] = str(next_uid)
+        next_uid += 1
+        if tag == "Constant":
+            next_uid += 1 if node.children else 2  # TIA's hidden UIds, as in _renumber
 
 
 def _element_nodes(body: etree._Element) -> list[_Node] | None:

@@ -19,7 +19,7 @@ import re
 
 from .cancel import checkpoint
 from .errors import GenerationNotSupportedError, SclSyntaxError
-from .renumber import renumber_walked
+from .renumber import number_new_structured_text
 from .scl import ast as A
 from .scl.lexer import Token as _Token
 from .scl.parser import parse_network
@@ -148,9 +148,10 @@ class _Writer:
         """Lay out the tokens before index ``stop`` as they stand: comments, and the keywords, operators and
         punctuation the tree holds no node for, each a ``Token``."""
         tokens, st = self.tokens, self.st
-        while self.next < stop:
-            tok = tokens[self.next]
-            self.next += 1
+        i = self.next
+        while i < stop:
+            tok = tokens[i]
+            i += 1
             if tok.pos < self.done:  # in a REGION's text
                 continue
             if tok.pos > self.done:  # most tokens follow the previous one directly: no call for no gap
@@ -166,23 +167,30 @@ class _Writer:
                 if line_end > blank_end:
                     out.append(st.el("Text", text=self.text[blank_end:line_end]))
                 self.done = line_end
+        self.next = i
 
     def lead(self, out: list[XmlNode], node: A.Node) -> None:
         """Lay out everything before ``node``'s first token (``node`` starts at its line and column)."""
         tokens, j = self.tokens, self.next
-        while tokens[j].line != node.line or tokens[j].col != node.col or tokens[j].kind == "COMMENT":
+        line, col = node.line, node.col
+        tok = tokens[j]
+        while tok.line != line or tok.col != col or tok.kind == "COMMENT":
             j += 1
-        self.flush(out, j)
-        if tokens[j].pos > self.done:
-            self.gap(out, tokens[j].pos)
+            tok = tokens[j]
+        if j > self.next:  # mostly the node's token is the next: nothing to lay out, no call
+            self.flush(out, j)
+        if tok.pos > self.done:
+            self.gap(out, tok.pos)
 
     def take(self, out: list[XmlNode]) -> _Token:
         """The next significant token, the comments and blanks before it laid out in ``out``."""
-        tokens, j = self.tokens, self.next
-        while tokens[j].kind == "COMMENT" or tokens[j].pos < self.done:
-            j += 1
-        self.flush(out, j)
+        tokens, j, done = self.tokens, self.next, self.done
         tok = tokens[j]
+        while tok.kind == "COMMENT" or tok.pos < done:
+            j += 1
+            tok = tokens[j]
+        if j > self.next:
+            self.flush(out, j)
         if tok.pos > self.done:
             self.gap(out, tok.pos)
         self.next = j + 1
@@ -450,11 +458,5 @@ def parse_scl_tokens(text: str, *, version: str, context: SclContext
     """
     writer = _Writer(text, version, context)
     body = writer.write()
-    nodes = body.walk()
-    for node in nodes[1:]:  # the body itself has no UId
-        if node.tag == "CallInfo":
-            node.attrs = {"UId": "", **node.attrs}  # TIA writes UId first on CallInfo
-        else:
-            node.attrs["UId"] = ""
-    renumber_walked(nodes)  # a StructuredText body: never a Graph
+    number_new_structured_text(body.walk())
     return body, writer.statements, writer.tokens

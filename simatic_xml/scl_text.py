@@ -55,8 +55,11 @@ __all__ = (
 
 def _symbol_text(node: XmlNode) -> str:
     """Components joined by their ``.`` tokens; quoted where the tokens say so or the name needs it."""
+    children = node.children
+    if len(children) == 1 and children[0].tag == "Component":  # a plain name, most operands: nothing to join
+        return _component_text(children[0])
     parts: list[str] = []
-    for child in node.children:
+    for child in children:
         if child.tag == "Component":
             parts.append(_component_text(child))
         elif child.tag == "Token":
@@ -123,8 +126,10 @@ def _has_quotes(node: XmlNode) -> bool:
 
 def _component_text(node: XmlNode) -> str:
     name = node.attrs.get("Name", "")
-    text = f'"{name}"' if _has_quotes(node) or needs_quotes(name) else name
-    text += "".join(_text(c) for c in node.children if c.tag != "BooleanAttribute")
+    kids = node.children  # most components have none: no generator then, for the flag or the text
+    text = f'"{name}"' if (kids and _has_quotes(node)) or needs_quotes(name) else name
+    if kids:
+        text += "".join(_text(c) for c in kids if c.tag != "BooleanAttribute")
     # the I/O access of a tag, "tag":P (SimpleAccessModifier="Periphery", as LAD/FBD exports write it)
     return text + ":P" if node.attrs.get("SimpleAccessModifier") == "Periphery" else text
 
@@ -186,10 +191,12 @@ def _text(node: XmlNode) -> str:
     tag = node.tag
     if tag == "Token":
         return node.attrs.get("Text", "")
-    if tag == "Blank":
-        return " " * int(node.attrs.get("Num", "1"))
+    if tag == "Blank":  # without Num: one (most of them: no int() then)
+        num = node.attrs.get("Num")
+        return " " if num is None else " " * int(num)
     if tag == "NewLine":
-        return "\n" * int(node.attrs.get("Num", "1"))
+        num = node.attrs.get("Num")
+        return "\n" if num is None else "\n" * int(num)
     if tag == "Text":
         return node.text or ""
     if tag == "LineComment":
@@ -235,15 +242,17 @@ def tokens_to_text(body: XmlNode) -> str:
     previous = None
     for child in body.children:
         text = _text(child)
-        if previous is not None and _WORD_START.match(text) and _WORD_END.search(parts[-1]):
+        # a set lookup of one character each, where two regex calls per element were a fifth of the reading
+        if previous is not None and text[:1] in _WORD_START and parts[-1][-1:] in _WORD_END:
             parts[-1] = _quoted_global(previous, parts[-1])
         parts.append(text)
         previous = child
     return "".join(parts)
 
 
-_WORD_START = re.compile(r"[A-Za-z_]")
-_WORD_END = re.compile(r"[A-Za-z0-9_]\Z")
+_WORD_END = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+"""The characters that may end a word (ASCII: a global name that needs no quotes is one)."""
+_WORD_START = _WORD_END - frozenset("0123456789")
 
 
 def _quoted_global(node: XmlNode, text: str) -> str:

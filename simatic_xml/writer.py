@@ -356,6 +356,7 @@ def _emit_children(parent: XmlNode, depth: int, lay: _Layout, embedded: bool) ->
     append = out.append
     compact = lay.compact_members and embedded
     escaped = INNER_TEXT if embedded else OUTER_TEXT
+    attr = ATTR  # a local: looked up once per attribute
     # The open elements above the one being written: (their remaining children, depth, namespace, pad, end tag).
     frames: list[tuple[Iterator[XmlNode], int, str | None, str, str]] = []
     children = iter(parent.children)
@@ -371,9 +372,9 @@ def _emit_children(parent: XmlNode, depth: int, lay: _Layout, embedded: bool) ->
                              and (kids[0].ns != node.ns or tag == "ParameterData"))):
                 _emit(node, depth, ns, lay, "", embedded)
                 continue
-            head = tag if node.ns == ns else f'{tag} xmlns="{ATTR[node.ns or ""]}"'
+            head = tag if node.ns == ns else f'{tag} xmlns="{attr[node.ns or ""]}"'
             for key, value in node.attrs.items():
-                head += f' {key}="{ATTR[value]}"'
+                head += f' {key}="{attr[value]}"'
             if not kids:
                 text = node.text
                 append(f"{pad}<{head}>{escaped[text]}</{tag}>" if text else f"{pad}<{head} />")

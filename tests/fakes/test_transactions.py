@@ -130,6 +130,35 @@ def test_a_batch_failing_at_any_file_leaves_every_block_as_it_was(backend: FakeB
             for o in backend.program.list_program_objects("PLC_1")} == exported
 
 
+@pytest.mark.parametrize("broken", [False, True])
+def test_an_import_copies_the_project_once(backend: FakeBackend, monkeypatch: pytest.MonkeyPatch,
+                                           broken: bool) -> None:
+    """An import is one transaction, the library guard's, and takes one copy of the project (a transaction of its own
+    inside the guard's copied the whole project a second time); a failed import still leaves every block as it was
+    (the guard's copy is put back)."""
+    backend.program.import_program_documents("PLC_1", [_fc("FC_0", 1)], overwrite=False)
+    before = _state(backend)
+    copied: list[object] = []
+    deepcopy = copy.deepcopy
+
+    def counted(value: Any, memo: Any = None) -> Any:
+        if isinstance(value, Project):
+            copied.append(value)
+        return deepcopy(value, memo)
+
+    monkeypatch.setattr("fakes.backend.copy.deepcopy", counted)
+    batch = [_fc("FC_0", 2), _fc("FC_1", 1)] + ([ProgramDocument(source="broken.xml", data=b"<broken")] if broken
+                                                  else [])
+    if broken:
+        with pytest.raises(ValidationError):
+            backend.program.import_program_documents("PLC_1", batch, overwrite=True)
+        assert _state(backend) == before
+    else:
+        backend.program.import_program_documents("PLC_1", batch, overwrite=True)
+        assert {"FC_0", "FC_1"} <= {o.name for o in backend.program.list_program_objects("PLC_1")}
+    assert len(copied) == 1
+
+
 def test_copies_of_program_values_share_nothing_mutable() -> None:
     """The program's objects need no copy of their own (the transaction copy shares them): Python's generic one is
     deep."""

@@ -97,6 +97,36 @@ def test_generating_collects_nothing_until_the_trees_are_built(backend: Engineer
     assert collections
 
 
+def test_no_collection_comes_between_the_generation_and_the_in_process_import(
+        backend: EngineeringBackend, collections: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """One hold spans the generation and the fake's import: a collection when a hold ended between the two walked
+    every generated model, still alive (the hold is ended only after the models are dropped)."""
+    marks: list[tuple[str, int, bool]] = []
+    generate = generate_source
+
+    def noted(*args: Any, **kwargs: Any) -> Any:
+        done = generate(*args, **kwargs)
+        marks.append(("generated", len(collections), held()))
+        return done
+
+    monkeypatch.setattr(source_generation, "generate_source", noted)
+    blocks: Any = backend.blocks
+    real = blocks._generation.import_generated
+
+    def importing(*args: Any, **kwargs: Any) -> Any:
+        marks.append(("importing", len(collections), held()))
+        return real(*args, **kwargs)
+
+    blocks._generation = dataclasses.replace(blocks._generation, import_generated=importing)
+    done = backend.blocks.generate_blocks_from_source("PLC_1", BIG.name, BIG.read_text(encoding="utf-8-sig"),
+                                                      version="V19", overwrite=True)
+    assert len(done.blocks) > 50
+    (_, generated_at, generated_held), (_, importing_at, importing_held) = marks
+    assert generated_held and importing_held
+    assert importing_at == generated_at
+    assert gc.get_threshold() == NORMAL and gc.isenabled()
+
+
 class _Program:
     """The fake's program area as an adapter over TIA uses it (no in-process import), noting whether the collector
     is held in each call, the import blocking until ``release``."""

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from simatic_xml import SclSyntaxError, read_file
 from simatic_xml.check import first_difference
@@ -292,3 +296,14 @@ def test_a_comment_after_end_region_ending_lines_later_is_refused_by_name(line: 
     _refused_after_end_region(line, "comment opened after END_REGION", "(*")
     # closed on its line, the comment is the region's text, written as before
     assert text_to_tokens("REGION a\n  #y := 0;\nEND_REGION ; (* a b *)\n") is not None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(), st.text())
+def test_a_global_before_a_word_is_told_by_the_characters_that_meet(before: str, after: str) -> None:
+    """Reading back, a global operand is quoted where a word follows it directly (``"FirstScan"THEN``): the test is
+    on the two characters that meet, ASCII word characters as the rule's patterns have them, for any text."""
+    from simatic_xml import scl_text
+
+    meet = after[:1] in scl_text._WORD_START and before[-1:] in scl_text._WORD_END
+    assert meet == bool(re.match(r"[A-Za-z_]", after) and re.search(r"[A-Za-z0-9_]\Z", before))
