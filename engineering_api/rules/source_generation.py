@@ -370,7 +370,8 @@ def generate_blocks(backend: GenerationAccess, device: str, source_name: str, te
         names = [b.name for b in result.blocks]
         if not overwrite:
             refuse_existing(objects, device, source_name, names)
-        if progress is not None:
+        in_process = backend.import_generated is not None
+        if progress is not None and in_process:  # a job's own report; an agent's posts to Redis, which may block
             progress(50, f"importing {len(names)} blocks")
         try:
             order = order_documents([(f"{b.name}.xml", b.document) for b in result.blocks])
@@ -382,7 +383,9 @@ def generate_blocks(backend: GenerationAccess, device: str, source_name: str, te
         if backend.import_generated is not None:  # the adapter's in-process model
             reports = backend.import_generated(device, documents, overwrite=overwrite)
             del documents
-    if backend.import_generated is None:
+    if not in_process:
+        if progress is not None:
+            progress(50, f"importing {len(names)} blocks")
         reports = backend.program.import_program_documents(
             device, [d.program_document() for d in documents], overwrite=overwrite)
     # TIA keeps a block that refers to user objects the PLC lacks inconsistent until it compiles
