@@ -92,6 +92,18 @@ def test_a_read_killed_while_it_ran_changed_nothing(tmp_path: Path) -> None:
     assert job["operation"] == "devices.list" and job["startedAt"], job
 
 
+def test_a_sync_job_killed_while_it_ran_where_it_was_served_reads_back_with_its_start(tmp_path: Path) -> None:
+    """A -sync export whose job ran on the event loop's thread (JobManager._run_here), killed while it ran: its row
+    was written Running with its start before the export began, as the worker writes it, so the restart fails it
+    as a change that may have been made."""
+    data_dir = tmp_path / "var"
+    held = _killed_at(data_dir, "sync-here")
+    assert not held["thread"].startswith("tia-worker"), held
+    [job] = _after_restart(data_dir, held["syncHere"])
+    _failed(job, "OUTCOME_UNKNOWN")
+    assert job["operation"] == "blocks.export" and job["startedAt"] == held["startedAt"] and job["startedAt"], job
+
+
 def test_a_job_the_worker_took_as_the_server_stopped_stays_one_that_never_ran(tmp_path: Path) -> None:
     """The worker took a queued job and the server stopped before it wrote the job's start: the stop failed the row
     ``INTERRUPTED`` with no start time, and that stays true: the start is not written after it, and the operation

@@ -1,0 +1,172 @@
+"""A ``-sync`` call's job run on the event loop's thread (``JobManager._run_here``): when, what a client reads of it,
+and when it goes back to the worker.
+
+An operation whose last :data:`~engineering_api.jobs.manager.QUICK_RUNS_BEFORE_HERE` runs were quick runs a waited job
+where the request is served, if the worker is idle: the same answer, the same job record (Running with its start,
+then its end), one hop to the worker thread and back fewer. What happens to such a job when the process dies while it
+runs is in tests/service/test_job_restarts.py."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from litestar.testing import TestClient
+
+from engineering_api.jobs import manager
+from engineering_api.jobs.manager import QUICK_RUNS_BEFORE_HERE
+from tools.bounds import HANG_GUARD_S
+
+EXPORT = "/api/devices/PLC_1/blocks/actions/export-sync"
+CPU = "6ES7 516-3AN02-0AB0"
+
+
+@pytest.fixture(name="project")
+def fx_project(client: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> TestClient:
+    # every run is quick unless a test says otherwise: a busy machine must not make one slow by the wall clock
+    monkeypatch.setattr(manager, "INLINE_READ_MAX_SECONDS", HANG_GUARD_S)
+    for path, body in (("/api/projects/actions/create-sync", {"name": "Here"}),
+                       ("/api/projects/devices/actions/add-sync", {"orderNumber": CPU, "name": "PLC_1"}),
+                       ("/api/devices/PLC_1/blocks/generate-and-import",
+                        {"BlockType": "FB", "Name": "FB_Export", "Language": "SCL"})):
+        answer = client.post(path, json=body, headers=admin)
+        assert answer.status_code == 200, answer.text
+    return client
+
+
+def _threads_of_exports(client: TestClient, monkeypatch: pytest.MonkeyPatch,
+                        also: Callable[[], None] = lambda: None) -> list[str]:
+    """The threads the block exports run on from now on (``also`` runs in each export)."""
+    program = client.app.state.services.backend.program
+    export = program.export_program_object
+    threads: list[str] = []
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        also()
+        return export(*args, **kwargs)
+
+    monkeypatch.setattr(program, "export_program_object", recorded)
+    return threads
+
+
+def _export(client: TestClient, admin: dict[str, str], number: int, block: str = "FB_Export") -> Any:
+    return client.post(EXPORT, json={"blockName": block, "exportPath": f"export/{number:03d}.xml"}, headers=admin)
+
+
+def _on_worker(threads: list[str]) -> list[bool]:
+    return [name.startswith("tia-worker") for name in threads]
+
+
+def test_a_quick_sync_job_runs_where_it_is_served_with_the_same_answer_and_record(
+        project: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    threads = _threads_of_exports(project, monkeypatch)
+    answers = [_export(project, admin, n) for n in range(QUICK_RUNS_BEFORE_HERE + 2)]
+    assert _on_worker(threads) == [True] * QUICK_RUNS_BEFORE_HERE + [False, False]
+    for number, answer in enumerate(answers):
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        assert body["message"] == "blocks.export succeeded" and body["data"]["size"] > 0, body
+        assert body["data"]["path"].endswith(f"export/{number:03d}.xml"), body
+        job = project.get(f"/api/jobs/{answer.headers['X-Job-Id']}", headers=admin).json()["data"]
+        # the answer's data is the result its record holds, byte for byte as the record is read back
+        assert job["result"] == body["data"], (job, body)
+        assert job["status"] == "Completed" and job["progress"] == 100 and job["message"] == "completed", job
+        assert job["createdAt"] <= job["startedAt"] <= job["completedAt"], job
+        assert job["operation"] == "blocks.export" and job["requestId"] == answer.headers["X-Request-ID"], job
+    # the same headers either way: only the job id and the request id differ
+    worker, here = (dict(answers[n].headers) for n in (0, -1))
+    for differs in ("x-job-id", "x-request-id", "content-length"):
+        worker.pop(differs), here.pop(differs)
+    assert worker == here
+
+
+def test_a_failed_sync_job_run_here_answers_and_reads_as_on_the_worker(
+        project: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    threads = _threads_of_exports(project, monkeypatch)
+    for number in range(QUICK_RUNS_BEFORE_HERE):
+        assert _export(project, admin, number).status_code == 200
+    on_worker = _export(project, admin, 10, "FB_Missing")  # a failure is not a slow run: the next still runs here
+    here = _export(project, admin, 11, "FB_Missing")
+    assert _on_worker(threads)[-2:] == [False, False]
+    assert here.status_code == on_worker.status_code == 404, (here.text, on_worker.text)
+    assert here.json()["code"] == on_worker.json()["code"] == "BLOCK_NOT_FOUND", here.text
+    assert here.json()["jobId"] == here.headers["X-Job-Id"], here.text
+    job = project.get(f"/api/jobs/{here.headers['X-Job-Id']}", headers=admin).json()["data"]
+    assert job["status"] == "Failed" and job["errorCode"] == "BLOCK_NOT_FOUND" and job["startedAt"], job
+
+
+def test_a_slow_run_here_sends_the_operation_back_to_the_worker(
+        project: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    threads = _threads_of_exports(project, monkeypatch)
+    for number in range(QUICK_RUNS_BEFORE_HERE + 1):
+        assert _export(project, admin, number).status_code == 200
+    monkeypatch.setattr(manager, "INLINE_READ_MAX_SECONDS", -1.0)  # every run is slow from here on
+    for number in range(10, 13):
+        assert _export(project, admin, number).status_code == 200
+    monkeypatch.setattr(manager, "INLINE_READ_MAX_SECONDS", HANG_GUARD_S)  # and now every run is quick
+    for number in range(20, 20 + QUICK_RUNS_BEFORE_HERE + 1):
+        assert _export(project, admin, number).status_code == 200
+    assert _on_worker(threads) == ([True] * QUICK_RUNS_BEFORE_HERE + [False]  # proven quick, then here
+                                   + [False, True, True]  # slow here: back to the worker, slow there too
+                                   + [True] * QUICK_RUNS_BEFORE_HERE + [False])  # quick again, then here
+
+
+def test_a_sync_job_runs_on_the_worker_while_jobs_are_followed_from_their_start(
+        project: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A follower of every job's start (the push hub's) hears of it on the event loop: it would only get to follow
+    a job run there after its end, and miss its start."""
+    threads = _threads_of_exports(project, monkeypatch)
+    started: list[str] = []
+    stop = project.app.state.services.jobs.on_started(lambda record: started.append(record.status))
+    for number in range(QUICK_RUNS_BEFORE_HERE + 2):
+        assert _export(project, admin, number).status_code == 200
+    stop()
+    assert _export(project, admin, 10).status_code == 200
+    assert _on_worker(threads) == [True] * (QUICK_RUNS_BEFORE_HERE + 2) + [False]
+    assert started == ["Pending"] * (QUICK_RUNS_BEFORE_HERE + 2)
+
+
+def test_a_sync_job_queues_when_the_worker_is_busy(
+        project: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker runs a job when the -sync call comes: the call's job queues behind it, as any job."""
+    services = project.app.state.services
+    for number in range(QUICK_RUNS_BEFORE_HERE):
+        assert _export(project, admin, number).status_code == 200
+    threads = _threads_of_exports(project, monkeypatch)
+    entered, release = threading.Event(), threading.Event()
+
+    def held(*_args: Any, **_kwargs: Any) -> None:
+        entered.set()
+        release.wait(30)
+
+    monkeypatch.setattr(services.backend, "save_project", held)
+    saving = project.post("/api/projects/actions/save", headers=admin)
+    assert saving.status_code == 202, saving.text
+    answers: list[Any] = []
+    try:
+        assert entered.wait(30)
+        caller = threading.Thread(target=lambda: answers.append(_export(project, admin, 10)))
+        caller.start()
+        deadline = time.monotonic() + 30
+        while not services.jobs.list(operation="blocks.export", status="Pending")[1]:  # queued behind the save
+            assert time.monotonic() < deadline, "the -sync call's job was never queued"
+            time.sleep(0.01)
+        release.set()
+        caller.join(60)
+    finally:
+        release.set()
+    assert answers and answers[0].status_code == 200, answers
+    assert _on_worker(threads) == [True]
+
+
+def test_an_adapter_bound_to_its_thread_runs_every_job_on_the_worker(
+        project: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(type(project.app.state.services.backend), "reads_off_worker", False)  # as the Openness bridge
+    threads = _threads_of_exports(project, monkeypatch)
+    for number in range(QUICK_RUNS_BEFORE_HERE + 2):
+        assert _export(project, admin, number).status_code == 200
+    assert all(_on_worker(threads)), threads
