@@ -115,6 +115,23 @@ def test_a_slow_run_here_sends_the_operation_back_to_the_worker(
                                    + [True] * QUICK_RUNS_BEFORE_HERE + [False])  # quick again, then here
 
 
+def test_a_run_slow_by_the_wall_clock_alone_is_quick(
+        project: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A busy machine holds a thread off the CPU: a run is slow only when its CPU time passes the bound too."""
+    threads = _threads_of_exports(project, monkeypatch)
+    wall = iter(range(0, 10**6, 10))  # 10 s between two readings of the wall clock
+
+    class Clocks:
+        perf_counter = staticmethod(lambda: float(next(wall)))
+        thread_time, monotonic = staticmethod(time.thread_time), staticmethod(time.monotonic)
+
+    monkeypatch.setattr(manager, "INLINE_READ_MAX_SECONDS", 1.0)  # of CPU time: an export takes a few ms at most
+    monkeypatch.setattr(manager, "time", Clocks)
+    for number in range(QUICK_RUNS_BEFORE_HERE + 2):
+        assert _export(project, admin, number).status_code == 200
+    assert _on_worker(threads) == [True] * QUICK_RUNS_BEFORE_HERE + [False, False]
+
+
 def test_a_sync_job_runs_on_the_worker_while_jobs_are_followed_from_their_start(
         project: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
     """A follower of every job's start (the push hub's) hears of it on the event loop: it would only get to follow
