@@ -187,3 +187,48 @@ def test_an_adapter_bound_to_its_thread_runs_every_job_on_the_worker(
     for number in range(QUICK_RUNS_BEFORE_HERE + 2):
         assert _export(project, admin, number).status_code == 200
     assert all(_on_worker(threads)), threads
+
+
+SYNC_CALLS = (
+    ("/api/devices/PLC_1/actions/compile-sync", None),
+    ("/api/devices/PLC_1/actions/compile-software-sync", None),
+    ("/api/projects/actions/save-sync", None),
+    (EXPORT, {"blockName": "FB_Export", "exportPath": "export/same.xml", "overwrite": True}),
+)
+"""-sync calls of jobs (long-running operations) that a project with one block can repeat, each answering the same: a
+compile, a save, an export."""
+
+
+def _volatile_dropped(value: Any) -> Any:
+    """An answer's data without what differs between two runs of the same call: the time of a save."""
+    if isinstance(value, dict):
+        return {k: _volatile_dropped(v) for k, v in value.items() if k != "savedAt"}
+    if isinstance(value, list):
+        return [_volatile_dropped(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize(("path", "body"), SYNC_CALLS, ids=[path.rsplit("/", 1)[-1] for path, _ in SYNC_CALLS])
+def test_every_sync_call_answers_the_same_where_its_job_runs(
+        project: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch, path: str,
+        body: dict[str, Any] | None) -> None:
+    """The first runs go to the worker, the later ones run where the call is served: the same status, message,
+    data and job record either way."""
+    worker = project.app.state.services.worker
+    queued: list[str] = []
+    submit = worker.submit
+
+    def counted(fn: Any, **kwargs: Any) -> Any:
+        queued.append(kwargs.get("description", ""))
+        return submit(fn, **kwargs)
+
+    monkeypatch.setattr(worker, "submit", counted)
+    answers = [project.post(path, json=body, headers=admin) for _ in range(QUICK_RUNS_BEFORE_HERE + 2)]
+    assert len([d for d in queued if "(job " in d]) == QUICK_RUNS_BEFORE_HERE, queued  # the last two ran here
+    first, last = answers[0], answers[-1]
+    assert first.status_code == last.status_code == 200, (first.text, last.text)
+    assert first.json()["message"] == last.json()["message"]
+    assert _volatile_dropped(first.json()["data"]) == _volatile_dropped(last.json()["data"]), (first.text, last.text)
+    for answer in (first, last):
+        job = project.get(f"/api/jobs/{answer.headers['X-Job-Id']}", headers=admin).json()["data"]
+        assert job["status"] == "Completed" and job["result"] == answer.json()["data"], (job, answer.text)
