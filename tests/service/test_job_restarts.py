@@ -1,6 +1,6 @@
 """What a restart says of the jobs of a process that died (SIGKILL) with them at each step: accepted and never
-started, started with no progress written yet (a job's first 0.25 s), running with its progress written; and of a
-read that had started.
+started, started with no progress written yet (a job's first 0.25 s), running with its progress written, a -sync job
+running on the event loop's thread (JobManager._run_here); and of a read that had started.
 
 The dying process is a real one (:mod:`tests.service.held_jobs`: the service on a data directory, its jobs held
 where the step needs them); the next start is an app on the same directory, read through the API. A job that never
