@@ -232,3 +232,18 @@ def test_every_sync_call_answers_the_same_where_its_job_runs(
     for answer in (first, last):
         job = project.get(f"/api/jobs/{answer.headers['X-Job-Id']}", headers=admin).json()["data"]
         assert job["status"] == "Completed" and job["result"] == answer.json()["data"], (job, answer.text)
+
+
+def test_a_sync_job_run_here_with_a_key_is_answered_again_from_its_record(
+        project: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A retry with the job's ``Idempotency-Key`` answers the first call's outcome and exports nothing again."""
+    for number in range(QUICK_RUNS_BEFORE_HERE):
+        assert _export(project, admin, number).status_code == 200
+    threads = _threads_of_exports(project, monkeypatch)
+    keyed = {**admin, "Idempotency-Key": "export-here-1"}
+    body = {"blockName": "FB_Export", "exportPath": "export/keyed.xml"}
+    first, again = (project.post(EXPORT, json=body, headers=keyed) for _ in range(2))
+    assert _on_worker(threads) == [False]  # ran once, here
+    assert first.status_code == again.status_code == 200, (first.text, again.text)
+    assert again.headers["X-Job-Id"] == first.headers["X-Job-Id"]
+    assert again.json()["data"] == first.json()["data"] and again.json()["message"] == first.json()["message"]
