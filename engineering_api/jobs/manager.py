@@ -86,8 +86,14 @@ job's live record, so the delay shows only to another node reading the database,
 fails it with no start time (:meth:`JobManager.fail_interrupted`)."""
 INLINE_READ_STRIKES = 3
 """Slow runs in a row before a read stops running inline (a first run may be slow for once: caches fill)."""
+HERE_WALL_MAX = 0.03
+"""Wall-clock seconds past which a job's run is slow whatever CPU time it took (:data:`QUICK_RUNS_BEFORE_HERE`): a run
+that waits (a slow file root, a lock, another thread) takes no CPU time, yet holds every other request while it runs
+on the event loop's thread. Tens of milliseconds, far above a quick run's :data:`INLINE_READ_MAX_SECONDS`: a busy
+machine may hold the thread off the CPU for that long without making the run slow."""
 QUICK_RUNS_BEFORE_HERE = 3
-"""Quick runs in a row (each within :data:`INLINE_READ_MAX_SECONDS` of CPU or wall-clock time) after which a
+"""Quick runs in a row (each within :data:`INLINE_READ_MAX_SECONDS` of wall-clock time, or of CPU time if within
+:data:`HERE_WALL_MAX` of wall-clock time) after which a
 ``-sync`` call of the operation runs its job on the event loop's thread when the worker is idle
 (:meth:`JobManager._run_here`); a slow run there sends it back to the worker for as many quick runs. Unlike a read, a
 job never runs there first: a change may be long (a compile, a download), and what runs there holds every other
@@ -399,12 +405,14 @@ class JobManager:
     def _counted_run(self, operation: Operation[Any, Any], live: _Live, data: Any) -> Any:
         """Run the job's operation (:meth:`_execute`), counting its quick runs in a row on the thread that runs it
         (:data:`QUICK_RUNS_BEFORE_HERE`). A run is slow when both clocks pass :data:`INLINE_READ_MAX_SECONDS`, as for
-        an inline read: a busy machine that holds the thread off the CPU for a while does not make it slow (the
-        thread's CPU clock, a system call, is read at the end only when the wall clock passed the bound)."""
+        an inline read, or when the wall clock passes :data:`HERE_WALL_MAX`: a busy machine that holds the thread off
+        the CPU for a while does not make it slow, a run that waits does (the thread's CPU clock, a system call, is
+        read at the end only when the wall clock passed the first bound and not the second)."""
         started, cpu_started = time.perf_counter(), time.thread_time()
         result = self._execute(live, operation, data)
-        quick = (time.perf_counter() - started <= INLINE_READ_MAX_SECONDS
-                 or time.thread_time() - cpu_started <= INLINE_READ_MAX_SECONDS)
+        wall = time.perf_counter() - started
+        quick = wall <= INLINE_READ_MAX_SECONDS or (
+            wall <= HERE_WALL_MAX and time.thread_time() - cpu_started <= INLINE_READ_MAX_SECONDS)
         self._quick_runs[operation.name] = self._quick_runs.get(operation.name, 0) + 1 if quick else 0
         return result
 

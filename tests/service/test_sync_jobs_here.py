@@ -18,7 +18,11 @@ from litestar.testing import TestClient
 
 from engineering_api.jobs import manager
 from engineering_api.jobs.manager import QUICK_RUNS_BEFORE_HERE
+from simatic_xml.cancel import checkpoint
 from tools.bounds import HANG_GUARD_S
+
+QUICK_CPU_BOUND = manager.INLINE_READ_MAX_SECONDS
+"""The real bound of a quick run (the fixture below raises it so that every run is quick)."""
 
 EXPORT = "/api/devices/PLC_1/blocks/actions/export-sync"
 CPU = "6ES7 516-3AN02-0AB0"
@@ -126,10 +130,40 @@ def test_a_run_slow_by_the_wall_clock_alone_is_quick(
         thread_time, monotonic = staticmethod(time.thread_time), staticmethod(time.monotonic)
 
     monkeypatch.setattr(manager, "INLINE_READ_MAX_SECONDS", 1.0)  # of CPU time: an export takes a few ms at most
+    monkeypatch.setattr(manager, "HERE_WALL_MAX", 20.0)  # a thread held off the CPU, not a run that waits
     monkeypatch.setattr(manager, "time", Clocks)
     for number in range(QUICK_RUNS_BEFORE_HERE + 2):
         assert _export(project, admin, number).status_code == 200
     assert _on_worker(threads) == [True] * QUICK_RUNS_BEFORE_HERE + [False, False]
+
+
+def test_a_run_here_that_waits_sends_the_operation_back_to_the_worker_and_its_timeout(
+        project: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the real bounds: a run that waits (a slow file root, a lock, another thread) takes no CPU time but holds
+    every other request while it runs where its call is served, so it is slow; the next call's job runs on the worker
+    again, where ``jobTimeoutSeconds`` stops it (504 ``TIMEOUT``)."""
+    for number in range(QUICK_RUNS_BEFORE_HERE):  # quick whatever the load (the fixture's bound)
+        assert _export(project, admin, number).status_code == 200
+    monkeypatch.setattr(manager, "INLINE_READ_MAX_SECONDS", QUICK_CPU_BOUND)
+    answer = project.post("/api/settings", json={"jobTimeoutSeconds": 0.5}, headers=admin)
+    assert answer.status_code == 200, answer.text
+    runs = iter(("wait", "hold"))
+
+    def waits() -> None:
+        if next(runs) == "wait":  # past the wall-clock bound, on no CPU
+            threading.Event().wait(3 * manager.HERE_WALL_MAX)
+            return
+        deadline = time.monotonic() + 10  # held until its job's timeout stops it (bounded: with no timeout, 200)
+        while time.monotonic() < deadline:
+            checkpoint()
+            time.sleep(0.01)
+
+    threads = _threads_of_exports(project, monkeypatch, waits)
+    waited = _export(project, admin, 10)
+    timed_out = _export(project, admin, 11)
+    assert waited.status_code == 200, waited.text
+    assert _on_worker(threads) == [False, True]
+    assert timed_out.status_code == 504 and timed_out.json()["code"] == "TIMEOUT", timed_out.text
 
 
 def test_a_sync_job_runs_on_the_worker_while_jobs_are_followed_from_their_start(
