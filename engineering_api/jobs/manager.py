@@ -409,12 +409,13 @@ class JobManager:
         the CPU for a while does not make it slow, a run that waits does (the thread's CPU clock, a system call, is
         read at the end only when the wall clock passed the first bound and not the second)."""
         started, cpu_started = time.perf_counter(), time.thread_time()
-        result = self._execute(live, operation, data)
-        wall = time.perf_counter() - started
-        quick = wall <= INLINE_READ_MAX_SECONDS or (
-            wall <= HERE_WALL_MAX and time.thread_time() - cpu_started <= INLINE_READ_MAX_SECONDS)
-        self._quick_runs[operation.name] = self._quick_runs.get(operation.name, 0) + 1 if quick else 0
-        return result
+        try:
+            return self._execute(live, operation, data)
+        finally:  # a run that failed counts as well: slow, it sends the operation back to the worker
+            wall = time.perf_counter() - started
+            quick = wall <= INLINE_READ_MAX_SECONDS or (
+                wall <= HERE_WALL_MAX and time.thread_time() - cpu_started <= INLINE_READ_MAX_SECONDS)
+            self._quick_runs[operation.name] = self._quick_runs.get(operation.name, 0) + 1 if quick else 0
 
     def _run_here(self, operation: Operation[Any, Any], data: Any, record: JobRecord, values: dict[str, Any],
                   principal: Principal | None) -> JobRecord | None:

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
+from engineering_api.backend.errors import NotFoundError
 from engineering_api.jobs import manager
 from engineering_api.jobs.manager import QUICK_RUNS_BEFORE_HERE
 from simatic_xml.cancel import checkpoint
@@ -117,6 +118,25 @@ def test_a_slow_run_here_sends_the_operation_back_to_the_worker(
     assert _on_worker(threads) == ([True] * QUICK_RUNS_BEFORE_HERE + [False]  # proven quick, then here
                                    + [False, True, True]  # slow here: back to the worker, slow there too
                                    + [True] * QUICK_RUNS_BEFORE_HERE + [False])  # quick again, then here
+
+
+def test_a_slow_run_here_that_fails_sends_the_operation_back_to_the_worker(
+        project: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    for number in range(QUICK_RUNS_BEFORE_HERE):
+        assert _export(project, admin, number).status_code == 200
+    failing = iter((True, False))
+
+    def fails() -> None:
+        if next(failing):
+            raise NotFoundError("no such block", code="BLOCK_NOT_FOUND")
+
+    threads = _threads_of_exports(project, monkeypatch, fails)
+    monkeypatch.setattr(manager, "INLINE_READ_MAX_SECONDS", -1.0)  # the failing run is slow
+    failed = _export(project, admin, 10)
+    monkeypatch.setattr(manager, "INLINE_READ_MAX_SECONDS", HANG_GUARD_S)
+    assert _export(project, admin, 11).status_code == 200
+    assert failed.status_code == 404 and failed.json()["code"] == "BLOCK_NOT_FOUND", failed.text
+    assert _on_worker(threads) == [False, True]  # failed here, slow: the next run is the worker's
 
 
 def test_a_run_slow_by_the_wall_clock_alone_is_quick(
