@@ -372,13 +372,10 @@ class JobManager:
                 return ended
         self._db.execute(_INSERT, values)
         loop = asyncio.get_running_loop()
-        live = _Live(record=record, context=self._context(), trace_context=self.tracing.context(), loop=loop)
+        live = self._live_job(record, principal, loop=loop)
         # Its progress is written when due, if it has not ended by then; its start is written by the worker as it
         # marks it Running (:meth:`_progressed`).
         live.unwritten = loop.call_later(PROGRESS_WRITE_DELAY_SECONDS, self._write_progress, live)
-        live.context.on_progress = functools.partial(self._progressed, live)
-        live.context.principal, live.context.job_id = principal, record.job_id
-        live.context.run_nested = self._run_nested
         self._live[record.job_id] = live
         live.handle = self._worker.submit(
             lambda: self._counted_run(operation, live, data), description=f"{operation.name} (job {record.job_id})",
@@ -391,6 +388,18 @@ class JobManager:
             except Exception:  # a listener (push) must not fail the request that started the job
                 logger.exception("job listener failed for job %s", record.job_id)
         return record
+
+    def _live_job(self, record: JobRecord, principal: Principal | None, *,
+                  loop: asyncio.AbstractEventLoop | None = None, here: bool = False) -> _Live:
+        """A job's live state as it is about to run: the context its operation runs with reports its progress
+        (:meth:`_progressed`), names its caller and its id, and runs the operations it nests (:meth:`_run_nested`)."""
+        live = _Live(record=record, context=self._context(), trace_context=self.tracing.context(), loop=loop,
+                     here=here)
+        context = live.context
+        context.on_progress = functools.partial(self._progressed, live)
+        context.principal, context.job_id = principal, record.job_id
+        context.run_nested = self._run_nested
+        return live
 
     def _may_run_here(self, operation: Operation[Any, Any]) -> bool:
         """Whether a waited job of ``operation`` may run on the event loop's thread (:meth:`_run_here`): its adapter
@@ -431,13 +440,9 @@ class JobManager:
         is why only operations whose last runs were quick run here; one that was not quick goes back to the
         worker (:meth:`_counted_run`)."""
         started = dict(values, status="Running", message="running", started_at=utc_now())
-        live = _Live(record=msgspec.structs.replace(record, status="Running", message="running",
-                                                    started_at=started["started_at"]),
-                     context=self._context(), trace_context=self.tracing.context(), here=True)
+        live = self._live_job(msgspec.structs.replace(record, status="Running", message="running",
+                                                      started_at=started["started_at"]), principal, here=True)
         live.written = live.record
-        live.context.on_progress = functools.partial(self._progressed, live)
-        live.context.principal, live.context.job_id = principal, record.job_id
-        live.context.run_nested = self._run_nested
 
         def run() -> tuple[Any, BaseException | None]:
             self._db.execute(_INSERT, started)  # raises before anything ran: the call fails as a start would
