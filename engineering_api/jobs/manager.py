@@ -30,6 +30,7 @@ from engineering_api.backend.errors import (
     ValidationError,
     is_storage_full,
 )
+from engineering_api.backend.worker import outcome_error
 from engineering_api.jobs.operations import (
     OperationContext, confine_files, refuse_project_targets, refuse_unstorable_input,
 )
@@ -188,6 +189,11 @@ class _Live:
     here: bool = False
     """It runs on the event loop's thread (:meth:`JobManager._run_here`): nothing runs there until it ends, so no
     change of it wakes the loop and its progress is not written before its end."""
+
+
+def _described(operation: Operation[Any, Any], record: JobRecord) -> str:
+    """The job as its run is named to the worker and in the errors of its run: "<operation> (job <id>)"."""
+    return f"{operation.name} (job {record.job_id})"
 
 
 def _error_of(exc: BaseException, job_id: str) -> JobError:
@@ -378,7 +384,7 @@ class JobManager:
         live.unwritten = loop.call_later(PROGRESS_WRITE_DELAY_SECONDS, self._write_progress, live)
         self._live[record.job_id] = live
         live.handle = self._worker.submit(
-            lambda: self._counted_run(operation, live, data), description=f"{operation.name} (job {record.job_id})",
+            lambda: self._counted_run(operation, live, data), description=_described(operation, record),
             token=live.context.token,
         )
         live.task = asyncio.create_task(self._supervise(live, operation))
@@ -460,8 +466,7 @@ class JobManager:
         if error is None:
             self._finish(live, "Completed", message="completed", result=msgspec.to_builtins(result))
         else:
-            if isinstance(error, Canceled):
-                error = error.reason or OperationCanceledError(f"job {record.job_id} was canceled")
+            error = outcome_error(live.context.token, _described(operation, record), error)  # as the worker's
             failure = _error_of(error, record.job_id)
             self._finish(live, "Canceled" if isinstance(error, OperationCanceledError) else "Failed",
                          message=failure.message, error=failure)

@@ -19,7 +19,7 @@ from litestar.testing import TestClient
 from engineering_api.backend.errors import NotFoundError
 from engineering_api.jobs import manager
 from engineering_api.jobs.manager import QUICK_RUNS_BEFORE_HERE
-from simatic_xml.cancel import checkpoint
+from simatic_xml.cancel import Canceled, checkpoint
 from tools.bounds import HANG_GUARD_S
 
 QUICK_CPU_BOUND = manager.INLINE_READ_MAX_SECONDS
@@ -102,6 +102,25 @@ def test_a_failed_sync_job_run_here_answers_and_reads_as_on_the_worker(
     assert here.json()["jobId"] == here.headers["X-Job-Id"], here.text
     job = project.get(f"/api/jobs/{here.headers['X-Job-Id']}", headers=admin).json()["data"]
     assert job["status"] == "Failed" and job["errorCode"] == "BLOCK_NOT_FOUND" and job["startedAt"], job
+
+
+def test_a_cancel_that_escapes_a_run_here_answers_as_on_the_worker(
+        project: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A checkpoint's stop with no reason (a nested call's token) that escapes the operation: the job is Canceled with
+    the message the worker gives it, wherever it ran."""
+
+    def escapes() -> None:
+        raise Canceled(None)
+
+    threads = _threads_of_exports(project, monkeypatch, escapes)
+    answers = [_export(project, admin, number) for number in range(QUICK_RUNS_BEFORE_HERE + 1)]
+    assert _on_worker(threads) == [True] * QUICK_RUNS_BEFORE_HERE + [False]
+    worker, here = answers[0], answers[-1]
+    assert worker.status_code == here.status_code == 409 and here.json()["code"] == "CANCELED", here.text
+    assert here.json()["message"].replace(here.headers["X-Job-Id"], "<id>") \
+        == worker.json()["message"].replace(worker.headers["X-Job-Id"], "<id>"), (worker.text, here.text)
+    job = project.get(f"/api/jobs/{here.headers['X-Job-Id']}", headers=admin).json()["data"]
+    assert job["status"] == "Canceled" and job["errorCode"] == "CANCELED", job
 
 
 def test_a_slow_run_here_sends_the_operation_back_to_the_worker(
