@@ -94,7 +94,7 @@ on the event loop's thread. Tens of milliseconds, far above a quick run's :data:
 machine may hold the thread off the CPU for that long without making the run slow."""
 QUICK_RUNS_BEFORE_HERE = 3
 """Quick runs in a row (each within :data:`INLINE_READ_MAX_SECONDS` of wall-clock time, or of CPU time if within
-:data:`HERE_WALL_MAX` of wall-clock time) after which a
+:data:`HERE_WALL_MAX` of wall-clock time, read as :meth:`JobManager._counted_run` says) after which a
 ``-sync`` call of the operation runs its job on the event loop's thread when the worker is idle
 (:meth:`JobManager._run_here`); a slow run there sends it back to the worker for as many quick runs. Unlike a read, a
 job never runs there first: a change may be long (a compile, a download), and what runs there holds every other
@@ -238,6 +238,8 @@ class JobManager:
         timed by the wall clock only."""
         self._quick_runs: dict[str, int] = {}
         """Jobs by their quick runs in a row (:data:`QUICK_RUNS_BEFORE_HERE`), counted by the thread that ran them."""
+        self._cpu_timed: set[str] = set()
+        """Jobs whose last run was slow by the wall clock: their next run's CPU time is read (:meth:`_counted_run`)."""
 
     # ----- running ---------------------------------------------------------------------------
     def on_started(self, listener: Callable[[JobRecord], None]) -> Callable[[], None]:
@@ -421,16 +423,27 @@ class JobManager:
         """Run the job's operation (:meth:`_execute`), counting its quick runs in a row on the thread that runs it
         (:data:`QUICK_RUNS_BEFORE_HERE`). A run is slow when both clocks pass :data:`INLINE_READ_MAX_SECONDS`, as for
         an inline read, or when the wall clock passes :data:`HERE_WALL_MAX`: a busy machine that holds the thread off
-        the CPU for a while does not make it slow, a run that waits does (the thread's CPU clock, a system call, is
-        read at the end only when the wall clock passed the first bound and not the second)."""
-        started, cpu_started = time.perf_counter(), time.thread_time()
+        the CPU for a while does not make it slow, a run that waits does.
+
+        As for an inline read, the thread's CPU clock (a system call) is read only for a run of an operation whose
+        last run was slow by the wall clock: a run past the first wall-clock bound whose CPU time was not read is
+        slow (one such run here sends the operation back), and has the next run's CPU time read."""
+        name = operation.name
+        timed = name in self._cpu_timed
+        started = time.perf_counter()
+        cpu_started = time.thread_time() if timed else 0.0
         try:
             return self._execute(live, operation, data)
         finally:  # a run that failed counts as well: slow, it sends the operation back to the worker
             wall = time.perf_counter() - started
-            quick = wall <= INLINE_READ_MAX_SECONDS or (
-                wall <= HERE_WALL_MAX and time.thread_time() - cpu_started <= INLINE_READ_MAX_SECONDS)
-            self._quick_runs[operation.name] = self._quick_runs.get(operation.name, 0) + 1 if quick else 0
+            quick = wall <= INLINE_READ_MAX_SECONDS
+            if quick:
+                self._cpu_timed.discard(name)
+            else:
+                self._cpu_timed.add(name)
+                quick = timed and wall <= HERE_WALL_MAX \
+                    and time.thread_time() - cpu_started <= INLINE_READ_MAX_SECONDS
+            self._quick_runs[name] = self._quick_runs.get(name, 0) + 1 if quick else 0
 
     def _run_here(self, operation: Operation[Any, Any], data: Any, record: JobRecord, values: dict[str, Any],
                   principal: Principal | None) -> JobRecord | None:

@@ -171,9 +171,10 @@ def test_a_run_slow_by_the_wall_clock_alone_is_quick(
     monkeypatch.setattr(manager, "INLINE_READ_MAX_SECONDS", 1.0)  # of CPU time: an export takes a few ms at most
     monkeypatch.setattr(manager, "HERE_WALL_MAX", 20.0)  # a thread held off the CPU, not a run that waits
     monkeypatch.setattr(manager, "time", Clocks)
-    for number in range(QUICK_RUNS_BEFORE_HERE + 2):
+    for number in range(QUICK_RUNS_BEFORE_HERE + 3):
         assert _export(project, admin, number).status_code == 200
-    assert _on_worker(threads) == [True] * QUICK_RUNS_BEFORE_HERE + [False, False]
+    # the first run's CPU time is not read (the run before it was not slow by the wall clock): it counts as slow
+    assert _on_worker(threads) == [True] * (1 + QUICK_RUNS_BEFORE_HERE) + [False, False]
 
 
 def test_a_run_here_that_waits_sends_the_operation_back_to_the_worker_and_its_timeout(
@@ -203,6 +204,39 @@ def test_a_run_here_that_waits_sends_the_operation_back_to_the_worker_and_its_ti
     assert waited.status_code == 200, waited.text
     assert _on_worker(threads) == [False, True]
     assert timed_out.status_code == 504 and timed_out.json()["code"] == "TIMEOUT", timed_out.text
+
+
+def test_a_job_run_reads_the_cpu_clock_only_after_a_run_slow_by_the_wall_clock(
+        project: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The thread's CPU clock is a system call: a run is timed by the wall clock, and only the run after one the wall
+    clock found slow has its CPU time read. A run slow by the wall clock whose CPU time was not read is slow."""
+    threads = _threads_of_exports(project, monkeypatch)
+    step, wall, cpu_reads = [0.0], [0.0], [0]
+
+    def perf_counter() -> float:
+        wall[0] += step[0]
+        return wall[0]
+
+    def thread_time() -> float:
+        cpu_reads[0] += 1
+        return time.thread_time()
+
+    class Clocks:
+        monotonic = staticmethod(time.monotonic)
+
+    Clocks.perf_counter, Clocks.thread_time = staticmethod(perf_counter), staticmethod(thread_time)  # type: ignore[attr-defined]
+    monkeypatch.setattr(manager, "INLINE_READ_MAX_SECONDS", 1.0)
+    monkeypatch.setattr(manager, "HERE_WALL_MAX", 20.0)
+    monkeypatch.setattr(manager, "time", Clocks)
+    reads = []
+    for number, seconds in enumerate((0.0, 0.0, 10.0, 10.0, 10.0, 0.0, 0.0)):  # a run lasts its step
+        step[0] = seconds
+        before = cpu_reads[0]
+        assert _export(project, admin, number).status_code == 200
+        reads.append(cpu_reads[0] - before)
+    assert reads == [0, 0, 0, 2, 2, 1, 0]  # after a run slow by the wall clock only (at its end if it was too)
+    # quick, quick, slow (its CPU time unread), then 3 quick (by the CPU clock twice): the last runs here
+    assert _on_worker(threads) == [True] * 6 + [False]
 
 
 def test_a_sync_job_runs_on_the_worker_while_jobs_are_followed_from_their_start(
