@@ -31,7 +31,7 @@ from simatic_xml.cancel import Canceled, CancelToken, installed
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ("UNWIND_GRACE_MAX", "WATCHDOG_INTERVAL", "CallHandle", "TiaWorker", "on_a_worker_thread")
+__all__ = ("UNWIND_GRACE_MAX", "WATCHDOG_INTERVAL", "CallHandle", "TiaWorker", "on_a_worker_thread", "outcome_error")
 
 WATCHDOG_INTERVAL = 0.05
 """Seconds between deadline checks of the running call; timeouts are seconds, so this is precise enough."""
@@ -91,17 +91,18 @@ class CallHandle(Generic[T]):
         return True
 
 
-def _outcome_error(handle: CallHandle[Any], exc: BaseException) -> BaseException:
-    """What the caller is told when the call raised: the token's reason when it was stopped by its token.
+def outcome_error(token: CancelToken, description: str, exc: BaseException) -> BaseException:
+    """What the caller is told when a call run with ``token`` raised: the token's reason when it was stopped by its
+    token (on the worker, or where the call is served: :meth:`TiaWorker.run_if_idle`).
 
     A checkpoint raises :class:`Canceled`; a handler's own ``check_canceled`` raises
     :class:`OperationCanceledError`. Either way the caller learns why (timeout or cancel); any other error
     is the call's own failure and is passed on as it is.
     """
-    if handle.token.canceled and isinstance(exc, (Canceled, OperationCanceledError)):
-        return handle.token.reason or OperationCanceledError(f"{handle.description} was canceled")
+    if token.canceled and isinstance(exc, (Canceled, OperationCanceledError)):
+        return token.reason or OperationCanceledError(f"{description} was canceled")
     if isinstance(exc, Canceled):  # a token of a nested call; should not escape it, but never leak a BaseException
-        return exc.reason or OperationCanceledError(f"{handle.description} was canceled")
+        return exc.reason or OperationCanceledError(f"{description} was canceled")
     return exc
 
 
@@ -201,7 +202,7 @@ class TiaWorker:
             with running, installed(handle.token):
                 return {"result": handle.fn()}
         except BaseException as exc:  # delivered to the awaiting side, never lost
-            return {"error": _outcome_error(handle, exc)}
+            return {"error": outcome_error(handle.token, handle.description, exc)}
         finally:
             if self._current is handle:
                 self._current = None

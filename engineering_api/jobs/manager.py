@@ -30,6 +30,7 @@ from engineering_api.backend.errors import (
     ValidationError,
     is_storage_full,
 )
+from engineering_api.backend.worker import outcome_error
 from engineering_api.jobs.operations import (
     OperationContext, confine_files, refuse_project_targets, refuse_unstorable_input,
 )
@@ -41,6 +42,7 @@ from engineering_api.lib.tracing import REQUEST_ID_ATTRIBUTE, Tracing
 from engineering_api.lib.responses import status_for
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.tables import ROWID, jobs
+from simatic_xml.cancel import Canceled
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
@@ -85,6 +87,18 @@ job's live record, so the delay shows only to another node reading the database,
 fails it with no start time (:meth:`JobManager.fail_interrupted`)."""
 INLINE_READ_STRIKES = 3
 """Slow runs in a row before a read stops running inline (a first run may be slow for once: caches fill)."""
+HERE_WALL_MAX = 0.03
+"""Wall-clock seconds past which a job's run is slow whatever CPU time it took (:data:`QUICK_RUNS_BEFORE_HERE`): a run
+that waits (a slow file root, a lock, another thread) takes no CPU time, yet holds every other request while it runs
+on the event loop's thread. Tens of milliseconds, far above a quick run's :data:`INLINE_READ_MAX_SECONDS`: a busy
+machine may hold the thread off the CPU for that long without making the run slow."""
+QUICK_RUNS_BEFORE_HERE = 3
+"""Quick runs in a row (each within :data:`INLINE_READ_MAX_SECONDS` of wall-clock time, or of CPU time if within
+:data:`HERE_WALL_MAX` of wall-clock time, read as :meth:`JobManager._counted_run` says) after which a
+``-sync`` call of the operation runs its job on the event loop's thread when the worker is idle
+(:meth:`JobManager._run_here`); a slow run there sends it back to the worker for as many quick runs. Unlike a read, a
+job never runs there first: a change may be long (a compile, a download), and what runs there holds every other
+request until it ends."""
 
 JobStatus = Literal["Pending", "Running", "Completed", "Failed", "Canceled"]
 TERMINAL: frozenset[str] = frozenset({"Completed", "Failed", "Canceled"})
@@ -172,6 +186,14 @@ class _Live:
     """How many :meth:`JobManager.events` follow it: only then does its start wake the event loop."""
     result_json: str | None = None
     """The result as its record stores it (JSON), once it completed."""
+    here: bool = False
+    """It runs on the event loop's thread (:meth:`JobManager._run_here`): nothing runs there until it ends, so no
+    change of it wakes the loop and its progress is not written before its end."""
+
+
+def _described(operation: Operation[Any, Any], record: JobRecord) -> str:
+    """The job as its run is named to the worker and in the errors of its run: "<operation> (job <id>)"."""
+    return f"{operation.name} (job {record.job_id})"
 
 
 def _error_of(exc: BaseException, job_id: str) -> JobError:
@@ -214,6 +236,10 @@ class JobManager:
         """Reads by their slow runs in a row (:data:`INLINE_READ_MAX_SECONDS`); at :data:`INLINE_READ_STRIKES` they
         always hop to the worker. 0: slow by the wall clock, so its next run's CPU time is read; a read not here is
         timed by the wall clock only."""
+        self._quick_runs: dict[str, int] = {}
+        """Jobs by their quick runs in a row (:data:`QUICK_RUNS_BEFORE_HERE`), counted by the thread that ran them."""
+        self._cpu_timed: set[str] = set()
+        """Jobs whose last run was slow by the wall clock: their next run's CPU time is read (:meth:`_counted_run`)."""
 
     # ----- running ---------------------------------------------------------------------------
     def on_started(self, listener: Callable[[JobRecord], None]) -> Callable[[], None]:
@@ -313,9 +339,14 @@ class JobManager:
         return msgspec.structs.replace(result, operation=operation.name, dry_run=True)
 
     async def start(
-        self, operation: Operation[Any, Any], data: Any, *, principal: Principal | None, idempotency_key: str | None
+        self, operation: Operation[Any, Any], data: Any, *, principal: Principal | None, idempotency_key: str | None,
+        waited: bool = False,
     ) -> JobRecord:
         """Record a Pending job and queue it; an idempotency key seen before returns that job.
+
+        ``waited``: the caller waits for the job's end before it answers (a ``-sync`` call). A job that may then run
+        on the event loop's thread does (:meth:`_run_here`), and the record returned has ended, its result as its row
+        holds it (:meth:`wait` with ``stored``).
 
         Raises:
             ValidationError: the key was used before for another operation or other input; ``UNSTORABLE_CHARACTER``: a
@@ -340,21 +371,22 @@ class JobManager:
             job_id=uuid.uuid4().hex, operation=operation.name, status="Pending", progress=0,
             message="queued", created_at=utc_now(), request_id=current_request_id.get(),
         )
-        self._db.execute(_INSERT, {
-            "job_id": record.job_id, "operation": record.operation, "status": record.status, "progress": 0,
-            "message": record.message, "input": encoded_input, "created_at": record.created_at, "key_id": key_id,
-            "idempotency_key": idempotency_key, "request_id": record.request_id})
+        values = {"job_id": record.job_id, "operation": record.operation, "status": record.status, "progress": 0,
+                  "message": record.message, "input": encoded_input, "created_at": record.created_at,
+                  "key_id": key_id, "idempotency_key": idempotency_key, "request_id": record.request_id}
+        if waited and self._may_run_here(operation):
+            ended = self._run_here(operation, data, record, values, principal)
+            if ended is not None:
+                return ended
+        self._db.execute(_INSERT, values)
         loop = asyncio.get_running_loop()
-        live = _Live(record=record, context=self._context(), trace_context=self.tracing.context(), loop=loop)
+        live = self._live_job(record, principal, loop=loop)
         # Its progress is written when due, if it has not ended by then; its start is written by the worker as it
         # marks it Running (:meth:`_progressed`).
         live.unwritten = loop.call_later(PROGRESS_WRITE_DELAY_SECONDS, self._write_progress, live)
-        live.context.on_progress = functools.partial(self._progressed, live)
-        live.context.principal, live.context.job_id = principal, record.job_id
-        live.context.run_nested = self._run_nested
         self._live[record.job_id] = live
         live.handle = self._worker.submit(
-            lambda: self._execute(live, operation, data), description=f"{operation.name} (job {record.job_id})",
+            lambda: self._counted_run(operation, live, data), description=_described(operation, record),
             token=live.context.token,
         )
         live.task = asyncio.create_task(self._supervise(live, operation))
@@ -365,8 +397,99 @@ class JobManager:
                 logger.exception("job listener failed for job %s", record.job_id)
         return record
 
+    def _live_job(self, record: JobRecord, principal: Principal | None, *,
+                  loop: asyncio.AbstractEventLoop | None = None, here: bool = False) -> _Live:
+        """A job's live state as it is about to run: the context its operation runs with reports its progress
+        (:meth:`_progressed`), names its caller and its id, and runs the operations it nests (:meth:`_run_nested`)."""
+        live = _Live(record=record, context=self._context(), trace_context=self.tracing.context(), loop=loop,
+                     here=here)
+        context = live.context
+        context.on_progress = functools.partial(self._progressed, live)
+        context.principal, context.job_id = principal, record.job_id
+        context.run_nested = self._run_nested
+        return live
+
+    def _may_run_here(self, operation: Operation[Any, Any]) -> bool:
+        """Whether a waited job of ``operation`` may run on the event loop's thread (:meth:`_run_here`): its adapter
+        has no thread affinity (:attr:`EngineeringBackend.reads_off_worker`: its calls may run on any thread, one at a
+        time), its last runs were quick (:data:`QUICK_RUNS_BEFORE_HERE`), it takes no snapshot first (a git commit),
+        and nobody follows jobs from their acceptance (the push hub, :meth:`on_started`): a follower would only be
+        woken after the job's end, and would miss its start."""
+        return (self._backend.reads_off_worker and not self._started_listeners
+                and self._quick_runs.get(operation.name, 0) >= QUICK_RUNS_BEFORE_HERE
+                and (operation.snapshot_targets is None or self.snapshots is None))
+
+    def _counted_run(self, operation: Operation[Any, Any], live: _Live, data: Any) -> Any:
+        """Run the job's operation (:meth:`_execute`), counting its quick runs in a row on the thread that runs it
+        (:data:`QUICK_RUNS_BEFORE_HERE`). A run is slow when both clocks pass :data:`INLINE_READ_MAX_SECONDS`, as for
+        an inline read, or when the wall clock passes :data:`HERE_WALL_MAX`: a busy machine that holds the thread off
+        the CPU for a while does not make it slow, a run that waits does.
+
+        As for an inline read, the thread's CPU clock (a system call) is read only for a run of an operation whose
+        last run was slow by the wall clock: a run past the first wall-clock bound whose CPU time was not read is
+        slow (one such run here sends the operation back), and has the next run's CPU time read."""
+        name = operation.name
+        timed = name in self._cpu_timed
+        started = time.perf_counter()
+        cpu_started = time.thread_time() if timed else 0.0
+        try:
+            return self._execute(live, operation, data)
+        finally:  # a run that failed counts as well: slow, it sends the operation back to the worker
+            wall = time.perf_counter() - started
+            quick = wall <= INLINE_READ_MAX_SECONDS
+            if quick:
+                self._cpu_timed.discard(name)
+            else:
+                self._cpu_timed.add(name)
+                quick = timed and wall <= HERE_WALL_MAX \
+                    and time.thread_time() - cpu_started <= INLINE_READ_MAX_SECONDS
+            self._quick_runs[name] = self._quick_runs.get(name, 0) + 1 if quick else 0
+
+    def _run_here(self, operation: Operation[Any, Any], data: Any, record: JobRecord, values: dict[str, Any],
+                  principal: Principal | None) -> JobRecord | None:
+        """Run a waited job on this thread (the event loop's) if the worker is idle (:meth:`TiaWorker.run_if_idle`):
+        its record as it ended, with its result as its row holds it (:class:`msgspec.Raw`); None when the worker is
+        busy (nothing was written, and the job is queued as usual).
+
+        The job's row is written Running, with its start, as it is about to run (the worker would write the same just
+        before it runs the operation, :meth:`_progressed`): a process that dies while it runs leaves it Running, as
+        on the worker, and a restart fails it as such (:meth:`fail_interrupted`). The hop to the worker thread and
+        back (a wake-up of each thread, the supervising task, a write of its start on its own) is what this saves.
+        Nothing else runs on this thread until it ends: no cancel request reaches it and no timeout stops it, which
+        is why only operations whose last runs were quick run here; one that was not quick goes back to the
+        worker (:meth:`_counted_run`)."""
+        started = dict(values, status="Running", message="running", started_at=utc_now())
+        live = self._live_job(msgspec.structs.replace(record, status="Running", message="running",
+                                                      started_at=started["started_at"]), principal, here=True)
+        live.written = live.record
+
+        def run() -> tuple[Any, BaseException | None]:
+            self._db.execute(_INSERT, started)  # raises before anything ran: the call fails as a start would
+            self._live[record.job_id] = live
+            live.running_since = time.monotonic()
+            try:
+                return self._counted_run(operation, live, data), None
+            except (Exception, Canceled) as exc:  # the job's failure, recorded as the worker's would be
+                return None, exc
+
+        ran, outcome = self._worker.run_if_idle(run, live.context.token)
+        if not ran or outcome is None:
+            return None
+        result, error = outcome
+        if error is None:
+            self._finish(live, "Completed", message="completed", result=msgspec.to_builtins(result))
+        else:
+            error = outcome_error(live.context.token, _described(operation, record), error)  # as the worker's
+            failure = _error_of(error, record.job_id)
+            self._finish(live, "Canceled" if isinstance(error, OperationCanceledError) else "Failed",
+                         message=failure.message, error=failure)
+        ended = live.record
+        if ended.status == "Completed" and live.result_json is not None:
+            return msgspec.structs.replace(ended, result=msgspec.Raw(live.result_json))
+        return ended
+
     def _execute(self, live: _Live, operation: Operation[Any, Any], data: Any) -> Any:
-        # On the worker thread: the job is Running from here on.
+        # On the worker thread (or the loop's, :meth:`_run_here`): the job is Running from here on.
         live.context.progress(0, "running")
         live.context.check_canceled()
         job = current_job.set(live.record.job_id)
@@ -398,12 +521,12 @@ class JobManager:
         try:
             result = await self._worker.wait(live.handle, timeout=self.settings.job_timeout_seconds)
         except OperationCanceledError as exc:
-            await self._finish(live, "Canceled", message=exc.message, error=_error_of(exc, live.record.job_id))
+            self._finish(live, "Canceled", message=exc.message, error=_error_of(exc, live.record.job_id))
         except Exception as exc:
             error = _error_of(exc, live.record.job_id)
-            await self._finish(live, "Failed", message=error.message, error=error)
+            self._finish(live, "Failed", message=error.message, error=error)
         else:
-            await self._finish(live, "Completed", message="completed", result=msgspec.to_builtins(result))
+            self._finish(live, "Completed", message="completed", result=msgspec.to_builtins(result))
 
     def _progressed(self, live: _Live, percent: int, message: str) -> None:
         """The job's progress, on the thread that runs it (the worker), its start included (``progress(0,
@@ -436,6 +559,8 @@ class JobManager:
                 self._persist(started)
                 live.record = live.written = started
                 live.running_since = time.monotonic()
+        if live.here:  # on the loop's thread, which nothing else uses until the job ends (_run_here)
+            return
         # Read after the record was replaced: a follower or a timer that this misses reads the record after it.
         loop = live.loop  # read once: shutdown() clears it
         if (live.followers or live.unwritten is None) and loop is not None:
@@ -458,7 +583,7 @@ class JobManager:
             live.written = record
             self._persist(record)
 
-    async def _finish(
+    def _finish(
         self, live: _Live, status: JobStatus, *, message: str, result: Any = None, error: JobError | None = None
     ) -> None:
         with self._record_lock:  # a thread the handler started may still report progress
@@ -556,9 +681,10 @@ class JobManager:
             condition = condition | jobs.c.job_id.in_(matching)
         return condition
 
-    async def wait(self, job_id: str, timeout: float | None = None) -> JobRecord:
+    async def wait(self, job_id: str, timeout: float | None = None, *, stored: bool = False) -> JobRecord:
         """Wait until the job ends (or ``timeout`` passes) and return it as its record holds it (a result in its
-        JSON form, as :meth:`get` reads it back once the job is no longer live)."""
+        JSON form, as :meth:`get` reads it back once the job is no longer live). ``stored``: a result of a job of
+        this process is that JSON itself (:class:`msgspec.Raw`), for an answer that sends it as it is."""
         live = self._live.get(job_id)
         try:
             await asyncio.wait_for(self._ended(job_id), timeout)
@@ -571,7 +697,8 @@ class JobManager:
         # call waits here for every job it runs); the result takes the JSON form the row holds.
         if live.result_json is None:
             return live.record
-        return msgspec.structs.replace(live.record, result=msgspec.json.decode(live.result_json))
+        return msgspec.structs.replace(live.record, result=msgspec.Raw(live.result_json) if stored
+                                       else msgspec.json.decode(live.result_json))
 
     async def _ended(self, job_id: str) -> None:
         """Returns once the job has ended: a job of this process by its event; one no process supervises (a farm

@@ -306,6 +306,8 @@ class Operation(Generic[InputT, OutputT]):
         message is computed from the result typed as :attr:`output`, as an inline call's is."""
         if self.message is None:
             return self.success_message(stored)
+        if isinstance(stored, msgspec.Raw):  # the row's JSON itself (JobManager.wait with stored)
+            return self.message(msgspec.json.decode(stored, type=self.output))
         return self.message(msgspec.convert(stored, self.output))
 
     def routes(self) -> Iterator[tuple[RouteSpec, bool]]:

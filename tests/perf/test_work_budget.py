@@ -31,6 +31,8 @@ import pytest
 
 from engineering_api.app import create_app
 from engineering_api.config import Settings
+from engineering_api.jobs import manager
+from engineering_api.jobs.manager import QUICK_RUNS_BEFORE_HERE
 from tools.work_count import AsgiDriver, WorkCount, counting, counting_on
 from tools.bounds import HANG_GUARD_S
 
@@ -91,6 +93,14 @@ async def _measure(data_dir: Path) -> dict[str, WorkCount]:
                 {"blockName": "FB_Export", "exportPath": f"export/{number:03d}_FB_Export.xml"}))
             assert answer["data"]["size"] > 0, answer
 
+        async def export_sync_worker() -> None:  # the same, its job run on the worker: an operation not yet proven
+            # quick, or an adapter bound to its thread (as the Openness bridge)
+            services.backend.reads_off_worker = False
+            try:
+                await export_sync()
+            finally:
+                del services.backend.reads_off_worker  # the class's value again
+
         async def mcp_read() -> None:
             call = {"jsonrpc": "2.0", "id": 1, "method": "tools/call",
                     "params": {"name": "blocks_list", "arguments": {"deviceName": "PLC_1"}, "_meta": MCP_META}}
@@ -107,9 +117,11 @@ async def _measure(data_dir: Path) -> dict[str, WorkCount]:
 
         actions: tuple[tuple[str, Callable[[], Awaitable[bool | None]]], ...] = (
             ("read", read), ("read_gzip", read_gzip), ("job", job), ("mcp_read", mcp_read), ("refused", refused),
-            ("health", health), ("export_sync", export_sync))
+            ("health", health), ("export_sync", export_sync), ("export_sync_worker", export_sync_worker))
         for name, action in actions:
-            for _ in range(3):  # first calls fill caches, compile lazily, write last_used_at
+            # First calls fill caches, compile lazily, write last_used_at; a -sync job's operation runs on the event
+            # loop's thread once its last QUICK_RUNS_BEFORE_HERE runs were quick, and its first run there compiles.
+            for _ in range(QUICK_RUNS_BEFORE_HERE + 2):
                 await action()
             for _ in range(COUNT_TRIES):
                 count = WorkCount()
@@ -128,16 +140,27 @@ async def _measure(data_dir: Path) -> dict[str, WorkCount]:
     return counts
 
 
+def _measured(data_dir: Path) -> dict[str, WorkCount]:
+    # Each run counts as quick (an inline read stays inline, a -sync job's operation runs on the event loop once its
+    # warm-up runs were quick): a busy machine must not send the counted call down another path by the wall clock.
+    bound, manager.INLINE_READ_MAX_SECONDS = manager.INLINE_READ_MAX_SECONDS, HANG_GUARD_S
+    try:
+        return asyncio.run(_measure(data_dir))
+    finally:
+        manager.INLINE_READ_MAX_SECONDS = bound
+
+
 @pytest.fixture(scope="module")
 def counts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, WorkCount]:
-    return asyncio.run(_measure(tmp_path_factory.mktemp("work-budget")))
+    return _measured(tmp_path_factory.mktemp("work-budget"))
 
 
 def _budget() -> dict[str, Any]:
     return json.loads(BUDGET_FILE.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("path", ["read", "read_gzip", "job", "export_sync", "mcp_read", "refused", "health"])
+@pytest.mark.parametrize("path", ["read", "read_gzip", "job", "export_sync", "export_sync_worker", "mcp_read",
+                                  "refused", "health"])
 def test_work_stays_within_its_budget(counts: dict[str, WorkCount], path: str) -> None:
     budget = _budget()
     count = counts[path]
@@ -157,7 +180,7 @@ if __name__ == "__main__":  # prints the counts, to set or review the budget: py
     import tempfile
 
     with tempfile.TemporaryDirectory() as scratch:
-        measured = asyncio.run(_measure(Path(scratch)))
+        measured = _measured(Path(scratch))
     for name, value in measured.items():
         print(f"{name}: {value.total} calls, {value.builtin_total} builtin_calls")
         if "-v" in sys.argv:

@@ -9,7 +9,9 @@ they are where the step holds them, and then waits to be killed:
 - ``started``: a save job just started, with its progress never due for a write
   (:data:`~engineering_api.jobs.manager.PROGRESS_WRITE_DELAY_SECONDS` past any wait): the state of a job in its first
   0.25 s;
-- ``read``: a job of a read (the devices' list) that has started.
+- ``read``: a job of a read (the devices' list) that has started;
+- ``sync-here``: a ``-sync`` export whose job runs on the event loop's thread (``JobManager._run_here``: its last
+  runs were quick), started; its call never answers.
 """
 
 from __future__ import annotations
@@ -30,14 +32,17 @@ from tools.bounds import HANG_GUARD_S
 
 __all__ = ("ENTERED", "STEPS")
 
-STEPS = ("progressed", "started", "read")
+STEPS = ("progressed", "started", "read", "sync-here")
 
 
 ENTERED = threading.Event()
 """Set once a held backend call has begun: the operation runs, so its job's start was written before."""
+HELD_ON: list[str] = []
+"""The thread the held call runs on."""
 
 
 def _held(*_args: Any, **_kwargs: Any) -> Any:
+    HELD_ON.append(threading.current_thread().name)
     ENTERED.set()
     threading.Event().wait()  # until the process is killed
 
@@ -80,6 +85,8 @@ def main(data_dir: Path, step: str) -> None:
             save = accepted("/api/projects/actions/save")
             _until("the save's start", ENTERED.is_set)
             ready = {"started": save, "startedAt": services.jobs.get(save).started_at}
+        elif step == "sync-here":
+            ready = _sync_here(client, services, key)
         else:
             services.backend.devices.list_devices = _held
             read = accepted("/api/projects/devices/async")
@@ -87,6 +94,27 @@ def main(data_dir: Path, step: str) -> None:
             ready = {"read": read}
         print(json.dumps(ready), flush=True)
         threading.Event().wait()
+
+
+def _sync_here(client: Any, services: Any, key: dict[str, str]) -> dict[str, Any]:
+    """A -sync export held while its job runs where the call is served: the job's id, its start and the thread."""
+    for path, body in (("/api/projects/devices/actions/add-sync", {"orderNumber": "6ES7 516-3AN02-0AB0",
+                                                                   "name": "PLC_1"}),
+                       ("/api/devices/PLC_1/blocks/generate-and-import",
+                        {"BlockType": "FB", "Name": "FB_Held", "Language": "SCL"})):
+        assert client.post(path, json=body, headers=key).status_code == 200
+    export = "/api/devices/PLC_1/blocks/actions/export-sync"
+    manager.INLINE_READ_MAX_SECONDS = HANG_GUARD_S  # each run quick, however busy the machine
+    for number in range(manager.QUICK_RUNS_BEFORE_HERE):
+        answer = client.post(export, json={"blockName": "FB_Held", "exportPath": f"e/{number}.xml"}, headers=key)
+        assert answer.status_code == 200, answer.text
+    services.backend.program.export_program_object = _held
+    threading.Thread(target=lambda: client.post(export, json={"blockName": "FB_Held", "exportPath": "e/held.xml"},
+                                                headers=key), daemon=True).start()
+    _until("the export's start", ENTERED.is_set)
+    row = services.db.one(select(jobs.c.job_id, jobs.c.started_at).where(jobs.c.operation == "blocks.export",
+                                                                        jobs.c.status == "Running"))
+    return {"syncHere": row["job_id"], "startedAt": row["started_at"], "thread": HELD_ON[0]}
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """What a restart says of the jobs of a process that died (SIGKILL) with them at each step: accepted and never
-started, started with no progress written yet (a job's first 0.25 s), running with its progress written; and of a
-read that had started.
+started, started with no progress written yet (a job's first 0.25 s), running with its progress written, a -sync job
+running on the event loop's thread (JobManager._run_here); and of a read that had started.
 
 The dying process is a real one (:mod:`tests.service.held_jobs`: the service on a data directory, its jobs held
 where the step needs them); the next start is an app on the same directory, read through the API. A job that never
@@ -90,6 +90,18 @@ def test_a_read_killed_while_it_ran_changed_nothing(tmp_path: Path) -> None:
     [job] = _after_restart(data_dir, held["read"])
     _failed(job, "INTERRUPTED")
     assert job["operation"] == "devices.list" and job["startedAt"], job
+
+
+def test_a_sync_job_killed_while_it_ran_where_it_was_served_reads_back_with_its_start(tmp_path: Path) -> None:
+    """A -sync export whose job ran on the event loop's thread (JobManager._run_here), killed while it ran: its row
+    was written Running with its start before the export began, as the worker writes it, so the restart fails it
+    as a change that may have been made."""
+    data_dir = tmp_path / "var"
+    held = _killed_at(data_dir, "sync-here")
+    assert not held["thread"].startswith("tia-worker"), held
+    [job] = _after_restart(data_dir, held["syncHere"])
+    _failed(job, "OUTCOME_UNKNOWN")
+    assert job["operation"] == "blocks.export" and job["startedAt"] == held["startedAt"] and job["startedAt"], job
 
 
 def test_a_job_the_worker_took_as_the_server_stopped_stays_one_that_never_ran(tmp_path: Path) -> None:
