@@ -22,6 +22,7 @@ from sqlalchemy import bindparam, func, select
 
 from engineering_api.backend.errors import (
     ConflictError,
+    DatabaseUnavailableError,
     EngineeringError,
     InsufficientStorageError,
     NotFoundError,
@@ -218,6 +219,8 @@ class JobManager:
         self.settings = settings
         self._paths = paths
         self._live: dict[str, _Live] = {}
+        self._ends_kept: dict[str, _Live] = {}
+        """Jobs that ended and whose end the database refused (:meth:`_end_written`), in the order they ended."""
         self._record_lock = threading.Lock()
         """Held to replace a live record from the worker thread (its start) or against it (a cancel request)."""
         self.state = KeyValueStore(db, prefix="state:")
@@ -601,10 +604,10 @@ class JobManager:
         if live.unwritten is not None:  # the end is written instead, with the progress it holds
             live.unwritten.cancel()
             live.unwritten = None
-        live.result_json = self._persist(live.record)
+        if self._end_written(live):
+            self._write_ends_kept()
         live.done.set()
         self._notify(live)
-        self._live.pop(record.job_id, None)
         ended = time.monotonic()
         running_since = live.running_since or ended
         for listener in self._ended_listeners:
@@ -612,6 +615,29 @@ class JobManager:
                 listener(live.record, running_since - live.accepted, ended - running_since)
             except Exception:  # a metric must not fail the job it counts
                 logger.exception("job end listener failed for job %s", record.job_id)
+
+    def _end_written(self, live: _Live) -> bool:
+        """Write the job's end and let it go; whether that was done. An end the database refuses (a full disk, the
+        database away) is kept here, its job still answered from its live record (the work ran: its waiter hears
+        its outcome, never a failure it did not have, and is never left waiting), and written by a later job's end
+        (:meth:`_write_ends_kept`). A process that stops first leaves the row as it was, Running: its restart fails
+        it as a job that may have changed the project (:meth:`fail_interrupted`)."""
+        try:
+            live.result_json = self._persist(live.record)
+        except (InsufficientStorageError, DatabaseUnavailableError) as exc:
+            logger.error("job %s ended %s, but its end could not be written (%s): kept here, and written when the "
+                         "database takes writes again", live.record.job_id, live.record.status, exc.code)
+            self._ends_kept[live.record.job_id] = live
+            return False
+        self._live.pop(live.record.job_id, None)
+        return True
+
+    def _write_ends_kept(self) -> None:
+        """The ends the database refused before, written in the order they ended, until one is refused again."""
+        for job_id, live in list(self._ends_kept.items()):
+            del self._ends_kept[job_id]
+            if not self._end_written(live):
+                return
 
     @staticmethod
     def _notify(live: _Live) -> None:
@@ -838,7 +864,9 @@ class JobManager:
                                                     jobs.c.completed_at < cutoff))
 
     async def shutdown(self) -> None:
-        """Stop supervising; jobs still running are left for ``fail_interrupted``, and jobs still queued never start."""
+        """Stop supervising; jobs still running are left for ``fail_interrupted``, and jobs still queued never start.
+        Ends the database refused (:meth:`_end_written`) are tried once more."""
+        self._write_ends_kept()
         for live in list(self._live.values()):
             # A pending progress write would land after fail_interrupted marked the row Failed (a loop that outlives
             # the app, as an in-process restart's, still runs its timers): it is dropped with the supervision.

@@ -1,6 +1,7 @@
 """A full disk through HTTP, simulated by injecting ENOSPC (the database answers SQLITE_FULL on every write, the
 project writer ENOSPC): a change whose audit record cannot be written changes nothing and answers 507; save and
-open answer 507 naming the path; a key's first request after a restart is not refused for bookkeeping."""
+open answer 507 naming the path; a key's first request after a restart is not refused for bookkeeping; a job whose
+end cannot be written is answered and its end written later."""
 
 from __future__ import annotations
 
@@ -143,3 +144,47 @@ def test_a_runtime_write_on_a_full_disk_is_a_507_naming_the_database(client, adm
                                "INSUFFICIENT_STORAGE")
         assert problem["details"]["path"].endswith("engineering-api.sqlite3")
     assert client.post("/api/runtime/users", json=user, headers=admin_headers).status_code == 201
+
+
+def test_a_job_whose_end_cannot_be_written_is_answered_and_its_end_written_once_the_disk_has_room(
+    client, services, engineer_headers, cpu,
+) -> None:
+    """The disk fills after a job ran, as its end is written: the work ran, so a -sync caller hears its outcome (it
+    was left waiting for good) and a follower reads it; the end is kept and written by a later job's end."""
+    import threading
+
+    from tools.bounds import HANG_GUARD_S
+
+    persist = services.jobs._persist
+    full = threading.Event()
+    full.set()
+
+    def end_on_a_full_disk(record: Any) -> Any:
+        if record.terminal and full.is_set():
+            with disk_full(services.db):
+                return persist(record)
+        return persist(record)
+
+    services.jobs._persist = end_on_a_full_disk
+    try:
+        answers: list[Any] = []
+        call = threading.Thread(target=lambda: answers.append(
+            client.post("/api/projects/actions/save-sync", headers=engineer_headers)), daemon=True)
+        call.start()
+        call.join(HANG_GUARD_S)
+        assert answers, "the -sync call was answered"
+        saved = data(answers[0])
+        assert saved["hasUnsavedChanges"] is False and saved["savedAt"]
+        queued = data(client.post("/api/projects/actions/save", headers=engineer_headers), 202)["jobId"]
+        followed = data(client.get(f"/api/jobs/{queued}", params={"wait": 30}, headers=engineer_headers))
+        assert followed["status"] == "Completed" and followed["result"]["savedAt"], followed
+        kept = list(services.jobs._ends_kept)
+        assert queued in kept and len(kept) == 2, kept
+        full.clear()  # room again: the next job's end writes the kept ones
+        data(client.post("/api/projects/actions/save-sync", headers=engineer_headers))
+    finally:
+        services.jobs._persist = persist
+    assert not services.jobs._ends_kept and not services.jobs.supervised()
+    for job_id in kept:  # read back from their rows now
+        record = services.jobs.get(job_id)
+        assert record.status == "Completed" and record.result["savedAt"], record
