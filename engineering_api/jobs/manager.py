@@ -604,8 +604,7 @@ class JobManager:
         if live.unwritten is not None:  # the end is written instead, with the progress it holds
             live.unwritten.cancel()
             live.unwritten = None
-        if self._end_written(live):
-            self._write_ends_kept()
+        written = self._end_written(live)
         live.done.set()
         self._notify(live)
         ended = time.monotonic()
@@ -615,6 +614,8 @@ class JobManager:
                 listener(live.record, running_since - live.accepted, ended - running_since)
             except Exception:  # a metric must not fail the job it counts
                 logger.exception("job end listener failed for job %s", record.job_id)
+        if written and self._ends_kept:  # after its own answer: the database takes writes again
+            self._write_ends_kept()
 
     def _end_written(self, live: _Live) -> bool:
         """Write the job's end and let it go; whether that was done. An end the database refuses (a full disk, the
@@ -633,11 +634,16 @@ class JobManager:
         return True
 
     def _write_ends_kept(self) -> None:
-        """The ends the database refused before, written in the order they ended, until one is refused again."""
+        """The ends the database refused before, written in the order they ended, until one is refused again; a
+        job leaves them only once its end is written."""
         for job_id, live in list(self._ends_kept.items()):
-            del self._ends_kept[job_id]
-            if not self._end_written(live):
+            try:
+                if not self._end_written(live):  # refused again: kept, in its place
+                    return
+            except Exception:  # whatever else the database says, the caller's own job has ended and is answered
+                logger.exception("the kept end of job %s could not be written", job_id)
                 return
+            del self._ends_kept[job_id]
 
     @staticmethod
     def _notify(live: _Live) -> None:
@@ -854,6 +860,8 @@ class JobManager:
             status=status, message=message, result=msgspec.json.encode(result).decode() if result is not None else None,
             error=msgspec.json.encode(error).decode() if error is not None else None,
             completed_at=utc_now() if status in TERMINAL else None))
+        if self._ends_kept.pop(job_id, None) is not None:  # its end the database refused is superseded by this
+            self._live.pop(job_id, None)
 
     def sweep(self, retention_hours: float | None = None) -> int:
         """Delete finished jobs older than the retention; returns how many."""

@@ -146,14 +146,26 @@ def test_a_runtime_write_on_a_full_disk_is_a_507_naming_the_database(client, adm
     assert client.post("/api/runtime/users", json=user, headers=admin_headers).status_code == 201
 
 
+def _answered(client: Any, path: str, headers: dict[str, str]) -> Any:
+    """POST ``path`` from a thread of its own: a call left waiting fails the test at the hang guard, not the run."""
+    import threading
+
+    from tools.bounds import HANG_GUARD_S
+
+    answers: list[Any] = []
+    call = threading.Thread(target=lambda: answers.append(client.post(path, headers=headers)), daemon=True)
+    call.start()
+    call.join(HANG_GUARD_S)
+    assert answers, f"POST {path} was answered"
+    return answers[0]
+
+
 def test_a_job_whose_end_cannot_be_written_is_answered_and_its_end_written_once_the_disk_has_room(
     client, services, engineer_headers, cpu,
 ) -> None:
     """The disk fills after a job ran, as its end is written: the work ran, so a -sync caller hears its outcome (it
     was left waiting for good) and a follower reads it; the end is kept and written by a later job's end."""
     import threading
-
-    from tools.bounds import HANG_GUARD_S
 
     persist = services.jobs._persist
     full = threading.Event()
@@ -167,13 +179,7 @@ def test_a_job_whose_end_cannot_be_written_is_answered_and_its_end_written_once_
 
     services.jobs._persist = end_on_a_full_disk
     try:
-        answers: list[Any] = []
-        call = threading.Thread(target=lambda: answers.append(
-            client.post("/api/projects/actions/save-sync", headers=engineer_headers)), daemon=True)
-        call.start()
-        call.join(HANG_GUARD_S)
-        assert answers, "the -sync call was answered"
-        saved = data(answers[0])
+        saved = data(_answered(client, "/api/projects/actions/save-sync", engineer_headers))
         assert saved["hasUnsavedChanges"] is False and saved["savedAt"]
         queued = data(client.post("/api/projects/actions/save", headers=engineer_headers), 202)["jobId"]
         followed = data(client.get(f"/api/jobs/{queued}", params={"wait": 30}, headers=engineer_headers))
@@ -188,3 +194,49 @@ def test_a_job_whose_end_cannot_be_written_is_answered_and_its_end_written_once_
     for job_id in kept:  # read back from their rows now
         record = services.jobs.get(job_id)
         assert record.status == "Completed" and record.result["savedAt"], record
+
+
+def test_a_kept_end_that_fails_otherwise_when_retried_stays_kept_and_a_settling_supersedes_it(
+    client, services, engineer_headers, cpu,
+) -> None:
+    """A kept end retried by a later job's end may meet another database error (a lock, an I/O error): the later job
+    is answered all the same and the end stays kept; a job settled from outside (a farm's watch) drops its kept end,
+    which would otherwise be written over the settling."""
+    import sqlite3
+
+    from engineering_api.jobs.manager import JobError
+
+    persist = services.jobs._persist
+    refuse: dict[str, Any] = {"all": True, "locked": set()}
+
+    def end_written_if_room(record: Any) -> Any:
+        if record.terminal and (refuse["all"] or record.job_id in refuse["locked"]):
+            if record.job_id in refuse["locked"]:
+                raise sqlite3.OperationalError("database is locked")
+            with disk_full(services.db):
+                return persist(record)
+        return persist(record)
+
+    services.jobs._persist = end_written_if_room
+    try:
+        first = data(client.post("/api/projects/actions/save", headers=engineer_headers), 202)["jobId"]
+        data(client.get(f"/api/jobs/{first}", params={"wait": 30}, headers=engineer_headers))
+        second = data(client.post("/api/projects/actions/save", headers=engineer_headers), 202)["jobId"]
+        data(client.get(f"/api/jobs/{second}", params={"wait": 30}, headers=engineer_headers))
+        assert list(services.jobs._ends_kept) == [first, second]
+        refuse.update(all=False, locked={first})
+        saved = data(_answered(client, "/api/projects/actions/save-sync", engineer_headers))  # all the same
+        assert saved["hasUnsavedChanges"] is False
+        assert list(services.jobs._ends_kept) == [first, second], "the retry stopped at the first, kept in order"
+        services.jobs.settle_detached(second, "Failed", "settled by its farm call's end", error=JobError(
+            code="OUTCOME_UNKNOWN", message="settled", status=503, details={"callOutcome": "ran"}))
+        assert list(services.jobs._ends_kept) == [first] and second not in services.jobs.supervised()
+        refuse["locked"] = set()
+        data(client.post("/api/projects/actions/save-sync", headers=engineer_headers))
+    finally:
+        services.jobs._persist = persist
+    assert not services.jobs._ends_kept and not services.jobs.supervised()
+    assert services.jobs.get(first).status == "Completed"
+    settled = services.jobs.get(second)
+    assert settled.status == "Failed" and settled.failure is not None and settled.failure.details == {
+        "callOutcome": "ran"}, "the settling stands: the kept end was not written over it"
