@@ -74,6 +74,15 @@ def _awaiting(farm: FarmBackendBase, claim: Any, call_id: str, published_at: flo
     return waiting, answers
 
 
+def _no_pop_waits(server: RedisServer) -> bool:
+    """Whether no client of ``server`` is blocked in a pop (``b`` among its flags in ``CLIENT LIST``)."""
+    client = redis_client(server.url)
+    try:
+        return not any("b" in str(entry.get("flags", "")) for entry in client.client_list())
+    finally:
+        client.close()
+
+
 def _restart_redis(farm: FarmBackendBase, server: RedisServer) -> None:
     """Stop Redis until the API node has seen it gone, then start it again on its append-only file."""
     server.stop()
@@ -158,6 +167,9 @@ def test_a_call_still_queued_after_a_redis_restart_is_waited_for_and_runs(own_fa
     call_id = uuid.uuid4().hex
     agent.send_signal(signal.SIGSTOP)  # the agent does not take the message before the restart
     try:
+        # A pop the agent had waiting would still take the message into the stopped process's socket, out of the
+        # list and never recorded as taken (lost in the restart: seen in CI); a stopped agent sends no other.
+        until(lambda: _no_pop_waits(server), "the stopped agent's waiting pop ended")
         _queue_create(farm, claim, call_id, "Kept")
         waiting, answers = _awaiting(farm, claim, call_id)
         _restart_redis(farm, server)
