@@ -220,7 +220,7 @@ class JobManager:
         self._paths = paths
         self._live: dict[str, _Live] = {}
         self._ends_kept: dict[str, _Live] = {}
-        """Jobs that ended and whose end the database refused (:meth:`_end_written`), in the order they ended."""
+        """Jobs that ended and whose end the database refused (:meth:`_write_end`), in the order they ended."""
         self._record_lock = threading.Lock()
         """Held to replace a live record from the worker thread (its start) or against it (a cancel request)."""
         self.state = KeyValueStore(db, prefix="state:")
@@ -604,7 +604,7 @@ class JobManager:
         if live.unwritten is not None:  # the end is written instead, with the progress it holds
             live.unwritten.cancel()
             live.unwritten = None
-        written = self._end_written(live)
+        written = self._write_end(live)
         live.done.set()
         self._notify(live)
         ended = time.monotonic()
@@ -617,7 +617,7 @@ class JobManager:
         if written and self._ends_kept:  # after its own answer: the database takes writes again
             self._write_ends_kept()
 
-    def _end_written(self, live: _Live) -> bool:
+    def _write_end(self, live: _Live) -> bool:
         """Write the job's end and let it go; whether that was done. An end the database refuses (a full disk, the
         database away) is kept here, its job still answered from its live record (the work ran: its waiter hears
         its outcome, never a failure it did not have, and is never left waiting), and written by a later job's end
@@ -638,7 +638,7 @@ class JobManager:
         job leaves them only once its end is written."""
         for job_id, live in list(self._ends_kept.items()):
             try:
-                if not self._end_written(live):  # refused again: kept, in its place
+                if not self._write_end(live):  # refused again: kept, in its place
                     return
             except Exception:  # whatever else the database says, the caller's own job has ended and is answered
                 logger.exception("the kept end of job %s could not be written", job_id)
@@ -873,7 +873,7 @@ class JobManager:
 
     async def shutdown(self) -> None:
         """Stop supervising; jobs still running are left for ``fail_interrupted``, and jobs still queued never start.
-        Ends the database refused (:meth:`_end_written`) are tried once more."""
+        Ends the database refused (:meth:`_write_end`) are tried once more."""
         self._write_ends_kept()
         for live in list(self._live.values()):
             # A pending progress write would land after fail_interrupted marked the row Failed (a loop that outlives
