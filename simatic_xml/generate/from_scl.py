@@ -34,6 +34,7 @@ from typing import Any
 
 from simatic_xml.scl import ast as A
 from simatic_xml.scl.lexer import source_lines
+from simatic_xml.scl.token_slices import offer_network
 
 from .datatypes import ELEMENTARY, SYSTEM_ELEMENTARY, SYSTEM_FB_TYPES, catalog_type
 from .errors import SpecError
@@ -440,6 +441,7 @@ def source_to_specs(source: A.SourceFile, text: str, *, known_fbs: set[str] | fr
             raise SpecError(f"source.{block.name}", f"line {block.line}: the statements of the block could not be "
                             "taken from the source text")
         if body.strip():
+            offer_network(body, line, col, tab_taken=tab)  # its tokens cut from the source's
             spec["networks"] = [{"scl": body}]
             # the walk only finds names of callees: a source with none (most hold one block) is not walked
             calls = {name: callees[name] for name in _called_globals(block) if name in callees} if callees else {}

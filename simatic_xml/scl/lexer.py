@@ -33,7 +33,10 @@ from dataclasses import dataclass
 from .. import cancel
 from .errors import SclSyntaxError
 
-__all__ = ["DOC_COMMENT", "Token", "block_comment_end", "lexes_alike", "source_lines", "tokenize", "KEYWORDS"]
+__all__ = [
+    "DOC_COMMENT", "Token", "block_comment_end", "lexes_alike", "source_lines", "tokenize", "tokenize_source",
+    "KEYWORDS",
+]
 
 KEYWORDS = frozenset(
     """
@@ -142,6 +145,30 @@ def tokenize(text: str, keep_comments: bool = False) -> list[Token]:
     blanks included, so each match starts where the last ended); the scan starts again only where a token is not
     what the pattern matched (a REGION's name, a nested comment).
     """
+    return _lex(text, keep_comments)[0]
+
+
+def tokenize_source(text: str) -> tuple[list[Token] | None, list[Token]]:
+    """A whole source's tokens in one lexing: with its comments in place (``tokenize(text, keep_comments=True)``,
+    whose slices serve the source's networks, :mod:`simatic_xml.scl.token_slices`; None when that lexing fails)
+    and without them (``tokenize(text)``, what the parser reads; its error raised).
+
+    The two differ only where a REGION or END_REGION follows a comment that follows a ``.``: the lexer asks whether
+    the token before the word is a ``.`` (``x.Region``), and with comments kept that token is the comment. The
+    source is then lexed again without them, so each list is exactly what its own lexing gives (or raises)."""
+    try:
+        tokens, comment_before_region = _lex(text, True)
+    except SclSyntaxError:
+        return None, tokenize(text)
+    if comment_before_region:
+        return tokens, tokenize(text)
+    return tokens, [tok for tok in tokens if tok.kind != "COMMENT"]
+
+
+def _lex(text: str, keep_comments: bool) -> tuple[list[Token], bool]:
+    """:func:`tokenize`, and whether (with ``keep_comments``) a REGION or END_REGION word followed a comment that
+    followed a ``.``, where lexing without comments may read the word otherwise (:func:`tokenize_source`)."""
+    comment_before_region = False
     toks: list[Token] = []
     append = toks.append
     line = 1
@@ -177,6 +204,10 @@ def tokenize(text: str, keep_comments: bool = False) -> list[Token]:
                 if kind is None:
                     kind = word_kinds[tok_text] = kw_get(tok_text.upper(), "IDENT")
                 if kind == "REGION" or kind == "END_REGION":
+                    if keep_comments and toks and toks[-1].kind == "COMMENT":
+                        significant = next((tok for tok in reversed(toks) if tok.kind != "COMMENT"), None)
+                        comment_before_region = comment_before_region or (
+                            significant is not None and significant.kind == ".")
                     if not _region_header(kind, text, pos, toks):
                         kind = "IDENT"
                     else:
@@ -244,7 +275,7 @@ def tokenize(text: str, keep_comments: bool = False) -> list[Token]:
             append(Token(kind, tok_text, line, start - line_start + 1, start, pending))
             pending = None
     append(Token("EOF", "", line, n - line_start + 1, n, pending))
-    return toks
+    return toks, comment_before_region
 
 
 def lexes_alike(text: str, other: str) -> bool:
