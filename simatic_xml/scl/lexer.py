@@ -87,11 +87,14 @@ DOC_COMMENT = re.compile(r"\(/\*(?:[^*]|\*(?!/))*\*/\)")
 (LGF_Random_UDInt 3.0.1, "Insert documentation") and TIA V17 exports hold them. It ends at the first */, which
 must be followed by ')': otherwise "(" opens an expression that starts with a /* */ comment."""
 
-# Alternatives in order of frequency where they cannot overlap. Each match also
-# swallows the blanks before the token (group 1 starts after them).
+# Alternatives in order of frequency where they cannot overlap. Each match also swallows the blanks before the
+# token (:data:`_MASTER`'s group 1). Each alternative starts with a character or a class of them, not a group, so
+# that the regular expression engine rules it out by that first character without trying it: a letter that
+# ``(?i:)`` would match in other cases too is written as its class (only "T" and "t" match ``(?i:T)``, "P" and "p"
+# ``(?i:P)``).
 _SPEC = [
     ("NL", r"\n"),
-    ("TITLE", r"(?i:TITLE)\b[ \t]*=(?![>=])[^\n]*"),
+    ("TITLE", r"[Tt](?i:ITLE)\b[ \t]*=(?![>=])[^\n]*"),
     ("WORD", r"[^\W\d]\w*+(?!#)"),
     ("LOCAL", r'#(?:[^\W\d]\w*|"[^"\n]*")'),
     ("LCOMMENT", r"//[^\n\r]*"),
@@ -101,13 +104,13 @@ _SPEC = [
     ("UNCLOSED", r"\(\*|/\*"),
     ("OP", r":=|\?=|=>|<=|>=|<>|\*\*|\.\.|[-+*/]=|[-+*/=<>&()\[\],;:.{}^]"),
     ("QIDENT", r'"[^"\n]*"'),
-    ("BASED", r"\d+#[0-9A-Fa-f_]+"),
+    ("BASED", r"\d\d*#[0-9A-Fa-f_]+"),
     ("REAL", r"\d[\d_]*(?:\.\d[\d_]*(?:[eE][+-]?\d+)?|[eE][+-]?\d+)"),
     ("INT", r"\d[\d_]*"),
     ("STRING", r"'(?:[^'$\n]|\$.)*'"),
     # An ANY pointer constant, absolute: P#DB10.DBX10.0 INT 12 (S7-1200 system manual, "Variant" pointer data
     # type, absolute format "DB_number.Operand Type Length"); TIA V20 exports one written "P# I247.0 BYTE 20".
-    ("POINTER", r"(?i:P#[ \t]*(?:DB\d+\.DBX[ \t]*|DI\d+\.DIX[ \t]*|[IQEAMLVP][ \t]*)?\d+\.[0-7](?![\d.])"
+    ("POINTER", r"[Pp](?i:#[ \t]*(?:DB\d+\.DBX[ \t]*|DI\d+\.DIX[ \t]*|[IQEAMLVP][ \t]*)?\d+\.[0-7](?![\d.])"
                 r"(?:[ \t]+[A-Z_]\w*[ \t]+\d+(?![\w.#]))?)"),
     ("TIME", r"(?i:(?:LTIME|TIME|LT|T|S5TIME|S5T)#[+-]?\d[\w.]*)"),
     (
@@ -124,12 +127,15 @@ _SPEC = [
     ("BADCONST", r"[^\W\d]\w*#[^\s;,()\[\]]*"),
     ("BAD", r"[^ \t\r\f\v\ufeff\u00a0]"),
 ]
-_KINDS = [""] + [name for name, _ in _SPEC]  # by group number; group 0 (the whole match) is no kind
+_KINDS = ["", ""] + [name for name, _ in _SPEC]  # by the number of the alternative's empty group (its lastindex)
 _MASTER = re.compile(
-    r"[ \t\r\f\v\ufeff\u00a0]*(?:" + "|".join(f"({rx})" for _, rx in _SPEC) + r")|[ \t\r\f\v\ufeff\u00a0]+\Z"
+    r"([ \t\r\f\v\ufeff\u00a0]*)(?:" + "|".join(f"(?:{rx})()" for _, rx in _SPEC) + r")|[ \t\r\f\v\ufeff\u00a0]+\Z"
 )
-_NL, _TITLE, _WORD, _LOCAL, _LC, _BC, _CC, _DC, _UNCLOSED, _OP = range(1, 11)
-_BAD = len(_SPEC)
+"""The blanks before a token (group 1), then the first alternative of :data:`_SPEC` that matches, followed by an
+empty group that names it: the match's ``lastindex`` (a group in front of each alternative would hide its first
+character from the engine's check). A match that ends the text with blanks alone names none."""
+_NL, _TITLE, _WORD, _LOCAL, _LC, _BC, _CC, _DC, _UNCLOSED, _OP = range(2, 12)
+_BAD = len(_SPEC) + 1
 _KW = {k: k for k in KEYWORDS}
 _OPS: dict[str, str] = {}  # interned operator kinds
 
@@ -197,7 +203,8 @@ def _lex(text: str, keep_comments: bool) -> tuple[list[Token], bool]:
                 continue
             if idx is None:  # trailing blanks
                 break
-            start, pos = m.span(idx)  # the token ends where the match does
+            start = m.end(1)  # after the blanks
+            pos = m.end()  # the token ends where the match does
             tok_text = text[start:pos]
             if idx == _WORD:
                 kind = word_kind(tok_text)
