@@ -180,8 +180,9 @@ def _lex(text: str, keep_comments: bool) -> tuple[list[Token], bool]:
     line = 1
     line_start = 0
     pending: list[Token] | None = None
-    word_kinds: dict[str, str] = {}  # this text's words: their kind (a keyword's or IDENT), upper-cased once
-    word_kind = word_kinds.get
+    # this text's words: their kind (a keyword's or IDENT), upper-cased once; read by subscript, a word missing
+    # once per text (a method call per word was a tenth of the lexer's calls)
+    word_kinds: dict[str, str] = {}
     kw_get = _KW.get
     ops = _OPS
     kinds = _KINDS
@@ -207,8 +208,9 @@ def _lex(text: str, keep_comments: bool) -> tuple[list[Token], bool]:
             pos = m.end()  # the token ends where the match does
             tok_text = text[start:pos]
             if idx == _WORD:
-                kind = word_kind(tok_text)
-                if kind is None:
+                try:
+                    kind = word_kinds[tok_text]
+                except KeyError:
                     kind = word_kinds[tok_text] = kw_get(tok_text.upper(), "IDENT")
                 if kind == "REGION" or kind == "END_REGION":
                     if keep_comments and toks and toks[-1].kind == "COMMENT":
@@ -236,7 +238,10 @@ def _lex(text: str, keep_comments: bool) -> tuple[list[Token], bool]:
                             break
                         continue
             elif idx == _OP:
-                kind = ops.get(tok_text) or ops.setdefault(tok_text, tok_text)
+                try:
+                    kind = ops[tok_text]
+                except KeyError:
+                    kind = ops.setdefault(tok_text, tok_text)
             elif idx == _LOCAL:
                 kind = "LOCAL"
             elif _LC <= idx <= _DC:

@@ -21,7 +21,6 @@ text, within :func:`source_scope` (one source's generation); nothing is kept aft
 """
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -54,8 +53,8 @@ def slice_tokens(source: str, tokens: list[Token], text: str, starts: list[int],
     last_end = ends[-1]
     if first_line is None:
         first_line = source.count("\n", 0, first) + 1
-    lo = bisect_left(tokens, first, key=_position)
-    hi = bisect_left(tokens, last_end, key=_position)
+    lo = _first_at(tokens, first, 0)
+    hi = _first_at(tokens, last_end, lo)
     if lo:
         before = tokens[lo - 1]
         if before.kind in _TO_LINE_END:
@@ -133,8 +132,16 @@ def _line_ends(source: str, lines: list[str], starts: list[int]) -> list[int] | 
     return ends
 
 
-def _position(tok: Token) -> int:
-    return tok.pos
+def _first_at(tokens: list[Token], pos: int, lo: int) -> int:
+    """The index of the first of ``tokens`` (in order of their offsets) from ``lo`` on at ``pos`` or after."""
+    hi = len(tokens)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if tokens[mid].pos < pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 @dataclass(slots=True)
@@ -146,8 +153,8 @@ class _Source:
     line_starts: list[int] | None = None
     offered: dict[str, tuple[list[int], int]] = field(default_factory=dict)
 
-    def line_start(self, line: int) -> int:
-        """The offset where 1-based ``line`` starts (lines end at ``\\n``, as the lexer counts them)."""
+    def starts_of_lines(self) -> list[int]:
+        """The offset where each line starts (lines end at ``\\n``, as the lexer counts them), made once."""
         starts = self.line_starts
         if starts is None:
             starts = [0]
@@ -156,7 +163,7 @@ class _Source:
                 starts.append(at + 1)
                 at = text.find("\n", at + 1)
             self.line_starts = starts
-        return starts[line - 1] if line <= len(starts) else len(self.text)
+        return starts
 
 
 _SCOPE: ContextVar[_Source | None] = ContextVar("scl_source_scope", default=None)
@@ -180,12 +187,15 @@ def offer_network(text: str, line: int, col: int, *, tab_taken: bool) -> None:
     source = _SCOPE.get()
     if source is None or not text:
         return
-    starts = []
-    for i in range(text.count("\n") + 1):
-        start = source.line_start(line + i) + (col - 1 if i == 0 else 0)
-        if tab_taken and source.text.startswith("\t", start):
-            start += 1
-        starts.append(start)
+    line_starts = source.starts_of_lines()
+    count = text.count("\n") + 1
+    if line + count - 1 > len(line_starts):
+        return
+    starts = line_starts[line - 1:line - 1 + count]
+    starts[0] += col - 1
+    if tab_taken:
+        source_text = source.text
+        starts = [start + 1 if source_text.startswith("\t", start) else start for start in starts]
     source.offered[text] = starts, line
 
 
