@@ -349,6 +349,18 @@ def _called_globals(block: A.Block) -> list[str]:
     return names
 
 
+def _names_any(block: A.Block, lines: list[str], names: dict[str, Any]) -> bool:
+    """Whether any of ``names`` is written in the lines of ``block``'s statements (of the source's ``lines``: from
+    the first statement's to the block's end), or their end is not known."""
+    if not block.body:
+        return False
+    first = block.body[0].line
+    if block.end_line < first:
+        return True
+    text = "\n".join(lines[first - 1:block.end_line])
+    return any(name in text for name in names)
+
+
 def source_to_specs(source: A.SourceFile, text: str, *, known_fbs: set[str] | frozenset[str] = frozenset(),
                     known_udts: set[str] | frozenset[str] = frozenset(), locations: Locations | None = None,
                     notes: Notes | None = None, callees: dict[str, dict[str, str]] | None = None,
@@ -443,8 +455,10 @@ def source_to_specs(source: A.SourceFile, text: str, *, known_fbs: set[str] | fr
         if body.strip():
             offer_network(body, line, col, tab_taken=tab)  # its tokens cut from the source's
             spec["networks"] = [{"scl": body}]
-            # the walk only finds names of callees: a source with none (most hold one block) is not walked
-            calls = {name: callees[name] for name in _called_globals(block) if name in callees} if callees else {}
+            # the walk only finds names of callees: a source with none (most hold one block) is not walked, nor a
+            # block whose statements' lines name none of them (a called name is the text of its token)
+            calls = {name: callees[name] for name in _called_globals(block) if name in callees} \
+                if callees and _names_any(block, lines, callees) else {}
             if calls:
                 spec["networks"][0]["calls"] = calls
             walk.locations.setdefault(block.name, {})["networks[0]"] = (line, col)
