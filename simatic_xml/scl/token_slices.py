@@ -21,12 +21,17 @@ text, within :func:`source_scope` (one source's generation); nothing is kept aft
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from .lexer import Token
+
+_POS = attrgetter("pos")
+"""A token's offset: the key its list is ordered by."""
 
 __all__ = ["network_tokens", "offer_network", "slice_tokens", "source_scope"]
 
@@ -53,8 +58,8 @@ def slice_tokens(source: str, tokens: list[Token], text: str, starts: list[int],
     last_end = ends[-1]
     if first_line is None:
         first_line = source.count("\n", 0, first) + 1
-    lo = _first_at(tokens, first, 0)
-    hi = _first_at(tokens, last_end, lo)
+    lo = bisect_left(tokens, first, key=_POS)
+    hi = bisect_left(tokens, last_end, lo, key=_POS)
     if lo:
         before = tokens[lo - 1]
         if before.kind in _TO_LINE_END:
@@ -130,18 +135,6 @@ def _line_ends(source: str, lines: list[str], starts: list[int]) -> list[int] | 
             if rest_end > end and not source[end:rest_end].isspace():
                 return None
     return ends
-
-
-def _first_at(tokens: list[Token], pos: int, lo: int) -> int:
-    """The index of the first of ``tokens`` (in order of their offsets) from ``lo`` on at ``pos`` or after."""
-    hi = len(tokens)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if tokens[mid].pos < pos:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
 
 
 @dataclass(slots=True)
