@@ -49,3 +49,18 @@ def test_a_call_of_an_fc_of_the_source_is_written_as_its_call_and_a_block_naming
     assert result.ok, result.diagnostics
     xml = {b.name: b.xml for b in result.blocks}
     assert b'BlockType="FC"' in xml["Caller"] and b"CallInfo" not in xml["Other"]
+
+
+def test_a_source_with_more_callables_than_searched_by_text_still_writes_each_call() -> None:
+    helpers = "".join(f'FUNCTION "Helper{n}" : Void\nBEGIN\n  ;\nEND_FUNCTION\n\n' for n in range(70))
+    text = helpers + 'FUNCTION "Caller" : Void\nBEGIN\n  "Helper69"();\nEND_FUNCTION\n'
+    source = parse(text)
+    callees = source_callees(source, set()) | {b.name: {} for b in source.blocks}
+    assert len(callees) > 64
+    caller = next(b for b in source.blocks if b.name == "Caller")
+    helper = next(b for b in source.blocks if b.name == "Helper0")
+    assert _names_any(caller, source_lines(text), callees) and _names_any(helper, source_lines(text), callees)
+    result = generate_source(text, file="many.scl", version="V19")
+    assert result.ok, result.diagnostics
+    xml = {b.name: b.xml for b in result.blocks}
+    assert b"CallInfo" in xml["Caller"] and b'Name="Helper69"' in xml["Caller"] and b"CallInfo" not in xml["Helper0"]
