@@ -355,11 +355,8 @@ def declaration_errors(source: SclSource, text: str, file: str | None, *, known_
 def generate_source(text: str, *, file: str | None = None, version: str | None = None,
                     context: SourceContext | None = None) -> SourceResult:
     """Generate every block and UDT of an SCL source (see the module docstring)."""
-    from ..scl import parse
-    from ..writer import to_bytes
-    from .builder import build_document
-    from ..scl.lexer import source_lines
-    from .from_scl import source_callees, source_to_specs
+    from ..scl.parser import parse_source
+    from ..scl.token_slices import source_scope
 
     context = context or SourceContext()
     if text.startswith("\ufeff"):
@@ -367,11 +364,25 @@ def generate_source(text: str, *, file: str | None = None, version: str | None =
     unwritable = _unwritable(text, file)
     if unwritable is not None:
         return SourceResult([], [unwritable])
-    diagnostics: list[Diagnostic] = []
     try:
-        source = parse(text, file)
+        source, tokens = parse_source(text, file)
     except SclError as exc:
         return SourceResult([], capped(_syntax_errors(text, file, exc)))
+    if tokens is None:
+        return _generated(source, text, file, version, context)
+    with source_scope(text, tokens):  # the networks' tokens cut from the source's (offered by source_to_specs)
+        return _generated(source, text, file, version, context)
+
+
+def _generated(source: SclSource, text: str, file: str | None, version: str | None,
+               context: SourceContext) -> SourceResult:
+    """:func:`generate_source` of the parsed ``source``."""
+    from ..writer import to_bytes
+    from .builder import build_document
+    from ..scl.lexer import source_lines
+    from .from_scl import source_callees, source_to_specs
+
+    diagnostics: list[Diagnostic] = []
     diagnostics.extend(reserved_name_errors(source, file))
     locations: dict[str, dict[str, tuple[int, int]]] = {}
     notes: list[tuple[str, int, int, str, str]] = []

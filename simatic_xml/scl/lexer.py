@@ -33,7 +33,10 @@ from dataclasses import dataclass
 from .. import cancel
 from .errors import SclSyntaxError
 
-__all__ = ["DOC_COMMENT", "Token", "block_comment_end", "lexes_alike", "source_lines", "tokenize", "KEYWORDS"]
+__all__ = [
+    "DOC_COMMENT", "Token", "block_comment_end", "lexes_alike", "source_lines", "tokenize", "tokenize_source",
+    "KEYWORDS",
+]
 
 KEYWORDS = frozenset(
     """
@@ -84,11 +87,14 @@ DOC_COMMENT = re.compile(r"\(/\*(?:[^*]|\*(?!/))*\*/\)")
 (LGF_Random_UDInt 3.0.1, "Insert documentation") and TIA V17 exports hold them. It ends at the first */, which
 must be followed by ')': otherwise "(" opens an expression that starts with a /* */ comment."""
 
-# Alternatives in order of frequency where they cannot overlap. Each match also
-# swallows the blanks before the token (group 1 starts after them).
+# Alternatives in order of frequency where they cannot overlap. Each match also swallows the blanks before the
+# token (:data:`_MASTER`'s group 1). Each alternative starts with a character or a class of them, not a group, so
+# that the regular expression engine rules it out by that first character without trying it: a letter that
+# ``(?i:)`` would match in other cases too is written as its class (only "T" and "t" match ``(?i:T)``, "P" and "p"
+# ``(?i:P)``).
 _SPEC = [
     ("NL", r"\n"),
-    ("TITLE", r"(?i:TITLE)\b[ \t]*=(?![>=])[^\n]*"),
+    ("TITLE", r"[Tt](?i:ITLE)\b[ \t]*=(?![>=])[^\n]*"),
     ("WORD", r"[^\W\d]\w*+(?!#)"),
     ("LOCAL", r'#(?:[^\W\d]\w*|"[^"\n]*")'),
     ("LCOMMENT", r"//[^\n\r]*"),
@@ -98,13 +104,13 @@ _SPEC = [
     ("UNCLOSED", r"\(\*|/\*"),
     ("OP", r":=|\?=|=>|<=|>=|<>|\*\*|\.\.|[-+*/]=|[-+*/=<>&()\[\],;:.{}^]"),
     ("QIDENT", r'"[^"\n]*"'),
-    ("BASED", r"\d+#[0-9A-Fa-f_]+"),
+    ("BASED", r"\d\d*#[0-9A-Fa-f_]+"),
     ("REAL", r"\d[\d_]*(?:\.\d[\d_]*(?:[eE][+-]?\d+)?|[eE][+-]?\d+)"),
     ("INT", r"\d[\d_]*"),
     ("STRING", r"'(?:[^'$\n]|\$.)*'"),
     # An ANY pointer constant, absolute: P#DB10.DBX10.0 INT 12 (S7-1200 system manual, "Variant" pointer data
     # type, absolute format "DB_number.Operand Type Length"); TIA V20 exports one written "P# I247.0 BYTE 20".
-    ("POINTER", r"(?i:P#[ \t]*(?:DB\d+\.DBX[ \t]*|DI\d+\.DIX[ \t]*|[IQEAMLVP][ \t]*)?\d+\.[0-7](?![\d.])"
+    ("POINTER", r"[Pp](?i:#[ \t]*(?:DB\d+\.DBX[ \t]*|DI\d+\.DIX[ \t]*|[IQEAMLVP][ \t]*)?\d+\.[0-7](?![\d.])"
                 r"(?:[ \t]+[A-Z_]\w*[ \t]+\d+(?![\w.#]))?)"),
     ("TIME", r"(?i:(?:LTIME|TIME|LT|T|S5TIME|S5T)#[+-]?\d[\w.]*)"),
     (
@@ -121,12 +127,15 @@ _SPEC = [
     ("BADCONST", r"[^\W\d]\w*#[^\s;,()\[\]]*"),
     ("BAD", r"[^ \t\r\f\v\ufeff\u00a0]"),
 ]
-_KINDS = [""] + [name for name, _ in _SPEC]  # by group number; group 0 (the whole match) is no kind
+_KINDS = ["", ""] + [name for name, _ in _SPEC]  # by the number of the alternative's empty group (its lastindex)
 _MASTER = re.compile(
-    r"[ \t\r\f\v\ufeff\u00a0]*(?:" + "|".join(f"({rx})" for _, rx in _SPEC) + r")|[ \t\r\f\v\ufeff\u00a0]+\Z"
+    r"([ \t\r\f\v\ufeff\u00a0]*)(?:" + "|".join(f"(?:{rx})()" for _, rx in _SPEC) + r")|[ \t\r\f\v\ufeff\u00a0]+\Z"
 )
-_NL, _TITLE, _WORD, _LOCAL, _LC, _BC, _CC, _DC, _UNCLOSED, _OP = range(1, 11)
-_BAD = len(_SPEC)
+"""The blanks before a token (group 1), then the first alternative of :data:`_SPEC` that matches, followed by an
+empty group that names it: the match's ``lastindex`` (a group in front of each alternative would hide its first
+character from the engine's check). A match that ends the text with blanks alone names none."""
+_NL, _TITLE, _WORD, _LOCAL, _LC, _BC, _CC, _DC, _UNCLOSED, _OP = range(2, 12)
+_BAD = len(_SPEC) + 1
 _KW = {k: k for k in KEYWORDS}
 _OPS: dict[str, str] = {}  # interned operator kinds
 
@@ -142,13 +151,38 @@ def tokenize(text: str, keep_comments: bool = False) -> list[Token]:
     blanks included, so each match starts where the last ended); the scan starts again only where a token is not
     what the pattern matched (a REGION's name, a nested comment).
     """
+    return _lex(text, keep_comments)[0]
+
+
+def tokenize_source(text: str) -> tuple[list[Token] | None, list[Token]]:
+    """A whole source's tokens in one lexing: with its comments in place (``tokenize(text, keep_comments=True)``,
+    whose slices serve the source's networks, :mod:`simatic_xml.scl.token_slices`; None when that lexing fails)
+    and without them (``tokenize(text)``, what the parser reads; its error raised).
+
+    The two differ only where a REGION or END_REGION follows a comment that follows a ``.``: the lexer asks whether
+    the token before the word is a ``.`` (``x.Region``), and with comments kept that token is the comment. The
+    source is then lexed again without them, so each list is exactly what its own lexing gives (or raises)."""
+    try:
+        tokens, comment_before_region = _lex(text, True)
+    except SclSyntaxError:
+        return None, tokenize(text)
+    if comment_before_region:
+        return tokens, tokenize(text)
+    return tokens, [tok for tok in tokens if tok.kind != "COMMENT"]
+
+
+def _lex(text: str, keep_comments: bool) -> tuple[list[Token], bool]:
+    """:func:`tokenize`, and whether (with ``keep_comments``) a REGION or END_REGION word followed a comment that
+    followed a ``.``, where lexing without comments may read the word otherwise (:func:`tokenize_source`)."""
+    comment_before_region = False
     toks: list[Token] = []
     append = toks.append
     line = 1
     line_start = 0
     pending: list[Token] | None = None
-    word_kinds: dict[str, str] = {}  # this text's words: their kind (a keyword's or IDENT), upper-cased once
-    word_kind = word_kinds.get
+    # this text's words: their kind (a keyword's or IDENT), upper-cased once; read by subscript, a word missing
+    # once per text (a method call per word was a tenth of the lexer's calls)
+    word_kinds: dict[str, str] = {}
     kw_get = _KW.get
     ops = _OPS
     kinds = _KINDS
@@ -170,13 +204,19 @@ def tokenize(text: str, keep_comments: bool = False) -> list[Token]:
                 continue
             if idx is None:  # trailing blanks
                 break
-            start, pos = m.span(idx)  # the token ends where the match does
+            start = m.end(1)  # after the blanks
+            pos = m.end()  # the token ends where the match does
             tok_text = text[start:pos]
             if idx == _WORD:
-                kind = word_kind(tok_text)
-                if kind is None:
+                try:
+                    kind = word_kinds[tok_text]
+                except KeyError:
                     kind = word_kinds[tok_text] = kw_get(tok_text.upper(), "IDENT")
                 if kind == "REGION" or kind == "END_REGION":
+                    if keep_comments and toks and toks[-1].kind == "COMMENT":
+                        significant = next((tok for tok in reversed(toks) if tok.kind != "COMMENT"), None)
+                        comment_before_region = comment_before_region or (
+                            significant is not None and significant.kind == ".")
                     if not _region_header(kind, text, pos, toks):
                         kind = "IDENT"
                     else:
@@ -198,7 +238,10 @@ def tokenize(text: str, keep_comments: bool = False) -> list[Token]:
                             break
                         continue
             elif idx == _OP:
-                kind = ops.get(tok_text) or ops.setdefault(tok_text, tok_text)
+                try:
+                    kind = ops[tok_text]
+                except KeyError:
+                    kind = ops.setdefault(tok_text, tok_text)
             elif idx == _LOCAL:
                 kind = "LOCAL"
             elif _LC <= idx <= _DC:
@@ -244,7 +287,7 @@ def tokenize(text: str, keep_comments: bool = False) -> list[Token]:
             append(Token(kind, tok_text, line, start - line_start + 1, start, pending))
             pending = None
     append(Token("EOF", "", line, n - line_start + 1, n, pending))
-    return toks
+    return toks, comment_before_region
 
 
 def lexes_alike(text: str, other: str) -> bool:

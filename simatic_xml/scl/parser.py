@@ -12,11 +12,12 @@ from pathlib import Path
 
 from . import ast as A
 from .errors import ClassicSclNotSupportedError, SclSyntaxError
-from .lexer import Token, tokenize
+from .lexer import Token, tokenize, tokenize_source
 from .parse_decl import SECTION_KINDS, DeclParser
 from .parse_stmt import comment_texts
+from .token_slices import network_tokens
 
-__all__ = ["parse", "parse_file", "parse_network", "Parser", "read_source"]
+__all__ = ["parse", "parse_file", "parse_network", "parse_source", "Parser", "read_source"]
 
 _OPENERS = {
     "FUNCTION_BLOCK": "END_FUNCTION_BLOCK",
@@ -278,6 +279,17 @@ def read_source(path: str | os.PathLike[str]) -> str:
 
 def parse(text: str, path: str | None = None) -> A.SourceFile:
     """Parse SCL source text into a :class:`SourceFile`."""
+    return _parse(text, path, with_comments=False)[0]
+
+
+def parse_source(text: str, path: str | None = None) -> tuple[A.SourceFile, list[Token] | None]:
+    """:func:`parse`, and the tokens of the text it parsed (without a BOM) with its comments in place
+    (``tokenize(text, keep_comments=True)``, None if that lexing fails), from the same lexing: what the source's
+    networks are cut from (:mod:`simatic_xml.scl.token_slices`)."""
+    return _parse(text, path, with_comments=True)
+
+
+def _parse(text: str, path: str | None, *, with_comments: bool) -> tuple[A.SourceFile, list[Token] | None]:
     if text.startswith("\ufeff"):
         text = text[1:]
     tpl = text.find("{{")
@@ -287,9 +299,13 @@ def parse(text: str, path: str | None = None) -> A.SourceFile:
         raise ClassicSclNotSupportedError(
             "the file is a code-generator template ('{{ ... }}' markers), not SCL source", line, col
         )
-    p = Parser(text, path)
+    if with_comments:
+        tokens, significant = tokenize_source(text)
+        p = Parser(text, path, tokens=significant)
+    else:
+        tokens, p = None, Parser(text, path)
     try:
-        return p.parse_source()
+        return p.parse_source(), tokens
     except ClassicSclNotSupportedError:
         raise
     except RecursionError:
@@ -317,7 +333,9 @@ def parse_network(text: str) -> tuple[list[A.Stmt], list[Token]]:
     Raises:
         SclSyntaxError: with line and column relative to ``text``.
     """
-    tokens = tokenize(text, keep_comments=True)
+    tokens = network_tokens(text)  # cut from its source's, when it was generated from one
+    if tokens is None:
+        tokens = tokenize(text, keep_comments=True)
     return _statements(Parser(text, tokens=[t for t in tokens if t.kind != "COMMENT"])), tokens
 
 
