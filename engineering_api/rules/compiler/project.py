@@ -281,8 +281,9 @@ def block_def_from_document(doc: Document, obj: ProgramObject) -> BlockDef:
         if lang in ("SCL", "F_SCL") or body.tag == "StructuredText":
             try:
                 text = tokens_to_text(body)
-                # a generated body: the parse it was written from, if of this text or one that lexes alike (its
-                # tabs written as blanks, as TIA writes them: a tenth of the corpus's generated networks)
+                # a generated body: the parse it was written from, if of this text or one that lexes alike (the
+                # generation keeps its text with the layout tabs as blanks, as the body writes them: equal, not
+                # lexed again, wherever the body reads back as what it was written from)
                 written = ns.written_from
                 statements = written[1] if written is not None and lexes_alike(written[0], text) \
                     else parse_statements(text)
