@@ -285,3 +285,15 @@ def test_a_generated_block_edited_after_its_import_is_compiled_from_its_new_cont
     deleted = _verdict(backend)
     assert not any("FC_Use" in e for e in _errors(deleted["result"])), _errors(deleted["result"])
     assert from_bytes() == deleted
+
+
+def test_a_generated_block_renumbered_at_its_import_keeps_one_view_of_what_was_stored(backend: FakeBackend) -> None:
+    """A generated block that asks for a number another block holds is stored renumbered: the view read at its
+    import is the stored object's, and no view of the number it asked for, which no compile reads, is kept."""
+    _generate(backend, "axis.udt", AXIS)
+    _generate(backend, "twice.scl", TWICE)
+    _generate(backend, "users.scl", USERS)
+    software = _software(backend)
+    generated = [o for o in software.all() if o.kind in project.OBJECT_KINDS and o.name != "Main"]
+    assert software.blocks["FC_Use"].number != 1, "FC_Twice holds FC 1: FC_Use is renumbered"
+    assert set(project._READS._views) == {project._read_key(o) for o in generated}

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from simatic_xml.xmlnode import XmlNode
 
 __all__ = ["OBJECT_KINDS", "CompiledSoftware", "Software", "add_tag_table", "add_tags", "block_def_from_document",
-           "graph_networks", "program_from_software", "remember_written", "renumbered_view",
+           "graph_networks", "program_from_software", "remember_written",
            "view_cost", "view_from_model"]
 
 logger = logging.getLogger(__name__)
@@ -211,16 +211,6 @@ def remember_written(obj: ProgramObject, doc: Document) -> bool:
         return False
     _READS.put(key, view, view_cost(key))
     return True
-
-
-def renumbered_view(before: ProgramObject, after: ProgramObject) -> None:
-    """``after`` is ``before`` with another number, its ``<Number>`` element rewritten in place (a generated block
-    renumbered as it is imported, ``fakes.program``): the view read of ``before``, if any, with that number is
-    ``after``'s (a view reads the number from the object, not from its document, and the rewrite moves no line)."""
-    view = _READS.peek(_read_key(before))
-    if view is not None:
-        key = _read_key(after)
-        _READS.put(key, replace(view, number=after.number), view_cost(key))
 
 
 def _name_the_array_this(bd: BlockDef) -> None:
