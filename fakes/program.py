@@ -308,22 +308,18 @@ def normalise_folder(path: str) -> str:
     return "/".join(_folder_parts(path.strip().strip("/\\")))
 
 
-def renumbered_in_place(obj: ProgramObject, number: int) -> bytes | None:
-    """``obj``'s SimaticML with ``number`` for its number, its ``<Number>`` element rewritten in place, where the
-    document (our writer's output) holds its number once, as that element (the same bytes as parsing and writing
-    it again, and no line moved); None for any other document.
-
-    Most generated blocks ask for number 1 and are renumbered as they are imported."""
-    written = f"<Number>{obj.number}</Number>".encode()
-    if obj.number is not None and obj.xml.count(b"<Number>") == 1 and obj.xml.count(written) == 1:
-        return obj.xml.replace(written, f"<Number>{number}</Number>".encode())
-    return None
+def renumbers_in_place(obj: ProgramObject) -> bool:
+    """Whether ``obj`` is renumbered by rewriting its ``<Number>`` element in place: where the document (our
+    writer's output) holds its number once, as that element (the same bytes as parsing and writing it again, and
+    no line moved). Most generated blocks ask for number 1 and are renumbered as they are imported."""
+    return (obj.number is not None and obj.xml.count(b"<Number>") == 1
+            and obj.xml.count(f"<Number>{obj.number}</Number>".encode()) == 1)
 
 
 def _renumbered(obj: ProgramObject, number: int) -> ProgramObject:
-    in_place = renumbered_in_place(obj, number)
-    if in_place is not None:
-        return replace(obj, number=number, xml=in_place)
+    if renumbers_in_place(obj):
+        xml = obj.xml.replace(f"<Number>{obj.number}</Number>".encode(), f"<Number>{number}</Number>".encode())
+        return replace(obj, number=number, xml=xml)
     doc = parse_bytes(obj.xml)
     # the number came from the AttributeList, so it is there; rewriting the key keeps its place in the list
     doc.object.attributes = {**(doc.object.attributes or {}), "Number": number}

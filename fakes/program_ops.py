@@ -14,7 +14,7 @@ from engineering_api.rules.folders import target_folder
 from engineering_api.rules.compiler.project import remember_written
 from engineering_api.rules.program_objects import generated_object
 from engineering_api.rules.source_generation import GeneratedDocument
-from fakes.program import read_object, renumbered_in_place, require
+from fakes.program import read_object, renumbers_in_place, require
 from fakes.types_ops import describe
 from simatic_xml.cancel import checkpoint
 from simatic_xml.scl.limits import BlockTooLargeError, check_document_size
@@ -59,8 +59,8 @@ def _remember_view(software: PlcSoftware, obj: ProgramObject, model: Document) -
     stored = software.table(obj.category).get(obj.name)
     if stored is None:
         return
-    if stored.xml is obj.xml or (stored.number is not None and stored.number != obj.number
-                                 and stored.xml == renumbered_in_place(obj, stored.number)):
+    # stored as it came, or renumbered (PlcSoftware.add): in place where renumbers_in_place says so
+    if stored.xml is obj.xml or (stored.number != obj.number and renumbers_in_place(obj)):
         remember_written(stored, model)
 
 
