@@ -16,7 +16,6 @@ from typing import TypeVar
 
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError, ValidationError
 from engineering_api.lib.paths import safe_file_stem
-from engineering_api.rules.compiler.project import renumbered_view
 from engineering_api.rules.folders import folder_parts
 from engineering_api.rules.program_objects import BLOCK_KINDS, ProgramObject, read_object
 from simatic_xml import parse_bytes, to_bytes
@@ -309,15 +308,18 @@ def normalise_folder(path: str) -> str:
     return "/".join(_folder_parts(path.strip().strip("/\\")))
 
 
+def renumbers_in_place(obj: ProgramObject) -> bool:
+    """Whether ``obj`` is renumbered by rewriting its ``<Number>`` element in place: where the document (our
+    writer's output) holds its number once, as that element (the same bytes as parsing and writing it again, and
+    no line moved). Most generated blocks ask for number 1 and are renumbered as they are imported."""
+    return (obj.number is not None and obj.xml.count(b"<Number>") == 1
+            and obj.xml.count(f"<Number>{obj.number}</Number>".encode()) == 1)
+
+
 def _renumbered(obj: ProgramObject, number: int) -> ProgramObject:
-    # Most generated blocks ask for number 1 and are renumbered as they are imported: where the stored document
-    # (our writer's output) holds its number once, as the block's <Number>, that element is rewritten in place
-    # instead of parsing and writing the whole document again (the same bytes either way).
-    written = f"<Number>{obj.number}</Number>".encode()
-    if obj.number is not None and obj.xml.count(b"<Number>") == 1 and obj.xml.count(written) == 1:
-        renumbered = replace(obj, number=number, xml=obj.xml.replace(written, f"<Number>{number}</Number>".encode()))
-        renumbered_view(obj, renumbered)  # the compiler's view read at its import: the same but for the number
-        return renumbered
+    if renumbers_in_place(obj):
+        xml = obj.xml.replace(f"<Number>{obj.number}</Number>".encode(), f"<Number>{number}</Number>".encode())
+        return replace(obj, number=number, xml=xml)
     doc = parse_bytes(obj.xml)
     # the number came from the AttributeList, so it is there; rewriting the key keeps its place in the list
     doc.object.attributes = {**(doc.object.attributes or {}), "Number": number}

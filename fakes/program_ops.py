@@ -14,7 +14,7 @@ from engineering_api.rules.folders import target_folder
 from engineering_api.rules.compiler.project import remember_written
 from engineering_api.rules.program_objects import generated_object
 from engineering_api.rules.source_generation import GeneratedDocument
-from fakes.program import read_object, require
+from fakes.program import read_object, renumbers_in_place, require
 from fakes.types_ops import describe
 from simatic_xml.cancel import checkpoint
 from simatic_xml.scl.limits import BlockTooLargeError, check_document_size
@@ -24,8 +24,10 @@ if TYPE_CHECKING:
 
     from engineering_api.backend.models import ProgramDocument, ProgramObjectInfo
     from engineering_api.rules.program_objects import ProgramObject
+    from fakes.program import PlcSoftware
     from fakes.session import FakeSession
     from fakes.types_ops import GuardedWrite
+    from simatic_xml.model import Document
 
 __all__ = ("FakeProgram",)
 
@@ -38,15 +40,28 @@ def _refuse_oversized(document: ProgramDocument | GeneratedDocument) -> None:
         raise ValidationError(str(exc), code=exc.code, details={**exc.details, "source": document.source}) from None
 
 
-def _read(document: ProgramDocument | GeneratedDocument, version: str) -> ProgramObject:
+def _read(document: ProgramDocument | GeneratedDocument, version: str) -> tuple[ProgramObject, Document | None]:
+    """The object ``document`` is stored as, and the model its bytes were written from where it is stored from it
+    (a generated block of the project's version), else None."""
     folder = target_folder(document.folder)
     if isinstance(document, GeneratedDocument) and document.document is not None:
         obj = generated_object(document.document, document.data, project_version=version, folder=folder,
                                source=document.source)
-        if obj.xml is document.data:  # stored from the model: its program view is read from it for the compile
-            remember_written(obj, document.document)
-        return obj
-    return read_object(document.data, project_version=version, folder=folder, source=document.source)
+        return obj, document.document if obj.xml is document.data else None
+    return read_object(document.data, project_version=version, folder=folder, source=document.source), None
+
+
+def _remember_view(software: PlcSoftware, obj: ProgramObject, model: Document) -> None:
+    """The compiler's view of ``obj``, a block stored from ``model``, read from it for the compiles to come, for the
+    object the import stored: ``obj``, or ``obj`` renumbered in place (a view reads the number from the object,
+    and the rewrite moves no line). Read once the block is stored, not before: a view of the number it asked
+    for, which no compile reads, is not kept beside it."""
+    stored = software.table(obj.category).get(obj.name)
+    if stored is None:
+        return
+    # stored as it came, or renumbered (PlcSoftware.add): in place where renumbers_in_place says so
+    if stored.xml is obj.xml or (stored.number != obj.number and renumbers_in_place(obj)):
+        remember_written(stored, model)
 
 
 class FakeProgram(ProgramPort):
@@ -85,8 +100,10 @@ class FakeProgram(ProgramPort):
         for document in documents:
             checkpoint()  # once per document (the reader has its own): a timed-out import stops and rolls back
             try:
-                obj = _read(document, project.version)
+                obj, model = _read(document, project.version)
                 software.add(obj, overwrite=overwrite)
+                if model is not None:
+                    _remember_view(software, obj, model)
             except EngineeringError as exc:
                 first_error = first_error or exc
                 reports.append(

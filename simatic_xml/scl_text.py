@@ -24,17 +24,13 @@ Block comments ``(* *)`` and ``/* */`` become a ``Comment`` element holding ``Te
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from .errors import SchemaError, UnsupportedConstructError
 from .model import Interface
 from .scl_context import KEYWORDS, SclContext, call_key
-from .scl_parse import parse_scl, parse_scl_statements
+from .scl_parse import parse_scl
 from .template_value import TemplateValue
 from .xmlnode import XmlNode
-
-if TYPE_CHECKING:
-    from .scl.ast import Stmt
 
 __all__ = (
     "KEYWORDS",
@@ -46,7 +42,6 @@ __all__ = (
     "needs_quotes",
     "strip_uids",
     "text_to_tokens",
-    "tokens_and_statements",
     "tokens_to_text",
 )
 
@@ -338,13 +333,3 @@ def text_to_tokens(text: str, *, version: str = "v4", context: SclContext | None
         SclSyntaxError: the text cannot be tokenised or its brackets do not match.
     """
     return parse_scl(text, version=version, context=context or SclContext())
-
-
-def tokens_and_statements(text: str, *, version: str = "v4", context: SclContext | None = None
-                          ) -> tuple[XmlNode, list[Stmt]]:
-    """:func:`text_to_tokens`, and the statements of ``text`` (the front end's parse the tokens were written from).
-
-    Raises:
-        SclSyntaxError: as :func:`text_to_tokens`.
-    """
-    return parse_scl_statements(text, version=version, context=context or SclContext())

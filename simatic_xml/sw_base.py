@@ -133,7 +133,9 @@ class NetworkSource:
     @property
     def written_from(self) -> tuple[str, list[Stmt]] | None:
         """A generated SCL body's text and the front end's parse of it (its statements), which the body was
-        written from; None for a body read from a document or changed since."""
+        written from, the text's layout tabs written as blanks as the body writes them where no token holds one
+        (:func:`~simatic_xml.scl.lexer.layout_tabs_as_blanks`: the two lex alike); None for a body read from a
+        document or changed since."""
         return self._written_from
 
     @property

@@ -38,7 +38,6 @@ from ..model import (
     NetworkSource, OB, ObjectChild, PlcStruct, Product,
 )
 from ..renumber import renumber_ids, renumber_network
-from ..scl_text import tokens_and_statements
 from ..versions import DOCUMENT_INFO_VERSIONS, GENERATION_TARGETS, namespace_for, normalize_version, version_index
 from .. import flgnet, graph
 from ..writer import to_bytes
@@ -46,6 +45,7 @@ from .datatypes import type_version
 from .errors import SpecError, SpecVersionError
 from .network_context import OB_INPUTS, scl_context
 from .spec import BlockSpec, MemberSpec, NetworkSpec, OB_TYPES, SECTIONS_BY_TYPE, parse_spec
+from .spec_types import checked_scl
 
 __all__ = ("DEFAULT_VERSION", "build_document", "generate", "generate_xml", "scl_context", "target_version")
 
@@ -438,10 +438,9 @@ def _compile_unit(block: BlockSpec, net: NetworkSpec, index: int, ver: str, cult
         ns = namespace_for("NetworkSource/StructuredText", ver)
         st = ns.rsplit("/", 1)[1]
         context = scl_context(block, net, global_constants)
-        body, statements = net.take_checked(st, context) or tokens_and_statements(net.body, version=st,
-                                                                                  context=context)
+        checked = net.take_checked(st, context) or checked_scl(net.body, st, context)
         # numbered by its writer (scl_parse.parse_scl_tokens) as renumber_network numbers it: not walked again
-        source = NetworkSource(body, written_from=(net.body, statements))
+        source = NetworkSource(checked.body, written_from=(checked.laid_out, checked.statements))
         language = "SCL"
     elif net.kind in ("lad", "fbd"):
         ns = namespace_for("NetworkSource/FlgNet", ver)

@@ -21,7 +21,7 @@ from ..errors import SclError
 from ..scl.lexer import KEYWORDS
 from ..scl_blanking import LONGEST_KEPT, blank_comments_and_strings
 from .errors import SpecError
-from .spec_types import BlockSpec, CheckedScl, NetworkSpec
+from .spec_types import BlockSpec, CheckedScl, NetworkSpec, checked_scl
 
 if TYPE_CHECKING:
     from ..scl.lexer import Token
@@ -88,7 +88,7 @@ def _parsed_as_written(copy: NetworkSpec, net: NetworkSpec, context: SclContext)
     tokens (:func:`_significant`, lengths and positions kept by the blanking) and the network's text parses, the
     copy parses too: one parse serves the check and the build. Otherwise the copy is parsed as before, for the
     check's verdict and position."""
-    from ..scl.lexer import tokenize
+    from ..scl.lexer import layout_tabs_as_blanks, tokenize
     from ..scl_parse import parse_scl_tokens
 
     try:
@@ -97,7 +97,7 @@ def _parsed_as_written(copy: NetworkSpec, net: NetworkSpec, context: SclContext)
             return False
     except SclError:
         return False
-    net.checked = CheckedScl(net.body, "v4", context, body, statements)
+    net.checked = CheckedScl(net.body, "v4", context, body, statements, layout_tabs_as_blanks(net.body, tokens))
     return True
 
 
@@ -114,7 +114,6 @@ def check_networks(spec: BlockSpec) -> None:
     from .graphgen import build_graph
     from .operands import Operands
     from ..scl.limits import check_block_size
-    from ..scl_text import tokens_and_statements
 
     # TIA's size limit for one block, on the text of all its SCL networks, before any of it is parsed.
     check_block_size([net.body for net in spec.networks if net.kind == "scl"], spec.name or "the block")
@@ -139,8 +138,7 @@ def check_networks(spec: BlockSpec) -> None:
                 context = scl_context(spec, net)
                 written = net.blanked_from
                 if written is None or not _parsed_as_written(net, written, context):
-                    tokens, statements = tokens_and_statements(net.body, version="v4", context=context)
-                    net.checked = CheckedScl(net.body, "v4", context, tokens, statements)  # the builder's, if the same
+                    net.checked = checked_scl(net.body, "v4", context)  # the builder's, if the same
             except SclError as exc:
                 found(path, str(exc), exc.message, getattr(exc, "code", None) or "SYNTAX_ERROR", i + 1, exc.line or 0,
                       exc.col or 0)

@@ -40,9 +40,8 @@ class NetworkSpec:
     both texts have the same significant tokens (:func:`.checks.check_networks`), the check parses the network's own
     text and keeps it for the builder (:attr:`checked`) instead of parsing two texts."""
 
-    def take_checked(self, version: str, context: SclContext) -> tuple[XmlNode, list[Stmt]] | None:
-        """The check's parse of ``body`` (tokens, statements) if it is the one ``version`` and ``context`` give
-        (else None); once."""
+    def take_checked(self, version: str, context: SclContext) -> CheckedScl | None:
+        """The check's parse of ``body`` if it is the one ``version`` and ``context`` give (else None); once."""
         checked, self.checked = self.checked, None
         if checked is None or checked.version != version or checked.text != self.body:
             return None
@@ -53,7 +52,7 @@ class NetworkSpec:
             return None
         if replace(context, global_constants=checked.context.global_constants) != checked.context:
             return None
-        return checked.body, checked.statements
+        return checked
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +65,23 @@ class CheckedScl:
     body: XmlNode
     statements: list[Stmt]
     """The front end's parse of ``text``, which ``body`` was written from."""
+    laid_out: str
+    """``text`` with its layout tabs as blanks where no token holds one
+    (:func:`~simatic_xml.scl.lexer.layout_tabs_as_blanks`): the text ``body`` reads back as where it writes the
+    text's tokens as they stand; it lexes alike ``text``, so ``statements`` are its parse too."""
+
+
+def checked_scl(text: str, version: str, context: SclContext) -> CheckedScl:
+    """``text``'s network written as StructuredText ``version`` (``v3``, ``v4``) in ``context``, with its parse.
+
+    Raises:
+        SclSyntaxError: as :func:`~simatic_xml.scl_parse.parse_scl`.
+    """
+    from ..scl.lexer import layout_tabs_as_blanks
+    from ..scl_parse import parse_scl_tokens
+
+    body, statements, tokens = parse_scl_tokens(text, version=version, context=context)
+    return CheckedScl(text, version, context, body, statements, layout_tabs_as_blanks(text, tokens))
 
 
 @dataclass(slots=True)

@@ -34,7 +34,8 @@ from .. import cancel
 from .errors import SclSyntaxError
 
 __all__ = [
-    "DOC_COMMENT", "Token", "block_comment_end", "lexes_alike", "source_lines", "tokenize", "tokenize_source",
+    "DOC_COMMENT", "Token", "block_comment_end", "layout_tabs_as_blanks", "lexes_alike", "source_lines", "tokenize",
+    "tokenize_source",
     "KEYWORDS",
 ]
 
@@ -310,6 +311,16 @@ def lexes_alike(text: str, other: str) -> bool:
     except SclSyntaxError:
         return False
     return not any("\t" in tok.text for tok in tokens)
+
+
+def layout_tabs_as_blanks(text: str, tokens: list[Token]) -> str:
+    """``text`` with its tabs written as blanks if none of them is inside a token (TIA writes a network's layout
+    tab as a ``Blank``), else ``text``; ``tokens`` are ``text``'s lexing with its comments kept
+    (``tokenize(text, keep_comments=True)``, as a network's writer holds them). The answer lexes alike ``text``
+    (:func:`lexes_alike`, without lexing it again), so has its statements."""
+    if "\t" not in text or any("\t" in tok.text for tok in tokens):
+        return text
+    return text.replace("\t", " ")
 
 
 def _region_header(kind: str, text: str, pos: int, toks: list[Token]) -> bool:

@@ -252,3 +252,48 @@ def test_a_failure_reading_the_view_at_import_keeps_nothing_and_the_import_stand
     result = _verdict(backend)["result"]
     assert result.state == "Success", _errors(result)
     assert len(parsed) == 1 + 5, "Main and each generated block are read from their bytes at the first compile"
+
+
+def test_a_generated_block_edited_after_its_import_is_compiled_from_its_new_content(backend: FakeBackend) -> None:
+    """Each edit of a generated block after its import (its XML put back changed, a rename, a delete) is compiled
+    from the block as it then is: the verdict of a compile that reads every object from its bytes."""
+    from engineering_api.backend.models import ProgramDocument
+
+    _generate(backend, "axis.udt", AXIS)
+    _generate(backend, "twice.scl", TWICE)
+    _generate(backend, "users.scl", USERS)
+    assert _verdict(backend)["result"].state == "Success"
+
+    def from_bytes() -> dict[str, Any]:
+        project._READS.clear()
+        return _verdict(backend)
+
+    exported = backend.program.export_program_object("PLC_1", "FC_Twice")
+    changed = exported.replace(b'Name="v"', b'Name="w"')
+    assert changed != exported
+    backend.program.import_program_documents("PLC_1", [ProgramDocument("FC_Twice.xml", changed)], overwrite=True)
+    edited = _verdict(backend)
+    assert any("FC_Use" in e for e in _errors(edited["result"])), "the call names the parameter the edit removed"
+    assert from_bytes() == edited
+
+    backend.blocks.rename_block("PLC_1", "FC_Twice", "FC_Thrice")
+    renamed = _verdict(backend)
+    assert any("FC_Use" in e and "FC_Twice" in e for e in _errors(renamed["result"])), _errors(renamed["result"])
+    assert from_bytes() == renamed
+
+    backend.blocks.delete_block("PLC_1", "FC_Use")
+    deleted = _verdict(backend)
+    assert not any("FC_Use" in e for e in _errors(deleted["result"])), _errors(deleted["result"])
+    assert from_bytes() == deleted
+
+
+def test_a_generated_block_renumbered_at_its_import_keeps_one_view_of_what_was_stored(backend: FakeBackend) -> None:
+    """A generated block that asks for a number another block holds is stored renumbered: the view read at its
+    import is the stored object's, and no view of the number it asked for, which no compile reads, is kept."""
+    _generate(backend, "axis.udt", AXIS)
+    _generate(backend, "twice.scl", TWICE)
+    _generate(backend, "users.scl", USERS)
+    software = _software(backend)
+    generated = [o for o in software.all() if o.kind in project.OBJECT_KINDS and o.name != "Main"]
+    assert software.blocks["FC_Use"].number != 1, "FC_Twice holds FC 1: FC_Use is renumbered"
+    assert set(project._READS._views) == {project._read_key(o) for o in generated}

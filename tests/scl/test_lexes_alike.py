@@ -14,7 +14,7 @@ import pytest
 
 from simatic_xml.scl.errors import SclError
 from simatic_xml.generate.from_scl import body_location
-from simatic_xml.scl.lexer import lexes_alike, source_lines
+from simatic_xml.scl.lexer import layout_tabs_as_blanks, lexes_alike, source_lines, tokenize
 from simatic_xml.scl.parser import parse, parse_statements
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
@@ -113,3 +113,52 @@ def test_the_compiler_view_of_a_generated_block_with_tabs_reuses_the_parse_it_wa
     monkeypatch.setattr(project, "parse_statements", no_second_parse)
     view = project.block_def_from_document(block.document, stored)
     assert view == read and view.networks[0].statements
+
+
+@pytest.mark.parametrize("inside", ["", "// a\tcomment", "(* a\tcomment *)", "'a\tstring'", '"a\tname"',
+                                    "REGION a\tname", "TITLE = a\ttitle"])
+def test_layout_tabs_as_blanks_is_the_blanked_text_exactly_where_it_lexes_alike(inside: str) -> None:
+    """The generation keeps a network's text with its layout tabs as blanks from the tokens its writer holds
+    (``layout_tabs_as_blanks``): the same verdict as ``lexes_alike`` lexing the text again, for every corpus block
+    body with tabs and each kind of token with a tab added to one."""
+    bodies = [body for _, body in _bodies_with_tabs()] + ["IF #a THEN\n\t#b := 1;\nEND_IF;", "#a := 1;"]
+    checked = 0
+    for body in bodies:
+        text = f"{body}\n\t{inside}\n" if inside else body
+        try:
+            tokens = tokenize(text, keep_comments=True)
+        except SclError:
+            continue
+        blanked = text.replace("\t", " ")
+        laid_out = layout_tabs_as_blanks(text, tokens)
+        assert laid_out == (blanked if lexes_alike(text, blanked) else text), body
+        assert lexes_alike(text, laid_out)
+        checked += 1
+    assert checked >= 20
+
+
+def test_a_generated_network_keeps_its_text_as_its_body_lays_it_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A network generated from text indented with tabs keeps that text with blanks for them
+    (``NetworkSource.written_from``), what its body reads back as: its compiler view takes the statements without
+    lexing the text again; a tab in a comment keeps the text as written, read back otherwise, and parsed again."""
+    from engineering_api.rules.compiler import project
+    from engineering_api.rules.program_objects import generated_object
+    from simatic_xml import parse_bytes, tokens_to_text
+    from simatic_xml.generate.from_source import generate_source
+    from simatic_xml.objects import Block
+    from simatic_xml.scl import lexer
+
+    for comment, kept in (("// positive", True), ("// posi\ttive", False)):
+        text = ("FUNCTION \"Tabbed\" : Void\nVAR_INPUT\n\ta : Int;\nEND_VAR\nVAR_TEMP\n\tt : Int;\nEND_VAR\nBEGIN\n"
+                f"\tIF #a > 0 THEN\t{comment}\n\t\t#t := #a;\n\tEND_IF;\nEND_FUNCTION\n")
+        block = generate_source(text, file="Tabbed.scl", version="V19").blocks[0]
+        assert block.document is not None and isinstance(block.document.object, Block)
+        source = block.document.object.compile_units[0].network_source
+        assert source is not None and source.body is not None and source.written_from is not None
+        assert (source.written_from[0] == tokens_to_text(source.body)) is kept
+        stored = generated_object(block.document, block.xml, project_version="V19", source="Tabbed.scl")
+        read = project.block_def_from_document(parse_bytes(block.xml), stored)
+        with monkeypatch.context() as patched:
+            if kept:
+                patched.setattr(lexer, "tokenize", lambda *a, **k: pytest.fail("lexed again"))
+            assert project.block_def_from_document(block.document, stored) == read

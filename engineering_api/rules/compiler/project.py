@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from simatic_xml.xmlnode import XmlNode
 
 __all__ = ["OBJECT_KINDS", "CompiledSoftware", "Software", "add_tag_table", "add_tags", "block_def_from_document",
-           "graph_networks", "program_from_software", "remember_written", "renumbered_view",
+           "graph_networks", "program_from_software", "remember_written",
            "view_cost", "view_from_model"]
 
 logger = logging.getLogger(__name__)
@@ -213,16 +213,6 @@ def remember_written(obj: ProgramObject, doc: Document) -> bool:
     return True
 
 
-def renumbered_view(before: ProgramObject, after: ProgramObject) -> None:
-    """``after`` is ``before`` with another number, its ``<Number>`` element rewritten in place (a generated block
-    renumbered as it is imported, ``fakes.program``): the view read of ``before``, if any, with that number is
-    ``after``'s (a view reads the number from the object, not from its document, and the rewrite moves no line)."""
-    view = _READS.peek(_read_key(before))
-    if view is not None:
-        key = _read_key(after)
-        _READS.put(key, replace(view, number=after.number), view_cost(key))
-
-
 def _name_the_array_this(bd: BlockDef) -> None:
     """An ARRAY DB's interface is one member named as the DB, its ARRAY; the program reaches the array, and
     its elements, by the keyword THIS (``"Routes"."THIS"[#i].Circuit``: 330 such accesses in a TIA V17
@@ -281,8 +271,9 @@ def block_def_from_document(doc: Document, obj: ProgramObject) -> BlockDef:
         if lang in ("SCL", "F_SCL") or body.tag == "StructuredText":
             try:
                 text = tokens_to_text(body)
-                # a generated body: the parse it was written from, if of this text or one that lexes alike (its
-                # tabs written as blanks, as TIA writes them: a tenth of the corpus's generated networks)
+                # a generated body: the parse it was written from, if of this text or one that lexes alike (the
+                # generation keeps its text with the layout tabs as blanks, as the body writes them: equal, not
+                # lexed again, wherever the body reads back as what it was written from)
                 written = ns.written_from
                 statements = written[1] if written is not None and lexes_alike(written[0], text) \
                     else parse_statements(text)
