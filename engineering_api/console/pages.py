@@ -13,7 +13,6 @@ from engineering_api.backend.errors import EngineeringError, NoProjectOpenError
 from engineering_api.console.auth import audit, sessions_of
 from engineering_api.console.calls import run
 from engineering_api.console.render.monitor import plain_message
-from engineering_api.domain.source_lines import to_block_lines
 from engineering_api.console.session import COOKIE
 from engineering_api.lib.responses import status_for
 from engineering_api.lib.security import Role, principal_of
@@ -130,6 +129,8 @@ async def compile_block(request: Request[Any, Any, Any], device: FromPath[str], 
     audit(request, 200)
     mine = [d for d in result.get("diagnostics", []) if d.get("block") in (None, "", block)]
     services = services_of(request)  # findings counted in the block's SCL source: drawn at the body's lines
+    from engineering_api.domain.source_lines import to_block_lines  # with the first compile page, not at start
+
     mine = await services.worker.call(lambda: to_block_lines(services.backend, device, mine), timeout=30,
                                       description="source lines")
     return await block_with(request, device, block, diagnostics=mine, compiled=result)

@@ -13,8 +13,7 @@ from engineering_api.backend import errors as e
 from engineering_api.backend.models import CompileResult
 from engineering_api.domain.blocks.schemas import BlockRef
 from engineering_api.domain.common import DeviceRef
-from engineering_api.domain.source_lines import in_source_lines
-from engineering_api.jobs.operations import Operation, RouteSpec
+from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
 
 __all__ = ("OPERATIONS",)
 
@@ -22,12 +21,19 @@ SECTION = "Blocks"
 _NEEDS_PROJECT = (e.NoProjectOpenError, e.PortalUnavailableError)
 
 
+def _in_source_lines(ctx: OperationContext, device_name: str, result: CompileResult) -> CompileResult:
+    # the source lines' module loads with the first compile through these routes, not at the server's start
+    from engineering_api.domain.source_lines import in_source_lines
+
+    return in_source_lines(ctx.backend, device_name, result)
+
+
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="blocks.compile",
         summary="Compile one block of a PLC: TIA's nested results and every finding in diagnostics.",
-        section=SECTION, handler=lambda ctx, d: in_source_lines(
-            ctx.backend, d.device_name, ctx.backend.compile.compile_block(d.device_name, d.block_name)),
+        section=SECTION, handler=lambda ctx, d: _in_source_lines(
+            ctx, d.device_name, ctx.backend.compile.compile_block(d.device_name, d.block_name)),
         input=BlockRef, output=CompileResult,
         route=RouteSpec("POST", "/api/devices/{deviceName}/blocks/{blockName}/actions/compile"),
         errors=(e.NotFoundError, e.ValidationError, *_NEEDS_PROJECT),
@@ -35,8 +41,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     Operation(
         name="devices.compile-software",
         summary="Compile a PLC's software in dependency order: nested results and every finding in diagnostics.",
-        section=SECTION, handler=lambda ctx, d: in_source_lines(
-            ctx.backend, d.device_name, ctx.backend.compile.compile_software(d.device_name)), input=DeviceRef,
+        section=SECTION, handler=lambda ctx, d: _in_source_lines(
+            ctx, d.device_name, ctx.backend.compile.compile_software(d.device_name)), input=DeviceRef,
         output=CompileResult, route=RouteSpec("POST", "/api/devices/{deviceName}/actions/compile-software-sync"),
         async_route=RouteSpec("POST", "/api/devices/{deviceName}/actions/compile-software"), long_running=True,
         errors=(e.NotFoundError, e.ValidationError, *_NEEDS_PROJECT),

@@ -26,7 +26,6 @@ from engineering_api.domain.hmi_values import device_tags, read_values
 from engineering_api.jobs.operations import Operation, OperationContext
 from engineering_api.lib.responses import problem_responses
 from engineering_api.rules.hmi_render import item_picture, item_tags, render_screen, screen_items_deep
-from engineering_api.rules.hmi_render_unified import render_unified_screen
 from simatic_xml import SimaticMLError
 from simatic_xml import hmi as sx
 
@@ -74,7 +73,10 @@ def _classic_png(ctx: OperationContext, d: ScreenRef) -> bytes:
 
 
 def _unified_png(ctx: OperationContext, d: ScreenRef, model: UnifiedHmi) -> bytes:
-    """A Unified screen from the panel's object model (:mod:`engineering_api.rules.hmi_render_unified`)."""
+    """A Unified screen from the panel's object model (:mod:`engineering_api.rules.hmi_render_unified`, loaded with the
+    first Unified screen drawn: a start does not pay for it)."""
+    from engineering_api.rules.hmi_render_unified import render_unified_screen
+
     screen = next((s for s in model.screens if s.name.lower() == d.screen_name.lower()), None)
     if screen is None:
         raise e.NotFoundError(f"The screen '{d.screen_name}' was not found in '{d.device_name}'.",
