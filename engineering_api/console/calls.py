@@ -3,6 +3,7 @@ validation, worker thread, timeouts and errors. It never talks to the backend di
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
     from engineering_api.lib.security import Principal
     from engineering_api.services import Services
 
-__all__ = ("run", "start")
+__all__ = ("plain_message", "run", "start")
 
 
 def _operation(services: Services, name: str, principal: Principal) -> Any:
@@ -56,3 +57,13 @@ async def start(services: Services, principal: Principal, name: str, idempotency
     operation = _operation(services, name, principal)
     return await services.jobs.start(operation, _input(operation, fields), principal=principal,
                                      idempotency_key=idempotency_key)
+
+
+_ROUTE_HINT = re.compile(r"\s*\((?:[^()]*?\b)?(?:GET|POST|PUT|PATCH|DELETE) /api/[^()]*\)")
+"""A hint in an error message that names a REST route ("(POST /api/simulation/connect)"): the console offers the
+action as a button instead."""
+
+
+def plain_message(message: str) -> str:
+    """An error message as the console shows it: without the REST routes it names."""
+    return _ROUTE_HINT.sub("", message)

@@ -11,8 +11,7 @@ from litestar.response import Redirect, Template
 
 from engineering_api.backend.errors import EngineeringError, NoProjectOpenError
 from engineering_api.console.auth import audit, sessions_of
-from engineering_api.console.calls import run
-from engineering_api.console.render.monitor import plain_message
+from engineering_api.console.calls import plain_message, run
 from engineering_api.console.session import COOKIE
 from engineering_api.lib.responses import status_for
 from engineering_api.lib.security import Role, principal_of

@@ -15,11 +15,8 @@ from litestar.response.sse import ServerSentEventMessage
 
 from engineering_api.backend.errors import EngineeringError
 from engineering_api.console.auth import audit
-from engineering_api.console.calls import run
+from engineering_api.console.calls import plain_message, run
 from engineering_api.console.pages import block_with, failed, page
-from engineering_api.console.render.monitor import (
-    call_outputs, flow_states, part_states, plain_message, plan_for, scl_operands,
-)
 from engineering_api.lib.encoded_paths import segment
 from engineering_api.lib.responses import status_for
 from engineering_api.lib.security import principal_of
@@ -168,6 +165,9 @@ def _shown(value: Any, data_type: str | None) -> str:
 async def monitor_events(request: Request[Any, Any, Any], device: FromPath[str], block: FromPath[str],
                          instance: FromQuery[str] = "") -> ServerSentEvent:
     """Values of the block's operands and the state of its wires, pushed every :data:`PUSH_SECONDS`."""
+    # the monitoring's modules: by the first block monitored (as the drawing's by the first block page)
+    from engineering_api.console.render.monitor import call_outputs, flow_states, part_states, plan_for, scl_operands
+
     services, principal = services_of(request), principal_of(request)
     content = await run(services, principal, "blocks.content", deviceName=device, blockName=block)
     nets: dict[int, flgnet.FlgNet] = {}

@@ -131,7 +131,8 @@ def test_power_flow_of_a_rung_follows_the_operands_and_the_timer() -> None:
 
 
 def test_contacts_coils_and_boxes_take_the_state_of_the_flow_they_pass_and_messages_lose_rest_routes() -> None:
-    from engineering_api.console.render.monitor import flow_states, part_states, plain_message
+    from engineering_api.console.calls import plain_message
+    from engineering_api.console.render.monitor import flow_states, part_states
 
     values = {'"Start"': False, "#Timer.Q": False}
     parts = part_states(_net(RUNG), flow_states(_net(RUNG), values.get))

@@ -9,7 +9,6 @@ and drawn as it is offline.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -18,7 +17,7 @@ from simatic_xml.flgnet import FlgAccess, FlgNet, IdentCon, NameCon, Negated, Pa
 from simatic_xml.scl.errors import SclSyntaxError
 from simatic_xml.scl.lexer import tokenize
 
-__all__ = ("MonitorPlan", "call_outputs", "flow_states", "part_states", "plan_for", "plain_message", "scl_operands",
+__all__ = ("MonitorPlan", "call_outputs", "flow_states", "part_states", "plan_for", "scl_operands",
            "tag_name")
 
 _CONTACTS = frozenset({"Contact", "PContact", "NContact"})
@@ -197,16 +196,6 @@ def part_states(net: FlgNet, wires: Mapping[str, bool]) -> dict[str, bool]:
     contacts = {p.uid for p in net.parts or () if isinstance(p, Part) and p.name in _CONTACTS and p.uid}
     states.update({uid: state for uid, state in closed.items() if uid in contacts})
     return states
-
-
-_ROUTE_HINT = re.compile(r"\s*\((?:[^()]*?\b)?(?:GET|POST|PUT|PATCH|DELETE) /api/[^()]*\)")
-"""A hint in an error message that names a REST route ("(POST /api/simulation/connect)"): the console offers the
-action as a button instead."""
-
-
-def plain_message(message: str) -> str:
-    """An error message as the console shows it: without the REST routes it names."""
-    return _ROUTE_HINT.sub("", message)
 
 
 def plan_for(nets: Mapping[int, FlgNet], scl: Mapping[int, str], instance: str | None,
