@@ -41,7 +41,7 @@ NEVER_AT_START = ("celery", "kombu", "redis", "pygls", "lsprotocol", "openteleme
                   "tzlocal", "engineering_api.domain.pipelines.checks", "engineering_api.domain.pipelines.expressions",
                   "engineering_api.domain.pipelines.runner", "engineering_api.lib.crontab",
                   "engineering_api.domain.source_lines", "engineering_api.rules.hmi_render_unified",
-                  "engineering_api.runtime.aws_sigv4")
+                  "engineering_api.runtime.aws_sigv4", "engineering_api.domain.testharness.junit_report")
 """Packages (with every module under them) the start must not load: the farm's, the language server's, tracing's
 when it is off; Litestar's pydantic and attrs plugins' (no route takes or answers either: ``app._ServiceApp``; the
 MCP SDK's pydantic is loaded by the lifespan's warm-up, not counted here); httpx, which the runtime API's pulls and
@@ -55,8 +55,8 @@ the console's pages (``console._ConsoleTemplates``); pygit2, which source contro
 SCL, diffs) and its live monitoring, which its first block, UDT, diff or monitor page loads (``console.pages``,
 ``console.git_log``, ``console.plc``); APScheduler (with tzlocal), which starts with the first schedule
 (``lib.scheduling``); the pipelines' checks, expressions and runner, which their first save, preview or run loads;
-the compile routes' source-line mapping, the Unified screen drawing and the pushes' AWS signer, by their first
-use. Counted here
+the compile routes' source-line mapping, the Unified screen drawing, the pushes' AWS signer and the test runs'
+JUnit writer, by their first use. Counted here
 are the import and ``create_app``: a served process still loads OpenTelemetry and cryptography afterwards, on the
 lifespan's MCP warm-up thread (the MCP SDK imports both)."""
 

@@ -11,13 +11,12 @@ from litestar.params import FromPath
 from engineering_api.backend.errors import NotFoundError
 from engineering_api.lib.responses import problem_responses
 
-from .junit_report import junit_xml
 from .store import TestStore
 
 if TYPE_CHECKING:
     from engineering_api.services import Services
 
-__all__ = ("JunitController", "junit_xml")
+__all__ = ("JunitController",)
 
 
 class JunitController(Controller):
@@ -35,5 +34,7 @@ class JunitController(Controller):
         services: Services = request.app.state.services
         run = TestStore(services.jobs.state).run(runId)
         name = f"plc-tests-{runId}.xml"
+        from .junit_report import junit_xml  # the report's writer loads with the first report asked for, not at start
+
         return Response(content=junit_xml(run), media_type="application/xml",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -22,7 +22,6 @@ from engineering_api.lib.paths import PathPolicy
 from engineering_api.lib.schema import utc_now
 
 from . import CreateTestInput, select_cases
-from .junit_report import junit_xml
 from .models import TestCaseInfo
 from .results import CaseResult
 from .runner import Simulator, run_case, suite
@@ -81,5 +80,7 @@ class OfflineHarness:
         cases = [msgspec.convert(r, CaseResult) for r in results]
         run = suite(None, selection, "Completed", cases, self._started, utc_now(),
                     round((time.perf_counter() - self._clock) * 1000, 3))
+        from .junit_report import junit_xml  # with the first offline run: a start does not load the writer
+
         built: dict[str, Any] = msgspec.to_builtins(run)
         return built, junit_xml(run)
