@@ -37,28 +37,24 @@ BUDGET_FILE = Path(__file__).with_name("start_budget.json")
 REPO = Path(__file__).resolve().parents[2]
 NEVER_AT_START = ("celery", "kombu", "redis", "pygls", "lsprotocol", "opentelemetry", "pydantic", "attr", "attrs",
                   "httpx", "jwt", "cryptography", "PIL", "alembic", "mako", "pygments", "jinja2", "markupsafe",
-                  "pygit2", "sqlalchemy.dialects.postgresql", "engineering_api.console.render", "apscheduler",
-                  "tzlocal", "engineering_api.domain.pipelines.checks", "engineering_api.domain.pipelines.expressions",
-                  "engineering_api.domain.pipelines.runner", "engineering_api.lib.crontab",
-                  "engineering_api.domain.source_lines", "engineering_api.rules.hmi_render_unified",
-                  "engineering_api.runtime.aws_sigv4", "engineering_api.domain.testharness.junit_report")
-"""Packages (with every module under them) the start must not load: the farm's, the language server's, tracing's
-when it is off; Litestar's pydantic and attrs plugins' (no route takes or answers either: ``app._ServiceApp``; the
-MCP SDK's pydantic is loaded by the lifespan's warm-up, not counted here); httpx, which the runtime API's pulls and
-pushes and the assistant use only when they call out (its import loaded its command line's libraries too); PyJWT
-and cryptography, which the runtime API needs for a bearer token or a stored secret, not to start; Pillow, which
-draws HMI screens; Alembic (with Mako and Pygments), which runs only when a database is behind the newest
-revision (a new SQLite database is made from the schema snapshot: ``lib/schema_snapshot``); Jinja, which renders
-the console's pages (``console._ConsoleTemplates``); pygit2, which source control's calls use
-(``domain.sourcecontrol._later``); SQLAlchemy's PostgreSQL dialect with its drivers, on a SQLite server (a
-``postgresql_*`` keyword on a table loaded it: ``lib/tables``); the console's drawing of blocks (LAD/FBD, GRAPH,
-SCL, diffs) and its live monitoring, which its first block, UDT, diff or monitor page loads (``console.pages``,
-``console.git_log``, ``console.plc``); APScheduler (with tzlocal), which starts with the first schedule
-(``lib.scheduling``); the pipelines' checks, expressions and runner, which their first save, preview or run loads;
-the compile routes' source-line mapping, the Unified screen drawing, the pushes' AWS signer and the test runs'
-JUnit writer, by their first use. Counted here
-are the import and ``create_app``: a served process still loads OpenTelemetry and cryptography afterwards, on the
-lifespan's MCP warm-up thread (the MCP SDK imports both)."""
+                  "pygit2", "sqlalchemy.dialects.postgresql", "engineering_api.console.render",
+                  "engineering_api.domain.pipelines.runner", "engineering_api.domain.source_lines",
+                  "engineering_api.rules.hmi_render_unified", "engineering_api.domain.testharness.junit_report")
+"""Packages (with every module under them) the start must not load: the farm's, the language server's, tracing's when it
+is off; Litestar's pydantic and attrs plugins' (no route takes or answers either: ``app._ServiceApp``; the MCP SDK's
+pydantic is loaded by the lifespan's warm-up, not counted here); httpx, which the runtime API's pulls and pushes and
+the assistant use only when they call out (its import loaded its command line's libraries too); PyJWT and
+cryptography, which the runtime API needs for a bearer token or a stored secret, not to start; Pillow, which draws
+HMI screens; Alembic (with Mako and Pygments), which runs only when a database is behind the newest revision (a new
+SQLite database is made from the schema snapshot: ``lib/schema_snapshot``); Jinja, which renders the console's pages
+(``console._ConsoleTemplates``); pygit2, which source control's calls use (``domain.sourcecontrol._later``);
+SQLAlchemy's PostgreSQL dialect with its drivers, on a SQLite server (a ``postgresql_*`` keyword on a table loaded
+it: ``lib/tables``); the console's drawing of blocks (LAD/FBD, GRAPH, SCL, diffs) and its live monitoring, which its
+first block, UDT, diff or monitor page loads (``console.pages``, ``console.git_log``, ``console.plc``); the
+pipelines' runner, which their first run loads; the compile routes' source-line mapping, the Unified screen drawing
+and the test runs' JUnit writer, by their first use. Counted here are the import and ``create_app``: a served process
+still loads OpenTelemetry and cryptography afterwards, on the lifespan's MCP warm-up thread (the MCP SDK imports
+both)."""
 
 _SCRIPT = r"""
 import cProfile, json, logging, pstats, sys
