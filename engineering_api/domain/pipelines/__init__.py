@@ -30,6 +30,8 @@ from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.security import Role
 
 from . import schedules
+from .checks import check_schedule, check_steps, check_variables, step_operation
+from .expressions import builtin_values, substitute
 from .models import (
     MAX_STEPS,
     NAME,
@@ -129,10 +131,6 @@ def _definition(ctx: OperationContext, data: SavePipelineInput) -> PipelineDefin
             f"Pipeline name '{data.name}': letters, digits, '_', '-', '.' and spaces, not 'executions' or "
             "'templates'.", code="PIPELINE_INVALID",
         )
-    # The checks, the expressions and the runner load with a pipeline's first save, preview or run: a start (and a CI
-    # job that runs no pipeline) does not pay for their import.
-    from .checks import check_schedule, check_steps, check_variables, step_operation
-
     check_variables(data.variables)
     check_schedule(data.trigger, data.schedule)
     steps = check_steps(data.steps, data.variables, ctx.operations, data.on_failure)
@@ -169,7 +167,9 @@ def _delete(ctx: OperationContext, data: PipelineRef) -> PipelineDefinition:
 
 
 def _run(ctx: OperationContext, data: RunPipelineInput) -> PipelineExecution:
-    from .runner import run_pipeline  # with its first run (see _definition)
+    # The runner loads with a pipeline's first run or preview: a start (and a CI job that runs no pipeline) does
+    # not pay for its import. Its checks and expressions are loaded anyway (the schedules read the checks).
+    from .runner import run_pipeline
 
     return run_pipeline(ctx, store_for(ctx).get(data.name), data.variables)
 
@@ -228,9 +228,7 @@ def _preview_delete(ctx: OperationContext, data: PipelineRef) -> Preview:
 
 
 def _preview_run(ctx: OperationContext, data: RunPipelineInput) -> Preview:
-    from .checks import step_operation  # with the first preview (see _definition)
-    from .expressions import builtin_values, substitute
-    from .runner import resolve_variables
+    from .runner import resolve_variables  # with the first preview (see _run)
 
     definition = store_for(ctx).get(data.name)
     variables = resolve_variables(definition, data.variables)
