@@ -310,14 +310,14 @@ def lexes_alike(text: str, other: str) -> bool:
         tokens = tokenize(text, keep_comments=True)
     except SclSyntaxError:
         return False
-    return not any("\t" in tok.text for tok in tokens)
+    return layout_tabs_as_blanks(text, tokens) == other
 
 
 def layout_tabs_as_blanks(text: str, tokens: list[Token]) -> str:
     """``text`` with its tabs written as blanks if none of them is inside a token (TIA writes a network's layout
     tab as a ``Blank``), else ``text``; ``tokens`` are ``text``'s lexing with its comments kept
-    (``tokenize(text, keep_comments=True)``, as a network's writer holds them). The answer lexes alike ``text``
-    (:func:`lexes_alike`, without lexing it again), so has its statements."""
+    (``tokenize(text, keep_comments=True)``, as a network's writer holds them). The rule :func:`lexes_alike` asks
+    of a lexing: the answer lexes alike ``text``, so has its statements."""
     if "\t" not in text or any("\t" in tok.text for tok in tokens):
         return text
     return text.replace("\t", " ")
