@@ -28,7 +28,7 @@ from .scl_parse_io import StElements, position_error
 from .template_value import template_value_to_xml
 from .xmlnode import XmlNode
 
-__all__ = ("KEYWORDS", "parse_scl", "parse_scl_statements", "parse_scl_tokens")
+__all__ = ("KEYWORDS", "parse_scl", "parse_scl_tokens")
 
 _GAP = re.compile(r"(\n+)|[ \t]+")
 _BLANKS = re.compile(r"[ \t]+")
@@ -439,19 +439,14 @@ class _Writer:
 
 def parse_scl(text: str, *, version: str, context: SclContext) -> XmlNode:
     """Parse SCL ``text`` into a StructuredText body, UIds numbered from 21 as TIA numbers them."""
-    return parse_scl_statements(text, version=version, context=context)[0]
-
-
-def parse_scl_statements(text: str, *, version: str, context: SclContext) -> tuple[XmlNode, list[A.Stmt]]:
-    """:func:`parse_scl`, and the statements of ``text`` the body was written from (the front end's parse,
-    :func:`~simatic_xml.scl.parse_statements` of ``text``)."""
-    body, statements, _ = parse_scl_tokens(text, version=version, context=context)
-    return body, statements
+    return parse_scl_tokens(text, version=version, context=context)[0]
 
 
 def parse_scl_tokens(text: str, *, version: str, context: SclContext
                      ) -> tuple[XmlNode, list[A.Stmt], list[_Token]]:
-    """:func:`parse_scl_statements`, and the front end's tokens of ``text`` (comments in place) they were made from.
+    """:func:`parse_scl`, and the statements of ``text`` the body was written from (the front end's parse,
+    :func:`~simatic_xml.scl.parse_statements` of ``text``) and the front end's tokens of ``text`` (comments in place)
+    they were made from.
 
     Raises:
         SclSyntaxError: as :func:`parse_scl`.

@@ -37,7 +37,7 @@ def fx_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         texts.append(text)
         return parse(text, version=version, context=context)
 
-    # Every parse of a network's text goes through parse_scl_tokens (parse_scl_statements and parse_scl call it
+    # Every parse of a network's text goes through parse_scl_tokens (parse_scl calls it
     # through its module; the network checks import it from there when they run).
     monkeypatch.setattr(scl_parse, "parse_scl_tokens", counted)
     return texts
