@@ -232,8 +232,9 @@ class PlcSoftware:
         known = set(self.types) | {b.name for b in self.blocks.values() if b.kind == "FB"}
         return [name for name in obj.uses_types if name not in known]
 
-    def add(self, obj: ProgramObject, *, overwrite: bool) -> None:
-        """Add or replace an object, enforcing TIA's uniqueness rules.
+    def add(self, obj: ProgramObject, *, overwrite: bool) -> ProgramObject:
+        """Add or replace an object, enforcing TIA's uniqueness rules; the object stored (``obj``, renumbered,
+        marked for compile or put in a folder of another case as the rules say).
 
         Raises:
             AlreadyExistsError: the name is taken (:meth:`name_taken`) and ``overwrite`` is false.
@@ -283,6 +284,7 @@ class PlcSoftware:
         # An object imported into a folder that did not exist brings it (TIA's import targets a group, which the
         # import creates level by level): the folder is listed and can be deleted like one made on its own.
         self._list_folder(obj.category, obj.folder.split("/") if obj.folder else [])
+        return obj
 
     def next_number(self, number_class: str, *, replacing: str | None = None) -> int:
         """The lowest free number of a block type (OB numbers for program cycle start at 123, as TIA); the block

@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 
     from engineering_api.backend.models import ProgramDocument, ProgramObjectInfo
     from engineering_api.rules.program_objects import ProgramObject
-    from fakes.program import PlcSoftware
     from fakes.session import FakeSession
     from fakes.types_ops import GuardedWrite
     from simatic_xml.model import Document
@@ -51,16 +50,14 @@ def _read(document: ProgramDocument | GeneratedDocument, version: str) -> tuple[
     return read_object(document.data, project_version=version, folder=folder, source=document.source), None
 
 
-def _remember_view(software: PlcSoftware, obj: ProgramObject, model: Document) -> None:
+def _remember_view(stored: ProgramObject, obj: ProgramObject, model: Document) -> None:
     """The compiler's view of ``obj``, a block stored from ``model``, read from it for the compiles to come, for the
-    object the import stored: ``obj``, or ``obj`` renumbered in place (a view reads the number from the object,
-    and the rewrite moves no line). Read once the block is stored, not before: a view of the number it asked
+    object the import stored (``stored``): ``obj``, or ``obj`` renumbered in place (a view reads the number from the
+    object, and the rewrite moves no line). Read once the block is stored, not before: a view of the number it asked
     for, which no compile reads, is not kept beside it."""
-    stored = software.table(obj.category).get(obj.name)
-    if stored is None:
-        return
-    # stored as it came, or renumbered (PlcSoftware.add): in place where renumbers_in_place says so
-    if stored.xml is obj.xml or (stored.number != obj.number and renumbers_in_place(obj)):
+    # stored with its bytes as they came, or renumbered (PlcSoftware.add, its only rewrite of them): in place where
+    # renumbers_in_place says so, else written again (no view kept)
+    if stored.xml is obj.xml or renumbers_in_place(obj):
         remember_written(stored, model)
 
 
@@ -101,9 +98,9 @@ class FakeProgram(ProgramPort):
             checkpoint()  # once per document (the reader has its own): a timed-out import stops and rolls back
             try:
                 obj, model = _read(document, project.version)
-                software.add(obj, overwrite=overwrite)
+                stored = software.add(obj, overwrite=overwrite)
                 if model is not None:
-                    _remember_view(software, obj, model)
+                    _remember_view(stored, obj, model)
             except EngineeringError as exc:
                 first_error = first_error or exc
                 reports.append(
