@@ -61,6 +61,7 @@ from engineering_api.lib.metrics import STATE_KEY as METRICS, Metrics, metrics_r
 from engineering_api.lib.idempotency import IdempotencyKeys
 from engineering_api.lib.middleware import GuardMiddleware, unknown_route_handler
 from engineering_api.lib.observability import install_request_id_records, observe_requests
+from engineering_api.lib.scheduler_import import asyncio_scheduler
 from engineering_api.lib.tracing import Tracing, request_span_plugin, trace_port_calls, tracing_available
 from engineering_api.mcp.metrics import mcp_families
 from engineering_api.runtime.metrics import runtime_families
@@ -182,9 +183,7 @@ def create_services(settings: Settings, backend: EngineeringBackend | None = Non
 
 
 def _start_scheduler(services: Services) -> Any:
-    from apscheduler.schedulers.asyncio import AsyncIOScheduler
-
-    scheduler = AsyncIOScheduler(timezone="UTC")
+    scheduler = asyncio_scheduler()(timezone="UTC")
     scheduler.add_job(
         lambda: services.jobs.sweep(), "interval", minutes=services.settings.sweep_interval_minutes,
         id="job-retention-sweep", replace_existing=True, coalesce=True, max_instances=1,
