@@ -37,13 +37,18 @@ def create() -> Litestar:
     from engineering_api.app import create_app
     from engineering_api.config import Settings
     from engineering_api.lib.observability import configure_logging
-    from engineering_api.mcp.runtime import load_sdk_ahead
+    from engineering_api.lib.scheduler_import import asyncio_scheduler
+    from engineering_api.mcp.runtime import import_sse_starlette, load_sdk_ahead
 
-    _exit_with_serve()
-    _install_stopper()
     # The OpenAPI document is not built here: the first request that needs it builds it off the event loop
     # (docs.openapi_document), so a CI job that never reads it never pays for it.
     try:
+        # Both change process-wide state while they import (lib.scheduler_import, mcp.runtime): done before any
+        # thread of the start exists.
+        asyncio_scheduler()
+        import_sse_starlette()
+        _exit_with_serve()
+        _install_stopper()
         settings = Settings.from_env()
         configure_logging(settings.log_level)
         load_sdk_ahead()  # while create_app waits on the new database's writes (mcp.runtime.load_sdk_ahead)

@@ -4,17 +4,23 @@ APScheduler 3's ``BaseScheduler`` reads the entry points of three groups as its 
 ``apscheduler.executors``, ``apscheduler.jobstores``), each with ``importlib.metadata.entry_points(group=...)``, which
 on Python 3.11 reads the metadata of every installed distribution anew: three scans of the ~180 distributions of a
 development environment, 30-45 ms of the served start's CPU, where APScheduler's own metadata takes ~2 ms (measured
-2026-11-28 on the pipeline's start, ``time.thread_time``). This service names only APScheduler's own aliases
-(``"interval"``, ``"cron"``) and hands its job stores and executors over as objects, so while the scheduler module is
-imported those three groups are answered from APScheduler's own distribution; any other group, and every other
+2026-11-28 on the pipeline's start, ``time.thread_time``). This service names one of APScheduler's own aliases
+(``"interval"``) and hands its cron triggers, job stores and executors over as objects, so while the scheduler module
+is imported those three groups are answered from APScheduler's own distribution; any other group, and every other
 call, goes to ``importlib.metadata`` as before. A plugin another distribution registers under those groups is not
 seen by the alias (its class can still be passed as an object).
+
+``importlib.metadata.entry_points`` is process-wide: a served start imports the module before it starts any thread
+(``asgi.create``), so nothing else runs while it is replaced; an app built by ``create_app`` alone (tests, the
+command line) imports it as its scheduler starts, where a module another thread imports meanwhile may bind the
+replacement, which answers as the original does for every group but those three.
 """
 
 from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import sys
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +39,10 @@ _importing = threading.Lock()
 def asyncio_scheduler() -> type[AsyncIOScheduler]:
     """The ``AsyncIOScheduler`` class, its module imported (once) with :data:`PLUGIN_GROUPS` read from APScheduler's
     own metadata (without it, the plain import)."""
-    with _importing:  # one replacement of entry_points at a time; later calls find the module imported
+    loaded = sys.modules.get(_MODULE)
+    if loaded is not None:  # every call after the first (the module's import lock makes a racing call wait)
+        return importlib.import_module(_MODULE).AsyncIOScheduler
+    with _importing:  # one replacement of entry_points at a time
         try:
             own = importlib.metadata.distribution(_DISTRIBUTION).entry_points
         except importlib.metadata.PackageNotFoundError:  # installed without its metadata: the plain import

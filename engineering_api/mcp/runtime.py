@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from engineering_api.mcp.transports import McpTransports
     from engineering_api.services import Services
 
-__all__ = ("IDLE_TIMEOUT_S", "MAX_SESSIONS_PER_KEY", "McpRuntime", "load_sdk_ahead")
+__all__ = ("IDLE_TIMEOUT_S", "MAX_SESSIONS_PER_KEY", "McpRuntime", "import_sse_starlette", "load_sdk_ahead")
 
 logger = logging.getLogger(__name__)
 
@@ -52,22 +52,24 @@ all are busy. Without it a viewer key could hold thousands (5,000 idle sessions 
 
 def _load_transports() -> ModuleType:
     """Import the SDK's side (run in a worker thread: the event loop goes on answering meanwhile)."""
-    _import_sse_starlette()
+    import_sse_starlette()
     return importlib.import_module("engineering_api.mcp.transports")
 
 
 _SSE_IMPORT = threading.Lock()
 
 
-def _import_sse_starlette() -> None:
+def import_sse_starlette() -> None:
     """Import sse-starlette (the SDK's server-sent events) without uvicorn when uvicorn is not serving this process.
 
     sse-starlette imports ``uvicorn.main`` only to wrap uvicorn's exit handler (so a SIGTERM ends its streams) and
-    takes an ImportError for "uvicorn not installed". Under granian (``engineering-api serve``) that handler never
-    runs, yet the import loaded 37 modules (uvicorn, click, watchfiles): ~18 ms of the served start's CPU (measured
-    2026-11-28). ``None`` in ``sys.modules`` is Python's way to make an import fail with ImportError; it stays only
-    while sse-starlette is imported. Served by uvicorn (``uvicorn engineering_api.asgi:create --factory``), uvicorn
-    is loaded before the app, and sse-starlette wraps its handler as before."""
+    takes an ImportError for "uvicorn not installed" (logged at DEBUG in those words). Under granian
+    (``engineering-api serve``) that handler never runs, yet the import loaded uvicorn and click: ~18 ms of the
+    served start's CPU (measured 2026-11-28). ``None`` in ``sys.modules`` is Python's way to make an import fail
+    with ImportError; it stays only while sse-starlette is imported. ``sys.modules`` is process-wide: a served start
+    imports it before it starts any thread (``asgi.create``); elsewhere (tests, the command line) the first MCP
+    load does, where no other thread imports uvicorn. Served by uvicorn (``uvicorn engineering_api.asgi:create
+    --factory``), uvicorn is loaded before the app, and sse-starlette wraps its handler as before."""
     with _SSE_IMPORT:
         if "sse_starlette" in sys.modules or "uvicorn" in sys.modules:
             return
@@ -76,6 +78,7 @@ def _import_sse_starlette() -> None:
             importlib.import_module("sse_starlette")
         finally:
             del sys.modules["uvicorn"]
+        logger.debug("sse-starlette imported without uvicorn, which does not serve this process")
 
 
 def load_sdk_ahead() -> None:
