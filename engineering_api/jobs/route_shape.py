@@ -32,6 +32,7 @@ from engineering_api.jobs.preview import Preview
 from engineering_api.jobs.transfer import DOWNLOAD_DOC, TransferPlan
 from engineering_api.lib.idempotency import KEY_HEADER, MAX_KEY_LENGTH
 from engineering_api.lib.responses import envelope_type
+from engineering_api.lib.route_signatures import annotations_evaluated
 from engineering_api.lib.schema import CamelStruct
 
 if TYPE_CHECKING:
@@ -198,6 +199,7 @@ def sign(handler: Callable[..., Any], parameters: Iterable[tuple[str, Any, Any]]
         for name, annotation, default in parameters]
     handler.__signature__ = inspect.Signature(signature)  # type: ignore[attr-defined]  # Litestar reads it there
     handler.__annotations__ = {**{p.name: p.annotation for p in signature}, "return": answer}
+    annotations_evaluated(handler)  # objects all, as Litestar would evaluate them: read as they are
 
 
 @functools.cache
