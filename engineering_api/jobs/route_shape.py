@@ -14,6 +14,7 @@ import inspect
 import keyword
 import re
 import sys
+import threading
 import types
 import typing
 import dataclasses
@@ -311,10 +312,15 @@ def _class_hints(cls: type) -> dict[str, Any]:
     namespace = dict(vars(cls))
     module = getattr(sys.modules.get(cls.__module__), "__dict__", {})
     hints = {}
-    for name, hint in cls.__dict__.get("__annotations__", {}).items():
-        value = _EVAL_TYPE(_reference(hint) if isinstance(hint, str) else hint, namespace, module)
-        hints[name] = type(None) if value is None else value
+    with _EVALUATING:  # a shared reference keeps its last value until it returns it: one evaluation at a time
+        for name, hint in cls.__dict__.get("__annotations__", {}).items():
+            value = _EVAL_TYPE(_reference(hint) if isinstance(hint, str) else hint, namespace, module)
+            hints[name] = type(None) if value is None else value
     return hints
+
+
+_EVALUATING = threading.Lock()
+"""Held while :func:`_class_hints` evaluates: apps built at once on two threads share the references."""
 
 
 _EVAL_TYPE: Any = getattr(typing, "_eval_type")
