@@ -61,8 +61,9 @@ def parse_signature(handler: HTTPRouteHandler) -> None:
     signature = Signature.from_callable(fn)
     # a signed function's annotations are the objects typing would evaluate them to (:func:`annotations_evaluated`)
     evaluated = getattr(fn, "__dict__", {}).get(_EVALUATED)
-    hints = expand_type_var_in_type_hint(
-        dict(evaluated) if evaluated is fn.__annotations__ else get_fn_type_hints(fn, namespace=namespace), namespace)
+    if evaluated is None or evaluated is not getattr(fn, "__annotations__", None):
+        evaluated = get_fn_type_hints(fn, namespace=namespace)
+    hints = expand_type_var_in_type_hint(dict(evaluated), namespace)
     parameters = {name: _field(parameter, hints) for name, parameter in signature.parameters.items()
                   if name not in ("self", "cls")}
     return_type = FieldDefinition.from_annotation(hints.get("return", Any))
