@@ -13,6 +13,8 @@ import functools
 import inspect
 import keyword
 import re
+import sys
+import threading
 import types
 import typing
 import dataclasses
@@ -31,6 +33,7 @@ from engineering_api.jobs.preview import Preview
 from engineering_api.jobs.transfer import DOWNLOAD_DOC, TransferPlan
 from engineering_api.lib.idempotency import KEY_HEADER, MAX_KEY_LENGTH
 from engineering_api.lib.responses import envelope_type
+from engineering_api.lib.route_signatures import annotations_evaluated
 from engineering_api.lib.schema import CamelStruct
 
 if TYPE_CHECKING:
@@ -197,6 +200,7 @@ def sign(handler: Callable[..., Any], parameters: Iterable[tuple[str, Any, Any]]
         for name, annotation, default in parameters]
     handler.__signature__ = inspect.Signature(signature)  # type: ignore[attr-defined]  # Litestar reads it there
     handler.__annotations__ = {**{p.name: p.annotation for p in signature}, "return": answer}
+    annotations_evaluated(handler)  # objects all, as Litestar would evaluate them: read as they are
 
 
 @functools.cache
@@ -262,12 +266,72 @@ def _camel(name: str) -> str:
 @functools.cache
 def _struct_fields(struct: type[msgspec.Struct]) -> tuple[InputField, ...]:
     """An input Struct's fields, read once (an operation has up to four routes, and operations share inputs):
-    resolving a Struct's type hints evaluates every annotation's text, so they are resolved once, by msgspec (its
-    fields' types, with their extras), not again by ``typing.get_type_hints`` with and without extras (each
-    annotation's text a ``compile()``: ~1,350 of a start's 3,600, issue 75)."""
-    infos = msgspec.structs.fields(struct)
+    resolving a Struct's type hints evaluates every annotation's text, so they are resolved once, as msgspec does
+    (:func:`struct_field_infos`: its fields' types, with their extras), not again by ``typing.get_type_hints`` with
+    and without extras (each annotation's text a ``compile()``: ~1,350 of a start's 3,600, issue 75)."""
+    infos = struct_field_infos(struct)
     hints = _without_extras({f.name: f.type for f in infos})
     return tuple(InputField(_camel(f.name), f, hints[f.name], _bounds(f.type)) for f in infos)
+
+
+def struct_field_infos(struct: type[msgspec.Struct]) -> tuple[msgspec.structs.FieldInfo, ...]:
+    """``msgspec.structs.fields(struct)``, the annotations' texts of each class compiled and evaluated once per
+    process (:func:`_class_hints`): msgspec evaluates every class of the Struct's MRO again for each Struct, each text
+    a ``compile()`` of its own (``typing.ForwardRef``): 880 at start for the 193 input Structs' 60 distinct texts,
+    ~10% of ``create_app``'s CPU (issue 71). A generic Struct (type variables to map) is left to msgspec.
+    ``tests/api/test_route_markers.py`` holds it equal to msgspec's for every operation's input."""
+    if typing.Generic in struct.__mro__:
+        return msgspec.structs.fields(struct)
+    hints: dict[str, Any] = {}
+    for cls in struct.__mro__:
+        for name, hint in _class_hints(cls).items():
+            hints.setdefault(name, hint)
+    npos = len(struct.__struct_fields__) - len(struct.__struct_defaults__)
+    return tuple(
+        msgspec.structs.FieldInfo(
+            name=name, encode_name=encode_name, type=hints[name],
+            default=msgspec.NODEFAULT if isinstance(default, _FACTORY) else default,
+            default_factory=default.factory if isinstance(default, _FACTORY) else msgspec.NODEFAULT)
+        for name, encode_name, default in zip(
+            struct.__struct_fields__, struct.__struct_encode_fields__,
+            (msgspec.NODEFAULT,) * npos + struct.__struct_defaults__, strict=True))
+
+
+_FACTORY: Any = type(msgspec.defstruct("_Made", [("made", list, msgspec.field(default_factory=list))])
+                     .__struct_defaults__[0])
+"""The class of a field's default factory as a Struct keeps it (``msgspec._core.Factory``)."""
+
+
+@functools.cache
+def _class_hints(cls: type) -> dict[str, Any]:
+    """The annotations ``cls`` declares itself, evaluated as msgspec's ``get_class_annotations`` evaluates them (each
+    text a ``typing.ForwardRef``, with the class's namespace as globals and its module's as locals; None as
+    ``NoneType``), each text compiled once per process (:func:`_reference`)."""
+    if cls is object:
+        return {}
+    namespace = dict(vars(cls))
+    module = getattr(sys.modules.get(cls.__module__), "__dict__", {})
+    hints = {}
+    with _EVALUATING:  # a shared reference keeps its last value until it returns it: one evaluation at a time
+        for name, hint in cls.__dict__.get("__annotations__", {}).items():
+            value = _EVAL_TYPE(_reference(hint) if isinstance(hint, str) else hint, namespace, module)
+            hints[name] = type(None) if value is None else value
+    return hints
+
+
+_EVALUATING = threading.Lock()
+"""Held while :func:`_class_hints` evaluates: apps built at once on two threads share the references."""
+
+
+_EVAL_TYPE: Any = getattr(typing, "_eval_type")
+"""``typing._eval_type``, which msgspec evaluates annotations with (as ``typing.get_type_hints`` does)."""
+
+
+@functools.cache
+def _reference(text: str) -> typing.ForwardRef:
+    """An annotation's text as msgspec makes it a ``ForwardRef``, compiled once: evaluated with other namespaces than
+    its globals (as :func:`_class_hints` does), a reference is evaluated again at each use."""
+    return typing.ForwardRef(text, is_argument=False, is_class=True)
 
 
 def _without_extras(hints: dict[str, Any]) -> dict[str, Any]:

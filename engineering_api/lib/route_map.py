@@ -17,8 +17,6 @@ Each handler's signature model is made by its first request, not as it is regist
 
 from __future__ import annotations
 
-import operator
-from itertools import zip_longest
 from typing import TYPE_CHECKING, Any
 
 from litestar import Litestar
@@ -28,12 +26,17 @@ from engineering_api.lib.route_options import LeanRegistration
 from engineering_api.lib.route_signatures import model_later, models_made
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import TypeAlias
+
     from litestar.handlers.http_handlers import HTTPRouteHandler
     from litestar.openapi.spec import OpenAPI
-    from litestar.routes import BaseRoute
+    from litestar.routes import ASGIRoute
     from litestar.types import RouteHandlerMapItem
 
     from engineering_api.lib.route_signatures import ModelLater
+
+    Route: TypeAlias = HTTPRoute | ASGIRoute | WebSocketRoute
 
 __all__ = ("MappedLitestar",)
 
@@ -44,10 +47,11 @@ class MappedLitestar(Litestar, LeanRegistration):
     (:mod:`engineering_api.lib.route_options`), and whose handlers' signatures share their parameters'
     definitions (:mod:`engineering_api.lib.route_signatures`)."""
 
-    # Litestar declares __slots__; a subclass without them gets a __dict__ for these two.
+    # Litestar declares __slots__; a subclass without them gets a __dict__ for these.
     _method_map: dict[str, RouteHandlerMapItem]
-    _mapped_routes: list[BaseRoute]
-    """The routes the map was made from, in order."""
+    _routes: _Routes
+    _mapped: tuple[_Routes, int]
+    """The routes the map was made from, and how many of them (the first ones) it maps."""
     _trie_later: bool
     _models_later: list[ModelLater]
     """The handlers of the registration under way whose signature models wait for their first request."""
@@ -98,10 +102,20 @@ class MappedLitestar(Litestar, LeanRegistration):
         super().update_openapi_schema()
 
     @property
+    def routes(self) -> list[Route]:
+        """The app's routes, as Litestar's attribute holds them (:class:`_Routes`: a list that notes what a change
+        other than an addition at its end changed)."""
+        return self._routes
+
+    @routes.setter
+    def routes(self, routes: list[Route]) -> None:
+        self._routes = _Routes(routes)
+
+    @property
     def route_handler_method_map(self) -> dict[str, RouteHandlerMapItem]:
         """Route paths to their handlers by method (``websocket``/``asgi`` for those routes), as Litestar's."""
         if "_method_map" not in self.__dict__:
-            self._method_map, self._mapped_routes = {}, []
+            self._method_map, self._mapped = {}, (_Routes(), 0)
         self._remap()
         return self._method_map
 
@@ -113,22 +127,28 @@ class MappedLitestar(Litestar, LeanRegistration):
             entry["OPTIONS"] = new
 
     def _remap(self) -> None:
-        """Recompute the map's entries of the paths whose routes changed since the last call (in route order,
-        as the property merges the routes of one path)."""
-        routes, mapped = self.routes, self._mapped_routes
-        kept = len(mapped)
-        if len(routes) >= kept and all(map(operator.is_, routes[:kept], mapped)):  # nothing, or routes added
-            if len(routes) == kept:
-                return
-            changed = {route.path for route in routes[kept:]}
-        else:  # a route replaced (a path's handlers merged) or removed
-            changed = {r.path for pair in zip_longest(routes, mapped) if pair[0] is not pair[1] for r in pair if r}
-        self._mapped_routes = list(routes)
-        for path in changed:
-            self._method_map.pop(path, None)
+        """Bring the map up to date with the routes changed since the last call, in route order (as the property
+        merges the routes of one path): the routes added at the end merged into their paths' entries, the entries of
+        the paths whose routes were replaced (a path's handlers merged) made again. Only a change the routes could
+        not say (a route removed, the list replaced) makes the whole map again. Compared with the routes mapped
+        before, at each of ~560 lookups, the routes took ~2.5% of ``create_app``'s CPU (issue 71)."""
+        routes, (mapped, kept) = self._routes, self._mapped
+        if routes is not mapped or routes.rewritten is None or len(routes) < kept:
+            self._method_map.clear()
+            rewritten, kept = {route.path for route in routes}, 0
+        else:
+            rewritten = routes.rewritten
+            for path in rewritten:
+                self._method_map.pop(path, None)
+        routes.rewritten = set()
+        self._mapped = (routes, len(routes))
+        if rewritten:
+            self._map(route for route in routes if route.path in rewritten)
+        self._map(route for route in routes[kept:] if route.path not in rewritten)
+
+    def _map(self, routes: Iterable[Route]) -> None:
+        """Merge ``routes``, in their order, into the entries of their paths."""
         for route in routes:
-            if route.path not in changed:
-                continue
             entry: Any = self._method_map.setdefault(route.path, {})
             if isinstance(route, HTTPRoute):
                 for handler in route.route_handlers:
@@ -136,6 +156,56 @@ class MappedLitestar(Litestar, LeanRegistration):
                         entry[method] = handler
             else:
                 entry["websocket" if isinstance(route, WebSocketRoute) else "asgi"] = route.route_handler
+
+
+class _Routes(list["Route"]):
+    """The app's routes, noting the paths whose routes a change other than an addition at the end replaced
+    (:attr:`rewritten`; None: changed otherwise, a route removed or moved). Litestar adds a route at the end, or puts
+    the merged route of a path in the place of the path's route."""
+
+    __slots__ = ("rewritten",)
+
+    def __init__(self, routes: Iterable[Route] = ()) -> None:
+        super().__init__(routes)
+        self.rewritten: set[str] | None = set()
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        if isinstance(index, slice) or self.rewritten is None:
+            self.rewritten = None
+        else:
+            self.rewritten.update((self[index].path, value.path))
+        super().__setitem__(index, value)
+
+    def _moved(self) -> None:
+        self.rewritten = None
+
+    def __delitem__(self, index: Any) -> None:
+        super().__delitem__(index)
+        self._moved()
+
+    def insert(self, index: Any, value: Any) -> None:
+        super().insert(index, value)
+        self._moved()
+
+    def pop(self, index: Any = -1) -> Any:
+        self._moved()
+        return super().pop(index)
+
+    def remove(self, value: Any) -> None:
+        super().remove(value)
+        self._moved()
+
+    def clear(self) -> None:
+        super().clear()
+        self._moved()
+
+    def sort(self, *args: Any, **kwargs: Any) -> None:
+        super().sort(*args, **kwargs)
+        self._moved()
+
+    def reverse(self) -> None:
+        super().reverse()
+        self._moved()
 
 
 class _TrieLater:

@@ -8,10 +8,11 @@ import dataclasses
 import typing
 from typing import Any
 
+import msgspec
 from litestar.params import KwargDefinition
 
 from engineering_api.app import registry
-from engineering_api.jobs.route_shape import RouteShape, unconstrained
+from engineering_api.jobs.route_shape import RouteShape, struct_field_infos, unconstrained
 
 
 def _markers() -> list[Any]:
@@ -57,3 +58,16 @@ def test_every_input_field_is_typed_as_typing_types_it() -> None:
                 assert dict(field.bounds) == bounds, (operation.name, field.wire)
                 checked += 1
     assert checked > 1000, checked
+
+
+def test_every_input_struct_s_fields_are_msgspec_s() -> None:
+    """An input Struct's fields, its annotations evaluated once per class and text (``route_shape.struct_field_infos``),
+    are the ones msgspec gives: names, wire names, types with their extras, defaults and default factories."""
+    inputs = {operation.input for operation in registry() if operation.input is not None}
+    factories = 0
+    for struct in inputs:
+        ours, msgspecs = struct_field_infos(struct), msgspec.structs.fields(struct)
+        assert ours == msgspecs, struct
+        assert [type(f.type) for f in ours] == [type(f.type) for f in msgspecs], struct
+        factories += sum(f.default_factory is not msgspec.NODEFAULT for f in ours)
+    assert len(inputs) > 150 and factories > 0, (len(inputs), factories)

@@ -39,6 +39,23 @@ def test_registrations_that_merge_replace_and_add_paths_keep_the_map() -> None:
     assert app.route_handler_method_map["/sub/a/live"]["websocket"] is not None
 
 
+def test_routes_changed_otherwise_than_by_registration_keep_the_map() -> None:
+    """Litestar adds routes at the end and puts a path's merged route in its place; the kept map also follows a
+    route removed, moved or set in place directly, and the routes list replaced."""
+    made = _made_handlers()
+    app = MappedLitestar(route_handlers=[made["read_a"], made["Things"], made["live"], made["mounted"]])
+    mapped = app.route_handler_method_map
+    changes = [lambda routes: routes.pop(), lambda routes: routes.reverse(),
+               lambda routes: routes.insert(0, routes.pop()), lambda routes: routes.__setitem__(0, routes[-1]),
+               lambda routes: routes.__setitem__(slice(0, 1), routes[1:3]), lambda routes: routes.clear()]
+    for change in changes:
+        change(app.routes)
+        assert {p: dict(e) for p, e in app.route_handler_method_map.items()} == _computed(app)
+    app.routes = [*MappedLitestar(route_handlers=[made["write_a"]]).routes]
+    assert app.route_handler_method_map is mapped
+    assert {p: dict(e) for p, e in mapped.items()} == _computed(app) and "/a" in mapped and "/things" not in mapped
+
+
 def _trie(app: Litestar) -> dict[str, Any]:
     """The app's routing trie and handler index as plain data: every node, its handlers by method (named), its
     path parameters and flags."""
