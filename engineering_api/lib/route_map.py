@@ -17,7 +17,7 @@ Each handler's signature model is made by its first request, not as it is regist
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self, SupportsIndex
 
 from litestar import Litestar
 from litestar.routes import HTTPRoute, WebSocketRoute
@@ -206,6 +206,11 @@ class _Routes(list["Route"]):
     def reverse(self) -> None:
         super().reverse()
         self._moved()
+
+    def __imul__(self, times: SupportsIndex) -> Self:
+        super().__imul__(times)
+        self._moved()
+        return self
 
 
 class _TrieLater:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from inspect import Signature
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, ForwardRef, Literal, cast, get_origin
 
 from litestar.types.empty import Empty
 from litestar.typing import FieldDefinition
@@ -81,10 +81,21 @@ def annotations_evaluated(fn: Callable[..., Any]) -> None:
     inside): what ``typing.get_type_hints`` makes of them, so :func:`parse_signature` reads them as they are.
     Litestar evaluates a function's annotations in a namespace it builds of ``typing``'s names and the module's
     (``get_fn_type_hints``): for the ~425 handlers whose signatures are made at run time (``jobs.route_shape.sign``),
-    ~7 ms of the start spent finding what they already are. Changed later, they are evaluated again.
+    ~7 ms of the start spent finding what they already are. A new ``__annotations__`` dict is evaluated again; one
+    changed in place is not (the signers make each handler's annotations once).
     ``tests/lib/test_route_signatures.py`` holds every handler's parsed signature equal to Litestar's."""
-    if not any(hint is None or isinstance(hint, str) for hint in fn.__annotations__.values()):
+    if not any(_unevaluated(hint) for hint in fn.__annotations__.values()):
         fn.__dict__[_EVALUATED] = fn.__annotations__
+
+
+def _unevaluated(hint: Any) -> bool:
+    """Whether ``hint`` holds what ``typing.get_type_hints`` would still change: text, ``None`` or a forward
+    reference, at any depth of its arguments (``list["Block"]``, ``Optional["Block"]``)."""
+    if hint is None or isinstance(hint, (str, ForwardRef)):
+        return True
+    if get_origin(hint) is Literal:  # its arguments are values, text among them
+        return False
+    return any(_unevaluated(argument) for argument in getattr(hint, "__args__", ()) or ())
 
 
 def _field(parameter: Parameter, hints: dict[str, Any]) -> FieldDefinition:

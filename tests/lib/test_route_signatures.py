@@ -9,7 +9,8 @@ app's handlers no longer match their functions."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from types import GenericAlias
+from typing import Annotated, Any, ForwardRef, Literal, Optional, Union
 
 import anyio
 import anyio.to_thread
@@ -27,6 +28,7 @@ from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.docs import openapi_document_ready
 from engineering_api.lib.route_map import MappedLitestar
+from engineering_api.lib.route_signatures import annotations_evaluated
 from engineering_api.lib.route_options import is_litestar_options
 from tests.conftest import assert_error
 
@@ -132,3 +134,21 @@ def test_a_handler_first_requested_after_the_openapi_document_takes_the_paramete
             msgspec.structs.fields(SignatureModel.create(
                 dependency_name_set=set(), fn=handler.fn, parsed_signature=replace(
                     handler.parsed_fn_signature, parameters=registered), type_decoders=[])))
+
+
+_BLOCK = ForwardRef("Block")
+
+
+@pytest.mark.parametrize(("annotation", "evaluated"), [
+    (int, True), (Optional[int], True), (list[dict[str, int]], True), (Literal["a", "b"], True),
+    (Annotated[int, "meta"], True), ("int", False), (None, False), (GenericAlias(list, _BLOCK), False),
+    (Union.__getitem__((_BLOCK, type(None))), False), (GenericAlias(dict, (str, GenericAlias(list, _BLOCK))), False),
+])
+def test_only_annotations_without_text_at_any_depth_are_read_as_they_are(annotation: Any, evaluated: bool) -> None:
+    """Text, ``None`` or a forward reference anywhere inside (``list["Block"]``, found by review) leaves a handler
+    to Litestar's evaluation."""
+    def handler(data: Any) -> None: ...
+
+    handler.__annotations__ = {"data": annotation, "return": type(None)}
+    annotations_evaluated(handler)
+    assert ("__evaluated_annotations__" in handler.__dict__) is evaluated
