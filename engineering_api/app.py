@@ -227,17 +227,16 @@ async def running(services: Services) -> AsyncIterator[None]:
     in-process stdio MCP server's."""
     services.started_at = utc_now()
     farm = _farm_of(services)
-    if farm is not None:  # several nodes may share the database: not the jobs a live one runs
-        from engineering_api.farm.failover import fail_jobs_of_no_live_node, staging_lease_alive
-        from engineering_api.farm.reattach import reattach_jobs
+    if farm is not None:  # jobs whose calls still run on agents end with their real state; several nodes may
+        # share the database: not the jobs a live one runs
+        from engineering_api.farm.failover import staging_lease_alive
+        from engineering_api.farm.reattach import hand_over_jobs, reattach_jobs
 
-        interrupted = fail_jobs_of_no_live_node(services.jobs, farm)
-    else:
-        interrupted = services.jobs.fail_interrupted()
-    if interrupted:
+        finished = reattach_jobs(services.jobs, farm)
+        if finished:
+            logger.warning("%d job(s) of stopped API nodes were ended or re-attached to their calls", finished)
+    elif interrupted := services.jobs.fail_interrupted():
         logger.warning("%d job(s) from the previous run were marked Failed (interrupted by restart)", interrupted)
-    if farm is not None:  # jobs whose calls still run on agents end with their real state
-        reattach_jobs(services.jobs, farm)
     settled = settle_interrupted(services.jobs.state, lambda job_id: _job_running(services, job_id))
     if settled:
         logger.warning("%d pipeline execution(s) from the previous run were settled as Failed (interrupted by "
@@ -262,8 +261,11 @@ async def running(services: Services) -> AsyncIterator[None]:
             await services.jobs.shutdown()
             services.worker.stop()
             # Jobs that could not finish are marked now, not only at the next start, so none stays Running; a
-            # farm node marks only its own (another node on the database runs the others).
-            services.jobs.fail_interrupted(own if farm is not None else None)
+            # farm node's calls may still run on agents: its own jobs are handed over by their journals.
+            if farm is not None:
+                hand_over_jobs(services.jobs, farm, own)
+            else:
+                services.jobs.fail_interrupted()
         finally:
             services.backend.close()  # stops free-running simulated CPUs even if a step above failed
 

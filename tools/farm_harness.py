@@ -176,12 +176,20 @@ class ApiNode:
         return (self.data_dir / "api.secret").read_text().strip()
 
     def crash(self) -> None:
+        """SIGKILL to its process group: nothing of it runs its stop."""
+        self._signal_group("SIGKILL")
+
+    def stop(self) -> None:
+        """A clean stop: SIGTERM to its process group, as a service manager (or Ctrl+C) stops it, and wait."""
+        self._signal_group("SIGTERM")
+
+    def _signal_group(self, name: str) -> None:
         import signal
 
         if self.process is None:
             return
         try:
-            os.killpg(self.process.pid, signal.SIGKILL)
+            os.killpg(self.process.pid, getattr(signal, name))
         except ProcessLookupError:
             pass
         self.process.wait(HANG_GUARD_S)

@@ -14,14 +14,16 @@ it: a live node fails it (``INTERRUPTED``, cause ``API_NODE_STOPPED``) once no l
 looks between which every live node has beaten (a job is written to the database just before its node lists it).
 
 Only one node finishes a job: whoever takes its mark (``taken-over:<job>``, :func:`take_job`), which a node may
-take from a holder whose lease is gone (a node that took a job over and died too), never from a live one. A node
-that starts takes the mark of every job it fails as interrupted before it fails and re-attaches it, so it never
-fails a job a live node has taken over and is finishing (the client waiting on it would read that transient
-``INTERRUPTED`` as the job's end).
+take from a holder whose lease is gone (a node that took a job over and died too), never from a live one.
 
 A node's lease also lists the jobs it runs (:meth:`JobManager.supervised`), so a node that starts on a database
-other nodes use fails (``INTERRUPTED``) only the unfinished jobs no live node lists (:func:`jobs_of_no_live_node`),
-never the jobs a live node still runs; a clean stop fails only its own.
+other nodes use finishes only the unfinished jobs no live node lists (:func:`jobs_of_no_live_node`), never the
+jobs a live node still runs, and only those whose mark it takes: never one a live node took over. It finishes each
+in one write, by its journal, as a survivor does (:func:`finish_jobs_of_no_live_node`): a job whose call an agent
+may still run stays Running, re-attached to it, and is never written ``INTERRUPTED`` on the way (a client waiting
+on it through any node reads the first end it sees as the answer). A clean stop leaves its jobs the same way
+(:func:`engineering_api.farm.reattach.hand_over_jobs`) and gives up its lease, so a live node takes them over at
+its next look.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ if TYPE_CHECKING:
     from engineering_api.farm.proxy import FarmBackendBase
     from engineering_api.jobs.manager import JobManager
 
-__all__ = ("BEAT_SECONDS", "HELD", "TAKEN", "NodeLease", "fail_jobs_of_no_live_node", "jobs_of_no_live_node",
+__all__ = ("BEAT_SECONDS", "HELD", "TAKEN", "NodeLease", "finish_jobs_of_no_live_node", "jobs_of_no_live_node",
            "staging_lease_alive", "take_job", "take_over_orphaned_jobs")
 
 logger = logging.getLogger(__name__)
@@ -90,7 +92,16 @@ class NodeLease:
         return thread
 
     def stop(self) -> None:
+        """Stop beating and give the lease up (a clean stop): the other nodes take over the jobs this node left at
+        their next look, not a lease later. Redis away: the lease lapses by itself."""
         self._stop.set()
+        try:
+            pipe = self._redis.pipeline(transaction=False)
+            pipe.delete(self._key("node", self.farm.node_id))
+            pipe.srem(self._key("nodes"), self.farm.node_id)
+            pipe.execute()
+        except RedisError:
+            logger.warning("could not give up this API node's lease: the other nodes wait for it to lapse")
 
     @property
     def interval(self) -> float:
@@ -115,7 +126,7 @@ class NodeLease:
             try:
                 self.beat()
                 if self.farm.jobs_unswept:  # Redis was away at this node's start
-                    fail_jobs_of_no_live_node(self.jobs, self.farm, self._redis)
+                    finish_jobs_of_no_live_node(self.jobs, self.farm, self.settle, self._redis)
                 take_over_orphaned_jobs(self)
             except RedisError:  # Redis restarting: the next look tries again
                 continue
@@ -183,7 +194,7 @@ def _node_leases(redis: Any, prefix: str, asking: str) -> dict[str, tuple[int, s
 
 def jobs_of_no_live_node(jobs: JobManager, farm: FarmBackendBase, redis: Any | None = None) -> list[str]:
     """The unfinished jobs of the database that no live API node runs (at a node's start: its own previous run's,
-    and those of nodes that died), to be failed ``INTERRUPTED`` (:meth:`JobManager.fail_interrupted`).
+    and those of nodes that died), to be finished by their journals (:func:`finish_jobs_of_no_live_node`).
 
     The jobs this node runs are never lost; ``redis`` is a client of the farm's Redis to reuse (a new one otherwise).
     A job is written to the database just before its node lists it, so the leases are read twice: once, then
@@ -212,19 +223,27 @@ def jobs_of_no_live_node(jobs: JobManager, farm: FarmBackendBase, redis: Any | N
     return [job for job in unfinished if job not in held]
 
 
-def fail_jobs_of_no_live_node(jobs: JobManager, farm: FarmBackendBase, redis: Any | None = None) -> int:
-    """At a node's start: fail (``INTERRUPTED``) the unfinished jobs no live node runs (:func:`jobs_of_no_live_node`)
-    and whose mark this node takes (:func:`take_job`: none a live node took over and is finishing); returns how
-    many. Redis unreachable: none now; the node's lease loop does it once Redis answers."""
+def finish_jobs_of_no_live_node(jobs: JobManager, farm: FarmBackendBase,
+                                settle: Callable[[JobManager, FarmBackendBase, str, dict[str, Any]], None],
+                                redis: Any | None = None) -> int:
+    """At a node's start (after its first beat): finish every unfinished job no live node runs
+    (:func:`jobs_of_no_live_node`) and whose mark this node takes (:func:`take_job`: none a live node took over and
+    is finishing), each with ``settle`` and its journal (:func:`engineering_api.farm.reattach.settle_orphaned`: in
+    one write, re-attached to a call an agent may still run, else ended by what completed; no journal: it made no
+    farm call, ``INTERRUPTED``). Returns how many. Redis unreachable: none now; the node's lease loop does it once
+    Redis answers (a job whose journal cannot be read is left as it is, never ended on a guess)."""
     redis = redis if redis is not None else farm.config.redis()
     try:
         lost = [job for job in jobs_of_no_live_node(jobs, farm, redis) if take_job(redis, farm, job)]
+        journals = farm.registry.job_calls(lost)
     except RedisError:
-        logger.warning("the farm's Redis is unreachable: the jobs of lost API nodes are failed once it answers")
+        logger.warning("the farm's Redis is unreachable: the jobs of lost API nodes are finished once it answers")
         farm.jobs_unswept = True
         return 0
     farm.jobs_unswept = False
-    return jobs.fail_interrupted(lost)
+    for job_id, call in zip(lost, journals):
+        settle(jobs, farm, job_id, call or {})
+    return len(lost)
 
 
 def take_over_orphaned_jobs(lease: NodeLease) -> list[str]:
@@ -235,10 +254,8 @@ def take_over_orphaned_jobs(lease: NodeLease) -> list[str]:
     if not others:
         lease._suspects = {}
         return []
-    journals = lease._redis.mget([lease._key("job", job) for job in others])
     taken, unjournaled = [], []
-    for job_id, raw in zip(others, journals):
-        call: dict[str, Any] | None = json.loads(raw) if raw is not None else None
+    for job_id, call in zip(others, lease.farm.registry.job_calls(others)):
         if call is None:
             unjournaled.append(job_id)
             continue

@@ -39,6 +39,7 @@ from engineering_api.farm.dispatch import bound_caller
 from engineering_api.farm.outcomes import OutcomeUnknownError, changes_so_far, note_change, note_sent
 from engineering_api.farm.paths import PathMap
 from engineering_api.farm.registry import HEARTBEAT_SECONDS, AgentRegistry, Claim, agent_queue
+from engineering_api.farm.send_gate import SendGate
 from engineering_api.lib.caller import DEFAULT_SESSION, current_job
 from engineering_api.lib.observability import current_request_id
 from engineering_api.lib.tracing import REQUEST_ID_ATTRIBUTE, Tracing
@@ -152,6 +153,8 @@ class FarmBackendBase(EngineeringBackend):
         """When the Redis server started (``time.monotonic()`` less its uptime) and when that was read: shared by
         the waiting calls for :data:`LEASE_CHECK_SECONDS` (one ``INFO`` per node, not per call)."""
         self._server_start_lock = threading.Lock()
+        self.send_gate = SendGate()
+        """Closed at a clean stop (:meth:`stop_sending`): no call is sent after it."""
         self.node_lease: Any = None
         """This node's lease and its look for jobs of lost nodes, once the app has started
         (:class:`engineering_api.farm.failover.NodeLease`)."""
@@ -184,6 +187,11 @@ class FarmBackendBase(EngineeringBackend):
         except RedisError:
             self._note_unreachable()
             return True
+
+    def stop_sending(self) -> None:
+        """A clean stop: send no call from now on; returns once no job's journal is being written (a journal
+        read after it names every call this node sent), bounded by the outage grace."""
+        self.send_gate.close(self.config.outage_grace_seconds + POLL_SECONDS)
 
     def _note_job(self, job: str, call: dict[str, Any]) -> None:
         """The job's journal (:meth:`AgentRegistry.note_job_call`), naming this node."""
@@ -368,9 +376,10 @@ class FarmBackendBase(EngineeringBackend):
                 "sentAt": time.time(), "completedCalls": changes_so_far()}
         job = current_job.get()
         note_sent(job, call)  # before it is sent: a worker that gives up on this thread from now on names it
-        if job is not None:  # the job's journal, noted before it is sent: a node that dies at any moment after can
-            with contextlib.suppress(RedisError):  # re-attach (Redis away: it cannot; the call still runs)
-                self._note_job(job, call)
+        if job is not None:  # the job's journal, noted before it is sent: a node that dies or stops at any moment
+            # after finishes the job by it. Never sent without it: Redis away past the outage grace, not sent.
+            with self.send_gate.sending(method):
+                self._through_outage(lambda _: self._note_job(job, call))
         try:
             # argsrepr/kwargsrepr given: Celery would otherwise build a repr of the whole payload for every call
             self.app.send_task(CALL_TASK, args=[method, payload, call_id, "", fence], queue=agent_queue(target.agent),

@@ -3,9 +3,10 @@
 The node keeps jobs in its database; the agents keep working while it is away. Each job notes in Redis, before
 each farm call it sends, its *journal* (:meth:`AgentRegistry.note_job_call`): the call it waits on (if any) and
 the changing calls of its operation that completed before it. Each call's outcome is kept by Celery's result
-backend under its task id. At start-up the node marks unfinished jobs Failed ``INTERRUPTED`` (an embedded server,
-whose own adapter ran the job, fails a started change ``OUTCOME_UNKNOWN`` instead); for each such job with a journal
-it then settles the job by the whole operation, never by one call:
+backend under its task id. At start-up the node finishes each unfinished job no live node runs in one write by
+its journal (:func:`engineering_api.farm.failover.finish_jobs_of_no_live_node`, :func:`settle_orphaned`): one
+without a journal made no farm call and is failed ``INTERRUPTED``; one whose call an agent may still run stays
+Running, re-attached to it, until the call's end settles the job by the whole operation, never by one call:
 
 * an operation stops where its node stopped: the steps after the noted call never ran, so a re-attached job is
   never Completed (its result would be one call's, not the operation's);
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     from engineering_api.farm.proxy import FarmBackendBase
     from engineering_api.jobs.manager import JobManager
 
-__all__ = ("POLL_SECONDS", "CallFate", "reattach_interrupted", "reattach_jobs", "verdict", "watch")
+__all__ = ("POLL_SECONDS", "CallFate", "hand_over_jobs", "reattach_jobs", "settle_orphaned", "verdict", "watch")
 
 logger = logging.getLogger(__name__)
 
@@ -63,68 +64,59 @@ class CallFate:
 
 
 def reattach_jobs(jobs: JobManager, farm: FarmBackendBase) -> int:
-    """Re-attach every interrupted job whose farm journal is known and whose mark this node holds, start this
-    node's lease, and from now on watch every job that ends ``OUTCOME_UNKNOWN``; returns how many were
-    re-attached."""
-    from engineering_api.farm.failover import NodeLease
+    """Start this node's lease, finish the unfinished jobs no live node runs (re-attached to their calls, or ended by
+    their journals: :func:`engineering_api.farm.failover.finish_jobs_of_no_live_node`), and from now on watch every
+    job that ends ``OUTCOME_UNKNOWN``; returns how many jobs were finished or re-attached."""
+    from engineering_api.farm.failover import NodeLease, finish_jobs_of_no_live_node
 
     farm.on_outcome_unknown = lambda job_id, call: watch(jobs, farm, job_id, call, after_its_end=True)
     farm.node_lease = NodeLease(jobs, farm, settle_orphaned)
     # the lease before the marks: a mark's holder without a lease is dead to a node starting with this one,
     # which would take the mark back and finish the job too
-    with contextlib.suppress(RedisError):  # Redis away: nothing is re-attached now either
+    with contextlib.suppress(RedisError):  # Redis away: the jobs are finished once it answers (the lease loop)
         farm.node_lease.beat()
-    count = reattach_interrupted(jobs, farm)
+    count = finish_jobs_of_no_live_node(jobs, farm, settle_orphaned)
     farm.node_lease.start()
     return count
 
 
-def reattach_interrupted(jobs: JobManager, farm: FarmBackendBase) -> int:
-    """Re-attach (or settle by its journal) every job failed as interrupted whose mark this node holds or takes
-    (:func:`engineering_api.farm.failover.take_job`): of two nodes that start together and both read the job
-    interrupted, only one finishes it, and never a job a live node took over. Returns how many were re-attached."""
-    from engineering_api.farm.failover import take_job
-
-    redis = farm.config.redis()
-    count = 0
-    for job_id in jobs.interrupted():
-        try:
-            call = farm.registry.job_call(job_id)
-            if call is None:
-                continue
-            if not take_job(redis, farm, job_id):  # a live node holds it: that node finishes it
-                continue
-        except RedisError:
-            logger.warning("cannot re-attach job %s: the farm's Redis is unreachable", job_id)
-            continue
-        if not call.get("callId"):  # stopped between two calls: nothing runs, the journal says what completed
-            if call.get("completedCalls"):
-                _settle(jobs, job_id, call, None)
-            continue
-        jobs.settle_detached(job_id, "Running", f"re-attached after an API node restart: {call['method']} runs on "
-                                                f"agent {call['agent']}")
-        watch(jobs, farm, job_id, call)
-        count += 1
-    return count
-
-
 def settle_orphaned(jobs: JobManager, farm: FarmBackendBase, job_id: str, call: dict[str, Any]) -> None:
-    """A running job whose API node is gone (:mod:`engineering_api.farm.failover`), finished here as its node
-    would have been after a restart: by its whole operation (``call`` is its journal; empty: it made no farm call)."""
+    """A job whose API node is gone (stopped, restarted, or lost: :mod:`engineering_api.farm.failover`), finished
+    here as that node would have: by its whole operation (``call`` is its journal; empty: it made no farm call)."""
     if not call.get("callId"):  # stopped between two calls: nothing runs, the journal says what completed
         if call.get("completedCalls"):
             _settle(jobs, job_id, call, None)
             return
         from engineering_api.jobs.manager import JobError
 
-        jobs.settle_detached(job_id, "Failed", "interrupted: its API node was lost", error=JobError(
+        jobs.settle_detached(job_id, "Failed", "interrupted: its API node stopped", error=JobError(
             code="INTERRUPTED", status=503, details={"cause": "API_NODE_STOPPED"},
-            message="The API node running this job was lost before its first farm call or between two of its calls; "
-                    "nothing had changed, and the rest of the operation never runs. Retry with a new Idempotency-Key."))
+            message="The API node running this job stopped (or was lost) before its first farm call or between two "
+                    "of its calls; nothing had changed, and the rest of the operation never runs. Retry with a new "
+                    "Idempotency-Key."))
         return
-    jobs.settle_detached(job_id, "Running", f"re-attached after its API node was lost: {call['method']} runs on "
+    jobs.settle_detached(job_id, "Running", f"re-attached after its API node stopped: {call['method']} runs on "
                                             f"agent {call['agent']}")
     watch(jobs, farm, job_id, call)
+
+
+def hand_over_jobs(jobs: JobManager, farm: FarmBackendBase, own: list[str]) -> None:
+    """At a clean stop, ``own`` (this node's jobs that did not end): this node sends no call from now on; a job
+    that waits on a call an agent may still run is left Running, for the node that finishes it (a live node takes
+    it over once this node's lease is given up, else the next node to start); the others are ended now by their
+    journals (:func:`settle_orphaned`). Redis away: all are left Running, for the same nodes to finish."""
+    farm.stop_sending()
+    try:
+        journals = farm.registry.job_calls(own)
+    except RedisError:
+        logger.warning("the farm's Redis is unreachable: %d unfinished job(s) are left to the next API node", len(own))
+        return
+    for job_id, call in zip(own, journals):
+        if call is not None and call.get("callId"):
+            jobs.settle_detached(job_id, "Running", f"its API node stopped while {call['method']} runs on agent "
+                                                    f"{call['agent']}: another node finishes it")
+        else:
+            settle_orphaned(jobs, farm, job_id, call or {})
 
 
 def watch(jobs: JobManager, farm: FarmBackendBase, job_id: str, call: dict[str, Any], *, after_its_end: bool = False

@@ -622,6 +622,13 @@ class AgentRegistry:
         raw = self._redis.get(self._key("job", job_id))
         return json.loads(raw) if raw is not None else None
 
+    def job_calls(self, job_ids: list[str]) -> list[dict[str, Any] | None]:
+        """:meth:`job_call` of each of ``job_ids``, in one round trip."""
+        if not job_ids:
+            return []
+        return [json.loads(raw) if raw is not None else None
+                for raw in self._redis.mget([self._key("job", job_id) for job_id in job_ids])]
+
     def cancel_requested(self, call_id: str) -> bool:
         """Whether the API node asked to stop ``call_id``."""
         return bool(self._redis.exists(self._key("cancel", call_id)))

@@ -801,18 +801,18 @@ class JobManager:
         return live.record
 
     def fail_interrupted(self, only: builtins.list[str] | None = None) -> int:
-        """At start-up: jobs left Pending or Running by a previous process can never finish. ``only``: just these
-        jobs (several API nodes on one database: the jobs no live node runs, :meth:`supervised`), if unfinished.
+        """At start-up and at a stop: jobs left Pending or Running can never finish here. ``only``: just these
+        jobs, if unfinished.
 
         Each is failed with what is known of it. A job still Pending never ran (its start is written before its
         operation runs, :meth:`_progressed`), and one whose operation changes nothing (a read) changed nothing:
         ``INTERRUPTED``. One that ran an operation that changes the project on this node's own adapter may have
         changed it before the stop: ``OUTCOME_UNKNOWN``, as a pipeline's step that was running is settled
-        (domain/pipelines/recovery.py). A farm node's job changes the project only through agents' calls, which its
-        journal re-attaches and settles with what is known (farm/reattach.py): ``INTERRUPTED`` until then."""
+        (domain/pipelines/recovery.py). A farm node never fails its jobs so: their calls may still run on agents,
+        and each is finished by its journal (farm/failover.py, farm/reattach.py)."""
         if only is not None and not only:
             return 0
-        # the cause a farm's node gives a job its dead node left (farm/reattach.py): one shape for one fault
+        # the cause a farm's node gives a job its stopped node left (farm/reattach.py): one shape for one fault
         cause = {"cause": "API_NODE_STOPPED"}
         interrupted = JobError(code="INTERRUPTED", message=_INTERRUPTED, status=503, details=cause)
         unknown = JobError(code="OUTCOME_UNKNOWN", message=f"{_INTERRUPTED} after it started: it may have changed the "
@@ -820,12 +820,9 @@ class JobManager:
         unfinished = jobs.c.status.in_(("Pending", "Running"))
         which = unfinished if only is None else unfinished & jobs.c.job_id.in_(only)
         ended = {"status": "Failed", "message": _INTERRUPTED, "completed_at": utc_now()}
-        count = 0
-        if self._backend.name != "farm":
-            reads = [operation.name for operation in self.operations or () if not operation.mutating]
-            count = self._db.execute(jobs.update().where(which, jobs.c.status == "Running",
-                                                         jobs.c.operation.not_in(reads))
-                                     .values(**ended, error=msgspec.json.encode(unknown).decode()))
+        reads = [operation.name for operation in self.operations or () if not operation.mutating]
+        count = self._db.execute(jobs.update().where(which, jobs.c.status == "Running", jobs.c.operation.not_in(reads))
+                                 .values(**ended, error=msgspec.json.encode(unknown).decode()))
         return count + self._db.execute(jobs.update().where(which).values(
             **ended, error=msgspec.json.encode(interrupted).decode()))
 
@@ -837,11 +834,6 @@ class JobManager:
     def supervised(self) -> builtins.list[str]:
         """The jobs this process runs (started here and not ended): its share of a database several nodes use."""
         return builtins.list(self._live)
-
-    def interrupted(self) -> builtins.list[str]:  # the class's own list() would shadow the builtin here
-        """Jobs :meth:`fail_interrupted` ended (a farm may still find their calls running on agents)."""
-        rows = self._db.all(select(jobs.c.job_id).where(jobs.c.status == "Failed", jobs.c.message == _INTERRUPTED))
-        return [row["job_id"] for row in rows]
 
     def end_written(self, job_id: str) -> bool:
         """Whether the job's end is on record: ended, and no longer supervised here (:meth:`_finish` writes the

@@ -157,3 +157,95 @@ def test_a_node_starting_on_a_shared_database_leaves_the_jobs_a_live_node_runs(f
         ended = until(lambda: (j := http.get(f"{restarted.url}/api/jobs/{job}", headers=headers).json()["data"])
                       ["status"] not in ("Pending", "Running") and j, "the job ended")
         assert ended["status"] == "Completed", ended
+
+
+TERMINAL = ("Completed", "Failed", "Canceled")
+
+
+def _record_job_states(database: str) -> None:
+    """Every state a job's row is written with, in order, into ``job_states`` (a trigger of the database itself:
+    a state that lasts a millisecond is seen as surely as one that lasts a minute)."""
+    import psycopg
+
+    with psycopg.connect(database, autocommit=True) as conn:
+        conn.execute("CREATE TABLE job_states (seq serial PRIMARY KEY, job_id text, status text, error text)")
+        conn.execute("CREATE FUNCTION note_job_state() RETURNS trigger AS $$ BEGIN INSERT INTO job_states "
+                     "(job_id, status, error) VALUES (NEW.job_id, NEW.status, NEW.error); RETURN NEW; END $$ "
+                     "LANGUAGE plpgsql")
+        conn.execute("CREATE TRIGGER job_states AFTER INSERT OR UPDATE ON jobs FOR EACH ROW "
+                     "EXECUTE FUNCTION note_job_state()")
+
+
+def _job_states(database: str) -> dict[str, list[tuple[str, str | None]]]:
+    import psycopg
+
+    states: dict[str, list[tuple[str, str | None]]] = {}
+    with psycopg.connect(database) as conn:
+        for job_id, status, error in conn.execute("SELECT job_id, status, error FROM job_states ORDER BY seq"):
+            states.setdefault(job_id, []).append((status, error))
+    return states
+
+
+def _never_ended_before_it_was_known(states: list[tuple[str, str | None]]) -> None:
+    """A job's row never says it ended and then runs on, nor that its call did not run (a client waiting on the job
+    through any node reads its first end as the answer)."""
+    statuses = [status for status, _ in states]
+    assert not any(a in TERMINAL and b not in TERMINAL for a, b in zip(statuses, statuses[1:])), states
+    assert not any(error and '"INTERRUPTED"' in error for _, error in states), states
+
+
+def _running_import(http: httpx.Client, redis: RedisServer, node: ApiNode, headers: dict[str, str], name: str
+                    ) -> threading.Thread:
+    importing = threading.Thread(target=_post, args=(http, f"{node.url}{IMPORT}", _source(name),
+                                                     {**headers, "Idempotency-Key": f"import-{name}"}))
+    importing.start()
+    until(lambda: (agents_running(redis.url) or "").startswith("blocks.generate_blocks_from_source"),
+          "the import runs on the agent")
+    return importing
+
+
+def test_a_node_restarted_mid_call_never_ends_the_job_before_it_knows_how_the_call_ended(fresh_db, tmp_path):
+    """The restarted node re-attaches its previous run's job to the call still running on the agent: its row goes
+    from Running to its one end, never through an ``INTERRUPTED`` a retry waiting elsewhere would answer."""
+    with two_nodes(tmp_path, fresh_db, "blocks.generate_blocks_from_source") as (redis, _, nodes), \
+            httpx.Client(timeout=WAIT) as http:
+        restarted, other = nodes
+        other.crash()  # the restarted node alone finishes the job (a survivor would race it for it)
+        headers = {"X-API-Key": restarted.admin_key, "X-Engineering-Session": "restart"}
+        _project_with_a_cpu(http, restarted, headers)
+        _record_job_states(fresh_db)
+        importing = _running_import(http, redis, restarted, headers, "Restarted")
+        restarted.crash()
+        importing.join(WAIT)
+        restarted.start()
+        (tmp_path / "gate").touch()
+        retried = _post(http, f"{restarted.url}{IMPORT}", _source("Restarted"),
+                        {**headers, "Idempotency-Key": "import-Restarted"})
+        assert retried is not None and retried.status_code == 503, retried and retried.text
+        assert retried.json()["code"] == "OUTCOME_UNKNOWN" and retried.json()["details"]["callOutcome"] == "ran"
+        for states in _job_states(fresh_db).values():
+            _never_ended_before_it_was_known(states)
+
+
+def test_a_node_stopped_mid_call_leaves_the_job_to_a_live_node_which_answers_its_true_end(fresh_db, tmp_path):
+    """A clean stop (SIGTERM) cannot wait for a call an agent runs: the job stays with the call, and the survivor
+    takes it over once the stopped node's lease is gone, as it would a crashed node's, never ``INTERRUPTED``."""
+    with two_nodes(tmp_path, fresh_db, "devices.add_device") as (redis, _, nodes), \
+            httpx.Client(timeout=WAIT) as http:
+        stopped, survivor = nodes
+        headers = {"X-API-Key": stopped.admin_key, "X-Engineering-Session": "stop"}
+        answer = http.post(f"{stopped.url}/api/projects/actions/create-sync", json={"name": "Stop"}, headers=headers)
+        assert answer.status_code == 200, answer.text
+        _record_job_states(fresh_db)
+        accepted = http.post(f"{stopped.url}/api/projects/devices/actions/add", json={"orderNumber": CPU,
+                                                                                     "name": "PLC_1"}, headers=headers)
+        assert accepted.status_code == 202, accepted.text
+        job = accepted.json()["data"]["jobId"]
+        until(lambda: (agents_running(redis.url) or "").startswith("devices.add_device"), "the job runs on the agent")
+        stopped.stop()  # no request in flight: the node runs its whole stop
+        (tmp_path / "gate").touch()
+        ended = until(lambda: (j := http.get(f"{survivor.url}/api/jobs/{job}", headers=headers).json()["data"])
+                      ["status"] not in ("Pending", "Running") and j, "the job ended")
+        assert ended["errorCode"] == "OUTCOME_UNKNOWN" and ended["errorDetails"]["callOutcome"] == "ran", ended
+        for states in _job_states(fresh_db).values():
+            _never_ended_before_it_was_known(states)

@@ -74,7 +74,9 @@ class Session:
     committed: set[str] = field(default_factory=set)
     unsaved: set[str] = field(default_factory=set)
     not_run: dict[str, str] = field(default_factory=dict)
-    """Changes answered 'did not run', with the code of that answer."""
+    """Changes answered 'did not run', with the code and message of that answer (which path said so)."""
+    sending: str | None = None
+    """The request the session waits on now, and since when (``time.monotonic()``): a hang's diagnosis."""
     is_open: bool = False
     count: int = 0
     turn: int = 0
@@ -134,12 +136,14 @@ class Run:
                    **({"Idempotency-Key": key} if key else {})}
         with self.node_lock:
             self.in_flight[index].add(session.name)
+        session.sending = f"{what} to node {index} since {time.monotonic():.1f}"
         try:
             response = self.http.request(method, f"{node.url}{path}", json=body, headers=headers, timeout=300)
         except httpx.HTTPError:  # the API node is down: no answer, so nothing to judge
             session.answers.append((what, 0, None))
             return None
         finally:
+            session.sending = None
             with self.node_lock:
                 self.in_flight[index].discard(session.name)
         code = _code(response)
@@ -194,7 +198,7 @@ class Run:
                 session.unsaved.add(change)
             return
         if change is not None and code in NOT_RUN:
-            session.not_run[change] = code
+            session.not_run[change] = f"{code}: {response.json().get('message', '')[:300]}"
         if code in OWNERSHIP_ENDS or response.status_code == 409:
             session.is_open = False
             session.unsaved.clear()  # lost with the portal, as TIA loses unsaved changes
@@ -473,6 +477,7 @@ def test_the_farm_keeps_its_invariants_under_a_fault_schedule(farm_under_faults,
           f"{[len(s.answers) for s in run.sessions]}; committed {[len(s.committed) for s in run.sessions]}; "
           f"answered through the surviving node in {run.failovers} s; fault answers (503, each with its cause) "
           f"{sorted(unavailable.items())}")
-    assert not any(t.is_alive() for t in workers), "every session got its last answer"
+    hung = {s.name: (s.sending, s.answers[-3:]) for s, t in zip(run.sessions, workers) if t.is_alive()}
+    assert not hung, f"every session got its last answer (now {time.monotonic():.1f}): {hung}"
     _final_check(run)
     assert not run.violations, f"seed {seed}: {run.violations[:10]}"

@@ -6,15 +6,16 @@ looks with a beat of each between."""
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from engineering_api.farm.failover import (HELD, NodeLease, fail_jobs_of_no_live_node, jobs_of_no_live_node,
+from engineering_api.farm.failover import (HELD, NodeLease, finish_jobs_of_no_live_node, jobs_of_no_live_node,
                                            take_job, take_over_orphaned_jobs)
-from engineering_api.farm.reattach import reattach_interrupted
+from engineering_api.farm.registry import AgentRegistry
 from tools.farm_harness import RedisServer, redis_client
 
 pytestmark = pytest.mark.xdist_group("farm")
@@ -23,19 +24,16 @@ pytestmark = pytest.mark.xdist_group("farm")
 def _lease(redis_server: RedisServer, own: list[str], unfinished: list[str], node: str = "node-a",
            prefix: str | None = None, settled: list[tuple[str, dict[str, Any]]] | None = None
            ) -> tuple[NodeLease, Any, Any]:
+    """A node's lease over a stand-in of its job manager: ``settled`` collects the jobs it finishes (then no longer
+    unfinished), with their journals."""
     config = SimpleNamespace(prefix=prefix or f"lease-{uuid.uuid4().hex}", lease_seconds=2.0,
                              redis=lambda: redis_client(redis_server.url))
-    farm = SimpleNamespace(node_id=node, config=config, jobs_unswept=True)
-    failed: list[str] = []
-
-    def fail_interrupted(only: list[str]) -> int:
-        failed.extend(only)
-        return len(only)
-
-    jobs = SimpleNamespace(supervised=lambda: list(own), unfinished=lambda: [j for j in unfinished if j not in failed],
-                           fail_interrupted=fail_interrupted, failed=failed)
-    settle = (lambda _jobs, _farm, job, call: settled.append((job, call))) if settled is not None else (lambda *_: None)
-    return NodeLease(jobs, farm, settle), jobs, farm  # type: ignore[arg-type]  # the lease reads these only
+    farm = SimpleNamespace(node_id=node, config=config, jobs_unswept=True,
+                           registry=AgentRegistry(redis_client(redis_server.url), config.prefix))
+    finished = settled if settled is not None else []
+    jobs = SimpleNamespace(supervised=lambda: list(own),
+                           unfinished=lambda: [j for j in unfinished if j not in {job for job, _ in finished}])
+    return NodeLease(jobs, farm, lambda _jobs, _farm, job, call: finished.append((job, call))), jobs, farm  # type: ignore[arg-type]  # the lease reads these only
 
 
 def test_a_node_looking_for_lost_jobs_keeps_its_own_and_its_lease(redis_server: RedisServer) -> None:
@@ -68,18 +66,19 @@ def test_a_jobs_mark_goes_to_one_node_and_never_away_from_a_live_one(redis_serve
     assert not take_job(live._redis, farm, "job")
 
 
-def test_a_starting_node_never_fails_a_job_a_live_node_took_over(redis_server: RedisServer) -> None:
+def test_a_starting_node_never_finishes_a_job_a_live_node_took_over(redis_server: RedisServer) -> None:
     finishing, _, farm = _lease(redis_server, own=[], unfinished=[], node="node-b")
     finishing.beat()
     finishing.start()  # node-b lives on: its loop beats while the starting node reads the leases twice
     assert take_job(finishing._redis, farm, "taken")  # node-b took it over and is finishing it
+    settled: list[tuple[str, dict[str, Any]]] = []
     starting, jobs, starting_farm = _lease(redis_server, own=[], unfinished=["taken", "orphan"],
-                                           prefix=farm.config.prefix)
+                                           prefix=farm.config.prefix, settled=settled)
     try:
-        assert fail_jobs_of_no_live_node(jobs, starting_farm, starting._redis) == 1
+        assert finish_jobs_of_no_live_node(jobs, starting_farm, starting.settle, starting._redis) == 1
     finally:
         finishing.stop()
-    assert jobs.failed == ["orphan"], "the job node-b finishes is never failed, even for a moment"
+    assert settled == [("orphan", {})], "the job node-b finishes is never touched, even for a moment"
 
 
 def test_a_job_without_a_journal_is_failed_only_once_no_live_node_listed_it_across_a_beat(
@@ -108,42 +107,50 @@ def test_a_job_taken_over_is_settled_once_across_looks(redis_server: RedisServer
     assert settled == [("orphan", journal)]
 
 
-def test_a_job_a_starting_node_failed_is_not_settled_again_by_its_looks(redis_server: RedisServer) -> None:
-    """The restart path: the starting node takes the mark of each job it fails, re-attaches it; its lease loop
-    then finds the job (not supervised, its journal naming the node's previous run) and must leave it be."""
+def test_a_job_a_starting_node_finished_is_not_settled_again_by_its_looks(redis_server: RedisServer) -> None:
+    """The restart path: the starting node takes the mark of each job it finishes and re-attaches it in one write
+    (Running, watched); its lease loop then finds the job (not supervised, its journal naming the node's previous
+    run) and must leave it be."""
     settled: list[tuple[str, dict[str, Any]]] = []
     starting, jobs, farm = _lease(redis_server, own=[], unfinished=["lost"], settled=settled)
-    starting._redis.set(f"{farm.config.prefix}:job:lost", json.dumps({"node": "previous-run", "callId": "c1"}))
-    assert fail_jobs_of_no_live_node(jobs, farm, starting._redis) == 1
+    journal = {"node": "previous-run", "callId": "c1"}
+    starting._redis.set(f"{farm.config.prefix}:job:lost", json.dumps(journal))
+    assert finish_jobs_of_no_live_node(jobs, farm, starting.settle, starting._redis) == 1
+    assert settled == [("lost", journal)], "re-attached by its journal"
     assert take_job(starting._redis, farm, "lost") == HELD, "a taken mark stays this node's"
-    jobs.failed.clear()  # re-attached: Running again, as reattach_jobs leaves it
+    settled.clear()  # re-attached: Running again
     starting.beat()
     assert [take_over_orphaned_jobs(starting) for _ in range(3)] == [[], [], []]
     assert settled == []
 
 
-def _interrupted(redis_server: RedisServer, node: str, prefix: str, journals: dict[str, dict[str, Any]]
-                 ) -> tuple[NodeLease, list[str]]:
-    """A starting node whose database holds ``journals``' jobs failed as interrupted; the jobs it settles."""
-    lease, jobs, farm = _lease(redis_server, own=[], unfinished=[], node=node, prefix=prefix)
-    settled: list[str] = []
-    jobs.interrupted = lambda: list(journals)
-    jobs.settle_detached = lambda job_id, *_args, **_kwargs: settled.append(job_id)
-    farm.registry = SimpleNamespace(job_call=journals.get)
-    return lease, settled
+def _beat_until(done: threading.Event, *leases: NodeLease) -> None:
+    while not done.wait(0.1):
+        for lease in leases:
+            lease.beat()
 
 
-def test_of_two_nodes_starting_together_one_finishes_each_interrupted_job(redis_server: RedisServer) -> None:
-    # stopped between two calls after a change: settled by the journal at once, no watch thread
-    journal = {"node": "previous-run", "completedCalls": ["import_source"]}
-    journals = {f"job-{n}": dict(journal) for n in range(4)}
+def test_of_two_nodes_starting_together_one_finishes_each_job(redis_server: RedisServer) -> None:
+    journals = {f"job-{n}": {"node": "previous-run", "completedCalls": ["import_source"]} for n in range(4)}
     prefix = f"lease-{uuid.uuid4().hex}"
-    node_a, settled_a = _interrupted(redis_server, "node-a", prefix, journals)
-    node_b, settled_b = _interrupted(redis_server, "node-b", prefix, journals)
+    settled_a: list[tuple[str, dict[str, Any]]] = []
+    settled_b: list[tuple[str, dict[str, Any]]] = []
+    node_a, jobs_a, farm_a = _lease(redis_server, own=[], unfinished=list(journals), prefix=prefix, settled=settled_a)
+    node_b, jobs_b, farm_b = _lease(redis_server, own=[], unfinished=list(journals), node="node-b", prefix=prefix,
+                                    settled=settled_b)
+    for job, journal in journals.items():
+        node_a._redis.set(f"{prefix}:job:{job}", json.dumps(journal))
     node_a.beat()
-    node_b.beat()  # both started: each beats before it takes marks (reattach_jobs)
-    assert take_job(node_b._redis, node_b.farm, "job-3")  # node-b failed it at its start: its mark
-    reattach_interrupted(node_a.jobs, node_a.farm)
-    reattach_interrupted(node_b.jobs, node_b.farm)
-    assert sorted(settled_a + settled_b) == sorted(journals), "each job finished by one node only"
-    assert settled_b == ["job-3"], "node-a never takes a live node's job"
+    node_b.beat()  # both started: each beats before it takes marks (reattach_jobs), and beats on
+    assert take_job(node_b._redis, farm_b, "job-3")  # node-b finished it at its start: its mark
+    done = threading.Event()
+    beating = threading.Thread(target=_beat_until, args=(done, node_a, node_b))  # both live on, looking for nothing
+    beating.start()
+    try:
+        finish_jobs_of_no_live_node(jobs_a, farm_a, node_a.settle, node_a._redis)
+        finish_jobs_of_no_live_node(jobs_b, farm_b, node_b.settle, node_b._redis)
+    finally:
+        done.set()
+        beating.join()
+    assert sorted(job for job, _ in settled_a + settled_b) == sorted(journals), "each job finished by one node only"
+    assert [job for job, _ in settled_b] == ["job-3"], "node-a never takes a live node's job"

@@ -1,0 +1,79 @@
+"""A job's journal is in Redis before its call is sent, and a node that stops sends nothing more: so a node that
+stops or dies at any moment leaves each job with its call named (an agent may run it) or with nothing sent."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from litestar.testing import TestClient
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from engineering_api.backend.errors import PortalUnavailableError
+from engineering_api.farm.send_gate import SendGate
+from tests.conftest import assert_error, data
+
+pytestmark = pytest.mark.xdist_group("farm")
+
+
+@pytest.fixture
+def farm_node(timed_farm: Any, tmp_path: Path) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    """An API node (in process) on a farm of one agent; its client and admin headers."""
+    from engineering_api.app import create_app
+    from engineering_api.config import Settings
+
+    farm, _ = timed_farm("0")
+    settings = Settings.from_env(data_dir=tmp_path / "node", farm_url=farm.config.broker_url)
+    with TestClient(create_app(settings)) as client:
+        yield client, {"X-API-Key": settings.secret_path.read_text().strip()}
+
+
+def test_a_journal_redis_refuses_for_a_moment_is_written_before_the_call_is_sent(farm_node, monkeypatch) -> None:
+    client, headers = farm_node
+    backend = client.app.state.services.backend
+    refusals = [RedisConnectionError("Redis restarting")] * 2
+    note_job_call = backend.registry.note_job_call
+    journaled: list[str] = []
+
+    def flaky(job_id: str, call: dict[str, Any] | None) -> None:
+        if refusals:
+            raise refusals.pop()
+        note_job_call(job_id, call)
+        if call is not None and call.get("callId"):
+            journaled.append(call["callId"])
+
+    send_task = backend.app.send_task
+    sent_unjournaled: list[str] = []
+
+    def send(*args: Any, task_id: str | None = None, **kwargs: Any) -> Any:
+        if task_id not in journaled:
+            sent_unjournaled.append(str(task_id))
+        return send_task(*args, task_id=task_id, **kwargs)
+
+    monkeypatch.setattr(backend.registry, "note_job_call", flaky)
+    monkeypatch.setattr(backend.app, "send_task", send)
+    data(client.post("/api/projects/actions/create-sync", json={"name": "Journaled", "path": "."}, headers=headers))
+    assert not refusals, "Redis refused the journal"
+    assert journaled and not sent_unjournaled, "every call was sent after its journal was written"
+
+
+def test_a_stopping_node_sends_no_call_and_says_so(farm_node) -> None:
+    client, headers = farm_node
+    backend = client.app.state.services.backend
+    backend.stop_sending()
+    answer = client.post("/api/projects/actions/create-sync", json={"name": "Never", "path": "."}, headers=headers)
+    assert_error(answer, 503, "INTERRUPTED")
+    assert answer.json()["details"]["cause"] == "API_NODE_STOPPED"
+    assert all(agent.open_project is None for agent in backend.registry.agents()), "no agent made the project"
+
+
+def test_the_send_gate_waits_for_journals_being_written_and_then_lets_none_begin() -> None:
+    gate = SendGate()
+    with gate.sending("m"):
+        assert not gate.close(0.05), "a journal is being written: the close waits for it"
+    assert gate.close(0.05)
+    with pytest.raises(PortalUnavailableError) as refused, gate.sending("m"):
+        pass
+    assert refused.value.code == "INTERRUPTED"
