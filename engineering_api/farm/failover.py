@@ -78,6 +78,7 @@ class NodeLease:
         self._redis = farm.config.redis()
         hold_staging_lease(self._key("node", farm.node_id))  # its staging folders live while this lease does
         self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
         self._beats = 0
         self._suspects: dict[str, dict[str, int]] = {}
         """Unfinished jobs without a journal that no live node listed at the last look, with the beat of every
@@ -87,14 +88,16 @@ class NodeLease:
         return ":".join((self.farm.config.prefix, *parts))
 
     def start(self) -> threading.Thread:
-        thread = threading.Thread(target=self._run, name="farm-node-lease", daemon=True)
-        thread.start()
-        return thread
+        self._thread = threading.Thread(target=self._run, name="farm-node-lease", daemon=True)
+        self._thread.start()
+        return self._thread
 
     def stop(self) -> None:
         """Stop beating and give the lease up (a clean stop): the other nodes take over the jobs this node left at
         their next look, not a lease later. Redis away: the lease lapses by itself."""
         self._stop.set()
+        if self._thread is not None:  # a look under way ends first: no beat of it writes the lease again
+            self._thread.join(self.farm.config.lease_seconds + BEAT_SECONDS)
         try:
             pipe = self._redis.pipeline(transaction=False)
             pipe.delete(self._key("node", self.farm.node_id))
@@ -108,7 +111,10 @@ class NodeLease:
         return min(BEAT_SECONDS, self.farm.config.lease_seconds / 3)
 
     def beat(self) -> None:
-        """The lease, naming the jobs this node runs and counting its beats; the node in the set of nodes."""
+        """The lease, naming the jobs this node runs and counting its beats; the node in the set of nodes (none
+        once the lease is given up: :meth:`stop`)."""
+        if self._stop.is_set():
+            return
         self._beats += 1
         lease = json.dumps({"beat": self._beats, "jobs": self.jobs.supervised()})
         # The node joins the set at every beat (one round trip with the lease): a reader that found its lease
@@ -126,7 +132,7 @@ class NodeLease:
             try:
                 self.beat()
                 if self.farm.jobs_unswept:  # Redis was away at this node's start
-                    finish_jobs_of_no_live_node(self.jobs, self.farm, self.settle, self._redis)
+                    finish_jobs_of_no_live_node(self)
                 take_over_orphaned_jobs(self)
             except RedisError:  # Redis restarting: the next look tries again
                 continue
@@ -192,7 +198,8 @@ def _node_leases(redis: Any, prefix: str, asking: str) -> dict[str, tuple[int, s
     return leases
 
 
-def jobs_of_no_live_node(jobs: JobManager, farm: FarmBackendBase, redis: Any | None = None) -> list[str]:
+def jobs_of_no_live_node(jobs: JobManager, farm: FarmBackendBase, redis: Any | None = None,
+                         beat: Callable[[], None] | None = None) -> list[str]:
     """The unfinished jobs of the database that no live API node runs (at a node's start: its own previous run's,
     and those of nodes that died), to be finished by their journals (:func:`finish_jobs_of_no_live_node`).
 
@@ -200,6 +207,8 @@ def jobs_of_no_live_node(jobs: JobManager, farm: FarmBackendBase, redis: Any | N
     A job is written to the database just before its node lists it, so the leases are read twice: once, then
     again after every live node has beaten since (or lost its lease; at most a lease later). A job that no node
     still live at the second read listed in either read was run by no live node when the database was read.
+    ``beat``: this node's beat, kept up while it waits (a node starting beside it waits for that beat as this one
+    waits for its: without it both would wait out each other's lease and take each other for dead).
 
     Raises:
         RedisError: Redis is unreachable (nothing is known of the other nodes).
@@ -213,6 +222,8 @@ def jobs_of_no_live_node(jobs: JobManager, farm: FarmBackendBase, redis: Any | N
     second = first
     deadline = time.monotonic() + farm.config.lease_seconds + BEAT_SECONDS
     while first and time.monotonic() < deadline:
+        if beat is not None:
+            beat()
         second = _node_leases(redis, prefix, farm.node_id)
         if all(node not in second or second[node][0] > beat for node, (beat, _) in first.items()):
             break
@@ -223,18 +234,17 @@ def jobs_of_no_live_node(jobs: JobManager, farm: FarmBackendBase, redis: Any | N
     return [job for job in unfinished if job not in held]
 
 
-def finish_jobs_of_no_live_node(jobs: JobManager, farm: FarmBackendBase,
-                                settle: Callable[[JobManager, FarmBackendBase, str, dict[str, Any]], None],
-                                redis: Any | None = None) -> int:
+def finish_jobs_of_no_live_node(lease: NodeLease) -> int:
     """At a node's start (after its first beat): finish every unfinished job no live node runs
-    (:func:`jobs_of_no_live_node`) and whose mark this node takes (:func:`take_job`: none a live node took over and
-    is finishing), each with ``settle`` and its journal (:func:`engineering_api.farm.reattach.settle_orphaned`: in
-    one write, re-attached to a call an agent may still run, else ended by what completed; no journal: it made no
-    farm call, ``INTERRUPTED``). Returns how many. Redis unreachable: none now; the node's lease loop does it once
-    Redis answers (a job whose journal cannot be read is left as it is, never ended on a guess)."""
-    redis = redis if redis is not None else farm.config.redis()
+    (:func:`jobs_of_no_live_node`, beating meanwhile) and whose mark this node takes (:func:`take_job`: none a live
+    node took over and is finishing), each with the lease's ``settle`` and its journal
+    (:func:`engineering_api.farm.reattach.settle_orphaned`: in one write, re-attached to a call an agent may still
+    run, else ended by what completed; no journal: it made no farm call, ``INTERRUPTED``). Returns how many. Redis
+    unreachable: none now; the node's lease loop does it once Redis answers (a job whose journal cannot be read is
+    left as it is, never ended on a guess)."""
+    jobs, farm, redis = lease.jobs, lease.farm, lease._redis
     try:
-        lost = [job for job in jobs_of_no_live_node(jobs, farm, redis) if take_job(redis, farm, job)]
+        lost = [job for job in jobs_of_no_live_node(jobs, farm, redis, lease.beat) if take_job(redis, farm, job)]
         journals = farm.registry.job_calls(lost)
     except RedisError:
         logger.warning("the farm's Redis is unreachable: the jobs of lost API nodes are finished once it answers")
@@ -242,7 +252,7 @@ def finish_jobs_of_no_live_node(jobs: JobManager, farm: FarmBackendBase,
         return 0
     farm.jobs_unswept = False
     for job_id, call in zip(lost, journals):
-        settle(jobs, farm, job_id, call or {})
+        lease.settle(jobs, farm, job_id, call or {})
     return len(lost)
 
 

@@ -71,7 +71,7 @@ LEASE_CHECK_SECONDS = 2 * HEARTBEAT_SECONDS
 (:data:`~engineering_api.farm.registry.AGENT_TTL_SECONDS`) and the node's grace, so reading it every other
 heartbeat tells a lost agent at most a second later and halves the reads."""
 NOT_RUN_CODES = frozenset({"AGENT_LOST", "STALE_AGENT_INSTANCE", "STALE_FENCING_TOKEN", "FARM_BROKER_UNREACHABLE",
-                           "NO_FREE_AGENT", "PROJECT_CLOSING", "PROJECT_HELD"})
+                           "NO_FREE_AGENT", "PROJECT_CLOSING", "PROJECT_HELD", "INTERRUPTED"})
 """The farm's answers that say a call did not run and never will."""
 CANCEL_GRACE_SECONDS = 4.0
 """How long a canceled call's agent has to reach a checkpoint before the caller stops waiting (below the TIA
@@ -162,8 +162,8 @@ class FarmBackendBase(EngineeringBackend):
         """This API node's run: its jobs' journals name it, and its lease in Redis says it is alive
         (:mod:`engineering_api.farm.failover`), so another node finishes answering them if it dies."""
         self.jobs_unswept = False
-        """Whether the unfinished jobs of lost API nodes are still to be failed (Redis was away at this node's
-        start: :func:`engineering_api.farm.failover.fail_jobs_of_no_live_node`)."""
+        """Whether the unfinished jobs of lost API nodes are still to be finished (Redis was away at this node's
+        start: :func:`engineering_api.farm.failover.finish_jobs_of_no_live_node`)."""
         self._lapsed_since: dict[tuple[str, str], float] = {}
         """``time.monotonic()`` at which this node first saw an agent instance's lease gone (its reconnect grace
         runs from there)."""
@@ -189,8 +189,9 @@ class FarmBackendBase(EngineeringBackend):
             return True
 
     def stop_sending(self) -> None:
-        """A clean stop: send no call from now on; returns once no job's journal is being written (a journal
-        read after it names every call this node sent), bounded by the outage grace."""
+        """A clean stop: send no job's call from now on (a call outside a job, whose request is answered or cut
+        with the node, is not held back); returns once no job's journal is being written (a journal read after it
+        names every call this node sent), bounded by the outage grace."""
         self.send_gate.close(self.config.outage_grace_seconds + POLL_SECONDS)
 
     def _note_job(self, job: str, call: dict[str, Any]) -> None:
@@ -403,8 +404,10 @@ class FarmBackendBase(EngineeringBackend):
         finally:
             if job is not None and message is not None:  # between two calls: what completed so far
                 done = changes_so_far() + ([method] if "error" not in message and not is_read_only(method) else [])
-                with contextlib.suppress(RedisError):
-                    self._note_job(job, {"completedCalls": done})
+                # not once the node stops: the job it left keeps naming this call, whose end its finisher reads
+                with contextlib.suppress(RedisError), self.send_gate.rewriting() as open_:
+                    if open_:
+                        self._note_job(job, {"completedCalls": done})
             # The outcome is the last message an agent posts, and popping it left the list empty (Redis drops
             # it): only a call given up on can leave replies behind.
             if message is None:

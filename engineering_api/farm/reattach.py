@@ -70,12 +70,13 @@ def reattach_jobs(jobs: JobManager, farm: FarmBackendBase) -> int:
     from engineering_api.farm.failover import NodeLease, finish_jobs_of_no_live_node
 
     farm.on_outcome_unknown = lambda job_id, call: watch(jobs, farm, job_id, call, after_its_end=True)
+    farm.send_gate.open()  # closed by a stop of this process's previous app (an in-process restart)
     farm.node_lease = NodeLease(jobs, farm, settle_orphaned)
     # the lease before the marks: a mark's holder without a lease is dead to a node starting with this one,
     # which would take the mark back and finish the job too
     with contextlib.suppress(RedisError):  # Redis away: the jobs are finished once it answers (the lease loop)
         farm.node_lease.beat()
-    count = finish_jobs_of_no_live_node(jobs, farm, settle_orphaned)
+    count = finish_jobs_of_no_live_node(farm.node_lease)
     farm.node_lease.start()
     return count
 
@@ -104,8 +105,12 @@ def hand_over_jobs(jobs: JobManager, farm: FarmBackendBase, own: list[str]) -> N
     """At a clean stop, ``own`` (this node's jobs that did not end): this node sends no call from now on; a job
     that waits on a call an agent may still run is left Running, for the node that finishes it (a live node takes
     it over once this node's lease is given up, else the next node to start); the others are ended now by their
-    journals (:func:`settle_orphaned`). Redis away: all are left Running, for the same nodes to finish."""
+    journals (:func:`settle_orphaned`). Redis away: all are left Running, for the same nodes to finish. A job whose
+    end is known here but not yet written (the database refused it) keeps that end. Blocks for at most the outage
+    grace (a journal being written through a Redis outage), once, at the stop."""
     farm.stop_sending()
+    ended = {job_id for job_id, record in jobs.live_records().items() if record.terminal}
+    own = [job_id for job_id in own if job_id not in ended]
     try:
         journals = farm.registry.job_calls(own)
     except RedisError:

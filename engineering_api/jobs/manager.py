@@ -847,8 +847,12 @@ class JobManager:
 
     def settle_detached(self, job_id: str, status: JobStatus, message: str, *, result: Any = None,
                         error: JobError | None = None) -> None:
-        """Set the state of a job no process supervises any more (re-attached by a farm after a restart)."""
-        self._db.execute(jobs.update().where(jobs.c.job_id == job_id).values(
+        """Set the state of a job no process supervises any more (re-attached by a farm after a restart). Running is
+        written only over an unfinished job: a job another node ended meanwhile stays ended."""
+        which = jobs.c.job_id == job_id
+        if status not in TERMINAL:
+            which = which & jobs.c.status.in_(("Pending", "Running"))
+        self._db.execute(jobs.update().where(which).values(
             status=status, message=message, result=msgspec.json.encode(result).decode() if result is not None else None,
             error=msgspec.json.encode(error).decode() if error is not None else None,
             completed_at=utc_now() if status in TERMINAL else None))

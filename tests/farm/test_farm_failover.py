@@ -204,13 +204,17 @@ def _running_import(http: httpx.Client, redis: RedisServer, node: ApiNode, heade
     return importing
 
 
-def test_a_node_restarted_mid_call_never_ends_the_job_before_it_knows_how_the_call_ended(fresh_db, tmp_path):
-    """The restarted node re-attaches its previous run's job to the call still running on the agent: its row goes
-    from Running to its one end, never through an ``INTERRUPTED`` a retry waiting elsewhere would answer."""
+@pytest.mark.parametrize("survivor", [False, True], ids=["alone", "beside-a-survivor"])
+def test_a_node_restarted_mid_call_never_ends_the_job_before_it_knows_how_the_call_ended(fresh_db, tmp_path,
+                                                                                          survivor):
+    """The restarted node re-attaches its previous run's job to the call still running on the agent (alone, or
+    racing the other node, which takes it over once the old run's lease is gone): its row goes from Running to its
+    one end, never through an ``INTERRUPTED`` a retry waiting elsewhere would answer."""
     with two_nodes(tmp_path, fresh_db, "blocks.generate_blocks_from_source") as (redis, _, nodes), \
             httpx.Client(timeout=WAIT) as http:
         restarted, other = nodes
-        other.crash()  # the restarted node alone finishes the job (a survivor would race it for it)
+        if not survivor:
+            other.crash()
         headers = {"X-API-Key": restarted.admin_key, "X-Engineering-Session": "restart"}
         _project_with_a_cpu(http, restarted, headers)
         _record_job_states(fresh_db)

@@ -33,7 +33,8 @@ def _lease(redis_server: RedisServer, own: list[str], unfinished: list[str], nod
     finished = settled if settled is not None else []
     jobs = SimpleNamespace(supervised=lambda: list(own),
                            unfinished=lambda: [j for j in unfinished if j not in {job for job, _ in finished}])
-    return NodeLease(jobs, farm, lambda _jobs, _farm, job, call: finished.append((job, call))), jobs, farm  # type: ignore[arg-type]  # the lease reads these only
+    lease = NodeLease(jobs, farm, lambda _jobs, _farm, job, call: finished.append((job, call)))  # type: ignore[arg-type]
+    return lease, jobs, farm  # the lease reads only these of them
 
 
 def test_a_node_looking_for_lost_jobs_keeps_its_own_and_its_lease(redis_server: RedisServer) -> None:
@@ -75,7 +76,7 @@ def test_a_starting_node_never_finishes_a_job_a_live_node_took_over(redis_server
     starting, jobs, starting_farm = _lease(redis_server, own=[], unfinished=["taken", "orphan"],
                                            prefix=farm.config.prefix, settled=settled)
     try:
-        assert finish_jobs_of_no_live_node(jobs, starting_farm, starting.settle, starting._redis) == 1
+        assert finish_jobs_of_no_live_node(starting) == 1
     finally:
         finishing.stop()
     assert settled == [("orphan", {})], "the job node-b finishes is never touched, even for a moment"
@@ -115,7 +116,7 @@ def test_a_job_a_starting_node_finished_is_not_settled_again_by_its_looks(redis_
     starting, jobs, farm = _lease(redis_server, own=[], unfinished=["lost"], settled=settled)
     journal = {"node": "previous-run", "callId": "c1"}
     starting._redis.set(f"{farm.config.prefix}:job:lost", json.dumps(journal))
-    assert finish_jobs_of_no_live_node(jobs, farm, starting.settle, starting._redis) == 1
+    assert finish_jobs_of_no_live_node(starting) == 1
     assert settled == [("lost", journal)], "re-attached by its journal"
     assert take_job(starting._redis, farm, "lost") == HELD, "a taken mark stays this node's"
     settled.clear()  # re-attached: Running again
@@ -124,33 +125,46 @@ def test_a_job_a_starting_node_finished_is_not_settled_again_by_its_looks(redis_
     assert settled == []
 
 
-def _beat_until(done: threading.Event, *leases: NodeLease) -> None:
-    while not done.wait(0.1):
-        for lease in leases:
-            lease.beat()
+def _start(lease: NodeLease) -> None:
+    """What a node's start does with its lease (:func:`engineering_api.farm.reattach.reattach_jobs`)."""
+    finish_jobs_of_no_live_node(lease)
+    lease.start()
 
 
 def test_of_two_nodes_starting_together_one_finishes_each_job(redis_server: RedisServer) -> None:
+    """Each waits for the other's beat before it takes marks, and beats while it waits: neither takes the other for
+    dead, and each job is finished by one of them."""
     journals = {f"job-{n}": {"node": "previous-run", "completedCalls": ["import_source"]} for n in range(4)}
     prefix = f"lease-{uuid.uuid4().hex}"
     settled_a: list[tuple[str, dict[str, Any]]] = []
     settled_b: list[tuple[str, dict[str, Any]]] = []
-    node_a, jobs_a, farm_a = _lease(redis_server, own=[], unfinished=list(journals), prefix=prefix, settled=settled_a)
-    node_b, jobs_b, farm_b = _lease(redis_server, own=[], unfinished=list(journals), node="node-b", prefix=prefix,
-                                    settled=settled_b)
+    node_a, _, _ = _lease(redis_server, own=[], unfinished=list(journals), prefix=prefix, settled=settled_a)
+    node_b, _, farm_b = _lease(redis_server, own=[], unfinished=list(journals), node="node-b", prefix=prefix,
+                               settled=settled_b)
     for job, journal in journals.items():
         node_a._redis.set(f"{prefix}:job:{job}", json.dumps(journal))
     node_a.beat()
-    node_b.beat()  # both started: each beats before it takes marks (reattach_jobs), and beats on
+    node_b.beat()  # both started: each beats before it takes marks (reattach_jobs)
     assert take_job(node_b._redis, farm_b, "job-3")  # node-b finished it at its start: its mark
-    done = threading.Event()
-    beating = threading.Thread(target=_beat_until, args=(done, node_a, node_b))  # both live on, looking for nothing
-    beating.start()
+    starts = [threading.Thread(target=_start, args=(node,)) for node in (node_a, node_b)]
+    for start in starts:
+        start.start()
     try:
-        finish_jobs_of_no_live_node(jobs_a, farm_a, node_a.settle, node_a._redis)
-        finish_jobs_of_no_live_node(jobs_b, farm_b, node_b.settle, node_b._redis)
+        for start in starts:
+            start.join()
     finally:
-        done.set()
-        beating.join()
+        for node in (node_a, node_b):
+            node.stop()
     assert sorted(job for job, _ in settled_a + settled_b) == sorted(journals), "each job finished by one node only"
-    assert [job for job, _ in settled_b] == ["job-3"], "node-a never takes a live node's job"
+    assert "job-3" not in {job for job, _ in settled_a}, "node-a never takes a live node's job"
+
+
+def test_a_stopped_node_gives_its_lease_up_and_beats_no_more(redis_server: RedisServer) -> None:
+    lease, _, farm = _lease(redis_server, own=[], unfinished=[])
+    lease.beat()
+    lease.start()
+    lease.stop()
+    assert not lease._redis.exists(f"{farm.config.prefix}:node:node-a"), "other nodes take its jobs over at once"
+    assert not lease._redis.sismember(f"{farm.config.prefix}:nodes", "node-a")
+    lease.beat()
+    assert not lease._redis.exists(f"{farm.config.prefix}:node:node-a")
