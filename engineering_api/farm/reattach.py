@@ -106,11 +106,13 @@ def hand_over_jobs(jobs: JobManager, farm: FarmBackendBase, own: list[str]) -> N
     that waits on a call an agent may still run is left Running, for the node that finishes it (a live node takes
     it over once this node's lease is given up, else the next node to start); the others are ended now by their
     journals (:func:`settle_orphaned`). Redis away: all are left Running, for the same nodes to finish. A job whose
-    end is known here but not yet written (the database refused it) keeps that end. Blocks for at most the outage
-    grace (a journal being written through a Redis outage), once, at the stop."""
+    end is known here but not yet written (the database refused it) is left to that end (written at the stop if the
+    database takes it; else its row stays Running and the node that finishes it reads its journal). Blocks for at
+    most the outage grace (a journal being written through a Redis outage), once, at the stop."""
     farm.stop_sending()
     ended = {job_id for job_id, record in jobs.live_records().items() if record.terminal}
-    own = [job_id for job_id in own if job_id not in ended]
+    unfinished = set(jobs.unfinished())  # a job that ended since ``own`` was read keeps its end
+    own = [job_id for job_id in own if job_id in unfinished and job_id not in ended]
     try:
         journals = farm.registry.job_calls(own)
     except RedisError:

@@ -89,3 +89,22 @@ def test_a_journal_written_while_the_gate_closes_sends_nothing_and_no_journal_is
     gate.open()
     with gate.sending("m"), gate.rewriting() as rewrite:
         assert rewrite
+
+
+def test_a_stop_hands_over_only_the_jobs_still_unfinished() -> None:
+    """``own`` is read before the stop's last writes: a job that ended since (its row Completed) keeps its end, and
+    one whose end only this process knows (the database refused it) is left to that end."""
+    from types import SimpleNamespace
+
+    from engineering_api.farm.reattach import hand_over_jobs
+
+    written: list[tuple[str, str]] = []
+    jobs = SimpleNamespace(
+        live_records=lambda: {"kept": SimpleNamespace(terminal=True), "running": SimpleNamespace(terminal=False)},
+        unfinished=lambda: ["kept", "running", "queued"],
+        settle_detached=lambda job_id, status, *_args, **_kwargs: written.append((job_id, status)))
+    journals = {"running": {"callId": "c1", "method": "m", "agent": "a"}}
+    farm = SimpleNamespace(stop_sending=lambda: None,
+                           registry=SimpleNamespace(job_calls=lambda ids: [journals.get(i) for i in ids]))
+    hand_over_jobs(jobs, farm, ["ended", "kept", "running", "queued"])  # type: ignore[arg-type]
+    assert written == [("running", "Running"), ("queued", "Failed")], "the call's job stays with it; nothing ran"
