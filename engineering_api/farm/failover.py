@@ -199,7 +199,7 @@ def _node_leases(redis: Any, prefix: str, asking: str) -> dict[str, tuple[int, s
 
 
 def jobs_of_no_live_node(jobs: JobManager, farm: FarmBackendBase, redis: Any | None = None,
-                         beat: Callable[[], None] | None = None) -> list[str]:
+                         own_beat: Callable[[], None] | None = None) -> list[str]:
     """The unfinished jobs of the database that no live API node runs (at a node's start: its own previous run's,
     and those of nodes that died), to be finished by their journals (:func:`finish_jobs_of_no_live_node`).
 
@@ -207,7 +207,7 @@ def jobs_of_no_live_node(jobs: JobManager, farm: FarmBackendBase, redis: Any | N
     A job is written to the database just before its node lists it, so the leases are read twice: once, then
     again after every live node has beaten since (or lost its lease; at most a lease later). A job that no node
     still live at the second read listed in either read was run by no live node when the database was read.
-    ``beat``: this node's beat, kept up while it waits (a node starting beside it waits for that beat as this one
+    ``own_beat``: this node's beat, kept up while it waits (a node starting beside it waits for that beat as this one
     waits for its: without it both would wait out each other's lease and take each other for dead).
 
     Raises:
@@ -222,8 +222,8 @@ def jobs_of_no_live_node(jobs: JobManager, farm: FarmBackendBase, redis: Any | N
     second = first
     deadline = time.monotonic() + farm.config.lease_seconds + BEAT_SECONDS
     while first and time.monotonic() < deadline:
-        if beat is not None:
-            beat()
+        if own_beat is not None:
+            own_beat()
         second = _node_leases(redis, prefix, farm.node_id)
         if all(node not in second or second[node][0] > beat for node, (beat, _) in first.items()):
             break
