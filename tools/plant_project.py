@@ -1,0 +1,122 @@
+"""A plant-sized PLC program, generated: SCL sources in the proportions of a real plant, deterministic from a seed.
+
+A plant project holds 5,000-20,000 program objects; the benchmarks and the work-count tests of plant scale
+(``bench/plant_scale.py``, ``tests/perf/test_plant_growth.py``) need one at any size. The program is made of
+*modules*, one external source each, as a machine builder structures a line: a PLC data type of the module's state,
+a function block using it, its instance DB, a function, and every third module a global DB of the module's recipes.
+Blocks refer to blocks of earlier modules, as real programs do: an FB holds an earlier module's FB as a
+multi-instance and calls an earlier function, a global DB holds members of an earlier module's type. Names,
+references and values are drawn from ``random.Random(seed)``, so one seed is one program.
+
+Proportions (per 3 modules: 3 UDTs, 3 FBs, 3 instance DBs, 3 FCs, 1 global DB; 13 objects): UDTs 23%, FBs and their
+instance DBs 46%, FCs 23%, global DBs 8%, near the corpus's real projects (ShivAsare/VERSION_CONTROL: 78 blocks;
+d-ani's unit-tested program) where FBs with instance DBs are the bulk.
+
+    from tools.plant_project import plant_sources
+
+    for source in plant_sources(blocks=10_000, seed=1):
+        post(f"/api/devices/PLC_1/external-sources/import-and-generate",
+             {"sourceName": source.name, "sclContent": source.text})
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+__all__ = ("PlantSource", "objects_per_module", "plant_sources")
+
+
+@dataclass(frozen=True)
+class PlantSource:
+    """One module's external source: its file name, its SCL text and the program objects it generates."""
+
+    name: str
+    text: str
+    objects: tuple[str, ...]
+
+
+def objects_per_module(index: int) -> int:
+    """Program objects module ``index`` generates: UDT, FB, instance DB, FC, and a global DB every third module."""
+    return 5 if index % 3 == 2 else 4
+
+
+def _udt(m: int, rng: random.Random) -> str:
+    kinds = ("Int", "Real", "DInt", "Bool")
+    extra = "".join(f"      value_{k} : {rng.choice(kinds)};\n" for k in range(rng.randint(1, 4)))
+    return (f'TYPE "UDT_M{m}"\nVERSION : 0.1\n   STRUCT\n      speed : Real;\n      running : Bool;\n'
+            f'      count : DInt;\n{extra}   END_STRUCT;\nEND_TYPE\n')
+
+
+def _fb(m: int, rng: random.Random) -> str:
+    sub = rng.randrange(m) if m else None
+    helper = rng.randrange(m) if m else None
+    statics = f'      state : "UDT_M{m}";\n      history : Array[0..{rng.randint(3, 15)}] of Real;\n'
+    if sub is not None:
+        statics += f'      child : "FB_M{sub}";\n'
+    body = [
+        "   IF #start THEN",
+        "      #state.speed := #setpoint * 2.0;",
+        "      #state.running := TRUE;",
+        "      #state.count := #state.count + 1;",
+        "   ELSE",
+        "      #state.running := FALSE;",
+        "   END_IF;",
+        "   FOR #i := 0 TO 3 DO",
+        "      #history[#i] := #history[#i + 1];",
+        "   END_FOR;",
+    ]
+    if sub is not None:
+        body += ["   #child(start := #start, setpoint := #setpoint);"]
+    if helper is not None:
+        body += [f'   #out := "FC_M{helper}"(x := #state.speed);']
+    else:
+        body += ["   #out := #state.speed;"]
+    return (f'FUNCTION_BLOCK "FB_M{m}"\n{{ S7_Optimized_Access := \'TRUE\' }}\nVERSION : 0.1\n'
+            "   VAR_INPUT\n      start : Bool;\n      setpoint : Real;\n   END_VAR\n"
+            "   VAR_OUTPUT\n      out : Real;\n   END_VAR\n"
+            f"   VAR\n{statics}   END_VAR\n   VAR_TEMP\n      i : Int;\n   END_VAR\n"
+            "BEGIN\n" + "\n".join(body) + "\nEND_FUNCTION_BLOCK\n")
+
+
+def _instance(m: int) -> str:
+    return (f'DATA_BLOCK "FB_M{m}_DB"\n{{ S7_Optimized_Access := \'TRUE\' }}\nVERSION : 0.1\n'
+            f'NON_RETAIN\n"FB_M{m}"\nBEGIN\nEND_DATA_BLOCK\n')
+
+
+def _fc(m: int, rng: random.Random) -> str:
+    factor = rng.randint(2, 9)
+    return (f'FUNCTION "FC_M{m}" : Real\n{{ S7_Optimized_Access := \'TRUE\' }}\nVERSION : 0.1\n'
+            "   VAR_INPUT\n      x : Real;\n   END_VAR\n"
+            "BEGIN\n"
+            f"   IF #x > {factor}.0 THEN\n      #FC_M{m} := #x / {factor}.0;\n"
+            f"   ELSE\n      #FC_M{m} := #x * {factor}.0;\n   END_IF;\n"
+            "END_FUNCTION\n")
+
+
+def _global_db(m: int, rng: random.Random) -> str:
+    typed = rng.randrange(m + 1)
+    return (f'DATA_BLOCK "Recipes_M{m}"\n{{ S7_Optimized_Access := \'TRUE\' }}\nVERSION : 0.1\n'
+            "   VAR\n"
+            f'      active : "UDT_M{typed}";\n'
+            f"      setpoints : Array[1..{rng.randint(4, 32)}] of Real;\n"
+            f"      batch : DInt := {rng.randint(0, 9999)};\n"
+            "   END_VAR\nBEGIN\nEND_DATA_BLOCK\n")
+
+
+def plant_sources(blocks: int, seed: int = 0) -> list[PlantSource]:
+    """Modules until the program holds ``blocks`` program objects (the last module may bring up to four more)."""
+    rng = random.Random(seed)
+    sources: list[PlantSource] = []
+    total = 0
+    m = 0
+    while total < blocks:
+        parts = [_udt(m, rng), _fb(m, rng), _instance(m), _fc(m, rng)]
+        objects = [f"UDT_M{m}", f"FB_M{m}", f"FB_M{m}_DB", f"FC_M{m}"]
+        if objects_per_module(m) == 5:
+            parts.append(_global_db(m, rng))
+            objects.append(f"Recipes_M{m}")
+        sources.append(PlantSource(f"Module_{m}.scl", "\n".join(parts), tuple(objects)))
+        total += len(objects)
+        m += 1
+    return sources
