@@ -133,7 +133,7 @@ class FakeBlocks(BlocksWithGeneration):
         with self._session.change() as project:
             _, software = self._session.software(project, device)
             target = _folder_path(software, "external_sources", folder)
-            clash = next((n for n in software.external_sources if n.lower() == name.lower()), None)
+            clash = software.external_sources.spelled(name)
             if clash is not None and not overwrite:
                 raise AlreadyExistsError(f"The external source '{name}' already exists.", code="SOURCE_EXISTS")
             if clash is not None:

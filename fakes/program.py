@@ -18,6 +18,7 @@ from engineering_api.backend.errors import AlreadyExistsError, ConflictError, No
 from engineering_api.lib.paths import safe_file_stem
 from engineering_api.rules.folders import folder_parts
 from engineering_api.rules.program_objects import BLOCK_KINDS, ProgramObject, read_object
+from fakes.object_table import NameTable, ObjectTable, first_number
 from simatic_xml import parse_bytes, to_bytes
 
 __all__ = (
@@ -75,11 +76,11 @@ CATEGORIES = ("blocks", "types", "tag_tables", "external_sources", "watch_tables
 class PlcSoftware:
     """The software of one PLC."""
 
-    blocks: dict[str, ProgramObject] = field(default_factory=dict)
-    types: dict[str, ProgramObject] = field(default_factory=dict)
-    tag_tables: dict[str, ProgramObject] = field(default_factory=dict)
-    external_sources: dict[str, ExternalSource] = field(default_factory=dict)
-    watch_tables: dict[str, WatchForceTable] = field(default_factory=dict)
+    blocks: ObjectTable = field(default_factory=ObjectTable)
+    types: ObjectTable = field(default_factory=ObjectTable)
+    tag_tables: ObjectTable = field(default_factory=ObjectTable)
+    external_sources: NameTable[ExternalSource] = field(default_factory=NameTable)
+    watch_tables: NameTable[WatchForceTable] = field(default_factory=NameTable)
     """Watch and force tables share one folder tree and one name space."""
     folders: dict[str, set[str]] = field(default_factory=lambda: {c: set() for c in CATEGORIES})
     """Folder paths (``a/b``) per category, including empty ones; parents are listed too."""
@@ -94,12 +95,12 @@ class PlcSoftware:
         # the tables are copied and their objects shared. Stored objects are values: a change puts a new object in
         # the table (``dataclasses.replace``, ``add``, ``TagTableObject.with_table``) and never alters one in place
         # (a tag table's lazily written XML is a cache of its records), so the copy keeps every object as it was
-        # (tests/fakes/test_transactions.py).
+        # (tests/fakes/test_transactions.py). The tables' indexes are copied with them (dict copies, no rebuild).
         clone = object.__new__(type(self))
         memo[id(self)] = clone
         for name, value in self.__dict__.items():
             if name in CATEGORIES:
-                clone.__dict__[name] = dict(value)
+                clone.__dict__[name] = value.copy()
             elif name == "folders":
                 clone.__dict__[name] = {category: set(paths) for category, paths in value.items()}
             else:
@@ -127,7 +128,7 @@ class PlcSoftware:
         table = self._named(category)
         if name not in table:
             raise NotFoundError(f"'{name}' was not found.", code="OBJECT_NOT_FOUND")
-        if new_name.lower() != name.lower() and any(n.lower() == new_name.lower() for n in table):
+        if new_name.lower() != name.lower() and table.spelled(new_name) is not None:
             raise AlreadyExistsError(f"'{new_name}' already exists.", code="OBJECT_EXISTS")
         items = list(table.items())
         table.clear()
@@ -189,7 +190,7 @@ class PlcSoftware:
             del table[name]
         return gone
 
-    def _named(self, category: str) -> dict:
+    def _named(self, category: str) -> NameTable:
         """The dict of any category: program objects, external sources, watch and force tables."""
         if category == "external_sources":
             return self.external_sources
@@ -197,7 +198,7 @@ class PlcSoftware:
             return self.watch_tables
         return self.table(category)
 
-    def table(self, category: str) -> dict[str, ProgramObject]:
+    def table(self, category: str) -> ObjectTable:
         """The dict holding objects of a category."""
         return {"blocks": self.blocks, "types": self.types, "tag_tables": self.tag_tables}[category]
 
@@ -214,23 +215,33 @@ class PlcSoftware:
 
     def named(self, name: str) -> ProgramObject | None:
         """Any block, PLC data type or tag table named ``name``: by its exact name, else whatever its case."""
-        return self.find(name) or next((o for o in self.all() if o.name.lower() == name.lower()), None)
+        found = self.find(name)
+        if found is not None:
+            return found
+        for table in (self.blocks, self.types, self.tag_tables):
+            spelled = table.spelled(name)
+            if spelled is not None:
+                return table[spelled]
+        return None
 
-    def name_taken(self, obj: ProgramObject) -> tuple[dict[str, ProgramObject], str] | None:
+    def name_taken(self, obj: ProgramObject) -> tuple[ObjectTable, str] | None:
         """Where ``obj``'s name is taken (case-insensitive, as TIA) and by which name, or None: blocks and PLC data
         types share one namespace in a PLC (the bridge's import and TIA's ``Import`` refuse a UDT named like a
         block), tag tables have their own."""
-        key = obj.name.lower()
         for table in ([self.tag_tables] if obj.category == "tag_tables" else [self.blocks, self.types]):
-            clash = next((n for n in table if n.lower() == key), None)
+            clash = table.spelled(obj.name)
             if clash is not None:
                 return table, clash
         return None
 
     def missing_types(self, obj: ProgramObject) -> list[str]:
-        """Types ``obj`` uses that the software does not have: TIA shows the object as inconsistent."""
-        known = set(self.types) | {b.name for b in self.blocks.values() if b.kind == "FB"}
-        return [name for name in obj.uses_types if name not in known]
+        """Types ``obj`` uses that the software does not have: TIA shows the object as inconsistent. A type is a
+        PLC data type or, for a multi-instance, an FB."""
+        return [name for name in obj.uses_types if name not in self.types and not self._is_fb(name)]
+
+    def _is_fb(self, name: str) -> bool:
+        block = self.blocks.get(name)
+        return block is not None and block.kind == "FB"
 
     def add(self, obj: ProgramObject, *, overwrite: bool) -> ProgramObject:
         """Add or replace an object, enforcing TIA's uniqueness rules; the object stored (``obj``, renumbered,
@@ -248,17 +259,13 @@ class PlcSoftware:
                 f"The {_label(holder[clash])} '{clash}' already exists; import with overwrite to replace it.",
                 code="OBJECT_EXISTS",
             )
-        if obj.number_class is not None and obj.number is not None:
-            taken = next(
-                (b for b in self.blocks.values()
-                 if b.number_class == obj.number_class and b.number == obj.number
-                 and b.name.lower() != obj.name.lower()),
-                None,
-            )
+        number_class = obj.number_class
+        if number_class is not None and obj.number is not None:
+            taken = self._number_holder(number_class, obj.number, besides=obj.name)
             if taken is not None and obj.auto_number:
                 # the lowest free number, where the block this one replaces holds none (as the stand-in of TIA):
                 # generating the same source again must not renumber the program and churn every export
-                obj = _renumbered(obj, self.next_number(obj.number_class, replacing=obj.name))
+                obj = _renumbered(obj, self.next_number(number_class, replacing=obj.name))
             elif taken is not None:
                 raise ConflictError(
                     f"The block number {obj.number_class} {obj.number} is already used by '{taken.name}'.",
@@ -286,15 +293,32 @@ class PlcSoftware:
         self._list_folder(obj.category, obj.folder.split("/") if obj.folder else [])
         return obj
 
+    def _number_holder(self, number_class: str, number: int, *, besides: str) -> ProgramObject | None:
+        """A block other than the one named ``besides`` (whatever its case) that holds ``number`` in
+        ``number_class``, or None. The table's count answers the common case (nobody else) without a search."""
+        holders = self.blocks.holders(number_class, number)
+        same = self._block_named(besides)
+        if same is not None and same.number_class == number_class and same.number == number:
+            holders -= 1
+        if holders <= 0:
+            return None
+        return next(b for b in self.blocks.values()
+                    if b.number_class == number_class and b.number == number and b is not same)
+
+    def _block_named(self, name: str) -> ProgramObject | None:
+        spelled = self.blocks.spelled(name)
+        return self.blocks[spelled] if spelled is not None else None
+
     def next_number(self, number_class: str, *, replacing: str | None = None) -> int:
         """The lowest free number of a block type (OB numbers for program cycle start at 123, as TIA); the block
         named ``replacing``, about to be replaced, holds none."""
-        gone = replacing.lower() if replacing else None
-        used = {b.number for b in self.blocks.values() if b.number_class == number_class and b.name.lower() != gone}
-        candidate = 123 if number_class == "OB" else 1
-        while candidate in used:
-            candidate += 1
-        return candidate
+        lowest = self.blocks.lowest_free(number_class)
+        gone = self._block_named(replacing) if replacing else None
+        if gone is not None and gone.number_class == number_class and gone.number is not None \
+                and first_number(number_class) <= gone.number < lowest \
+                and self.blocks.holders(number_class, gone.number) == 1:
+            return gone.number  # every number below it is held: the replaced block's is the lowest free
+        return lowest
 
 
 def _folder_parts(path: str) -> list[str]:

@@ -71,7 +71,7 @@ class TagTables:
     def table(software: PlcSoftware, version: str, name: str, device: str) -> TagTableObject:
         obj = table_object(software, name, version)
         if obj is None:
-            match = next((n for n in software.tag_tables if n.lower() == name.lower()), None)
+            match = software.tag_tables.spelled(name)
             obj = table_object(software, match, version) if match is not None else None
         if obj is None:
             raise NotFoundError(f"The tag table '{name}' was not found in '{device}'.", code="TAG_TABLE_NOT_FOUND")

@@ -78,7 +78,7 @@ class FakeTags(TagsPort):
         with self._session.change() as project:
             _, software = self._tables.plc(project, device)
             check_table_name(name)
-            if any(n.lower() == name.lower() for n in software.tag_tables):
+            if software.tag_tables.spelled(name) is not None:
                 raise AlreadyExistsError(f"The tag table '{name}' already exists.", code="TAG_TABLE_EXISTS")
             folder = target_folder(folder, field="folderPath")
             if folder and folder not in software.folders.setdefault(CATEGORY, set()):
@@ -94,7 +94,7 @@ class FakeTags(TagsPort):
             check_table_name(new_name)
             if obj.name == DEFAULT_TABLE and new_name != DEFAULT_TABLE:
                 raise ConflictError("The default tag table cannot be renamed.", code="DEFAULT_TAG_TABLE")
-            if new_name.lower() != obj.name.lower() and any(n.lower() == new_name.lower() for n in software.tag_tables):
+            if new_name.lower() != obj.name.lower() and software.tag_tables.spelled(new_name) is not None:
                 raise AlreadyExistsError(f"The tag table '{new_name}' already exists.", code="TAG_TABLE_EXISTS")
             renamed = obj.with_table(replace(obj.table, name=new_name))
             items = list(software.tag_tables.items())

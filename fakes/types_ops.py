@@ -75,12 +75,14 @@ def is_consistent(software: PlcSoftware, obj: ProgramObject, _seen: frozenset[st
     return _consistent(software, obj, memo)
 
 
-def describe(obj: ProgramObject, software: PlcSoftware) -> ProgramObjectInfo:
-    """The port's view of an object, its consistency judged by :func:`is_consistent`."""
+def describe(obj: ProgramObject, software: PlcSoftware, memo: dict[str, bool] | None = None) -> ProgramObjectInfo:
+    """The port's view of an object, its consistency judged by :func:`is_consistent` (``memo``: one dict shared
+    by the objects of one listing)."""
     missing = software.missing_types(obj)
     return ProgramObjectInfo(
         name=obj.name, kind=obj.kind, number=obj.number, language=obj.language, folder=obj.folder,
-        instance_of=obj.instance_of, consistent=not missing and is_consistent(software, obj), missing_types=missing,
+        instance_of=obj.instance_of, consistent=not missing and is_consistent(software, obj, memo=memo),
+        missing_types=missing,
     )
 
 
@@ -233,7 +235,7 @@ class FakeTypes(TypesPort):
             _, software = self._session.software(project, device)
             folder = _ensure_folder(software, folder)
             obj = self._read_udt(project.version, data, folder, source)
-            clash = next((n for n in software.types if n.lower() == obj.name.lower()), None)
+            clash = software.types.spelled(obj.name)
             if clash is not None and not overwrite:
                 raise AlreadyExistsError(
                     f"The PLC data type '{obj.name}' already exists; import with overwrite to replace it.",

@@ -99,8 +99,8 @@ class FakeWatchTables(WatchTablesPort):
 
     # ----- storage ------------------------------------------------------------------------------
     def _wt_table(self, software: PlcSoftware, kind: str, name: str) -> Stored:
-        stored = software.watch_tables.get(name) or next(
-            (t for t in software.watch_tables.values() if t.name.lower() == name.lower()), None)
+        spelled = software.watch_tables.spelled(name)
+        stored = software.watch_tables.get(name) or (software.watch_tables[spelled] if spelled is not None else None)
         if stored is None or stored.kind != kind:
             raise table_not_found(kind, name)
         return stored

@@ -25,7 +25,7 @@ from .program import BlockDef, Network, Program, TypeIssue, place_issues, type_f
 from .types import Var
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
     from engineering_api.rules.program_objects import ProgramObject
     from simatic_xml.graph import Sequence
@@ -42,9 +42,14 @@ logger = logging.getLogger(__name__)
 class Software(Protocol):
     """What the compiler reads of one PLC's software: its objects by name, each with its SimaticML ``xml``."""
 
-    blocks: dict[str, ProgramObject]
-    types: dict[str, ProgramObject]
-    tag_tables: dict[str, Any]
+    # Read-only members (properties): the fake's tables are dicts that keep indexes (fakes.object_table), and a
+    # protocol's plain attribute would ask for exactly a dict.
+    @property
+    def blocks(self) -> Mapping[str, ProgramObject]: ...
+    @property
+    def types(self) -> Mapping[str, ProgramObject]: ...
+    @property
+    def tag_tables(self) -> Mapping[str, Any]: ...
 
 
 class CompiledSoftware(Software, Protocol):
