@@ -31,9 +31,7 @@ from simatic_xml.generate.order import order_documents
 from simatic_xml.scl.limits import BlockTooLargeError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from engineering_api.backend.areas.tags import ConstantInfo, ConstantKind, TagInfo, TagTableInfo
     from engineering_api.backend.models import ProgramImportReport, ProgramObjectInfo
@@ -54,7 +52,9 @@ __all__ = (
     "generate_blocks",
     "generated",
     "is_word_of",
+    "named_objects",
     "refuse_existing",
+    "source_names",
     "spec_failure",
     "words_of",
 )
@@ -95,6 +95,8 @@ class ProgramDocuments(Protocol):
     :class:`~engineering_api.backend.areas.program.ProgramPort`)."""
 
     def list_program_objects(self, device: str) -> list[ProgramObjectInfo]: ...
+
+    def find_program_objects(self, device: str, names: Iterable[str]) -> list[ProgramObjectInfo]: ...
 
     def export_program_object(self, device: str, name: str) -> bytes: ...
 
@@ -232,9 +234,23 @@ _SPEC_KINDS = ("FB", *_UDT_KINDS)
 """The kinds of program object whose spec a source that names them takes from the PLC."""
 
 
+def source_names(text: str) -> set[str]:
+    """Every name by which ``text`` can refer to an object of the PLC: its quoted names and its words (a type or
+    FB named unquoted, as ``IEC_TIMER``). A source refers to no object by another name, so the objects of the PLC
+    with these names (:func:`named_objects`) are all the generation needs to know of the PLC."""
+    return set(_QUOTED.findall(text)) | set(_NAME.findall(text))
+
+
+def named_objects(backend: ProgramAccess, device: str, text: str) -> list[ProgramObjectInfo]:
+    """The PLC's program objects that ``text`` names (:func:`source_names`), looked up by name: what a
+    generation reads of the PLC, in proportion to the source, not to the program."""
+    return backend.program.find_program_objects(device, sorted(source_names(text)))  # a list travels to an agent
+
+
 def device_context(backend: ProgramAccess, device: str, text: str, objects: list[ProgramObjectInfo]
                    ) -> SourceContext:
-    """What the PLC already holds (``objects``, its program listing): FBs (with their interface when an instance
+    """What the PLC already holds (``objects``: the objects ``text`` names, :func:`named_objects`, or the whole
+    program listing): FBs (with their interface when an instance
     DB of the source needs it), UDTs, other blocks, user constants (written as constants) and tags, so references
     into the project are not reported as missing."""
     context = SourceContext()
@@ -360,7 +376,7 @@ def generate_blocks(backend: GenerationAccess, device: str, source_name: str, te
     threshold of 10,000, ``engineering_api.asgi``; measured 2026-11-27 with ``gc.callbacks``). The adapter's calls
     that may wait on TIA for minutes (the listing, the exports, the import of SimaticML) are not held: a thread the
     worker's watchdog abandons there must not leave the process without automatic collection."""
-    objects = backend.program.list_program_objects(device)  # one listing for the context and the clash check
+    objects = named_objects(backend, device, text)  # one lookup for the context and the clash check
     context = device_context(backend, device, text, objects)
     with collections_held():
         # One hold from the generation to the in-process import, and the models dropped before it ends: a

@@ -391,6 +391,25 @@ def test_import_list_and_export_program_objects(backend: EngineeringBackend, plc
                 [_corpus_table("fseenig_Falhas.xml")], overwrite=False)
 
 
+def test_find_program_objects_answers_as_the_listing_for_the_names_asked(backend: EngineeringBackend, plc: str,
+                                                                          tia: Played) -> None:
+    """The lookup a generation makes instead of the listing: each name whatever its case, every category holding
+    it (a tag table may share a block's name), described as the listing describes it, unknown names left out."""
+    second, second_name = _second_table(tia)
+    backend.program.import_program_documents(
+        "PLC_1", [_udt(tia, "UDT_State", "UDT_State.xml"), _fb(tia), _idb(tia, "Motor1", "FB_Motor", 1, "Motor1.xml"),
+                  _corpus_table(second)], overwrite=False)
+    listed = {(o.kind, o.name): o for o in backend.program.list_program_objects("PLC_1")}
+    found = backend.program.find_program_objects("PLC_1", ["fb_motor", "UDT_STATE", "Motor1", second_name.upper(),
+                                                           "Nowhere", "Motor1"])
+    assert sorted((o.kind, o.name) for o in found) == sorted(
+        [("FB", "FB_Motor"), ("UDT", "UDT_State"), ("InstanceDB", "Motor1"), ("TagTable", second_name)])
+    assert all(o == listed[(o.kind, o.name)] for o in found)
+    assert backend.program.find_program_objects("PLC_1", []) == []
+    with pytest.raises(e.NotFoundError):
+        backend.program.find_program_objects("Nowhere", ["FB_Motor"])
+
+
 def test_program_objects_survive_save_and_reopen(backend: EngineeringBackend, plc: str,
                                                  project: m.ProjectInfo, tia: Played) -> None:
     backend.program.import_program_documents("PLC_1", [_udt(tia, "UDT_State", "u.xml"), _fb(tia)], overwrite=False)

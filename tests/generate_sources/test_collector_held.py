@@ -139,9 +139,9 @@ class _Program:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._program, name)
 
-    def list_program_objects(self, device: str) -> Any:
-        self.calls.append(("list", held()))
-        return self._program.list_program_objects(device)
+    def find_program_objects(self, device: str, names: Any) -> Any:
+        self.calls.append(("find", held()))
+        return self._program.find_program_objects(device, names)
 
     def export_program_object(self, device: str, name: str) -> Any:
         self.calls.append(("export", held()))
@@ -174,7 +174,7 @@ def test_the_calls_that_wait_on_tia_are_not_held(backend: EngineeringBackend, co
         worker.join(HANG_GUARD_S)
     assert done and sorted(done[0].blocks) == ["F", "MotorDb"]
     # the progress report too: an agent's posts to Redis, which may block as long as a TIA call
-    assert program.calls == [("list", False), ("export", False), ("progress", False), ("import", False)]
+    assert program.calls == [("find", False), ("export", False), ("progress", False), ("import", False)]
     assert gc.get_threshold() == NORMAL
 
 

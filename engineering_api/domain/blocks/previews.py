@@ -25,7 +25,7 @@ from engineering_api.domain.blocks.support import (
     source_of,
 )
 from engineering_api.jobs.preview import PlannedChange, Preview, file_change, names, object_detail, plan, plural
-from engineering_api.rules.source_generation import generated, refuse_existing
+from engineering_api.rules.source_generation import generated, named_objects, refuse_existing
 
 if TYPE_CHECKING:
     from engineering_api.domain.blocks.schemas import (
@@ -188,7 +188,7 @@ def preview_source_file(ctx: OperationContext, d: SourceFileInput) -> Preview:
 
 def _generate_preview(ctx: OperationContext, device: str, source_name: str, text: str, *, overwrite: bool,
                       extra: list[PlannedChange] | None = None) -> Preview:
-    objects = ctx.backend.program.list_program_objects(device)
+    objects = named_objects(ctx.backend, device, text)
     result, _ = generated(ctx.backend, device, source_name, text, version=target_for(ctx, None), objects=objects)
     documents = [(f"{b.name}.xml", b.xml) for b in result.blocks]
     if not overwrite:
