@@ -22,6 +22,7 @@ from fakes.hmi_storage import load_hmi, save_hmi
 from fakes.hmi_graphics_ops import load_graphics, save_graphics
 from fakes.library import load_library, save_library
 from fakes.model import Device, Project, Subnet
+from fakes.object_index import INDEX_FILE, INDEX_FORMAT, entry_of, object_from
 from fakes.project_commit import FolderCommit, recover, saved_files
 from fakes.program import ExternalSource, PlcSoftware, ProgramObject, WatchForceTable, object_file_name, read_object
 from simatic_xml.watchtables import read_table
@@ -113,14 +114,20 @@ def _in_folder(base: Path, folder: str) -> Path:
     return base.joinpath(*(_folder_component(part) for part in folder.split("/"))) if folder else base
 
 
-def _save_software(device: Device, device_dir: Path, commit: FolderCommit) -> None:
+def _save_software(device: Device, device_dir: Path, commit: FolderCommit, version: str) -> None:
     software = device.software
     root = device_dir / PLC_FOLDER
     wanted: set[Path] = set()
     if software is not None:
+        index: dict[str, Any] = {}
         for obj in software.all():
             path = _in_folder(root / _CATEGORY_FOLDERS[obj.category], obj.folder) / _object_file_name(obj.name)
             commit.write(path, obj.xml)
+            wanted.add(path)
+            index[path.relative_to(root).as_posix()] = entry_of(obj)
+        if index:
+            path = root / INDEX_FILE
+            commit.write(path, _dump({"format": INDEX_FORMAT, "version": version, "objects": index}))
             wanted.add(path)
         for source in software.external_sources.values():
             path = _in_folder(root / SOURCES_FOLDER, source.folder) / _object_file_name(source.name)[:-4]
@@ -152,13 +159,17 @@ def _load_software(device: Device, device_dir: Path, version: str) -> None:
     software = device.software
     if software is None or not root.is_dir():
         return
+    index = _saved_index(root, version)
     pending = []
     for category, folder_name in _CATEGORY_FOLDERS.items():
         base = root / folder_name
         for file in saved_files(base, "*.xml"):
             relative = file.parent.relative_to(base)
             folder = "/".join(_unescape(part) for part in relative.parts)
-            pending.append(read_object(file.read_bytes(), project_version=version, folder=folder, source=str(file)))
+            data = file.read_bytes()
+            obj = object_from(index.get(file.relative_to(root).as_posix()), data, folder)
+            pending.append(obj if obj is not None and obj.category == category
+                           else read_object(data, project_version=version, folder=folder, source=str(file)))
     # Types and FBs first, so instance DBs find what they refer to.
     pending.sort(key=lambda o: {"UDT": 0, "TagTable": 1, "FB": 2, "FC": 2}.get(o.kind, 3))
     for obj in pending:
@@ -185,6 +196,20 @@ def _load_software(device: Device, device_dir: Path, version: str) -> None:
         count = saved.get("retentiveMarkerBytes", 0) if isinstance(saved, dict) else 0
         # a number the download refuses stays as saved (fakes.runtime.image says why), not silently replaced here
         software.retentive_marker_bytes = count if isinstance(count, int) and not isinstance(count, bool) else 0
+
+
+def _saved_index(root: Path, version: str) -> dict[str, Any]:
+    """The saved program's index (:mod:`fakes.object_index`) by file, or nothing when there is none, it cannot be
+    read, or it was saved in a project of another version (each file is read then, and stored in ``version``)."""
+    try:
+        saved = json.loads((root / INDEX_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(saved, dict) or saved.get("format") != INDEX_FORMAT or saved.get("version") != version \
+            or not isinstance(saved.get("objects"), dict):
+        return {}
+    objects: dict[str, Any] = saved["objects"]
+    return objects
 
 
 def _compile_state(objects: list[ProgramObject]) -> dict[str, dict[str, dict[str, Any]]]:
@@ -259,7 +284,7 @@ def save_project(project: Project) -> None:
     with FolderCommit(project.folder) as commit:
         for device in project.devices.values():
             commit.write(devices_dir / device_folder(device.name) / "device.json", _dump(device.to_dict()))
-            _save_software(device, devices_dir / device_folder(device.name), commit)
+            _save_software(device, devices_dir / device_folder(device.name), commit, project.version)
             save_hmi(device, devices_dir / device_folder(device.name), commit)
         if project.library is not None:
             save_library(project.library, project.folder / "Library", commit)
