@@ -158,10 +158,19 @@ def tree_diff(old: pygit2.Tree, new: pygit2.Tree, *,
 
 
 def build_tree(repo: pygit2.Repository, files: dict[str, bytes]) -> pygit2.Oid:
-    """Write ``files`` as a tree object; returns its id."""
+    """Write ``files`` as a tree object; returns its id.
+
+    A blob the repository holds already is not written again: its id is the content's hash, and asking the object
+    database whether it has it costs a lookup, where writing it (libgit2 hashes, then freshens the stored copy) cost
+    ~0.3 ms a file, for every file of a plant's program at every status and commit."""
     index = pygit2.Index()
+    odb = repo.odb
     for path in sorted(files):
-        index.add(pygit2.IndexEntry(path, repo.create_blob(files[path]), pygit2.enums.FileMode.BLOB))
+        data = files[path]
+        oid = pygit2.hash(data)
+        if not odb.exists(oid):
+            oid = repo.create_blob(data)
+        index.add(pygit2.IndexEntry(path, oid, pygit2.enums.FileMode.BLOB))
     return index.write_tree(repo)
 
 
