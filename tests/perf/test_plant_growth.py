@@ -1,0 +1,90 @@
+"""Plant scale, counted: each main operation's work on a plant of 400 and of 1,600 program objects.
+
+A figure at 200 blocks says nothing of a plant's 20,000, and a timed test is noise on a busy machine; the count of
+calls (Python functions and the C functions they call, :mod:`tools.work_count`) is the same on any machine. The
+plant is :mod:`tools.plant_project`'s, served in process with the fake backend (:mod:`tools.plant_app`); each
+operation runs twice to warm up, then once counted, on the request's thread and the TIA worker's.
+
+Two bounds, one per kind of operation:
+
+* an operation on one object (import one module's source, change one block, export one block) costs about the
+  same whatever the program holds: at most :data:`ONE_OBJECT` times as much at 4x the objects;
+* an operation on the whole program (the block list, a save, open, a commit's status and commit) grows at most as
+  n log n: at most ``4 * log(1600) / log(400)`` (4.92) times as much at 4x the objects.
+
+On 0f74d007 (before the program's indexes) importing one source at 1,600 objects cost 8x its work at 400: the listing
+that every generation read judged each object's types by rebuilding the program's set of types.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from pathlib import Path
+
+import pytest
+
+from engineering_api.jobs import manager
+from tools.bounds import HANG_GUARD_S
+from tools.plant_app import plant_app
+from tools.work_count import WorkCount, counting, counting_on
+
+__all__ = ()
+
+SMALL, LARGE = 400, 1_600
+ONE_OBJECT = 1.5
+"""At most this many times the work at 4x the objects, for an operation on one object (1.0: the same work)."""
+N_LOG_N = LARGE * math.log(LARGE) / (SMALL * math.log(SMALL))
+WHOLE_PROGRAM = ("block list", "save one change", "open", "commit one change")
+ONE_OBJECT_OPS = ("import one source", "change one block", "export one block")
+
+
+async def _counts(data_dir: Path, blocks: int) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    async with plant_app(data_dir, blocks=blocks) as plant:
+        worker = plant.driver.app.state.services.worker
+        for operation in (*ONE_OBJECT_OPS, *WHOLE_PROGRAM):
+            for _ in range(2):
+                await plant.run(operation)
+            count = WorkCount()
+            async with counting_on(count, lambda fn: worker.call(fn, timeout=HANG_GUARD_S)):
+                with counting(count):
+                    await plant.run(operation)
+            count.merge()
+            counts[operation] = count.total + count.builtin_total
+            _TOPS[(blocks, operation)] = count.top(15)  # for a failure's message
+    return counts
+
+
+_TOPS: dict[tuple[int, str], str] = {}
+
+
+@pytest.fixture(scope="module")
+def growth(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[int, int]]:
+    # Each run counts as quick, so a -sync job runs where it ran in the warm-up whatever the machine's load.
+    bound, manager.INLINE_READ_MAX_SECONDS = manager.INLINE_READ_MAX_SECONDS, HANG_GUARD_S
+    try:
+        small = asyncio.run(_counts(tmp_path_factory.mktemp("plant-small"), SMALL))
+        large = asyncio.run(_counts(tmp_path_factory.mktemp("plant-large"), LARGE))
+    finally:
+        manager.INLINE_READ_MAX_SECONDS = bound
+    return {op: (small[op], large[op]) for op in (*ONE_OBJECT_OPS, *WHOLE_PROGRAM)}
+
+
+def _explain(operation: str, small: int, large: int, bound: float) -> str:
+    return (f"{operation}: {small} calls at {SMALL} objects, {large} at {LARGE} ({large / small:.2f}x, at most "
+            f"{bound:.2f}x)\nat {LARGE}:\n{_TOPS[(LARGE, operation)]}\nat {SMALL}:\n{_TOPS[(SMALL, operation)]}")
+
+
+@pytest.mark.parametrize("operation", ONE_OBJECT_OPS)
+def test_an_operation_on_one_object_costs_the_same_in_a_larger_program(
+        growth: dict[str, tuple[int, int]], operation: str) -> None:
+    small, large = growth[operation]
+    assert large <= small * ONE_OBJECT, _explain(operation, small, large, ONE_OBJECT)
+
+
+@pytest.mark.parametrize("operation", WHOLE_PROGRAM)
+def test_an_operation_on_the_whole_program_grows_at_most_as_n_log_n(
+        growth: dict[str, tuple[int, int]], operation: str) -> None:
+    small, large = growth[operation]
+    assert large <= small * N_LOG_N, _explain(operation, small, large, N_LOG_N)

@@ -1,0 +1,159 @@
+"""The served app holding a plant project (:mod:`tools.plant_project`), and the main operations on it, in process.
+
+``bench/plant_scale.py`` measures each operation's CPU time at growing sizes and ``tests/perf/test_plant_growth.py``
+counts its work at two sizes; both drive the same operations through this module, over the app's ASGI entry
+(:class:`tools.work_count.AsgiDriver`: every middleware, the routing, the job machinery and the TIA worker thread, no
+sockets), as a client would call them.
+
+    async with plant_app(data_dir, blocks=2_000) as plant:
+        await plant.run("block list")
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tools.plant_project import PlantSource, plant_sources
+from tools.work_count import AsgiDriver
+
+__all__ = ("OPERATIONS", "Plant", "plant_app")
+
+DEVICE = "PLC_1"
+CPU = "6ES7 516-3AN02-0AB0"
+MODULES_PER_REQUEST = 25
+"""Modules generated per request while the plant is filled: a pipeline's bulk import, fewer round trips."""
+
+
+@dataclass
+class Plant:
+    """The app, its admin key and the plant it holds (``sources``, imported in order)."""
+
+    driver: AsgiDriver
+    key: dict[str, str]
+    sources: list[PlantSource]
+    project_path: str = ""
+    seed: int = 0
+    _fresh: Any = field(default=None, repr=False)
+    _changes: Any = field(default_factory=itertools.count, repr=False)
+
+    @property
+    def blocks(self) -> int:
+        """Program objects the plant holds (besides the PLC's OB1 and default tag table)."""
+        return sum(len(s.objects) for s in self.sources)
+
+    async def call(self, method: str, path: str, body: Any = None, query: str = "") -> Any:
+        """One request; its JSON answer's ``data``.
+
+        Raises:
+            RuntimeError: the answer is not a 2xx.
+        """
+        status, answer = await self.driver.call(method, path, self.key, body, query)
+        if not 200 <= status < 300:
+            raise RuntimeError(f"{method} {path} answered {status}: {str(answer)[:600]}")
+        return answer.get("data") if isinstance(answer, dict) else answer
+
+    async def generate(self, text: str, name: str) -> Any:
+        """Import SCL text as an external source and generate its blocks (overwrite: a regeneration replaces)."""
+        return await self.call("POST", f"/api/devices/{DEVICE}/external-sources/import-and-generate",
+                               {"sourceName": name, "sclContent": text})
+
+    async def run(self, operation: str) -> None:
+        """One of :data:`OPERATIONS` on the plant."""
+        await OPERATIONS[operation](self)
+
+    # ----- the operations ------------------------------------------------------------------------------------------
+
+    async def import_one(self) -> None:
+        """A module the plant does not hold yet, its source imported and generated: the pipeline's step per file."""
+        if self._fresh is None:
+            self._fresh = iter(plant_sources(self.blocks + 10_000, self.seed)[len(self.sources):])
+        source = next(self._fresh)
+        await self.generate(source.text, source.name)
+
+    async def change_one(self) -> None:
+        """One module's FB regenerated with another body: a one-block change of the program."""
+        source = self.sources[len(self.sources) // 2]
+        n = next(self._changes)
+        await self.generate(source.text.replace("#state.speed := #setpoint * 2.0;",
+                                                f"#state.speed := #setpoint * {n + 3}.0;"), source.name)
+
+    async def commit_one_change(self) -> None:
+        """The source-control round of an engineer: one block changed, status, commit."""
+        await self.change_one()
+        await self.call("GET", "/api/source-control/status")
+        await self.call("POST", "/api/source-control/commit-sync", {"message": "one change"})
+
+    async def reopen(self) -> None:
+        """Save, close and open the project again."""
+        await self.call("POST", "/api/projects/actions/save-sync")
+        await self.call("POST", "/api/projects/actions/close-sync", None)
+        await self.call("POST", "/api/projects/actions/open-sync", {"path": self.project_path})
+
+
+async def _block_list(plant: Plant) -> None:
+    await plant.call("GET", f"/api/devices/{DEVICE}/blocks")
+
+
+async def _export_one(plant: Plant) -> None:
+    await plant.call("GET", f"/api/devices/{DEVICE}/blocks/FB_M1/export-xml")
+
+
+async def _cross_references(plant: Plant) -> None:
+    await plant.call("GET", f"/api/devices/{DEVICE}/blocks/FC_M1/cross-references")
+
+
+async def _compile(plant: Plant) -> None:
+    await plant.call("POST", f"/api/devices/{DEVICE}/actions/compile-sync", {"scope": "software"})
+
+
+async def _save(plant: Plant) -> None:
+    await plant.change_one()
+    await plant.call("POST", "/api/projects/actions/save-sync")
+
+
+OPERATIONS: dict[str, Callable[[Plant], Awaitable[None]]] = {
+    "import one source": Plant.import_one,
+    "change one block": Plant.change_one,
+    "block list": _block_list,
+    "export one block": _export_one,
+    "cross-references": _cross_references,
+    "save one change": _save,
+    "open": Plant.reopen,
+    "commit one change": Plant.commit_one_change,
+    "compile": _compile,
+}
+"""The operations measured, by the name the benchmark and the work-count test report."""
+
+
+@contextlib.asynccontextmanager
+async def plant_app(data_dir: Path, *, blocks: int, seed: int = 0, git: bool = True,
+                    progress: Callable[[int, int], None] | None = None) -> AsyncIterator[Plant]:
+    """The served app (fake backend, ``data_dir``) with a project holding a plant of ``blocks`` program objects,
+    saved, and (``git``) committed to a repository of the project."""
+    from engineering_api.app import create_app
+    from engineering_api.config import Settings
+
+    app = create_app(Settings.from_env(data_dir=data_dir))
+    driver = AsgiDriver(app)
+    async with driver.running():
+        key = {"x-api-key": (data_dir / "api.secret").read_text(encoding="utf-8").strip()}
+        sources = plant_sources(blocks, seed)
+        plant = Plant(driver, key, sources, seed=seed)
+        created = await plant.call("POST", "/api/projects/actions/create-sync", {"name": "Plant"})
+        plant.project_path = created["path"]
+        await plant.call("POST", "/api/projects/devices/actions/add-sync", {"orderNumber": CPU, "name": DEVICE})
+        for start in range(0, len(sources), MODULES_PER_REQUEST):
+            batch = sources[start:start + MODULES_PER_REQUEST]
+            await plant.generate("\n".join(s.text for s in batch), f"Modules_{start}.scl")
+            if progress is not None:
+                progress(min(start + MODULES_PER_REQUEST, len(sources)), len(sources))
+        await plant.call("POST", "/api/projects/actions/save-sync")
+        if git:
+            await plant.call("POST", "/api/source-control/init")
+            await plant.call("POST", "/api/source-control/commit-sync", {"message": "the plant"})
+        yield plant
