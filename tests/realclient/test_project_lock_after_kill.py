@@ -12,6 +12,7 @@ import json
 import os
 import signal
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from tests.realclient.conftest import Served
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads a process's state in /proc")
+
+served = contextmanager(serve)
 
 
 def _post(served: Served, path: str, body: dict[str, Any]) -> Any:
@@ -42,26 +45,20 @@ def _state(pid: int) -> str:
 
 def test_a_server_killed_while_holding_a_project_leaves_no_lock_behind(tmp_path: Path):
     data_dir = tmp_path / "data"
-    first = serve(data_dir)
-    killed = next(first)
-    try:
-        made = _post(killed, "/api/projects/actions/create-sync", {"name": "Line1"})
-        assert made.status_code == 200, made.text
-        project = made.json()["data"]["path"]
-        holder = int(json.loads((Path(project).parent / LOCK_NAME).read_text())["process"])
-        # The worker that holds the project dies; its parent, stopped, cannot reap it: a zombie whose pid answers
-        # os.kill(pid, 0), as after a SIGKILL of the whole server until the zombie is reaped.
-        os.kill(killed.process.pid, signal.SIGSTOP)
-        os.kill(holder, signal.SIGKILL)
-        until(lambda: _state(holder) == "Z", "the killed worker to be a zombie")
-        fresh = serve(data_dir)
-        restarted = next(fresh)
+    with served(data_dir) as killed:
         try:
-            opened = _post(restarted, "/api/projects/actions/open-sync", {"path": project})
-            assert opened.status_code == 200, opened.text
-            assert json.loads((Path(project).parent / LOCK_NAME).read_text())["process"] != holder
+            made = _post(killed, "/api/projects/actions/create-sync", {"name": "Line1"})
+            assert made.status_code == 200, made.text
+            project = made.json()["data"]["path"]
+            holder = int(json.loads((Path(project).parent / LOCK_NAME).read_text())["process"])
+            # The worker that holds the project dies; its parent, stopped, cannot reap it: a zombie whose pid
+            # answers os.kill(pid, 0), as after a SIGKILL of the whole server until the zombie is reaped.
+            os.kill(killed.process.pid, signal.SIGSTOP)
+            os.kill(holder, signal.SIGKILL)
+            until(lambda: _state(holder) == "Z", "the killed worker to be a zombie")
+            with served(data_dir) as restarted:
+                opened = _post(restarted, "/api/projects/actions/open-sync", {"path": project})
+                assert opened.status_code == 200, opened.text
+                assert json.loads((Path(project).parent / LOCK_NAME).read_text())["process"] != holder
         finally:
-            fresh.close()
-    finally:
-        os.kill(killed.process.pid, signal.SIGKILL)
-        first.close()
+            os.kill(killed.process.pid, signal.SIGKILL)
