@@ -64,6 +64,12 @@ class Settings:
     """The token scope (or app role) that grants the runtime role ``admin``."""
     oauth_leeway_seconds: int = 60
     """Clock skew allowed on a token's ``exp`` and ``nbf``."""
+    oauth_jwks_cache_seconds: int = 300
+    """The longest the issuer's keys (JWKS) are trusted after a fetch; the issuer's ``Cache-Control: max-age``
+    shortens it (not below 30 s, or this when shorter). A key the issuer withdraws is refused at most this long
+    after (engineering_api.runtime.jwks)."""
+    oauth_jwks_timeout_seconds: float = 5.0
+    """The whole answer of the issuer's keys (or discovery document), and the longest a token waits for it."""
     backend: BackendName = "fake"
     """``fake`` (in-process TIA model) or ``openness`` (TIA Portal over pythonnet, Windows only)."""
     tia_version: str = "V19"

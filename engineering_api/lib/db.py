@@ -17,16 +17,16 @@ import time
 from collections.abc import Callable, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
 from sqlalchemy import bindparam, create_engine, event, inspect, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 
-from engineering_api.backend.errors import DatabaseUnavailableError, InsufficientStorageError, is_storage_full
-from engineering_api.lib.db_faults import unreachable_reason
+from engineering_api.backend.errors import DatabaseUnavailableError
+from engineering_api.lib.db_faults import FullDiskNamed, unreachable_reason
+from engineering_api.lib.db_identity import NotThisDatabase, SqliteFile, read_revision
 from engineering_api.lib.db_statements import Prepared, Record, Result, Transaction, run
 from engineering_api.lib.db_watch import STATEMENT_BOUND_S, StatementWatch, postgres_connect_args, watch_engine
 from engineering_api.lib.private_files import make_private_file
@@ -73,31 +73,7 @@ POOL_CHECKOUT_S = STATEMENT_BOUND_S
 pool on PostgreSQL: a connection goes back to the pool once its statements end, and each is cut after
 :data:`~engineering_api.lib.db_watch.STATEMENT_BOUND_S`, so a longer wait is a pool held by a stuck server, not a
 busy one (docs/operations.md, "PostgreSQL silent")."""
-_SQLITE_HEADER = b"SQLite format 3\x00"
-"""The first 16 bytes of every SQLite database file (https://www.sqlite.org/fileformat.html#the_database_header)."""
 _T = TypeVar("_T")
-
-
-class _FullDiskNamed:
-    """``with`` it: a full disk in the block raised as :class:`InsufficientStorageError` naming the database (a URL's
-    password left out). One per database, used by every statement: it keeps nothing of a block (a generator's
-    context manager made five calls of each statement)."""
-
-    __slots__ = ("_where",)
-
-    def __init__(self, where: str) -> None:
-        self._where = where
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, traceback: Any) -> Literal[False]:
-        if not isinstance(exc, Exception) or isinstance(exc, InsufficientStorageError):
-            return False
-        cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
-        if not is_storage_full(cause):
-            return False
-        raise InsufficientStorageError.at(self._where, "the database record") from exc
 
 
 class Database:
@@ -132,15 +108,16 @@ class Database:
         self.postgres = is_postgres(target)
         self.data_dir = data_dir
         self._path = None if self.postgres else str(target)
-        self._full_disk_named = _FullDiskNamed("the PostgreSQL database" if self.postgres else str(target))
+        self._full_disk_named = FullDiskNamed("the PostgreSQL database" if self.postgres else str(target))
         self._lock = threading.RLock()
         self._engines: list[Engine] = []
         self._connected = False
         self._retry_at = 0.0
         self._outage: str | None = None
         """Why the database could not be reached, while it cannot (the health check's reason)."""
-        self._identity: tuple[int, int] | None = None
-        """The SQLite file's (device, inode) when it was opened: another file at the path is not this database."""
+        file = self.file
+        self._sqlite = SqliteFile(file) if file is not None else None
+        """The file first opened, which a reconnect and every health check hold the path to."""
         self._watch: StatementWatch | None = None
         self._reconnector: threading.Thread | None = None
         self._closed = threading.Event()
@@ -164,20 +141,42 @@ class Database:
             except BaseException:
                 self.close()  # the caller gets no database to close
                 raise
+            if self._sqlite is not None:  # the db commands open without migrating: they may change the revision
+                with self._lock:
+                    self._sqlite.revision = read_revision(self._mark_cursor)
 
     def _sqlite_connection(self) -> sqlite3.Connection:
         # sqlite3.connect looked up here, when a connection is made (the full-disk tests wrap it). Once the
         # database exists, a new connection opens it read-write but never creates it: a file deleted under a
         # running node answers "unavailable", not an empty database without tables.
         path = str(self._path)
-        if self._identity is None or path == ":memory:":
+        if self._sqlite is None or self._sqlite.identity is None:
             return sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         return sqlite3.connect(f"file:{quote(path)}?mode=rw", uri=True, check_same_thread=False,
                                isolation_level=None)
 
     def _connect(self) -> None:
-        """Make the shared connection and its cursors (the caller holds the lock)."""
-        self._install(self.engine.connect())
+        """Make the shared connection and its cursors (the caller holds the lock).
+
+        Raises:
+            NotThisDatabase: on a reconnect, the file at the path is another file than the one first opened, or
+                records another schema revision.
+        """
+        sqlite_file = self._sqlite
+        if sqlite_file is None or sqlite_file.identity is None:
+            self._install(self.engine.connect())
+            return
+        sqlite_file.check_path()
+        conn = self.engine.connect()
+        try:
+            driver: Any = conn.connection.dbapi_connection
+            sqlite_file.check(driver.cursor())  # the file the path checks before and after saw
+        except BaseException:
+            conn.invalidate()
+            conn.close()
+            self.engine.dispose()
+            raise
+        self._install(conn)
 
     def _install(self, conn: Connection) -> None:
         """Use ``conn`` as the shared connection (the caller holds the lock)."""
@@ -190,10 +189,8 @@ class Database:
         if not self.postgres:
             # change_mark runs on every authenticated request: a cursor of its own skips SQLAlchemy's layers.
             self._mark_cursor = driver.cursor()
-            file = self.file
-            if file is not None:
-                found = file.stat()
-                self._identity = (found.st_dev, found.st_ino)
+            if self._sqlite is not None:
+                self._sqlite.opened()
         self._connected = True
         if self._outage is not None:
             logger.warning("the database is reachable again")
@@ -212,7 +209,7 @@ class Database:
         try:
             self._connect()
         except Exception as exc:
-            reason = unreachable_reason(exc)
+            reason = self._not_this(exc)
             if reason is None:
                 raise
             self._retry_at = time.monotonic() + RECONNECT_PAUSE_S
@@ -244,6 +241,15 @@ class Database:
         finally:
             self._reconnector = None
 
+    def _not_this(self, exc: Exception) -> str | None:
+        """Why ``exc`` makes the database unusable (the file at the path being another, or unreachable)."""
+        foreign = self._sqlite.reason_of(exc) if self._sqlite is not None else None
+        return foreign or unreachable_reason(exc)
+
+    @property
+    def _foreign(self) -> str | None:
+        return self._sqlite.foreign if self._sqlite is not None else None
+
     def _note_outage(self, reason: str) -> None:
         if self._outage is None:  # logged once an outage, not once a request
             logger.warning("the database cannot be reached: %s", reason)
@@ -266,6 +272,10 @@ class Database:
 
     def _unavailable(self, write_lost: bool = False) -> DatabaseUnavailableError:
         kind = "PostgreSQL database" if self.postgres else "SQLite database file"
+        if self._foreign is not None:  # it is here but is another database: waiting will not bring this one back
+            return DatabaseUnavailableError(
+                f"The service's {kind} cannot be used: {self._foreign}. Nothing was read or written.",
+                details={"database": "sqlite", "reason": self._foreign})
         if write_lost:
             message = (f"The connection to the service's {kind} was lost during a write: the change may not have "
                        "been recorded. The node reconnects by itself; check the state before retrying.")
@@ -292,7 +302,7 @@ class Database:
             try:
                 return action()
             except Exception as exc:
-                reason = unreachable_reason(exc)
+                reason = self._not_this(exc)
                 if reason is None:
                     raise
                 self._lost(reason)
@@ -309,35 +319,43 @@ class Database:
 
         PostgreSQL answers a ``SELECT 1`` (reconnecting first if needed). A SQLite connection reads its pages from
         its cache and an open file handle, so it does not notice its file being overwritten, replaced or removed:
-        the file at the path is checked to still be this database's and to start with SQLite's header. A file
-        that fails the check drops the connection, so the requests that follow answer 503 until it is readable.
+        the file at the path is checked to still be the one opened, by ``stat`` alone, and its header and schema
+        revision are read through SQLite (never by opening the file: :mod:`engineering_api.lib.db_identity` says
+        why). A file that fails the check drops the connection, so the requests that follow answer 503 until it
+        is this database again.
         """
         with self._lock:
-            file = self.file
-            if file is not None and self._connected:
-                reason = self._file_fault(file)
-                if reason is not None:
-                    self._lost(reason)
             try:
-                self._guarded(lambda: run(self._conn, self._cursor, "SELECT 1"), read=True)
+                self._guarded(self._check, read=True)
             except DatabaseUnavailableError:
+                if self._foreign is not None:
+                    return f"{self._foreign} (SQLite)"
                 why = f": {self._outage}" if self._outage else ""
                 return (f"the database cannot be reached ({'PostgreSQL' if self.postgres else 'SQLite'}{why}); the "
                         "node reconnects by itself")
             return None
 
-    def _file_fault(self, file: Path) -> str | None:
+    def _check(self) -> None:
+        """Read the database the way :meth:`probe` describes, on the shared connection.
+
+        Raises:
+            NotThisDatabase: the file at the path is another file, or records another schema revision.
+        """
+        if self._sqlite is None:
+            run(self._conn, self._cursor, "SELECT 1")
+        else:
+            self._sqlite.check(self._mark_cursor)
+
+    def _refuse_another_file(self) -> None:
+        """Before a write (the caller holds the lock): a SQLite file replaced at the path drops the connection and
+        answers 503, rather than the write going to the old file, which nobody reads again after a restart."""
+        if self._sqlite is None or not self._connected:
+            return
         try:
-            found = file.stat()
-            with file.open("rb") as handle:
-                header = handle.read(len(_SQLITE_HEADER))
-        except OSError as exc:
-            return f"the database file cannot be read: {exc.strerror or exc}"
-        if (found.st_dev, found.st_ino) != self._identity:
-            return "the database file was replaced by another file"
-        if header != _SQLITE_HEADER:
-            return "the database file does not start with SQLite's header"
-        return None
+            self._sqlite.check_path()
+        except NotThisDatabase as exc:
+            self._lost(self._not_this(exc) or exc.reason)
+            raise self._unavailable() from None
 
     @property
     def driver_connection(self) -> Any:
@@ -373,6 +391,7 @@ class Database:
             DatabaseUnavailableError: the database cannot be reached.
         """
         with self._lock, self._full_disk_named:
+            self._refuse_another_file()
             return self._guarded(lambda: run(self._conn, self._cursor, statement, params).rowcount, read=False)
 
     def insert(self, statement: Executable | str | Prepared,
@@ -384,6 +403,7 @@ class Database:
             DatabaseUnavailableError: the database cannot be reached.
         """
         with self._lock, self._full_disk_named:
+            self._refuse_another_file()
             return int(self._guarded(lambda: run(self._conn, self._cursor, statement, params).lastrowid or 0,
                                      read=False))
 
@@ -432,6 +452,7 @@ class Database:
                 nothing of it was committed) or during its COMMIT (then it may have been).
         """
         with self._lock, self._full_disk_named:
+            self._refuse_another_file()
             self._guarded(lambda: self._conn.exec_driver_sql("BEGIN" if self.postgres else "BEGIN IMMEDIATE"),
                           read=True)  # nothing written yet: a BEGIN on a dead connection may be sent again
             conn = self._conn
@@ -475,6 +496,7 @@ class Database:
         inserted = statement.on_conflict_do_nothing(index_elements=list(keys)).returning(
             *(table.c[name] for name in keys))
         with self._lock, self._full_disk_named:
+            self._refuse_another_file()
             return len(self._guarded(lambda: run(self._conn, self._cursor, inserted).fetchall(), read=False))
 
     def second_engine(self) -> Engine:

@@ -1,14 +1,17 @@
 """Which errors of the database drivers say the database cannot be reached (so :mod:`engineering_api.lib.db`
-drops its connection and makes a new one), and which are any other error."""
+drops its connection and makes a new one), and which are any other error; a full disk named as the database."""
 
 from __future__ import annotations
 
 import sqlite3
 import sys
+from typing import Any, Literal
 
 from sqlalchemy.exc import DBAPIError
 
-__all__ = ("unreachable_reason",)
+from engineering_api.backend.errors import InsufficientStorageError, is_storage_full
+
+__all__ = ("FullDiskNamed", "unreachable_reason")
 
 _SQLITE_UNREACHABLE = frozenset({10, 11, 14, 26})
 """SQLite's primary result codes that say the file cannot be used: SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_CANTOPEN and
@@ -42,3 +45,25 @@ def unreachable_reason(exc: BaseException) -> str | None:
 
 def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+class FullDiskNamed:
+    """``with`` it: a full disk in the block raised as :class:`InsufficientStorageError` naming the database (a URL's
+    password left out). One per database, used by every statement: it keeps nothing of a block (a generator's
+    context manager made five calls of each statement)."""
+
+    __slots__ = ("_where",)
+
+    def __init__(self, where: str) -> None:
+        self._where = where
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, traceback: Any) -> Literal[False]:
+        if not isinstance(exc, Exception) or isinstance(exc, InsufficientStorageError):
+            return False
+        cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+        if not is_storage_full(cause):
+            return False
+        raise InsufficientStorageError.at(self._where, "the database record") from exc

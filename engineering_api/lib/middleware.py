@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
-import anyio.to_thread
 from litestar import Response
 from litestar.enums import ScopeType
 from litestar.middleware._internal.exceptions import ExceptionHandlerMiddleware  # Litestar exports no other name
@@ -291,10 +290,14 @@ class GuardMiddleware:
                 str(scope.get("path_params", {}).get("subscriptionId", "")), ticket, needed, client,
                 settings.rate_limit_per_minute, settings.auth_failures_per_minute)
         else:
-            check = functools.partial(runtime_of(services).check_bearer, authorization, needed, client,
-                                      settings.rate_limit_per_minute, settings.auth_failures_per_minute)
-            # an OAuth access token (a JWT: two dots) may fetch its issuer's keys, which must not stall the loop
-            answer = await anyio.to_thread.run_sync(check) if (authorization or "").count(".") == 2 else check()
+            runtime = runtime_of(services)
+            scheme, _, token = (authorization or "").strip().partition(" ")
+            if runtime.oauth is not None and scheme.lower() == "bearer" and token.count(".") == 2:
+                # an OAuth access token may need its issuer's keys: waited for here, on the loop, holding none of
+                # the worker threads other requests need (one fetch shared by all, bounded: runtime.jwks)
+                await runtime.oauth.wait_for_keys(token.strip())
+            answer = runtime.check_bearer(authorization, needed, client, settings.rate_limit_per_minute,
+                                          settings.auth_failures_per_minute, wait_for_issuer=False)
         if not isinstance(answer, Refusal):
             return answer
         method, path = scope["method"], scope["path"]

@@ -4,7 +4,10 @@
   for their first or next attempt; ``failed``: refused by the target, re-sent only by hand; ``delivered``);
 - ``engineering_api_runtime_pump_lag_seconds``: how long ago the runtime's pump last drained the CPU into the
   history, alarms and subscriptions (about a second while it runs: :data:`engineering_api.runtime.monitor.PUMP_SECONDS`;
-  growing when it is stuck); absent while no pump runs.
+  growing when it is stuck); absent while no pump runs;
+- ``engineering_api_runtime_oauth_jwks_failures_total{reason}``: failed fetches of the OAuth issuer's keys
+  (``unreachable``, ``status``, ``too_large``, ``slow``, ``not_json``, ``invalid``), each refusing the tokens that
+  waited on it with 401 and the reason (:mod:`engineering_api.runtime.jwks`); absent without an issuer.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 from engineering_api.runtime.pushes_outbox import outbox_of
 from engineering_api.runtime.service import existing_runtime
@@ -49,5 +52,11 @@ def runtime_families(services: Services) -> Callable[[], Iterator[Metric]]:
         if pumped_at is not None:
             lag.add_metric([], time.monotonic() - pumped_at)
         yield lag
+        if runtime is not None and runtime.oauth is not None:
+            failures = CounterMetricFamily("engineering_api_runtime_oauth_jwks_failures", "Failed fetches of the "
+                                           "OAuth issuer's keys (JWKS) by reason", labels=["reason"])
+            for reason, count in sorted(runtime.oauth.keys.failures.items()):
+                failures.add_metric([reason], count)
+            yield failures
 
     return read

@@ -4,9 +4,10 @@ The runtime API is then an OAuth 2.0 *resource server* (RFC 6749 section 1.1): i
 9068) issued by the configured issuer, besides its own login tokens, and checks it as RFC 9068 section 4 asks:
 
 - the signature, with the issuer's published keys (JWKS, RFC 7517), fetched from ``oauthJwksUrl`` or found through
-  the issuer's discovery document (OpenID Connect Discovery 1.0, ``/.well-known/openid-configuration``), cached,
-  and fetched again when a token names a key id the cache lacks (key rotation); asymmetric algorithms only, so
-  ``alg: none`` and an HMAC signed with the public key are refused;
+  the issuer's discovery document (OpenID Connect Discovery 1.0, ``/.well-known/openid-configuration``), trusted
+  for a bounded time and fetched again when a token names a key id the cache lacks (key rotation), as
+  :mod:`engineering_api.runtime.jwks` says; asymmetric algorithms only, so ``alg: none`` and an HMAC signed with
+  the public key are refused;
 - ``iss`` equal to the configured issuer, ``aud`` containing the configured audience, ``exp`` and ``nbf`` within
   the allowed clock skew (``oauthLeewaySeconds``);
 - the runtime roles from the token's scopes (``scope``, space-separated, RFC 8693 section 4.2; or ``scp``, a list,
@@ -21,20 +22,18 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
-import json
 import re
 import threading
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from engineering_api.runtime.bounded_fetch import FetchFailed, fetch_json
+from engineering_api.runtime.jwks import FETCH_SECONDS, JwksCache, KeysUnavailable
 from engineering_api.runtime.users import RuntimePrincipal, RuntimeRole
 
 if TYPE_CHECKING:
-    import jwt
-
     from engineering_api.config import Settings
 
 __all__ = ("ASYMMETRIC_ALGORITHMS", "OAuthConfig", "OAuthRefused", "OAuthValidator", "check_issuer_url",
@@ -44,11 +43,6 @@ ASYMMETRIC_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "
 """What an issuer may sign with: public-key algorithms only (RFC 9068 section 4: ``none`` is refused; an HMAC
 would need a secret shared with the issuer, and accepting one lets a public key forge tokens)."""
 
-_FETCH_TIMEOUT_S = 5.0
-_JWKS_LIFESPAN_S = 300
-_JWKS_REFETCH_COOLDOWN_S = 30.0
-"""A token naming an unknown key fetches the JWKS again at most this often (a flood of made-up key ids must not
-become a flood of fetches at the issuer); a key rotated in is accepted at most this long after the last fetch."""
 _MAX_DOCUMENT_BYTES = 1_000_000
 _SUBJECT = re.compile(r"^[\w.@:+\-]{1,128}$")
 
@@ -93,6 +87,10 @@ class OAuthConfig:
     scopes: tuple[tuple[str, str], ...] = ()
     """(scope, runtime role) pairs."""
     leeway_seconds: int = 60
+    jwks_cache_seconds: int = 300
+    """The longest the issuer's keys are trusted after they were fetched (its ``max-age`` may shorten it)."""
+    jwks_timeout_seconds: float = FETCH_SECONDS
+    """The whole answer of the issuer's keys or discovery document, and a token's longest wait for it."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> OAuthConfig | None:
@@ -109,12 +107,19 @@ class OAuthConfig:
         check_issuer_url(settings.oauth_issuer, "oauthIssuer")
         if settings.oauth_jwks_url:
             check_issuer_url(settings.oauth_jwks_url, "oauthJwksUrl")
+        if settings.oauth_jwks_cache_seconds < 1:
+            raise ValueError(f"oauthJwksCacheSeconds must be at least 1, not {settings.oauth_jwks_cache_seconds}")
+        if not 0 < settings.oauth_jwks_timeout_seconds <= 600:
+            raise ValueError("oauthJwksTimeoutSeconds must be more than 0 and at most 600, not "
+                             f"{settings.oauth_jwks_timeout_seconds:g}")
         scopes = ((settings.oauth_read_scope, RuntimeRole.READ.value),
                   (settings.oauth_write_scope, RuntimeRole.WRITE.value),
                   (settings.oauth_alarm_ack_scope, RuntimeRole.ALARM_ACK.value),
                   (settings.oauth_admin_scope, RuntimeRole.ADMIN.value))
         return cls(issuer=settings.oauth_issuer, audience=settings.oauth_audience, jwks_url=settings.oauth_jwks_url,
-                   scopes=tuple((s, r) for s, r in scopes if s), leeway_seconds=settings.oauth_leeway_seconds)
+                   scopes=tuple((s, r) for s, r in scopes if s), leeway_seconds=settings.oauth_leeway_seconds,
+                   jwks_cache_seconds=settings.oauth_jwks_cache_seconds,
+                   jwks_timeout_seconds=settings.oauth_jwks_timeout_seconds)
 
     def scope_of(self, role: str) -> str:
         """The scope that grants ``role`` (what a 403 names)."""
@@ -139,49 +144,56 @@ class OAuthRefused(Exception):  # a refusal answered as RFC 6750 says, not a fau
         return value + (f', scope="{self.scope}"' if self.scope else "")
 
 
-def _get_json(url: str) -> Any:
-    request = urllib.request.Request(url, headers={"Accept": "application/json"})
-    with urllib.request.urlopen(request, timeout=_FETCH_TIMEOUT_S) as answer:  # https, or loopback (check_issuer_url)
-        return json.loads(answer.read(_MAX_DOCUMENT_BYTES))
-
-
 class OAuthValidator:
-    """Checks access tokens of one issuer; its keys are fetched on first use and cached (thread-safe)."""
+    """Checks access tokens of one issuer; its keys are fetched on first use and trusted for a bounded time
+    (:class:`~engineering_api.runtime.jwks.JwksCache`; thread-safe)."""
 
     def __init__(self, config: OAuthConfig) -> None:
         self.config = config
         self._lock = threading.Lock()
-        self._keys: jwt.PyJWKClient | None = None
-
-    def _key_client(self) -> jwt.PyJWKClient:
-        import jwt  # here, not at the top: the server's start does not load PyJWT and cryptography
-
-        with self._lock:
-            if self._keys is None:
-                self._keys = jwt.PyJWKClient(self._jwks_url(), cache_keys=True, lifespan=_JWKS_LIFESPAN_S,
-                                             timeout=_FETCH_TIMEOUT_S, cooldown_duration=_JWKS_REFETCH_COOLDOWN_S)
-            return self._keys
+        self._jwks_uri = config.jwks_url
+        self.keys = JwksCache(self._jwks_url, config.jwks_cache_seconds, config.jwks_timeout_seconds)
+        """The issuer's keys, their fetches and failures (``/metrics``)."""
 
     def _jwks_url(self) -> str:
-        if self.config.jwks_url:
-            return self.config.jwks_url
+        """The JWKS URL: configured, or the discovery document's (read once; run on the cache's fetch thread).
+
+        Raises:
+            KeysUnavailable: the discovery document could not be read, or names another issuer or no usable URL.
+        """
+        with self._lock:
+            if self._jwks_uri:
+                return self._jwks_uri
         discovery = self.config.issuer.rstrip("/") + "/.well-known/openid-configuration"
         try:
-            document = _get_json(discovery)
-        except (OSError, ValueError) as exc:
-            raise OAuthRefused(401, "invalid_token", f"The issuer's discovery document could not be read ({exc})"
-                               ) from None
+            document = fetch_json(discovery, _MAX_DOCUMENT_BYTES, self.config.jwks_timeout_seconds).document
+        except FetchFailed as exc:
+            raise KeysUnavailable(exc.reason, f"The issuer's discovery document {exc}") from None
         if not isinstance(document, dict) or document.get("issuer") != self.config.issuer \
                 or not isinstance(document.get("jwks_uri"), str):
-            raise OAuthRefused(401, "invalid_token", "The issuer's discovery document names another issuer or no "
-                                                     "jwks_uri")
+            raise KeysUnavailable("invalid", "The issuer's discovery document names another issuer or no jwks_uri")
         try:
-            return check_issuer_url(document["jwks_uri"], "jwks_uri")
+            url = check_issuer_url(document["jwks_uri"], "jwks_uri")
         except ValueError as exc:
-            raise OAuthRefused(401, "invalid_token", str(exc)) from None
+            raise KeysUnavailable("invalid", str(exc)) from None
+        with self._lock:
+            self._jwks_uri = url
+        return url
 
-    def principal(self, token: str) -> RuntimePrincipal:
-        """The caller of a valid access token, with the runtime roles its scopes grant.
+    async def wait_for_keys(self, token: str) -> None:
+        """Wait on the event loop, holding no worker thread, for the keys ``token`` needs when they must be
+        fetched (at most the fetch's deadline); then :meth:`principal` with ``wait=False`` does no I/O."""
+        import jwt  # here, not at the top: the server's start does not load PyJWT and cryptography
+
+        try:
+            kid = jwt.get_unverified_header(token).get("kid")
+        except jwt.PyJWTError:
+            return  # refused by principal() with its reason
+        await self.keys.wait(kid if isinstance(kid, str) else None)
+
+    def principal(self, token: str, *, wait: bool = True) -> RuntimePrincipal:
+        """The caller of a valid access token, with the runtime roles its scopes grant; ``wait``: for keys that
+        must be fetched (a synchronous caller), else decided on the keys at hand (after :meth:`wait_for_keys`).
 
         Raises:
             OAuthRefused: 401 for a token that fails a check (signature, algorithm, issuer, audience, expiry,
@@ -196,13 +208,11 @@ class OAuthValidator:
         if header.get("alg") not in ASYMMETRIC_ALGORITHMS:
             raise OAuthRefused(401, "invalid_token", f"The access token's algorithm {str(header.get('alg'))[:20]!r} "
                                                      "is not accepted (public-key algorithms only)")
+        kid = header.get("kid")
         try:
-            key = self._key_client().get_signing_key_from_jwt(token)
-        except jwt.PyJWKClientConnectionError:
-            raise OAuthRefused(401, "invalid_token", "The issuer's keys (JWKS) could not be fetched") from None
-        except jwt.PyJWTError:
-            raise OAuthRefused(401, "invalid_token", "The access token is signed with a key the issuer does not "
-                                                     "publish") from None
+            key = self.keys.key(kid if isinstance(kid, str) else None, wait=wait)
+        except KeysUnavailable as exc:
+            raise OAuthRefused(401, "invalid_token", str(exc)) from None
         try:
             claims = jwt.decode(token, key, algorithms=list(ASYMMETRIC_ALGORITHMS), audience=self.config.audience,
                                 issuer=self.config.issuer, leeway=self.config.leeway_seconds,

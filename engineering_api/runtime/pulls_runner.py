@@ -27,7 +27,7 @@ from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.runtime.pulls import PullDefinition, PullStore
 from engineering_api.runtime.pulls_mapping import MAX_DOCUMENT_BYTES, WRITABLE_TYPES, MappingError, coerce, \
     extract, parse
-from engineering_api.runtime.pushes import read_bounded
+from engineering_api.runtime.bounded_fetch import read_bounded
 from engineering_api.runtime.simulated import canonical_name
 from engineering_api.runtime.sources import TagWrite
 

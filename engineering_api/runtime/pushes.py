@@ -10,7 +10,6 @@ never logged.
 
 from __future__ import annotations
 
-import time
 import urllib.parse
 import uuid
 from dataclasses import dataclass, field
@@ -26,12 +25,10 @@ from engineering_api.runtime.oauth import check_issuer_url
 from engineering_api.runtime.pushes_mqtt import MQTT_SCHEMES, is_mqtt, mqtt_topic
 
 if TYPE_CHECKING:
-    import httpx
-
     from engineering_api.services import Services
 
 __all__ = ("PushAuth", "PushDefinition", "PushInput", "PushSchedule", "PushStore", "PushTarget", "StoredPush",
-           "kept_secret", "read_bounded")
+           "kept_secret")
 
 KEY_FILE = "runtime-push-secret.key"
 RESERVED_HEADERS = frozenset({"authorization", "idempotency-key", "content-type", "content-length", "host",
@@ -315,19 +312,3 @@ class PushStore(SecretRecordStore[PushDefinition]):
             every[pid] = raw
             self._records.write(every)
             return _view(raw)
-
-
-def read_bounded(response: httpx.Response, limit: int, deadline: float) -> tuple[bytes, bool]:
-    """A streamed answer's body, read until it holds more than ``limit`` bytes or ``deadline`` (a monotonic time)
-    passes, and whether it ended in time: httpx's timeout bounds each read, not the answer, so a peer sending a byte
-    a second would otherwise hold the thread for as long as it likes (pushes' refusals, pulls' documents)."""
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_bytes():
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > limit:
-            break
-        if time.monotonic() > deadline:
-            return b"".join(chunks), False
-    return b"".join(chunks), True

@@ -30,7 +30,8 @@ from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.tables import runtime_push_outbox as outbox
 from engineering_api.runtime.tag_logging import format_ms, parse_time
 from engineering_api.runtime.aws_sigv4 import sign
-from engineering_api.runtime.pushes import PushStore, read_bounded
+from engineering_api.runtime.bounded_fetch import read_bounded
+from engineering_api.runtime.pushes import PushStore
 from engineering_api.runtime.pushes_mqtt import is_mqtt, publish
 from engineering_api.runtime.pushes_schedule import (
     Period, attach, detach, last_boundary, period_ending, periods_between, trigger_for,

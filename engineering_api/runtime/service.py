@@ -178,7 +178,7 @@ class RuntimeService:
 
     def check_bearer(
         self, authorization: str | None, needed: str, client: str | None, requests_per_minute: int,
-        failures_per_minute: int,
+        failures_per_minute: int, *, wait_for_issuer: bool = True,
     ) -> RuntimePrincipal | Refusal:
         """The runtime user of an ``Authorization: Bearer`` header with the role ``needed``, or the refusal.
 
@@ -186,12 +186,14 @@ class RuntimeService:
         authentication, as a wrong API key does), 429 for such a token from an address past its failures or for
         a user past the request budget, 403 without the role (the refusal names the caller). A valid token is
         never refused for its address's failures: another process's guesses must not lock out a real client.
+        ``wait_for_issuer``: an OAuth access token may wait for its issuer's keys (False on the event loop, after
+        :meth:`OAuthValidator.wait_for_keys`).
         """
         address = client or ""
         scheme, _, token = (authorization or "").strip().partition(" ")
         if scheme.lower() == "bearer" and self.oauth is not None and looks_like_jwt(token.strip()):
             return self._check_access_token(self.oauth, token.strip(), needed, address, requests_per_minute,
-                                            failures_per_minute)
+                                            failures_per_minute, wait_for_issuer)
         principal = self.users.principal(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
         if principal is None:
             blocked = self._blocked(address, failures_per_minute)
@@ -204,11 +206,11 @@ class RuntimeService:
 
     def _check_access_token(
         self, oauth: OAuthValidator, token: str, needed: str, address: str, requests_per_minute: int,
-        failures_per_minute: int,
+        failures_per_minute: int, wait_for_issuer: bool,
     ) -> RuntimePrincipal | Refusal:
         """:meth:`check_bearer` for an OAuth 2.0 access token of the configured issuer (RFC 6750's answers)."""
         try:
-            principal = oauth.principal(token)
+            principal = oauth.principal(token, wait=wait_for_issuer)
         except OAuthRefused as refused:
             blocked = self._blocked(address, failures_per_minute)
             if blocked is not None:

@@ -6,7 +6,6 @@ end cannot be written is answered and its end written later."""
 from __future__ import annotations
 
 import errno
-import os
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -82,14 +81,8 @@ def test_save_and_open_on_a_full_disk_answer_507_with_the_path(
     monkeypatch.undo()
     data(client.post("/api/projects/actions/save-sync", headers=engineer_headers))
     data(client.post("/api/projects/actions/close-sync", headers=engineer_headers))
-    real_fdopen = os.fdopen
-
-    def full_fdopen(fd: int, *args: Any, **kwargs: Any) -> Any:  # the lock file is created, its body cannot be
-        handle = real_fdopen(fd, *args, **kwargs)
-        handle.write = _no_space
-        return handle
-
-    monkeypatch.setattr("fakes.portal.os.fdopen", full_fdopen)
+    # the lock file is created and locked, its body cannot be written
+    monkeypatch.setattr("fakes.project_lock._write_body", _no_space)
     opened = client.post("/api/projects/actions/open-sync", json={"path": "Line1/Line1.ap19"},
                          headers=engineer_headers)
     problem = assert_error(opened, 507, "INSUFFICIENT_STORAGE")

@@ -6,9 +6,7 @@ RFC 6750's ``WWW-Authenticate`` and changes nothing; a missing scope is a 403 na
 from __future__ import annotations
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -21,6 +19,7 @@ from engineering_api.config import Settings
 from engineering_api.runtime.oauth import OAuthConfig, check_issuer_url
 from tests.api.test_runtime_e2e import download_line
 from tests.conftest import Headers, assert_error, data
+from tests.oauth_issuer import AUDIENCE, Issuer
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -29,56 +28,8 @@ if TYPE_CHECKING:
 pytest.importorskip("fakes.runtime.image", reason="the simulated PLC engine (fakes.runtime.image) is not present")
 
 RT = "/api/runtime"
-AUDIENCE = "api://engineering-api-runtime"
 RUN_PB = f"{RT}/tags/{quote(chr(34) + 'Run_PB' + chr(34), safe='')}/value"
 SETPOINT = f"{RT}/tags/{quote(chr(34) + 'Line_DB' + chr(34) + '.Setpoint', safe='')}/value"
-
-
-class Issuer:
-    """An OpenID provider on loopback: discovery, JWKS (the current keys), token signing, fetch counts."""
-
-    def __init__(self) -> None:
-        self.keys: dict[str, rsa.RSAPrivateKey] = {"k1": rsa.generate_private_key(public_exponent=65537,
-                                                                                   key_size=2048)}
-        self.fetches = {"discovery": 0, "jwks": 0}
-        issuer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                body: dict[str, Any]
-                if self.path == "/.well-known/openid-configuration":
-                    issuer.fetches["discovery"] += 1
-                    body = {"issuer": issuer.url, "jwks_uri": f"{issuer.url}/keys"}
-                elif self.path == "/keys":
-                    issuer.fetches["jwks"] += 1
-                    body = {"keys": [issuer.jwk(kid) for kid in issuer.keys]}
-                else:
-                    self.send_error(404)
-                    return
-                raw = json.dumps(body).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(raw)))
-                self.end_headers()
-                self.wfile.write(raw)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def jwk(self, kid: str) -> dict[str, Any]:
-        key: dict[str, Any] = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.keys[kid].public_key()))
-        return {**key, "kid": kid, "use": "sig", "alg": "RS256"}
-
-    def token(self, scope: str | None = "runtime.read", kid: str = "k1", **claims: Any) -> str:
-        now = int(time.time())
-        body = {"iss": self.url, "aud": AUDIENCE, "sub": "erp-service", "iat": now, "nbf": now, "exp": now + 600,
-                "scope": scope, **claims}
-        body = {k: v for k, v in body.items() if v is not None}
-        return jwt.encode(body, self.keys[kid], algorithm="RS256", headers={"kid": kid})
 
 
 @pytest.fixture(scope="module")
@@ -173,7 +124,7 @@ def test_bad_tokens_are_401_with_rfc6750_and_change_nothing(client: Any, admin_h
 
 def test_a_rotated_key_is_fetched_and_login_tokens_still_work(client: Any, admin_headers: Headers, issuer: Issuer,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("engineering_api.runtime.oauth._JWKS_REFETCH_COOLDOWN_S", 0.0)  # no wait between fetches
+    monkeypatch.setattr("engineering_api.runtime.jwks.REFETCH_COOLDOWN_S", 0.0)  # no wait between fetches
     first = client.get(f"{RT}/users/current", headers=bearer(issuer.token()))
     assert first.status_code == 200, first.text
     issuer.keys["k2"] = rsa.generate_private_key(public_exponent=65537, key_size=2048)

@@ -1,5 +1,6 @@
 """The project lock names host, process and portal, so portals of other processes (farm agents on shared storage)
-never open one project twice; a lock of a dead process on this host is stale and replaced, as TIA replaces its own."""
+never open one project twice; on this host it is an OS lock (``flock``) held by its process, so a lock no live
+process holds (its process dead, a zombie, or its id reused) is stale and replaced, as TIA replaces its own."""
 
 from __future__ import annotations
 
@@ -27,12 +28,35 @@ def _dead_pid() -> int:
 
 
 def test_a_live_process_on_this_host_holds_its_lock(tmp_path):
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys; from pathlib import Path; from fakes.portal import take_lock; "
+        f"take_lock(Path({str(tmp_path)!r}), 7400); print('held', flush=True); sys.stdin.read()")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        assert foreign_holder(tmp_path) is not None
+        caught = raises_code(LockedError, "PROJECT_LOCKED", take_lock, tmp_path, 7404)
+        assert caught.details == {"holderPid": 7400, "holderHost": os.uname().nodename}
+        assert "already opened by TIA Portal pid 7400 on host" in str(caught)
+        release_lock(tmp_path, 7400)
+        assert (tmp_path / LOCK_NAME).exists(), "another process's lock is never released by this one"
+    finally:
+        holder.communicate("")  # it ends, and its lock with it
+    assert foreign_holder(tmp_path) is None
+    take_lock(tmp_path, 7404)
+    release_lock(tmp_path, 7404)
+
+
+def test_a_lock_naming_a_live_process_that_does_not_hold_it_is_stale(tmp_path):
+    """A reused process id (a container restarted on its volume starts its processes at the same low ids): the
+    process the lock names runs, but does not hold the lock, so the lock is stale."""
     parent = os.getppid()  # alive while the test runs, and not this process
     _write(tmp_path, host=os.uname().nodename, process=parent)
-    caught = raises_code(LockedError, "PROJECT_LOCKED", take_lock, tmp_path, 7400)
-    assert caught.details["holderHost"] == os.uname().nodename
-    release_lock(tmp_path, 7400)
-    assert (tmp_path / LOCK_NAME).exists(), "another process's lock is never released by this one"
+    assert foreign_holder(tmp_path) is None
+    take_lock(tmp_path, 7404)
+    assert json.loads((tmp_path / LOCK_NAME).read_text())["process"] == os.getpid()
+    release_lock(tmp_path, 7404)
+    assert not (tmp_path / LOCK_NAME).exists()
 
 
 def test_a_portal_on_another_host_holds_its_lock(tmp_path):
@@ -70,9 +94,9 @@ def test_a_lock_file_being_written_is_waited_for_not_replaced(tmp_path, monkeypa
 
 
 def test_a_lock_file_left_empty_by_a_dead_writer_is_stale_after_the_grace(tmp_path, monkeypatch):
-    import fakes.portal as portal
+    import fakes.project_lock as project_lock
 
-    monkeypatch.setattr(portal, "LOCK_WRITE_GRACE", 0.05)
+    monkeypatch.setattr(project_lock, "LOCK_WRITE_GRACE", 0.05)
     (tmp_path / LOCK_NAME).write_text("")
     take_lock(tmp_path, 7402)
     assert json.loads((tmp_path / LOCK_NAME).read_text())["pid"] == 7402

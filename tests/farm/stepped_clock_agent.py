@@ -61,9 +61,9 @@ if __name__ == "__main__":
     if clock_file:
         threading.Thread(target=stepping, args=(Path(clock_file),), name="stepped-clock", daemon=True).start()
     if os.environ.get("HOST_PER_AGENT"):
-        import fakes.portal
+        import fakes.project_lock
 
-        fakes.portal._HOST = f"host-{sys.argv[sys.argv.index('--name') + 1]}"
+        fakes.project_lock.HOST = f"host-{sys.argv[sys.argv.index('--name') + 1]}"
     if sys.argv[1] != "0":
         install(*_parse(sys.argv[1]))
     sys.exit(main(sys.argv[2:]))
