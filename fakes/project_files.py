@@ -121,10 +121,15 @@ def _save_software(device: Device, device_dir: Path, commit: FolderCommit, versi
     if software is not None:
         index: dict[str, Any] = {}
         for obj in software.all():
-            path = _in_folder(root / _CATEGORY_FOLDERS[obj.category], obj.folder) / _object_file_name(obj.name)
+            # the path below the PLC's folder as the index names it, then one Path of it (a Path per part, and its
+            # relative_to, were most of a small save's calls)
+            relative = "/".join([_CATEGORY_FOLDERS[obj.category],
+                                 *(_folder_component(part) for part in obj.folder.split("/") if obj.folder),
+                                 _object_file_name(obj.name)])
+            path = root / relative
             commit.write(path, obj.xml)
             wanted.add(path)
-            index[path.relative_to(root).as_posix()] = entry_of(obj)
+            index[relative] = entry_of(obj)
         if index:
             path = root / INDEX_FILE
             commit.write(path, _dump({"format": INDEX_FORMAT, "version": version, "objects": index}))
