@@ -42,7 +42,6 @@ def _skipped(code: CodeType, cache: dict[str, bool]) -> bool:
     return skipped
 
 
-_HELD_TYPES = frozenset({set, frozenset})
 _ARGUMENT_FLAGS = (inspect.CO_VARARGS, inspect.CO_VARKEYWORDS)
 
 
@@ -113,7 +112,7 @@ class WorkCount:
                         names = own_locals[code] = () if _skipped(code, cache) else _own_locals(code)
                     if names:
                         values = frame.f_locals
-                        held[code] += sum(len(v) for v in map(values.get, names) if type(v) in _HELD_TYPES)
+                        held[code] += sum(len(v) for v in map(values.get, names) if isinstance(v, (set, frozenset)))
                 return
             if event == "c_call":
                 code = frame.f_code

@@ -12,6 +12,7 @@ third more (a sort is n log n; the fixed start-up costs shrink the ratio).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -68,7 +69,8 @@ def _work(files: list[str]) -> WorkCount:
 
 
 @pytest.mark.parametrize("form", [_sources, _exports], ids=["sources", "exports"])
-def test_four_times_the_blocks_cost_about_four_times_the_work(form, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_four_times_the_blocks_cost_about_four_times_the_work(form: Callable[[int, Path], list[str]],
+                                                              tmp_path: Path) -> None:
     small = _work(form(SMALL, tmp_path / "small"))
     large = _work(form(LARGE, tmp_path / "large"))
     calls = (small.total + small.builtin_total, large.total + large.builtin_total)
