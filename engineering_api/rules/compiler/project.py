@@ -173,9 +173,11 @@ def _read_key(obj: ProgramObject) -> ReadKey:
     return (obj.xml, obj.kind, obj.name, obj.number, obj.language, obj.instance_of)
 
 
-def _parsed_def(obj: ProgramObject, key: ReadKey) -> BlockDef:
-    """``obj``'s program view (``key``: its :func:`_read_key`): read once per content (:class:`_Reads`), then shared
-    by every compile (the check itself runs each time, against the program as it is then)."""
+def _parsed_def(obj: ProgramObject, key: ReadKey | None = None) -> BlockDef:
+    """``obj``'s program view (``key``: its :func:`_read_key`, when the caller has it): read once per content
+    (:class:`_Reads`), then shared by every compile (the check itself runs each time, against the program as it is
+    then)."""
+    key = _read_key(obj) if key is None else key
     known = _READS.get(key)
     if known is not None:
         return known
