@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import json
 import os
 import sys
@@ -41,6 +42,15 @@ def _skipped(code: CodeType, cache: dict[str, bool]) -> bool:
     return skipped
 
 
+_ARGUMENT_FLAGS = (inspect.CO_VARARGS, inspect.CO_VARKEYWORDS)
+
+
+def _own_locals(code: CodeType) -> tuple[str, ...]:
+    """A function's local variables that are not its arguments (what it made, or took from elsewhere)."""
+    arguments = code.co_argcount + code.co_kwonlyargcount + sum(bool(code.co_flags & f) for f in _ARGUMENT_FLAGS)
+    return code.co_varnames[arguments:]
+
+
 def _where(code: CodeType) -> str:
     path = code.co_filename
     for marker in ("site-packages" + os.sep, os.sep + "engineering-api" + os.sep, os.sep + "speed" + os.sep):
@@ -58,6 +68,14 @@ class WorkCount:
     edges: Counter[tuple[CodeType | None, CodeType]] = field(default_factory=Counter)
     builtins: Counter[tuple[CodeType, str]] = field(default_factory=Counter)
     """Calls of functions written in C (a hash, an encoder, a clock, a system call), by caller and name."""
+    count_held: bool = False
+    """Count :attr:`held` too (it reads every returning function's locals: a few times slower)."""
+    held: Counter[CodeType] = field(default_factory=Counter)
+    """With :attr:`count_held`: elements of the sets and frozensets each function held in its own locals (not its
+    arguments) when it returned, by function: what it built or copied. A copy of a whole program's names made in C
+    (``set(names)``, ``a | b``) is one call or none, so a call count cannot see a copy per block; the elements the
+    copies hold show it. A set only referred to by a local counts too (lists and dicts are left out: a parser's
+    functions each refer to their file's token list)."""
 
     @property
     def total(self) -> int:
@@ -69,15 +87,33 @@ class WorkCount:
         """Every counted call of a C function made by a counted Python function."""
         return sum(self.builtins.values())
 
+    @property
+    def held_total(self) -> int:
+        """Every counted element held (:attr:`held`)."""
+        return sum(self.held.values())
+
     def profiler(self) -> Callable[[FrameType, str, Any], None]:
         """A ``sys.setprofile`` function adding to this count (one per thread: counters are not shared)."""
         calls: Counter[CodeType] = Counter()
         edges: Counter[tuple[CodeType | None, CodeType]] = Counter()
         builtins: Counter[tuple[CodeType, str]] = Counter()
+        held: Counter[CodeType] = Counter()
         cache: dict[str, bool] = {}
-        self._parts.append((calls, edges, builtins))
+        own_locals: dict[CodeType, tuple[str, ...]] = {}
+        self._parts.append((calls, edges, builtins, held))
+        count_held = self.count_held
 
         def profile(frame: FrameType, event: str, arg: Any) -> None:
+            if event == "return":
+                if count_held:
+                    code = frame.f_code
+                    names = own_locals.get(code)
+                    if names is None:
+                        names = own_locals[code] = () if _skipped(code, cache) else _own_locals(code)
+                    if names:
+                        values = frame.f_locals
+                        held[code] += sum(len(v) for v in map(values.get, names) if isinstance(v, (set, frozenset)))
+                return
             if event == "c_call":
                 code = frame.f_code
                 if not _skipped(code, cache):
@@ -96,14 +132,15 @@ class WorkCount:
 
     def __post_init__(self) -> None:
         self._parts: list[tuple[Counter[CodeType], Counter[tuple[CodeType | None, CodeType]],
-                                Counter[tuple[CodeType, str]]]] = []
+                                Counter[tuple[CodeType, str]], Counter[CodeType]]] = []
 
     def merge(self) -> WorkCount:
         """Fold every thread's counters into :attr:`calls` and :attr:`edges`."""
-        for calls, edges, builtins in self._parts:
+        for calls, edges, builtins, held in self._parts:
             self.calls.update(calls)
             self.edges.update(edges)
             self.builtins.update(builtins)
+            self.held.update(held)
         self._parts.clear()
         return self
 
@@ -123,6 +160,12 @@ class WorkCount:
         lines = [f"{self.builtin_total} calls of C functions; top {n} (calls, function <- caller):"]
         for (caller, name), count in self.builtins.most_common(n):
             lines.append(f"  {count:6d}  {name}  <- {_where(caller)}")
+        return "\n".join(lines)
+
+    def top_held(self, n: int = 10) -> str:
+        """The ``n`` functions holding the most elements (:attr:`held`)."""
+        lines = [f"{self.held_total} elements held; top {n} (elements, function):"]
+        lines += [f"  {count:8d}  {_where(code)}" for code, count in self.held.most_common(n)]
         return "\n".join(lines)
 
     def by_function(self) -> dict[str, int]:

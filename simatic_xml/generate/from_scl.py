@@ -30,6 +30,7 @@ code, message)`` warnings.
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from typing import Any
 
 from simatic_xml.scl import ast as A
@@ -38,6 +39,7 @@ from simatic_xml.scl.token_slices import offer_network
 
 from .datatypes import ELEMENTARY, SYSTEM_ELEMENTARY, SYSTEM_FB_TYPES, catalog_type
 from .errors import SpecError
+from .name_union import NameUnion
 
 __all__ = ("EXPORT_TAB_KEY", "body_location", "expr_text", "source_callees", "source_to_specs", "type_text",
            "without_export_tab")
@@ -114,7 +116,7 @@ def _system_name(name: str) -> bool:
             or catalog_type(name) is not None)
 
 
-def type_text(node: A.TypeNode, user_types: set[str] | frozenset[str] = frozenset()) -> str:
+def type_text(node: A.TypeNode, user_types: Container[str] = frozenset()) -> str:
     """A declared type as a spec ``dataType`` (``Array[0..9] of Int``, ``String[20]``, ``"UDT_X"``).
 
     An unquoted name that is a user type of ``user_types`` or no known system type is written quoted (a
@@ -139,7 +141,7 @@ def type_text(node: A.TypeNode, user_types: set[str] | frozenset[str] = frozense
 class _Walk:
     """Per-source state: user types, and where each spec field came from."""
 
-    def __init__(self, user_types: set[str], locations: Locations | None, notes: Notes | None) -> None:
+    def __init__(self, user_types: Container[str], locations: Locations | None, notes: Notes | None) -> None:
         self.user_types = user_types
         self.locations = locations if locations is not None else {}
         self.notes = notes if notes is not None else []
@@ -324,7 +326,7 @@ def _header(block: A.Block, spec: dict[str, Any]) -> None:
         spec["number"] = block.number
 
 
-def source_callees(source: A.SourceFile, fbs: set[str]) -> dict[str, dict[str, str]]:
+def source_callees(source: A.SourceFile, fbs: Container[str]) -> dict[str, dict[str, str]]:
     """The source's own callable globals as ``calls`` hints: an instance DB of a user FB (``DATA_BLOCK "DB_M"
     "FB_M"``) is called as that FB, a FUNCTION as an FC. TIA writes either call as a ``CallInfo`` naming the block
     type (and the FB), the instance or FC as a global ``Instance`` (Fwaldt Main.xml, V20: ``"LBP_OpUnitComm_DB"(…)``
@@ -369,8 +371,8 @@ def _names_any(block: A.Block, lines: list[str], names: dict[str, Any]) -> bool:
     return any(name in text for name in names)
 
 
-def source_to_specs(source: A.SourceFile, text: str, *, known_fbs: set[str] | frozenset[str] = frozenset(),
-                    known_udts: set[str] | frozenset[str] = frozenset(), locations: Locations | None = None,
+def source_to_specs(source: A.SourceFile, text: str, *, known_fbs: Container[str] = frozenset(),
+                    known_udts: Container[str] = frozenset(), locations: Locations | None = None,
                     notes: Notes | None = None, callees: dict[str, dict[str, str]] | None = None,
                     lines: list[str] | None = None) -> list[dict[str, Any]]:
     """One spec per block of the source, in source order.
@@ -387,9 +389,11 @@ def source_to_specs(source: A.SourceFile, text: str, *, known_fbs: set[str] | fr
     """
     if lines is None:
         lines = source_lines(text)  # numbered as the parser numbers its nodes' lines
-    fbs = {b.name for b in source.blocks if b.kind == "FUNCTION_BLOCK"} | set(known_fbs)
-    udts = {b.name for b in source.blocks if b.kind == "TYPE"} | set(known_udts)
-    walk = _Walk(fbs | udts, locations, notes)
+    # The source's own names, and the program's by reference: a source is generated block by block, and a copy
+    # of a plant's names per block made checking its sources quadratic (NameUnion).
+    fbs = NameUnion({b.name for b in source.blocks if b.kind == "FUNCTION_BLOCK"}, known_fbs)
+    udts = NameUnion({b.name for b in source.blocks if b.kind == "TYPE"}, known_udts)
+    walk = _Walk(NameUnion(fbs, udts), locations, notes)
     callees = source_callees(source, fbs) if callees is None else callees
     specs = []
     for block in source.blocks:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from collections.abc import Container
 from typing import TYPE_CHECKING, Any, Iterable
 
 from ..diagnostics import Diagnostic, capped
@@ -323,26 +324,28 @@ def _syntax_errors(text: str, file: str | None, first: SclError) -> list[Diagnos
     return out or [_syntax_diagnostic(first, file)]
 
 
-def declaration_errors(source: SclSource, text: str, file: str | None, *, known_fbs: Iterable[str] = (),
-                       known_udts: Iterable[str] = ()) -> list[Diagnostic]:
+def declaration_errors(source: SclSource, text: str, file: str | None, *, known_fbs: Container[str] = frozenset(),
+                       known_udts: Container[str] = frozenset()) -> list[Diagnostic]:
     """The declaration errors of a parsed source that :func:`generate_source` refuses a block for
     (``INVALID_DECLARATION``: a start value that is no value of its data type or outside its range, a String length
     outside 1..254, array bounds in the wrong order, ...), block by block, with their file positions. The code and
     a data block's BEGIN assignments are not read (the checker reads them); what generation alone cannot do
     (``GENERATION_NOT_SUPPORTED``) is not an error in the code and is left to :func:`generate_source`.
-    ``known_fbs``/``known_udts``: the FBs and UDTs of the other sources, as for :func:`~.from_scl.source_to_specs`.
+    ``known_fbs``/``known_udts``: the FBs and UDTs of the other sources, as for :func:`~.from_scl.source_to_specs`
+    (asked, never copied: a program's checker passes the same sets for each of its sources).
 
     The checker reports these, so that ``scl check``, the editor and the REST compile refuse the declarations
     ``scl build`` refuses."""
+    from ..scl.lexer import source_lines
     from .from_scl import source_to_specs
 
-    fbs, udts = set(known_fbs), set(known_udts)
     out = reserved_name_errors(source, file)
+    lines = source_lines(text)  # split once for all the blocks
     for block in source.blocks:
         locations: dict[str, dict[str, tuple[int, int]]] = {}
         try:
-            specs = source_to_specs(replace(source, blocks=[replace(block, body=[])]), text, known_fbs=fbs,
-                                    known_udts=udts, locations=locations, notes=[])
+            specs = source_to_specs(replace(source, blocks=[replace(block, body=[])]), text, known_fbs=known_fbs,
+                                    known_udts=known_udts, locations=locations, notes=[], lines=lines)
         except SimaticMLError:
             continue  # a block the spec cannot hold: a generation limit, which generate_source reports
         for spec in specs:

@@ -334,8 +334,9 @@ def _declaration_errors(loaded: Loaded, wanted: Callable[[Optional[str]], bool])
     (:func:`simatic_xml.generate.from_source.declaration_errors`: start values, String lengths, array bounds), so
     that a check refuses what ``scl build`` refuses."""
     program = loaded.program
-    fbs = [b.name for b in program.blocks.values() if b.kind == "FB"]
-    udts = [b.name for b in program.types.values()]
+    # Built once for the program and only asked by each source's check (a copy per source or block was quadratic).
+    fbs = frozenset(b.name for b in program.blocks.values() if b.kind == "FB")
+    udts = frozenset(b.name for b in program.types.values())
     out: list[Diagnostic] = []
     for path, text, source in loaded.scl:
         if wanted(path):

@@ -6,6 +6,7 @@ networks as statement ASTs, LAD/FBD networks as typed FlgNets, GRAPH conditions,
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections import OrderedDict
@@ -25,7 +26,7 @@ from .program import BlockDef, Network, Program, TypeIssue, place_issues, type_f
 from .types import Var
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable, Iterator, Mapping
 
     from engineering_api.rules.program_objects import ProgramObject
     from simatic_xml.graph import Sequence
@@ -91,15 +92,24 @@ def view_cost(key: ReadKey) -> int:
 
 
 class _Reads:
-    """Program views of stored objects, by :data:`ReadKey`, up to ``budget`` bytes of memory as each entry is charged
-    (:func:`view_cost`; the least recently used go first).
+    """Program views of stored objects, by :data:`ReadKey`, up to a budget of memory as each entry is charged
+    (:func:`view_cost`; the least recently used go first): ``floor`` bytes, or the whole program a walk in progress
+    reads (:meth:`walk`), whichever is larger.
+
+    A compile reads every object of its PLC once, in the same order each time: through a plain LRU smaller than the
+    program, each read evicted a view the same walk needs later, so a program past the budget was parsed whole at
+    every compile (issue 87: the compile grew 12.7x from 4,000 to 8,000 blocks). Sized by the walk, a compile keeps
+    its whole program and evicts only views of earlier walks (another PLC, a closed project, replaced blocks). The
+    memory stays bounded: at most the larger of ``floor`` and the last walk's program, whose views weigh about 1 to 3
+    times the SimaticML the open project holds anyway (:data:`_VIEW_PER_BYTE`).
 
     A view is what the object says alone, before any check: the compiler fills ``BlockDef.uses`` as it walks a
     block, and a download adds placeholders for the networks it cannot run, so each reader gets its own shell
     (:meth:`get`) around the shared reading (interface, networks' syntax trees), which nothing changes."""
 
-    def __init__(self, budget: int) -> None:
-        self.budget, self.size = budget, 0
+    def __init__(self, floor: int) -> None:
+        self.floor = self.budget = floor
+        self.size = 0
         self._views: OrderedDict[ReadKey, tuple[BlockDef, int]] = OrderedDict()
         self._lock = threading.Lock()  # the TIA worker compiles; a language server or check may read on another
 
@@ -126,20 +136,36 @@ class _Reads:
                 return
             self._views[key] = (view, cost)
             self.size += cost
-            while self.size > self.budget:
-                _, (_, freed) = self._views.popitem(last=False)
-                self.size -= freed
+            self._trim()
+
+    def _trim(self) -> None:
+        while self.size > self.budget:
+            _, (_, freed) = self._views.popitem(last=False)
+            self.size -= freed
+
+    @contextlib.contextmanager
+    def walk(self, cost: int) -> Iterator[None]:
+        """A walk that reads views charged ``cost`` in all (a compile's whole program): the budget holds them all
+        while it runs, then stays at that size (the next compile of the same program finds every view) until a
+        walk of another size; what a smaller budget leaves over goes at the walk's end, its own views read last."""
+        with self._lock:
+            self.budget = max(self.floor, cost)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._trim()
 
     def clear(self) -> None:
         with self._lock:
             self._views.clear()
-            self.size = 0
+            self.size, self.budget = 0, self.floor
 
 
 _READS = _Reads(64 * 1024 * 1024)
-"""The process's read views: 64 MiB as charged (:func:`view_cost`), e.g. 16 MiB of LAD/FBD or ~34 MiB of SCL
-SimaticML; a 200-block pipeline's PLCs hold ~5 MB of SimaticML. A program bigger than that is read from its bytes
-as before, at each compile."""
+"""The process's read views: at least 64 MiB as charged (:func:`view_cost`), e.g. 16 MiB of LAD/FBD or ~34 MiB of
+SCL SimaticML (a 200-block pipeline's PLCs hold ~5 MB of SimaticML), and a whole PLC's program while a compile walks
+it (:meth:`_Reads.walk`: a 10,000-block plant of SCL blocks, 43 MB of SimaticML, is charged ~82 MB)."""
 
 
 def _shell(view: BlockDef) -> BlockDef:
@@ -152,10 +178,11 @@ def _read_key(obj: ProgramObject) -> ReadKey:
     return (obj.xml, obj.kind, obj.name, obj.number, obj.language, obj.instance_of)
 
 
-def _parsed_def(obj: ProgramObject) -> BlockDef:
-    """``obj``'s program view: read once per content (:class:`_Reads`), then shared by every compile (the check
-    itself runs each time, against the program as it is then)."""
-    key = _read_key(obj)
+def _parsed_def(obj: ProgramObject, key: ReadKey | None = None) -> BlockDef:
+    """``obj``'s program view (``key``: its :func:`_read_key`, when the caller has it): read once per content
+    (:class:`_Reads`), then shared by every compile (the check itself runs each time, against the program as it is
+    then)."""
+    key = _read_key(obj) if key is None else key
     known = _READS.get(key)
     if known is not None:
         return known
@@ -403,8 +430,10 @@ def add_tags(program: Program, tags: Iterable[tuple[str | None, str | None]],
 def program_from_software(software: Software) -> Program:
     """The whole program view of ``software``'s blocks, PLC data types and tags (a PLC is a closed program)."""
     program = Program(closed=True)
-    for obj in list(software.types.values()) + list(software.blocks.values()):
-        if obj.kind in OBJECT_KINDS:
-            program.add(_parsed_def(obj))
+    read = [(obj, _read_key(obj)) for obj in list(software.types.values()) + list(software.blocks.values())
+            if obj.kind in OBJECT_KINDS]
+    with _READS.walk(sum(view_cost(key) for _, key in read)):  # the whole program's views stay for the next compile
+        for obj, key in read:
+            program.add(_parsed_def(obj, key))
     _tags(software, program)
     return program
