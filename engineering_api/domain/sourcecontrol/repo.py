@@ -157,20 +157,38 @@ def tree_diff(old: pygit2.Tree, new: pygit2.Tree, *,
     return old.diff_to_tree(new, flags=flags, context_lines=3, interhunk_lines=0)
 
 
+_BLOB_IDS: dict[str, dict[int, tuple[bytes, pygit2.Oid]]] = {}
+"""Per repository (its path), the blob ids of the files of the last tree built, by the identity of their content
+(kept with it, so the identity stays that content's): an export gives a stored object's unchanged bytes as the same
+object each time, so its id is not hashed again. A plant's status hashed every file of its program."""
+_BLOB_ID_REPOSITORIES = 4
+"""Repositories whose ids are kept (each holds its program's bytes alive until its next tree)."""
+
+
 def build_tree(repo: pygit2.Repository, files: dict[str, bytes]) -> pygit2.Oid:
     """Write ``files`` as a tree object; returns its id.
 
-    A blob the repository holds already is not written again: its id is the content's hash, and asking the object
-    database whether it has it costs a lookup, where writing it (libgit2 hashes, then freshens the stored copy) cost
-    ~0.3 ms a file, for every file of a plant's program at every status and commit."""
+    A blob the repository holds already is not written again: its id is the content's hash (known from the last
+    tree where its content is the same object), and asking the object database whether it has it costs a lookup,
+    where writing it (libgit2 hashes, then freshens the stored copy) cost ~0.3 ms a file, for every file of a
+    plant's program at every status and commit. The lookup is made every time: a blob of a tree that was never
+    committed may have been pruned since."""
     index = pygit2.Index()
     odb = repo.odb
+    known = _BLOB_IDS.get(repo.path, {})
+    ids: dict[int, tuple[bytes, pygit2.Oid]] = {}
     for path in sorted(files):
         data = files[path]
-        oid = pygit2.hash(data)
+        seen = known.get(id(data))
+        oid = seen[1] if seen is not None and seen[0] is data else pygit2.hash(data)
         if not odb.exists(oid):
             oid = repo.create_blob(data)
+        ids[id(data)] = (data, oid)
         index.add(pygit2.IndexEntry(path, oid, pygit2.enums.FileMode.BLOB))
+    _BLOB_IDS.pop(repo.path, None)
+    _BLOB_IDS[repo.path] = ids  # the newest last: the oldest repository's ids go first
+    while len(_BLOB_IDS) > _BLOB_ID_REPOSITORIES:
+        del _BLOB_IDS[next(iter(_BLOB_IDS))]
     return index.write_tree(repo)
 
 
