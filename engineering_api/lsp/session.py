@@ -18,6 +18,7 @@ from pygls.lsp.server import LanguageServer
 from engineering_api.lib.version import api_version
 from simatic_xml.diagnostics import Diagnostic
 
+from .document import SclProtocol
 from .guard import guarded
 from .project import Project
 from .text import Text
@@ -53,7 +54,7 @@ class SclLanguageServer(LanguageServer):
 
     def __init__(self) -> None:
         super().__init__("engineering-api-lsp", api_version(),
-                         text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+                         text_document_sync_kind=types.TextDocumentSyncKind.Incremental, protocol_cls=SclProtocol)
         self._project: Optional[Project] = None
         self._exports: dict[str, object] = {}
         self.opened: dict[str, str] = {}
