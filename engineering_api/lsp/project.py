@@ -57,6 +57,11 @@ class Project:
         """path -> the last text of an open document that parsed (navigation while one types)."""
         self._checks: dict[str, DocumentCheck] = {}
         """path -> what the checks of an open document found block by block (an edit compiles its block)."""
+        self._generation = 0
+        """Counts the changes of the files on disk (each may change a piece or the list of files)."""
+        self._contexts: dict[str, tuple[object, list[Loaded]]] = {}
+        """path -> the state of the workspace its context was gathered in, and that context: grouping every file of
+        the workspace by PLC on each keystroke would cost more, the larger the workspace."""
 
     def _settings(self) -> CheckConfig:
         if self.root is None:
@@ -85,6 +90,7 @@ class Project:
     def changed(self, path: str) -> None:
         """The file at ``path`` was created, changed or deleted on disk."""
         self._pieces.pop(path, None)
+        self._generation += 1
         if self.root is None or self._files is None:
             return
         inside = path.startswith(str(self.root) + os.sep)
@@ -100,6 +106,7 @@ class Project:
         self._open.pop(path, None)
         self._good.pop(path, None)
         self._checks.pop(path, None)
+        self._contexts.pop(path, None)
 
     def piece(self, path: str) -> Loaded:
         """What ``path`` holds: the open document's last checked text, else the file (read once)."""
@@ -125,7 +132,18 @@ class Project:
 
     # ------------------------------------------------------------------------------------------ checking
     def context_of(self, path: str) -> list[Loaded]:
-        """The pieces ``path`` is checked with: the other files of its PLC, and the other open documents."""
+        """The pieces ``path`` is checked with: the other files of its PLC, and the other open documents (the
+        same list while no file changed on disk and no other document was checked, opened or closed)."""
+        # the other documents' last checks themselves, not their ids: a freed one's id may come again
+        state = (self._generation, [(f, checked) for f, checked in self._open.items() if f != path])
+        kept = self._contexts.get(path)
+        if kept is not None and kept[0] == state:
+            return list(kept[1])
+        context = self._gather(path)
+        self._contexts[path] = (state, context)
+        return list(context)
+
+    def _gather(self, path: str) -> list[Loaded]:
         files = [f for f in self.files() if f != path]
         groups = plc_groups([*files, path])
         mine = next(key for key, members in groups.items() if path in members)
