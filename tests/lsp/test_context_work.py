@@ -9,6 +9,7 @@ from pathlib import Path
 
 from engineering_api.lsp.project import Project
 from tests.lsp.test_edit_work import GROWTH
+from tests.lsp.test_workspace import MOTOR_DB
 from tools.work_count import WorkCount, counting
 
 MAIN = '''FUNCTION "Main" : Void
@@ -22,17 +23,6 @@ BEGIN
 END_FUNCTION
 '''
 """Two blocks: a document of one is checked whole (engineering_api.lsp.incremental), its cost the checker's."""
-
-MOTOR_DB = '''DATA_BLOCK "Motor_DB"
-{ S7_Optimized_Access := 'TRUE' }
-NON_RETAIN
-   VAR
-      speed : Int;
-   END_VAR
-BEGIN
-END_DATA_BLOCK
-'''
-
 
 def _workspace(root: Path, others: int) -> tuple[Project, str]:
     blocks = root / "PLC_1" / "Program blocks"

@@ -13,10 +13,8 @@ from pygls.workspace import TextDocument
 
 from engineering_api.lsp.document import LineDocument
 from engineering_api.lsp.text import utf16_units
-from tests.conftest import skip_or_fail
-from tests.lsp.test_incremental_units import CORPUS
+from tests.lsp.test_edit_work import doorlock
 from tools.lsp_local import LocalServer
-from tools.scl_plant import DOORLOCK
 
 PIECES = ["a", "Tür", "ö", "ß", "\U0001F6AA", "😀x", " ", "\n", "\r\n", "\r", ";"]
 URI = "file:///Plant.scl"
@@ -77,10 +75,7 @@ def test_a_change_at_the_end_of_the_text() -> None:
 
 
 def test_an_edit_after_umlauts_and_an_emoji(tmp_path: Path) -> None:
-    source = CORPUS / DOORLOCK
-    if not source.is_file():
-        skip_or_fail(f"{source} is not there (../shared/corpus)", "the document edit test")
-    text = source.read_bytes().decode("utf-8-sig").replace(
+    text = doorlock().replace(
         "#actual_state := #new_state;", "(* Türöffner 🚪 *) #actual_state := #new_state;", 1)
     local = LocalServer(tmp_path)
     uri = (tmp_path / "DoorLock.scl").as_uri()

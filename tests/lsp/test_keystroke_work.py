@@ -8,11 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import skip_or_fail
-from tests.lsp.test_edit_work import GROWTH
-from tests.lsp.test_incremental_units import CORPUS
+from tests.lsp.test_edit_work import assert_flat
 from tools.lsp_local import LocalServer
-from tools.scl_plant import DOORLOCK, plant_source
 from tools.work_count import WorkCount, counting
 
 
@@ -34,10 +31,4 @@ def _keystroke(text: str, tmp_path: Path) -> int:
 
 
 def test_a_keystroke_through_the_server_costs_the_same_in_a_large_file(tmp_path: Path) -> None:
-    source = CORPUS / DOORLOCK
-    if not source.is_file():
-        skip_or_fail(f"{source} is not there (../shared/corpus)", "the keystroke work test")
-    text = source.read_bytes().decode("utf-8-sig")
-    small = _keystroke(plant_source(text, 2000), tmp_path / "small")
-    large = _keystroke(plant_source(text, 8000), tmp_path / "large")
-    assert large <= GROWTH * small, (small, large)
+    assert_flat(lambda text: _keystroke(text, tmp_path / f"lines{text.count(chr(10))}"))
