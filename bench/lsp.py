@@ -1,11 +1,16 @@
 """The language server's speed as an editor sees it, through a real LSP client over stdio (pytest-lsp's, on pygls).
 
-    python bench/lsp.py [--edits 100] [--files 100] [--corpus ../shared/corpus/scl]
+    python bench/lsp.py [--samples 21] [--sizes 2000,4000,8000,16000] [--files 100] [--corpus ../shared/corpus/scl]
 
-* **Edit**: a 2,000-line source made of the corpus' largest real SCL sources (TIA exports) is opened; then one line
-  is edited ``--edits`` times (a comment is added to it and taken away again, an incremental change each time),
-  and the time from sending ``didChange`` to receiving the diagnostics of that version is measured: median and
-  95th percentile. Goal (issue 54): median under 100 ms.
+* **Keystroke**: a source of ``--sizes`` lines made of a real one (tools.scl_plant: DoorLock.scl's 20 blocks
+  repeated, names suffixed) is opened; then a statement mid-file is edited ``--samples`` times, an incremental
+  change each time, in two kinds: a **comment** added at the end of its line and taken away again, and a
+  **line** inserted after it (a copy of it) and deleted again. Each sample is the server process' CPU time (all
+  its threads, ``/proc/PID/task/*/schedstat``, nanoseconds) from sending ``didChange`` to receiving the
+  diagnostics of that version: pygls decoding the change and applying it, the check, the diagnostics sent. The
+  median per size and kind, and the exponent per doubling of the file (log2 of the ratio of two sizes' medians:
+  0 flat, 1 linear); the median time to fresh diagnostics beside it. Goal (issue 87): ≤ 50 ms at 16,000 lines,
+  the exponent near 0.
 * **Cold workspace**: ``--files`` corpus sources laid out as one PLC's ``Program blocks``; from starting the
   server process to the first diagnostics of one of them (process start, initialize, reading the workspace,
   checking). Goal: under 3 s.
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
 import shutil
 import statistics
@@ -33,8 +39,13 @@ sys.path.insert(0, str(ROOT))
 from lsprotocol import types  # noqa: E402
 
 from tools.lsp_client import Session, session  # noqa: E402 - needs the sys.path insert above
+from tools.scl_plant import DOORLOCK, plant_source  # noqa: E402
 
 SUFFIXES = (".scl", ".db", ".udt")
+KINDS = ("comment", "line")
+WARM_UP = 2
+"""Keystrokes before the samples: pygls decodes its first change of a kind more slowly (cattrs builds its
+structuring functions)."""
 
 
 def sources(corpus: Path) -> list[Path]:
@@ -53,53 +64,51 @@ def sources(corpus: Path) -> list[Path]:
     return [p for _, p in sorted(found, key=lambda item: (-item[0], str(item[1])))]
 
 
-def big_source(paths: list[Path], lines: int) -> str:
-    """Real sources one after the other (one source may hold several blocks) up to ``lines`` lines."""
-    parts: list[str] = []
-    count = 0
-    for path in paths:  # largest first: each one that still fits
-        text = path.read_bytes().decode("utf-8-sig", "replace").replace("\r\n", "\n").rstrip("\n") + "\n\n"
-        size = text.count("\n")
-        if path.suffix.lower() == ".scl" and count + size <= lines:
-            parts.append(text)
-            count += size
-    return "".join(parts)
+def server_cpu(pid: int) -> float:
+    """The CPU seconds all threads of process ``pid`` ran so far (the scheduler's count in nanoseconds: a
+    keystroke takes a few clock ticks, too few for ``/proc/PID/stat``)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[0])
+        except (OSError, IndexError, ValueError):  # a thread that just ended
+            continue
+    return total / 1e9
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+def _change(start: tuple[int, int], end: tuple[int, int], text: str) -> types.TextDocumentContentChangePartial:
+    return types.TextDocumentContentChangePartial(text=text, range=types.Range(
+        start=types.Position(line=start[0], character=start[1]), end=types.Position(line=end[0], character=end[1])))
 
 
-async def edits(folder: Path, text: str, count: int) -> list[float]:
-    path = folder / "Big.scl"
+def keystroke_changes(text: str, kind: str) -> list[types.TextDocumentContentChangePartial]:
+    """The change and the one undoing it, of a statement line mid-file: a comment at its end, or a copy of it as
+    a new line after it."""
+    at = text.index("#actual_state := #new_state;", len(text) // 2)
+    line = text.count("\n", 0, at)
+    statement = text.split("\n")[line]
+    end = len(statement)  # ASCII: characters are UTF-16 units
+    if kind == "comment":
+        return [_change((line, end), (line, end), " // edited"), _change((line, end), (line, end + 10), "")]
+    return [_change((line, end), (line, end), "\n" + statement), _change((line, end), (line + 1, end), "")]
+
+
+async def keystrokes(folder: Path, text: str, kind: str, count: int) -> list[tuple[float, float]]:
+    """(server CPU, time to the diagnostics) of ``count`` keystrokes of ``kind``, after :data:`WARM_UP`."""
+    path = folder / "Plant.scl"
     path.write_text(text, encoding="utf-8")
-    lines = text.split("\n")
-    target = next(i for i in range(len(lines) // 2, len(lines)) if lines[i].strip().endswith(";"))
-    end = len(lines[target])
-    timings = []
+    changes = keystroke_changes(text, kind)
+    samples = []
     async with session(folder) as client:
+        server = client.client._server
+        assert server is not None
         await client.open(path, text)
-        for n in range(count):
-            change: types.TextDocumentContentChangeEvent
-            if n % 2 == 0:
-                change = types.TextDocumentContentChangePartial(
-                    range=types.Range(start=types.Position(line=target, character=end),
-                                      end=types.Position(line=target, character=end)), text=" // edited")
-            else:
-                change = types.TextDocumentContentChangePartial(
-                    range=types.Range(start=types.Position(line=target, character=end),
-                                      end=types.Position(line=target, character=end + len(" // edited"))), text="")
-            start = time.perf_counter()
-            await client.edit(path, [change])
-            timings.append(time.perf_counter() - start)
-    return timings
-
-
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU time of a process so far (Linux /proc), to tell the server's work from a busy machine."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        for n in range(WARM_UP + count):
+            cpu, start = server_cpu(server.pid), time.perf_counter()
+            await client.edit(path, [changes[n % 2]])
+            if n >= WARM_UP:
+                samples.append((server_cpu(server.pid) - cpu, time.perf_counter() - start))
+    return samples
 
 
 async def cold(folder: Path, paths: list[Path], count: int) -> tuple[float, int, float]:
@@ -115,39 +124,54 @@ async def cold(folder: Path, paths: list[Path], count: int) -> tuple[float, int,
         found = await driver.open(first)
         elapsed = time.perf_counter() - start
         server = driver.client._server
-        cpu = cpu_seconds(server.pid) if server is not None else float("nan")
+        cpu = server_cpu(server.pid) if server is not None else float("nan")
     return elapsed, len(found), cpu
+
+
+def exponents(medians: list[float]) -> list[float]:
+    """log2 of each size's median over the size before (the sizes doubling): 0 flat, 1 linear in the file."""
+    return [math.log2(b / a) for a, b in zip(medians, medians[1:])]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--edits", type=int, default=100)
+    parser.add_argument("--samples", type=int, default=21, help="keystrokes measured per size and kind (>= 9)")
+    parser.add_argument("--sizes", default="2000,4000,8000,16000", help="lines of the source, each double the last")
     parser.add_argument("--files", type=int, default=100)
-    parser.add_argument("--lines", type=int, default=2000)
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "scl")
     args = parser.parse_args()
     paths = sources(args.corpus) if args.corpus.is_dir() else []
-    if not paths:
+    if not paths or not (args.corpus / DOORLOCK).is_file():
         print(f"no corpus at {args.corpus}", file=sys.stderr)
         return 2
-    text = big_source(paths, args.lines)
-    with tempfile.TemporaryDirectory() as scratch:
-        timings = asyncio.run(edits(Path(scratch), text, args.edits))
+    original = (args.corpus / DOORLOCK).read_bytes().decode("utf-8-sig")
+    sizes = [int(size) for size in args.sizes.split(",")]
+    results: dict[str, object] = {"samples": args.samples, "sizes": sizes}
+    for kind in KINDS:
+        cpu_ms, wall_ms = [], []
+        for size in sizes:
+            with tempfile.TemporaryDirectory() as scratch:
+                samples = asyncio.run(keystrokes(Path(scratch), plant_source(original, size), kind, args.samples))
+            cpu_ms.append(statistics.median(cpu for cpu, _ in samples) * 1000)
+            wall_ms.append(statistics.median(wall for _, wall in samples) * 1000)
+        steps = exponents(cpu_ms)
+        print(f"keystroke ({kind}), server CPU, median of {args.samples}: "
+              + ", ".join(f"{size:,} lines {ms:.1f} ms" for size, ms in zip(sizes, cpu_ms))
+              + "; exponent per doubling " + ", ".join(f"{e:+.2f}" for e in steps)
+              + "; to fresh diagnostics " + ", ".join(f"{ms:.1f}" for ms in wall_ms) + " ms (goal: <= 50 ms CPU)")
+        results[kind] = {"cpu_ms": [round(ms, 2) for ms in cpu_ms], "exponents": [round(e, 2) for e in steps],
+                         "diagnostics_ms": [round(ms, 2) for ms in wall_ms]}
     with tempfile.TemporaryDirectory() as scratch:
         cold_s, cold_diagnostics, cold_cpu = asyncio.run(cold(Path(scratch), paths, args.files))
     lines_read = sum(p.read_bytes().count(b"\n") for p in paths[:args.files])
-    median, p95 = statistics.median(timings), percentile(timings, 0.95)
-    lines = text.count("\n")
-    print(f"edit of one line in a {lines}-line source, x{len(timings)}: median {median * 1000:.1f} ms, "
-          f"p95 {p95 * 1000:.1f} ms (goal: median < 100 ms)")
     print(f"cold start on a {min(args.files, len(paths))}-file workspace ({lines_read} lines, the corpus' largest "
           f"sources) to the first diagnostics: {cold_s:.2f} s, of which the server's CPU {cold_cpu:.2f} s "
           f"({cold_diagnostics} diagnostics; goal < 3 s)")
     print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
-    write_results("lsp.json", {"edit_lines": lines, "edits": len(timings), "edit_median_ms": round(median * 1000, 1),
-                          "edit_p95_ms": round(p95 * 1000, 1), "cold_files": min(args.files, len(paths)),
-                          "cold_s": round(cold_s, 2), "cold_server_cpu_s": round(cold_cpu, 2),
-                          "cold_lines": lines_read, "load_average": os.getloadavg()})
+    results.update({"cold_files": min(args.files, len(paths)), "cold_s": round(cold_s, 2),
+                    "cold_server_cpu_s": round(cold_cpu, 2), "cold_lines": lines_read,
+                    "load_average": os.getloadavg()})
+    write_results("lsp.json", results)
     return 0
 
 

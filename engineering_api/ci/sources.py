@@ -10,10 +10,7 @@ text together into one closed program and compiles only the objects of the check
 
 from __future__ import annotations
 
-import os
-import re
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Optional, Sequence
+from typing import TYPE_CHECKING, Iterable, Optional
 
 from simatic_xml.diagnostics import Diagnostic, capped
 
@@ -25,7 +22,7 @@ from .program import load
 if TYPE_CHECKING:
     from engineering_api.rules.compiler.program import BlockDef
 
-__all__ = ("Segments", "check_segments", "check_text", "merge", "read_piece", "segments")
+__all__ = ("check_text", "merge", "read_piece")
 
 
 def read_piece(path: str, data: Optional[bytes] = None, *, cpu_family: Optional[str] = None) -> Loaded:
@@ -79,96 +76,3 @@ def check_text(path: str, text: str, context: Iterable[Loaded] = (), *, config: 
     found = check(merged, info=True, only={path})
     kept, _ = apply_config(config, found, texts={path: text})
     return piece, capped(kept)
-
-
-# ------------------------------------------------------------------------------------- re-checking one block
-_BLOCK_START = re.compile(r'^[ \t]*(?:FUNCTION_BLOCK|FUNCTION|ORGANIZATION_BLOCK|DATA_BLOCK|TYPE)[ \t]+'
-                          r'(?:"[^"\n]*"|[^\W\d]\w*)', re.IGNORECASE | re.MULTILINE)
-_WHOLE_FILE = re.compile(r"^[ \t]*(?:NAMESPACE|END_NAMESPACE)\b", re.IGNORECASE | re.MULTILINE)
-_UNREAD = frozenset({"SYNTAX_ERROR", "CLASSIC_SCL", "NOT_SCL", "READ_ERROR", "CHECKER_FAILED"})
-
-
-def segments(text: str) -> Optional[list[tuple[int, str]]]:
-    """The text cut before each block's first line (each part with the 0-based line it starts on), or None when
-    it cannot be cut safely: one block, or a software unit's ``NAMESPACE``, which names every block in it."""
-    starts = [m.start() for m in _BLOCK_START.finditer(text)]
-    if len(starts) < 2 or _WHOLE_FILE.search(text):
-        return None
-    cuts = [0, *starts[1:], len(text)]
-    return [(text.count("\n", 0, a), text[a:b]) for a, b in zip(cuts, cuts[1:])]
-
-
-@dataclass
-class Segments:
-    """What the last check of one document found, block by block (see :func:`check_text` with ``segments``)."""
-
-    pieces: dict[tuple[int, str], Loaded] = field(default_factory=dict)
-    found: dict[tuple[int, str], list[Diagnostic]] = field(default_factory=dict)
-    key: object = None
-
-
-def _exports(pieces: Sequence[Loaded]) -> object:
-    return tuple((bd.name.lower(), bd.kind, bd.number, str(bd.return_type), bd.instance_of,
-                  tuple((v.name, str(v.type), v.section) for v in bd.decls))
-                 for piece in pieces for bd in _objects(piece))
-
-
-def check_segments(path: str, text: str, context: Sequence[Loaded], memory: Segments, *, config: CheckConfig,
-                   cpu_family: Optional[str] = None) -> tuple[Loaded, list[Diagnostic]]:
-    """:func:`check_text`, reading and compiling again only the blocks whose text changed since the last call
-    with ``memory``: an editor's edit touches one block of a source of many. The rest is reused while the
-    document's interfaces (names, kinds, numbers, members) and its context stay the same. Whatever the cut cannot
-    give as the whole file gives it (a syntax error: the file holds nothing then; two blocks of one name) is
-    checked as a whole."""
-    parts = segments(text)
-    if parts is None:
-        memory.pieces.clear()
-        memory.found.clear()
-        return check_text(path, text, context, config=config, cpu_family=cpu_family)
-    pieces = []
-    for index, (line, part) in enumerate(parts):
-        piece = memory.pieces.get((line, part))
-        if piece is None:  # a part of its own name (with the file's suffix), its lines where the file has them
-            piece = read_piece(f"{path}.part{index}{os.path.splitext(path)[1]}",
-                               ("\n" * line + part).encode("utf-8", "replace"), cpu_family=cpu_family)
-        pieces.append(piece)
-    names = [bd.name.lower() for piece in pieces for bd in _objects(piece)]
-    if any(d.code in _UNREAD for piece in pieces for d in piece.diagnostics) or len(names) != len(set(names)):
-        memory.pieces.clear()
-        memory.found.clear()
-        return check_text(path, text, context, config=config, cpu_family=cpu_family)
-    interfaces = (tuple(id(p) for p in context), _exports(pieces))
-    if interfaces != memory.key:
-        memory.found.clear()
-        memory.key = interfaces
-    memory.pieces = {(line, part): piece for (line, part), piece in zip(parts, pieces)}
-    stale = {piece.files[0] for (line, part), piece in zip(parts, pieces) if (line, part) not in memory.found}
-    merged = merge([*context, *pieces], cpu_family=cpu_family)
-    fresh = check(merged, info=True, only=stale) if stale else []
-    by_file: dict[str, list[Diagnostic]] = {}
-    for d in fresh:
-        by_file.setdefault(d.file or "", []).append(d)
-    found: list[Diagnostic] = []
-    for (line, part), piece in zip(parts, pieces):
-        if (line, part) not in memory.found:
-            memory.found[(line, part)] = by_file.get(piece.files[0], [])
-        found += memory.found[(line, part)]
-    memory.found = {(line, part): memory.found[(line, part)] for line, part in parts}
-    for d in found:
-        d.file = path
-    kept, _ = apply_config(config, [_copy(d) for d in found], texts={path: text})
-    return _as_one(path, pieces), capped(kept)
-
-
-def _copy(d: Diagnostic) -> Diagnostic:
-    """A finding to hand out (settings change severities in place; the remembered one must stay as found)."""
-    return Diagnostic(d.message, d.line, d.column, d.block, d.severity, d.file, d.code, d.network)
-
-
-def _as_one(path: str, pieces: Sequence[Loaded]) -> Loaded:
-    """The pieces of one document as the piece of its file (the context of the other documents)."""
-    one = merge(pieces)
-    one.files = [path]
-    for key in one.file_of:
-        one.file_of[key] = path
-    return one

@@ -25,7 +25,9 @@ from engineering_api.ci.paths import SCL_SUFFIXES, XML_SUFFIXES
 from engineering_api.ci.program import load
 from engineering_api.lib.file_walk import refusal, walk_files
 from engineering_api.rules.compiler.check import Loaded
-from engineering_api.ci.sources import Segments, check_segments, merge
+from engineering_api.ci.sources import merge
+
+from .incremental import DocumentCheck
 
 __all__ = ("CONTEXT_SUFFIXES", "Project", "exports")
 
@@ -50,11 +52,16 @@ class Project:
             self.problems.append(f"cpu: {problem}")
         self._files: Optional[list[str]] = None
         self._pieces: dict[str, Loaded] = {}
-        self._open: dict[str, Loaded] = {}
-        self._good: dict[str, Loaded] = {}
-        self._segments: dict[str, Segments] = {}
-        """path -> what the last check of an open document found block by block (an edit re-checks its block)."""
-        """path -> the piece of the last text of an open document that parsed (navigation while one types)."""
+        self._open: dict[str, _Checked] = {}
+        self._good: dict[str, _Checked] = {}
+        """path -> the last text of an open document that parsed (navigation while one types)."""
+        self._checks: dict[str, DocumentCheck] = {}
+        """path -> what the checks of an open document found block by block (an edit compiles its block)."""
+        self._generation = 0
+        """Counts the changes of the files on disk (each may change a piece or the list of files)."""
+        self._contexts: dict[str, tuple[object, list[Loaded]]] = {}
+        """path -> the state of the workspace its context was gathered in, and that context: grouping every file of
+        the workspace by PLC on each keystroke would cost more, the larger the workspace."""
 
     def _settings(self) -> CheckConfig:
         if self.root is None:
@@ -83,6 +90,7 @@ class Project:
     def changed(self, path: str) -> None:
         """The file at ``path`` was created, changed or deleted on disk."""
         self._pieces.pop(path, None)
+        self._generation += 1
         if self.root is None or self._files is None:
             return
         inside = path.startswith(str(self.root) + os.sep)
@@ -97,11 +105,15 @@ class Project:
         """The editor closed ``path``: its file on disk is the context again."""
         self._open.pop(path, None)
         self._good.pop(path, None)
-        self._segments.pop(path, None)
+        self._checks.pop(path, None)
+        self._contexts.pop(path, None)
 
     def piece(self, path: str) -> Loaded:
         """What ``path`` holds: the open document's last checked text, else the file (read once)."""
-        found = self._open.get(path) or self._pieces.get(path)
+        opened = self._open.get(path)
+        if opened is not None:
+            return opened.piece()
+        found = self._pieces.get(path)
         if found is None:
             found = self._pieces[path] = self._read(path)
         return found
@@ -120,7 +132,18 @@ class Project:
 
     # ------------------------------------------------------------------------------------------ checking
     def context_of(self, path: str) -> list[Loaded]:
-        """The pieces ``path`` is checked with: the other files of its PLC, and the other open documents."""
+        """The pieces ``path`` is checked with: the other files of its PLC, and the other open documents (the
+        same list while no file changed on disk and no other document was checked, opened or closed)."""
+        # the other documents' last checks themselves, not their ids: a freed one's id may come again
+        state = (self._generation, [(f, checked) for f, checked in self._open.items() if f != path])
+        kept = self._contexts.get(path)
+        if kept is not None and kept[0] == state:
+            return list(kept[1])
+        context = self._gather(path)
+        self._contexts[path] = (state, context)
+        return list(context)
+
+    def _gather(self, path: str) -> list[Loaded]:
         files = [f for f in self.files() if f != path]
         groups = plc_groups([*files, path])
         mine = next(key for key, members in groups.items() if path in members)
@@ -132,20 +155,45 @@ class Project:
 
     def check(self, path: str, text: str) -> list[Diagnostic]:
         """The diagnostics of the open document ``path`` with the text ``text``."""
-        memory = self._segments.setdefault(path, Segments())
-        piece, found = check_segments(path, text, self.context_of(path), memory, config=self.config,
-                                      cpu_family=self.cpu_family)
-        self._open[path] = piece
-        if piece.program.blocks or piece.program.types or not any(d.code == "SYNTAX_ERROR" for d in found):
-            self._good[path] = piece
+        document = self._checks.get(path)
+        if document is None:
+            document = self._checks[path] = DocumentCheck(path, self.config, self.cpu_family)
+        piece, found = document.check(text, self.context_of(path))
+        self._open[path] = checked = _Checked(document, text, piece)
+        if piece is None or piece.program.blocks or piece.program.types or not any(
+                d.code == "SYNTAX_ERROR" for d in found):
+            self._good[path] = checked
         return found
+
+    def interface(self, path: str) -> object:
+        """What the open document ``path`` declares to the others (None: not open); cheap after an edit of a
+        block's code, which leaves it as it was."""
+        document = self._checks.get(path)
+        if document is None or path not in self._open:
+            return None
+        return exports(self.piece(path)) if document.whole else document.interface()
 
     def view(self, path: str) -> Loaded:
         """The program as the document ``path`` sees it (its context and its last checked text)."""
-        return merge([*self.context_of(path), self._good.get(path) or self.piece(path)], cpu_family=self.cpu_family)
+        good = self._good.get(path)
+        return merge([*self.context_of(path), good.piece() if good is not None else self.piece(path)],
+                     cpu_family=self.cpu_family)
 
     def open_paths(self) -> list[str]:
         return list(self._open)
+
+
+class _Checked:
+    """An open document's last checked text and its piece, read whole when first asked for (a check block by block
+    reads no whole piece: only navigation and the other documents' checks need one, with the text's lines)."""
+
+    def __init__(self, document: DocumentCheck, text: str, piece: Optional[Loaded]) -> None:
+        self.document, self.text, self._piece = document, text, piece
+
+    def piece(self) -> Loaded:
+        if self._piece is None:
+            self._piece = self.document.whole_piece(self.text)
+        return self._piece
 
 
 def _tag_workbook(path: str, cpu_family: Optional[str]) -> Loaded:

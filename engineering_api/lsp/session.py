@@ -18,8 +18,9 @@ from pygls.lsp.server import LanguageServer
 from engineering_api.lib.version import api_version
 from simatic_xml.diagnostics import Diagnostic
 
+from .document import SclProtocol
 from .guard import guarded
-from .project import Project, exports
+from .project import Project
 from .text import Text
 
 __all__ = ("MAX_DOCUMENT_CHARS", "SclLanguageServer", "lsp_diagnostic", "too_large", "uri_path")
@@ -53,7 +54,7 @@ class SclLanguageServer(LanguageServer):
 
     def __init__(self) -> None:
         super().__init__("engineering-api-lsp", api_version(),
-                         text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+                         text_document_sync_kind=types.TextDocumentSyncKind.Incremental, protocol_cls=SclProtocol)
         self._project: Optional[Project] = None
         self._exports: dict[str, object] = {}
         self.opened: dict[str, str] = {}
@@ -89,7 +90,7 @@ class SclLanguageServer(LanguageServer):
         text = self.text(uri)
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
             uri=uri, version=doc.version, diagnostics=[lsp_diagnostic(d, text) for d in found]))
-        interfaces = exports(self.project.piece(path)) if path in self.project.open_paths() else None
+        interfaces = self.project.interface(path)
         if self._exports.get(path) == interfaces:
             return
         self._exports[path] = interfaces

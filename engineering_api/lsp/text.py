@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Callable
 
 from lsprotocol import types
@@ -45,7 +46,12 @@ class Text:
 
     def __post_init__(self) -> None:
         self.bom = self.source.startswith("\ufeff")
-        self.lines = self.source.split("\n")
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """Split when first asked for: publishing a clean document's diagnostics reads no line (splitting costs
+        milliseconds at 16,000 lines, on each keystroke)."""
+        return self.source.split("\n")
 
     def line(self, index: int) -> str:
         """Line ``index`` (0-based), without its line end; "" past the end."""

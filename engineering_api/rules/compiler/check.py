@@ -33,7 +33,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Collection, Iterable, Optional
+from typing import TYPE_CHECKING, Collection, Container, Iterable, Optional, Sequence
 
 from simatic_xml import parse_bytes
 from simatic_xml.diagnostic_codes import message
@@ -61,8 +61,8 @@ if TYPE_CHECKING:
     from simatic_xml.model import Document
     from simatic_xml.scl.ast import SourceFile
 
-__all__ = ("SCL_SUFFIXES", "Loaded", "Source", "binary_source", "check", "check_sources", "identity_findings", "load",
-           "source_text")
+__all__ = ("SCL_SUFFIXES", "Loaded", "Source", "binary_source", "check", "check_edited", "check_sources",
+           "identity_findings", "load", "source_text")
 
 SCL_SUFFIXES = frozenset({".scl", ".db", ".udt"})
 """Sources TIA's "generate blocks from source" reads: SCL (.scl), data blocks (.db) and PLC data types (.udt)."""
@@ -337,14 +337,44 @@ def _declaration_errors(loaded: Loaded, wanted: Callable[[Optional[str]], bool])
     # Built once for the program and only asked by each source's check (a copy per source or block was quadratic).
     fbs = frozenset(b.name for b in program.blocks.values() if b.kind == "FB")
     udts = frozenset(b.name for b in program.types.values())
+    return _source_declaration_errors([s for s in loaded.scl if wanted(s[0])], fbs, udts)
+
+
+def _source_declaration_errors(sources: Iterable[tuple[Optional[str], str, SourceFile]], fbs: Container[str],
+                               udts: Container[str]) -> list[Diagnostic]:
     out: list[Diagnostic] = []
-    for path, text, source in loaded.scl:
-        if wanted(path):
-            try:
-                out += declaration_errors(source, text, path, known_fbs=fbs, known_udts=udts)
-            except Exception as exc:  # see _internal
-                out.append(_internal(path, None, exc))
+    for path, text, source in sources:
+        try:
+            out += declaration_errors(source, text, path, known_fbs=fbs, known_udts=udts)
+        except Exception as exc:  # see _internal
+            out.append(_internal(path, None, exc))
     return out
+
+
+def _compiled(program: Program, blk: BlockDef, where: Optional[str]) -> list[Diagnostic]:
+    """One object's compile findings (a checker defect: a ``CHECKER_FAILED`` warning)."""
+    try:
+        return checker.check_block(program, blk, where)
+    except Exception as exc:  # see _internal
+        return [_internal(where, blk.name, exc)]
+
+
+def _unfaulted(out: list[Diagnostic], declarations: list[Diagnostic]) -> list[Diagnostic]:
+    """The declaration errors on no line the checker already faults (a member declared twice keeps its finding:
+    one finding, one diagnostic)."""
+    faulted = {(d.file, d.line) for d in out if d.severity == "Error"}
+    return [d for d in declarations if (d.file, d.line) not in faulted]
+
+
+def check_edited(loaded: Loaded, objects: Sequence[BlockDef], sources: Sequence[tuple[Optional[str], str, SourceFile]],
+                 fbs: Container[str], udts: Container[str]) -> list[Diagnostic]:
+    """What :func:`check` with ``info`` and ``only`` the files of ``objects`` and ``sources`` finds, for SCL
+    objects that read without finding, no duplicate shadows and have no block number (so the program-wide rules
+    find nothing on them), without walking the whole program: an editor's edit of one block of a large source.
+    ``fbs``/``udts``: the names of the program's FBs and UDTs (as :func:`check` lists them). In no order."""
+    program, file_of = loaded.program, loaded.file_of
+    out = [d for blk in objects for d in _compiled(program, blk, file_of.get(id(blk)))]
+    return out + _unfaulted(out, _source_declaration_errors(sources, fbs, udts))
 
 
 def check(loaded: Loaded, *, info: bool = False, only: Optional[Collection[Optional[str]]] = None) -> list[Diagnostic]:
@@ -382,18 +412,13 @@ def check(loaded: Loaded, *, info: bool = False, only: Optional[Collection[Optio
     found: dict[int, list[Diagnostic]] = {}
     for blk in by_id.values():
         where = file_of.get(id(blk))
-        try:
-            found[id(blk)] = checker.check_block(views.get(where, program), blk, where)
-        except Exception as exc:  # see _internal
-            found[id(blk)] = [_internal(where, blk.name, exc)]
+        found[id(blk)] = _compiled(views.get(where, program), blk, where)
     shown = set()
     for blk in _ordered(program) + [dup for dup, _ in program.duplicates]:
         if id(blk) in found and id(blk) not in shown:
             shown.add(id(blk))
             out.extend(d for d in found[id(blk)] if info or d.severity != "Info")
-    # One finding, one diagnostic: a line the checker already faults (a member declared twice) keeps its finding.
-    faulted = {(d.file, d.line) for d in out if d.severity == "Error"}
-    out += [d for d in declarations if (d.file, d.line) not in faulted]
+    out += _unfaulted(out, declarations)
     for d in out:  # a SimaticML block's declarations and identity have no text line: the file's line of the element
         data = loaded.documents.get(d.file or "")
         if data is not None and d.network is None and not d.line:
