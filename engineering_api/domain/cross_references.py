@@ -28,12 +28,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
 from engineering_api.backend import errors as e
 from engineering_api.domain.common import NEEDS_PLC, DeviceRef
+from engineering_api.lib.content_memo import WalkMemo
 from engineering_api.jobs.operations import OperationContext, read
 from engineering_api.lib.schema import CamelStruct
 from simatic_xml import SimaticMLError, parse_bytes
@@ -195,17 +195,20 @@ def usages_in(doc: Document) -> list[Usage]:
     return found
 
 
-@lru_cache(maxsize=4096)
-def document_index(xml: bytes) -> tuple[tuple[Usage, ...], Mapping[int, str]] | None:
-    """The uses and network titles of one exported document, or None when it is not SimaticML. Kept per document
-    content: a query after a program change reads again only the objects that changed (the others' exports are the
-    same bytes), so the index is built once per change of each object and serves every query, REST's and the
-    console's."""
+def _document_index(xml: bytes) -> tuple[tuple[Usage, ...], Mapping[int, str]] | None:
+    """The uses and network titles of one exported document, or None when it is not SimaticML."""
     try:
         doc = parse_bytes(xml)
     except SimaticMLError:
         return None
     return tuple(usages_in(doc)), MappingProxyType(_network_titles(doc))
+
+
+document_index: WalkMemo[bytes, tuple[tuple[Usage, ...], Mapping[int, str]] | None] = WalkMemo(_document_index)
+""":func:`_document_index` kept per document content (:class:`~engineering_api.lib.content_memo.WalkMemo`): a query
+after a program change reads again only the objects that changed (the others' exports are the same bytes), so the
+index is built once per change of each object and serves every query, REST's and the console's, at any program
+size."""
 
 
 # ----- naming an object ----------------------------------------------------------------------------------------
@@ -312,8 +315,10 @@ def _cross_references(ctx: OperationContext, data: CrossReferenceQuery) -> Objec
     kinds = {o.name.casefold(): o.kind for o in objects}
     wanted = _fold(path)
     usages: list[dict[str, Any]] = []
-    for obj in sorted(objects, key=lambda o: o.name.casefold()):
-        index = document_index(ctx.backend.program.export_program_object(device, obj.name))
+    with document_index.walk() as indexed:
+        found = [(obj, indexed(ctx.backend.program.export_program_object(device, obj.name)))
+                 for obj in sorted(objects, key=lambda o: o.name.casefold())]
+    for obj, index in found:
         if index is None:
             continue  # a document the checkers refuse is reported by them; it names nothing here
         uses, titles = index

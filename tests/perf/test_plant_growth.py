@@ -9,7 +9,7 @@ Two bounds, one per kind of operation:
 
 * an operation on one object (import one module's source, change one block, export one block) costs about the
   same whatever the program holds: at most :data:`ONE_OBJECT` times as much at 4x the objects;
-* an operation on the whole program (the block list, a save, open, a commit's status and commit) grows at most as
+* an operation on the whole program (the block list, a block's cross-references, a save, open, a commit's status and commit) grows at most as
   n log n: at most ``4 * log(1600) / log(400)`` (4.92) times as much at 4x the objects.
 
 On 0f74d007 (before the program's indexes) importing one source at 1,600 objects cost 8x its work at 400: the listing
@@ -35,7 +35,7 @@ SMALL, LARGE = 400, 1_600
 ONE_OBJECT = 1.5
 """At most this many times the work at 4x the objects, for an operation on one object (1.0: the same work)."""
 N_LOG_N = LARGE * math.log(LARGE) / (SMALL * math.log(SMALL))
-WHOLE_PROGRAM = ("block list", "save one change", "open", "commit one change")
+WHOLE_PROGRAM = ("block list", "cross-references", "save one change", "open", "commit one change")
 ONE_OBJECT_OPS = ("import one source", "change one block", "export one block")
 
 

@@ -10,9 +10,11 @@ as ``diagnostics``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from engineering_api.backend import errors as e
 from engineering_api.backend.areas.blocks import ExternalSourceInfo
 from engineering_api.domain.blockgen import target_for
 from engineering_api.domain.blocks.schemas import (
@@ -25,6 +27,7 @@ from engineering_api.domain.blocks.schemas import (
 )
 from engineering_api.domain.blocks.support import DB_KINDS, parse_document
 from engineering_api.jobs.operations import OperationContext
+from engineering_api.lib.content_memo import WalkMemo
 from simatic_xml.model import Document
 
 __all__ = (
@@ -74,10 +77,27 @@ def _references(doc: Document) -> list[tuple[str, str]]:
     return refs
 
 
+def _document_references(xml: bytes) -> list[tuple[str, str]]:
+    return _references(parse_document(xml, "block"))
+
+
+_REFERENCES: WalkMemo[bytes, list[tuple[str, str]]] = WalkMemo(_document_references)
+"""What a block refers to, kept per content for the blocks of the last query: a query reads again only the blocks
+that changed since, at any program size."""
+
+
 def _references_of(ctx: OperationContext, device: str, blocks: Any) -> dict[str, list[tuple[str, str]]]:
     """What each block of ``blocks`` (names) refers to."""
-    return {name: _references(parse_document(ctx.backend.program.export_program_object(device, name), name))
-            for name in blocks}
+    def refers(name: str, references: Callable[[bytes], list[tuple[str, str]]]) -> list[tuple[str, str]]:
+        xml = ctx.backend.program.export_program_object(device, name)
+        try:
+            return references(xml)
+        except e.ValidationError:
+            parse_document(xml, name)  # the refusal again, naming the block
+            raise
+
+    with _REFERENCES.walk() as references:
+        return {name: refers(name, references) for name in blocks}
 
 
 def _users(refs_of: dict[str, list[tuple[str, str]]], target: str) -> list[tuple[str, str]]:
