@@ -26,7 +26,8 @@ from engineering_api.backend.errors import EngineeringError, NotFoundError, Vali
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.scheduler_pools import PULLS
-from engineering_api.runtime.pulls import PullDefinition, PullStore
+from engineering_api.lib.outbound_targets import refused_target, resolves_to_refused_now
+from engineering_api.runtime.pulls import ALLOW_HINT, PullDefinition, PullStore
 from engineering_api.runtime.pulls_mapping import MAX_DOCUMENT_BYTES, WRITABLE_TYPES, MappingError, coerce, \
     extract, parse
 from engineering_api.runtime.bounded_fetch import read_bounded
@@ -170,6 +171,10 @@ class PullRunner:
             headers["Authorization"] = "Basic " + base64.b64encode(raw).decode("ascii")
         elif source.auth_type == "header" and source.header_name and secret is not None:
             headers[source.header_name] = secret
+        refused = resolves_to_refused_now(source.url, loopback=True, allowed=self.store.allowed_targets) \
+            or refused_target(source.url, loopback=True, allowed=self.store.allowed_targets)
+        if refused is not None:  # a name that now resolves there, or a definition saved before the rule
+            raise _RunFailed(f"The source URL is refused: {refused}. {ALLOW_HINT}")
         last, status = "no attempt", None
         for attempt in range(1, ATTEMPTS + 1):
             # httpx's timeout bounds each read; the document as a whole is bounded here (a source sending a byte

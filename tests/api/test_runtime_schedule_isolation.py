@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.api.test_runtime_pulls import PULLS, SETPOINT, Erp
+from tests.api.test_runtime_pulls import PULLS, SETPOINT, Erp, settings  # noqa: F401 (loopback ERPs allowed)
 from tests.api.test_runtime_pushes import Receiver
 from tests.conftest import data
 from tools.bounds import until
