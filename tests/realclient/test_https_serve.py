@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+from functools import partial
 import ipaddress
 import os
 import signal
@@ -27,7 +28,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from tools.bounds import HANG_GUARD_S, until
-from tests.realclient.conftest import serve
+from tests.realclient.conftest import Served, serve
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePrivateKey
@@ -130,6 +131,10 @@ def _fingerprint(port: int, ca_file: Path) -> bytes:
     return _served(port, ca_file).fingerprint(hashes.SHA256())
 
 
+def _refused_or_ended(served: Served, count: int) -> bool:
+    return served.output().count("certificate reload refused") == count or served.process.poll() is not None
+
+
 def test_a_broken_or_mismatched_renewal_keeps_the_old_certificate_served(tmp_path: Path) -> None:
     ca = _ca()
     ca_file = tmp_path / "ca.pem"
@@ -153,8 +158,7 @@ def test_a_broken_or_mismatched_renewal_keeps_the_old_certificate_served(tmp_pat
                 cert_file.write_bytes(cert)
             key_file.write_bytes(key)
             served.process.send_signal(signal.SIGHUP)
-            until(lambda count=count: served.output().count("certificate reload refused") == count
-                  or served.process.poll() is not None, f"refusal {count} in the server's log")
+            until(partial(_refused_or_ended, served, count), f"refusal {count} in the server's log")
             assert served.process.poll() is None, served.output()
             assert reason in served.output()
             assert _fingerprint(port, ca_file) == first
