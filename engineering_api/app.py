@@ -61,7 +61,9 @@ from engineering_api.lib.metrics import STATE_KEY as METRICS, Metrics, metrics_r
 from engineering_api.lib.idempotency import IdempotencyKeys
 from engineering_api.lib.middleware import GuardMiddleware, unknown_route_handler
 from engineering_api.lib.observability import install_request_id_records, observe_requests
+from engineering_api.lib import scheduler_pools
 from engineering_api.lib.scheduler_import import asyncio_scheduler
+from engineering_api.lib.tls_pair import tls_families
 from engineering_api.lib.tracing import Tracing, request_span_plugin, trace_port_calls, tracing_available
 from engineering_api.mcp.metrics import mcp_families
 from engineering_api.runtime.metrics import runtime_families
@@ -183,14 +185,15 @@ def create_services(settings: Settings, backend: EngineeringBackend | None = Non
 
 
 def _start_scheduler(services: Services) -> Any:
-    scheduler = asyncio_scheduler()(timezone="UTC")
+    scheduler = asyncio_scheduler()(timezone="UTC", executors=scheduler_pools.executors())
     scheduler.add_job(
         lambda: services.jobs.sweep(), "interval", minutes=services.settings.sweep_interval_minutes,
         id="job-retention-sweep", replace_existing=True, coalesce=True, max_instances=1,
+        executor=scheduler_pools.HOUSEKEEPING,
     )
     if services.backend.name == "farm":  # sessions of revoked keys give their agents back (projects closed)
         scheduler.add_job(lambda: _end_revoked_sessions(services), "interval", seconds=60, id="farm-session-sweep",
-                          replace_existing=True, coalesce=True, max_instances=1)
+                          replace_existing=True, coalesce=True, max_instances=1, executor=scheduler_pools.HOUSEKEEPING)
     schedule_snapshot_cleanup(scheduler, services)
     scheduler.start()
     pipeline_schedules.attach(scheduler, services)
@@ -392,6 +395,8 @@ def _observe_parts(metrics: Metrics, services: Services, mcp: McpRuntime, tracin
     metrics.add_scraped(mcp_families(mcp.sessions))
     metrics.add_scraped(runtime_families(services))
     metrics.add_scraped(audit_families(lambda: services.audit))
+    if services.settings.tls_cert_file:  # HTTPS served by ``serve``: its refused certificate renewals
+        metrics.add_scraped(tls_families(services.settings.data_dir))
     if services.backend.name == "farm":
         from engineering_api.farm.metrics import farm_families  # farm mode only: redis is loaded then
         from engineering_api.farm.proxy import FarmBackendBase

@@ -122,6 +122,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from engineering_api.lib.db import Database
     from engineering_api.lib.migrate import MigrationError
     from engineering_api.lib.security import ApiKeyStore, ensure_admin_key
+    from engineering_api.lib.tls_pair import ServedPair
 
     settings = _settings(args)
     if settings.backend == "openness":
@@ -166,6 +167,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"error: cannot write the data directory: {reason}: {where} (choose a writable --data-dir)",
               file=sys.stderr)
         return 2
+    pair = ServedPair(*tls, settings.data_dir) if tls else None
+    problem = pair.take() if pair else None
+    if pair is not None and problem is not None:
+        pair.close()
+        print(f"error: {problem} (--tls-cert, --tls-key)", file=sys.stderr)
+        return 2
     print(keys_message(settings, created))
     mode = f"farm {settings.farm_url}" if settings.farm_url else f"backend {settings.backend}"
     scheme = "https" if tls else "http"
@@ -178,21 +185,33 @@ def cmd_serve(args: argparse.Namespace) -> int:
     registry = _register_instance(settings)
     pruning = instance_registry.keep_pruned(registry, REGISTRY_PRUNE_S) if registry else None
     try:
-        _serve_until_stopped(Granian(
+        server = Granian(
             "engineering_api.asgi:create", factory=True, address=settings.host, port=settings.port,
             interface=Interfaces.ASGI,
             # A worker still busy (a request waiting on a long TIA call) STOP_GRACE_SECONDS after Ctrl+C is killed.
             workers=1, log_access=False, workers_kill_timeout=int(STOP_GRACE_SECONDS),
             # TLS 1.2 and up: ERPs and SCADA clients on older runtimes do not all speak 1.3 (granian's default minimum)
-            ssl_cert=tls[0] if tls else None, ssl_key=tls[1] if tls else None, ssl_protocol_min=SSLProtocols.tls12,
-        ))
+            ssl_cert=pair.cert if pair else None, ssl_key=pair.key if pair else None,
+            ssl_protocol_min=SSLProtocols.tls12,
+        )
+        if pair is not None:  # granian installs the instance's handler when serve() starts
+            server.signal_handler_reload = pair.reload_guard(  # type: ignore[method-assign]
+                server.signal_handler_reload, _say)
+        _serve_until_stopped(server)
     finally:
+        if pair is not None:
+            pair.close()
         if pruning is not None:
             pruning.set()
         if registry is not None:
             with contextlib.suppress(OSError):
                 instance_registry.unregister(path=registry)
     return 0
+
+
+def _say(line: str) -> None:
+    """A warning of granian's main process, on the server's log (stderr)."""
+    print(f"warning: {line}", file=sys.stderr, flush=True)
 
 
 def _serve_until_stopped(server: Any) -> None:
@@ -251,21 +270,14 @@ def _interrupt_heard(server: Any) -> bool:
 
 
 def _tls_files(settings: Settings) -> tuple[Path, Path] | None | str:
-    """The certificate and key files to serve HTTPS with, None for plain HTTP, or why they cannot be used."""
+    """The certificate and key files to serve HTTPS with, None for plain HTTP, or why they cannot be used (their
+    contents are checked by :class:`ServedPair`)."""
     if not settings.tls_cert_file and not settings.tls_key_file:
         return None
     if not (settings.tls_cert_file and settings.tls_key_file):
         return ("HTTPS needs both a certificate and its key (--tls-cert and --tls-key, or "
                 "ENGINEERING_API_TLS_CERT_FILE and ENGINEERING_API_TLS_KEY_FILE)")
-    files = (Path(settings.tls_cert_file).resolve(), Path(settings.tls_key_file).resolve())
-    for path in files:
-        try:
-            head = path.read_bytes()[:4096]
-        except OSError as exc:
-            return f"cannot read {path}: {exc.strerror}"
-        if b"-----BEGIN " not in head:
-            return f"{path} is not a PEM file (-----BEGIN ...)"
-    return files
+    return Path(settings.tls_cert_file).resolve(), Path(settings.tls_key_file).resolve()
 
 
 def _register_instance(settings: Settings) -> Path | None:

@@ -153,6 +153,11 @@ class Settings:
     metrics_clients: tuple[str, ...] = ("127.0.0.1", "::1")
     """Client addresses or networks (``10.0.0.0/24``) that may read ``GET /metrics`` without a key; loopback only
     by default, so a server opened to the network does not publish its metrics. Empty: none."""
+    pull_allowed_targets: tuple[str, ...] = ()
+    """Hosts a runtime pull may fetch from although they are loopback, link-local or a cloud metadata service
+    (addresses, networks such as ``127.0.0.0/8``, or host names): an ERP on this machine, a lab's or a test's
+    server. Empty (the default): none, so an admin's pull cannot read the server's neighbours or its cloud
+    instance's credentials. See docs/runtime-api.md."""
     metrics_role: str | None = None
     """A role (``viewer``, ``engineer``, ``admin``) whose API key may read ``GET /metrics`` from any address; none by
     default."""

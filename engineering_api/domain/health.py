@@ -29,6 +29,7 @@ from engineering_api.jobs.preview import PlannedChange, Preview, plan
 from engineering_api.lib.responses import Envelope, problem_responses
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.lib.security import Role
+from engineering_api.lib.tls_pair import refused_reload
 from engineering_api.lib.version import api_version
 
 if TYPE_CHECKING:
@@ -45,7 +46,8 @@ SECTION = "Health & Status"
 
 class Health(CamelStruct):
     """Liveness, whether TIA is reachable and whether the service's own database is: ``Degraded`` (with the
-    ``reasons``) when the worker does not answer or the database cannot be reached."""
+    ``reasons``) when the worker does not answer or the database cannot be reached. ``warnings``: what an operator
+    must fix though the node serves (a refused certificate renewal: the previous certificate is still served)."""
 
     status: str
     api_version: str
@@ -56,6 +58,7 @@ class Health(CamelStruct):
     database_reachable: bool
     started_at: str
     reasons: list[str] = []
+    warnings: list[str] = []
 
 
 class VersionInfo(CamelStruct):
@@ -107,10 +110,14 @@ async def _health(context: OperationContext, _data: None) -> Health:
     database_fault = services.db.probe()  # a load balancer must see a node whose database is gone
     if database_fault is not None:
         reasons.append(database_fault)
+    warnings = []
+    if services.settings.tls_cert_file and (refused := refused_reload(services.settings.data_dir)[0]) is not None:
+        warnings.append(f"certificate reload refused: {refused}; the previous certificate is still served")
     return Health(
         status="Degraded" if reasons else "Healthy", api_version=api_version(), backend=services.backend.name,
         portal_connected=connected, project_open=project_open, worker_responsive=responsive,
         database_reachable=database_fault is None, started_at=services.started_at, reasons=reasons,
+        warnings=warnings,
     )
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import msgspec
 
 from engineering_api.backend.errors import ValidationError
+from engineering_api.lib.outbound_targets import refused_target
 from engineering_api.lib.schema import CamelStruct, utc_now
 from engineering_api.runtime.kv_records import SecretRecordStore
 from engineering_api.runtime.pulls_mapping import check_path
@@ -24,7 +25,8 @@ from engineering_api.runtime.pushes import RESERVED_HEADERS, PushAuth, check_url
 if TYPE_CHECKING:
     from engineering_api.services import Services
 
-__all__ = ("KEY_FILE", "PullDefinition", "PullInput", "PullMapping", "PullSource", "PullStore", "SourceView")
+__all__ = ("ALLOW_HINT", "KEY_FILE", "PullDefinition", "PullInput", "PullMapping", "PullSource", "PullStore",
+           "SourceView")
 
 KEY_FILE = "runtime-pull-secret.key"
 _Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f]+$")]
@@ -93,7 +95,11 @@ class PullDefinition(CamelStruct):
     last_error: str | None = None
 
 
-def _check(given: PullInput) -> None:
+ALLOW_HINT = ("A source on this machine, link-local or a cloud metadata service is fetched only when the server "
+              "allows its host: ENGINEERING_API_PULL_ALLOWED_TARGETS (addresses, networks or host names).")
+
+
+def _check(given: PullInput, allowed: tuple[str, ...]) -> None:
     for item in given.mapping:
         check_path(item.path)
     tags = [m.tag for m in given.mapping]
@@ -112,6 +118,9 @@ def _check(given: PullInput) -> None:
         check_url(given.source.url)
     except ValidationError as exc:
         raise ValidationError(exc.message.replace("target", "source"), code="PULL_SOURCE_INVALID") from None
+    refused = refused_target(given.source.url, loopback=True, allowed=allowed)
+    if refused is not None:
+        raise ValidationError(f"The source URL is refused: {refused}. {ALLOW_HINT}", code="PULL_SOURCE_INVALID")
     auth = given.source.auth
     reserved = sorted(h for h in given.source.headers if h.lower() in RESERVED_HEADERS)
     if reserved:
@@ -137,6 +146,7 @@ class PullStore(SecretRecordStore[PullDefinition]):
     def __init__(self, services: Services) -> None:
         super().__init__(services, prefix="runtime.pulls.", key_file=KEY_FILE, noun="pull definition",
                          not_found_code="PULL_NOT_FOUND", view=_view)
+        self.allowed_targets = services.settings.pull_allowed_targets
 
     def secret(self, pull_id: str) -> str | None:
         """The source's decrypted token or password, for fetching (Raises NotFoundError)."""
@@ -148,7 +158,7 @@ class PullStore(SecretRecordStore[PullDefinition]):
         The caller checks the mapping's tags first. Raises ValidationError (``PULL_MAPPING_INVALID``,
         ``PULL_SOURCE_INVALID``, ``PULL_NAME_TAKEN``), NotFoundError (``PULL_NOT_FOUND``).
         """
-        _check(given)
+        _check(given, self.allowed_targets)
         with self._lock:
             every = self._records.all()
             old = self._records.one(pull_id, every) if pull_id else None

@@ -99,14 +99,19 @@ def parse(raw: bytes, content_type: str) -> Any:
         try:
             root = etree.fromstring(raw, parser)
         except etree.XMLSyntaxError as exc:
-            raise MappingError("$", f"not well-formed XML ({exc.msg})") from None
+            # lxml's message quotes the document's own names: only where it broke is said
+            raise MappingError("$", f"not well-formed XML (line {exc.lineno}, column {exc.offset})") from None
         if root.getroottree().docinfo.doctype:
             raise MappingError("$", "an XML document with a DTD is refused")
         return {root.tag: _xml_value(root)}
     try:
-        return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise MappingError("$", f"not JSON ({str(exc)[:80]})") from None
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise MappingError("$", f"not UTF-8 (byte {exc.start})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise MappingError("$", f"not JSON (line {exc.lineno}, column {exc.colno})") from None
 
 
 def extract(document: Any, path: str) -> Any:
@@ -128,6 +133,18 @@ def extract(document: Any, path: str) -> Any:
     return value
 
 
+def _kind(value: Any) -> str:
+    """What a source's value is, for an error: never the value itself (a document may hold anything, and errors
+    are kept in the run log and ``lastError`` and logged)."""
+    if isinstance(value, bool):
+        return "a Boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "an empty text" if not value.strip() else "a text"
+    return {type(None): "null", dict: "an object", list: "a list"}.get(type(value), "a value")
+
+
 def coerce(value: Any, data_type: str, field: str) -> Any:
     """``value`` as the tag's type takes it (XML text converted), or MappingError naming ``field``."""
     text = value.strip() if isinstance(value, str) else value
@@ -136,17 +153,17 @@ def coerce(value: Any, data_type: str, field: str) -> Any:
             return text
         if text in (0, 1, "0", "1", "true", "false", "TRUE", "FALSE", "True", "False"):
             return str(text).lower() in ("1", "true")
-        raise MappingError(field, f"{value!r} is not a Bool (true, false, 1 or 0)")
+        raise MappingError(field, f"{_kind(value)} is not a Bool (true, false, 1 or 0)")
     if data_type in _INTEGER_RANGES:
         low, high = _INTEGER_RANGES[data_type]
         if isinstance(text, bool) or isinstance(text, float) and not text.is_integer():
-            raise MappingError(field, f"{value!r} is not a whole number for {data_type}")
+            raise MappingError(field, f"{_kind(value)} is not a whole number for {data_type}")
         try:
             whole = int(text)
         except (TypeError, ValueError):
-            raise MappingError(field, f"{value!r} is not a whole number for {data_type}") from None
+            raise MappingError(field, f"{_kind(value)} is not a whole number for {data_type}") from None
         if not low <= whole <= high:
-            raise MappingError(field, f"{whole} is outside {data_type}'s range {low}..{high}")
+            raise MappingError(field, f"the number is outside {data_type}'s range {low}..{high}")
         return whole
     if data_type in _REAL_LIMIT:
         try:
@@ -154,11 +171,11 @@ def coerce(value: Any, data_type: str, field: str) -> Any:
         except (TypeError, ValueError):
             real = math.nan
         if not math.isfinite(real) or abs(real) > _REAL_LIMIT[data_type]:
-            raise MappingError(field, f"{value!r} is not a finite number for {data_type}")
+            raise MappingError(field, f"{_kind(value)} is not a finite number for {data_type}")
         return real
     if data_type in ("String", "WString"):
         if isinstance(value, (dict, list)) or value is None:
-            raise MappingError(field, f"{value!r} is not a text")
+            raise MappingError(field, f"{_kind(value)} is not a text")
         shown = value if isinstance(value, str) else json.dumps(value)
         if data_type == "String" and (len(shown) > 254 or any(ord(c) > 255 for c in shown)):
             raise MappingError(field, "a String holds at most 254 characters of Latin-1 (use a WString tag)")

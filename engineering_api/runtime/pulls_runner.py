@@ -18,13 +18,16 @@ import threading
 import time
 import uuid
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import msgspec
 
 from engineering_api.backend.errors import EngineeringError, NotFoundError, ValidationError
 from engineering_api.lib.db import KeyValueStore
 from engineering_api.lib.schema import CamelStruct, utc_now
-from engineering_api.runtime.pulls import PullDefinition, PullStore
+from engineering_api.lib.scheduler_pools import PULLS
+from engineering_api.lib.outbound_targets import refused_target, resolves_to_refused_now
+from engineering_api.runtime.pulls import ALLOW_HINT, PullDefinition, PullStore
 from engineering_api.runtime.pulls_mapping import MAX_DOCUMENT_BYTES, WRITABLE_TYPES, MappingError, coerce, \
     extract, parse
 from engineering_api.runtime.bounded_fetch import read_bounded
@@ -35,7 +38,7 @@ if TYPE_CHECKING:
     from engineering_api.runtime.service import RuntimeService
     from engineering_api.services import Services
 
-__all__ = ("ATTEMPTS", "RUNS_KEPT", "PullRun", "PullRunner", "WrittenValue", "pulls_of", "start_pulls",
+__all__ = ("ATTEMPTS", "PER_SOURCE", "RUNS_KEPT", "PullRun", "PullRunner", "WrittenValue", "pulls_of", "start_pulls",
            "stop_pulls")
 
 logger = logging.getLogger(__name__)
@@ -44,6 +47,8 @@ RUNS_KEPT = 50
 _BACKOFF_S = 0.5
 _NOTE = "runtime.pulls"
 _JOB_PREFIX = "pull:"
+PER_SOURCE = 2
+"""Scheduled runs of one source host at once; a run due beyond it waits for its next interval."""
 
 
 class WrittenValue(CamelStruct):
@@ -93,6 +98,7 @@ class PullRunner:
         self.store = PullStore(services)
         self._log = KeyValueStore(services.db, "runtime.pulls.runs.")
         self._lock = threading.Lock()
+        self._slots = _SourceSlots()
 
     # ----- checks ----------------------------------------------------------------------------------------------
     def check_tags(self, runtime: RuntimeService, mapping: list[Any]) -> None:
@@ -165,6 +171,10 @@ class PullRunner:
             headers["Authorization"] = "Basic " + base64.b64encode(raw).decode("ascii")
         elif source.auth_type == "header" and source.header_name and secret is not None:
             headers[source.header_name] = secret
+        refused = resolves_to_refused_now(source.url, loopback=True, allowed=self.store.allowed_targets) \
+            or refused_target(source.url, loopback=True, allowed=self.store.allowed_targets)
+        if refused is not None:  # a name that now resolves there, or a definition saved before the rule
+            raise _RunFailed(f"The source URL is refused: {refused}. {ALLOW_HINT}")
         last, status = "no attempt", None
         for attempt in range(1, ATTEMPTS + 1):
             # httpx's timeout bounds each read; the document as a whole is bounded here (a source sending a byte
@@ -244,7 +254,7 @@ class PullRunner:
         if definition.enabled and definition.interval_seconds and definition.source is not None:
             scheduler.add_job(self._scheduled, "interval", seconds=definition.interval_seconds,
                               args=[definition.pull_id], id=job_id, replace_existing=True, coalesce=True,
-                              max_instances=1)
+                              max_instances=1, executor=PULLS)
 
     def unschedule(self, pull_id: str) -> None:
         scheduler = self.services.scheduler
@@ -255,11 +265,47 @@ class PullRunner:
         from engineering_api.runtime.service import runtime_of  # the service module imports the runtime's parts
 
         try:
-            self.run(runtime_of(self.services), pull_id, "schedule")
+            definition = self.store.get(pull_id)
+            origin = _origin(definition.source.url) if definition.source is not None else pull_id
+            if not self._slots.take(origin):
+                logger.warning("pull %s: not run now: %d runs on its source's host are still waiting for it (each "
+                               "ends by its timeout); the next interval tries again", definition.name, PER_SOURCE)
+                return
+            try:
+                self.run(runtime_of(self.services), pull_id, "schedule")
+            finally:
+                self._slots.give_back(origin)
         except NotFoundError:
             self.unschedule(pull_id)  # deleted meanwhile
         except Exception:  # a scheduler thread must not die: the next interval tries again
             logger.exception("pull %s: the scheduled run failed", pull_id)
+
+
+class _SourceSlots:
+    """Scheduled runs in flight per source host: at most :data:`PER_SOURCE`, so one hanging ERP leaves the pulls'
+    pool (:data:`~engineering_api.lib.scheduler_pools.PULL_THREADS`) to the other sources."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: dict[str, int] = {}
+
+    def take(self, origin: str) -> bool:
+        with self._lock:
+            if self._running.get(origin, 0) >= PER_SOURCE:
+                return False
+            self._running[origin] = self._running.get(origin, 0) + 1
+            return True
+
+    def give_back(self, origin: str) -> None:
+        with self._lock:
+            left = self._running.pop(origin) - 1
+            if left:
+                self._running[origin] = left
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2].lower()}"
 
 
 def _tag_problem(released: dict[str, Any], name: str) -> str | None:

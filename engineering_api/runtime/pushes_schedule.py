@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from engineering_api.lib.job_stores import app_key, claim, job_store
+from engineering_api.lib.scheduler_pools import PUSHES
 from engineering_api.backend.errors import ValidationError
 from engineering_api.lib.crontab import crontab_trigger
 
@@ -187,11 +188,12 @@ def _schedule_one(attached: _Attached, push_id: str, schedule: PushSchedule, *, 
     job = attached.scheduler.get_job(_job_id(push_id), JOBSTORE)
     if job is not None:
         claim(job, _key(attached.services))
-    if job is not None and not replace and repr(job.trigger) == repr(trigger):
+    if job is not None and not replace and repr(job.trigger) == repr(trigger) and job.executor == PUSHES:
         return  # unchanged: keep its next run time, so a boundary passed while the server was down still fires
     attached.scheduler.add_job(
         _FIRE, trigger=trigger, args=[_key(attached.services), push_id], id=_job_id(push_id), jobstore=JOBSTORE,
         replace_existing=True, coalesce=True, max_instances=1, misfire_grace_time=None, name=push_id,
+        executor=PUSHES,
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from engineering_api.lib.scheduler_pools import HOUSEKEEPING
 from engineering_api.snapshots.service import SnapshotService, register, service_for
 from engineering_api.snapshots.store import SnapshotStore
 
@@ -54,5 +55,5 @@ def schedule_snapshot_cleanup(scheduler: Any, services: Services) -> None:
         return
     scheduler.add_job(
         run_cleanup, "interval", args=[services], hours=hours, id=CLEANUP_JOB_ID, replace_existing=True,
-        coalesce=True, max_instances=1,
+        coalesce=True, max_instances=1, executor=HOUSEKEEPING,
     )

@@ -7,16 +7,21 @@ nothing; secrets are never shown."""
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import pytest
 
+from engineering_api.config import Settings
 from tests.api.test_runtime_auth import login, make_user
 from tests.api.test_runtime_e2e import download_line
 from tests.conftest import Headers, assert_error, data
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 pytest.importorskip("fakes.runtime.image", reason="the simulated PLC engine (fakes.runtime.image) is not present")
 
@@ -25,6 +30,15 @@ PULLS = f"{RT}/pulls"
 TOKEN = "erp-secret-token-1234"
 SETPOINT = '"Line_DB".Setpoint'
 COUNT = '"Line_DB".Count'
+
+
+LOOPBACK = ("127.0.0.1", "::1")
+"""The ERPs these tests start listen on loopback: a host a pull fetches from only when the settings allow it."""
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings.from_env(data_dir=tmp_path, pull_allowed_targets=LOOPBACK)
 
 
 class Erp:
@@ -116,6 +130,30 @@ def test_a_pull_fetches_and_writes_all_or_nothing(client: Any, admin_headers: He
     assert [r["status"] for r in runs] == ["Failed", "Succeeded", "Failed", "Failed", "Succeeded"]
     shown = data(client.get(f"{RT}/pulls/{pid}", headers=h))
     assert shown["lastStatus"] == "Failed" and "HTTP 401" in shown["lastError"]
+
+
+def test_a_run_keeps_and_logs_nothing_of_the_sources_values(
+        client: Any, admin_headers: Headers, cpu: dict[str, Any], erp: Erp, caplog: pytest.LogCaptureFixture) -> None:
+    """A field that does not fit is named with the reason, never with its value: the run log, ``lastError`` and the
+    server's log keep nothing of the document (before, each echoed the value, and XML errors the document's names)."""
+    h = admin_headers
+    download_line(client, h)
+    pid = data(client.post(PULLS, json=definition(erp), headers=h), 201)["pullId"]
+    caplog.set_level(logging.WARNING)
+    for document, content_type, fields, reasons in (
+            ({"order": {"setpoint": "CONFIDENTIAL-price-4711", "lines": [{"qty": 1}, {"qty": 2**40 + 4711}]}},
+             "application/json", ["$.order.setpoint", "order.lines[1].qty"],
+             ["a text is not a finite number for Real", "outside DInt's range"]),
+            ("<order><CONFIDENTIAL-4711></order>", "application/xml", ["$"], ["not well-formed XML (line 1"])):
+        erp.document = (document if isinstance(document, str) else json.dumps(document)).encode()
+        erp.content_type = content_type
+        run = data(client.post(f"{RT}/pulls/{pid}/actions/run", headers=h))
+        kept = json.dumps([run, data(client.get(f"{RT}/pulls/{pid}/runs", headers=h)),
+                           data(client.get(f"{RT}/pulls/{pid}", headers=h))["lastError"]])
+        for shown in (kept, caplog.text):
+            assert "4711" not in shown and "CONFIDENTIAL" not in shown, shown
+        assert run["status"] == "Failed" and run["failedFields"] == fields, run
+        assert all(reason in run["error"] for reason in reasons), run
 
 
 def test_the_erp_posts_to_the_webhook(client: Any, admin_headers: Headers, cpu: dict[str, Any]) -> None:

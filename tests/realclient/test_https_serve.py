@@ -1,12 +1,14 @@
 """``engineering-api serve`` speaks HTTPS itself: a certificate the test makes (its own CA, a leaf for 127.0.0.1),
 checked by a real TLS client (httpx with that CA as its only trust); the port answers no plain HTTP; HSTS is sent
-when asked; a renewed certificate is served after ``kill -HUP``; a missing key or a file that is not PEM stops the
-start with its reason."""
+when asked; a renewed certificate is served after ``kill -HUP``, a broken or mismatched renewal is refused with the
+old certificate still served; a missing key, a file that is not PEM, a broken certificate or a key that does not
+match stops the start with its one-line reason (exit 2)."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime
+from functools import partial
 import ipaddress
 import os
 import signal
@@ -25,8 +27,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from tools.bounds import HANG_GUARD_S
-from tests.realclient.conftest import serve
+from tools.bounds import HANG_GUARD_S, until
+from tests.realclient.conftest import Served, serve
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePrivateKey
@@ -69,13 +71,17 @@ def _leaf(ca: tuple[x509.Certificate, EllipticCurvePrivateKey], cert_file: Path,
     return serial
 
 
-def _served_serial(port: int, ca_file: Path) -> int:
+def _served(port: int, ca_file: Path) -> x509.Certificate:
     context = ssl.create_default_context(cafile=str(ca_file))
     with socket.create_connection(("127.0.0.1", port), timeout=5) as raw, \
             context.wrap_socket(raw, server_hostname="127.0.0.1") as tls:
         der = tls.getpeercert(binary_form=True)
     assert der is not None
-    return x509.load_der_x509_certificate(der).serial_number
+    return x509.load_der_x509_certificate(der)
+
+
+def _served_serial(port: int, ca_file: Path) -> int:
+    return _served(port, ca_file).serial_number
 
 
 def test_serve_speaks_https_with_hsts_and_reads_a_renewed_certificate(tmp_path: Path) -> None:
@@ -118,18 +124,85 @@ def test_serve_speaks_https_with_hsts_and_reads_a_renewed_certificate(tmp_path: 
         assert httpx.get(f"{served.base}/api/health", verify=trust, timeout=HANG_GUARD_S).status_code == 200
 
 
+_BROKEN_PEM = b"-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n"
+
+
+def _fingerprint(port: int, ca_file: Path) -> bytes:
+    return _served(port, ca_file).fingerprint(hashes.SHA256())
+
+
+def _refused_or_ended(served: Served, count: int) -> bool:
+    return served.output().count("certificate reload refused") == count or served.process.poll() is not None
+
+
+def test_a_broken_or_mismatched_renewal_keeps_the_old_certificate_served(tmp_path: Path) -> None:
+    ca = _ca()
+    ca_file = tmp_path / "ca.pem"
+    ca_file.write_bytes(ca[0].public_bytes(serialization.Encoding.PEM))
+    cert_file, key_file = tmp_path / "server.pem", tmp_path / "server.key"
+    _leaf(ca, cert_file, key_file)
+    trust = ssl.create_default_context(cafile=str(ca_file))
+    options = ("--tls-cert", str(cert_file), "--tls-key", str(key_file))
+    with contextlib.contextmanager(serve)(tmp_path / "data", *options, ca=ca_file,
+                                          env={"APPDATA": str(tmp_path / "appdata")}) as served:
+        port = int(served.base.rsplit(":", 1)[1])
+        first = _fingerprint(port, ca_file)
+        good_key = key_file.read_bytes()
+        # a renewal whose certificate is broken, then one whose key is not the certificate's
+        for count, (cert, key, reason) in enumerate((
+                (_BROKEN_PEM, good_key, "holds no readable certificate"),
+                (None, good_key, "the key does not match the certificate")), start=1):
+            if cert is None:
+                _leaf(ca, cert_file, key_file)  # a new certificate, but the key file gets the old key back
+            else:
+                cert_file.write_bytes(cert)
+            key_file.write_bytes(key)
+            served.process.send_signal(signal.SIGHUP)
+            until(partial(_refused_or_ended, served, count), f"refusal {count} in the server's log")
+            assert served.process.poll() is None, served.output()
+            assert reason in served.output()
+            assert _fingerprint(port, ca_file) == first
+            health = httpx.get(f"{served.base}/api/health", verify=trust, timeout=HANG_GUARD_S).json()["data"]
+            assert health["status"] == "Healthy" and reason in health["warnings"][0], health
+        scraped = httpx.get(f"{served.base}/metrics", verify=trust, timeout=HANG_GUARD_S).text
+        assert "engineering_api_tls_reloads_refused_total 2.0" in scraped
+        # a good pair is taken: the new certificate is served and health has nothing left to say
+        _leaf(ca, cert_file, key_file)
+        renewed = x509.load_pem_x509_certificate(cert_file.read_bytes()).fingerprint(hashes.SHA256())
+        served.process.send_signal(signal.SIGHUP)
+
+        def renewed_served() -> bool:
+            try:
+                return _fingerprint(port, ca_file) == renewed
+            except OSError:  # the worker is being replaced
+                return False
+
+        until(renewed_served, "the renewed certificate served")
+        health = httpx.get(f"{served.base}/api/health", verify=trust, timeout=HANG_GUARD_S).json()["data"]
+        assert health["warnings"] == [], health
+
+
 def test_tls_settings_that_cannot_work_stop_the_start(tmp_path: Path) -> None:
     cert_file, key_file = tmp_path / "server.pem", tmp_path / "server.key"
     _leaf(_ca(), cert_file, key_file)
     not_pem = tmp_path / "server.der"
     not_pem.write_bytes(b"\x30\x82\x01\x0a")
+    broken = tmp_path / "broken.pem"
+    broken.write_bytes(_BROKEN_PEM)
+    other_key = tmp_path / "other.key"
+    _leaf(_ca(), tmp_path / "other.pem", other_key)
     script = str(Path(sys.executable).with_name("engineering-api"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("ENGINEERING_API_")}
     for options, reason in (((("--tls-cert", str(cert_file)),), "needs both a certificate and its key"),
                             ((("--tls-cert", str(not_pem)), ("--tls-key", str(key_file))), "is not a PEM file"),
                             ((("--tls-cert", str(cert_file)), ("--tls-key", str(tmp_path / "none.key"))),
-                             "cannot read")):
+                             "cannot read"),
+                            ((("--tls-cert", str(broken)), ("--tls-key", str(key_file))),
+                             "holds no readable certificate"),
+                            ((("--tls-cert", str(cert_file)), ("--tls-key", str(other_key))),
+                             "the key does not match the certificate")):
         flat = [part for pair in options for part in pair]
         run = subprocess.run([script, "serve", "--data-dir", str(tmp_path / "data"), "--port", "0", *flat],
                              capture_output=True, text=True, timeout=HANG_GUARD_S, env=env, check=False)
         assert run.returncode == 2 and reason in run.stderr, (flat, run.stderr)
+        assert run.stderr.startswith("error: ") and run.stderr.count("\n") == 1, run.stderr  # no traceback

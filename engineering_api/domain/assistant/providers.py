@@ -19,9 +19,8 @@ from typing import TYPE_CHECKING, Any
 import anyio
 
 from engineering_api.backend.errors import EngineeringError, ValidationError
-from engineering_api.domain.assistant.endpoint import (
-    check_api_key, metadata_address, redact_key, resolves_to_metadata,
-)
+from engineering_api.domain.assistant.endpoint import check_api_key, redact_key
+from engineering_api.lib.outbound_targets import refused_target, resolves_to_refused
 
 if TYPE_CHECKING:
     import httpx
@@ -119,7 +118,7 @@ def _error_text(response: httpx.Response) -> str:
 
 async def _call(config: ProviderConfig, method: str, url: str, what: str, headers: dict[str, str],
                 body: dict[str, Any] | None = None) -> Any:
-    refused = metadata_address(url) or await resolves_to_metadata(url)
+    refused = refused_target(url) or await resolves_to_refused(url)
     if refused is not None:  # settings stored before base URLs were checked, or a name for such an address
         raise _fail(config, what, None, f"the assistant never calls {refused}; an admin sets another baseUrl")
     try:
