@@ -9,8 +9,9 @@ Two bounds, one per kind of operation:
 
 * an operation on one object (import one module's source, change one block, export one block) costs about the
   same whatever the program holds: at most :data:`ONE_OBJECT` times as much at 4x the objects;
-* an operation on the whole program (the block list, a block's cross-references, a save, open, a commit's status and commit) grows at most as
-  n log n: at most ``4 * log(1600) / log(400)`` (4.92) times as much at 4x the objects.
+* an operation on the whole program (the block list, a block's cross-references, a save, open, a commit's status
+  and commit) grows at most as n log n: at most ``4 * log(1600) / log(400)`` (4.92) times as much at 4x the
+  objects.
 
 On 0f74d007 (before the program's indexes) importing one source at 1,600 objects cost 8x its work at 400: the listing
 that every generation read judged each object's types by rebuilding the program's set of types.
