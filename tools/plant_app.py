@@ -111,6 +111,11 @@ async def _compile(plant: Plant) -> None:
     await plant.call("POST", f"/api/devices/{DEVICE}/actions/compile-sync", {"scope": "software"})
 
 
+async def _diff(plant: Plant) -> None:
+    """The last commit against the one before: the diff of one change (commit one change runs first)."""
+    await plant.call("GET", "/api/source-control/diff", query="from=HEAD~1&to=HEAD")
+
+
 async def _save(plant: Plant) -> None:
     await plant.change_one()
     await plant.call("POST", "/api/projects/actions/save-sync")
@@ -125,6 +130,7 @@ OPERATIONS: dict[str, Callable[[Plant], Awaitable[None]]] = {
     "save one change": _save,
     "open": Plant.reopen,
     "commit one change": Plant.commit_one_change,
+    "diff of one change": _diff,
     "compile": _compile,
 }
 """The operations measured, by the name the benchmark and the work-count test report."""
