@@ -18,6 +18,7 @@ from typing import Any
 from lxml import etree
 
 from engineering_api.backend.errors import ValidationError
+from engineering_api.lib import bounded_json
 
 __all__ = ("MAX_DOCUMENT_BYTES", "WRITABLE_TYPES", "MappingError", "check_path", "coerce", "extract", "parse")
 
@@ -104,7 +105,9 @@ def parse(raw: bytes, content_type: str) -> Any:
             raise MappingError("$", "an XML document with a DTD is refused")
         return {root.tag: _xml_value(root)}
     try:
-        return json.loads(raw.decode("utf-8"))
+        return bounded_json.loads(raw.decode("utf-8"))
+    except bounded_json.JsonTooDeep as exc:
+        raise MappingError("$", str(exc)) from None
     except (UnicodeDecodeError, ValueError) as exc:
         raise MappingError("$", f"not JSON ({str(exc)[:80]})") from None
 
