@@ -135,14 +135,17 @@ def _is_folder(entry: os.DirEntry[str]) -> bool:
 
 
 def read_regular(path: str, max_bytes: int = MAX_FILE_BYTES) -> bytes:
-    """The bytes of the regular file at ``path``, checked on the open file itself (a FIFO or device swapped in
-    after the walk is refused, not read): opened without blocking, ``fstat`` must say a regular file no larger
-    than ``max_bytes``, and no more than that is read.
+    """The bytes of the regular file at ``path``, checked by ``stat`` before it is opened and again on the open file
+    itself (a FIFO or device swapped in between is refused, not read): opened without blocking, ``fstat`` must say
+    a regular file no larger than ``max_bytes``, and no more than that is read.
 
     Raises:
         OSError: it cannot be opened, is not a regular file (EINVAL) or is larger than ``max_bytes`` (EFBIG);
             ``strerror`` says which.
     """
+    named = os.stat(path)  # by type before any open: opening a device can act (a tape rewinds, a watchdog arms)
+    if not stat.S_ISREG(named.st_mode):
+        raise OSError(errno.EINVAL, f"{_kind(named.st_mode)}, not a regular file", path)
     handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     with os.fdopen(handle, "rb") as file:
         found = os.fstat(file.fileno())
