@@ -14,13 +14,13 @@ import errno
 import os
 import sys
 import time
-from typing import TYPE_CHECKING, BinaryIO
+from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-__all__ = ("LOCK_WAIT_S", "LockTimeout", "exclusive")
+__all__ = ("LOCK_WAIT_S", "LockTimeout", "exclusive", "try_lock")
 
 LOCK_WAIT_S = 10.0
 """How long a writer waits for the lock: its holders keep it for one read and one write of a small file
@@ -46,26 +46,24 @@ def _command(pid: int) -> str:
         return ""
 
 
-def _try_lock(file: BinaryIO) -> bool:
-    if sys.platform == "win32":
-        import msvcrt
-
-        file.seek(0)
-        try:
-            msvcrt.locking(file.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined,unused-ignore]
-        except OSError:
-            return False
-        return True
-    import fcntl
-
+def try_lock(file: IO[bytes]) -> bool:
+    """Lock ``file`` for this process without waiting (``flock``; on Windows its first byte); whether it was free."""
     try:
-        fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
+        if sys.platform == "win32":
+            import msvcrt
+
+            file.seek(0)
+            msvcrt.locking(file.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined,unused-ignore]
+        else:
+            import fcntl
+
+            fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
         return False
     return True
 
 
-def _unlock(file: BinaryIO) -> None:
+def _unlock(file: IO[bytes]) -> None:
     if sys.platform == "win32":
         import msvcrt
 
@@ -77,7 +75,7 @@ def _unlock(file: BinaryIO) -> None:
         fcntl.flock(file.fileno(), fcntl.LOCK_UN)
 
 
-def _holder(file: BinaryIO) -> int | None:
+def _holder(file: IO[bytes]) -> int | None:
     """The pid that holds ``file``'s lock: ``/proc/locks`` by inode, else the pid the holder wrote into it."""
     inode = os.fstat(file.fileno()).st_ino
     with contextlib.suppress(OSError), open("/proc/locks", encoding="ascii", errors="replace") as locks:
@@ -101,7 +99,7 @@ def exclusive(path: Path, wait_s: float = LOCK_WAIT_S) -> Iterator[None]:
     """
     with open(path, "a+b") as file:
         deadline = time.monotonic() + wait_s
-        while not _try_lock(file):
+        while not try_lock(file):
             if time.monotonic() >= deadline:
                 raise LockTimeout(path, _holder(file), wait_s)
             time.sleep(_RETRY_S)
