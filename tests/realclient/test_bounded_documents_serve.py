@@ -13,7 +13,7 @@ import fcntl
 import os
 import subprocess
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 import pytest
@@ -46,7 +46,7 @@ def test_a_webhook_document_nested_100000_deep_is_a_422_and_writes_nothing(tmp_p
         _data(client.post("/api/projects/devices/actions/add-sync", json={"orderNumber": CPU, "name": "PLC_1"},
                           headers=h))
         download_line(client, h)
-        make_user(client, h, "erp", ["read", "write"])
+        make_user(cast("Any", client), h, "erp", ["read", "write"])  # it takes the test client, an httpx.Client
         erp = login(client, "erp")
         pull = _data(client.post("/api/runtime/pulls", json={"name": "Orders in", "acceptWebhook": True, "mapping": [
             {"tag": SETPOINT, "path": "order.setpoint"}]}, headers=h), 201)
