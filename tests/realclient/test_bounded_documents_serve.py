@@ -57,6 +57,10 @@ def test_a_webhook_document_nested_100000_deep_is_a_422_and_writes_nothing(tmp_p
         assert answer.status_code == 422, (answer.status_code, answer.text[:500])
         assert answer.json()["code"] == "PULL_MAPPING_FAILED"
         assert "nested more than 256 levels deep" in answer.json()["message"], answer.json()
+        # XML goes through the one hardened parser, whose depth limit is libxml2's
+        deep_xml = b"<order><setpoint>1.5</setpoint>" + b"<x>" * 100_000 + b"</x>" * 100_000 + b"</order>"
+        answer = client.post(hook, content=deep_xml, headers={**erp, "Content-Type": "application/xml"})
+        assert answer.status_code == 422 and answer.json()["code"] == "PULL_MAPPING_FAILED", answer.text[:500]
         assert read(client, erp, SETPOINT) == before
         assert "Traceback" not in served.output()
 
