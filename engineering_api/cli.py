@@ -20,6 +20,7 @@ from engineering_api.asgi import SERVE_PID_VARIABLE, STOP_GRACE_SECONDS
 from engineering_api.config import LOG_LEVELS, Settings
 from engineering_api.db_cli import cmd_db, keys_message
 from engineering_api.lib import instance_registry
+from engineering_api.lib.log_escape import escape_controls
 from engineering_api.lib.private_files import loose_modes, make_private_dir
 
 if TYPE_CHECKING:
@@ -290,7 +291,9 @@ def _register_instance(settings: Settings) -> Path | None:
         scheme = "https" if settings.tls_cert_file else "http"
         path = instance_registry.register(settings.port, f"{scheme}://{host}:{settings.port}")
     except OSError as exc:  # the server runs all the same; the client then finds it only by its configured URL
-        print(f"warning: cannot write the instance registry: {exc.strerror}: {exc.filename}", file=sys.stderr)
+        print(escape_controls(f"warning: cannot write the instance registry: {exc.strerror}: {exc.filename}; "
+                              "serving without it (T-IA Connect's client then needs this server's URL)"),
+              file=sys.stderr)
         return None
     print(f"instance registry: {path}")
     return path

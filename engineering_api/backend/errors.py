@@ -135,11 +135,17 @@ class InsufficientStorageError(EngineeringError):
     default_code = "INSUFFICIENT_STORAGE"
 
     @classmethod
-    def at(cls, path: object | None, what: str = "the write") -> InsufficientStorageError:
-        """The error for a full disk at ``path`` (None: not known)."""
+    def at(cls, path: object | None, what: str = "the write", *, free_needed: int | None = None
+           ) -> InsufficientStorageError:
+        """The error for a full disk at ``path`` (None: not known); ``free_needed``: the bytes the work needs free
+        there, when they can be estimated (said in MB, rounded up, and in ``details.freeNeededBytes``)."""
         where = f" at {path}" if path is not None else ""
+        space = f" (about {-(-free_needed // 1_000_000)} MB free are needed there)" if free_needed else ""
+        details: dict[str, object] = {"path": str(path) if path is not None else None}
+        if free_needed:
+            details["freeNeededBytes"] = free_needed
         return cls(f"No space left on the device{where}: {what} could not be written, and nothing was changed. "
-                   "Free disk space and retry.", details={"path": str(path) if path is not None else None})
+                   f"Free disk space{space} and retry.", details=details)
 
 
 _FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})

@@ -10,12 +10,13 @@ many), and the SARIF report keeps it with ``baselineState: unchanged`` (new ones
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Sequence
 
 from simatic_xml.diagnostics import Diagnostic
+
+from engineering_api.lib import bounded_json
 
 from .sarif import FINGERPRINT, fingerprints
 
@@ -33,10 +34,10 @@ def read_baseline(path: str) -> Counter[str]:
         BaselineError: the file cannot be read or is not a SARIF log this tool wrote.
     """
     try:
-        log = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+        log = bounded_json.loads(Path(path).read_text(encoding="utf-8-sig"))
     except OSError as exc:
         raise BaselineError(f"--baseline {path}: {exc.strerror or exc}") from exc
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+    except ValueError as exc:  # not UTF-8, not JSON, or nested deeper than a SARIF log is
         raise BaselineError(f"--baseline {path}: not a SARIF log (not JSON: {exc})") from exc
     runs = log.get("runs") if isinstance(log, dict) else None
     if not isinstance(runs, list):

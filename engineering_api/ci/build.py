@@ -36,6 +36,7 @@ from simatic_xml.generate.from_source import (SourceContext, add_export, add_sou
                                               generate_source)
 from simatic_xml.tag_editor import is_tag_editor_root, root_name
 
+from engineering_api.lib.printable import printable
 from engineering_api.rules.compiler.check import Source, binary_source, check, load, source_text
 
 from . import EXIT_USAGE, FORMATS
@@ -145,13 +146,13 @@ def run(args: Any, out: IO[str] | None = None) -> int:
         sources = collect(args.sources, SCL_SUFFIXES)
         contexts = collect(args.context, SCL_SUFFIXES | XML_SUFFIXES) if args.context else []
     except (UsageError, SpecVersionError) as exc:
-        print(f"engineering-api scl build: {exc}", file=sys.stderr)
+        print(printable(f"engineering-api scl build: {exc}"), file=sys.stderr)
         return EXIT_USAGE
     target = Path(args.out)
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        print(f"engineering-api scl build: --out {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        print(printable(f"engineering-api scl build: --out {args.out}: {exc.strerror or exc}"), file=sys.stderr)
         return EXIT_USAGE
 
     read = list(read_sources(sources))
@@ -188,7 +189,7 @@ def run(args: Any, out: IO[str] | None = None) -> int:
         with open(output, "w", encoding="utf-8") as report_file:
             return _emit(diagnostics, sources, args.format, report_file)
     except OSError as exc:
-        print(f"engineering-api scl build: --output {output}: {exc.strerror or exc}", file=sys.stderr)
+        print(printable(f"engineering-api scl build: --output {output}: {exc.strerror or exc}"), file=sys.stderr)
         return EXIT_USAGE
 
 

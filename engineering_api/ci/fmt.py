@@ -33,6 +33,7 @@ from simatic_xml.versions import normalize_version
 
 from . import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE
 from engineering_api.lib.file_walk import read_regular
+from engineering_api.lib.printable import printable
 from engineering_api.rules.compiler.check import binary_source
 
 from .config import ConfigError, load_config
@@ -64,7 +65,7 @@ class _Tally:
 
 
 def _note(message: str) -> None:
-    print(message, file=sys.stderr)
+    print(printable(message), file=sys.stderr)  # it names a file: a name from outside
 
 
 def _read(path: str, tally: _Tally) -> str | None:
@@ -110,7 +111,8 @@ def _write(path: str, text: str) -> None:
 
 
 def _diff(path: str, old: str, new: str) -> str:
-    names = (path, path) if os.path.isabs(path) else (f"a/{path}", f"b/{path}")
+    shown = printable(path)  # a header line of the diff: a name's line feed would start a line of its own
+    names = (shown, shown) if os.path.isabs(path) else (f"a/{shown}", f"b/{shown}")
     lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
                                  fromfile=names[0], tofile=names[1])
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
@@ -155,7 +157,7 @@ def run(args: argparse.Namespace) -> int:
         if args.diff:
             sys.stdout.write(_diff(path, text, result.text))
         if args.check and not args.diff:
-            print(f"would reformat {path}")
+            print(printable(f"would reformat {path}"))
         if write:
             try:
                 _write(path, result.text)
@@ -164,7 +166,7 @@ def run(args: argparse.Namespace) -> int:
                 tally.failed += 1
                 tally.changed.pop()
                 continue
-            print(f"reformatted {path}")
+            print(printable(f"reformatted {path}"))
     verb = "reformatted" if write else "would be reformatted"
     _note(f"{len(tally.changed)} file(s) {verb}, {tally.unchanged} unchanged, {tally.left_alone} left alone"
           + (f", {tally.failed} failed" if tally.failed else ""))

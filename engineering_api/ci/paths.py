@@ -10,7 +10,7 @@ from typing import Iterable, Sequence
 from simatic_xml.diagnostics import Diagnostic
 
 from engineering_api.lib.file_walk import refusal, walk_files
-from engineering_api.lib.log_escape import escape_controls
+from engineering_api.lib.printable import printable
 from engineering_api.rules.compiler.check import SCL_SUFFIXES
 
 __all__ = (
@@ -46,7 +46,7 @@ def collect(paths: Iterable[str], suffixes: Iterable[str]) -> list[str]:
         if path.is_dir():
             walked = walk_files(path, lambda name: os.path.splitext(name)[1].lower() in wanted)
             for skipped in walked.skipped:
-                print(escape_controls(f"note: {skipped.path}: not read: {skipped.reason}"), file=sys.stderr)
+                print(printable(f"note: {skipped.path}: not read: {skipped.reason}"), file=sys.stderr)
             found = walked.files
             if not found:
                 raise UsageError(f"{raw}: no {'/'.join(sorted(wanted))} file in this directory")

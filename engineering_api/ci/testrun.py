@@ -38,6 +38,7 @@ from simatic_xml.errors import VersionError
 from simatic_xml.versions import normalize_version
 
 from engineering_api.backend.errors import EngineeringError
+from engineering_api.lib import bounded_json
 from engineering_api.lib.printable import printable
 from engineering_api.rules.plc_values import AREA_SIZES, is_retentive_marker_size
 from engineering_api.rules.coverage import Recorder, recording
@@ -135,35 +136,18 @@ RETENTIVE_MEMORY_FIELD = "retentiveMemoryBytes"
 """A case field of ``test run`` only: how many bytes of bit memory from MB0 are retentive, TIA's "Retain" setting of
 the PLC tags (no export carries it). It is the downloaded program's setting, so every case of a run that names it
 names the same number."""
-_TOO_DEEP = f"its arrays and objects are nested more than {MAX_DEPTH} levels deep"
-
-
-def _too_deep(value: object) -> bool:
-    """Does ``value`` nest arrays and objects more than :data:`MAX_DEPTH` levels (walked without recursion)?"""
-    pending = [(value, 1)]
-    while pending:
-        item, depth = pending.pop()
-        if isinstance(item, (list, dict)):
-            if depth > MAX_DEPTH:
-                return True
-            pending += [(child, depth + 1) for child in (item.values() if isinstance(item, dict) else item)]
-    return False
-
-
 def read_test_file(path: str, harness: CaseHarness) -> tuple[list[_Case], list[Diagnostic]]:
     """The valid cases of one test file, and a ``TEST_FILE_INVALID`` finding per problem (the file's JSON, or a
     case, at the line of its name)."""
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
-        raw = json.loads(text)
+        raw = bounded_json.loads(text, MAX_DEPTH)
     except (OSError, UnicodeDecodeError) as exc:
         return [], [_invalid(path, 0, f"cannot read it: {getattr(exc, 'strerror', None) or exc}")]
     except json.JSONDecodeError as exc:
         return [], [_invalid(path, exc.lineno, f"JSON syntax: {exc.msg} (line {exc.lineno}, column {exc.colno})")]
-    except RecursionError:  # the parser recursed once per nested array or object
-        return [], [_invalid(path, 1, _TOO_DEEP)]
-    if _too_deep(raw):
-        return [], [_invalid(path, 1, _TOO_DEEP)]
+    except bounded_json.JsonTooDeep as exc:
+        return [], [_invalid(path, 1, str(exc))]
     items = raw if isinstance(raw, list) else [raw]
     cases: list[_Case] = []
     problems: list[Diagnostic] = []

@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from engineering_api.lib.printable import printable
+
 if TYPE_CHECKING:
     import httpx
 
@@ -71,18 +73,22 @@ def _follow(client: httpx.Client, job_id: str, timeout: float) -> dict[str, Any]
         time.sleep(POLL_SECONDS)
 
 
+def _say(line: str) -> None:
+    print(printable(line), file=sys.stderr)
+
+
 def _report(suite: dict[str, Any]) -> str:
     for result in suite["results"]:
         if result["passed"]:
             continue
-        print(f"{result['status'].upper()}: {result['testName']}", file=sys.stderr)
+        _say(f"{result['status'].upper()}: {result['testName']}")  # names and messages from the server's cases
         if result.get("error"):
-            print(f"  error at {result.get('errorStep')}: {result['error']}", file=sys.stderr)
+            _say(f"  error at {result.get('errorStep')}: {result['error']}")
         for phase in ("setup", "steps", "teardown"):
             for step in result.get(phase) or []:
                 for assertion in step["assertions"]:
                     if not assertion["passed"]:
-                        print(f"  {phase}[{step['stepIndex'] + 1}] {assertion['message']}", file=sys.stderr)
+                        _say(f"  {phase}[{step['stepIndex'] + 1}] {assertion['message']}")
     verdict = "PASSED" if suite["total"] and suite["failed"] == 0 else "FAILED"
     return (f"PLC tests {verdict}: {suite['passed']} passed, {suite['failed']} failed ({suite['failures']} with failed "
             f"assertions, {suite['errors']} with errors) of {suite['total']} in {suite['durationMs'] / 1000:.1f} s "
@@ -113,10 +119,10 @@ def run(args: argparse.Namespace, transport: httpx.BaseTransport | None = None) 
                     _answer(xml)
                 Path(args.junit).write_bytes(xml.content)
     except httpx.HTTPError as exc:
-        print(f"error: cannot reach the server at {url}: {exc}", file=sys.stderr)
+        _say(f"error: cannot reach the server at {url}: {exc}")
         return 2
     except (_Stop, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _say(f"error: {exc}")
         return 2
     print(_report(suite))
     return 0 if suite["total"] and suite["failed"] == 0 else 1

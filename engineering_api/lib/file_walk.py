@@ -5,7 +5,8 @@ A folder under check may come from anyone: git stores symbolic links, so a pull 
 ``/dev/zero`` (read until memory runs out), to a FIFO (a read that never returns) or to a file outside the folder
 (``~/.ssh/id_rsa``, whose first token a parser error would quote into the CI log). The walk takes regular files
 only (``stat``, then ``S_ISREG``), follows a link only when its target stays inside the folder, skips a file
-larger than :data:`MAX_FILE_BYTES`, never descends into a linked folder, and says of each file it leaves out why.
+larger than :data:`MAX_FILE_BYTES`, never descends into a linked folder nor deeper than :data:`MAX_FOLDER_DEPTH`
+levels, keeps its own list of folders to visit (no recursion), and says of each file and folder it leaves out why.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Collection
     from pathlib import Path
 
-__all__ = ("MAX_FILE_BYTES", "SKIPPED_FOLDERS", "FolderFiles", "SkippedFile", "read_regular", "refusal", "walk_files")
+__all__ = ("MAX_FILE_BYTES", "MAX_FOLDER_DEPTH", "SKIPPED_FOLDERS", "FolderFiles", "SkippedFile", "read_regular",
+           "refusal", "walk_files")
 
 SKIPPED_FOLDERS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "__pycache__"})
 """Folders no TIA export lives in; walking them costs time and finds copies (a venv, git objects)."""
@@ -28,6 +30,10 @@ SKIPPED_FOLDERS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "__
 MAX_FILE_BYTES = 256 * 1024 * 1024
 """The largest file a walk takes: far above any TIA export or source seen (the corpus' largest is a few MB), far
 below what exhausts a CI runner's memory."""
+MAX_FOLDER_DEPTH = 64
+"""The deepest folder a walk enters, counted from the folder walked: TIA's own group trees and the repositories
+seen nest well under 20 levels; a deeper folder is left out with a note, so no later step that follows the
+folder structure (a path per level, a group per folder) meets an unbounded depth."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,35 +85,67 @@ def refusal(path: str, root: str | None = None, max_bytes: int = MAX_FILE_BYTES)
 
 
 def walk_files(root: Path | str, wanted: Callable[[str], bool], *, skip_dirs: Collection[str] = SKIPPED_FOLDERS,
-               max_bytes: int = MAX_FILE_BYTES) -> FolderFiles:
+               max_bytes: int = MAX_FILE_BYTES, max_depth: int = MAX_FOLDER_DEPTH) -> FolderFiles:
     """The regular files under ``root`` whose name ``wanted`` takes (sorted by path), folders named in
-    ``skip_dirs`` left out; each wanted name that is not a safe regular file is in ``skipped`` with the reason."""
+    ``skip_dirs`` left out; each wanted name that is not a safe regular file is in ``skipped`` with the reason, and
+    so is each folder nested more than ``max_depth`` levels below ``root`` (not entered).
+
+    The walk keeps its own list of folders to visit: ``os.walk`` recurses once per level (Python 3.11), so a tree
+    1,500 folders deep ended every command in a ``RecursionError``. A folder that cannot be listed (gone, no
+    permission, a path too long) is passed over, as ``os.walk`` does."""
     real_root = os.path.realpath(root)
     found = FolderFiles()
-    for folder, dirs, names in os.walk(root):  # followlinks=False: a linked folder is listed, never entered
-        dirs[:] = [d for d in dirs if d not in skip_dirs and not os.path.islink(os.path.join(folder, d))]
-        for name in names:
-            if not wanted(name):
-                continue
-            path = os.path.join(folder, name)
-            reason = refusal(path, real_root, max_bytes)
-            if reason is None:
-                found.files.append(path)
-            else:
-                found.skipped.append(SkippedFile(path, reason))
+    pending = [(os.fspath(root), 0)]
+    while pending:
+        folder, depth = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:
+            continue
+        below: list[tuple[str, int]] = []
+        for entry in entries:
+            path = os.path.join(folder, entry.name)
+            if _is_folder(entry):
+                if entry.is_symlink() or entry.name in skip_dirs:  # a linked folder is never entered
+                    continue
+                if depth >= max_depth:
+                    found.skipped.append(SkippedFile(path, _TOO_DEEP.format(max_depth)))
+                else:
+                    below.append((path, depth + 1))
+            elif wanted(entry.name):
+                reason = refusal(path, real_root, max_bytes)
+                if reason is None:
+                    found.files.append(path)
+                else:
+                    found.skipped.append(SkippedFile(path, reason))
+        pending.extend(reversed(below))  # visited in name order, as the notes are read
     found.files.sort()
     return found
 
 
+_TOO_DEEP = "a folder nested more than {} levels below the folder walked: not entered"
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()  # through a link, as os.walk lists it (and leaves it out as a link)
+    except OSError:
+        return False
+
+
 def read_regular(path: str, max_bytes: int = MAX_FILE_BYTES) -> bytes:
-    """The bytes of the regular file at ``path``, checked on the open file itself (a FIFO or device swapped in
-    after the walk is refused, not read): opened without blocking, ``fstat`` must say a regular file no larger
-    than ``max_bytes``, and no more than that is read.
+    """The bytes of the regular file at ``path``, checked by ``stat`` before it is opened and again on the open file
+    itself (a FIFO or device swapped in between is refused, not read): opened without blocking, ``fstat`` must say
+    a regular file no larger than ``max_bytes``, and no more than that is read.
 
     Raises:
         OSError: it cannot be opened, is not a regular file (EINVAL) or is larger than ``max_bytes`` (EFBIG);
             ``strerror`` says which.
     """
+    named = os.stat(path)  # by type before any open: opening a device can act (a tape rewinds, a watchdog arms)
+    if not stat.S_ISREG(named.st_mode):
+        raise OSError(errno.EINVAL, f"{_kind(named.st_mode)}, not a regular file", path)
     handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     with os.fdopen(handle, "rb") as file:
         found = os.fstat(file.fileno())

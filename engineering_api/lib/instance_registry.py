@@ -7,7 +7,10 @@ write here drops the entries of dead processes first (a server killed with SIGKI
 new server appends: the first entry stays the oldest live server, whose port the client was most likely given.
 
 Writers on one machine serialise on a lock file beside the registry and replace it atomically, so two servers
-starting together never lose each other's entries and a reader never sees half a file.
+starting together never lose each other's entries and a reader never sees half a file. The registry is a file
+anyone on the machine can replace: it is read only as a regular file of bounded size and nesting, and its lock is
+waited for a bounded time (:mod:`engineering_api.lib.file_lock`); either refusal is an ``OSError`` naming the file,
+which ``serve`` prints as one warning line before it starts without the registry.
 """
 
 from __future__ import annotations
@@ -18,9 +21,13 @@ import os
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from engineering_api.lib import bounded_json
+from engineering_api.lib.file_lock import exclusive
+from engineering_api.lib.file_walk import read_regular
 
 __all__ = ("Instance", "keep_pruned", "live_instances", "prune", "register", "registry_path", "unregister")
 
@@ -62,10 +69,24 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
+MAX_REGISTRY_BYTES = 1024 * 1024
+"""The largest registry read: an entry is under 100 bytes, and one is kept per live server on the machine."""
+MAX_REGISTRY_DEPTH = 2
+"""An array of flat objects: deeper JSON is not the client's registry."""
+
+
 def _read(path: Path) -> list[Instance]:
+    """The well-formed entries of the registry (none when it is absent or its JSON is torn by a foreign writer).
+
+    Raises:
+        OSError: it is not a regular file (a FIFO would block the start, a link to ``/dev/zero`` fill the memory),
+            is larger than :data:`MAX_REGISTRY_BYTES`, or cannot be read; it is then left as it is.
+    """
     try:
-        entries = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):  # absent, unreadable or torn by a foreign writer: nothing to keep
+        entries = bounded_json.loads(read_regular(str(path), MAX_REGISTRY_BYTES), MAX_REGISTRY_DEPTH)
+    except FileNotFoundError:
+        return []
+    except ValueError:  # torn, not UTF-8 or not the registry's shape: nothing to keep
         return []
     if not isinstance(entries, list):
         return []
@@ -78,27 +99,10 @@ def live_instances(path: Path | None = None) -> list[Instance]:
     return [e for e in _read(path or registry_path()) if _process_alive(int(e["Pid"]))]
 
 
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
+def _locked(path: Path) -> contextlib.AbstractContextManager[None]:
+    """The registry's lock file held (Raises LockTimeout, an OSError naming the file and its holder)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(path.name + ".lock"), "a+b") as lock:
-        if sys.platform == "win32":
-            import msvcrt
-
-            lock.seek(0)
-            msvcrt.locking(lock.fileno(), msvcrt.LK_LOCK, 1)  # type: ignore[attr-defined,unused-ignore]
-        else:
-            import fcntl
-
-            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            if sys.platform == "win32":
-                lock.seek(0)
-                msvcrt.locking(lock.fileno(), msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined,unused-ignore]
-            else:
-                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+    return exclusive(path.with_name(path.name + ".lock"))
 
 
 def _write(path: Path, entries: list[Instance]) -> None:

@@ -12,11 +12,12 @@ from typing import Any, NoReturn
 
 from litestar.exceptions import ClientException
 
+from engineering_api.lib.bounded_json import MAX_DOCUMENT_DEPTH, JsonTooDeep, check_depth
+
 __all__ = ("MAX_JSON_DEPTH", "body_decode_error", "check_json_depth")
 
-MAX_JSON_DEPTH = 256
-"""Deepest nesting of arrays and objects a body may have. Real bodies (block specs with nested STRUCT
-members, design documents) stay far below 64; Python's recursion limit (1000) sits far above."""
+MAX_JSON_DEPTH = MAX_DOCUMENT_DEPTH
+"""Deepest nesting of arrays and objects a body may have (every outside document's, :mod:`.bounded_json`)."""
 
 def _bad_request(code: str, message: str) -> ClientException:
     return ClientException(detail=message, extra={"code": code})
@@ -57,18 +58,8 @@ def _too_deep() -> ClientException:
 
 
 def check_json_depth(body: bytes, value: Any) -> None:
-    """Raise a 400 if ``value`` (decoded from ``body``) nests deeper than :data:`MAX_JSON_DEPTH`.
-
-    Counting brackets in the raw body (in C) clears nearly every body without walking it.
-    """
-    if body.count(b"[") + body.count(b"{") <= MAX_JSON_DEPTH or not isinstance(value, (list, dict)):
-        return
-    pending: list[tuple[Any, int]] = [(value, 1)]
-    while pending:
-        node, depth = pending.pop()
-        children = node.values() if isinstance(node, dict) else node
-        nested = [child for child in children if isinstance(child, (list, dict))]
-        if nested:
-            if depth >= MAX_JSON_DEPTH:
-                raise _too_deep()
-            pending.extend((child, depth + 1) for child in nested)
+    """Raise a 400 if ``value`` (decoded from ``body``) nests deeper than :data:`MAX_JSON_DEPTH`."""
+    try:
+        check_depth(body, value, MAX_JSON_DEPTH)
+    except JsonTooDeep:
+        raise _too_deep() from None

@@ -7,11 +7,12 @@ OAuth issuer's discovery document and keys (JWKS) are all read through :func:`re
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from engineering_api.lib import bounded_json
 
 if TYPE_CHECKING:
     import httpx
@@ -87,6 +88,6 @@ def fetch_json(url: str, limit: int, seconds: float) -> FetchedJson:
     if not in_time:
         raise FetchFailed("slow", f"took longer than {seconds:g} s")
     try:
-        return FetchedJson(json.loads(body), max_age)
-    except (ValueError, RecursionError):
+        return FetchedJson(bounded_json.loads(body), max_age)
+    except ValueError:  # not JSON, or nested deeper than any document read from outside
         raise FetchFailed("not_json", "is not JSON") from None

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from lxml import etree
+from simatic_xml.safe import UnsafeXmlError, XmlSyntaxError, parse_untrusted
 
 from engineering_api.backend.errors import ValidationError
+from engineering_api.lib import bounded_json
 
 __all__ = ("MAX_DOCUMENT_BYTES", "WRITABLE_TYPES", "MappingError", "check_path", "coerce", "extract", "parse")
 
@@ -95,23 +97,28 @@ def parse(raw: bytes, content_type: str) -> Any:
         raise MappingError("$", f"the document is larger than {MAX_DOCUMENT_BYTES} bytes")
     kind = content_type.split(";", 1)[0].strip().lower()
     if kind.endswith("xml") or kind.endswith("+xml") or (not kind and raw.lstrip()[:1] == b"<"):
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-        try:
-            root = etree.fromstring(raw, parser)
-        except etree.XMLSyntaxError as exc:
+        try:  # the one hardened parse of outside XML: no DTD or entity, libxml2's depth limit (256) kept
+            root = parse_untrusted(raw, max_bytes=MAX_DOCUMENT_BYTES).getroot()
+        except UnsafeXmlError:
+            raise MappingError("$", "an XML document with a DTD is refused") from None
+        except XmlSyntaxError as exc:
             # lxml's message quotes the document's own names: only where it broke is said
-            raise MappingError("$", f"not well-formed XML (line {exc.lineno}, column {exc.offset})") from None
-        if root.getroottree().docinfo.doctype:
-            raise MappingError("$", "an XML document with a DTD is refused")
+            cause = exc.__cause__
+            where = f" (line {cause.lineno}, column {cause.offset})" if isinstance(cause, etree.XMLSyntaxError) else ""
+            raise MappingError("$", f"not well-formed XML{where}") from None
         return {root.tag: _xml_value(root)}
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise MappingError("$", f"not UTF-8 (byte {exc.start})") from None
     try:
-        return json.loads(text)
+        return bounded_json.loads(text)
+    except bounded_json.JsonTooDeep as exc:
+        raise MappingError("$", str(exc)) from None
     except json.JSONDecodeError as exc:
         raise MappingError("$", f"not JSON (line {exc.lineno}, column {exc.colno})") from None
+    except ValueError:
+        raise MappingError("$", "not JSON") from None
 
 
 def extract(document: Any, path: str) -> Any:

@@ -141,3 +141,24 @@ def test_the_projects_tia_version_chooses_the_layout(tmp_path: Path, monkeypatch
     (tmp_path / "F.scl").write_text(COLUMN_0)
     assert main(["scl", "fmt", *option, "F.scl"]) == 0
     assert section in (tmp_path / "F.scl").read_text()
+
+
+@pytest.mark.parametrize("mode", [(), ("--check",), ("--diff",)])
+def test_a_file_name_writes_no_workflow_command_into_the_ci_log(tmp_path: Path, mode: tuple[str, ...]) -> None:
+    """Before: the name was printed raw, so a line feed in it started a line GitHub Actions runs as a command."""
+    import subprocess
+    import sys
+
+    from tools.bounds import HANG_GUARD_S
+
+    names = ["x\n::error::pwned.scl", "y%0A::warning::pwned.scl", "z\r::add-mask::pwned.scl"]
+    for name in names:
+        _source(tmp_path, name, BAD_LAYOUT)
+    done = subprocess.run([str(Path(sys.executable).with_name("engineering-api")), "scl", "fmt", *mode,
+                           str(tmp_path)], capture_output=True, text=True, timeout=HANG_GUARD_S, check=False)
+    assert done.returncode == (1 if mode == ("--check",) else 0), done.stderr
+    lines = (done.stdout + done.stderr).splitlines()
+    assert not [line for line in lines if line.lstrip().startswith("::")], lines
+    shown = done.stdout + done.stderr
+    assert "x\\x0a::error::pwned.scl" in shown and "z\\x0d::add-mask::pwned.scl" in shown, shown
+    assert "y%0A::warning::pwned.scl" in shown  # a percent sign is no control: only `--format github` encodes it

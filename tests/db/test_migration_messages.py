@@ -59,7 +59,7 @@ def test_a_full_disk_during_the_upgrade_is_one_line_naming_the_database(
     err = capsys.readouterr().err
     assert err.startswith(f"error: No space left on the device at {database}: the schema upgrade from 0003 to "
                           f"{head()} could not be written, and nothing was changed."), err
-    assert "Free disk space and retry." in err and "Traceback" not in err
+    assert "Free disk space (about 1 MB free are needed there) and retry." in err and "Traceback" not in err
     assert _revision(database) == "0003"
 
 

@@ -15,12 +15,12 @@ answers 409 ``REPOSITORY_LOCKED`` naming the file, and nothing is removed.
 from __future__ import annotations
 
 import logging
-import sys
 import threading
 from pathlib import Path
 from typing import IO
 
 from engineering_api.backend import errors as e
+from engineering_api.lib.file_lock import try_lock
 
 __all__ = ("OWNER_FILE", "locked_error", "recover_stale_locks")
 
@@ -32,22 +32,6 @@ _owned: dict[Path, IO[bytes]] = {}
 _guard = threading.Lock()
 
 
-def _try_lock(handle: IO[bytes]) -> bool:
-    """Lock ``handle``'s file for this process without waiting; whether it was free."""
-    try:
-        if sys.platform == "win32":
-            import msvcrt
-
-            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return False
-    return True
-
-
 def _own(git_dir: Path) -> bool:
     """Whether this process holds the repository's owner lock (taken now if no other live process holds it)."""
     key = git_dir.resolve()
@@ -55,7 +39,7 @@ def _own(git_dir: Path) -> bool:
         if key in _owned:
             return True
         handle = open(key / OWNER_FILE, "ab")  # kept open for the life of the process
-        if not _try_lock(handle):
+        if not try_lock(handle):
             handle.close()
             return False
         _owned[key] = handle
