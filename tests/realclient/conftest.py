@@ -23,7 +23,7 @@ from tools.bounds import HANG_GUARD_S
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-__all__ = ("Served", "serve")
+__all__ = ("Served", "cli", "serve")
 
 START_TIMEOUT_S = HANG_GUARD_S
 
@@ -58,6 +58,14 @@ class Served:
     def output(self) -> str:
         """What the server printed."""
         return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+
+def cli(data_dir: Path, *args: str) -> str:
+    """``engineering-api <args> --data-dir DATA_DIR`` in a process of its own; its output (it must exit 0)."""
+    done = subprocess.run([_executable(), *args, "--data-dir", str(data_dir)], capture_output=True, text=True,
+                          timeout=HANG_GUARD_S, check=False)
+    assert done.returncode == 0, f"engineering-api {' '.join(args)} exited with {done.returncode}: {done.stderr}"
+    return done.stdout
 
 
 _SERVING = re.compile(rb"engineering-api on https?://127\.0\.0\.1:(\d+) ")

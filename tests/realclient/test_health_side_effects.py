@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import subprocess
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,8 +20,7 @@ import pytest
 from engineering_api.config import Settings
 from tests import live_http
 from tests.conftest import assert_error
-from tests.realclient.conftest import serve
-from tools.bounds import HANG_GUARD_S
+from tests.realclient.conftest import cli, serve
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -41,11 +39,7 @@ def server(tmp_path: Path) -> Iterator[Served]:
 
 def _cli(served: Served, *args: str) -> str:
     """``engineering-api keys …`` in a process of its own on the server's data directory."""
-    script = Path(sys.executable).with_name("engineering-api")
-    done = subprocess.run([str(script), "keys", *args, "--data-dir", str(served.data_dir)], capture_output=True,
-                          text=True, timeout=HANG_GUARD_S, check=False)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+    return cli(served.data_dir, "keys", *args)
 
 
 def _status(served: Served, key: str, method: str = "GET", path: str = "/api/jobs", **kwargs: Any) -> int:
