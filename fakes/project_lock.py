@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from engineering_api.backend.errors import LockedError
 from engineering_api.backend.lock_holders import holder_alive, holder_identity
+from engineering_api.lib.processes import process_alive
 from engineering_api.lib.schema import utc_now
 from fakes.project_files import LOCK_NAME
 
@@ -119,7 +120,7 @@ def _held_elsewhere(lock: dict[str, Any]) -> bool:
     if "process" not in lock:
         return False  # written before locks named their process (one server per folder then)
     if lock.get("host", HOST) == HOST:
-        return fcntl is None and _process_alive(int(lock.get("process", 0) or 0)) \
+        return fcntl is None and process_alive(int(lock.get("process", 0) or 0)) \
             and int(lock.get("process", 0) or 0) != os.getpid()
     return holder_alive(lock) is not False
 
@@ -181,7 +182,7 @@ def foreign_holder(folder: Path) -> dict[str, Any] | None:
     if lock.get("host") != HOST:
         return None if holder_alive(lock) is False else lock
     if fcntl is None:
-        return lock if _process_alive(int(lock.get("process", 0) or 0)) else None
+        return lock if process_alive(int(lock.get("process", 0) or 0)) else None
     try:
         fd = os.open(folder / LOCK_NAME, os.O_RDONLY)
     except FileNotFoundError:
@@ -216,17 +217,4 @@ def _try_lock(fd: int, *, shared: bool = False) -> bool:
         fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
     except BlockingIOError:
         return False
-    return True
-
-
-def _process_alive(process: int) -> bool:
-    """Without ``flock`` only: whether a process with this id runs (a zombie or a reused id included)."""
-    if process <= 0:
-        return False
-    try:
-        os.kill(process, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, another user's
-        return True
     return True

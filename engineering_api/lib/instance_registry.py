@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import sys
 import tempfile
 import threading
 from collections.abc import Mapping
@@ -28,6 +27,7 @@ from typing import Any
 from engineering_api.lib import bounded_json
 from engineering_api.lib.file_lock import exclusive
 from engineering_api.lib.file_walk import read_regular
+from engineering_api.lib.processes import process_alive
 
 __all__ = ("Instance", "keep_pruned", "live_instances", "prune", "register", "registry_path", "unregister")
 
@@ -42,31 +42,6 @@ def registry_path(environ: Mapping[str, str] | None = None) -> Path:
     env = os.environ if environ is None else environ
     base = Path(env["APPDATA"]) if env.get("APPDATA") else Path.home() / "AppData" / "Roaming"
     return base.joinpath(*_FOLDER, "instances.json")
-
-
-def _process_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    if sys.platform == "win32":  # os.kill(pid, 0) would terminate the process on Windows
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined,unused-ignore]
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return False
-        code = ctypes.c_ulong()
-        try:
-            kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-        finally:
-            kernel32.CloseHandle(handle)
-        return code.value == 259  # STILL_ACTIVE
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, another user's
-        return True
-    return True
 
 
 MAX_REGISTRY_BYTES = 1024 * 1024
@@ -96,7 +71,7 @@ def _read(path: Path) -> list[Instance]:
 
 def live_instances(path: Path | None = None) -> list[Instance]:
     """The registry's entries whose process is alive, in the file's order."""
-    return [e for e in _read(path or registry_path()) if _process_alive(int(e["Pid"]))]
+    return [e for e in _read(path or registry_path()) if process_alive(int(e["Pid"]))]
 
 
 def _locked(path: Path) -> contextlib.AbstractContextManager[None]:
@@ -148,7 +123,7 @@ def prune(path: Path | None = None) -> bool:
         return False
     with _locked(target):
         entries = _read(target)
-        live = [e for e in entries if _process_alive(int(e["Pid"]))]
+        live = [e for e in entries if process_alive(int(e["Pid"]))]
         if len(live) == len(entries):
             return False
         _write(target, live)
