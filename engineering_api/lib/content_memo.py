@@ -48,6 +48,11 @@ class WalkMemo(Generic[K, V]):
         with self._lock:  # two walks at once: the later end is kept, each complete
             self._kept = used
 
+    def cache_clear(self) -> None:
+        """Forget every value (as ``functools.lru_cache``'s): a benchmark's cold run, a test's count."""
+        with self._lock:
+            self._kept = {}
+
     def __call__(self, key: K) -> V:
         """One lookup outside a walk: kept with the last walk's values until the next walk ends."""
         kept = self._kept

@@ -13,15 +13,24 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.api.test_runtime_pulls import PULLS, SETPOINT, Erp, settings  # noqa: F401 (loopback ERPs allowed)
+from tests.api.test_runtime_pulls import LOOPBACK, PULLS, SETPOINT, Erp
 from tests.api.test_runtime_pushes import Receiver
 from tests.conftest import data
 from tools.bounds import until
 
+from engineering_api.config import Settings
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
     from tests.conftest import Headers
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """The served settings, with the loopback ERPs these tests start allowed as pull sources."""
+    return Settings.from_env(data_dir=tmp_path, pull_allowed_targets=LOOPBACK)
 
 
 class Hanging:

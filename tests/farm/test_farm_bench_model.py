@@ -69,8 +69,8 @@ def test_every_port_call_of_the_model_has_the_tia_floor(tmp_path):
     assert "blocks.generate_blocks_from_source" not in missing
 
 
-# A port call the fake makes inside another (generating blocks from a source lists the program and imports the
-# generated documents: two program-area port calls) is one TIA operation: one floor, not three.
+# A port call the fake makes inside another (generating blocks from a source looks up the objects it names and
+# imports the generated documents: two program-area port calls) is one TIA operation: one floor, not three.
 NESTED = LOAD_MODEL + """
 import functools
 from pathlib import Path
@@ -79,7 +79,7 @@ floors = []
 model._wait_out = floors.append  # the floor's wait, recorded instead of waited
 inner = []
 program_area = type(FakeBackend(Path("probe")).program)
-for name in ("list_program_objects", "import_program_documents"):  # counted under the floor install adds
+for name in ("find_program_objects", "import_program_documents"):  # counted under the floor install adds
     def counted(self, *args, original=getattr(program_area, name), name=name, **kwargs):
         inner.append(name)
         return original(self, *args, **kwargs)
@@ -106,6 +106,6 @@ def test_a_port_call_inside_another_adds_no_second_floor(tmp_path):
     nested, direct = probe.stdout.split("\n")[:2]
     floors, inner = nested.split()
     # the inner calls ran (the case is real) and the outer call waited out one floor
-    assert inner == "import_program_documents,list_program_objects"
+    assert inner == "find_program_objects,import_program_documents"
     assert floors == "1"
     assert direct == "1"
