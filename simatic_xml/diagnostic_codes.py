@@ -101,6 +101,9 @@ _TABLE: tuple[tuple[str, str, tuple[Severity, ...], str], ...] = (
     ("UNKNOWN_INSTRUCTION", "Names that do not resolve", _E, "A call names no block and no TIA instruction."),
     ("NOT_CALLABLE", "Names that do not resolve", _E, "The called operand is not a block or an instance."),
     ("UNKNOWN_TYPE", "Names that do not resolve", _E, "An unquoted data type is not one TIA knows."),
+    ("RECURSIVE_TYPE", "Data types", _E,
+     "A PLC data type or FB contains itself, directly or through other PLC data types (a member of its own type): "
+     "TIA refuses recursive data types; the REST import refuses the document."),
     ("UNKNOWN_PARAMETER", "Calls and parameters", _E, "A call assigns a parameter the callee does not have."),
     ("PARAMETER_NOT_SUPPLIED", "Calls and parameters", _EW,
      "A parameter the callee requires is not assigned (a warning for an in/out of a system FB's instance, which "
@@ -270,6 +273,7 @@ _TEMPLATES: dict[str, str] = {
     "UNKNOWN_MEMBER": 'Tag "{name}" not defined: "{type}" has no element "{member}".',
     "MISSING_TYPE": 'Data type "{name}" not defined.',
     "UNKNOWN_TYPE": 'Data type "{name}" is unknown.',
+    "RECURSIVE_TYPE": "'{name}' contains itself ({chain}); TIA refuses recursive data types.",
     "MISSING_BLOCK": 'Block "{name}" not defined.',
     "UNKNOWN_INSTRUCTION": 'Unknown instruction "{name}".',
     "UNCHECKED_INSTRUCTION": 'The instruction "{name}" is not in the offline catalogue; TIA refuses a name it does '

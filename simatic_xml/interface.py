@@ -113,6 +113,8 @@ class Section:
     members: list[Member] = field(default_factory=list)
     sections: Sections | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    line: int = field(default=0, compare=False, repr=False)
+    """The line of the ``<Section>`` in the document it was read from (0: built, not read)."""
 
 
 @dataclass(slots=True)

@@ -107,6 +107,7 @@ def _sections(el: _El, ns: str, names: _Names, path: str) -> Sections:
             if name is None:
                 raise SchemaError("Section without Name", here)
             sec = Section(name=name, extra=attrib)
+        sec.line = child.sourceline or 0
         if not len(child):
             _no_text(child, here)
         members = sec.members

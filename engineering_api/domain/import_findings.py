@@ -19,20 +19,30 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
+from engineering_api.backend.errors import ValidationError
 from engineering_api.backend.models import DiagnosticInfo, ProgramDocument, ProgramImportReport
 from engineering_api.rules.compiler.check import Source, check_sources
+from engineering_api.rules.program_objects import IMPORT_REFUSES
 from simatic_xml.diagnostics import capped
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from simatic_xml.diagnostics import Diagnostic
     from engineering_api.jobs.operations import OperationContext
 
 __all__ = ("import_checked", "with_findings")
 
 
-def with_findings(reports: list[ProgramImportReport],
-                  documents: list[ProgramDocument]) -> list[ProgramImportReport]:
+def _errors(document: ProgramDocument) -> list[Diagnostic]:
+    """The errors the one check finds in ``document`` alone."""
+    return [d for d in check_sources([Source(document.source, document.data)], closed=False) if d.severity == "Error"]
+
+
+def with_findings(reports: list[ProgramImportReport], documents: list[ProgramDocument],
+                  found: Mapping[str, list[Diagnostic]] | None = None) -> list[ProgramImportReport]:
     """``reports`` with each imported document's errors by the one check (a report that has diagnostics keeps
-    them)."""
+    them); ``found``: the errors already found, by source."""
     by_source = {document.source: document for document in documents}
     out: list[ProgramImportReport] = []
     for report in reports:
@@ -40,14 +50,55 @@ def with_findings(reports: list[ProgramImportReport],
         if report.status != "Imported" or document is None or report.diagnostics:
             out.append(report)
             continue
-        found = [d for d in check_sources([Source(document.source, document.data)], closed=False)
-                 if d.severity == "Error"]
-        out.append(msgspec.structs.replace(report, diagnostics=[DiagnosticInfo.of(d) for d in capped(found)]))
+        errors = found[report.source] if found is not None and report.source in found else _errors(document)
+        out.append(msgspec.structs.replace(report, diagnostics=[DiagnosticInfo.of(d) for d in capped(errors)]))
     return out
 
 
+def _report(document: ProgramDocument, refused: list[Diagnostic], errors: list[Diagnostic]) -> ProgramImportReport:
+    """``document``'s report in a refused import: ``Failed`` with all its ``errors`` when it holds ``refused``
+    findings, else ``NotImported``."""
+    if not refused:
+        return ProgramImportReport(source=document.source, status="NotImported",
+                                   message="not imported because another document failed (the import is all or "
+                                           "nothing)")
+    return ProgramImportReport(source=document.source, status="Failed", message=refused[0].message,
+                               code=refused[0].code, diagnostics=[DiagnosticInfo.of(d) for d in capped(errors)])
+
+
+def _refuse(documents: list[ProgramDocument], found: Mapping[str, list[Diagnostic]]) -> None:
+    """422 ``IMPORT_REFUSED`` (``IMPORT_FAILED`` when one of several) when a document holds what TIA's import
+    refuses outright (:data:`~engineering_api.rules.program_objects.IMPORT_REFUSES`): nothing is imported, and the
+    answer names each finding as the check does (its code and line), not the adapter's own reading of it; a refused
+    document's report holds all its errors, as the check's, its message the first it is refused for."""
+    refused = {document.source: [d for d in found[document.source] if d.code in IMPORT_REFUSES]
+               for document in documents}
+    first_source = next((source for source, errors in refused.items() if errors), None)
+    if first_source is None:
+        return
+    first = refused[first_source][0]
+    reports = [_report(document, refused[document.source], found[document.source]) for document in documents]
+    text = (f"{first_source}:{first.line}: {first.message} [{first.code}]; TIA's import refuses the document, so "
+            "nothing was imported. Correct it and import again (`engineering-api simaticml check` names every such "
+            "finding).")
+    details = {"files": msgspec.to_builtins(reports)}
+    if len(documents) > 1:  # as the port answers an all-or-nothing import of several
+        failed = sum(1 for errors in refused.values() if errors)
+        raise ValidationError(f"{failed} of {len(documents)} documents could not be imported; nothing was imported. "
+                              f"{text}", code="IMPORT_FAILED", details=details)
+    raise ValidationError(text, code="IMPORT_REFUSED", details=details)
+
+
 def import_checked(ctx: OperationContext, device: str, documents: list[ProgramDocument], *,
-                     overwrite: bool) -> list[ProgramImportReport]:
-    """The port's import of ``documents`` into ``device``'s PLC, each report with :func:`with_findings`."""
+                   overwrite: bool) -> list[ProgramImportReport]:
+    """The port's import of ``documents`` into ``device``'s PLC, each report with :func:`with_findings`; refused
+    (``IMPORT_REFUSED``) before the port is asked when a document holds what TIA's import refuses.
+
+    Raises:
+        ValidationError: ``IMPORT_REFUSED`` (``IMPORT_FAILED`` for several documents), ``details.files`` a report
+            per document with its findings.
+    """
+    found = {document.source: _errors(document) for document in documents}
+    _refuse(documents, found)
     reports = ctx.backend.program.import_program_documents(device, documents, overwrite=overwrite)
-    return with_findings(reports, documents)
+    return with_findings(reports, documents, found)

@@ -270,6 +270,10 @@ TABLE: tuple[E, ...] = (
       'its effect, then send a new key.'),
     E('IMAGE_NOT_FOUND', 404, 'Image not found', "No image is available for '…'."),
     E('IMPORT_FAILED', 422, 'Import failed', '… of … documents could not be imported; nothing was imported.'),
+    E('IMPORT_REFUSED', 422, 'Import refused',
+      "A document holds what TIA's import refuses (a network whose UId names two elements, a type that contains "
+      "itself); details.files gives each document's findings, with the code and line the check reports; nothing "
+      "was imported."),
     E('IMPORT_ROWS_INVALID', 422, 'Import rows invalid',
       '… problem(s) in the import; nothing was imported. First: row …, …: …'),
     E('INSTANCE_AMBIGUOUS', 409, 'Instance ambiguous',

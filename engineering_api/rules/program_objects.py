@@ -30,9 +30,15 @@ if TYPE_CHECKING:
     from simatic_xml.interface import Member
     from simatic_xml.model import Document
 
-__all__ = ("BLOCK_KINDS", "ProgramObject", "block_not_found", "generated_object", "multilingual_text", "named_types",
-           "plain_new_name", "read_object", "type_member")
+__all__ = ("BLOCK_KINDS", "IMPORT_REFUSES", "ProgramObject", "block_not_found", "generated_object",
+           "multilingual_text", "named_types", "plain_new_name", "read_object", "type_member")
 
+IMPORT_REFUSES = frozenset({"FLGNET_UID", "FLGNET_WIRE", "RECURSIVE_TYPE"})
+"""The check's findings (:mod:`simatic_xml.diagnostic_codes`) of a readable document that TIA's import refuses
+outright, so that every import refuses it with them (one it cannot read at all is ``INVALID_SIMATICML``, as before):
+a network in which one UId names two elements or a wire names a UId no element has (the import maps wires to parts
+by UId; TIA renumbers the UIds of what it stores), a type that contains itself. Every other error is imported and
+refused by the compile (:mod:`engineering_api.domain.import_findings`)."""
 BLOCK_KINDS = ("OB", "FB", "FC", "GlobalDB", "InstanceDB", "ArrayDB", "TechnologicalInstanceDB")
 _NUMBER_CLASS = {"OB": "OB", "FB": "FB", "FC": "FC"}
 """Blocks share a number space per type; every kind of data block is a DB."""
@@ -198,7 +204,10 @@ def _stored(doc: Document, written: bytes | None, *, project_version: str, folde
     if written is None:
         # In place: ``doc`` was parsed (and retargeted) here, so to_bytes(renumber=True)'s defensive copy of every
         # network tree (a quarter of a big block's import) buys nothing.
-        renumber_document(doc)
+        try:
+            renumber_document(doc)
+        except SimaticMLError as exc:  # what the import's check did not name: still the document's fault
+            raise ValidationError(f"{source} is not valid SimaticML: {exc}", code="INVALID_SIMATICML") from None
         written = to_bytes(doc)
     return ProgramObject(
         kind=kind,

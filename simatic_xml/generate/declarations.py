@@ -21,6 +21,8 @@ from .errors import SpecError
 from .spec_members import check_declaration
 
 if TYPE_CHECKING:
+    from collections.abc import Container
+
     from ..interface import Interface, Member, StartValue
 
 __all__ = ("interface_declaration_errors",)
@@ -28,11 +30,15 @@ __all__ = ("interface_declaration_errors",)
 _PARTS = {"dataType": "data type", "startValue": "start value", "members": "members"}
 
 
-def interface_declaration_errors(interface: Interface, *, block: str | None = None,
-                                 file: str | None = None) -> list[Diagnostic]:
-    """Every ``INVALID_DECLARATION`` of ``interface`` (a SimaticML block's or UDT's), each at its member's line."""
+def interface_declaration_errors(interface: Interface, *, block: str | None = None, file: str | None = None,
+                                 skip: Container[str] = ()) -> list[Diagnostic]:
+    """Every ``INVALID_DECLARATION`` of ``interface`` (a SimaticML block's or UDT's), each at its member's line;
+    the members of the sections named in ``skip`` are not judged (a section its kind has not: that is the one
+    finding, not what its members would be in it)."""
     out: list[Diagnostic] = []
     for section in interface.sections.sections:
+        if section.name in skip:
+            continue
         for member in section.members:
             _member(member, section.name, member.name, out, block, file)
     return out

@@ -204,6 +204,8 @@ def _sections(block: A.Block, block_type: str, walk: _Walk) -> dict[str, list[di
         if block_type in ("FC", "OB") and name == "Static":
             name = "Temp"  # VAR in a FUNCTION/OB declares temporary locals
         retain = "RETAIN" in section.qualifiers and name in ("Input", "Output", "InOut", "Static")
+        if name not in interface:  # a section its block kind has not is refused at its first keyword
+            walk.at(block.name, f"interface.{name}", section)
         members = interface.setdefault(name, [])
         for decl in section.decls:
             members.append(_member(decl, block.name, retain, walk, f"interface.{name}[{len(members)}]"))

@@ -8,6 +8,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..block_interfaces import ROWS, SECTIONS_BY_TYPE, section_refusal
 from .datatypes import is_system_instance, normalize_datatype
 from .errors import SpecError
 from .names import check_member_name
@@ -18,15 +19,7 @@ __all__ = (
     "check_unique", "parse_interface", "spec_object", "start_value_text", "texts", "unknown_keys",
 )
 
-SECTIONS_BY_TYPE: dict[str, tuple[str, ...]] = {
-    "OB": ("Input", "Temp", "Constant"),
-    "FB": ("Input", "Output", "InOut", "Static", "Temp", "Constant"),
-    "FC": ("Input", "Output", "InOut", "Temp", "Constant", "Return"),
-    "GlobalDB": ("Static",),
-    "InstanceDB": (),
-    "UDT": ("None",),
-}
-RETAIN_SECTIONS = {"FB": ("Input", "Output", "InOut", "Static"), "GlobalDB": ("Static",)}
+RETAIN_SECTIONS = {row.kind: row.retain for row in ROWS if row.retain}
 """Where ``retain`` is allowed (UDT members have no remanence of their own: it is set where the UDT is used)."""
 HMI_SECTIONS = ("Input", "Output", "InOut", "Static", "None")
 GRAPH_RESERVED = (
@@ -266,7 +259,7 @@ def parse_interface(raw: object, block_type: str, language: str | None,
         path = f"interface.{sec_name}"
         canon = next((s for s in allowed if s.lower() == str(sec_name).lower()), None)
         if canon is None:
-            raise SpecError(path, f"{block_type} has no section {sec_name!r}; sections: {', '.join(allowed) or 'none'}")
+            raise SpecError(path, section_refusal(block_type, str(sec_name), allowed))
         if canon == "Return":
             raise SpecError(path, "set the FC return type with returnType")
         members = _parse_members(items, path, block_type, canon, lenient)

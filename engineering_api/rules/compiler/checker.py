@@ -10,6 +10,8 @@ from simatic_xml.diagnostic_codes import message
 from simatic_xml.diagnostics import Diagnostic
 from simatic_xml.scl import ast as A
 
+from engineering_api.rules.type_graph import udt_chain
+
 from .builtins import is_system_type_name
 from .check_calls import CallChecks
 from .check_context import Located
@@ -65,6 +67,8 @@ class BlockChecker(StatementChecks, ExpressionChecks, CallChecks, StlChecks):
 
     def check_type_name(self, issue: TypeIssue | A.TypeLabel) -> None:
         key = issue.name.lower()
+        if issue.quoted and self.b.kind in ("UDT", "FB") and self._contains_itself(issue):
+            return
         if key in self.p.types:
             self.b.uses.add(self.p.types[key].name)
             return
@@ -76,10 +80,26 @@ class BlockChecker(StatementChecks, ExpressionChecks, CallChecks, StlChecks):
             return
         if issue.quoted:  # a PLC data type or FB that is not there: a missing user object
             self.err(issue, "MISSING_TYPE", "Error" if self.p.closed else "Warning", name=issue.name)
-        elif self.p.closed and self.p.strict_types:
+        elif self.p.strict_types:
             # TIA quotes user types ("UDT_Motor"); an unquoted name that is no elementary or system type
-            # (`Boolx`) is wrong code, not a missing dependency
+            # (`Boolx`) is wrong code, not a missing dependency: no other file can define it, so a document
+            # checked alone (the REST import's report) is refused for it as the same file in a closed program
             self.err(issue, "UNKNOWN_TYPE", name=issue.name)
+
+
+    def _contains_itself(self, issue: TypeIssue | A.TypeLabel) -> bool:
+        """A member of the block's own type, directly or through the program's PLC data types: ``RECURSIVE_TYPE``
+        (the chain by :func:`~engineering_api.rules.type_graph.udt_chain`, the rule every adapter refuses by)."""
+        def udt_uses(name: str) -> list[str] | None:
+            udt = self.p.types.get(name.lower())
+            return None if udt is None else [i.name for i in udt.named_types if i.quoted]
+
+        chain = udt_chain([issue.name], self.b.name, lambda name: (
+            None if name.lower() == self.b.name.lower() else udt_uses(name)))
+        if chain is None:
+            return False
+        self.err(issue, "RECURSIVE_TYPE", name=self.b.name, chain=" -> ".join([self.b.name, *chain]))
+        return True
 
 
 def check_block(program: Program, block: BlockDef, path: str | None = None) -> list[Diagnostic]:

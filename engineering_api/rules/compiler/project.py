@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from simatic_xml import parse_bytes, tokens_to_text
 from simatic_xml.conversions import iec_check_of
 from simatic_xml.errors import SimaticMLError, UnsupportedConstructError
+from simatic_xml.block_interfaces import interface_section_errors, misplaced_sections
 from simatic_xml.generate.declarations import interface_declaration_errors
 from simatic_xml.member_lines import place_member_lines
 from simatic_xml.objects import OB, Block, PlcStruct, PlcTagTable
@@ -269,15 +270,19 @@ def block_def_from_document(doc: Document, obj: ProgramObject) -> BlockDef:
     bd.iec_check = iec_check_of(sw)  # <IsIECCheckEnabled>: the block's implicit conversions (off by default)
     interface = sw.interface if isinstance(sw, (Block, PlcStruct)) else None
     issues = bd.named_types
+    outside: set[str] = set()
     if interface is not None:
-        bd.invalid_declarations = interface_declaration_errors(interface, block=bd.name)
+        # a section its kind has not is the one finding: its members are not judged as members of it
+        outside = {section.name for section in misplaced_sections(interface, obj.kind)}
+        bd.invalid_declarations = (interface_section_errors(interface, obj.kind, block=bd.name)
+                                   + interface_declaration_errors(interface, block=bd.name, skip=outside))
         for section in interface.sections.sections:
             for mem in section.members:
                 before = len(issues)
                 v = Var(mem.name, type_from_text(mem.datatype, mem.members, issues, mem.sections, mem.version),
                         section.name)
                 place_issues(issues, before, mem.line)
-                if section.name == "Return":
+                if section.name == "Return" and "Return" not in outside:
                     bd.return_type = v.type
                     v = Var(sw.name or obj.name, v.type, "Return")
                     if bd.return_type == "VOID":

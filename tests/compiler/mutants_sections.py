@@ -1,0 +1,106 @@
+"""Mutants of TIA's block interface rule, generated from its table (:data:`simatic_xml.block_interfaces.ROWS`), not
+from shapes: for every top-level section of a real export, the export with that section renamed to each section
+its kind does not have (every other row's sections), refused at the ``<Section>``'s line; for every SCL source
+block of a kind with a row, each of its section keywords changed to one that declares a section the kind has not.
+
+A renamed section keeps its members (a section whose members mean something of their own, a constant or the
+function value, is renamed only when empty), so nothing else of the file changes: the only new finding a check may give
+is the rule's one. The control is the file itself (TIA wrote it, so every entry accepts it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+from lxml import etree
+
+from simatic_xml.block_interfaces import ROWS, row_of
+from tests.compiler.mutants import Mutant, _local, _parser, _serialise
+
+__all__ = ("FAMILY", "SCL_KEYWORDS", "scl_section_mutants", "xml_section_mutants")
+
+FAMILY = "interface section"
+_ALL_SECTIONS = tuple(dict.fromkeys(name for row in ROWS for name in row.sections))
+_OWN_MEANING = ("Constant", "Return", "Base")
+SCL_KEYWORDS = {"Input": "VAR_INPUT", "Output": "VAR_OUTPUT", "InOut": "VAR_IN_OUT", "Static": "VAR_STAT",
+                "Temp": "VAR_TEMP"}
+"""The SCL keyword that declares each section (``VAR_STAT``: ``VAR`` declares temporary data in an FC or OB)."""
+_SCL_KIND = {"FUNCTION_BLOCK": "FB", "FUNCTION": "FC", "ORGANIZATION_BLOCK": "OB", "DATA_BLOCK": "GlobalDB"}
+_BLOCK = re.compile(r"^(FUNCTION_BLOCK|FUNCTION|ORGANIZATION_BLOCK|DATA_BLOCK)\b(.*)$", re.M)
+_SECTION = re.compile(r"^(\s*)(VAR_INPUT|VAR_OUTPUT|VAR_IN_OUT|VAR_TEMP|VAR_STAT|VAR)\b", re.M)
+
+
+def _interface_sections(root: etree._Element) -> list[etree._Element]:
+    """The top-level ``<Section>`` elements of the export's block interface."""
+    for sections in root.iter("{*}Sections"):
+        parent = sections.getparent()
+        if parent is not None and _local(parent) == "Interface":
+            return [el for el in sections if _local(el) == "Section"]
+    return []
+
+
+def xml_section_mutants(path: Path, made: Counter[tuple[str, ...]] | None = None,
+                        per_context: int = 0) -> Iterator[Mutant]:
+    """Every top-level section of ``path`` (an export of a kind with a row) renamed to each section its kind has
+    not and the export does not hold; with ``per_context``, at most that many of each context (kind, language,
+    section, new name) counted in ``made`` across calls."""
+    made = Counter() if made is None else made
+    data = path.read_bytes()
+    root = etree.fromstring(data, _parser())
+    element = next((_local(el) for el in root if _local(el).startswith("SW.")), "")
+    row = row_of(element.rsplit(".", 1)[-1])
+    if row is None:
+        return
+    sections = _interface_sections(root)
+    language = next((el.text or "" for el in root.iter("ProgrammingLanguage")), "")
+    present = {el.get("Name") for el in sections}
+    for section in sections:
+        old = section.get("Name", "")
+        if old in _OWN_MEANING and len(section):
+            continue  # its members' meaning is the section's (a constant, the function value): the code would change
+        for name in _ALL_SECTIONS:
+            if name in row.sections or name in present:
+                continue
+            context = (row.kind, language, old, name)
+            if per_context and made[context] >= per_context:
+                continue
+            made[context] += 1
+            section.set("Name", name)
+            yield Mutant(FAMILY, path, _serialise(root, data), section.sourceline or 0, "INVALID_DECLARATION")
+        section.set("Name", old)
+
+
+def scl_section_mutants(path: Path, text: str, made: Counter[tuple[str, ...]] | None = None,
+                        per_context: int = 0) -> Iterator[Mutant]:
+    """For every block of the SCL source ``path`` (``text``) of a kind with a row: its first section keyword
+    changed to each keyword declaring a section the kind has not (one per keyword): an OB's or a global DB's."""
+    blocks = list(_BLOCK.finditer(text))
+    for index, block in enumerate(blocks):
+        row = row_of(_SCL_KIND[block.group(1)])
+        end = blocks[index + 1].start() if index + 1 < len(blocks) else len(text)
+        first = _SECTION.search(text, block.end(), end)
+        if row is None or first is None:
+            continue
+        line = text.count("\n", 0, first.start(2)) + 1
+        for section, keyword in SCL_KEYWORDS.items():
+            if section in row.sections or (section == "Static" and row.kind in ("FC", "OB")):
+                continue  # VAR_STAT in an FC or OB: TIA's verdict not documented (its VAR declares Temp there)
+            if section == "Temp" and row.kind == "GlobalDB":
+                continue  # a DB's members made temporary vanish from the blocks that use them: findings of theirs
+            if per_context and made is not None and made[(row.kind, keyword)] >= per_context:
+                continue
+            if made is not None:
+                made[(row.kind, keyword)] += 1
+            changed = text[:first.start(2)] + keyword + text[first.end(2):]
+            yield Mutant(FAMILY, path, changed.encode("utf-8"), line, "INVALID_DECLARATION")
+
+
+if __name__ == "__main__":
+    from tests.compiler.mutants import run_mutants
+
+    corpus = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml"
+    counts, problems = run_mutants({path: list(xml_section_mutants(path)) for path in sorted(corpus.rglob("*.xml"))})
+    print(dict(counts), *problems[:20], sep="\n")
