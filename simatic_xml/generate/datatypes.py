@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from simatic_xml.system_types import SystemType
 
 __all__ = (
-    "ELEMENTARY", "SYSTEM_ELEMENTARY", "SYSTEM_FB_TYPES", "TYPE_VERSIONS", "catalog_type", "is_bool",
+    "ELEMENTARY", "SYSTEM_ELEMENTARY", "SYSTEM_FB_TYPES", "TYPE_VERSIONS", "array_bounds", "catalog_type", "is_bool",
     "is_system_instance", "normalize_datatype",
     "referenced_types", "type_version", "unknown_type_names",
 )
@@ -216,6 +216,16 @@ def normalize_datatype(text: object, field: str, *, struct_ok: bool = False, voi
         if _IDENT.match(value):
             return value  # a system/library type this tool does not know: the caller reports MISSING_TYPE
     raise SpecError(field, f"unknown data type {value!r}")
+
+
+def array_bounds(datatype: str) -> list[tuple[int, int]] | None:
+    """The integer bounds of each dimension of an ``Array[..] of T``; None for no array or one whose bounds are not
+    all integers (a constant, ``*``)."""
+    m = _ARRAY.match(datatype)
+    if m is None:
+        return None
+    bounds = [_BOUND.match(part) for part in m.group(1).split(",")]
+    return [(int(b.group(1)), int(b.group(2))) for b in bounds if b] if all(bounds) else None
 
 
 def referenced_types(datatype: str) -> list[str]:

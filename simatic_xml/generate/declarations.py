@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic
 from .errors import SpecError
+from .datatypes import array_bounds
 from .spec_members import check_declaration
 
 if TYPE_CHECKING:
@@ -66,17 +67,32 @@ def _member(member: Member, section: str, path: str, out: list[Diagnostic], bloc
     if member.sections is not None:
         return  # a system type's interface as TIA exported it inside the member
     element = datatype.split(" of ", 1)[1] if datatype.startswith("Array[") and " of " in datatype else None
+    bounds = array_bounds(datatype) if element is not None else None
     for sub in member.subelements if element is not None else ():
         sub_value = _judged(sub.start_value)
         if sub_value is None:
             continue
         try:
+            _within(sub.path, bounds, datatype, f"{path}[{sub.path}]")
             check_declaration(element, sub_value, section, f"{path}[{sub.path}]")
         except SpecError as exc:
             out.append(_diagnostic(exc, member.line, block, file))
             break  # one finding per member: an array of wrong start values is one fault
     for nested in member.members:
         _member(nested, section, f"{path}.{nested.name}", out, block, file)
+
+
+def _within(index_path: str, bounds: list[tuple[int, int]] | None, datatype: str, path: str) -> None:
+    """Refuse a ``<Subelement Path>`` that names no element of the array (an index outside its bounds, or another
+    count of indexes than it has dimensions): TIA writes a start value only for an element the array has."""
+    if bounds is None:
+        return
+    try:
+        indexes = [int(part) for part in index_path.split(",")]
+    except ValueError:
+        return  # not a plain index: not judged here
+    if len(indexes) != len(bounds) or any(not lo <= i <= hi for i, (lo, hi) in zip(indexes, bounds)):
+        raise SpecError(f"{path}.startValue", f"element [{index_path}] is not an element of {datatype}")
 
 
 def _diagnostic(exc: SpecError, line: int, block: str | None, file: str | None) -> Diagnostic:
