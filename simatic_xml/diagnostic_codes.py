@@ -105,6 +105,9 @@ _TABLE: tuple[tuple[str, str, tuple[Severity, ...], str], ...] = (
      "A PLC data type or FB contains itself, directly or through other PLC data types (a member of its own type): "
      "TIA refuses recursive data types; the REST import refuses the document."),
     ("UNKNOWN_PARAMETER", "Calls and parameters", _E, "A call assigns a parameter the callee does not have."),
+    ("PARAMETER_TWICE", "Calls and parameters", _E,
+     "A call assigns one formal parameter twice (a formal call's list names each parameter once, IEC 61131-3; "
+     "no Siemens page found words TIA's message)."),
     ("PARAMETER_NOT_SUPPLIED", "Calls and parameters", _EW,
      "A parameter the callee requires is not assigned (a warning for an in/out of a system FB's instance, which "
      "TIA's own exports leave out)."),
@@ -285,6 +288,7 @@ _TEMPLATES: dict[str, str] = {
                         'them or none.',
     "TOO_MANY_ARGUMENTS": '"{callee}" takes {count} parameter(s); this argument is one too many.',
     "UNKNOWN_PARAMETER": 'The parameter "{param}" is not defined in "{callee}".',
+    "PARAMETER_TWICE": 'The parameter "{param}" of {callee} is assigned more than once.',
     "PARAMETER_NOT_SUPPLIED": 'The formal parameter "{param}" of "{callee}" must be supplied.',
     "WRONG_PARAMETER": 'The parameter "{param}" of "{callee}" is an {section} and must be assigned with "{op}".',
     "INOUT_OPERAND": 'The actual parameter of the in/out parameter "{param}" of "{callee}" must be a tag.',

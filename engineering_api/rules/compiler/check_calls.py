@@ -86,6 +86,7 @@ class CallChecks(CheckContext):
     """Parameters of calls: names, sections (``:=`` or ``=>``), types, and the ones that must be supplied."""
 
     def call(self, e: A.Call, statement: bool) -> SclType:
+        self.parameters_once(e)
         callee = rooted(e.callee, self.p, callee=True)  # _.nsMainPerceuse.fcMain(...): the block's global name
         if isinstance(callee, A.Name):
             scope = callee.scope
@@ -124,6 +125,18 @@ class CallChecks(CheckContext):
             return self.instruction_call(e, callee)
         t = self.expr(callee)
         return self.instance_call(e, t, _text(callee))
+
+    def parameters_once(self, e: A.Call) -> None:
+        """Each formal parameter of a call supplied once: a second assignment of one (its name in any letter case)
+        is ``PARAMETER_TWICE`` at the second, whatever the callee (a block, an instance, an instruction)."""
+        seen: set[str] = set()
+        for a in e.args:
+            if a.name is None:
+                continue
+            key = a.name.lower()
+            if key in seen:
+                self.err(a, "PARAMETER_TWICE", param=a.name, callee=_text(e.callee))
+            seen.add(key)
 
     def instruction_call(self, e: A.Call, callee: A.Member) -> SclType:
         """``#t.TON(...)``, ``#c.CTU(...)``, ``"IEC_Timer_0_DB".TON(...)``: the instruction called on an
