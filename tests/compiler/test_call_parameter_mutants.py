@@ -53,7 +53,8 @@ def test_a_parameter_assigned_twice_is_refused_at_the_second_by_scl_check_and_th
     differ = []
     for path, found in list(mutants.items())[::4]:
         for mutant in found[:2]:
-            want = sorted((d.line, d.column, d.code, d.message) for d in check_sources([Source(str(path), mutant.data)]))
+            checked = check_sources([Source(str(path), mutant.data)])
+            want = sorted((d.line, d.column, d.code, d.message) for d in checked)
             got = sorted((d.line, d.column, d.code, d.message)
                          for d in editor.check(str(path), mutant.data.decode("utf-8")))
             if got != want:
