@@ -189,6 +189,9 @@ _TABLE: tuple[tuple[str, str, tuple[Severity, ...], str], ...] = (
      "An operand does not fit the data type of a box's pin or of a called block's parameter."),
     ("FLGNET_WIRE", "LAD/FBD networks", _E, "A wire connects to a part that does not exist."),
     ("FLGNET_SLICE", "LAD/FBD networks", _E, "A bit slice is outside its operand's bits."),
+    ("FLGNET_LITERAL", "LAD/FBD networks", _E,
+     "A literal operand (LiteralConstant, TypedConstant) is no literal TIA writes (`12x`): its value must be one "
+     "an SCL literal spells, as every literal of the corpus's exports is."),
     ("FLGNET_UID", "LAD/FBD networks", _E,
      "Two elements of one LAD/FBD network carry one UId, by which wires name the element they end at."),
     ("FLGNET_PIN", "LAD/FBD networks", _E,
@@ -348,6 +351,7 @@ _TEMPLATES: dict[str, str] = {
     "NETWORK_NOT_CHECKED": "The network was not checked: {reason}.",
 
     "FLGNET_SLICE": 'The slice "{slice}" is outside the {bits} bits of "{name}" (data type "{type}").',
+    "FLGNET_LITERAL": 'The operand "{value}" is no valid constant.',
     "FLGNET_LABEL": 'The jump label "{label}" is not defined in the block.',
     "FLGNET_OPERAND": 'The instruction "{part}" has no operand.',
 

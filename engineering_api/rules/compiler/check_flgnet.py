@@ -313,6 +313,7 @@ class FlgNetChecks(CheckContext):
         if acc.address is not None:
             address_type = canonical(acc.address.get("Type", ""))
             return (None, address_type) if address_type in ELEMENTARY else None
+        self.literals_read(acc)
         node = _access_expr(acc)
         if node is None:
             return None
@@ -322,6 +323,17 @@ class FlgNetChecks(CheckContext):
             return (node, self.constant_type(node))
         t = self.expr(_unsliced(node))
         return (node, self.sliced_type(acc, node, t))
+
+    def literals_read(self, acc: FlgAccess) -> None:
+        """``FLGNET_LITERAL`` at each literal of the operand (itself, or an index of one of its components, at any
+        depth) that no SCL literal spells: wrong code, whatever the pin."""
+        pending = [acc]
+        while pending:
+            current = pending.pop()
+            value = current.constant.value if current.constant is not None and current.scope in _LITERAL else None
+            if value is not None and value.strip() and _constant_expr(current) is None:
+                self.err_line("FLGNET_LITERAL", current.line or acc.line, value=value.strip())
+            pending.extend(index for comp in current.symbol or () for index in comp.index)
 
     def sliced_type(self, acc: FlgAccess, node: A.Expr, t: SclType) -> SclType:
         """The type of a sliced operand (``.%X0`` Bool, ``.%B0`` Byte, ``.%W0`` Word, ``.%D0`` DWord, ``.%L0`` LWord)
@@ -497,6 +509,8 @@ def _access_expr(acc: FlgAccess) -> A.Expr | None:
 
 
 _NAMED_CONSTANT = frozenset({"LocalConstant", "GlobalConstant"})
+_LITERAL = frozenset({"LiteralConstant", "TypedConstant"})
+"""Scopes whose constant is a literal, written as SCL writes it (every one of the corpus's 1,047 is)."""
 
 
 def _constant_expr(acc: FlgAccess) -> A.Expr | None:
