@@ -204,7 +204,9 @@ _TABLE: tuple[tuple[str, str, tuple[Severity, ...], str], ...] = (
      "A box names an instruction the offline catalogue does not have (a warning: no published list of TIA's "
      "LAD/FBD instruction names is complete for every version, GRAPH and safety block)."),
     ("FLGNET_LABEL", "LAD/FBD networks", _E, "A jump names a label the block does not define."),
-    ("FLGNET_OPERAND", "LAD/FBD networks", _E, "A contact or coil has no operand."),
+    ("FLGNET_OPERAND", "LAD/FBD networks", _E,
+     "A contact, coil, SR/RS or edge instruction lacks an operand it must have: the bit it reads or writes, an edge "
+     "instruction's edge memory bit (engineering_api/rules/instruction_pins.py OPERAND_PINS)."),
     ("STL_LABEL", "LAD/FBD networks", _E, "An STL jump names a label the block does not declare."),
     ("STL_DUPLICATE_LABEL", "LAD/FBD networks", _E, "An STL jump label is declared on two lines of the block."),
     ("GRAPH_REFERENCE", "LAD/FBD networks", _E,
@@ -367,6 +369,8 @@ _VARIANTS: tuple[tuple[str, str, str], ...] = (
      '"{name}" is also defined in {other}; a PLC holds only one of them (each file is checked with its own).'),
     # A user constant of a tag table broken as a tag can be (engineering_api.rules.compiler.tag_tables).
     ("TAG_INVALID_CONSTANT", "TAG_INVALID", 'The user constant "{name}": {reason}'),
+    # An edge instruction without its edge memory bit (engineering_api.rules.instruction_pins.OPERAND_PINS).
+    ("FLGNET_OPERAND_PIN", "FLGNET_OPERAND", 'The instruction "{part}" has no operand at its pin "{pin}".'),
 )
 
 MESSAGES = MappingProxyType({

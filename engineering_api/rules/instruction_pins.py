@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 
-__all__ = ("BASIC_PINS", "EXTENSIBLE_PINS", "PIN_LABELS", "PIN_ORDER", "basic_pin", "pin_name", "pin_position")
+__all__ = ("BASIC_PINS", "EXTENSIBLE_PINS", "OPERAND_PINS", "PIN_LABELS", "PIN_ORDER", "basic_pin", "pin_name",
+           "pin_position")
 
 PIN_ORDER: dict[str, tuple[str, ...]] = {
     "TON": ("en", "in", "pt", "eno", "q", "et"), "TOF": ("en", "in", "pt", "eno", "q", "et"),
@@ -94,6 +95,18 @@ corpus wire uses: a coil's out (coils in series), SR's and RS's Q, Mod as Div, T
 published schema lists an instruction's pins (the SimaticML LAD/FBD schema names a pin by a string), so the
 exports are the source. An instruction not listed (GRAPH's coils, a system FB's box, judged by its parameters in
 :mod:`engineering_api.rules.compiler.check_flgnet`) is not judged by this table."""
+
+OPERAND_PINS: dict[str, tuple[str, ...]] = {
+    "Contact": ("operand",), "Coil": ("operand",), "SCoil": ("operand",), "RCoil": ("operand",),
+    "Sr": ("operand",), "Rs": ("operand",),
+    "PContact": ("operand", "bit"), "NContact": ("operand", "bit"), "PCoil": ("operand", "bit"),
+    "NCoil": ("operand", "bit"), "PBox": ("bit",), "NBox": ("bit",),
+}
+"""Basic instruction -> the pins an operand must be wired to: the bit it reads or writes, and an edge instruction's
+edge memory bit (``bit``: STEP 7 help, "P: Scan operand for positive signal edge": the edge memory bit stores the
+previous signal state). Every such box of the corpus's exports has them: Contact operand 677 of 677, Coil 210 of
+210, SCoil 25, RCoil 36, Sr 1, Rs 4; PContact operand and bit 14 of 14, NContact 2, PCoil 4; PBox bit 3, NBox 1.
+NCoil's row is PCoil's (no export of the corpus has one)."""
 
 EXTENSIBLE_PINS: dict[str, str] = {"Add": "in", "Mul": "in", "Calc": "in", "A": "in", "O": "in", "X": "in",
                                    "Move": "out"}

@@ -25,6 +25,9 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, NamedTuple, TypeAlias
 
+from engineering_api.rules.instruction_pins import OPERAND_PINS
+from simatic_xml.diagnostic_codes import message
+from simatic_xml.diagnostics import Diagnostic
 from simatic_xml.scl import ast as A
 from simatic_xml.scl.errors import SclSyntaxError
 from simatic_xml.scl.parser import parse_expression
@@ -85,7 +88,6 @@ def system_box_members(name: str, family: str | None = None) -> dict[str, Var] |
 
 _BOOL_PARTS = frozenset(["Contact", "Coil", "SCoil", "RCoil", "PContact", "NContact", "PCoil", "NCoil", "SetCoil",
                          "ResetCoil", "PBox", "NBox", "TrCoil", "IlCoil", "SvCoil", "Not"])
-_OPERAND_PARTS = frozenset(["Contact", "Coil", "SCoil", "RCoil", "PContact", "NContact", "PCoil", "NCoil"])
 """Bit instructions whose ``operand`` names the bit they scan or write (STEP 7 help, "---| |--- Normally open
 contact", "---( )--- Assign", "--(S)-- Set output"...: the operand is a parameter of the instruction, and a box
 whose operand is left empty shows ``<??.?>`` and does not compile)."""
@@ -191,8 +193,14 @@ class FlgNetChecks(CheckContext):
                              type=display(t),
                              part=part.name)
         for uid, part in parts.items():
-            if isinstance(part, Part) and part.name in _OPERAND_PARTS and (uid, "operand") not in wired:
-                self.err_line("FLGNET_OPERAND", part.line, part=part.name)
+            for pin in OPERAND_PINS.get(part.name, ()) if isinstance(part, Part) else ():
+                if (uid, pin) in wired:
+                    continue
+                if pin == "operand":
+                    self.err_line("FLGNET_OPERAND", part.line, part=part.name)
+                else:  # another message of the same code
+                    self.out.append(Diagnostic(message("FLGNET_OPERAND_PIN", part=part.name, pin=pin), part.line, 0,
+                                               self.b.name, "Error", self.path, "FLGNET_OPERAND", self.network))
         for uid, at_pins in pins.items():
             part = parts[uid]
             operands: dict[str, _Operand] = {pin: (accesses[a], *types[a]) for pin, a in at_pins.items()}
