@@ -204,6 +204,9 @@ _TABLE: tuple[tuple[str, str, tuple[Severity, ...], str], ...] = (
      "A box names an instruction the offline catalogue does not have (a warning: no published list of TIA's "
      "LAD/FBD instruction names is complete for every version, GRAPH and safety block)."),
     ("FLGNET_LABEL", "LAD/FBD networks", _E, "A jump names a label the block does not define."),
+    ("FLGNET_DUPLICATE_LABEL", "LAD/FBD networks", _E,
+     "A jump label is declared by two LAD/FBD networks of one block (a jump must name one target; as STL's "
+     "STL_DUPLICATE_LABEL)."),
     ("FLGNET_OPERAND", "LAD/FBD networks", _E,
      "A contact, coil, SR/RS or edge instruction lacks an operand it must have: the bit it reads or writes, an edge "
      "instruction's edge memory bit (engineering_api/rules/instruction_pins.py OPERAND_PINS)."),
@@ -355,6 +358,7 @@ _TEMPLATES: dict[str, str] = {
     "FLGNET_SLICE": 'The slice "{slice}" is outside the {bits} bits of "{name}" (data type "{type}").',
     "FLGNET_LITERAL": 'The operand "{value}" is no valid constant.',
     "FLGNET_LABEL": 'The jump label "{label}" is not defined in the block.',
+    "FLGNET_DUPLICATE_LABEL": 'The jump label "{label}" is declared more than once in the block.',
     "FLGNET_OPERAND": 'The instruction "{part}" has no operand.',
 
     "STL_LABEL": 'The jump label "{label}" is not defined in the block.',

@@ -196,13 +196,18 @@ class FlgNet:
     def labels(self) -> list[str]:
         """The jump labels this network declares (``<Labels><LabelDeclaration><Label Name=…/>``, kept in
         ``head``): the targets of Jump/JumpNot in other networks of the block."""
-        names: list[str] = []
+        return [name for name, _ in self.label_declarations()]
+
+    def label_declarations(self) -> list[tuple[str, int]]:
+        """(name, line of its ``<Label>``) of each jump label this network declares."""
+        found: list[tuple[str, int]] = []
         for node in self.head:
             if node.tag != "Labels":
                 continue
             for decl in node.children:
-                names.extend(c.attrs["Name"] for c in decl.children if c.tag == "Label" and "Name" in c.attrs)
-        return names
+                found.extend((c.attrs["Name"], c.line) for c in decl.children
+                             if c.tag == "Label" and "Name" in c.attrs)
+        return found
 
     def by_uid(self, uid: str) -> FlgAccess | Part | Call | None:
         """The Access, Part or Call with this UId."""

@@ -87,6 +87,17 @@ class BlockChecker(StatementChecks, ExpressionChecks, CallChecks, StlChecks):
             self.err(issue, "UNKNOWN_TYPE", name=issue.name)
 
 
+    def flgnet_labels_once(self) -> None:
+        """Each jump label of the block's LAD/FBD networks declared once (names compare in any letter case):
+        ``FLGNET_DUPLICATE_LABEL`` at each later declaration, in its network."""
+        seen: set[str] = set()
+        for net in self.b.networks:
+            for name, line in net.flgnet.label_declarations() if net.flgnet is not None else ():
+                if name.lower() in seen:
+                    self.network = net.index
+                    self.err_line("FLGNET_DUPLICATE_LABEL", line, label=name)
+                seen.add(name.lower())
+
     def _contains_itself(self, issue: TypeIssue | A.TypeLabel) -> bool:
         """A member of the block's own type, directly or through the program's PLC data types: ``RECURSIVE_TYPE``
         (the chain by :func:`~engineering_api.rules.type_graph.udt_chain`, the rule every adapter refuses by)."""
@@ -130,4 +141,5 @@ def check_block(program: Program, block: BlockDef, path: str | None = None) -> l
             chk.body(net.statements)
     if any(net.stl for net in block.networks):
         chk.stl_labels()
+    chk.flgnet_labels_once()
     return out
