@@ -32,6 +32,9 @@ from tools.work_count import WorkCount, counting, counting_on
 
 __all__ = ()
 
+pytestmark = pytest.mark.xdist_group("plant growth")
+"""One worker builds the two plants (the module's fixture) once: spread by test, each worker built both."""
+
 SMALL, LARGE = 400, 1_600
 ONE_OBJECT = 1.5
 """At most this many times the work at 4x the objects, for an operation on one object (1.0: the same work)."""
