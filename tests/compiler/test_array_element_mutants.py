@@ -51,7 +51,7 @@ def _added(root: etree._Element, data: bytes, path: Path, member: etree._Element
 
 def _in_system_type(member: etree._Element) -> bool:
     """A member of a system type's interface as TIA writes it inside the member (not judged: TIA's own)."""
-    return any(_local(el) == "Sections" and el.getparent() is not None and _local(el.getparent()) == "Member"
+    return any(_local(el) == "Sections" and (up := el.getparent()) is not None and _local(up) == "Member"
                for el in member.iterancestors())
 
 

@@ -43,8 +43,8 @@ def label_mutants(path: Path) -> Iterator[Mutant]:
         text = _serialise(root, data)
         line = text[:text.index(f'Name="{second}"'.encode())].count(b"\n") + 1
         yield Mutant("duplicate label", path, text, line, code)
-        for labels in added:
-            labels.getparent().remove(labels)
+        for net, labels in zip((nets[0], nets[-1]), added, strict=True):
+            net.remove(labels)
 
 
 def test_a_label_declared_twice_in_a_block_is_refused_at_the_second() -> None:

@@ -34,12 +34,14 @@ def operand_pin_mutants(path: Path, made: Counter[tuple[str, str]]) -> Iterator[
             ends = list(wire)
             if len(ends) != 2 or _local(ends[0]) != "IdentCon" or _local(ends[1]) != "NameCon":
                 continue
-            part = parts.get(ends[1].get("UId"))
-            row = (part.get("Name", ""), ends[1].get("Name", "")) if part is not None else None
-            if row is None or row[1] not in OPERAND_PINS[row[0]] or made[row] >= PER_ROW:
+            part, parent = parts.get(ends[1].get("UId")), wire.getparent()
+            if part is None or parent is None:
+                continue
+            row = (part.get("Name", ""), ends[1].get("Name", ""))
+            if row[1] not in OPERAND_PINS[row[0]] or made[row] >= PER_ROW:
                 continue
             made[row] += 1
-            parent, index = wire.getparent(), wire.getparent().index(wire)
+            index = parent.index(wire)
             parent.remove(wire)
             yield Mutant(f"operand pin {row[1]}", path, _serialise(root, data), part.sourceline or 0,
                          "FLGNET_OPERAND")
