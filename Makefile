@@ -38,10 +38,9 @@ docs: $(STAMP)
 	$(BIN)/python -m tools.architecture
 	$(BIN)/python -m tools.reference_pages
 
-# --dist loadgroup: tests marked xdist_group("farm") share one worker (one broker and one set of agents). Four
-# workers on two cores: the farm's worker mostly waits (on agents, leases and restarts), and so do the tests of
-# served processes; with three, the two cores were busy 154% of the run (2 cores = 200%), so two others keep them
-# busy meanwhile. compileall first: the workers then share one compiled copy instead of each compiling it;
+# --dist loadgroup: tests marked xdist_group("farm") share one worker (one broker and one set of agents). Three
+# workers on two cores: the farm's worker mostly waits (on agents, leases and restarts), and a third keeps both
+# cores busy meanwhile. compileall first: the workers then share one compiled copy instead of each compiling it;
 # likewise tests/lib/rewrite_cache.py writes pytest's cache of rewritten test modules, which each worker of a fresh
 # clone would otherwise write for itself (~13 s of CPU per worker).
 # ruff first (seconds); mypy runs beside pytest, since from a cold cache (a fresh clone) it takes about a minute of
@@ -52,7 +51,7 @@ test: $(STAMP) system-deps
 	@report=$$(mktemp); $(BIN)/mypy >"$$report" 2>&1 & mypy=$$!; \
 	$(BIN)/python -m compileall -q -j 0 engineering_api fakes simatic_xml openness_bridge >/dev/null; \
 	$(BIN)/python -m tests.lib.rewrite_cache >/dev/null; \
-	$(BIN)/python -m pytest -n 4 --dist loadgroup -q; tests=$$?; \
+	$(BIN)/python -m pytest -n 3 --dist loadgroup -q; tests=$$?; \
 	wait $$mypy; typed=$$?; echo "mypy:"; cat "$$report"; rm -f "$$report"; \
 	[ $$tests -eq 0 ] && [ $$typed -eq 0 ]
 
