@@ -42,7 +42,7 @@ def merge(pieces: Iterable[Loaded], *, cpu_family: Optional[str] = None) -> Load
     constant keeps its first definition (as one :func:`.program.load` of all the files)."""
     from engineering_api.rules.compiler.program import Program
 
-    merged = Loaded(Program(closed=True, strict_types=True, cpu_family=cpu_family), [])
+    merged = Loaded(Program(closed=True, cpu_family=cpu_family), [])
     program = merged.program
     for piece in pieces:
         merged.files += piece.files

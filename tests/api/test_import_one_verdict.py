@@ -101,8 +101,8 @@ def _documents() -> Iterator[tuple[str, Path, bytes]]:
                 yield mutant.family, path, mutant.data
 
 
-def _rest_findings(rest: tuple[TestClient[Any], dict[str, str], Path], path: Path,
-                   text: bytes) -> tuple[int, list[tuple[str, int, str]]]:
+def _rest_findings(rest: tuple[TestClient[Any], dict[str, str], Path], path: Path, text: bytes,
+                   keep: bool = False) -> tuple[int, list[tuple[str, int, str]]]:
     client, headers, root = rest
     target = root / "one-verdict" / path.name
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -117,8 +117,9 @@ def _rest_findings(rest: tuple[TestClient[Any], dict[str, str], Path], path: Pat
         reports = body["details"]["files"]
     else:
         reports = body["data"]["reports"]
-        name = quote(body["data"]["block"]["name"], safe="")
-        data(client.delete(f"/api/devices/PLC_1/blocks/{name}", headers=headers))  # each into the same empty PLC
+        if not keep:  # each into the same empty PLC
+            name = quote(body["data"]["block"]["name"], safe="")
+            data(client.delete(f"/api/devices/PLC_1/blocks/{name}", headers=headers))
     return answer.status_code, [(d["code"], d["line"], d["message"]) for r in reports for d in r["diagnostics"]]
 
 
@@ -150,3 +151,26 @@ def test_the_rest_import_reports_the_checks_errors_of_every_export_and_mutant(re
         assert refused[family] == seen[family] >= PER_FAMILY // 2, (family, seen, refused)
     assert refused["recursive type"] == seen["recursive type"] >= 5, (seen, refused)
     assert seen["interface section"] >= PER_FAMILY // 2, seen
+
+
+def _compile_messages(node: dict[str, Any]) -> list[str]:
+    return [node.get("description", ""), *(m for child in node.get("messages", []) for m in _compile_messages(child))]
+
+
+@pytest.mark.parametrize("old, new", [('Datatype="Int"', 'Datatype="Innt"'), ('Datatype="Bool"', 'Datatype="Boool"')])
+def test_the_compile_refuses_what_the_import_reported(rest, old: str, new: str) -> None:
+    """An unquoted type TIA does not have (``Innt``): the import reports it, and the PLC's compile refuses it with the
+    same message (before, the import and the compile both passed it, though ``simaticml check`` refused it)."""
+    client, headers, _ = rest
+    for path in BLOCKS:  # the first global DB whose member of that type the check judges
+        text = path.read_bytes().replace(old.encode(), new.encode(), 1)
+        found = [d for d in check_sources([Source(path.name, text)]) if d.code == "UNKNOWN_TYPE"]
+        if b"SW.Blocks.GlobalDB" in text and found:
+            break
+    else:
+        pytest.fail(f"no global DB export with a judged {old}")
+    status, got = _rest_findings(rest, path, text, keep=True)
+    assert status == 200 and [m for code, _, m in got if code == "UNKNOWN_TYPE"] == [d.message for d in found]
+    compiled = data(client.post("/api/devices/PLC_1/actions/compile-software-sync", headers=headers))
+    assert compiled["state"] == "Error" and any(found[0].message in m for m in _compile_messages(compiled)), compiled
+    data(client.delete(f"/api/devices/PLC_1/blocks/{quote(str(found[0].block), safe='')}", headers=headers))

@@ -141,7 +141,7 @@ def load(sources: Iterable[Source], *, tia_version: Optional[str] = None, closed
     holding exactly these objects would compile); a name they do not define is a ``MISSING_*`` error, an unquoted
     type name that is no type TIA knows an ``UNKNOWN_TYPE``. Open: the sources are part of a program whose rest is
     elsewhere; what they do not define is a warning."""
-    program = Program(closed=closed, strict_types=True, cpu_family=cpu_family)
+    program = Program(closed=closed, cpu_family=cpu_family)
     loaded = Loaded(program, [])
     target = _version_number(tia_version) if tia_version else None
     for source in sources:
