@@ -9,7 +9,7 @@ whether it arrives as SCL or as SimaticML.
 Evidence, per row: the STEP 7 Professional help, "Sections of the block interface" (which of Input, Output,
 InOut, Static, Temp, Constant and Return functions, function blocks and organization blocks have; a global data
 block declares only static data), and the exports TIA wrote: every export of ``../shared/corpus`` lists exactly
-its row's sections (empty ones included) in the row's order, 98 of 98 interfaces, V15.1-V21
+its row's sections (empty ones included) in the row's order, 106 of 106 interfaces, V14 SP1-V21
 (``tests/simatic_xml/test_block_interfaces.py`` holds the table to the corpus). A kind without a row (an ARRAY
 DB: no export in the corpus) is not judged.
 """
