@@ -10,7 +10,7 @@ Evidence, per row: the STEP 7 Professional help, "Sections of the block interfac
 InOut, Static, Temp, Constant and Return functions, function blocks and organization blocks have; a global data
 block declares only static data), and the exports TIA wrote: every export of ``../shared/corpus`` lists exactly
 its row's sections (empty ones included) in the row's order, 106 of 106 interfaces, V14 SP1-V21
-(``tests/simatic_xml/test_block_interfaces.py`` holds the table to the corpus). A kind without a row (an ARRAY
+(``tests/compiler/test_interface_section_mutants.py`` holds the table to the corpus). A kind without a row (an ARRAY
 DB: no export in the corpus) is not judged.
 """
 
