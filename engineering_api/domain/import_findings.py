@@ -39,18 +39,16 @@ def _errors(document: ProgramDocument) -> list[Diagnostic]:
     return [d for d in check_sources([Source(document.source, document.data)], closed=False) if d.severity == "Error"]
 
 
-def with_findings(reports: list[ProgramImportReport], documents: list[ProgramDocument],
-                  found: Mapping[str, list[Diagnostic]] | None = None) -> list[ProgramImportReport]:
-    """``reports`` with each imported document's errors by the one check (a report that has diagnostics keeps
-    them); ``found``: the errors already found, by source."""
-    by_source = {document.source: document for document in documents}
+def with_findings(reports: list[ProgramImportReport],
+                  found: Mapping[str, list[Diagnostic]]) -> list[ProgramImportReport]:
+    """``reports`` with each imported document's errors by the one check, ``found`` (by source) before the import
+    (a report that has diagnostics keeps them)."""
     out: list[ProgramImportReport] = []
     for report in reports:
-        document = by_source.get(report.source)
-        if report.status != "Imported" or document is None or report.diagnostics:
+        errors = found.get(report.source)
+        if report.status != "Imported" or errors is None or report.diagnostics:
             out.append(report)
             continue
-        errors = found[report.source] if found is not None and report.source in found else _errors(document)
         out.append(msgspec.structs.replace(report, diagnostics=[DiagnosticInfo.of(d) for d in capped(errors)]))
     return out
 
@@ -101,4 +99,4 @@ def import_checked(ctx: OperationContext, device: str, documents: list[ProgramDo
     found = {document.source: _errors(document) for document in documents}
     _refuse(documents, found)
     reports = ctx.backend.program.import_program_documents(device, documents, overwrite=overwrite)
-    return with_findings(reports, documents, found)
+    return with_findings(reports, found)

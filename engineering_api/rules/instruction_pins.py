@@ -102,9 +102,11 @@ OPERAND_PINS: dict[str, tuple[str, ...]] = {
     "PContact": ("operand", "bit"), "NContact": ("operand", "bit"), "PCoil": ("operand", "bit"),
     "NCoil": ("operand", "bit"), "PBox": ("bit",), "NBox": ("bit",),
 }
-"""Basic instruction -> the pins an operand must be wired to: the bit it reads or writes, and an edge instruction's
-edge memory bit (``bit``: STEP 7 help, "P: Scan operand for positive signal edge": the edge memory bit stores the
-previous signal state). Every such box of the corpus's exports has them: Contact operand 677 of 677, Coil 210 of
+"""Basic instruction -> the pins an operand must be wired to: the bit it reads or writes (STEP 7 help, "---| |---
+Normally open contact", "---( )--- Assign", "--(S)-- Set output"...: the operand is a parameter of the instruction,
+and a box whose operand is left empty shows ``<??.?>`` and does not compile), and an edge instruction's edge memory
+bit (``bit``: STEP 7 help, "P: Scan operand for positive signal edge": the edge memory bit stores the previous
+signal state). Every such box of the corpus's exports has them: Contact operand 677 of 677, Coil 210 of
 210, SCoil 25, RCoil 36, Sr 1, Rs 4; PContact operand and bit 14 of 14, NContact 2, PCoil 4; PBox bit 3, NBox 1.
 NCoil's row is PCoil's (no export of the corpus has one)."""
 

@@ -29,7 +29,7 @@ from engineering_api.config import Settings
 from engineering_api.rules.compiler.check import Source, check_sources
 from engineering_api.rules.program_objects import IMPORT_REFUSES
 from tests.compiler.mutants import Mutant, _local, _parser, _serialise, flgnet_mutants, xml_declaration_mutants
-from tests.compiler.mutants_sections import _interface_sections, xml_section_mutants
+from tests.compiler.mutants_sections import interface_sections, xml_section_mutants
 from tests.conftest import CPU, add_device, data, served
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml"
@@ -63,7 +63,7 @@ def _self_containing(path: Path) -> Iterator[Mutant]:
     if not any(_local(el) == "SW.Blocks.FB" for el in root):
         return
     name = next((el.text for el in root.iter("Name")), None)
-    for section in (el for el in _interface_sections(root) if el.get("Name") == "Static"):
+    for section in (el for el in interface_sections(root) if el.get("Name") == "Static"):
         members = [m for m in section if _local(m) == "Member"]
         if members and name:
             added = etree.Element(members[-1].tag, {"Name": "Self_mutant", "Datatype": f'"{name}"'})

@@ -20,7 +20,7 @@ from lxml import etree
 from simatic_xml.block_interfaces import ROWS, row_of
 from tests.compiler.mutants import Mutant, _local, _parser, _serialise
 
-__all__ = ("FAMILY", "SCL_KEYWORDS", "scl_section_mutants", "xml_section_mutants")
+__all__ = ("FAMILY", "SCL_KEYWORDS", "interface_sections", "scl_section_mutants", "xml_section_mutants")
 
 FAMILY = "interface section"
 _ALL_SECTIONS = tuple(dict.fromkeys(name for row in ROWS for name in row.sections))
@@ -33,7 +33,7 @@ _BLOCK = re.compile(r"^(FUNCTION_BLOCK|FUNCTION|ORGANIZATION_BLOCK|DATA_BLOCK)\b
 _SECTION = re.compile(r"^(\s*)(VAR_INPUT|VAR_OUTPUT|VAR_IN_OUT|VAR_TEMP|VAR_STAT|VAR)\b", re.M)
 
 
-def _interface_sections(root: etree._Element) -> list[etree._Element]:
+def interface_sections(root: etree._Element) -> list[etree._Element]:
     """The top-level ``<Section>`` elements of the export's block interface."""
     for sections in root.iter("{*}Sections"):
         parent = sections.getparent()
@@ -54,7 +54,7 @@ def xml_section_mutants(path: Path, made: Counter[tuple[str, ...]] | None = None
     row = row_of(element.rsplit(".", 1)[-1])
     if row is None:
         return
-    sections = _interface_sections(root)
+    sections = interface_sections(root)
     language = next((el.text or "" for el in root.iter("ProgrammingLanguage")), "")
     present = {el.get("Name") for el in sections}
     for section in sections:

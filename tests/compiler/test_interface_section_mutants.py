@@ -20,7 +20,7 @@ from engineering_api.ci.paths import SCL_SUFFIXES
 from engineering_api.rules.compiler.check import source_text
 from simatic_xml.block_interfaces import ROWS, row_of
 from tests.compiler.mutants import run_mutants
-from tests.compiler.mutants_sections import FAMILY, _interface_sections, scl_section_mutants, xml_section_mutants
+from tests.compiler.mutants_sections import FAMILY, interface_sections, scl_section_mutants, xml_section_mutants
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 XML = sorted((CORPUS / "simaticml").rglob("*.xml")) if (CORPUS / "simaticml").is_dir() else []
@@ -37,7 +37,7 @@ def test_every_corpus_export_has_its_rows_sections_in_the_rows_order() -> None:
         row = row_of(element.rsplit(".", 1)[-1])
         if row is None:
             continue
-        names = [el.get("Name") for el in _interface_sections(root)]
+        names = [el.get("Name") for el in interface_sections(root)]
         assert names == [name for name in row.sections if name in names], (path.name, names, row.sections)
         seen[row.kind] += 1
     # each row's evidence: the kind is in the corpus (the docstring's count of exports)

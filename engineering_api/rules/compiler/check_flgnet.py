@@ -88,9 +88,8 @@ def system_box_members(name: str, family: str | None = None) -> dict[str, Var] |
 
 _BOOL_PARTS = frozenset(["Contact", "Coil", "SCoil", "RCoil", "PContact", "NContact", "PCoil", "NCoil", "SetCoil",
                          "ResetCoil", "PBox", "NBox", "TrCoil", "IlCoil", "SvCoil", "Not"])
-"""Bit instructions whose ``operand`` names the bit they scan or write (STEP 7 help, "---| |--- Normally open
-contact", "---( )--- Assign", "--(S)-- Set output"...: the operand is a parameter of the instruction, and a box
-whose operand is left empty shows ``<??.?>`` and does not compile)."""
+"""Bit instructions whose ``operand`` is a Bool (the bit a contact scans or a coil writes): any other type there is
+``FLGNET_TYPE``. Which pins must be wired at all is :data:`~engineering_api.rules.instruction_pins.OPERAND_PINS`."""
 _COMPARES = frozenset(["Eq", "Ne", "Gt", "Ge", "Lt", "Le", "InRange", "OutRange"])
 """Boxes whose SrcType types their inputs only: their ``out`` is the Bool result (power flow)."""
 _TYPED_BOXES = _COMPARES | frozenset([

@@ -80,12 +80,11 @@ class BlockChecker(StatementChecks, ExpressionChecks, CallChecks, StlChecks):
             return
         if issue.quoted:  # a PLC data type or FB that is not there: a missing user object
             self.err(issue, "MISSING_TYPE", "Error" if self.p.closed else "Warning", name=issue.name)
-        elif self.p.strict_types:
+        else:
             # TIA quotes user types ("UDT_Motor"); an unquoted name that is no elementary or system type
-            # (`Boolx`) is wrong code, not a missing dependency: no other file can define it, so a document
-            # checked alone (the REST import's report) is refused for it as the same file in a closed program
+            # (`Boolx`) is wrong code, not a missing dependency: no other file can define it, so every view judges
+            # it alike (the PLC's compile, the check of files, a document imported alone)
             self.err(issue, "UNKNOWN_TYPE", name=issue.name)
-
 
     def flgnet_labels_once(self) -> None:
         """Each jump label of the block's LAD/FBD networks declared once (names compare in any letter case):

@@ -110,10 +110,6 @@ class Program:
     closed: bool = True
     """True when the view is the whole program (a PLC's software); False for one file offline."""
     duplicates: list[tuple[BlockDef, BlockDef]] = field(default_factory=list)  # (BlockDef, first BlockDef)
-    strict_types: bool = True
-    """Report unknown unquoted type names as errors (TIA quotes user types, so no other file can define one):
-    every entry does, the PLC's compile, the check of files, a document imported alone. False only where a view
-    wants no such finding."""
     cpu_family: str | None = None
     """The CPU family the program runs on (``S7-1200``, ``S7-1500``; see :mod:`.signatures`), which chooses the
     signature of the system instructions that differ between families; None when unknown: either is accepted."""
