@@ -36,6 +36,7 @@ from simatic_xml.interface import Interface
 from simatic_xml.objects import Block, PlcStruct
 from simatic_xml.sw_base import SwObject
 from tools.bounds import HANG_GUARD_S
+from tests.hypothesis_constants import without_local_constants
 from tests.pgserver import PostgresServer, postgres_binaries
 
 pytest_plugins = ("tests.collection_guard",)  # items sharing a node id stop the run
@@ -364,6 +365,13 @@ def configure(client: TestClient[Any], headers: Headers, device: str, ip: str, *
     return client.post(
         f"/api/devices/{device}/actions/configure-network-sync", json={"ipAddress": ip, **extra}, headers=headers
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _hypothesis_inputs_of_their_own() -> Iterator[None]:
+    """Hypothesis' inputs do not depend on the modules a worker loaded before (tests/hypothesis_constants.py)."""
+    with without_local_constants():
+        yield
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

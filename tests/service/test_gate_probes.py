@@ -112,3 +112,14 @@ def test_the_gate_checks_all_of_a_paths_operations_in_one_slice() -> None:
     others = [i for i in range(SLICES) if i != index]
     assert not any(_operations(schema.include(_slice(i))) for i in others)
 
+
+
+def test_generated_inputs_draw_no_constant_of_the_checkout() -> None:
+    """tests/hypothesis_constants.py takes effect: the checkout's modules hold thousands of string constants
+    Hypothesis would draw from, and the provider sees none."""
+    from hypothesis.internal.conjecture.providers import HypothesisProvider, _get_local_constants
+
+    import engineering_api.app  # noqa: F401  # loaded: its constants are "local" ones
+
+    assert len(_get_local_constants().strings) > 1_000
+    assert not HypothesisProvider(None)._local_constants.strings
