@@ -46,6 +46,10 @@ docs: $(STAMP)
 # ruff first (seconds); mypy runs beside pytest, since from a cold cache (a fresh clone) it takes about a minute of
 # one core, which the suite's waits (subprocesses, events) mostly absorb. Its report is printed after pytest's, and
 # either failing fails the target.
+# Bytecode is written even where the environment says not to (PYTHONDONTWRITEBYTECODE, set on this project's
+# machines): without it every process compiled the test modules and tools it imported and each worker rewrote every
+# test module's asserts, and the suite starts hundreds of Python processes. The files go to __pycache__ (ignored).
+test: export PYTHONDONTWRITEBYTECODE =
 test: $(STAMP) system-deps
 	$(BIN)/ruff check .
 	@report=$$(mktemp); $(BIN)/mypy >"$$report" 2>&1 & mypy=$$!; \
