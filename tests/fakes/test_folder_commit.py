@@ -110,3 +110,44 @@ def test_a_path_that_is_not_plainly_below_the_root_is_refused_before_the_commit_
     assert (root / "kept.xml").read_text() == "old" and (root / "inside.xml").read_text() == "old"
     assert sorted(p.name for p in (tmp_path / "outside").iterdir()) == ["other.xml"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["outside", "project"]
+
+
+def _commit(root: Path, files: dict[str, bytes]) -> int:
+    """Write ``files`` in one commit; how many were staged (found not to hold their content)."""
+    with FolderCommit(root) as commit:
+        for name, data in files.items():
+            commit.write(root / name, data)
+        staged = len(commit._renames)
+        commit.commit()
+    return staged
+
+
+def test_an_unchanged_file_written_again_is_neither_read_nor_staged(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {f"obj{i}.xml": b"<Block %d/>" % i for i in range(50)}
+    assert _commit(tmp_path, files) == 50
+    reads: list[Path] = []
+    read = Path.read_bytes
+
+    def counted(path: Path) -> bytes:
+        reads.append(path)
+        return read(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    assert _commit(tmp_path, files) == 0
+    assert reads == []  # the same objects, the files' stamps unmoved: known, not read
+    assert _commit(tmp_path, {name: bytes(bytearray(data)) for name, data in files.items()}) == 0
+    assert len(reads) == 50  # equal content as other objects: read and compared once, then known
+
+
+def test_a_file_changed_behind_the_commit_is_read_and_written_again(tmp_path: Path) -> None:
+    files = {"a.xml": b"<Block a/>", "b.xml": b"<Block b/>"}
+    _commit(tmp_path, files)
+    target = tmp_path / "a.xml"
+    target.write_bytes(b"<Block x/>")  # another process: the same size, other bytes
+    status = target.stat()
+    os.utime(target, ns=(status.st_atime_ns, status.st_mtime_ns + 1))  # a clock too coarse would not move it
+    assert _commit(tmp_path, files) == 1
+    assert target.read_bytes() == b"<Block a/>"
+    target.unlink()
+    assert _commit(tmp_path, files) == 1 and target.read_bytes() == b"<Block a/>"
