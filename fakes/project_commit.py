@@ -103,14 +103,14 @@ def _sync_all(paths: Iterable[Path], sync: Callable[[Path], None]) -> None:
             pass
 
 
-_KNOWN: dict[Path, dict[Path, tuple[bytes, tuple[int, int, int]]]] = {}
+_KNOWN: dict[Path, dict[str, tuple[bytes, tuple[int, int, int]]]] = {}
 """Per folder committed to, what its files were last known to hold (:meth:`FolderCommit._holds`): the content, as
 the object it was given, and the file's stamp when it was written or read."""
 _KNOWN_FOLDERS = 4
 """Folders whose files are remembered (each holds its contents alive until the folder is forgotten)."""
 
 
-def _known_files(root: Path) -> dict[Path, tuple[bytes, tuple[int, int, int]]]:
+def _known_files(root: Path) -> dict[str, tuple[bytes, tuple[int, int, int]]]:
     """The remembered files of ``root``, which becomes the most recent folder (the oldest beyond
     :data:`_KNOWN_FOLDERS` is forgotten)."""
     known = _KNOWN.pop(root, None)
@@ -197,19 +197,20 @@ class FolderCommit:
         """Whether the file ``path`` holds ``data``. Read and compared, unless it is the very object this process
         last wrote there or found there and the file's stamp (modification time, size, inode) has not moved since:
         a save of a plant's 10,000 unchanged objects read every file."""
+        name = os.fspath(path)  # the key and the stat's argument: a Path hashes its parts again at each use
         try:
-            status = path.stat()
+            status = os.stat(name)
         except OSError:
             return False
         if not stat.S_ISREG(status.st_mode) or status.st_size != len(data):
             return False
         stamp = (status.st_mtime_ns, status.st_size, status.st_ino)
-        known = self._known.get(path)
+        known = self._known.get(name)
         if known is not None and known[0] is data and known[1] == stamp:
             return True
         if path.read_bytes() != data:
             return False
-        self._known[path] = (data, stamp)
+        self._known[name] = (data, stamp)
         return True
 
     def delete(self, path: Path) -> None:
@@ -252,11 +253,11 @@ class FolderCommit:
         _apply_steps(self.root, renames, deletions)
         _remove_journal(self.root)
         for path in deletions:
-            self._known.pop(path, None)  # a deleted folder's files are read again, found absent, if ever written
+            self._known.pop(os.fspath(path), None)  # a deleted folder's files: stat finds them absent
         for path, data in self._written.items():
             with contextlib.suppress(OSError):
                 status = path.stat()
-                self._known[path] = (data, (status.st_mtime_ns, status.st_size, status.st_ino))
+                self._known[os.fspath(path)] = (data, (status.st_mtime_ns, status.st_size, status.st_ino))
         self._written = {}
 
     def abort(self) -> None:
