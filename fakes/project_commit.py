@@ -176,15 +176,18 @@ class FolderCommit:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
         self.abort()
 
-    def write(self, path: Path, content: str | bytes) -> None:
-        """Stage ``content`` for ``path``; a file that already holds it is left alone.
+    def write(self, target: Path | str, content: str | bytes) -> None:
+        """Stage ``content`` for ``target`` (a path, or its text: a save of a plant's objects made a Path of each
+        to find them unchanged); a file that already holds it is left alone.
 
         Raises:
-            ValueError: ``path`` is not plainly below the root (:meth:`_relative`); :meth:`delete` likewise.
+            ValueError: ``target`` is not plainly below the root (:meth:`_relative`); :meth:`delete` likewise.
         """
         data = content.encode("utf-8") if isinstance(content, str) else content
-        if self._holds(path, data):
+        name = os.fspath(target)
+        if self._holds(name, data):
             return
+        path = Path(name)
         self._relative(path)  # refused before anything is staged (its folder made), not only at the commit
         folder = path.parent
         if folder not in self._folders:
@@ -193,11 +196,10 @@ class FolderCommit:
         self._renames.append((_stage(folder, data), path))
         self._written[path] = data
 
-    def _holds(self, path: Path, data: bytes) -> bool:
-        """Whether the file ``path`` holds ``data``. Read and compared, unless it is the very object this process
+    def _holds(self, name: str, data: bytes) -> bool:
+        """Whether the file ``name`` holds ``data``. Read and compared, unless it is the very object this process
         last wrote there or found there and the file's stamp (modification time, size, inode) has not moved since:
         a save of a plant's 10,000 unchanged objects read every file."""
-        name = os.fspath(path)  # the key and the stat's argument: a Path hashes its parts again at each use
         try:
             status = os.stat(name)
         except OSError:
@@ -208,8 +210,9 @@ class FolderCommit:
         known = self._known.get(name)
         if known is not None and known[0] is data and known[1] == stamp:
             return True
-        if path.read_bytes() != data:
-            return False
+        with open(name, "rb") as file:
+            if file.read() != data:
+                return False
         self._known[name] = (data, stamp)
         return True
 
@@ -218,7 +221,7 @@ class FolderCommit:
         self._relative(path)
         self._deletions.append(path)
 
-    def delete_stale(self, base: Path, wanted: Iterable[Path]) -> None:
+    def delete_stale(self, base: Path, wanted: Iterable[Path | str]) -> None:
         """Delete the saved files below ``base`` that this save does not write (not in ``wanted``).
 
         Compared as text, the folders walked with :func:`os.scandir`: a plant's save walked its 10,000 files as

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -117,18 +118,19 @@ def _in_folder(base: Path, folder: str) -> Path:
 def _save_software(device: Device, device_dir: Path, commit: FolderCommit, version: str) -> None:
     software = device.software
     root = device_dir / PLC_FOLDER
-    wanted: set[Path] = set()
+    wanted: set[Path | str] = set()
     if software is not None:
         index: dict[str, Any] = {}
+        below = f"{os.fspath(root)}/"
         for obj in software.all():
-            # the path below the PLC's folder as the index names it, then one Path of it (a Path per part, and its
-            # relative_to, were most of a small save's calls)
+            # the path below the PLC's folder as the index names it, then its text (a Path per part, and its
+            # relative_to, were most of a small save's calls; a Path of each, and its text, a third of a plant's)
             relative = "/".join([_CATEGORY_FOLDERS[obj.category],
                                  *(_folder_component(part) for part in obj.folder.split("/") if obj.folder),
                                  _object_file_name(obj.name)])
-            path = root / relative
-            commit.write(path, obj.xml)
-            wanted.add(path)
+            file = below + relative if os.sep == "/" else os.path.join(below, *relative.split("/"))
+            commit.write(file, obj.xml)
+            wanted.add(file)
             index[relative] = entry_of(obj)
         if index:
             path = root / INDEX_FILE

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -126,14 +127,13 @@ def test_an_unchanged_file_written_again_is_neither_read_nor_staged(tmp_path: Pa
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     files = {f"obj{i}.xml": b"<Block %d/>" % i for i in range(50)}
     assert _commit(tmp_path, files) == 50
-    reads: list[Path] = []
-    read = Path.read_bytes
+    reads: list[str] = []
 
-    def counted(path: Path) -> bytes:
-        reads.append(path)
-        return read(path)
+    def counted(name: str, mode: str) -> IO[bytes]:
+        reads.append(name)
+        return open(name, mode)  # the caller closes it
 
-    monkeypatch.setattr(Path, "read_bytes", counted)
+    monkeypatch.setattr(project_commit, "open", counted, raising=False)  # the module's, before the builtin
     assert _commit(tmp_path, files) == 0
     assert reads == []  # the same objects, the files' stamps unmoved: known, not read
     assert _commit(tmp_path, {name: bytes(bytearray(data)) for name, data in files.items()}) == 0
