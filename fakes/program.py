@@ -9,6 +9,7 @@ version are refused. A batch is imported completely or not at all, with a report
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 from dataclasses import dataclass, field, replace
 from pathlib import PosixPath, PurePosixPath, PureWindowsPath, WindowsPath
@@ -376,8 +377,10 @@ def is_system_instance_name(name: str | None) -> bool:
     return instruction is not None and instruction.is_fb
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def object_file_name(name: str) -> str:
-    """A file name for an object: unsafe characters escaped, long names shortened with a hash."""
+    """A file name for an object: unsafe characters escaped, long names shortened with a hash (kept per name: a save
+    names every object's file, ~15% of a plant's save of one change)."""
     safe = safe_file_stem(name, escape=True)
     if len(safe.encode("utf-8")) > 200:
         digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:12]
