@@ -121,14 +121,15 @@ def _save_software(device: Device, device_dir: Path, commit: FolderCommit, versi
     wanted: set[Path | str] = set()
     if software is not None:
         index: dict[str, Any] = {}
-        below = f"{os.fspath(root)}/"
+        base = os.fspath(root)
         for obj in software.all():
             # the path below the PLC's folder as the index names it, then its text (a Path per part, and its
             # relative_to, were most of a small save's calls; a Path of each, and its text, a third of a plant's)
             relative = "/".join([_CATEGORY_FOLDERS[obj.category],
                                  *(_folder_component(part) for part in obj.folder.split("/") if obj.folder),
                                  _object_file_name(obj.name)])
-            file = below + relative if os.sep == "/" else os.path.join(below, *relative.split("/"))
+            # as the folder's walk names it (each component is plain: no dot, no separator, never empty)
+            file = f"{base}/{relative}" if os.sep == "/" else os.path.join(base, *relative.split("/"))
             commit.write(file, obj.xml)
             wanted.add(file)
             index[relative] = entry_of(obj)
