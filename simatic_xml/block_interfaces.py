@@ -88,9 +88,12 @@ def misplaced_sections(interface: Interface, kind: str) -> list[Section]:
 
 
 def interface_section_errors(interface: Interface, kind: str, *, block: str | None = None,
-                             file: str | None = None) -> list[Diagnostic]:
-    """An ``INVALID_DECLARATION`` at each of :func:`misplaced_sections`."""
+                             file: str | None = None, misplaced: list[Section] | None = None) -> list[Diagnostic]:
+    """An ``INVALID_DECLARATION`` at each of :func:`misplaced_sections` (``misplaced``: those, when the caller
+    has them already)."""
     row = row_of(kind)
+    if row is None:
+        return []
     return [Diagnostic(section_refusal(row.kind, section.name, row.sections), section.line, 0, block=block,
                        file=file, code="INVALID_DECLARATION")
-            for section in misplaced_sections(interface, kind)] if row is not None else []
+            for section in (misplaced_sections(interface, kind) if misplaced is None else misplaced)]

@@ -273,8 +273,9 @@ def block_def_from_document(doc: Document, obj: ProgramObject) -> BlockDef:
     outside: set[str] = set()
     if interface is not None:
         # a section its kind has not is the one finding: its members are not judged as members of it
-        outside = {section.name for section in misplaced_sections(interface, obj.kind)}
-        bd.invalid_declarations = (interface_section_errors(interface, obj.kind, block=bd.name)
+        misplaced = misplaced_sections(interface, obj.kind)
+        outside = {section.name for section in misplaced}
+        bd.invalid_declarations = (interface_section_errors(interface, obj.kind, block=bd.name, misplaced=misplaced)
                                    + interface_declaration_errors(interface, block=bd.name, skip=outside))
         for section in interface.sections.sections:
             for mem in section.members:
