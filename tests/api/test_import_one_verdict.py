@@ -28,7 +28,7 @@ from lxml import etree
 from engineering_api.config import Settings
 from engineering_api.rules.compiler.check import Source, check_sources
 from engineering_api.rules.program_objects import IMPORT_REFUSES
-from tests.compiler.mutants import Mutant, _local, _parser, _serialise, flgnet_mutants, xml_declaration_mutants
+from tests.compiler.mutants import Mutant, local_name, xml_parser, serialised, flgnet_mutants, xml_declaration_mutants
 from tests.compiler.mutants_sections import interface_sections, xml_section_mutants
 from tests.conftest import CPU, add_device, data, served
 
@@ -59,17 +59,17 @@ def rest(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient[
 def _self_containing(path: Path) -> Iterator[Mutant]:
     """An FB export with a static member of the FB's own type added after its last one (nothing else changes)."""
     data = path.read_bytes()
-    root = etree.fromstring(data, _parser())
-    if not any(_local(el) == "SW.Blocks.FB" for el in root):
+    root = etree.fromstring(data, xml_parser())
+    if not any(local_name(el) == "SW.Blocks.FB" for el in root):
         return
     name = next((el.text for el in root.iter("Name")), None)
     for section in (el for el in interface_sections(root) if el.get("Name") == "Static"):
-        members = [m for m in section if _local(m) == "Member"]
+        members = [m for m in section if local_name(m) == "Member"]
         if members and name:
             added = etree.Element(members[-1].tag, {"Name": "Self_mutant", "Datatype": f'"{name}"'})
             added.tail = members[-1].tail
             members[-1].addnext(added)
-            text = _serialise(root, data)
+            text = serialised(root, data)
             line = text[:text.index(b'Name="Self_mutant"')].count(b"\n") + 1
             yield Mutant("recursive type", path, text, line, "RECURSIVE_TYPE")
             return
@@ -80,12 +80,12 @@ def _two_wires(path: Path) -> Iterator[Mutant]:
     data = path.read_bytes()
     if b"FlgNet" not in data:
         return
-    root = etree.fromstring(data, _parser())
-    for net in (el for el in root.iter() if _local(el) == "FlgNet"):
-        wires = [el for el in net.iter() if _local(el) == "Wire" and el.get("UId")]
+    root = etree.fromstring(data, xml_parser())
+    for net in (el for el in root.iter() if local_name(el) == "FlgNet"):
+        wires = [el for el in net.iter() if local_name(el) == "Wire" and el.get("UId")]
         if len(wires) >= 2:
             wires[-1].set("UId", wires[-2].get("UId", ""))
-            yield Mutant("flgnet uid", path, _serialise(root, data), wires[-1].sourceline or 0, "FLGNET_UID")
+            yield Mutant("flgnet uid", path, serialised(root, data), wires[-1].sourceline or 0, "FLGNET_UID")
             return
 
 

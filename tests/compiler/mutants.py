@@ -23,9 +23,9 @@ from simatic_xml import parse_bytes
 from simatic_xml.diagnostics import Diagnostic
 from simatic_xml.objects import is_auto_numbered
 
-__all__ = ("INT_RANGES", "Mutant", "block_number_mutants", "flgnet_mutants", "run_mutants", "scl_access_mutants",
-           "scl_arrow_mutants", "scl_declaration_mutants", "tag_table_mutants", "verdict", "watch_table_mutants",
-           "xml_declaration_mutants")
+__all__ = ("INT_RANGES", "Mutant", "block_number_mutants", "flgnet_mutants", "local_name", "run_mutants",
+           "scl_access_mutants", "scl_arrow_mutants", "scl_declaration_mutants", "serialised", "tag_table_mutants",
+           "verdict", "watch_table_mutants", "xml_declaration_mutants", "xml_parser")
 
 INT_RANGES = {
     "SInt": (-128, 127), "Int": (-32768, 32767), "DInt": (-(2**31), 2**31 - 1), "LInt": (-(2**63), 2**63 - 1),
@@ -93,30 +93,33 @@ def run_mutants(mutants: dict[Path, list[Mutant]], **options: object) -> tuple[C
     return counts, problems
 
 
-def _parser() -> etree.XMLParser:
+def xml_parser() -> etree.XMLParser:
+    """The parser mutants are read with (no DTD, no network, large exports)."""
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
 
 
-def _serialise(root: etree._Element, original: bytes) -> bytes:
+def serialised(root: etree._Element, original: bytes) -> bytes:
+    """``root`` (a mutated export) as bytes, with the head ``original`` had before its root element."""
     body = etree.tostring(root, encoding="utf-8")
-    head = original[:original.find(b"<" + _local(root).encode())]
+    head = original[:original.find(b"<" + local_name(root).encode())]
     return head + body  # the declaration and line breaks before the root as the export has them: lines unchanged
 
 
-def _local(el: etree._Element) -> str:
+def local_name(el: etree._Element) -> str:
+    """The element's tag without its namespace."""
     return str(el.tag).split("}")[-1]
 
 
 def _start_value(member: etree._Element) -> etree._Element | None:
     for child in member:
-        if _local(child) == "StartValue":
+        if local_name(child) == "StartValue":
             return None if child.get("Informative") or len(child) else child
     return None
 
 
 def _section(member: etree._Element) -> str:
     parent = member.getparent()
-    while parent is not None and _local(parent) != "Section":
+    while parent is not None and local_name(parent) != "Section":
         parent = parent.getparent()
     return parent.get("Name", "") if parent is not None else ""
 
@@ -127,7 +130,7 @@ def _in_system_type(member: etree._Element) -> bool:
     parent = member.getparent()
     while parent is not None:
         above = parent.getparent()
-        if _local(parent) == "Sections" and above is not None and _local(above) in ("Member", "Section"):
+        if local_name(parent) == "Sections" and above is not None and local_name(above) in ("Member", "Section"):
             return True
         parent = parent.getparent()
     return False
@@ -151,8 +154,8 @@ def xml_declaration_mutants(path: Path, per_family: int = 4) -> Iterator[Mutant]
     true), an unquoted type name TIA does not have, an array of a DB or UDT of 7 dimensions (control: 6), a
     Variant member of a DB or UDT (no control: it has none); at most ``per_family`` of each."""
     data = path.read_bytes()
-    root = etree.fromstring(data, _parser())
-    kind = next((_local(el) for el in root if _local(el).startswith("SW.")), "")
+    root = etree.fromstring(data, xml_parser())
+    kind = next((local_name(el) for el in root if local_name(el).startswith("SW.")), "")
     made: dict[str, int] = {}
 
     def want(family: str) -> bool:
@@ -170,34 +173,34 @@ def xml_declaration_mutants(path: Path, per_family: int = 4) -> Iterator[Mutant]
             old = start.text
             for value, code in ((INT_RANGES[datatype][1] + 1, "INVALID_DECLARATION"), (INT_RANGES[datatype][1], None)):
                 start.text = str(value)
-                yield Mutant("start value range", path, _serialise(root, data), line, code)
+                yield Mutant("start value range", path, serialised(root, data), line, code)
             start.text = old
         if datatype == "Bool" and start is not None and want("start value type"):
             old = start.text
             for text, code in (("2", "INVALID_DECLARATION"), ("true", None)):
                 start.text = text
-                yield Mutant("start value type", path, _serialise(root, data), line, code)
+                yield Mutant("start value type", path, serialised(root, data), line, code)
             start.text = old
         if re.fullmatch(r"String(\[\d+\])?", datatype) and want("string length"):
             for text, code in (("String[255]", "INVALID_DECLARATION"), ("String[254]", None)):
                 member.set("Datatype", text)
-                yield Mutant("string length", path, _serialise(root, data), line, code)
+                yield Mutant("string length", path, serialised(root, data), line, code)
             member.set("Datatype", datatype)
         if datatype in _ELEMENTARY and not len(member) and want("unknown type"):
             member.set("Datatype", datatype + "x")  # an unquoted name that is no type TIA has
-            yield Mutant("unknown type", path, _serialise(root, data), line, "UNKNOWN_TYPE")
+            yield Mutant("unknown type", path, serialised(root, data), line, "UNKNOWN_TYPE")
             member.set("Datatype", datatype)
         dims = _ARRAY.fullmatch(datatype)
-        if (dims and kind in _DATA_KINDS and not any(_local(c) == "Subelement" for c in member)
+        if (dims and kind in _DATA_KINDS and not any(local_name(c) == "Subelement" for c in member)
                 and want("array dimensions")):
             for count, code in ((7, "INVALID_DECLARATION"), (6, None)):
                 member.set("Datatype", f"Array[{', '.join(['0..1'] * count)}] of {dims.group(1)}")
-                yield Mutant("array dimensions", path, _serialise(root, data), line, code)
+                yield Mutant("array dimensions", path, serialised(root, data), line, code)
             member.set("Datatype", datatype)
         if (kind in ("SW.Blocks.GlobalDB", "SW.Types.PlcStruct") and datatype in INT_RANGES and start is None
                 and not len(member) and section in ("Static", "None") and want("variant section")):
             member.set("Datatype", "Variant")
-            yield Mutant("variant section", path, _serialise(root, data), line, "INVALID_DECLARATION")
+            yield Mutant("variant section", path, serialised(root, data), line, "INVALID_DECLARATION")
             member.set("Datatype", datatype)
 
 
@@ -257,7 +260,7 @@ _TAG_ADDRESS = re.compile(r"%([IQM])(\d+)\.([0-7])\Z")
 
 def _tag_fields(tag: etree._Element) -> dict[str, etree._Element]:
     """A SimaticML ``SW.Tags.PlcTag``'s ``Name``, ``DataTypeName`` and ``LogicalAddress`` elements."""
-    return {_local(el): el for el in tag.iter() if _local(el) in ("Name", "DataTypeName", "LogicalAddress")}
+    return {local_name(el): el for el in tag.iter() if local_name(el) in ("Name", "DataTypeName", "LogicalAddress")}
 
 
 def tag_table_mutants(path: Path, per_family: int = 6) -> Iterator[Mutant]:
@@ -265,8 +268,8 @@ def tag_table_mutants(path: Path, per_family: int = 6) -> Iterator[Mutant]:
     number 8 (control: bit 7 of a byte no tag uses), a data block address, a name with a quote, a name another tag
     of the table has (in other letter case), a word tag one byte into another word tag (a warning)."""
     data = path.read_bytes()
-    root = etree.fromstring(data, _parser())
-    tags = [el for el in root.iter() if _local(el) == "SW.Tags.PlcTag"]
+    root = etree.fromstring(data, xml_parser())
+    tags = [el for el in root.iter() if local_name(el) == "SW.Tags.PlcTag"]
     used = [int(m.group(1)) for el in tags for f in [_tag_fields(el)] if "LogicalAddress" in f
             for m in [re.match(r"%[IQM][BWDX]?(\d+)", f["LogicalAddress"].text or "")] if m]
     free = max(used, default=0) + 16
@@ -283,7 +286,7 @@ def tag_table_mutants(path: Path, per_family: int = 6) -> Iterator[Mutant]:
         def swap(element: etree._Element, value: str, family: str, code: str | None) -> Mutant:
             old = element.text
             element.text = value
-            mutant = Mutant(family, path, _serialise(root, data), line, code)
+            mutant = Mutant(family, path, serialised(root, data), line, code)
             element.text = old
             return mutant
 
@@ -317,15 +320,15 @@ def tag_table_mutants(path: Path, per_family: int = 6) -> Iterator[Mutant]:
                     break
             words.append((tag, int(word.group(2))))
 
-    for constant in (el for el in root.iter() if _local(el) == "SW.Tags.PlcUserConstant"):
-        fields = {_local(el): el for el in constant.iter() if _local(el) in ("DataTypeName", "Value")}
+    for constant in (el for el in root.iter() if local_name(el) == "SW.Tags.PlcUserConstant"):
+        fields = {local_name(el): el for el in constant.iter() if local_name(el) in ("DataTypeName", "Value")}
         kind_text = fields["DataTypeName"].text if "DataTypeName" in fields else None
         if kind_text in INT_RANGES and "Value" in fields and made["constant value"] < per_family:
             made["constant value"] += 1
             value, old = fields["Value"], fields["Value"].text
             for number, code in ((INT_RANGES[kind_text][1] + 1, "TAG_INVALID"), (INT_RANGES[kind_text][1], None)):
                 value.text = str(number)
-                yield Mutant("constant value", path, _serialise(root, data), constant.sourceline or 0, code)
+                yield Mutant("constant value", path, serialised(root, data), constant.sourceline or 0, code)
             value.text = old
 
 
@@ -342,25 +345,25 @@ def flgnet_mutants(path: Path, per_family: int = 3) -> Iterator[Mutant]:
     data = path.read_bytes()
     if b"FlgNet" not in data:
         return
-    root = etree.fromstring(data, _parser())
+    root = etree.fromstring(data, xml_parser())
     made: Counter[str] = Counter()
-    for net in (el for el in root.iter() if _local(el) == "FlgNet"):
-        elements = {el.get("UId", ""): el for el in net.iter() if el.get("UId") and _local(el) in ("Access", "Part",
+    for net in (el for el in root.iter() if local_name(el) == "FlgNet"):
+        elements = {el.get("UId", ""): el for el in net.iter() if el.get("UId") and local_name(el) in ("Access", "Part",
                                                                                               "Call")}
-        wires = [el for el in net.iter() if _local(el) == "Wire" and el.get("UId")]
+        wires = [el for el in net.iter() if local_name(el) == "Wire" and el.get("UId")]
         if elements and wires and made["flgnet uid"] < per_family:
             made["flgnet uid"] += 1
             wire = wires[-1]
             old = wire.get("UId", "")
             wire.set("UId", next(iter(elements)))
-            yield Mutant("flgnet uid", path, _serialise(root, data), wire.sourceline or 0, "FLGNET_UID")
+            yield Mutant("flgnet uid", path, serialised(root, data), wire.sourceline or 0, "FLGNET_UID")
             wire.set("UId", old)
         for wire in wires:
             for end in wire:
-                if _local(end) != "NameCon":
+                if local_name(end) != "NameCon":
                     continue
                 part = elements.get(end.get("UId", ""))
-                card = next((tv for tv in part if _local(tv) == "TemplateValue" and tv.get("Name") == "Card"),
+                card = next((tv for tv in part if local_name(tv) == "TemplateValue" and tv.get("Name") == "Card"),
                             None) if part is not None else None
                 pin = re.fullmatch(r"(?:in|out)(\d+)", end.get("Name", ""))
                 if card is not None and pin and int(pin.group(1)) >= 2 and int(pin.group(1)) == int(card.text or 0) \
@@ -368,21 +371,21 @@ def flgnet_mutants(path: Path, per_family: int = 3) -> Iterator[Mutant]:
                     made["flgnet cardinality"] += 1
                     declared = card.text
                     card.text = str(int(pin.group(1)) - 1)
-                    yield Mutant("flgnet cardinality", path, _serialise(root, data), wire.sourceline or 0,
+                    yield Mutant("flgnet cardinality", path, serialised(root, data), wire.sourceline or 0,
                                  "FLGNET_CARDINALITY")
                     card.text = declared
-        calls = {uid for uid, el in elements.items() if _local(el) == "Call"}
-        call_pin = next(((wire, end) for wire in wires for end in wire if _local(end) == "NameCon"
+        calls = {uid for uid, el in elements.items() if local_name(el) == "Call"}
+        call_pin = next(((wire, end) for wire in wires for end in wire if local_name(end) == "NameCon"
                          and end.get("UId") in calls and end.get("Name", "").lower() not in ("en", "eno")), None)
         if call_pin is not None and made["flgnet call pin"] < per_family:
             made["flgnet call pin"] += 1
             wire, end = call_pin
             name = end.get("Name", "")
             end.set("Name", "mut_pin")
-            yield Mutant("flgnet call pin", path, _serialise(root, data), wire.sourceline or 0, "FLGNET_PIN")
+            yield Mutant("flgnet call pin", path, serialised(root, data), wire.sourceline or 0, "FLGNET_PIN")
             end.set("Name", name)
-        basic = next(((wire, end) for wire in wires for end in wire if _local(end) == "NameCon"
-                      and _local(elements.get(end.get("UId", ""), wire)) == "Part"
+        basic = next(((wire, end) for wire in wires for end in wire if local_name(end) == "NameCon"
+                      and local_name(elements.get(end.get("UId", ""), wire)) == "Part"
                       and elements[end.get("UId", "")].get("Name") in BASIC_PINS), None)
         if basic is not None and made["flgnet basic pin"] < per_family:
             made["flgnet basic pin"] += 1
@@ -390,23 +393,23 @@ def flgnet_mutants(path: Path, per_family: int = 3) -> Iterator[Mutant]:
             name = end.get("Name", "")
             instruction = elements[end.get("UId", "")].get("Name", "")
             end.set("Name", next(p for p in _FOREIGN_PINS if not basic_pin(instruction, p)))
-            yield Mutant("flgnet basic pin", path, _serialise(root, data), wire.sourceline or 0, "FLGNET_PIN")
+            yield Mutant("flgnet basic pin", path, serialised(root, data), wire.sourceline or 0, "FLGNET_PIN")
             end.set("Name", name)
-        part = next((el for el in elements.values() if _local(el) == "Part"), None)
+        part = next((el for el in elements.values() if local_name(el) == "Part"), None)
         if part is not None and made["flgnet instruction"] < per_family:
             made["flgnet instruction"] += 1
             name = part.get("Name", "")
             part.set("Name", name + "Qz")  # no TIA instruction ends so (none of the catalogue's names does)
-            yield Mutant("flgnet instruction", path, _serialise(root, data), part.sourceline or 0,
+            yield Mutant("flgnet instruction", path, serialised(root, data), part.sourceline or 0,
                          "FLGNET_INSTRUCTION")
             part.set("Name", name)
         if wires and made["flgnet wire end"] < per_family:
-            first = next((e for e in wires[0] if _local(e) == "NameCon"), None)
+            first = next((e for e in wires[0] if local_name(e) == "NameCon"), None)
             if first is not None:
                 made["flgnet wire end"] += 1
                 old = first.get("UId", "")
                 first.set("UId", "99999")
-                yield Mutant("flgnet wire end", path, _serialise(root, data), wires[0].sourceline or 0, "FLGNET_WIRE")
+                yield Mutant("flgnet wire end", path, serialised(root, data), wires[0].sourceline or 0, "FLGNET_WIRE")
                 first.set("UId", old)
 
 
@@ -630,9 +633,9 @@ def watch_table_mutants(path: Path, per_family: int = 4) -> Iterator[tuple[bytes
     modify value one past its range (control: its last value), an element of an Int tag's name, a force entry of a
     bit memory tag (control: an input or output tag)."""
     data = path.read_bytes()
-    root = etree.fromstring(data, _parser())
+    root = etree.fromstring(data, xml_parser())
     tags = [(f["Name"].text or "", f["DataTypeName"].text or "", f["LogicalAddress"].text or "")
-            for el in root.iter() if _local(el) == "SW.Tags.PlcTag" for f in [_tag_fields(el)]
+            for el in root.iter() if local_name(el) == "SW.Tags.PlcTag" for f in [_tag_fields(el)]
             if {"Name", "DataTypeName", "LogicalAddress"} <= set(f) and '"' not in (f["Name"].text or "")]
     if not tags:
         return

@@ -18,7 +18,7 @@ from pathlib import Path
 from lxml import etree
 
 from simatic_xml.block_interfaces import ROWS, row_of
-from tests.compiler.mutants import Mutant, _local, _parser, _serialise
+from tests.compiler.mutants import Mutant, local_name, xml_parser, serialised
 
 __all__ = ("FAMILY", "SCL_KEYWORDS", "interface_sections", "scl_section_mutants", "xml_section_mutants")
 
@@ -37,8 +37,8 @@ def interface_sections(root: etree._Element) -> list[etree._Element]:
     """The top-level ``<Section>`` elements of the export's block interface."""
     for sections in root.iter("{*}Sections"):
         parent = sections.getparent()
-        if parent is not None and _local(parent) == "Interface":
-            return [el for el in sections if _local(el) == "Section"]
+        if parent is not None and local_name(parent) == "Interface":
+            return [el for el in sections if local_name(el) == "Section"]
     return []
 
 
@@ -49,8 +49,8 @@ def xml_section_mutants(path: Path, made: Counter[tuple[str, ...]] | None = None
     section, new name) counted in ``made`` across calls."""
     made = Counter() if made is None else made
     data = path.read_bytes()
-    root = etree.fromstring(data, _parser())
-    element = next((_local(el) for el in root if _local(el).startswith("SW.")), "")
+    root = etree.fromstring(data, xml_parser())
+    element = next((local_name(el) for el in root if local_name(el).startswith("SW.")), "")
     row = row_of(element.rsplit(".", 1)[-1])
     if row is None:
         return
@@ -69,7 +69,7 @@ def xml_section_mutants(path: Path, made: Counter[tuple[str, ...]] | None = None
                 continue
             made[context] += 1
             section.set("Name", name)
-            yield Mutant(FAMILY, path, _serialise(root, data), section.sourceline or 0, "INVALID_DECLARATION")
+            yield Mutant(FAMILY, path, serialised(root, data), section.sourceline or 0, "INVALID_DECLARATION")
         section.set("Name", old)
 
 

@@ -14,7 +14,7 @@ import pytest
 from lxml import etree
 
 from simatic_xml.generate.datatypes import array_bounds
-from tests.compiler.mutants import INT_RANGES, Mutant, _local, _parser, _serialise, run_mutants
+from tests.compiler.mutants import INT_RANGES, Mutant, local_name, xml_parser, serialised, run_mutants
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml"
 XML = sorted(CORPUS.rglob("*.xml")) if CORPUS.is_dir() else []
@@ -38,36 +38,36 @@ def _added(root: etree._Element, data: bytes, path: Path, member: etree._Element
     """An array member without element start values given one: for the element one past the upper bound (refused)
     and for the last element (the control)."""
     element = member.get("Datatype", "").rsplit(" of ", 1)[-1]
-    if element not in _ZERO or any(_local(el) == "StartValue" for el in member):
+    if element not in _ZERO or any(local_name(el) == "StartValue" for el in member):
         return
     namespace = str(member.tag)[:-len("Member")]
     rest = [str(low) for low, _ in bounds[1:]]
     for index, code in ((bounds[0][1] + 1, "INVALID_DECLARATION"), (bounds[0][1], None)):
         sub = etree.SubElement(member, f"{namespace}Subelement", {"Path": ",".join([str(index), *rest])})
         etree.SubElement(sub, f"{namespace}StartValue").text = _ZERO[element]
-        yield Mutant("array element", path, _serialise(root, data), member.sourceline or 0, code)
+        yield Mutant("array element", path, serialised(root, data), member.sourceline or 0, code)
         member.remove(sub)
 
 
 def _in_system_type(member: etree._Element) -> bool:
     """A member of a system type's interface as TIA writes it inside the member (not judged: TIA's own)."""
-    return any(_local(el) == "Sections" and (up := el.getparent()) is not None and _local(up) == "Member"
+    return any(local_name(el) == "Sections" and (up := el.getparent()) is not None and local_name(up) == "Member"
                for el in member.iterancestors())
 
 
 def array_element_mutants(path: Path) -> Iterator[Mutant]:
     data = path.read_bytes()
-    root = etree.fromstring(data, _parser())
-    for member in (el for el in root.iter() if _local(el) == "Member" and not _in_system_type(el)):
+    root = etree.fromstring(data, xml_parser())
+    for member in (el for el in root.iter() if local_name(el) == "Member" and not _in_system_type(el)):
         bounds = array_bounds(member.get("Datatype", ""))
-        subs = [el for el in member if _local(el) == "Subelement"
-                and any(_local(v) == "StartValue" and not v.get("Informative") and not len(v) for v in el)]
+        subs = [el for el in member if local_name(el) == "Subelement"
+                and any(local_name(v) == "StartValue" and not v.get("Informative") and not len(v) for v in el)]
         if bounds is None:
             continue
         if not subs:
             yield from _added(root, data, path, member, bounds)
             continue
-        last, used = subs[-1], {el.get("Path", "") for el in member if _local(el) == "Subelement"}
+        last, used = subs[-1], {el.get("Path", "") for el in member if local_name(el) == "Subelement"}
         old, rest = last.get("Path", ""), [str(low) for low, _ in bounds[1:]]
         lo, hi = bounds[0]
         free = _unused(bounds, used)
@@ -77,7 +77,7 @@ def array_element_mutants(path: Path) -> Iterator[Mutant]:
             if new is None:
                 continue
             last.set("Path", new)
-            yield Mutant("array element", path, _serialise(root, data), member.sourceline or 0, code)
+            yield Mutant("array element", path, serialised(root, data), member.sourceline or 0, code)
         last.set("Path", old)
 
 

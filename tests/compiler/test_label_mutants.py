@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from tests.compiler.mutants import Mutant, _local, _parser, _serialise, run_mutants
+from tests.compiler.mutants import Mutant, local_name, xml_parser, serialised, run_mutants
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml"
 XML = sorted(CORPUS.rglob("*.xml")) if CORPUS.is_dir() else []
@@ -33,14 +33,14 @@ def label_mutants(path: Path) -> Iterator[Mutant]:
     data = path.read_bytes()
     if b"FlgNet" not in data:
         return
-    root = etree.fromstring(data, _parser())
-    nets = [el for el in root.iter() if _local(el) == "FlgNet" and not any(_local(up) == "Transition"
+    root = etree.fromstring(data, xml_parser())
+    nets = [el for el in root.iter() if local_name(el) == "FlgNet" and not any(local_name(up) == "Transition"
                                                                           for up in el.iterancestors())]
-    if len(nets) < 2 or any(_local(child) == "Labels" for net in nets for child in net):
+    if len(nets) < 2 or any(local_name(child) == "Labels" for net in nets for child in net):
         return
     for first, second, code in (("M_mut", "m_MUT", "FLGNET_DUPLICATE_LABEL"), ("M_mut", "M_other", None)):
         added = [_declare(nets[0], first), _declare(nets[-1], second)]
-        text = _serialise(root, data)
+        text = serialised(root, data)
         line = text[:text.index(f'Name="{second}"'.encode())].count(b"\n") + 1
         yield Mutant("duplicate label", path, text, line, code)
         for net, labels in zip((nets[0], nets[-1]), added, strict=True):

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from tests.compiler.mutants import Mutant, _local, _parser, _serialise, run_mutants
+from tests.compiler.mutants import Mutant, local_name, xml_parser, serialised, run_mutants
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml"
 XML = sorted(CORPUS.rglob("*.xml")) if CORPUS.is_dir() else []
@@ -29,19 +29,19 @@ def literal_mutants(path: Path, made: Counter[str]) -> Iterator[Mutant]:
     data = path.read_bytes()
     if b"LiteralConstant" not in data and b"TypedConstant" not in data:
         return
-    root = etree.fromstring(data, _parser())
+    root = etree.fromstring(data, xml_parser())
     done = 0
-    for access in (el for el in root.iter() if _local(el) == "Access"
+    for access in (el for el in root.iter() if local_name(el) == "Access"
                    and el.get("Scope") in ("LiteralConstant", "TypedConstant")
-                   and any(_local(up) == "FlgNet" for up in el.iterancestors())):
-        value = next((el for el in access.iter() if _local(el) == "ConstantValue" and el.text), None)
+                   and any(local_name(up) == "FlgNet" for up in el.iterancestors())):
+        value = next((el for el in access.iter() if local_name(el) == "ConstantValue" and el.text), None)
         if value is None or done >= PER_FILE:
             continue
         old = value.text or ""
         done += 1
         made[access.get("Scope", "")] += 1
         value.text = old.replace("#", "#" + old.split("#")[0] + "#", 1) if "#" in old and done % 2 else old + "x"
-        yield Mutant("literal", path, _serialise(root, data), access.sourceline or 0, "FLGNET_LITERAL")
+        yield Mutant("literal", path, serialised(root, data), access.sourceline or 0, "FLGNET_LITERAL")
         value.text = old
 
 

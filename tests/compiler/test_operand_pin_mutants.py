@@ -13,7 +13,7 @@ import pytest
 from lxml import etree
 
 from engineering_api.rules.instruction_pins import OPERAND_PINS
-from tests.compiler.mutants import Mutant, _local, _parser, _serialise, run_mutants
+from tests.compiler.mutants import Mutant, local_name, xml_parser, serialised, run_mutants
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml"
 XML = sorted(CORPUS.rglob("*.xml")) if CORPUS.is_dir() else []
@@ -27,12 +27,12 @@ def operand_pin_mutants(path: Path, made: Counter[tuple[str, str]]) -> Iterator[
     data = path.read_bytes()
     if b"FlgNet" not in data:
         return
-    root = etree.fromstring(data, _parser())
-    for net in (el for el in root.iter() if _local(el) == "FlgNet"):
-        parts = {el.get("UId"): el for el in net.iter() if _local(el) == "Part" and el.get("Name") in OPERAND_PINS}
-        for wire in [el for el in net.iter() if _local(el) == "Wire"]:
+    root = etree.fromstring(data, xml_parser())
+    for net in (el for el in root.iter() if local_name(el) == "FlgNet"):
+        parts = {el.get("UId"): el for el in net.iter() if local_name(el) == "Part" and el.get("Name") in OPERAND_PINS}
+        for wire in [el for el in net.iter() if local_name(el) == "Wire"]:
             ends = list(wire)
-            if len(ends) != 2 or _local(ends[0]) != "IdentCon" or _local(ends[1]) != "NameCon":
+            if len(ends) != 2 or local_name(ends[0]) != "IdentCon" or local_name(ends[1]) != "NameCon":
                 continue
             part, parent = parts.get(ends[1].get("UId")), wire.getparent()
             if part is None or parent is None:
@@ -43,7 +43,7 @@ def operand_pin_mutants(path: Path, made: Counter[tuple[str, str]]) -> Iterator[
             made[row] += 1
             index = parent.index(wire)
             parent.remove(wire)
-            yield Mutant(f"operand pin {row[1]}", path, _serialise(root, data), part.sourceline or 0,
+            yield Mutant(f"operand pin {row[1]}", path, serialised(root, data), part.sourceline or 0,
                          "FLGNET_OPERAND")
             parent.insert(index, wire)
 
