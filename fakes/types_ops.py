@@ -220,8 +220,8 @@ class FakeTypes(TypesPort):
 
     @staticmethod
     def _refuse_recursion(software: PlcSoftware, obj: ProgramObject) -> None:
-        def udt_uses(name: str) -> tuple[str, ...] | None:
-            udt = software.types.get(name)
+        def udt_uses(name: str) -> tuple[str, ...] | None:  # whatever the case, as the chain compares names
+            udt = software.types.get(software.types.spelled(name) or name)
             return udt.uses_types if udt is not None else None
 
         type_graph.refuse_recursion(obj.name, obj.uses_types, udt_uses)

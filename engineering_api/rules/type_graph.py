@@ -50,17 +50,20 @@ def type_users(name: str, objects: Sequence[_Type], uses: Callable[[_Type], Iter
 def udt_chain(start: Iterable[str], target: str, udt_uses: Callable[[str], Iterable[str] | None]) -> list[str] | None:
     """A chain of UDTs from one of ``start`` to ``target`` (a recursion), or None.
 
-    ``udt_uses(name)``: the types the PLC's UDT ``name`` names, None when the PLC has no UDT of that name.
+    ``udt_uses(name)``: the types the PLC's UDT ``name`` names, None when the PLC has no UDT of that name. Names are
+    compared whatever their case, as TIA keeps them unique: ``"udt_a"`` in ``UDT_A`` is no other type.
     """
     stack = [(name, [name]) for name in start]
     seen: set[str] = set()
+    folded_target = target.lower()
     while stack:
         name, path = stack.pop()
-        if name == target:
+        folded = name.lower()
+        if folded == folded_target:
             return path
-        if name in seen:
+        if folded in seen:
             continue
-        seen.add(name)
+        seen.add(folded)
         stack.extend((used, [*path, used]) for used in udt_uses(name) or ())
     return None
 

@@ -94,6 +94,11 @@ def test_recursion_is_refused(client: TestClient[Any], h: Headers) -> None:
                         422, "RECURSIVE_TYPE")
     assert "UDT_B -> UDT_C -> UDT_A -> UDT_B" in body["message"]
     assert data(client.get(f"{BASE}/UDT_B", headers=h))["members"][0]["name"] == "A"
+    # a name in another case is the same type (TIA keeps names unique whatever their case)
+    assert_error(client.post(BASE, json={"name": "UDT_S", "members": [member("Me", '"udt_s"')]}, headers=h),
+                 422, "RECURSIVE_TYPE")
+    assert_error(client.put(f"{BASE}/UDT_B", json={"members": [member("C", '"udt_c"')]}, headers=h),
+                 422, "RECURSIVE_TYPE")
 
 
 def test_nested_udts_and_users(client: TestClient[Any], h: Headers) -> None:
