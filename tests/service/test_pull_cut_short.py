@@ -8,6 +8,7 @@ objects with HEAD at the old commit; status listed the remote's changes as the u
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -105,8 +106,26 @@ def _speed_7_on(client: Any, admin: dict[str, str], branch: str) -> None:
 @pytest.mark.parametrize("operation", ["merge", "checkout"])
 def test_a_merge_or_checkout_cut_short_leaves_project_and_head_in_step(tmp_path: Path, operation: str,
                                                                        point: str) -> None:
-    module, attribute, wrapper, moved = POINTS[point]
+    moved = POINTS[point][3]
     data_dir = tmp_path / "var"
+    project, admin, old = _cut_short(data_dir, operation, point)
+    with make_client(data_dir) as second:
+        _data(second.post("/api/projects/actions/open-sync", json={"path": project["path"]}, headers=admin))
+        status = _data(second.get(f"{SC}/status", headers=admin))
+        log = _data(second.get(f"{SC}/log", headers=admin))
+        source = _data(second.get("/api/devices/PLC_1/blocks/FB_Motor/source", headers=admin))["sourceText"]
+        assert status["changedFilesCount"] == 0, status
+        assert ("#Speed := 7;" in source) == moved, source
+        if operation == "merge":
+            assert (log[0]["sha"] != old and log[0]["message"].startswith("Merge branch 'feature'")) == moved, log
+        else:
+            assert status["branch"] == ("feature" if moved else "main"), status
+
+
+def _cut_short(data_dir: Path, operation: str, point: str) -> tuple[dict[str, Any], dict[str, str], str]:
+    """A merge or checkout of ``feature`` (a block changed) dying at ``point``: the project, the admin's headers and
+    HEAD's commit before it."""
+    module, attribute, wrapper, _moved = POINTS[point]
     with make_client(data_dir) as first:
         admin = {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
         project = _data(first.post("/api/projects/actions/create-sync", json={"name": "Line1"}, headers=admin))
@@ -125,14 +144,21 @@ def test_a_merge_or_checkout_cut_short_leaves_project_and_head_in_step(tmp_path:
             faults.setattr(module, attribute, wrapper(getattr(module, attribute)))
             path = f"{SC}/merge" if operation == "merge" else f"{SC}/branches/checkout"
             assert first.post(path, json={"BranchName": "feature"}, headers=admin).status_code == 500
+    return project, admin, old
+
+
+@needs_git
+def test_a_recorded_merge_whose_parent_is_gone_is_dropped_not_committed(tmp_path: Path) -> None:
+    """libgit2 makes any commit it is asked for (the service turns its object checks off): a recorded merge whose
+    second parent the repository no longer holds (pruned since) is dropped with a warning, as an unreadable record
+    is, instead of a commit naming a missing object."""
+    data_dir = tmp_path / "var"
+    project, admin, old = _cut_short(data_dir, "merge", "after the save, before HEAD moves")
+    (record,) = data_dir.glob(f"source-control/*/.git/{pending._RECORD}")
+    intent = json.loads(record.read_text(encoding="utf-8"))
+    intent["parents"][1] = "0" * 40
+    record.write_text(json.dumps(intent), encoding="utf-8")
     with make_client(data_dir) as second:
         _data(second.post("/api/projects/actions/open-sync", json={"path": project["path"]}, headers=admin))
-        status = _data(second.get(f"{SC}/status", headers=admin))
-        log = _data(second.get(f"{SC}/log", headers=admin))
-        source = _data(second.get("/api/devices/PLC_1/blocks/FB_Motor/source", headers=admin))["sourceText"]
-        assert status["changedFilesCount"] == 0, status
-        assert ("#Speed := 7;" in source) == moved, source
-        if operation == "merge":
-            assert (log[0]["sha"] != old and log[0]["message"].startswith("Merge branch 'feature'")) == moved, log
-        else:
-            assert status["branch"] == ("feature" if moved else "main"), status
+        assert _data(second.get(f"{SC}/log", headers=admin))[0]["sha"] == old
+    assert not record.exists()

@@ -124,6 +124,9 @@ def settle(ctx: OperationContext, repo: pygit2.Repository) -> None:
     try:
         intent = json.loads(path.read_text(encoding="utf-8"))
         tree = tree_at(repo, pygit2.Oid(hex=str(intent["tree"])))
+        # a commit is made of stored objects only: libgit2 no longer checks (repo.py turns strict creation off)
+        if any(pygit2.Oid(hex=str(parent)) not in repo for parent in intent.get("parents", ())):
+            raise KeyError("a parent of the recorded commit is gone")
     except (OSError, ValueError, KeyError, TypeError, pygit2.GitError):
         logger.warning("an unreadable record of a source-control change cut short was dropped: %s", path)
         _done(repo)
