@@ -154,7 +154,7 @@ def test_a_recorded_merge_whose_parent_is_gone_is_dropped_not_committed(tmp_path
     is, instead of a commit naming a missing object."""
     data_dir = tmp_path / "var"
     project, admin, old = _cut_short(data_dir, "merge", "after the save, before HEAD moves")
-    (record,) = data_dir.glob(f"source-control/*/.git/{pending._RECORD}")
+    (record,) = data_dir.glob(f"source-control/*/.git/{pending.RECORD}")
     intent = json.loads(record.read_text(encoding="utf-8"))
     intent["parents"][1] = "0" * 40
     record.write_text(json.dumps(intent), encoding="utf-8")

@@ -30,15 +30,15 @@ if TYPE_CHECKING:
     from engineering_api.domain.sourcecontrol.schemas import VcsFileChange
     from engineering_api.jobs.operations import OperationContext
 
-__all__ = ("bring_in", "commit", "move", "settle", "switch")
+__all__ = ("RECORD", "bring_in", "commit", "move", "settle", "switch")
 
 logger = logging.getLogger(__name__)
-_RECORD = "engineering-api-pending-head.json"
+RECORD = "engineering-api-pending-head.json"
 """The record's file in the repository's git directory (git ignores files it does not know there)."""
 
 
 def _record(repo: pygit2.Repository) -> Path:
-    return Path(repo.path) / _RECORD
+    return Path(repo.path) / RECORD
 
 
 def _begin(repo: pygit2.Repository, intent: dict[str, Any]) -> None:
