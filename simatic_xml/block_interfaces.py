@@ -87,13 +87,10 @@ def misplaced_sections(interface: Interface, kind: str) -> list[Section]:
                                    if section.name not in row.sections]
 
 
-def interface_section_errors(interface: Interface, kind: str, *, block: str | None = None,
-                             file: str | None = None, misplaced: list[Section] | None = None) -> list[Diagnostic]:
-    """An ``INVALID_DECLARATION`` at each of :func:`misplaced_sections` (``misplaced``: those, when the caller
-    has them already)."""
+def interface_section_errors(misplaced: list[Section], kind: str, *, block: str | None = None,
+                             file: str | None = None) -> list[Diagnostic]:
+    """An ``INVALID_DECLARATION`` at each of ``misplaced`` (:func:`misplaced_sections` of an export of a ``kind``)."""
     row = row_of(kind)
-    if row is None:
-        return []
     return [Diagnostic(section_refusal(row.kind, section.name, row.sections), section.line, 0, block=block,
                        file=file, code="INVALID_DECLARATION")
-            for section in (misplaced_sections(interface, kind) if misplaced is None else misplaced)]
+            for section in misplaced] if row is not None else []

@@ -275,7 +275,7 @@ def block_def_from_document(doc: Document, obj: ProgramObject) -> BlockDef:
         # a section its kind has not is the one finding: its members are not judged as members of it
         misplaced = misplaced_sections(interface, obj.kind)
         outside = {section.name for section in misplaced}
-        bd.invalid_declarations = (interface_section_errors(interface, obj.kind, block=bd.name, misplaced=misplaced)
+        bd.invalid_declarations = (interface_section_errors(misplaced, obj.kind, block=bd.name)
                                    + interface_declaration_errors(interface, block=bd.name, skip=outside))
         for section in interface.sections.sections:
             for mem in section.members:
