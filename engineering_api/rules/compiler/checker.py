@@ -104,8 +104,7 @@ class BlockChecker(StatementChecks, ExpressionChecks, CallChecks, StlChecks):
             udt = self.p.types.get(name.lower())
             return None if udt is None else [i.name for i in udt.named_types if i.quoted]
 
-        chain = udt_chain([issue.name], self.b.name, lambda name: (
-            None if name.lower() == self.b.name.lower() else udt_uses(name)))
+        chain = udt_chain([issue.name], self.b.name, udt_uses)
         if chain is None:
             return False
         self.err(issue, "RECURSIVE_TYPE", name=self.b.name, chain=" -> ".join([self.b.name, *chain]))
