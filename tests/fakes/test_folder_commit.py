@@ -114,13 +114,18 @@ def test_a_path_that_is_not_plainly_below_the_root_is_refused_before_the_commit_
 
 
 def _commit(root: Path, files: dict[str, bytes]) -> int:
-    """Write ``files`` in one commit; how many were staged (found not to hold their content)."""
+    """Write ``files`` in one commit; how many were replaced (found not to hold their content): a staged file
+    renamed over its target is another inode."""
+    def inodes() -> dict[str, int | None]:
+        return {name: (root / name).stat().st_ino if (root / name).exists() else None for name in files}
+
+    before = inodes()
     with FolderCommit(root) as commit:
         for name, data in files.items():
             commit.write(root / name, data)
-        staged = len(commit._renames)
         commit.commit()
-    return staged
+    after = inodes()
+    return sum(before[name] != after[name] for name in files)
 
 
 def test_an_unchanged_file_written_again_is_neither_read_nor_staged(tmp_path: Path,
