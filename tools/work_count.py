@@ -2,7 +2,10 @@
 
 A count, unlike a time, is the same on a busy and on a quiet machine, so a budget on it can guard the fast paths
 without being noisy. Calls of the event loop's and the threading machinery are left out: how often a loop wakes
-up depends on when another thread finishes, not on the work the service does.
+up depends on when another thread finishes, not on the work the service does. The garbage collector's automatic
+collections are held while counting: when one falls in the counted block depends on what ran before it, and it runs
+Python code that is no part of the request (the ``gc.callbacks`` of whatever registered one, Hypothesis' among them
+once a test of the worker used it, and the finalizers of older garbage).
 
 The driver calls the app straight through ASGI on the current event loop (no server, no sockets); the in-process
 benchmarks (``bench/profile_read.py``, ``bench/profile_pipeline.py``, ``bench/profile_mcp.py``) drive the app with it
@@ -22,6 +25,8 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from types import CodeType, FrameType
 from typing import Any
+
+from engineering_api.lib.collector import collections_held
 
 __all__ = ("AsgiDriver", "WorkCount", "counting", "counting_on")
 
@@ -177,12 +182,13 @@ class WorkCount:
 def counting(count: WorkCount) -> Iterator[WorkCount]:
     """Count the calls of this thread in the block."""
     previous = sys.getprofile()
-    sys.setprofile(count.profiler())
-    try:
-        yield count
-    finally:
-        sys.setprofile(previous)
-        count.merge()
+    with collections_held():
+        sys.setprofile(count.profiler())
+        try:
+            yield count
+        finally:
+            sys.setprofile(previous)
+            count.merge()
 
 
 @contextlib.asynccontextmanager
@@ -190,11 +196,12 @@ async def counting_on(count: WorkCount, run_on_thread: Callable[[Callable[[], No
     """Count the calls of another thread (the TIA worker) in the block: ``run_on_thread(fn)`` must run ``fn``
     there and await its end (``TiaWorker.call``)."""
     profile = count.profiler()
-    await run_on_thread(lambda: sys.setprofile(profile))
-    try:
-        yield
-    finally:
-        await run_on_thread(lambda: sys.setprofile(None))
+    with collections_held():
+        await run_on_thread(lambda: sys.setprofile(profile))
+        try:
+            yield
+        finally:
+            await run_on_thread(lambda: sys.setprofile(None))
 
 
 class AsgiDriver:
