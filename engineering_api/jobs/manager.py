@@ -631,6 +631,11 @@ class JobManager:
             self._ends_kept[live.record.job_id] = live
             return False
         self._live.pop(live.record.job_id, None)
+        # Let it go: its call's closure and its context's progress report both hold it, so without this the job, its
+        # result and its answer's builtins would wait for the cyclic collector (a compile's thousands of messages,
+        # and a full collection costs the whole heap).
+        live.handle = None
+        live.context.on_progress = None
         return True
 
     def _write_ends_kept(self) -> None:
