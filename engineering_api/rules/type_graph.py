@@ -14,7 +14,7 @@ from engineering_api.backend.errors import ValidationError
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
 
-__all__ = ("ProgramType", "refuse_recursion", "type_users", "udt_chain")
+__all__ = ("ProgramType", "refuse_recursion", "type_users", "udt_chain", "uses_first")
 
 
 class ProgramType(Protocol):
@@ -28,6 +28,47 @@ class ProgramType(Protocol):
 
 
 _Type = TypeVar("_Type", bound=ProgramType)
+_Item = TypeVar("_Item")
+
+
+def uses_first(items: Iterable[_Item], rank: Callable[[_Item], int],
+               uses: Callable[[_Item], Iterable[_Item]]) -> list[_Item]:
+    """``items`` in the order a PLC compiles them: by ``rank`` (UDTs, then blocks that others call or instance,
+    ...), and inside a rank what an item uses (``uses``, of its rank or below) before it; each item once (by
+    identity), a cycle cut where it closes. ``items`` are visited in the order given.
+
+    A loop over an explicit path, not a recursive closure: a closure that calls itself is a reference cycle, which
+    kept what it walked (the compiler's view of a whole program) alive until the cyclic collector's next full pass,
+    and a call chain deeper than the interpreter's recursion limit would have stopped the walk."""
+    order = list(items)
+    ranks = {id(item): rank(item) for item in order}  # asked once an item: the walk compares ranks at every edge
+    done: list[tuple[int, int, _Item]] = []  # (rank, place, item): sorted by rank, stable by place
+    seen: set[int] = set()
+    for root in order:
+        root_key = id(root)
+        if root_key in seen:
+            continue
+        on_path = {root_key}
+        path = [(root, root_key, ranks[root_key], iter(uses(root)))]
+        while path:
+            item, item_key, item_rank, pending = path[-1]
+            for used in pending:
+                key = id(used)
+                if key not in seen and key not in on_path:
+                    used_rank = ranks.get(key)
+                    if used_rank is None:
+                        used_rank = ranks[key] = rank(used)
+                    if used_rank <= item_rank:
+                        on_path.add(key)
+                        path.append((used, key, used_rank, iter(uses(used))))
+                        break
+            else:
+                path.pop()
+                on_path.discard(item_key)
+                seen.add(item_key)
+                done.append((item_rank, len(done), item))
+    done.sort()
+    return [item for _, _, item in done]
 
 
 def type_users(name: str, objects: Sequence[_Type], uses: Callable[[_Type], Iterable[str]], *,

@@ -35,6 +35,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Collection, Container, Iterable, Optional, Sequence
 
+from engineering_api.rules.type_graph import uses_first
 from simatic_xml import parse_bytes
 from simatic_xml.diagnostic_codes import message
 from simatic_xml.diagnostics import Diagnostic
@@ -276,22 +277,14 @@ def _ordered(program: Program) -> list[BlockDef]:
     """PLC data types, FBs, FCs, DBs, OBs; inside a kind, what a block uses first (as a PLC compile)."""
     objects = list(program.types.values()) + list(program.blocks.values())
     by_name = {o.name.lower(): o for o in objects}
-    done: list[BlockDef] = []
-    seen: set[int] = set()
 
-    def visit(o: BlockDef, stack: frozenset[int]) -> None:
-        if id(o) in seen or id(o) in stack:
-            return
-        for dep in sorted(o.uses):
-            d = by_name.get(dep.lower())
-            if d is not None and _RANK.get(d.kind, 9) <= _RANK.get(o.kind, 9):
-                visit(d, stack | {id(o)})
-        seen.add(id(o))
-        done.append(o)
+    def rank(o: BlockDef) -> int:
+        return _RANK.get(o.kind, 9)
 
-    for o in sorted(objects, key=lambda o: (_RANK.get(o.kind, 9), o.name.lower())):
-        visit(o, frozenset())
-    return sorted(done, key=lambda o: _RANK.get(o.kind, 9))
+    def uses(o: BlockDef) -> list[BlockDef]:
+        return [d for dep in sorted(o.uses) if (d := by_name.get(dep.lower())) is not None]
+
+    return uses_first(sorted(objects, key=lambda o: (rank(o), o.name.lower())), rank, uses)
 
 
 def identity_findings(loaded: Loaded, wanted: Collection[Optional[str]] | None = None) -> list[Diagnostic]:
