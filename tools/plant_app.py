@@ -12,6 +12,7 @@ sockets), as a client would call them.
 from __future__ import annotations
 
 import contextlib
+import gc
 import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -140,12 +141,35 @@ OPERATIONS: dict[str, Callable[[Plant], Awaitable[None]]] = {
 async def plant_app(data_dir: Path, *, blocks: int, seed: int = 0, git: bool = True,
                     progress: Callable[[int, int], None] | None = None) -> AsyncIterator[Plant]:
     """The served app (fake backend, ``data_dir``) with a project holding a plant of ``blocks`` program objects,
-    saved, and (``git``) committed to a repository of the project."""
+    saved, and (``git``) committed to a repository of the project.
+
+    The garbage collector runs as in a served app (:func:`engineering_api.asgi.hold_collections`: held for the start,
+    then the served young threshold), not at Python's default, which collects ~14 times as often; the thresholds
+    are put back when the plant is closed (the test suite's process goes on)."""
     from engineering_api.app import create_app
+    from engineering_api.asgi import hold_collections
     from engineering_api.config import Settings
 
-    app = create_app(Settings.from_env(data_dir=data_dir))
+    thresholds = gc.get_threshold()
+    start_ended = hold_collections()
+    try:
+        app = create_app(Settings.from_env(data_dir=data_dir))
+    except BaseException:
+        start_ended(serving=False)
+        raise
+    app.on_startup.append(lambda: start_ended())
     driver = AsgiDriver(app)
+    try:
+        async with _plant(driver, data_dir, blocks, seed, git, progress) as plant:
+            yield plant
+    finally:
+        start_ended(serving=False)  # a start that never ended ends here (a second call changes nothing)
+        gc.set_threshold(*thresholds)
+
+
+@contextlib.asynccontextmanager
+async def _plant(driver: AsgiDriver, data_dir: Path, blocks: int, seed: int, git: bool,
+                 progress: Callable[[int, int], None] | None) -> AsyncIterator[Plant]:
     async with driver.running():
         key = {"x-api-key": (data_dir / "api.secret").read_text(encoding="utf-8").strip()}
         sources = plant_sources(blocks, seed)
