@@ -41,6 +41,7 @@ from litestar.response import File
 
 from engineering_api.backend.errors import NotFoundError, ValidationError
 from engineering_api.jobs.operations import server_made
+from engineering_api.lib.file_walk import walk_tree
 from engineering_api.lib.paths import component_problem
 
 if TYPE_CHECKING:
@@ -484,10 +485,12 @@ def _write_atomically(target: Path, payload: bytes) -> None:
 
 def _listing(folder: Path) -> dict[Path, tuple[int, int]]:
     listing: dict[Path, tuple[int, int]] = {}
-    for path in folder.rglob("*"):
-        if path.is_file():
-            stat = path.stat()
-            listing[path] = (stat.st_mtime_ns, stat.st_size)
+    for top, _folders, files in walk_tree(folder):  # not rglob: it recursed once per level (Python 3.11)
+        for name in files:
+            path = Path(top, name)
+            if path.is_file():
+                stat = path.stat()
+                listing[path] = (stat.st_mtime_ns, stat.st_size)
     return listing
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from engineering_api.lib.file_walk import MAX_FOLDER_DEPTH, walk_tree
 from engineering_api.lib.paths import component_problem
 
 if TYPE_CHECKING:
@@ -53,6 +54,11 @@ class ArchiveLimits:
     """Members smaller than this are exempt from the ratio check (small repetitive files compress
     very well and cannot be bombs)."""
 
+    max_depth: int = MAX_FOLDER_DEPTH
+    """Most folders a member's name nests (``a/b/c.xml``: 2), as the folder walks take them: a deeper name made the
+    extraction's folder creation recurse once per level (a ``RecursionError`` past ~1,000) and the check of its
+    parent folders cost the square of its depth. :func:`create_zip` refuses to write what this refuses to read."""
+
 
 def _member_path(name: str) -> tuple[str, ...]:
     """Validate a member name and split it into components; raise ArchiveRejectedError."""
@@ -73,6 +79,11 @@ def _member_path(name: str) -> tuple[str, ...]:
     return parts
 
 
+def _too_deep(name: str, limit: int) -> str:
+    shown = name if len(name) <= 120 else f"{name[:60]}…{name[-40:]}"
+    return f"member {shown!r} is nested more than {limit} folders deep"
+
+
 def check_members(members: list[zipfile.ZipInfo], limits: ArchiveLimits) -> None:
     """Validate every member's name, kind and declared size against ``limits`` before anything is read.
 
@@ -88,6 +99,9 @@ def check_members(members: list[zipfile.ZipInfo], limits: ArchiveLimits) -> None
     dirs: set[tuple[str, ...]] = set()
     for info in members:
         parts = _member_path(info.filename)
+        nesting = len(parts) - (0 if info.is_dir() else 1)
+        if nesting > limits.max_depth:
+            raise ArchiveRejectedError(_too_deep(info.filename, limits.max_depth))
         if stat.S_ISLNK(info.external_attr >> 16):
             raise ArchiveRejectedError(f"member {info.filename!r} is a symbolic link")
         if info.flag_bits & 0x1:
@@ -154,13 +168,15 @@ def create_zip(source_dir: Path, target_file: Path, *, top: str | None = None,
     entries: list[tuple[str, str | None, int]] = [(prefix, None, 0)] if top else []
     if top:
         _member_path(top)
-    for dirpath, dirnames, filenames in os.walk(source, followlinks=False):
+    for dirpath, dirnames, filenames in walk_tree(source):
         here = Path(dirpath)
         if skip is not None:
             dirnames[:] = [name for name in dirnames if not skip(name)]  # not walked either
             filenames = [name for name in filenames if not skip(name)]
         inside = here.relative_to(source).as_posix()
         folder = prefix if inside == "." else f"{prefix}{inside}/"
+        if dirnames and folder.count("/") >= ArchiveLimits.max_depth:  # a folder in it would nest one more
+            raise ArchiveRejectedError(_too_deep(folder + dirnames[0] + "/", ArchiveLimits.max_depth))
         for name in dirnames + filenames:
             path = os.path.join(dirpath, name)
             member = folder + name

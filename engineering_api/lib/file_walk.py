@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection
+    from collections.abc import Callable, Collection, Iterator
     from pathlib import Path
 
 __all__ = ("MAX_FILE_BYTES", "MAX_FOLDER_DEPTH", "SKIPPED_FOLDERS", "FolderFiles", "SkippedFile", "read_regular",
-           "refusal", "walk_files")
+           "refusal", "walk_files", "walk_tree")
 
 SKIPPED_FOLDERS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "__pycache__"})
 """Folders no TIA export lives in; walking them costs time and finds copies (a venv, git objects)."""
@@ -122,6 +122,33 @@ def walk_files(root: Path | str, wanted: Callable[[str], bool], *, skip_dirs: Co
         pending.extend(reversed(below))  # visited in name order, as the notes are read
     found.files.sort()
     return found
+
+
+def walk_tree(top: Path | str) -> Iterator[tuple[str, list[str], list[str]]]:
+    """``os.walk(top)`` (top-down, linked folders listed but not entered, a folder that cannot be listed passed
+    over) without its recursion: ``os.walk`` of Python 3.11 recursed once per level, so a tree deeper than the
+    recursion limit ended the walk in a ``RecursionError``. As with ``os.walk``, the caller may prune the folder
+    names it is given (``folders[:] = ...``) to keep the walk out of them."""
+    pending = [os.fspath(top)]
+    while pending:
+        folder = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError:
+            continue
+        folders: list[str] = []
+        files: list[str] = []
+        linked: set[str] = set()
+        for entry in entries:
+            if _is_folder(entry):
+                folders.append(entry.name)
+                if entry.is_symlink():
+                    linked.add(entry.name)
+            else:
+                files.append(entry.name)
+        yield folder, folders, files
+        pending.extend(os.path.join(folder, name) for name in reversed(folders) if name not in linked)
 
 
 _TOO_DEEP = "a folder nested more than {} levels below the folder walked: not entered"

@@ -42,6 +42,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from engineering_api.lib.file_walk import walk_tree
+
 __all__ = (
     "MARK_MAX_BYTES", "SCRATCH_FOLDER", "TEMPORARY_FILE_GRACE_SECONDS", "LeaseAlive", "hold_staging_lease",
     "is_stale_staging", "pid_alive", "process_start", "remove_stale_staging", "staging_folder",
@@ -172,7 +174,7 @@ def remove_stale_staging(roots: Iterable[Path], lease_alive: LeaseAlive | None =
     removed: list[Path] = []
     now = time.time()
     for root in roots:
-        for top, folders, files in os.walk(root):
+        for top, folders, files in walk_tree(root):
             here = Path(top)
             scratch = here.name == SCRATCH_FOLDER
             kept: list[str] = []
@@ -293,10 +295,10 @@ def _unchanged_for_grace(path: Path, now: float) -> bool:
 def _tree_unchanged_for_grace(folder: Path, now: float) -> bool:
     """Whether nothing in a folder without a mark (a version's before the marks, which may still run on another
     node of a farm being upgraded) changed for the grace: a writer's folder is kept. Links are not followed, the
-    folder's own name neither (``os.walk`` would list a linked folder's target)."""
+    folder's own name neither (the walk would list a linked folder's target)."""
     if folder.is_symlink():
         return _unchanged_for_grace(folder, now)
-    for top, _folders, files in os.walk(folder):
+    for top, _folders, files in walk_tree(folder):
         if not all(_unchanged_for_grace(Path(top) / name, now) for name in (".", *files)):
             return False
     return True

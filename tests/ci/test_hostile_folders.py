@@ -11,23 +11,19 @@ machine.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import os
 import resource
 import subprocess
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
 from engineering_api.lib.file_walk import MAX_FOLDER_DEPTH
+from tests.deep_trees import DEEP_LEVELS, deep_chain
 from tools.bounds import HANG_GUARD_S
 from tools.lsp_client import session
-
-if TYPE_CHECKING:
-    from collections.abc import Iterator
 
 CLI = str(Path(sys.executable).with_name("engineering-api"))
 SECRET = "AKIA_SECRET_TOKEN_42"
@@ -106,32 +102,6 @@ def test_the_language_server_serves_a_workspace_with_a_fifo_and_links_out(tmp_pa
     asyncio.run(run())
 
 
-DEEP_LEVELS = 1_500
-"""Deeper than Python's recursion limit (1000): ``os.walk`` of Python 3.11 recursed once per level."""
-
-
-@contextlib.contextmanager
-def _deep_chain(top: Path, levels: int) -> Iterator[None]:
-    """``top/d/d/…`` ``levels`` folders deep, an SCL source at the bottom; made and removed through folder
-    descriptors, so neither this process's working folder nor a recursive removal (shutil.rmtree) is involved."""
-    fds = [os.open(top, os.O_RDONLY | os.O_DIRECTORY)]
-    try:
-        for _ in range(levels):
-            os.mkdir("d", dir_fd=fds[-1])
-            fds.append(os.open("d", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fds[-1]))
-        bottom = os.open("Deep.scl", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fds[-1])
-        os.write(bottom, GOOD.replace('"Good"', '"Deep"').encode())
-        os.close(bottom)
-        yield
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink("Deep.scl", dir_fd=fds[-1])
-        while len(fds) > 1:
-            os.close(fds.pop())
-            os.rmdir("d", dir_fd=fds[-1])
-        os.close(fds.pop())
-
-
 @pytest.mark.parametrize(("command", "status"), [
     (("scl", "check"), 0), (("plc", "check"), 0), (("scl", "fmt", "--check"), 0), (("scl", "build", "--out", "OUT"), 0),
     (("simaticml", "check"), 2), (("test", "run"), 2),  # no XML, no test file: a usage error, as in any folder
@@ -141,7 +111,7 @@ def test_a_folder_tree_deeper_than_the_recursion_limit_is_walked_with_a_note(
     """Before: every walking command ended in a RecursionError traceback (exit 1)."""
     repo, _ = hostile_folder(tmp_path)
     argv = [str(tmp_path / "out") if part == "OUT" else part for part in command]
-    with _deep_chain(repo, DEEP_LEVELS):
+    with deep_chain(repo, DEEP_LEVELS, ("Deep.scl", GOOD.replace('"Good"', '"Deep"').encode())):
         done = _run(*argv, str(repo))
     assert "Traceback" not in done.stderr and done.returncode == status, (done.returncode, done.stderr[-2000:])
     assert f"not read: a folder nested more than {MAX_FOLDER_DEPTH} levels below the folder walked" in done.stderr
