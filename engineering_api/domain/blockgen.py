@@ -18,6 +18,7 @@ from engineering_api.domain.common import DeviceRef
 from engineering_api.domain.import_findings import import_checked
 from engineering_api.jobs.operations import FileRule, Operation, OperationContext, RouteSpec, open_projects_if_any, read
 from engineering_api.jobs.preview import PlannedChange, Preview, kind_of, names, object_detail, plan, plural
+from engineering_api.lib.file_walk import SkippedFile, read_regular, walk_files
 from engineering_api.lib.schema import CamelStruct
 from engineering_api.rules.source_generation import spec_failure
 from engineering_api.rules.project_texts import ProjectTexts
@@ -246,18 +247,33 @@ def _bulk_import(ctx: OperationContext, data: BulkImportInput) -> BulkImportResu
 def _bulk_documents(data: BulkImportInput) -> list[tuple[str, bytes, str]]:
     """``(source, data, folder)`` of the files and of every ``.xml`` below the directory (the call and its preview)."""
     documents: list[tuple[str, bytes, str]] = []
+    not_read: list[SkippedFile] = []
     for file in data.files:
         path = Path(file)
-        documents.append((path.name, path.read_bytes(), ""))
+        try:  # a FIFO would block the worker for good, a link to /dev/zero fill the memory
+            documents.append((path.name, read_regular(file), ""))
+        except OSError as exc:
+            not_read.append(SkippedFile(path.name, exc.strerror or str(exc)))
     if data.directory is not None:
         root = Path(data.directory)
         if not root.is_dir():
             raise e.NotFoundError(f"The folder '{root.name}' does not exist.", code="FOLDER_NOT_FOUND")
-        for path in sorted(root.rglob("*.xml")):
-            if path.is_symlink():
-                continue  # a link could point outside the roots
-            relative = path.relative_to(root)
-            documents.append((relative.as_posix(), path.read_bytes(), "/".join(relative.parts[:-1])))
+        # Regular files only, links kept inside the folder, no recursion (a tree deeper than the recursion limit
+        # ended the import in a RecursionError): the command line's walk (lib.file_walk), so one folder reads alike.
+        walked = walk_files(root, lambda name: name.endswith(".xml"), skip_dirs=())
+        for file in sorted(walked.files, key=lambda name: Path(name).parts):  # as the paths sort
+            relative = Path(file).relative_to(root)
+            try:
+                documents.append((relative.as_posix(), read_regular(file), "/".join(relative.parts[:-1])))
+            except OSError as exc:  # swapped for something else since the walk looked
+                not_read.append(SkippedFile(relative.as_posix(), exc.strerror or str(exc)))
+        not_read += [SkippedFile(Path(s.path).relative_to(root).as_posix(), s.reason) for s in walked.skipped]
+    if not_read:
+        first = not_read[0]
+        more = f" (and {len(not_read) - 1} more)" if len(not_read) > 1 else ""
+        raise e.ValidationError(f"'{first.path}' was not read: {first.reason}{more}; nothing was imported.",
+                                code="FILES_NOT_READ",
+                                details={"files": [{"path": s.path, "reason": s.reason} for s in not_read]})
     if not documents:
         raise e.ValidationError("No SimaticML files to import: send 'files' or a 'directory' with .xml files.")
     sources = [d[0] for d in documents]

@@ -207,6 +207,9 @@ TABLE: tuple[E, ...] = (
     E('FARM_NOT_CONFIGURED', 501, 'Farm not configured',
       'This server runs embedded (one in-process backend): it has no farm agents. Start it with '
       "'engineering-api serve --farm <broker>'."),
+    E('FILES_NOT_READ', 422, 'Files not read',
+      "'…' was not read: a FIFO, not a regular file (also: a device, a link leaving the folder, a file over the "
+      'size limit, a folder nested too deep); nothing was imported. Every file not read is in details.files.'),
     E('FILES_OUTSIDE_LAYOUT', 501, 'Files outside layout',
       'The target holds files that are not objects of the layout: …. Only stations and program '
       'objects are brought into the project; nothing was changed.'),
