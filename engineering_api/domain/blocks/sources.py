@@ -27,6 +27,7 @@ from engineering_api.domain.blocks.schemas import (
 )
 from engineering_api.domain.blocks.support import DB_KINDS, parse_document
 from engineering_api.jobs.operations import OperationContext
+from engineering_api.rules.program_objects import BLOCK_KINDS
 from engineering_api.lib.content_memo import WalkMemo
 from simatic_xml.model import Document
 
@@ -120,8 +121,9 @@ def users_of(ctx: OperationContext, device: str, target: str) -> list[tuple[str,
 def cross_references(ctx: OperationContext, data: BlockRef) -> CrossReferences:
     device = data.device_name
     target = ctx.backend.blocks.get_block(device, data.block_name)
-    blocks = {b.name: b for b in ctx.backend.blocks.list_blocks(device)}
-    kinds = {o.name: o.kind for o in ctx.backend.program.list_program_objects(device)}
+    objects = ctx.backend.program.list_program_objects(device)  # one listing: the blocks are its block kinds
+    blocks = {o.name: o for o in objects if o.kind in BLOCK_KINDS}
+    kinds = {o.name: o.kind for o in objects}
     refs_of = _references_of(ctx, device, blocks)
     operands = {n for n, how in refs_of[target.name] if how == "Operand" and n not in kinds}
     tags = {t.name: t for t in ctx.backend.tags.list_all_tags(device)} if operands else {}
@@ -138,7 +140,7 @@ def cross_references(ctx: OperationContext, data: BlockRef) -> CrossReferences:
         """An object as TIA's cross-reference list shows it: name, type, address, device, path."""
         block, tag = blocks.get(name), tags.get(name)
         if block is not None:
-            address = f"{block.block_type} {block.number}" if block.number is not None else ""
+            address = f"{block.kind} {block.number}" if block.number is not None else ""
             path = "/".join(filter(None, ["Program blocks", block.folder]))
         elif tag is not None:
             address, path = tag.logical_address, f"PLC tags/{tag.table_name}" if tag.table_name else "PLC tags"
@@ -152,7 +154,7 @@ def cross_references(ctx: OperationContext, data: BlockRef) -> CrossReferences:
         return {"referenceLocation": f'"{source}"', "referenceType": how, "access": how}
 
     uses = [describe(n, how) for n, how in refs_of[target.name] if n != target.name]
-    used_by = [{"name": name, "type": blocks[name].block_type, "usage": how, "display": f'"{name}"'}
+    used_by = [{"name": name, "type": blocks[name].kind, "usage": how, "display": f'"{name}"'}
                for name, how in _users(refs_of, target.name)]
     # T-IA Connect's shape: each source object with the objects it refers to and where. The block itself is the
     # source of what it uses; each block that uses it is a source referring to it.
