@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING
 from engineering_api.lib import collector
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from litestar import Litestar
 
 __all__ = ("SERVE_PID_VARIABLE", "STOP_GRACE_SECONDS", "YOUNG_COLLECTION_EVERY", "StartEnded", "create",
-           "hold_collections")
+           "held_start", "hold_collections")
 
 SERVE_PID_VARIABLE = "ENGINEERING_API_SERVE_PID"
 """Set by ``engineering-api serve`` to its own pid: the process that started this granian worker."""
@@ -29,7 +31,10 @@ logger = logging.getLogger("engineering_api")
 
 def create() -> Litestar:
     """The app from ``ENGINEERING_API_*`` settings."""
-    start_ended = hold_collections()
+    return held_start(_build)[0]
+
+
+def _build() -> Litestar:
     # pydantic looks for plugins (entry points of the group "pydantic") as its first model is made, the MCP SDK's at
     # start: one scan of every installed distribution's metadata, ~11 ms of the start's CPU (measured 2026-11-28).
     # The service uses none; its documented switch turns the search off unless the environment says otherwise.
@@ -42,22 +47,31 @@ def create() -> Litestar:
 
     # The OpenAPI document is not built here: the first request that needs it builds it off the event loop
     # (docs.openapi_document), so a CI job that never reads it never pays for it.
+    # Both change process-wide state while they import (lib.scheduler_import, mcp.runtime): done before any
+    # thread of the start exists.
+    asyncio_scheduler()
+    import_sse_starlette()
+    _exit_with_serve()
+    _install_stopper()
+    settings = Settings.from_env()
+    configure_logging(settings.log_level)
+    load_sdk_ahead()  # while create_app waits on the new database's writes (mcp.runtime.load_sdk_ahead)
+    return create_app(settings)
+
+
+def held_start(build: Callable[[], Litestar]) -> tuple[Litestar, StartEnded]:
+    """The app ``build`` makes, made and started with the collector held (:func:`hold_collections`), and the start's
+    end, which the app calls after the lifespan's start-up (the last of the start). A build that fails ends the hold:
+    the collector is left as it was found. An app that never starts never ends its hold: its owner calls the end
+    (``serving=False``) when it gives the app up (a second call changes nothing)."""
+    start_ended = hold_collections()
     try:
-        # Both change process-wide state while they import (lib.scheduler_import, mcp.runtime): done before any
-        # thread of the start exists.
-        asyncio_scheduler()
-        import_sse_starlette()
-        _exit_with_serve()
-        _install_stopper()
-        settings = Settings.from_env()
-        configure_logging(settings.log_level)
-        load_sdk_ahead()  # while create_app waits on the new database's writes (mcp.runtime.load_sdk_ahead)
-        app = create_app(settings)
+        app = build()
     except BaseException:
-        start_ended(serving=False)  # a start that failed leaves the collector as it found it
+        start_ended(serving=False)
         raise
-    app.on_startup.append(lambda: start_ended())  # after the lifespan's start-up: the last of the start
-    return app
+    app.on_startup.append(lambda: start_ended())
+    return app, start_ended
 
 
 def hold_collections() -> StartEnded:

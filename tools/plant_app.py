@@ -143,21 +143,15 @@ async def plant_app(data_dir: Path, *, blocks: int, seed: int = 0, git: bool = T
     """The served app (fake backend, ``data_dir``) with a project holding a plant of ``blocks`` program objects,
     saved, and (``git``) committed to a repository of the project.
 
-    The garbage collector runs as in a served app (:func:`engineering_api.asgi.hold_collections`: held for the start,
+    The garbage collector runs as in a served app (:func:`engineering_api.asgi.held_start`: held for the start,
     then the served young threshold), not at Python's default, which collects ~14 times as often; the thresholds
     are put back when the plant is closed (the test suite's process goes on)."""
     from engineering_api.app import create_app
-    from engineering_api.asgi import hold_collections
+    from engineering_api.asgi import held_start
     from engineering_api.config import Settings
 
     thresholds = gc.get_threshold()
-    start_ended = hold_collections()
-    try:
-        app = create_app(Settings.from_env(data_dir=data_dir))
-    except BaseException:
-        start_ended(serving=False)
-        raise
-    app.on_startup.append(lambda: start_ended())
+    app, start_ended = held_start(lambda: create_app(Settings.from_env(data_dir=data_dir)))
     driver = AsgiDriver(app)
     try:
         async with _plant(driver, data_dir, blocks, seed, git, progress) as plant:
