@@ -22,6 +22,7 @@ import binascii
 import contextlib
 import hashlib
 import shutil
+import stat
 import time
 import typing
 import uuid
@@ -488,9 +489,12 @@ def _listing(folder: Path) -> dict[Path, tuple[int, int]]:
     for top, _folders, files in walk_tree(folder):  # not rglob: it recursed once per level (Python 3.11)
         for name in files:
             path = Path(top, name)
-            if path.is_file():
-                stat = path.stat()
-                listing[path] = (stat.st_mtime_ns, stat.st_size)
+            try:
+                found = path.stat()  # through a link, as is_file() looked before
+            except OSError:
+                continue
+            if stat.S_ISREG(found.st_mode):
+                listing[path] = (found.st_mtime_ns, found.st_size)
     return listing
 
 
