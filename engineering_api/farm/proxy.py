@@ -489,6 +489,15 @@ class FarmBackendBase(EngineeringBackend):
         lease_read_at = time.monotonic()
         while True:
             try:
+                # The cancel is looked at before each wait for a reply, not after it: a call canceled while queued
+                # whose turn came during that wait (up to REPLY_WAIT_SECONDS) ran, and its reply was taken.
+                if token is not None and token.canceled and canceled_at is None:
+                    canceled_at = time.monotonic()
+                    self._never_run(call_id)  # the agent's token, or its check before starting
+                    if not self.registry.call_started(call_id):
+                        # Still queued: the flag (set first) keeps it from ever starting, so nothing to wait for.
+                        raise token.reason or PortalUnavailableError(f"{method} was canceled", code="CANCELED",
+                                                                     details={"cause": "CANCELED"})
                 message = self.registry.next_message(call_id, REPLY_WAIT_SECONDS)
                 if message is not None and "progress" in message:
                     if progress is not None:
@@ -497,13 +506,6 @@ class FarmBackendBase(EngineeringBackend):
                 if message is not None:
                     return message
                 now = time.monotonic()
-                if token is not None and token.canceled and canceled_at is None:
-                    canceled_at = now
-                    self._never_run(call_id)  # the agent's token, or its check before starting
-                    if not self.registry.call_started(call_id):
-                        # Still queued: the flag (set first) keeps it from ever starting, so nothing to wait for.
-                        raise token.reason or PortalUnavailableError(f"{method} was canceled", code="CANCELED",
-                                                                     details={"cause": "CANCELED"})
                 if now - lease_read_at >= LEASE_CHECK_SECONDS or through_outage:
                     lease_read_at = now
                     record = self.registry.agent(target.agent)
