@@ -43,7 +43,7 @@ from engineering_api.farm.send_gate import SendGate
 from engineering_api.lib.caller import DEFAULT_SESSION, current_job
 from engineering_api.lib.observability import current_request_id
 from engineering_api.lib.tracing import REQUEST_ID_ATTRIBUTE, Tracing
-from simatic_xml.cancel import current
+from simatic_xml.cancel import CancelToken, current
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -76,6 +76,12 @@ NOT_RUN_CODES = frozenset({"AGENT_LOST", "STALE_AGENT_INSTANCE", "STALE_FENCING_
 CANCEL_GRACE_SECONDS = 4.0
 """How long a canceled call's agent has to reach a checkpoint before the caller stops waiting (below the TIA
 worker's own unwind grace, so the caller hears ``OUTCOME_UNKNOWN`` from here, with the call id)."""
+
+
+def _canceled(token: CancelToken, method: str) -> BaseException:
+    """What a call stopped before it ran is answered: its token's reason (the job's cancel or timeout)."""
+    return token.reason or PortalUnavailableError(f"{method} was canceled", code="CANCELED",
+                                                  details={"cause": "CANCELED"})
 
 
 class _Wait(Exception):  # a signal inside the outage loop, never raised out of it
@@ -371,6 +377,11 @@ class FarmBackendBase(EngineeringBackend):
 
     def _send_call(self, call_id: str, target: Claim, method: str, args: tuple[Any, ...], kwargs: dict[str, Any],
                    progress: Callable[[int, str], None] | None, fence: dict[str, Any] | None) -> Any:
+        token = current()
+        if token is not None and token.canceled:
+            # Its job timed out or was canceled while an agent was chosen (a young Redis's wait, an outage): a
+            # call published now would be told never to run at once, or run if its agent took it first.
+            raise _canceled(token, method)
         payload = self.path_map.to_agent({"args": encode(list(args)), "kwargs": encode(kwargs)})
         fence = {"instance": target.instance, "token": target.token, **(fence or {})}
         call = {"callId": call_id, "agent": target.agent, "instance": target.instance, "method": method,
@@ -496,8 +507,7 @@ class FarmBackendBase(EngineeringBackend):
                     self._never_run(call_id)  # the agent's token, or its check before starting
                     if not self.registry.call_started(call_id):
                         # Still queued: the flag (set first) keeps it from ever starting, so nothing to wait for.
-                        raise token.reason or PortalUnavailableError(f"{method} was canceled", code="CANCELED",
-                                                                     details={"cause": "CANCELED"})
+                        raise _canceled(token, method)
                 message = self.registry.next_message(call_id, REPLY_WAIT_SECONDS)
                 if message is not None and "progress" in message:
                     if progress is not None:

@@ -16,7 +16,7 @@ from tools.bounds import HANG_GUARD_S
 pytestmark = pytest.mark.xdist_group("farm")
 
 
-def test_a_call_canceled_while_queued_never_runs(agents):
+def test_a_call_canceled_while_queued_never_runs(agents, monkeypatch):
     from tests.farm.conftest import give_back
 
     backend = FarmBackend(FarmConfig(agents.redis_url))
@@ -35,10 +35,18 @@ def test_a_call_canceled_while_queued_never_runs(agents):
             assert time.monotonic() < deadline, "the step never started"
             time.sleep(0.01)
         token = CancelToken()
-        token.cancel(OperationCanceledError("the job was canceled"))
+        publish = backend.app.send_task
+
+        def published_then_canceled(*args, **kwargs):  # the job's cancel comes once the call is queued
+            sent = publish(*args, **kwargs)
+            token.cancel(OperationCanceledError("the job was canceled"))
+            return sent
+
+        monkeypatch.setattr(backend.app, "send_task", published_then_canceled)
         started = time.monotonic()
         with installed(token), pytest.raises(OperationCanceledError):
             backend._send(agent, "simulation.create_instance", ("Never",), {}, None)
+        monkeypatch.undo()
         assert time.monotonic() - started < 2.0, "told at once, not after the running call"
         busy.join(HANG_GUARD_S)
         assert not busy.is_alive(), "the step ended"
@@ -47,5 +55,27 @@ def test_a_call_canceled_while_queued_never_runs(agents):
         names = [i.name for i in backend._send(agent, "simulation.list_instances", (), {}, None)]
         assert "Never" not in names and "Busy" in names
     finally:
+        backend.close()
+        give_back(agents.redis_url)
+
+
+def test_a_call_whose_job_ended_before_it_was_sent_is_never_sent(agents, monkeypatch):
+    """A job that timed out (or was canceled) while its next call waited for an agent (a young Redis, an outage)
+    does not publish that call: published, it ran when its agent took it before the cancel was looked at."""
+    from tests.farm.conftest import give_back
+
+    backend = FarmBackend(FarmConfig(agents.redis_url))
+    try:
+        agent = backend.registry.free_agent()
+        assert agent is not None
+        published: list[object] = []
+        monkeypatch.setattr(backend.app, "send_task", lambda *args, **kwargs: published.append(args))
+        token = CancelToken()
+        token.cancel(OperationCanceledError("the job was canceled"))
+        with installed(token), pytest.raises(OperationCanceledError):
+            backend._send(agent, "simulation.create_instance", ("Never",), {}, None)
+        assert published == []
+    finally:
+        monkeypatch.undo()
         backend.close()
         give_back(agents.redis_url)

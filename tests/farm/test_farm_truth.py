@@ -220,6 +220,10 @@ def _ended_outcome_unknown(farm: FarmBackendBase, data_dir: Path) -> Iterator[tu
     from engineering_api.app import create_app
     from engineering_api.config import Settings
 
+    # A node waits until a Redis's data is a lease old before it chooses an agent (claims Redis lost come back with
+    # their agents' heartbeats): the job's 1 s must run from its call, not from that wait, or it ends before the
+    # call is sent (TIMEOUT: nothing ran).
+    until(lambda: farm.registry.holding("test").data_age >= farm.config.lease_seconds, "the farm's data a lease old")
     settings = Settings.from_env(data_dir=data_dir, farm_url=farm.config.broker_url, job_timeout_seconds=1)
     with TestClient(create_app(settings)) as client:
         headers = {"X-API-Key": settings.secret_path.read_text().strip()}
