@@ -58,6 +58,7 @@ from fakes.reflection_ops import FakeReflection
 from fakes.hmi_access import HmiAccess
 from fakes.hmi_graphics_ops import FakeHmiGraphics
 from fakes.hmi_ops import FakeHmi
+from fakes.object_table import lazy_copies
 from fakes.global_library_ops import FakeGlobalLibrary
 from fakes.hmi_resources_ops import FakeHmiResources
 from fakes.hmi_unified_ops import FakeHmiUnified
@@ -237,15 +238,20 @@ class FakeBackend(EngineeringBackend):
         """A transaction on the open project: on any error the model is put back as it was."""
         portal = self._portal()
         project = self._project()
-        backup = copy.deepcopy(project)
+        with lazy_copies() as tables:  # the program's tables copied only when the change writes them
+            backup = copy.deepcopy(project)
         try:
             yield project
             # A call stopped by its timeout or a cancel request keeps nothing, even work it finished just then:
             # its caller is told it failed.
             checkpoint()
         except BaseException:
+            for table in tables:
+                table.settle(keep=True)
             portal.project = backup
             raise
+        for table in tables:
+            table.settle(keep=False)
         project.dirty = True
 
     def _device(self, project: Project, name: str):  # fakes.model.Device

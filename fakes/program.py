@@ -19,7 +19,7 @@ from engineering_api.backend.errors import AlreadyExistsError, ConflictError, No
 from engineering_api.lib.paths import safe_file_stem
 from engineering_api.rules.folders import folder_parts
 from engineering_api.rules.program_objects import BLOCK_KINDS, ProgramObject, read_object
-from fakes.object_table import NameTable, ObjectTable, first_number
+from fakes.object_table import NameTable, ObjectTable, first_number, transaction_copy
 from simatic_xml import parse_bytes, to_bytes
 
 __all__ = (
@@ -92,8 +92,9 @@ class PlcSoftware:
     CPU's. The program image takes it at download (:func:`fakes.runtime.image.build_image`)."""
 
     def __deepcopy__(self, memo: dict[int, object]) -> PlcSoftware:
-        # The transaction copy before each change, so a copy in proportion to the program's size, not its content:
-        # the tables are copied and their objects shared. Stored objects are values: a change puts a new object in
+        # The transaction copy before each change: the tables are copied (lazily in a transaction: a journal of what
+        # the change replaced, the copy made only when it is undone, fakes.object_table.NameTable.snapshot) and
+        # their objects shared. Stored objects are values: a change puts a new object in
         # the table (``dataclasses.replace``, ``add``, ``TagTableObject.with_table``) and never alters one in place
         # (a tag table's lazily written XML is a cache of its records), so the copy keeps every object as it was
         # (tests/fakes/test_transactions.py). The tables' indexes are copied with them (dict copies, no rebuild).
@@ -101,7 +102,7 @@ class PlcSoftware:
         memo[id(self)] = clone
         for name, value in self.__dict__.items():
             if name in CATEGORIES:
-                clone.__dict__[name] = value.copy()
+                clone.__dict__[name] = transaction_copy(value)
             elif name == "folders":
                 clone.__dict__[name] = {category: set(paths) for category, paths in value.items()}
             else:
