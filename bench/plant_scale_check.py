@@ -1,9 +1,10 @@
-"""``plc check`` of a generated plant at growing sizes: CPU seconds, the exponent per doubling, peak memory.
+"""The offline checkers on a generated plant at growing sizes: CPU seconds, the exponent per doubling, peak memory.
 
     python bench/plant_scale_check.py [--sizes 1000,2000,5000,10000] [--work /tmp/plant_scale_check]
 
-The program is :func:`tools.plant_project.plant_sources` (seed 1) at each size, checked two ways: its SCL sources,
-and the SimaticML documents ``engineering-api scl build`` makes of them (built once into ``--work``, deterministic).
+The program is :func:`tools.plant_project.plant_sources` (seed 1) at each size: ``plc check`` of its SCL sources and
+of the SimaticML documents ``engineering-api scl build`` makes of them (built once into ``--work``, deterministic),
+``scl check`` of the sources, and ``scl build`` of them into a fresh folder.
 Each check runs in a child process (``engineering-api plc check DIR --format json``) whose CPU time (user + system,
 ``resource.getrusage(RUSAGE_CHILDREN)``, never wall time) and peak memory (its ``ru_maxrss``) are read; the start-up
 of an empty check is subtracted from the CPU time. The exponent per doubling is log2 of the CPU ratio of two sizes
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import math
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -60,18 +62,24 @@ def main() -> int:
     empty = args.work / "empty"
     empty.mkdir(parents=True, exist_ok=True)
     start_up, _ = _child([*CLI, "plc", "check", str(empty), "--format", "json"])
-    rows: dict[str, list[dict[str, float]]] = {"sources": [], "exports": []}
+    rows: dict[str, list[dict[str, float]]] = {"sources": [], "exports": [], "scl check": [], "scl build": []}
     for blocks in sizes:
         sources, exports = _program(blocks, args.work)
-        for form, folder in (("sources", sources), ("exports", exports)):
-            cpu, peak = _child([*CLI, "plc", "check", str(folder), "--format", "json"])
+        built = args.work / f"{blocks}" / "built"
+        shutil.rmtree(built, ignore_errors=True)
+        commands = {"sources": ["plc", "check", str(sources), "--format", "json"],
+                    "exports": ["plc", "check", str(exports), "--format", "json"],
+                    "scl check": ["scl", "check", str(sources), "--format", "json"],
+                    "scl build": ["scl", "build", str(sources), "--out", str(built), "--format", "json"]}
+        for form, command in commands.items():
+            cpu, peak = _child([*CLI, *command])
             row = {"blocks": blocks, "cpu_s": round(cpu - start_up, 2), "peak_rss_mib": round(peak / 1024)}
             previous = rows[form][-1] if rows[form] else None
             if previous is not None:
                 row["exponent"] = round(math.log2(row["cpu_s"] / previous["cpu_s"])
                                         / math.log2(blocks / previous["blocks"]), 2)
             rows[form].append(row)
-            print(f"{form:8} {blocks:6d} blocks: {row['cpu_s']:7.2f} s CPU, exponent {row.get('exponent', '-')}, "
+            print(f"{form:9} {blocks:6d} blocks: {row['cpu_s']:7.2f} s CPU, exponent {row.get('exponent', '-')}, "
                   f"peak {row['peak_rss_mib']} MiB (children so far)", flush=True)
     write_results("plant_scale_check.json", {"benchmark": "plant_scale_check", "start_up_cpu_s": round(start_up, 2),
                                              **rows, "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})

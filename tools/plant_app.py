@@ -14,6 +14,8 @@ from __future__ import annotations
 import contextlib
 import gc
 import itertools
+import re
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +43,10 @@ class Plant:
     seed: int = 0
     _fresh: Any = field(default=None, repr=False)
     _changes: Any = field(default_factory=itertools.count, repr=False)
+    _console: str = field(default="", repr=False)
+    import_cpu_s: float = 0.0
+    """The process's CPU time (every thread) of importing the plant's sources, the project's creation, save and
+    commit left out."""
 
     @property
     def blocks(self) -> int:
@@ -57,6 +63,32 @@ class Plant:
         if not 200 <= status < 300:
             raise RuntimeError(f"{method} {path} answered {status}: {str(answer)[:600]}")
         return answer.get("data") if isinstance(answer, dict) else answer
+
+    async def page(self, path: str, query: str = "") -> bytes:
+        """A console page, signed in as the admin key through the sign-in form (once); its HTML.
+
+        Raises:
+            RuntimeError: the page did not answer 200.
+        """
+        if not self._console:
+            self._console = await self._sign_in()
+        status, html = await self.driver.call_raw("GET", path, {"cookie": self._console}, query=query)
+        if status != 200:
+            raise RuntimeError(f"GET {path}?{query} answered {status}: {html[:600]!r}")
+        return html
+
+    async def _sign_in(self) -> str:
+        _, form_page = await self.driver.call_raw("GET", "/")
+        csrf = _cookies(self.driver.last_headers)["console_csrf"]
+        found = re.search(rb'name="_csrf_token" value="([^"]+)"', form_page)
+        if found is None:
+            raise RuntimeError("the console's sign-in page has no CSRF token")
+        status, _ = await self.driver.call_raw("POST", "/console/signin", {"cookie": f"console_csrf={csrf}"},
+                                               form={"apiKey": self.key["x-api-key"],
+                                                     "_csrf_token": found.group(1).decode()})
+        if status != 303:
+            raise RuntimeError(f"the console's sign-in answered {status}")
+        return f"console_csrf={csrf}; console_session={_cookies(self.driver.last_headers)['console_session']}"
 
     async def generate(self, text: str, name: str) -> Any:
         """Import SCL text as an external source and generate its blocks (overwrite: a regeneration replaces)."""
@@ -117,6 +149,40 @@ async def _diff(plant: Plant) -> None:
     await plant.call("GET", "/api/source-control/diff", query="from=HEAD~1&to=HEAD")
 
 
+async def _console_block(plant: Plant) -> None:
+    await plant.page(f"/console/devices/{DEVICE}/blocks/FB_M1")
+
+
+async def _console_cross_references(plant: Plant) -> None:
+    await plant.page(f"/console/devices/{DEVICE}/cross-references", "name=FC_M1")
+
+
+async def _console_diff(plant: Plant) -> None:
+    await plant.page("/console/history/diff", "from=HEAD~1&to=HEAD")
+
+
+_MCP_HEADERS = {"accept": "application/json, text/event-stream", "mcp-protocol-version": "2026-07-28",
+                "mcp-method": "tools/list"}
+_MCP_META = {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
+             "io.modelcontextprotocol/clientInfo": {"name": "plant-scale", "version": "1"},
+             "io.modelcontextprotocol/clientCapabilities": {}}
+
+
+async def _mcp_tool_list(plant: Plant) -> None:
+    """An assistant's tools/list over MCP (session-less, protocol 2026-07-28)."""
+    status, answer = await plant.driver.call("POST", "/mcp", {**plant.key, **_MCP_HEADERS},
+                                             {"jsonrpc": "2.0", "id": 1, "method": "tools/list",
+                                              "params": {"_meta": _MCP_META}})
+    if status != 200 or not isinstance(answer, dict) or not answer.get("result", {}).get("tools"):
+        raise RuntimeError(f"MCP tools/list answered {status}: {str(answer)[:600]}")
+
+
+def _cookies(headers: list[tuple[str, str]]) -> dict[str, str]:
+    """The cookies an answer sets, by name."""
+    pairs = (value.split(";", 1)[0].split("=", 1) for name, value in headers if name == "set-cookie")
+    return {pair[0].strip(): pair[1] for pair in pairs if len(pair) == 2}
+
+
 async def _save(plant: Plant) -> None:
     await plant.change_one()
     await plant.call("POST", "/api/projects/actions/save-sync")
@@ -132,6 +198,10 @@ OPERATIONS: dict[str, Callable[[Plant], Awaitable[None]]] = {
     "open": Plant.reopen,
     "commit one change": Plant.commit_one_change,
     "diff of one change": _diff,
+    "console diff page": _console_diff,
+    "console block page": _console_block,
+    "console cross-references page": _console_cross_references,
+    "MCP tool list": _mcp_tool_list,
     "compile": _compile,
 }
 """The operations measured, by the name the benchmark and the work-count test report."""
@@ -173,7 +243,9 @@ async def _plant(driver: AsgiDriver, data_dir: Path, blocks: int, seed: int, git
         await plant.call("POST", "/api/projects/devices/actions/add-sync", {"orderNumber": CPU, "name": DEVICE})
         for start in range(0, len(sources), MODULES_PER_REQUEST):
             batch = sources[start:start + MODULES_PER_REQUEST]
+            before = time.process_time()
             await plant.generate("\n".join(s.text for s in batch), f"Modules_{start}.scl")
+            plant.import_cpu_s += time.process_time() - before
             if progress is not None:
                 progress(min(start + MODULES_PER_REQUEST, len(sources)), len(sources))
         await plant.call("POST", "/api/projects/actions/save-sync")

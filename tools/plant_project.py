@@ -51,7 +51,8 @@ def _udt(m: int, rng: random.Random) -> str:
 def _fb(m: int, rng: random.Random) -> str:
     sub = rng.randrange(m) if m else None
     helper = rng.randrange(m) if m else None
-    statics = f'      state : "UDT_M{m}";\n      history : Array[0..{rng.randint(3, 15)}] of Real;\n'
+    # at least 0..4: the body's loop reads #history[#i + 1] up to 4 (a shorter array stops the simulated PLC)
+    statics = f'      state : "UDT_M{m}";\n      history : Array[0..{rng.randint(4, 15)}] of Real;\n'
     if sub is not None:
         statics += f'      child : "FB_M{sub}";\n'
     body = [

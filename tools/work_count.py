@@ -25,6 +25,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from types import CodeType, FrameType
 from typing import Any
+from urllib.parse import urlencode
 
 from engineering_api.lib.collector import collections_held
 
@@ -209,6 +210,8 @@ class AsgiDriver:
 
     def __init__(self, app: Any) -> None:
         self.app = app
+        self.last_headers: list[tuple[str, str]] = []
+        """The headers of the last answer (lower-case names, as ASGI sends them)."""
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[AsgiDriver]:
@@ -239,15 +242,18 @@ class AsgiDriver:
             return status, answer
 
     async def call_raw(
-        self, method: str, path: str, headers: dict[str, str] | None = None, body: Any = None, query: str = ""
+        self, method: str, path: str, headers: dict[str, str] | None = None, body: Any = None, query: str = "",
+        *, form: dict[str, str] | None = None,
     ) -> tuple[int, bytes]:
-        """One request; the status and the answer's bytes as sent (a benchmark's loop decodes nothing)."""
+        """One request; the status and the answer's bytes as sent (a benchmark's loop decodes nothing). ``body`` is
+        sent as JSON, ``form`` as an HTML form; the answer's headers are kept in :attr:`last_headers`."""
         raw_headers = [(b"host", b"127.0.0.1:9000")]
         raw_headers += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
         payload = b""
-        if body is not None:
-            payload = json.dumps(body).encode()
-            raw_headers += [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
+        if body is not None or form is not None:
+            payload = json.dumps(body).encode() if form is None else urlencode(form).encode()
+            kind = b"application/json" if form is None else b"application/x-www-form-urlencoded"
+            raw_headers += [(b"content-type", kind), (b"content-length", str(len(payload)).encode())]
         scope = {
             "type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"}, "http_version": "1.1",
             "method": method, "scheme": "http", "path": path, "raw_path": path.encode(),
@@ -271,6 +277,7 @@ class AsgiDriver:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                self.last_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in message.get("headers", [])]
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body"):

@@ -7,11 +7,12 @@ operation runs twice to warm up, then once counted, on the request's thread and 
 
 Two bounds, one per kind of operation:
 
-* an operation on one object (import one module's source, change one block, export one block) costs about the
-  same whatever the program holds: at most :data:`ONE_OBJECT` times as much at 4x the objects;
-* an operation on the whole program (the block list, a block's cross-references, a save, open, a commit's status
-  and commit) grows at most as n log n: at most ``4 * log(1600) / log(400)`` (4.92) times as much at 4x the
-  objects.
+* an operation on one object (import one module's source, change one block, export one block, the console's block
+  page, the diff of one commit and its console page) and the MCP tool list cost about the same whatever the program
+  holds: at most :data:`ONE_OBJECT` times as much at 4x the objects;
+* an operation on the whole program (the block list, a block's cross-references and their console page, a save,
+  open, a commit's status and commit) grows at most as n log n: at most ``4 * log(1600) / log(400)`` (4.92) times
+  as much at 4x the objects.
 
 A third bound for every operation and the compile: the objects an operation leaves in reference cycles, which only
 the cyclic collector frees, do not grow with the program (at most :data:`ONE_OBJECT` times as many, and
@@ -52,8 +53,11 @@ SMALL, LARGE = 400, 1_600
 ONE_OBJECT = 1.5
 """At most this many times the work at 4x the objects, for an operation on one object (1.0: the same work)."""
 N_LOG_N = LARGE * math.log(LARGE) / (SMALL * math.log(SMALL))
-WHOLE_PROGRAM = ("block list", "cross-references", "save one change", "open", "commit one change")
-ONE_OBJECT_OPS = ("import one source", "change one block", "export one block")
+WHOLE_PROGRAM = ("block list", "cross-references", "console cross-references page", "save one change", "open",
+                 "commit one change")
+ONE_OBJECT_OPS = ("import one source", "change one block", "export one block", "console block page", "MCP tool list")
+AFTER_COMMIT_OPS = ("diff of one change", "console diff page")
+"""Operations on one object that read the last commit: counted after "commit one change"."""
 GARBAGE_SLACK = 100
 """Objects in cycles an operation may leave besides its share at the small size (a few hundred whatever the size:
 closures of the generation, the job machinery's events)."""
@@ -64,7 +68,7 @@ async def _counts(data_dir: Path, blocks: int) -> dict[str, int]:
     counts: dict[str, int] = {}
     async with plant_app(data_dir, blocks=blocks) as plant:
         worker = plant.driver.app.state.services.worker
-        for operation in (*ONE_OBJECT_OPS, *WHOLE_PROGRAM):
+        for operation in (*ONE_OBJECT_OPS, *WHOLE_PROGRAM, *AFTER_COMMIT_OPS):
             for _ in range(2):
                 await plant.run(operation)
             count = WorkCount()
@@ -112,7 +116,7 @@ def growth(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[int, int
         large = asyncio.run(_counts(tmp_path_factory.mktemp("plant-large"), LARGE))
     finally:
         manager.INLINE_READ_MAX_SECONDS = bound
-    return {op: (small[op], large[op]) for op in (*ONE_OBJECT_OPS, *WHOLE_PROGRAM)}
+    return {op: (small[op], large[op]) for op in (*ONE_OBJECT_OPS, *WHOLE_PROGRAM, *AFTER_COMMIT_OPS)}
 
 
 def _explain(operation: str, small: int, large: int, bound: float) -> str:
@@ -120,7 +124,7 @@ def _explain(operation: str, small: int, large: int, bound: float) -> str:
             f"{bound:.2f}x)\nat {LARGE}:\n{_TOPS[(LARGE, operation)]}\nat {SMALL}:\n{_TOPS[(SMALL, operation)]}")
 
 
-@pytest.mark.parametrize("operation", ONE_OBJECT_OPS)
+@pytest.mark.parametrize("operation", (*ONE_OBJECT_OPS, *AFTER_COMMIT_OPS))
 def test_an_operation_on_one_object_costs_the_same_in_a_larger_program(
         growth: dict[str, tuple[int, int]], operation: str) -> None:
     small, large = growth[operation]
