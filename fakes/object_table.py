@@ -237,14 +237,15 @@ class NameTable(dict[str, V], Generic[V]):
 
 
 class ObjectTable(NameTable["ProgramObject"]):
-    """Program objects by name, with two more indexes: how many blocks hold each number of each number space, and
+    """Program objects by name, with two more indexes: the blocks that hold each number of each number space, and
     per number space a number below which every number is held (where the search for a free one starts)."""
 
     __slots__ = ("_freed", "_low", "_numbers")
 
     def _empty_indexes(self) -> None:
         super()._empty_indexes()
-        self._numbers: dict[tuple[str, int], int] = {}
+        self._numbers: dict[tuple[str, int], set[str]] = {}
+        """The names of the blocks holding each number (the rules store one, a table filled by hand may hold more)."""
         self._low: dict[str, int] = {}
         self._freed: dict[str, list[int]] = {}
         """Per number space, a heap of numbers below its ``_low`` that were freed (some may be held again: looked
@@ -254,7 +255,11 @@ class ObjectTable(NameTable["ProgramObject"]):
 
     def holders(self, number_class: str, number: int) -> int:
         """How many objects hold ``number`` in ``number_class``."""
-        return self._numbers.get((number_class, number), 0)
+        return len(self._numbers.get((number_class, number), ()))
+
+    def holding(self, number_class: str, number: int) -> list[str]:
+        """The names of the objects that hold ``number`` in ``number_class``."""
+        return list(self._numbers.get((number_class, number), ()))
 
     def lowest_free(self, number_class: str) -> int:
         """The lowest number of ``number_class`` no object holds."""
@@ -273,18 +278,17 @@ class ObjectTable(NameTable["ProgramObject"]):
         super()._index(name, value)
         number_class = value.number_class
         if number_class is not None and value.number is not None:
-            key = (number_class, value.number)
-            self._numbers[key] = self._numbers.get(key, 0) + 1
+            self._numbers.setdefault((number_class, value.number), set()).add(name)
 
     def _unindex(self, name: str, value: ProgramObject) -> None:
         super()._unindex(name, value)
         number_class = value.number_class
         if number_class is not None and value.number is not None:
             key = (number_class, value.number)
-            left = self._numbers.get(key, 0) - 1
-            if left > 0:
-                self._numbers[key] = left
-            else:
+            names = self._numbers.get(key)
+            if names is not None:
+                names.discard(name)
+            if not names:
                 self._numbers.pop(key, None)
                 if value.number < self._low.get(number_class, first_number(number_class)):
                     heapq.heappush(self._freed.setdefault(number_class, []), value.number)
@@ -298,7 +302,7 @@ class ObjectTable(NameTable["ProgramObject"]):
     def _copy_indexes(self, clone: NameTable[ProgramObject]) -> None:
         super()._copy_indexes(clone)
         assert isinstance(clone, ObjectTable)
-        clone._numbers = dict(self._numbers)
+        clone._numbers = {key: set(names) for key, names in self._numbers.items()}
         clone._low = dict(self._low)
         clone._freed = {number_class: list(heap) for number_class, heap in self._freed.items()}
 

@@ -304,8 +304,8 @@ class PlcSoftware:
             holders -= 1
         if holders <= 0:
             return None
-        return next(b for b in self.blocks.values()
-                    if b.number_class == number_class and b.number == number and b is not same)
+        return next(self.blocks[name] for name in self.blocks.holding(number_class, number)
+                    if self.blocks[name] is not same)
 
     def _block_named(self, name: str) -> ProgramObject | None:
         spelled = self.blocks.spelled(name)

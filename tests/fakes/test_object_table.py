@@ -26,7 +26,8 @@ def _lowest_free_by_scan(table: ObjectTable) -> int:
 @pytest.mark.parametrize("seed", range(20))
 def test_the_lowest_free_number_after_any_writes_is_the_one_a_scan_finds(seed: int) -> None:
     """Adds at the lowest free number or a chosen one, removals, replacements and clears, drawn at random: after
-    each, the table's answer is the scan's (freed numbers below the search's start included)."""
+    each, the table's lowest free number and the holders of a number are the scan's (freed numbers below the
+    search's start included)."""
     rng = random.Random(seed)
     table = ObjectTable()
     for step in range(400):
@@ -44,6 +45,8 @@ def test_the_lowest_free_number_after_any_writes_is_the_one_a_scan_finds(seed: i
         elif action < 0.98:
             table.clear()
         assert table.lowest_free("FC") == _lowest_free_by_scan(table), step
+        number = rng.randint(1, 60)
+        assert sorted(table.holding("FC", number)) == sorted(n for n, o in table.items() if o.number == number)
 
 
 def test_a_freed_number_is_found_without_walking_the_numbers_held_above_it() -> None:
@@ -57,7 +60,7 @@ def test_a_freed_number_is_found_without_walking_the_numbers_held_above_it() -> 
     probes = 0
     numbers = table._numbers
 
-    class Counting(dict[tuple[str, int], int]):
+    class Counting(dict[tuple[str, int], set[str]]):
         def __contains__(self, key: object) -> bool:
             nonlocal probes
             probes += 1
