@@ -177,9 +177,10 @@ async def _mcp_tool_list(plant: Plant) -> None:
         raise RuntimeError(f"MCP tools/list answered {status}: {str(answer)[:600]}")
 
 
-def _cookies(headers: list[tuple[str, str]]) -> dict[str, str]:
+def _cookies(headers: list[tuple[bytes, bytes]]) -> dict[str, str]:
     """The cookies an answer sets, by name."""
-    pairs = (value.split(";", 1)[0].split("=", 1) for name, value in headers if name == "set-cookie")
+    pairs = (value.decode("latin-1").split(";", 1)[0].split("=", 1) for name, value in headers
+             if name == b"set-cookie")
     return {pair[0].strip(): pair[1] for pair in pairs if len(pair) == 2}
 
 

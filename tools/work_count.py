@@ -210,8 +210,8 @@ class AsgiDriver:
 
     def __init__(self, app: Any) -> None:
         self.app = app
-        self.last_headers: list[tuple[str, str]] = []
-        """The headers of the last answer (lower-case names, as ASGI sends them)."""
+        self.last_headers: list[tuple[bytes, bytes]] = []
+        """The headers of the last answer, as ASGI sends them (lower-case names, bytes)."""
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[AsgiDriver]:
@@ -277,7 +277,7 @@ class AsgiDriver:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                self.last_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in message.get("headers", [])]
+                self.last_headers = message.get("headers", [])  # as sent: decoding here would count in its work
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body"):
