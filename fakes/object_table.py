@@ -15,6 +15,7 @@ not a copy of the program.
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -35,6 +36,9 @@ def first_number(number_class: str) -> int:
     """The lowest number TIA gives a block of ``number_class`` (program cycle OBs start at 123)."""
     return 123 if number_class == "OB" else 1
 
+
+_stamps = itertools.count(1)
+"""Stamps of table contents: each table's contents get a new one at every write, unique across tables."""
 
 _taking: ContextVar[list[NameTable[Any]] | None] = ContextVar("fakes_lazy_copies", default=None)
 """The lazy copies of the transaction copy being made (:func:`lazy_copies`), or none."""
@@ -66,7 +70,7 @@ class NameTable(dict[str, V], Generic[V]):
     """Values by name (the names as stored), with the names indexed by their lower case: TIA keeps names unique
     whatever their case, and asking whether one is taken costs a lookup, not a scan."""
 
-    __slots__ = ("_folded", "_journal", "_shadowed", "_snapshots", "_source")
+    __slots__ = ("_folded", "_journal", "_shadowed", "_snapshots", "_source", "_stamp")
 
     def __init__(self, items: Mapping[str, V] | Iterable[tuple[str, V]] = ()) -> None:
         super().__init__()
@@ -78,6 +82,7 @@ class NameTable(dict[str, V], Generic[V]):
         self._journal: list[tuple[str, Any]] = []
         """A lazy copy not taken yet: what each write of its table since the copy replaced (name, the value it had
         or ``_MISSING``), in order: undone in reverse, it gives the table as it was at the copy."""
+        self._stamp = next(_stamps)
         self.update(items)
 
     def _empty_indexes(self) -> None:
@@ -97,6 +102,7 @@ class NameTable(dict[str, V], Generic[V]):
         clone._snapshots = None
         clone._source = self
         clone._journal = []
+        clone._stamp = next(_stamps)
         self._snapshots = [*(self._snapshots or ()), clone]
         return clone
 
@@ -125,6 +131,13 @@ class NameTable(dict[str, V], Generic[V]):
         dict.update(self, source)
         source._copy_indexes(self)
         self._source = None
+        self._stamp = next(_stamps)
+
+    @property
+    def stamp(self) -> int:
+        """This table's contents: another number after every write, and no other table's number ever. What is
+        computed from a table's values can be kept under its stamp (the fake's program listing)."""
+        return self._stamp
 
     def _note(self, name: str) -> None:
         """Before ``name`` is written: what it holds, in the journal of each lazy copy waiting on this table."""
@@ -164,6 +177,7 @@ class NameTable(dict[str, V], Generic[V]):
     # ----- dict's writers, each keeping the indexes ---------------------------------------------------------------
 
     def __setitem__(self, name: str, value: V) -> None:
+        self._stamp = next(_stamps)
         if self._snapshots:
             self._note(name)
         old = dict.get(self, name, _MISSING)
@@ -174,6 +188,7 @@ class NameTable(dict[str, V], Generic[V]):
 
     def __delitem__(self, name: str) -> None:
         old = self[name]
+        self._stamp = next(_stamps)
         if self._snapshots:
             self._note(name)
         super().__delitem__(name)
@@ -206,6 +221,7 @@ class NameTable(dict[str, V], Generic[V]):
         for clone in pending or ():  # everything is written: each waiting copy is made now
             clone._take(self)
             clone._source = None
+        self._stamp = next(_stamps)
         super().clear()
         self._clear_indexes()
 

@@ -3,6 +3,7 @@ and tag tables as SimaticML."""
 
 from __future__ import annotations
 
+from copy import copy
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -29,6 +30,9 @@ if TYPE_CHECKING:
     from simatic_xml.model import Document
 
 __all__ = ("FakeProgram",)
+
+LISTINGS_KEPT = 8
+"""Listings kept (:attr:`FakeProgram._listings`): a few PLCs' current ones; older stamps are never asked again."""
 
 
 def _refuse_oversized(document: ProgramDocument | GeneratedDocument) -> None:
@@ -73,6 +77,10 @@ class FakeProgram(ProgramPort):
     def __init__(self, session: FakeSession, guard: GuardedWrite) -> None:
         self._session = session
         self._guard = guard
+        self._listings: dict[tuple[int, int, int], list[ProgramObjectInfo]] = {}
+        """Listings by the stamps of the tables they describe (:attr:`NameTable.stamp`): a listing judges every
+        object's consistency, most of a block list's or a cross-reference query's CPU at plant size, and reads
+        nothing but the types, tag tables and blocks (their objects are values: a change replaces one)."""
 
     def import_program_documents(
         self, device: str, documents: Sequence[ProgramDocument | GeneratedDocument], *, overwrite: bool
@@ -133,8 +141,15 @@ class FakeProgram(ProgramPort):
     def list_program_objects(self, device: str) -> list[ProgramObjectInfo]:
         project = self._session.project()
         _, software = self._session.software(project, device)
-        memo: dict[str, bool] = {}  # each object judged once, not once per object depending on it
-        return [describe(obj, software, memo) for obj in software.all()]
+        key = (software.types.stamp, software.tag_tables.stamp, software.blocks.stamp)
+        listing = self._listings.get(key)
+        if listing is None:
+            memo: dict[str, bool] = {}  # each object judged once, not once per object depending on it
+            listing = [describe(obj, software, memo) for obj in software.all()]
+            if len(self._listings) >= LISTINGS_KEPT:
+                self._listings.clear()
+            self._listings[key] = listing
+        return [copy(info) for info in listing]  # the caller's own: a listing's entries are mutable structs
 
     def find_program_objects(self, device: str, names: Iterable[str]) -> list[ProgramObjectInfo]:
         """The port's lookup, through the tables' name indexes: in proportion to ``names``."""

@@ -196,3 +196,34 @@ def test_a_change_copies_only_the_tables_it_writes(backend: FakeBackend, monkeyp
             "PLC_1", [_fc("FC_Lazy", 2), ProgramDocument(source="broken.xml", data=b"<broken")], overwrite=True)
     assert _state(backend) == before
     assert len(filled) == len(CATEGORIES)  # undone: every table of the backup made, once
+
+
+def test_the_kept_listing_is_the_listing_after_every_kind_of_change(backend: FakeBackend) -> None:
+    """The program listing is kept under its tables' stamps (``FakeProgram._listings``): after an import, a failed
+    import (undone), a compile, a delete and a regeneration it equals a listing judged afresh."""
+    from fakes.types_ops import describe
+
+    def fresh() -> list[Any]:
+        software = _plc_software(backend._project())
+        memo: dict[str, bool] = {}
+        return [describe(obj, software, memo) for obj in software.all()]
+
+    changes = [
+        lambda: backend.program.import_program_documents("PLC_1", [_fc("FC_A", 1)], overwrite=False),
+        lambda: backend.program.import_program_documents(
+            "PLC_1", [_fc("FC_A", 2), ProgramDocument(source="broken.xml", data=b"<broken")], overwrite=True),
+        lambda: backend.compile.compile_software("PLC_1"),
+        lambda: backend.blocks.generate_blocks_from_source("PLC_1", "count.scl", SOURCE.replace("+ 1", "+ 2"),
+                                                           version="V19", overwrite=True),
+        lambda: backend.blocks.delete_block("PLC_1", "FC_A"),
+    ]
+    assert backend.program.list_program_objects("PLC_1") == fresh()
+    for change in changes:
+        try:
+            change()
+        except ValidationError:
+            pass  # the failed import: undone
+        listed = backend.program.list_program_objects("PLC_1")
+        assert listed == fresh()
+        listed[0].name = "changed by the caller"  # a caller's copy: the kept listing is not changed through it
+        assert backend.program.list_program_objects("PLC_1") == fresh()
