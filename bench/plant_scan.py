@@ -31,31 +31,30 @@ from benchlib import write_results  # noqa: E402 - this script's folder, first o
 
 from engineering_api.asgi import YOUNG_COLLECTION_EVERY  # noqa: E402 - needs the sys.path insert above
 from fakes.runtime.image import build_image  # noqa: E402
-from tools.plant_project import plant_sources  # noqa: E402
+from tools.plant_project import PlantSource, plant_sources  # noqa: E402
 from tools.plc_software import Rt, software_from_scl  # noqa: E402
 
 
-def plant_program(blocks: int) -> tuple[str, int]:
-    """The plant's SCL with an OB1 calling every module's FB instance; its modules."""
-    sources = plant_sources(blocks, seed=1)
+def plant_program(sources: list[PlantSource]) -> str:
+    """The plant's SCL with an OB1 calling every module's FB instance."""
     calls = [f'"FB_M{m}_DB"(start := TRUE, setpoint := {m % 7}.5);' for m in range(len(sources))]
     ob1 = 'ORGANIZATION_BLOCK "Main"\nBEGIN\n' + "\n".join(calls) + "\nEND_ORGANIZATION_BLOCK\n"
-    return "\n".join(s.text for s in sources) + "\n" + ob1, len(sources)
+    return "\n".join(s.text for s in sources) + "\n" + ob1
 
 
-def block_calls_per_scan(blocks: int) -> int:
+def block_calls_per_scan(sources: list[PlantSource]) -> int:
     """Block calls one scan makes: OB1 calls each module's FB, which calls its child FB (whose own child is called
     in turn) and each of those FBs calls at most one FC, as the plant's text says."""
     children: dict[int, int] = {}
     helpers: set[int] = set()
-    for m, source in enumerate(plant_sources(blocks, seed=1)):
+    for m, source in enumerate(sources):
         child = re.search(r'child : "FB_M(\d+)"', source.text)
         if child:
             children[m] = int(child.group(1))
         if re.search(r':= "FC_M\d+"\(', source.text):
             helpers.add(m)
     calls = 0
-    for m in range(len(plant_sources(blocks, seed=1))):
+    for m in range(len(sources)):
         fb: int | None = m
         while fb is not None:
             calls += 1 + (fb in helpers)
@@ -64,7 +63,8 @@ def block_calls_per_scan(blocks: int) -> int:
 
 
 def measure(blocks: int, scans: int) -> dict[str, float]:
-    text, modules = plant_program(blocks)
+    sources = plant_sources(blocks, seed=1)
+    text = plant_program(sources)
     started = time.process_time()
     image = build_image(software_from_scl(text, []), "PLC_1")
     build = time.process_time() - started
@@ -79,8 +79,8 @@ def measure(blocks: int, scans: int) -> dict[str, float]:
         rt.first_scan = False
         times.append(time.process_time() - before)
     scan = statistics.median(times[1:])
-    calls = block_calls_per_scan(blocks)
-    return {"blocks": blocks, "modules": modules, "build_s": build, "scan_s": scan, "block_calls": calls,
+    calls = block_calls_per_scan(sources)
+    return {"blocks": blocks, "modules": len(sources), "build_s": build, "scan_s": scan, "block_calls": calls,
             "scan_per_call_us": 1e6 * scan / calls}
 
 

@@ -97,12 +97,8 @@ class NameTable(dict[str, V], Generic[V]):
         this table notes in the copy's journal what it replaced. A transaction's backup copied every table of the
         project: a one-block change cost a copy of the whole program, a third of its CPU at 10,000 blocks. The copy
         is empty until taken: read it only once :meth:`settle` has kept it."""
-        clone = type(self).__new__(type(self))
-        clone._empty_indexes()
-        clone._snapshots = None
+        clone = type(self)()
         clone._source = self
-        clone._journal = []
-        clone._stamp = next(_stamps)
         self._snapshots = [*(self._snapshots or ()), clone]
         return clone
 
@@ -242,8 +238,7 @@ class NameTable(dict[str, V], Generic[V]):
 
     def copy(self) -> Self:
         """A table of the same values (shared: they are values) and indexes, at the cost of copying dicts."""
-        clone = type(self).__new__(type(self))
-        clone._snapshots, clone._journal = None, []
+        clone = type(self)()
         clone._fill_from(self)
         return clone
 
