@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from tools.plant_project import PlantSource, plant_sources
-from tools.work_count import AsgiDriver
+from tools.work_count import AsgiDriver, sessionless_mcp
 
 __all__ = ("OPERATIONS", "Plant", "plant_app")
 
@@ -161,11 +161,7 @@ async def _console_diff(plant: Plant) -> None:
     await plant.page("/console/history/diff", "from=HEAD~1&to=HEAD")
 
 
-_MCP_HEADERS = {"accept": "application/json, text/event-stream", "mcp-protocol-version": "2026-07-28",
-                "mcp-method": "tools/list"}
-_MCP_META = {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
-             "io.modelcontextprotocol/clientInfo": {"name": "plant-scale", "version": "1"},
-             "io.modelcontextprotocol/clientCapabilities": {}}
+_MCP_HEADERS, _MCP_META = sessionless_mcp("tools/list", "plant-scale")
 
 
 async def _mcp_tool_list(plant: Plant) -> None:

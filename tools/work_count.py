@@ -205,6 +205,21 @@ async def counting_on(count: WorkCount, run_on_thread: Callable[[Callable[[], No
             await run_on_thread(lambda: sys.setprofile(None))
 
 
+SESSIONLESS_MCP = "2026-07-28"
+"""The MCP protocol revision whose requests need no session: each names its version and client itself."""
+
+
+def sessionless_mcp(method: str, client: str, tool: str | None = None) -> tuple[dict[str, str], dict[str, Any]]:
+    """The headers and ``_meta`` of one session-less MCP request (:data:`SESSIONLESS_MCP`) of ``client``:
+    ``method``, and for ``tools/call`` the ``tool`` called."""
+    headers = {"accept": "application/json, text/event-stream", "mcp-protocol-version": SESSIONLESS_MCP,
+               "mcp-method": method, **({"mcp-name": tool} if tool else {})}
+    meta = {"io.modelcontextprotocol/protocolVersion": SESSIONLESS_MCP,
+            "io.modelcontextprotocol/clientInfo": {"name": client, "version": "1"},
+            "io.modelcontextprotocol/clientCapabilities": {}}
+    return headers, meta
+
+
 class AsgiDriver:
     """Requests to an ASGI app on the running loop, with its lifespan."""
 

@@ -17,13 +17,9 @@ from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.mcp.tools import FIND_ANSWER_BYTES, FIND_TOOLS, tool_catalog
 from engineering_api.lib.security import Role
-from tools.work_count import AsgiDriver
+from tools.work_count import AsgiDriver, sessionless_mcp
 
-HEADERS = {"accept": "application/json, text/event-stream", "mcp-protocol-version": "2026-07-28",
-           "mcp-method": "tools/call", "mcp-name": FIND_TOOLS}
-META = {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
-        "io.modelcontextprotocol/clientInfo": {"name": "find-size", "version": "1"},
-        "io.modelcontextprotocol/clientCapabilities": {}}
+HEADERS, META = sessionless_mcp("tools/call", "find-size", FIND_TOOLS)
 BROAD = ("", "create delete list", "compile block", "project", "tag table", "watch table create", "a e i o u")
 
 

@@ -33,7 +33,7 @@ from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.jobs import manager
 from engineering_api.jobs.manager import QUICK_RUNS_BEFORE_HERE
-from tools.work_count import AsgiDriver, WorkCount, counting, counting_on
+from tools.work_count import AsgiDriver, WorkCount, counting, counting_on, sessionless_mcp
 from tools.bounds import HANG_GUARD_S
 
 __all__ = ()
@@ -48,11 +48,7 @@ CPU = "6ES7 516-3AN02-0AB0"
 GZIP = {"accept-encoding": "gzip, deflate"}
 HTTPX = {"accept": "*/*", **GZIP, "connection": "keep-alive", "user-agent": "python-httpx/0.28.1"}
 """The headers httpx sends with every request (bench/pipeline.py's client, and the vendor's)."""
-MCP_HEADERS = {"accept": "application/json, text/event-stream", "mcp-protocol-version": "2026-07-28",
-               "mcp-method": "tools/call", "mcp-name": "blocks_list"}
-MCP_META = {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
-            "io.modelcontextprotocol/clientInfo": {"name": "work-budget", "version": "1"},
-            "io.modelcontextprotocol/clientCapabilities": {}}
+MCP_HEADERS, MCP_META = sessionless_mcp("tools/call", "work-budget", "blocks_list")
 
 
 def _expect(answer: tuple[int, Any], status: int = 200) -> Any:
