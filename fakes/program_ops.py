@@ -3,6 +3,7 @@ and tag tables as SimaticML."""
 
 from __future__ import annotations
 
+import uuid
 from copy import copy
 from typing import TYPE_CHECKING
 
@@ -33,6 +34,11 @@ __all__ = ("FakeProgram",)
 
 LISTINGS_KEPT = 8
 """Listings kept (:attr:`FakeProgram._listings`): a few PLCs' current ones; older stamps are never asked again."""
+
+
+_PROCESS = uuid.uuid4().hex
+"""This process among every process that serves a fake (a farm's agents): a table's stamp is unique only within
+its process, a revision everywhere."""
 
 
 def _refuse_oversized(document: ProgramDocument | GeneratedDocument) -> None:
@@ -150,6 +156,13 @@ class FakeProgram(ProgramPort):
                 self._listings.clear()
             self._listings[key] = listing
         return [copy(info) for info in listing]  # the caller's own: a listing's entries are mutable structs
+
+    def program_revision(self, device: str) -> str:
+        """The port's token: the stamps of the three tables the program is (:attr:`NameTable.stamp`: another
+        number after every write, a value's change replaces it), with this process's identity."""
+        project = self._session.project()
+        _, software = self._session.software(project, device)
+        return f"{_PROCESS}:{software.types.stamp}:{software.tag_tables.stamp}:{software.blocks.stamp}"
 
     def find_program_objects(self, device: str, names: Iterable[str]) -> list[ProgramObjectInfo]:
         """The port's lookup, through the tables' name indexes: in proportion to ``names``."""

@@ -140,6 +140,12 @@ async def _cross_references(plant: Plant) -> None:
     await plant.call("GET", f"/api/devices/{DEVICE}/blocks/FC_M1/cross-references")
 
 
+async def _cross_references_after_a_change(plant: Plant) -> None:
+    """The first query after a one-block change: the program's index read again (warm queries reuse it)."""
+    await plant.change_one()
+    await _cross_references(plant)
+
+
 async def _compile(plant: Plant) -> None:
     await plant.call("POST", f"/api/devices/{DEVICE}/actions/compile-sync", {"scope": "software"})
 
@@ -191,6 +197,7 @@ OPERATIONS: dict[str, Callable[[Plant], Awaitable[None]]] = {
     "block list": _block_list,
     "export one block": _export_one,
     "cross-references": _cross_references,
+    "cross-references after a change": _cross_references_after_a_change,
     "save one change": _save,
     "open": Plant.reopen,
     "commit one change": Plant.commit_one_change,

@@ -33,7 +33,8 @@ from typing import Any
 
 from engineering_api.backend import errors as e
 from engineering_api.domain.common import NEEDS_PLC, DeviceRef
-from engineering_api.lib.content_memo import WalkMemo
+from engineering_api.backend.models import ProgramObjectInfo
+from engineering_api.lib.content_memo import RevisionMemo, WalkMemo
 from engineering_api.jobs.operations import OperationContext, read
 from engineering_api.lib.schema import CamelStruct
 from simatic_xml import SimaticMLError, parse_bytes
@@ -295,43 +296,69 @@ def _network_titles(doc: Document) -> dict[int, str]:
     return titles
 
 
-def _object_type(ctx: OperationContext, device: str, path: tuple[str, ...], kinds: dict[str, str]) -> str | None:
-    kind = kinds.get(path[0].casefold())
-    if kind is not None:
-        return "DbMember" if len(path) > 1 and kind.endswith("DB") else kind
-    if any(t.name.casefold() == path[0].casefold() for t in ctx.backend.tags.list_all_tags(device)):
-        return "PlcTag"
-    for table in ctx.backend.tags.list_tag_tables(device):
-        constants = ctx.backend.tag_constants.list_constants(device, table.name)
-        if any(c.name.casefold() == path[0].casefold() for c in constants):
-            return "Constant"
-    return None
+@dataclass(slots=True)
+class _UseIndex:
+    """Every use of a global object in a PLC's program by the use's first name (case folded), in block and network
+    order, with each object's kind: one revision of the program."""
+
+    kinds: dict[str, str]
+    by_head: dict[str, list[tuple[ProgramObjectInfo, Usage, Mapping[int, str]]]]
+    tag_kinds: dict[str, str] | None = None
+    """``PlcTag`` or ``Constant`` by folded name, read by the first query of a name that is no block or type."""
+
+    def object_type(self, ctx: OperationContext, device: str, path: tuple[str, ...]) -> str | None:
+        head = path[0].casefold()
+        kind = self.kinds.get(head)
+        if kind is not None:
+            return "DbMember" if len(path) > 1 and kind.endswith("DB") else kind
+        if self.tag_kinds is None:  # two queries at once read the same tags: either's is kept
+            found = {c.name.casefold(): "Constant" for table in ctx.backend.tags.list_tag_tables(device)
+                     for c in ctx.backend.tag_constants.list_constants(device, table.name)}
+            found.update((t.name.casefold(), "PlcTag") for t in ctx.backend.tags.list_all_tags(device))
+            self.tag_kinds = found  # a tag wins over a constant of the same name, as the lookup has answered
+        return self.tag_kinds.get(head)
+
+
+def _use_index(ctx: OperationContext, device: str) -> _UseIndex:
+    objects = [o for o in ctx.backend.program.list_program_objects(device) if o.kind != "TagTable"]
+    by_head: dict[str, list[tuple[ProgramObjectInfo, Usage, Mapping[int, str]]]] = {}
+    with document_index.walk() as indexed:
+        for obj in sorted(objects, key=lambda o: o.name.casefold()):
+            index = indexed(ctx.backend.program.export_program_object(device, obj.name))
+            if index is None:
+                continue  # a document the checkers refuse is reported by them; it names nothing here
+            uses, titles = index
+            for use in uses:
+                by_head.setdefault(use.path[0].casefold(), []).append((obj, use, titles))
+    return _UseIndex({o.name.casefold(): o.kind for o in objects}, by_head)
+
+
+_USES: RevisionMemo[tuple[str, str], _UseIndex] = RevisionMemo()
+"""The index of the last few program revisions: a query of an unchanged program reads only the uses it answers."""
+
+
+def _revision(ctx: OperationContext, device: str) -> tuple[str, str] | None:
+    revision = ctx.backend.program.program_revision(device)
+    return None if revision is None else (device, revision)
 
 
 def _cross_references(ctx: OperationContext, data: CrossReferenceQuery) -> ObjectCrossReferences:
     device = data.device_name
     path = parse_object_path(data.object_name)
-    objects = [o for o in ctx.backend.program.list_program_objects(device) if o.kind != "TagTable"]
-    kinds = {o.name.casefold(): o.kind for o in objects}
+    index = _USES.get(lambda: _revision(ctx, device), lambda: _use_index(ctx, device))
+    kinds = index.kinds
     wanted = _fold(path)
     usages: list[dict[str, Any]] = []
-    with document_index.walk() as indexed:
-        found = [(obj, indexed(ctx.backend.program.export_program_object(device, obj.name)))
-                 for obj in sorted(objects, key=lambda o: o.name.casefold())]
-    for obj, index in found:
-        if index is None:
-            continue  # a document the checkers refuse is reported by them; it names nothing here
-        uses, titles = index
-        for use in uses:
-            if _fold(use.path[:len(wanted)]) != wanted:
-                continue
-            # SCL calls an instance DB by its name (``"DB_Motor"(…)``): reported as Instance, like a LAD call's DB
-            access = INSTANCE if use.access == CALL and kinds.get(use.path[0].casefold(), "").endswith("DB") \
-                else use.access
-            usages.append({"block": obj.name, "blockType": obj.kind, "language": obj.language or "",
-                           "network": use.network, "networkTitle": titles.get(use.network or 0, ""),
-                           "access": access, "operand": display(use.path)})
-    object_type = _object_type(ctx, device, path, kinds)
+    for obj, use, titles in index.by_head.get(wanted[0], ()):
+        if _fold(use.path[:len(wanted)]) != wanted:
+            continue
+        # SCL calls an instance DB by its name (``"DB_Motor"(…)``): reported as Instance, like a LAD call's DB
+        access = INSTANCE if use.access == CALL and kinds.get(use.path[0].casefold(), "").endswith("DB") \
+            else use.access
+        usages.append({"block": obj.name, "blockType": obj.kind, "language": obj.language or "",
+                       "network": use.network, "networkTitle": titles.get(use.network or 0, ""),
+                       "access": access, "operand": display(use.path)})
+    object_type = index.object_type(ctx, device, path)
     if object_type is None and not usages:
         raise e.NotFoundError(f"PLC {device!r} holds no tag, constant, block or type {display(path)} and no "
                               "block uses it", code="OBJECT_NOT_FOUND")

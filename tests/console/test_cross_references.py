@@ -137,6 +137,25 @@ def test_a_bad_or_unknown_name_is_a_clear_4xx(client, program):
     assert_error(client.get("/api/devices/NOPE/cross-references", params={"objectName": "x"}, headers=program), 404)
 
 
+def test_the_answers_follow_every_change_of_the_program(client, program):
+    """The index is kept under the program's revision: a tag created, a block changed or deleted is in the next
+    answer, of this route and of a block's cross-references."""
+    assert_error(client.get(XREF, params={"objectName": "Tag_9"}, headers=program), 404, "OBJECT_NOT_FOUND")
+    data(client.post("/api/devices/PLC_1/tag-tables/Default tag table/tags",
+                     json={"Name": "Tag_9", "DataType": "Bool", "LogicalAddress": "%Q0.4"}, headers=program))
+    assert _xref(client, program, "Tag_9")["objectType"] == "PlcTag"
+    fc_users = "/api/devices/PLC_1/blocks/FC_Scale/cross-references"
+    assert [u["name"] for u in data(client.get(fc_users, headers=program))["usedBy"]] == ["Main"]
+    assert _rows(_xref(client, program, "FC_Scale")) == [("Main", 1, "Call", '"FC_Scale"')]
+    data(client.post("/api/devices/PLC_1/blocks", headers=program, json={**OB, "overwrite": True, "networks": [
+        {"scl": '"DB_Data".Count := 0;'}, {"scl": '"DB_Data".Level := "FC_Scale"(Raw := 1);'}]}))
+    assert _rows(_xref(client, program, "FC_Scale")) == [("Main", 2, "Call", '"FC_Scale"')]
+    data(client.delete("/api/devices/PLC_1/blocks/Main", headers=program))
+    assert data(client.get(fc_users, headers=program))["usedBy"] == []
+    assert _rows(_xref(client, program, "FC_Scale")) == []
+    assert _rows(_xref(client, program, "Tag_3")) == [("Block_3", 1, "Write", '"Tag_3"')]
+
+
 # ----- the console page ---------------------------------------------------------------------------------------
 def test_the_console_page_links_each_use_to_its_network_and_escapes_names(client, program, make_key):
     sign_in(client, make_key("viewer")["X-API-Key"])

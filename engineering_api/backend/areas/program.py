@@ -65,6 +65,20 @@ class ProgramPort(ABC):
         wanted = {name.lower() for name in names}
         return [obj for obj in self.list_program_objects(device) if obj.name.lower() in wanted]
 
+    def program_revision(self, device: str) -> str | None:
+        """The state of a PLC's program as a token: another token after any change of a block, PLC data type, tag
+        table or their consistency, the same while none changes, and never a token the adapter gave before for
+        other contents (in any project, PLC or process). What a caller derives from the whole program (the
+        cross-reference index) it may keep under the token and reuse while the token stays, instead of reading
+        every object again: a plant's 20,000. None (the default) when the adapter cannot tell: callers read the
+        program again.
+
+        Raises:
+            NotFoundError: no such device.
+            ValidationError: the device has no PLC software.
+        """
+        return None
+
     @abstractmethod
     def export_program_object(self, device: str, name: str) -> bytes:
         """The SimaticML of one block, PLC data type or tag table, as TIA would export it.

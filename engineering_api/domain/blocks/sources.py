@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.areas.blocks import ExternalSourceInfo
+from engineering_api.backend.models import ProgramObjectInfo
 from engineering_api.domain.blockgen import target_for
 from engineering_api.domain.blocks.schemas import (
     BlockRef,
@@ -28,7 +30,7 @@ from engineering_api.domain.blocks.schemas import (
 from engineering_api.domain.blocks.support import DB_KINDS, parse_document
 from engineering_api.jobs.operations import OperationContext
 from engineering_api.rules.program_objects import BLOCK_KINDS
-from engineering_api.lib.content_memo import WalkMemo
+from engineering_api.lib.content_memo import RevisionMemo, WalkMemo
 from simatic_xml.model import Document
 
 __all__ = (
@@ -112,6 +114,48 @@ def _users(refs_of: dict[str, list[tuple[str, str]]], target: str) -> list[tuple
     return found
 
 
+@dataclass(slots=True)
+class _ProgramReferences:
+    """A PLC's blocks, what each refers to, and who refers to each: one revision of its program."""
+
+    blocks: dict[str, ProgramObjectInfo]
+    kinds: dict[str, str]
+    """Every program object's kind by name (blocks, types, tag tables)."""
+    refs_of: dict[str, list[tuple[str, str]]]
+    users: dict[str, list[tuple[str, str]]]
+    """For each name, (block, how) of every other block that refers to it, its first reference, in block order."""
+    tags: dict[str, Any] | None = None
+    """The PLC tags by name, read by the first query that names one."""
+
+    def tags_of(self, ctx: OperationContext, device: str) -> dict[str, Any]:
+        if self.tags is None:  # two queries at once read the same tags: either's is kept
+            self.tags = {t.name: t for t in ctx.backend.tags.list_all_tags(device)}
+        return self.tags
+
+
+def _program_references(ctx: OperationContext, device: str) -> _ProgramReferences:
+    objects = ctx.backend.program.list_program_objects(device)  # one listing: the blocks are its block kinds
+    blocks = {o.name: o for o in objects if o.kind in BLOCK_KINDS}
+    refs_of = _references_of(ctx, device, blocks)
+    users: dict[str, list[tuple[str, str]]] = {}
+    for name, refs in refs_of.items():
+        seen = {name}
+        for ref, how in refs:
+            if ref not in seen:
+                seen.add(ref)
+                users.setdefault(ref, []).append((name, how))
+    return _ProgramReferences(blocks, {o.name: o.kind for o in objects}, refs_of, users)
+
+
+_PROGRAM_REFERENCES: RevisionMemo[tuple[str, str], _ProgramReferences] = RevisionMemo()
+"""The index of the last few program revisions: a query of an unchanged program reads what it answers."""
+
+
+def _revision(ctx: OperationContext, device: str) -> tuple[str, str] | None:
+    revision = ctx.backend.program.program_revision(device)
+    return None if revision is None else (device, revision)
+
+
 def users_of(ctx: OperationContext, device: str, target: str) -> list[tuple[str, str]]:
     """(block, how) for each block of the PLC that calls, instantiates, types with or accesses ``target``."""
     blocks = [b.name for b in ctx.backend.blocks.list_blocks(device)]
@@ -121,12 +165,10 @@ def users_of(ctx: OperationContext, device: str, target: str) -> list[tuple[str,
 def cross_references(ctx: OperationContext, data: BlockRef) -> CrossReferences:
     device = data.device_name
     target = ctx.backend.blocks.get_block(device, data.block_name)
-    objects = ctx.backend.program.list_program_objects(device)  # one listing: the blocks are its block kinds
-    blocks = {o.name: o for o in objects if o.kind in BLOCK_KINDS}
-    kinds = {o.name: o.kind for o in objects}
-    refs_of = _references_of(ctx, device, blocks)
+    index = _PROGRAM_REFERENCES.get(lambda: _revision(ctx, device), lambda: _program_references(ctx, device))
+    blocks, kinds, refs_of = index.blocks, index.kinds, index.refs_of
     operands = {n for n, how in refs_of[target.name] if how == "Operand" and n not in kinds}
-    tags = {t.name: t for t in ctx.backend.tags.list_all_tags(device)} if operands else {}
+    tags = index.tags_of(ctx, device) if operands else {}
 
     def describe(name: str, how: str) -> dict[str, Any]:
         kind = kinds.get(name)
@@ -155,7 +197,7 @@ def cross_references(ctx: OperationContext, data: BlockRef) -> CrossReferences:
 
     uses = [describe(n, how) for n, how in refs_of[target.name] if n != target.name]
     used_by = [{"name": name, "type": blocks[name].kind, "usage": how, "display": f'"{name}"'}
-               for name, how in _users(refs_of, target.name)]
+               for name, how in index.users.get(target.name, ())]
     # T-IA Connect's shape: each source object with the objects it refers to and where. The block itself is the
     # source of what it uses; each block that uses it is a source referring to it.
     sources = []
