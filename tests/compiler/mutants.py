@@ -571,6 +571,8 @@ def rates(corpus: Path) -> dict[str, tuple[int, int, int, int]]:
     """Family -> (mutants refused as expected, mutants, controls accepted, controls) over every corpus file: the
     figures ``docs/simaticml-scl.md`` reports (``.venv/bin/python -m tests.compiler.mutants``)."""
     from engineering_api.rules.compiler.check import source_text
+    from tests.compiler.mutants_sections import (scl_member_mutants, scl_section_mutants, xml_member_mutants,
+                                                 xml_section_mutants)
 
     xml = sorted((corpus / "simaticml").rglob("*.xml"))
     scl = sorted(p for p in (corpus / "scl").rglob("*") if p.suffix.lower() in (".scl", ".db", ".udt"))
@@ -583,6 +585,8 @@ def rates(corpus: Path) -> dict[str, tuple[int, int, int, int]]:
         {p: list(block_number_mutants(p)) for p in xml},
         {p: list(scl_access_mutants(p, texts[p])) for p in scl},
         {p: list(scl_arrow_mutants(p, texts[p])) for p in scl},
+        {p: [*xml_section_mutants(p), *xml_member_mutants(p)] for p in xml},
+        {p: [*scl_section_mutants(p, texts[p]), *scl_member_mutants(p, texts[p])] for p in scl},
     ]
     from engineering_api.rules.compiler.check import Source, check_sources
 

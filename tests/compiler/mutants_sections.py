@@ -6,6 +6,10 @@ block of a kind with a row, each of its section keywords changed to one that dec
 A renamed section keeps its members (a section whose members mean something of their own, a constant or the
 function value, is renamed only when empty), so nothing else of the file changes: the only new finding a check may give
 is the rule's one. The control is the file itself (TIA wrote it, so every entry accepts it).
+
+The near-miss at each row's boundary (:func:`xml_member_mutants`, :func:`scl_member_mutants`): one new member, in a
+new section of each name the row has not (refused at that section's line) and in each section of the row that the
+export has and a member of that kind means nothing else in (accepted: nothing changes).
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from lxml import etree
 from simatic_xml.block_interfaces import ROWS, row_of
 from tests.compiler.mutants import Mutant, local_name, xml_parser, serialised
 
-__all__ = ("FAMILY", "SCL_KEYWORDS", "interface_sections", "scl_section_mutants", "xml_section_mutants")
+__all__ = ("FAMILY", "SCL_KEYWORDS", "interface_sections", "scl_member_mutants", "scl_section_mutants",
+           "xml_member_mutants", "xml_section_mutants")
 
 FAMILY = "interface section"
 _ALL_SECTIONS = tuple(dict.fromkeys(name for row in ROWS for name in row.sections))
@@ -71,6 +76,90 @@ def xml_section_mutants(path: Path, made: Counter[tuple[str, ...]] | None = None
             section.set("Name", name)
             yield Mutant(FAMILY, path, serialised(root, data), section.sourceline or 0, "INVALID_DECLARATION")
         section.set("Name", old)
+
+
+_MEMBER = "Mut_member"
+"""The name of the member the near-miss mutants add (no corpus file has one)."""
+_TIA_WRITES = ("Return", "Base")
+"""Sections no member is added to: the function value is one member, GRAPH_BASE is TIA's own."""
+
+
+def _line_of_member(data: bytes) -> int:
+    return data[:data.index(f'Name="{_MEMBER}"'.encode())].count(b"\n") + 1
+
+
+def xml_member_mutants(path: Path, made: Counter[tuple[str, ...]] | None = None,
+                       per_context: int = 0) -> Iterator[Mutant]:
+    """A member ``Mut_member : Int`` added to ``path`` (an export of a kind with a row): in a new section of each name
+    its row has not, on one line with it (refused at that line), and in each section of the row the export has but
+    those TIA writes (the control); with ``per_context``, at most that many of each context (kind, language,
+    section, refused) counted in ``made`` across calls."""
+    made = Counter() if made is None else made
+    data = path.read_bytes()
+    root = etree.fromstring(data, xml_parser())
+    element = next((local_name(el) for el in root if local_name(el).startswith("SW.")), "")
+    row = row_of(element.rsplit(".", 1)[-1])
+    sections = interface_sections(root)
+    if row is None or not sections:
+        return
+    language = next((el.text or "" for el in root.iter("ProgrammingLanguage")), "")
+    namespace = str(sections[0].tag)[:-len("Section")]
+    member = etree.Element(f"{namespace}Member", {"Name": _MEMBER, "Datatype": "Int"})
+    etree.SubElement(member, f"{namespace}StartValue").text = "0"  # a constant has one (TIA's default otherwise)
+    present = {el.get("Name", ""): el for el in sections}
+    for name in _ALL_SECTIONS:
+        refused = name not in row.sections
+        context = (row.kind, language, name, str(refused))
+        if name in _TIA_WRITES or (not refused and name not in present) or \
+                (per_context and made[context] >= per_context):
+            continue
+        made[context] += 1
+        if refused:
+            holder = etree.Element(f"{namespace}Section", {"Name": name})
+            holder.tail, sections[-1].tail = sections[-1].tail, sections[-1].tail
+            sections[-1].addnext(holder)
+        else:
+            holder = present[name]
+        holder.append(member)
+        text = serialised(root, data)
+        yield Mutant(FAMILY, path, text, _line_of_member(text), "INVALID_DECLARATION" if refused else None)
+        holder.remove(member)
+        if refused:
+            holder.getparent().remove(holder)  # type: ignore[union-attr]
+
+
+def scl_member_mutants(path: Path, text: str, made: Counter[tuple[str, ...]] | None = None,
+                       per_context: int = 0) -> Iterator[Mutant]:
+    """For every block of the SCL source ``path`` (``text``) of a kind with a row: a section of one member
+    ``Mut_member : Int`` put before its first section, declared by each keyword of :data:`SCL_KEYWORDS` (refused at
+    the keyword when the kind has not the section, accepted when it has). Left out as :func:`scl_section_mutants`
+    leaves them out, and a parameter (a call of the block in the file would lack it): an FB's or FC's Input,
+    Output, InOut."""
+    blocks = list(_BLOCK.finditer(text))
+    for index, block in enumerate(blocks):
+        row = row_of(_SCL_KIND[block.group(1)])
+        end = blocks[index + 1].start() if index + 1 < len(blocks) else len(text)
+        first = _SECTION.search(text, block.end(), end)
+        if row is None or first is None:
+            continue
+        at = first.start(2)
+        line = text.count("\n", 0, at) + 1
+        for section, keyword in SCL_KEYWORDS.items():
+            refused = section not in row.sections
+            if (section == "Static" and row.kind in ("FC", "OB")) or (section == "Temp" and row.kind == "GlobalDB"):
+                continue  # as scl_section_mutants
+            if not refused and row.kind in ("FB", "FC") and section in ("Input", "Output", "InOut"):
+                continue
+            keyword = "VAR" if section == "Static" else keyword  # as TIA writes an FB's or a DB's statics
+            context = (row.kind, keyword, str(refused))
+            if per_context and made is not None and made[context] >= per_context:
+                continue
+            if made is not None:
+                made[context] += 1
+            indent = text[text.rfind("\n", 0, at) + 1:at]
+            added = f"{keyword} {_MEMBER} : Int; END_VAR\n{indent}"
+            yield Mutant(FAMILY, path, (text[:at] + added + text[at:]).encode("utf-8"), line,
+                         "INVALID_DECLARATION" if refused else None)
 
 
 def scl_section_mutants(path: Path, text: str, made: Counter[tuple[str, ...]] | None = None,

@@ -20,7 +20,8 @@ from engineering_api.ci.paths import SCL_SUFFIXES
 from engineering_api.rules.compiler.check import source_text
 from simatic_xml.block_interfaces import ROWS, row_of
 from tests.compiler.mutants import run_mutants
-from tests.compiler.mutants_sections import FAMILY, interface_sections, scl_section_mutants, xml_section_mutants
+from tests.compiler.mutants_sections import (FAMILY, interface_sections, scl_member_mutants, scl_section_mutants,
+                                             xml_member_mutants, xml_section_mutants)
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 XML = sorted((CORPUS / "simaticml").rglob("*.xml")) if (CORPUS / "simaticml").is_dir() else []
@@ -64,6 +65,31 @@ def test_section_mutants_of_every_scl_source_are_refused_at_the_keyword() -> Non
                                     for path in sorted(SCL, key=lambda p: p.stat().st_size)})
     assert not problems, "\n".join(problems[:20])
     assert {kind for kind, _ in made} == {"OB", "GlobalDB"} and counts[(FAMILY, True)] >= 11, (counts, made)
+
+
+def test_a_member_in_a_section_its_kind_has_not_is_refused_and_in_one_it_has_accepted() -> None:
+    """The near-miss at every row's boundary: one new member in a new section of each name the row has not (refused
+    at its line) and in each section of the row the export has (accepted), one export per context (kind, language,
+    section, verdict); all 733 by hand, ``python -m tests.compiler.mutants``."""
+    made: Counter[tuple[str, ...]] = Counter()
+    counts, problems = run_mutants({path: list(xml_member_mutants(path, made, per_context=1)) for path in XML})
+    assert not problems, "\n".join(problems[:20])
+    for row in ROWS:  # each row refuses every section it has not and accepts a member in each one it declares
+        refused = {section for kind, _, section, verdict in made if kind == row.kind and verdict == "True"}
+        accepted = {section for kind, _, section, verdict in made if kind == row.kind and verdict == "False"}
+        assert refused | accepted | {"Return", "Base"} >= {s for r in ROWS for s in r.sections}, (row.kind, made)
+        assert accepted >= set(row.declared) - {"Return"}, (row.kind, accepted)
+    assert counts[(FAMILY, True)] >= 45 and counts[(FAMILY, False)] >= 80, counts
+
+
+def test_a_member_section_of_every_scl_source_is_refused_or_accepted_by_the_table() -> None:
+    made: Counter[tuple[str, ...]] = Counter()  # two sources per (kind, keyword), the smallest first
+    counts, problems = run_mutants({path: list(scl_member_mutants(path, source_text(path.read_bytes()), made, 2))
+                                    for path in sorted(SCL, key=lambda p: p.stat().st_size)})
+    assert not problems, "\n".join(problems[:20])
+    assert {kind for kind, _, verdict in made if verdict == "True"} == {"OB", "GlobalDB"}, made
+    assert {kind for kind, _, verdict in made if verdict == "False"} == {"OB", "FB", "FC", "GlobalDB"}, made
+    assert counts[(FAMILY, True)] >= 5 and counts[(FAMILY, False)] >= 7, counts
 
 
 def test_the_language_page_table_is_the_tables_view() -> None:
