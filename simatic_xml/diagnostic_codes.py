@@ -135,8 +135,10 @@ _TABLE: tuple[tuple[str, str, tuple[Severity, ...], str], ...] = (
      "A literal index is outside literal array bounds (a warning: no Siemens page found states TIA's verdict)."),
     ("INVALID_DECLARATION", "Data types", _E,
      "A declaration TIA's generation from source refuses: a start value that is no value of its data type, a String "
-     "or WString length or array bounds outside their limits, a Variant outside Input, InOut and Temp; every check "
-     "reports it, as `scl build` does, in SCL sources and in SimaticML interfaces alike (at the member's line)."),
+     "or WString length or array bounds outside their limits, a start value for an element the array has not (a "
+     "SimaticML Subelement's path, an SCL list of more values than elements), a Variant outside Input, InOut and "
+     "Temp; every check reports it, as `scl build` does, in SCL sources and in SimaticML interfaces alike (at the "
+     "member's line)."),
     ("SLICE_RANGE", "Data types", _E,
      "A slice (.%X, .%B, .%W, .%D, .%L) reaches past the bits of its tag's data type."),
     ("INDEX_NOT_ARRAY", "Data types", _E,

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from ..diagnostics import Diagnostic
 from .errors import SpecError
 from .datatypes import array_bounds
-from .spec_members import check_declaration
+from .spec_members import check_declaration, element_refusal
 
 if TYPE_CHECKING:
     from collections.abc import Container
@@ -92,7 +92,7 @@ def _within(index_path: str, bounds: list[tuple[int, int]] | None, datatype: str
     except ValueError:
         return  # not a plain index: not judged here
     if len(indexes) != len(bounds) or any(not lo <= i <= hi for i, (lo, hi) in zip(indexes, bounds)):
-        raise SpecError(f"{path}.startValue", f"element [{index_path}] is not an element of {datatype}")
+        raise SpecError(f"{path}.startValue", element_refusal(index_path, datatype))
 
 
 def _diagnostic(exc: SpecError, line: int, block: str | None, file: str | None) -> Diagnostic:

@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..block_interfaces import ROWS, SECTIONS_BY_TYPE, section_refusal
-from .datatypes import is_system_instance, normalize_datatype
+from .datatypes import array_bounds, is_system_instance, normalize_datatype
 from .errors import SpecError
 from .names import check_member_name
 
 __all__ = (
     "GRAPH_RESERVED", "HMI_SECTIONS", "RETAIN_SECTIONS", "SECTIONS_BY_TYPE", "MemberSpec", "check_declaration",
-    "check_start_value",
+    "check_start_value", "element_refusal",
     "check_unique", "parse_interface", "spec_object", "start_value_text", "texts", "unknown_keys",
 )
 
@@ -151,6 +151,73 @@ def check_start_value(value: str, datatype: str, path: str) -> None:
             raise SpecError(path, f"{value!r} is not a {datatype} literal such as T#5s")
 
 
+def element_refusal(index_path: str, datatype: str) -> str:
+    """The one wording of a start value for an element ``index_path`` (``1001``, ``2,0``) the array has not."""
+    return f"element [{index_path}] is not an element of {datatype}"
+
+
+_REPEAT = re.compile(r"(\d[\d_]*)\s*\((.*)\)\Z", re.S)
+
+
+def _items(text: str) -> list[str] | None:
+    """The top-level items of a start value list's text (``1, 'a,b', 2(0), (1, 2)``); None when brackets or quotes
+    do not close."""
+    items, depth, quote, start, escaped = [], 0, "", 0, False
+    for index, char in enumerate(text):
+        if escaped:
+            escaped = False
+        elif quote:
+            escaped = char == "$"  # SCL's escape: $' is a quote inside the string
+            quote = "" if char == quote else quote  # '' inside a string closes and reopens it: the same count
+        elif char in "'\"":
+            quote = char
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == "," and depth == 0:
+            items.append(text[start:index].strip())
+            start = index + 1
+    items.append(text[start:].strip())
+    return None if depth or quote else [item for item in items if item]
+
+
+def _values(items: list[str]) -> int | None:
+    """How many elements ``items`` (of a start value list) give values for: a repeat factor ``3(0)`` three times
+    its items, a structure's ``(1, 2)`` one; None for a nested list (``[1, 2]``), not judged."""
+    count = 0
+    for item in items:
+        repeat = _REPEAT.match(item)
+        inner = _items(repeat.group(2)) if repeat else None
+        if repeat and inner is not None:
+            values = _values(inner)
+            if values is None:
+                return None
+            count += int(repeat.group(1).replace("_", "")) * values
+        elif item.startswith("["):
+            return None
+        else:
+            count += 1
+    return count
+
+
+def _check_elements(start: str, datatype: str, path: str) -> None:
+    """Refuse a start value list of an array (``[1, 2, 3(0)]``, TIA's classic ``1, 2``) with more values than the
+    array has elements: the values fill its elements in order (the last index first), and TIA writes each as the
+    start value of one element (``<Subelement Path>``), so a value past the last names an element the array has not,
+    worded as that export's finding (:func:`element_refusal`)."""
+    bounds = array_bounds(datatype)
+    text = start.strip()
+    items = _items(text[1:-1] if text.startswith("[") and text.endswith("]") else text)
+    count = _values(items) if bounds and items else None
+    elements = 1
+    for low, high in bounds or ():
+        elements *= high - low + 1
+    if bounds and count is not None and count > elements:
+        past = ",".join([str(bounds[0][1] + 1), *(str(low) for low, _ in bounds[1:])])
+        raise SpecError(path, element_refusal(past, datatype))
+
+
 def check_declaration(datatype_text: object, start: str | None, section: str, path: str, *, nested: bool = False,
                       lenient: bool = True) -> str:
     """The declaration rules every declaration meets wherever it is written (an SCL source, a JSON spec, a
@@ -169,6 +236,8 @@ def check_declaration(datatype_text: object, start: str | None, section: str, pa
         raise SpecError(f"{path}.dataType", "Variant is only allowed in Input, InOut and Temp")
     if start is not None and not (lenient and start.lstrip("+-").startswith(("#", '"'))):
         check_start_value(start, datatype, f"{path}.startValue")  # a named constant is resolved by TIA
+    if start is not None and datatype.startswith("Array["):
+        _check_elements(start, datatype, f"{path}.startValue")
     if start is not None and datatype == "Struct":
         raise SpecError(f"{path}.startValue", "a Struct has no start value; give its members start values")
     if section == "Constant" and (datatype in ("Struct", "Variant") or datatype.startswith(("Array", '"'))

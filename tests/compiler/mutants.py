@@ -571,6 +571,7 @@ def rates(corpus: Path) -> dict[str, tuple[int, int, int, int]]:
     """Family -> (mutants refused as expected, mutants, controls accepted, controls) over every corpus file: the
     figures ``docs/simaticml-scl.md`` reports (``.venv/bin/python -m tests.compiler.mutants``)."""
     from engineering_api.rules.compiler.check import source_text
+    from tests.compiler.mutants_arrays import array_element_mutants, scl_array_start_mutants
     from tests.compiler.mutants_sections import (scl_member_mutants, scl_section_mutants, xml_member_mutants,
                                                  xml_section_mutants)
 
@@ -587,6 +588,8 @@ def rates(corpus: Path) -> dict[str, tuple[int, int, int, int]]:
         {p: list(scl_arrow_mutants(p, texts[p])) for p in scl},
         {p: [*xml_section_mutants(p), *xml_member_mutants(p)] for p in xml},
         {p: [*scl_section_mutants(p, texts[p]), *scl_member_mutants(p, texts[p])] for p in scl},
+        {p: list(array_element_mutants(p)) for p in xml},
+        {p: list(scl_array_start_mutants(p, texts[p], per_file=1000)) for p in scl},
     ]
     from engineering_api.rules.compiler.check import Source, check_sources
 

@@ -7,81 +7,49 @@ it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from lxml import etree
 
-from simatic_xml.generate.datatypes import array_bounds
-from tests.compiler.mutants import INT_RANGES, Mutant, local_name, xml_parser, serialised, run_mutants
+from engineering_api.ci.paths import SCL_SUFFIXES
+from engineering_api.rules.compiler.check import source_text
+from tests.compiler.mutants import run_mutants
+from tests.compiler.mutants_arrays import SCL_ARRAY_FAMILY, array_element_mutants, scl_array_start_mutants
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml"
 XML = sorted(CORPUS.rglob("*.xml")) if CORPUS.is_dir() else []
+SCL = sorted(p for p in (CORPUS.parent / "scl").rglob("*") if p.suffix.lower() in SCL_SUFFIXES) if XML else []
 
 pytestmark = pytest.mark.skipif(not XML, reason="../shared/corpus is not there")
-
-
-def _unused(bounds: list[tuple[int, int]], used: set[str]) -> str | None:
-    """An element's path the array has and ``used`` does not name (the first dimension varied)."""
-    (lo, hi), rest = bounds[0], [str(low) for low, _ in bounds[1:]]
-    return next((p for p in (",".join([str(i), *rest]) for i in range(lo, min(hi, lo + 64) + 1)) if p not in used),
-                None)
-
-
-_ZERO = {**dict.fromkeys(INT_RANGES, "0"), "Real": "0.0", "LReal": "0.0", "Bool": "false"}
-"""A start value of each elementary element type the generator adds."""
-
-
-def _added(root: etree._Element, data: bytes, path: Path, member: etree._Element,
-           bounds: list[tuple[int, int]]) -> Iterator[Mutant]:
-    """An array member without element start values given one: for the element one past the upper bound (refused)
-    and for the last element (the control)."""
-    element = member.get("Datatype", "").rsplit(" of ", 1)[-1]
-    if element not in _ZERO or any(local_name(el) == "StartValue" for el in member):
-        return
-    namespace = str(member.tag)[:-len("Member")]
-    rest = [str(low) for low, _ in bounds[1:]]
-    for index, code in ((bounds[0][1] + 1, "INVALID_DECLARATION"), (bounds[0][1], None)):
-        sub = etree.SubElement(member, f"{namespace}Subelement", {"Path": ",".join([str(index), *rest])})
-        etree.SubElement(sub, f"{namespace}StartValue").text = _ZERO[element]
-        yield Mutant("array element", path, serialised(root, data), member.sourceline or 0, code)
-        member.remove(sub)
-
-
-def _in_system_type(member: etree._Element) -> bool:
-    """A member of a system type's interface as TIA writes it inside the member (not judged: TIA's own)."""
-    return any(local_name(el) == "Sections" and (up := el.getparent()) is not None and local_name(up) == "Member"
-               for el in member.iterancestors())
-
-
-def array_element_mutants(path: Path) -> Iterator[Mutant]:
-    data = path.read_bytes()
-    root = etree.fromstring(data, xml_parser())
-    for member in (el for el in root.iter() if local_name(el) == "Member" and not _in_system_type(el)):
-        bounds = array_bounds(member.get("Datatype", ""))
-        subs = [el for el in member if local_name(el) == "Subelement"
-                and any(local_name(v) == "StartValue" and not v.get("Informative") and not len(v) for v in el)]
-        if bounds is None:
-            continue
-        if not subs:
-            yield from _added(root, data, path, member, bounds)
-            continue
-        last, used = subs[-1], {el.get("Path", "") for el in member if local_name(el) == "Subelement"}
-        old, rest = last.get("Path", ""), [str(low) for low, _ in bounds[1:]]
-        lo, hi = bounds[0]
-        free = _unused(bounds, used)
-        for new, code in ((",".join([str(hi + 1), *rest]), "INVALID_DECLARATION"),
-                          (",".join([str(lo - 1), *rest]), "INVALID_DECLARATION"),
-                          (f"{old},{lo}", "INVALID_DECLARATION"), (free, None)):
-            if new is None:
-                continue
-            last.set("Path", new)
-            yield Mutant("array element", path, serialised(root, data), member.sourceline or 0, code)
-        last.set("Path", old)
 
 
 def test_start_values_of_elements_an_array_has_not_are_refused_at_the_member() -> None:
     counts, problems = run_mutants({path: list(array_element_mutants(path)) for path in XML})
     assert not problems, "\n".join(problems[:20])
     assert counts[("array element", True)] >= 9 and counts[("array element", False)] >= 6, counts  # all the corpus has
+
+
+def test_an_scl_start_value_list_longer_than_its_array_is_refused_at_the_declaration() -> None:
+    """The SCL form: ``Array[0..1000] of Int := [1002(0)]`` gives element 1001 a value, refused as the SimaticML
+    ``<Subelement Path="1001">`` is (the same message); ``[1001(0)]`` is accepted. Before, every entry passed it."""
+    counts, problems = run_mutants({path: list(scl_array_start_mutants(path, source_text(path.read_bytes())))
+                                    for path in SCL})
+    assert not problems, "\n".join(problems[:20])
+    assert counts[(SCL_ARRAY_FAMILY, True)] == counts[(SCL_ARRAY_FAMILY, False)] >= 30, counts
+
+
+_LIST = ('DATA_BLOCK "Mut_DB"\nVERSION : 0.1\n   VAR \n      a : Array[0..1000] of Int := [{}(0)];\n   END_VAR\n'
+         'BEGIN\nEND_DATA_BLOCK\n')
+
+
+@pytest.mark.parametrize("command", [("scl", "check"), ("plc", "check", "--allow-missing"), ("scl", "build")])
+def test_every_command_refuses_a_value_for_element_1001_at_its_line(command: tuple[str, ...], tmp_path: Path) -> None:
+    from tests.ci.test_commands import run_main
+
+    for count, refused in ((1002, True), (1001, False)):
+        source = tmp_path / f"db{count}.db"
+        source.write_text(_LIST.format(count), encoding="utf-8")
+        extra = ("--out", str(tmp_path / f"out{count}")) if command[-1] == "build" else ()
+        code, out = run_main(*command, *extra, str(source))
+        assert (code != 0, f"db{count}.db:4:" in out and "element [1001] is not an element of Array[0..1000] of "
+                "Int" in out) == (refused, refused), (command, count, out)
