@@ -22,7 +22,10 @@ __all__ = (
 
 
 class SimaticMLError(ValueError):
-    """Base class of every error raised by :mod:`simatic_xml`."""
+    """Base class of every error raised by :mod:`simatic_xml`. ``line``: the document's line the error is at, where
+    the reader knows it (0: not known), so that a check reports it there."""
+
+    line: int = 0
 
 
 class UnsafeXmlError(SimaticMLError):
@@ -30,7 +33,11 @@ class UnsafeXmlError(SimaticMLError):
 
 
 class XmlSyntaxError(SimaticMLError):
-    """The document is not well-formed XML."""
+    """The document is not well-formed XML (``line``: where the parser stopped)."""
+
+    def __init__(self, message: str, line: int = 0) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 class SchemaError(SimaticMLError):

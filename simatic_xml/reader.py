@@ -41,7 +41,7 @@ def parse_untrusted(data: bytes | str, *, max_bytes: int = safe.DEFAULT_MAX_BYTE
     except safe.UnsafeXmlError as exc:
         raise UnsafeXmlError(str(exc)) from exc
     except safe.XmlSyntaxError as exc:
-        raise XmlSyntaxError(str(exc)) from exc
+        raise XmlSyntaxError(str(exc), exc.line) from exc
 
 
 def _text(el: _El, path: str) -> str:

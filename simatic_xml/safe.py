@@ -25,7 +25,11 @@ class UnsafeXmlError(ValueError):
 
 
 class XmlSyntaxError(ValueError):
-    """The document is not well-formed XML."""
+    """The document is not well-formed XML; ``line`` is where the parser stopped (0: not known)."""
+
+    def __init__(self, message: str, line: int = 0) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 def _parser(remove_blank_text: bool = False, collect_ids: bool = True) -> etree.XMLParser:
@@ -94,7 +98,7 @@ def parse_untrusted(
     try:
         tree = etree.ElementTree(etree.fromstring(raw, parser))
     except etree.XMLSyntaxError as exc:
-        raise XmlSyntaxError(f"malformed XML: {exc}") from exc
+        raise XmlSyntaxError(f"malformed XML: {exc}", exc.lineno or 0) from exc
     if tree.docinfo.doctype:
         raise UnsafeXmlError("XML documents with a DOCTYPE are refused")
     return tree

@@ -98,7 +98,7 @@ def read_tag_editor_xml(data: bytes | str, *, max_bytes: int = safe.DEFAULT_MAX_
     except safe.UnsafeXmlError as exc:
         raise UnsafeXmlError(str(exc)) from exc
     except safe.XmlSyntaxError as exc:
-        raise XmlSyntaxError(str(exc)) from exc
+        raise XmlSyntaxError(str(exc), exc.line) from exc
     if root.tag == "Tagtable":
         return [_table(root, "/Tagtable")]
     if root.tag == "Tagtables":

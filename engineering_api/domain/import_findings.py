@@ -11,6 +11,10 @@ editor and the REST compile).
 
 Only errors of the document itself are reported: the check sees the document alone (an open program), so a
 reference to another object of the PLC is no finding here (the compile judges it with the PLC around it).
+
+What TIA's import refuses outright (:data:`~engineering_api.rules.program_objects.IMPORT_REFUSES`, a document the
+reader cannot take among them) is refused by the check's findings before any reader of the route or the adapter sees
+the document: a 422 whose ``details.files`` holds each finding at its line, as ``simaticml check`` reports it.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import msgspec
 from engineering_api.backend.errors import ValidationError
 from engineering_api.backend.models import DiagnosticInfo, ProgramDocument, ProgramImportReport
 from engineering_api.rules.compiler.check import Source, check_sources
-from engineering_api.rules.program_objects import IMPORT_REFUSES
+from engineering_api.rules.program_objects import IMPORT_REFUSES, UNREADABLE
 from simatic_xml.diagnostics import capped
 
 if TYPE_CHECKING:
@@ -31,12 +35,13 @@ if TYPE_CHECKING:
     from simatic_xml.diagnostics import Diagnostic
     from engineering_api.jobs.operations import OperationContext
 
-__all__ = ("import_checked", "with_findings")
+__all__ = ("checked", "import_checked", "refuse", "with_findings")
 
 
-def _errors(document: ProgramDocument) -> list[Diagnostic]:
-    """The errors the one check finds in ``document`` alone."""
-    return [d for d in check_sources([Source(document.source, document.data)], closed=False) if d.severity == "Error"]
+def checked(documents: list[ProgramDocument]) -> dict[str, list[Diagnostic]]:
+    """The errors the one check finds in each of ``documents`` alone, by source."""
+    return {document.source: [d for d in check_sources([Source(document.source, document.data)], closed=False)
+                              if d.severity == "Error"] for document in documents}
 
 
 def with_findings(reports: list[ProgramImportReport],
@@ -64,11 +69,16 @@ def _report(document: ProgramDocument, refused: list[Diagnostic], errors: list[D
                                code=refused[0].code, diagnostics=[DiagnosticInfo.of(d) for d in capped(errors)])
 
 
-def _refuse(documents: list[ProgramDocument], found: Mapping[str, list[Diagnostic]]) -> None:
-    """422 ``IMPORT_REFUSED`` (``IMPORT_FAILED`` when one of several) when a document holds what TIA's import
+def refuse(documents: list[ProgramDocument], found: Mapping[str, list[Diagnostic]]) -> None:
+    """422 ``IMPORT_REFUSED`` (``IMPORT_FAILED`` when one of several; ``INVALID_SIMATICML``, the code the routes
+    have always answered, when the one document cannot be read at all) when a document holds what TIA's import
     refuses outright (:data:`~engineering_api.rules.program_objects.IMPORT_REFUSES`): nothing is imported, and the
     answer names each finding as the check does (its code and line), not the adapter's own reading of it; a refused
-    document's report holds all its errors, as the check's, its message the first it is refused for."""
+    document's report holds all its errors, as the check's, its message the first it is refused for.
+
+    Raises:
+        ValidationError: as above, ``details.files`` a report per document with its findings.
+    """
     refused = {document.source: [d for d in found[document.source] if d.code in IMPORT_REFUSES]
                for document in documents}
     first_source = next((source for source, errors in refused.items() if errors), None)
@@ -84,19 +94,20 @@ def _refuse(documents: list[ProgramDocument], found: Mapping[str, list[Diagnosti
         failed = sum(1 for errors in refused.values() if errors)
         raise ValidationError(f"{failed} of {len(documents)} documents could not be imported; nothing was imported. "
                               f"{text}", code="IMPORT_FAILED", details=details)
-    raise ValidationError(text, code="IMPORT_REFUSED", details=details)
+    raise ValidationError(text, code=first.code if first.code == UNREADABLE else "IMPORT_REFUSED", details=details)
 
 
 def import_checked(ctx: OperationContext, device: str, documents: list[ProgramDocument], *,
-                   overwrite: bool) -> list[ProgramImportReport]:
+                   overwrite: bool, found: Mapping[str, list[Diagnostic]] | None = None) -> list[ProgramImportReport]:
     """The port's import of ``documents`` into ``device``'s PLC, each report with :func:`with_findings`; refused
-    (``IMPORT_REFUSED``) before the port is asked when a document holds what TIA's import refuses.
+    (:func:`refuse`) before the port is asked when a document holds what TIA's import refuses. ``found``: the
+    documents' :func:`checked` errors, when the caller has them (it refused by them before reading a document).
 
     Raises:
-        ValidationError: ``IMPORT_REFUSED`` (``IMPORT_FAILED`` for several documents), ``details.files`` a report
-            per document with its findings.
+        ValidationError: as :func:`refuse`.
     """
-    found = {document.source: _errors(document) for document in documents}
-    _refuse(documents, found)
+    if found is None:
+        found = checked(documents)
+        refuse(documents, found)
     reports = ctx.backend.program.import_program_documents(device, documents, overwrite=overwrite)
     return with_findings(reports, found)

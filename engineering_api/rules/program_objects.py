@@ -30,15 +30,18 @@ if TYPE_CHECKING:
     from simatic_xml.interface import Member
     from simatic_xml.model import Document
 
-__all__ = ("BLOCK_KINDS", "IMPORT_REFUSES", "ProgramObject", "block_not_found", "generated_object",
+__all__ = ("BLOCK_KINDS", "IMPORT_REFUSES", "UNREADABLE", "ProgramObject", "block_not_found", "generated_object",
            "multilingual_text", "named_types", "plain_new_name", "read_object", "type_member")
 
-IMPORT_REFUSES = frozenset({"FLGNET_UID", "FLGNET_WIRE", "RECURSIVE_TYPE"})
-"""The check's findings (:mod:`simatic_xml.diagnostic_codes`) of a readable document that TIA's import refuses
-outright, so that every import refuses it with them (one it cannot read at all is ``INVALID_SIMATICML``, as before):
-a network in which one UId names two elements or a wire names a UId no element has (the import maps wires to parts
-by UId; TIA renumbers the UIds of what it stores), a type that contains itself. Every other error is imported and
-refused by the compile (:mod:`engineering_api.domain.import_findings`)."""
+UNREADABLE = "INVALID_SIMATICML"
+"""The check's finding of a document its reader cannot take (not well-formed, unsafe, not SimaticML's structure,
+an object with no name), at the reader's line where it knows it."""
+IMPORT_REFUSES = frozenset({UNREADABLE, "FLGNET_UID", "FLGNET_WIRE", "RECURSIVE_TYPE"})
+"""The check's findings (:mod:`simatic_xml.diagnostic_codes`) of a document that TIA's import refuses outright, so
+that every import refuses it with them: a document the reader cannot take (:data:`UNREADABLE`), a network in which
+one UId names two elements or a wire names a UId no element has (the import maps wires to parts by UId; TIA
+renumbers the UIds of what it stores), a type that contains itself. Every other error is imported and refused by the
+compile (:mod:`engineering_api.domain.import_findings`)."""
 BLOCK_KINDS = ("OB", "FB", "FC", "GlobalDB", "InstanceDB", "ArrayDB", "TechnologicalInstanceDB")
 _NUMBER_CLASS = {"OB": "OB", "FB": "FB", "FC": "FC"}
 """Blocks share a number space per type; every kind of data block is a DB."""

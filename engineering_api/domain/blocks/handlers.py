@@ -8,6 +8,7 @@ from typing import Any
 import msgspec
 
 from engineering_api.backend import errors as e
+from engineering_api.backend.models import ProgramDocument
 from engineering_api.domain.blockgen import spec_failure, target_for
 from engineering_api.domain.blocks.schemas import (
     BlockContent,
@@ -40,6 +41,7 @@ from engineering_api.domain.blocks.support import (
     text_of,
     write_block,
 )
+from engineering_api.domain.import_findings import checked, refuse
 from engineering_api.jobs.operations import OperationContext
 from simatic_xml import SimaticMLError, to_bytes
 from simatic_xml.generate import build_document
@@ -159,11 +161,16 @@ def export_block(ctx: OperationContext, data: ExportInput) -> FileWritten:
 
 
 def import_block(ctx: OperationContext, data: ImportInput) -> BlockWriteResult:
+    """The file's block imported: refused first by the one check's findings (:func:`refuse`), so a document the
+    reader cannot take is answered with the check's finding at its line, as ``simaticml check`` reports it."""
     path = Path(data.import_file_path)
     raw = path.read_bytes()
+    document = ProgramDocument(source=path.name, data=raw, folder=data.folder)
+    found = checked([document])
+    refuse([document], found)
     doc = require_block(parse_document(raw, path.name), path.name)
     return write_block(ctx, data.device_name, doc.object.name or path.stem, raw, folder=data.folder,
-                  overwrite=data.overwrite)
+                  overwrite=data.overwrite, found=found[path.name])
 
 
 def _block_xml(ctx: OperationContext, device: str, name: str) -> bytes:

@@ -6,7 +6,7 @@ import errno
 import os
 from pathlib import Path
 from stat import S_ISDIR
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
@@ -24,6 +24,9 @@ from simatic_xml.generate import generate_xml, parse_spec
 from simatic_xml.generate.to_scl import SourceRefused, document_to_scl, interface_spec
 from simatic_xml.model import Block, Document
 from simatic_xml.scl_text import tokens_to_text
+
+if TYPE_CHECKING:
+    from simatic_xml.diagnostics import Diagnostic
 
 __all__ = (
     "BLOCK_PATH", "DB_KINDS", "SECTION", "SOURCE_PATH", "SPEC_TYPE", "WRITES", "block_xml", "export_target",
@@ -72,9 +75,12 @@ def read_block(ctx: OperationContext, device: str, name: str) -> tuple[BlockInfo
 
 
 def write_block(ctx: OperationContext, device: str, name: str, data: bytes, *, folder: str,
-           overwrite: bool) -> BlockWriteResult:
-    reports = import_checked(ctx, device, [ProgramDocument(source=f"{name}.xml", data=data, folder=folder)],
-                             overwrite=overwrite)
+           overwrite: bool, found: list[Diagnostic] | None = None) -> BlockWriteResult:
+    """Import ``data`` as the block ``name`` through :func:`import_checked` (``found``: the check's errors of
+    ``data``, when the caller refused by them already)."""
+    document = ProgramDocument(source=f"{name}.xml", data=data, folder=folder)
+    reports = import_checked(ctx, device, [document], overwrite=overwrite,
+                             found=None if found is None else {document.source: found})
     written = reports[0].name or name
     try:
         block = ctx.backend.blocks.get_block(device, written)

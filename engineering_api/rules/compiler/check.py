@@ -111,9 +111,10 @@ class Loaded:
     watch_tables: list[tuple[str, bytes]] = field(default_factory=list)
     """The watch and force table exports read: :func:`check` judges their entries (:mod:`.watch_table_check`)."""
 
-    def finding(self, path: Optional[str], text: str, code: str, *, severity: str = "Error") -> None:
-        """Note a finding about a whole file (one that could not be read, or was skipped)."""
-        self.diagnostics.append(Diagnostic(text, file=path, severity=severity, code=code))
+    def finding(self, path: Optional[str], text: str, code: str, *, severity: str = "Error", line: int = 0) -> None:
+        """Note a finding about a whole file (one that could not be read, or was skipped), at ``line`` where the
+        reader knows it."""
+        self.diagnostics.append(Diagnostic(text, line, file=path, severity=severity, code=code))
 
 
 def binary_source(path: Optional[str], head: bytes) -> Optional[Diagnostic]:
@@ -214,7 +215,7 @@ def _load_xml(loaded: Loaded, path: str, data: bytes, target: Optional[float]) -
     try:
         doc = parse_bytes(data)
     except SimaticMLError as exc:
-        loaded.finding(path, f"The SimaticML document cannot be read: {exc}", "INVALID_SIMATICML")
+        loaded.finding(path, f"The SimaticML document cannot be read: {exc}", "INVALID_SIMATICML", line=exc.line)
         return
     if target is not None and _version_number(doc.engineering_version) > target:
         loaded.finding(path, f"The document was exported by TIA Portal {doc.engineering_version}; a TIA "
@@ -234,6 +235,10 @@ def _load_xml(loaded: Loaded, path: str, data: bytes, target: Optional[float]) -
         loaded.finding(path, f"<{obj.element}> is no block, PLC data type or tag table; skipped.",
                        "UNSUPPORTED_OBJECT", severity="Warning")
         return
+    if not obj.name:  # TIA's import names the object it stores by its Name (the fake's reader refuses it so too)
+        loaded.finding(path, f"The SimaticML document cannot be read: <{obj.element}> has no Name.",
+                       "INVALID_SIMATICML", line=_element_line(data, obj.element))
+        return
     loaded.documents[path] = data
     bd = _block_def(doc, data)
     loaded.file_of[id(bd)] = path
@@ -242,12 +247,18 @@ def _load_xml(loaded: Loaded, path: str, data: bytes, target: Optional[float]) -
     loaded.program.add(bd)
 
 
+def _element_line(data: bytes, element: str) -> int:
+    """The line of the first ``<element`` tag in ``data`` (0: none)."""
+    at = data.find(b"<" + element.encode())
+    return data.count(b"\n", 0, at) + 1 if at >= 0 else 0
+
+
 def _load_tag_editor_xml(loaded: Loaded, path: str, data: bytes) -> None:
     """A tag table as the tag editor exports it (:mod:`simatic_xml.tag_editor`): its tags and constants."""
     try:
         tables = read_tag_editor_xml(data)
     except SimaticMLError as exc:
-        loaded.finding(path, f"The tag table export cannot be read: {exc}", "INVALID_TAG_TABLE")
+        loaded.finding(path, f"The tag table export cannot be read: {exc}", "INVALID_TAG_TABLE", line=exc.line)
         return
     loaded.tags += editor_table_tags(tables, data, path)
     for table in tables:

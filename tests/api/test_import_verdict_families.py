@@ -1,0 +1,221 @@
+"""One verdict, from outside: for each family issue 89 names, the REST import (HTTP, the app's test client) answers
+with the findings ``engineering-api simaticml check`` (the command line's ``main``) gives the same file: the same codes
+at the same lines, a 4xx (never a 500) where the import refuses the document.
+
+The families: a member of an unquoted type TIA does not have (``Innt``); a network in which one UId names two
+elements, in the three shapes the issue lists (two FBD wires, a LAD wire and an Access, a GRAPH transition's wire and
+a part); a type that contains itself (a UDT with a member of its own type, an FB with a static instance of itself:
+TIA refuses recursive data types, ``RECURSIVE_TYPE``); a document the reader cannot take (not well-formed, a block
+with no name), which the import refuses with the check's finding, not one of its own.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Callable, Iterator
+from contextlib import redirect_stdout
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from litestar.testing import TestClient
+from lxml import etree
+
+from engineering_api.cli import main
+from engineering_api.config import Settings
+from tests.compiler.mutants import local_name, serialised, xml_parser
+from tests.conftest import CPU, add_device, data, served
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml"
+BLOCKS = "/api/devices/PLC_1/blocks/actions/import-sync"
+UDTS = "/api/devices/PLC_1/udts/actions/import"
+Findings = list[tuple[str, int]]
+
+pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not there")
+
+
+@pytest.fixture(scope="module")
+def rest(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient[Any], dict[str, str], Path]]:
+    settings = Settings.from_env(data_dir=tmp_path_factory.mktemp("families"), tia_version="V21")
+    with served(settings) as client:
+        headers = {"X-API-Key": client.app.state.services.keys.create("eng", "engineer")[1]}
+        data(client.post("/api/projects/actions/create-sync", json={"name": "P"}, headers=headers))
+        add_device(client, headers, CPU, "PLC_1")
+        yield client, headers, settings.roots[0]
+
+
+def cli_errors(path: Path) -> tuple[int, Findings]:
+    """``simaticml check`` of the file alone: its exit code and its errors (a name the file does not define is a
+    warning with ``--allow-missing``: the REST import judges the document alone, the PLC's compile its references)."""
+    out = io.StringIO()
+    with redirect_stdout(out):
+        code = main(["simaticml", "check", str(path), "--allow-missing", "--format", "json"])
+    found = json.loads(out.getvalue())["diagnostics"]
+    return code, sorted((d["code"], d["line"]) for d in found if d["severity"] == "Error")
+
+
+def rest_import(rest: tuple[TestClient[Any], dict[str, str], Path], name: str, text: bytes,
+                route: str = BLOCKS) -> tuple[int, str | None, Findings]:
+    """The REST import of ``text`` (as the file ``name``): its status, its error code (None: imported) and the
+    findings it reports (an imported object is deleted again, so each import meets the same empty PLC)."""
+    client, headers, root = rest
+    target = root / "families" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(text)
+    answer = client.post(route, json={"importFilePath": str(target), "overwrite": True}, headers=headers)
+    body = answer.json()
+    if answer.status_code != 200:
+        files = (body.get("details") or {}).get("files", [])
+        return answer.status_code, body["code"], sorted((d["code"], d["line"]) for f in files for d in f["diagnostics"])
+    got = body["data"]
+    if route == UDTS:
+        data(client.delete(f"/api/devices/PLC_1/udts/{quote(got['name'], safe='')}", headers=headers))
+        return 200, None, sorted((d["code"], d["line"]) for d in got["diagnostics"])
+    data(client.delete(f"/api/devices/PLC_1/blocks/{quote(got['block']['name'], safe='')}", headers=headers))
+    return 200, None, sorted((d["code"], d["line"]) for r in got["reports"] for d in r["diagnostics"])
+
+
+def both(rest: tuple[TestClient[Any], dict[str, str], Path], tmp_path: Path, name: str, text: bytes,
+         route: str = BLOCKS) -> tuple[int, str | None, Findings, Findings]:
+    """The REST import's status, code and findings, and ``simaticml check``'s errors, of one file."""
+    path = tmp_path / name
+    path.write_bytes(text)
+    _, checked = cli_errors(path)
+    status, code, got = rest_import(rest, name, text, route)
+    return status, code, got, checked
+
+
+# ------------------------------------------------------------------------------------------------- mutations
+def _mutated(path: Path, change: Callable[[etree._Element], etree._Element | None]) -> tuple[bytes, int]:
+    """``path`` with ``change`` applied to its tree: the bytes and the line of the element ``change`` returns."""
+    raw = path.read_bytes()
+    root = etree.fromstring(raw, xml_parser())
+    changed = change(root)
+    assert changed is not None, f"{path.name} has no element to change"
+    return serialised(root, raw), changed.sourceline or 0
+
+
+def _elements(net: etree._Element, *names: str) -> list[etree._Element]:
+    return [el for el in net.iter() if local_name(el) in names and el.get("UId")]
+
+
+def _two_fbd_wires(root: etree._Element) -> etree._Element | None:
+    for net in (el for el in root.iter() if local_name(el) == "FlgNet"):
+        wires = _elements(net, "Wire")
+        if len(wires) >= 2:
+            wires[-1].set("UId", wires[-2].get("UId", ""))
+            return wires[-1]
+    return None
+
+
+def _lad_wire_and_access(root: etree._Element) -> etree._Element | None:
+    for net in (el for el in root.iter() if local_name(el) == "FlgNet"):
+        wires, accesses = _elements(net, "Wire"), _elements(net, "Access")
+        if wires and accesses:
+            wires[-1].set("UId", accesses[0].get("UId", ""))
+            return wires[-1]
+    return None
+
+
+def _graph_transition_wire(root: etree._Element) -> etree._Element | None:
+    for transition in (el for el in root.iter() if local_name(el) == "Transition"):
+        for net in (el for el in transition.iter() if local_name(el) == "FlgNet"):
+            wires, parts = _elements(net, "Wire"), _elements(net, "Part", "Access")
+            if wires and parts:
+                wires[0].set("UId", parts[0].get("UId", ""))
+                return wires[0]
+    return None
+
+
+def _member_typed(old: str, new: str) -> Callable[[etree._Element], etree._Element | None]:
+    def change(root: etree._Element) -> etree._Element | None:
+        member = next((el for el in root.iter() if local_name(el) == "Member" and el.get("Datatype") == old), None)
+        if member is not None:
+            member.set("Datatype", new)
+        return member
+    return change
+
+
+def _own_type(root: etree._Element) -> etree._Element | None:
+    """The object's first leaf member (no members of its own) given the object's own type."""
+    name = next(el.text for el in root.iter() if local_name(el) == "Name")
+    member = next(el for el in root.iter() if local_name(el) == "Member"
+                  and not any(local_name(c) == "Member" for c in el))
+    member.set("Datatype", f'"{name}"')
+    return member
+
+
+def _own_instance(root: etree._Element) -> etree._Element | None:
+    """A static instance of the FB itself added after the first member of its Static section."""
+    name = next(el.text for el in root.iter() if local_name(el) == "Name")
+    static = next(el for el in root.iter() if local_name(el) == "Section" and el.get("Name") == "Static")
+    first = next(el for el in static if local_name(el) == "Member")
+    added = etree.Element(first.tag, {"Name": "Self_instance", "Datatype": f'"{name}"'})
+    added.tail = first.tail
+    first.addnext(added)
+    return added
+
+
+# ------------------------------------------------------------------------------------------------------ tests
+@pytest.mark.parametrize("file, old, new", [("db/Czarnak_Alarms_DB.xml", "Bool", "Boool"),
+                                            ("fb/Czarnak_StateMachine.xml", "Int", "Innt")])
+def test_an_unknown_type_is_reported_by_the_import_as_by_simaticml_check(rest, tmp_path: Path, file: str, old: str,
+                                                                          new: str) -> None:
+    text, line = _mutated(CORPUS / file, _member_typed(old, new))
+    status, code, got, checked = both(rest, tmp_path, Path(file).name, text)
+    assert checked == [("UNKNOWN_TYPE", line)]
+    assert (status, code, got) == (200, None, checked)  # TIA imports it; its compile refuses it
+
+
+@pytest.mark.parametrize("file, change", [("fc/Czarnak_FC_Seguridad.xml", _two_fbd_wires),
+                                          ("fc/Czarnak_deviceState.xml", _lad_wire_and_access),
+                                          ("fb/Czarnak_StateMachine.xml", _graph_transition_wire)],
+                         ids=["two FBD wires", "a LAD wire and an Access", "a GRAPH transition's wire"])
+def test_a_uid_naming_two_elements_is_refused_at_its_line_by_every_entry(rest, tmp_path: Path, file: str,
+                                                                          change: Callable[..., Any]) -> None:
+    """Before, the REST import answered 500: its renumbering raised and nothing mapped it."""
+    text, line = _mutated(CORPUS / file, change)
+    status, code, got, checked = both(rest, tmp_path, Path(file).name, text)
+    assert ("FLGNET_UID", line) in checked
+    assert (status, code, got) == (422, "IMPORT_REFUSED", checked)
+
+
+def test_a_udt_containing_itself_is_refused_at_its_line_by_every_entry(rest, tmp_path: Path) -> None:
+    """Before, the UDT import refused it with a message of its own reader and no finding at a line."""
+    text, line = _mutated(CORPUS / "udt" / "Czarnak_AnalogInputSettings.xml", _own_type)
+    status, code, got, checked = both(rest, tmp_path, "UDT_Self.xml", text, UDTS)
+    assert checked == [("RECURSIVE_TYPE", line)]
+    assert (status, code, got) == (422, "IMPORT_REFUSED", checked)
+
+
+def test_an_fb_containing_an_instance_of_itself_is_refused_at_its_line_by_every_entry(rest, tmp_path: Path) -> None:
+    text, _ = _mutated(CORPUS / "fb" / "Czarnak_AnalogInput.xml", _own_instance)
+    line = text[:text.index(b'Name="Self_instance"')].count(b"\n") + 1  # an added element has no source line
+    status, code, got, checked = both(rest, tmp_path, "FB_Self.xml", text)
+    assert checked == [("RECURSIVE_TYPE", line)]
+    assert (status, code, got) == (422, "IMPORT_REFUSED", checked)
+
+
+def test_the_udt_import_reports_the_checks_errors(rest, tmp_path: Path) -> None:
+    """A UDT whose member's type TIA does not have: imported, and reported as ``simaticml check`` reports it (before,
+    the UDT import reported nothing); the block import refuses it for its route, not for its contents."""
+    text, line = _mutated(CORPUS / "udt" / "Czarnak_AnalogInputSettings.xml", _member_typed("Real", "Reall"))
+    status, code, got, checked = both(rest, tmp_path, "UDT_Typo.xml", text, UDTS)
+    assert checked == [("UNKNOWN_TYPE", line)]
+    assert (status, code, got) == (200, None, checked)
+    assert rest_import(rest, "UDT_Typo.xml", text, BLOCKS)[:2] == (422, "NOT_A_BLOCK")
+
+
+@pytest.mark.parametrize("shape", ["not well-formed", "no name"])
+def test_a_document_the_reader_cannot_take_is_a_4xx_with_the_checks_finding(rest, tmp_path: Path,
+                                                                            shape: str) -> None:
+    """Before, the REST import refused it with a message of its own reader (``INVALID_SIMATICML``, no finding), and
+    ``simaticml check`` passed a block with no name."""
+    raw = (CORPUS / "fc" / "Czarnak_deviceState.xml").read_bytes()
+    text = raw[:len(raw) // 2] if shape == "not well-formed" else re.sub(rb"<Name>[^<]*</Name>", b"", raw, count=1)
+    status, code, got, checked = both(rest, tmp_path, "FC_Broken.xml", text)
+    assert [c for c, _ in checked] == ["INVALID_SIMATICML"] and checked[0][1] > 0, checked
+    assert (status, code, got) == (422, "INVALID_SIMATICML", checked)  # the code the routes have always answered
