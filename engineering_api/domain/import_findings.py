@@ -94,7 +94,9 @@ def refuse(documents: list[ProgramDocument], found: Mapping[str, list[Diagnostic
         failed = sum(1 for errors in refused.values() if errors)
         raise ValidationError(f"{failed} of {len(documents)} documents could not be imported; nothing was imported. "
                               f"{text}", code="IMPORT_FAILED", details=details)
-    raise ValidationError(text, code=first.code if first.code == UNREADABLE else "IMPORT_REFUSED", details=details)
+    if first.code == UNREADABLE:  # the routes' answer to a document they cannot read (the finding's own code)
+        raise ValidationError(text, code="INVALID_SIMATICML", details=details)
+    raise ValidationError(text, code="IMPORT_REFUSED", details=details)
 
 
 def import_checked(ctx: OperationContext, device: str, documents: list[ProgramDocument], *,

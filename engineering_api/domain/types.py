@@ -27,6 +27,7 @@ from engineering_api.backend.areas.types import (
     TypeUpdateResult,
 )
 from engineering_api.domain.blockgen import document_object, import_preview, spec_failure, target_for
+from engineering_api.domain.udt_import import UdtImportResult, import_udt
 from engineering_api.domain.common import (
     NEEDS_PLC,
     XML,
@@ -183,9 +184,9 @@ def _document(ctx: OperationContext, data: CreateUdtInput | UpdateUdtInput, name
     return xml, parsed.name
 
 
-def _create(ctx: OperationContext, d: CreateUdtInput) -> TypeDetails:
+def _create(ctx: OperationContext, d: CreateUdtInput) -> UdtImportResult:
     xml, source = _document(ctx, d, d.name)
-    return ctx.backend.types.import_type(d.device_name, xml, folder=d.folder_path, overwrite=d.overwrite, source=source)
+    return import_udt(ctx, d.device_name, xml, folder=d.folder_path, overwrite=d.overwrite, source=source)
 
 
 def _update(ctx: OperationContext, d: UpdateUdtInput) -> TypeUpdateResult:
@@ -230,11 +231,10 @@ def _write(ctx: OperationContext, d: ExportUdtInput, file_name: Any) -> UdtExpor
     return UdtExportResult(name=d.udt_name, export_path=str(target), size=len(xml))
 
 
-def _import(ctx: OperationContext, d: ImportUdtInput) -> TypeDetails:
+def _import(ctx: OperationContext, d: ImportUdtInput) -> UdtImportResult:
     path = _import_file(d)
-    return ctx.backend.types.import_type(
-        d.device_name, path.read_bytes(), folder=d.folder_path, overwrite=d.overwrite, source=path.name
-    )
+    return import_udt(ctx, d.device_name, path.read_bytes(), folder=d.folder_path, overwrite=d.overwrite,
+                      source=path.name)
 
 
 def _delete(ctx: OperationContext, d: DeleteUdtInput) -> TypeDeleteResult:
@@ -382,7 +382,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
          TypeDetails, errors=NEEDS_PLC),
     Operation(
         name="udts.create", summary="Create a new User Defined Type with the specified members.", section=SECTION,
-        handler=_create, input=CreateUdtInput, output=TypeDetails,
+        handler=_create, input=CreateUdtInput, output=UdtImportResult,
         route=RouteSpec("POST", BASE), async_route=RouteSpec("POST", f"{BASE}/async"),
         errors=(*NEEDS_PLC, e.AlreadyExistsError), snapshot_targets=_created_target, example=_MEMBERS_EXAMPLE,
         description="Send name + members, a full UDT block spec ('spec'), or inline SimaticML ('xml'). "
@@ -412,7 +412,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
             {"exportPath": "export/UDT_Motor.xml", "overwrite": False}),
     Operation(
         name="udts.import", summary="Import a UDT from a file.", section=SECTION,
-        handler=_import, input=ImportUdtInput, output=TypeDetails,
+        handler=_import, input=ImportUdtInput, output=UdtImportResult,
         route=RouteSpec("POST", f"{BASE}/actions/import"),
         async_route=RouteSpec("POST", f"{BASE}/actions/import/async"),
         files={"import_file_path": FileRule(extensions=XML, must_exist=True, allow_directory=False)},

@@ -366,7 +366,8 @@ TABLE: tuple[E, ...] = (
       'Unknown runtime role …; use read, write, alarmAck or admin'),
     E('INVALID_SIMATICML', 422, 'Invalid SimaticML',
       "The SimaticML (TIA's XML export format) document is not one TIA would import; the message "
-      'names the element and the rule.'),
+      'names the element and the rule (an import of a file: details.files gives the finding at its line, as '
+      '`simaticml check` reports it).'),
     E('INVALID_SPEC', 422, 'Invalid spec',
       'The description of the object to create or change is not valid; the message names the field '
       'and the rule.'),
