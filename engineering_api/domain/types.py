@@ -386,7 +386,9 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         route=RouteSpec("POST", BASE), async_route=RouteSpec("POST", f"{BASE}/async"),
         errors=(*NEEDS_PLC, e.AlreadyExistsError), snapshot_targets=_created_target, example=_MEMBERS_EXAMPLE,
         description="Send name + members, a full UDT block spec ('spec'), or inline SimaticML ('xml'). "
-                    "A UDT that contains itself, directly or through other UDTs, is refused (422 RECURSIVE_TYPE).",
+                    "A UDT that contains itself, directly or through other UDTs, is refused (422 RECURSIVE_TYPE; "
+                    "an 'xml' document that names itself: 422 IMPORT_REFUSED, the finding at its line in "
+                    "details.files). The answer's diagnostics are the check's errors of the document.",
         destructive=True, preview=_preview_create,
     ),
     Operation(
