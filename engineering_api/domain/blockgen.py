@@ -219,11 +219,10 @@ def _generate_and_import(ctx: OperationContext, data: GenerateImportInput,
     block = generate_document(_spec_of(data, language=language), target_for(ctx, data.target_version), data.output_path)
     ctx.check_canceled()
     ctx.progress(50, "importing")
-    reports = ctx.backend.program.import_program_documents(
-        data.device_name,
-        [ProgramDocument(source=block.file_name, data=block.xml.encode("utf-8"))],
-        overwrite=data.overwrite,
-    )
+    # through the one check, as every import: the report holds what the compile will refuse
+    reports = import_checked(ctx, data.device_name,
+                             [ProgramDocument(source=block.file_name, data=block.xml.encode("utf-8"))],
+                             overwrite=data.overwrite)
     return GenerateImportResult(block=block, reports=reports)
 
 
