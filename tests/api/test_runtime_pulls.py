@@ -19,6 +19,7 @@ from engineering_api.config import Settings
 from tests.api.test_runtime_auth import login, make_user
 from tests.api.test_runtime_e2e import download_line
 from tests.conftest import Headers, assert_error, data
+from tests.erp_stubs import LOOPBACK, Erp
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -32,41 +33,9 @@ SETPOINT = '"Line_DB".Setpoint'
 COUNT = '"Line_DB".Count'
 
 
-LOOPBACK = ("127.0.0.1", "::1")
-"""The ERPs these tests start listen on loopback: a host a pull fetches from only when the settings allow it."""
-
-
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings.from_env(data_dir=tmp_path, pull_allowed_targets=LOOPBACK)
-
-
-class Erp:
-    """An ERP's HTTP API: answers the queued (status, body) pairs, then its document; records what it was sent."""
-
-    def __init__(self) -> None:
-        self.document: bytes = b"{}"
-        self.content_type = "application/json"
-        self.queued: list[tuple[int, bytes]] = []
-        self.seen: list[dict[str, str]] = []
-        erp = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                erp.seen.append(dict(self.headers))
-                status, body = erp.queued.pop(0) if erp.queued else (200, erp.document)
-                self.send_response(status)
-                self.send_header("Content-Type", erp.content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api/orders/current"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
 
 @pytest.fixture

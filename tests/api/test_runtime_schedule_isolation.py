@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import socket
-import threading
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.api.test_runtime_pulls import LOOPBACK, PULLS, SETPOINT, Erp
+from tests.api.test_runtime_pulls import PULLS, SETPOINT
+from tests.erp_stubs import LOOPBACK, Erp, Hanging
 from tests.api.test_runtime_pushes import Receiver
 from tests.conftest import data
 from tools.bounds import until
@@ -31,28 +30,6 @@ if TYPE_CHECKING:
 def settings(tmp_path: Path) -> Settings:
     """The served settings, with the loopback ERPs these tests start allowed as pull sources."""
     return Settings.from_env(data_dir=tmp_path, pull_allowed_targets=LOOPBACK)
-
-
-class Hanging:
-    """An ERP that accepts every connection and never answers."""
-
-    def __init__(self) -> None:
-        self.listener = socket.create_server(("127.0.0.1", 0), backlog=128)
-        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/api/orders/current"
-        self.accepted: list[socket.socket] = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        try:
-            while True:
-                self.accepted.append(self.listener.accept()[0])
-        except OSError:  # closed at the end of the test
-            pass
-
-    def close(self) -> None:
-        self.listener.close()
-        for connection in self.accepted:
-            connection.close()
 
 
 @pytest.fixture

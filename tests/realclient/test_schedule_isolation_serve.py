@@ -1,0 +1,54 @@
+"""Scheduled pulls of one source cannot starve another's, through a real ``engineering-api serve`` (issue 88).
+
+More pulls than the event loop's shared thread pool holds (``min(32, CPUs + 4)``) are scheduled against an ERP that
+accepts connections and never answers; a pull of another ERP, scheduled at the same interval and created last, still
+fetches while they hang. Before scheduled jobs had pools of their own and a source host a bound on its runs, the
+hanging pulls held every thread of the loop's default executor until their timeout, and the other ERP was never
+asked. The scheduler fires the pulls itself (interval triggers of the served process, nothing called in process);
+the test waits for events, never for a time.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+import httpx
+
+from tests.erp_stubs import LOOPBACK, Erp, Hanging
+from tests.realclient.conftest import serve
+from tools.bounds import HANG_GUARD_S, until
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+PULLS = "/api/runtime/pulls"
+INTERVAL_S = 10
+"""The shortest interval a pull may have: every pull's first run comes that long after it is saved."""
+
+
+def test_pulls_hanging_on_one_erp_do_not_delay_another_erps_pull(tmp_path: Path) -> None:
+    erp, hanging = Erp(), Hanging()
+    env = {"ENGINEERING_API_PULL_ALLOWED_TARGETS": ",".join(LOOPBACK)}
+    try:
+        for served in serve(tmp_path / "data", env=env):
+            headers = {"X-API-Key": served.admin_key}
+            count = max(8, min(32, (os.cpu_count() or 1) + 4) + 2)
+            mapping = [{"tag": '"Line_DB".Setpoint', "path": "$.order.setpoint"}]
+
+            def create(name: str, url: str, timeout_s: float) -> None:
+                answer = httpx.post(f"{served.base}{PULLS}", headers=headers, timeout=HANG_GUARD_S, json={
+                    "name": name, "intervalSeconds": INTERVAL_S, "mapping": mapping,
+                    "source": {"url": url, "timeoutSeconds": timeout_s}})
+                assert answer.status_code == 201, answer.text
+
+            for n in range(count):  # saved first, so their runs come due first
+                create(f"Stuck {n}", hanging.url, HANG_GUARD_S)
+            create("Good", erp.url, 10)
+            until(lambda: len(hanging.accepted) >= 2, "the stuck pulls to connect to the hanging ERP")
+            until(lambda: erp.seen, "the good ERP's pull to fetch while the stuck pulls hang")
+            assert len(hanging.accepted) < count  # the hanging ERP holds a bounded share of the pulls' threads
+            hanging.close()  # its pulls fail now, so the server stops without waiting on them
+    finally:
+        hanging.close()
+        erp.server.shutdown()
