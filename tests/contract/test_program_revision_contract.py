@@ -24,7 +24,7 @@ def test_the_revision_changes_with_every_change_of_the_program_and_never_returns
     assert program.program_revision(plc) == first  # reads change nothing
     program.list_program_objects(plc)
     assert program.program_revision(plc) == first
-    seen = [first]
+    seen: list[str | None] = [first]
 
     def changed(what: str) -> None:
         revision = program.program_revision(plc)

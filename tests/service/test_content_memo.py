@@ -63,7 +63,11 @@ def test_a_value_is_kept_under_its_revision_for_the_newest_few() -> None:
     computed: list[str] = []
 
     def value(revision: str) -> str:
-        return memo.get(lambda: revision, lambda: computed.append(revision) or f"index of {revision}")
+        def compute() -> str:
+            computed.append(revision)
+            return f"index of {revision}"
+
+        return memo.get(lambda: revision, compute)
 
     assert [value("r1"), value("r1"), value("r2"), value("r1"), value("r3"), value("r1")] == [
         "index of r1", "index of r1", "index of r2", "index of r1", "index of r3", "index of r1"]
