@@ -29,6 +29,8 @@ class _Builder:
     """(operand UId, pin, whether the pin is an output: then the pin is the wire's source)"""
     opens: list[Pin] = field(default_factory=list)
     next_uid: int = 21
+    long_names: bool = False
+    """Global operands with long names, as a real project's (:func:`_long_symbol`) instead of ``#v22``."""
 
     def uid(self) -> str:
         self.next_uid += 1
@@ -39,8 +41,12 @@ class _Builder:
 
     def operand(self, sink: Pin, name: str | None = None, output: bool = False) -> None:
         uid = self.uid()
-        self.parts.append(f'<Access Scope="LocalVariable" UId="{uid}"><Symbol><Component Name="{name or "v" + uid}"/>'
-                          "</Symbol></Access>")
+        if self.long_names and name is None:
+            self.parts.append(f'<Access Scope="GlobalVariable" UId="{uid}"><Symbol>{_long_symbol(self.rng)}</Symbol>'
+                              "</Access>")
+        else:
+            self.parts.append(f'<Access Scope="LocalVariable" UId="{uid}"><Symbol>'
+                              f'<Component Name="{name or "v" + uid}"/></Symbol></Access>')
         self.operands.append((uid, sink, output))
 
     def contact(self, source: Pin) -> Pin:
@@ -132,9 +138,30 @@ class _Builder:
         return f'<FlgNet xmlns="{NS}"><Parts>{"".join(self.parts)}</Parts><Wires>{"".join(wires)}</Wires></FlgNet>'
 
 
-def random_network(seed: int) -> FlgNet:
-    """One random LAD network: a few rungs, each a circuit from the rail ending in one or more coils."""
-    builder = _Builder(random.Random(seed))
+_HEADS = ("MFG TRANSFER CYCLE DB", "Analog_IN0_Scaled", "DB_R134a_BU_Values", "F-DB_DataToSafety", "Motor",
+          "DI_SoftstartBypassed_Pump1", "A", "Conveyor Line 3 Data")
+_MEMBERS = ("Valve", "Input", "Output", "Status", "OpModeAutoManual", "SafetyRelease", "Cmd", "x", "Axis_1",
+            "FillUpCentralSupply", "FillUpStartCentralSupply", "Alarm word 1", "+KM1")
+
+
+def _long_symbol(rng: random.Random) -> str:
+    """The ``Component``s of a global operand from few heads and members, so that long names share long prefixes
+    and differ late (what wraps and shortens badly): blanks, quoted members, indexes."""
+    parts = [f'<Component Name="{rng.choice(_HEADS)}"/>']
+    for _ in range(rng.randint(0, 5)):
+        index = ""
+        if rng.random() < 0.2:
+            index = (f'<Access Scope="LiteralConstant"><Constant><ConstantValue>{rng.randint(0, 12)}</ConstantValue>'
+                     "</Constant></Access>")
+        modifier = ' AccessModifier="Array"' if index else ""
+        parts.append(f'<Component Name="{rng.choice(_MEMBERS)}"{modifier}>{index}</Component>')
+    return "".join(parts)
+
+
+def random_network(seed: int, long_names: bool = False) -> FlgNet:
+    """One random LAD network: a few rungs, each a circuit from the rail ending in one or more coils
+    (``long_names``: global operands with long names)."""
+    builder = _Builder(random.Random(seed), long_names=long_names)
     for _ in range(builder.rng.randint(1, 3)):
         end = builder.circuit(RAIL, 0)
         for _ in range(builder.rng.choice([1, 1, 2, 3])):

@@ -21,7 +21,8 @@ from engineering_api.console.render.ladder_words import (
     COILS, COMPARATORS, CONTACTS, instance_text, is_auto, pin_label, pin_rank, title, type_line,
 )
 from engineering_api.console.render.operand_types import auto_type
-from engineering_api.console.render.operands import CELL_CHARS, Operand, operand_lines, operand_of
+from engineering_api.console.render.operand_wrap import CELL_CHARS, distinct_lines
+from engineering_api.console.render.operands import Operand, operand_of
 from engineering_api.console.render.svg_lines import joints_svg as _joints
 from engineering_api.console.render.svg_lines import n as _n
 from engineering_api.console.render.svg_lines import path_data as _path
@@ -160,6 +161,8 @@ class _Layout:
                 self.loose.append(("", item))
             else:
                 self.nodes[uid] = _Node(uid, item, order=order)
+        self.shown = distinct_lines(operand_of(access, self.addresses).text for access in self.accesses.values())
+        """Operand text -> its lines: the network's operands at once, so that no two read the same."""
         self.wires = [w for w in (net.wires or ()) if isinstance(w, Wire)]
         self.raw_wires = [w for w in (net.wires or ()) if isinstance(w, XmlNode)]
         self.operand_pins: dict[str, list[tuple[str, str]]] = {}
@@ -242,10 +245,10 @@ class _Layout:
             above = [self._pin_operand(node.uid, p) for p, at in node.drawn_operands.items() if at == "above"]
             below = [self._pin_operand(node.uid, p) for p, at in node.drawn_operands.items() if at == "below"]
             node.width = _CELL_W  # one width for every contact and coil; a long operand wraps above it
-            lines_above = sum(len(operand_lines(t.text)) + (1 if t.address else 0) for t in above)
+            lines_above = sum(len(self._lines(t.text)) + (1 if t.address else 0) for t in above)
             node.mid = LINE * lines_above + 16
             inside = LINE if node.kind == "compare" else 0  # the compared type, under the relation
-            node.height = node.mid + 16 + inside + LINE * sum(len(operand_lines(t.text)) for t in below)
+            node.height = node.mid + 16 + inside + LINE * sum(len(self._lines(t.text)) for t in below)
             return
         if node.kind == "join":
             node.width = 12
@@ -254,7 +257,7 @@ class _Layout:
         labels_in = [pin_label(item, p) for p in node.pin_rows()]
         labels_out = [pin_label(item, p) for p in node.outputs]
         pin_text = max(map(len, labels_in), default=0) + max(map(len, labels_out), default=0)
-        assigned = [operand_lines(self._pin_operand(node.uid, p).text) for p in node.drawn_operands]
+        assigned = [self._lines(self._pin_operand(node.uid, p).text) for p in node.drawn_operands]
         words = max(len(title(item, self.lad)), len(node.types), *(len(line) for t in assigned for line in t))
         node.width = max(72, words * CHAR_W + 16, pin_text * CHAR_W + 24)
         node.row_lines = [self._row_lines(node, index) for index in range(pins)]
@@ -264,8 +267,12 @@ class _Layout:
     def _row_lines(self, node: _Node, index: int) -> int:
         """The lines of the longest operand beside pin row ``index`` of a box (its input's or its output's)."""
         pins = [side[index] for side in (node.pin_rows(), node.outputs) if index < len(side)]
-        return max((len(operand_lines(self._pin_operand(node.uid, p).text)) for p in pins
+        return max((len(self._lines(self._pin_operand(node.uid, p).text)) for p in pins
                     if self._has_operand(node.uid, p)), default=1)
+
+    def _lines(self, text: str) -> list[str]:
+        """The lines ``text`` is drawn over (every operand of the network is in :attr:`shown`; ``??`` is not)."""
+        return self.shown.get(text) or [text]
 
     def _pin_operand(self, uid: str, pin: str) -> Operand:
         for access_uid, pins in self.operand_pins.items():
@@ -280,7 +287,7 @@ class _Layout:
             return 0
         pins = node.outputs if outputs else node.pin_rows()
         widest = max((len(line) for p in pins if self._has_operand(node.uid, p)
-                      for line in operand_lines(self._pin_operand(node.uid, p).text)), default=0)
+                      for line in self._lines(self._pin_operand(node.uid, p).text)), default=0)
         room = widest * CHAR_W + 14 if widest else 0
         if any((node.uid, p) in self.open_pins or (node.uid, p) not in self.wired for p in pins):
             room = max(room, _OPEN_STUB + 4)
@@ -396,7 +403,7 @@ class _Layout:
         line_y = y - 4
         for pin in node.drawn_operands:  # the assigned operand, above the box (and above it the instance)
             text = self._pin_operand(node.uid, pin).text
-            line_y -= LINE * (len(operand_lines(text)) - 1)
+            line_y -= LINE * (len(self._lines(text)) - 1)
             parts.append(self._operand_text(text, x + w / 2, line_y, -13) + _pin_mark(pin, node.pin(pin)))
             line_y -= LINE
         instance = instance_text(item)
@@ -454,7 +461,7 @@ class _Layout:
         line_y = node.y + 12
         for pin, place in node.drawn_operands.items():
             operand = self._pin_operand(node.uid, pin)
-            lines = len(operand_lines(operand.text))
+            lines = len(self._lines(operand.text))
             if place == "below":  # TIA writes an edge memory bit and a comparator's IN2 below the symbol
                 parts.append(self._operand_text(operand.text, cx, below_y, 13 + LINE * (lines - 1)))
                 below_y += LINE * lines
@@ -467,12 +474,11 @@ class _Layout:
         parts.append("</g>")
         return "".join(parts)
 
-    @staticmethod
-    def _operand_text(text: str, x: float, y: float, value_dy: int) -> str:
+    def _operand_text(self, text: str, x: float, y: float, value_dy: int) -> str:
         """An operand over the lines of its cell, the first at ``y`` (monitoring writes the value ``value_dy``
         from it); a wrapped or cut name keeps its whole text in the tooltip."""
-        lines = operand_lines(text)
-        tooltip = f"<title>{escape(text)}</title>" if "".join(lines) != text else ""
+        lines = self._lines(text)
+        tooltip = _tooltip(Operand(text), lines)
         drawn = "".join(f'<text class="operand" x="{_n(x)}" y="{_n(y + LINE * number)}">{escape(line)}</text>'
                         for number, line in enumerate(lines))
         return f'<g data-operand="{escape(text)}" data-value-dy="{value_dy}">{tooltip}{drawn}</g>'
@@ -482,7 +488,7 @@ class _Layout:
         operand = operand_of(access, self.addresses)
         uid_text = escape(uid)
         pins = self.operand_pins.get(uid)
-        tooltip = f"<title>{escape(operand.address)}</title>" if operand.address else ""
+        tooltip = _tooltip(operand, self._lines(operand.text))
         if not pins:
             y = self.loose_y + 20 * (len(self.loose) + len(placed))
             placed.add(uid)
@@ -500,9 +506,7 @@ class _Layout:
         output = pin in node.outputs
         side = "start" if output else "end"
         tx = px + 12 if output else px - 12
-        lines = operand_lines(operand.text)  # wrapped upwards: the last line on the pin's line
-        if not tooltip and "".join(lines) != operand.text:
-            tooltip = f"<title>{escape(operand.text)}</title>"
+        lines = self._lines(operand.text)  # wrapped upwards: the last line on the pin's line
         drawn = "".join(f'<text class="operand {side}" x="{_n(tx)}" y="{_n(py - 3 - LINE * (len(lines) - 1 - k))}">'
                         f"{escape(line)}</text>" for k, line in enumerate(lines))
         return (f'<g class="part operand" data-part="{uid_text}" data-operand="{escape(operand.text)}">'
@@ -535,6 +539,12 @@ class _Layout:
                     f'd="{_path([((px, py), (px + step, py))])}"/></g>')
         path = f'<path d="{_path(segments)}"/>{_joints(segments)}' if segments else ""
         return f'<g class="wire" data-wire="{uid}">{path}</g>'
+
+
+def _tooltip(operand: Operand, lines: list[str]) -> str:
+    """The whole text of an operand drawn shortened, and the address of a global tag."""
+    said = ([operand.text] if "".join(lines) != operand.text else []) + ([operand.address] if operand.address else [])
+    return f"<title>{escape(chr(10).join(said))}</title>" if said else ""
 
 
 def draw_network(net: FlgNet, language: str, addresses: Mapping[str, str] | None = None,

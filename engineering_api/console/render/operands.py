@@ -5,17 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from engineering_api.console.render.operand_wrap import CELL_CHARS, MAX_LINES, operand_lines
 from engineering_api.rules.compiler.check_flgnet import address_text
 from simatic_xml.flgnet import Component, FlgAccess
 from simatic_xml.xmlnode import XmlNode
 
 __all__ = ("CELL_CHARS", "MAX_LINES", "Operand", "operand_lines", "operand_of")
-
-CELL_CHARS = 18
-"""Characters of operand text one LAD/FBD cell holds on a line: a contact or coil has one fixed width, as in
-TIA's editor, whatever the length of its operand."""
-MAX_LINES = 3
-"""Lines a long operand may take above its element; the rest is cut (the whole name stays in the tooltip)."""
+# The cell and its line breaking live in operand_wrap; named here too, where the operand text is made.
 
 _LOCAL = frozenset({"LocalVariable", "LocalConstant", "TypedConstant"})
 
@@ -70,26 +66,3 @@ def operand_of(access: FlgAccess | XmlNode | None, addresses: Mapping[str, str] 
     head, *rest = components
     text = ".".join([_component(head, quoted=True), *(_component(c) for c in rest)])
     return Operand(text, (addresses or {}).get(head.name) if not rest else None)
-
-
-_BREAK = re.compile(r"\[?[^.\[]*\.?")
-"""Pieces of an operand ending where TIA's editor may wrap it: after a dot, before an index."""
-
-
-def operand_lines(text: str, width: int = CELL_CHARS, most: int = MAX_LINES) -> list[str]:
-    """``text`` wrapped into lines of at most ``width`` characters, at its dots and indexes where it can (a longer
-    piece is cut), over at most ``most`` lines (the last one ends with an ellipsis when text was left over)."""
-    pieces = [piece for piece in _BREAK.findall(text) if piece]
-    lines: list[str] = []
-    for piece in pieces:
-        while piece:
-            if lines and len(lines[-1]) + len(piece) <= width:
-                lines[-1] += piece
-                piece = ""
-            else:
-                lines.append(piece[:width])
-                piece = piece[width:]
-    if len(lines) > most:
-        lines = lines[:most]
-        lines[-1] = lines[-1][:width - 1] + "…"
-    return lines or [""]
