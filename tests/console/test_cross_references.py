@@ -221,3 +221,17 @@ def test_the_index_reads_each_document_once_until_it_changes(client, program, mo
     data(client.post("/api/devices/PLC_1/blocks", json=changed, headers=program))
     after = _xref(client, program, "DB_Data.Count")
     assert len(parsed) == objects + 1 and after["usageCount"] == first["usageCount"] + 1
+
+
+def test_the_tag_table_page_lists_where_each_of_its_tags_is_used(client, program, make_key):
+    """Issue 93: the tag-table page has the where-used list the tag page has, grouped by tag, linked to networks."""
+    sign_in(client, make_key("viewer")["X-API-Key"])
+    page = client.get("/console/devices/PLC_1/tag-tables/Default%20tag%20table").text
+    rows = [row for row in page.split("<tr") if 'data-tag-use="Tag_3"' in row]
+    assert len(rows) == 1 and ">Write<" in rows[0]
+    assert 'href="/console/devices/PLC_1/blocks/Block_3#network-1"' in rows[0]
+    assert 'href="/console/devices/PLC_1/tags/Tag_3"' in rows[0]
+    tag = client.get("/console/devices/PLC_1/tags/Tag_3").text  # the same uses as the tag's own page
+    assert tag.count("#network-") == len(rows)
+    used = {row.split('data-tag-use="')[1].split('"')[0] for row in page.split("<tr") if "data-tag-use=" in row}
+    assert used and all(_xref(client, program, name)["usageCount"] for name in used)
