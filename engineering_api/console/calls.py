@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from engineering_api.backend.errors import NotFoundError, PermissionDeniedError, ValidationError
+from engineering_api.lib.field_docs import COMMON
 
 if TYPE_CHECKING:
     from engineering_api.jobs.manager import JobRecord
@@ -64,6 +65,17 @@ _ROUTE_HINT = re.compile(r"\s*\((?:[^()]*?\b)?(?:GET|POST|PUT|PATCH|DELETE) /api
 action as a button instead."""
 
 
+_FIELD = re.compile(r"\b(?:" + "|".join(sorted((re.escape(n) for n in COMMON if re.search("[a-z][A-Z]", n)),
+                                                 key=len, reverse=True)) + r")\b")
+"""The service's camelCase field names, which a message written for REST clients names ("name one with
+instanceName"): the console says them in words."""
+
+
+def _words(field: re.Match[str]) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", lambda upper: " " + upper.group(1).lower(), field.group(0))
+
+
 def plain_message(message: str) -> str:
-    """An error message as the console shows it: without the REST routes it names."""
-    return _ROUTE_HINT.sub("", message)
+    """An error message as the console shows it: without the REST routes it names, its field names in words
+    (``instanceName``: instance name)."""
+    return _FIELD.sub(_words, _ROUTE_HINT.sub("", message))

@@ -12,7 +12,7 @@ from litestar.params import FromQuery
 from litestar.response import Template
 
 from engineering_api.backend.errors import EngineeringError, NoProjectOpenError, NotFoundError
-from engineering_api.console.calls import run
+from engineering_api.console.calls import plain_message, run
 from engineering_api.console.pages import failed, page
 from engineering_api.lib.security import principal_of
 from engineering_api.services import services_of
@@ -29,7 +29,7 @@ async def history_page(request: Request[Any, Any, Any]) -> Template:
     try:
         log = await run(services_of(request), principal_of(request), "vcs.log", count=100)
     except (NoProjectOpenError, EngineeringError) as exc:
-        return page(request, "history.html", commits=[], error=exc.message)
+        return page(request, "history.html", commits=[], error=plain_message(exc.message))
     return page(request, "history.html", commits=log if isinstance(log, list) else log.get("commits", []), error=None)
 
 

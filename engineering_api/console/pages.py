@@ -71,10 +71,11 @@ async def project_page(request: Request[Any, Any, Any], q: FromQuery[str] = "") 
         portal = await run(services, principal, "projects.list")
         overview = await run(services, principal, "projects.overview")
     except NoProjectOpenError as exc:  # a state of the portal, not a failure of the page
-        return page(request, "project.html", overview=None, devices=[], error=exc.message, q=q, portal=None)
+        return page(request, "project.html", overview=None, devices=[], error=plain_message(exc.message), q=q,
+                    portal=None)
     except EngineeringError as exc:
-        return page(request, "project.html", status_for(exc), overview=None, devices=[], error=exc.message, q=q,
-                     portal=None)
+        return page(request, "project.html", status_for(exc), overview=None, devices=[],
+                    error=plain_message(exc.message), q=q, portal=None)
     return page(request, "project.html", overview=overview, devices=await _devices(request), error=None, q=q.strip(),
                  portal=portal)
 

@@ -44,7 +44,7 @@ async def _plcs(request: Request[Any, Any, Any]) -> list[dict[str, Any]]:
         try:
             entry["forceTables"] = await run(services, principal, "force-tables.list", deviceName=name)
         except EngineeringError as exc:
-            entry["forceError"] = exc.message
+            entry["forceError"] = plain_message(exc.message)
         out.append(entry)
     return out
 

@@ -10,7 +10,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from engineering_api.backend.errors import EngineeringError
-from engineering_api.console.calls import run
+from engineering_api.console.calls import plain_message, run
 from engineering_api.console.pages import page
 from engineering_api.lib.responses import status_for
 from engineering_api.lib.security import principal_of
@@ -30,7 +30,8 @@ async def cross_references_page(request: Request[Any, Any, Any], device: FromPat
         result = await run(services_of(request), principal_of(request), "cross-references.object",
                            deviceName=device, objectName=name)
     except EngineeringError as exc:  # an unknown name is an answer of this page, said at the form
-        return page(request, "xref.html", status_for(exc), device=device, query=name, result=None, error=exc.message)
+        return page(request, "xref.html", status_for(exc), device=device, query=name, result=None,
+                    error=plain_message(exc.message))
     return page(request, "xref.html", device=device, query=name, result=result, error=None)
 
 
