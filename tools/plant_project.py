@@ -12,6 +12,15 @@ Proportions (per 3 modules: 3 UDTs, 3 FBs, 3 instance DBs, 3 FCs, 1 global DB; 1
 instance DBs 46%, FCs 23%, global DBs 8%, near the corpus's real projects (ShivAsare/VERSION_CONTROL: 78 blocks;
 d-ani's unit-tested program) where FBs with instance DBs are the bulk.
 
+With ``graphics=True`` (the served plant of :mod:`tools.plant_app`) each module also has blocks drawn in the
+graphic languages and its I/O as PLC tags, as a plant's program has: a LAD function of its interlocks (reading its
+input tag and its FB's instance DB, writing its output tag), every third module an FBD function of its permits, every
+25th a GRAPH sequence with its instance DB; two tags a module (``M<m>_Start`` an input bit, ``M<m>_Running`` an output
+bit) in tag tables of :data:`TAGS_PER_TABLE` tags. Their blocks are JSON block specs (``graphics``), their tags
+``{name, dataType, logicalAddress, tableName}`` (``tags``); :mod:`tools.plant_documents` writes them as SimaticML. The
+SCL text is the same either way, so the SCL-only consumers (the checkers' and the simulated PLC's benchmarks) read
+the same sources.
+
     from tools.plant_project import plant_sources
 
     for source in plant_sources(blocks=10_000, seed=1):
@@ -23,22 +32,74 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from typing import Any
 
-__all__ = ("PlantSource", "objects_per_module", "plant_sources")
+__all__ = ("TAGS_PER_TABLE", "PlantSource", "objects_per_module", "plant_sources")
+
+TAGS_PER_TABLE = 2000
+"""Tags of one of the plant's tag tables (TIA allows more; a plant's I/O lists are thousands of tags a table)."""
 
 
 @dataclass(frozen=True)
 class PlantSource:
-    """One module's external source: its file name, its SCL text and the program objects it generates."""
+    """One module: its external source's file name, its SCL text, and the program objects it makes; with graphics,
+    also its LAD/FBD/GRAPH blocks as JSON block specs and its PLC tags."""
 
     name: str
     text: str
     objects: tuple[str, ...]
+    graphics: tuple[dict[str, Any], ...] = ()
+    tags: tuple[dict[str, str], ...] = ()
 
 
-def objects_per_module(index: int) -> int:
-    """Program objects module ``index`` generates: UDT, FB, instance DB, FC, and a global DB every third module."""
-    return 5 if index % 3 == 2 else 4
+def objects_per_module(index: int, *, graphics: bool = False) -> int:
+    """Program objects module ``index`` makes: UDT, FB, instance DB, FC, and a global DB every third module; with
+    graphics also its LAD function, every third module an FBD function, every 25th a GRAPH FB and its instance DB."""
+    scl = 5 if index % 3 == 2 else 4
+    if not graphics:
+        return scl
+    return scl + 1 + (index % 3 == 0) + 2 * (index % 25 == 0)
+
+
+def _tags(m: int) -> tuple[dict[str, str], ...]:
+    table = f"Plant_IO_{2 * m // TAGS_PER_TABLE}"
+    byte, bit = divmod(m, 8)
+    return ({"name": f"M{m}_Start", "dataType": "Bool", "logicalAddress": f"%I{byte}.{bit}", "tableName": table},
+            {"name": f"M{m}_Running", "dataType": "Bool", "logicalAddress": f"%Q{byte}.{bit}", "tableName": table})
+
+
+def _graphics(m: int) -> tuple[dict[str, Any], ...]:
+    """The module's blocks in LAD, FBD and GRAPH (JSON block specs of :mod:`simatic_xml.generate.spec`)."""
+    lad = {"blockType": "FC", "name": f"Interlock_M{m}", "language": "LAD", "interface": {
+        "Input": [{"name": "permit", "dataType": "Bool"}],
+        "Output": [{"name": "run", "dataType": "Bool"}, {"name": "high", "dataType": "Bool"}]},
+        "networks": [
+            {"title": "Start permitted", "lad": [[{"contact": f'"M{m}_Start"'}, {"contact": "#permit"},
+                                                  {"coil": "#run"}]]},
+            {"title": "Speed high", "lad": [[{"box": "CMP>", "in1": f'"FB_M{m}_DB".out', "in2": 50.0,
+                                              "type": "Real"}, {"coil": "#high"}]]},
+            {"title": "Running", "lad": [[{"contact": "#run"}, {"contact": "#high", "negated": True},
+                                          {"coil": f'"M{m}_Running"'}]]}]}
+    blocks: list[dict[str, Any]] = [lad]
+    if m % 3 == 0:
+        blocks.append({"blockType": "FC", "name": f"Permit_M{m}", "language": "FBD", "interface": {
+            "Input": [{"name": "local", "dataType": "Bool"}], "Output": [{"name": "q", "dataType": "Bool"}]},
+            "networks": [{"title": "Permit", "fbd": [[{"parallel": [[{"contact": "#local"}],
+                                                                     [{"contact": f'"M{m}_Start"'}]]},
+                                                       {"coil": "#q"}]]}]})
+    if m % 25 == 0:
+        steps = [{"number": n, "name": name, **({"init": True} if n == 1 else {}),
+                  "actions": [{"qualifier": "N", "text": f"#{output}"}]}
+                 for n, (name, output) in enumerate((("Idle", "isReady"), ("Fill", "filling"),
+                                                     ("Drain", "draining")), 1)]
+        blocks.append({"blockType": "FB", "name": f"Seq_M{m}", "language": "GRAPH", "interface": {
+            "Input": [{"name": "go", "dataType": "Bool"}, {"name": "full", "dataType": "Bool"}],
+            "Output": [{"name": n, "dataType": "Bool"} for n in ("isReady", "filling", "draining")]},
+            "networks": [{"graph": {"steps": steps, "transitions": [
+                {"from": 1, "to": 2, "condition": "#go"}, {"from": 2, "to": 3, "condition": "#full"},
+                {"from": 3, "to": 1, "condition": [{"contact": "#full", "negated": True}]}]}}]})
+        blocks.append({"blockType": "InstanceDB", "name": f"Seq_M{m}_DB", "instanceOf": f"Seq_M{m}"})
+    return tuple(blocks)
 
 
 def _udt(m: int, rng: random.Random) -> str:
@@ -105,8 +166,9 @@ def _global_db(m: int, rng: random.Random) -> str:
             "   END_VAR\nBEGIN\nEND_DATA_BLOCK\n")
 
 
-def plant_sources(blocks: int, seed: int = 0) -> list[PlantSource]:
-    """Modules until the program holds ``blocks`` program objects (the last module may bring up to four more)."""
+def plant_sources(blocks: int, seed: int = 0, *, graphics: bool = False) -> list[PlantSource]:
+    """Modules until the program holds ``blocks`` program objects (the last module may bring a few more); with
+    ``graphics`` each module also has its LAD/FBD/GRAPH blocks and its tags (the same SCL text either way)."""
     rng = random.Random(seed)
     sources: list[PlantSource] = []
     total = 0
@@ -117,7 +179,10 @@ def plant_sources(blocks: int, seed: int = 0) -> list[PlantSource]:
         if objects_per_module(m) == 5:
             parts.append(_global_db(m, rng))
             objects.append(f"Recipes_M{m}")
-        sources.append(PlantSource(f"Module_{m}.scl", "\n".join(parts), tuple(objects)))
+        drawn = _graphics(m) if graphics else ()
+        objects += [spec["name"] for spec in drawn]
+        sources.append(PlantSource(f"Module_{m}.scl", "\n".join(parts), tuple(objects), drawn,
+                                   _tags(m) if graphics else ()))
         total += len(objects)
         m += 1
     return sources

@@ -8,12 +8,12 @@ operation runs twice to warm up, then once counted, on the request's thread and 
 Two bounds, one per kind of operation:
 
 * an operation on one object (import one module's source, change one block, export one block, the console's block
-  page, the diff of one commit and its console page, a block's cross-references and their console page in an
-  unchanged program) and the MCP tool list cost about the same whatever the program holds: at most
-  :data:`ONE_OBJECT` times as much at 4x the objects;
+  page of an SCL and of a LAD block, the diff of one commit and its console page, a block's or a tag's
+  cross-references and their console page in an unchanged program) and the MCP tool list cost about the same
+  whatever the program holds: at most :data:`ONE_OBJECT` times as much at 4x the objects;
 * an operation on the whole program (the block list, the first cross-reference query after a change, a save,
-  open, a commit's status and commit) grows at most as n log n: at most ``4 * log(1600) / log(400)`` (4.92) times
-  as much at 4x the objects.
+  open, a commit's status and commit, a tag table's list and page) grows at most as n log n: at most
+  ``4 * log(1600) / log(400)`` (4.92) times as much at 4x the objects.
 
 A third bound for every operation and the compile: the objects an operation leaves in reference cycles, which only
 the cyclic collector frees, do not grow with the program (at most :data:`ONE_OBJECT` times as many, and
@@ -54,9 +54,12 @@ SMALL, LARGE = 400, 1_600
 ONE_OBJECT = 1.5
 """At most this many times the work at 4x the objects, for an operation on one object (1.0: the same work)."""
 N_LOG_N = LARGE * math.log(LARGE) / (SMALL * math.log(SMALL))
-WHOLE_PROGRAM = ("block list", "cross-references after a change", "save one change", "open", "commit one change")
+WHOLE_PROGRAM = ("block list", "cross-references after a change", "save one change", "open", "commit one change",
+                 "tag list", "console tag table page")
+"""The tag list and the tag table's page read one table, which grows with the plant up to its 2,000 tags."""
 ONE_OBJECT_OPS = ("import one source", "change one block", "export one block", "console block page", "MCP tool list",
-                  "cross-references", "console cross-references page")
+                  "cross-references", "console cross-references page", "tag cross-references",
+                  "console LAD block page")
 """A query of an unchanged program (cross-references, warm) reads the index kept under the program's revision."""
 AFTER_COMMIT_OPS = ("diff of one change", "console diff page")
 """Operations on one object that read the last commit: counted after "commit one change"."""
