@@ -1,6 +1,7 @@
-"""The console's pages of PLC tags: a tag table with its tags, user constants and where each tag is used, and a tag
-with where it is used (TIA's cross-reference list for it, the same ``cross-references.object`` operation as REST and
-the cross-reference page), each use linked to its network."""
+"""The console's pages of PLC tags: a tag table with its tags, user constants and where each tag is used (the
+``cross-references.tag-table`` operation, one read of the program's index for the whole table), and a tag with where
+it is used (TIA's cross-reference list for it, the same ``cross-references.object`` operation as REST and the
+cross-reference page), each use linked to its network."""
 
 from __future__ import annotations
 
@@ -14,26 +15,9 @@ from engineering_api.backend.errors import EngineeringError, NotFoundError
 from engineering_api.console.calls import run
 from engineering_api.console.pages import failed, page
 from engineering_api.lib.security import principal_of
-from engineering_api.services import Services, services_of
+from engineering_api.services import services_of
 
 __all__ = ("ROUTES",)
-
-
-async def _uses_of(services: Services, principal: Any, device: str, tags: list[dict[str, Any]],
-                   ) -> list[dict[str, Any]]:
-    """Per tag of a table that is used, the cross-reference answer for it (in the table's order). One query a tag:
-    the index of uses is kept per program revision and each query reads only its tag's uses, so a table costs one
-    walk of the program at most. A tag no block uses is left out (the table says it has none)."""
-    found = []
-    for tag in tags:
-        try:
-            result = await run(services, principal, "cross-references.object", deviceName=device,
-                               objectName=f'"{tag["name"]}"')
-        except NotFoundError:  # a tag deleted since the list was read: it has no uses
-            continue
-        if result["usages"]:
-            found.append({"tag": tag["name"], **result})
-    return found
 
 
 @get("/console/devices/{device:str}/tag-tables/{table:str}", include_in_schema=False)
@@ -43,7 +27,8 @@ async def tag_table_page(request: Request[Any, Any, Any], device: FromPath[str],
     try:
         tags = await run(services, principal, "tags.list", deviceName=device, tableName=table)
         constants = await run(services, principal, "constants.user", deviceName=device, tableName=table)
-        uses = await _uses_of(services, principal, device, tags)
+        uses = (await run(services, principal, "cross-references.tag-table", deviceName=device,
+                          tableName=table))["tags"]
     except EngineeringError as exc:
         return failed(request, exc, f"Tag table {table}")
     return page(request, "tag_table.html", device=device, table=table, tags=tags, constants=constants, uses=uses)

@@ -137,6 +137,19 @@ def test_a_bad_or_unknown_name_is_a_clear_4xx(client, program):
     assert_error(client.get("/api/devices/NOPE/cross-references", params={"objectName": "x"}, headers=program), 404)
 
 
+def test_a_tag_tables_uses_answer_as_each_tags_query(client, program):
+    """One answer for a whole table, each tag's uses exactly what the object query gives for it."""
+    data(client.post("/api/devices/PLC_1/tag-tables/Default tag table/tags",
+                     json={"Name": "Tag_Unused", "DataType": "Bool", "LogicalAddress": "%Q0.5"}, headers=program))
+    table = data(client.get("/api/devices/PLC_1/tag-tables/Default tag table/cross-references", headers=program))
+    assert table["tableName"] == "Default tag table"
+    assert [t["tag"] for t in table["tags"]] == ["Tag_3"]  # a tag no block uses is left out
+    for tag in table["tags"]:
+        alone = _xref(client, program, tag["tag"])
+        assert (tag["usages"], tag["usageCount"]) == (alone["usages"], alone["usageCount"])
+    assert_error(client.get("/api/devices/PLC_1/tag-tables/Nowhere/cross-references", headers=program), 404)
+
+
 def test_the_answers_follow_every_change_of_the_program(client, program):
     """The index is kept under the program's revision: a tag created, a block changed or deleted is in the next
     answer, of this route and of a block's cross-references."""
