@@ -153,6 +153,9 @@ _TABLE: tuple[tuple[str, str, tuple[Severity, ...], str], ...] = (
     ("VOID_VALUE", "Data types", _E, "A function without a return value is used in an expression."),
     ("WRITE_CONSTANT", "Statements", _E, "A constant (user or system) is written."),
     ("GOTO_LABEL", "Statements", _E, "GOTO names a jump label the block does not declare."),
+    ("GOTO_DUPLICATE_LABEL", "Statements", _W,
+     "A jump label (`Name:`) is declared twice in the SCL networks of one block, so a GOTO to it names two targets "
+     "(a warning: no Siemens page or TIA error text found states TIA's verdict)."),
     ("EXIT_OUTSIDE_LOOP", "Statements", _E, "EXIT stands outside a FOR, WHILE or REPEAT loop."),
     ("CONTINUE_OUTSIDE_LOOP", "Statements", _E, "CONTINUE stands outside a FOR, WHILE or REPEAT loop."),
     ("EXPRESSION_STATEMENT", "Statements", _E, "An expression stands alone as a statement."),
@@ -337,6 +340,7 @@ _TEMPLATES: dict[str, str] = {
     "TAG_ADDRESS_RANGE": 'The address {address} of the tag "{name}" lies past the {area} area of an {family} CPU '
                          '(bytes 0 to {last}).',
     "GOTO_LABEL": 'The jump label "{label}" is not defined in the block.',
+    "GOTO_DUPLICATE_LABEL": 'The jump label "{label}" is declared more than once in the block.',
     "EXIT_OUTSIDE_LOOP": "EXIT is only permitted inside a FOR, WHILE or REPEAT loop.",
     "CONTINUE_OUTSIDE_LOOP": "CONTINUE is only permitted inside a FOR, WHILE or REPEAT loop.",
     "EXPRESSION_STATEMENT": "An expression is not a statement; assign its value or call a block.",

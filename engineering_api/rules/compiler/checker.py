@@ -140,4 +140,5 @@ def check_block(program: Program, block: BlockDef, path: str | None = None) -> l
     if any(net.stl for net in block.networks):
         chk.stl_labels()
     chk.flgnet_labels_once()
+    chk.scl_labels_once()
     return out
