@@ -574,6 +574,8 @@ def rates(corpus: Path) -> dict[str, tuple[int, int, int, int]]:
     from tests.compiler.mutants_arrays import array_element_mutants, scl_array_start_mutants
     from tests.compiler.mutants_sections import (scl_member_mutants, scl_section_mutants, xml_member_mutants,
                                                  xml_section_mutants)
+    from tests.compiler.mutants_statements import (judged, scl_input_arrow_mutants, scl_label_mutants,
+                                                   scl_literal_mutants)
 
     xml = sorted((corpus / "simaticml").rglob("*.xml"))
     scl = sorted(p for p in (corpus / "scl").rglob("*") if p.suffix.lower() in (".scl", ".db", ".udt"))
@@ -590,6 +592,8 @@ def rates(corpus: Path) -> dict[str, tuple[int, int, int, int]]:
         {p: [*scl_section_mutants(p, texts[p]), *scl_member_mutants(p, texts[p])] for p in scl},
         {p: list(array_element_mutants(p)) for p in xml},
         {p: list(scl_array_start_mutants(p, texts[p], per_file=1000)) for p in scl},
+        {p: [*scl_label_mutants(p, texts[p]), *scl_literal_mutants(p, texts[p]), *scl_input_arrow_mutants(p, texts[p])]
+         for p in scl},
     ]
     from engineering_api.rules.compiler.check import Source, check_sources
 
@@ -603,7 +607,7 @@ def rates(corpus: Path) -> dict[str, tuple[int, int, int, int]]:
                 row = out.setdefault(mutant.family, [0, 0, 0, 0])
                 slot = 0 if mutant.refused else 2
                 row[slot + 1] += 1
-                row[slot] += verdict(mutant, original, check_sources([Source(str(path), mutant.data)])) is None
+                row[slot] += judged(mutant, original, check_sources([Source(str(path), mutant.data)])) is None
     for table in (p for p in xml if p.parent.name == "tagtable"):
         source = Source(str(table), table.read_bytes())
         for clean, mutant in watch_table_mutants(table):

@@ -23,10 +23,10 @@ from engineering_api.rules.compiler.signatures import fc_signature
 from simatic_xml.diagnostics import Diagnostic
 from simatic_xml.scl.errors import SclSyntaxError
 from simatic_xml.scl.lexer import tokenize
-from tests.compiler.mutants import Mutant
+from tests.compiler.mutants import Mutant, verdict
 from tests.compiler.mutants_instructions import _code_lines
 
-__all__ = ("LABEL", "LITERAL", "ARROW", "literal_verdict", "scl_input_arrow_mutants", "scl_label_mutants",
+__all__ = ("LABEL", "LITERAL", "ARROW", "judged", "literal_verdict", "scl_input_arrow_mutants", "scl_label_mutants",
            "scl_literal_mutants")
 
 LABEL = "duplicate label (SCL)"
@@ -135,3 +135,10 @@ def scl_input_arrow_mutants(path: Path, text: str, per_file: int = 4) -> Iterato
             yield Mutant(ARROW, path, (text[:at] + "=>" + text[at + 2:]).encode("utf-8"), line, "WRONG_PARAMETER")
             yield Mutant(ARROW, path, text.encode("utf-8"), line, None)
             break
+
+
+def judged(mutant: Mutant, original: list[Diagnostic], got: list[Diagnostic]) -> str | None:
+    """:func:`literal_verdict` for a refused literal mutant (its syntax error ends the reading of its source),
+    :func:`tests.compiler.mutants.verdict` for every other mutant."""
+    return literal_verdict(mutant, got) if mutant.family == LITERAL and mutant.refused else verdict(mutant, original,
+                                                                                                   got)

@@ -24,8 +24,8 @@ from engineering_api.ci.paths import SCL_SUFFIXES
 from engineering_api.cli import main
 from engineering_api.lsp.project import Project
 from engineering_api.rules.compiler.check import Source, check_sources, source_text
-from tests.compiler.mutants import Mutant, run_mutants, verdict
-from tests.compiler.mutants_statements import (ARROW, LABEL, LITERAL, literal_verdict, scl_input_arrow_mutants,
+from tests.compiler.mutants import Mutant, run_mutants
+from tests.compiler.mutants_statements import (ARROW, LABEL, LITERAL, judged, scl_input_arrow_mutants,
                                                scl_label_mutants, scl_literal_mutants)
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
@@ -60,7 +60,7 @@ def test_an_integer_literal_with_a_letter_is_a_syntax_error_at_its_line() -> Non
         for mutant in made:
             counts[mutant.refused] += 1
             got = check_sources([Source(str(path), mutant.data)])
-            problem = literal_verdict(mutant, got) if mutant.refused else verdict(mutant, original, got)
+            problem = judged(mutant, original, got)
             if problem:
                 problems.append(f"{path.name} line {mutant.line}: {problem}")
     assert not problems, "\n".join(problems[:20])
