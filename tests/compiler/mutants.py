@@ -574,8 +574,9 @@ def rates(corpus: Path) -> dict[str, tuple[int, int, int, int]]:
     from tests.compiler.mutants_arrays import array_element_mutants, scl_array_start_mutants
     from tests.compiler.mutants_sections import (scl_member_mutants, scl_section_mutants, xml_member_mutants,
                                                  xml_section_mutants)
-    from tests.compiler.mutants_statements import (judged, scl_input_arrow_mutants, scl_label_mutants,
-                                                   scl_literal_mutants)
+    from tests.compiler.mutants_st import (judged, st_arrow_mutants, st_label_mutants, st_literal_mutants,
+                                           st_twice_mutants)
+    from tests.compiler.mutants_statements import scl_input_arrow_mutants, scl_label_mutants, scl_literal_mutants
 
     xml = sorted((corpus / "simaticml").rglob("*.xml"))
     scl = sorted(p for p in (corpus / "scl").rglob("*") if p.suffix.lower() in (".scl", ".db", ".udt"))
@@ -594,6 +595,7 @@ def rates(corpus: Path) -> dict[str, tuple[int, int, int, int]]:
         {p: list(scl_array_start_mutants(p, texts[p], per_file=1000)) for p in scl},
         {p: [*scl_label_mutants(p, texts[p]), *scl_literal_mutants(p, texts[p]), *scl_input_arrow_mutants(p, texts[p])]
          for p in scl},
+        {p: [*st_label_mutants(p), *st_literal_mutants(p), *st_arrow_mutants(p), *st_twice_mutants(p)] for p in xml},
     ]
     from engineering_api.rules.compiler.check import Source, check_sources
 

@@ -26,7 +26,8 @@ from lxml import etree
 from engineering_api.rules.compiler.builtins import FUNCTIONS
 from engineering_api.rules.compiler.signatures import fc_signature
 from simatic_xml.diagnostics import Diagnostic
-from tests.compiler.mutants import Mutant, local_name, serialised, verdict, xml_parser
+from tests.compiler.mutants import Mutant, local_name, serialised, xml_parser
+from tests.compiler.mutants_statements import judged as judged_statement
 
 __all__ = ("judged", "st_arrow_mutants", "st_label_mutants", "st_literal_mutants", "st_twice_mutants", "text_line")
 
@@ -174,10 +175,11 @@ def st_twice_mutants(path: Path, per_file: int = 3) -> Iterator[Mutant]:
 
 
 def judged(mutant: Mutant, original: list[Diagnostic], got: list[Diagnostic]) -> str | None:
-    """:func:`tests.compiler.mutants.verdict`, but a refused literal mutant may lose its own network's findings: its
-    one ``NETWORK_SYNTAX`` at its line, and every finding of another network kept."""
+    """:func:`tests.compiler.mutants_statements.judged` (an SCL source's mutant), but a refused literal mutant of a
+    network may lose its own network's findings: its one ``NETWORK_SYNTAX`` at its line, and every finding of
+    another network kept."""
     if mutant.code != "NETWORK_SYNTAX":
-        return verdict(mutant, original, got)
+        return judged_statement(mutant, original, got)
     syntax = [d for d in got if d.code == "NETWORK_SYNTAX"]
     if len(syntax) != 1 or syntax[0].line != mutant.line:
         return f"expected one NETWORK_SYNTAX at line {mutant.line}: {[(d.line, d.code) for d in syntax]}"
