@@ -209,9 +209,9 @@ _TABLE: tuple[tuple[str, str, tuple[Severity, ...], str], ...] = (
      "A box names an instruction the offline catalogue does not have (a warning: no published list of TIA's "
      "LAD/FBD instruction names is complete for every version, GRAPH and safety block)."),
     ("FLGNET_LABEL", "LAD/FBD networks", _E, "A jump names a label the block does not define."),
-    ("FLGNET_DUPLICATE_LABEL", "LAD/FBD networks", _E,
-     "A jump label is declared by two LAD/FBD networks of one block (a jump must name one target; as STL's "
-     "STL_DUPLICATE_LABEL)."),
+    ("FLGNET_DUPLICATE_LABEL", "LAD/FBD networks", _W,
+     "A jump label is declared by two LAD/FBD networks of one block, so a jump to it names two targets (a warning, "
+     "as GOTO_DUPLICATE_LABEL: no Siemens page or TIA error text found states TIA's verdict)."),
     ("FLGNET_OPERAND", "LAD/FBD networks", _E,
      "A contact, coil, SR/RS or edge instruction lacks an operand it must have: the bit it reads or writes, an edge "
      "instruction's edge memory bit (engineering_api/rules/instruction_pins.py OPERAND_PINS)."),

@@ -1,8 +1,9 @@
-"""A jump label declared by two LAD/FBD networks of one block is refused at the second declaration
-(``FLGNET_DUPLICATE_LABEL``) by every check, in every block of the corpus's exports with two LAD/FBD networks (LAD,
-FBD, F_LAD, F_FBD): its first and last networks given a declaration of the label, once in another letter case; the
-control gives them two different labels. The corpus's exports declare no LAD/FBD label, so each declaration is
-added (``<Labels><LabelDeclaration><Label Name=…/>``, the form of TIA's LAD export). Before, every entry passed it."""
+"""A jump label declared by two LAD/FBD networks of one block is reported at the second declaration
+(``FLGNET_DUPLICATE_LABEL``, a warning: no Siemens page or TIA error text found states TIA's verdict) by every
+check, in every block of the corpus's exports with two LAD/FBD networks (LAD, FBD, F_LAD, F_FBD): its first and last
+networks given a declaration of the label, once in another letter case; the control gives them two different
+labels. The corpus's exports declare no LAD/FBD label, so each declaration is added
+(``<Labels><LabelDeclaration><Label Name=…/>``, the form of TIA's LAD export). Before, every entry passed it."""
 
 from __future__ import annotations
 

@@ -88,13 +88,14 @@ class BlockChecker(StatementChecks, ExpressionChecks, CallChecks, StlChecks):
 
     def flgnet_labels_once(self) -> None:
         """Each jump label of the block's LAD/FBD networks declared once (names compare in any letter case):
-        ``FLGNET_DUPLICATE_LABEL`` at each later declaration, in its network."""
+        ``FLGNET_DUPLICATE_LABEL`` at each later declaration, in its network. A warning, as an SCL label's
+        (:meth:`scl_labels_once`): no Siemens page or TIA error text found states that TIA refuses it."""
         seen: set[str] = set()
         for net in self.b.networks:
             for name, line in net.flgnet.label_declarations() if net.flgnet is not None else ():
                 if name.lower() in seen:
                     self.network = net.index
-                    self.err_line("FLGNET_DUPLICATE_LABEL", line, label=name)
+                    self.err_line("FLGNET_DUPLICATE_LABEL", line, "Warning", label=name)
                 seen.add(name.lower())
 
     def _contains_itself(self, issue: TypeIssue | A.TypeLabel) -> bool:
