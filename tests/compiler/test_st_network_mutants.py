@@ -2,15 +2,19 @@
 (:mod:`tests.compiler.mutants_st`): a jump label declared twice (``GOTO_DUPLICATE_LABEL``, a warning; before,
 every entry passed it), ``800x`` (``NETWORK_SYNTAX``), ``=>`` on an instruction's input (``WRONG_PARAMETER``), a
 parameter given twice (``PARAMETER_TWICE``), each with its control; ``simaticml check`` and ``plc check`` give each
-family's finding at the same line (the network's text line, with its network)."""
+family's finding at the same line (the network's text line, with its network); the REST import's report carries
+each error family at that line."""
 
 from __future__ import annotations
 
 import io
+import re
 import json
 from collections import Counter
+from collections.abc import Iterator
 from contextlib import redirect_stdout
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,6 +25,8 @@ from tests.compiler.mutants_st import judged, st_arrow_mutants, st_label_mutants
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml"
 XML = sorted(p for p in CORPUS.rglob("*.xml") if b"StructuredText" in p.read_bytes()) if CORPUS.is_dir() else []
+_IMPORTABLE = re.compile(rb'<Engineering version="V1[4-9]')
+"""An export the REST test's project (V19) imports (a newer one is refused: NEWER_VERSION)."""
 GENERATORS = (st_label_mutants, st_literal_mutants, st_arrow_mutants, st_twice_mutants)
 
 pytestmark = pytest.mark.skipif(not XML, reason="../shared/corpus is not there")
@@ -69,3 +75,32 @@ def test_simaticml_check_and_plc_check_give_each_family_one_verdict(tmp_path: Pa
             if (mutant.code, mutant.line) not in found:
                 differ.append(f"{mutant.path.name} {mutant.family}: {entry} lacks {(mutant.code, mutant.line)}")
     assert not differ, "\n".join(differ)
+
+
+def test_the_rest_import_reports_each_error_family_of_an_scl_network(
+        client: Any, admin_headers: dict[str, str], cpu: dict[str, Any], workspace: Path) -> None:
+    """The import stores the block and its report carries the errors TIA's compile will give (warnings, such as a
+    label declared twice, are not in an import's report: :mod:`engineering_api.domain.import_findings`)."""
+    missing = []
+    for generator in (st_literal_mutants, st_arrow_mutants, st_twice_mutants):
+        mutant = next(m for path in XML if _IMPORTABLE.search(path.read_bytes()) for m in generator(path) if m.refused)
+        (workspace / mutant.path.name).write_bytes(mutant.data)
+        answer = client.post("/api/devices/PLC_1/blocks/actions/import-sync",
+                             json={"importFilePath": mutant.path.name, "overwrite": True}, headers=admin_headers)
+        assert answer.status_code in (200, 201), answer.text
+        found = {(d["code"], d["line"]) for d in _wire_diagnostics(answer.json())}
+        if (mutant.code, mutant.line) not in found:
+            missing.append(f"{mutant.path.name} {mutant.family}: {sorted(found)[:5]}")
+    assert not missing, "\n".join(missing)
+
+
+def _wire_diagnostics(answer: object) -> Iterator[dict[str, Any]]:
+    """Every diagnostic (an object with a code and a line) anywhere in a JSON answer."""
+    if isinstance(answer, dict):
+        if "code" in answer and "line" in answer:
+            yield answer
+        for value in answer.values():
+            yield from _wire_diagnostics(value)
+    elif isinstance(answer, list):
+        for value in answer:
+            yield from _wire_diagnostics(value)
