@@ -34,8 +34,8 @@ from .errors import UnsupportedInstructionError
 from .layout import Slot, make_value
 from .values import default_value, is_int_type
 
-__all__ = ("BlockGen", "CodeImage", "Context", "LocalVar", "TagRef", "eno_writers", "generate_program",
-           "new_code_image")
+__all__ = ("UNSUPPORTED_STATEMENTS", "BlockGen", "CodeImage", "Context", "LocalVar", "TagRef", "eno_writers",
+           "generate_program", "new_code_image")
 
 _FILE = "<plc:{}>"
 _ALL_SECTIONS = ("Input", "Output", "InOut", "Static", "Temp", "Constant", "Return")
@@ -46,6 +46,10 @@ _VALUE_TYPES = frozenset({"BOOL", "REAL", "LREAL", "CHAR", "WCHAR", "STRING", "W
 
 _COMBINED = frozenset({"+=", "-=", "*=", "/="})
 """Combined assignments, each the assignment of its operation."""
+
+UNSUPPORTED_STATEMENTS = frozenset({"GOTO"})
+"""Statements the generated Python does not run (:meth:`BlockGen.s_goto` raises when one runs: a Python function
+has no jump); the simulation catalogue (:mod:`.simulated`) reads it."""
 
 
 class BlockGen(CallGen, CoverageHooks):
@@ -411,7 +415,7 @@ class BlockGen(CallGen, CoverageHooks):
         return None
 
     def s_goto(self, s: A.Goto) -> None:
-        self.emit(self.unsupported_src("GOTO"))
+        self.emit(self.unsupported_src("GOTO"))  # one of UNSUPPORTED_STATEMENTS
 
     def return_stmt(self) -> str:
         """The return; a block whose ENO may be FALSE reports it to its caller in ``rt.eno`` first."""

@@ -28,14 +28,15 @@ from .stdlib_eno import eno_rule
 from .stdlib_fbs import INSTANCE, system_fb_for, update_referenced_timer
 from .values import default_value, is_int_type
 
-__all__ = ("CallGen",)
+__all__ = ("BLOCK_MOVES", "CallGen")
 
 _SIMPLE = re.compile(r"^(?:[A-Za-z_]\w*|-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)$")
 """A Python name or a plain number: what an inlined system FB's body may read instead of an input it never writes."""
 
 _TARGET_TYPED = frozenset(["SHL", "SHR", "ROL", "ROR"])
 """Instructions whose data type, in an assignment, is the target's (IN is converted into it)."""
-_BLOCK_MOVES = {"MOVE_BLK": "move", "UMOVE_BLK": "move", "FILL_BLK": "fill", "UFILL_BLK": "fill"}
+BLOCK_MOVES = {"MOVE_BLK": "move", "UMOVE_BLK": "move", "FILL_BLK": "fill", "UFILL_BLK": "fill"}
+"""The block moves a call runs (:meth:`CallGen.block_move`), each a helper of :mod:`.stdlib` of its name."""
 _INSTRUCTION_CALLS = INSTANCE_INSTRUCTIONS
 """Instructions called on an instance of a system type (the catalog's ``instructions``): ``#t.TON(...)``,
 ``#c.CTU(...)``."""
@@ -201,7 +202,7 @@ class CallGen(ExprGen):
             if lv is not None and lv.slot is not None and lv.slot.kind in ("struct", "sysfb") and (
                     callee.scope == "local" or upper not in KNOWN_UPPER):
                 return self.instance_plan(lv.slot, self.local_src(lv, False), "#" + callee.name)
-            if upper in _BLOCK_MOVES:
+            if upper in BLOCK_MOVES:
                 return ("move", upper)
             if upper in stdlib.FUNCTIONS:
                 return ("func", upper)
@@ -465,7 +466,7 @@ class CallGen(ExprGen):
             return [self.unsupported_src(name)]
         ref = self.ctx.bind(f"_{name.lower()}", helper)
         dst_arr, dst_idx = self._element(out.value)
-        if _BLOCK_MOVES[name] == "fill":
+        if BLOCK_MOVES[name] == "fill":
             return [f"{ref}({self.value(src.value)}, {dst_arr}, {dst_idx}, {self.value(count.value)})"]
         src_arr, src_idx = self._element(src.value)
         return [f"{ref}({src_arr}, {src_idx}, {dst_arr}, {dst_idx}, {self.value(count.value)})"]

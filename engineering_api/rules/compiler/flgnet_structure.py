@@ -37,7 +37,7 @@ from .builtins import KNOWN_UPPER, SYSTEM_FBS
 if TYPE_CHECKING:
     from simatic_xml.flgnet import FlgNet
 
-__all__ = ("known_part", "structure_findings")
+__all__ = ("BOX_PARTS", "known_part", "structure_findings")
 
 _NUMBERED_PIN = re.compile(r"(in|out)(\d+)\Z")
 
@@ -52,8 +52,10 @@ _EXPORTED_PARTS = frozenset(n.upper() for n in (
     # "JMPN: Jump if RLO = 0", "RET"; the word logic boxes AND, OR, XOR, which TIA V17 exports as And and Or:
     # TurboLouis/TestRepo@d5c02c09)
     "Inc", "Dec", "Jump", "JumpNot", "Label", "Return", "And", "Or", "Xor"))
-_KNOWN_PARTS = (frozenset(n.upper() for n in BASIC_PINS) | _EXPORTED_PARTS | KNOWN_UPPER
-                | frozenset(n.upper() for n in SYSTEM_FBS))
+BOX_PARTS = frozenset(n.upper() for n in BASIC_PINS) | _EXPORTED_PARTS
+"""The LAD/FBD parts known by their own name, not as a system instruction's box (upper case): the basic
+instructions and the boxes TIA exports (the simulation catalogue lists them, :mod:`.simulation`)."""
+_KNOWN_PARTS = BOX_PARTS | KNOWN_UPPER | frozenset(n.upper() for n in SYSTEM_FBS)
 
 
 def known_part(name: str) -> bool:
