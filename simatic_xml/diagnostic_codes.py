@@ -126,6 +126,10 @@ _TABLE: tuple[tuple[str, str, tuple[Severity, ...], str], ...] = (
     ("UNCHECKED_INSTRUCTION", "Calls and parameters", _I,
      "A call names an instruction the offline catalogue does not have (an Info: the catalogue is not every "
      "instruction of every version and library, and a bare name may be a block of another file)."),
+    ("NOT_SIMULATED", "Calls and parameters", _W,
+     "`plc check`, `test run`: a call of an instruction (or a GOTO, a LAD/FBD box) that TIA accepts and the simulated "
+     "PLC does not run; the CPU of `test run` stops when it is reached (docs/instructions.md gives the reason; "
+     "`test run --require-simulated` makes it an error)."),
     ("TYPE_MISMATCH", "Data types", _E, "A value's data type does not convert implicitly to the target's."),
     ("LITERAL_RANGE", "Data types", _E, "A literal is outside the range of its data type."),
     ("OPERATOR_TYPE", "Data types", _E, "An operator is not defined for its operands' data types."),
@@ -295,6 +299,8 @@ _TEMPLATES: dict[str, str] = {
     "UNCHECKED_INSTRUCTION": 'The instruction "{name}" is not in the offline catalogue; TIA refuses a name it does '
                              'not have, but the catalogue is not complete, so this is a note and the call\'s '
                              'parameters were not checked.',
+    "NOT_SIMULATED": 'The instruction "{name}" is not simulated: {reason}. On the simulated PLC (test run) the CPU '
+                     'stops when it is reached.',
     "SIGNATURE_UNKNOWN": 'The parameters of the system instruction "{name}" are not known to the offline checker; '
                          'they were not checked.',
     "MIXED_PARAMETERS": 'The call of "{callee}" mixes arguments with and without formal parameter names; name all of '

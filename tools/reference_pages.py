@@ -2,7 +2,8 @@
 ``docs/routes.md`` (the OpenAPI document), ``docs/diagnostic-codes.md`` and the table of rules in
 ``engineering_api/rules/compiler/README.md`` (both from :mod:`simatic_xml.diagnostic_codes`), and
 ``docs/openness-members.md`` (the bridge's member table, :mod:`openness_bridge.member_table`) and
-``docs/error-codes.md`` (the API's error codes, :mod:`engineering_api.lib.error_code_table`).
+``docs/error-codes.md`` (the API's error codes, :mod:`engineering_api.lib.error_code_table`); and, through
+:mod:`tools.instruction_catalogue`, ``docs/instructions.md`` (the simulation catalogue).
 
 ``python -m tools.reference_pages`` rewrites them (``make docs`` runs it); ``test_reference_pages.py`` fails
 when a page differs from the code, so a new command or route cannot leave them stale.
@@ -222,7 +223,9 @@ def main() -> int:
         page.parent.mkdir(exist_ok=True)
         page.write_text(text, encoding="utf-8")
         print(f"wrote {page.relative_to(ROOT)}")
-    return 0
+    from tools import instruction_catalogue  # the simulation catalogue's data file and page
+
+    return instruction_catalogue.main()
 
 
 if __name__ == "__main__":

@@ -253,7 +253,7 @@ def run_plc_check(args: argparse.Namespace) -> int:
         return usage_error("no file to check: only TIA V20 text documents (.s7dcl/.s7res), which are not read")
     groups: list[ProgramGroup] = []
     diagnostics = unread + check_files(files, tia_version=version, one_program=args.one_program, groups=groups,
-                                         info=True, cpu_family=family)
+                                         info=True, cpu_family=family, simulation=True)
     return finish(args, diagnostics, files, "plc check", [g.as_json() for g in groups], config)
 
 

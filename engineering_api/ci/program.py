@@ -38,7 +38,7 @@ class ProgramGroup:
 
 def check_files(files: Iterable[str], *, tia_version: Optional[str] = None, one_program: bool = False,
                 groups: Optional[list[ProgramGroup]] = None, info: bool = False,
-                cpu_family: Optional[str] = None) -> list[Diagnostic]:
+                cpu_family: Optional[str] = None, simulation: bool = False) -> list[Diagnostic]:
     """The one check of each PLC's files (:func:`engineering_api.rules.compiler.check.check`; the PLCs:
     :func:`engineering_api.ci.grouping.plc_groups`), in the order of the files; with ``one_program`` every file is
     one PLC. ``groups`` (a list) receives the :class:`ProgramGroup` of each.
@@ -46,11 +46,13 @@ def check_files(files: Iterable[str], *, tia_version: Optional[str] = None, one_
     A program without any tag table (PLC data types, blocks) takes them from the programs in folders side by
     side with it (one PLC's folders as siblings: blocks in ``Neuer Ordner/Program blocks``, tags in
     ``PLC_1/PLC tags``); what is borrowed is not checked again and takes part in no duplicate or number check
-    of the borrower."""
+    of the borrower. With ``simulation``, each call of what the simulated PLC does not run is a ``NOT_SIMULATED``
+    warning (:attr:`~engineering_api.rules.compiler.program.Program.simulation`): the program is to run there."""
     out: list[Diagnostic] = []
     for group, one in load_groups(files, tia_version=tia_version, one_program=one_program, cpu_family=cpu_family):
         if groups is not None:
             groups.append(group)
+        one.program.simulation = simulation
         out.extend(entry.check(one, info=info))
     return out
 

@@ -5,7 +5,8 @@ any sub-folders) and test files, ``*.test.json``: each one case, or a list of ca
 /api/testharness/tests`` takes (T-IA Connect's client format or the earlier one, docs/simulated-plc.md). The run:
 
 1. checks the program as ``plc check --one-program`` does; with an error, the program did not compile: the
-   findings are reported (file and line) and no test runs;
+   findings are reported (file and line) and no test runs; a call the simulated PLC does not run is a
+   ``NOT_SIMULATED`` warning, an error when a case or ``--require-simulated`` requires (:mod:`.testrun_simulated`);
 2. loads it into the in-process TIA model, compiles it and downloads it to a simulated CPU in SingleStep
    (:mod:`.testrun_plc`), so every ``cycles``, ``advanceMs`` and ``waitMs`` is virtual time;
 3. runs the selected cases (``--pattern``, ``--device``) with the server's runner, each from a clean PLC state.
@@ -43,7 +44,7 @@ from engineering_api.lib.printable import printable
 from engineering_api.rules.plc_values import AREA_SIZES, is_retentive_marker_size
 from engineering_api.rules.coverage import Recorder, recording
 
-from . import EXIT_CLEAN, EXIT_FINDINGS
+from . import EXIT_CLEAN, EXIT_FINDINGS, testrun_simulated
 from .commands import usage_error
 from .coverage_report import by_block, cobertura, text_lines
 from .config import CheckConfig, ConfigError, apply_config, load_config
@@ -69,7 +70,7 @@ _SERVER_ONLY = ("url", "api_key", "instance")
 SKIPPED = frozenset({"NOT_SIMATICML", "NOT_SCL", "UNSUPPORTED_OBJECT"})
 """Codes of the check that say it skipped a file (other XML of a repository, an object it does not read): the run
 does not load those files either."""
-_OFFLINE_ONLY = ("sarif", "tia_version", "coverage")
+_OFFLINE_ONLY = ("sarif", "tia_version", "coverage", "require_simulated")
 
 
 class CaseHarness(Protocol):
@@ -90,6 +91,8 @@ class _Case:
     line: int
     retentive_memory_bytes: int | None = None
     """The PLC's retentive bit memory (:data:`RETENTIVE_MEMORY_FIELD`) the case asks for, None when it names none."""
+    require_simulated: bool = False
+    """The case requires every call of the program simulated (:mod:`.testrun_simulated`)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -104,6 +107,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--coverage", metavar="FILE", help="with FOLDER: write which statements, branches and "
                         "networks of the program the tests ran as Cobertura XML to FILE, and a line per block to the "
                         "report")
+    testrun_simulated.add_argument(parser)
 
 
 def usage_problem(args: argparse.Namespace) -> str | None:
@@ -167,8 +171,14 @@ def read_test_file(path: str, harness: CaseHarness) -> tuple[list[_Case], list[D
             if problem:
                 problems.append(_invalid(path, line, f"{label}: {problem}"))
                 continue
+        wanted = False
+        if isinstance(item, dict):
+            item, wanted, problem = testrun_simulated.take_field(item)
+            if problem:
+                problems.append(_invalid(path, line, f"{label}: {problem}"))
+                continue
         try:
-            cases.append(_Case(harness.check(item), path, line, retain))
+            cases.append(_Case(harness.check(item), path, line, retain, wanted))
         except EngineeringError as exc:
             problems.append(_invalid(path, line, f"{label}: {exc.message}"))
     return cases, problems
@@ -390,14 +400,20 @@ def run(args: argparse.Namespace, make_backend: Callable[[Path, str], Engineerin
             return usage_error(f'no test case{on} in the test files of {args.folder} matches "{args.pattern}"')
         cases = [by_id[id(c)] for c in chosen]
     cases, retain = _one_retain_setting(cases, outcome.findings)
-    program = check_files(sources, tia_version=version, one_program=True) if sources else [Diagnostic(
+    program = check_files(sources, tia_version=version, one_program=True, simulation=True) if sources else [Diagnostic(
         message=f"no program to test: {args.folder} holds no SCL source or SimaticML export", file=tests[0],
         code="TEST_SETUP_FAILED")]
+    required = testrun_simulated.requiring(args, [(c.file, c.line, c.require_simulated) for c in cases])
+    if required is not None:
+        program = testrun_simulated.strict(program, required)
     outcome.findings += program
     if not sources:
         outcome.not_run = f"{args.folder} holds no program to test (the error above)"
     elif exit_code(program) != EXIT_CLEAN:
         outcome.not_run = f"the program in {args.folder} did not compile (the errors above)"
+        if required is not None and all(d.code == "NOT_SIMULATED" for d in program if d.severity == "Error"):
+            outcome.not_run = (f"the program in {args.folder} calls what the simulated PLC does not run, and "
+                               f"{required} requires every call simulated (the errors above)")
     elif cases:  # the program compiles: run what the test files hold, on the files the check read
         skipped = {d.file for d in program if d.code in SKIPPED}
         loaded = [f for f in sources if f not in skipped]

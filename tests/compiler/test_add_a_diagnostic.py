@@ -26,6 +26,7 @@ SHOWN_ELSEWHERE = {
     "NETWORK_NOT_CHECKED": "tests/realcode/test_realcode_cases.py",
     "NETWORK_SYNTAX": "tests/compiler/test_message_registry.py",
     "NUMBER_IN_USE": "tests/ci/test_xml_lines.py",
+    "NOT_SIMULATED": "tests/ci/test_not_simulated.py",  # plc check and test run only, not a seeded source's check
     "SIGNATURE_UNKNOWN": "tests/compiler/test_signatures.py",
     "TOO_MANY_ARGUMENTS": "tests/compiler/test_signatures.py",
     "UNCHECKED_INSTRUCTION": "tests/compiler/test_compiler_rules.py",

@@ -60,6 +60,13 @@ class CheckContext(ABC):
         self.out.append(Diagnostic(message(code, **kw), line, 0, self.b.name, severity, self.path, code,
                                    self.network))
 
+    def not_simulated(self, line: int, col: int, name: str, reason: str | None) -> None:
+        """Report that the simulated PLC does not run ``name`` (``reason`` from :mod:`.simulation`; None: it does)
+        at ``line``/``col``, when the program is checked to run there (:attr:`Program.simulation`)."""
+        if reason is not None and self.p.simulation:
+            self.out.append(Diagnostic(message("NOT_SIMULATED", name=name, reason=reason), line, col, self.b.name,
+                                       "Warning", self.path, "NOT_SIMULATED", self.network))
+
     @abstractmethod
     def check_type_name(self, issue: TypeIssue | A.TypeLabel) -> None:
         """A named type must exist (the checker)."""

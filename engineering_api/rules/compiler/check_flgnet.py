@@ -35,6 +35,7 @@ from simatic_xml.scl.parser import parse_expression
 from .check_calls import catalog_parameter_types
 from .check_context import CheckContext
 from .program import BlockDef, type_from_text, undefined_global
+from .simulation import not_simulated_part
 from .types import (
     BIT_LIT,
     TypeClass,
@@ -132,7 +133,7 @@ class FlgNetChecks(CheckContext):
         from simatic_xml.flgnet import Call as FCall
         from simatic_xml.flgnet import FlgAccess, IdentCon, NameCon, Part, Wire
 
-        from .flgnet_structure import structure_findings
+        from .flgnet_structure import known_part, structure_findings
         for line, code, fields in structure_findings(net):
             self.err_line(code, line, "Warning" if code == "FLGNET_INSTRUCTION" else "Error", **fields)
         accesses: dict[str | None, FlgAccess] = {}
@@ -147,6 +148,8 @@ class FlgNetChecks(CheckContext):
                 other.add(item.attrs["UId"])
         for part in parts.values():
             self.missing_blocks(part)
+            if isinstance(part, Part) and known_part(part.name):  # an unknown one is FLGNET_INSTRUCTION already
+                self.not_simulated(part.line, 0, part.name, not_simulated_part(part.name))
         types: dict[str | None, tuple[A.Expr | None, SclType]] = {}
         technology_objects = self.technology_object_operands(net.wires or (), accesses, parts)
         for uid, acc in accesses.items():

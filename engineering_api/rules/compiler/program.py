@@ -113,6 +113,9 @@ class Program:
     cpu_family: str | None = None
     """The CPU family the program runs on (``S7-1200``, ``S7-1500``; see :mod:`.signatures`), which chooses the
     signature of the system instructions that differ between families; None when unknown: either is accepted."""
+    simulation: bool = False
+    """Report each call of what the simulated PLC does not run (``NOT_SIMULATED``, :mod:`.simulation`): set by the
+    commands whose program is to run there, ``plc check`` and ``test run``."""
     _views: dict[str,
                  tuple[tuple[int, int], Program]] = field(default_factory=dict, init=False, repr=False, compare=False)
     """namespace -> (sizes of the tables it was built from, the view): see :meth:`in_namespace`."""

@@ -1,0 +1,150 @@
+"""A call of an instruction the simulated PLC does not run is said before it runs: ``plc check`` and ``test run``
+report a ``NOT_SIMULATED`` warning at the call's line naming the instruction and the catalogue's reason
+(docs/instructions.md), on SCL sources, SCL networks and LAD/FBD boxes of SimaticML blocks; ``test run`` makes it an
+error when a case's ``requireSimulated`` or ``--require-simulated`` asks, and then runs no test.
+
+The programs are corpus files (lopez-dev's clock FBs call RD_SYS_T and RD_LOC_T, Czarnak's FC PEEK and POKE,
+Amadeusz97's LAD FB MC_POWER boxes) and small programs written here around calls of the issue's sample.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from engineering_api.cli import main
+from engineering_api.rules.compiler.simulation import not_simulated_call, not_simulated_part
+from tests.ci.corpus_repos import CORPUS
+from tests.scl_frames import global_db, main_ob
+
+LOPEZ = CORPUS / "scl" / "lopez-dev__Siemens-SCL-Source-Files"
+CLOCK_SOURCES = {LOPEZ / "TaktGenerator" / "FB_Taktgenerator.scl": ("RD_SYS_T", 60),
+                 LOPEZ / "Timer" / "Timer.scl": ("RD_LOC_T", 24)}
+SIMULATED_ONLY = LOPEZ / "DoorLock" / "DoorLock.scl"
+PEEK_POKE = CORPUS / "simaticml" / "fc" / "Czarnak_MHJ-PLC-Lab-Function-S71200.xml"
+MC_POWER_LAD = CORPUS / "simaticml" / "fb" / "Amadeusz97_CentralShifter.xml"
+needs_corpus = pytest.mark.skipif(not LOPEZ.is_dir(), reason="../shared/corpus is not there")
+
+
+def _run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    with redirect_stdout(out), redirect_stderr(out):
+        code = main(list(argv))
+    return code, out.getvalue()
+
+
+def _plc_check(*paths: Path) -> tuple[int, list[dict[str, Any]]]:
+    code, text = _run("plc", "check", *map(str, paths), "--format", "json")
+    return code, [d for d in json.loads(text)["diagnostics"] if d["code"] == "NOT_SIMULATED"]
+
+
+@needs_corpus
+@pytest.mark.parametrize("source", sorted(CLOCK_SOURCES), ids=lambda p: p.name)
+def test_plc_check_warns_at_the_clock_call_of_a_corpus_source(source: Path, tmp_path: Path) -> None:
+    name, line = CLOCK_SOURCES[source]
+    copy = tmp_path / source.name
+    shutil.copyfile(source, copy)
+    code, found = _plc_check(copy)
+    assert code == 0  # a warning: the file TIA accepts still passes
+    assert [(d["line"], d["severity"]) for d in found] == [(line, "Warning")]
+    assert f'"{name}" is not simulated: {not_simulated_call(name)}' in found[0]["message"]
+    assert name in copy.read_text(encoding="utf-8").splitlines()[line - 1]
+
+
+@needs_corpus
+def test_plc_check_says_nothing_of_a_corpus_source_that_calls_only_simulated_instructions(tmp_path: Path) -> None:
+    copy = tmp_path / SIMULATED_ONLY.name
+    shutil.copyfile(SIMULATED_ONLY, copy)
+    assert _plc_check(copy) == (0, [])
+
+
+def _export_lines(path: Path) -> list[tuple[int, str]]:
+    """(export line, instruction) of each NOT_SIMULATED warning of ``plc check``'s text report on ``path``: the
+    text report places a network's finding on the line of its element in the export (JSON keeps the network's)."""
+    _, text = _run("plc", "check", str(path))
+    return [(int(line.split(":")[1]), line.split('"')[1]) for line in text.splitlines() if "[NOT_SIMULATED]" in line]
+
+
+@needs_corpus
+def test_scl_networks_and_lad_boxes_of_simaticml_blocks_are_reported_at_their_export_line() -> None:
+    lines = PEEK_POKE.read_text(encoding="utf-8").splitlines()
+    scl = _export_lines(PEEK_POKE)
+    assert {name for _, name in scl} == {"PEEK", "POKE", "RD_SYS_T", "WR_SYS_T", "GOTO"}
+    calls = [(line, name) for line, name in scl if name != "GOTO"]
+    assert all(f'<Instruction Name="{name}"' in lines[line] for line, name in calls)  # <Access Scope="Call"> then
+    lines = MC_POWER_LAD.read_text(encoding="utf-8").splitlines()
+    powers = [line for line, name in _export_lines(MC_POWER_LAD) if name == "MC_POWER"]
+    assert powers and all('<Part Name="MC_POWER"' in lines[line - 1] for line in powers)
+    assert not_simulated_part("MC_POWER") is not None
+
+
+def _program(*calls: str) -> str:
+    return "\n".join((global_db("D", "t : DTL", "d : Date", "clock : Time_Of_Day", "stamp : Date_And_Time", "ret : Int",
+                                "x : Real", "run : Bool"),
+                      main_ob(*calls)))
+
+
+SAMPLE = ('"D".x := ABS("D".x);', '"D".ret := RD_SYS_T(OUT => "D".t);',
+          '"D".stamp := T_COMBINE(IN1 := "D".d, IN2 := "D".clock);', '"D".d := DT_TO_DATE("D".stamp);')
+
+
+def test_every_call_of_the_sample_is_reported_at_its_line_and_only_those(tmp_path: Path) -> None:
+    source = tmp_path / "program.scl"
+    source.write_text(_program(*SAMPLE), encoding="utf-8")
+    _, found = _plc_check(source)
+    lines = source.read_text(encoding="utf-8").splitlines()
+    named = {d["message"].split('"')[1]: d["line"] for d in found}
+    assert set(named) == {"RD_SYS_T", "T_COMBINE", "DT_TO_DATE"}
+    assert all(name in lines[line - 1] for name, line in named.items())
+
+
+def test_other_checks_do_not_report_it(tmp_path: Path) -> None:
+    """Only the commands whose program is to run on the simulated PLC say it (scl check is about TIA's verdict)."""
+    source = tmp_path / "program.scl"
+    source.write_text(_program(*SAMPLE), encoding="utf-8")
+    _, text = _run("scl", "check", str(source), "--format", "json")
+    assert "NOT_SIMULATED" not in text
+
+
+def _test_folder(tmp_path: Path, case: dict[str, Any]) -> Path:
+    (tmp_path / "program.scl").write_text(_program('IF "D".run THEN', '   "D".ret := RD_SYS_T(OUT => "D".t);',
+                                                    "END_IF;", '"D".x := ABS("D".x);'), encoding="utf-8")
+    (tmp_path / "abs.test.json").write_text(json.dumps([case]), encoding="utf-8")
+    return tmp_path
+
+
+ABS_CASE = {"name": "abs", "steps": [{"write": {'"D".x': -2.0}, "cycles": 1, "assert": {'"D".x': 2.0}}]}
+
+
+def test_test_run_warns_before_it_runs_and_still_runs(tmp_path: Path) -> None:
+    code, text = _run("test", "run", str(_test_folder(tmp_path, ABS_CASE)))
+    assert code == 0, text
+    warning = next(line for line in text.splitlines() if "[NOT_SIMULATED]" in line)
+    assert "program.scl:" in warning and "warning:" in warning and '"RD_SYS_T"' in warning
+    assert text.index("[NOT_SIMULATED]") < text.index("1 passed")
+
+
+@pytest.mark.parametrize("how", ["field", "option"])
+def test_test_run_refuses_to_run_when_simulation_is_required(tmp_path: Path, how: str) -> None:
+    case = {**ABS_CASE, "requireSimulated": True} if how == "field" else ABS_CASE
+    extra = ["--require-simulated"] if how == "option" else []
+    code, text = _run("test", "run", str(_test_folder(tmp_path, case)), *extra)
+    assert code == 1, text
+    assert "error:" in text and "[NOT_SIMULATED]" in text and "PLC tests NOT RUN" in text
+    assert ("--require-simulated" if how == "option" else "abs.test.json:1 (requireSimulated)") in text
+
+
+def test_a_case_that_does_not_require_it_runs(tmp_path: Path) -> None:
+    code, text = _run("test", "run", str(_test_folder(tmp_path, {**ABS_CASE, "requireSimulated": False})))
+    assert code == 0 and "1 passed" in text, text
+
+
+def test_a_require_simulated_field_that_is_no_boolean_is_an_invalid_test_file(tmp_path: Path) -> None:
+    code, text = _run("test", "run", str(_test_folder(tmp_path, {**ABS_CASE, "requireSimulated": "yes"})))
+    assert code != 0 and "[TEST_FILE_INVALID]" in text and "requireSimulated must be true or false" in text, text
