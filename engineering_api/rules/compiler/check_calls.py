@@ -25,7 +25,7 @@ from .check_context import CheckContext
 from .namespaces import instance_fb, rooted
 from .program import access_root, undefined_global
 from .signatures import Signature, TypeClass, fb_signature, fc_signature
-from .simulation import not_simulated_call, not_simulated_instance
+from .simulation import named, not_simulated_call, not_simulated_instance
 from .types import (
     BIT_LIT,
     INT_LIT,
@@ -107,7 +107,7 @@ class CallChecks(CheckContext):
                     key not in self.p.blocks and (upper in KNOWN_UPPER or upper in SYSTEM_FBS)):
                 # an instruction or a conversion (a name no catalogue knows is UNCHECKED_INSTRUCTION: maybe a block
                 # of a file not given, so it is no instruction to call unsimulated)
-                self.not_simulated(callee.line, callee.col, callee.name, not_simulated_call(upper))
+                self.not_simulated(callee.line, callee.col, lambda: named(callee.name, not_simulated_call(upper)))
             fn = FUNCTIONS.get(upper)
             if fn is not None:
                 return self.typed_function(e, upper, fn)
@@ -195,9 +195,8 @@ class CallChecks(CheckContext):
             if blk is not None and blk.kind == "FB":
                 self.b.uses.add(blk.name)
                 return self.check_params(e, blk.call_members(), blk.name, fc=False, ret="VOID")
-            unsimulated = not_simulated_instance(t.name)
-            if unsimulated is not None:  # an instance of a system FB the runtime lacks (PID_Compact, TCON...)
-                self.not_simulated(e.callee.line, e.callee.col, *unsimulated)
+            # an instance of a system FB the runtime may lack (PID_Compact, TCON...)
+            self.not_simulated(e.callee.line, e.callee.col, lambda: not_simulated_instance(t.name))
             sys_fb = SYSTEM_FBS.get(t.name.upper())
             if sys_fb is not None:
                 return self.check_params(e, sys_fb.members, t.name, fc=False, ret="VOID", system=True)

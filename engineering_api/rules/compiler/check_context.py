@@ -9,6 +9,7 @@ declared once, here, and implemented once, in the part named beside it.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from typing import Protocol
 
 from simatic_xml.diagnostic_codes import message
@@ -60,11 +61,13 @@ class CheckContext(ABC):
         self.out.append(Diagnostic(message(code, **kw), line, 0, self.b.name, severity, self.path, code,
                                    self.network))
 
-    def not_simulated(self, line: int, col: int, name: str, reason: str | None) -> None:
-        """Report that the simulated PLC does not run ``name`` (``reason`` from :mod:`.simulation`; None: it does)
-        at ``line``/``col``, when the program is checked to run there (:attr:`Program.simulation`)."""
-        if reason is not None and self.p.simulation:
-            self.out.append(Diagnostic(message("NOT_SIMULATED", name=name, reason=reason), line, col, self.b.name,
+    def not_simulated(self, line: int, col: int, found: Callable[[], tuple[str, str] | None]) -> None:
+        """Report at ``line``/``col`` what the simulated PLC does not run, when the program is checked to run there
+        (:attr:`Program.simulation`; else ``found`` is not asked): ``found()`` gives the instruction's name and the
+        reason (:mod:`.simulation`), or None when it runs."""
+        hit = found() if self.p.simulation else None
+        if hit is not None:
+            self.out.append(Diagnostic(message("NOT_SIMULATED", name=hit[0], reason=hit[1]), line, col, self.b.name,
                                        "Warning", self.path, "NOT_SIMULATED", self.network))
 
     @abstractmethod

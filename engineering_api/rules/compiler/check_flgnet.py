@@ -35,7 +35,7 @@ from simatic_xml.scl.parser import parse_expression
 from .check_calls import catalog_parameter_types
 from .check_context import CheckContext
 from .program import BlockDef, type_from_text, undefined_global
-from .simulation import not_simulated_part
+from .simulation import named, not_simulated_part
 from .types import (
     BIT_LIT,
     TypeClass,
@@ -148,8 +148,10 @@ class FlgNetChecks(CheckContext):
                 other.add(item.attrs["UId"])
         for part in parts.values():
             self.missing_blocks(part)
-            if isinstance(part, Part) and known_part(part.name):  # an unknown one is FLGNET_INSTRUCTION already
-                self.not_simulated(part.line, 0, part.name, not_simulated_part(part.name))
+            if isinstance(part, Part):  # an unknown one is FLGNET_INSTRUCTION already
+                name = part.name
+                self.not_simulated(part.line, 0, lambda: named(name, not_simulated_part(name)) if known_part(name)
+                                   else None)
         types: dict[str | None, tuple[A.Expr | None, SclType]] = {}
         technology_objects = self.technology_object_operands(net.wires or (), accesses, parts)
         for uid, acc in accesses.items():

@@ -19,7 +19,7 @@ from .builtins import checker_type
 from .check_calls import _text
 from .check_context import CheckContext
 from .program import BlockDef, access_root, literal_int
-from .simulation import not_simulated_statement
+from .simulation import named, not_simulated_statement
 from .types import BIT_LIT, BITSTRINGS, INT_LIT, INTEGERS, NamedT, SclType, assignable, display
 
 __all__ = ["StatementChecks"]
@@ -255,7 +255,7 @@ class StatementChecks(CheckContext):
         be in the same block"): a label the block's SCL networks do not declare is refused."""
         if s.label.lower() not in self.jump_labels:
             self.err(s, "GOTO_LABEL", label=s.label)
-        self.not_simulated(s.line, s.col, "GOTO", not_simulated_statement("GOTO"))
+        self.not_simulated(s.line, s.col, lambda: named("GOTO", not_simulated_statement("GOTO")))
 
     def scl_labels_once(self) -> None:
         """Each jump label of the block's SCL networks declared once (names compare in any letter case, as SCL's

@@ -28,7 +28,7 @@ from .builtins import FUNCTIONS, INSTANCE_INSTRUCTIONS, KNOWN_UPPER, SYSTEM_FBS,
 from .flgnet_structure import BOX_PARTS
 from .simulation_reasons import CONVERSIONS, LAD_BOXES, OTHER, Family, family_of
 
-__all__ = ("DATA", "Entry", "accepted_calls", "accepted_conversions", "catalogue", "not_simulated_call",
+__all__ = ("DATA", "Entry", "accepted_calls", "accepted_conversions", "catalogue", "named", "not_simulated_call",
            "not_simulated_instance", "not_simulated_part", "not_simulated_statement", "runtime_names")
 
 DATA = Path(__file__).with_name("simulated.json")
@@ -93,6 +93,11 @@ def not_simulated_call(name: str) -> str | None:
     if upper in runtime_names()["calls"]:
         return None
     return _family(upper).reason
+
+
+def named(name: str, reason: str | None) -> tuple[str, str] | None:
+    """``(name, reason)`` when there is a reason, else None: what a checker's finding needs."""
+    return None if reason is None else (name, reason)
 
 
 def not_simulated_instance(type_name: str) -> tuple[str, str] | None:
