@@ -31,6 +31,9 @@ def _generation_only() -> frozenset[str]:
                      and not any(f.startswith("engineering_api/rules/") for f in files)) - {"INVALID_DECLARATION"}
 
 
+PLC_CHECK_ONLY = frozenset({"NOT_SIMULATED"})
+"""Codes plc check reports for the program's run on the simulated PLC and scl build has no reason to."""
+
 FC_WRONG_TYPE = '''FUNCTION "FC_Wrong" : Void
    VAR_TEMP
       i : Int;
@@ -56,7 +59,9 @@ def test_build_reports_what_plc_check_reports_on_the_corpus(repository: str, tmp
     files = collect([str(CORPUS / repository)], SCL_SUFFIXES)
     checked_code, checked = _json(tmp_path, "check", "plc", "check", "--one-program", "--allow-missing", *files)
     built_code, built = _json(tmp_path, "build", "scl", "build", *files, "--out", str(tmp_path / "out"))
-    checked_keys = sorted(map(_key, checked))
+    # NOT_SIMULATED is plc check's word on the simulated PLC (engineering_api.rules.compiler.simulation), which the
+    # blocks scl build writes for TIA do not run on: every other finding is the one entry's, on both sides
+    checked_keys = sorted(_key(d) for d in checked if d["code"] not in PLC_CHECK_ONLY)
     generation_only = _generation_only()
     from_check = sorted(_key(d) for d in built if d["code"] not in generation_only)
     missing = [k for k in checked_keys if k not in from_check]
