@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 __all__ = ("MAX_FILE_BYTES", "MAX_FOLDER_DEPTH", "SKIPPED_FOLDERS", "FolderFiles", "SkippedFile", "read_regular",
-           "refusal", "walk_files", "walk_tree")
+           "refusal", "remove_tree", "walk_files", "walk_tree")
 
 SKIPPED_FOLDERS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "__pycache__"})
 """Folders no TIA export lives in; walking them costs time and finds copies (a venv, git objects)."""
@@ -182,3 +182,44 @@ def read_regular(path: str, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     if len(data) > max_bytes:
         raise OSError(errno.EFBIG, f"larger than {max_bytes} bytes", path)
     return data
+
+
+_DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
+
+
+def remove_tree(path: Path | str) -> None:
+    """Remove the folder ``path`` and everything in it, as ``shutil.rmtree`` does, at any depth: Python 3.11's
+    ``rmtree`` recurses once per level, and a tree deeper than the recursion limit (1,000) raised ``RecursionError``.
+
+    One folder descriptor is open at a time (a tree 1,500 deep would exceed the process's descriptors), each entry
+    removed relative to its folder's descriptor (no path grows with the depth), a link removed and never followed,
+    and what is left of each folder above kept as a list of names (every entry is listed once).
+
+    Raises:
+        OSError: an entry that cannot be removed (the rest of the tree is left as it is).
+    """
+    fd = os.open(path, _DIRECTORY)
+    pending: list[tuple[str, list[str]]] = []  # per folder above: its name in its parent, its entries not yet done
+    names = os.listdir(fd)
+    try:
+        while True:
+            while names:
+                name = names.pop()
+                if stat.S_ISDIR(os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode):
+                    child = os.open(name, _DIRECTORY, dir_fd=fd)
+                    os.close(fd)
+                    fd = child
+                    pending.append((name, names))
+                    names = os.listdir(fd)
+                else:
+                    os.unlink(name, dir_fd=fd)
+            if not pending:
+                break
+            name, names = pending.pop()
+            parent = os.open("..", _DIRECTORY & ~os.O_NOFOLLOW, dir_fd=fd)  # ".." is the folder it was entered from
+            os.close(fd)
+            fd = parent
+            os.rmdir(name, dir_fd=fd)
+    finally:
+        os.close(fd)
+    os.rmdir(path)

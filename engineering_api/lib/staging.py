@@ -31,18 +31,17 @@ import json
 import logging
 import os
 import re
-import shutil
 import socket
 import stat
 import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from engineering_api.lib.file_walk import walk_tree
+from engineering_api.lib.file_walk import remove_tree, walk_tree
 
 __all__ = (
     "MARK_MAX_BYTES", "SCRATCH_FOLDER", "TEMPORARY_FILE_GRACE_SECONDS", "LeaseAlive", "hold_staging_lease",
@@ -150,7 +149,8 @@ def staging_folder(parent: Path, kind: str) -> Iterator[Path]:
         folder.mkdir()
         yield folder
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        with suppress(OSError):
+            remove_tree(folder)
         mark.unlink(missing_ok=True)  # after the folder: the folder never outlives its mark
 
 
@@ -307,7 +307,7 @@ def _tree_unchanged_for_grace(folder: Path, now: float) -> bool:
 def _remove(path: Path, removed: list[Path]) -> bool:
     try:
         if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path)
+            remove_tree(path)  # at any depth: a stale folder is anyone's tree
         else:
             path.unlink()
     except OSError as exc:

@@ -229,6 +229,7 @@ def test_a_killed_retrieve_is_cleaned_up_at_start_up_and_a_live_ones_folder_is_n
 
     with monkeypatch.context() as patch:  # a kill while the archive is being extracted: no clean-up runs
         patch.setattr(shutil, "rmtree", lambda *_a, **_k: None)
+        patch.setattr(staging, "remove_tree", lambda *_a, **_k: None)
         patch.setattr(Path, "unlink", lambda *_a, **_k: None)
         patch.setattr(archives.os, "rename", killed)
         with pytest.raises(Killed):

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
+import socket
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from engineering_api.lib.archives import ArchiveRejectedError, create_zip, extract_zip
-from engineering_api.lib.file_walk import MAX_FOLDER_DEPTH, walk_tree
-from engineering_api.lib.staging import remove_stale_staging
+from engineering_api.lib.file_walk import MAX_FOLDER_DEPTH, remove_tree, walk_tree
+from engineering_api.lib.staging import OWNER_SUFFIX, remove_stale_staging
 from tests.deep_trees import DEEP_LEVELS, deep_chain
 
 __all__ = ()
@@ -97,3 +99,44 @@ def test_the_staging_sweep_walks_past_a_deep_tree(tmp_path: Path) -> None:
     (root / "kept").mkdir()
     with deep_chain(root / "kept", DEEP_LEVELS):
         assert remove_stale_staging([root]) == []
+
+
+def test_the_staging_sweep_removes_a_stale_folder_deeper_than_the_recursion_limit(tmp_path: Path) -> None:
+    """Before: ``shutil.rmtree`` (Python 3.11 recurses once per level) raised RecursionError out of the sweep, which
+    runs at every start: a stale staging folder with a deep tree stopped the server from starting."""
+    root = tmp_path / "staging"
+    root.mkdir()
+    name = ".retrieve-" + "0" * 32
+    stale, mark = root / name, root / (name + OWNER_SUFFIX)
+    stale.mkdir()
+    mark.write_text(json.dumps({"host": socket.gethostname(), "pid": os.getpid(), "run": "an earlier run"}))
+    fds = [os.open(stale, os.O_RDONLY | os.O_DIRECTORY)]
+    for _ in range(DEEP_LEVELS):  # left for the sweep to remove: no cleanup of its own
+        os.mkdir("d", dir_fd=fds[-1])
+        fds.append(os.open("d", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fds[-1]))
+        os.close(fds.pop(-2))
+    os.symlink(str(tmp_path / "outside"), "link", dir_fd=fds[-1])  # removed, never followed
+    os.close(fds.pop())
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "kept.xml").write_text("<kept/>")
+    try:
+        assert set(remove_stale_staging([root])) == {stale, mark}
+    finally:
+        if stale.exists():  # a failed run leaves no tree pytest's own removal cannot take (it recurses per level)
+            remove_tree(stale)
+    assert not stale.exists() and not mark.exists() and (tmp_path / "outside" / "kept.xml").is_file()
+
+
+def test_remove_tree_removes_every_kind_of_entry_and_follows_no_link(tmp_path: Path) -> None:
+    rng = random.Random(11)
+    keep = tmp_path / "keep"
+    keep.mkdir()
+    (keep / "f.xml").write_text("<kept/>")
+    for n in range(20):
+        top = tmp_path / f"t{n}"
+        top.mkdir()
+        _random_tree(top, rng)  # folders, files, links to folders of the tree, dangling links
+        (top / "out").symlink_to(keep, target_is_directory=True)
+        remove_tree(top)
+        assert not os.path.lexists(top)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep"] and (keep / "f.xml").is_file()
