@@ -92,10 +92,27 @@ class _GraphWriter:
 _Key = tuple[str, str]
 """A node of the chart: (``StepRef``/``TransitionRef``/``BranchRef``, number)."""
 
+_Item = tuple[str, int]
+"""One drawn element of a path and the rows it takes: a step, a transition or a jump arm 1, a branch its paths'."""
+
+
+def _height(items: list[_Item]) -> int:
+    return sum(rows for _, rows in items)
+
 
 class _Chart:
     """The sequence as TIA's chart: from the initial step down, a branch's paths side by side between a double
-    line (simultaneous) or a single line (alternative), a jump as an arrow to its target step."""
+    line (simultaneous) or a single line (alternative), a jump as an arrow to its target step under its transition.
+
+    A branch whose paths all end in a jump or the sequence end (no branch end closes them) is not closed: as in
+    TIA's sequence view, each path is drawn only as long as its own elements, its jump arm under its last
+    transition, and the first path (out 0, TIA's straight line) goes on under the branch once the others have
+    ended. Drawing the first path to the end of the chain inside the branch put every later branch inside it, each
+    jump arm right of all of them (the R134a chart was 6,036 px wide, a staircase of arms, ~20 closing lines at the
+    bottom). Siemens, "S7-GRAPH for S7-300/400 Programming Sequential Control Systems" (C79000-G7076-C526-01),
+    6.3 "Rules for the Structure of a Sequencer" and 6.7 "Alternative Branch"
+    (https://www.manualslib.com/manual/2804919/Siemens-Simatic-S7-Graph.html?page=71): a path of a branch ends after
+    a transition in a branch close, a jump or a branch stop, and a close joins a path to the left."""
 
     def __init__(self, sequence: Sequence, writer: _GraphWriter) -> None:
         self.writer = writer
@@ -115,55 +132,64 @@ class _Chart:
             targets.sort(key=lambda entry: entry[0])
         self.drawn: set[_Key] = set()
 
-    def _jump(self, key: _Key) -> str:
+    def _jump(self, key: _Key) -> list[_Item]:
         kind, number = key
         if kind == "StepRef":
-            return f'<a class="graph-jump" href="#step-{escape(number)}">&#8627; S{escape(number)}</a>'
-        return '<span class="graph-jump muted">end</span>' if kind == "EndConnection" else ""
+            return [(f'<a class="graph-jump" href="#step-{escape(number)}">&#8627; S{escape(number)}</a>', 1)]
+        return [('<span class="graph-jump muted">end</span>', 1)] if kind == "EndConnection" else []
 
-    def chain(self, key: _Key) -> tuple[str, _Key | None]:
+    def chain(self, key: _Key) -> tuple[list[_Item], _Key | None]:
         """The elements from ``key`` down to the end of its path; and the branch end it closes into, if any."""
-        out: list[str] = []
+        out: list[_Item] = []
         while True:
             kind, number = key
             if kind == "BranchRef" and self.branch_types.get(number, "").endswith("End"):
-                return "".join(out), key
+                return out, key
             if key in self.drawn or kind not in ("StepRef", "TransitionRef", "BranchRef"):
-                out.append(self._jump(key))
-                return "".join(out), None
+                return out + self._jump(key), None
             self.drawn.add(key)
             if kind == "StepRef" and number in self.steps:
-                out.append(self.writer.step(self.steps[number]))
+                out.append((self.writer.step(self.steps[number]), 1))
             elif kind == "TransitionRef" and number in self.transitions:
-                out.append(self.writer.transition(self.transitions[number]))
+                out.append((self.writer.transition(self.transitions[number]), 1))
             elif kind == "BranchRef":
-                html, closed = self.branch(number)
-                out.append(html)
+                items, closed = self.branch(number)
+                out += items
                 if closed is None:
-                    return "".join(out), None
+                    return out, None
                 key = closed
             targets = self.leaving.get(key, [])
             if kind != "BranchRef" and len(targets) == 1 and targets[0][2]:
-                out.append(self._jump(targets[0][1]))
-                return "".join(out), None
+                return out + self._jump(targets[0][1]), None
             if not targets:
-                return "".join(out), None
+                return out, None
             key = targets[0][1]
 
-    def branch(self, number: str) -> tuple[str, _Key | None]:
-        """A branch's paths side by side; the branch end they close into (drawn once, under them)."""
-        simultaneous = self.branch_types.get(number, "").startswith("Sim")
-        columns, closed = [], None
+    def branch(self, number: str) -> tuple[list[_Item], _Key | None]:
+        """A branch's paths side by side and the branch end they close into (drawn once, under them); when no path
+        converges, the rest of the first path after the others have ended, to follow the branch."""
+        paths, closed = [], None
         for _, target, jump in self.leaving.get(("BranchRef", number), []):
-            html, end = (self._jump(target), None) if jump else self.chain(target)
-            columns.append(f'<div class="graph-path">{html}</div>')
+            items, end = (self._jump(target), None) if jump else self.chain(target)
+            paths.append(items)
             closed = closed or end
+        after: list[_Item] = []
         if closed is not None:
             self.drawn.add(closed)
+        elif paths:
+            # beside the other paths only as many rows of the first as they take; the rest goes on under the
+            # branch, so a later branch of the first path is not drawn inside this one
+            beside = max([_height(p) for p in paths[1:]] + [1])
+            split = next((i + 1 for i in range(len(paths[0])) if _height(paths[0][:i + 1]) >= beside), len(paths[0]))
+            paths[0], after = paths[0][:split], paths[0][split:]
+        simultaneous = self.branch_types.get(number, "").startswith("Sim")
         kind = "sim" if simultaneous else "alt"
         label = "simultaneous branch" if simultaneous else "alternative branch"
-        return (f'<div class="graph-branch {kind}" role="group" aria-label="{label}" data-branch="{escape(number)}">'
-                f'{"".join(columns)}</div>'), closed
+        ends = "closed" if closed is not None else "open"
+        columns = "".join(f'<div class="graph-path">{"".join(html for html, _ in p)}</div>' for p in paths)
+        html = (f'<div class="graph-branch {kind}" role="group" aria-label="{label}" data-branch="{escape(number)}" '
+                f'data-ends="{ends}">{columns}</div>')
+        return [(html, max([_height(p) for p in paths] + [1])), *after], closed
 
 
 def graph_html(graph: GraphNet, addresses: Mapping[str, str] | None = None) -> GraphPicture:
@@ -175,7 +201,7 @@ def graph_html(graph: GraphNet, addresses: Mapping[str, str] | None = None) -> G
     initial = [s for s in sequence.steps if s.init.lower() == "true"] or sequence.steps[:1]
     for step in initial + sequence.steps:
         if ("StepRef", step.number) not in chart.drawn:
-            out.append(chart.chain(("StepRef", step.number))[0])
+            out += (html for html, _ in chart.chain(("StepRef", step.number))[0])
     for transition in sequence.transitions:
         if ("TransitionRef", transition.number) not in chart.drawn:
             chart.drawn.add(("TransitionRef", transition.number))
