@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
+from itertools import accumulate
 
 from engineering_api.console.render.ladder import draw_network
 from simatic_xml.flgnet import FlgNet
@@ -107,10 +108,10 @@ class _Chart:
     A branch whose paths all end in a jump or the sequence end (no branch end closes them) is not closed: as in
     TIA's sequence view, each path is drawn only as long as its own elements, its jump arm under its last
     transition, and the first path (out 0, TIA's straight line) goes on under the branch once the others have
-    ended. Drawing the first path to the end of the chain inside the branch put every later branch inside it, each
-    jump arm right of all of them (the R134a chart was 6,036 px wide, a staircase of arms, ~20 closing lines at the
-    bottom). Siemens, "S7-GRAPH for S7-300/400 Programming Sequential Control Systems" (C79000-G7076-C526-01),
-    6.3 "Rules for the Structure of a Sequencer" and 6.7 "Alternative Branch"
+    ended. Drawn to the end of the chain inside the branch, the first path would hold every later branch, each jump
+    arm right of all of them: a staircase as wide as the chain is long. Siemens, "S7-GRAPH for S7-300/400
+    Programming Sequential Control Systems" (C79000-G7076-C526-01), 6.3 "Rules for the Structure of a Sequencer"
+    and 6.7 "Alternative Branch"
     (https://www.manualslib.com/manual/2804919/Siemens-Simatic-S7-Graph.html?page=71): a path of a branch ends after
     a transition in a branch close, a jump or a branch stop, and a close joins a path to the left."""
 
@@ -180,7 +181,8 @@ class _Chart:
             # beside the other paths only as many rows of the first as they take; the rest goes on under the
             # branch, so a later branch of the first path is not drawn inside this one
             beside = max([_height(p) for p in paths[1:]] + [1])
-            split = next((i + 1 for i in range(len(paths[0])) if _height(paths[0][:i + 1]) >= beside), len(paths[0]))
+            reached = accumulate(rows for _, rows in paths[0])
+            split = next((i + 1 for i, rows in enumerate(reached) if rows >= beside), len(paths[0]))
             paths[0], after = paths[0][:split], paths[0][split:]
         simultaneous = self.branch_types.get(number, "").startswith("Sim")
         kind = "sim" if simultaneous else "alt"
