@@ -89,7 +89,8 @@ class BlockChecker(StatementChecks, ExpressionChecks, CallChecks, StlChecks):
     def flgnet_labels_once(self) -> None:
         """Each jump label of the block's LAD/FBD networks declared once (names compare in any letter case):
         ``FLGNET_DUPLICATE_LABEL`` at each later declaration, in its network. A warning, as an SCL label's
-        (:meth:`scl_labels_once`): no Siemens page or TIA error text found states that TIA refuses it."""
+        (:meth:`~engineering_api.rules.compiler.check_statements.StatementChecks.s_label`): no Siemens page or TIA
+        error text found states that TIA refuses it."""
         seen: set[str] = set()
         for net in self.b.networks:
             for name, line in net.flgnet.label_declarations() if net.flgnet is not None else ():
@@ -141,5 +142,4 @@ def check_block(program: Program, block: BlockDef, path: str | None = None) -> l
     if any(net.stl for net in block.networks):
         chk.stl_labels()
     chk.flgnet_labels_once()
-    chk.scl_labels_once()
     return out
