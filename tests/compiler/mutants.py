@@ -265,8 +265,9 @@ def _tag_fields(tag: etree._Element) -> dict[str, etree._Element]:
 
 def tag_table_mutants(path: Path, per_family: int = 6) -> Iterator[Mutant]:
     """The tag mutants of a SimaticML tag table export, each at its tag's line: a Bool tag on a word address, a bit
-    number 8 (control: bit 7 of a byte no tag uses), a data block address, a name with a quote, a name another tag
-    of the table has (in other letter case), a word tag one byte into another word tag (a warning)."""
+    number 8 (control: bit 7 of a byte no tag uses), a data block address, a name with a quote, a data type TIA does
+    not have (``Boool``; control: a quoted PLC data type the file does not hold), a name another tag of the table has
+    (in other letter case), a word tag one byte into another word tag (a warning)."""
     data = path.read_bytes()
     root = etree.fromstring(data, xml_parser())
     tags = [el for el in root.iter() if local_name(el) == "SW.Tags.PlcTag"]
@@ -305,6 +306,10 @@ def tag_table_mutants(path: Path, per_family: int = 6) -> Iterator[Mutant]:
         if made["tag name"] < per_family:
             made["tag name"] += 1
             yield swap(name, f'{name.text}"x', "tag name", "TAG_INVALID")
+        if kind.text == "Bool" and made["tag data type"] < per_family:
+            made["tag data type"] += 1  # a type TIA does not have (control: a PLC data type, quoted: not judged alone)
+            yield swap(kind, "Boool", "tag data type", "TAG_INVALID")
+            yield swap(kind, '"Boool"', "tag data type", None)
         if index and made["tag duplicate"] < per_family:
             before = _tag_fields(tags[index - 1]).get("Name")
             if before is not None and before.text and before.text.swapcase() != before.text:

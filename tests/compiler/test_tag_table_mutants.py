@@ -1,8 +1,9 @@
 """Tag tables are checked (before, no command read a tag's address, name or uniqueness): generated mutants of every
 corpus tag table are refused at the tag's line (a Bool on a word address, bit number 8, a data block address, a
-name with a quote, a name another tag has in other letter case, a user constant one past its type's range), a word
-moved one byte into another is a warning, and bit 7 of a free byte (the last bit number) and a constant at its
-type's last value add nothing. No corpus tag table gets a finding."""
+name with a quote, a data type TIA does not have (``Boool``; before, not judged), a name another tag has in other
+letter case, a user constant one past its type's range), a word moved one byte into another is a warning, and bit 7
+of a free byte (the last bit number), a quoted PLC data type the file does not hold and a constant at its type's
+last value add nothing. No corpus tag table gets a finding."""
 
 from __future__ import annotations
 
@@ -33,10 +34,10 @@ def test_tag_table_mutants_are_refused_at_their_tag() -> None:
     counts, problems = run_mutants({path: list(tag_table_mutants(path)) for path in TABLES})
     assert not problems, "\n".join(problems[:20])
     assert sum(n for (_, refused), n in counts.items() if refused) >= 300, counts
-    for family in ("tag width", "tag bit number", "tag data block address", "tag name", "tag duplicate",
-                   "tag overlap"):
+    for family in ("tag width", "tag bit number", "tag data block address", "tag name", "tag data type",
+                   "tag duplicate", "tag overlap"):
         assert counts[(family, True)] > 0, family
-    assert counts[("tag bit number", False)] > 0
+    assert counts[("tag bit number", False)] > 0 and counts[("tag data type", False)] > 0
     assert counts[("constant value", True)] > 0 and counts[("constant value", False)] > 0, counts
 
 

@@ -37,7 +37,7 @@ from engineering_api.rules.tags import FieldError, check_constant, check_tag
 if TYPE_CHECKING:
     from simatic_xml.model import Document
 
-__all__ = ("AREA_BYTES", "TableTag", "editor_table_tags", "simaticml_table_tags", "tag_findings")
+__all__ = ("AREA_BYTES", "TableTag", "editor_table_tags", "names_a_udt", "simaticml_table_tags", "tag_findings")
 
 AREA_BYTES: dict[str, dict[str, int]] = {
     "S7-1500": dict(AREA_SIZES),  # the S7-1500 areas the simulated CPU and the watch tables use
@@ -48,6 +48,8 @@ _AREA_NAMES = {"I": "input", "Q": "output", "M": "bit memory"}
 _SIMATICML_TAG = re.compile(rb"<SW\.Tags\.PlcTag\b.*?<Name>([^<]*)</Name>", re.DOTALL)
 _SIMATICML_CONSTANT = re.compile(rb"<SW\.Tags\.PlcUserConstant\b.*?<Name>([^<]*)</Name>", re.DOTALL)
 _EDITOR_TAG = re.compile(rb"<Tag\b[^>]*>\s*([^<]*?)\s*</Tag>")
+UNKNOWN_DATA_TYPE = "UNKNOWN_DATA_TYPE"
+""":func:`~engineering_api.rules.tags.check_tag`'s code for a data type it cannot resolve."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,13 @@ def editor_table_tags(tables: Iterable[object], data: bytes, file: Optional[str]
     return out
 
 
+def names_a_udt(data_type: str) -> bool:
+    """Whether a tag's data type names a PLC data type (``"Motor"``, ``Array[0..3] of "Motor"``): TIA writes those
+    quoted, and one the files do not hold is the MISSING_* rules' matter (the PLC may hold it). An unquoted type
+    no rule knows (``Boool``) is no type TIA has, so the tag editor and the REST tag import refuse it: an error."""
+    return '"' in data_type
+
+
 def finding(tag: TableTag, code: str, severity: str = "Error", **fields: object) -> Diagnostic:
     return Diagnostic(message(code, **fields), tag.line, 0, None, severity, tag.file, code)
 
@@ -132,9 +141,9 @@ def tag_findings(tags: Iterable[TableTag], udts: Iterable[str], *, cpu_family: O
         try:
             canonical, address = check_tag(tag.name, tag.data_type, tag.address, known)
         except FieldError as exc:
-            if mine and exc.code != "UNKNOWN_DATA_TYPE":  # a type the files do not hold: the MISSING_* rules' matter
+            if mine and (exc.code != UNKNOWN_DATA_TYPE or not names_a_udt(tag.data_type)):
                 out.append(finding(tag, "TAG_INVALID", name=tag.name, reason=exc.reason))
-            if exc.code == "UNKNOWN_DATA_TYPE":
+            if exc.code == UNKNOWN_DATA_TYPE:
                 _overlap_of_untyped(index, placed, tag)
             continue
         hits = index.add(tag.name, address, canonical)
@@ -159,7 +168,7 @@ def _constant(constant: TableTag, out: list[Diagnostic]) -> None:
     try:
         check_constant(constant.name, constant.data_type, constant.value or "")
     except FieldError as exc:
-        if exc.code != "UNKNOWN_DATA_TYPE":
+        if exc.code != UNKNOWN_DATA_TYPE or not names_a_udt(constant.data_type):
             out.append(Diagnostic(message("TAG_INVALID_CONSTANT", name=constant.name, reason=exc.reason),
                                   constant.line, 0, None, "Error", constant.file, "TAG_INVALID"))
 
