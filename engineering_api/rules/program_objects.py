@@ -30,18 +30,24 @@ if TYPE_CHECKING:
     from simatic_xml.interface import Member
     from simatic_xml.model import Document
 
-__all__ = ("BLOCK_KINDS", "IMPORT_REFUSES", "UNREADABLE", "ProgramObject", "block_not_found", "generated_object",
-           "multilingual_text", "named_types", "plain_new_name", "read_object", "type_member")
+__all__ = ("BLOCK_KINDS", "IMPORT_REFUSES", "TAG_REFUSALS", "UNREADABLE", "ProgramObject", "block_not_found",
+           "generated_object", "multilingual_text", "named_types", "plain_new_name", "read_object", "type_member")
 
 UNREADABLE = "INVALID_SIMATICML"
 """The check's finding of a document its reader cannot take (not well-formed, unsafe, not SimaticML's structure,
 an object with no name), at the reader's line where it knows it."""
-IMPORT_REFUSES = frozenset({UNREADABLE, "FLGNET_UID", "FLGNET_WIRE", "RECURSIVE_TYPE"})
+TAG_REFUSALS = frozenset({"TAG_INVALID", "TAG_DUPLICATE"})
+"""The check's errors of a tag table document (:mod:`engineering_api.rules.compiler.tag_tables`): a tag or user
+constant the tag editor refuses, a name twice. Every tag import refuses them, all or nothing, as the CSV, Excel,
+JSON and SimaticML tag imports always have (:class:`engineering_api.rules.tag_import.ImportPlan`): a tag table holds
+no code for a compile to refuse later, so the program import of a tag table document refuses them too."""
+IMPORT_REFUSES = frozenset({UNREADABLE, "FLGNET_UID", "FLGNET_WIRE", "RECURSIVE_TYPE"}) | TAG_REFUSALS
 """The check's findings (:mod:`simatic_xml.diagnostic_codes`) of a document that TIA's import refuses outright, so
 that every import refuses it with them: a document the reader cannot take (:data:`UNREADABLE`), a network in which
 one UId names two elements or a wire names a UId no element has (the import maps wires to parts by UId; TIA
-renumbers the UIds of what it stores), a type that contains itself. Every other error is imported and refused by the
-compile (:mod:`engineering_api.domain.import_findings`)."""
+renumbers the UIds of what it stores), a type that contains itself, a tag the tag imports refuse
+(:data:`TAG_REFUSALS`). Every other error is imported and refused by the compile
+(:mod:`engineering_api.domain.import_findings`)."""
 BLOCK_KINDS = ("OB", "FB", "FC", "GlobalDB", "InstanceDB", "ArrayDB", "TechnologicalInstanceDB")
 _NUMBER_CLASS = {"OB": "OB", "FB": "FB", "FC": "FC"}
 """Blocks share a number space per type; every kind of data block is a DB."""

@@ -28,6 +28,7 @@ from engineering_api.domain.tags.schemas import (
     UpdateConstantInput,
     UpdateTagInput,
 )
+from engineering_api.domain.tags.verdict import judged_simaticml, planned_rows, simaticml_source
 from engineering_api.jobs.operations import OperationContext, SnapshotTarget
 from engineering_api.lib.xlsx_guard import XlsxRefusedError
 
@@ -98,16 +99,8 @@ def refuse_unreadable(ctx: OperationContext, device: str, parsed: tag_formats.Pa
     if parsed.errors:
         # Report every problem at once: what could not be read, and what TIA's rules refuse in the rest.
         rows = [_row_dict(r) for r in parsed.errors]
-        try:
-            ctx.backend.tag_import.import_tags(device, parsed.tags, parsed.constants, table=table,
-                                               follow_path=follow_path,
-                                    overwrite=overwrite, validate_only=True)
-        except e.ValidationError as exc:
-            if exc.code != "IMPORT_ROWS_INVALID":
-                raise
-            rows.extend(exc.details.get("rows", []))
-        except e.NotFoundError:
-            pass
+        refused = planned_rows(ctx, device, parsed, table=table, follow_path=follow_path, overwrite=overwrite)
+        rows.extend(refused.get("rows", []))  # type: ignore[call-overload]
         raise _row_failure(rows, source)
 
 
@@ -135,16 +128,13 @@ def json_parsed(d: ImportJsonInput) -> tuple[tag_formats.ParsedTags, str]:
 
 
 def simaticml_parsed(d: ImportSimaticmlInput) -> tuple[tag_formats.ParsedTags, str]:
-    """The rows of a SimaticML tag-table import (inline or a file) and where they came from.
+    """The rows of a SimaticML tag-table import (inline or a file) and where they came from, unjudged (the import
+    and its preview judge the document first: :func:`~engineering_api.domain.tags.verdict.judged_simaticml`).
 
     Raises:
         ValidationError: ``VALIDATION_FAILED`` (neither or both given), ``INVALID_TAG_FILE`` (not a tag table).
     """
-    if (d.xml is None) == (d.file_path is None):
-        raise e.ValidationError("give the exported tag table as xml or as filePath (one of them)",
-                                code="VALIDATION_FAILED")
-    source = Path(d.file_path).name if d.file_path else "xml"
-    raw = Path(d.file_path).read_bytes() if d.file_path else (d.xml or "").encode("utf-8")
+    raw, source = simaticml_source(d)
     try:
         return tag_formats.read_simaticml(raw), source
     except ValueError as exc:
@@ -166,7 +156,7 @@ def simaticml_targets(d: ImportSimaticmlInput) -> list[SnapshotTarget]:
 
 
 def import_simaticml(ctx: OperationContext, d: ImportSimaticmlInput) -> TagImportResult:
-    parsed, source = simaticml_parsed(d)
+    parsed, source = judged_simaticml(ctx, d)
     return _import(ctx, d.device_name, parsed, source, table=d.table_name or DEFAULT_TABLE,
                    follow_path=d.table_name is None, overwrite=d.overwrite)
 

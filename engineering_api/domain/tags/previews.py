@@ -20,9 +20,9 @@ from engineering_api.domain.tags.handlers import (
     folder_path_of,
     json_parsed,
     refuse_unreadable,
-    simaticml_parsed,
 )
 from engineering_api.domain.tags.schemas import DEFAULT_TABLE
+from engineering_api.domain.tags.verdict import judged_simaticml
 from engineering_api.jobs.preview import PlannedChange, Preview, file_change, names, plan, plural
 
 if TYPE_CHECKING:
@@ -190,8 +190,8 @@ def preview_json_import(ctx: OperationContext, d: ImportJsonInput) -> Preview:
 
 
 def preview_simaticml_import(ctx: OperationContext, d: ImportSimaticmlInput) -> Preview:
-    """tags.import-simaticml."""
-    parsed, source = simaticml_parsed(d)
+    """tags.import-simaticml: refused as the import refuses it (the one check first)."""
+    parsed, source = judged_simaticml(ctx, d)
     return _import_preview(ctx, d.device_name, parsed, source, table=d.table_name or DEFAULT_TABLE,
                            follow_path=d.table_name is None, overwrite=d.overwrite)
 
