@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from simatic_xml.diagnostics import Diagnostic
     from engineering_api.jobs.operations import OperationContext
 
-__all__ = ("checked", "import_checked", "refuse", "with_findings")
+__all__ = ("checked", "import_checked", "refuse", "refused_report", "with_findings")
 
 
 def checked(documents: list[ProgramDocument]) -> dict[str, list[Diagnostic]]:
@@ -58,7 +58,8 @@ def with_findings(reports: list[ProgramImportReport],
     return out
 
 
-def _report(document: ProgramDocument, refused: list[Diagnostic], errors: list[Diagnostic]) -> ProgramImportReport:
+def refused_report(document: ProgramDocument, refused: list[Diagnostic],
+                   errors: list[Diagnostic]) -> ProgramImportReport:
     """``document``'s report in a refused import: ``Failed`` with all its ``errors`` when it holds ``refused``
     findings, else ``NotImported``."""
     if not refused:
@@ -85,7 +86,7 @@ def refuse(documents: list[ProgramDocument], found: Mapping[str, list[Diagnostic
     if first_source is None:
         return
     first = refused[first_source][0]
-    reports = [_report(document, refused[document.source], found[document.source]) for document in documents]
+    reports = [refused_report(document, refused[document.source], found[document.source]) for document in documents]
     text = (f"{first_source}:{first.line}: {first.message} [{first.code}]; TIA's import refuses the document, so "
             "nothing was imported. Correct it and import again (`engineering-api simaticml check` names every such "
             "finding).")

@@ -32,6 +32,7 @@ from engineering_api.backend.areas.watch_tables import (
 )
 from engineering_api.domain.blocks.support import target_file
 from engineering_api.domain.common import NEEDS_PLC, XML, DeviceRef
+from engineering_api.domain.watch_table_verdict import refuse_table, table_errors
 from engineering_api.domain.watch_tables_inputs import (
     AddEntriesInput,
     CreateTableInput,
@@ -92,8 +93,11 @@ def _export(ctx: OperationContext, d: ExportTableInput, kind: str) -> TableExpor
 
 def _import(ctx: OperationContext, d: ImportTableInput) -> TableDetails:
     path = Path(d.import_file_path)
+    data = path.read_bytes()
+    # the one check first, as every import: what it refuses is refused at its line before the port reads it
+    refuse_table(path.name, data, table_errors(ctx, d.device_name, data, path.name), allow_invalid=d.allow_invalid)
     return ctx.backend.watch_tables.import_watch_force_table(
-        d.device_name, path.read_bytes(), folder=d.folder_path, overwrite=d.overwrite, allow_invalid=d.allow_invalid,
+        d.device_name, data, folder=d.folder_path, overwrite=d.overwrite, allow_invalid=d.allow_invalid,
         source=path.name,
     )
 
