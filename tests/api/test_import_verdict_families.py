@@ -11,12 +11,9 @@ with no name), which the import refuses with the check's finding, not one of its
 
 from __future__ import annotations
 
-import io
-import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -25,39 +22,22 @@ import pytest
 from litestar.testing import TestClient
 from lxml import etree
 
-from engineering_api.cli import main
-from engineering_api.config import Settings
 from engineering_api.rules.program_objects import IMPORT_REFUSES
+from tests.api.import_verdicts import CORPUS, Findings, cli_errors, refused_findings, served_project
 from tests.compiler.mutants import flgnet_mutants, local_name, serialised, xml_declaration_mutants, xml_parser
 from tests.compiler.mutants_sections import xml_section_mutants
-from tests.conftest import CPU, add_device, data, served
+from tests.conftest import data
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml"
 BLOCKS = "/api/devices/PLC_1/blocks/actions/import-sync"
 UDTS = "/api/devices/PLC_1/udts/actions/import"
-Findings = list[tuple[str, int]]
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not there")
 
 
 @pytest.fixture(scope="module")
 def rest(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient[Any], dict[str, str], Path]]:
-    settings = Settings.from_env(data_dir=tmp_path_factory.mktemp("families"), tia_version="V21")
-    with served(settings) as client:
-        headers = {"X-API-Key": client.app.state.services.keys.create("eng", "engineer")[1]}
-        data(client.post("/api/projects/actions/create-sync", json={"name": "P"}, headers=headers))
-        add_device(client, headers, CPU, "PLC_1")
-        yield client, headers, settings.roots[0]
-
-
-def cli_errors(path: Path) -> tuple[int, Findings]:
-    """``simaticml check`` of the file alone: its exit code and its errors (a name the file does not define is a
-    warning with ``--allow-missing``: the REST import judges the document alone, the PLC's compile its references)."""
-    out = io.StringIO()
-    with redirect_stdout(out):
-        code = main(["simaticml", "check", str(path), "--allow-missing", "--format", "json"])
-    found = json.loads(out.getvalue())["diagnostics"]
-    return code, sorted((d["code"], d["line"]) for d in found if d["severity"] == "Error")
+    with served_project(tmp_path_factory.mktemp("families")) as served:
+        yield served
 
 
 def rest_import(rest: tuple[TestClient[Any], dict[str, str], Path], name: str, text: bytes,
@@ -71,8 +51,7 @@ def rest_import(rest: tuple[TestClient[Any], dict[str, str], Path], name: str, t
     answer = client.post(route, json={"importFilePath": str(target), "overwrite": True}, headers=headers)
     body = answer.json()
     if answer.status_code != 200:
-        files = (body.get("details") or {}).get("files", [])
-        return answer.status_code, body["code"], sorted((d["code"], d["line"]) for f in files for d in f["diagnostics"])
+        return answer.status_code, body["code"], refused_findings(body)
     got = body["data"]
     if route == UDTS:
         data(client.delete(f"/api/devices/PLC_1/udts/{quote(got['name'], safe='')}", headers=headers))
