@@ -24,10 +24,9 @@ from engineering_api.backend.areas.types import (
     TypeDetails,
     TypeInfo,
     TypeTreeNode,
-    TypeUpdateResult,
 )
 from engineering_api.domain.blockgen import document_object, import_preview, spec_failure, target_for
-from engineering_api.domain.udt_import import UdtImportResult, import_udt
+from engineering_api.domain.udt_import import UdtImportResult, UdtUpdateResult, import_udt, update_udt
 from engineering_api.domain.common import (
     NEEDS_PLC,
     XML,
@@ -189,9 +188,9 @@ def _create(ctx: OperationContext, d: CreateUdtInput) -> UdtImportResult:
     return import_udt(ctx, d.device_name, xml, folder=d.folder_path, overwrite=d.overwrite, source=source)
 
 
-def _update(ctx: OperationContext, d: UpdateUdtInput) -> TypeUpdateResult:
-    xml, _ = _document(ctx, d, d.udt_name)
-    return ctx.backend.types.update_type(d.device_name, d.udt_name, xml)
+def _update(ctx: OperationContext, d: UpdateUdtInput) -> UdtUpdateResult:
+    xml, source = _document(ctx, d, d.udt_name)
+    return update_udt(ctx, d.device_name, d.udt_name, xml, source=source)
 
 
 def _export_target(d: ExportUdtInput, file_name: Any) -> Path:
@@ -393,7 +392,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     ),
     Operation(
         name="udts.update", summary="Update an existing UDT by replacing its member definitions.", section=SECTION,
-        handler=_update, input=UpdateUdtInput, output=TypeUpdateResult,
+        handler=_update, input=UpdateUdtInput, output=UdtUpdateResult,
         route=RouteSpec("PUT", f"{BASE}/{{udtName}}"), async_route=RouteSpec("PUT", f"{BASE}/{{udtName}}/async"),
         errors=NEEDS_PLC, snapshot_targets=_udt_target,
         example={"members": _MEMBERS_EXAMPLE["members"]},

@@ -248,3 +248,28 @@ def test_every_export_and_mutant_gets_the_same_findings_from_simaticml_check_and
     assert seen["corpus"] + seen["context"] >= 90 and seen["context"] <= 20, seen
     assert all(seen[family] >= PER_FAMILY // 2 for family in ("interface section", "flgnet uid", "flgnet wire end",
                                                                "unknown type")), seen
+
+
+def test_a_udt_update_with_xml_is_judged_as_its_import(rest, tmp_path: Path) -> None:
+    """``udts.update`` with xml (``PUT …/udts/{name}``): before, the port's reading was its only verdict, so a UDT
+    naming itself came back with no finding at a line and a member of a type TIA does not have with nothing said."""
+    client, headers, _ = rest
+    source = CORPUS / "udt" / "Czarnak_AnalogInputSettings.xml"
+    target = rest[2] / "families" / source.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(source.read_bytes())
+    data(client.post(UDTS, json={"importFilePath": str(target)}, headers=headers))
+    name = next(el.text for el in etree.fromstring(source.read_bytes(), xml_parser()).iter() if local_name(el) == "Name")
+    route = f"/api/devices/PLC_1/udts/{quote(name or '', safe='')}"
+    for change, want in ((_own_type, (422, "IMPORT_REFUSED")), (_member_typed("Real", "Reall"), (200, None))):
+        text, line = _mutated(source, change)
+        path = tmp_path / "UDT_Update.xml"
+        path.write_bytes(text)
+        _, checked = cli_errors(path)
+        answer = client.put(route, json={"xml": text.decode("utf-8-sig")}, headers=headers)
+        body = answer.json()
+        got = refused_findings(body) if answer.status_code != 200 else sorted(
+            (d["code"], d["line"]) for d in body["data"]["diagnostics"])
+        assert len(checked) == 1 and checked[0][1] == line, checked
+        assert (answer.status_code, body.get("code"), got) == (*want, checked)
+    data(client.delete(route, headers=headers))

@@ -100,7 +100,7 @@ def refuse_unreadable(ctx: OperationContext, device: str, parsed: tag_formats.Pa
         # Report every problem at once: what could not be read, and what TIA's rules refuse in the rest.
         rows = [_row_dict(r) for r in parsed.errors]
         refused = planned_rows(ctx, device, parsed, table=table, follow_path=follow_path, overwrite=overwrite)
-        rows.extend(refused.get("rows", []))  # type: ignore[call-overload]
+        rows.extend(refused.get("rows", []))
         raise _row_failure(rows, source)
 
 

@@ -14,6 +14,7 @@ the CSV, Excel and JSON imports answer). What only the PLC knows (a name another
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import ProgramDocument
@@ -46,7 +47,7 @@ def simaticml_source(d: ImportSimaticmlInput) -> tuple[bytes, str]:
 
 
 def planned_rows(ctx: OperationContext, device: str, parsed: tag_formats.ParsedTags, *, table: str,
-                 follow_path: bool, overwrite: bool) -> dict[str, object]:
+                 follow_path: bool, overwrite: bool) -> dict[str, Any]:
     """The import plan's refused rows of ``parsed`` (``errorCount``, ``rows``; empty when it refuses none, or the
     table it names is not there), from a validate-only run that writes nothing."""
     try:
