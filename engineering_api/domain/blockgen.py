@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import msgspec
 
@@ -26,6 +26,11 @@ from simatic_xml import Document, SimaticMLError, parse_bytes
 from simatic_xml.generate import generate_xml, list_templates, parse_spec, template_spec
 from simatic_xml.generate import import_order as dependency_order
 from simatic_xml.generate.order import order_documents
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from simatic_xml.diagnostics import Diagnostic
 
 __all__ = (
     "OPERATIONS", "GeneratedBlock", "document_object", "generate_document", "import_documents", "import_preview",
@@ -187,12 +192,13 @@ def generate_document(spec: dict[str, Any], version: str, output_path: str | Non
 
 def import_documents(
     ctx: OperationContext, device: str, documents: list[tuple[str, bytes, str]], *, overwrite: bool,
-    models: list[Document | None] | None = None,
+    models: list[Document | None] | None = None, found: Mapping[str, list[Diagnostic]] | None = None,
 ) -> BulkImportResult:
     """Import ``(source, data, folder)`` documents in dependency order (UDTs, FB/FC, DB/OB).
 
     ``models``: the documents' models, one per document, when the caller built them (generated blocks): the
-    order is read from them instead of parsing ``data`` again."""
+    order is read from them instead of parsing ``data`` again. ``found``: the one check's errors of the documents
+    by source, when the caller refused by them already (:func:`import_checked`)."""
     by_source = {source: (data, folder) for source, data, folder in documents}
     try:
         if models is not None:
@@ -204,7 +210,7 @@ def import_documents(
     reports = import_checked(
         ctx, device,
         [ProgramDocument(source=s, data=by_source[s][0], folder=by_source[s][1]) for s in order],
-        overwrite=overwrite,
+        overwrite=overwrite, found=found,
     )
     return BulkImportResult(order=order, reports=reports)
 

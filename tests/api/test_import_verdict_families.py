@@ -259,7 +259,8 @@ def test_a_udt_update_with_xml_is_judged_as_its_import(rest, tmp_path: Path) -> 
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(source.read_bytes())
     data(client.post(UDTS, json={"importFilePath": str(target)}, headers=headers))
-    name = next(el.text for el in etree.fromstring(source.read_bytes(), xml_parser()).iter() if local_name(el) == "Name")
+    root = etree.fromstring(source.read_bytes(), xml_parser())
+    name = next(el.text for el in root.iter() if local_name(el) == "Name")
     route = f"/api/devices/PLC_1/udts/{quote(name or '', safe='')}"
     for change, want in ((_own_type, (422, "IMPORT_REFUSED")), (_member_typed("Real", "Reall"), (200, None))):
         text, line = _mutated(source, change)

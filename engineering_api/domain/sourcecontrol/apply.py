@@ -11,12 +11,13 @@ import only creates devices (Openness ``ImportCaxData`` has no update), and dele
 so a re-created station gets every program object of the target, not only the changed ones.
 
 Everything the apply will read is checked before anything changes: each file it imports is a regular file of the
-target (not a symbolic link or a submodule) and a SimaticML document, so what a target's content can make fail
-fails before the project is touched. When a later step fails anyway, what had changed is put back from the export
-taken before: stations created are deleted, stations deleted are re-created from the project's own AML with their
-whole program, and program objects are re-imported (a compensating import), so the project ends as it was. When
-putting it back fails too, the client gets ``ROLLBACK_FAILED`` naming what was not restored, and the project is
-marked as needing a reopen (:mod:`engineering_api.domain.needs_reopen`); it is never only a line in a log.
+target (not a symbolic link or a submodule) and a SimaticML document that the one check does not refuse
+(:func:`~engineering_api.domain.import_findings.refuse`: the findings at their lines), so what a target's content
+can make fail fails before the project is touched. When a later step fails anyway, what had changed is put back
+from the export taken before: stations created are deleted, stations deleted are re-created from the project's own
+AML with their whole program, and program objects are re-imported (a compensating import), so the project ends as it
+was. When putting it back fails too, the client gets ``ROLLBACK_FAILED`` naming what was not restored, and the
+project is marked as needing a reopen (:mod:`engineering_api.domain.needs_reopen`); it is never only a line in a log.
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ from typing import TYPE_CHECKING
 import pygit2
 
 from engineering_api.backend import errors as e
+from engineering_api.backend.models import ProgramDocument
 from engineering_api.domain import needs_reopen
+from engineering_api.domain.import_findings import checked, refuse
 from engineering_api.domain.sourcecontrol.basics import changes_between, current_tree, scratch_dir, tree_of
 from engineering_api.domain.sourcecontrol.export import BLOCKS, HARDWARE, TAGS, TYPES, parse_path
 from engineering_api.domain.sourcecontrol.repo import blob_data, head_commit, tree_at
@@ -40,7 +43,11 @@ from engineering_api.domain.sourcecontrol.schemas import VcsFileChange
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from simatic_xml.diagnostics import Diagnostic
     from engineering_api.jobs.operations import OperationContext
+
+    Found = dict[str, list[Diagnostic]]
+    """The one check's errors of each document, by its path in the tree."""
 
 __all__ = ("apply_tree", "import_station", "planned_changes", "require_clean")
 
@@ -121,22 +128,27 @@ def import_station(ctx: OperationContext, aml: bytes) -> None:
         ctx.backend.devices.import_hardware(source)
 
 
-def _rebuild(ctx: OperationContext, repo: pygit2.Repository, tree: pygit2.Tree, aml_path: str) -> None:
-    """Create a station from ``tree``'s AML and import its whole program from ``tree``."""
+def _rebuild(ctx: OperationContext, repo: pygit2.Repository, tree: pygit2.Tree, aml_path: str,
+             found: Found | None = None) -> None:
+    """Create a station from ``tree``'s AML and import its whole program from ``tree`` (``found``: the check's
+    errors of its files, when judged already)."""
     import_station(ctx, blob_data(repo, tree[aml_path].id))
     device = parse_path(aml_path).device
-    _import(ctx, device, _documents(repo, tree, _program_paths(tree, aml_path.split("/", 1)[0])))
+    _import(ctx, device, _documents(repo, tree, _program_paths(tree, aml_path.split("/", 1)[0])), found)
 
 
 def _documents(repo: pygit2.Repository, tree: pygit2.Tree, paths: list[str]) -> list[tuple[str, bytes, str]]:
     return [(path, blob_data(repo, tree[path].id), parse_path(path).folder) for path in paths]
 
 
-def _import(ctx: OperationContext, device: str, documents: list[tuple[str, bytes, str]]) -> None:
+def _import(ctx: OperationContext, device: str, documents: list[tuple[str, bytes, str]],
+            found: Found | None = None) -> None:
+    """Through the one check (:func:`~engineering_api.domain.import_findings.import_checked`); ``found``: its
+    errors of these files by path, when :func:`_check_documents` judged them (not checked twice)."""
     from engineering_api.domain.blockgen import import_documents
 
     if documents:
-        import_documents(ctx, device, documents, overwrite=True)
+        import_documents(ctx, device, documents, overwrite=True, found=found)
 
 
 def _delete(ctx: OperationContext, path: str) -> None:
@@ -192,8 +204,9 @@ def apply_tree(ctx: OperationContext, repo: pygit2.Repository, current: pygit2.T
             deletes.append(change.file_path)
         elif change.device_name not in stations:
             writes[change.device_name].append(change.file_path)
-    _check_documents(repo, target, [*(p for paths in writes.values() for p in paths),
-                                    *(p for c in created for p in _program_paths(target, c.file_path.split("/")[0]))])
+    found = _check_documents(repo, target, [*(p for paths in writes.values() for p in paths),
+                                            *(p for c in created
+                                              for p in _program_paths(target, c.file_path.split("/")[0]))])
     applied = _Applied()
     try:
         # Deletes first: a block the target renumbers may take the number of one the target lacks.
@@ -205,12 +218,12 @@ def apply_tree(ctx: OperationContext, repo: pygit2.Repository, current: pygit2.T
             applied.stations_dropped.append(change.file_path)
         for change in created:
             ctx.check_canceled()
-            _rebuild(ctx, repo, target, change.file_path)  # recorded first: a half-made station is removed too
+            _rebuild(ctx, repo, target, change.file_path, found)  # recorded first: a half-made station goes too
             applied.stations_created.append(change.device_name)
         for device, paths in writes.items():
             ctx.check_canceled()
             applied.program_done.append(device)
-            _import(ctx, device, _documents(repo, target, paths))
+            _import(ctx, device, _documents(repo, target, paths), found)
     except e.EngineeringError as failure:
         _compensate(ctx, repo, current, writes, applied, created, failure)
         raise
@@ -223,14 +236,23 @@ def apply_tree(ctx: OperationContext, repo: pygit2.Repository, current: pygit2.T
     return changes
 
 
-def _check_documents(repo: pygit2.Repository, target: pygit2.Tree, paths: list[str]) -> None:
-    """Raises:
-    ValidationError: ``INVALID_SIMATICML``: a file to import is not a SimaticML document (before any change).
+def _check_documents(repo: pygit2.Repository, target: pygit2.Tree, paths: list[str]) -> Found:
+    """The one check's errors of each file to import, by path; refused by them before any change, as the import
+    would refuse them after the deletes (then undone), so a target TIA's import refuses changes nothing.
+
+    Raises:
+        ValidationError: as :func:`~engineering_api.domain.import_findings.refuse` of one document (its findings at
+            their lines in ``details.files``); ``INVALID_SIMATICML``: a file that is no SimaticML document at all
+            (the check passes over it with a warning).
     """
     from engineering_api.domain.blockgen import document_object
 
-    for path in paths:
-        document_object(path, blob_data(repo, target[path].id))
+    documents = [ProgramDocument(source=path, data=blob_data(repo, target[path].id)) for path in paths]
+    found = checked(documents)
+    for document in documents:
+        refuse([document], found)  # one by one: the answer names the file as its own import would
+        document_object(document.source, document.data)
+    return found
 
 
 def _compensate(ctx: OperationContext, repo: pygit2.Repository, current: pygit2.Tree,
