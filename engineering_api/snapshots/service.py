@@ -301,6 +301,11 @@ class SnapshotService:
             except e.NotFoundError:
                 safety = None
         try:
+            # Not through the one check (engineering_api.domain.import_findings.import_checked), on purpose: the
+            # content is the port's own export of this object at an earlier moment (Openness exports only a
+            # consistent block), not an outside document, and a restore must be able to put back any state the
+            # project had, even one a later rule would refuse at import, or an undo could be refused. The port
+            # still refuses what it cannot store (all or nothing).
             reports = ctx.backend.program.import_program_documents(
                 info.device_name,
                 [ProgramDocument(source=f"snapshot {info.id}", data=data, folder=info.folder)],
