@@ -397,7 +397,8 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         errors=NEEDS_PLC, snapshot_targets=_udt_target,
         example={"members": _MEMBERS_EXAMPLE["members"]},
         description="The UDT keeps its name. Blocks and UDTs using it become inconsistent until they are "
-                    "compiled; they are listed in affectedUsers.",
+                    "compiled; they are listed in affectedUsers. The document is judged as udts.create judges it "
+                    "(422 IMPORT_REFUSED with the findings in details.files; the check's errors in diagnostics).",
     ),
     Operation(
         name="udts.delete", summary="Delete a User Defined Type from the device.", section=SECTION,

@@ -206,7 +206,9 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         errors=(*NEEDS_PLC, e.AlreadyExistsError, e.ConflictError),
         example={"importFilePath": "export/Motor_Watch.xml", "overwrite": False},
         description="A SimaticML PlcWatchTable or PlcForceTable. Malformed XML or another object: 422 "
-                    "INVALID_SIMATICML, nothing changes. Operands are checked as when adding entries.",
+                    "INVALID_SIMATICML, nothing changes. Operands are checked as when adding entries, first by the "
+                    "one check of `simaticml check` with the PLC's tag tables: its findings (WATCH_OPERAND, "
+                    "WATCH_NOT_FORCEABLE, WATCH_VALUE, INVALID_SIMATICML) at their lines in details.files.",
         destructive=True, preview=preview_import,
     ),
     Operation(

@@ -170,9 +170,13 @@ def preview_import(ctx: OperationContext, d: ImportTableInput) -> Preview:
     from simatic_xml import SimaticMLError
     from simatic_xml.watchtables import read_table
 
+    from engineering_api.domain.watch_table_verdict import refuse_table, table_errors
+
     path = Path(d.import_file_path)
+    raw = path.read_bytes()
+    refuse_table(path.name, raw, table_errors(ctx, d.device_name, raw, path.name), allow_invalid=d.allow_invalid)
     try:
-        table = read_table(path.read_bytes())
+        table = read_table(raw)
     except SimaticMLError as exc:
         raise e.ValidationError(f"{path.name} is not a SimaticML watch or force table: {exc}",
                                 code="INVALID_SIMATICML") from None

@@ -257,7 +257,9 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         snapshot_targets=simaticml_targets, destructive=True, preview=p.preview_simaticml_import,
         description="The document a tag table's Export writes (SW.Tags.PlcTagTable): its tags and user constants "
                     "go to the table it names (created when missing) or to tableName, with the checks of the "
-                    "CSV, Excel and JSON imports; all or nothing.",
+                    "CSV, Excel and JSON imports; all or nothing. The document is judged first by the one check "
+                    "of `simaticml check`: its errors (TAG_INVALID, TAG_DUPLICATE, INVALID_SIMATICML) at their "
+                    "lines in details.files of the 422.",
     ),
     _file_import("csv", tag_formats.read_csv, "CSV", CSV, "Import tags from a CSV file."),
     _file_import("xlsx", tag_formats.read_xlsx, "Excel", XLSX, "Import tags from an Excel file.",
