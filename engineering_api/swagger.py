@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import swagger_ui_bundle
-from litestar import Response, get
+from litestar import MediaType, Response, get
 from litestar.static_files import create_static_files_router
 
 if TYPE_CHECKING:
@@ -44,7 +44,8 @@ _INIT = """window.ui = SwaggerUIBundle({
 @get("/swagger", include_in_schema=False, opt={"public": True})
 async def swagger_page() -> Response[str]:
     """The Swagger UI page."""
-    return Response(_PAGE, media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": _POLICY})
+    # Litestar appends the response's charset (utf-8) to a text/* media type itself: naming it here sent it twice
+    return Response(_PAGE, media_type=MediaType.HTML, headers={"Content-Security-Policy": _POLICY})
 
 
 @get("/swagger/init.js", include_in_schema=False, opt={"public": True})
