@@ -27,7 +27,7 @@ from engineering_api.compose import create_backend
 from engineering_api.config import Settings
 from engineering_api.docs import openapi_document_built
 from engineering_api.lib.field_docs import DocumentedStructSchemas
-from engineering_api.console import console_routes, gzip_layer, template_config
+from engineering_api.console import COMPRESSED, console_routes, gzip_layer, template_config
 from engineering_api.domain import (
     blockgen, blocks, catalog, compile, cross_references, designspec, devices, health, hmi, instances,
     online, projects, reflection, security, simulation, snapshots, tags, testharness, types, watch_tables,
@@ -366,9 +366,11 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             render_plugins=[JsonRenderPlugin()],
             # The document describes the API, not data: Swagger UI must fetch it without a key. It does not list
             # its own routes (as Litestar's default router does not): it cannot describe itself as a schema. It is
-            # built by the first request for it, off the event loop (see docs.openapi_document).
-            openapi_router=Router(path="/schema", route_handlers=[], opt={"public": True}, include_in_schema=False,
-                                  before_request=openapi_document_built),
+            # built by the first request for it, off the event loop (see docs.openapi_document). It is some 2 MB of
+            # JSON that Swagger UI fetches at every visit: compressed for a gzip client like the console's pages (it
+            # is not under /api/, whose large answers are compressed by path).
+            openapi_router=Router(path="/schema", route_handlers=[], opt={"public": True, COMPRESSED: True},
+                                  include_in_schema=False, before_request=openapi_document_built),
             components=Components(
                 security_schemes={
                     "ApiKey": SecurityScheme(type="apiKey", name="X-API-Key", security_scheme_in="header"),

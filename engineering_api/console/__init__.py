@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from jinja2 import Template as JinjaTemplate
     from litestar.plugins.jinja import JinjaTemplateEngine
 
-__all__ = ("POLICY", "compression_config", "console_routes", "gzip_layer", "template_config")
+__all__ = ("COMPRESSED", "POLICY", "compression_config", "console_routes", "gzip_layer", "template_config")
 
 _HERE = Path(__file__).parent
 

@@ -4,7 +4,8 @@ is hundreds of kilobytes of SVG, which gzip shrinks several times over) and larg
 
 The layer is a Litestar :class:`~litestar.config.compression.CompressionConfig`'s middleware class, which the
 guard (``engineering_api.lib.middleware``) puts around each route and calls only for a client that accepts gzip.
-It compresses routes whose ``opt`` holds :data:`COMPRESSED` (the console's router and assets) and REST answers
+It compresses routes whose ``opt`` holds :data:`COMPRESSED` (the console's router and assets, and the OpenAPI
+document's ``/schema`` router) and REST answers
 under ``/api/`` of at least :data:`REST_MINIMUM` bytes whose length is known (a streamed download keeps its
 bytes). The runtime routes (``/api/runtime``) and MCP keep their bytes as they are (the runtime's XML conversion
 reads their bodies after the handler), and server-sent event streams are never compressed: gzip would hold each

@@ -3,7 +3,11 @@ or an operator's script asks it, and the answers' headers read as they are sent 
 
 from __future__ import annotations
 
+import gzip
+import json
 import subprocess
+import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -22,21 +26,37 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     yield from serve(tmp_path_factory.mktemp("clients") / "data")
 
 
-def _curl_headers(url: str, *options: str) -> dict[str, list[str]]:
-    """The answer's headers as curl received them (``-D -``), every value of a repeated header kept."""
-    done = subprocess.run(["curl", "-sS", "-o", "/dev/null", "-D", "-", *options, url], capture_output=True,
-                          text=True, timeout=HANG_GUARD_S, check=True)
+def _curl(url: str, *options: str) -> tuple[dict[str, list[str]], bytes]:
+    """The answer's headers as curl received them (every value of a repeated header kept) and its body's bytes as
+    sent (curl decodes no Content-Encoding unless asked with ``--compressed``)."""
+    with tempfile.TemporaryDirectory() as folder:
+        head, body = Path(folder) / "head", Path(folder) / "body"
+        subprocess.run(["curl", "-sS", "-o", str(body), "-D", str(head), *options, url], capture_output=True,
+                       timeout=HANG_GUARD_S, check=True)
+        lines, sent = head.read_text(errors="replace").splitlines(), body.read_bytes()
     headers: dict[str, list[str]] = {}
-    for line in done.stdout.splitlines()[1:]:
+    for line in lines[1:]:
         name, _, value = line.partition(":")
         if value:
             headers.setdefault(name.strip().lower(), []).append(value.strip())
-    return headers
+    return headers, sent
 
 
 def test_swagger_names_its_charset_once(server: Served) -> None:
     """Litestar adds ``; charset=utf-8`` to a text media type itself: the page's Content-Type said it twice."""
-    content_type = _curl_headers(f"{server.base}/swagger")["content-type"]
+    content_type = _curl(f"{server.base}/swagger")[0]["content-type"]
     assert len(content_type) == 1
     assert content_type[0].lower().count("charset") == 1, content_type
     assert content_type[0].lower().startswith("text/html")
+
+
+def test_the_openapi_document_is_gzipped_for_a_gzip_client(server: Served) -> None:
+    """The document (some 2 MB) is the largest answer a browser fetches (Swagger UI does, at every visit); it was
+    not under ``/api/`` nor on a compressed route, so the app's gzip layer passed it as it was."""
+    url = f"{server.base}/schema/openapi.json"
+    plain_headers, plain = _curl(url)
+    headers, sent = _curl(url, "-H", "Accept-Encoding: gzip")
+    assert "content-encoding" not in plain_headers  # a client that does not ask gets the bytes as they are
+    assert headers.get("content-encoding") == ["gzip"], headers
+    assert len(sent) < len(plain) // 4
+    assert json.loads(gzip.decompress(sent)) == json.loads(plain)
