@@ -358,6 +358,9 @@ class GuardMiddleware:
             )
             services.audit.count_refusal(method=method, path=path, status=401, key_id=None, role=None, client=client)
             return
+        # A valid key refused (over its rate limit, or without the role): the access log names its id, as it does for
+        # the key's answered requests, so an operator sees whose key it was (the route does not run under it)
+        scope["auth"] = principal.key_id
         if retry_after:
             per_minute = settings.rate_limit_per_minute
             await send_problem(

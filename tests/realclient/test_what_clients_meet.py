@@ -7,6 +7,7 @@ import gzip
 import json
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,13 @@ if TYPE_CHECKING:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     yield from serve(tmp_path_factory.mktemp("clients") / "data")
+
+
+@pytest.fixture
+def limited(tmp_path: Path) -> Iterator[Served]:
+    """A server with the JSON access log on and a rate limit of two requests a minute per key."""
+    yield from serve(tmp_path / "data", env={"ENGINEERING_API_ACCESS_LOG": "json",
+                                             "ENGINEERING_API_RATE_LIMIT_PER_MINUTE": "2"})
 
 
 def _curl(url: str, *options: str) -> tuple[dict[str, list[str]], bytes]:
@@ -60,3 +68,25 @@ def test_the_openapi_document_is_gzipped_for_a_gzip_client(server: Served) -> No
     assert headers.get("content-encoding") == ["gzip"], headers
     assert len(sent) < len(plain) // 4
     assert json.loads(gzip.decompress(sent)) == json.loads(plain)
+
+
+def _access_lines(served: Served) -> list[dict[str, object]]:
+    """The access log's JSON lines among what the server printed."""
+    lines = (line for line in served.output().splitlines() if line.startswith("{") and '"durationMs"' in line)
+    return [json.loads(line) for line in lines]
+
+
+def test_the_access_log_of_a_rate_limited_key_names_the_key(limited: Served) -> None:
+    """A 429 for a valid key is the line an operator looks for: it named no key (``keyId: null``), as if the
+    caller had none. It names the key's id, as the key's answered requests do; the key itself is never written."""
+    for _ in range(4):  # two within the limit, two over it
+        _curl(f"{limited.base}/api/jobs", "-H", f"X-API-Key: {limited.admin_key}")
+    deadline = time.monotonic() + HANG_GUARD_S
+    while len(lines := [line for line in _access_lines(limited) if line["route"] == "/api/jobs"]) < 4:
+        assert time.monotonic() < deadline, limited.output()  # the lines are written as each answer ends
+        time.sleep(0.05)
+    answered = {line["keyId"] for line in lines if line["status"] == 200}
+    limited_ids = {line["keyId"] for line in lines if line["status"] == 429}
+    assert len(answered) == 1 and None not in answered, lines
+    assert limited_ids == answered, lines
+    assert limited.admin_key not in limited.output()
