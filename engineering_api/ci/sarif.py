@@ -2,7 +2,9 @@
 
 Shape (OASIS SARIF 2.1.0, errata 01; ``tests/ci/data/sarif/`` holds the official JSON schema a test checks against):
 
-* one ``run`` whose ``tool.driver`` names engineering-api and its version, with one ``reportingDescriptor``
+* one ``run`` whose ``tool.driver`` names engineering-api, its version and its ``informationUri`` (always: the
+  configured documentation URL, else the distribution's, see :func:`engineering_api.lib.version.documentation_uri`),
+  with one ``reportingDescriptor``
   (rule) per code found: its description from :mod:`simatic_xml.diagnostic_codes`, its default level, and a help
   text naming its section of ``docs/diagnostic-codes.md`` (``helpUri`` too when a documentation URL is configured:
   the schema wants an absolute URI there, and this tool has no published address of its own);
@@ -39,6 +41,7 @@ from simatic_xml.diagnostic_codes import describe
 from simatic_xml.diagnostics import Diagnostic
 
 from engineering_api.lib.printable import printable
+from engineering_api.lib.version import documentation_uri
 
 from .placement import fallback_line, line_text
 from .xml_lines import place
@@ -184,18 +187,19 @@ def to_sarif(listed: Sequence[Diagnostic], suppressed: Sequence[Suppressed], *, 
              docs_url: str | None = None, files: Sequence[str] = (), known: Counter[str] | None = None
              ) -> dict[str, Any]:
     """The SARIF log of one run: ``listed`` findings (errors and warnings as the other formats list them) and the
-    ``suppressed`` ones with their reasons; URIs relative to ``root``; ``known``: the fingerprints of a baseline
-    (each result then says whether it is new)."""
+    ``suppressed`` ones with their reasons; URIs relative to ``root``; ``docs_url``: diagnostic-codes.md's address,
+    for the rules' ``helpUri`` and the tool's ``informationUri`` (else the distribution's documentation); ``known``:
+    the fingerprints of a baseline (each result then says whether it is new)."""
     root = root.resolve()
     shown = [(d, None) for d in listed if d.severity in ("Error", "Warning")]
     everything: list[tuple[Diagnostic, str | None]] = [*shown, *suppressed]
     rules: dict[str, int] = {}
     for d, _ in everything:
         rules.setdefault(d.code, len(rules))
+    # informationUri always: viewers link the tool from it, and a log without it names no place to read about it
     driver: dict[str, Any] = {"name": "engineering-api", "version": version,
+                              "informationUri": docs_url or documentation_uri(),
                               "rules": [_rule(code, docs_url) for code in rules]}
-    if docs_url:
-        driver["informationUri"] = docs_url
     return {
         "$schema": SARIF_SCHEMA,
         "version": SARIF_VERSION,
