@@ -1,5 +1,5 @@
 """Command line: ``engineering-api serve | agent | mcp | openapi | keys | db | doctor | simaticml | scl | plc |
-test | completion``."""
+test | lsp | completion`` (``--help`` lists them from the parser itself: :func:`build_parser`)."""
 
 from __future__ import annotations
 
@@ -551,7 +551,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser."""
     from engineering_api.lib.version import api_version
 
-    parser = argparse.ArgumentParser(prog="engineering-api", description=__doc__)
+    parser = argparse.ArgumentParser(prog="engineering-api")
     parser.add_argument("--version", action="version", version=f"%(prog)s {api_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -692,6 +692,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     completion.add_argument("shell", choices=SHELLS)
     completion.set_defaults(func=cmd_completion)
+    # from the subcommands themselves: a line written by hand beside them left out lsp
+    parser.description = f"Command line: ``engineering-api {' | '.join(sub.choices)}``."
     return parser
 
 

@@ -3,6 +3,7 @@ that bash, zsh and fish themselves read, and progress on standard error only whe
 
 from __future__ import annotations
 
+import argparse
 import io
 import os
 import pty
@@ -42,6 +43,18 @@ def test_version_prints_the_installed_version() -> None:
         assert main(["--version"]) == 0
     assert out.getvalue().strip() == f"engineering-api {api_version()}"
     assert api_version() != "0+unknown"  # the test environment installs the package (make .venv/.installed)
+
+
+def test_the_top_level_help_names_every_command() -> None:
+    """``engineering-api --help`` opens with the commands in one line (issue 92: it omitted ``lsp``, written by hand
+    beside the parser): the console script's own output names each subcommand the parser has, in its order."""
+    script = Path(sys.executable).with_name("engineering-api")
+    shown = subprocess.run([str(script), "--help"], capture_output=True, text=True, check=True, timeout=60).stdout
+    commands = [name for action in build_parser()._actions  # argparse has no public walk over its arguments
+                if isinstance(action, argparse._SubParsersAction) for name in action.choices]
+    assert "lsp" in commands
+    described = " ".join(shown.split("Command line:", 1)[1].split("\n\n", 1)[0].split())
+    assert described.replace("`", "") == f"engineering-api {' | '.join(commands)}."
 
 
 def test_a_closed_pipe_ends_quietly_as_unix_tools_do(tmp_path: Path) -> None:
