@@ -5,7 +5,7 @@ Settings live in ``[tool.engineering-api]`` of the repository's ``pyproject.toml
 repository root (the first folder holding ``.git``) is read, or the file ``--config`` names::
 
     [tool.engineering-api]
-    exclude = ["vendor", "**/Generated/*.scl"]   # fnmatch patterns on paths relative to this file's folder
+    exclude = ["vendor", "**/Generated/*.scl"]   # gitignore patterns on paths relative to this file's folder
     tia-version = "V19"                          # plc check's --tia-version
     cpu = "6ES7 516-3AN02-0AB0"                  # plc check's --cpu: the CPU (and so its family)
     docs-url = "https://…/docs/diagnostic-codes.md"   # SARIF rules' helpUri
@@ -25,10 +25,10 @@ import functools
 import re
 import tomllib
 from dataclasses import dataclass, field
-from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
+from pathspec import GitIgnoreSpec
 from simatic_xml.diagnostic_codes import describe
 from simatic_xml.diagnostics import Diagnostic
 from simatic_xml.scl.lexer import source_lines
@@ -65,6 +65,13 @@ class CheckConfig:
     docs_url: Optional[str] = None
     severity: Mapping[str, str] = field(default_factory=dict)
 
+    @functools.cached_property
+    def _excluding(self) -> GitIgnoreSpec:
+        """The ``exclude`` patterns with git's rules (gitignore's wildmatch), made once: a user writes them as
+        for .gitignore, and ``fnmatch`` read the docs' own ``**/Generated/*.scl`` as needing a folder above
+        ``Generated`` (and let ``*`` cross folders)."""
+        return GitIgnoreSpec.from_lines(self.exclude)
+
     def excluded(self, file: str) -> bool:
         """Whether ``file`` matches an ``exclude`` pattern (itself or one of its folders, relative to ``root``)."""
         if not self.exclude:
@@ -73,9 +80,7 @@ class CheckConfig:
             relative = Path(file).resolve().relative_to(self.root)
         except ValueError:
             return False
-        parts = relative.parts
-        candidates = ["/".join(parts[:end]) for end in range(1, len(parts) + 1)]
-        return any(fnmatch(candidate, pattern.rstrip("/")) for pattern in self.exclude for candidate in candidates)
+        return self._excluding.match_file(relative.as_posix())
 
     def keep(self, files: Iterable[str]) -> list[str]:
         """``files`` less the excluded ones."""
