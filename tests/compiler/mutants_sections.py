@@ -21,7 +21,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from simatic_xml.block_interfaces import ROWS, row_of
+from simatic_xml.block_interfaces import ROWS, InterfaceRow, row_of
 from tests.compiler.mutants import Mutant, local_name, xml_parser, serialised
 
 __all__ = ("FAMILY", "SCL_KEYWORDS", "interface_sections", "scl_member_mutants", "scl_section_mutants",
@@ -128,6 +128,17 @@ def xml_member_mutants(path: Path, made: Counter[tuple[str, ...]] | None = None,
             holder.getparent().remove(holder)  # type: ignore[union-attr]
 
 
+def _first_sections(text: str) -> Iterator[tuple[InterfaceRow, re.Match[str]]]:
+    """For each block of an SCL source of a kind with a row: its row and its first section keyword's match."""
+    blocks = list(_BLOCK.finditer(text))
+    for index, block in enumerate(blocks):
+        row = row_of(_SCL_KIND[block.group(1)])
+        end = blocks[index + 1].start() if index + 1 < len(blocks) else len(text)
+        first = _SECTION.search(text, block.end(), end)
+        if row is not None and first is not None:
+            yield row, first
+
+
 def scl_member_mutants(path: Path, text: str, made: Counter[tuple[str, ...]] | None = None,
                        per_context: int = 0) -> Iterator[Mutant]:
     """For every block of the SCL source ``path`` (``text``) of a kind with a row: a section of one member
@@ -135,13 +146,7 @@ def scl_member_mutants(path: Path, text: str, made: Counter[tuple[str, ...]] | N
     the keyword when the kind has not the section, accepted when it has). Left out as :func:`scl_section_mutants`
     leaves them out, and a parameter (a call of the block in the file would lack it): an FB's or FC's Input,
     Output, InOut."""
-    blocks = list(_BLOCK.finditer(text))
-    for index, block in enumerate(blocks):
-        row = row_of(_SCL_KIND[block.group(1)])
-        end = blocks[index + 1].start() if index + 1 < len(blocks) else len(text)
-        first = _SECTION.search(text, block.end(), end)
-        if row is None or first is None:
-            continue
+    for row, first in _first_sections(text):
         at = first.start(2)
         line = text.count("\n", 0, at) + 1
         for section, keyword in SCL_KEYWORDS.items():
@@ -166,13 +171,7 @@ def scl_section_mutants(path: Path, text: str, made: Counter[tuple[str, ...]] | 
                         per_context: int = 0) -> Iterator[Mutant]:
     """For every block of the SCL source ``path`` (``text``) of a kind with a row: its first section keyword
     changed to each keyword declaring a section the kind has not (one per keyword): an OB's or a global DB's."""
-    blocks = list(_BLOCK.finditer(text))
-    for index, block in enumerate(blocks):
-        row = row_of(_SCL_KIND[block.group(1)])
-        end = blocks[index + 1].start() if index + 1 < len(blocks) else len(text)
-        first = _SECTION.search(text, block.end(), end)
-        if row is None or first is None:
-            continue
+    for row, first in _first_sections(text):
         line = text.count("\n", 0, first.start(2)) + 1
         for section, keyword in SCL_KEYWORDS.items():
             if section in row.sections or (section == "Static" and row.kind in ("FC", "OB")):

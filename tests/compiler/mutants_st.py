@@ -20,6 +20,7 @@ import copy
 from collections.abc import Iterator
 from itertools import count
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -71,11 +72,17 @@ def _label(network: etree._Element, name: str) -> list[etree._Element]:
     return [access, _element(network, "Token", Text=";"), _element(network, "NewLine")]
 
 
-def st_label_mutants(path: Path, per_file: int = 2) -> Iterator[Mutant]:
+def _with_st(path: Path) -> tuple[bytes, Any] | None:
+    """The export's bytes and parsed tree when it has SCL networks (else None)."""
     data = path.read_bytes()
-    if b"StructuredText" not in data:
+    return (data, etree.fromstring(data, xml_parser())) if b"StructuredText" in data else None
+
+
+def st_label_mutants(path: Path, per_file: int = 2) -> Iterator[Mutant]:
+    read = _with_st(path)
+    if read is None:
         return
-    root = etree.fromstring(data, xml_parser())
+    data, root = read
     for network in _networks(root)[:per_file]:
         for second, code in (("MUT_LABEL", "GOTO_DUPLICATE_LABEL"), ("Mut_other", None)):
             added = _label(network, "Mut_label") + _label(network, second)
@@ -90,10 +97,10 @@ def st_label_mutants(path: Path, per_file: int = 2) -> Iterator[Mutant]:
 def st_literal_mutants(path: Path, per_file: int = 3) -> Iterator[Mutant]:
     """Decimal literal constants above 1 of SCL networks, one a network: ``800x`` refused at its line; control:
     ``16#320``."""
-    data = path.read_bytes()
-    if b"StructuredText" not in data:
+    read = _with_st(path)
+    if read is None:
         return
-    root = etree.fromstring(data, xml_parser())
+    data, root = read
     made = 0
     for network in _networks(root):
         value = next((el for access in network.iter() if local_name(access) == "Access"
@@ -129,10 +136,10 @@ def _assigned(parameter: etree._Element) -> etree._Element | None:
 
 
 def st_arrow_mutants(path: Path, per_file: int = 3) -> Iterator[Mutant]:
-    data = path.read_bytes()
-    if b"StructuredText" not in data:
+    read = _with_st(path)
+    if read is None:
         return
-    root = etree.fromstring(data, xml_parser())
+    data, root = read
     made = 0
     for network in _networks(root):
         for instruction in (el for el in network.iter() if local_name(el) == "Instruction"):
@@ -152,10 +159,10 @@ def st_arrow_mutants(path: Path, per_file: int = 3) -> Iterator[Mutant]:
 
 def st_twice_mutants(path: Path, per_file: int = 3) -> Iterator[Mutant]:
     """A call's (an instruction's or a block's) first parameter given again right after it, at its line."""
-    data = path.read_bytes()
-    if b"StructuredText" not in data:
+    read = _with_st(path)
+    if read is None:
         return
-    root = etree.fromstring(data, xml_parser())
+    data, root = read
     made = 0
     for network in _networks(root):
         for call in (el for el in network.iter() if local_name(el) in ("Instruction", "CallInfo", "Call")):

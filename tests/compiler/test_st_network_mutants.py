@@ -7,19 +7,16 @@ each error family at that line."""
 
 from __future__ import annotations
 
-import io
 import re
-import json
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from engineering_api.cli import main
 from engineering_api.rules.compiler.check import Source, check_sources
+from tests.cli_findings import cli_findings
 from tests.compiler.mutants import Mutant
 from tests.compiler.mutants_st import judged, st_arrow_mutants, st_label_mutants, st_literal_mutants, st_twice_mutants
 
@@ -52,13 +49,6 @@ def test_each_family_in_every_scl_network_export_gains_its_finding_at_its_line()
                if refused and "twice" not in family), counts
 
 
-def _cli(argv: list[str]) -> set[tuple[str, int]]:
-    out = io.StringIO()
-    with redirect_stdout(out):
-        main([*argv, "--format", "json"])
-    return {(d["code"], d["line"]) for d in json.loads(out.getvalue())["diagnostics"]}
-
-
 def test_simaticml_check_and_plc_check_give_each_family_one_verdict(tmp_path: Path) -> None:
     sample: list[Mutant] = []
     for generator in GENERATORS:
@@ -70,8 +60,8 @@ def test_simaticml_check_and_plc_check_give_each_family_one_verdict(tmp_path: Pa
         folder.mkdir()
         target = folder / mutant.path.name
         target.write_bytes(mutant.data)
-        for entry, found in (("simaticml check", _cli(["simaticml", "check", str(target)])),
-                             ("plc check", _cli(["plc", "check", str(folder)]))):
+        for entry, found in (("simaticml check", cli_findings(["simaticml", "check", str(target)])),
+                             ("plc check", cli_findings(["plc", "check", str(folder)]))):
             if (mutant.code, mutant.line) not in found:
                 differ.append(f"{mutant.path.name} {mutant.family}: {entry} lacks {(mutant.code, mutant.line)}")
     assert not differ, "\n".join(differ)

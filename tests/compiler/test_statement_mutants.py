@@ -12,18 +12,15 @@ mutants_statements`), each with its near-miss control, and one verdict for each 
 
 from __future__ import annotations
 
-import io
-import json
 from collections import Counter
-from contextlib import redirect_stdout
 from pathlib import Path
 
 import pytest
 
 from engineering_api.ci.paths import SCL_SUFFIXES
-from engineering_api.cli import main
 from engineering_api.lsp.project import Project
 from engineering_api.rules.compiler.check import Source, check_sources, source_text
+from tests.cli_findings import cli_findings
 from tests.compiler.mutants import Mutant, run_mutants
 from tests.compiler.mutants_statements import (ARROW, LABEL, LITERAL, judged, scl_input_arrow_mutants,
                                                scl_label_mutants, scl_literal_mutants)
@@ -73,13 +70,6 @@ def test_an_arrow_on_an_instruction_functions_input_is_refused_at_the_argument()
     assert counts[(ARROW, True)] >= 15, counts
 
 
-def _cli(argv: list[str]) -> set[tuple[str, int]]:
-    out = io.StringIO()
-    with redirect_stdout(out):
-        main([*argv, "--format", "json"])
-    return {(d["code"], d["line"]) for d in json.loads(out.getvalue())["diagnostics"]}
-
-
 def test_scl_check_plc_check_and_the_editor_give_each_family_one_verdict(tmp_path: Path) -> None:
     texts = _texts()
     sample: list[Mutant] = []
@@ -96,7 +86,7 @@ def test_scl_check_plc_check_and_the_editor_give_each_family_one_verdict(tmp_pat
         target = folder / mutant.path.name
         target.write_bytes(mutant.data)
         want = (mutant.code, mutant.line)
-        scl, plc = _cli(["scl", "check", str(target)]), _cli(["plc", "check", str(folder)])
+        scl, plc = cli_findings(["scl", "check", str(target)]), cli_findings(["plc", "check", str(folder)])
         seen = {(d.code, d.line) for d in editor.check(str(target), mutant.data.decode("utf-8"))}
         editor.closed(str(target))
         codes = {"CLASSIC_SCL", "SYNTAX_ERROR"} if mutant.code == "SYNTAX_ERROR" else {mutant.code}
