@@ -13,8 +13,10 @@ its next checkpoint and the fake rolls it back, as in the embedded server.
 Every call carries a *fence* (:mod:`engineering_api.farm.registry`): the agent instance it was addressed to and
 the fencing token of the caller's ownership. The agent runs a call only when both are current, so a call queued
 for an instance that was killed, or sent by a caller whose ownership ended, never runs; it is answered with a
-named error instead (and the caller was already told it did not run). Celery drops a call past its ``expires``
-or revoked; a call id (the task id) seen before is never run again.
+named error instead (and the caller was already told it did not run). Celery drops a call revoked (by the node
+that stopped waiting for it), or past an ``expires`` an older node still sends: judged by this host's wall clock
+against the sender's, so such a call is answered ``CALL_EXPIRED`` at once (:func:`answer_dropped`), never left
+for its caller to wait on. A call id (the task id) seen before is never run again.
 
 A call carries the id of the request that caused it (the message header ``requestId``, see
 :mod:`engineering_api.farm.proxy`): the agent logs each call it runs with that id (logger
@@ -44,7 +46,7 @@ from engineering_api.backend.errors import (
 from engineering_api.backend.lock_holders import register_lock_holder
 from engineering_api.backend.port import AREAS
 from engineering_api.farm.celery_app import (
-    CALL_TASK, QUEUED_CALL_EXPIRES_SECONDS, REQUEST_ID_HEADER, FarmCallFailed, FarmConfig, celery_app,
+    CALL_TASK, REQUEST_ID_HEADER, FarmCallFailed, FarmConfig, celery_app,
 )
 from engineering_api.farm.celery_heart import CeleryHeart
 from engineering_api.farm.codec import AgentCallError, decode, encode, encode_error
@@ -61,7 +63,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-__all__ = ("AgentRunner", "run_agent")
+__all__ = ("AgentRunner", "answer_dropped", "run_agent")
 
 logger = logging.getLogger(__name__)
 
@@ -392,6 +394,29 @@ def _flush_task_events(holder: dict[str, Any]) -> None:
             logger.warning("could not send the call's task events", exc_info=True)
 
 
+def answer_dropped(registry: AgentRegistry, agent: str) -> Callable[..., None]:
+    """A handler of Celery's ``task_revoked``: a call the worker dropped as expired, before its body ran, is
+    answered to its node at once (it waits on the reply list, which Celery never writes), as not run and why.
+    This node sends no ``expires`` (:mod:`engineering_api.farm.celery_app`); an older one does, as a time of its
+    own wall clock that this host judges by its own, so a clock an hour off dropped every call. A call revoked by
+    id is not answered: the node that revoked it stopped waiting for it first."""
+
+    def answer(request: Any = None, expired: bool = False, **_: Any) -> None:
+        call_id = getattr(request, "id", None)
+        if not expired or not isinstance(call_id, str):
+            return
+        expires = getattr(request, "expires", None)
+        logger.warning("farm call %s dropped unrun: past its expiry %s by this host's clock", call_id, expires)
+        with contextlib.suppress(RedisError):  # Redis away: the node's own deadline answers it
+            registry.post(call_id, refusal("CALL_EXPIRED", (
+                f"The call reached agent {agent!r} past its expiry ({expires}) by that host's clock, and was dropped "
+                "unrun: the API node and the agent host disagree on the time (or it waited that long in the "
+                "queue). Upgrade the API node (it sends no expiry), or set the hosts' clocks; retry."),
+                PortalUnavailableError, agent=agent, expires=str(expires)))
+
+    return answer
+
+
 def run_agent(config: FarmConfig, backend: EngineeringBackend, *, name: str | None, versions: list[str],
               backend_name: str, log_level: str | None = None, tracing: Tracing = Tracing.OFF) -> int:
     """Serve port calls until stopped (Ctrl+C or SIGTERM); returns the exit code. ``log_level`` is also the Celery
@@ -407,11 +432,14 @@ def run_agent(config: FarmConfig, backend: EngineeringBackend, *, name: str | No
     register_lock_holder({"farmAgent": name, "farmInstance": record.instance},
                          lambda lock: _lock_holder_alive(registry, lock))
     app = celery_app(config)
+    from celery.signals import task_revoked
+
+    task_revoked.connect(answer_dropped(registry, name), weak=False)
 
     def close_orphan(token: int) -> None:
         app.send_task(CALL_TASK, args=["close_project", {"args": [], "kwargs": {}}, uuid.uuid4().hex, "",
                                        {"instance": record.instance, "token": token, "closing": True}],
-                      queue=agent_queue(name), expires=QUEUED_CALL_EXPIRES_SECONDS,
+                      queue=agent_queue(name),
                       argsrepr="('close_project', …)", kwargsrepr="{}")
 
     runner.close_orphan = close_orphan

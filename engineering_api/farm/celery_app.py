@@ -14,8 +14,14 @@ The settings follow Celery's guidance for tasks that must not run twice or be lo
 * The result backend is Redis: each call's outcome is kept under its task id (its call id) for a day, so an API
   node that restarted can still learn how its calls ended. A waiting caller wakes on the agent's reply list
   (one BLPOP, no pub/sub thread per call), which also carries progress.
-* ``expires`` on every call (:data:`QUEUED_CALL_EXPIRES_SECONDS`) and revoke on cancel: a call nobody waits for
-  any more is dropped by Celery instead of running late.
+* No ``expires`` (issue 91): Celery sends it as a point in time of the sender's wall clock and the worker judges
+  it by its own, so a node and an agent whose clocks differ by more than it (an unsynchronised Windows host on a
+  plant network, a VM resumed hours late) dropped every call unrun, and nobody told the node. A call nobody waits
+  for any more is made never to run by the node that stops waiting (its cancel flag, read before the call starts,
+  and Celery's revoke by id), on that node's monotonic clock: a job's timeout or cancel, a lost agent, a lost
+  node's jobs finished by another (:mod:`engineering_api.farm.reattach`). A message that still carries one (a node
+  older than this) and is dropped as expired is answered to its node at once, with the cause
+  (``CALL_EXPIRED``, :func:`engineering_api.farm.agent.answer_dropped`).
 * ``worker_prefetch_multiplier = 1``: an agent takes the next call only when it is free, as TIA runs one at a time.
 * ``task_track_started``: a call an agent has begun is ``STARTED`` in the result backend before its body runs.
   Celery's revoke (sent on a cancel or timeout, to every worker) lets a worker that is not running the task mark
@@ -38,16 +44,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ("CALL_TASK", "QUEUED_CALL_EXPIRES_SECONDS", "REQUEST_ID_HEADER", "UNSETTLED_STATES", "FarmCallFailed",
+__all__ = ("CALL_TASK", "REQUEST_ID_HEADER", "UNSETTLED_STATES", "FarmCallFailed",
            "FarmConfig", "celery_app", "stored_outcome")
 
 CALL_TASK = "engineering_api.farm.call"
 """The one task: run a port method on the agent's backend."""
 REQUEST_ID_HEADER = "requestId"
 """The message header with the id of the request a call serves (the agent logs it)."""
-QUEUED_CALL_EXPIRES_SECONDS = 3600.0
-"""A call still queued this long after it was sent is dropped by the agent's Celery (its caller gave up long ago:
-calls of one caller run one after the other, so a call waits only behind its caller's previous one)."""
 UNSETTLED_STATES = frozenset({"PENDING", "RECEIVED", "STARTED", "RETRY"})
 """Celery task states of a call that has not ended (queued, taken, or running on its agent)."""
 RESULT_EXPIRES_SECONDS = 24 * 3600

@@ -32,7 +32,7 @@ from redis.exceptions import RedisError
 from engineering_api.backend.errors import EngineeringError, PortalUnavailableError
 from engineering_api.backend.port import AREAS, EngineeringBackend
 from engineering_api.farm.celery_app import (
-    CALL_TASK, QUEUED_CALL_EXPIRES_SECONDS, REQUEST_ID_HEADER, FarmConfig, celery_app, stored_outcome,
+    CALL_TASK, REQUEST_ID_HEADER, FarmConfig, celery_app, stored_outcome,
 )
 from engineering_api.farm.codec import decode, decode_error, encode
 from engineering_api.farm.dispatch import bound_caller
@@ -71,7 +71,7 @@ LEASE_CHECK_SECONDS = 2 * HEARTBEAT_SECONDS
 (:data:`~engineering_api.farm.registry.AGENT_TTL_SECONDS`) and the node's grace, so reading it every other
 heartbeat tells a lost agent at most a second later and halves the reads."""
 NOT_RUN_CODES = frozenset({"AGENT_LOST", "STALE_AGENT_INSTANCE", "STALE_FENCING_TOKEN", "FARM_BROKER_UNREACHABLE",
-                           "NO_FREE_AGENT", "PROJECT_CLOSING", "PROJECT_HELD", "INTERRUPTED"})
+                           "NO_FREE_AGENT", "PROJECT_CLOSING", "PROJECT_HELD", "INTERRUPTED", "CALL_EXPIRED"})
 """The farm's answers that say a call did not run and never will."""
 CANCEL_GRACE_SECONDS = 4.0
 """How long a canceled call's agent has to reach a checkpoint before the caller stops waiting (below the TIA
@@ -395,7 +395,7 @@ class FarmBackendBase(EngineeringBackend):
         try:
             # argsrepr/kwargsrepr given: Celery would otherwise build a repr of the whole payload for every call
             self.app.send_task(CALL_TASK, args=[method, payload, call_id, "", fence], queue=agent_queue(target.agent),
-                               task_id=call_id, expires=QUEUED_CALL_EXPIRES_SECONDS,
+                               task_id=call_id,  # no ``expires``: its deadline is this node's (celery_app)
                                argsrepr=f"({method!r}, …, {call_id!r})", kwargsrepr="{}",
                                headers=self._headers())
         except (OperationalError, RedisError) as exc:  # the broker stayed away through the publish retries
@@ -640,7 +640,7 @@ class FarmBackendBase(EngineeringBackend):
         self.app.send_task(
             CALL_TASK, args=["close_project", {"args": [], "kwargs": {}}, uuid.uuid4().hex, "",
                              {"instance": target.instance, "token": target.token, "closing": True}],
-            queue=agent_queue(target.agent), expires=QUEUED_CALL_EXPIRES_SECONDS,
+            queue=agent_queue(target.agent),
             argsrepr="('close_project', …)", kwargsrepr="{}")
         self.registry.mark_closing(target)
 

@@ -34,7 +34,6 @@ from typing import TYPE_CHECKING, Any
 from redis.exceptions import RedisError
 
 from engineering_api.backend.errors import EngineeringError, PortalUnavailableError
-from engineering_api.farm.celery_app import QUEUED_CALL_EXPIRES_SECONDS
 from engineering_api.farm.codec import decode_error
 from engineering_api.farm.registry import agent_queue
 from engineering_api.lib.responses import status_for
@@ -171,8 +170,6 @@ def _fate_now(farm: FarmBackendBase, call: dict[str, Any], missing_since: float 
             code="CANCELED", details={"callId": call_id, "cause": "CANCELED"})), None
     if state == "FAILURE":
         return CallFate("unknown"), None
-    if not started and time.time() - float(call.get("sentAt", time.time())) > QUEUED_CALL_EXPIRES_SECONDS:
-        return _not_run(call, "INTERRUPTED", "it was not sent, or expired in its queue"), None
     record = farm.registry.agent(agent)
     gone = farm.lapsed(agent, call["instance"]) if record is None else record.instance != call["instance"]
     if gone and not farm.in_outage_grace():
