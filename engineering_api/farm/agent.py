@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import socket
+import sys
 import threading
 import time
 import uuid
@@ -50,7 +51,8 @@ from engineering_api.farm.celery_app import (
 )
 from engineering_api.farm.celery_heart import CeleryHeart
 from engineering_api.farm.codec import AgentCallError, decode, encode, encode_error
-from engineering_api.farm.registry import HEARTBEAT_SECONDS, AgentRecord, AgentRegistry, agent_queue
+from engineering_api.farm.names import AgentNameTakenError, stop_on_name_lost, take_name
+from engineering_api.farm.registry import HEARTBEAT_SECONDS, NAME_HELD, AgentRecord, AgentRegistry, agent_queue
 from engineering_api.lib.observability import current_request_id, well_formed_request_id
 from engineering_api.lib.staging import hold_staging_lease
 from engineering_api.lib.tracing import REQUEST_ID_ATTRIBUTE, Tracing
@@ -317,6 +319,10 @@ class AgentRunner:
     def _beat_once(self) -> None:
         restored = self.registry.heartbeat(self.record)
         self._published = time.monotonic()
+        if restored == NAME_HELD:  # another instance took the name while this one's lease had lapsed
+            self._stop.set()
+            stop_on_name_lost(self.record)
+            return
         if restored > 0:
             logger.warning("Redis had lost this agent's claim (restarted without its data?): rebuilt for %s, token "
                            "%s, project %s", self.record.holder, self.record.fence, self.record.open_project)
@@ -424,7 +430,6 @@ def run_agent(config: FarmConfig, backend: EngineeringBackend, *, name: str | No
     name = name or socket.gethostname()
     backend.on_worker_thread_started()
     registry = AgentRegistry(config.redis(), config.prefix)
-    registry.reset(name)
     registry.mark_epoch()
     record = AgentRecord(name=name, backend=backend_name, tia_versions=versions, lease_seconds=config.lease_seconds)
     runner = AgentRunner(backend, registry, record, tracing)
@@ -449,7 +454,14 @@ def run_agent(config: FarmConfig, backend: EngineeringBackend, *, name: str | No
     runner.celery_heart = CeleryHeart(app, nodename, config.lease_seconds)
     runner._relaunch()
     runner._refresh_project()
-    registry.heartbeat(record)
+    try:
+        # the first heartbeat, as the name's lease: before anything of the name's is touched (its claim, its
+        # queue), and right before the heartbeat thread renews it (a portal's launch can outlast a lease)
+        take_name(registry, record)
+    except AgentNameTakenError as exc:
+        print(f"error: {exc.message}", file=sys.stderr, flush=True)
+        backend.close()
+        return 3
 
     consumer = _consumer_of(app)
 

@@ -33,7 +33,7 @@ import uuid
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
-__all__ = ("AGENT_TTL_SECONDS", "HEARTBEAT_SECONDS", "AgentRecord", "AgentRegistry", "Claim", "Holding")
+__all__ = ("AGENT_TTL_SECONDS", "HEARTBEAT_SECONDS", "NAME_HELD", "AgentRecord", "AgentRegistry", "Claim", "Holding")
 
 HEARTBEAT_SECONDS = 1.0
 """How often an agent rewrites its record."""
@@ -41,6 +41,8 @@ AGENT_TTL_SECONDS = 5.0
 """The default lease: an agent whose record is older than its lease is gone (killed, its host lost, or cut off
 from Redis). An agent's lease is a setting (``--farm-lease-seconds``, ``ENGINEERING_API_FARM_LEASE_SECONDS``);
 each record carries its own (:attr:`AgentRecord.lease_seconds`)."""
+NAME_HELD = -2
+"""What :meth:`AgentRegistry.heartbeat` returns while another instance's record holds the agent's name."""
 REBUILD_LEASES = 3
 """For how many leases after Redis' data began (it lost them) an agent's heartbeat rebuilds the claim it holds:
 every live agent beats once a second, so all have by then."""
@@ -206,20 +208,31 @@ return false
 """
 
 
+# Whether a record as stored (false: none) is the instance ARGV's: the name is this instance's to write. The record
+# is the agent's name as much as its lease (issue 91): a second process started under a live agent's name (two VMs
+# cloned from one template, whose names default to the host name) must not overwrite it and share its queue.
+_MINE = """
+local function mine(raw, instance)
+  return not raw or cjson.decode(raw).instance == instance
+end
+"""
+
 # KEYS the record, the set of agent names, the fence counter, the agent's claim, its holder's caller key (or the
 # record's again), the project's lock (or the record's again), the epoch (see _HOLDING); ARGV the record json, its
 # lease (ms), the agent's name, the claim json ('': no ownership), the lock json, the top token, how long (ms)
-# after Redis' data began a lost claim is rebuilt. A heartbeat that finds its record missing (the agent's start,
-# its lease lapsed, or Redis lost its data) puts the name in the set of agents (a roster read drops a name only
-# while neither its record nor its claim is there) and raises the fence counter above every token the agent has
-# seen (no new claim gets an old number). An agent
-# holding a project whose claim is gone rebuilds the claim and the project's lock while Redis' data is young (it
-# lost them: restarted without its append-only file, a failover to a replica that missed writes; an epoch missing
-# is set now), unless its holder claimed another agent meanwhile; otherwise the project is held under no claim, an
-# orphan: -1, at every heartbeat while it lasts.
-_BEAT = """
-local missing = not redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'GET')
-if missing then
+# after Redis' data began a lost claim is rebuilt, the instance. A record of another instance: -2, nothing
+# written (its name is taken: :meth:`AgentRegistry.heartbeat`). A heartbeat that finds its record missing (the
+# agent's start, its lease lapsed, or Redis lost its data) puts the name in the set of agents (a roster read drops
+# a name only while neither its record nor its claim is there) and raises the fence counter above every token the
+# agent has seen (no new claim gets an old number). An agent holding a project whose claim is gone rebuilds the
+# claim and the project's lock while Redis' data is young (it lost them: restarted without its append-only file, a
+# failover to a replica that missed writes; an epoch missing is set now), unless its holder claimed another agent
+# meanwhile; otherwise the project is held under no claim, an orphan: -1, at every heartbeat while it lasts.
+_BEAT = _MINE + """
+local prior = redis.call('GET', KEYS[1])
+if not mine(prior, ARGV[8]) then return -2 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+if not prior then
   redis.call('SADD', KEYS[2], ARGV[3])
   local top = tonumber(ARGV[6])
   if top > tonumber(redis.call('GET', KEYS[3]) or '0') then redis.call('SET', KEYS[3], top) end
@@ -239,6 +252,22 @@ redis.call('SET', KEYS[4], ARGV[4])
 redis.call('SET', KEYS[5], ARGV[3])
 if redis.call('EXISTS', KEYS[6]) == 0 then redis.call('SET', KEYS[6], ARGV[5]) end
 return 1
+"""
+
+# KEYS[1] the record; ARGV the record json, its lease (ms), the instance. The record with a call's start or end,
+# unless another instance has the name.
+_PUBLISH = _MINE + """
+if not mine(redis.call('GET', KEYS[1]), ARGV[3]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+"""
+
+# KEYS[1] the agent's claim; ARGV[1] the instance that took the agent's name. A claim of any other instance is void:
+# that instance's lease lapsed before the name could be taken, so it holds nothing any more.
+_VOID_EARLIER = """
+local raw = redis.call('GET', KEYS[1])
+if raw and cjson.decode(raw).instance ~= ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
 """
 
 # KEYS[1] the holder's caller key, KEYS[2] its lost-project note; ARGV the note json, its lifetime (s). An agent
@@ -297,6 +326,8 @@ class AgentRegistry:
         self._beat = redis.register_script(_BEAT)
         self._next_token = redis.register_script(_NEXT_TOKEN)
         self._note_orphan = redis.register_script(_NOTE_ORPHAN)
+        self._publish_script = redis.register_script(_PUBLISH)
+        self._void_earlier = redis.register_script(_VOID_EARLIER)
         self._mark_epoch = redis.register_script(
             "local t = redis.call('TIME') redis.call('SET', KEYS[1], t[1] * 1000 + math.floor(t[2] / 1000), 'NX')")
         self._instance_holds = redis.register_script(_HOLDS + "return holds(ARGV[1], ARGV[2], ARGV[3]) and 1 or 0")
@@ -316,7 +347,9 @@ class AgentRegistry:
     def heartbeat(self, record: AgentRecord) -> int:
         """Publish ``record`` as alive for its lease, in one round trip that also restores what a Redis that lost
         its data forgot of this agent's ownership (see ``_BEAT``). Returns 1 when the claim was rebuilt, -1 while
-        the project is held under no claim (an orphan), 0 otherwise."""
+        the project is held under no claim (an orphan), 0 otherwise, and :data:`NAME_HELD` (nothing written)
+        while another instance's record holds the name: the first heartbeat takes the name, the later ones keep
+        it."""
         record.heartbeat_at = time.time()  # for display: every duration is on Redis' clock or a monotonic one
         agent_key = self.record_key(record.name)
         owned = record.fence is not None and record.holder is not None and record.open_project is not None
@@ -328,14 +361,15 @@ class AgentRegistry:
                 self._key("project", record.open_project) if owned and record.open_project else agent_key,
                 self._key("epoch")]
         args = [json.dumps(asdict(record)), int(record.lease_seconds * 1000), record.name, claim, lock,
-                record.top_token, int(REBUILD_LEASES * record.lease_seconds * 1000)]
+                record.top_token, int(REBUILD_LEASES * record.lease_seconds * 1000), record.instance]
         return int(self._beat(keys=keys, args=args))
 
     def _publish(self, target: Any, record: AgentRecord) -> None:
         """The record, with a call's start or end (its name is kept in the set of agents by the heartbeat, every
         second: a roster read drops a name only while neither its record nor its claim is there)."""
         record.heartbeat_at = time.time()
-        target.set(self.record_key(record.name), json.dumps(asdict(record)), px=int(record.lease_seconds * 1000))
+        self._publish_script(keys=[self.record_key(record.name)], args=[
+            json.dumps(asdict(record)), int(record.lease_seconds * 1000), record.instance], client=target)
 
     def withdraw(self, record: AgentRecord) -> None:
         """An agent that stops cleanly removes its record at once (only its own instance's)."""
@@ -470,8 +504,14 @@ class AgentRegistry:
         self._mark_epoch(keys=[self._key("epoch")])
 
     def reset(self, agent: str) -> None:
-        """An agent that (re)starts holds no project: whatever claim named it is void."""
+        """Whatever claim names ``agent`` ends (an administrator's release)."""
         self._redis.delete(self._key("claim", agent))
+
+    def void_earlier_claims(self, record: AgentRecord) -> None:
+        """Agent side: an agent that (re)started and took its name (:meth:`heartbeat`) holds no project, so a
+        claim of an earlier instance is void (that one's lease lapsed before the name could be taken). Never
+        before the name is taken: a claim whose instance is alive is not this process's to end."""
+        self._void_earlier(keys=[self._key("claim", record.name)], args=[record.instance])
 
     def release(self, caller: str) -> None:
         """Give back ``caller``'s agent (its project was closed, or the agent is gone)."""

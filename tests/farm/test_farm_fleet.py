@@ -2,19 +2,26 @@
 --farm`` runs) against a Redis and agent processes of the test's own:
 
 1. an agent host's wall clock hours off the node's (ahead or behind, up to a day, stepped mid-session): every call
-   runs and is answered; none vanishes (nothing compares a timestamp of one host with another host's clock).
+   runs and is answered; none vanishes (nothing compares a timestamp of one host with another host's clock);
+2. a second agent started under a live agent's name (two VMs cloned from one template) leaves the live agent and
+   its session alone and refuses to start, naming the live one's host and pid.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import socket
+import subprocess
 import threading
+import time
 from typing import Any
 
 import pytest
 
 from tests.conftest import CPU, data
 from tests.farm.test_farm_truth import WAIT, until
-from tests.farm.test_farm_unscheduled import ADD, OwnFarm, _session, _step_clock, own_farm
+from tests.farm.test_farm_unscheduled import ADD, OwnFarm, _devices, _session, _step_clock, own_farm
 
 __all__ = ("own_farm",)  # the fixture, imported for pytest
 
@@ -49,4 +56,42 @@ def test_an_agents_wall_clock_hours_off_the_nodes_runs_and_answers_every_call(ow
         assert added.status_code == 200, added.text
         listed = _answered(node, "GET", "/api/projects/devices", headers=session)
         assert [d["name"] for d in data(listed)] == ["PLC_1"], "the session kept its unsaved work"
+
+
+def test_a_second_agent_under_a_live_agents_name_leaves_it_alone_and_refuses_to_start(own_farm):
+    farm: OwnFarm = own_farm(1)
+    name, live = next(iter(farm.agents.processes.items()))
+    first = farm.registry.agent(name)
+    assert first is not None
+    instance = first.instance
+    with farm.node() as node:
+        session = _session(node, "cloned")
+        data(node.post("/api/projects/actions/create-sync", json={"name": "Cloned"}, headers=session))
+        data(node.post(ADD, json={"orderNumber": CPU, "name": "PLC_1"}, headers=session))  # unsaved
+        # a VM cloned from the live one's template: the same name (the host name, the default), its own process
+        log = farm.root / "twin.log"
+        with log.open("wb") as out:
+            twin = subprocess.Popen(
+                [*farm.agents.command, "agent", "--farm", farm.redis.url, "--data-dir", str(farm.root / "twin"),
+                 "--name", name, "--tia-versions", "V19"], stdout=out, stderr=subprocess.STDOUT,
+                env={**os.environ, "PYTHONUNBUFFERED": "1", **farm.agents.env})
+        deadline = time.monotonic() + WAIT
+        try:
+            while twin.poll() is None:  # the name and the claim stay the live agent's all along
+                record, claim = farm.registry.agent(name), farm.registry.claim_record(name)
+                assert record is not None and record.instance == instance, "the live agent's record was taken"
+                assert claim is not None and claim["instance"] == instance and not claim["closing"], claim
+                assert time.monotonic() < deadline, "the second agent neither started nor refused"
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    twin.wait(0.1)  # its exit, the event waited for; the invariants are sampled meanwhile
+        finally:
+            if twin.poll() is None:
+                twin.kill()
+            twin.wait(WAIT)
+        said = log.read_text()
+        assert twin.returncode not in (0, None), said
+        assert f"host {socket.gethostname()}, pid {live.pid}" in said, said
+        assert _devices(node, session) == ["PLC_1"], "the live agent's session kept its unsaved work"
+        after = farm.registry.agent(name)
+        assert after is not None and after.instance == instance and live.poll() is None
 

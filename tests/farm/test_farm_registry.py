@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from engineering_api.farm.registry import AgentRecord, AgentRegistry, Claim, Holding
+from engineering_api.farm.registry import NAME_HELD, AgentRecord, AgentRegistry, Claim, Holding
 from tests.farm.conftest import require_redis
 from tools.farm_harness import RedisServer, redis_client
 
@@ -39,7 +39,11 @@ def test_holding_names_the_agent_instance_its_token_and_whether_it_is_alive(redi
     assert registry.holding("c1") == Holding(first, "alive") and registry.holds("c2") == "a2"
     registry.withdraw(a1)  # stopped: its record is gone, the claim still names it
     assert registry.holding("c1").state == "gone"
-    registry.heartbeat(AgentRecord("a2", "fake", ["V19"]))  # restarted at once: another instance, same name
+    # another instance under a2's name while a2's lease lives (issue 91: a cloned host) takes nothing
+    assert registry.heartbeat(AgentRecord("a2", "fake", ["V19"])) == NAME_HELD
+    assert registry.holding("c2") == Holding(second, "alive")
+    redis_client(redis.url).delete(registry.record_key("a2"))  # killed: its lease lapsed
+    assert registry.heartbeat(AgentRecord("a2", "fake", ["V19"])) == 0  # restarted: another instance, same name
     assert registry.holding("c2").state == "restarted" and registry.holds("c2") is None
 
 

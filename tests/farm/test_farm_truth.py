@@ -25,7 +25,7 @@ from engineering_api.farm import FarmBackend, FarmConfig
 from engineering_api.farm.celery_app import UNSETTLED_STATES
 from engineering_api.farm.proxy import FarmBackendBase
 from engineering_api.farm.dispatch import _thread_binding
-from engineering_api.farm.registry import AgentRecord, Claim
+from engineering_api.farm.registry import NAME_HELD, AgentRecord, Claim
 from simatic_xml.cancel import CancelToken, installed
 from tests.conftest import assert_error, data, raises_code
 from tests.farm.conftest import start_running_instance
@@ -97,8 +97,10 @@ def test_an_agent_restarted_at_once_is_a_new_instance_and_its_caller_hears_it_at
           "the step started")
     assert not answers, f"the step ended before the agent was killed: {answers}"
     agents.kill(held.agent)
-    # What a wrapper's restart writes first, before its old lease could expire: a record of a new instance.
-    farm.registry.heartbeat(AgentRecord(held.agent, "fake", ["V19"]))
+    # What a wrapper's restart writes first: a record of a new instance, as soon as the killed one's lease lapsed
+    # (its name is taken then, never while another instance's lease lives: issue 91).
+    until(lambda: farm.registry.heartbeat(AgentRecord(held.agent, "fake", ["V19"])) != NAME_HELD,
+          "the killed instance's lease lapsed and the new one took the name")
     stepping.join(WAIT)
     assert not stepping.is_alive(), "told at once, not at the call's timeout"
     # The step had started: it may have ended before the kill, so "did not complete" is not known (issue 48).
