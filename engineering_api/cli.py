@@ -604,7 +604,8 @@ def build_parser() -> argparse.ArgumentParser:
     agent.add_argument("--farm", metavar="BROKER_URL", required=True, help="the farm's Celery broker")
     agent.add_argument("--farm-state", metavar="REDIS_URL", help="Redis for results and heartbeats")
     agent.add_argument("--tia-versions", help="TIA versions this host runs, e.g. V19,V20 (default: the backend's)")
-    agent.add_argument("--name", help="agent name (default: the host name); its queue is named after it")
+    agent.add_argument("--name", help="agent name (default: the host name); its queue is named after it. A name "
+                       "is taken, not shared: under a live agent's name, an agent exits after one lease (code 3)")
     lease_options(agent)
     agent.add_argument("--log-level", choices=LOG_LEVELS, type=str.upper,
                        help="the agent's log on stderr; INFO logs every call with its request id (default: warnings)")

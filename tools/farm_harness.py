@@ -95,12 +95,7 @@ class Agents:
         for name in names:
             old = registry.agent(name)
             before[name] = old.instance if old is not None else None
-            log = (self.root / f"{name}.log").open("ab")
-            self.processes[name] = subprocess.Popen(
-                [*self.command, "agent", "--farm", self.redis_url, "--data-dir",
-                 str(self.root / name), "--name", name, "--tia-versions", versions],
-                stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1", **self.env},
-            )
+            self.processes[name] = self.spawn(name, self.root / name, self.root / f"{name}.log", versions)
         deadline = time.monotonic() + self.start_seconds
         while time.monotonic() < deadline:
             records = {n: registry.agent(n) for n in names}
@@ -111,6 +106,28 @@ class Agents:
                     raise RuntimeError(f"agent {name} exited: {(self.root / f'{name}.log').read_text()[-2000:]}")
             time.sleep(0.1)
         raise RuntimeError(f"agents {names} did not report in {self.start_seconds} s")
+
+    def spawn(self, name: str, data_dir: Path, log: Path, versions: str = "V19") -> subprocess.Popen[bytes]:
+        """An agent process named ``name`` (not waited for, not kept in :attr:`processes`), its output in ``log``."""
+        with log.open("ab") as out:
+            return subprocess.Popen(
+                [*self.command, "agent", "--farm", self.redis_url, "--data-dir", str(data_dir), "--name", name,
+                 "--tia-versions", versions],
+                stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1", **self.env},
+            )
+
+    def twin(self, name: str) -> tuple[int, str]:
+        """A second agent under the name of the live agent ``name`` (a host cloned from its template, issue 91),
+        waited for until it ends: its exit code and output. It must refuse after a lease; one still running after
+        :attr:`start_seconds` is killed (-9)."""
+        log = self.root / f"{name}-twin.log"
+        process = self.spawn(name, self.root / f"{name}-twin", log)
+        try:
+            code = process.wait(self.start_seconds)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            code = process.wait(HANG_GUARD_S)
+        return code, log.read_text()
 
     def kill(self, name: str) -> None:
         process = self.processes.pop(name)

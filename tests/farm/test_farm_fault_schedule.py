@@ -1,16 +1,17 @@
 """A fault schedule against a whole farm (issue 32): sessions work while agents, Redis and the API nodes die.
 
-Three agents, a persistent Redis and two API nodes (processes of their own, ``serve --farm`` on one PostgreSQL
-and one shared workspace) run; two sessions each create, import, compile and save their own project over HTTP
-and record every answer, sending their requests to both nodes in turn (as a load balancer would; a request a
-node did not answer is retried on the other). A schedule drawn from a seed kills an agent (SIGKILL, back after a
-while or at once, as a service wrapper does), stops Redis for a few seconds, crashes an API node while an agent
-runs a call and starts it again (an import whose answer was lost is retried with its Idempotency-Key), or times a
-running job out (its revoke reaches the idle third agent too); since issue 69 also steps the agents' wall clocks
-back or forward for a while, restarts Redis **without its data**, cuts one agent off (SIGSTOP: a partition, a
-paused VM) for up to a few seconds past its lease, and, once in every run at a seeded step, **kills an API node
-for good** while it serves an import an agent runs: that node stays dead until each import whose answer it took
-with it has been answered, through the surviving node, by a retry with the same Idempotency-Key (the survivor
+Three agents, a persistent Redis and two API nodes (processes of their own, ``serve --farm`` on one PostgreSQL and
+one shared workspace) run; two sessions each create, import, compile and save their own project over HTTP and
+record every answer, sending their requests to both nodes in turn (as a load balancer would; a request a node did
+not answer is retried on the other). A schedule drawn from a seed kills an agent (SIGKILL, back after a while or at
+once, as a service wrapper does), stops Redis for a few seconds, crashes an API node while an agent runs a call and
+starts it again (an import whose answer was lost is retried with its Idempotency-Key), or times a running job out
+(its revoke reaches the idle third agent too); since issue 69 also steps the agents' wall clocks back or forward
+for a while (since issue 91 also hours off, up to a day, mid-call), starts a second agent under a live agent's name
+(it must refuse, leaving the live one alone), restarts Redis **without its data**, cuts one agent off (SIGSTOP: a
+partition, a paused VM) for up to a few seconds past its lease, and, once in every run at a seeded step, **kills an
+API node for good** while it serves an import an agent runs: that node stays dead until each import whose answer it
+took with it has been answered, through the surviving node, by a retry with the same Idempotency-Key (the survivor
 takes the dead node's job over; bounded by the hang guard, a violation past it), and only then starts again. Each
 agent is a TIA host of its own (its project locks name ``host-<name>``), so a killed agent is a dead host. The run
 lasts ``--farm-fault-seconds`` (60 s by default); the seed is printed, and ``--farm-fault-seed`` replays it.
@@ -52,7 +53,8 @@ pytestmark = pytest.mark.xdist_group("farm")
 SESSIONS = 2
 CPU = "6ES7 516-3AN02-0AB0"
 NOT_RUN = frozenset({"AGENT_LOST", "STALE_FENCING_TOKEN", "STALE_AGENT_INSTANCE", "NO_FREE_AGENT",
-                     "FARM_BROKER_UNREACHABLE", "CANCELED", "PROJECT_CLOSING", "PROJECT_HELD", "INTERRUPTED"})
+                     "FARM_BROKER_UNREACHABLE", "CANCELED", "PROJECT_CLOSING", "PROJECT_HELD", "INTERRUPTED",
+                     "CALL_EXPIRED"})
 """Codes that say the call did not run (and will not). ``INTERRUPTED`` is a job whose node stopped before any of
 its changing calls ran (docs/farm.md, *API node crashed or restarted*): nothing changed."""
 OWNERSHIP_ENDS = (NOT_RUN - {"INTERRUPTED"}) | {"OUTCOME_UNKNOWN", "NO_PROJECT_OPEN", "PROJECT_LOCKED"}
@@ -302,6 +304,20 @@ class Run:
                 return
             time.sleep(0.02)
 
+    def twin(self, name: str) -> None:
+        """A second agent under live agent ``name``'s name: it must refuse to start, naming the live one, and
+        leave its instance (and so its session's claim) alone."""
+        from engineering_api.farm.registry import AgentRegistry
+
+        registry = AgentRegistry(redis_client(self.redis.url))
+        before = registry.agent(name)
+        code, said = self.agents.twin(name)
+        after = registry.agent(name)
+        if code in (0, -9) or "is held by a live agent" not in said:
+            self.violations.append(f"a second agent {name} was not refused (exit {code}): {said[-300:]}")
+        if before is not None and (after is None or after.instance != before.instance):
+            self.violations.append(f"a second agent {name} displaced the live instance {before.instance}")
+
     # ----- the sampler -----------------------------------------------------------------------
     def sample(self) -> None:
         from engineering_api.farm.registry import AgentRegistry
@@ -334,7 +350,8 @@ class Run:
                     self.violations.append(f"{record.open_project} open in the portal session {session} holds")
 
 
-FAULTS = ("kill", "fast restart", "redis", "api node", "timeout", "clock", "redis empty", "partition", "node killed")
+FAULTS = ("kill", "fast restart", "redis", "api node", "timeout", "clock", "redis empty", "partition", "node killed",
+          "skew", "twin")
 NODE_KILLED_BY_STEP = 4
 """The step (drawn below this) by which every run has killed an API node for good at least once."""
 ROOT = Path(__file__).resolve().parents[2]
@@ -370,11 +387,17 @@ def _fault_schedule(run: Run, rng: random.Random, seconds: float) -> list[str]:
             run.kill_a_node(rng)
         elif fault == "timeout":
             run.time_out_a_job()
-        elif fault == "clock":  # every agent host's wall clock stepped back or forward, then set right again
+        elif fault in ("clock", "skew"):  # every agent host's wall clock stepped back or forward, then set right
+            # again; a skew is hours off the nodes' clocks, up to a day, stepped while a call runs (issue 91)
+            if fault == "skew":
+                run.mid_operation()
             clock = run.agents.root / "clock"
-            clock.write_text(f"{rng.choice((-1, 1)) * rng.uniform(300.0, 900.0):.0f}")
+            step = rng.uniform(300.0, 900.0) if fault == "clock" else rng.uniform(3600.0, 86400.0)
+            clock.write_text(f"{rng.choice((-1, 1)) * step:.0f}")
             time.sleep(rng.uniform(1.0, 8.0))
             clock.write_text("0")
+        elif fault == "twin" and names:  # a host cloned from a live agent's template: its name (issue 91)
+            run.twin(rng.choice(names))
         elif fault == "redis empty":  # restarted without its append-only file: claims, fences, queues gone
             run.redis.stop()
             for kept in run.redis.workdir.glob("appendonly*"):

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import socket
 import subprocess
 import threading
@@ -70,11 +69,7 @@ def test_a_second_agent_under_a_live_agents_name_leaves_it_alone_and_refuses_to_
         data(node.post(ADD, json={"orderNumber": CPU, "name": "PLC_1"}, headers=session))  # unsaved
         # a VM cloned from the live one's template: the same name (the host name, the default), its own process
         log = farm.root / "twin.log"
-        with log.open("wb") as out:
-            twin = subprocess.Popen(
-                [*farm.agents.command, "agent", "--farm", farm.redis.url, "--data-dir", str(farm.root / "twin"),
-                 "--name", name, "--tia-versions", "V19"], stdout=out, stderr=subprocess.STDOUT,
-                env={**os.environ, "PYTHONUNBUFFERED": "1", **farm.agents.env})
+        twin = farm.agents.spawn(name, farm.root / "twin", log)
         deadline = time.monotonic() + WAIT
         try:
             while twin.poll() is None:  # the name and the claim stay the live agent's all along
