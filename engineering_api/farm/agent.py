@@ -110,6 +110,8 @@ class AgentRunner:
         """Sends this instance a close of the project of the ownership (token) nobody holds (set by the agent)."""
         self.celery_heart: CeleryHeart | None = None
         """Sends the worker's heartbeat events for Celery's monitors (set by the agent)."""
+        self._name_lost = False
+        """Another instance took this one's name (its heartbeat said so): nothing of this one's is published."""
         self._waits = 0
         """Heartbeat waits on a running call's cancel wake-up so far (every :data:`FLAG_LOOK_EVERY` th reads the
         flag too)."""
@@ -137,8 +139,13 @@ class AgentRunner:
             current_request_id.reset(carried)
         if outcome is None:
             return None
-        self._through_redis(lambda: self.registry.post(call_id, outcome, self.record))  # the agent is idle again
+        self._through_redis(lambda: self.registry.post(call_id, outcome, self._own()))  # the agent is idle again
         return outcome
+
+    def _own(self) -> AgentRecord | None:
+        """The record to publish with a call's start or end: none once another instance took the name (this one
+        stops then, :func:`~engineering_api.farm.names.stop_on_name_lost`; its record is the other's now)."""
+        return None if self._name_lost else self.record
 
     @staticmethod
     def _through_redis(step: Callable[[], T]) -> T:
@@ -188,7 +195,7 @@ class AgentRunner:
         token_value = fence.get("token")
         if isinstance(token_value, int) and token_value > self.record.top_token:
             self.record.top_token = token_value  # published with the start: a new claim's token is above it
-        first, canceled = self._through_redis(lambda: self.registry.start_call(call_id, self.record, mark=mark))
+        first, canceled = self._through_redis(lambda: self.registry.start_call(call_id, self._own(), mark=mark))
         if not first or canceled:
             self.record.current_call = None
         if not first:
@@ -320,6 +327,7 @@ class AgentRunner:
         restored = self.registry.heartbeat(self.record)
         self._published = time.monotonic()
         if restored == NAME_HELD:  # another instance took the name while this one's lease had lapsed
+            self._name_lost = True
             self._stop.set()
             stop_on_name_lost(self.record)
             return
