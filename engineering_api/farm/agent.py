@@ -422,11 +422,11 @@ def answer_dropped(registry: AgentRegistry, agent: str) -> Callable[..., None]:
         expires = getattr(request, "expires", None)
         logger.warning("farm call %s dropped unrun: past its expiry %s by this host's clock", call_id, expires)
         with contextlib.suppress(RedisError):  # Redis away: the node's own deadline answers it
-            registry.post(call_id, refusal("CALL_EXPIRED", (
+            registry.post(call_id, {"error": encode_error(PortalUnavailableError(
                 f"The call reached agent {agent!r} past its expiry ({expires}) by that host's clock, and was dropped "
                 "unrun: the API node and the agent host disagree on the time (or it waited that long in the "
-                "queue). Upgrade the API node (it sends no expiry), or set the hosts' clocks; retry."),
-                PortalUnavailableError, agent=agent, expires=str(expires)))
+                "queue). Upgrade the API node (it sends no expiry), or set the hosts' clocks; retry.",
+                code="CALL_EXPIRED", details={"agent": agent, "expires": str(expires), "cause": "CALL_EXPIRED"}))})
 
     return answer
 

@@ -45,6 +45,10 @@ TABLE: tuple[E, ...] = (
       'The farm agent running the call went away while the call was queued or running; the call did'
       " not complete and will not run. Changes since the project's last save are lost; open it "
       'again.'),
+    E('AGENT_NAME_TAKEN', 409, 'Agent name taken',
+      'A farm agent did not start: another live agent holds its name (the name defaults to the host name, which '
+      'hosts cloned from one template share) and renewed it for a whole lease; the message names its host and pid. '
+      'Give each agent its own --name.'),
     E('AGENT_NOT_FOUND', 404, 'Agent not found', 'No live farm agent named …; live agents: ….'),
     E('ALARM_ALREADY_ACKNOWLEDGED', 409, 'Alarm already acknowledged', 'Alarm … is already acknowledged.'),
     E('ALARM_DEFINITION_EXISTS', 409, 'Alarm definition exists', 'An alarm definition "…" exists.'),
@@ -110,6 +114,10 @@ TABLE: tuple[E, ...] = (
       "The Openness bridge does not implement '…' yet. Use --backend fake for this operation; "
       'openness_bridge/README.md lists what the bridge serves.'),
     E('BUSY', 409, 'Busy', 'The portal or the object is busy with another operation; retry later.'),
+    E('CALL_EXPIRED', 503, 'Call expired',
+      'A farm agent dropped the call unrun: it arrived past an expiry an older API node set by its own clock, which '
+      'the agent host judged by its own (the hosts disagree on the time). Nothing ran; upgrade the API node or set '
+      'the hosts\' clocks, then retry.'),
     E('CANCELED', 409, 'Canceled',
       'The job or call was canceled by its caller before it finished; a farm call canceled while '
       'still queued answers 503.', also=(503,)),

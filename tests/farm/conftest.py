@@ -10,12 +10,18 @@ released), so a test starts with idle agents.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
+import sys
 
+import pytest
+from litestar.testing import TestClient
+
+from engineering_api.app import create_app
 from engineering_api.config import Settings
+from engineering_api.farm.registry import AgentRegistry
 from tools.farm_harness import REDIS, Agents, RedisServer, redis_client
 from tests.conftest import data, skip_or_fail
 
@@ -148,3 +154,47 @@ def timed_farm(tmp_path: Path) -> Iterator[Callable[..., tuple[Any, Agents]]]:
         backend.close()
         agents.stop_all()
         server.stop()
+
+
+@dataclass
+class OwnFarm:
+    redis: RedisServer
+    agents: Agents
+    root: Path
+
+    @property
+    def registry(self) -> AgentRegistry:
+        return AgentRegistry(redis_client(self.redis.url))
+
+    def node(self, **settings: Any) -> TestClient[Any]:
+        """An API node of this farm (``serve --farm``'s app) with its own data directory."""
+        data_dir = self.root / f"node{len(list(self.root.glob('node*')))}"
+        return TestClient(create_app(Settings.from_env(data_dir=data_dir, farm_url=self.redis.url, **settings)))
+
+
+@pytest.fixture
+def own_farm(tmp_path: Path) -> Iterator[Callable[..., OwnFarm]]:
+    """``own_farm(count, spec="0", persistent=False, env=None)``: a Redis and ``count`` agents of
+    tests/farm/stepped_clock_agent.py (floor ``spec`` of bench/timed_agent.py; a wall clock the file
+    ``root/clock`` steps)."""
+    require_redis()
+    made: list[OwnFarm] = []
+
+    def make(count: int, spec: str = "0", *, persistent: bool = False, env: dict[str, str] | None = None) -> OwnFarm:
+        root = tmp_path / f"farm{len(made)}"
+        (root / "agents").mkdir(parents=True)
+        server = RedisServer(root)
+        server.start(persistent=persistent)
+        agents = Agents(server.url, root / "agents",
+                        [sys.executable, str(ROOT / "tests" / "farm" / "stepped_clock_agent.py"), spec],
+                        env={"STEPPED_CLOCK_FILE": str(root / "clock"), "TIMED_AGENT_GATE": str(root / "gate"),
+                             **(env or {})})
+        farm = OwnFarm(server, agents, root)
+        made.append(farm)
+        agents.start(count)
+        return farm
+
+    yield make
+    for farm in made:
+        farm.agents.stop_all()
+        farm.redis.stop()

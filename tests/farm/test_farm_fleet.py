@@ -20,9 +20,9 @@ import pytest
 
 from tests.conftest import CPU, data
 from tests.farm.test_farm_truth import WAIT, until
-from tests.farm.test_farm_unscheduled import ADD, OwnFarm, _devices, _session, _step_clock, own_farm
+from tests.farm.conftest import OwnFarm
+from tests.farm.test_farm_unscheduled import ADD, _devices, _session, _step_clock
 
-__all__ = ("own_farm",)  # the fixture, imported for pytest
 
 pytestmark = pytest.mark.xdist_group("farm")
 

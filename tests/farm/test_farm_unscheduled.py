@@ -16,73 +16,23 @@ from __future__ import annotations
 
 import json
 import signal
-import sys
 import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from litestar.testing import TestClient
 
-from engineering_api.app import create_app
-from engineering_api.config import Settings
 from engineering_api.farm.celery_app import FarmConfig, celery_app
-from engineering_api.farm.registry import AgentRegistry
 from tests.conftest import CPU, data
-from tests.farm.conftest import require_redis
-from tools.farm_harness import Agents, RedisServer, redis_client
+from tests.farm.conftest import OwnFarm
+from tools.farm_harness import redis_client
 from tests.farm.test_farm_truth import WAIT, until
 
 pytestmark = pytest.mark.xdist_group("farm")
 
 ROOT = Path(__file__).resolve().parents[2]
 ADD = "/api/projects/devices/actions/add-sync"
-
-
-@dataclass
-class OwnFarm:
-    redis: RedisServer
-    agents: Agents
-    root: Path
-
-    @property
-    def registry(self) -> AgentRegistry:
-        return AgentRegistry(redis_client(self.redis.url))
-
-    def node(self, **settings: Any) -> TestClient[Any]:
-        """An API node of this farm (``serve --farm``'s app) with its own data directory."""
-        data_dir = self.root / f"node{len(list(self.root.glob('node*')))}"
-        return TestClient(create_app(Settings.from_env(data_dir=data_dir, farm_url=self.redis.url, **settings)))
-
-
-@pytest.fixture
-def own_farm(tmp_path: Path) -> Iterator[Callable[..., OwnFarm]]:
-    """``own_farm(count, spec="0", persistent=False, env=None)``: a Redis and ``count`` agents of
-    tests/farm/stepped_clock_agent.py (floor ``spec`` of bench/timed_agent.py; a wall clock the file
-    ``root/clock`` steps)."""
-    require_redis()
-    made: list[OwnFarm] = []
-
-    def make(count: int, spec: str = "0", *, persistent: bool = False, env: dict[str, str] | None = None) -> OwnFarm:
-        root = tmp_path / f"farm{len(made)}"
-        (root / "agents").mkdir(parents=True)
-        server = RedisServer(root)
-        server.start(persistent=persistent)
-        agents = Agents(server.url, root / "agents",
-                        [sys.executable, str(ROOT / "tests" / "farm" / "stepped_clock_agent.py"), spec],
-                        env={"STEPPED_CLOCK_FILE": str(root / "clock"), "TIMED_AGENT_GATE": str(root / "gate"),
-                             **(env or {})})
-        farm = OwnFarm(server, agents, root)
-        made.append(farm)
-        agents.start(count)
-        return farm
-
-    yield make
-    for farm in made:
-        farm.agents.stop_all()
-        farm.redis.stop()
 
 
 def _session(node: TestClient[Any], name: str) -> dict[str, str]:
