@@ -14,8 +14,11 @@ from engineering_api.rules.project_texts import ProjectTexts
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from engineering_api.jobs.operations import OperationContext
+
 __all__ = (
     "NEEDS_PLC", "XML", "DeviceRef", "ExportedFile", "FileImportInput", "FolderRef", "TreeNode", "folder_paths",
+    "program_revision_key",
 )
 
 NEEDS_PLC = (e.NotFoundError, e.ValidationError, e.NoProjectOpenError, e.PortalUnavailableError)
@@ -75,3 +78,11 @@ def folder_paths(node: TreeNode) -> list[str]:
             own = [child.path] if child.node_type == FOLDER_NODE else []
             found += [*own, *folder_paths(child)]
     return found
+
+
+def program_revision_key(ctx: OperationContext, device: str) -> tuple[str, str] | None:
+    """The key a value derived from ``device``'s whole program is kept under
+    (:class:`~engineering_api.lib.content_memo.RevisionMemo`): the PLC and its program's revision, or None when the
+    adapter cannot tell (:meth:`~engineering_api.backend.areas.program.ProgramPort.program_revision`)."""
+    revision = ctx.backend.program.program_revision(device)
+    return None if revision is None else (device, revision)

@@ -32,7 +32,7 @@ from types import MappingProxyType
 from typing import Any
 
 from engineering_api.backend import errors as e
-from engineering_api.domain.common import NEEDS_PLC, DeviceRef
+from engineering_api.domain.common import NEEDS_PLC, DeviceRef, program_revision_key
 from engineering_api.backend.models import ProgramObjectInfo
 from engineering_api.lib.content_memo import RevisionMemo, WalkMemo
 from engineering_api.jobs.operations import OperationContext, read
@@ -337,11 +337,6 @@ _USES: RevisionMemo[tuple[str, str], _UseIndex] = RevisionMemo()
 """The index of the last few program revisions: a query of an unchanged program reads only the uses it answers."""
 
 
-def _revision(ctx: OperationContext, device: str) -> tuple[str, str] | None:
-    revision = ctx.backend.program.program_revision(device)
-    return None if revision is None else (device, revision)
-
-
 def _usages(index: _UseIndex, path: tuple[str, ...]) -> list[dict[str, Any]]:
     """The uses of ``path`` and of its members, in block and network order."""
     wanted = _fold(path)
@@ -359,7 +354,7 @@ def _usages(index: _UseIndex, path: tuple[str, ...]) -> list[dict[str, Any]]:
 
 
 def _index(ctx: OperationContext, device: str) -> _UseIndex:
-    return _USES.get(lambda: _revision(ctx, device), lambda: _use_index(ctx, device))
+    return _USES.get(lambda: program_revision_key(ctx, device), lambda: _use_index(ctx, device))
 
 
 def _cross_references(ctx: OperationContext, data: CrossReferenceQuery) -> ObjectCrossReferences:

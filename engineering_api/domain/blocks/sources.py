@@ -28,6 +28,7 @@ from engineering_api.domain.blocks.schemas import (
     SourceFileInput,
 )
 from engineering_api.domain.blocks.support import DB_KINDS, parse_document
+from engineering_api.domain.common import program_revision_key
 from engineering_api.jobs.operations import OperationContext
 from engineering_api.rules.program_objects import BLOCK_KINDS
 from engineering_api.lib.content_memo import RevisionMemo, WalkMemo
@@ -151,11 +152,6 @@ _PROGRAM_REFERENCES: RevisionMemo[tuple[str, str], _ProgramReferences] = Revisio
 """The index of the last few program revisions: a query of an unchanged program reads what it answers."""
 
 
-def _revision(ctx: OperationContext, device: str) -> tuple[str, str] | None:
-    revision = ctx.backend.program.program_revision(device)
-    return None if revision is None else (device, revision)
-
-
 def users_of(ctx: OperationContext, device: str, target: str) -> list[tuple[str, str]]:
     """(block, how) for each block of the PLC that calls, instantiates, types with or accesses ``target``."""
     blocks = [b.name for b in ctx.backend.blocks.list_blocks(device)]
@@ -165,7 +161,7 @@ def users_of(ctx: OperationContext, device: str, target: str) -> list[tuple[str,
 def cross_references(ctx: OperationContext, data: BlockRef) -> CrossReferences:
     device = data.device_name
     target = ctx.backend.blocks.get_block(device, data.block_name)
-    index = _PROGRAM_REFERENCES.get(lambda: _revision(ctx, device), lambda: _program_references(ctx, device))
+    index = _PROGRAM_REFERENCES.get(lambda: program_revision_key(ctx, device), lambda: _program_references(ctx, device))
     blocks, kinds, refs_of = index.blocks, index.kinds, index.refs_of
     operands = {n for n, how in refs_of[target.name] if how == "Operand" and n not in kinds}
     tags = index.tags_of(ctx, device) if operands else {}
