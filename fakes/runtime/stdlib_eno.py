@@ -31,7 +31,7 @@ from collections.abc import Callable
 from simatic_xml.conversions import round_half_even
 
 from .stdlib_core import INTEGERS, string_cap
-from .stdlib_strings import number_to_text, text_is_number
+from .stdlib_strings import s_conv_text, text_is_number
 from .values import INT_RANGES
 
 __all__ = ("eno_rule",)
@@ -109,7 +109,7 @@ def eno_rule(name: str, arg_types: tuple[str | None, ...], result: str | None,
             result in INTEGERS or result in _FLOATS):
         return lambda text, _r: text_is_number(text, result)
     if name == "S_CONV" and (result or "").startswith(("STRING", "WSTRING")) and (
-            text := number_to_text(arg_types[0])) is not None:
+            text := s_conv_text(arg_types[0])) is not None:
         cap = string_cap(result)
         return lambda value, _r: len(text(value)) <= cap
     if name == "MUX" and len(arg_types) >= 2:

@@ -7,10 +7,11 @@ end" (MID, DELETE, REPLACE) or append (INSERT, REPLACE). Results are capped at t
 maximum length (254 for STRING unless ``STRING[n]`` is given); the caller truncates further to the
 declared length of the target.
 
-Number to text (S_CONV semantics of an S7-1500): integers get a sign position -- a blank for
+Number to text (the ``*_TO_STRING`` conversions of an S7-1500): integers get a sign position -- a blank for
 non-negative values, ``-`` otherwise (``' 123'``, ``'-5'``); REAL/LREAL are written in exponential
 form with 7/14 significant digits and an exponent without leading zeros (``' 1.234560E+2'``,
-``'-5.000000E-1'``); non-finite values are ``INF``/``-INF``/``NaN``. Text to number: leading blanks
+``'-5.000000E-1'``); non-finite values are ``INF``/``-INF``/``NaN``. S_CONV writes the same text right-justified in
+a field of the type's width, blanks in front (:func:`s_conv_text`). Text to number: leading blanks
 are skipped, an optional sign and digits are read up to the first other character (``'00123AB'`` ->
 123, ``'12.7'`` -> 12); reals also read one decimal point and ignore thousands commas before it, no
 exponent (``'1.23E-4'`` -> 1.23), as the S_CONV table of the TIA help shows. Text without digits
@@ -27,7 +28,7 @@ from typing import Any
 from .stdlib_core import INTEGERS, register, string_cap
 from .values import INT_RANGES, to_real32
 
-__all__ = ("number_parser", "number_to_text", "text_is_number")
+__all__ = ("number_parser", "number_to_text", "s_conv_text", "text_is_number")
 
 
 # ------------------------------------------------------------------------------------- number <-> text
@@ -50,6 +51,25 @@ def number_to_text(t: str | None) -> Callable[[Any], str] | None:
     if t == "LREAL":
         return lambda x: _real_text(x, 13)
     return None
+
+
+# S_CONV's character positions per type: S7-1200 System Manual A5E02486680-AG (03/2014), Table 8-21, and -AK
+# (09/2016), Table 9-21 ("values are right-justified in the output string and are preceded by space characters that
+# fill empty character positions"; e.g. UDInt 4294967295 is "x4294967295", x a blank). The 11/2011 edition
+# (-05, Table 8-34) still showed UInt 123 as "123"; no edition shows the one leading blank of the conversions.
+# The table has no 64-bit integers (an S7-1200 has none): by its rule (the longest text of the signed type of the
+# same size) LInt and ULInt take 20.
+_S_CONV_WIDTH = {"USINT": 4, "SINT": 4, "UINT": 6, "INT": 6, "UDINT": 11, "DINT": 11, "ULINT": 20, "LINT": 20,
+                 "REAL": 14, "LREAL": 21}
+
+
+def s_conv_text(t: str | None) -> Callable[[Any], str] | None:
+    """S_CONV's number -> text for a value of type ``t``: :func:`number_to_text`'s text without its sign blank,
+    right-justified in the type's field (``UInt 123`` -> ``'   123'``); None for other types."""
+    text, width = number_to_text(t), _S_CONV_WIDTH.get(t or "")
+    if text is None or width is None:
+        return None
+    return lambda v: text(v).lstrip(" ").rjust(width)
 
 
 _INT_TEXT = re.compile(r"\s*([+-]?)(\d+)")
@@ -221,4 +241,4 @@ def _s_conv(args: tuple[str | None, ...], result: str | None) -> Callable[..., A
             cap = string_cap(result)
             return lambda s: s[:cap]
         return number_parser(result)
-    return number_to_text(src) if to_text else None
+    return s_conv_text(src) if to_text else None

@@ -191,7 +191,8 @@ EDIT = (STRINGS_02 + ": P beyond IN1, P within IN1 but fewer than L characters l
 S_CONV = "S7-1200 System Manual A5E02486680-05 (11/2011), S_CONV, Tables 8-32 (ENO status) and 8-33 (examples)"
 
 S_CONV_TEXT = (S_CONV.replace("Tables 8-32 (ENO status) and 8-33 (examples)", "Table 8-32 (ENO status)") +
-               " from a number to text: ENO 0 when OUT's maximum length cannot hold the characters")
+               " from a number to text: ENO 0 when OUT's maximum length cannot hold the characters; the characters "
+               "are the type's field (S7-1200 System Manual A5E02486680-AK (09/2016), Table 9-21: Int 6, Real 14)")
 
 STRING_EXTRA = """
 FUNCTION "StrEno" : Bool
@@ -263,11 +264,11 @@ STRING_ROWS = [
     ('"StrEno"(mode := 24)', "Bool", True, S_CONV + ": '-00456'"),
     ('"StrEno"(mode := 25)', "Bool", False, S_CONV + ": a text that starts with no number, into a Real", True),
     ('"StrEno"(mode := 26)', "Bool", True, S_CONV + ": '1.23e-4' into a Real reads 1.23"),
-    ('"StrEno"(mode := 27)', "Bool", True, S_CONV_TEXT + ": Int -1 is '-1' in a String[4]"),
+    ('"StrEno"(mode := 27)', "Bool", False, S_CONV_TEXT + ": Int -1 is '    -1', 6 characters, OUT holds 4"),
     ('"StrEno"(mode := 28)', "Bool", False, S_CONV_TEXT + ": Int -32768 is 6 characters, OUT holds 4"),
     ('"StrEno"(mode := 29)', "Bool", True, S_CONV_TEXT + ": Int 32767 is ' 32767' in a String[10]"),
-    ('"StrEno"(mode := 30)', "Bool", False, S_CONV_TEXT + ": Real 2.5 is ' 2.500000E+0', 12 characters", True),
-    ('"StrEno"(mode := 31)', "Bool", False, S_CONV_TEXT + ": ' 2.500000E+0' is 12 characters, a String[10] too short",
+    ('"StrEno"(mode := 30)', "Bool", False, S_CONV_TEXT + ": Real 2.5 is '   2.500000E+0', 14 characters", True),
+    ('"StrEno"(mode := 31)', "Bool", False, S_CONV_TEXT + ": '   2.500000E+0' is 14 characters, a String[10] too short",
      True),
 ]
 

@@ -125,7 +125,13 @@ def test_convert_and_s_conv_go_by_the_types() -> None:
         conv("CONVERT", "INT", None)
     s_conv = FUNCTIONS["S_CONV"]
     assert s_conv.out_param == "OUT"
-    assert s_conv.specialise(("DINT",), "STRING")(-7) == "-7"
+    # right-justified in the type's field (S7-1200 System Manual A5E02486680-AK, Table 9-21; -AG Table 8-21)
+    assert s_conv.specialise(("DINT",), "STRING")(-7) == "         -7"
+    assert s_conv.specialise(("UINT",), "STRING")(123) == "   123"
+    assert s_conv.specialise(("UDINT",), "STRING")(4294967295) == " 4294967295"
+    assert s_conv.specialise(("REAL",), "STRING")(-3.402823e38) == " -3.402823E+38"
+    assert s_conv.specialise(("LREAL",), "STRING")(-1.7976931348623e308) == "-1.7976931348623E+308"
+    assert conv("INT_TO_STRING")(123) == " 123"  # the conversion keeps its sign position, no field
     assert s_conv.specialise(("STRING",), "INT")(" 42") == 42
     assert s_conv.specialise(("STRING",), "STRING[3]")("abcdef") == "abc"
 
