@@ -16,8 +16,8 @@ from typing import Any
 from simatic_xml.conversions import round_half_even
 
 __all__ = (
-    "AREA_SIZES", "BITS", "INT_RANGES", "default_value", "from_json", "is_int_type", "is_retentive_marker_size",
-    "literal_value", "parse_text", "to_real32", "wrap",
+    "AREA_SIZES", "BITS", "INT_RANGES", "date_time_value", "default_value", "from_json", "is_int_type",
+    "is_retentive_marker_size", "literal_value", "parse_text", "to_real32", "wrap",
 )
 
 
@@ -110,6 +110,52 @@ def _tod_ms(text: str) -> float:
     return ((h * 60 + m) * 60 + s) * 1000
 
 
+_EPOCH_1970 = 719_163  # date(1970, 1, 1).toordinal(): the first day of DTL and LDT
+_LDT_LAST_NS = 2**63 - 1  # LDT#2262-04-11-23:47:16.854775807
+_DTL_LAST_YEAR = 2554  # DTL#2554-12-31-23:59:59.999999999
+
+
+def _date_time_ns(text: str) -> tuple[Any, int]:
+    """The date and the nanoseconds since 1970-01-01 of a date-and-time constant's value (``2024-02-29-12:34:56.789``:
+    the parser's value of ``DTL#``, ``LDT#`` and ``DT#`` constants, the fraction up to nanoseconds)."""
+    from datetime import date
+
+    day_text, _, time_text = text.strip().rpartition("-")
+    y, m, d = (int(x) for x in day_text.split("-"))
+    when = date(y, m, d)  # ValueError for a day the calendar has not
+    parts = time_text.split(":")
+    h, mi = int(parts[0]), int(parts[1]) if len(parts) > 1 else 0
+    whole, _, fraction = (parts[2] if len(parts) > 2 else "0").partition(".")
+    if not (h < 24 and mi < 60 and int(whole) < 60) or len(fraction) > 9:
+        raise ValueError(f"{text!r} is not a date and time")
+    ns = (((when.toordinal() - _EPOCH_1970) * 24 + h) * 60 + mi) * 60 + int(whole)
+    return when, ns * 1_000_000_000 + int(fraction.ljust(9, "0"))
+
+
+def date_time_value(text: str, t: str | None) -> Any:
+    """A date-and-time constant stored as ``t``: a ``DTL`` is the structure of its members, an ``LDT`` its
+    nanoseconds since 1970-01-01. S7-1200 System Manual A5E02486680-AK (09/2016), Tables 5-33 and 5-34: a DTL
+    runs from DTL#1970-01-01-00:00:00.0 to DTL#2554-12-31-23:59:59.999999999, its WEEKDAY 1 (Sunday) to
+    7 (Saturday), not part of the constant; an LDT (STEP 7 help, "LDT (DATE_AND_TIME)") counts nanoseconds from
+    1970 up to LDT#2262-04-11-23:47:16.854775807. ``DATE_AND_TIME`` (BCD bytes) is not modelled.
+
+    Raises:
+        ValueError: not a date and time, outside the type's range, or a type this model does not store.
+    """
+    when, ns = _date_time_ns(text)
+    if ns < 0 or (t == "LDT" and ns > _LDT_LAST_NS) or (t == "DTL" and when.year > _DTL_LAST_YEAR):
+        raise ValueError(f"{text!r} is outside the range of {t}")
+    if t == "LDT":
+        return ns
+    if t == "DTL":
+        seconds, nanoseconds = divmod(ns, 1_000_000_000)
+        minutes, second = divmod(seconds, 60)
+        hours, minute = divmod(minutes, 60)
+        return {"YEAR": when.year, "MONTH": when.month, "DAY": when.day, "WEEKDAY": when.isoweekday() % 7 + 1,
+                "HOUR": hours % 24, "MINUTE": minute, "SECOND": second, "NANOSECOND": nanoseconds}
+    raise ValueError(f"date-and-time constants of type {t} are not supported: {text!r}")
+
+
 def literal_value(kind: str, value: Any, t: str | None) -> Any:
     """The run-time value of an SCL literal (``simatic_xml.scl.ast.Literal`` kind and value) stored as ``t``.
 
@@ -124,7 +170,7 @@ def literal_value(kind: str, value: Any, t: str | None) -> Any:
         ms = _tod_ms(value)
         return int(ms * _NS_PER_MS) if t in _LONG_TIME else int(ms)
     if kind == "dt":
-        raise ValueError(f"date-and-time constants are not supported: {value!r}")
+        return date_time_value(value, t)
     if t == "BOOL":
         return bool(value)
     if t in ("REAL", "LREAL"):

@@ -243,6 +243,8 @@ class LayoutBuilder:
             if starts:
                 slot.start = starts
         elif slot.kind == "struct":
+            if slot.datatype == "DTL" and sv is not None and sv.value.strip():
+                self._dtl_start(slot, sv.value)
             nested = list(m.members)
             if m.sections is not None:
                 nested += [x for sec in m.sections.sections for x in sec.members]
@@ -254,6 +256,15 @@ class LayoutBuilder:
                     self.apply_start(target, child)
 
     # ---------------------------------------------------------------- helpers
+    def _dtl_start(self, slot: Slot, text: str) -> None:
+        """A DTL's start value written as one constant (``DTL#2024-02-29-12:34:56.789``) onto its members."""
+        value = self._value(text, Slot(slot.name, "elem", "DTL", "DTL"))
+        if isinstance(value, dict):
+            for member, start in value.items():
+                target = slot.members.get(member.lower())
+                if target is not None:
+                    target.start = start
+
     def _value(self, text: str, slot: Slot) -> Any:
         t = text.strip()
         key = t.strip('"').lstrip("#").lower()

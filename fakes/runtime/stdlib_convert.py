@@ -32,9 +32,9 @@ from typing import Any
 
 from .stdlib_core import BITSTRINGS, INTEGERS, REALS, compose, identity, register, result_fixer, string_cap
 from .stdlib_strings import number_parser, number_to_text
-from .values import exact_in_real, to_real32
+from .values import INT_RANGES, exact_in_real, to_real32
 
-__all__ = ("converter",)
+__all__ = ("converter", "dtl_date_days")
 
 _CATEGORY: dict[str, str] = {
     **{t: "int" for t in INTEGERS | BITSTRINGS}, "BOOL": "bool", "REAL": "real", "LREAL": "real",
@@ -91,11 +91,21 @@ def _dtl_to_tod(d: dict) -> int:
     return ((d["HOUR"] * 60 + d["MINUTE"]) * 60 + d["SECOND"]) * 1000 + d["NANOSECOND"] // 1_000_000
 
 
-def _dtl_to_date(d: dict) -> int:
+def dtl_date_days(d: dict) -> int | None:
+    """The days since 1990-01-01 of a DTL's date, or None when it is no date or outside Date's range
+    (D#1990-01-01 .. D#2168-12-31)."""
     try:
-        return (datetime.date(d["YEAR"], d["MONTH"], d["DAY"]) - datetime.date(1990, 1, 1)).days
-    except ValueError:  # an invalid date: TIA reports an error; the value is undefined
-        return 0
+        days = (datetime.date(d["YEAR"], d["MONTH"], d["DAY"]) - datetime.date(1990, 1, 1)).days
+    except ValueError:
+        return None
+    return days if INT_RANGES["DATE"][0] <= days <= INT_RANGES["DATE"][1] else None
+
+
+def _dtl_to_date(d: dict) -> int:
+    # An invalid date or one a Date cannot hold (a DTL starts in 1970): TIA reports an error (ENO FALSE,
+    # :mod:`.stdlib_eno`) and documents no value; the Date's first day is stored, never a value outside its type.
+    days = dtl_date_days(d)
+    return 0 if days is None else days
 
 
 def converter(src: str | None, dst: str | None) -> Callable[[Any], Any] | None:

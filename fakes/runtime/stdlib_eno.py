@@ -10,6 +10,8 @@ An instruction without a rule here reports ENO TRUE (docs/simulated-plc.md, sema
   takes the bits and is not an error).
 * Floating-point math (SQRT, LN, LOG, EXP, SIN..ATAN, EXPT, SQR): ENO FALSE when the result is NaN or
   infinite, an invalid floating-point number (STEP 7 help SQRT: negative input; LN: input <= 0; EXP: overflow).
+* DTL_TO_DATE: ENO FALSE when the DTL's date is no date or outside Date's range (a DTL starts in 1970, a Date in
+  1990; the Date's first day is stored).
 * LIMIT: ENO FALSE when MN > MX (STEP 7 help LIMIT: "the value at MN is greater than the value at MX").
 * MUX: ENO FALSE when K selects no input, with or without INELSE (STEP 7 help MUX).
 * String instructions (S7-1200 System Manual A5E02486680-AG, 03/2014, 8.2.4 and A5E02486680-02, 11/2009, 6.2,
@@ -30,6 +32,7 @@ from collections.abc import Callable
 
 from simatic_xml.conversions import round_half_even
 
+from .stdlib_convert import dtl_date_days
 from .stdlib_core import INTEGERS, string_cap
 from .stdlib_strings import s_conv_text, text_is_number
 from .values import INT_RANGES
@@ -97,6 +100,8 @@ def eno_rule(name: str, arg_types: tuple[str | None, ...], result: str | None,
     """The ENO predicate of instruction ``name`` for these argument and result types (``names``: the formal name
     of each actual); None: ENO is TRUE."""
     head = name.split("_", 1)[0]
+    if (name == "DTL_TO_DATE" or (name == "CONVERT" and result == "DATE")) and arg_types == ("DTL",):
+        return lambda d, _r: dtl_date_days(d) is not None
     if ("_TO_" in name or name == "CONVERT" or head in ("ROUND", "TRUNC", "CEIL", "FLOOR")) and len(arg_types) == 1:
         return _conversion(name, arg_types[0], result)
     if name in _MATH:
