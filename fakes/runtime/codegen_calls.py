@@ -418,6 +418,11 @@ class CallGen(ExprGen):
                 types, result = (target, *types[1:]), target
             elif result is None or result in (INT_LIT, BIT_LIT):  # SCALE_X(MIN := 0, MAX := 27648): OUT's type
                 result = target
+        if name == "MAX_LEN" and nodes and nodes[0] is not None:
+            slot = self.slot_of(nodes[0])
+            if slot is None or slot.kind != "elem" or slot.length is None:
+                return self.unsupported_src(f"{name} of an operand whose declared length is not known"), result, None
+            converted[0] = repr(slot.length)
         try:
             if _takes_names(fn):
                 impl = fn.specialise(types, result, names=names)

@@ -242,3 +242,11 @@ def _s_conv(args: tuple[str | None, ...], result: str | None) -> Callable[..., A
             return lambda s: s[:cap]
         return number_parser(result)
     return s_conv_text(src) if to_text else None
+
+
+@register("MAX_LEN", ("IN",))
+def _max_len(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any] | None:
+    """MAX_LEN: the maximum length IN's string is declared with (STEP 7 help, "MAX_LEN: Determine maximum length of
+    a character string": a DInt; String[10] is 10, a String without a length 254). The code generator passes that
+    length in place of the string (it is known from the declaration, not from the value)."""
+    return (lambda length: length) if args[0] in ("STRING", "WSTRING") else None
