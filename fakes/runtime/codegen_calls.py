@@ -21,6 +21,7 @@ from simatic_xml.scl import ast as A
 from simatic_xml.system_types import lookup
 
 from .codegen_expr import ExprGen
+from .codegen_select import SELECTIONS, demux_lines
 from .errors import UnsupportedInstructionError
 from . import stdlib
 from .layout import Slot, system_fb
@@ -126,12 +127,17 @@ class CallGen(ExprGen):
                 self.timers_called.add(plan[3])
         elif kind == "move":
             lines = self.block_move(plan[1], args)
+        elif kind == "select":
+            selected = demux_lines(self, args)
+            if selected is None:
+                return [self.unsupported_src(f"{plan[1]} without K or IN")]
+            lines = selected
         elif kind == "func":
             src, t, out = self.function(plan[1], call, args)
             lines = [src] if out is None else self.store(out, self.assign_src(out, None, (src, t, False)))
         else:
             return [self.unsupported_src(plan[1])]
-        if args.eno is not None and not (kind == "func" and args.eno_done):
+        if args.eno is not None and not (kind == "func" and args.eno_done) and kind != "select":
             lines += self.store(args.eno, self.block_eno(plan[1]) if kind in ("fc", "fb") else "True")
         if args.en is not None:
             return self._enabled(args, lines, [])
@@ -204,6 +210,8 @@ class CallGen(ExprGen):
                 return self.instance_plan(lv.slot, self.local_src(lv, False), "#" + callee.name)
             if upper in BLOCK_MOVES:
                 return ("move", upper)
+            if upper in SELECTIONS:
+                return ("select", upper)
             if upper in stdlib.FUNCTIONS:
                 return ("func", upper)
             if key in program.blocks:

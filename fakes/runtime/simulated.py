@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from . import stdlib
 from .codegen import UNSUPPORTED_STATEMENTS
 from .codegen_calls import BLOCK_MOVES
+from .codegen_select import SELECTIONS
 from .ladder_parts import SCL_FUNCTION, TRANSLATORS
 
 __all__ = ("runtime_names", "simulated_calls", "simulated_parts")
@@ -21,11 +22,11 @@ __all__ = ("runtime_names", "simulated_calls", "simulated_parts")
 
 def simulated_calls() -> frozenset[str]:
     """The upper-case names an SCL call runs: the system functions and conversions (``stdlib.FUNCTIONS``, each
-    for the type combinations its specialiser implements), the block moves, and the system FBs and their instance
+    for the type combinations its specialiser implements), the block moves, DEMUX, and the system FBs and their instance
     types (``stdlib.SYSTEM_FBS``). The IEC structures (``stdlib.TYPE_ALIASES``: IEC_TIMER...) are no call's name:
     ``#t.TON(...)`` on one runs TON."""
     moves = {name for name in BLOCK_MOVES if callable(getattr(stdlib, name.lower(), None))}
-    return frozenset({*stdlib.FUNCTIONS, *moves, *stdlib.SYSTEM_FBS})
+    return frozenset({*stdlib.FUNCTIONS, *moves, *SELECTIONS, *stdlib.SYSTEM_FBS})
 
 
 def simulated_parts(names: Iterable[str]) -> frozenset[str]:

@@ -50,7 +50,7 @@ def test_every_name_a_family_lists_is_an_entry() -> None:
 
 
 @pytest.mark.parametrize(("name", "family"), [
-    ("T_COMBINE", "date and time arithmetic"), ("DEMUX", "math, bits and selection"),
+    ("T_COMBINE", "date and time arithmetic"),
     ("GETINSTANCENAME", "block and instance names"),
     ("RD_SYS_T", "clock and calendar"), ("RD_LOC_T", "clock and calendar"), ("RUNTIME", "clock and calendar"),
     ("STRG_VAL", "strings and characters"), ("VAL_STRG", "strings and characters"),
@@ -63,8 +63,9 @@ def test_the_issues_sample_is_not_simulated_with_its_familys_reason(name: str, f
     assert entry.reason == next(f.reason for f in FAMILIES if f.name == family)
 
 
-def test_max_len_is_simulated_since_it_was_implemented() -> None:
+def test_max_len_and_demux_are_simulated_since_they_were_implemented() -> None:
     assert ENTRIES["instruction", "MAX_LEN"].simulated  # tests/runtime/test_string_lengths.py
+    assert ENTRIES["instruction", "DEMUX"].simulated  # tests/runtime/test_demux.py
 
 
 def test_goto_and_dt_to_date_are_entries_not_simulated() -> None:
