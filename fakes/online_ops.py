@@ -25,7 +25,7 @@ from engineering_api.backend.areas.online_rules import (choose_instance, compile
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, EngineeringError, ValidationError
 from fakes.program import object_file_name, read_object
 from fakes.security_ops import check_cpu_access
-from fakes.runtime.cpu import OperatingState
+from fakes.runtime.cpu import FAULT_EVENTS, OperatingState
 from fakes.runtime.errors import ImageError
 from fakes.runtime_errors import runtime_errors, stopped_by_error
 from fakes.runtime_views import scan_time
@@ -67,7 +67,7 @@ def _runtime_errors(instance: str | None, **hints: str) -> AbstractContextManage
 
 
 def _last_error(cpu: SimulatedCpu) -> SimDiagnosticEntry | None:
-    return next((d for d in reversed(cpu.diagnostics) if d.event == "ProgrammingError"), None)
+    return next((d for d in reversed(cpu.diagnostics) if d.event in FAULT_EVENTS), None)
 
 
 def _stopped_by_error(cpu: SimulatedCpu, what: str) -> ConflictError:

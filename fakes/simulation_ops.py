@@ -19,7 +19,7 @@ from engineering_api.backend.areas.simulation_models import (NETWORK_MODES, SimC
                                                              SimSessionState, SimStatus, SimStepResult)
 from engineering_api.backend.errors import ConflictError, ValidationError
 from engineering_api.rules.simulation_profiles import (INTERFACES, check_mode, check_suites, in_range)
-from fakes.runtime.cpu import IpSuite, OperatingMode, OperatingState, SimulatedCpu
+from fakes.runtime.cpu import FAULT_EVENTS, IpSuite, OperatingMode, OperatingState, SimulatedCpu
 from fakes.runtime.manager import API_VERSION, MAX_INSTANCES, SimulationRuntime
 from fakes.runtime_errors import runtime_errors, stopped_by_error, translate
 from fakes.runtime_views import scan_time
@@ -32,7 +32,7 @@ __all__ = ("INTERFACES", "FakeSimulation", "cpu_of", "sim_errors", "translate")
 
 _ENGINE = "in-process simulated S7-1500 (fakes.runtime)"
 # Events after which the CPU's state is what that event left (the last one tells why a CPU is in STOP).
-_STATE_EVENTS = {"PowerOn", "PowerOff", "Startup", "Stop", "MemoryReset", "ProgrammingError", "Download"}
+_STATE_EVENTS = {"PowerOn", "PowerOff", "Startup", "Stop", "MemoryReset", "Download", *FAULT_EVENTS}
 sim_errors = runtime_errors
 """The simulation routes' name for :func:`fakes.runtime_errors.runtime_errors` (kept: tests and callers use it)."""
 
@@ -82,7 +82,7 @@ class FakeSimulation(SimulationPort):
     def _state(self, cpu: SimulatedCpu) -> SimInstanceState:
         with cpu.lock:
             last = next((d for d in reversed(cpu.diagnostics) if d.event in _STATE_EVENTS), None)
-            error = last if last is not None and last.event == "ProgrammingError" else None
+            error = last if last is not None and last.event in FAULT_EVENTS else None
             return SimInstanceState(
                 name=cpu.name, operating_state=str(cpu.state), operating_mode=str(cpu.config.mode),
                 virtual_time_ms=cpu.now_ns / 1_000_000, cycle_time_ms=cpu.config.cycle_ms,
@@ -113,7 +113,7 @@ class FakeSimulation(SimulationPort):
             seen = cpu.diagnostics[-1].sequence if cpu.diagnostics else 0
         cpu.run()
         with cpu.lock:  # a free-running CPU's thread appends to the buffer
-            fault = next((d for d in cpu.diagnostics if d.sequence > seen and d.event == "ProgrammingError"), None)
+            fault = next((d for d in cpu.diagnostics if d.sequence > seen and d.event in FAULT_EVENTS), None)
         if fault is not None:
             raise stopped_by_error(fault.message + " Read the diagnostics, fix the program, download and run again.",
                                    fault)

@@ -12,7 +12,7 @@ Signatures: ``ob(rt, mem)``, ``fb(rt, mem, inst)``, ``fc(rt, mem, *inputs_and_in
 its (network, SCL line), and :meth:`CodeImage.locate` maps a traceback back to them.
 
 Semantics chosen where S7 leaves a choice: integer ``/`` truncates toward zero and a division by
-zero gives 0 without stopping (see :mod:`.rtlib`); a WHILE/REPEAT loop running more than
+zero gives 0 without stopping (see :mod:`.rtlib`); a FOR, WHILE or REPEAT loop running more than
 ``rtlib.LOOP_LIMIT`` times in one call raises ``cycle-time-exceeded``; GOTO raises
 ``UnsupportedInstructionError`` when executed.
 """
@@ -338,7 +338,7 @@ class BlockGen(CallGen, CoverageHooks):
             sign = f"(1 if {st} > 0 else -1)"
             self.emit(f"if {st} == 0: raise _step0({self.block_name!r})")
         self.emit(f"{r} = range({f}, {end} + {sign}, {st})")
-        self.emit(f"for {f} in {r}:")
+        self.emit(f"for {f} in ({r} if len({r}) <= _LOOP_LIMIT else _passes({r}, {self.block_name!r})):")
         self.indent += 1
         for line in self.store(s.var, f):
             self.emit(line)

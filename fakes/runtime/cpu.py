@@ -2,7 +2,8 @@
 
 States follow PLCSIM Advanced (``Off → Booting → Stop → Startup → Run``, ``ShuttingDown`` on power
 off). A runtime error of the user program in Run stops the CPU and leaves a diagnostic entry, as a
-real S7-1500 without OB121 does.
+real S7-1500 without OB121 does; a loop that runs past the pass limit (the model of the maximum cycle time) leaves a
+``TimeError`` entry (OB80's event) and stops it, as exceeding twice the maximum cycle time does on a real one.
 
 Time is virtual. In ``SingleStep`` and ``TimespanSynchronized`` modes it only moves when a caller
 steps it (N cycles, or T milliseconds), so timer logic is testable to the millisecond. In
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 # The value types live in .cpu_types (this module's size); they stay importable from here, where callers
 # have always found them.
 __all__ = (
-    "RUNNER_STOP_GRACE", "CpuStateError", "ImageT", "IpSuite", "OperatingMode", "OperatingState",
+    "FAULT_EVENTS", "RUNNER_STOP_GRACE", "CpuStateError", "ImageT", "IpSuite", "OperatingMode", "OperatingState",
     "RuntimeContext", "ScanStats", "SimulatedCpu", "StepResult", "TagError", "TagReading",
 )
 
@@ -52,6 +53,10 @@ MS = 1_000_000
 MAX_STEP_CYCLES = 1_000_000
 """One step may not run more cycles than this (a caller asking for a day of 1 ms cycles gets a clear 4xx)."""
 
+
+
+FAULT_EVENTS = frozenset({"ProgrammingError", "TimeError"})
+"""The diagnostic events of a fault of the user program that stopped the CPU (:meth:`SimulatedCpu._fault`)."""
 
 class RuntimeContext(Generic[ImageT]):
     """What the generated code sees of the CPU (see README, "Runtime context")."""
@@ -326,9 +331,11 @@ class SimulatedCpu(Generic[ImageT]):
         where = ", ".join(p for p in (
             f'block "{err.block}"' if err.block else "", f"network {err.network}" if err.network else "",
             f"line {err.line}" if err.line else "") if p)
-        self._log("ProgrammingError",
-                  f"STOP caused by a programming error (no OB121 is loaded): {err.message}"
-                  + (f" ({where})" if where else ""),
+        if err.code == "cycle-time-exceeded":  # a time error (OB80's event), not a programming error (OB121's)
+            event, cause = "TimeError", "STOP caused by exceeding the maximum cycle time (time error, OB80)"
+        else:
+            event, cause = "ProgrammingError", "STOP caused by a programming error (no OB121 is loaded)"
+        self._log(event, f"{cause}: {err.message}" + (f" ({where})" if where else ""),
                   block=err.block, network=err.network, line=err.line)
 
     # ----- free-running mode ----------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import struct
+from collections.abc import Iterator
 from typing import Any
 
 from .errors import PlcRuntimeError, UnsupportedInstructionError
@@ -20,7 +21,8 @@ __all__ = ("LOOP_LIMIT", "namespace")
 
 _F32 = struct.Struct("f")
 LOOP_LIMIT = 1_000_000
-"""Iterations of one WHILE/REPEAT loop (per entry) after which the scan is taken as hung (cycle time exceeded)."""
+"""Passes of one FOR, WHILE or REPEAT loop (per entry) after which the scan is taken as hung: the model of the
+maximum cycle time (a time error, OB80's event)."""
 
 
 def _idiv(a: int, b: int) -> int:
@@ -87,6 +89,13 @@ def _hung(block: str) -> PlcRuntimeError:
                            code="cycle-time-exceeded")
 
 
+def _passes(steps: range, block: str) -> Iterator[int]:
+    """A FOR loop's run values when it has more than :data:`LOOP_LIMIT` of them: the limit's passes, then the time
+    error (a loop that ends sooner, by EXIT or RETURN, never meets it). Shorter loops run their range itself."""
+    yield from steps[:LOOP_LIMIT]
+    raise _hung(block)
+
+
 def _step0(block: str) -> PlcRuntimeError:
     return PlcRuntimeError(f'A FOR loop in "{block}" has the increment 0: the cycle time was exceeded.',
                            code="cycle-time-exceeded")
@@ -99,7 +108,7 @@ def namespace() -> dict[str, Any]:
                          "True": True, "False": False, "None": None},
         "_idiv": _idiv, "_imod": _imod, "_rdiv": _rdiv, "_expt": _expt, "_setbits": _setbits, "_stridx": _stridx,
         "_strset": _strset, "_oob": _oob, "_unsupported": _unsupported, "_raise": _raise, "_hung": _hung,
-        "_step0": _step0, "_clone": clone,
+        "_passes": _passes, "_step0": _step0, "_clone": clone,
         "_r32": to_real32, "_LOOP_LIMIT": LOOP_LIMIT, "_fp": _F32.pack, "_fu": _F32.unpack,
         "_isfinite": math.isfinite,
     }

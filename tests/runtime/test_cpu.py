@@ -277,3 +277,16 @@ def test_download_needs_a_powered_instance() -> None:
     with pytest.raises(CpuStateError) as off:
         _cpu().load(Image(), device="PLC_1")
     assert off.value.code == "instance-off"
+
+
+def test_a_loop_past_the_pass_limit_stops_the_cpu_with_a_time_error_not_a_programming_error() -> None:
+    def endless(mem: Memory, rt: ProgramContext) -> None:
+        raise PlcRuntimeError('A loop in "Main" ran 1000000 times in one scan: the cycle time was exceeded.',
+                              block="Main", line=3, code="cycle-time-exceeded")
+
+    cpu = _running(Image({"Main": endless}, [MAIN]))
+    result = cpu.step(cycles=2)
+    assert result.state == "Stop"
+    entry = cpu.diagnostics[-1]
+    assert entry.event == "TimeError" and entry.block == "Main" and entry.line == 3
+    assert "maximum cycle time" in entry.message and "OB80" in entry.message and "OB121" not in entry.message

@@ -160,3 +160,17 @@ def test_a_fault_of_the_simulation_becomes_a_located_plc_runtime_error() -> None
     with pytest.raises(PlcRuntimeError) as info:
         sim.scan()
     assert (info.value.code, info.value.block, info.value.line) == ("simulation-error", "Main", 2)
+
+
+def test_a_for_loop_past_the_pass_limit_is_a_cycle_time_error_and_one_that_exits_sooner_runs() -> None:
+    """The same pass limit for every loop (rtlib.LOOP_LIMIT): a FOR loop's range is no exception."""
+    limit = _sim('FOR #k := 1 TO 1000000 DO "D".n := 1; END_FOR;', temps="k : DInt;")
+    limit.scan()  # exactly the limit's passes
+    huge = _sim('FOR #k := 0 TO 1000000 DO "D".n := 1; END_FOR;', temps="k : DInt;")  # one more
+    with pytest.raises(PlcRuntimeError) as info:
+        huge.scan()
+    assert info.value.code == "cycle-time-exceeded" and info.value.block == "Main"
+    exits = _sim('FOR #k := 0 TO 2147483647 DO "D".n := "D".n + 1; IF #k = 9 THEN EXIT; END_IF; END_FOR;',
+                 temps="k : DInt;")
+    exits.scan()
+    assert exits['"D".n'] == 10
