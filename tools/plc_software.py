@@ -113,11 +113,13 @@ def _interface_only(block: Any) -> Any:
 class Rt:
     """The runtime context the CPU hands to every call (README "Runtime context")."""
 
-    __slots__ = ("cycle", "eno", "first_scan", "memory", "now_ns")
+    __slots__ = ("clock_base_ns", "cycle", "eno", "first_scan", "local_offset_ns", "memory", "now_ns")
 
     def __init__(self, memory: Any) -> None:
         self.memory = memory
         self.now_ns = 0
+        self.clock_base_ns = 0  # the clock at virtual time 0: DTL#1970-01-01-00:00:00 (fakes.runtime.stdlib_clock)
+        self.local_offset_ns = 0
         self.first_scan = True
         self.cycle = 0
         self.eno = True  # the ENO a user block reports to its caller (fakes.runtime.codegen)

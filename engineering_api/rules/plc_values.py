@@ -16,8 +16,8 @@ from typing import Any
 from simatic_xml.conversions import round_half_even
 
 __all__ = (
-    "AREA_SIZES", "BITS", "INT_RANGES", "date_time_value", "default_value", "from_json", "is_int_type",
-    "is_retentive_marker_size", "literal_value", "parse_text", "to_real32", "wrap",
+    "AREA_SIZES", "BITS", "DTL_FIELD_ERRORS", "INT_RANGES", "date_time_value", "default_value", "dtl_ns", "dtl_of_ns",
+    "from_json", "is_int_type", "is_retentive_marker_size", "literal_value", "parse_text", "to_real32", "wrap",
 )
 
 
@@ -148,12 +148,47 @@ def date_time_value(text: str, t: str | None) -> Any:
     if t == "LDT":
         return ns
     if t == "DTL":
-        seconds, nanoseconds = divmod(ns, 1_000_000_000)
-        minutes, second = divmod(seconds, 60)
-        hours, minute = divmod(minutes, 60)
-        return {"YEAR": when.year, "MONTH": when.month, "DAY": when.day, "WEEKDAY": when.isoweekday() % 7 + 1,
-                "HOUR": hours % 24, "MINUTE": minute, "SECOND": second, "NANOSECOND": nanoseconds}
+        return dtl_of_ns(ns)
     raise ValueError(f"date-and-time constants of type {t} are not supported: {text!r}")
+
+
+def dtl_of_ns(ns: int) -> dict[str, int]:
+    """The DTL of an instant given in nanoseconds since 1970-01-01 (not before it): its members, WEEKDAY 1 for
+    Sunday (S7-1200 System Manual A5E02486680-AK, Table 5-34)."""
+    from datetime import date
+
+    seconds, nanoseconds = divmod(ns, 1_000_000_000)
+    days, second_of_day = divmod(seconds, 86_400)
+    when = date.fromordinal(_EPOCH_1970 + days)
+    hour, rest = divmod(second_of_day, 3600)
+    return {"YEAR": when.year, "MONTH": when.month, "DAY": when.day, "WEEKDAY": when.isoweekday() % 7 + 1,
+            "HOUR": hour, "MINUTE": rest // 60, "SECOND": rest % 60, "NANOSECOND": nanoseconds}
+
+
+DTL_FIELD_ERRORS = (("YEAR", 0x8081), ("MONTH", 0x8082), ("DAY", 0x8083), ("HOUR", 0x8084), ("MINUTE", 0x8085),
+                    ("SECOND", 0x8086), ("NANOSECOND", 0x8087))
+"""The date-and-time instructions' condition code for an invalid member of a DTL, in the order they are checked
+(S7-1200 System Manual A5E02486680-05, 8.1, Table 8-11: 16#8081 illegal year .. 16#8087 illegal nanosecond)."""
+
+
+def dtl_ns(value: dict[str, Any]) -> int | tuple[str, int]:
+    """The nanoseconds since 1970-01-01 of a DTL, or (member, condition code) of its first invalid member: a year
+    outside 1970..2554, a month, a day of that month, an hour, minute, second or nanosecond out of its range
+    (WEEKDAY is not read: it is not part of a DTL's value)."""
+    from calendar import monthrange
+    from datetime import date
+
+    year, month, day = value["YEAR"], value["MONTH"], value["DAY"]
+    checks = {"YEAR": lambda: 1970 <= year <= _DTL_LAST_YEAR, "MONTH": lambda: 1 <= month <= 12,
+              "DAY": lambda: 1 <= day <= monthrange(year, month)[1], "HOUR": lambda: 0 <= value["HOUR"] <= 23,
+              "MINUTE": lambda: 0 <= value["MINUTE"] <= 59, "SECOND": lambda: 0 <= value["SECOND"] <= 59,
+              "NANOSECOND": lambda: 0 <= value["NANOSECOND"] <= 999_999_999}
+    for member, code in DTL_FIELD_ERRORS:  # in order: a day is checked against a valid year and month
+        if not checks[member]():
+            return member, code
+    days = date(year, month, day).toordinal() - _EPOCH_1970
+    seconds = ((days * 24 + value["HOUR"]) * 60 + value["MINUTE"]) * 60 + value["SECOND"]
+    return int(seconds) * 1_000_000_000 + int(value["NANOSECOND"])
 
 
 def literal_value(kind: str, value: Any, t: str | None) -> Any:

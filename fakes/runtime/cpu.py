@@ -63,6 +63,20 @@ class RuntimeContext(Generic[ImageT]):
 
     __slots__ = ("cpu", "cycle", "eno", "first_scan", "memory", "now_ns")
 
+    @property
+    def clock_base_ns(self) -> int:
+        """The instance's clock at virtual time 0 (:mod:`.stdlib_clock`); WR_SYS_T sets it."""
+        return self.cpu.clock_base_ns
+
+    @clock_base_ns.setter
+    def clock_base_ns(self, value: int) -> None:
+        self.cpu.clock_base_ns = value
+
+    @property
+    def local_offset_ns(self) -> int:
+        """Local time minus system time: the instance's time zone (no daylight saving time is modelled)."""
+        return self.cpu.config.time_zone_minutes * 60_000_000_000
+
     def __init__(self, cpu: SimulatedCpu[ImageT], memory: Memory) -> None:
         self.cpu = cpu
         self.memory = memory
@@ -89,6 +103,8 @@ class _Config:
     scale_factor: float = 1.0
     mode: OperatingMode = OperatingMode.DEFAULT
     diagnostics_limit: int = 200
+    time_zone_minutes: int = 0
+    """The local time's offset from the system time (UTC), as TIA's "Time of day" settings give it."""
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -3,8 +3,9 @@ report a ``NOT_SIMULATED`` warning at the call's line naming the instruction and
 (docs/instructions.md), on SCL sources, SCL networks and LAD/FBD boxes of SimaticML blocks; ``test run`` makes it an
 error when a case's ``requireSimulated`` or ``--require-simulated`` asks, and then runs no test.
 
-The programs are corpus files (lopez-dev's clock FBs call RD_SYS_T and RD_LOC_T, Czarnak's FC PEEK and POKE,
-Amadeusz97's LAD FB MC_POWER boxes) and small programs written here around calls of the issue's sample.
+The programs are corpus files (lopez-dev's buffer and log FBs call READ_CLK and VAL_STRG, Czarnak's FC PEEK and
+POKE, Amadeusz97's LAD FB MC_POWER boxes; lopez-dev's clock FBs call RD_SYS_T and RD_LOC_T, simulated since) and
+small programs written here around calls of the issue's sample.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from tests.ci.corpus_repos import CORPUS
 from tests.scl_frames import global_db, main_ob
 
 LOPEZ = CORPUS / "scl" / "lopez-dev__Siemens-SCL-Source-Files"
-CLOCK_SOURCES = {LOPEZ / "TaktGenerator" / "FB_Taktgenerator.scl": ("RD_SYS_T", 60),
-                 LOPEZ / "Timer" / "Timer.scl": ("RD_LOC_T", 24)}
-SIMULATED_ONLY = LOPEZ / "DoorLock" / "DoorLock.scl"
+WARNED_SOURCES = {LOPEZ / "Buffer" / "Buffer.scl": ("READ_CLK", 111),
+                  LOPEZ / "LogMsg" / "LogMsg.scl": ("VAL_STRG", 340)}
+SIMULATED_ONLY = (LOPEZ / "DoorLock" / "DoorLock.scl", LOPEZ / "TaktGenerator" / "FB_Taktgenerator.scl",
+                  LOPEZ / "Timer" / "Timer.scl")
 PEEK_POKE = CORPUS / "simaticml" / "fc" / "Czarnak_MHJ-PLC-Lab-Function-S71200.xml"
 MC_POWER_LAD = CORPUS / "simaticml" / "fb" / "Amadeusz97_CentralShifter.xml"
 needs_corpus = pytest.mark.skipif(not LOPEZ.is_dir(), reason="../shared/corpus is not there")
@@ -45,22 +47,25 @@ def _plc_check(*paths: Path) -> tuple[int, list[dict[str, Any]]]:
 
 
 @needs_corpus
-@pytest.mark.parametrize("source", sorted(CLOCK_SOURCES), ids=lambda p: p.name)
-def test_plc_check_warns_at_the_clock_call_of_a_corpus_source(source: Path, tmp_path: Path) -> None:
-    name, line = CLOCK_SOURCES[source]
+@pytest.mark.parametrize("source", sorted(WARNED_SOURCES), ids=lambda p: p.name)
+def test_plc_check_warns_at_each_call_of_a_corpus_source(source: Path, tmp_path: Path) -> None:
+    name, line = WARNED_SOURCES[source]
     copy = tmp_path / source.name
     shutil.copyfile(source, copy)
     code, found = _plc_check(copy)
     assert code == 0  # a warning: the file TIA accepts still passes
-    assert [(d["line"], d["severity"]) for d in found] == [(line, "Warning")]
-    assert f'"{name}" is not simulated: {not_simulated_call(name)}' in found[0]["message"]
-    assert name in copy.read_text(encoding="utf-8").splitlines()[line - 1]
+    named = [d for d in found if f'"{name}" is not simulated: {not_simulated_call(name)}' in d["message"]]
+    assert (line, "Warning") in [(d["line"], d["severity"]) for d in named]
+    text = copy.read_text(encoding="utf-8").splitlines()
+    assert all(d["message"].split('"')[1] in text[d["line"] - 1] for d in found)  # each at its call's line
 
 
 @needs_corpus
-def test_plc_check_says_nothing_of_a_corpus_source_that_calls_only_simulated_instructions(tmp_path: Path) -> None:
-    copy = tmp_path / SIMULATED_ONLY.name
-    shutil.copyfile(SIMULATED_ONLY, copy)
+@pytest.mark.parametrize("source", SIMULATED_ONLY, ids=lambda p: p.name)
+def test_plc_check_says_nothing_of_a_corpus_source_that_calls_only_simulated_instructions(
+        source: Path, tmp_path: Path) -> None:
+    copy = tmp_path / source.name
+    shutil.copyfile(source, copy)
     assert _plc_check(copy) == (0, [])
 
 
@@ -75,7 +80,7 @@ def _export_lines(path: Path) -> list[tuple[int, str]]:
 def test_scl_networks_and_lad_boxes_of_simaticml_blocks_are_reported_at_their_export_line() -> None:
     lines = PEEK_POKE.read_text(encoding="utf-8").splitlines()
     scl = _export_lines(PEEK_POKE)
-    assert {name for _, name in scl} == {"PEEK", "POKE", "RD_SYS_T", "WR_SYS_T", "GOTO"}
+    assert {name for _, name in scl} == {"PEEK", "POKE", "GOTO"}  # its RD_SYS_T and WR_SYS_T run
     calls = [(line, name) for line, name in scl if name != "GOTO"]
     assert all(f'<Instruction Name="{name}"' in lines[line] for line, name in calls)  # <Access Scope="Call"> then
     lines = MC_POWER_LAD.read_text(encoding="utf-8").splitlines()
@@ -90,7 +95,7 @@ def _program(*calls: str) -> str:
                       main_ob(*calls)))
 
 
-SAMPLE = ('"D".x := ABS("D".x);', '"D".ret := RD_SYS_T(OUT => "D".t);',
+SAMPLE = ('"D".x := ABS("D".x);', '"D".ret := WR_LOC_T(LOCTIME := "D".t, DST := FALSE);',
           '"D".stamp := T_COMBINE(IN1 := "D".d, IN2 := "D".clock);', '"D".d := DT_TO_DATE("D".stamp);')
 
 
@@ -100,7 +105,7 @@ def test_every_call_of_the_sample_is_reported_at_its_line_and_only_those(tmp_pat
     _, found = _plc_check(source)
     lines = source.read_text(encoding="utf-8").splitlines()
     named = {d["message"].split('"')[1]: d["line"] for d in found}
-    assert set(named) == {"RD_SYS_T", "T_COMBINE", "DT_TO_DATE"}
+    assert set(named) == {"WR_LOC_T", "T_COMBINE", "DT_TO_DATE"}
     assert all(name in lines[line - 1] for name, line in named.items())
 
 
@@ -113,8 +118,9 @@ def test_other_checks_do_not_report_it(tmp_path: Path) -> None:
 
 
 def _test_folder(tmp_path: Path, case: dict[str, Any]) -> Path:
-    (tmp_path / "program.scl").write_text(_program('IF "D".run THEN', '   "D".ret := RD_SYS_T(OUT => "D".t);',
-                                                    "END_IF;", '"D".x := ABS("D".x);'), encoding="utf-8")
+    program = _program('IF "D".run THEN', '   "D".ret := WR_LOC_T(LOCTIME := "D".t, DST := FALSE);', "END_IF;",
+                       '"D".x := ABS("D".x);')
+    (tmp_path / "program.scl").write_text(program, encoding="utf-8")
     (tmp_path / "abs.test.json").write_text(json.dumps([case]), encoding="utf-8")
     return tmp_path
 
@@ -126,7 +132,7 @@ def test_test_run_warns_before_it_runs_and_still_runs(tmp_path: Path) -> None:
     code, text = _run("test", "run", str(_test_folder(tmp_path, ABS_CASE)))
     assert code == 0, text
     warning = next(line for line in text.splitlines() if "[NOT_SIMULATED]" in line)
-    assert "program.scl:" in warning and "warning:" in warning and '"RD_SYS_T"' in warning
+    assert "program.scl:" in warning and "warning:" in warning and '"WR_LOC_T"' in warning
     assert text.index("[NOT_SIMULATED]") < text.index("1 passed")
 
 

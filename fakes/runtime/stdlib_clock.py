@@ -1,0 +1,61 @@
+"""The CPU's clock: RD_SYS_T, RD_LOC_T and WR_SYS_T on a DTL.
+
+The clock is the instance's (PLCSIM's ``SystemTime``): its value at virtual time 0 (``rt.clock_base_ns``, UTC
+nanoseconds since 1970) plus the virtual time, so it moves with the scans, stepped or free-running, and a test in
+single-step mode reads a known time after WR_SYS_T. Local time is the system time plus the instance's time zone
+offset (``rt.local_offset_ns``); no daylight saving time rule is modelled, so RD_LOC_T reports standard time.
+
+S7-1200 System Manual A5E02486680-05 (11/2011), 8.1 "Date and time-of-day", Tables 8-10 and 8-11: RD_SYS_T and
+RD_LOC_T write the CPU's system time and local time to OUT; WR_SYS_T sets the system time from IN; RET_VAL is 0
+(16#0001 for local time in daylight saving time), or 16#8081..16#8087 for an illegal year, month, day, hour, minute,
+second or nanosecond of IN, with ENO FALSE (:mod:`.stdlib_eno`) and the clock unchanged. OUT as a DT or LDT is not
+modelled (the call stays "not supported").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from engineering_api.rules.plc_values import dtl_ns, dtl_of_ns, wrap
+
+from .stdlib_core import register
+
+__all__ = ("CLOCK_CALLS",)
+
+CLOCK_CALLS = ("RD_SYS_T", "RD_LOC_T", "WR_SYS_T")
+"""The clock instructions of this module; their ENO is FALSE unless RET_VAL is 0 or 1."""
+
+
+def _reader(local: bool) -> Callable[[tuple[str | None, ...], str | None], Callable[..., Any] | None]:
+    def build(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any] | None:
+        if args[0] != "DTL":
+            return None
+
+        def read(rt: Any, out: dict[str, Any]) -> int:
+            now = rt.clock_base_ns + rt.now_ns + (rt.local_offset_ns if local else 0)
+            out.update(dtl_of_ns(max(now, 0)))
+            return 0
+
+        return read
+
+    return build
+
+
+register("RD_SYS_T", ("OUT",), needs_rt=True, by_reference=("OUT",))(_reader(local=False))
+register("RD_LOC_T", ("OUT",), needs_rt=True, by_reference=("OUT",))(_reader(local=True))
+
+
+@register("WR_SYS_T", ("IN",), needs_rt=True)
+def _wr_sys_t(args: tuple[str | None, ...], result: str | None) -> Callable[..., Any] | None:
+    if args[0] != "DTL":
+        return None
+
+    def write(rt: Any, value: dict[str, Any]) -> int:
+        instant = dtl_ns(value)
+        if isinstance(instant, tuple):
+            return wrap(instant[1], "INT")  # RET_VAL is an Int: 16#8081 reads -32639
+        rt.clock_base_ns = instant - rt.now_ns
+        return 0
+
+    return write
