@@ -8,10 +8,7 @@ ENO is FALSE.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .codegen_calls import CallGen
+from typing import Any, Protocol
 
 __all__ = ("SELECTIONS", "demux_lines")
 
@@ -21,7 +18,17 @@ SELECTIONS = frozenset({"DEMUX"})
 _OUT = re.compile(r"out(\d+)$")
 
 
-def demux_lines(gen: CallGen, args: Any) -> list[str] | None:
+class _Generator(Protocol):
+    """What this module uses of the block generator (:class:`.codegen_calls.CallGen`)."""
+
+    def tmp(self, prefix: str) -> str: ...
+    def value(self, e: Any, want: Any = None) -> str: ...
+    def expr(self, e: Any) -> tuple[str, Any, bool]: ...
+    def store(self, e: Any, src: str) -> list[str]: ...
+    def assign_src(self, target: Any, value: Any, typed: tuple[str, Any, bool] | None = None) -> str: ...
+
+
+def demux_lines(gen: _Generator, args: Any) -> list[str] | None:
     """The lines of a DEMUX call statement, its ENO included (``args``: the call's split actuals); None when a
     K or an IN is missing (the caller reports the call as not run)."""
     k, value = args.named.get("k"), args.named.get("in")
