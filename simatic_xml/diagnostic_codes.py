@@ -68,6 +68,7 @@ GROUPS = (
     "What was not checked",
     "HMI devices",
     "PLC unit tests",
+    "Style (opt-in)",
 )
 """The headings, in the order the reference page lists them."""
 
@@ -276,6 +277,19 @@ _TABLE: tuple[tuple[str, str, tuple[Severity, ...], str], ...] = (
     ("TEST_SETUP_FAILED", "PLC unit tests", _E,
      "`test run`: the folder's program could not be loaded, compiled or downloaded into the simulated PLC, or there is "
      "none."),
+    # Off unless a repository's settings turn them on ([tool.engineering-api.style], docs/cli.md): TIA accepts all
+    # of it; each rule is bound to its code in engineering_api/rules/compiler/style.py.
+    ("STYLE_BLOCK_PREFIX", "Style (opt-in)", _W,
+     "A block's name does not start with the prefix the settings give its kind (`block-prefix`)."),
+    ("STYLE_MEMBER_PREFIX", "Style (opt-in)", _W,
+     "A member of an FB's, FC's or OB's interface does not start with the prefix the settings give its section "
+     "(`member-prefix`)."),
+    ("STYLE_UNUSED_LOCAL", "Style (opt-in)", _W,
+     "A member of a section the settings name (`unused-locals`; Temp by default) is never used in its block's SCL."),
+    ("STYLE_NESTING_DEPTH", "Style (opt-in)", _W,
+     "IF, CASE, FOR, WHILE and REPEAT are nested deeper than the settings allow (`nesting-depth`)."),
+    ("STYLE_BLOCK_LENGTH", "Style (opt-in)", _W,
+     "A block has more statements than the settings allow (`block-length`)."),
 )
 
 # The message of each code reported through a template, bound to the code here, as mypy's message registry binds
@@ -375,6 +389,12 @@ _TEMPLATES: dict[str, str] = {
 
     "STL_LABEL": 'The jump label "{label}" is not defined in the block.',
     "STL_DUPLICATE_LABEL": 'The jump label "{label}" is declared more than once in the block.',
+
+    "STYLE_BLOCK_PREFIX": 'The name of the {kind} "{name}" does not start with "{prefix}".',
+    "STYLE_MEMBER_PREFIX": 'The {section} member "{name}" does not start with "{prefix}".',
+    "STYLE_UNUSED_LOCAL": 'The {section} member "{name}" is never used in the block.',
+    "STYLE_NESTING_DEPTH": "{statement} nested {depth} deep; at most {limit} levels are allowed.",
+    "STYLE_BLOCK_LENGTH": 'The block "{name}" has {count} statements; at most {limit} are allowed.',
 }
 
 # Messages that go out under another message's code: (key, code, template).

@@ -9,6 +9,8 @@ produced. The places:
   argument;
 - a literal argument of the checkers' and generators' reporting helpers (``err``, ``err_line``, ``note``,
   ``found``, ``finding``);
+- the code of an opt-in style rule's declaration, ``StyleRule("CODE", ...)`` or ``StyleRule(code="CODE", ...)``
+  (``engineering_api/rules/compiler/style.py``: each rule bound to its code once);
 - a class attribute ``code = "..."`` of an exception in ``simatic_xml.errors`` (carried into a diagnostic);
 - in a function that builds diagnostics: the default of a parameter named ``code``, and the literals of the
   tables its ``for`` loops walk (``for pattern, code in ((..., "MISSING_TAG"), ...)``).
@@ -29,7 +31,8 @@ PRODUCERS = ("simatic_xml", "engineering_api", "fakes", "openness_bridge")
 """The packages whose source is read."""
 _CODE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^[A-Z]{4,}$")
 _REPORTERS = frozenset({"err", "err_line", "note", "found", "finding"})
-_MAY_PRODUCE = re.compile(r"Diagnostic|\b(?:" + "|".join(sorted(_REPORTERS)) + r")(?:\s|\\|#[^\n]*)*\(")
+_RULE_DECLARATIONS = frozenset({"StyleRule"})
+_MAY_PRODUCE = re.compile(r"Diagnostic|StyleRule|\b(?:" + "|".join(sorted(_REPORTERS)) + r")(?:\s|\\|#[^\n]*)*\(")
 """Text every producing file has: a name ending in ``Diagnostic``, or a reporter's name then its call's ``(``
 (with only what Python allows between them: blanks, line breaks, continuations, comments). Only such files (and
 the exceptions module) are parsed: a small share of the source tree."""
@@ -69,6 +72,11 @@ def _codes_in(tree: ast.AST, *, exceptions_module: bool) -> Iterator[str]:
             elif name in _REPORTERS:
                 for arg in node.args:
                     yield from _literals(arg)
+            elif name in _RULE_DECLARATIONS:
+                yield from _literals(node.args[0] if node.args else None)
+                for keyword in node.keywords:
+                    if keyword.arg == "code":
+                        yield from _literals(keyword.value)
         elif exceptions_module and isinstance(node, ast.ClassDef):
             for statement in node.body:
                 if isinstance(statement, ast.Assign) and any(

@@ -155,7 +155,7 @@ def run_scl_check(args: argparse.Namespace) -> int:
     config, files, family = checked
     diagnostics: list[Diagnostic] = []
     for path in progress(files, len(files), "scl check: files"):  # load reads each file once (binary ones: NOT_SCL)
-        diagnostics.extend(check(load([path], cpu_family=family), info=True))
+        diagnostics.extend(check(load([path], cpu_family=family, style=config.style), info=True))
     return finish(args, diagnostics, files, "scl check", config=config)
 
 
@@ -184,7 +184,8 @@ def run_simaticml_check(args: argparse.Namespace) -> int:
     config, files, family = checked
     diagnostics: list[Diagnostic] = []
     programs = []
-    groups = load_groups(files, one_program=args.one_program, cpu_family=family) if files else []
+    groups = (load_groups(files, one_program=args.one_program, cpu_family=family, style=config.style)
+              if files else [])
     for group, loaded in progress(groups, len(groups), "simaticml check: programs"):
         programs.append(group.as_json())
         diagnostics.extend(check(loaded, info=True))
@@ -253,7 +254,7 @@ def run_plc_check(args: argparse.Namespace) -> int:
         return usage_error("no file to check: only TIA V20 text documents (.s7dcl/.s7res), which are not read")
     groups: list[ProgramGroup] = []
     diagnostics = unread + check_files(files, tia_version=version, one_program=args.one_program, groups=groups,
-                                         info=True, cpu_family=family, simulation=True)
+                                         info=True, cpu_family=family, simulation=True, style=config.style)
     return finish(args, diagnostics, files, "plc check", [g.as_json() for g in groups], config)
 
 

@@ -11,6 +11,8 @@ repository root (the first folder holding ``.git``) is read, or the file ``--con
     docs-url = "https://…/docs/diagnostic-codes.md"   # SARIF rules' helpUri
     [tool.engineering-api.severity]
     INDEX_RANGE = "error"                        # error | warning | info (info: reported in json/sarif only)
+    [tool.engineering-api.style.nesting-depth]   # opt-in style rules, each off unless enabled (.style_config)
+    enabled = true
 
 Options on the command line win over the file. An inline ``// noqa: CODE[,CODE…] reason`` on the line of a
 finding in an SCL source silences it; the reason is required. Errors that mean the text could not be read at all
@@ -34,8 +36,10 @@ from simatic_xml.diagnostics import Diagnostic
 from simatic_xml.scl.lexer import source_lines
 
 from engineering_api.rules.compiler.check import source_text
+from engineering_api.rules.compiler.style import StyleSettings
 
 from .paths import SCL_SUFFIXES
+from .style_config import StyleConfigError, style_settings
 
 __all__ = ("UNSILENCEABLE", "CheckConfig", "ConfigError", "apply_config", "find_config", "load_config")
 
@@ -45,7 +49,7 @@ UNSILENCEABLE = frozenset({"SYNTAX_ERROR", "CLASSIC_SCL", "NETWORK_SYNTAX", "INV
 
 OWN_FILES = ("engineering-api.toml", ".engineering-api.toml")
 SEVERITIES = {"error": "Error", "warning": "Warning", "info": "Info"}
-_KEYS = frozenset({"exclude", "tia-version", "cpu", "docs-url", "severity"})
+_KEYS = frozenset({"exclude", "tia-version", "cpu", "docs-url", "severity", "style"})
 _NOQA = re.compile(r"//\s*noqa:\s*(?P<codes>[A-Za-z0-9_]+(?:\s*,\s*[A-Za-z0-9_]+)*)(?P<reason>.*)$")
 
 
@@ -64,6 +68,8 @@ class CheckConfig:
     cpu: Optional[str] = None
     docs_url: Optional[str] = None
     severity: Mapping[str, str] = field(default_factory=dict)
+    style: Optional[StyleSettings] = None
+    """The opt-in style rules turned on (None: no ``style`` table; the checks hand it to the program they check)."""
 
     @functools.cached_property
     def _excluding(self) -> GitIgnoreSpec:
@@ -168,7 +174,17 @@ def load_config(path: Optional[Path] = None, *, start: Optional[Path] = None) ->
         cpu=_string(found, "cpu", table.get("cpu")),
         docs_url=_string(found, "docs-url", table.get("docs-url")),
         severity=_severities(found, table.get("severity", {})),
+        style=_style(found, table.get("style")),
     )
+
+
+def _style(path: Path, value: object) -> Optional[StyleSettings]:
+    if value is None:
+        return None
+    try:
+        return style_settings(path, value)
+    except StyleConfigError as exc:
+        raise ConfigError(str(exc)) from exc
 
 
 class _Lines:

@@ -17,6 +17,7 @@ from simatic_xml.diagnostics import Diagnostic
 from engineering_api.lib.file_walk import read_regular
 from engineering_api.rules.compiler import check as entry
 from engineering_api.rules.compiler.check import Loaded, Source
+from engineering_api.rules.compiler.style import StyleSettings
 
 from . import grouping as _grouping
 
@@ -38,7 +39,8 @@ class ProgramGroup:
 
 def check_files(files: Iterable[str], *, tia_version: Optional[str] = None, one_program: bool = False,
                 groups: Optional[list[ProgramGroup]] = None, info: bool = False,
-                cpu_family: Optional[str] = None, simulation: bool = False) -> list[Diagnostic]:
+                cpu_family: Optional[str] = None, simulation: bool = False,
+                style: Optional[StyleSettings] = None) -> list[Diagnostic]:
     """The one check of each PLC's files (:func:`engineering_api.rules.compiler.check.check`; the PLCs:
     :func:`engineering_api.ci.grouping.plc_groups`), in the order of the files; with ``one_program`` every file is
     one PLC. ``groups`` (a list) receives the :class:`ProgramGroup` of each.
@@ -47,9 +49,11 @@ def check_files(files: Iterable[str], *, tia_version: Optional[str] = None, one_
     side with it (one PLC's folders as siblings: blocks in ``Neuer Ordner/Program blocks``, tags in
     ``PLC_1/PLC tags``); what is borrowed is not checked again and takes part in no duplicate or number check
     of the borrower. With ``simulation``, each call of what the simulated PLC does not run is a ``NOT_SIMULATED``
-    warning (:attr:`~engineering_api.rules.compiler.program.Program.simulation`): the program is to run there."""
+    warning (:attr:`~engineering_api.rules.compiler.program.Program.simulation`): the program is to run there.
+    ``style``: the opt-in style rules the settings turn on."""
     out: list[Diagnostic] = []
-    for group, one in load_groups(files, tia_version=tia_version, one_program=one_program, cpu_family=cpu_family):
+    for group, one in load_groups(files, tia_version=tia_version, one_program=one_program, cpu_family=cpu_family,
+                                  style=style):
         if groups is not None:
             groups.append(group)
         one.program.simulation = simulation
@@ -58,11 +62,14 @@ def check_files(files: Iterable[str], *, tia_version: Optional[str] = None, one_
 
 
 def load_groups(files: Iterable[str], *, tia_version: Optional[str] = None, one_program: bool = False,
-                cpu_family: Optional[str] = None) -> list[tuple[ProgramGroup, Loaded]]:
-    """Each program of ``files`` loaded (see :func:`check_files`), with what it borrows from the others."""
+                cpu_family: Optional[str] = None, style: Optional[StyleSettings] = None
+                ) -> list[tuple[ProgramGroup, Loaded]]:
+    """Each program of ``files`` loaded (see :func:`check_files`), with what it borrows from the others, checked
+    with the ``style`` rules."""
     files = list(files)
     parts = {None: files} if one_program else _grouping.plc_groups(files)
-    loaded = [(key, load(group, tia_version=tia_version, cpu_family=cpu_family)) for key, group in parts.items()]
+    loaded = [(key, load(group, tia_version=tia_version, cpu_family=cpu_family, style=style))
+              for key, group in parts.items()]
     result: list[tuple[ProgramGroup, Loaded]] = []
     for key, one in loaded:
         lenders = [other for k, other in loaded if k != key and _grouping.side_by_side(key, k)]
@@ -106,11 +113,13 @@ def _borrow(loaded: Loaded, others: list[Loaded]) -> int:
 
 
 def load(files: Iterable[str], *, tia_version: Optional[str] = None, cpu_family: Optional[str] = None,
-         texts: Optional[Mapping[str, bytes]] = None) -> Loaded:
+         texts: Optional[Mapping[str, bytes]] = None, style: Optional[StyleSettings] = None) -> Loaded:
     """Read ``files`` (SimaticML ``.xml``, SCL ``.scl``/``.db``/``.udt``) into one closed program view, for a CPU
-    of ``cpu_family``, each file once. A file in ``texts`` is taken from there instead of the disk (an editor's
-    unsaved text)."""
-    return entry.load(read_sources(files, texts), tia_version=tia_version, cpu_family=cpu_family)
+    of ``cpu_family``, to be checked with the ``style`` rules, each file once. A file in ``texts`` is taken from
+    there instead of the disk (an editor's unsaved text)."""
+    loaded = entry.load(read_sources(files, texts), tia_version=tia_version, cpu_family=cpu_family)
+    loaded.program.style = style
+    return loaded
 
 
 def read_sources(files: Iterable[str], texts: Optional[Mapping[str, bytes]] = None) -> Iterator[Source]:

@@ -21,6 +21,7 @@ from .program import load
 
 if TYPE_CHECKING:
     from engineering_api.rules.compiler.program import BlockDef
+    from engineering_api.rules.compiler.style import StyleSettings
 
 __all__ = ("check_text", "merge", "read_piece")
 
@@ -37,12 +38,14 @@ def _objects(piece: Loaded) -> list[BlockDef]:
     return sorted(found, key=lambda bd: (bd.line, bd.col))
 
 
-def merge(pieces: Iterable[Loaded], *, cpu_family: Optional[str] = None) -> Loaded:
+def merge(pieces: Iterable[Loaded], *, cpu_family: Optional[str] = None, style: Optional[StyleSettings] = None
+          ) -> Loaded:
     """One closed program of the pieces, in order: a name defined twice is a duplicate of the first, a tag or
-    constant keeps its first definition (as one :func:`.program.load` of all the files)."""
+    constant keeps its first definition (as one :func:`.program.load` of all the files); its blocks are checked
+    with the ``style`` rules."""
     from engineering_api.rules.compiler.program import Program
 
-    merged = Loaded(Program(closed=True, cpu_family=cpu_family), [])
+    merged = Loaded(Program(closed=True, cpu_family=cpu_family, style=style), [])
     program = merged.program
     for piece in pieces:
         merged.files += piece.files
@@ -72,7 +75,7 @@ def check_text(path: str, text: str, context: Iterable[Loaded] = (), *, config: 
     # An editor's text may hold lone surrogates (JSON carries them): each becomes "?", one character for one, so
     # the columns stay those of the text.
     piece = read_piece(path, text.encode("utf-8", "replace"), cpu_family=cpu_family)
-    merged = merge([*context, piece], cpu_family=cpu_family)
+    merged = merge([*context, piece], cpu_family=cpu_family, style=config.style)
     found = check(merged, info=True, only={path})
     kept, _ = apply_config(config, found, texts={path: text})
     return piece, capped(kept)

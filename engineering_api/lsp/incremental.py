@@ -261,7 +261,8 @@ class DocumentCheck:
 
     def _rebuild(self, units: list[Unit], context: Sequence[Loaded]) -> None:
         """Everything program-wide may have changed: one program of the context and the units, all to compile."""
-        self.merged = merge([*context, *[u.piece for u in units]], cpu_family=self.cpu_family)
+        self.merged = merge([*context, *[u.piece for u in units]], cpu_family=self.cpu_family,
+                            style=self.config.style)
         program = self.merged.program
         self.fbs = [bd.name for bd in program.blocks.values() if bd.kind == "FB"]
         self.udts = [bd.name for bd in program.types.values()]

@@ -19,6 +19,7 @@ from .check_expressions import ExpressionChecks
 from .check_statements import StatementChecks
 from .check_stl import StlChecks
 from .program import BlockDef, Program, TypeIssue
+from .style import style_findings
 from .types import Var
 
 __all__ = ["BlockChecker", "check_block"]
@@ -142,4 +143,5 @@ def check_block(program: Program, block: BlockDef, path: str | None = None) -> l
     if any(net.stl for net in block.networks):
         chk.stl_labels()
     chk.flgnet_labels_once()
+    out += style_findings(program, block, path)  # the opt-in style rules the repository turned on, if any
     return out

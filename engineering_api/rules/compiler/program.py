@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from simatic_xml.interface import Member, Sections
     from simatic_xml.stl import StlStatement
 
+    from .style import StyleSettings
+
 __all__ = ["BlockDef", "Network", "Program", "TypeIssue", "access_root", "from_source", "literal_int",
            "place_issues", "type_from_node", "type_from_text"]
 
@@ -77,6 +79,9 @@ class BlockDef:
     inside the block only. In the parameter sections they are no formal parameters: a call neither supplies nor
     may name them (Siemens, "Overlaying tags with AT"; ChristofGroschke/MQTT-Siemens-S7-1500, an FC input
     overlaid and called with its base parameter alone, a TIA export)."""
+    overlaid: dict[str, str] = field(default_factory=dict)
+    """Lower-case name of each AT overlay of an SCL source -> the member it overlays: one memory, so a use of either
+    is a use of both (the opt-in unused-locals rule, :mod:`.style`)."""
     ob_type: str | None = None
     """An OB's type as its SimaticML export names it (``<SecondaryType>``: ProgramCycle, Startup...); None for
     other blocks and for an SCL source, whose OB type only a fixed number tells (``builtins.ob_start_info``)."""
@@ -116,6 +121,8 @@ class Program:
     simulation: bool = False
     """Report each call of what the simulated PLC does not run (``NOT_SIMULATED``, :mod:`.simulation`): set by the
     commands whose program is to run there, ``plc check`` and ``test run``."""
+    style: StyleSettings | None = None
+    """The opt-in style rules a repository's settings turn on (:mod:`.style`); None: none, as by default."""
     _views: dict[str,
                  tuple[tuple[int, int], Program]] = field(default_factory=dict, init=False, repr=False, compare=False)
     """namespace -> (sizes of the tables it was built from, the view): see :meth:`in_namespace`."""
@@ -267,6 +274,7 @@ def from_block(block: A.Block) -> BlockDef:
             v = Var(d.name, _decl_type(d, issues), name, d.line, d.col)
             if d.at:
                 bd.overlays.add(d.name.lower())
+                bd.overlaid[d.name.lower()] = d.at.lower()
             bd.decls.append(v)
             bd.vars.setdefault(d.name.lower(), v)
             dups: list[Var] = []
