@@ -12,6 +12,8 @@ __all__ = ("declaration_line",)
 
 _QUOTED = re.compile(r'"([^"]+)"')
 _DECLARATION_CODES = frozenset(["MISSING_TYPE", "UNKNOWN_TYPE", "DUPLICATE_NAME"])
+_MEMBER_CODES = frozenset(["STYLE_MEMBER_PREFIX", "STYLE_UNUSED_LOCAL"])
+_BLOCK_CODES = frozenset(["STYLE_BLOCK_PREFIX", "STYLE_BLOCK_LENGTH"])
 
 
 def declaration_line(data: bytes, code: str, message: str) -> int:
@@ -19,14 +21,19 @@ def declaration_line(data: bytes, code: str, message: str) -> int:
     (0 when it is not found): ``NUMBER_IN_USE``, ``OB_NUMBER`` and ``BLOCK_NUMBER`` the block's ``<Number>``,
     ``DUPLICATE_NAME`` the second
     ``<Member Name=…>`` of that name (or the block's ``<Name>``), ``MISSING_TYPE``/``UNKNOWN_TYPE`` the first
-    member whose ``Datatype`` is that type. The name is the first quoted one of the message (each of these messages
+    member whose ``Datatype`` is that type, the opt-in style rules' findings on a member that ``<Member Name=…>``
+    and on a block its ``<Name>``. The name is the first quoted one of the message (each of these messages
     names its object first: ``Data type "UDT_Missing" not defined.``)."""
     if code in ("NUMBER_IN_USE", "OB_NUMBER", "BLOCK_NUMBER"):
         return _line_of(data, [b"<Number>"])
-    found = _QUOTED.search(message) if code in _DECLARATION_CODES else None
+    found = _QUOTED.search(message) if code in _DECLARATION_CODES | _MEMBER_CODES | _BLOCK_CODES else None
     if found is None:
         return 0
     name = escape(found.group(1), {'"': "&quot;"}).encode()
+    if code in _MEMBER_CODES:
+        return _line_of(data, [b'<Member Name="' + name + b'"'])
+    if code in _BLOCK_CODES:
+        return _line_of(data, [b"<Name>" + name + b"</Name>"])
     if code == "DUPLICATE_NAME":
         members = [m.start() for m in re.finditer(rb'<Member Name="' + re.escape(name) + rb'"', data)]
         if len(members) > 1:

@@ -123,9 +123,11 @@ def _statement_count(statements: list[A.Stmt]) -> int:
 
 
 def _names_used(networks: list[Network]) -> set[str]:
-    """The lower-case operand roots the body names (``#x``, ``x``, ``#x.%X0``, ``#inst(...)``)."""
+    """The lower-case names the body may use a local by: operand roots (``#x``, ``x``, ``#x.%X0``, ``#inst(...)``)
+    and a member written ``.#x`` (TIA exports hold ``#APP.#Tiro1``; whatever TIA reads there, a local of that name
+    is not reported unused)."""
     return {node.name.lower() for net in networks for statement in net.statements for node in A.walk(statement)
-            if type(node) is A.Name}
+            if type(node) is A.Name or (type(node) is A.Member and node.hashed)}
 
 
 def _prefix_kind(program: Program, block: BlockDef, prefixes: Mapping[str, str]) -> str:
@@ -178,8 +180,8 @@ def _unused(settings: StyleSettings, block: BlockDef, path: Optional[str]) -> li
     for var in block.decls:
         if var.section not in sections or var.name.lower() in used:
             continue
-        if block.kind == "OB" and var.section == "Temp" and _OB_START_INFO.match(var.name):
-            continue
+        if block.kind == "OB" and (var.section == "Input" or _OB_START_INFO.match(var.name)):
+            continue  # an OB's start information: the system writes it whether the body reads it or not
         out.append(_finding(UNUSED_LOCAL, block, path, var.line, var.col, name=var.name, section=var.section))
     return out
 
