@@ -19,8 +19,8 @@ from engineering_api.rules.compiler.style import StyleSettings
 from simatic_xml.diagnostics import Diagnostic
 from simatic_xml.scl import parse
 
-__all__ = ("LIMIT", "StyleMutant", "block_length_mutants", "block_prefix_mutants", "code_blocks", "member_prefix_mutants",
-           "nesting_mutants", "style_check", "unused_mutants")
+__all__ = ("LIMIT", "USES", "StyleMutant", "block_length_mutants", "block_prefix_mutants", "code_blocks",
+           "member_prefix_mutants", "nesting_mutants", "statement_count", "style_check", "unused_mutants")
 
 LIMIT = 4
 """The nesting depth the mutants are made for (the rule's default)."""
@@ -113,7 +113,8 @@ def _temp(text: str, block: CodeBlock, declared: list[str], uses: list[str]) -> 
 USES = {
     "plain": ([f"   {TEMP} : Int;"], [f"#{TEMP} := 0;"]),
     "slice": ([f"   {TEMP} : Word;"], [f"#{TEMP}.%X0 := TRUE;"]),
-    "overlay": ([f"   {TEMP} : Word;", f"   {TEMP}View AT {TEMP} : Array[0..15] of Bool;"], [f"#{TEMP}View[3] := TRUE;"]),
+    "overlay": ([f"   {TEMP} : Word;", f"   {TEMP}View AT {TEMP} : Array[0..15] of Bool;"],
+                [f"#{TEMP}View[3] := TRUE;"]),
     "region": ([f"   {TEMP} : Int;"], ["REGION zzStyle", f"#{TEMP} := 1;", "END_REGION"]),
     "nested": ([f"   {TEMP} : Int;"], ["IF FALSE THEN", "REGION zzStyle", f"#{TEMP} := 1;", "END_REGION", "END_IF;"]),
 }
