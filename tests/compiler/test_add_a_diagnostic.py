@@ -45,6 +45,12 @@ SHOWN_ELSEWHERE = {
     "WATCH_NOT_FORCEABLE": "tests/compiler/test_watch_table_mutants.py",
     "WATCH_VALUE": "tests/compiler/test_watch_table_mutants.py",
     "TAG_ADDRESS_RANGE": "tests/compiler/test_tag_table_mutants.py",
+    # the opt-in style rules: off in a seeded source's check, which has no settings
+    "STYLE_BLOCK_PREFIX": "tests/compiler/test_style_rules.py",
+    "STYLE_MEMBER_PREFIX": "tests/compiler/test_style_rules.py",
+    "STYLE_UNUSED_LOCAL": "tests/compiler/test_style_rules.py",
+    "STYLE_NESTING_DEPTH": "tests/compiler/test_style_rules.py",
+    "STYLE_BLOCK_LENGTH": "tests/compiler/test_style_rules.py",
 }
 """Compiler codes no seeded source shows (a note, a file-level finding, a program of several files), with the test
 file that does."""
