@@ -229,3 +229,19 @@ def test_with_every_rule_off_the_corpus_report_is_byte_identical(tmp_path: Path,
     off = run(argv)
     assert without[0] in (0, 1) and len(json.loads(without[1])["runs"][0]["results"]) > 100
     assert off == without
+
+
+@needs_corpus
+def test_a_simaticml_exports_style_findings_are_on_the_lines_of_what_they_name(tmp_path: Path) -> None:
+    export = CORPUS / "simaticml" / "fb" / "Fwaldt_FB_AnalogInput.xml"
+    folder = repository(tmp_path, '[style.member-prefix]\nenabled = true\nInput = "zz"\nStatic = "zz"\n'
+                                  '[style.block-prefix]\nenabled = true\nFB = "zz"\n')
+    code, out, _ = run(["plc", "check", str(export), "--allow-missing", "--format", "json", "--config",
+                        str(folder / "engineering-api.toml")])
+    found = [d for d in json.loads(out)["diagnostics"] if d["code"].startswith("STYLE_")]
+    lines = export.read_text(encoding="utf-8-sig").split("\n")
+    assert code in (0, 1) and len(found) >= 3
+    for d in found:
+        name = d["message"].split('"')[1]
+        want = f'<Member Name="{name}"' if d["code"] == "STYLE_MEMBER_PREFIX" else f"<Name>{name}</Name>"
+        assert want in lines[d["line"] - 1], d
