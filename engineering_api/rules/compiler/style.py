@@ -170,8 +170,6 @@ def _unused(settings: StyleSettings, block: BlockDef, path: Optional[str]) -> li
     if not networks:
         return []
     used = _names_used(networks)
-    if "this" in used:  # the whole instance handed on: every static is used through it
-        sections = sections - {"Static"}
     # An AT overlay and the member it overlays are one memory: a use of either is a use of both.
     for overlay, target in block.overlaid.items():
         if overlay in used or target in used:
