@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from simatic_xml.interface import Member, Sections
     from simatic_xml.stl import StlStatement
 
-    from .style import StyleSettings
+    from .style_settings import StyleSettings
 
 __all__ = ["BlockDef", "Network", "Program", "TypeIssue", "access_root", "from_source", "literal_int",
            "place_issues", "type_from_node", "type_from_text"]
