@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engineering_api.console.render.ladder import draw_network
-from engineering_api.console.render.operands import operand_of
 from engineering_api.console.render.scl import code_html
 from engineering_api.console.render.operand_types import local_types
 from engineering_api.console.render.structure import MemberRow, graph_html, member_rows
+from engineering_api.rules.operand_text import stl_text
 from simatic_xml import SimaticMLError, flgnet, graph, stl, tokens_to_text
 from simatic_xml.model import Document
 
@@ -51,19 +51,6 @@ def _text(texts: Any) -> str:
     if texts is None:
         return ""
     return texts.text("en-US") or next((i.text for i in texts.items if i.text), "") or ""
-
-
-def stl_text(statements: Iterable[stl.StlStatement]) -> str:
-    """STL statements as the editor shows them: instruction, operand, line comment."""
-    lines = []
-    for statement in statements:
-        line = "" if statement.token == "EMPTY_LINE" else statement.token  # TIA's token for a blank line
-        if statement.operand is not None:
-            line += "   " + operand_of(statement.operand).text
-        if statement.comment:
-            line += ("   // " if line else "// ") + statement.comment
-        lines.append(line)
-    return "\n".join(lines)
 
 
 def _network(index: int, unit: Any, block_language: str, addresses: Mapping[str, str] | None,
