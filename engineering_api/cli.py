@@ -454,11 +454,16 @@ def _fake_checks(settings: Settings) -> list[Any]:
 
 
 def cmd_simaticml(args: argparse.Namespace) -> int:
-    """Offline SimaticML tools for pipelines: check documents (semantics and round trip), convert versions."""
+    """Offline SimaticML tools for pipelines: check documents (semantics and round trip), convert versions, write
+    a document as text for git diff (textconv)."""
     if args.simaticml_command == "check":
         from engineering_api.ci.commands import run_simaticml_check
 
         return run_simaticml_check(args)
+    if args.simaticml_command == "textconv":
+        from engineering_api.ci import textconv
+
+        return textconv.run(args)
     from simatic_xml import SimaticMLError, convert_bytes
 
     source = Path(args.file)
@@ -657,6 +662,11 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("file")
     convert.add_argument("--to", required=True, help="V16 … V21")
     convert.add_argument("--output", "-o", help="output file (default: standard output)")
+    from engineering_api.ci import textconv
+
+    textconv.add_arguments(sml_sub.add_parser(
+        "textconv", help="write an export as stable text for git diff (a diff driver's textconv: "
+        "docs/git-and-pipelines.md); UIds, IDs and timestamps left out"))
 
     scl_sub = _command_group(sub, "scl", "offline SCL tools", cmd_scl)
     scl_check = scl_sub.add_parser("check", help="parse and check SCL sources on their own; exit 1 on errors")

@@ -25,9 +25,10 @@ from simatic_xml.scl_text import tokens_to_text
 
 from .source_names import needs_quotes
 
-__all__ = ("SourceRefused", "document_to_scl", "interface_spec", "member_spec", "network_texts")
+__all__ = ("SECTION_KEYWORDS", "SourceRefused", "document_to_scl", "interface_spec", "member_spec", "network_texts",
+           "source_name")
 
-_SECTION_KEYWORD = {"Input": "VAR_INPUT", "Output": "VAR_OUTPUT", "InOut": "VAR_IN_OUT", "Static": "VAR",
+SECTION_KEYWORDS = {"Input": "VAR_INPUT", "Output": "VAR_OUTPUT", "InOut": "VAR_IN_OUT", "Static": "VAR",
                     "Temp": "VAR_TEMP", "Constant": "VAR CONSTANT"}
 _FLAG_ATTRS = {"ExternalAccessible", "ExternalVisible", "ExternalWritable", "S7_SetPoint"}
 _INDENT = "   "
@@ -131,7 +132,7 @@ def _decl(member: Member, depth: int, *, db: bool) -> list[str]:
     comment = _text(member.comment.texts) if member.comment else None
     tail = f"   // {comment}" if comment else ""
     if member.members and member.datatype.lower() == "struct":
-        lines = [f"{pad}{_name(member.name)}{attr_text} : Struct{tail}"]
+        lines = [f"{pad}{source_name(member.name)}{attr_text} : Struct{tail}"]
         for child in member.members:
             lines.extend(_decl(child, depth + 1, db=db))
         lines.append(f"{pad}END_STRUCT;")
@@ -139,10 +140,10 @@ def _decl(member: Member, depth: int, *, db: bool) -> list[str]:
     start = ""
     if not db and member.start_value is not None and member.start_value.value != "":
         start = f" := {member.start_value.value}"
-    return [f"{pad}{_name(member.name)}{attr_text} : {member.datatype}{start};{tail}"]
+    return [f"{pad}{source_name(member.name)}{attr_text} : {member.datatype}{start};{tail}"]
 
 
-def _name(name: str) -> str:
+def source_name(name: str) -> str:
     """A member's name as TIA's source export writes it: quoted when it is no identifier or a data type keyword
     (:mod:`.source_names`)."""
     plain = name.replace("_", "a").isalnum() and not name[0].isdigit() and not needs_quotes(name)
@@ -155,7 +156,7 @@ def _sections(doc: Document, *, db: bool) -> list[str]:
     if interface is None:
         return lines
     for section in interface.sections.sections:
-        keyword = _SECTION_KEYWORD.get(section.name)
+        keyword = SECTION_KEYWORDS.get(section.name)
         if keyword is None or not section.members:
             continue
         groups: list[tuple[str, list[Member]]] = []
@@ -177,7 +178,7 @@ def _sections(doc: Document, *, db: bool) -> list[str]:
 def _start_assignments(members: list[Member], prefix: str = "") -> list[str]:
     lines = []
     for member in members:
-        path = f"{prefix}{_name(member.name)}"
+        path = f"{prefix}{source_name(member.name)}"
         if member.members:
             lines.extend(_start_assignments(member.members, path + "."))
         elif member.start_value is not None and member.start_value.value != "":

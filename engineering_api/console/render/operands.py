@@ -27,7 +27,8 @@ class Operand:
 def operand_of(access: FlgAccess | XmlNode | None, addresses: Mapping[str, str] | None = None) -> Operand:
     """The operand text of an ``Access`` (``addresses``: global tag name -> ``%I0.0``)."""
     text = access_text(access)
-    symbol = access.symbol if isinstance(access, FlgAccess) else None
-    if not symbol or len(symbol) > 1 or access is None or access.scope in LOCAL_SCOPES:
+    if not isinstance(access, FlgAccess) or not access.symbol or len(access.symbol) > 1 \
+            or access.scope in LOCAL_SCOPES:
         return Operand(text)
+    symbol = access.symbol
     return Operand(text, (addresses or {}).get(symbol[0].name))
