@@ -133,25 +133,49 @@ def _wire_up(net: FlgNet, boxes: dict[str, _Box], accesses: dict[str, FlgAccess 
     return loose
 
 
-def _refined(boxes: dict[str, _Box], seed: dict[str, str]) -> dict[str, str]:
-    """Each box's colour: ``seed`` refined by the colours of the boxes wired to it, pin by pin, until the number of
-    colours stops growing."""
-    colour = dict(seed)
-    neighbours: dict[str, list[tuple[str, str, str, str]]] = {uid: [] for uid in boxes}
+def _far_kind(far: object) -> str:
+    """What a pin is wired to, without the operand's text: the shape of the network."""
+    return far if far in ("powerrail", "(open)") else "operand"  # type: ignore[return-value]
+
+
+def _neighbours(boxes: dict[str, _Box]) -> dict[str, list[tuple[str, str, str | None, str]]]:
+    """Per box: (pin, direction, the box at the far end or None, its pin or what the pin is wired to)."""
+    found: dict[str, list[tuple[str, str, str | None, str]]] = {uid: [] for uid in boxes}
     for uid, box in boxes.items():
         for pin, direction, far in box.ends:
             if isinstance(far, tuple) and far[0] in boxes:
-                neighbours[uid].append((pin, direction, far[0], far[1]))
-                back = _OUT if direction == _IN else _IN
-                neighbours[far[0]].append((far[1], back, uid, pin))
+                found[uid].append((pin, direction, far[0], far[1]))
+                found[far[0]].append((far[1], _OUT if direction == _IN else _IN, uid, pin))
+            else:
+                found[uid].append((pin, direction, None, _far_kind(far)))
+    return found
+
+
+def _shapes(boxes: dict[str, _Box]) -> dict[str, str]:
+    """Each box's colour: what it is, refined by the colours of the boxes wired to it, pin by pin, until the
+    number of colours stops growing. Operands take no part: renaming one changes no colour."""
+    neighbours = _neighbours(boxes)
+    colour = {uid: _digest(box.shape) for uid, box in boxes.items()}
     for _ in range(len(boxes)):
         before = len(set(colour.values()))
-        colour = {uid: _digest((colour[uid], sorted((pin, d, colour[other], far_pin)
-                                                    for pin, d, other, far_pin in neighbours[uid])))
+        colour = {uid: _digest((colour[uid], sorted((pin, d, colour[other] if other is not None else "", far)
+                                                    for pin, d, other, far in neighbours[uid])))
                   for uid in boxes}
         if len(set(colour.values())) == before:
             break
     return colour
+
+
+def _contents(boxes: dict[str, _Box]) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """What tells boxes of one shape apart: their operands, as text (a renamed operand keeps its box's place
+    among them unless it sorts past another), then their neighbours' operands."""
+    own = {uid: box.operands + " " + " ".join(sorted(f"{pin}{d}{far}" for pin, d, far in box.ends
+                                                       if not isinstance(far, tuple)))
+           for uid, box in boxes.items()}
+    neighbours = _neighbours(boxes)
+    return {uid: (own[uid], tuple(sorted(f"{pin}{d}{own[other]}" for pin, d, other, _far in neighbours[uid]
+                                         if other is not None)))
+            for uid in boxes}
 
 
 def _depths(boxes: dict[str, _Box]) -> dict[str, int]:
@@ -194,10 +218,8 @@ def flgnet_lines(net: FlgNet, indent: str) -> list[str]:
             boxes[box.uid] = box
     loose = _wire_up(net, boxes, accesses)
     wired = {far for box in boxes.values() for _pin, _d, far in box.ends}
-    shape = _refined(boxes, {uid: _digest(box.shape) for uid, box in boxes.items()})
-    content = _refined(boxes, {uid: _digest((box.shape, box.operands, sorted(str(e) for e in box.ends
-                                                                                if not isinstance(e[2], tuple))))
-                               for uid, box in boxes.items()})
+    shape = _shapes(boxes)
+    content = _contents(boxes)
     depth = _depths(boxes)
     order = sorted(boxes, key=lambda uid: (depth[uid], shape[uid], content[uid]))
     number = {uid: index for index, uid in enumerate(order, start=1)}
