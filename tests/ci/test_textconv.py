@@ -84,7 +84,7 @@ def rename_operand(raw: bytes, body: str, new_name: str) -> bytes:
     the name of the first ``Component`` of that ``Access``."""
     root = etree.fromstring(raw)
     symbol = next(s for network in root.iter(f"{{*}}{body}") for s in network.iter("{*}Symbol")
-                  if etree.QName(s.getparent()).localname == "Access")
+                  if (access := s.getparent()) is not None and etree.QName(access).localname == "Access")
     component = next(c for c in symbol if etree.QName(c).localname == "Component")
     component.set("Name", new_name)
     return etree.tostring(root, xml_declaration=True, encoding="utf-8")

@@ -135,7 +135,7 @@ def _wire_up(net: FlgNet, boxes: dict[str, _Box], accesses: dict[str, FlgAccess 
 
 def _far_kind(far: object) -> str:
     """What a pin is wired to, without the operand's text: the shape of the network."""
-    return far if far in ("powerrail", "(open)") else "operand"  # type: ignore[return-value]
+    return far if isinstance(far, str) and far in ("powerrail", "(open)") else "operand"
 
 
 def _neighbours(boxes: dict[str, _Box]) -> dict[str, list[tuple[str, str, str | None, str]]]:
