@@ -24,6 +24,8 @@ from packaging.utils import canonicalize_name
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 15
 TAG_TABLE = ROOT / "tests" / "ci" / "data" / "tag_editor_table.xml"
+BLOCK = ROOT.parent / "shared" / "corpus" / "simaticml" / "fc" / "fseenig_Denormalisation.xml"
+"""An FBD export of the corpus, for ``simaticml textconv``."""
 CLEAN_VENV = ("pip", "setuptools")
 """What ``python -m venv`` installs by itself (Python 3.11: pip and setuptools; 3.12 and later: pip only)."""
 BROKEN = 'FUNCTION "FC_Tags" : Void\nVAR_TEMP\n    x : Int;\nEND_VAR\nBEGIN\n    #x := 1;\n    #x := ;\nEND_FUNCTION\n'
@@ -127,7 +129,7 @@ def test_every_checker_command_runs_without_the_server(checker_python: Path, tmp
     assert done.returncode == 1 and "FC_Tags.scl:7:" in done.stdout, done.stdout + done.stderr
     (repo / "src" / "FC_Tags.scl").write_text(CLEAN)
     for argv in (["scl", "check", "src"], ["plc", "check", "src", "--format", "sarif", "-o", "out.sarif"],
-                 ["simaticml", "check", "--allow-missing", str(TAG_TABLE)],
+                 ["simaticml", "check", "--allow-missing", str(TAG_TABLE)], ["simaticml", "textconv", str(BLOCK)],
                  ["scl", "fmt", "src"], ["scl", "build", "src", "--out", "built"], ["--version"]):
         done = _cli(checker_python, repo, *argv)
         assert done.returncode == 0, (argv, done.stdout + done.stderr)
