@@ -195,7 +195,8 @@ def _depths(boxes: dict[str, _Box]) -> dict[str, int]:
 
 
 def _natural(pin: str) -> tuple[object, ...]:
-    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", pin))
+    """``in2`` before ``in10``, ``en`` beside ``Enable``: pins in the order a reader looks for them."""
+    return (*(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", pin.lower())), pin)
 
 
 def flgnet_lines(net: FlgNet, indent: str) -> list[str]:
