@@ -81,6 +81,7 @@ from fakes.security_ops import FakeSecurity
 from fakes.session import FakeSession
 from fakes.simulation_ops import FakeSimulation
 from fakes.sim_profiles_ops import FakeSimProfiles
+from fakes.sim_snapshots_ops import FakeSimSnapshots
 from fakes.sim_tags_ops import FakeSimTags
 from fakes.program_ops import FakeProgram
 from fakes.tag_constants_ops import FakeTagConstants
@@ -165,6 +166,7 @@ class FakeBackend(EngineeringBackend):
         self.sim_profiles = FakeSimProfiles(self.plcsim, calls=SimInstanceCalls(
             instances=self.simulation.list_instances, create=self.simulation.create_instance,
             set_network=self.simulation.set_instance_network, delete=self.plcsim.delete))
+        self.sim_snapshots = FakeSimSnapshots(self.plcsim, state_of=self.simulation.instance_state)
         self.runtime_values = FakeRuntimeValues(self.plcsim)
         self.compile = FakeCompile(session)
         self.online = FakeOnline(

@@ -32,7 +32,8 @@ __all__ = ("INTERFACES", "FakeSimulation", "cpu_of", "sim_errors", "translate")
 
 _ENGINE = "in-process simulated S7-1500 (fakes.runtime)"
 # Events after which the CPU's state is what that event left (the last one tells why a CPU is in STOP).
-_STATE_EVENTS = {"PowerOn", "PowerOff", "Startup", "Stop", "MemoryReset", "Download", *FAULT_EVENTS}
+_STATE_EVENTS = {"PowerOn", "PowerOff", "Startup", "Stop", "MemoryReset", "Download", "SnapshotRestored",
+                 *FAULT_EVENTS}
 sim_errors = runtime_errors
 """The simulation routes' name for :func:`fakes.runtime_errors.runtime_errors` (kept: tests and callers use it)."""
 

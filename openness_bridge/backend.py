@@ -74,6 +74,7 @@ from openness_bridge.session import BridgeSession
 from openness_bridge.simulation import BridgeSimulation
 from openness_bridge.simulation_base import PlcsimAccess, PlcsimSession
 from openness_bridge.sim_profiles import BridgeSimProfiles
+from openness_bridge.sim_snapshots import BridgeSimSnapshots
 from openness_bridge.sim_tags import BridgeSimTags
 from openness_bridge.program import BridgeProgram
 from openness_bridge.tags import BridgeTags
@@ -197,6 +198,7 @@ class _OpennessSession(EngineeringBackend):
         self.sim_profiles = BridgeSimProfiles(plcsim, state_dir=state_dir, calls=SimInstanceCalls(
             instances=self.simulation.list_instances, create=self.simulation.create_instance,
             set_network=self.simulation.set_instance_network, delete=self.simulation.delete_instance))
+        self.sim_snapshots = BridgeSimSnapshots()
         self.runtime_values = BridgeRuntimeValues(
             plcsim, session,
             batch_read=self.sim_tags.batch_read,

@@ -31,6 +31,7 @@ from engineering_api.backend.areas.online import OnlinePort
 from engineering_api.backend.areas.program import ProgramPort
 from engineering_api.backend.areas.runtime_values import RuntimeValuesPort
 from engineering_api.backend.areas.security import SecurityPort
+from engineering_api.backend.areas.sim_snapshots import SimSnapshotsPort
 from engineering_api.backend.areas.simulation import SimProfilesPort, SimTagsPort, SimulationPort
 from engineering_api.backend.areas.tags import TagConstantsPort, TagImportPort, TagsPort
 from engineering_api.backend.areas.types import TypesPort
@@ -77,6 +78,7 @@ AREAS: dict[str, type[ABC]] = {
     "simulation": SimulationPort,
     "sim_tags": SimTagsPort,
     "sim_profiles": SimProfilesPort,
+    "sim_snapshots": SimSnapshotsPort,
     "runtime_values": RuntimeValuesPort,
     "online": OnlinePort,
     "devices": DevicesPort,
@@ -144,6 +146,8 @@ class EngineeringBackend(ABC):
     """The tags of a simulation instance: its tag list, reads and writes, batches (set by the adapter)."""
     sim_profiles: SimProfilesPort
     """Simulation profiles (saved sets of instances) and the legacy PLCSIM import (set by the adapter)."""
+    sim_snapshots: SimSnapshotsPort
+    """Snapshots of a simulated CPU's whole state, restored to replay its scans (set by the adapter)."""
     runtime_values: RuntimeValuesPort
     """A simulated CPU as a runtime client sees it: released tags, scan-time reads and writes, monitored items and
     alarm events (set by the adapter)."""

@@ -561,8 +561,9 @@ TABLE: tuple[E, ...] = (
       'TIA Openness has no call that does this, so the operation cannot be performed on a real '
       'portal; the message says which call is missing.'),
     E('NO_PLCSIM_EQUIVALENT', 501, 'No PLCSIM equivalent',
-      "PLCSIM Advanced's API has no equivalent: …. The runtime API serves this from the fake "
-      "backend's simulated CPUs; against a real CPU use an OPC UA source."),
+      "PLCSIM Advanced's API has no equivalent: …. The fake backend's simulated CPUs serve it (the runtime "
+      "API's samples and alarm events, snapshots of a CPU's state); against a real CPU the runtime API uses an "
+      "OPC UA source."),
     E('NO_PLCSIM_ROUTE', 409, 'No PLCSIM route',
       "TIA offers no route to PLCSIM for '…' (mode …, PC interface PLCSIM): install PLCSIM Advanced"
       ' on the machine running TIA Portal.'),
@@ -876,6 +877,23 @@ TABLE: tuple[E, ...] = (
     E('SIM_RUNTIME_STOPPED', 409, 'Simulation runtime stopped',
       'The PLCSIM Advanced Runtime Manager is not running and its API cannot start it: start '
       'S7-PLCSIM Advanced on this machine, then retry.'),
+    E('SIM_SNAPSHOT_CPU_RUNNING', 409, 'Simulation snapshot CPU running',
+      'The CPU of the instance is in RUN, so a snapshot is not restored onto it (PLCSIM Advanced restores a memory '
+      'card only onto a powered-off instance). Stop it first (POST …/stop with {"confirm": true}), then restore: '
+      "the CPU goes back to the snapshot's operating state."),
+    E('SIM_SNAPSHOT_EXISTS', 409, 'Simulation snapshot exists',
+      'The instance already has a snapshot of that name (names are case-insensitive). Delete it first, or take the '
+      'snapshot under another name.'),
+    E('SIM_SNAPSHOT_LIMIT', 409, 'Simulation snapshot limit', 'The instance keeps at most … snapshots. Delete one '
+      'first.'),
+    E('SIM_SNAPSHOT_NAME_INVALID', 422, 'Simulation snapshot name invalid',
+      '"…" is not a valid snapshot name: use 1 to 64 letters, digits, _ - . and inner blanks, starting with a '
+      'letter, a digit or _.'),
+    E('SIM_SNAPSHOT_NOT_FOUND', 404, 'Simulation snapshot not found',
+      'The instance has no snapshot of that name. List its snapshots (GET …/snapshots).'),
+    E('SIM_SNAPSHOT_PROGRAM_CHANGED', 409, 'Simulation snapshot program changed',
+      'Another program was downloaded to the instance since the snapshot was taken, so its data blocks may not '
+      'fit. Download the program it was taken with, or take a new snapshot.'),
     E('SIM_TAG_LIST_NOT_UP_TO_DATE', 409, 'Simulation tag list not up to date',
       'The tag list of "…" is out of date after a download. Refresh it (POST '
       '/api/simulation/tags/refresh) or connect again.'),

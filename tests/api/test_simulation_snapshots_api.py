@@ -1,0 +1,180 @@
+"""Snapshots of a virtual PLC's state over HTTP: a program runs, a snapshot is taken, the CPU runs on and its values
+are changed, the snapshot is restored, and the scans after the restore give exactly what the scans after the
+snapshot gave (DB values, an IEC timer in an instance DB, bit memory, outputs, the virtual clock).
+
+The program is downloaded through the engineering routes (``download_line``), as a user does."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+from tests.api.test_runtime_e2e import download_line
+from tests.conftest import Headers, assert_error, data
+from tests.scl_frames import global_db, main_ob
+
+pytest.importorskip("fakes.runtime.image", reason="the simulated PLC engine (fakes.runtime.image) is not present")
+
+SIM = "/api/simulation"
+LINE = f"{SIM}/instances/Line"
+SNAPSHOTS = f"{LINE}/snapshots"
+
+PROGRAM = ("""FUNCTION_BLOCK "Blink"
+{ S7_Optimized_Access := 'TRUE' }
+   VAR_INPUT
+      Enable : Bool;
+   END_VAR
+   VAR_OUTPUT
+      Pulses : DInt;
+   END_VAR
+   VAR
+      T : TON_TIME;
+      Phase : Bool;
+   END_VAR
+BEGIN
+   #T(IN := #Enable AND NOT #T.Q, PT := T#35MS);
+   IF #T.Q THEN
+      #Pulses := #Pulses + 1;
+      #Phase := NOT #Phase;
+   END_IF;
+END_FUNCTION_BLOCK
+
+DATA_BLOCK "Blink_DB"
+{ S7_Optimized_Access := 'TRUE' }
+"Blink"
+BEGIN
+END_DATA_BLOCK
+
+""" + global_db("Snap_DB", "Count : DInt", "Sum : DInt") + "\n" + main_ob(
+    '"Blink_DB"(Enable := "Run_PB");',
+    '"Snap_DB".Count := "Snap_DB".Count + 1;',
+    '"Snap_DB".Sum := "Snap_DB".Sum + "Snap_DB".Count * 3 + "Blink_DB".Pulses;',
+    '"Acc" := "Acc" + 7;',
+    '"Lamp" := "Blink_DB".Phase;'))
+"""Each cycle depends on the ones before: a counter, a sum of it, an IEC timer pulsing every 4th cycle (10 ms
+cycles, PT 35 ms) and its pulse count, bit memory and an output."""
+
+TAGS = ({"name": "Run_PB", "dataType": "Bool", "logicalAddress": "%I0.0"},
+        {"name": "Lamp", "dataType": "Bool", "logicalAddress": "%Q0.0"},
+        {"name": "Acc", "dataType": "Int", "logicalAddress": "%MW10"})
+WATCHED = ['"Snap_DB".Count', '"Snap_DB".Sum', '"Blink_DB".Pulses', '"Blink_DB".T.ET', '"Blink_DB".T.Q', "Acc",
+           "Lamp", "Run_PB"]
+
+
+def values(client: Any, h: Headers) -> dict[str, Any]:
+    """The watched tags and the virtual time, as a client reads them."""
+    read = data(client.post(f"{SIM}/tags/batch-read", json={"tagNames": WATCHED}, headers=h))
+    state = data(client.get(f"{LINE}/state", headers=h))
+    return {**{r["name"]: r["value"] for r in read}, "virtualTimeMs": state["virtualTimeMs"],
+            "operatingState": state["operatingState"]}
+
+
+def step(client: Any, h: Headers, cycles: int) -> None:
+    assert data(client.post(f"{LINE}/actions/step", json={"cycles": cycles}, headers=h))["cycles"] == cycles
+
+
+def running_line(client: Any, h: Headers) -> None:
+    """The program on the SingleStep instance "Line" in RUN, connected, with Run_PB on."""
+    download_line(client, h, tags=TAGS, scl=PROGRAM)
+    data(client.post(f"{SIM}/connect", json={"instanceName": "Line"}, headers=h))
+    data(client.put(f"{SIM}/tags/Run_PB", json={"value": True}, headers=h))
+
+
+def test_the_scans_after_a_restore_are_the_scans_after_the_snapshot(client: Any, admin_headers: Headers,
+                                                                      cpu: dict[str, Any]) -> None:
+    h = admin_headers
+    running_line(client, h)
+    step(client, h, 7)
+    taken = data(client.post(SNAPSHOTS, json={"snapshotName": "Warm start"}, headers=h))
+    assert (taken["name"], taken["instance"], taken["operatingState"], taken["operatingMode"]) == (
+        "Warm start", "Line", "Run", "SingleStep")
+    assert taken["virtualTimeMs"] == 70 and taken["device"] == "PLC_1" and taken["dataBlocks"] >= 2
+    at_snapshot = values(client, h)
+    step(client, h, 9)
+    after_snapshot = values(client, h)
+    assert after_snapshot['"Blink_DB".Pulses'] > at_snapshot['"Blink_DB".Pulses']
+
+    # the process goes on elsewhere: other inputs, other values, more time
+    data(client.put(f"{SIM}/tags/Run_PB", json={"value": False}, headers=h))
+    data(client.put(f"{SIM}/tags/%22Snap_DB%22.Count", json={"value": 999}, headers=h))
+    step(client, h, 5)
+    assert values(client, h) != after_snapshot
+
+    # a CPU in RUN is refused, and nothing changes; the answer names the next step
+    refused = assert_error(client.post(f"{SNAPSHOTS}/Warm%20start/restore", headers=h), 409,
+                           "SIM_SNAPSHOT_CPU_RUNNING")
+    assert "/api/simulation/instances/Line/stop" in refused["message"]
+    data(client.post(f"{LINE}/stop", json={"confirm": True}, headers=h))
+    preview = data(client.post(f"{SNAPSHOTS}/Warm%20start/restore?dryRun=true", headers=h))
+    assert "Warm start" in preview["summary"] and values(client, h)["operatingState"] == "Stop"
+
+    restored = data(client.post(f"{SNAPSHOTS}/warm%20START/restore", headers=h))  # names are case-insensitive
+    assert restored["snapshot"]["name"] == "Warm start"
+    assert (restored["state"]["operatingState"], restored["state"]["virtualTimeMs"]) == ("Run", 70)
+    assert values(client, h) == at_snapshot
+    step(client, h, 9)
+    assert values(client, h) == after_snapshot
+
+    # a restore is repeatable: the snapshot is not used up
+    data(client.post(f"{LINE}/stop", json={"confirm": True}, headers=h))
+    data(client.post(f"{SNAPSHOTS}/{quote('Warm start')}/restore", headers=h))
+    step(client, h, 9)
+    assert values(client, h) == after_snapshot
+
+    audited = data(client.get("/api/audit", params={"limit": 50}, headers=h))
+    operations = [row.get("operation") for row in (audited if isinstance(audited, list) else audited["items"])]
+    assert "simulation.instances.snapshots.create" in operations
+    assert "simulation.instances.snapshots.restore" in operations
+
+
+def test_a_snapshot_in_stop_restores_stop_and_forces(client: Any, admin_headers: Headers,
+                                                       cpu: dict[str, Any]) -> None:
+    h = admin_headers
+    running_line(client, h)
+    step(client, h, 3)
+    data(client.post(f"{LINE}/stop", json={"confirm": True}, headers=h))
+    stopped = data(client.post(SNAPSHOTS, json={"snapshotName": "stopped"}, headers=h))
+    assert stopped["operatingState"] == "Stop" and stopped["forces"] == 0
+    at_stop = values(client, h)
+    data(client.post(f"{LINE}/run", headers=h))
+    step(client, h, 4)
+    data(client.post(f"{LINE}/stop", json={"confirm": True}, headers=h))
+    assert data(client.post(f"{SNAPSHOTS}/stopped/restore", headers=h))["state"]["operatingState"] == "Stop"
+    assert values(client, h) == at_stop
+
+
+def test_names_listing_deleting_and_errors(client: Any, admin_headers: Headers, make_key: Any,
+                                           cpu: dict[str, Any]) -> None:
+    h = admin_headers
+    running_line(client, h)
+    for bad in ("", ".", "..", "-x", "a/b", "x" * 65, "tab\there", "trailing "):
+        assert_error(client.post(SNAPSHOTS, json={"snapshotName": bad}, headers=h), 422)
+    data(client.post(SNAPSHOTS, json={"snapshotName": "One"}, headers=h))
+    assert_error(client.post(SNAPSHOTS, json={"snapshotName": "ONE"}, headers=h), 409, "SIM_SNAPSHOT_EXISTS")
+    data(client.post(SNAPSHOTS, json={"snapshotName": "two.2_b-c"}, headers=h))
+    viewer = make_key("viewer")
+    listed = data(client.get(SNAPSHOTS, headers=viewer))
+    assert [s["name"] for s in listed] == ["One", "two.2_b-c"]
+    assert_error(client.post(SNAPSHOTS, json={"snapshotName": "Three"}, headers=viewer), 403)
+    assert_error(client.post(f"{SNAPSHOTS}/Nope/restore", headers=h), 404, "SIM_SNAPSHOT_NOT_FOUND")
+    assert_error(client.get(f"{SIM}/instances/Nope/snapshots", headers=h), 404, "SIM_INSTANCE_NOT_FOUND")
+    assert data(client.delete(f"{SNAPSHOTS}/one?dryRun=true", headers=h))["changes"][0]["name"] == "One"
+    assert data(client.delete(f"{SNAPSHOTS}/one", headers=h))["name"] == "One"
+    assert_error(client.delete(f"{SNAPSHOTS}/one", headers=h), 404, "SIM_SNAPSHOT_NOT_FOUND")
+    assert [s["name"] for s in data(client.get(SNAPSHOTS, headers=h))] == ["two.2_b-c"]
+
+    # another program downloaded since: the snapshot no longer fits
+    data(client.post("/api/devices/PLC_1/external-sources/import-and-generate",
+                     json={"SourceName": "More.scl", "SclContent": global_db("More_DB", "X : Int")}, headers=h))
+    data(client.post("/api/devices/PLC_1/actions/download-sync", json={"stopCpu": True}, headers=h))
+    data(client.post(f"{LINE}/stop", json={"confirm": True}, headers=h))
+    assert_error(client.post(f"{SNAPSHOTS}/two.2_b-c/restore", headers=h), 409, "SIM_SNAPSHOT_PROGRAM_CHANGED")
+
+    # powered off: nothing to take; a deleted instance takes its snapshots with it
+    data(client.post(f"{LINE}/power-off", json={"confirm": True}, headers=h))
+    assert_error(client.post(SNAPSHOTS, json={"snapshotName": "off"}, headers=h), 409, "INSTANCE_OFF")
+    data(client.delete(LINE, headers=h))
+    data(client.post(f"{SIM}/instances/create", json={"name": "Line"}, headers=h))
+    assert data(client.get(SNAPSHOTS, headers=h)) == []
