@@ -12,7 +12,7 @@ import pytest
 
 from tests.api.test_simulation_snapshots_api import WATCHED, running_line
 from tests.conftest import CPU, data
-from tests.mcp.conftest import Live, structured
+from tests.mcp.conftest import Live, hints, structured
 from tests.mcp.test_mcp_transports import all_tools, http_session
 from tools.bounds import HANG_GUARD_S
 
@@ -48,8 +48,8 @@ async def _values(session: Any) -> dict[str, Any]:
 async def test_a_restored_snapshot_replays_the_same_scans(live: Live, rest: httpx.Client) -> None:
     async with http_session(live, query="?tools=all") as session:
         tools = {t.name: t for t in await all_tools(session)}
-        assert tools["simulation_instances_snapshots_restore"].annotations.destructive_hint is True
-        assert tools["simulation_instances_snapshots_list"].annotations.read_only_hint is True
+        assert hints(tools["simulation_instances_snapshots_restore"]).destructive_hint is True
+        assert hints(tools["simulation_instances_snapshots_list"]).read_only_hint is True
         await _ok(session, "simulation_instances_step", **LINE, cycles=5)
         taken = await _ok(session, "simulation_instances_snapshots_create", **LINE, snapshotName="Cycle 5")
         assert (taken["virtualTimeMs"], taken["operatingState"]) == (50, "Run")

@@ -95,6 +95,13 @@ class CreateTestInput(CamelStruct, forbid_unknown_fields=True):  # an unknown fi
     """Start a CPU found in STOP before the case runs (otherwise the case is an Error)."""
     keep_state: bool = False
     """Run on the PLC's current state instead of a clean one (no memory reset first)."""
+    snapshot: str | None = None
+    """A snapshot of the instance to restore before the setup instead of the clean state (a fixture taken in RUN,
+    POST /api/simulation/instances/{name}/snapshots or an earlier case's saveSnapshot); a CPU in RUN is stopped for
+    the restore."""
+    save_snapshot: str | None = None
+    """A snapshot of the instance to take after the steps, before the teardown, replacing one of that name: the
+    state later cases name in ``snapshot``."""
     setup: Annotated[dict[str, Any] | list[dict[str, Any]] | None, msgspec.Meta(description=_PHASE_DOC)] = None
     teardown: Annotated[dict[str, Any] | list[dict[str, Any]] | None, msgspec.Meta(description=_PHASE_DOC)] = None
     overwrite: bool = False
@@ -108,7 +115,8 @@ class CreateTestInput(CamelStruct, forbid_unknown_fields=True):  # an unknown fi
         case = TestCase(
             name=self.name, steps=to_steps("steps", self.steps), description=self.description,
             device_name=self.device_name, instance_name=self.instance_name, start_cpu=self.start_cpu,
-            keep_state=self.keep_state, setup=to_steps("setup", self.setup),
+            keep_state=self.keep_state, snapshot=self.snapshot, save_snapshot=self.save_snapshot,
+            setup=to_steps("setup", self.setup),
             teardown=to_steps("teardown", self.teardown),
         )
         if len(case.setup) > MAX_STEPS or len(case.teardown) > MAX_STEPS:

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import msgspec
 
+from engineering_api.backend.areas.sim_snapshots import check_snapshot_name
 from engineering_api.backend.errors import ValidationError
 from engineering_api.lib.schema import CamelStruct
 
@@ -98,14 +99,16 @@ class TestStep(CamelStruct, forbid_unknown_fields=True, omit_defaults=True):
 class TestCase(CamelStruct):
     """A PLC unit test.
 
-    ``setup`` steps prepare the CPU (a failing setup step is an error, not a failure); ``steps`` act and
-    assert; ``teardown`` steps run after them whatever happened (unless the run is canceled). The case runs on
-    ``instanceName`` (else the connected simulation instance), which must be in RUN: a CPU in STOP is started
-    only when the case says ``"startCpu": true``. Each case starts from a clean PLC state: forces removed, then
-    a memory reset (actual values back to their start values, retentive data cleared) and a restart (startup
-    OBs run), unless it says ``"keepState": true``. Stepping (``cycles``, ``advanceMs``) needs the instance in
-    operating mode SingleStep or TimespanSynchronized; the run does not switch modes. ``deviceName`` names the
-    PLC whose program the case tests (``POST /api/tests/run`` selects by it).
+    ``setup`` steps prepare the CPU (a failing setup step is an error, not a failure); ``steps`` act and assert;
+    ``teardown`` steps run after them whatever happened (unless the run is canceled). The case runs on
+    ``instanceName`` (else the connected simulation instance), which must be in RUN: a CPU in STOP is started only
+    when the case says ``"startCpu": true``. Each case starts from a clean PLC state: forces removed, then a memory
+    reset (actual values back to their start values, retentive data cleared) and a restart (startup OBs run), unless
+    it says ``"keepState": true`` or names a ``snapshot`` of the instance to restore instead (a fixture; a CPU in
+    RUN is stopped for the restore and goes on from the snapshot, which must have been taken in RUN).
+    ``saveSnapshot`` takes a snapshot of the instance after the steps, before the teardown. Stepping (``cycles``,
+    ``advanceMs``) needs the instance in operating mode SingleStep or TimespanSynchronized; the run does not switch
+    modes. ``deviceName`` names the PLC whose program the case tests (``POST /api/tests/run`` selects by it).
     """
 
     __test__ = False
@@ -117,6 +120,10 @@ class TestCase(CamelStruct):
     instance_name: str | None = None
     start_cpu: bool = False
     keep_state: bool = False
+    snapshot: str | None = None
+    """A snapshot of the instance to restore before the setup, instead of the clean state (taken in RUN)."""
+    save_snapshot: str | None = None
+    """A snapshot of the instance to take after the steps, before the teardown (replacing one of that name)."""
     setup: Annotated[list[TestStep], msgspec.Meta(max_length=MAX_STEPS)] = msgspec.field(default_factory=list)
     teardown: Annotated[list[TestStep], msgspec.Meta(max_length=MAX_STEPS)] = msgspec.field(default_factory=list)
 
@@ -170,6 +177,17 @@ def check_case(case: TestCase) -> None:
             f'"{case.name}" is not a valid test case name: use letters, digits, "_", "-", "." and spaces (at most '
             '100), starting with a letter, digit or "_".', code="TEST_NAME_INVALID", details={"field": "name"},
         )
+    for field, wire in ((case.snapshot, "snapshot"), (case.save_snapshot, "saveSnapshot")):
+        if field is not None:
+            try:
+                check_snapshot_name(field)
+            except ValidationError as exc:
+                raise ValidationError(f'Test case "{case.name}", {wire}: {exc.message}', code="TEST_CASE_INVALID",
+                                      details={"field": wire}) from None
+    if case.snapshot is not None and case.keep_state:
+        raise ValidationError(f'Test case "{case.name}": snapshot and keepState exclude each other (a snapshot '
+                              "replaces the state the case starts from).", code="TEST_CASE_INVALID",
+                              details={"field": "snapshot"})
     for phase in PHASES:
         for index, step in enumerate(getattr(case, phase), 1):
             problem = _step_problem(step)

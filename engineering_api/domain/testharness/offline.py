@@ -70,7 +70,7 @@ class OfflineHarness:
         if self._started is None:  # the run's time is its cases', not the loading's
             self._started, self._clock = utc_now(), time.perf_counter()
         ctx = OperationContext(backend, Settings(), PathPolicy((Path.cwd(),)))  # the runner reads no file
-        simulator = Simulator(instances=backend.simulation, tags=backend.sim_tags)
+        simulator = Simulator(instances=backend.simulation, tags=backend.sim_tags, snapshots=backend.sim_snapshots)
         result = run_case(ctx, simulator, msgspec.convert(case, TestCaseInfo), instance, self._running)
         built: dict[str, Any] = msgspec.to_builtins(result)
         return built

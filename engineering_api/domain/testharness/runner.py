@@ -2,8 +2,10 @@
 
 Each case runs on its instance (``instanceName``, else the connected one): the CPU is brought to RUN
 (``startCpu``), its state is made clean unless the case says ``keepState`` (forces removed, memory reset, restart:
-every actual value back to its start value and the startup OBs run, as a power-up of a fresh CPU), a stale tag
-list is refreshed, then the setup, the steps and the teardown run in order. A failed assertion fails the case and
+every actual value back to its start value and the startup OBs run, as a power-up of a fresh CPU) or names a
+``snapshot`` of the instance to restore instead (a fixture: the state a snapshot holds, taken in RUN), a stale tag
+list is refreshed, then the setup, the steps and the teardown run in order; a case's ``saveSnapshot`` is taken after
+its steps, before the teardown, for later cases to start from. A failed assertion fails the case and
 the steps go on; anything that keeps the case from running to its end (a tag error, a CPU that STOPs, a
 free-running instance asked to step) makes the case an ``Error`` with the reason, the teardown still runs, and the
 run goes on with the next case. The run is saved after every case, so a crash or a cancellation keeps what was
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from engineering_api.backend.errors import EngineeringError, OperationCanceledError
+from engineering_api.lib.encoded_paths import segment
 from engineering_api.lib.schema import utc_now
 from simatic_xml.cancel import Canceled
 
@@ -30,6 +33,7 @@ from .results import AssertionResult, CaseResult, CaseStatus, StepResult, SuiteS
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from engineering_api.backend.areas.sim_snapshots import SimSnapshotInfo, SimSnapshotRestored
     from engineering_api.backend.areas.simulation_models import SimInstanceState, SimStepResult, SimTagValue
     from engineering_api.jobs.operations import OperationContext
 
@@ -56,8 +60,18 @@ class SimulationApi(Protocol):
                  milliseconds: float | None = None) -> SimStepResult: ...
     def instance_state(self, instance: str | None) -> SimInstanceState: ...
     def run(self, instance: str | None) -> SimInstanceState: ...
+    def stop(self, instance: str | None, *, confirm: bool = False) -> SimInstanceState: ...
     def memory_reset(self, instance: str | None, *, confirm: bool = False) -> SimInstanceState: ...
     def clear_forces(self, instance: str | None) -> list[str]: ...
+
+
+class SnapshotsApi(Protocol):
+    """The snapshot methods of the backend port a case naming a snapshot uses."""
+
+    def list_snapshots(self, instance: str) -> list[SimSnapshotInfo]: ...
+    def create_snapshot(self, instance: str, name: str) -> SimSnapshotInfo: ...
+    def restore_snapshot(self, instance: str, name: str) -> SimSnapshotRestored: ...
+    def delete_snapshot(self, instance: str, name: str) -> SimSnapshotInfo: ...
 
 
 class SimTagsApi(Protocol):
@@ -76,6 +90,8 @@ class Simulator:
     """The simulation area (``backend.simulation``): states, stepping, resets."""
     tags: SimTagsApi
     """The simulation-tags area (``backend.sim_tags``): reads, writes, the tag list."""
+    snapshots: SnapshotsApi
+    """The snapshots area (``backend.sim_snapshots``): a case's ``snapshot`` and ``saveSnapshot``."""
 
 
 class _CaseError(Exception):
@@ -167,6 +183,32 @@ def _stop_reason(sim: Simulator, instance: str) -> str:
     return error.message if error is not None else "read the instance's diagnostic buffer for the cause."
 
 
+def _restore(sim: Simulator, instance: str, snapshot: str, operating_state: str) -> SimInstanceState:
+    """Put the case's snapshot back instead of the clean state: a CPU in RUN is stopped first (a restore needs STOP),
+    and the CPU ends in the snapshot's operating state, which must be RUN (starting a CPU from STOP would give its
+    non-retentive values their start values again, undoing the snapshot)."""
+    if not any(s.name.casefold() == snapshot.casefold() for s in sim.snapshots.list_snapshots(instance)):
+        raise _CaseError(f'The instance "{instance}" has no snapshot "{snapshot}". Take it first (POST '
+                         f"/api/simulation/instances/{segment(instance)}/snapshots, or saveSnapshot in an earlier "
+                         "case).",
+                         "SIM_SNAPSHOT_NOT_FOUND")
+    if operating_state == RUN:
+        sim.instances.stop(instance, confirm=True)
+    state = sim.snapshots.restore_snapshot(instance, snapshot).state
+    if state.operating_state != RUN:
+        raise _CaseError(f'The snapshot "{snapshot}" of the instance "{instance}" was taken in STOP, so the case '
+                         "cannot run from it (a start would give its values their start values again). Take the "
+                         "snapshot while the CPU runs.", "SNAPSHOT_IN_STOP")
+    return state
+
+
+def _save(sim: Simulator, instance: str, snapshot: str) -> None:
+    """Take the case's ``saveSnapshot`` after its steps, replacing an older one of that name (a rerun saves again)."""
+    if any(s.name.casefold() == snapshot.casefold() for s in sim.snapshots.list_snapshots(instance)):
+        sim.snapshots.delete_snapshot(instance, snapshot)
+    sim.snapshots.create_snapshot(instance, snapshot)
+
+
 def _prepare(sim: Simulator, case: TestCase, instance: str | None, started: set[str] | None = None
              ) -> tuple[str, bool, bool]:
     """Bring the case's instance to RUN from a clean state (unless ``keepState``).
@@ -187,7 +229,11 @@ def _prepare(sim: Simulator, case: TestCase, instance: str | None, started: set[
     if info.operating_state not in (RUN, STOP):
         raise _CaseError(f"{_label(name)} is {info.operating_state}. Power it on and download the program before "
                          "testing.", "CPU_NOT_RUNNING")
-    reset = not case.keep_state
+    if case.snapshot is not None:
+        if started is not None and info.operating_state == RUN:
+            started.add(name)  # stopped for the restore: a later case may start it again, as the run's own
+        info = _restore(sim, name, case.snapshot, info.operating_state)
+    reset = not case.keep_state and case.snapshot is None
     if reset:
         if info.forces:  # a memory reset keeps forces (as an S7-1500 does): remove them first
             sim.instances.clear_forces(name)
@@ -289,6 +335,11 @@ def run_case(ctx: OperationContext, sim: Simulator, case: TestCase, instance: st
             error = _run_phase(ctx, sim, case, phase, instance, free, phases[phase])
             if error is not None:
                 break
+        if error is None and case.save_snapshot is not None:
+            try:
+                _save(sim, instance, case.save_snapshot)
+            except EngineeringError as exc:
+                error = (exc.message, exc.code, "saveSnapshot")
         # The teardown runs whatever happened; its own error is the case's error only when there was none before.
         teardown_error = _run_phase(ctx, sim, case, "teardown", instance, free, phases["teardown"])
         error = error or teardown_error
@@ -323,7 +374,7 @@ def run_cases(
     Raises:
         OperationCanceledError: the job was canceled; the run is saved as ``Canceled`` with the cases done.
     """
-    sim = Simulator(instances=ctx.backend.simulation, tags=ctx.backend.sim_tags)
+    sim = Simulator(instances=ctx.backend.simulation, tags=ctx.backend.sim_tags, snapshots=ctx.backend.sim_snapshots)
     run_id, started, clock = store.new_run_id(), utc_now(), time.perf_counter()
 
     def snapshot(status: SuiteStatus, finished: bool) -> TestSuiteResult:
