@@ -223,6 +223,12 @@ def state(client: TestClient[Any], h: Headers, workspace: Path) -> dict[str, Any
     return found
 
 
+def _snapshot_then_stop(client: TestClient[Any], h: Headers, workspace: Path) -> None:
+    """A snapshot "Before 1" of the running virtual PLC, which is then stopped (a restore needs STOP)."""
+    _post(client, f"{SIM}/instances/PLC_1_sim/snapshots", h, {"snapshotName": "Before 1"})
+    _post(client, f"{SIM}/instances/PLC_1_sim/stop", h, {"confirm": True})
+
+
 # ----- the cases ----------------------------------------------------------------------------------
 Setup = Callable[[TestClient[Any], Headers, Path], None]
 
@@ -543,6 +549,10 @@ CASES: list[Case] = [
          expect=[("stop", "instance", "PLC_1_sim")]),
     Case("simulation.instances.memory-reset", "POST", f"{SIM}/instances/PLC_1_sim/memory-reset", online=True,
          expect=[("reset", "instance", "PLC_1_sim")]),
+    Case("simulation.instances.snapshots.restore", "POST", f"{SIM}/instances/PLC_1_sim/snapshots/Before%201/restore",
+         online=True, setup=_snapshot_then_stop, expect=[("restore", "instance", "PLC_1_sim")], summary="'Before 1'"),
+    Case("simulation.instances.snapshots.delete", "DELETE", f"{SIM}/instances/PLC_1_sim/snapshots/before%201",
+         online=True, setup=_snapshot_then_stop, expect=[("delete", "snapshot", "Before 1")]),
     Case("simulation.stop", "POST", f"{SIM}/stop", online=True,
          expect=[("stop", "instance", "PLC_1_sim"), ("disconnect", "instance", "PLC_1_sim")]),
     Case("simulation.profiles.create", "POST", f"{SIM}/profiles", setup=_call("POST", f"{SIM}/profiles", _PROFILE),

@@ -181,8 +181,9 @@ def ctx(sim: FakeSim, kv: KeyValueStore, progress: list[tuple[int, str]]) -> Ope
     def report(percent: int, message: str) -> None:
         progress.append((percent, message))
 
-    # a backend holding only the simulation and simulation-tags areas, which is all the runner uses
-    return OperationContext(SimpleNamespace(simulation=sim, sim_tags=sim), None, None, on_progress=report, state=kv)  # type: ignore[arg-type]  # a backend with only the two areas the runner uses (see above)
+    # a backend holding only the simulation, simulation-tags and snapshot areas, which is all the runner uses
+    return OperationContext(SimpleNamespace(simulation=sim, sim_tags=sim, sim_snapshots=sim), None, None,  # type: ignore[arg-type]  # a backend with only the areas the runner uses (see above)
+                            on_progress=report, state=kv)
 
 
 def run(ctx: OperationContext, kv: KeyValueStore, *cases: models.TestCase, instance: str | None = None) -> Any:

@@ -96,14 +96,15 @@ class CreateTestInput(CamelStruct, forbid_unknown_fields=True):  # an unknown fi
     keep_state: bool = False
     """Run on the PLC's current state instead of a clean one (no memory reset first)."""
     snapshot: str | None = None
-    """A snapshot of the instance to restore before the setup instead of the clean state (a fixture taken in RUN,
-    POST /api/simulation/instances/{name}/snapshots or an earlier case's saveSnapshot); a CPU in RUN is stopped for
-    the restore."""
+    """A snapshot of the instance to restore instead of the clean state."""
     save_snapshot: str | None = None
-    """A snapshot of the instance to take after the steps, before the teardown, replacing one of that name: the
-    state later cases name in ``snapshot``."""
-    setup: Annotated[dict[str, Any] | list[dict[str, Any]] | None, msgspec.Meta(description=_PHASE_DOC)] = None
-    teardown: Annotated[dict[str, Any] | list[dict[str, Any]] | None, msgspec.Meta(description=_PHASE_DOC)] = None
+    """A snapshot to take after the steps, for later cases."""
+    # setup and teardown take the format of steps; their descriptions say so rather than repeat it (the core profile's
+    # listing, which every assistant pays for, has a byte budget: tests/mcp/test_mcp_profiles.py)
+    setup: Annotated[dict[str, Any] | list[dict[str, Any]] | None, msgspec.Meta(
+        description="Steps before steps, as steps are given (a failing one is an error)")] = None
+    teardown: Annotated[dict[str, Any] | list[dict[str, Any]] | None, msgspec.Meta(
+        description="Steps after steps, as steps are given; they run whatever happened")] = None
     overwrite: bool = False
 
     def to_case(self) -> TestCase:
