@@ -81,7 +81,7 @@ class FakeSimSnapshots(SimSnapshotsPort):
         info = SimSnapshotInfo(
             name=name, instance=cpu.name, taken_at=utc_now(), virtual_time_ms=state.now_ns / 1_000_000,
             operating_state=str(state.state), operating_mode=str(state.mode), cycle_time_ms=state.cycle_ms,
-            device=state.device, data_blocks=len(state.memory.dbs), forces=len(state.forces))
+            device=state.device, data_block_count=len(state.memory.dbs), force_count=len(state.forces))
         kept[name.casefold()] = _Kept(info, state)
         return info
 

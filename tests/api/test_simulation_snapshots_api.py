@@ -90,7 +90,7 @@ def test_the_scans_after_a_restore_are_the_scans_after_the_snapshot(client: Any,
     taken = data(client.post(SNAPSHOTS, json={"snapshotName": "Warm start"}, headers=h))
     assert (taken["name"], taken["instance"], taken["operatingState"], taken["operatingMode"]) == (
         "Warm start", "Line", "Run", "SingleStep")
-    assert taken["virtualTimeMs"] == 70 and taken["device"] == "PLC_1" and taken["dataBlocks"] >= 2
+    assert taken["virtualTimeMs"] == 70 and taken["device"] == "PLC_1" and taken["dataBlockCount"] >= 2
     at_snapshot = values(client, h)
     step(client, h, 9)
     after_snapshot = values(client, h)
@@ -135,7 +135,7 @@ def test_a_snapshot_in_stop_restores_stop_and_forces(client: Any, admin_headers:
     step(client, h, 3)
     data(client.post(f"{LINE}/stop", json={"confirm": True}, headers=h))
     stopped = data(client.post(SNAPSHOTS, json={"snapshotName": "stopped"}, headers=h))
-    assert stopped["operatingState"] == "Stop" and stopped["forces"] == 0
+    assert stopped["operatingState"] == "Stop" and stopped["forceCount"] == 0
     at_stop = values(client, h)
     data(client.post(f"{LINE}/run", headers=h))
     step(client, h, 4)

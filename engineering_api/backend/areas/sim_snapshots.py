@@ -82,9 +82,9 @@ class SimSnapshotInfo(CamelStruct):
     """The virtual duration of one stepped cycle, restored with it."""
     device: str | None
     """The TIA device whose program the CPU ran; a restore needs that same program loaded."""
-    data_blocks: int
+    data_block_count: int
     """How many data blocks' actual values it holds."""
-    forces: int
+    force_count: int
     """How many forced operands it holds (a restore sets exactly these forces)."""
 
 
