@@ -12,7 +12,7 @@ from urllib.parse import quote
 import pytest
 
 from tests.api.test_runtime_e2e import download_line
-from tests.conftest import Headers, assert_error, data
+from tests.conftest import Headers, assert_error, data, run_job
 from tests.scl_frames import global_db, main_ob
 
 pytest.importorskip("fakes.runtime.image", reason="the simulated PLC engine (fakes.runtime.image) is not present")
@@ -177,3 +177,27 @@ def test_names_listing_deleting_and_errors(client: Any, admin_headers: Headers, 
     data(client.delete(LINE, headers=h))
     data(client.post(f"{SIM}/instances/create", json={"name": "Line"}, headers=h))
     assert data(client.get(SNAPSHOTS, headers=h)) == []
+
+
+def test_a_stored_test_case_starts_from_a_snapshot_taken_over_http(client: Any, admin_headers: Headers,
+                                                                   cpu: dict[str, Any]) -> None:
+    """The server's test harness: a case naming a snapshot starts from it (the CPU, in RUN, is stopped for the
+    restore and runs on), twice in a row, whatever the first run did; without it the case starts clean."""
+    h = admin_headers
+    running_line(client, h)
+    step(client, h, 7)
+    data(client.post(SNAPSHOTS, json={"snapshotName": "Seven"}, headers=h))
+    step(client, h, 20)
+    case = {"name": "From seven", "deviceName": "PLC_1", "instanceName": "Line", "snapshot": "Seven",
+            "steps": [{"cycles": 1, "assert": {'"Snap_DB".Count': 8, "Run_PB": True}}],
+            "teardown": [{"write": {'"Snap_DB".Count': 0}}]}
+    data(client.post("/api/testharness/tests", json=case, headers=h))
+    clean = {**case, "name": "From clean", "snapshot": None,
+             "steps": [{"cycles": 1, "assert": {'"Snap_DB".Count': 1, "Run_PB": False}}]}  # MRES clears %I too
+    data(client.post("/api/testharness/tests", json=clean, headers=h))
+    for _ in range(2):
+        run = run_job(client, "POST", "/api/testharness/run", h, params={"testName": "From*"})
+        assert run["status"] == "Completed", run
+        results = {r["testName"]: r for r in run["result"]["results"]}
+        assert results["From seven"]["status"] == "Passed" and results["From seven"]["stateReset"] is False, results
+        assert results["From clean"]["status"] == "Passed" and results["From clean"]["stateReset"] is True, results
