@@ -79,7 +79,7 @@ class FakeSimSnapshots(SimSnapshotsPort):
             _require_on(cpu)
             state = take(cpu)
         info = SimSnapshotInfo(
-            name=name, instance=cpu.name, taken_at=utc_now(), virtual_time_ms=state.now_ns / 1_000_000,
+            name=name, instance=cpu.name, created_at=utc_now(), virtual_time_ms=state.now_ns / 1_000_000,
             operating_state=str(state.state), operating_mode=str(state.mode), cycle_time_ms=state.cycle_ms,
             device=state.device, data_block_count=len(state.memory.dbs), force_count=len(state.forces))
         kept[name.casefold()] = _Kept(info, state)

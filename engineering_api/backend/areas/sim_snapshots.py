@@ -70,7 +70,7 @@ class SimSnapshotInfo(CamelStruct):
     """The snapshot's name, as given when it was taken."""
     instance: str
     """The simulation instance it belongs to."""
-    taken_at: str
+    created_at: str
     """When it was taken (UTC, ISO 8601)."""
     virtual_time_ms: float
     """The instance's virtual time when it was taken; a restore sets the clock back to it."""

@@ -78,7 +78,7 @@ def _preview_delete(ctx: OperationContext, d: SnapshotInput) -> Preview:
     snapshot = _snapshot(ctx, d)
     return plan(f"Would delete the snapshot '{snapshot.name}' of the virtual PLC '{snapshot.instance}'.",
                 [PlannedChange(action="delete", kind="snapshot", name=snapshot.name, device=snapshot.device,
-                               detail=f"taken at {snapshot.taken_at}, virtual time {snapshot.virtual_time_ms:g} ms")])
+                               detail=f"taken at {snapshot.created_at}, virtual time {snapshot.virtual_time_ms:g} ms")])
 
 
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
