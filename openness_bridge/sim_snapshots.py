@@ -7,6 +7,12 @@ the program, the hardware configuration and the retentive data. Loading one powe
 which gives every non-retentive value its start value, and neither call reads the process images, the non-retentive
 actual values or the virtual clock. Mapping a snapshot onto them would restore a different state than the one taken,
 so every call answers 501 ``NO_PLCSIM_EQUIVALENT`` with that reason (the fake backend's simulated CPUs serve them).
+
+No other member does it: the IInstance methods of the real assembly (``reference/openness_api.tsv``, read from its
+metadata) are the storage calls above, operating states, events, tag and signal reads and writes, and none takes or
+restores a snapshot. Reading every tag and area and writing them back would miss what no tag shows (an IEC timer's
+start on the CPU's clock, the clock itself, the cyclic interrupts' phase), so the scans after such a "restore" would
+differ from the scans after the snapshot.
 """
 
 from __future__ import annotations
