@@ -187,6 +187,9 @@ def test_a_stored_test_case_starts_from_a_snapshot_taken_over_http(client: Any, 
     running_line(client, h)
     step(client, h, 7)
     data(client.post(SNAPSHOTS, json={"snapshotName": "Seven"}, headers=h))
+    data(client.post(f"{LINE}/stop", json={"confirm": True}, headers=h))
+    data(client.post(SNAPSHOTS, json={"snapshotName": "Stopped"}, headers=h))
+    data(client.post(f"{LINE}/run", headers=h))
     step(client, h, 20)
     case = {"name": "From seven", "deviceName": "PLC_1", "instanceName": "Line", "snapshot": "Seven",
             "steps": [{"cycles": 1, "assert": {'"Snap_DB".Count': 8, "Run_PB": True}}],
@@ -195,9 +198,14 @@ def test_a_stored_test_case_starts_from_a_snapshot_taken_over_http(client: Any, 
     clean = {**case, "name": "From clean", "snapshot": None,
              "steps": [{"cycles": 1, "assert": {'"Snap_DB".Count': 1, "Run_PB": False}}]}  # MRES clears %I too
     data(client.post("/api/testharness/tests", json=clean, headers=h))
+    # a snapshot taken in STOP cannot start a case (starting the CPU would initialise its values); the run goes on
+    data(client.post("/api/testharness/tests", json={**case, "name": "From a stopped one", "snapshot": "Stopped"},
+                     headers=h))
     for _ in range(2):
         run = run_job(client, "POST", "/api/testharness/run", h, params={"testName": "From*"})
         assert run["status"] == "Completed", run
         results = {r["testName"]: r for r in run["result"]["results"]}
         assert results["From seven"]["status"] == "Passed" and results["From seven"]["stateReset"] is False, results
         assert results["From clean"]["status"] == "Passed" and results["From clean"]["stateReset"] is True, results
+        stopped = results["From a stopped one"]
+        assert (stopped["status"], stopped["errorCode"]) == ("Error", "SNAPSHOT_IN_STOP"), stopped
