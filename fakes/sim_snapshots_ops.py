@@ -8,8 +8,9 @@ import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from engineering_api.backend.areas.sim_snapshots import (MAX_SNAPSHOTS, SimSnapshotInfo, SimSnapshotRestored,
-                                                         SimSnapshotsPort, check_snapshot_name)
+from engineering_api.backend.areas.simulation import SimSnapshotsPort
+from engineering_api.backend.areas.simulation_snapshots import (MAX_SNAPSHOTS, SimSnapshotInfo, SimSnapshotRestored,
+                                                                check_snapshot_name)
 from engineering_api.backend.errors import AlreadyExistsError, ConflictError, NotFoundError
 from engineering_api.lib.encoded_paths import segment
 from engineering_api.lib.schema import utc_now

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from typing import NoReturn
 
-from engineering_api.backend.areas.sim_snapshots import SimSnapshotInfo, SimSnapshotRestored, SimSnapshotsPort
+from engineering_api.backend.areas.simulation import SimSnapshotsPort
+from engineering_api.backend.areas.simulation_snapshots import SimSnapshotInfo, SimSnapshotRestored
 from engineering_api.backend.errors import NotSupportedError
 
 __all__ = ("BridgeSimSnapshots",)

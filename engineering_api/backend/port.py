@@ -31,7 +31,7 @@ from engineering_api.backend.areas.online import OnlinePort
 from engineering_api.backend.areas.program import ProgramPort
 from engineering_api.backend.areas.runtime_values import RuntimeValuesPort
 from engineering_api.backend.areas.security import SecurityPort
-from engineering_api.backend.areas.sim_snapshots import SimSnapshotsPort
+from engineering_api.backend.areas.simulation import SimSnapshotsPort
 from engineering_api.backend.areas.simulation import SimProfilesPort, SimTagsPort, SimulationPort
 from engineering_api.backend.areas.tags import TagConstantsPort, TagImportPort, TagsPort
 from engineering_api.backend.areas.types import TypesPort

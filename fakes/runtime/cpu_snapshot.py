@@ -1,8 +1,8 @@
 """A simulated CPU's whole state, copied between two cycles and put back: what a snapshot of an instance holds.
 
 The state is what the next cycles of the same program depend on (see
-:mod:`engineering_api.backend.areas.sim_snapshots` for what is in and what is left out, and why): the memory (I, Q,
-M and every data block, the IEC timers' and counters' instances among them), the virtual clock and its
+:mod:`engineering_api.backend.areas.simulation_snapshots` for what is in and what is left out, and why): the memory
+(I, Q, M and every data block, the IEC timers' and counters' instances among them), the virtual clock and its
 ``SystemTime`` base, the cyclic interrupts' next times, the first-cycle flag, the forces, the operating state and the
 operating mode with its timing. The functions work on :class:`~fakes.runtime.cpu.SimulatedCpu`'s own fields (this
 module is the CPU's, split from it for its size) and are called with the CPU's lock held by the caller, which checks

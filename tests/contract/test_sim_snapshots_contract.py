@@ -1,7 +1,7 @@
 """The snapshots port area on every adapter: the fake takes and restores a CPU's state (bit memory, virtual clock,
 operating state; forces in tests/runtime/test_cpu_snapshot.py) with the area's errors; an adapter over PLCSIM Advanced
 refuses every call with ``NO_PLCSIM_EQUIVALENT`` (its ArchiveStorage/RetrieveStorage keep only a powered-off
-instance's program and retentive data, see :mod:`engineering_api.backend.areas.sim_snapshots`).
+instance's program and retentive data, see :mod:`engineering_api.backend.areas.simulation_snapshots`).
 
 Values are bit memory and inputs, which every CPU has, so no program is needed."""
 
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from engineering_api.backend.areas.sim_snapshots import MAX_SNAPSHOTS
+from engineering_api.backend.areas.simulation_snapshots import MAX_SNAPSHOTS
 from engineering_api.backend.errors import (AlreadyExistsError, ConflictError, NotFoundError, NotSupportedError,
                                             ValidationError)
 from tests.conftest import raises_code
@@ -58,7 +58,7 @@ def test_a_restore_puts_back_values_clock_state_and_forces(backend: EngineeringB
     restored = snapshots.restore_snapshot(running, "three")
     assert (restored.state.operating_state, restored.state.virtual_time_ms) == ("Run", 30)
     assert tags.read_tag("%MW10").value == 513 and restored.snapshot == taken
-    assert [s.name for s in snapshots.list_snapshots(running)] == ["Three"]
+    assert [s.name for s in backend.sim_snapshots.list_snapshots(running)] == ["Three"]
     assert snapshots.delete_snapshot(running, "THREE") == taken and snapshots.list_snapshots(running) == []
 
 

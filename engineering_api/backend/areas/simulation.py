@@ -18,13 +18,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from engineering_api.backend.areas.simulation_snapshots import SimSnapshotInfo, SimSnapshotRestored
     from engineering_api.backend.areas.simulation_models import (
         SimConnection, SimDiagnostics, SimInstanceConfig, SimInstanceInfo, SimInstanceState, SimIpSuite,
         SimNetworkConfig, SimProfile, SimProfileInstance, SimRuntimeConfig, SimRuntimeStatus, SimSessionState,
         SimStatus, SimStepResult, SimTagList, SimTagResult, SimTagValue, SimTagWrite,
     )
 
-__all__ = ("SimProfilesPort", "SimTagsPort", "SimulationPort")
+__all__ = ("SimProfilesPort", "SimSnapshotsPort", "SimTagsPort", "SimulationPort")
 
 
 class SimulationPort(ABC):
@@ -389,4 +390,48 @@ class SimProfilesPort(ABC):
 
         Raises:
             NotSupportedError: the backend cannot read legacy PLCSIM projects (``SIM_LEGACY_NOT_SUPPORTED``).
+        """
+
+
+class SimSnapshotsPort(ABC):
+    """Snapshots of a simulation instance's CPU state. Every method runs on the TIA worker thread; docstrings name the
+    domain errors raised. Every method may raise ``NotSupportedError`` (``NO_PLCSIM_EQUIVALENT``) on an adapter whose
+    simulator cannot read or set a running CPU's whole state."""
+
+    @abstractmethod
+    def list_snapshots(self, instance: str) -> list[SimSnapshotInfo]:
+        """The instance's snapshots, oldest first.
+
+        Raises:
+            NotFoundError: no such instance (``SIM_INSTANCE_NOT_FOUND``).
+        """
+
+    @abstractmethod
+    def create_snapshot(self, instance: str, name: str) -> SimSnapshotInfo:
+        """Take a snapshot of the instance's CPU (in RUN or STOP), between two cycles.
+
+        Raises:
+            NotFoundError: no such instance.
+            ValidationError: a bad name (``SIM_SNAPSHOT_NAME_INVALID``).
+            AlreadyExistsError: the instance has a snapshot of that name, case-insensitively (``SIM_SNAPSHOT_EXISTS``).
+            ConflictError: powered off (``INSTANCE_OFF``); :data:`MAX_SNAPSHOTS` are kept (``SIM_SNAPSHOT_LIMIT``).
+        """
+
+    @abstractmethod
+    def restore_snapshot(self, instance: str, name: str) -> SimSnapshotRestored:
+        """Put the snapshot's state back on a CPU in STOP; the CPU ends in the snapshot's operating state (a snapshot
+        taken in RUN resumes where it was, without a startup: the restored values are not initialised again).
+
+        Raises:
+            NotFoundError: no such instance, or no such snapshot (``SIM_SNAPSHOT_NOT_FOUND``).
+            ConflictError: powered off (``INSTANCE_OFF``); in RUN (``SIM_SNAPSHOT_CPU_RUNNING``: stop it first);
+                another program was downloaded since (``SIM_SNAPSHOT_PROGRAM_CHANGED``).
+        """
+
+    @abstractmethod
+    def delete_snapshot(self, instance: str, name: str) -> SimSnapshotInfo:
+        """Forget a snapshot; returns it as it was.
+
+        Raises:
+            NotFoundError: no such instance, or no such snapshot (``SIM_SNAPSHOT_NOT_FOUND``).
         """

@@ -1,7 +1,7 @@
 """Snapshots of a virtual PLC's state: take, list, restore and delete them (extension routes of PLCSim Simulation).
 
 What a snapshot holds and why, and the rule for a CPU in RUN, are the port area's
-(:mod:`engineering_api.backend.areas.sim_snapshots`); docs/simulated-plc.md tells it to users.
+(:mod:`engineering_api.backend.areas.simulation_snapshots`); docs/simulated-plc.md tells it to users.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from typing import Annotated, Any
 import msgspec
 
 from engineering_api.backend import errors as e
-from engineering_api.backend.areas.sim_snapshots import (SNAPSHOT_NAME_PATTERN, SimSnapshotInfo, SimSnapshotRestored,
-                                                         check_snapshot_name)
+from engineering_api.backend.areas.simulation_snapshots import (SNAPSHOT_NAME_PATTERN, SimSnapshotInfo,
+                                                                SimSnapshotRestored, check_snapshot_name)
 from engineering_api.domain.simulation.schemas import InstanceRef
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec, read
 from engineering_api.jobs.preview import PlannedChange, Preview, plan

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import msgspec
 
-from engineering_api.backend.areas.sim_snapshots import check_snapshot_name
+from engineering_api.backend.areas.simulation_snapshots import check_snapshot_name
 from engineering_api.backend.errors import ValidationError
 from engineering_api.lib.schema import CamelStruct
 

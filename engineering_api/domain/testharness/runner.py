@@ -33,7 +33,7 @@ from .results import AssertionResult, CaseResult, CaseStatus, StepResult, SuiteS
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from engineering_api.backend.areas.sim_snapshots import SimSnapshotInfo, SimSnapshotRestored
+    from engineering_api.backend.areas.simulation_snapshots import SimSnapshotInfo, SimSnapshotRestored
     from engineering_api.backend.areas.simulation_models import SimInstanceState, SimStepResult, SimTagValue
     from engineering_api.jobs.operations import OperationContext
 

@@ -1,4 +1,5 @@
-"""Snapshots of a simulated CPU's state (port area): take, list, restore and delete them, by name, per instance.
+"""Snapshots of a simulated CPU's state (the simulation area's ``SimSnapshotsPort``): take, list, restore and delete
+them, by name, per instance.
 
 A snapshot is everything a running program's next cycles depend on, taken between two cycles: the process images
 (%I, %Q), the bit memory (%M), the actual values of every data block (global and instance DBs, and with them the
@@ -29,16 +30,12 @@ service either (docs/simulated-plc.md).
 from __future__ import annotations
 
 import re
-from abc import ABC, abstractmethod
 
 from engineering_api.backend.areas.simulation_models import SimInstanceState
 from engineering_api.backend.errors import ValidationError
 from engineering_api.lib.schema import CamelStruct
 
-__all__ = (
-    "MAX_SNAPSHOTS", "SNAPSHOT_NAME_PATTERN", "SimSnapshotInfo", "SimSnapshotRestored", "SimSnapshotsPort",
-    "check_snapshot_name",
-)
+__all__ = ("MAX_SNAPSHOTS", "SNAPSHOT_NAME_PATTERN", "SimSnapshotInfo", "SimSnapshotRestored", "check_snapshot_name")
 
 MAX_SNAPSHOTS = 32
 """Snapshots one instance keeps (each holds a copy of the CPU's memory: 80 KiB of areas plus the data blocks)."""
@@ -93,47 +90,3 @@ class SimSnapshotRestored(CamelStruct):
 
     snapshot: SimSnapshotInfo
     state: SimInstanceState
-
-
-class SimSnapshotsPort(ABC):
-    """Snapshots of a simulation instance's CPU state. Every method runs on the TIA worker thread; docstrings name the
-    domain errors raised. Every method may raise ``NotSupportedError`` (``NO_PLCSIM_EQUIVALENT``) on an adapter whose
-    simulator cannot read or set a running CPU's whole state."""
-
-    @abstractmethod
-    def list_snapshots(self, instance: str) -> list[SimSnapshotInfo]:
-        """The instance's snapshots, oldest first.
-
-        Raises:
-            NotFoundError: no such instance (``SIM_INSTANCE_NOT_FOUND``).
-        """
-
-    @abstractmethod
-    def create_snapshot(self, instance: str, name: str) -> SimSnapshotInfo:
-        """Take a snapshot of the instance's CPU (in RUN or STOP), between two cycles.
-
-        Raises:
-            NotFoundError: no such instance.
-            ValidationError: a bad name (``SIM_SNAPSHOT_NAME_INVALID``).
-            AlreadyExistsError: the instance has a snapshot of that name, case-insensitively (``SIM_SNAPSHOT_EXISTS``).
-            ConflictError: powered off (``INSTANCE_OFF``); :data:`MAX_SNAPSHOTS` are kept (``SIM_SNAPSHOT_LIMIT``).
-        """
-
-    @abstractmethod
-    def restore_snapshot(self, instance: str, name: str) -> SimSnapshotRestored:
-        """Put the snapshot's state back on a CPU in STOP; the CPU ends in the snapshot's operating state (a snapshot
-        taken in RUN resumes where it was, without a startup: the restored values are not initialised again).
-
-        Raises:
-            NotFoundError: no such instance, or no such snapshot (``SIM_SNAPSHOT_NOT_FOUND``).
-            ConflictError: powered off (``INSTANCE_OFF``); in RUN (``SIM_SNAPSHOT_CPU_RUNNING``: stop it first);
-                another program was downloaded since (``SIM_SNAPSHOT_PROGRAM_CHANGED``).
-        """
-
-    @abstractmethod
-    def delete_snapshot(self, instance: str, name: str) -> SimSnapshotInfo:
-        """Forget a snapshot; returns it as it was.
-
-        Raises:
-            NotFoundError: no such instance, or no such snapshot (``SIM_SNAPSHOT_NOT_FOUND``).
-        """
