@@ -39,7 +39,8 @@ from tools.bounds import HANG_GUARD_S
 from tests.hypothesis_constants import without_local_constants
 from tests.pgserver import PostgresServer, postgres_binaries
 
-pytest_plugins = ("tests.collection_guard",)  # items sharing a node id stop the run
+# the collection guard (items sharing a node id stop the run); the PLCSim Simulation app the simulation tests share
+pytest_plugins = ("tests.collection_guard", "tests.simulation_app")
 
 TEST_HOST = "testserver.local"
 """The Host Litestar's test client sends. Production accepts only loopback names unless configured; the suite's
@@ -451,8 +452,8 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
 @pytest.fixture
 def plc(client: Any, admin_headers: dict[str, str], cpu: Any, services: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     """PLC_1 at 192.168.0.10 with the counter program, simulation support on, its powered-on instance."""
-    from tests.api.test_download_api import _scl
-    from tests.contract.test_online_contract import SCL, make_instance, use_stub_engine
+    from tests.api.download_sources import _scl
+    from tests.contract.stub_engine import SCL, make_instance, use_stub_engine
 
     simulation = services.backend.plcsim
     use_stub_engine(simulation, monkeypatch)
@@ -531,7 +532,7 @@ def node_ready() -> str:
     """node, the client's source and esbuild are there (else skip with the driver's reason)."""
     import subprocess
 
-    from tests.realclient.test_vendor_client import CHECK_TIMEOUT_S, DRIVER, _node
+    from tests.realclient.vendor_client import CHECK_TIMEOUT_S, DRIVER, _node
 
     node = _node()
     check = subprocess.run([node, str(DRIVER), "--check"], capture_output=True, text=True, timeout=CHECK_TIMEOUT_S,

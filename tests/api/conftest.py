@@ -14,13 +14,13 @@ from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.lib.observability import ACCESS_LOGGER
 from engineering_api.services import Services
-from tests.api.test_hmi_api import TP700
-from tests.api.test_request_ids import _Records
-from tests.api.test_runtime_alarms_history import download_line
-from tests.api.test_runtime_auth import login, make_user
-from tests.api.test_runtime_connections import OpcUaTestServer
-from tests.api.test_runtime_pushes import Receiver
-from tests.api.test_runtime_tags import PROGRAM, SIM, TAGS
+from tests.api.hmi_support import TP700
+from tests.api.log_records import _Records
+from tests.api.alarm_plant import download_line
+from tests.api.runtime_users import login, make_user
+from tests.api.partner_servers import OpcUaTestServer
+from tests.api.runtime_pushes import Receiver
+from tests.api.runtime_tag_program import PROGRAM, SIM, TAGS
 from tests.conftest import Headers, add_device, data
 
 if TYPE_CHECKING:

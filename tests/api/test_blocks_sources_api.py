@@ -11,7 +11,7 @@ from litestar.testing import TestClient
 
 from engineering_api.config import Settings
 from tests.conftest import CPU, Headers, add_device, assert_error, data, served
-from tests.scl_frames import start_running_fb
+from tests.api.source_lines import ONE_NUMBERING
 
 S = "/api/devices/PLC_1/external-sources"
 B = "/api/devices/PLC_1/blocks"
@@ -258,10 +258,6 @@ def test_generating_the_same_source_again_keeps_the_block_numbers(env):
     for _ in range(2):
         data(_import_and_generate(client, h, source, "Keep"))
         assert numbers() == first
-
-
-ONE_NUMBERING = "// Line 1 of what the client sent\n" + start_running_fb(
-    "FB_Lines", "#Running := #Start;", '#Running := #Start AND "Nowhere_Tag";')
 
 
 def test_import_and_compile_count_lines_in_the_source_sent(env):

@@ -11,13 +11,10 @@ from litestar.testing import TestClient
 
 from tests.conftest import assert_error, configure, data
 from tests.contract.conftest import CPU
+from tests.api.bridge_routes import DB, DEVICE, INSTANCE
 
-DEVICE = "/api/devices/PLC_1"
-INSTANCE = "/api/simulation/instances/Line1_PLC"
 UDT = {"blockType": "UDT", "name": "UDT_Motor",
        "interface": {"None": [{"name": "Speed", "dataType": "Real"}, {"name": "Running", "dataType": "Bool"}]}}
-DB = {"blockType": "GlobalDB", "name": "Data", "number": 1,
-      "interface": {"Static": [{"name": "count", "dataType": "Int"}, {"name": "motor", "dataType": '"UDT_Motor"'}]}}
 
 
 def test_a_pipeline_drives_the_bridge_through_http(bridge_client: tuple[TestClient[Any], dict[str, str]]) -> None:

@@ -13,7 +13,7 @@ from litestar.testing import TestClient
 
 from engineering_api.app import create_app, create_services
 from engineering_api.config import Settings
-from tests.api.test_bridge_over_http import DB, DEVICE, INSTANCE
+from tests.api.bridge_routes import DB, DEVICE, INSTANCE
 from tests.bridge.conftest import require_standin
 from tests.conftest import assert_error, configure, data
 from tests.contract.conftest import CPU

@@ -11,19 +11,13 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from tests.conftest import assert_error, configure, data, job_error, run_job
-from tests.contract.test_online_contract import SCL, make_instance
+from tests.contract.stub_engine import SCL, make_instance
+from tests.api.download_sources import BAD, BASE, _scl
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-BASE = "/api/devices/PLC_1"
-BAD = 'FUNCTION "Bad" : Void\nBEGIN\n    "Nope".x := 1;\nEND_FUNCTION\n'
 EXTRA = 'FUNCTION "Extra" : Void\nBEGIN\n    ;\nEND_FUNCTION\n'
-
-
-def _scl(client: Any, headers: dict[str, str], text: str, name: str = "prog.scl") -> None:
-    data(client.post(f"{BASE}/external-sources/import-and-generate", json={"SourceName": name, "SclContent": text},
-                     headers=headers))
 
 
 def test_download_needs_simulation_support_and_a_powered_on_instance(

@@ -29,7 +29,7 @@ from engineering_api.jobs.preview import Preview
 from engineering_api.services import Services
 from fakes.runtime.cpu import OperatingMode
 from tests.conftest import CPU, IM, Headers, add_device, assert_error, data, fake_backend, served
-from tests.contract.test_online_contract import make_instance
+from tests.contract.stub_engine import make_instance
 
 DATA = Path(__file__).parent / "data"
 """The design specs these tests use, as JSON files."""

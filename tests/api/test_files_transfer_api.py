@@ -14,10 +14,10 @@ import openpyxl
 import pytest
 from litestar.testing import TestClient
 
-from tests.api.test_tags_files_api import plc_tags_workbook
+from tests.api.tag_workbooks import plc_tags_workbook
 from tools.bounds import until
 from tests.conftest import Headers, assert_error, configure, data, run_job, wait_job
-from tests.contract.test_online_contract import SCL, make_instance, use_stub_engine
+from tests.contract.stub_engine import SCL, make_instance, use_stub_engine
 
 D = "/api/devices/PLC_1"
 B = f"{D}/blocks"

@@ -14,7 +14,7 @@ import pytest
 from litestar.testing import TestClient
 
 from engineering_api.app import registry
-from tests.api.test_library_api import FB, UDT, generate
+from tests.api.library_sources import FB, UDT, generate
 from tests.conftest import CPU, Headers, add_device, assert_error, data
 
 G = "/api/libraries/global"

@@ -11,8 +11,8 @@ from litestar.testing import TestClient
 
 from simatic_xml import hmi as sx
 from simatic_xml import hmi_lists as hl
-from tests.api.test_hmi_api import HMI, TP700, connection_file, write
-from tests.api.test_hmi_render_api import lamp
+from tests.api.hmi_support import HMI, TP700, connection_file, write
+from tests.api.hmi_render import lamp
 from tests.conftest import Headers, add_device, assert_error, data, run_job
 
 S7_1200 = "6ES7 214-1AG40-0XB0"

@@ -8,7 +8,7 @@ from typing import Any
 from litestar.testing import TestClient
 
 from simatic_xml import hmi as sx
-from tests.api.test_hmi_api import HMI, MTP700, write
+from tests.api.hmi_support import HMI, MTP700, write
 from tests.conftest import Headers, add_device, assert_error, data
 
 

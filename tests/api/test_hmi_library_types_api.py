@@ -13,9 +13,9 @@ import pytest
 from litestar.testing import TestClient
 
 from simatic_xml import hmi_lists as hl
-from tests.api.test_hmi_api import MTP700, TP700, write
+from tests.api.hmi_support import MTP700, TP700, write
 from tests.conftest import Headers, add_device, assert_error, data
-from tests.contract.test_hmi_library_types_contract import faceplate_screen
+from tests.contract.faceplate import faceplate_screen
 
 T = "/api/project/library/types"
 HMI_TYPES = "/api/hmi/library-types/detailed"

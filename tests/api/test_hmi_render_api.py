@@ -20,25 +20,12 @@ from PIL import Image
 from engineering_api.rules.hmi_render import format_value, render_screen
 from simatic_xml import hmi as sx
 from simatic_xml import hmi_lists as hl
-from tests.api.test_hmi_api import HMI, TP700, connection_file, write
-from tests.conftest import Headers, add_device, assert_error, configure, data
+from tests.api.hmi_support import HMI, TP700, connection_file, write
+from tests.conftest import Headers, add_device, assert_error, data
+from tests.api.hmi_render import lamp, simulate
 
 pytest.importorskip("fakes.runtime.image", reason="the simulated PLC engine (fakes.runtime.image) is not present")
 
-SCL = """
-DATA_BLOCK "Belt_DB"
-VAR
-   Count : DInt := 1234;
-   Running : Bool;
-END_VAR
-BEGIN
-END_DATA_BLOCK
-
-ORGANIZATION_BLOCK "Main"
-BEGIN
-   "Belt_DB".Running := "Belt_DB".Count > 0;
-END_ORGANIZATION_BLOCK
-"""
 FIELD = (40, 60, 160, 36)
 """Left, top, width, height of the I/O field."""
 STATE = (40, 200, 160, 36)
@@ -55,21 +42,6 @@ def styled(item: sx.HmiObject) -> sx.HmiObject:
 
 RED, GREEN, GREY = (255, 0, 0), (0, 200, 0), (128, 128, 128)
 LAMP_CENTRE = (480, 90)
-
-
-def lamp(name: str, tag: str, left: int = 450, top: int = 60) -> sx.HmiObject:
-    """A grey circle that an appearance animation paints red for 0 and green for 1 of ``tag`` (the shape public
-    screen generators write: RangeAppearanceAnimation > TagElementTrigger + Range entries)."""
-    item = sx.new_item("Circle", name, left, top, 60, 60)
-    item.set_attr("BackColor", "128, 128, 128")
-    trigger = sx.HmiObject("Hmi.Dynamic.TagElementTrigger", composition="RangeTag",
-                           links=[sx.HmiLink("Tag", "@OpenLink", tag)])
-    ranges = [sx.HmiObject("Hmi.Dynamic.Range", composition="RangeValues", attributes=[
-        ("BackColor", color), ("FlashingType", "No"), ("LowerLimit", limit), ("UpperLimit", limit)])
-        for color, limit in (("255, 0, 0", "0"), ("0, 200, 0", "1"))]
-    item.children = [sx.HmiObject("Hmi.Dynamic.RangeAppearanceAnimation", composition="Animations",
-                                  attributes=[("Name", "RangeAppearanceAnimation")], children=[trigger, *ranges])]
-    return item
 
 
 def state_field() -> sx.HmiObject:
@@ -127,21 +99,6 @@ def panel(admin_headers: Headers, cpu: dict[str, Any], client: TestClient[Any], 
     data(client.post(f"{HMI}/screens/actions/import", json={"importFilePath": write(workspace, "s.xml", main_screen())},
                      headers=h))
     return h
-
-
-def simulate(client: TestClient[Any], h: Headers) -> None:
-    """PLC_1's program downloaded to a running PLCSim instance."""
-    assert configure(client, h, "PLC_1", "192.168.0.1").status_code == 200
-    data(client.post("/api/projects/actions/simulation-support", json={"enabled": True}, headers=h))
-    data(client.post("/api/devices/PLC_1/external-sources/import-and-generate",
-                     json={"SourceName": "Line.scl", "SclContent": SCL}, headers=h))
-    data(client.post("/api/simulation/instances/create", json={"name": "Line", "cpuType": "CPU1516"}, headers=h))
-    data(client.put("/api/simulation/instances/Line/network", json={"ipAddress": "192.168.0.1"}, headers=h))
-    data(client.put("/api/simulation/instances/Line/config", json={"operatingMode": "SingleStep"}, headers=h))
-    data(client.post("/api/simulation/instances/Line/power-on", headers=h))
-    downloaded = data(client.post("/api/devices/PLC_1/actions/download-sync", json={"startAfterDownload": True},
-                                  headers=h))
-    assert downloaded["state"] == "Success", downloaded
 
 
 def test_the_io_field_shows_the_plcs_live_value(client: TestClient[Any], panel: Headers,

@@ -12,7 +12,7 @@ from PIL import Image
 
 from engineering_api.backend.areas.hmi_unified import UnifiedScreen, UnifiedScreenItem
 from engineering_api.rules.hmi_render_unified import render_unified_screen
-from tests.api.test_hmi_render_api import simulate
+from tests.api.hmi_render import simulate
 from tests.conftest import Headers, add_device, assert_error, data
 
 pytest.importorskip("fakes.runtime.image", reason="the simulated PLC engine (fakes.runtime.image) is not present")

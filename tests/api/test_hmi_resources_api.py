@@ -9,7 +9,7 @@ from litestar.testing import TestClient
 
 from simatic_xml import hmi as sx
 from simatic_xml import hmi_lists as hl
-from tests.api.test_hmi_api import HMI, MTP700, write
+from tests.api.hmi_support import HMI, MTP700, write
 from tests.conftest import Headers, add_device, assert_error, data
 
 CODE = 'Sub ResetCounter()\r\n  SmartTags("Counter") = 0\r\nEnd Sub'

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
-from tests.api.test_hmi_graphics_api import png
+from tests.api.hmi_graphics import png
 from tests.conftest import Headers, add_device, assert_error, data
 
 MTP700 = "6AV2 128-3GB06-0AX1"

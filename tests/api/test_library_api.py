@@ -12,40 +12,12 @@ import pytest
 from litestar.testing import TestClient
 
 from tests.conftest import CPU, Headers, add_device, assert_error, configure, data
+from tests.api.library_sources import FB, UDT, generate
 
 L = "/api/project/library"
 MC, T = f"{L}/master-copies", f"{L}/types"
 
-UDT = """TYPE "UDT_Motor"
-VERSION : 0.1
-   STRUCT
-      speed : Int;
-      on : Bool;
-   END_STRUCT;
-
-END_TYPE
-"""
-FB = """FUNCTION_BLOCK "FB_Motor"
-VERSION : 0.1
-   VAR_INPUT
-      start : Bool;
-   END_VAR
-   VAR
-      data : "UDT_Motor";
-      count : Int;
-   END_VAR
-
-BEGIN
-\t#count := #count + 1;
-\t#data.on := #start;
-END_FUNCTION_BLOCK
-"""
 FB_V2 = FB.replace("\t#data.on := #start;", "\t#data.on := #start;\n\t#data.speed := 100;")
-
-
-def generate(client: TestClient[Any], h: Headers, text: str, name: str, device: str = "PLC_1") -> Any:
-    return client.post(f"/api/devices/{device}/external-sources/import-and-generate",
-                       json={"SclContent": text, "SourceName": name}, headers=h)
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from litestar.testing import TestClient
 from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.lib.observability import configure_logging
-from tests.api.test_runtime_pushes import PUSHES, _admin, _deliveries, _log_shift, _push, _resend_shift
+from tests.api.runtime_pushes import PUSHES, _admin, _deliveries, _log_shift, _push, _resend_shift
 from tools.bounds import until
 from tests.conftest import data
 

@@ -9,14 +9,11 @@ from typing import Any
 
 import pytest
 from litestar.testing import TestClient
-from prometheus_client.parser import text_string_to_metric_families
 
 from engineering_api.app import create_app
 from engineering_api.config import Settings
 from tests.conftest import assert_error, data, start_job, wait_job
-
-TEST_CLIENT_ADDRESS = "testclient"
-"""The client address Litestar's test client sends."""
+from tests.api.metric_samples import TEST_CLIENT_ADDRESS, _samples, _value
 
 
 def _client(tmp_path: Path, **settings: Any) -> TestClient[Any]:
@@ -28,23 +25,6 @@ def watched(tmp_path: Path) -> Iterator[TestClient[Any]]:
     """A client whose address may read the metrics."""
     with _client(tmp_path, metrics_clients=(TEST_CLIENT_ADDRESS,)) as client:
         yield client
-
-
-def _samples(client: TestClient[Any], headers: dict[str, str] | None = None) -> dict[str, list[Any]]:
-    response = client.get("/metrics", headers=headers or {})
-    assert response.status_code == 200, response.text
-    assert response.headers["content-type"].startswith("text/plain")
-    samples: dict[str, list[Any]] = {}
-    for family in text_string_to_metric_families(response.text):
-        for sample in family.samples:
-            samples.setdefault(sample.name, []).append(sample)
-    return samples
-
-
-def _value(samples: dict[str, list[Any]], name: str, **labels: str) -> float:
-    found = [s.value for s in samples.get(name, []) if all(s.labels.get(k) == v for k, v in labels.items())]
-    assert len(found) == 1, (name, labels, samples.get(name))
-    return float(found[0])
 
 
 def test_requests_are_counted_by_route_template_and_status_with_latencies(watched: TestClient[Any]) -> None:

@@ -18,9 +18,9 @@ from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.jobs import manager
 from engineering_api.runtime.service import runtime_of
-from tests.api.test_metrics import TEST_CLIENT_ADDRESS, _samples, _value
+from tests.api.metric_samples import TEST_CLIENT_ADDRESS, _samples, _value
 from tests.conftest import data, start_job, wait_job
-from tests.service.test_jobs import _block
+from tests.service.blocking_job import _block
 from tools.bounds import HANG_GUARD_S
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from fakes.runtime.errors import PlcRuntimeError
 from tests.conftest import HMI, add_device, assert_error, configure, data
-from tests.contract.test_online_contract import (
+from tests.contract.stub_engine import (
     StubImage,
     StubOb,
     make_instance,

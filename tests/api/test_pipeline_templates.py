@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tests.api.test_designspec_api import DESIGN
-from tests.api.test_tags_files_api import TIA_ROWS, _tia_workbook
-from tests.api.test_testharness_e2e import MOTOR, motor_program_with_its_test
+from tests.api.design_spec_sample import DESIGN
+from tests.api.tag_workbooks import TIA_ROWS, _tia_workbook
+from tests.api.motor_test_program import MOTOR, motor_program_with_its_test
 from tests.conftest import assert_error, data, job_error, run_job
 
 if TYPE_CHECKING:

@@ -17,19 +17,9 @@ from engineering_api.app import create_app, create_services
 from engineering_api.config import Settings
 from engineering_api.jobs.operations import Operation, OperationContext, RouteSpec
 from tests.conftest import data, start_job, wait_job
+from tests.api.log_records import _Records
 
 HEX_ID = 32
-
-
-class _Records(logging.Handler):
-    """Keeps the records a logger emits."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
 
 
 def _logs_a_line(context: OperationContext, data: None) -> dict[str, str]:

@@ -6,28 +6,15 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-import httpx
 import pytest
 
 from tests.conftest import assert_error, data
+from tests.api.runtime_users import PASSWORD, RT, login, make_user
 
 if TYPE_CHECKING:
     from litestar.testing import TestClient
 
 Headers = dict[str, str]
-RT = "/api/runtime"
-PASSWORD = "correct horse battery"
-
-
-def make_user(client: TestClient[Any], admin: Headers, name: str, roles: list[str],
-              password: str = PASSWORD) -> dict[str, Any]:
-    return data(client.post(f"{RT}/users", json={"username": name, "password": password, "roles": roles},
-                            headers=admin), 201)
-
-
-def login(client: httpx.Client, name: str, password: str = PASSWORD) -> Headers:
-    answer = data(client.post(f"{RT}/auth/login", json={"username": name, "password": password}))
-    return {"Authorization": f"Bearer {answer['token']}"}
 
 
 def test_user_crud_needs_an_admin_key_and_never_shows_a_password(

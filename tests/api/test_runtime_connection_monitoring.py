@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from tests.api.test_runtime_auth import RT, login, make_user
-from tests.api.test_runtime_connections import CONN, OpcUaTestServer
+from tests.api.runtime_users import RT, login, make_user
+from tests.api.partner_servers import CONN, OpcUaTestServer
 from tests.conftest import data
 
 Headers = dict[str, str]

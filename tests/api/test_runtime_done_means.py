@@ -13,9 +13,9 @@ import pytest
 import time_machine
 
 from engineering_api.config import Settings
-from tests.api.test_runtime_alarms_history import LEVEL, running_plant
-from tests.api.test_runtime_auth import RT, login
-from tests.api.test_runtime_pushes import PUSHES, Receiver, _deliveries
+from tests.api.alarm_plant import LEVEL, running_plant
+from tests.api.runtime_users import RT, login
+from tests.api.runtime_pushes import PUSHES, Receiver, _deliveries
 from tests.conftest import assert_error, data, served
 from tools.bounds import until
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-from tests.api.test_runtime_fuzz import answers_as_documented, load_runtime_schema, runtime_schema
+from tests.api.runtime_fuzzing import answers_as_documented, load_runtime_schema, runtime_schema
 
 if TYPE_CHECKING:
     from litestar.testing import TestClient

@@ -12,7 +12,7 @@ from litestar.testing import TestClient
 from engineering_api.app import create_app
 from engineering_api.config import Settings
 from simatic_xml.safe import parse_untrusted
-from tests.api.test_runtime_auth import RT, login, make_user
+from tests.api.runtime_users import RT, login, make_user
 from tests.conftest import assert_error, data
 
 if TYPE_CHECKING:

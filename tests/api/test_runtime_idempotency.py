@@ -16,8 +16,8 @@ from sqlalchemy import update
 from engineering_api.config import Settings
 from engineering_api.lib.idempotency import REPLAYED_HEADER, IdempotencyKeys, request_hash
 from engineering_api.lib.tables import idempotency_keys
-from tests.api.test_runtime_auth import PASSWORD, RT
-from tests.api.test_runtime_tags import value_path
+from tests.api.runtime_users import PASSWORD, RT
+from tests.api.runtime_tag_program import value_path
 from tests.conftest import assert_error, data, served
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from engineering_api.config import Settings
 from engineering_api.runtime.oauth import OAuthConfig, check_issuer_url
-from tests.api.test_runtime_e2e import download_line
+from tests.api.runtime_plant import download_line
 from tests.conftest import Headers, assert_error, data
 from tests.oauth_issuer import AUDIENCE, Issuer
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.api.test_runtime_auth import RT, login, make_user
-from tests.api.test_runtime_e2e import TAGS, download_line
+from tests.api.runtime_users import RT, login, make_user
+from tests.api.runtime_plant import TAGS, download_line
 from tests.conftest import data
 
 pytest.importorskip("fakes.runtime.image", reason="the simulated PLC engine (fakes.runtime.image) is not present")

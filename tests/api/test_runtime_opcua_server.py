@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from asyncua import Client, ua
 
-from tests.api.test_runtime_tags import SIM, value_path
+from tests.api.runtime_tag_program import SIM, value_path
 from tests.conftest import assert_error, data
 from tools.bounds import HANG_GUARD_S
 

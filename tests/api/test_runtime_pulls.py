@@ -11,25 +11,21 @@ import logging
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 import pytest
 
 from engineering_api.config import Settings
-from tests.api.test_runtime_auth import login, make_user
-from tests.api.test_runtime_e2e import download_line
+from tests.api.runtime_users import login, make_user
+from tests.api.runtime_plant import download_line
 from tests.conftest import Headers, assert_error, data
 from tests.erp_stubs import LOOPBACK, Erp
+from tests.api.runtime_pulls import PULLS, RT, SETPOINT, TOKEN, read
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 pytest.importorskip("fakes.runtime.image", reason="the simulated PLC engine (fakes.runtime.image) is not present")
 
-RT = "/api/runtime"
-PULLS = f"{RT}/pulls"
-TOKEN = "erp-secret-token-1234"
-SETPOINT = '"Line_DB".Setpoint'
 COUNT = '"Line_DB".Count'
 
 
@@ -43,10 +39,6 @@ def erp() -> Any:
     running = Erp()
     yield running
     running.server.shutdown()
-
-
-def read(client: Any, headers: Headers, name: str) -> Any:
-    return data(client.get(f"{RT}/tags/{quote(name, safe='')}/value", headers=headers))["value"]
 
 
 def definition(erp: Erp, **changes: Any) -> dict[str, Any]:

@@ -10,9 +10,7 @@ import contextlib
 import datetime as dt
 import json
 import logging
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -22,10 +20,11 @@ from litestar.testing import TestClient
 from engineering_api.config import Settings
 from engineering_api.runtime import pushes_outbox
 from engineering_api.runtime.pushes_outbox import outbox_of
-from engineering_api.runtime.service import runtime_of
 from tests.conftest import assert_error, data, served
 from tests.scheduler_log import scheduler_log, watch_schedulers
 from tools.bounds import until
+from tests.api.runtime_pushes import (COUNT, MATERIAL, PUSHES, Receiver, TOKEN, UTC, _admin, _deliveries, _log_shift,
+                                      _push, _resend_shift)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -34,93 +33,6 @@ if TYPE_CHECKING:
     from litestar import Litestar
 
 Headers = dict[str, str]
-PUSHES = "/api/runtime/pushes"
-COUNT, MATERIAL = '"Line_DB".Count', '"Line_DB".Material'
-TOKEN = "erp-bearer-s3cr3t-value"
-UTC = dt.UTC
-
-
-class Receiver:
-    """A tiny ERP: records every request and answers the next scripted status (200 when the script is done)."""
-
-    def __init__(self) -> None:
-        self.requests: list[dict[str, Any]] = []
-        self.script: list[int] = []
-        self.echo_headers: list[str] = []
-        self.retry_after: str | None = None
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
-                status = receiver.script.pop(0) if receiver.script else 200
-                receiver.requests.append({"path": self.path, "headers": dict(self.headers), "body": body,
-                                          "status": status})
-                answer = json.dumps({h: self.headers[h] for h in receiver.echo_headers}) if receiver.echo_headers \
-                    else "ok"
-                self.send_response(status)
-                if receiver.retry_after and status != 200:
-                    self.send_header("Retry-After", receiver.retry_after)
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer.encode())
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self._handler = Handler
-        probe = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = probe.server_address[1]
-        probe.server_close()  # the port is known; the receiver is down until start()
-        self._server: ThreadingHTTPServer | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/erp/shift"
-
-    def start(self) -> None:
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), self._handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-
-def _admin(data_dir: Path) -> Headers:
-    return {"X-API-Key": (data_dir / "api.secret").read_text().strip()}
-
-
-def _resend_shift(client: TestClient[Litestar], headers: Headers, push_id: str) -> None:
-    """Queue the period that ended 2026-01-05 13:00 UTC (the 06:00-14:00 Berlin shift) again: 202."""
-    data(client.post(f"{PUSHES}/{push_id}/deliveries/resend", json={"periodEnd": "2026-01-05T13:00:00Z"},
-                     headers=headers), 202)
-
-
-def _log_shift(client: TestClient[Litestar], headers: Headers) -> None:
-    """Log Count and Material, and fill the 06:00-14:00 (Berlin) shift of 5 January with samples."""
-    for tag in (COUNT, MATERIAL):
-        data(client.put("/api/runtime/history/settings", json={"tag": tag, "mode": "onChange"}, headers=headers))
-    history = runtime_of(client.app.state.services).history
-    shift_start = dt.datetime(2026, 1, 5, 5, 0, tzinfo=UTC)  # 06:00 in Berlin
-    samples = []
-    for minute in range(0, 480, 60):
-        stamp = (shift_start + dt.timedelta(minutes=minute)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-        samples += [(COUNT, stamp, 1000 + minute), (MATERIAL, stamp, 2.5)]
-    samples.append((COUNT, "2026-01-05T13:30:00.000Z", 99_999))  # the next shift: not in this push
-    history.log(samples)
-
-
-def _push(url: str, **overrides: Any) -> dict[str, Any]:
-    template = {"shiftStart": "${periodStart}", "shiftEnd": "${periodEnd}", "produced": f"${{delta({COUNT})}}",
-                "material": f"${{sum({MATERIAL})}}", "materialAvg": f"${{avg({MATERIAL})}}",
-                "samples": f"${{count({COUNT})}}", "note": "line 1 (${pushName})"}
-    return {"name": "Shift report", "schedule": {"shifts": ["06:00", "14:00", "22:00"], "timezone": "Europe/Berlin"},
-            "format": "json", "template": json.dumps(template),
-            "target": {"url": url, "headers": {"X-Plant": "P1"}, "auth": {"type": "bearer", "token": TOKEN}},
-            **overrides}
 
 
 @contextlib.contextmanager
@@ -139,10 +51,6 @@ def _restarted_after_push(
         with served(settings) as client:
             client.app.state.services.scheduler.wakeup()
             yield client, headers, push_id
-
-
-def _deliveries(client: TestClient[Litestar], headers: Headers, push_id: str) -> list[dict[str, Any]]:
-    return data(client.get(f"{PUSHES}/{push_id}/deliveries", headers=headers))
 
 
 def test_end_of_shift_push_arrives_once_after_the_receiver_was_down_and_the_server_restarted(

@@ -15,7 +15,7 @@ import time_machine
 
 from engineering_api.config import Settings
 from engineering_api.runtime.aws_sigv4 import sign
-from tests.api.test_runtime_pushes import PUSHES, Receiver, _admin, _deliveries, _log_shift, _push, _resend_shift
+from tests.api.runtime_pushes import PUSHES, Receiver, _admin, _deliveries, _log_shift, _push, _resend_shift
 from tools.bounds import until
 from tests.conftest import assert_error, data, served
 

@@ -13,8 +13,8 @@ from litestar.testing import TestClient
 
 from engineering_api.app import create_app
 from engineering_api.config import Settings
-from tests.api.test_runtime_fuzz import answers_as_documented, load_runtime_schema, runtime_schema
-from tests.api.test_runtime_pushes import COUNT, MATERIAL, PUSHES, _push
+from tests.api.runtime_fuzzing import answers_as_documented, load_runtime_schema, runtime_schema
+from tests.api.runtime_pushes import COUNT, MATERIAL, PUSHES, _push
 from tests.conftest import data
 
 if TYPE_CHECKING:

@@ -27,7 +27,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from engineering_api.config import Settings
 from engineering_api.runtime.pushes_mqtt import publish, run_loop
-from tests.api.test_runtime_pushes import PUSHES, _admin, _deliveries, _log_shift, _push, _resend_shift
+from tests.api.runtime_pushes import PUSHES, _admin, _deliveries, _log_shift, _push, _resend_shift
 from tools.bounds import HANG_GUARD_S, until
 from tests.conftest import assert_error, data, served
 from tools.ports import free_port

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.api.test_runtime_pulls import PULLS, SETPOINT
+from tests.api.runtime_pulls import PULLS, SETPOINT
 from tests.erp_stubs import LOOPBACK, Erp, Hanging
-from tests.api.test_runtime_pushes import Receiver
+from tests.api.runtime_pushes import Receiver
 from tests.conftest import data
 from tools.bounds import until
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from litestar.testing import TestClient
 
-from tests.api.test_runtime_auth import RT, login, make_user
-from tests.api.test_runtime_connections import CONN, S7TestServer
+from tests.api.runtime_users import RT, login, make_user
+from tests.api.partner_servers import CONN, S7TestServer
 from tests.conftest import Headers, assert_error, data
 
 DEV = "/api/devices/PLC_1"
@@ -255,8 +255,8 @@ def test_the_released_list_the_opcua_server_and_the_import_agree_on_a_program_al
     OPC UA server serves and the import name the same members of the instance. Before, the list showed its internal
     statics (SD_0, SIG_Edge_History, INIT_FB_State) read-write, the server served two of them, and the import
     dropped all three without a word; its LDT TIMESTAMP was skipped."""
-    from tests.api.test_runtime_auth import RT, login, make_user
-    from tests.api.test_runtime_e2e import download_line
+    from tests.api.runtime_users import RT, login, make_user
+    from tests.api.runtime_plant import download_line
 
     h = admin_headers
     download_line(client, h, (), ALARM)

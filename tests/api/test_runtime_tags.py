@@ -5,11 +5,11 @@ running PLC, and writes audited with the runtime user."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 
-from tests.api.test_runtime_auth import RT
+from tests.api.runtime_users import RT
 from tests.conftest import assert_error, data
+from tests.api.runtime_tag_program import PROGRAM, SIM, TAGS, value_path
 
 if TYPE_CHECKING:
 
@@ -18,29 +18,6 @@ if TYPE_CHECKING:
     from fakes.runtime.image import ProgramImage
 
 Headers = dict[str, str]
-SIM = "/api/simulation"
-PROGRAM = """
-DATA_BLOCK "Motor_DB"
-VAR
-  speed : Real;
-  running : Bool;
-  count : Int;
-  secret { ExternalAccessible := 'False'} : Int;
-  limit { ExternalWritable := 'False'} : Int := 100;
-  hidden { ExternalAccessible := 'False'} : Struct a : Int; b : Bool; END_STRUCT;
-END_VAR
-BEGIN END_DATA_BLOCK
-ORGANIZATION_BLOCK "Main"
-BEGIN
-  "Motor_DB".running := "Start";
-  "Motor_DB".count := "Motor_DB".count + 1;
-END_ORGANIZATION_BLOCK
-"""
-TAGS = [{"name": "Start", "address": "%I0.0", "dataType": "Bool"}]
-
-
-def value_path(name: str) -> str:
-    return f"{RT}/tags/{quote(name, safe='')}/value"
 
 
 def test_list_shows_released_tags_only_and_pages(client: TestClient[Any], running_plc: str,

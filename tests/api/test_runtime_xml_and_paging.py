@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.api.test_runtime_alarms_history import LEVEL, _step
-from tests.api.test_runtime_auth import RT, login
+from tests.api.alarm_plant import LEVEL, _step
+from tests.api.runtime_users import RT, login
 from tests.conftest import assert_error, data
 
 Headers = dict[str, str]

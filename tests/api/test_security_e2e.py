@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.api.test_plc_e2e import DEVICE, _engineering, _read
+from tests.api.motor_plant import DEVICE, _engineering, _read
 from tests.conftest import assert_error, data
 
 pytest.importorskip("fakes.runtime.image", reason="the simulated PLC engine (fakes.runtime.image) is not present")

@@ -10,50 +10,28 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from litestar.testing import TestClient
 
-from engineering_api.config import Settings
-from tests.conftest import assert_error, data, served
+from tests.conftest import assert_error, data
+from tests.simulation_app import SIM, act, create
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from litestar import Litestar
+    from litestar.testing import TestClient
 
-SIM = "/api/simulation"
 Headers = dict[str, str]
+pytestmark = pytest.mark.usefixtures("clean_simulation")  # instances removed after each test
 
 
 @pytest.fixture(scope="module")
-def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient[Litestar]]:
-    settings = Settings.from_env(data_dir=tmp_path_factory.mktemp("simulation"))
-    with served(settings) as client:
-        client.headers.clear()
-        yield client
+def sim(simulation_client: TestClient[Litestar]) -> TestClient[Litestar]:
+    """The module's app (tests/simulation_app.py)."""
+    return simulation_client
 
 
 @pytest.fixture(scope="module")
-def keys(sim: TestClient[Litestar]) -> dict[str, Headers]:
-    services = sim.app.state.services
-    return {role: {"X-API-Key": services.keys.create(f"sim-{role}", role)[1]} for role in ("viewer", "engineer")}
-
-
-@pytest.fixture(autouse=True)
-def _clean(sim: TestClient[Litestar]) -> Iterator[None]:
-    yield
-    runtime = sim.app.state.services.backend.plcsim
-    runtime.disconnect()
-    for cpu in list(runtime.instances.values()):
-        cpu.power_off()
-        runtime.delete(cpu.name)
-
-
-def create(client: TestClient[Any], headers: Headers, name: str, **extra: Any) -> dict[str, Any]:
-    return data(client.post(f"{SIM}/instances/create", json={"name": name, **extra}, headers=headers))
-
-
-def act(client: TestClient[Any], headers: Headers, name: str, verb: str, **kwargs: Any) -> Any:
-    return client.post(f"{SIM}/instances/{name}/{verb}", headers=headers, **kwargs)
+def keys(simulation_keys: dict[str, Headers]) -> dict[str, Headers]:
+    """The module's keys, which ``viewer`` and ``engineer`` (tests/conftest.py) read."""
+    return simulation_keys
 
 
 def test_runtime_status_config_and_port(sim: TestClient[Any], engineer: Headers, viewer: Headers) -> None:

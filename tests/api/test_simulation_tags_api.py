@@ -8,18 +8,31 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.api import test_simulation_api as base
 from tests.conftest import assert_error, data
+from tests.simulation_app import SIM, act, create
 
 if TYPE_CHECKING:
+    from litestar import Litestar
     from litestar.testing import TestClient
 
     from fakes.runtime.image import ProgramImage
 
 Headers = dict[str, str]
-SIM, act, create = base.SIM, base.act, base.create
-sim, keys, _clean = base.sim, base.keys, base._clean
-"""The module's fixtures: one app, keys, instances removed after each test."""
+pytestmark = pytest.mark.usefixtures("clean_simulation")  # instances removed after each test
+
+
+@pytest.fixture(scope="module")
+def sim(simulation_client: TestClient[Litestar]) -> TestClient[Litestar]:
+    """The module's app (tests/simulation_app.py)."""
+    return simulation_client
+
+
+@pytest.fixture(scope="module")
+def keys(simulation_keys: dict[str, Headers]) -> dict[str, Headers]:
+    """The module's keys, which ``viewer`` and ``engineer`` (tests/conftest.py) read."""
+    return simulation_keys
+
+
 PROGRAM = """
 DATA_BLOCK "Data"
 VAR count : Int; delay : Time := T#2s; level : Real; arr : Array[0..3] of Int; END_VAR

@@ -12,8 +12,8 @@ import pytest
 from litestar.testing import TestClient
 
 from engineering_api.backend.errors import ValidationError
-from tests.api.test_source_control import FB_PATH, SC, commit, git, needs_git, put_block
-from tests.api.test_source_control_branches import FC_PATH, clean, source, started
+from tests.api.source_control_support import FB_PATH, SC, commit, git, needs_git, put_block
+from tests.api.branch_support import FC_PATH, clean, source, started
 from tests.conftest import Headers, assert_error, data
 
 pytestmark = needs_git

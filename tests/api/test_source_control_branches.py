@@ -14,34 +14,14 @@ import pygit2
 import pytest
 from litestar.testing import TestClient
 
-from tests.api.test_source_control import FB_PATH, SC, commit, git, needs_git, put_block
+from tests.api.source_control_support import FB_PATH, SC, commit, git, needs_git, put_block
 from tests.conftest import Headers, assert_error, data, job_error, run_job
-
-FC_PATH = "PLC_1/Program blocks/FC_New.xml"
+from tests.api.branch_support import FC_PATH, clean, source, started
 
 
 @pytest.fixture
 def h(admin_headers: Headers, cpu: dict[str, Any]) -> Headers:
     return admin_headers
-
-
-def source(client: TestClient[Any], h: Headers, block: str) -> str | None:
-    response = client.get(f"/api/devices/PLC_1/blocks/{block}/source", headers=h)
-    if response.status_code == 404:
-        return None
-    text = data(response)["sourceText"]
-    body = re.search(r"BEGIN\s*(.*?)\s*END_FUNCTION", text, re.S)
-    return body.group(1).strip() if body else text
-
-
-def started(client: TestClient[Any], h: Headers, statement: str = "#Speed := 1;") -> dict[str, Any]:
-    data(client.post(f"{SC}/init", headers=h))
-    put_block(client, h, "FB_Motor", statement)
-    return commit(client, h, "one")
-
-
-def clean(client: TestClient[Any], h: Headers) -> bool:
-    return data(client.get(f"{SC}/status", headers=h))["changedFilesCount"] == 0
 
 
 def test_branches_create_list_delete(client: TestClient[Any], h: Headers, viewer_headers: Headers) -> None:

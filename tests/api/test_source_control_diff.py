@@ -8,7 +8,7 @@ import pytest
 from litestar.testing import TestClient
 
 from simatic_xml.generate import tag_table_xml
-from tests.api.test_source_control import FB_PATH, SC, commit, put_block
+from tests.api.source_control_support import FB_PATH, SC, commit, put_block
 from tests.conftest import Headers, assert_error, data
 
 

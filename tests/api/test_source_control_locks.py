@@ -16,7 +16,7 @@ import pytest
 
 from engineering_api.backend.errors import ConflictError
 from engineering_api.domain.sourcecontrol.locks import OWNER_FILE, recover_stale_locks
-from tests.api.test_source_control import SC, commit, git, needs_git, put_block, repo_of
+from tests.api.source_control_support import SC, commit, git, needs_git, put_block, repo_of
 from tests.conftest import data, raises_code
 
 HOLDER = """

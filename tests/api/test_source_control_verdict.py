@@ -15,8 +15,8 @@ import pytest
 from litestar.testing import TestClient
 
 from tests.api.import_verdicts import CORPUS, cli_errors, refused_findings
-from tests.api.test_source_control import SC, commit, git, needs_git, put_block
-from tests.api.test_source_control_branches import FC_PATH, clean, source, started
+from tests.api.source_control_support import SC, commit, git, needs_git, put_block
+from tests.api.branch_support import FC_PATH, clean, source, started
 from tests.conftest import Headers, data
 
 TABLE = CORPUS / "tagtable" / "Fwaldt_Analog_Outputs.xml"

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
-from typing import Any
 
 import openpyxl
 import pytest
 
 from engineering_api.domain.tag_formats import TAG_COLUMNS
 from tests.conftest import assert_error, data, job_error, run_job
+from tests.api.tag_workbooks import TIA_ROWS, _tia_workbook
 
 D = "/api/devices/PLC_1"
 DEFAULT = "Default tag table"
@@ -18,42 +18,6 @@ DEFAULT = "Default tag table"
 
 def _tags(client, headers, table=DEFAULT):
     return data(client.get(f"{D}/tag-tables/{table}/tags", headers=headers))
-
-
-def plc_tags_workbook(rows) -> openpyxl.Workbook:
-    """A workbook whose one sheet, "PLC Tags", has TIA's tag columns and then ``rows``."""
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "PLC Tags"
-    sheet.append(list(TAG_COLUMNS))
-    for row in rows:
-        sheet.append(row)
-    return workbook
-
-
-def _tia_workbook(path, rows, constants=None):
-    """A workbook laid out as TIA's "Export PLC tags" writes it (flags as True/False text)."""
-    workbook = plc_tags_workbook(rows)
-    constant_sheet = workbook.create_sheet("User Constants")
-    constant_sheet.append(["Name", "Path", "Data Type", "Value", "Comment"])
-    for row in constants or []:
-        constant_sheet.append(row)
-    properties = workbook.create_sheet("TagTable Properties")  # V17+ exports carry it
-    properties.append(["Path", "BelongsToUnit", "Accessibility"])
-    for table in sorted({row[1] for row in rows if row[1]}):
-        properties.append([table, "", ""])
-    workbook.save(path)
-    return path
-
-
-TIA_ROWS: list[list[Any]] = [
-    ["Start_PB", "Default tag table", "Bool", "%I0.0", "Start push button", "True", "True", "True", None, None],
-    ["Stop_PB", "Default tag table", "Bool", "%I0.1", "Stop push button", "TRUE", "TRUE", "FALSE", None, None],
-    ["Motor_Run", "Default tag table", "Bool", "%Q0.0", None, True, False, False, None, None],
-    ["Speed_SP", "Default tag table", "Int", "%MW10", "Setpoint rpm", "True", "True", "True", None, None],
-    ["Flow_PV", "Default tag table", "Real", "%ID64", "", "False", "False", "False", None, None],
-    ["Status", "Default tag table", "Word", "%IW68", "Überwachung", "True", "True", "True", None, None],
-]
 
 
 def test_tia_exported_xlsx_imports(client, engineer_headers, workspace, cpu):

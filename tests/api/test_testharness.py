@@ -14,9 +14,10 @@ from litestar.testing import TestClient
 
 from engineering_api.app import create_app
 from engineering_api.config import Settings
-from tests.api.test_testharness_runner import MOTOR_STEPS, START, FakeSim
+from tests.api.fake_sim import MOTOR_STEPS, START, FakeSim
 from tests.conftest import assert_error, data, job_error, run_job, start_job, wait_job
 from tools.bounds import HANG_GUARD_S
+from tests.api.testharness_support import TESTS, create, fake_simulation
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -26,27 +27,12 @@ if TYPE_CHECKING:
     from engineering_api.services import Services
 
 Headers = dict[str, str]
-TESTS = "/api/testharness/tests"
 MOTOR = {"name": "Motor starts", "deviceName": "PLC_1", "steps": MOTOR_STEPS}
-
-
-def fake_simulation(services: Services, monkeypatch: pytest.MonkeyPatch) -> FakeSim:
-    """A fake simulation on the app's backend (instance attributes shadow the port methods)."""
-    fake = FakeSim()
-    for name in ("instance_state", "run", "step", "memory_reset", "clear_forces"):
-        monkeypatch.setattr(services.backend.simulation, name, getattr(fake, name), raising=False)
-    for name in ("refresh_tags", "read_tag", "write_tag"):
-        monkeypatch.setattr(services.backend.sim_tags, name, getattr(fake, name), raising=False)
-    return fake
 
 
 @pytest.fixture
 def sim(api: TestClient[Litestar], monkeypatch: pytest.MonkeyPatch) -> FakeSim:
     return fake_simulation(api.app.state.services, monkeypatch)
-
-
-def create(client: TestClient[Any], headers: Headers, body: dict[str, Any]) -> Any:
-    return client.post(TESTS, json=body, headers=headers)
 
 
 # ----- test cases ---------------------------------------------------------------------------------

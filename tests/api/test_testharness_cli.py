@@ -11,9 +11,9 @@ from lxml import etree
 
 from engineering_api.cli import build_parser
 from engineering_api.ci import testrun_server as cli
-from tests.api.test_testharness import create, fake_simulation
-from tests.api.test_testharness_client_format import XSD
-from tests.api.test_testharness_runner import FakeSim
+from tests.api.testharness_support import create, fake_simulation
+from tests.api.junit_schema import XSD
+from tests.api.fake_sim import FakeSim
 from tests.conftest import data
 
 if TYPE_CHECKING:

@@ -6,15 +6,15 @@ Runs use :class:`FakeSim` from ``test_testharness_runner.py`` on the app's backe
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from lxml import etree
 
-from tests.api.test_testharness import create, fake_simulation
-from tests.api.test_testharness_runner import FakeSim
+from tests.api.testharness_support import create, fake_simulation
+from tests.api.fake_sim import FakeSim
 from tests.conftest import assert_error, data, run_job
+from tests.api.junit_schema import XSD
 
 if TYPE_CHECKING:
     from litestar import Litestar
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from engineering_api.services import Services
 
 Headers = dict[str, str]
-XSD = etree.XMLSchema(etree.parse(str(Path(__file__).parent / "data" / "junit-10.xsd")))
 
 # The client's own format (src/api/types.ts TestCase/TestStep/TestAssertion), as its users write it.
 CLIENT_CASE = {

@@ -33,7 +33,7 @@ from engineering_api.jobs.operations import Operation, refuse_unstorable_input
 from engineering_api.rules.project_texts import (ProjectTexts, refuse_unstorable_texts, unstorable_reason,
                                                  unstorable_text)
 from simatic_xml.safe import XmlSyntaxError, parse_untrusted
-from tests.api.test_hmi_api import MTP700
+from tests.api.hmi_support import MTP700
 from tests.conftest import data
 
 CPU = "6ES7 516-3AN02-0AB0"

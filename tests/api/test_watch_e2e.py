@@ -10,7 +10,7 @@ from litestar.testing import TestClient
 
 from engineering_api.services import Services
 from fakes.runtime.cpu import OperatingMode
-from tests.api.test_watch_api import DEV, FT, WT, fill_plc
+from tests.api.watch_plant import DEV, FT, WT, fill_plc
 from tests.conftest import Headers, assert_error, data, fake_backend
 
 image = pytest.importorskip("fakes.runtime.image", reason="the program engine (fakes.runtime.image) has not landed")
@@ -27,7 +27,7 @@ END_ORGANIZATION_BLOCK
 
 @pytest.fixture
 def h(admin_headers: Headers, cpu: dict[str, Any], client: TestClient[Any]) -> Headers:
-    """Admin headers; PLC_1 is filled (:func:`tests.api.test_watch_api.fill_plc`)."""
+    """Admin headers; PLC_1 is filled (:func:`tests.api.watch_plant.fill_plc`)."""
     return fill_plc(client, admin_headers)
 
 

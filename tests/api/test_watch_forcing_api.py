@@ -18,7 +18,7 @@ from fakes.runtime.cpu import OperatingMode, SimulatedCpu
 from fakes.runtime.cpu_image import ObEntry, ProgramContext
 from fakes.runtime.memory import Memory
 from fakes.watch_tables_ops import FakeWatchTables
-from tests.api.test_watch_api import DEV, FT, WT, fill_plc
+from tests.api.watch_plant import DEV, FT, WT, fill_plc
 from tests.conftest import Headers, assert_error, data
 
 START = f"{FT}/Force table/actions/start-forcing"
@@ -70,7 +70,7 @@ class StandInImage:
 
 @pytest.fixture
 def h(admin_headers: Headers, cpu: dict[str, Any], client: TestClient[Any]) -> Headers:
-    """Admin headers; PLC_1 is filled (:func:`tests.api.test_watch_api.fill_plc`)."""
+    """Admin headers; PLC_1 is filled (:func:`tests.api.watch_plant.fill_plc`)."""
     return fill_plc(client, admin_headers)
 
 

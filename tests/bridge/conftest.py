@@ -72,7 +72,7 @@ def plc(bridge: Any, tmp_path: Any) -> Any:
 @pytest.fixture
 def online_plc(bridge: Any, tmp_path: Path) -> Any:
     """A project with simulation support, PLC_1 at 192.168.0.1 and the powered-on instance Sim_A at that address."""
-    from tests.bridge.test_online import simulate_plc_1
+    from tests.bridge.online_session import simulate_plc_1
     from tests.contract.conftest import CPU
 
     bridge.launch_portal(with_ui=False, version="V19")

@@ -6,16 +6,14 @@ mapping (every nesting level kept, counts and states carried over) is what is ch
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from engineering_api.backend import errors as e
 from tests.conftest import raises_code
+from tests.bridge.tag_table_doc import _table_doc
 
-DATA = Path(__file__).parent / "data"
-"""A tag table document as a file, its ``{name}``, ``{tag}``, ``{data_type}`` fields filled in by ``str.format``."""
 
 CPU = "6ES7 516-3AN02-0AB0"
 HMI = "6AV2 124-0GC01-0AX0"
@@ -154,16 +152,6 @@ def test_export_goes_to_a_fresh_file_each_time(bridge: Any, plc: int) -> None:
     assert first.startswith(b"\xef\xbb\xbf") and b"UDT_Motor" in first
     with pytest.raises(e.NotFoundError):
         bridge.program.export_program_object("PLC_1", "UDT_Nowhere")
-
-
-_TABLE = (DATA / "tag_table_template.xml").read_text(encoding="utf-8")
-
-
-def _table_doc(name: str = "Motors", tag: str = "Motor_Data", data_type: str = '"UDT_Motor"', folder: str = "") -> Any:
-    from engineering_api.backend.models import ProgramDocument
-
-    text = _TABLE.format(name=name, tag=tag, data_type=data_type.replace('"', "&quot;"))
-    return ProgramDocument(source=f"{name}.xml", data=text.encode("utf-8"), folder=folder)
 
 
 def test_tag_tables_are_imported_after_types_and_before_blocks(bridge: Any, plc: int, control: Any) -> None:

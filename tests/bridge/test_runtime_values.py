@@ -14,8 +14,8 @@ import pytest
 
 from engineering_api.backend.errors import ConflictError, NoProjectOpenError
 from tests.conftest import raises_code
-from tests.contract.test_online_contract import load_scl
-from tests.contract.test_runtime_values_contract import RELEASED_SCL
+from tests.contract.stub_engine import load_scl
+from tests.contract.released_program import RELEASED_SCL
 
 
 def _released(bridge: Any) -> dict[str, bool]:

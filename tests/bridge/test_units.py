@@ -26,14 +26,7 @@ from engineering_api.rules.program_objects import read_object
 from simatic_xml.generate import generate_xml
 from tests.bridge.conftest import require_standin
 from tests.conftest import raises_code
-
-S7_1200 = "6ES7 214-1AG40-0XB0"
-
-
-def _fb(name: str, number: int, namespace: str = "") -> bytes:
-    spec = {"blockType": "FB", "name": name, "language": "SCL", "number": number, "networks": [{"scl": ""}],
-            "namespace": namespace}
-    return generate_xml(spec, "V19")
+from tests.bridge.unit_docs import S7_1200, _fb, _udt
 
 
 @pytest.fixture
@@ -166,12 +159,6 @@ def test_as_v17_a_unit_block_keeps_its_plain_name_and_no_safety_units_are_asked_
         ["Main", ""], ["FB_Belt", "Software units/Conveyor2/Motors"]]
 
 
-def _udt(name: str, namespace: str, member_type: str = "Int") -> bytes:
-    spec = {"blockType": "UDT", "name": name, "interface": {"None": [{"name": "Speed", "dataType": member_type}]},
-            "namespace": namespace}
-    return generate_xml(spec, "V19")
-
-
 @pytest.fixture
 def unit_types(plc: Any) -> Any:
     """``PLC_1`` with the unit ``Conveyor2`` holding the PLC data type ``Conveyor2.UDT_Belt`` and the FB
@@ -254,7 +241,7 @@ def test_a_unit_tag_table_name_is_taken_for_a_block_rename(unit_tags: Any) -> No
 
 
 def test_compare_names_the_kind_of_a_unit_block(units: Any) -> None:
-    from tests.bridge.test_online import simulate_plc_1
+    from tests.bridge.online_session import simulate_plc_1
 
     simulate_plc_1(units)
     units.online.download("PLC_1")
@@ -341,7 +328,7 @@ def test_a_unit_tag_table_is_a_program_object_listed_and_exported(unit_tags: Any
 
 
 def test_an_imported_tag_table_may_not_take_a_tag_name_a_unit_table_holds(unit_tags: Any) -> None:
-    from tests.bridge.test_program import _table_doc
+    from tests.bridge.tag_table_doc import _table_doc
 
     document = _table_doc(name="Motors", tag="beltRunning", data_type="Bool")
     err = raises_code(e.AlreadyExistsError, "TAG_EXISTS", unit_tags.program.import_program_documents, "PLC_1",
@@ -351,7 +338,7 @@ def test_an_imported_tag_table_may_not_take_a_tag_name_a_unit_table_holds(unit_t
 
 
 def test_a_unit_tag_table_name_is_taken_and_overwritten_into_the_plc_tree(unit_tags: Any) -> None:
-    from tests.bridge.test_program import _table_doc
+    from tests.bridge.tag_table_doc import _table_doc
 
     # The document's tag is the unit table's own: the table it replaces does not count.
     document = _table_doc(name="BELT TAGS", tag="BeltRunning", data_type="Bool")
@@ -369,7 +356,7 @@ def test_a_batch_of_tag_tables_reads_the_plc_wide_tag_names_once(unit_tags: Any,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     # Each read reads every tag and constant of every table, the units' too, over .NET. Counted, not timed.
     import openness_bridge.program as program
-    from tests.bridge.test_program import _table_doc
+    from tests.bridge.tag_table_doc import _table_doc
 
     reads: list[int] = []
     read = program.plc_names

@@ -15,7 +15,7 @@ import pytest
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import ProgramDocument
-from tests.bridge.test_units import _fb, _udt
+from tests.bridge.unit_docs import _fb, _udt
 from tests.conftest import raises_code
 
 
@@ -49,7 +49,7 @@ _NO_OWN_FOLDERS: dict[str, list[str]] = {"blocks": [], "types": ["Software units
 
 
 def _table(name: str, tag: str) -> bytes:
-    from tests.bridge.test_program import _table_doc
+    from tests.bridge.tag_table_doc import _table_doc
 
     return bytes(_table_doc(name=name, tag=tag, data_type="Bool").data)
 
@@ -128,7 +128,7 @@ def test_an_import_into_a_unit_the_plc_lacks_is_refused_naming_its_units(unit: A
 
 def test_on_a_cpu_without_units_a_software_units_folder_is_a_plain_folder(unit: Any) -> None:
     # An S7-1200 has no units (GetService<PlcUnitProvider>() is null): the folder is the PLC's own, as in the fake.
-    from tests.bridge.test_units import S7_1200
+    from tests.bridge.unit_docs import S7_1200
 
     unit.devices.add_device(S7_1200, None, "PLC_2")
     document = ProgramDocument(source="FB_Small.xml", data=_fb("FB_Small", 5), folder="Software units/U1")
@@ -305,7 +305,7 @@ def test_a_units_tag_tables_and_folders_show_in_the_tag_table_tree_with_their_ta
 
 def test_the_trees_of_a_cpu_without_units_have_no_software_units_folder(unit: Any) -> None:
     # An S7-1200 has no units: its "Software units/U1" is a plain folder of its own, as in the fake
-    from tests.bridge.test_units import S7_1200
+    from tests.bridge.unit_docs import S7_1200
 
     unit.devices.add_device(S7_1200, None, "PLC_2")
     unit.types.add_type_folder("PLC_2", "Drives")

@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.api.test_testharness_e2e import motor_program_with_its_test
+from tests.api.motor_test_program import motor_program_with_its_test
 from tests.conftest import skip_or_fail
 from tools import bounds
 from tools.bounds import HANG_GUARD_S

@@ -22,7 +22,7 @@ from engineering_api.console.render.ladder import draw_network
 from engineering_api.console.render.monitor import flow_states, part_states
 from engineering_api.console.render.operands import operand_of
 from simatic_xml.flgnet import FlgAccess, FlgNet, IdentCon, NameCon, Wire
-from tests.console.test_topology import _networks
+from tests.console.topology_files import _networks
 from tests.simatic_xml.sxml_corpus import CORPUS, load
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,10 +11,10 @@ import httpx
 import pytest
 
 from engineering_api.config import Settings
-from tests.api.test_plc_e2e import DEVICE, INSTANCE, _engineering
-from tests.api.test_source_control import SC
+from tests.api.motor_plant import DEVICE, INSTANCE, _engineering
+from tests.api.source_control_support import SC
 from tests.browser.conftest import until
-from tests.browser.test_console import SHOTS, _problems, _sign_in
+from tests.browser.console_pages import SHOTS, _problems, _sign_in
 from tests.conftest import CPU, data
 from tests.mcp.conftest import Live, live_server
 from tools.bounds import HANG_GUARD_S
@@ -32,7 +32,7 @@ LAMP = {"blockType": "FB", "name": "FB_Lamp", "number": 20, "language": "LAD",
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    import tests.api.test_plc_e2e as motor
+    import tests.api.motor_plant as motor
 
     program = motor.MOTOR_SCL.replace('DATA_BLOCK "Motor1_DB"',
                                       'DATA_BLOCK "Lamp_DB"\n"FB_Lamp"\nBEGIN\nEND_DATA_BLOCK\n\n'

@@ -17,8 +17,8 @@ import httpx
 import pytest
 
 from engineering_api.config import Settings
-from tests.api.test_runtime_alarms_history import LEVEL, running_plant
-from tests.api.test_runtime_auth import PASSWORD, RT, login
+from tests.api.alarm_plant import LEVEL, running_plant
+from tests.api.runtime_users import PASSWORD, RT, login
 from tests.conftest import data
 from tests.browser.conftest import until
 from tests.mcp.conftest import Live, live_server

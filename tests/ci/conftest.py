@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ci.test_testrun import CASES, CORPUS, DENORMALISATION, FILTER, MAIN
+from tests.ci.testrun_cases import CASES, CORPUS, DENORMALISATION, FILTER, MAIN
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_commands import run_main
+from .cli_run import run_main
 
 SEEDED = Path(__file__).parents[1] / "compiler" / "seeded"
 

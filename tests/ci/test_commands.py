@@ -4,13 +4,11 @@ files and directories (recursive), the four formats, exit codes 0 (clean), 1 (er
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +17,7 @@ import pytest
 from engineering_api.cli import main
 from simatic_xml.generate import generate_xml, parse_spec
 from tools.bounds import HANG_GUARD_S
+from tests.ci.cli_run import run_main
 
 DATA = Path(__file__).parent / "data"
 """The input documents of these tests, kept as files like the exports they stand for."""
@@ -70,13 +69,6 @@ def repo(tmp_path: Path) -> Path:
     (tmp_path / "ci.xml").write_text("<project><name>not TIA</name></project>", encoding="utf-8")
     (tmp_path / "README.md").write_text("# exports\n", encoding="utf-8")
     return tmp_path
-
-
-def run_main(*argv: str) -> tuple[int, str]:
-    out = io.StringIO()
-    with redirect_stdout(out):
-        code = main(list(argv))
-    return code, out.getvalue()
 
 
 def as_json(*argv: str) -> tuple[int, dict]:

@@ -13,7 +13,7 @@ import pytest
 
 from engineering_api.rules.compiler.signatures import cpu_family, fb_signature
 
-from .test_commands import run_main
+from .cli_run import run_main
 
 DATA = Path(__file__).parent / "data" / "s7_1200_motion"
 SCL = str(DATA / "FB_Axis.scl")

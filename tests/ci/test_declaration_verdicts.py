@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_commands import run_main
+from .cli_run import run_main
 
 _FB = 'FUNCTION_BLOCK "FB_Decl"\nVERSION : 0.1\n   VAR\n      ok : Int := 5;\n      {member}\n   END_VAR\n' \
       "BEGIN\n   #ok := 1;\nEND_FUNCTION_BLOCK\n"

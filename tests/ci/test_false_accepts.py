@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_commands import run_main
+from .cli_run import run_main
 
 SEEDED = Path(__file__).parents[1] / "compiler" / "seeded"
 SCL = ["dtl_unknown_member.scl", "goto_missing_label.scl", "min_one_input.scl", "fc_output_not_supplied.scl"]

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+from tests.ci.counter_source import COUNTER
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 15
@@ -30,26 +31,6 @@ CLEAN_VENV = ("pip", "setuptools")
 """What ``python -m venv`` installs by itself (Python 3.11: pip and setuptools; 3.12 and later: pip only)."""
 BROKEN = 'FUNCTION "FC_Tags" : Void\nVAR_TEMP\n    x : Int;\nEND_VAR\nBEGIN\n    #x := 1;\n    #x := ;\nEND_FUNCTION\n'
 CLEAN = BROKEN.replace("#x := ;", "#x := 2;")
-COUNTER = """FUNCTION_BLOCK "Counter"
-{ S7_Optimized_Access := 'TRUE' }
-   VAR
-      count : Int;
-   END_VAR
-
-BEGIN
-    #count := #count + 1;
-END_FUNCTION_BLOCK
-
-DATA_BLOCK "Counter_DB" "Counter"
-BEGIN
-END_DATA_BLOCK
-
-ORGANIZATION_BLOCK "Main"
-{ S7_Optimized_Access := 'TRUE' }
-BEGIN
-    "Counter_DB"();
-END_ORGANIZATION_BLOCK
-"""
 CASE = {"name": "counts cycles", "steps": [{"cycles": 3, "assert": {'"Counter_DB".count': {"expected": 3}}}]}
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_commands import run_main
+from .cli_run import run_main
 
 SEEDED = Path(__file__).parents[1] / "compiler" / "seeded"
 REFUSED = ["stl_jump_undefined_label.xml", "stl_duplicate_label.xml"]

@@ -18,7 +18,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from engineering_api.cli import main
-from tests.ci.test_light_install import COUNTER
+from tests.ci.counter_source import COUNTER
 
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 HOSTILE = "evil\x1b[2J\x00\x07\r\nforged: ok\u202e"

@@ -97,7 +97,7 @@ def test_a_lad_finding_points_at_its_element_in_every_format() -> None:
     network's first line), in the JSON as in the text report (issue 50)."""
     import json
 
-    from .test_commands import run_main
+    from .cli_run import run_main
 
     lad = Path(__file__).parent / "data" / "s7_1200_motion" / "FB_Axis_LAD.xml"
     _, out = run_main("simaticml", "check", "--cpu-family", "S7-1500", "-f", "json", str(lad))
@@ -113,7 +113,7 @@ def test_declaration_findings_of_an_export_carry_the_line_of_their_element(tmp_p
     name, the block's Number."""
     import json
 
-    from .test_commands import run_main
+    from .cli_run import run_main
 
     lad = (Path(__file__).parent / "data" / "s7_1200_motion" / "FB_Axis_LAD.xml").read_text(encoding="utf-8")
     first = tmp_path / "FB_A.xml"
@@ -132,7 +132,7 @@ def test_declaration_findings_of_an_export_carry_the_line_of_their_element(tmp_p
 def test_a_seeded_lad_finding_points_at_its_part(tmp_path: Path) -> None:
     import json
 
-    from .test_commands import run_main
+    from .cli_run import run_main
 
     seeded = Path(__file__).parents[1] / "compiler" / "seeded" / "lad_coil_without_operand.xml"
     lines = seeded.read_text(encoding="utf-8").splitlines(keepends=True)

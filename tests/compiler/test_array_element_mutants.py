@@ -44,7 +44,7 @@ _LIST = ('DATA_BLOCK "Mut_DB"\nVERSION : 0.1\n   VAR \n      a : Array[0..1000] 
 
 @pytest.mark.parametrize("command", [("scl", "check"), ("plc", "check", "--allow-missing"), ("scl", "build")])
 def test_every_command_refuses_a_value_for_element_1001_at_its_line(command: tuple[str, ...], tmp_path: Path) -> None:
-    from tests.ci.test_commands import run_main
+    from tests.ci.cli_run import run_main
 
     for count, refused in ((1002, True), (1001, False)):
         source = tmp_path / f"db{count}.db"

@@ -20,7 +20,7 @@ import pytest
 from engineering_api.ci.paths import SCL_SUFFIXES
 from engineering_api.lsp.project import Project
 from engineering_api.rules.compiler.check import Source, check_sources, source_text
-from tests.ci.test_commands import run_main
+from tests.ci.cli_run import run_main
 from tests.compiler.mutants import Mutant, run_mutants, scl_declaration_mutants, xml_declaration_mutants
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"

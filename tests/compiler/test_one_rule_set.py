@@ -18,7 +18,7 @@ import engineering_api.rules.tags as tags
 import simatic_xml.generate.declarations as declarations
 import simatic_xml.generate.spec_members as spec_members
 from engineering_api.lsp.project import Project
-from tests.ci.test_commands import run_main
+from tests.ci.cli_run import run_main
 from tests.conftest import data
 
 SCL = 'DATA_BLOCK "Mut_DB"\nVERSION : 0.1\n   VAR \n      n : Int := 7;\n   END_VAR\nBEGIN\nEND_DATA_BLOCK\n'

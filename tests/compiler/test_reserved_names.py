@@ -14,7 +14,7 @@ from engineering_api.lsp.project import Project
 from engineering_api.rules.compiler.check import Source, check_sources
 from simatic_xml import parse_bytes
 from simatic_xml.generate.to_scl import document_to_scl
-from tests.ci.test_commands import run_main
+from tests.ci.cli_run import run_main
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from engineering_api.rules.compiler.check import Source, check_sources
-from tests.ci.test_commands import run_main
+from tests.ci.cli_run import run_main
 from tests.compiler.mutants import run_mutants, tag_table_mutants
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "simaticml" / "tagtable"

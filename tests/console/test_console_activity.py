@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 
 from engineering_api.config import Settings
-from tests.api.test_plc_e2e import DEVICE, _engineering
-from tests.api.test_source_control import SC, commit, put_block
+from tests.api.motor_plant import DEVICE, _engineering
+from tests.api.source_control_support import SC, commit, put_block
 from tests.console.conftest import csrf_of, sign_in
 from tests.conftest import CPU, data
 from tests.mcp.conftest import live_server
@@ -123,7 +123,7 @@ def test_history_and_a_diff_of_two_commits(client, admin_headers, cpu, make_key)
 
 
 def test_unit_tests_run_as_a_job_and_each_case_shows_its_assertions(client, admin_headers, cpu, make_key):
-    from tests.api.test_testharness_e2e import motor_program_with_its_test
+    from tests.api.motor_test_program import motor_program_with_its_test
 
     motor_program_with_its_test(client, admin_headers)
     sign_in(client, make_key("engineer")["X-API-Key"])

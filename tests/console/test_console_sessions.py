@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from engineering_api.console.auth import CSRF_COOKIE, sessions_of
-from tests.api.test_source_control import SC
+from tests.api.source_control_support import SC
 from tests.console.conftest import csrf_of, sign_in
 from tests.conftest import data
 

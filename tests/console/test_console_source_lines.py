@@ -3,7 +3,7 @@ console still marks them at the block's own line."""
 
 from __future__ import annotations
 
-from tests.api.test_blocks_sources_api import ONE_NUMBERING
+from tests.api.source_lines import ONE_NUMBERING
 from tests.console.conftest import csrf_of, sign_in
 from tests.conftest import data
 

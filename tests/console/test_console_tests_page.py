@@ -6,7 +6,7 @@ from tests.console.conftest import csrf_of, sign_in
 
 
 def test_run_follows_its_job_to_the_result_case_by_case(client, admin_headers, cpu, make_key):
-    from tests.api.test_testharness_e2e import motor_program_with_its_test
+    from tests.api.motor_test_program import motor_program_with_its_test
 
     motor_program_with_its_test(client, admin_headers)
     sign_in(client, make_key("engineer")["X-API-Key"])

@@ -12,7 +12,7 @@ from lxml import etree
 
 from engineering_api.console.render.ladder import draw_network
 from engineering_api.console.render.operands import CELL_CHARS, MAX_LINES, operand_lines
-from tests.console.test_topology import FILES, _networks
+from tests.console.topology_files import FILES, _networks
 
 _SVG = "{http://www.w3.org/2000/svg}"
 

@@ -15,7 +15,7 @@ from engineering_api.console.render.ladder import draw_network
 from engineering_api.console.render.operand_wrap import distinct_lines, operand_lines
 from tests.console.ladder_gen import random_network
 from tests.console.operand_text import CHECKS, operand_faults
-from tests.console.test_topology import FILES, _networks
+from tests.console.topology_files import FILES, _networks
 
 _NONE: dict[str, list[str]] = {check: [] for check in CHECKS}
 

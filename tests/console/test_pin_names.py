@@ -10,7 +10,7 @@ from lxml import etree
 from engineering_api.console.render.ladder import draw_network
 from tests.console.conftest import corpus_file
 from simatic_xml.flgnet import Call, FlgNet, Part
-from tests.console.test_topology import FILES, _networks
+from tests.console.topology_files import FILES, _networks
 
 _SVG = "{http://www.w3.org/2000/svg}"
 

@@ -9,32 +9,10 @@ from pathlib import Path
 import pytest
 
 from engineering_api.console.render.ladder import draw_network
-from simatic_xml import flgnet, graph
 from simatic_xml.flgnet import FlgNet, NameCon, Part, Powerrail, Wire
 from tests.console.ladder_gen import random_network
 from tests.console.topology import differences, drawn_topology, expected_topology, layout_faults, symbol_faults
-from tests.simatic_xml.sxml_corpus import corpus_paths, load
-
-FILES = [p for p in corpus_paths() if b"<FlgNet" in p.read_bytes()]
-
-
-def _networks(path: Path) -> list[tuple[str, FlgNet, str]]:
-    """(where, net, language) of every FlgNet of the document."""
-    block = load(path).object
-    block_language = getattr(block, "programming_language", None) or ""
-    found: list[tuple[str, FlgNet, str]] = []
-    for number, unit in enumerate(getattr(block, "compile_units", None) or [], start=1):
-        body = unit.network_source.body if unit.network_source is not None else None
-        if body is None:
-            continue
-        if body.tag == "FlgNet":
-            found.append((f"network {number}", flgnet.from_xml(body), unit.programming_language or block_language))
-        elif body.tag == "Graph":
-            sequence = graph.from_xml(body).sequence
-            for transition in sequence.transitions:
-                if transition.net is not None:
-                    found.append((f"T{transition.number}", transition.net, transition.programming_language))
-    return found
+from tests.console.topology_files import FILES, _networks
 
 
 def topology_faults(net: FlgNet, language: str) -> list[str]:

@@ -1,6 +1,6 @@
 """The compile area of the backend contract: compile_block / compile_software honour the port.
 
-Uses the adapters and fixtures of :mod:`tests.contract.test_backend_contract`.
+Uses the adapters and fixtures of :mod:`tests.contract.conftest`.
 """
 
 from __future__ import annotations

@@ -14,9 +14,8 @@ from engineering_api.backend.port import EngineeringBackend
 from tests.contract.conftest import CPU, DI, HMI, IM, UNKNOWN_ARTICLE
 from tests.conftest import raises_code
 from tests.contract.played import Played
+from tests.contract.program_docs import DATA, _doc, _fb, _udt
 
-DATA = Path(__file__).parent / "data"
-"""SimaticML of a UDT, an FB and its instance DB as files, their ``{name}`` fields filled in by ``str.format``."""
 
 BRIDGE_PENDING: dict[str, str] = {
     "test_saved_project_is_a_readable_manifest": "fake only: checks the fake's own project file format (TIA's is not "
@@ -314,29 +313,11 @@ def test_saved_project_is_a_readable_manifest(backend, plc, root):
     assert (root / "Line1" / "Devices" / "PLC_1" / "device.json").is_file()
 
 
-# ----- PLC software ---------------------------------------------------------------------------
-_UDT = (DATA / "udt_template.xml").read_text(encoding="utf-8")
-
-_FB = (DATA / "fb_template.xml").read_text(encoding="utf-8")
-
 _IDB = (DATA / "instance_db_template.xml").read_text(encoding="utf-8")
-
-
-def _doc(text: str, source: str) -> m.ProgramDocument:
-    return m.ProgramDocument(source=source, data=text.encode("utf-8"))
-
-
-def _udt(tia: Played, name: str, source: str) -> m.ProgramDocument:
-    return _doc(_UDT.format(name=name, version=tia.version), source)
 
 
 def _idb(tia: Played, name: str, fb: str, number: int, source: str) -> m.ProgramDocument:
     return _doc(_IDB.format(name=name, fb=fb, number=number, version=tia.version), source)
-
-
-def _fb(tia: Played, name: str = "FB_Motor", number: int = 1, udt: str = "UDT_State", version: str | None = None,
-        ) -> m.ProgramDocument:
-    return _doc(_FB.format(name=name, number=number, udt=udt, version=version or tia.version), f"{name}.xml")
 
 
 _TAG_TABLES = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "simaticml" / "tagtable"

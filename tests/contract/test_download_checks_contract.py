@@ -9,7 +9,7 @@ from typing import Any
 from engineering_api.backend.areas.online import DownloadChecks
 from engineering_api.backend.errors import ConflictError
 from tests.conftest import raises_code
-from tests.contract.test_online_contract import SCL, instance, load_scl
+from tests.contract.stub_engine import SCL, instance, load_scl
 
 BRIDGE_PENDING: dict[str, str] = {}
 """Every test of this module runs on the bridge too."""

@@ -17,7 +17,7 @@ from engineering_api.backend.port import EngineeringBackend
 from tests.conftest import raises_code
 from tests.contract.conftest import CPU, open_plc_project
 from tests.contract.played import Played
-from tests.contract.test_library_contract import FB, OB, UDT, _import
+from tests.contract.library_sources import FB, OB, UDT, _import
 
 _NO_TYPES = ("the test makes its types with create_library_type, which Openness does not offer before V21 (501 "
              "NO_OPENNESS_EQUIVALENT, tested below); the bridge's version calls on types seeded into the stand-in are "

@@ -15,13 +15,10 @@ from simatic_xml import hmi as sx
 from tests.conftest import raises_code
 from tests.contract.conftest import MTP700
 from tests.contract.played import Played
+from tests.contract.hmi_connection import connection
 
 BRIDGE_PENDING: dict[str, str] = {}
 """Tests that do not run on the Openness bridge yet, with the reason."""
-
-
-def connection(tia: Played, name: str = "HMI_Connection_1") -> bytes:
-    return sx.to_bytes(sx.new_connection(name, "PLC_1", "SIMATIC S7 1500", tia.version, address="192.168.0.1"))
 
 
 def test_a_new_panel_and_round_trips(backend: EngineeringBackend, panel: str, tia: Played) -> None:

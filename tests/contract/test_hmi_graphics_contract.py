@@ -7,7 +7,7 @@ import pytest
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.port import EngineeringBackend
-from tests.api.test_hmi_graphics_api import SVG, png
+from tests.api.hmi_graphics import SVG, png
 from tests.conftest import raises_code
 
 

@@ -22,6 +22,7 @@ from tests.conftest import raises_code
 from tests.contract.conftest import HMI, IM
 from tests.contract.played import Played
 from tests.contract.conftest import MTP700
+from tests.contract.faceplate import faceplate_screen
 
 _BRIDGE = ("makes and changes a VBScript type: Openness cannot make one of a project object (create_library_type "
            "answers 501 NO_OPENNESS_EQUIVALENT, tested below) and the stand-in's seeded types are read-only")
@@ -209,15 +210,6 @@ def test_script_types_are_saved(backend: EngineeringBackend, panels: tuple[str, 
     assert (listed.versions, listed.in_work_version) == (["0.0.1", "0.0.2"], "0.0.2")
     assert [(i.device_name, i.write_protected) for i in listed.instances] == [("HMI_1", False)]
     raises_code(e.ConflictError, "IN_WORK_VERSION_EXISTS", backend.library_types.edit_library_type, "Reset", "HMI_2")
-
-
-def faceplate_screen(reference: str | None, version: str = "V19") -> bytes:
-    """A screen ``Valves`` with the faceplate instance ``Valve_1`` of ``reference`` (``<type> V x.y.z``), as TIA
-    ``version`` exports it (the fake's V19 by default: tests/api uses it too)."""
-    item = sx.new_item("FaceplateInstance", "Valve_1", 10, 10, 120, 80)
-    if reference is not None:
-        item.set_attr("FaceplateTypeName", reference)
-    return sx.to_bytes(sx.new_screen("Valves", 2, 800, 480, version, [item]))
 
 
 def test_a_faceplate_instance_needs_its_type(backend: EngineeringBackend, panels: tuple[str, str], tia: Played) -> None:

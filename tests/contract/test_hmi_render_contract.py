@@ -15,7 +15,7 @@ from engineering_api.domain.hmi_render import screen_png
 from engineering_api.domain.hmi_tree import ScreenRef
 from engineering_api.domain.hmi_values import device_tags, read_values
 from simatic_xml import hmi as sx
-from tests.contract.test_hmi_contract import connection
+from tests.contract.hmi_connection import connection
 from tests.contract.played import Played
 
 if TYPE_CHECKING:

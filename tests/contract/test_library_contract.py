@@ -12,20 +12,13 @@ from typing import Any
 import pytest
 
 from engineering_api.backend import errors as e
-from engineering_api.backend import models as m
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml.generate import generate_xml
 from tests.contract.conftest import CPU, open_plc_project
 from tests.contract.played import Played, played
 from tests.conftest import raises_code
+from tests.contract.library_sources import FB, FB_V2, OB, UDT, _import
 
-UDT: dict[str, Any] = {"blockType": "UDT", "name": "UDT_Motor",
-       "interface": {"None": [{"name": "Speed", "dataType": "Real"}, {"name": "Running", "dataType": "Bool"}]}}
-FB: dict[str, Any] = {"blockType": "FB", "name": "FB_Motor", "language": "SCL", "number": 10,
-      "interface": {"Input": [{"name": "Start", "dataType": "Bool"}],
-                    "Static": [{"name": "Data", "dataType": '"UDT_Motor"'}]},
-      "networks": [{"scl": "#Data.Running := #Start;"}]}
-FB_V2 = {**FB, "networks": [{"scl": "#Data.Running := #Start;\n#Data.Speed := 1.0;"}]}
 _BRIDGE = ("the test makes its types with create_library_type, which Openness does not offer before V21 (501 "
            "NO_OPENNESS_EQUIVALENT, tested below); the bridge's version calls on types seeded into the stand-in are "
            "covered by tests/contract/test_hmi_library_types_contract.py")
@@ -33,14 +26,6 @@ BRIDGE_PENDING: dict[str, str] = {
     "test_type_versions_and_rules": _BRIDGE, "test_discard_returns_the_test_instance": _BRIDGE,
 }
 """Tests that cannot run on the bridge yet (test name -> reason)."""
-OB = {"blockType": "OB", "name": "Main", "number": 1, "language": "SCL", "networks": [{"scl": ";"}]}
-
-
-def _import(backend: EngineeringBackend, *specs: dict[str, Any], device: str = "PLC_1") -> None:
-    version = played(backend).version
-    backend.program.import_program_documents(
-        device, [m.ProgramDocument(source=f"{s['name']}.xml", data=generate_xml(s, version)) for s in specs],
-        overwrite=True)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from engineering_api.backend import errors as e
 from engineering_api.backend.areas import tags as t
 from engineering_api.backend.port import EngineeringBackend
 from tests.contract.played import Played
-from tests.contract.test_devices_program_contract import _fb, _udt
+from tests.contract.program_docs import _fb, _udt
 
 
 def test_the_revision_changes_with_every_change_of_the_program_and_never_returns(backend: EngineeringBackend,

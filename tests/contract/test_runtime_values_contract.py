@@ -17,7 +17,8 @@ from engineering_api.backend.areas.runtime_values import SimMonitoredItem
 from engineering_api.backend.areas.simulation_models import SimTagWrite
 from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupportedError, ValidationError
 from tests.conftest import raises_code
-from tests.contract.test_online_contract import instance, load_scl
+from tests.contract.stub_engine import instance, load_scl
+from tests.contract.released_program import RELEASED_SCL
 
 if TYPE_CHECKING:
     from engineering_api.backend.port import EngineeringBackend
@@ -70,34 +71,6 @@ def test_nothing_is_released_before_a_download(backend: EngineeringBackend, runn
     raises_code(NotFoundError, "SIM_INSTANCE_NOT_FOUND", backend.runtime_values.released_tags, "Nope")
     backend.simulation.power_off(running, confirm=True)
     raises_code(ConflictError, "INSTANCE_OFF", backend.runtime_values.released_tags, running)
-
-
-RELEASED_SCL = """DATA_BLOCK "Line"
-{ S7_Optimized_Access := 'TRUE' }
-   VAR
-      count : Int;
-      limit { ExternalWritable := 'False'} : Int := 100;
-      secret { ExternalAccessible := 'False'} : Int;
-      speed : Real;
-   END_VAR
-BEGIN
-END_DATA_BLOCK
-
-DATA_BLOCK "Hidden"
-{ S7_Optimized_Access := 'TRUE' }
-   VAR
-      level { ExternalAccessible := 'False'; ExternalWritable := 'False'} : Int;
-      on : Bool;
-   END_VAR
-BEGIN
-END_DATA_BLOCK
-
-ORGANIZATION_BLOCK "Main"
-BEGIN
-    "Line".count := "Line".count + 1;
-END_ORGANIZATION_BLOCK
-"""
-"""Elementary members only: the bridge's stand-in loads no struct, array or PLC tag into PLCSIM's tag list."""
 
 
 def test_released_tags_of_a_downloaded_program(online_plc: EngineeringBackend) -> None:

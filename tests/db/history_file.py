@@ -11,7 +11,7 @@ from typing import Any
 
 from litestar.testing import TestClient
 
-from tests.api.test_runtime_auth import RT, login, make_user
+from tests.api.runtime_users import RT, login, make_user
 from tests.conftest import Headers, data
 
 __all__ = ("LEVEL", "SAMPLES", "assert_history_answers", "write_history_file")

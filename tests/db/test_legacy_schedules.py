@@ -18,7 +18,7 @@ from sqlalchemy import select
 from engineering_api.config import Settings
 from engineering_api.lib.tables import pipeline_schedules
 from tests.conftest import data, served
-from tests.db.test_two_nodes import NIGHTLY, assert_the_missed_nightly_ran
+from tests.db.nightly_runs import NIGHTLY, assert_the_missed_nightly_ran
 from tests.scheduler_log import scheduler_clock
 
 UTC = dt.UTC

@@ -4,20 +4,15 @@ reason); a database a newer release upgraded is said to be newer, not "behind he
 
 from __future__ import annotations
 
-import re
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event
 
 from engineering_api import cli
 from engineering_api.lib.db import Database
 from engineering_api.lib.migrate import MigrationError, head, state, upgrade_to
-from tests.full_disk import sqlite_full
+from tests.db.full_disk_ddl import full_disk_for_ddl
 
 
 def _at_0003(data_dir: Path) -> Path:
@@ -27,21 +22,6 @@ def _at_0003(data_dir: Path) -> Path:
     upgrade_to(db, "0003")
     db.close()
     return database
-
-
-@contextmanager
-def full_disk_for_ddl() -> Iterator[None]:
-    """Every CREATE, ALTER or INSERT any engine sends fails as SQLite fails it on a full disk; reads work."""
-
-    def refuse(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if re.match(r"\s*(CREATE|ALTER|INSERT)", statement, re.IGNORECASE):
-            raise sqlite_full()
-
-    event.listen(Engine, "before_cursor_execute", refuse)
-    try:
-        yield
-    finally:
-        event.remove(Engine, "before_cursor_execute", refuse)
 
 
 def _revision(database: Path) -> str | None:

@@ -22,7 +22,7 @@ from engineering_api.lib.db import Database
 from engineering_api.lib.migrate import head, state, upgrade_to
 from engineering_api.lib.schema_snapshot import MIGRATIONS, SNAPSHOT_NAME, newest_revision, read_snapshot
 from tests.db.history_file import write_history_file
-from tests.db.test_migration_messages import full_disk_for_ddl
+from tests.db.full_disk_ddl import full_disk_for_ddl
 from tools.bounds import HANG_GUARD_S
 from tools.schema_snapshot import made_snapshot
 

@@ -8,11 +8,9 @@ import datetime as dt
 import os
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
 
 import granian
 import pytest
-from apscheduler.events import EVENT_JOB_EXECUTED
 from litestar import Litestar
 from litestar.testing import TestClient
 from sqlalchemy import select
@@ -22,16 +20,11 @@ from engineering_api.config import Settings
 from engineering_api.lib.db import Database
 from engineering_api.lib.security import ApiKeyStore
 from engineering_api.lib.tables import pipeline_schedules
-from tests.api.test_runtime_auth import login
+from tests.api.runtime_users import login
 from tests.conftest import data, served
-from tools.bounds import until
 from tests.db.history_file import SAMPLES, assert_history_answers, raw_values, write_history_file
-from tests.scheduler_log import scheduler_clock, scheduler_log
-
-UTC = dt.UTC
-NIGHTLY = {"name": "Nightly", "trigger": "schedule",
-           "schedule": {"cron": "0 2 * * *", "timezone": "UTC", "missedRuns": "runOnce"},
-           "steps": [{"name": "Instances", "action": "simulation.instances.list"}]}
+from tests.scheduler_log import scheduler_clock
+from tests.db.nightly_runs import NIGHTLY, UTC, assert_the_missed_nightly_ran
 
 
 # Two nodes share a database only on PostgreSQL (a SQLite file is one node's), so these tests run there alone.
@@ -41,25 +34,6 @@ pytestmark = pytest.mark.parametrize("target", ["postgresql"], indirect=True)
 def _node(data_dir: Path, database: str) -> AbstractContextManager[TestClient[Litestar]]:
     """A start of the node with its own ``data_dir`` on the shared ``database``."""
     return served(Settings.from_env(data_dir=data_dir, db=database))
-
-
-def _finished_runs(client: TestClient[Any], headers: dict[str, str]) -> list[dict[str, Any]]:
-    """Nightly's executions once one has ended (the scheduler started its job; the job runs on)."""
-    def finished() -> list[dict[str, Any]]:
-        runs = data(client.get("/api/pipelines/executions", params={"name": "Nightly"}, headers=headers))
-        return list(runs) if runs and all(r["status"] not in ("Pending", "Running") for r in runs) else []
-
-    return until(finished, "a finished execution of Nightly")
-
-
-def assert_the_missed_nightly_ran(client: TestClient[Any], headers: dict[str, str]) -> None:
-    """Woken at 03:00 on 5 January, the scheduler ran Nightly's 02:00 run, missed while no node was up, once."""
-    client.app.state.services.scheduler.wakeup()
-    log = scheduler_log(client)
-    log.settle()
-    assert [e.code for e in log.of("pipeline:nightly")] == [EVENT_JOB_EXECUTED]
-    runs = _finished_runs(client, headers)
-    assert [(r["trigger"], r["startedAt"][:16]) for r in runs] == [("schedule", "2026-01-05T03:00")]
 
 
 def test_a_standby_node_runs_the_schedule_the_other_node_missed(

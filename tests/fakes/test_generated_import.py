@@ -16,7 +16,7 @@ from engineering_api.backend.errors import ValidationError
 from engineering_api.backend.models import ProgramDocument
 from fakes.backend import FakeBackend
 from simatic_xml.generate.from_source import generate_source
-from tests.contract.conftest import open_plc_project
+from tests.fakes.generated_backend import _backend
 
 SOURCE = """TYPE "UDT_Axis"
 STRUCT
@@ -44,14 +44,6 @@ BEGIN
   #FC_Use := #x * 2;
 END_FUNCTION
 """
-
-
-def _backend(root: Path) -> FakeBackend:
-    fake = FakeBackend(root / "state")
-    fake.on_worker_thread_started()
-    (root / "projects").mkdir(parents=True)
-    open_plc_project(fake, root / "projects")
-    return fake
 
 
 def _objects(backend: FakeBackend) -> dict[str, dict[str, Any]]:

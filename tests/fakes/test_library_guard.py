@@ -17,7 +17,7 @@ from fakes.backend import FakeBackend
 from simatic_xml.generate import generate_xml
 from tests.conftest import raises_code
 from tests.contract.conftest import open_plc_project
-from tests.contract.test_library_contract import FB, FB_V2, OB, UDT
+from tests.contract.library_sources import FB, FB_V2, OB, UDT
 
 if TYPE_CHECKING:
     from fakes.program import PlcSoftware

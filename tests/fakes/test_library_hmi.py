@@ -13,7 +13,7 @@ from fakes.library import LibraryType, TypeVersion
 from simatic_xml import hmi as sx
 from tests.conftest import raises_code
 from tests.contract.conftest import HMI, open_plc_project
-from tests.contract.test_hmi_library_types_contract import faceplate_screen
+from tests.contract.faceplate import faceplate_screen
 
 
 def test_a_faceplate_type_is_listed_but_not_placed(tmp_path: Path) -> None:

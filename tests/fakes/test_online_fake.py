@@ -18,7 +18,7 @@ from fakes.backend import FakeBackend
 from fakes.runtime.cpu import OperatingState
 from tests.conftest import raises_code
 from tests.contract.conftest import CPU
-from tests.contract.test_online_contract import (
+from tests.contract.stub_engine import (
     SCL,
     StubImage,
     load_scl,

@@ -28,7 +28,7 @@ from engineering_api.farm.celery_app import CALL_TASK, UNSETTLED_STATES
 from engineering_api.farm.codec import encode
 from engineering_api.farm.registry import KOMBU_UNACKED_KEY, agent_queue
 from tools.farm_harness import Agents, RedisServer, persistent_farm, redis_client
-from tests.farm.test_farm_truth import WAIT, until
+from tests.farm.farm_calls import WAIT, until
 
 pytestmark = pytest.mark.xdist_group("farm")
 

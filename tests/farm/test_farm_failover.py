@@ -18,7 +18,7 @@ import pytest
 from tests.conftest import CPU
 from tests.farm.conftest import require_redis
 from tools.farm_harness import Agents, ApiNode, RedisServer
-from tests.farm.test_farm_truth import WAIT, until
+from tests.farm.farm_calls import WAIT, until
 
 pytestmark = pytest.mark.xdist_group("farm")
 

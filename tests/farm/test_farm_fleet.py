@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import CPU, data
-from tests.farm.test_farm_truth import WAIT, until
+from tests.farm.farm_calls import WAIT, until
 from tests.farm.conftest import OwnFarm
-from tests.farm.test_farm_unscheduled import ADD, _devices, _session, _step_clock
+from tests.farm.unscheduled_session import ADD, _devices, _session, _step_clock
 
 
 pytestmark = pytest.mark.xdist_group("farm")

@@ -12,7 +12,7 @@ from engineering_api.farm.celery_app import CALL_TASK
 from engineering_api.farm.codec import encode
 from engineering_api.farm.registry import agent_queue
 from tests.conftest import data
-from tests.farm.test_farm_truth import until
+from tests.farm.farm_calls import until
 
 pytestmark = pytest.mark.xdist_group("farm")
 

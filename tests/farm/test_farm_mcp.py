@@ -10,7 +10,7 @@ import pytest
 
 from engineering_api.config import Settings
 from tests.mcp.conftest import Live, live_server, structured
-from tests.mcp.test_mcp_transports import http_session
+from tests.mcp.transports import http_session
 from tools.bounds import HANG_GUARD_S
 
 pytestmark = [pytest.mark.xdist_group("farm"), pytest.mark.anyio]

@@ -5,8 +5,6 @@ logging at INFO."""
 
 from __future__ import annotations
 
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,15 +20,16 @@ from engineering_api.app import create_app
 from engineering_api.compose import create_backend
 from engineering_api.config import Settings
 from engineering_api.farm.agent import AgentRunner
-from engineering_api.farm.celery_app import CALL_TASK, FarmConfig, celery_app
+from engineering_api.farm.celery_app import CALL_TASK
 from engineering_api.farm.registry import AgentRecord, AgentRegistry
 from engineering_api.lib.tracing import REQUEST_ID_ATTRIBUTE, Tracing
-from tests.api.test_metrics import TEST_CLIENT_ADDRESS, _samples, _value
+from tests.api.metric_samples import TEST_CLIENT_ADDRESS, _samples, _value
 from tools.bounds import HANG_GUARD_S
 from tests.conftest import assert_error, data
 from tests.farm.conftest import require_redis
 from tools.farm_harness import Agents, RedisServer, redis_client
-from tests.farm.test_farm_truth import until
+from tests.farm.farm_calls import until
+from tests.farm.operator_events import _Events
 
 pytestmark = pytest.mark.xdist_group("farm")
 
@@ -74,38 +73,6 @@ def _admin(client: TestClient[Any]) -> dict[str, str]:
 def _agent(client: TestClient[Any]) -> dict[str, Any]:
     listed = data(client.get("/api/farm/agents", headers=_admin(client)))
     return next(a for a in listed["agents"] if a["name"] == AGENT)
-
-
-class _Events:
-    """Celery's event receiver on the farm's broker, in a thread (what ``celery events`` and Flower run)."""
-
-    def __init__(self, url: str) -> None:
-        self.app = celery_app(FarmConfig(url))
-        self.seen: list[dict[str, Any]] = []
-        self._receiver: Any = None
-        self._thread = threading.Thread(target=self._listen, name="celery-events", daemon=True)
-        self._thread.start()
-
-    def _listen(self) -> None:
-        with self.app.connection_for_read() as connection:
-            self._receiver = self.app.events.Receiver(connection, handlers={"*": self.seen.append})
-            self._receiver.capture(limit=None, timeout=None, wakeup=False)
-
-    def listening(self) -> None:
-        """Wait until an agent's answer to a heartbeat request arrives: from then on no event is missed."""
-        deadline = time.monotonic() + HANG_GUARD_S
-        while not any(e["type"] == "worker-heartbeat" for e in self.seen):
-            assert time.monotonic() < deadline, "no worker event: the agent sends none (task events off?)"
-            self.app.control.broadcast("heartbeat")
-            time.sleep(0.5)
-
-    def of_task(self, task_id: str) -> list[str]:
-        return [e["type"] for e in self.seen if e.get("uuid") == task_id]
-
-    def stop(self) -> None:
-        if self._receiver is not None:
-            self._receiver.should_stop = True
-        self._thread.join(HANG_GUARD_S)
 
 
 def test_a_request_id_reaches_the_agents_log_and_celery_events_show_the_call(own_farm: Farm,

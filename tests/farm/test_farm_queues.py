@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from engineering_api.farm.registry import agent_queue
-from tests.farm.test_farm_truth import until
+from tests.farm.farm_calls import until
 
 pytestmark = pytest.mark.xdist_group("farm")
 

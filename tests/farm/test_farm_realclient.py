@@ -11,7 +11,7 @@ import pytest
 
 from tests.farm.conftest import give_back
 from tests.realclient.conftest import Served, serve
-from tests.realclient.test_vendor_client import run_vendor_client
+from tests.realclient.vendor_client import run_vendor_client
 
 pytestmark = pytest.mark.xdist_group("farm")
 

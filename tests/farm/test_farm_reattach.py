@@ -27,7 +27,7 @@ from engineering_api.farm.codec import encode
 from engineering_api.farm.reattach import watch
 from engineering_api.farm.registry import agent_queue
 from tools.farm_harness import ApiNode
-from tests.farm.test_farm_truth import WAIT, _Jobs, as_caller, until
+from tests.farm.farm_calls import WAIT, _Jobs, as_caller, until
 
 pytestmark = pytest.mark.xdist_group("farm")
 

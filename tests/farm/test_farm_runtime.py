@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.api.test_runtime_auth import RT, login, make_user
-from tests.api.test_runtime_e2e import download_line
+from tests.api.runtime_users import RT, login, make_user
+from tests.api.runtime_plant import download_line
 from tests.conftest import CPU, assert_error, data
 
 pytestmark = pytest.mark.xdist_group("farm")

@@ -24,38 +24,15 @@ from engineering_api.backend.errors import EngineeringError, OperationTimeoutErr
 from engineering_api.farm import FarmBackend, FarmConfig
 from engineering_api.farm.celery_app import UNSETTLED_STATES
 from engineering_api.farm.proxy import FarmBackendBase
-from engineering_api.farm.dispatch import _thread_binding
 from engineering_api.farm.registry import NAME_HELD, AgentRecord, Claim
 from simatic_xml.cancel import CancelToken, installed
 from tests.conftest import assert_error, data, raises_code
 from tests.farm.conftest import start_running_instance
 from tools.bounds import HANG_GUARD_S
 from tools.farm_harness import Agents, ApiNode
+from tests.farm.farm_calls import WAIT, _Jobs, as_caller, until
 
 pytestmark = pytest.mark.xdist_group("farm")
-
-WAIT = 90.0
-"""Generous bound for any event on a loaded two-core machine."""
-
-
-def until(condition: Callable[[], Any], what: str, timeout: float = WAIT) -> Any:
-    """Wait for ``condition()`` to be truthy (an event), failing with ``what`` after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        assert time.monotonic() < deadline, f"never happened: {what}"
-        time.sleep(0.05)
-
-
-def as_caller(caller: str, fn: Callable[[], Any]) -> Any:
-    """Run ``fn`` as the farm session ``caller`` (what the API node's worker thread of that session does)."""
-    _thread_binding.caller = caller
-    try:
-        return fn()
-    finally:
-        _thread_binding.caller = None
 
 
 def test_a_call_sent_to_a_killed_agent_is_lost_and_never_runs_when_it_returns(farm, agents, workspace):
@@ -290,29 +267,6 @@ def test_a_call_delivered_twice_runs_once(farm):
     assert names.count("Once") == 1
     assert farm.registry.next_message(call_id, 0.5) is None, "no second outcome: it did not run again"
     assert farm.stored_outcome(call_id)[1] == first, "the stored outcome is the first run's"
-
-
-class _Jobs:
-    """The little of a JobManager that re-attaching uses: one interrupted job, and what it was settled with."""
-
-    def __init__(self) -> None:
-        from engineering_api.jobs.manager import JobError
-
-        self.status = "Running"
-        self.failure: JobError | None = None
-        self.settled = threading.Event()
-
-    def get(self, job_id: str) -> Any:
-        return self
-
-    @property
-    def terminal(self) -> bool:
-        return self.status in ("Completed", "Failed", "Canceled")
-
-    def settle_detached(self, job_id: str, status: str, message: str, *, result: Any = None,
-                        error: Any = None) -> None:
-        self.status, self.failure = status, error
-        self.settled.set()
 
 
 def test_a_reattached_call_that_was_noted_but_never_sent_ends_within_seconds(farm):

@@ -27,24 +27,12 @@ from engineering_api.farm.celery_app import FarmConfig, celery_app
 from tests.conftest import CPU, data
 from tests.farm.conftest import OwnFarm
 from tools.farm_harness import redis_client
-from tests.farm.test_farm_truth import WAIT, until
+from tests.farm.farm_calls import WAIT, until
+from tests.farm.unscheduled_session import ADD, _devices, _session, _step_clock
 
 pytestmark = pytest.mark.xdist_group("farm")
 
 ROOT = Path(__file__).resolve().parents[2]
-ADD = "/api/projects/devices/actions/add-sync"
-
-
-def _session(node: TestClient[Any], name: str) -> dict[str, str]:
-    secret = node.app.state.services.settings.secret_path.read_text().strip()
-    return {"X-API-Key": secret, "X-Engineering-Session": name}
-
-
-def _step_clock(farm: OwnFarm, offset: float) -> None:
-    """Step every agent's wall clock to real time + ``offset`` and wait until it has."""
-    (farm.root / "clock").write_text(f"{offset:g}")
-    applied = Path(f"{farm.root / 'clock'}.applied")
-    until(lambda: applied.exists() and applied.read_text() == f"{offset:g}", f"the clock stepped by {offset:g} s")
 
 
 def _heartbeats(farm: OwnFarm, name: str, count: int) -> None:
@@ -58,10 +46,6 @@ def _heartbeats(farm: OwnFarm, name: str, count: int) -> None:
         instance = record.instance
         seen.add(record.heartbeat_at)
         until(lambda: (now := registry.agent(name)) is None or now.heartbeat_at not in seen, "the next heartbeat")
-
-
-def _devices(node: TestClient[Any], session: dict[str, str]) -> list[str]:
-    return [d["name"] for d in data(node.get("/api/projects/devices", headers=session))]
 
 
 def test_an_agents_wall_clock_stepped_both_ways_mid_call_keeps_the_agent_its_session_and_the_call(own_farm):
@@ -142,9 +126,8 @@ def test_an_agent_cut_off_longer_than_its_lease_within_its_grace_keeps_the_sessi
         assert _devices(node, session) == ["PLC_1"]
 
 
-
 def test_celery_tells_a_running_call_started_at_once_and_a_failed_call_failure_with_its_code(own_farm):
-    from tests.farm.test_farm_operator import _Events
+    from tests.farm.operator_events import _Events
 
     farm = own_farm(1, "600:devices.add_device")
     name = next(iter(farm.agents.processes))
@@ -299,7 +282,6 @@ def test_a_session_whose_project_redis_forgot_and_its_agent_closed_is_told_agent
         data(node.post("/api/projects/actions/open-sync", json={"path": created["path"]}, headers=forgotten))
         assert _devices(node, forgotten) == []
         assert _devices(node, kept) == [], "the other session kept its project"
-
 
 
 class _CeleryState:

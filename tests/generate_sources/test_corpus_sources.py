@@ -8,7 +8,6 @@ generated and imported first, as a user imports a project's sources in order."""
 
 from __future__ import annotations
 
-import csv
 import random
 from pathlib import Path
 
@@ -18,37 +17,17 @@ from engineering_api.backend.models import ProgramDocument
 from engineering_api.rules.compiler.project import OBJECT_KINDS, block_def_from_document, view_from_model
 from engineering_api.rules.program_objects import generated_object, read_object
 from simatic_xml import parse_bytes
-from simatic_xml.generate.from_source import SourceContext, context_from_files, generate_source, iter_files, read_text
+from simatic_xml.generate.from_source import generate_source, iter_files, read_text
 from simatic_xml.generate import generate_xml, import_order as dependency_order
 from simatic_xml.generate.from_source import GeneratedBlock
 from simatic_xml.versions import GENERATION_TARGETS
+from tests.generate_sources.corpus_sources import ACCEPTED, CORPUS, _context, _repo
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
 if not CORPUS.is_dir():  # the shared corpus sits beside the work tree
     CORPUS = Path("/work/shared/corpus/scl")
 
 
-def _accepted() -> list[str]:
-    table = CORPUS / "SOURCES.tsv"
-    if not table.is_file():
-        return []
-    with table.open(encoding="utf-8") as handle:
-        return [row["local_file"] for row in csv.DictReader(handle, delimiter="\t") if row["expect"] == "accept"]
-
-
-ACCEPTED = _accepted()
-_CONTEXTS: dict[str, SourceContext] = {}
 _DEFINED: dict[str, dict[str, Path]] = {}
-
-
-def _repo(name: str) -> str:
-    return name.split("/", 1)[0]
-
-
-def _context(repo: str) -> SourceContext:
-    if repo not in _CONTEXTS:
-        _CONTEXTS[repo] = context_from_files([CORPUS / repo])
-    return _CONTEXTS[repo]
 
 
 def _defined(repo: str) -> dict[str, Path]:

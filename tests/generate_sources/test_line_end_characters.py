@@ -21,7 +21,7 @@ from simatic_xml.generate.from_source import generate_source, read_text
 from simatic_xml.model import Block
 from simatic_xml.scl import parse, source_lines, tokenize
 from simatic_xml.generate.errors import SpecError
-from tests.generate_sources.test_corpus_sources import ACCEPTED, CORPUS, _context, _repo
+from tests.generate_sources.corpus_sources import ACCEPTED, CORPUS, _context, _repo
 
 IN_XML = ("\x85", "\u2028", "\u2029")
 """splitlines() line ends that XML 1.0 holds: kept as text of their comment or string."""

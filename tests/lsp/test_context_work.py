@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from engineering_api.lsp.project import Project
-from tests.lsp.test_edit_work import GROWTH
-from tests.lsp.test_workspace import MOTOR_DB
+from tests.lsp.edit_work import GROWTH
+from tests.lsp.workspace_files import MOTOR_DB
 from tools.work_count import WorkCount, counting
 
 MAIN = '''FUNCTION "Main" : Void

@@ -13,7 +13,7 @@ from pygls.workspace import TextDocument
 
 from engineering_api.lsp.document import LineDocument
 from engineering_api.lsp.text import utf16_units
-from tests.lsp.test_edit_work import doorlock
+from tests.lsp.edit_work import doorlock
 from tools.lsp_local import LocalServer
 
 PIECES = ["a", "Tür", "ö", "ß", "\U0001F6AA", "😀x", " ", "\n", "\r\n", "\r", ";"]

@@ -5,17 +5,11 @@ block (engineering_api.lsp.incremental) it costs about the same."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from engineering_api.lsp.project import Project
-from tests.conftest import skip_or_fail
-from tests.lsp.test_incremental_units import CORPUS
-from tools.scl_plant import DOORLOCK, plant_source
 from tools.work_count import WorkCount, counting
-
-GROWTH = 1.3
-"""The most one keystroke's count may grow from 2,000 to 8,000 lines."""
+from tests.lsp.edit_work import assert_flat
 
 
 def _keystroke(text: str, tmp_path: Path) -> int:
@@ -27,21 +21,6 @@ def _keystroke(text: str, tmp_path: Path) -> int:
     with counting(count):
         project.check(path, text[:at] + "(* edited *) " + text[at:])
     return count.total + count.builtin_total
-
-
-def doorlock() -> str:
-    """The real source the plant-sized texts repeat (skipped, or failed on CI, without the corpus)."""
-    source = CORPUS / DOORLOCK
-    if not source.is_file():
-        skip_or_fail(f"{source} is not there (../shared/corpus)", "the keystroke work tests")
-    return source.read_bytes().decode("utf-8-sig")
-
-
-def assert_flat(keystroke: Callable[[str], int]) -> None:
-    """``keystroke(text)``'s count grows at most :data:`GROWTH` from a 2,000-line to an 8,000-line text."""
-    text = doorlock()
-    small, large = keystroke(plant_source(text, 2000)), keystroke(plant_source(text, 8000))
-    assert large <= GROWTH * small, (small, large)
 
 
 def test_a_keystroke_costs_the_same_in_a_large_file(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from typing import Sequence
 from lsprotocol import types
 
 from tools.lsp_client import Session, session
+from tests.lsp.text_edits import apply
 
 FC = '''FUNCTION "Scale" : Void
 { S7_Optimized_Access := 'TRUE' }
@@ -26,19 +27,6 @@ BEGIN
 	#ready := TRUE;
 END_FUNCTION
 '''
-
-
-def apply(text: str, edits: Sequence[types.TextEdit]) -> str:
-    """The text with ``edits`` applied (positions in UTF-16 units; the texts here are ASCII)."""
-    lines = text.split("\n")
-    offsets = [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line) + 1)
-    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
-        start = offsets[edit.range.start.line] + edit.range.start.character
-        end = offsets[edit.range.end.line] + edit.range.end.character
-        text = text[:start] + edit.new_text + text[end:]
-    return text
 
 
 async def actions(client: Session, path: Path, found: Sequence[types.Diagnostic], whole: bool = False

@@ -9,7 +9,7 @@ import pytest
 from lsprotocol import types
 
 from tools.lsp_client import Session, session
-from tests.lsp.test_fixes import apply
+from tests.lsp.text_edits import apply
 from tests.scl_format.corpus import CORPUS, by_style, mutate_layout
 
 if not (CORPUS / "SOURCES.tsv").is_file():

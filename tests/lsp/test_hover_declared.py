@@ -7,8 +7,8 @@ import asyncio
 from pathlib import Path
 
 from tools.lsp_client import session
-from tests.lsp.test_navigation import at, hover
-from tests.lsp.test_workspace import needs_corpus, plc
+from tests.lsp.navigation import at, hover
+from tests.lsp.workspace_files import needs_corpus, plc
 
 SCALER = '''FUNCTION_BLOCK "Scaler"
 { S7_Optimized_Access := 'TRUE' }

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tools.lsp_client import session
-from tests.lsp.test_corpus_diagnostics import CORPUS, SEVERITY, expected_start, scl_check
+from tests.lsp.corpus_checks import CORPUS, SEVERITY, expected_start, scl_check
 
 DOORLOCK = CORPUS / "lopez-dev__Siemens-SCL-Source-Files" / "DoorLock" / "DoorLock.scl"
 

@@ -15,8 +15,8 @@ from engineering_api.ci.sources import check_text
 from engineering_api.lsp.project import Project
 from tests.conftest import skip_or_fail
 from tools.scl_plant import DOORLOCK, plant_source
+from tests.lsp.unit_corpus import CORPUS
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
 if not CORPUS.is_dir():  # the shared corpus sits beside the work tree (as tests/generate_sources find it)
     CORPUS = Path("/work/shared/corpus/scl")
 EDITS = 300

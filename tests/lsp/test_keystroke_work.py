@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.lsp.test_edit_work import assert_flat
+from tests.lsp.edit_work import assert_flat
 from tools.lsp_local import LocalServer
 from tools.work_count import WorkCount, counting
 

@@ -10,7 +10,8 @@ from typing import Any, Awaitable, Callable
 from lsprotocol import types
 
 from tools.lsp_client import Session, session
-from tests.lsp.test_workspace import needs_corpus, plc
+from tests.lsp.workspace_files import needs_corpus, plc
+from tests.lsp.navigation import at, doc, hover
 
 CONVEYOR = '''FUNCTION_BLOCK "Conveyor"
 { S7_Optimized_Access := 'TRUE' }
@@ -35,16 +36,6 @@ END_FUNCTION_BLOCK
 '''
 
 
-def at(text: str, needle: str, offset: int = 0, nth: int = 0) -> types.Position:
-    """The position of the ``nth`` occurrence of ``needle`` (plus ``offset`` characters) in ``text``."""
-    index = -1
-    for _ in range(nth + 1):
-        index = text.index(needle, index + 1)
-    index += offset
-    line = text.count("\n", 0, index)
-    return types.Position(line=line, character=index - (text.rfind("\n", 0, index) + 1))
-
-
 def run(tmp: Path, body: Callable[[Session, Path, str], Awaitable[Any]]) -> None:
     main = plc(tmp)
     conveyor = main.with_name("Conveyor.scl")
@@ -56,16 +47,6 @@ def run(tmp: Path, body: Callable[[Session, Path, str], Awaitable[Any]]) -> None
             await body(client, conveyor, conveyor.as_uri())
 
     asyncio.run(go())
-
-
-def doc(uri: str) -> types.TextDocumentIdentifier:
-    return types.TextDocumentIdentifier(uri=uri)
-
-
-async def hover(client: Session, uri: str, position: types.Position) -> str:
-    found = await client.client.text_document_hover_async(types.HoverParams(text_document=doc(uri), position=position))
-    assert found is not None and isinstance(found.contents, types.MarkupContent)
-    return found.contents.value
 
 
 @needs_corpus

@@ -25,7 +25,7 @@ import pytest
 
 from tests.assistant_stub import ScriptedProvider, say, tools
 from tests.mcp.conftest import Live
-from tests.mcp.test_mcp_transports import all_tools, http_session
+from tests.mcp.transports import all_tools, http_session
 from tools.bounds import HANG_GUARD_S
 
 pytestmark = pytest.mark.anyio

@@ -11,7 +11,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from tests import live_http
 from tests.mcp.conftest import Live
-from tests.mcp.test_mcp_transports import http_session
+from tests.mcp.transports import http_session
 
 pytestmark = pytest.mark.anyio
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tests.mcp.conftest import Live, structured
-from tests.mcp.test_mcp_transports import SCL, http_session
+from tests.mcp.transports import SCL, http_session
 
 pytestmark = pytest.mark.anyio
 

@@ -17,7 +17,7 @@ from engineering_api.mcp.profiles import CORE_TOOLS
 from engineering_api.mcp.tools import tool_catalog
 from tests import live_http
 from tests.mcp.conftest import Live
-from tests.mcp.test_mcp_transports import all_tools, http_session, sse_session, stdio_session
+from tests.mcp.transports import all_tools, http_session, sse_session, stdio_session
 from tools.bounds import HANG_GUARD_S
 
 pytestmark = pytest.mark.anyio

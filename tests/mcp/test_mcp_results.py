@@ -12,7 +12,7 @@ import pytest
 
 from engineering_api.mcp import results
 from tests.mcp.conftest import Live, structured
-from tests.mcp.test_mcp_transports import all_tools, http_session, session_over
+from tests.mcp.transports import all_tools, http_session, session_over
 from tests.scl_frames import start_running_fb
 
 pytestmark = pytest.mark.anyio

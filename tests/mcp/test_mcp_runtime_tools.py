@@ -12,11 +12,11 @@ import httpx
 import pytest
 
 from tests import live_http
-from tests.api.test_runtime_alarms_history import LEVEL, running_plant
-from tests.api.test_runtime_auth import RT, login
+from tests.api.alarm_plant import LEVEL, running_plant
+from tests.api.runtime_users import RT, login
 from tests.conftest import data
 from tests.mcp.conftest import Live, hints, structured
-from tests.mcp.test_mcp_transports import all_tools, http_session
+from tests.mcp.transports import all_tools, http_session
 from tools.bounds import HANG_GUARD_S
 
 pytestmark = pytest.mark.anyio

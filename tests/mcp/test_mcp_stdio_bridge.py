@@ -24,7 +24,7 @@ from engineering_api.mcp.bridge import REFUSED
 from engineering_api.mcp.client_config import client_configs
 from tests import live_http
 from tests.mcp.conftest import Live
-from tests.mcp.test_mcp_transports import _stdio_params
+from tests.mcp.transports import _stdio_params
 
 _BOUND_S = 120.0
 """Generous: a start of the bridge and a slow tool on a busy machine."""

@@ -12,7 +12,7 @@ import pytest
 from engineering_api.mcp.sessions import McpSession, SessionRegistry
 from tests import live_http
 from tests.mcp.conftest import Live, hints, structured
-from tests.mcp.test_mcp_transports import all_tools, http_session, sse_session
+from tests.mcp.transports import all_tools, http_session, sse_session
 from tools.bounds import HANG_GUARD_S
 
 pytestmark = pytest.mark.anyio

@@ -7,8 +7,6 @@ refuse a wrong key. The end-to-end workflow (project, CPU, SCL import, compile) 
 from __future__ import annotations
 
 import sys
-from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 import anyio
@@ -17,61 +15,15 @@ import httpx2
 import mcp_types as types
 import pytest
 from mcp import Client
-from mcp.client.session import ClientSession
-from mcp.client.sse import sse_client
-from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
 from tests import live_http
 from tests.mcp.conftest import Live, hints, structured
 from tools.bounds import HANG_GUARD_S
+from tests.mcp.transports import SCL, all_tools, http_session, session_over, sse_session, stdio_session
 
-DATA = Path(__file__).parent / "data"
-"""The SCL source these tests import, as a file."""
 
 pytestmark = pytest.mark.anyio
-
-SCL = (DATA / "fb_motor.scl").read_text(encoding="utf-8")
-
-
-
-@asynccontextmanager
-async def http_session(live: Live, role: str = "engineer", query: str = "") -> Any:
-    async with httpx2.AsyncClient(headers=live.headers(role), timeout=HANG_GUARD_S) as http, \
-            streamable_http_client(f"{live.base}/mcp{query}", http_client=http) as (read, write), \
-            ClientSession(read, write) as session:
-        await session.initialize()
-        yield session
-
-
-@asynccontextmanager
-async def sse_session(live: Live, role: str = "engineer", query: str = "") -> Any:
-    async with sse_client(f"{live.base}/mcp/sse{query}", headers=live.headers(role, **{"X-Client-Id": "vscode/1.2.3"}),
-                          timeout=HANG_GUARD_S) as (read, write), ClientSession(read, write) as session:
-        await session.initialize()
-        yield session
-
-
-def _stdio_params(args: list[str]) -> StdioServerParameters:
-    return StdioServerParameters(command=sys.executable, args=["-m", "engineering_api.cli", "mcp", *args])
-
-
-@asynccontextmanager
-async def stdio_session(args: list[str]) -> Any:
-    async with stdio_client(_stdio_params(args)) as (read, write), ClientSession(read, write) as session:
-        await session.initialize()
-        yield session
-
-
-async def all_tools(session: ClientSession) -> list[types.Tool]:
-    tools: list[types.Tool] = []
-    cursor: str | None = None
-    while True:
-        page = await session.list_tools(params=types.PaginatedRequestParams(cursor=cursor) if cursor else None)
-        tools += page.tools
-        cursor = page.next_cursor
-        if not cursor:
-            return tools
 
 
 async def test_every_transport_lists_the_same_200_plus_tools(live: Live, tmp_path) -> None:
@@ -102,21 +54,6 @@ async def test_tool_metadata_comes_from_the_operation(live: Live) -> None:
     assert hints(listing).read_only_hint is True and hints(listing).idempotent_hint is True
     assert hints(tools["blocks_delete"]).destructive_hint is True
     assert "confirm" in tools["blocks_delete"].input_schema["properties"]
-
-
-@asynccontextmanager
-async def session_over(transport: str, live: Live, tmp_path: Any) -> Any:
-    """An engineer's session over one transport; stdio runs its own backend, the bridge the live server's."""
-    if transport == "http":
-        opened = http_session(live)
-    elif transport == "sse":
-        opened = sse_session(live)
-    elif transport == "stdio":
-        opened = stdio_session(["--data-dir", str(tmp_path / "stdio")])
-    else:
-        opened = stdio_session(["--url", live.base, "--api-key", live.keys["engineer"]])
-    async with opened as session:
-        yield session
 
 
 @pytest.mark.parametrize("transport", ["http", "sse", "stdio", "bridge"])

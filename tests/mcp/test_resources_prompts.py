@@ -19,7 +19,7 @@ from mcp.shared.exceptions import MCPError
 from engineering_api.mcp import prompts, resources
 from engineering_api.mcp.tools import tool_catalog
 from tests.mcp.conftest import Live, structured
-from tests.mcp.test_mcp_transports import SCL, http_session, stdio_session
+from tests.mcp.transports import SCL, http_session, stdio_session
 from tools.bounds import HANG_GUARD_S
 
 pytestmark = pytest.mark.anyio

@@ -30,7 +30,7 @@ from engineering_api.app import create_app
 from engineering_api.config import Settings
 from engineering_api.lib.route_map import MappedLitestar
 from engineering_api.rules.compiler import project as compiler_project
-from tests.perf.test_work_budget import TOLERANCE
+from tests.perf.budget_tolerance import TOLERANCE
 from tools.bounds import HANG_GUARD_S
 from tools.work_count import AsgiDriver, WorkCount, counting, counting_on
 

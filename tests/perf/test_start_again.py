@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tests.perf.test_work_budget import TOLERANCE
+from tests.perf.budget_tolerance import TOLERANCE
 from tools.bounds import HANG_GUARD_S
 
 __all__ = ()

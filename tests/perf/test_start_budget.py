@@ -28,7 +28,7 @@ from typing import Any
 
 import pytest
 
-from tests.perf.test_work_budget import TOLERANCE
+from tests.perf.budget_tolerance import TOLERANCE
 from tools.bounds import HANG_GUARD_S
 
 __all__ = ()

@@ -35,12 +35,11 @@ from engineering_api.jobs import manager
 from engineering_api.jobs.manager import QUICK_RUNS_BEFORE_HERE
 from tools.work_count import AsgiDriver, WorkCount, counting, counting_on, sessionless_mcp
 from tools.bounds import HANG_GUARD_S
+from tests.perf.budget_tolerance import TOLERANCE
 
 __all__ = ()
 
 BUDGET_FILE = Path(__file__).with_name("work_budget.json")
-TOLERANCE = 1.10
-"""A count may exceed its budget by 10% (an unrelated library update, one more check) before the guard fails."""
 COUNT_TRIES = 5
 """Counts of an answer that took another path than the budgeted one (a health check that found the worker slow to
 answer: Degraded) before the guard fails: each such answer is counted again."""

@@ -34,9 +34,9 @@ def _data(answer: httpx.Response, status: int = 200) -> Any:
 
 
 def test_a_webhook_document_nested_100000_deep_is_a_422_and_writes_nothing(tmp_path: Path) -> None:
-    from tests.api.test_runtime_auth import login, make_user
-    from tests.api.test_runtime_e2e import download_line
-    from tests.api.test_runtime_pulls import SETPOINT, read
+    from tests.api.runtime_users import login, make_user
+    from tests.api.runtime_plant import download_line
+    from tests.api.runtime_pulls import SETPOINT, read
     from tests.conftest import CPU
 
     with contextlib.contextmanager(serve)(tmp_path / "data") as served, \

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,71 +14,7 @@ from fakes.runtime.cpu_image import ObEntry, ProgramContext
 from fakes.runtime.errors import PlcRuntimeError
 from fakes.runtime.memory import Memory
 from tools.bounds import HANG_GUARD_S
-
-ObCode = Callable[[Memory, ProgramContext], None]
-"""An OB of the stand-in program: a Python function of (memory, rt)."""
-
-
-def _memory() -> Memory:
-    """The stand-in program's memory: one DB "Data" (a count, a retentive kept value, a list of times)."""
-    memory = Memory(retain_paths=[("data", ("kept",))])
-    memory.dbs["data"] = {"count": 0, "kept": 0, "times": []}
-    return memory
-
-
-class Bit:
-    def __init__(self, area: bytearray, byte: int, bit: int, address: str) -> None:
-        self.area, self.byte, self.bit, self.address, self.data_type = area, byte, bit, address, "Bool"
-
-    def get(self) -> bool:
-        return bool(self.area[self.byte] >> self.bit & 1)
-
-    def set(self, value: Any) -> None:
-        if not isinstance(value, bool):
-            raise TypeError("a Bool needs true or false")
-        mask = 1 << self.bit
-        self.area[self.byte] = self.area[self.byte] | mask if value else self.area[self.byte] & ~mask
-
-
-class Member:
-    address = None
-    data_type = "Int"
-
-    def __init__(self, db: dict[str, Any], key: str) -> None:
-        self.db, self.key = db, key
-
-    def get(self) -> Any:
-        return self.db[self.key]
-
-    def set(self, value: Any) -> None:
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise TypeError("an Int needs an integer")
-        self.db[self.key] = value
-
-
-class Image:
-    """A stand-in for ProgramImage (a :class:`~fakes.runtime.cpu_image.CpuImage`): OBs are Python functions."""
-
-    def __init__(self, code: dict[str, ObCode] | None = None, obs: list[ObEntry] | None = None,
-                 digests: dict[str, str] | None = None) -> None:
-        self.code = code or {}
-        self.obs = obs or []
-        self.digests = digests or {}
-
-    def new_memory(self) -> Memory:
-        return _memory()
-
-    def run_ob(self, entry: ObEntry, mem: Memory, rt: ProgramContext) -> None:
-        self.code[entry.name](mem, rt)
-
-    def resolve(self, mem: Memory, name: str) -> Bit | Member:
-        areas = {"%I": mem.inputs, "%Q": mem.outputs, "%M": mem.markers}
-        if name[:2] in areas and "." in name:
-            byte, bit = name[2:].split(".")
-            return Bit(areas[name[:2]], int(byte), int(bit), name)
-        if name in ('"Data".count', '"Data".kept'):
-            return Member(mem.dbs["data"], name.split(".")[1])
-        raise LookupError(name)
+from tests.runtime.cpu_images import Image, MAIN, _cpu, _running
 
 
 def _count(mem: Memory, rt: ProgramContext) -> None:
@@ -96,22 +31,6 @@ def _data(cpu: SimulatedCpu[Image]) -> dict[str, Any]:
 
 def _copy_input(mem: Memory, rt: ProgramContext) -> None:
     mem.outputs[0] = mem.inputs[0]
-
-
-def _cpu(image: Image | None = None, mode: OperatingMode = OperatingMode.SINGLE_STEP) -> SimulatedCpu[Image]:
-    cpu = SimulatedCpu("PLC_Sim", instance_id=1, empty_image=image or Image())
-    cpu.config.mode = mode
-    return cpu
-
-
-def _running(image: Image, mode: OperatingMode = OperatingMode.SINGLE_STEP) -> SimulatedCpu[Image]:
-    cpu = _cpu(image, mode)
-    cpu.power_on()
-    cpu.run()
-    return cpu
-
-
-MAIN = ObEntry("Main", 1, "ProgramCycle")
 
 
 def test_power_on_goes_to_stop_run_and_stop_follow_plcsim_states() -> None:

@@ -10,7 +10,7 @@ from fakes.runtime.cpu import OperatingMode, OperatingState, SimulatedCpu
 from fakes.runtime.cpu_image import ProgramContext
 from fakes.runtime.manager import SimulationRuntime
 from fakes.runtime.memory import Memory
-from tests.runtime.test_cpu import MAIN, Image, _running
+from tests.runtime.cpu_images import MAIN, Image, _running
 
 WAIT = 10.0
 """Bound on waiting for a free-running thread to enter its cycle (a shared, loaded machine); the wait ends at

@@ -1,5 +1,5 @@
 """LAD/FBD networks to SCL statements (``fakes.runtime.ladder``): bit logic, edges and operands; the produced
-code printed as SCL, and its behaviour over several scans (tiny runner in ``test_ladder_support``).
+code printed as SCL, and its behaviour over several scans (tiny runner in ``tests.runtime.ladder_support``).
 Boxes, timers and calls are in ``test_ladder_boxes``."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from simatic_xml import flgnet as F
 from simatic_xml.template_value import TemplateValue
 from simatic_xml.scl import ast as A
 
-from .test_ladder_support import (
+from .ladder_support import (
     NetBuilder,
     ScanRunner,
     block_with,

@@ -11,7 +11,7 @@ from simatic_xml.scl.parser import parse_statements
 from simatic_xml.template_value import TemplateValue
 from simatic_xml.xmlnode import XmlNode
 
-from .test_ladder_support import (
+from .ladder_support import (
     NetBuilder,
     block_with,
     from_xml_text,

@@ -9,7 +9,7 @@ import pytest
 
 from fakes.runtime.cpu import IpSuite
 from fakes.runtime.manager import MAX_INSTANCES, Profile, SimulationError, SimulationRuntime
-from tests.runtime.test_cpu import Image
+from tests.runtime.cpu_images import Image
 
 
 @pytest.fixture

@@ -214,7 +214,7 @@ def test_a_push_target_failing_on_a_seeded_schedule(tmp_path: Path, seed: int) -
     import time_machine
 
     from engineering_api.runtime.pushes_outbox import outbox_of
-    from tests.api.test_runtime_pushes import PUSHES, Receiver, _deliveries, _log_shift, _push, _resend_shift
+    from tests.api.runtime_pushes import PUSHES, Receiver, _deliveries, _log_shift, _push, _resend_shift
 
     rng = random.Random(seed)
     failures: list[int | str] = ["down", 500, 503, 429]
@@ -316,7 +316,7 @@ def test_a_hanging_push_target_on_a_seeded_schedule(tmp_path: Path, seed: int) -
     import time_machine
 
     from engineering_api.runtime.pushes_outbox import outbox_of
-    from tests.api.test_runtime_pushes import PUSHES, _deliveries, _log_shift, _push, _resend_shift
+    from tests.api.runtime_pushes import PUSHES, _deliveries, _log_shift, _push, _resend_shift
 
     rng = random.Random(1000 + seed)
     script = [rng.choice(["silent", "dribble 500", "503"]) for _ in range(rng.randint(1, 3))]

@@ -20,7 +20,7 @@ from schemathesis.generation import GenerationMode
 from schemathesis.openapi.checks import UnsupportedMethodResponse
 
 from tests.openapi_fuzz import fuzz_schema
-from tests.service.test_schemathesis_gate import CHECKS, SEED, SLICES, _httpx_kwargs, _slice, slice_of
+from tests.service.schemathesis_slices import CHECKS, SEED, SLICES, _httpx_kwargs, _slice, slice_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -17,25 +17,12 @@ from engineering_api.lib.tables import jobs
 from tests.conftest import wait_job
 from tests.service.conftest import make_client
 from tools.bounds import HANG_GUARD_S
+from tests.service.blocking_job import _block
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from litestar.testing import TestClient
-
-
-def _block(client: TestClient, method: str) -> threading.Event:
-    """Make a backend method wait until the returned event is set (a slow TIA call)."""
-    backend = client.app.state.services.backend
-    original = getattr(backend, method)
-    gate = threading.Event()
-
-    def slow(*args: Any, **kwargs: Any) -> Any:
-        gate.wait(HANG_GUARD_S)
-        return original(*args, **kwargs)
-
-    setattr(backend, method, slow)
-    return gate
 
 
 def _create_project(client: TestClient, admin: dict[str, str], name: str = "Jobs") -> None:

@@ -12,7 +12,7 @@ from litestar.testing import TestClient
 from engineering_api.domain.pipelines.store import PipelineStore
 from tests.conftest import CPU
 from tests.service.conftest import make_client
-from tests.service.test_jobs import _block
+from tests.service.blocking_job import _block
 
 LIST = {"name": "List", "action": "blocks.list", "params": {"deviceName": "PLC_1"}}
 PIPELINE = {"name": "Nightly", "description": "", "trigger": "manual", "variables": {}, "onFailure": "stop",

@@ -57,7 +57,7 @@ def test_an_api_node_on_postgres_keeps_jobs_keys_and_audit_across_a_restart(fres
 
 def test_the_other_tables_work_on_postgres_too(fresh_db, tmp_path: Path):
     """Runtime users and sessions (transactions), block snapshots (rowid order), telemetry-free paths."""
-    from tests.api.test_runtime_auth import PASSWORD, RT, make_user
+    from tests.api.runtime_users import PASSWORD, RT, make_user
     from tests.conftest import CPU
 
     with served(Settings.from_env(data_dir=tmp_path, db=fresh_db)) as client:

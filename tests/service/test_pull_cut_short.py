@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 
 from engineering_api.domain.sourcecontrol import apply, pending
-from tests.api.test_source_control import FB_PATH, SC, git, needs_git, put_block
+from tests.api.source_control_support import FB_PATH, SC, git, needs_git, put_block
 from tests.conftest import CPU
 from tests.service.conftest import make_client
-from tests.service.test_pull_durable import _commit, _data
+from tests.service.durable_pulls import _commit, _data
 
 
 class _Death(Exception):

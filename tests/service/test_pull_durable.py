@@ -8,23 +8,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
-from litestar.testing import TestClient
 
-from tests.api.test_source_control import FB_PATH, SC, git, needs_git, put_block
-from tests.conftest import CPU, wait_job
+from tests.api.source_control_support import FB_PATH, SC, git, needs_git, put_block
+from tests.conftest import CPU
 from tests.service.conftest import make_client
-
-
-def _data(response: Any) -> Any:
-    assert response.status_code < 300, response.text
-    return response.json()["data"]
-
-
-def _commit(client: TestClient, admin: dict[str, str], message: str) -> None:
-    job = _data(client.post(f"{SC}/commit", json={"Message": message}, headers=admin))["jobId"]
-    assert wait_job(client, job, admin, timeout=60)["status"] == "Completed"
+from tests.service.durable_pulls import _commit, _data
 
 
 @needs_git

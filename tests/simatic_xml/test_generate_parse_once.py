@@ -121,7 +121,7 @@ def test_one_parse_of_a_blanked_network_changes_no_verdict_and_no_byte(monkeypat
     import random
 
     from simatic_xml.generate import checks
-    from tests.generate_sources.test_corpus_sources import ACCEPTED, CORPUS
+    from tests.generate_sources.corpus_sources import ACCEPTED, CORPUS
 
     rng = random.Random(71)
     sources = [(CORPUS / name).read_text(encoding="utf-8-sig") for name in rng.sample(ACCEPTED, 3)]

@@ -32,7 +32,7 @@ from simatic_xml.scl_text import context_from_tokens, text_to_tokens, tokens_to_
 from simatic_xml.xmlnode import XmlNode
 
 from tests.simatic_xml.sxml_corpus import CORPUS, bodies
-from tests.simatic_xml.test_scl_sources import BODIES, SOURCES
+from tests.simatic_xml.scl_bodies import BODIES, SOURCES
 
 OUTPUTS = Path(__file__).with_name("data") / "scl_writer_outputs.json"
 

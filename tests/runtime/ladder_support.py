@@ -8,7 +8,6 @@ scans without the code generator.
 from __future__ import annotations
 
 from lxml import etree
-
 from engineering_api.rules.compiler.program import BlockDef, Program
 from engineering_api.rules.compiler.types import Var
 from fakes.runtime.ladder import LadderCode, network_statements
@@ -17,7 +16,8 @@ from simatic_xml import flgnet as F
 from simatic_xml.scl import ast as A
 from simatic_xml.xmlnode import from_lxml
 
-__all__ = ("NetBuilder", "ScanRunner", "block_with", "from_xml_text", "translate", "translate_text")
+__all__ = ("FLG_NS", "NetBuilder", "ScanRunner", "block_with", "from_xml_text", "translate",
+           "translate_text")
 
 FLG_NS = "http://www.siemens.com/automation/Openness/SW/NetworkSource/FlgNet/v4"
 
@@ -156,7 +156,6 @@ class ScanRunner:
             a, b = self._eval(e.left), self._eval(e.right)
             return _BINARY[e.op](a, b)
         raise AssertionError(f"the runner does not evaluate {expr_text(e)}")
-
 
 _BINARY = {
     "AND": lambda a, b: bool(a and b), "OR": lambda a, b: bool(a or b), "XOR": lambda a, b: bool(a) != bool(b),

@@ -1,0 +1,19 @@
+"""SCL sources for the download tests: a program that compiles and one that does not."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from tests.conftest import data
+if TYPE_CHECKING:
+    pass
+
+__all__ = ("BAD", "BASE", "_scl")
+
+BASE = "/api/devices/PLC_1"
+
+BAD = 'FUNCTION "Bad" : Void\nBEGIN\n    "Nope".x := 1;\nEND_FUNCTION\n'
+
+
+def _scl(client: Any, headers: dict[str, str], text: str, name: str = "prog.scl") -> None:
+    data(client.post(f"{BASE}/external-sources/import-and-generate", json={"SourceName": name, "SclContent": text},
+                     headers=headers))

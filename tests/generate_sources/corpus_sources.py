@@ -1,0 +1,33 @@
+"""The corpus sources and their accepted verdicts, with their repositories and contexts."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from simatic_xml.generate.from_source import SourceContext, context_from_files
+
+__all__ = ("ACCEPTED", "CORPUS", "_context", "_repo")
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "scl"
+
+
+def _accepted() -> list[str]:
+    table = CORPUS / "SOURCES.tsv"
+    if not table.is_file():
+        return []
+    with table.open(encoding="utf-8") as handle:
+        return [row["local_file"] for row in csv.DictReader(handle, delimiter="\t") if row["expect"] == "accept"]
+
+ACCEPTED = _accepted()
+
+_CONTEXTS: dict[str, SourceContext] = {}
+
+
+def _repo(name: str) -> str:
+    return name.split("/", 1)[0]
+
+
+def _context(repo: str) -> SourceContext:
+    if repo not in _CONTEXTS:
+        _CONTEXTS[repo] = context_from_files([CORPUS / repo])
+    return _CONTEXTS[repo]
