@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 import pytest
 from litestar import Litestar
@@ -25,7 +25,6 @@ from litestar.testing import TestClient
 
 from engineering_api import config
 from engineering_api.app import create_app, create_services
-from engineering_api.backend.errors import EngineeringError
 from engineering_api.config import Settings
 from engineering_api.lib.db import Database
 from engineering_api.rules.compiler import project as compiler_project
@@ -38,6 +37,7 @@ from simatic_xml.sw_base import SwObject
 from tools.bounds import HANG_GUARD_S
 from tests.hypothesis_constants import without_local_constants
 from tests.pgserver import PostgresServer, postgres_binaries
+from tests.lib.outcomes import data, skip_or_fail
 
 # the collection guard (items sharing a node id stop the run); the PLCSim Simulation app the simulation tests share
 pytest_plugins = ("tests.collection_guard", "tests.simulation_app")
@@ -277,23 +277,6 @@ def assert_error(response: Any, status: int, code: str | None = None) -> dict[st
     return body
 
 
-def raises_code(error: type[EngineeringError], code: str, call: Callable[..., object], /, *args: Any,
-                **kwargs: Any) -> EngineeringError:
-    """``call(*args, **kwargs)`` raises ``error`` with ``code`` (a port refusal); returns it for further checks."""
-    __tracebackhide__ = True
-    with pytest.raises(error) as info:
-        call(*args, **kwargs)
-    assert info.value.code == code, info.value
-    return info.value
-
-
-def skip_or_fail(reason: str, suite: str) -> NoReturn:
-    """Skip for a missing prerequisite, saying why; with ``CI=true`` fail instead, since CI must run ``suite``."""
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI must run {suite}; 'make test' installs what it needs as root)")
-    pytest.skip(reason)
-
-
 ObjectT = TypeVar("ObjectT", bound=SwObject)
 
 
@@ -308,14 +291,6 @@ def interface_of(obj: Block | PlcStruct) -> Interface:
     """The interface of a block or UDT, checked to be there."""
     assert obj.interface is not None, f"{obj.name} has no interface"
     return obj.interface
-
-
-def data(response: Any, status: int = 200) -> Any:
-    """``data`` of a success envelope, after checking status and ``success``."""
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert body["success"] is True, body
-    return body["data"]
 
 
 @pytest.fixture
@@ -388,7 +363,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                           "(tests/farm/test_farm_fault_schedule.py)")
     parser.addoption("--farm-fault-seed", action="store", type=int, default=None,
                      help="replay one schedule of the farm's fault-schedule test (its seed is printed)")
-
 
 
 _UNGROUPED = pytest.StashKey[str]()

@@ -18,8 +18,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-__all__ = ("ABOVE_THE_PORT", "ADAPTERS", "ALLOWED", "ANYTHING", "ERRORS", "KNOWN_EXCEPTIONS", "OURS", "ROOT", "files",
-           "imported", "permits", "unit_of")
+__all__ = ("ABOVE_THE_PORT", "ADAPTERS", "ALLOWED", "ANYTHING", "ERRORS", "FLOORS", "KNOWN_EXCEPTIONS", "OURS", "ROOT",
+           "files", "imported", "permits", "unit_of")
 
 ROOT = Path(__file__).resolve().parents[1]
 OURS = ("engineering_api", "fakes", "openness_bridge", "simatic_xml")
@@ -38,6 +38,22 @@ ANYTHING = {"<anything>"}
 ABOVE_THE_PORT = {"<anything but an adapter>"}
 """The entry points' row: anything of ours except an adapter."""
 ADAPTERS = ("fakes", "openness_bridge")
+
+# Floors of the architecture picture and the layout table (tools.architecture, tools.layout), top first; a unit
+# missing here is drawn on the floor "other".
+FLOORS = (
+    ("entry points", ("engineering_api.app", "engineering_api.asgi", "engineering_api.cli", "engineering_api.db_cli",
+                      "engineering_api.lsp", "engineering_api.mcp", "engineering_api.console",
+                      "engineering_api.compose", "engineering_api.swagger")),
+    ("service layer", ("engineering_api.domain", "engineering_api.runtime", "engineering_api.farm",
+                       "engineering_api.snapshots", "engineering_api.push", "engineering_api.jobs",
+                       "engineering_api.services", "engineering_api.docs", "engineering_api.ci")),
+    ("adapters", ("fakes", "openness_bridge")),
+    ("port and rules", ("engineering_api.backend", "engineering_api.rules")),
+    ("plumbing", ("engineering_api.lib", "engineering_api.migrations", "engineering_api.config",
+                  "engineering_api.backend.errors", "engineering_api")),
+    ("ground floor", ("simatic_xml",)),
+)
 
 # unit -> the units it may import (a unit is a top-level package, or a first-level module/package of
 # engineering_api). Its own unit is always allowed.

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
-from tests.api.runtime_users import RT, make_user
+
 from tests.api.runtime_plant import download_line as download_program
+from tests.api.runtime_users import RT, make_user
 from tests.conftest import CPU, Headers, data
 from tests.scl_frames import main_ob
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from typing import Any
+
 from litestar.testing import TestClient
+
 from tests.api.source_control_support import SC, commit, put_block
 from tests.conftest import Headers, data
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from tests.conftest import data
+
+from tests.lib.outcomes import data
+
 if TYPE_CHECKING:
     pass
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+
 from engineering_api.backend.areas.simulation_models import (
     SimDiagnosticEntry,
     SimInstanceState,
@@ -15,6 +16,7 @@ from engineering_api.backend.errors import (
     NotFoundError,
     ValidationError,
 )
+
 if TYPE_CHECKING:
     pass
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
+
 from litestar.testing import TestClient
+
 from simatic_xml import hmi as sx
 from tests.conftest import Headers, configure, data
 

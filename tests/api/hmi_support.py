@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+
 from simatic_xml import hmi as sx
 
 __all__ = ("HMI", "MTP700", "TP700", "connection_file", "write")

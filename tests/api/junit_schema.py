@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
+
 from lxml import etree
+
 if TYPE_CHECKING:
 
     pass

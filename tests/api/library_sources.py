@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
+
 from litestar.testing import TestClient
+
 from tests.conftest import Headers
 
 __all__ = ("FB", "UDT", "generate")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+
 from litestar.testing import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 from urllib.parse import quote
+
 from tests.conftest import Headers, configure, data
 
 __all__ = ("CYCLE_MS", "DEVICE", "INSTANCE", "MOTOR_SCL", "TAGS", "_engineering", "_read")

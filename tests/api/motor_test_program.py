@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+
 from tests.conftest import Headers, data
+
 if TYPE_CHECKING:
 
     import httpx

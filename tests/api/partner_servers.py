@@ -7,13 +7,16 @@ import struct
 import threading
 import time
 from typing import TYPE_CHECKING, Any
+
 from asyncua import Server, ua
 from asyncua.crypto.cert_gen import setup_self_signed_certificate
 from asyncua.crypto.permission_rules import User, UserRole
 from cryptography.x509.oid import ExtendedKeyUsageOID
+
 from engineering_api.runtime.opcua_server import free_port
 from tests.api.runtime_users import RT
 from tools.bounds import HANG_GUARD_S
+
 if TYPE_CHECKING:
     from pathlib import Path
 

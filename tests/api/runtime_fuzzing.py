@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+
 import schemathesis
 from hypothesis import strategies as st
 from litestar.testing import TestClient
@@ -12,7 +13,9 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+
 from tests.openapi_fuzz import fuzz_schema
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+
 from tests.conftest import Headers, configure, data
 from tests.scl_frames import main_ob
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
+
 from tests.conftest import Headers, data
+
 if TYPE_CHECKING:
     pass
 

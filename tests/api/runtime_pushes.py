@@ -7,9 +7,12 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
+
 from litestar.testing import TestClient
+
 from engineering_api.runtime.service import runtime_of
 from tests.conftest import Headers, data
+
 if TYPE_CHECKING:
     from pathlib import Path
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 from urllib.parse import quote
+
 from tests.api.runtime_users import RT
+
 if TYPE_CHECKING:
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+
 import httpx
+
 from tests.conftest import Headers, data
+
 if TYPE_CHECKING:
     from litestar.testing import TestClient
 

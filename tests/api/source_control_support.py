@@ -7,8 +7,10 @@ import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
+
 import pytest
 from litestar.testing import TestClient
+
 from engineering_api.services import Services
 from tests.conftest import Headers, data, run_job
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
+
 import openpyxl
+
 from engineering_api.domain.tag_formats import TAG_COLUMNS
 
 __all__ = ("TIA_ROWS", "_tia_workbook", "plc_tags_workbook")

@@ -12,7 +12,7 @@ from engineering_api.backend.errors import AlreadyExistsError, NotFoundError, Va
 from engineering_api.lib.db import Database
 from engineering_api.runtime.alarms import AlarmDefinition, AlarmService
 from engineering_api.runtime.tag_logging import DatabaseHistoryStore, TagLoggingService, LoggingSetting, parse_interval
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 
 if TYPE_CHECKING:
     from pathlib import Path

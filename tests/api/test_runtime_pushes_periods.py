@@ -10,7 +10,7 @@ import pytest
 from engineering_api.backend.errors import ValidationError
 from engineering_api.runtime.pushes import PushSchedule
 from engineering_api.runtime.pushes_schedule import last_boundary, period_ending, periods_between, trigger_for
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 
 UTC = dt.UTC
 SHIFTS = PushSchedule(shifts=["06:00", "14:00", "22:00"], timezone="Europe/Berlin")

@@ -17,7 +17,8 @@ import pytest
 from engineering_api.backend.errors import ConflictError
 from engineering_api.domain.sourcecontrol.locks import OWNER_FILE, recover_stale_locks
 from tests.api.source_control_support import SC, commit, git, needs_git, put_block, repo_of
-from tests.conftest import data, raises_code
+from tests.conftest import data
+from tests.lib.outcomes import raises_code
 
 HOLDER = """
 import fcntl, sys, time

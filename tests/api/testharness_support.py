@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+
 import pytest
 from litestar.testing import TestClient
+
 from tests.api.fake_sim import FakeSim
 from tests.conftest import Headers
+
 if TYPE_CHECKING:
 
 

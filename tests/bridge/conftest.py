@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from openness_bridge.standin import missing_prerequisites
-from tests.conftest import skip_or_fail
+from tests.lib.outcomes import skip_or_fail
 
 
 def require_standin() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+
 from engineering_api.backend.areas.simulation_models import SimIpSuite
 
 __all__ = ("cpu", "simulate_plc_1")

@@ -12,7 +12,7 @@ import pytest
 
 from engineering_api.backend import errors as e
 from simatic_xml.generate import generate_xml
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 
 GROUPS = ("", "Motors", "Motors/Conveyor", "Valves", "Drives")
 """The system group and the user groups the blocks are spread over, in the order a walk visits them."""

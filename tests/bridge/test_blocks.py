@@ -12,7 +12,7 @@ import pytest
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import ProgramDocument
 from simatic_xml.generate import generate_xml
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 
 FB = {"blockType": "FB", "name": "FB_Motor", "language": "SCL", "number": 10, "networks": [{"scl": ""}]}
 IDB = {"blockType": "InstanceDB", "name": "DB_Motor", "instanceOf": "FB_Motor", "number": 4}

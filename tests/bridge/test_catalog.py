@@ -10,7 +10,7 @@ import pytest
 from engineering_api.backend import errors as e
 from openness_bridge.catalog import kind_from_path
 from openness_bridge.hardware_cax import aml_devices
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 
 CPU = "6ES7 516-3AN02-0AB0"
 DI = "6ES7 521-1BH00-0AB0"

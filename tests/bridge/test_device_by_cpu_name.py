@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from engineering_api.backend import errors as e
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 from tests.contract.conftest import CPU
 
 STATION = "S7-1500/ET200MP station_1"

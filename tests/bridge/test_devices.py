@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from engineering_api.backend import errors as e
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 from tests.contract.conftest import CPU, DI, IM
 
 HMI_DP = "6AV2 123-2GA03-0AX0"

@@ -8,7 +8,7 @@ import pytest
 
 from engineering_api.backend import errors as e
 from openness_bridge.errors import MEANINGS, OPENNESS_ACCESS_HINT, translate
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 
 from engineering_api.backend.areas.simulation_models import SimIpSuite
 from engineering_api.backend.errors import ConflictError, NotSupportedError
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 from tests.contract.stub_engine import SCL, load_scl
 from tests.bridge.online_session import cpu
 

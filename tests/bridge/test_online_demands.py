@@ -10,7 +10,7 @@ from typing import Any
 from engineering_api.backend.areas.online import DownloadChecks
 from engineering_api.backend.errors import ConflictError
 from tests.bridge.online_session import cpu
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 from tests.contract.stub_engine import SCL, load_scl
 
 FINGERPRINT = "3F:A1:07:C2"

@@ -10,7 +10,7 @@ from engineering_api.backend.errors import NotSupportedError
 from engineering_api.backend.port import AREAS, EngineeringBackend
 from openness_bridge.backend import OpennessBackend
 from openness_bridge.pending import pending_methods, port_methods
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 
 PendingMethods = OpennessBackend.__mro__[1]
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from engineering_api.backend import errors as e
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 from tests.bridge.tag_table_doc import _table_doc
 
 

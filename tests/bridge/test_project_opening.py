@@ -12,7 +12,7 @@ import pytest
 
 from engineering_api.backend.errors import ConflictError, PermissionDeniedError, ValidationError
 from engineering_api.backend.models import ProjectCredentials
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 
 SECRET = "Sup3r-Secret!"
 

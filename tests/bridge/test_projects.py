@@ -11,7 +11,7 @@ import pytest
 
 from engineering_api.backend import errors as e
 from engineering_api.lib.staging import remove_stale_staging
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 
 CPU = "6ES7 516-3AN02-0AB0"
 

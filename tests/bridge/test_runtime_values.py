@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from engineering_api.backend.errors import ConflictError, NoProjectOpenError
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 from tests.contract.stub_engine import load_scl
 from tests.contract.released_program import RELEASED_SCL
 

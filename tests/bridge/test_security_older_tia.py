@@ -16,7 +16,7 @@ from openness_bridge.loader import OpennessApi
 from openness_bridge.security import BridgeSecurity
 from openness_bridge.portal_events import PortalEvents
 from openness_bridge.session import BridgeSession
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from engineering_api.backend import errors as e
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 
 
 def test_a_project_opened_or_closed_in_the_ui_is_seen(bridge, machine, tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from engineering_api.backend.errors import (
     NotSupportedError,
     ValidationError,
 )
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 
 
 @pytest.fixture

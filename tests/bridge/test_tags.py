@@ -16,7 +16,7 @@ from engineering_api.backend import errors as e
 from engineering_api.backend.areas import tags as t
 from simatic_xml import parse_bytes
 from simatic_xml.objects import PlcTagTable
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 
 CPU = "6ES7 516-3AN02-0AB0"
 DEFAULT = "Default tag table"

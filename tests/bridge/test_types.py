@@ -11,7 +11,7 @@ import pytest
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import ProgramDocument
 from simatic_xml.generate import generate_xml
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 
 
 def _udt(name: str, *members: tuple[str, str]) -> bytes:

@@ -25,7 +25,7 @@ from engineering_api.backend.models import ProgramDocument
 from engineering_api.rules.program_objects import read_object
 from simatic_xml.generate import generate_xml
 from tests.bridge.conftest import require_standin
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 from tests.bridge.unit_docs import S7_1200, _fb, _udt
 
 

@@ -16,7 +16,7 @@ import pytest
 from engineering_api.backend import errors as e
 from engineering_api.backend.models import ProgramDocument
 from tests.bridge.unit_docs import _fb, _udt
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from engineering_api.backend import models as m
 from engineering_api.backend.areas.watch_tables import FORCE_TABLE, WATCH_TABLE, EntrySpec
 from simatic_xml.generate import generate_xml
 from simatic_xml.watchtables import read_table
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 from tests.contract.conftest import CPU
 
 

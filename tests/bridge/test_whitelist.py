@@ -14,7 +14,7 @@ from engineering_api.backend.errors import NotFoundError, PermissionDeniedError
 from openness_bridge.doctor import OPENNESS_GROUP, openness_access_checks
 from openness_bridge.loader import Installation
 from openness_bridge.whitelist import MemoryRegistry, OpennessWhitelist, entry_values, whitelist_key
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 
 
 @pytest.fixture

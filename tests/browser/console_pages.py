@@ -6,6 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 from typing import Any
+
 from tests.browser.conftest import until
 from tests.mcp.conftest import Live
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from contextlib import redirect_stdout
+
 from engineering_api.cli import main
 
 __all__ = ("run_main",)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+
 from tests.ci.corpus_repos import CORPUS
 
 __all__ = ("CASES", "DENORMALISATION", "ENABLE", "FILTER", "MAIN")

@@ -418,7 +418,6 @@ def flgnet_mutants(path: Path, per_family: int = 3) -> Iterator[Mutant]:
                 first.set("UId", old)
 
 
-
 _OB_FREE = {"ProgramCycle", "TimeDelayInterrupt", "CyclicInterrupt", "HardwareInterrupt", "Startup"}
 
 
@@ -572,61 +571,6 @@ def _callee(program: Program, call: re.Match[str], text: str) -> BlockDef | None
     return found if found is not None and found.kind == "FB" else None
 
 
-def rates(corpus: Path) -> dict[str, tuple[int, int, int, int]]:
-    """Family -> (mutants refused as expected, mutants, controls accepted, controls) over every corpus file: the
-    figures ``docs/simaticml-scl.md`` reports (``.venv/bin/python -m tests.compiler.mutants``)."""
-    from engineering_api.rules.compiler.check import source_text
-    from tests.compiler.mutants_arrays import array_element_mutants, scl_array_start_mutants
-    from tests.compiler.mutants_sections import (scl_member_mutants, scl_section_mutants, xml_member_mutants,
-                                                 xml_section_mutants)
-    from tests.compiler.mutants_st import (judged, st_arrow_mutants, st_label_mutants, st_literal_mutants,
-                                           st_twice_mutants)
-    from tests.compiler.mutants_statements import scl_input_arrow_mutants, scl_label_mutants, scl_literal_mutants
-
-    xml = sorted((corpus / "simaticml").rglob("*.xml"))
-    scl = sorted(p for p in (corpus / "scl").rglob("*") if p.suffix.lower() in (".scl", ".db", ".udt"))
-    texts = {p: source_text(p.read_bytes()) for p in scl}
-    runs = [
-        {p: list(xml_declaration_mutants(p, per_family=8)) for p in xml},
-        {p: list(scl_declaration_mutants(p, texts[p])) for p in scl},
-        {p: list(tag_table_mutants(p)) for p in xml if p.parent.name == "tagtable"},
-        {p: list(flgnet_mutants(p)) for p in xml},
-        {p: list(block_number_mutants(p)) for p in xml},
-        {p: list(scl_access_mutants(p, texts[p])) for p in scl},
-        {p: list(scl_arrow_mutants(p, texts[p])) for p in scl},
-        {p: [*xml_section_mutants(p), *xml_member_mutants(p)] for p in xml},
-        {p: [*scl_section_mutants(p, texts[p]), *scl_member_mutants(p, texts[p])] for p in scl},
-        {p: list(array_element_mutants(p)) for p in xml},
-        {p: list(scl_array_start_mutants(p, texts[p], per_file=1000)) for p in scl},
-        {p: [*scl_label_mutants(p, texts[p]), *scl_literal_mutants(p, texts[p]), *scl_input_arrow_mutants(p, texts[p])]
-         for p in scl},
-        {p: [*st_label_mutants(p), *st_literal_mutants(p), *st_arrow_mutants(p), *st_twice_mutants(p)] for p in xml},
-    ]
-    from engineering_api.rules.compiler.check import Source, check_sources
-
-    out: dict[str, list[int]] = {}
-    for mutants in runs:
-        for path, made in mutants.items():
-            original = check_sources([Source(str(path), path.read_bytes())])
-            if any(d.code in ("SYNTAX_ERROR", "CLASSIC_SCL") for d in original):
-                continue
-            for mutant in made:
-                row = out.setdefault(mutant.family, [0, 0, 0, 0])
-                slot = 0 if mutant.refused else 2
-                row[slot + 1] += 1
-                row[slot] += judged(mutant, original, check_sources([Source(str(path), mutant.data)])) is None
-    for table in (p for p in xml if p.parent.name == "tagtable"):
-        source = Source(str(table), table.read_bytes())
-        for clean, mutant in watch_table_mutants(table):
-            row = out.setdefault(mutant.family, [0, 0, 0, 0])
-            slot = 0 if mutant.refused else 2
-            row[slot + 1] += 1
-            original = check_sources([source, Source(str(mutant.path), clean)])
-            row[slot] += verdict(mutant, original, check_sources([source, Source(str(mutant.path), mutant.data)])) \
-                is None
-    return {family: (a, b, c, d) for family, (a, b, c, d) in sorted(out.items())}
-
-
 def _watch_table(kind: str, entries: list[tuple[str, str | None]]) -> bytes:
     """A SimaticML watch (``Watch``) or force (``Force``) table of ``(operand, value)`` entries, one element a line
     (the form :mod:`simatic_xml.watchtables` reads)."""
@@ -687,8 +631,3 @@ def watch_table_mutants(path: Path, per_family: int = 4) -> Iterator[tuple[bytes
             yield _watch_table("Force", []), Mutant("force area", target, _watch_table("Force", [(f'"{name}"', None)]),
                                                     7, "WATCH_NOT_FORCEABLE" if area == "M" else None)
 
-
-if __name__ == "__main__":
-    for family, (refused, made, accepted, controls) in rates(
-            Path(__file__).resolve().parents[2].parent / "shared" / "corpus").items():
-        print(f"| {family} | {refused}/{made} | {f'{accepted}/{controls}' if controls else '-'} |")

@@ -70,7 +70,7 @@ def test_section_mutants_of_every_scl_source_are_refused_at_the_keyword() -> Non
 def test_a_member_in_a_section_its_kind_has_not_is_refused_and_in_one_it_has_accepted() -> None:
     """The near-miss at every row's boundary: one new member in a new section of each name the row has not (refused
     at its line) and in each section of the row the export has (accepted), one export per context (kind, language,
-    section, verdict); all 733 by hand, ``python -m tests.compiler.mutants``."""
+    section, verdict); all 733 by hand, ``python -m tests.compiler.mutant_rates``."""
     made: Counter[tuple[str, ...]] = Counter()
     counts, problems = run_mutants({path: list(xml_member_mutants(path, made, per_context=1)) for path in XML})
     assert not problems, "\n".join(problems[:20])

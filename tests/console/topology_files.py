@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+
 from simatic_xml import flgnet, graph
 from simatic_xml.flgnet import FlgNet
 from tests.simatic_xml.sxml_corpus import corpus_paths, load

@@ -15,7 +15,7 @@ import pytest
 
 from engineering_api.backend import models as m
 from engineering_api.backend.port import EngineeringBackend
-from tests.conftest import skip_or_fail
+from tests.lib.outcomes import skip_or_fail
 from tests.contract.played import Played, played
 
 CPU = "6ES7 516-3AN02-0AB0"

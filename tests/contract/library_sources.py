@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+
 from engineering_api.backend import models as m
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml.generate import generate_xml

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 from engineering_api.backend.errors import EngineeringError, NotSupportedError
 from engineering_api.backend.port import EngineeringBackend
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 
 if TYPE_CHECKING:
     from openness_bridge.api_reference import ApiReference

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+
 from engineering_api.backend import models as m
 from tests.contract.played import Played
 

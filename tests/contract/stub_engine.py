@@ -5,13 +5,16 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
 import pytest
+
 from engineering_api.backend.areas.simulation_models import SimIpSuite
 from engineering_api.backend.models import ProgramDocument
 from fakes import online_ops
 from fakes.runtime.cpu import IpSuite, OperatingMode
 from tests.contract.played import played
 from tools.plc_software import software_from_scl
+
 if TYPE_CHECKING:
     from engineering_api.backend.port import EngineeringBackend
     from fakes.runtime.cpu import SimulatedCpu

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from engineering_api.backend import errors as e
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 from tests.contract.conftest import CPU
 
 

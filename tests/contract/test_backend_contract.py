@@ -19,7 +19,7 @@ from engineering_api.backend import errors as e
 from engineering_api.backend import models as m
 from engineering_api.backend.port import EngineeringBackend
 from tests.contract.conftest import CPU, DI, IM
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 
 BRIDGE_PENDING: dict[str, str] = {
     "test_an_older_project_needs_an_upgrade_asked_for": (

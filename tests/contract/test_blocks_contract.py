@@ -15,7 +15,8 @@ from engineering_api.backend.port import EngineeringBackend
 from simatic_xml import parse_bytes
 from simatic_xml.generate import generate_xml
 from simatic_xml.objects import OB
-from tests.conftest import raises_code, simaticml_object
+from tests.conftest import simaticml_object
+from tests.lib.outcomes import raises_code
 from tests.contract.conftest import HMI, open_plc_project
 from tests.contract.played import played
 

@@ -16,7 +16,7 @@ from engineering_api.backend.port import EngineeringBackend
 from simatic_xml.generate import generate_xml
 from tests.contract.conftest import HMI, open_plc_project
 from tests.contract.played import played
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 
 _NO_COMPILER = "needs a compiler verdict: the Openness stand-in does not compile (results are scripted in tests/bridge)"
 

@@ -12,7 +12,7 @@ from engineering_api.backend import errors as e
 from engineering_api.backend import models as m
 from engineering_api.backend.port import EngineeringBackend
 from tests.contract.conftest import CPU, DI, HMI, IM, UNKNOWN_ARTICLE
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 from tests.contract.played import Played
 from tests.contract.program_docs import DATA, _doc, _fb, _udt
 

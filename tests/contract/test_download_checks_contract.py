@@ -8,7 +8,7 @@ from typing import Any
 
 from engineering_api.backend.areas.online import DownloadChecks
 from engineering_api.backend.errors import ConflictError
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 from tests.contract.stub_engine import SCL, instance, load_scl
 
 BRIDGE_PENDING: dict[str, str] = {}

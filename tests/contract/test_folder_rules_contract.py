@@ -18,7 +18,7 @@ from engineering_api.backend.areas.watch_tables import WATCH_TABLE
 from engineering_api.backend.models import ProgramDocument
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml.generate import generate_xml
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 from tests.contract.conftest import open_plc_project
 from tests.contract.played import played
 

@@ -14,7 +14,7 @@ import pytest
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.port import EngineeringBackend
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 from tests.contract.conftest import CPU, open_plc_project
 from tests.contract.played import Played
 from tests.contract.library_sources import FB, OB, UDT, _import

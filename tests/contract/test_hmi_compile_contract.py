@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from engineering_api.backend import errors as e
 from engineering_api.backend.port import EngineeringBackend
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 
 BRIDGE_PENDING: dict[str, str] = {}
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from engineering_api.backend import errors as e
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml import hmi as sx
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 from tests.contract.conftest import MTP700
 from tests.contract.played import Played
 from tests.contract.hmi_connection import connection

@@ -8,7 +8,7 @@ from pathlib import Path
 from engineering_api.backend import errors as e
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml import hmi as sx
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 from tests.contract.played import Played
 
 

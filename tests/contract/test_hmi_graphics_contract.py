@@ -8,7 +8,7 @@ import pytest
 from engineering_api.backend import errors as e
 from engineering_api.backend.port import EngineeringBackend
 from tests.api.hmi_graphics import SVG, png
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 
 
 def test_import_export_delete(backend: EngineeringBackend, panel: str) -> None:

@@ -14,7 +14,7 @@ from engineering_api.backend import errors as e
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml import hmi as sx
 from simatic_xml import hmi_lists as hl
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 from tests.contract.played import Played
 
 BRIDGE_PENDING: dict[str, str] = {}

@@ -21,7 +21,7 @@ from engineering_api.backend.areas.hmi_unified import (
     UnifiedTagTable,
 )
 from engineering_api.backend.port import EngineeringBackend
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 from tests.contract.played import played
 from tests.contract.conftest import TP700
 

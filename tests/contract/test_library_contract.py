@@ -16,7 +16,7 @@ from engineering_api.backend.port import EngineeringBackend
 from simatic_xml.generate import generate_xml
 from tests.contract.conftest import CPU, open_plc_project
 from tests.contract.played import Played, played
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 from tests.contract.library_sources import FB, FB_V2, OB, UDT, _import
 
 _BRIDGE = ("the test makes its types with create_library_type, which Openness does not offer before V21 (501 "

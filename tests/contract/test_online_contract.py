@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from engineering_api.backend.errors import ConflictError, NotFoundError, ValidationError
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 from tests.contract.conftest import CPU, HMI
 from tests.contract.stub_engine import (SCL, StubImage, StubOb, instance, load_scl, make_instance, stub_build,
                                         use_stub_engine)

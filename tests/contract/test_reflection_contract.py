@@ -13,7 +13,7 @@ import pytest
 
 from engineering_api.backend.errors import NoProjectOpenError, NotFoundError, PortalUnavailableError, ValidationError
 from engineering_api.backend.port import EngineeringBackend
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 from tests.contract.conftest import HMI, IM, open_plc_project
 from tests.contract.played import Played
 

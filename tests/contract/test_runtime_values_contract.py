@@ -16,7 +16,7 @@ import pytest
 from engineering_api.backend.areas.runtime_values import SimMonitoredItem
 from engineering_api.backend.areas.simulation_models import SimTagWrite
 from engineering_api.backend.errors import ConflictError, NotFoundError, NotSupportedError, ValidationError
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 from tests.contract.stub_engine import instance, load_scl
 from tests.contract.released_program import RELEASED_SCL
 

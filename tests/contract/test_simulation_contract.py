@@ -14,7 +14,7 @@ from engineering_api.backend.areas.simulation_models import SimIpSuite, SimProfi
 from engineering_api.backend.errors import (
     AlreadyExistsError, ConflictError, NotFoundError, NotSupportedError, ValidationError,
 )
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 
 if TYPE_CHECKING:
     from engineering_api.backend.port import EngineeringBackend

@@ -17,7 +17,7 @@ from engineering_api.backend.areas import tags as t
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml import parse_bytes
 from simatic_xml.objects import PlcTagTable
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 from tests.contract.conftest import CPU, IM
 
 DEFAULT = "Default tag table"

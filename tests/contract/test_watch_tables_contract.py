@@ -18,7 +18,7 @@ from engineering_api.backend.areas.watch_tables import FORCE_TABLE, WATCH_TABLE,
 from engineering_api.backend.port import EngineeringBackend
 from simatic_xml.generate import generate_xml
 from simatic_xml.watchtables import WatchForceTable, table_to_bytes
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 from tests.contract.conftest import IM
 from tests.contract.played import Played
 

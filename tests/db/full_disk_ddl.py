@@ -6,7 +6,9 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+
 from sqlalchemy import Engine, event
+
 from tests.full_disk import sqlite_full
 
 __all__ = ("full_disk_for_ddl",)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+
 from apscheduler.events import EVENT_JOB_EXECUTED
 from litestar.testing import TestClient
+
 from tests.conftest import data
-from tools.bounds import until
 from tests.scheduler_log import scheduler_log
+from tools.bounds import until
 
 __all__ = ("NIGHTLY", "UTC", "assert_the_missed_nightly_ran")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+
 from fakes.backend import FakeBackend
 from tests.contract.conftest import open_plc_project
 

@@ -8,7 +8,7 @@ import pytest
 
 from engineering_api.backend.errors import ValidationError
 from fakes.program import PlcSoftware, read_object
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 
 DATA = Path(__file__).parent / "data"
 """An instance DB document as a file, its ``{name}``, ``{of}``, ``{number}`` fields filled in by ``str.format``."""

@@ -15,7 +15,7 @@ from engineering_api.backend.port import port_method_names
 from engineering_api.rules.program_objects import read_object
 from fakes.backend import FakeBackend
 from simatic_xml.generate import generate_xml
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 from tests.contract.conftest import open_plc_project
 from tests.contract.library_sources import FB, FB_V2, OB, UDT
 

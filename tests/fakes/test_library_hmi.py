@@ -11,7 +11,7 @@ from engineering_api.rules.library import RELEASED
 from fakes.backend import FakeBackend
 from fakes.library import LibraryType, TypeVersion
 from simatic_xml import hmi as sx
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 from tests.contract.conftest import HMI, open_plc_project
 from tests.contract.faceplate import faceplate_screen
 

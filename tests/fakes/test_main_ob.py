@@ -15,7 +15,7 @@ from fakes.main_ob import MAIN_OB1_TITLE, main_ob1
 from fakes.portal import SUPPORTED_VERSIONS
 from simatic_xml import parse_bytes
 from simatic_xml.objects import OB
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 from tests.contract.conftest import HMI, open_plc_project
 
 __all__: list[str] = []

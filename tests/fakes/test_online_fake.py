@@ -16,7 +16,7 @@ import pytest
 from engineering_api.backend.errors import ConflictError
 from fakes.backend import FakeBackend
 from fakes.runtime.cpu import OperatingState
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 from tests.contract.conftest import CPU
 from tests.contract.stub_engine import (
     SCL,

@@ -14,7 +14,7 @@ import pytest
 from engineering_api.backend.errors import LockedError
 from fakes.portal import foreign_holder, release_lock, take_lock
 from fakes.project_files import LOCK_NAME
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 
 
 def _write(folder, **lock):

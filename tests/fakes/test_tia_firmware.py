@@ -9,7 +9,7 @@ from engineering_api.rules.catalog import FirmwareNeedsNewerTiaError, default_ca
 from engineering_api.rules.catalog.tia_versions import first_tia_version, tia_key
 from fakes.portal import SUPPORTED_VERSIONS
 from simatic_xml.versions import GENERATION_TARGETS
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 
 __all__: list[str] = []
 

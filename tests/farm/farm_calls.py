@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Callable
 from typing import Any
+
 from engineering_api.farm.dispatch import _thread_binding
 
 __all__ = ("WAIT", "_Jobs", "as_caller", "until")

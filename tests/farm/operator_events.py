@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from typing import Any
+
 from engineering_api.farm.celery_app import FarmConfig, celery_app
 from tools.bounds import HANG_GUARD_S
 

@@ -26,7 +26,8 @@ from engineering_api.farm.celery_app import UNSETTLED_STATES
 from engineering_api.farm.proxy import FarmBackendBase
 from engineering_api.farm.registry import NAME_HELD, AgentRecord, Claim
 from simatic_xml.cancel import CancelToken, installed
-from tests.conftest import assert_error, data, raises_code
+from tests.conftest import assert_error, data
+from tests.lib.outcomes import raises_code
 from tests.farm.conftest import start_running_instance
 from tools.bounds import HANG_GUARD_S
 from tools.farm_harness import Agents, ApiNode

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+
 from litestar.testing import TestClient
+
 from tests.conftest import data
 from tests.farm.conftest import OwnFarm
 from tests.farm.farm_calls import until

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+
 from simatic_xml.generate.from_source import SourceContext, context_from_files
 
 __all__ = ("ACCEPTED", "CORPUS", "_context", "_repo")

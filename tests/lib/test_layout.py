@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tools import layout
-from tools.architecture import page_with
+from tools.page_markers import page_with
 from tools.layering import ALLOWED, files
 
 

@@ -17,7 +17,7 @@ from engineering_api.jobs.operations import (
 from engineering_api.lib.paths import PathPolicy, PathRejectedError, is_device_name, safe_file_stem
 from engineering_api.rules.folders import check_file_name, folder_parts, target_folder
 from engineering_api.rules.project_texts import UNSTORABLE_CHARACTER, ProjectTexts
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 
 
 # ----- request paths -----------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import pytest
 from engineering_api.backend.areas import reflection_index as rules
 from engineering_api.backend.areas.reflection import EnumValue, MemberInfo, TypeDetails, TypeIndex
 from engineering_api.backend.errors import NotFoundError, ValidationError
-from tests.conftest import raises_code
+from tests.lib.outcomes import raises_code
 
 
 def _enum(namespace: str, name: str) -> TypeDetails:

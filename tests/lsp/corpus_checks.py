@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+
 from engineering_api.cli import main
 
 __all__ = ("CORPUS", "SEVERITY", "expected_start", "scl_check", "utf16")

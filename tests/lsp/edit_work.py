@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+
 from tests.conftest import skip_or_fail
 from tests.lsp.unit_corpus import CORPUS
 from tools.scl_plant import DOORLOCK, plant_source

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lsprotocol import types
+
 from tools.lsp_client import Session
 
 __all__ = ("at", "doc", "hover")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Sequence
+
 from lsprotocol import types
 
 __all__ = ("apply",)

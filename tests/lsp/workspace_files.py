@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+
 import pytest
 
 __all__ = ("MAIN", "MOTOR_DB", "SIMATICML", "TAG_TABLE", "UDT", "needs_corpus", "plc")

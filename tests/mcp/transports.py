@@ -6,12 +6,14 @@ import sys
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+
 import httpx2
 import mcp_types as types
 from mcp.client.session import ClientSession
 from mcp.client.sse import sse_client
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
+
 from tests.mcp.conftest import Live
 from tools.bounds import HANG_GUARD_S
 

@@ -7,10 +7,13 @@ import shutil
 import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
+
 import pygit2
 import pytest
+
 from tests import live_http
 from tests.assistant_stub import ScriptedProvider, say
+
 if TYPE_CHECKING:
 
     from tests.realclient.conftest import Served

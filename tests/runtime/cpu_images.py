@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+
 from fakes.runtime.cpu import OperatingMode, SimulatedCpu
 from fakes.runtime.cpu_image import ObEntry, ProgramContext
 from fakes.runtime.memory import Memory

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import threading
 from typing import TYPE_CHECKING, Any
+
 from tools.bounds import HANG_GUARD_S
+
 if TYPE_CHECKING:
 
     from litestar.testing import TestClient

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
+
 from litestar.testing import TestClient
+
 from tests.api.source_control_support import SC
 from tests.conftest import wait_job
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import zlib
 from typing import TYPE_CHECKING, Any
+
 from schemathesis.core.failures import ServerError
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -12,6 +13,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
     unsupported_method,
 )
+
 if TYPE_CHECKING:
 
     from schemathesis import Case
